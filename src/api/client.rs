@@ -1,0 +1,377 @@
+//! The HTTP client of API v1, used by the TUI (and by the tests, which exercise it).
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use eventsource_stream::Eventsource;
+use futures_util::{Stream, StreamExt};
+use reqwest::{Method, RequestBuilder, StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use super::API_PREFIX;
+use super::types::*;
+use crate::i18n::Lang;
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The platform answered with a problem document.
+    #[error("{} ({})", .0.detail, .0.code)]
+    Problem(Box<Problem>),
+    /// The platform could not be reached or the connection broke.
+    #[error("network: {0}")]
+    Network(#[from] reqwest::Error),
+    /// The answer was not what the contract says.
+    #[error("unexpected answer from the platform (HTTP {status}): {message}")]
+    Unexpected {
+        /// HTTP status.
+        status: u16,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl ClientError {
+    /// The problem document, when the platform sent one.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ClientError::Problem(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// True when retrying later may succeed (network trouble or a 5xx).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Network(_) => true,
+            ClientError::Problem(p) => p.status >= 500,
+            ClientError::Unexpected { status, .. } => *status >= 500,
+        }
+    }
+}
+
+/// A server-sent event from `GET /api/v1/events`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServerEvent {
+    /// First message of a fresh subscription: the newest event id at connect time.
+    Hello {
+        /// Resume after this id.
+        last_event_id: i64,
+    },
+    /// An order changed.
+    Order(OrderEvent),
+}
+
+/// The live event stream.
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<ServerEvent, ClientError>> + Send>>;
+
+/// A client of one platform, authenticated as one operator.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    lang: Lang,
+}
+
+/// Installs the process-wide TLS crypto provider; safe to call more than once.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl Client {
+    /// A client for the platform at `base_url` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base_url: &str, token: &str, lang: Lang) -> Result<Client, ClientError> {
+        install_tls_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .build()?;
+        Ok(Client {
+            http,
+            base: base_url.trim_end_matches('/').to_owned(),
+            token: token.to_owned(),
+            lang,
+        })
+    }
+
+    /// The platform's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Changes the language of the platform's messages.
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{API_PREFIX}{path}", self.base))
+            .bearer_auth(&self.token)
+            .header(header::ACCEPT_LANGUAGE, self.lang.tag())
+            .timeout(Duration::from_secs(30))
+    }
+
+    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ClientError> {
+        let response = request.send().await?;
+        let status = response.status();
+        let bytes = response.bytes().await?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| ClientError::Unexpected {
+                status: status.as_u16(),
+                message: e.to_string(),
+            });
+        }
+        Err(problem_of(status, &bytes))
+    }
+
+    /// `GET /health`
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.send(self.request(Method::GET, "/health")).await
+    }
+
+    /// `GET /me`
+    pub async fn me(&self) -> Result<Me, ClientError> {
+        self.send(self.request(Method::GET, "/me")).await
+    }
+
+    /// `GET /projects?q=`
+    pub async fn projects(&self, query: &str) -> Result<Vec<Project>, ClientError> {
+        self.send(
+            self.request(Method::GET, "/projects")
+                .query(&[("q", query)]),
+        )
+        .await
+    }
+
+    /// `GET /transitions`: the transition table.
+    pub async fn transitions(&self) -> Result<Vec<TransitionInfo>, ClientError> {
+        self.send(self.request(Method::GET, "/transitions")).await
+    }
+
+    /// `POST /customers`
+    pub async fn create_customer(&self, customer: &NewCustomer) -> Result<Customer, ClientError> {
+        self.send(self.request(Method::POST, "/customers").json(customer))
+            .await
+    }
+
+    /// `GET /customers?phone=`: the customer with this mobile number, if any.
+    pub async fn find_customer(&self, phone: &str) -> Result<Option<Customer>, ClientError> {
+        let found: Vec<Customer> = self
+            .send(
+                self.request(Method::GET, "/customers")
+                    .query(&[("phone", phone)]),
+            )
+            .await?;
+        Ok(found.into_iter().next())
+    }
+
+    /// `POST /orders` with an idempotency key: retrying with the same key never makes a
+    /// second order.
+    pub async fn create_order(
+        &self,
+        idempotency_key: &str,
+        order: &NewOrder,
+    ) -> Result<Order, ClientError> {
+        self.send(
+            self.request(Method::POST, "/orders")
+                .header("Idempotency-Key", idempotency_key)
+                .json(order),
+        )
+        .await
+    }
+
+    /// `GET /orders/{order_no}`; `reveal` asks for personal data in full (audited).
+    pub async fn order(&self, order_no: &str, reveal: bool) -> Result<Order, ClientError> {
+        let mut request = self.request(Method::GET, &format!("/orders/{order_no}"));
+        if reveal {
+            request = request.query(&[("reveal", "true")]);
+        }
+        self.send(request).await
+    }
+
+    /// `GET /orders?…`
+    pub async fn orders(&self, query: &OrderQuery) -> Result<OrderPage, ClientError> {
+        self.send(self.request(Method::GET, "/orders").query(query))
+            .await
+    }
+
+    /// `GET /orders/counts`
+    pub async fn order_counts(&self) -> Result<Vec<StatusCount>, ClientError> {
+        self.send(self.request(Method::GET, "/orders/counts")).await
+    }
+
+    /// `POST /orders/{order_no}/actions/{action}`
+    pub async fn act(
+        &self,
+        order_no: &str,
+        action: crate::domain::Action,
+        body: &ActionRequest,
+    ) -> Result<Order, ClientError> {
+        self.send(
+            self.request(
+                Method::POST,
+                &format!("/orders/{order_no}/actions/{action}"),
+            )
+            .json(body),
+        )
+        .await
+    }
+
+    /// `GET /orders/{order_no}/history`
+    pub async fn history(&self, order_no: &str) -> Result<Vec<HistoryEntry>, ClientError> {
+        self.send(self.request(Method::GET, &format!("/orders/{order_no}/history")))
+            .await
+    }
+
+    /// `POST /orders/{order_no}/notes`
+    pub async fn add_note(&self, order_no: &str, text: &str) -> Result<HistoryEntry, ClientError> {
+        self.send(
+            self.request(Method::POST, &format!("/orders/{order_no}/notes"))
+                .json(&NewNote {
+                    text: text.to_owned(),
+                }),
+        )
+        .await
+    }
+
+    /// `POST /orders/{order_no}/attachments` (multipart).
+    pub async fn upload_attachment(
+        &self,
+        order_no: &str,
+        kind: AttachmentKind,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Attachment, ClientError> {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_owned());
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind.as_str())
+            .part("file", part);
+        self.send(
+            self.request(Method::POST, &format!("/orders/{order_no}/attachments"))
+                .timeout(Duration::from_secs(300))
+                .multipart(form),
+        )
+        .await
+    }
+
+    /// `GET /attachments/{id}`: the bytes and their content type.
+    pub async fn attachment(&self, id: &str) -> Result<(String, Vec<u8>), ClientError> {
+        let response = self
+            .request(Method::GET, &format!("/attachments/{id}"))
+            .send()
+            .await?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let bytes = response.bytes().await?;
+        if !status.is_success() {
+            return Err(problem_of(status, &bytes));
+        }
+        Ok((content_type, bytes.to_vec()))
+    }
+
+    /// `POST /orders/{order_no}/payments`
+    pub async fn create_payment(
+        &self,
+        order_no: &str,
+        method: &str,
+    ) -> Result<Payment, ClientError> {
+        self.send(
+            self.request(Method::POST, &format!("/orders/{order_no}/payments"))
+                .json(&NewPayment {
+                    method: method.to_owned(),
+                }),
+        )
+        .await
+    }
+
+    /// `GET /events`, resuming after `last_event_id` when given.
+    pub async fn events(&self, last_event_id: Option<i64>) -> Result<EventStream, ClientError> {
+        let mut request = self
+            .http
+            .get(format!("{}{API_PREFIX}/events", self.base))
+            .bearer_auth(&self.token)
+            .header(header::ACCEPT, "text/event-stream");
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id.to_string());
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = response.bytes().await?;
+            return Err(problem_of(status, &bytes));
+        }
+        let stream = response
+            .bytes_stream()
+            .eventsource()
+            .filter_map(|item| async move {
+                match item {
+                    Err(e) => Some(Err(ClientError::Unexpected {
+                        status: 200,
+                        message: e.to_string(),
+                    })),
+                    Ok(message) => parse_server_event(&message.event, &message.data).map(Ok),
+                }
+            });
+        Ok(Box::pin(stream))
+    }
+}
+
+/// Filters of `GET /orders`.
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, utoipa::IntoParams,
+)]
+pub struct OrderQuery {
+    /// Comma-separated statuses, e.g. `pending_review,rejected`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Project id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    /// Order number, phone, name (part of) or exact ID number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Created on or after this date (YYYY-MM-DD, China time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Created on or before this date (YYYY-MM-DD, China time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// `newest` (default) or `oldest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    /// From `next_cursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+fn parse_server_event(event: &str, data: &str) -> Option<ServerEvent> {
+    match event {
+        "hello" => {
+            let value: serde_json::Value = serde_json::from_str(data).ok()?;
+            Some(ServerEvent::Hello {
+                last_event_id: value.get("last_event_id")?.as_i64()?,
+            })
+        }
+        "order" => serde_json::from_str(data).ok().map(ServerEvent::Order),
+        _ => None,
+    }
+}
+
+fn problem_of(status: StatusCode, bytes: &[u8]) -> ClientError {
+    match serde_json::from_slice::<Problem>(bytes) {
+        Ok(problem) => ClientError::Problem(Box::new(problem)),
+        Err(_) => ClientError::Unexpected {
+            status: status.as_u16(),
+            message: String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned(),
+        },
+    }
+}

@@ -1,0 +1,490 @@
+//! Request and response bodies of API v1. Requests carry what a person typed as plain
+//! strings so the platform can answer every bad field with its own message.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::{Action, ActionNeeds, OrderStatus, Role, UserType};
+
+/// `GET /api/v1/health`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the platform answers.
+    pub status: String,
+    /// The platform's version.
+    pub version: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+}
+
+/// `GET /api/v1/me`: who the token belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    /// Operator id.
+    pub id: String,
+    /// Operator name.
+    pub name: String,
+    /// The operator's roles.
+    pub roles: Vec<Role>,
+    /// Whether the operator may see personal data in full (audited).
+    pub may_reveal: bool,
+}
+
+/// A certificate product of a project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Product {
+    /// Product id.
+    pub id: String,
+    /// Stable code from the catalog.
+    pub code: String,
+    /// Name, e.g. 个人证书（1年）.
+    pub name: String,
+    /// Who the certificate is for.
+    pub user_type: UserType,
+    /// Validity in years.
+    pub validity_years: i64,
+    /// Price in fen.
+    pub price_fen: i64,
+}
+
+/// A platform the certificate is used to log in to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Project {
+    /// Project id.
+    pub id: String,
+    /// Stable code from the catalog.
+    pub code: String,
+    /// Name, e.g. 湘潭市公共资源交易系统.
+    pub name: String,
+    /// Region, e.g. 湘潭市.
+    pub region: String,
+    /// Pinyin initials of the name, for quick search (`xt…`).
+    pub initials: String,
+    /// The products on sale, cheapest first.
+    pub products: Vec<Product>,
+}
+
+/// `POST /api/v1/customers`
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct NewCustomer {
+    /// Mobile number as typed.
+    pub phone: String,
+    /// Name as the customer gives it.
+    pub name: String,
+}
+
+/// A customer, found by mobile number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Customer {
+    /// Customer id.
+    pub id: String,
+    /// Mobile number (masked for roles that may not reveal).
+    pub phone: String,
+    /// Name.
+    pub name: String,
+    /// Whether real-name verification has succeeded.
+    pub realname_verified: bool,
+    /// When the customer was first seen (RFC 3339).
+    pub created_at: String,
+    /// How many orders the customer has.
+    pub order_count: i64,
+}
+
+/// The applicant (the person; for organisations, the handler 经办人).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Applicant {
+    /// Full name.
+    pub name: String,
+    /// Resident ID number.
+    pub id_number: String,
+    /// Mobile number.
+    pub phone: String,
+    /// Email address, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// The organisation applying, for organisation certificates.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Organization {
+    /// Registered name.
+    pub name: String,
+    /// Unified social credit code.
+    pub uscc: String,
+    /// Legal representative.
+    pub legal_representative: String,
+}
+
+/// Where the certificate is mailed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MailingAddress {
+    /// Recipient name.
+    pub recipient: String,
+    /// Recipient mobile number.
+    pub phone: String,
+    /// Province, e.g. 湖南省.
+    pub province: String,
+    /// City, e.g. 长沙市.
+    pub city: String,
+    /// District, e.g. 岳麓区.
+    pub district: String,
+    /// Street and number.
+    pub street: String,
+    /// Six-digit postal code.
+    pub postal_code: String,
+}
+
+/// `POST /api/v1/orders` (with an `Idempotency-Key` header).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NewOrder {
+    /// The customer (see `/customers`).
+    pub customer_id: String,
+    /// The product; its user type decides whether `organization` is required.
+    pub product_id: String,
+    /// The applicant.
+    pub applicant: Applicant,
+    /// The organisation, for organisation products.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Organization>,
+    /// Mailing address.
+    pub mailing: MailingAddress,
+    /// A note for colleagues, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Someone who did something.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Actor {
+    /// Operator id; `None` for the platform itself (payment provider, timers).
+    pub id: Option<String>,
+    /// Name shown.
+    pub name: String,
+}
+
+/// Carrier and tracking number of a mailed order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Shipment {
+    /// Carrier, e.g. EMS.
+    pub carrier: String,
+    /// Tracking number.
+    pub tracking_no: String,
+    /// When it was shipped (RFC 3339).
+    pub shipped_at: String,
+}
+
+/// An order in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Order {
+    /// Order number, e.g. HN20261128000001.
+    pub order_no: String,
+    /// Current status.
+    pub status: OrderStatus,
+    /// Version; send it back with every action.
+    pub version: i64,
+    /// Individual or organisation.
+    pub user_type: UserType,
+    /// The customer.
+    pub customer_id: String,
+    /// Project id.
+    pub project_id: String,
+    /// Project name.
+    pub project_name: String,
+    /// Product id.
+    pub product_id: String,
+    /// Product name.
+    pub product_name: String,
+    /// Validity in years.
+    pub validity_years: i64,
+    /// Amount in fen.
+    pub amount_fen: i64,
+    /// The applicant; personal data masked unless `revealed`.
+    pub applicant: Applicant,
+    /// The organisation, for organisation certificates.
+    pub organization: Option<Organization>,
+    /// Mailing address; phone and street masked unless `revealed`.
+    pub mailing: MailingAddress,
+    /// True when personal data is shown in full.
+    pub revealed: bool,
+    /// Note given at submission.
+    pub note: Option<String>,
+    /// `alipay`, `sandbox`, `bank_transfer`, or none yet.
+    pub payment_method: Option<String>,
+    /// When payment arrived (RFC 3339).
+    pub paid_at: Option<String>,
+    /// Reasons of the latest return for correction.
+    pub rejection_reasons: Vec<String>,
+    /// Shipment, once mailed.
+    pub shipment: Option<Shipment>,
+    /// Invoice number, once invoiced.
+    pub invoice_no: Option<String>,
+    /// Who submitted it.
+    pub submitted_by: Actor,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Last changed (RFC 3339).
+    pub updated_at: String,
+    /// The actions the calling operator may take now, from the transition and role tables.
+    pub allowed_actions: Vec<Action>,
+    /// Attachments, oldest first.
+    pub attachments: Vec<Attachment>,
+}
+
+/// One row of an order list; personal data always masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderSummary {
+    /// Order number.
+    pub order_no: String,
+    /// Current status.
+    pub status: OrderStatus,
+    /// Version.
+    pub version: i64,
+    /// Applicant name (organisation name for organisations).
+    pub customer_name: String,
+    /// Masked mobile number.
+    pub phone: String,
+    /// Project name.
+    pub project_name: String,
+    /// Product name.
+    pub product_name: String,
+    /// Amount in fen.
+    pub amount_fen: i64,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+/// A page of orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderPage {
+    /// The orders of this page.
+    pub items: Vec<OrderSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// How many orders are in each status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StatusCount {
+    /// The status.
+    pub status: OrderStatus,
+    /// Orders in it.
+    pub count: i64,
+}
+
+/// `POST /api/v1/orders/{order_no}/actions/{action}`: what the action needs (see
+/// [`ActionNeeds`]) plus the version the person saw.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ActionRequest {
+    /// The order version the person acted on (or send `If-Match`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Free-text reason (cancel) or note (decline invoice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Reasons for returning an order for correction.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+    /// Attachments the action is about (voucher, corrected materials).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment_ids: Vec<String>,
+    /// Carrier, for `ship`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
+    /// Tracking number, for `ship`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_no: Option<String>,
+    /// Invoice number, for `issue_invoice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_no: Option<String>,
+}
+
+/// One action of the transition table, as clients should offer it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TransitionInfo {
+    /// The action.
+    pub action: Action,
+    /// From this status.
+    pub from: OrderStatus,
+    /// To this status.
+    pub to: OrderStatus,
+    /// What it needs.
+    pub needs: ActionNeeds,
+}
+
+/// `POST /api/v1/orders/{order_no}/notes`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NewNote {
+    /// The note.
+    pub text: String,
+}
+
+/// A row of an order's audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct HistoryEntry {
+    /// Row id, increasing.
+    pub id: i64,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who.
+    pub actor: Actor,
+    /// `submit`, an action name, `note`, `attach`, `reveal`, or a payment event.
+    pub action: String,
+    /// Status before, for transitions.
+    pub from_status: Option<OrderStatus>,
+    /// Status after, for transitions.
+    pub to_status: Option<OrderStatus>,
+    /// Reason, note or detail.
+    pub reason: Option<String>,
+    /// The request that made the change.
+    pub request_id: Option<String>,
+}
+
+/// What an attachment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    /// The generated application form (申请表).
+    ApplicationForm,
+    /// The scan of the signed form.
+    SignedForm,
+    /// Bank-transfer voucher.
+    Voucher,
+    /// Corrected material after a return.
+    Correction,
+    /// Anything else.
+    Other,
+}
+
+impl AttachmentKind {
+    /// Every kind.
+    pub const ALL: [AttachmentKind; 5] = [
+        AttachmentKind::ApplicationForm,
+        AttachmentKind::SignedForm,
+        AttachmentKind::Voucher,
+        AttachmentKind::Correction,
+        AttachmentKind::Other,
+    ];
+
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachmentKind::ApplicationForm => "application_form",
+            AttachmentKind::SignedForm => "signed_form",
+            AttachmentKind::Voucher => "voucher",
+            AttachmentKind::Correction => "correction",
+            AttachmentKind::Other => "other",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(name: &str) -> Option<AttachmentKind> {
+        AttachmentKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// A stored file of an order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Attachment {
+    /// Attachment id.
+    pub id: String,
+    /// The order.
+    pub order_no: String,
+    /// What it is.
+    pub kind: AttachmentKind,
+    /// Sniffed from the content: `image/jpeg`, `image/png` or `application/pdf`.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// The file name the uploader gave (display only).
+    pub filename: String,
+    /// Who uploaded it.
+    pub uploaded_by: Actor,
+    /// When (RFC 3339).
+    pub uploaded_at: String,
+}
+
+/// A payment attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Payment {
+    /// Payment id.
+    pub id: String,
+    /// The order.
+    pub order_no: String,
+    /// `sandbox` (demo cashier) for now.
+    pub method: String,
+    /// Amount in fen.
+    pub amount_fen: i64,
+    /// `pending`, `paid` or `closed`.
+    pub status: String,
+    /// What the customer's phone opens (shown as a QR code).
+    pub pay_url: String,
+    /// When the QR stops working (RFC 3339).
+    pub expires_at: String,
+}
+
+/// `POST /api/v1/orders/{order_no}/payments`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NewPayment {
+    /// `sandbox`.
+    pub method: String,
+}
+
+/// An order changed; sent on `GET /api/v1/events` with `id:` = `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderEvent {
+    /// Event id, increasing; resume after it with `Last-Event-ID`.
+    pub id: i64,
+    /// The order.
+    pub order_no: String,
+    /// `created`, `transition`, `attachment`, `note`.
+    pub kind: String,
+    /// The action, for transitions.
+    pub action: Option<String>,
+    /// Status after the change.
+    pub status: OrderStatus,
+    /// Version after the change.
+    pub version: i64,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// One bad field of a request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldError {
+    /// The field, as a dotted path (`applicant.id_number`).
+    pub field: String,
+    /// What is wrong, in the operator's language.
+    pub message: String,
+}
+
+/// An error response, `application/problem+json` (RFC 9457).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// Short summary.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What happened, in the operator's language.
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `validation_failed`, `invalid_transition`.
+    pub code: String,
+    /// Bad fields, for `validation_failed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// The request id, to quote to an administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// For conflicts: the order's status now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<OrderStatus>,
+    /// For conflicts: the order's version now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}

@@ -1,0 +1,189 @@
+//! The configuration file (TOML): where it is, what it may say, and errors that name the
+//! file, line and key. One file serves the platform (`[platform]`) and, later, the TUI.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Environment variable naming the configuration file.
+pub const CONFIG_ENV: &str = "CA_COUNTER_CONFIG";
+/// Environment variable overriding the data directory (database, tokens, logs).
+pub const DATA_DIR_ENV: &str = "CA_COUNTER_DATA_DIR";
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The platform server (`ca-counter serve`, and the embedded platform).
+    pub platform: PlatformConfig,
+}
+
+/// `[platform]`: the server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlatformConfig {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// The address phones and browsers reach this platform at; used in QR codes.
+    pub public_base_url: Option<String>,
+    /// `sqlite:///path/to/file.db` or `postgres://user@host/db`; default: a SQLite file in
+    /// the data directory.
+    pub database_url: Option<String>,
+    /// Database connections per instance.
+    pub max_connections: u32,
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: usize,
+    /// Load the demo catalog into an empty database on start.
+    pub demo_catalog: bool,
+    /// How long a payment QR code stays valid, in minutes.
+    pub payment_qr_minutes: i64,
+}
+
+impl Default for PlatformConfig {
+    fn default() -> Self {
+        PlatformConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_base_url: None,
+            database_url: None,
+            max_connections: 10,
+            max_upload_bytes: 10 * 1024 * 1024,
+            demo_catalog: true,
+            payment_qr_minutes: 15,
+        }
+    }
+}
+
+impl PlatformConfig {
+    /// The public base URL, without a trailing slash; `http://<listen>` when unset.
+    pub fn public_base_url(&self, bound: SocketAddr) -> String {
+        match &self.public_base_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{bound}"),
+        }
+    }
+}
+
+/// A configuration file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid for ca-counter.
+    #[error("{path}:{line}:{column}: {message}\n    {snippet}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong, naming the key.
+        message: String,
+        /// The offending line.
+        snippet: String,
+    },
+}
+
+impl Config {
+    /// Reads and checks `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Checks configuration text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let column = before[line_start..].chars().count() + 1;
+            let snippet = text[line_start..].lines().next().unwrap_or("").to_owned();
+            ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                column,
+                message: e.message().trim().to_owned(),
+                snippet,
+            }
+        })
+    }
+
+    /// Finds the configuration: `explicit` (from `--config`), else `CA_COUNTER_CONFIG`, else
+    /// the standard path if that file exists, else the defaults.
+    pub fn discover(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let chosen = explicit
+            .map(Path::to_owned)
+            .or_else(|| std::env::var_os(CONFIG_ENV).map(PathBuf::from))
+            .or_else(|| standard_config_path().filter(|p| p.exists()));
+        match chosen {
+            Some(path) => Ok((Config::load(&path)?, Some(path))),
+            None => Ok((Config::default(), None)),
+        }
+    }
+}
+
+/// `~/.config/ca-counter/config.toml` (or the platform's equivalent).
+pub fn standard_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "ca-counter").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Where the database, the local token and logs live: `CA_COUNTER_DATA_DIR`, else
+/// `~/.local/share/ca-counter` (or the platform's equivalent).
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("", "", "ca-counter")
+        .map(|d| d.data_dir().to_owned())
+        .unwrap_or_else(|| PathBuf::from(".ca-counter"))
+}
+
+/// The default database: a SQLite file in the data directory.
+pub fn default_database_url() -> String {
+    format!("sqlite://{}", data_dir().join("ca-counter.db").display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_means_the_defaults() {
+        let config = Config::parse("", Path::new("c.toml"));
+        assert!(config.is_ok_and(|c| c.platform.max_upload_bytes == 10 * 1024 * 1024));
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_file_and_line() {
+        let text = "[platform]\nlisten = \"127.0.0.1:9000\"\nlisen = 3\n";
+        let error = Config::parse(text, Path::new("/etc/c.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.starts_with("/etc/c.toml:3:1:"), "{error}");
+        assert!(error.contains("lisen"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_value_points_at_its_line() {
+        let text = "[platform]\n\nmax_upload_bytes = \"ten\"\n";
+        let error = Config::parse(text, Path::new("c.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.starts_with("c.toml:3:"), "{error}");
+        assert!(error.contains("max_upload_bytes"), "{error}");
+    }
+}

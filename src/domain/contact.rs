@@ -1,0 +1,192 @@
+//! Mobile numbers, postal codes and email addresses.
+
+use serde::{Deserialize, Serialize};
+
+use super::{InvalidValue, text::normalize_width};
+use crate::i18n::T;
+
+macro_rules! string_newtype {
+    ($name:ident) => {
+        impl $name {
+            /// The normalised value.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = InvalidValue;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                $name::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+/// A mainland China mobile number, normalised to 11 digits (`13812345678`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Phone(String);
+string_newtype!(Phone);
+
+impl Phone {
+    /// Accepts `138 1234 5678`, `138-1234-5678`, `+86 13812345678`, `8613812345678`,
+    /// `0086…` and full-width digits.
+    pub fn parse(input: &str) -> Result<Phone, InvalidValue> {
+        let folded = normalize_width(input);
+        let trimmed = folded.trim();
+        let had_plus = trimmed.starts_with('+');
+        let mut digits: String = trimmed
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '+' | '.'))
+            .collect();
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(T::ErrPhone.into());
+        }
+        if let Some(rest) = digits.strip_prefix("0086") {
+            digits = rest.to_owned();
+        } else if digits.len() == 13 && digits.starts_with("86") {
+            digits = digits[2..].to_owned();
+        } else if had_plus {
+            return Err(T::ErrPhone.into());
+        }
+        let bytes = digits.as_bytes();
+        if bytes.len() != 11 || bytes[0] != b'1' || !(b'3'..=b'9').contains(&bytes[1]) {
+            return Err(T::ErrPhone.into());
+        }
+        Ok(Phone(digits))
+    }
+}
+
+/// A six-digit postal code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PostalCode(String);
+string_newtype!(PostalCode);
+
+impl PostalCode {
+    /// Accepts six digits, full-width included.
+    pub fn parse(input: &str) -> Result<PostalCode, InvalidValue> {
+        let folded = normalize_width(input);
+        let code = folded.trim();
+        if code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()) {
+            Ok(PostalCode(code.to_owned()))
+        } else {
+            Err(T::ErrPostalCode.into())
+        }
+    }
+}
+
+/// An email address: one `@`, a local part, a domain with a dot; the domain lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+string_newtype!(Email);
+
+impl Email {
+    /// Checks the shape only; whether the mailbox exists is for the mail server to say.
+    pub fn parse(input: &str) -> Result<Email, InvalidValue> {
+        let folded = normalize_width(input);
+        let address = folded.trim();
+        let Some((local, domain)) = address.rsplit_once('@') else {
+            return Err(T::ErrEmail.into());
+        };
+        let labels_ok = domain
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
+        if local.is_empty()
+            || local.len() > 64
+            || address.len() > 254
+            || local.contains('@')
+            || address.chars().any(|c| c.is_whitespace() || c.is_control())
+            || !domain.contains('.')
+            || !labels_ok
+        {
+            return Err(T::ErrEmail.into());
+        }
+        Ok(Email(format!("{local}@{}", domain.to_lowercase())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_in_the_shapes_people_type_them() {
+        for typed in [
+            "13812345678",
+            "138 1234 5678",
+            "138-1234-5678",
+            "+86 138 1234 5678",
+            "8613812345678",
+            "008613812345678",
+            "１３８１２３４５６７８",
+        ] {
+            assert_eq!(
+                Phone::parse(typed).map(|p| p.0),
+                Ok("13812345678".into()),
+                "{typed}"
+            );
+        }
+    }
+
+    #[test]
+    fn landlines_short_numbers_and_foreign_numbers_are_refused() {
+        for typed in [
+            "0731-85172903",
+            "1381234567",
+            "12812345678",
+            "+1 415 555 0100",
+            "138123456789",
+            "1381234567a",
+            "",
+        ] {
+            assert!(Phone::parse(typed).is_err(), "{typed}");
+        }
+    }
+
+    #[test]
+    fn postal_codes_are_six_digits() {
+        assert_eq!(
+            PostalCode::parse(" 410000 ").map(|p| p.0),
+            Ok("410000".into())
+        );
+        assert!(PostalCode::parse("４１１１０１").is_ok());
+        assert!(PostalCode::parse("41000").is_err());
+        assert!(PostalCode::parse("41000a").is_err());
+    }
+
+    #[test]
+    fn email_shape_is_checked_and_domain_lower_cased() {
+        assert_eq!(
+            Email::parse("Zhang.San@Example.COM").map(|e| e.0),
+            Ok("Zhang.San@example.com".into())
+        );
+        assert!(Email::parse("a@湖南.中国").is_ok());
+        for bad in [
+            "",
+            "zhang",
+            "zhang@",
+            "@example.com",
+            "zhang@example",
+            "zhang san@example.com",
+            "a@b@c.com",
+            "a@example..com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The rules of the business, with no IO: order statuses and the transition table, who may
+//! do what, and types that can only hold valid values.
+
+mod contact;
+mod id_number;
+mod mask;
+mod money;
+mod order_no;
+mod role;
+mod status;
+mod text;
+mod uscc;
+
+pub use contact::{Email, Phone, PostalCode};
+pub use id_number::IdNumber;
+pub use mask::{mask_address, mask_id_number, mask_name, mask_phone};
+pub use money::Money;
+pub use order_no::OrderNo;
+pub use role::{Permission, Role, RoleSet};
+pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
+pub use text::{RequiredText, normalize_width};
+pub use uscc::Uscc;
+
+use crate::i18n::{Lang, Msg};
+
+/// A value that failed its type's checks, with the words a clerk would need to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidValue(pub Msg);
+
+impl InvalidValue {
+    /// The message in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        self.0.render(lang)
+    }
+}
+
+impl std::fmt::Display for InvalidValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.render(Lang::En))
+    }
+}
+
+impl std::error::Error for InvalidValue {}
+
+impl From<Msg> for InvalidValue {
+    fn from(msg: Msg) -> Self {
+        InvalidValue(msg)
+    }
+}
+
+impl From<crate::i18n::T> for InvalidValue {
+    fn from(text: crate::i18n::T) -> Self {
+        InvalidValue(Msg::new(text))
+    }
+}

@@ -1,0 +1,7 @@
+//! ca-counter: the counter terminal of a certificate authority and the platform it talks to.
+
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod i18n;
+pub mod server;

@@ -1,0 +1,339 @@
+//! `ca-counter`: the counter TUI (default), the platform server (`serve`), and the
+//! administration commands (`operator`, `catalog`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use ca_counter::config::{self, Config};
+use ca_counter::domain::RoleSet;
+use ca_counter::server::Platform;
+use ca_counter::server::catalog::Catalog;
+use ca_counter::server::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ca-counter",
+    version,
+    about = "Counter terminal and platform of a certificate authority"
+)]
+struct Cli {
+    /// Configuration file (TOML); default: $CA_COUNTER_CONFIG, then the standard config path.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Database URL: sqlite:///path/file.db or postgres://user@host/db (overrides the config).
+    #[arg(long, env = "CA_COUNTER_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the platform server.
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080 (overrides the config).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Do not load the demo catalog into an empty database.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Manage operators and their access tokens.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Manage the catalog of projects and products.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OperatorCommand {
+    /// Add an operator; the new token is printed once, alone on the last line.
+    Add {
+        /// Unique name.
+        #[arg(long)]
+        name: String,
+        /// Roles: clerk, support, reviewer, mailroom, finance, admin (comma-separated).
+        #[arg(long = "role", value_name = "ROLE[,ROLE…]")]
+        roles: String,
+    },
+    /// List operators.
+    List,
+    /// Disable an operator and revoke all their tokens.
+    Revoke {
+        /// The operator's name.
+        name: String,
+    },
+    /// Issue another token for an operator (printed once, alone on the last line).
+    Token {
+        /// The operator's name.
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CatalogCommand {
+    /// Add or update projects and products from a TOML file (see config.example.toml).
+    Import {
+        /// The catalog file.
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let _ = color_eyre::install();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("ca-counter: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ca-counter: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let (config, config_path) = Config::discover(cli.config.as_deref())?;
+    match cli.command {
+        None => Err(eyre!(
+            "the counter TUI is not built yet; run `ca-counter serve` for the platform"
+        )),
+        Some(Command::Serve {
+            listen,
+            database,
+            no_demo,
+        }) => serve(config, config_path, listen, database, no_demo).await,
+        Some(Command::Operator { command, database }) => {
+            let store = open_store(&config, &database).await?;
+            operator(&store, command).await
+        }
+        Some(Command::Catalog {
+            command: CatalogCommand::Import { file },
+            database,
+        }) => {
+            let catalog = Catalog::load(&file)?;
+            let store = open_store(&config, &database).await?;
+            let counts = store.import_catalog(&catalog).await??;
+            println!(
+                "imported {} projects and {} products from {}",
+                counts.projects,
+                counts.products,
+                file.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn database_url(config: &Config, args: &DatabaseArgs) -> String {
+    args.database_url
+        .clone()
+        .or_else(|| config.platform.database_url.clone())
+        .unwrap_or_else(config::default_database_url)
+}
+
+async fn open_store(config: &Config, args: &DatabaseArgs) -> Result<Store> {
+    let url = database_url(config, args);
+    Store::open(&url, 2)
+        .await
+        .wrap_err_with(|| format!("cannot open the database {}", redact(&url)))
+}
+
+/// The URL without a password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn serve(
+    mut config: Config,
+    config_path: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+    database: DatabaseArgs,
+    no_demo: bool,
+) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Some(listen) = listen {
+        config.platform.listen = listen;
+    }
+    if no_demo {
+        config.platform.demo_catalog = false;
+    }
+    let url = database_url(&config, &database);
+    let listener = tokio::net::TcpListener::bind(config.platform.listen)
+        .await
+        .wrap_err_with(|| format!("cannot listen on {}", config.platform.listen))?;
+    let platform = Platform::start(config.platform.clone(), &url, listener)
+        .await
+        .wrap_err_with(|| format!("cannot start the platform on {}", redact(&url)))?;
+    eprintln!(
+        "ca-counter platform {} on {} (database {}, config {})",
+        env!("CARGO_PKG_VERSION"),
+        platform.base_url(),
+        redact(&url),
+        config_path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "defaults".into()),
+    );
+    eprintln!(
+        "phones reach it at {}; stop with Ctrl-C",
+        platform.public_base_url()
+    );
+    stop_signal().await;
+    eprintln!("stopping: finishing requests in flight…");
+    platform
+        .shutdown()
+        .await
+        .wrap_err("the server stopped with an error")?;
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn operator(store: &Store, command: OperatorCommand) -> Result<()> {
+    match command {
+        OperatorCommand::Add { name, roles } => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(eyre!("the operator name must not be empty"));
+            }
+            let roles = RoleSet::parse(&roles).map_err(|bad| {
+                eyre!(
+                    "unknown role {bad:?}: use clerk, support, reviewer, mailroom, finance, admin"
+                )
+            })?;
+            if roles.is_empty() {
+                return Err(eyre!("give at least one role with --role"));
+            }
+            let (operator, token) = match store.add_operator(name, &roles).await {
+                Ok(added) => added,
+                Err(e) if e.is_unique_violation() => {
+                    return Err(eyre!("an operator named {name:?} already exists"));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            println!(
+                "added operator {} with roles {}; their token (shown only now):",
+                operator.name,
+                roles.to_list()
+            );
+            println!("{token}");
+        }
+        OperatorCommand::List => {
+            let operators = store.list_operators().await?;
+            if operators.is_empty() {
+                println!(
+                    "no operators yet: add one with `ca-counter operator add --name NAME --role ROLE`"
+                );
+            }
+            println!(
+                "{:<20} {:<36} {:<8} {:>6}  created",
+                "NAME", "ROLES", "STATUS", "TOKENS"
+            );
+            for o in operators {
+                let created = ca_counter_time(o.created_at);
+                let status = if o.disabled_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{:<20} {:<36} {:<8} {:>6}  {created}",
+                    o.operator.name,
+                    o.operator.roles.to_list(),
+                    status,
+                    o.active_tokens
+                );
+            }
+        }
+        OperatorCommand::Revoke { name } => {
+            if store.revoke_operator(&name).await? {
+                println!("revoked operator {name} and all their tokens");
+            } else {
+                return Err(eyre!("there is no active operator named {name:?}"));
+            }
+        }
+        OperatorCommand::Token { name } => match store.issue_token(&name).await? {
+            Some(token) => {
+                println!("new token for {name} (shown only now):");
+                println!("{token}");
+            }
+            None => return Err(eyre!("there is no active operator named {name:?}")),
+        },
+    }
+    Ok(())
+}
+
+fn ca_counter_time(ms: i64) -> String {
+    let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .map(|t| t.to_offset(china))
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}

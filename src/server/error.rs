@@ -1,0 +1,367 @@
+//! One error type for every handler, answered as `application/problem+json` (RFC 9457) in
+//! the caller's language. Handlers return `Result<_, ApiError>` and use `?`.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::api::{FieldError, Problem};
+use crate::domain::{InvalidValue, OrderStatus};
+use crate::i18n::{Arg, Lang, Msg, T};
+
+use super::store::{StoreError, TransitionError};
+
+/// The media type of problem documents.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Everything a request can fail with.
+#[derive(Debug)]
+pub enum ApiError {
+    /// Bad input: one message per field; nothing was changed.
+    Validation(Vec<(String, Msg)>),
+    /// No valid bearer token.
+    Unauthorized,
+    /// The operator's roles do not allow this (`code` says which rule).
+    Forbidden {
+        /// Stable code.
+        code: &'static str,
+        /// Why.
+        detail: Msg,
+    },
+    /// The thing asked for does not exist.
+    NotFound(Msg),
+    /// The order (or another resource) is not in a state that allows this.
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// Why.
+        detail: Msg,
+        /// Order status now.
+        status: Option<OrderStatus>,
+        /// Order version now.
+        version: Option<i64>,
+    },
+    /// The request could not be read at all.
+    BadRequest {
+        /// Stable code.
+        code: &'static str,
+        /// Why.
+        detail: Msg,
+    },
+    /// The order version is needed and was not sent.
+    PreconditionRequired,
+    /// An upload over the limit (bytes).
+    TooLarge(usize),
+    /// An upload that is not JPEG, PNG or PDF.
+    UnsupportedType,
+    /// The database is unreachable or overloaded.
+    Unavailable,
+    /// A bug or an unexpected failure; the message is logged, never shown.
+    Internal(String),
+}
+
+impl ApiError {
+    /// A single bad field.
+    pub fn field(field: &str, error: impl Into<Msg>) -> ApiError {
+        ApiError::Validation(vec![(field.to_owned(), error.into())])
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        if e.is_unavailable() {
+            tracing::warn!(error = %e, "database unavailable");
+            ApiError::Unavailable
+        } else {
+            ApiError::Internal(e.to_string())
+        }
+    }
+}
+
+impl From<InvalidValue> for Msg {
+    fn from(value: InvalidValue) -> Msg {
+        value.0
+    }
+}
+
+/// The parts of a problem before it is put into words; kept on the response so that
+/// [`render_problems`] can write it in the caller's language.
+#[derive(Debug, Clone)]
+pub struct ProblemSpec {
+    status: StatusCode,
+    code: &'static str,
+    title: T,
+    detail: Msg,
+    errors: Vec<(String, Msg)>,
+    current_status: Option<OrderStatus>,
+    current_version: Option<i64>,
+}
+
+impl ProblemSpec {
+    fn generic(status: StatusCode) -> ProblemSpec {
+        let (code, title, detail) = match status.as_u16() {
+            401 => (
+                "unauthorized",
+                T::ProblemUnauthorizedTitle,
+                Msg::new(T::ProblemUnauthorizedDetail),
+            ),
+            404 => (
+                "not_found",
+                T::ProblemNotFoundTitle,
+                Msg::new(T::ProblemRouteNotFound),
+            ),
+            413 => (
+                "payload_too_large",
+                T::ProblemTooLargeTitle,
+                Msg::with(T::ProblemTooLargeDetail, ["?"]),
+            ),
+            503 => (
+                "unavailable",
+                T::ProblemUnavailableTitle,
+                Msg::new(T::ProblemUnavailableDetail),
+            ),
+            s if s >= 500 => (
+                "internal",
+                T::ProblemInternalTitle,
+                Msg::with(T::ProblemInternalDetail, ["-"]),
+            ),
+            _ => (
+                "bad_request",
+                T::ProblemBadRequestTitle,
+                Msg::with(
+                    T::ErrInvalidValue,
+                    [status.canonical_reason().unwrap_or("")],
+                ),
+            ),
+        };
+        ProblemSpec {
+            status,
+            code,
+            title,
+            detail,
+            errors: Vec::new(),
+            current_status: None,
+            current_version: None,
+        }
+    }
+
+    /// The problem document in `lang`.
+    pub fn render(&self, lang: Lang, request_id: &str) -> Problem {
+        let mut detail = self.detail.clone();
+        if self.code == "internal" {
+            detail = Msg::with(T::ProblemInternalDetail, [request_id]);
+        }
+        Problem {
+            type_uri: format!(
+                "https://ca-counter.invalid/problems/{}",
+                self.code.replace('_', "-")
+            ),
+            title: self.title.get(lang).to_owned(),
+            status: self.status.as_u16(),
+            detail: detail.render(lang),
+            code: self.code.to_owned(),
+            errors: self
+                .errors
+                .iter()
+                .map(|(field, message)| FieldError {
+                    field: field.clone(),
+                    message: message.render(lang),
+                })
+                .collect(),
+            request_id: Some(request_id.to_owned()),
+            current_status: self.current_status,
+            current_version: self.current_version,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let spec = match self {
+            ApiError::Validation(errors) => ProblemSpec {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "validation_failed",
+                title: T::ProblemValidationTitle,
+                detail: Msg::with(T::ProblemValidationDetail, [errors.len().to_string()]),
+                errors,
+                current_status: None,
+                current_version: None,
+            },
+            ApiError::Unauthorized => ProblemSpec::generic(StatusCode::UNAUTHORIZED),
+            ApiError::Forbidden { code, detail } => ProblemSpec {
+                code,
+                title: if code == "self_review" {
+                    T::ProblemSelfReviewTitle
+                } else {
+                    T::ProblemForbiddenTitle
+                },
+                detail,
+                ..ProblemSpec::generic(StatusCode::FORBIDDEN)
+            },
+            ApiError::NotFound(detail) => ProblemSpec {
+                detail,
+                ..ProblemSpec::generic(StatusCode::NOT_FOUND)
+            },
+            ApiError::Conflict {
+                code,
+                detail,
+                status,
+                version,
+            } => ProblemSpec {
+                code,
+                title: T::ProblemConflictTitle,
+                detail,
+                current_status: status,
+                current_version: version,
+                ..ProblemSpec::generic(StatusCode::CONFLICT)
+            },
+            ApiError::BadRequest { code, detail } => ProblemSpec {
+                code,
+                detail,
+                ..ProblemSpec::generic(StatusCode::BAD_REQUEST)
+            },
+            ApiError::PreconditionRequired => ProblemSpec {
+                code: "version_required",
+                detail: Msg::new(T::ProblemPreconditionRequired),
+                ..ProblemSpec::generic(StatusCode::PRECONDITION_REQUIRED)
+            },
+            ApiError::TooLarge(limit) => ProblemSpec {
+                detail: Msg::with(T::ProblemTooLargeDetail, [human_bytes(limit)]),
+                ..ProblemSpec::generic(StatusCode::PAYLOAD_TOO_LARGE)
+            },
+            ApiError::UnsupportedType => ProblemSpec {
+                code: "unsupported_media_type",
+                title: T::ProblemUnsupportedTypeTitle,
+                detail: Msg::new(T::ProblemUnsupportedTypeDetail),
+                ..ProblemSpec::generic(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            },
+            ApiError::Unavailable => ProblemSpec::generic(StatusCode::SERVICE_UNAVAILABLE),
+            ApiError::Internal(message) => {
+                tracing::error!(%message, "request failed");
+                ProblemSpec::generic(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+        };
+        let mut response = spec.status.into_response();
+        response.extensions_mut().insert(spec);
+        response
+    }
+}
+
+/// `10 MB`, `512 KB`
+pub fn human_bytes(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// Per-request context: the caller's language and the request id.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// From `Accept-Language`.
+    pub lang: Lang,
+    /// From `X-Request-Id` when sane, else new.
+    pub request_id: String,
+}
+
+/// Middleware: sets up [`RequestContext`], writes every error as a problem document in the
+/// caller's language (including errors from axum itself and from layers), logs the
+/// request, and echoes `X-Request-Id`.
+pub async fn render_problems(mut request: Request, next: Next) -> Response {
+    let lang = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default();
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(super::store::new_id);
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    request.extensions_mut().insert(RequestContext {
+        lang,
+        request_id: request_id.clone(),
+    });
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let spec = response.extensions_mut().remove::<ProblemSpec>();
+    if spec.is_some() || (status.as_u16() >= 400 && !is_problem && !path.starts_with("/m/")) {
+        let spec = spec.unwrap_or_else(|| ProblemSpec::generic(status));
+        let problem = spec.render(lang, &request_id);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let headers = std::mem::take(response.headers_mut());
+        response = (spec.status, body).into_response();
+        for (name, value) in headers.iter() {
+            if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
+                response.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    }
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    tracing::info!(
+        %method, %path, status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64, request_id, "request"
+    );
+    response
+}
+
+/// How a refused transition reads.
+pub fn transition_error(
+    order_no: &str,
+    action: crate::domain::Action,
+    e: TransitionError,
+) -> ApiError {
+    match e {
+        TransitionError::NotFound => {
+            ApiError::NotFound(Msg::with(T::ProblemOrderNotFound, [order_no]))
+        }
+        TransitionError::NotAllowed { status, version } => ApiError::Conflict {
+            code: "invalid_transition",
+            detail: Msg::with(
+                T::ProblemInvalidTransition,
+                [
+                    Arg::from(order_no),
+                    Arg::Text(status.text()),
+                    Arg::Text(action.text()),
+                ],
+            ),
+            status: Some(status),
+            version: Some(version),
+        },
+        TransitionError::Conflict { status, version } => ApiError::Conflict {
+            code: "version_conflict",
+            detail: Msg::with(
+                T::ProblemVersionConflict,
+                [
+                    Arg::from(order_no),
+                    Arg::Plain(version.to_string()),
+                    Arg::Text(status.text()),
+                ],
+            ),
+            status: Some(status),
+            version: Some(version),
+        },
+        TransitionError::Store(e) => e.into(),
+    }
+}

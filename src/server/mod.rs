@@ -1,0 +1,144 @@
+//! The platform: the HTTP API the TUI calls (`/api/v1`), the phone pages QR codes open
+//! (`/m/…`), and the database behind them.
+
+pub mod catalog;
+pub mod error;
+pub mod events;
+mod extract;
+mod phone;
+mod present;
+mod routes;
+pub mod store;
+mod validate;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::PlatformConfig;
+use store::{Backend, Store, StoreError};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The configuration.
+    pub config: Arc<PlatformConfig>,
+    /// Where phones reach this platform (no trailing slash).
+    pub public_base: Arc<str>,
+    /// Flips to `true` when the server is stopping; long-lived streams end then.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Why the platform could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The listening socket.
+    #[error("cannot listen: {0}")]
+    Listen(#[from] std::io::Error),
+    /// The demo catalog.
+    #[error("demo catalog: {0}")]
+    Catalog(#[from] catalog::CatalogError),
+}
+
+/// A running platform instance.
+pub struct Platform {
+    addr: SocketAddr,
+    public_base: String,
+    store: Store,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<std::io::Result<()>>,
+    listener: Option<JoinHandle<()>>,
+}
+
+impl Platform {
+    /// Opens the database (migrating it, loading the demo catalog into an empty one when
+    /// configured) and serves on `listener` until [`Platform::shutdown`].
+    pub async fn start(
+        config: PlatformConfig,
+        database_url: &str,
+        listener: TcpListener,
+    ) -> Result<Platform, StartError> {
+        let store = Store::open(database_url, config.max_connections).await?;
+        if config.demo_catalog && store.catalog_is_empty().await? {
+            store.import_catalog(&catalog::demo_catalog()).await??;
+            tracing::info!("loaded the demo catalog");
+        }
+        let addr = listener.local_addr()?;
+        let public_base = config.public_base_url(addr);
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let pg_listener = (store.backend() == Backend::Postgres).then(|| {
+            tokio::spawn(events::listen_postgres(
+                store.url().to_owned(),
+                store.hub().clone(),
+                shutdown_rx.clone(),
+            ))
+        });
+        let state = AppState {
+            store: store.clone(),
+            config: Arc::new(config),
+            public_base: public_base.clone().into(),
+            shutdown: shutdown_rx.clone(),
+        };
+        let app = routes::router(state);
+        let mut stop = shutdown_rx;
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|stopping| *stopping).await;
+                })
+                .await
+        });
+        tracing::info!(%addr, database = store.backend().as_str(), "platform listening");
+        Ok(Platform {
+            addr,
+            public_base,
+            store,
+            shutdown,
+            server,
+            listener: pg_listener,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://<address>`, for clients on this machine.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The public base URL used in QR codes.
+    pub fn public_base_url(&self) -> &str {
+        &self.public_base
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, ends event streams, and
+    /// closes the database.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.shutdown.send(true);
+        let result = match self.server.await {
+            Ok(result) => result,
+            Err(e) => Err(std::io::Error::other(e)),
+        };
+        if let Some(listener) = self.listener {
+            let _ = listener.await;
+        }
+        self.store.close().await;
+        result
+    }
+}

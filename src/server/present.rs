@@ -1,0 +1,201 @@
+//! Stored rows as the API shows them: times in RFC 3339, personal data masked unless the
+//! caller may and asked to reveal it, and the actions this caller may take.
+
+use crate::api::{
+    Actor as WireActor, Applicant, Attachment, AttachmentKind, Customer, HistoryEntry,
+    MailingAddress, Order, OrderEvent, OrderSummary, Organization, Shipment,
+};
+use crate::domain::{Action, OrderStatus, UserType, mask_id_number, mask_phone};
+
+use super::error::ApiError;
+use super::extract::Caller;
+use super::store::{AttachmentRow, CustomerRow, EventRow, HistoryRow, OrderRow};
+
+/// Unix milliseconds as RFC 3339 UTC with milliseconds.
+pub fn rfc3339(ms: i64) -> String {
+    let time = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    time.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn corrupt(what: &str) -> ApiError {
+    ApiError::Internal(format!("corrupt stored {what}"))
+}
+
+/// The full order for `caller`.
+pub fn order(
+    row: &OrderRow,
+    attachments: &[AttachmentRow],
+    caller: &Caller,
+    reveal: bool,
+) -> Result<Order, ApiError> {
+    let status = row.status()?;
+    let user_type = UserType::parse(&row.user_type).ok_or_else(|| corrupt("user type"))?;
+    let mut applicant: Applicant =
+        serde_json::from_str(&row.applicant_json).map_err(|_| corrupt("applicant"))?;
+    let organization: Option<Organization> = row
+        .organization_json
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|_| corrupt("organization"))?;
+    let mut mailing: MailingAddress =
+        serde_json::from_str(&row.mailing_json).map_err(|_| corrupt("mailing"))?;
+    if !reveal {
+        applicant.id_number = mask_id_number(&applicant.id_number);
+        applicant.phone = mask_phone(&applicant.phone);
+        mailing.phone = mask_phone(&mailing.phone);
+        if !mailing.street.is_empty() {
+            mailing.street = "****".into();
+        }
+    }
+    let rejection_reasons = row
+        .rejection_json
+        .as_deref()
+        .map(serde_json::from_str::<Vec<String>>)
+        .transpose()
+        .map_err(|_| corrupt("rejection reasons"))?
+        .unwrap_or_default();
+    Ok(Order {
+        order_no: row.order_no.clone(),
+        status,
+        version: row.version,
+        user_type,
+        customer_id: row.customer_id.clone(),
+        project_id: row.project_id.clone(),
+        project_name: row.project_name.clone(),
+        product_id: row.product_id.clone(),
+        product_name: row.product_name.clone(),
+        validity_years: row.validity_years,
+        amount_fen: row.amount_fen,
+        applicant,
+        organization,
+        mailing,
+        revealed: reveal,
+        note: row.note.clone(),
+        payment_method: row.payment_method.clone(),
+        paid_at: row.paid_at.map(rfc3339),
+        rejection_reasons,
+        shipment: match (&row.carrier, &row.tracking_no, row.shipped_at) {
+            (Some(carrier), Some(tracking_no), Some(at)) => Some(Shipment {
+                carrier: carrier.clone(),
+                tracking_no: tracking_no.clone(),
+                shipped_at: rfc3339(at),
+            }),
+            _ => None,
+        },
+        invoice_no: row.invoice_no.clone(),
+        submitted_by: WireActor {
+            id: Some(row.submitted_by.clone()),
+            name: row.submitted_by_name.clone(),
+        },
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+        allowed_actions: allowed_actions(row, status, caller),
+        attachments: attachments.iter().filter_map(attachment).collect(),
+    })
+}
+
+/// The actions `caller` may take on the order now: the role table and the transition
+/// table, less approving one's own submission.
+pub fn allowed_actions(row: &OrderRow, status: OrderStatus, caller: &Caller) -> Vec<Action> {
+    caller
+        .operator
+        .roles
+        .actions_for(status)
+        .into_iter()
+        .filter(|a| !(*a == Action::Approve && row.submitted_by == caller.operator.id))
+        .collect()
+}
+
+/// A list row; personal data always masked.
+pub fn summary(row: &OrderRow) -> Option<OrderSummary> {
+    Some(OrderSummary {
+        order_no: row.order_no.clone(),
+        status: OrderStatus::parse(&row.status)?,
+        version: row.version,
+        customer_name: row.display_name.clone(),
+        phone: mask_phone(&row.phone),
+        project_name: row.project_name.clone(),
+        product_name: row.product_name.clone(),
+        amount_fen: row.amount_fen,
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+    })
+}
+
+/// An audit row.
+pub fn history(row: &HistoryRow) -> HistoryEntry {
+    HistoryEntry {
+        id: row.id,
+        at: rfc3339(row.at),
+        actor: WireActor {
+            id: row.actor_id.clone(),
+            name: row.actor_name.clone(),
+        },
+        action: row.action.clone(),
+        from_status: row.from_status.as_deref().and_then(OrderStatus::parse),
+        to_status: row.to_status.as_deref().and_then(OrderStatus::parse),
+        reason: row.reason.clone(),
+        request_id: row.request_id.clone(),
+    }
+}
+
+/// Attachment metadata.
+pub fn attachment(row: &AttachmentRow) -> Option<Attachment> {
+    Some(Attachment {
+        id: row.id.clone(),
+        order_no: row.order_no.clone(),
+        kind: AttachmentKind::parse(&row.kind)?,
+        content_type: row.content_type.clone(),
+        size: row.size,
+        sha256: row.sha256.clone(),
+        filename: row.filename.clone(),
+        uploaded_by: WireActor {
+            id: Some(row.uploaded_by.clone()),
+            name: row.uploaded_by_name.clone(),
+        },
+        uploaded_at: rfc3339(row.uploaded_at),
+    })
+}
+
+/// A customer; the phone masked unless `reveal`.
+pub fn customer(row: &CustomerRow, reveal: bool) -> Customer {
+    Customer {
+        id: row.id.clone(),
+        phone: if reveal {
+            row.phone.clone()
+        } else {
+            mask_phone(&row.phone)
+        },
+        name: row.name.clone(),
+        realname_verified: row.realname_verified_at.is_some(),
+        created_at: rfc3339(row.created_at),
+        order_count: row.order_count,
+    }
+}
+
+/// An event as streamed.
+pub fn event(row: &EventRow) -> Option<OrderEvent> {
+    Some(OrderEvent {
+        id: row.id,
+        order_no: row.order_no.clone(),
+        kind: row.kind.clone(),
+        action: row.action.clone(),
+        status: OrderStatus::parse(&row.status)?,
+        version: row.version,
+        at: rfc3339(row.at),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_000_000_123), "2026-11-18T07:06:40.123Z");
+    }
+}

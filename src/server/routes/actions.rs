@@ -1,0 +1,239 @@
+//! `POST /api/v1/orders/{order_no}/actions/{action}`: the one route for every transition
+//! of the table. The role table decides who, the transition table decides when, the
+//! database decides who was first.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+
+use crate::api::{ActionRequest, Order, Problem};
+use crate::domain::{Action, Permission};
+use crate::i18n::{Msg, T};
+use crate::server::AppState;
+use crate::server::error::{ApiError, transition_error};
+use crate::server::extract::{Caller, parse_json};
+use crate::server::store::{OrderRow, SetColumn, Transition, now_ms};
+use crate::server::validate::{Errors, optional_text};
+
+use super::orders::{find_order, full_order};
+
+/// Performs `action` on the order. Send the version you saw (`version` in the body or
+/// `If-Match`); a stale version or a status the table does not allow is `409` with the
+/// current status and version, and nothing changes.
+#[utoipa::path(post, path = "/api/v1/orders/{order_no}/actions/{action}",
+    params(("order_no" = String, Path), ("action" = Action, Path), ("If-Match" = Option<String>, Header)),
+    request_body = ActionRequest,
+    responses(
+        (status = 200, body = Order),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((order_no, action_name)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Order>, ApiError> {
+    let action = Action::parse(&action_name).ok_or_else(|| {
+        ApiError::NotFound(Msg::with(T::ProblemUnknownAction, [action_name.as_str()]))
+    })?;
+    if action.is_provider_only() {
+        return Err(ApiError::Forbidden {
+            code: "provider_only",
+            detail: Msg::with(T::ProblemProviderOnlyDetail, [action.text()]),
+        });
+    }
+    caller.require(Permission::Act(action))?;
+    let request: ActionRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ActionRequest::default()
+    } else {
+        parse_json(&body)?
+    };
+    let version = match request.version {
+        Some(v) => v,
+        None => if_match(&headers)?.ok_or(ApiError::PreconditionRequired)?,
+    };
+    let row = find_order(&state, &order_no).await?;
+    if action == Action::Approve && row.submitted_by == caller.operator.id {
+        return Err(ApiError::Forbidden {
+            code: "self_review",
+            detail: Msg::with(T::ProblemSelfReviewDetail, [row.order_no.as_str()]),
+        });
+    }
+    let (reason, set) = details(&state, &row, action, &request).await?;
+    let step = Transition {
+        action,
+        expected_version: Some(version),
+        actor: caller.actor(),
+        reason,
+        request_id: Some(caller.ctx.request_id.clone()),
+        set,
+    };
+    let updated = state
+        .store
+        .transition(&row.order_no, step)
+        .await
+        .map_err(|e| transition_error(&row.order_no, action, e))?;
+    Ok(Json(full_order(&state, &updated, &caller, false).await?))
+}
+
+/// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get("if-match") else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    text.parse::<i64>()
+        .map(Some)
+        .map_err(|_| ApiError::field("If-Match", Msg::with(T::ErrInvalidValue, [text])))
+}
+
+/// Checks what the action needs and returns the audit reason and the columns it sets.
+async fn details(
+    state: &AppState,
+    order: &OrderRow,
+    action: Action,
+    request: &ActionRequest,
+) -> Result<(Option<String>, Vec<SetColumn>), ApiError> {
+    let mut errors = Errors::default();
+    let reason = errors
+        .check("reason", optional_text::<500>(request.reason.as_deref()))
+        .flatten();
+    let outcome = match action {
+        Action::Cancel => {
+            if reason.is_none() && is_blank(request.reason.as_deref()) {
+                errors.add("reason", T::ErrReasonRequired);
+            }
+            (reason, vec![])
+        }
+        Action::Reject => {
+            let mut reasons = Vec::new();
+            for (i, text) in request.reasons.iter().enumerate() {
+                match optional_text::<200>(Some(text)) {
+                    Ok(Some(text)) => reasons.push(text),
+                    Ok(None) => errors.add(&format!("reasons[{i}]"), T::ErrRequired),
+                    Err(e) => errors.add(&format!("reasons[{i}]"), e),
+                }
+            }
+            if request.reasons.is_empty() {
+                errors.add("reasons", T::ErrReasonRequired);
+            }
+            let json = serde_json::to_string(&reasons).unwrap_or_default();
+            (
+                Some(reasons.join("；")),
+                vec![SetColumn::Text("rejection_json", Some(json))],
+            )
+        }
+        Action::UploadVoucher | Action::Resubmit => {
+            check_attachments(state, order, action, &request.attachment_ids, &mut errors).await?;
+            let set = if action == Action::Resubmit {
+                vec![SetColumn::Text("rejection_json", None)]
+            } else {
+                vec![]
+            };
+            let listed = request.attachment_ids.join(",");
+            (
+                Some(reason.map(|r| format!("{r} ({listed})")).unwrap_or(listed)),
+                set,
+            )
+        }
+        Action::Ship => {
+            let carrier = errors
+                .check("carrier", optional_text::<20>(request.carrier.as_deref()))
+                .flatten();
+            let tracking = request
+                .tracking_no
+                .as_deref()
+                .map(|t| t.trim().to_ascii_uppercase())
+                .unwrap_or_default();
+            if carrier.is_none() && is_blank(request.carrier.as_deref()) {
+                errors.add("carrier", T::ErrRequired);
+            }
+            if tracking.is_empty() {
+                errors.add("tracking_no", T::ErrRequired);
+            } else if tracking.len() > 40
+                || !tracking
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                errors.add(
+                    "tracking_no",
+                    Msg::with(T::ErrInvalidValue, [tracking.as_str()]),
+                );
+            }
+            let carrier = carrier.unwrap_or_default();
+            (
+                Some(format!("{carrier} {tracking}")),
+                vec![
+                    SetColumn::Text("carrier", Some(carrier)),
+                    SetColumn::Text("tracking_no", Some(tracking)),
+                    SetColumn::Int("shipped_at", Some(now_ms())),
+                ],
+            )
+        }
+        Action::IssueInvoice => {
+            let number = errors
+                .check(
+                    "invoice_no",
+                    optional_text::<40>(request.invoice_no.as_deref()),
+                )
+                .flatten();
+            if number.is_none() && is_blank(request.invoice_no.as_deref()) {
+                errors.add("invoice_no", T::ErrRequired);
+            }
+            (number.clone(), vec![SetColumn::Text("invoice_no", number)])
+        }
+        Action::ChooseBankTransfer => (
+            reason,
+            vec![SetColumn::Text(
+                "payment_method",
+                Some("bank_transfer".into()),
+            )],
+        ),
+        Action::Approve | Action::DeclineInvoice | Action::Pay => (reason, vec![]),
+    };
+    errors.finish()?;
+    Ok(outcome)
+}
+
+/// True when the value was absent or blank (so "required" is the right message, not a
+/// second one on top of "too long").
+fn is_blank(value: Option<&str>) -> bool {
+    value.is_none_or(|v| v.trim().is_empty())
+}
+
+/// A voucher must be an uploaded voucher of this order; corrected materials must be
+/// attachments of this order uploaded since it was returned.
+async fn check_attachments(
+    state: &AppState,
+    order: &OrderRow,
+    action: Action,
+    ids: &[String],
+    errors: &mut Errors,
+) -> Result<(), ApiError> {
+    if ids.is_empty() {
+        errors.add("attachment_ids", T::ErrRequired);
+        return Ok(());
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let field = format!("attachment_ids[{i}]");
+        let Some(attachment) = state.store.attachment(id).await? else {
+            errors.add(&field, T::ProblemAttachmentNotFound);
+            continue;
+        };
+        let fits = attachment.order_id == order.id
+            && match action {
+                Action::UploadVoucher => attachment.kind == "voucher",
+                _ => attachment.uploaded_at >= order.updated_at,
+            };
+        if !fits {
+            errors.add(&field, Msg::with(T::ErrInvalidValue, [id.as_str()]));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! Attachments: uploaded as multipart, typed by content (JPEG, PNG, PDF), size-limited,
+//! served back with their sniffed type.
+
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::api::{Attachment, AttachmentKind, Problem};
+use crate::domain::Permission;
+use crate::i18n::{Msg, T};
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::Caller;
+use crate::server::present;
+use crate::server::store::NewAttachment;
+
+use super::orders::find_order;
+
+/// The type of a file by its first bytes, if it is one we accept.
+pub fn sniff(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if data.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
+}
+
+/// A name fit for display: the last path component, printable, at most 100 characters.
+fn display_name(name: Option<&str>) -> String {
+    let base = name
+        .unwrap_or_default()
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    if clean.trim().is_empty() {
+        "upload".into()
+    } else {
+        clean.trim().to_owned()
+    }
+}
+
+/// Uploads a file to an order: multipart fields `kind` (`signed_form`, `voucher`,
+/// `correction`, `application_form`, `other`) and `file`.
+#[utoipa::path(post, path = "/api/v1/orders/{order_no}/attachments", params(("order_no" = String, Path)),
+    request_body(content_type = "multipart/form-data", description = "fields `kind` and `file`"),
+    responses(
+        (status = 201, body = Attachment),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<Attachment>), ApiError> {
+    caller.require(Permission::UploadAttachments)?;
+    let order = find_order(&state, &order_no).await?;
+    let limit = state.config.max_upload_bytes;
+    let mut kind: Option<String> = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(limit)
+        } else {
+            ApiError::BadRequest {
+                code: "malformed_request",
+                detail: Msg::with(T::ErrInvalidValue, [e.body_text()]),
+            }
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
+        match field.name() {
+            Some("kind") => kind = Some(field.text().await.map_err(broken)?),
+            Some("file") => {
+                let name = display_name(field.file_name());
+                let mut data = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                    if data.len() + chunk.len() > limit {
+                        return Err(ApiError::TooLarge(limit));
+                    }
+                    data.extend_from_slice(&chunk);
+                }
+                file = Some((name, data));
+            }
+            _ => {}
+        }
+    }
+    let kinds: Vec<&str> = AttachmentKind::ALL.iter().map(|k| k.as_str()).collect();
+    let kind = match kind.as_deref().map(str::trim) {
+        None | Some("") => return Err(ApiError::field("kind", T::ErrRequired)),
+        Some(k) => AttachmentKind::parse(k)
+            .ok_or_else(|| ApiError::field("kind", Msg::with(T::ErrOneOf, [kinds.join(", ")])))?,
+    };
+    let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
+        return Err(ApiError::field("file", T::ErrRequired));
+    };
+    let content_type = sniff(&data).ok_or(ApiError::UnsupportedType)?;
+    let id = state
+        .store
+        .insert_attachment(NewAttachment {
+            order_id: order.id.clone(),
+            kind: kind.as_str().into(),
+            content_type: content_type.into(),
+            filename: filename.clone(),
+            data,
+            uploaded_by: caller.operator.id.clone(),
+        })
+        .await?;
+    state
+        .store
+        .record(
+            &order,
+            &caller.actor(),
+            "attach",
+            Some(&format!("{} {filename}", kind.as_str())),
+            Some(&caller.ctx.request_id),
+            Some("attachment"),
+        )
+        .await?;
+    let row = state
+        .store
+        .attachment(&id)
+        .await?
+        .ok_or_else(|| ApiError::Internal("attachment vanished after insert".into()))?;
+    let attachment =
+        present::attachment(&row).ok_or_else(|| ApiError::Internal("attachment kind".into()))?;
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+/// The bytes of an attachment, with the type sniffed at upload.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = String, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream")))]
+pub async fn download(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let not_found = || ApiError::NotFound(Msg::new(T::ProblemAttachmentNotFound));
+    let row = state.store.attachment(&id).await?.ok_or_else(not_found)?;
+    let data = state
+        .store
+        .attachment_data(&id)
+        .await?
+        .ok_or_else(not_found)?;
+    let extension = match row.content_type.as_str() {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        _ => "pdf",
+    };
+    let mut response = data.into_response();
+    let headers = response.headers_mut();
+    let content_type = HeaderValue::from_str(&row.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, content_type);
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "inline; filename=\"{}-{}.{extension}\"",
+        row.order_no, row.kind
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", row.sha256)) {
+        headers.insert(header::ETAG, v);
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_come_from_content_not_names() {
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest"), Some("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
+        assert_eq!(sniff(b"%PDF-1.7"), Some("application/pdf"));
+        assert_eq!(sniff(b"hello, I am a text file named scan.jpg"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn user_file_names_are_display_only_and_cleaned() {
+        assert_eq!(display_name(Some("../../etc/passwd")), "passwd");
+        assert_eq!(display_name(Some("C:\\scans\\申请表.jpg")), "申请表.jpg");
+        assert_eq!(display_name(Some("a\u{0}b\nc.png")), "abc.png");
+        assert_eq!(display_name(None), "upload");
+    }
+}

@@ -1,0 +1,31 @@
+//! The catalog of projects and products.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::api::Project;
+use crate::domain::Permission;
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::{ApiQuery, Caller};
+
+/// `?q=`
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ProjectQuery {
+    /// Part of the name, region, code or pinyin initials; empty lists all.
+    #[serde(default)]
+    q: String,
+}
+
+/// Projects matching `q`, most used first, with their products.
+#[utoipa::path(get, path = "/api/v1/projects", params(ProjectQuery), responses((status = 200, body = [Project])))]
+pub async fn projects(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ProjectQuery>,
+) -> Result<Json<Vec<Project>>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    Ok(Json(state.store.search_projects(&query.q).await?))
+}

@@ -1,0 +1,70 @@
+//! Customers, found and created by mobile number.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::api::{Customer, NewCustomer, Problem};
+use crate::domain::{Permission, Phone};
+use crate::i18n::{Msg, T};
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::{ApiJson, ApiQuery, Caller};
+use crate::server::{present, validate};
+
+/// `?phone=`
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CustomerQuery {
+    /// Mobile number, in any usual shape.
+    phone: String,
+}
+
+/// Adds a customer; a mobile number already known is `409 customer_exists`.
+#[utoipa::path(post, path = "/api/v1/customers", request_body = NewCustomer, responses(
+    (status = 201, body = Customer),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewCustomer>,
+) -> Result<(StatusCode, Json<Customer>), ApiError> {
+    caller.require(Permission::ManageCustomers)?;
+    let (phone, name) = validate::new_customer(&body)?;
+    match state
+        .store
+        .add_customer(&phone, &name, &caller.operator.id)
+        .await
+    {
+        Ok(row) => Ok((StatusCode::CREATED, Json(present::customer(&row, true)))),
+        Err(e) if e.is_unique_violation() => Err(ApiError::Conflict {
+            code: "customer_exists",
+            detail: Msg::with(T::ProblemCustomerExists, [phone.as_str()]),
+            status: None,
+            version: None,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The customer with this mobile number: a list of zero or one.
+#[utoipa::path(get, path = "/api/v1/customers", params(CustomerQuery), responses((status = 200, body = [Customer])))]
+pub async fn find(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<CustomerQuery>,
+) -> Result<Json<Vec<Customer>>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let phone = Phone::parse(&query.phone).map_err(|e| ApiError::field("phone", e))?;
+    let reveal = caller
+        .operator
+        .roles
+        .permits(Permission::RevealPersonalData);
+    let found = state.store.customer_by_phone(&phone).await?;
+    Ok(Json(
+        found.iter().map(|c| present::customer(c, reveal)).collect(),
+    ))
+}

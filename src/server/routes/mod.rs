@@ -1,0 +1,90 @@
+//! The routes of API v1, one file per resource, collected with their OpenAPI description.
+
+mod actions;
+mod attachments;
+mod catalog;
+mod customers;
+mod events;
+mod orders;
+mod payments;
+mod system;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::error::{ApiError, render_problems};
+use crate::i18n::{Msg, T};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ca-counter platform API",
+        description = "The contract between the ca-counter TUI and its platform. Errors are \
+            application/problem+json (RFC 9457) with a stable `code`; messages follow Accept-Language \
+            (zh-CN default, en). Every route but health and this document needs `Authorization: Bearer`.",
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let upload_limit = state.config.max_upload_bytes;
+    let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(system::health))
+        .routes(routes!(system::me))
+        .routes(routes!(system::transitions))
+        .routes(routes!(catalog::projects))
+        .routes(routes!(customers::create, customers::find))
+        .routes(routes!(orders::create, orders::list))
+        .routes(routes!(orders::counts))
+        .routes(routes!(orders::get))
+        .routes(routes!(orders::history))
+        .routes(routes!(orders::add_note))
+        .routes(routes!(actions::act))
+        .routes(routes!(attachments::upload))
+        .routes(routes!(attachments::download))
+        .routes(routes!(payments::create))
+        .routes(routes!(events::stream))
+        .split_for_parts();
+    openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    let openapi_json = std::sync::Arc::new(openapi.to_pretty_json().unwrap_or_default());
+    api.route(
+        "/api/v1/openapi.json",
+        axum::routing::get(move || {
+            let json = openapi_json.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    json.as_str().to_owned(),
+                )
+            }
+        }),
+    )
+    .merge(super::phone::router())
+    .fallback(|| async { ApiError::NotFound(Msg::new(T::ProblemRouteNotFound)) })
+    .layer(DefaultBodyLimit::max(upload_limit + 64 * 1024))
+    .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))
+    .layer(middleware::from_fn(render_problems))
+    .with_state(state)
+}

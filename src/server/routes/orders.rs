@@ -1,0 +1,319 @@
+//! Orders: submission (idempotent), lookup, lists, counts, the audit trail and notes.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
+
+use crate::api::{
+    HistoryEntry, NewNote, NewOrder, Order, OrderPage, OrderQuery, Problem, StatusCount,
+};
+use crate::domain::{OrderNo, OrderStatus, Permission};
+use crate::i18n::{Msg, T};
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::{ApiJson, ApiQuery, Caller, parse_json};
+use crate::server::store::{Claim, ListQuery, OrderRow, SavedResponse, Sort};
+use crate::server::validate::{Errors, optional_text};
+use crate::server::{present, validate};
+
+/// Finds an order by a number as typed; 404 for a malformed or unknown number.
+pub(super) async fn find_order(state: &AppState, order_no: &str) -> Result<OrderRow, ApiError> {
+    let not_found = || ApiError::NotFound(Msg::with(T::ProblemOrderNotFound, [order_no]));
+    let parsed = OrderNo::parse(order_no).map_err(|_| not_found())?;
+    state
+        .store
+        .order_by_no(parsed.as_str())
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// The order as `caller` sees it, with its attachments.
+pub(super) async fn full_order(
+    state: &AppState,
+    row: &OrderRow,
+    caller: &Caller,
+    reveal: bool,
+) -> Result<Order, ApiError> {
+    let attachments = state.store.attachments_of(&row.id).await?;
+    present::order(row, &attachments, caller, reveal)
+}
+
+/// Submits an order (→ 待支付). Requires an `Idempotency-Key` header: the same key again
+/// returns the same order and never makes a second one.
+#[utoipa::path(post, path = "/api/v1/orders", request_body = NewOrder,
+    params(("Idempotency-Key" = String, Header, description = "Unique per submission, e.g. the draft id")),
+    responses(
+        (status = 201, body = Order),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::CreateOrders)?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or(ApiError::BadRequest {
+            code: "idempotency_key_missing",
+            detail: Msg::new(T::ProblemIdempotencyMissing),
+        })?
+        .to_owned();
+    let order: NewOrder = parse_json(&body)?;
+    let customer = state.store.customer(&order.customer_id).await?;
+    let product = state.store.product(&order.product_id).await?;
+    let valid = validate::new_order(&order, customer.is_some(), product.as_ref())?;
+    let request_hash = hex::encode(Sha256::digest(
+        serde_json::to_vec(&order).unwrap_or_default(),
+    ));
+
+    let mut tx = match state
+        .store
+        .claim_idempotency_key(&caller.operator.id, &key, &request_hash)
+        .await?
+    {
+        Claim::Replay(saved) => return Ok(saved_response(saved, true)),
+        Claim::Mismatch => {
+            return Err(ApiError::field(
+                "Idempotency-Key",
+                T::ProblemIdempotencyMismatch,
+            ));
+        }
+        Claim::Fresh(tx) => tx,
+    };
+    let (_, order_no, event_id) = state
+        .store
+        .insert_order(
+            &mut tx,
+            &valid,
+            &caller.actor(),
+            Some(&caller.ctx.request_id),
+        )
+        .await?;
+    let row = state
+        .store
+        .order_by_no_in(&mut tx, &order_no)
+        .await?
+        .ok_or_else(|| ApiError::Internal("order vanished after insert".into()))?;
+    let created = present::order(&row, &[], &caller, false)?;
+    let saved = SavedResponse {
+        status: 201,
+        body: serde_json::to_string(&created).map_err(|e| ApiError::Internal(e.to_string()))?,
+    };
+    state
+        .store
+        .save_idempotent_response(&mut tx, &caller.operator.id, &key, &saved)
+        .await?;
+    state.store.commit_with_event(tx, event_id).await?;
+    Ok(saved_response(saved, false))
+}
+
+fn saved_response(saved: SavedResponse, replayed: bool) -> Response {
+    let status = StatusCode::from_u16(saved.status).unwrap_or(StatusCode::OK);
+    let mut response = (status, saved.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if replayed {
+        headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+/// `?reveal=true`
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct RevealQuery {
+    /// Show ID number, phones and street in full (permission `reveal`; audited).
+    #[serde(default)]
+    reveal: bool,
+}
+
+/// One order in full.
+#[utoipa::path(get, path = "/api/v1/orders/{order_no}", params(("order_no" = String, Path), RevealQuery),
+    responses((status = 200, body = Order), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+    ApiQuery(query): ApiQuery<RevealQuery>,
+) -> Result<Json<Order>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let row = find_order(&state, &order_no).await?;
+    if query.reveal {
+        caller.require(Permission::RevealPersonalData)?;
+        state
+            .store
+            .record(
+                &row,
+                &caller.actor(),
+                "reveal",
+                None,
+                Some(&caller.ctx.request_id),
+                None,
+            )
+            .await?;
+    }
+    Ok(Json(full_order(&state, &row, &caller, query.reveal).await?))
+}
+
+/// Orders, newest first by default, filtered and searched; pages by cursor.
+#[utoipa::path(get, path = "/api/v1/orders", params(OrderQuery), responses((status = 200, body = OrderPage)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<OrderQuery>,
+) -> Result<Json<OrderPage>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let list = list_query(&query)?;
+    let (rows, more) = state.store.list_orders(&list).await?;
+    let items: Vec<_> = rows.iter().filter_map(present::summary).collect();
+    let next_cursor = if more {
+        items.last().map(|i| i.order_no.clone())
+    } else {
+        None
+    };
+    Ok(Json(OrderPage { items, next_cursor }))
+}
+
+fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
+    let mut errors = Errors::default();
+    let mut statuses = Vec::new();
+    for name in query
+        .status
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match OrderStatus::parse(name) {
+            Some(status) => statuses.push(status),
+            None => {
+                let names: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
+                errors.add("status", Msg::with(T::ErrOneOf, [names.join(", ")]));
+            }
+        }
+    }
+    let sort = match query.sort.as_deref() {
+        None | Some("newest") => Sort::Newest,
+        Some("oldest") => Sort::Oldest,
+        Some(_) => {
+            errors.add("sort", Msg::with(T::ErrOneOf, ["newest, oldest"]));
+            Sort::Newest
+        }
+    };
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        errors.add("limit", Msg::with(T::ErrOneOf, ["1–200"]));
+    }
+    let cursor = match &query.cursor {
+        None => None,
+        Some(c) => errors.check("cursor", OrderNo::parse(c)).map(String::from),
+    };
+    let from_ms = date_ms(query.from.as_deref(), "from", 0, &mut errors);
+    let to_ms = date_ms(query.to.as_deref(), "to", 1, &mut errors);
+    errors.finish()?;
+    Ok(ListQuery {
+        statuses,
+        project_id: query.project.clone().filter(|p| !p.is_empty()),
+        q: query.q.clone(),
+        from_ms,
+        to_ms,
+        sort,
+        cursor,
+        limit,
+    })
+}
+
+/// Midnight China time of `date` (YYYY-MM-DD) plus `add_days`, in unix ms.
+fn date_ms(date: Option<&str>, field: &str, add_days: i64, errors: &mut Errors) -> Option<i64> {
+    let text = date?.trim();
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(text, format) {
+        Ok(day) => {
+            let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+            let start = day.midnight().assume_offset(china) + time::Duration::days(add_days);
+            Some((start.unix_timestamp_nanos() / 1_000_000) as i64)
+        }
+        Err(_) => {
+            errors.add(field, Msg::with(T::ErrInvalidValue, ["YYYY-MM-DD"]));
+            None
+        }
+    }
+}
+
+/// How many orders are in each status (every status listed, zeros included).
+#[utoipa::path(get, path = "/api/v1/orders/counts", responses((status = 200, body = [StatusCount])))]
+pub async fn counts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<StatusCount>>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let counts = state.store.order_counts().await?;
+    Ok(Json(
+        OrderStatus::ALL
+            .iter()
+            .map(|status| StatusCount {
+                status: *status,
+                count: counts
+                    .iter()
+                    .find(|(s, _)| s == status)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0),
+            })
+            .collect(),
+    ))
+}
+
+/// The audit trail of an order, oldest first.
+#[utoipa::path(get, path = "/api/v1/orders/{order_no}/history", params(("order_no" = String, Path)),
+    responses((status = 200, body = [HistoryEntry])))]
+pub async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let row = find_order(&state, &order_no).await?;
+    let rows = state.store.history(&row.id).await?;
+    Ok(Json(rows.iter().map(present::history).collect()))
+}
+
+/// Adds a note to an order (support may do this; it changes nothing else).
+#[utoipa::path(post, path = "/api/v1/orders/{order_no}/notes", params(("order_no" = String, Path)),
+    request_body = NewNote, responses((status = 201, body = HistoryEntry)))]
+pub async fn add_note(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+    ApiJson(note): ApiJson<NewNote>,
+) -> Result<(StatusCode, Json<HistoryEntry>), ApiError> {
+    caller.require(Permission::AddNotes)?;
+    let row = find_order(&state, &order_no).await?;
+    let text = optional_text::<1000>(Some(&note.text))
+        .map_err(|e| ApiError::field("text", e))?
+        .ok_or_else(|| ApiError::field("text", T::ErrRequired))?;
+    let entry = state
+        .store
+        .record(
+            &row,
+            &caller.actor(),
+            "note",
+            Some(&text),
+            Some(&caller.ctx.request_id),
+            Some("note"),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(present::history(&entry))))
+}

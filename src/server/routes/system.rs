@@ -1,0 +1,50 @@
+//! Health, the caller, and the transition table.
+
+use axum::Json;
+use axum::extract::State;
+
+use crate::api::{Health, Me, TransitionInfo};
+use crate::domain::{Permission, TRANSITIONS};
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::Caller;
+
+/// Whether the platform answers, and on which database.
+#[utoipa::path(get, path = "/api/v1/health", security(()), responses((status = 200, body = Health)))]
+pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        database: state.store.backend().as_str().into(),
+    })
+}
+
+/// The operator the token belongs to.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me)))]
+pub async fn me(caller: Caller) -> Result<Json<Me>, ApiError> {
+    Ok(Json(Me {
+        may_reveal: caller
+            .operator
+            .roles
+            .permits(Permission::RevealPersonalData),
+        id: caller.operator.id,
+        name: caller.operator.name,
+        roles: caller.operator.roles.roles().to_vec(),
+    }))
+}
+
+/// The order transition table, as the platform enforces it.
+#[utoipa::path(get, path = "/api/v1/transitions", responses((status = 200, body = [TransitionInfo])))]
+pub async fn transitions(_caller: Caller) -> Json<Vec<TransitionInfo>> {
+    Json(
+        TRANSITIONS
+            .iter()
+            .map(|(action, from, to)| TransitionInfo {
+                action: *action,
+                from: *from,
+                to: *to,
+                needs: action.needs(),
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,96 @@
+//! Attachments: bytes with their SHA-256, size and sniffed type. Names given by users are
+//! kept for display only, never used as paths.
+
+use sha2::{Digest, Sha256};
+
+use super::{Store, StoreResult, new_id, now_ms};
+
+/// A file to store.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    /// The order.
+    pub order_id: String,
+    /// `signed_form`, `voucher`, …
+    pub kind: String,
+    /// Sniffed content type.
+    pub content_type: String,
+    /// Display name.
+    pub filename: String,
+    /// The bytes.
+    pub data: Vec<u8>,
+    /// Operator id.
+    pub uploaded_by: String,
+}
+
+/// A stored attachment without its bytes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: String,
+    pub order_id: String,
+    pub order_no: String,
+    pub kind: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub filename: String,
+    pub uploaded_by: String,
+    pub uploaded_by_name: String,
+    pub uploaded_at: i64,
+}
+
+const SELECT: &str = "SELECT a.id, a.order_id, o.order_no, a.kind, a.content_type, a.size, a.sha256, \
+    a.filename, a.uploaded_by, op.name AS uploaded_by_name, a.uploaded_at FROM attachments a \
+    JOIN orders o ON o.id = a.order_id JOIN operators op ON op.id = a.uploaded_by";
+
+impl Store {
+    /// Stores an attachment; returns its id.
+    pub async fn insert_attachment(&self, attachment: NewAttachment) -> StoreResult<String> {
+        let id = new_id();
+        let sha256 = hex::encode(Sha256::digest(&attachment.data));
+        sqlx::query(
+            "INSERT INTO attachments (id, order_id, kind, content_type, size, sha256, filename, data, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&id)
+        .bind(&attachment.order_id)
+        .bind(&attachment.kind)
+        .bind(&attachment.content_type)
+        .bind(attachment.data.len() as i64)
+        .bind(sha256)
+        .bind(&attachment.filename)
+        .bind(attachment.data)
+        .bind(&attachment.uploaded_by)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// The attachments of an order, oldest first.
+    pub async fn attachments_of(&self, order_id: &str) -> StoreResult<Vec<AttachmentRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT} WHERE a.order_id = $1 ORDER BY a.uploaded_at, a.id"
+        ))
+        .bind(order_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// One attachment's metadata.
+    pub async fn attachment(&self, id: &str) -> StoreResult<Option<AttachmentRow>> {
+        Ok(sqlx::query_as(&format!("{SELECT} WHERE a.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// One attachment's bytes.
+    pub async fn attachment_data(&self, id: &str) -> StoreResult<Option<Vec<u8>>> {
+        Ok(
+            sqlx::query_scalar("SELECT data FROM attachments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+}

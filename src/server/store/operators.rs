@@ -1,0 +1,216 @@
+//! Operators and their access tokens. Tokens are 256 random bits shown once; only their
+//! SHA-256 is stored (a slow hash buys nothing for secrets this long, and every request
+//! checks one).
+
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{Store, StoreError, StoreResult, new_id, now_ms};
+use crate::domain::RoleSet;
+
+/// An authenticated operator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operator {
+    /// Operator id.
+    pub id: String,
+    /// Unique name.
+    pub name: String,
+    /// Roles.
+    pub roles: RoleSet,
+}
+
+/// An operator as `operator list` shows it.
+#[derive(Debug, Clone)]
+pub struct OperatorSummary {
+    /// The operator.
+    pub operator: Operator,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms, when revoked.
+    pub disabled_at: Option<i64>,
+    /// Tokens still valid.
+    pub active_tokens: i64,
+}
+
+/// The stored form of a token.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!(
+        "cac_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+#[derive(sqlx::FromRow)]
+struct OperatorRecord {
+    id: String,
+    name: String,
+    roles: String,
+}
+
+impl OperatorRecord {
+    fn into_operator(self) -> StoreResult<Operator> {
+        let roles =
+            RoleSet::parse(&self.roles).map_err(|r| StoreError::Corrupt(format!("role {r}")))?;
+        Ok(Operator {
+            id: self.id,
+            name: self.name,
+            roles,
+        })
+    }
+}
+
+impl Store {
+    /// Adds an operator and returns it with its first token (shown once, never stored).
+    /// A taken name is a unique violation (see [`StoreError::is_unique_violation`]).
+    pub async fn add_operator(
+        &self,
+        name: &str,
+        roles: &RoleSet,
+    ) -> StoreResult<(Operator, String)> {
+        let operator = Operator {
+            id: new_id(),
+            name: name.trim().to_owned(),
+            roles: roles.clone(),
+        };
+        let token = new_token();
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO operators (id, name, roles, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&operator.id)
+            .bind(&operator.name)
+            .bind(roles.to_list())
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO operator_tokens (token_hash, operator_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(hash_token(&token))
+        .bind(&operator.id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((operator, token))
+    }
+
+    /// Issues another token for an active operator; `None` if there is no such operator.
+    pub async fn issue_token(&self, name: &str) -> StoreResult<Option<String>> {
+        let Some(operator) = self.operator_by_name(name).await? else {
+            return Ok(None);
+        };
+        let token = new_token();
+        sqlx::query(
+            "INSERT INTO operator_tokens (token_hash, operator_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(hash_token(&token))
+        .bind(&operator.id)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(Some(token))
+    }
+
+    /// The active operator called `name`.
+    pub async fn operator_by_name(&self, name: &str) -> StoreResult<Option<Operator>> {
+        let record: Option<OperatorRecord> = sqlx::query_as(
+            "SELECT id, name, roles FROM operators WHERE name = $1 AND disabled_at IS NULL",
+        )
+        .bind(name.trim())
+        .fetch_optional(&self.pool)
+        .await?;
+        record.map(OperatorRecord::into_operator).transpose()
+    }
+
+    /// Disables an operator and revokes all their tokens; false if there was no such
+    /// active operator.
+    pub async fn revoke_operator(&self, name: &str) -> StoreResult<bool> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let id: Option<String> =
+            sqlx::query_scalar("UPDATE operators SET disabled_at = $1 WHERE name = $2 AND disabled_at IS NULL RETURNING id")
+                .bind(now)
+                .bind(name.trim())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE operator_tokens SET revoked_at = $1 WHERE operator_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Every operator, by name.
+    pub async fn list_operators(&self) -> StoreResult<Vec<OperatorSummary>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: String,
+            name: String,
+            roles: String,
+            created_at: i64,
+            disabled_at: Option<i64>,
+            active_tokens: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT o.id, o.name, o.roles, o.created_at, o.disabled_at, \
+             (SELECT COUNT(*) FROM operator_tokens t WHERE t.operator_id = o.id AND t.revoked_at IS NULL) AS active_tokens \
+             FROM operators o ORDER BY o.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let operator = OperatorRecord {
+                    id: r.id,
+                    name: r.name,
+                    roles: r.roles,
+                }
+                .into_operator()?;
+                Ok(OperatorSummary {
+                    operator,
+                    created_at: r.created_at,
+                    disabled_at: r.disabled_at,
+                    active_tokens: r.active_tokens,
+                })
+            })
+            .collect()
+    }
+
+    /// The operator a bearer token belongs to, if the token is valid.
+    pub async fn authenticate(&self, token: &str) -> StoreResult<Option<Operator>> {
+        let record: Option<OperatorRecord> = sqlx::query_as(
+            "SELECT o.id, o.name, o.roles FROM operator_tokens t JOIN operators o ON o.id = t.operator_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND o.disabled_at IS NULL",
+        )
+        .bind(hash_token(token))
+        .fetch_optional(&self.pool)
+        .await?;
+        record.map(OperatorRecord::into_operator).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_hashed() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        assert!(a.len() >= 4 + 43, "{a}");
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_eq!(hash_token(&a), hash_token(&format!(" {a}\n")));
+    }
+}

@@ -1,0 +1,663 @@
+//! Orders: creation, lookup, lists, and the one function that moves an order along the
+//! transition table (compare-and-set on id, status and version; audit row and event in the
+//! same transaction).
+
+use sqlx::{Any, Transaction};
+
+use super::events::{NewEvent, insert_event};
+use super::{Store, StoreError, StoreResult, catalog::escape_like, new_id, now_ms};
+use crate::domain::{Action, IdNumber, OrderNo, OrderStatus, Phone, UserType, next_status};
+
+/// Who did something to an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in operator.
+    Operator {
+        /// Operator id.
+        id: String,
+        /// Operator name.
+        name: String,
+    },
+    /// The platform itself (payment provider, timers), named.
+    System(String),
+}
+
+impl Actor {
+    fn id(&self) -> Option<&str> {
+        match self {
+            Actor::Operator { id, .. } => Some(id),
+            Actor::System(_) => None,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Actor::Operator { name, .. } => name,
+            Actor::System(name) => name,
+        }
+    }
+}
+
+/// A new order whose every field has been checked.
+#[derive(Debug, Clone)]
+pub struct ValidOrder {
+    /// The customer.
+    pub customer_id: String,
+    /// The product.
+    pub product_id: String,
+    /// Its project.
+    pub project_id: String,
+    /// Individual or organisation (from the product).
+    pub user_type: UserType,
+    /// Price at submission.
+    pub amount_fen: i64,
+    /// Applicant's name.
+    pub applicant_name: String,
+    /// Name shown in lists: the organisation for organisations.
+    pub display_name: String,
+    /// Applicant's mobile.
+    pub phone: Phone,
+    /// Applicant's ID number.
+    pub id_number: IdNumber,
+    /// `api::Applicant` as JSON, normalised.
+    pub applicant_json: String,
+    /// `api::Organization` as JSON, normalised.
+    pub organization_json: Option<String>,
+    /// `api::MailingAddress` as JSON, normalised.
+    pub mailing_json: String,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// An order as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderRow {
+    pub id: String,
+    pub order_no: String,
+    pub status: String,
+    pub version: i64,
+    pub user_type: String,
+    pub customer_id: String,
+    pub product_id: String,
+    pub project_id: String,
+    pub project_name: String,
+    pub product_name: String,
+    pub validity_years: i64,
+    pub amount_fen: i64,
+    pub applicant_name: String,
+    pub display_name: String,
+    pub phone: String,
+    pub id_number: String,
+    pub applicant_json: String,
+    pub organization_json: Option<String>,
+    pub mailing_json: String,
+    pub note: Option<String>,
+    pub payment_method: Option<String>,
+    pub paid_at: Option<i64>,
+    pub rejection_json: Option<String>,
+    pub carrier: Option<String>,
+    pub tracking_no: Option<String>,
+    pub shipped_at: Option<i64>,
+    pub invoice_no: Option<String>,
+    pub submitted_by: String,
+    pub submitted_by_name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl OrderRow {
+    /// The status, parsed.
+    pub fn status(&self) -> StoreResult<OrderStatus> {
+        OrderStatus::parse(&self.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {}", self.status)))
+    }
+}
+
+const SELECT_ORDER: &str = "SELECT o.id, o.order_no, o.status, o.version, o.user_type, o.customer_id, \
+    o.product_id, o.project_id, pj.name AS project_name, pr.name AS product_name, pr.validity_years, \
+    o.amount_fen, o.applicant_name, o.display_name, o.phone, o.id_number, o.applicant_json, \
+    o.organization_json, o.mailing_json, o.note, o.payment_method, o.paid_at, o.rejection_json, \
+    o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.submitted_by, op.name AS submitted_by_name, \
+    o.created_at, o.updated_at \
+    FROM orders o JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
+    JOIN operators op ON op.id = o.submitted_by";
+
+/// A row of the audit trail.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor_id: Option<String>,
+    pub actor_name: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub reason: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// A column an action sets besides status and version. Names are fixed in code.
+#[derive(Debug, Clone)]
+pub enum SetColumn {
+    /// A text column.
+    Text(&'static str, Option<String>),
+    /// An integer column.
+    Int(&'static str, Option<i64>),
+}
+
+/// One step along the transition table.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    /// The action.
+    pub action: Action,
+    /// The version the person saw; `None` only for the platform's own actions.
+    pub expected_version: Option<i64>,
+    /// Who.
+    pub actor: Actor,
+    /// Reason or detail for the audit trail.
+    pub reason: Option<String>,
+    /// The request that asked for it.
+    pub request_id: Option<String>,
+    /// Other columns to set.
+    pub set: Vec<SetColumn>,
+}
+
+/// Why a transition did not happen. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransitionError {
+    /// No such order.
+    #[error("no such order")]
+    NotFound,
+    /// The table does not allow the action from the order's current status.
+    #[error("not allowed from {status}")]
+    NotAllowed {
+        /// Status now.
+        status: OrderStatus,
+        /// Version now.
+        version: i64,
+    },
+    /// Someone else changed the order since the person looked.
+    #[error("order changed (now {status} v{version})")]
+    Conflict {
+        /// Status now.
+        status: OrderStatus,
+        /// Version now.
+        version: i64,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for TransitionError {
+    fn from(e: sqlx::Error) -> Self {
+        TransitionError::Store(e.into())
+    }
+}
+
+/// Filters of an order list.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Only these statuses (all when empty).
+    pub statuses: Vec<OrderStatus>,
+    /// Only this project.
+    pub project_id: Option<String>,
+    /// Order number, phone, name or ID number.
+    pub q: Option<String>,
+    /// Created at or after (unix ms).
+    pub from_ms: Option<i64>,
+    /// Created before (unix ms).
+    pub to_ms: Option<i64>,
+    /// Order.
+    pub sort: Sort,
+    /// The last order number of the previous page.
+    pub cursor: Option<String>,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// List order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Oldest first.
+    Oldest,
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// China Standard Time, where order numbers take their date from.
+const CHINA: time::UtcOffset = match time::UtcOffset::from_hms(8, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => time::UtcOffset::UTC,
+};
+
+impl Store {
+    /// Creates an order in `tx` (which holds its idempotency key): numbers it, stores it in
+    /// 待支付, writes the `submit` audit row and the `created` event. Returns the order id,
+    /// number and event id.
+    pub async fn insert_order(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        order: &ValidOrder,
+        actor: &Actor,
+        request_id: Option<&str>,
+    ) -> StoreResult<(String, String, i64)> {
+        let now = now_ms();
+        let today = time::OffsetDateTime::now_utc().to_offset(CHINA).date();
+        let day = format!(
+            "{:04}{:02}{:02}",
+            today.year(),
+            u8::from(today.month()),
+            today.day()
+        );
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO order_counters (day, last) VALUES ($1, 1) \
+             ON CONFLICT (day) DO UPDATE SET last = order_counters.last + 1 RETURNING last",
+        )
+        .bind(&day)
+        .fetch_one(&mut **tx)
+        .await?;
+        let order_no =
+            OrderNo::new(today, u32::try_from(seq).unwrap_or(u32::MAX)).ok_or_else(|| {
+                StoreError::Corrupt(format!("order sequence {seq} exhausted for {day}"))
+            })?;
+        let id = new_id();
+        let status = OrderStatus::PendingPayment;
+        sqlx::query(
+            "INSERT INTO orders (id, order_no, status, version, user_type, customer_id, product_id, project_id, \
+             amount_fen, applicant_name, display_name, phone, id_number, applicant_json, organization_json, \
+             mailing_json, note, submitted_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
+        )
+        .bind(&id)
+        .bind(order_no.as_str())
+        .bind(status.as_str())
+        .bind(order.user_type.as_str())
+        .bind(&order.customer_id)
+        .bind(&order.product_id)
+        .bind(&order.project_id)
+        .bind(order.amount_fen)
+        .bind(&order.applicant_name)
+        .bind(&order.display_name)
+        .bind(order.phone.as_str())
+        .bind(order.id_number.as_str())
+        .bind(&order.applicant_json)
+        .bind(&order.organization_json)
+        .bind(&order.mailing_json)
+        .bind(&order.note)
+        .bind(actor.id().unwrap_or_default())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        insert_history(
+            tx,
+            &id,
+            actor,
+            "submit",
+            None,
+            Some(status),
+            order.note.as_deref(),
+            request_id,
+        )
+        .await?;
+        let event = NewEvent {
+            order_id: &id,
+            order_no: order_no.as_str(),
+            kind: "created",
+            action: None,
+            status,
+            version: 1,
+        };
+        let event_id = insert_event(tx, self.backend, event).await?;
+        Ok((id, order_no.into(), event_id))
+    }
+
+    /// The order with this number.
+    pub async fn order_by_no(&self, order_no: &str) -> StoreResult<Option<OrderRow>> {
+        Ok(
+            sqlx::query_as(&format!("{SELECT_ORDER} WHERE o.order_no = $1"))
+                .bind(order_no)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The order with this number, read inside `tx`.
+    pub async fn order_by_no_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        order_no: &str,
+    ) -> StoreResult<Option<OrderRow>> {
+        Ok(
+            sqlx::query_as(&format!("{SELECT_ORDER} WHERE o.order_no = $1"))
+                .bind(order_no)
+                .fetch_optional(&mut **tx)
+                .await?,
+        )
+    }
+
+    /// Moves `order_no` along the transition table. Nothing changes unless the table allows
+    /// the action from the current status and the version is the one the person saw.
+    pub async fn transition(
+        &self,
+        order_no: &str,
+        step: Transition,
+    ) -> Result<OrderRow, TransitionError> {
+        let mut tx = self.begin_write().await?;
+        let event_id = self.transition_in(&mut tx, order_no, &step).await?;
+        self.commit_with_event(tx, event_id).await?;
+        self.order_by_no(order_no)
+            .await?
+            .ok_or(TransitionError::NotFound)
+    }
+
+    /// [`Store::transition`] inside a caller's transaction (e.g. with a payment update).
+    /// Returns the event id to announce after commit.
+    pub(crate) async fn transition_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        order_no: &str,
+        step: &Transition,
+    ) -> Result<i64, TransitionError> {
+        #[derive(sqlx::FromRow)]
+        struct Current {
+            id: String,
+            status: String,
+            version: i64,
+        }
+        let current: Current =
+            sqlx::query_as("SELECT id, status, version FROM orders WHERE order_no = $1")
+                .bind(order_no)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(TransitionError::NotFound)?;
+        let status = OrderStatus::parse(&current.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {}", current.status)))?;
+        let Some(to) = next_status(step.action, status) else {
+            return Err(TransitionError::NotAllowed {
+                status,
+                version: current.version,
+            });
+        };
+        let expected = step.expected_version.unwrap_or(current.version);
+        if expected != current.version {
+            return Err(TransitionError::Conflict {
+                status,
+                version: current.version,
+            });
+        }
+
+        let mut sql =
+            String::from("UPDATE orders SET status = $1, version = version + 1, updated_at = $2");
+        for (i, column) in step.set.iter().enumerate() {
+            let name = match column {
+                SetColumn::Text(name, _) | SetColumn::Int(name, _) => name,
+            };
+            sql.push_str(&format!(", {name} = ${}", i + 3));
+        }
+        let n = step.set.len() + 3;
+        sql.push_str(&format!(
+            " WHERE id = ${n} AND status = ${} AND version = ${}",
+            n + 1,
+            n + 2
+        ));
+        let mut query = sqlx::query(&sql).bind(to.as_str()).bind(now_ms());
+        for column in &step.set {
+            query = match column {
+                SetColumn::Text(_, value) => query.bind(value.clone()),
+                SetColumn::Int(_, value) => query.bind(*value),
+            };
+        }
+        let updated = query
+            .bind(&current.id)
+            .bind(status.as_str())
+            .bind(expected)
+            .execute(&mut **tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            // Lost a race after reading: report what the winner left.
+            let (status, version): (String, i64) =
+                sqlx::query_as("SELECT status, version FROM orders WHERE id = $1")
+                    .bind(&current.id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            return Err(TransitionError::Conflict {
+                status: OrderStatus::parse(&status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+                version,
+            });
+        }
+        insert_history(
+            tx,
+            &current.id,
+            &step.actor,
+            step.action.as_str(),
+            Some(status),
+            Some(to),
+            step.reason.as_deref(),
+            step.request_id.as_deref(),
+        )
+        .await?;
+        let event = NewEvent {
+            order_id: &current.id,
+            order_no,
+            kind: "transition",
+            action: Some(step.action.as_str()),
+            status: to,
+            version: expected + 1,
+        };
+        Ok(insert_event(tx, self.backend, event).await?)
+    }
+
+    /// Appends a non-transition row to an order's audit trail (note, attachment, reveal)
+    /// and, when `event_kind` is given, an event; returns the history row.
+    pub async fn record(
+        &self,
+        order: &OrderRow,
+        actor: &Actor,
+        action: &str,
+        reason: Option<&str>,
+        request_id: Option<&str>,
+        event_kind: Option<&str>,
+    ) -> StoreResult<HistoryRow> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_history(
+            &mut tx, &order.id, actor, action, None, None, reason, request_id,
+        )
+        .await?;
+        let event_id = match event_kind {
+            Some(kind) => {
+                let event = NewEvent {
+                    order_id: &order.id,
+                    order_no: &order.order_no,
+                    kind,
+                    action: None,
+                    status: order.status()?,
+                    version: order.version,
+                };
+                Some(insert_event(&mut tx, self.backend, event).await?)
+            }
+            None => None,
+        };
+        let row: HistoryRow = sqlx::query_as(
+            "SELECT id, at, actor_id, actor_name, action, from_status, to_status, reason, request_id \
+             FROM order_history WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        match event_id {
+            Some(event_id) => self.commit_with_event(tx, event_id).await?,
+            None => tx.commit().await?,
+        }
+        Ok(row)
+    }
+
+    /// The audit trail of an order, oldest first.
+    pub async fn history(&self, order_id: &str) -> StoreResult<Vec<HistoryRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, at, actor_id, actor_name, action, from_status, to_status, reason, request_id \
+             FROM order_history WHERE order_id = $1 ORDER BY id",
+        )
+        .bind(order_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A page of orders matching `query`, plus whether more follow.
+    pub async fn list_orders(&self, query: &ListQuery) -> StoreResult<(Vec<OrderRow>, bool)> {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut binds: Vec<Bind> = Vec::new();
+        if !query.statuses.is_empty() {
+            let placeholders: Vec<String> = query
+                .statuses
+                .iter()
+                .map(|s| param(&mut binds, Bind::Text(s.as_str().into())))
+                .collect();
+            conditions.push(format!("o.status IN ({})", placeholders.join(", ")));
+        }
+        if let Some(project) = &query.project_id {
+            conditions.push(format!(
+                "o.project_id = {}",
+                param(&mut binds, Bind::Text(project.clone()))
+            ));
+        }
+        if let Some(from) = query.from_ms {
+            conditions.push(format!(
+                "o.created_at >= {}",
+                param(&mut binds, Bind::Int(from))
+            ));
+        }
+        if let Some(to) = query.to_ms {
+            conditions.push(format!(
+                "o.created_at < {}",
+                param(&mut binds, Bind::Int(to))
+            ));
+        }
+        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            conditions.push(search_condition(q, &mut binds));
+        }
+        if let Some(cursor) = &query.cursor {
+            let op = if query.sort == Sort::Newest { "<" } else { ">" };
+            conditions.push(format!(
+                "o.order_no {op} {}",
+                param(&mut binds, Bind::Text(cursor.clone()))
+            ));
+        }
+        let mut sql = SELECT_ORDER.to_owned();
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        let direction = if query.sort == Sort::Newest {
+            "DESC"
+        } else {
+            "ASC"
+        };
+        let limit = param(&mut binds, Bind::Int(query.limit + 1));
+        sql.push_str(&format!(" ORDER BY o.order_no {direction} LIMIT {limit}"));
+        let mut q = sqlx::query_as::<_, OrderRow>(&sql);
+        for bind in binds {
+            q = match bind {
+                Bind::Text(text) => q.bind(text),
+                Bind::Int(n) => q.bind(n),
+            };
+        }
+        let mut rows = q.fetch_all(&self.pool).await?;
+        let more = rows.len() as i64 > query.limit;
+        rows.truncate(query.limit.max(0) as usize);
+        Ok((rows, more))
+    }
+
+    /// How many orders are in each status (statuses without orders omitted).
+    pub async fn order_counts(&self) -> StoreResult<Vec<(OrderStatus, i64)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM orders GROUP BY status")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(s, n)| OrderStatus::parse(&s).map(|s| (s, n)))
+            .collect())
+    }
+}
+
+/// What `q` matches: an order number, a mobile (whole or a run of digits), an exact ID
+/// number, or part of a name.
+fn search_condition(q: &str, binds: &mut Vec<Bind>) -> String {
+    if let Ok(order_no) = OrderNo::parse(q) {
+        return format!("o.order_no = {}", param(binds, Bind::Text(order_no.into())));
+    }
+    if let Ok(id) = IdNumber::parse(q) {
+        return format!("o.id_number = {}", param(binds, Bind::Text(id.into())));
+    }
+    if let Ok(phone) = Phone::parse(q) {
+        return format!("o.phone = {}", param(binds, Bind::Text(phone.into())));
+    }
+    let like = format!("%{}%", escape_like(q));
+    let mut alternatives = vec![
+        format!(
+            "o.applicant_name LIKE {} ESCAPE '\\'",
+            param(binds, Bind::Text(like.clone()))
+        ),
+        format!(
+            "o.display_name LIKE {} ESCAPE '\\'",
+            param(binds, Bind::Text(like.clone()))
+        ),
+    ];
+    let upper = q.to_ascii_uppercase();
+    if upper.chars().all(|c| c.is_ascii_alphanumeric()) && q.len() >= 4 {
+        let like = format!("%{}%", escape_like(&upper));
+        alternatives.push(format!(
+            "o.order_no LIKE {} ESCAPE '\\'",
+            param(binds, Bind::Text(like.clone()))
+        ));
+        if q.chars().all(|c| c.is_ascii_digit()) {
+            alternatives.push(format!(
+                "o.phone LIKE {} ESCAPE '\\'",
+                param(binds, Bind::Text(like))
+            ));
+        }
+    }
+    format!("({})", alternatives.join(" OR "))
+}
+
+/// Adds a bind value and returns its placeholder.
+fn param(binds: &mut Vec<Bind>, value: Bind) -> String {
+    binds.push(value);
+    format!("${}", binds.len())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_history(
+    tx: &mut Transaction<'static, Any>,
+    order_id: &str,
+    actor: &Actor,
+    action: &str,
+    from: Option<OrderStatus>,
+    to: Option<OrderStatus>,
+    reason: Option<&str>,
+    request_id: Option<&str>,
+) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO order_history (order_id, at, actor_id, actor_name, action, from_status, to_status, reason, request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(order_id)
+    .bind(now_ms())
+    .bind(actor.id())
+    .bind(actor.name())
+    .bind(action)
+    .bind(from.map(OrderStatus::as_str))
+    .bind(to.map(OrderStatus::as_str))
+    .bind(reason)
+    .bind(request_id)
+    .fetch_one(&mut **tx)
+    .await?)
+}

@@ -1,0 +1,197 @@
+//! Turning what a person typed into checked values, collecting every bad field at once so
+//! the answer names them all.
+
+use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, Organization};
+use crate::domain::{
+    Email, IdNumber, InvalidValue, Phone, PostalCode, RequiredText, Uscc, UserType,
+};
+use crate::i18n::{Msg, T};
+
+use super::error::ApiError;
+use super::store::{ProductRow, ValidOrder};
+
+/// Bad fields found so far.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<(String, Msg)>);
+
+impl Errors {
+    /// Keeps the value, or records the error against `field`.
+    pub fn check<V>(&mut self, field: &str, result: Result<V, InvalidValue>) -> Option<V> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.0.push((field.to_owned(), e.0));
+                None
+            }
+        }
+    }
+
+    /// Records an error against `field`.
+    pub fn add(&mut self, field: &str, message: impl Into<Msg>) {
+        self.0.push((field.to_owned(), message.into()));
+    }
+
+    /// `Err` with every bad field, or `Ok` when there were none.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+fn text<const MAX: usize>(value: &str) -> Result<String, InvalidValue> {
+    RequiredText::<MAX>::parse(value).map(RequiredText::into_inner)
+}
+
+/// Optional free text: `None` when blank, else bounded.
+pub fn optional_text<const MAX: usize>(
+    value: Option<&str>,
+) -> Result<Option<String>, InvalidValue> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => text::<MAX>(v).map(Some),
+    }
+}
+
+/// A new customer: a mobile number and a name.
+pub fn new_customer(body: &NewCustomer) -> Result<(Phone, String), ApiError> {
+    let mut errors = Errors::default();
+    let phone = errors.check("phone", Phone::parse(&body.phone));
+    let name = errors.check("name", text::<50>(&body.name));
+    errors.finish()?;
+    match (phone, name) {
+        (Some(phone), Some(name)) => Ok((phone, name)),
+        _ => Err(ApiError::Internal("validation lost a value".into())),
+    }
+}
+
+/// Checks a new order against its product. `customer_found` and `product` are what the
+/// database said about the ids given.
+pub fn new_order(
+    body: &NewOrder,
+    customer_found: bool,
+    product: Option<&ProductRow>,
+) -> Result<ValidOrder, ApiError> {
+    let mut errors = Errors::default();
+    if !customer_found {
+        errors.add("customer_id", T::ProblemCustomerNotFound);
+    }
+    let user_type = match product {
+        None => {
+            errors.add("product_id", T::ProblemProductNotFound);
+            None
+        }
+        Some(p) => {
+            let parsed = UserType::parse(&p.user_type);
+            if parsed.is_none() {
+                errors.add("product_id", T::ProblemProductNotFound);
+            }
+            parsed
+        }
+    };
+
+    let a = &body.applicant;
+    let name = errors.check("applicant.name", text::<50>(&a.name));
+    let id_number = errors.check("applicant.id_number", IdNumber::parse(&a.id_number));
+    let phone = errors.check("applicant.phone", Phone::parse(&a.phone));
+    let email = match a.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        None => None,
+        Some(e) => errors
+            .check("applicant.email", Email::parse(e))
+            .map(String::from),
+    };
+
+    let organization = match (user_type, &body.organization) {
+        (Some(UserType::Organization), None) => {
+            errors.add("organization", T::ErrRequired);
+            None
+        }
+        (Some(UserType::Organization), Some(o)) => {
+            let name = errors.check("organization.name", text::<100>(&o.name));
+            let uscc = errors.check("organization.uscc", Uscc::parse(&o.uscc));
+            let legal = errors.check(
+                "organization.legal_representative",
+                text::<50>(&o.legal_representative),
+            );
+            match (name, uscc, legal) {
+                (Some(name), Some(uscc), Some(legal_representative)) => Some(Organization {
+                    name,
+                    uscc: uscc.into(),
+                    legal_representative,
+                }),
+                _ => None,
+            }
+        }
+        // An individual order carries no organisation, whatever was sent.
+        _ => None,
+    };
+
+    let m = &body.mailing;
+    let mailing = MailingAddress {
+        recipient: errors
+            .check("mailing.recipient", text::<50>(&m.recipient))
+            .unwrap_or_default(),
+        phone: errors
+            .check("mailing.phone", Phone::parse(&m.phone))
+            .map(String::from)
+            .unwrap_or_default(),
+        province: errors
+            .check("mailing.province", text::<30>(&m.province))
+            .unwrap_or_default(),
+        city: errors
+            .check("mailing.city", text::<30>(&m.city))
+            .unwrap_or_default(),
+        district: errors
+            .check("mailing.district", text::<30>(&m.district))
+            .unwrap_or_default(),
+        street: errors
+            .check("mailing.street", text::<200>(&m.street))
+            .unwrap_or_default(),
+        postal_code: errors
+            .check("mailing.postal_code", PostalCode::parse(&m.postal_code))
+            .map(String::from)
+            .unwrap_or_default(),
+    };
+    let note = errors
+        .check("note", optional_text::<500>(body.note.as_deref()))
+        .flatten();
+    errors.finish()?;
+
+    let (Some(product), Some(user_type), Some(name), Some(id_number), Some(phone)) =
+        (product, user_type, name, id_number, phone)
+    else {
+        return Err(ApiError::Internal("validation lost a value".into()));
+    };
+    let applicant = Applicant {
+        name: name.clone(),
+        id_number: id_number.to_string(),
+        phone: phone.to_string(),
+        email,
+    };
+    let display_name = organization
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_else(|| name.clone());
+    Ok(ValidOrder {
+        customer_id: body.customer_id.clone(),
+        product_id: product.id.clone(),
+        project_id: product.project_id.clone(),
+        user_type,
+        amount_fen: product.price_fen,
+        applicant_name: name,
+        display_name,
+        phone,
+        id_number,
+        applicant_json: to_json(&applicant),
+        organization_json: organization.as_ref().map(to_json),
+        mailing_json: to_json(&mailing),
+        note,
+    })
+}
+
+/// JSON of a wire struct built here (plain strings: serializing cannot fail).
+fn to_json<V: serde::Serialize>(value: &V) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
