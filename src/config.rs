@@ -166,6 +166,23 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_documents_real_keys_with_their_defaults() {
+        let example = Config::parse(
+            include_str!("../config.example.toml"),
+            Path::new("config.example.toml"),
+        );
+        let example = example.unwrap_or_else(|e| panic!("{e}"));
+        let defaults = PlatformConfig::default();
+        assert_eq!(example.platform.listen, defaults.listen);
+        assert_eq!(example.platform.max_upload_bytes, defaults.max_upload_bytes);
+        assert_eq!(example.platform.max_connections, defaults.max_connections);
+        assert_eq!(
+            example.platform.payment_qr_minutes,
+            defaults.payment_qr_minutes
+        );
+    }
+
+    #[test]
     fn an_unknown_key_is_named_with_file_and_line() {
         let text = "[platform]\nlisten = \"127.0.0.1:9000\"\nlisen = 3\n";
         let error = Config::parse(text, Path::new("/etc/c.toml"))

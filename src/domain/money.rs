@@ -79,7 +79,7 @@ mod tests {
         assert_eq!(Money(123_400).to_string(), "¥1,234.00");
         assert_eq!(Money(30_000).to_string(), "¥300.00");
         assert_eq!(Money(5).to_string(), "¥0.05");
-        assert_eq!(Money(123_456_789_00).to_string(), "¥123,456,789.00");
+        assert_eq!(Money(12_345_678_900).to_string(), "¥123,456,789.00");
         assert_eq!(Money(30_050).yuan_string(), "300.50");
     }
 

@@ -8,12 +8,12 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 
 use crate::api::{ActionRequest, Order, Problem};
-use crate::domain::{Action, Permission};
+use crate::domain::{Action, Permission, next_status};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::{ApiError, transition_error};
 use crate::server::extract::{Caller, parse_json};
-use crate::server::store::{OrderRow, SetColumn, Transition, now_ms};
+use crate::server::store::{OrderRow, SetColumn, Transition, TransitionError, now_ms};
 use crate::server::validate::{Errors, optional_text};
 
 use super::orders::{find_order, full_order};
@@ -63,6 +63,19 @@ pub async fn act(
             code: "self_review",
             detail: Msg::with(T::ProblemSelfReviewDetail, [row.order_no.as_str()]),
         });
+    }
+    // Say "not now" before "fix these fields" when the table rules the action out anyway;
+    // the compare-and-set below still decides races.
+    let status = row.status()?;
+    if next_status(action, status).is_none() {
+        return Err(transition_error(
+            &row.order_no,
+            action,
+            TransitionError::NotAllowed {
+                status,
+                version: row.version,
+            },
+        ));
     }
     let (reason, set) = details(&state, &row, action, &request).await?;
     let step = Transition {

@@ -19,8 +19,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::error::{ApiError, render_problems};
+use super::error::{ApiError, ProblemSpec, render_problems};
 use crate::i18n::{Msg, T};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -85,6 +87,18 @@ pub fn router(state: AppState) -> Router {
     .fallback(|| async { ApiError::NotFound(Msg::new(T::ProblemRouteNotFound)) })
     .layer(DefaultBodyLimit::max(upload_limit + 64 * 1024))
     .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))
+    // The limit layer answers before any handler; say which limit it was.
+    .layer(middleware::map_response(
+        move |response: Response| async move {
+            if response.status() == StatusCode::PAYLOAD_TOO_LARGE
+                && response.extensions().get::<ProblemSpec>().is_none()
+            {
+                ApiError::TooLarge(upload_limit).into_response()
+            } else {
+                response
+            }
+        },
+    ))
     .layer(middleware::from_fn(render_problems))
     .with_state(state)
 }

@@ -1,0 +1,171 @@
+//! Tokens, roles, and the documents anyone may read.
+
+use ca_counter::api::{Health, Problem};
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    health_and_openapi_need_no_token,
+    every_other_route_needs_a_valid_token,
+    a_revoked_operator_is_locked_out,
+    me_names_the_operator_and_roles,
+    revealing_personal_data_is_a_permission_and_is_audited,
+);
+
+async fn health_and_openapi_need_no_token(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let health: Health = app
+        .http
+        .get(app.url("/api/v1/health"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(health.status, "ok");
+    assert_eq!(
+        health.database,
+        if db == Db::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        }
+    );
+    assert_eq!(health.version, env!("CARGO_PKG_VERSION"));
+    let doc: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    for path in [
+        "/api/v1/orders",
+        "/api/v1/orders/{order_no}",
+        "/api/v1/orders/{order_no}/actions/{action}",
+        "/api/v1/orders/{order_no}/history",
+        "/api/v1/orders/{order_no}/attachments",
+        "/api/v1/events",
+        "/api/v1/customers",
+        "/api/v1/projects",
+        "/api/v1/me",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    app.finish().await;
+}
+
+async fn every_other_route_needs_a_valid_token(db: Db) {
+    let app = TestApp::spawn(db).await;
+    for path in [
+        "/api/v1/me",
+        "/api/v1/orders",
+        "/api/v1/projects",
+        "/api/v1/events",
+        "/api/v1/orders/counts",
+    ] {
+        let response = app.http.get(app.url(path)).send().await.expect("send");
+        assert_eq!(response.status(), 401, "{path}");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/problem+json")
+        );
+        let wrong = app
+            .http
+            .get(app.url(path))
+            .bearer_auth("cac_not-a-token")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(wrong.status(), 401, "{path}");
+    }
+    let unknown = app
+        .http
+        .get(app.url("/api/v1/nothing-here"))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(unknown.status(), 404);
+    let problem: Problem = unknown.json().await.expect("problem json");
+    assert_eq!(problem.code, "not_found");
+    app.finish().await;
+}
+
+async fn a_revoked_operator_is_locked_out(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client(&app.clerk2);
+    client.me().await.expect("works before");
+    assert!(
+        app.store()
+            .revoke_operator("clerk-wang")
+            .await
+            .expect("revoke")
+    );
+    let refused = client.me().await.expect_err("locked out");
+    assert_eq!(refused.problem().map(|p| p.status), Some(401));
+    assert!(
+        !app.store()
+            .revoke_operator("clerk-wang")
+            .await
+            .expect("second revoke")
+    );
+    app.finish().await;
+}
+
+async fn me_names_the_operator_and_roles(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let me = app.client(&app.clerk_reviewer).me().await.expect("me");
+    assert_eq!(me.name, "clerk-reviewer-sun");
+    let roles: Vec<&str> = me.roles.iter().map(|r| r.as_str()).collect();
+    assert_eq!(roles, ["clerk", "reviewer"]);
+    assert!(me.may_reveal);
+    assert!(!app.client(&app.support).me().await.expect("me").may_reveal);
+    app.finish().await;
+}
+
+async fn revealing_personal_data_is_a_permission_and_is_audited(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    assert_eq!(order.applicant.id_number, "1101**********002X");
+    assert!(order.applicant.phone.contains("****"));
+    assert_eq!(order.mailing.street, "****");
+    let refused = app
+        .client(&app.support)
+        .order(&order.order_no, true)
+        .await
+        .expect_err("support may not");
+    assert_eq!(refused.problem().map(|p| p.status), Some(403));
+    let revealed = app
+        .client(&app.reviewer)
+        .order(&order.order_no, true)
+        .await
+        .expect("reviewer may");
+    assert!(revealed.revealed);
+    assert_eq!(revealed.applicant.id_number, "11010519491231002X");
+    assert_eq!(revealed.mailing.street, "麓山南路 932 号");
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    let reveal = history
+        .iter()
+        .find(|h| h.action == "reveal")
+        .expect("audited");
+    assert_eq!(reveal.actor.name, "reviewer-zhao");
+    assert!(reveal.request_id.is_some());
+    app.finish().await;
+}

@@ -1,0 +1,148 @@
+//! The live event stream: resumable without gaps or repeats, shared across instances.
+
+use std::time::Duration;
+
+use ca_counter::api::{EventStream, ServerEvent};
+use ca_counter::domain::{Action, OrderStatus};
+use futures_util::StreamExt;
+
+use crate::common::{Db, TestApp, second_instance};
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_client_that_reconnects_with_last_event_id_gets_every_missed_event_once,
+    changes_arrive_on_the_stream_as_they_happen,
+);
+
+async fn next(stream: &mut EventStream) -> ServerEvent {
+    match tokio::time::timeout(Duration::from_secs(5), stream.next()).await {
+        Ok(Some(Ok(event))) => event,
+        other => panic!("no event within 5 s: {other:?}"),
+    }
+}
+
+async fn changes_arrive_on_the_stream_as_they_happen(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut stream = app
+        .client(&app.support)
+        .events(None)
+        .await
+        .expect("subscribe");
+    let ServerEvent::Hello { last_event_id } = next(&mut stream).await else {
+        panic!("first comes hello");
+    };
+    assert_eq!(last_event_id, 0);
+    let order = app.submit("张三").await;
+    let ServerEvent::Order(created) = next(&mut stream).await else {
+        panic!("order event");
+    };
+    assert_eq!(
+        (created.order_no.as_str(), created.kind.as_str()),
+        (order.order_no.as_str(), "created")
+    );
+    assert_eq!(created.status, OrderStatus::PendingPayment);
+    app.act(
+        &app.clerk,
+        &order,
+        Action::ChooseBankTransfer,
+        Default::default(),
+    )
+    .await;
+    let ServerEvent::Order(moved) = next(&mut stream).await else {
+        panic!("order event");
+    };
+    assert_eq!(moved.action.as_deref(), Some("choose_bank_transfer"));
+    assert_eq!(
+        (moved.status, moved.version),
+        (OrderStatus::PendingVoucher, 2)
+    );
+    assert!(moved.id > created.id);
+    app.finish().await;
+}
+
+async fn a_client_that_reconnects_with_last_event_id_gets_every_missed_event_once(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client(&app.support);
+    let mut stream = client.events(None).await.expect("subscribe");
+    next(&mut stream).await;
+    app.submit("甲").await;
+    let ServerEvent::Order(seen) = next(&mut stream).await else {
+        panic!("order event");
+    };
+    drop(stream);
+
+    let mut missed = Vec::new();
+    for name in ["乙", "丙", "丁"] {
+        let order = app.submit(name).await;
+        missed.push((order.order_no.clone(), "created"));
+        app.act(
+            &app.clerk,
+            &order,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+        missed.push((order.order_no, "transition"));
+    }
+    let mut stream = client.events(Some(seen.id)).await.expect("resume");
+    let mut got = Vec::new();
+    let mut last = seen.id;
+    for _ in 0..missed.len() {
+        match next(&mut stream).await {
+            ServerEvent::Order(event) => {
+                assert!(event.id > last, "ids increase, none repeated");
+                last = event.id;
+                got.push((
+                    event.order_no,
+                    if event.kind == "created" {
+                        "created"
+                    } else {
+                        "transition"
+                    },
+                ));
+            }
+            ServerEvent::Hello { .. } => panic!("no hello when resuming"),
+        }
+    }
+    assert_eq!(got, missed);
+    let nothing_more = tokio::time::timeout(Duration::from_millis(500), stream.next()).await;
+    assert!(
+        nothing_more.is_err(),
+        "no duplicates after the missed ones: {nothing_more:?}"
+    );
+    app.finish().await;
+}
+
+/// Several `serve` instances on one PostgreSQL database are one platform: a change made
+/// through one reaches the event streams of the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL suite NOT RUN: set CA_COUNTER_TEST_PG=postgres://postgres@127.0.0.1:5432/postgres"
+)]
+async fn postgres_instances_share_one_event_stream() {
+    let app = TestApp::spawn(Db::Postgres).await;
+    let url = app.db.as_ref().expect("db").url.clone();
+    let other = second_instance(&url).await;
+    let other_client =
+        ca_counter::api::Client::new(&other.base_url(), &app.support, ca_counter::i18n::Lang::En)
+            .expect("client");
+    let mut stream = other_client
+        .events(None)
+        .await
+        .expect("subscribe on instance B");
+    next(&mut stream).await;
+    let started = std::time::Instant::now();
+    let order = app.submit("张三").await; // through instance A
+    let ServerEvent::Order(event) = next(&mut stream).await else {
+        panic!("order event");
+    };
+    assert_eq!(event.order_no, order.order_no);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "pushed, not found by the 15 s rescan"
+    );
+    drop(stream);
+    other.shutdown().await.expect("B stops");
+    app.finish().await;
+}

@@ -1,0 +1,553 @@
+//! The transition table through the API: every allowed step reachable, every other one
+//! refused, races decided by the database.
+
+use std::collections::HashSet;
+
+use ca_counter::api::{ActionRequest, AttachmentKind, ClientError, Order, Problem};
+use ca_counter::domain::{Action, OrderStatus, TRANSITIONS};
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    every_transition_in_the_table_is_reachable_through_the_api,
+    every_transition_not_in_the_table_is_refused_and_changes_nothing,
+    two_reviewers_approving_at_the_same_moment_get_one_winner,
+    a_clerk_calling_approve_is_forbidden,
+    a_reviewer_cannot_approve_an_order_they_submitted,
+    a_stale_version_is_a_conflict_with_the_current_state,
+    actions_ask_for_what_they_need,
+    payment_is_confirmed_by_the_provider_not_by_hand,
+    support_may_add_notes_but_change_nothing,
+);
+
+fn problem(result: Result<Order, ClientError>) -> Problem {
+    match result {
+        Ok(order) => panic!(
+            "expected a refusal, got {} in {}",
+            order.order_no, order.status
+        ),
+        Err(e) => e
+            .problem()
+            .cloned()
+            .unwrap_or_else(|| panic!("expected a problem, got {e}")),
+    }
+}
+
+fn reason(text: &str) -> ActionRequest {
+    ActionRequest {
+        reason: Some(text.into()),
+        ..Default::default()
+    }
+}
+
+const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00fake-jpeg-body";
+
+/// Drives orders into every status along every edge of the table; returns one order per
+/// status and the edges taken.
+async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderStatus)>) {
+    let mut taken = HashSet::new();
+    let mut by_status = Vec::new();
+    let mut step = |order: &Order, action: Action| {
+        taken.insert((action, order.status));
+    };
+
+    // Alipay-like path: pay → approve → ship → invoice.
+    let a = app.submit("甲").await;
+    by_status.push(a.clone());
+    step(&a, Action::Pay);
+    let a = app.pay(&a).await;
+    assert_eq!(a.status, OrderStatus::PendingReview);
+    by_status.push(a.clone());
+    step(&a, Action::Approve);
+    let a = app
+        .act(&app.reviewer, &a, Action::Approve, Default::default())
+        .await;
+    assert_eq!(a.status, OrderStatus::PendingShipment);
+    by_status.push(a.clone());
+    step(&a, Action::Ship);
+    let ship = ActionRequest {
+        carrier: Some("EMS".into()),
+        tracking_no: Some("1234567890123".into()),
+        ..Default::default()
+    };
+    let a = app.act(&app.mailroom, &a, Action::Ship, ship.clone()).await;
+    assert_eq!(a.status, OrderStatus::PendingInvoice);
+    assert_eq!(a.shipment.as_ref().map(|s| s.carrier.as_str()), Some("EMS"));
+    by_status.push(a.clone());
+    step(&a, Action::IssueInvoice);
+    let invoice = ActionRequest {
+        invoice_no: Some("24432000000012345678".into()),
+        ..Default::default()
+    };
+    let a = app
+        .act(&app.finance, &a, Action::IssueInvoice, invoice)
+        .await;
+    assert_eq!(a.status, OrderStatus::Completed);
+    by_status.push(a.clone());
+
+    // Bank transfer path with a return for correction.
+    let b = app.submit("乙").await;
+    step(&b, Action::ChooseBankTransfer);
+    let b = app
+        .act(
+            &app.clerk,
+            &b,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    assert_eq!(b.status, OrderStatus::PendingVoucher);
+    by_status.push(b.clone());
+    let clerk = app.client(&app.clerk);
+    let voucher = clerk
+        .upload_attachment(
+            &b.order_no,
+            AttachmentKind::Voucher,
+            "voucher.jpg",
+            JPEG.to_vec(),
+        )
+        .await
+        .expect("voucher upload");
+    step(&b, Action::UploadVoucher);
+    let with_voucher = ActionRequest {
+        attachment_ids: vec![voucher.id.clone()],
+        ..Default::default()
+    };
+    let b = app
+        .act(&app.clerk, &b, Action::UploadVoucher, with_voucher)
+        .await;
+    assert_eq!(b.status, OrderStatus::PendingReview);
+    step(&b, Action::Reject);
+    let reject = ActionRequest {
+        reasons: vec!["签名缺失".into(), "转账金额不符".into()],
+        ..Default::default()
+    };
+    let b = app.act(&app.reviewer, &b, Action::Reject, reject).await;
+    assert_eq!(b.status, OrderStatus::Rejected);
+    assert_eq!(b.rejection_reasons, ["签名缺失", "转账金额不符"]);
+    by_status.push(b.clone());
+    let corrected = clerk
+        .upload_attachment(
+            &b.order_no,
+            AttachmentKind::Correction,
+            "signed-again.jpg",
+            JPEG.to_vec(),
+        )
+        .await
+        .expect("correction upload");
+    step(&b, Action::Resubmit);
+    let resubmit = ActionRequest {
+        attachment_ids: vec![corrected.id],
+        ..Default::default()
+    };
+    let b = app.act(&app.clerk, &b, Action::Resubmit, resubmit).await;
+    assert_eq!(b.status, OrderStatus::PendingReview);
+    assert!(b.rejection_reasons.is_empty());
+    let b = app
+        .act(&app.reviewer2, &b, Action::Approve, Default::default())
+        .await;
+    let b = app.act(&app.mailroom, &b, Action::Ship, ship).await;
+    step(&b, Action::DeclineInvoice);
+    let b = app
+        .act(
+            &app.finance,
+            &b,
+            Action::DeclineInvoice,
+            reason("客户不需要发票"),
+        )
+        .await;
+    assert_eq!(b.status, OrderStatus::Completed);
+
+    // Cancellations from both unpaid statuses.
+    let c = app.submit("丙").await;
+    step(&c, Action::Cancel);
+    let c = app
+        .act(&app.clerk, &c, Action::Cancel, reason("客户改日再来"))
+        .await;
+    assert_eq!(c.status, OrderStatus::Cancelled);
+    by_status.push(c);
+    let d = app.submit("丁").await;
+    let d = app
+        .act(
+            &app.clerk,
+            &d,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    step(&d, Action::Cancel);
+    let d = app
+        .act(&app.clerk, &d, Action::Cancel, reason("客户放弃"))
+        .await;
+    assert_eq!(d.status, OrderStatus::Cancelled);
+
+    (by_status, taken)
+}
+
+async fn every_transition_in_the_table_is_reachable_through_the_api(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (_, taken) = walk_the_table(&app).await;
+    for (action, from, _) in TRANSITIONS {
+        assert!(
+            taken.contains(&(*action, *from)),
+            "{action} from {from} never taken"
+        );
+    }
+    app.finish().await;
+}
+
+async fn every_transition_not_in_the_table_is_refused_and_changes_nothing(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let (orders, _) = walk_the_table(&app).await;
+    let statuses: HashSet<OrderStatus> = orders.iter().map(|o| o.status).collect();
+    assert_eq!(
+        statuses.len(),
+        OrderStatus::ALL.len(),
+        "one order in every status"
+    );
+    let admin = app.client(&app.admin);
+    for order in &orders {
+        let current = admin.order(&order.order_no, false).await.expect("order");
+        for action in Action::ALL {
+            if action.is_provider_only()
+                || ca_counter::domain::next_status(action, current.status).is_some()
+            {
+                continue;
+            }
+            let request = ActionRequest {
+                version: Some(current.version),
+                reason: Some("x".into()),
+                reasons: vec!["x".into()],
+                carrier: Some("EMS".into()),
+                tracking_no: Some("1234567890".into()),
+                invoice_no: Some("1".into()),
+                ..Default::default()
+            };
+            let refused = problem(admin.act(&current.order_no, action, &request).await);
+            assert_eq!(refused.status, 409, "{action} from {}", current.status);
+            assert_eq!(refused.code, "invalid_transition");
+            assert_eq!(refused.current_status, Some(current.status));
+            let after = admin.order(&current.order_no, false).await.expect("order");
+            assert_eq!(
+                (after.status, after.version),
+                (current.status, current.version)
+            );
+        }
+    }
+    app.finish().await;
+}
+
+async fn two_reviewers_approving_at_the_same_moment_get_one_winner(db: Db) {
+    let app = TestApp::spawn(db).await;
+    for round in 0..10 {
+        let order = app.submit(&format!("客户{round}")).await;
+        let order = app.pay(&order).await;
+        let request = ActionRequest {
+            version: Some(order.version),
+            ..Default::default()
+        };
+        let one = app.client(&app.reviewer);
+        let two = app.client(&app.reviewer2);
+        let (no1, no2) = (order.order_no.clone(), order.order_no.clone());
+        let (r1, r2) = (request.clone(), request);
+        let (a, b) = tokio::join!(
+            tokio::spawn(async move { one.act(&no1, Action::Approve, &r1).await }),
+            tokio::spawn(async move { two.act(&no2, Action::Approve, &r2).await }),
+        );
+        let results = [a.expect("join"), b.expect("join")];
+        let wins = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(wins, 1, "round {round}: {results:?}");
+        let loser = results
+            .into_iter()
+            .find_map(Result::err)
+            .expect("one loser");
+        let problem = loser.problem().cloned().expect("problem");
+        assert_eq!(problem.status, 409);
+        assert!(
+            matches!(
+                problem.code.as_str(),
+                "version_conflict" | "invalid_transition"
+            ),
+            "{problem:?}"
+        );
+        assert_eq!(problem.current_status, Some(OrderStatus::PendingShipment));
+        let history = app
+            .client(&app.admin)
+            .history(&order.order_no)
+            .await
+            .expect("history");
+        assert_eq!(
+            history.iter().filter(|h| h.action == "approve").count(),
+            1,
+            "round {round}"
+        );
+    }
+    app.finish().await;
+}
+
+async fn a_clerk_calling_approve_is_forbidden(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.pay(&app.submit("张三").await).await;
+    let request = ActionRequest {
+        version: Some(order.version),
+        ..Default::default()
+    };
+    let refused = problem(
+        app.client(&app.clerk)
+            .act(&order.order_no, Action::Approve, &request)
+            .await,
+    );
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.code, "forbidden");
+    assert!(refused.detail.contains("clerk"), "{refused:?}");
+    let after = app
+        .client(&app.clerk)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(after.status, OrderStatus::PendingReview);
+    assert!(!after.allowed_actions.contains(&Action::Approve));
+    app.finish().await;
+}
+
+async fn a_reviewer_cannot_approve_an_order_they_submitted(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit_as(&app.clerk_reviewer, "张三").await;
+    let order = app.pay(&order).await;
+    let own = app.client(&app.clerk_reviewer);
+    let seen = own.order(&order.order_no, false).await.expect("order");
+    assert!(
+        !seen.allowed_actions.contains(&Action::Approve),
+        "not offered"
+    );
+    assert!(seen.allowed_actions.contains(&Action::Reject));
+    let request = ActionRequest {
+        version: Some(order.version),
+        ..Default::default()
+    };
+    let refused = problem(own.act(&order.order_no, Action::Approve, &request).await);
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.code, "self_review");
+    let approved = app
+        .act(&app.reviewer, &order, Action::Approve, Default::default())
+        .await;
+    assert_eq!(approved.status, OrderStatus::PendingShipment);
+    app.finish().await;
+}
+
+async fn a_stale_version_is_a_conflict_with_the_current_state(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let clerk = app.client(&app.clerk);
+    clerk
+        .add_note(&order.order_no, "客户说下午来付款")
+        .await
+        .expect("note does not bump the version");
+    let moved = app
+        .act(
+            &app.clerk,
+            &order,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    assert_eq!(moved.version, order.version + 1);
+    // The other counter still shows version 1 and tries to cancel.
+    let stale = ActionRequest {
+        version: Some(order.version),
+        reason: Some("x".into()),
+        ..Default::default()
+    };
+    let refused = problem(
+        app.client(&app.clerk2)
+            .act(&order.order_no, Action::Cancel, &stale)
+            .await,
+    );
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.code, "version_conflict");
+    assert_eq!(refused.current_status, Some(OrderStatus::PendingVoucher));
+    assert_eq!(refused.current_version, Some(moved.version));
+    // If-Match works as well as the body's version.
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{}/actions/cancel", order.order_no)))
+        .bearer_auth(&app.clerk2)
+        .header("If-Match", format!("\"{}\"", moved.version))
+        .json(&serde_json::json!({"reason": "客户放弃"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    app.finish().await;
+}
+
+async fn actions_ask_for_what_they_need(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let no = &order.order_no;
+    // No version at all.
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{no}/actions/cancel")))
+        .bearer_auth(&app.clerk)
+        .json(&serde_json::json!({"reason": "x"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 428);
+    // Cancel without a reason.
+    let refused = problem(
+        app.client(&app.clerk)
+            .act(
+                no,
+                Action::Cancel,
+                &ActionRequest {
+                    version: Some(1),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(
+        (refused.status, refused.errors[0].field.as_str()),
+        (422, "reason")
+    );
+    // Unknown action.
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{no}/actions/teleport")))
+        .bearer_auth(&app.clerk)
+        .json(&serde_json::json!({"version": 1}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 404);
+    // A voucher that is not a voucher of this order.
+    let order = app
+        .act(
+            &app.clerk,
+            &order,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    let refused = problem(
+        app.client(&app.clerk)
+            .act(
+                no,
+                Action::UploadVoucher,
+                &ActionRequest {
+                    version: Some(order.version),
+                    attachment_ids: vec!["no-such-id".into()],
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "attachment_ids[0]");
+    // Reject needs reasons; ship needs carrier and number.
+    let paid = app.pay(&app.submit("李四").await).await;
+    let refused = problem(
+        app.client(&app.reviewer)
+            .act(
+                &paid.order_no,
+                Action::Reject,
+                &ActionRequest {
+                    version: Some(paid.version),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "reasons");
+    let approved = app
+        .act(&app.reviewer, &paid, Action::Approve, Default::default())
+        .await;
+    let refused = problem(
+        app.client(&app.mailroom)
+            .act(
+                &approved.order_no,
+                Action::Ship,
+                &ActionRequest {
+                    version: Some(approved.version),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    let fields: Vec<&str> = refused.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["carrier", "tracking_no"]);
+    app.finish().await;
+}
+
+async fn payment_is_confirmed_by_the_provider_not_by_hand(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let refused = problem(
+        app.client(&app.admin)
+            .act(
+                &order.order_no,
+                Action::Pay,
+                &ActionRequest {
+                    version: Some(1),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (403, "provider_only")
+    );
+    let paid = app.pay(&order).await;
+    assert_eq!(paid.status, OrderStatus::PendingReview);
+    assert_eq!(paid.payment_method.as_deref(), Some("sandbox"));
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    let pay = history.iter().find(|h| h.action == "pay").expect("pay row");
+    assert_eq!(pay.actor.id, None, "the platform, not an operator");
+    assert_eq!(pay.from_status, Some(OrderStatus::PendingPayment));
+    // A second payment for a paid order is refused.
+    let again = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "sandbox")
+        .await;
+    assert_eq!(
+        again.expect_err("paid already").problem().map(|p| p.status),
+        Some(409)
+    );
+    app.finish().await;
+}
+
+async fn support_may_add_notes_but_change_nothing(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let support = app.client(&app.support);
+    let seen = support
+        .order(&order.order_no, false)
+        .await
+        .expect("support reads orders");
+    assert!(seen.allowed_actions.is_empty());
+    let note = support
+        .add_note(&order.order_no, "客户来电询问进度")
+        .await
+        .expect("note");
+    assert_eq!(note.action, "note");
+    let refused = problem(
+        support
+            .act(&order.order_no, Action::Cancel, &reason("x"))
+            .await,
+    );
+    assert_eq!(refused.status, 403);
+    let body = app.new_order_body("王五").await;
+    let refused = support
+        .create_order("k", &body)
+        .await
+        .expect_err("support cannot submit");
+    assert_eq!(refused.problem().map(|p| p.status), Some(403));
+    app.finish().await;
+}

@@ -1,0 +1,185 @@
+//! Order lists: filters, search, cursor pages, counts.
+
+use ca_counter::api::{OrderQuery, Problem};
+use ca_counter::domain::{Action, OrderStatus};
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    pages_follow_the_cursor_without_gaps_or_repeats,
+    search_finds_orders_by_number_phone_name_and_id_number,
+    status_filters_and_counts_agree,
+    bad_list_parameters_are_named,
+);
+
+async fn pages_follow_the_cursor_without_gaps_or_repeats(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut created = Vec::new();
+    for i in 0..7 {
+        created.push(app.submit(&format!("客户{i}")).await.order_no);
+    }
+    let client = app.client(&app.support);
+    for sort in ["newest", "oldest"] {
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = client
+                .orders(&OrderQuery {
+                    limit: Some(3),
+                    cursor: cursor.clone(),
+                    sort: Some(sort.into()),
+                    ..Default::default()
+                })
+                .await
+                .expect("page");
+            assert!(page.items.len() <= 3);
+            seen.extend(page.items.into_iter().map(|o| o.order_no));
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        let mut expected = created.clone();
+        if sort == "newest" {
+            expected.reverse();
+        }
+        assert_eq!(seen, expected, "{sort}");
+    }
+    app.finish().await;
+}
+
+async fn search_finds_orders_by_number_phone_name_and_id_number(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let zhang = app.submit("张三丰").await;
+    let li = app.submit("李四").await;
+    let client = app.client(&app.support);
+    let search = |q: String| {
+        let client = client.clone();
+        async move {
+            client
+                .orders(&OrderQuery {
+                    q: Some(q),
+                    ..Default::default()
+                })
+                .await
+                .expect("search")
+                .items
+                .into_iter()
+                .map(|o| o.order_no)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        search(zhang.order_no.to_lowercase()).await,
+        vec![zhang.order_no.clone()]
+    );
+    assert_eq!(search("三丰".into()).await, vec![zhang.order_no.clone()]);
+    let phone = app
+        .store()
+        .order_by_no(&li.order_no)
+        .await
+        .expect("db")
+        .expect("order")
+        .phone;
+    let spaced = format!("{} {} {}", &phone[..3], &phone[3..7], &phone[7..]);
+    assert_eq!(search(spaced).await, vec![li.order_no.clone()]);
+    assert_eq!(
+        search(phone[7..].to_owned()).await,
+        vec![li.order_no.clone()],
+        "last four digits"
+    );
+    let both = search("11010519491231002x".into()).await;
+    assert_eq!(both.len(), 2, "exact ID number, lower-case x");
+    assert!(
+        search("1101051949".into()).await.is_empty(),
+        "ID numbers match exactly only"
+    );
+    assert!(search("nobody".into()).await.is_empty());
+    let summary = client
+        .orders(&Default::default())
+        .await
+        .expect("list")
+        .items;
+    assert!(
+        summary.iter().all(|o| o.phone.contains("****")),
+        "masked in lists"
+    );
+    app.finish().await;
+}
+
+async fn status_filters_and_counts_agree(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let a = app.submit("甲").await;
+    let b = app.submit("乙").await;
+    app.submit("丙").await;
+    app.pay(&a).await;
+    app.act(
+        &app.clerk,
+        &b,
+        Action::ChooseBankTransfer,
+        Default::default(),
+    )
+    .await;
+    let client = app.client(&app.clerk);
+    let counts = client.order_counts().await.expect("counts");
+    assert_eq!(counts.len(), OrderStatus::ALL.len());
+    let count = |s: OrderStatus| counts.iter().find(|c| c.status == s).map(|c| c.count);
+    assert_eq!(count(OrderStatus::PendingPayment), Some(1));
+    assert_eq!(count(OrderStatus::PendingVoucher), Some(1));
+    assert_eq!(count(OrderStatus::PendingReview), Some(1));
+    assert_eq!(count(OrderStatus::Completed), Some(0));
+    let page = client
+        .orders(&OrderQuery {
+            status: Some("pending_review,pending_voucher".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("filtered");
+    let mut statuses: Vec<OrderStatus> = page.items.iter().map(|o| o.status).collect();
+    statuses.sort_by_key(|s| s.as_str());
+    assert_eq!(
+        statuses,
+        [OrderStatus::PendingReview, OrderStatus::PendingVoucher]
+    );
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("offset"))
+        .date();
+    let in_range = client
+        .orders(&OrderQuery {
+            from: Some(today.to_string()),
+            to: Some(today.to_string()),
+            ..Default::default()
+        })
+        .await
+        .expect("dated");
+    assert_eq!(in_range.items.len(), 3);
+    let tomorrow = today.next_day().expect("tomorrow");
+    let none = client
+        .orders(&OrderQuery {
+            from: Some(tomorrow.to_string()),
+            ..Default::default()
+        })
+        .await
+        .expect("dated");
+    assert!(none.items.is_empty());
+    app.finish().await;
+}
+
+async fn bad_list_parameters_are_named(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let response = app
+        .http
+        .get(app.url("/api/v1/orders?status=paid&limit=1000&from=yesterday&cursor=abc"))
+        .bearer_auth(&app.clerk)
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 422);
+    let problem: Problem = response.json().await.expect("json");
+    let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["status", "limit", "cursor", "from"]);
+    assert!(problem.errors[0].message.contains("pending_payment"));
+    app.finish().await;
+}

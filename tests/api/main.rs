@@ -1,0 +1,11 @@
+//! API v1 against a real platform on an ephemeral port, on SQLite and on PostgreSQL.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod attachments;
+mod auth;
+mod events;
+mod lifecycle;
+mod lists;
+mod orders;

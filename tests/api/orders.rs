@@ -1,0 +1,264 @@
+//! Submitting orders: validation, idempotency, reading them back.
+
+use ca_counter::api::{ClientError, Problem};
+use serde_json::json;
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    invalid_id_number_is_refused_naming_the_field_and_nothing_is_stored,
+    every_bad_field_is_named_at_once_in_the_callers_language,
+    the_same_idempotency_key_twice_makes_one_order,
+    concurrent_retries_with_one_key_make_one_order,
+    a_reused_key_with_a_different_body_is_refused,
+    a_missing_idempotency_key_is_a_clear_error,
+    organisation_orders_need_a_valid_credit_code,
+    order_numbers_carry_the_date_and_increase,
+);
+
+fn problem(e: ClientError) -> Problem {
+    e.problem()
+        .cloned()
+        .unwrap_or_else(|| panic!("expected a problem document, got {e}"))
+}
+
+async fn invalid_id_number_is_refused_naming_the_field_and_nothing_is_stored(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut body = app.new_order_body("张三").await;
+    body.applicant.id_number = "110101199003077757".into();
+    let response = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Idempotency-Key", "bad-id-1")
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+    let problem: Problem = response.json().await.expect("problem json");
+    assert_eq!(problem.code, "validation_failed");
+    assert_eq!(problem.errors.len(), 1, "{problem:?}");
+    assert_eq!(problem.errors[0].field, "applicant.id_number");
+    assert!(
+        problem.errors[0].message.contains('8'),
+        "names the right check character: {problem:?}"
+    );
+
+    let page = app
+        .client(&app.clerk)
+        .orders(&Default::default())
+        .await
+        .expect("list");
+    assert!(page.items.is_empty(), "nothing stored");
+    let counts = app.client(&app.clerk).order_counts().await.expect("counts");
+    assert!(counts.iter().all(|c| c.count == 0));
+
+    // The key was not used up: the corrected form goes through with the same key.
+    body.applicant.id_number = "11010519491231002X".into();
+    let order = app
+        .client(&app.clerk)
+        .create_order("bad-id-1", &body)
+        .await
+        .expect("corrected");
+    assert_eq!(order.status.as_str(), "pending_payment");
+    app.finish().await;
+}
+
+async fn every_bad_field_is_named_at_once_in_the_callers_language(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut body = app.new_order_body("张三").await;
+    body.applicant.phone = "12345".into();
+    body.mailing.postal_code = "4100".into();
+    body.mailing.street = "  ".into();
+    body.applicant.email = Some("not-an-email".into());
+    let send = |lang: &'static str| {
+        app.http
+            .post(app.url("/api/v1/orders"))
+            .bearer_auth(&app.clerk)
+            .header("Idempotency-Key", "many-bad")
+            .header("Accept-Language", lang)
+            .json(&body)
+            .send()
+    };
+    let en: Problem = send("en").await.expect("send").json().await.expect("json");
+    let fields: Vec<&str> = en.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "applicant.phone",
+            "applicant.email",
+            "mailing.street",
+            "mailing.postal_code"
+        ]
+    );
+    assert!(en.errors[0].message.contains("mobile number"), "{en:?}");
+    let zh: Problem = send("zh-CN,zh;q=0.9")
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(zh.errors[0].message.contains("手机号"), "{zh:?}");
+    assert_eq!(zh.title, "输入有误");
+
+    // A value of the wrong JSON type is named too.
+    let response = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Idempotency-Key", "wrong-type")
+        .json(&json!({"customer_id": 5}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 422);
+    let problem: Problem = response.json().await.expect("json");
+    assert_eq!(problem.errors[0].field, "customer_id");
+    app.finish().await;
+}
+
+async fn the_same_idempotency_key_twice_makes_one_order(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let body = app.new_order_body("张三").await;
+    let client = app.client(&app.clerk);
+    let first = client.create_order("draft-42", &body).await.expect("first");
+    let second = client.create_order("draft-42", &body).await.expect("retry");
+    assert_eq!(first, second);
+    let page = client.orders(&Default::default()).await.expect("list");
+    assert_eq!(page.items.len(), 1);
+    let history = client.history(&first.order_no).await.expect("history");
+    assert_eq!(history.iter().filter(|h| h.action == "submit").count(), 1);
+    app.finish().await;
+}
+
+async fn concurrent_retries_with_one_key_make_one_order(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let body = app.new_order_body("张三").await;
+    let client = app.client(&app.clerk);
+    let attempts = (0..6).map(|_| {
+        let client = client.clone();
+        let body = body.clone();
+        tokio::spawn(async move { client.create_order("double-press", &body).await })
+    });
+    let mut numbers = Vec::new();
+    for attempt in attempts {
+        numbers.push(attempt.await.expect("join").expect("create").order_no);
+    }
+    numbers.dedup();
+    assert_eq!(numbers.len(), 1, "{numbers:?}");
+    assert_eq!(
+        client
+            .orders(&Default::default())
+            .await
+            .expect("list")
+            .items
+            .len(),
+        1
+    );
+    app.finish().await;
+}
+
+async fn a_reused_key_with_a_different_body_is_refused(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let body = app.new_order_body("张三").await;
+    let client = app.client(&app.clerk);
+    client.create_order("k", &body).await.expect("first");
+    let mut other = body.clone();
+    other.mailing.street = "另一条路 1 号".into();
+    let problem = problem(client.create_order("k", &other).await.expect_err("refused"));
+    assert_eq!(problem.status, 422);
+    assert_eq!(problem.errors[0].field, "Idempotency-Key");
+    // Keys belong to their operator: another clerk's same key is a new order.
+    app.client(&app.clerk2)
+        .create_order("k", &body)
+        .await
+        .expect("other clerk");
+    assert_eq!(
+        client
+            .orders(&Default::default())
+            .await
+            .expect("list")
+            .items
+            .len(),
+        2
+    );
+    app.finish().await;
+}
+
+async fn a_missing_idempotency_key_is_a_clear_error(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let body = app.new_order_body("张三").await;
+    let response = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Accept-Language", "en")
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 400);
+    let problem: Problem = response.json().await.expect("json");
+    assert_eq!(problem.code, "idempotency_key_missing");
+    assert!(problem.detail.contains("Idempotency-Key"));
+    app.finish().await;
+}
+
+async fn organisation_orders_need_a_valid_credit_code(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client(&app.clerk);
+    let mut body = app.new_org_order_body("张三").await;
+    let good = client
+        .create_order("org-1", &body)
+        .await
+        .expect("organisation order");
+    assert_eq!(
+        good.organization.as_ref().map(|o| o.uscc.as_str()),
+        Some("91110000600037341L")
+    );
+    if let Some(org) = body.organization.as_mut() {
+        org.uscc = "9111000060003734IL".into();
+    }
+    let problem = problem(
+        client
+            .create_order("org-2", &body)
+            .await
+            .expect_err("bad uscc"),
+    );
+    assert_eq!(problem.errors[0].field, "organization.uscc");
+    body.organization = None;
+    let problem = problem_of(client.create_order("org-3", &body).await);
+    assert_eq!(problem.errors[0].field, "organization");
+    app.finish().await;
+}
+
+fn problem_of<T: std::fmt::Debug>(result: Result<T, ClientError>) -> Problem {
+    problem(result.expect_err("refused"))
+}
+
+async fn order_numbers_carry_the_date_and_increase(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let a = app.submit("甲").await;
+    let b = app.submit("乙").await;
+    let china = time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("offset"));
+    let today = format!(
+        "HN{:04}{:02}{:02}",
+        china.year(),
+        u8::from(china.month()),
+        china.day()
+    );
+    assert!(a.order_no.starts_with(&today), "{}", a.order_no);
+    assert!(a.order_no < b.order_no);
+    assert_eq!(a.order_no.len(), 16);
+    app.finish().await;
+}

@@ -1,0 +1,259 @@
+//! The `ca-counter` binary as an administrator uses it: operators, catalog import, serve,
+//! configuration errors, clean stop.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ca-counter");
+
+struct Env {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Env {
+    fn new() -> Env {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("platform.db").display());
+        Env { dir, url }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .args(args)
+            .env("CA_COUNTER_DATABASE_URL", &self.url)
+            .env("CA_COUNTER_DATA_DIR", self.dir.path())
+            .env_remove("CA_COUNTER_CONFIG")
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"));
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> (bool, String, String) {
+        let output = self.command(args).output().expect("run ca-counter");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// Starts `serve` on an ephemeral port; returns the process and its base URL.
+    fn serve(&self, extra: &[&str]) -> (Child, String) {
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut child = self
+            .command(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split(" on http://").nth(1) {
+                    let address = rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let _ = tx.send(format!("http://{address}"));
+                }
+            }
+        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve announces its address");
+        (child, base)
+    }
+}
+
+fn get(url: &str, token: Option<&str>) -> (u16, String) {
+    let mut command = Command::new("curl");
+    command.args(["-s", "-o", "-", "-w", "\n%{http_code}", url]);
+    if let Some(token) = token {
+        command.args(["-H", &format!("Authorization: Bearer {token}")]);
+    }
+    let output = command.output().expect("curl");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+fn stop(mut child: Child) -> std::process::ExitStatus {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("serve did not stop within 15 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn operator_add_prints_the_token_alone_on_the_last_line_and_it_works_while_serving() {
+    let env = Env::new();
+    let (child, base) = env.serve(&[]);
+    let (ok, stdout, stderr) = env.run(&[
+        "operator",
+        "add",
+        "--name",
+        "李柜员",
+        "--role",
+        "clerk,reviewer",
+    ]);
+    assert!(ok, "{stderr}");
+    let token = stdout.lines().last().expect("a last line").to_owned();
+    assert!(
+        token.starts_with("cac_") && !token.contains(' '),
+        "{stdout}"
+    );
+    assert!(token.len() >= 40, "at least 128 bits: {token}");
+
+    let (status, body) = get(&format!("{base}/api/v1/me"), Some(&token));
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("李柜员") && body.contains("reviewer"),
+        "{body}"
+    );
+
+    let (ok, stdout, _) = env.run(&["operator", "list"]);
+    assert!(ok);
+    assert!(
+        stdout.contains("李柜员") && stdout.contains("clerk,reviewer") && stdout.contains("active")
+    );
+    assert!(!stdout.contains(&token), "tokens are never listed");
+
+    let (ok, _, stderr) = env.run(&["operator", "add", "--name", "李柜员", "--role", "clerk"]);
+    assert!(!ok);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    let (ok, _, stderr) = env.run(&["operator", "add", "--name", "x", "--role", "boss"]);
+    assert!(!ok);
+    assert!(stderr.contains("unknown role \"boss\""), "{stderr}");
+
+    let (ok, _, _) = env.run(&["operator", "revoke", "李柜员"]);
+    assert!(ok);
+    let (status, _) = get(&format!("{base}/api/v1/me"), Some(&token));
+    assert_eq!(status, 401);
+    let (ok, _, stderr) = env.run(&["operator", "revoke", "李柜员"]);
+    assert!(!ok && stderr.contains("no active operator"), "{stderr}");
+    assert!(stop(child).success());
+}
+
+#[test]
+fn serve_stops_cleanly_on_sigterm_even_with_an_event_stream_open() {
+    let env = Env::new();
+    let (_, stdout, _) = env.run(&["operator", "add", "--name", "watcher", "--role", "support"]);
+    let token = stdout.lines().last().expect("token").to_owned();
+    let (child, base) = env.serve(&[]);
+    let mut stream = Command::new("curl")
+        .args([
+            "-s",
+            "-N",
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+            &format!("{base}/api/v1/events"),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("curl events");
+    let mut first = String::new();
+    BufReader::new(stream.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("first line");
+    assert!(
+        first.starts_with("event: hello") || first.starts_with("retry"),
+        "{first}"
+    );
+    let started = Instant::now();
+    let status = stop(child);
+    assert!(status.success(), "{status:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let _ = stream.kill();
+}
+
+#[test]
+fn a_bad_config_file_is_refused_naming_file_line_and_key() {
+    let env = Env::new();
+    let path = env.dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        "[platform]\nlisten = \"127.0.0.1:0\"\nmax_uplod_bytes = 5\n",
+    )
+    .expect("write");
+    let (ok, _, stderr) = env.run(&["serve", "--config", path.to_str().expect("utf-8 path")]);
+    assert!(!ok);
+    let expected = format!("{}:3:1", path.display());
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("max_uplod_bytes"), "{stderr}");
+}
+
+#[test]
+fn catalog_import_loads_a_real_catalog_into_an_empty_platform() {
+    let env = Env::new();
+    let catalog = env.dir.path().join("catalog.toml");
+    std::fs::write(
+        &catalog,
+        r#"
+[[project]]
+code = "xiangtan"
+name = "湘潭市公共资源交易系统"
+region = "湘潭市"
+initials = "xtsggzyjyxt"
+
+[[project.product]]
+code = "xiangtan-personal-2y"
+name = "个人证书（2年）"
+user_type = "individual"
+validity_years = 2
+price = "380.00"
+"#,
+    )
+    .expect("write");
+    let (ok, stdout, stderr) =
+        env.run(&["catalog", "import", catalog.to_str().expect("utf-8 path")]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("1 projects and 1 products"), "{stdout}");
+    let (_, stdout, _) = env.run(&["operator", "add", "--name", "a", "--role", "clerk"]);
+    let token = stdout.lines().last().expect("token").to_owned();
+    let (child, base) = env.serve(&["--no-demo"]);
+    let (status, body) = get(&format!("{base}/api/v1/projects"), Some(&token));
+    assert_eq!(status, 200);
+    let projects: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(projects.as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(projects[0]["products"][0]["price_fen"], 38000);
+    assert!(stop(child).success());
+
+    std::fs::write(&catalog, "[[project]]\ncode = 'x'\nname = 'X'\nregion = 'R'\n[[project.product]]\ncode = 'p'\nname = 'P'\nuser_type = 'robot'\nvalidity_years = 1\nprice = '1'\n")
+        .expect("write");
+    let (ok, _, stderr) = env.run(&["catalog", "import", catalog.to_str().expect("utf-8 path")]);
+    assert!(!ok);
+    assert!(stderr.contains("robot"), "{stderr}");
+}
+
+#[test]
+fn serve_loads_the_demo_catalog_into_a_fresh_database() {
+    let env = Env::new();
+    let (_, stdout, _) = env.run(&["operator", "add", "--name", "a", "--role", "clerk"]);
+    let token = stdout.lines().last().expect("token").to_owned();
+    let (child, base) = env.serve(&[]);
+    let (status, body) = get(
+        &format!("{base}/api/v1/projects?q=%E6%B9%98%E6%BD%AD"),
+        Some(&token),
+    );
+    assert_eq!(status, 200);
+    assert!(body.contains("湘潭市公共资源交易系统"), "{body}");
+    let (_, all) = get(&format!("{base}/api/v1/projects"), Some(&token));
+    let projects: serde_json::Value = serde_json::from_str(&all).expect("json");
+    assert!(projects.as_array().map(Vec::len).unwrap_or(0) >= 15);
+    assert!(stop(child).success());
+}

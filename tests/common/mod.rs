@@ -1,0 +1,352 @@
+//! Shared test helpers: a real platform on an ephemeral port with a fresh database
+//! (a SQLite temp file, or a new PostgreSQL database on the server `CA_COUNTER_TEST_PG`
+//! names), operators for every role, and shortcuts for common steps.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use ca_counter::api::{
+    ActionRequest, Applicant, Client, Customer, MailingAddress, NewCustomer, NewOrder, Order,
+    Organization,
+};
+use ca_counter::config::PlatformConfig;
+use ca_counter::domain::{Action, RoleSet, UserType};
+use ca_counter::i18n::Lang;
+use ca_counter::server::Platform;
+use ca_counter::server::store::Store;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh database for one test.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub async fn create(db: Db) -> TestDb {
+        match db {
+            Db::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                TestDb {
+                    url,
+                    cleanup: Cleanup::File(dir),
+                }
+            }
+            Db::Postgres => {
+                let admin_url = std::env::var("CA_COUNTER_TEST_PG")
+                    .expect("CA_COUNTER_TEST_PG must name a PostgreSQL server for this test");
+                let name = format!("cacounter_test_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = sqlx_pg_connect(&admin_url).await;
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                TestDb {
+                    url: with_database(&admin_url, &name),
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
+            }
+        }
+    }
+
+    pub async fn drop_database(self) {
+        if let Cleanup::Postgres { admin_url, name } = self.cleanup {
+            let mut conn = sqlx_pg_connect(&admin_url).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await;
+        }
+    }
+}
+
+async fn sqlx_pg_connect(url: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to CA_COUNTER_TEST_PG")
+}
+
+/// `url` with its database name replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map(|(b, q)| (b, Some(q)))
+        .unwrap_or((url, None));
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let root = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+/// A running platform with one operator per role.
+pub struct TestApp {
+    pub platform: Option<Platform>,
+    pub db: Option<TestDb>,
+    pub base: String,
+    pub admin: String,
+    pub clerk: String,
+    pub clerk2: String,
+    pub reviewer: String,
+    pub reviewer2: String,
+    pub clerk_reviewer: String,
+    pub support: String,
+    pub mailroom: String,
+    pub finance: String,
+    pub http: reqwest::Client,
+}
+
+static PHONE: AtomicU32 = AtomicU32::new(0);
+
+/// A mobile number no other test of this process uses.
+pub fn unique_phone() -> String {
+    let n = PHONE.fetch_add(1, Ordering::Relaxed) + std::process::id() % 1000 * 10_000;
+    format!("139{:08}", n % 100_000_000)
+}
+
+impl TestApp {
+    pub async fn spawn(db: Db) -> TestApp {
+        Self::spawn_with(db, PlatformConfig::default()).await
+    }
+
+    pub async fn spawn_with(db: Db, config: PlatformConfig) -> TestApp {
+        ca_counter::api::install_tls_provider();
+        let db = TestDb::create(db).await;
+        let platform = start(&db.url, config).await;
+        let store = platform.store().clone();
+        let add = |name: &'static str, roles: &'static str| {
+            let store = store.clone();
+            async move {
+                let roles = RoleSet::parse(roles).expect("roles");
+                store
+                    .add_operator(name, &roles)
+                    .await
+                    .expect("add operator")
+                    .1
+            }
+        };
+        TestApp {
+            base: platform.base_url(),
+            admin: add("admin", "admin").await,
+            clerk: add("clerk-li", "clerk").await,
+            clerk2: add("clerk-wang", "clerk").await,
+            reviewer: add("reviewer-zhao", "reviewer").await,
+            reviewer2: add("reviewer-qian", "reviewer").await,
+            clerk_reviewer: add("clerk-reviewer-sun", "clerk,reviewer").await,
+            support: add("support-zhou", "support").await,
+            mailroom: add("mailroom-wu", "mailroom").await,
+            finance: add("finance-zheng", "finance").await,
+            platform: Some(platform),
+            db: Some(db),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        self.platform.as_ref().expect("running").store()
+    }
+
+    pub fn client(&self, token: &str) -> Client {
+        Client::new(&self.base, token, Lang::En).expect("client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Stops the platform and drops the database.
+    pub async fn finish(mut self) {
+        if let Some(platform) = self.platform.take() {
+            platform.shutdown().await.expect("clean shutdown");
+        }
+        if let Some(db) = self.db.take() {
+            db.drop_database().await;
+        }
+    }
+
+    /// A customer with a fresh phone number, created by a clerk.
+    pub async fn customer(&self, name: &str) -> Customer {
+        self.client(&self.clerk)
+            .create_customer(&NewCustomer {
+                phone: unique_phone(),
+                name: name.into(),
+            })
+            .await
+            .expect("create customer")
+    }
+
+    /// The first product of the first project for `user_type`.
+    pub async fn product(&self, user_type: UserType) -> String {
+        let projects = self
+            .client(&self.clerk)
+            .projects("")
+            .await
+            .expect("projects");
+        projects[0]
+            .products
+            .iter()
+            .find(|p| p.user_type == user_type)
+            .expect("a product")
+            .id
+            .clone()
+    }
+
+    /// A valid individual application for a new customer.
+    pub async fn new_order_body(&self, name: &str) -> NewOrder {
+        let customer = self.customer(name).await;
+        let product_id = self.product(UserType::Individual).await;
+        let phone = self
+            .store()
+            .customer(&customer.id)
+            .await
+            .expect("db")
+            .expect("customer")
+            .phone;
+        NewOrder {
+            customer_id: customer.id,
+            product_id,
+            applicant: Applicant {
+                name: name.into(),
+                id_number: "11010519491231002X".into(),
+                phone: phone.clone(),
+                email: Some("zhangsan@example.com".into()),
+            },
+            organization: None,
+            mailing: MailingAddress {
+                recipient: name.into(),
+                phone,
+                province: "湖南省".into(),
+                city: "长沙市".into(),
+                district: "岳麓区".into(),
+                street: "麓山南路 932 号".into(),
+                postal_code: "410083".into(),
+            },
+            note: None,
+        }
+    }
+
+    /// An organisation application body for a new customer.
+    pub async fn new_org_order_body(&self, name: &str) -> NewOrder {
+        let mut body = self.new_order_body(name).await;
+        body.product_id = self.product(UserType::Organization).await;
+        body.organization = Some(Organization {
+            name: "湖南某某建设有限公司".into(),
+            uscc: "91110000600037341L".into(),
+            legal_representative: "李四".into(),
+        });
+        body
+    }
+
+    /// Submits an order as `token` (a clerk by default).
+    pub async fn submit_as(&self, token: &str, name: &str) -> Order {
+        let body = self.new_order_body(name).await;
+        self.client(token)
+            .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+            .await
+            .expect("create order")
+    }
+
+    pub async fn submit(&self, name: &str) -> Order {
+        self.submit_as(&self.clerk, name).await
+    }
+
+    /// Pays an order through the sandbox cashier, as the customer's phone would.
+    pub async fn pay(&self, order: &Order) -> Order {
+        let payment = self
+            .client(&self.clerk)
+            .create_payment(&order.order_no, "sandbox")
+            .await
+            .expect("create payment");
+        let page = self
+            .http
+            .get(&payment.pay_url)
+            .send()
+            .await
+            .expect("cashier page");
+        assert_eq!(page.status(), 200);
+        let paid = self.http.post(&payment.pay_url).send().await.expect("pay");
+        assert_eq!(
+            paid.status(),
+            200,
+            "{}",
+            paid.text().await.unwrap_or_default()
+        );
+        self.client(&self.clerk)
+            .order(&order.order_no, false)
+            .await
+            .expect("order")
+    }
+
+    /// Performs `action` as `token` with the order's current version.
+    pub async fn act(
+        &self,
+        token: &str,
+        order: &Order,
+        action: Action,
+        request: ActionRequest,
+    ) -> Order {
+        let request = ActionRequest {
+            version: Some(order.version),
+            ..request
+        };
+        self.client(token)
+            .act(&order.order_no, action, &request)
+            .await
+            .unwrap_or_else(|e| panic!("{action} on {}: {e}", order.order_no))
+    }
+}
+
+async fn start(url: &str, config: PlatformConfig) -> Platform {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    Platform::start(config, url, listener)
+        .await
+        .expect("platform starts")
+}
+
+/// A second platform instance on the same database (for multi-instance tests).
+pub async fn second_instance(url: &str) -> Platform {
+    start(url, PlatformConfig::default()).await
+}
+
+/// Runs each named scenario `async fn name(db: Db)` on SQLite and on PostgreSQL. Without
+/// `CA_COUNTER_TEST_PG` the PostgreSQL variants are reported as ignored, with the reason.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name($crate::common::Db::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                #[cfg_attr(not(pg_tests), ignore = "PostgreSQL suite NOT RUN: set CA_COUNTER_TEST_PG=postgres://postgres@127.0.0.1:5432/postgres")]
+                async fn $name() {
+                    super::$name($crate::common::Db::Postgres).await
+                }
+            )*
+        }
+    };
+}
