@@ -179,6 +179,7 @@ fn serve_stops_cleanly_on_sigterm_even_with_an_event_stream_open() {
     assert!(status.success(), "{status:?}");
     assert!(started.elapsed() < Duration::from_secs(10));
     let _ = stream.kill();
+    let _ = stream.wait();
 }
 
 #[test]
