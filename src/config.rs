@@ -15,8 +15,51 @@ pub const DATA_DIR_ENV: &str = "CA_COUNTER_DATA_DIR";
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// The platform the TUI connects to; without `url`, the TUI runs an embedded one.
+    pub server: ServerConfig,
+    /// The TUI's looks and manners.
+    pub ui: UiConfig,
     /// The platform server (`ca-counter serve`, and the embedded platform).
     pub platform: PlatformConfig,
+}
+
+/// `[server]`: which platform the TUI talks to.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// The platform's base URL, e.g. `https://ca-platform.internal`; unset runs the
+    /// embedded platform.
+    pub url: Option<String>,
+    /// The operator's token (prefer `token_file` or `CA_COUNTER_TOKEN`).
+    pub token: Option<String>,
+    /// A file holding the operator's token.
+    pub token_file: Option<PathBuf>,
+}
+
+/// `[ui]`: the TUI's looks and manners.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// `zh-CN` (default) or `en`.
+    pub lang: crate::i18n::Lang,
+    /// Theme name: `default`, `light`, `high-contrast`, `mono`, or one of your own in the
+    /// config directory's `themes/`.
+    pub theme: String,
+    /// Capture the mouse (click tabs and rows, scroll). Off so text can be selected.
+    pub mouse: bool,
+    /// Draw borders with `+-|` for terminals that draw box characters double-width.
+    pub ascii_borders: bool,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            lang: crate::i18n::Lang::ZhCn,
+            theme: "default".into(),
+            mouse: false,
+            ascii_borders: false,
+        }
+    }
 }
 
 /// `[platform]`: the server.
@@ -136,7 +179,12 @@ impl Config {
 
 /// `~/.config/ca-counter/config.toml` (or the platform's equivalent).
 pub fn standard_config_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "ca-counter").map(|d| d.config_dir().join("config.toml"))
+    config_dir().map(|d| d.join("config.toml"))
+}
+
+/// `~/.config/ca-counter` (or the platform's equivalent); user themes live in its `themes/`.
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "ca-counter").map(|d| d.config_dir().to_owned())
 }
 
 /// Where the database, the local token and logs live: `CA_COUNTER_DATA_DIR`, else

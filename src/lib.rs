@@ -5,3 +5,4 @@ pub mod config;
 pub mod domain;
 pub mod i18n;
 pub mod server;
+pub mod tui;

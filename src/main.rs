@@ -99,8 +99,11 @@ enum CatalogCommand {
 }
 
 fn main() -> ExitCode {
-    let _ = color_eyre::install();
     let cli = Cli::parse();
+    if cli.command.is_some() {
+        // The TUI installs its own hooks, which give the terminal back first.
+        let _ = color_eyre::install();
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -120,9 +123,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<()> {
     let (config, config_path) = Config::discover(cli.config.as_deref())?;
     match cli.command {
-        None => Err(eyre!(
-            "the counter TUI is not built yet; run `ca-counter serve` for the platform"
-        )),
+        None => ca_counter::tui::run(config).await,
         Some(Command::Serve {
             listen,
             database,

@@ -80,6 +80,20 @@ impl OrderStatus {
         }
     }
 
+    /// A label short enough for a table column (≤ 10 columns wide).
+    pub fn short_text(self) -> T {
+        match self {
+            OrderStatus::PendingPayment => T::StatusShortPendingPayment,
+            OrderStatus::PendingVoucher => T::StatusShortPendingVoucher,
+            OrderStatus::PendingReview => T::StatusShortPendingReview,
+            OrderStatus::Rejected => T::StatusShortRejected,
+            OrderStatus::PendingShipment => T::StatusShortPendingShipment,
+            OrderStatus::PendingInvoice => T::StatusShortPendingInvoice,
+            OrderStatus::Completed => T::StatusShortCompleted,
+            OrderStatus::Cancelled => T::StatusShortCancelled,
+        }
+    }
+
     /// True when no action leads anywhere from here.
     pub fn is_final(self) -> bool {
         Action::ALL.iter().all(|a| next_status(*a, self).is_none())

@@ -54,7 +54,7 @@ texts! {
     ActionReveal => "查看完整个人信息", "revealed personal data";
 
     // Roles.
-    RoleClerk => "柜台受理", "counter clerk";
+    RoleClerk => "柜台受理", "clerk";
     RoleSupport => "客服", "support";
     RoleReviewer => "审核", "reviewer";
     RoleMailroom => "邮寄", "mailroom";
@@ -121,6 +121,155 @@ texts! {
     ProblemUnavailableDetail => "数据库忙或不可用，请稍后重试", "the database is busy or unavailable; try again shortly";
     ProblemPreconditionRequired => "需要提供订单版本（请求体 version 或 If-Match 请求头）", "the order version is required (body \"version\" or an If-Match header)";
     ProblemPaymentClosed => "这笔支付已关闭或已完成", "this payment is closed or already finished";
+
+    // Short status labels for table columns (≤ 10 columns).
+    StatusShortPendingPayment => "待支付", "unpaid";
+    StatusShortPendingVoucher => "待上传凭证", "voucher";
+    StatusShortPendingReview => "待审核", "in review";
+    StatusShortRejected => "已驳回", "returned";
+    StatusShortPendingShipment => "待邮寄", "to mail";
+    StatusShortPendingInvoice => "待开票", "to invoice";
+    StatusShortCompleted => "已完成", "completed";
+    StatusShortCancelled => "已取消", "cancelled";
+
+    // TUI: tabs.
+    TabNew => "新申请", "New";
+    TabPending => "待办订单", "Orders";
+    TabReview => "审核队列", "Review";
+    TabMail => "邮寄", "Mail";
+    TabInvoice => "开票", "Invoice";
+    TabNotForRole => "你的角色（{0}）不能使用“{1}”", "your role ({0}) cannot use \"{1}\"";
+    AboutNew => "柜台受理新申请：按手机号找到或新建客户，屏幕上显示实名认证二维码，选择项目和产品，填写申请表，打印签字，上传签字扫描件，提交后收款。", "Walk-in applications: find or create the customer by mobile number, show the real-name QR code, pick project and product, fill in the form, print it for signing, upload the signed scan, submit, take payment.";
+    AboutPending => "所有订单：按状态筛选，按订单号、手机号、姓名或身份证号查找，打开订单查看并处理。", "Every order: filter by status, find by order number, phone, name or ID number, open one to see and act on it.";
+    AboutReview => "审核队列：领取已支付的订单，核对申请表扫描件和转账凭证，通过或列明原因驳回。", "Review queue: claim paid orders, check the signed form scan and the voucher, approve or return them with reasons.";
+    AboutMail => "邮寄：为审核通过的订单登记快递公司和运单号（可连续扫码），打印邮寄清单。", "Mailing: record carrier and tracking number for approved orders (scan after scan), print mailing lists.";
+    AboutInvoice => "开票：为已邮寄的订单开具电子发票（普票/专票），或登记客户不需要发票。", "Invoicing: issue e-invoices for mailed orders (ordinary or special VAT), or record that none is wanted.";
+    WaitingCount => "“{0}”的订单现有 {1} 单", "{1} order(s) are {0} now";
+    ComingSoon => "这个页面的完整功能在后续版本提供；现在可在“待办订单”中打开订单处理。", "This screen's full tools come in a later release; for now open orders from \"Orders\" to act on them.";
+
+    // TUI: commands (help) and their short footer labels.
+    CmdGoTab => "切换到“{0}”", "go to \"{0}\"";
+    CmdNextTab => "下一个标签页", "next tab";
+    CmdPrevTab => "上一个标签页", "previous tab";
+    CmdUp => "上移", "up";
+    CmdDown => "下移", "down";
+    CmdPageUp => "上一页", "page up";
+    CmdPageDown => "下一页", "page down";
+    CmdTop => "到第一条", "first row";
+    CmdBottom => "到最后一条", "last row";
+    CmdOpen => "打开订单", "open order";
+    CmdBack => "返回列表", "back to the list";
+    CmdSearch => "查找（订单号、手机号、姓名、身份证号）", "search (order number, phone, name, ID number)";
+    CmdClearSearch => "清除查找和筛选", "clear search and filter";
+    CmdCommandLine => "命令行（:order 订单号、:phone 手机号、:theme、:lang、:q）", "command line (:order NO, :phone NUMBER, :theme, :lang, :q)";
+    CmdHelp => "帮助", "help";
+    CmdFilterAll => "显示全部状态", "show every status";
+    CmdFilterStatus => "只看“{0}”", "only \"{0}\"";
+    CmdSort => "切换排序（最新/最早在前）", "sort newest / oldest first";
+    CmdRefresh => "全部刷新", "refresh everything";
+    CmdReveal => "显示完整个人信息（会记录）", "show personal data in full (audited)";
+    CmdNote => "添加备注", "add a note";
+    CmdLang => "切换语言（中文/English）", "switch language (中文/English)";
+    CmdQuit => "退出", "quit";
+    CmdLangUsage => "用法：:lang zh-CN 或 :lang en", "usage: :lang en or :lang zh-CN";
+    CmdUnknown => "不认识的命令“{0}”；可用：:order 订单号、:phone 手机号、:theme 名称、:lang en|zh-CN、:q", "unknown command \"{0}\"; try :order NO, :phone NUMBER, :theme NAME, :lang en|zh-CN, :q";
+    ThemeChanged => "已换成主题 {0}", "theme {0}";
+    HintTabs => "切换", "tabs";
+    HintMove => "移动", "move";
+    HintSearch => "查找", "search";
+    HintFilter => "筛选", "filter";
+    HintHelp => "帮助", "help";
+    HintCommand => "命令", "command";
+    HintOpen => "打开", "open";
+    HintBack => "返回", "back";
+    HintSort => "排序", "sort";
+    HintQuit => "退出", "quit";
+    HintReveal => "显示", "reveal";
+    HintNote => "备注", "note";
+
+    // TUI: status line.
+    EmbeddedPlatform => "内置平台", "embedded platform";
+    ConnConnecting => "连接中", "connecting";
+    ConnOnline => "在线", "online";
+    ConnReconnecting => "重连中（第 {0} 次）", "reconnecting (attempt {0})";
+    ConnOffline => "离线", "offline";
+    LastEvent => "最近更新 {0}", "updated {0}";
+    NoEventsYet => "暂无更新", "no updates yet";
+    TooSmall => "终端太小：需要至少 80×24，现在是 {0}×{1}。请放大窗口。", "Terminal too small: need at least 80×24, this is {0}×{1}. Please enlarge the window.";
+
+    // TUI: order list.
+    Loading => "加载中…", "loading…";
+    NoOrders => "还没有订单", "no orders yet";
+    NoMatchingOrders => "没有符合条件的订单（Esc 清除查找和筛选）", "no orders match (Esc clears search and filter)";
+    ColOrderNo => "订单号", "Order";
+    ColCustomer => "客户", "Customer";
+    ColPhone => "手机", "Phone";
+    ColProject => "项目", "Project";
+    ColStatus => "状态", "Status";
+    ColAmount => "金额", "Amount";
+    ColUpdated => "更新", "Changed";
+    AllStatuses => "全部", "all";
+    FilterLabel => "状态", "status";
+    SortLabel => "排序", "sort";
+    SortNewest => "最新在前", "newest first";
+    SortOldest => "最早在前", "oldest first";
+    SearchLabel => "查找", "search";
+    SearchPrompt => "查找", "search";
+    Shown => "已载入 {0} 单", "{0} loaded";
+    MoreBelow => "（向下滚动载入更多）", "(scroll for more)";
+    TimeJustNow => "刚刚", "just now";
+    TimeMinutesAgo => "{0} 分钟前", "{0} min ago";
+    TimeHoursAgo => "{0} 小时前", "{0} h ago";
+    TimeDaysAgo => "{0} 天前", "{0} d ago";
+
+    // TUI: order detail.
+    OrderTitle => "订单", "Order";
+    FieldStatus => "状态", "Status";
+    FieldAmount => "金额", "Amount";
+    FieldUserType => "类型", "Type";
+    FieldProject => "项目", "Project";
+    FieldApplicant => "申请人", "Applicant";
+    FieldIdNumber => "身份证号", "ID number";
+    FieldPhone => "手机", "Phone";
+    FieldEmail => "邮箱", "Email";
+    FieldOrganization => "机构", "Organisation";
+    FieldUscc => "统一社会信用代码", "Credit code";
+    FieldLegalRep => "法定代表人", "Legal rep.";
+    FieldMailing => "邮寄", "Mail to";
+    FieldPayment => "支付", "Payment";
+    FieldShipment => "物流", "Shipment";
+    FieldInvoice => "发票", "Invoice";
+    FieldSubmittedBy => "受理", "Submitted";
+    FieldNote => "备注", "Note";
+    FieldRejection => "驳回原因", "Returned for";
+    FieldReason => "原因", "Reason";
+    FieldOptionalNote => "备注（可不填）", "Note (optional)";
+    FieldReasons => "驳回原因（多条用；分隔）", "Reasons (separate with ;)";
+    FieldFilePath => "文件路径（JPEG、PNG 或 PDF）", "File path (JPEG, PNG or PDF)";
+    FieldCarrier => "快递公司", "Carrier";
+    FieldTrackingNo => "运单号", "Tracking number";
+    FieldInvoiceNo => "发票号码", "Invoice number";
+    MaskedHint => "个人信息已部分隐藏；按 R 显示完整信息（会记录在案）", "Personal data is masked; press R to show it in full (audited)";
+    RevealedHint => "正在显示完整个人信息（已记录）", "Showing personal data in full (audited)";
+    SectionActions => "可执行操作", "What you can do";
+    NoActions => "当前没有你可执行的操作", "nothing you can do on this order now";
+    SectionTimeline => "状态记录", "Timeline";
+    SectionAttachments => "附件", "Attachments";
+    NoAttachments => "没有附件", "no attachments";
+
+    // TUI: popups.
+    HelpTitle => "帮助", "Help";
+    HelpFind => "查找：", "find:";
+    HelpNoMatch => "没有匹配的操作", "no matching command";
+    HelpHint => "输入以查找 · ↑↓ 选择 · Enter 执行 · Esc 关闭", "type to find · ↑↓ select · Enter run · Esc close";
+    ConfirmAction => "确定要对订单 {1} “{0}”吗？", "{0} order {1}?";
+    ConfirmHint => "Enter 或 y 确定 · Esc 取消", "Enter or y to confirm · Esc to cancel";
+    FormHint => "Tab 换栏 · Enter 提交 · Esc 取消", "Tab next field · Enter submit · Esc cancel";
+    FormSubmitting => "正在提交…", "submitting…";
+    ActionDone => "已{0}：{1}", "{0}: {1} done";
+    NoteAdded => "添加备注", "note added";
+    ErrOfflineKept => "连不上平台；已填写的内容保留，连上后再提交", "cannot reach the platform; what you typed is kept, submit again once it is back";
+    ErrUnexpected => "平台的回答无法理解（HTTP {0}），请看日志", "the platform's answer made no sense (HTTP {0}); see the log";
 
     // Phone pages.
     PageNotFound => "页面不存在或已过期", "This page does not exist or has expired";

@@ -1,0 +1,142 @@
+//! The TUI's cost: time to draw the order list with 10,000 orders loaded (TestBackend,
+//! 80×24), and bytes written to a real pseudo-terminal per arrow-key press.
+//! `cargo bench --bench tui`.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+#[path = "../tests/common/pty.rs"]
+mod pty;
+
+use std::time::{Duration, Instant};
+
+use ca_counter::api::{Me, OrderPage, OrderSummary};
+use ca_counter::domain::{OrderStatus, Role};
+use ca_counter::i18n::Lang;
+use ca_counter::tui::app::App;
+use ca_counter::tui::keys::Cmd;
+use ca_counter::tui::net::Msg;
+use ca_counter::tui::{theme, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn main() {
+    render_bench();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(pty_bench());
+}
+
+fn render_bench() {
+    let theme = theme::load("default", None, false).expect("theme");
+    let now = time::OffsetDateTime::now_utc();
+    let mut app = App::new(
+        Lang::ZhCn,
+        theme,
+        "https://ca-platform.internal".into(),
+        now,
+    );
+    app.on_msg(Msg::Me(Ok(Me {
+        id: "o".into(),
+        name: "李柜员".into(),
+        roles: vec![Role::Clerk],
+        may_reveal: true,
+    })));
+    let stamp = now
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let items: Vec<OrderSummary> = (0..10_000)
+        .map(|i| OrderSummary {
+            order_no: format!("HN20261128{:06}", 10_000 - i),
+            status: OrderStatus::ALL[i % 8],
+            version: 1,
+            customer_name: "欧阳娜娜".into(),
+            phone: "138****5678".into(),
+            project_name: "湘潭市公共资源交易系统".into(),
+            product_name: "个人证书（1年）".into(),
+            amount_fen: 20_000,
+            created_at: stamp.clone(),
+            updated_at: stamp.clone(),
+        })
+        .collect();
+    let seq = app.list.seq;
+    app.on_msg(Msg::Orders {
+        seq,
+        append: false,
+        result: Ok(OrderPage {
+            items,
+            next_cursor: None,
+        }),
+    });
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    for _ in 0..50 {
+        terminal.draw(|f| views::draw(f, &app)).expect("draw");
+    }
+    let frames = 2000;
+    let started = Instant::now();
+    for i in 0..frames {
+        app.run(if i % 500 < 250 { Cmd::Down } else { Cmd::Up });
+        terminal.draw(|f| views::draw(f, &app)).expect("draw");
+    }
+    let per_frame = started.elapsed() / frames;
+    println!(
+        "order list, 10,000 orders loaded, 80×24: {per_frame:?} per frame ({frames} frames, moving the selection)"
+    );
+    app.run(Cmd::Bottom);
+    let started = Instant::now();
+    for _ in 0..frames {
+        terminal.draw(|f| views::draw(f, &app)).expect("draw");
+    }
+    println!(
+        "order list, selection on row 10,000:      {:?} per frame",
+        started.elapsed() / frames
+    );
+}
+
+async fn pty_bench() {
+    let app = common::TestApp::spawn(common::Db::Sqlite).await;
+    for i in 0..120 {
+        app.submit(&format!("客户{i}")).await;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("[server]\nurl = \"{}\"\n", app.base)).expect("config");
+    let mut tui = pty::Tui::start(
+        80,
+        24,
+        &[],
+        &[
+            ("CA_COUNTER_CONFIG", config.to_str().expect("utf-8")),
+            ("CA_COUNTER_TOKEN", app.clerk.as_str()),
+            ("CA_COUNTER_DATA_DIR", dir.path().to_str().expect("utf-8")),
+        ],
+        dir.path(),
+    );
+    tui.wait_text("已载入 100 单", Duration::from_secs(20));
+    tui.settle(Duration::from_millis(300));
+    let first_frame = tui.bytes_written();
+    let mut report = |name: &str, key: &str, presses: usize| {
+        let mut deltas = Vec::new();
+        for _ in 0..presses {
+            let before = tui.bytes_written();
+            tui.send(key);
+            tui.settle(Duration::from_millis(40));
+            deltas.push(tui.bytes_written() - before);
+        }
+        deltas.sort_unstable();
+        let mean = deltas.iter().sum::<usize>() as f64 / deltas.len() as f64;
+        println!(
+            "{name:<30} mean {mean:>6.0} B  median {:>5} B  max {:>5} B  ({presses} presses)",
+            deltas[deltas.len() / 2],
+            deltas[deltas.len() - 1]
+        );
+    };
+    println!("pseudo-terminal 80×24, first full screen: {first_frame} B");
+    report("↓ (selection moves)", "\x1b[B", 40);
+    report("PgDn (page of rows changes)", "\x1b[6~", 10);
+    report("↑ (selection moves)", "\x1b[A", 40);
+    tui.send("q");
+    tui.wait_exit(Duration::from_secs(5));
+    app.finish().await;
+}

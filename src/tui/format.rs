@@ -1,0 +1,92 @@
+//! Small formatting rules shared by the views.
+
+use time::OffsetDateTime;
+
+use crate::domain::Money;
+use crate::i18n::{Lang, T};
+
+/// China Standard Time, in which staff read times.
+pub fn china(time: OffsetDateTime) -> OffsetDateTime {
+    time.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC))
+}
+
+/// Parses an RFC 3339 time from the platform.
+pub fn parse_time(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// `刚刚`, `5 分钟前`, `3 小时前`, `2 天前`, or the date after a week.
+pub fn relative(text: &str, now: OffsetDateTime, lang: Lang) -> String {
+    let Some(then) = parse_time(text) else {
+        return String::new();
+    };
+    let seconds = (now - then).whole_seconds().max(0);
+    match seconds {
+        0..60 => T::TimeJustNow.get(lang).to_owned(),
+        60..3600 => T::TimeMinutesAgo.fill(lang, &[&(seconds / 60).to_string()]),
+        3600..86_400 => T::TimeHoursAgo.fill(lang, &[&(seconds / 3600).to_string()]),
+        86_400..604_800 => T::TimeDaysAgo.fill(lang, &[&(seconds / 86_400).to_string()]),
+        _ => {
+            let local = china(then);
+            format!(
+                "{:04}-{:02}-{:02}",
+                local.year(),
+                u8::from(local.month()),
+                local.day()
+            )
+        }
+    }
+}
+
+/// `2026-11-28 16:32` in China time.
+pub fn datetime(text: &str) -> String {
+    parse_time(text)
+        .map(|t| {
+            let t = china(t);
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_else(|| text.to_owned())
+}
+
+/// `16:32:05` in China time.
+pub fn clock(time: OffsetDateTime) -> String {
+    let t = china(time);
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+}
+
+/// `¥1,234.00`
+pub fn money(fen: i64) -> String {
+    Money::from_fen(fen)
+        .map(|m| m.to_string())
+        .unwrap_or_else(|| format!("{fen}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = datetime!(2026-11-28 08:00 UTC);
+        assert_eq!(relative("2026-11-28T07:59:30Z", now, Lang::ZhCn), "刚刚");
+        assert_eq!(
+            relative("2026-11-28T07:55:00Z", now, Lang::ZhCn),
+            "5 分钟前"
+        );
+        assert_eq!(relative("2026-11-28T05:00:00Z", now, Lang::En), "3 h ago");
+        assert_eq!(relative("2026-11-26T08:00:00Z", now, Lang::ZhCn), "2 天前");
+        assert_eq!(
+            relative("2026-10-01T08:00:00Z", now, Lang::ZhCn),
+            "2026-10-01"
+        );
+        assert_eq!(datetime("2026-11-28T08:32:00Z"), "2026-11-28 16:32");
+    }
+}

@@ -1,0 +1,456 @@
+//! What a key does: every command of the TUI, and the one table of key bindings that the
+//! key handler, the footer and the `?` help all read.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::domain::{Action, OrderStatus};
+use crate::i18n::{Lang, T};
+
+/// The tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    /// 新申请
+    New,
+    /// 待办订单
+    Pending,
+    /// 审核队列
+    Review,
+    /// 邮寄
+    Mail,
+    /// 开票
+    Invoice,
+}
+
+impl Tab {
+    /// All tabs, left to right.
+    pub const ALL: [Tab; 5] = [Tab::New, Tab::Pending, Tab::Review, Tab::Mail, Tab::Invoice];
+
+    /// The tab's title.
+    pub fn title(self) -> T {
+        match self {
+            Tab::New => T::TabNew,
+            Tab::Pending => T::TabPending,
+            Tab::Review => T::TabReview,
+            Tab::Mail => T::TabMail,
+            Tab::Invoice => T::TabInvoice,
+        }
+    }
+
+    /// Position, 0-based.
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// Something the user can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    /// Go to a tab.
+    Tab(Tab),
+    /// Next tab.
+    NextTab,
+    /// Previous tab.
+    PrevTab,
+    /// Selection or scroll up.
+    Up,
+    /// Selection or scroll down.
+    Down,
+    /// A page up.
+    PageUp,
+    /// A page down.
+    PageDown,
+    /// First row.
+    Top,
+    /// Last row.
+    Bottom,
+    /// Open the selected order.
+    Open,
+    /// Close the order, back to the list.
+    Back,
+    /// Search orders.
+    Search,
+    /// Clear search and filter.
+    ClearSearch,
+    /// The `:` command line.
+    CommandLine,
+    /// Searchable help.
+    Help,
+    /// Show only one status (or all).
+    Filter(Option<OrderStatus>),
+    /// Newest first / oldest first.
+    ToggleSort,
+    /// Load everything again.
+    Refresh,
+    /// Show personal data in full (audited).
+    Reveal,
+    /// An order action.
+    Act(Action),
+    /// Add a note to the order.
+    Note,
+    /// Switch zh-CN / en.
+    ToggleLang,
+    /// Leave.
+    Quit,
+}
+
+impl Cmd {
+    /// What the command is called in the footer and the help.
+    pub fn label(self, lang: Lang) -> String {
+        let t = |t: T| t.get(lang).to_owned();
+        match self {
+            Cmd::Tab(tab) => T::CmdGoTab.fill(lang, &[tab.title().get(lang)]),
+            Cmd::NextTab => t(T::CmdNextTab),
+            Cmd::PrevTab => t(T::CmdPrevTab),
+            Cmd::Up => t(T::CmdUp),
+            Cmd::Down => t(T::CmdDown),
+            Cmd::PageUp => t(T::CmdPageUp),
+            Cmd::PageDown => t(T::CmdPageDown),
+            Cmd::Top => t(T::CmdTop),
+            Cmd::Bottom => t(T::CmdBottom),
+            Cmd::Open => t(T::CmdOpen),
+            Cmd::Back => t(T::CmdBack),
+            Cmd::Search => t(T::CmdSearch),
+            Cmd::ClearSearch => t(T::CmdClearSearch),
+            Cmd::CommandLine => t(T::CmdCommandLine),
+            Cmd::Help => t(T::CmdHelp),
+            Cmd::Filter(None) => t(T::CmdFilterAll),
+            Cmd::Filter(Some(status)) => T::CmdFilterStatus.fill(lang, &[status.label(lang)]),
+            Cmd::ToggleSort => t(T::CmdSort),
+            Cmd::Refresh => t(T::CmdRefresh),
+            Cmd::Reveal => t(T::CmdReveal),
+            Cmd::Act(action) => action.label(lang).to_owned(),
+            Cmd::Note => t(T::CmdNote),
+            Cmd::ToggleLang => t(T::CmdLang),
+            Cmd::Quit => t(T::CmdQuit),
+        }
+    }
+
+    /// A shorter label for the footer.
+    pub fn short_label(self, lang: Lang) -> String {
+        let t = |t: T| t.get(lang).to_owned();
+        match self {
+            Cmd::NextTab | Cmd::PrevTab | Cmd::Tab(_) => t(T::HintTabs),
+            Cmd::Up | Cmd::Down => t(T::HintMove),
+            Cmd::Search => t(T::HintSearch),
+            Cmd::Filter(_) => t(T::HintFilter),
+            Cmd::Help => t(T::HintHelp),
+            Cmd::CommandLine => t(T::HintCommand),
+            Cmd::Open => t(T::HintOpen),
+            Cmd::Back => t(T::HintBack),
+            Cmd::ToggleSort => t(T::HintSort),
+            Cmd::Quit => t(T::HintQuit),
+            Cmd::Reveal => t(T::HintReveal),
+            Cmd::Note => t(T::HintNote),
+            other => other.label(lang),
+        }
+    }
+}
+
+/// A key as the help and footer show it, and how to match it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl / Alt (Shift is folded into the character).
+    pub ctrl: bool,
+}
+
+impl Key {
+    const fn ch(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: false,
+        }
+    }
+
+    const fn code(code: KeyCode) -> Key {
+        Key { code, ctrl: false }
+    }
+
+    const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+        }
+    }
+
+    /// True when `event` is this key.
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl != self.ctrl {
+            return false;
+        }
+        match (self.code, event.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b,
+            (KeyCode::BackTab, KeyCode::BackTab) => true,
+            (KeyCode::Tab, KeyCode::Tab) => !event.modifiers.contains(KeyModifiers::SHIFT),
+            (a, b) => a == b,
+        }
+    }
+
+    /// `Enter`, `Ctrl-R`, `F1`, `/`…
+    pub fn display(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("Ctrl-{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+}
+
+/// One line of the binding table.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// The keys (the first is the one shown).
+    pub keys: Vec<Key>,
+    /// What they do.
+    pub cmd: Cmd,
+    /// Shown in the footer.
+    pub footer: bool,
+}
+
+fn bind(keys: &[Key], cmd: Cmd, footer: bool) -> Binding {
+    Binding {
+        keys: keys.to_vec(),
+        cmd,
+        footer,
+    }
+}
+
+/// The status-filter keys of the order list.
+pub const FILTER_KEYS: [(char, Option<OrderStatus>); 9] = [
+    ('a', None),
+    ('p', Some(OrderStatus::PendingPayment)),
+    ('v', Some(OrderStatus::PendingVoucher)),
+    ('w', Some(OrderStatus::PendingReview)),
+    ('x', Some(OrderStatus::Rejected)),
+    ('m', Some(OrderStatus::PendingShipment)),
+    ('i', Some(OrderStatus::PendingInvoice)),
+    ('d', Some(OrderStatus::Completed)),
+    ('z', Some(OrderStatus::Cancelled)),
+];
+
+/// The key of an order action in the order view.
+pub fn action_key(action: Action) -> char {
+    match action {
+        Action::Pay => '$',
+        Action::ChooseBankTransfer => 'b',
+        Action::UploadVoucher => 'u',
+        Action::Approve => 'a',
+        Action::Reject => 'x',
+        Action::Resubmit => 's',
+        Action::Ship => 'm',
+        Action::IssueInvoice => 'i',
+        Action::DeclineInvoice => 'd',
+        Action::Cancel => 'c',
+    }
+}
+
+/// Where the keyboard is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context {
+    /// The tab shown.
+    pub tab: Tab,
+    /// An order is open.
+    pub detail: bool,
+    /// The actions offered on the open order.
+    pub actions: Vec<Action>,
+    /// The operator may reveal personal data.
+    pub may_reveal: bool,
+    /// The operator may add notes.
+    pub may_note: bool,
+    /// A search or filter is active.
+    pub filtered: bool,
+}
+
+/// Every binding that applies in `context`, most useful first.
+pub fn bindings(context: &Context) -> Vec<Binding> {
+    let mut out = Vec::new();
+    if context.detail {
+        out.push(bind(
+            &[Key::code(KeyCode::Esc), Key::code(KeyCode::Backspace)],
+            Cmd::Back,
+            true,
+        ));
+        for action in &context.actions {
+            out.push(bind(
+                &[Key::ch(action_key(*action))],
+                Cmd::Act(*action),
+                true,
+            ));
+        }
+        if context.may_note {
+            out.push(bind(&[Key::ch('n')], Cmd::Note, true));
+        }
+        if context.may_reveal {
+            out.push(bind(&[Key::ch('R')], Cmd::Reveal, true));
+        }
+        out.push(bind(
+            &[Key::code(KeyCode::Up), Key::ch('k')],
+            Cmd::Up,
+            false,
+        ));
+        out.push(bind(
+            &[Key::code(KeyCode::Down), Key::ch('j')],
+            Cmd::Down,
+            false,
+        ));
+        out.push(bind(&[Key::code(KeyCode::PageUp)], Cmd::PageUp, false));
+        out.push(bind(
+            &[Key::code(KeyCode::PageDown), Key::ch(' ')],
+            Cmd::PageDown,
+            false,
+        ));
+    } else if context.tab == Tab::Pending {
+        out.push(bind(&[Key::code(KeyCode::Enter)], Cmd::Open, true));
+        out.push(bind(&[Key::ch('/')], Cmd::Search, true));
+        for (key, status) in FILTER_KEYS {
+            out.push(bind(&[Key::ch(key)], Cmd::Filter(status), key == 'a'));
+        }
+        out.push(bind(&[Key::ch('o')], Cmd::ToggleSort, true));
+        if context.filtered {
+            out.push(bind(&[Key::code(KeyCode::Esc)], Cmd::ClearSearch, true));
+        }
+        out.push(bind(
+            &[Key::code(KeyCode::Up), Key::ch('k')],
+            Cmd::Up,
+            false,
+        ));
+        out.push(bind(
+            &[Key::code(KeyCode::Down), Key::ch('j')],
+            Cmd::Down,
+            false,
+        ));
+        out.push(bind(&[Key::code(KeyCode::PageUp)], Cmd::PageUp, false));
+        out.push(bind(
+            &[Key::code(KeyCode::PageDown), Key::ch(' ')],
+            Cmd::PageDown,
+            false,
+        ));
+        out.push(bind(
+            &[Key::code(KeyCode::Home), Key::ch('g')],
+            Cmd::Top,
+            false,
+        ));
+        out.push(bind(
+            &[Key::code(KeyCode::End), Key::ch('G')],
+            Cmd::Bottom,
+            false,
+        ));
+    }
+    out.push(bind(
+        &[Key::code(KeyCode::Tab)],
+        Cmd::NextTab,
+        !context.detail,
+    ));
+    out.push(bind(&[Key::code(KeyCode::BackTab)], Cmd::PrevTab, false));
+    for (i, tab) in Tab::ALL.into_iter().enumerate() {
+        let digit = char::from(b'1' + i as u8);
+        out.push(bind(
+            &[Key::ch(digit), Key::code(KeyCode::F(i as u8 + 1))],
+            Cmd::Tab(tab),
+            false,
+        ));
+    }
+    out.push(bind(&[Key::ch('?')], Cmd::Help, true));
+    out.push(bind(&[Key::ch(':')], Cmd::CommandLine, true));
+    out.push(bind(&[Key::ctrl('r')], Cmd::Refresh, false));
+    out.push(bind(&[Key::ctrl('l')], Cmd::ToggleLang, false));
+    out.push(bind(&[Key::ch('q'), Key::ctrl('c')], Cmd::Quit, true));
+    out
+}
+
+/// The command bound to `event` in `context`.
+pub fn lookup(context: &Context, event: &KeyEvent) -> Option<Cmd> {
+    bindings(context)
+        .into_iter()
+        .find(|b| b.keys.iter().any(|k| k.matches(event)))
+        .map(|b| b.cmd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(detail: bool) -> Context {
+        Context {
+            tab: Tab::Pending,
+            detail,
+            actions: vec![Action::Cancel, Action::ChooseBankTransfer],
+            may_reveal: true,
+            may_note: true,
+            filtered: false,
+        }
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        for detail in [false, true] {
+            let all = bindings(&context(detail));
+            let mut seen: Vec<(KeyCode, bool)> = Vec::new();
+            for binding in &all {
+                for key in &binding.keys {
+                    assert!(
+                        !seen.contains(&(key.code, key.ctrl)),
+                        "{} bound twice",
+                        key.display()
+                    );
+                    seen.push((key.code, key.ctrl));
+                }
+            }
+        }
+        let every_action: Vec<char> = Action::ALL.iter().map(|a| action_key(*a)).collect();
+        let mut unique = every_action.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), every_action.len());
+    }
+
+    #[test]
+    fn keys_reach_their_commands() {
+        let list = context(false);
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(lookup(&list, &key('/')), Some(Cmd::Search));
+        assert_eq!(
+            lookup(&list, &key('w')),
+            Some(Cmd::Filter(Some(OrderStatus::PendingReview)))
+        );
+        assert_eq!(lookup(&list, &key('3')), Some(Cmd::Tab(Tab::Review)));
+        assert_eq!(
+            lookup(&list, &KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)),
+            Some(Cmd::Tab(Tab::Invoice))
+        );
+        assert_eq!(
+            lookup(&context(true), &key('c')),
+            Some(Cmd::Act(Action::Cancel))
+        );
+        assert_eq!(
+            lookup(&context(true), &key('a')),
+            None,
+            "approve not offered here"
+        );
+        assert_eq!(
+            lookup(
+                &list,
+                &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
+            Some(Cmd::Quit)
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! The counter TUI: connects to the configured platform (or starts the embedded one), then
+//! runs one loop — terminal events and platform messages in, state changes, a frame out
+//! only when something changed.
+
+pub mod app;
+mod embedded;
+pub mod format;
+pub mod keys;
+pub mod net;
+pub mod terminal;
+pub mod theme;
+pub mod views;
+pub mod widgets;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use futures_util::StreamExt;
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+
+use crate::api::Client;
+use crate::config::{Config, config_dir, data_dir};
+use crate::i18n::T;
+use app::App;
+
+/// Environment variable holding the operator's token for a remote platform.
+pub const TOKEN_ENV: &str = "CA_COUNTER_TOKEN";
+
+/// Where the TUI logs.
+pub fn log_file() -> PathBuf {
+    data_dir().join("logs").join("ca-counter.log")
+}
+
+/// The platform to talk to, decided before the terminal is taken over.
+enum Target {
+    Remote { url: String, token: String },
+    Embedded,
+}
+
+fn target(config: &Config) -> Result<Target> {
+    let Some(url) = config.server.url.clone().filter(|u| !u.trim().is_empty()) else {
+        return Ok(Target::Embedded);
+    };
+    let token = match std::env::var(TOKEN_ENV)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+    {
+        Some(token) => token,
+        None => match (&config.server.token_file, &config.server.token) {
+            (Some(path), _) => std::fs::read_to_string(path)
+                .wrap_err_with(|| format!("cannot read the token file {}", path.display()))?,
+            (None, Some(token)) => token.clone(),
+            (None, None) => {
+                return Err(eyre!(
+                    "[server] url is {url} but no token is configured: set {TOKEN_ENV}, \
+                     or token_file / token under [server]"
+                ));
+            }
+        },
+    };
+    Ok(Target::Remote {
+        url,
+        token: token.trim().to_owned(),
+    })
+}
+
+/// Runs the TUI until the operator leaves.
+pub async fn run(config: Config) -> Result<()> {
+    let target = target(&config)?;
+    let no_color = theme::no_color_requested();
+    let theme_dir = config_dir().map(|d| d.join("themes"));
+    let theme = theme::load(&config.ui.theme, theme_dir.as_deref(), no_color)?;
+
+    let log = log_file();
+    let _log_guard = init_logging(&log)?;
+    terminal::install_hooks(config.ui.mouse, &log)?;
+
+    let (platform, base, token) = match target {
+        Target::Remote { url, token } => (None, url, token),
+        Target::Embedded => {
+            let (platform, token) = embedded::start(&config).await?;
+            let base = platform.base_url();
+            (Some(platform), base, token)
+        }
+    };
+    let label = match &platform {
+        Some(p) => format!(
+            "{} {}",
+            T::EmbeddedPlatform.get(config.ui.lang),
+            p.local_addr()
+        ),
+        None => base.clone(),
+    };
+    let client = Client::new(&base, &token, config.ui.lang)?;
+
+    let mut app = App::new(config.ui.lang, theme, label, OffsetDateTime::now_utc());
+    app.theme_dir = theme_dir;
+    app.no_color = no_color;
+    app.ascii = config.ui.ascii_borders;
+    let result = event_loop(&mut app, client, config.ui.mouse).await;
+    if let Some(platform) = platform {
+        let _ = tokio::time::timeout(Duration::from_secs(5), platform.shutdown()).await;
+    }
+    result
+}
+
+async fn event_loop(app: &mut App, mut client: Client, mouse: bool) -> Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    net::spawn_events(client.clone(), tx.clone());
+    app.start();
+    let mut terminal = terminal::Terminal::enter(mouse)?;
+    let mut events = crossterm::event::EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(15));
+    let mut lang = app.lang;
+    let result: Result<()> = async {
+        loop {
+            if app.lang != lang {
+                // The platform answers in the operator's language too.
+                lang = app.lang;
+                client.set_lang(lang);
+            }
+            for request in app.outbox.drain(..) {
+                net::spawn(&client, request, &tx);
+            }
+            if app.quit {
+                return Ok(());
+            }
+            if app.dirty {
+                terminal.draw(|frame| views::draw(frame, app))?;
+                app.dirty = false;
+            }
+            tokio::select! {
+                event = events.next() => match event {
+                    Some(Ok(event)) => {
+                        if matches!(event, crossterm::event::Event::Resize(..)) {
+                            terminal.clear()?;
+                        }
+                        app.now = OffsetDateTime::now_utc();
+                        app.on_event(event);
+                    }
+                    Some(Err(e)) => return Err(e.into()),
+                    None => return Ok(()),
+                },
+                Some(msg) = rx.recv() => {
+                    app.now = OffsetDateTime::now_utc();
+                    app.on_msg(msg);
+                    // Take whatever else already arrived before drawing again.
+                    while let Ok(msg) = rx.try_recv() {
+                        app.on_msg(msg);
+                    }
+                }
+                _ = tick.tick() => app.on_tick(OffsetDateTime::now_utc()),
+            }
+        }
+    }
+    .await;
+    terminal.exit()?;
+    result
+}
+
+fn init_logging(path: &std::path::Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)
+        .wrap_err_with(|| format!("cannot create the log directory {}", dir.display()))?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_owned())
+        .unwrap_or_else(|| "ca-counter.log".into());
+    let appender = tracing_appender::rolling::never(dir, file_name);
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CA_COUNTER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(writer)
+        .try_init();
+    Ok(guard)
+}

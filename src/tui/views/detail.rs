@@ -1,0 +1,271 @@
+//! One order in full: its data (personal data masked unless revealed), the actions this
+//! operator may take, the status timeline and the attachments. Scrolls with ↑↓ / PgUp PgDn.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::block;
+use crate::api::{HistoryEntry, Order};
+use crate::domain::{Action, OrderStatus};
+use crate::i18n::{Lang, T};
+use crate::tui::app::{App, Detail};
+use crate::tui::format;
+use crate::tui::keys::action_key;
+use crate::tui::theme::Theme;
+
+/// Draws the open order.
+pub fn draw(frame: &mut Frame, app: &App, detail: &Detail, area: Rect) {
+    let lang = app.lang;
+    let theme = &app.theme;
+    let title = match &detail.order {
+        Some(order) => format!(
+            "{} {} · {}",
+            T::OrderTitle.get(lang),
+            order.order_no,
+            order.status.label(lang)
+        ),
+        None => format!("{} {}", T::OrderTitle.get(lang), detail.order_no),
+    };
+    let outer = block(app, title, true);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let lines = match &detail.order {
+        Some(order) => order_lines(order, &detail.history, app),
+        None => {
+            let text = match &detail.error {
+                Some(error) => Line::from(error.clone()).style(theme.error),
+                None => Line::from(T::Loading.get(lang)).style(theme.dim),
+            };
+            vec![text]
+        }
+    };
+    let mut lines = lines;
+    if let Some(error) = detail.error.as_ref().filter(|_| detail.order.is_some()) {
+        lines.insert(0, Line::from(error.clone()).style(theme.error));
+    }
+    let max_scroll = (lines.len() as u16).saturating_sub(inner.height);
+    let scroll = detail.scroll.min(max_scroll);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
+fn pair<'a>(theme: &Theme, label: T, value: impl Into<String>, lang: Lang) -> Vec<Span<'a>> {
+    vec![
+        Span::styled(format!("{} ", label.get(lang)), theme.label),
+        Span::styled(value.into(), theme.base),
+        Span::raw("   "),
+    ]
+}
+
+fn section<'a>(theme: &Theme, title: T, lang: Lang) -> Line<'a> {
+    Line::from(Span::styled(
+        format!("── {} ──", title.get(lang)),
+        theme.title,
+    ))
+}
+
+fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Line<'a>> {
+    let lang = app.lang;
+    let theme = &app.theme;
+    let mut lines = Vec::new();
+    let mut first = vec![
+        Span::styled(format!("{} ", T::FieldStatus.get(lang)), theme.label),
+        Span::styled(
+            order.status.label(lang).to_owned(),
+            theme.status(order.status).patch(Style::default()),
+        ),
+        Span::raw("   "),
+    ];
+    first.extend(pair(
+        theme,
+        T::FieldAmount,
+        format::money(order.amount_fen),
+        lang,
+    ));
+    first.extend(pair(
+        theme,
+        T::FieldUserType,
+        order.user_type.label(lang),
+        lang,
+    ));
+    lines.push(Line::from(first));
+    lines.push(Line::from(pair(
+        theme,
+        T::FieldProject,
+        format!("{} · {}", order.project_name, order.product_name),
+        lang,
+    )));
+
+    let a = &order.applicant;
+    let mut applicant = pair(theme, T::FieldApplicant, a.name.clone(), lang);
+    applicant.extend(pair(theme, T::FieldIdNumber, a.id_number.clone(), lang));
+    applicant.extend(pair(theme, T::FieldPhone, a.phone.clone(), lang));
+    lines.push(Line::from(applicant));
+    if let Some(email) = &a.email {
+        lines.push(Line::from(pair(theme, T::FieldEmail, email.clone(), lang)));
+    }
+    if let Some(org) = &order.organization {
+        let mut spans = pair(theme, T::FieldOrganization, org.name.clone(), lang);
+        spans.extend(pair(theme, T::FieldUscc, org.uscc.clone(), lang));
+        spans.extend(pair(
+            theme,
+            T::FieldLegalRep,
+            org.legal_representative.clone(),
+            lang,
+        ));
+        lines.push(Line::from(spans));
+    }
+    let m = &order.mailing;
+    lines.push(Line::from(pair(
+        theme,
+        T::FieldMailing,
+        format!(
+            "{} {} {}{}{} {} {}",
+            m.recipient, m.phone, m.province, m.city, m.district, m.street, m.postal_code
+        ),
+        lang,
+    )));
+    let mut money = Vec::new();
+    if let Some(method) = &order.payment_method {
+        let when = order
+            .paid_at
+            .as_deref()
+            .map(format::datetime)
+            .unwrap_or_default();
+        money.extend(pair(
+            theme,
+            T::FieldPayment,
+            format!("{method} {when}"),
+            lang,
+        ));
+    }
+    if let Some(shipment) = &order.shipment {
+        money.extend(pair(
+            theme,
+            T::FieldShipment,
+            format!("{} {}", shipment.carrier, shipment.tracking_no),
+            lang,
+        ));
+    }
+    if let Some(invoice) = &order.invoice_no {
+        money.extend(pair(theme, T::FieldInvoice, invoice.clone(), lang));
+    }
+    if !money.is_empty() {
+        lines.push(Line::from(money));
+    }
+    let mut submitted = pair(
+        theme,
+        T::FieldSubmittedBy,
+        format!(
+            "{} {}",
+            order.submitted_by.name,
+            format::datetime(&order.created_at)
+        ),
+        lang,
+    );
+    if let Some(note) = &order.note {
+        submitted.extend(pair(theme, T::FieldNote, note.clone(), lang));
+    }
+    lines.push(Line::from(submitted));
+    if !order.rejection_reasons.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", T::FieldRejection.get(lang)), theme.label),
+            Span::styled(order.rejection_reasons.join("；"), theme.error),
+        ]));
+    }
+    let privacy = if order.revealed {
+        T::RevealedHint
+    } else {
+        T::MaskedHint
+    };
+    if order.revealed || app.me.as_ref().is_some_and(|m| m.may_reveal) {
+        lines.push(Line::from(privacy.get(lang)).style(theme.dim));
+    }
+
+    lines.push(Line::default());
+    lines.push(section(theme, T::SectionActions, lang));
+    if order.allowed_actions.is_empty() {
+        lines.push(Line::from(T::NoActions.get(lang)).style(theme.dim));
+    } else {
+        let mut spans = Vec::new();
+        for action in &order.allowed_actions {
+            spans.push(Span::styled(
+                format!(" {} ", action_key(*action)),
+                theme.footer_key,
+            ));
+            spans.push(Span::styled(
+                format!(" {}   ", action.label(lang)),
+                theme.base,
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+
+    lines.push(Line::default());
+    lines.push(section(theme, T::SectionTimeline, lang));
+    for entry in history {
+        lines.push(history_line(entry, theme, lang));
+    }
+
+    lines.push(Line::default());
+    lines.push(section(theme, T::SectionAttachments, lang));
+    if order.attachments.is_empty() {
+        lines.push(Line::from(T::NoAttachments.get(lang)).style(theme.dim));
+    }
+    for attachment in &order.attachments {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<12} ", attachment.kind.as_str()), theme.label),
+            Span::styled(attachment.filename.clone(), theme.base),
+            Span::styled(
+                format!(
+                    "  {}  {} KB  {}  {}",
+                    attachment.content_type,
+                    (attachment.size + 1023) / 1024,
+                    attachment.uploaded_by.name,
+                    format::datetime(&attachment.uploaded_at)
+                ),
+                theme.dim,
+            ),
+        ]));
+    }
+    lines
+}
+
+fn history_line<'a>(entry: &HistoryEntry, theme: &Theme, lang: Lang) -> Line<'a> {
+    let action = match entry.action.as_str() {
+        "submit" => T::ActionSubmit.get(lang).to_owned(),
+        "note" => T::ActionNote.get(lang).to_owned(),
+        "attach" => T::ActionAttach.get(lang).to_owned(),
+        "reveal" => T::ActionReveal.get(lang).to_owned(),
+        other => Action::parse(other)
+            .map(|a| a.label(lang).to_owned())
+            .unwrap_or_else(|| other.to_owned()),
+    };
+    let label = |s: Option<OrderStatus>| s.map(|s| s.label(lang).to_owned()).unwrap_or_default();
+    let mut spans = vec![
+        Span::styled(format!("{}  ", format::datetime(&entry.at)), theme.dim),
+        Span::styled(format!("{}  ", entry.actor.name), theme.label),
+        Span::styled(action, theme.accent),
+    ];
+    if entry.to_status.is_some() {
+        let from = entry
+            .from_status
+            .map(|_| format!("{} → ", label(entry.from_status)))
+            .unwrap_or_default();
+        spans.push(Span::styled(
+            format!("  {from}{}", label(entry.to_status)),
+            theme.base,
+        ));
+    }
+    if let Some(reason) = &entry.reason {
+        spans.push(Span::styled(format!("  {reason}"), theme.dim));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,99 @@
+//! A one-line text field on ratatui-textarea: the caret is the real terminal cursor (so
+//! Chinese input methods put their candidate window there), paste works, nothing typed is
+//! lost when the field is redrawn.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui_textarea::TextArea;
+
+/// A single-line input.
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    area: TextArea<'static>,
+}
+
+impl Input {
+    /// A field holding `text`, caret at the end.
+    pub fn new(text: &str) -> Input {
+        let mut area = TextArea::new(vec![text.to_owned()]);
+        area.move_cursor(ratatui_textarea::CursorMove::End);
+        area.set_cursor_line_style(Style::default());
+        Input { area }
+    }
+
+    /// The text.
+    pub fn text(&self) -> String {
+        self.area.lines().join(" ")
+    }
+
+    /// True when nothing (but spaces) is typed.
+    pub fn is_blank(&self) -> bool {
+        self.text().trim().is_empty()
+    }
+
+    /// Handles an editing key; false for keys it does not use (Enter, Tab, Esc, ↑, ↓).
+    pub fn key(&mut self, key: KeyEvent) -> bool {
+        match key.code {
+            KeyCode::Enter
+            | KeyCode::Tab
+            | KeyCode::BackTab
+            | KeyCode::Esc
+            | KeyCode::Up
+            | KeyCode::Down => false,
+            KeyCode::Char('m') if key.modifiers.contains(KeyModifiers::CONTROL) => false,
+            _ => {
+                self.area.input(key);
+                true
+            }
+        }
+    }
+
+    /// Inserts pasted text, line breaks turned into spaces.
+    pub fn paste(&mut self, text: &str) {
+        let flat: String = text
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+            .collect();
+        self.area.insert_str(flat.trim_end());
+    }
+
+    /// Draws the field into `area` (one line); with `focus`, places the terminal cursor on
+    /// the caret.
+    pub fn render(&self, frame: &mut Frame, area: Rect, style: Style, focus: bool) {
+        let mut field = self.area.clone();
+        field.set_style(style);
+        field.set_cursor_style(if focus {
+            Style::default().add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            Style::default()
+        });
+        frame.render_widget(&field, area);
+        if focus {
+            let cursor = field.screen_cursor();
+            let (top, left) = field.scroll_offset();
+            let x = area.x + (cursor.col as u16).saturating_sub(left);
+            let y = area.y + (cursor.row as u16).saturating_sub(top);
+            if x < area.right() && y < area.bottom() {
+                frame.set_cursor_position(Position::new(x, y));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_pasting_and_editing_keep_one_line() {
+        let mut input = Input::new("张");
+        input.key(KeyEvent::new(KeyCode::Char('三'), KeyModifiers::NONE));
+        input.paste("丰\n138 1234");
+        assert_eq!(input.text(), "张三丰 138 1234");
+        assert!(!input.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        input.key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        assert_eq!(input.text(), "张三丰 138 123");
+    }
+}

@@ -1,0 +1,165 @@
+//! The real `ca-counter` binary in a pseudo-terminal against a real platform: an order made
+//! elsewhere appears with no key pressed; search, open, act through a popup.
+
+#[path = "common/mod.rs"]
+mod common;
+#[path = "common/pty.rs"]
+mod pty;
+
+use std::time::Duration;
+
+use ca_counter::domain::OrderStatus;
+use common::{Db, TestApp};
+use pty::Tui;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn start(app: &TestApp, token: &str, dir: &std::path::Path, lang: &str) -> Tui {
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nurl = \"{}\"\n\n[ui]\nlang = \"{lang}\"\n",
+            app.base
+        ),
+    )
+    .expect("config");
+    Tui::start(
+        80,
+        24,
+        &[],
+        &[
+            ("CA_COUNTER_CONFIG", config.to_str().expect("utf-8")),
+            ("CA_COUNTER_TOKEN", token),
+            ("CA_COUNTER_DATA_DIR", dir.to_str().expect("utf-8")),
+        ],
+        dir,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_order_made_elsewhere_appears_live_and_can_be_found_opened_and_cancelled() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = start(&app, &app.clerk, dir.path(), "zh-CN");
+    tui.wait_text("● 在线", WAIT);
+    tui.wait_text("还没有订单", WAIT);
+
+    // Another counter submits: it shows up with no key pressed.
+    let other = app.submit_as(&app.clerk2, "欧阳娜娜").await;
+    let shown_after = tui.wait_text(&other.order_no, WAIT);
+    eprintln!("order appeared {shown_after:?} after submission");
+    tui.wait_text("最近更新", WAIT);
+    let second = app.submit("张三").await;
+    tui.wait_text(&second.order_no, WAIT);
+
+    // Search by name.
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    tui.send("娜娜\r");
+    tui.wait_for("only the matching order", WAIT, |s| {
+        s.contains(&other.order_no) && !s.contains(&second.order_no)
+    });
+
+    // Open it and cancel it through the popup.
+    tui.send("\r");
+    tui.wait_text(&format!("订单 {} · 待支付", other.order_no), WAIT);
+    tui.wait_text("c  取消订单", WAIT);
+    tui.send("c");
+    tui.wait_text("原因 *", WAIT);
+    tui.send("\r");
+    tui.wait_text("! 必填", WAIT);
+    tui.send("客户改日再来\r");
+    tui.wait_text(&format!("订单 {} · 已取消", other.order_no), WAIT);
+    tui.wait_text("客户改日再来", WAIT);
+    let stored = app
+        .client(&app.admin)
+        .order(&other.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(stored.status, OrderStatus::Cancelled);
+
+    // A change made elsewhere reaches the open order view too.
+    app.act(
+        &app.clerk2,
+        &second,
+        ca_counter::domain::Action::ChooseBankTransfer,
+        Default::default(),
+    )
+    .await;
+    tui.send("\x1b");
+    tui.wait_text("已载入 1 单", WAIT);
+    tui.send("\x1b");
+    tui.wait_for("both orders again", WAIT, |s| {
+        s.contains(&second.order_no) && s.contains("待上传凭证")
+    });
+
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT), "quits cleanly");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn english_help_finds_and_runs_a_command() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = app.submit("张三").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = start(&app, &app.support, dir.path(), "en");
+    tui.wait_text(&order.order_no, WAIT);
+    tui.send("?");
+    tui.wait_text("find:", WAIT);
+    tui.send("review");
+    tui.wait_text("only \"awaiting review\"", WAIT);
+    tui.send("\r");
+    tui.wait_text("no orders match", WAIT);
+    tui.send("3");
+    tui.wait_text("your role (support) cannot use \"Review\"", WAIT);
+    tui.send(":q\r");
+    assert!(tui.wait_exit(WAIT));
+    app.finish().await;
+}
+
+#[test]
+fn a_bad_config_is_refused_before_the_terminal_is_taken() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[ui]\ntheme = \"default\"\nmouse = \"yes\"\n").expect("config");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ca-counter"))
+        .env("CA_COUNTER_CONFIG", &config)
+        .env("CA_COUNTER_DATA_DIR", dir.path())
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{}:3:", config.display())) && stderr.contains("mouse"),
+        "{stderr}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("\x1b[?1049h"),
+        "never entered the alternate screen"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_small_terminal_is_told_what_size_is_needed() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("[server]\nurl = \"{}\"\n", app.base)).expect("config");
+    let mut tui = Tui::start(
+        70,
+        20,
+        &[],
+        &[
+            ("CA_COUNTER_CONFIG", config.to_str().expect("utf-8")),
+            ("CA_COUNTER_TOKEN", app.clerk.as_str()),
+            ("CA_COUNTER_DATA_DIR", dir.path().to_str().expect("utf-8")),
+        ],
+        dir.path(),
+    );
+    tui.wait_text("80×24", WAIT);
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT));
+    app.finish().await;
+}
