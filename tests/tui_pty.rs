@@ -163,3 +163,58 @@ async fn a_small_terminal_is_told_what_size_is_needed() {
     assert!(tui.wait_exit(WAIT));
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_platform_restart_is_ridden_out_and_nothing_is_missed() {
+    let mut app = TestApp::spawn(Db::Sqlite).await;
+    let first = app.submit("张三").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = start(&app, &app.clerk, dir.path(), "zh-CN");
+    tui.wait_text(&first.order_no, WAIT);
+    tui.wait_text("● 在线", WAIT);
+
+    // Start typing a note, then the platform goes away.
+    tui.send("\r");
+    tui.wait_text("可执行操作", WAIT);
+    tui.send("n");
+    tui.wait_text("备注 *", WAIT);
+    tui.send("客户下午再来");
+    let platform = app.platform.take().expect("running");
+    let address = platform.local_addr();
+    platform.shutdown().await.expect("stops");
+    tui.wait_text("重连中", WAIT);
+    tui.send("\r");
+    tui.wait_text("连不上平台；已填写的内容保留", WAIT);
+    assert!(
+        tui.screen().contains("客户下午再来"),
+        "the typed note stays:\n{}",
+        tui.screen()
+    );
+
+    // While it is down, another instance of the platform records a change.
+    let url = app.db.as_ref().expect("db").url.clone();
+    let store = ca_counter::server::store::Store::open(&url, 2)
+        .await
+        .expect("store");
+    drop(store);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .expect("same port again");
+    let platform = ca_counter::server::Platform::start(Default::default(), &url, listener)
+        .await
+        .expect("restart");
+    app.platform = Some(platform);
+    tui.wait_text("● 在线", Duration::from_secs(30));
+    // The note goes through on a second Enter, nothing retyped.
+    tui.send("\r");
+    tui.wait_text("客户下午再来", WAIT);
+    tui.wait_for("the note in the timeline", WAIT, |s| {
+        s.contains("备注  客户下午再来") || s.contains("已添加备注")
+    });
+    let later = app.submit("李四").await;
+    tui.send("\x1b");
+    tui.wait_text(&later.order_no, WAIT);
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT));
+    app.finish().await;
+}

@@ -341,3 +341,48 @@ fn selection_and_active_tab_stay_visible_without_colour() {
         }
     }
 }
+
+#[test]
+fn mouse_clicks_select_tabs_and_rows() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app(Lang::ZhCn);
+    render(&app, 80, 24);
+    let click = |column, row| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.on_mouse(click(5, 6)); // the fourth order row
+    assert_eq!(app.list.selected, 3);
+    app.on_mouse(click(5, 6)); // again: opens it
+    assert_eq!(
+        app.detail.as_ref().map(|d| d.order_no.as_str()),
+        Some("HN20261128000002")
+    );
+    let tabs = app.hitboxes.borrow().tabs.clone();
+    let (_, from, _) = tabs
+        .iter()
+        .find(|(t, _, _)| *t == Tab::Mail)
+        .copied()
+        .expect("mail tab drawn");
+    app.on_mouse(click(from + 2, 0));
+    assert_eq!(app.tab, Tab::Mail);
+}
+
+#[test]
+fn ascii_borders_use_no_box_drawing_characters() {
+    let mut app = app(Lang::ZhCn);
+    app.ascii = true;
+    app.open("HN20261128000003");
+    app.on_msg(Msg::Detail {
+        order_no: "HN20261128000003".into(),
+        result: Ok((order(), history())),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("+ 订单 HN20261128000003"), "{screen}");
+    assert!(
+        !screen.contains('┌') && !screen.contains('│') && !screen.contains('─'),
+        "{screen}"
+    );
+}

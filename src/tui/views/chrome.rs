@@ -26,13 +26,14 @@ pub fn tab_status(tab: Tab) -> Option<OrderStatus> {
 /// `1 新申请 │ 2 待办订单 │ 3 审核队列 (4) …`; remembers where each tab is for the mouse.
 pub fn tabs(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
+    let bar = super::glyphs(app).bar;
     let mut spans = vec![Span::raw(" ")];
     let mut x = area.x + 1;
     let mut boxes = Vec::new();
     for (i, tab) in Tab::ALL.into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(" │ ", theme.border));
-            x += 3;
+            spans.push(Span::styled(bar, theme.border));
+            x += bar.width() as u16;
         }
         let mut label = format!(" {} {} ", i + 1, tab.title().get(app.lang));
         if let Some(count) = tab_status(tab)
@@ -63,7 +64,10 @@ pub fn tabs(frame: &mut Frame, app: &App, area: Rect) {
 pub fn notice(frame: &mut Frame, app: &App, area: Rect) {
     let Some(notice) = &app.notice else { return };
     let (style, text) = match notice {
-        Notice::Info(text) => (app.theme.success, format!(" ✓ {text}")),
+        Notice::Info(text) => (
+            app.theme.success,
+            format!(" {} {text}", super::glyphs(app).check),
+        ),
         Notice::Error(text) => (app.theme.error, format!(" ! {text}")),
     };
     frame.render_widget(Paragraph::new(Line::from(text).style(style)), area);
@@ -74,20 +78,28 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
     let lang = app.lang;
     let bar = theme.status_bar;
+    let glyphs = super::glyphs(app);
     let (conn_style, conn_text) = match &app.conn {
         Conn::Connecting => (
             theme.reconnecting,
-            format!("○ {}", T::ConnConnecting.get(lang)),
+            format!("{} {}", glyphs.connecting, T::ConnConnecting.get(lang)),
         ),
-        Conn::Online => (theme.online, format!("● {}", T::ConnOnline.get(lang))),
+        Conn::Online => (
+            theme.online,
+            format!("{} {}", glyphs.online, T::ConnOnline.get(lang)),
+        ),
         Conn::Reconnecting { attempt } => (
             theme.reconnecting,
             format!(
-                "◌ {}",
+                "{} {}",
+                glyphs.reconnecting,
                 T::ConnReconnecting.fill(lang, &[&attempt.to_string()])
             ),
         ),
-        Conn::Offline { .. } => (theme.offline, format!("✕ {}", T::ConnOffline.get(lang))),
+        Conn::Offline { .. } => (
+            theme.offline,
+            format!("{} {}", glyphs.offline, T::ConnOffline.get(lang)),
+        ),
     };
     let separator = if lang == crate::i18n::Lang::ZhCn {
         "、"
@@ -99,17 +111,18 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
             let roles: Vec<&str> = me.roles.iter().map(|r| r.label(lang)).collect();
             format!("{}（{}）", me.name, roles.join(separator))
         }
-        None => "…".into(),
+        None => glyphs.ellipsis.into(),
     };
     let last = match app.last_event {
         Some(at) => T::LastEvent.fill(lang, &[&format::clock(at)]),
         None => T::NoEventsYet.get(lang).to_owned(),
     };
     // Connection state and last update always show; the server name gives way.
-    let fixed = operator.width() + conn_text.width() + last.width() + 2 + 3 * 3 + 2;
+    let fixed =
+        operator.width() + conn_text.width() + last.width() + 2 + 3 * glyphs.bar.width() + 2;
     let room = (area.width as usize).saturating_sub(fixed).max(8);
-    let server = truncate(&app.server_label, room);
-    let sep = Span::styled(" │ ", bar);
+    let server = truncate(&app.server_label, room, glyphs.ellipsis);
+    let sep = Span::styled(glyphs.bar, bar);
     let line = Line::from(vec![
         Span::styled(format!(" {server}"), bar),
         sep.clone(),
@@ -168,8 +181,8 @@ pub fn footer(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// `text` cut to `width` columns, with `…` when cut.
-pub fn truncate(text: &str, width: usize) -> String {
+/// `text` cut to `width` columns, with `ellipsis` when cut.
+pub fn truncate(text: &str, width: usize, ellipsis: &str) -> String {
     if text.width() <= width {
         return text.to_owned();
     }
@@ -177,12 +190,12 @@ pub fn truncate(text: &str, width: usize) -> String {
     let mut used = 0;
     for c in text.chars() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
+        if used + w + ellipsis.width() > width {
             break;
         }
         used += w;
         out.push(c);
     }
-    out.push('…');
+    out.push_str(ellipsis);
     out
 }

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::block;
+use super::{block, glyphs};
 use crate::api::{HistoryEntry, Order};
 use crate::domain::{Action, OrderStatus};
 use crate::i18n::{Lang, T};
@@ -22,9 +22,10 @@ pub fn draw(frame: &mut Frame, app: &App, detail: &Detail, area: Rect) {
     let theme = &app.theme;
     let title = match &detail.order {
         Some(order) => format!(
-            "{} {} · {}",
+            "{} {}{}{}",
             T::OrderTitle.get(lang),
             order.order_no,
+            glyphs(app).dot,
             order.status.label(lang)
         ),
         None => format!("{} {}", T::OrderTitle.get(lang), detail.order_no),
@@ -64,10 +65,11 @@ fn pair<'a>(theme: &Theme, label: T, value: impl Into<String>, lang: Lang) -> Ve
     ]
 }
 
-fn section<'a>(theme: &Theme, title: T, lang: Lang) -> Line<'a> {
+fn section<'a>(app: &App, title: T) -> Line<'a> {
+    let rule = glyphs(app).rule;
     Line::from(Span::styled(
-        format!("── {} ──", title.get(lang)),
-        theme.title,
+        format!("{rule} {} {rule}", title.get(app.lang)),
+        app.theme.title,
     ))
 }
 
@@ -99,7 +101,12 @@ fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Li
     lines.push(Line::from(pair(
         theme,
         T::FieldProject,
-        format!("{} · {}", order.project_name, order.product_name),
+        format!(
+            "{}{}{}",
+            order.project_name,
+            glyphs(app).dot,
+            order.product_name
+        ),
         lang,
     )));
 
@@ -190,7 +197,7 @@ fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Li
     }
 
     lines.push(Line::default());
-    lines.push(section(theme, T::SectionActions, lang));
+    lines.push(section(app, T::SectionActions));
     if order.allowed_actions.is_empty() {
         lines.push(Line::from(T::NoActions.get(lang)).style(theme.dim));
     } else {
@@ -209,13 +216,13 @@ fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Li
     }
 
     lines.push(Line::default());
-    lines.push(section(theme, T::SectionTimeline, lang));
+    lines.push(section(app, T::SectionTimeline));
     for entry in history {
-        lines.push(history_line(entry, theme, lang));
+        lines.push(history_line(entry, app));
     }
 
     lines.push(Line::default());
-    lines.push(section(theme, T::SectionAttachments, lang));
+    lines.push(section(app, T::SectionAttachments));
     if order.attachments.is_empty() {
         lines.push(Line::from(T::NoAttachments.get(lang)).style(theme.dim));
     }
@@ -238,7 +245,8 @@ fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Li
     lines
 }
 
-fn history_line<'a>(entry: &HistoryEntry, theme: &Theme, lang: Lang) -> Line<'a> {
+fn history_line<'a>(entry: &HistoryEntry, app: &App) -> Line<'a> {
+    let (theme, lang) = (&app.theme, app.lang);
     let action = match entry.action.as_str() {
         "submit" => T::ActionSubmit.get(lang).to_owned(),
         "note" => T::ActionNote.get(lang).to_owned(),
@@ -257,7 +265,7 @@ fn history_line<'a>(entry: &HistoryEntry, theme: &Theme, lang: Lang) -> Line<'a>
     if entry.to_status.is_some() {
         let from = entry
             .from_status
-            .map(|_| format!("{} → ", label(entry.from_status)))
+            .map(|_| format!("{}{}", label(entry.from_status), glyphs(app).arrow))
             .unwrap_or_default();
         spans.push(Span::styled(
             format!("  {from}{}", label(entry.to_status)),

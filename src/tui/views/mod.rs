@@ -74,6 +74,63 @@ fn too_small(frame: &mut Frame, app: &App, area: Rect) {
     );
 }
 
+/// The symbols drawn besides text: Unicode, or plain ASCII for terminals that draw box
+/// and ambiguous-width characters double-width (`[ui] ascii_borders`).
+#[derive(Debug)]
+pub struct Glyphs {
+    /// Between tabs and status-line fields.
+    pub bar: &'static str,
+    /// Around section headings.
+    pub rule: &'static str,
+    /// From one status to the next.
+    pub arrow: &'static str,
+    /// Between parts of a title.
+    pub dot: &'static str,
+    /// Connection states.
+    pub online: &'static str,
+    /// Connection states.
+    pub connecting: &'static str,
+    /// Connection states.
+    pub reconnecting: &'static str,
+    /// Connection states.
+    pub offline: &'static str,
+    /// Something worked.
+    pub check: &'static str,
+    /// Text was cut.
+    pub ellipsis: &'static str,
+}
+
+const UNICODE: Glyphs = Glyphs {
+    bar: " │ ",
+    rule: "──",
+    arrow: " → ",
+    dot: " · ",
+    online: "●",
+    connecting: "○",
+    reconnecting: "◌",
+    offline: "✕",
+    check: "✓",
+    ellipsis: "…",
+};
+
+const ASCII: Glyphs = Glyphs {
+    bar: " | ",
+    rule: "--",
+    arrow: " -> ",
+    dot: " - ",
+    online: "*",
+    connecting: "o",
+    reconnecting: "~",
+    offline: "x",
+    check: "v",
+    ellipsis: "...",
+};
+
+/// The symbols for this terminal.
+pub fn glyphs(app: &App) -> &'static Glyphs {
+    if app.ascii { &ASCII } else { &UNICODE }
+}
+
 /// The border characters: box drawing, or `+-|` when configured.
 pub fn border_set(app: &App) -> border::Set<'static> {
     if app.ascii {

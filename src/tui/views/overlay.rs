@@ -103,8 +103,18 @@ fn help(
 fn form_popup(frame: &mut Frame, app: &App, main: Rect, form: &Form) {
     let lang = app.lang;
     let title = match form.kind {
-        FormKind::Act(action) => format!("{} · {}", action.label(lang), form.order_no),
-        FormKind::Note => format!("{} · {}", T::CmdNote.get(lang), form.order_no),
+        FormKind::Act(action) => format!(
+            "{}{}{}",
+            action.label(lang),
+            super::glyphs(app).dot,
+            form.order_no
+        ),
+        FormKind::Note => format!(
+            "{}{}{}",
+            T::CmdNote.get(lang),
+            super::glyphs(app).dot,
+            form.order_no
+        ),
     };
     let rows = if form.fields.is_empty() {
         1

@@ -35,7 +35,9 @@ pub fn draw(frame: &mut Frame, app: &App, tab: Tab, area: Rect) {
         None => None,
     };
     if let Some((status, count)) = waiting {
-        let count = count.map(|n| n.to_string()).unwrap_or_else(|| "…".into());
+        let count = count
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| super::glyphs(app).ellipsis.into());
         lines.push(
             Line::from(T::WaitingCount.fill(lang, &[status.label(lang), &count]))
                 .style(theme.accent),
