@@ -264,10 +264,14 @@ texts! {
     HelpHint => "输入以查找 · ↑↓ 选择 · Enter 执行 · Esc 关闭", "type to find · ↑↓ select · Enter run · Esc close";
     ConfirmAction => "确定要对订单 {1} “{0}”吗？", "{0} order {1}?";
     ConfirmHint => "Enter 或 y 确定 · Esc 取消", "Enter or y to confirm · Esc to cancel";
-    FormHint => "Tab 换栏 · Enter 提交 · Esc 取消", "Tab next field · Enter submit · Esc cancel";
+    FormHint => "Tab/↓ 下一栏（路径栏 Tab 补全）· Enter 提交 · Esc 取消", "Tab/↓ next field (Tab completes paths) · Enter submit · Esc cancel";
     FormSubmitting => "正在提交…", "submitting…";
     ActionDone => "已{0}：{1}", "{0}: {1} done";
     NoteAdded => "添加备注", "note added";
+    FileNotFound => "找不到文件 {0}（可按 Tab 补全路径）", "no file {0} (Tab completes paths)";
+    FilePermission => "没有权限读取 {0}", "no permission to read {0}";
+    FileIsDirectory => "{0} 是文件夹，请选到具体文件（Tab 补全）", "{0} is a folder; pick a file in it (Tab completes)";
+    FileUnreadable => "无法读取 {0}", "cannot read {0}";
     ErrOfflineKept => "连不上平台；已填写的内容保留，连上后再提交", "cannot reach the platform; what you typed is kept, submit again once it is back";
     ErrUnexpected => "平台的回答无法理解（HTTP {0}），请看日志", "the platform's answer made no sense (HTTP {0}); see the log";
 

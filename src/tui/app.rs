@@ -159,6 +159,8 @@ pub struct Field {
     pub required: bool,
     /// The message next to the field.
     pub error: Option<String>,
+    /// A hint under the field (completion choices).
+    pub hint: Option<String>,
 }
 
 /// A popup that asks for what an action needs.
@@ -638,6 +640,7 @@ impl App {
             input: Input::new(""),
             required,
             error: None,
+            hint: None,
         };
         let fields = match kind {
             FormKind::Note => vec![field("text", T::FieldNote, true)],
@@ -780,8 +783,17 @@ impl App {
             return;
         }
         let last = form.fields.len().saturating_sub(1);
+        let on_file = form.fields.get(form.focus).is_some_and(|f| f.key == "file");
         match key.code {
             KeyCode::Esc => return,
+            KeyCode::Tab if on_file => {
+                if let Some(field) = form.fields.get_mut(form.focus) {
+                    let done = super::widgets::path::complete(&field.input.text());
+                    field.input.set_text(&done.text);
+                    field.hint = (!done.choices.is_empty()).then(|| done.choices.join("  "));
+                    field.error = None;
+                }
+            }
             KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1).min(last),
             KeyCode::BackTab | KeyCode::Up => form.focus = form.focus.saturating_sub(1),
             KeyCode::Enter if form.focus < last => form.focus += 1,
@@ -954,7 +966,18 @@ impl App {
                 let done = T::NoteAdded.get(self.lang).to_owned();
                 self.finish_form(&order_no, result.map(|_| (None, done)));
             }
-            Msg::LocalError { order_no, message } => {
+            Msg::FileError {
+                order_no,
+                path,
+                kind,
+            } => {
+                let text = match kind {
+                    std::io::ErrorKind::NotFound => T::FileNotFound,
+                    std::io::ErrorKind::PermissionDenied => T::FilePermission,
+                    std::io::ErrorKind::IsADirectory => T::FileIsDirectory,
+                    _ => T::FileUnreadable,
+                };
+                let message = text.fill(self.lang, &[&path.display().to_string()]);
                 if let Some(Overlay::Form(form)) = &mut self.overlay
                     && form.order_no == order_no
                 {

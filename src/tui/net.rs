@@ -120,11 +120,13 @@ pub enum Msg {
     /// An order changed.
     Event(OrderEvent),
     /// A file to upload could not be read.
-    LocalError {
+    FileError {
         /// The order.
         order_no: String,
+        /// The file.
+        path: PathBuf,
         /// What went wrong.
-        message: String,
+        kind: std::io::ErrorKind,
     },
 }
 
@@ -178,9 +180,10 @@ async fn run(client: &Client, request: Request) -> Msg {
                 let bytes = match tokio::fs::read(&path).await {
                     Ok(bytes) => bytes,
                     Err(e) => {
-                        return Msg::LocalError {
+                        return Msg::FileError {
                             order_no,
-                            message: format!("{}: {e}", path.display()),
+                            path,
+                            kind: e.kind(),
                         };
                     }
                 };

@@ -178,6 +178,11 @@ fn form_popup(frame: &mut Frame, app: &App, main: Rect, form: &Form) {
                 Paragraph::new(Line::from(format!("! {error}")).style(app.theme.error)),
                 Rect::new(inner.x, y + 2, inner.width, 1),
             );
+        } else if let Some(hint) = &field.hint {
+            frame.render_widget(
+                Paragraph::new(Line::from(hint.clone()).style(app.theme.dim)),
+                Rect::new(inner.x, y + 2, inner.width, 1),
+            );
         }
         y += 3;
     }

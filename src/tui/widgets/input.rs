@@ -34,7 +34,29 @@ impl Input {
     }
 
     /// Handles an editing key; false for keys it does not use (Enter, Tab, Esc, ↑, ↓).
+    /// Control keys work as in a shell: Ctrl-A/E start/end, Ctrl-U/K delete to start/end,
+    /// Ctrl-W the word before; none of them inserts a line break.
     pub fn key(&mut self, key: KeyEvent) -> bool {
+        use ratatui_textarea::CursorMove;
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            match key.code {
+                KeyCode::Char('a') => self.area.move_cursor(CursorMove::Head),
+                KeyCode::Char('e') => self.area.move_cursor(CursorMove::End),
+                KeyCode::Char('u') => {
+                    self.area.delete_line_by_head();
+                }
+                KeyCode::Char('k') => {
+                    self.area.delete_line_by_end();
+                }
+                KeyCode::Char('w') | KeyCode::Backspace => {
+                    self.area.delete_word();
+                }
+                KeyCode::Left => self.area.move_cursor(CursorMove::WordBack),
+                KeyCode::Right => self.area.move_cursor(CursorMove::WordForward),
+                _ => return false,
+            }
+            return true;
+        }
         match key.code {
             KeyCode::Enter
             | KeyCode::Tab
@@ -42,12 +64,16 @@ impl Input {
             | KeyCode::Esc
             | KeyCode::Up
             | KeyCode::Down => false,
-            KeyCode::Char('m') if key.modifiers.contains(KeyModifiers::CONTROL) => false,
             _ => {
                 self.area.input(key);
                 true
             }
         }
+    }
+
+    /// Replaces the text, caret at the end.
+    pub fn set_text(&mut self, text: &str) {
+        *self = Input::new(text);
     }
 
     /// Inserts pasted text, line breaks turned into spaces.
@@ -95,5 +121,11 @@ mod tests {
         assert!(!input.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
         input.key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
         assert_eq!(input.text(), "张三丰 138 123");
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert!(!input.key(ctrl('j')), "no line breaks");
+        input.key(ctrl('w'));
+        assert_eq!(input.text(), "张三丰 138 ");
+        input.key(ctrl('u'));
+        assert_eq!(input.text(), "");
     }
 }

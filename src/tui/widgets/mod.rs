@@ -1,3 +1,4 @@
 //! Shared widgets.
 
 pub mod input;
+pub mod path;
