@@ -98,6 +98,8 @@ async fn http(db: &std::path::Path, orders: usize, clients: usize) -> Duration {
             postal_code: "410083".into(),
         },
         note: None,
+        application_ref: None,
+        terms_version: None,
     };
     let started = Instant::now();
     let per_client = orders / clients;

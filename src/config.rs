@@ -81,6 +81,9 @@ pub struct PlatformConfig {
     pub demo_catalog: bool,
     /// How long a payment QR code stays valid, in minutes.
     pub payment_qr_minutes: i64,
+    /// `sandbox` (payments are simulated by a built-in cashier page, for demos and
+    /// training) or `none` (no QR payment; bank transfer only).
+    pub payment_provider: String,
 }
 
 impl Default for PlatformConfig {
@@ -93,6 +96,7 @@ impl Default for PlatformConfig {
             max_upload_bytes: 10 * 1024 * 1024,
             demo_catalog: true,
             payment_qr_minutes: 15,
+            payment_provider: "sandbox".into(),
         }
     }
 }

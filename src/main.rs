@@ -219,7 +219,13 @@ async fn serve(
         "phones reach it at {}; stop with Ctrl-C",
         platform.public_base_url()
     );
+    if config.platform.payment_provider == "sandbox" {
+        eprintln!(
+            "note: payment_provider = \"sandbox\": QR payments are simulated (demo and training only)"
+        );
+    }
     stop_signal().await;
+
     eprintln!("stopping: finishing requests in flight…");
     platform
         .shutdown()

@@ -67,6 +67,9 @@ fn order() -> Order {
         },
         revealed: false,
         note: Some("下午来取回执".into()),
+        application_ref: Some("SQ7F3K9QAB".into()),
+        terms_version: Some("2026-1".into()),
+
         payment_method: Some("sandbox".into()),
         paid_at: Some("2026-11-28T07:40:00Z".into()),
         rejection_reasons: vec![],

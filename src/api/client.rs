@@ -306,18 +306,28 @@ impl Client {
             let bytes = response.bytes().await?;
             return Err(problem_of(status, &bytes));
         }
-        let stream = response
-            .bytes_stream()
-            .eventsource()
-            .filter_map(|item| async move {
-                match item {
-                    Err(e) => Some(Err(ClientError::Unexpected {
-                        status: 200,
-                        message: e.to_string(),
-                    })),
-                    Ok(message) => parse_server_event(&message.event, &message.data).map(Ok),
-                }
-            });
+        // The platform sends a keep-alive every 15 s: 45 s of silence is a dead link (a
+        // laptop slept, a NAT forgot us), so end the stream and let the caller reconnect.
+        let bytes =
+            tokio_stream::StreamExt::timeout(response.bytes_stream(), Duration::from_secs(45)).map(
+                |item| match item {
+                    Ok(Ok(bytes)) => Ok(bytes),
+                    Ok(Err(e)) => Err(std::io::Error::other(e)),
+                    Err(_) => Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "no data for 45 s",
+                    )),
+                },
+            );
+        let stream = bytes.eventsource().filter_map(|item| async move {
+            match item {
+                Err(e) => Some(Err(ClientError::Unexpected {
+                    status: 200,
+                    message: e.to_string(),
+                })),
+                Ok(message) => parse_server_event(&message.event, &message.data).map(Ok),
+            }
+        });
         Ok(Box::pin(stream))
     }
 }

@@ -120,7 +120,10 @@ texts! {
     ProblemUnavailableTitle => "服务暂不可用", "Service unavailable";
     ProblemUnavailableDetail => "数据库忙或不可用，请稍后重试", "the database is busy or unavailable; try again shortly";
     ProblemPreconditionRequired => "需要提供订单版本（请求体 version 或 If-Match 请求头）", "the order version is required (body \"version\" or an If-Match header)";
-    ProblemPaymentClosed => "这笔支付已关闭或已完成", "this payment is closed or already finished";
+    ProblemOrderCancelled => "订单 {0} 已取消，不能再上传附件", "order {0} is cancelled; nothing more can be attached";
+    ProblemTooMany => "最多 {0} 个", "at most {0}";
+    ProblemPaymentClosed =>
+ "这笔支付已关闭或已完成", "this payment is closed or already finished";
 
     // Short status labels for table columns (≤ 10 columns).
     StatusShortPendingPayment => "待支付", "unpaid";

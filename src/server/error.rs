@@ -289,6 +289,12 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         .unwrap_or_else(super::store::new_id);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    // Phone-page paths carry bearer tokens (cashier, real-name): never log them.
+    let logged_path = match path.strip_prefix("/m/") {
+        Some(rest) => format!("/m/{}/…", rest.split('/').next().unwrap_or_default()),
+        None => path.clone(),
+    };
+
     request.extensions_mut().insert(RequestContext {
         lang,
         request_id: request_id.clone(),
@@ -320,7 +326,7 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         response.headers_mut().insert("x-request-id", value);
     }
     tracing::info!(
-        %method, %path, status = response.status().as_u16(),
+        %method, path = %logged_path, status = response.status().as_u16(),
         ms = started.elapsed().as_millis() as u64, request_id, "request"
     );
     response

@@ -43,6 +43,9 @@ pub enum StartError {
     /// The listening socket.
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
+    /// A setting that cannot work.
+    #[error("configuration: {0}")]
+    Config(String),
     /// The demo catalog.
     #[error("demo catalog: {0}")]
     Catalog(#[from] catalog::CatalogError),
@@ -66,6 +69,12 @@ impl Platform {
         database_url: &str,
         listener: TcpListener,
     ) -> Result<Platform, StartError> {
+        if !["sandbox", "none"].contains(&config.payment_provider.as_str()) {
+            return Err(StartError::Config(format!(
+                "[platform] payment_provider = {:?}: use \"sandbox\" or \"none\"",
+                config.payment_provider
+            )));
+        }
         let store = Store::open(database_url, config.max_connections).await?;
         if config.demo_catalog && store.catalog_is_empty().await? {
             store.import_catalog(&catalog::demo_catalog()).await??;
@@ -131,10 +140,19 @@ impl Platform {
     /// closes the database.
     pub async fn shutdown(self) -> std::io::Result<()> {
         let _ = self.shutdown.send(true);
-        let result = match self.server.await {
-            Ok(result) => result,
-            Err(e) => Err(std::io::Error::other(e)),
-        };
+        // Requests in flight get ten seconds; a client that stopped reading does not get
+        // to hold the process open.
+        let mut server = self.server;
+        let result =
+            match tokio::time::timeout(std::time::Duration::from_secs(10), &mut server).await {
+                Ok(Ok(result)) => result,
+                Ok(Err(e)) => Err(std::io::Error::other(e)),
+                Err(_) => {
+                    tracing::warn!("requests still running after 10 s; stopping anyway");
+                    server.abort();
+                    Ok(())
+                }
+            };
         if let Some(listener) = self.listener {
             let _ = listener.await;
         }

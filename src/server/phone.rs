@@ -61,6 +61,10 @@ fn gone(lang: Lang) -> Response {
 
 async fn pay_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let lang = Lang::ZhCn;
+    if state.config.payment_provider != "sandbox" {
+        return gone(lang);
+    }
+
     let payment = match state.store.payment_by_token(&token).await {
         Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => p,
         Ok(_) => return gone(lang),
@@ -94,6 +98,9 @@ async fn pay_page(State(state): State<AppState>, Path(token): Path<String>) -> R
 
 async fn pay(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let lang = Lang::ZhCn;
+    if state.config.payment_provider != "sandbox" {
+        return gone(lang);
+    }
     let payment = match state.store.payment_by_token(&token).await {
         Ok(Some(p)) if p.status == "paid" => return paid(lang),
         Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => p,

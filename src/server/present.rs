@@ -3,7 +3,8 @@
 
 use crate::api::{
     Actor as WireActor, Applicant, Attachment, AttachmentKind, Customer, HistoryEntry,
-    MailingAddress, Order, OrderEvent, OrderSummary, Organization, Shipment,
+    MailingAddress, Order, OrderEvent, OrderSummary, Organization, RealnameEvent, RealnameStatus,
+    Shipment,
 };
 use crate::domain::{Action, OrderStatus, UserType, mask_id_number, mask_phone};
 
@@ -74,6 +75,8 @@ pub fn order(
         mailing,
         revealed: reveal,
         note: row.note.clone(),
+        application_ref: row.application_ref.clone(),
+        terms_version: row.terms_version.clone(),
         payment_method: row.payment_method.clone(),
         paid_at: row.paid_at.map(rfc3339),
         rejection_reasons,
@@ -177,16 +180,34 @@ pub fn customer(row: &CustomerRow, reveal: bool) -> Customer {
 }
 
 /// An event as streamed.
-pub fn event(row: &EventRow) -> Option<OrderEvent> {
-    Some(OrderEvent {
-        id: row.id,
-        order_no: row.order_no.clone(),
-        kind: row.kind.clone(),
-        action: row.action.clone(),
-        status: OrderStatus::parse(&row.status)?,
-        version: row.version,
-        at: rfc3339(row.at),
-    })
+pub fn event(row: &EventRow) -> Option<StreamEvent> {
+    match row.topic.as_str() {
+        "order" => Some(StreamEvent::Order(OrderEvent {
+            id: row.id,
+            order_no: row.subject_no.clone(),
+            kind: row.kind.clone(),
+            action: row.action.clone(),
+            status: OrderStatus::parse(&row.status)?,
+            version: row.version,
+            at: rfc3339(row.at),
+        })),
+        "realname" => Some(StreamEvent::Realname(RealnameEvent {
+            id: row.id,
+            session_id: row.subject_id.clone(),
+            status: RealnameStatus::parse(&row.status)?,
+            attempts: row.version,
+            at: rfc3339(row.at),
+        })),
+        _ => None,
+    }
+}
+
+/// An event as the stream sends it.
+pub enum StreamEvent {
+    /// `event: order`
+    Order(OrderEvent),
+    /// `event: realname`
+    Realname(RealnameEvent),
 }
 
 #[cfg(test)]

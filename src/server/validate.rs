@@ -157,6 +157,18 @@ pub fn new_order(
     let note = errors
         .check("note", optional_text::<500>(body.note.as_deref()))
         .flatten();
+    let application_ref = errors
+        .check(
+            "application_ref",
+            optional_text::<32>(body.application_ref.as_deref()),
+        )
+        .flatten();
+    let terms_version = errors
+        .check(
+            "terms_version",
+            optional_text::<32>(body.terms_version.as_deref()),
+        )
+        .flatten();
     errors.finish()?;
 
     let (Some(product), Some(user_type), Some(name), Some(id_number), Some(phone)) =
@@ -188,6 +200,8 @@ pub fn new_order(
         organization_json: organization.as_ref().map(to_json),
         mailing_json: to_json(&mailing),
         note,
+        application_ref,
+        terms_version,
     })
 }
 

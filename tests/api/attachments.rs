@@ -44,8 +44,22 @@ async fn a_scan_is_stored_with_its_hash_and_returned_intact(db: Db) {
         .expect("download");
     assert_eq!(content_type, "image/png");
     assert_eq!(back, data);
+    let again = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "retry.png",
+            data.clone(),
+        )
+        .await
+        .expect("upload again");
+    assert_eq!(
+        again.id, attachment.id,
+        "a retried upload is not stored twice"
+    );
     let order = clerk.order(&order.order_no, false).await.expect("order");
     assert_eq!(order.attachments.len(), 1);
+
     let history = clerk.history(&order.order_no).await.expect("history");
     assert!(history.iter().any(|h| h.action == "attach"));
     app.finish().await;
@@ -75,6 +89,32 @@ async fn a_text_file_named_jpg_is_refused(db: Db) {
         .await
         .expect("order");
     assert!(order.attachments.is_empty());
+    let cancel = ca_counter::api::ActionRequest {
+        reason: Some("客户放弃".into()),
+        ..Default::default()
+    };
+    let cancelled = app
+        .act(
+            &app.clerk,
+            &order,
+            ca_counter::domain::Action::Cancel,
+            cancel,
+        )
+        .await;
+    let refused = app
+        .client(&app.clerk)
+        .upload_attachment(
+            &cancelled.order_no,
+            AttachmentKind::SignedForm,
+            "scan.png",
+            b"\x89PNG\r\n\x1a\nx".to_vec(),
+        )
+        .await
+        .expect_err("cancelled");
+    assert_eq!(
+        refused.problem().map(|p| p.code.as_str()),
+        Some("order_cancelled")
+    );
     app.finish().await;
 }
 

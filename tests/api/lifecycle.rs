@@ -512,6 +512,44 @@ async fn payment_is_confirmed_by_the_provider_not_by_hand(db: Db) {
     assert_eq!(pay.actor.id, None, "the platform, not an operator");
     assert_eq!(pay.from_status, Some(OrderStatus::PendingPayment));
     // A second payment for a paid order is refused.
+    let again_paid = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "sandbox")
+        .await;
+    assert_eq!(
+        again_paid.expect_err("paid").problem().map(|p| p.status),
+        Some(409)
+    );
+    // Asking twice for an unpaid order shows the same QR code; cancelling closes it.
+    let open = app.submit("李四").await;
+    let clerk = app.client(&app.clerk);
+    let first = clerk
+        .create_payment(&open.order_no, "sandbox")
+        .await
+        .expect("payment");
+    let second = clerk
+        .create_payment(&open.order_no, "sandbox")
+        .await
+        .expect("payment again");
+    assert_eq!(first.id, second.id);
+    app.act(&app.clerk, &open, Action::Cancel, reason("客户放弃"))
+        .await;
+    let page = app
+        .http
+        .get(&first.pay_url)
+        .send()
+        .await
+        .expect("cashier page");
+    assert_eq!(
+        page.status(),
+        404,
+        "a cancelled order's QR code no longer works"
+    );
+    let pay = app.http.post(&first.pay_url).send().await.expect("pay");
+    assert_eq!(pay.status(), 404);
+    let after = clerk.order(&open.order_no, false).await.expect("order");
+    assert_eq!(after.status, OrderStatus::Cancelled);
+
     let again = app
         .client(&app.clerk)
         .create_payment(&order.order_no, "sandbox")

@@ -181,5 +181,16 @@ async fn bad_list_parameters_are_named(db: Db) {
     let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["status", "limit", "cursor", "from"]);
     assert!(problem.errors[0].message.contains("pending_payment"));
+    // A date at the end of the calendar is refused, not a crash.
+    for to in ["9999-12-31", "%2B9999-12-31"] {
+        let response = app
+            .http
+            .get(app.url(&format!("/api/v1/orders?to={to}")))
+            .bearer_auth(&app.clerk)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 422, "to={to}");
+    }
     app.finish().await;
 }

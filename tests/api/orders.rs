@@ -137,6 +137,16 @@ async fn the_same_idempotency_key_twice_makes_one_order(db: Db) {
     assert_eq!(page.items.len(), 1);
     let history = client.history(&first.order_no).await.expect("history");
     assert_eq!(history.iter().filter(|h| h.action == "submit").count(), 1);
+    // The product is withdrawn from sale: a retry still gets the order it made.
+    sqlx::query("UPDATE products SET active = 0")
+        .execute(app.store().pool())
+        .await
+        .expect("withdraw products");
+    let late_retry = client
+        .create_order("draft-42", &body)
+        .await
+        .expect("late retry");
+    assert_eq!(late_retry.order_no, first.order_no);
     app.finish().await;
 }
 

@@ -238,6 +238,8 @@ impl TestApp {
                 postal_code: "410083".into(),
             },
             note: None,
+            application_ref: None,
+            terms_version: None,
         }
     }
 

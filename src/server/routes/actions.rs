@@ -233,6 +233,11 @@ async fn check_attachments(
         errors.add("attachment_ids", T::ErrRequired);
         return Ok(());
     }
+    if ids.len() > 20 {
+        errors.add("attachment_ids", Msg::with(T::ProblemTooMany, ["20"]));
+        return Ok(());
+    }
+
     for (i, id) in ids.iter().enumerate() {
         let field = format!("attachment_ids[{i}]");
         let Some(attachment) = state.store.attachment(id).await? else {

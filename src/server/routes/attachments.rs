@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::{Attachment, AttachmentKind, Problem};
-use crate::domain::Permission;
+use crate::domain::{OrderStatus, Permission};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
@@ -37,7 +37,14 @@ fn display_name(name: Option<&str>) -> String {
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or_default();
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    // Control characters, and invisible format characters that reorder text (a name
+    // like "gpj.exe" shown as "exe.jpg"), are dropped.
+    let invisible = |c: &char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    };
+    let clean: String = base.chars().filter(|c| !invisible(c)).take(100).collect();
+
     if clean.trim().is_empty() {
         "upload".into()
     } else {
@@ -62,7 +69,16 @@ pub async fn upload(
 ) -> Result<(StatusCode, Json<Attachment>), ApiError> {
     caller.require(Permission::UploadAttachments)?;
     let order = find_order(&state, &order_no).await?;
+    if order.status()? == OrderStatus::Cancelled {
+        return Err(ApiError::Conflict {
+            code: "order_cancelled",
+            detail: Msg::with(T::ProblemOrderCancelled, [order.order_no.as_str()]),
+            status: Some(OrderStatus::Cancelled),
+            version: Some(order.version),
+        });
+    }
     let limit = state.config.max_upload_bytes;
+
     let mut kind: Option<String> = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     let broken = |e: axum::extract::multipart::MultipartError| {
@@ -102,28 +118,24 @@ pub async fn upload(
         return Err(ApiError::field("file", T::ErrRequired));
     };
     let content_type = sniff(&data).ok_or(ApiError::UnsupportedType)?;
+    let attachment = NewAttachment {
+        order_id: order.id.clone(),
+        kind: kind.as_str().into(),
+        content_type: content_type.into(),
+        filename,
+        data,
+        uploaded_by: caller.operator.id.clone(),
+    };
     let id = state
         .store
-        .insert_attachment(NewAttachment {
-            order_id: order.id.clone(),
-            kind: kind.as_str().into(),
-            content_type: content_type.into(),
-            filename: filename.clone(),
-            data,
-            uploaded_by: caller.operator.id.clone(),
-        })
-        .await?;
-    state
-        .store
-        .record(
+        .attach(
             &order,
+            attachment,
             &caller.actor(),
-            "attach",
-            Some(&format!("{} {filename}", kind.as_str())),
             Some(&caller.ctx.request_id),
-            Some("attachment"),
         )
         .await?;
+
     let row = state
         .store
         .attachment(&id)
@@ -194,6 +206,8 @@ mod tests {
         assert_eq!(display_name(Some("../../etc/passwd")), "passwd");
         assert_eq!(display_name(Some("C:\\scans\\申请表.jpg")), "申请表.jpg");
         assert_eq!(display_name(Some("a\u{0}b\nc.png")), "abc.png");
+        assert_eq!(display_name(Some("scan\u{202E}gpj.exe")), "scangpj.exe");
+
         assert_eq!(display_name(None), "upload");
     }
 }

@@ -16,7 +16,7 @@ use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::Caller;
-use crate::server::present;
+use crate::server::present::{self, StreamEvent};
 use crate::server::store::Store;
 
 /// How many events one query reads.
@@ -102,15 +102,19 @@ impl Cursor {
                 Ok(rows) if !rows.is_empty() => {
                     for row in &rows {
                         self.after = row.id;
-                        if let Some(event) = present::event(row) {
-                            let data = serde_json::to_string(&event).unwrap_or_default();
-                            self.pending.push_back(
-                                Event::default()
-                                    .event("order")
-                                    .id(row.id.to_string())
-                                    .data(data),
-                            );
-                        }
+                        let (name, data) = match present::event(row) {
+                            Some(StreamEvent::Order(e)) => ("order", serde_json::to_string(&e)),
+                            Some(StreamEvent::Realname(e)) => {
+                                ("realname", serde_json::to_string(&e))
+                            }
+                            None => continue,
+                        };
+                        self.pending.push_back(
+                            Event::default()
+                                .event(name)
+                                .id(row.id.to_string())
+                                .data(data.unwrap_or_default()),
+                        );
                     }
                     continue;
                 }

@@ -70,12 +70,28 @@ pub async fn create(
         })?
         .to_owned();
     let order: NewOrder = parse_json(&body)?;
-    let customer = state.store.customer(&order.customer_id).await?;
-    let product = state.store.product(&order.product_id).await?;
-    let valid = validate::new_order(&order, customer.is_some(), product.as_ref())?;
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&order).unwrap_or_default(),
     ));
+    // A retry of a submission that went through gets its answer even if the catalog has
+    // changed since (a product withdrawn must not make the clerk think no order exists).
+    match state
+        .store
+        .answered_idempotency_key(&caller.operator.id, &key)
+        .await?
+    {
+        Some((hash, saved)) if hash == request_hash => return Ok(saved_response(saved, true)),
+        Some(_) => {
+            return Err(ApiError::field(
+                "Idempotency-Key",
+                T::ProblemIdempotencyMismatch,
+            ));
+        }
+        None => {}
+    }
+    let customer = state.store.customer(&order.customer_id).await?;
+    let product = state.store.product(&order.product_id).await?;
+    let valid = validate::new_order(&order, customer.is_some(), product.as_ref())?;
 
     let mut tx = match state
         .store
@@ -240,13 +256,18 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
 fn date_ms(date: Option<&str>, field: &str, add_days: i64, errors: &mut Errors) -> Option<i64> {
     let text = date?.trim();
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    match time::Date::parse(text, format) {
-        Ok(day) => {
-            let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
-            let start = day.midnight().assume_offset(china) + time::Duration::days(add_days);
-            Some((start.unix_timestamp_nanos() / 1_000_000) as i64)
-        }
-        Err(_) => {
+    let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let parsed = time::Date::parse(text, format)
+        .ok()
+        .filter(|day| (1900..=2999).contains(&day.year()))
+        .and_then(|day| {
+            day.midnight()
+                .assume_offset(china)
+                .checked_add(time::Duration::days(add_days))
+        });
+    match parsed {
+        Some(start) => Some((start.unix_timestamp_nanos() / 1_000_000) as i64),
+        None => {
             errors.add(field, Msg::with(T::ErrInvalidValue, ["YYYY-MM-DD"]));
             None
         }

@@ -12,6 +12,7 @@ use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, Caller};
 use crate::server::present::rfc3339;
+use crate::server::store::PaymentRow;
 
 use super::orders::find_order;
 
@@ -50,7 +51,15 @@ pub async fn create(
             version: Some(order.version),
         });
     }
+    if state.config.payment_provider != "sandbox" {
+        return Err(ApiError::field("method", Msg::with(T::ErrOneOf, ["—"])));
+    }
+    // One live QR code per order: asking again (a retry, a second press) shows the same one.
+    if let Some(open) = state.store.open_payment(&order.id).await? {
+        return Ok((StatusCode::OK, Json(wire_payment(&state, open))));
+    }
     let valid_ms = state.config.payment_qr_minutes.max(1) * 60_000;
+
     let payment = state
         .store
         .create_payment(
@@ -61,16 +70,17 @@ pub async fn create(
             valid_ms,
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Payment {
-            pay_url: format!("{}/m/pay/{}", state.public_base, payment.token),
-            id: payment.id,
-            order_no: payment.order_no,
-            method: payment.method,
-            amount_fen: payment.amount_fen,
-            status: payment.status,
-            expires_at: rfc3339(payment.expires_at),
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(wire_payment(&state, payment))))
+}
+
+fn wire_payment(state: &AppState, payment: PaymentRow) -> Payment {
+    Payment {
+        pay_url: format!("{}/m/pay/{}", state.public_base, payment.token),
+        id: payment.id,
+        order_no: payment.order_no,
+        method: payment.method,
+        amount_fen: payment.amount_fen,
+        status: payment.status,
+        expires_at: rfc3339(payment.expires_at),
+    }
 }

@@ -3,6 +3,9 @@
 
 use sha2::{Digest, Sha256};
 
+use sqlx::{Any, Transaction};
+
+use super::orders::{Actor, OrderRow};
 use super::{Store, StoreResult, new_id, now_ms};
 
 /// A file to store.
@@ -44,28 +47,77 @@ const SELECT: &str = "SELECT a.id, a.order_id, o.order_no, a.kind, a.content_typ
 
 impl Store {
     /// Stores an attachment; returns its id.
-    pub async fn insert_attachment(&self, attachment: NewAttachment) -> StoreResult<String> {
-        let id = new_id();
+    /// Stores an attachment of `order` with its audit row and event, in one transaction.
+    /// The same bytes uploaded again as the same kind (a retry after a lost answer) are
+    /// not stored twice: the first upload's id comes back.
+    pub async fn attach(
+        &self,
+        order: &OrderRow,
+        attachment: NewAttachment,
+        actor: &Actor,
+        request_id: Option<&str>,
+    ) -> StoreResult<String> {
         let sha256 = hex::encode(Sha256::digest(&attachment.data));
-        sqlx::query(
-            "INSERT INTO attachments (id, order_id, kind, content_type, size, sha256, filename, data, uploaded_by, uploaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        let mut tx = self.begin_write().await?;
+        let existing: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM attachments WHERE order_id = $1 AND kind = $2 AND sha256 = $3",
         )
-        .bind(&id)
-        .bind(&attachment.order_id)
+        .bind(&order.id)
         .bind(&attachment.kind)
-        .bind(&attachment.content_type)
-        .bind(attachment.data.len() as i64)
-        .bind(sha256)
-        .bind(&attachment.filename)
-        .bind(attachment.data)
-        .bind(&attachment.uploaded_by)
-        .bind(now_ms())
-        .execute(&self.pool)
+        .bind(&sha256)
+        .fetch_optional(&mut *tx)
         .await?;
+        if let Some(id) = existing {
+            tx.rollback().await?;
+            return Ok(id);
+        }
+        let reason = format!("{} {}", attachment.kind, attachment.filename);
+        let id = insert_attachment_in(&mut tx, attachment, &sha256).await?;
+        let (_, event_id) = self
+            .record_in(
+                &mut tx,
+                order,
+                actor,
+                "attach",
+                Some(&reason),
+                request_id,
+                Some("attachment"),
+            )
+            .await?;
+        match event_id {
+            Some(event_id) => self.commit_with_event(tx, event_id).await?,
+            None => tx.commit().await?,
+        }
         Ok(id)
     }
+}
 
+async fn insert_attachment_in(
+    tx: &mut Transaction<'static, Any>,
+    attachment: NewAttachment,
+    sha256: &str,
+) -> StoreResult<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO attachments (id, order_id, kind, content_type, size, sha256, filename, data, uploaded_by, \
+         uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(&attachment.order_id)
+    .bind(&attachment.kind)
+    .bind(&attachment.content_type)
+    .bind(attachment.data.len() as i64)
+    .bind(sha256)
+    .bind(&attachment.filename)
+    .bind(attachment.data)
+    .bind(&attachment.uploaded_by)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+impl Store {
     /// The attachments of an order, oldest first.
     pub async fn attachments_of(&self, order_id: &str) -> StoreResult<Vec<AttachmentRow>> {
         Ok(sqlx::query_as(&format!(

@@ -126,8 +126,8 @@ impl Store {
         let pattern = format!("%{}%", escape_like(&query.trim().to_lowercase()));
         let projects: Vec<ProjectRecord> = sqlx::query_as(
             "SELECT p.id, p.code, p.name, p.region, p.initials FROM projects p \
-             WHERE p.active = 1 AND (p.name LIKE $1 ESCAPE '\\' OR p.region LIKE $1 ESCAPE '\\' \
-             OR LOWER(p.code) LIKE $1 ESCAPE '\\' OR p.initials LIKE $1 ESCAPE '\\') \
+             WHERE p.active = 1 AND (LOWER(p.name) LIKE $1 ESCAPE '!' OR LOWER(p.region) LIKE $1 ESCAPE '!' \
+             OR LOWER(p.code) LIKE $1 ESCAPE '!' OR p.initials LIKE $1 ESCAPE '!') \
              ORDER BY (SELECT COUNT(*) FROM orders o WHERE o.project_id = p.id) DESC, p.sort_order, p.name",
         )
         .bind(&pattern)
@@ -179,12 +179,13 @@ impl Store {
     }
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+/// Escapes `%`, `_` and `!` for a `LIKE … ESCAPE '!'` pattern (a backslash escape
+/// would depend on PostgreSQL's `standard_conforming_strings`).
 pub(crate) fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
+        if matches!(c, '%' | '_' | '!') {
+            out.push('!');
         }
         out.push(c);
     }

@@ -11,8 +11,12 @@ use crate::server::events::CHANNEL;
 pub struct EventRow {
     /// Event id.
     pub id: i64,
-    /// Order number.
-    pub order_no: String,
+    /// `order` or `realname`.
+    pub topic: String,
+    /// Order id or verification session id.
+    pub subject_id: String,
+    /// Order number (empty for other topics).
+    pub subject_no: String,
     /// `created`, `transition`, `attachment`, `note`.
     pub kind: String,
     /// Action name for transitions.
@@ -27,12 +31,52 @@ pub struct EventRow {
 
 /// What an event says; written by [`insert_event`].
 pub(crate) struct NewEvent<'a> {
-    pub order_id: &'a str,
-    pub order_no: &'a str,
+    pub topic: &'a str,
+    pub subject_id: &'a str,
+    pub subject_no: &'a str,
     pub kind: &'a str,
     pub action: Option<&'a str>,
-    pub status: OrderStatus,
+    pub status: &'a str,
     pub version: i64,
+}
+
+impl<'a> NewEvent<'a> {
+    /// An event about a real-name verification session; `version` carries the try count.
+    pub fn realname(
+        session_id: &'a str,
+        status: crate::api::RealnameStatus,
+        attempts: i64,
+    ) -> Self {
+        NewEvent {
+            topic: "realname",
+            subject_id: session_id,
+            subject_no: "",
+            kind: "realname",
+            action: None,
+            status: status.as_str(),
+            version: attempts,
+        }
+    }
+
+    /// An event about an order.
+    pub fn order(
+        order_id: &'a str,
+        order_no: &'a str,
+        kind: &'a str,
+        action: Option<&'a str>,
+        status: OrderStatus,
+        version: i64,
+    ) -> Self {
+        NewEvent {
+            topic: "order",
+            subject_id: order_id,
+            subject_no: order_no,
+            kind,
+            action,
+            status: status.as_str(),
+            version,
+        }
+    }
 }
 
 /// Appends an event inside `tx` and announces it on commit (PostgreSQL `NOTIFY` is
@@ -46,20 +90,18 @@ pub(crate) async fn insert_event(
     backend: Backend,
     event: NewEvent<'_>,
 ) -> StoreResult<i64> {
-    if backend == Backend::Postgres {
-        sqlx::query("LOCK TABLE events IN EXCLUSIVE MODE")
-            .execute(&mut **tx)
-            .await?;
-    }
+    lock_events(tx, backend).await?;
+
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (order_id, order_no, kind, action, status, version, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO events (topic, subject_id, subject_no, kind, action, status, version, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(event.order_id)
-    .bind(event.order_no)
+    .bind(event.topic)
+    .bind(event.subject_id)
+    .bind(event.subject_no)
     .bind(event.kind)
     .bind(event.action)
-    .bind(event.status.as_str())
+    .bind(event.status)
     .bind(event.version)
     .bind(now_ms())
     .fetch_one(&mut **tx)
@@ -72,6 +114,20 @@ pub(crate) async fn insert_event(
             .await?;
     }
     Ok(id)
+}
+
+/// Takes the events lock for the rest of the transaction (PostgreSQL; SQLite writers are
+/// serialized by `BEGIN IMMEDIATE` already). Taking it twice is harmless.
+pub(crate) async fn lock_events(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+) -> StoreResult<()> {
+    if backend == Backend::Postgres {
+        sqlx::query("LOCK TABLE events IN EXCLUSIVE MODE")
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -89,7 +145,7 @@ impl Store {
     /// Events after `after`, oldest first, at most `limit`.
     pub async fn events_after(&self, after: i64, limit: i64) -> StoreResult<Vec<EventRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, order_no, kind, action, status, version, at FROM events \
+            "SELECT id, topic, subject_id, subject_no, kind, action, status, version, at FROM events \
              WHERE id > $1 ORDER BY id LIMIT $2",
         )
         .bind(after)

@@ -90,6 +90,32 @@ impl Store {
         )))
     }
 
+    /// The request hash and saved answer of a key already answered, if any.
+    pub async fn answered_idempotency_key(
+        &self,
+        operator_id: &str,
+        key: &str,
+    ) -> StoreResult<Option<(String, SavedResponse)>> {
+        let row: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT request_hash, response_status, response_body FROM idempotency_keys \
+             WHERE operator_id = $1 AND key = $2",
+        )
+        .bind(operator_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some((hash, Some(status), Some(body))) => Some((
+                hash,
+                SavedResponse {
+                    status: u16::try_from(status).unwrap_or(200),
+                    body,
+                },
+            )),
+            _ => None,
+        })
+    }
+
     /// Saves the response of a fresh key inside its transaction.
     pub async fn save_idempotent_response(
         &self,

@@ -10,6 +10,7 @@ mod idempotency;
 mod operators;
 mod orders;
 mod payments;
+mod realname;
 
 pub use attachments::{AttachmentRow, NewAttachment};
 pub use catalog::{CatalogCounts, ProductRow};
@@ -22,6 +23,7 @@ pub use orders::{
     ValidOrder,
 };
 pub use payments::PaymentRow;
+pub use realname::{Attempt, MAX_ATTEMPTS, RealnameRow};
 
 use std::path::Path;
 use std::str::FromStr;

@@ -4,7 +4,8 @@
 
 use sqlx::{Any, Transaction};
 
-use super::events::{NewEvent, insert_event};
+use super::events::{NewEvent, insert_event, lock_events};
+
 use super::{Store, StoreError, StoreResult, catalog::escape_like, new_id, now_ms};
 use crate::domain::{Action, IdNumber, OrderNo, OrderStatus, Phone, UserType, next_status};
 
@@ -67,6 +68,10 @@ pub struct ValidOrder {
     pub mailing_json: String,
     /// Note.
     pub note: Option<String>,
+    /// Reference printed on the form.
+    pub application_ref: Option<String>,
+    /// Terms version accepted.
+    pub terms_version: Option<String>,
 }
 
 /// An order as stored.
@@ -92,6 +97,8 @@ pub struct OrderRow {
     pub organization_json: Option<String>,
     pub mailing_json: String,
     pub note: Option<String>,
+    pub application_ref: Option<String>,
+    pub terms_version: Option<String>,
     pub payment_method: Option<String>,
     pub paid_at: Option<i64>,
     pub rejection_json: Option<String>,
@@ -116,7 +123,7 @@ impl OrderRow {
 const SELECT_ORDER: &str = "SELECT o.id, o.order_no, o.status, o.version, o.user_type, o.customer_id, \
     o.product_id, o.project_id, pj.name AS project_name, pr.name AS product_name, pr.validity_years, \
     o.amount_fen, o.applicant_name, o.display_name, o.phone, o.id_number, o.applicant_json, \
-    o.organization_json, o.mailing_json, o.note, o.payment_method, o.paid_at, o.rejection_json, \
+    o.organization_json, o.mailing_json, o.note, o.application_ref, o.terms_version, o.payment_method, o.paid_at, o.rejection_json, \
     o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.submitted_by, op.name AS submitted_by_name, \
     o.created_at, o.updated_at \
     FROM orders o JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
@@ -272,8 +279,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO orders (id, order_no, status, version, user_type, customer_id, product_id, project_id, \
              amount_fen, applicant_name, display_name, phone, id_number, applicant_json, organization_json, \
-             mailing_json, note, submitted_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
+             mailing_json, note, application_ref, terms_version, submitted_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)",
         )
         .bind(&id)
         .bind(order_no.as_str())
@@ -291,6 +298,8 @@ impl Store {
         .bind(&order.organization_json)
         .bind(&order.mailing_json)
         .bind(&order.note)
+        .bind(&order.application_ref)
+        .bind(&order.terms_version)
         .bind(actor.id().unwrap_or_default())
         .bind(now)
         .execute(&mut **tx)
@@ -306,14 +315,7 @@ impl Store {
             request_id,
         )
         .await?;
-        let event = NewEvent {
-            order_id: &id,
-            order_no: order_no.as_str(),
-            kind: "created",
-            action: None,
-            status,
-            version: 1,
-        };
+        let event = NewEvent::order(&id, order_no.as_str(), "created", None, status, 1);
         let event_id = insert_event(tx, self.backend, event).await?;
         Ok((id, order_no.into(), event_id))
     }
@@ -433,6 +435,15 @@ impl Store {
                 version,
             });
         }
+        if matches!(step.action, Action::Cancel | Action::ChooseBankTransfer) {
+            // The order will not be paid by QR code any more: the open codes stop working.
+            sqlx::query(
+                "UPDATE payments SET status = 'closed' WHERE order_id = $1 AND status = 'pending'",
+            )
+            .bind(&current.id)
+            .execute(&mut **tx)
+            .await?;
+        }
         insert_history(
             tx,
             &current.id,
@@ -444,14 +455,14 @@ impl Store {
             step.request_id.as_deref(),
         )
         .await?;
-        let event = NewEvent {
-            order_id: &current.id,
+        let event = NewEvent::order(
+            &current.id,
             order_no,
-            kind: "transition",
-            action: Some(step.action.as_str()),
-            status: to,
-            version: expected + 1,
-        };
+            "transition",
+            Some(step.action.as_str()),
+            to,
+            expected + 1,
+        );
         Ok(insert_event(tx, self.backend, event).await?)
     }
 
@@ -467,24 +478,12 @@ impl Store {
         event_kind: Option<&str>,
     ) -> StoreResult<HistoryRow> {
         let mut tx = self.begin_write().await?;
-        let id = insert_history(
-            &mut tx, &order.id, actor, action, None, None, reason, request_id,
-        )
-        .await?;
-        let event_id = match event_kind {
-            Some(kind) => {
-                let event = NewEvent {
-                    order_id: &order.id,
-                    order_no: &order.order_no,
-                    kind,
-                    action: None,
-                    status: order.status()?,
-                    version: order.version,
-                };
-                Some(insert_event(&mut tx, self.backend, event).await?)
-            }
-            None => None,
-        };
+        let (id, event_id) = self
+            .record_in(
+                &mut tx, order, actor, action, reason, request_id, event_kind,
+            )
+            .await?;
+
         let row: HistoryRow = sqlx::query_as(
             "SELECT id, at, actor_id, actor_name, action, from_status, to_status, reason, request_id \
              FROM order_history WHERE id = $1",
@@ -497,6 +496,38 @@ impl Store {
             None => tx.commit().await?,
         }
         Ok(row)
+    }
+
+    /// [`Store::record`] inside a caller's transaction; returns the history row id and
+    /// the event id to announce. The event carries the order's status and version as
+    /// committed now — read after taking the events lock, so no transition can slip in
+    /// between and be contradicted by an older status in a newer event.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn record_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        order: &OrderRow,
+        actor: &Actor,
+        action: &str,
+        reason: Option<&str>,
+        request_id: Option<&str>,
+        event_kind: Option<&str>,
+    ) -> StoreResult<(i64, Option<i64>)> {
+        let id =
+            insert_history(tx, &order.id, actor, action, None, None, reason, request_id).await?;
+        let Some(kind) = event_kind else {
+            return Ok((id, None));
+        };
+        lock_events(tx, self.backend).await?;
+        let (status, version): (String, i64) =
+            sqlx::query_as("SELECT status, version FROM orders WHERE id = $1")
+                .bind(&order.id)
+                .fetch_one(&mut **tx)
+                .await?;
+        let status = OrderStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?;
+        let event = NewEvent::order(&order.id, &order.order_no, kind, None, status, version);
+        Ok((id, Some(insert_event(tx, self.backend, event).await?)))
     }
 
     /// The audit trail of an order, oldest first.
@@ -600,14 +631,14 @@ fn search_condition(q: &str, binds: &mut Vec<Bind>) -> String {
     if let Ok(phone) = Phone::parse(q) {
         return format!("o.phone = {}", param(binds, Bind::Text(phone.into())));
     }
-    let like = format!("%{}%", escape_like(q));
+    let like = format!("%{}%", escape_like(&q.to_lowercase()));
     let mut alternatives = vec![
         format!(
-            "o.applicant_name LIKE {} ESCAPE '\\'",
+            "LOWER(o.applicant_name) LIKE {} ESCAPE '!'",
             param(binds, Bind::Text(like.clone()))
         ),
         format!(
-            "o.display_name LIKE {} ESCAPE '\\'",
+            "LOWER(o.display_name) LIKE {} ESCAPE '!'",
             param(binds, Bind::Text(like.clone()))
         ),
     ];
@@ -615,12 +646,12 @@ fn search_condition(q: &str, binds: &mut Vec<Bind>) -> String {
     if upper.chars().all(|c| c.is_ascii_alphanumeric()) && q.len() >= 4 {
         let like = format!("%{}%", escape_like(&upper));
         alternatives.push(format!(
-            "o.order_no LIKE {} ESCAPE '\\'",
+            "o.order_no LIKE {} ESCAPE '!'",
             param(binds, Bind::Text(like.clone()))
         ));
         if q.chars().all(|c| c.is_ascii_digit()) {
             alternatives.push(format!(
-                "o.phone LIKE {} ESCAPE '\\'",
+                "o.phone LIKE {} ESCAPE '!'",
                 param(binds, Bind::Text(like))
             ));
         }

@@ -65,6 +65,17 @@ impl Store {
             .ok_or_else(|| super::StoreError::Corrupt("payment vanished after insert".into()))
     }
 
+    /// The order's pending payment whose QR code still works, if any.
+    pub async fn open_payment(&self, order_id: &str) -> StoreResult<Option<PaymentRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT} WHERE p.order_id = $1 AND p.status = 'pending' AND p.expires_at > $2 ORDER BY p.created_at DESC LIMIT 1"
+        ))
+        .bind(order_id)
+        .bind(now_ms())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// The payment whose cashier token is `token`.
     pub async fn payment_by_token(&self, token: &str) -> StoreResult<Option<PaymentRow>> {
         self.payment_by("p.token", token).await

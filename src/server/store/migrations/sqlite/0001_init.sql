@@ -49,6 +49,23 @@ CREATE TABLE customers (
     created_by           TEXT REFERENCES operators(id)
 );
 
+CREATE TABLE realname_sessions (
+    id                 TEXT PRIMARY KEY,
+    token_hash         TEXT NOT NULL UNIQUE,
+    customer_id        TEXT NOT NULL REFERENCES customers(id),
+    expected_name      TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    attempts           BIGINT NOT NULL DEFAULT 0,
+    last_error         TEXT,
+    verified_name      TEXT,
+    verified_id_number TEXT,
+    created_by         TEXT NOT NULL REFERENCES operators(id),
+    created_at         BIGINT NOT NULL,
+    expires_at         BIGINT NOT NULL,
+    finished_at        BIGINT
+);
+CREATE INDEX realname_sessions_customer ON realname_sessions(customer_id, status);
+
 CREATE TABLE order_counters (
     day  TEXT PRIMARY KEY,
     last BIGINT NOT NULL
@@ -72,6 +89,8 @@ CREATE TABLE orders (
     organization_json TEXT,
     mailing_json      TEXT NOT NULL,
     note              TEXT,
+    application_ref   TEXT,
+    terms_version     TEXT,
     payment_method    TEXT,
     paid_at           BIGINT,
     rejection_json    TEXT,
@@ -122,6 +141,7 @@ CREATE TABLE attachments (
     uploaded_at  BIGINT NOT NULL
 );
 CREATE INDEX attachments_order ON attachments(order_id, uploaded_at);
+CREATE INDEX attachments_hash ON attachments(order_id, kind, sha256);
 
 CREATE TABLE idempotency_keys (
     operator_id     TEXT NOT NULL REFERENCES operators(id),
@@ -147,13 +167,16 @@ CREATE TABLE payments (
 );
 CREATE INDEX payments_order ON payments(order_id);
 
+-- Live events: `topic` is `order` (subject = order id and number) or `realname`
+-- (subject = the verification session).
 CREATE TABLE events (
-    id       INTEGER PRIMARY KEY AUTOINCREMENT,
-    order_id TEXT NOT NULL,
-    order_no TEXT NOT NULL,
-    kind     TEXT NOT NULL,
-    action   TEXT,
-    status   TEXT NOT NULL,
-    version  BIGINT NOT NULL,
-    at       BIGINT NOT NULL
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic      TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    subject_no TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    action     TEXT,
+    status     TEXT NOT NULL,
+    version    BIGINT NOT NULL,
+    at         BIGINT NOT NULL
 );
