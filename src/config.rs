@@ -84,6 +84,11 @@ pub struct PlatformConfig {
     /// `sandbox` (payments are simulated by a built-in cashier page, for demos and
     /// training) or `none` (no QR payment; bank transfer only).
     pub payment_provider: String,
+    /// Who checks identities on the real-name page: `builtin` (ID number valid, name as
+    /// registered at the counter).
+    pub identity_provider: String,
+    /// How long a real-name QR code stays valid, in minutes.
+    pub realname_minutes: i64,
 }
 
 impl Default for PlatformConfig {
@@ -97,6 +102,8 @@ impl Default for PlatformConfig {
             demo_catalog: true,
             payment_qr_minutes: 15,
             payment_provider: "sandbox".into(),
+            identity_provider: "builtin".into(),
+            realname_minutes: 10,
         }
     }
 }

@@ -60,6 +60,8 @@ pub enum ServerEvent {
     },
     /// An order changed.
     Order(OrderEvent),
+    /// A real-name verification changed.
+    Realname(RealnameEvent),
 }
 
 /// The live event stream.
@@ -275,6 +277,36 @@ impl Client {
         Ok((content_type, bytes.to_vec()))
     }
 
+    /// `POST /realname-sessions`: a fresh real-name code for the customer.
+    pub async fn create_realname_session(
+        &self,
+        customer_id: &str,
+    ) -> Result<RealnameSession, ClientError> {
+        let body = NewRealnameSession {
+            customer_id: customer_id.to_owned(),
+        };
+        self.send(self.request(Method::POST, "/realname-sessions").json(&body))
+            .await
+    }
+
+    /// `GET /realname-sessions/{id}`
+    pub async fn realname_session(&self, id: &str) -> Result<RealnameSession, ClientError> {
+        self.send(self.request(Method::GET, &format!("/realname-sessions/{id}")))
+            .await
+    }
+
+    /// `PATCH /customers/{id}`: correct an unverified customer's name.
+    pub async fn rename_customer(&self, id: &str, name: &str) -> Result<Customer, ClientError> {
+        let body = CustomerUpdate {
+            name: name.to_owned(),
+        };
+        self.send(
+            self.request(Method::PATCH, &format!("/customers/{id}"))
+                .json(&body),
+        )
+        .await
+    }
+
     /// `POST /orders/{order_no}/payments`
     pub async fn create_payment(
         &self,
@@ -372,6 +404,7 @@ fn parse_server_event(event: &str, data: &str) -> Option<ServerEvent> {
             })
         }
         "order" => serde_json::from_str(data).ok().map(ServerEvent::Order),
+        "realname" => serde_json::from_str(data).ok().map(ServerEvent::Realname),
         _ => None,
     }
 }

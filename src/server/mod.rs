@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod error;
 pub mod events;
 mod extract;
+pub mod identity;
 mod phone;
 mod present;
 mod routes;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub public_base: Arc<str>,
     /// Flips to `true` when the server is stopping; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
+    /// Checks identities on the real-name page.
+    pub identity: Arc<dyn identity::IdentityProvider>,
 }
 
 /// Why the platform could not start.
@@ -75,6 +78,12 @@ impl Platform {
                 config.payment_provider
             )));
         }
+        let identity = identity::provider(&config.identity_provider).ok_or_else(|| {
+            StartError::Config(format!(
+                "[platform] identity_provider = {:?}: use \"builtin\"",
+                config.identity_provider
+            ))
+        })?;
         let store = Store::open(database_url, config.max_connections).await?;
         if config.demo_catalog && store.catalog_is_empty().await? {
             store.import_catalog(&catalog::demo_catalog()).await??;
@@ -95,6 +104,7 @@ impl Platform {
             config: Arc::new(config),
             public_base: public_base.clone().into(),
             shutdown: shutdown_rx.clone(),
+            identity,
         };
         let app = routes::router(state);
         let mut stop = shutdown_rx;

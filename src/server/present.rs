@@ -10,7 +10,11 @@ use crate::domain::{Action, OrderStatus, UserType, mask_id_number, mask_phone};
 
 use super::error::ApiError;
 use super::extract::Caller;
-use super::store::{AttachmentRow, CustomerRow, EventRow, HistoryRow, OrderRow};
+use super::store::{
+    AttachmentRow, CustomerRow, EventRow, HistoryRow, MAX_ATTEMPTS, OrderRow, RealnameRow,
+};
+use crate::api::RealnameSession;
+use crate::i18n::{Lang, T};
 
 /// Unix milliseconds as RFC 3339 UTC with milliseconds.
 pub fn rfc3339(ms: i64) -> String {
@@ -176,6 +180,43 @@ pub fn customer(row: &CustomerRow, reveal: bool) -> Customer {
         realname_verified: row.realname_verified_at.is_some(),
         created_at: rfc3339(row.created_at),
         order_count: row.order_count,
+    }
+}
+
+/// A verification session for an operator; `reveal` shows the verified ID number in full.
+pub fn realname(row: &RealnameRow, now: i64, lang: Lang, reveal: bool) -> RealnameSession {
+    let status = row.status_at(now);
+    let reason_text = row.last_error.as_deref().map(|code| {
+        match code {
+            "id_number_invalid" => T::RealnameIdInvalid,
+            "name_mismatch" => T::RealnameNameMismatch,
+            _ => T::RealnameUnavailable,
+        }
+        .get(lang)
+        .to_owned()
+    });
+    RealnameSession {
+        id: row.id.clone(),
+        customer_id: row.customer_id.clone(),
+        status,
+        url: None,
+        masked_name: crate::domain::mask_name(&row.expected_name),
+        expires_at: rfc3339(row.expires_at),
+        attempts: row.attempts,
+        attempts_left: (MAX_ATTEMPTS - row.attempts).max(0),
+        reason: row.last_error.clone(),
+        reason_text,
+        verified_name: row.verified_name.clone(),
+        verified_id_number: row.verified_id_number.as_deref().map(|id| {
+            if reveal {
+                id.to_owned()
+            } else {
+                mask_id_number(id)
+            }
+        }),
+        verified_at: (status == RealnameStatus::Verified)
+            .then(|| row.finished_at.map(rfc3339))
+            .flatten(),
     }
 }
 

@@ -1009,6 +1009,7 @@ impl App {
                     Conn::Reconnecting { attempt }
                 };
             }
+            Msg::Realname(_) => {}
             Msg::Event(event) => {
                 self.last_event = Some(self.now);
                 self.request_counts();

@@ -119,6 +119,8 @@ pub enum Msg {
     },
     /// An order changed.
     Event(OrderEvent),
+    /// A real-name verification changed.
+    Realname(crate::api::RealnameEvent),
     /// A file to upload could not be read.
     FileError {
         /// The order.
@@ -240,6 +242,12 @@ pub fn spawn_events(client: Client, tx: UnboundedSender<Msg>) {
                             Some(Ok(ServerEvent::Order(event))) => {
                                 last = Some(event.id);
                                 if tx.send(Msg::Event(event)).is_err() {
+                                    return;
+                                }
+                            }
+                            Some(Ok(ServerEvent::Realname(event))) => {
+                                last = Some(event.id);
+                                if tx.send(Msg::Realname(event)).is_err() {
                                     return;
                                 }
                             }

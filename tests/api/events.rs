@@ -102,6 +102,7 @@ async fn a_client_that_reconnects_with_last_event_id_gets_every_missed_event_onc
                 ));
             }
             ServerEvent::Hello { .. } => panic!("no hello when resuming"),
+            ServerEvent::Realname(event) => panic!("no verification happened: {event:?}"),
         }
     }
     assert_eq!(got, missed);

@@ -9,3 +9,4 @@ mod events;
 mod lifecycle;
 mod lists;
 mod orders;
+mod realname;

@@ -7,6 +7,7 @@ mod customers;
 mod events;
 mod orders;
 mod payments;
+mod realname;
 mod system;
 
 use axum::Router;
@@ -58,6 +59,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(system::transitions))
         .routes(routes!(catalog::projects))
         .routes(routes!(customers::create, customers::find))
+        .routes(routes!(realname::rename_customer))
+        .routes(routes!(realname::create))
+        .routes(routes!(realname::get))
         .routes(routes!(orders::create, orders::list))
         .routes(routes!(orders::counts))
         .routes(routes!(orders::get))

@@ -1,65 +1,16 @@
-//! Pages that QR codes open on a customer's phone: small server-rendered HTML in Chinese,
-//! no JavaScript.
+//! The sandbox cashier: what a demo payment QR code opens.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::response::Response;
 
-use super::AppState;
-use super::store::now_ms;
+use super::{escape, gone, page};
 use crate::domain::Money;
 use crate::i18n::{Lang, T};
+use crate::server::AppState;
+use crate::server::store::now_ms;
 
-/// The phone pages.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/m/pay/{token}", get(pay_page).post(pay))
-}
-
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// A complete phone page around `body`.
-pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><style>\
-         body{{font-family:system-ui,-apple-system,\"PingFang SC\",\"Microsoft YaHei\",sans-serif;margin:0;padding:1.2em;\
-         max-width:32em;line-height:1.6;color:#111;background:#fafafa}}\
-         h1{{font-size:1.3em}}dl{{display:grid;grid-template-columns:auto 1fr;gap:.3em 1em}}dt{{color:#555}}\
-         dd{{margin:0}}.amount{{font-size:1.8em;font-weight:bold}}\
-         button{{width:100%;padding:.9em;font-size:1.1em;border:0;border-radius:.4em;background:#1677ff;color:#fff}}\
-         .ok{{color:#0a7d32}}.bad{{color:#b42318}}</style></head><body>{body}</body></html>",
-        title = escape(title),
-    );
-    (status, Html(html)).into_response()
-}
-
-fn gone(lang: Lang) -> Response {
-    let text = T::PageNotFound.get(lang);
-    page(
-        StatusCode::NOT_FOUND,
-        text,
-        &format!("<h1 class=\"bad\">{}</h1>", escape(text)),
-    )
-}
-
-async fn pay_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub(super) async fn cashier(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let lang = Lang::ZhCn;
     if state.config.payment_provider != "sandbox" {
         return gone(lang);
@@ -96,7 +47,7 @@ async fn pay_page(State(state): State<AppState>, Path(token): Path<String>) -> R
     page(StatusCode::OK, T::PagePayTitle.get(lang), &body)
 }
 
-async fn pay(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub(super) async fn pay(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let lang = Lang::ZhCn;
     if state.config.payment_provider != "sandbox" {
         return gone(lang);

@@ -1,0 +1,106 @@
+//! Real-name verification sessions: the clerk opens one for the customer at the counter,
+//! the customer's phone does the rest on `/m/realname/{token}`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use crate::api::{Customer, CustomerUpdate, NewRealnameSession, Problem, RealnameSession};
+use crate::domain::Permission;
+use crate::i18n::{Msg, T};
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::{ApiJson, Caller};
+use crate::server::present;
+use crate::server::store::now_ms;
+use crate::server::validate::optional_text;
+
+/// Opens a verification for a customer and returns the URL to show as a QR code. A
+/// pending earlier code for the same customer stops working.
+#[utoipa::path(post, path = "/api/v1/realname-sessions", request_body = NewRealnameSession,
+    responses((status = 201, body = RealnameSession), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<NewRealnameSession>,
+) -> Result<(StatusCode, Json<RealnameSession>), ApiError> {
+    caller.require(Permission::ManageCustomers)?;
+    let customer = state
+        .store
+        .customer(&body.customer_id)
+        .await?
+        .ok_or_else(|| ApiError::field("customer_id", T::ProblemCustomerNotFound))?;
+    let valid_ms = state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
+    let (row, token) = state
+        .store
+        .create_realname_session(&customer.id, &customer.name, &caller.operator.id, valid_ms)
+        .await?;
+    let mut session = present::realname(&row, now_ms(), caller.ctx.lang, true);
+    session.url = Some(format!("{}/m/realname/{token}", state.public_base));
+    Ok((StatusCode::CREATED, Json(session)))
+}
+
+/// Where a verification stands.
+#[utoipa::path(get, path = "/api/v1/realname-sessions/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = RealnameSession)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<RealnameSession>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let row = state
+        .store
+        .realname(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemRealnameNotFound)))?;
+    let reveal = caller
+        .operator
+        .roles
+        .permits(Permission::RevealPersonalData);
+    Ok(Json(present::realname(
+        &row,
+        now_ms(),
+        caller.ctx.lang,
+        reveal,
+    )))
+}
+
+/// Corrects the name registered for a customer who is not verified yet (the phone page
+/// checks the customer's typed name against it).
+#[utoipa::path(patch, path = "/api/v1/customers/{id}", params(("id" = String, Path)), request_body = CustomerUpdate,
+    responses((status = 200, body = Customer), (status = 409, body = Problem, content_type = "application/problem+json")))]
+pub async fn rename_customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CustomerUpdate>,
+) -> Result<Json<Customer>, ApiError> {
+    caller.require(Permission::ManageCustomers)?;
+    let name = optional_text::<50>(Some(&body.name))
+        .map_err(|e| ApiError::field("name", e))?
+        .ok_or_else(|| ApiError::field("name", T::ErrRequired))?;
+    let customer = state
+        .store
+        .customer(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    if !state
+        .store
+        .rename_unverified_customer(&customer.id, &name)
+        .await?
+    {
+        return Err(ApiError::Conflict {
+            code: "customer_verified",
+            detail: Msg::new(T::ProblemCustomerVerified),
+            status: None,
+            version: None,
+        });
+    }
+    let row = state
+        .store
+        .customer(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    Ok(Json(present::customer(&row, true)))
+}

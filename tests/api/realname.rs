@@ -1,0 +1,269 @@
+//! Real-name verification: the clerk's code, the customer's phone page, five tries, single
+//! use, expiry, and the event the counter waits for.
+
+use std::time::Duration;
+
+use ca_counter::api::{RealnameStatus, ServerEvent};
+use futures_util::StreamExt;
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_customer_verifies_on_their_phone_and_the_counter_hears_of_it,
+    five_wrong_tries_lock_the_code,
+    used_expired_and_replaced_codes_get_a_clear_page,
+    the_clerk_can_correct_the_name_until_verified,
+);
+
+/// Plays the customer's phone: fills the form and posts it as a browser would.
+async fn phone_post(
+    app: &TestApp,
+    url: &str,
+    name: &str,
+    id: &str,
+    consent: bool,
+) -> (u16, String) {
+    let mut form = vec![("name", name), ("id_number", id)];
+    if consent {
+        form.push(("consent", "yes"));
+    }
+    let response = app.http.post(url).form(&form).send().await.expect("post");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("page"))
+}
+
+async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let customer = app.customer("张三").await;
+    let clerk = app.client(&app.clerk);
+    let mut events = app
+        .client(&app.support)
+        .events(None)
+        .await
+        .expect("subscribe");
+    events.next().await;
+    let session = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let url = session.url.clone().expect("url");
+    assert!(
+        url.starts_with(&format!("{}/m/realname/", app.base)),
+        "{url}"
+    );
+    let token = url.rsplit('/').next().expect("token");
+    assert!(token.len() >= 22, "at least 128 bits: {token}");
+    assert_eq!(session.status, RealnameStatus::Pending);
+    assert_eq!(session.masked_name, "*三");
+
+    let page = app.http.get(&url).send().await.expect("page");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("*三")
+            && html.contains("name=\"id_number\"")
+            && html.contains("name=\"consent\"")
+    );
+    assert!(
+        !html.contains("张三"),
+        "the full registered name is not shown on the phone"
+    );
+
+    // No consent: not a try.
+    let (_, html) = phone_post(&app, &url, "张三", "11010519491231002X", false).await;
+    assert!(html.contains("请勾选同意"), "{html}");
+    // A wrong ID number: a try, with the reason on the phone and at the counter.
+    let (_, html) = phone_post(&app, &url, "张三", "110101199003077757", true).await;
+    assert!(
+        html.contains("身份证号不正确") && html.contains("还可以尝试 4 次"),
+        "{html}"
+    );
+    let seen = clerk.realname_session(&session.id).await.expect("status");
+    assert_eq!((seen.status, seen.attempts), (RealnameStatus::Pending, 1));
+    assert_eq!(seen.reason.as_deref(), Some("id_number_invalid"));
+    assert_eq!(
+        seen.reason_text.as_deref(),
+        Some("the ID number is not valid")
+    );
+
+    let (status, html) = phone_post(&app, &url, " 张 三", "11010519491231002x", true).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("实名认证成功"), "{html}");
+    let done = clerk.realname_session(&session.id).await.expect("status");
+    assert_eq!(done.status, RealnameStatus::Verified);
+    assert_eq!(
+        done.verified_id_number.as_deref(),
+        Some("11010519491231002X")
+    );
+    let customer = clerk
+        .find_customer(&customer.phone)
+        .await
+        .expect("find")
+        .expect("customer");
+    assert!(customer.realname_verified);
+
+    // The counter hears: created, the failed try, the success.
+    let mut statuses = Vec::new();
+    while statuses.len() < 3 {
+        match tokio::time::timeout(Duration::from_secs(5), events.next()).await {
+            Ok(Some(Ok(ServerEvent::Realname(event)))) => {
+                assert_eq!(event.session_id, session.id);
+                statuses.push((event.status, event.attempts));
+            }
+            other => panic!("expected a realname event, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        statuses,
+        [
+            (RealnameStatus::Pending, 0),
+            (RealnameStatus::Pending, 1),
+            (RealnameStatus::Verified, 1)
+        ]
+    );
+    app.finish().await;
+}
+
+async fn five_wrong_tries_lock_the_code(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let customer = app.customer("张三").await;
+    let clerk = app.client(&app.clerk);
+    let session = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let url = session.url.expect("url");
+    for attempt in 1..=5 {
+        let (_, html) = phone_post(&app, &url, "李四", "11010519491231002X", true).await;
+        if attempt < 5 {
+            assert!(
+                html.contains("姓名与柜台登记的不一致"),
+                "try {attempt}: {html}"
+            );
+        } else {
+            assert!(html.contains("已锁定"), "try {attempt}: {html}");
+        }
+    }
+    // Even the right answer is refused now.
+    let (status, html) = phone_post(&app, &url, "张三", "11010519491231002X", true).await;
+    assert_eq!(status, 410);
+    assert!(html.contains("已锁定"));
+    let seen = clerk.realname_session(&session.id).await.expect("status");
+    assert_eq!(
+        (seen.status, seen.attempts, seen.attempts_left),
+        (RealnameStatus::Locked, 5, 0)
+    );
+    let customer = clerk
+        .find_customer(&customer.phone)
+        .await
+        .expect("find")
+        .expect("customer");
+    assert!(!customer.realname_verified);
+    app.finish().await;
+}
+
+async fn used_expired_and_replaced_codes_get_a_clear_page(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let customer = app.customer("张三").await;
+
+    let first = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("first");
+    let second = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("fresh code");
+    let old = app
+        .http
+        .get(first.url.as_deref().expect("url"))
+        .send()
+        .await
+        .expect("old page");
+    assert_eq!(old.status(), 410);
+    assert!(old.text().await.expect("html").contains("已失效"));
+    assert_eq!(
+        clerk
+            .realname_session(&first.id)
+            .await
+            .expect("first")
+            .status,
+        RealnameStatus::Superseded
+    );
+
+    let url = second.url.expect("url");
+    phone_post(&app, &url, "张三", "11010519491231002X", true).await;
+    let again = app.http.get(&url).send().await.expect("used page");
+    assert!(
+        again.text().await.expect("html").contains("实名认证成功"),
+        "a used code says it is done"
+    );
+    let (_, html) = phone_post(&app, &url, "张三", "11010519491231002X", true).await;
+    assert!(!html.contains("<form"), "a used code takes no more tries");
+
+    let other = app.customer("李四").await;
+    let late = clerk
+        .create_realname_session(&other.id)
+        .await
+        .expect("session");
+    sqlx::query("UPDATE realname_sessions SET expires_at = 0 WHERE id = $1")
+        .bind(&late.id)
+        .execute(app.store().pool())
+        .await
+        .expect("expire");
+    let expired = app
+        .http
+        .get(late.url.as_deref().expect("url"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(expired.status(), 410);
+    assert!(expired.text().await.expect("html").contains("已过期"));
+    assert_eq!(
+        clerk.realname_session(&late.id).await.expect("late").status,
+        RealnameStatus::Expired
+    );
+
+    let unknown = app
+        .http
+        .get(app.url("/m/realname/not-a-real-token"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(unknown.status(), 404);
+    app.finish().await;
+}
+
+async fn the_clerk_can_correct_the_name_until_verified(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let customer = app.customer("张山").await;
+    let renamed = clerk
+        .rename_customer(&customer.id, "张三")
+        .await
+        .expect("rename");
+    assert_eq!(renamed.name, "张三");
+    let session = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    phone_post(
+        &app,
+        session.url.as_deref().expect("url"),
+        "张三",
+        "11010519491231002X",
+        true,
+    )
+    .await;
+    let refused = clerk
+        .rename_customer(&customer.id, "张珊")
+        .await
+        .expect_err("verified");
+    assert_eq!(
+        refused.problem().map(|p| p.code.as_str()),
+        Some("customer_verified")
+    );
+    app.finish().await;
+}
