@@ -65,6 +65,36 @@ pub struct CatalogProduct {
     pub price: String,
 }
 
+/// Pinyin initials of a name for quick search: `湘潭市公共资源交易系统` → `xtsggzyjyxt`.
+/// Letters and digits are kept (lower case); other characters without a reading are
+/// dropped.
+pub fn initials(name: &str) -> String {
+    use pinyin::ToPinyin;
+    // Place names whose first character reads differently there than alone.
+    const PLACES: [(&str, &str); 4] = [
+        ("长沙", "cs"),
+        ("重庆", "cq"),
+        ("厦门", "xm"),
+        ("蚌埠", "bb"),
+    ];
+    let mut out = String::new();
+    let mut rest = name;
+    while let Some(c) = rest.chars().next() {
+        if let Some((word, letters)) = PLACES.iter().find(|(word, _)| rest.starts_with(word)) {
+            out.push_str(letters);
+            rest = &rest[word.len()..];
+            continue;
+        }
+        match c.to_pinyin() {
+            Some(reading) => out.push_str(reading.first_letter()),
+            None if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+            None => {}
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// A catalog that cannot be imported, with what is wrong.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -317,6 +347,21 @@ mod tests {
                     .products
                     .iter()
                     .any(|p| p.user_type == UserType::Organization)
+            );
+        }
+    }
+
+    #[test]
+    fn initials_come_from_the_pinyin_of_the_name() {
+        assert_eq!(initials("湘潭市公共资源交易系统"), "xtsggzyjyxt");
+        assert_eq!(initials("长沙市公共资源交易中心"), "cssggzyjyzx");
+        assert_eq!(initials("湖南CA（2026）"), "hnca2026");
+        for project in demo_catalog().projects {
+            assert_eq!(
+                initials(&project.name),
+                project.initials,
+                "{}",
+                project.name
             );
         }
     }

@@ -5,6 +5,7 @@ mod common;
 
 mod attachments;
 mod auth;
+mod catalog;
 mod events;
 mod lifecycle;
 mod lists;

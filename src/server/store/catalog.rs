@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::{Store, StoreResult, new_id};
 use crate::api::{Product, Project};
 use crate::domain::UserType;
-use crate::server::catalog::{Catalog, CatalogError};
+use crate::server::catalog::{Catalog, CatalogError, initials};
 
 /// What an import changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -87,7 +87,10 @@ impl Store {
             .bind(project.code.trim())
             .bind(project.name.trim())
             .bind(project.region.trim())
-            .bind(project.initials.trim().to_lowercase())
+            .bind(match project.initials.trim() {
+                "" => initials(&project.name),
+                given => given.to_lowercase(),
+            })
             .bind(order as i64)
             .fetch_one(&mut *tx)
             .await?;
@@ -121,16 +124,21 @@ impl Store {
     }
 
     /// Active projects whose name, region, code or pinyin initials contain `query` (all when
-    /// empty), most-ordered first, then in catalog order; each with its active products.
+    /// empty): those whose name or initials start with it first, then the most-ordered,
+    /// then catalog order; each with its active products.
     pub async fn search_projects(&self, query: &str) -> StoreResult<Vec<Project>> {
-        let pattern = format!("%{}%", escape_like(&query.trim().to_lowercase()));
+        let escaped = escape_like(&query.trim().to_lowercase());
+        let pattern = format!("%{escaped}%");
+        let prefix = format!("{escaped}%");
         let projects: Vec<ProjectRecord> = sqlx::query_as(
             "SELECT p.id, p.code, p.name, p.region, p.initials FROM projects p \
              WHERE p.active = 1 AND (LOWER(p.name) LIKE $1 ESCAPE '!' OR LOWER(p.region) LIKE $1 ESCAPE '!' \
              OR LOWER(p.code) LIKE $1 ESCAPE '!' OR p.initials LIKE $1 ESCAPE '!') \
-             ORDER BY (SELECT COUNT(*) FROM orders o WHERE o.project_id = p.id) DESC, p.sort_order, p.name",
+             ORDER BY CASE WHEN p.initials LIKE $2 ESCAPE '!' OR LOWER(p.name) LIKE $2 ESCAPE '!' THEN 0 ELSE 1 END, \
+             (SELECT COUNT(*) FROM orders o WHERE o.project_id = p.id) DESC, p.sort_order, p.name",
         )
         .bind(&pattern)
+        .bind(&prefix)
         .fetch_all(&self.pool)
         .await?;
         let products: Vec<ProductRecord> = sqlx::query_as(
