@@ -89,6 +89,16 @@ pub struct PlatformConfig {
     pub identity_provider: String,
     /// How long a real-name QR code stays valid, in minutes.
     pub realname_minutes: i64,
+    /// The CA's name on printed documents.
+    pub ca_name: String,
+    /// The service hotline printed on receipts.
+    pub hotline: String,
+    /// A CJK font (with Latin digits) for printed documents; found automatically if unset.
+    pub pdf_font: Option<PathBuf>,
+    /// A text file with the application terms to show at the counter (default: built in).
+    pub terms_file: Option<PathBuf>,
+    /// The version of those terms, recorded with each order.
+    pub terms_version: String,
 }
 
 impl Default for PlatformConfig {
@@ -104,6 +114,11 @@ impl Default for PlatformConfig {
             payment_provider: "sandbox".into(),
             identity_provider: "builtin".into(),
             realname_minutes: 10,
+            ca_name: "湖南CA".into(),
+            hotline: "400-668-2666".into(),
+            pdf_font: None,
+            terms_file: None,
+            terms_version: "2026-11".into(),
         }
     }
 }

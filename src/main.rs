@@ -31,7 +31,12 @@ struct Cli {
 #[derive(Debug, Args)]
 struct DatabaseArgs {
     /// Database URL: sqlite:///path/file.db or postgres://user@host/db (overrides the config).
-    #[arg(long, env = "CA_COUNTER_DATABASE_URL", value_name = "URL")]
+    #[arg(
+        long,
+        env = "CA_COUNTER_DATABASE_URL",
+        value_name = "URL",
+        global = true
+    )]
     database_url: Option<String>,
 }
 

@@ -151,6 +151,34 @@ impl Client {
         self.send(self.request(Method::GET, "/transitions")).await
     }
 
+    /// `GET /terms`
+    pub async fn terms(&self) -> Result<Terms, ClientError> {
+        self.send(self.request(Method::GET, "/terms")).await
+    }
+
+    /// `POST /application-forms`: the PDF of the form as typed so far.
+    pub async fn application_form(&self, order: &NewOrder) -> Result<Vec<u8>, ClientError> {
+        self.pdf(self.request(Method::POST, "/application-forms").json(order))
+            .await
+    }
+
+    /// `GET /orders/{order_no}/receipt`: the acceptance receipt.
+    pub async fn receipt(&self, order_no: &str) -> Result<Vec<u8>, ClientError> {
+        self.pdf(self.request(Method::GET, &format!("/orders/{order_no}/receipt")))
+            .await
+    }
+
+    async fn pdf(&self, request: RequestBuilder) -> Result<Vec<u8>, ClientError> {
+        let response = request.send().await?;
+        let status = response.status();
+        let bytes = response.bytes().await?;
+        if status.is_success() && bytes.starts_with(b"%PDF-") {
+            Ok(bytes.to_vec())
+        } else {
+            Err(problem_of(status, &bytes))
+        }
+    }
+
     /// `POST /customers`
     pub async fn create_customer(&self, customer: &NewCustomer) -> Result<Customer, ClientError> {
         self.send(self.request(Method::POST, "/customers").json(customer))

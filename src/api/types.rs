@@ -565,6 +565,15 @@ pub struct CustomerUpdate {
     pub name: String,
 }
 
+/// `GET /api/v1/terms`: the application terms the customer accepts at the counter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Terms {
+    /// Version, recorded with the order.
+    pub version: String,
+    /// The text, paragraphs separated by blank lines.
+    pub text: String,
+}
+
 /// One bad field of a request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {

@@ -51,6 +51,7 @@ texts! {
     ActionCancel => "取消订单", "cancel order";
     ActionNote => "备注", "note";
     ActionAttach => "上传附件", "attachment uploaded";
+    ActionPrint => "打印申请表", "printed the application form";
     ActionReveal => "查看完整个人信息", "revealed personal data";
 
     // Roles.
@@ -282,6 +283,35 @@ texts! {
     FileUnreadable => "无法读取 {0}", "cannot read {0}";
     ErrOfflineKept => "连不上平台；已填写的内容保留，连上后再提交", "cannot reach the platform; what you typed is kept, submit again once it is back";
     ErrUnexpected => "平台的回答无法理解（HTTP {0}），请看日志", "the platform's answer made no sense (HTTP {0}); see the log";
+
+    // Printed documents (always Chinese: they are the CA's forms).
+    DocFormTitleIndividual => "数字证书申请表（个人）", "Digital certificate application (individual)";
+    DocFormTitleOrganization => "数字证书申请表（机构）", "Digital certificate application (organisation)";
+    DocReference => "申请编号 {0}", "reference {0}";
+    DocReferenceLabel => "申请编号", "Reference";
+    DocOrderNo => "订单号 {0}", "order {0}";
+    DocOrderLabel => "订单号", "Order";
+    DocDate => "打印日期 {0}", "printed {0}";
+    DocProject => "项目", "Project";
+    DocProduct => "证书产品", "Product";
+    DocProductValue => "{0} · 有效期 {1} 年 · {2}", "{0} · valid {1} year(s) · {2}";
+    DocApplicantName => "申请人", "Applicant";
+    DocOrgName => "机构名称", "Organisation";
+    DocHandler => "经办人", "Handler";
+    DocAddress => "邮寄地址", "Mailing address";
+    DocRecipient => "收件人", "Recipient";
+    DocPostalCode => "邮政编码", "Postal code";
+    DocDeclaration => "申请人声明：以上信息真实、准确、完整；本人已阅读并同意{0}《数字证书申请条款》，知悉证书及其载体须妥善保管、不得转借。", "Declaration: the details above are true, accurate and complete; I have read and agree to the {0} terms of application and will keep the certificate and its carrier safe.";
+    DocSignatureIndividual => "申请人签字：", "Applicant's signature:";
+    DocSignatureOrganization => "经办人签字并加盖机构公章：", "Handler's signature and the organisation's seal:";
+    DocDateBlank => "日期：          年       月       日", "Date:";
+    DocFooter => "受理人：{0}    服务热线：{1}", "Clerk: {0}    Hotline: {1}";
+    DocReceiptTitle => "数字证书申请受理回执", "Acknowledgement of application";
+    DocAccepted => "受理时间", "Accepted";
+    DocClerk => "受理人", "Clerk";
+    DocReceiptNote1 => "请保存本回执。凭订单号可在柜台或致电服务热线 {0} 查询办理进度。", "Keep this receipt. Quote the order number at the counter or on the hotline {0} to follow your application.";
+    DocReceiptNote2 => "付款后两个工作日内完成审核并寄出证书；材料需补正的，我们会一次性告知。", "After payment the certificate is reviewed and mailed within two working days; if anything needs correcting, you are told everything at once.";
+    ProblemNoFont => "无法打印：{0}", "cannot print: {0}";
 
     // Phone pages.
     PageNotFound => "页面不存在或已过期", "This page does not exist or has expired";

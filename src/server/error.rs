@@ -57,6 +57,14 @@ pub enum ApiError {
     UnsupportedType,
     /// The database is unreachable or overloaded.
     Unavailable,
+    /// A part of the platform is missing (e.g. the font for printing); `detail` says what
+    /// to install or configure.
+    Missing {
+        /// Stable code.
+        code: &'static str,
+        /// What to do.
+        detail: Msg,
+    },
     /// A bug or an unexpected failure; the message is logged, never shown.
     Internal(String),
 }
@@ -237,6 +245,11 @@ impl IntoResponse for ApiError {
                 ..ProblemSpec::generic(StatusCode::UNSUPPORTED_MEDIA_TYPE)
             },
             ApiError::Unavailable => ProblemSpec::generic(StatusCode::SERVICE_UNAVAILABLE),
+            ApiError::Missing { code, detail } => ProblemSpec {
+                code,
+                detail,
+                ..ProblemSpec::generic(StatusCode::SERVICE_UNAVAILABLE)
+            },
             ApiError::Internal(message) => {
                 tracing::error!(%message, "request failed");
                 ProblemSpec::generic(StatusCode::INTERNAL_SERVER_ERROR)

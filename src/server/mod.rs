@@ -6,6 +6,7 @@ pub mod error;
 pub mod events;
 mod extract;
 pub mod identity;
+pub mod pdf;
 mod phone;
 mod present;
 mod routes;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// Checks identities on the real-name page.
     pub identity: Arc<dyn identity::IdentityProvider>,
+    /// The font for printed documents, loaded on first use.
+    pub fonts: Arc<std::sync::OnceLock<Result<pdf::Fonts, pdf::PdfError>>>,
 }
 
 /// Why the platform could not start.
@@ -105,6 +108,7 @@ impl Platform {
             public_base: public_base.clone().into(),
             shutdown: shutdown_rx.clone(),
             identity,
+            fonts: Arc::default(),
         };
         let app = routes::router(state);
         let mut stop = shutdown_rx;

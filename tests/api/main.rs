@@ -6,6 +6,7 @@ mod common;
 mod attachments;
 mod auth;
 mod catalog;
+mod documents;
 mod events;
 mod lifecycle;
 mod lists;

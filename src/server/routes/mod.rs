@@ -4,6 +4,7 @@ mod actions;
 mod attachments;
 mod catalog;
 mod customers;
+mod documents;
 mod events;
 mod orders;
 mod payments;
@@ -72,6 +73,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(attachments::download))
         .routes(routes!(payments::create))
         .routes(routes!(events::stream))
+        .routes(routes!(documents::preview_form))
+        .routes(routes!(documents::order_form))
+        .routes(routes!(documents::receipt))
+        .routes(routes!(documents::terms))
         .split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let openapi_json = std::sync::Arc::new(openapi.to_pretty_json().unwrap_or_default());

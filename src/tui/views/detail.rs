@@ -252,6 +252,7 @@ fn history_line<'a>(entry: &HistoryEntry, app: &App) -> Line<'a> {
         "note" => T::ActionNote.get(lang).to_owned(),
         "attach" => T::ActionAttach.get(lang).to_owned(),
         "reveal" => T::ActionReveal.get(lang).to_owned(),
+        "print" => T::ActionPrint.get(lang).to_owned(),
         other => Action::parse(other)
             .map(|a| a.label(lang).to_owned())
             .unwrap_or_else(|| other.to_owned()),

@@ -1,0 +1,343 @@
+//! Printed documents and the terms: the application form before and after submission,
+//! the acceptance receipt, and the application terms shown at the counter.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::api::{Applicant, MailingAddress, NewOrder, Organization, Problem, Terms};
+use crate::domain::{Money, Permission, UserType, mask_id_number, mask_phone};
+use crate::i18n::{Lang, Msg, T};
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::{Caller, parse_json};
+use crate::server::pdf::{self, ApplicationForm, Fonts, Receipt, Row};
+use crate::server::store::OrderRow;
+use crate::server::validate;
+
+use super::orders::find_order;
+
+/// Everything a printed application form shows.
+struct FormData {
+    user_type: UserType,
+    applicant: Applicant,
+    organization: Option<Organization>,
+    mailing: MailingAddress,
+    project: String,
+    product: String,
+    validity_years: i64,
+    amount_fen: i64,
+    application_ref: Option<String>,
+    order_no: Option<String>,
+    clerk: String,
+}
+
+fn fonts(state: &AppState) -> Result<Fonts, ApiError> {
+    match state
+        .fonts
+        .get_or_init(|| Fonts::load(state.config.pdf_font.as_deref()))
+    {
+        Ok(fonts) => Ok(fonts.clone()),
+        Err(e) => Err(ApiError::Missing {
+            code: "pdf_font_missing",
+            detail: Msg::with(T::ProblemNoFont, [e.to_string()]),
+        }),
+    }
+}
+
+fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{name}.pdf\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+async fn render<F>(work: F) -> Result<Vec<u8>, ApiError>
+where
+    F: FnOnce() -> Result<Vec<u8>, pdf::PdfError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn today() -> String {
+    let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let now = time::OffsetDateTime::now_utc().to_offset(china);
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
+}
+
+fn form_document(state: &AppState, data: &FormData) -> ApplicationForm {
+    let zh = Lang::ZhCn;
+    let row = |label: T, value: String| Row {
+        label: label.get(zh).to_owned(),
+        value,
+    };
+    let a = &data.applicant;
+    let m = &data.mailing;
+    let mut rows = vec![
+        row(T::DocProject, data.project.clone()),
+        row(
+            T::DocProduct,
+            T::DocProductValue.fill(
+                zh,
+                &[
+                    &data.product,
+                    &data.validity_years.to_string(),
+                    &Money::from_fen(data.amount_fen)
+                        .unwrap_or_default()
+                        .to_string(),
+                ],
+            ),
+        ),
+    ];
+    if let Some(org) = &data.organization {
+        rows.push(row(T::DocOrgName, org.name.clone()));
+        rows.push(row(T::FieldUscc, org.uscc.clone()));
+        rows.push(row(T::FieldLegalRep, org.legal_representative.clone()));
+        rows.push(row(T::DocHandler, a.name.clone()));
+    } else {
+        rows.push(row(T::DocApplicantName, a.name.clone()));
+    }
+    rows.push(row(T::FieldIdNumber, a.id_number.clone()));
+    rows.push(row(T::FieldPhone, a.phone.clone()));
+    rows.push(row(T::FieldEmail, a.email.clone().unwrap_or_default()));
+    rows.push(row(
+        T::DocAddress,
+        format!("{}{}{}{}", m.province, m.city, m.district, m.street),
+    ));
+    rows.push(row(
+        T::DocRecipient,
+        format!("{}  {}", m.recipient, m.phone),
+    ));
+    rows.push(row(T::DocPostalCode, m.postal_code.clone()));
+    let mut reference = data
+        .application_ref
+        .as_deref()
+        .map(|r| T::DocReference.fill(zh, &[r]))
+        .unwrap_or_default();
+    if let Some(no) = &data.order_no {
+        reference = format!("{reference}  {}", T::DocOrderNo.fill(zh, &[no]))
+            .trim()
+            .to_owned();
+    }
+    let organization = data.user_type == UserType::Organization;
+    ApplicationForm {
+        ca_name: state.config.ca_name.clone(),
+        title: if organization {
+            T::DocFormTitleOrganization
+        } else {
+            T::DocFormTitleIndividual
+        }
+        .get(zh)
+        .to_owned(),
+        reference,
+        date: T::DocDate.fill(zh, &[&today()]),
+        rows,
+        declaration: T::DocDeclaration.fill(zh, &[&state.config.ca_name]),
+        signature: if organization {
+            T::DocSignatureOrganization
+        } else {
+            T::DocSignatureIndividual
+        }
+        .get(zh)
+        .to_owned(),
+        date_blank: T::DocDateBlank.get(zh).to_owned(),
+        footer: T::DocFooter.fill(zh, &[&data.clerk, &state.config.hotline]),
+    }
+}
+
+/// The application form for what is typed at the counter (before submission): the same
+/// checks as submitting, then an A4 PDF to print, sign and scan.
+#[utoipa::path(post, path = "/api/v1/application-forms", request_body = NewOrder,
+    responses(
+        (status = 200, description = "the form", content_type = "application/pdf"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "no font for printing", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn preview_form(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::CreateOrders)?;
+    let order: NewOrder = parse_json(&body)?;
+    let customer = state.store.customer(&order.customer_id).await?;
+    let product = state.store.product(&order.product_id).await?;
+    let valid = validate::new_order(&order, customer.is_some(), product.as_ref())?;
+    let product =
+        product.ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;
+    let corrupt = |_| ApiError::Internal("normalised order does not read back".into());
+    let data = FormData {
+        user_type: valid.user_type,
+        applicant: serde_json::from_str(&valid.applicant_json).map_err(corrupt)?,
+        organization: valid
+            .organization_json
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(corrupt)?,
+        mailing: serde_json::from_str(&valid.mailing_json).map_err(corrupt)?,
+        project: product.project_name,
+        product: product.name,
+        validity_years: product.validity_years,
+        amount_fen: product.price_fen,
+        application_ref: valid.application_ref,
+        order_no: None,
+        clerk: caller.operator.name.clone(),
+    };
+    let fonts = fonts(&state)?;
+    let document = form_document(&state, &data);
+    let bytes = render(move || pdf::application_form(&fonts, &document)).await?;
+    let name = data
+        .application_ref
+        .unwrap_or_else(|| "application-form".into());
+    Ok(pdf_response(bytes, &name))
+}
+
+fn stored_form(row: &OrderRow) -> Result<FormData, ApiError> {
+    let corrupt = |_| ApiError::Internal(format!("corrupt stored order {}", row.order_no));
+    Ok(FormData {
+        user_type: UserType::parse(&row.user_type).unwrap_or(UserType::Individual),
+        applicant: serde_json::from_str(&row.applicant_json).map_err(corrupt)?,
+        organization: row
+            .organization_json
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(corrupt)?,
+        mailing: serde_json::from_str(&row.mailing_json).map_err(corrupt)?,
+        project: row.project_name.clone(),
+        product: row.product_name.clone(),
+        validity_years: row.validity_years,
+        amount_fen: row.amount_fen,
+        application_ref: row.application_ref.clone(),
+        order_no: Some(row.order_no.clone()),
+        clerk: row.submitted_by_name.clone(),
+    })
+}
+
+/// The application form of a submitted order, to print again. It shows personal data in
+/// full, so it needs the reveal permission and is recorded in the order's history.
+#[utoipa::path(get, path = "/api/v1/orders/{order_no}/application-form", params(("order_no" = String, Path)),
+    responses((status = 200, description = "the form", content_type = "application/pdf")))]
+pub async fn order_form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::RevealPersonalData)?;
+    let row = find_order(&state, &order_no).await?;
+    let data = stored_form(&row)?;
+    let fonts = fonts(&state)?;
+    state
+        .store
+        .record(
+            &row,
+            &caller.actor(),
+            "print",
+            Some("application_form"),
+            Some(&caller.ctx.request_id),
+            None,
+        )
+        .await?;
+    let document = form_document(&state, &data);
+    let bytes = render(move || pdf::application_form(&fonts, &document)).await?;
+    Ok(pdf_response(
+        bytes,
+        &format!("{}-application-form", row.order_no),
+    ))
+}
+
+/// The acceptance receipt (受理回执) of an order, for the customer to keep.
+#[utoipa::path(get, path = "/api/v1/orders/{order_no}/receipt", params(("order_no" = String, Path)),
+    responses((status = 200, description = "the receipt", content_type = "application/pdf")))]
+pub async fn receipt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let row = find_order(&state, &order_no).await?;
+    let data = stored_form(&row)?;
+    let zh = Lang::ZhCn;
+    let line = |label: T, value: String| Row {
+        label: label.get(zh).to_owned(),
+        value,
+    };
+    let status = row.status()?;
+    let name = data
+        .organization
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_else(|| data.applicant.name.clone());
+    let mut document = Receipt {
+        ca_name: state.config.ca_name.clone(),
+        title: T::DocReceiptTitle.get(zh).to_owned(),
+        order_no: row.order_no.clone(),
+        order_label: T::DocOrderLabel.get(zh).to_owned(),
+        rows: vec![
+            line(T::DocApplicantName, name),
+            line(T::FieldIdNumber, mask_id_number(&data.applicant.id_number)),
+            line(T::FieldPhone, mask_phone(&data.applicant.phone)),
+            line(T::DocProject, data.project.clone()),
+            line(T::DocProduct, data.product.clone()),
+            line(
+                T::FieldAmount,
+                Money::from_fen(data.amount_fen)
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            line(T::FieldStatus, status.label(zh).to_owned()),
+            line(
+                T::DocAccepted,
+                crate::server::present::china_datetime(row.created_at),
+            ),
+            line(T::DocClerk, data.clerk.clone()),
+        ],
+        notes: vec![
+            T::DocReceiptNote1.fill(zh, &[&state.config.hotline]),
+            T::DocReceiptNote2.get(zh).to_owned(),
+        ],
+    };
+    if let Some(reference) = &data.application_ref {
+        document
+            .rows
+            .push(line(T::DocReferenceLabel, reference.clone()));
+    }
+    let fonts = fonts(&state)?;
+    let bytes = render(move || pdf::receipt(&fonts, &document)).await?;
+    Ok(pdf_response(bytes, &format!("{}-receipt", row.order_no)))
+}
+
+/// The application terms, in the operator's language (or the configured file).
+#[utoipa::path(get, path = "/api/v1/terms", responses((status = 200, body = Terms)))]
+pub async fn terms(State(state): State<AppState>, caller: Caller) -> Result<Json<Terms>, ApiError> {
+    let text = match &state.config.terms_file {
+        Some(path) => tokio::fs::read_to_string(path)
+            .await
+            .map_err(|e| ApiError::Internal(format!("terms file {}: {e}", path.display())))?,
+        None => match caller.ctx.lang {
+            Lang::ZhCn => include_str!("../terms/zh.txt").to_owned(),
+            Lang::En => include_str!("../terms/en.txt").to_owned(),
+        },
+    };
+    Ok(Json(Terms {
+        version: state.config.terms_version.clone(),
+        text,
+    }))
+}

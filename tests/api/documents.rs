@@ -1,0 +1,186 @@
+//! Printed documents read back with pdftotext, and the terms.
+
+use ca_counter::api::Problem;
+use ca_counter::config::PlatformConfig;
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    the_application_form_carries_the_applicant_project_and_reference,
+    the_receipt_and_a_reprint_name_the_order,
+    without_a_font_printing_says_what_to_install,
+    the_terms_come_in_the_operators_language,
+);
+
+/// The text of a PDF, as `pdftotext` reads it.
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).expect("write pdf");
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().expect("utf-8"), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(
+        output.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+async fn the_application_form_carries_the_applicant_project_and_reference(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut body = app.new_order_body("欧阳娜娜").await;
+    body.application_ref = Some("SQ7F3K9QAB".into());
+    let response = app
+        .http
+        .post(app.url("/api/v1/application-forms"))
+        .bearer_auth(&app.clerk)
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let bytes = response.bytes().await.expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(
+        bytes.len() < 200_000,
+        "the font is subset: {} bytes",
+        bytes.len()
+    );
+    let text = pdf_text(&bytes);
+    for expected in [
+        "数字证书申请表（个人）",
+        "欧阳娜娜",
+        "11010519491231002X",
+        "湖南省公共资源交易中心",
+        "SQ7F3K9QAB",
+        "申请人签字",
+        "410083",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    // Bad input gets the same answer as submitting would.
+    body.applicant.id_number = "110101199003077757".into();
+    let refused = app
+        .http
+        .post(app.url("/api/v1/application-forms"))
+        .bearer_auth(&app.clerk)
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(refused.status(), 422);
+    app.finish().await;
+}
+
+async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let get = |path: String, token: String| {
+        let http = app.http.clone();
+        let url = app.url(&path);
+        async move { http.get(url).bearer_auth(token).send().await.expect("send") }
+    };
+    let receipt = get(
+        format!("/api/v1/orders/{}/receipt", order.order_no),
+        app.support.clone(),
+    )
+    .await;
+    assert_eq!(receipt.status(), 200);
+    let text = pdf_text(&receipt.bytes().await.expect("pdf"));
+    for expected in [
+        "受理回执",
+        order.order_no.as_str(),
+        "待支付",
+        "1101**********002X",
+        "400-668-2666",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("11010519491231002X"),
+        "the receipt masks the ID number"
+    );
+    let refused = get(
+        format!("/api/v1/orders/{}/application-form", order.order_no),
+        app.support.clone(),
+    )
+    .await;
+    assert_eq!(
+        refused.status(),
+        403,
+        "a reprint shows personal data in full"
+    );
+    let reprint = get(
+        format!("/api/v1/orders/{}/application-form", order.order_no),
+        app.clerk.clone(),
+    )
+    .await;
+    assert_eq!(reprint.status(), 200);
+    assert!(pdf_text(&reprint.bytes().await.expect("pdf")).contains(&order.order_no));
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    assert!(
+        history.iter().any(|h| h.action == "print"),
+        "reprints are recorded"
+    );
+    app.finish().await;
+}
+
+async fn without_a_font_printing_says_what_to_install(db: Db) {
+    let config = PlatformConfig {
+        pdf_font: Some("/nowhere/wqy-microhei.ttc".into()),
+        ..PlatformConfig::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    let order = app.submit("张三").await;
+    let response = app
+        .http
+        .get(app.url(&format!("/api/v1/orders/{}/receipt", order.order_no)))
+        .bearer_auth(&app.clerk)
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 503);
+    let problem: Problem = response.json().await.expect("problem");
+    assert_eq!(problem.code, "pdf_font_missing");
+    assert!(problem.detail.contains("fonts-wqy-microhei"), "{problem:?}");
+    app.finish().await;
+}
+
+async fn the_terms_come_in_the_operators_language(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let zh = app
+        .http
+        .get(app.url("/api/v1/terms"))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    let zh: ca_counter::api::Terms = zh.json().await.expect("terms");
+    assert!(zh.text.contains("数字证书申请条款"));
+    assert_eq!(zh.version, "2026-11");
+    let en = app.client(&app.clerk).terms().await.expect("terms");
+    assert!(en.text.starts_with("Terms of application"));
+    app.finish().await;
+}
