@@ -19,6 +19,8 @@ pub struct Config {
     pub server: ServerConfig,
     /// The TUI's looks and manners.
     pub ui: UiConfig,
+    /// Where the TUI prints.
+    pub print: PrintConfig,
     /// The platform server (`ca-counter serve`, and the embedded platform).
     pub platform: PlatformConfig,
 }
@@ -49,6 +51,16 @@ pub struct UiConfig {
     pub mouse: bool,
     /// Draw borders with `+-|` for terminals that draw box characters double-width.
     pub ascii_borders: bool,
+}
+
+/// `[print]`: how the counter prints application forms and receipts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrintConfig {
+    /// The printer (CUPS queue) name; unset: documents are saved and their path shown.
+    pub printer: Option<String>,
+    /// The print command, given `-d PRINTER FILE` (default `lp`).
+    pub command: Option<String>,
 }
 
 impl Default for UiConfig {

@@ -10,6 +10,8 @@ use ca_counter::i18n::Lang;
 use ca_counter::tui::app::App;
 use ca_counter::tui::keys::{Cmd, Tab};
 use ca_counter::tui::net::Msg;
+use ca_counter::tui::newapp::NewApp;
+use ca_counter::tui::newapp::draft::Draft;
 use ca_counter::tui::{theme, views};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -195,6 +197,11 @@ fn app(lang: Lang) -> App {
         }),
     });
     app.last_event = Some(datetime!(2026-11-28 07:59:30 UTC));
+    app.newapp = NewApp::with_drafts(vec![Draft {
+        id: "01a22342-0000-7000-8000-000000000001".into(),
+        reference: "SQ7F3K9QAB".into(),
+        ..Draft::default()
+    }]);
     app
 }
 

@@ -15,6 +15,12 @@ pub struct Health {
     pub version: String,
     /// `sqlite` or `postgres`.
     pub database: String,
+    /// The largest accepted upload, in bytes (clients check before sending).
+    #[serde(default)]
+    pub max_upload_bytes: u64,
+    /// Where phones reach the platform (the base of every QR code's URL).
+    #[serde(default)]
+    pub public_base_url: String,
 }
 
 /// `GET /api/v1/me`: who the token belongs to.
@@ -65,7 +71,7 @@ pub struct Project {
 }
 
 /// `POST /api/v1/customers`
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewCustomer {
     /// Mobile number as typed.
     pub phone: String,

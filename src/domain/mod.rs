@@ -2,6 +2,7 @@
 //! do what, and types that can only hold valid values.
 
 mod contact;
+mod filetype;
 mod id_number;
 mod mask;
 mod money;
@@ -12,6 +13,7 @@ mod text;
 mod uscc;
 
 pub use contact::{Email, Phone, PostalCode};
+pub use filetype::{FileType, image_size, pdf_pages, sniff};
 pub use id_number::IdNumber;
 pub use mask::{mask_address, mask_id_number, mask_name, mask_phone};
 pub use money::Money;

@@ -18,6 +18,7 @@ use crate::i18n::{Lang, T};
 
 use super::keys::{self, Cmd, Context, Tab};
 use super::net::{Msg, Request};
+use super::newapp::NewApp;
 use super::theme::{self, Theme};
 use super::widgets::input::Input;
 
@@ -235,6 +236,8 @@ pub struct App {
     pub no_color: bool,
     /// ASCII borders.
     pub ascii: bool,
+    /// The configured printer, if any.
+    pub printer: Option<String>,
     /// The platform, as shown in the status line.
     pub server_label: String,
     /// Connection state.
@@ -265,6 +268,9 @@ pub struct App {
     pub quit: bool,
     /// Where things were drawn.
     pub hitboxes: std::cell::RefCell<Hitboxes>,
+    /// The 新申请 tab.
+    pub newapp: NewApp,
+    last_full_tick: Option<OffsetDateTime>,
     counts_in_flight: bool,
     counts_again: bool,
 }
@@ -278,6 +284,7 @@ impl App {
             theme_dir: None,
             no_color: false,
             ascii: false,
+            printer: None,
             server_label,
             conn: Conn::Connecting,
             last_event: None,
@@ -293,6 +300,8 @@ impl App {
             dirty: true,
             quit: false,
             hitboxes: Default::default(),
+            newapp: NewApp::with_drafts(Vec::new()),
+            last_full_tick: None,
             counts_in_flight: false,
             counts_again: false,
         }
@@ -300,6 +309,7 @@ impl App {
 
     /// Asks for who we are, the counts and the first page.
     pub fn start(&mut self) {
+        self.newapp.start();
         self.outbox.push(Request::Me);
         self.request_counts();
         self.reload_list();
@@ -354,6 +364,12 @@ impl App {
                     .is_some_and(|d| d.order.as_ref().is_some_and(|o| !o.revealed)),
             may_note: roles.permits(Permission::AddNotes),
             filtered: !self.list.query.is_empty() || self.list.status.is_some(),
+            new_step: (self.tab == Tab::New).then(|| self.newapp.step()),
+            typing: self.tab == Tab::New && self.newapp.typing(),
+            verified: self
+                .newapp
+                .sheet()
+                .is_some_and(|s| s.draft.customer.as_ref().is_some_and(|c| c.verified)),
         }
     }
 
@@ -385,6 +401,10 @@ impl App {
                 self.notice = None;
                 if let Some(cmd) = keys::lookup(&self.context(), &key) {
                     self.run(cmd);
+                } else if self.tab == Tab::New && self.tab_allowed(Tab::New) {
+                    let now = now_ms(self.now);
+                    self.newapp.key(key, self.lang, now);
+                    self.follow_newapp();
                 }
             }
         }
@@ -402,6 +422,10 @@ impl App {
                     field.input.paste(text);
                     field.error = None;
                 }
+            }
+            None if self.tab == Tab::New => {
+                let now = now_ms(self.now);
+                self.newapp.paste(text, now);
             }
             None => {
                 // Pasting into the list is a search.
@@ -453,9 +477,35 @@ impl App {
     }
 
     /// The clock moved (relative times, the status line).
+    /// Called every second: redraws when something on screen counts down, else every 15
+    /// seconds (relative times).
     pub fn on_tick(&mut self, now: OffsetDateTime) {
         self.now = now;
-        self.dirty = true;
+        let due = self
+            .last_full_tick
+            .is_none_or(|last| (now - last).whole_seconds() >= 15);
+        if due {
+            self.last_full_tick = Some(now);
+        }
+        if due || (self.tab == Tab::New && self.newapp.counting_down()) {
+            self.dirty = true;
+        }
+    }
+
+    /// Everything the app and its tabs want sent, in order.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        let mut out = std::mem::take(&mut self.outbox);
+        out.append(&mut self.newapp.outbox);
+        out
+    }
+
+    /// After the 新申请 tab acted: open the order it asked to open.
+    fn follow_newapp(&mut self) {
+        if let Some(order_no) = self.newapp.open_order.take() {
+            self.open(&order_no);
+            self.request_counts();
+            self.reload_list();
+        }
     }
 
     // ----- commands -----
@@ -513,6 +563,7 @@ impl App {
                 self.reload_list();
             }
             Cmd::Refresh => {
+                self.newapp.start();
                 self.outbox.push(Request::Me);
                 self.request_counts();
                 self.reload_list();
@@ -534,6 +585,11 @@ impl App {
             }
             Cmd::Act(action) => self.open_form(FormKind::Act(action)),
             Cmd::Note => self.open_form(FormKind::Note),
+            Cmd::New(cmd) => {
+                let now = now_ms(self.now);
+                self.newapp.command(cmd, now);
+                self.follow_newapp();
+            }
             Cmd::ToggleLang => {
                 self.lang = if self.lang == Lang::ZhCn {
                     Lang::En
@@ -1009,7 +1065,25 @@ impl App {
                     Conn::Reconnecting { attempt }
                 };
             }
-            Msg::Realname(_) => {}
+            Msg::RealnameEvent(event) => {
+                self.last_event = Some(self.now);
+                self.newapp.realname_event(&event.session_id);
+            }
+            Msg::Noop => {}
+            msg @ (Msg::Health(_)
+            | Msg::Terms(_)
+            | Msg::Projects { .. }
+            | Msg::CustomerFound { .. }
+            | Msg::CustomerSaved { .. }
+            | Msg::RealnameSession { .. }
+            | Msg::Printed { .. }
+            | Msg::ScanChecked { .. }
+            | Msg::Submitted { .. }) => {
+                let now = now_ms(self.now);
+                let lang = self.lang;
+                let describe = move |e: &ClientError| describe(lang, e);
+                self.newapp.on_msg(msg, lang, now, &describe);
+            }
             Msg::Event(event) => {
                 self.last_event = Some(self.now);
                 self.request_counts();
@@ -1118,24 +1192,7 @@ impl App {
 
     /// A platform or network error in words for the operator.
     pub fn describe(&self, error: &ClientError) -> String {
-        match error {
-            ClientError::Problem(problem) => {
-                let fields: Vec<String> = problem
-                    .errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect();
-                if fields.is_empty() {
-                    problem.detail.clone()
-                } else {
-                    format!("{}（{}）", problem.detail, fields.join("；"))
-                }
-            }
-            ClientError::Network(_) => T::ErrOfflineKept.get(self.lang).to_owned(),
-            ClientError::Unexpected { status, .. } => {
-                T::ErrUnexpected.fill(self.lang, &[&status.to_string()])
-            }
-        }
+        describe(self.lang, error)
     }
 }
 
@@ -1147,4 +1204,31 @@ fn expand_home(path: &str) -> PathBuf {
             .join(rest),
         None => PathBuf::from(path),
     }
+}
+
+/// A platform or network error in words for the operator.
+pub fn describe(lang: Lang, error: &ClientError) -> String {
+    match error {
+        ClientError::Problem(problem) => {
+            let fields: Vec<String> = problem
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect();
+            if fields.is_empty() {
+                problem.detail.clone()
+            } else {
+                format!("{}（{}）", problem.detail, fields.join("；"))
+            }
+        }
+        ClientError::Network(_) => T::ErrOfflineKept.get(lang).to_owned(),
+        ClientError::Unexpected { status, .. } => {
+            T::ErrUnexpected.fill(lang, &[&status.to_string()])
+        }
+    }
+}
+
+/// Unix milliseconds of `time`.
+pub fn now_ms(time: OffsetDateTime) -> i64 {
+    (time.unix_timestamp_nanos() / 1_000_000) as i64
 }

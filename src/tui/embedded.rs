@@ -28,9 +28,15 @@ pub async fn start(config: &Config) -> Result<(Platform, String)> {
         .database_url
         .clone()
         .unwrap_or_else(default_database_url);
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+    // Phones need to reach the real-name and payment pages: when a public address is
+    // configured, listen where the config says; otherwise on a private loopback port.
+    let address = match &config.platform.public_base_url {
+        Some(_) => config.platform.listen,
+        None => std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+    };
+    let listener = tokio::net::TcpListener::bind(address)
         .await
-        .wrap_err("cannot open a loopback port for the embedded platform")?;
+        .wrap_err_with(|| format!("cannot listen on {address} for the embedded platform"))?;
     let platform = Platform::start(config.platform.clone(), &url, listener)
         .await
         .wrap_err_with(|| format!("cannot start the embedded platform on {url}"))?;

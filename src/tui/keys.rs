@@ -5,6 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::{Action, OrderStatus};
 use crate::i18n::{Lang, T};
+use crate::tui::newapp::NewCmd;
+use crate::tui::newapp::draft::Step;
 
 /// The tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,6 +91,8 @@ pub enum Cmd {
     Note,
     /// Switch zh-CN / en.
     ToggleLang,
+    /// Something in the 新申请 tab.
+    New(NewCmd),
     /// Leave.
     Quit,
 }
@@ -121,6 +125,21 @@ impl Cmd {
             Cmd::Act(action) => action.label(lang).to_owned(),
             Cmd::Note => t(T::CmdNote),
             Cmd::ToggleLang => t(T::CmdLang),
+            Cmd::New(cmd) => t(match cmd {
+                NewCmd::Back => T::CmdPrevStep,
+                NewCmd::NewDraft => T::CmdNewDraft,
+                NewCmd::NextDraft => T::CmdNextDraft,
+                NewCmd::Discard => T::CmdDiscardDraft,
+                NewCmd::Print => T::CmdPrintForm,
+                NewCmd::FreshCode => T::CmdFreshCode,
+                NewCmd::Enlarge => T::CmdEnlarge,
+                NewCmd::EditName => T::CmdEditName,
+                NewCmd::AcceptTerms => T::CmdAcceptTerms,
+                NewCmd::ToggleUserType => T::CmdToggleUserType,
+                NewCmd::Receipt => T::CmdReceipt,
+                NewCmd::OpenOrder => T::CmdOpenSubmitted,
+                NewCmd::BlankForm => T::CmdBlankForm,
+            }),
             Cmd::Quit => t(T::CmdQuit),
         }
     }
@@ -141,6 +160,11 @@ impl Cmd {
             Cmd::Quit => t(T::HintQuit),
             Cmd::Reveal => t(T::HintReveal),
             Cmd::Note => t(T::HintNote),
+            Cmd::New(NewCmd::Back) => t(T::HintPrevStep),
+            Cmd::New(NewCmd::NewDraft) => t(T::HintNewDraft),
+            Cmd::New(NewCmd::NextDraft) => t(T::HintNextDraft),
+            Cmd::New(NewCmd::Discard) => t(T::HintDiscard),
+            Cmd::New(NewCmd::Print) => t(T::HintPrint),
             other => other.label(lang),
         }
     }
@@ -278,10 +302,19 @@ pub struct Context {
     pub may_note: bool,
     /// A search or filter is active.
     pub filtered: bool,
+    /// The 新申请 step shown, when that tab is.
+    pub new_step: Option<Step>,
+    /// A text field has the caret (letters type).
+    pub typing: bool,
+    /// The 新申请 customer is verified.
+    pub verified: bool,
 }
 
 /// Every binding that applies in `context`, most useful first.
 pub fn bindings(context: &Context) -> Vec<Binding> {
+    if context.tab == Tab::New {
+        return new_bindings(context);
+    }
     let mut out = Vec::new();
     if context.detail {
         out.push(bind(
@@ -369,11 +402,71 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
             false,
         ));
     }
-    out.push(bind(&[Key::ch('?')], Cmd::Help, true));
+    out.push(bind(
+        &[Key::ch('?'), Key::code(KeyCode::F(12))],
+        Cmd::Help,
+        true,
+    ));
     out.push(bind(&[Key::ch(':')], Cmd::CommandLine, true));
     out.push(bind(&[Key::ctrl('r')], Cmd::Refresh, false));
     out.push(bind(&[Key::ctrl('l')], Cmd::ToggleLang, false));
     out.push(bind(&[Key::ch('q'), Key::ctrl('c')], Cmd::Quit, true));
+    out
+}
+
+/// The 新申请 tab: letters type into fields, so commands are on F-keys and Ctrl keys, and
+/// on letters only in steps without a text field.
+fn new_bindings(context: &Context) -> Vec<Binding> {
+    let step = context.new_step.unwrap_or_default();
+    let mut out = vec![bind(
+        &[Key::code(KeyCode::Esc)],
+        Cmd::New(NewCmd::Back),
+        step != Step::Customer && step != Step::Done,
+    )];
+    if !context.typing {
+        match step {
+            Step::Realname if !context.verified => {
+                out.push(bind(&[Key::ch('r')], Cmd::New(NewCmd::FreshCode), true));
+                out.push(bind(&[Key::ch('z')], Cmd::New(NewCmd::Enlarge), true));
+                out.push(bind(&[Key::ch('e')], Cmd::New(NewCmd::EditName), true));
+            }
+            Step::Terms => {
+                out.push(bind(&[Key::ch('a')], Cmd::New(NewCmd::AcceptTerms), true));
+                out.push(bind(
+                    &[Key::ch('t')],
+                    Cmd::New(NewCmd::ToggleUserType),
+                    true,
+                ));
+            }
+            Step::Done => {
+                out.push(bind(&[Key::ch('r')], Cmd::New(NewCmd::Receipt), true));
+                out.push(bind(&[Key::ch('o')], Cmd::New(NewCmd::OpenOrder), true));
+                out.push(bind(&[Key::ch('n')], Cmd::New(NewCmd::BlankForm), true));
+            }
+            _ => {}
+        }
+    }
+    if matches!(step, Step::Form | Step::Scan | Step::Submit) {
+        out.push(bind(&[Key::ctrl('p')], Cmd::New(NewCmd::Print), true));
+    }
+    out.push(bind(&[Key::ctrl('n')], Cmd::New(NewCmd::NewDraft), true));
+    out.push(bind(&[Key::ctrl('o')], Cmd::New(NewCmd::NextDraft), true));
+    out.push(bind(&[Key::ctrl('d')], Cmd::New(NewCmd::Discard), false));
+    for (i, tab) in Tab::ALL.into_iter().enumerate() {
+        out.push(bind(
+            &[Key::code(KeyCode::F(i as u8 + 1))],
+            Cmd::Tab(tab),
+            i == 1,
+        ));
+    }
+    let mut help = vec![Key::code(KeyCode::F(12))];
+    if !context.typing {
+        help.insert(0, Key::ch('?'));
+    }
+    out.push(bind(&help, Cmd::Help, true));
+    out.push(bind(&[Key::ctrl('r')], Cmd::Refresh, false));
+    out.push(bind(&[Key::ctrl('l')], Cmd::ToggleLang, false));
+    out.push(bind(&[Key::ctrl('c')], Cmd::Quit, false));
     out
 }
 
@@ -397,6 +490,9 @@ mod tests {
             may_reveal: true,
             may_note: true,
             filtered: false,
+            new_step: None,
+            typing: false,
+            verified: false,
         }
     }
 

@@ -7,6 +7,7 @@ mod embedded;
 pub mod format;
 pub mod keys;
 pub mod net;
+pub mod newapp;
 pub mod terminal;
 pub mod theme;
 pub mod views;
@@ -99,32 +100,43 @@ pub async fn run(config: Config) -> Result<()> {
     app.theme_dir = theme_dir;
     app.no_color = no_color;
     app.ascii = config.ui.ascii_borders;
-    let result = event_loop(&mut app, client, config.ui.mouse).await;
+    app.printer = config
+        .print
+        .printer
+        .clone()
+        .filter(|p| !p.trim().is_empty());
+    app.newapp =
+        newapp::NewApp::with_drafts(newapp::draft::load_all(&newapp::draft::dir(&data_dir())));
+    let result = event_loop(&mut app, client, &config).await;
     if let Some(platform) = platform {
         let _ = tokio::time::timeout(Duration::from_secs(5), platform.shutdown()).await;
     }
     result
 }
 
-async fn event_loop(app: &mut App, mut client: Client, mouse: bool) -> Result<()> {
+async fn event_loop(app: &mut App, client: Client, config: &Config) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     net::spawn_events(client.clone(), tx.clone());
+    let mut net = net::Net::new(client, tx, data_dir(), config.print.clone());
     app.start();
-    let mut terminal = terminal::Terminal::enter(mouse)?;
+    let mut terminal = terminal::Terminal::enter(config.ui.mouse)?;
     let mut events = crossterm::event::EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_secs(15));
+    // Every second, for countdowns; the app redraws only when something shown changed.
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut lang = app.lang;
     let result: Result<()> = async {
         loop {
             if app.lang != lang {
                 // The platform answers in the operator's language too.
                 lang = app.lang;
-                client.set_lang(lang);
+                net.client.set_lang(lang);
             }
-            for request in app.outbox.drain(..) {
-                net::spawn(&client, request, &tx);
+            for request in app.take_requests() {
+                net::spawn(&net, request);
             }
             if app.quit {
+                // What was typed last reaches the disk before we go.
+                net.flush_drafts().await;
                 return Ok(());
             }
             if app.dirty {

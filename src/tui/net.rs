@@ -2,17 +2,21 @@
 //! reports back as a [`Msg`]; one task keeps the live event stream open, reconnecting with
 //! backoff and resuming after the last event it saw.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::{
-    ActionRequest, AttachmentKind, Client, ClientError, HistoryEntry, Me, Order, OrderEvent,
-    OrderPage, OrderQuery, ServerEvent, StatusCount,
+    ActionRequest, AttachmentKind, Client, ClientError, Customer, HistoryEntry, Me, NewCustomer,
+    NewOrder, Order, OrderEvent, OrderPage, OrderQuery, Project, RealnameSession, ServerEvent,
+    StatusCount,
 };
+use crate::config::PrintConfig;
 use crate::domain::Action;
+
+use super::newapp::draft::{Draft, ScanInfo};
 
 /// A request the app wants made.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +64,125 @@ pub enum Request {
         /// The note.
         text: String,
     },
+    /// The platform's health (its upload limit).
+    Health,
+    /// A customer by mobile number, for a draft.
+    FindCustomer {
+        /// The draft.
+        draft: String,
+        /// The number.
+        phone: String,
+    },
+    /// A new customer, for a draft.
+    CreateCustomer {
+        /// The draft.
+        draft: String,
+        /// The customer.
+        customer: NewCustomer,
+    },
+    /// Correct an unverified customer's name, then issue a fresh real-name code.
+    RenameCustomer {
+        /// The draft.
+        draft: String,
+        /// The customer.
+        customer_id: String,
+        /// The name.
+        name: String,
+    },
+    /// A fresh real-name code.
+    StartRealname {
+        /// The draft.
+        draft: String,
+        /// The customer.
+        customer_id: String,
+    },
+    /// Where a real-name verification stands.
+    RealnameStatus {
+        /// The draft.
+        draft: String,
+        /// The session.
+        session_id: String,
+    },
+    /// Projects matching a search.
+    Projects {
+        /// Sequence number of the search.
+        seq: u64,
+        /// What is typed.
+        query: String,
+    },
+    /// The application terms.
+    Terms,
+    /// Print (or save) the application form of a draft.
+    PrintForm {
+        /// The draft.
+        draft: String,
+        /// The order as typed.
+        order: Box<NewOrder>,
+        /// Name for the saved file.
+        reference: String,
+    },
+    /// Print (or save) an order's acceptance receipt.
+    PrintReceipt {
+        /// The draft it came from.
+        draft: String,
+        /// The order.
+        order_no: String,
+    },
+    /// Check a scan file before submitting.
+    CheckScan {
+        /// The draft.
+        draft: String,
+        /// The path typed.
+        path: PathBuf,
+        /// The platform's upload limit.
+        limit: u64,
+    },
+    /// Submit a draft: create the order (idempotent on the draft id) and attach the scan.
+    Submit {
+        /// The draft (its id is the idempotency key).
+        draft: String,
+        /// The order.
+        order: Box<NewOrder>,
+        /// The signed scan.
+        scan: PathBuf,
+    },
+    /// Write a draft to the data directory.
+    SaveDraft(Box<Draft>),
+    /// Remove a draft from the data directory.
+    DeleteDraft(String),
+}
+
+/// How printing went.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Printed {
+    /// Sent to this printer; the file is kept at the path.
+    Printer(String, PathBuf),
+    /// Saved here (no printer configured).
+    Saved(PathBuf),
+}
+
+/// Why printing failed.
+#[derive(Debug)]
+pub enum PrintError {
+    /// The platform refused (e.g. no font, bad input).
+    Platform(ClientError),
+    /// The file could not be saved.
+    Save(PathBuf, std::io::ErrorKind),
+    /// The print command failed.
+    Command(String),
+}
+
+/// Why a scan file cannot be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScanProblem {
+    /// Reading it failed.
+    Io(std::io::ErrorKind),
+    /// Not JPEG, PNG or PDF by content.
+    NotAScan,
+    /// Bigger than the platform takes (size, limit).
+    TooLarge(u64, u64),
+    /// Empty.
+    Empty,
 }
 
 /// What came back.
@@ -120,7 +243,64 @@ pub enum Msg {
     /// An order changed.
     Event(OrderEvent),
     /// A real-name verification changed.
-    Realname(crate::api::RealnameEvent),
+    RealnameEvent(crate::api::RealnameEvent),
+    /// Answer to [`Request::Health`].
+    Health(Result<crate::api::Health, ClientError>),
+    /// Answer to [`Request::FindCustomer`].
+    CustomerFound {
+        /// The draft.
+        draft: String,
+        /// The customer, if known.
+        result: Result<Option<Customer>, ClientError>,
+    },
+    /// Answer to [`Request::CreateCustomer`] and [`Request::RenameCustomer`].
+    CustomerSaved {
+        /// The draft.
+        draft: String,
+        /// The customer.
+        result: Result<Customer, ClientError>,
+    },
+    /// Answer to [`Request::StartRealname`] and [`Request::RealnameStatus`].
+    RealnameSession {
+        /// The draft.
+        draft: String,
+        /// The session.
+        result: Result<RealnameSession, ClientError>,
+    },
+    /// Answer to [`Request::Projects`].
+    Projects {
+        /// The search's sequence number.
+        seq: u64,
+        /// Matches.
+        result: Result<Vec<Project>, ClientError>,
+    },
+    /// Answer to [`Request::Terms`].
+    Terms(Result<crate::api::Terms, ClientError>),
+    /// Answer to [`Request::PrintForm`] and [`Request::PrintReceipt`].
+    Printed {
+        /// The draft.
+        draft: String,
+        /// What happened.
+        result: Result<Printed, PrintError>,
+    },
+    /// Answer to [`Request::CheckScan`].
+    ScanChecked {
+        /// The draft.
+        draft: String,
+        /// The path checked.
+        path: PathBuf,
+        /// Its description.
+        result: Result<ScanInfo, ScanProblem>,
+    },
+    /// Answer to [`Request::Submit`].
+    Submitted {
+        /// The draft.
+        draft: String,
+        /// The order, or why not.
+        result: Result<Order, SubmitError>,
+    },
+    /// Nothing to report.
+    Noop,
     /// A file to upload could not be read.
     FileError {
         /// The order.
@@ -132,17 +312,107 @@ pub enum Msg {
     },
 }
 
-/// Runs `request` as a task; the answer arrives on `tx`.
-pub fn spawn(client: &Client, request: Request, tx: &UnboundedSender<Msg>) {
-    let client = client.clone();
-    let tx = tx.clone();
-    tokio::spawn(async move {
-        let msg = run(&client, request).await;
-        let _ = tx.send(msg);
-    });
+/// Why a submission did not complete.
+#[derive(Debug)]
+pub enum SubmitError {
+    /// The order was not created.
+    Order(ClientError),
+    /// The order exists but the scan did not arrive; submitting again finishes it.
+    Scan(String, ScanProblem),
+    /// The order exists but the scan upload failed.
+    Upload(String, ClientError),
 }
 
-async fn run(client: &Client, request: Request) -> Msg {
+/// Runs `request` as a task; the answer arrives on `tx`.
+pub fn spawn(net: &Net, request: Request) {
+    match request {
+        // Draft writes go to one writer, in order: a later save must never be overtaken
+        // by an earlier one.
+        Request::SaveDraft(draft) => {
+            let _ = net.drafts.send(DraftWrite::Save(draft));
+        }
+        Request::DeleteDraft(id) => {
+            let _ = net.drafts.send(DraftWrite::Delete(id));
+        }
+        request => {
+            let net = net.clone();
+            tokio::spawn(async move {
+                let msg = run(&net, request).await;
+                let _ = net.tx.send(msg);
+            });
+        }
+    }
+}
+
+/// What the network tasks need: the client, where answers go, where drafts and prints
+/// are kept, and how to print.
+#[derive(Clone)]
+pub struct Net {
+    /// The platform client.
+    pub client: Client,
+    /// Answers.
+    pub tx: UnboundedSender<Msg>,
+    /// The data directory (drafts, prints).
+    pub data_dir: PathBuf,
+    /// Printer settings.
+    pub print: PrintConfig,
+    drafts: UnboundedSender<DraftWrite>,
+}
+
+enum DraftWrite {
+    Save(Box<Draft>),
+    Delete(String),
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+impl Net {
+    /// Sets up the network side, with the task that writes drafts.
+    pub fn new(
+        client: Client,
+        tx: UnboundedSender<Msg>,
+        data_dir: PathBuf,
+        print: PrintConfig,
+    ) -> Net {
+        let (drafts, mut queue) = tokio::sync::mpsc::unbounded_channel::<DraftWrite>();
+        let dir = super::newapp::draft::dir(&data_dir);
+        tokio::spawn(async move {
+            while let Some(write) = queue.recv().await {
+                let dir = dir.clone();
+                let result = tokio::task::spawn_blocking(move || match write {
+                    DraftWrite::Save(draft) => super::newapp::draft::save(&dir, &draft),
+                    DraftWrite::Delete(id) => super::newapp::draft::delete(&dir, &id),
+                    DraftWrite::Flush(done) => {
+                        let _ = done.send(());
+                        Ok(())
+                    }
+                })
+                .await;
+                match result {
+                    Ok(Err(e)) => tracing::error!(error = %e, "cannot write a draft"),
+                    Err(e) => tracing::error!(error = %e, "draft writer failed"),
+                    Ok(Ok(())) => {}
+                }
+            }
+        });
+        Net {
+            client,
+            tx,
+            data_dir,
+            print,
+            drafts,
+        }
+    }
+
+    /// Waits until every draft write queued so far is on disk (before quitting).
+    pub async fn flush_drafts(&self) {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        let _ = self.drafts.send(DraftWrite::Flush(done));
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), wait).await;
+    }
+}
+
+async fn run(net: &Net, request: Request) -> Msg {
+    let client = &net.client;
     match request {
         Request::Me => Msg::Me(client.me().await),
         Request::Counts => Msg::Counts(client.order_counts().await),
@@ -218,6 +488,68 @@ async fn run(client: &Client, request: Request) -> Msg {
             let result = client.add_note(&order_no, &text).await;
             Msg::Noted { order_no, result }
         }
+        Request::Health => Msg::Health(client.health().await),
+        Request::FindCustomer { draft, phone } => Msg::CustomerFound {
+            draft,
+            result: client.find_customer(&phone).await,
+        },
+        Request::CreateCustomer { draft, customer } => Msg::CustomerSaved {
+            draft,
+            result: client.create_customer(&customer).await,
+        },
+        Request::RenameCustomer {
+            draft,
+            customer_id,
+            name,
+        } => Msg::CustomerSaved {
+            draft,
+            result: client.rename_customer(&customer_id, &name).await,
+        },
+        Request::StartRealname { draft, customer_id } => Msg::RealnameSession {
+            draft,
+            result: client.create_realname_session(&customer_id).await,
+        },
+        Request::RealnameStatus { draft, session_id } => Msg::RealnameSession {
+            draft,
+            result: client.realname_session(&session_id).await,
+        },
+        Request::Projects { seq, query } => Msg::Projects {
+            seq,
+            result: client.projects(&query).await,
+        },
+        Request::Terms => Msg::Terms(client.terms().await),
+        Request::PrintForm {
+            draft,
+            order,
+            reference,
+        } => {
+            let result = match client.application_form(&order).await {
+                Ok(pdf) => print(net, &format!("{reference}-申请表.pdf"), pdf).await,
+                Err(e) => Err(PrintError::Platform(e)),
+            };
+            Msg::Printed { draft, result }
+        }
+        Request::PrintReceipt { draft, order_no } => {
+            let result = match client.receipt(&order_no).await {
+                Ok(pdf) => print(net, &format!("{order_no}-受理回执.pdf"), pdf).await,
+                Err(e) => Err(PrintError::Platform(e)),
+            };
+            Msg::Printed { draft, result }
+        }
+        Request::CheckScan { draft, path, limit } => {
+            let result = check_scan(&path, limit).await.map(|(info, _)| info);
+            Msg::ScanChecked {
+                draft,
+                path,
+                result,
+            }
+        }
+        Request::Submit { draft, order, scan } => Msg::Submitted {
+            result: submit(client, &draft, &order, &scan).await,
+            draft,
+        },
+        // Routed to the draft writer by `spawn`; never run as tasks.
+        Request::SaveDraft(_) | Request::DeleteDraft(_) => Msg::Noop,
     }
 }
 
@@ -247,7 +579,7 @@ pub fn spawn_events(client: Client, tx: UnboundedSender<Msg>) {
                             }
                             Some(Ok(ServerEvent::Realname(event))) => {
                                 last = Some(event.id);
-                                if tx.send(Msg::Realname(event)).is_err() {
+                                if tx.send(Msg::RealnameEvent(event)).is_err() {
                                     return;
                                 }
                             }
@@ -267,4 +599,100 @@ pub fn spawn_events(client: Client, tx: UnboundedSender<Msg>) {
             tokio::time::sleep(backoff).await;
         }
     });
+}
+
+/// Saves a document under the data directory's `prints/`, then sends it to the printer
+/// when one is configured.
+async fn print(net: &Net, name: &str, pdf: Vec<u8>) -> Result<Printed, PrintError> {
+    let dir = net.data_dir.join("prints");
+    let path = dir.join(name.replace(['/', '\\'], "_"));
+    let target = path.clone();
+    let saved = tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(&target, pdf)
+    })
+    .await
+    .map_err(|_| PrintError::Save(path.clone(), std::io::ErrorKind::Other))?;
+    saved.map_err(|e| PrintError::Save(path.clone(), e.kind()))?;
+    let Some(printer) = net.print.printer.clone().filter(|p| !p.trim().is_empty()) else {
+        return Ok(Printed::Saved(path));
+    };
+    let command = net.print.command.clone().unwrap_or_else(|| "lp".into());
+    let output = tokio::process::Command::new(&command)
+        .arg("-d")
+        .arg(&printer)
+        .arg(&path)
+        .output()
+        .await
+        .map_err(|e| PrintError::Command(format!("{command}: {e}")))?;
+    if output.status.success() {
+        Ok(Printed::Printer(printer, path))
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        Err(PrintError::Command(format!(
+            "{command} -d {printer}: {stderr}"
+        )))
+    }
+}
+
+/// Reads and checks a scan: there, not empty, within the limit, JPEG/PNG/PDF by content;
+/// described with its pixel size or page count. Returns the bytes too.
+pub async fn check_scan(path: &Path, limit: u64) -> Result<(ScanInfo, Vec<u8>), ScanProblem> {
+    let meta = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| ScanProblem::Io(e.kind()))?;
+    if meta.is_dir() {
+        return Err(ScanProblem::Io(std::io::ErrorKind::IsADirectory));
+    }
+    if limit > 0 && meta.len() > limit {
+        return Err(ScanProblem::TooLarge(meta.len(), limit));
+    }
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|e| ScanProblem::Io(e.kind()))?;
+    if bytes.is_empty() {
+        return Err(ScanProblem::Empty);
+    }
+    let kind = crate::domain::sniff(&bytes).ok_or(ScanProblem::NotAScan)?;
+    let detail = match kind {
+        crate::domain::FileType::Pdf => crate::domain::pdf_pages(&bytes).map(|n| format!("{n} p")),
+        _ => crate::domain::image_size(&bytes).map(|(w, h)| format!("{w}×{h} px")),
+    }
+    .unwrap_or_default();
+    let info = ScanInfo {
+        path: path.display().to_string(),
+        content_type: kind.mime().to_owned(),
+        size: bytes.len() as u64,
+        detail,
+    };
+    Ok((info, bytes))
+}
+
+/// Creates the order (the draft id is the idempotency key, so a retry never makes a second
+/// one) and attaches the signed scan (the platform keeps one copy of the same bytes).
+async fn submit(
+    client: &Client,
+    draft: &str,
+    order: &NewOrder,
+    scan: &Path,
+) -> Result<Order, SubmitError> {
+    let created = client
+        .create_order(draft, order)
+        .await
+        .map_err(SubmitError::Order)?;
+    let (_, bytes) = check_scan(scan, 0)
+        .await
+        .map_err(|problem| SubmitError::Scan(created.order_no.clone(), problem))?;
+    let name = scan
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    client
+        .upload_attachment(&created.order_no, AttachmentKind::SignedForm, &name, bytes)
+        .await
+        .map_err(|e| SubmitError::Upload(created.order_no.clone(), e))?;
+    client
+        .order(&created.order_no, false)
+        .await
+        .map_err(|e| SubmitError::Upload(created.order_no.clone(), e))
 }

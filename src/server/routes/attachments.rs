@@ -17,19 +17,6 @@ use crate::server::store::NewAttachment;
 
 use super::orders::find_order;
 
-/// The type of a file by its first bytes, if it is one we accept.
-pub fn sniff(data: &[u8]) -> Option<&'static str> {
-    if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if data.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else {
-        None
-    }
-}
-
 /// A name fit for display: the last path component, printable, at most 100 characters.
 fn display_name(name: Option<&str>) -> String {
     let base = name
@@ -117,7 +104,9 @@ pub async fn upload(
     let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
         return Err(ApiError::field("file", T::ErrRequired));
     };
-    let content_type = sniff(&data).ok_or(ApiError::UnsupportedType)?;
+    let content_type = crate::domain::sniff(&data)
+        .ok_or(ApiError::UnsupportedType)?
+        .mime();
     let attachment = NewAttachment {
         order_id: order.id.clone(),
         kind: kind.as_str().into(),
@@ -191,15 +180,6 @@ pub async fn download(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn types_come_from_content_not_names() {
-        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest"), Some("image/jpeg"));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
-        assert_eq!(sniff(b"%PDF-1.7"), Some("application/pdf"));
-        assert_eq!(sniff(b"hello, I am a text file named scan.jpg"), None);
-        assert_eq!(sniff(b""), None);
-    }
 
     #[test]
     fn user_file_names_are_display_only_and_cleaned() {

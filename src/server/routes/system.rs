@@ -16,6 +16,8 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         database: state.store.backend().as_str().into(),
+        max_upload_bytes: state.config.max_upload_bytes as u64,
+        public_base_url: state.public_base.to_string(),
     })
 }
 

@@ -4,6 +4,7 @@
 
 mod chrome;
 mod detail;
+mod newapp;
 mod orders;
 mod overlay;
 mod placeholder;
@@ -27,6 +28,10 @@ pub const MIN_HEIGHT: u16 = 24;
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     frame.render_widget(Block::default().style(app.theme.base), area);
+    if app.tab == Tab::New && app.newapp.enlarged {
+        newapp::enlarged(frame, app);
+        return;
+    }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, app, area);
         return;
@@ -46,6 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Some(detail) => detail::draw(frame, app, detail, main),
             None => orders::draw(frame, app, main),
         },
+        Tab::New if app.tab_allowed(Tab::New) => newapp::draw(frame, app, main),
         tab => placeholder::draw(frame, app, tab, main),
     }
     chrome::notice(frame, app, message);
