@@ -416,7 +416,7 @@ texts! {
     PagePayButton => "确认支付", "Pay";
     PagePayDone => "支付成功，请回到柜台", "Paid. Please return to the counter";
     PageRealnameTitle => "实名认证", "Identity check";
-    PageRealnameIntro => "您正在湖南CA柜台办理数字证书。请本人填写下面的信息完成实名认证。", "You are applying for a digital certificate at the Hunan CA counter. Please fill in your own details below to confirm your identity.";
+    PageRealnameIntro => "您正在{0}柜台办理数字证书。请本人填写下面的信息完成实名认证。", "You are applying for a digital certificate at the {0} counter. Please fill in your own details below to confirm your identity.";
     PageRealnameCheckName => "柜台登记的姓名：", "Name registered at the counter:";
     PageRealnameName => "姓名（与身份证一致）", "Full name (as on your ID card)";
     PageRealnameIdNumber => "身份证号", "ID number";

@@ -157,3 +157,49 @@ impl Drop for Tui {
         let _ = self.child.kill();
     }
 }
+
+impl Tui {
+    /// A URL on screen starting with `prefix`, following it onto the next rows when it is
+    /// wrapped in a column (as under the QR code).
+    pub fn url_on_screen(&self, prefix: &str) -> Option<String> {
+        let parser = self.screen.lock().ok()?;
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        for row in 0..rows {
+            let text: String = screen
+                .rows(0, cols)
+                .nth(usize::from(row))
+                .unwrap_or_default();
+            if !text.contains(prefix) {
+                continue;
+            }
+            // Find the column where the prefix starts.
+            let start = (0..cols).find(|&col| {
+                let here: String = (col..cols.min(col + prefix.len() as u16))
+                    .filter_map(|c| screen.cell(row, c).map(|cell| cell.contents().to_string()))
+                    .collect();
+                here == prefix
+            })?;
+            let mut url = String::new();
+            for r in row..rows {
+                let piece: String = (start..cols)
+                    .filter_map(|c| screen.cell(r, c).map(|cell| cell.contents().to_string()))
+                    .collect();
+                let piece = piece.trim_end();
+                let token: String = piece
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || "-_:/.".contains(*c))
+                    .collect();
+                if token.is_empty() {
+                    break;
+                }
+                url.push_str(&token);
+                if token.len() < piece.len() || usize::from(cols - start) > token.len() {
+                    break;
+                }
+            }
+            return Some(url);
+        }
+        None
+    }
+}

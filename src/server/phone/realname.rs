@@ -53,7 +53,12 @@ fn finished(status: RealnameStatus) -> Response {
     )
 }
 
-fn form(session: &RealnameRow, typed: &RealnameForm, error: Option<String>) -> Response {
+fn form(
+    ca_name: &str,
+    session: &RealnameRow,
+    typed: &RealnameForm,
+    error: Option<String>,
+) -> Response {
     let left = (MAX_ATTEMPTS - session.attempts).max(0);
     let error = error
         .map(|e| format!("<p class=\"bad\" role=\"alert\">{}</p>", escape(&e)))
@@ -73,7 +78,7 @@ fn form(session: &RealnameRow, typed: &RealnameForm, error: Option<String>) -> R
          </form>\
          <p class=\"small\">{left}</p>",
         title = t(T::PageRealnameTitle),
-        intro = t(T::PageRealnameIntro),
+        intro = escape(&T::PageRealnameIntro.fill(LANG, &[ca_name])),
         check = t(T::PageRealnameCheckName),
         masked = escape(&crate::domain::mask_name(&session.expected_name)),
         name_label = t(T::PageRealnameName),
@@ -109,7 +114,12 @@ pub(super) async fn page_for(State(state): State<AppState>, Path(token): Path<St
         Err(page) => return page,
     };
     match session.status_at(now_ms()) {
-        RealnameStatus::Pending => form(&session, &RealnameForm::default(), None),
+        RealnameStatus::Pending => form(
+            &state.config.ca_name,
+            &session,
+            &RealnameForm::default(),
+            None,
+        ),
         other => finished(other),
     }
 }
@@ -131,6 +141,7 @@ pub(super) async fn submit(
     // Blank fields or no consent are not a try: nothing was checked.
     if typed.name.trim().is_empty() || typed.id_number.trim().is_empty() {
         return form(
+            &state.config.ca_name,
             &session,
             &typed,
             Some(T::PageRealnameFillBoth.get(LANG).to_owned()),
@@ -138,6 +149,7 @@ pub(super) async fn submit(
     }
     if typed.consent.as_deref() != Some("yes") {
         return form(
+            &state.config.ca_name,
             &session,
             &typed,
             Some(T::PageRealnameNeedConsent.get(LANG).to_owned()),
@@ -197,7 +209,12 @@ pub(super) async fn submit(
                 id_number: String::new(),
                 consent: None,
             };
-            form(&updated, &retyped, Some(reason.get(LANG).to_owned()))
+            form(
+                &state.config.ca_name,
+                &updated,
+                &retyped,
+                Some(reason.get(LANG).to_owned()),
+            )
         }
         other => finished(other),
     }

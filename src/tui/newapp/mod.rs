@@ -195,8 +195,16 @@ impl NewApp {
         if sheets.is_empty() {
             sheets.push(Sheet::new(Draft::new()));
         }
+        // Back on the draft that was being worked on.
+        let current = sheets
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, s)| s.draft.updated_at)
+            .map(|(i, _)| i)
+            .unwrap_or(0);
         NewApp {
             sheets,
+            current,
             upload_limit: 10 * 1024 * 1024,
             ..NewApp::default()
         }

@@ -1,0 +1,246 @@
+//! The real-name phone page in a real browser: Debian's headless Chromium at a phone's
+//! viewport, driven through chromedriver (WebDriver), fills the form and submits; the
+//! counter's side sees the success. A screenshot is kept in the test artefacts.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ca_counter::api::{RealnameStatus, ServerEvent};
+use common::{Db, TestApp};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// chromedriver on a free port, stopped on drop.
+struct Driver {
+    child: Child,
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect(
+                "chromedriver must be installed (Debian: apt-get install chromium chromium-driver)",
+            );
+        let driver = Driver {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
+        };
+        let started = Instant::now();
+        loop {
+            let ready = driver
+                .http
+                .get(format!("{}/status", driver.base))
+                .send()
+                .await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                return driver;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("webdriver call");
+        let value: Value = response.json().await.expect("webdriver json");
+        if let Some(error) = value["value"]["error"].as_str() {
+            panic!("webdriver {path}: {error}: {}", value["value"]["message"]);
+        }
+        value["value"].clone()
+    }
+}
+
+struct Session<'a> {
+    driver: &'a Driver,
+    id: String,
+}
+
+impl Session<'_> {
+    async fn element(&self, css: &str) -> String {
+        let found = self
+            .driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element", self.id),
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        found[ELEMENT].as_str().expect("element id").to_owned()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element/{element}/value", self.id),
+                Some(json!({"text": text})),
+            )
+            .await;
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element/{element}/click", self.id),
+                Some(json!({})),
+            )
+            .await;
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let element = self.element(css).await;
+        let text = self
+            .driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/element/{element}/text", self.id),
+                None,
+            )
+            .await;
+        text.as_str().unwrap_or_default().to_owned()
+    }
+
+    async fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine;
+        let shot = self
+            .driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/screenshot", self.id),
+                None,
+            )
+            .await;
+        base64::engine::general_purpose::STANDARD
+            .decode(shot.as_str().unwrap_or_default())
+            .expect("png")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_phone_browser_fills_the_real_name_page_and_the_counter_sees_it() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let customer = app.customer("张三").await;
+    let clerk = app.client(&app.clerk);
+    let mut events = clerk.events(None).await.expect("subscribe");
+    events.next().await;
+    let session = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let url = session.url.clone().expect("url");
+
+    let driver = Driver::start().await;
+    let profile = tempfile::tempdir().expect("profile dir");
+    let capabilities = json!({"capabilities": {"alwaysMatch": {
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--lang=zh-CN",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
+        }
+    }}});
+    let created = driver
+        .call(reqwest::Method::POST, "/session", Some(capabilities))
+        .await;
+    let page = Session {
+        driver: &driver,
+        id: created["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_owned(),
+    };
+    driver
+        .call(
+            reqwest::Method::POST,
+            &format!("/session/{}/url", page.id),
+            Some(json!({"url": url})),
+        )
+        .await;
+    assert_eq!(page.text("h1").await, "实名认证");
+    assert!(page.text(".who").await.contains("*三"));
+    let width = driver
+        .call(
+            reqwest::Method::POST,
+            &format!("/session/{}/execute/sync", page.id),
+            Some(json!({"script": "return document.documentElement.clientWidth", "args": []})),
+        )
+        .await;
+    assert_eq!(width.as_i64(), Some(390), "laid out for the phone's width");
+
+    page.type_into("#name", "张三").await;
+    page.type_into("#id_number", "11010519491231002x").await;
+    page.click("input[name=consent]").await;
+    let filled = page.screenshot().await;
+    page.click("button[type=submit]").await;
+    let started = Instant::now();
+    while !page.text("h1").await.contains("实名认证成功") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the phone never showed success"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let done = page.screenshot().await;
+    let artefacts = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-artifacts");
+    std::fs::create_dir_all(&artefacts).expect("artefacts dir");
+    std::fs::write(artefacts.join("realname-phone-filled.png"), &filled).expect("screenshot");
+    std::fs::write(artefacts.join("realname-phone-done.png"), &done).expect("screenshot");
+    assert!(done.starts_with(b"\x89PNG"));
+    let _ = driver
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/session/{}", page.id),
+            None,
+        )
+        .await;
+
+    // The counter's side: the verification is done and its event arrived.
+    let seen = clerk.realname_session(&session.id).await.expect("status");
+    assert_eq!(seen.status, RealnameStatus::Verified);
+    let mut statuses = Vec::new();
+    while !statuses.contains(&RealnameStatus::Verified) {
+        match tokio::time::timeout(Duration::from_secs(5), events.next()).await {
+            Ok(Some(Ok(ServerEvent::Realname(event)))) => statuses.push(event.status),
+            other => panic!("expected the verification's events, got {other:?}"),
+        }
+    }
+    app.finish().await;
+}
