@@ -243,6 +243,7 @@ texts! {
     RealnameLockedHint => "错误次数过多，二维码已锁定：按 r 生成新的二维码（必要时按 e 修改姓名）。", "Too many failed tries; the code is locked: press r for a fresh code (e to correct the name).";
     RealnameSupersededHint => "这个二维码已被新的替换：按 r 生成新的二维码。", "This code was replaced: press r for a fresh one.";
     RealnameExpiredHint => "二维码已过期：按 r 生成新的二维码。", "The code has expired: press r for a fresh one.";
+    NameMismatchHint => "若柜台登记的姓名有误，按 e 修改（会生成新二维码）", "if the registered name is wrong, press e to correct it (a fresh code follows)";
     RenameHint => "Enter 保存并生成新二维码 · Esc 取消", "Enter saves and issues a fresh code · Esc cancels";
     LoopbackWarning => "⚠ 手机无法访问这个地址（本机回环）。请在配置 [platform] 中设 listen = \"0.0.0.0:8080\" 和 public_base_url = \"http://{0}:8080\"。", "⚠ A phone cannot reach this address (loopback). In the config set [platform] listen = \"0.0.0.0:8080\" and public_base_url = \"http://{0}:8080\".";
     EnlargeToSee => "窗口太小放不下二维码：按 z 全屏显示，或把下面的地址发给客户", "no room for the code: press z for full screen, or send the customer this address";

@@ -83,6 +83,9 @@ pub struct RealnameInfo {
     pub attempts: i64,
     /// Why the last try failed, in words.
     pub reason: Option<String>,
+    /// The same as a stable code (`name_mismatch`, …).
+    #[serde(default)]
+    pub reason_code: Option<String>,
     /// The verified name.
     pub verified_name: Option<String>,
     /// The verified ID number.

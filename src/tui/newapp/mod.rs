@@ -1228,6 +1228,7 @@ fn apply_realname(sheet: &mut Sheet, session: &RealnameSession) {
         status: session.status.as_str().to_owned(),
         attempts: session.attempts,
         reason: session.reason_text.clone(),
+        reason_code: session.reason.clone(),
         verified_name: session.verified_name.clone(),
         verified_id_number: session.verified_id_number.clone(),
     });

@@ -336,6 +336,12 @@ fn realname(frame: &mut Frame, app: &App, sheet: &Sheet, area: Rect) {
                 theme.error,
             )));
         }
+        if session.reason_code.as_deref() == Some("name_mismatch") {
+            lines.push(Line::from(Span::styled(
+                T::NameMismatchHint.get(lang),
+                theme.dim,
+            )));
+        }
     } else {
         let text = match session.status.as_str() {
             "locked" => T::RealnameLockedHint,
