@@ -100,19 +100,7 @@ async fn pty_bench() {
         app.submit(&format!("客户{i}")).await;
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, format!("[server]\nurl = \"{}\"\n", app.base)).expect("config");
-    let mut tui = pty::Tui::start(
-        80,
-        24,
-        &[],
-        &[
-            ("CA_COUNTER_CONFIG", config.to_str().expect("utf-8")),
-            ("CA_COUNTER_TOKEN", app.clerk.as_str()),
-            ("CA_COUNTER_DATA_DIR", dir.path().to_str().expect("utf-8")),
-        ],
-        dir.path(),
-    );
+    let mut tui = pty::Tui::connect(&app.base, &app.clerk, dir.path(), "zh-CN", 80, 24);
     tui.wait_text("已载入 100 单", Duration::from_secs(20));
     tui.settle(Duration::from_millis(300));
     let first_frame = tui.bytes_written();

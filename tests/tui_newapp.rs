@@ -110,19 +110,7 @@ fn the_real_name_code_on_screen_decodes_to_its_url_under_every_theme() {
 }
 
 fn start(app: &TestApp, dir: &std::path::Path) -> Tui {
-    let config = dir.join("config.toml");
-    std::fs::write(&config, format!("[server]\nurl = \"{}\"\n", app.base)).expect("config");
-    Tui::start(
-        80,
-        24,
-        &[],
-        &[
-            ("CA_COUNTER_CONFIG", config.to_str().expect("utf-8")),
-            ("CA_COUNTER_TOKEN", app.clerk.as_str()),
-            ("CA_COUNTER_DATA_DIR", dir.to_str().expect("utf-8")),
-        ],
-        dir,
-    )
+    Tui::connect(&app.base, &app.clerk, dir, "zh-CN", 80, 24)
 }
 
 /// Plays the customer's phone: fetches the page, posts the form as a browser would.

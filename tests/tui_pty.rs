@@ -15,26 +15,7 @@ use pty::Tui;
 const WAIT: Duration = Duration::from_secs(10);
 
 fn start(app: &TestApp, token: &str, dir: &std::path::Path, lang: &str) -> Tui {
-    let config = dir.join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[server]\nurl = \"{}\"\n\n[ui]\nlang = \"{lang}\"\n",
-            app.base
-        ),
-    )
-    .expect("config");
-    Tui::start(
-        80,
-        24,
-        &[],
-        &[
-            ("CA_COUNTER_CONFIG", config.to_str().expect("utf-8")),
-            ("CA_COUNTER_TOKEN", token),
-            ("CA_COUNTER_DATA_DIR", dir.to_str().expect("utf-8")),
-        ],
-        dir,
-    )
+    Tui::connect(&app.base, token, dir, lang, 80, 24)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -145,19 +126,7 @@ fn a_bad_config_is_refused_before_the_terminal_is_taken() {
 async fn a_small_terminal_is_told_what_size_is_needed() {
     let app = TestApp::spawn(Db::Sqlite).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, format!("[server]\nurl = \"{}\"\n", app.base)).expect("config");
-    let mut tui = Tui::start(
-        70,
-        20,
-        &[],
-        &[
-            ("CA_COUNTER_CONFIG", config.to_str().expect("utf-8")),
-            ("CA_COUNTER_TOKEN", app.clerk.as_str()),
-            ("CA_COUNTER_DATA_DIR", dir.path().to_str().expect("utf-8")),
-        ],
-        dir.path(),
-    );
+    let mut tui = Tui::connect(&app.base, &app.clerk, dir.path(), "zh-CN", 70, 20);
     tui.wait_text("80×24", WAIT);
     tui.send("q");
     assert!(tui.wait_exit(WAIT));

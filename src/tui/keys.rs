@@ -335,22 +335,7 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
         if context.may_reveal {
             out.push(bind(&[Key::ch('R')], Cmd::Reveal, true));
         }
-        out.push(bind(
-            &[Key::code(KeyCode::Up), Key::ch('k')],
-            Cmd::Up,
-            false,
-        ));
-        out.push(bind(
-            &[Key::code(KeyCode::Down), Key::ch('j')],
-            Cmd::Down,
-            false,
-        ));
-        out.push(bind(&[Key::code(KeyCode::PageUp)], Cmd::PageUp, false));
-        out.push(bind(
-            &[Key::code(KeyCode::PageDown), Key::ch(' ')],
-            Cmd::PageDown,
-            false,
-        ));
+        out.extend(scrolling());
     } else if context.tab == Tab::Pending {
         out.push(bind(&[Key::code(KeyCode::Enter)], Cmd::Open, true));
         out.push(bind(&[Key::ch('/')], Cmd::Search, true));
@@ -361,22 +346,7 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
         if context.filtered {
             out.push(bind(&[Key::code(KeyCode::Esc)], Cmd::ClearSearch, true));
         }
-        out.push(bind(
-            &[Key::code(KeyCode::Up), Key::ch('k')],
-            Cmd::Up,
-            false,
-        ));
-        out.push(bind(
-            &[Key::code(KeyCode::Down), Key::ch('j')],
-            Cmd::Down,
-            false,
-        ));
-        out.push(bind(&[Key::code(KeyCode::PageUp)], Cmd::PageUp, false));
-        out.push(bind(
-            &[Key::code(KeyCode::PageDown), Key::ch(' ')],
-            Cmd::PageDown,
-            false,
-        ));
+        out.extend(scrolling());
         out.push(bind(
             &[Key::code(KeyCode::Home), Key::ch('g')],
             Cmd::Top,
@@ -412,6 +382,20 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
     out.push(bind(&[Key::ctrl('l')], Cmd::ToggleLang, false));
     out.push(bind(&[Key::ch('q'), Key::ctrl('c')], Cmd::Quit, true));
     out
+}
+
+/// Up, down and a page either way: the same keys in the list and in an order.
+fn scrolling() -> [Binding; 4] {
+    [
+        bind(&[Key::code(KeyCode::Up), Key::ch('k')], Cmd::Up, false),
+        bind(&[Key::code(KeyCode::Down), Key::ch('j')], Cmd::Down, false),
+        bind(&[Key::code(KeyCode::PageUp)], Cmd::PageUp, false),
+        bind(
+            &[Key::code(KeyCode::PageDown), Key::ch(' ')],
+            Cmd::PageDown,
+            false,
+        ),
+    ]
 }
 
 /// The 新申请 tab: letters type into fields, so commands are on F-keys and Ctrl keys, and

@@ -159,6 +159,30 @@ impl Drop for Tui {
 }
 
 impl Tui {
+    /// The TUI at `cols`×`rows` connected to the platform at `base` as the operator whose
+    /// token this is, in `lang`, with its data (drafts, prints, logs) in `dir`.
+    pub fn connect(base: &str, token: &str, dir: &Path, lang: &str, cols: u16, rows: u16) -> Tui {
+        let config = dir.join("config.toml");
+        std::fs::write(
+            &config,
+            format!("[server]\nurl = \"{base}\"\n\n[ui]\nlang = \"{lang}\"\n"),
+        )
+        .expect("write the test config");
+        let config = config.to_str().expect("utf-8 path").to_owned();
+        let data = dir.to_str().expect("utf-8 path").to_owned();
+        Tui::start(
+            cols,
+            rows,
+            &[],
+            &[
+                ("CA_COUNTER_CONFIG", &config),
+                ("CA_COUNTER_TOKEN", token),
+                ("CA_COUNTER_DATA_DIR", &data),
+            ],
+            dir,
+        )
+    }
+
     /// A URL on screen starting with `prefix`, following it onto the next rows when it is
     /// wrapped in a column (as under the QR code).
     pub fn url_on_screen(&self, prefix: &str) -> Option<String> {
