@@ -67,16 +67,30 @@ impl Driver {
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        match self.try_call(method, path, body).await {
+            Ok(value) => value,
+            Err(error) => panic!("webdriver {path}: {error}"),
+        }
+    }
+
+    /// A WebDriver command; `Err` carries the driver's error (a page navigating away
+    /// under a command is one).
+    async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.expect("webdriver call");
-        let value: Value = response.json().await.expect("webdriver json");
-        if let Some(error) = value["value"]["error"].as_str() {
-            panic!("webdriver {path}: {error}: {}", value["value"]["message"]);
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let value: Value = response.json().await.map_err(|e| e.to_string())?;
+        match value["value"]["error"].as_str() {
+            Some(error) => Err(format!("{error}: {}", value["value"]["message"])),
+            None => Ok(value["value"].clone()),
         }
-        value["value"].clone()
     }
 }
 
@@ -131,6 +145,21 @@ impl Session<'_> {
             )
             .await;
         text.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The text of the page's first `h1`, or `None` while the page is changing.
+    async fn heading(&self) -> Option<String> {
+        let script = json!({"script": "const h = document.querySelector('h1'); return h ? h.textContent : null", "args": []});
+        let value = self
+            .driver
+            .try_call(
+                reqwest::Method::POST,
+                &format!("/session/{}/execute/sync", self.id),
+                Some(script),
+            )
+            .await
+            .ok()?;
+        value.as_str().map(str::to_owned)
     }
 
     async fn screenshot(&self) -> Vec<u8> {
@@ -211,7 +240,11 @@ async fn a_phone_browser_fills_the_real_name_page_and_the_counter_sees_it() {
     let filled = page.screenshot().await;
     page.click("button[type=submit]").await;
     let started = Instant::now();
-    while !page.text("h1").await.contains("实名认证成功") {
+    while !page
+        .heading()
+        .await
+        .is_some_and(|h| h.contains("实名认证成功"))
+    {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "the phone never showed success"

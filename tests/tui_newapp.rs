@@ -275,7 +275,23 @@ async fn a_draft_survives_a_killed_terminal() {
     tui.send("\x0e"); // Ctrl-N
     tui.wait_text("▸—", WAIT);
     tui.send("13900001111");
-    tui.settle(Duration::from_millis(300));
+    // Every change is on disk as it is typed.
+    let drafts = dir.path().join("drafts");
+    let started = std::time::Instant::now();
+    while !std::fs::read_dir(&drafts)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("13900001111")))
+        })
+        .unwrap_or(false)
+    {
+        assert!(
+            started.elapsed() < WAIT,
+            "the typed number never reached the draft file"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     drop(tui); // SIGKILL: no chance to save anything on the way out
 
     let mut tui = start(&app, dir.path());
