@@ -93,9 +93,18 @@ pub struct PlatformConfig {
     pub demo_catalog: bool,
     /// How long a payment QR code stays valid, in minutes.
     pub payment_qr_minutes: i64,
-    /// `sandbox` (payments are simulated by a built-in cashier page, for demos and
-    /// training) or `none` (no QR payment; bank transfer only).
+    /// `alipay` (face-to-face payment, configured under `[platform.alipay]`), `sandbox`
+    /// (payments are simulated by a built-in cashier page, for demos and training) or
+    /// `none` (no QR payment; bank transfer only).
     pub payment_provider: String,
+    /// Alipay face-to-face payment.
+    pub alipay: Option<AlipayConfig>,
+    /// The CA's account for bank transfers.
+    pub bank: BankConfig,
+    /// Unpaid orders (待支付, 待上传凭证) close by themselves after this many hours.
+    pub unpaid_close_hours: i64,
+    /// How often QR payments no notification has settled are asked about, in seconds.
+    pub payment_check_seconds: u64,
     /// Who checks identities on the real-name page: `builtin` (ID number valid, name as
     /// registered at the counter).
     pub identity_provider: String,
@@ -124,6 +133,10 @@ impl Default for PlatformConfig {
             demo_catalog: true,
             payment_qr_minutes: 15,
             payment_provider: "sandbox".into(),
+            alipay: None,
+            bank: BankConfig::default(),
+            unpaid_close_hours: 72,
+            payment_check_seconds: 20,
             identity_provider: "builtin".into(),
             realname_minutes: 10,
             ca_name: "湖南CA".into(),
@@ -131,6 +144,50 @@ impl Default for PlatformConfig {
             pdf_font: None,
             terms_file: None,
             terms_version: "2026-11".into(),
+        }
+    }
+}
+
+/// `[platform.alipay]`: Alipay face-to-face payment (当面付).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlipayConfig {
+    /// `https://openapi.alipay.com/gateway.do` (production) or
+    /// `https://openapi-sandbox.dl.alipaydev.com/gateway.do` (Alipay's sandbox).
+    pub gateway: String,
+    /// The application's id.
+    pub app_id: String,
+    /// The application's private key (PEM, or the bare base64 Alipay's tool writes).
+    pub private_key_file: PathBuf,
+    /// Alipay's public key for this application.
+    pub alipay_public_key_file: PathBuf,
+    /// The merchant's partner id (2088…); notifies for another seller are refused.
+    #[serde(default)]
+    pub seller_id: Option<String>,
+    /// Where Alipay posts notifications; default: the public base URL +
+    /// `/api/v1/payments/alipay/notify`.
+    #[serde(default)]
+    pub notify_url: Option<String>,
+}
+
+/// `[platform.bank]`: the CA's account customers transfer to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BankConfig {
+    /// Account name.
+    pub account_name: String,
+    /// Bank and branch.
+    pub bank: String,
+    /// Account number.
+    pub account_no: String,
+}
+
+impl Default for BankConfig {
+    fn default() -> Self {
+        BankConfig {
+            account_name: "湖南CA（示例账户，请在配置中填写）".into(),
+            bank: "示例银行长沙分行".into(),
+            account_no: "6222 0000 0000 0000 000".into(),
         }
     }
 }

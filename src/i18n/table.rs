@@ -126,6 +126,10 @@ texts! {
     RealnameIdInvalid => "身份证号不正确", "the ID number is not valid";
     RealnameNameMismatch => "姓名与柜台登记的不一致", "the name differs from the one registered at the counter";
     RealnameUnavailable => "认证服务暂时不可用", "the verification service is unavailable";
+    SystemAutoClose => "系统自动关闭", "closed by the platform";
+    AutoCloseReason => "超过 {0} 小时未支付，订单自动关闭", "unpaid for more than {0} hours; closed automatically";
+    ProblemNoQrPayment => "没有配置扫码支付（[platform] payment_provider），请用银行转账", "QR payment is not set up ([platform] payment_provider); use bank transfer";
+    ProblemProviderUnavailable => "支付渠道暂时不可用：{0}", "the payment provider is unavailable: {0}";
     ProblemOrderCancelled => "订单 {0} 已取消，不能再上传附件", "order {0} is cancelled; nothing more can be attached";
     ProblemTooMany => "最多 {0} 个", "at most {0}";
     ProblemPaymentClosed =>

@@ -6,6 +6,7 @@ pub mod error;
 pub mod events;
 mod extract;
 pub mod identity;
+pub mod payments;
 pub mod pdf;
 mod phone;
 mod present;
@@ -38,6 +39,10 @@ pub struct AppState {
     pub identity: Arc<dyn identity::IdentityProvider>,
     /// The font for printed documents, loaded on first use.
     pub fonts: Arc<std::sync::OnceLock<Result<pdf::Fonts, pdf::PdfError>>>,
+    /// The QR payment provider, when one is configured.
+    pub payments: Option<payments::SharedProvider>,
+    /// The sandbox cashier, when it is the provider.
+    pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
 }
 
 /// Why the platform could not start.
@@ -65,6 +70,69 @@ pub struct Platform {
     shutdown: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
     listener: Option<JoinHandle<()>>,
+    jobs: JoinHandle<()>,
+}
+
+/// The configured QR payment provider (and the sandbox, when it is the one).
+async fn payment_provider(
+    config: &PlatformConfig,
+    store: &Store,
+    public_base: &str,
+) -> Result<
+    (
+        Option<payments::SharedProvider>,
+        Option<Arc<payments::sandbox::Sandbox>>,
+    ),
+    StartError,
+> {
+    use payments::rsa2::{Signer, Verifier};
+    match config.payment_provider.as_str() {
+        "sandbox" => {
+            let pem = store
+                .provider_key("sandbox", || {
+                    Signer::generate().ok().and_then(|s| s.private_pem().ok())
+                })
+                .await?
+                .ok_or_else(|| StartError::Config("cannot make the sandbox signing key".into()))?;
+            let signer = Signer::from_text(&pem)
+                .map_err(|e| StartError::Config(format!("sandbox key: {e}")))?;
+            let sandbox = Arc::new(payments::sandbox::Sandbox::new(public_base, signer));
+            Ok((Some(sandbox.clone()), Some(sandbox)))
+        }
+        "alipay" => {
+            let alipay = config.alipay.as_ref().ok_or_else(|| {
+                StartError::Config(
+                    "payment_provider = \"alipay\" needs a [platform.alipay] section".into(),
+                )
+            })?;
+            let read = |path: &std::path::Path| {
+                std::fs::read_to_string(path)
+                    .map_err(|e| StartError::Config(format!("cannot read {}: {e}", path.display())))
+            };
+            let signer = Signer::from_text(&read(&alipay.private_key_file)?).map_err(|e| {
+                StartError::Config(format!("{}: {e}", alipay.private_key_file.display()))
+            })?;
+            let verifier =
+                Verifier::from_text(&read(&alipay.alipay_public_key_file)?).map_err(|e| {
+                    StartError::Config(format!("{}: {e}", alipay.alipay_public_key_file.display()))
+                })?;
+            let notify_url = alipay
+                .notify_url
+                .clone()
+                .unwrap_or_else(|| format!("{public_base}/api/v1/payments/alipay/notify"));
+            let client = payments::alipay::Alipay::new(
+                &alipay.gateway,
+                &alipay.app_id,
+                signer,
+                verifier,
+                alipay.seller_id.clone(),
+                notify_url,
+            )
+            .map_err(|e| StartError::Config(e.to_string()))?;
+            Ok((Some(Arc::new(client)), None))
+        }
+        _ => Ok((None, None)),
+    }
 }
 
 impl Platform {
@@ -75,9 +143,9 @@ impl Platform {
         database_url: &str,
         listener: TcpListener,
     ) -> Result<Platform, StartError> {
-        if !["sandbox", "none"].contains(&config.payment_provider.as_str()) {
+        if !["alipay", "sandbox", "none"].contains(&config.payment_provider.as_str()) {
             return Err(StartError::Config(format!(
-                "[platform] payment_provider = {:?}: use \"sandbox\" or \"none\"",
+                "[platform] payment_provider = {:?}: use \"alipay\", \"sandbox\" or \"none\"",
                 config.payment_provider
             )));
         }
@@ -102,6 +170,14 @@ impl Platform {
                 shutdown_rx.clone(),
             ))
         });
+        let (payments, sandbox) = payment_provider(&config, &store, &public_base).await?;
+        let jobs = tokio::spawn(payments::jobs::run(
+            store.clone(),
+            payments.clone(),
+            config.unpaid_close_hours,
+            std::time::Duration::from_secs(config.payment_check_seconds.max(1)),
+            shutdown_rx.clone(),
+        ));
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
@@ -109,6 +185,8 @@ impl Platform {
             shutdown: shutdown_rx.clone(),
             identity,
             fonts: Arc::default(),
+            payments,
+            sandbox,
         };
         let app = routes::router(state);
         let mut stop = shutdown_rx;
@@ -127,6 +205,7 @@ impl Platform {
             shutdown,
             server,
             listener: pg_listener,
+            jobs,
         })
     }
 
@@ -170,6 +249,7 @@ impl Platform {
         if let Some(listener) = self.listener {
             let _ = listener.await;
         }
+        let _ = self.jobs.await;
         self.store.close().await;
         result
     }

@@ -1,4 +1,5 @@
-//! The sandbox cashier: what a demo payment QR code opens.
+//! The sandbox cashier: what a demo payment QR code opens. Paying here sends the platform a
+//! notification signed with the sandbox's key, through the same checks as Alipay's.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -8,25 +9,35 @@ use super::{escape, gone, page};
 use crate::domain::Money;
 use crate::i18n::{Lang, T};
 use crate::server::AppState;
-use crate::server::store::now_ms;
+use crate::server::payments::notify::{self, Outcome};
+use crate::server::store::{PaymentRow, now_ms};
 
-pub(super) async fn cashier(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let lang = Lang::ZhCn;
-    if state.config.payment_provider != "sandbox" {
-        return gone(lang);
+const LANG: Lang = Lang::ZhCn;
+
+async fn live_payment(state: &AppState, token: &str) -> Result<PaymentRow, Response> {
+    if state.sandbox.is_none() {
+        return Err(gone(LANG));
     }
-
-    let payment = match state.store.payment_by_token(&token).await {
-        Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => p,
-        Ok(_) => return gone(lang),
+    match state.store.payment_by_token(token).await {
+        Ok(Some(p)) if p.status == "paid" => Err(paid()),
+        Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => Ok(p),
+        Ok(_) => Err(gone(LANG)),
         Err(e) => {
             tracing::error!(error = %e, "cashier page");
-            return page(
+            Err(page(
                 StatusCode::SERVICE_UNAVAILABLE,
-                T::ProblemUnavailableTitle.get(lang),
+                T::ProblemUnavailableTitle.get(LANG),
                 "",
-            );
+            ))
         }
+    }
+}
+
+/// `GET /m/pay/{token}`
+pub(super) async fn cashier(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let payment = match live_payment(&state, &token).await {
+        Ok(p) => p,
+        Err(page) => return page,
     };
     let amount = Money::from_fen(payment.amount_fen)
         .unwrap_or_default()
@@ -35,52 +46,58 @@ pub(super) async fn cashier(State(state): State<AppState>, Path(token): Path<Str
         "<h1>{title}</h1><dl><dt>{order}</dt><dd>{no}</dd><dt>{product}</dt><dd>{product_name}</dd>\
          <dt>{amount_label}</dt><dd class=\"amount\">{amount}</dd></dl>\
          <form method=\"post\"><button type=\"submit\">{button}</button></form>",
-        title = escape(T::PagePayTitle.get(lang)),
-        order = escape(T::PageOrder.get(lang)),
+        title = escape(T::PagePayTitle.get(LANG)),
+        order = escape(T::PageOrder.get(LANG)),
         no = escape(&payment.order_no),
-        product = escape(T::PageProduct.get(lang)),
-        product_name = escape(&payment.product_name),
-        amount_label = escape(T::PageAmount.get(lang)),
+        product = escape(T::PageProduct.get(LANG)),
+        product_name = escape(&format!(
+            "{} {}",
+            payment.project_name, payment.product_name
+        )),
+        amount_label = escape(T::PageAmount.get(LANG)),
         amount = escape(&amount),
-        button = escape(T::PagePayButton.get(lang)),
+        button = escape(T::PagePayButton.get(LANG)),
     );
-    page(StatusCode::OK, T::PagePayTitle.get(lang), &body)
+    page(StatusCode::OK, T::PagePayTitle.get(LANG), &body)
 }
 
+/// `POST /m/pay/{token}`: the customer pays.
 pub(super) async fn pay(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let lang = Lang::ZhCn;
-    if state.config.payment_provider != "sandbox" {
-        return gone(lang);
-    }
-    let payment = match state.store.payment_by_token(&token).await {
-        Ok(Some(p)) if p.status == "paid" => return paid(lang),
-        Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => p,
-        Ok(_) => return gone(lang),
-        Err(e) => {
-            tracing::error!(error = %e, "cashier payment");
-            return page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                T::ProblemUnavailableTitle.get(lang),
-                "",
-            );
-        }
+    let payment = match live_payment(&state, &token).await {
+        Ok(p) => p,
+        Err(page) => return page,
     };
-    match state.store.confirm_payment(&payment, "sandbox").await {
-        Ok(_) => paid(lang),
-        Err(e) => {
-            tracing::warn!(error = %e, order = %payment.order_no, "sandbox payment refused");
-            let text = T::ProblemPaymentClosed.get(lang);
+    let Some(sandbox) = state.sandbox.clone() else {
+        return gone(LANG);
+    };
+    let amount = Money::from_fen(payment.amount_fen)
+        .unwrap_or_default()
+        .yuan_string();
+    let params = sandbox.paid_notify(&payment.out_trade_no, &amount, &payment.product_name);
+    match notify::process(&state.store, sandbox.as_ref(), &params).await {
+        Ok(Outcome::Paid | Outcome::Repeat) => paid(),
+        Ok(other) => {
+            tracing::warn!(?other, order = %payment.order_no, "sandbox payment not applied");
+            let text = T::ProblemPaymentClosed.get(LANG);
             page(
                 StatusCode::CONFLICT,
                 text,
                 &format!("<h1 class=\"bad\">{}</h1>", escape(text)),
             )
         }
+        Err(e) => {
+            tracing::error!(error = %e, "sandbox payment");
+            page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                T::ProblemUnavailableTitle.get(LANG),
+                "",
+            )
+        }
     }
 }
 
-fn paid(lang: Lang) -> Response {
-    let text = T::PagePayDone.get(lang);
+fn paid() -> Response {
+    let text = T::PagePayDone.get(LANG);
     page(
         StatusCode::OK,
         text,

@@ -72,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
         .routes(routes!(payments::create))
+        .routes(routes!(payments::alipay_notify))
+        .routes(routes!(payments::list))
         .routes(routes!(events::stream))
         .routes(routes!(documents::preview_form))
         .routes(routes!(documents::order_form))

@@ -1,26 +1,40 @@
-//! Starting a payment at the counter. The order is paid when the provider confirms it
-//! (for the sandbox: the cashier page on the phone), never by this route.
+//! QR payments at the counter and the provider's notifications. The order is paid when the
+//! provider confirms it — a signed notification, or its answer to a query — never by
+//! this API.
 
+use std::collections::BTreeMap;
+
+use axum::Form;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::api::{NewPayment, Payment, Problem};
-use crate::domain::{Action, Permission, next_status};
+use crate::domain::{Action, Money, Permission, next_status};
 use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiJson, Caller};
+use crate::server::extract::{ApiJson, ApiQuery, Caller};
+use crate::server::payments::Charge;
+use crate::server::payments::notify;
 use crate::server::present::rfc3339;
 use crate::server::store::PaymentRow;
 
 use super::orders::find_order;
 
-/// Opens a payment attempt for an order in 待支付 and returns the URL to show as a QR
-/// code. Methods: `sandbox` (the built-in demo cashier).
+/// Opens a QR payment for an order in 待支付 with the configured provider (Alipay
+/// face-to-face, or the sandbox cashier) and returns what the QR code encodes. Asking
+/// again while a code is live returns the same code.
 #[utoipa::path(post, path = "/api/v1/orders/{order_no}/payments", params(("order_no" = String, Path)),
     request_body = NewPayment,
-    responses((status = 201, body = Payment), (status = 409, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 201, body = Payment),
+        (status = 200, description = "the live code opened earlier", body = Payment),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -28,12 +42,17 @@ pub async fn create(
     ApiJson(body): ApiJson<NewPayment>,
 ) -> Result<(StatusCode, Json<Payment>), ApiError> {
     caller.require(Permission::CreateOrders)?;
-    if body.method.trim() != "sandbox" {
-        return Err(ApiError::field(
-            "method",
-            Msg::with(T::ErrOneOf, ["sandbox"]),
-        ));
+    if !matches!(body.method.trim(), "" | "qr" | "alipay" | "sandbox") {
+        return Err(ApiError::field("method", Msg::with(T::ErrOneOf, ["qr"])));
     }
+    let Some(provider) = state.payments.clone() else {
+        return Err(ApiError::Conflict {
+            code: "qr_payment_off",
+            detail: Msg::new(T::ProblemNoQrPayment),
+            status: None,
+            version: None,
+        });
+    };
     let order = find_order(&state, &order_no).await?;
     let status = order.status()?;
     if next_status(Action::Pay, status).is_none() {
@@ -51,31 +70,73 @@ pub async fn create(
             version: Some(order.version),
         });
     }
-    if state.config.payment_provider != "sandbox" {
-        return Err(ApiError::field("method", Msg::with(T::ErrOneOf, ["—"])));
-    }
-    // One live QR code per order: asking again (a retry, a second press) shows the same one.
     if let Some(open) = state.store.open_payment(&order.id).await? {
-        return Ok((StatusCode::OK, Json(wire_payment(&state, open))));
+        return Ok((StatusCode::OK, Json(wire(open))));
     }
-    let valid_ms = state.config.payment_qr_minutes.max(1) * 60_000;
-
+    let minutes = state.config.payment_qr_minutes.max(1);
     let payment = state
         .store
-        .create_payment(
-            &order.id,
-            &order.order_no,
-            "sandbox",
-            order.amount_fen,
-            valid_ms,
-        )
+        .create_payment(&order, provider.name(), minutes * 60_000)
         .await?;
-    Ok((StatusCode::CREATED, Json(wire_payment(&state, payment))))
+    let charge = Charge {
+        out_trade_no: payment.out_trade_no.clone(),
+        amount: Money::from_fen(payment.amount_fen).unwrap_or_default(),
+        subject: format!("{} {}", order.project_name, order.product_name),
+        minutes,
+        token: payment.token.clone(),
+    };
+    match provider.precreate(&charge).await {
+        Ok(qr_code) => {
+            state.store.set_payment_qr(&payment.id, &qr_code).await?;
+            state
+                .store
+                .payment_event(Some(&payment.id), "precreate", "ok", &qr_code, None)
+                .await?;
+            let reason = format!(
+                "{} {} ¥{}",
+                provider.name(),
+                payment.out_trade_no,
+                charge.amount.yuan_string()
+            );
+            state
+                .store
+                .payment_note(
+                    &order.order_no,
+                    &caller.operator.name,
+                    "payment_created",
+                    &reason,
+                )
+                .await?;
+            let mut payment = payment;
+            payment.qr_code = Some(qr_code);
+            Ok((StatusCode::CREATED, Json(wire(payment))))
+        }
+        Err(e) => {
+            state
+                .store
+                .payment_event(
+                    Some(&payment.id),
+                    "precreate",
+                    "error",
+                    &e.to_string(),
+                    None,
+                )
+                .await?;
+            state
+                .store
+                .close_payment(&payment, provider.name(), &e.to_string())
+                .await?;
+            Err(ApiError::Missing {
+                code: "payment_provider_unavailable",
+                detail: Msg::with(T::ProblemProviderUnavailable, [e.to_string()]),
+            })
+        }
+    }
 }
 
-fn wire_payment(state: &AppState, payment: PaymentRow) -> Payment {
+fn wire(payment: PaymentRow) -> Payment {
     Payment {
-        pay_url: format!("{}/m/pay/{}", state.public_base, payment.token),
+        pay_url: payment.qr_code.unwrap_or_default(),
         id: payment.id,
         order_no: payment.order_no,
         method: payment.method,
@@ -83,4 +144,55 @@ fn wire_payment(state: &AppState, payment: PaymentRow) -> Payment {
         status: payment.status,
         expires_at: rfc3339(payment.expires_at),
     }
+}
+
+/// Where Alipay posts its notifications (no token: the signature is the credential).
+/// Answers the bare text `success` once handled — also for repeats — and `failure` when
+/// refused.
+#[utoipa::path(post, path = "/api/v1/payments/alipay/notify", security(()),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "Alipay's notification parameters"),
+    responses((status = 200, description = "`success` or `failure`", content_type = "text/plain")))]
+pub async fn alipay_notify(
+    State(state): State<AppState>,
+    Form(params): Form<BTreeMap<String, String>>,
+) -> Result<&'static str, ApiError> {
+    let Some(provider) = state.payments.clone().filter(|p| p.name() == "alipay") else {
+        return Ok("failure");
+    };
+    let outcome = notify::process(&state.store, provider.as_ref(), &params).await?;
+    tracing::info!(
+        ?outcome,
+        out_trade_no = params.get("out_trade_no").map(String::as_str),
+        "alipay notify"
+    );
+    Ok(outcome.answer())
+}
+
+/// `?status=`
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PaymentQuery {
+    /// `refund_needed` (money that arrived for an order that could not take it),
+    /// `pending`, `paid` or `closed`.
+    status: String,
+}
+
+/// Payments in a status: finance looks here for refunds to make.
+#[utoipa::path(get, path = "/api/v1/payments", params(PaymentQuery), responses((status = 200, body = [Payment])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<PaymentQuery>,
+) -> Result<Json<Vec<Payment>>, ApiError> {
+    caller.require(Permission::Act(Action::IssueInvoice))?;
+    if !matches!(
+        query.status.as_str(),
+        "refund_needed" | "pending" | "paid" | "closed"
+    ) {
+        return Err(ApiError::field(
+            "status",
+            Msg::with(T::ErrOneOf, ["refund_needed, pending, paid, closed"]),
+        ));
+    }
+    let rows = state.store.payments_in(&query.status, 500).await?;
+    Ok(Json(rows.into_iter().map(wire).collect()))
 }

@@ -1,10 +1,12 @@
-//! Payment attempts. Each attempt has its own `out_trade_no`; confirming one moves the
-//! order along the table in the same transaction.
+//! Payment attempts. Each attempt has its own `out_trade_no`; a confirmed payment moves the
+//! order along the table in the same transaction; money that arrives for an order that
+//! can no longer take it is kept as `refund_needed` for finance. Everything a provider
+//! says is kept in `payment_events`.
 
 use base64::Engine;
 use rand::RngCore;
 
-use super::orders::{Actor, SetColumn, Transition, TransitionError};
+use super::orders::{Actor, OrderRow, SetColumn, Transition, TransitionError};
 use super::{Store, StoreResult, new_id, now_ms};
 use crate::domain::Action;
 
@@ -17,27 +19,43 @@ pub struct PaymentRow {
     pub method: String,
     pub out_trade_no: String,
     pub token: String,
+    pub qr_code: Option<String>,
     pub amount_fen: i64,
     pub status: String,
+    pub trade_no: Option<String>,
     pub created_at: i64,
     pub expires_at: i64,
     pub paid_at: Option<i64>,
+    pub checked_at: Option<i64>,
     pub product_name: String,
+    pub project_name: String,
 }
 
-const SELECT: &str = "SELECT p.id, p.order_id, o.order_no, p.method, p.out_trade_no, p.token, p.amount_fen, \
-    p.status, p.created_at, p.expires_at, p.paid_at, pr.name AS product_name FROM payments p \
-    JOIN orders o ON o.id = p.order_id JOIN products pr ON pr.id = o.product_id";
+/// What confirming a payment did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    /// The order is paid now (待支付 → 待审核).
+    Paid,
+    /// It was already; nothing changed (a repeated notification).
+    AlreadyPaid,
+    /// The order could no longer take money (cancelled, or paid another way): kept for a
+    /// refund.
+    RefundNeeded,
+}
+
+const SELECT: &str = "SELECT p.id, p.order_id, o.order_no, p.method, p.out_trade_no, p.token, p.qr_code, \
+    p.amount_fen, p.status, p.trade_no, p.created_at, p.expires_at, p.paid_at, p.checked_at, \
+    pr.name AS product_name, pj.name AS project_name FROM payments p \
+    JOIN orders o ON o.id = p.order_id JOIN products pr ON pr.id = o.product_id \
+    JOIN projects pj ON pj.id = o.project_id";
 
 impl Store {
-    /// Opens a payment attempt for an order; its token (128 random bits) names the cashier
-    /// page.
+    /// Opens a payment attempt for an order; its token (128 random bits) names the
+    /// sandbox cashier page.
     pub async fn create_payment(
         &self,
-        order_id: &str,
-        order_no: &str,
+        order: &OrderRow,
         method: &str,
-        amount_fen: i64,
         valid_ms: i64,
     ) -> StoreResult<PaymentRow> {
         let id = new_id();
@@ -45,17 +63,17 @@ impl Store {
         rand::rngs::OsRng.fill_bytes(&mut random);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random);
         let now = now_ms();
-        let out_trade_no = format!("{order_no}-{}", &id[id.len() - 8..]);
+        let out_trade_no = format!("{}-{}", order.order_no, &id[id.len() - 8..]);
         sqlx::query(
             "INSERT INTO payments (id, order_id, method, out_trade_no, token, amount_fen, status, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)",
         )
         .bind(&id)
-        .bind(order_id)
+        .bind(&order.id)
         .bind(method)
         .bind(&out_trade_no)
         .bind(&token)
-        .bind(amount_fen)
+        .bind(order.amount_fen)
         .bind(now)
         .bind(now + valid_ms)
         .execute(&self.pool)
@@ -65,10 +83,21 @@ impl Store {
             .ok_or_else(|| super::StoreError::Corrupt("payment vanished after insert".into()))
     }
 
+    /// Records what the QR code encodes, once the provider gave it.
+    pub async fn set_payment_qr(&self, id: &str, qr_code: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE payments SET qr_code = $1 WHERE id = $2")
+            .bind(qr_code)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The order's pending payment whose QR code still works, if any.
     pub async fn open_payment(&self, order_id: &str) -> StoreResult<Option<PaymentRow>> {
         Ok(sqlx::query_as(&format!(
-            "{SELECT} WHERE p.order_id = $1 AND p.status = 'pending' AND p.expires_at > $2 ORDER BY p.created_at DESC LIMIT 1"
+            "{SELECT} WHERE p.order_id = $1 AND p.status = 'pending' AND p.expires_at > $2 \
+             AND p.qr_code IS NOT NULL ORDER BY p.created_at DESC LIMIT 1"
         ))
         .bind(order_id)
         .bind(now_ms())
@@ -79,6 +108,11 @@ impl Store {
     /// The payment whose cashier token is `token`.
     pub async fn payment_by_token(&self, token: &str) -> StoreResult<Option<PaymentRow>> {
         self.payment_by("p.token", token).await
+    }
+
+    /// The payment with this `out_trade_no`.
+    pub async fn payment_by_trade(&self, out_trade_no: &str) -> StoreResult<Option<PaymentRow>> {
+        self.payment_by("p.out_trade_no", out_trade_no).await
     }
 
     async fn payment_by(
@@ -92,40 +126,265 @@ impl Store {
             .await?)
     }
 
-    /// Marks a pending payment paid and the order paid (待支付 → 待审核) in one
-    /// transaction. A payment already paid changes nothing and is not an error: providers
-    /// repeat their notifications.
+    /// Payments in `status`, oldest first.
+    pub async fn payments_in(&self, status: &str, limit: i64) -> StoreResult<Vec<PaymentRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT} WHERE p.status = $1 ORDER BY p.created_at LIMIT $2"
+        ))
+        .bind(status)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Pending payments not asked about since `before` (unix ms), oldest first.
+    pub async fn payments_to_check(&self, before: i64, limit: i64) -> StoreResult<Vec<PaymentRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT} WHERE p.status = 'pending' AND p.qr_code IS NOT NULL \
+             AND (p.checked_at IS NULL OR p.checked_at < $1) ORDER BY p.created_at LIMIT $2"
+        ))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Notes that a pending payment was just asked about.
+    pub async fn payment_checked(&self, id: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE payments SET checked_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Keeps what a provider said or was asked (`kind`: precreate, notify, query, close).
+    pub async fn payment_event(
+        &self,
+        payment_id: Option<&str>,
+        kind: &str,
+        outcome: &str,
+        detail: &str,
+        params: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO payment_events (payment_id, at, kind, outcome, detail, params) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(payment_id)
+        .bind(now_ms())
+        .bind(kind)
+        .bind(outcome)
+        .bind(detail)
+        .bind(params)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records money received for a payment: the payment is marked paid and the order
+    /// moves 待支付 → 待审核 in one transaction; a repeat changes nothing; money for an
+    /// order that can no longer take it is marked `refund_needed` with a history row.
     pub async fn confirm_payment(
         &self,
         payment: &PaymentRow,
         provider: &str,
-    ) -> Result<bool, TransitionError> {
+        trade_no: Option<&str>,
+    ) -> Result<Confirmed, TransitionError> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let updated = sqlx::query("UPDATE payments SET status = 'paid', paid_at = $1 WHERE id = $2 AND status = 'pending'")
-            .bind(now)
-            .bind(&payment.id)
-            .execute(&mut *tx)
-            .await?;
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM payments WHERE id = $1")
+                .bind(&payment.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if matches!(status.as_deref(), Some("paid" | "refund_needed") | None) {
+            tx.rollback().await?;
+            return Ok(Confirmed::AlreadyPaid);
+        }
+        let updated = sqlx::query(
+            "UPDATE payments SET status = 'paid', paid_at = $1, trade_no = $2 WHERE id = $3 AND status IN ('pending', 'closed')",
+        )
+        .bind(now)
+        .bind(trade_no)
+        .bind(&payment.id)
+        .execute(&mut *tx)
+        .await?;
         if updated.rows_affected() == 0 {
             tx.rollback().await?;
-            return Ok(false);
+            return Ok(Confirmed::AlreadyPaid);
         }
         let step = Transition {
             action: Action::Pay,
             expected_version: None,
             actor: Actor::System(provider.to_owned()),
-            reason: Some(format!("{} {}", payment.method, payment.out_trade_no)),
+            reason: Some(format!(
+                "{} {} {}",
+                payment.method,
+                payment.out_trade_no,
+                trade_no.unwrap_or_default()
+            )),
             request_id: None,
             set: vec![
                 SetColumn::Text("payment_method", Some(payment.method.clone())),
                 SetColumn::Int("paid_at", Some(now)),
             ],
         };
-        let event_id = self
-            .transition_in(&mut tx, &payment.order_no, &step)
+        match self.transition_in(&mut tx, &payment.order_no, &step).await {
+            Ok(event_id) => {
+                self.commit_with_event(tx, event_id).await?;
+                Ok(Confirmed::Paid)
+            }
+            Err(TransitionError::NotAllowed { .. }) => {
+                // The order cannot take money any more (cancelled, or paid another way):
+                // keep the money on record for finance to refund.
+                tx.rollback().await?;
+                self.mark_refund_needed(payment, provider, trade_no).await?;
+                Ok(Confirmed::RefundNeeded)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn mark_refund_needed(
+        &self,
+        payment: &PaymentRow,
+        provider: &str,
+        trade_no: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE payments SET status = 'refund_needed', paid_at = $1, trade_no = $2 WHERE id = $3 \
+             AND status IN ('pending', 'closed')",
+        )
+        .bind(now_ms())
+        .bind(trade_no)
+        .bind(&payment.id)
+        .execute(&self.pool)
+        .await?;
+        if let Some(order) = self.order_by_no(&payment.order_no).await? {
+            let reason = format!(
+                "{} {} ¥{}",
+                payment.out_trade_no,
+                trade_no.unwrap_or_default(),
+                yuan(payment.amount_fen)
+            );
+            self.record(
+                &order,
+                &Actor::System(provider.to_owned()),
+                "payment_refund_needed",
+                Some(&reason),
+                None,
+                Some("payment"),
+            )
             .await?;
-        self.commit_with_event(tx, event_id).await?;
+        }
+        Ok(())
+    }
+
+    /// Closes a pending payment (its QR code stops working); false if it was not pending.
+    pub async fn close_payment(
+        &self,
+        payment: &PaymentRow,
+        provider: &str,
+        why: &str,
+    ) -> StoreResult<bool> {
+        let updated = sqlx::query(
+            "UPDATE payments SET status = 'closed' WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(&payment.id)
+        .execute(&self.pool)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(false);
+        }
+        if let Some(order) = self.order_by_no(&payment.order_no).await? {
+            let reason = format!("{} {why}", payment.out_trade_no);
+            self.record(
+                &order,
+                &Actor::System(provider.to_owned()),
+                "payment_closed",
+                Some(&reason),
+                None,
+                None,
+            )
+            .await?;
+        }
         Ok(true)
     }
+
+    /// A line in an order's timeline about its payment (attempt, refused notify, query).
+    pub async fn payment_note(
+        &self,
+        order_no: &str,
+        provider: &str,
+        action: &str,
+        reason: &str,
+    ) -> StoreResult<()> {
+        if let Some(order) = self.order_by_no(order_no).await? {
+            self.record(
+                &order,
+                &Actor::System(provider.to_owned()),
+                action,
+                Some(reason),
+                None,
+                None,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The sandbox's (or another self-made) private key, made by `make` on first use. Two
+    /// instances starting at once agree on one key.
+    pub async fn provider_key(
+        &self,
+        name: &str,
+        make: impl FnOnce() -> Option<String>,
+    ) -> StoreResult<Option<String>> {
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT private_pem FROM provider_keys WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        if existing.is_some() {
+            return Ok(existing);
+        }
+        let Some(pem) = make() else { return Ok(None) };
+        sqlx::query(
+            "INSERT INTO provider_keys (name, private_pem, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(&pem)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT private_pem FROM provider_keys WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Orders still unpaid (待支付, 待上传凭证) created before `before` (unix ms).
+    pub async fn unpaid_orders_before(
+        &self,
+        before: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT order_no, version FROM orders WHERE status IN ('pending_payment', 'pending_voucher') \
+             AND created_at < $1 ORDER BY created_at LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+fn yuan(fen: i64) -> String {
+    crate::domain::Money::from_fen(fen)
+        .map(|m| m.yuan_string())
+        .unwrap_or_default()
 }

@@ -148,19 +148,44 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (operator_id, key)
 );
 
+-- Payment attempts. status: pending, paid, closed, refund_needed (money arrived for an
+-- order that could no longer take it).
 CREATE TABLE payments (
     id           TEXT PRIMARY KEY,
     order_id     TEXT NOT NULL REFERENCES orders(id),
     method       TEXT NOT NULL,
     out_trade_no TEXT NOT NULL UNIQUE,
     token        TEXT NOT NULL UNIQUE,
+    qr_code      TEXT,
     amount_fen   BIGINT NOT NULL,
     status       TEXT NOT NULL,
+    trade_no     TEXT,
     created_at   BIGINT NOT NULL,
     expires_at   BIGINT NOT NULL,
-    paid_at      BIGINT
+    paid_at      BIGINT,
+    checked_at   BIGINT
 );
 CREATE INDEX payments_order ON payments(order_id);
+CREATE INDEX payments_status ON payments(status, created_at);
+
+-- Everything a payment provider said or was asked: precreate, notify, query, close.
+CREATE TABLE payment_events (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    payment_id TEXT,
+    at         BIGINT NOT NULL,
+    kind       TEXT NOT NULL,
+    outcome    TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    params     TEXT
+);
+CREATE INDEX payment_events_payment ON payment_events(payment_id, id);
+
+-- Keys the platform makes for itself (the sandbox cashier's signing key).
+CREATE TABLE provider_keys (
+    name        TEXT PRIMARY KEY,
+    private_pem TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
+);
 
 -- Live events: `topic` is `order` (subject = order id and number) or `realname`
 -- (subject = the verification session).
