@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod alipay;
 mod attachments;
 mod auth;
 mod catalog;

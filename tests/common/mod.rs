@@ -352,3 +352,4 @@ macro_rules! on_both_databases {
         }
     };
 }
+pub mod alipay;

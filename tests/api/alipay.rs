@@ -1,0 +1,342 @@
+//! Alipay face-to-face payment against the local stand-in gateway.
+
+use std::time::Duration;
+
+use ca_counter::api::{ActionRequest, Order};
+use ca_counter::config::{AlipayConfig, PlatformConfig};
+use ca_counter::domain::{Action, OrderStatus};
+
+use crate::common::alipay::{APP_ID, Gateway, SELLER_ID, key_file};
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_notified_payment_moves_the_order_once_however_often_it_is_repeated,
+    notifications_with_a_changed_amount_wrong_app_or_bad_signature_are_refused_and_recorded,
+    money_for_a_cancelled_order_is_kept_for_a_refund,
+    without_a_notification_the_query_finds_the_payment,
+    an_expired_code_is_closed_at_alipay,
+    unpaid_orders_close_by_themselves,
+);
+
+async fn spawn(db: Db, tune: impl FnOnce(&mut PlatformConfig)) -> (TestApp, Gateway) {
+    let gateway = Gateway::start().await;
+    let mut config = PlatformConfig {
+        payment_provider: "alipay".into(),
+        alipay: Some(AlipayConfig {
+            gateway: gateway.url.clone(),
+            app_id: APP_ID.into(),
+            private_key_file: key_file("merchant_private.pem"),
+            alipay_public_key_file: key_file("gateway_public.pem"),
+            seller_id: Some(SELLER_ID.into()),
+            notify_url: None,
+        }),
+        ..PlatformConfig::default()
+    };
+    tune(&mut config);
+    (TestApp::spawn_with(db, config).await, gateway)
+}
+
+fn notify_url(app: &TestApp) -> String {
+    app.url("/api/v1/payments/alipay/notify")
+}
+
+async fn history_actions(app: &TestApp, order: &Order) -> Vec<(String, Option<String>)> {
+    app.client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history")
+        .into_iter()
+        .map(|h| (h.action, h.reason))
+        .collect()
+}
+
+/// Opens a QR payment; returns the order and the attempt's out_trade_no.
+async fn qr_payment(app: &TestApp, gateway: &Gateway) -> (Order, String) {
+    let order = app.submit("张三").await;
+    let payment = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect("payment");
+    assert!(
+        payment.pay_url.starts_with("https://qr.alipay.com/"),
+        "{payment:?}"
+    );
+    assert_eq!(gateway.calls(), ["alipay.trade.precreate"]);
+    let out_trade_no = format!("{}-", order.order_no);
+    let again = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect("payment");
+    assert_eq!(again.id, payment.id, "one live code per order");
+    let out_trade_no = app
+        .store()
+        .open_payment(
+            &app.store()
+                .order_by_no(&order.order_no)
+                .await
+                .expect("db")
+                .expect("order")
+                .id,
+        )
+        .await
+        .expect("db")
+        .map(|p| p.out_trade_no)
+        .filter(|o| o.starts_with(&out_trade_no))
+        .expect("the open payment");
+    let trade = gateway
+        .trade(&out_trade_no)
+        .expect("the gateway knows the trade");
+    assert_eq!(trade.total_amount, "200.00", "yuan with two decimals");
+    assert!(trade.subject.contains("个人证书"), "{trade:?}");
+    (order, out_trade_no)
+}
+
+async fn a_notified_payment_moves_the_order_once_however_often_it_is_repeated(db: Db) {
+    let (app, gateway) = spawn(db, |_| {}).await;
+    let (order, out_trade_no) = qr_payment(&app, &gateway).await;
+    gateway.buyer_pays(&out_trade_no);
+    let params = gateway.notify_params(&out_trade_no, |_| {});
+    for _ in 0..8 {
+        assert_eq!(
+            gateway.send_notify(&notify_url(&app), &params).await,
+            "success"
+        );
+    }
+    let paid = app
+        .client(&app.clerk)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(paid.status, OrderStatus::PendingReview);
+    assert_eq!(paid.version, order.version + 1, "one transition");
+    assert_eq!(paid.payment_method.as_deref(), Some("alipay"));
+    let history = history_actions(&app, &order).await;
+    assert_eq!(
+        history.iter().filter(|(a, _)| a == "pay").count(),
+        1,
+        "{history:?}"
+    );
+    assert!(history.iter().any(|(a, _)| a == "payment_created"));
+    app.finish().await;
+}
+
+async fn notifications_with_a_changed_amount_wrong_app_or_bad_signature_are_refused_and_recorded(
+    db: Db,
+) {
+    let (app, gateway) = spawn(db, |_| {}).await;
+    let (order, out_trade_no) = qr_payment(&app, &gateway).await;
+    gateway.buyer_pays(&out_trade_no);
+    let cheaper = gateway.notify_params(&out_trade_no, |p| {
+        p.insert("total_amount".into(), "0.01".into());
+    });
+    assert_eq!(
+        gateway.send_notify(&notify_url(&app), &cheaper).await,
+        "failure"
+    );
+    let other_app = gateway.notify_params(&out_trade_no, |p| {
+        p.insert("app_id".into(), "2021999999999999".into());
+    });
+    assert_eq!(
+        gateway.send_notify(&notify_url(&app), &other_app).await,
+        "failure"
+    );
+    let other_seller = gateway.notify_params(&out_trade_no, |p| {
+        p.insert("seller_id".into(), "2088999999999999".into());
+    });
+    assert_eq!(
+        gateway.send_notify(&notify_url(&app), &other_seller).await,
+        "failure"
+    );
+    let mut forged = gateway.notify_params(&out_trade_no, |_| {});
+    forged.insert("total_amount".into(), "200.01".into());
+    assert_eq!(
+        gateway.send_notify(&notify_url(&app), &forged).await,
+        "failure"
+    );
+    let waiting = gateway.notify_params(&out_trade_no, |p| {
+        p.insert("trade_status".into(), "WAIT_BUYER_PAY".into());
+    });
+    assert_eq!(
+        gateway.send_notify(&notify_url(&app), &waiting).await,
+        "success",
+        "valid, but not a payment"
+    );
+
+    let after = app
+        .client(&app.clerk)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(
+        (after.status, after.version),
+        (OrderStatus::PendingPayment, order.version)
+    );
+    let refusals: Vec<String> = history_actions(&app, &order)
+        .await
+        .into_iter()
+        .filter(|(a, _)| a == "payment_notify_refused")
+        .filter_map(|(_, r)| r)
+        .collect();
+    assert_eq!(refusals.len(), 4, "{refusals:?}");
+    assert!(refusals[0].contains("total_amount"));
+    assert!(refusals[1].contains("app_id"));
+    assert!(refusals[2].contains("seller_id"));
+    assert!(refusals[3].contains("bad signature"));
+    let recorded: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM payment_events WHERE kind = 'notify'")
+            .fetch_one(app.store().pool())
+            .await
+            .expect("count");
+    assert_eq!(recorded, 5, "every notification is kept, accepted or not");
+    app.finish().await;
+}
+
+async fn money_for_a_cancelled_order_is_kept_for_a_refund(db: Db) {
+    let (app, gateway) = spawn(db, |_| {}).await;
+    let (order, out_trade_no) = qr_payment(&app, &gateway).await;
+    let cancel = ActionRequest {
+        version: Some(order.version),
+        reason: Some("客户改用银行转账".into()),
+        ..Default::default()
+    };
+    app.client(&app.clerk)
+        .act(&order.order_no, Action::Cancel, &cancel)
+        .await
+        .expect("cancel");
+    // The customer had the QR code open and pays anyway.
+    gateway.buyer_pays(&out_trade_no);
+    let params = gateway.notify_params(&out_trade_no, |_| {});
+    assert_eq!(
+        gateway.send_notify(&notify_url(&app), &params).await,
+        "success"
+    );
+    assert_eq!(
+        gateway.send_notify(&notify_url(&app), &params).await,
+        "success"
+    );
+    let after = app
+        .client(&app.clerk)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(after.status, OrderStatus::Cancelled);
+    let refunds = app
+        .http
+        .get(app.url("/api/v1/payments?status=refund_needed"))
+        .bearer_auth(&app.finance)
+        .send()
+        .await
+        .expect("send")
+        .json::<Vec<ca_counter::api::Payment>>()
+        .await
+        .expect("json");
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].order_no, order.order_no);
+    let history = history_actions(&app, &order).await;
+    assert_eq!(
+        history
+            .iter()
+            .filter(|(a, _)| a == "payment_refund_needed")
+            .count(),
+        1,
+        "{history:?}"
+    );
+    app.finish().await;
+}
+
+async fn wait_for_status(app: &TestApp, order: &Order, status: OrderStatus) -> Order {
+    let started = std::time::Instant::now();
+    loop {
+        let now = app
+            .client(&app.admin)
+            .order(&order.order_no, false)
+            .await
+            .expect("order");
+        if now.status == status {
+            return now;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{} stayed {}",
+            order.order_no,
+            now.status
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn without_a_notification_the_query_finds_the_payment(db: Db) {
+    let (app, gateway) = spawn(db, |c| c.payment_check_seconds = 1).await;
+    let (order, out_trade_no) = qr_payment(&app, &gateway).await;
+    gateway.buyer_pays(&out_trade_no);
+    wait_for_status(&app, &order, OrderStatus::PendingReview).await;
+    assert!(gateway.calls().contains(&"alipay.trade.query".to_owned()));
+    let history = history_actions(&app, &order).await;
+    assert_eq!(history.iter().filter(|(a, _)| a == "pay").count(), 1);
+    assert!(history.iter().any(|(a, _)| a == "payment_query"));
+    app.finish().await;
+}
+
+async fn an_expired_code_is_closed_at_alipay(db: Db) {
+    let (app, gateway) = spawn(db, |c| c.payment_check_seconds = 1).await;
+    let (order, out_trade_no) = qr_payment(&app, &gateway).await;
+    sqlx::query("UPDATE payments SET expires_at = 0 WHERE out_trade_no = $1")
+        .bind(&out_trade_no)
+        .execute(app.store().pool())
+        .await
+        .expect("expire");
+    let started = std::time::Instant::now();
+    while !history_actions(&app, &order)
+        .await
+        .iter()
+        .any(|(a, _)| a == "payment_closed")
+    {
+        assert!(started.elapsed() < Duration::from_secs(10), "never closed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gateway.calls().contains(&"alipay.trade.close".to_owned()));
+    assert_eq!(
+        gateway.trade(&out_trade_no).map(|t| t.status).as_deref(),
+        Some("TRADE_CLOSED")
+    );
+    // A fresh code for the same order is a new attempt.
+    let fresh = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect("fresh code");
+    assert_ne!(fresh.pay_url, "");
+    app.finish().await;
+}
+
+async fn unpaid_orders_close_by_themselves(db: Db) {
+    let (app, _gateway) = spawn(db, |c| {
+        c.payment_check_seconds = 1;
+        c.unpaid_close_hours = 0;
+    })
+    .await;
+    let order = app.submit("张三").await;
+    let closed = wait_for_status(&app, &order, OrderStatus::Cancelled).await;
+    assert_eq!(closed.version, order.version + 1);
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    let cancel = history
+        .iter()
+        .find(|h| h.action == "cancel")
+        .expect("a cancel row");
+    assert_eq!(cancel.actor.id, None, "the platform did it");
+    assert!(
+        cancel
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("自动关闭")),
+        "{cancel:?}"
+    );
+    app.finish().await;
+}

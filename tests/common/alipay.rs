@@ -1,0 +1,221 @@
+//! A faithful local stand-in for Alipay's open-API gateway: it checks each request's RSA2
+//! signature with the merchant's public key, keeps trades, answers precreate / query /
+//! close signed with the gateway's key, and sends signed asynchronous notifications the
+//! way Alipay does.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Form, Router};
+use ca_counter::server::payments::rsa2::{Signer, Verifier, sign_string};
+
+pub const APP_ID: &str = "2021000000000001";
+pub const SELLER_ID: &str = "2088000000000001";
+
+/// Test key files (not secrets: made for these tests).
+pub fn key_file(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/server/payments/testdata")
+        .join(name)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StandInTrade {
+    pub total_amount: String,
+    pub status: String,
+    pub subject: String,
+}
+
+#[derive(Clone)]
+struct Inner {
+    signer: Signer,
+    merchant: Verifier,
+    trades: Arc<Mutex<HashMap<String, StandInTrade>>>,
+    calls: Arc<Mutex<Vec<String>>>,
+}
+
+/// The running stand-in.
+pub struct Gateway {
+    pub url: String,
+    inner: Inner,
+    http: reqwest::Client,
+}
+
+impl Gateway {
+    pub async fn start() -> Gateway {
+        ca_counter::api::install_tls_provider();
+        let inner = Inner {
+            signer: Signer::from_text(
+                &std::fs::read_to_string(key_file("gateway_private.pem")).expect("key"),
+            )
+            .expect("gateway key"),
+            merchant: Verifier::from_text(
+                &std::fs::read_to_string(key_file("merchant_public.pem")).expect("key"),
+            )
+            .expect("merchant key"),
+            trades: Arc::default(),
+            calls: Arc::default(),
+        };
+        let app = Router::new()
+            .route("/gateway.do", post(gateway))
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/gateway.do", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Gateway {
+            url,
+            inner,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// The methods called so far, in order.
+    pub fn calls(&self) -> Vec<String> {
+        self.inner
+            .calls
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn trade(&self, out_trade_no: &str) -> Option<StandInTrade> {
+        self.inner.trades.lock().ok()?.get(out_trade_no).cloned()
+    }
+
+    /// The buyer pays with their phone (no notification yet).
+    pub fn buyer_pays(&self, out_trade_no: &str) {
+        if let Ok(mut trades) = self.inner.trades.lock()
+            && let Some(trade) = trades.get_mut(out_trade_no)
+        {
+            trade.status = "TRADE_SUCCESS".into();
+        }
+    }
+
+    /// The notification Alipay would send for a trade, signed with the gateway's key.
+    pub fn notify_params(
+        &self,
+        out_trade_no: &str,
+        change: impl FnOnce(&mut BTreeMap<String, String>),
+    ) -> BTreeMap<String, String> {
+        let trade = self.trade(out_trade_no).expect("a known trade");
+        let mut params: BTreeMap<String, String> = [
+            ("notify_time", "2026-11-28 16:40:00"),
+            ("notify_type", "trade_status_sync"),
+            ("notify_id", "ac05099524730693a8b330c5ecf72da9786"),
+            ("app_id", APP_ID),
+            ("charset", "utf-8"),
+            ("version", "1.0"),
+            ("sign_type", "RSA2"),
+            ("trade_no", "2026112822001405340500012345"),
+            ("out_trade_no", out_trade_no),
+            ("buyer_logon_id", "159****5620"),
+            ("seller_id", SELLER_ID),
+            ("trade_status", trade.status.as_str()),
+            ("total_amount", trade.total_amount.as_str()),
+            ("receipt_amount", trade.total_amount.as_str()),
+            ("subject", trade.subject.as_str()),
+            ("gmt_payment", "2026-11-28 16:39:58"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        change(&mut params);
+        let signature = self
+            .inner
+            .signer
+            .sign(&sign_string(&params, &["sign", "sign_type"]));
+        params.insert("sign".into(), signature);
+        params
+    }
+
+    /// Posts a notification to `notify_url` as Alipay does; returns the body answered.
+    pub async fn send_notify(&self, notify_url: &str, params: &BTreeMap<String, String>) -> String {
+        self.http
+            .post(notify_url)
+            .form(params)
+            .send()
+            .await
+            .expect("notify")
+            .text()
+            .await
+            .expect("notify answer")
+    }
+}
+
+async fn gateway(
+    State(inner): State<Inner>,
+    Form(params): Form<BTreeMap<String, String>>,
+) -> String {
+    let method = params.get("method").cloned().unwrap_or_default();
+    if let Ok(mut calls) = inner.calls.lock() {
+        calls.push(method.clone());
+    }
+    let member = format!("{}_response", method.replace('.', "_"));
+    let signed = sign_string(&params, &["sign"]);
+    if !params
+        .get("sign")
+        .is_some_and(|s| inner.merchant.verify(signed.as_bytes(), s))
+    {
+        let body = r#"{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-signature","sub_msg":"验签出错"}"#;
+        return format!(
+            r#"{{"{member}":{body},"sign":"{}"}}"#,
+            inner.signer.sign(body)
+        );
+    }
+    let biz: serde_json::Value = serde_json::from_str(
+        params
+            .get("biz_content")
+            .map(String::as_str)
+            .unwrap_or("{}"),
+    )
+    .unwrap_or_default();
+    let out_trade_no = biz["out_trade_no"].as_str().unwrap_or_default().to_owned();
+    let body = match method.as_str() {
+        "alipay.trade.precreate" => {
+            if let Ok(mut trades) = inner.trades.lock() {
+                trades.insert(
+                    out_trade_no.clone(),
+                    StandInTrade {
+                        total_amount: biz["total_amount"].as_str().unwrap_or_default().to_owned(),
+                        status: "WAIT_BUYER_PAY".into(),
+                        subject: biz["subject"].as_str().unwrap_or_default().to_owned(),
+                    },
+                );
+            }
+            format!(
+                r#"{{"code":"10000","msg":"Success","out_trade_no":"{out_trade_no}","qr_code":"https://qr.alipay.com/bax0{}"}}"#,
+                out_trade_no.len()
+            )
+        }
+        "alipay.trade.query" | "alipay.trade.close" => {
+            let trade = inner.trades.lock().ok().and_then(|t| t.get(&out_trade_no).cloned());
+            match trade {
+                None => r#"{"code":"40004","msg":"Business Failed","sub_code":"ACQ.TRADE_NOT_EXIST","sub_msg":"交易不存在"}"#.to_owned(),
+                Some(trade) if method == "alipay.trade.query" => format!(
+                    r#"{{"code":"10000","msg":"Success","trade_no":"2026112822001405340500012345","out_trade_no":"{out_trade_no}","trade_status":"{}","total_amount":"{}"}}"#,
+                    trade.status, trade.total_amount
+                ),
+                Some(_) => {
+                    if let Ok(mut trades) = inner.trades.lock()
+                        && let Some(t) = trades.get_mut(&out_trade_no)
+                    {
+                        t.status = "TRADE_CLOSED".into();
+                    }
+                    format!(r#"{{"code":"10000","msg":"Success","out_trade_no":"{out_trade_no}"}}"#)
+                }
+            }
+        }
+        _ => r#"{"code":"40004","msg":"Business Failed","sub_code":"isv.invalid-method","sub_msg":"unknown"}"#.to_owned(),
+    };
+    format!(
+        r#"{{"{member}":{body},"sign":"{}"}}"#,
+        inner.signer.sign(&body)
+    )
+}
