@@ -9,12 +9,12 @@ mod pty;
 
 use std::time::Duration;
 
-use ca_counter::api::{OrderQuery, RealnameSession, RealnameStatus};
+use ca_counter::api::{AttachmentKind, OrderQuery, RealnameSession, RealnameStatus};
 use ca_counter::domain::OrderStatus;
 use ca_counter::i18n::Lang;
 use ca_counter::tui::app::App;
 use ca_counter::tui::newapp::NewApp;
-use ca_counter::tui::newapp::draft::{CustomerInfo, Draft, RealnameInfo, Step};
+use ca_counter::tui::newapp::draft::{CustomerInfo, Draft, PaymentInfo, RealnameInfo, Step};
 use ca_counter::tui::{theme, views, widgets::qr};
 use common::{Db, TestApp};
 use pty::Tui;
@@ -107,6 +107,43 @@ fn the_real_name_code_on_screen_decodes_to_its_url_under_every_theme() {
     app.newapp.enlarged = true;
     assert_eq!(decode_screen(&app, 120, 60).as_deref(), Some(url));
     assert_eq!(qr::DARK, Color::Black);
+}
+
+#[test]
+fn the_payment_code_on_screen_decodes_with_the_amount_and_time_left() {
+    // An Alipay face-to-face code is an https URL of about this length.
+    let url = "https://qr.alipay.com/bax03431ljhokirwl38f00a7";
+    let mut app = realname_app("default", false, url);
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::minutes(15);
+    app.newapp = NewApp::with_drafts(vec![Draft {
+        id: "01a22342-0000-7000-8000-000000000003".into(),
+        reference: "SQ7F3K9QAB".into(),
+        step: Step::Done,
+        order_no: Some("HN20261128000007".into()),
+        order_version: 1,
+        order_status: Some(OrderStatus::PendingPayment),
+        payment: Some(PaymentInfo {
+            url: url.into(),
+            amount_fen: 30_000,
+            expires_at: expires
+                .format(&time::format_description::well_known::Rfc3339)
+                .expect("time"),
+        }),
+        ..Draft::default()
+    }]);
+    app.now = time::OffsetDateTime::now_utc();
+    assert_eq!(decode_screen(&app, 80, 24).as_deref(), Some(url));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|frame| views::draw(frame, &app))
+        .expect("draw");
+    let screen = format!("{}", terminal.backend());
+    assert!(screen.contains("¥300.00"), "{screen}");
+    assert!(screen.contains("剩余时间 14:5"), "{screen}");
+    // Once paid, the code goes away.
+    app.newapp
+        .order_event("HN20261128000007", OrderStatus::PendingReview, 2);
+    assert_eq!(decode_screen(&app, 80, 24), None);
 }
 
 fn start(app: &TestApp, dir: &std::path::Path) -> Tui {
@@ -250,12 +287,106 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
         .collect();
     assert_eq!(printed.len(), 1, "the application form was saved");
 
-    // The receipt, then on to the order.
+    // The receipt.
     tui.send("r");
     tui.wait_text("受理回执.pdf", WAIT);
+
+    // 8. Payment by Alipay (the sandbox here): the code on screen with the amount; the
+    // test pays as the customer's phone would; the screen follows without a key.
+    tui.wait_text("请客户选择付款方式", WAIT);
+    tui.send("p");
+    tui.wait_text("请客户用支付宝扫右侧二维码付款", WAIT);
+    tui.wait_text("¥", WAIT);
+    let pay_url = tui
+        .url_on_screen(&app.base)
+        .expect("the payment code's URL is printed under it");
+    assert!(pay_url.contains("/m/pay/"), "{pay_url}");
+    let cashier = app.http.get(&pay_url).send().await.expect("cashier");
+    assert_eq!(cashier.status(), 200);
+    let paid = app.http.post(&pay_url).send().await.expect("pay");
+    assert_eq!(paid.status(), 200);
+    tui.wait_text("付款已登记", Duration::from_secs(2));
+    assert!(tui.screen().contains("待审核"), "{}", tui.screen());
+    let order = app
+        .client(&app.admin)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(order.status, OrderStatus::PendingReview);
+
+    // On to the order.
     tui.send("o");
-    tui.wait_text(&format!("订单 {} · 待支付", order.order_no), WAIT);
+    tui.wait_text(&format!("订单 {} · 待审核", order.order_no), WAIT);
     tui.send("q");
+    assert!(tui.wait_exit(WAIT));
+    app.finish().await;
+}
+
+/// An order submitted earlier, opened from 待办订单: the customer pays by bank transfer,
+/// the slip is printed, a file that is not an image is refused next to the field, the
+/// voucher goes up and the order goes to review.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bank_transfer_with_its_voucher_goes_to_review() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = app.submit("李四").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let voucher = dir.path().join("transfer.png");
+    std::fs::write(&voucher, tiny_png()).expect("voucher");
+    let fake = dir.path().join("transfer.pdf");
+    std::fs::write(&fake, b"this is not a PDF").expect("fake");
+    let mut tui = start(&app, dir.path());
+    tui.wait_text(&order.order_no, WAIT);
+    tui.send("\r");
+    tui.wait_text(&format!("订单 {} · 待支付", order.order_no), WAIT);
+    tui.wait_text("p  收款", WAIT);
+    tui.send("p");
+    tui.wait_text("请客户选择付款方式", WAIT);
+    assert!(tui.screen().contains("¥"), "{}", tui.screen());
+    tui.send("b");
+    tui.wait_text("请客户按以下信息转账", WAIT);
+    tui.wait_text("示例银行长沙分行", WAIT);
+    assert!(tui.screen().contains(&order.order_no));
+    tui.send("\x10"); // Ctrl-P
+    tui.wait_text("转账说明.pdf", WAIT);
+    let order_now = app
+        .client(&app.admin)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(order_now.status, OrderStatus::PendingVoucher);
+
+    tui.send("u");
+    tui.wait_text("转账凭证", WAIT);
+    tui.send(&format!("{}\r", fake.display()));
+    tui.wait_text("只接受 JPEG、PNG 或 PDF", WAIT);
+    let unchanged = app
+        .client(&app.admin)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(unchanged.status, OrderStatus::PendingVoucher);
+    assert_eq!(unchanged.version, order_now.version);
+    tui.send("\x15"); // Ctrl-U
+    tui.send(&format!("{}\r", voucher.display()));
+    tui.wait_text("付款已登记", WAIT);
+    assert!(tui.screen().contains("待审核"), "{}", tui.screen());
+    let reviewed = app
+        .client(&app.admin)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(reviewed.status, OrderStatus::PendingReview);
+    assert!(
+        reviewed
+            .attachments
+            .iter()
+            .any(|a| a.kind == AttachmentKind::Voucher),
+        "{:?}",
+        reviewed.attachments
+    );
+    tui.send("n");
+    tui.wait_text("输入客户的手机号", WAIT);
+    tui.send("\x03"); // Ctrl-C
     assert!(tui.wait_exit(WAIT));
     app.finish().await;
 }

@@ -2,16 +2,16 @@
 //! every tab, the order view, popups, the too-small screen.
 
 use ca_counter::api::{
-    Actor, Applicant, Attachment, AttachmentKind, HistoryEntry, MailingAddress, Me, Order,
-    OrderPage, OrderSummary, StatusCount,
+    Actor, Applicant, Attachment, AttachmentKind, BankAccount, HistoryEntry, MailingAddress, Me,
+    Order, OrderPage, OrderSummary, StatusCount,
 };
 use ca_counter::domain::{Action, OrderStatus, Role, UserType};
 use ca_counter::i18n::Lang;
 use ca_counter::tui::app::App;
 use ca_counter::tui::keys::{Cmd, Tab};
-use ca_counter::tui::net::Msg;
+use ca_counter::tui::net::{ActFailure, Msg};
 use ca_counter::tui::newapp::NewApp;
-use ca_counter::tui::newapp::draft::Draft;
+use ca_counter::tui::newapp::draft::{Choice, Draft, Step};
 use ca_counter::tui::{theme, views};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -395,4 +395,61 @@ fn ascii_borders_use_no_box_drawing_characters() {
         !screen.contains('┌') && !screen.contains('│') && !screen.contains('─'),
         "{screen}"
     );
+}
+
+/// The 新申请 tab after submission with the order in `status`.
+fn submitted(lang: Lang, status: OrderStatus) -> App {
+    let mut app = app(lang);
+    app.newapp = NewApp::with_drafts(vec![Draft {
+        id: "01a22342-0000-7000-8000-000000000002".into(),
+        reference: "SQ7F3K9QAB".into(),
+        step: Step::Done,
+        order_no: Some("HN20261128000006".into()),
+        order_version: 1,
+        order_status: Some(status),
+        choice: Some(Choice {
+            project_id: "p1".into(),
+            project_name: "湘潭市公共资源交易系统".into(),
+            product_id: "k1".into(),
+            product_name: "个人证书（一年）".into(),
+            user_type: Some(UserType::Individual),
+            validity_years: 1,
+            price_fen: 30_000,
+        }),
+        ..Draft::default()
+    }]);
+    app.newapp.bank = Some(BankAccount {
+        account_name: "湖南省数字证书认证中心".into(),
+        bank: "中国银行长沙芙蓉支行".into(),
+        account_no: "6222021000001234567".into(),
+    });
+    app.run(Cmd::Tab(Tab::New));
+    app
+}
+
+#[test]
+fn taking_payment_after_submission() {
+    for lang in Lang::ALL {
+        let name = lang_name(lang);
+        let app = submitted(lang, OrderStatus::PendingPayment);
+        insta::assert_snapshot!(format!("pay_choose_{name}"), render(&app, 80, 24));
+
+        let mut app = submitted(lang, OrderStatus::PendingVoucher);
+        insta::assert_snapshot!(format!("pay_transfer_{name}"), render(&app, 80, 24));
+        key(&mut app, KeyCode::Char('u'));
+        for c in "/tmp/x.txt".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        app.on_msg(Msg::DraftActed {
+            draft: "01a22342-0000-7000-8000-000000000002".into(),
+            result: Err(ActFailure::File(
+                "/tmp/x.txt".into(),
+                std::io::ErrorKind::NotFound,
+            )),
+        });
+        insta::assert_snapshot!(format!("pay_voucher_{name}"), render(&app, 80, 24));
+
+        let app = submitted(lang, OrderStatus::PendingReview);
+        insta::assert_snapshot!(format!("pay_settled_{name}"), render(&app, 80, 24));
+    }
 }

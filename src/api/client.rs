@@ -162,6 +162,17 @@ impl Client {
             .await
     }
 
+    /// `GET /bank-account`
+    pub async fn bank_account(&self) -> Result<BankAccount, ClientError> {
+        self.send(self.request(Method::GET, "/bank-account")).await
+    }
+
+    /// `GET /orders/{order_no}/transfer-slip`: the bank-transfer slip.
+    pub async fn transfer_slip(&self, order_no: &str) -> Result<Vec<u8>, ClientError> {
+        self.pdf(self.request(Method::GET, &format!("/orders/{order_no}/transfer-slip")))
+            .await
+    }
+
     /// `GET /orders/{order_no}/receipt`: the acceptance receipt.
     pub async fn receipt(&self, order_no: &str) -> Result<Vec<u8>, ClientError> {
         self.pdf(self.request(Method::GET, &format!("/orders/{order_no}/receipt")))

@@ -580,6 +580,17 @@ pub struct Terms {
     pub text: String,
 }
 
+/// `GET /api/v1/bank-account`: where customers transfer to, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BankAccount {
+    /// Account name.
+    pub account_name: String,
+    /// Bank and branch.
+    pub bank: String,
+    /// Account number.
+    pub account_no: String,
+}
+
 /// One bad field of a request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {

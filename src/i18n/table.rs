@@ -214,6 +214,11 @@ texts! {
     CmdReceipt => "打印受理回执", "print the acceptance receipt";
     CmdOpenSubmitted => "打开订单（收款等后续操作）", "open the order (payment and what follows)";
     CmdBlankForm => "下一位客户（空白表单）", "next customer (blank form)";
+    CmdPayQr => "支付宝扫码收款", "take payment by Alipay QR code";
+    CmdBankTransfer => "客户用银行转账", "the customer pays by bank transfer";
+    CmdCollectPayment => "收款（扫码或银行转账）", "take payment (QR code or bank transfer)";
+    ActionCollect => "收款", "take payment";
+    CmdUploadVoucher => "上传转账凭证", "upload the transfer voucher";
     HintPrevStep => "上一步", "back";
     HintNewDraft => "新草稿", "new draft";
     HintNextDraft => "切换草稿", "next draft";
@@ -269,7 +274,25 @@ texts! {
     ScanCheckHint => "接受 JPEG、PNG、PDF（按内容判断）。", "JPEG, PNG or PDF (judged by content).";
     SubmitHint => "核对无误后按 Enter 提交（重复按或断网重试都不会重复下单）。", "Check, then press Enter to submit (pressing twice or retrying after a network error never makes two orders).";
     SubmittedOrder => "已提交：订单 {0}", "submitted: order {0}";
-    DoneHint => "r 打印受理回执 · o 或 Enter 打开订单去收款 · n 下一位客户", "r print the receipt · o or Enter open the order to take payment · n next customer";
+    DoneHint => "r 打印受理回执 · o 打开订单 · n 下一位客户", "r print the receipt · o open the order · n next customer";
+    PayChoose => "请客户选择付款方式：", "How does the customer pay?";
+    PayChooseQr => "p  支付宝扫码（推荐，到账即转审核）", "p  Alipay QR code (recommended; goes to review once paid)";
+    PayChooseTransfer => "b  银行转账（转账后上传凭证）", "b  bank transfer (then upload the voucher)";
+    PayQrExpired => "上次的收款码已过期：按 p 重新生成。", "the last payment code has expired: press p for a new one.";
+    PayQrTitle => "请客户用支付宝扫右侧二维码付款：", "The customer scans the code on the right with Alipay:";
+    PayQrStep1 => "1. 打开支付宝“扫一扫”", "1. Open Alipay and tap Scan";
+    PayQrStep2 => "2. 核对金额 {0} 后付款", "2. Check the amount {0}, then pay";
+    PayQrStep3 => "3. 付款成功后本屏自动更新，无需按键", "3. This screen updates by itself once paid";
+    PayQrHint => "z 全屏放大 · Esc 换一种付款方式", "z full screen · Esc pay another way";
+    TransferTitle => "请客户按以下信息转账：", "The customer transfers to:";
+    TransferAmount => "转账金额", "Amount";
+    TransferNoAccount => "未取得收款账户（平台未配置或连接中断）。", "the bank account is unavailable (not configured, or the link is down).";
+    TransferPrintHint => "Ctrl-P 打印转账说明交给客户", "Ctrl-P prints these details for the customer";
+    TransferVoucherHint => "u 上传转账凭证；客户稍后再来的，在待办订单中打开此单按 p 上传。", "u uploads the voucher; if the customer comes back later, open the order in Orders and press p.";
+    FieldVoucherPath => "转账凭证", "Voucher";
+    VoucherPathHint => "JPEG、PNG 或 PDF（按内容判断）。输入路径按 Enter 上传，Tab 补全，Esc 取消。", "JPEG, PNG or PDF (judged by content). Type the path and press Enter; Tab completes, Esc cancels.";
+    PaidReview => "付款已登记（{0}），订单进入待审核。", "payment recorded ({0}): the order goes to review.";
+    SettledOther => "订单已是“{0}”，无需收款。", "the order is now \"{0}\": nothing to collect.";
     NewIdentityMissing => "还没有实名认证结果：请回到第 2 步完成实名认证。", "no identity check yet: go back to step 2.";
     NewScanNeeded => "请输入签字扫描件的路径", "type the path of the signed scan";
     NewCustomerNew => "没有这个手机号的客户：请输入姓名新建客户。", "no customer with this number: type a name to create one.";
@@ -413,6 +436,13 @@ texts! {
     DocClerk => "受理人", "Clerk";
     DocReceiptNote1 => "请保存本回执。凭订单号可在柜台或致电服务热线 {0} 查询办理进度。", "Keep this receipt. Quote the order number at the counter or on the hotline {0} to follow your application.";
     DocReceiptNote2 => "付款后两个工作日内完成审核并寄出证书；材料需补正的，我们会一次性告知。", "After payment the certificate is reviewed and mailed within two working days; if anything needs correcting, you are told everything at once.";
+    DocTransferTitle => "银行转账付款说明", "Paying by bank transfer";
+    DocTransferReference => "转账附言", "Reference";
+    DocAccountName => "收款户名", "Account name";
+    DocBank => "开户银行", "Bank";
+    DocAccountNo => "收款账号", "Account number";
+    DocTransferNote1 => "转账时请在附言中填写订单号 {0}，以便核对。", "Write the order number {0} as the transfer's reference so it can be matched.";
+    DocTransferNote2 => "转账后请将转账凭证（截图或回单）交给柜台，或通过柜台上传，订单随即进入审核。", "After transferring, hand the voucher (screenshot or bank slip) to the counter to be uploaded; the order then goes to review.";
     ProblemNoFont => "无法打印：{0}", "cannot print: {0}";
 
     // Phone pages.

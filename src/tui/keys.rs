@@ -5,8 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::{Action, OrderStatus};
 use crate::i18n::{Lang, T};
-use crate::tui::newapp::NewCmd;
 use crate::tui::newapp::draft::Step;
+use crate::tui::newapp::{NewCmd, Paying};
 
 /// The tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,6 +89,8 @@ pub enum Cmd {
     Act(Action),
     /// Add a note to the order.
     Note,
+    /// Take payment for the open order (QR code or bank transfer).
+    CollectPayment,
     /// Switch zh-CN / en.
     ToggleLang,
     /// Something in the 新申请 tab.
@@ -124,6 +126,7 @@ impl Cmd {
             Cmd::Reveal => t(T::CmdReveal),
             Cmd::Act(action) => action.label(lang).to_owned(),
             Cmd::Note => t(T::CmdNote),
+            Cmd::CollectPayment => t(T::CmdCollectPayment),
             Cmd::ToggleLang => t(T::CmdLang),
             Cmd::New(cmd) => t(match cmd {
                 NewCmd::Back => T::CmdPrevStep,
@@ -139,6 +142,9 @@ impl Cmd {
                 NewCmd::Receipt => T::CmdReceipt,
                 NewCmd::OpenOrder => T::CmdOpenSubmitted,
                 NewCmd::BlankForm => T::CmdBlankForm,
+                NewCmd::PayQr => T::CmdPayQr,
+                NewCmd::BankTransfer => T::CmdBankTransfer,
+                NewCmd::UploadVoucher => T::CmdUploadVoucher,
             }),
             Cmd::Quit => t(T::CmdQuit),
         }
@@ -308,6 +314,10 @@ pub struct Context {
     pub typing: bool,
     /// The 新申请 customer is verified.
     pub verified: bool,
+    /// The open order can take payment now and the operator may take it.
+    pub collectible: bool,
+    /// Once submitted: where taking payment stands.
+    pub paying: Option<Paying>,
 }
 
 /// Every binding that applies in `context`, most useful first.
@@ -328,6 +338,9 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
                 Cmd::Act(*action),
                 true,
             ));
+        }
+        if context.collectible {
+            out.push(bind(&[Key::ch('p')], Cmd::CollectPayment, true));
         }
         if context.may_note {
             out.push(bind(&[Key::ch('n')], Cmd::Note, true));
@@ -402,10 +415,16 @@ fn scrolling() -> [Binding; 4] {
 /// on letters only in steps without a text field.
 fn new_bindings(context: &Context) -> Vec<Binding> {
     let step = context.new_step.unwrap_or_default();
+    let paying = context.paying;
+    let esc_shown = match step {
+        Step::Customer => false,
+        Step::Done => paying == Some(Paying::Qr) || context.typing,
+        _ => true,
+    };
     let mut out = vec![bind(
         &[Key::code(KeyCode::Esc)],
         Cmd::New(NewCmd::Back),
-        step != Step::Customer && step != Step::Done,
+        esc_shown,
     )];
     if !context.typing {
         match step {
@@ -423,6 +442,19 @@ fn new_bindings(context: &Context) -> Vec<Binding> {
                 ));
             }
             Step::Done => {
+                match paying {
+                    Some(Paying::Choose) => {
+                        out.push(bind(&[Key::ch('p')], Cmd::New(NewCmd::PayQr), true));
+                        out.push(bind(&[Key::ch('b')], Cmd::New(NewCmd::BankTransfer), true));
+                    }
+                    Some(Paying::Qr) => {
+                        out.push(bind(&[Key::ch('z')], Cmd::New(NewCmd::Enlarge), true));
+                    }
+                    Some(Paying::Transfer) => {
+                        out.push(bind(&[Key::ch('u')], Cmd::New(NewCmd::UploadVoucher), true));
+                    }
+                    Some(Paying::Settled) | None => {}
+                }
                 out.push(bind(&[Key::ch('r')], Cmd::New(NewCmd::Receipt), true));
                 out.push(bind(&[Key::ch('o')], Cmd::New(NewCmd::OpenOrder), true));
                 out.push(bind(&[Key::ch('n')], Cmd::New(NewCmd::BlankForm), true));
@@ -430,7 +462,7 @@ fn new_bindings(context: &Context) -> Vec<Binding> {
             _ => {}
         }
     }
-    if matches!(step, Step::Form | Step::Scan | Step::Submit) {
+    if matches!(step, Step::Form | Step::Scan | Step::Submit | Step::Done) {
         out.push(bind(&[Key::ctrl('p')], Cmd::New(NewCmd::Print), true));
     }
     out.push(bind(&[Key::ctrl('n')], Cmd::New(NewCmd::NewDraft), true));
@@ -477,6 +509,8 @@ mod tests {
             new_step: None,
             typing: false,
             verified: false,
+            collectible: false,
+            paying: None,
         }
     }
 

@@ -146,6 +146,36 @@ pub enum Request {
         /// The signed scan.
         scan: PathBuf,
     },
+    /// An action on a draft's submitted order (bank transfer, voucher), uploading a file
+    /// first when it needs one.
+    DraftAct {
+        /// The draft.
+        draft: String,
+        /// The order.
+        order_no: String,
+        /// The action.
+        action: Action,
+        /// Its fields.
+        body: ActionRequest,
+        /// A file to upload first.
+        upload: Option<(AttachmentKind, PathBuf)>,
+    },
+    /// The CA's bank account.
+    BankAccount,
+    /// A QR payment for a draft's order.
+    OpenPayment {
+        /// The draft.
+        draft: String,
+        /// The order.
+        order_no: String,
+    },
+    /// Print (or save) the bank-transfer slip of an order.
+    PrintSlip {
+        /// The draft.
+        draft: String,
+        /// The order.
+        order_no: String,
+    },
     /// Write a draft to the data directory.
     SaveDraft(Box<Draft>),
     /// Remove a draft from the data directory.
@@ -299,6 +329,22 @@ pub enum Msg {
         /// The order, or why not.
         result: Result<Order, SubmitError>,
     },
+    /// Answer to [`Request::DraftAct`].
+    DraftActed {
+        /// The draft.
+        draft: String,
+        /// The order after the action.
+        result: Result<Order, ActFailure>,
+    },
+    /// Answer to [`Request::BankAccount`].
+    Bank(Result<crate::api::BankAccount, ClientError>),
+    /// Answer to [`Request::OpenPayment`].
+    PaymentOpened {
+        /// The draft.
+        draft: String,
+        /// The payment.
+        result: Result<crate::api::Payment, ClientError>,
+    },
     /// Nothing to report.
     Noop,
     /// A file to upload could not be read.
@@ -310,6 +356,43 @@ pub enum Msg {
         /// What went wrong.
         kind: std::io::ErrorKind,
     },
+}
+
+/// Why an action with an upload did not happen.
+#[derive(Debug)]
+pub enum ActFailure {
+    /// The file could not be read.
+    File(PathBuf, std::io::ErrorKind),
+    /// The platform refused or could not be reached.
+    Api(ClientError),
+}
+
+/// Uploads the file an action needs (if any), then performs the action with it.
+async fn act(
+    client: &Client,
+    order_no: &str,
+    action: Action,
+    mut body: ActionRequest,
+    upload: Option<(AttachmentKind, PathBuf)>,
+) -> Result<Order, ActFailure> {
+    if let Some((kind, path)) = upload {
+        let bytes = tokio::fs::read(&path)
+            .await
+            .map_err(|e| ActFailure::File(path.clone(), e.kind()))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let attachment = client
+            .upload_attachment(order_no, kind, &name, bytes)
+            .await
+            .map_err(ActFailure::Api)?;
+        body.attachment_ids = vec![attachment.id];
+    }
+    client
+        .act(order_no, action, &body)
+        .await
+        .map_err(ActFailure::Api)
 }
 
 /// Why a submission did not complete.
@@ -445,44 +528,46 @@ async fn run(net: &Net, request: Request) -> Msg {
         Request::Act {
             order_no,
             action,
-            mut body,
+            body,
             upload,
-        } => {
-            if let Some((kind, path)) = upload {
-                let bytes = match tokio::fs::read(&path).await {
-                    Ok(bytes) => bytes,
-                    Err(e) => {
-                        return Msg::FileError {
-                            order_no,
-                            path,
-                            kind: e.kind(),
-                        };
-                    }
-                };
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                match client
-                    .upload_attachment(&order_no, kind, &name, bytes)
-                    .await
-                {
-                    Ok(attachment) => body.attachment_ids = vec![attachment.id],
-                    Err(e) => {
-                        return Msg::Acted {
-                            order_no,
-                            action,
-                            result: Err(e),
-                        };
-                    }
-                }
-            }
-            let result = client.act(&order_no, action, &body).await;
-            Msg::Acted {
+        } => match act(client, &order_no, action, body, upload).await {
+            Ok(order) => Msg::Acted {
                 order_no,
                 action,
-                result,
-            }
+                result: Ok(order),
+            },
+            Err(ActFailure::File(path, kind)) => Msg::FileError {
+                order_no,
+                path,
+                kind,
+            },
+            Err(ActFailure::Api(e)) => Msg::Acted {
+                order_no,
+                action,
+                result: Err(e),
+            },
+        },
+        Request::DraftAct {
+            draft,
+            order_no,
+            action,
+            body,
+            upload,
+        } => Msg::DraftActed {
+            draft,
+            result: act(client, &order_no, action, body, upload).await,
+        },
+        Request::BankAccount => Msg::Bank(client.bank_account().await),
+        Request::OpenPayment { draft, order_no } => Msg::PaymentOpened {
+            draft,
+            result: client.create_payment(&order_no, "qr").await,
+        },
+        Request::PrintSlip { draft, order_no } => {
+            let result = match client.transfer_slip(&order_no).await {
+                Ok(pdf) => print(net, &format!("{order_no}-转账说明.pdf"), pdf).await,
+                Err(e) => Err(PrintError::Platform(e)),
+            };
+            Msg::Printed { draft, result }
         }
         Request::Note { order_no, text } => {
             let result = client.add_note(&order_no, &text).await;

@@ -1,7 +1,7 @@
 //! Printed documents read back with pdftotext, and the terms.
 
 use ca_counter::api::Problem;
-use ca_counter::config::PlatformConfig;
+use ca_counter::config::{BankConfig, PlatformConfig};
 
 use crate::common::{Db, TestApp};
 use crate::on_both_databases;
@@ -11,6 +11,7 @@ on_both_databases!(
     the_receipt_and_a_reprint_name_the_order,
     without_a_font_printing_says_what_to_install,
     the_terms_come_in_the_operators_language,
+    the_transfer_slip_names_the_account_amount_and_reference,
 );
 
 /// The text of a PDF, as `pdftotext` reads it.
@@ -182,5 +183,43 @@ async fn the_terms_come_in_the_operators_language(db: Db) {
     assert_eq!(zh.version, "2026-11");
     let en = app.client(&app.clerk).terms().await.expect("terms");
     assert!(en.text.starts_with("Terms of application"));
+    app.finish().await;
+}
+
+async fn the_transfer_slip_names_the_account_amount_and_reference(db: Db) {
+    let config = PlatformConfig {
+        bank: BankConfig {
+            account_name: "湖南省数字证书认证中心".into(),
+            bank: "中国银行长沙芙蓉支行".into(),
+            account_no: "6222021000001234567".into(),
+        },
+        ..PlatformConfig::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    let order = app.submit("张三").await;
+    let client = app.client(&app.clerk);
+    let account = client.bank_account().await.expect("bank account");
+    assert_eq!(account.account_no, "6222021000001234567");
+    assert_eq!(account.bank, "中国银行长沙芙蓉支行");
+    let slip = client.transfer_slip(&order.order_no).await.expect("slip");
+    let text = pdf_text(&slip);
+    let amount = ca_counter::domain::Money::from_fen(order.amount_fen)
+        .expect("amount")
+        .to_string();
+    for expected in [
+        "银行转账付款说明",
+        "湖南省数字证书认证中心",
+        "中国银行长沙芙蓉支行",
+        "6222021000001234567",
+        amount.as_str(),
+        order.order_no.as_str(),
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    let missing = client.transfer_slip("HN20990101999999").await;
+    assert!(missing.is_err(), "an unknown order has no slip");
     app.finish().await;
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{Applicant, MailingAddress, NewOrder, Organization, Problem, Terms};
+use crate::api::{Applicant, BankAccount, MailingAddress, NewOrder, Organization, Problem, Terms};
 use crate::domain::{Money, Permission, UserType, mask_id_number, mask_phone};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
@@ -322,6 +322,62 @@ pub async fn receipt(
     let fonts = fonts(&state)?;
     let bytes = render(move || pdf::receipt(&fonts, &document)).await?;
     Ok(pdf_response(bytes, &format!("{}-receipt", row.order_no)))
+}
+
+/// The CA's account for bank transfers (the order number is the transfer's reference).
+#[utoipa::path(get, path = "/api/v1/bank-account", responses((status = 200, body = BankAccount)))]
+pub async fn bank_account(State(state): State<AppState>, _caller: Caller) -> Json<BankAccount> {
+    let bank = &state.config.bank;
+    Json(BankAccount {
+        account_name: bank.account_name.clone(),
+        bank: bank.bank.clone(),
+        account_no: bank.account_no.clone(),
+    })
+}
+
+/// A slip for the customer: the CA's account, the amount, and the order number to write as
+/// the transfer's reference.
+#[utoipa::path(get, path = "/api/v1/orders/{order_no}/transfer-slip", params(("order_no" = String, Path)),
+    responses((status = 200, description = "the slip", content_type = "application/pdf")))]
+pub async fn transfer_slip(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let row = find_order(&state, &order_no).await?;
+    let zh = Lang::ZhCn;
+    let bank = &state.config.bank;
+    let line = |label: T, value: String| Row {
+        label: label.get(zh).to_owned(),
+        value,
+    };
+    let document = Receipt {
+        ca_name: state.config.ca_name.clone(),
+        title: T::DocTransferTitle.get(zh).to_owned(),
+        order_no: row.order_no.clone(),
+        order_label: T::DocTransferReference.get(zh).to_owned(),
+        rows: vec![
+            line(T::DocAccountName, bank.account_name.clone()),
+            line(T::DocBank, bank.bank.clone()),
+            line(T::DocAccountNo, bank.account_no.clone()),
+            line(
+                T::FieldAmount,
+                Money::from_fen(row.amount_fen)
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            line(T::DocProject, row.project_name.clone()),
+            line(T::DocProduct, row.product_name.clone()),
+        ],
+        notes: vec![
+            T::DocTransferNote1.fill(zh, &[&row.order_no]),
+            T::DocTransferNote2.get(zh).to_owned(),
+        ],
+    };
+    let fonts = fonts(&state)?;
+    let bytes = render(move || pdf::receipt(&fonts, &document)).await?;
+    Ok(pdf_response(bytes, &format!("{}-transfer", row.order_no)))
 }
 
 /// The application terms, in the operator's language (or the configured file).

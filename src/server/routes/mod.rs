@@ -79,6 +79,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(documents::order_form))
         .routes(routes!(documents::receipt))
         .routes(routes!(documents::terms))
+        .routes(routes!(documents::bank_account))
+        .routes(routes!(documents::transfer_slip))
         .split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let openapi_json = std::sync::Arc::new(openapi.to_pretty_json().unwrap_or_default());

@@ -255,6 +255,18 @@ impl App {
             filtered: !self.list.query.is_empty() || self.list.status.is_some(),
             new_step: (self.tab == Tab::New).then(|| self.newapp.step()),
             typing: self.tab == Tab::New && self.newapp.typing(),
+            collectible: self
+                .detail
+                .as_ref()
+                .and_then(|d| d.order.as_ref())
+                .is_some_and(|o| {
+                    matches!(
+                        o.status,
+                        OrderStatus::PendingPayment | OrderStatus::PendingVoucher
+                    )
+                })
+                && roles.permits(Permission::CreateOrders),
+            paying: self.newapp.sheet().and_then(|s| s.paying()),
             verified: self
                 .newapp
                 .sheet()
@@ -474,6 +486,13 @@ impl App {
             }
             Cmd::Act(action) => self.open_form(FormKind::Act(action)),
             Cmd::Note => self.open_form(FormKind::Note),
+            Cmd::CollectPayment => {
+                if let Some(order) = self.detail.as_ref().and_then(|d| d.order.clone()) {
+                    let now = now_ms(self.now);
+                    self.newapp.collect(&order, now);
+                    self.tab = Tab::New;
+                }
+            }
             Cmd::New(cmd) => {
                 let now = now_ms(self.now);
                 self.newapp.command(cmd, now);
@@ -642,7 +661,10 @@ impl App {
             | Msg::RealnameSession { .. }
             | Msg::Printed { .. }
             | Msg::ScanChecked { .. }
-            | Msg::Submitted { .. }) => {
+            | Msg::Submitted { .. }
+            | Msg::DraftActed { .. }
+            | Msg::Bank(_)
+            | Msg::PaymentOpened { .. }) => {
                 let now = now_ms(self.now);
                 let lang = self.lang;
                 let describe = move |e: &ClientError| describe(lang, e);
@@ -650,6 +672,8 @@ impl App {
             }
             Msg::Event(event) => {
                 self.last_event = Some(self.now);
+                self.newapp
+                    .order_event(&event.order_no, event.status, event.version);
                 self.request_counts();
                 self.outbox.push(Request::Row {
                     order_no: event.order_no.clone(),

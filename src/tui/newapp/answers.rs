@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use super::draft::{CustomerInfo, RealnameInfo, Step};
+use super::draft::{CustomerInfo, PaymentInfo, RealnameInfo, Step};
 use super::{NewApp, Sheet, mb};
 use crate::api::{ClientError, Customer, RealnameSession, RealnameStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::app::Notice;
-use crate::tui::net::{Msg, PrintError, Printed, Request, ScanProblem, SubmitError};
+use crate::tui::net::{ActFailure, Msg, PrintError, Printed, Request, ScanProblem, SubmitError};
 
 impl NewApp {
     /// An answer from the platform. Returns true when the screen changed.
@@ -157,6 +157,8 @@ impl NewApp {
                 match result {
                     Ok(order) => {
                         sheet.draft.order_no = Some(order.order_no);
+                        sheet.draft.order_version = order.version;
+                        sheet.draft.order_status = Some(order.status);
                         sheet.draft.step = Step::Done;
                         sheet.notice = None;
                     }
@@ -193,6 +195,51 @@ impl NewApp {
                         sheet.notice = Some(Notice::Error(
                             T::NewSubmittedNoScan.fill(lang, &[&order_no, &describe(&e)]),
                         ));
+                    }
+                }
+            }
+            Msg::Bank(Ok(bank)) => self.bank = Some(bank),
+            Msg::PaymentOpened { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return false;
+                };
+                sheet.busy = false;
+                match result {
+                    Ok(payment) => {
+                        sheet.draft.payment = Some(PaymentInfo {
+                            url: payment.pay_url,
+                            amount_fen: payment.amount_fen,
+                            expires_at: payment.expires_at,
+                        });
+                        sheet.notice = None;
+                    }
+                    Err(e) => sheet.notice = Some(Notice::Error(describe(&e))),
+                }
+            }
+            Msg::DraftActed { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return false;
+                };
+                sheet.busy = false;
+                match result {
+                    Ok(order) => {
+                        sheet.draft.order_status = Some(order.status);
+                        sheet.draft.order_version = order.version;
+                        sheet.draft.payment = None;
+                        sheet.voucher_open = false;
+                        sheet.errors.remove("voucher_path");
+                    }
+                    Err(ActFailure::File(path, kind)) => {
+                        let problem = scan_problem(&ScanProblem::Io(kind), &path, lang);
+                        sheet.errors.insert("voucher_path".into(), problem);
+                    }
+                    Err(ActFailure::Api(e)) => {
+                        let message = describe(&e);
+                        if sheet.voucher_open {
+                            sheet.errors.insert("voucher_path".into(), message);
+                        } else {
+                            sheet.notice = Some(Notice::Error(message));
+                        }
                     }
                 }
             }

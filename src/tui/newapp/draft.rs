@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::UserType;
+use crate::domain::{OrderStatus, UserType};
 
 /// The steps of a walk-in application, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -124,6 +124,17 @@ pub struct ScanInfo {
     pub detail: String,
 }
 
+/// A QR payment being shown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PaymentInfo {
+    /// What the QR code encodes.
+    pub url: String,
+    /// The amount, in fen.
+    pub amount_fen: i64,
+    /// When the code stops working (RFC 3339).
+    pub expires_at: String,
+}
+
 /// One draft.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
@@ -157,6 +168,18 @@ pub struct Draft {
     pub scan: Option<ScanInfo>,
     /// Once submitted: the order number.
     pub order_no: Option<String>,
+    /// The submitted order's version (actions send it back).
+    #[serde(default)]
+    pub order_version: i64,
+    /// The submitted order's status, as last heard.
+    #[serde(default)]
+    pub order_status: Option<OrderStatus>,
+    /// The QR payment shown, if one was opened.
+    #[serde(default)]
+    pub payment: Option<PaymentInfo>,
+    /// The voucher path typed.
+    #[serde(default)]
+    pub voucher_path: String,
     /// Last change (unix ms).
     pub updated_at: i64,
 }

@@ -12,13 +12,13 @@ use std::collections::BTreeMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::{Project, Terms};
-use crate::domain::UserType;
+use crate::domain::{OrderStatus, UserType};
 use crate::i18n::Lang;
 
 use super::app::Notice;
 use super::net::Request;
 use super::widgets::input::Input;
-use draft::{Draft, Step};
+use draft::{Choice, Draft, Step};
 
 /// What the clerk can ask for in the 新申请 tab besides typing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +49,12 @@ pub enum NewCmd {
     OpenOrder,
     /// A blank form for the next customer.
     BlankForm,
+    /// Take payment by Alipay QR code.
+    PayQr,
+    /// The customer pays by bank transfer.
+    BankTransfer,
+    /// Type the path of the transfer voucher.
+    UploadVoucher,
 }
 
 /// A draft with what the screen needs besides what is saved.
@@ -68,6 +74,8 @@ pub struct Sheet {
     pub asking_name: bool,
     /// Editing the registered name (real-name step).
     pub renaming: bool,
+    /// Typing the path of a transfer voucher.
+    pub voucher_open: bool,
 }
 
 impl Sheet {
@@ -89,6 +97,7 @@ impl Sheet {
         inputs.insert("new_name".to_owned(), Input::new(&d.new_name));
         inputs.insert("project_query".to_owned(), Input::new(&d.project_query));
         inputs.insert("scan_path".to_owned(), Input::new(&d.scan_path));
+        inputs.insert("voucher_path".to_owned(), Input::new(&d.voucher_path));
         for (key, value) in &d.fields {
             inputs.insert(key.clone(), Input::new(value));
         }
@@ -117,6 +126,7 @@ impl Sheet {
             text("project_query"),
             text("scan_path"),
         );
+        let voucher = text("voucher_path");
         let mut fields = BTreeMap::new();
         if let Some(user_type) = self.user_type() {
             for spec in fields::specs(user_type) {
@@ -128,6 +138,7 @@ impl Sheet {
         d.new_name = new_name;
         d.project_query = query;
         d.scan_path = scan;
+        d.voucher_path = voucher;
         if !fields.is_empty() {
             d.fields = fields;
         }
@@ -152,6 +163,60 @@ impl Sheet {
             Step::Project => Some("project_query".into()),
             Step::Form => Some(self.draft.focus.clone()),
             Step::Scan => Some("scan_path".into()),
+            Step::Done if self.voucher_open && self.paying() == Some(Paying::Transfer) => {
+                Some("voucher_path".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Where taking payment stands once the order is submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paying {
+    /// Unpaid: the clerk chooses how the customer pays.
+    Choose,
+    /// The Alipay code is on screen.
+    Qr,
+    /// Bank transfer: the account shown, the voucher awaited.
+    Transfer,
+    /// Paid, or moved on some other way: nothing to collect here.
+    Settled,
+}
+
+impl Sheet {
+    /// Where taking payment stands; `None` before submission.
+    pub fn paying(&self) -> Option<Paying> {
+        if self.draft.step != Step::Done {
+            return None;
+        }
+        Some(match self.draft.order_status {
+            Some(OrderStatus::PendingPayment) | None => {
+                let live = self
+                    .draft
+                    .payment
+                    .as_ref()
+                    .is_some_and(|p| !expired(&p.expires_at));
+                if live { Paying::Qr } else { Paying::Choose }
+            }
+            Some(OrderStatus::PendingVoucher) => Paying::Transfer,
+            Some(_) => Paying::Settled,
+        })
+    }
+
+    /// What the QR code on screen encodes, if one is shown: the real-name code, or the
+    /// payment code.
+    pub fn live_code(&self) -> Option<&str> {
+        let draft = &self.draft;
+        match draft.step {
+            Step::Realname if draft.customer.as_ref().is_some_and(|c| !c.verified) => {
+                let session = draft.realname.as_ref()?;
+                (session.status == "pending" && !expired(&session.expires_at))
+                    .then_some(session.url.as_str())
+            }
+            Step::Done if self.paying() == Some(Paying::Qr) => {
+                draft.payment.as_ref().map(|p| p.url.as_str())
+            }
             _ => None,
         }
     }
@@ -185,6 +250,8 @@ pub struct NewApp {
     pub outbox: Vec<Request>,
     /// An order to open in 待办订单 (set by "open the submitted order").
     pub open_order: Option<String>,
+    /// The CA's bank account, for transfers.
+    pub bank: Option<crate::api::BankAccount>,
 }
 
 impl NewApp {
@@ -245,6 +312,7 @@ impl NewApp {
     pub fn start(&mut self) {
         self.outbox.push(Request::Health);
         self.outbox.push(Request::Terms);
+        self.outbox.push(Request::BankAccount);
         self.search_projects();
         // Drafts waiting on the phone pick up where the verification stands now.
         for sheet in &self.sheets {
@@ -322,12 +390,67 @@ impl NewApp {
                 self.print_form();
                 true
             }
+            NewCmd::PayQr => {
+                let Some(sheet) = self.sheet_mut() else {
+                    return false;
+                };
+                let Some(order_no) = sheet.draft.order_no.clone() else {
+                    return false;
+                };
+                if sheet.draft.order_status != Some(OrderStatus::PendingPayment) {
+                    return false;
+                }
+                sheet.busy = true;
+                let request = Request::OpenPayment {
+                    draft: sheet.draft.id.clone(),
+                    order_no,
+                };
+                self.outbox.push(request);
+                true
+            }
+            NewCmd::BankTransfer => {
+                let Some(sheet) = self.sheet_mut() else {
+                    return false;
+                };
+                let Some(order_no) = sheet.draft.order_no.clone() else {
+                    return false;
+                };
+                match sheet.draft.order_status {
+                    Some(OrderStatus::PendingPayment) => {
+                        sheet.busy = true;
+                        let request = Request::DraftAct {
+                            draft: sheet.draft.id.clone(),
+                            order_no,
+                            action: crate::domain::Action::ChooseBankTransfer,
+                            body: crate::api::ActionRequest {
+                                version: Some(sheet.draft.order_version),
+                                ..Default::default()
+                            },
+                            upload: None,
+                        };
+                        self.outbox.push(request);
+                    }
+                    _ => return false,
+                }
+                true
+            }
+            NewCmd::UploadVoucher => {
+                let Some(sheet) = self.sheet_mut() else {
+                    return false;
+                };
+                if sheet.paying() != Some(Paying::Transfer) {
+                    return false;
+                }
+                sheet.voucher_open = true;
+                return true;
+            }
             NewCmd::FreshCode => {
                 self.fresh_code();
                 true
             }
             NewCmd::Enlarge => {
-                self.enlarged = !self.enlarged && self.step() == Step::Realname;
+                self.enlarged =
+                    !self.enlarged && self.sheet().is_some_and(|s| s.live_code().is_some());
                 return true;
             }
             NewCmd::EditName => {
@@ -534,6 +657,20 @@ impl NewApp {
             self.enlarged = false;
             return true;
         }
+        if let Some(sheet) = self.sheet_mut() {
+            if sheet.voucher_open {
+                sheet.voucher_open = false;
+                sheet.errors.remove("voucher_path");
+                return true;
+            }
+            if sheet.paying() == Some(Paying::Qr) {
+                // Back from the QR code to the choice of how to pay; the code opened stays
+                // valid on the platform and comes back if Alipay is chosen again.
+                sheet.draft.payment = None;
+                self.save(now_ms);
+                return true;
+            }
+        }
         let changed = self.back();
         if changed {
             self.save(now_ms);
@@ -550,12 +687,69 @@ impl NewApp {
     /// True while something on screen counts down (the real-name code).
     pub fn counting_down(&self) -> bool {
         self.sheet().is_some_and(|s| {
-            s.draft.step == Step::Realname
+            (s.draft.step == Step::Realname
                 && s.draft
                     .realname
                     .as_ref()
-                    .is_some_and(|r| r.status == "pending")
+                    .is_some_and(|r| r.status == "pending"))
+                || s.paying() == Some(Paying::Qr)
         })
+    }
+
+    /// An order changed somewhere: drafts that submitted it follow (paid, voucher awaited…).
+    pub fn order_event(&mut self, order_no: &str, status: OrderStatus, version: i64) {
+        for sheet in &mut self.sheets {
+            if sheet.draft.order_no.as_deref() == Some(order_no)
+                && version >= sheet.draft.order_version
+            {
+                sheet.draft.order_status = Some(status);
+                sheet.draft.order_version = version;
+                if status != OrderStatus::PendingVoucher {
+                    sheet.voucher_open = false;
+                }
+            }
+        }
+    }
+
+    /// Takes payment for an order submitted earlier (opened from 待办订单): a draft at the
+    /// payment step for it.
+    pub fn collect(&mut self, order: &crate::api::Order, now_ms: i64) {
+        let existing = self
+            .sheets
+            .iter()
+            .position(|s| s.draft.order_no.as_deref() == Some(order.order_no.as_str()));
+        if let Some(i) = existing {
+            self.current = i;
+        } else {
+            let mut draft = Draft::new();
+            draft.step = Step::Done;
+            draft.order_no = Some(order.order_no.clone());
+            draft.order_version = order.version;
+            draft.order_status = Some(order.status);
+            draft.phone = order.applicant.phone.clone();
+            draft.customer = Some(draft::CustomerInfo {
+                id: order.customer_id.clone(),
+                name: order.applicant.name.clone(),
+                phone: order.applicant.phone.clone(),
+                verified: true,
+                order_count: 0,
+            });
+            draft.choice = Some(Choice {
+                project_id: order.project_id.clone(),
+                project_name: order.project_name.clone(),
+                product_id: order.product_id.clone(),
+                product_name: order.product_name.clone(),
+                user_type: Some(order.user_type),
+                validity_years: order.validity_years,
+                price_fen: order.amount_fen,
+            });
+            if let Some(reference) = &order.application_ref {
+                draft.reference = reference.clone();
+            }
+            self.sheets.push(Sheet::new(draft));
+            self.current = self.sheets.len() - 1;
+        }
+        self.save(now_ms);
     }
 }
 

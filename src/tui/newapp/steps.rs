@@ -348,6 +348,22 @@ impl NewApp {
         let Some(sheet) = self.sheet_mut() else {
             return;
         };
+        if sheet.draft.step == Step::Done {
+            // After submission: the transfer slip when paying by transfer, else the
+            // acceptance receipt.
+            let Some(order_no) = sheet.draft.order_no.clone() else {
+                return;
+            };
+            sheet.busy = true;
+            let draft = sheet.draft.id.clone();
+            let request = if sheet.paying() == Some(super::Paying::Transfer) {
+                Request::PrintSlip { draft, order_no }
+            } else {
+                Request::PrintReceipt { draft, order_no }
+            };
+            self.outbox.push(request);
+            return;
+        }
         if !matches!(sheet.draft.step, Step::Scan | Step::Submit | Step::Form) {
             return;
         }
@@ -436,6 +452,46 @@ impl NewApp {
     }
 
     pub(super) fn done_key(&mut self, key: KeyEvent, now_ms: i64) -> bool {
-        key.code == KeyCode::Enter && self.command(NewCmd::OpenOrder, now_ms)
+        let awaiting_voucher = self
+            .sheet()
+            .is_some_and(|s| s.focused_key().as_deref() == Some("voucher_path"));
+        if !awaiting_voucher {
+            return key.code == KeyCode::Enter && self.command(NewCmd::OpenOrder, now_ms);
+        }
+        let Some(sheet) = self.sheet_mut() else {
+            return false;
+        };
+        match key.code {
+            KeyCode::Tab => {
+                let done = crate::tui::widgets::path::complete(&sheet.text("voucher_path"));
+                sheet.set_text("voucher_path", &done.text);
+                sheet.notice =
+                    (!done.choices.is_empty()).then(|| Notice::Info(done.choices.join("  ")));
+                true
+            }
+            KeyCode::Enter => {
+                let path = sheet.text("voucher_path").trim().to_owned();
+                if path.is_empty() {
+                    return false;
+                }
+                let Some(order_no) = sheet.draft.order_no.clone() else {
+                    return false;
+                };
+                sheet.busy = true;
+                let request = Request::DraftAct {
+                    draft: sheet.draft.id.clone(),
+                    order_no,
+                    action: crate::domain::Action::UploadVoucher,
+                    body: crate::api::ActionRequest {
+                        version: Some(sheet.draft.order_version),
+                        ..Default::default()
+                    },
+                    upload: Some((crate::api::AttachmentKind::Voucher, expand_home(&path))),
+                };
+                self.outbox.push(request);
+                true
+            }
+            _ => self.type_into(key),
+        }
     }
 }

@@ -198,10 +198,18 @@ fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Li
 
     lines.push(Line::default());
     lines.push(section(app, T::SectionActions));
-    if order.allowed_actions.is_empty() {
+    let collectible = app.context().collectible;
+    if order.allowed_actions.is_empty() && !collectible {
         lines.push(Line::from(T::NoActions.get(lang)).style(theme.dim));
     } else {
         let mut spans = Vec::new();
+        if collectible {
+            spans.push(Span::styled(" p ", theme.footer_key));
+            spans.push(Span::styled(
+                format!(" {}   ", T::ActionCollect.get(lang)),
+                theme.base,
+            ));
+        }
         for action in &order.allowed_actions {
             spans.push(Span::styled(
                 format!(" {} ", action_key(*action)),

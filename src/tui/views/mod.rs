@@ -28,7 +28,8 @@ pub const MIN_HEIGHT: u16 = 24;
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     frame.render_widget(Block::default().style(app.theme.base), area);
-    if app.tab == Tab::New && app.newapp.enlarged {
+    let code_shown = app.newapp.sheet().and_then(|s| s.live_code()).is_some();
+    if app.tab == Tab::New && app.newapp.enlarged && code_shown {
         newapp::enlarged(frame, app);
         return;
     }

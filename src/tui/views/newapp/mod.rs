@@ -3,7 +3,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -15,6 +14,8 @@ use crate::tui::newapp::draft::Step;
 use crate::tui::newapp::{NewApp, Sheet, expired, fields};
 use crate::tui::widgets::qr::Qr;
 use unicode_width::UnicodeWidthStr;
+
+mod pay;
 
 const STEPS: [(Step, T); 7] = [
     (Step::Customer, T::StepCustomer),
@@ -32,9 +33,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let Some(sheet) = newapp.sheet() else { return };
     // The real-name code takes the full height on the right; everything else shares the
     // left.
-    let area = match live_code(sheet) {
+    let area = match sheet.live_code() {
         Some(url) => {
-            let qr = Qr::new(&url);
+            let qr = Qr::new(url);
             let width = qr
                 .as_ref()
                 .map(|q| q.size(2, 1).0 + 2)
@@ -42,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 .min(area.width / 2 + 4);
             let [left, right] =
                 Layout::horizontal([Constraint::Min(30), Constraint::Length(width)]).areas(area);
-            draw_qr(frame, app, qr.as_ref(), &url, right);
+            draw_qr(frame, app, qr.as_ref(), url, right);
             left
         }
         None => area,
@@ -70,7 +71,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Step::Form => form(frame, app, sheet, body),
         Step::Scan => scan(frame, app, sheet, body),
         Step::Submit => submit(frame, app, sheet, body),
-        Step::Done => done(frame, app, sheet, body),
+        Step::Done => pay::done(frame, app, newapp, sheet, body),
     }
     let focused_error = sheet
         .focused_key()
@@ -87,16 +88,6 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         }
     };
     frame.render_widget(Paragraph::new(line), notice);
-}
-
-/// The URL of a real-name code being shown, if one is.
-fn live_code(sheet: &Sheet) -> Option<String> {
-    let draft = &sheet.draft;
-    if draft.step != Step::Realname || draft.customer.as_ref().is_none_or(|c| c.verified) {
-        return None;
-    }
-    let session = draft.realname.as_ref()?;
-    (session.status == "pending" && !expired(&session.expires_at)).then(|| session.url.clone())
 }
 
 fn step_bar(frame: &mut Frame, app: &App, sheet: &Sheet, area: Rect) {
@@ -426,10 +417,10 @@ fn draw_qr(frame: &mut Frame, app: &App, qr: Option<&Qr>, url: &str, area: Rect)
 /// The QR code alone over the whole screen, as large as fits, the URL under it.
 pub fn enlarged(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let Some(session) = app.newapp.sheet().and_then(|s| s.draft.realname.as_ref()) else {
+    let Some(url) = app.newapp.sheet().and_then(|s| s.live_code()) else {
         return;
     };
-    let Some(qr) = Qr::new(&session.url) else {
+    let Some(qr) = Qr::new(url) else {
         return;
     };
     frame.render_widget(ratatui::widgets::Clear, area);
@@ -442,7 +433,7 @@ pub fn enlarged(frame: &mut Frame, app: &App) {
     let y = area.y + room.height.saturating_sub(h) / 2;
     qr.render(Rect::new(x, y, w, h), frame.buffer_mut(), quiet, scale);
     let lines = vec![
-        Line::from(session.url.clone()).centered(),
+        Line::from(url.to_owned()).centered(),
         Line::from(T::EnlargedHint.get(app.lang))
             .style(app.theme.dim)
             .centered(),
@@ -758,41 +749,6 @@ fn submit(frame: &mut Frame, app: &App, sheet: &Sheet, area: Rect) {
     lines.push(pair(T::ReferenceLabel, d.reference.clone()));
     lines.push(Line::default());
     lines.push(Line::from(T::SubmitHint.get(lang)).style(theme.accent));
-    text_lines(frame, lines, area);
-}
-
-fn done(frame: &mut Frame, app: &App, sheet: &Sheet, area: Rect) {
-    let lang = app.lang;
-    let theme = &app.theme;
-    let order_no = sheet.draft.order_no.clone().unwrap_or_default();
-    let amount = sheet
-        .draft
-        .choice
-        .as_ref()
-        .map(|c| Money::from_fen(c.price_fen).unwrap_or_default().to_string())
-        .unwrap_or_default();
-    let lines = vec![
-        Line::default(),
-        Line::from(Span::styled(
-            format!(
-                "{} {}",
-                glyphs(app).check,
-                T::SubmittedOrder.fill(lang, &[&order_no])
-            ),
-            theme.success.patch(Style::default()),
-        )),
-        Line::from(vec![
-            Span::styled(format!("{} ", T::FieldStatus.get(lang)), theme.label),
-            Span::styled(
-                crate::domain::OrderStatus::PendingPayment.label(lang),
-                theme.status(crate::domain::OrderStatus::PendingPayment),
-            ),
-            Span::styled(format!("   {} ", T::FieldAmount.get(lang)), theme.label),
-            Span::raw(amount),
-        ]),
-        Line::default(),
-        Line::from(T::DoneHint.get(lang)).style(theme.accent),
-    ];
     text_lines(frame, lines, area);
 }
 
