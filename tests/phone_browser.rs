@@ -1,6 +1,7 @@
-//! The real-name phone page in a real browser: Debian's headless Chromium at a phone's
-//! viewport, driven through chromedriver (WebDriver), fills the form and submits; the
-//! counter's side sees the success. A screenshot is kept in the test artefacts.
+//! The phone pages in a real browser: Debian's headless Chromium at a phone's viewport,
+//! driven through chromedriver (WebDriver). The real-name page is filled and submitted and
+//! the counter's side sees the success; the demo cashier pays once however often it is
+//! pressed, and refuses a cancelled order. Screenshots are kept in the test artefacts.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -8,7 +9,8 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ca_counter::api::{RealnameStatus, ServerEvent};
+use ca_counter::api::{ActionRequest, RealnameStatus, ServerEvent};
+use ca_counter::domain::{Action, Money, OrderStatus};
 use common::{Db, TestApp};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -97,9 +99,74 @@ impl Driver {
 struct Session<'a> {
     driver: &'a Driver,
     id: String,
+    /// The browser profile, removed with the session.
+    _profile: tempfile::TempDir,
 }
 
-impl Session<'_> {
+impl<'a> Session<'a> {
+    /// A headless Chromium the size of a phone (390×844 CSS pixels).
+    async fn phone(driver: &'a Driver) -> Session<'a> {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--lang=zh-CN",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+                "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
+            }
+        }}});
+        let created = driver
+            .call(reqwest::Method::POST, "/session", Some(capabilities))
+            .await;
+        Session {
+            driver,
+            id: created["sessionId"]
+                .as_str()
+                .expect("session id")
+                .to_owned(),
+            _profile: profile,
+        }
+    }
+
+    async fn open(&self, url: &str) {
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/url", self.id),
+                Some(json!({"url": url})),
+            )
+            .await;
+    }
+
+    /// Waits until the page's heading contains `text`.
+    async fn wait_heading(&self, text: &str) {
+        let started = Instant::now();
+        while !self.heading().await.is_some_and(|h| h.contains(text)) {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the phone never showed {text:?} (heading {:?})",
+                self.heading().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn close(self) {
+        let _ = self
+            .driver
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/session/{}", self.id),
+                None,
+            )
+            .await;
+    }
+
     async fn element(&self, css: &str) -> String {
         let found = self
             .driver
@@ -192,37 +259,8 @@ async fn a_phone_browser_fills_the_real_name_page_and_the_counter_sees_it() {
     let url = session.url.clone().expect("url");
 
     let driver = Driver::start().await;
-    let profile = tempfile::tempdir().expect("profile dir");
-    let capabilities = json!({"capabilities": {"alwaysMatch": {
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--lang=zh-CN",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
-        }
-    }}});
-    let created = driver
-        .call(reqwest::Method::POST, "/session", Some(capabilities))
-        .await;
-    let page = Session {
-        driver: &driver,
-        id: created["sessionId"]
-            .as_str()
-            .expect("session id")
-            .to_owned(),
-    };
-    driver
-        .call(
-            reqwest::Method::POST,
-            &format!("/session/{}/url", page.id),
-            Some(json!({"url": url})),
-        )
-        .await;
+    let page = Session::phone(&driver).await;
+    page.open(&url).await;
     assert_eq!(page.text("h1").await, "实名认证");
     assert!(page.text(".who").await.contains("*三"));
     let width = driver
@@ -239,31 +277,11 @@ async fn a_phone_browser_fills_the_real_name_page_and_the_counter_sees_it() {
     page.click("input[name=consent]").await;
     let filled = page.screenshot().await;
     page.click("button[type=submit]").await;
-    let started = Instant::now();
-    while !page
-        .heading()
-        .await
-        .is_some_and(|h| h.contains("实名认证成功"))
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the phone never showed success"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    page.wait_heading("实名认证成功").await;
     let done = page.screenshot().await;
-    let artefacts = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-artifacts");
-    std::fs::create_dir_all(&artefacts).expect("artefacts dir");
-    std::fs::write(artefacts.join("realname-phone-filled.png"), &filled).expect("screenshot");
-    std::fs::write(artefacts.join("realname-phone-done.png"), &done).expect("screenshot");
-    assert!(done.starts_with(b"\x89PNG"));
-    let _ = driver
-        .call(
-            reqwest::Method::DELETE,
-            &format!("/session/{}", page.id),
-            None,
-        )
-        .await;
+    keep("realname-phone-filled.png", &filled);
+    keep("realname-phone-done.png", &done);
+    page.close().await;
 
     // The counter's side: the verification is done and its event arrived.
     let seen = clerk.realname_session(&session.id).await.expect("status");
@@ -275,5 +293,78 @@ async fn a_phone_browser_fills_the_real_name_page_and_the_counter_sees_it() {
             other => panic!("expected the verification's events, got {other:?}"),
         }
     }
+    app.finish().await;
+}
+
+/// Keeps a screenshot in the test artefacts.
+fn keep(name: &str, png: &[u8]) {
+    assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+    let artefacts = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-artifacts");
+    std::fs::create_dir_all(&artefacts).expect("artefacts dir");
+    std::fs::write(artefacts.join(name), png).expect("screenshot");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_phone_pays_at_the_demo_cashier_once_and_not_after_cancellation() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("张三").await;
+    let payment = clerk
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect("payment");
+    let driver = Driver::start().await;
+    let page = Session::phone(&driver).await;
+    page.open(&payment.pay_url).await;
+    page.wait_heading("支付").await;
+    let amount = Money::from_fen(order.amount_fen)
+        .expect("amount")
+        .to_string();
+    assert_eq!(page.text(".amount").await, amount);
+    assert!(page.text("dl").await.contains(&order.order_no));
+    let cashier = page.screenshot().await;
+    page.click("button[type=submit]").await;
+    page.wait_heading("支付成功").await;
+    keep("pay-phone-cashier.png", &cashier);
+    keep("pay-phone-paid.png", &page.screenshot().await);
+
+    // Paying twice: back to the cashier and press again, or post the form once more.
+    page.open(&payment.pay_url).await;
+    page.wait_heading("支付成功").await;
+    let again = app.http.post(&payment.pay_url).send().await.expect("post");
+    assert_eq!(again.status(), 200);
+    let paid = clerk.order(&order.order_no, false).await.expect("order");
+    assert_eq!(paid.status, OrderStatus::PendingReview);
+    let history = clerk.history(&order.order_no).await.expect("history");
+    assert_eq!(
+        history.iter().filter(|h| h.action == "pay").count(),
+        1,
+        "{history:?}"
+    );
+
+    // Cancelled with the code still on the customer's phone: the cashier refuses.
+    let other = app.submit("李四").await;
+    let code = clerk
+        .create_payment(&other.order_no, "qr")
+        .await
+        .expect("payment");
+    page.open(&code.pay_url).await;
+    page.wait_heading("支付").await;
+    app.act(
+        &app.clerk,
+        &other,
+        Action::Cancel,
+        ActionRequest {
+            reason: Some("客户改用其他方式".into()),
+            ..ActionRequest::default()
+        },
+    )
+    .await;
+    page.click("button[type=submit]").await;
+    page.wait_heading("页面不存在或已过期").await;
+    keep("pay-phone-cancelled.png", &page.screenshot().await);
+    let cancelled = clerk.order(&other.order_no, false).await.expect("order");
+    assert_eq!(cancelled.status, OrderStatus::Cancelled);
+    page.close().await;
     app.finish().await;
 }
