@@ -142,7 +142,7 @@ fn the_payment_code_on_screen_decodes_with_the_amount_and_time_left() {
     assert!(screen.contains("剩余时间 14:5"), "{screen}");
     // Once paid, the code goes away.
     app.newapp
-        .order_event("HN20261128000007", OrderStatus::PendingReview, 2);
+        .order_event("HN20261128000007", OrderStatus::PendingReview, 2, 0);
     assert_eq!(decode_screen(&app, 80, 24), None);
 }
 

@@ -5,12 +5,14 @@ use ca_counter::api::{
     Actor, Applicant, Attachment, AttachmentKind, BankAccount, HistoryEntry, MailingAddress, Me,
     Order, OrderPage, OrderSummary, StatusCount,
 };
+use ca_counter::api::{ClientError, Health, OrderEvent, Problem};
 use ca_counter::domain::{Action, OrderStatus, Role, UserType};
 use ca_counter::i18n::Lang;
 use ca_counter::tui::app::App;
 use ca_counter::tui::keys::{Cmd, Tab};
-use ca_counter::tui::net::{ActFailure, Msg};
+use ca_counter::tui::net::{ActFailure, Msg, Request, ScanProblem};
 use ca_counter::tui::newapp::NewApp;
+use ca_counter::tui::newapp::NewCmd;
 use ca_counter::tui::newapp::draft::{Choice, Draft, Step};
 use ca_counter::tui::{theme, views};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -444,7 +446,7 @@ fn taking_payment_after_submission() {
             draft: "01a22342-0000-7000-8000-000000000002".into(),
             result: Err(ActFailure::File(
                 "/tmp/x.txt".into(),
-                std::io::ErrorKind::NotFound,
+                ScanProblem::Io(std::io::ErrorKind::NotFound),
             )),
         });
         insta::assert_snapshot!(format!("pay_voucher_{name}"), render(&app, 80, 24));
@@ -452,4 +454,147 @@ fn taking_payment_after_submission() {
         let app = submitted(lang, OrderStatus::PendingReview);
         insta::assert_snapshot!(format!("pay_settled_{name}"), render(&app, 80, 24));
     }
+}
+
+fn conflict(code: &str, status: OrderStatus, version: i64) -> ClientError {
+    ClientError::Problem(Box::new(Problem {
+        type_uri: "about:blank".into(),
+        title: "conflict".into(),
+        status: 409,
+        detail: "订单已变化".into(),
+        code: code.into(),
+        errors: Vec::new(),
+        request_id: None,
+        current_status: Some(status),
+        current_version: Some(version),
+    }))
+}
+
+const PAYING_DRAFT: &str = "01a22342-0000-7000-8000-000000000002";
+
+#[test]
+fn a_second_press_while_the_platform_answers_asks_nothing_more() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    app.take_requests();
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Char('b'));
+    let requests = app.take_requests();
+    let asks = requests
+        .iter()
+        .filter(|r| matches!(r, Request::OpenPayment { .. } | Request::DraftAct { .. }))
+        .count();
+    assert_eq!(asks, 1, "{requests:?}");
+}
+
+#[test]
+fn without_qr_payment_only_bank_transfer_is_offered() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    app.on_msg(Msg::Health(Ok(Health {
+        status: "ok".into(),
+        version: "t".into(),
+        database: "sqlite".into(),
+        max_upload_bytes: 10 << 20,
+        public_base_url: "http://192.168.1.20:8080".into(),
+        qr_payment: false,
+    })));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("未开通扫码支付"), "{screen}");
+    assert!(!screen.contains("p  支付宝扫码"), "{screen}");
+    app.take_requests();
+    key(&mut app, KeyCode::Char('p'));
+    assert!(
+        !app.take_requests()
+            .iter()
+            .any(|r| matches!(r, Request::OpenPayment { .. })),
+        "p asks for no code"
+    );
+    key(&mut app, KeyCode::Char('b'));
+    assert!(
+        app.take_requests()
+            .iter()
+            .any(|r| matches!(r, Request::DraftAct { .. }))
+    );
+}
+
+#[test]
+fn a_draft_not_shown_follows_its_order_and_is_saved() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    app.run(Cmd::New(NewCmd::NewDraft));
+    app.take_requests();
+    app.on_msg(Msg::Event(OrderEvent {
+        id: 9,
+        order_no: "HN20261128000006".into(),
+        kind: "transition".into(),
+        status: OrderStatus::PendingReview,
+        version: 2,
+        action: Some("pay".into()),
+        at: "2026-11-28T08:00:00Z".into(),
+    }));
+    let saved = app.take_requests().iter().find_map(|r| match r {
+        Request::SaveDraft(d) if d.id == PAYING_DRAFT => Some(d.clone()),
+        _ => None,
+    });
+    let saved = saved.expect("the paid draft is written to disk");
+    assert_eq!(saved.order_status, Some(OrderStatus::PendingReview));
+    assert_eq!(saved.order_version, 2);
+    // An older event afterwards changes nothing.
+    app.take_requests();
+    app.on_msg(Msg::Event(OrderEvent {
+        id: 8,
+        order_no: "HN20261128000006".into(),
+        kind: "transition".into(),
+        status: OrderStatus::PendingPayment,
+        version: 1,
+        action: Some("submit".into()),
+        at: "2026-11-28T07:59:00Z".into(),
+    }));
+    assert!(
+        !app.take_requests()
+            .iter()
+            .any(|r| matches!(r, Request::SaveDraft(d) if d.id == PAYING_DRAFT))
+    );
+}
+
+#[test]
+fn a_refusal_naming_where_the_order_is_now_puts_the_draft_there() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    key(&mut app, KeyCode::Char('b'));
+    app.on_msg(Msg::DraftActed {
+        draft: PAYING_DRAFT.into(),
+        result: Err(ActFailure::Api(conflict(
+            "stale_version",
+            OrderStatus::PendingVoucher,
+            3,
+        ))),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("请客户按以下信息转账"), "{screen}");
+    // The voucher then goes with the order's version now.
+    app.take_requests();
+    key(&mut app, KeyCode::Char('u'));
+    for c in "/tmp/v.png".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    let version = app.take_requests().iter().find_map(|r| match r {
+        Request::DraftAct { body, .. } => body.version,
+        _ => None,
+    });
+    assert_eq!(version, Some(3));
+}
+
+#[test]
+fn drafts_restored_after_submission_ask_where_their_order_stands() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    app.take_requests();
+    app.start();
+    assert!(
+        app.take_requests().iter().any(|r| matches!(
+            r,
+            Request::DraftOrder { draft, order_no }
+                if draft == PAYING_DRAFT && order_no == "HN20261128000006"
+        )),
+        "a refetch for the submitted draft"
+    );
 }

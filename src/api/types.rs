@@ -21,6 +21,9 @@ pub struct Health {
     /// Where phones reach the platform (the base of every QR code's URL).
     #[serde(default)]
     pub public_base_url: String,
+    /// QR payment is set up (`alipay` or `sandbox`); without it, bank transfer only.
+    #[serde(default)]
+    pub qr_payment: bool,
 }
 
 /// `GET /api/v1/me`: who the token belongs to.

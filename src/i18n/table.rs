@@ -128,6 +128,7 @@ texts! {
     RealnameUnavailable => "认证服务暂时不可用", "the verification service is unavailable";
     SystemAutoClose => "系统自动关闭", "closed by the platform";
     AutoCloseReason => "超过 {0} 小时未支付，订单自动关闭", "unpaid for more than {0} hours; closed automatically";
+    ProblemPaymentInProgress => "正在生成这个订单的收款码，请稍候再试", "this order's payment code is being made; try again in a moment";
     ProblemNoQrPayment => "没有配置扫码支付（[platform] payment_provider），请用银行转账", "QR payment is not set up ([platform] payment_provider); use bank transfer";
     ProblemProviderUnavailable => "支付渠道暂时不可用：{0}", "the payment provider is unavailable: {0}";
     ProblemOrderCancelled => "订单 {0} 已取消，不能再上传附件", "order {0} is cancelled; nothing more can be attached";
@@ -278,6 +279,8 @@ texts! {
     PayChoose => "请客户选择付款方式：", "How does the customer pay?";
     PayChooseQr => "p  支付宝扫码（推荐，到账即转审核）", "p  Alipay QR code (recommended; goes to review once paid)";
     PayChooseTransfer => "b  银行转账（转账后上传凭证）", "b  bank transfer (then upload the voucher)";
+    PayNoQr => "（本平台未开通扫码支付）", "(QR payment is not set up on this platform)";
+    LanAddressPlaceholder => "<本机局域网 IP>", "<this machine's LAN address>";
     PayQrExpired => "上次的收款码已过期：按 p 重新生成。", "the last payment code has expired: press p for a new one.";
     PayQrTitle => "请客户用支付宝扫右侧二维码付款：", "The customer scans the code on the right with Alipay:";
     PayQrStep1 => "1. 打开支付宝“扫一扫”", "1. Open Alipay and tap Scan";
@@ -290,6 +293,7 @@ texts! {
     TransferPrintHint => "Ctrl-P 打印转账说明交给客户", "Ctrl-P prints these details for the customer";
     TransferVoucherHint => "u 上传转账凭证；客户稍后再来的，在待办订单中打开此单按 p 上传。", "u uploads the voucher; if the customer comes back later, open the order in Orders and press p.";
     FieldVoucherPath => "转账凭证", "Voucher";
+    VoucherPathNeeded => "请输入转账凭证文件的路径", "type the path of the voucher file";
     VoucherPathHint => "JPEG、PNG 或 PDF（按内容判断）。输入路径按 Enter 上传，Tab 补全，Esc 取消。", "JPEG, PNG or PDF (judged by content). Type the path and press Enter; Tab completes, Esc cancels.";
     PaidReview => "付款已登记（{0}），订单进入待审核。", "payment recorded ({0}): the order goes to review.";
     SettledOther => "订单已是“{0}”，无需收款。", "the order is now \"{0}\": nothing to collect.";

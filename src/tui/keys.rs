@@ -318,6 +318,8 @@ pub struct Context {
     pub collectible: bool,
     /// Once submitted: where taking payment stands.
     pub paying: Option<Paying>,
+    /// The platform takes QR payment.
+    pub qr_payment: bool,
 }
 
 /// Every binding that applies in `context`, most useful first.
@@ -444,7 +446,9 @@ fn new_bindings(context: &Context) -> Vec<Binding> {
             Step::Done => {
                 match paying {
                     Some(Paying::Choose) => {
-                        out.push(bind(&[Key::ch('p')], Cmd::New(NewCmd::PayQr), true));
+                        if context.qr_payment {
+                            out.push(bind(&[Key::ch('p')], Cmd::New(NewCmd::PayQr), true));
+                        }
                         out.push(bind(&[Key::ch('b')], Cmd::New(NewCmd::BankTransfer), true));
                     }
                     Some(Paying::Qr) => {
@@ -511,6 +515,7 @@ mod tests {
             verified: false,
             collectible: false,
             paying: None,
+            qr_payment: true,
         }
     }
 

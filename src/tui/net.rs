@@ -55,7 +55,7 @@ pub enum Request {
         /// Its fields.
         body: ActionRequest,
         /// A file to upload first, attached to the action.
-        upload: Option<(AttachmentKind, PathBuf)>,
+        upload: Option<Upload>,
     },
     /// A note.
     Note {
@@ -158,10 +158,17 @@ pub enum Request {
         /// Its fields.
         body: ActionRequest,
         /// A file to upload first.
-        upload: Option<(AttachmentKind, PathBuf)>,
+        upload: Option<Upload>,
     },
     /// The CA's bank account.
     BankAccount,
+    /// Where a draft's submitted order stands now.
+    DraftOrder {
+        /// The draft.
+        draft: String,
+        /// The order.
+        order_no: String,
+    },
     /// A QR payment for a draft's order.
     OpenPayment {
         /// The draft.
@@ -338,6 +345,13 @@ pub enum Msg {
     },
     /// Answer to [`Request::BankAccount`].
     Bank(Result<crate::api::BankAccount, ClientError>),
+    /// Answer to [`Request::DraftOrder`].
+    DraftOrder {
+        /// The draft.
+        draft: String,
+        /// The order.
+        result: Result<Order, ClientError>,
+    },
     /// Answer to [`Request::OpenPayment`].
     PaymentOpened {
         /// The draft.
@@ -347,38 +361,50 @@ pub enum Msg {
     },
     /// Nothing to report.
     Noop,
-    /// A file to upload could not be read.
+    /// A file to upload could not be read, or is not one the platform takes.
     FileError {
         /// The order.
         order_no: String,
         /// The file.
         path: PathBuf,
-        /// What went wrong.
-        kind: std::io::ErrorKind,
+        /// What is wrong with it.
+        problem: ScanProblem,
     },
 }
 
 /// Why an action with an upload did not happen.
 #[derive(Debug)]
 pub enum ActFailure {
-    /// The file could not be read.
-    File(PathBuf, std::io::ErrorKind),
+    /// The file could not be read, or is not one the platform takes.
+    File(PathBuf, ScanProblem),
     /// The platform refused or could not be reached.
     Api(ClientError),
 }
 
-/// Uploads the file an action needs (if any), then performs the action with it.
+/// A file an action sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    /// What it is to the order.
+    pub kind: AttachmentKind,
+    /// Where it is.
+    pub path: PathBuf,
+    /// The platform's limit, checked before reading it all (0: unknown).
+    pub limit: u64,
+}
+
+/// Uploads the file an action needs (if any), checked here first (there, within the limit,
+/// JPEG/PNG/PDF by content), then performs the action with it.
 async fn act(
     client: &Client,
     order_no: &str,
     action: Action,
     mut body: ActionRequest,
-    upload: Option<(AttachmentKind, PathBuf)>,
+    upload: Option<Upload>,
 ) -> Result<Order, ActFailure> {
-    if let Some((kind, path)) = upload {
-        let bytes = tokio::fs::read(&path)
+    if let Some(Upload { kind, path, limit }) = upload {
+        let (_, bytes) = check_scan(&path, limit)
             .await
-            .map_err(|e| ActFailure::File(path.clone(), e.kind()))?;
+            .map_err(|problem| ActFailure::File(path.clone(), problem))?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -536,10 +562,10 @@ async fn run(net: &Net, request: Request) -> Msg {
                 action,
                 result: Ok(order),
             },
-            Err(ActFailure::File(path, kind)) => Msg::FileError {
+            Err(ActFailure::File(path, problem)) => Msg::FileError {
                 order_no,
                 path,
-                kind,
+                problem,
             },
             Err(ActFailure::Api(e)) => Msg::Acted {
                 order_no,
@@ -558,6 +584,10 @@ async fn run(net: &Net, request: Request) -> Msg {
             result: act(client, &order_no, action, body, upload).await,
         },
         Request::BankAccount => Msg::Bank(client.bank_account().await),
+        Request::DraftOrder { draft, order_no } => Msg::DraftOrder {
+            draft,
+            result: client.order(&order_no, false).await,
+        },
         Request::OpenPayment { draft, order_no } => Msg::PaymentOpened {
             draft,
             result: client.create_payment(&order_no, "qr").await,

@@ -17,6 +17,7 @@ on_both_databases!(
     without_a_notification_the_query_finds_the_payment,
     an_expired_code_is_closed_at_alipay,
     unpaid_orders_close_by_themselves,
+    counters_asking_at_once_get_one_code,
 );
 
 async fn spawn(db: Db, tune: impl FnOnce(&mut PlatformConfig)) -> (TestApp, Gateway) {
@@ -338,5 +339,52 @@ async fn unpaid_orders_close_by_themselves(db: Db) {
             .is_some_and(|r| r.contains("自动关闭")),
         "{cancel:?}"
     );
+    app.finish().await;
+}
+
+/// Several presses (or counters) asking for an order's code while Alipay is still
+/// answering the first: one trade at Alipay, one code shown, the rest told to wait.
+async fn counters_asking_at_once_get_one_code(db: Db) {
+    let (app, gateway) = spawn(db, |_| {}).await;
+    let order = app.submit("张三").await;
+    gateway.set_latency(400);
+    let asks = (0..4).map(|_| {
+        let client = app.client(&app.clerk);
+        let order_no = order.order_no.clone();
+        tokio::spawn(async move { client.create_payment(&order_no, "qr").await })
+    });
+    let mut codes = Vec::new();
+    let mut waits = 0;
+    for ask in asks {
+        match ask.await.expect("task") {
+            Ok(payment) => codes.push(payment.id),
+            Err(e) => {
+                let problem = e.problem().expect("a problem answer");
+                assert_eq!(problem.code, "payment_in_progress", "{problem:?}");
+                assert_eq!(problem.status, 409);
+                waits += 1;
+            }
+        }
+    }
+    assert!(!codes.is_empty(), "one press got the code");
+    codes.dedup();
+    assert_eq!(codes.len(), 1, "one code however many asked");
+    assert_eq!(
+        gateway
+            .calls()
+            .iter()
+            .filter(|c| *c == "alipay.trade.precreate")
+            .count(),
+        1,
+        "one trade at Alipay ({waits} told to wait)"
+    );
+    // Once it is there, asking again shows the same code.
+    gateway.set_latency(0);
+    let again = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect("payment");
+    assert_eq!(Some(&again.id), codes.first());
     app.finish().await;
 }

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
@@ -35,6 +36,8 @@ struct Inner {
     merchant: Verifier,
     trades: Arc<Mutex<HashMap<String, StandInTrade>>>,
     calls: Arc<Mutex<Vec<String>>>,
+    /// How long each answer takes (the network and Alipay), in ms.
+    latency_ms: Arc<AtomicU64>,
 }
 
 /// The running stand-in.
@@ -58,6 +61,7 @@ impl Gateway {
             .expect("merchant key"),
             trades: Arc::default(),
             calls: Arc::default(),
+            latency_ms: Arc::default(),
         };
         let app = Router::new()
             .route("/gateway.do", post(gateway))
@@ -74,6 +78,11 @@ impl Gateway {
             inner,
             http: reqwest::Client::new(),
         }
+    }
+
+    /// Makes every answer take `ms` milliseconds.
+    pub fn set_latency(&self, ms: u64) {
+        self.inner.latency_ms.store(ms, Ordering::SeqCst);
     }
 
     /// The methods called so far, in order.
@@ -177,6 +186,10 @@ async fn gateway(
     )
     .unwrap_or_default();
     let out_trade_no = biz["out_trade_no"].as_str().unwrap_or_default().to_owned();
+    let latency = inner.latency_ms.load(Ordering::SeqCst);
+    if latency > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
+    }
     let body = match method.as_str() {
         "alipay.trade.precreate" => {
             if let Ok(mut trades) = inner.trades.lock() {

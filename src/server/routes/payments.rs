@@ -20,7 +20,7 @@ use crate::server::extract::{ApiJson, ApiQuery, Caller};
 use crate::server::payments::Charge;
 use crate::server::payments::notify;
 use crate::server::present::rfc3339;
-use crate::server::store::PaymentRow;
+use crate::server::store::{Opened, PaymentRow};
 
 use super::orders::find_order;
 
@@ -70,14 +70,23 @@ pub async fn create(
             version: Some(order.version),
         });
     }
-    if let Some(open) = state.store.open_payment(&order.id).await? {
-        return Ok((StatusCode::OK, Json(wire(open))));
-    }
     let minutes = state.config.payment_qr_minutes.max(1);
-    let payment = state
+    let payment = match state
         .store
-        .create_payment(&order, provider.name(), minutes * 60_000)
-        .await?;
+        .open_payment_attempt(&order, provider.name(), minutes * 60_000)
+        .await?
+    {
+        Opened::New(payment) => payment,
+        Opened::Live(open) => return Ok((StatusCode::OK, Json(wire(&state, open)))),
+        Opened::InFlight => {
+            return Err(ApiError::Conflict {
+                code: "payment_in_progress",
+                detail: Msg::new(T::ProblemPaymentInProgress),
+                status: Some(status),
+                version: Some(order.version),
+            });
+        }
+    };
     let charge = Charge {
         out_trade_no: payment.out_trade_no.clone(),
         amount: Money::from_fen(payment.amount_fen).unwrap_or_default(),
@@ -109,7 +118,7 @@ pub async fn create(
                 .await?;
             let mut payment = payment;
             payment.qr_code = Some(qr_code);
-            Ok((StatusCode::CREATED, Json(wire(payment))))
+            Ok((StatusCode::CREATED, Json(wire(&state, payment))))
         }
         Err(e) => {
             state
@@ -134,9 +143,16 @@ pub async fn create(
     }
 }
 
-fn wire(payment: PaymentRow) -> Payment {
+fn wire(state: &AppState, payment: PaymentRow) -> Payment {
+    // The sandbox cashier is on this platform: its address as phones reach it now (the
+    // embedded platform's port changes between runs).
+    let pay_url = if payment.method == "sandbox" {
+        format!("{}/m/pay/{}", state.public_base, payment.token)
+    } else {
+        payment.qr_code.unwrap_or_default()
+    };
     Payment {
-        pay_url: payment.qr_code.unwrap_or_default(),
+        pay_url,
         id: payment.id,
         order_no: payment.order_no,
         method: payment.method,
@@ -194,5 +210,7 @@ pub async fn list(
         ));
     }
     let rows = state.store.payments_in(&query.status, 500).await?;
-    Ok(Json(rows.into_iter().map(wire).collect()))
+    Ok(Json(
+        rows.into_iter().map(|row| wire(&state, row)).collect(),
+    ))
 }

@@ -18,6 +18,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         database: state.store.backend().as_str().into(),
         max_upload_bytes: state.config.max_upload_bytes as u64,
         public_base_url: state.public_base.to_string(),
+        qr_payment: state.payments.is_some(),
     })
 }
 

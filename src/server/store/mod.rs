@@ -22,7 +22,7 @@ pub use orders::{
     Actor, HistoryRow, ListQuery, OrderRow, SetColumn, Sort, Transition, TransitionError,
     ValidOrder,
 };
-pub use payments::{Confirmed, PaymentRow};
+pub use payments::{Confirmed, Opened, PaymentRow};
 pub use realname::{Attempt, MAX_ATTEMPTS, RealnameRow};
 
 use std::path::Path;

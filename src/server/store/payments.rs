@@ -31,6 +31,20 @@ pub struct PaymentRow {
     pub project_name: String,
 }
 
+/// What asking for a payment code found.
+#[derive(Debug, Clone)]
+pub enum Opened {
+    /// A new attempt: ask the provider for its code.
+    New(PaymentRow),
+    /// The order's code that still works.
+    Live(PaymentRow),
+    /// Another request is getting the order's code from the provider right now.
+    InFlight,
+}
+
+/// How long an attempt may wait for the provider's code before another may be opened.
+const PRECREATE_GRACE_MS: i64 = 60_000;
+
 /// What confirming a payment did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirmed {
@@ -50,19 +64,49 @@ const SELECT: &str = "SELECT p.id, p.order_id, o.order_no, p.method, p.out_trade
     JOIN projects pj ON pj.id = o.project_id";
 
 impl Store {
-    /// Opens a payment attempt for an order; its token (128 random bits) names the
-    /// sandbox cashier page.
-    pub async fn create_payment(
+    /// Opens a payment attempt for an order — or, when one is already live, says so: one
+    /// code per order at a time, however many counters press at once. Attempts for one
+    /// order are serialised by a row lock on the order (SQLite's write lock does the same).
+    /// Each new attempt's token (128 random bits) names the sandbox cashier page.
+    pub async fn open_payment_attempt(
         &self,
         order: &OrderRow,
         method: &str,
         valid_ms: i64,
-    ) -> StoreResult<PaymentRow> {
+    ) -> StoreResult<Opened> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE orders SET id = id WHERE id = $1")
+            .bind(&order.id)
+            .execute(&mut *tx)
+            .await?;
+        let now = now_ms();
+        let live: Option<(String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT id, qr_code, created_at FROM payments WHERE order_id = $1 AND status = 'pending' \
+             AND expires_at > $2 ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(&order.id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match live {
+            Some((id, Some(_), _)) => {
+                tx.commit().await?;
+                let row = self.payment_by("p.id", &id).await?;
+                return row
+                    .map(Opened::Live)
+                    .ok_or_else(|| super::StoreError::Corrupt("payment vanished".into()));
+            }
+            // Another request is asking the provider for this order's code right now.
+            Some((_, None, created_at)) if created_at > now - PRECREATE_GRACE_MS => {
+                tx.commit().await?;
+                return Ok(Opened::InFlight);
+            }
+            _ => {}
+        }
         let id = new_id();
         let mut random = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut random);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random);
-        let now = now_ms();
         let out_trade_no = format!("{}-{}", order.order_no, &id[id.len() - 8..]);
         sqlx::query(
             "INSERT INTO payments (id, order_id, method, out_trade_no, token, amount_fen, status, created_at, expires_at) \
@@ -76,10 +120,12 @@ impl Store {
         .bind(order.amount_fen)
         .bind(now)
         .bind(now + valid_ms)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         self.payment_by("p.id", &id)
             .await?
+            .map(Opened::New)
             .ok_or_else(|| super::StoreError::Corrupt("payment vanished after insert".into()))
     }
 

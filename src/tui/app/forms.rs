@@ -318,7 +318,11 @@ impl App {
                     } else {
                         AttachmentKind::Correction
                     };
-                    (kind, expand_home(&path))
+                    crate::tui::net::Upload {
+                        kind,
+                        path: expand_home(&path),
+                        limit: self.newapp.upload_limit,
+                    }
                 });
                 Request::Act {
                     order_no: form.order_no.clone(),

@@ -260,13 +260,14 @@ impl App {
                 .as_ref()
                 .and_then(|d| d.order.as_ref())
                 .is_some_and(|o| {
-                    matches!(
-                        o.status,
-                        OrderStatus::PendingPayment | OrderStatus::PendingVoucher
-                    )
-                })
-                && roles.permits(Permission::CreateOrders),
+                    // What the platform allows this operator now, not a guess from the
+                    // status: choosing how to pay, or handing in the voucher.
+                    o.allowed_actions
+                        .iter()
+                        .any(|a| matches!(a, Action::ChooseBankTransfer | Action::UploadVoucher))
+                }),
             paying: self.newapp.sheet().and_then(|s| s.paying()),
+            qr_payment: self.newapp.qr_payment != Some(false),
             verified: self
                 .newapp
                 .sheet()
@@ -608,15 +609,9 @@ impl App {
             Msg::FileError {
                 order_no,
                 path,
-                kind,
+                problem,
             } => {
-                let text = match kind {
-                    std::io::ErrorKind::NotFound => T::FileNotFound,
-                    std::io::ErrorKind::PermissionDenied => T::FilePermission,
-                    std::io::ErrorKind::IsADirectory => T::FileIsDirectory,
-                    _ => T::FileUnreadable,
-                };
-                let message = text.fill(self.lang, &[&path.display().to_string()]);
+                let message = crate::tui::newapp::file_problem(&problem, &path, self.lang);
                 if let Some(Overlay::Form(form)) = &mut self.overlay
                     && form.order_no == order_no
                 {
@@ -636,7 +631,8 @@ impl App {
                 }
                 if was_down {
                     // Whatever happened while we were away: the stream resumes, but lists
-                    // filtered or paged may have moved too.
+                    // filtered or paged may have moved too, and drafts' orders with them.
+                    self.newapp.start();
                     self.request_counts();
                     self.reload_list();
                 }
@@ -664,6 +660,7 @@ impl App {
             | Msg::Submitted { .. }
             | Msg::DraftActed { .. }
             | Msg::Bank(_)
+            | Msg::DraftOrder { .. }
             | Msg::PaymentOpened { .. }) => {
                 let now = now_ms(self.now);
                 let lang = self.lang;
@@ -672,8 +669,12 @@ impl App {
             }
             Msg::Event(event) => {
                 self.last_event = Some(self.now);
-                self.newapp
-                    .order_event(&event.order_no, event.status, event.version);
+                self.newapp.order_event(
+                    &event.order_no,
+                    event.status,
+                    event.version,
+                    now_ms(self.now),
+                );
                 self.request_counts();
                 self.outbox.push(Request::Row {
                     order_no: event.order_no.clone(),

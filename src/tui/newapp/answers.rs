@@ -18,11 +18,13 @@ impl NewApp {
         now_ms: i64,
         describe: &dyn Fn(&ClientError) -> String,
     ) -> bool {
+        let touched = draft_of(&msg);
         match msg {
             Msg::Health(Ok(health)) => {
                 if health.max_upload_bytes > 0 {
                     self.upload_limit = health.max_upload_bytes;
                 }
+                self.qr_payment = Some(health.qr_payment);
                 // Codes saved before a restart point at where the platform is now (the
                 // embedded platform's port changes between runs).
                 if !health.public_base_url.is_empty() {
@@ -31,6 +33,11 @@ impl NewApp {
                             && let Some((_, token)) = realname.url.rsplit_once("/m/realname/")
                         {
                             realname.url = format!("{}/m/realname/{token}", health.public_base_url);
+                        }
+                        if let Some(payment) = sheet.draft.payment.as_mut()
+                            && let Some((_, token)) = payment.url.rsplit_once("/m/pay/")
+                        {
+                            payment.url = format!("{}/m/pay/{token}", health.public_base_url);
                         }
                     }
                 }
@@ -145,7 +152,7 @@ impl NewApp {
                         sheet.draft.scan = None;
                         sheet
                             .errors
-                            .insert("scan_path".into(), scan_problem(&problem, &path, lang));
+                            .insert("scan_path".into(), file_problem(&problem, &path, lang));
                     }
                 }
             }
@@ -188,7 +195,7 @@ impl NewApp {
                         let path = PathBuf::from(sheet.draft.scan_path.clone());
                         sheet.notice = Some(Notice::Error(
                             T::NewSubmittedNoScan
-                                .fill(lang, &[&order_no, &scan_problem(&problem, &path, lang)]),
+                                .fill(lang, &[&order_no, &file_problem(&problem, &path, lang)]),
                         ));
                     }
                     Err(SubmitError::Upload(order_no, e)) => {
@@ -213,7 +220,27 @@ impl NewApp {
                         });
                         sheet.notice = None;
                     }
-                    Err(e) => sheet.notice = Some(Notice::Error(describe(&e))),
+                    Err(e) => {
+                        if e.problem().is_some_and(|p| p.code == "qr_payment_off") {
+                            self.qr_payment = Some(false);
+                        }
+                        let Some(sheet) = self.by_id(&draft) else {
+                            return false;
+                        };
+                        conflict(sheet, &e);
+                        sheet.notice = Some(Notice::Error(describe(&e)));
+                    }
+                }
+            }
+            Msg::DraftOrder { draft, result } => {
+                let Ok(order) = result else {
+                    return false;
+                };
+                let Some(sheet) = self.by_id(&draft) else {
+                    return false;
+                };
+                if !sheet.order_moved(order.status, order.version) {
+                    return false;
                 }
             }
             Msg::DraftActed { draft, result } => {
@@ -223,17 +250,17 @@ impl NewApp {
                 sheet.busy = false;
                 match result {
                     Ok(order) => {
-                        sheet.draft.order_status = Some(order.status);
-                        sheet.draft.order_version = order.version;
-                        sheet.draft.payment = None;
+                        sheet.order_moved(order.status, order.version);
                         sheet.voucher_open = false;
                         sheet.errors.remove("voucher_path");
+                        sheet.notice = None;
                     }
-                    Err(ActFailure::File(path, kind)) => {
-                        let problem = scan_problem(&ScanProblem::Io(kind), &path, lang);
+                    Err(ActFailure::File(path, problem)) => {
+                        let problem = file_problem(&problem, &path, lang);
                         sheet.errors.insert("voucher_path".into(), problem);
                     }
                     Err(ActFailure::Api(e)) => {
+                        conflict(sheet, &e);
                         let message = describe(&e);
                         if sheet.voucher_open {
                             sheet.errors.insert("voucher_path".into(), message);
@@ -245,7 +272,10 @@ impl NewApp {
             }
             _ => return false,
         }
-        self.save(now_ms);
+        match touched {
+            Some(id) => self.save_id(&id, now_ms),
+            None => self.save(now_ms),
+        }
         true
     }
 
@@ -311,7 +341,8 @@ fn apply_realname(sheet: &mut Sheet, session: &RealnameSession) {
     }
 }
 
-fn scan_problem(problem: &ScanProblem, path: &std::path::Path, lang: Lang) -> String {
+/// What is wrong with a file the clerk named, in words.
+pub fn file_problem(problem: &ScanProblem, path: &std::path::Path, lang: Lang) -> String {
     let shown = path.display().to_string();
     match problem {
         ScanProblem::Io(std::io::ErrorKind::NotFound) => T::FileNotFound.fill(lang, &[&shown]),
@@ -327,5 +358,31 @@ fn scan_problem(problem: &ScanProblem, path: &std::path::Path, lang: Lang) -> St
         ScanProblem::TooLarge(size, limit) => {
             T::NewScanTooLarge.fill(lang, &[&mb(*size), &mb(*limit)])
         }
+    }
+}
+
+/// The draft an answer is about, if it is about one.
+fn draft_of(msg: &Msg) -> Option<String> {
+    match msg {
+        Msg::CustomerFound { draft, .. }
+        | Msg::CustomerSaved { draft, .. }
+        | Msg::RealnameSession { draft, .. }
+        | Msg::Printed { draft, .. }
+        | Msg::ScanChecked { draft, .. }
+        | Msg::Submitted { draft, .. }
+        | Msg::PaymentOpened { draft, .. }
+        | Msg::DraftOrder { draft, .. }
+        | Msg::DraftActed { draft, .. } => Some(draft.clone()),
+        _ => None,
+    }
+}
+
+/// A refusal that says where the order stands now (someone else moved it): the draft
+/// follows, so the next press sends the right version.
+fn conflict(sheet: &mut Sheet, error: &ClientError) {
+    if let Some(problem) = error.problem()
+        && let (Some(status), Some(version)) = (problem.current_status, problem.current_version)
+    {
+        sheet.order_moved(status, version);
     }
 }

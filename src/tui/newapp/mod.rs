@@ -3,6 +3,7 @@
 //! submission — in drafts that survive anything.
 
 mod answers;
+pub use answers::file_problem;
 pub mod draft;
 pub mod fields;
 mod steps;
@@ -171,6 +172,29 @@ impl Sheet {
     }
 }
 
+impl Sheet {
+    /// The submitted order is now `status` at `version` (an event, an answer, a refetch).
+    /// Older news is ignored. Returns true when the draft changed.
+    pub fn order_moved(&mut self, status: OrderStatus, version: i64) -> bool {
+        let draft = &mut self.draft;
+        if version < draft.order_version
+            || (version == draft.order_version && draft.order_status == Some(status))
+        {
+            return false;
+        }
+        draft.order_status = Some(status);
+        draft.order_version = version;
+        if status != OrderStatus::PendingPayment {
+            // The code on screen can take no more money.
+            draft.payment = None;
+        }
+        if status != OrderStatus::PendingVoucher {
+            self.voucher_open = false;
+        }
+        true
+    }
+}
+
 /// Where taking payment stands once the order is submitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paying {
@@ -246,6 +270,8 @@ pub struct NewApp {
     pub discard_armed: bool,
     /// The platform's upload limit.
     pub upload_limit: u64,
+    /// The platform takes QR payment (`None` until it says).
+    pub qr_payment: Option<bool>,
     /// Requests for the network layer.
     pub outbox: Vec<Request>,
     /// An order to open in 待办订单 (set by "open the submitted order").
@@ -299,8 +325,20 @@ impl NewApp {
         self.sheet().and_then(Sheet::focused_key).is_some()
     }
 
+    /// Writes the draft shown to disk.
     fn save(&mut self, now_ms: i64) {
-        if let Some(sheet) = self.sheets.get_mut(self.current) {
+        self.save_at(self.current, now_ms);
+    }
+
+    /// Writes draft `id` to disk (an answer or an event may concern a draft not shown).
+    fn save_id(&mut self, id: &str, now_ms: i64) {
+        if let Some(i) = self.sheets.iter().position(|s| s.draft.id == id) {
+            self.save_at(i, now_ms);
+        }
+    }
+
+    fn save_at(&mut self, index: usize, now_ms: i64) {
+        if let Some(sheet) = self.sheets.get_mut(index) {
             sheet.sync();
             sheet.draft.updated_at = now_ms;
             self.outbox
@@ -325,6 +363,15 @@ impl NewApp {
                 self.outbox.push(Request::RealnameStatus {
                     draft: sheet.draft.id.clone(),
                     session_id: realname.session_id.clone(),
+                });
+            }
+            // Submitted orders may have been paid, or moved on, meanwhile.
+            if sheet.draft.step == Step::Done
+                && let Some(order_no) = &sheet.draft.order_no
+            {
+                self.outbox.push(Request::DraftOrder {
+                    draft: sheet.draft.id.clone(),
+                    order_no: order_no.clone(),
                 });
             }
         }
@@ -372,6 +419,20 @@ impl NewApp {
         if cmd != NewCmd::Discard {
             self.discard_armed = false;
         }
+        let waiting = self.sheet().is_some_and(|s| s.busy);
+        if waiting
+            && matches!(
+                cmd,
+                NewCmd::PayQr
+                    | NewCmd::BankTransfer
+                    | NewCmd::UploadVoucher
+                    | NewCmd::Receipt
+                    | NewCmd::Print
+            )
+        {
+            // The platform has not answered the last press yet: a second would ask twice.
+            return false;
+        }
         let changed = match cmd {
             NewCmd::Back => return self.escape(now_ms),
             NewCmd::NewDraft => {
@@ -397,7 +458,7 @@ impl NewApp {
                 let Some(order_no) = sheet.draft.order_no.clone() else {
                     return false;
                 };
-                if sheet.draft.order_status != Some(OrderStatus::PendingPayment) {
+                if sheet.paying() != Some(Paying::Choose) {
                     return false;
                 }
                 sheet.busy = true;
@@ -415,22 +476,23 @@ impl NewApp {
                 let Some(order_no) = sheet.draft.order_no.clone() else {
                     return false;
                 };
-                match sheet.draft.order_status {
-                    Some(OrderStatus::PendingPayment) => {
-                        sheet.busy = true;
-                        let request = Request::DraftAct {
-                            draft: sheet.draft.id.clone(),
-                            order_no,
-                            action: crate::domain::Action::ChooseBankTransfer,
-                            body: crate::api::ActionRequest {
-                                version: Some(sheet.draft.order_version),
-                                ..Default::default()
-                            },
-                            upload: None,
-                        };
-                        self.outbox.push(request);
-                    }
-                    _ => return false,
+                if sheet.paying() != Some(Paying::Choose) {
+                    return false;
+                }
+                sheet.busy = true;
+                let request = Request::DraftAct {
+                    draft: sheet.draft.id.clone(),
+                    order_no,
+                    action: crate::domain::Action::ChooseBankTransfer,
+                    body: crate::api::ActionRequest {
+                        version: Some(sheet.draft.order_version),
+                        ..Default::default()
+                    },
+                    upload: None,
+                };
+                self.outbox.push(request);
+                if self.bank.is_none() {
+                    self.outbox.push(Request::BankAccount);
                 }
                 true
             }
@@ -551,7 +613,7 @@ impl NewApp {
             Step::Form => self.form_key(key, lang),
             Step::Scan => self.scan_key(key, lang),
             Step::Submit => self.submit_key(key),
-            Step::Done => self.done_key(key, now_ms),
+            Step::Done => self.done_key(key, lang, now_ms),
         };
         if changed {
             self.save(now_ms);
@@ -653,8 +715,8 @@ impl NewApp {
 
     /// Esc.
     pub fn escape(&mut self, now_ms: i64) -> bool {
-        if self.enlarged {
-            self.enlarged = false;
+        let enlarged = std::mem::take(&mut self.enlarged);
+        if enlarged && self.sheet().and_then(Sheet::live_code).is_some() {
             return true;
         }
         if let Some(sheet) = self.sheet_mut() {
@@ -692,22 +754,23 @@ impl NewApp {
                     .realname
                     .as_ref()
                     .is_some_and(|r| r.status == "pending"))
-                || s.paying() == Some(Paying::Qr)
+                // Until the platform says otherwise, also past the expiry: the screen
+                // must notice the moment the code stops working.
+                || (s.draft.payment.is_some()
+                    && matches!(s.paying(), Some(Paying::Qr | Paying::Choose)))
         })
     }
 
     /// An order changed somewhere: drafts that submitted it follow (paid, voucher awaited…).
-    pub fn order_event(&mut self, order_no: &str, status: OrderStatus, version: i64) {
-        for sheet in &mut self.sheets {
-            if sheet.draft.order_no.as_deref() == Some(order_no)
-                && version >= sheet.draft.order_version
-            {
-                sheet.draft.order_status = Some(status);
-                sheet.draft.order_version = version;
-                if status != OrderStatus::PendingVoucher {
-                    sheet.voucher_open = false;
-                }
-            }
+    pub fn order_event(&mut self, order_no: &str, status: OrderStatus, version: i64, now_ms: i64) {
+        let changed: Vec<String> = self
+            .sheets
+            .iter_mut()
+            .filter(|s| s.draft.order_no.as_deref() == Some(order_no))
+            .filter_map(|s| s.order_moved(status, version).then(|| s.draft.id.clone()))
+            .collect();
+        for id in changed {
+            self.save_id(&id, now_ms);
         }
     }
 
@@ -718,8 +781,13 @@ impl NewApp {
             .sheets
             .iter()
             .position(|s| s.draft.order_no.as_deref() == Some(order.order_no.as_str()));
+        self.enlarged = false;
+        if self.bank.is_none() {
+            self.outbox.push(Request::BankAccount);
+        }
         if let Some(i) = existing {
             self.current = i;
+            self.sheets[i].order_moved(order.status, order.version);
         } else {
             let mut draft = Draft::new();
             draft.step = Step::Done;

@@ -8,7 +8,7 @@ use crate::api::NewCustomer;
 use crate::domain::{Phone, RequiredText, UserType};
 use crate::i18n::{Lang, T};
 use crate::tui::app::Notice;
-use crate::tui::net::Request;
+use crate::tui::net::{Request, Upload};
 use crate::tui::widgets::path::expand_home;
 
 impl NewApp {
@@ -451,7 +451,7 @@ impl NewApp {
         true
     }
 
-    pub(super) fn done_key(&mut self, key: KeyEvent, now_ms: i64) -> bool {
+    pub(super) fn done_key(&mut self, key: KeyEvent, lang: Lang, now_ms: i64) -> bool {
         let awaiting_voucher = self
             .sheet()
             .is_some_and(|s| s.focused_key().as_deref() == Some("voucher_path"));
@@ -472,8 +472,14 @@ impl NewApp {
             KeyCode::Enter => {
                 let path = sheet.text("voucher_path").trim().to_owned();
                 if path.is_empty() {
-                    return false;
+                    let needed = T::VoucherPathNeeded.get(lang).to_owned();
+                    sheet.errors.insert("voucher_path".into(), needed);
+                    return true;
                 }
+                let limit = self.upload_limit;
+                let Some(sheet) = self.sheet_mut() else {
+                    return false;
+                };
                 let Some(order_no) = sheet.draft.order_no.clone() else {
                     return false;
                 };
@@ -486,7 +492,11 @@ impl NewApp {
                         version: Some(sheet.draft.order_version),
                         ..Default::default()
                     },
-                    upload: Some((crate::api::AttachmentKind::Voucher, expand_home(&path))),
+                    upload: Some(Upload {
+                        kind: crate::api::AttachmentKind::Voucher,
+                        path: expand_home(&path),
+                        limit,
+                    }),
                 };
                 self.outbox.push(request);
                 true

@@ -366,7 +366,7 @@ fn realname(frame: &mut Frame, app: &App, sheet: &Sheet, area: Rect) {
     }
     if unreachable_from_phone(&session.url) {
         lines.push(Line::default());
-        let ip = lan_address().unwrap_or_else(|| "<本机局域网 IP>".into());
+        let ip = lan_address().unwrap_or_else(|| T::LanAddressPlaceholder.get(lang).into());
         lines.push(Line::from(Span::styled(
             T::LoopbackWarning.fill(lang, &[&ip]),
             theme.warning,

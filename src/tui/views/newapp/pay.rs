@@ -45,7 +45,11 @@ pub(super) fn done(frame: &mut Frame, app: &App, newapp: &NewApp, sheet: &Sheet,
                 T::PayChoose.get(lang),
                 theme.label,
             )));
-            lines.push(Line::from(T::PayChooseQr.get(lang)));
+            if newapp.qr_payment == Some(false) {
+                lines.push(Line::from(Span::styled(T::PayNoQr.get(lang), theme.dim)));
+            } else {
+                lines.push(Line::from(T::PayChooseQr.get(lang)));
+            }
             lines.push(Line::from(T::PayChooseTransfer.get(lang)));
             if draft.payment.is_some() {
                 lines.push(Line::from(Span::styled(
@@ -107,7 +111,7 @@ fn qr_lines(app: &App, sheet: &Sheet, amount: &str, lines: &mut Vec<Line<'static
             Span::styled(countdown(&payment.expires_at, app.now), theme.accent),
         ]));
         if unreachable_from_phone(&payment.url) {
-            let ip = lan_address().unwrap_or_else(|| "<本机局域网 IP>".into());
+            let ip = lan_address().unwrap_or_else(|| T::LanAddressPlaceholder.get(lang).into());
             lines.push(Line::from(Span::styled(
                 T::LoopbackWarning.fill(lang, &[&ip]),
                 theme.warning,
