@@ -120,6 +120,11 @@ pub struct PlatformConfig {
     pub terms_file: Option<PathBuf>,
     /// The version of those terms, recorded with each order.
     pub terms_version: String,
+    /// The review promise, working hours and claims.
+    pub review: ReviewConfig,
+    /// How customers are told by SMS: `log` (messages are kept for an administrator to
+    /// read at `GET /api/v1/sms`; real gateways plug in here).
+    pub sms_provider: String,
 }
 
 impl Default for PlatformConfig {
@@ -144,7 +149,109 @@ impl Default for PlatformConfig {
             pdf_font: None,
             terms_file: None,
             terms_version: "2026-11".into(),
+            review: ReviewConfig::default(),
+            sms_provider: "log".into(),
         }
+    }
+}
+
+/// `[platform.review]`: the promise to review and mail within working days of payment,
+/// what counts as working time, and how long a reviewer's claim lasts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReviewConfig {
+    /// Working days from payment to mailing that the CA promises.
+    pub promise_working_days: i64,
+    /// Orders are marked this many working hours before the promise runs out.
+    pub warn_hours: i64,
+    /// When a working day starts (`"09:00"`, China Standard Time).
+    pub workday_start: ClockTime,
+    /// When it ends.
+    pub workday_end: ClockTime,
+    /// Public holidays falling on weekdays (`"2026-10-01"`).
+    pub holidays: Vec<Day>,
+    /// Weekend days worked instead (调休).
+    pub extra_workdays: Vec<Day>,
+    /// How long opening an order for review holds it, in minutes (renewed while the
+    /// reviewer works on it).
+    pub claim_minutes: i64,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        ReviewConfig {
+            promise_working_days: 2,
+            warn_hours: 4,
+            workday_start: ClockTime(time::Time::from_hms(9, 0, 0).unwrap_or(time::Time::MIDNIGHT)),
+            workday_end: ClockTime(time::Time::from_hms(17, 30, 0).unwrap_or(time::Time::MIDNIGHT)),
+            holidays: Vec::new(),
+            extra_workdays: Vec::new(),
+            claim_minutes: 15,
+        }
+    }
+}
+
+impl ReviewConfig {
+    /// The working calendar these settings describe.
+    pub fn calendar(&self) -> crate::domain::Calendar {
+        let (start, end) = if self.workday_end.0 > self.workday_start.0 {
+            (self.workday_start.0, self.workday_end.0)
+        } else {
+            let default = ReviewConfig::default();
+            (default.workday_start.0, default.workday_end.0)
+        };
+        crate::domain::Calendar {
+            day_start: start,
+            day_end: end,
+            holidays: self.holidays.iter().map(|d| d.0).collect(),
+            extra_workdays: self.extra_workdays.iter().map(|d| d.0).collect(),
+        }
+    }
+}
+
+/// A time of day written `"HH:MM"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockTime(pub time::Time);
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let parsed = text.split_once(':').and_then(|(h, m)| {
+            let (h, m) = (h.trim().parse::<u8>().ok()?, m.trim().parse::<u8>().ok()?);
+            time::Time::from_hms(h, m, 0).ok()
+        });
+        parsed.map(ClockTime).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "expected a time of day like \"09:00\", got {text:?}"
+            ))
+        })
+    }
+}
+
+/// A date written `"YYYY-MM-DD"` (or as a TOML date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day(pub time::Date);
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Text(String),
+            Toml(toml::value::Datetime),
+        }
+        let text = match Written::deserialize(deserializer)? {
+            Written::Text(text) => text,
+            Written::Toml(datetime) => datetime.to_string(),
+        };
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(text.trim(), &format)
+            .map(Day)
+            .map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "expected a date like \"2026-10-01\", got {text:?}"
+                ))
+            })
     }
 }
 
@@ -323,6 +430,33 @@ mod tests {
             example.platform.payment_qr_minutes,
             defaults.payment_qr_minutes
         );
+        assert_eq!(
+            example.platform.review.calendar(),
+            defaults.review.calendar()
+        );
+        assert_eq!(example.platform.review.claim_minutes, 15);
+        assert_eq!(example.platform.sms_provider, "log");
+    }
+
+    #[test]
+    fn holidays_are_dates_and_a_bad_one_is_named() {
+        let config = Config::parse(
+            "[platform.review]\nholidays = [\"2026-10-01\", 2026-10-02]\nworkday_start = \"8:30\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let calendar = config.platform.review.calendar();
+        assert_eq!(calendar.holidays.len(), 2);
+        assert_eq!(calendar.day_start, time::macros::time!(8:30));
+        let error = Config::parse(
+            "[platform.review]\nholidays = [\"2026-13-01\"]\n",
+            Path::new("c.toml"),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(error.starts_with("c.toml:2:"), "{error}");
+        assert!(error.contains("2026-13-01"), "{error}");
     }
 
     #[test]

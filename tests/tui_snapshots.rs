@@ -85,6 +85,8 @@ fn order() -> Order {
         },
         created_at: "2026-11-28T07:30:00Z".into(),
         updated_at: "2026-11-28T07:40:00Z".into(),
+        claim: None,
+        resubmissions: 0,
         allowed_actions: vec![Action::Approve, Action::Reject],
         attachments: vec![Attachment {
             id: "a1".into(),

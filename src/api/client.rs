@@ -162,6 +162,48 @@ impl Client {
             .await
     }
 
+    /// `GET /review-queue`: orders waiting for review, oldest payment first.
+    pub async fn review_queue(&self) -> Result<ReviewQueue, ClientError> {
+        self.send(self.request(Method::GET, "/review-queue")).await
+    }
+
+    /// `POST /orders/{order_no}/claim`: claims the order for review, or renews the claim.
+    pub async fn claim(&self, order_no: &str, takeover: bool) -> Result<Claim, ClientError> {
+        self.send(
+            self.request(Method::POST, &format!("/orders/{order_no}/claim"))
+                .json(&ClaimRequest { takeover }),
+        )
+        .await
+    }
+
+    /// `GET /sms`: messages sent to customers, newest first (administrators).
+    pub async fn sms_messages(&self) -> Result<Vec<SmsMessage>, ClientError> {
+        self.send(self.request(Method::GET, "/sms")).await
+    }
+
+    /// `GET /orders/{order_no}/correction-notice`: the one-time correction notice.
+    pub async fn correction_notice(&self, order_no: &str) -> Result<Vec<u8>, ClientError> {
+        self.pdf(self.request(
+            Method::GET,
+            &format!("/orders/{order_no}/correction-notice"),
+        ))
+        .await
+    }
+
+    /// `DELETE /orders/{order_no}/claim`: gives the claim up.
+    pub async fn release(&self, order_no: &str) -> Result<(), ClientError> {
+        let response = self
+            .request(Method::DELETE, &format!("/orders/{order_no}/claim"))
+            .send()
+            .await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let bytes = response.bytes().await?;
+        Err(problem_of(status, &bytes))
+    }
+
     /// `GET /bank-account`
     pub async fn bank_account(&self) -> Result<BankAccount, ClientError> {
         self.send(self.request(Method::GET, "/bank-account")).await
@@ -294,6 +336,27 @@ impl Client {
                 .multipart(form),
         )
         .await
+    }
+
+    /// `GET /attachments/{id}/preview`: an image attachment scaled to fit.
+    pub async fn attachment_preview(
+        &self,
+        id: &str,
+        width: u32,
+        height: u32,
+    ) -> Result<Vec<u8>, ClientError> {
+        let response = self
+            .request(Method::GET, &format!("/attachments/{id}/preview"))
+            .query(&[("width", width), ("height", height)])
+            .send()
+            .await?;
+        let status = response.status();
+        let bytes = response.bytes().await?;
+        if status.is_success() {
+            Ok(bytes.to_vec())
+        } else {
+            Err(problem_of(status, &bytes))
+        }
     }
 
     /// `GET /attachments/{id}`: the bytes and their content type.

@@ -11,6 +11,7 @@ mod role;
 mod status;
 mod text;
 mod uscc;
+mod workdays;
 
 pub use contact::{Email, Phone, PostalCode};
 pub use filetype::{FileType, image_size, pdf_pages, sniff};
@@ -22,6 +23,7 @@ pub use role::{Permission, Role, RoleSet};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{RequiredText, normalize_width};
 pub use uscc::Uscc;
+pub use workdays::{CHINA, Calendar, Deadline};
 
 use crate::i18n::{Lang, Msg};
 

@@ -128,6 +128,12 @@ texts! {
     RealnameUnavailable => "认证服务暂时不可用", "the verification service is unavailable";
     SystemAutoClose => "系统自动关闭", "closed by the platform";
     AutoCloseReason => "超过 {0} 小时未支付，订单自动关闭", "unpaid for more than {0} hours; closed automatically";
+    ProblemClaimedByOther => "订单 {0} 正由 {1} 审核（领取至 {2}）", "order {0} is being reviewed by {1} (claimed until {2})";
+    ProblemPdfNoPreview => "PDF 文件（{0} 页）无法在终端中显示：请保存后在本机打开", "a PDF ({0} pages) cannot be shown in the terminal: save it and open it locally";
+    ProblemUnreadableImage => "图片无法读取（文件可能已损坏）", "the image cannot be read (the file may be damaged)";
+    ProblemNotReturned => "订单 {0} 没有被退回补正", "order {0} was not returned for correction";
+    ProblemNotInReview => "订单 {0} 不在待审核（现在是“{1}”）", "order {0} is not awaiting review (it is \"{1}\" now)";
+    ProblemClaimRequired => "请先领取订单 {0} 再审核（在审核队列中打开即领取）", "claim order {0} before deciding it (opening it in the review queue claims it)";
     ProblemPaymentInProgress => "正在生成这个订单的收款码，请稍候再试", "this order's payment code is being made; try again in a moment";
     ProblemNoQrPayment => "没有配置扫码支付（[platform] payment_provider），请用银行转账", "QR payment is not set up ([platform] payment_provider); use bank transfer";
     ProblemProviderUnavailable => "支付渠道暂时不可用：{0}", "the payment provider is unavailable: {0}";
@@ -440,6 +446,12 @@ texts! {
     DocClerk => "受理人", "Clerk";
     DocReceiptNote1 => "请保存本回执。凭订单号可在柜台或致电服务热线 {0} 查询办理进度。", "Keep this receipt. Quote the order number at the counter or on the hotline {0} to follow your application.";
     DocReceiptNote2 => "付款后两个工作日内完成审核并寄出证书；材料需补正的，我们会一次性告知。", "After payment the certificate is reviewed and mailed within two working days; if anything needs correcting, you are told everything at once.";
+    SmsReturned => "【{0}】您的数字证书申请（订单 {1}）需补正：{2}。请按一次性告知书一次补正后到柜台重新提交，咨询电话 {3}。", "[{0}] Your certificate application (order {1}) needs corrections: {2}. Please correct everything as the notice says and hand it in at the counter; questions: {3}.";
+    DocCorrectionTitle => "补正材料一次性告知书", "Notice of corrections needed";
+    DocCorrectionIntro => "经审核，您的申请材料需补正以下全部事项：", "On review, your application needs every correction below:";
+    DocCorrectionNote1 => "请一次性补正以上全部事项后，到柜台提交更正后的材料，订单将重新进入审核。", "Please correct everything above at once and hand the corrected materials in at the counter; the order then goes back to review.";
+    DocReturnedAt => "退回时间", "Returned at";
+    DocReviewer => "审核人", "Reviewer";
     DocTransferTitle => "银行转账付款说明", "Paying by bank transfer";
     DocTransferReference => "转账附言", "Reference";
     DocAccountName => "收款户名", "Account name";

@@ -381,6 +381,54 @@ pub fn transition_error(
             status: Some(status),
             version: Some(version),
         },
+        TransitionError::NotClaimed {
+            holder,
+            status,
+            version,
+        } => claim_conflict(order_no, holder, status, version),
         TransitionError::Store(e) => e.into(),
     }
+}
+
+/// The order is held by another reviewer (`holder`: name and until when), or by nobody
+/// while a decision needs the decider's claim.
+pub fn claim_conflict(
+    order_no: &str,
+    holder: Option<(String, i64)>,
+    status: OrderStatus,
+    version: i64,
+) -> ApiError {
+    let (code, detail) = match holder {
+        Some((name, until)) => (
+            "claimed_by_other",
+            Msg::with(
+                T::ProblemClaimedByOther,
+                [
+                    Arg::from(order_no),
+                    Arg::Plain(name),
+                    Arg::Plain(china_clock(until)),
+                ],
+            ),
+        ),
+        None => (
+            "claim_required",
+            Msg::with(T::ProblemClaimRequired, [order_no]),
+        ),
+    };
+    ApiError::Conflict {
+        code,
+        detail,
+        status: Some(status),
+        version: Some(version),
+    }
+}
+
+/// `14:05`, China Standard Time, of a unix-ms instant.
+pub fn china_clock(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| {
+            let t = t.to_offset(crate::domain::CHINA);
+            format!("{:02}:{:02}", t.hour(), t.minute())
+        })
+        .unwrap_or_default()
 }

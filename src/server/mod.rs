@@ -11,6 +11,7 @@ pub mod pdf;
 mod phone;
 mod present;
 mod routes;
+pub mod sms;
 pub mod store;
 mod validate;
 
@@ -43,6 +44,8 @@ pub struct AppState {
     pub payments: Option<payments::SharedProvider>,
     /// The sandbox cashier, when it is the provider.
     pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
+    /// Text messages to customers.
+    pub sms: Arc<dyn sms::SmsProvider>,
 }
 
 /// Why the platform could not start.
@@ -155,6 +158,12 @@ impl Platform {
                 config.identity_provider
             ))
         })?;
+        let sms = sms::provider(&config.sms_provider).ok_or_else(|| {
+            StartError::Config(format!(
+                "[platform] sms_provider = {:?}: use \"log\"",
+                config.sms_provider
+            ))
+        })?;
         let store = Store::open(database_url, config.max_connections).await?;
         if config.demo_catalog && store.catalog_is_empty().await? {
             store.import_catalog(&catalog::demo_catalog()).await??;
@@ -187,6 +196,7 @@ impl Platform {
             fonts: Arc::default(),
             payments,
             sandbox,
+            sms,
         };
         let app = routes::router(state);
         let mut stop = shutdown_rx;

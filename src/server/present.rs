@@ -115,6 +115,8 @@ pub fn order(
         },
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
+        claim: claim(row),
+        resubmissions: row.resubmissions,
         allowed_actions: allowed_actions(row, status, caller),
         attachments: attachments.iter().filter_map(attachment).collect(),
     })
@@ -130,6 +132,18 @@ pub fn allowed_actions(row: &OrderRow, status: OrderStatus, caller: &Caller) -> 
         .into_iter()
         .filter(|a| !(*a == Action::Approve && row.submitted_by == caller.operator.id))
         .collect()
+}
+
+/// The live review claim on an order, if any.
+pub fn claim(row: &OrderRow) -> Option<crate::api::Claim> {
+    row.live_claim(crate::server::store::now_ms())
+        .map(|(id, name, until)| crate::api::Claim {
+            by: WireActor {
+                id: Some(id.to_owned()),
+                name: name.to_owned(),
+            },
+            expires_at: rfc3339(until),
+        })
 }
 
 /// A list row; personal data always masked.

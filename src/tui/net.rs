@@ -415,6 +415,14 @@ async fn act(
             .map_err(ActFailure::Api)?;
         body.attachment_ids = vec![attachment.id];
     }
+    if matches!(action, Action::Approve | Action::Reject) {
+        // A review decision is the claim holder's: take (or renew) the claim first; if
+        // someone else holds it, that is the answer.
+        client
+            .claim(order_no, false)
+            .await
+            .map_err(ActFailure::Api)?;
+    }
     client
         .act(order_no, action, &body)
         .await

@@ -15,7 +15,7 @@ on_both_databases!(
 );
 
 /// The text of a PDF, as `pdftotext` reads it.
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, bytes).expect("write pdf");

@@ -13,3 +13,4 @@ mod lifecycle;
 mod lists;
 mod orders;
 mod realname;
+mod review;

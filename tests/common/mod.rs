@@ -295,7 +295,8 @@ impl TestApp {
             .expect("order")
     }
 
-    /// Performs `action` as `token` with the order's current version.
+    /// Performs `action` as `token` with the order's current version (claiming the order
+    /// first for a review decision, as a reviewer opening it does).
     pub async fn act(
         &self,
         token: &str,
@@ -307,6 +308,12 @@ impl TestApp {
             version: Some(order.version),
             ..request
         };
+        if matches!(action, Action::Approve | Action::Reject) {
+            self.client(token)
+                .claim(&order.order_no, false)
+                .await
+                .unwrap_or_else(|e| panic!("claim {}: {e}", order.order_no));
+        }
         self.client(token)
             .act(&order.order_no, action, &request)
             .await

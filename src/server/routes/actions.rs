@@ -9,12 +9,12 @@ use axum::http::HeaderMap;
 
 use crate::api::{ActionRequest, Order, Problem};
 use crate::domain::{Action, Permission, next_status};
-use crate::i18n::{Msg, T};
-use crate::server::AppState;
+use crate::i18n::{Lang, Msg, T};
 use crate::server::error::{ApiError, transition_error};
 use crate::server::extract::{Caller, parse_json};
 use crate::server::store::{OrderRow, SetColumn, Transition, TransitionError, now_ms};
 use crate::server::validate::{Errors, optional_text};
+use crate::server::{AppState, sms};
 
 use super::orders::{find_order, full_order};
 
@@ -79,6 +79,9 @@ pub async fn act(
     }
     let (reason, set) = details(&state, &row, action, &request).await?;
     let step = Transition {
+        // Review decisions are the claim holder's alone.
+        claimed_by: matches!(action, Action::Approve | Action::Reject)
+            .then(|| caller.operator.id.clone()),
         action,
         expected_version: Some(version),
         actor: caller.actor(),
@@ -91,7 +94,31 @@ pub async fn act(
         .transition(&row.order_no, step)
         .await
         .map_err(|e| transition_error(&row.order_no, action, e))?;
+    if action == Action::Reject {
+        tell_customer_returned(&state, &updated).await;
+    }
     Ok(Json(full_order(&state, &updated, &caller, false).await?))
+}
+
+/// Texts the customer that their application came back, with every reason at once.
+async fn tell_customer_returned(state: &AppState, order: &OrderRow) {
+    let reasons: Vec<String> = order
+        .rejection_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default();
+    let text = T::SmsReturned.fill(
+        Lang::ZhCn,
+        &[
+            &state.config.ca_name,
+            &order.order_no,
+            &reasons.join("；"),
+            &state.config.hotline,
+        ],
+    );
+    if let Err(e) = sms::notify(&state.store, state.sms.as_ref(), order, &text).await {
+        tracing::error!(order = %order.order_no, error = %e, "recording the sms");
+    }
 }
 
 /// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.
@@ -145,9 +172,13 @@ async fn details(
         Action::UploadVoucher | Action::Resubmit => {
             check_attachments(state, order, action, &request.attachment_ids, &mut errors).await?;
             let set = if action == Action::Resubmit {
-                vec![SetColumn::Text("rejection_json", None)]
+                vec![
+                    SetColumn::Text("rejection_json", None),
+                    SetColumn::Int("resubmissions", Some(order.resubmissions + 1)),
+                ]
             } else {
-                vec![]
+                // The transfer counts as paid when its voucher is in.
+                vec![SetColumn::Int("paid_at", Some(now_ms()))]
             };
             let listed = request.attachment_ids.join(",");
             (

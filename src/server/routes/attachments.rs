@@ -177,6 +177,101 @@ pub async fn download(
     Ok(response)
 }
 
+/// How large a preview may be asked for.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct PreviewQuery {
+    /// Largest width in pixels (16–2048, default 1024).
+    width: Option<u32>,
+    /// Largest height in pixels (16–2048, default 1024).
+    height: Option<u32>,
+}
+
+/// An image attachment scaled down on the platform to fit `width`×`height` (keeping its
+/// proportions; never scaled up), so a reviewer on a slow link receives only the pixels
+/// their terminal can show. PNG for PNG scans, JPEG for photographs. A PDF has no
+/// preview: the answer (409 `no_preview`) gives its page count; download it instead.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}/preview", params(("id" = String, Path), PreviewQuery),
+    responses(
+        (status = 200, description = "the scaled image", content_type = "image/png"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn preview(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    crate::server::extract::ApiQuery(query): crate::server::extract::ApiQuery<PreviewQuery>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let not_found = || ApiError::NotFound(Msg::new(T::ProblemAttachmentNotFound));
+    let row = state.store.attachment(&id).await?.ok_or_else(not_found)?;
+    let data = state
+        .store
+        .attachment_data(&id)
+        .await?
+        .ok_or_else(not_found)?;
+    if row.content_type == "application/pdf" {
+        let pages = crate::domain::pdf_pages(&data).unwrap_or(0);
+        return Err(ApiError::Conflict {
+            code: "no_preview",
+            detail: Msg::with(T::ProblemPdfNoPreview, [pages.to_string()]),
+            status: None,
+            version: None,
+        });
+    }
+    let width = query.width.unwrap_or(1024).clamp(16, 2048);
+    let height = query.height.unwrap_or(1024).clamp(16, 2048);
+    let jpeg = row.content_type == "image/jpeg";
+    let scaled = tokio::task::spawn_blocking(move || scale(&data, width, height, jpeg))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let Some((bytes, original)) = scaled else {
+        return Err(ApiError::Conflict {
+            code: "unreadable_image",
+            detail: Msg::new(T::ProblemUnreadableImage),
+            status: None,
+            version: None,
+        });
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(if jpeg { "image/jpeg" } else { "image/png" }),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("{}x{}", original.0, original.1)) {
+        headers.insert("x-original-size", v);
+    }
+    Ok(response)
+}
+
+/// Decodes (with limits against decompression bombs), scales to fit, encodes. Returns the
+/// bytes and the original size, or `None` when the image cannot be read.
+fn scale(data: &[u8], width: u32, height: u32, jpeg: bool) -> Option<(Vec<u8>, (u32, u32))> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(20_000);
+    limits.max_image_height = Some(20_000);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader.decode().ok()?;
+    let original = (image.width(), image.height());
+    let image = if image.width() > width || image.height() > height {
+        image.resize(width, height, image::imageops::FilterType::Triangle)
+    } else {
+        image
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    if jpeg {
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
+        image.to_rgb8().write_with_encoder(encoder).ok()?;
+    } else {
+        image.write_to(&mut out, image::ImageFormat::Png).ok()?;
+    }
+    Some((out.into_inner(), original))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

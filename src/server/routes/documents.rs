@@ -324,6 +324,78 @@ pub async fn receipt(
     Ok(pdf_response(bytes, &format!("{}-receipt", row.order_no)))
 }
 
+/// The one-time correction notice (一次性告知书) of a returned order: every reason it was
+/// returned for, at once, and what to do.
+#[utoipa::path(get, path = "/api/v1/orders/{order_no}/correction-notice", params(("order_no" = String, Path)),
+    responses(
+        (status = 200, description = "the notice", content_type = "application/pdf"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn correction_notice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let row = find_order(&state, &order_no).await?;
+    let status = row.status()?;
+    let reasons: Vec<String> = row
+        .rejection_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default();
+    if status != crate::domain::OrderStatus::Rejected || reasons.is_empty() {
+        return Err(ApiError::Conflict {
+            code: "not_returned",
+            detail: Msg::with(T::ProblemNotReturned, [row.order_no.as_str()]),
+            status: Some(status),
+            version: Some(row.version),
+        });
+    }
+    let history = state.store.history(&row.id).await?;
+    let returned = history.iter().rev().find(|h| h.action == "reject");
+    let zh = Lang::ZhCn;
+    let line = |label: T, value: String| Row {
+        label: label.get(zh).to_owned(),
+        value,
+    };
+    let mut rows = vec![
+        line(
+            T::DocApplicantName,
+            crate::domain::mask_name(&row.display_name),
+        ),
+        line(T::DocProject, row.project_name.clone()),
+        line(T::DocProduct, row.product_name.clone()),
+    ];
+    if let Some(returned) = returned {
+        rows.push(line(
+            T::DocReturnedAt,
+            crate::server::present::china_datetime(returned.at),
+        ));
+        rows.push(line(T::DocReviewer, returned.actor_name.clone()));
+    }
+    let mut notes = vec![T::DocCorrectionIntro.get(zh).to_owned()];
+    notes.extend(
+        reasons
+            .iter()
+            .enumerate()
+            .map(|(i, reason)| format!("{}. {reason}", i + 1)),
+    );
+    notes.push(T::DocCorrectionNote1.get(zh).to_owned());
+    notes.push(T::DocReceiptNote1.fill(zh, &[&state.config.hotline]));
+    let document = Receipt {
+        ca_name: state.config.ca_name.clone(),
+        title: T::DocCorrectionTitle.get(zh).to_owned(),
+        order_no: row.order_no.clone(),
+        order_label: T::DocOrderLabel.get(zh).to_owned(),
+        rows,
+        notes,
+    };
+    let fonts = fonts(&state)?;
+    let bytes = render(move || pdf::receipt(&fonts, &document)).await?;
+    Ok(pdf_response(bytes, &format!("{}-correction", row.order_no)))
+}
+
 /// The CA's account for bank transfers (the order number is the transfer's reference).
 #[utoipa::path(get, path = "/api/v1/bank-account", responses((status = 200, body = BankAccount)))]
 pub async fn bank_account(State(state): State<AppState>, _caller: Caller) -> Json<BankAccount> {

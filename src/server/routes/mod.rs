@@ -9,6 +9,7 @@ mod events;
 mod orders;
 mod payments;
 mod realname;
+mod review;
 mod system;
 
 use axum::Router;
@@ -69,8 +70,12 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(orders::history))
         .routes(routes!(orders::add_note))
         .routes(routes!(actions::act))
+        .routes(routes!(review::queue))
+        .routes(routes!(review::take, review::release))
+        .routes(routes!(review::sms))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
+        .routes(routes!(attachments::preview))
         .routes(routes!(payments::create))
         .routes(routes!(payments::alipay_notify))
         .routes(routes!(payments::list))
@@ -81,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(documents::terms))
         .routes(routes!(documents::bank_account))
         .routes(routes!(documents::transfer_slip))
+        .routes(routes!(documents::correction_notice))
         .split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let openapi_json = std::sync::Arc::new(openapi.to_pretty_json().unwrap_or_default());

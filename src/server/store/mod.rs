@@ -11,6 +11,8 @@ mod operators;
 mod orders;
 mod payments;
 mod realname;
+mod review;
+mod sms;
 
 pub use attachments::{AttachmentRow, NewAttachment};
 pub use catalog::{CatalogCounts, ProductRow};
@@ -24,6 +26,8 @@ pub use orders::{
 };
 pub use payments::{Confirmed, Opened, PaymentRow};
 pub use realname::{Attempt, MAX_ATTEMPTS, RealnameRow};
+pub use review::Claimed;
+pub use sms::SmsRow;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -108,11 +108,28 @@ pub struct OrderRow {
     pub invoice_no: Option<String>,
     pub submitted_by: String,
     pub submitted_by_name: String,
+    pub claimed_by: Option<String>,
+    pub claimed_by_name: Option<String>,
+    pub claim_expires_at: Option<i64>,
+    pub resubmissions: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl OrderRow {
+    /// The reviewer holding the order now, with when the hold ends (a lapsed claim holds
+    /// nothing).
+    pub fn live_claim(&self, now: i64) -> Option<(&str, &str, i64)> {
+        match (
+            &self.claimed_by,
+            &self.claimed_by_name,
+            self.claim_expires_at,
+        ) {
+            (Some(id), Some(name), Some(until)) if until > now => Some((id, name, until)),
+            _ => None,
+        }
+    }
+
     /// The status, parsed.
     pub fn status(&self) -> StoreResult<OrderStatus> {
         OrderStatus::parse(&self.status)
@@ -120,12 +137,12 @@ impl OrderRow {
     }
 }
 
-const SELECT_ORDER: &str = "SELECT o.id, o.order_no, o.status, o.version, o.user_type, o.customer_id, \
+pub(super) const SELECT_ORDER: &str = "SELECT o.id, o.order_no, o.status, o.version, o.user_type, o.customer_id, \
     o.product_id, o.project_id, pj.name AS project_name, pr.name AS product_name, pr.validity_years, \
     o.amount_fen, o.applicant_name, o.display_name, o.phone, o.id_number, o.applicant_json, \
     o.organization_json, o.mailing_json, o.note, o.application_ref, o.terms_version, o.payment_method, o.paid_at, o.rejection_json, \
     o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.submitted_by, op.name AS submitted_by_name, \
-    o.created_at, o.updated_at \
+    o.claimed_by, o.claimed_by_name, o.claim_expires_at, o.resubmissions, o.created_at, o.updated_at \
     FROM orders o JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
     JOIN operators op ON op.id = o.submitted_by";
 
@@ -167,6 +184,8 @@ pub struct Transition {
     pub request_id: Option<String>,
     /// Other columns to set.
     pub set: Vec<SetColumn>,
+    /// The operator who must hold the order's review claim (review decisions).
+    pub claimed_by: Option<String>,
 }
 
 /// Why a transition did not happen. Nothing was changed.
@@ -178,6 +197,16 @@ pub enum TransitionError {
     /// The table does not allow the action from the order's current status.
     #[error("not allowed from {status}")]
     NotAllowed {
+        /// Status now.
+        status: OrderStatus,
+        /// Version now.
+        version: i64,
+    },
+    /// The decision needs the review claim and the person does not hold it (now).
+    #[error("not claimed by the decider")]
+    NotClaimed {
+        /// Who holds it instead, and until when, if anyone.
+        holder: Option<(String, i64)>,
         /// Status now.
         status: OrderStatus,
         /// Version now.
@@ -372,13 +401,18 @@ impl Store {
             id: String,
             status: String,
             version: i64,
+            claimed_by: Option<String>,
+            claimed_by_name: Option<String>,
+            claim_expires_at: Option<i64>,
         }
-        let current: Current =
-            sqlx::query_as("SELECT id, status, version FROM orders WHERE order_no = $1")
-                .bind(order_no)
-                .fetch_optional(&mut **tx)
-                .await?
-                .ok_or(TransitionError::NotFound)?;
+        let current: Current = sqlx::query_as(
+            "SELECT id, status, version, claimed_by, claimed_by_name, claim_expires_at \
+             FROM orders WHERE order_no = $1",
+        )
+        .bind(order_no)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(TransitionError::NotFound)?;
         let status = OrderStatus::parse(&current.status)
             .ok_or_else(|| StoreError::Corrupt(format!("status {}", current.status)))?;
         let Some(to) = next_status(step.action, status) else {
@@ -394,6 +428,22 @@ impl Store {
                 version: current.version,
             });
         }
+        let now = now_ms();
+        if let Some(decider) = &step.claimed_by {
+            let held = current.claimed_by.as_ref() == Some(decider)
+                && current.claim_expires_at.is_some_and(|t| t > now);
+            if !held {
+                let holder = match (current.claimed_by_name, current.claim_expires_at) {
+                    (Some(name), Some(until)) if until > now => Some((name, until)),
+                    _ => None,
+                };
+                return Err(TransitionError::NotClaimed {
+                    holder,
+                    status,
+                    version: current.version,
+                });
+            }
+        }
 
         let mut sql =
             String::from("UPDATE orders SET status = $1, version = version + 1, updated_at = $2");
@@ -403,35 +453,56 @@ impl Store {
             };
             sql.push_str(&format!(", {name} = ${}", i + 3));
         }
+        // Leaving review ends any claim on the order.
+        if status == OrderStatus::PendingReview {
+            sql.push_str(", claimed_by = NULL, claimed_by_name = NULL, claim_expires_at = NULL");
+        }
         let n = step.set.len() + 3;
         sql.push_str(&format!(
             " WHERE id = ${n} AND status = ${} AND version = ${}",
             n + 1,
             n + 2
         ));
-        let mut query = sqlx::query(&sql).bind(to.as_str()).bind(now_ms());
+        if step.claimed_by.is_some() {
+            sql.push_str(&format!(
+                " AND claimed_by = ${} AND claim_expires_at > ${}",
+                n + 3,
+                n + 4
+            ));
+        }
+        let mut query = sqlx::query(&sql).bind(to.as_str()).bind(now);
         for column in &step.set {
             query = match column {
                 SetColumn::Text(_, value) => query.bind(value.clone()),
                 SetColumn::Int(_, value) => query.bind(*value),
             };
         }
-        let updated = query
-            .bind(&current.id)
-            .bind(status.as_str())
-            .bind(expected)
-            .execute(&mut **tx)
-            .await?;
+        let mut query = query.bind(&current.id).bind(status.as_str()).bind(expected);
+        if let Some(decider) = &step.claimed_by {
+            query = query.bind(decider.clone()).bind(now);
+        }
+        let updated = query.execute(&mut **tx).await?;
         if updated.rows_affected() == 0 {
             // Lost a race after reading: report what the winner left.
-            let (status, version): (String, i64) =
-                sqlx::query_as("SELECT status, version FROM orders WHERE id = $1")
-                    .bind(&current.id)
-                    .fetch_one(&mut **tx)
-                    .await?;
+            let (now_status, version, holder, until): (String, i64, Option<String>, Option<i64>) =
+                sqlx::query_as(
+                    "SELECT status, version, claimed_by_name, claim_expires_at FROM orders WHERE id = $1",
+                )
+                .bind(&current.id)
+                .fetch_one(&mut **tx)
+                .await?;
+            let now_status = OrderStatus::parse(&now_status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {now_status}")))?;
+            if step.claimed_by.is_some() && version == expected {
+                // Only the claim moved: someone took it over.
+                return Err(TransitionError::NotClaimed {
+                    holder: holder.zip(until).filter(|(_, t)| *t > now),
+                    status: now_status,
+                    version,
+                });
+            }
             return Err(TransitionError::Conflict {
-                status: OrderStatus::parse(&status)
-                    .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+                status: now_status,
                 version,
             });
         }

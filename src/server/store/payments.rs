@@ -261,6 +261,7 @@ impl Store {
             return Ok(Confirmed::AlreadyPaid);
         }
         let step = Transition {
+            claimed_by: None,
             action: Action::Pay,
             expected_version: None,
             actor: Actor::System(provider.to_owned()),

@@ -1,0 +1,182 @@
+//! The review queue and claims: `GET /api/v1/review-queue`,
+//! `POST|DELETE /api/v1/orders/{order_no}/claim`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use crate::api::{Actor, Claim, ClaimRequest, Problem, ReviewItem, ReviewQueue, SmsMessage};
+use crate::domain::{Action, Deadline, OrderStatus, Permission};
+use crate::i18n::{Arg, Msg, T};
+use crate::server::AppState;
+use crate::server::error::{ApiError, claim_conflict};
+use crate::server::extract::{Caller, parse_json};
+use crate::server::present::{claim, rfc3339, summary};
+use crate::server::store::{Claimed, now_ms};
+
+use super::orders::find_order;
+
+/// The most orders the queue lists at once (oldest first); more would not fit a day.
+const QUEUE_LIMIT: i64 = 500;
+
+/// Orders waiting for review, oldest payment first, each with its working time against
+/// the promise and who is reviewing it now.
+#[utoipa::path(get, path = "/api/v1/review-queue", responses((status = 200, body = ReviewQueue)))]
+pub async fn queue(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<ReviewQueue>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let review = &state.config.review;
+    let calendar = review.calendar();
+    let promised = review.promise_working_days.max(1) * calendar.minutes_per_day();
+    let warn = review.warn_hours.max(0) * 60;
+    let now = time::OffsetDateTime::now_utc();
+    let rows = state.store.review_queue(QUEUE_LIMIT).await?;
+    let items = rows
+        .iter()
+        .filter_map(|row| {
+            let paid = row.paid_at.unwrap_or(row.updated_at);
+            let paid_time =
+                time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(paid) * 1_000_000)
+                    .ok()?;
+            let waited = calendar.working_minutes(paid_time, now);
+            let due = calendar.add_working_minutes(paid_time, promised);
+            Some(ReviewItem {
+                order: summary(row)?,
+                paid_at: row.paid_at.map(rfc3339),
+                waited_minutes: waited,
+                promised_minutes: promised,
+                due_at: rfc3339((due.unix_timestamp_nanos() / 1_000_000) as i64),
+                deadline: Deadline::of(waited, promised, warn),
+                resubmissions: row.resubmissions,
+                claim: claim(row),
+                own: row.submitted_by == caller.operator.id,
+            })
+        })
+        .collect();
+    Ok(Json(ReviewQueue { items }))
+}
+
+/// Claims the order for review, or renews the caller's claim: the lease is
+/// `[platform.review] claim_minutes`. Someone else's live claim is a `409`
+/// (`claimed_by_other`, naming them) unless an administrator asks to take it over, which is
+/// recorded in the order's history.
+#[utoipa::path(post, path = "/api/v1/orders/{order_no}/claim", params(("order_no" = String, Path)),
+    request_body = ClaimRequest,
+    responses(
+        (status = 200, body = Claim),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn take(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+    body: Bytes,
+) -> Result<Json<Claim>, ApiError> {
+    caller.require(Permission::Act(Action::Approve))?;
+    let request: ClaimRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ClaimRequest::default()
+    } else {
+        parse_json(&body)?
+    };
+    if request.takeover {
+        caller.require(Permission::Administer)?;
+    }
+    let row = find_order(&state, &order_no).await?;
+    let lease = state.config.review.claim_minutes.max(1) * 60_000;
+    let outcome = state
+        .store
+        .claim(
+            &row,
+            &caller.operator.id,
+            &caller.operator.name,
+            lease,
+            request.takeover,
+            Some(&caller.ctx.request_id),
+        )
+        .await?;
+    match outcome {
+        Claimed::Held { until } => Ok(Json(Claim {
+            by: Actor {
+                id: Some(caller.operator.id.clone()),
+                name: caller.operator.name.clone(),
+            },
+            expires_at: rfc3339(until),
+        })),
+        Claimed::ByOther { name, until } => Err(claim_conflict(
+            &row.order_no,
+            Some((name, until)),
+            OrderStatus::PendingReview,
+            row.version,
+        )),
+        Claimed::NotInReview { status, version } => Err(ApiError::Conflict {
+            code: "not_in_review",
+            detail: Msg::with(
+                T::ProblemNotInReview,
+                [Arg::from(row.order_no.as_str()), Arg::Text(status.text())],
+            ),
+            status: Some(status),
+            version: Some(version),
+        }),
+    }
+}
+
+/// Text messages sent to customers, newest first (with the `log` provider, this is where
+/// they are read).
+#[utoipa::path(get, path = "/api/v1/sms", responses((status = 200, body = [SmsMessage])))]
+pub async fn sms(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<SmsMessage>>, ApiError> {
+    caller.require(Permission::Administer)?;
+    let rows = state.store.sms_messages(200).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|row| SmsMessage {
+                id: row.id,
+                order_no: row.order_no,
+                phone: row.phone,
+                body: row.body,
+                provider: row.provider,
+                status: row.status,
+                detail: row.detail,
+                created_at: rfc3339(row.created_at),
+            })
+            .collect(),
+    ))
+}
+
+/// Gives the claim up (the reviewer leaves the order). An administrator may free anyone's.
+#[utoipa::path(delete, path = "/api/v1/orders/{order_no}/claim", params(("order_no" = String, Path)),
+    responses(
+        (status = 204, description = "nobody holds the order now"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn release(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Permission::Act(Action::Approve))?;
+    let row = find_order(&state, &order_no).await?;
+    let admin = caller.operator.roles.permits(Permission::Administer);
+    if let Some((id, name, until)) = row.live_claim(now_ms())
+        && id != caller.operator.id
+        && !admin
+    {
+        return Err(claim_conflict(
+            &row.order_no,
+            Some((name.to_owned(), until)),
+            row.status()?,
+            row.version,
+        ));
+    }
+    state
+        .store
+        .release(&row, &caller.operator.id, admin)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,198 @@
+//! The review queue and reviewers' claims. A claim is a lease on an order in 待审核: the
+//! holder alone may decide it until the lease ends; it is renewed while they work, freed
+//! when they leave or it lapses, and an administrator may take it over (audited). Claims
+//! are compare-and-set like transitions: the order's row is locked, the holder read, then
+//! written, so two reviewers pressing at once get one winner.
+
+use super::orders::SELECT_ORDER;
+use super::orders::{Actor, OrderRow};
+use super::{Store, StoreError, StoreResult, now_ms};
+use crate::domain::OrderStatus;
+
+/// What asking for a claim came to.
+#[derive(Debug, Clone)]
+pub enum Claimed {
+    /// The caller holds the order until `until` (unix ms).
+    Held {
+        /// When the lease ends.
+        until: i64,
+    },
+    /// Someone else holds it.
+    ByOther {
+        /// Their name.
+        name: String,
+        /// Until when.
+        until: i64,
+    },
+    /// The order is not waiting for review.
+    NotInReview {
+        /// Status now.
+        status: OrderStatus,
+        /// Version now.
+        version: i64,
+    },
+}
+
+#[derive(sqlx::FromRow)]
+struct Holder {
+    status: String,
+    version: i64,
+    claimed_by: Option<String>,
+    claimed_by_name: Option<String>,
+    claim_expires_at: Option<i64>,
+}
+
+impl Store {
+    /// Claims (or renews the claim on) an order for review for `lease_ms`. With
+    /// `takeover`, a claim someone else holds passes to the caller, recorded in the
+    /// order's history with whom it was taken from.
+    pub async fn claim(
+        &self,
+        order: &OrderRow,
+        operator_id: &str,
+        operator_name: &str,
+        lease_ms: i64,
+        takeover: bool,
+        request_id: Option<&str>,
+    ) -> StoreResult<Claimed> {
+        let mut tx = self.begin_write().await?;
+        // Lock the row (PostgreSQL; SQLite's write lock does it there), then read the holder.
+        sqlx::query("UPDATE orders SET id = id WHERE id = $1")
+            .bind(&order.id)
+            .execute(&mut *tx)
+            .await?;
+        let now_holder: Holder = sqlx::query_as(
+            "SELECT status, version, claimed_by, claimed_by_name, claim_expires_at FROM orders WHERE id = $1",
+        )
+        .bind(&order.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let status = OrderStatus::parse(&now_holder.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {}", now_holder.status)))?;
+        if status != OrderStatus::PendingReview {
+            tx.commit().await?;
+            return Ok(Claimed::NotInReview {
+                status,
+                version: now_holder.version,
+            });
+        }
+        let now = now_ms();
+        let other = match (
+            &now_holder.claimed_by,
+            &now_holder.claimed_by_name,
+            now_holder.claim_expires_at,
+        ) {
+            (Some(id), Some(name), Some(until)) if until > now && id != operator_id => {
+                Some((name.clone(), until))
+            }
+            _ => None,
+        };
+        if let Some((name, until)) = &other
+            && !takeover
+        {
+            tx.commit().await?;
+            return Ok(Claimed::ByOther {
+                name: name.clone(),
+                until: *until,
+            });
+        }
+        let renewing = now_holder.claimed_by.as_deref() == Some(operator_id)
+            && now_holder.claim_expires_at.is_some_and(|t| t > now);
+        let until = now + lease_ms;
+        sqlx::query(
+            "UPDATE orders SET claimed_by = $1, claimed_by_name = $2, claim_expires_at = $3 WHERE id = $4",
+        )
+        .bind(operator_id)
+        .bind(operator_name)
+        .bind(until)
+        .bind(&order.id)
+        .execute(&mut *tx)
+        .await?;
+        if renewing {
+            tx.commit().await?;
+            return Ok(Claimed::Held { until });
+        }
+        // A new holder: others' queues show it now, and the history says who looked.
+        let actor = Actor::Operator {
+            id: operator_id.to_owned(),
+            name: operator_name.to_owned(),
+        };
+        let (action, reason) = match other {
+            Some((name, _)) => ("takeover", Some(name)),
+            None => ("claim", None),
+        };
+        let (_, event) = self
+            .record_in(
+                &mut tx,
+                order,
+                &actor,
+                action,
+                reason.as_deref(),
+                request_id,
+                Some("claim"),
+            )
+            .await?;
+        match event {
+            Some(event) => self.commit_with_event(tx, event).await?,
+            None => tx.commit().await?,
+        }
+        Ok(Claimed::Held { until })
+    }
+
+    /// Gives a claim up (the holder leaves the order, or an administrator frees it).
+    /// Returns false when the caller did not hold it and may not free it.
+    pub async fn release(
+        &self,
+        order: &OrderRow,
+        operator_id: &str,
+        any_holder: bool,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let released = sqlx::query(
+            "UPDATE orders SET claimed_by = NULL, claimed_by_name = NULL, claim_expires_at = NULL \
+             WHERE id = $1 AND claimed_by IS NOT NULL AND (claimed_by = $2 OR $3 = 1)",
+        )
+        .bind(&order.id)
+        .bind(operator_id)
+        .bind(i64::from(any_holder))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if !released {
+            tx.commit().await?;
+            return Ok(false);
+        }
+        super::events::lock_events(&mut tx, self.backend).await?;
+        let (status, version): (String, i64) =
+            sqlx::query_as("SELECT status, version FROM orders WHERE id = $1")
+                .bind(&order.id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let status = OrderStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?;
+        let event = super::events::NewEvent::order(
+            &order.id,
+            &order.order_no,
+            "claim",
+            None,
+            status,
+            version,
+        );
+        let event = super::events::insert_event(&mut tx, self.backend, event).await?;
+        self.commit_with_event(tx, event).await?;
+        Ok(true)
+    }
+
+    /// Orders waiting for review, oldest payment first.
+    pub async fn review_queue(&self, limit: i64) -> StoreResult<Vec<OrderRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT_ORDER} WHERE o.status = $1 \
+             ORDER BY COALESCE(o.paid_at, o.updated_at), o.order_no LIMIT $2"
+        ))
+        .bind(OrderStatus::PendingReview.as_str())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -1,0 +1,353 @@
+//! The review queue and claims: oldest payment first with the promise in working time,
+//! one reviewer per order (claims are compare-and-set, lapse, and an administrator may take
+//! them over, recorded), returned orders with every reason at once (notice, SMS), the
+//! corrected resubmission marked and approved; scans scaled on the platform.
+
+use ca_counter::api::{ActionRequest, AttachmentKind, ClientError, Order};
+use ca_counter::domain::{Action, Deadline, OrderStatus};
+
+use crate::common::{Db, TestApp};
+use crate::documents::pdf_text;
+use crate::on_both_databases;
+
+on_both_databases!(
+    the_queue_lists_paid_orders_oldest_first_against_the_promise,
+    a_claim_holds_an_order_for_one_reviewer_until_released_or_lapsed,
+    an_admin_takes_over_a_claim_and_it_is_recorded,
+    a_returned_order_lists_every_reason_and_comes_back_marked,
+    scans_are_scaled_on_the_platform_and_pdfs_say_their_pages,
+);
+
+fn code(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
+    match result {
+        Ok(value) => panic!("expected a refusal, got {value:?}"),
+        Err(e) => {
+            let problem = e.problem().cloned().expect("a problem document");
+            (problem.status, problem.code, problem.detail)
+        }
+    }
+}
+
+async fn paid(app: &TestApp, name: &str) -> Order {
+    let order = app.submit(name).await;
+    app.pay(&order).await
+}
+
+/// Moves an order's payment time back, as if it had waited that long.
+async fn paid_ago(app: &TestApp, order: &Order, days: i64) {
+    let at = time::OffsetDateTime::now_utc() - time::Duration::days(days);
+    sqlx::query("UPDATE orders SET paid_at = $1 WHERE order_no = $2")
+        .bind((at.unix_timestamp_nanos() / 1_000_000) as i64)
+        .bind(&order.order_no)
+        .execute(app.store().pool())
+        .await
+        .expect("update");
+}
+
+fn approve(order: &Order) -> ActionRequest {
+    ActionRequest {
+        version: Some(order.version),
+        ..Default::default()
+    }
+}
+
+async fn the_queue_lists_paid_orders_oldest_first_against_the_promise(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let older = paid(&app, "张三").await;
+    let newer = paid(&app, "李四").await;
+    let _unpaid = app.submit("王五").await;
+    paid_ago(&app, &older, 10).await;
+    let queue = app
+        .client(&app.reviewer)
+        .review_queue()
+        .await
+        .expect("queue");
+    let numbers: Vec<&str> = queue
+        .items
+        .iter()
+        .map(|i| i.order.order_no.as_str())
+        .collect();
+    assert_eq!(numbers, [older.order_no.as_str(), newer.order_no.as_str()]);
+    let (first, second) = (&queue.items[0], &queue.items[1]);
+    // Two working days of 9:00–17:30.
+    assert_eq!(first.promised_minutes, 2 * 510);
+    assert_eq!(first.deadline, Deadline::Overdue, "{first:?}");
+    assert!(first.waited_minutes >= 2 * 510);
+    assert!(second.waited_minutes < 2 * 510);
+    assert_ne!(second.deadline, Deadline::Overdue);
+    assert!(first.paid_at.is_some() && !first.due_at.is_empty());
+    assert_eq!(first.resubmissions, 0);
+    assert!(first.claim.is_none());
+    assert!(!first.own);
+    assert_eq!(first.order.phone.matches('*').count(), 4, "masked");
+    // Support agents may look.
+    assert_eq!(
+        app.client(&app.support)
+            .review_queue()
+            .await
+            .expect("queue")
+            .items
+            .len(),
+        2
+    );
+    app.finish().await;
+}
+
+async fn a_claim_holds_an_order_for_one_reviewer_until_released_or_lapsed(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = paid(&app, "张三").await;
+    let (zhao, qian) = (app.client(&app.reviewer), app.client(&app.reviewer2));
+    let claim = zhao.claim(&order.order_no, false).await.expect("claim");
+    assert_eq!(claim.by.name, "reviewer-zhao");
+    // The other reviewer can neither claim nor decide it, and is told who has it.
+    let (status, code_, detail) = code(qian.claim(&order.order_no, false).await);
+    assert_eq!((status, code_.as_str()), (409, "claimed_by_other"));
+    assert!(detail.contains("reviewer-zhao"), "{detail}");
+    let (status, code_, _) = code(
+        qian.act(&order.order_no, Action::Approve, &approve(&order))
+            .await,
+    );
+    assert_eq!((status, code_.as_str()), (409, "claimed_by_other"));
+    let seen = qian.review_queue().await.expect("queue");
+    assert_eq!(
+        seen.items[0].claim.as_ref().map(|c| c.by.name.as_str()),
+        Some("reviewer-zhao")
+    );
+    // Renewing keeps it and records nothing new.
+    let renewed = zhao.claim(&order.order_no, false).await.expect("renew");
+    assert!(renewed.expires_at >= claim.expires_at);
+    let claims = |history: Vec<ca_counter::api::HistoryEntry>| {
+        history.iter().filter(|h| h.action == "claim").count()
+    };
+    let admin = app.client(&app.admin);
+    assert_eq!(
+        claims(admin.history(&order.order_no).await.expect("history")),
+        1
+    );
+    // A lapsed lease frees it: the other reviewer takes it, the first can no longer decide.
+    sqlx::query("UPDATE orders SET claim_expires_at = 1 WHERE order_no = $1")
+        .bind(&order.order_no)
+        .execute(app.store().pool())
+        .await
+        .expect("lapse");
+    qian.claim(&order.order_no, false)
+        .await
+        .expect("claim a lapsed order");
+    let (status, code_, detail) = code(
+        zhao.act(&order.order_no, Action::Approve, &approve(&order))
+            .await,
+    );
+    assert_eq!((status, code_.as_str()), (409, "claimed_by_other"));
+    assert!(detail.contains("reviewer-qian"), "{detail}");
+    // Releasing frees it at once.
+    qian.release(&order.order_no).await.expect("release");
+    let (status, code_, _) = code(
+        zhao.act(&order.order_no, Action::Approve, &approve(&order))
+            .await,
+    );
+    assert_eq!((status, code_.as_str()), (409, "claim_required"));
+    zhao.claim(&order.order_no, false).await.expect("claim");
+    let approved = zhao
+        .act(&order.order_no, Action::Approve, &approve(&order))
+        .await
+        .expect("approve");
+    assert_eq!(approved.status, OrderStatus::PendingShipment);
+    assert!(approved.claim.is_none(), "deciding ends the claim");
+    let (status, code_, _) = code(zhao.claim(&order.order_no, false).await);
+    assert_eq!((status, code_.as_str()), (409, "not_in_review"));
+    // Clerks cannot claim.
+    let other = paid(&app, "李四").await;
+    let (status, _, _) = code(app.client(&app.clerk).claim(&other.order_no, false).await);
+    assert_eq!(status, 403);
+    app.finish().await;
+}
+
+async fn an_admin_takes_over_a_claim_and_it_is_recorded(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = paid(&app, "张三").await;
+    let zhao = app.client(&app.reviewer);
+    zhao.claim(&order.order_no, false).await.expect("claim");
+    let admin = app.client(&app.admin);
+    let (status, code_, _) = code(admin.claim(&order.order_no, false).await);
+    assert_eq!((status, code_.as_str()), (409, "claimed_by_other"));
+    let (status, _, _) = code(
+        app.client(&app.reviewer2)
+            .claim(&order.order_no, true)
+            .await,
+    );
+    assert_eq!(status, 403, "only administrators take over");
+    let taken = admin.claim(&order.order_no, true).await.expect("takeover");
+    assert_eq!(taken.by.name, "admin");
+    let history = admin.history(&order.order_no).await.expect("history");
+    let takeover = history
+        .iter()
+        .find(|h| h.action == "takeover")
+        .expect("a takeover row");
+    assert_eq!(takeover.actor.name, "admin");
+    assert_eq!(takeover.reason.as_deref(), Some("reviewer-zhao"));
+    let (status, code_, _) = code(
+        zhao.act(&order.order_no, Action::Approve, &approve(&order))
+            .await,
+    );
+    assert_eq!((status, code_.as_str()), (409, "claimed_by_other"));
+    app.finish().await;
+}
+
+async fn a_returned_order_lists_every_reason_and_comes_back_marked(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = paid(&app, "张三").await;
+    let reasons = vec!["签字缺失".to_owned(), "信息与实名认证结果不一致".to_owned()];
+    let returned = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Reject,
+            ActionRequest {
+                reasons: reasons.clone(),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(returned.status, OrderStatus::Rejected);
+    assert_eq!(returned.rejection_reasons, reasons);
+
+    // The one-time notice lists every reason.
+    let clerk = app.client(&app.clerk);
+    let notice = clerk
+        .correction_notice(&order.order_no)
+        .await
+        .expect("notice");
+    let text = pdf_text(&notice);
+    for expected in [
+        "补正材料一次性告知书",
+        order.order_no.as_str(),
+        "1. 签字缺失",
+        "2. 信息与实名认证结果不一致",
+        "reviewer-zhao",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    // The customer is told by SMS, with every reason; administrators read the log.
+    let messages = app.client(&app.admin).sms_messages().await.expect("sms");
+    assert_eq!(messages.len(), 1);
+    let sms = &messages[0];
+    assert_eq!(sms.order_no.as_deref(), Some(order.order_no.as_str()));
+    assert_eq!(sms.status, "logged");
+    assert!(
+        sms.body.contains("签字缺失") && sms.body.contains("信息与实名认证结果不一致"),
+        "{}",
+        sms.body
+    );
+    let (status, _, _) = code(app.client(&app.reviewer).sms_messages().await);
+    assert_eq!(status, 403);
+
+    // The clerk hands in the corrected scan and resubmits: back in the queue, marked.
+    let corrected = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "corrected.png",
+            b"\x89PNG\r\n\x1a\ncorrected-scan".to_vec(),
+        )
+        .await
+        .expect("upload");
+    let again = app
+        .act(
+            &app.clerk,
+            &returned,
+            Action::Resubmit,
+            ActionRequest {
+                attachment_ids: vec![corrected.id],
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(again.status, OrderStatus::PendingReview);
+    assert_eq!(again.resubmissions, 1);
+    let queue = app
+        .client(&app.reviewer2)
+        .review_queue()
+        .await
+        .expect("queue");
+    assert_eq!(queue.items[0].resubmissions, 1);
+    let (status, code_, _) = code(clerk.correction_notice(&order.order_no).await);
+    assert_eq!((status, code_.as_str()), (409, "not_returned"));
+    let approved = app
+        .act(&app.reviewer2, &again, Action::Approve, Default::default())
+        .await;
+    assert_eq!(approved.status, OrderStatus::PendingShipment);
+    app.finish().await;
+}
+
+/// A real PNG, `width`×`height`, left half red, right half blue.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, _| {
+        if x < width / 2 {
+            image::Rgb([220, 20, 20])
+        } else {
+            image::Rgb([20, 20, 220])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+async fn scans_are_scaled_on_the_platform_and_pdfs_say_their_pages(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let clerk = app.client(&app.clerk);
+    let scan = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "scan.png",
+            png(1600, 800),
+        )
+        .await
+        .expect("upload");
+    let reviewer = app.client(&app.reviewer);
+    let small = reviewer
+        .attachment_preview(&scan.id, 160, 96)
+        .await
+        .expect("preview");
+    let decoded = image::load_from_memory(&small).expect("a png");
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (160, 80),
+        "fits, proportions kept"
+    );
+    assert!(
+        small.len() < 20_000,
+        "{} bytes for a slow link",
+        small.len()
+    );
+    let rgb = decoded.to_rgb8();
+    assert!(rgb.get_pixel(10, 40)[0] > 150, "red stays on the left");
+    assert!(rgb.get_pixel(150, 40)[2] > 150, "blue on the right");
+    // Never scaled up.
+    let whole = reviewer
+        .attachment_preview(&scan.id, 2048, 2048)
+        .await
+        .expect("preview");
+    let decoded = image::load_from_memory(&whole).expect("a png");
+    assert_eq!((decoded.width(), decoded.height()), (1600, 800));
+
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend_from_slice(
+        b"1 0 obj << /Type /Page >> endobj\n2 0 obj << /Type /Page >> endobj\n%%EOF",
+    );
+    let form = clerk
+        .upload_attachment(&order.order_no, AttachmentKind::SignedForm, "scan.pdf", pdf)
+        .await
+        .expect("upload pdf");
+    let (status, code_, detail) = code(reviewer.attachment_preview(&form.id, 160, 96).await);
+    assert_eq!((status, code_.as_str()), (409, "no_preview"));
+    assert!(detail.contains('2'), "{detail}");
+    app.finish().await;
+}
