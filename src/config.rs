@@ -51,6 +51,11 @@ pub struct UiConfig {
     pub mouse: bool,
     /// Draw borders with `+-|` for terminals that draw box characters double-width.
     pub ascii_borders: bool,
+    /// Everything viewable, nothing changeable (also `--read-only`).
+    pub read_only: bool,
+    /// How scans are drawn: `auto` (kitty, sixel or iTerm2 graphics where the terminal
+    /// says it has them, half blocks elsewhere), `halfblocks`, `kitty`, `sixel`, `iterm2`.
+    pub images: String,
 }
 
 /// `[print]`: how the counter prints application forms and receipts.
@@ -70,6 +75,8 @@ impl Default for UiConfig {
             theme: "default".into(),
             mouse: false,
             ascii_borders: false,
+            read_only: false,
+            images: "auto".into(),
         }
     }
 }

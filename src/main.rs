@@ -24,6 +24,9 @@ struct Cli {
     /// Configuration file (TOML); default: $CA_COUNTER_CONFIG, then the standard config path.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Open the TUI read-only: everything viewable, nothing changeable (support agents).
+    #[arg(long)]
+    read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -126,7 +129,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let (config, config_path) = Config::discover(cli.config.as_deref())?;
+    let (mut config, config_path) = Config::discover(cli.config.as_deref())?;
+    config.ui.read_only |= cli.read_only;
     match cli.command {
         None => ca_counter::tui::run(config).await,
         Some(Command::Serve {

@@ -93,8 +93,11 @@ async fn english_help_finds_and_runs_a_command() {
     tui.wait_text("only \"awaiting review\"", WAIT);
     tui.send("\r");
     tui.wait_text("no orders match", WAIT);
+    // Support agents see the review queue (read-only) but not the mailroom.
     tui.send("3");
-    tui.wait_text("your role (support) cannot use \"Review\"", WAIT);
+    tui.wait_text("nothing waiting for review", WAIT);
+    tui.send("4");
+    tui.wait_text("your role (support) cannot use \"Mail\"", WAIT);
     tui.send(":q\r");
     assert!(tui.wait_exit(WAIT));
     app.finish().await;

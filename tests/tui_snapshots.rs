@@ -5,7 +5,8 @@ use ca_counter::api::{
     Actor, Applicant, Attachment, AttachmentKind, BankAccount, HistoryEntry, MailingAddress, Me,
     Order, OrderPage, OrderSummary, StatusCount,
 };
-use ca_counter::api::{ClientError, Health, OrderEvent, Problem};
+use ca_counter::api::{Claim, ClientError, Health, OrderEvent, Problem, RealnameCheck, ReviewItem};
+use ca_counter::domain::Deadline;
 use ca_counter::domain::{Action, OrderStatus, Role, UserType};
 use ca_counter::i18n::Lang;
 use ca_counter::tui::app::App;
@@ -14,10 +15,12 @@ use ca_counter::tui::net::{ActFailure, Msg, Request, ScanProblem};
 use ca_counter::tui::newapp::NewApp;
 use ca_counter::tui::newapp::NewCmd;
 use ca_counter::tui::newapp::draft::{Choice, Draft, Step};
+use ca_counter::tui::widgets::picture::ColorMode;
 use ca_counter::tui::{theme, views};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Color;
 use time::macros::datetime;
 
 fn summary(no: u32, name: &str, status: OrderStatus, minutes_ago: i64) -> OrderSummary {
@@ -87,6 +90,7 @@ fn order() -> Order {
         updated_at: "2026-11-28T07:40:00Z".into(),
         claim: None,
         resubmissions: 0,
+        realname: None,
         allowed_actions: vec![Action::Approve, Action::Reject],
         attachments: vec![Attachment {
             id: "a1".into(),
@@ -599,4 +603,237 @@ fn drafts_restored_after_submission_ask_where_their_order_stands() {
         )),
         "a refetch for the submitted draft"
     );
+}
+
+fn review_item(no: u32, name: &str, waited_hours: i64, deadline: Deadline) -> ReviewItem {
+    ReviewItem {
+        order: summary(no, name, OrderStatus::PendingReview, waited_hours * 60),
+        paid_at: Some("2026-11-26T07:00:00Z".into()),
+        waited_minutes: waited_hours * 60,
+        promised_minutes: 1020,
+        due_at: "2026-11-30T07:00:00Z".into(),
+        deadline,
+        resubmissions: 0,
+        claim: None,
+        own: false,
+    }
+}
+
+/// The 审核队列 tab with three orders waiting: one overdue, one due soon and corrected,
+/// one being reviewed by someone else.
+fn review_app(lang: Lang) -> App {
+    let mut app = app(lang);
+    let mut soon = review_item(7, "欧阳娜娜", 14, Deadline::Soon);
+    soon.resubmissions = 1;
+    let mut taken = review_item(8, "王五", 2, Deadline::Ok);
+    taken.claim = Some(Claim {
+        by: Actor {
+            id: Some("o7".into()),
+            name: "钱审核".into(),
+        },
+        expires_at: "2026-11-28T08:10:00Z".into(),
+    });
+    app.review.items = vec![review_item(3, "张三", 20, Deadline::Overdue), soon, taken];
+    app.review.loaded = true;
+    app.review.may_decide = true;
+    app.run(Cmd::Tab(Tab::Review));
+    app.take_requests();
+    app
+}
+
+/// A scan: left half red, right half blue, a black bar across the middle.
+fn scan(width: u32, height: u32) -> image::RgbImage {
+    image::RgbImage::from_fn(width, height, |x, y| {
+        if (height * 9 / 20..height * 11 / 20).contains(&y) {
+            image::Rgb([0, 0, 0])
+        } else if x < width / 2 {
+            image::Rgb([220, 20, 20])
+        } else {
+            image::Rgb([20, 20, 220])
+        }
+    })
+}
+
+/// The review screen on order 3, claimed, its scan received.
+fn review_screen(lang: Lang) -> App {
+    let mut app = review_app(lang);
+    app.colors = ColorMode::TrueColor;
+    key(&mut app, KeyCode::Enter);
+    let mut order = order();
+    order.realname = Some(RealnameCheck {
+        name: "王五".into(),
+        id_number: "1101**********002X".into(),
+        verified_at: "2026-11-28T07:20:00Z".into(),
+        matches_applicant: true,
+    });
+    let claim = Claim {
+        by: Actor {
+            id: Some("o1".into()),
+            name: "赵审核".into(),
+        },
+        expires_at: "2026-11-28T08:15:00Z".into(),
+    };
+    app.on_msg(Msg::ReviewOpened {
+        order_no: "HN20261128000003".into(),
+        claim: Some(Ok(claim)),
+        order: Ok((order, history())),
+    });
+    app.on_msg(Msg::Preview {
+        id: "a1".into(),
+        width: 400,
+        height: 400,
+        result: Ok(scan(400, 200)),
+    });
+    app.take_requests();
+    app
+}
+
+#[test]
+fn the_review_queue_marks_the_promise_corrections_and_claims() {
+    for lang in Lang::ALL {
+        let app = review_app(lang);
+        let screen = render(&app, 80, 24);
+        insta::assert_snapshot!(format!("review_queue_{}", lang_name(lang)), screen);
+    }
+    let app = review_app(Lang::ZhCn);
+    let screen = render(&app, 80, 24);
+    for expected in ["已超时", "将超时", "补正件", "钱审核", "20.0/17.0"] {
+        assert!(screen.contains(expected), "{expected} missing:\n{screen}");
+    }
+    insta::assert_snapshot!("review_queue_120x40_zh", render(&app, 120, 40));
+}
+
+#[test]
+fn the_review_screen_shows_the_order_beside_its_scan() {
+    for lang in Lang::ALL {
+        let app = review_screen(lang);
+        insta::assert_snapshot!(
+            format!("review_screen_{}", lang_name(lang)),
+            render(&app, 80, 24)
+        );
+    }
+    let app = review_screen(Lang::ZhCn);
+    insta::assert_snapshot!("review_screen_120x40_zh", render(&app, 120, 40));
+    let mut app = review_screen(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Char('7'));
+    key(&mut app, KeyCode::Enter);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("请写明“其他”原因"), "{screen}");
+    insta::assert_snapshot!("review_return_popup_zh", screen);
+}
+
+/// The scan's colours land in the right cells: red on the left, blue on the right, the
+/// black bar in the middle rows; every picture cell a half block.
+#[test]
+fn the_half_block_renderer_puts_each_colour_in_its_cell() {
+    let app = review_screen(Lang::ZhCn);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|frame| ca_counter::tui::views::draw(frame, &app))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let cells: Vec<(u16, u16, Color, Color)> = (0..24u16)
+        .flat_map(|y| (0..80u16).map(move |x| (x, y)))
+        .filter_map(|(x, y)| {
+            let cell = &buffer[(x, y)];
+            (cell.symbol() == "▀").then_some((x, y, cell.fg, cell.bg))
+        })
+        .collect();
+    assert!(
+        cells.len() > 200,
+        "a picture was drawn: {} cells",
+        cells.len()
+    );
+    let (min_x, max_x) = (
+        cells.iter().map(|c| c.0).min().unwrap_or(0),
+        cells.iter().map(|c| c.0).max().unwrap_or(0),
+    );
+    let (min_y, max_y) = (
+        cells.iter().map(|c| c.1).min().unwrap_or(0),
+        cells.iter().map(|c| c.1).max().unwrap_or(0),
+    );
+    // A 2:1 scan fits its width; it takes half as many pixel rows, a quarter as many cells.
+    let (width, height) = (max_x - min_x + 1, max_y - min_y + 1);
+    assert!(
+        width >= 2 * height * 2 - 2 && width <= 2 * height * 2 + 2,
+        "{width}×{height}"
+    );
+    let red = |c: Color| matches!(c, Color::Rgb(r, g, b) if r > 150 && g < 80 && b < 80);
+    let blue = |c: Color| matches!(c, Color::Rgb(r, g, b) if b > 150 && r < 80 && g < 80);
+    let black = |c: Color| matches!(c, Color::Rgb(r, g, b) if r < 40 && g < 40 && b < 40);
+    let mid_y = min_y + height / 2;
+    for &(x, y, fg, bg) in &cells {
+        let left = x < min_x + width / 2 - 1;
+        let right = x > min_x + width / 2;
+        let top_rows = y + 2 < mid_y;
+        let bottom_rows = y > mid_y + 1;
+        if left && (top_rows || bottom_rows) {
+            assert!(red(fg) && red(bg), "({x},{y}) {fg:?}/{bg:?} should be red");
+        }
+        if right && (top_rows || bottom_rows) {
+            assert!(
+                blue(fg) && blue(bg),
+                "({x},{y}) {fg:?}/{bg:?} should be blue"
+            );
+        }
+    }
+    assert!(
+        cells
+            .iter()
+            .any(|&(_, y, fg, bg)| (y == mid_y || y + 1 == mid_y) && (black(fg) || black(bg))),
+        "the black bar is in the middle rows"
+    );
+}
+
+#[test]
+fn without_colour_the_scan_is_drawn_in_shades() {
+    let mut app = review_screen(Lang::ZhCn);
+    app.no_color = true;
+    let screen = render(&app, 80, 24);
+    assert!(
+        !screen.contains('▀'),
+        "no colour means no half blocks:\n{screen}"
+    );
+    assert!(
+        screen.contains('█'),
+        "the black bar shows as full blocks:\n{screen}"
+    );
+}
+
+#[test]
+fn read_only_shows_everything_and_offers_no_action() {
+    let mut app = review_screen(Lang::ZhCn);
+    app.read_only = true;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("申请信息") && screen.contains('▀'),
+        "{screen}"
+    );
+    assert!(!screen.contains("a 审核通过"), "{screen}");
+    key(&mut app, KeyCode::Char('a'));
+    assert!(
+        app.review
+            .screen
+            .as_ref()
+            .is_some_and(|s| s.popup.is_none()),
+        "no approve popup"
+    );
+    let mut app = self::app(Lang::ZhCn);
+    app.read_only = true;
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    app.on_msg(Msg::Detail {
+        order_no: "HN20261128000003".into(),
+        result: Ok((order(), history())),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("HN20261128000003"), "{screen}");
+    assert!(
+        !screen.contains("a 审核通过") && !screen.contains("n 备注"),
+        "{screen}"
+    );
+    assert!(!app.tab_allowed(Tab::New));
 }

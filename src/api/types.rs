@@ -188,6 +188,19 @@ pub struct Shipment {
     pub shipped_at: String,
 }
 
+/// The customer's verified identity, for the reviewer to hold the application against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RealnameCheck {
+    /// The verified name.
+    pub name: String,
+    /// The verified ID number (masked unless revealed).
+    pub id_number: String,
+    /// When it was verified (RFC 3339).
+    pub verified_at: String,
+    /// The applicant's name and ID number on the order are exactly these.
+    pub matches_applicant: bool,
+}
+
 /// A reviewer's hold on an order in 待审核.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Claim {
@@ -318,6 +331,9 @@ pub struct Order {
     /// How often it came back corrected after being returned.
     #[serde(default)]
     pub resubmissions: i64,
+    /// What the customer's real-name verification established, beside what was submitted.
+    #[serde(default)]
+    pub realname: Option<RealnameCheck>,
     pub allowed_actions: Vec<Action>,
     /// Attachments, oldest first.
     pub attachments: Vec<Attachment>,
@@ -469,6 +485,19 @@ impl AttachmentKind {
             AttachmentKind::Correction => "correction",
             AttachmentKind::Other => "other",
         }
+    }
+
+    /// What the kind is called in `lang`.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::T;
+        match self {
+            AttachmentKind::ApplicationForm => T::KindApplicationForm,
+            AttachmentKind::SignedForm => T::KindSignedForm,
+            AttachmentKind::Voucher => T::KindVoucher,
+            AttachmentKind::Correction => T::KindCorrection,
+            AttachmentKind::Other => T::KindOther,
+        }
+        .get(lang)
     }
 
     /// Parses the wire name.

@@ -7,6 +7,7 @@ use crate::domain::{Action, OrderStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::newapp::draft::Step;
 use crate::tui::newapp::{NewCmd, Paying};
+use crate::tui::review::ReviewCmd;
 
 /// The tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,8 +92,12 @@ pub enum Cmd {
     Note,
     /// Take payment for the open order (QR code or bank transfer).
     CollectPayment,
+    /// Print the returned order's one-time correction notice.
+    PrintNotice,
     /// Switch zh-CN / en.
     ToggleLang,
+    /// Something in the 审核队列 tab.
+    Review(ReviewCmd),
     /// Something in the 新申请 tab.
     New(NewCmd),
     /// Leave.
@@ -127,6 +132,7 @@ impl Cmd {
             Cmd::Act(action) => action.label(lang).to_owned(),
             Cmd::Note => t(T::CmdNote),
             Cmd::CollectPayment => t(T::CmdCollectPayment),
+            Cmd::PrintNotice => t(T::CmdPrintNotice),
             Cmd::ToggleLang => t(T::CmdLang),
             Cmd::New(cmd) => t(match cmd {
                 NewCmd::Back => T::CmdPrevStep,
@@ -145,6 +151,23 @@ impl Cmd {
                 NewCmd::PayQr => T::CmdPayQr,
                 NewCmd::BankTransfer => T::CmdBankTransfer,
                 NewCmd::UploadVoucher => T::CmdUploadVoucher,
+            }),
+            Cmd::Review(cmd) => t(match cmd {
+                ReviewCmd::Open => T::CmdReviewOpen,
+                ReviewCmd::Back => T::CmdReviewBack,
+                ReviewCmd::Approve => T::CmdReviewApprove,
+                ReviewCmd::Return => T::CmdReviewReturn,
+                ReviewCmd::Next => T::CmdReviewNext,
+                ReviewCmd::NextAttachment => T::CmdNextAttachment,
+                ReviewCmd::PrevAttachment => T::CmdPrevAttachment,
+                ReviewCmd::ZoomIn => T::CmdZoomIn,
+                ReviewCmd::ZoomOut => T::CmdZoomOut,
+                ReviewCmd::ZoomFit => T::CmdZoomFit,
+                ReviewCmd::PanLeft
+                | ReviewCmd::PanRight
+                | ReviewCmd::PanUp
+                | ReviewCmd::PanDown => T::CmdPan,
+                ReviewCmd::Save => T::CmdSaveAttachment,
             }),
             Cmd::Quit => t(T::CmdQuit),
         }
@@ -167,6 +190,8 @@ impl Cmd {
             Cmd::Reveal => t(T::HintReveal),
             Cmd::Note => t(T::HintNote),
             Cmd::New(NewCmd::Back) => t(T::HintPrevStep),
+            Cmd::Review(ReviewCmd::Back) => t(T::HintBack),
+            Cmd::Review(ReviewCmd::Open) => t(T::HintOpen),
             Cmd::New(NewCmd::NewDraft) => t(T::HintNewDraft),
             Cmd::New(NewCmd::NextDraft) => t(T::HintNextDraft),
             Cmd::New(NewCmd::Discard) => t(T::HintDiscard),
@@ -320,6 +345,25 @@ pub struct Context {
     pub paying: Option<Paying>,
     /// The platform takes QR payment.
     pub qr_payment: bool,
+    /// The open order was returned for correction (its notice can be printed).
+    pub returned: bool,
+    /// The 审核队列 tab, when shown.
+    pub review: Option<ReviewContext>,
+}
+
+/// Where the 审核队列 tab stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReviewContext {
+    /// An order is open.
+    pub screen: bool,
+    /// This operator holds it and may approve it now.
+    pub may_approve: bool,
+    /// … and may return it.
+    pub may_return: bool,
+    /// The open order has more than one attachment.
+    pub attachments: bool,
+    /// The picture is zoomed in (so it can be moved).
+    pub zoomed: bool,
 }
 
 /// Every binding that applies in `context`, most useful first.
@@ -328,6 +372,9 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
         return new_bindings(context);
     }
     let mut out = Vec::new();
+    if let Some(review) = context.review {
+        out.extend(review_bindings(review));
+    }
     if context.detail {
         out.push(bind(
             &[Key::code(KeyCode::Esc), Key::code(KeyCode::Backspace)],
@@ -343,6 +390,9 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
         }
         if context.collectible {
             out.push(bind(&[Key::ch('p')], Cmd::CollectPayment, true));
+        }
+        if context.returned {
+            out.push(bind(&[Key::ch('p')], Cmd::PrintNotice, true));
         }
         if context.may_note {
             out.push(bind(&[Key::ch('n')], Cmd::Note, true));
@@ -396,6 +446,69 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
     out.push(bind(&[Key::ctrl('r')], Cmd::Refresh, false));
     out.push(bind(&[Key::ctrl('l')], Cmd::ToggleLang, false));
     out.push(bind(&[Key::ch('q'), Key::ctrl('c')], Cmd::Quit, true));
+    out
+}
+
+/// The 审核队列 tab: the queue, or one order open for review.
+fn review_bindings(review: ReviewContext) -> Vec<Binding> {
+    let r = Cmd::Review;
+    if !review.screen {
+        let mut out = vec![bind(&[Key::code(KeyCode::Enter)], r(ReviewCmd::Open), true)];
+        out.extend(scrolling());
+        return out;
+    }
+    let mut out = vec![bind(
+        &[Key::code(KeyCode::Esc), Key::code(KeyCode::Backspace)],
+        r(ReviewCmd::Back),
+        true,
+    )];
+    if review.may_approve {
+        out.push(bind(&[Key::ch('a')], r(ReviewCmd::Approve), true));
+    }
+    if review.may_return {
+        out.push(bind(&[Key::ch('r')], r(ReviewCmd::Return), true));
+    }
+    out.push(bind(&[Key::ch('n')], r(ReviewCmd::Next), true));
+    if review.attachments {
+        out.push(bind(
+            &[Key::ch(']'), Key::ch('.')],
+            r(ReviewCmd::NextAttachment),
+            true,
+        ));
+        out.push(bind(
+            &[Key::ch('['), Key::ch(',')],
+            r(ReviewCmd::PrevAttachment),
+            false,
+        ));
+    }
+    out.push(bind(
+        &[Key::ch('+'), Key::ch('=')],
+        r(ReviewCmd::ZoomIn),
+        true,
+    ));
+    out.push(bind(&[Key::ch('-')], r(ReviewCmd::ZoomOut), review.zoomed));
+    out.push(bind(&[Key::ch('0')], r(ReviewCmd::ZoomFit), false));
+    out.push(bind(
+        &[Key::code(KeyCode::Left), Key::ch('h')],
+        r(ReviewCmd::PanLeft),
+        review.zoomed,
+    ));
+    out.push(bind(
+        &[Key::code(KeyCode::Right), Key::ch('l')],
+        r(ReviewCmd::PanRight),
+        false,
+    ));
+    out.push(bind(
+        &[Key::code(KeyCode::Up), Key::ch('k')],
+        r(ReviewCmd::PanUp),
+        false,
+    ));
+    out.push(bind(
+        &[Key::code(KeyCode::Down), Key::ch('j')],
+        r(ReviewCmd::PanDown),
+        false,
+    ));
+    out.push(bind(&[Key::ch('s')], r(ReviewCmd::Save), true));
     out
 }
 
@@ -516,6 +629,8 @@ mod tests {
             collectible: false,
             paying: None,
             qr_payment: true,
+            review: None,
+            returned: false,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod format;
 pub mod keys;
 pub mod net;
 pub mod newapp;
+pub mod review;
 pub mod terminal;
 pub mod theme;
 pub mod views;
@@ -25,6 +26,7 @@ use crate::api::Client;
 use crate::config::{Config, config_dir, data_dir};
 use crate::i18n::T;
 use app::App;
+use widgets::picture::ColorMode;
 
 /// Environment variable holding the operator's token for a remote platform.
 pub const TOKEN_ENV: &str = "CA_COUNTER_TOKEN";
@@ -99,6 +101,8 @@ pub async fn run(config: Config) -> Result<()> {
     let mut app = App::new(config.ui.lang, theme, label, OffsetDateTime::now_utc());
     app.theme_dir = theme_dir;
     app.no_color = no_color;
+    app.read_only = config.ui.read_only;
+    app.colors = ColorMode::detect(no_color);
     app.ascii = config.ui.ascii_borders;
     app.printer = config
         .print
@@ -120,6 +124,12 @@ async fn event_loop(app: &mut App, client: Client, config: &Config) -> Result<()
     let mut net = net::Net::new(client, tx, data_dir(), config.print.clone());
     app.start();
     let mut terminal = terminal::Terminal::enter(config.ui.mouse)?;
+    // Asked before the event stream reads the terminal: the answers come on stdin.
+    app.graphics = graphics(&config.ui.images);
+    if let Some(picker) = &app.graphics {
+        let font = picker.font_size();
+        app.review.cell_pixels = (u32::from(font.width), u32::from(font.height));
+    }
     let mut events = crossterm::event::EventStream::new();
     // Every second, for countdowns; the app redraws only when something shown changed.
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -170,6 +180,45 @@ async fn event_loop(app: &mut App, client: Client, config: &Config) -> Result<()
     .await;
     terminal.exit()?;
     result
+}
+
+/// A terminal graphics protocol for scans, when the setting and the terminal allow one;
+/// `None`: half blocks. `auto` asks the terminal only when its environment suggests it can
+/// draw images (asking a terminal that cannot costs a timeout at start).
+fn graphics(setting: &str) -> Option<ratatui_image::picker::Picker> {
+    use ratatui_image::picker::{Picker, ProtocolType};
+    let forced = match setting {
+        "kitty" => Some(ProtocolType::Kitty),
+        "sixel" => Some(ProtocolType::Sixel),
+        "iterm2" => Some(ProtocolType::Iterm2),
+        "auto" => None,
+        _ => return None,
+    };
+    if forced.is_none() {
+        let var = |name: &str| std::env::var(name).unwrap_or_default();
+        let term = var("TERM");
+        let program = var("TERM_PROGRAM");
+        let hinted = !var("KITTY_WINDOW_ID").is_empty()
+            || ["kitty", "ghostty", "foot", "wezterm", "mlterm"]
+                .iter()
+                .any(|t| term.contains(t))
+            || ["iTerm.app", "WezTerm", "ghostty"].contains(&program.as_str());
+        if !hinted {
+            return None;
+        }
+    }
+    let mut picker = match Picker::from_query_stdio() {
+        Ok(picker) => picker,
+        Err(e) => {
+            tracing::info!(error = %e, "the terminal did not say how it draws images");
+            Picker::halfblocks()
+        }
+    };
+    if let Some(protocol) = forced {
+        picker.set_protocol_type(protocol);
+    }
+    tracing::info!(protocol = ?picker.protocol_type(), "scans are drawn with");
+    (picker.protocol_type() != ProtocolType::Halfblocks).then_some(picker)
 }
 
 fn init_logging(path: &std::path::Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {

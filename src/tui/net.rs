@@ -183,6 +183,55 @@ pub enum Request {
         /// The order.
         order_no: String,
     },
+    /// Print the one-time correction notice of a returned order.
+    PrintNotice {
+        /// The order.
+        order_no: String,
+    },
+    /// The review queue.
+    ReviewQueue,
+    /// An order for review: claim it (when `claim`) and fetch it with its history.
+    ReviewOpen {
+        /// The order.
+        order_no: String,
+        /// Claim it too.
+        claim: bool,
+    },
+    /// Renew the claim on an order being reviewed.
+    ReviewRenew {
+        /// The order.
+        order_no: String,
+    },
+    /// Give a claim up.
+    ReviewRelease {
+        /// The order.
+        order_no: String,
+    },
+    /// A review decision (the claim is renewed first).
+    ReviewDecide {
+        /// The order.
+        order_no: String,
+        /// Approve or reject.
+        action: Action,
+        /// Version and reasons.
+        body: ActionRequest,
+    },
+    /// An image attachment scaled to fit.
+    Preview {
+        /// The attachment.
+        id: String,
+        /// Largest width, pixels.
+        width: u32,
+        /// Largest height, pixels.
+        height: u32,
+    },
+    /// Save an attachment to a file.
+    SaveAttachment {
+        /// The attachment.
+        id: String,
+        /// Where.
+        path: PathBuf,
+    },
     /// Write a draft to the data directory.
     SaveDraft(Box<Draft>),
     /// Remove a draft from the data directory.
@@ -359,6 +408,51 @@ pub enum Msg {
         /// The payment.
         result: Result<crate::api::Payment, ClientError>,
     },
+    /// Answer to [`Request::PrintNotice`].
+    PrintedNotice(Result<Printed, PrintError>),
+    /// Answer to [`Request::ReviewQueue`].
+    ReviewQueue(Result<crate::api::ReviewQueue, ClientError>),
+    /// Answer to [`Request::ReviewOpen`].
+    ReviewOpened {
+        /// The order.
+        order_no: String,
+        /// The claim, when one was asked for.
+        claim: Option<Result<crate::api::Claim, ClientError>>,
+        /// The order and its history.
+        order: Result<(Order, Vec<HistoryEntry>), ClientError>,
+    },
+    /// Answer to [`Request::ReviewRenew`].
+    ReviewRenewed {
+        /// The order.
+        order_no: String,
+        /// The renewed claim, or why not.
+        result: Result<crate::api::Claim, ClientError>,
+    },
+    /// Answer to [`Request::ReviewDecide`].
+    ReviewDecided {
+        /// The order.
+        order_no: String,
+        /// What was decided.
+        action: Action,
+        /// The order after, or why not.
+        result: Result<Order, ClientError>,
+    },
+    /// Answer to [`Request::Preview`].
+    Preview {
+        /// The attachment.
+        id: String,
+        /// The width asked for.
+        width: u32,
+        /// The height asked for.
+        height: u32,
+        /// The pixels.
+        result: Result<image::RgbImage, ClientError>,
+    },
+    /// Answer to [`Request::SaveAttachment`].
+    Saved {
+        /// Where it went, or why not.
+        result: Result<PathBuf, SaveError>,
+    },
     /// Nothing to report.
     Noop,
     /// A file to upload could not be read, or is not one the platform takes.
@@ -370,6 +464,15 @@ pub enum Msg {
         /// What is wrong with it.
         problem: ScanProblem,
     },
+}
+
+/// Why an attachment was not saved.
+#[derive(Debug)]
+pub enum SaveError {
+    /// Writing the file failed.
+    Io(PathBuf, std::io::ErrorKind),
+    /// The platform refused or could not be reached.
+    Api(ClientError),
 }
 
 /// Why an action with an upload did not happen.
@@ -592,6 +695,91 @@ async fn run(net: &Net, request: Request) -> Msg {
             result: act(client, &order_no, action, body, upload).await,
         },
         Request::BankAccount => Msg::Bank(client.bank_account().await),
+        Request::ReviewQueue => Msg::ReviewQueue(client.review_queue().await),
+        Request::PrintNotice { order_no } => {
+            Msg::PrintedNotice(match client.correction_notice(&order_no).await {
+                Ok(pdf) => print(net, &format!("{order_no}-补正告知书.pdf"), pdf).await,
+                Err(e) => Err(PrintError::Platform(e)),
+            })
+        }
+        Request::ReviewOpen { order_no, claim } => {
+            let claim = if claim {
+                Some(client.claim(&order_no, false).await)
+            } else {
+                None
+            };
+            let order = async {
+                let order = client.order(&order_no, false).await?;
+                let history = client.history(&order_no).await?;
+                Ok((order, history))
+            }
+            .await;
+            Msg::ReviewOpened {
+                order_no,
+                claim,
+                order,
+            }
+        }
+        Request::ReviewRenew { order_no } => {
+            let result = client.claim(&order_no, false).await;
+            Msg::ReviewRenewed { order_no, result }
+        }
+        Request::ReviewRelease { order_no } => {
+            if let Err(e) = client.release(&order_no).await {
+                tracing::warn!(order = %order_no, error = %e, "giving a claim up");
+            }
+            Msg::Noop
+        }
+        Request::ReviewDecide {
+            order_no,
+            action,
+            body,
+        } => {
+            let result = match act(client, &order_no, action, body, None).await {
+                Ok(order) => Ok(order),
+                Err(ActFailure::Api(e)) => Err(e),
+                Err(ActFailure::File(..)) => Err(ClientError::Unexpected {
+                    status: 0,
+                    message: "no file".into(),
+                }),
+            };
+            Msg::ReviewDecided {
+                order_no,
+                action,
+                result,
+            }
+        }
+        Request::Preview { id, width, height } => {
+            let result = match client.attachment_preview(&id, width, height).await {
+                Ok(bytes) => tokio::task::spawn_blocking(move || {
+                    image::load_from_memory(&bytes).map(|i| i.to_rgb8())
+                })
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()))
+                .map_err(|message| ClientError::Unexpected {
+                    status: 200,
+                    message,
+                }),
+                Err(e) => Err(e),
+            };
+            Msg::Preview {
+                id,
+                width,
+                height,
+                result,
+            }
+        }
+        Request::SaveAttachment { id, path } => {
+            let result = match client.attachment(&id).await {
+                Ok((_, bytes)) => tokio::fs::write(&path, bytes)
+                    .await
+                    .map(|()| path.clone())
+                    .map_err(|e| SaveError::Io(path, e.kind())),
+                Err(e) => Err(SaveError::Api(e)),
+            };
+            Msg::Saved { result }
+        }
         Request::DraftOrder { draft, order_no } => Msg::DraftOrder {
             draft,
             result: client.order(&order_no, false).await,

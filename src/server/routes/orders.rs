@@ -40,7 +40,20 @@ pub(super) async fn full_order(
     reveal: bool,
 ) -> Result<Order, ApiError> {
     let attachments = state.store.attachments_of(&row.id).await?;
-    present::order(row, &attachments, caller, reveal)
+    let mut order = present::order(row, &attachments, caller, reveal)?;
+    if let Some((name, id_number, at)) = state.store.verified_identity(&row.customer_id).await? {
+        order.realname = Some(crate::api::RealnameCheck {
+            matches_applicant: name == row.applicant_name && id_number == row.id_number,
+            id_number: if order.revealed {
+                id_number
+            } else {
+                crate::domain::mask_id_number(&id_number)
+            },
+            name,
+            verified_at: present::rfc3339(at),
+        });
+    }
+    Ok(order)
 }
 
 /// Submits an order (→ 待支付). Requires an `Idempotency-Key` header: the same key again

@@ -54,6 +54,18 @@ impl Store {
     }
 
     /// The customer with this id.
+    /// The identity a customer's real-name verification established: name, ID number and
+    /// when, if they were verified.
+    pub async fn verified_identity(&self, id: &str) -> StoreResult<Option<(String, String, i64)>> {
+        let row: Option<(String, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT name, id_number, realname_verified_at FROM customers WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|(name, id_number, at)| Some((name, id_number?, at?))))
+    }
+
     pub async fn customer(&self, id: &str) -> StoreResult<Option<CustomerRow>> {
         Ok(sqlx::query_as(&format!("{SELECT} WHERE c.id = $1"))
             .bind(id)

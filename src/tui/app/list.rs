@@ -52,6 +52,10 @@ impl App {
     }
 
     pub(super) fn move_by(&mut self, delta: isize) {
+        if self.tab == Tab::Review {
+            self.review.move_by(delta);
+            return;
+        }
         if self.tab != Tab::Pending {
             return;
         }

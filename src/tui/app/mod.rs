@@ -22,8 +22,10 @@ pub use forms::{Field, Form, FormKind, Overlay, PromptKind};
 use super::keys::{self, Cmd, Context, Tab};
 use super::net::{Msg, Request};
 use super::newapp::NewApp;
+use super::review::Review;
 use super::theme::Theme;
 use super::widgets::input::Input;
+use super::widgets::picture::ColorMode;
 
 /// How many rows a list page asks for.
 pub const PAGE: i64 = 100;
@@ -159,6 +161,14 @@ pub struct App {
     pub hitboxes: std::cell::RefCell<Hitboxes>,
     /// The 新申请 tab.
     pub newapp: NewApp,
+    /// The 审核队列 tab.
+    pub review: Review,
+    /// Everything viewable, nothing changeable.
+    pub read_only: bool,
+    /// How scans are drawn: colours for half blocks.
+    pub colors: ColorMode,
+    /// A terminal graphics protocol (kitty, sixel, iTerm2) for scans, when there is one.
+    pub graphics: Option<ratatui_image::picker::Picker>,
     last_full_tick: Option<OffsetDateTime>,
     counts_in_flight: bool,
     counts_again: bool,
@@ -190,6 +200,10 @@ impl App {
             quit: false,
             hitboxes: Default::default(),
             newapp: NewApp::with_drafts(Vec::new()),
+            review: Review::new(),
+            read_only: false,
+            colors: ColorMode::TrueColor,
+            graphics: None,
             last_full_tick: None,
             counts_in_flight: false,
             counts_again: false,
@@ -213,6 +227,9 @@ impl App {
 
     /// May the operator use `tab`? Until we know who we are, every tab is shown usable.
     pub fn tab_allowed(&self, tab: Tab) -> bool {
+        if self.read_only && tab == Tab::New {
+            return false;
+        }
         if self.me.is_none() {
             return true;
         }
@@ -220,7 +237,8 @@ impl App {
         roles.permits(match tab {
             Tab::New => Permission::CreateOrders,
             Tab::Pending => Permission::ViewOrders,
-            Tab::Review => Permission::Act(Action::Approve),
+            // Support agents look at the queue read-only.
+            Tab::Review => Permission::ViewOrders,
             Tab::Mail => Permission::Act(Action::Ship),
             Tab::Invoice => Permission::Act(Action::IssueInvoice),
         })
@@ -240,6 +258,7 @@ impl App {
             .detail
             .as_ref()
             .and_then(|d| d.order.as_ref())
+            .filter(|_| !self.read_only)
             .map(|o| o.allowed_actions.clone())
             .unwrap_or_default();
         Context {
@@ -251,23 +270,49 @@ impl App {
                     .detail
                     .as_ref()
                     .is_some_and(|d| d.order.as_ref().is_some_and(|o| !o.revealed)),
-            may_note: roles.permits(Permission::AddNotes),
+            may_note: !self.read_only && roles.permits(Permission::AddNotes),
             filtered: !self.list.query.is_empty() || self.list.status.is_some(),
             new_step: (self.tab == Tab::New).then(|| self.newapp.step()),
             typing: self.tab == Tab::New && self.newapp.typing(),
-            collectible: self
-                .detail
-                .as_ref()
-                .and_then(|d| d.order.as_ref())
-                .is_some_and(|o| {
-                    // What the platform allows this operator now, not a guess from the
-                    // status: choosing how to pay, or handing in the voucher.
-                    o.allowed_actions
-                        .iter()
-                        .any(|a| matches!(a, Action::ChooseBankTransfer | Action::UploadVoucher))
-                }),
+            collectible: !self.read_only
+                && self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.order.as_ref())
+                    .is_some_and(|o| {
+                        // What the platform allows this operator now, not a guess from the
+                        // status: choosing how to pay, or handing in the voucher.
+                        o.allowed_actions.iter().any(|a| {
+                            matches!(a, Action::ChooseBankTransfer | Action::UploadVoucher)
+                        })
+                    }),
             paying: self.newapp.sheet().and_then(|s| s.paying()),
             qr_payment: self.newapp.qr_payment != Some(false),
+            returned: detail
+                && self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.order.as_ref())
+                    .is_some_and(|o| o.status == OrderStatus::Rejected),
+            review: (self.tab == Tab::Review && self.tab_allowed(Tab::Review)).then(|| {
+                let screen = self.review.screen.as_ref();
+                let allowed = |action: Action| {
+                    !self.read_only
+                        && screen.is_some_and(|s| {
+                            s.held()
+                                && s.order
+                                    .as_ref()
+                                    .is_some_and(|o| o.allowed_actions.contains(&action))
+                        })
+                };
+                keys::ReviewContext {
+                    screen: screen.is_some(),
+                    may_approve: allowed(Action::Approve),
+                    may_return: allowed(Action::Reject),
+                    attachments: screen.is_some_and(|s| s.attachments().len() > 1),
+                    zoomed: screen.is_some_and(|s| s.zoom > 1),
+                }
+            }),
             verified: self
                 .newapp
                 .sheet()
@@ -299,6 +344,15 @@ impl App {
             Some(Overlay::Help { filter, selected }) => self.help_key(filter, selected, key),
             Some(Overlay::Prompt { kind, input }) => self.prompt_key(kind, input, key),
             Some(Overlay::Form(form)) => self.form_key(form, key),
+            None if self.tab == Tab::Review
+                && self
+                    .review
+                    .screen
+                    .as_ref()
+                    .is_some_and(|s| s.popup.is_some()) =>
+            {
+                self.review.popup_key(key, self.lang);
+            }
             None => {
                 self.notice = None;
                 if let Some(cmd) = keys::lookup(&self.context(), &key) {
@@ -392,12 +446,17 @@ impl App {
         if due || (self.tab == Tab::New && self.newapp.counting_down()) {
             self.dirty = true;
         }
+        if self.tab == Tab::Review && self.tab_allowed(Tab::Review) {
+            self.review.tick(now);
+        }
     }
 
     /// Everything the app and its tabs want sent, in order.
     pub fn take_requests(&mut self) -> Vec<Request> {
+        self.review.after_draw();
         let mut out = std::mem::take(&mut self.outbox);
         out.append(&mut self.newapp.outbox);
+        out.append(&mut self.review.outbox);
         out
     }
 
@@ -499,6 +558,16 @@ impl App {
                 self.newapp.command(cmd, now);
                 self.follow_newapp();
             }
+            Cmd::PrintNotice => {
+                if let Some(detail) = &self.detail {
+                    self.outbox.push(Request::PrintNotice {
+                        order_no: detail.order_no.clone(),
+                    });
+                }
+            }
+            Cmd::Review(cmd) => {
+                self.review.command(cmd, self.now, self.lang);
+            }
             Cmd::ToggleLang => {
                 self.lang = if self.lang == Lang::ZhCn {
                     Lang::En
@@ -512,6 +581,9 @@ impl App {
 
     fn go_tab(&mut self, tab: Tab) {
         self.tab = tab;
+        if tab == Tab::Review && self.tab_allowed(tab) && !self.review.loaded {
+            self.review.refresh(self.now);
+        }
         if !self.tab_allowed(tab) {
             let roles: Vec<&str> = self
                 .roles()
@@ -531,7 +603,12 @@ impl App {
     pub fn on_msg(&mut self, msg: Msg) {
         self.dirty = true;
         match msg {
-            Msg::Me(Ok(me)) => self.me = Some(me),
+            Msg::Me(Ok(me)) => {
+                self.review.me = Some(me.id.clone());
+                self.me = Some(me);
+                self.review.may_decide =
+                    !self.read_only && self.roles().permits(Permission::Act(Action::Approve));
+            }
             Msg::Me(Err(e)) => self.notice = Some(Notice::Error(self.describe(&e))),
             Msg::Counts(result) => {
                 self.counts_in_flight = false;
@@ -667,8 +744,25 @@ impl App {
                 let describe = move |e: &ClientError| describe(lang, e);
                 self.newapp.on_msg(msg, lang, now, &describe);
             }
+            Msg::PrintedNotice(result) => {
+                let lang = self.lang;
+                let describe = move |e: &ClientError| describe(lang, e);
+                self.notice = Some(crate::tui::newapp::printed_notice(result, lang, &describe));
+            }
+            msg @ (Msg::ReviewQueue(_)
+            | Msg::ReviewOpened { .. }
+            | Msg::ReviewRenewed { .. }
+            | Msg::ReviewDecided { .. }
+            | Msg::Preview { .. }
+            | Msg::Saved { .. }) => {
+                let lang = self.lang;
+                let describe = move |e: &ClientError| describe(lang, e);
+                self.review.on_msg(msg, self.now, lang, &describe);
+            }
             Msg::Event(event) => {
                 self.last_event = Some(self.now);
+                self.review
+                    .order_event(&event.order_no, self.now, self.tab == Tab::Review);
                 self.newapp.order_event(
                     &event.order_no,
                     event.status,

@@ -116,22 +116,7 @@ impl NewApp {
                     return false;
                 };
                 sheet.busy = false;
-                sheet.notice = Some(match result {
-                    Ok(Printed::Printer(printer, path)) => Notice::Info(
-                        T::NewPrinted.fill(lang, &[&printer, &path.display().to_string()]),
-                    ),
-                    Ok(Printed::Saved(path)) => {
-                        Notice::Info(T::NewSaved.fill(lang, &[&path.display().to_string()]))
-                    }
-                    Err(PrintError::Platform(e)) => Notice::Error(describe(&e)),
-                    Err(PrintError::Save(path, kind)) => Notice::Error(
-                        T::FileUnwritable
-                            .fill(lang, &[&path.display().to_string(), &format!("{kind}")]),
-                    ),
-                    Err(PrintError::Command(message)) => {
-                        Notice::Error(T::NewPrintFailed.fill(lang, &[&message]))
-                    }
-                });
+                sheet.notice = Some(printed_notice(result, lang, describe));
             }
             Msg::ScanChecked {
                 draft,
@@ -357,6 +342,29 @@ pub fn file_problem(problem: &ScanProblem, path: &std::path::Path, lang: Lang) -
         ScanProblem::Empty => T::NewScanEmpty.fill(lang, &[&shown]),
         ScanProblem::TooLarge(size, limit) => {
             T::NewScanTooLarge.fill(lang, &[&mb(*size), &mb(*limit)])
+        }
+    }
+}
+
+/// What printing came to, in words.
+pub fn printed_notice(
+    result: Result<Printed, PrintError>,
+    lang: Lang,
+    describe: &dyn Fn(&ClientError) -> String,
+) -> Notice {
+    match result {
+        Ok(Printed::Printer(printer, path)) => {
+            Notice::Info(T::NewPrinted.fill(lang, &[&printer, &path.display().to_string()]))
+        }
+        Ok(Printed::Saved(path)) => {
+            Notice::Info(T::NewSaved.fill(lang, &[&path.display().to_string()]))
+        }
+        Err(PrintError::Platform(e)) => Notice::Error(describe(&e)),
+        Err(PrintError::Save(path, kind)) => Notice::Error(
+            T::FileUnwritable.fill(lang, &[&path.display().to_string(), &format!("{kind}")]),
+        ),
+        Err(PrintError::Command(message)) => {
+            Notice::Error(T::NewPrintFailed.fill(lang, &[&message]))
         }
     }
 }

@@ -3,7 +3,7 @@
 //! submission — in drafts that survive anything.
 
 mod answers;
-pub use answers::file_problem;
+pub use answers::{file_problem, printed_notice};
 pub mod draft;
 pub mod fields;
 mod steps;

@@ -198,8 +198,9 @@ fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Li
 
     lines.push(Line::default());
     lines.push(section(app, T::SectionActions));
-    let collectible = app.context().collectible;
-    if order.allowed_actions.is_empty() && !collectible {
+    let context = app.context();
+    let collectible = context.collectible;
+    if order.allowed_actions.is_empty() && !collectible && !context.returned {
         lines.push(Line::from(T::NoActions.get(lang)).style(theme.dim));
     } else {
         let mut spans = Vec::new();
@@ -207,6 +208,13 @@ fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Li
             spans.push(Span::styled(" p ", theme.footer_key));
             spans.push(Span::styled(
                 format!(" {}   ", T::ActionCollect.get(lang)),
+                theme.base,
+            ));
+        }
+        if context.returned {
+            spans.push(Span::styled(" p ", theme.footer_key));
+            spans.push(Span::styled(
+                format!(" {}   ", T::ActionPrintNotice.get(lang)),
                 theme.base,
             ));
         }
@@ -236,7 +244,7 @@ fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Li
     }
     for attachment in &order.attachments {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<12} ", attachment.kind.as_str()), theme.label),
+            Span::styled(format!("{} ", attachment.kind.label(lang)), theme.label),
             Span::styled(attachment.filename.clone(), theme.base),
             Span::styled(
                 format!(
@@ -261,6 +269,8 @@ fn history_line<'a>(entry: &HistoryEntry, app: &App) -> Line<'a> {
         "attach" => T::ActionAttach.get(lang).to_owned(),
         "reveal" => T::ActionReveal.get(lang).to_owned(),
         "print" => T::ActionPrint.get(lang).to_owned(),
+        "claim" => T::ActionClaim.get(lang).to_owned(),
+        "takeover" => T::ActionTakeover.get(lang).to_owned(),
         other => Action::parse(other)
             .map(|a| a.label(lang).to_owned())
             .unwrap_or_else(|| other.to_owned()),

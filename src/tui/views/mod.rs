@@ -8,6 +8,7 @@ mod newapp;
 mod orders;
 mod overlay;
 mod placeholder;
+mod review;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -53,6 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             None => orders::draw(frame, app, main),
         },
         Tab::New if app.tab_allowed(Tab::New) => newapp::draw(frame, app, main),
+        Tab::Review if app.tab_allowed(Tab::Review) => review::draw(frame, app, main),
         tab => placeholder::draw(frame, app, tab, main),
     }
     chrome::notice(frame, app, message);

@@ -2,4 +2,5 @@
 
 pub mod input;
 pub mod path;
+pub mod picture;
 pub mod qr;
