@@ -126,5 +126,95 @@ async fn pty_bench() {
     report("↑ (selection moves)", "\x1b[A", 40);
     tui.send("q");
     tui.wait_exit(Duration::from_secs(5));
+    review_bench(&app).await;
     app.finish().await;
+}
+
+/// A reviewer over a 16-colour terminal with `NO_COLOR`, as over SSH into tmux: bytes per
+/// key while paging through the queue, opening an order with its scan, zooming.
+async fn review_bench(app: &common::TestApp) {
+    let clerk = app.client(&app.clerk);
+    let page = clerk
+        .orders(&ca_counter::api::OrderQuery::default())
+        .await
+        .expect("orders");
+    for summary in page.items.iter().take(40) {
+        let order = clerk.order(&summary.order_no, false).await.expect("order");
+        clerk
+            .upload_attachment(
+                &order.order_no,
+                ca_counter::api::AttachmentKind::SignedForm,
+                "scan.png",
+                scan(),
+            )
+            .await
+            .expect("scan");
+        app.pay(&order).await;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("[server]\nurl = \"{}\"\n", app.base)).expect("config");
+    let (config, data) = (
+        config.to_string_lossy().into_owned(),
+        dir.path().to_string_lossy().into_owned(),
+    );
+    let mut tui = pty::Tui::start(
+        80,
+        24,
+        &[],
+        &[
+            ("CA_COUNTER_CONFIG", &config),
+            ("CA_COUNTER_TOKEN", &app.reviewer),
+            ("CA_COUNTER_DATA_DIR", &data),
+            ("TERM", "screen"),
+            ("NO_COLOR", "1"),
+        ],
+        dir.path(),
+    );
+    tui.wait_text("● 在线", Duration::from_secs(20));
+    tui.send("3");
+    tui.wait_text("待审核 40 单", Duration::from_secs(20));
+    tui.settle(Duration::from_millis(300));
+    let mut report = |name: &str, key: &str, presses: usize, wait: u64| {
+        let mut deltas = Vec::new();
+        for _ in 0..presses {
+            let before = tui.bytes_written();
+            tui.send(key);
+            tui.settle(Duration::from_millis(wait));
+            deltas.push(tui.bytes_written() - before);
+        }
+        deltas.sort_unstable();
+        let mean = deltas.iter().sum::<usize>() as f64 / deltas.len() as f64;
+        println!(
+            "{name:<30} mean {mean:>6.0} B  median {:>5} B  max {:>5} B  ({presses} presses)",
+            deltas[deltas.len() / 2],
+            deltas[deltas.len() - 1]
+        );
+    };
+    println!("review queue, TERM=screen, NO_COLOR=1, 80×24:");
+    report("↓ in the queue", "\x1b[B", 30, 40);
+    report("↑ in the queue", "\x1b[A", 30, 40);
+    report("Enter (claim, order + scan)", "\r", 1, 600);
+    report("+ (zoom in)", "+", 1, 600);
+    report("Esc (back to the queue)", "\x1b", 1, 300);
+    tui.send("q");
+    tui.wait_exit(Duration::from_secs(5));
+}
+
+/// A scanned form: paper, a few lines of text, a signature.
+fn scan() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(1240, 1754, |x, y| {
+        let text = (200..1500).contains(&y) && (y / 40) % 2 == 0 && (150..1100).contains(&x);
+        let signature = (1500..1560).contains(&y) && (700..1000).contains(&x);
+        if text || signature {
+            image::Rgb([30, 30, 30])
+        } else {
+            image::Rgb([245, 245, 240])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
 }

@@ -90,6 +90,7 @@ fn order() -> Order {
         updated_at: "2026-11-28T07:40:00Z".into(),
         claim: None,
         resubmissions: 0,
+        trade_no: None,
         realname: None,
         allowed_actions: vec![Action::Approve, Action::Reject],
         attachments: vec![Attachment {
@@ -635,6 +636,7 @@ fn review_app(lang: Lang) -> App {
     });
     app.review.items = vec![review_item(3, "张三", 20, Deadline::Overdue), soon, taken];
     app.review.loaded = true;
+    app.review.promise_days = 2;
     app.review.may_decide = true;
     app.run(Cmd::Tab(Tab::Review));
     app.take_requests();
@@ -836,4 +838,65 @@ fn read_only_shows_everything_and_offers_no_action() {
         "{screen}"
     );
     assert!(!app.tab_allowed(Tab::New));
+}
+
+fn renewals(app: &mut App) -> usize {
+    app.take_requests()
+        .iter()
+        .filter(|r| matches!(r, Request::ReviewRenew { .. }))
+        .count()
+}
+
+/// A claim is renewed while the reviewer works and left to lapse when they do not, so an
+/// order open on an empty desk frees itself.
+#[test]
+fn a_claim_is_renewed_only_while_the_reviewer_works() {
+    let mut app = review_screen(Lang::ZhCn);
+    let start = app.now;
+    let at = |s: i64| start + time::Duration::seconds(s);
+    app.on_tick(at(100));
+    assert_eq!(renewals(&mut app), 0, "not yet");
+    app.on_tick(at(301));
+    assert_eq!(renewals(&mut app), 1, "renewed while freshly opened");
+    app.on_tick(at(700));
+    assert_eq!(renewals(&mut app), 0, "idle since: left to lapse");
+    key(&mut app, KeyCode::Char('+'));
+    app.on_tick(at(701));
+    assert_eq!(renewals(&mut app), 1, "a key press renews");
+    // Renewals go on while another tab is shown.
+    key(&mut app, KeyCode::Char('-'));
+    app.run(Cmd::Tab(Tab::Pending));
+    app.on_tick(at(1010));
+    assert_eq!(renewals(&mut app), 1);
+    assert_eq!(app.review.held_order(), Some("HN20261128000003"));
+}
+
+#[test]
+fn read_only_and_own_orders_are_opened_without_a_claim() {
+    let mut app = review_app(Lang::ZhCn);
+    app.read_only = true;
+    app.on_msg(Msg::Me(Ok(Me {
+        id: "o1".into(),
+        name: "赵审核".into(),
+        roles: vec![Role::Clerk, Role::Reviewer],
+        may_reveal: true,
+    })));
+    key(&mut app, KeyCode::Enter);
+    let requests = app.take_requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| matches!(r, Request::ReviewOpen { claim: false, .. })),
+        "{requests:?}"
+    );
+    assert!(app.review.held_order().is_none());
+    let mut app = review_app(Lang::ZhCn);
+    app.review.items[0].own = true;
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.take_requests()
+            .iter()
+            .any(|r| matches!(r, Request::ReviewOpen { claim: false, .. })),
+        "one's own order is only looked at"
+    );
 }

@@ -267,6 +267,9 @@ pub struct ReviewItem {
 pub struct ReviewQueue {
     /// Oldest payment first.
     pub items: Vec<ReviewItem>,
+    /// The promise: mailed within this many working days of payment.
+    #[serde(default)]
+    pub promise_working_days: i64,
 }
 
 /// An order in full.
@@ -331,6 +334,9 @@ pub struct Order {
     /// How often it came back corrected after being returned.
     #[serde(default)]
     pub resubmissions: i64,
+    /// The payment provider's trade number, when paid by QR code.
+    #[serde(default)]
+    pub trade_no: Option<String>,
     /// What the customer's real-name verification established, beside what was submitted.
     #[serde(default)]
     pub realname: Option<RealnameCheck>,

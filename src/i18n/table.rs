@@ -235,6 +235,7 @@ texts! {
     PayMethodAlipay => "支付宝", "Alipay";
     PayMethodSandbox => "演示收银台", "demo cashier";
     ActionClaim => "领取审核", "claimed for review";
+    ActionRelease => "释放审核（他人领取）", "freed a review claim";
     ActionTakeover => "接手审核", "took the review over";
     ColWaited => "等待（工时）", "Waited (h)";
     ColReviewer => "审核人", "Reviewer";
@@ -257,16 +258,16 @@ texts! {
     NothingMoreToReview => "队列中没有其他可领取的订单", "nothing else in the queue to take";
     ClaimTakenBy => "已由 {0} 接手审核", "{0} has taken this review over";
     ReviewApproved => "订单 {0} 已审核通过。", "order {0} approved.";
-    ReviewReturned => "订单 {0} 已退回补正，已短信通知客户。", "order {0} returned for correction; the customer was told by SMS.";
+    ReviewReturned => "订单 {0} 已退回补正（客户将收到短信）。", "order {0} returned for correction (the customer is sent an SMS).";
     ReviewHeld => "你正在审核（领取至 {0}）", "you are reviewing it (claimed until {0})";
     ReviewClaiming => "正在领取…", "claiming…";
     ReviewWatching => "只读查看", "read-only";
     QueueEmpty => "没有待审核的订单。", "nothing waiting for review.";
     QueueHeader => "订单号           客户      项目          等待(工时)  状态", "Order            Customer  Project       Waited(h)   State";
-    DeadlineSoon => "将超时", "due soon";
+    DeadlineSoon => "将超时", "soon";
     DeadlineOverdue => "已超时", "overdue";
-    Resubmitted => "补正件", "corrected";
-    OwnOrder => "本人受理", "yours";
+    Resubmitted => "补正件", "fixed";
+    OwnOrder => "本人受理", "own";
     SectionApplicant => "申请信息", "Application";
     SectionRealname => "实名认证", "Identity check";
     SectionPayment => "付款", "Payment";
@@ -291,6 +292,8 @@ texts! {
     CmdZoomOut => "缩小", "zoom out";
     CmdZoomFit => "整图", "whole picture";
     CmdPan => "移动图片", "move the picture";
+    CmdTakeOver => "接手审核（管理员，记入历史）", "take the review over (administrators; recorded)";
+    ReasonTooLong => "原因最多 {0} 个字", "a reason is at most {0} characters";
     CmdSaveAttachment => "保存附件", "save the attachment";
     CmdUploadVoucher => "上传转账凭证", "upload the transfer voucher";
     HintPrevStep => "上一步", "back";

@@ -117,6 +117,7 @@ pub fn order(
         updated_at: rfc3339(row.updated_at),
         claim: claim(row),
         resubmissions: row.resubmissions,
+        trade_no: None,
         realname: None,
         allowed_actions: allowed_actions(row, status, caller),
         attachments: attachments.iter().filter_map(attachment).collect(),

@@ -168,6 +168,7 @@ impl Cmd {
                 | ReviewCmd::PanUp
                 | ReviewCmd::PanDown => T::CmdPan,
                 ReviewCmd::Save => T::CmdSaveAttachment,
+                ReviewCmd::TakeOver => T::CmdTakeOver,
             }),
             Cmd::Quit => t(T::CmdQuit),
         }
@@ -364,6 +365,8 @@ pub struct ReviewContext {
     pub attachments: bool,
     /// The picture is zoomed in (so it can be moved).
     pub zoomed: bool,
+    /// Someone else holds the open order and this operator may take it over.
+    pub take_over: bool,
 }
 
 /// Every binding that applies in `context`, most useful first.
@@ -467,6 +470,9 @@ fn review_bindings(review: ReviewContext) -> Vec<Binding> {
     }
     if review.may_return {
         out.push(bind(&[Key::ch('r')], r(ReviewCmd::Return), true));
+    }
+    if review.take_over {
+        out.push(bind(&[Key::ch('T')], r(ReviewCmd::TakeOver), true));
     }
     out.push(bind(&[Key::ch('n')], r(ReviewCmd::Next), true));
     if review.attachments {

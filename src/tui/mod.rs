@@ -145,8 +145,16 @@ async fn event_loop(app: &mut App, client: Client, config: &Config) -> Result<()
                 net::spawn(&net, request);
             }
             if app.quit {
-                // What was typed last reaches the disk before we go.
+                // What was typed last reaches the disk before we go, and an order held for
+                // review is given back so a colleague can take it now.
                 net.flush_drafts().await;
+                if let Some(order_no) = app.review.held_order() {
+                    let release = net.client.release(order_no);
+                    if let Ok(Err(e)) = tokio::time::timeout(Duration::from_secs(3), release).await
+                    {
+                        tracing::warn!(order = %order_no, error = %e, "giving a claim up");
+                    }
+                }
                 return Ok(());
             }
             if app.dirty {

@@ -202,6 +202,11 @@ pub enum Request {
         /// The order.
         order_no: String,
     },
+    /// Take a claim over from another reviewer (administrators).
+    ReviewTakeOver {
+        /// The order.
+        order_no: String,
+    },
     /// Give a claim up.
     ReviewRelease {
         /// The order.
@@ -445,8 +450,8 @@ pub enum Msg {
         width: u32,
         /// The height asked for.
         height: u32,
-        /// The pixels.
-        result: Result<image::RgbImage, ClientError>,
+        /// The pixels, or why not (`None`: what came cannot be read as an image).
+        result: Result<image::RgbImage, Option<ClientError>>,
     },
     /// Answer to [`Request::SaveAttachment`].
     Saved {
@@ -518,7 +523,8 @@ async fn act(
             .map_err(ActFailure::Api)?;
         body.attachment_ids = vec![attachment.id];
     }
-    if matches!(action, Action::Approve | Action::Reject) {
+    let decision = matches!(action, Action::Approve | Action::Reject);
+    if decision {
         // A review decision is the claim holder's: take (or renew) the claim first; if
         // someone else holds it, that is the answer.
         client
@@ -526,10 +532,14 @@ async fn act(
             .await
             .map_err(ActFailure::Api)?;
     }
-    client
-        .act(order_no, action, &body)
-        .await
-        .map_err(ActFailure::Api)
+    let result = client.act(order_no, action, &body).await;
+    if decision && result.is_err() {
+        // Taken only for this decision (from the order view): give it back.
+        if let Err(e) = client.release(order_no).await {
+            tracing::warn!(order = %order_no, error = %e, "giving a claim up");
+        }
+    }
+    result.map_err(ActFailure::Api)
 }
 
 /// Why a submission did not complete.
@@ -724,6 +734,10 @@ async fn run(net: &Net, request: Request) -> Msg {
             let result = client.claim(&order_no, false).await;
             Msg::ReviewRenewed { order_no, result }
         }
+        Request::ReviewTakeOver { order_no } => {
+            let result = client.claim(&order_no, true).await;
+            Msg::ReviewRenewed { order_no, result }
+        }
         Request::ReviewRelease { order_no } => {
             if let Err(e) = client.release(&order_no).await {
                 tracing::warn!(order = %order_no, error = %e, "giving a claim up");
@@ -735,13 +749,10 @@ async fn run(net: &Net, request: Request) -> Msg {
             action,
             body,
         } => {
-            let result = match act(client, &order_no, action, body, None).await {
-                Ok(order) => Ok(order),
-                Err(ActFailure::Api(e)) => Err(e),
-                Err(ActFailure::File(..)) => Err(ClientError::Unexpected {
-                    status: 0,
-                    message: "no file".into(),
-                }),
+            // The reviewer holds the claim (renewed here); a refusal leaves it with them.
+            let result = match client.claim(&order_no, false).await {
+                Ok(_) => client.act(&order_no, action, &body).await,
+                Err(e) => Err(e),
             };
             Msg::ReviewDecided {
                 order_no,
@@ -752,16 +763,13 @@ async fn run(net: &Net, request: Request) -> Msg {
         Request::Preview { id, width, height } => {
             let result = match client.attachment_preview(&id, width, height).await {
                 Ok(bytes) => tokio::task::spawn_blocking(move || {
-                    image::load_from_memory(&bytes).map(|i| i.to_rgb8())
+                    image::load_from_memory(&bytes).map(|i| i.to_rgb8()).ok()
                 })
                 .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()))
-                .map_err(|message| ClientError::Unexpected {
-                    status: 200,
-                    message,
-                }),
-                Err(e) => Err(e),
+                .ok()
+                .flatten()
+                .ok_or(None),
+                Err(e) => Err(Some(e)),
             };
             Msg::Preview {
                 id,

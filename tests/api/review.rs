@@ -16,6 +16,7 @@ on_both_databases!(
     an_admin_takes_over_a_claim_and_it_is_recorded,
     a_returned_order_lists_every_reason_and_comes_back_marked,
     scans_are_scaled_on_the_platform_and_pdfs_say_their_pages,
+    claims_at_the_same_moment_get_one_holder,
 );
 
 fn code(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
@@ -185,11 +186,27 @@ async fn an_admin_takes_over_a_claim_and_it_is_recorded(db: Db) {
         .expect("a takeover row");
     assert_eq!(takeover.actor.name, "admin");
     assert_eq!(takeover.reason.as_deref(), Some("reviewer-zhao"));
+
     let (status, code_, _) = code(
         zhao.act(&order.order_no, Action::Approve, &approve(&order))
             .await,
     );
     assert_eq!((status, code_.as_str()), (409, "claimed_by_other"));
+    // Freeing someone's claim is recorded too.
+    admin.release(&order.order_no).await.expect("release own");
+    zhao.claim(&order.order_no, false)
+        .await
+        .expect("claim again");
+    admin
+        .release(&order.order_no)
+        .await
+        .expect("free zhao's claim");
+    let history = admin.history(&order.order_no).await.expect("history");
+    let freed = history
+        .iter()
+        .find(|h| h.action == "release")
+        .expect("a release row");
+    assert_eq!(freed.reason.as_deref(), Some("reviewer-zhao"));
     app.finish().await;
 }
 
@@ -349,5 +366,53 @@ async fn scans_are_scaled_on_the_platform_and_pdfs_say_their_pages(db: Db) {
     let (status, code_, detail) = code(reviewer.attachment_preview(&form.id, 160, 96).await);
     assert_eq!((status, code_.as_str()), (409, "no_preview"));
     assert!(detail.contains('2'), "{detail}");
+    app.finish().await;
+}
+
+async fn claims_at_the_same_moment_get_one_holder(db: Db) {
+    let app = TestApp::spawn(db).await;
+    for round in 0..30 {
+        let order = paid(&app, &format!("客户{round}")).await;
+        let tokens = [
+            app.reviewer.clone(),
+            app.reviewer2.clone(),
+            app.admin.clone(),
+        ];
+        let tasks: Vec<_> = tokens
+            .into_iter()
+            .map(|token| {
+                let client = app.client(&token);
+                let order_no = order.order_no.clone();
+                tokio::spawn(async move { client.claim(&order_no, false).await })
+            })
+            .collect();
+        let mut held = Vec::new();
+        for task in tasks {
+            match task.await.expect("join") {
+                Ok(claim) => held.push(claim.by.name),
+                Err(e) => assert_eq!(
+                    e.problem().map(|p| p.code.as_str()),
+                    Some("claimed_by_other"),
+                    "{e}"
+                ),
+            }
+        }
+        assert_eq!(held.len(), 1, "round {round}: {held:?}");
+        let seen = app
+            .client(&app.admin)
+            .order(&order.order_no, false)
+            .await
+            .expect("order");
+        assert_eq!(seen.claim.map(|c| c.by.name), held.pop());
+    }
+    // Whoever submitted an order does not review it.
+    let own = app.submit_as(&app.clerk_reviewer, "李四").await;
+    let own = app.pay(&own).await;
+    let (status, code_, _) = code(
+        app.client(&app.clerk_reviewer)
+            .claim(&own.order_no, false)
+            .await,
+    );
+    assert_eq!((status, code_.as_str()), (403, "self_review"));
     app.finish().await;
 }

@@ -221,6 +221,11 @@ pub async fn preview(
     let width = query.width.unwrap_or(1024).clamp(16, 2048);
     let height = query.height.unwrap_or(1024).clamp(16, 2048);
     let jpeg = row.content_type == "image/jpeg";
+    // Decoding is memory- and CPU-heavy: two at a time per instance, the rest wait.
+    let _turn = DECODES
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let scaled = tokio::task::spawn_blocking(move || scale(&data, width, height, jpeg))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -244,18 +249,38 @@ pub async fn preview(
     Ok(response)
 }
 
-/// Decodes (with limits against decompression bombs), scales to fit, encodes. Returns the
-/// bytes and the original size, or `None` when the image cannot be read.
+/// Previews decoded at once, per instance.
+static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The largest image decoded for a preview, in pixels (a 600-dpi A4 scan is 35 MP).
+const MAX_PIXELS: u64 = 40_000_000;
+
+/// Decodes (refusing decompression bombs: at most [`MAX_PIXELS`], 160 MB), turns it the way
+/// the camera was held (EXIF orientation), scales to fit, encodes. Returns the bytes and the
+/// original size, or `None` when the image cannot be read.
 fn scale(data: &[u8], width: u32, height: u32, jpeg: bool) -> Option<(Vec<u8>, (u32, u32))> {
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
-        .with_guessed_format()
-        .ok()?;
+    use image::ImageDecoder;
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(data))
+            .with_guessed_format()
+            .ok()
+    };
+    let (w, h) = reader()?.into_dimensions().ok()?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return None;
+    }
+    let mut reader = reader()?;
     let mut limits = image::Limits::default();
-    limits.max_image_width = Some(20_000);
-    limits.max_image_height = Some(20_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(16_000);
+    limits.max_image_height = Some(16_000);
+    limits.max_alloc = Some(160 * 1024 * 1024);
     reader.limits(limits);
-    let image = reader.decode().ok()?;
+    let mut decoder = reader.into_decoder().ok()?;
+    let orientation = decoder.orientation().ok();
+    let mut image = image::DynamicImage::from_decoder(decoder).ok()?;
+    if let Some(orientation) = orientation {
+        image.apply_orientation(orientation);
+    }
     let original = (image.width(), image.height());
     let image = if image.width() > width || image.height() > height {
         image.resize(width, height, image::imageops::FilterType::Triangle)

@@ -41,6 +41,7 @@ pub(super) async fn full_order(
 ) -> Result<Order, ApiError> {
     let attachments = state.store.attachments_of(&row.id).await?;
     let mut order = present::order(row, &attachments, caller, reveal)?;
+    order.trade_no = state.store.paid_trade_no(&row.id).await?;
     if let Some((name, id_number, at)) = state.store.verified_identity(&row.customer_id).await? {
         order.realname = Some(crate::api::RealnameCheck {
             matches_applicant: name == row.applicant_name && id_number == row.id_number,

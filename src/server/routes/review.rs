@@ -56,7 +56,10 @@ pub async fn queue(
             })
         })
         .collect();
-    Ok(Json(ReviewQueue { items }))
+    Ok(Json(ReviewQueue {
+        items,
+        promise_working_days: review.promise_working_days.max(1),
+    }))
 }
 
 /// Claims the order for review, or renews the caller's claim: the lease is
@@ -86,6 +89,13 @@ pub async fn take(
         caller.require(Permission::Administer)?;
     }
     let row = find_order(&state, &order_no).await?;
+    if row.submitted_by == caller.operator.id {
+        // Whoever took the application does not review it.
+        return Err(ApiError::Forbidden {
+            code: "self_review",
+            detail: Msg::with(T::ProblemSelfReviewDetail, [row.order_no.as_str()]),
+        });
+    }
     let lease = state.config.review.claim_minutes.max(1) * 60_000;
     let outcome = state
         .store
@@ -176,7 +186,12 @@ pub async fn release(
     }
     state
         .store
-        .release(&row, &caller.operator.id, admin)
+        .release(
+            &row,
+            &caller.operator.id,
+            admin,
+            Some(&caller.ctx.request_id),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

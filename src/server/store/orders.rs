@@ -737,7 +737,7 @@ fn param(binds: &mut Vec<Bind>, value: Bind) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn insert_history(
+pub(super) async fn insert_history(
     tx: &mut Transaction<'static, Any>,
     order_id: &str,
     actor: &Actor,

@@ -129,6 +129,18 @@ impl Store {
             .ok_or_else(|| super::StoreError::Corrupt("payment vanished after insert".into()))
     }
 
+    /// The provider's trade number of the payment that paid the order, if one did.
+    pub async fn paid_trade_no(&self, order_id: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT trade_no FROM payments WHERE order_id = $1 AND status = 'paid' \
+             ORDER BY paid_at DESC LIMIT 1",
+        )
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten())
+    }
+
     /// Records what the QR code encodes, once the provider gave it.
     pub async fn set_payment_qr(&self, id: &str, qr_code: &str) -> StoreResult<()> {
         sqlx::query("UPDATE payments SET qr_code = $1 WHERE id = $2")

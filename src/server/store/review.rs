@@ -139,15 +139,31 @@ impl Store {
         Ok(Claimed::Held { until })
     }
 
-    /// Gives a claim up (the holder leaves the order, or an administrator frees it).
-    /// Returns false when the caller did not hold it and may not free it.
+    /// Gives a claim up (the holder leaves the order, or an administrator frees it —
+    /// recorded in the order's history, naming whose claim it was). Returns false when the
+    /// caller did not hold it and may not free it.
     pub async fn release(
         &self,
         order: &OrderRow,
         operator_id: &str,
         any_holder: bool,
+        request_id: Option<&str>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE orders SET id = id WHERE id = $1")
+            .bind(&order.id)
+            .execute(&mut *tx)
+            .await?;
+        let holder: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT claimed_by, claimed_by_name FROM orders WHERE id = $1")
+                .bind(&order.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let freed_other = holder
+            .as_ref()
+            .and_then(|(id, name)| Some((id.as_deref()?, name.clone()?)))
+            .filter(|(id, _)| *id != operator_id)
+            .map(|(_, name)| name);
         let released = sqlx::query(
             "UPDATE orders SET claimed_by = NULL, claimed_by_name = NULL, claim_expires_at = NULL \
              WHERE id = $1 AND claimed_by IS NOT NULL AND (claimed_by = $2 OR $3 = 1)",
@@ -162,6 +178,28 @@ impl Store {
         if !released {
             tx.commit().await?;
             return Ok(false);
+        }
+        if let Some(name) = freed_other {
+            let admin: Option<String> =
+                sqlx::query_scalar("SELECT name FROM operators WHERE id = $1")
+                    .bind(operator_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let actor = Actor::Operator {
+                id: operator_id.to_owned(),
+                name: admin.unwrap_or_default(),
+            };
+            super::orders::insert_history(
+                &mut tx,
+                &order.id,
+                &actor,
+                "release",
+                None,
+                None,
+                Some(&name),
+                request_id,
+            )
+            .await?;
         }
         super::events::lock_events(&mut tx, self.backend).await?;
         let (status, version): (String, i64) =

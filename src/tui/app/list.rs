@@ -48,6 +48,9 @@ impl OrderList {
 
 impl App {
     pub(super) fn page_rows(&self) -> usize {
+        if self.tab == Tab::Review {
+            return self.review.viewport.get().max(1);
+        }
         self.list.viewport.get().max(1)
     }
 

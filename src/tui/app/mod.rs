@@ -306,6 +306,10 @@ impl App {
                         })
                 };
                 keys::ReviewContext {
+                    take_over: self.review.may_take_over
+                        && screen.is_some_and(|s| {
+                            matches!(s.hold, crate::tui::review::Hold::Refused(_))
+                        }),
                     screen: screen.is_some(),
                     may_approve: allowed(Action::Approve),
                     may_return: allowed(Action::Reject),
@@ -351,9 +355,13 @@ impl App {
                     .as_ref()
                     .is_some_and(|s| s.popup.is_some()) =>
             {
+                self.review.touch();
                 self.review.popup_key(key, self.lang);
             }
             None => {
+                if self.tab == Tab::Review {
+                    self.review.touch();
+                }
                 self.notice = None;
                 if let Some(cmd) = keys::lookup(&self.context(), &key) {
                     self.run(cmd);
@@ -446,9 +454,8 @@ impl App {
         if due || (self.tab == Tab::New && self.newapp.counting_down()) {
             self.dirty = true;
         }
-        if self.tab == Tab::Review && self.tab_allowed(Tab::Review) {
-            self.review.tick(now);
-        }
+        let shown = self.tab == Tab::Review && self.tab_allowed(Tab::Review);
+        self.review.tick(now, shown);
     }
 
     /// Everything the app and its tabs want sent, in order.
@@ -524,6 +531,13 @@ impl App {
                 self.reload_list();
             }
             Cmd::Refresh => {
+                self.review.refresh(self.now);
+                if let Some(screen) = &self.review.screen {
+                    self.outbox.push(Request::ReviewOpen {
+                        order_no: screen.order_no.clone(),
+                        claim: false,
+                    });
+                }
                 self.newapp.start();
                 self.outbox.push(Request::Me);
                 self.request_counts();
@@ -608,6 +622,8 @@ impl App {
                 self.me = Some(me);
                 self.review.may_decide =
                     !self.read_only && self.roles().permits(Permission::Act(Action::Approve));
+                self.review.may_take_over =
+                    !self.read_only && self.roles().permits(Permission::Administer);
             }
             Msg::Me(Err(e)) => self.notice = Some(Notice::Error(self.describe(&e))),
             Msg::Counts(result) => {

@@ -27,11 +27,18 @@ pub const REASONS: [T; 7] = [
     T::ReasonOther,
 ];
 
+/// The longest reason the platform takes, in characters.
+const MAX_REASON_CHARS: usize = 200;
+
 /// How far one can zoom in.
 pub const MAX_ZOOM: u8 = 8;
 
-/// How often an open order's claim is renewed, in seconds.
+/// The longest between renewals of an open order's claim, in seconds (sooner when the
+/// lease is short: at half of it).
 const RENEW_SECONDS: i64 = 300;
+
+/// After a renewal failed for want of the network, the next try, in seconds.
+const RETRY_SECONDS: i64 = 20;
 
 /// How often the queue is fetched again while shown (ages move with the clock).
 const REFRESH_SECONDS: i64 = 60;
@@ -69,6 +76,8 @@ pub enum ReviewCmd {
     PanDown,
     /// Save the attachment to a path (PDFs are opened locally).
     Save,
+    /// Take the review over from whoever holds it (administrators; recorded).
+    TakeOver,
 }
 
 /// The reviewer's hold on the open order.
@@ -147,8 +156,15 @@ pub struct Screen {
     pub popup: Option<Popup>,
     /// A decision is on its way.
     pub deciding: bool,
-    /// When the claim was last renewed.
+    /// When the claim was last renewed (or a renewal last tried).
     pub renewed: OffsetDateTime,
+    /// How long the lease lasts, in seconds (learnt from the first claim).
+    pub lease_seconds: i64,
+    /// The reviewer pressed a key on this order since the last renewal: only then is the
+    /// claim renewed, so an order left open on an empty desk lapses and others can take it.
+    pub active: bool,
+    /// The reasons checklist as last sent, to reopen with what was typed when refused.
+    pub last_return: Option<Popup>,
     /// The cells the picture was last drawn into (set by the view).
     pub picture_cells: Cell<(u16, u16)>,
     /// Pixels of one cell, (width, height) — half blocks are 1×2.
@@ -156,13 +172,15 @@ pub struct Screen {
 }
 
 impl Screen {
-    /// The attachments a reviewer looks at: signed forms, vouchers, corrections, newest
-    /// kind first as uploaded.
+    /// The attachments, newest first (a corrected scan before the one it replaces).
     pub fn attachments(&self) -> Vec<&Attachment> {
-        self.order
+        let mut all: Vec<&Attachment> = self
+            .order
             .as_ref()
             .map(|o| o.attachments.iter().collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        all.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at));
+        all
     }
 
     /// The attachment shown.
@@ -197,6 +215,8 @@ pub struct Review {
     pub selected: usize,
     /// First row shown (set by the view).
     pub offset: Cell<usize>,
+    /// Rows shown (set by the view).
+    pub viewport: Cell<usize>,
     /// A fetch is on its way.
     pub loading: bool,
     /// Another fetch was asked for meanwhile.
@@ -219,6 +239,10 @@ pub struct Review {
     pub cell_pixels: (u32, u32),
     /// The operator's id (to tell their claim from others').
     pub me: Option<String>,
+    /// The operator may take a claim over from another reviewer (administrators).
+    pub may_take_over: bool,
+    /// The promise, in working days, as the platform said.
+    pub promise_days: i64,
 }
 
 impl Review {
@@ -241,23 +265,43 @@ impl Review {
         self.outbox.push(Request::ReviewQueue);
     }
 
-    /// Every second while the tab is shown: the queue's ages, the claim's renewal.
-    pub fn tick(&mut self, now: OffsetDateTime) {
-        if self
-            .fetched
-            .is_none_or(|t| (now - t).whole_seconds() >= REFRESH_SECONDS)
+    /// Every second: the queue's ages (while the tab is shown), the claim's renewal
+    /// (whatever tab is shown, while the reviewer works on the order).
+    pub fn tick(&mut self, now: OffsetDateTime, shown: bool) {
+        if shown
+            && self
+                .fetched
+                .is_none_or(|t| (now - t).whole_seconds() >= REFRESH_SECONDS)
         {
             self.refresh(now);
         }
         if let Some(screen) = &mut self.screen
             && screen.held()
-            && (now - screen.renewed).whole_seconds() >= RENEW_SECONDS
+            && screen.active
+            && (now - screen.renewed).whole_seconds()
+                >= RENEW_SECONDS.min(screen.lease_seconds / 2).max(5)
         {
             screen.renewed = now;
+            screen.active = false;
             self.outbox.push(Request::ReviewRenew {
                 order_no: screen.order_no.clone(),
             });
         }
+    }
+
+    /// The reviewer is at work on the open order (a key was pressed).
+    pub fn touch(&mut self) {
+        if let Some(screen) = &mut self.screen {
+            screen.active = true;
+        }
+    }
+
+    /// The order this operator holds now, if any (to give back on quitting).
+    pub fn held_order(&self) -> Option<&str> {
+        self.screen
+            .as_ref()
+            .filter(|s| matches!(s.hold, Hold::Held(_) | Hold::Claiming))
+            .map(|s| s.order_no.as_str())
     }
 
     /// Requests that depend on what was drawn: the picture at the size shown.
@@ -313,7 +357,25 @@ impl Review {
                 let order_no = item.order.order_no.clone();
                 self.open(&order_no, now);
             }
-            ReviewCmd::Back => self.close(),
+            ReviewCmd::Back => {
+                if self.screen.as_ref().is_some_and(|s| s.deciding) {
+                    // The decision is on its way: its answer says where things stand.
+                    return false;
+                }
+                self.close();
+            }
+            ReviewCmd::TakeOver => {
+                let Some(screen) = &mut self.screen else {
+                    return false;
+                };
+                if !self.may_take_over || !matches!(screen.hold, Hold::Refused(_)) {
+                    return false;
+                }
+                screen.hold = Hold::Claiming;
+                self.outbox.push(Request::ReviewTakeOver {
+                    order_no: screen.order_no.clone(),
+                });
+            }
             ReviewCmd::Next => self.next(now, lang),
             ReviewCmd::Approve => {
                 let Some(screen) = &mut self.screen else {
@@ -403,10 +465,15 @@ impl Review {
         true
     }
 
-    /// Opens `order_no` for review, claiming it when this operator decides.
+    /// Opens `order_no` for review, claiming it when this operator decides (never their
+    /// own submission: that one they only look at).
     pub fn open(&mut self, order_no: &str, now: OffsetDateTime) {
         self.close();
-        let claim = self.may_decide;
+        let own = self
+            .items
+            .iter()
+            .any(|i| i.order.order_no == order_no && i.own);
+        let claim = self.may_decide && !own;
         self.screen = Some(Screen {
             order_no: order_no.to_owned(),
             order: None,
@@ -425,6 +492,9 @@ impl Review {
             popup: None,
             deciding: false,
             renewed: now,
+            lease_seconds: RENEW_SECONDS * 3,
+            active: true,
+            last_return: None,
             picture_cells: Cell::new((0, 0)),
             cell_pixels: self.cell_pixels,
         });
@@ -540,6 +610,12 @@ impl Review {
                                 error = Some(T::ReturnPickOne.get(lang).to_owned());
                             } else {
                                 screen.deciding = true;
+                                screen.last_return = Some(Popup::Return {
+                                    checked,
+                                    cursor,
+                                    other: other.clone(),
+                                    error: None,
+                                });
                                 self.outbox.push(Request::ReviewDecide {
                                     order_no,
                                     action: Action::Reject,
@@ -555,6 +631,12 @@ impl Review {
                     }
                     _ if on_other => {
                         other.key(key);
+                        if other.text().chars().count() > MAX_REASON_CHARS {
+                            let cut: String = other.text().chars().take(MAX_REASON_CHARS).collect();
+                            other = Input::new(&cut);
+                            error =
+                                Some(T::ReasonTooLong.fill(lang, &[&MAX_REASON_CHARS.to_string()]));
+                        }
                         checked[REASONS.len() - 1] = !other.text().trim().is_empty();
                     }
                     _ => {}
@@ -604,6 +686,7 @@ impl Review {
                 self.loading = false;
                 match result {
                     Ok(queue) => {
+                        self.promise_days = queue.promise_working_days;
                         let selected = self
                             .items
                             .get(self.selected)
@@ -637,6 +720,9 @@ impl Review {
                 };
                 match claim {
                     Some(Ok(claim)) => {
+                        if let Some(until) = crate::tui::format::parse_time(&claim.expires_at) {
+                            screen.lease_seconds = (until - now).whole_seconds().max(10);
+                        }
                         screen.hold = Hold::Held(claim.expires_at);
                         screen.renewed = now;
                     }
@@ -657,6 +743,10 @@ impl Review {
                                 screen.hold =
                                     Hold::Refused(T::ClaimTakenBy.fill(lang, &[&other.by.name]));
                             }
+                            if !screen.held() {
+                                // Whatever was being decided cannot be now.
+                                screen.popup = None;
+                            }
                         }
                         let same = screen.order.as_ref().map(|o| o.attachments.len())
                             == Some(order.attachments.len());
@@ -671,11 +761,27 @@ impl Review {
             }
             Msg::ReviewRenewed { order_no, result } => {
                 let Some(screen) = self.screen.as_mut().filter(|s| s.order_no == order_no) else {
+                    if result.is_ok() {
+                        self.outbox.push(Request::ReviewRelease { order_no });
+                    }
                     return false;
                 };
                 match result {
-                    Ok(claim) => screen.hold = Hold::Held(claim.expires_at),
-                    Err(e) => screen.hold = Hold::Refused(describe(&e)),
+                    Ok(claim) => {
+                        screen.hold = Hold::Held(claim.expires_at);
+                        screen.renewed = now;
+                    }
+                    // Only the platform saying no loses the claim; a network blip is tried
+                    // again soon.
+                    Err(e) if e.problem().is_some() => {
+                        screen.hold = Hold::Refused(describe(&e));
+                        screen.popup = None;
+                    }
+                    Err(_) => {
+                        screen.renewed =
+                            now - time::Duration::seconds(RENEW_SECONDS - RETRY_SECONDS);
+                        screen.active = true;
+                    }
                 }
             }
             Msg::Preview {
@@ -700,7 +806,10 @@ impl Review {
                             asked: (width, height),
                         });
                     }
-                    Err(e) => screen.picture_note = Some(describe(&e)),
+                    Err(Some(e)) => screen.picture_note = Some(describe(&e)),
+                    Err(None) => {
+                        screen.picture_note = Some(T::ProblemUnreadableImage.get(lang).to_owned())
+                    }
                 }
             }
             Msg::Saved { result } => {
@@ -768,12 +877,30 @@ impl Review {
                         self.refresh(now);
                     }
                     Err(e) => {
-                        self.notice = Some(Notice::Error(describe(&e)));
-                        if let Some(problem) = e.problem()
-                            && problem.code == "claimed_by_other"
-                        {
-                            screen.hold = Hold::Refused(problem.detail.clone());
+                        let message = describe(&e);
+                        match e.problem() {
+                            Some(problem) if problem.status == 409 => {
+                                if problem.code == "claimed_by_other" {
+                                    screen.hold = Hold::Refused(problem.detail.clone());
+                                }
+                                // Where the order stands now.
+                                self.outbox.push(Request::ReviewOpen {
+                                    order_no: order_no.clone(),
+                                    claim: false,
+                                });
+                            }
+                            Some(problem) if problem.status == 422 && action == Action::Reject => {
+                                // Bad reasons: back to the checklist with what was typed.
+                                screen.popup = screen.last_return.take().map(|mut p| {
+                                    if let Popup::Return { error, .. } = &mut p {
+                                        *error = Some(message.clone());
+                                    }
+                                    p
+                                });
+                            }
+                            _ => {}
                         }
+                        self.notice = Some(Notice::Error(message));
                     }
                 }
             }

@@ -271,6 +271,7 @@ fn history_line<'a>(entry: &HistoryEntry, app: &App) -> Line<'a> {
         "print" => T::ActionPrint.get(lang).to_owned(),
         "claim" => T::ActionClaim.get(lang).to_owned(),
         "takeover" => T::ActionTakeover.get(lang).to_owned(),
+        "release" => T::ActionRelease.get(lang).to_owned(),
         other => Action::parse(other)
             .map(|a| a.label(lang).to_owned())
             .unwrap_or_else(|| other.to_owned()),

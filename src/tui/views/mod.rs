@@ -105,6 +105,8 @@ pub struct Glyphs {
     pub offline: &'static str,
     /// Something worked.
     pub check: &'static str,
+    /// Something is wrong.
+    pub cross: &'static str,
     /// Text was cut.
     pub ellipsis: &'static str,
 }
@@ -119,6 +121,7 @@ const UNICODE: Glyphs = Glyphs {
     reconnecting: "◌",
     offline: "✕",
     check: "✓",
+    cross: "✗",
     ellipsis: "…",
 };
 
@@ -132,6 +135,7 @@ const ASCII: Glyphs = Glyphs {
     reconnecting: "~",
     offline: "x",
     check: "v",
+    cross: "x",
     ellipsis: "...",
 };
 

@@ -38,11 +38,7 @@ fn draw_queue(frame: &mut Frame, app: &App, area: Rect) {
     ])
     .areas(area);
     let count = |d: Deadline| review.items.iter().filter(|i| i.deadline == d).count();
-    let days = review
-        .items
-        .first()
-        .map(|i| (i.promised_minutes / 510).max(1).to_string())
-        .unwrap_or_else(|| "2".into());
+    let days = review.promise_days.max(1).to_string();
     let summary_text = if review.loaded {
         T::QueueSummary.fill(
             lang,
@@ -75,6 +71,7 @@ fn draw_queue(frame: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let body_rows = table_area.height.saturating_sub(1) as usize;
+    review.viewport.set(body_rows);
     let mut offset = review.offset.get();
     if review.selected < offset {
         offset = review.selected;
@@ -278,7 +275,7 @@ fn facts(frame: &mut Frame, app: &App, screen: &Screen, area: Rect) {
                 ))
             } else {
                 Line::from(Span::styled(
-                    format!("✗ {}", T::RealnameDiffers.get(lang)),
+                    format!("{} {}", glyphs(app).cross, T::RealnameDiffers.get(lang)),
                     theme.error,
                 ))
             });
@@ -305,6 +302,9 @@ fn facts(frame: &mut Frame, app: &App, screen: &Screen, area: Rect) {
             .map(format::datetime)
             .unwrap_or_default()
     )));
+    if let Some(trade) = &order.trade_no {
+        lines.push(pair(T::PaymentTrade, trade.clone()));
+    }
     if order.resubmissions > 0 {
         let last = screen
             .history
@@ -381,11 +381,18 @@ fn attachment(frame: &mut Frame, app: &App, screen: &Screen, area: Rect) {
         Some(picker)
             if picker.protocol_type() != ratatui_image::picker::ProtocolType::Halfblocks =>
         {
-            draw_graphics(frame, picker, &view, room, screen);
+            draw_graphics(frame, picker, &view, room, screen, shown.asked);
         }
         _ => {
             let (w, h) = picture::fit(view.width(), view.height(), (room.width, room.height));
-            let key = (current.id.clone(), screen.zoom, screen.centre, w, h);
+            let key = (
+                current.id.clone(),
+                shown.asked,
+                screen.zoom,
+                screen.centre,
+                w,
+                h,
+            );
             let fitted = CACHE.with(|cache| {
                 let mut cache = cache.borrow_mut();
                 if let Some((k, image)) = cache.as_ref()
@@ -414,7 +421,7 @@ fn attachment(frame: &mut Frame, app: &App, screen: &Screen, area: Rect) {
     }
 }
 
-type CacheKey = (String, u8, (f32, f32), u32, u32);
+type CacheKey = (String, (u32, u32), u8, (f32, f32), u32, u32);
 
 thread_local! {
     /// The last picture fitted for half blocks (fitting is the costly part of a frame).
@@ -454,10 +461,12 @@ fn draw_graphics(
     view: &RgbImage,
     room: Rect,
     screen: &Screen,
+    asked: (u32, u32),
 ) {
     let id = screen.current().map(|a| a.id.clone()).unwrap_or_default();
     let key = (
         id,
+        asked,
         screen.zoom,
         screen.centre,
         u32::from(room.width),
