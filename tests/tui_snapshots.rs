@@ -900,3 +900,43 @@ fn read_only_and_own_orders_are_opened_without_a_claim() {
         "one's own order is only looked at"
     );
 }
+
+/// A PDF scan is asked for too: the platform's answer (its page count, save it) is shown
+/// where the picture would be.
+#[test]
+fn a_pdf_attachment_says_its_pages() {
+    let mut app = review_screen(Lang::ZhCn);
+    let mut order = app
+        .review
+        .screen
+        .as_ref()
+        .and_then(|s| s.order.clone())
+        .expect("order");
+    order.attachments[0].id = "pdf1".into();
+    order.attachments[0].content_type = "application/pdf".into();
+    app.on_msg(Msg::ReviewOpened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((order, history())),
+    });
+    let _ = render(&app, 80, 24);
+    let asked = app
+        .take_requests()
+        .into_iter()
+        .any(|r| matches!(r, Request::Preview { id, .. } if id == "pdf1"));
+    assert!(asked, "the PDF's preview is asked for");
+    let mut problem = match conflict("no_preview", OrderStatus::PendingReview, 1) {
+        ClientError::Problem(p) => *p,
+        _ => unreachable!(),
+    };
+    problem.detail = "PDF 文件（2 页）无法在终端中显示：请保存后在本机打开".into();
+    app.on_msg(Msg::Preview {
+        id: "pdf1".into(),
+        width: 400,
+        height: 400,
+        result: Err(Some(ClientError::Problem(Box::new(problem)))),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("PDF 文件（2"), "{screen}");
+    assert!(screen.contains("请保存后在本机打开"), "{screen}");
+}

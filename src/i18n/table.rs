@@ -254,7 +254,6 @@ texts! {
     ApproveTitle => "审核通过订单 {0}？（Enter 确认，Esc 取消）", "Approve order {0}? (Enter confirms, Esc cancels)";
     SaveTitle => "保存附件到（Tab 补全，Enter 保存，Esc 取消）", "Save the attachment to (Tab completes, Enter saves, Esc cancels)";
     AttachmentSaved => "已保存到 {0}", "saved to {0}";
-    PdfSaveHint => "PDF 文件（{0}），终端中无法显示：按 s 保存后在本机打开", "a PDF ({0}) cannot be shown in the terminal: press s to save it and open it locally";
     NothingMoreToReview => "队列中没有其他可领取的订单", "nothing else in the queue to take";
     ClaimTakenBy => "已由 {0} 接手审核", "{0} has taken this review over";
     ReviewApproved => "订单 {0} 已审核通过。", "order {0} approved.";

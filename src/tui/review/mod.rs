@@ -315,9 +315,6 @@ impl Review {
         let Some(attachment) = screen.current() else {
             return;
         };
-        if attachment.content_type == "application/pdf" {
-            return;
-        }
         let Some(wanted) = screen.wanted() else {
             return;
         };
@@ -426,7 +423,7 @@ impl Review {
                 } else {
                     (screen.attachment + count - 1) % count
                 };
-                show_attachment(screen, lang);
+                show_attachment(screen);
             }
             ReviewCmd::ZoomIn | ReviewCmd::ZoomOut | ReviewCmd::ZoomFit => {
                 let Some(screen) = &mut self.screen else {
@@ -753,7 +750,7 @@ impl Review {
                         screen.order = Some(order);
                         screen.history = history;
                         if !same {
-                            show_attachment(screen, lang);
+                            show_attachment(screen);
                         }
                     }
                     Err(e) => self.notice = Some(Notice::Error(describe(&e))),
@@ -937,19 +934,13 @@ fn may(screen: &Screen, action: Action) -> bool {
         .is_some_and(|o| o.allowed_actions.contains(&action))
 }
 
-/// Shows the attachment at `screen.attachment`: a PDF says its pages, an image is fetched.
-fn show_attachment(screen: &mut Screen, lang: Lang) {
+/// Shows the attachment at `screen.attachment` (fetched after the next frame).
+/// A PDF is asked for like an image: the platform answers with its page count.
+fn show_attachment(screen: &mut Screen) {
     screen.zoom = 1;
     screen.centre = (0.5, 0.5);
     screen.picture_note = None;
     screen.fetching = false;
-    let Some(attachment) = screen.current() else {
-        return;
-    };
-    if attachment.content_type == "application/pdf" {
-        let note = T::PdfSaveHint.fill(lang, &[&crate::tui::newapp::mb(attachment.size as u64)]);
-        screen.picture_note = Some(note);
-    }
 }
 
 /// A file name for a saved attachment: order number, kind, the right extension.
