@@ -441,10 +441,10 @@ fn mode(app: &App) -> ColorMode {
 
 /// The part of the image the zoom and centre show.
 fn crop(image: &RgbImage, zoom: u8, centre: (f32, f32)) -> RgbImage {
-    if zoom <= 1 {
+    let (w, h) = (image.width(), image.height());
+    if zoom <= 1 || w == 0 || h == 0 {
         return image.clone();
     }
-    let (w, h) = (image.width(), image.height());
     let (cw, ch) = ((w / u32::from(zoom)).max(1), (h / u32::from(zoom)).max(1));
     let x = ((centre.0 * w as f32) as u32)
         .saturating_sub(cw / 2)
