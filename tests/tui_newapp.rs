@@ -73,7 +73,7 @@ fn decode_screen(app: &App, width: u16, height: u16) -> Option<String> {
     let (w, h) = (usize::from(width) * scale, usize::from(height) * 2 * scale);
     let mut image = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| {
         let cell = &buffer[((x / scale) as u16, (y / scale / 2) as u16)];
-        let top = (y / scale) % 2 == 0;
+        let top = (y / scale).is_multiple_of(2);
         let colour = if cell.symbol() == "▀" {
             if top { cell.fg } else { cell.bg }
         } else {
