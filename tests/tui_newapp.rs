@@ -206,10 +206,7 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
 
     // 2. The real-name code; the customer's phone gets it wrong once, then right.
     tui.wait_text("请客户用手机扫描右侧二维码", WAIT);
-    let url = tui
-        .url_on_screen(&app.base)
-        .expect("the code's URL is printed under it");
-    assert!(url.contains("/m/realname/"), "{url}");
+    let url = tui.wait_url(&app.base, "/m/realname/", WAIT);
     let wrong = phone(&app, &url, "张三", "110101199003077757").await;
     assert!(wrong.contains("身份证号不正确"));
     tui.wait_text("上次失败：身份证号不正确", WAIT);
@@ -297,10 +294,7 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     tui.send("p");
     tui.wait_text("请客户用支付宝扫右侧二维码付款", WAIT);
     tui.wait_text("¥", WAIT);
-    let pay_url = tui
-        .url_on_screen(&app.base)
-        .expect("the payment code's URL is printed under it");
-    assert!(pay_url.contains("/m/pay/"), "{pay_url}");
+    let pay_url = tui.wait_url(&app.base, "/m/pay/", WAIT);
     let cashier = app.http.get(&pay_url).send().await.expect("cashier");
     assert_eq!(cashier.status(), 200);
     let paid = app.http.post(&pay_url).send().await.expect("pay");

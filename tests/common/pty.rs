@@ -183,10 +183,37 @@ impl Tui {
         )
     }
 
-    /// A URL on screen starting with `prefix`, following it onto the next rows when it is
-    /// wrapped in a column (as under the QR code).
-    pub fn url_on_screen(&self, prefix: &str) -> Option<String> {
-        let parser = self.screen.lock().ok()?;
+    /// Waits until a URL that starts with `prefix` and contains `path` is on screen in
+    /// full (a frame can be caught half drawn), and returns it.
+    pub fn wait_url(&self, prefix: &str, path: &str, timeout: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let found = |urls: Vec<String>| urls.into_iter().find(|u| u.contains(path));
+            if let Some(url) = found(self.urls_on_screen(prefix)) {
+                // Read again after a moment: the rest of the line may still be arriving.
+                std::thread::sleep(Duration::from_millis(50));
+                if found(self.urls_on_screen(prefix)).as_deref() == Some(url.as_str()) {
+                    return url;
+                }
+                continue;
+            }
+            if started.elapsed() > timeout {
+                panic!(
+                    "waited {timeout:?} for a URL with {path:?}; the screen shows:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Every URL on screen starting with `prefix`, following each onto the next rows when
+    /// it is wrapped in a column (as under the QR code).
+    pub fn urls_on_screen(&self, prefix: &str) -> Vec<String> {
+        let mut urls = Vec::new();
+        let Ok(parser) = self.screen.lock() else {
+            return urls;
+        };
         let screen = parser.screen();
         let (rows, cols) = screen.size();
         for row in 0..rows {
@@ -203,7 +230,10 @@ impl Tui {
                     .filter_map(|c| screen.cell(row, c).map(|cell| cell.contents().to_string()))
                     .collect();
                 here == prefix
-            })?;
+            });
+            let Some(start) = start else {
+                continue;
+            };
             let mut url = String::new();
             for r in row..rows {
                 let piece: String = (start..cols)
@@ -222,8 +252,8 @@ impl Tui {
                     break;
                 }
             }
-            return Some(url);
+            urls.push(url);
         }
-        None
+        urls
     }
 }
