@@ -132,6 +132,10 @@ pub struct PlatformConfig {
     /// How customers are told by SMS: `log` (messages are kept for an administrator to
     /// read at `GET /api/v1/sms`; real gateways plug in here).
     pub sms_provider: String,
+    /// Carriers, tracking and the customer's invoice link.
+    pub mailing: MailingConfig,
+    /// Invoices: the seller, the tax, who issues them and how they are e-mailed.
+    pub invoice: InvoiceConfig,
 }
 
 impl Default for PlatformConfig {
@@ -158,6 +162,8 @@ impl Default for PlatformConfig {
             terms_version: "2026-11".into(),
             review: ReviewConfig::default(),
             sms_provider: "log".into(),
+            mailing: MailingConfig::default(),
+            invoice: InvoiceConfig::default(),
         }
     }
 }
@@ -214,6 +220,177 @@ impl ReviewConfig {
             extra_workdays: self.extra_workdays.iter().map(|d| d.0).collect(),
         }
     }
+}
+
+/// `[platform.mailing]`: the carriers the mailroom uses, where tracking comes from, and
+/// how long the customer's invoice link works.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailingConfig {
+    /// The carriers offered when shipping, in this order.
+    pub carriers: Vec<CarrierConfig>,
+    /// Where parcel tracking comes from: `manual` (events typed by staff) or `kuaidi100`
+    /// (the 快递100 query API, configured under `[platform.mailing.kuaidi100]`).
+    pub logistics_provider: String,
+    /// The 快递100 query API.
+    pub kuaidi100: Option<Kuaidi100Config>,
+    /// One tracking number is asked about at most this often, in minutes (at least 30).
+    pub tracking_refresh_minutes: i64,
+    /// How long the invoice link in the shipping SMS works, in days.
+    pub invoice_link_days: i64,
+}
+
+impl Default for MailingConfig {
+    fn default() -> Self {
+        use crate::domain::TrackingFormat as F;
+        let carrier = |code: &str, name: &str, name_en: &str, format: F| CarrierConfig {
+            code: code.into(),
+            name: name.into(),
+            name_en: name_en.into(),
+            format,
+        };
+        MailingConfig {
+            carriers: vec![
+                carrier("ems", "EMS", "EMS", F::Ems),
+                carrier("youzhengguonei", "中国邮政", "China Post", F::ChinaPost),
+                carrier("shunfeng", "顺丰", "SF Express", F::SfExpress),
+                carrier("jd", "京东", "JD Logistics", F::Jd),
+                carrier("zhongtong", "中通", "ZTO", F::Zto),
+                carrier("yuantong", "圆通", "YTO", F::Yto),
+                carrier("yunda", "韵达", "Yunda", F::Yunda),
+                carrier("shentong", "申通", "STO", F::Sto),
+            ],
+            logistics_provider: "manual".into(),
+            kuaidi100: None,
+            tracking_refresh_minutes: 30,
+            invoice_link_days: 180,
+        }
+    }
+}
+
+impl MailingConfig {
+    /// The carrier with this code.
+    pub fn carrier(&self, code: &str) -> Option<&CarrierConfig> {
+        self.carriers.iter().find(|c| c.code == code)
+    }
+
+    /// Minutes between two questions about one number: never under 30.
+    pub fn refresh_minutes(&self) -> i64 {
+        self.tracking_refresh_minutes.max(30)
+    }
+}
+
+/// One carrier (`[[platform.mailing.carriers]]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CarrierConfig {
+    /// The carrier's code: stored on orders and sent to the tracking provider (快递100's
+    /// company codes: `ems`, `youzhengguonei`, `shunfeng`, `jd`, `zhongtong`, …).
+    pub code: String,
+    /// The name shown and printed (Chinese).
+    pub name: String,
+    /// The name in English.
+    #[serde(default)]
+    pub name_en: String,
+    /// How its tracking numbers are checked: `ems`, `china_post`, `sf_express`, `jd`,
+    /// `zto`, `yto`, `yunda`, `sto`, or `any` (letters and digits only).
+    #[serde(default = "any_format")]
+    pub format: crate::domain::TrackingFormat,
+}
+
+fn any_format() -> crate::domain::TrackingFormat {
+    crate::domain::TrackingFormat::Any
+}
+
+/// `[platform.mailing.kuaidi100]`: the 快递100 real-time query API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kuaidi100Config {
+    /// The customer id from 快递100's console.
+    pub customer: String,
+    /// A file holding the authorisation key.
+    pub key_file: PathBuf,
+    /// The query endpoint.
+    #[serde(default = "kuaidi100_endpoint")]
+    pub endpoint: String,
+}
+
+fn kuaidi100_endpoint() -> String {
+    "https://poll.kuaidi100.com/poll/query.do".into()
+}
+
+/// `[platform.invoice]`: electronic invoices.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InvoiceConfig {
+    /// Who issues invoices: `builtin` (numbers from the platform's own sequence, the PDF
+    /// drawn here); a real e-invoicing service plugs in beside it.
+    pub provider: String,
+    /// The seller printed on the invoice.
+    pub seller_name: String,
+    /// The seller's tax number.
+    pub seller_tax_number: String,
+    /// The seller's address and phone.
+    pub seller_address_phone: String,
+    /// The seller's bank and account.
+    pub seller_bank_account: String,
+    /// The item line.
+    pub item_name: String,
+    /// VAT in percent; prices are tax-inclusive.
+    pub tax_rate_percent: i64,
+    /// The issuer (开票人) printed on invoices.
+    pub issuer: String,
+    /// The two-digit region code in built-in invoice numbers (43: Hunan).
+    pub region_code: String,
+    /// Issue requests made on the customer's phone at once, without finance.
+    pub auto_issue: bool,
+    /// How invoices are e-mailed: `outbox` (kept for an administrator to read at
+    /// `GET /api/v1/mail`) or `smtp` (configured under `[platform.invoice.smtp]`).
+    pub mail_provider: String,
+    /// The outgoing mail server.
+    pub smtp: Option<SmtpConfig>,
+}
+
+impl Default for InvoiceConfig {
+    fn default() -> Self {
+        InvoiceConfig {
+            provider: "builtin".into(),
+            seller_name: "湖南CA（示例，请在配置中填写）".into(),
+            seller_tax_number: "91430100MA4L00000F".into(),
+            seller_address_phone: "长沙市岳麓区示例路 1 号 0731-00000000".into(),
+            seller_bank_account: "示例银行长沙分行 6222000000000000000".into(),
+            item_name: "*信息技术服务*数字证书服务费".into(),
+            tax_rate_percent: 6,
+            issuer: "系统".into(),
+            region_code: "43".into(),
+            auto_issue: false,
+            mail_provider: "outbox".into(),
+            smtp: None,
+        }
+    }
+}
+
+/// `[platform.invoice.smtp]`: the outgoing mail server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// Host name.
+    pub host: String,
+    /// Port (465 with `tls`, 587 with `starttls`, 25 with `none`).
+    pub port: u16,
+    /// `tls`, `starttls` or `none` (only for a relay on the same machine).
+    #[serde(default = "starttls")]
+    pub security: String,
+    /// Login user, if the server needs one.
+    pub username: Option<String>,
+    /// A file holding the password.
+    pub password_file: Option<PathBuf>,
+    /// The sender, e.g. `湖南CA <invoice@ca.example.cn>`.
+    pub from: String,
+}
+
+fn starttls() -> String {
+    "starttls".into()
 }
 
 /// A time of day written `"HH:MM"`.
@@ -443,6 +620,15 @@ mod tests {
         );
         assert_eq!(example.platform.review.claim_minutes, 15);
         assert_eq!(example.platform.sms_provider, "log");
+        assert_eq!(example.platform.mailing.carriers, defaults.mailing.carriers);
+        assert_eq!(example.platform.mailing.logistics_provider, "manual");
+        assert_eq!(example.platform.mailing.tracking_refresh_minutes, 30);
+        assert_eq!(example.platform.invoice.tax_rate_percent, 6);
+        assert_eq!(
+            example.platform.invoice.seller_tax_number,
+            defaults.invoice.seller_tax_number
+        );
+        assert!(!example.platform.invoice.auto_issue);
     }
 
     #[test]

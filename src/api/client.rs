@@ -181,6 +181,77 @@ impl Client {
         self.send(self.request(Method::GET, "/sms")).await
     }
 
+    /// `GET /mailing`: orders waiting to be mailed, with the carriers on offer.
+    pub async fn mailing_queue(&self) -> Result<MailingQueue, ClientError> {
+        self.send(self.request(Method::GET, "/mailing")).await
+    }
+
+    /// `POST /documents/mailing-labels`: the mailing list and labels for these orders.
+    pub async fn mailing_labels(&self, order_nos: &[String]) -> Result<Vec<u8>, ClientError> {
+        self.pdf(
+            self.request(Method::POST, "/documents/mailing-labels")
+                .json(&LabelsRequest {
+                    order_nos: order_nos.to_vec(),
+                }),
+        )
+        .await
+    }
+
+    /// `GET /orders/{order_no}/tracking`: where the parcel is.
+    pub async fn tracking(&self, order_no: &str) -> Result<Tracking, ClientError> {
+        self.send(self.request(Method::GET, &format!("/orders/{order_no}/tracking")))
+            .await
+    }
+
+    /// `POST /orders/{order_no}/tracking`: an event typed by staff.
+    pub async fn add_tracking_step(
+        &self,
+        order_no: &str,
+        step: &NewTrackingStep,
+    ) -> Result<Tracking, ClientError> {
+        self.send(
+            self.request(Method::POST, &format!("/orders/{order_no}/tracking"))
+                .json(step),
+        )
+        .await
+    }
+
+    /// `GET /invoicing`: orders waiting for their invoice.
+    pub async fn invoicing_queue(&self) -> Result<InvoicingQueue, ClientError> {
+        self.send(self.request(Method::GET, "/invoicing")).await
+    }
+
+    /// `PUT /orders/{order_no}/invoice-request`: keeps the customer's invoice request.
+    pub async fn save_invoice_request(
+        &self,
+        order_no: &str,
+        request: &crate::domain::InvoiceRequestInput,
+    ) -> Result<InvoiceRequestSaved, ClientError> {
+        self.send(
+            self.request(Method::PUT, &format!("/orders/{order_no}/invoice-request"))
+                .json(request),
+        )
+        .await
+    }
+
+    /// `POST /orders/{order_no}/invoice`: issues the invoice and completes the order.
+    pub async fn issue_invoice(
+        &self,
+        order_no: &str,
+        body: &IssueInvoice,
+    ) -> Result<Order, ClientError> {
+        self.send(
+            self.request(Method::POST, &format!("/orders/{order_no}/invoice"))
+                .json(body),
+        )
+        .await
+    }
+
+    /// `GET /mail`: e-mails sent to customers, newest first (administrators).
+    pub async fn mail_messages(&self) -> Result<Vec<MailMessage>, ClientError> {
+        self.send(self.request(Method::GET, "/mail")).await
+    }
+
     /// `GET /orders/{order_no}/correction-notice`: the one-time correction notice.
     pub async fn correction_notice(&self, order_no: &str) -> Result<Vec<u8>, ClientError> {
         self.pdf(self.request(

@@ -321,13 +321,18 @@ pub struct Order {
     pub shipment: Option<Shipment>,
     /// Invoice number, once invoiced.
     pub invoice_no: Option<String>,
+    /// The invoice, once issued.
+    #[serde(default)]
+    pub invoice: Option<InvoiceInfo>,
+    /// The customer's invoice request, once made.
+    #[serde(default)]
+    pub invoice_request: Option<InvoiceRequestView>,
     /// Who submitted it.
     pub submitted_by: Actor,
     /// Created (RFC 3339).
     pub created_at: String,
     /// Last changed (RFC 3339).
     pub updated_at: String,
-    /// The actions the calling operator may take now, from the transition and role tables.
     /// The reviewer holding the order for review now, if anyone.
     #[serde(default)]
     pub claim: Option<Claim>,
@@ -340,6 +345,7 @@ pub struct Order {
     /// What the customer's real-name verification established, beside what was submitted.
     #[serde(default)]
     pub realname: Option<RealnameCheck>,
+    /// The actions the calling operator may take now, from the transition and role tables.
     pub allowed_actions: Vec<Action>,
     /// Attachments, oldest first.
     pub attachments: Vec<Attachment>,
@@ -468,17 +474,20 @@ pub enum AttachmentKind {
     Voucher,
     /// Corrected material after a return.
     Correction,
+    /// The e-invoice, made by the platform when the invoice is issued.
+    Invoice,
     /// Anything else.
     Other,
 }
 
 impl AttachmentKind {
     /// Every kind.
-    pub const ALL: [AttachmentKind; 5] = [
+    pub const ALL: [AttachmentKind; 6] = [
         AttachmentKind::ApplicationForm,
         AttachmentKind::SignedForm,
         AttachmentKind::Voucher,
         AttachmentKind::Correction,
+        AttachmentKind::Invoice,
         AttachmentKind::Other,
     ];
 
@@ -489,6 +498,7 @@ impl AttachmentKind {
             AttachmentKind::SignedForm => "signed_form",
             AttachmentKind::Voucher => "voucher",
             AttachmentKind::Correction => "correction",
+            AttachmentKind::Invoice => "invoice",
             AttachmentKind::Other => "other",
         }
     }
@@ -501,6 +511,7 @@ impl AttachmentKind {
             AttachmentKind::SignedForm => T::KindSignedForm,
             AttachmentKind::Voucher => T::KindVoucher,
             AttachmentKind::Correction => T::KindCorrection,
+            AttachmentKind::Invoice => T::KindInvoice,
             AttachmentKind::Other => T::KindOther,
         }
         .get(lang)
@@ -738,4 +749,229 @@ pub struct Problem {
     /// For conflicts: the order's version now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+}
+
+/// A carrier the mailroom may choose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Carrier {
+    /// The code stored on orders (快递100's company code).
+    pub code: String,
+    /// Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// How its tracking numbers look (checked at the counter before sending).
+    #[serde(default = "any_format")]
+    #[schema(value_type = String)]
+    pub format: crate::domain::TrackingFormat,
+}
+
+fn any_format() -> crate::domain::TrackingFormat {
+    crate::domain::TrackingFormat::Any
+}
+
+/// One order waiting to be mailed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MailingItem {
+    /// The order, as in lists.
+    pub order: OrderSummary,
+    /// Recipient.
+    pub recipient: String,
+    /// Recipient's phone; in full for the mailroom, masked otherwise.
+    pub phone: String,
+    /// Province, city, district and street on one line; in full for the mailroom.
+    pub address: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// The product.
+    pub product_name: String,
+    /// When it was paid (RFC 3339); the promise counts from here.
+    pub paid_at: Option<String>,
+    /// Working minutes since payment.
+    pub waited_minutes: i64,
+    /// Working minutes the promise allows.
+    pub promised_minutes: i64,
+    /// How it stands against the promise.
+    pub deadline: crate::domain::Deadline,
+    /// True when phone and address are masked for this caller.
+    pub masked: bool,
+}
+
+/// `GET /api/v1/mailing`: orders in 待邮寄, oldest payment first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MailingQueue {
+    /// Oldest payment first.
+    pub items: Vec<MailingItem>,
+    /// The promise: mailed within this many working days of payment.
+    pub promise_working_days: i64,
+    /// The carriers on offer, in order.
+    pub carriers: Vec<Carrier>,
+}
+
+/// `POST /api/v1/documents/mailing-labels`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LabelsRequest {
+    /// The orders, in the order to print them.
+    pub order_nos: Vec<String>,
+}
+
+/// A parcel event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TrackingStep {
+    /// When, as the carrier says it (China time).
+    pub time: String,
+    /// What happened.
+    pub context: String,
+    /// Where, if the carrier says.
+    pub location: Option<String>,
+    /// The state this step puts the parcel in, if known (`in_transit`, `delivered`, …).
+    pub state: Option<String>,
+}
+
+/// `GET /api/v1/orders/{order_no}/tracking`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Tracking {
+    /// Carrier code.
+    pub carrier: String,
+    /// Carrier name.
+    pub carrier_name: String,
+    /// Tracking number.
+    pub tracking_no: String,
+    /// Where tracking comes from: `kuaidi100` or `manual`.
+    pub provider: String,
+    /// The latest state (`in_transit`, `collected`, `delivering`, `delivered`,
+    /// `returning`, …), when known.
+    pub state: Option<String>,
+    /// Newest first.
+    pub events: Vec<TrackingStep>,
+    /// When the provider last answered (RFC 3339).
+    pub fetched_at: Option<String>,
+    /// When the provider was last asked (RFC 3339).
+    pub checked_at: Option<String>,
+    /// Why the last question failed; the events are the last known ones.
+    pub error: Option<String>,
+    /// The provider is asked again no sooner than this (RFC 3339).
+    pub next_check_at: Option<String>,
+}
+
+/// `POST /api/v1/orders/{order_no}/tracking`: an event typed by staff.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NewTrackingStep {
+    /// `collected`, `in_transit`, `delivering`, `delivered`, `returning`, …
+    pub state: String,
+    /// What happened.
+    pub context: String,
+    /// When (RFC 3339); now if absent.
+    pub at: Option<String>,
+}
+
+/// An invoice request as the customer or the counter made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoiceRequestView {
+    /// The request (checked).
+    #[schema(value_type = Object)]
+    pub request: crate::domain::InvoiceRequest,
+    /// `counter` or `phone`.
+    pub via: String,
+    /// When (RFC 3339).
+    pub requested_at: String,
+}
+
+/// An issued invoice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoiceInfo {
+    /// The invoice number (20 digits).
+    pub invoice_no: String,
+    /// `normal` (普通发票) or `special` (专用发票).
+    pub invoice_kind: String,
+    /// Buyer.
+    pub buyer_name: String,
+    /// Amount before tax, in fen.
+    pub net_fen: i64,
+    /// Tax, in fen.
+    pub tax_fen: i64,
+    /// Total, in fen.
+    pub total_fen: i64,
+    /// The e-invoice PDF (an attachment of the order).
+    pub attachment_id: Option<String>,
+    /// Where it was e-mailed (masked).
+    pub email: String,
+    /// When (RFC 3339).
+    pub issued_at: String,
+}
+
+/// One order waiting for its invoice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoicingItem {
+    /// The order, as in lists.
+    pub order: OrderSummary,
+    /// Individual or organisation.
+    pub user_type: UserType,
+    /// When it was mailed (RFC 3339).
+    pub shipped_at: Option<String>,
+    /// The customer's request, if one was made.
+    pub request: Option<InvoiceRequestView>,
+    /// What the order suggests for a new request (buyer, tax number, e-mail).
+    #[schema(value_type = Object)]
+    pub suggested: crate::domain::InvoiceRequestInput,
+}
+
+/// `GET /api/v1/invoicing`: orders in 待开票, requested ones first, then oldest mailing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoicingQueue {
+    /// The orders.
+    pub items: Vec<InvoicingItem>,
+}
+
+/// `POST /api/v1/orders/{order_no}/invoice`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IssueInvoice {
+    /// The version you saw.
+    pub version: Option<i64>,
+    /// The request to issue; the customer's saved request when absent.
+    #[schema(value_type = Option<Object>)]
+    pub request: Option<crate::domain::InvoiceRequestInput>,
+}
+
+/// `PUT /api/v1/orders/{order_no}/invoice-request`: the answer, with warnings to show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoiceRequestSaved {
+    /// The request as kept.
+    pub request: InvoiceRequestView,
+    /// Per-field warnings (e.g. a legacy tax number), `field → message`.
+    pub warnings: Vec<FieldWarning>,
+}
+
+/// A warning on a field: accepted, but worth a second look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldWarning {
+    /// The field.
+    pub field: String,
+    /// The message.
+    pub message: String,
+}
+
+/// An e-mail to a customer, as sent (or kept by the `outbox` provider).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MailMessage {
+    /// Id.
+    pub id: String,
+    /// The order it is about.
+    pub order_no: Option<String>,
+    /// Recipient.
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// Body.
+    pub body: String,
+    /// The attached file, if any.
+    pub attachment_id: Option<String>,
+    /// `outbox` or `smtp`.
+    pub provider: String,
+    /// `kept`, `sent` or `failed`.
+    pub status: String,
+    /// Why it failed.
+    pub detail: Option<String>,
+    /// When (RFC 3339).
+    pub created_at: String,
 }

@@ -27,6 +27,17 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// `z***@example.com`: the first character of the name and the whole domain.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => keep_ends(email, 1, 0),
+    }
+}
+
 /// The region stays (`湖南省长沙市岳麓区`), the street and number become `****`.
 pub fn mask_address(province: &str, city: &str, district: &str, street: &str) -> String {
     let mut out = format!("{province}{city}{district}");

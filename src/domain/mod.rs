@@ -4,24 +4,31 @@
 mod contact;
 mod filetype;
 mod id_number;
+mod invoice;
 mod mask;
 mod money;
 mod order_no;
 mod role;
 mod status;
 mod text;
+mod tracking;
 mod uscc;
 mod workdays;
 
 pub use contact::{Email, Phone, PostalCode};
 pub use filetype::{FileType, image_size, pdf_pages, sniff};
 pub use id_number::IdNumber;
-pub use mask::{mask_address, mask_id_number, mask_name, mask_phone};
+pub use invoice::{
+    BuyerKind, FieldMessages, InvoiceKind, InvoiceRequest, InvoiceRequestInput,
+    validate as validate_invoice_request,
+};
+pub use mask::{mask_address, mask_email, mask_id_number, mask_name, mask_phone};
 pub use money::Money;
 pub use order_no::OrderNo;
 pub use role::{Permission, Role, RoleSet};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{RequiredText, normalize_width};
+pub use tracking::{TrackingFormat, TrackingNo, is_valid_s10, s10_check_digit};
 pub use uscc::Uscc;
 pub use workdays::{CHINA, Calendar, Deadline};
 

@@ -6,6 +6,9 @@ pub mod error;
 pub mod events;
 mod extract;
 pub mod identity;
+pub mod invoicing;
+pub mod logistics;
+pub mod mail;
 pub mod payments;
 pub mod pdf;
 mod phone;
@@ -13,6 +16,7 @@ mod present;
 mod routes;
 pub mod sms;
 pub mod store;
+pub mod tracking;
 mod validate;
 
 use std::net::SocketAddr;
@@ -46,6 +50,12 @@ pub struct AppState {
     pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
     /// Text messages to customers.
     pub sms: Arc<dyn sms::SmsProvider>,
+    /// E-mail to customers (invoices).
+    pub mail: Arc<dyn mail::MailProvider>,
+    /// Issues invoice numbers.
+    pub invoices: Arc<dyn invoicing::InvoiceProvider>,
+    /// Parcel tracking from a provider; `None`: events typed by staff (`manual`).
+    pub logistics: Option<Arc<dyn logistics::LogisticsProvider>>,
 }
 
 /// Why the platform could not start.
@@ -138,6 +148,37 @@ async fn payment_provider(
     }
 }
 
+/// The configured tracking provider; `None` for `manual`.
+fn logistics_provider(
+    config: &crate::config::MailingConfig,
+) -> Result<Option<Arc<dyn logistics::LogisticsProvider>>, StartError> {
+    match config.logistics_provider.as_str() {
+        "manual" => Ok(None),
+        "kuaidi100" => {
+            let settings = config.kuaidi100.as_ref().ok_or_else(|| {
+                StartError::Config(
+                    "logistics_provider = \"kuaidi100\" needs a [platform.mailing.kuaidi100] section"
+                        .into(),
+                )
+            })?;
+            let key = std::fs::read_to_string(&settings.key_file).map_err(|e| {
+                StartError::Config(format!("cannot read {}: {e}", settings.key_file.display()))
+            })?;
+            let client = logistics::kuaidi100::Kuaidi100::new(
+                &settings.endpoint,
+                &settings.customer,
+                key.trim(),
+                std::time::Duration::from_secs(10),
+            )
+            .map_err(StartError::Config)?;
+            Ok(Some(Arc::new(client)))
+        }
+        other => Err(StartError::Config(format!(
+            "[platform.mailing] logistics_provider = {other:?}: use \"manual\" or \"kuaidi100\""
+        ))),
+    }
+}
+
 impl Platform {
     /// Opens the database (migrating it, loading the demo catalog into an empty one when
     /// configured) and serves on `listener` until [`Platform::shutdown`].
@@ -164,7 +205,16 @@ impl Platform {
                 config.sms_provider
             ))
         })?;
+        let mail = mail::provider(&config.invoice.mail_provider, config.invoice.smtp.as_ref())
+            .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
+        let logistics = logistics_provider(&config.mailing)?;
         let store = Store::open(database_url, config.max_connections).await?;
+        let invoices = invoicing::provider(
+            &config.invoice.provider,
+            &store,
+            &config.invoice.region_code,
+        )
+        .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
         if config.demo_catalog && store.catalog_is_empty().await? {
             store.import_catalog(&catalog::demo_catalog()).await??;
             tracing::info!("loaded the demo catalog");
@@ -197,6 +247,9 @@ impl Platform {
             payments,
             sandbox,
             sms,
+            mail,
+            invoices,
+            logistics,
         };
         let app = routes::router(state);
         let mut stop = shutdown_rx;

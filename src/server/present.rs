@@ -109,6 +109,8 @@ pub fn order(
             _ => None,
         },
         invoice_no: row.invoice_no.clone(),
+        invoice: None,
+        invoice_request: None,
         submitted_by: WireActor {
             id: Some(row.submitted_by.clone()),
             name: row.submitted_by_name.clone(),

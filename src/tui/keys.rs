@@ -5,6 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::{Action, OrderStatus};
 use crate::i18n::{Lang, T};
+use crate::tui::finance::InvoiceCmd;
+use crate::tui::mailroom::MailCmd;
 use crate::tui::newapp::draft::Step;
 use crate::tui::newapp::{NewCmd, Paying};
 use crate::tui::review::ReviewCmd;
@@ -100,6 +102,12 @@ pub enum Cmd {
     Review(ReviewCmd),
     /// Something in the 新申请 tab.
     New(NewCmd),
+    /// Something in the 邮寄 tab.
+    Mail(MailCmd),
+    /// Something in the 开票 tab.
+    Invoice(InvoiceCmd),
+    /// Ask again where the open order's parcel is.
+    Tracking,
     /// Leave.
     Quit,
 }
@@ -170,6 +178,22 @@ impl Cmd {
                 ReviewCmd::Save => T::CmdSaveAttachment,
                 ReviewCmd::TakeOver => T::CmdTakeOver,
             }),
+            Cmd::Mail(cmd) => t(match cmd {
+                MailCmd::Toggle => T::CmdMailToggle,
+                MailCmd::ToggleAll => T::CmdMailToggleAll,
+                MailCmd::NextCarrier => T::CmdMailCarrier,
+                MailCmd::Start => T::CmdMailStart,
+                MailCmd::Stop => T::CmdMailStop,
+                MailCmd::Skip => T::CmdMailSkip,
+                MailCmd::Labels => T::CmdMailLabels,
+            }),
+            Cmd::Invoice(cmd) => t(match cmd {
+                InvoiceCmd::Open => T::CmdInvoiceOpen,
+                InvoiceCmd::Decline => T::CmdInvoiceDecline,
+                InvoiceCmd::Issue => T::CmdInvoiceIssue,
+                InvoiceCmd::Back => T::HintBack,
+            }),
+            Cmd::Tracking => t(T::CmdTracking),
             Cmd::Quit => t(T::CmdQuit),
         }
     }
@@ -350,6 +374,36 @@ pub struct Context {
     pub returned: bool,
     /// The 审核队列 tab, when shown.
     pub review: Option<ReviewContext>,
+    /// The 邮寄 tab, when shown.
+    pub mail: Option<MailContext>,
+    /// The 开票 tab, when shown.
+    pub invoice: Option<InvoiceContext>,
+    /// The open order was mailed (its parcel can be tracked).
+    pub shipped: bool,
+}
+
+/// Where the 邮寄 tab stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MailContext {
+    /// The operator may ship.
+    pub may_ship: bool,
+    /// Scanning numbers (letters and digits type).
+    pub scanning: bool,
+    /// Orders are waiting.
+    pub any: bool,
+}
+
+/// Where the 开票 tab stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InvoiceContext {
+    /// The operator may issue invoices.
+    pub may_issue: bool,
+    /// A form is open.
+    pub form: bool,
+    /// A field or popup has the caret.
+    pub typing: bool,
+    /// Orders are waiting.
+    pub any: bool,
 }
 
 /// Where the 审核队列 tab stands.
@@ -374,7 +428,21 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
     if context.tab == Tab::New {
         return new_bindings(context);
     }
+    if let Some(mail) = context.mail.filter(|m| m.scanning) {
+        return typing_bindings(mail_bindings(mail));
+    }
+    if let Some(invoice) = context.invoice.filter(|i| i.form || i.typing) {
+        return typing_bindings(invoice_bindings(invoice));
+    }
     let mut out = Vec::new();
+    if let Some(mail) = context.mail {
+        out.extend(mail_bindings(mail));
+        out.extend(scrolling());
+    }
+    if let Some(invoice) = context.invoice {
+        out.extend(invoice_bindings(invoice));
+        out.extend(scrolling());
+    }
     if let Some(review) = context.review {
         out.extend(review_bindings(review));
     }
@@ -402,6 +470,9 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
         }
         if context.may_reveal {
             out.push(bind(&[Key::ch('R')], Cmd::Reveal, true));
+        }
+        if context.shipped {
+            out.push(bind(&[Key::ch('t')], Cmd::Tracking, true));
         }
         out.extend(scrolling());
     } else if context.tab == Tab::Pending {
@@ -449,6 +520,78 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
     out.push(bind(&[Key::ctrl('r')], Cmd::Refresh, false));
     out.push(bind(&[Key::ctrl('l')], Cmd::ToggleLang, false));
     out.push(bind(&[Key::ch('q'), Key::ctrl('c')], Cmd::Quit, true));
+    out
+}
+
+/// The 邮寄 tab: the list, or scanning numbers.
+fn mail_bindings(mail: MailContext) -> Vec<Binding> {
+    let m = Cmd::Mail;
+    if mail.scanning {
+        return vec![
+            bind(&[Key::code(KeyCode::Esc)], m(MailCmd::Stop), true),
+            bind(&[Key::ctrl('n')], m(MailCmd::Skip), true),
+            bind(&[Key::ctrl('p')], m(MailCmd::Labels), true),
+        ];
+    }
+    let mut out = Vec::new();
+    if mail.may_ship && mail.any {
+        out.push(bind(&[Key::code(KeyCode::Enter)], m(MailCmd::Start), true));
+        out.push(bind(
+            &[Key::ch(' '), Key::ch('x')],
+            m(MailCmd::Toggle),
+            true,
+        ));
+        out.push(bind(&[Key::ch('A')], m(MailCmd::ToggleAll), false));
+        out.push(bind(&[Key::ch('c')], m(MailCmd::NextCarrier), true));
+        out.push(bind(
+            &[Key::ch('p'), Key::ctrl('p')],
+            m(MailCmd::Labels),
+            true,
+        ));
+    }
+    out
+}
+
+/// The 开票 tab: the list, or one order's invoice form.
+fn invoice_bindings(invoice: InvoiceContext) -> Vec<Binding> {
+    let i = Cmd::Invoice;
+    if invoice.form || invoice.typing {
+        let mut out = vec![bind(&[Key::code(KeyCode::Esc)], i(InvoiceCmd::Back), true)];
+        if invoice.form && !invoice.typing {
+            out.push(bind(&[Key::ch('d')], i(InvoiceCmd::Decline), true));
+        }
+        if invoice.form {
+            out.push(bind(&[Key::ctrl('s')], i(InvoiceCmd::Issue), true));
+            out.push(bind(&[Key::ctrl('d')], i(InvoiceCmd::Decline), false));
+        }
+        return out;
+    }
+    let mut out = Vec::new();
+    if invoice.may_issue && invoice.any {
+        out.push(bind(
+            &[Key::code(KeyCode::Enter)],
+            i(InvoiceCmd::Open),
+            true,
+        ));
+        out.push(bind(&[Key::ch('d')], i(InvoiceCmd::Decline), true));
+    }
+    out
+}
+
+/// While a field has the caret: the given bindings, then only F-keys and Ctrl keys (letters
+/// and digits type).
+fn typing_bindings(mut out: Vec<Binding>) -> Vec<Binding> {
+    for (i, tab) in Tab::ALL.into_iter().enumerate() {
+        out.push(bind(
+            &[Key::code(KeyCode::F(i as u8 + 1))],
+            Cmd::Tab(tab),
+            false,
+        ));
+    }
+    out.push(bind(&[Key::code(KeyCode::F(12))], Cmd::Help, true));
+    out.push(bind(&[Key::ctrl('r')], Cmd::Refresh, false));
+    out.push(bind(&[Key::ctrl('l')], Cmd::ToggleLang, false));
+    out.push(bind(&[Key::ctrl('c')], Cmd::Quit, false));
     out
 }
 
@@ -637,6 +780,9 @@ mod tests {
             qr_payment: true,
             review: None,
             returned: false,
+            mail: None,
+            invoice: None,
+            shipped: false,
         }
     }
 

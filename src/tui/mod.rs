@@ -4,8 +4,10 @@
 
 pub mod app;
 mod embedded;
+pub mod finance;
 pub mod format;
 pub mod keys;
+pub mod mailroom;
 pub mod net;
 pub mod newapp;
 pub mod review;

@@ -237,6 +237,41 @@ pub enum Request {
         /// Where.
         path: PathBuf,
     },
+    /// The orders waiting to be mailed.
+    MailingQueue,
+    /// Ship an order (carrier and tracking number in the body).
+    Ship {
+        /// The order.
+        order_no: String,
+        /// Version, carrier and number.
+        body: ActionRequest,
+    },
+    /// Print the mailing list and labels of these orders.
+    PrintLabels {
+        /// The orders, in order.
+        order_nos: Vec<String>,
+    },
+    /// The orders waiting for their invoice.
+    InvoicingQueue,
+    /// Issue an order's invoice.
+    IssueInvoice {
+        /// The order.
+        order_no: String,
+        /// Version and request.
+        body: crate::api::IssueInvoice,
+    },
+    /// The customer wants no invoice.
+    DeclineInvoice {
+        /// The order.
+        order_no: String,
+        /// Version and note.
+        body: ActionRequest,
+    },
+    /// Where an order's parcel is.
+    Tracking {
+        /// The order.
+        order_no: String,
+    },
     /// Write a draft to the data directory.
     SaveDraft(Box<Draft>),
     /// Remove a draft from the data directory.
@@ -417,6 +452,40 @@ pub enum Msg {
     PrintedNotice(Result<Printed, PrintError>),
     /// Answer to [`Request::ReviewQueue`].
     ReviewQueue(Result<crate::api::ReviewQueue, ClientError>),
+    /// Answer to [`Request::MailingQueue`].
+    MailingQueue(Result<crate::api::MailingQueue, ClientError>),
+    /// Answer to [`Request::Ship`].
+    Shipped {
+        /// The order.
+        order_no: String,
+        /// It now, or why not.
+        result: Result<Order, ClientError>,
+    },
+    /// Answer to [`Request::PrintLabels`].
+    PrintedLabels(Result<Printed, PrintError>),
+    /// Answer to [`Request::InvoicingQueue`].
+    InvoicingQueue(Result<crate::api::InvoicingQueue, ClientError>),
+    /// Answer to [`Request::IssueInvoice`].
+    InvoiceIssued {
+        /// The order.
+        order_no: String,
+        /// It now, or why not.
+        result: Result<Order, ClientError>,
+    },
+    /// Answer to [`Request::DeclineInvoice`].
+    InvoiceDeclined {
+        /// The order.
+        order_no: String,
+        /// It now, or why not.
+        result: Result<Order, ClientError>,
+    },
+    /// Answer to [`Request::Tracking`].
+    Tracking {
+        /// The order.
+        order_no: String,
+        /// Where the parcel is, or why not.
+        result: Result<crate::api::Tracking, ClientError>,
+    },
     /// Answer to [`Request::ReviewOpen`].
     ReviewOpened {
         /// The order.
@@ -706,6 +775,36 @@ async fn run(net: &Net, request: Request) -> Msg {
         },
         Request::BankAccount => Msg::Bank(client.bank_account().await),
         Request::ReviewQueue => Msg::ReviewQueue(client.review_queue().await),
+        Request::MailingQueue => Msg::MailingQueue(client.mailing_queue().await),
+        Request::Ship { order_no, body } => Msg::Shipped {
+            result: client.act(&order_no, Action::Ship, &body).await,
+            order_no,
+        },
+        Request::PrintLabels { order_nos } => {
+            let stamp = time::OffsetDateTime::now_utc()
+                .to_offset(crate::domain::CHINA)
+                .format(time::macros::format_description!(
+                    "[year][month][day]-[hour][minute][second]"
+                ))
+                .unwrap_or_default();
+            Msg::PrintedLabels(match client.mailing_labels(&order_nos).await {
+                Ok(pdf) => print(net, &format!("邮寄清单-{stamp}.pdf"), pdf).await,
+                Err(e) => Err(PrintError::Platform(e)),
+            })
+        }
+        Request::InvoicingQueue => Msg::InvoicingQueue(client.invoicing_queue().await),
+        Request::IssueInvoice { order_no, body } => Msg::InvoiceIssued {
+            result: client.issue_invoice(&order_no, &body).await,
+            order_no,
+        },
+        Request::DeclineInvoice { order_no, body } => Msg::InvoiceDeclined {
+            result: client.act(&order_no, Action::DeclineInvoice, &body).await,
+            order_no,
+        },
+        Request::Tracking { order_no } => Msg::Tracking {
+            result: client.tracking(&order_no).await,
+            order_no,
+        },
         Request::PrintNotice { order_no } => {
             Msg::PrintedNotice(match client.correction_notice(&order_no).await {
                 Ok(pdf) => print(net, &format!("{order_no}-补正告知书.pdf"), pdf).await,

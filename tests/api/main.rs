@@ -11,6 +11,8 @@ mod documents;
 mod events;
 mod lifecycle;
 mod lists;
+mod mailing;
 mod orders;
 mod realname;
 mod review;
+mod tracking;

@@ -360,3 +360,4 @@ macro_rules! on_both_databases {
     };
 }
 pub mod alipay;
+pub mod kuaidi100;

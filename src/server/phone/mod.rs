@@ -9,6 +9,7 @@ use axum::routing::get;
 use super::AppState;
 use crate::i18n::{Lang, T};
 
+mod invoice;
 mod pay;
 mod realname;
 
@@ -16,6 +17,10 @@ mod realname;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/m/pay/{token}", get(pay::cashier).post(pay::pay))
+        .route(
+            "/m/invoice/{token}",
+            get(invoice::form_page).post(invoice::submit),
+        )
         .route(
             "/m/realname/{token}",
             get(realname::page_for).post(realname::submit),
@@ -55,7 +60,7 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
          border:1px solid #bbb;border-radius:.4em;background:#fff}}\
          label.consent{{display:flex;gap:.5em;align-items:flex-start;margin:1.2em 0}}\
          input[type=checkbox]{{width:1.3em;height:1.3em;flex:none}}\
-         .small{{color:#666;font-size:.9em}}.who b{{font-size:1.2em}}</style></head><body>{body}</body></html>",
+         .small{{color:#666;font-size:.9em}}fieldset{{border:1px solid #ddd;border-radius:.4em;margin:.9em 0}}p.bad{{margin:.2em 0}}.who b{{font-size:1.2em}}</style></head><body>{body}</body></html>",
         title = escape(title),
     );
     (status, Html(html)).into_response()

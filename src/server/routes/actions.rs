@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 
 use crate::api::{ActionRequest, Order, Problem};
-use crate::domain::{Action, Permission, next_status};
+use crate::domain::{Action, Permission, TrackingNo, next_status};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::error::{ApiError, transition_error};
 use crate::server::extract::{Caller, parse_json};
@@ -97,6 +97,9 @@ pub async fn act(
     if action == Action::Reject {
         tell_customer_returned(&state, &updated).await;
     }
+    if action == Action::Ship {
+        tell_customer_shipped(&state, &updated).await;
+    }
     Ok(Json(full_order(&state, &updated, &caller, false).await?))
 }
 
@@ -113,6 +116,35 @@ async fn tell_customer_returned(state: &AppState, order: &OrderRow) {
             &state.config.ca_name,
             &order.order_no,
             &reasons.join("；"),
+            &state.config.hotline,
+        ],
+    );
+    if let Err(e) = sms::notify(&state.store, state.sms.as_ref(), order, &text).await {
+        tracing::error!(order = %order.order_no, error = %e, "recording the sms");
+    }
+}
+
+/// Texts the customer the carrier and number, with the link to ask for an invoice.
+async fn tell_customer_shipped(state: &AppState, order: &OrderRow) {
+    let carrier = order.carrier.as_deref().unwrap_or_default();
+    let carrier = state
+        .config
+        .mailing
+        .carrier(carrier)
+        .map_or(carrier, |c| c.name.as_str());
+    let link = order
+        .invoice_token
+        .as_deref()
+        .map(|token| format!("{}/m/invoice/{token}", state.public_base))
+        .unwrap_or_default();
+    let text = T::SmsShipped.fill(
+        Lang::ZhCn,
+        &[
+            &state.config.ca_name,
+            &order.order_no,
+            carrier,
+            order.tracking_no.as_deref().unwrap_or_default(),
+            &link,
             &state.config.hotline,
         ],
     );
@@ -187,50 +219,59 @@ async fn details(
             )
         }
         Action::Ship => {
-            let carrier = errors
-                .check("carrier", optional_text::<20>(request.carrier.as_deref()))
-                .flatten();
-            let tracking = request
-                .tracking_no
+            let code = request
+                .carrier
                 .as_deref()
-                .map(|t| t.trim().to_ascii_uppercase())
+                .map(str::trim)
                 .unwrap_or_default();
-            if carrier.is_none() && is_blank(request.carrier.as_deref()) {
+            let carrier = state.config.mailing.carrier(code);
+            if code.is_empty() {
                 errors.add("carrier", T::ErrRequired);
+            } else if carrier.is_none() {
+                let codes: Vec<&str> = state
+                    .config
+                    .mailing
+                    .carriers
+                    .iter()
+                    .map(|c| c.code.as_str())
+                    .collect();
+                errors.add("carrier", Msg::with(T::ErrOneOf, [codes.join(", ")]));
             }
-            if tracking.is_empty() {
+            let typed = request.tracking_no.as_deref().unwrap_or_default();
+            if carrier.is_none() && typed.trim().is_empty() {
                 errors.add("tracking_no", T::ErrRequired);
-            } else if tracking.len() > 40
-                || !tracking
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            }
+            let tracking = carrier.and_then(|c| {
+                errors.check("tracking_no", TrackingNo::parse(c.format, &c.name, typed))
+            });
+            if let (Some(carrier), Some(tracking)) = (carrier, &tracking)
+                && let Some(other) = state
+                    .store
+                    .order_with_tracking(&carrier.code, tracking.as_str(), &order.id)
+                    .await?
             {
                 errors.add(
                     "tracking_no",
-                    Msg::with(T::ErrInvalidValue, [tracking.as_str()]),
+                    Msg::with(T::ErrTrackingNoUsed, [tracking.as_str(), other.as_str()]),
                 );
             }
-            let carrier = carrier.unwrap_or_default();
+            let tracking = tracking.map(|t| t.as_str().to_owned()).unwrap_or_default();
             (
-                Some(format!("{carrier} {tracking}")),
+                Some(format!("{code} {tracking}")),
                 vec![
-                    SetColumn::Text("carrier", Some(carrier)),
+                    SetColumn::Text("carrier", Some(code.to_owned())),
                     SetColumn::Text("tracking_no", Some(tracking)),
                     SetColumn::Int("shipped_at", Some(now_ms())),
+                    SetColumn::Text("invoice_token", Some(crate::server::store::new_token())),
                 ],
             )
         }
         Action::IssueInvoice => {
-            let number = errors
-                .check(
-                    "invoice_no",
-                    optional_text::<40>(request.invoice_no.as_deref()),
-                )
-                .flatten();
-            if number.is_none() && is_blank(request.invoice_no.as_deref()) {
-                errors.add("invoice_no", T::ErrRequired);
-            }
-            (number.clone(), vec![SetColumn::Text("invoice_no", number)])
+            // Invoices come from the invoice provider with their PDF, never typed in.
+            return Err(ApiError::BadRequest {
+                code: "issue_through_invoice",
+                detail: Msg::with(T::ProblemIssueThroughInvoice, [order.order_no.as_str()]),
+            });
         }
         Action::ChooseBankTransfer => (
             reason,

@@ -95,10 +95,17 @@ pub async fn upload(
             _ => {}
         }
     }
-    let kinds: Vec<&str> = AttachmentKind::ALL.iter().map(|k| k.as_str()).collect();
+    // Invoices are made by the platform, never uploaded.
+    let uploadable = |k: &AttachmentKind| *k != AttachmentKind::Invoice;
+    let kinds: Vec<&str> = AttachmentKind::ALL
+        .iter()
+        .filter(|k| uploadable(k))
+        .map(|k| k.as_str())
+        .collect();
     let kind = match kind.as_deref().map(str::trim) {
         None | Some("") => return Err(ApiError::field("kind", T::ErrRequired)),
         Some(k) => AttachmentKind::parse(k)
+            .filter(uploadable)
             .ok_or_else(|| ApiError::field("kind", Msg::with(T::ErrOneOf, [kinds.join(", ")])))?,
     };
     let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {

@@ -35,19 +35,10 @@ struct FormData {
 }
 
 fn fonts(state: &AppState) -> Result<Fonts, ApiError> {
-    match state
-        .fonts
-        .get_or_init(|| Fonts::load(state.config.pdf_font.as_deref()))
-    {
-        Ok(fonts) => Ok(fonts.clone()),
-        Err(e) => Err(ApiError::Missing {
-            code: "pdf_font_missing",
-            detail: Msg::with(T::ProblemNoFont, [e.to_string()]),
-        }),
-    }
+    crate::server::invoicing::fonts(state)
 }
 
-fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
+pub(super) fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -60,7 +51,7 @@ fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
     response
 }
 
-async fn render<F>(work: F) -> Result<Vec<u8>, ApiError>
+pub(super) async fn render<F>(work: F) -> Result<Vec<u8>, ApiError>
 where
     F: FnOnce() -> Result<Vec<u8>, pdf::PdfError> + Send + 'static,
 {

@@ -6,6 +6,8 @@ mod catalog;
 mod customers;
 mod documents;
 mod events;
+mod invoicing;
+mod mailing;
 mod orders;
 mod payments;
 mod realname;
@@ -87,6 +89,13 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(documents::bank_account))
         .routes(routes!(documents::transfer_slip))
         .routes(routes!(documents::correction_notice))
+        .routes(routes!(mailing::queue))
+        .routes(routes!(mailing::labels))
+        .routes(routes!(mailing::tracking, mailing::add_step))
+        .routes(routes!(invoicing::queue))
+        .routes(routes!(invoicing::save_request))
+        .routes(routes!(invoicing::issue))
+        .routes(routes!(invoicing::mail))
         .split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let openapi_json = std::sync::Arc::new(openapi.to_pretty_json().unwrap_or_default());

@@ -42,6 +42,27 @@ pub(super) async fn full_order(
     let attachments = state.store.attachments_of(&row.id).await?;
     let mut order = present::order(row, &attachments, caller, reveal)?;
     order.trade_no = state.store.paid_trade_no(&row.id).await?;
+    order.invoice_request = super::invoicing::request_view(row);
+    if let Some(invoice) = state.store.invoice_for(&row.id).await? {
+        let request: Option<crate::domain::InvoiceRequest> =
+            serde_json::from_str(&invoice.request_json).ok();
+        order.invoice = Some(crate::api::InvoiceInfo {
+            invoice_no: invoice.invoice_no,
+            invoice_kind: invoice.invoice_kind,
+            buyer_name: request
+                .as_ref()
+                .map(|r| r.buyer_name.clone())
+                .unwrap_or_default(),
+            net_fen: invoice.net_fen,
+            tax_fen: invoice.tax_fen,
+            total_fen: invoice.total_fen,
+            attachment_id: invoice.attachment_id,
+            email: request
+                .map(|r| crate::domain::mask_email(r.email.as_str()))
+                .unwrap_or_default(),
+            issued_at: present::rfc3339(invoice.issued_at),
+        });
+    }
     if let Some((name, id_number, at)) = state.store.verified_identity(&row.customer_id).await? {
         order.realname = Some(crate::api::RealnameCheck {
             matches_applicant: name == row.applicant_name && id_number == row.id_number,

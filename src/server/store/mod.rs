@@ -7,6 +7,7 @@ mod catalog;
 mod customers;
 mod events;
 mod idempotency;
+mod mailing;
 mod operators;
 mod orders;
 mod payments;
@@ -19,6 +20,7 @@ pub use catalog::{CatalogCounts, ProductRow};
 pub use customers::CustomerRow;
 pub use events::EventRow;
 pub use idempotency::{Claim, SavedResponse};
+pub use mailing::{InvoiceRow, MailRow, NewInvoice, NewMail, TrackingEventRow, TrackingRow};
 pub use operators::{Operator, OperatorSummary};
 pub use orders::{
     Actor, HistoryRow, ListQuery, OrderRow, SetColumn, Sort, Transition, TransitionError,
@@ -127,6 +129,15 @@ pub fn now_ms() -> i64 {
 /// A new time-ordered id.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// An unguessable token for a link a customer opens (128 random bits, URL-safe).
+pub fn new_token() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut random = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random)
 }
 
 impl Store {

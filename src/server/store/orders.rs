@@ -106,6 +106,10 @@ pub struct OrderRow {
     pub tracking_no: Option<String>,
     pub shipped_at: Option<i64>,
     pub invoice_no: Option<String>,
+    pub invoice_token: Option<String>,
+    pub invoice_request_json: Option<String>,
+    pub invoice_requested_at: Option<i64>,
+    pub invoice_requested_via: Option<String>,
     pub submitted_by: String,
     pub submitted_by_name: String,
     pub claimed_by: Option<String>,
@@ -141,7 +145,8 @@ pub(super) const SELECT_ORDER: &str = "SELECT o.id, o.order_no, o.status, o.vers
     o.product_id, o.project_id, pj.name AS project_name, pr.name AS product_name, pr.validity_years, \
     o.amount_fen, o.applicant_name, o.display_name, o.phone, o.id_number, o.applicant_json, \
     o.organization_json, o.mailing_json, o.note, o.application_ref, o.terms_version, o.payment_method, o.paid_at, o.rejection_json, \
-    o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.submitted_by, op.name AS submitted_by_name, \
+    o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.invoice_token, o.invoice_request_json, \
+    o.invoice_requested_at, o.invoice_requested_via, o.submitted_by, op.name AS submitted_by_name, \
     o.claimed_by, o.claimed_by_name, o.claim_expires_at, o.resubmissions, o.created_at, o.updated_at \
     FROM orders o JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
     JOIN operators op ON op.id = o.submitted_by";

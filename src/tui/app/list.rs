@@ -59,6 +59,14 @@ impl App {
             self.review.move_by(delta);
             return;
         }
+        if self.tab == Tab::Mail {
+            self.mail.move_by(delta);
+            return;
+        }
+        if self.tab == Tab::Invoice {
+            self.finance.move_by(delta);
+            return;
+        }
         if self.tab != Tab::Pending {
             return;
         }

@@ -102,6 +102,8 @@ pub struct Detail {
     pub error: Option<String>,
     /// Lines scrolled.
     pub scroll: u16,
+    /// Where the parcel is (shipped orders), or why that is not known.
+    pub tracking: Option<Result<crate::api::Tracking, String>>,
 }
 
 /// Where things were drawn, for mouse clicks.
@@ -163,6 +165,10 @@ pub struct App {
     pub newapp: NewApp,
     /// The 审核队列 tab.
     pub review: Review,
+    /// The 邮寄 tab.
+    pub mail: crate::tui::mailroom::MailRoom,
+    /// The 开票 tab.
+    pub finance: crate::tui::finance::Finance,
     /// Everything viewable, nothing changeable.
     pub read_only: bool,
     /// How scans are drawn: colours for half blocks.
@@ -201,6 +207,8 @@ impl App {
             hitboxes: Default::default(),
             newapp: NewApp::with_drafts(Vec::new()),
             review: Review::new(),
+            mail: Default::default(),
+            finance: Default::default(),
             read_only: false,
             colors: ColorMode::TrueColor,
             graphics: None,
@@ -239,8 +247,9 @@ impl App {
             Tab::Pending => Permission::ViewOrders,
             // Support agents look at the queue read-only.
             Tab::Review => Permission::ViewOrders,
-            Tab::Mail => Permission::Act(Action::Ship),
-            Tab::Invoice => Permission::Act(Action::IssueInvoice),
+            // Anyone who sees orders sees what waits; only the mailroom and finance act.
+            Tab::Mail => Permission::ViewOrders,
+            Tab::Invoice => Permission::ViewOrders,
         })
     }
 
@@ -260,7 +269,11 @@ impl App {
             .and_then(|d| d.order.as_ref())
             .filter(|_| !self.read_only)
             .map(|o| o.allowed_actions.clone())
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            // Invoices are issued from the 开票 tab, with their form.
+            .filter(|a| *a != Action::IssueInvoice)
+            .collect();
         Context {
             tab: self.tab,
             detail,
@@ -317,6 +330,27 @@ impl App {
                     zoomed: screen.is_some_and(|s| s.zoom > 1),
                 }
             }),
+            mail: (self.tab == Tab::Mail && self.tab_allowed(Tab::Mail)).then(|| {
+                keys::MailContext {
+                    may_ship: self.mail.may_ship,
+                    scanning: self.mail.scan.is_some(),
+                    any: !self.mail.items.is_empty(),
+                }
+            }),
+            invoice: (self.tab == Tab::Invoice && self.tab_allowed(Tab::Invoice)).then(|| {
+                keys::InvoiceContext {
+                    may_issue: self.finance.may_issue,
+                    form: self.finance.form.is_some(),
+                    typing: self.finance.typing(),
+                    any: !self.finance.items.is_empty(),
+                }
+            }),
+            shipped: detail
+                && self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.order.as_ref())
+                    .is_some_and(|o| o.shipment.is_some()),
             verified: self
                 .newapp
                 .sheet()
@@ -348,6 +382,20 @@ impl App {
             Some(Overlay::Help { filter, selected }) => self.help_key(filter, selected, key),
             Some(Overlay::Prompt { kind, input }) => self.prompt_key(kind, input, key),
             Some(Overlay::Form(form)) => self.form_key(form, key),
+            None if self.tab == Tab::Mail && self.mail.typing() => {
+                self.notice = None;
+                match keys::lookup(&self.context(), &key) {
+                    Some(cmd) => self.run(cmd),
+                    None => self.mail.key(key, self.lang),
+                }
+            }
+            None if self.tab == Tab::Invoice && self.finance.typing() => {
+                self.notice = None;
+                match keys::lookup(&self.context(), &key) {
+                    Some(cmd) => self.run(cmd),
+                    None => self.finance.key(key, self.lang),
+                }
+            }
             None if self.tab == Tab::Review
                 && self
                     .review
@@ -369,6 +417,9 @@ impl App {
                     let now = now_ms(self.now);
                     self.newapp.key(key, self.lang, now);
                     self.follow_newapp();
+                } else if self.tab == Tab::Invoice {
+                    // The two choices of the form take arrows and Space.
+                    self.finance.key(key, self.lang);
                 }
             }
         }
@@ -391,6 +442,8 @@ impl App {
                 let now = now_ms(self.now);
                 self.newapp.paste(text, now);
             }
+            None if self.tab == Tab::Mail && self.mail.typing() => self.mail.paste(text),
+            None if self.tab == Tab::Invoice && self.finance.typing() => self.finance.paste(text),
             None => {
                 // Pasting into the list is a search.
                 let mut input = Input::new("");
@@ -456,6 +509,12 @@ impl App {
         }
         let shown = self.tab == Tab::Review && self.tab_allowed(Tab::Review);
         self.review.tick(now, shown);
+        if self.tab == Tab::Mail && self.tab_allowed(Tab::Mail) {
+            self.mail.tick(now);
+        }
+        if self.tab == Tab::Invoice && self.tab_allowed(Tab::Invoice) {
+            self.finance.tick(now);
+        }
     }
 
     /// Everything the app and its tabs want sent, in order.
@@ -464,6 +523,8 @@ impl App {
         let mut out = std::mem::take(&mut self.outbox);
         out.append(&mut self.newapp.outbox);
         out.append(&mut self.review.outbox);
+        out.append(&mut self.mail.outbox);
+        out.append(&mut self.finance.outbox);
         out
     }
 
@@ -532,6 +593,8 @@ impl App {
             }
             Cmd::Refresh => {
                 self.review.refresh(self.now);
+                self.mail.refresh(self.now);
+                self.finance.refresh(self.now);
                 if let Some(screen) = &self.review.screen {
                     self.outbox.push(Request::ReviewOpen {
                         order_no: screen.order_no.clone(),
@@ -582,6 +645,16 @@ impl App {
             Cmd::Review(cmd) => {
                 self.review.command(cmd, self.now, self.lang);
             }
+            Cmd::Mail(cmd) => self.mail.command(cmd, self.lang),
+            Cmd::Invoice(cmd) => self.finance.command(cmd, self.lang),
+            Cmd::Tracking => {
+                if let Some(detail) = &mut self.detail {
+                    detail.tracking = None;
+                    self.outbox.push(Request::Tracking {
+                        order_no: detail.order_no.clone(),
+                    });
+                }
+            }
             Cmd::ToggleLang => {
                 self.lang = if self.lang == Lang::ZhCn {
                     Lang::En
@@ -597,6 +670,12 @@ impl App {
         self.tab = tab;
         if tab == Tab::Review && self.tab_allowed(tab) && !self.review.loaded {
             self.review.refresh(self.now);
+        }
+        if tab == Tab::Mail && self.tab_allowed(tab) {
+            self.mail.refresh(self.now);
+        }
+        if tab == Tab::Invoice && self.tab_allowed(tab) {
+            self.finance.refresh(self.now);
         }
         if !self.tab_allowed(tab) {
             let roles: Vec<&str> = self
@@ -624,6 +703,10 @@ impl App {
                     !self.read_only && self.roles().permits(Permission::Act(Action::Approve));
                 self.review.may_take_over =
                     !self.read_only && self.roles().permits(Permission::Administer);
+                self.mail.may_ship =
+                    !self.read_only && self.roles().permits(Permission::Act(Action::Ship));
+                self.finance.may_issue =
+                    !self.read_only && self.roles().permits(Permission::Act(Action::IssueInvoice));
             }
             Msg::Me(Err(e)) => self.notice = Some(Notice::Error(self.describe(&e))),
             Msg::Counts(result) => {
@@ -679,6 +762,13 @@ impl App {
                     detail.loading = false;
                     match result {
                         Ok((order, history)) => {
+                            // Shipped orders show where the parcel is (cached on the
+                            // platform: asking again is cheap).
+                            if order.shipment.is_some() && detail.tracking.is_none() {
+                                self.outbox.push(Request::Tracking {
+                                    order_no: order.order_no.clone(),
+                                });
+                            }
                             detail.order = Some(order);
                             detail.history = history;
                             detail.error = None;
@@ -775,8 +865,41 @@ impl App {
                 let describe = move |e: &ClientError| describe(lang, e);
                 self.review.on_msg(msg, self.now, lang, &describe);
             }
+            msg @ (Msg::MailingQueue(_) | Msg::Shipped { .. }) => {
+                let lang = self.lang;
+                let describe = move |e: &ClientError| describe(lang, e);
+                self.mail.on_msg(msg, self.now, lang, &describe);
+            }
+            Msg::PrintedLabels(result) => {
+                let lang = self.lang;
+                let describe = move |e: &ClientError| describe(lang, e);
+                self.mail.notice =
+                    Some(crate::tui::newapp::printed_notice(result, lang, &describe));
+            }
+            msg @ (Msg::InvoicingQueue(_)
+            | Msg::InvoiceIssued { .. }
+            | Msg::InvoiceDeclined { .. }) => {
+                let lang = self.lang;
+                let describe = move |e: &ClientError| describe(lang, e);
+                self.finance.on_msg(msg, self.now, lang, &describe);
+            }
+            Msg::Tracking { order_no, result } => {
+                if let Some(detail) = &mut self.detail
+                    && detail.order_no == order_no
+                {
+                    detail.tracking = Some(result.map_err(|e| describe(self.lang, &e)));
+                }
+            }
             Msg::Event(event) => {
                 self.last_event = Some(self.now);
+                self.mail.order_event(
+                    self.now,
+                    self.tab == Tab::Mail && self.tab_allowed(Tab::Mail),
+                );
+                self.finance.order_event(
+                    self.now,
+                    self.tab == Tab::Invoice && self.tab_allowed(Tab::Invoice),
+                );
                 self.review
                     .order_event(&event.order_no, self.now, self.tab == Tab::Review);
                 self.newapp.order_event(

@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, app: &App, detail: &Detail, area: Rect) {
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let lines = match &detail.order {
-        Some(order) => order_lines(order, &detail.history, app),
+        Some(order) => order_lines(order, &detail.history, detail.tracking.as_ref(), app),
         None => {
             let text = match &detail.error {
                 Some(error) => Line::from(error.clone()).style(theme.error),
@@ -73,7 +73,12 @@ fn section<'a>(app: &App, title: T) -> Line<'a> {
     ))
 }
 
-fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Line<'a>> {
+fn order_lines<'a>(
+    order: &Order,
+    history: &[HistoryEntry],
+    tracking: Option<&Result<crate::api::Tracking, String>>,
+    app: &App,
+) -> Vec<Line<'a>> {
     let lang = app.lang;
     let theme = &app.theme;
     let mut lines = Vec::new();
@@ -161,11 +166,24 @@ fn order_lines<'a>(order: &Order, history: &[HistoryEntry], app: &App) -> Vec<Li
             lang,
         ));
     }
-    if let Some(invoice) = &order.invoice_no {
-        money.extend(pair(theme, T::FieldInvoice, invoice.clone(), lang));
+    match (&order.invoice, &order.invoice_no) {
+        (Some(invoice), _) => money.extend(pair(
+            theme,
+            T::FieldInvoice,
+            format!(
+                "{} {} {}",
+                invoice.invoice_no, invoice.buyer_name, invoice.email
+            ),
+            lang,
+        )),
+        (None, Some(number)) => money.extend(pair(theme, T::FieldInvoice, number.clone(), lang)),
+        (None, None) => {}
     }
     if !money.is_empty() {
         lines.push(Line::from(money));
+    }
+    if let Some(tracking) = tracking {
+        lines.extend(tracking_lines(tracking, app));
     }
     let mut submitted = pair(
         theme,
@@ -296,4 +314,63 @@ fn history_line<'a>(entry: &HistoryEntry, app: &App) -> Line<'a> {
         spans.push(Span::styled(format!("  {reason}"), theme.dim));
     }
     Line::from(spans)
+}
+
+/// The parcel's timeline, newest first, with the provider's state and, when the last
+/// question failed, why (the events are then the last known ones).
+fn tracking_lines<'a>(tracking: &Result<crate::api::Tracking, String>, app: &App) -> Vec<Line<'a>> {
+    use crate::server::logistics::TrackingState;
+    let (lang, theme) = (app.lang, &app.theme);
+    let label = |state: &str| {
+        TrackingState::parse(state)
+            .map(|s| s.label().get(lang).to_owned())
+            .unwrap_or_else(|| state.to_owned())
+    };
+    let mut lines = vec![section(app, T::SectionTracking)];
+    let tracking = match tracking {
+        Ok(tracking) => tracking,
+        Err(error) => {
+            lines.push(Line::from(error.clone()).style(theme.error));
+            return lines;
+        }
+    };
+    let mut head = vec![Span::styled(
+        format!("{} {}", tracking.carrier_name, tracking.tracking_no),
+        theme.base,
+    )];
+    if let Some(state) = &tracking.state {
+        head.push(Span::raw("  "));
+        head.push(Span::styled(label(state), theme.accent));
+    }
+    if let Some(at) = &tracking.fetched_at {
+        head.push(Span::styled(
+            format!(
+                "  {}",
+                T::TrackingUpdated.fill(lang, &[&format::datetime(at)])
+            ),
+            theme.dim,
+        ));
+    }
+    lines.push(Line::from(head));
+    if let Some(error) = &tracking.error {
+        lines.push(Line::from(T::TrackingFailed.fill(lang, &[error])).style(theme.warning));
+    }
+    if tracking.events.is_empty() {
+        lines.push(Line::from(T::TrackingNone.get(lang)).style(theme.dim));
+    }
+    for event in tracking.events.iter().take(10) {
+        let mut spans = vec![Span::styled(format!("{}  ", event.time), theme.dim)];
+        if let Some(state) = &event.state {
+            spans.push(Span::styled(format!("{}  ", label(state)), theme.label));
+        }
+        spans.push(Span::styled(event.context.clone(), theme.base));
+        lines.push(Line::from(spans));
+    }
+    if tracking.events.len() > 10 {
+        lines.push(
+            Line::from(T::TrackingMore.fill(lang, &[&(tracking.events.len() - 10).to_string()]))
+                .style(theme.dim),
+        );
+    }
+    lines
 }

@@ -4,6 +4,8 @@
 
 mod chrome;
 mod detail;
+mod invoice;
+mod mail;
 mod newapp;
 mod orders;
 mod overlay;
@@ -55,6 +57,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         },
         Tab::New if app.tab_allowed(Tab::New) => newapp::draw(frame, app, main),
         Tab::Review if app.tab_allowed(Tab::Review) => review::draw(frame, app, main),
+        Tab::Mail if app.tab_allowed(Tab::Mail) => mail::draw(frame, app, main),
+        Tab::Invoice if app.tab_allowed(Tab::Invoice) => invoice::draw(frame, app, main),
         tab => placeholder::draw(frame, app, tab, main),
     }
     chrome::notice(frame, app, message);

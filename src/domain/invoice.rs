@@ -1,0 +1,721 @@
+//! Invoice requests (开票信息): who the invoice is for, which kind, and the buyer's
+//! details, checked all at once so a form can show every problem together.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Email, IdNumber, InvalidValue, RequiredText, Uscc, text::normalize_width};
+use crate::i18n::{Msg, T};
+
+/// Who the invoice is made out to (发票抬头类型).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BuyerKind {
+    /// 个人
+    Individual,
+    /// 单位: a company, public body or other organisation.
+    #[serde(alias = "organization")]
+    Organisation,
+}
+
+impl BuyerKind {
+    /// Every kind.
+    pub const ALL: [BuyerKind; 2] = [BuyerKind::Individual, BuyerKind::Organisation];
+
+    /// The stable wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BuyerKind::Individual => "individual",
+            BuyerKind::Organisation => "organisation",
+        }
+    }
+
+    /// Parses the wire name; the American `organization` (used by `UserType`) too.
+    pub fn parse(name: &str) -> Option<BuyerKind> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "individual" => Some(BuyerKind::Individual),
+            "organisation" | "organization" => Some(BuyerKind::Organisation),
+            _ => None,
+        }
+    }
+
+    /// The label people see.
+    pub fn label(self) -> T {
+        match self {
+            BuyerKind::Individual => T::BuyerIndividual,
+            BuyerKind::Organisation => T::BuyerOrganisation,
+        }
+    }
+}
+
+/// Which invoice: 普通发票 or 增值税专用发票 (the buyer may deduct its VAT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceKind {
+    /// 普通发票
+    Normal,
+    /// 增值税专用发票, for organisations only.
+    Special,
+}
+
+impl InvoiceKind {
+    /// Every kind.
+    pub const ALL: [InvoiceKind; 2] = [InvoiceKind::Normal, InvoiceKind::Special];
+
+    /// The stable wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceKind::Normal => "normal",
+            InvoiceKind::Special => "special",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(name: &str) -> Option<InvoiceKind> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "normal" => Some(InvoiceKind::Normal),
+            "special" => Some(InvoiceKind::Special),
+            _ => None,
+        }
+    }
+
+    /// The label people see.
+    pub fn label(self) -> T {
+        match self {
+            InvoiceKind::Normal => T::InvoiceNormal,
+            InvoiceKind::Special => T::InvoiceSpecial,
+        }
+    }
+}
+
+/// An invoice request as typed into a form; [`validate`] turns it into an
+/// [`InvoiceRequest`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InvoiceRequestInput {
+    /// `individual` or `organisation`.
+    pub buyer_kind: Option<String>,
+    /// `normal` or `special`.
+    pub invoice_kind: Option<String>,
+    /// The buyer's name as printed on the invoice (发票抬头).
+    pub buyer_name: String,
+    /// Credit code or legacy tax number; an individual may give an ID number.
+    pub tax_number: String,
+    /// Where the e-invoice is sent.
+    pub email: String,
+    /// Registered address (special invoices).
+    pub address: String,
+    /// Registered phone (special invoices).
+    pub phone: String,
+    /// Bank of the account (special invoices).
+    pub bank: String,
+    /// Bank account number (special invoices).
+    pub account: String,
+}
+
+/// A checked invoice request: everything the invoicing service needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRequest {
+    /// Who the invoice is for.
+    pub buyer_kind: BuyerKind,
+    /// Which invoice.
+    pub invoice_kind: InvoiceKind,
+    /// The buyer's name, trimmed.
+    pub buyer_name: String,
+    /// Upper case without spaces: a credit code, a legacy tax number or an ID number.
+    pub tax_number: Option<String>,
+    /// Where the e-invoice is sent.
+    pub email: Email,
+    /// Registered address; always present on a special invoice.
+    pub address: Option<String>,
+    /// Registered phone as typed (width-folded, trimmed); always present on a special
+    /// invoice.
+    pub phone: Option<String>,
+    /// Bank; always present on a special invoice.
+    pub bank: Option<String>,
+    /// Account number, digits only; always present on a special invoice.
+    pub account: Option<String>,
+}
+
+/// Messages about fields, named as in [`InvoiceRequestInput`] (`"tax_number"`…).
+pub type FieldMessages = Vec<(&'static str, Msg)>;
+
+/// Checks a request: the request and the warnings worth a second look, or every bad field
+/// at once.
+pub fn validate(
+    input: &InvoiceRequestInput,
+) -> Result<(InvoiceRequest, FieldMessages), FieldMessages> {
+    let mut report = Report::default();
+    let buyer_kind = input.buyer_kind.as_deref().and_then(BuyerKind::parse);
+    if buyer_kind.is_none() {
+        report.errors.push(("buyer_kind", T::ErrBuyerKind.into()));
+    }
+    let invoice_kind = input.invoice_kind.as_deref().and_then(InvoiceKind::parse);
+    if invoice_kind.is_none() {
+        report
+            .errors
+            .push(("invoice_kind", T::ErrInvoiceKind.into()));
+    }
+    let special = invoice_kind == Some(InvoiceKind::Special);
+    let refused = special && buyer_kind == Some(BuyerKind::Individual);
+    if refused {
+        report
+            .errors
+            .push(("invoice_kind", T::ErrSpecialInvoiceIndividual.into()));
+    }
+    let buyer_name = report.check(
+        "buyer_name",
+        RequiredText::<100>::parse(&input.buyer_name).map(RequiredText::into_inner),
+    );
+    let tax_number = match tax_number(buyer_kind, &input.tax_number) {
+        Ok((value, warning)) => {
+            report
+                .warnings
+                .extend(warning.map(|message| ("tax_number", message)));
+            Some(value)
+        }
+        Err(e) => {
+            report.errors.push(("tax_number", e.0));
+            None
+        }
+    };
+    let email = report.check(
+        "email",
+        if input.email.trim().is_empty() {
+            Err(T::ErrRequired.into())
+        } else {
+            Email::parse(&input.email)
+        },
+    );
+    // When 专票 is refused the buyer will switch to 普票: asking for a bank account
+    // would only mislead.
+    let required = special && !refused;
+    let address = report.check("address", optional(&input.address, required, text));
+    let phone = report.check("phone", optional(&input.phone, required, phone));
+    let bank = report.check("bank", optional(&input.bank, required, text));
+    let account = report.check("account", optional(&input.account, required, account));
+    let (
+        Some(buyer_kind),
+        Some(invoice_kind),
+        Some(buyer_name),
+        Some(tax_number),
+        Some(email),
+        Some(address),
+        Some(phone),
+        Some(bank),
+        Some(account),
+    ) = (
+        buyer_kind,
+        invoice_kind,
+        buyer_name,
+        tax_number,
+        email,
+        address,
+        phone,
+        bank,
+        account,
+    )
+    else {
+        return Err(report.errors);
+    };
+    if !report.errors.is_empty() {
+        return Err(report.errors);
+    }
+    let request = InvoiceRequest {
+        buyer_kind,
+        invoice_kind,
+        buyer_name,
+        tax_number,
+        email,
+        address,
+        phone,
+        bank,
+        account,
+    };
+    Ok((request, report.warnings))
+}
+
+#[derive(Default)]
+struct Report {
+    errors: FieldMessages,
+    warnings: FieldMessages,
+}
+
+impl Report {
+    /// The value, or `None` with the error noted against `field`.
+    fn check<V>(&mut self, field: &'static str, result: Result<V, InvalidValue>) -> Option<V> {
+        result.map_err(|e| self.errors.push((field, e.0))).ok()
+    }
+}
+
+/// A field that may be left blank unless `required`; when given, it is checked by `parse`.
+fn optional(
+    input: &str,
+    required: bool,
+    parse: fn(&str) -> Result<String, InvalidValue>,
+) -> Result<Option<String>, InvalidValue> {
+    if input.trim().is_empty() {
+        return if required {
+            Err(T::ErrRequired.into())
+        } else {
+            Ok(None)
+        };
+    }
+    parse(input).map(Some)
+}
+
+fn text(input: &str) -> Result<String, InvalidValue> {
+    RequiredText::<100>::parse(input).map(RequiredText::into_inner)
+}
+
+/// A landline or mobile number: `0731-85172903`, `(0731) 8517 2903`, `+86 138…`.
+fn phone(input: &str) -> Result<String, InvalidValue> {
+    let folded = normalize_width(input);
+    let trimmed = folded.trim();
+    let body = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    let shape_ok = body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'));
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    if shape_ok && (7..=20).contains(&digits) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(T::ErrInvoicePhone.into())
+    }
+}
+
+/// A bank account number: 8–30 digits, kept without the spaces people group them with.
+fn account(input: &str) -> Result<String, InvalidValue> {
+    let digits: String = normalize_width(input)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if (8..=30).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(T::ErrBankAccount.into())
+    }
+}
+
+/// The tax number and a warning, if any. Required of an organisation. 18 characters must
+/// be a credit code (or, for an individual, an ID number); 15 or 20 are legacy numbers,
+/// kept but flagged, since they can no longer be checked.
+fn tax_number(
+    buyer: Option<BuyerKind>,
+    input: &str,
+) -> Result<(Option<String>, Option<Msg>), InvalidValue> {
+    let cleaned: String = normalize_width(input)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if cleaned.is_empty() {
+        return if buyer == Some(BuyerKind::Organisation) {
+            Err(T::ErrRequired.into())
+        } else {
+            Ok((None, None))
+        };
+    }
+    match cleaned.chars().count() {
+        18 => {
+            let uscc = Uscc::parse(&cleaned);
+            if uscc.is_err() && buyer != Some(BuyerKind::Organisation) {
+                match IdNumber::parse(&cleaned) {
+                    Ok(id) => return Ok((Some(id.as_str().to_owned()), None)),
+                    // Digits (and a final X) look like an ID number: its error helps more.
+                    Err(e) if looks_like_id_number(&cleaned) => return Err(e),
+                    Err(_) => {}
+                }
+            }
+            uscc.map(|code| (Some(code.as_str().to_owned()), None))
+        }
+        15 | 20 if cleaned.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            Ok((Some(cleaned), Some(T::WarnTaxNumberLegacy.into())))
+        }
+        15 | 20 => Err(T::ErrTaxNumberChars.into()),
+        length => Err(Msg::with(T::ErrTaxNumberLength, [length.to_string()]).into()),
+    }
+}
+
+fn looks_like_id_number(cleaned: &str) -> bool {
+    let b = cleaned.as_bytes();
+    b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    const USCC: &str = "91110000600037341L";
+    const ID_NUMBER: &str = "11010519491231002X";
+
+    fn company_special() -> InvoiceRequestInput {
+        InvoiceRequestInput {
+            buyer_kind: Some("organisation".into()),
+            invoice_kind: Some("special".into()),
+            buyer_name: "湖南某某科技有限公司".into(),
+            tax_number: USCC.into(),
+            email: "finance@example.com".into(),
+            address: "长沙市岳麓区麓谷大道 1 号".into(),
+            phone: "0731-85172903".into(),
+            bank: "中国银行长沙麓谷支行".into(),
+            account: "6013 8200 0123 4567 89".into(),
+        }
+    }
+
+    fn person_normal() -> InvoiceRequestInput {
+        InvoiceRequestInput {
+            buyer_kind: Some("individual".into()),
+            invoice_kind: Some("normal".into()),
+            buyer_name: " 张三 ".into(),
+            email: "zhangsan@example.com".into(),
+            ..Default::default()
+        }
+    }
+
+    /// The bad fields, in English.
+    fn errors(input: &InvoiceRequestInput) -> Vec<(&'static str, String)> {
+        match validate(input) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .into_iter()
+                .map(|(field, msg)| (field, msg.render(Lang::En)))
+                .collect(),
+        }
+    }
+
+    fn fields(input: &InvoiceRequestInput) -> Vec<&'static str> {
+        errors(input).into_iter().map(|(field, _)| field).collect()
+    }
+
+    #[test]
+    fn a_person_gets_a_general_invoice_with_just_name_and_email() {
+        let checked = validate(&person_normal());
+        let Ok((request, warnings)) = checked else {
+            panic!("refused: {checked:?}");
+        };
+        assert!(warnings.is_empty());
+        assert_eq!(request.buyer_kind, BuyerKind::Individual);
+        assert_eq!(request.invoice_kind, InvoiceKind::Normal);
+        assert_eq!(request.buyer_name, "张三");
+        assert_eq!(request.email.as_str(), "zhangsan@example.com");
+        assert_eq!(request.tax_number, None);
+        assert_eq!(
+            (
+                request.address,
+                request.phone,
+                request.bank,
+                request.account
+            ),
+            (None, None, None, None)
+        );
+    }
+
+    #[test]
+    fn a_special_invoice_for_a_person_is_refused() {
+        let input = InvoiceRequestInput {
+            invoice_kind: Some("special".into()),
+            ..person_normal()
+        };
+        assert_eq!(
+            errors(&input),
+            [(
+                "invoice_kind",
+                "a special VAT invoice is for organisations only; choose a general invoice \
+                 for an individual"
+                    .to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_company_gets_a_special_invoice_with_every_detail() {
+        let checked = validate(&company_special());
+        let Ok((request, warnings)) = checked else {
+            panic!("refused: {checked:?}");
+        };
+        assert!(warnings.is_empty());
+        assert_eq!(request.tax_number.as_deref(), Some(USCC));
+        assert_eq!(request.account.as_deref(), Some("601382000123456789"));
+        assert_eq!(request.phone.as_deref(), Some("0731-85172903"));
+        assert_eq!(request.bank.as_deref(), Some("中国银行长沙麓谷支行"));
+    }
+
+    #[test]
+    fn a_special_invoice_without_bank_and_account_names_both() {
+        let input = InvoiceRequestInput {
+            bank: " ".into(),
+            account: String::new(),
+            ..company_special()
+        };
+        assert_eq!(
+            errors(&input),
+            [
+                ("bank", "required".to_owned()),
+                ("account", "required".to_owned())
+            ]
+        );
+        let bare = InvoiceRequestInput {
+            address: String::new(),
+            phone: String::new(),
+            bank: String::new(),
+            account: String::new(),
+            ..company_special()
+        };
+        assert_eq!(fields(&bare), ["address", "phone", "bank", "account"]);
+    }
+
+    #[test]
+    fn a_credit_code_with_a_wrong_check_character_is_refused() {
+        let input = InvoiceRequestInput {
+            tax_number: "91110000600037341M".into(),
+            ..company_special()
+        };
+        let found = errors(&input);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "tax_number");
+        assert!(found[0].1.contains("should be L"), "{found:?}");
+    }
+
+    #[test]
+    fn a_legacy_tax_number_is_kept_with_a_warning() {
+        for legacy in ["430104123456789", "43010412345678901234", "43010412345678x"] {
+            let input = InvoiceRequestInput {
+                tax_number: legacy.into(),
+                ..company_special()
+            };
+            let checked = validate(&input);
+            let Ok((request, warnings)) = checked else {
+                panic!("refused {legacy}: {checked:?}");
+            };
+            assert_eq!(
+                request.tax_number,
+                Some(legacy.to_ascii_uppercase()),
+                "{legacy}"
+            );
+            assert_eq!(warnings.len(), 1);
+            assert_eq!(warnings[0].0, "tax_number");
+            assert_eq!(
+                warnings[0].1.render(Lang::ZhCn),
+                "旧版税号（15/20 位），请核对"
+            );
+        }
+    }
+
+    #[test]
+    fn tax_numbers_of_other_lengths_or_characters_are_refused() {
+        let with = |tax_number: &str| InvoiceRequestInput {
+            tax_number: tax_number.into(),
+            ..company_special()
+        };
+        assert_eq!(
+            errors(&with("9111000060003734")),
+            [(
+                "tax_number",
+                "a tax number is the 18-character unified social credit code (15 or 20 \
+                 characters for old ones); this one has 16"
+                    .to_owned()
+            )]
+        );
+        assert_eq!(
+            errors(&with("4301041234567/9")),
+            [(
+                "tax_number",
+                "a tax number has only letters and digits".to_owned()
+            )]
+        );
+        assert_eq!(errors(&with("")), [("tax_number", "required".to_owned())]);
+    }
+
+    #[test]
+    fn a_company_may_not_give_an_id_number_but_a_person_may() {
+        let company = InvoiceRequestInput {
+            tax_number: ID_NUMBER.into(),
+            ..company_special()
+        };
+        assert_eq!(fields(&company), ["tax_number"]);
+        let person = InvoiceRequestInput {
+            tax_number: "11010519491231002x".into(),
+            ..person_normal()
+        };
+        assert_eq!(
+            validate(&person).map(|(r, _)| r.tax_number).ok(),
+            Some(Some(ID_NUMBER.to_owned()))
+        );
+        let person_with_code = InvoiceRequestInput {
+            tax_number: "９１１１００００６０００３７３４１ｌ".into(),
+            ..person_normal()
+        };
+        assert_eq!(
+            validate(&person_with_code).map(|(r, _)| r.tax_number).ok(),
+            Some(Some(USCC.to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_person_with_a_mistyped_id_number_is_told_about_the_id_number() {
+        let input = InvoiceRequestInput {
+            tax_number: "110105194912310021".into(),
+            ..person_normal()
+        };
+        let found = errors(&input);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].1.contains("ID number"), "{found:?}");
+        let letters = InvoiceRequestInput {
+            tax_number: "91110000600037341M".into(),
+            ..person_normal()
+        };
+        assert!(errors(&letters)[0].1.contains("credit code"));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let input = InvoiceRequestInput {
+            buyer_kind: Some("company".into()),
+            invoice_kind: None,
+            buyer_name: "   ".into(),
+            tax_number: "123".into(),
+            email: "not-an-address".into(),
+            address: "长".repeat(101),
+            phone: "call me".into(),
+            bank: "银".repeat(101),
+            account: "12-34".into(),
+        };
+        assert_eq!(
+            fields(&input),
+            [
+                "buyer_kind",
+                "invoice_kind",
+                "buyer_name",
+                "tax_number",
+                "email",
+                "address",
+                "phone",
+                "bank",
+                "account"
+            ]
+        );
+        let found = errors(&input);
+        assert!(found.contains(&("address", "must be at most 100 characters".to_owned())));
+        assert!(found.contains(&("email", T::ErrEmail.get(Lang::En).to_owned())));
+    }
+
+    #[test]
+    fn a_general_invoice_keeps_optional_details_when_given() {
+        let input = InvoiceRequestInput {
+            invoice_kind: Some("normal".into()),
+            address: " 长沙市 ".into(),
+            phone: "（0731）8517 2903".into(),
+            bank: String::new(),
+            account: "６０１３８２００".into(),
+            ..company_special()
+        };
+        let checked = validate(&input).map(|(r, _)| r);
+        let Ok(request) = checked else {
+            panic!("refused: {checked:?}");
+        };
+        assert_eq!(request.address.as_deref(), Some("长沙市"));
+        assert_eq!(request.phone.as_deref(), Some("(0731)8517 2903"));
+        assert_eq!(request.bank, None);
+        assert_eq!(request.account.as_deref(), Some("60138200"));
+        let long_bank = InvoiceRequestInput {
+            bank: "银".repeat(101),
+            ..input
+        };
+        assert_eq!(fields(&long_bank), ["bank"]);
+    }
+
+    #[test]
+    fn phones_are_landlines_or_mobiles() {
+        for good in [
+            "0731-85172903",
+            "(0731) 8517 2903",
+            "+86 138 1234 5678",
+            "13812345678",
+            "8517290",
+        ] {
+            assert!(phone(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "851729",
+            "0731-85172903 转 8001",
+            "1-2-3",
+            "+",
+            "++8613812345678",
+        ] {
+            assert!(phone(bad).is_err(), "{bad}");
+        }
+        assert!(phone(&"1".repeat(21)).is_err());
+    }
+
+    #[test]
+    fn accounts_are_8_to_30_digits() {
+        assert_eq!(
+            account("6222 0212 3456 7890 123").ok().as_deref(),
+            Some("6222021234567890123")
+        );
+        assert!(account("1234567").is_err());
+        assert!(account(&"1".repeat(31)).is_err());
+        assert!(account("1234567A").is_err());
+    }
+
+    #[test]
+    fn email_is_required() {
+        let input = InvoiceRequestInput {
+            email: " ".into(),
+            ..person_normal()
+        };
+        assert_eq!(errors(&input), [("email", "required".to_owned())]);
+    }
+
+    #[test]
+    fn kinds_have_wire_names_and_labels() {
+        for kind in BuyerKind::ALL {
+            assert_eq!(BuyerKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(
+                serde_json::to_value(kind).ok(),
+                Some(serde_json::Value::from(kind.as_str()))
+            );
+        }
+        for kind in InvoiceKind::ALL {
+            assert_eq!(InvoiceKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(
+                serde_json::to_value(kind).ok(),
+                Some(serde_json::Value::from(kind.as_str()))
+            );
+        }
+        assert_eq!(
+            BuyerKind::parse(" Organization "),
+            Some(BuyerKind::Organisation)
+        );
+        assert_eq!(
+            serde_json::from_str::<BuyerKind>("\"organization\"").ok(),
+            Some(BuyerKind::Organisation)
+        );
+        assert_eq!(BuyerKind::Organisation.label().get(Lang::ZhCn), "单位");
+        assert_eq!(
+            InvoiceKind::Special.label().get(Lang::ZhCn),
+            "增值税专用发票"
+        );
+        assert_eq!(
+            InvoiceKind::Normal.label().get(Lang::En),
+            "general VAT invoice"
+        );
+    }
+
+    #[test]
+    fn requests_round_trip_through_json() {
+        let input: InvoiceRequestInput =
+            serde_json::from_str(r#"{"buyer_kind":"individual","buyer_name":"张三"}"#)
+                .unwrap_or_default();
+        assert_eq!(input.buyer_name, "张三");
+        assert_eq!(input.invoice_kind, None);
+        let request = validate(&company_special()).map(|(r, _)| r).ok();
+        let json = request.as_ref().and_then(|r| serde_json::to_string(r).ok());
+        let back: Option<InvoiceRequest> = json.and_then(|j| serde_json::from_str(&j).ok());
+        assert_eq!(back, request);
+        assert!(back.is_some());
+    }
+}

@@ -1,0 +1,397 @@
+//! Issuing invoices: the provider gives the number (asked with the order as its serial, so
+//! asking twice never makes two invoices), the platform draws the e-invoice PDF, keeps it
+//! on the order, completes the order through the transition table and e-mails the PDF.
+//! Used by finance in the 开票 tab and, when configured, by the customer's own request.
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+
+use super::AppState;
+use super::error::{ApiError, transition_error};
+use super::mail::{self, Mail, MailAttachment};
+use super::pdf::{self, Fonts, InvoiceDocument, InvoiceLabels, InvoiceParty};
+use super::store::{
+    Actor, InvoiceRow, NewAttachment, NewInvoice, OrderRow, SetColumn, Store, Transition,
+    TransitionError,
+};
+use crate::domain::{Action, BuyerKind, InvoiceKind, InvoiceRequest, Money, OrderStatus};
+use crate::i18n::{Lang, Msg, T};
+
+/// Issues invoice numbers. A real e-invoicing service plugs in here; it must treat the
+/// order as the request's serial, so that asking twice gives the same invoice.
+pub trait InvoiceProvider: Send + Sync {
+    /// The provider's name, recorded with each invoice.
+    fn name(&self) -> &'static str;
+    /// The invoice for `new.order_id`: issued now, or the one issued before.
+    fn issue<'a>(&'a self, new: &'a NewInvoice<'a>) -> BoxFuture<'a, Result<InvoiceRow, String>>;
+}
+
+/// Numbers invoices from the platform's own yearly sequence.
+pub struct Builtin {
+    store: Store,
+    region: String,
+}
+
+impl InvoiceProvider for Builtin {
+    fn name(&self) -> &'static str {
+        "builtin"
+    }
+
+    fn issue<'a>(&'a self, new: &'a NewInvoice<'a>) -> BoxFuture<'a, Result<InvoiceRow, String>> {
+        Box::pin(async move {
+            self.store
+                .builtin_invoice(new, &self.region)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// The provider the configuration names.
+pub fn provider(
+    name: &str,
+    store: &Store,
+    region: &str,
+) -> Result<Arc<dyn InvoiceProvider>, String> {
+    match name {
+        "builtin" => Ok(Arc::new(Builtin {
+            store: store.clone(),
+            region: region.to_owned(),
+        })),
+        other => Err(format!("provider = {other:?}: use \"builtin\"")),
+    }
+}
+
+/// The fonts for printed documents, loaded once.
+pub(crate) fn fonts(state: &AppState) -> Result<Fonts, ApiError> {
+    match state
+        .fonts
+        .get_or_init(|| Fonts::load(state.config.pdf_font.as_deref()))
+    {
+        Ok(fonts) => Ok(fonts.clone()),
+        Err(e) => Err(ApiError::Missing {
+            code: "pdf_font_missing",
+            detail: Msg::with(T::ProblemNoFont, [e.to_string()]),
+        }),
+    }
+}
+
+/// A tax-inclusive total split into amount and tax at `rate_percent`, in fen, rounded half
+/// up on the amount so that amount + tax is always the total.
+pub fn split_tax(total_fen: i64, rate_percent: i64) -> (i64, i64) {
+    let rate = rate_percent.clamp(0, 100);
+    let denominator = 100 + rate;
+    let net = (total_fen * 100 * 2 + denominator) / (denominator * 2);
+    (net, total_fen - net)
+}
+
+/// Issues the order's invoice for `request` and completes the order. `version` is what
+/// the person saw (none for the platform's own issuing of a customer's request).
+pub async fn issue(
+    state: &AppState,
+    row: &OrderRow,
+    version: Option<i64>,
+    request: &InvoiceRequest,
+    actor: &Actor,
+    request_id: Option<&str>,
+) -> Result<OrderRow, ApiError> {
+    let status = row.status()?;
+    let not_now = |status, version| {
+        transition_error(
+            &row.order_no,
+            Action::IssueInvoice,
+            TransitionError::NotAllowed { status, version },
+        )
+    };
+    if status != OrderStatus::PendingInvoice {
+        return Err(not_now(status, row.version));
+    }
+    if let Some(seen) = version
+        && seen != row.version
+    {
+        return Err(transition_error(
+            &row.order_no,
+            Action::IssueInvoice,
+            TransitionError::Conflict {
+                status,
+                version: row.version,
+            },
+        ));
+    }
+    let config = &state.config.invoice;
+    let (net, tax) = split_tax(row.amount_fen, config.tax_rate_percent);
+    let request_json =
+        serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let issued_by = match actor {
+        Actor::Operator { name, .. } | Actor::System(name) => name.clone(),
+    };
+    let new = NewInvoice {
+        order_id: &row.id,
+        invoice_kind: request.invoice_kind.as_str(),
+        request_json: &request_json,
+        net_fen: net,
+        tax_fen: tax,
+        total_fen: row.amount_fen,
+        issued_by: &issued_by,
+    };
+    let invoice = state.invoices.issue(&new).await.map_err(|why| {
+        tracing::error!(order = %row.order_no, %why, "invoice provider");
+        ApiError::Missing {
+            code: "invoice_provider_failed",
+            detail: Msg::with(T::ProblemInvoiceProvider, [why]),
+        }
+    })?;
+    // The invoice as issued is the one that counts (a second person issuing at the same
+    // moment gets the first one's).
+    let issued: InvoiceRequest =
+        serde_json::from_str(&invoice.request_json).unwrap_or_else(|_| request.clone());
+    let (pdf_bytes, attachment_id) = match &invoice.attachment_id {
+        Some(id) => (
+            state.store.attachment_data(id).await?.unwrap_or_default(),
+            id.clone(),
+        ),
+        None => {
+            let bytes = render(state, row, &invoice, &issued)?;
+            let uploaded_by = match actor {
+                Actor::Operator { id, .. } => id.clone(),
+                Actor::System(_) => row.submitted_by.clone(),
+            };
+            let id = state
+                .store
+                .attach(
+                    row,
+                    NewAttachment {
+                        order_id: row.id.clone(),
+                        kind: "invoice".into(),
+                        content_type: "application/pdf".into(),
+                        filename: format!(
+                            "{}-{}.pdf",
+                            T::DocInvoiceFile.get(Lang::ZhCn),
+                            invoice.invoice_no
+                        ),
+                        data: bytes.clone(),
+                        uploaded_by,
+                    },
+                    actor,
+                    request_id,
+                )
+                .await?;
+            state.store.set_invoice_attachment(&row.id, &id).await?;
+            (bytes, id)
+        }
+    };
+    let step = Transition {
+        action: Action::IssueInvoice,
+        expected_version: Some(version.unwrap_or(row.version)),
+        actor: actor.clone(),
+        reason: Some(invoice.invoice_no.clone()),
+        request_id: request_id.map(str::to_owned),
+        set: vec![SetColumn::Text(
+            "invoice_no",
+            Some(invoice.invoice_no.clone()),
+        )],
+        claimed_by: None,
+    };
+    // Attaching the PDF wrote an audit row but did not change the version.
+    let updated = state
+        .store
+        .transition(&row.order_no, step)
+        .await
+        .map_err(|e| transition_error(&row.order_no, Action::IssueInvoice, e))?;
+    let zh = Lang::ZhCn;
+    let mail = Mail {
+        to: issued.email.as_str().to_owned(),
+        subject: T::MailInvoiceSubject.fill(zh, &[&state.config.ca_name, &invoice.invoice_no]),
+        body: T::MailInvoiceBody.fill(
+            zh,
+            &[
+                &issued.buyer_name,
+                &row.order_no,
+                &invoice.invoice_no,
+                &Money::from_fen(invoice.total_fen)
+                    .unwrap_or_default()
+                    .to_string(),
+                &state.config.hotline,
+                &state.config.ca_name,
+            ],
+        ),
+        attachment: Some(MailAttachment {
+            file_name: format!("{}.pdf", invoice.invoice_no),
+            content_type: "application/pdf".into(),
+            bytes: pdf_bytes,
+        }),
+    };
+    if let Err(e) = mail::send(
+        &state.store,
+        state.mail.as_ref(),
+        Some(&row.id),
+        Some(&attachment_id),
+        &mail,
+    )
+    .await
+    {
+        tracing::error!(order = %row.order_no, error = %e, "recording the invoice mail");
+    }
+    Ok(updated)
+}
+
+/// Draws the e-invoice.
+fn render(
+    state: &AppState,
+    row: &OrderRow,
+    invoice: &InvoiceRow,
+    request: &InvoiceRequest,
+) -> Result<Vec<u8>, ApiError> {
+    let config = &state.config.invoice;
+    let zh = Lang::ZhCn;
+    let money = |fen: i64| Money::from_fen(fen).unwrap_or_default();
+    let plain = |fen: i64| money(fen).yuan_string();
+    let issued =
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(invoice.issued_at) * 1_000_000)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+            .to_offset(crate::domain::CHINA);
+    let join = |a: &Option<String>, b: &Option<String>| {
+        [a.as_deref(), b.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let title = match request.invoice_kind {
+        InvoiceKind::Normal => T::DocInvoiceTitleNormal,
+        InvoiceKind::Special => T::DocInvoiceTitleSpecial,
+    };
+    let document = InvoiceDocument {
+        title: title.get(zh).to_owned(),
+        invoice_no: invoice.invoice_no.clone(),
+        issued_on: format!(
+            "{}年{:02}月{:02}日",
+            issued.year(),
+            u8::from(issued.month()),
+            issued.day()
+        ),
+        seller: InvoiceParty {
+            name: config.seller_name.clone(),
+            tax_number: config.seller_tax_number.clone(),
+            address_phone: config.seller_address_phone.clone(),
+            bank_account: config.seller_bank_account.clone(),
+        },
+        buyer: InvoiceParty {
+            name: request.buyer_name.clone(),
+            tax_number: request.tax_number.clone().unwrap_or_default(),
+            address_phone: join(&request.address, &request.phone),
+            bank_account: join(&request.bank, &request.account),
+        },
+        labels: labels(zh),
+        item_name: config.item_name.clone(),
+        item_spec: row.product_name.clone(),
+        unit: T::DocInvoiceUnitItem.get(zh).to_owned(),
+        quantity: "1".into(),
+        unit_price: plain(invoice.net_fen),
+        amount: plain(invoice.net_fen),
+        tax_rate: format!("{}%", config.tax_rate_percent),
+        tax: plain(invoice.tax_fen),
+        total: money(invoice.total_fen).to_string(),
+        total_capital: money(invoice.total_fen).to_chinese_capital(),
+        remarks: format!("{} {}", T::DocOrderLabel.get(zh), row.order_no),
+        issuer: config.issuer.clone(),
+    };
+    let fonts = fonts(state)?;
+    pdf::invoice(&fonts, &document).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn labels(lang: Lang) -> InvoiceLabels {
+    let t = |text: T| text.get(lang).to_owned();
+    InvoiceLabels {
+        buyer: t(T::DocInvoiceBuyer),
+        seller: t(T::DocInvoiceSeller),
+        name: t(T::DocInvoiceName),
+        tax_number: t(T::DocInvoiceTaxNumber),
+        address_phone: t(T::DocInvoiceAddressPhone),
+        bank_account: t(T::DocInvoiceBankAccount),
+        item: t(T::DocInvoiceItem),
+        spec: t(T::DocInvoiceSpec),
+        unit: t(T::DocInvoiceUnit),
+        quantity: t(T::DocInvoiceQuantity),
+        unit_price: t(T::DocInvoiceUnitPrice),
+        amount: t(T::DocInvoiceAmount),
+        tax_rate: t(T::DocInvoiceTaxRate),
+        tax: t(T::DocInvoiceTax),
+        subtotal: t(T::DocInvoiceSubtotal),
+        total_in_words: t(T::DocInvoiceTotalInWords),
+        total_small: t(T::DocInvoiceTotalSmall),
+        remarks: t(T::DocInvoiceRemarks),
+        issuer: t(T::DocInvoiceIssuer),
+        invoice_no: t(T::DocInvoiceNo),
+        issued_on: t(T::DocInvoiceIssuedOn),
+    }
+}
+
+/// The request saved on an order, if any.
+pub fn saved_request(row: &OrderRow) -> Option<InvoiceRequest> {
+    serde_json::from_str(row.invoice_request_json.as_deref()?).ok()
+}
+
+/// A checked request as the fields of a form.
+pub fn input_of(request: &InvoiceRequest) -> crate::domain::InvoiceRequestInput {
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    crate::domain::InvoiceRequestInput {
+        buyer_kind: Some(request.buyer_kind.as_str().into()),
+        invoice_kind: Some(request.invoice_kind.as_str().into()),
+        buyer_name: request.buyer_name.clone(),
+        tax_number: text(&request.tax_number),
+        email: request.email.as_str().to_owned(),
+        address: text(&request.address),
+        phone: text(&request.phone),
+        bank: text(&request.bank),
+        account: text(&request.account),
+    }
+}
+
+/// What an order suggests for a new invoice request: the organisation and its credit
+/// code, or the applicant; the applicant's e-mail.
+pub fn suggested(row: &OrderRow) -> crate::domain::InvoiceRequestInput {
+    let applicant: Option<crate::api::Applicant> = serde_json::from_str(&row.applicant_json).ok();
+    let organization: Option<crate::api::Organization> = row
+        .organization_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok());
+    let email = applicant
+        .as_ref()
+        .and_then(|a| a.email.clone())
+        .unwrap_or_default();
+    match organization {
+        Some(org) => crate::domain::InvoiceRequestInput {
+            buyer_kind: Some(BuyerKind::Organisation.as_str().into()),
+            invoice_kind: Some(InvoiceKind::Normal.as_str().into()),
+            buyer_name: org.name,
+            tax_number: org.uscc,
+            email,
+            ..Default::default()
+        },
+        None => crate::domain::InvoiceRequestInput {
+            buyer_kind: Some(BuyerKind::Individual.as_str().into()),
+            invoice_kind: Some(InvoiceKind::Normal.as_str().into()),
+            buyer_name: row.applicant_name.clone(),
+            email,
+            ..Default::default()
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_tax;
+
+    #[test]
+    fn tax_is_split_from_the_total_and_adds_back_up() {
+        assert_eq!(split_tax(30_000, 6), (28_302, 1_698));
+        assert_eq!(split_tax(20_000, 6), (18_868, 1_132));
+        assert_eq!(split_tax(100, 0), (100, 0));
+        for total in [1, 99, 12_345, 1_000_000] {
+            let (net, tax) = split_tax(total, 13);
+            assert_eq!(net + tax, total);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! E-mail to customers (invoices) behind a trait. The built-in `outbox` provider sends
+//! nothing: every message is kept in the database for an administrator to read
+//! (`GET /api/v1/mail`); the `smtp` provider sends through the configured mail server.
+//! Either way each message, sent or failed, is recorded.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::store::{NewMail, Store, StoreResult};
+use crate::config::SmtpConfig;
+
+/// A file sent with a message.
+#[derive(Debug, Clone)]
+pub struct MailAttachment {
+    /// The file name the customer sees.
+    pub file_name: String,
+    /// Its MIME type.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// One message.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    /// The customer's address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+    /// An attached file.
+    pub attachment: Option<MailAttachment>,
+}
+
+/// Sends one message.
+pub trait MailProvider: Send + Sync {
+    /// The provider's name, recorded with each message.
+    fn name(&self) -> &'static str;
+    /// Sends `mail`; `Ok(status)` is what to record (`sent`, `kept`).
+    fn send<'a>(&'a self, mail: &'a Mail) -> BoxFuture<'a, Result<&'static str, String>>;
+}
+
+/// Keeps messages for an administrator instead of sending them.
+pub struct Outbox;
+
+impl MailProvider for Outbox {
+    fn name(&self) -> &'static str {
+        "outbox"
+    }
+
+    fn send<'a>(&'a self, _mail: &'a Mail) -> BoxFuture<'a, Result<&'static str, String>> {
+        Box::pin(async { Ok("kept") })
+    }
+}
+
+/// Sends through a mail server.
+pub struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Smtp {
+    /// A sender for `config`, with the password already read.
+    pub fn new(config: &SmtpConfig, password: Option<String>) -> Result<Smtp, String> {
+        let from: Mailbox = config
+            .from
+            .parse()
+            .map_err(|e| format!("from = {:?}: {e}", config.from))?;
+        let builder = match config.security.as_str() {
+            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)
+                .map_err(|e| e.to_string())?,
+            "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
+                .map_err(|e| e.to_string())?,
+            "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
+            other => {
+                return Err(format!(
+                    "security = {other:?}: expected \"tls\", \"starttls\" or \"none\""
+                ));
+            }
+        };
+        let mut builder = builder
+            .port(config.port)
+            .timeout(Some(Duration::from_secs(20)));
+        if let (Some(user), Some(password)) = (&config.username, password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password));
+        }
+        Ok(Smtp {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    fn message(&self, mail: &Mail) -> Result<Message, String> {
+        let to: Mailbox = mail.to.parse().map_err(|e| format!("{}: {e}", mail.to))?;
+        let builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject.clone());
+        let text = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body.clone());
+        let message = match &mail.attachment {
+            None => builder.singlepart(text),
+            Some(file) => {
+                let content_type = ContentType::parse(&file.content_type)
+                    .map_err(|e| format!("{}: {e}", file.content_type))?;
+                builder.multipart(MultiPart::mixed().singlepart(text).singlepart(
+                    Attachment::new(file.file_name.clone()).body(file.bytes.clone(), content_type),
+                ))
+            }
+        };
+        message.map_err(|e| e.to_string())
+    }
+}
+
+impl MailProvider for Smtp {
+    fn name(&self) -> &'static str {
+        "smtp"
+    }
+
+    fn send<'a>(&'a self, mail: &'a Mail) -> BoxFuture<'a, Result<&'static str, String>> {
+        Box::pin(async move {
+            let message = self.message(mail)?;
+            self.transport
+                .send(message)
+                .await
+                .map(|_| "sent")
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// The provider the configuration names.
+pub fn provider(name: &str, smtp: Option<&SmtpConfig>) -> Result<Arc<dyn MailProvider>, String> {
+    match name {
+        "outbox" => Ok(Arc::new(Outbox)),
+        "smtp" => {
+            let config = smtp.ok_or_else(|| {
+                "mail_provider = \"smtp\" needs a [platform.invoice.smtp] section".to_owned()
+            })?;
+            let password = match &config.password_file {
+                Some(path) => Some(
+                    std::fs::read_to_string(path)
+                        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+                        .trim_end_matches(['\r', '\n'])
+                        .to_owned(),
+                ),
+                None => None,
+            };
+            Ok(Arc::new(Smtp::new(config, password)?))
+        }
+        other => Err(format!(
+            "mail_provider = {other:?}: expected \"outbox\" or \"smtp\""
+        )),
+    }
+}
+
+/// Sends `mail` about an order and records it and how it went. A failure to send is
+/// recorded, not raised.
+pub async fn send(
+    store: &Store,
+    provider: &dyn MailProvider,
+    order_id: Option<&str>,
+    attachment_id: Option<&str>,
+    mail: &Mail,
+) -> StoreResult<Result<(), String>> {
+    let outcome = provider.send(mail).await;
+    let (status, detail) = match &outcome {
+        Ok(status) => (*status, None),
+        Err(why) => {
+            tracing::warn!(%why, "mail not sent");
+            ("failed", Some(why.as_str()))
+        }
+    };
+    store
+        .record_mail(&NewMail {
+            order_id,
+            to: &mail.to,
+            subject: &mail.subject,
+            body: &mail.body,
+            attachment_id,
+            provider: provider.name(),
+            status,
+            detail,
+        })
+        .await?;
+    Ok(outcome.map(|_| ()))
+}

@@ -1,0 +1,234 @@
+//! Finance: `GET /api/v1/invoicing` (orders in 待开票 with the customer's request),
+//! the invoice request (`PUT /api/v1/orders/{order_no}/invoice-request`), issuing
+//! (`POST /api/v1/orders/{order_no}/invoice`), and the e-mail outbox (`GET /api/v1/mail`).
+//! Declining is the `decline_invoice` action.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+
+use crate::api::{
+    FieldWarning, InvoiceRequestSaved, InvoiceRequestView, InvoicingItem, InvoicingQueue,
+    IssueInvoice, MailMessage, Order, Problem,
+};
+use crate::domain::{Action, InvoiceRequest, InvoiceRequestInput, OrderStatus, Permission};
+use crate::i18n::T;
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::{Caller, parse_json};
+use crate::server::invoicing;
+use crate::server::present::{rfc3339, summary};
+use crate::server::store::OrderRow;
+
+use super::orders::{find_order, full_order};
+
+const QUEUE_LIMIT: i64 = 500;
+
+/// Orders waiting for their invoice: those the customer asked for first (oldest request
+/// first), then the rest by mailing date.
+#[utoipa::path(get, path = "/api/v1/invoicing", responses((status = 200, body = InvoicingQueue)))]
+pub async fn queue(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<InvoicingQueue>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let rows = state
+        .store
+        .queue(OrderStatus::PendingInvoice, QUEUE_LIMIT)
+        .await?;
+    let mut items: Vec<(Option<i64>, InvoicingItem)> = rows
+        .iter()
+        .filter_map(|row| {
+            Some((
+                row.invoice_requested_at,
+                InvoicingItem {
+                    order: summary(row)?,
+                    user_type: crate::domain::UserType::parse(&row.user_type)?,
+                    shipped_at: row.shipped_at.map(rfc3339),
+                    request: request_view(row),
+                    suggested: invoicing::suggested(row),
+                },
+            ))
+        })
+        .collect();
+    // Requested first, oldest request first; the rest keep their mailing order.
+    items.sort_by_key(|(requested, _)| (requested.is_none(), requested.unwrap_or(0)));
+    Ok(Json(InvoicingQueue {
+        items: items.into_iter().map(|(_, item)| item).collect(),
+    }))
+}
+
+/// The customer's saved request on an order, if any.
+pub(crate) fn request_view(row: &OrderRow) -> Option<InvoiceRequestView> {
+    let request = invoicing::saved_request(row)?;
+    Some(InvoiceRequestView {
+        request,
+        via: row.invoice_requested_via.clone().unwrap_or_default(),
+        requested_at: rfc3339(row.invoice_requested_at.unwrap_or(row.updated_at)),
+    })
+}
+
+/// Checks an invoice request: every bad field at once (422), or the request with its
+/// warnings.
+pub(crate) fn check(
+    input: &InvoiceRequestInput,
+) -> Result<(InvoiceRequest, crate::domain::FieldMessages), ApiError> {
+    crate::domain::validate_invoice_request(input).map_err(|errors| {
+        ApiError::Validation(
+            errors
+                .into_iter()
+                .map(|(field, msg)| (field.to_owned(), msg))
+                .collect(),
+        )
+    })
+}
+
+/// Keeps the invoice request for an order in 待开票 (made at the counter, or on the phone
+/// for the customer). Answers with warnings worth a second look, e.g. a legacy tax number.
+#[utoipa::path(put, path = "/api/v1/orders/{order_no}/invoice-request", params(("order_no" = String, Path)),
+    request_body = Object,
+    responses(
+        (status = 200, body = InvoiceRequestSaved),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn save_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+    body: Bytes,
+) -> Result<Json<InvoiceRequestSaved>, ApiError> {
+    caller.require(Permission::Act(Action::IssueInvoice))?;
+    let input: InvoiceRequestInput = parse_json(&body)?;
+    let row = find_order(&state, &order_no).await?;
+    let (request, warnings) = check(&input)?;
+    let json = serde_json::to_string(&request).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if !state
+        .store
+        .save_invoice_request(
+            &row,
+            &caller.actor(),
+            &json,
+            "counter",
+            Some(&caller.ctx.request_id),
+        )
+        .await?
+    {
+        return Err(not_waiting(&state, &row.order_no).await?);
+    }
+    let row = find_order(&state, &order_no).await?;
+    let view = request_view(&row).ok_or_else(|| ApiError::Internal("request lost".into()))?;
+    Ok(Json(InvoiceRequestSaved {
+        request: view,
+        warnings: warnings
+            .into_iter()
+            .map(|(field, msg)| FieldWarning {
+                field: field.to_owned(),
+                message: msg.render(caller.ctx.lang),
+            })
+            .collect(),
+    }))
+}
+
+/// 409 for an order that no longer waits for its invoice.
+async fn not_waiting(state: &AppState, order_no: &str) -> Result<ApiError, ApiError> {
+    let row = find_order(state, order_no).await?;
+    Ok(crate::server::error::transition_error(
+        &row.order_no,
+        Action::IssueInvoice,
+        crate::server::store::TransitionError::NotAllowed {
+            status: row.status()?,
+            version: row.version,
+        },
+    ))
+}
+
+/// Issues the invoice: the number from the invoice provider, the e-invoice PDF kept on the
+/// order and e-mailed to the buyer, and the order 已完成. With `request`, that request is
+/// checked and kept first; without, the customer's saved request is issued.
+#[utoipa::path(post, path = "/api/v1/orders/{order_no}/invoice", params(("order_no" = String, Path)),
+    request_body = IssueInvoice,
+    responses(
+        (status = 200, body = Order),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn issue(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+    body: Bytes,
+) -> Result<Json<Order>, ApiError> {
+    caller.require(Permission::Act(Action::IssueInvoice))?;
+    let body: IssueInvoice = if body.iter().all(u8::is_ascii_whitespace) {
+        IssueInvoice::default()
+    } else {
+        parse_json(&body)?
+    };
+    let version = body.version.ok_or(ApiError::PreconditionRequired)?;
+    let mut row = find_order(&state, &order_no).await?;
+    let request = match &body.request {
+        Some(input) => {
+            let (request, _) = check(input)?;
+            let json =
+                serde_json::to_string(&request).map_err(|e| ApiError::Internal(e.to_string()))?;
+            if row.invoice_request_json.as_deref() != Some(json.as_str())
+                && !state
+                    .store
+                    .save_invoice_request(
+                        &row,
+                        &caller.actor(),
+                        &json,
+                        "counter",
+                        Some(&caller.ctx.request_id),
+                    )
+                    .await?
+            {
+                return Err(not_waiting(&state, &row.order_no).await?);
+            }
+            row = find_order(&state, &order_no).await?;
+            request
+        }
+        None => match request_view(&row) {
+            Some(view) => view.request,
+            None => return Err(ApiError::field("request", T::ErrInvoiceRequestMissing)),
+        },
+    };
+    let updated = invoicing::issue(
+        &state,
+        &row,
+        Some(version),
+        &request,
+        &caller.actor(),
+        Some(&caller.ctx.request_id),
+    )
+    .await?;
+    Ok(Json(full_order(&state, &updated, &caller, false).await?))
+}
+
+/// E-mails sent to customers, newest first (with the `outbox` provider, this is where
+/// they are read).
+#[utoipa::path(get, path = "/api/v1/mail", responses((status = 200, body = [MailMessage])))]
+pub async fn mail(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<MailMessage>>, ApiError> {
+    caller.require(Permission::Administer)?;
+    let rows = state.store.mail_messages(200).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|row| MailMessage {
+                id: row.id,
+                order_no: row.order_no,
+                to: row.to_addr,
+                subject: row.subject,
+                body: row.body,
+                attachment_id: row.attachment_id,
+                provider: row.provider,
+                status: row.status,
+                detail: row.detail,
+                created_at: rfc3339(row.created_at),
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,312 @@
+//! The mailroom: `GET /api/v1/mailing` (orders in 待邮寄 with where to send them), the
+//! mailing list and labels PDF, and parcel tracking (`GET|POST
+//! /api/v1/orders/{order_no}/tracking`). Shipping itself is the `ship` action.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::api::{
+    Carrier, LabelsRequest, MailingAddress, MailingItem, MailingQueue, NewTrackingStep, Problem,
+    Tracking,
+};
+use crate::domain::{Action, Deadline, OrderStatus, Permission, mask_phone};
+use crate::i18n::{Lang, Msg, T};
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::{Caller, parse_json};
+use crate::server::logistics::TrackingState;
+use crate::server::pdf::{self, MailingCaptions, MailingLabel, MailingSheet};
+use crate::server::present::{china_datetime, rfc3339, summary};
+use crate::server::store::now_ms;
+use crate::server::validate::{Errors, optional_text};
+
+use super::documents::{pdf_response, render};
+use super::orders::find_order;
+
+/// The most orders listed at once, oldest first.
+const QUEUE_LIMIT: i64 = 500;
+/// The most orders on one mailing list.
+const LABELS_LIMIT: usize = 200;
+
+/// Orders waiting to be mailed, oldest payment first, with recipient, phone and address
+/// (in full for those who ship, masked for everyone else) and the time against the
+/// promise.
+#[utoipa::path(get, path = "/api/v1/mailing", responses((status = 200, body = MailingQueue)))]
+pub async fn queue(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<MailingQueue>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let ships = caller.operator.roles.permits(Permission::Act(Action::Ship));
+    let review = &state.config.review;
+    let calendar = review.calendar();
+    let promised = review.promise_working_days.max(1) * calendar.minutes_per_day();
+    let warn = review.warn_hours.max(0) * 60;
+    let now = time::OffsetDateTime::now_utc();
+    let rows = state
+        .store
+        .queue(OrderStatus::PendingShipment, QUEUE_LIMIT)
+        .await?;
+    let items = rows
+        .iter()
+        .filter_map(|row| {
+            let mailing: MailingAddress = serde_json::from_str(&row.mailing_json).ok()?;
+            let paid = row.paid_at.unwrap_or(row.updated_at);
+            let paid_time =
+                time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(paid) * 1_000_000)
+                    .ok()?;
+            let waited = calendar.working_minutes(paid_time, now);
+            let (phone, street) = if ships {
+                (mailing.phone.clone(), mailing.street.clone())
+            } else {
+                (mask_phone(&mailing.phone), "****".to_owned())
+            };
+            Some(MailingItem {
+                order: summary(row)?,
+                recipient: mailing.recipient.clone(),
+                phone,
+                address: format!(
+                    "{}{}{} {}",
+                    mailing.province, mailing.city, mailing.district, street
+                ),
+                postal_code: mailing.postal_code.clone(),
+                product_name: row.product_name.clone(),
+                paid_at: row.paid_at.map(rfc3339),
+                waited_minutes: waited,
+                promised_minutes: promised,
+                deadline: Deadline::of(waited, promised, warn),
+                masked: !ships,
+            })
+        })
+        .collect();
+    Ok(Json(MailingQueue {
+        items,
+        promise_working_days: review.promise_working_days.max(1),
+        carriers: carriers(&state),
+    }))
+}
+
+/// The configured carriers, on the wire.
+pub(super) fn carriers(state: &AppState) -> Vec<Carrier> {
+    state
+        .config
+        .mailing
+        .carriers
+        .iter()
+        .map(|c| Carrier {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            name_en: if c.name_en.is_empty() {
+                c.name.clone()
+            } else {
+                c.name_en.clone()
+            },
+            format: c.format,
+        })
+        .collect()
+}
+
+/// A mailing list with one label per order (recipient, full address, phone, order number)
+/// for the orders given, in that order. Each order's history records the printing.
+#[utoipa::path(post, path = "/api/v1/documents/mailing-labels", request_body = LabelsRequest,
+    responses(
+        (status = 200, content_type = "application/pdf", description = "the list and the labels"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn labels(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::Act(Action::Ship))?;
+    let request: LabelsRequest = parse_json(&body)?;
+    if request.order_nos.is_empty() {
+        return Err(ApiError::field("order_nos", T::ErrRequired));
+    }
+    if request.order_nos.len() > LABELS_LIMIT {
+        return Err(ApiError::field(
+            "order_nos",
+            Msg::with(T::ProblemTooMany, [LABELS_LIMIT.to_string()]),
+        ));
+    }
+    let mut rows = Vec::with_capacity(request.order_nos.len());
+    let mut errors = Errors::default();
+    for (i, order_no) in request.order_nos.iter().enumerate() {
+        match state.store.order_by_no(order_no.trim()).await? {
+            Some(row) => rows.push(row),
+            None => errors.add(
+                &format!("order_nos[{i}]"),
+                Msg::with(T::ProblemOrderNotFound, [order_no.as_str()]),
+            ),
+        }
+    }
+    errors.finish()?;
+    let zh = Lang::ZhCn;
+    let mut labels = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mailing: MailingAddress = serde_json::from_str(&row.mailing_json)
+            .map_err(|_| ApiError::Internal("corrupt stored mailing".into()))?;
+        labels.push(MailingLabel {
+            order_no: row.order_no.clone(),
+            recipient: mailing.recipient,
+            phone: mailing.phone,
+            address: format!(
+                "{}{}{}{}",
+                mailing.province, mailing.city, mailing.district, mailing.street
+            ),
+            postal_code: mailing.postal_code,
+            product: format!("{} {}", row.project_name, row.product_name),
+        });
+    }
+    let t = |text: T| text.get(zh).to_owned();
+    let sheet = MailingSheet {
+        ca_name: state.config.ca_name.clone(),
+        title: t(T::DocMailingTitle),
+        printed_at: china_datetime(now_ms()),
+        labels,
+        captions: MailingCaptions {
+            recipient: t(T::DocMailingRecipient),
+            phone: t(T::DocMailingPhone),
+            address: t(T::DocMailingAddress),
+            postal_code: t(T::DocMailingPostalCode),
+            order_no: t(T::DocOrderLabel),
+            product: t(T::DocProduct),
+            count: t(T::DocMailingCount),
+            sender: T::DocMailingSender.fill(zh, &[&state.config.ca_name, &state.config.hotline]),
+        },
+    };
+    let fonts = crate::server::invoicing::fonts(&state)?;
+    let bytes = render(move || pdf::mailing_sheet(&fonts, &sheet)).await?;
+    // Full addresses left the platform on paper: say so in each order's history.
+    let actor = caller.actor();
+    for row in &rows {
+        state
+            .store
+            .record(
+                row,
+                &actor,
+                "labels_printed",
+                None,
+                Some(&caller.ctx.request_id),
+                None,
+            )
+            .await?;
+    }
+    Ok(pdf_response(bytes, T::DocMailingTitle.get(zh)))
+}
+
+/// Where the parcel is: the provider's timeline, newest first, cached (one number is asked
+/// at most every 30 minutes); when the provider fails, the last known state and why.
+#[utoipa::path(get, path = "/api/v1/orders/{order_no}/tracking", params(("order_no" = String, Path)),
+    responses(
+        (status = 200, body = Tracking),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn tracking(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+) -> Result<Json<Tracking>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let row = find_order(&state, &order_no).await?;
+    Ok(Json(crate::server::tracking::tracking(&state, &row).await?))
+}
+
+/// Adds a tracking event typed by staff (the `manual` provider): the state and what
+/// happened, e.g. a call from the courier.
+#[utoipa::path(post, path = "/api/v1/orders/{order_no}/tracking", params(("order_no" = String, Path)),
+    request_body = NewTrackingStep,
+    responses(
+        (status = 201, body = Tracking),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn add_step(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Tracking>), ApiError> {
+    caller.require(Permission::Act(Action::Ship))?;
+    let request: NewTrackingStep = parse_json(&body)?;
+    let row = find_order(&state, &order_no).await?;
+    if row.tracking_no.is_none() {
+        return Err(ApiError::Conflict {
+            code: "not_shipped",
+            detail: Msg::with(T::ProblemNotShipped, [row.order_no.as_str()]),
+            status: Some(row.status()?),
+            version: Some(row.version),
+        });
+    }
+    if state.logistics.is_some() {
+        return Err(ApiError::Conflict {
+            code: "tracking_from_provider",
+            detail: Msg::new(T::ProblemTrackingFromProvider),
+            status: None,
+            version: None,
+        });
+    }
+    let mut errors = Errors::default();
+    let manual_states: Vec<&str> = TrackingState::ALL
+        .iter()
+        .filter(|s| **s != TrackingState::Unknown)
+        .map(|s| s.as_str())
+        .collect();
+    let tracking_state =
+        TrackingState::parse(request.state.trim()).filter(|s| *s != TrackingState::Unknown);
+    if tracking_state.is_none() {
+        errors.add("state", Msg::with(T::ErrOneOf, [manual_states.join(", ")]));
+    }
+    let context = errors
+        .check("context", optional_text::<200>(Some(&request.context)))
+        .flatten();
+    if context.is_none() && request.context.trim().is_empty() {
+        errors.add("context", T::ErrRequired);
+    }
+    let at = match request
+        .at
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        None => Some(now_ms()),
+        Some(text) => {
+            match time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            {
+                Ok(t) if t.unix_timestamp() * 1000 <= now_ms() + 60_000 => {
+                    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+                }
+                Ok(_) => {
+                    errors.add("at", T::ErrTrackingInFuture);
+                    None
+                }
+                Err(_) => {
+                    errors.add("at", Msg::with(T::ErrInvalidValue, [text]));
+                    None
+                }
+            }
+        }
+    };
+    errors.finish()?;
+    let (Some(tracking_state), Some(context), Some(at)) = (tracking_state, context, at) else {
+        return Err(ApiError::Internal("validation lost a value".into()));
+    };
+    state
+        .store
+        .add_tracking_event(
+            &row,
+            &caller.actor(),
+            at,
+            tracking_state.as_str(),
+            &context,
+            Some(&caller.ctx.request_id),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::server::tracking::tracking(&state, &row).await?),
+    ))
+}

@@ -1,0 +1,440 @@
+//! Mailing, tracking and invoicing: the mailroom's and finance's queues, the cached
+//! answers of the tracking provider (one number is asked at most once per period, decided
+//! by compare-and-set so several instances agree), events typed by staff, the customer's
+//! invoice request, issued invoices, and the e-mail outbox.
+
+use super::orders::{Actor, OrderRow, SELECT_ORDER};
+use super::{Store, StoreResult, new_id, now_ms};
+use crate::domain::OrderStatus;
+
+/// The last provider answer for a parcel.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TrackingRow {
+    pub state: Option<String>,
+    pub events_json: String,
+    pub fetched_at: Option<i64>,
+    pub checked_at: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// An event typed by staff.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TrackingEventRow {
+    pub at: i64,
+    pub state: String,
+    pub context: String,
+}
+
+/// An issued invoice.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoiceRow {
+    pub order_id: String,
+    pub invoice_no: String,
+    pub invoice_kind: String,
+    pub request_json: String,
+    pub net_fen: i64,
+    pub tax_fen: i64,
+    pub total_fen: i64,
+    pub provider: String,
+    pub attachment_id: Option<String>,
+    pub issued_by: Option<String>,
+    pub issued_at: i64,
+}
+
+/// What an invoice is for, as the provider is asked.
+#[derive(Debug, Clone)]
+pub struct NewInvoice<'a> {
+    pub order_id: &'a str,
+    pub invoice_kind: &'a str,
+    pub request_json: &'a str,
+    pub net_fen: i64,
+    pub tax_fen: i64,
+    pub total_fen: i64,
+    pub issued_by: &'a str,
+}
+
+/// A stored e-mail.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MailRow {
+    pub id: String,
+    pub order_no: Option<String>,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub attachment_id: Option<String>,
+    pub provider: String,
+    pub status: String,
+    pub detail: Option<String>,
+    pub created_at: i64,
+}
+
+/// An e-mail to record.
+#[derive(Debug, Clone)]
+pub struct NewMail<'a> {
+    pub order_id: Option<&'a str>,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub attachment_id: Option<&'a str>,
+    pub provider: &'a str,
+    pub status: &'a str,
+    pub detail: Option<&'a str>,
+}
+
+const INVOICE_COLUMNS: &str = "order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, total_fen, \
+    provider, attachment_id, issued_by, issued_at";
+
+impl Store {
+    /// Orders in `status`, oldest first by `paid_at` (mailing) or `shipped_at` (invoicing).
+    pub async fn queue(&self, status: OrderStatus, limit: i64) -> StoreResult<Vec<OrderRow>> {
+        let order = if status == OrderStatus::PendingInvoice {
+            "COALESCE(o.shipped_at, o.updated_at)"
+        } else {
+            "COALESCE(o.paid_at, o.updated_at)"
+        };
+        Ok(sqlx::query_as(&format!(
+            "{SELECT_ORDER} WHERE o.status = $1 ORDER BY {order}, o.order_no LIMIT $2"
+        ))
+        .bind(status.as_str())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Another order already shipped with this carrier and number, if any.
+    pub async fn order_with_tracking(
+        &self,
+        carrier: &str,
+        tracking_no: &str,
+        except_id: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT order_no FROM orders WHERE carrier = $1 AND tracking_no = $2 AND id <> $3 \
+             ORDER BY order_no LIMIT 1",
+        )
+        .bind(carrier)
+        .bind(tracking_no)
+        .bind(except_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The order a customer's invoice link belongs to.
+    pub async fn order_by_invoice_token(&self, token: &str) -> StoreResult<Option<OrderRow>> {
+        Ok(
+            sqlx::query_as(&format!("{SELECT_ORDER} WHERE o.invoice_token = $1"))
+                .bind(token)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Keeps the customer's invoice request on an order still in 待开票, with an audit row
+    /// and an event. `false` when the order is no longer waiting for its invoice.
+    pub async fn save_invoice_request(
+        &self,
+        order: &OrderRow,
+        actor: &Actor,
+        request_json: &str,
+        via: &str,
+        request_id: Option<&str>,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE orders SET invoice_request_json = $1, invoice_requested_at = $2, \
+             invoice_requested_via = $3, updated_at = $2 WHERE id = $4 AND status = $5",
+        )
+        .bind(request_json)
+        .bind(now_ms())
+        .bind(via)
+        .bind(&order.id)
+        .bind(OrderStatus::PendingInvoice.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let (_, event) = self
+            .record_in(
+                &mut tx,
+                order,
+                actor,
+                "invoice_request",
+                Some(via),
+                request_id,
+                Some("updated"),
+            )
+            .await?;
+        match event {
+            Some(event) => self.commit_with_event(tx, event).await?,
+            None => tx.commit().await?,
+        }
+        Ok(true)
+    }
+
+    /// The invoice issued for an order, if any.
+    pub async fn invoice_for(&self, order_id: &str) -> StoreResult<Option<InvoiceRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE order_id = $1"
+        ))
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The built-in provider's invoice for an order: the one already issued, or a new one
+    /// numbered from this year's sequence — year (2), region (2), channel `0`, then 15
+    /// digits: 20 digits, as electronic invoices are numbered. Asking twice for one order
+    /// gives the same invoice.
+    pub async fn builtin_invoice(
+        &self,
+        new: &NewInvoice<'_>,
+        region: &str,
+    ) -> StoreResult<InvoiceRow> {
+        if let Some(existing) = self.invoice_for(new.order_id).await? {
+            return Ok(existing);
+        }
+        let today = time::OffsetDateTime::now_utc()
+            .to_offset(crate::domain::CHINA)
+            .date();
+        let year = i64::from(today.year());
+        let mut tx = self.begin_write().await?;
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO invoice_counters (year, last) VALUES ($1, 1) \
+             ON CONFLICT (year) DO UPDATE SET last = invoice_counters.last + 1 RETURNING last",
+        )
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await?;
+        let region: String = region
+            .chars()
+            .filter(char::is_ascii_digit)
+            .chain("00".chars())
+            .take(2)
+            .collect();
+        let invoice_no = format!("{:02}{region}0{seq:015}", year % 100);
+        let inserted = sqlx::query(
+            "INSERT INTO invoices (order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, \
+             total_fen, provider, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $9)",
+        )
+        .bind(new.order_id)
+        .bind(&invoice_no)
+        .bind(new.invoice_kind)
+        .bind(new.request_json)
+        .bind(new.net_fen)
+        .bind(new.tax_fen)
+        .bind(new.total_fen)
+        .bind(new.issued_by)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await;
+        match inserted.map_err(super::StoreError::from) {
+            Ok(_) => tx.commit().await?,
+            // Someone issued this order's invoice a moment ago: theirs is the one.
+            Err(e) if e.is_unique_violation() => tx.rollback().await?,
+            Err(e) => return Err(e),
+        }
+        self.invoice_for(new.order_id)
+            .await?
+            .ok_or_else(|| super::StoreError::Corrupt("invoice vanished".into()))
+    }
+
+    /// Records the PDF of an invoice.
+    pub async fn set_invoice_attachment(
+        &self,
+        order_id: &str,
+        attachment_id: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE invoices SET attachment_id = $1 WHERE order_id = $2")
+            .bind(attachment_id)
+            .bind(order_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The cached provider answer for a parcel.
+    pub async fn tracking(
+        &self,
+        carrier: &str,
+        tracking_no: &str,
+    ) -> StoreResult<Option<TrackingRow>> {
+        Ok(sqlx::query_as(
+            "SELECT state, events_json, fetched_at, checked_at, error FROM tracking \
+             WHERE carrier = $1 AND tracking_no = $2",
+        )
+        .bind(carrier)
+        .bind(tracking_no)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Takes the turn to ask the provider about a parcel: `true` when nobody has asked
+    /// since `cutoff`. Compare-and-set, so of several callers (or instances) one asks.
+    pub async fn take_tracking_turn(
+        &self,
+        carrier: &str,
+        tracking_no: &str,
+        cutoff: i64,
+    ) -> StoreResult<bool> {
+        sqlx::query(
+            "INSERT INTO tracking (carrier, tracking_no, events_json) VALUES ($1, $2, '[]') \
+             ON CONFLICT (carrier, tracking_no) DO NOTHING",
+        )
+        .bind(carrier)
+        .bind(tracking_no)
+        .execute(&self.pool)
+        .await?;
+        let taken = sqlx::query(
+            "UPDATE tracking SET checked_at = $3 WHERE carrier = $1 AND tracking_no = $2 \
+             AND (checked_at IS NULL OR checked_at <= $4)",
+        )
+        .bind(carrier)
+        .bind(tracking_no)
+        .bind(now_ms())
+        .bind(cutoff)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(taken == 1)
+    }
+
+    /// Keeps a provider's answer.
+    pub async fn save_tracking(
+        &self,
+        carrier: &str,
+        tracking_no: &str,
+        state: &str,
+        events_json: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE tracking SET state = $3, events_json = $4, fetched_at = $5, error = NULL \
+             WHERE carrier = $1 AND tracking_no = $2",
+        )
+        .bind(carrier)
+        .bind(tracking_no)
+        .bind(state)
+        .bind(events_json)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Keeps why the provider could not answer; the last known state stays.
+    pub async fn save_tracking_error(
+        &self,
+        carrier: &str,
+        tracking_no: &str,
+        error: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE tracking SET error = $3 WHERE carrier = $1 AND tracking_no = $2")
+            .bind(carrier)
+            .bind(tracking_no)
+            .bind(error)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds an event typed by staff to an order's parcel, with an audit row and an event.
+    pub async fn add_tracking_event(
+        &self,
+        order: &OrderRow,
+        actor: &Actor,
+        at: i64,
+        state: &str,
+        context: &str,
+        request_id: Option<&str>,
+    ) -> StoreResult<()> {
+        let (Some(carrier), Some(tracking_no)) = (&order.carrier, &order.tracking_no) else {
+            return Ok(());
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO tracking_events (id, carrier, tracking_no, at, state, context, operator_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(carrier)
+        .bind(tracking_no)
+        .bind(at)
+        .bind(state)
+        .bind(context)
+        .bind(match actor {
+            Actor::Operator { id, .. } => Some(id.clone()),
+            Actor::System(_) => None,
+        })
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        let reason = format!("{state}: {context}");
+        let (_, event) = self
+            .record_in(
+                &mut tx,
+                order,
+                actor,
+                "tracking_event",
+                Some(&reason),
+                request_id,
+                Some("updated"),
+            )
+            .await?;
+        match event {
+            Some(event) => self.commit_with_event(tx, event).await?,
+            None => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Events typed by staff for a parcel, newest first.
+    pub async fn manual_tracking_events(
+        &self,
+        carrier: &str,
+        tracking_no: &str,
+    ) -> StoreResult<Vec<TrackingEventRow>> {
+        Ok(sqlx::query_as(
+            "SELECT at, state, context FROM tracking_events WHERE carrier = $1 AND tracking_no = $2 \
+             ORDER BY at DESC, created_at DESC",
+        )
+        .bind(carrier)
+        .bind(tracking_no)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Records an e-mail and how sending it went.
+    pub async fn record_mail(&self, mail: &NewMail<'_>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO mail_messages (id, order_id, to_addr, subject, body, attachment_id, provider, \
+             status, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(new_id())
+        .bind(mail.order_id)
+        .bind(mail.to)
+        .bind(mail.subject)
+        .bind(mail.body)
+        .bind(mail.attachment_id)
+        .bind(mail.provider)
+        .bind(mail.status)
+        .bind(mail.detail)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The newest e-mails first.
+    pub async fn mail_messages(&self, limit: i64) -> StoreResult<Vec<MailRow>> {
+        Ok(sqlx::query_as(
+            "SELECT m.id, o.order_no, m.to_addr, m.subject, m.body, m.attachment_id, m.provider, \
+             m.status, m.detail, m.created_at FROM mail_messages m LEFT JOIN orders o ON o.id = m.order_id \
+             ORDER BY m.created_at DESC, m.id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

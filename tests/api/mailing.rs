@@ -1,0 +1,666 @@
+//! Mailing, tracking and invoicing: the mailroom's queue with addresses in full only for
+//! those who ship, tracking numbers checked per carrier (and never used twice), the SMS
+//! with the invoice link, labels; finance's queue, the invoice request and its rules, the
+//! e-invoice PDF e-mailed through the outbox, declining; the customer's own request on the
+//! phone page; staff-typed tracking events.
+
+use ca_counter::api::{ActionRequest, ClientError, IssueInvoice, NewTrackingStep, Order};
+use ca_counter::config::PlatformConfig;
+use ca_counter::domain::{Action, InvoiceRequestInput, Money, OrderStatus};
+
+use crate::common::{Db, TestApp};
+use crate::documents::pdf_text;
+use crate::on_both_databases;
+
+on_both_databases!(
+    the_mailroom_ships_by_carrier_and_number_and_the_customer_is_told,
+    labels_print_for_the_chosen_orders_with_full_addresses,
+    finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order,
+    declining_the_invoice_completes_the_order_with_the_note,
+    the_customer_asks_for_an_invoice_on_the_phone,
+    staff_type_tracking_events_when_there_is_no_provider,
+);
+
+fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
+    match result {
+        Ok(value) => panic!("expected a refusal, got {value:?}"),
+        Err(e) => e.problem().cloned().expect("a problem document"),
+    }
+}
+
+fn fields(problem: &ca_counter::api::Problem) -> Vec<&str> {
+    problem.errors.iter().map(|e| e.field.as_str()).collect()
+}
+
+/// An order approved and waiting to be mailed.
+pub(crate) async fn approved(app: &TestApp, name: &str) -> Order {
+    let order = app.submit(name).await;
+    let order = app.pay(&order).await;
+    app.act(&app.reviewer, &order, Action::Approve, Default::default())
+        .await
+}
+
+pub(crate) async fn shipped(app: &TestApp, name: &str, number: &str) -> Order {
+    let order = approved(app, name).await;
+    app.act(
+        &app.mailroom,
+        &order,
+        Action::Ship,
+        ActionRequest {
+            carrier: Some("ems".into()),
+            tracking_no: Some(number.into()),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+fn ship(order: &Order, carrier: &str, number: &str) -> ActionRequest {
+    ActionRequest {
+        version: Some(order.version),
+        carrier: Some(carrier.into()),
+        tracking_no: Some(number.into()),
+        ..Default::default()
+    }
+}
+
+async fn the_mailroom_ships_by_carrier_and_number_and_the_customer_is_told(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let first = approved(&app, "张三").await;
+    let second = approved(&app, "李四").await;
+
+    // The queue: oldest payment first, in full for the mailroom, masked for support.
+    let queue = app
+        .client(&app.mailroom)
+        .mailing_queue()
+        .await
+        .expect("queue");
+    let numbers: Vec<&str> = queue
+        .items
+        .iter()
+        .map(|i| i.order.order_no.as_str())
+        .collect();
+    assert_eq!(numbers, [first.order_no.as_str(), second.order_no.as_str()]);
+    assert!(!queue.items[0].masked);
+    assert!(queue.items[0].address.contains("麓山南路 932 号"));
+    assert_eq!(queue.items[0].phone.len(), 11);
+    assert_eq!(queue.promise_working_days, 2);
+    assert!(
+        queue
+            .carriers
+            .iter()
+            .any(|c| c.code == "ems" && c.name == "EMS")
+    );
+    assert!(queue.carriers.iter().any(|c| c.name == "顺丰"));
+    let seen_by_support = app
+        .client(&app.support)
+        .mailing_queue()
+        .await
+        .expect("queue");
+    assert!(seen_by_support.items[0].masked);
+    assert!(seen_by_support.items[0].phone.contains("****"));
+    assert!(!seen_by_support.items[0].address.contains("932"));
+
+    let mailroom = app.client(&app.mailroom);
+    // A wrong S10 check digit is answered next to the number; nothing changes.
+    let refused = problem(
+        mailroom
+            .act(
+                &first.order_no,
+                Action::Ship,
+                &ship(&first, "ems", "EA123456784CN"),
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 422);
+    assert_eq!(fields(&refused), ["tracking_no"]);
+    assert!(refused.errors[0].message.contains('5'), "{refused:?}");
+    // An unknown carrier.
+    let refused = problem(
+        mailroom
+            .act(
+                &first.order_no,
+                Action::Ship,
+                &ship(&first, "pigeon", "123456"),
+            )
+            .await,
+    );
+    assert_eq!(fields(&refused), ["carrier"]);
+    // SF numbers have their own shape.
+    let refused = problem(
+        mailroom
+            .act(
+                &first.order_no,
+                Action::Ship,
+                &ship(&first, "shunfeng", "EA123456785CN"),
+            )
+            .await,
+    );
+    assert_eq!(fields(&refused), ["tracking_no"]);
+    let unchanged = mailroom.order(&first.order_no, false).await.expect("order");
+    assert_eq!(
+        (unchanged.status, unchanged.version),
+        (OrderStatus::PendingShipment, first.version)
+    );
+
+    // A scanner's lower case and spaces are fine.
+    let sent = mailroom
+        .act(
+            &first.order_no,
+            Action::Ship,
+            &ship(&first, "ems", " ea 123456785 cn "),
+        )
+        .await
+        .expect("ship");
+    assert_eq!(sent.status, OrderStatus::PendingInvoice);
+    let shipment = sent.shipment.as_ref().expect("shipment");
+    assert_eq!(shipment.tracking_no, "EA123456785CN");
+    assert_eq!(shipment.carrier, "ems");
+
+    // The same number typed again for the next order.
+    let refused = problem(
+        mailroom
+            .act(
+                &second.order_no,
+                Action::Ship,
+                &ship(&second, "ems", "EA123456785CN"),
+            )
+            .await,
+    );
+    assert_eq!(fields(&refused), ["tracking_no"]);
+    assert!(
+        refused.errors[0].message.contains(&first.order_no),
+        "{refused:?}"
+    );
+
+    // The customer's SMS: carrier, number and the invoice link.
+    let sms = app.client(&app.admin).sms_messages().await.expect("sms");
+    let text = &sms
+        .iter()
+        .find(|m| m.order_no.as_deref() == Some(first.order_no.as_str()))
+        .expect("an sms for the order")
+        .body;
+    assert!(
+        text.contains("EMS") && text.contains("EA123456785CN"),
+        "{text}"
+    );
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/m/invoice/"))
+        .expect("the invoice link");
+    assert!(link.starts_with("http"), "{link}");
+    // Those who do not ship may not.
+    let refused = problem(
+        app.client(&app.finance)
+            .act(
+                &second.order_no,
+                Action::Ship,
+                &ship(&second, "ems", "1234567890123"),
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 403);
+    app.finish().await;
+}
+
+async fn labels_print_for_the_chosen_orders_with_full_addresses(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let first = approved(&app, "王小明").await;
+    let second = approved(&app, "赵小红").await;
+    let pdf = app
+        .client(&app.mailroom)
+        .mailing_labels(&[first.order_no.clone(), second.order_no.clone()])
+        .await
+        .expect("labels");
+    let text = pdf_text(&pdf);
+    for order in [&first, &second] {
+        assert!(text.contains(&order.order_no), "{text}");
+    }
+    assert!(text.contains("王小明") && text.contains("赵小红"), "{text}");
+    assert!(text.contains("麓山南路"), "{text}");
+    // Printing full addresses is in each order's history.
+    let history = app
+        .client(&app.admin)
+        .history(&first.order_no)
+        .await
+        .expect("history");
+    assert!(history.iter().any(|h| h.action == "labels_printed"));
+    // Support may not print addresses; an unknown order is named.
+    let refused = problem(
+        app.client(&app.support)
+            .mailing_labels(std::slice::from_ref(&first.order_no))
+            .await,
+    );
+    assert_eq!(refused.status, 403);
+    let refused = problem(
+        app.client(&app.mailroom)
+            .mailing_labels(&["HN20990101999999".into()])
+            .await,
+    );
+    assert_eq!(fields(&refused), ["order_nos[0]"]);
+    app.finish().await;
+}
+
+fn request(kind: &str, invoice: &str, name: &str, tax: &str) -> InvoiceRequestInput {
+    InvoiceRequestInput {
+        buyer_kind: Some(kind.into()),
+        invoice_kind: Some(invoice.into()),
+        buyer_name: name.into(),
+        tax_number: tax.into(),
+        email: "finance@example.com".into(),
+        ..Default::default()
+    }
+}
+
+async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let finance = app.client(&app.finance);
+
+    // 专票 for a person; a credit code with a wrong check character; 专票 without the bank.
+    let refused = problem(
+        finance
+            .save_invoice_request(
+                &order.order_no,
+                &request("individual", "special", "张三", ""),
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 422);
+    assert!(fields(&refused).contains(&"invoice_kind"), "{refused:?}");
+    let refused = problem(
+        finance
+            .save_invoice_request(
+                &order.order_no,
+                &request(
+                    "organisation",
+                    "normal",
+                    "湖南某某建设有限公司",
+                    "91110000600037341A",
+                ),
+            )
+            .await,
+    );
+    assert_eq!(fields(&refused), ["tax_number"]);
+    let refused = problem(
+        finance
+            .save_invoice_request(
+                &order.order_no,
+                &request(
+                    "organisation",
+                    "special",
+                    "湖南某某建设有限公司",
+                    "91110000600037341L",
+                ),
+            )
+            .await,
+    );
+    let named = fields(&refused);
+    for field in ["address", "phone", "bank", "account"] {
+        assert!(named.contains(&field), "{field} in {named:?}");
+    }
+    // A legacy 15-character tax number is kept with a warning.
+    let saved = finance
+        .save_invoice_request(
+            &order.order_no,
+            &request("organisation", "normal", "长沙某某商行", "430104123456789"),
+        )
+        .await
+        .expect("saved");
+    assert_eq!(saved.warnings.len(), 1);
+    assert_eq!(saved.warnings[0].field, "tax_number");
+    assert_eq!(saved.request.via, "counter");
+
+    // Issuing the 专票 with everything: the number, the PDF, the outbox, 已完成.
+    let mut special = request(
+        "organisation",
+        "special",
+        "湖南某某建设有限公司",
+        "91110000600037341L",
+    );
+    special.address = "长沙市岳麓区麓山南路 1 号".into();
+    special.phone = "0731-88880000".into();
+    special.bank = "中国银行长沙分行".into();
+    special.account = "6222 0000 1111 2222".into();
+    let current = finance.order(&order.order_no, false).await.expect("order");
+    let done = finance
+        .issue_invoice(
+            &order.order_no,
+            &IssueInvoice {
+                version: Some(current.version),
+                request: Some(special),
+            },
+        )
+        .await
+        .expect("issued");
+    assert_eq!(done.status, OrderStatus::Completed);
+    let invoice = done.invoice.as_ref().expect("invoice");
+    assert_eq!(invoice.invoice_no.len(), 20);
+    assert!(invoice.invoice_no.chars().all(|c| c.is_ascii_digit()));
+    assert_eq!(
+        done.invoice_no.as_deref(),
+        Some(invoice.invoice_no.as_str())
+    );
+    assert_eq!(invoice.total_fen, order.amount_fen);
+    assert_eq!(invoice.net_fen + invoice.tax_fen, invoice.total_fen);
+    assert_eq!(invoice.invoice_kind, "special");
+    let pdf_id = invoice.attachment_id.clone().expect("the PDF");
+    let (content_type, pdf) = finance.attachment(&pdf_id).await.expect("pdf");
+    assert_eq!(content_type, "application/pdf");
+    let text = pdf_text(&pdf);
+    let capital = Money::from_fen(order.amount_fen)
+        .expect("money")
+        .to_chinese_capital();
+    for expected in [
+        "湖南某某建设有限公司",
+        "91110000600037341L",
+        invoice.invoice_no.as_str(),
+        capital.as_str(),
+        "中国银行长沙分行",
+    ] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    let total = Money::from_fen(order.amount_fen)
+        .expect("money")
+        .yuan_string();
+    assert!(text.contains(&total), "{total} in:\n{text}");
+
+    // The e-mail with the PDF, in the outbox.
+    let mail = app.client(&app.admin).mail_messages().await.expect("mail");
+    let sent = mail
+        .iter()
+        .find(|m| m.order_no.as_deref() == Some(order.order_no.as_str()))
+        .expect("a mail");
+    assert_eq!(sent.to, "finance@example.com");
+    assert_eq!(sent.status, "kept");
+    assert_eq!(sent.attachment_id.as_deref(), Some(pdf_id.as_str()));
+    assert!(sent.subject.contains(&invoice.invoice_no));
+
+    // Issuing again: the order has moved on.
+    let refused = problem(
+        finance
+            .issue_invoice(
+                &order.order_no,
+                &IssueInvoice {
+                    version: Some(done.version),
+                    request: None,
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 409);
+    // Invoice numbers are never typed in through the generic action.
+    let other = shipped(&app, "李四", "1234567890123").await;
+    let refused = problem(
+        finance
+            .act(
+                &other.order_no,
+                Action::IssueInvoice,
+                &ActionRequest {
+                    version: Some(other.version),
+                    invoice_no: Some("1".into()),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.code, "issue_through_invoice");
+    // Without a request there is nothing to issue.
+    let refused = problem(
+        finance
+            .issue_invoice(
+                &other.order_no,
+                &IssueInvoice {
+                    version: Some(other.version),
+                    request: None,
+                },
+            )
+            .await,
+    );
+    assert_eq!(fields(&refused), ["request"]);
+    app.finish().await;
+}
+
+async fn declining_the_invoice_completes_the_order_with_the_note(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let done = app
+        .act(
+            &app.finance,
+            &order,
+            Action::DeclineInvoice,
+            ActionRequest {
+                reason: Some("客户不需要发票".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(done.status, OrderStatus::Completed);
+    assert!(done.invoice.is_none());
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    let last = history.last().expect("history");
+    assert_eq!(last.action, "decline_invoice");
+    assert_eq!(last.reason.as_deref(), Some("客户不需要发票"));
+    app.finish().await;
+}
+
+/// The invoice link from the order's shipping SMS.
+pub(crate) async fn invoice_link(app: &TestApp, order_no: &str) -> String {
+    let sms = app.client(&app.admin).sms_messages().await.expect("sms");
+    let text = sms
+        .iter()
+        .find(|m| m.order_no.as_deref() == Some(order_no) && m.body.contains("/m/invoice/"))
+        .expect("the shipping sms")
+        .body
+        .clone();
+    let start = text.find("http").expect("a link");
+    text[start..]
+        .split(|c: char| c.is_whitespace() || c == '。' || c == '，')
+        .next()
+        .expect("link")
+        .to_owned()
+}
+
+async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let link = invoice_link(&app, &order.order_no).await;
+    // The page, prefilled from the order.
+    let page = app.http.get(&link).send().await.expect("page");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains(&order.order_no), "{html}");
+    assert!(html.contains("zhangsan@example.com"), "{html}");
+    // A bad e-mail and 专票 for a person: both answered on the page, nothing kept.
+    let bad = app
+        .http
+        .post(&link)
+        .form(&[
+            ("buyer_kind", "individual"),
+            ("invoice_kind", "special"),
+            ("buyer_name", "张三"),
+            ("email", "not-an-email"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.expect("html");
+    assert!(html.contains("invoice_kind-error"), "{html}");
+    assert!(html.contains("email-error"), "{html}");
+    let unchanged = app
+        .client(&app.finance)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert!(unchanged.invoice_request.is_none());
+    // A good request shows up for finance, first in the queue.
+    let _other = shipped(&app, "李四", "1234567890123").await;
+    let good = app
+        .http
+        .post(&link)
+        .form(&[
+            ("buyer_kind", "individual"),
+            ("invoice_kind", "normal"),
+            ("buyer_name", "张三"),
+            ("email", "zhang@example.com"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(good.status(), 200);
+    let queue = app
+        .client(&app.finance)
+        .invoicing_queue()
+        .await
+        .expect("queue");
+    assert_eq!(queue.items.len(), 2);
+    assert_eq!(queue.items[0].order.order_no, order.order_no);
+    let view = queue.items[0].request.as_ref().expect("the request");
+    assert_eq!(view.via, "phone");
+    assert_eq!(view.request.email.as_str(), "zhang@example.com");
+    assert!(queue.items[1].request.is_none());
+    // Finance issues the saved request as it is.
+    let current = app
+        .client(&app.finance)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    let done = app
+        .client(&app.finance)
+        .issue_invoice(
+            &order.order_no,
+            &IssueInvoice {
+                version: Some(current.version),
+                request: None,
+            },
+        )
+        .await
+        .expect("issued");
+    assert_eq!(done.status, OrderStatus::Completed);
+    // The link now says the invoice is out.
+    let html = app
+        .http
+        .get(&link)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains(&done.invoice_no.clone().unwrap_or_default()),
+        "{html}"
+    );
+    // A made-up link.
+    let missing = app
+        .http
+        .get(app.url("/m/invoice/not-a-real-token"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(missing.status(), 404);
+    app.finish().await;
+
+    // With automatic issuing, the phone's request is issued at once.
+    let config = PlatformConfig {
+        invoice: ca_counter::config::InvoiceConfig {
+            auto_issue: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    let order = shipped(&app, "王五", "EA123456785CN").await;
+    let link = invoice_link(&app, &order.order_no).await;
+    let page = app
+        .http
+        .post(&link)
+        .form(&[
+            ("buyer_kind", "individual"),
+            ("invoice_kind", "normal"),
+            ("buyer_name", "王五"),
+            ("email", "wang@example.com"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(page.status(), 200);
+    let done = app
+        .client(&app.finance)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(done.status, OrderStatus::Completed);
+    assert!(done.invoice.is_some());
+    app.finish().await;
+}
+
+async fn staff_type_tracking_events_when_there_is_no_provider(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let mailroom = app.client(&app.mailroom);
+    let empty = mailroom.tracking(&order.order_no).await.expect("tracking");
+    assert_eq!(empty.provider, "manual");
+    assert!(empty.events.is_empty());
+    assert_eq!(empty.carrier_name, "EMS");
+    for (state, context) in [
+        ("collected", "长沙邮区中心已收件"),
+        ("in_transit", "离开长沙"),
+    ] {
+        mailroom
+            .add_tracking_step(
+                &order.order_no,
+                &NewTrackingStep {
+                    state: state.into(),
+                    context: context.into(),
+                    at: None,
+                },
+            )
+            .await
+            .expect("step");
+    }
+    let tracking = mailroom.tracking(&order.order_no).await.expect("tracking");
+    assert_eq!(tracking.events.len(), 2);
+    assert_eq!(tracking.events[0].context, "离开长沙", "newest first");
+    assert_eq!(tracking.state.as_deref(), Some("in_transit"));
+    // A state that does not exist, an empty text.
+    let refused = problem(
+        mailroom
+            .add_tracking_step(
+                &order.order_no,
+                &NewTrackingStep {
+                    state: "teleported".into(),
+                    context: " ".into(),
+                    at: None,
+                },
+            )
+            .await,
+    );
+    assert_eq!(fields(&refused), ["state", "context"]);
+    // Support reads it; does not write it.
+    let seen = app
+        .client(&app.support)
+        .tracking(&order.order_no)
+        .await
+        .expect("tracking");
+    assert_eq!(seen.events.len(), 2);
+    let refused = problem(
+        app.client(&app.support)
+            .add_tracking_step(
+                &order.order_no,
+                &NewTrackingStep {
+                    state: "delivered".into(),
+                    context: "x".into(),
+                    at: None,
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 403);
+    app.finish().await;
+}
