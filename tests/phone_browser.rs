@@ -201,6 +201,65 @@ impl<'a> Session<'a> {
             .await;
     }
 
+    /// Empties a text field, as a customer deleting what the page suggested.
+    async fn clear(&self, css: &str) {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element/{element}/clear", self.id),
+                Some(json!({})),
+            )
+            .await;
+    }
+
+    /// Runs `script` in the page and returns its value.
+    async fn run(&self, script: &str, args: Value) -> Value {
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/execute/sync", self.id),
+                Some(json!({"script": script, "args": args})),
+            )
+            .await
+    }
+
+    /// An element's current DOM property (`value`, `checked`…).
+    async fn property(&self, css: &str, name: &str) -> Value {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/element/{element}/property/{name}", self.id),
+                None,
+            )
+            .await
+    }
+
+    /// Waits until an element matching `css` is on the page.
+    async fn wait_for(&self, css: &str) {
+        let started = Instant::now();
+        loop {
+            let found = self
+                .driver
+                .try_call(
+                    reqwest::Method::POST,
+                    &format!("/session/{}/element", self.id),
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
+            if found.is_ok() {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the phone never showed {css:?} (heading {:?})",
+                self.heading().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn text(&self, css: &str) -> String {
         let element = self.element(css).await;
         let text = self
@@ -365,6 +424,78 @@ async fn a_phone_pays_at_the_demo_cashier_once_and_not_after_cancellation() {
     keep("pay-phone-cancelled.png", &page.screenshot().await);
     let cancelled = clerk.order(&other.order_no, false).await.expect("order");
     assert_eq!(cancelled.status, OrderStatus::Cancelled);
+    page.close().await;
+    app.finish().await;
+}
+
+/// An order mailed to the customer and waiting for its invoice (待开票).
+async fn shipped(app: &TestApp, name: &str, tracking_no: &str) -> ca_counter::api::Order {
+    let order = app.submit(name).await;
+    let order = app.pay(&order).await;
+    let order = app
+        .act(&app.reviewer, &order, Action::Approve, Default::default())
+        .await;
+    app.act(
+        &app.mailroom,
+        &order,
+        Action::Ship,
+        ActionRequest {
+            carrier: Some("ems".into()),
+            tracking_no: Some(tracking_no.into()),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// The invoice link in the order's shipping SMS.
+async fn invoice_link(app: &TestApp, order_no: &str) -> String {
+    let sms = app.client(&app.admin).sms_messages().await.expect("sms");
+    let text = &sms
+        .iter()
+        .find(|m| m.order_no.as_deref() == Some(order_no) && m.body.contains("/m/invoice/"))
+        .expect("the shipping sms")
+        .body;
+    let start = text.find("http").expect("a link");
+    text[start..]
+        .split(|c: char| c.is_whitespace() || c == '。' || c == '，')
+        .next()
+        .expect("link")
+        .to_owned()
+}
+
+/// The ids of the error messages on the page, in page order.
+async fn error_ids(page: &Session<'_>) -> Vec<String> {
+    let ids = page
+        .run(
+            "return [...document.querySelectorAll('[id$=\"-error\"]')].map(e => e.id)",
+            json!([]),
+        )
+        .await;
+    serde_json::from_value(ids).expect("ids")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let link = invoice_link(&app, &order.order_no).await;
+
+    let driver = Driver::start().await;
+    let page = Session::phone(&driver).await;
+    page.open(&link).await;
+    page.wait_heading("申请电子发票").await;
+    assert!(page.text("dl").await.contains(&order.order_no));
+    let layout = page
+        .run(
+            "return [...document.querySelectorAll('input[type=radio]')].map(r => { \
+               const b = r.getBoundingClientRect(), l = r.closest('label').getBoundingClientRect(); \
+               return {value: r.value, x: b.x, y: b.y, w: b.width, h: b.height, lw: l.width, lh: l.height, text: r.closest('label').textContent}; })",
+            json!([]),
+        )
+        .await;
+    eprintln!("{layout:#}");
+    keep("invoice-phone-empty.png", &page.screenshot().await);
     page.close().await;
     app.finish().await;
 }

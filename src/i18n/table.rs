@@ -594,7 +594,6 @@ texts! {
     PrintingNow => "正在生成…", "preparing…";
     MailBatchSummary => "本批已寄出 {0} 单，跳过 {1} 单。", "This batch: {0} shipped, {1} skipped.";
     MailNoCarrier => "没有可选的承运商：请在平台配置 [platform.mailing] carriers", "no carriers: configure [platform.mailing] carriers on the platform";
-    MailStillSending => "上一单还在提交，请稍候再扫", "the previous number is still being sent; scan again in a moment";
     MailShipped => "✓ {0} 已由{1}寄出，单号 {2}", "✓ {0} sent by {1}, number {2}";
     MailSummary => "待邮寄 {0} 单（已超时 {1}），已勾选 {2}", "{0} to mail ({1} overdue), {2} ticked";
     MailCarrier => "承运商", "Carrier";

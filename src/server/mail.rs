@@ -99,7 +99,15 @@ impl Smtp {
 
     fn message(&self, mail: &Mail) -> Result<Message, String> {
         let to: Mailbox = mail.to.parse().map_err(|e| format!("{}: {e}", mail.to))?;
+        // lettre adds no Message-ID of its own, and receivers (Gmail among them) refuse or
+        // mark as spam mail without one; the sender's domain makes it globally unique.
+        let message_id = format!(
+            "<{}@{}>",
+            uuid::Uuid::now_v7().simple(),
+            self.from.email.domain()
+        );
         let builder = Message::builder()
+            .message_id(Some(message_id))
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone());

@@ -51,6 +51,9 @@ pub struct Scan {
     pub error: Option<String>,
     /// The number on its way to the platform.
     pub sending: Option<String>,
+    /// Enter was pressed on the next number while the last was still on its way: it goes
+    /// as soon as the last one is through (a scanner does not wait).
+    pub queued: bool,
     /// Shipped in this batch: order and number.
     pub done: Vec<(String, String)>,
     /// Skipped in this batch.
@@ -276,6 +279,7 @@ impl MailRoom {
             input: Input::new(""),
             error: None,
             sending: None,
+            queued: false,
             done: Vec::new(),
             skipped: Vec::new(),
         });
@@ -310,7 +314,7 @@ impl MailRoom {
             return;
         };
         if scan.sending.is_some() {
-            scan.error = Some(T::MailStillSending.get(lang).to_owned());
+            scan.queued = true;
             return;
         }
         let Some(item) = scan.current().cloned() else {
@@ -338,6 +342,9 @@ impl MailRoom {
             scan.input = Input::new("");
             return;
         }
+        // The field is free at once for the next parcel's number.
+        scan.input = Input::new("");
+        scan.error = None;
         scan.sending = Some(number.clone());
         self.outbox.push(Request::Ship {
             order_no: item.order.order_no.clone(),
@@ -414,6 +421,7 @@ impl MailRoom {
         if scan.current().map(|i| i.order.order_no.as_str()) != Some(order_no) {
             return;
         }
+        let send_next;
         match result {
             Ok(order) => {
                 let carrier = order
@@ -429,11 +437,13 @@ impl MailRoom {
                 scan.done.push((order_no.to_owned(), number.clone()));
                 scan.at += 1;
                 scan.error = None;
-                scan.input = Input::new("");
+                // What was scanned meanwhile (and entered) is for the next order.
+                let queued = std::mem::take(&mut scan.queued);
                 self.notice = Some(Notice::Info(
                     T::MailShipped.fill(lang, &[order_no, &name, &number]),
                 ));
                 self.ticked.retain(|t| t != order_no);
+                send_next = queued && !scan.input.is_blank() && !scan.finished();
                 if scan.finished() {
                     let (done, skipped) = (scan.done.len(), scan.skipped.len());
                     self.scan = None;
@@ -446,8 +456,14 @@ impl MailRoom {
             }
             Err(e) => {
                 scan.error = Some(format!("{number} — {}", field_error(&e, describe)));
-                scan.input = Input::new("");
+                // A number scanned meanwhile stays in the field, not sent: this order
+                // still needs its number, and the clerk decides.
+                scan.queued = false;
+                return;
             }
+        }
+        if send_next {
+            self.submit(lang);
         }
     }
 }
