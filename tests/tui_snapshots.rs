@@ -1268,3 +1268,51 @@ fn a_shipped_order_shows_its_tracking_newest_first() {
         );
     }
 }
+
+#[test]
+fn the_mailroom_types_a_tracking_event_by_its_name() {
+    let mut app = app(Lang::ZhCn);
+    operator(&mut app, "吴邮寄", Role::Mailroom);
+    app.open("HN20261128000003");
+    let mut shipped = order();
+    shipped.status = OrderStatus::PendingInvoice;
+    shipped.allowed_actions = vec![];
+    shipped.shipment = Some(Shipment {
+        carrier: "ems".into(),
+        tracking_no: "EA123456785CN".into(),
+        shipped_at: "2026-11-28T08:00:00Z".into(),
+    });
+    app.on_msg(Msg::Detail {
+        order_no: "HN20261128000003".into(),
+        result: Ok((shipped, history())),
+    });
+    app.on_msg(Msg::Tracking {
+        order_no: "HN20261128000003".into(),
+        result: Ok(Tracking {
+            carrier: "ems".into(),
+            carrier_name: "EMS".into(),
+            tracking_no: "EA123456785CN".into(),
+            provider: "manual".into(),
+            state: None,
+            events: vec![],
+            fetched_at: None,
+            checked_at: None,
+            error: None,
+            next_check_at: None,
+        }),
+    });
+    app.take_requests();
+    key(&mut app, KeyCode::Char('e'));
+    typed(&mut app, "签收");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "本人签收");
+    insta::assert_snapshot!("tracking_step_zh", render(&app, 80, 24));
+    key(&mut app, KeyCode::Enter);
+    let sent = app.take_requests();
+    let Some(Request::TrackingStep { order_no, step }) = sent.first() else {
+        panic!("a tracking step, got {sent:?}");
+    };
+    assert_eq!(order_no, "HN20261128000003");
+    assert_eq!(step.state, "delivered");
+    assert_eq!(step.context, "本人签收");
+}

@@ -591,6 +591,10 @@ texts! {
     CmdInvoiceDecline => "客户不要发票", "no invoice wanted";
     CmdInvoiceIssue => "开具", "issue";
     CmdTracking => "刷新物流", "refresh tracking";
+    CmdTrackingStep => "录入物流事件", "add a tracking event";
+    FieldTrackingState => "状态", "State";
+    FieldTrackingContext => "经过（如：已到达长沙邮区中心）", "What happened";
+    TrackingStepAdded => "已录入物流事件", "tracking event added";
     PrintingNow => "正在生成…", "preparing…";
     MailBatchSummary => "本批已寄出 {0} 单，跳过 {1} 单。", "This batch: {0} shipped, {1} skipped.";
     MailNoCarrier => "没有可选的承运商：请在平台配置 [platform.mailing] carriers", "no carriers: configure [platform.mailing] carriers on the platform";

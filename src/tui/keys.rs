@@ -108,6 +108,8 @@ pub enum Cmd {
     Invoice(InvoiceCmd),
     /// Ask again where the open order's parcel is.
     Tracking,
+    /// Type a tracking event for the open order (no tracking provider).
+    TrackingStep,
     /// Leave.
     Quit,
 }
@@ -194,6 +196,7 @@ impl Cmd {
                 InvoiceCmd::Back => T::HintBack,
             }),
             Cmd::Tracking => t(T::CmdTracking),
+            Cmd::TrackingStep => t(T::CmdTrackingStep),
             Cmd::Quit => t(T::CmdQuit),
         }
     }
@@ -380,6 +383,8 @@ pub struct Context {
     pub invoice: Option<InvoiceContext>,
     /// The open order was mailed (its parcel can be tracked).
     pub shipped: bool,
+    /// Tracking events for the open order are typed by staff, and this operator may.
+    pub track_manually: bool,
 }
 
 /// Where the 邮寄 tab stands.
@@ -473,6 +478,9 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
         }
         if context.shipped {
             out.push(bind(&[Key::ch('t')], Cmd::Tracking, true));
+        }
+        if context.track_manually {
+            out.push(bind(&[Key::ch('e')], Cmd::TrackingStep, true));
         }
         out.extend(scrolling());
     } else if context.tab == Tab::Pending {
@@ -783,6 +791,7 @@ mod tests {
             mail: None,
             invoice: None,
             shipped: false,
+            track_manually: false,
         }
     }
 

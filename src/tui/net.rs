@@ -272,6 +272,13 @@ pub enum Request {
         /// The order.
         order_no: String,
     },
+    /// A tracking event typed by staff.
+    TrackingStep {
+        /// The order.
+        order_no: String,
+        /// The event.
+        step: crate::api::NewTrackingStep,
+    },
     /// Write a draft to the data directory.
     SaveDraft(Box<Draft>),
     /// Remove a draft from the data directory.
@@ -478,6 +485,13 @@ pub enum Msg {
         order_no: String,
         /// It now, or why not.
         result: Result<Order, ClientError>,
+    },
+    /// Answer to [`Request::TrackingStep`].
+    TrackingStepAdded {
+        /// The order.
+        order_no: String,
+        /// The tracking now, or why not.
+        result: Result<crate::api::Tracking, ClientError>,
     },
     /// Answer to [`Request::Tracking`].
     Tracking {
@@ -799,6 +813,10 @@ async fn run(net: &Net, request: Request) -> Msg {
         },
         Request::DeclineInvoice { order_no, body } => Msg::InvoiceDeclined {
             result: client.act(&order_no, Action::DeclineInvoice, &body).await,
+            order_no,
+        },
+        Request::TrackingStep { order_no, step } => Msg::TrackingStepAdded {
+            result: client.add_tracking_step(&order_no, &step).await,
             order_no,
         },
         Request::Tracking { order_no } => Msg::Tracking {

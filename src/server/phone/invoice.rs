@@ -176,9 +176,12 @@ fn form(
             error = error_for(field),
         )
     };
+    // The shared page style makes every input but checkboxes full-width text boxes; a radio
+    // stretched so would squeeze its words into a one-character column far from it.
     let radio = |field: &str, value: &str, label: T, checked: bool| -> String {
         format!(
-            "<label class=\"consent\"><input type=\"radio\" name=\"{field}\" value=\"{value}\"{checked}> {label}</label>",
+            "<label class=\"consent\"><input type=\"radio\" name=\"{field}\" value=\"{value}\"{checked} \
+             style=\"width:1.3em;height:1.3em;flex:none;padding:0;margin:0\"> {label}</label>",
             checked = if checked { " checked" } else { "" },
             label = escape(label.get(LANG)),
         )

@@ -20,6 +20,8 @@ pub enum FormKind {
     Act(Action),
     /// A note.
     Note,
+    /// A tracking event typed by staff.
+    TrackingStep,
 }
 
 /// One field of a popup form.
@@ -103,6 +105,17 @@ impl App {
         };
         let fields = match kind {
             FormKind::Note => vec![field("text", T::FieldNote, true)],
+            FormKind::TrackingStep => {
+                use crate::server::logistics::TrackingState;
+                let mut state = field("state", T::FieldTrackingState, true);
+                let names: Vec<&str> = TrackingState::ALL
+                    .iter()
+                    .filter(|s| **s != TrackingState::Unknown)
+                    .map(|s| s.label().get(self.lang))
+                    .collect();
+                state.hint = Some(names.join(" "));
+                vec![state, field("context", T::FieldTrackingContext, true)]
+            }
             FormKind::Act(action) => match action.needs() {
                 ActionNeeds::Nothing => vec![],
                 ActionNeeds::Reason => vec![field("reason", T::FieldReason, true)],
@@ -302,6 +315,28 @@ impl App {
                 order_no: form.order_no.clone(),
                 text: value("text").unwrap_or_default(),
             },
+            FormKind::TrackingStep => {
+                // The state as a clerk types it: its name in either language, or its code.
+                use crate::server::logistics::TrackingState;
+                let typed = value("state").unwrap_or_default();
+                let state = TrackingState::ALL
+                    .into_iter()
+                    .find(|s| {
+                        s.as_str() == typed
+                            || Lang::ALL
+                                .iter()
+                                .any(|lang| s.label().get(*lang).eq_ignore_ascii_case(&typed))
+                    })
+                    .map_or(typed, |s| s.as_str().to_owned());
+                Request::TrackingStep {
+                    order_no: form.order_no.clone(),
+                    step: crate::api::NewTrackingStep {
+                        state,
+                        context: value("context").unwrap_or_default(),
+                        at: None,
+                    },
+                }
+            }
             FormKind::Act(action) => {
                 let reasons = value("reasons")
                     .map(|all| {

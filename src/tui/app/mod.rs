@@ -345,6 +345,14 @@ impl App {
                     any: !self.finance.items.is_empty(),
                 }
             }),
+            track_manually: detail
+                && !self.read_only
+                && roles.permits(Permission::Act(Action::Ship))
+                && self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.tracking.as_ref())
+                    .is_some_and(|t| t.as_ref().is_ok_and(|t| t.provider == "manual")),
             shipped: detail
                 && self
                     .detail
@@ -647,6 +655,7 @@ impl App {
             }
             Cmd::Mail(cmd) => self.mail.command(cmd, self.lang),
             Cmd::Invoice(cmd) => self.finance.command(cmd, self.lang),
+            Cmd::TrackingStep => self.open_form(FormKind::TrackingStep),
             Cmd::Tracking => {
                 if let Some(detail) = &mut self.detail {
                     detail.tracking = None;
@@ -785,6 +794,16 @@ impl App {
                 &order_no,
                 result.map(|order| (Some(order), action.label(self.lang).to_owned())),
             ),
+            Msg::TrackingStepAdded { order_no, result } => {
+                let done = T::TrackingStepAdded.get(self.lang).to_owned();
+                if let (Ok(tracking), Some(detail)) = (
+                    &result,
+                    self.detail.as_mut().filter(|d| d.order_no == order_no),
+                ) {
+                    detail.tracking = Some(Ok(tracking.clone()));
+                }
+                self.finish_form(&order_no, result.map(|_| (None, done)));
+            }
             Msg::Noted { order_no, result } => {
                 let done = T::NoteAdded.get(self.lang).to_owned();
                 self.finish_form(&order_no, result.map(|_| (None, done)));

@@ -115,6 +115,12 @@ fn form_popup(frame: &mut Frame, app: &App, main: Rect, form: &Form) {
             super::glyphs(app).dot,
             form.order_no
         ),
+        FormKind::TrackingStep => format!(
+            "{}{}{}",
+            T::CmdTrackingStep.get(lang),
+            super::glyphs(app).dot,
+            form.order_no
+        ),
     };
     let rows = if form.fields.is_empty() {
         1
@@ -133,7 +139,7 @@ fn form_popup(frame: &mut Frame, app: &App, main: Rect, form: &Form) {
             FormKind::Act(action) => {
                 T::ConfirmAction.fill(lang, &[action.label(lang), &form.order_no])
             }
-            FormKind::Note => String::new(),
+            FormKind::Note | FormKind::TrackingStep => String::new(),
         };
         frame.render_widget(
             Paragraph::new(Line::from(question).style(app.theme.base)),
