@@ -1,7 +1,9 @@
 //! The phone pages in a real browser: Debian's headless Chromium at a phone's viewport,
 //! driven through chromedriver (WebDriver). The real-name page is filled and submitted and
 //! the counter's side sees the success; the demo cashier pays once however often it is
-//! pressed, and refuses a cancelled order. Screenshots are kept in the test artefacts.
+//! pressed, and refuses a cancelled order; the invoice page answers a mistyped credit code
+//! next to the field, keeps what was typed, and finance sees the corrected request.
+//! Screenshots are kept in the test artefacts.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -486,16 +488,138 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
     page.open(&link).await;
     page.wait_heading("申请电子发票").await;
     assert!(page.text("dl").await.contains(&order.order_no));
-    let layout = page
+    // Each choice is a thumb-sized button with its words beside it, on one line.
+    let choices = page
         .run(
             "return [...document.querySelectorAll('input[type=radio]')].map(r => { \
-               const b = r.getBoundingClientRect(), l = r.closest('label').getBoundingClientRect(); \
-               return {value: r.value, x: b.x, y: b.y, w: b.width, h: b.height, lw: l.width, lh: l.height, text: r.closest('label').textContent}; })",
+               const b = r.getBoundingClientRect(), l = r.closest('label'); \
+               const words = document.createRange(); words.selectNodeContents(l); \
+               const t = words.getBoundingClientRect(); \
+               return {value: r.value, width: b.width, \
+                       lines: Math.round(t.height / parseFloat(getComputedStyle(l).lineHeight))}; })",
             json!([]),
         )
         .await;
-    eprintln!("{layout:#}");
-    keep("invoice-phone-empty.png", &page.screenshot().await);
+    let choices = choices.as_array().expect("choices");
+    assert_eq!(choices.len(), 4, "{choices:?}");
+    for choice in choices {
+        let width = choice["width"].as_f64().unwrap_or_default();
+        assert!(
+            (16.0..=40.0).contains(&width),
+            "a radio button's size: {choice}"
+        );
+        assert!(
+            choice["lines"].as_i64() == Some(1),
+            "its words on one line: {choice}"
+        );
+    }
+
+    // The customer: a company, 专票, the company's name, a credit code with the last
+    // character mistyped, another e-mail; the address and phone, but not the bank.
+    page.click("label:has(input[name=buyer_kind][value=organisation])")
+        .await;
+    page.click("label:has(input[name=invoice_kind][value=special])")
+        .await;
+    page.clear("#buyer_name").await;
+    page.type_into("#buyer_name", "湖南某某建设有限公司").await;
+    page.type_into("#tax_number", "91110000600037341A").await;
+    page.clear("#email").await;
+    page.type_into("#email", "caiwu@example.com").await;
+    page.type_into("#address", "长沙市岳麓区麓山南路 1 号")
+        .await;
+    page.type_into("#phone", "0731-88880000").await;
+    let filled = page.screenshot().await;
+    page.click("button[type=submit]").await;
+    page.wait_for("#tax_number-error").await;
+    let refused = page.screenshot().await;
+    keep("invoice-phone-filled.png", &filled);
+    keep("invoice-phone-refused.png", &refused);
+
+    // Each error right under its own field, in words; what was typed is still there.
+    assert_eq!(
+        error_ids(&page).await,
+        ["tax_number-error", "bank-error", "account-error"]
+    );
+    for field in ["tax_number", "bank", "account"] {
+        let next = page
+            .run(
+                "return document.getElementById(arguments[0]).nextElementSibling.id",
+                json!([field]),
+            )
+            .await;
+        assert_eq!(next, json!(format!("{field}-error")), "under {field}");
+        assert!(!page.text(&format!("#{field}-error")).await.is_empty());
+    }
+    let why = page.text("#tax_number-error").await;
+    assert!(why.contains("校验位") && why.contains('L'), "{why}");
+    for (field, typed) in [
+        ("buyer_name", "湖南某某建设有限公司"),
+        ("tax_number", "91110000600037341A"),
+        ("email", "caiwu@example.com"),
+        ("address", "长沙市岳麓区麓山南路 1 号"),
+        ("phone", "0731-88880000"),
+    ] {
+        assert_eq!(
+            page.property(&format!("#{field}"), "value").await,
+            json!(typed),
+            "{field} kept"
+        );
+    }
+    for choice in [
+        "input[name=buyer_kind][value=organisation]",
+        "input[name=invoice_kind][value=special]",
+    ] {
+        assert_eq!(
+            page.property(choice, "checked").await,
+            json!(true),
+            "{choice}"
+        );
+    }
+    let unchanged = app
+        .client(&app.finance)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert!(unchanged.invoice_request.is_none(), "nothing kept yet");
+
+    // Fixed: the right check character, the bank and the account.
+    page.clear("#tax_number").await;
+    page.type_into("#tax_number", "91110000600037341L").await;
+    page.type_into("#bank", "中国银行长沙分行").await;
+    page.type_into("#account", "6222 0000 1111 2222").await;
+    page.click("button[type=submit]").await;
+    page.wait_heading("开票信息已提交").await;
+    let told = page.text("p").await;
+    assert!(told.contains("c***@example.com"), "{told}");
+    keep("invoice-phone-received.png", &page.screenshot().await);
     page.close().await;
+
+    // Finance sees the request, made on the phone, as the customer typed it.
+    let queue = app
+        .client(&app.finance)
+        .invoicing_queue()
+        .await
+        .expect("queue");
+    let item = queue
+        .items
+        .iter()
+        .find(|i| i.order.order_no == order.order_no)
+        .expect("the order in finance's queue");
+    let view = item.request.as_ref().expect("the request");
+    assert_eq!(view.via, "phone");
+    let request = &view.request;
+    assert_eq!(request.buyer_kind.as_str(), "organisation");
+    assert_eq!(request.invoice_kind.as_str(), "special");
+    assert_eq!(request.buyer_name, "湖南某某建设有限公司");
+    assert_eq!(request.tax_number.as_deref(), Some("91110000600037341L"));
+    assert_eq!(request.email.as_str(), "caiwu@example.com");
+    assert_eq!(request.bank.as_deref(), Some("中国银行长沙分行"));
+    assert_eq!(request.account.as_deref(), Some("6222000011112222"));
+    let waiting = app
+        .client(&app.finance)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(waiting.status, OrderStatus::PendingInvoice);
     app.finish().await;
 }

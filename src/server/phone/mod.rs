@@ -56,10 +56,10 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
          button{{width:100%;padding:.9em;font-size:1.1em;border:0;border-radius:.4em;background:#1677ff;color:#fff}}\
          .ok{{color:#0a7d32}}.bad{{color:#b42318}}\
          label{{display:block;margin:.9em 0 .3em;color:#333}}\
-         input:not([type=checkbox]){{width:100%;box-sizing:border-box;padding:.7em;font-size:1.1em;\
+         input:not([type=checkbox]):not([type=radio]){{width:100%;box-sizing:border-box;padding:.7em;font-size:1.1em;\
          border:1px solid #bbb;border-radius:.4em;background:#fff}}\
          label.consent{{display:flex;gap:.5em;align-items:flex-start;margin:1.2em 0}}\
-         input[type=checkbox]{{width:1.3em;height:1.3em;flex:none}}\
+         input[type=checkbox],input[type=radio]{{width:1.3em;height:1.3em;flex:none}}\
          .small{{color:#666;font-size:.9em}}fieldset{{border:1px solid #ddd;border-radius:.4em;margin:.9em 0}}p.bad{{margin:.2em 0}}.who b{{font-size:1.2em}}</style></head><body>{body}</body></html>",
         title = escape(title),
     );
