@@ -1122,6 +1122,7 @@ fn invoicing_item(no: u32, name: &str, asked: bool) -> InvoicingItem {
         order: summary(no, name, OrderStatus::PendingInvoice, 60),
         user_type: UserType::Individual,
         shipped_at: Some("2026-11-27T07:00:00Z".into()),
+        requested_via: request.as_ref().map(|r| r.via.clone()),
         request,
         suggested,
     }

@@ -896,6 +896,12 @@ pub struct InvoiceInfo {
     pub attachment_id: Option<String>,
     /// Where it was e-mailed (masked).
     pub email: String,
+    /// How the e-mail went: `sent`, `kept` (outbox) or `failed`.
+    #[serde(default)]
+    pub mail_status: Option<String>,
+    /// Why it failed.
+    #[serde(default)]
+    pub mail_detail: Option<String>,
     /// When (RFC 3339).
     pub issued_at: String,
 }
@@ -909,8 +915,12 @@ pub struct InvoicingItem {
     pub user_type: UserType,
     /// When it was mailed (RFC 3339).
     pub shipped_at: Option<String>,
-    /// The customer's request, if one was made.
+    /// The customer's request, if one was made (in full only for those who issue
+    /// invoices: it holds tax, bank and contact details).
     pub request: Option<InvoiceRequestView>,
+    /// Where the request came from (`phone`, `counter`), shown to everyone.
+    #[serde(default)]
+    pub requested_via: Option<String>,
     /// What the order suggests for a new request (buyer, tax number, e-mail).
     #[schema(value_type = Object)]
     pub suggested: crate::domain::InvoiceRequestInput,

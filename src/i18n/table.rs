@@ -599,6 +599,9 @@ texts! {
     MailBatchSummary => "本批已寄出 {0} 单，跳过 {1} 单。", "This batch: {0} shipped, {1} skipped.";
     MailNoCarrier => "没有可选的承运商：请在平台配置 [platform.mailing] carriers", "no carriers: configure [platform.mailing] carriers on the platform";
     MailShipped => "✓ {0} 已由{1}寄出，单号 {2}", "✓ {0} sent by {1}, number {2}";
+    MailWaitForAnswer => "上一单还在提交，等它有结果再结束", "the last number is still on its way; stop once it is answered";
+    MailUnused => "多扫的单号未使用：{0}", "numbers scanned beyond the batch were not used: {0}";
+    MailWaiting => "（另有 {0} 个单号排队）", "({0} more numbers queued)";
     MailSummary => "待邮寄 {0} 单（已超时 {1}），已勾选 {2}", "{0} to mail ({1} overdue), {2} ticked";
     MailCarrier => "承运商", "Carrier";
     MailEmpty => "没有待邮寄的订单", "nothing to mail";
@@ -632,14 +635,19 @@ texts! {
     InvoiceDeclineHint => "Enter 确认并完成订单，Esc 取消", "Enter completes the order, Esc cancels";
     InvoiceDeclinedNote => "客户不需要发票", "customer does not want an invoice";
     InvoiceIssuedNotice => "✓ {0} 发票已开具：{1}，已发送至 {2}", "✓ {0} invoiced: {1}, sent to {2}";
+    InvoiceKeptNotice => "✓ {0} 发票已开具：{1}；邮件已存入发件箱（{2}），未实际发出", "✓ {0} invoiced: {1}; the e-mail to {2} is kept in the outbox, not sent";
     InvoiceDeclinedNotice => "✓ {0} 已完成（客户不要发票）", "✓ {0} completed (no invoice wanted)";
 
     // Mailing and invoicing (platform).
     KindInvoice => "电子发票", "e-invoice";
+    ProblemInvoiceIssued => "订单 {0} 的发票已开具（或正在开具），不能再记为不要发票", "order {0}'s invoice has been (or is being) issued; it cannot be declined now";
+    ProblemNotForMailing => "订单 {0} 不在待邮寄或待开票，不打印面单", "order {0} is not waiting to be mailed or invoiced; no label is printed";
+    InvoiceMailFailed => "✓ {0} 发票已开具：{1}；但邮件未发出（{2}），请另行发送", "✓ {0} invoiced: {1}; but the e-mail failed ({2}); send it another way";
     ProblemInvoiceProvider => "开票服务暂时不可用：{0}", "the invoicing service is unavailable: {0}";
     ProblemNotShipped => "订单 {0} 尚未邮寄", "order {0} has not been mailed";
     ProblemTrackingFromProvider => "物流信息由快递查询服务提供，不能手工录入", "tracking comes from the tracking service and cannot be typed in";
     ProblemIssueThroughInvoice => "订单 {0} 请在开票页填写开票信息后开具，发票号由开票服务生成", "issue order {0}'s invoice from the invoicing tab; the number comes from the invoicing service";
+    ErrTrackingNoTaken => "单号 {0} 已用于另一订单，请核对是否重复扫描", "tracking number {0} is already on another order; was it scanned twice?";
     ErrTrackingInFuture => "时间不能晚于现在", "the time cannot be in the future";
     ErrInvoiceRequestMissing => "客户尚未提交开票信息，请填写后开具", "the customer has not asked for an invoice yet; fill in the request first";
     ErrTrackingNoUsed => "单号 {0} 已用于订单 {1}，请核对是否重复扫描", "tracking number {0} is already on order {1}; was it scanned twice?";

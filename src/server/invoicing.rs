@@ -148,11 +148,15 @@ pub async fn issue(
         serde_json::from_str(&invoice.request_json).unwrap_or_else(|_| request.clone());
     let (pdf_bytes, attachment_id) = match &invoice.attachment_id {
         Some(id) => (
-            state.store.attachment_data(id).await?.unwrap_or_default(),
+            state
+                .store
+                .attachment_data(id)
+                .await?
+                .ok_or_else(|| ApiError::Internal(format!("invoice pdf {id} missing")))?,
             id.clone(),
         ),
         None => {
-            let bytes = render(state, row, &invoice, &issued)?;
+            let bytes = render(state, row, &invoice, &issued).await?;
             let uploaded_by = match actor {
                 Actor::Operator { id, .. } => id.clone(),
                 Actor::System(_) => row.submitted_by.clone(),
@@ -236,8 +240,8 @@ pub async fn issue(
     Ok(updated)
 }
 
-/// Draws the e-invoice.
-fn render(
+/// Draws the e-invoice (off the async workers: drawing takes a while).
+async fn render(
     state: &AppState,
     row: &OrderRow,
     invoice: &InvoiceRow,
@@ -297,8 +301,13 @@ fn render(
         remarks: format!("{} {}", T::DocOrderLabel.get(zh), row.order_no),
         issuer: config.issuer.clone(),
     };
-    let fonts = fonts(state)?;
-    pdf::invoice(&fonts, &document).map_err(|e| ApiError::Internal(e.to_string()))
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let fonts = fonts(&state)?;
+        pdf::invoice(&fonts, &document).map_err(|e| ApiError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 fn labels(lang: Lang) -> InvoiceLabels {

@@ -322,7 +322,11 @@ impl Finance {
             }
             InvoiceCmd::Issue => self.issue(lang),
             InvoiceCmd::Back => {
-                if self.decline.take().is_some() {
+                if let Some(decline) = &self.decline {
+                    // Its answer says where things stand.
+                    if !decline.sending {
+                        self.decline = None;
+                    }
                     return;
                 }
                 if let Some(form) = &mut self.form {
@@ -369,6 +373,7 @@ impl Finance {
     pub fn key(&mut self, key: KeyEvent, lang: Lang) {
         if let Some(decline) = &mut self.decline {
             match key.code {
+                KeyCode::Esc if decline.sending => {}
                 KeyCode::Esc => self.decline = None,
                 KeyCode::Enter => {
                     if !decline.sending {
@@ -511,15 +516,29 @@ impl Finance {
                             .map(|i| i.invoice_no.clone())
                             .or(order.invoice_no.clone())
                             .unwrap_or_default();
-                        let email = order
-                            .invoice
-                            .as_ref()
-                            .map(|i| i.email.clone())
-                            .unwrap_or_default();
+                        let invoice = order.invoice.as_ref();
+                        let email = invoice.map(|i| i.email.clone()).unwrap_or_default();
                         self.form = None;
-                        self.notice = Some(Notice::Info(
-                            T::InvoiceIssuedNotice.fill(lang, &[&order_no, &number, &email]),
-                        ));
+                        self.notice = Some(match invoice.and_then(|i| i.mail_status.as_deref()) {
+                            Some("failed") => Notice::Error(
+                                T::InvoiceMailFailed.fill(
+                                    lang,
+                                    &[
+                                        &order_no,
+                                        &number,
+                                        invoice
+                                            .and_then(|i| i.mail_detail.as_deref())
+                                            .unwrap_or_default(),
+                                    ],
+                                ),
+                            ),
+                            Some("kept") => Notice::Info(
+                                T::InvoiceKeptNotice.fill(lang, &[&order_no, &number, &email]),
+                            ),
+                            _ => Notice::Info(
+                                T::InvoiceIssuedNotice.fill(lang, &[&order_no, &number, &email]),
+                            ),
+                        });
                     }
                     Err(ClientError::Problem(problem)) if !problem.errors.is_empty() => {
                         form.errors = problem

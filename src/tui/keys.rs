@@ -407,6 +407,8 @@ pub struct InvoiceContext {
     pub form: bool,
     /// A field or popup has the caret.
     pub typing: bool,
+    /// The "no invoice" popup is open.
+    pub declining: bool,
     /// Orders are waiting.
     pub any: bool,
 }
@@ -442,7 +444,11 @@ pub fn bindings(context: &Context) -> Vec<Binding> {
     let mut out = Vec::new();
     if let Some(mail) = context.mail {
         out.extend(mail_bindings(mail));
-        out.extend(scrolling());
+        // Space ticks here; it does not page.
+        out.extend(scrolling().into_iter().map(|mut b| {
+            b.keys.retain(|k| k.code != KeyCode::Char(' '));
+            b
+        }));
     }
     if let Some(invoice) = context.invoice {
         out.extend(invoice_bindings(invoice));
@@ -563,6 +569,9 @@ fn mail_bindings(mail: MailContext) -> Vec<Binding> {
 /// The 开票 tab: the list, or one order's invoice form.
 fn invoice_bindings(invoice: InvoiceContext) -> Vec<Binding> {
     let i = Cmd::Invoice;
+    if invoice.declining {
+        return vec![bind(&[Key::code(KeyCode::Esc)], i(InvoiceCmd::Back), true)];
+    }
     if invoice.form || invoice.typing {
         let mut out = vec![bind(&[Key::code(KeyCode::Esc)], i(InvoiceCmd::Back), true)];
         if invoice.form && !invoice.typing {

@@ -51,9 +51,9 @@ pub struct Scan {
     pub error: Option<String>,
     /// The number on its way to the platform.
     pub sending: Option<String>,
-    /// Enter was pressed on the next number while the last was still on its way: it goes
-    /// as soon as the last one is through (a scanner does not wait).
-    pub queued: bool,
+    /// Numbers entered while the last was still on its way, oldest first: each goes as
+    /// soon as the one before is through (a scanner does not wait).
+    pub waiting: Vec<String>,
     /// Shipped in this batch: order and number.
     pub done: Vec<(String, String)>,
     /// Skipped in this batch.
@@ -193,6 +193,13 @@ impl MailRoom {
             }
             MailCmd::Start => self.start(lang),
             MailCmd::Stop => {
+                if let Some(scan) = &self.scan
+                    && scan.sending.is_some()
+                {
+                    // Its answer says whether it went; stop after that.
+                    self.notice = Some(Notice::Error(T::MailWaitForAnswer.get(lang).to_owned()));
+                    return;
+                }
                 if let Some(scan) = self.scan.take() {
                     self.notice = Some(Notice::Info(T::MailBatchSummary.fill(
                         lang,
@@ -279,7 +286,7 @@ impl MailRoom {
             input: Input::new(""),
             error: None,
             sending: None,
-            queued: false,
+            waiting: Vec::new(),
             done: Vec::new(),
             skipped: Vec::new(),
         });
@@ -314,7 +321,11 @@ impl MailRoom {
             return;
         };
         if scan.sending.is_some() {
-            scan.queued = true;
+            let typed = scan.input.text();
+            if !typed.trim().is_empty() {
+                scan.waiting.push(typed);
+                scan.input = Input::new("");
+            }
             return;
         }
         let Some(item) = scan.current().cloned() else {
@@ -437,28 +448,45 @@ impl MailRoom {
                 scan.done.push((order_no.to_owned(), number.clone()));
                 scan.at += 1;
                 scan.error = None;
-                // What was scanned meanwhile (and entered) is for the next order.
-                let queued = std::mem::take(&mut scan.queued);
+
                 self.notice = Some(Notice::Info(
                     T::MailShipped.fill(lang, &[order_no, &name, &number]),
                 ));
                 self.ticked.retain(|t| t != order_no);
-                send_next = queued && !scan.input.is_blank() && !scan.finished();
+                // What was scanned meanwhile is for the next order.
+                send_next = !scan.waiting.is_empty() && !scan.finished();
+                if send_next {
+                    let next = scan.waiting.remove(0);
+                    scan.input = Input::new(&next);
+                }
                 if scan.finished() {
                     let (done, skipped) = (scan.done.len(), scan.skipped.len());
+                    let unused = std::mem::take(&mut scan.waiting);
                     self.scan = None;
-                    self.notice = Some(Notice::Info(format!(
+                    let summary = format!(
                         "{} {}",
                         T::MailShipped.fill(lang, &[order_no, &name, &number]),
                         T::MailBatchSummary.fill(lang, &[&done.to_string(), &skipped.to_string()])
-                    )));
+                    );
+                    self.notice = Some(if unused.is_empty() {
+                        Notice::Info(summary)
+                    } else {
+                        // More numbers than orders: say which were not used.
+                        Notice::Error(format!(
+                            "{summary} {}",
+                            T::MailUnused.fill(lang, &[&unused.join(" ")])
+                        ))
+                    });
                 }
             }
             Err(e) => {
                 scan.error = Some(format!("{number} — {}", field_error(&e, describe)));
-                // A number scanned meanwhile stays in the field, not sent: this order
-                // still needs its number, and the clerk decides.
-                scan.queued = false;
+                // Numbers scanned meanwhile are not sent: this order still needs its
+                // number, and the clerk decides. The first is put in the field.
+                if !scan.waiting.is_empty() && scan.input.is_blank() {
+                    let next = scan.waiting.remove(0);
+                    scan.input = Input::new(&next);
+                }
                 return;
             }
         }

@@ -19,6 +19,7 @@ on_both_databases!(
     declining_the_invoice_completes_the_order_with_the_note,
     the_customer_asks_for_an_invoice_on_the_phone,
     staff_type_tracking_events_when_there_is_no_provider,
+    issuing_and_declining_at_once_and_one_number_twice_get_one_outcome,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -376,19 +377,33 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
     assert_eq!(sent.attachment_id.as_deref(), Some(pdf_id.as_str()));
     assert!(sent.subject.contains(&invoice.invoice_no));
 
-    // Issuing again: the order has moved on.
+    // Issuing again (an answer lost on the way): the same invoice, not a second one; a
+    // different request for the completed order is refused.
+    let again = finance
+        .issue_invoice(
+            &order.order_no,
+            &IssueInvoice {
+                version: Some(current.version),
+                request: None,
+            },
+        )
+        .await
+        .expect("the same invoice");
+    assert_eq!(again.invoice_no, done.invoice_no);
     let refused = problem(
         finance
             .issue_invoice(
                 &order.order_no,
                 &IssueInvoice {
                     version: Some(done.version),
-                    request: None,
+                    request: Some(request("individual", "normal", "别人", "")),
                 },
             )
             .await,
     );
     assert_eq!(refused.status, 409);
+    let mail = app.client(&app.admin).mail_messages().await.expect("mail");
+    assert_eq!(mail.len(), 1, "one invoice, one e-mail");
     // Invoice numbers are never typed in through the generic action.
     let other = shipped(&app, "李四", "1234567890123").await;
     let refused = problem(
@@ -662,5 +677,89 @@ async fn staff_type_tracking_events_when_there_is_no_provider(db: Db) {
             .await,
     );
     assert_eq!(refused.status, 403);
+    app.finish().await;
+}
+
+async fn issuing_and_declining_at_once_and_one_number_twice_get_one_outcome(db: Db) {
+    let app = TestApp::spawn(db).await;
+    for round in 0..10 {
+        let order = shipped(&app, &format!("客户{round}"), &format!("98{round:011}")).await;
+        let issue = {
+            let client = app.client(&app.finance);
+            let (no, version) = (order.order_no.clone(), order.version);
+            tokio::spawn(async move {
+                client
+                    .issue_invoice(
+                        &no,
+                        &IssueInvoice {
+                            version: Some(version),
+                            request: Some(request("individual", "normal", "张三", "")),
+                        },
+                    )
+                    .await
+            })
+        };
+        let decline = {
+            let client = app.client(&app.admin);
+            let (no, version) = (order.order_no.clone(), order.version);
+            tokio::spawn(async move {
+                client
+                    .act(
+                        &no,
+                        Action::DeclineInvoice,
+                        &ActionRequest {
+                            version: Some(version),
+                            reason: Some("客户不需要发票".into()),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+            })
+        };
+        let (issued, declined) = (issue.await.expect("task"), decline.await.expect("task"));
+        assert!(
+            issued.is_ok() != declined.is_ok(),
+            "round {round}: exactly one goes through: {issued:?} / {declined:?}"
+        );
+        let after = app
+            .client(&app.admin)
+            .order(&order.order_no, false)
+            .await
+            .expect("order");
+        assert_eq!(after.status, OrderStatus::Completed);
+        assert_eq!(after.invoice.is_some(), issued.is_ok(), "round {round}");
+        let loser = if issued.is_ok() {
+            declined.err()
+        } else {
+            issued.err()
+        };
+        let loser = loser.and_then(|e| e.problem().cloned()).expect("a problem");
+        assert_eq!(loser.status, 409, "{loser:?}");
+    }
+    // One number scanned onto two parcels at the same moment: one of them has it.
+    for round in 0..10 {
+        let first = approved(&app, &format!("甲{round}")).await;
+        let second = approved(&app, &format!("乙{round}")).await;
+        let number = format!("97{round:011}");
+        let ship_one = |order: Order| {
+            let client = app.client(&app.mailroom);
+            let number = number.clone();
+            tokio::spawn(async move {
+                client
+                    .act(&order.order_no, Action::Ship, &ship(&order, "ems", &number))
+                    .await
+            })
+        };
+        let (a, b) = (ship_one(first), ship_one(second));
+        let (a, b) = (a.await.expect("task"), b.await.expect("task"));
+        assert!(a.is_ok() != b.is_ok(), "round {round}: {a:?} / {b:?}");
+        let refused = a
+            .err()
+            .or(b.err())
+            .and_then(|e| e.problem().cloned())
+            .expect("problem");
+        assert_eq!(refused.status, 422, "{refused:?}");
+        assert_eq!(fields(&refused), ["tracking_no"]);
+    }
     app.finish().await;
 }

@@ -117,7 +117,7 @@ pub(super) async fn submit(
     let actor = Actor::System(T::ActorCustomerPhone.get(LANG).to_owned());
     match state
         .store
-        .save_invoice_request(&row, &actor, &json, "phone", None)
+        .save_invoice_request(&row, &actor, &json, "phone", None, None)
         .await
     {
         Ok(true) => {}

@@ -64,6 +64,25 @@ pub async fn act(
             detail: Msg::with(T::ProblemSelfReviewDetail, [row.order_no.as_str()]),
         });
     }
+    // A ship whose first answer was lost, sent again: the same shipment, not a refusal.
+    if action == Action::Ship
+        && let (Some(code), Some(carrier)) = (
+            row.carrier.as_deref(),
+            request
+                .carrier
+                .as_deref()
+                .and_then(|c| state.config.mailing.carrier(c.trim())),
+        )
+        && code == carrier.code
+        && let Ok(number) = TrackingNo::parse(
+            carrier.format,
+            &carrier.name,
+            request.tracking_no.as_deref().unwrap_or_default(),
+        )
+        && row.tracking_no.as_deref() == Some(number.as_str())
+    {
+        return Ok(Json(full_order(&state, &row, &caller, false).await?));
+    }
     // Say "not now" before "fix these fields" when the table rules the action out anyway;
     // the compare-and-set below still decides races.
     let status = row.status()?;
@@ -93,7 +112,19 @@ pub async fn act(
         .store
         .transition(&row.order_no, step)
         .await
-        .map_err(|e| transition_error(&row.order_no, action, e))?;
+        .map_err(|e| match e {
+            // Two counters shipping one number at the same moment: the index decides.
+            TransitionError::Store(e) if action == Action::Ship && e.is_unique_violation() => {
+                ApiError::field(
+                    "tracking_no",
+                    Msg::with(
+                        T::ErrTrackingNoTaken,
+                        [request.tracking_no.as_deref().unwrap_or_default().trim()],
+                    ),
+                )
+            }
+            e => transition_error(&row.order_no, action, e),
+        })?;
     if action == Action::Reject {
         tell_customer_returned(&state, &updated).await;
     }
@@ -280,7 +311,19 @@ async fn details(
                 Some("bank_transfer".into()),
             )],
         ),
-        Action::Approve | Action::DeclineInvoice | Action::Pay => (reason, vec![]),
+        Action::DeclineInvoice => {
+            // An invoice being (or already) issued is not declined behind finance's back.
+            if state.store.invoice_for(&order.id).await?.is_some() {
+                return Err(ApiError::Conflict {
+                    code: "invoice_issued",
+                    detail: Msg::with(T::ProblemInvoiceIssued, [order.order_no.as_str()]),
+                    status: order.status().ok(),
+                    version: Some(order.version),
+                });
+            }
+            (reason, vec![])
+        }
+        Action::Approve | Action::Pay => (reason, vec![]),
     };
     errors.finish()?;
     Ok(outcome)

@@ -32,6 +32,10 @@ pub async fn queue(
     caller: Caller,
 ) -> Result<Json<InvoicingQueue>, ApiError> {
     caller.require(Permission::ViewOrders)?;
+    let issues = caller
+        .operator
+        .roles
+        .permits(Permission::Act(Action::IssueInvoice));
     let rows = state
         .store
         .queue(OrderStatus::PendingInvoice, QUEUE_LIMIT)
@@ -45,8 +49,13 @@ pub async fn queue(
                     order: summary(row)?,
                     user_type: crate::domain::UserType::parse(&row.user_type)?,
                     shipped_at: row.shipped_at.map(rfc3339),
-                    request: request_view(row),
-                    suggested: invoicing::suggested(row),
+                    request: request_view(row).filter(|_| issues),
+                    requested_via: row.invoice_requested_via.clone(),
+                    suggested: if issues {
+                        invoicing::suggested(row)
+                    } else {
+                        InvoiceRequestInput::default()
+                    },
                 },
             ))
         })
@@ -110,6 +119,7 @@ pub async fn save_request(
             &caller.actor(),
             &json,
             "counter",
+            None,
             Some(&caller.ctx.request_id),
         )
         .await?
@@ -166,38 +176,81 @@ pub async fn issue(
         parse_json(&body)?
     };
     let version = body.version.ok_or(ApiError::PreconditionRequired)?;
-    let mut row = find_order(&state, &order_no).await?;
-    let request = match &body.request {
-        Some(input) => {
-            let (request, _) = check(input)?;
-            let json =
-                serde_json::to_string(&request).map_err(|e| ApiError::Internal(e.to_string()))?;
-            if row.invoice_request_json.as_deref() != Some(json.as_str())
-                && !state
-                    .store
-                    .save_invoice_request(
-                        &row,
-                        &caller.actor(),
-                        &json,
-                        "counter",
-                        Some(&caller.ctx.request_id),
-                    )
-                    .await?
-            {
-                return Err(not_waiting(&state, &row.order_no).await?);
-            }
-            row = find_order(&state, &order_no).await?;
-            request
+    let row = find_order(&state, &order_no).await?;
+    let checked = body.request.as_ref().map(check).transpose()?;
+    let json = |request: &InvoiceRequest| {
+        serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))
+    };
+    // A retry whose first answer was lost: the same invoice again, not a second one.
+    if row.status()? == OrderStatus::Completed
+        && let Some(invoice) = state.store.invoice_for(&row.id).await?
+    {
+        let same = match &checked {
+            None => true,
+            Some((request, _)) => json(request)? == invoice.request_json,
+        };
+        if same {
+            return Ok(Json(full_order(&state, &row, &caller, false).await?));
+        }
+    }
+    // "Not now" before "fix these fields".
+    let status = row.status()?;
+    if status != OrderStatus::PendingInvoice {
+        return Err(not_waiting(&state, &row.order_no).await?);
+    }
+    if version != row.version {
+        return Err(crate::server::error::transition_error(
+            &row.order_no,
+            Action::IssueInvoice,
+            crate::server::store::TransitionError::Conflict {
+                status,
+                version: row.version,
+            },
+        ));
+    }
+    let (request, via) = match checked {
+        // Unchanged from the customer's own request, it stays theirs.
+        Some((request, _)) => {
+            let via = match (&row.invoice_request_json, &row.invoice_requested_via) {
+                (Some(saved), Some(via)) if *saved == json(&request)? => via.clone(),
+                _ => "counter".to_owned(),
+            };
+            (request, via)
         }
         None => match request_view(&row) {
-            Some(view) => view.request,
+            Some(view) => (view.request, view.via),
             None => return Err(ApiError::field("request", T::ErrInvoiceRequestMissing)),
         },
     };
+    // The request is kept and the version moves on in one compare-and-set: of two people
+    // issuing (or one issuing, one declining) with the version they saw, one goes on.
+    if !state
+        .store
+        .save_invoice_request(
+            &row,
+            &caller.actor(),
+            &json(&request)?,
+            &via,
+            Some(version),
+            Some(&caller.ctx.request_id),
+        )
+        .await?
+    {
+        let now = find_order(&state, &order_no).await?;
+        return Err(crate::server::error::transition_error(
+            &now.order_no,
+            Action::IssueInvoice,
+            crate::server::store::TransitionError::Conflict {
+                status: now.status()?,
+                version: now.version,
+            },
+        ));
+    }
+    let row = find_order(&state, &order_no).await?;
     let updated = invoicing::issue(
         &state,
         &row,
-        Some(version),
+        Some(row.version),
         &request,
         &caller.actor(),
         Some(&caller.ctx.request_id),

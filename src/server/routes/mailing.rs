@@ -136,7 +136,18 @@ pub async fn labels(
     let mut errors = Errors::default();
     for (i, order_no) in request.order_nos.iter().enumerate() {
         match state.store.order_by_no(order_no.trim()).await? {
-            Some(row) => rows.push(row),
+            Some(row)
+                if matches!(
+                    row.status(),
+                    Ok(OrderStatus::PendingShipment | OrderStatus::PendingInvoice)
+                ) =>
+            {
+                rows.push(row)
+            }
+            Some(row) => errors.add(
+                &format!("order_nos[{i}]"),
+                Msg::with(T::ProblemNotForMailing, [row.order_no.as_str()]),
+            ),
             None => errors.add(
                 &format!("order_nos[{i}]"),
                 Msg::with(T::ProblemOrderNotFound, [order_no.as_str()]),

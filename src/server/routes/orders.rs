@@ -42,7 +42,17 @@ pub(super) async fn full_order(
     let attachments = state.store.attachments_of(&row.id).await?;
     let mut order = present::order(row, &attachments, caller, reveal)?;
     order.trade_no = state.store.paid_trade_no(&row.id).await?;
-    order.invoice_request = super::invoicing::request_view(row);
+    // Tax, bank and contact details: for those who issue invoices, or revealed (audited).
+    if order.revealed
+        || caller
+            .operator
+            .roles
+            .permits(crate::domain::Permission::Act(
+                crate::domain::Action::IssueInvoice,
+            ))
+    {
+        order.invoice_request = super::invoicing::request_view(row);
+    }
     if let Some(invoice) = state.store.invoice_for(&row.id).await? {
         let request: Option<crate::domain::InvoiceRequest> =
             serde_json::from_str(&invoice.request_json).ok();
@@ -61,7 +71,16 @@ pub(super) async fn full_order(
                 .map(|r| crate::domain::mask_email(r.email.as_str()))
                 .unwrap_or_default(),
             issued_at: present::rfc3339(invoice.issued_at),
+            mail_status: None,
+            mail_detail: None,
         });
+        if let (Some(info), Some((status, detail))) = (
+            order.invoice.as_mut(),
+            state.store.latest_mail(&row.id).await?,
+        ) {
+            info.mail_status = Some(status);
+            info.mail_detail = detail;
+        }
     }
     if let Some((name, id_number, at)) = state.store.verified_identity(&row.customer_id).await? {
         order.realname = Some(crate::api::RealnameCheck {

@@ -129,26 +129,31 @@ impl Store {
         )
     }
 
-    /// Keeps the customer's invoice request on an order still in 待开票, with an audit row
-    /// and an event. `false` when the order is no longer waiting for its invoice.
+    /// Keeps the invoice request on an order still in 待开票 (an edit: the version moves
+    /// on, so a form opened before is stale), with an audit row and an event. With
+    /// `expected_version`, only if the order is still at that version. `false` when the
+    /// order is no longer waiting for its invoice (or has moved on).
     pub async fn save_invoice_request(
         &self,
         order: &OrderRow,
         actor: &Actor,
         request_json: &str,
         via: &str,
+        expected_version: Option<i64>,
         request_id: Option<&str>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE orders SET invoice_request_json = $1, invoice_requested_at = $2, \
-             invoice_requested_via = $3, updated_at = $2 WHERE id = $4 AND status = $5",
+             invoice_requested_via = $3, updated_at = $2, version = version + 1 \
+             WHERE id = $4 AND status = $5 AND version = $6",
         )
         .bind(request_json)
         .bind(now_ms())
         .bind(via)
         .bind(&order.id)
         .bind(OrderStatus::PendingInvoice.as_str())
+        .bind(expected_version.unwrap_or(order.version))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -172,6 +177,20 @@ impl Store {
             None => tx.commit().await?,
         }
         Ok(true)
+    }
+
+    /// The latest e-mail about an order: its status and why it failed.
+    pub async fn latest_mail(
+        &self,
+        order_id: &str,
+    ) -> StoreResult<Option<(String, Option<String>)>> {
+        Ok(sqlx::query_as(
+            "SELECT status, detail FROM mail_messages WHERE order_id = $1 \
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The invoice issued for an order, if any.

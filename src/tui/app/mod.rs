@@ -342,6 +342,7 @@ impl App {
                     may_issue: self.finance.may_issue,
                     form: self.finance.form.is_some(),
                     typing: self.finance.typing(),
+                    declining: self.finance.decline.is_some(),
                     any: !self.finance.items.is_empty(),
                 }
             }),

@@ -119,9 +119,13 @@ fn row<'a>(app: &App, item: &InvoicingItem, selected: bool) -> Row<'a> {
                 view.request.buyer_name
             )
         }
-        None => T::InvoiceNotAsked.get(lang).to_owned(),
+        None => match item.requested_via.as_deref() {
+            Some("phone") => T::InvoiceViaPhone.get(lang).to_owned(),
+            Some(_) => T::InvoiceViaCounter.get(lang).to_owned(),
+            None => T::InvoiceNotAsked.get(lang).to_owned(),
+        },
     };
-    let style = if item.request.is_some() {
+    let style = if item.request.is_some() || item.requested_via.is_some() {
         theme.accent
     } else {
         theme.dim

@@ -247,7 +247,15 @@ fn draw_scan(frame: &mut Frame, app: &App, scan: &Scan, area: Rect) {
     };
     scan.input.render(frame, input_area, style, focus);
     let message = match (&scan.sending, &scan.error) {
-        (Some(number), _) => Line::from(T::MailSending.fill(lang, &[number])).style(theme.dim),
+        (Some(number), _) if scan.waiting.is_empty() => {
+            Line::from(T::MailSending.fill(lang, &[number])).style(theme.dim)
+        }
+        (Some(number), _) => Line::from(format!(
+            "{} {}",
+            T::MailSending.fill(lang, &[number]),
+            T::MailWaiting.fill(lang, &[&scan.waiting.len().to_string()])
+        ))
+        .style(theme.dim),
         (None, Some(error)) => Line::from(format!("! {error}")).style(theme.error),
         (None, None) => Line::from(T::MailScanHint.get(lang)).style(theme.dim),
     };

@@ -6,7 +6,8 @@ ALTER TABLE orders ADD COLUMN invoice_request_json TEXT;
 ALTER TABLE orders ADD COLUMN invoice_requested_at BIGINT;
 ALTER TABLE orders ADD COLUMN invoice_requested_via TEXT;
 CREATE UNIQUE INDEX orders_invoice_token ON orders(invoice_token);
-CREATE INDEX orders_tracking ON orders(carrier, tracking_no);
+-- One parcel number is one parcel: typed twice, the second is refused.
+CREATE UNIQUE INDEX orders_tracking ON orders(carrier, tracking_no);
 
 -- One invoice per order: the provider is asked with the order as its serial, so two
 -- people issuing at once get the same invoice, never two.
