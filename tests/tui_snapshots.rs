@@ -1317,3 +1317,55 @@ fn the_mailroom_types_a_tracking_event_by_its_name() {
     assert_eq!(step.state, "delivered");
     assert_eq!(step.context, "本人签收");
 }
+
+#[test]
+fn numbers_scanned_while_one_is_on_its_way_go_in_turn() {
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    for number in ["EA123456785CN", "1234567890123", "LX314159268CN"] {
+        typed(&mut app, number);
+        key(&mut app, KeyCode::Enter);
+    }
+    // Only the first has gone; the others wait their turn.
+    let sent = app.take_requests();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(render(&app, 80, 24).contains("另有 2 个单号排队"));
+    // Esc does not drop a number on its way.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.mail.scan.is_some());
+    let answer = |no: &str, number: &str| {
+        let mut shipped = order();
+        shipped.order_no = no.into();
+        shipped.shipment = Some(Shipment {
+            carrier: "ems".into(),
+            tracking_no: number.into(),
+            shipped_at: "2026-11-28T08:00:00Z".into(),
+        });
+        Msg::Shipped {
+            order_no: no.into(),
+            result: Ok(shipped),
+        }
+    };
+    for (i, (no, number, next)) in [
+        ("HN20261128000001", "EA123456785CN", Some("1234567890123")),
+        ("HN20261128000002", "1234567890123", Some("LX314159268CN")),
+        ("HN20261128000003", "LX314159268CN", None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        app.on_msg(answer(no, number));
+        let sent = app.take_requests();
+        match next {
+            Some(next) => {
+                let Some(Request::Ship { body, .. }) = sent.first() else {
+                    panic!("step {i}: the next number goes, got {sent:?}");
+                };
+                assert_eq!(body.tracking_no.as_deref(), Some(next));
+            }
+            None => assert!(sent.is_empty()),
+        }
+    }
+    assert!(app.mail.scan.is_none(), "the batch is done");
+    assert!(render(&app, 80, 24).contains("本批已寄出 3 单"));
+}
