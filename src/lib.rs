@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod server;

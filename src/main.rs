@@ -63,6 +63,13 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Demo data for training and trying the product.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Manage the catalog of projects and products.
     Catalog {
         #[command(subcommand)]
@@ -94,6 +101,17 @@ enum OperatorCommand {
     Token {
         /// The operator's name.
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Walk-in orders taken through the real API to 待邮寄 (submitted by `demo-clerk`, paid
+    /// at the sandbox cashier, approved by `demo-reviewer`), for the 邮寄 and 开票 tabs.
+    Orders {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        count: usize,
     },
 }
 
@@ -141,6 +159,22 @@ async fn run(cli: Cli) -> Result<()> {
         Some(Command::Operator { command, database }) => {
             let store = open_store(&config, &database).await?;
             operator(&store, command).await
+        }
+        Some(Command::Demo {
+            command: DemoCommand::Orders { count },
+            database,
+        }) => {
+            let url = database_url(&config, &database);
+            let made = ca_counter::demo::orders(&config.platform, &url, count.min(500))
+                .await
+                .wrap_err_with(|| format!("demo orders in {}", redact(&url)))?;
+            println!(
+                "{} demo orders are waiting to be mailed (待邮寄), {} … {}",
+                made.len(),
+                made.first().map(String::as_str).unwrap_or("-"),
+                made.last().map(String::as_str).unwrap_or("-")
+            );
+            Ok(())
         }
         Some(Command::Catalog {
             command: CatalogCommand::Import { file },

@@ -258,3 +258,36 @@ fn serve_loads_the_demo_catalog_into_a_fresh_database() {
     assert!(projects.as_array().map(Vec::len).unwrap_or(0) >= 15);
     assert!(stop(child).success());
 }
+
+#[test]
+fn demo_orders_wait_to_be_mailed() {
+    let env = Env::new();
+    let (ok, stdout, stderr) = env.run(&["demo", "orders", "--count", "3"]);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("3 demo orders are waiting to be mailed"),
+        "{stdout}"
+    );
+    // Run again: the demo operators are reused, three more orders.
+    let (ok, stdout, stderr) = env.run(&["demo", "orders", "--count", "3"]);
+    assert!(ok, "{stdout}\n{stderr}");
+    let (ok, list, _) = env.run(&["operator", "list"]);
+    assert!(ok);
+    assert!(
+        list.contains("demo-clerk") && list.contains("demo-reviewer"),
+        "{list}"
+    );
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let waiting: i64 = runtime.block_on(async {
+        let store = ca_counter::server::store::Store::open(&env.url, 1)
+            .await
+            .expect("open");
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE status = 'pending_shipment'")
+            .fetch_one(store.pool())
+            .await
+            .expect("count");
+        store.close().await;
+        n
+    });
+    assert_eq!(waiting, 6);
+}

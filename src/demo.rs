@@ -1,0 +1,172 @@
+//! Demo orders for training and trying the product: walk-in customers taken through the
+//! real API on an in-process platform — submitted by a demo clerk, paid at the sandbox
+//! cashier, approved by a demo reviewer — so the 邮寄 and 开票 tabs have a day's work.
+
+use crate::api::{
+    ActionRequest, Applicant, Client, ClientError, MailingAddress, NewCustomer, NewOrder,
+};
+use crate::config::PlatformConfig;
+use crate::domain::{Action, RoleSet, UserType};
+use crate::i18n::Lang;
+use crate::server::Platform;
+use crate::server::store::Store;
+
+/// Why the demo orders could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The platform did not start.
+    #[error("platform: {0}")]
+    Start(#[from] crate::server::StartError),
+    /// The database.
+    #[error("database: {0}")]
+    Store(#[from] crate::server::store::StoreError),
+    /// A call to the platform.
+    #[error("{0}")]
+    Api(#[from] ClientError),
+    /// Anything else.
+    #[error("{0}")]
+    Other(String),
+}
+
+const NAMES: [&str; 12] = [
+    "张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴军", "徐丽", "孙浩",
+];
+const STREETS: [&str; 6] = [
+    "麓山南路 932 号",
+    "五一大道 99 号",
+    "芙蓉中路二段 106 号",
+    "韶山北路 1 号",
+    "人民东路 38 号",
+    "岳麓大道 218 号",
+];
+
+/// A demo operator's token: the operator is made if missing.
+async fn token(store: &Store, name: &str, roles: &str) -> Result<String, DemoError> {
+    let roles = RoleSet::parse(roles).map_err(|bad| DemoError::Other(bad.to_string()))?;
+    match store.add_operator(name, &roles).await {
+        Ok((_, token)) => Ok(token),
+        Err(e) if e.is_unique_violation() => store
+            .issue_token(name)
+            .await?
+            .ok_or_else(|| DemoError::Other(format!("the operator {name} was revoked"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Makes `count` orders waiting to be mailed in the database at `database_url`, through
+/// the API of an in-process platform (sandbox payments). Returns their numbers.
+pub async fn orders(
+    config: &PlatformConfig,
+    database_url: &str,
+    count: usize,
+) -> Result<Vec<String>, DemoError> {
+    crate::api::install_tls_provider();
+    let mut config = config.clone();
+    // Demo money only, on a loopback port nobody else sees.
+    config.payment_provider = "sandbox".into();
+    config.public_base_url = None;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| DemoError::Other(e.to_string()))?;
+    let platform = Platform::start(config, database_url, listener).await?;
+    let made = make(&platform, count).await;
+    let stopped = platform.shutdown().await;
+    let made = made?;
+    stopped.map_err(|e| DemoError::Other(e.to_string()))?;
+    Ok(made)
+}
+
+async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoError> {
+    let store = platform.store();
+    let base = platform.base_url();
+    let clerk = Client::new(
+        &base,
+        &token(store, "demo-clerk", "clerk").await?,
+        Lang::ZhCn,
+    )?;
+    let reviewer = Client::new(
+        &base,
+        &token(store, "demo-reviewer", "reviewer").await?,
+        Lang::ZhCn,
+    )?;
+    let projects = clerk.projects("").await?;
+    let products: Vec<_> = projects
+        .iter()
+        .flat_map(|p| p.products.iter())
+        .filter(|p| p.user_type == UserType::Individual)
+        .collect();
+    if products.is_empty() {
+        return Err(DemoError::Other(
+            "the catalog has no personal certificates".into(),
+        ));
+    }
+    let http = reqwest::Client::new();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let mut made = Vec::with_capacity(count);
+    for i in 0..count {
+        let name = NAMES[i % NAMES.len()];
+        let phone = format!("139{:08}", (seed + i as u64 * 7_919) % 100_000_000);
+        let customer = clerk
+            .create_customer(&NewCustomer {
+                phone: phone.clone(),
+                name: name.into(),
+            })
+            .await?;
+        let product = products[i % products.len()];
+        let body = NewOrder {
+            customer_id: customer.id,
+            product_id: product.id.clone(),
+            applicant: Applicant {
+                name: name.into(),
+                id_number: "11010519491231002X".into(),
+                phone: phone.clone(),
+                email: Some(format!("demo{}@example.com", i + 1)),
+            },
+            organization: None,
+            mailing: MailingAddress {
+                recipient: name.into(),
+                phone,
+                province: "湖南省".into(),
+                city: "长沙市".into(),
+                district: "岳麓区".into(),
+                street: STREETS[i % STREETS.len()].into(),
+                postal_code: "410083".into(),
+            },
+            note: Some("演示订单".into()),
+            application_ref: None,
+            terms_version: None,
+        };
+        let order = clerk
+            .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+            .await?;
+        let payment = clerk.create_payment(&order.order_no, "sandbox").await?;
+        let paid = http
+            .post(&payment.pay_url)
+            .send()
+            .await
+            .map_err(|e| DemoError::Other(e.to_string()))?;
+        if !paid.status().is_success() {
+            return Err(DemoError::Other(format!(
+                "the sandbox cashier answered {}",
+                paid.status()
+            )));
+        }
+        let order = reviewer.order(&order.order_no, false).await?;
+        reviewer.claim(&order.order_no, false).await?;
+        reviewer
+            .act(
+                &order.order_no,
+                Action::Approve,
+                &ActionRequest {
+                    version: Some(order.version),
+                    ..ActionRequest::default()
+                },
+            )
+            .await?;
+        made.push(order.order_no);
+    }
+    Ok(made)
+}
