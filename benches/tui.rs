@@ -127,6 +127,7 @@ async fn pty_bench() {
     tui.send("q");
     tui.wait_exit(Duration::from_secs(5));
     review_bench(&app).await;
+    mail_bench(&app).await;
     app.finish().await;
 }
 
@@ -197,6 +198,75 @@ async fn review_bench(app: &common::TestApp) {
     report("Enter (claim, order + scan)", "\r", 1, 600);
     report("+ (zoom in)", "+", 1, 600);
     report("Esc (back to the queue)", "\x1b", 1, 300);
+    tui.send("q");
+    tui.wait_exit(Duration::from_secs(5));
+}
+
+/// The mailroom scanning numbers as a barcode scanner types them: per parcel, the time
+/// from the scan's Enter to the next order on screen (the ship goes to the platform and
+/// back), and the bytes written to the terminal.
+async fn mail_bench(app: &common::TestApp) {
+    let queue = app
+        .client(&app.reviewer)
+        .review_queue()
+        .await
+        .expect("queue");
+    let parcels = 30;
+    for item in queue.items.iter().take(parcels) {
+        let order = app
+            .client(&app.reviewer)
+            .order(&item.order.order_no, false)
+            .await
+            .expect("order");
+        app.act(
+            &app.reviewer,
+            &order,
+            ca_counter::domain::Action::Approve,
+            Default::default(),
+        )
+        .await;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = pty::Tui::connect(&app.base, &app.mailroom, dir.path(), "zh-CN", 80, 24);
+    tui.wait_text("● 在线", Duration::from_secs(20));
+    tui.send("4");
+    tui.wait_text(&format!("待邮寄 {parcels} 单"), Duration::from_secs(20));
+    tui.send("\r");
+    tui.wait_text(&format!("第 1/{parcels} 单"), Duration::from_secs(20));
+    tui.settle(Duration::from_millis(300));
+    let mut times = Vec::new();
+    let mut bytes = Vec::new();
+    for i in 0..parcels - 1 {
+        let before = tui.bytes_written();
+        let started = Instant::now();
+        tui.send(&format!("98{i:011}\r"));
+        tui.wait_text(
+            &format!("第 {}/{parcels} 单", i + 2),
+            Duration::from_secs(20),
+        );
+        times.push(started.elapsed());
+        tui.settle(Duration::from_millis(100));
+        bytes.push(tui.bytes_written() - before);
+    }
+    times.sort_unstable();
+    bytes.sort_unstable();
+    let mean_ms =
+        times.iter().map(Duration::as_secs_f64).sum::<f64>() * 1000.0 / times.len() as f64;
+    let mean_bytes = bytes.iter().sum::<usize>() as f64 / bytes.len() as f64;
+    println!("mailroom scanning, 80×24, {} parcels:", times.len());
+    println!(
+        "{:<30} mean {mean_ms:>6.1} ms  median {:>5.1} ms  max {:>5.1} ms",
+        "scan → next order shown",
+        times[times.len() / 2].as_secs_f64() * 1000.0,
+        times[times.len() - 1].as_secs_f64() * 1000.0
+    );
+    println!(
+        "{:<30} mean {mean_bytes:>6.0} B  median {:>5} B  max {:>5} B",
+        "bytes per scan",
+        bytes[bytes.len() / 2],
+        bytes[bytes.len() - 1]
+    );
+    tui.send("\x1b");
     tui.send("q");
     tui.wait_exit(Duration::from_secs(5));
 }
