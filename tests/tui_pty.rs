@@ -93,11 +93,15 @@ async fn english_help_finds_and_runs_a_command() {
     tui.wait_text("only \"awaiting review\"", WAIT);
     tui.send("\r");
     tui.wait_text("no orders match", WAIT);
-    // Support agents see the review queue (read-only) but not the mailroom.
+    // Support agents see the review queue and the mailroom's list (read-only) but do not
+    // take applications.
     tui.send("3");
     tui.wait_text("nothing waiting for review", WAIT);
     tui.send("4");
-    tui.wait_text("your role (support) cannot use \"Mail\"", WAIT);
+    tui.wait_text("nothing to mail", WAIT);
+    tui.send("\x1bOP"); // F1
+    tui.wait_text("your role (support) cannot use \"New\"", WAIT);
+    tui.send("\x1bOQ"); // F2
     tui.send(":q\r");
     assert!(tui.wait_exit(WAIT));
     app.finish().await;
