@@ -121,7 +121,7 @@ pub struct PlatformConfig {
     pub ca_name: String,
     /// The service hotline printed on receipts.
     pub hotline: String,
-    /// A CJK font (with Latin digits) for printed documents; found automatically if unset.
+    /// A font asked first for characters the built-in font lacks (rare ideographs).
     pub pdf_font: Option<PathBuf>,
     /// A text file with the application terms to show at the counter (default: built in).
     pub terms_file: Option<PathBuf>,

@@ -67,6 +67,28 @@ pub enum ServerEvent {
 /// The live event stream.
 pub type EventStream = Pin<Box<dyn Stream<Item = Result<ServerEvent, ClientError>> + Send>>;
 
+/// The header of a printed document that names the characters no font could draw.
+pub const UNPRINTABLE_HEADER: &str = "unprintable-characters";
+
+/// A printed document from the platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfFile {
+    /// The PDF.
+    pub bytes: Vec<u8>,
+    /// Characters no font had: on paper they are their code points (`[U+2A6A5]`), to be
+    /// written in by hand.
+    pub unprintable: Vec<char>,
+}
+
+/// `U+2A6A5 U+2B81D` → the characters; anything else is skipped.
+fn parse_code_points(text: &str) -> Vec<char> {
+    text.split_whitespace()
+        .filter_map(|code| code.strip_prefix("U+"))
+        .filter_map(|hex| u32::from_str_radix(hex, 16).ok())
+        .filter_map(char::from_u32)
+        .collect()
+}
+
 /// A client of one platform, authenticated as one operator.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -157,7 +179,7 @@ impl Client {
     }
 
     /// `POST /application-forms`: the PDF of the form as typed so far.
-    pub async fn application_form(&self, order: &NewOrder) -> Result<Vec<u8>, ClientError> {
+    pub async fn application_form(&self, order: &NewOrder) -> Result<PdfFile, ClientError> {
         self.pdf(self.request(Method::POST, "/application-forms").json(order))
             .await
     }
@@ -187,7 +209,7 @@ impl Client {
     }
 
     /// `POST /documents/mailing-labels`: the mailing list and labels for these orders.
-    pub async fn mailing_labels(&self, order_nos: &[String]) -> Result<Vec<u8>, ClientError> {
+    pub async fn mailing_labels(&self, order_nos: &[String]) -> Result<PdfFile, ClientError> {
         self.pdf(
             self.request(Method::POST, "/documents/mailing-labels")
                 .json(&LabelsRequest {
@@ -253,7 +275,7 @@ impl Client {
     }
 
     /// `GET /orders/{order_no}/correction-notice`: the one-time correction notice.
-    pub async fn correction_notice(&self, order_no: &str) -> Result<Vec<u8>, ClientError> {
+    pub async fn correction_notice(&self, order_no: &str) -> Result<PdfFile, ClientError> {
         self.pdf(self.request(
             Method::GET,
             &format!("/orders/{order_no}/correction-notice"),
@@ -281,23 +303,32 @@ impl Client {
     }
 
     /// `GET /orders/{order_no}/transfer-slip`: the bank-transfer slip.
-    pub async fn transfer_slip(&self, order_no: &str) -> Result<Vec<u8>, ClientError> {
+    pub async fn transfer_slip(&self, order_no: &str) -> Result<PdfFile, ClientError> {
         self.pdf(self.request(Method::GET, &format!("/orders/{order_no}/transfer-slip")))
             .await
     }
 
     /// `GET /orders/{order_no}/receipt`: the acceptance receipt.
-    pub async fn receipt(&self, order_no: &str) -> Result<Vec<u8>, ClientError> {
+    pub async fn receipt(&self, order_no: &str) -> Result<PdfFile, ClientError> {
         self.pdf(self.request(Method::GET, &format!("/orders/{order_no}/receipt")))
             .await
     }
 
-    async fn pdf(&self, request: RequestBuilder) -> Result<Vec<u8>, ClientError> {
+    async fn pdf(&self, request: RequestBuilder) -> Result<PdfFile, ClientError> {
         let response = request.send().await?;
         let status = response.status();
+        let unprintable = response
+            .headers()
+            .get(UNPRINTABLE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(parse_code_points)
+            .unwrap_or_default();
         let bytes = response.bytes().await?;
         if status.is_success() && bytes.starts_with(b"%PDF-") {
-            Ok(bytes.to_vec())
+            Ok(PdfFile {
+                bytes: bytes.to_vec(),
+                unprintable,
+            })
         } else {
             Err(problem_of(status, &bytes))
         }

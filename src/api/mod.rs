@@ -4,7 +4,10 @@
 mod client;
 mod types;
 
-pub use client::{Client, ClientError, EventStream, OrderQuery, ServerEvent, install_tls_provider};
+pub use client::{
+    Client, ClientError, EventStream, OrderQuery, PdfFile, ServerEvent, UNPRINTABLE_HEADER,
+    install_tls_provider,
+};
 pub use types::*;
 
 /// The path prefix of every API route.

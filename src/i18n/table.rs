@@ -400,6 +400,7 @@ texts! {
     NewIdentityMissing => "还没有实名认证结果：请回到第 2 步完成实名认证。", "no identity check yet: go back to step 2.";
     NewScanNeeded => "请输入签字扫描件的路径", "type the path of the signed scan";
     NewCustomerNew => "没有这个手机号的客户：请输入姓名新建客户。", "no customer with this number: type a name to create one.";
+    PrintUnprintable => "打印件中 {0} 无字可印，纸上印作 [U+…]，请手写补上。{1}", "no font has {0}: it is printed as [U+…], write it in by hand. {1}";
     NewPrinted => "已送打印机 {0}（文件保存在 {1}）", "sent to printer {0} (file kept at {1})";
     NewSaved => "已保存：{0}", "saved: {0}";
     NewPrintFailed => "打印失败：{0}", "printing failed: {0}";
@@ -553,7 +554,6 @@ texts! {
     DocAccountNo => "收款账号", "Account number";
     DocTransferNote1 => "转账时请在附言中填写订单号 {0}，以便核对。", "Write the order number {0} as the transfer's reference so it can be matched.";
     DocTransferNote2 => "转账后请将转账凭证（截图或回单）交给柜台，或通过柜台上传，订单随即进入审核。", "After transferring, hand the voucher (screenshot or bank slip) to the counter to be uploaded; the order then goes to review.";
-    ProblemNoFont => "无法打印：{0}", "cannot print: {0}";
 
     // Phone pages.
     PageNotFound => "页面不存在或已过期", "This page does not exist or has expired";

@@ -10,7 +10,7 @@ use futures_util::future::BoxFuture;
 use super::AppState;
 use super::error::{ApiError, transition_error};
 use super::mail::{self, Mail, MailAttachment};
-use super::pdf::{self, Fonts, InvoiceDocument, InvoiceLabels, InvoiceParty};
+use super::pdf::{self, InvoiceDocument, InvoiceLabels, InvoiceParty};
 use super::store::{
     Actor, InvoiceRow, NewAttachment, NewInvoice, OrderRow, SetColumn, Store, Transition,
     TransitionError,
@@ -60,20 +60,6 @@ pub fn provider(
             region: region.to_owned(),
         })),
         other => Err(format!("provider = {other:?}: use \"builtin\"")),
-    }
-}
-
-/// The fonts for printed documents, loaded once.
-pub(crate) fn fonts(state: &AppState) -> Result<Fonts, ApiError> {
-    match state
-        .fonts
-        .get_or_init(|| Fonts::load(state.config.pdf_font.as_deref()))
-    {
-        Ok(fonts) => Ok(fonts.clone()),
-        Err(e) => Err(ApiError::Missing {
-            code: "pdf_font_missing",
-            detail: Msg::with(T::ProblemNoFont, [e.to_string()]),
-        }),
     }
 }
 
@@ -301,13 +287,12 @@ async fn render(
         remarks: format!("{} {}", T::DocOrderLabel.get(zh), row.order_no),
         issuer: config.issuer.clone(),
     };
-    let state = state.clone();
-    tokio::task::spawn_blocking(move || {
-        let fonts = fonts(&state)?;
-        pdf::invoice(&fonts, &document).map_err(|e| ApiError::Internal(e.to_string()))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
+    let fonts = state.fonts.clone();
+    let pdf = tokio::task::spawn_blocking(move || pdf::invoice(&fonts, &document))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(pdf.bytes)
 }
 
 fn labels(lang: Lang) -> InvoiceLabels {

@@ -42,8 +42,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// Checks identities on the real-name page.
     pub identity: Arc<dyn identity::IdentityProvider>,
-    /// The font for printed documents, loaded on first use.
-    pub fonts: Arc<std::sync::OnceLock<Result<pdf::Fonts, pdf::PdfError>>>,
+    /// The fonts printed documents are drawn with.
+    pub fonts: pdf::Fonts,
     /// The QR payment provider, when one is configured.
     pub payments: Option<payments::SharedProvider>,
     /// The sandbox cashier, when it is the provider.
@@ -208,6 +208,8 @@ impl Platform {
         let mail = mail::provider(&config.invoice.mail_provider, config.invoice.smtp.as_ref())
             .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
         let logistics = logistics_provider(&config.mailing)?;
+        let fonts = pdf::Fonts::load(config.pdf_font.as_deref())
+            .map_err(|e| StartError::Config(format!("[platform] pdf_font: {e}")))?;
         let store = Store::open(database_url, config.max_connections).await?;
         let invoices = invoicing::provider(
             &config.invoice.provider,
@@ -243,7 +245,7 @@ impl Platform {
             public_base: public_base.clone().into(),
             shutdown: shutdown_rx.clone(),
             identity,
-            fonts: Arc::default(),
+            fonts,
             payments,
             sandbox,
             sms,

@@ -1,9 +1,12 @@
 //! Printed documents: the application form (申请表) the customer signs and the acceptance
-//! receipt (受理回执), A4 PDFs with Chinese text. They need a CJK font that also has Latin
-//! digits (Debian's `fonts-wqy-microhei`); without one, printing says what to install.
+//! receipt (受理回执), A4 PDFs with Chinese text, drawn with the CJK font built into the
+//! program (a subset of Noto Sans CJK SC, `assets/fonts/`). A character that font lacks is
+//! drawn from a system font when one has it; one that no font can draw is printed as its
+//! code point and reported with the document, never as a blank box.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use krilla::Document;
 use krilla::color::rgb;
@@ -12,27 +15,30 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
+use skrifa::MetadataProvider;
+use skrifa::instance::{LocationRef, Size};
 
-/// Where Debian and friends put CJK fonts with Latin glyphs, best first.
-const FONT_CANDIDATES: &[&str] = &[
+/// The font built into the program: Noto Sans CJK SC Regular, subset to Latin, symbols and
+/// the CJK Unified Ideographs block (OFL 1.1, see `assets/fonts/`).
+static BUILTIN_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJKsc-Regular-subset.otf");
+
+/// System fonts asked for a character the built-in font lacks, best first.
+const FALLBACK_CANDIDATES: &[&str] = &[
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
 ];
 
 /// Why a document could not be made.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum PdfError {
-    /// No usable font.
-    #[error(
-        "no CJK font found (looked in {looked}); install fonts-wqy-microhei or set [platform] pdf_font"
-    )]
-    NoFont {
-        /// Where we looked.
-        looked: String,
-    },
+    /// The configured fallback font is not there.
+    #[error("the font {0} (`[platform] pdf_font`) does not exist")]
+    NoFont(String),
     /// The font file is not a font.
     #[error("{0} is not a usable font")]
     BadFont(String),
@@ -41,40 +47,160 @@ pub enum PdfError {
     Write(String),
 }
 
-/// A loaded font, shared by all documents.
+/// A document ready to send, with the characters no font could draw (printed as their
+/// code points, e.g. `[U+2A6A5]`, for the clerk to write in by hand).
+#[derive(Debug, Clone)]
+pub struct Pdf {
+    /// The PDF file.
+    pub bytes: Vec<u8>,
+    /// Characters drawn as their code points because no font has them.
+    pub unprintable: Vec<char>,
+}
+
+impl Pdf {
+    /// `U+2A6A5 U+2B81D`, for a header or a log line; empty when every character printed.
+    pub fn unprintable_codes(&self) -> String {
+        self.unprintable
+            .iter()
+            .map(|c| format!("U+{:04X}", *c as u32))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// One font face: the PDF writer's handle and the bytes to look glyphs up in.
+#[derive(Clone)]
+struct Face {
+    font: Font,
+    data: Arc<dyn AsRef<[u8]> + Send + Sync>,
+    index: u32,
+}
+
+impl Face {
+    fn new(
+        data: Arc<dyn AsRef<[u8]> + Send + Sync>,
+        index: u32,
+        name: &str,
+    ) -> Result<Face, PdfError> {
+        skrifa::FontRef::from_index((*data).as_ref(), index)
+            .map_err(|_| PdfError::BadFont(name.to_owned()))?;
+        let font = Font::new(data.clone().into(), index)
+            .ok_or_else(|| PdfError::BadFont(name.to_owned()))?;
+        Ok(Face { font, data, index })
+    }
+
+    fn face(&self) -> Option<skrifa::FontRef<'_>> {
+        skrifa::FontRef::from_index((*self.data).as_ref(), self.index).ok()
+    }
+
+    /// True when the face has a glyph for `c`.
+    fn has(&self, c: char) -> bool {
+        self.face().is_some_and(|f| f.charmap().map(c).is_some())
+    }
+
+    /// How far `text` advances at `size` points.
+    fn advance(&self, text: &str, size: f32) -> f32 {
+        let Some(face) = self.face() else { return 0.0 };
+        let charmap = face.charmap();
+        let metrics = face.glyph_metrics(Size::new(size), LocationRef::default());
+        text.chars()
+            .filter_map(|c| charmap.map(c))
+            .filter_map(|g| metrics.advance_width(g))
+            .sum()
+    }
+}
+
+/// The fonts documents are drawn with, shared by all of them: the built-in one, then
+/// system fonts for the characters it lacks (looked for the first time one is needed).
 #[derive(Clone)]
 pub struct Fonts {
-    font: Font,
+    builtin: Face,
+    configured: Option<PathBuf>,
+    search_system: bool,
+    fallbacks: Arc<OnceLock<Vec<Face>>>,
 }
 
 impl std::fmt::Debug for Fonts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Fonts")
+        f.debug_struct("Fonts")
+            .field("configured", &self.configured)
+            .finish()
     }
 }
 
 impl Fonts {
-    /// Loads `configured`, or the first CJK font found in the usual places.
+    /// The built-in font, with `configured` (`[platform] pdf_font`) and the usual system
+    /// places as fallbacks for rare characters. A configured font that is missing or not a
+    /// font is an error: it was asked for by name.
     pub fn load(configured: Option<&Path>) -> Result<Fonts, PdfError> {
-        let candidates: Vec<PathBuf> = match configured {
-            Some(path) => vec![path.to_owned()],
-            None => FONT_CANDIDATES.iter().map(PathBuf::from).collect(),
-        };
-        let Some(path) = candidates.iter().find(|p| p.is_file()) else {
-            return Err(PdfError::NoFont {
-                looked: candidates
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        };
-        let bytes =
-            std::fs::read(path).map_err(|_| PdfError::BadFont(path.display().to_string()))?;
-        let font = Font::new(Arc::new(bytes).into(), 0)
-            .ok_or_else(|| PdfError::BadFont(path.display().to_string()))?;
-        Ok(Fonts { font })
+        if let Some(path) = configured {
+            if !path.is_file() {
+                return Err(PdfError::NoFont(path.display().to_string()));
+            }
+            load_faces(path)?;
+        }
+        Ok(Fonts {
+            configured: configured.map(Path::to_owned),
+            search_system: true,
+            ..Fonts::builtin_only()?
+        })
     }
+
+    /// The built-in font alone, as on a machine with no fonts installed.
+    pub fn builtin_only() -> Result<Fonts, PdfError> {
+        let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(BUILTIN_FONT);
+        Ok(Fonts {
+            builtin: Face::new(data, 0, "built-in")?,
+            configured: None,
+            search_system: false,
+            fallbacks: Arc::default(),
+        })
+    }
+
+    fn fallbacks(&self) -> &[Face] {
+        self.fallbacks.get_or_init(|| {
+            let mut paths: Vec<PathBuf> = self.configured.iter().cloned().collect();
+            if self.search_system {
+                paths.extend(FALLBACK_CANDIDATES.iter().map(PathBuf::from));
+            }
+            paths
+                .iter()
+                .filter(|p| p.is_file())
+                .filter_map(|p| match load_faces(p) {
+                    Ok(faces) => Some(faces),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "fallback font skipped");
+                        None
+                    }
+                })
+                .flatten()
+                .collect()
+        })
+    }
+
+    /// The face that draws `c`: the built-in one if it can, else the first fallback that
+    /// can; `None` when no font has it.
+    fn face_for(&self, c: char) -> Option<&Face> {
+        if self.builtin.has(c) || c.is_whitespace() || c.is_control() {
+            return Some(&self.builtin);
+        }
+        self.fallbacks().iter().find(|f| f.has(c))
+    }
+}
+
+/// Every face in a font file (one, or all of a collection's).
+fn load_faces(path: &Path) -> Result<Vec<Face>, PdfError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|_| PdfError::BadFont(name.clone()))?;
+    let count = match skrifa::raw::FileRef::new(&bytes) {
+        Ok(skrifa::raw::FileRef::Collection(c)) => c.len(),
+        Ok(skrifa::raw::FileRef::Font(_)) => 1,
+        Err(_) => return Err(PdfError::BadFont(name)),
+    };
+    let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+    (0..count)
+        .map(|i| Face::new(data.clone(), i, &name))
+        .collect()
 }
 
 /// A4 in points.
@@ -84,7 +210,7 @@ const MARGIN: f32 = 56.0;
 
 /// Draws one A4 page of text, lines and boxes.
 struct Sheet {
-    font: Font,
+    fonts: Fonts,
     texts: Vec<(f32, f32, f32, String)>,
     lines: Vec<(f32, f32, f32, f32, f32)>,
 }
@@ -92,7 +218,7 @@ struct Sheet {
 impl Sheet {
     fn new(fonts: &Fonts) -> Sheet {
         Sheet {
-            font: fonts.font.clone(),
+            fonts: fonts.clone(),
             texts: Vec::new(),
             lines: Vec::new(),
         }
@@ -138,25 +264,30 @@ impl Sheet {
         lines
     }
 
-    fn finish(self, title: &str) -> Result<Vec<u8>, PdfError> {
+    fn finish(self, title: &str) -> Result<Pdf, PdfError> {
         finish_pages(vec![self], title)
     }
 
-    /// Puts this sheet's text and lines on one page.
-    fn draw(&self, surface: &mut Surface<'_>) {
+    /// Puts this sheet's text and lines on one page; returns the characters no font has.
+    fn draw(&self, surface: &mut Surface<'_>) -> BTreeSet<char> {
         surface.set_fill(Some(Fill {
             paint: rgb::Color::black().into(),
             ..Fill::default()
         }));
+        let mut unprintable = BTreeSet::new();
         for (x, y, size, text) in &self.texts {
-            surface.draw_text(
-                Point::from_xy(*x, *y),
-                self.font.clone(),
-                *size,
-                text,
-                false,
-                TextDirection::Auto,
-            );
+            let mut x = *x;
+            for (face, run) in runs(&self.fonts, text, &mut unprintable) {
+                surface.draw_text(
+                    Point::from_xy(x, *y),
+                    face.font.clone(),
+                    *size,
+                    &run,
+                    false,
+                    TextDirection::Auto,
+                );
+                x += face.advance(&run, *size);
+            }
         }
         surface.set_fill(None);
         for (x1, y1, x2, y2, width) in &self.lines {
@@ -171,25 +302,62 @@ impl Sheet {
                 surface.draw_path(&path);
             }
         }
+        unprintable
     }
 }
 
+/// `text` cut into runs that one face each can draw; a character no face has becomes its
+/// code point in the built-in font, and is added to `unprintable`.
+fn runs<'f>(
+    fonts: &'f Fonts,
+    text: &str,
+    unprintable: &mut BTreeSet<char>,
+) -> Vec<(&'f Face, String)> {
+    let mut runs: Vec<(&Face, String)> = Vec::new();
+    for c in text.chars() {
+        let (face, piece) = match fonts.face_for(c) {
+            Some(face) => (face, c.to_string()),
+            None => {
+                unprintable.insert(c);
+                (&fonts.builtin, format!("[U+{:04X}]", c as u32))
+            }
+        };
+        match runs.last_mut() {
+            Some((last, run)) if std::ptr::eq(*last, face) => run.push_str(&piece),
+            _ => runs.push((face, piece)),
+        }
+    }
+    runs
+}
+
 /// Writes `sheets` as the A4 pages of one PDF titled `title`.
-fn finish_pages(sheets: Vec<Sheet>, title: &str) -> Result<Vec<u8>, PdfError> {
+fn finish_pages(sheets: Vec<Sheet>, title: &str) -> Result<Pdf, PdfError> {
     let mut document = Document::new();
     let settings =
         PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| PdfError::Write("page size".into()))?;
+    let mut unprintable = BTreeSet::new();
     for sheet in &sheets {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();
-        sheet.draw(&mut surface);
+        unprintable.extend(sheet.draw(&mut surface));
         surface.finish();
         page.finish();
     }
     document.set_metadata(krilla::metadata::Metadata::new().title(title.to_owned()));
-    document
+    let bytes = document
         .finish()
-        .map_err(|e| PdfError::Write(format!("{e:?}")))
+        .map_err(|e| PdfError::Write(format!("{e:?}")))?;
+    if !unprintable.is_empty() {
+        let codes: Vec<String> = unprintable
+            .iter()
+            .map(|c| format!("U+{:04X}", *c as u32))
+            .collect();
+        tracing::warn!(document = title, characters = %codes.join(" "), "no font can draw these characters; printed as code points");
+    }
+    Ok(Pdf {
+        bytes,
+        unprintable: unprintable.into_iter().collect(),
+    })
 }
 
 /// Width of `text` at `size`, near enough for layout: CJK characters are square, the rest
@@ -236,7 +404,7 @@ pub struct ApplicationForm {
 }
 
 /// Renders the application form.
-pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Vec<u8>, PdfError> {
+pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, PdfError> {
     let mut sheet = Sheet::new(fonts);
     sheet.centred(MARGIN + 20.0, 20.0, &form.title);
     sheet.text(
@@ -308,7 +476,7 @@ pub struct Receipt {
 }
 
 /// Renders the acceptance receipt (half a page, to tear off or fold).
-pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Vec<u8>, PdfError> {
+pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
     let mut sheet = Sheet::new(fonts);
     sheet.centred(MARGIN + 20.0, 18.0, &receipt.title);
     sheet.centred(MARGIN + 40.0, 10.5, &receipt.ca_name);
@@ -630,7 +798,7 @@ fn yuan(amount: &str) -> String {
 }
 
 /// Renders an electronic invoice on the top of an A4 page, laid out like a 全电发票.
-pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Vec<u8>, PdfError> {
+pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Pdf, PdfError> {
     let mut sheet = Sheet::new(fonts);
     let labels = &doc.labels;
     let left = INVOICE_MARGIN;
@@ -943,7 +1111,7 @@ const LABELS_DOWN: usize = 4;
 
 /// Renders the mailing list (as many pages as it takes) followed by the labels, eight to a
 /// page.
-pub fn mailing_sheet(fonts: &Fonts, sheet: &MailingSheet) -> Result<Vec<u8>, PdfError> {
+pub fn mailing_sheet(fonts: &Fonts, sheet: &MailingSheet) -> Result<Pdf, PdfError> {
     let mut pages = mailing_list(fonts, sheet);
     for chunk in sheet.labels.chunks(LABELS_ACROSS * LABELS_DOWN) {
         let mut page = Sheet::new(fonts);
@@ -1222,14 +1390,44 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_font_says_what_to_install() {
+    fn a_configured_font_that_is_not_there_is_named() {
         let error = Fonts::load(Some(Path::new("/nowhere/font.ttc")))
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
+        assert!(error.contains("/nowhere/font.ttc"), "{error}");
+    }
+
+    #[test]
+    fn the_builtin_font_draws_names_addresses_and_amounts() {
+        let fonts = Fonts::builtin_only().expect("built-in font");
+        for c in "张三丁丽兰喆堃珺玥赟犇淼湖南省长沙市岳麓区麓山南路932号 ¥1,234.50 叁佰元整 ①（）【】：；，。·—…".chars() {
+            assert!(fonts.face_for(c).is_some_and(|f| std::ptr::eq(f, &fonts.builtin)), "{c}");
+        }
+    }
+
+    #[test]
+    fn every_ideograph_of_the_basic_block_has_its_own_glyph() {
+        let fonts = Fonts::builtin_only().expect("built-in font");
+        let face = fonts.builtin.face().expect("parses");
+        let charmap = face.charmap();
+        let missing: Vec<char> = ('\u{4E00}'..='\u{9FFF}')
+            .filter(|c| charmap.map(*c).is_none_or(|g| g.to_u32() == 0))
+            .collect();
         assert!(
-            error.contains("fonts-wqy-microhei") && error.contains("/nowhere/font.ttc"),
-            "{error}"
+            missing.len() < 40,
+            "{} without a glyph: {missing:?}",
+            missing.len()
         );
+    }
+
+    #[test]
+    fn a_character_no_font_has_is_printed_as_its_code_point_and_reported() {
+        let fonts = Fonts::builtin_only().expect("built-in font");
+        let mut missing = BTreeSet::new();
+        let runs = runs(&fonts, "张𪚥三", &mut missing);
+        let text: String = runs.iter().map(|(_, r)| r.as_str()).collect();
+        assert_eq!(text, "张[U+2A6A5]三");
+        assert_eq!(missing.into_iter().collect::<Vec<_>>(), vec!['𪚥']);
     }
 }

@@ -10,8 +10,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::{
     ActionRequest, AttachmentKind, Client, ClientError, Customer, HistoryEntry, Me, NewCustomer,
-    NewOrder, Order, OrderEvent, OrderPage, OrderQuery, Project, RealnameSession, ServerEvent,
-    StatusCount,
+    NewOrder, Order, OrderEvent, OrderPage, OrderQuery, PdfFile, Project, RealnameSession,
+    ServerEvent, StatusCount,
 };
 use crate::config::PrintConfig;
 use crate::domain::Action;
@@ -287,7 +287,16 @@ pub enum Request {
 
 /// How printing went.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Printed {
+pub struct Printed {
+    /// Where the document went.
+    pub to: PrintedTo,
+    /// Characters no font had, printed as their code points: the clerk writes them in.
+    pub unprintable: Vec<char>,
+}
+
+/// Where a printed document went.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PrintedTo {
     /// Sent to this printer; the file is kept at the path.
     Printer(String, PathBuf),
     /// Saved here (no printer configured).
@@ -1039,7 +1048,11 @@ pub fn spawn_events(client: Client, tx: UnboundedSender<Msg>) {
 
 /// Saves a document under the data directory's `prints/`, then sends it to the printer
 /// when one is configured.
-async fn print(net: &Net, name: &str, pdf: Vec<u8>) -> Result<Printed, PrintError> {
+async fn print(net: &Net, name: &str, pdf: PdfFile) -> Result<Printed, PrintError> {
+    let PdfFile {
+        bytes: pdf,
+        unprintable,
+    } = pdf;
     let dir = net.data_dir.join("prints");
     let path = dir.join(name.replace(['/', '\\'], "_"));
     let target = path.clone();
@@ -1051,7 +1064,10 @@ async fn print(net: &Net, name: &str, pdf: Vec<u8>) -> Result<Printed, PrintErro
     .map_err(|_| PrintError::Save(path.clone(), std::io::ErrorKind::Other))?;
     saved.map_err(|e| PrintError::Save(path.clone(), e.kind()))?;
     let Some(printer) = net.print.printer.clone().filter(|p| !p.trim().is_empty()) else {
-        return Ok(Printed::Saved(path));
+        return Ok(Printed {
+            to: PrintedTo::Saved(path),
+            unprintable,
+        });
     };
     let command = net.print.command.clone().unwrap_or_else(|| "lp".into());
     let output = tokio::process::Command::new(&command)
@@ -1062,7 +1078,10 @@ async fn print(net: &Net, name: &str, pdf: Vec<u8>) -> Result<Printed, PrintErro
         .await
         .map_err(|e| PrintError::Command(format!("{command}: {e}")))?;
     if output.status.success() {
-        Ok(Printed::Printer(printer, path))
+        Ok(Printed {
+            to: PrintedTo::Printer(printer, path),
+            unprintable,
+        })
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
         Err(PrintError::Command(format!(

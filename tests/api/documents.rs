@@ -1,15 +1,15 @@
 //! Printed documents read back with pdftotext, and the terms.
 
-use ca_counter::api::Problem;
 use ca_counter::config::{BankConfig, PlatformConfig};
 
-use crate::common::{Db, TestApp};
+use crate::common::{Db, TestApp, TestDb};
 use crate::on_both_databases;
 
 on_both_databases!(
     the_application_form_carries_the_applicant_project_and_reference,
     the_receipt_and_a_reprint_name_the_order,
-    without_a_font_printing_says_what_to_install,
+    a_character_no_font_has_is_named_with_the_document,
+    a_configured_font_that_is_not_there_stops_the_start_naming_it,
     the_terms_come_in_the_operators_language,
     the_transfer_slip_names_the_account_amount_and_reference,
 );
@@ -87,6 +87,27 @@ async fn the_application_form_carries_the_applicant_project_and_reference(db: Db
     app.finish().await;
 }
 
+async fn a_character_no_font_has_is_named_with_the_document(db: Db) {
+    let app = TestApp::spawn(db).await;
+    // 𪚥 (U+2A6A5, CJK Extension B) is outside the built-in font.
+    let order = app.submit("张𪚥").await;
+    let printed = app
+        .client(&app.clerk)
+        .receipt(&order.order_no)
+        .await
+        .expect("receipt");
+    assert_eq!(printed.unprintable, vec!['𪚥']);
+    assert!(pdf_text(&printed.bytes).contains("张[U+2A6A5]"));
+    let plain = app.submit("张三").await;
+    let printed = app
+        .client(&app.clerk)
+        .receipt(&plain.order_no)
+        .await
+        .expect("receipt");
+    assert!(printed.unprintable.is_empty());
+    app.finish().await;
+}
+
 async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = app.submit("张三").await;
@@ -147,26 +168,24 @@ async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
     app.finish().await;
 }
 
-async fn without_a_font_printing_says_what_to_install(db: Db) {
+async fn a_configured_font_that_is_not_there_stops_the_start_naming_it(db: Db) {
     let config = PlatformConfig {
         pdf_font: Some("/nowhere/wqy-microhei.ttc".into()),
         ..PlatformConfig::default()
     };
-    let app = TestApp::spawn_with(db, config).await;
-    let order = app.submit("张三").await;
-    let response = app
-        .http
-        .get(app.url(&format!("/api/v1/orders/{}/receipt", order.order_no)))
-        .bearer_auth(&app.clerk)
-        .header("Accept-Language", "en")
-        .send()
+    let db = TestDb::create(db).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
-        .expect("send");
-    assert_eq!(response.status(), 503);
-    let problem: Problem = response.json().await.expect("problem");
-    assert_eq!(problem.code, "pdf_font_missing");
-    assert!(problem.detail.contains("fonts-wqy-microhei"), "{problem:?}");
-    app.finish().await;
+        .expect("bind");
+    let error = match ca_counter::server::Platform::start(config, &db.url, listener).await {
+        Ok(_) => panic!("a platform whose configured font is missing must not start"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        error.contains("pdf_font") && error.contains("/nowhere/wqy-microhei.ttc"),
+        "{error}"
+    );
+    db.drop_database().await;
 }
 
 async fn the_terms_come_in_the_operators_language(db: Db) {
@@ -202,7 +221,7 @@ async fn the_transfer_slip_names_the_account_amount_and_reference(db: Db) {
     assert_eq!(account.account_no, "6222021000001234567");
     assert_eq!(account.bank, "中国银行长沙芙蓉支行");
     let slip = client.transfer_slip(&order.order_no).await.expect("slip");
-    let text = pdf_text(&slip);
+    let text = pdf_text(&slip.bytes);
     let amount = ca_counter::domain::Money::from_fen(order.amount_fen)
         .expect("amount")
         .to_string();

@@ -213,7 +213,7 @@ async fn labels_print_for_the_chosen_orders_with_full_addresses(db: Db) {
         .mailing_labels(&[first.order_no.clone(), second.order_no.clone()])
         .await
         .expect("labels");
-    let text = pdf_text(&pdf);
+    let text = pdf_text(&pdf.bytes);
     for order in [&first, &second] {
         assert!(text.contains(&order.order_no), "{text}");
     }

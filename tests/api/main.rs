@@ -1,4 +1,6 @@
-//! API v1 against a real platform on an ephemeral port, on SQLite and on PostgreSQL.
+//! The platform: API v1 against a real platform on an ephemeral port, on SQLite and on
+//! PostgreSQL; its providers against local stand-ins (kuaidi100, SMTP); the documents read
+//! back with poppler; the `ca-counter` binary's command line.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -7,12 +9,16 @@ mod alipay;
 mod attachments;
 mod auth;
 mod catalog;
+mod cli;
 mod documents;
 mod events;
+mod kuaidi100_client;
 mod lifecycle;
 mod lists;
 mod mailing;
 mod orders;
+mod pdf_documents;
 mod realname;
 mod review;
+mod smtp_mail;
 mod tracking;

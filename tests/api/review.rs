@@ -234,7 +234,7 @@ async fn a_returned_order_lists_every_reason_and_comes_back_marked(db: Db) {
         .correction_notice(&order.order_no)
         .await
         .expect("notice");
-    let text = pdf_text(&notice);
+    let text = pdf_text(&notice.bytes);
     for expected in [
         "补正材料一次性告知书",
         order.order_no.as_str(),

@@ -7,13 +7,16 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{Applicant, BankAccount, MailingAddress, NewOrder, Organization, Problem, Terms};
+use crate::api::{
+    Applicant, BankAccount, MailingAddress, NewOrder, Organization, Problem, Terms,
+    UNPRINTABLE_HEADER,
+};
 use crate::domain::{Money, Permission, UserType, mask_id_number, mask_phone};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{Caller, parse_json};
-use crate::server::pdf::{self, ApplicationForm, Fonts, Receipt, Row};
+use crate::server::pdf::{self, ApplicationForm, Receipt, Row};
 use crate::server::store::OrderRow;
 use crate::server::validate;
 
@@ -34,13 +37,15 @@ struct FormData {
     clerk: String,
 }
 
-fn fonts(state: &AppState) -> Result<Fonts, ApiError> {
-    crate::server::invoicing::fonts(state)
-}
-
-pub(super) fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
-    let mut response = bytes.into_response();
+pub(super) fn pdf_response(pdf: pdf::Pdf, name: &str) -> Response {
+    let codes = pdf.unprintable_codes();
+    let mut response = pdf.bytes.into_response();
     let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&codes)
+        && !codes.is_empty()
+    {
+        headers.insert(UNPRINTABLE_HEADER, value);
+    }
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/pdf"),
@@ -51,9 +56,9 @@ pub(super) fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
     response
 }
 
-pub(super) async fn render<F>(work: F) -> Result<Vec<u8>, ApiError>
+pub(super) async fn render<F>(work: F) -> Result<pdf::Pdf, ApiError>
 where
-    F: FnOnce() -> Result<Vec<u8>, pdf::PdfError> + Send + 'static,
+    F: FnOnce() -> Result<pdf::Pdf, pdf::PdfError> + Send + 'static,
 {
     tokio::task::spawn_blocking(work)
         .await
@@ -191,13 +196,13 @@ pub async fn preview_form(
         order_no: None,
         clerk: caller.operator.name.clone(),
     };
-    let fonts = fonts(&state)?;
+    let fonts = state.fonts.clone();
     let document = form_document(&state, &data);
-    let bytes = render(move || pdf::application_form(&fonts, &document)).await?;
+    let printed = render(move || pdf::application_form(&fonts, &document)).await?;
     let name = data
         .application_ref
         .unwrap_or_else(|| "application-form".into());
-    Ok(pdf_response(bytes, &name))
+    Ok(pdf_response(printed, &name))
 }
 
 fn stored_form(row: &OrderRow) -> Result<FormData, ApiError> {
@@ -234,7 +239,7 @@ pub async fn order_form(
     caller.require(Permission::RevealPersonalData)?;
     let row = find_order(&state, &order_no).await?;
     let data = stored_form(&row)?;
-    let fonts = fonts(&state)?;
+    let fonts = state.fonts.clone();
     state
         .store
         .record(
@@ -247,9 +252,9 @@ pub async fn order_form(
         )
         .await?;
     let document = form_document(&state, &data);
-    let bytes = render(move || pdf::application_form(&fonts, &document)).await?;
+    let printed = render(move || pdf::application_form(&fonts, &document)).await?;
     Ok(pdf_response(
-        bytes,
+        printed,
         &format!("{}-application-form", row.order_no),
     ))
 }
@@ -310,9 +315,9 @@ pub async fn receipt(
             .rows
             .push(line(T::DocReferenceLabel, reference.clone()));
     }
-    let fonts = fonts(&state)?;
-    let bytes = render(move || pdf::receipt(&fonts, &document)).await?;
-    Ok(pdf_response(bytes, &format!("{}-receipt", row.order_no)))
+    let fonts = state.fonts.clone();
+    let printed = render(move || pdf::receipt(&fonts, &document)).await?;
+    Ok(pdf_response(printed, &format!("{}-receipt", row.order_no)))
 }
 
 /// The one-time correction notice (一次性告知书) of a returned order: every reason it was
@@ -382,9 +387,12 @@ pub async fn correction_notice(
         rows,
         notes,
     };
-    let fonts = fonts(&state)?;
-    let bytes = render(move || pdf::receipt(&fonts, &document)).await?;
-    Ok(pdf_response(bytes, &format!("{}-correction", row.order_no)))
+    let fonts = state.fonts.clone();
+    let printed = render(move || pdf::receipt(&fonts, &document)).await?;
+    Ok(pdf_response(
+        printed,
+        &format!("{}-correction", row.order_no),
+    ))
 }
 
 /// The CA's account for bank transfers (the order number is the transfer's reference).
@@ -438,9 +446,9 @@ pub async fn transfer_slip(
             T::DocTransferNote2.get(zh).to_owned(),
         ],
     };
-    let fonts = fonts(&state)?;
-    let bytes = render(move || pdf::receipt(&fonts, &document)).await?;
-    Ok(pdf_response(bytes, &format!("{}-transfer", row.order_no)))
+    let fonts = state.fonts.clone();
+    let printed = render(move || pdf::receipt(&fonts, &document)).await?;
+    Ok(pdf_response(printed, &format!("{}-transfer", row.order_no)))
 }
 
 /// The application terms, in the operator's language (or the configured file).

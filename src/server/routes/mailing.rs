@@ -189,8 +189,8 @@ pub async fn labels(
             sender: T::DocMailingSender.fill(zh, &[&state.config.ca_name, &state.config.hotline]),
         },
     };
-    let fonts = crate::server::invoicing::fonts(&state)?;
-    let bytes = render(move || pdf::mailing_sheet(&fonts, &sheet)).await?;
+    let fonts = state.fonts.clone();
+    let printed = render(move || pdf::mailing_sheet(&fonts, &sheet)).await?;
     // Full addresses left the platform on paper: say so in each order's history.
     let actor = caller.actor();
     for row in &rows {
@@ -206,7 +206,7 @@ pub async fn labels(
             )
             .await?;
     }
-    Ok(pdf_response(bytes, T::DocMailingTitle.get(zh)))
+    Ok(pdf_response(printed, T::DocMailingTitle.get(zh)))
 }
 
 /// Where the parcel is: the provider's timeline, newest first, cached (one number is asked

@@ -7,7 +7,9 @@ use super::{NewApp, Sheet, mb};
 use crate::api::{ClientError, Customer, RealnameSession, RealnameStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::app::Notice;
-use crate::tui::net::{ActFailure, Msg, PrintError, Printed, Request, ScanProblem, SubmitError};
+use crate::tui::net::{
+    ActFailure, Msg, PrintError, Printed, PrintedTo, Request, ScanProblem, SubmitError,
+};
 
 impl NewApp {
     /// An answer from the platform. Returns true when the screen changed.
@@ -353,11 +355,23 @@ pub fn printed_notice(
     describe: &dyn Fn(&ClientError) -> String,
 ) -> Notice {
     match result {
-        Ok(Printed::Printer(printer, path)) => {
-            Notice::Info(T::NewPrinted.fill(lang, &[&printer, &path.display().to_string()]))
-        }
-        Ok(Printed::Saved(path)) => {
-            Notice::Info(T::NewSaved.fill(lang, &[&path.display().to_string()]))
+        Ok(printed) => {
+            let done = match printed.to {
+                PrintedTo::Printer(printer, path) => {
+                    T::NewPrinted.fill(lang, &[&printer, &path.display().to_string()])
+                }
+                PrintedTo::Saved(path) => T::NewSaved.fill(lang, &[&path.display().to_string()]),
+            };
+            if printed.unprintable.is_empty() {
+                Notice::Info(done)
+            } else {
+                let chars: Vec<String> = printed
+                    .unprintable
+                    .iter()
+                    .map(|c| format!("{c}(U+{:04X})", *c as u32))
+                    .collect();
+                Notice::Error(T::PrintUnprintable.fill(lang, &[&chars.join(" "), &done]))
+            }
         }
         Err(PrintError::Platform(e)) => Notice::Error(describe(&e)),
         Err(PrintError::Save(path, kind)) => Notice::Error(

@@ -1,0 +1,625 @@
+//! The phone pages in a real browser: Debian's headless Chromium at a phone's viewport,
+//! driven through chromedriver (WebDriver). The real-name page is filled and submitted and
+//! the counter's side sees the success; the demo cashier pays once however often it is
+//! pressed, and refuses a cancelled order; the invoice page answers a mistyped credit code
+//! next to the field, keeps what was typed, and finance sees the corrected request.
+//! Screenshots are kept in the test artefacts.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ca_counter::api::{ActionRequest, RealnameStatus, ServerEvent};
+use ca_counter::domain::{Action, Money, OrderStatus};
+use common::{Db, TestApp};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// chromedriver on a free port, stopped on drop.
+struct Driver {
+    child: Child,
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect(
+                "chromedriver must be installed (Debian: apt-get install chromium chromium-driver)",
+            );
+        let driver = Driver {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
+        };
+        let started = Instant::now();
+        loop {
+            let ready = driver
+                .http
+                .get(format!("{}/status", driver.base))
+                .send()
+                .await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                return driver;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        match self.try_call(method, path, body).await {
+            Ok(value) => value,
+            Err(error) => panic!("webdriver {path}: {error}"),
+        }
+    }
+
+    /// A WebDriver command; `Err` carries the driver's error (a page navigating away
+    /// under a command is one).
+    async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let value: Value = response.json().await.map_err(|e| e.to_string())?;
+        match value["value"]["error"].as_str() {
+            Some(error) => Err(format!("{error}: {}", value["value"]["message"])),
+            None => Ok(value["value"].clone()),
+        }
+    }
+}
+
+struct Session<'a> {
+    driver: &'a Driver,
+    id: String,
+    /// The browser profile, removed with the session.
+    _profile: tempfile::TempDir,
+}
+
+impl<'a> Session<'a> {
+    /// A headless Chromium the size of a phone (390×844 CSS pixels).
+    async fn phone(driver: &'a Driver) -> Session<'a> {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--lang=zh-CN",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+                "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
+            }
+        }}});
+        let created = driver
+            .call(reqwest::Method::POST, "/session", Some(capabilities))
+            .await;
+        Session {
+            driver,
+            id: created["sessionId"]
+                .as_str()
+                .expect("session id")
+                .to_owned(),
+            _profile: profile,
+        }
+    }
+
+    async fn open(&self, url: &str) {
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/url", self.id),
+                Some(json!({"url": url})),
+            )
+            .await;
+    }
+
+    /// Waits until the page's heading contains `text`.
+    async fn wait_heading(&self, text: &str) {
+        let started = Instant::now();
+        while !self.heading().await.is_some_and(|h| h.contains(text)) {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the phone never showed {text:?} (heading {:?})",
+                self.heading().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn close(self) {
+        let _ = self
+            .driver
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/session/{}", self.id),
+                None,
+            )
+            .await;
+    }
+
+    async fn element(&self, css: &str) -> String {
+        let found = self
+            .driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element", self.id),
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        found[ELEMENT].as_str().expect("element id").to_owned()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element/{element}/value", self.id),
+                Some(json!({"text": text})),
+            )
+            .await;
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element/{element}/click", self.id),
+                Some(json!({})),
+            )
+            .await;
+    }
+
+    /// Empties a text field, as a customer deleting what the page suggested.
+    async fn clear(&self, css: &str) {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element/{element}/clear", self.id),
+                Some(json!({})),
+            )
+            .await;
+    }
+
+    /// Runs `script` in the page and returns its value.
+    async fn run(&self, script: &str, args: Value) -> Value {
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/execute/sync", self.id),
+                Some(json!({"script": script, "args": args})),
+            )
+            .await
+    }
+
+    /// An element's current DOM property (`value`, `checked`…).
+    async fn property(&self, css: &str, name: &str) -> Value {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/element/{element}/property/{name}", self.id),
+                None,
+            )
+            .await
+    }
+
+    /// Waits until an element matching `css` is on the page.
+    async fn wait_for(&self, css: &str) {
+        let started = Instant::now();
+        loop {
+            let found = self
+                .driver
+                .try_call(
+                    reqwest::Method::POST,
+                    &format!("/session/{}/element", self.id),
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
+            if found.is_ok() {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the phone never showed {css:?} (heading {:?})",
+                self.heading().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let element = self.element(css).await;
+        let text = self
+            .driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/element/{element}/text", self.id),
+                None,
+            )
+            .await;
+        text.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The text of the page's first `h1`, or `None` while the page is changing.
+    async fn heading(&self) -> Option<String> {
+        let script = json!({"script": "const h = document.querySelector('h1'); return h ? h.textContent : null", "args": []});
+        let value = self
+            .driver
+            .try_call(
+                reqwest::Method::POST,
+                &format!("/session/{}/execute/sync", self.id),
+                Some(script),
+            )
+            .await
+            .ok()?;
+        value.as_str().map(str::to_owned)
+    }
+
+    async fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine;
+        let shot = self
+            .driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/screenshot", self.id),
+                None,
+            )
+            .await;
+        base64::engine::general_purpose::STANDARD
+            .decode(shot.as_str().unwrap_or_default())
+            .expect("png")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_phone_browser_fills_the_real_name_page_and_the_counter_sees_it() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let customer = app.customer("张三").await;
+    let clerk = app.client(&app.clerk);
+    let mut events = clerk.events(None).await.expect("subscribe");
+    events.next().await;
+    let session = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let url = session.url.clone().expect("url");
+
+    let driver = Driver::start().await;
+    let page = Session::phone(&driver).await;
+    page.open(&url).await;
+    assert_eq!(page.text("h1").await, "实名认证");
+    assert!(page.text(".who").await.contains("*三"));
+    let width = driver
+        .call(
+            reqwest::Method::POST,
+            &format!("/session/{}/execute/sync", page.id),
+            Some(json!({"script": "return document.documentElement.clientWidth", "args": []})),
+        )
+        .await;
+    assert_eq!(width.as_i64(), Some(390), "laid out for the phone's width");
+
+    page.type_into("#name", "张三").await;
+    page.type_into("#id_number", "11010519491231002x").await;
+    page.click("input[name=consent]").await;
+    let filled = page.screenshot().await;
+    page.click("button[type=submit]").await;
+    page.wait_heading("实名认证成功").await;
+    let done = page.screenshot().await;
+    keep("realname-phone-filled.png", &filled);
+    keep("realname-phone-done.png", &done);
+    page.close().await;
+
+    // The counter's side: the verification is done and its event arrived.
+    let seen = clerk.realname_session(&session.id).await.expect("status");
+    assert_eq!(seen.status, RealnameStatus::Verified);
+    let mut statuses = Vec::new();
+    while !statuses.contains(&RealnameStatus::Verified) {
+        match tokio::time::timeout(Duration::from_secs(5), events.next()).await {
+            Ok(Some(Ok(ServerEvent::Realname(event)))) => statuses.push(event.status),
+            other => panic!("expected the verification's events, got {other:?}"),
+        }
+    }
+    app.finish().await;
+}
+
+/// Keeps a screenshot in the test artefacts.
+fn keep(name: &str, png: &[u8]) {
+    assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+    let artefacts = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-artifacts");
+    std::fs::create_dir_all(&artefacts).expect("artefacts dir");
+    std::fs::write(artefacts.join(name), png).expect("screenshot");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_phone_pays_at_the_demo_cashier_once_and_not_after_cancellation() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("张三").await;
+    let payment = clerk
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect("payment");
+    let driver = Driver::start().await;
+    let page = Session::phone(&driver).await;
+    page.open(&payment.pay_url).await;
+    page.wait_heading("支付").await;
+    let amount = Money::from_fen(order.amount_fen)
+        .expect("amount")
+        .to_string();
+    assert_eq!(page.text(".amount").await, amount);
+    assert!(page.text("dl").await.contains(&order.order_no));
+    let cashier = page.screenshot().await;
+    page.click("button[type=submit]").await;
+    page.wait_heading("支付成功").await;
+    keep("pay-phone-cashier.png", &cashier);
+    keep("pay-phone-paid.png", &page.screenshot().await);
+
+    // Paying twice: back to the cashier and press again, or post the form once more.
+    page.open(&payment.pay_url).await;
+    page.wait_heading("支付成功").await;
+    let again = app.http.post(&payment.pay_url).send().await.expect("post");
+    assert_eq!(again.status(), 200);
+    let paid = clerk.order(&order.order_no, false).await.expect("order");
+    assert_eq!(paid.status, OrderStatus::PendingReview);
+    let history = clerk.history(&order.order_no).await.expect("history");
+    assert_eq!(
+        history.iter().filter(|h| h.action == "pay").count(),
+        1,
+        "{history:?}"
+    );
+
+    // Cancelled with the code still on the customer's phone: the cashier refuses.
+    let other = app.submit("李四").await;
+    let code = clerk
+        .create_payment(&other.order_no, "qr")
+        .await
+        .expect("payment");
+    page.open(&code.pay_url).await;
+    page.wait_heading("支付").await;
+    app.act(
+        &app.clerk,
+        &other,
+        Action::Cancel,
+        ActionRequest {
+            reason: Some("客户改用其他方式".into()),
+            ..ActionRequest::default()
+        },
+    )
+    .await;
+    page.click("button[type=submit]").await;
+    page.wait_heading("页面不存在或已过期").await;
+    keep("pay-phone-cancelled.png", &page.screenshot().await);
+    let cancelled = clerk.order(&other.order_no, false).await.expect("order");
+    assert_eq!(cancelled.status, OrderStatus::Cancelled);
+    page.close().await;
+    app.finish().await;
+}
+
+/// An order mailed to the customer and waiting for its invoice (待开票).
+async fn shipped(app: &TestApp, name: &str, tracking_no: &str) -> ca_counter::api::Order {
+    let order = app.submit(name).await;
+    let order = app.pay(&order).await;
+    let order = app
+        .act(&app.reviewer, &order, Action::Approve, Default::default())
+        .await;
+    app.act(
+        &app.mailroom,
+        &order,
+        Action::Ship,
+        ActionRequest {
+            carrier: Some("ems".into()),
+            tracking_no: Some(tracking_no.into()),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// The invoice link in the order's shipping SMS.
+async fn invoice_link(app: &TestApp, order_no: &str) -> String {
+    let sms = app.client(&app.admin).sms_messages().await.expect("sms");
+    let text = &sms
+        .iter()
+        .find(|m| m.order_no.as_deref() == Some(order_no) && m.body.contains("/m/invoice/"))
+        .expect("the shipping sms")
+        .body;
+    let start = text.find("http").expect("a link");
+    text[start..]
+        .split(|c: char| c.is_whitespace() || c == '。' || c == '，')
+        .next()
+        .expect("link")
+        .to_owned()
+}
+
+/// The ids of the error messages on the page, in page order.
+async fn error_ids(page: &Session<'_>) -> Vec<String> {
+    let ids = page
+        .run(
+            "return [...document.querySelectorAll('[id$=\"-error\"]')].map(e => e.id)",
+            json!([]),
+        )
+        .await;
+    serde_json::from_value(ids).expect("ids")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let link = invoice_link(&app, &order.order_no).await;
+
+    let driver = Driver::start().await;
+    let page = Session::phone(&driver).await;
+    page.open(&link).await;
+    page.wait_heading("申请电子发票").await;
+    assert!(page.text("dl").await.contains(&order.order_no));
+    // Each choice is a thumb-sized button with its words beside it, on one line.
+    let choices = page
+        .run(
+            "return [...document.querySelectorAll('input[type=radio]')].map(r => { \
+               const b = r.getBoundingClientRect(), l = r.closest('label'); \
+               const words = document.createRange(); words.selectNodeContents(l); \
+               const t = words.getBoundingClientRect(); \
+               return {value: r.value, width: b.width, \
+                       lines: Math.round(t.height / parseFloat(getComputedStyle(l).lineHeight))}; })",
+            json!([]),
+        )
+        .await;
+    let choices = choices.as_array().expect("choices");
+    assert_eq!(choices.len(), 4, "{choices:?}");
+    for choice in choices {
+        let width = choice["width"].as_f64().unwrap_or_default();
+        assert!(
+            (16.0..=40.0).contains(&width),
+            "a radio button's size: {choice}"
+        );
+        assert!(
+            choice["lines"].as_i64() == Some(1),
+            "its words on one line: {choice}"
+        );
+    }
+
+    // The customer: a company, 专票, the company's name, a credit code with the last
+    // character mistyped, another e-mail; the address and phone, but not the bank.
+    page.click("label:has(input[name=buyer_kind][value=organisation])")
+        .await;
+    page.click("label:has(input[name=invoice_kind][value=special])")
+        .await;
+    page.clear("#buyer_name").await;
+    page.type_into("#buyer_name", "湖南某某建设有限公司").await;
+    page.type_into("#tax_number", "91110000600037341A").await;
+    page.clear("#email").await;
+    page.type_into("#email", "caiwu@example.com").await;
+    page.type_into("#address", "长沙市岳麓区麓山南路 1 号")
+        .await;
+    page.type_into("#phone", "0731-88880000").await;
+    let filled = page.screenshot().await;
+    page.click("button[type=submit]").await;
+    page.wait_for("#tax_number-error").await;
+    let refused = page.screenshot().await;
+    keep("invoice-phone-filled.png", &filled);
+    keep("invoice-phone-refused.png", &refused);
+
+    // Each error right under its own field, in words; what was typed is still there.
+    assert_eq!(
+        error_ids(&page).await,
+        ["tax_number-error", "bank-error", "account-error"]
+    );
+    for field in ["tax_number", "bank", "account"] {
+        let next = page
+            .run(
+                "return document.getElementById(arguments[0]).nextElementSibling.id",
+                json!([field]),
+            )
+            .await;
+        assert_eq!(next, json!(format!("{field}-error")), "under {field}");
+        assert!(!page.text(&format!("#{field}-error")).await.is_empty());
+    }
+    let why = page.text("#tax_number-error").await;
+    assert!(why.contains("校验位") && why.contains('L'), "{why}");
+    for (field, typed) in [
+        ("buyer_name", "湖南某某建设有限公司"),
+        ("tax_number", "91110000600037341A"),
+        ("email", "caiwu@example.com"),
+        ("address", "长沙市岳麓区麓山南路 1 号"),
+        ("phone", "0731-88880000"),
+    ] {
+        assert_eq!(
+            page.property(&format!("#{field}"), "value").await,
+            json!(typed),
+            "{field} kept"
+        );
+    }
+    for choice in [
+        "input[name=buyer_kind][value=organisation]",
+        "input[name=invoice_kind][value=special]",
+    ] {
+        assert_eq!(
+            page.property(choice, "checked").await,
+            json!(true),
+            "{choice}"
+        );
+    }
+    let unchanged = app
+        .client(&app.finance)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert!(unchanged.invoice_request.is_none(), "nothing kept yet");
+
+    // Fixed: the right check character, the bank and the account.
+    page.clear("#tax_number").await;
+    page.type_into("#tax_number", "91110000600037341L").await;
+    page.type_into("#bank", "中国银行长沙分行").await;
+    page.type_into("#account", "6222 0000 1111 2222").await;
+    page.click("button[type=submit]").await;
+    page.wait_heading("开票信息已提交").await;
+    let told = page.text("p").await;
+    assert!(told.contains("c***@example.com"), "{told}");
+    keep("invoice-phone-received.png", &page.screenshot().await);
+    page.close().await;
+
+    // Finance sees the request, made on the phone, as the customer typed it.
+    let queue = app
+        .client(&app.finance)
+        .invoicing_queue()
+        .await
+        .expect("queue");
+    let item = queue
+        .items
+        .iter()
+        .find(|i| i.order.order_no == order.order_no)
+        .expect("the order in finance's queue");
+    let view = item.request.as_ref().expect("the request");
+    assert_eq!(view.via, "phone");
+    let request = &view.request;
+    assert_eq!(request.buyer_kind.as_str(), "organisation");
+    assert_eq!(request.invoice_kind.as_str(), "special");
+    assert_eq!(request.buyer_name, "湖南某某建设有限公司");
+    assert_eq!(request.tax_number.as_deref(), Some("91110000600037341L"));
+    assert_eq!(request.email.as_str(), "caiwu@example.com");
+    assert_eq!(request.bank.as_deref(), Some("中国银行长沙分行"));
+    assert_eq!(request.account.as_deref(), Some("6222000011112222"));
+    let waiting = app
+        .client(&app.finance)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(waiting.status, OrderStatus::PendingInvoice);
+    app.finish().await;
+}

@@ -1,0 +1,191 @@
+//! The real `ca-counter` binary in a pseudo-terminal against a real platform: an order made
+//! elsewhere appears with no key pressed; search, open, act through a popup.
+
+use std::time::Duration;
+
+use crate::common::{Db, TestApp};
+use crate::pty::Tui;
+use ca_counter::domain::OrderStatus;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn start(app: &TestApp, token: &str, dir: &std::path::Path, lang: &str) -> Tui {
+    Tui::connect(&app.base, token, dir, lang, 80, 24)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_order_made_elsewhere_appears_live_and_can_be_found_opened_and_cancelled() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = start(&app, &app.clerk, dir.path(), "zh-CN");
+    tui.wait_text("● 在线", WAIT);
+    tui.wait_text("还没有订单", WAIT);
+
+    // Another counter submits: it shows up with no key pressed.
+    let other = app.submit_as(&app.clerk2, "欧阳娜娜").await;
+    let shown_after = tui.wait_text(&other.order_no, WAIT);
+    eprintln!("order appeared {shown_after:?} after submission");
+    tui.wait_text("最近更新", WAIT);
+    let second = app.submit("张三").await;
+    tui.wait_text(&second.order_no, WAIT);
+
+    // Search by name.
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    tui.send("娜娜\r");
+    tui.wait_for("only the matching order", WAIT, |s| {
+        s.contains(&other.order_no) && !s.contains(&second.order_no)
+    });
+
+    // Open it and cancel it through the popup.
+    tui.send("\r");
+    tui.wait_text(&format!("订单 {} · 待支付", other.order_no), WAIT);
+    tui.wait_text("c  取消订单", WAIT);
+    tui.send("c");
+    tui.wait_text("原因 *", WAIT);
+    tui.send("\r");
+    tui.wait_text("! 必填", WAIT);
+    tui.send("客户改日再来\r");
+    tui.wait_text(&format!("订单 {} · 已取消", other.order_no), WAIT);
+    tui.wait_text("客户改日再来", WAIT);
+    let stored = app
+        .client(&app.admin)
+        .order(&other.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(stored.status, OrderStatus::Cancelled);
+
+    // A change made elsewhere reaches the open order view too.
+    app.act(
+        &app.clerk2,
+        &second,
+        ca_counter::domain::Action::ChooseBankTransfer,
+        Default::default(),
+    )
+    .await;
+    tui.send("\x1b");
+    tui.wait_text("已载入 1 单", WAIT);
+    tui.send("\x1b");
+    tui.wait_for("both orders again", WAIT, |s| {
+        s.contains(&second.order_no) && s.contains("待上传凭证")
+    });
+
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT), "quits cleanly");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn english_help_finds_and_runs_a_command() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = app.submit("张三").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = start(&app, &app.support, dir.path(), "en");
+    tui.wait_text(&order.order_no, WAIT);
+    tui.send("?");
+    tui.wait_text("find:", WAIT);
+    tui.send("review");
+    tui.wait_text("only \"awaiting review\"", WAIT);
+    tui.send("\r");
+    tui.wait_text("no orders match", WAIT);
+    // Support agents see the review queue and the mailroom's list (read-only) but do not
+    // take applications.
+    tui.send("3");
+    tui.wait_text("nothing waiting for review", WAIT);
+    tui.send("4");
+    tui.wait_text("nothing to mail", WAIT);
+    tui.send("\x1bOP"); // F1
+    tui.wait_text("your role (support) cannot use \"New\"", WAIT);
+    tui.send("\x1bOQ"); // F2
+    tui.send(":q\r");
+    assert!(tui.wait_exit(WAIT));
+    app.finish().await;
+}
+
+#[test]
+fn a_bad_config_is_refused_before_the_terminal_is_taken() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[ui]\ntheme = \"default\"\nmouse = \"yes\"\n").expect("config");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ca-counter"))
+        .env("CA_COUNTER_CONFIG", &config)
+        .env("CA_COUNTER_DATA_DIR", dir.path())
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{}:3:", config.display())) && stderr.contains("mouse"),
+        "{stderr}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("\x1b[?1049h"),
+        "never entered the alternate screen"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_small_terminal_is_told_what_size_is_needed() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = Tui::connect(&app.base, &app.clerk, dir.path(), "zh-CN", 70, 20);
+    tui.wait_text("80×24", WAIT);
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT));
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_platform_restart_is_ridden_out_and_nothing_is_missed() {
+    let mut app = TestApp::spawn(Db::Sqlite).await;
+    let first = app.submit("张三").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = start(&app, &app.clerk, dir.path(), "zh-CN");
+    tui.wait_text(&first.order_no, WAIT);
+    tui.wait_text("● 在线", WAIT);
+
+    // Start typing a note, then the platform goes away.
+    tui.send("\r");
+    tui.wait_text("可执行操作", WAIT);
+    tui.send("n");
+    tui.wait_text("备注 *", WAIT);
+    tui.send("客户下午再来");
+    let platform = app.platform.take().expect("running");
+    let address = platform.local_addr();
+    platform.shutdown().await.expect("stops");
+    tui.wait_text("重连中", WAIT);
+    tui.send("\r");
+    tui.wait_text("连不上平台；已填写的内容保留", WAIT);
+    assert!(
+        tui.screen().contains("客户下午再来"),
+        "the typed note stays:\n{}",
+        tui.screen()
+    );
+
+    // While it is down, another instance of the platform records a change.
+    let url = app.db.as_ref().expect("db").url.clone();
+    let store = ca_counter::server::store::Store::open(&url, 2)
+        .await
+        .expect("store");
+    drop(store);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .expect("same port again");
+    let platform = ca_counter::server::Platform::start(Default::default(), &url, listener)
+        .await
+        .expect("restart");
+    app.platform = Some(platform);
+    tui.wait_text("● 在线", Duration::from_secs(30));
+    // The note goes through on a second Enter, nothing retyped.
+    tui.send("\r");
+    tui.wait_text("客户下午再来", WAIT);
+    tui.wait_for("the note in the timeline", WAIT, |s| {
+        s.contains("备注  客户下午再来") || s.contains("已添加备注")
+    });
+    let later = app.submit("李四").await;
+    tui.send("\x1b");
+    tui.wait_text(&later.order_no, WAIT);
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT));
+    app.finish().await;
+}
