@@ -1,0 +1,37 @@
+//! Customers, found by mobile number.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `POST /api/v1/customers`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NewCustomer {
+    /// Mobile number as typed.
+    pub phone: String,
+    /// Name as the customer gives it.
+    pub name: String,
+}
+
+/// A customer, found by mobile number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Customer {
+    /// Customer id.
+    pub id: String,
+    /// Mobile number (masked for roles that may not reveal).
+    pub phone: String,
+    /// Name.
+    pub name: String,
+    /// Whether real-name verification has succeeded.
+    pub realname_verified: bool,
+    /// When the customer was first seen (RFC 3339).
+    pub created_at: String,
+    /// How many orders the customer has.
+    pub order_count: i64,
+}
+
+/// `PATCH /api/v1/customers/{id}`: correct the registered name before verification.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerUpdate {
+    /// The name as the customer spells it.
+    pub name: String,
+}

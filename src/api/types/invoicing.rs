@@ -1,0 +1,121 @@
+//! Invoicing: requests, the queue, issued invoices and the e-mail log.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::UserType;
+
+use super::orders::OrderSummary;
+use super::system::FieldWarning;
+
+/// An invoice request as the customer or the counter made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoiceRequestView {
+    /// The request (checked).
+    #[schema(value_type = Object)]
+    pub request: crate::domain::InvoiceRequest,
+    /// `counter` or `phone`.
+    pub via: String,
+    /// When (RFC 3339).
+    pub requested_at: String,
+}
+
+/// An issued invoice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoiceInfo {
+    /// The invoice number (20 digits).
+    pub invoice_no: String,
+    /// `normal` (普通发票) or `special` (专用发票).
+    pub invoice_kind: String,
+    /// Buyer.
+    pub buyer_name: String,
+    /// Amount before tax, in fen.
+    pub net_fen: i64,
+    /// Tax, in fen.
+    pub tax_fen: i64,
+    /// Total, in fen.
+    pub total_fen: i64,
+    /// The e-invoice PDF (an attachment of the order).
+    pub attachment_id: Option<String>,
+    /// Where it was e-mailed (masked).
+    pub email: String,
+    /// How the e-mail went: `sent`, `kept` (outbox) or `failed`.
+    #[serde(default)]
+    pub mail_status: Option<String>,
+    /// Why it failed.
+    #[serde(default)]
+    pub mail_detail: Option<String>,
+    /// When (RFC 3339).
+    pub issued_at: String,
+}
+
+/// One order waiting for its invoice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoicingItem {
+    /// The order, as in lists.
+    pub order: OrderSummary,
+    /// Individual or organisation.
+    pub user_type: UserType,
+    /// When it was mailed (RFC 3339).
+    pub shipped_at: Option<String>,
+    /// The customer's request, if one was made (in full only for those who issue
+    /// invoices: it holds tax, bank and contact details).
+    pub request: Option<InvoiceRequestView>,
+    /// Where the request came from (`phone`, `counter`), shown to everyone.
+    #[serde(default)]
+    pub requested_via: Option<String>,
+    /// What the order suggests for a new request (buyer, tax number, e-mail).
+    #[schema(value_type = Object)]
+    pub suggested: crate::domain::InvoiceRequestInput,
+}
+
+/// `GET /api/v1/invoicing`: orders in 待开票, requested ones first, then oldest mailing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoicingQueue {
+    /// The orders.
+    pub items: Vec<InvoicingItem>,
+}
+
+/// `POST /api/v1/orders/{order_no}/invoice`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IssueInvoice {
+    /// The version you saw.
+    pub version: Option<i64>,
+    /// The request to issue; the customer's saved request when absent.
+    #[schema(value_type = Option<Object>)]
+    pub request: Option<crate::domain::InvoiceRequestInput>,
+}
+
+/// `PUT /api/v1/orders/{order_no}/invoice-request`: the answer, with warnings to show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvoiceRequestSaved {
+    /// The request as kept.
+    pub request: InvoiceRequestView,
+    /// Per-field warnings (e.g. a legacy tax number), `field → message`.
+    pub warnings: Vec<FieldWarning>,
+}
+
+/// An e-mail to a customer, as sent (or kept by the `outbox` provider).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MailMessage {
+    /// Id.
+    pub id: String,
+    /// The order it is about.
+    pub order_no: Option<String>,
+    /// Recipient.
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// Body.
+    pub body: String,
+    /// The attached file, if any.
+    pub attachment_id: Option<String>,
+    /// `outbox` or `smtp`.
+    pub provider: String,
+    /// `kept`, `sent` or `failed`.
+    pub status: String,
+    /// Why it failed.
+    pub detail: Option<String>,
+    /// When (RFC 3339).
+    pub created_at: String,
+}

@@ -1,0 +1,90 @@
+//! The review queue, claims, the real-name result beside an order, and the SMS log.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::orders::{Actor, OrderSummary};
+
+/// The customer's verified identity, for the reviewer to hold the application against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RealnameCheck {
+    /// The verified name.
+    pub name: String,
+    /// The verified ID number (masked unless revealed).
+    pub id_number: String,
+    /// When it was verified (RFC 3339).
+    pub verified_at: String,
+    /// The applicant's name and ID number on the order are exactly these.
+    pub matches_applicant: bool,
+}
+
+/// A reviewer's hold on an order in 待审核.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Claim {
+    /// The reviewer.
+    pub by: Actor,
+    /// When the hold ends unless renewed (RFC 3339).
+    pub expires_at: String,
+}
+
+/// `POST /api/v1/orders/{order_no}/claim`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ClaimRequest {
+    /// Take the claim over from whoever holds it (administrators; recorded).
+    #[serde(default)]
+    pub takeover: bool,
+}
+
+/// A text message to a customer, as sent (or kept by the `log` provider).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SmsMessage {
+    /// Id.
+    pub id: String,
+    /// The order it is about.
+    pub order_no: Option<String>,
+    /// The customer's mobile number.
+    pub phone: String,
+    /// The text.
+    pub body: String,
+    /// Which provider took it (`log`).
+    pub provider: String,
+    /// `logged`, `sent` or `failed`.
+    pub status: String,
+    /// Why it failed, if it did.
+    pub detail: Option<String>,
+    /// When (RFC 3339).
+    pub created_at: String,
+}
+
+/// One order waiting for review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReviewItem {
+    /// The order, as in lists (personal data masked).
+    pub order: OrderSummary,
+    /// When it was paid (or its voucher handed in), RFC 3339.
+    pub paid_at: Option<String>,
+    /// Working minutes since then.
+    pub waited_minutes: i64,
+    /// Working minutes the promise allows.
+    pub promised_minutes: i64,
+    /// When the promise runs out (RFC 3339).
+    pub due_at: String,
+    /// How it stands against the promise.
+    pub deadline: crate::domain::Deadline,
+    /// How often it came back corrected.
+    pub resubmissions: i64,
+    /// Who is reviewing it now.
+    pub claim: Option<Claim>,
+    /// The caller submitted it (and so may not approve it).
+    pub own: bool,
+}
+
+/// `GET /api/v1/review-queue`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReviewQueue {
+    /// Oldest payment first.
+    pub items: Vec<ReviewItem>,
+    /// The promise: mailed within this many working days of payment.
+    #[serde(default)]
+    pub promise_working_days: i64,
+}

@@ -1,0 +1,118 @@
+//! Health, the caller, problems (RFC 9457), the transition table, terms and the bank account.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::{Action, ActionNeeds, OrderStatus, Role};
+
+/// `GET /api/v1/health`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the platform answers.
+    pub status: String,
+    /// The platform's version.
+    pub version: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+    /// The largest accepted upload, in bytes (clients check before sending).
+    #[serde(default)]
+    pub max_upload_bytes: u64,
+    /// Where phones reach the platform (the base of every QR code's URL).
+    #[serde(default)]
+    pub public_base_url: String,
+    /// QR payment is set up (`alipay` or `sandbox`); without it, bank transfer only.
+    #[serde(default)]
+    pub qr_payment: bool,
+}
+
+/// `GET /api/v1/me`: who the token belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    /// Operator id.
+    pub id: String,
+    /// Operator name.
+    pub name: String,
+    /// The operator's roles.
+    pub roles: Vec<Role>,
+    /// Whether the operator may see personal data in full (audited).
+    pub may_reveal: bool,
+}
+
+/// One action of the transition table, as clients should offer it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TransitionInfo {
+    /// The action.
+    pub action: Action,
+    /// From this status.
+    pub from: OrderStatus,
+    /// To this status.
+    pub to: OrderStatus,
+    /// What it needs.
+    pub needs: ActionNeeds,
+}
+
+/// `GET /api/v1/terms`: the application terms the customer accepts at the counter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Terms {
+    /// Version, recorded with the order.
+    pub version: String,
+    /// The text, paragraphs separated by blank lines.
+    pub text: String,
+}
+
+/// `GET /api/v1/bank-account`: where customers transfer to, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BankAccount {
+    /// Account name.
+    pub account_name: String,
+    /// Bank and branch.
+    pub bank: String,
+    /// Account number.
+    pub account_no: String,
+}
+
+/// One bad field of a request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldError {
+    /// The field, as a dotted path (`applicant.id_number`).
+    pub field: String,
+    /// What is wrong, in the operator's language.
+    pub message: String,
+}
+
+/// An error response, `application/problem+json` (RFC 9457).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// Short summary.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What happened, in the operator's language.
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `validation_failed`, `invalid_transition`.
+    pub code: String,
+    /// Bad fields, for `validation_failed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// The request id, to quote to an administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// For conflicts: the order's status now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<OrderStatus>,
+    /// For conflicts: the order's version now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+/// A warning on a field: accepted, but worth a second look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldWarning {
+    /// The field.
+    pub field: String,
+    /// The message.
+    pub message: String,
+}
