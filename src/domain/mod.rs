@@ -8,6 +8,8 @@ mod invoice;
 mod mask;
 mod money;
 mod order_no;
+#[cfg(test)]
+mod properties;
 mod role;
 mod status;
 mod text;
@@ -27,7 +29,10 @@ pub use money::Money;
 pub use order_no::OrderNo;
 pub use role::{Permission, Role, RoleSet};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
-pub use text::{RequiredText, normalize_width};
+pub use text::{
+    Lines, RequiredText, human_text, is_bidi_control, is_invisible, is_unsafe_for_terminal,
+    normalize_width, place_name,
+};
 pub use tracking::{TrackingFormat, TrackingNo, is_valid_s10, s10_check_digit};
 pub use uscc::Uscc;
 pub use workdays::{CHINA, Calendar, Deadline};

@@ -1,4 +1,13 @@
-//! Free text typed by a person: trimmed, full-width forms folded, length-bounded.
+//! Human text — names, addresses, notes, reasons, searches — and the one rule it passes
+//! before the platform keeps it or a terminal shows it: no control characters (a newline
+//! only where the field has several lines), no characters that reverse or isolate the
+//! direction of text, something visible, NFC, trimmed, bounded.
+//!
+//! The rule exists because such text travels: into every clerk's terminal (an ESC
+//! sequence in a name would repaint their screen), onto paper, into PostgreSQL (which
+//! refuses NUL) and into searches.
+
+use unicode_normalization::UnicodeNormalization;
 
 use super::InvalidValue;
 use crate::i18n::{Msg, T};
@@ -16,21 +25,98 @@ pub fn normalize_width(input: &str) -> String {
         .collect()
 }
 
-/// Non-empty text of at most `MAX` characters, trimmed.
+/// Whether a field holds one line or several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// Names, addresses, searches: a newline is refused.
+    One,
+    /// Notes and reasons: newlines are kept (CR LF and CR become LF).
+    Many,
+}
+
+/// Characters that change the direction text is shown in: the embeddings and overrides
+/// (U+202A–U+202E), the isolates (U+2066–U+2069) and the invisible marks (LRM, RLM, ALM).
+/// U+202E turns `gpj.exe` into what reads as `exe.jpg`.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Characters that take no room and show nothing: zero-width spaces and joiners, word
+/// joiners, the byte-order mark, soft hyphens, variation selectors, tags, fillers.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}'
+        | '\u{206A}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// True for characters a terminal must never be sent from data: C0 and C1 controls and
+/// DEL (ESC, BEL, NUL…), and the direction controls.
+pub fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// Applies the rule to `input`: line ends unified, controls and direction characters
+/// refused, NFC, trimmed (also of invisible characters at either end), at most `max`
+/// characters. Blank input gives an empty string — whether a field may be blank is the
+/// caller's rule; input with characters but none visible is refused.
+pub fn human_text(input: &str, lines: Lines, max: usize) -> Result<String, InvalidValue> {
+    let unified;
+    let input = if lines == Lines::Many && input.contains('\r') {
+        unified = input.replace("\r\n", "\n").replace('\r', "\n");
+        unified.as_str()
+    } else {
+        input
+    };
+    for c in input.chars() {
+        if c == '\n' && lines == Lines::Many {
+            continue;
+        }
+        if c.is_control() {
+            return Err(T::ErrControlChars.into());
+        }
+        if is_bidi_control(c) {
+            return Err(T::ErrBidiChars.into());
+        }
+    }
+    let normalized: String = input.nfc().collect();
+    let blank = |c: char| c.is_whitespace() || is_invisible(c);
+    let trimmed = normalized.trim_matches(blank);
+    if trimmed.is_empty() {
+        return if normalized.chars().all(char::is_whitespace) {
+            Ok(String::new())
+        } else {
+            Err(T::ErrInvisibleOnly.into())
+        };
+    }
+    // Lines of a note are trimmed at their ends too, so no line is only invisible filler.
+    let text = match lines {
+        Lines::One => trimmed.to_owned(),
+        Lines::Many => trimmed
+            .split('\n')
+            .map(|line| line.trim_end_matches(blank))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    if text.chars().count() > max {
+        return Err(Msg::with(T::ErrTooLong, [max.to_string()]).into());
+    }
+    Ok(text)
+}
+
+/// Non-empty one-line human text of at most `MAX` characters (see [`human_text`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RequiredText<const MAX: usize>(String);
 
 impl<const MAX: usize> RequiredText<MAX> {
-    /// Trims `input` and checks it is present and not too long.
+    /// Applies the text rule; blank is refused as required.
     pub fn parse(input: &str) -> Result<Self, InvalidValue> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
+        let text = human_text(input, Lines::One, MAX)?;
+        if text.is_empty() {
             return Err(T::ErrRequired.into());
         }
-        if trimmed.chars().count() > MAX {
-            return Err(Msg::with(T::ErrTooLong, [MAX.to_string()]).into());
-        }
-        Ok(RequiredText(trimmed.to_owned()))
+        Ok(RequiredText(text))
     }
 
     /// The text.
@@ -42,6 +128,20 @@ impl<const MAX: usize> RequiredText<MAX> {
     pub fn into_inner(self) -> String {
         self.0
     }
+}
+
+/// A province, city or district as typed for an address: human text made of letters
+/// (Chinese or Latin), digits, spaces and `·-()（）`, with at least one letter, at most 30
+/// characters — so `!!@@` never reaches a mailing label.
+pub fn place_name(input: &str) -> Result<String, InvalidValue> {
+    let text = RequiredText::<30>::parse(input)?.into_inner();
+    let allowed = |c: char| {
+        c.is_alphanumeric() || c == ' ' || matches!(c, '·' | '-' | '(' | ')' | '（' | '）')
+    };
+    if !text.chars().all(allowed) || !text.chars().any(char::is_alphabetic) {
+        return Err(T::ErrPlaceName.into());
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -63,5 +163,92 @@ mod tests {
         assert!(RequiredText::<4>::parse("   ").is_err());
         assert!(RequiredText::<4>::parse("一二三四").is_ok());
         assert!(RequiredText::<4>::parse("一二三四五").is_err());
+    }
+
+    fn code<V>(result: Result<V, InvalidValue>) -> Option<T> {
+        result.err().map(|e| e.0.text)
+    }
+
+    #[test]
+    fn controls_are_refused_and_newlines_only_where_there_are_lines() {
+        for bad in [
+            "张\0三",
+            "张\u{1b}[31m三",
+            "bell\u{7}",
+            "a\tb",
+            "c1\u{85}",
+            "del\u{7f}",
+        ] {
+            assert_eq!(
+                code(human_text(bad, Lines::One, 50)),
+                Some(T::ErrControlChars),
+                "{bad:?}"
+            );
+            assert_eq!(
+                code(human_text(bad, Lines::Many, 50)),
+                Some(T::ErrControlChars),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            code(human_text("两\n行", Lines::One, 50)),
+            Some(T::ErrControlChars)
+        );
+        assert_eq!(
+            human_text("两\r\n行\r", Lines::Many, 50),
+            Ok("两\n行".into())
+        );
+    }
+
+    #[test]
+    fn direction_overrides_and_isolates_are_refused() {
+        for bad in [
+            "scan\u{202E}gpj.exe",
+            "a\u{2066}b\u{2069}",
+            "\u{200F}张三",
+            "x\u{061C}",
+        ] {
+            assert_eq!(
+                code(human_text(bad, Lines::One, 50)),
+                Some(T::ErrBidiChars),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn invisible_only_text_is_refused_and_invisible_ends_are_trimmed() {
+        assert_eq!(
+            code(human_text("\u{200B}\u{200B}", Lines::One, 50)),
+            Some(T::ErrInvisibleOnly)
+        );
+        assert_eq!(
+            code(human_text(" \u{FEFF} ", Lines::One, 50)),
+            Some(T::ErrInvisibleOnly)
+        );
+        assert_eq!(
+            human_text("\u{200B}张三\u{200D}", Lines::One, 50),
+            Ok("张三".into())
+        );
+        assert_eq!(human_text("   ", Lines::One, 50), Ok(String::new()));
+        assert_eq!(
+            code(RequiredText::<50>::parse("\u{3164}")),
+            Some(T::ErrInvisibleOnly)
+        );
+    }
+
+    #[test]
+    fn text_is_nfc() {
+        // "é" as e + combining acute becomes the one precomposed character.
+        assert_eq!(human_text("Jose\u{301}", Lines::One, 50), Ok("José".into()));
+    }
+
+    #[test]
+    fn place_names_are_words() {
+        assert_eq!(place_name(" 长沙市 "), Ok("长沙市".into()));
+        assert_eq!(place_name("Xiangtan (湘潭)"), Ok("Xiangtan (湘潭)".into()));
+        assert_eq!(code(place_name("!!@@")), Some(T::ErrPlaceName));
+        assert_eq!(code(place_name("123")), Some(T::ErrPlaceName));
+        assert_eq!(code(place_name("")), Some(T::ErrRequired));
     }
 }

@@ -68,6 +68,10 @@ texts! {
 
     // Validation of values a person typed.
     ErrRequired => "必填", "required";
+    ErrControlChars => "不能含有控制字符（换行、制表符、终端控制码等）", "must not contain control characters (line breaks, tabs, terminal codes)";
+    ErrBidiChars => "不能含有改变文字方向的隐藏字符", "must not contain hidden characters that change the direction of text";
+    ErrInvisibleOnly => "只有看不见的字符，请输入文字", "contains only invisible characters; type the text";
+    ErrPlaceName => "请填写地名（文字，可含数字、空格和 ·-()）", "type a place name (letters, with digits, spaces and ·-() if needed)";
     ErrTooLong => "不能超过 {0} 个字", "must be at most {0} characters";
     ErrIdNumberLength => "身份证号应为 18 位，现在是 {0} 位", "an ID number has 18 characters; this one has {0}";
     ErrIdNumberDigits => "身份证号前 17 位必须是数字", "the first 17 characters of an ID number must be digits";

@@ -114,13 +114,27 @@ impl<V: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<V> {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
-            .map_err(|e| bad_request(&e.body_text()))?;
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::BodyTooLarge
+                } else {
+                    bad_request(&e.body_text())
+                }
+            })?;
         parse_json(&bytes).map(ApiJson)
     }
 }
 
-/// Parses JSON, naming the field whose value has the wrong type or shape.
+/// Parses JSON, naming the field whose value has the wrong type or shape. A NUL character
+/// is valid in no field of this API (and PostgreSQL refuses it): it is reported against its
+/// field before anything is read.
 pub fn parse_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(path) = nul_path(&value, String::new())
+    {
+        return Err(ApiError::field(&path, T::ErrControlChars));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
@@ -131,6 +145,32 @@ pub fn parse_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
             ApiError::field(&path, Msg::with(T::ErrInvalidValue, [inner.to_string()]))
         }
     })
+}
+
+/// The path (`applicant.name`, `reasons[1]`) of the first string holding a NUL.
+fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s
+            .contains('\0')
+            .then(|| if at.is_empty() { ".".into() } else { at }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_path(item, format!("{at}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let key: String = key.chars().filter(|c| !c.is_control()).collect();
+            nul_path(
+                item,
+                if at.is_empty() {
+                    key
+                } else {
+                    format!("{at}.{key}")
+                },
+            )
+        }),
+        _ => None,
+    }
 }
 
 fn bad_request(detail: &str) -> ApiError {
@@ -147,10 +187,35 @@ pub struct ApiQuery<V>(pub V);
 impl<V: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<V> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<V>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|e| bad_request(&e.body_text()))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or_default();
+        // No parameter of this API holds a control or direction character (PostgreSQL
+        // refuses NUL; a search for one would match nothing or everything).
+        for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
+            let problem = if value.chars().any(char::is_control) {
+                Some(T::ErrControlChars)
+            } else if value.chars().any(crate::domain::is_bidi_control) {
+                Some(T::ErrBidiChars)
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                let key: String = key.chars().filter(|c| !c.is_control()).collect();
+                return Err(ApiError::field(&key, problem));
+            }
+        }
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner().to_string();
+                if path == "." {
+                    bad_request(&inner)
+                } else {
+                    ApiError::field(&path, Msg::with(T::ErrInvalidValue, [inner]))
+                }
+            })
     }
 }

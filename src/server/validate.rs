@@ -3,7 +3,8 @@
 
 use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, Organization};
 use crate::domain::{
-    Email, IdNumber, InvalidValue, Phone, PostalCode, RequiredText, Uscc, UserType,
+    Email, IdNumber, InvalidValue, Lines, Phone, PostalCode, RequiredText, Uscc, UserType,
+    human_text, place_name,
 };
 use crate::i18n::{Msg, T};
 
@@ -45,14 +46,23 @@ fn text<const MAX: usize>(value: &str) -> Result<String, InvalidValue> {
     RequiredText::<MAX>::parse(value).map(RequiredText::into_inner)
 }
 
-/// Optional free text: `None` when blank, else bounded.
+/// Optional one-line human text: `None` when blank, else checked by the text rule.
 pub fn optional_text<const MAX: usize>(
     value: Option<&str>,
 ) -> Result<Option<String>, InvalidValue> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => text::<MAX>(v).map(Some),
-    }
+    optional(value, Lines::One, MAX)
+}
+
+/// Optional text of several lines (notes, reasons): `None` when blank.
+pub fn optional_lines<const MAX: usize>(
+    value: Option<&str>,
+) -> Result<Option<String>, InvalidValue> {
+    optional(value, Lines::Many, MAX)
+}
+
+fn optional(value: Option<&str>, lines: Lines, max: usize) -> Result<Option<String>, InvalidValue> {
+    let text = human_text(value.unwrap_or_default(), lines, max)?;
+    Ok(Some(text).filter(|t| !t.is_empty()))
 }
 
 /// A new customer: a mobile number and a name.
@@ -138,13 +148,13 @@ pub fn new_order(
             .map(String::from)
             .unwrap_or_default(),
         province: errors
-            .check("mailing.province", text::<30>(&m.province))
+            .check("mailing.province", place_name(&m.province))
             .unwrap_or_default(),
         city: errors
-            .check("mailing.city", text::<30>(&m.city))
+            .check("mailing.city", place_name(&m.city))
             .unwrap_or_default(),
         district: errors
-            .check("mailing.district", text::<30>(&m.district))
+            .check("mailing.district", place_name(&m.district))
             .unwrap_or_default(),
         street: errors
             .check("mailing.street", text::<200>(&m.street))
@@ -155,7 +165,7 @@ pub fn new_order(
             .unwrap_or_default(),
     };
     let note = errors
-        .check("note", optional_text::<500>(body.note.as_deref()))
+        .check("note", optional_lines::<500>(body.note.as_deref()))
         .flatten();
     let application_ref = errors
         .check(

@@ -12,6 +12,7 @@ mod catalog;
 mod cli;
 mod documents;
 mod events;
+mod hostile_text;
 mod kuaidi100_client;
 mod lifecycle;
 mod lists;

@@ -155,9 +155,21 @@ pub(super) async fn submit(
             Some(T::PageRealnameNeedConsent.get(LANG).to_owned()),
         );
     }
+    // The name passes the text rule like any name typed at the counter.
+    let name = match crate::domain::RequiredText::<50>::parse(&typed.name) {
+        Ok(name) => name.into_inner(),
+        Err(e) => {
+            return form(
+                &state.config.ca_name,
+                &session,
+                &typed,
+                Some(e.render(LANG)),
+            );
+        }
+    };
     let claim = Claim {
         expected_name: session.expected_name.clone(),
-        name: typed.name.clone(),
+        name,
         id_number: typed.id_number.clone(),
     };
     let attempt = match state.identity.verify(&claim).await {
@@ -204,15 +216,11 @@ pub(super) async fn submit(
                 Some("name_mismatch") => T::RealnameNameMismatch,
                 _ => T::RealnameUnavailable,
             };
-            let retyped = RealnameForm {
-                name: typed.name,
-                id_number: String::new(),
-                consent: None,
-            };
+            // Everything typed stays: a phone keyboard makes 18 digits costly to retype.
             form(
                 &state.config.ca_name,
                 &updated,
-                &retyped,
+                &typed,
                 Some(reason.get(LANG).to_owned()),
             )
         }

@@ -13,7 +13,7 @@ use crate::i18n::{Lang, Msg, T};
 use crate::server::error::{ApiError, transition_error};
 use crate::server::extract::{Caller, parse_json};
 use crate::server::store::{OrderRow, SetColumn, Transition, TransitionError, now_ms};
-use crate::server::validate::{Errors, optional_text};
+use crate::server::validate::{Errors, optional_lines, optional_text};
 use crate::server::{AppState, sms};
 
 use super::orders::{find_order, full_order};
@@ -205,7 +205,7 @@ async fn details(
 ) -> Result<(Option<String>, Vec<SetColumn>), ApiError> {
     let mut errors = Errors::default();
     let reason = errors
-        .check("reason", optional_text::<500>(request.reason.as_deref()))
+        .check("reason", optional_lines::<500>(request.reason.as_deref()))
         .flatten();
     let outcome = match action {
         Action::Cancel => {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::api::Project;
-use crate::domain::Permission;
+use crate::domain::{Lines, Permission, human_text};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiQuery, Caller};
@@ -27,5 +27,6 @@ pub async fn projects(
     ApiQuery(query): ApiQuery<ProjectQuery>,
 ) -> Result<Json<Vec<Project>>, ApiError> {
     caller.require(Permission::ViewOrders)?;
-    Ok(Json(state.store.search_projects(&query.q).await?))
+    let q = human_text(&query.q, Lines::One, 100).map_err(|e| ApiError::field("q", e))?;
+    Ok(Json(state.store.search_projects(&q).await?))
 }

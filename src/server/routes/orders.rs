@@ -12,13 +12,13 @@ use utoipa::IntoParams;
 use crate::api::{
     HistoryEntry, NewNote, NewOrder, Order, OrderPage, OrderQuery, Problem, StatusCount,
 };
-use crate::domain::{OrderNo, OrderStatus, Permission};
+use crate::domain::{Lines, OrderNo, OrderStatus, Permission, human_text};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiQuery, Caller, parse_json};
 use crate::server::store::{Claim, ListQuery, OrderRow, SavedResponse, Sort};
-use crate::server::validate::{Errors, optional_text};
+use crate::server::validate::{Errors, optional_lines};
 use crate::server::{present, validate};
 
 /// Finds an order by a number as typed; 404 for a malformed or unknown number.
@@ -291,13 +291,19 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
         None => None,
         Some(c) => errors.check("cursor", OrderNo::parse(c)).map(String::from),
     };
+    let q = errors
+        .check(
+            "q",
+            human_text(query.q.as_deref().unwrap_or_default(), Lines::One, 100),
+        )
+        .filter(|q| !q.is_empty());
     let from_ms = date_ms(query.from.as_deref(), "from", 0, &mut errors);
     let to_ms = date_ms(query.to.as_deref(), "to", 1, &mut errors);
     errors.finish()?;
     Ok(ListQuery {
         statuses,
         project_id: query.project.clone().filter(|p| !p.is_empty()),
-        q: query.q.clone(),
+        q,
         from_ms,
         to_ms,
         sort,
@@ -376,7 +382,7 @@ pub async fn add_note(
 ) -> Result<(StatusCode, Json<HistoryEntry>), ApiError> {
     caller.require(Permission::AddNotes)?;
     let row = find_order(&state, &order_no).await?;
-    let text = optional_text::<1000>(Some(&note.text))
+    let text = optional_lines::<1000>(Some(&note.text))
         .map_err(|e| ApiError::field("text", e))?
         .ok_or_else(|| ApiError::field("text", T::ErrRequired))?;
     let entry = state
