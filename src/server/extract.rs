@@ -19,6 +19,9 @@ pub struct Caller {
     pub operator: Operator,
     /// Language and request id.
     pub ctx: RequestContext,
+    /// The stored form of the bearer token, so a long-lived stream can check it is still
+    /// valid.
+    pub token_hash: String,
 }
 
 impl Caller {
@@ -84,14 +87,16 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?;
+        let token_hash = super::store::hash_token(token);
         let operator = state
             .store
-            .authenticate(token)
+            .authenticate_hash(&token_hash)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(Caller {
             operator,
             ctx: context(parts),
+            token_hash,
         })
     }
 }

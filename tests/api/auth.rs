@@ -9,6 +9,8 @@ on_both_databases!(
     health_and_openapi_need_no_token,
     every_other_route_needs_a_valid_token,
     a_revoked_operator_is_locked_out,
+    a_revoked_operators_open_event_stream_ends_before_the_next_change,
+    a_revocation_by_another_process_ends_the_stream_within_seconds,
     me_names_the_operator_and_roles,
     revealing_personal_data_is_a_permission_and_is_audited,
 );
@@ -122,6 +124,80 @@ async fn a_revoked_operator_is_locked_out(db: Db) {
             .await
             .expect("second revoke")
     );
+    app.finish().await;
+}
+
+/// The next item of the stream within `secs`; `None` when it ended.
+async fn next_or_end(
+    stream: &mut ca_counter::api::EventStream,
+    secs: u64,
+) -> Option<ca_counter::api::ServerEvent> {
+    use futures_util::StreamExt;
+    match tokio::time::timeout(std::time::Duration::from_secs(secs), stream.next()).await {
+        Ok(Some(Ok(event))) => Some(event),
+        Ok(Some(Err(_)) | None) => None,
+        Err(_) => panic!("the stream neither spoke nor ended within {secs} s"),
+    }
+}
+
+async fn a_revoked_operators_open_event_stream_ends_before_the_next_change(db: Db) {
+    use ca_counter::api::ServerEvent;
+    let app = TestApp::spawn(db).await;
+    let support = app.client(&app.support);
+    let mut stream = support.events(None).await.expect("subscribe");
+    assert!(matches!(
+        next_or_end(&mut stream, 5).await,
+        Some(ServerEvent::Hello { .. })
+    ));
+    let before = app.submit("甲").await;
+    match next_or_end(&mut stream, 5).await {
+        Some(ServerEvent::Order(e)) => assert_eq!(e.order_no, before.order_no),
+        other => panic!("the order made before the revocation arrives: {other:?}"),
+    }
+    assert!(
+        app.store()
+            .revoke_operator("support-zhou")
+            .await
+            .expect("revoke")
+    );
+    let after = app.submit("乙").await;
+    match next_or_end(&mut stream, 5).await {
+        None => {}
+        Some(event) => panic!(
+            "a revoked operator was sent {event:?} (order {})",
+            after.order_no
+        ),
+    }
+    let refused = support
+        .events(None)
+        .await
+        .err()
+        .expect("reconnecting is refused");
+    assert_eq!(refused.problem().map(|p| p.status), Some(401));
+    app.finish().await;
+}
+
+async fn a_revocation_by_another_process_ends_the_stream_within_seconds(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut stream = app
+        .client(&app.support)
+        .events(None)
+        .await
+        .expect("subscribe");
+    next_or_end(&mut stream, 5).await.expect("hello");
+    // `ca-counter operator revoke` runs in its own process, with its own connections.
+    let url = app.db.as_ref().expect("database").url.clone();
+    let other = ca_counter::server::store::Store::open(&url, 2)
+        .await
+        .expect("second store");
+    assert!(other.revoke_operator("support-zhou").await.expect("revoke"));
+    other.close().await;
+    let started = std::time::Instant::now();
+    assert!(
+        next_or_end(&mut stream, 10).await.is_none(),
+        "the stream ended"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(8));
     app.finish().await;
 }
 

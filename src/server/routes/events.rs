@@ -23,6 +23,9 @@ use crate::server::store::Store;
 const BATCH: i64 = 500;
 /// How often an idle stream looks at the table anyway (a safety net under the wake-ups).
 const RESCAN: Duration = Duration::from_secs(15);
+/// How often a stream checks that its token is still valid, for revocations it cannot see
+/// as an event (made by another process on the same SQLite file before it woke).
+const REAUTH: Duration = Duration::from_secs(5);
 
 /// The live stream. A fresh subscription first gets a `hello` event whose id is the
 /// newest event now; then one `order` event per change.
@@ -60,6 +63,10 @@ pub async fn stream(
         }
     };
     let cursor = Cursor {
+        operator_id: caller.operator.id.clone(),
+        token_hash: caller.token_hash.clone(),
+        reauth_at: tokio::time::Instant::now() + REAUTH,
+        revoked: false,
         store: state.store.clone(),
         wake: state.store.hub().subscribe(),
         shutdown: state.shutdown.clone(),
@@ -78,6 +85,10 @@ pub async fn stream(
 }
 
 struct Cursor {
+    operator_id: String,
+    token_hash: String,
+    reauth_at: tokio::time::Instant,
+    revoked: bool,
     store: Store,
     wake: watch::Receiver<i64>,
     shutdown: watch::Receiver<bool>,
@@ -93,8 +104,17 @@ impl Cursor {
             if let Some(event) = self.pending.pop_front() {
                 return Some(event);
             }
+            if self.revoked {
+                return None;
+            }
             if *self.shutdown.borrow() {
                 return None;
+            }
+            if tokio::time::Instant::now() >= self.reauth_at {
+                if !self.still_valid().await {
+                    return None;
+                }
+                self.reauth_at = tokio::time::Instant::now() + REAUTH;
             }
             // Mark the wake-up seen before reading, so one arriving during the read is not lost.
             self.wake.borrow_and_update();
@@ -102,6 +122,11 @@ impl Cursor {
                 Ok(rows) if !rows.is_empty() => {
                     for row in &rows {
                         self.after = row.id;
+                        // The operator was revoked: what came before is theirs, nothing after.
+                        if row.topic == "operator" && row.subject_id == self.operator_id {
+                            self.revoked = true;
+                            break;
+                        }
                         let (name, data) = match present::event(row) {
                             Some(StreamEvent::Order(e)) => ("order", serde_json::to_string(&e)),
                             Some(StreamEvent::Realname(e)) => {
@@ -127,7 +152,20 @@ impl Cursor {
             tokio::select! {
                 changed = self.wake.changed() => if changed.is_err() { return None },
                 _ = tokio::time::sleep(RESCAN) => {}
+                _ = tokio::time::sleep_until(self.reauth_at) => {}
                 _ = self.shutdown.changed() => return None,
+            }
+        }
+    }
+
+    /// True while the stream's token is valid; a database that cannot say ends the stream
+    /// too (the client reconnects and is asked again).
+    async fn still_valid(&self) -> bool {
+        match self.store.authenticate_hash(&self.token_hash).await {
+            Ok(found) => found.is_some_and(|operator| operator.id == self.operator_id),
+            Err(e) => {
+                tracing::warn!(error = %e, "event stream cannot check its token; closing it");
+                false
             }
         }
     }

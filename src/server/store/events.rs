@@ -11,7 +11,7 @@ use crate::server::events::CHANNEL;
 pub struct EventRow {
     /// Event id.
     pub id: i64,
-    /// `order` or `realname`.
+    /// `order`, `realname` or `operator` (an operator revoked; never sent to clients).
     pub topic: String,
     /// Order id or verification session id.
     pub subject_id: String,
@@ -55,6 +55,19 @@ impl<'a> NewEvent<'a> {
             action: None,
             status: status.as_str(),
             version: attempts,
+        }
+    }
+
+    /// An operator was disabled and their tokens revoked: streams opened with them end.
+    pub fn operator_revoked(operator_id: &'a str) -> Self {
+        NewEvent {
+            topic: "operator",
+            subject_id: operator_id,
+            subject_no: "",
+            kind: "revoked",
+            action: None,
+            status: "revoked",
+            version: 0,
         }
     }
 

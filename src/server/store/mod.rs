@@ -21,7 +21,7 @@ pub use customers::CustomerRow;
 pub use events::EventRow;
 pub use idempotency::{Claim, SavedResponse};
 pub use mailing::{InvoiceRow, MailRow, NewInvoice, NewMail, TrackingEventRow, TrackingRow};
-pub use operators::{Operator, OperatorSummary};
+pub use operators::{Operator, OperatorSummary, hash_token};
 pub use orders::{
     Actor, HistoryRow, ListQuery, OrderRow, SetColumn, Sort, Transition, TransitionError,
     ValidOrder,

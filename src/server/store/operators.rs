@@ -6,6 +6,7 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::events::{NewEvent, insert_event};
 use super::{Store, StoreError, StoreResult, new_id, now_ms};
 use crate::domain::RoleSet;
 
@@ -147,7 +148,10 @@ impl Store {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        // Streams opened with the revoked tokens read this in order with everything else and
+        // end before delivering anything committed after it.
+        let event = insert_event(&mut tx, self.backend, NewEvent::operator_revoked(&id)).await?;
+        self.commit_with_event(tx, event).await?;
         Ok(true)
     }
 
@@ -189,11 +193,17 @@ impl Store {
 
     /// The operator a bearer token belongs to, if the token is valid.
     pub async fn authenticate(&self, token: &str) -> StoreResult<Option<Operator>> {
+        self.authenticate_hash(&hash_token(token)).await
+    }
+
+    /// The operator of the token stored as `token_hash` (see [`hash_token`]), if it is still
+    /// valid: long-lived streams ask again with it.
+    pub async fn authenticate_hash(&self, token_hash: &str) -> StoreResult<Option<Operator>> {
         let record: Option<OperatorRecord> = sqlx::query_as(
             "SELECT o.id, o.name, o.roles FROM operator_tokens t JOIN operators o ON o.id = t.operator_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND o.disabled_at IS NULL",
         )
-        .bind(hash_token(token))
+        .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
         record.map(OperatorRecord::into_operator).transpose()
