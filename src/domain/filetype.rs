@@ -36,60 +36,82 @@ pub fn sniff(data: &[u8]) -> Option<FileType> {
     }
 }
 
-/// Width and height of a PNG or JPEG image, from its header.
-pub fn image_size(data: &[u8]) -> Option<(u32, u32)> {
-    match sniff(data)? {
-        FileType::Png => {
-            let be = |i: usize| {
-                data.get(i..i + 4)
-                    .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-            };
-            Some((be(16)?, be(20)?))
+/// The most pixels an uploaded image may have (a 600-dpi A4 scan is 35 MP): larger ones
+/// would take the platform's memory to decode.
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// What an accepted file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inspected {
+    /// Its type.
+    pub kind: FileType,
+    /// Width and height, for an image.
+    pub pixels: Option<(u32, u32)>,
+    /// Page count, for a PDF.
+    pub pages: Option<usize>,
+}
+
+/// Why a file is not accepted as a scan or voucher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileProblem {
+    /// Not JPEG, PNG or PDF by its content.
+    NotAScan,
+    /// It starts like one but cannot be read (truncated, corrupt, a fake).
+    Unreadable(FileType),
+    /// An image with more pixels than [`MAX_PIXELS`].
+    TooManyPixels(u32, u32),
+}
+
+/// Reads enough of `data` to know it is what it claims: an image's header must decode to
+/// a size within [`MAX_PIXELS`]; a PDF must parse and have at least one page. Used by the
+/// platform on every upload and by the counter before sending.
+pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
+    let kind = sniff(data).ok_or(FileProblem::NotAScan)?;
+    match kind {
+        FileType::Pdf => {
+            let pages = pdf_pages(data).ok_or(FileProblem::Unreadable(kind))?;
+            Ok(Inspected {
+                kind,
+                pixels: None,
+                pages: Some(pages),
+            })
         }
-        FileType::Jpeg => {
-            // Walk the segments to the first start-of-frame marker.
-            let mut i = 2;
-            while i + 9 < data.len() {
-                if data[i] != 0xFF {
-                    return None;
-                }
-                let marker = data[i + 1];
-                let length = usize::from(u16::from_be_bytes([data[i + 2], data[i + 3]]));
-                let is_frame =
-                    matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-                if is_frame {
-                    let height = u32::from(u16::from_be_bytes([data[i + 5], data[i + 6]]));
-                    let width = u32::from(u16::from_be_bytes([data[i + 7], data[i + 8]]));
-                    return Some((width, height));
-                }
-                i += 2 + length;
+        FileType::Jpeg | FileType::Png => {
+            let (width, height) = image_size(data).ok_or(FileProblem::Unreadable(kind))?;
+            if u64::from(width) * u64::from(height) > MAX_PIXELS {
+                return Err(FileProblem::TooManyPixels(width, height));
             }
-            None
+            Ok(Inspected {
+                kind,
+                pixels: Some((width, height)),
+                pages: None,
+            })
         }
-        FileType::Pdf => None,
     }
 }
 
-/// The number of pages of a PDF, counted from its page objects (good enough to tell a
-/// clerk "2 pages"; not a PDF parser).
+/// Width and height of a PNG or JPEG image, from its decoded header (`None` when the header
+/// does not decode or gives an empty image).
+pub fn image_size(data: &[u8]) -> Option<(u32, u32)> {
+    let format = match sniff(data)? {
+        FileType::Png => image::ImageFormat::Png,
+        FileType::Jpeg => image::ImageFormat::Jpeg,
+        FileType::Pdf => return None,
+    };
+    let (width, height) = image::ImageReader::with_format(std::io::Cursor::new(data), format)
+        .into_dimensions()
+        .ok()?;
+    (width > 0 && height > 0).then_some((width, height))
+}
+
+/// The number of pages of a PDF that parses (`None` when it does not, or has none).
 pub fn pdf_pages(data: &[u8]) -> Option<usize> {
     if sniff(data)? != FileType::Pdf {
         return None;
     }
-    let mut count = 0;
-    let needle = b"/Type";
-    let mut i = 0;
-    while let Some(found) = data[i..].windows(needle.len()).position(|w| w == needle) {
-        let mut j = i + found + needle.len();
-        while data.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
-            j += 1;
-        }
-        if data[j..].starts_with(b"/Page") && !data[j..].starts_with(b"/Pages") {
-            count += 1;
-        }
-        i = j;
-    }
-    (count > 0).then_some(count)
+    let pdf = hayro_syntax::Pdf::new(data.to_vec()).ok()?;
+    let pages = pdf.pages().len();
+    (pages > 0).then_some(pages)
 }
 
 #[cfg(test)]
@@ -105,24 +127,84 @@ mod tests {
         assert_eq!(sniff(b""), None);
     }
 
-    #[test]
-    fn png_and_jpeg_headers_give_the_pixel_size() {
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        png.extend(1654u32.to_be_bytes());
-        png.extend(2339u32.to_be_bytes());
-        assert_eq!(image_size(&png), Some((1654, 2339)));
-        // SOI, an APP0 segment of 16 bytes, then SOF0 with height 600, width 800.
-        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
-        jpeg.extend([0u8; 14]);
-        jpeg.extend([0xFF, 0xC0, 0x00, 0x11, 0x08, 0x02, 0x58, 0x03, 0x20, 0x03]);
-        assert_eq!(image_size(&jpeg), Some((800, 600)));
-        assert_eq!(image_size(b"\xFF\xD8\xFF"), None);
+    fn real_png(width: u32, height: u32) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::RgbImage::new(width, height)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap_or_default();
+        out.into_inner()
     }
 
     #[test]
-    fn pdf_pages_are_counted_without_the_page_tree() {
-        let pdf = b"%PDF-1.7\n1 0 obj << /Type /Pages /Count 2 >>\n2 0 obj << /Type /Page >>\n3 0 obj <</Type/Page>>";
-        assert_eq!(pdf_pages(pdf), Some(2));
-        assert_eq!(pdf_pages(b"%PDF-1.7 nothing"), None);
+    fn images_must_decode_their_header_within_the_pixel_limit() {
+        let png = real_png(40, 30);
+        assert_eq!(
+            inspect(&png),
+            Ok(Inspected {
+                kind: FileType::Png,
+                pixels: Some((40, 30)),
+                pages: None
+            })
+        );
+        // Twelve bytes that start like a JPEG, and a PNG signature over garbage.
+        assert_eq!(
+            inspect(b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01"),
+            Err(FileProblem::Unreadable(FileType::Jpeg))
+        );
+        let mut garbage = b"\x89PNG\r\n\x1a\n".to_vec();
+        garbage.extend([7u8; 200]);
+        assert_eq!(
+            inspect(&garbage),
+            Err(FileProblem::Unreadable(FileType::Png))
+        );
+        // A header that claims 50,000 × 50,000 pixels is refused before anything is decoded.
+        let mut bomb = png.clone();
+        bomb[16..20].copy_from_slice(&50_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&50_000u32.to_be_bytes());
+        assert!(matches!(
+            inspect(&bomb),
+            Err(FileProblem::TooManyPixels(50_000, 50_000)) | Err(FileProblem::Unreadable(_))
+        ));
+        assert_eq!(inspect(b"hello"), Err(FileProblem::NotAScan));
+    }
+
+    /// A small PDF of two pages, objects and cross-reference table written by hand.
+    pub(crate) fn two_page_pdf() -> Vec<u8> {
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ];
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).bytes());
+        }
+        let xref = pdf.len();
+        pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+        for offset in offsets {
+            pdf.extend(format!("{offset:010} 00000 n \n").bytes());
+        }
+        pdf.extend(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .bytes(),
+        );
+        pdf
+    }
+
+    #[test]
+    fn pdfs_must_parse_and_have_pages() {
+        assert_eq!(pdf_pages(&two_page_pdf()), Some(2));
+        assert_eq!(inspect(&two_page_pdf()).map(|i| i.pages), Ok(Some(2)));
+        assert_eq!(pdf_pages(b"%PDF-1.7 nothing at all"), None);
+        assert_eq!(
+            inspect(b"%PDF-1.7\n%%EOF"),
+            Err(FileProblem::Unreadable(FileType::Pdf))
+        );
     }
 }

@@ -18,7 +18,9 @@ mod uscc;
 mod workdays;
 
 pub use contact::{Email, Phone, PostalCode};
-pub use filetype::{FileType, image_size, pdf_pages, sniff};
+pub use filetype::{
+    FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, pdf_pages, sniff,
+};
 pub use id_number::IdNumber;
 pub use invoice::{
     BuyerKind, FieldMessages, InvoiceKind, InvoiceRequest, InvoiceRequestInput,

@@ -52,6 +52,8 @@ texts! {
     ActionNote => "备注", "note";
     ActionAttach => "上传附件", "attachment uploaded";
     ActionPrint => "打印申请表", "printed the application form";
+    ActionDownloadAttachment => "下载附件", "downloaded an attachment";
+    ActionPreviewAttachment => "查看附件", "viewed an attachment";
     ActionReveal => "查看完整个人信息", "revealed personal data";
 
     // Roles.
@@ -72,6 +74,8 @@ texts! {
     ErrBidiChars => "不能含有改变文字方向的隐藏字符", "must not contain hidden characters that change the direction of text";
     ErrInvisibleOnly => "只有看不见的字符，请输入文字", "contains only invisible characters; type the text";
     ErrPlaceName => "请填写地名（文字，可含数字、空格和 ·-()）", "type a place name (letters, with digits, spaces and ·-() if needed)";
+    ErrFileUnreadable => "文件已损坏，或不是真正的 {0}：请重新扫描或另存后再传", "the file is damaged or not a real {0}: scan it again or save it anew";
+    ErrTooManyPixels => "图片太大（{0}×{1} 像素，最多 4000 万像素）：请降低扫描分辨率", "the image is too large ({0}×{1} pixels, at most 40 million): scan at a lower resolution";
     ErrTooLong => "不能超过 {0} 个字", "must be at most {0} characters";
     ErrIdNumberLength => "身份证号应为 18 位，现在是 {0} 位", "an ID number has 18 characters; this one has {0}";
     ErrIdNumberDigits => "身份证号前 17 位必须是数字", "the first 17 characters of an ID number must be digits";
@@ -560,7 +564,12 @@ texts! {
     DocTransferNote2 => "转账后请将转账凭证（截图或回单）交给柜台，或通过柜台上传，订单随即进入审核。", "After transferring, hand the voucher (screenshot or bank slip) to the counter to be uploaded; the order then goes to review.";
 
     // Phone pages.
-    PageNotFound => "页面不存在或已过期", "This page does not exist or has expired";
+    PageNotFound => "这个链接已失效", "This link no longer works";
+    PageNotFoundNext => "链接不存在、已过期，或已被新的链接替换。在柜台时，请工作人员重新出示二维码；不在柜台时，请致电客服热线 {0}。", "It does not exist, has expired, or was replaced by a newer one. At the counter, ask the clerk to show a new code; elsewhere, call the hotline {0}.";
+    PageUnavailable => "系统正忙", "The service is busy";
+    PageUnavailableNext => "请稍等片刻后刷新本页，您填写的内容不会重复提交。", "Please wait a moment and reload this page; nothing you sent will be applied twice.";
+    PageForeignForm => "此表单只能在本页提交", "This form can only be sent from its own page";
+    PageForeignFormNext => "请求来自其他网站，已拒绝，什么都没有改变。请重新扫描柜台的二维码，或打开短信中的链接。", "The request came from another website and was refused; nothing was changed. Scan the counter's code again, or open the link in your text message.";
     PagePayTitle => "支付（演示收银台）", "Pay (demo cashier)";
     PagePayButton => "确认支付", "Pay";
     PagePayDone => "支付成功，请回到柜台", "Paid. Please return to the counter";

@@ -10,12 +10,13 @@ on_both_databases!(
     a_scan_is_stored_with_its_hash_and_returned_intact,
     a_text_file_named_jpg_is_refused,
     an_upload_over_the_limit_is_refused,
+    a_chunked_body_over_the_limit_is_refused_as_too_large,
+    a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused,
+    personal_attachments_follow_the_reveal_permission_and_every_look_is_recorded,
 );
 
 fn png() -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend((0..5000u32).map(|i| (i % 251) as u8));
-    bytes
+    crate::common::scan_png(120, 170)
 }
 
 async fn a_scan_is_stored_with_its_hash_and_returned_intact(db: Db) {
@@ -38,7 +39,7 @@ async fn a_scan_is_stored_with_its_hash_and_returned_intact(db: Db) {
     use sha2::Digest;
     assert_eq!(attachment.sha256, hex::encode(sha2::Sha256::digest(&data)));
     let (content_type, back) = app
-        .client(&app.support)
+        .client(&app.reviewer)
         .attachment(&attachment.id)
         .await
         .expect("download");
@@ -107,7 +108,7 @@ async fn a_text_file_named_jpg_is_refused(db: Db) {
             &cancelled.order_no,
             AttachmentKind::SignedForm,
             "scan.png",
-            b"\x89PNG\r\n\x1a\nx".to_vec(),
+            png(),
         )
         .await
         .expect_err("cancelled");
@@ -125,8 +126,7 @@ async fn an_upload_over_the_limit_is_refused(db: Db) {
     };
     let app = TestApp::spawn_with(db, config).await;
     let order = app.submit("张三").await;
-    let mut big = b"%PDF-1.7\n".to_vec();
-    big.resize(200 * 1024, b'x');
+    let big = crate::common::scan_pdf(1, 200 * 1024);
     let refused = app
         .client(&app.clerk)
         .upload_attachment(&order.order_no, AttachmentKind::SignedForm, "big.pdf", big)
@@ -135,8 +135,7 @@ async fn an_upload_over_the_limit_is_refused(db: Db) {
     let problem = refused.problem().expect("problem");
     assert_eq!(problem.status, 413);
     assert!(problem.detail.contains("64 KB"), "{problem:?}");
-    let mut small = b"%PDF-1.7\n".to_vec();
-    small.resize(60 * 1024, b'x');
+    let small = crate::common::scan_pdf(1, 60 * 1024);
     app.client(&app.clerk)
         .upload_attachment(
             &order.order_no,
@@ -146,5 +145,190 @@ async fn an_upload_over_the_limit_is_refused(db: Db) {
         )
         .await
         .expect("under the limit");
+    app.finish().await;
+}
+
+async fn a_chunked_body_over_the_limit_is_refused_as_too_large(db: Db) {
+    let config = PlatformConfig {
+        max_upload_bytes: 64 * 1024,
+        ..PlatformConfig::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    let order = app.submit("张三").await;
+    // A multipart upload sent in chunks, with no Content-Length to refuse it up front.
+    let boundary = "XyZ-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nsigned_form\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(crate::common::scan_pdf(1, 300 * 1024));
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        body.chunks(8 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{}/attachments", order.order_no)))
+        .bearer_auth(&app.clerk)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 413);
+    let problem: Problem = response.json().await.expect("problem");
+    assert!(problem.detail.contains("64 KB"), "{problem:?}");
+    // The same for a JSON body.
+    let mut note = b"{\"text\": \"".to_vec();
+    note.extend(std::iter::repeat_n(b'a', 200 * 1024));
+    note.extend(b"\"}");
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        note.chunks(8 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{}/notes", order.order_no)))
+        .bearer_auth(&app.clerk)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 413);
+    app.finish().await;
+}
+
+async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let clerk = app.client(&app.clerk);
+    let mut bomb = crate::common::scan_png(20, 20);
+    bomb[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+    let mut garbage_pdf = b"%PDF-1.7\n".to_vec();
+    garbage_pdf.extend(std::iter::repeat_n(b'x', 4000));
+    for (name, bytes) in [
+        (
+            "twelve.jpg",
+            b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01".to_vec(),
+        ),
+        ("garbage.pdf", garbage_pdf),
+        ("bomb.png", bomb),
+    ] {
+        let refused = clerk
+            .upload_attachment(&order.order_no, AttachmentKind::SignedForm, name, bytes)
+            .await
+            .expect_err(name);
+        let problem = refused.problem().expect("problem");
+        assert_eq!(problem.status, 422, "{name}: {problem:?}");
+        assert!(
+            problem.errors.iter().any(|e| e.field == "file"),
+            "{name}: {problem:?}"
+        );
+    }
+    let order = clerk.order(&order.order_no, false).await.expect("order");
+    assert!(order.attachments.is_empty(), "nothing was stored");
+    app.finish().await;
+}
+
+async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_recorded(db: Db) {
+    use crate::common::{scan_pdf, scan_png, voucher_jpeg};
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let clerk = app.client(&app.clerk);
+    let mut uploaded = Vec::new();
+    for (kind, name, bytes) in [
+        (AttachmentKind::ApplicationForm, "form.pdf", scan_pdf(1, 0)),
+        (AttachmentKind::SignedForm, "signed.png", scan_png(80, 110)),
+        (AttachmentKind::Voucher, "voucher.jpg", voucher_jpeg(90, 60)),
+        (
+            AttachmentKind::Correction,
+            "corrected.png",
+            scan_png(81, 111),
+        ),
+        (AttachmentKind::Other, "other.pdf", scan_pdf(2, 0)),
+    ] {
+        let attachment = clerk
+            .upload_attachment(&order.order_no, kind, name, bytes)
+            .await
+            .expect("upload");
+        uploaded.push(attachment);
+    }
+    let roles = [
+        ("clerk-li", &app.clerk, true),
+        ("support-zhou", &app.support, false),
+        ("reviewer-zhao", &app.reviewer, true),
+        ("mailroom-wu", &app.mailroom, true),
+        ("finance-zheng", &app.finance, false),
+        ("admin", &app.admin, true),
+    ];
+    let mut expected_rows = Vec::new();
+    for (name, token, may) in roles {
+        let client = app.client(token);
+        for attachment in &uploaded {
+            let downloaded = client.attachment(&attachment.id).await;
+            let image = attachment.content_type.starts_with("image/");
+            let previewed = if image {
+                Some(client.attachment_preview(&attachment.id, 64, 64).await)
+            } else {
+                None
+            };
+            if may {
+                assert!(downloaded.is_ok(), "{name} may read {:?}", attachment.kind);
+                expected_rows.push((name, "download_attachment", attachment.id.clone()));
+                if let Some(preview) = previewed {
+                    assert!(preview.is_ok(), "{name} may preview {:?}", attachment.kind);
+                    expected_rows.push((name, "preview_attachment", attachment.id.clone()));
+                }
+            } else {
+                let status = downloaded.err().and_then(|e| e.problem().map(|p| p.status));
+                assert_eq!(
+                    status,
+                    Some(403),
+                    "{name} may not read {:?}",
+                    attachment.kind
+                );
+                if let Some(preview) = previewed {
+                    let status = preview.err().and_then(|e| e.problem().map(|p| p.status));
+                    assert_eq!(
+                        status,
+                        Some(403),
+                        "{name} may not preview {:?}",
+                        attachment.kind
+                    );
+                }
+            }
+        }
+    }
+    let history = clerk.history(&order.order_no).await.expect("history");
+    let mut recorded: Vec<(String, String, String)> = history
+        .iter()
+        .filter(|h| h.action.ends_with("_attachment"))
+        .map(|h| {
+            let id = h
+                .reason
+                .as_deref()
+                .and_then(|r| r.split_whitespace().nth(1))
+                .unwrap_or_default()
+                .to_owned();
+            (h.actor.name.clone(), h.action.clone(), id)
+        })
+        .collect();
+    let mut expected: Vec<(String, String, String)> = expected_rows
+        .into_iter()
+        .map(|(n, a, id)| (n.to_owned(), a.to_owned(), id))
+        .collect();
+    recorded.sort();
+    expected.sort();
+    assert_eq!(
+        recorded, expected,
+        "one audit row per look, naming who and which"
+    );
     app.finish().await;
 }

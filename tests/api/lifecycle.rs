@@ -41,8 +41,6 @@ fn reason(text: &str) -> ActionRequest {
     }
 }
 
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00fake-jpeg-body";
-
 /// Drives orders into every status along every edge of the table; returns one order per
 /// status and the edges taken.
 async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderStatus)>) {
@@ -117,7 +115,7 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
             &b.order_no,
             AttachmentKind::Voucher,
             "voucher.jpg",
-            JPEG.to_vec(),
+            crate::common::voucher_jpeg(64, 48),
         )
         .await
         .expect("voucher upload");
@@ -144,7 +142,7 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
             &b.order_no,
             AttachmentKind::Correction,
             "signed-again.jpg",
-            JPEG.to_vec(),
+            crate::common::voucher_jpeg(64, 48),
         )
         .await
         .expect("correction upload");

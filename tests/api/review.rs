@@ -267,7 +267,7 @@ async fn a_returned_order_lists_every_reason_and_comes_back_marked(db: Db) {
             &order.order_no,
             AttachmentKind::Correction,
             "corrected.png",
-            b"\x89PNG\r\n\x1a\ncorrected-scan".to_vec(),
+            crate::common::scan_png(100, 140),
         )
         .await
         .expect("upload");
@@ -355,10 +355,7 @@ async fn scans_are_scaled_on_the_platform_and_pdfs_say_their_pages(db: Db) {
     let decoded = image::load_from_memory(&whole).expect("a png");
     assert_eq!((decoded.width(), decoded.height()), (1600, 800));
 
-    let mut pdf = b"%PDF-1.7\n".to_vec();
-    pdf.extend_from_slice(
-        b"1 0 obj << /Type /Page >> endobj\n2 0 obj << /Type /Page >> endobj\n%%EOF",
-    );
+    let pdf = crate::common::scan_pdf(2, 0);
     let form = clerk
         .upload_attachment(&order.order_no, AttachmentKind::SignedForm, "scan.pdf", pdf)
         .await

@@ -361,3 +361,70 @@ macro_rules! on_both_databases {
 }
 pub mod alipay;
 pub mod kuaidi100;
+
+/// A real PNG scan, `width`×`height`: white paper with a dark band where the signature is.
+pub fn scan_png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |_, y| {
+        if y > height * 3 / 4 && y < height * 4 / 5 {
+            image::Rgb([30, 30, 40])
+        } else {
+            image::Rgb([250, 250, 245])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("encode png");
+    out.into_inner()
+}
+
+/// A real JPEG photo of a voucher, `width`×`height`.
+pub fn voucher_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 180])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .expect("encode jpeg");
+    out.into_inner()
+}
+
+/// A real PDF of `pages` empty A4 pages, objects and cross-reference table written out;
+/// `padding` bytes of comment make it as large as a test needs.
+pub fn scan_pdf(pages: usize, padding: usize) -> Vec<u8> {
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", i + 3)).collect();
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            kids.join(" ")
+        ),
+    ];
+    objects.extend(
+        (0..pages).map(|_| "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_owned()),
+    );
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    for _ in 0..padding / 64 {
+        pdf.extend_from_slice(&[b'%'; 63]);
+        pdf.push(b'\n');
+    }
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for offset in offsets {
+        pdf.extend(format!("{offset:010} 00000 n \n").bytes());
+    }
+    pdf.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    pdf
+}

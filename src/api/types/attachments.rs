@@ -60,6 +60,13 @@ impl AttachmentKind {
         .get(lang)
     }
 
+    /// True for what may show an ID number, a phone, an address or a bank account: scans
+    /// and documents of the applicant. Reading them needs the permission to reveal personal
+    /// data and is recorded. The e-invoice, made by the platform for finance, does not.
+    pub fn shows_personal_data(self) -> bool {
+        !matches!(self, AttachmentKind::Invoice)
+    }
+
     /// Parses the wire name.
     pub fn parse(name: &str) -> Option<AttachmentKind> {
         AttachmentKind::ALL.into_iter().find(|k| k.as_str() == name)

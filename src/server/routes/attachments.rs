@@ -7,13 +7,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::{Attachment, AttachmentKind, Problem};
-use crate::domain::{OrderStatus, Permission};
+use crate::domain::{FileProblem, FileType, OrderStatus, Permission};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::Caller;
 use crate::server::present;
-use crate::server::store::NewAttachment;
+use crate::server::store::{AttachmentRow, NewAttachment};
 
 use super::orders::find_order;
 
@@ -111,9 +111,23 @@ pub async fn upload(
     let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
         return Err(ApiError::field("file", T::ErrRequired));
     };
-    let content_type = crate::domain::sniff(&data)
-        .ok_or(ApiError::UnsupportedType)?
-        .mime();
+    // Judged by content, and read far enough to know it is what it claims.
+    let content_type = match crate::domain::inspect(&data) {
+        Ok(inspected) => inspected.kind.mime(),
+        Err(FileProblem::NotAScan) => return Err(ApiError::UnsupportedType),
+        Err(FileProblem::Unreadable(kind)) => {
+            return Err(ApiError::field(
+                "file",
+                Msg::with(T::ErrFileUnreadable, [kind_name(kind)]),
+            ));
+        }
+        Err(FileProblem::TooManyPixels(width, height)) => {
+            return Err(ApiError::field(
+                "file",
+                Msg::with(T::ErrTooManyPixels, [width.to_string(), height.to_string()]),
+            ));
+        }
+    };
     let attachment = NewAttachment {
         order_id: order.id.clone(),
         kind: kind.as_str().into(),
@@ -142,6 +156,53 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(attachment)))
 }
 
+/// `JPEG`, `PNG`, `PDF`.
+fn kind_name(kind: FileType) -> &'static str {
+    match kind {
+        FileType::Jpeg => "JPEG",
+        FileType::Png => "PNG",
+        FileType::Pdf => "PDF",
+    }
+}
+
+/// The attachment `id` for `caller`: one that may show personal data (a signed form, a
+/// voucher, a correction…) needs the permission to reveal it, like the order view's `R`,
+/// and each look at it is written to the order's history (who, when, which, how).
+async fn readable(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    how: &str,
+) -> Result<(AttachmentRow, Vec<u8>), ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let not_found = || ApiError::NotFound(Msg::new(T::ProblemAttachmentNotFound));
+    let row = state.store.attachment(id).await?.ok_or_else(not_found)?;
+    let personal = AttachmentKind::parse(&row.kind).is_none_or(AttachmentKind::shows_personal_data);
+    if personal {
+        caller.require(Permission::RevealPersonalData)?;
+    }
+    let data = state
+        .store
+        .attachment_data(id)
+        .await?
+        .ok_or_else(not_found)?;
+    if personal {
+        let order = find_order(state, &row.order_no).await?;
+        state
+            .store
+            .record(
+                &order,
+                &caller.actor(),
+                how,
+                Some(&format!("{} {}", row.kind, row.id)),
+                Some(&caller.ctx.request_id),
+                None,
+            )
+            .await?;
+    }
+    Ok((row, data))
+}
+
 /// The bytes of an attachment, with the type sniffed at upload.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = String, Path)),
     responses((status = 200, description = "the file", content_type = "application/octet-stream")))]
@@ -150,14 +211,7 @@ pub async fn download(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    caller.require(Permission::ViewOrders)?;
-    let not_found = || ApiError::NotFound(Msg::new(T::ProblemAttachmentNotFound));
-    let row = state.store.attachment(&id).await?.ok_or_else(not_found)?;
-    let data = state
-        .store
-        .attachment_data(&id)
-        .await?
-        .ok_or_else(not_found)?;
+    let (row, data) = readable(&state, &caller, &id, "download_attachment").await?;
     let extension = match row.content_type.as_str() {
         "image/jpeg" => "jpg",
         "image/png" => "png",
@@ -208,14 +262,7 @@ pub async fn preview(
     Path(id): Path<String>,
     crate::server::extract::ApiQuery(query): crate::server::extract::ApiQuery<PreviewQuery>,
 ) -> Result<Response, ApiError> {
-    caller.require(Permission::ViewOrders)?;
-    let not_found = || ApiError::NotFound(Msg::new(T::ProblemAttachmentNotFound));
-    let row = state.store.attachment(&id).await?.ok_or_else(not_found)?;
-    let data = state
-        .store
-        .attachment_data(&id)
-        .await?
-        .ok_or_else(not_found)?;
+    let (row, data) = readable(&state, &caller, &id, "preview_attachment").await?;
     if row.content_type == "application/pdf" {
         let pages = crate::domain::pdf_pages(&data).unwrap_or(0);
         return Err(ApiError::Conflict {
@@ -260,7 +307,7 @@ pub async fn preview(
 static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// The largest image decoded for a preview, in pixels (a 600-dpi A4 scan is 35 MP).
-const MAX_PIXELS: u64 = 40_000_000;
+use crate::domain::MAX_PIXELS;
 
 /// Decodes (refusing decompression bombs: at most [`MAX_PIXELS`], 160 MB), turns it the way
 /// the camera was held (EXIF orientation), scales to fit, encodes. Returns the bytes and the
