@@ -143,9 +143,7 @@ async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoErro
             .create_order(&uuid::Uuid::now_v7().to_string(), &body)
             .await?;
         let payment = clerk.create_payment(&order.order_no, "sandbox").await?;
-        let paid = http
-            .post(&payment.pay_url)
-            .send()
+        let paid = crate::api::submit_phone_form(&http, &payment.pay_url, &[])
             .await
             .map_err(|e| DemoError::Other(e.to_string()))?;
         if !paid.status().is_success() {

@@ -622,3 +622,72 @@ fn problem_of(status: StatusCode, bytes: &[u8]) -> ClientError {
         },
     }
 }
+
+/// A phone page opened as the customer's browser opens it: its HTML, and the form token
+/// and cookie its forms must be posted back with. For the demo data and the tests that
+/// play the customer's phone.
+#[derive(Debug, Clone)]
+pub struct PhonePage {
+    /// Where it was opened.
+    pub url: String,
+    /// The status it answered with.
+    pub status: u16,
+    /// The page.
+    pub html: String,
+    cookie: Option<String>,
+    token: String,
+}
+
+impl PhonePage {
+    /// `GET url`.
+    pub async fn open(http: &reqwest::Client, url: &str) -> Result<PhonePage, reqwest::Error> {
+        let page = http.get(url).send().await?;
+        let status = page.status().as_u16();
+        let cookie = page
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .find(|pair| pair.starts_with(&format!("{}=", super::PHONE_FORM_COOKIE)))
+            .map(str::to_owned);
+        let html = page.text().await?;
+        let marker = format!("name=\"{}\" value=\"", super::PHONE_FORM_FIELD);
+        let token = html
+            .split_once(&marker)
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(token, _)| token.to_owned())
+            .unwrap_or_default();
+        Ok(PhonePage {
+            url: url.to_owned(),
+            status,
+            html,
+            cookie,
+            token,
+        })
+    }
+
+    /// Posts the page's form with `fields` (and the form token, as the browser would).
+    pub async fn submit(
+        &self,
+        http: &reqwest::Client,
+        fields: &[(&str, &str)],
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push((super::PHONE_FORM_FIELD, &self.token));
+        let mut request = http.post(&self.url).form(&form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send().await
+    }
+}
+
+/// Opens a phone page and submits its form with `fields` (see [`PhonePage`]).
+pub async fn submit_phone_form(
+    http: &reqwest::Client,
+    url: &str,
+    fields: &[(&str, &str)],
+) -> Result<reqwest::Response, reqwest::Error> {
+    PhonePage::open(http, url).await?.submit(http, fields).await
+}

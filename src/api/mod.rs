@@ -5,10 +5,16 @@ mod client;
 mod types;
 
 pub use client::{
-    Client, ClientError, EventStream, OrderQuery, PdfFile, ServerEvent, UNPRINTABLE_HEADER,
-    install_tls_provider,
+    Client, ClientError, EventStream, OrderQuery, PdfFile, PhonePage, ServerEvent,
+    UNPRINTABLE_HEADER, install_tls_provider, submit_phone_form,
 };
 pub use types::*;
+
+/// The hidden field that carries a phone page's form token (see [`PHONE_FORM_COOKIE`]).
+pub const PHONE_FORM_FIELD: &str = "form_token";
+/// The `SameSite=Strict` cookie a phone page sets; its forms are accepted only with the same
+/// token in [`PHONE_FORM_FIELD`], so another site cannot post them.
+pub const PHONE_FORM_COOKIE: &str = "m_form";
 
 /// The path prefix of every API route.
 pub const API_PREFIX: &str = "/api/v1";

@@ -546,6 +546,11 @@ async fn payment_is_confirmed_by_the_provider_not_by_hand(db: Db) {
         .await
         .expect("payment again");
     assert_eq!(first.id, second.id);
+    // The customer's phone has the cashier open when the clerk cancels.
+    let open_page = ca_counter::api::PhonePage::open(&app.http, &first.pay_url)
+        .await
+        .expect("cashier page");
+    assert_eq!(open_page.status, 200);
     app.act(&app.clerk, &open, Action::Cancel, reason("客户放弃"))
         .await;
     let page = app
@@ -559,7 +564,7 @@ async fn payment_is_confirmed_by_the_provider_not_by_hand(db: Db) {
         404,
         "a cancelled order's QR code no longer works"
     );
-    let pay = app.http.post(&first.pay_url).send().await.expect("pay");
+    let pay = open_page.submit(&app.http, &[]).await.expect("pay");
     assert_eq!(pay.status(), 404);
     let after = clerk.order(&open.order_no, false).await.expect("order");
     assert_eq!(after.status, OrderStatus::Cancelled);

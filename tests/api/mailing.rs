@@ -491,18 +491,18 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     assert!(html.contains(&order.order_no), "{html}");
     assert!(html.contains("zhangsan@example.com"), "{html}");
     // A bad e-mail and 专票 for a person: both answered on the page, nothing kept.
-    let bad = app
-        .http
-        .post(&link)
-        .form(&[
+    let bad = ca_counter::api::submit_phone_form(
+        &app.http,
+        &link,
+        &[
             ("buyer_kind", "individual"),
             ("invoice_kind", "special"),
             ("buyer_name", "张三"),
             ("email", "not-an-email"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await
+    .expect("post");
     assert_eq!(bad.status(), 422);
     let html = bad.text().await.expect("html");
     assert!(html.contains("invoice_kind-error"), "{html}");
@@ -515,18 +515,18 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     assert!(unchanged.invoice_request.is_none());
     // A good request shows up for finance, first in the queue.
     let _other = shipped(&app, "李四", "1234567890123").await;
-    let good = app
-        .http
-        .post(&link)
-        .form(&[
+    let good = ca_counter::api::submit_phone_form(
+        &app.http,
+        &link,
+        &[
             ("buyer_kind", "individual"),
             ("invoice_kind", "normal"),
             ("buyer_name", "张三"),
             ("email", "zhang@example.com"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await
+    .expect("post");
     assert_eq!(good.status(), 200);
     let queue = app
         .client(&app.finance)
@@ -592,18 +592,18 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     let app = TestApp::spawn_with(db, config).await;
     let order = shipped(&app, "王五", "EA123456785CN").await;
     let link = invoice_link(&app, &order.order_no).await;
-    let page = app
-        .http
-        .post(&link)
-        .form(&[
+    let page = ca_counter::api::submit_phone_form(
+        &app.http,
+        &link,
+        &[
             ("buyer_kind", "individual"),
             ("invoice_kind", "normal"),
             ("buyer_name", "王五"),
             ("email", "wang@example.com"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await
+    .expect("post");
     assert_eq!(page.status(), 200);
     let done = app
         .client(&app.finance)

@@ -28,7 +28,9 @@ async fn phone_post(
     if consent {
         form.push(("consent", "yes"));
     }
-    let response = app.http.post(url).form(&form).send().await.expect("post");
+    let response = ca_counter::api::submit_phone_form(&app.http, url, &form)
+        .await
+        .expect("post");
     let status = response.status().as_u16();
     (status, response.text().await.expect("page"))
 }
@@ -134,6 +136,10 @@ async fn five_wrong_tries_lock_the_code(db: Db) {
         .await
         .expect("session");
     let url = session.url.expect("url");
+    // A second phone with the form open all along.
+    let open = ca_counter::api::PhonePage::open(&app.http, &url)
+        .await
+        .expect("page");
     for attempt in 1..=5 {
         let (_, html) = phone_post(&app, &url, "李四", "11010519491231002X", true).await;
         if attempt < 5 {
@@ -146,9 +152,19 @@ async fn five_wrong_tries_lock_the_code(db: Db) {
         }
     }
     // Even the right answer is refused now.
-    let (status, html) = phone_post(&app, &url, "张三", "11010519491231002X", true).await;
-    assert_eq!(status, 410);
-    assert!(html.contains("已锁定"));
+    let response = open
+        .submit(
+            &app.http,
+            &[
+                ("name", "张三"),
+                ("id_number", "11010519491231002X"),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+        .expect("post");
+    assert_eq!(response.status(), 410);
+    assert!(response.text().await.expect("page").contains("已锁定"));
     let seen = clerk.realname_session(&session.id).await.expect("status");
     assert_eq!(
         (seen.status, seen.attempts, seen.attempts_left),

@@ -8,303 +8,17 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod driver;
+mod security;
+
+use std::time::Duration;
 
 use ca_counter::api::{ActionRequest, RealnameStatus, ServerEvent};
 use ca_counter::domain::{Action, Money, OrderStatus};
 use common::{Db, TestApp};
+use driver::{Driver, Session};
 use futures_util::StreamExt;
-use serde_json::{Value, json};
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// chromedriver on a free port, stopped on drop.
-struct Driver {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Driver {
-    async fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect(
-                "chromedriver must be installed (Debian: apt-get install chromium chromium-driver)",
-            );
-        let driver = Driver {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
-        };
-        let started = Instant::now();
-        loop {
-            let ready = driver
-                .http
-                .get(format!("{}/status", driver.base))
-                .send()
-                .await;
-            if ready.is_ok_and(|r| r.status().is_success()) {
-                return driver;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "chromedriver did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        match self.try_call(method, path, body).await {
-            Ok(value) => value,
-            Err(error) => panic!("webdriver {path}: {error}"),
-        }
-    }
-
-    /// A WebDriver command; `Err` carries the driver's error (a page navigating away
-    /// under a command is one).
-    async fn try_call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, String> {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.map_err(|e| e.to_string())?;
-        let value: Value = response.json().await.map_err(|e| e.to_string())?;
-        match value["value"]["error"].as_str() {
-            Some(error) => Err(format!("{error}: {}", value["value"]["message"])),
-            None => Ok(value["value"].clone()),
-        }
-    }
-}
-
-struct Session<'a> {
-    driver: &'a Driver,
-    id: String,
-    /// The browser profile, removed with the session.
-    _profile: tempfile::TempDir,
-}
-
-impl<'a> Session<'a> {
-    /// A headless Chromium the size of a phone (390×844 CSS pixels).
-    async fn phone(driver: &'a Driver) -> Session<'a> {
-        let profile = tempfile::tempdir().expect("profile dir");
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--lang=zh-CN",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-                "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
-            }
-        }}});
-        let created = driver
-            .call(reqwest::Method::POST, "/session", Some(capabilities))
-            .await;
-        Session {
-            driver,
-            id: created["sessionId"]
-                .as_str()
-                .expect("session id")
-                .to_owned(),
-            _profile: profile,
-        }
-    }
-
-    async fn open(&self, url: &str) {
-        self.driver
-            .call(
-                reqwest::Method::POST,
-                &format!("/session/{}/url", self.id),
-                Some(json!({"url": url})),
-            )
-            .await;
-    }
-
-    /// Waits until the page's heading contains `text`.
-    async fn wait_heading(&self, text: &str) {
-        let started = Instant::now();
-        while !self.heading().await.is_some_and(|h| h.contains(text)) {
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "the phone never showed {text:?} (heading {:?})",
-                self.heading().await
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn close(self) {
-        let _ = self
-            .driver
-            .call(
-                reqwest::Method::DELETE,
-                &format!("/session/{}", self.id),
-                None,
-            )
-            .await;
-    }
-
-    async fn element(&self, css: &str) -> String {
-        let found = self
-            .driver
-            .call(
-                reqwest::Method::POST,
-                &format!("/session/{}/element", self.id),
-                Some(json!({"using": "css selector", "value": css})),
-            )
-            .await;
-        found[ELEMENT].as_str().expect("element id").to_owned()
-    }
-
-    async fn type_into(&self, css: &str, text: &str) {
-        let element = self.element(css).await;
-        self.driver
-            .call(
-                reqwest::Method::POST,
-                &format!("/session/{}/element/{element}/value", self.id),
-                Some(json!({"text": text})),
-            )
-            .await;
-    }
-
-    async fn click(&self, css: &str) {
-        let element = self.element(css).await;
-        self.driver
-            .call(
-                reqwest::Method::POST,
-                &format!("/session/{}/element/{element}/click", self.id),
-                Some(json!({})),
-            )
-            .await;
-    }
-
-    /// Empties a text field, as a customer deleting what the page suggested.
-    async fn clear(&self, css: &str) {
-        let element = self.element(css).await;
-        self.driver
-            .call(
-                reqwest::Method::POST,
-                &format!("/session/{}/element/{element}/clear", self.id),
-                Some(json!({})),
-            )
-            .await;
-    }
-
-    /// Runs `script` in the page and returns its value.
-    async fn run(&self, script: &str, args: Value) -> Value {
-        self.driver
-            .call(
-                reqwest::Method::POST,
-                &format!("/session/{}/execute/sync", self.id),
-                Some(json!({"script": script, "args": args})),
-            )
-            .await
-    }
-
-    /// An element's current DOM property (`value`, `checked`…).
-    async fn property(&self, css: &str, name: &str) -> Value {
-        let element = self.element(css).await;
-        self.driver
-            .call(
-                reqwest::Method::GET,
-                &format!("/session/{}/element/{element}/property/{name}", self.id),
-                None,
-            )
-            .await
-    }
-
-    /// Waits until an element matching `css` is on the page.
-    async fn wait_for(&self, css: &str) {
-        let started = Instant::now();
-        loop {
-            let found = self
-                .driver
-                .try_call(
-                    reqwest::Method::POST,
-                    &format!("/session/{}/element", self.id),
-                    Some(json!({"using": "css selector", "value": css})),
-                )
-                .await;
-            if found.is_ok() {
-                return;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "the phone never showed {css:?} (heading {:?})",
-                self.heading().await
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn text(&self, css: &str) -> String {
-        let element = self.element(css).await;
-        let text = self
-            .driver
-            .call(
-                reqwest::Method::GET,
-                &format!("/session/{}/element/{element}/text", self.id),
-                None,
-            )
-            .await;
-        text.as_str().unwrap_or_default().to_owned()
-    }
-
-    /// The text of the page's first `h1`, or `None` while the page is changing.
-    async fn heading(&self) -> Option<String> {
-        let script = json!({"script": "const h = document.querySelector('h1'); return h ? h.textContent : null", "args": []});
-        let value = self
-            .driver
-            .try_call(
-                reqwest::Method::POST,
-                &format!("/session/{}/execute/sync", self.id),
-                Some(script),
-            )
-            .await
-            .ok()?;
-        value.as_str().map(str::to_owned)
-    }
-
-    async fn screenshot(&self) -> Vec<u8> {
-        use base64::Engine;
-        let shot = self
-            .driver
-            .call(
-                reqwest::Method::GET,
-                &format!("/session/{}/screenshot", self.id),
-                None,
-            )
-            .await;
-        base64::engine::general_purpose::STANDARD
-            .decode(shot.as_str().unwrap_or_default())
-            .expect("png")
-    }
-}
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_phone_browser_fills_the_real_name_page_and_the_counter_sees_it() {
@@ -384,6 +98,10 @@ async fn a_phone_pays_at_the_demo_cashier_once_and_not_after_cancellation() {
     assert_eq!(page.text(".amount").await, amount);
     assert!(page.text("dl").await.contains(&order.order_no));
     let cashier = page.screenshot().await;
+    // A second tab on the same cashier, to post its form again after paying.
+    let second_tab = ca_counter::api::PhonePage::open(&app.http, &payment.pay_url)
+        .await
+        .expect("cashier");
     page.click("button[type=submit]").await;
     page.wait_heading("支付成功").await;
     keep("pay-phone-cashier.png", &cashier);
@@ -392,7 +110,7 @@ async fn a_phone_pays_at_the_demo_cashier_once_and_not_after_cancellation() {
     // Paying twice: back to the cashier and press again, or post the form once more.
     page.open(&payment.pay_url).await;
     page.wait_heading("支付成功").await;
-    let again = app.http.post(&payment.pay_url).send().await.expect("post");
+    let again = second_tab.submit(&app.http, &[]).await.expect("post");
     assert_eq!(again.status(), 200);
     let paid = clerk.order(&order.order_no, false).await.expect("order");
     assert_eq!(paid.status, OrderStatus::PendingReview);
@@ -422,7 +140,7 @@ async fn a_phone_pays_at_the_demo_cashier_once_and_not_after_cancellation() {
     )
     .await;
     page.click("button[type=submit]").await;
-    page.wait_heading("页面不存在或已过期").await;
+    page.wait_heading("这个链接已失效").await;
     keep("pay-phone-cancelled.png", &page.screenshot().await);
     let cancelled = clerk.order(&other.order_no, false).await.expect("order");
     assert_eq!(cancelled.status, OrderStatus::Cancelled);

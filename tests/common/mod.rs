@@ -275,14 +275,11 @@ impl TestApp {
             .create_payment(&order.order_no, "sandbox")
             .await
             .expect("create payment");
-        let page = self
-            .http
-            .get(&payment.pay_url)
-            .send()
+        let page = ca_counter::api::PhonePage::open(&self.http, &payment.pay_url)
             .await
             .expect("cashier page");
-        assert_eq!(page.status(), 200);
-        let paid = self.http.post(&payment.pay_url).send().await.expect("pay");
+        assert_eq!(page.status, 200);
+        let paid = page.submit(&self.http, &[]).await.expect("pay");
         assert_eq!(
             paid.status(),
             200,

@@ -100,18 +100,18 @@ async fn a_day_of_mailing_and_invoicing_ends_with_every_order_completed() {
 
     // The third customer asks for an invoice on the phone.
     let link = invoice_link(&app, &c.order_no).await;
-    let asked = app
-        .http
-        .post(&link)
-        .form(&[
+    let asked = ca_counter::api::submit_phone_form(
+        &app.http,
+        &link,
+        &[
             ("buyer_kind", "individual"),
             ("invoice_kind", "normal"),
             ("buyer_name", "王五"),
             ("email", "wangwu@example.com"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await
+    .expect("post");
     assert_eq!(asked.status(), 200);
 
     // Finance: the phone request first; issued as asked.

@@ -160,10 +160,7 @@ async fn phone(app: &TestApp, url: &str, name: &str, id: &str) -> String {
         .expect("html");
     assert!(page.contains("name=\"id_number\""), "{page}");
     let form = [("name", name), ("id_number", id), ("consent", "yes")];
-    app.http
-        .post(url)
-        .form(&form)
-        .send()
+    ca_counter::api::submit_phone_form(&app.http, url, &form)
         .await
         .expect("post")
         .text()
@@ -294,7 +291,9 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     let pay_url = tui.wait_url(&app.base, "/m/pay/", WAIT);
     let cashier = app.http.get(&pay_url).send().await.expect("cashier");
     assert_eq!(cashier.status(), 200);
-    let paid = app.http.post(&pay_url).send().await.expect("pay");
+    let paid = ca_counter::api::submit_phone_form(&app.http, &pay_url, &[])
+        .await
+        .expect("pay");
     assert_eq!(paid.status(), 200);
     tui.wait_text("付款已登记", Duration::from_secs(2));
     assert!(tui.screen().contains("待审核"), "{}", tui.screen());

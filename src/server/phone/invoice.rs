@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{escape, gone, page};
+use super::{escape, gone, page, unavailable};
 use crate::domain::{BuyerKind, InvoiceKind, InvoiceRequestInput, Money, OrderStatus, mask_email};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
@@ -19,10 +19,10 @@ const LANG: Lang = Lang::ZhCn;
 async fn order_for(state: &AppState, token: &str) -> Result<OrderRow, Response> {
     let row = match state.store.order_by_invoice_token(token).await {
         Ok(Some(row)) => row,
-        Ok(None) => return Err(gone(LANG)),
+        Ok(None) => return Err(gone(LANG, &state.config.hotline)),
         Err(e) => {
             tracing::error!(error = %e, "invoice page");
-            return Err(unavailable());
+            return Err(unavailable(LANG));
         }
     };
     let days = state.config.mailing.invoice_link_days.max(1);
@@ -30,20 +30,9 @@ async fn order_for(state: &AppState, token: &str) -> Result<OrderRow, Response> 
         .shipped_at
         .is_some_and(|at| at + days * 86_400_000 < now_ms())
     {
-        return Err(gone(LANG));
+        return Err(gone(LANG, &state.config.hotline));
     }
     Ok(row)
-}
-
-fn unavailable() -> Response {
-    page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        T::ProblemUnavailableTitle.get(LANG),
-        &format!(
-            "<h1 class=\"bad\">{}</h1>",
-            escape(T::ProblemUnavailableTitle.get(LANG))
-        ),
-    )
 }
 
 /// What the page says once the order no longer waits for an invoice.
@@ -112,7 +101,7 @@ pub(super) async fn submit(
         Err(errors) => return form(&state, &row, &input, &errors, false),
     };
     let Ok(json) = serde_json::to_string(&request) else {
-        return unavailable();
+        return unavailable(LANG);
     };
     let actor = Actor::System(T::ActorCustomerPhone.get(LANG).to_owned());
     match state
@@ -124,13 +113,13 @@ pub(super) async fn submit(
         Ok(false) => return finished(&state, &row).await,
         Err(e) => {
             tracing::error!(error = %e, "invoice request");
-            return unavailable();
+            return unavailable(LANG);
         }
     }
     if state.config.invoice.auto_issue {
         let fresh = match state.store.order_by_no(&row.order_no).await {
             Ok(Some(fresh)) => fresh,
-            _ => return unavailable(),
+            _ => return unavailable(LANG),
         };
         match crate::server::invoicing::issue(&state, &fresh, None, &request, &actor, None).await {
             Ok(done) => return finished(&state, &done).await,
@@ -176,12 +165,9 @@ fn form(
             error = error_for(field),
         )
     };
-    // The shared page style makes every input but checkboxes full-width text boxes; a radio
-    // stretched so would squeeze its words into a one-character column far from it.
     let radio = |field: &str, value: &str, label: T, checked: bool| -> String {
         format!(
-            "<label class=\"consent\"><input type=\"radio\" name=\"{field}\" value=\"{value}\"{checked} \
-             style=\"width:1.3em;height:1.3em;flex:none;padding:0;margin:0\"> {label}</label>",
+            "<label class=\"consent\"><input type=\"radio\" name=\"{field}\" value=\"{value}\"{checked}> {label}</label>",
             checked = if checked { " checked" } else { "" },
             label = escape(label.get(LANG)),
         )

@@ -2,20 +2,24 @@
 //! no JavaScript.
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
 use super::AppState;
+use crate::api::{PHONE_FORM_COOKIE, PHONE_FORM_FIELD};
 use crate::i18n::{Lang, T};
 
 mod invoice;
 mod pay;
 mod realname;
 
-/// The phone pages.
-pub fn router() -> Router<AppState> {
+/// The phone pages, with their security headers and the same-origin rule for forms.
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
+        .route("/m/style.css", get(stylesheet))
         .route("/m/pay/{token}", get(pay::cashier).post(pay::pay))
         .route(
             "/m/invoice/{token}",
@@ -25,7 +29,167 @@ pub fn router() -> Router<AppState> {
             "/m/realname/{token}",
             get(realname::page_for).post(realname::submit),
         )
+        .layer(middleware::from_fn_with_state(state, same_origin_forms))
+        .layer(middleware::from_fn(security_headers))
 }
+
+/// What the phone pages allow a browser to do: their own stylesheet and images, forms
+/// posted back to themselves, no script at all, never framed by another site.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Headers on every phone page: a customer's personal data is never cached, leaked in a
+/// referrer, sniffed into another type, or shown inside someone else's frame.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let stylesheet = request.uri().path() == "/m/style.css";
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if stylesheet {
+            "public, max-age=86400"
+        } else {
+            "no-store"
+        }),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+tokio::task_local! {
+    /// The form token of the page being answered, for [`page`] to put in its forms.
+    static FORM_TOKEN: String;
+}
+
+/// A form on these pages may only be posted from these pages. Two checks, either enough
+/// on its own: a browser that says where a post comes from (`Sec-Fetch-Site`) must say
+/// `same-origin`; and every form carries a token that must match the `SameSite=Strict`
+/// cookie its page set, which another site can neither read nor make the browser send.
+/// A post from another site — a page that makes the customer's browser pay, or ask for an
+/// invoice, behind their back — is refused before it does anything.
+async fn same_origin_forms(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let cookie_token = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == PHONE_FORM_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| {
+            value.len() >= 16
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    if request.method() != Method::POST {
+        let (token, fresh) = match cookie_token {
+            Some(token) => (token, false),
+            None => (crate::server::store::new_token(), true),
+        };
+        let secure = state.public_base.starts_with("https://");
+        let mut response = FORM_TOKEN.scope(token.clone(), next.run(request)).await;
+        if fresh {
+            let cookie = format!(
+                "{PHONE_FORM_COOKIE}={token}; Path=/m; HttpOnly; SameSite=Strict{}",
+                if secure { "; Secure" } else { "" }
+            );
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        return response;
+    }
+    let site = request
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (parts, body) = request.into_parts();
+    // Phone forms are a few short fields; anything larger is not one of ours.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return foreign_form(parts.uri.path(), "body");
+    };
+    let form_token = form_urlencoded::parse(&bytes)
+        .find(|(name, _)| name == PHONE_FORM_FIELD)
+        .map(|(_, value)| value.into_owned());
+    let foreign_site = site
+        .as_deref()
+        .is_some_and(|s| s != "same-origin" && s != "none");
+    let token_ok = matches!((&cookie_token, &form_token), (Some(c), Some(f)) if c == f);
+    if foreign_site || !token_ok {
+        return foreign_form(
+            parts.uri.path(),
+            if foreign_site { "site" } else { "token" },
+        );
+    }
+    let token = cookie_token.unwrap_or_default();
+    let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+    FORM_TOKEN.scope(token, next.run(request)).await
+}
+
+/// The page for a post that did not come from its own page.
+fn foreign_form(path: &str, why: &str) -> Response {
+    tracing::warn!(
+        path,
+        why,
+        "a phone form not sent from its own page was refused"
+    );
+    let title = T::PageForeignForm.get(LANG);
+    page(
+        StatusCode::FORBIDDEN,
+        title,
+        &format!(
+            "<h1 class=\"bad\">{}</h1><p>{}</p>",
+            escape(title),
+            escape(T::PageForeignFormNext.get(LANG))
+        ),
+    )
+}
+
+/// The language of the phone pages (English arrives with the customer's platform).
+const LANG: Lang = Lang::ZhCn;
+
+/// `GET /m/style.css`: one stylesheet for every page (no inline styles, so the policy
+/// needs none).
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+const STYLESHEET: &str = "body{font-family:system-ui,-apple-system,\"PingFang SC\",\"Microsoft YaHei\",sans-serif;\
+margin:0;padding:1.2em;max-width:32em;line-height:1.6;color:#111;background:#fafafa}\
+h1{font-size:1.3em}dl{display:grid;grid-template-columns:auto 1fr;gap:.3em 1em}dt{color:#555}\
+dd{margin:0;overflow-wrap:anywhere}.amount{font-size:1.8em;font-weight:bold}\
+button{width:100%;min-height:44px;padding:.9em;font-size:1.1em;border:0;border-radius:.4em;background:#0b5ed7;color:#fff}\
+.ok{color:#0a7d32}.bad{color:#b42318}\
+label{display:block;margin:.9em 0 .3em;color:#333}\
+input:not([type=checkbox]):not([type=radio]){width:100%;min-height:44px;box-sizing:border-box;padding:.7em;\
+font-size:1.1em;border:1px solid #767676;border-radius:.4em;background:#fff}\
+label.consent{display:flex;gap:.5em;align-items:flex-start;margin:1.2em 0}\
+input[type=checkbox],input[type=radio]{width:1.3em;height:1.3em;flex:none;padding:0;margin:0}\
+.small{color:#595959;font-size:.9em}fieldset{border:1px solid #ddd;border-radius:.4em;margin:.9em 0}\
+p.bad{margin:.2em 0}.who b{font-size:1.2em}";
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
@@ -43,35 +207,72 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A complete phone page around `body`.
+/// A complete phone page around `body`; each form in it gets the page's form token.
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let body = match FORM_TOKEN.try_with(Clone::clone) {
+        Ok(token) => with_form_token(body, &token),
+        Err(_) => body.to_owned(),
+    };
     let html = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><style>\
-         body{{font-family:system-ui,-apple-system,\"PingFang SC\",\"Microsoft YaHei\",sans-serif;margin:0;padding:1.2em;\
-         max-width:32em;line-height:1.6;color:#111;background:#fafafa}}\
-         h1{{font-size:1.3em}}dl{{display:grid;grid-template-columns:auto 1fr;gap:.3em 1em}}dt{{color:#555}}\
-         dd{{margin:0}}.amount{{font-size:1.8em;font-weight:bold}}\
-         button{{width:100%;padding:.9em;font-size:1.1em;border:0;border-radius:.4em;background:#1677ff;color:#fff}}\
-         .ok{{color:#0a7d32}}.bad{{color:#b42318}}\
-         label{{display:block;margin:.9em 0 .3em;color:#333}}\
-         input:not([type=checkbox]):not([type=radio]){{width:100%;box-sizing:border-box;padding:.7em;font-size:1.1em;\
-         border:1px solid #bbb;border-radius:.4em;background:#fff}}\
-         label.consent{{display:flex;gap:.5em;align-items:flex-start;margin:1.2em 0}}\
-         input[type=checkbox],input[type=radio]{{width:1.3em;height:1.3em;flex:none}}\
-         .small{{color:#666;font-size:.9em}}fieldset{{border:1px solid #ddd;border-radius:.4em;margin:.9em 0}}p.bad{{margin:.2em 0}}.who b{{font-size:1.2em}}</style></head><body>{body}</body></html>",
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/m/style.css\"></head>\
+         <body><main>{body}</main></body></html>",
         title = escape(title),
     );
     (status, Html(html)).into_response()
 }
 
-/// The page for a code that does not exist or no longer works.
-pub fn gone(lang: Lang) -> Response {
+/// `body` with a hidden field carrying `token` at the start of each of its forms.
+fn with_form_token(body: &str, token: &str) -> String {
+    let field = format!(
+        "<input type=\"hidden\" name=\"{PHONE_FORM_FIELD}\" value=\"{}\">",
+        escape(token)
+    );
+    let mut out = String::with_capacity(body.len() + field.len());
+    let mut rest = body;
+    while let Some(start) = rest.find("<form") {
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..start + end + 1]);
+        out.push_str(&field);
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The page for a link that does not exist, has expired or was replaced: what happened
+/// and what to do next (ask the counter for a new code, or call the hotline).
+pub fn gone(lang: Lang, hotline: &str) -> Response {
     let text = T::PageNotFound.get(lang);
     page(
         StatusCode::NOT_FOUND,
         text,
-        &format!("<h1 class=\"bad\">{}</h1>", escape(text)),
+        &format!(
+            "<h1 class=\"bad\">{}</h1><p>{}</p>",
+            escape(text),
+            escape(&T::PageNotFoundNext.fill(lang, &[hotline]))
+        ),
     )
+}
+
+/// The page when the platform cannot answer now (the database is busy or away): say so,
+/// and that trying again in a moment is safe.
+pub fn unavailable(lang: Lang) -> Response {
+    let title = T::PageUnavailable.get(lang);
+    let mut response = page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        title,
+        &format!(
+            "<h1 class=\"bad\">{}</h1><p>{}</p>",
+            escape(title),
+            escape(T::PageUnavailableNext.get(lang))
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{escape, gone, page};
+use super::{escape, gone, page, unavailable};
 use crate::domain::Money;
 use crate::i18n::{Lang, T};
 use crate::server::AppState;
@@ -16,19 +16,15 @@ const LANG: Lang = Lang::ZhCn;
 
 async fn live_payment(state: &AppState, token: &str) -> Result<PaymentRow, Response> {
     if state.sandbox.is_none() {
-        return Err(gone(LANG));
+        return Err(gone(LANG, &state.config.hotline));
     }
     match state.store.payment_by_token(token).await {
         Ok(Some(p)) if p.status == "paid" => Err(paid()),
         Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => Ok(p),
-        Ok(_) => Err(gone(LANG)),
+        Ok(_) => Err(gone(LANG, &state.config.hotline)),
         Err(e) => {
             tracing::error!(error = %e, "cashier page");
-            Err(page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                T::ProblemUnavailableTitle.get(LANG),
-                "",
-            ))
+            Err(unavailable(LANG))
         }
     }
 }
@@ -68,7 +64,7 @@ pub(super) async fn pay(State(state): State<AppState>, Path(token): Path<String>
         Err(page) => return page,
     };
     let Some(sandbox) = state.sandbox.clone() else {
-        return gone(LANG);
+        return gone(LANG, &state.config.hotline);
     };
     let amount = Money::from_fen(payment.amount_fen)
         .unwrap_or_default()
@@ -87,11 +83,7 @@ pub(super) async fn pay(State(state): State<AppState>, Path(token): Path<String>
         }
         Err(e) => {
             tracing::error!(error = %e, "sandbox payment");
-            page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                T::ProblemUnavailableTitle.get(LANG),
-                "",
-            )
+            unavailable(LANG)
         }
     }
 }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{escape, gone, page};
+use super::{escape, gone, page, unavailable};
 use crate::api::RealnameStatus;
 use crate::i18n::{Lang, T};
 use crate::server::AppState;
@@ -73,7 +73,7 @@ fn form(
          <input id=\"name\" name=\"name\" value=\"{name}\" required maxlength=\"50\">\
          <label for=\"id_number\">{id_label}</label>\
          <input id=\"id_number\" name=\"id_number\" value=\"{id}\" required maxlength=\"22\" inputmode=\"text\" autocapitalize=\"characters\">\
-         <label class=\"consent\"><input type=\"checkbox\" name=\"consent\" value=\"yes\" required> {consent}</label>\
+         <label class=\"consent\"><input type=\"checkbox\" name=\"consent\" value=\"yes\" required{consented}> {consent}</label>\
          <button type=\"submit\">{submit}</button>\
          </form>\
          <p class=\"small\">{left}</p>",
@@ -86,6 +86,11 @@ fn form(
         id_label = t(T::PageRealnameIdNumber),
         id = escape(&typed.id_number),
         consent = t(T::PageRealnameConsent),
+        consented = if typed.consent.as_deref() == Some("yes") {
+            " checked"
+        } else {
+            ""
+        },
         submit = t(T::PageRealnameSubmit),
         left = escape(&T::PageRealnameTriesLeft.fill(LANG, &[&left.to_string()])),
     );
@@ -95,14 +100,10 @@ fn form(
 async fn session(state: &AppState, token: &str) -> Result<RealnameRow, Response> {
     match state.store.realname_by_token(token).await {
         Ok(Some(row)) => Ok(row),
-        Ok(None) => Err(gone(LANG)),
+        Ok(None) => Err(gone(LANG, &state.config.hotline)),
         Err(e) => {
             tracing::error!(error = %e, "real-name page");
-            Err(page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                T::ProblemUnavailableTitle.get(LANG),
-                "",
-            ))
+            Err(unavailable(LANG))
         }
     }
 }
@@ -198,15 +199,11 @@ pub(super) async fn submit(
         // Another try (or the clock) moved the session on: show where it stands.
         Ok(None) => match state.store.realname(&session.id).await {
             Ok(Some(now)) => return finished(now.status_at(now_ms())),
-            _ => return gone(LANG),
+            _ => return gone(LANG, &state.config.hotline),
         },
         Err(e) => {
             tracing::error!(error = %e, "recording a real-name try");
-            return page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                T::ProblemUnavailableTitle.get(LANG),
-                "",
-            );
+            return unavailable(LANG);
         }
     };
     match updated.status_at(now_ms()) {

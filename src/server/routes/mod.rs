@@ -111,7 +111,7 @@ pub fn router(state: AppState) -> Router {
             }
         }),
     )
-    .merge(super::phone::router())
+    .merge(super::phone::router(state.clone()))
     .fallback(|| async { ApiError::NotFound(Msg::new(T::ProblemRouteNotFound)) })
     .layer(DefaultBodyLimit::max(upload_limit + 64 * 1024))
     .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))

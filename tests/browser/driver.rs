@@ -1,0 +1,296 @@
+//! A WebDriver client just large enough for the phone tests: chromedriver on a free port
+//! and a headless Chromium the size of a phone.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// chromedriver on a free port, stopped on drop.
+pub struct Driver {
+    child: Child,
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    pub async fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect(
+                "chromedriver must be installed (Debian: apt-get install chromium chromium-driver)",
+            );
+        let driver = Driver {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
+        };
+        let started = Instant::now();
+        loop {
+            let ready = driver
+                .http
+                .get(format!("{}/status", driver.base))
+                .send()
+                .await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                return driver;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        match self.try_call(method, path, body).await {
+            Ok(value) => value,
+            Err(error) => panic!("webdriver {path}: {error}"),
+        }
+    }
+
+    /// A WebDriver command; `Err` carries the driver's error (a page navigating away
+    /// under a command is one).
+    pub async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let value: Value = response.json().await.map_err(|e| e.to_string())?;
+        match value["value"]["error"].as_str() {
+            Some(error) => Err(format!("{error}: {}", value["value"]["message"])),
+            None => Ok(value["value"].clone()),
+        }
+    }
+}
+
+pub struct Session<'a> {
+    pub driver: &'a Driver,
+    pub id: String,
+    /// The browser profile, removed with the session.
+    _profile: tempfile::TempDir,
+}
+
+impl<'a> Session<'a> {
+    /// A headless Chromium the size of a phone (390×844 CSS pixels).
+    pub async fn phone(driver: &'a Driver) -> Session<'a> {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--lang=zh-CN",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+                "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
+            }
+        }}});
+        let created = driver
+            .call(reqwest::Method::POST, "/session", Some(capabilities))
+            .await;
+        Session {
+            driver,
+            id: created["sessionId"]
+                .as_str()
+                .expect("session id")
+                .to_owned(),
+            _profile: profile,
+        }
+    }
+
+    pub async fn open(&self, url: &str) {
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/url", self.id),
+                Some(json!({"url": url})),
+            )
+            .await;
+    }
+
+    /// Waits until the page's heading contains `text`.
+    pub async fn wait_heading(&self, text: &str) {
+        let started = Instant::now();
+        while !self.heading().await.is_some_and(|h| h.contains(text)) {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the phone never showed {text:?} (heading {:?})",
+                self.heading().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn close(self) {
+        let _ = self
+            .driver
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/session/{}", self.id),
+                None,
+            )
+            .await;
+    }
+
+    pub async fn element(&self, css: &str) -> String {
+        let found = self
+            .driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element", self.id),
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        found[ELEMENT].as_str().expect("element id").to_owned()
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element/{element}/value", self.id),
+                Some(json!({"text": text})),
+            )
+            .await;
+    }
+
+    pub async fn click(&self, css: &str) {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element/{element}/click", self.id),
+                Some(json!({})),
+            )
+            .await;
+    }
+
+    /// Empties a text field, as a customer deleting what the page suggested.
+    pub async fn clear(&self, css: &str) {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/element/{element}/clear", self.id),
+                Some(json!({})),
+            )
+            .await;
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn run(&self, script: &str, args: Value) -> Value {
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/execute/sync", self.id),
+                Some(json!({"script": script, "args": args})),
+            )
+            .await
+    }
+
+    /// An element's current DOM property (`value`, `checked`…).
+    pub async fn property(&self, css: &str, name: &str) -> Value {
+        let element = self.element(css).await;
+        self.driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/element/{element}/property/{name}", self.id),
+                None,
+            )
+            .await
+    }
+
+    /// Waits until an element matching `css` is on the page.
+    pub async fn wait_for(&self, css: &str) {
+        let started = Instant::now();
+        loop {
+            let found = self
+                .driver
+                .try_call(
+                    reqwest::Method::POST,
+                    &format!("/session/{}/element", self.id),
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
+            if found.is_ok() {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the phone never showed {css:?} (heading {:?})",
+                self.heading().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        let element = self.element(css).await;
+        let text = self
+            .driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/element/{element}/text", self.id),
+                None,
+            )
+            .await;
+        text.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The text of the page's first `h1`, or `None` while the page is changing.
+    pub async fn heading(&self) -> Option<String> {
+        let script = json!({"script": "const h = document.querySelector('h1'); return h ? h.textContent : null", "args": []});
+        let value = self
+            .driver
+            .try_call(
+                reqwest::Method::POST,
+                &format!("/session/{}/execute/sync", self.id),
+                Some(script),
+            )
+            .await
+            .ok()?;
+        value.as_str().map(str::to_owned)
+    }
+
+    pub async fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine;
+        let shot = self
+            .driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/screenshot", self.id),
+                None,
+            )
+            .await;
+        base64::engine::general_purpose::STANDARD
+            .decode(shot.as_str().unwrap_or_default())
+            .expect("png")
+    }
+}
