@@ -572,30 +572,39 @@ impl Client {
 #[derive(
     Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, utoipa::IntoParams,
 )]
+#[into_params(parameter_in = Query)]
 pub struct OrderQuery {
     /// Comma-separated statuses, e.g. `pending_review,rejected`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(schema_with = super::schemas::statuses)]
     pub status: Option<String>,
     /// Project id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(schema_with = super::schemas::id)]
     pub project: Option<String>,
     /// Order number, phone, name (part of) or exact ID number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(schema_with = super::schemas::search)]
     pub q: Option<String>,
     /// Created on or after this date (YYYY-MM-DD, China time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(schema_with = super::schemas::date)]
     pub from: Option<String>,
     /// Created on or before this date (YYYY-MM-DD, China time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(schema_with = super::schemas::date)]
     pub to: Option<String>,
     /// `newest` (default) or `oldest`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(pattern = "^(newest|oldest)$")]
     pub sort: Option<String>,
     /// From `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(schema_with = super::schemas::order_no)]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

@@ -2,6 +2,7 @@
 //! both sides, and the HTTP client the TUI uses.
 
 mod client;
+pub mod schemas;
 mod types;
 
 pub use client::{

@@ -88,27 +88,37 @@ impl InvoiceKind {
 }
 
 /// An invoice request as typed into a form; [`validate`] turns it into an
-/// [`InvoiceRequest`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// [`InvoiceRequest`]. A tax number is required for organisations; address, phone, bank
+/// and account for special invoices (422 names each one missing).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct InvoiceRequestInput {
     /// `individual` or `organisation`.
+    #[schema(required = true, pattern = "^(individual|organisation)$", value_type = String)]
     pub buyer_kind: Option<String>,
     /// `normal` or `special`.
+    #[schema(required = true, pattern = "^(normal|special)$", value_type = String)]
     pub invoice_kind: Option<String>,
     /// The buyer's name as printed on the invoice (发票抬头).
+    #[schema(required = true, schema_with = crate::api::schemas::long_name)]
     pub buyer_name: String,
     /// Credit code or legacy tax number; an individual may give an ID number.
+    #[schema(pattern = "^$|^[0-9A-Za-z]{15,20}$")]
     pub tax_number: String,
     /// Where the e-invoice is sent.
+    #[schema(required = true, schema_with = crate::api::schemas::email)]
     pub email: String,
     /// Registered address (special invoices).
+    #[schema(schema_with = crate::api::schemas::optional_line)]
     pub address: String,
     /// Registered phone (special invoices).
+    #[schema(pattern = "^$|^[0-9 ()+-]{5,30}$")]
     pub phone: String,
     /// Bank of the account (special invoices).
+    #[schema(schema_with = crate::api::schemas::optional_line)]
     pub bank: String,
     /// Bank account number (special invoices).
+    #[schema(pattern = "^$|^[0-9 -]{6,40}$")]
     pub account: String,
 }
 

@@ -33,7 +33,7 @@ pub use role::{Permission, Role, RoleSet};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{
     Lines, RequiredText, human_text, is_bidi_control, is_invisible, is_unsafe_for_terminal,
-    normalize_width, place_name,
+    lines_pattern, normalize_width, one_line_pattern, place_name,
 };
 pub use tracking::{TrackingFormat, TrackingNo, is_valid_s10, s10_check_digit};
 pub use uscc::Uscc;

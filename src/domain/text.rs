@@ -34,21 +34,110 @@ pub enum Lines {
     Many,
 }
 
+/// Control characters: C0 with DEL, and C1 (what `char::is_control` means), as ranges.
+pub const CONTROLS: &[(char, char)] = &[('\u{0}', '\u{1F}'), ('\u{7F}', '\u{9F}')];
+
 /// Characters that change the direction text is shown in: the embeddings and overrides
-/// (U+202A–U+202E), the isolates (U+2066–U+2069) and the invisible marks (LRM, RLM, ALM).
+/// (U+202A–U+202E), the isolates (U+2066–U+2069) and the invisible marks (ALM, LRM, RLM).
 /// U+202E turns `gpj.exe` into what reads as `exe.jpg`.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-}
+pub const DIRECTION_CONTROLS: &[(char, char)] = &[
+    ('\u{061C}', '\u{061C}'),
+    ('\u{200E}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2066}', '\u{2069}'),
+];
+
+/// The line and paragraph separators: a line break in all but name, refused in one line.
+pub const LINE_SEPARATORS: &[(char, char)] = &[('\u{2028}', '\u{2029}')];
 
 /// Characters that take no room and show nothing: zero-width spaces and joiners, word
 /// joiners, the byte-order mark, soft hyphens, variation selectors, tags, fillers.
+pub const INVISIBLE: &[(char, char)] = &[
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{034F}', '\u{034F}'),
+    ('\u{115F}', '\u{1160}'),
+    ('\u{17B4}', '\u{17B5}'),
+    ('\u{180B}', '\u{180F}'),
+    ('\u{200B}', '\u{200D}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{206A}', '\u{206F}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FE00}', '\u{FE0F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0000}', '\u{E0FFF}'),
+];
+
+fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
+    ranges.iter().any(|(from, to)| (*from..=*to).contains(&c))
+}
+
+/// True for the direction controls ([`DIRECTION_CONTROLS`]).
+pub fn is_bidi_control(c: char) -> bool {
+    in_ranges(c, DIRECTION_CONTROLS)
+}
+
+/// True for characters that show nothing ([`INVISIBLE`]).
 pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}'
-        | '\u{206A}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
-        | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+    in_ranges(c, INVISIBLE)
+}
+
+/// The JSON-Schema pattern (ECMA-262, also a Python regex) of what [`human_text`] accepts
+/// in one line: no control, direction or separator character, and at least one character
+/// that is neither space nor invisible. Built from the same ranges the rule checks, so the
+/// contract and the check cannot drift apart.
+pub fn one_line_pattern() -> String {
+    let forbidden = [CONTROLS, DIRECTION_CONTROLS, LINE_SEPARATORS].concat();
+    let class = regex_ranges(&forbidden);
+    // Invisible characters outside the Basic Multilingual Plane cannot be written in a
+    // pattern both dialects read; they are rare enough to leave to the server's message.
+    let bmp_invisible: Vec<(char, char)> = INVISIBLE
+        .iter()
+        .copied()
+        .filter(|(_, to)| (*to as u32) <= 0xFFFF)
+        .collect();
+    let blank = regex_ranges(&bmp_invisible);
+    format!("^[^{class}]*[^{class}\\s{blank}][^{class}]*$")
+}
+
+/// The pattern of several lines of [`human_text`] (notes, reasons): as one line, with line
+/// breaks allowed.
+pub fn lines_pattern() -> String {
+    let forbidden: Vec<(char, char)> = [CONTROLS, DIRECTION_CONTROLS]
+        .concat()
+        .into_iter()
+        .flat_map(|(from, to)| {
+            // Take `\n` and `\r` out of the C0 range.
+            if from == '\u{0}' {
+                vec![('\u{0}', '\u{9}'), ('\u{B}', '\u{C}'), ('\u{E}', to)]
+            } else {
+                vec![(from, to)]
+            }
+        })
+        .collect();
+    let class = regex_ranges(&forbidden);
+    let bmp_invisible: Vec<(char, char)> = INVISIBLE
+        .iter()
+        .copied()
+        .filter(|(_, to)| (*to as u32) <= 0xFFFF)
+        .collect();
+    let blank = regex_ranges(&bmp_invisible);
+    format!("^[^{class}]*[^{class}\\s{blank}][^{class}]*$")
+}
+
+/// `\u0000-\u001F\u007F-\u009F…`: ranges of BMP characters as a regex class body.
+fn regex_ranges(ranges: &[(char, char)]) -> String {
+    ranges
+        .iter()
+        .map(|(from, to)| {
+            if from == to {
+                format!("\\u{:04X}", *from as u32)
+            } else {
+                format!("\\u{:04X}-\\u{:04X}", *from as u32, *to as u32)
+            }
+        })
+        .collect()
 }
 
 /// True for characters a terminal must never be sent from data: C0 and C1 controls and
@@ -57,14 +146,20 @@ pub fn is_unsafe_for_terminal(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 
-/// Applies the rule to `input`: line ends unified, controls and direction characters
-/// refused, NFC, trimmed (also of invisible characters at either end), at most `max`
-/// characters. Blank input gives an empty string — whether a field may be blank is the
+/// Applies the rule to `input`: at most `max` characters as sent, line ends unified,
+/// controls and direction characters refused, NFC, trimmed (also of invisible characters at
+/// either end). Blank input gives an empty string — whether a field may be blank is the
 /// caller's rule; input with characters but none visible is refused.
 pub fn human_text(input: &str, lines: Lines, max: usize) -> Result<String, InvalidValue> {
+    // Counted as sent, spaces included, as the contract's `maxLength` counts.
+    if input.chars().count() > max {
+        return Err(Msg::with(T::ErrTooLong, [max.to_string()]).into());
+    }
     let unified;
-    let input = if lines == Lines::Many && input.contains('\r') {
-        unified = input.replace("\r\n", "\n").replace('\r', "\n");
+    let input = if lines == Lines::Many && input.contains(['\r', '\u{2028}', '\u{2029}']) {
+        unified = input
+            .replace("\r\n", "\n")
+            .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
         unified.as_str()
     } else {
         input
@@ -73,7 +168,7 @@ pub fn human_text(input: &str, lines: Lines, max: usize) -> Result<String, Inval
         if c == '\n' && lines == Lines::Many {
             continue;
         }
-        if c.is_control() {
+        if c.is_control() || in_ranges(c, LINE_SEPARATORS) {
             return Err(T::ErrControlChars.into());
         }
         if is_bidi_control(c) {
@@ -99,9 +194,6 @@ pub fn human_text(input: &str, lines: Lines, max: usize) -> Result<String, Inval
             .collect::<Vec<_>>()
             .join("\n"),
     };
-    if text.chars().count() > max {
-        return Err(Msg::with(T::ErrTooLong, [max.to_string()]).into());
-    }
     Ok(text)
 }
 
@@ -157,12 +249,14 @@ mod tests {
     #[test]
     fn required_text_is_trimmed_and_bounded() {
         assert_eq!(
-            RequiredText::<4>::parse("  张三 ").map(|t| t.into_inner()),
+            RequiredText::<6>::parse("  张三 ").map(|t| t.into_inner()),
             Ok("张三".into())
         );
         assert!(RequiredText::<4>::parse("   ").is_err());
         assert!(RequiredText::<4>::parse("一二三四").is_ok());
         assert!(RequiredText::<4>::parse("一二三四五").is_err());
+        // Counted as sent, as the contract's maxLength counts.
+        assert!(RequiredText::<4>::parse(" 一二三四").is_err());
     }
 
     fn code<V>(result: Result<V, InvalidValue>) -> Option<T> {
@@ -235,6 +329,29 @@ mod tests {
             code(RequiredText::<50>::parse("\u{3164}")),
             Some(T::ErrInvisibleOnly)
         );
+    }
+
+    #[test]
+    fn the_patterns_name_the_same_characters_as_the_rule() {
+        let one = one_line_pattern();
+        assert!(
+            one.contains("\\u0000-\\u001F") && one.contains("\\u202A-\\u202E"),
+            "{one}"
+        );
+        assert!(
+            one.contains("\\u2028-\\u2029") && one.contains("\\u200B-\\u200D"),
+            "{one}"
+        );
+        let many = lines_pattern();
+        assert!(
+            many.contains("\\u0000-\\u0009\\u000B-\\u000C\\u000E-\\u001F"),
+            "{many}"
+        );
+        assert_eq!(
+            code(human_text("a\u{2028}b", Lines::One, 9)),
+            Some(T::ErrControlChars)
+        );
+        assert_eq!(human_text("a\u{2028}b", Lines::Many, 9), Ok("a\nb".into()));
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod attachments;
 mod auth;
 mod catalog;
 mod cli;
+mod contract;
 mod documents;
 mod events;
 mod hostile_text;

@@ -7,8 +7,10 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewCustomer {
     /// Mobile number as typed.
+    #[schema(schema_with = crate::api::schemas::phone)]
     pub phone: String,
     /// Name as the customer gives it.
+    #[schema(schema_with = crate::api::schemas::name)]
     pub name: String,
 }
 
@@ -33,5 +35,6 @@ pub struct Customer {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CustomerUpdate {
     /// The name as the customer spells it.
+    #[schema(schema_with = crate::api::schemas::name)]
     pub name: String,
 }

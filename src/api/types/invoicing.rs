@@ -80,9 +80,14 @@ pub struct InvoicingQueue {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct IssueInvoice {
     /// The version you saw.
+    #[serde(
+        default,
+        deserialize_with = "super::json_integer::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(required = true, minimum = 1, value_type = i64)]
     pub version: Option<i64>,
     /// The request to issue; the customer's saved request when absent.
-    #[schema(value_type = Option<Object>)]
     pub request: Option<crate::domain::InvoiceRequestInput>,
 }
 

@@ -77,6 +77,7 @@ pub struct MailingQueue {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LabelsRequest {
     /// The orders, in the order to print them.
+    #[schema(schema_with = crate::api::schemas::order_nos)]
     pub order_nos: Vec<String>,
 }
 
@@ -123,9 +124,12 @@ pub struct Tracking {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewTrackingStep {
     /// `collected`, `in_transit`, `delivering`, `delivered`, `returning`, …
+    #[schema(pattern = "^[a-z_]{1,32}$")]
     pub state: String,
     /// What happened.
+    #[schema(schema_with = crate::api::schemas::short_line)]
     pub context: String,
     /// When (RFC 3339); now if absent.
+    #[schema(format = DateTime, nullable)]
     pub at: Option<String>,
 }

@@ -14,13 +14,17 @@ use super::review::{Claim, RealnameCheck};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Applicant {
     /// Full name.
+    #[schema(schema_with = crate::api::schemas::name)]
     pub name: String,
     /// Resident ID number.
+    #[schema(schema_with = crate::api::schemas::id_number)]
     pub id_number: String,
     /// Mobile number.
+    #[schema(schema_with = crate::api::schemas::phone)]
     pub phone: String,
     /// Email address, optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::api::schemas::optional_email)]
     pub email: Option<String>,
 }
 
@@ -28,10 +32,13 @@ pub struct Applicant {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Organization {
     /// Registered name.
+    #[schema(schema_with = crate::api::schemas::long_name)]
     pub name: String,
     /// Unified social credit code.
+    #[schema(schema_with = crate::api::schemas::uscc)]
     pub uscc: String,
     /// Legal representative.
+    #[schema(schema_with = crate::api::schemas::name)]
     pub legal_representative: String,
 }
 
@@ -39,18 +46,25 @@ pub struct Organization {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MailingAddress {
     /// Recipient name.
+    #[schema(schema_with = crate::api::schemas::name)]
     pub recipient: String,
     /// Recipient mobile number.
+    #[schema(schema_with = crate::api::schemas::phone)]
     pub phone: String,
     /// Province, e.g. 湖南省.
+    #[schema(schema_with = crate::api::schemas::place)]
     pub province: String,
     /// City, e.g. 长沙市.
+    #[schema(schema_with = crate::api::schemas::place)]
     pub city: String,
     /// District, e.g. 岳麓区.
+    #[schema(schema_with = crate::api::schemas::place)]
     pub district: String,
     /// Street and number.
+    #[schema(schema_with = crate::api::schemas::street)]
     pub street: String,
     /// Six-digit postal code.
+    #[schema(schema_with = crate::api::schemas::postal_code)]
     pub postal_code: String,
 }
 
@@ -58,8 +72,10 @@ pub struct MailingAddress {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewOrder {
     /// The customer (see `/customers`).
+    #[schema(schema_with = crate::api::schemas::id)]
     pub customer_id: String,
     /// The product; its user type decides whether `organization` is required.
+    #[schema(schema_with = crate::api::schemas::id)]
     pub product_id: String,
     /// The applicant.
     pub applicant: Applicant,
@@ -70,13 +86,63 @@ pub struct NewOrder {
     pub mailing: MailingAddress,
     /// A note for colleagues, optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::api::schemas::optional_reason)]
     pub note: Option<String>,
     /// The reference printed on the application form (申请编号), e.g. `SQ7F3K9QAB`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::api::schemas::optional_reference)]
     pub application_ref: Option<String>,
     /// The version of the application terms the customer accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::api::schemas::optional_reference)]
     pub terms_version: Option<String>,
+}
+
+/// The applicant as an order shows it: masked (`1101**********002X`, `138****5678`) unless
+/// revealed. Only the contract's description; the Rust type is [`Applicant`].
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(super) struct ApplicantShown {
+    /// Full name, or masked (`*三`).
+    name: String,
+    /// Resident ID number, or masked.
+    id_number: String,
+    /// Mobile number, or masked.
+    phone: String,
+    /// Email address.
+    email: Option<String>,
+}
+
+/// The organisation as an order shows it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(super) struct OrganizationShown {
+    /// Registered name.
+    name: String,
+    /// Unified social credit code.
+    uscc: String,
+    /// Legal representative.
+    legal_representative: String,
+}
+
+/// The mailing address as an order shows it (the street masked unless revealed).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(super) struct MailingShown {
+    /// Recipient name.
+    recipient: String,
+    /// Recipient mobile number, or masked.
+    phone: String,
+    /// Province.
+    province: String,
+    /// City.
+    city: String,
+    /// District.
+    district: String,
+    /// Street and number, or `****`.
+    street: String,
+    /// Postal code.
+    postal_code: String,
 }
 
 /// Someone who did something.
@@ -114,10 +180,13 @@ pub struct Order {
     /// Amount in fen.
     pub amount_fen: i64,
     /// The applicant; personal data masked unless `revealed`.
+    #[schema(value_type = ApplicantShown)]
     pub applicant: Applicant,
     /// The organisation, for organisation certificates.
+    #[schema(value_type = Option<OrganizationShown>)]
     pub organization: Option<Organization>,
     /// Mailing address; phone and street masked unless `revealed`.
+    #[schema(value_type = MailingShown)]
     pub mailing: MailingAddress,
     /// True when personal data is shown in full.
     pub revealed: bool,
@@ -215,25 +284,36 @@ pub struct StatusCount {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ActionRequest {
     /// The order version the person acted on (or send `If-Match`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::json_integer::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(required = true, minimum = 1, value_type = i64)]
     pub version: Option<i64>,
     /// Free-text reason (cancel) or note (decline invoice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::api::schemas::optional_reason)]
     pub reason: Option<String>,
     /// Reasons for returning an order for correction.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(inline, schema_with = crate::api::schemas::reasons)]
     pub reasons: Vec<String>,
     /// Attachments the action is about (voucher, corrected materials).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(schema_with = crate::api::schemas::ids)]
     pub attachment_ids: Vec<String>,
     /// Carrier, for `ship`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[a-z0-9_]{1,32}$", nullable)]
     pub carrier: Option<String>,
     /// Tracking number, for `ship`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[A-Za-z0-9 -]{4,40}$", nullable)]
     pub tracking_no: Option<String>,
     /// Invoice number, for `issue_invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[0-9A-Za-z]{8,32}$", nullable)]
     pub invoice_no: Option<String>,
 }
 
@@ -241,6 +321,7 @@ pub struct ActionRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewNote {
     /// The note.
+    #[schema(schema_with = crate::api::schemas::note)]
     pub text: String,
 }
 

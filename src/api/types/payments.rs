@@ -25,6 +25,7 @@ pub struct Payment {
 /// `POST /api/v1/orders/{order_no}/payments`
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewPayment {
-    /// `sandbox`.
+    /// The QR payment: `qr` (the configured provider; `alipay` and `sandbox` are the same).
+    #[schema(pattern = "^(qr|alipay|sandbox)?$")]
     pub method: String,
 }

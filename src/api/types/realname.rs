@@ -49,6 +49,7 @@ impl RealnameStatus {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewRealnameSession {
     /// The customer to verify.
+    #[schema(schema_with = crate::api::schemas::id)]
     pub customer_id: String,
 }
 

@@ -39,10 +39,22 @@ fn display_name(name: Option<&str>) -> String {
     }
 }
 
+/// The multipart form of an upload.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// What the file is (not `invoice`: invoices are made by the platform).
+    #[schema(pattern = "^(application_form|signed_form|voucher|correction|other)$")]
+    kind: String,
+    /// The file: JPEG, PNG or PDF, read far enough to know it is one.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Uploads a file to an order: multipart fields `kind` (`signed_form`, `voucher`,
 /// `correction`, `application_form`, `other`) and `file`.
 #[utoipa::path(post, path = "/api/v1/orders/{order_no}/attachments", params(("order_no" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "fields `kind` and `file`"),
+    request_body(content_type = "multipart/form-data", content = UploadForm),
     responses(
         (status = 201, body = Attachment),
         (status = 413, body = Problem, content_type = "application/problem+json"),
@@ -205,7 +217,8 @@ async fn readable(
 
 /// The bytes of an attachment, with the type sniffed at upload.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", params(("id" = String, Path)),
-    responses((status = 200, description = "the file", content_type = "application/octet-stream")))]
+    responses((status = 200, description = "the file, as sniffed at upload",
+        content(("image/jpeg"), ("image/png"), ("application/pdf")))))]
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
@@ -240,6 +253,7 @@ pub async fn download(
 
 /// How large a preview may be asked for.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PreviewQuery {
     /// Largest width in pixels (16–2048, default 1024).
     width: Option<u32>,
@@ -253,7 +267,8 @@ pub struct PreviewQuery {
 /// preview: the answer (409 `no_preview`) gives its page count; download it instead.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}/preview", params(("id" = String, Path), PreviewQuery),
     responses(
-        (status = 200, description = "the scaled image", content_type = "image/png"),
+        (status = 200, description = "the scaled image: PNG for PNG scans, JPEG for photographs",
+            content(("image/png"), ("image/jpeg"))),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn preview(

@@ -13,9 +13,11 @@ use crate::server::extract::{ApiQuery, Caller};
 
 /// `?q=`
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProjectQuery {
     /// Part of the name, region, code or pinyin initials; empty lists all.
     #[serde(default)]
+    #[param(schema_with = crate::api::schemas::search)]
     q: String,
 }
 

@@ -16,8 +16,15 @@ use crate::server::{present, validate};
 
 /// `?phone=`
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CustomerQuery {
-    /// Mobile number, in any usual shape.
+    /// Mobile number (spaces, dashes, `+86` and full-width digits are read too).
+    #[param(
+        required = true,
+        pattern = "^1[3-9][0-9]{9}$",
+        min_length = 11,
+        max_length = 11
+    )]
     phone: String,
 }
 

@@ -38,16 +38,17 @@ pub async fn stream(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Permission::ViewOrders)?;
-    let resume = match headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-    {
-        None | Some("") => None,
-        Some(text) => Some(text.parse::<i64>().map_err(|_| {
-            ApiError::field("Last-Event-ID", Msg::with(T::ErrInvalidValue, [text]))
-        })?),
-    };
+    let resume =
+        match headers
+            .get("last-event-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+        {
+            None | Some("") => None,
+            Some(text) => Some(text.parse::<i64>().ok().filter(|id| *id >= 0).ok_or_else(
+                || ApiError::field("Last-Event-ID", Msg::with(T::ErrInvalidValue, [text])),
+            )?),
+        };
     let mut pending = VecDeque::new();
     let after = match resume {
         Some(id) => id,

@@ -95,7 +95,7 @@ pub(crate) fn check(
 /// Keeps the invoice request for an order in 待开票 (made at the counter, or on the phone
 /// for the customer). Answers with warnings worth a second look, e.g. a legacy tax number.
 #[utoipa::path(put, path = "/api/v1/orders/{order_no}/invoice-request", params(("order_no" = String, Path)),
-    request_body = Object,
+    request_body = crate::domain::InvoiceRequestInput,
     responses(
         (status = 200, body = InvoiceRequestSaved),
         (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -162,6 +162,7 @@ async fn not_waiting(state: &AppState, order_no: &str) -> Result<ApiError, ApiEr
         (status = 200, body = Order),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn issue(
     State(state): State<AppState>,

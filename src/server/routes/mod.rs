@@ -8,6 +8,7 @@ mod documents;
 mod events;
 mod invoicing;
 mod mailing;
+mod openapi;
 mod orders;
 mod payments;
 mod realname;
@@ -18,8 +19,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use tower_http::limit::RequestBodyLimitLayer;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -29,35 +29,10 @@ use crate::i18n::{Msg, T};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "ca-counter platform API",
-        description = "The contract between the ca-counter TUI and its platform. Errors are \
-            application/problem+json (RFC 9457) with a stable `code`; messages follow Accept-Language \
-            (zh-CN default, en). Every route but health and this document needs `Authorization: Bearer`.",
-    ),
-    modifiers(&BearerAuth),
-    security(("bearer" = [])),
-)]
-struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
-
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
-    let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::me))
         .routes(routes!(system::transitions))
@@ -98,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(invoicing::mail))
         .split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    openapi::complete(&mut openapi);
     let openapi_json = std::sync::Arc::new(openapi.to_pretty_json().unwrap_or_default());
     api.route(
         "/api/v1/openapi.json",

@@ -204,6 +204,7 @@ fn saved_response(saved: SavedResponse, replayed: bool) -> Response {
 
 /// `?reveal=true`
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RevealQuery {
     /// Show ID number, phones and street in full (permission `reveal`; audited).
     #[serde(default)]
@@ -287,9 +288,20 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
     if !(1..=200).contains(&limit) {
         errors.add("limit", Msg::with(T::ErrOneOf, ["1–200"]));
     }
+    // A cursor is a position in the list, not an order to find: its shape is enough.
     let cursor = match &query.cursor {
         None => None,
-        Some(c) => errors.check("cursor", OrderNo::parse(c)).map(String::from),
+        Some(c)
+            if c.len() == 16
+                && c.starts_with("HN")
+                && c[2..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some(c.clone())
+        }
+        Some(_) => {
+            errors.add("cursor", T::ErrOrderNo);
+            None
+        }
     };
     let q = errors
         .check(
@@ -297,12 +309,22 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
             human_text(query.q.as_deref().unwrap_or_default(), Lines::One, 100),
         )
         .filter(|q| !q.is_empty());
+    let project_id = match query.project.as_deref() {
+        None | Some("") => None,
+        Some(id) if uuid::Uuid::try_parse(id).is_ok_and(|u| u.hyphenated().to_string() == id) => {
+            Some(id.to_owned())
+        }
+        Some(_) => {
+            errors.add("project", Msg::with(T::ErrInvalidValue, ["project id"]));
+            None
+        }
+    };
     let from_ms = date_ms(query.from.as_deref(), "from", 0, &mut errors);
     let to_ms = date_ms(query.to.as_deref(), "to", 1, &mut errors);
     errors.finish()?;
     Ok(ListQuery {
         statuses,
-        project_id: query.project.clone().filter(|p| !p.is_empty()),
+        project_id,
         q,
         from_ms,
         to_ms,

@@ -42,7 +42,7 @@ pub async fn create(
     ApiJson(body): ApiJson<NewPayment>,
 ) -> Result<(StatusCode, Json<Payment>), ApiError> {
     caller.require(Permission::CreateOrders)?;
-    if !matches!(body.method.trim(), "" | "qr" | "alipay" | "sandbox") {
+    if !matches!(body.method.as_str(), "" | "qr" | "alipay" | "sandbox") {
         return Err(ApiError::field("method", Msg::with(T::ErrOneOf, ["qr"])));
     }
     let Some(provider) = state.payments.clone() else {
@@ -166,7 +166,7 @@ fn wire(state: &AppState, payment: PaymentRow) -> Payment {
 /// Answers the bare text `success` once handled — also for repeats — and `failure` when
 /// refused.
 #[utoipa::path(post, path = "/api/v1/payments/alipay/notify", security(()),
-    request_body(content_type = "application/x-www-form-urlencoded", description = "Alipay's notification parameters"),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "Alipay's notification parameters", content = std::collections::BTreeMap<String, String>),
     responses((status = 200, description = "`success` or `failure`", content_type = "text/plain")))]
 pub async fn alipay_notify(
     State(state): State<AppState>,
@@ -186,9 +186,11 @@ pub async fn alipay_notify(
 
 /// `?status=`
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PaymentQuery {
     /// `refund_needed` (money that arrived for an order that could not take it),
     /// `pending`, `paid` or `closed`.
+    #[param(pattern = "^(refund_needed|pending|paid|closed)$")]
     status: String,
 }
 

@@ -1,0 +1,301 @@
+//! The OpenAPI description of the values the platform checks, so that a generated client
+//! (or a fuzzer) knows what it will accept: lengths, and patterns built from the same rules
+//! the domain applies (`domain::text` gives the human-text pattern from the very ranges it
+//! refuses). Where a rule cannot be written as a pattern — an ID number's check character,
+//! an id that must exist — the pattern gives the shape and the platform answers 422 with
+//! the field.
+
+use utoipa::openapi::schema::{KnownFormat, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::{Object, ObjectBuilder};
+
+use crate::domain::{lines_pattern, one_line_pattern};
+
+fn string(pattern: Option<String>, min: usize, max: usize, description: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(pattern)
+        .min_length(Some(min))
+        .max_length(Some(max))
+        .description(Some(description))
+}
+
+fn nullable(builder: ObjectBuilder) -> Object {
+    builder
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .build()
+}
+
+/// A person's or a recipient's name: one line of human text, 1–50 characters.
+pub fn name() -> Object {
+    string(
+        Some(one_line_pattern()),
+        1,
+        50,
+        "One line of text: no control or direction characters, something visible",
+    )
+    .build()
+}
+
+/// An organisation's or invoice buyer's name: one line of human text, 1–100 characters.
+pub fn long_name() -> Object {
+    string(
+        Some(one_line_pattern()),
+        1,
+        100,
+        "One line of text: no control or direction characters, something visible",
+    )
+    .build()
+}
+
+/// A street and house number: one line of human text, 1–200 characters.
+pub fn street() -> Object {
+    string(
+        Some(one_line_pattern()),
+        1,
+        200,
+        "One line of text: no control or direction characters, something visible",
+    )
+    .build()
+}
+
+/// A province, city or district: Chinese or Latin letters, digits, spaces and `·-()（）`,
+/// at least one letter.
+pub fn place() -> Object {
+    let allowed = "A-Za-z0-9 \\u00B7()\\uFF08\\uFF09\\u3400-\\u4DBF\\u4E00-\\u9FFF-";
+    let letter = "A-Za-z\\u3400-\\u4DBF\\u4E00-\\u9FFF";
+    string(
+        Some(format!("^[{allowed}]*[{letter}][{allowed}]*$")),
+        1,
+        30,
+        "A place name: letters (Chinese or Latin), digits, spaces and ·-()（）",
+    )
+    .build()
+}
+
+/// Optional free text of several lines (a note, a reason), at most `max` characters.
+pub fn lines(max: usize) -> Object {
+    nullable(string(
+        Some(lines_pattern()),
+        1,
+        max,
+        "Text of one or more lines: no control or direction characters, something visible",
+    ))
+}
+
+/// A note of up to 1,000 characters (required).
+pub fn note() -> Object {
+    string(
+        Some(lines_pattern()),
+        1,
+        1000,
+        "Text of one or more lines: no control or direction characters, something visible",
+    )
+    .build()
+}
+
+/// An optional note or reason of up to 500 characters.
+pub fn optional_reason() -> Object {
+    lines(500)
+}
+
+/// An optional short reference (an application reference, a terms version).
+pub fn optional_reference() -> Object {
+    nullable(string(Some(one_line_pattern()), 1, 32, "A short reference"))
+}
+
+/// A mainland mobile number, 11 digits (spaces, dashes, `+86` and full-width digits are
+/// also read).
+pub fn phone() -> Object {
+    string(
+        Some("^1[3-9][0-9]{9}$".into()),
+        11,
+        11,
+        "Mainland mobile number",
+    )
+    .build()
+}
+
+/// A resident ID number (GB 11643): 18 characters, the last a check digit or `X`.
+pub fn id_number() -> Object {
+    string(
+        Some("^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]$".into()),
+        18,
+        18,
+        "Resident ID number; its check character is checked too",
+    )
+    .build()
+}
+
+/// A unified social credit code (GB 32100): 18 characters; its check character is checked.
+pub fn uscc() -> Object {
+    string(
+        Some("^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$".into()),
+        18,
+        18,
+        "Unified social credit code; its check character is checked too",
+    )
+    .build()
+}
+
+/// A six-digit postal code.
+pub fn postal_code() -> Object {
+    string(Some("^[0-9]{6}$".into()), 6, 6, "Six-digit postal code").build()
+}
+
+/// An optional e-mail address.
+pub fn optional_email() -> Object {
+    nullable(string(
+        Some("^[^@\\s\\u0000-\\u001F]{1,64}@([A-Za-z0-9-]+\\.)+[A-Za-z0-9-]+$".into()),
+        3,
+        254,
+        "E-mail address",
+    ))
+}
+
+/// The id of a record (a UUID), which must exist.
+pub fn id() -> Object {
+    string(
+        Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$".into()),
+        36,
+        36,
+        "Record id (UUID); it must exist",
+    )
+    .build()
+}
+
+/// An order number, `HN` + date + six digits.
+pub fn order_no() -> Object {
+    string(
+        Some("^HN[0-9]{14}$".into()),
+        16,
+        16,
+        "Order number: HN, the date (YYYYMMDD) and a six-digit sequence",
+    )
+    .build()
+}
+
+/// A calendar date, `YYYY-MM-DD`, from 1900 to 2999.
+pub fn date() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .pattern(Some(
+            "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+        ))
+        .build()
+}
+
+/// What a clerk types to search: one line of text, at most 100 characters (blank lists all).
+pub fn search() -> Object {
+    let pattern = one_line_pattern();
+    let blank = "^[\\u0020\\u00A0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000]*$";
+    string(
+        Some(format!("{blank}|{pattern}")),
+        0,
+        100,
+        "Search text: order number, phone or its last digits, name, exact ID number",
+    )
+    .build()
+}
+
+/// An `Idempotency-Key`: 1–200 visible ASCII characters, unique per submission.
+pub fn idempotency_key() -> Object {
+    string(
+        Some("^[!-~]{1,200}$".into()),
+        1,
+        200,
+        "Unique per submission (e.g. the draft id); the same key again answers the first result",
+    )
+    .build()
+}
+
+/// `If-Match`: the order version, as `3`, `"3"` or `W/"3"`.
+pub fn if_match() -> Object {
+    string(
+        Some("^(W/)?\"?[0-9]{1,18}\"?$".into()),
+        1,
+        24,
+        "The order version the person saw",
+    )
+    .build()
+}
+
+/// `Last-Event-ID`: the id of the last event received.
+pub fn event_id() -> Object {
+    string(
+        Some("^[0-9]{1,18}$".into()),
+        1,
+        18,
+        "Resume after this event",
+    )
+    .build()
+}
+
+/// Comma-separated order statuses, e.g. `pending_review,rejected`.
+pub fn statuses() -> Object {
+    let names: Vec<&str> = crate::domain::OrderStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let one = format!("({})", names.join("|"));
+    string(
+        Some(format!("^$|^{one}(,{one})*$")),
+        0,
+        200,
+        "Comma-separated statuses (none: all)",
+    )
+    .build()
+}
+
+/// A required e-mail address.
+pub fn email() -> Object {
+    string(
+        Some("^[^@\\s\\u0000-\\u001F]{1,64}@([A-Za-z0-9-]+\\.)+[A-Za-z0-9-]+$".into()),
+        3,
+        254,
+        "E-mail address",
+    )
+    .build()
+}
+
+/// One optional line of human text, up to 200 characters (empty is none).
+pub fn optional_line() -> Object {
+    let pattern = one_line_pattern();
+    string(
+        Some(format!("^$|{pattern}")),
+        0,
+        200,
+        "One line of text, or empty",
+    )
+    .build()
+}
+
+/// One line of human text, 1–200 characters.
+pub fn short_line() -> Object {
+    string(Some(one_line_pattern()), 1, 200, "One line of text").build()
+}
+
+/// The reasons an order is returned for: one line each.
+pub fn reasons() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(string(Some(one_line_pattern()), 1, 200, "One reason").build())
+        .max_items(Some(20))
+        .build()
+}
+
+/// Ids of records that must exist.
+pub fn ids() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(id())
+        .max_items(Some(20))
+        .build()
+}
+
+/// Order numbers, 1–200.
+pub fn order_nos() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(order_no())
+        .min_items(Some(1))
+        .max_items(Some(200))
+        .build()
+}

@@ -1,0 +1,178 @@
+//! The OpenAPI document: generated from the handlers' annotations, then completed here in
+//! one place with what is true of every operation — the problem answers each kind of
+//! operation can give (RFC 9457, `application/problem+json`), and the shape of the path
+//! parameters and headers the platform checks — so a generated client knows them all.
+
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::schemas;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ca-counter platform API",
+        description = "The contract between the ca-counter TUI and its platform. Errors are \
+            application/problem+json (RFC 9457) with a stable `code` and, for bad input, one \
+            message per field; messages follow Accept-Language (zh-CN default, en). Every route \
+            but health, the Alipay notification and this document needs `Authorization: Bearer`.",
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+pub(super) struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// What each problem status means, for the description of its answer.
+const PROBLEMS: &[(&str, &str)] = &[
+    (
+        "400",
+        "The request could not be read (malformed JSON, query or form)",
+    ),
+    ("401", "No valid bearer token"),
+    ("403", "The operator's roles do not allow this"),
+    ("404", "Nothing by that number or id"),
+    (
+        "409",
+        "The order is not in a state that allows this; `current_status` and `current_version` say where it is",
+    ),
+    ("413", "The body is over the upload limit"),
+    ("415", "The file is not JPEG, PNG or PDF"),
+    (
+        "422",
+        "Bad input: `errors` names each field and what is wrong with it",
+    ),
+    (
+        "428",
+        "The order version is needed (`version` in the body or `If-Match`)",
+    ),
+    (
+        "500",
+        "A failure of the platform; `request_id` finds it in the log",
+    ),
+    (
+        "503",
+        "The database is unreachable or busy; retry after `Retry-After` seconds",
+    ),
+];
+
+/// Completes every operation of `openapi` with its problem answers and the shapes of its
+/// path parameters and headers.
+pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        for operation in operations(item) {
+            shape_parameters(operation);
+            add_problems(operation);
+        }
+    }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.patch.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Path parameters and headers get the pattern the platform checks them by.
+fn shape_parameters(operation: &mut Operation) {
+    for parameter in operation.parameters.iter_mut().flatten() {
+        let schema = match (&parameter.parameter_in, parameter.name.as_str()) {
+            (ParameterIn::Path, "order_no") => Some(schemas::order_no()),
+            (ParameterIn::Path, "id") => Some(schemas::id()),
+            (ParameterIn::Header, "Idempotency-Key") => Some(schemas::idempotency_key()),
+            (ParameterIn::Header, "If-Match") => Some(schemas::if_match()),
+            (ParameterIn::Header, "Last-Event-ID") => Some(schemas::event_id()),
+            _ => None,
+        };
+        if let Some(schema) = schema {
+            parameter.schema = Some(RefOr::T(schema.into()));
+        }
+    }
+}
+
+/// The problem answers an operation can give, by what it takes: every operation can fail
+/// inside (500) or find the database away (503); those that need a token can be refused it
+/// (401, 403); a path parameter names something that may not exist (404); input can be
+/// unreadable (400) or wrong (422); a body can be too large (413); an upload can be of the
+/// wrong type (415); an action can need the version (428) and find the order moved on (409).
+fn add_problems(operation: &mut Operation) {
+    let public = operation
+        .security
+        .as_ref()
+        .is_some_and(|s| s.iter().all(|r| r == &Default::default()));
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let has_path = parameters
+        .iter()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+    let has_input = !parameters.is_empty() || operation.request_body.is_some();
+    let has_if_match = parameters.iter().any(|p| p.name == "If-Match");
+    let multipart = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|b| b.content.contains_key("multipart/form-data"));
+    let form = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|b| b.content.contains_key("application/x-www-form-urlencoded"));
+    let mut statuses = vec!["500", "503"];
+    if !public {
+        statuses.extend(["401", "403"]);
+    }
+    if has_path {
+        statuses.push("404");
+    }
+    if has_input {
+        statuses.extend(["400", "422"]);
+    }
+    if operation.request_body.is_some() {
+        statuses.push("413");
+    }
+    if multipart || form {
+        statuses.push("415");
+    }
+    if has_if_match {
+        statuses.extend(["409", "428"]);
+    }
+    for status in statuses {
+        if operation.responses.responses.contains_key(status) {
+            continue;
+        }
+        let description = PROBLEMS
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map(|(_, d)| *d)
+            .unwrap_or("A problem");
+        let response = ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::server::error::PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build();
+        operation
+            .responses
+            .responses
+            .insert(status.to_owned(), RefOr::T(response));
+    }
+}
