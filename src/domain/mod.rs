@@ -2,6 +2,7 @@
 //! do what, and types that can only hold valid values.
 
 mod contact;
+mod doc_code;
 mod filetype;
 mod id_number;
 mod invoice;
@@ -16,6 +17,7 @@ mod uscc;
 mod workdays;
 
 pub use contact::{Email, Phone, PostalCode};
+pub use doc_code::{DocCode, DocKind, DocSubject};
 pub use filetype::{FileType, image_size, pdf_pages, sniff};
 pub use id_number::IdNumber;
 pub use invoice::{

@@ -162,6 +162,7 @@ pub async fn issue(
                         ),
                         data: bytes.clone(),
                         uploaded_by,
+                        scan_json: None,
                     },
                     actor,
                     request_id,

@@ -18,6 +18,9 @@ pub mod sms;
 pub mod store;
 pub mod tracking;
 mod validate;
+pub mod demo;
+pub mod paper;
+pub mod scan_match;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +39,8 @@ pub struct AppState {
     pub store: Store,
     /// The configuration.
     pub config: Arc<PlatformConfig>,
+    /// Which parts are built-in stand-ins (decided once, from the configuration).
+    pub demo: demo::DemoParts,
     /// Where phones reach this platform (no trailing slash).
     pub public_base: Arc<str>,
     /// Flips to `true` when the server is stopping; long-lived streams end then.
@@ -241,6 +246,7 @@ impl Platform {
         ));
         let state = AppState {
             store: store.clone(),
+            demo: demo::DemoParts::of(&config),
             config: Arc::new(config),
             public_base: public_base.clone().into(),
             shutdown: shutdown_rx.clone(),

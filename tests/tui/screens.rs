@@ -113,6 +113,7 @@ fn order() -> Order {
                 name: "李柜员".into(),
             },
             uploaded_at: "2026-11-28T07:35:00Z".into(),
+            scan_check: None,
         }],
     }
 }

@@ -12,15 +12,19 @@ mod fonts;
 mod form;
 mod invoice;
 mod mailing;
+mod notice;
 mod receipt;
+mod slip;
 mod sheet;
 mod text;
 
 pub use fonts::Fonts;
-pub use form::{ApplicationForm, application_form};
+pub use form::{ApplicationForm, Authorization, FormRow, OfficeBlock, application_form};
 pub use invoice::{InvoiceDocument, InvoiceLabels, InvoiceParty, invoice};
 pub use mailing::{MailingCaptions, MailingLabel, MailingSheet, mailing_sheet};
-pub use receipt::{Receipt, receipt};
+pub use notice::{CorrectionNotice, correction_notice};
+pub use receipt::{FollowCode, Receipt, receipt};
+pub use slip::{TransferSlip, transfer_slip};
 
 /// Why a document could not be made.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -64,4 +68,25 @@ pub struct Row {
     pub label: String,
     /// Value.
     pub value: String,
+}
+
+/// What the QR code on each page of a document names; the page number and count are
+/// added page by page.
+#[derive(Debug, Clone)]
+pub struct PageCode {
+    /// The document.
+    pub kind: crate::domain::DocKind,
+    /// Its order, or its application before the order exists.
+    pub subject: crate::domain::DocSubject,
+    /// Printed under the code: `{0}` the number, `{1}` the page, `{2}` the page count.
+    pub caption: String,
+}
+
+/// A box to tick and its label.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// What the box stands for, e.g. 新办.
+    pub label: String,
+    /// Ticked.
+    pub ticked: bool,
 }

@@ -439,3 +439,85 @@ pub(super) fn finish_pages(sheets: Vec<Sheet>, title: &str) -> Result<Pdf, PdfEr
         unprintable: unprintable.into_iter().collect(),
     })
 }
+
+/// Side of the code printed on each page, quiet zone included: 26 mm, so a module is
+/// near 0.8 mm, coarse enough for a phone photo of the whole page.
+pub(super) const CODE_SIDE: f32 = 26.0 * MM;
+/// The code's distance from the top and right edges: inside what a flat-bed scanner and
+/// a hand-held photo keep of a page.
+pub(super) const CODE_INSET: f32 = 12.0 * MM;
+
+/// Pages laid out top to bottom, a new page started when the next block does not fit.
+pub(super) struct Flow {
+    fonts: Fonts,
+    done: Vec<Sheet>,
+    /// The page being filled.
+    pub(super) page: Sheet,
+    /// Where the next block starts.
+    pub(super) y: f32,
+    top: f32,
+    bottom: f32,
+}
+
+impl Flow {
+    /// A flow on A4 pages, starting at `first_top` on the first page and at `top` on the
+    /// following ones, never past `bottom`.
+    pub(super) fn new(fonts: &Fonts, first_top: f32, top: f32, bottom: f32) -> Flow {
+        Flow {
+            fonts: fonts.clone(),
+            done: Vec::new(),
+            page: Sheet::new(fonts),
+            y: first_top,
+            top,
+            bottom,
+        }
+    }
+
+    /// Makes room for a block `height` high: a new page when it does not fit on this one
+    /// (unless the page is still empty).
+    pub(super) fn room(&mut self, height: f32) {
+        if self.y + height > self.bottom && self.y > self.top + 1.0 {
+            let full = std::mem::replace(&mut self.page, Sheet::new(&self.fonts));
+            self.done.push(full);
+            self.y = self.top;
+        }
+    }
+
+    /// Every page, the last one included.
+    pub(super) fn finish(mut self) -> Vec<Sheet> {
+        self.done.push(self.page);
+        self.done
+    }
+}
+
+/// Puts the document's code on every page, top right, with its caption under it: the
+/// page's own number and the page count are in the code.
+pub(super) fn stamp_codes(pages: &mut [Sheet], code: &super::PageCode) {
+    let count = pages.len() as u32;
+    for (i, page) in pages.iter_mut().enumerate() {
+        let n = i as u32 + 1;
+        let payload = crate::domain::DocCode {
+            kind: code.kind,
+            subject: code.subject.clone(),
+            page: n,
+            pages: count,
+        }
+        .payload();
+        let x = page.width - CODE_INSET - CODE_SIDE;
+        let y = CODE_INSET;
+        page.qr(x, y, CODE_SIDE, &payload);
+        let caption = code
+            .caption
+            .replace("{0}", code.subject.number())
+            .replace("{1}", &n.to_string())
+            .replace("{2}", &count.to_string());
+        let (size, caption) = page.fit(&caption, 7.0, 5.5, CODE_SIDE + 2.0 * MM);
+        let w = page.measure(&caption, size);
+        page.text(x + (CODE_SIDE - w) / 2.0, y + CODE_SIDE + size, size, caption);
+    }
+}
+
+/// The left edge of the code on a page `width` wide: text in the top band keeps left of it.
+pub(super) fn code_left(width: f32) -> f32 {
+    width - CODE_INSET - CODE_SIDE
+}
