@@ -752,6 +752,11 @@ texts! {
     DocInvoiceIssuer => "开票人", "Issuer";
     DocInvoiceNo => "发票号码", "Invoice number";
     DocInvoiceIssuedOn => "开票日期", "Date";
+    DocInvoiceCheckCode => "校验码", "Check code";
+    DocInvoiceBuyerAddress => "购买方地址、电话：{0}", "Buyer's address, phone: {0}";
+    DocInvoiceBuyerBank => "购买方开户行及账号：{0}", "Buyer's bank and account: {0}";
+    DocInvoiceSellerAddress => "销售方地址、电话：{0}", "Seller's address, phone: {0}";
+    DocInvoiceSellerBank => "销售方开户行及账号：{0}", "Seller's bank and account: {0}";
     DocMailingTitle => "邮寄清单", "Mailing list";
     DocMailingRecipient => "收件人", "Recipient";
     DocMailingPhone => "电话", "Phone";

@@ -1,19 +1,18 @@
-//! The electronic invoice, laid out like a 数电票.
+//! The electronic invoice, laid out like a 数电票 on its own page (241 × 140 mm): the QR
+//! code a checker scans in the top left, number, date and check code top right, buyer and
+//! seller by name and tax number, the item, the totals, 备注 and the issuer.
 
-use super::sheet::{A4_WIDTH as WIDTH, Align, Sheet};
+use super::sheet::{Align, MM, Sheet};
 use super::text::{self, SMALLEST};
 use super::{Fonts, Pdf, PdfError};
 
-/// One side of an invoice: who buys or who sells.
+/// One side of an invoice: who buys or who sells. Addresses and bank accounts, when
+/// asked for, go in the remarks, as on a 数电票.
 pub struct InvoiceParty {
     /// Name of the person or organisation.
     pub name: String,
     /// Unified social credit code or taxpayer number; empty for a private person.
     pub tax_number: String,
-    /// Address and telephone; left out of the invoice when empty.
-    pub address_phone: String,
-    /// Bank and account number; left out of the invoice when empty.
-    pub bank_account: String,
 }
 
 /// Every fixed caption of an invoice, in the caller's language, so this module holds no
@@ -61,6 +60,8 @@ pub struct InvoiceLabels {
     pub invoice_no: String,
     /// 开票日期
     pub issued_on: String,
+    /// 校验码
+    pub check_code: String,
 }
 
 /// What an electronic invoice (全电发票) shows: one line item, as the counter sells one
@@ -100,12 +101,25 @@ pub struct InvoiceDocument {
     pub total_capital: String,
     /// Remarks, e.g. the order number.
     pub remarks: String,
-    /// Who issued the invoice.
+    /// Who issued the invoice: the operator's name.
     pub issuer: String,
+    /// The check code (校验码) the provider gave; empty when it gives none.
+    pub check_code: String,
+    /// What the QR code in the top left holds: the fields a checker reads (number, date,
+    /// amount, check code), as the provider gives them.
+    pub qr_payload: String,
+    /// The demo mark, when the invoice is not a tax invoice (built-in numbering or the
+    /// placeholder seller).
+    pub demo: Option<String>,
 }
 
-/// Margin of the invoice: narrower than the forms', as the item table needs the width.
-const INVOICE_MARGIN: f32 = 36.0;
+/// The page: 241 × 140 mm, as a 数电票 prints; taller only when the remarks need it.
+const PAGE_WIDTH: f32 = 241.0 * MM;
+const PAGE_HEIGHT: f32 = 140.0 * MM;
+/// Margin of the invoice.
+const INVOICE_MARGIN: f32 = 22.0;
+/// Side of the QR code, quiet zone included.
+const QR_SIDE: f32 = 21.0 * MM;
 
 /// `amount` with a yuan sign in front, unless it has one already.
 fn yuan(amount: &str) -> String {
@@ -116,20 +130,28 @@ fn yuan(amount: &str) -> String {
     }
 }
 
-/// Renders an electronic invoice on the top of an A4 page, laid out like a 全电发票.
+/// Renders an electronic invoice on its own page, laid out like a 数电票.
 pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Pdf, PdfError> {
-    let mut sheet = Sheet::new(fonts);
+    const WIDTH: f32 = PAGE_WIDTH;
+    let mut sheet = Sheet::with_size(fonts, PAGE_WIDTH, PAGE_HEIGHT);
     let labels = &doc.labels;
     let left = INVOICE_MARGIN;
     let right = WIDTH - INVOICE_MARGIN;
     let width = right - left;
     let top = INVOICE_MARGIN;
 
-    // Number and date top right; the title centred in the room left of them.
-    let head = [
+    // The checker's QR code top left (its quiet zone reaches into the margin).
+    let quiet = QR_SIDE * 4.0 / 29.0;
+    sheet.qr(left - quiet, top - quiet, QR_SIDE, &doc.qr_payload);
+
+    // Number, date and check code top right; the title centred in the room left of them.
+    let mut head = vec![
         format!("{}：{}", labels.invoice_no, doc.invoice_no),
         format!("{}：{}", labels.issued_on, doc.issued_on),
     ];
+    if !doc.check_code.is_empty() {
+        head.push(format!("{}：{}", labels.check_code, doc.check_code));
+    }
     let head_size = 9.5;
     let head_width = head
         .iter()
@@ -139,7 +161,7 @@ pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Pdf, PdfError> {
     let head_x = right - head_width;
     for (i, line) in head.iter().enumerate() {
         let (size, line) = sheet.fit(line, head_size, SMALLEST, head_width);
-        sheet.text(head_x, top + 16.0 + 16.0 * i as f32, size, line);
+        sheet.text(head_x, top + 10.0 + 15.0 * i as f32, size, line);
     }
     let half_room = (head_x - 16.0 - WIDTH / 2.0).min(WIDTH / 2.0 - left);
     let (title_size, title) = sheet.fit(&doc.title, 20.0, 10.0, 2.0 * half_room);
@@ -149,7 +171,7 @@ pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Pdf, PdfError> {
     sheet.line(under_left, top + 32.0, under_right, top + 32.0, 0.6);
     sheet.line(under_left, top + 35.0, under_right, top + 35.0, 0.6);
 
-    let box_top = top + 48.0;
+    let box_top = top + QR_SIDE - 2.0 * quiet + 6.0;
     let thin = 0.4;
 
     // Buyer and seller side by side, each with its caption standing in a narrow column.
@@ -159,16 +181,10 @@ pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Pdf, PdfError> {
     let party_leading = 14.0;
     let party_text_width = half - caption_width - 12.0;
     let party_lines = |party: &InvoiceParty| -> Vec<(f32, String)> {
-        let mut fields = vec![
+        let fields = vec![
             (&labels.name, &party.name),
             (&labels.tax_number, &party.tax_number),
         ];
-        if !party.address_phone.is_empty() {
-            fields.push((&labels.address_phone, &party.address_phone));
-        }
-        if !party.bank_account.is_empty() {
-            fields.push((&labels.bank_account, &party.bank_account));
-        }
         fields
             .into_iter()
             .flat_map(|(label, value)| {
@@ -280,7 +296,7 @@ pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Pdf, PdfError> {
         let (x, w) = columns[i];
         sheet.cell_line(x, w, y + 14.0, size, text, align);
     }
-    let item_height = (name_lines.len().max(spec_lines.len()) as f32 * leading + 10.0).max(80.0);
+    let item_height = (name_lines.len().max(spec_lines.len()) as f32 * leading + 10.0).max(48.0);
     y += item_height;
     let subtotal_height = 20.0;
     let baseline = y + 13.5;
@@ -367,5 +383,10 @@ pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Pdf, PdfError> {
         half,
     );
     sheet.text(left + 4.0, y + 20.0, size, issuer);
+    // A long remark makes the page taller, never cut.
+    sheet.height = sheet.height.max(y + 20.0 + INVOICE_MARGIN);
+    if let Some(mark) = &doc.demo {
+        sheet.demo_band(mark);
+    }
     sheet.finish(&doc.title)
 }
