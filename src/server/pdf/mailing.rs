@@ -220,25 +220,51 @@ fn mailing_label(
     let (size, postal) = page.fit(&postal, 10.0, SMALLEST, inner);
     page.text(left, y + 22.0, size, postal);
 
+    // The recipient large on one line, or smaller on two: never cut.
     let recipient = format!("{} {}", captions.recipient, label.recipient);
-    let (size, recipient) = page.fit(&recipient, 16.0, 8.0, inner);
-    page.text(left, y + 46.0, size, recipient);
+    let (size, lines) = text::fit_block(&page.fonts, &recipient, 16.0, 8.0, inner, 26.0, 1.15);
+    let first = if lines.len() > 1 { y + 30.0 + size } else { y + 46.0 };
+    for (i, line) in lines.into_iter().enumerate() {
+        page.text(left, first + size * 1.15 * i as f32, size, line);
+    }
 
     let phone = format!("{} {}", captions.phone, label.phone);
     let (size, phone) = page.fit(&phone, 10.5, SMALLEST, inner);
-    page.text(left, y + 64.0, size, phone);
+    page.text(left, y + 67.0, size, phone);
 
+    // The foot, bottom up: the sender; the order number; the product, wrapped on up to
+    // two lines and never under 8 points; a rule. The address takes what is left.
+    let product = format!("{} {}", captions.product, label.product);
+    let product_size = product_size(page, &product, inner);
+    let product_lines = page.wrap(&product, product_size, inner);
+    let product_leading = product_size * 1.25;
+    let order_baseline = y + height - 22.0;
+    let product_top = order_baseline - 11.0 - product_leading * product_lines.len() as f32;
+    for (i, line) in product_lines.into_iter().enumerate() {
+        page.text(
+            left,
+            product_top + product_size + product_leading * i as f32,
+            product_size,
+            line,
+        );
+    }
+    let order = format!("{} {}", captions.order_no, label.order_no);
+    let (order_size, order) = page.fit(&order, 9.0, 8.0, inner);
+    page.text(left, order_baseline, order_size, order);
+    let rule = product_top - 4.0;
+    page.line(left, rule, left + inner, rule, 0.4);
+
+    // The address wraps, and shrinks rather than losing its end (the house number).
     let address = format!("{} {}", captions.address, label.address);
-    let block_top = y + 74.0;
-    let block_bottom = y + height - 44.0;
-    let leading = 1.35;
+    let block_top = y + 73.0;
+    let leading = 1.3;
     let (size, lines) = text::fit_block(
         &page.fonts,
         &address,
         10.5,
         7.0,
         inner,
-        block_bottom - block_top,
+        rule - 4.0 - block_top,
         leading,
     );
     for (i, line) in lines.into_iter().enumerate() {
@@ -249,26 +275,15 @@ fn mailing_label(
             line,
         );
     }
-
-    page.line(
-        left,
-        y + height - 38.0,
-        left + inner,
-        y + height - 38.0,
-        0.4,
-    );
-    let order = format!("{} {}", captions.order_no, label.order_no);
-    let (order_size, order) = page.fit(&order, 9.0, SMALLEST, inner * 0.6);
-    let order_width = page.measure(&order, order_size);
-    page.text(left, y + height - 24.0, order_size, order);
-    let product = format!("{} {}", captions.product, label.product);
-    let (size, product) = page.fit(&product, 9.0, SMALLEST, inner - order_width - 10.0);
-    page.text(
-        left + inner - page.measure(&product, size),
-        y + height - 24.0,
-        size,
-        product,
-    );
     let (size, sender) = page.fit(&captions.sender, 7.5, SMALLEST, inner);
     page.text(left, y + height - 10.0, size, sender);
+}
+
+/// The size of the product line: 9 points, or down to 8 if that keeps it on two lines.
+fn product_size(page: &Sheet, product: &str, width: f32) -> f32 {
+    let mut size = 9.0;
+    while size > 8.0 && page.wrap(product, size, width).len() > 2 {
+        size -= 0.5;
+    }
+    size
 }
