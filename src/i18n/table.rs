@@ -541,7 +541,7 @@ texts! {
     DocClerk => "受理人", "Clerk";
     DocReceiptNote1 => "请保存本回执。凭订单号可在柜台或致电服务热线 {0} 查询办理进度。", "Keep this receipt. Quote the order number at the counter or on the hotline {0} to follow your application.";
     DocReceiptNote2 => "付款后两个工作日内完成审核并寄出证书；材料需补正的，我们会一次性告知。", "After payment the certificate is reviewed and mailed within two working days; if anything needs correcting, you are told everything at once.";
-    SmsReturned => "【{0}】您的数字证书申请（订单 {1}）需补正：{2}。请按一次性告知书一次补正后到柜台重新提交，咨询电话 {3}。", "[{0}] Your certificate application (order {1}) needs corrections: {2}. Please correct everything as the notice says and hand it in at the counter; questions: {3}.";
+    SmsReturned => "【{0}】您的数字证书申请（订单 {1}）需补正：{2}。请在手机上查看一次性告知书及补正方法：{3} 咨询电话 {4}。", "[{0}] Your certificate application (order {1}) needs corrections: {2}. Read the notice and how to correct on your phone: {3} Questions: {4}.";
     DocCorrectionTitle => "补正材料一次性告知书", "Notice of corrections needed";
     DocCorrectionIntro => "您于 {0} 提交的数字证书申请（订单号 {1}）经审核，需补正以下全部事项，请一次补齐：", "Your certificate application of {0} (order {1}) was reviewed and needs every correction below; please make them all at once:";
     DocCorrectionNote1 => "请一次性补正以上全部事项后，到柜台提交更正后的材料，订单将重新进入审核。", "Please correct everything above at once and hand the corrected materials in at the counter; the order then goes back to review.";
@@ -764,6 +764,11 @@ texts! {
     DocMailingPostalCode => "邮编", "Postal code";
     DocMailingCount => "共 {0} 件", "{0} items";
     DocMailingSender => "寄件人：{0}  客服 {1}", "From: {0}  hotline {1}";
+    PageNoticeDone => "订单 {0} 目前无需补正（当前状态：{1}）。", "Order {0} needs no correction now (status: {1}).";
+    PageNoticeReasons => "需补正的事项（共 {0} 项）", "What needs correcting ({0})";
+    PageNoticeDeadline => "请于 {0} 前补正。逾期未补正的，申请保持“已驳回”状态，不予审核，也不寄出证书。", "Please correct by {0}. Past that date the application stays returned: it is neither reviewed nor mailed.";
+    PageNoticeHow => "按以上事项准备好材料，签字、盖章后拍照或扫描，致电 {0}，工作人员会接收并代为上传；也可邮寄或送交受理点。收到后订单重新进入审核。", "Prepare the materials listed above, sign and stamp them, photograph or scan them and call {0}: staff take them in and upload them for you; or post or bring them to the counter. The order then goes back to review.";
+    PageNoticeCall => "服务热线：", "Hotline:";
     PageInvoiceTitle => "申请电子发票", "Request an e-invoice";
     PageInvoiceIssued => "发票已开具", "Your invoice has been issued";
     PageInvoiceNo => "发票号码", "Invoice number";

@@ -355,6 +355,12 @@ pub fn receipt(state: &AppState, row: &OrderRow, data: &FormData, status: &str) 
 }
 
 
+/// The last day to correct an order returned at `returned_at` (Unix ms): calendar days
+/// from `[platform.review] correction_days`. Nothing happens by itself after it.
+pub fn correction_deadline(state: &AppState, returned_at: i64) -> OffsetDateTime {
+    china(returned_at) + Duration::days(state.config.review.correction_days.max(1))
+}
+
 /// The correction notice of a returned order: `returned` is the history's return, `round`
 /// how many times the order was returned, `link` the notice's phone page.
 pub fn notice(
@@ -368,7 +374,7 @@ pub fn notice(
     let hotline = &state.config.hotline;
     let returned_at = returned.map(|h| h.at).unwrap_or(row.updated_at);
     let days = state.config.review.correction_days.max(1);
-    let deadline = china(returned_at) + Duration::days(days);
+    let deadline = correction_deadline(state, returned_at);
     let reviewer = returned
         .map(|h| h.actor_name.clone())
         .unwrap_or_default();

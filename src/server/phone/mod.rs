@@ -10,6 +10,7 @@ use super::AppState;
 use crate::i18n::{Lang, T};
 
 mod invoice;
+mod notice;
 mod pay;
 mod realname;
 
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
             "/m/invoice/{token}",
             get(invoice::form_page).post(invoice::submit),
         )
+        .route("/m/notice/{token}", get(notice::notice_page))
         .route(
             "/m/realname/{token}",
             get(realname::page_for).post(realname::submit),
