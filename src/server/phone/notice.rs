@@ -3,7 +3,7 @@
 //! never have had. Every reason, the deadline and how to correct without coming back.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
 use super::{escape, gone, page};
@@ -14,12 +14,25 @@ use crate::server::paper::{chinese_date, correction_deadline};
 
 const LANG: Lang = Lang::ZhCn;
 
-/// `GET /m/notice/{token}`
+/// `GET /m/notice/{token}`: the link is the key, so it is never passed on as a referrer
+/// nor kept in a cache.
 pub(super) async fn notice_page(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Response {
-    let row = match state.store.order_by_notice_token(&token).await {
+    let mut response = notice(&state, &token).await;
+    let headers = response.headers_mut();
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+async fn notice(state: &AppState, token: &str) -> Response {
+    let row = match state.store.order_by_notice_token(token).await {
         Ok(Some(row)) => row,
         Ok(None) => return gone(LANG),
         Err(e) => {
@@ -54,7 +67,7 @@ pub(super) async fn notice_page(
             return unavailable();
         }
     };
-    let deadline = chinese_date(correction_deadline(&state, returned_at));
+    let deadline = chinese_date(correction_deadline(state, returned_at));
     let hotline = &state.config.hotline;
     let dial: String = hotline.chars().filter(char::is_ascii_digit).collect();
     let items: String = reasons
