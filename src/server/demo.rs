@@ -96,7 +96,11 @@ mod tests {
         assert!(parts.identity && parts.cashier && parts.invoices && parts.sms && parts.mail);
         assert!(parts.seller && parts.bank);
         assert_eq!(parts.names(Lang::ZhCn).count(), 7);
-        assert!(parts.invoice_mark().is_some_and(|m| m.contains("非税务发票")));
+        assert!(
+            parts
+                .invoice_mark()
+                .is_some_and(|m| m.contains("非税务发票"))
+        );
     }
 
     #[test]

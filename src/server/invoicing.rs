@@ -261,7 +261,10 @@ async fn render(
         for (label, value) in [
             (T::DocInvoiceBuyerAddress, buyer_address),
             (T::DocInvoiceBuyerBank, buyer_bank),
-            (T::DocInvoiceSellerAddress, config.seller_address_phone.clone()),
+            (
+                T::DocInvoiceSellerAddress,
+                config.seller_address_phone.clone(),
+            ),
             (T::DocInvoiceSellerBank, config.seller_bank_account.clone()),
         ] {
             if !value.is_empty() {

@@ -2,6 +2,7 @@
 //! (`/m/…`), and the database behind them.
 
 pub mod catalog;
+pub mod demo;
 pub mod error;
 pub mod events;
 mod extract;
@@ -9,18 +10,17 @@ pub mod identity;
 pub mod invoicing;
 pub mod logistics;
 pub mod mail;
+pub mod paper;
 pub mod payments;
 pub mod pdf;
 mod phone;
 mod present;
 mod routes;
+pub mod scan_match;
 pub mod sms;
 pub mod store;
 pub mod tracking;
 mod validate;
-pub mod demo;
-pub mod paper;
-pub mod scan_match;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

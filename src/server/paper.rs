@@ -12,9 +12,7 @@ use super::pdf::{
 };
 use super::store::{HistoryRow, OrderRow};
 use crate::api::{Applicant, MailingAddress, Organization};
-use crate::domain::{
-    CHINA, DocKind, DocSubject, Money, UserType, mask_id_number, mask_phone,
-};
+use crate::domain::{CHINA, DocKind, DocSubject, Money, UserType, mask_id_number, mask_phone};
 use crate::i18n::{Lang, T};
 
 const ZH: Lang = Lang::ZhCn;
@@ -270,7 +268,9 @@ pub fn form(state: &AppState, data: &FormData) -> ApplicationForm {
 pub fn promised_by(state: &AppState, paid_at: Option<i64>) -> OffsetDateTime {
     let review = &state.config.review;
     let calendar = review.calendar();
-    let from = paid_at.map(china).unwrap_or_else(|| OffsetDateTime::now_utc().to_offset(CHINA));
+    let from = paid_at
+        .map(china)
+        .unwrap_or_else(|| OffsetDateTime::now_utc().to_offset(CHINA));
     let minutes = review.promise_working_days.max(1) * calendar.minutes_per_day();
     calendar.add_working_minutes(from, minutes)
 }
@@ -323,7 +323,12 @@ pub fn receipt(state: &AppState, row: &OrderRow, data: &FormData, status: &str) 
         T::DocDelivery,
         T::DocDeliveryValue.fill(
             ZH,
-            &[&m.recipient, &mask_phone(&m.phone), &address(m), &m.postal_code],
+            &[
+                &m.recipient,
+                &mask_phone(&m.phone),
+                &address(m),
+                &m.postal_code,
+            ],
         ),
     ));
     Receipt {
@@ -354,7 +359,6 @@ pub fn receipt(state: &AppState, row: &OrderRow, data: &FormData, status: &str) 
     }
 }
 
-
 /// The last day to correct an order returned at `returned_at` (Unix ms): calendar days
 /// from `[platform.review] correction_days`. Nothing happens by itself after it.
 pub fn correction_deadline(state: &AppState, returned_at: i64) -> OffsetDateTime {
@@ -375,9 +379,7 @@ pub fn notice(
     let returned_at = returned.map(|h| h.at).unwrap_or(row.updated_at);
     let days = state.config.review.correction_days.max(1);
     let deadline = correction_deadline(state, returned_at);
-    let reviewer = returned
-        .map(|h| h.actor_name.clone())
-        .unwrap_or_default();
+    let reviewer = returned.map(|h| h.actor_name.clone()).unwrap_or_default();
     let submitted = china(row.created_at);
     let submitted = format!(
         "{:04}年{:02}月{:02}日",
@@ -397,7 +399,10 @@ pub fn notice(
         rows: vec![
             line(T::DocProject, row.project_name.clone()),
             line(T::DocProduct, row.product_name.clone()),
-            line(T::DocReturnedAt, super::present::china_datetime(returned_at)),
+            line(
+                T::DocReturnedAt,
+                super::present::china_datetime(returned_at),
+            ),
             line(T::DocReviewer, reviewer.clone()),
         ],
         sections: vec![

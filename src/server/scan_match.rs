@@ -89,7 +89,8 @@ fn decode_gray(data: &[u8]) -> Option<GrayImage> {
 
 /// Our codes on `image`: the first attempt that reads any wins. A phone photo is scaled
 /// down first (the code's modules are then a few pixels, which the detector likes, and it
-/// is far quicker); then the other scales; then each turned a quarter.
+/// is far quicker); a small or soft picture is tried sharpened and enlarged, whose modules
+/// are otherwise too blurred to tell apart; then everything turned a quarter.
 fn find_codes(image: &GrayImage, deadline: Instant) -> Vec<DocCode> {
     let long = image.width().max(image.height());
     let mut sides: Vec<u32> = [1600, 2400, 1100]
@@ -99,31 +100,49 @@ fn find_codes(image: &GrayImage, deadline: Instant) -> Vec<DocCode> {
     if long <= 2400 {
         sides.insert(0, long);
     }
+    let mut attempts: Vec<(u32, bool)> = sides.iter().map(|side| (*side, false)).collect();
+    attempts.extend(
+        [2400, 2000]
+            .into_iter()
+            .filter(|side| *side > long.min(1600))
+            .take(1)
+            .map(|side| (side, true)),
+    );
     for quarter in [false, true] {
-        for side in &sides {
+        for (side, sharpen) in &attempts {
             if Instant::now() > deadline {
                 return Vec::new();
             }
-            let scaled = if *side < long {
-                let factor = f64::from(*side) / f64::from(long);
-                let w = ((f64::from(image.width()) * factor).round() as u32).max(1);
-                let h = ((f64::from(image.height()) * factor).round() as u32).max(1);
-                image::imageops::resize(image, w, h, FilterType::Triangle)
-            } else {
-                image.clone()
-            };
-            let turned = if quarter {
-                image::imageops::rotate90(&scaled)
-            } else {
-                scaled
-            };
-            let codes = codes_in(&turned);
+            let mut picture = resized(image, long, *side);
+            if *sharpen {
+                picture = image::imageops::unsharpen(&picture, 1.5, 0);
+            }
+            if quarter {
+                picture = image::imageops::rotate90(&picture);
+            }
+            let codes = codes_in(&picture);
             if !codes.is_empty() {
                 return codes;
             }
         }
     }
     Vec::new()
+}
+
+/// `image` with its longer side (`long`) made `side`.
+fn resized(image: &GrayImage, long: u32, side: u32) -> GrayImage {
+    if side == long {
+        return image.clone();
+    }
+    let factor = f64::from(side) / f64::from(long);
+    let w = ((f64::from(image.width()) * factor).round() as u32).max(1);
+    let h = ((f64::from(image.height()) * factor).round() as u32).max(1);
+    let filter = if side > long {
+        FilterType::CatmullRom
+    } else {
+        FilterType::Triangle
+    };
+    image::imageops::resize(image, w, h, filter)
 }
 
 /// Every code of ours the detector reads on `image`, each page once.

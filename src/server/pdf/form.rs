@@ -82,7 +82,7 @@ pub struct ApplicationForm {
 
 const LABEL_WIDTH: f32 = 108.0;
 const SIZE: f32 = 10.5;
-const LEADING: f32 = 15.0;
+const LEADING: f32 = 14.0;
 
 /// Renders the application form, on as many A4 pages as it takes.
 pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, PdfError> {
@@ -97,33 +97,53 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
     flow.y += 14.0;
 
     let lines = flow.page.wrap(&form.declaration, SIZE, width).len() as f32;
-    flow.room(lines * LEADING + 96.0);
+    flow.room(lines * LEADING + 80.0);
     let y = flow.y;
-    flow.y = flow.page.paragraph(MARGIN, y, SIZE, LEADING, width, &form.declaration) + 6.0;
+    flow.y = flow
+        .page
+        .paragraph(MARGIN, y, SIZE, LEADING, width, &form.declaration)
+        + 6.0;
     let y = flow.y;
     let page = &mut flow.page;
-    page.rect(MARGIN, y, width, 80.0, 0.8);
+    page.rect(MARGIN, y, width, 64.0, 0.8);
     page.text(MARGIN + 8.0, y + 20.0, 11.0, form.signature.clone());
-    page.right(MARGIN + width - 12.0, y + 68.0, 11.0, &form.date_blank);
-    flow.y = y + 94.0;
+    page.right(MARGIN + width - 12.0, y + 54.0, 11.0, &form.date_blank);
+    flow.y = y + 76.0;
 
     if let Some(auth) = &form.authorization {
         let lines = flow.page.wrap(&auth.text, SIZE, width - 16.0).len() as f32;
-        let height = 30.0 + lines * LEADING + 92.0;
+        let height = 28.0 + lines * LEADING + 76.0;
         flow.room(height);
         let top = flow.y;
         let page = &mut flow.page;
         page.rect(MARGIN, top, width, height - 8.0, 0.8);
         let title_width = page.measure(&auth.title, 12.0);
-        page.text(MARGIN + (width - title_width) / 2.0, top + 20.0, 12.0, auth.title.clone());
-        let y = page.paragraph(MARGIN + 8.0, top + 28.0, SIZE, LEADING, width - 16.0, &auth.text);
-        page.text(MARGIN + 8.0, y + 26.0, 11.0, auth.signature.clone());
+        page.text(
+            MARGIN + (width - title_width) / 2.0,
+            top + 20.0,
+            12.0,
+            auth.title.clone(),
+        );
+        let y = page.paragraph(
+            MARGIN + 8.0,
+            top + 28.0,
+            SIZE,
+            LEADING,
+            width - 16.0,
+            &auth.text,
+        );
+        page.text(MARGIN + 8.0, y + 22.0, 11.0, auth.signature.clone());
         let seal_w = 110.0;
         let seal_x = MARGIN + width - seal_w - 12.0;
-        page.dashed_rect(seal_x, y + 8.0, seal_w, 62.0);
+        page.dashed_rect(seal_x, y + 4.0, seal_w, 56.0);
         let seal_label = page.measure(&auth.seal, 9.0);
-        page.text(seal_x + (seal_w - seal_label) / 2.0, y + 44.0, 9.0, auth.seal.clone());
-        page.text(MARGIN + 8.0, y + 62.0, 11.0, auth.date_blank.clone());
+        page.text(
+            seal_x + (seal_w - seal_label) / 2.0,
+            y + 36.0,
+            9.0,
+            auth.seal.clone(),
+        );
+        page.text(MARGIN + 8.0, y + 52.0, 11.0, auth.date_blank.clone());
         flow.y = top + height + 6.0;
     }
 
@@ -158,25 +178,31 @@ fn table_row(flow: &mut Flow, row: &FormRow, width: f32) {
         FormRow::Text { label, value } => (label, flow.page.wrap(value, SIZE, value_width)),
         FormRow::Choices { label, .. } => (label, vec![String::new()]),
     };
-    let height = 10.0 + LEADING * lines.len().max(1) as f32;
+    let height = 8.0 + LEADING * lines.len().max(1) as f32;
     flow.room(height);
     let y = flow.y;
     let page = &mut flow.page;
     page.rect(MARGIN, y, width, height, 0.6);
-    page.line(MARGIN + LABEL_WIDTH, y, MARGIN + LABEL_WIDTH, y + height, 0.5);
+    page.line(
+        MARGIN + LABEL_WIDTH,
+        y,
+        MARGIN + LABEL_WIDTH,
+        y + height,
+        0.5,
+    );
     let (size, label) = page.fit(label, SIZE, 7.0, LABEL_WIDTH - 12.0);
-    page.text(MARGIN + 6.0, y + 5.0 + SIZE + 1.0, size, label);
+    page.text(MARGIN + 6.0, y + 4.0 + SIZE + 1.0, size, label);
     let x = MARGIN + LABEL_WIDTH + 8.0;
     match row {
         FormRow::Text { .. } => {
             for (i, line) in lines.into_iter().enumerate() {
-                page.text(x, y + 6.0 + SIZE + LEADING * i as f32, SIZE, line);
+                page.text(x, y + 5.0 + SIZE + LEADING * i as f32, SIZE, line);
             }
         }
         FormRow::Choices { choices, .. } => {
             let mut at = x;
             for choice in choices {
-                at = page.checkbox(at, y + 6.0 + SIZE, SIZE, choice.ticked, &choice.label);
+                at = page.checkbox(at, y + 5.0 + SIZE, SIZE, choice.ticked, &choice.label);
             }
         }
     }
@@ -185,14 +211,19 @@ fn table_row(flow: &mut Flow, row: &FormRow, width: f32) {
 
 /// "以下由受理点填写": a caption over four cells, two by two.
 fn office_block(flow: &mut Flow, office: &OfficeBlock, width: f32) {
-    let cell_height = 46.0;
+    let cell_height = 38.0;
     let rows = office.cells.len().div_ceil(2).max(1);
     flow.room(22.0 + cell_height * rows as f32);
     let top = flow.y;
     let page = &mut flow.page;
     page.dashed(MARGIN, top + 4.0, MARGIN + width, top + 4.0, 0.6);
     let caption_width = page.measure(&office.title, 10.0);
-    page.text(MARGIN + (width - caption_width) / 2.0, top + 17.0, 10.0, office.title.clone());
+    page.text(
+        MARGIN + (width - caption_width) / 2.0,
+        top + 17.0,
+        10.0,
+        office.title.clone(),
+    );
     let y = top + 22.0;
     let half = width / 2.0;
     for (i, cell) in office.cells.iter().enumerate() {

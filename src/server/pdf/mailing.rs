@@ -223,7 +223,11 @@ fn mailing_label(
     // The recipient large on one line, or smaller on two: never cut.
     let recipient = format!("{} {}", captions.recipient, label.recipient);
     let (size, lines) = text::fit_block(&page.fonts, &recipient, 16.0, 8.0, inner, 26.0, 1.15);
-    let first = if lines.len() > 1 { y + 30.0 + size } else { y + 46.0 };
+    let first = if lines.len() > 1 {
+        y + 30.0 + size
+    } else {
+        y + 46.0
+    };
     for (i, line) in lines.into_iter().enumerate() {
         page.text(left, first + size * 1.15 * i as f32, size, line);
     }

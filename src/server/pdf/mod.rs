@@ -14,8 +14,8 @@ mod invoice;
 mod mailing;
 mod notice;
 mod receipt;
-mod slip;
 mod sheet;
+mod slip;
 mod text;
 
 pub use fonts::Fonts;

@@ -54,14 +54,22 @@ pub fn correction_notice(fonts: &Fonts, notice: &CorrectionNotice) -> Result<Pdf
     let room = code_left(page.width) - MARGIN - 8.0;
     let (size, title) = page.fit(&notice.title, 18.0, 12.0, room);
     page.text(MARGIN, 62.0, size, title);
-    page.text(MARGIN, 84.0, 10.0, format!("{}  {}", notice.ca_name, notice.notice_no));
+    page.text(
+        MARGIN,
+        84.0,
+        10.0,
+        format!("{}  {}", notice.ca_name, notice.notice_no),
+    );
     page.text(MARGIN, 100.0, 10.0, notice.printed.clone());
 
     let page = &mut flow.page;
     page.text(MARGIN, flow.y + 12.0, 12.0, notice.addressee.clone());
     flow.y += 20.0;
     let y = flow.y;
-    flow.y = flow.page.paragraph(MARGIN + 21.0, y, SIZE, LEADING, width - 21.0, &notice.intro) + 4.0;
+    flow.y = flow
+        .page
+        .paragraph(MARGIN + 21.0, y, SIZE, LEADING, width - 21.0, &notice.intro)
+        + 4.0;
 
     // Every reason numbered, continued lines hanging under the text.
     for (i, reason) in notice.reasons.iter().enumerate() {
@@ -71,7 +79,8 @@ pub fn correction_notice(fonts: &Fonts, notice: &CorrectionNotice) -> Result<Pdf
         let y = flow.y;
         flow.page.text(MARGIN + 21.0, y + 11.0, 11.0, number);
         for (j, line) in lines.into_iter().enumerate() {
-            flow.page.text(MARGIN + 42.0, y + 11.0 + 16.0 * j as f32, 11.0, line);
+            flow.page
+                .text(MARGIN + 42.0, y + 11.0 + 16.0 * j as f32, 11.0, line);
         }
         flow.y = y + 16.0 * flow.page.wrap(reason, 11.0, width - 46.0).len() as f32 + 4.0;
     }
@@ -80,29 +89,52 @@ pub fn correction_notice(fonts: &Fonts, notice: &CorrectionNotice) -> Result<Pdf
     for row in &notice.rows {
         flow.room(16.0);
         let y = flow.y;
-        flow.page.text(MARGIN + 21.0, y + 10.0, 10.0, format!("{}：{}", row.label, row.value));
+        flow.page.text(
+            MARGIN + 21.0,
+            y + 10.0,
+            10.0,
+            format!("{}：{}", row.label, row.value),
+        );
         flow.y = y + 15.0;
     }
     flow.y += 8.0;
 
-    let qr_side = 24.0 * MM;
+    let qr_side = 30.0 * MM;
     for (i, (heading, text)) in notice.sections.iter().enumerate() {
         // The phone's section has the QR code of the notice's page on its right.
         let with_code = i == 1 && notice.phone_link.is_some();
-        let text_width = if with_code { width - qr_side - 8.0 } else { width };
+        let text_width = if with_code {
+            width - qr_side - 8.0
+        } else {
+            width
+        };
         let lines = flow.page.wrap(text, SIZE, text_width - 21.0).len() as f32;
         let height = 18.0 + lines * LEADING;
-        flow.room(if with_code { height.max(qr_side + 14.0) } else { height });
+        flow.room(if with_code {
+            height.max(qr_side + 14.0)
+        } else {
+            height
+        });
         let top = flow.y;
         flow.page.text(MARGIN, top + 11.0, 11.0, heading.clone());
-        let end = flow.page.paragraph(MARGIN + 21.0, top + 16.0, SIZE, LEADING, text_width - 21.0, text);
+        let end = flow.page.paragraph(
+            MARGIN + 21.0,
+            top + 16.0,
+            SIZE,
+            LEADING,
+            text_width - 21.0,
+            text,
+        );
         flow.y = end + 6.0;
         if with_code && let Some(link) = &notice.phone_link {
             let x = MARGIN + width - qr_side;
             flow.page.qr(x, top, qr_side, link);
-            let (size, caption) = flow.page.fit(&notice.phone_caption, 7.5, 6.0, qr_side + 10.0);
+            let (size, caption) = flow
+                .page
+                .fit(&notice.phone_caption, 7.5, 6.0, qr_side + 10.0);
             let w = flow.page.measure(&caption, size);
-            flow.page.text(x + (qr_side - w) / 2.0, top + qr_side + size, size, caption);
+            flow.page
+                .text(x + (qr_side - w) / 2.0, top + qr_side + size, size, caption);
             flow.y = flow.y.max(top + qr_side + 14.0);
         }
     }
@@ -115,7 +147,12 @@ pub fn correction_notice(fonts: &Fonts, notice: &CorrectionNotice) -> Result<Pdf
     let seal_x = MARGIN + width - seal_w;
     page.dashed_rect(seal_x, y + 4.0, seal_w, 66.0);
     let seal = page.measure(&notice.seal, 9.0);
-    page.text(seal_x + (seal_w - seal) / 2.0, y + 40.0, 9.0, notice.seal.clone());
+    page.text(
+        seal_x + (seal_w - seal) / 2.0,
+        y + 40.0,
+        9.0,
+        notice.seal.clone(),
+    );
     page.right(seal_x - 10.0, y + 62.0, SIZE, &notice.ca_name);
     page.text(MARGIN, y + 104.0, 11.0, notice.acknowledgement.clone());
     flow.y = y + 116.0;

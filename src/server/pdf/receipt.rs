@@ -75,7 +75,12 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
     }
     y += 6.0;
     let follow_side = 22.0 * MM;
-    sheet.qr(MARGIN - 4.0 * follow_side / 29.0, y, follow_side, &receipt.follow.payload);
+    sheet.qr(
+        MARGIN - 4.0 * follow_side / 29.0,
+        y,
+        follow_side,
+        &receipt.follow.payload,
+    );
     let text_x = MARGIN + follow_side;
     let seal_w = 120.0;
     let seal_x = MARGIN + width - seal_w;
@@ -89,7 +94,12 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
     );
     sheet.dashed_rect(seal_x, y, seal_w, follow_side);
     let seal = sheet.measure(&receipt.seal, 9.0);
-    sheet.text(seal_x + (seal_w - seal) / 2.0, y + follow_side / 2.0 + 3.0, 9.0, receipt.seal.clone());
+    sheet.text(
+        seal_x + (seal_w - seal) / 2.0,
+        y + follow_side / 2.0 + 3.0,
+        9.0,
+        receipt.seal.clone(),
+    );
     y = (y + follow_side).max(after) + 10.0;
     for note in &receipt.notes {
         y = sheet.paragraph(MARGIN, y, 10.0, 14.5, width, note) + 2.0;
@@ -100,7 +110,12 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
     sheet.dashed(14.0, cut, A4_WIDTH - 14.0, cut, 0.7);
     sheet.scissors(18.0, cut);
     let caption = sheet.measure(&receipt.tear_off, 8.0);
-    sheet.text((A4_WIDTH - caption) / 2.0, cut - 4.0, 8.0, receipt.tear_off.clone());
+    sheet.text(
+        (A4_WIDTH - caption) / 2.0,
+        cut - 4.0,
+        8.0,
+        receipt.tear_off.clone(),
+    );
 
     // The stub.
     let mut y = cut + 34.0;

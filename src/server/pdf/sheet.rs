@@ -338,7 +338,23 @@ impl Sheet {
         // Start so that the middle of the text sits on the middle of the page.
         let x = w / 2.0 - used / 2.0 * rad.cos();
         let y = h / 2.0 + used / 2.0 * rad.sin() + size / 3.0;
-        self.text_styled(x, y, size, text, 170, angle);
+        // Drawn first, so the page's own text and codes stay black on top of it.
+        self.texts.insert(
+            0,
+            Text {
+                x,
+                y,
+                size,
+                text: text.to_owned(),
+                gray: 185,
+                angle,
+            },
+        );
+        // The same words level at the foot of the page, where they are read and copied
+        // as text (a diagonal line comes out of a PDF as scattered letters).
+        let (foot, line) = self.fit(text, 8.0, 6.0, w - 40.0);
+        let used = self.measure(&line, foot);
+        self.text_styled((w - used) / 2.0, h - 9.0, foot, line, 60, 0.0);
     }
 
     pub(super) fn finish(self, title: &str) -> Result<Pdf, PdfError> {
@@ -513,7 +529,12 @@ pub(super) fn stamp_codes(pages: &mut [Sheet], code: &super::PageCode) {
             .replace("{2}", &count.to_string());
         let (size, caption) = page.fit(&caption, 7.0, 5.5, CODE_SIDE + 2.0 * MM);
         let w = page.measure(&caption, size);
-        page.text(x + (CODE_SIDE - w) / 2.0, y + CODE_SIDE + size, size, caption);
+        page.text(
+            x + (CODE_SIDE - w) / 2.0,
+            y + CODE_SIDE + size,
+            size,
+            caption,
+        );
     }
 }
 

@@ -116,13 +116,19 @@ pub async fn upload(
         .mime();
     // A signed form or a correction carries its order's QR code: a form of another order
     // is refused before anything is stored; no code is allowed, and flagged.
-    let scan_json = if matches!(kind, AttachmentKind::SignedForm | AttachmentKind::Correction) {
+    let scan_json = if matches!(
+        kind,
+        AttachmentKind::SignedForm | AttachmentKind::Correction
+    ) {
         let scanned = scan_match::scan(data.clone(), content_type).await;
         let check = scan_match::check(&scanned, &order.order_no, order.application_ref.as_deref())
             .map_err(|other| {
                 ApiError::field(
                     "file",
-                    Msg::with(T::ProblemScanOtherOrder, [other.found.as_str(), order.order_no.as_str()]),
+                    Msg::with(
+                        T::ProblemScanOtherOrder,
+                        [other.found.as_str(), order.order_no.as_str()],
+                    ),
                 )
             })?;
         serde_json::to_string(&check).ok()

@@ -7,10 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{
-    BankAccount, NewOrder, Problem, Terms,
-    UNPRINTABLE_HEADER,
-};
+use crate::api::{BankAccount, NewOrder, Problem, Terms, UNPRINTABLE_HEADER};
 use crate::domain::{Permission, UserType};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
@@ -204,7 +201,11 @@ pub async fn correction_notice(
     }
     let history = state.store.history(&row.id).await?;
     let returned = history.iter().rev().find(|h| h.action == "reject");
-    let round = history.iter().filter(|h| h.action == "reject").count().max(1);
+    let round = history
+        .iter()
+        .filter(|h| h.action == "reject")
+        .count()
+        .max(1);
     let token = state.store.notice_token(&row.id).await?;
     let link = format!("{}/m/notice/{token}", state.public_base);
     let document = paper::notice(&state, &row, &reasons, returned, round, Some(link));

@@ -1,8 +1,8 @@
 //! The customer's link to a correction notice on the phone: one unguessable token per
 //! order, made the first time a notice is printed or texted.
 
-use super::{Store, StoreResult, new_token, now_ms};
 use super::orders::{OrderRow, SELECT_ORDER};
+use super::{Store, StoreResult, new_token, now_ms};
 
 impl Store {
     /// The token of the order's notice link, made now if the order has none yet.
