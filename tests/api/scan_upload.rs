@@ -157,7 +157,7 @@ async fn photographed_forms_still_read_back_to_their_order() {
 
 async fn a_photographed_signed_form_finds_its_order(db: Db) {
     let app = TestApp::spawn(db).await;
-    let order = app.submit("张三").await;
+    let order = app.pay(&app.submit("张三").await).await;
     let photo = jpeg(&turned(&scanned_form(&app, &order, 100).await, 3.0), 50);
     let clerk = app.client(&app.clerk);
     let attachment = clerk
@@ -186,6 +186,18 @@ async fn a_photographed_signed_form_finds_its_order(db: Db) {
         seen.attachments[0].scan_check.as_ref().map(|c| c.outcome),
         Some(ScanOutcome::Matches)
     );
+    // So does the queue, before the order is opened.
+    let queue = app
+        .client(&app.reviewer)
+        .review_queue()
+        .await
+        .expect("queue");
+    let item = queue
+        .items
+        .iter()
+        .find(|i| i.order.order_no == order.order_no)
+        .expect("in the queue");
+    assert!(item.scan_check.as_ref().is_some_and(|c| c.is_ok()));
     app.finish().await;
 }
 

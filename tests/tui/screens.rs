@@ -625,6 +625,7 @@ fn review_item(no: u32, name: &str, waited_hours: i64, deadline: Deadline) -> Re
         resubmissions: 0,
         claim: None,
         own: false,
+        scan_check: None,
     }
 }
 
