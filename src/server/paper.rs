@@ -109,18 +109,32 @@ fn today() -> String {
     )
 }
 
-/// The code on each page: the order, or the application reference before there is one.
-fn page_code(kind: DocKind, order_no: Option<&str>, reference: Option<&str>) -> PageCode {
-    let subject = match (order_no, reference) {
-        (Some(no), _) => DocSubject::Order(no.to_owned()),
-        (None, Some(reference)) => DocSubject::Application(reference.to_owned()),
-        (None, None) => DocSubject::Application("-".into()),
-    };
+/// The code on each page of an order's document.
+fn page_code(kind: DocKind, order_no: &str) -> PageCode {
     PageCode {
         kind,
-        subject,
+        subject: DocSubject::Order(order_no.to_owned()),
         caption: T::DocCodeCaption.get(ZH).to_owned(),
     }
+}
+
+/// The code of a form: its order, or before there is one its application reference — if
+/// it has one a code can hold (letters and digits, as the counter makes them).
+fn form_code(order_no: Option<&str>, reference: Option<&str>) -> Option<PageCode> {
+    let subject = match (order_no, reference) {
+        (Some(no), _) => DocSubject::Order(no.to_owned()),
+        (None, Some(r))
+            if !r.is_empty() && r.len() <= 40 && r.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            DocSubject::Application(r.to_owned())
+        }
+        _ => return None,
+    };
+    Some(PageCode {
+        kind: DocKind::Form,
+        subject,
+        caption: T::DocCodeCaption.get(ZH).to_owned(),
+    })
 }
 
 fn address(m: &MailingAddress) -> String {
@@ -225,11 +239,7 @@ pub fn form(state: &AppState, data: &FormData) -> ApplicationForm {
         .to_owned(),
         reference,
         date: T::DocDate.fill(ZH, &[&today()]),
-        code: page_code(
-            DocKind::Form,
-            data.order_no.as_deref(),
-            data.application_ref.as_deref(),
-        ),
+        code: form_code(data.order_no.as_deref(), data.application_ref.as_deref()),
         rows,
         declaration: if organization {
             T::DocDeclarationOrganization
@@ -336,7 +346,7 @@ pub fn receipt(state: &AppState, row: &OrderRow, data: &FormData, status: &str) 
         title: T::DocReceiptTitle.get(ZH).to_owned(),
         order_no: row.order_no.clone(),
         order_label: T::DocOrderLabel.get(ZH).to_owned(),
-        code: page_code(DocKind::Receipt, Some(&row.order_no), None),
+        code: page_code(DocKind::Receipt, &row.order_no),
         rows,
         follow: follow(state, row),
         notes: vec![
@@ -392,7 +402,7 @@ pub fn notice(
         title: T::DocCorrectionTitle.get(ZH).to_owned(),
         notice_no: T::DocNoticeNo.fill(ZH, &[&format!("BZ{}-{round}", row.order_no)]),
         printed: T::DocDate.fill(ZH, &[&today()]),
-        code: page_code(DocKind::Notice, Some(&row.order_no), None),
+        code: page_code(DocKind::Notice, &row.order_no),
         addressee: T::DocAddressee.fill(ZH, &[&row.display_name]),
         intro: T::DocCorrectionIntro.fill(ZH, &[&submitted, &row.order_no]),
         reasons: reasons.to_vec(),
@@ -436,7 +446,7 @@ pub fn slip(state: &AppState, row: &OrderRow) -> TransferSlip {
         title: T::DocTransferTitle.get(ZH).to_owned(),
         reference: row.order_no.clone(),
         reference_label: T::DocTransferReference.get(ZH).to_owned(),
-        code: page_code(DocKind::Slip, Some(&row.order_no), None),
+        code: page_code(DocKind::Slip, &row.order_no),
         rows: vec![
             line(T::DocAccountName, bank.account_name.clone()),
             line(T::DocBank, bank.bank.clone()),

@@ -60,8 +60,8 @@ pub struct ApplicationForm {
     pub reference: String,
     /// Date line, e.g. `打印日期 2026-11-28`.
     pub date: String,
-    /// The code on each page.
-    pub code: PageCode,
+    /// The code on each page; none for a form with neither order nor reference.
+    pub code: Option<PageCode>,
     /// The table, one row each.
     pub rows: Vec<FormRow>,
     /// The declaration above the signature box.
@@ -156,7 +156,9 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
             page.demo_band(mark);
         }
     }
-    stamp_codes(&mut pages, &form.code);
+    if let Some(code) = &form.code {
+        stamp_codes(&mut pages, code);
+    }
     super::sheet::finish_pages(pages, &form.title)
 }
 
