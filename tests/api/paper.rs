@@ -25,7 +25,10 @@ fn codes_of(name: &str, dpi: u32) -> Vec<Vec<DocCode>> {
         .collect()
 }
 
+/// Every expected piece is there (compared without spaces: pdftotext lays out columns),
+/// and nothing was cut short with an ellipsis.
 fn assert_has(text: &str, expected: &[&str]) {
+    assert!(!text.contains('…'), "something was cut:\n{text}");
     let squeezed: String = text.split_whitespace().collect();
     for e in expected {
         let e: String = e.split_whitespace().collect();

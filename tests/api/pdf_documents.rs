@@ -5,10 +5,12 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use ca_counter::domain::{DocCode, DocKind, DocSubject};
 use ca_counter::server::pdf::{
-    self, Fonts, InvoiceDocument, InvoiceLabels, InvoiceParty, MailingCaptions, MailingLabel,
-    MailingSheet,
+    self, ApplicationForm, Fonts, FormRow, InvoiceDocument, InvoiceLabels, InvoiceParty,
+    MailingCaptions, MailingLabel, MailingSheet, OfficeBlock, PageCode,
 };
+use ca_counter::server::scan_match::{Scanned, read_codes};
 
 /// The built-in font alone: no system font is looked at.
 fn fonts() -> Fonts {
@@ -372,6 +374,29 @@ pub(crate) fn rasterise(name: &str, dpi: u32) -> Vec<PathBuf> {
 pub(crate) fn rasterise_path(path: &std::path::Path, dpi: u32) -> Vec<PathBuf> {
     let stem = path.with_extension("");
     let prefix = format!("{}-{dpi}dpi", stem.display());
+    let pages_of = |dir: &std::path::Path, prefix: &str| -> Vec<PathBuf> {
+        let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&format!("{prefix}-")) && n.ends_with(".png"))
+            })
+            .collect();
+        pages.sort();
+        pages
+    };
+    let dir = path.parent().expect("a directory");
+    let file_prefix = std::path::Path::new(&prefix)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    // Pages of an earlier, longer version of the document are not this one's.
+    for old in pages_of(dir, &file_prefix) {
+        let _ = std::fs::remove_file(old);
+    }
     let status = Command::new("pdftoppm")
         .args(["-r", &dpi.to_string(), "-png"])
         .arg(path)
@@ -379,23 +404,7 @@ pub(crate) fn rasterise_path(path: &std::path::Path, dpi: u32) -> Vec<PathBuf> {
         .status()
         .expect("pdftoppm (poppler-utils) must be installed");
     assert!(status.success(), "pdftoppm failed");
-    let dir = path.parent().expect("a directory");
-    let file_prefix = std::path::Path::new(&prefix)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_owned();
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{file_prefix}-")) && n.ends_with(".png"))
-        })
-        .collect();
-    pages.sort();
-    pages
+    pages_of(dir, &file_prefix)
 }
 
 /// A 60-dpi picture of each page, for a person to look at.
@@ -415,4 +424,54 @@ pub(crate) fn qr_texts(png: &std::path::Path) -> Vec<String> {
         .iter()
         .filter_map(|g| g.decode().ok().map(|(_, text)| text))
         .collect()
+}
+
+#[test]
+fn a_long_form_numbers_each_page_in_its_code() {
+    let rows = (1..=40)
+        .map(|i| FormRow::Text {
+            label: format!("第{i}项"),
+            value: "湖南省长沙市岳麓区麓山南路932号".repeat(1 + i % 3),
+        })
+        .collect();
+    let form = ApplicationForm {
+        ca_name: "湖南CA".into(),
+        title: "数字证书申请表（机构）".into(),
+        reference: "订单号 HN20261203000009".into(),
+        date: "打印日期 2026-12-03".into(),
+        code: Some(PageCode {
+            kind: DocKind::Form,
+            subject: DocSubject::Order("HN20261203000009".into()),
+            caption: "{0} 第{1}/{2}页".into(),
+        }),
+        rows,
+        declaration: "本单位声明：以上信息真实、准确、完整。".into(),
+        signature: "经办人签字：".into(),
+        date_blank: "日期：      年    月    日".into(),
+        authorization: None,
+        office: OfficeBlock {
+            title: "以下由受理点填写".into(),
+            cells: vec!["受理人签字：".into(), "审核意见：".into()],
+        },
+        footer: "受理人：李柜员".into(),
+        demo: None,
+    };
+    let printed = pdf::application_form(&fonts(), &form).expect("render form");
+    let text = text_of("form_long.pdf", &printed.bytes);
+    assert!(!text.contains('…'), "{text}");
+    let pages = rasterise("form_long.pdf", 100);
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    let count = pages.len() as u32;
+    for (i, png) in pages.iter().enumerate() {
+        let bytes = std::fs::read(png).expect("png");
+        assert_eq!(
+            read_codes(&bytes),
+            Scanned::Codes(vec![DocCode {
+                kind: DocKind::Form,
+                subject: DocSubject::Order("HN20261203000009".into()),
+                page: i as u32 + 1,
+                pages: count,
+            }])
+        );
+    }
 }

@@ -87,7 +87,7 @@ const LEADING: f32 = 14.0;
 /// Renders the application form, on as many A4 pages as it takes.
 pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, PdfError> {
     let width = A4_WIDTH - 2.0 * MARGIN;
-    let bottom = A4_HEIGHT - 40.0;
+    let bottom = A4_HEIGHT - 36.0;
     let mut flow = Flow::new(fonts, 0.0, 120.0, bottom);
     header(&mut flow.page, form);
     flow.y = 118.0;
@@ -97,7 +97,7 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
     flow.y += 14.0;
 
     let lines = flow.page.wrap(&form.declaration, SIZE, width).len() as f32;
-    flow.room(lines * LEADING + 80.0);
+    flow.room(lines * LEADING + 72.0);
     let y = flow.y;
     flow.y = flow
         .page
@@ -105,14 +105,14 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
         + 6.0;
     let y = flow.y;
     let page = &mut flow.page;
-    page.rect(MARGIN, y, width, 64.0, 0.8);
+    page.rect(MARGIN, y, width, 58.0, 0.8);
     page.text(MARGIN + 8.0, y + 20.0, 11.0, form.signature.clone());
-    page.right(MARGIN + width - 12.0, y + 54.0, 11.0, &form.date_blank);
-    flow.y = y + 76.0;
+    page.right(MARGIN + width - 12.0, y + 49.0, 11.0, &form.date_blank);
+    flow.y = y + 68.0;
 
     if let Some(auth) = &form.authorization {
         let lines = flow.page.wrap(&auth.text, SIZE, width - 16.0).len() as f32;
-        let height = 28.0 + lines * LEADING + 76.0;
+        let height = 24.0 + lines * LEADING + 62.0;
         flow.room(height);
         let top = flow.y;
         let page = &mut flow.page;
@@ -120,30 +120,30 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
         let title_width = page.measure(&auth.title, 12.0);
         page.text(
             MARGIN + (width - title_width) / 2.0,
-            top + 20.0,
+            top + 18.0,
             12.0,
             auth.title.clone(),
         );
         let y = page.paragraph(
             MARGIN + 8.0,
-            top + 28.0,
+            top + 23.0,
             SIZE,
             LEADING,
             width - 16.0,
             &auth.text,
         );
-        page.text(MARGIN + 8.0, y + 22.0, 11.0, auth.signature.clone());
+        page.text(MARGIN + 8.0, y + 20.0, 11.0, auth.signature.clone());
         let seal_w = 110.0;
         let seal_x = MARGIN + width - seal_w - 12.0;
-        page.dashed_rect(seal_x, y + 4.0, seal_w, 56.0);
+        page.dashed_rect(seal_x, y + 2.0, seal_w, 48.0);
         let seal_label = page.measure(&auth.seal, 9.0);
         page.text(
             seal_x + (seal_w - seal_label) / 2.0,
-            y + 36.0,
+            y + 30.0,
             9.0,
             auth.seal.clone(),
         );
-        page.text(MARGIN + 8.0, y + 52.0, 11.0, auth.date_blank.clone());
+        page.text(MARGIN + 8.0, y + 45.0, 11.0, auth.date_blank.clone());
         flow.y = top + height + 6.0;
     }
 
@@ -213,7 +213,7 @@ fn table_row(flow: &mut Flow, row: &FormRow, width: f32) {
 
 /// "以下由受理点填写": a caption over four cells, two by two.
 fn office_block(flow: &mut Flow, office: &OfficeBlock, width: f32) {
-    let cell_height = 38.0;
+    let cell_height = 34.0;
     let rows = office.cells.len().div_ceil(2).max(1);
     flow.room(22.0 + cell_height * rows as f32);
     let top = flow.y;
