@@ -188,6 +188,10 @@ pub struct ReviewConfig {
     /// How long opening an order for review holds it, in minutes (renewed while the
     /// reviewer works on it).
     pub claim_minutes: i64,
+    /// Calendar days a returned order has to be corrected, printed on the correction
+    /// notice as a date. Nothing happens by itself when they pass: the order stays
+    /// returned (已驳回) and is neither reviewed nor mailed.
+    pub correction_days: i64,
 }
 
 impl Default for ReviewConfig {
@@ -200,6 +204,7 @@ impl Default for ReviewConfig {
             holidays: Vec::new(),
             extra_workdays: Vec::new(),
             claim_minutes: 15,
+            correction_days: 15,
         }
     }
 }

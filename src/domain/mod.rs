@@ -2,6 +2,7 @@
 //! do what, and types that can only hold valid values.
 
 mod contact;
+mod doc_code;
 mod filetype;
 mod id_number;
 mod invoice;
@@ -18,6 +19,7 @@ mod uscc;
 mod workdays;
 
 pub use contact::{Email, Phone, PostalCode};
+pub use doc_code::{DocCode, DocKind, DocSubject};
 pub use filetype::{
     FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, pdf_pages, sniff,
 };

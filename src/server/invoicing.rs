@@ -109,8 +109,11 @@ pub async fn issue(
     let (net, tax) = split_tax(row.amount_fen, config.tax_rate_percent);
     let request_json =
         serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))?;
+    // 开票人 is the operator who issued it; the platform's own issuing (a customer's
+    // request with auto_issue) prints the configured issuer.
     let issued_by = match actor {
-        Actor::Operator { name, .. } | Actor::System(name) => name.clone(),
+        Actor::Operator { name, .. } => name.clone(),
+        Actor::System(_) => config.issuer.clone(),
     };
     let new = NewInvoice {
         order_id: &row.id,
@@ -162,6 +165,7 @@ pub async fn issue(
                         ),
                         data: bytes.clone(),
                         uploaded_by,
+                        scan_json: None,
                     },
                     actor,
                     request_id,
@@ -248,6 +252,26 @@ async fn render(
             .collect::<Vec<_>>()
             .join(" ")
     };
+    // Addresses and bank accounts go in 备注 when the buyer asked for them (as on a
+    // 数电票), the seller's with them.
+    let mut remarks = vec![format!("{} {}", T::DocOrderLabel.get(zh), row.order_no)];
+    let buyer_address = join(&request.address, &request.phone);
+    let buyer_bank = join(&request.bank, &request.account);
+    if !buyer_address.is_empty() || !buyer_bank.is_empty() {
+        for (label, value) in [
+            (T::DocInvoiceBuyerAddress, buyer_address),
+            (T::DocInvoiceBuyerBank, buyer_bank),
+            (
+                T::DocInvoiceSellerAddress,
+                config.seller_address_phone.clone(),
+            ),
+            (T::DocInvoiceSellerBank, config.seller_bank_account.clone()),
+        ] {
+            if !value.is_empty() {
+                remarks.push(label.fill(zh, &[&value]));
+            }
+        }
+    }
     let title = match request.invoice_kind {
         InvoiceKind::Normal => T::DocInvoiceTitleNormal,
         InvoiceKind::Special => T::DocInvoiceTitleSpecial,
@@ -264,14 +288,10 @@ async fn render(
         seller: InvoiceParty {
             name: config.seller_name.clone(),
             tax_number: config.seller_tax_number.clone(),
-            address_phone: config.seller_address_phone.clone(),
-            bank_account: config.seller_bank_account.clone(),
         },
         buyer: InvoiceParty {
             name: request.buyer_name.clone(),
             tax_number: request.tax_number.clone().unwrap_or_default(),
-            address_phone: join(&request.address, &request.phone),
-            bank_account: join(&request.bank, &request.account),
         },
         labels: labels(zh),
         item_name: config.item_name.clone(),
@@ -284,8 +304,22 @@ async fn render(
         tax: plain(invoice.tax_fen),
         total: money(invoice.total_fen).to_string(),
         total_capital: money(invoice.total_fen).to_chinese_capital(),
-        remarks: format!("{} {}", T::DocOrderLabel.get(zh), row.order_no),
-        issuer: config.issuer.clone(),
+        remarks: remarks.join("\n"),
+        issuer: invoice
+            .issued_by
+            .clone()
+            .unwrap_or_else(|| config.issuer.clone()),
+        check_code: invoice.check_code.clone().unwrap_or_default(),
+        qr_payload: format!(
+            "01,32,,{},{},{:04}{:02}{:02},{}",
+            invoice.invoice_no,
+            plain(invoice.net_fen),
+            issued.year(),
+            u8::from(issued.month()),
+            issued.day(),
+            invoice.check_code.as_deref().unwrap_or_default()
+        ),
+        demo: state.demo.invoice_mark(),
     };
     let fonts = state.fonts.clone();
     let pdf = tokio::task::spawn_blocking(move || pdf::invoice(&fonts, &document))
@@ -319,6 +353,7 @@ fn labels(lang: Lang) -> InvoiceLabels {
         issuer: t(T::DocInvoiceIssuer),
         invoice_no: t(T::DocInvoiceNo),
         issued_on: t(T::DocInvoiceIssuedOn),
+        check_code: t(T::DocInvoiceCheckCode),
     }
 }
 

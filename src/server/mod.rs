@@ -2,6 +2,7 @@
 //! (`/m/…`), and the database behind them.
 
 pub mod catalog;
+pub mod demo;
 pub mod error;
 pub mod events;
 mod extract;
@@ -9,11 +10,13 @@ pub mod identity;
 pub mod invoicing;
 pub mod logistics;
 pub mod mail;
+pub mod paper;
 pub mod payments;
 pub mod pdf;
 mod phone;
 mod present;
 mod routes;
+pub mod scan_match;
 pub mod sms;
 pub mod store;
 pub mod tracking;
@@ -36,6 +39,8 @@ pub struct AppState {
     pub store: Store,
     /// The configuration.
     pub config: Arc<PlatformConfig>,
+    /// Which parts are built-in stand-ins (decided once, from the configuration).
+    pub demo: demo::DemoParts,
     /// Where phones reach this platform (no trailing slash).
     pub public_base: Arc<str>,
     /// Flips to `true` when the server is stopping; long-lived streams end then.
@@ -241,6 +246,7 @@ impl Platform {
         ));
         let state = AppState {
             store: store.clone(),
+            demo: demo::DemoParts::of(&config),
             config: Arc::new(config),
             public_base: public_base.clone().into(),
             shutdown: shutdown_rx.clone(),

@@ -198,6 +198,10 @@ pub fn attachment(row: &AttachmentRow) -> Option<Attachment> {
             name: row.uploaded_by_name.clone(),
         },
         uploaded_at: rfc3339(row.uploaded_at),
+        scan_check: row
+            .scan_json
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok()),
     })
 }
 

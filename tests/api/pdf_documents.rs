@@ -5,10 +5,12 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use ca_counter::domain::{DocCode, DocKind, DocSubject};
 use ca_counter::server::pdf::{
-    self, ApplicationForm, Fonts, InvoiceDocument, InvoiceLabels, InvoiceParty, MailingCaptions,
-    MailingLabel, MailingSheet, Receipt, Row,
+    self, ApplicationForm, Fonts, FormRow, InvoiceDocument, InvoiceLabels, InvoiceParty,
+    MailingCaptions, MailingLabel, MailingSheet, OfficeBlock, PageCode,
 };
+use ca_counter::server::scan_match::{Scanned, read_codes};
 
 /// The built-in font alone: no system font is looked at.
 fn fonts() -> Fonts {
@@ -16,14 +18,14 @@ fn fonts() -> Fonts {
 }
 
 /// Where a test leaves its PDF: under the target directory, so it outlives the run.
-fn artifact(name: &str) -> PathBuf {
+pub(crate) fn artifact(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pdf_documents");
     std::fs::create_dir_all(&dir).expect("create artifact dir");
     dir.join(name)
 }
 
 /// Writes `bytes` to `name` and returns its text as `pdftotext -layout` reads it.
-fn text_of(name: &str, bytes: &[u8]) -> String {
+pub(crate) fn text_of(name: &str, bytes: &[u8]) -> String {
     let path = artifact(name);
     std::fs::write(&path, bytes).expect("write pdf");
     let output = Command::new("pdftotext")
@@ -77,6 +79,7 @@ fn labels() -> InvoiceLabels {
         issuer: "开票人".into(),
         invoice_no: "发票号码".into(),
         issued_on: "开票日期".into(),
+        check_code: "校验码".into(),
     }
 }
 
@@ -88,15 +91,10 @@ fn company_invoice() -> InvoiceDocument {
         seller: InvoiceParty {
             name: "湖南省数字认证服务中心有限公司".into(),
             tax_number: "91430100MA4L123456".into(),
-            address_phone: "长沙市岳麓区麓谷大道627号 0731-88886666".into(),
-            bank_account: "中国建设银行长沙麓谷支行 43050178360800000123".into(),
         },
         buyer: InvoiceParty {
             name: "长沙市芙蓉区星辰网络科技有限责任公司".into(),
             tax_number: "91430102MA4QXYZ12K".into(),
-            address_phone: "湖南省长沙市芙蓉区五一大道389号华美欧国际大厦23楼2305室 0731-84561234"
-                .into(),
-            bank_account: "招商银行长沙分行营业部 731908888810001".into(),
         },
         labels: labels(),
         item_name: "*信息技术服务*数字证书服务费".into(),
@@ -109,8 +107,13 @@ fn company_invoice() -> InvoiceDocument {
         tax: "16.98".into(),
         total: "¥300.00".into(),
         total_capital: "叁佰元整".into(),
-        remarks: "订单号 HN20261128000001".into(),
+        remarks: "订单号 HN20261128000001\n购买方地址、电话：湖南省长沙市芙蓉区五一大道389号华美欧国际大厦23楼2305室 0731-84561234\n\
+                  购买方开户行及账号：招商银行长沙分行营业部 731908888810001"
+            .into(),
         issuer: "李明".into(),
+        check_code: "12345678901234567890".into(),
+        qr_payload: "01,32,,26432000000012345678,283.02,20261128,12345678901234567890".into(),
+        demo: None,
     }
 }
 
@@ -133,10 +136,39 @@ fn the_invoice_names_buyer_seller_item_and_total() {
         "16.98",
         "HN20261128000001",
         "李明",
+        "12345678901234567890",
+        "731908888810001",
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
     assert_eq!(pages_of("invoice.pdf"), 1);
+    // Its own page, 241 × 140 mm, not half an empty A4.
+    let size = page_size("invoice.pdf");
+    assert!(
+        (size.0 - 683.1).abs() < 1.0 && (size.1 - 396.9).abs() < 1.0,
+        "{size:?}"
+    );
+    // The checker's code reads back.
+    let png = rasterise("invoice.pdf", 150).remove(0);
+    let codes = qr_texts(&png);
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("01,32,,26432000000012345678,283.02,20261128")),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn a_demo_invoice_says_it_is_no_tax_invoice() {
+    let mut doc = company_invoice();
+    doc.demo = Some("演示样例 · 非税务发票  DEMO — NOT A TAX INVOICE".into());
+    let bytes = pdf::invoice(&fonts(), &doc).expect("render invoice").bytes;
+    let text = text_of("invoice_demo.pdf", &bytes);
+    let squeezed: String = text.split_whitespace().collect();
+    assert!(squeezed.contains("非税务发票"), "{text}");
+    assert!(squeezed.contains("NOTATAXINVOICE"), "{text}");
+    preview("invoice_demo.pdf");
 }
 
 #[test]
@@ -146,9 +178,8 @@ fn a_private_buyer_without_address_or_bank_still_gets_an_invoice() {
     doc.buyer = InvoiceParty {
         name: "欧阳娜娜".into(),
         tax_number: String::new(),
-        address_phone: String::new(),
-        bank_account: String::new(),
     };
+    doc.remarks = "订单号 HN20261128000001".into();
     let bytes = pdf::invoice(&fonts(), &doc).expect("render invoice").bytes;
     let text = text_of("invoice_private.pdf", &bytes);
     assert!(text.contains("欧阳娜娜"), "{text}");
@@ -268,68 +299,179 @@ fn fifty_parcels_flow_over_as_many_pages_as_they_need() {
     assert!(squeezed.contains("共50件"));
 }
 
-fn row(label: &str, value: &str) -> Row {
-    Row {
-        label: label.into(),
-        value: value.into(),
-    }
-}
-
-fn form(name: &str) -> ApplicationForm {
-    ApplicationForm {
-        ca_name: "湖南CA".into(),
-        title: "数字证书申请表（个人）".into(),
-        reference: "申请编号 SQ7F3K9QAB".into(),
-        date: "打印日期 2026-12-03".into(),
-        rows: vec![
-            row("申请人姓名", name),
-            row("身份证号", "11010519491231002X"),
-            row("手机号码", "13812345678"),
-            row("邮寄地址", "湖南省长沙市岳麓区麓山南路932号"),
-            row("金额", "¥300.00"),
-        ],
-        declaration: "本人承诺所填信息真实有效。".into(),
-        signature: "申请人签字".into(),
-        date_blank: "日期：      年    月    日".into(),
-        footer: "受理人 李柜员 · 客服热线 4006682666".into(),
-    }
-}
-
 #[test]
-fn the_application_form_and_receipt_print_with_no_system_font() {
-    let printed = pdf::application_form(&fonts(), &form("欧阳娜娜")).expect("render form");
-    assert!(printed.unprintable.is_empty());
-    let text = text_of("form.pdf", &printed.bytes);
-    for expected in [
-        "数字证书申请表（个人）",
-        "欧阳娜娜",
-        "11010519491231002X",
-        "麓山南路932号",
-        "¥300.00",
-    ] {
-        assert!(text.contains(expected), "{expected} missing from:\n{text}");
-    }
-    let receipt = Receipt {
-        ca_name: "湖南CA".into(),
-        title: "数字证书申请受理回执".into(),
-        order_no: "HN20261203000001".into(),
-        order_label: "订单号".into(),
-        rows: vec![row("申请人", "喆堃珺")],
-        notes: vec!["请保存本回执。".into()],
+fn a_label_keeps_its_product_readable_and_its_house_number() {
+    let mut sheet = batch(1);
+    sheet.labels[0].recipient = "湖南省湘西土家族苗族自治州吉首市乾州街道综合服务中心张三丰".into();
+    sheet.labels[0].address = format!(
+        "{}麓山南路932号",
+        "湖南省湘西土家族苗族自治州吉首市乾州街道世纪大道与人民北路交叉口东北角".repeat(3)
+    );
+    sheet.labels[0].product = "湘潭市公共资源交易系统 机构证书（1年）含电子签章".into();
+    let bytes = pdf::mailing_sheet(&fonts(), &sheet)
+        .expect("render mailing sheet")
+        .bytes;
+    let text = text_of("mailing_long.pdf", &bytes);
+    let label_page = text.split('\u{c}').nth(1).unwrap_or_default();
+    let squeezed: String = label_page.split_whitespace().collect();
+    assert!(squeezed.contains("麓山南路932号"), "{label_page}");
+    assert!(squeezed.contains("含电子签章"), "{label_page}");
+    assert!(squeezed.contains("张三丰"), "{label_page}");
+    assert!(!label_page.contains('…'), "{label_page}");
+    // The product line is never set under 8 points.
+    let smallest = font_sizes("mailing_long.pdf", "电子签章");
+    assert!(smallest.iter().all(|s| *s >= 7.9), "{smallest:?}");
+    preview("mailing_long.pdf");
+}
+
+/// The sizes of the text runs of page 2 that contain `needle`, as `pdftotext -bbox` reads
+/// them (the height of each word's box).
+fn font_sizes(name: &str, needle: &str) -> Vec<f32> {
+    let output = Command::new("pdftotext")
+        .args(["-bbox", "-f", "2", "-l", "2"])
+        .arg(artifact(name))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.contains("<word") && needle.chars().any(|c| l.contains(c)))
+        .filter_map(|l| {
+            let attr = |key: &str| -> Option<f32> {
+                let start = l.find(&format!("{key}=\""))? + key.len() + 2;
+                l[start..].split('"').next()?.parse().ok()
+            };
+            Some(attr("yMax")? - attr("yMin")?)
+        })
+        .collect()
+}
+
+/// Width and height in points of the first page of `name`.
+fn page_size(name: &str) -> (f32, f32) {
+    let output = Command::new("pdfinfo")
+        .arg(artifact(name))
+        .output()
+        .expect("pdfinfo");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .unwrap_or_default()
+        .to_owned();
+    let numbers: Vec<f32> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+/// The pages of `name` as PNG files at `dpi`.
+pub(crate) fn rasterise(name: &str, dpi: u32) -> Vec<PathBuf> {
+    rasterise_path(&artifact(name), dpi)
+}
+
+/// The pages of the PDF at `path` as PNG files at `dpi`, beside it.
+pub(crate) fn rasterise_path(path: &std::path::Path, dpi: u32) -> Vec<PathBuf> {
+    let stem = path.with_extension("");
+    let prefix = format!("{}-{dpi}dpi", stem.display());
+    let pages_of = |dir: &std::path::Path, prefix: &str| -> Vec<PathBuf> {
+        let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&format!("{prefix}-")) && n.ends_with(".png"))
+            })
+            .collect();
+        pages.sort();
+        pages
     };
-    let printed = pdf::receipt(&fonts(), &receipt).expect("render receipt");
-    let text = text_of("receipt.pdf", &printed.bytes);
-    for expected in ["HN20261203000001", "喆堃珺", "请保存本回执"] {
-        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    let dir = path.parent().expect("a directory");
+    let file_prefix = std::path::Path::new(&prefix)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    // Pages of an earlier, longer version of the document are not this one's.
+    for old in pages_of(dir, &file_prefix) {
+        let _ = std::fs::remove_file(old);
     }
+    let status = Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-png"])
+        .arg(path)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils) must be installed");
+    assert!(status.success(), "pdftoppm failed");
+    pages_of(dir, &file_prefix)
+}
+
+/// A 60-dpi picture of each page, for a person to look at.
+pub(crate) fn preview(name: &str) {
+    rasterise(name, 60);
+}
+
+/// Every QR code's text on a PNG page.
+pub(crate) fn qr_texts(png: &std::path::Path) -> Vec<String> {
+    let image = image::open(png).expect("png").into_luma8();
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        image.get_pixel(x as u32, y as u32)[0]
+    });
+    prepared
+        .detect_grids()
+        .iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
 }
 
 #[test]
-fn a_character_no_font_has_is_printed_as_its_code_point_and_named() {
-    // 𪚥 (U+2A6A5) is in CJK Extension B, outside the built-in font.
-    let printed = pdf::application_form(&fonts(), &form("张𪚥")).expect("render form");
-    assert_eq!(printed.unprintable, vec!['𪚥']);
-    assert_eq!(printed.unprintable_codes(), "U+2A6A5");
-    let text = text_of("form_rare.pdf", &printed.bytes);
-    assert!(text.contains("张[U+2A6A5]"), "{text}");
+fn a_long_form_numbers_each_page_in_its_code() {
+    let rows = (1..=40)
+        .map(|i| FormRow::Text {
+            label: format!("第{i}项"),
+            value: "湖南省长沙市岳麓区麓山南路932号".repeat(1 + i % 3),
+        })
+        .collect();
+    let form = ApplicationForm {
+        ca_name: "湖南CA".into(),
+        title: "数字证书申请表（机构）".into(),
+        reference: "订单号 HN20261203000009".into(),
+        date: "打印日期 2026-12-03".into(),
+        code: Some(PageCode {
+            kind: DocKind::Form,
+            subject: DocSubject::Order("HN20261203000009".into()),
+            caption: "{0} 第{1}/{2}页".into(),
+        }),
+        rows,
+        declaration: "本单位声明：以上信息真实、准确、完整。".into(),
+        signature: "经办人签字：".into(),
+        date_blank: "日期：      年    月    日".into(),
+        authorization: None,
+        office: OfficeBlock {
+            title: "以下由受理点填写".into(),
+            cells: vec!["受理人签字：".into(), "审核意见：".into()],
+        },
+        footer: "受理人：李柜员".into(),
+        demo: None,
+    };
+    let printed = pdf::application_form(&fonts(), &form).expect("render form");
+    let text = text_of("form_long.pdf", &printed.bytes);
+    assert!(!text.contains('…'), "{text}");
+    let pages = rasterise("form_long.pdf", 100);
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    let count = pages.len() as u32;
+    for (i, png) in pages.iter().enumerate() {
+        let bytes = std::fs::read(png).expect("png");
+        assert_eq!(
+            read_codes(&bytes),
+            Scanned::Codes(vec![DocCode {
+                kind: DocKind::Form,
+                subject: DocSubject::Order("HN20261203000009".into()),
+                page: i as u32 + 1,
+                pages: count,
+            }])
+        );
+    }
 }

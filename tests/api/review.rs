@@ -235,26 +235,31 @@ async fn a_returned_order_lists_every_reason_and_comes_back_marked(db: Db) {
         .await
         .expect("notice");
     let text = pdf_text(&notice.bytes);
+    // Numbers hang left of their reasons, so the words are compared without spaces.
+    let squeezed: String = text.split_whitespace().collect();
     for expected in [
         "补正材料一次性告知书",
         order.order_no.as_str(),
-        "1. 签字缺失",
-        "2. 信息与实名认证结果不一致",
+        "1.签字缺失",
+        "2.信息与实名认证结果不一致",
         "reviewer-zhao",
     ] {
         assert!(
-            text.contains(expected),
+            squeezed.contains(expected),
             "{expected:?} missing from:\n{text}"
         );
     }
-    // The customer is told by SMS, with every reason; administrators read the log.
+    // The customer is told by SMS, with every reason and the notice's link; administrators
+    // read the log.
     let messages = app.client(&app.admin).sms_messages().await.expect("sms");
     assert_eq!(messages.len(), 1);
     let sms = &messages[0];
     assert_eq!(sms.order_no.as_deref(), Some(order.order_no.as_str()));
     assert_eq!(sms.status, "logged");
     assert!(
-        sms.body.contains("签字缺失") && sms.body.contains("信息与实名认证结果不一致"),
+        sms.body.contains("签字缺失")
+            && sms.body.contains("信息与实名认证结果不一致")
+            && sms.body.contains("/m/notice/"),
         "{}",
         sms.body
     );

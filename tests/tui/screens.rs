@@ -113,6 +113,7 @@ fn order() -> Order {
                 name: "李柜员".into(),
             },
             uploaded_at: "2026-11-28T07:35:00Z".into(),
+            scan_check: None,
         }],
     }
 }
@@ -624,6 +625,7 @@ fn review_item(no: u32, name: &str, waited_hours: i64, deadline: Deadline) -> Re
         resubmissions: 0,
         claim: None,
         own: false,
+        scan_check: None,
     }
 }
 

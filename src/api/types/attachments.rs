@@ -94,4 +94,75 @@ pub struct Attachment {
     pub uploaded_by: Actor,
     /// When (RFC 3339).
     pub uploaded_at: String,
+    /// For a signed form or a correction: what its QR codes said about the order. The
+    /// review screen shows [`ScanCheck::describe`].
+    #[serde(default)]
+    pub scan_check: Option<ScanCheck>,
+}
+
+/// What the QR code check of an uploaded scan found (signed forms and corrections).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanOutcome {
+    /// Every code read names this order (or its application reference).
+    Matches,
+    /// No code of ours was read: a blank page, a photo too blurred or cut, or paper
+    /// printed without one. Accepted, to be checked by eye.
+    NoCode,
+    /// A PDF upload: its pages are not rasterised, so it was not checked.
+    NotChecked,
+    /// The image could not be decoded (damaged, or larger than 40 megapixels).
+    Unreadable,
+}
+
+/// The check of a scan against its order's printed QR codes, kept with the attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScanCheck {
+    /// The verdict.
+    pub outcome: ScanOutcome,
+    /// The order number (or application reference) the codes name, when one was read.
+    #[serde(default)]
+    pub found: Option<String>,
+    /// The page numbers read, ascending.
+    #[serde(default)]
+    pub pages_read: Vec<u32>,
+    /// The page count the codes give.
+    #[serde(default)]
+    pub pages: Option<u32>,
+    /// The printed document the codes are on: `form`, `receipt`, `notice`, `slip`.
+    #[serde(default)]
+    pub document: Option<String>,
+}
+
+impl ScanCheck {
+    /// True when nothing needs a second look: the codes name this order and every page
+    /// of the document was read.
+    pub fn is_ok(&self) -> bool {
+        self.outcome == ScanOutcome::Matches
+            && self
+                .pages
+                .is_some_and(|n| self.pages_read.len() as u32 == n)
+    }
+
+    /// The line a reviewer reads about `order_no`'s scan, in `lang`: e.g.
+    /// `扫描件与订单 HN20261128000001 第 1/1 页一致 ✓`, or a warning starting with ⚠.
+    pub fn describe(&self, order_no: &str, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::T;
+        let pages = self.pages.unwrap_or(1).to_string();
+        let read = self
+            .pages_read
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join("、");
+        match self.outcome {
+            ScanOutcome::Matches if self.is_ok() => {
+                T::ScanMatches.fill(lang, &[order_no, &format!("{read}/{pages}")])
+            }
+            ScanOutcome::Matches => T::ScanPagesMissing.fill(lang, &[order_no, &read, &pages]),
+            ScanOutcome::NoCode => T::ScanNoCode.get(lang).to_owned(),
+            ScanOutcome::NotChecked => T::ScanNotChecked.get(lang).to_owned(),
+            ScanOutcome::Unreadable => T::ScanUnreadable.get(lang).to_owned(),
+        }
+    }
 }

@@ -77,6 +77,10 @@ pub struct ReviewItem {
     pub claim: Option<Claim>,
     /// The caller submitted it (and so may not approve it).
     pub own: bool,
+    /// The QR code check of its newest signed form or correction scan, if one was
+    /// uploaded (`ScanCheck::describe` gives the line to show).
+    #[serde(default)]
+    pub scan_check: Option<super::attachments::ScanCheck>,
 }
 
 /// `GET /api/v1/review-queue`.

@@ -13,6 +13,7 @@ use crate::api::{PHONE_FORM_COOKIE, PHONE_FORM_FIELD};
 use crate::i18n::{Lang, T};
 
 mod invoice;
+mod notice;
 mod pay;
 mod realname;
 
@@ -25,6 +26,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/m/invoice/{token}",
             get(invoice::form_page).post(invoice::submit),
         )
+        .route("/m/notice/{token}", get(notice::notice_page))
         .route(
             "/m/realname/{token}",
             get(realname::page_for).post(realname::submit),

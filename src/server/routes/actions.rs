@@ -141,12 +141,21 @@ async fn tell_customer_returned(state: &AppState, order: &OrderRow) {
         .as_deref()
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or_default();
+    // The text links to the notice on the phone: the customer may never have had the paper.
+    let link = match state.store.notice_token(&order.id).await {
+        Ok(token) => format!("{}/m/notice/{token}", state.public_base),
+        Err(e) => {
+            tracing::error!(order = %order.order_no, error = %e, "notice link");
+            String::new()
+        }
+    };
     let text = T::SmsReturned.fill(
         Lang::ZhCn,
         &[
             &state.config.ca_name,
             &order.order_no,
             &reasons.join("；"),
+            &link,
             &state.config.hotline,
         ],
     );

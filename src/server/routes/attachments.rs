@@ -140,6 +140,27 @@ pub async fn upload(
             ));
         }
     };
+    // A signed form or a correction carries its order's QR code: a form of another order
+    // is refused before anything is stored; no code is allowed, and flagged.
+    let scan_json = if matches!(
+        kind,
+        AttachmentKind::SignedForm | AttachmentKind::Correction
+    ) {
+        let scanned = scan_match::scan(data.clone(), content_type).await;
+        let check = scan_match::check(&scanned, &order.order_no, order.application_ref.as_deref())
+            .map_err(|other| {
+                ApiError::field(
+                    "file",
+                    Msg::with(
+                        T::ProblemScanOtherOrder,
+                        [other.found.as_str(), order.order_no.as_str()],
+                    ),
+                )
+            })?;
+        serde_json::to_string(&check).ok()
+    } else {
+        None
+    };
     let attachment = NewAttachment {
         order_id: order.id.clone(),
         kind: kind.as_str().into(),
@@ -147,6 +168,7 @@ pub async fn upload(
         filename,
         data,
         uploaded_by: caller.operator.id.clone(),
+        scan_json,
     };
     let id = state
         .store
@@ -318,11 +340,7 @@ pub async fn preview(
     Ok(response)
 }
 
-/// Previews decoded at once, per instance.
-static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
-/// The largest image decoded for a preview, in pixels (a 600-dpi A4 scan is 35 MP).
-use crate::domain::MAX_PIXELS;
+use crate::server::scan_match::{self, DECODES, MAX_PIXELS};
 
 /// Decodes (refusing decompression bombs: at most [`MAX_PIXELS`], 160 MB), turns it the way
 /// the camera was held (EXIF orientation), scales to fit, encodes. Returns the bytes and the

@@ -7,35 +7,18 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{
-    Applicant, BankAccount, MailingAddress, NewOrder, Organization, Problem, Terms,
-    UNPRINTABLE_HEADER,
-};
-use crate::domain::{Money, Permission, UserType, mask_id_number, mask_phone};
+use crate::api::{BankAccount, NewOrder, Problem, Terms, UNPRINTABLE_HEADER};
+use crate::domain::{Permission, UserType};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{Caller, parse_json};
-use crate::server::pdf::{self, ApplicationForm, Receipt, Row};
+use crate::server::paper::{self, FormData};
+use crate::server::pdf;
 use crate::server::store::OrderRow;
 use crate::server::validate;
 
 use super::orders::find_order;
-
-/// Everything a printed application form shows.
-struct FormData {
-    user_type: UserType,
-    applicant: Applicant,
-    organization: Option<Organization>,
-    mailing: MailingAddress,
-    project: String,
-    product: String,
-    validity_years: i64,
-    amount_fen: i64,
-    application_ref: Option<String>,
-    order_no: Option<String>,
-    clerk: String,
-}
 
 pub(super) fn pdf_response(pdf: pdf::Pdf, name: &str) -> Response {
     let codes = pdf.unprintable_codes();
@@ -64,97 +47,6 @@ where
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-fn today() -> String {
-    let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let now = time::OffsetDateTime::now_utc().to_offset(china);
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
-}
-
-fn form_document(state: &AppState, data: &FormData) -> ApplicationForm {
-    let zh = Lang::ZhCn;
-    let row = |label: T, value: String| Row {
-        label: label.get(zh).to_owned(),
-        value,
-    };
-    let a = &data.applicant;
-    let m = &data.mailing;
-    let mut rows = vec![
-        row(T::DocProject, data.project.clone()),
-        row(
-            T::DocProduct,
-            T::DocProductValue.fill(
-                zh,
-                &[
-                    &data.product,
-                    &data.validity_years.to_string(),
-                    &Money::from_fen(data.amount_fen)
-                        .unwrap_or_default()
-                        .to_string(),
-                ],
-            ),
-        ),
-    ];
-    if let Some(org) = &data.organization {
-        rows.push(row(T::DocOrgName, org.name.clone()));
-        rows.push(row(T::FieldUscc, org.uscc.clone()));
-        rows.push(row(T::FieldLegalRep, org.legal_representative.clone()));
-        rows.push(row(T::DocHandler, a.name.clone()));
-    } else {
-        rows.push(row(T::DocApplicantName, a.name.clone()));
-    }
-    rows.push(row(T::FieldIdNumber, a.id_number.clone()));
-    rows.push(row(T::FieldPhone, a.phone.clone()));
-    rows.push(row(T::FieldEmail, a.email.clone().unwrap_or_default()));
-    rows.push(row(
-        T::DocAddress,
-        format!("{}{}{}{}", m.province, m.city, m.district, m.street),
-    ));
-    rows.push(row(
-        T::DocRecipient,
-        format!("{}  {}", m.recipient, m.phone),
-    ));
-    rows.push(row(T::DocPostalCode, m.postal_code.clone()));
-    let mut reference = data
-        .application_ref
-        .as_deref()
-        .map(|r| T::DocReference.fill(zh, &[r]))
-        .unwrap_or_default();
-    if let Some(no) = &data.order_no {
-        reference = format!("{reference}  {}", T::DocOrderNo.fill(zh, &[no]))
-            .trim()
-            .to_owned();
-    }
-    let organization = data.user_type == UserType::Organization;
-    ApplicationForm {
-        ca_name: state.config.ca_name.clone(),
-        title: if organization {
-            T::DocFormTitleOrganization
-        } else {
-            T::DocFormTitleIndividual
-        }
-        .get(zh)
-        .to_owned(),
-        reference,
-        date: T::DocDate.fill(zh, &[&today()]),
-        rows,
-        declaration: T::DocDeclaration.fill(zh, &[&state.config.ca_name]),
-        signature: if organization {
-            T::DocSignatureOrganization
-        } else {
-            T::DocSignatureIndividual
-        }
-        .get(zh)
-        .to_owned(),
-        date_blank: T::DocDateBlank.get(zh).to_owned(),
-        footer: T::DocFooter.fill(zh, &[&data.clerk, &state.config.hotline]),
-    }
 }
 
 /// The application form for what is typed at the counter (before submission): the same
@@ -195,9 +87,10 @@ pub async fn preview_form(
         application_ref: valid.application_ref,
         order_no: None,
         clerk: caller.operator.name.clone(),
+        payment_method: None,
     };
     let fonts = state.fonts.clone();
-    let document = form_document(&state, &data);
+    let document = paper::form(&state, &data);
     let printed = render(move || pdf::application_form(&fonts, &document)).await?;
     let name = data
         .application_ref
@@ -224,6 +117,7 @@ fn stored_form(row: &OrderRow) -> Result<FormData, ApiError> {
         application_ref: row.application_ref.clone(),
         order_no: Some(row.order_no.clone()),
         clerk: row.submitted_by_name.clone(),
+        payment_method: row.payment_method.clone(),
     })
 }
 
@@ -251,7 +145,7 @@ pub async fn order_form(
             None,
         )
         .await?;
-    let document = form_document(&state, &data);
+    let document = paper::form(&state, &data);
     let printed = render(move || pdf::application_form(&fonts, &document)).await?;
     Ok(pdf_response(
         printed,
@@ -270,51 +164,8 @@ pub async fn receipt(
     caller.require(Permission::ViewOrders)?;
     let row = find_order(&state, &order_no).await?;
     let data = stored_form(&row)?;
-    let zh = Lang::ZhCn;
-    let line = |label: T, value: String| Row {
-        label: label.get(zh).to_owned(),
-        value,
-    };
     let status = row.status()?;
-    let name = data
-        .organization
-        .as_ref()
-        .map(|o| o.name.clone())
-        .unwrap_or_else(|| data.applicant.name.clone());
-    let mut document = Receipt {
-        ca_name: state.config.ca_name.clone(),
-        title: T::DocReceiptTitle.get(zh).to_owned(),
-        order_no: row.order_no.clone(),
-        order_label: T::DocOrderLabel.get(zh).to_owned(),
-        rows: vec![
-            line(T::DocApplicantName, name),
-            line(T::FieldIdNumber, mask_id_number(&data.applicant.id_number)),
-            line(T::FieldPhone, mask_phone(&data.applicant.phone)),
-            line(T::DocProject, data.project.clone()),
-            line(T::DocProduct, data.product.clone()),
-            line(
-                T::FieldAmount,
-                Money::from_fen(data.amount_fen)
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
-            line(T::FieldStatus, status.label(zh).to_owned()),
-            line(
-                T::DocAccepted,
-                crate::server::present::china_datetime(row.created_at),
-            ),
-            line(T::DocClerk, data.clerk.clone()),
-        ],
-        notes: vec![
-            T::DocReceiptNote1.fill(zh, &[&state.config.hotline]),
-            T::DocReceiptNote2.get(zh).to_owned(),
-        ],
-    };
-    if let Some(reference) = &data.application_ref {
-        document
-            .rows
-            .push(line(T::DocReferenceLabel, reference.clone()));
-    }
+    let document = paper::receipt(&state, &row, &data, status.label(Lang::ZhCn));
     let fonts = state.fonts.clone();
     let printed = render(move || pdf::receipt(&fonts, &document)).await?;
     Ok(pdf_response(printed, &format!("{}-receipt", row.order_no)))
@@ -350,45 +201,16 @@ pub async fn correction_notice(
     }
     let history = state.store.history(&row.id).await?;
     let returned = history.iter().rev().find(|h| h.action == "reject");
-    let zh = Lang::ZhCn;
-    let line = |label: T, value: String| Row {
-        label: label.get(zh).to_owned(),
-        value,
-    };
-    let mut rows = vec![
-        line(
-            T::DocApplicantName,
-            crate::domain::mask_name(&row.display_name),
-        ),
-        line(T::DocProject, row.project_name.clone()),
-        line(T::DocProduct, row.product_name.clone()),
-    ];
-    if let Some(returned) = returned {
-        rows.push(line(
-            T::DocReturnedAt,
-            crate::server::present::china_datetime(returned.at),
-        ));
-        rows.push(line(T::DocReviewer, returned.actor_name.clone()));
-    }
-    let mut notes = vec![T::DocCorrectionIntro.get(zh).to_owned()];
-    notes.extend(
-        reasons
-            .iter()
-            .enumerate()
-            .map(|(i, reason)| format!("{}. {reason}", i + 1)),
-    );
-    notes.push(T::DocCorrectionNote1.get(zh).to_owned());
-    notes.push(T::DocReceiptNote1.fill(zh, &[&state.config.hotline]));
-    let document = Receipt {
-        ca_name: state.config.ca_name.clone(),
-        title: T::DocCorrectionTitle.get(zh).to_owned(),
-        order_no: row.order_no.clone(),
-        order_label: T::DocOrderLabel.get(zh).to_owned(),
-        rows,
-        notes,
-    };
+    let round = history
+        .iter()
+        .filter(|h| h.action == "reject")
+        .count()
+        .max(1);
+    let token = state.store.notice_token(&row.id).await?;
+    let link = format!("{}/m/notice/{token}", state.public_base);
+    let document = paper::notice(&state, &row, &reasons, returned, round, Some(link));
     let fonts = state.fonts.clone();
-    let printed = render(move || pdf::receipt(&fonts, &document)).await?;
+    let printed = render(move || pdf::correction_notice(&fonts, &document)).await?;
     Ok(pdf_response(
         printed,
         &format!("{}-correction", row.order_no),
@@ -417,37 +239,9 @@ pub async fn transfer_slip(
 ) -> Result<Response, ApiError> {
     caller.require(Permission::ViewOrders)?;
     let row = find_order(&state, &order_no).await?;
-    let zh = Lang::ZhCn;
-    let bank = &state.config.bank;
-    let line = |label: T, value: String| Row {
-        label: label.get(zh).to_owned(),
-        value,
-    };
-    let document = Receipt {
-        ca_name: state.config.ca_name.clone(),
-        title: T::DocTransferTitle.get(zh).to_owned(),
-        order_no: row.order_no.clone(),
-        order_label: T::DocTransferReference.get(zh).to_owned(),
-        rows: vec![
-            line(T::DocAccountName, bank.account_name.clone()),
-            line(T::DocBank, bank.bank.clone()),
-            line(T::DocAccountNo, bank.account_no.clone()),
-            line(
-                T::FieldAmount,
-                Money::from_fen(row.amount_fen)
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
-            line(T::DocProject, row.project_name.clone()),
-            line(T::DocProduct, row.product_name.clone()),
-        ],
-        notes: vec![
-            T::DocTransferNote1.fill(zh, &[&row.order_no]),
-            T::DocTransferNote2.get(zh).to_owned(),
-        ],
-    };
+    let document = paper::slip(&state, &row);
     let fonts = state.fonts.clone();
-    let printed = render(move || pdf::receipt(&fonts, &document)).await?;
+    let printed = render(move || pdf::transfer_slip(&fonts, &document)).await?;
     Ok(pdf_response(printed, &format!("{}-transfer", row.order_no)))
 }
 

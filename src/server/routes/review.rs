@@ -34,6 +34,7 @@ pub async fn queue(
     let warn = review.warn_hours.max(0) * 60;
     let now = time::OffsetDateTime::now_utc();
     let rows = state.store.review_queue(QUEUE_LIMIT).await?;
+    let checks = state.store.queue_scan_checks().await?;
     let items = rows
         .iter()
         .filter_map(|row| {
@@ -53,6 +54,9 @@ pub async fn queue(
                 resubmissions: row.resubmissions,
                 claim: claim(row),
                 own: row.submitted_by == caller.operator.id,
+                scan_check: checks
+                    .get(&row.id)
+                    .and_then(|json| serde_json::from_str(json).ok()),
             })
         })
         .collect();

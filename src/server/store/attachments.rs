@@ -23,6 +23,9 @@ pub struct NewAttachment {
     pub data: Vec<u8>,
     /// Operator id.
     pub uploaded_by: String,
+    /// What the QR code check of a scan found (`api::ScanCheck` as JSON); `None` for
+    /// kinds that are not checked.
+    pub scan_json: Option<String>,
 }
 
 /// A stored attachment without its bytes.
@@ -39,10 +42,11 @@ pub struct AttachmentRow {
     pub uploaded_by: String,
     pub uploaded_by_name: String,
     pub uploaded_at: i64,
+    pub scan_json: Option<String>,
 }
 
 const SELECT: &str = "SELECT a.id, a.order_id, o.order_no, a.kind, a.content_type, a.size, a.sha256, \
-    a.filename, a.uploaded_by, op.name AS uploaded_by_name, a.uploaded_at FROM attachments a \
+    a.filename, a.uploaded_by, op.name AS uploaded_by_name, a.uploaded_at, a.scan_json FROM attachments a \
     JOIN orders o ON o.id = a.order_id JOIN operators op ON op.id = a.uploaded_by";
 
 impl Store {
@@ -100,7 +104,7 @@ async fn insert_attachment_in(
     let id = new_id();
     sqlx::query(
         "INSERT INTO attachments (id, order_id, kind, content_type, size, sha256, filename, data, uploaded_by, \
-         uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         uploaded_at, scan_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id)
     .bind(&attachment.order_id)
@@ -112,6 +116,7 @@ async fn insert_attachment_in(
     .bind(attachment.data)
     .bind(&attachment.uploaded_by)
     .bind(now_ms())
+    .bind(&attachment.scan_json)
     .execute(&mut **tx)
     .await?;
     Ok(id)

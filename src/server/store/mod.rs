@@ -8,6 +8,7 @@ mod customers;
 mod events;
 mod idempotency;
 mod mailing;
+mod notices;
 mod operators;
 mod orders;
 mod payments;

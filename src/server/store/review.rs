@@ -233,4 +233,20 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+
+    /// The scan check of the newest checked scan of each order waiting for review, by
+    /// order id (`api::ScanCheck` as JSON).
+    pub async fn queue_scan_checks(
+        &self,
+    ) -> StoreResult<std::collections::HashMap<String, String>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT a.order_id, a.scan_json FROM attachments a JOIN orders o ON o.id = a.order_id \
+             WHERE o.status = $1 AND a.scan_json IS NOT NULL ORDER BY a.uploaded_at, a.id",
+        )
+        .bind(OrderStatus::PendingReview.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        // Oldest first: the newest of each order is the one kept.
+        Ok(rows.into_iter().collect())
+    }
 }

@@ -1,0 +1,175 @@
+//! The code printed in a QR on every paper the customer signs or keeps: which document,
+//! of which order (or, before an order exists, of which application), and which page. A
+//! scan uploaded later is matched to its order by it.
+//!
+//! The text is short and in QR's alphanumeric alphabet (capitals, digits, `:` and `/`) so
+//! the code stays small and coarse enough for a phone photo:
+//! `CAC:F:O:HN20261128000001:1/2` — form, order HN…, page 1 of 2; `A` instead of `O` names
+//! an application reference (`SQ…`).
+
+/// Which printed document a code is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// The application form (申请表).
+    Form,
+    /// The acceptance receipt (受理回执).
+    Receipt,
+    /// The correction notice (一次性告知书).
+    Notice,
+    /// The bank-transfer slip.
+    Slip,
+}
+
+impl DocKind {
+    fn letter(self) -> char {
+        match self {
+            DocKind::Form => 'F',
+            DocKind::Receipt => 'R',
+            DocKind::Notice => 'N',
+            DocKind::Slip => 'S',
+        }
+    }
+
+    fn from_letter(letter: &str) -> Option<DocKind> {
+        Some(match letter {
+            "F" => DocKind::Form,
+            "R" => DocKind::Receipt,
+            "N" => DocKind::Notice,
+            "S" => DocKind::Slip,
+            _ => return None,
+        })
+    }
+
+    /// The wire name: `form`, `receipt`, `notice`, `slip`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Form => "form",
+            DocKind::Receipt => "receipt",
+            DocKind::Notice => "notice",
+            DocKind::Slip => "slip",
+        }
+    }
+}
+
+/// What a code names: an order, or an application not yet submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocSubject {
+    /// An order number (`HN…`).
+    Order(String),
+    /// An application reference (`SQ…`), printed before the order existed.
+    Application(String),
+}
+
+impl DocSubject {
+    /// The number itself.
+    pub fn number(&self) -> &str {
+        match self {
+            DocSubject::Order(n) | DocSubject::Application(n) => n,
+        }
+    }
+}
+
+/// One printed page's code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocCode {
+    /// The document.
+    pub kind: DocKind,
+    /// Its order or application.
+    pub subject: DocSubject,
+    /// This page, from 1.
+    pub page: u32,
+    /// Pages of the document.
+    pub pages: u32,
+}
+
+const PREFIX: &str = "CAC";
+
+impl DocCode {
+    /// The text the QR code holds.
+    pub fn payload(&self) -> String {
+        let (tag, number) = match &self.subject {
+            DocSubject::Order(n) => ('O', n),
+            DocSubject::Application(n) => ('A', n),
+        };
+        format!(
+            "{PREFIX}:{}:{tag}:{}:{}/{}",
+            self.kind.letter(),
+            number.to_ascii_uppercase(),
+            self.page,
+            self.pages
+        )
+    }
+
+    /// Reads a code back; `None` for a QR code that is not one of ours.
+    pub fn parse(text: &str) -> Option<DocCode> {
+        let mut parts = text.trim().split(':');
+        if parts.next()? != PREFIX {
+            return None;
+        }
+        let kind = DocKind::from_letter(parts.next()?)?;
+        let tag = parts.next()?;
+        let number = parts.next()?;
+        let (page, pages) = parts.next()?.split_once('/')?;
+        if parts.next().is_some()
+            || number.is_empty()
+            || number.len() > 40
+            || !number.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return None;
+        }
+        let subject = match tag {
+            "O" => DocSubject::Order(number.to_owned()),
+            "A" => DocSubject::Application(number.to_owned()),
+            _ => return None,
+        };
+        let (page, pages): (u32, u32) = (page.parse().ok()?, pages.parse().ok()?);
+        if page == 0 || page > pages || pages > 99 {
+            return None;
+        }
+        Some(DocCode {
+            kind,
+            subject,
+            page,
+            pages,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_reads_back_as_it_was_printed() {
+        let code = DocCode {
+            kind: DocKind::Form,
+            subject: DocSubject::Order("HN20261128000001".into()),
+            page: 1,
+            pages: 2,
+        };
+        assert_eq!(code.payload(), "CAC:F:O:HN20261128000001:1/2");
+        assert_eq!(DocCode::parse(&code.payload()), Some(code));
+        let before = DocCode {
+            kind: DocKind::Form,
+            subject: DocSubject::Application("SQ7F3K9QAB".into()),
+            page: 1,
+            pages: 1,
+        };
+        assert_eq!(DocCode::parse(&before.payload()), Some(before));
+    }
+
+    #[test]
+    fn other_codes_are_not_ours() {
+        for text in [
+            "https://example.com",
+            "CAC:F:O:HN1:2/1",
+            "CAC:X:O:HN1:1/1",
+            "CAC:F:O:HN1:1/1:extra",
+            "CAC:F:Q:HN1:1/1",
+            "CAC:F:O::1/1",
+            "CAC:F:O:HN<1>:1/1",
+        ] {
+            assert_eq!(DocCode::parse(text), None, "{text}");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Which parts of this platform are built-in stand-ins rather than the real thing, decided
+//! once from the configuration at start. Everything that must say "demo" asks here: the
+//! documents (a 样例/演示 mark), and later the start-up message, the TUI's status line and
+//! the customer's pages.
+
+use crate::config::{BankConfig, InvoiceConfig, PlatformConfig};
+use crate::i18n::{Lang, T};
+
+/// The built-in stand-ins in use; each `true` part is a demo.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoParts {
+    /// Identities checked by checksum and name only (`identity_provider = "builtin"`).
+    pub identity: bool,
+    /// Payments simulated by the sandbox cashier (`payment_provider = "sandbox"`).
+    pub cashier: bool,
+    /// Invoice numbers from the platform's own sequence (`[platform.invoice] provider =
+    /// "builtin"`): no tax authority has seen them.
+    pub invoices: bool,
+    /// Text messages only written to a log (`sms_provider = "log"`).
+    pub sms: bool,
+    /// E-mail only kept in the outbox (`mail_provider = "outbox"`).
+    pub mail: bool,
+    /// The seller on invoices is the example config's placeholder.
+    pub seller: bool,
+    /// The bank account for transfers is the example config's placeholder.
+    pub bank: bool,
+}
+
+impl DemoParts {
+    /// What `config` runs with. A seller or bank account is a placeholder when its name or
+    /// number is still the one the program ships in its defaults and `config.example.toml`.
+    pub fn of(config: &PlatformConfig) -> DemoParts {
+        let bank = BankConfig::default();
+        let invoice = InvoiceConfig::default();
+        DemoParts {
+            identity: config.identity_provider == "builtin",
+            cashier: config.payment_provider == "sandbox",
+            invoices: config.invoice.provider == "builtin",
+            sms: config.sms_provider == "log",
+            mail: config.invoice.mail_provider == "outbox",
+            seller: config.invoice.seller_name == invoice.seller_name
+                || config.invoice.seller_tax_number == invoice.seller_tax_number,
+            bank: config.bank.account_name == bank.account_name
+                || config.bank.account_no == bank.account_no,
+        }
+    }
+
+    /// True when any part is a stand-in.
+    pub fn any(&self) -> bool {
+        self.names(Lang::En).next().is_some()
+    }
+
+    /// The stand-ins in use, each named in `lang`, for a start-up message or a help list.
+    pub fn names(&self, lang: Lang) -> impl Iterator<Item = &'static str> {
+        [
+            (self.identity, T::DemoPartIdentity),
+            (self.cashier, T::DemoPartCashier),
+            (self.invoices, T::DemoPartInvoices),
+            (self.sms, T::DemoPartSms),
+            (self.mail, T::DemoPartMail),
+            (self.seller, T::DemoPartSeller),
+            (self.bank, T::DemoPartBank),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(move |(_, name)| name.get(lang))
+    }
+
+    /// The mark an invoice carries, if it must carry one: from the built-in numbering or
+    /// with the placeholder seller, it must never pass for a tax invoice.
+    pub fn invoice_mark(&self) -> Option<String> {
+        (self.invoices || self.seller).then(|| T::DemoMarkInvoice.get(Lang::ZhCn).to_owned())
+    }
+
+    /// The mark a transfer slip carries when it shows the placeholder bank account.
+    pub fn slip_mark(&self) -> Option<String> {
+        self.bank
+            .then(|| T::DemoMarkDocument.get(Lang::ZhCn).to_owned())
+    }
+
+    /// The mark a document of an order carries when the order was paid through the
+    /// sandbox cashier (`payment_method` of the order).
+    pub fn order_mark(&self, payment_method: Option<&str>) -> Option<String> {
+        (payment_method == Some(crate::server::payments::sandbox::SANDBOX_ID))
+            .then(|| T::DemoMarkDocument.get(Lang::ZhCn).to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_config_is_a_demo_in_every_part() {
+        let parts = DemoParts::of(&PlatformConfig::default());
+        assert!(parts.identity && parts.cashier && parts.invoices && parts.sms && parts.mail);
+        assert!(parts.seller && parts.bank);
+        assert_eq!(parts.names(Lang::ZhCn).count(), 7);
+        assert!(
+            parts
+                .invoice_mark()
+                .is_some_and(|m| m.contains("非税务发票"))
+        );
+    }
+
+    #[test]
+    fn a_real_seller_and_account_are_not_placeholders() {
+        let mut config = PlatformConfig::default();
+        config.invoice.seller_name = "湖南省数字认证服务中心有限公司".into();
+        config.invoice.seller_tax_number = "91430100MA4L123456".into();
+        config.bank.account_name = "湖南省数字认证服务中心有限公司".into();
+        config.bank.account_no = "43050178360800000123".into();
+        let parts = DemoParts::of(&config);
+        assert!(!parts.seller && !parts.bank);
+        assert!(parts.slip_mark().is_none());
+        // The built-in numbering alone still marks the invoice.
+        assert!(parts.invoice_mark().is_some());
+        assert!(parts.order_mark(Some("alipay")).is_none());
+        assert!(parts.order_mark(Some("sandbox")).is_some());
+    }
+}

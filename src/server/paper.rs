@@ -1,0 +1,469 @@
+//! What each printed document of an order says: the application form, the acceptance
+//! receipt, the correction notice and the transfer slip, built from the order and the
+//! configuration in Chinese (the language of the paper), with their QR codes and demo
+//! marks. The routes in `routes/documents.rs` fetch, record and send; `pdf/` draws.
+
+use time::{Duration, OffsetDateTime};
+
+use super::AppState;
+use super::pdf::{
+    ApplicationForm, Authorization, Choice, CorrectionNotice, FollowCode, FormRow, OfficeBlock,
+    PageCode, Receipt, Row, TransferSlip,
+};
+use super::store::{HistoryRow, OrderRow};
+use crate::api::{Applicant, MailingAddress, Organization};
+use crate::domain::{CHINA, DocKind, DocSubject, Money, UserType, mask_id_number, mask_phone};
+use crate::i18n::{Lang, T};
+
+const ZH: Lang = Lang::ZhCn;
+
+/// Everything a printed application form shows.
+pub struct FormData {
+    /// Individual or organisation.
+    pub user_type: UserType,
+    /// The applicant (for an organisation: the handler).
+    pub applicant: Applicant,
+    /// The organisation, if any.
+    pub organization: Option<Organization>,
+    /// Where the certificate goes.
+    pub mailing: MailingAddress,
+    /// The project the certificate is for.
+    pub project: String,
+    /// The product.
+    pub product: String,
+    /// Years of validity.
+    pub validity_years: i64,
+    /// Price in fen.
+    pub amount_fen: i64,
+    /// The reference printed before submission.
+    pub application_ref: Option<String>,
+    /// The order, once submitted.
+    pub order_no: Option<String>,
+    /// Who took the application.
+    pub clerk: String,
+    /// How it was paid (`sandbox` marks the paper as a demo).
+    pub payment_method: Option<String>,
+}
+
+fn line(label: T, value: impl Into<String>) -> Row {
+    Row {
+        label: label.get(ZH).to_owned(),
+        value: value.into(),
+    }
+}
+
+fn text_row(label: T, value: impl Into<String>) -> FormRow {
+    FormRow::Text {
+        label: label.get(ZH).to_owned(),
+        value: value.into(),
+    }
+}
+
+fn choices(label: T, options: &[T], ticked: usize) -> FormRow {
+    FormRow::Choices {
+        label: label.get(ZH).to_owned(),
+        choices: options
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Choice {
+                label: t.get(ZH).to_owned(),
+                ticked: i == ticked,
+            })
+            .collect(),
+    }
+}
+
+fn china(ms: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .to_offset(CHINA)
+}
+
+/// `2026年12月07日（星期一）`
+pub fn chinese_date(time: OffsetDateTime) -> String {
+    let weekday = [
+        T::DocMonday,
+        T::DocTuesday,
+        T::DocWednesday,
+        T::DocThursday,
+        T::DocFriday,
+        T::DocSaturday,
+        T::DocSunday,
+    ][usize::from(time.weekday().number_days_from_monday())];
+    format!(
+        "{:04}年{:02}月{:02}日（{}）",
+        time.year(),
+        u8::from(time.month()),
+        time.day(),
+        weekday.get(ZH)
+    )
+}
+
+fn today() -> String {
+    let now = OffsetDateTime::now_utc().to_offset(CHINA);
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
+}
+
+/// The code on each page of an order's document.
+fn page_code(kind: DocKind, order_no: &str) -> PageCode {
+    PageCode {
+        kind,
+        subject: DocSubject::Order(order_no.to_owned()),
+        caption: T::DocCodeCaption.get(ZH).to_owned(),
+    }
+}
+
+/// The code of a form: its order, or before there is one its application reference — if
+/// it has one a code can hold (letters and digits, as the counter makes them).
+fn form_code(order_no: Option<&str>, reference: Option<&str>) -> Option<PageCode> {
+    let subject = match (order_no, reference) {
+        (Some(no), _) => DocSubject::Order(no.to_owned()),
+        (None, Some(r))
+            if !r.is_empty() && r.len() <= 40 && r.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            DocSubject::Application(r.to_owned())
+        }
+        _ => return None,
+    };
+    Some(PageCode {
+        kind: DocKind::Form,
+        subject,
+        caption: T::DocCodeCaption.get(ZH).to_owned(),
+    })
+}
+
+fn address(m: &MailingAddress) -> String {
+    format!("{}{}{}{}", m.province, m.city, m.district, m.street)
+}
+
+/// The application form.
+pub fn form(state: &AppState, data: &FormData) -> ApplicationForm {
+    let a = &data.applicant;
+    let m = &data.mailing;
+    let organization = data.user_type == UserType::Organization;
+    let mut rows = vec![
+        choices(
+            T::DocBusinessType,
+            &[
+                T::DocBusinessNew,
+                T::DocBusinessRenew,
+                T::DocBusinessChange,
+                T::DocBusinessReissue,
+                T::DocBusinessRevoke,
+            ],
+            0,
+        ),
+        text_row(T::DocUse, data.project.clone()),
+        text_row(
+            T::DocProduct,
+            T::DocProductValue.fill(
+                ZH,
+                &[
+                    &data.product,
+                    &data.validity_years.to_string(),
+                    &Money::from_fen(data.amount_fen)
+                        .unwrap_or_default()
+                        .to_string(),
+                ],
+            ),
+        ),
+        text_row(T::DocCarrier, T::DocCarrierUsbKey.get(ZH)),
+    ];
+    if let Some(org) = &data.organization {
+        rows.push(text_row(T::DocOrgName, org.name.clone()));
+        rows.push(text_row(T::FieldUscc, org.uscc.clone()));
+        rows.push(text_row(T::FieldLegalRep, org.legal_representative.clone()));
+        rows.push(text_row(T::DocHandler, a.name.clone()));
+    } else {
+        rows.push(text_row(T::DocApplicantName, a.name.clone()));
+    }
+    // Only the mainland ID card is verified today; the other documents Alipay's identity
+    // verification takes (cert_type RESIDENCE_HK_MC, RESIDENCE_TAIWAN) are boxes ready.
+    rows.push(choices(
+        if organization {
+            T::DocHandlerIdType
+        } else {
+            T::DocIdType
+        },
+        &[T::DocIdCard, T::DocIdResidenceHkMc, T::DocIdResidenceTaiwan],
+        0,
+    ));
+    rows.push(text_row(
+        if organization {
+            T::DocHandlerIdNumber
+        } else {
+            T::FieldIdNumber
+        },
+        a.id_number.clone(),
+    ));
+    rows.push(text_row(T::FieldPhone, a.phone.clone()));
+    rows.push(text_row(T::FieldEmail, a.email.clone().unwrap_or_default()));
+    rows.push(text_row(T::DocAddress, address(m)));
+    rows.push(text_row(
+        T::DocRecipient,
+        format!("{}  {}", m.recipient, m.phone),
+    ));
+    rows.push(text_row(T::DocPostalCode, m.postal_code.clone()));
+
+    let mut reference = data
+        .application_ref
+        .as_deref()
+        .map(|r| T::DocReference.fill(ZH, &[r]))
+        .unwrap_or_default();
+    if let Some(no) = &data.order_no {
+        reference = format!("{reference}  {}", T::DocOrderNo.fill(ZH, &[no]))
+            .trim()
+            .to_owned();
+    }
+    let ca = &state.config.ca_name;
+    let authorization = data.organization.as_ref().map(|org| Authorization {
+        title: T::DocAuthTitle.get(ZH).to_owned(),
+        text: T::DocAuthText.fill(ZH, &[&org.name, &a.name, &a.id_number, ca]),
+        signature: T::DocAuthSignature.get(ZH).to_owned(),
+        seal: T::DocAuthSeal.get(ZH).to_owned(),
+        date_blank: T::DocDateBlank.get(ZH).to_owned(),
+    });
+    ApplicationForm {
+        ca_name: ca.clone(),
+        title: if organization {
+            T::DocFormTitleOrganization
+        } else {
+            T::DocFormTitleIndividual
+        }
+        .get(ZH)
+        .to_owned(),
+        reference,
+        date: T::DocDate.fill(ZH, &[&today()]),
+        code: form_code(data.order_no.as_deref(), data.application_ref.as_deref()),
+        rows,
+        declaration: if organization {
+            T::DocDeclarationOrganization
+        } else {
+            T::DocDeclaration
+        }
+        .fill(ZH, &[ca]),
+        signature: if organization {
+            T::DocSignatureHandler
+        } else {
+            T::DocSignatureIndividual
+        }
+        .get(ZH)
+        .to_owned(),
+        date_blank: T::DocDateBlank.get(ZH).to_owned(),
+        authorization,
+        office: OfficeBlock {
+            title: T::DocOfficeTitle.get(ZH).to_owned(),
+            cells: [
+                T::DocOfficeClerk,
+                T::DocOfficeOpinion,
+                T::DocOfficeSeal,
+                T::DocOfficeDate,
+            ]
+            .iter()
+            .map(|t| t.get(ZH).to_owned())
+            .collect(),
+        },
+        footer: T::DocFooter.fill(ZH, &[&data.clerk, &state.config.hotline]),
+        demo: state.demo.order_mark(data.payment_method.as_deref()),
+    }
+}
+
+/// When the certificate will be mailed at the latest: the promise counted in working days
+/// (`[platform.review]`) from payment, or from now for an order not yet paid.
+pub fn promised_by(state: &AppState, paid_at: Option<i64>) -> OffsetDateTime {
+    let review = &state.config.review;
+    let calendar = review.calendar();
+    let from = paid_at
+        .map(china)
+        .unwrap_or_else(|| OffsetDateTime::now_utc().to_offset(CHINA));
+    let minutes = review.promise_working_days.max(1) * calendar.minutes_per_day();
+    calendar.add_working_minutes(from, minutes)
+}
+
+/// Where the customer follows an order: the one place to change when the customer's own
+/// platform exists (then `{public_base_url}/…` of the order). Until then, the hotline.
+pub fn follow(state: &AppState, row: &OrderRow) -> FollowCode {
+    let hotline = &state.config.hotline;
+    let digits: String = hotline.chars().filter(char::is_ascii_digit).collect();
+    FollowCode {
+        payload: format!("tel:{digits}"),
+        caption: T::DocFollowHotline.fill(ZH, &[hotline, &row.order_no]),
+    }
+}
+
+/// The acceptance receipt of an order.
+pub fn receipt(state: &AppState, row: &OrderRow, data: &FormData, status: &str) -> Receipt {
+    let name = data
+        .organization
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_else(|| data.applicant.name.clone());
+    let amount = Money::from_fen(data.amount_fen)
+        .unwrap_or_default()
+        .to_string();
+    let accepted = super::present::china_datetime(row.created_at);
+    let days = state.config.review.promise_working_days.max(1).to_string();
+    let by = chinese_date(promised_by(state, row.paid_at));
+    let promise = match row.paid_at {
+        Some(_) => T::DocPromisePaid.fill(ZH, &[&by, &days]),
+        None => T::DocPromiseUnpaid.fill(ZH, &[&days, &by]),
+    };
+    let m = &data.mailing;
+    let mut rows = vec![
+        line(T::DocApplicantName, name.clone()),
+        line(T::FieldIdNumber, mask_id_number(&data.applicant.id_number)),
+        line(T::FieldPhone, mask_phone(&data.applicant.phone)),
+        line(T::DocProject, data.project.clone()),
+        line(T::DocProduct, data.product.clone()),
+        line(T::FieldAmount, amount.clone()),
+        line(T::FieldStatus, status.to_owned()),
+        line(T::DocAccepted, accepted.clone()),
+        line(T::DocClerk, data.clerk.clone()),
+    ];
+    if let Some(reference) = &data.application_ref {
+        rows.push(line(T::DocReferenceLabel, reference.clone()));
+    }
+    rows.push(line(T::DocPromise, promise));
+    rows.push(line(
+        T::DocDelivery,
+        T::DocDeliveryValue.fill(
+            ZH,
+            &[
+                &m.recipient,
+                &mask_phone(&m.phone),
+                &address(m),
+                &m.postal_code,
+            ],
+        ),
+    ));
+    Receipt {
+        ca_name: state.config.ca_name.clone(),
+        title: T::DocReceiptTitle.get(ZH).to_owned(),
+        order_no: row.order_no.clone(),
+        order_label: T::DocOrderLabel.get(ZH).to_owned(),
+        code: page_code(DocKind::Receipt, &row.order_no),
+        rows,
+        follow: follow(state, row),
+        notes: vec![
+            T::DocReceiptCheckAddress.fill(ZH, &[&state.config.hotline]),
+            T::DocReceiptNote2.get(ZH).to_owned(),
+            T::DocReceiptClosing.get(ZH).to_owned(),
+        ],
+        seal: T::DocSealCounter.get(ZH).to_owned(),
+        tear_off: T::DocTearOff.get(ZH).to_owned(),
+        stub_title: T::DocStubTitle.get(ZH).to_owned(),
+        stub_rows: vec![
+            line(T::DocOrderLabel, row.order_no.clone()),
+            line(T::DocApplicantName, name),
+            line(T::DocProduct, format!("{} · {}", data.product, amount)),
+            line(T::DocAccepted, accepted),
+            line(T::DocClerk, data.clerk.clone()),
+        ],
+        stub_signature: T::DocStubSignature.get(ZH).to_owned(),
+        demo: state.demo.order_mark(row.payment_method.as_deref()),
+    }
+}
+
+/// The last day to correct an order returned at `returned_at` (Unix ms): calendar days
+/// from `[platform.review] correction_days`. Nothing happens by itself after it.
+pub fn correction_deadline(state: &AppState, returned_at: i64) -> OffsetDateTime {
+    china(returned_at) + Duration::days(state.config.review.correction_days.max(1))
+}
+
+/// The correction notice of a returned order: `returned` is the history's return, `round`
+/// how many times the order was returned, `link` the notice's phone page.
+pub fn notice(
+    state: &AppState,
+    row: &OrderRow,
+    reasons: &[String],
+    returned: Option<&HistoryRow>,
+    round: usize,
+    link: Option<String>,
+) -> CorrectionNotice {
+    let hotline = &state.config.hotline;
+    let returned_at = returned.map(|h| h.at).unwrap_or(row.updated_at);
+    let days = state.config.review.correction_days.max(1);
+    let deadline = correction_deadline(state, returned_at);
+    let reviewer = returned.map(|h| h.actor_name.clone()).unwrap_or_default();
+    let submitted = china(row.created_at);
+    let submitted = format!(
+        "{:04}年{:02}月{:02}日",
+        submitted.year(),
+        u8::from(submitted.month()),
+        submitted.day()
+    );
+    CorrectionNotice {
+        ca_name: state.config.ca_name.clone(),
+        title: T::DocCorrectionTitle.get(ZH).to_owned(),
+        notice_no: T::DocNoticeNo.fill(ZH, &[&format!("BZ{}-{round}", row.order_no)]),
+        printed: T::DocDate.fill(ZH, &[&today()]),
+        code: page_code(DocKind::Notice, &row.order_no),
+        addressee: T::DocAddressee.fill(ZH, &[&row.display_name]),
+        intro: T::DocCorrectionIntro.fill(ZH, &[&submitted, &row.order_no]),
+        reasons: reasons.to_vec(),
+        rows: vec![
+            line(T::DocProject, row.project_name.clone()),
+            line(T::DocProduct, row.product_name.clone()),
+            line(
+                T::DocReturnedAt,
+                super::present::china_datetime(returned_at),
+            ),
+            line(T::DocReviewer, reviewer.clone()),
+        ],
+        sections: vec![
+            (
+                T::DocDeadlineHeading.get(ZH).to_owned(),
+                T::DocDeadlineText.fill(ZH, &[&chinese_date(deadline), &days.to_string(), hotline]),
+            ),
+            (
+                T::DocByPhoneHeading.get(ZH).to_owned(),
+                T::DocByPhoneText.fill(ZH, &[hotline]),
+            ),
+            (
+                T::DocContactHeading.get(ZH).to_owned(),
+                T::DocContactText.fill(ZH, &[&reviewer, hotline]),
+            ),
+        ],
+        phone_link: link,
+        phone_caption: T::DocNoticeQrCaption.get(ZH).to_owned(),
+        closing: T::DocNoticeClosing.get(ZH).to_owned(),
+        acknowledgement: T::DocAcknowledgement.get(ZH).to_owned(),
+        seal: T::DocSealCounter.get(ZH).to_owned(),
+        demo: state.demo.order_mark(row.payment_method.as_deref()),
+    }
+}
+
+/// The transfer slip of an order.
+pub fn slip(state: &AppState, row: &OrderRow) -> TransferSlip {
+    let bank = &state.config.bank;
+    TransferSlip {
+        ca_name: state.config.ca_name.clone(),
+        title: T::DocTransferTitle.get(ZH).to_owned(),
+        reference: row.order_no.clone(),
+        reference_label: T::DocTransferReference.get(ZH).to_owned(),
+        code: page_code(DocKind::Slip, &row.order_no),
+        rows: vec![
+            line(T::DocAccountName, bank.account_name.clone()),
+            line(T::DocBank, bank.bank.clone()),
+            line(T::DocAccountNo, bank.account_no.clone()),
+            line(
+                T::FieldAmount,
+                Money::from_fen(row.amount_fen)
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            line(T::DocProject, row.project_name.clone()),
+            line(T::DocProduct, row.product_name.clone()),
+        ],
+        notes: vec![
+            T::DocTransferNote1.fill(ZH, &[&row.order_no]),
+            T::DocTransferNote2.get(ZH).to_owned(),
+        ],
+        demo: state.demo.slip_mark(),
+    }
+}

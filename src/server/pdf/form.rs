@@ -1,0 +1,238 @@
+//! The application form (申请表) the customer signs: what is applied for and by whom, the
+//! declaration and signature, for an organisation the 授权委托 of its legal
+//! representative, and the block the counter fills in. Every page carries the code of
+//! its order (or application) and page, so the signed scan finds its order by itself.
+
+use super::sheet::{A4_HEIGHT, A4_WIDTH, Flow, MARGIN, Sheet, code_left, stamp_codes};
+use super::{Choice, Fonts, PageCode, Pdf, PdfError};
+
+/// One line of the form's table.
+#[derive(Debug, Clone)]
+pub enum FormRow {
+    /// A label and its value.
+    Text {
+        /// e.g. 申请人.
+        label: String,
+        /// e.g. 张三.
+        value: String,
+    },
+    /// A label and boxes to tick, e.g. 证件类型 ☑居民身份证 ☐港澳居民居住证.
+    Choices {
+        /// e.g. 证件类型.
+        label: String,
+        /// The boxes.
+        choices: Vec<Choice>,
+    },
+}
+
+/// The 授权委托 of an organisation: its legal representative lets the handler apply.
+#[derive(Debug, Clone)]
+pub struct Authorization {
+    /// 授权委托书
+    pub title: String,
+    /// The authorisation, naming the handler.
+    pub text: String,
+    /// 法定代表人（签字）：
+    pub signature: String,
+    /// 单位（公章）
+    pub seal: String,
+    /// `日期：    年  月  日`
+    pub date_blank: String,
+}
+
+/// The block the counter fills in.
+#[derive(Debug, Clone)]
+pub struct OfficeBlock {
+    /// 以下由受理点填写
+    pub title: String,
+    /// 受理人签字, 审核意见, 受理点盖章, 日期: four cells, two by two.
+    pub cells: Vec<String>,
+}
+
+/// What the application form shows.
+#[derive(Debug, Clone)]
+pub struct ApplicationForm {
+    /// The CA, e.g. 湖南CA.
+    pub ca_name: String,
+    /// 数字证书申请表（个人）
+    pub title: String,
+    /// Reference line, e.g. `申请编号 SQ7F3K9QAB  订单号 HN…`.
+    pub reference: String,
+    /// Date line, e.g. `打印日期 2026-11-28`.
+    pub date: String,
+    /// The code on each page; none for a form with neither order nor reference.
+    pub code: Option<PageCode>,
+    /// The table, one row each.
+    pub rows: Vec<FormRow>,
+    /// The declaration above the signature box.
+    pub declaration: String,
+    /// Label of the signature box.
+    pub signature: String,
+    /// `日期：      年    月    日`
+    pub date_blank: String,
+    /// For an organisation: the legal representative's authorisation.
+    pub authorization: Option<Authorization>,
+    /// The counter's block.
+    pub office: OfficeBlock,
+    /// Footer, e.g. the clerk and hotline.
+    pub footer: String,
+    /// The demo mark, when the form was made with a stand-in.
+    pub demo: Option<String>,
+}
+
+const LABEL_WIDTH: f32 = 108.0;
+const SIZE: f32 = 10.5;
+const LEADING: f32 = 14.0;
+
+/// Renders the application form, on as many A4 pages as it takes.
+pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, PdfError> {
+    let width = A4_WIDTH - 2.0 * MARGIN;
+    let bottom = A4_HEIGHT - 36.0;
+    let mut flow = Flow::new(fonts, 0.0, 120.0, bottom);
+    header(&mut flow.page, form);
+    flow.y = 118.0;
+    for row in &form.rows {
+        table_row(&mut flow, row, width);
+    }
+    flow.y += 14.0;
+
+    let lines = flow.page.wrap(&form.declaration, SIZE, width).len() as f32;
+    flow.room(lines * LEADING + 72.0);
+    let y = flow.y;
+    flow.y = flow
+        .page
+        .paragraph(MARGIN, y, SIZE, LEADING, width, &form.declaration)
+        + 6.0;
+    let y = flow.y;
+    let page = &mut flow.page;
+    page.rect(MARGIN, y, width, 58.0, 0.8);
+    page.text(MARGIN + 8.0, y + 20.0, 11.0, form.signature.clone());
+    page.right(MARGIN + width - 12.0, y + 49.0, 11.0, &form.date_blank);
+    flow.y = y + 68.0;
+
+    if let Some(auth) = &form.authorization {
+        let lines = flow.page.wrap(&auth.text, SIZE, width - 16.0).len() as f32;
+        let height = 24.0 + lines * LEADING + 62.0;
+        flow.room(height);
+        let top = flow.y;
+        let page = &mut flow.page;
+        page.rect(MARGIN, top, width, height - 8.0, 0.8);
+        let title_width = page.measure(&auth.title, 12.0);
+        page.text(
+            MARGIN + (width - title_width) / 2.0,
+            top + 18.0,
+            12.0,
+            auth.title.clone(),
+        );
+        let y = page.paragraph(
+            MARGIN + 8.0,
+            top + 23.0,
+            SIZE,
+            LEADING,
+            width - 16.0,
+            &auth.text,
+        );
+        page.text(MARGIN + 8.0, y + 20.0, 11.0, auth.signature.clone());
+        let seal_w = 110.0;
+        let seal_x = MARGIN + width - seal_w - 12.0;
+        page.dashed_rect(seal_x, y + 2.0, seal_w, 48.0);
+        let seal_label = page.measure(&auth.seal, 9.0);
+        page.text(
+            seal_x + (seal_w - seal_label) / 2.0,
+            y + 30.0,
+            9.0,
+            auth.seal.clone(),
+        );
+        page.text(MARGIN + 8.0, y + 45.0, 11.0, auth.date_blank.clone());
+        flow.y = top + height + 6.0;
+    }
+
+    office_block(&mut flow, &form.office, width);
+
+    let mut pages = flow.finish();
+    for page in &mut pages {
+        page.text(MARGIN, A4_HEIGHT - 24.0, 8.5, form.footer.clone());
+        if let Some(mark) = &form.demo {
+            page.demo_band(mark);
+        }
+    }
+    if let Some(code) = &form.code {
+        stamp_codes(&mut pages, code);
+    }
+    super::sheet::finish_pages(pages, &form.title)
+}
+
+/// Title, CA and reference, kept left of the code in the top right corner.
+fn header(page: &mut Sheet, form: &ApplicationForm) {
+    let room = code_left(page.width) - MARGIN - 8.0;
+    let (size, title) = page.fit(&form.title, 18.0, 12.0, room);
+    page.text(MARGIN, 64.0, size, title);
+    let line = format!("{} · {}", form.ca_name, form.reference);
+    let (size, line) = page.fit(&line, 10.0, 7.0, room);
+    page.text(MARGIN, 86.0, size, line);
+    page.text(MARGIN, 102.0, 10.0, form.date.clone());
+}
+
+/// One row of the table: label cell and value cell, the value wrapped or boxes laid out.
+fn table_row(flow: &mut Flow, row: &FormRow, width: f32) {
+    let value_width = width - LABEL_WIDTH - 16.0;
+    let (label, lines) = match row {
+        FormRow::Text { label, value } => (label, flow.page.wrap(value, SIZE, value_width)),
+        FormRow::Choices { label, .. } => (label, vec![String::new()]),
+    };
+    let height = 8.0 + LEADING * lines.len().max(1) as f32;
+    flow.room(height);
+    let y = flow.y;
+    let page = &mut flow.page;
+    page.rect(MARGIN, y, width, height, 0.6);
+    page.line(
+        MARGIN + LABEL_WIDTH,
+        y,
+        MARGIN + LABEL_WIDTH,
+        y + height,
+        0.5,
+    );
+    let (size, label) = page.fit(label, SIZE, 7.0, LABEL_WIDTH - 12.0);
+    page.text(MARGIN + 6.0, y + 4.0 + SIZE + 1.0, size, label);
+    let x = MARGIN + LABEL_WIDTH + 8.0;
+    match row {
+        FormRow::Text { .. } => {
+            for (i, line) in lines.into_iter().enumerate() {
+                page.text(x, y + 5.0 + SIZE + LEADING * i as f32, SIZE, line);
+            }
+        }
+        FormRow::Choices { choices, .. } => {
+            let mut at = x;
+            for choice in choices {
+                at = page.checkbox(at, y + 5.0 + SIZE, SIZE, choice.ticked, &choice.label);
+            }
+        }
+    }
+    flow.y = y + height;
+}
+
+/// "以下由受理点填写": a caption over four cells, two by two.
+fn office_block(flow: &mut Flow, office: &OfficeBlock, width: f32) {
+    let cell_height = 34.0;
+    let rows = office.cells.len().div_ceil(2).max(1);
+    flow.room(22.0 + cell_height * rows as f32);
+    let top = flow.y;
+    let page = &mut flow.page;
+    page.dashed(MARGIN, top + 4.0, MARGIN + width, top + 4.0, 0.6);
+    let caption_width = page.measure(&office.title, 10.0);
+    page.text(
+        MARGIN + (width - caption_width) / 2.0,
+        top + 17.0,
+        10.0,
+        office.title.clone(),
+    );
+    let y = top + 22.0;
+    let half = width / 2.0;
+    for (i, cell) in office.cells.iter().enumerate() {
+        let x = MARGIN + half * (i % 2) as f32;
+        let cy = y + cell_height * (i / 2) as f32;
+        page.rect(x, cy, half, cell_height, 0.6);
+        page.text(x + 6.0, cy + 15.0, 10.0, cell.clone());
+    }
+    flow.y = y + cell_height * rows as f32;
+}

@@ -1,0 +1,138 @@
+//! The acceptance receipt (受理回执): the customer's part with the order, the promised
+//! date, how the certificate reaches them and where, a code to follow the order and the
+//! counter's seal; a tear-off line; the counter's stub the customer signs.
+
+use super::sheet::{A4_WIDTH, MARGIN, MM, Sheet, code_left, stamp_codes};
+use super::{Fonts, PageCode, Pdf, PdfError, Row};
+
+/// The code the customer scans to follow the order, with what it does.
+#[derive(Debug, Clone)]
+pub struct FollowCode {
+    /// What the code holds: a link, or `tel:` and the hotline.
+    pub payload: String,
+    /// Printed beside it, e.g. 扫码拨打服务热线 400-668-2666，报订单号查询进度.
+    pub caption: String,
+}
+
+/// What the acceptance receipt shows.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    /// The CA.
+    pub ca_name: String,
+    /// 数字证书申请受理回执
+    pub title: String,
+    /// The order number, printed large.
+    pub order_no: String,
+    /// Label of the order number.
+    pub order_label: String,
+    /// The code in the corner.
+    pub code: PageCode,
+    /// The data, one row each.
+    pub rows: Vec<Row>,
+    /// The code to follow the order.
+    pub follow: FollowCode,
+    /// What the customer should know, one paragraph each (closing words last).
+    pub notes: Vec<String>,
+    /// 受理点（盖章）
+    pub seal: String,
+    /// Under the tear-off line's scissors, e.g. 沿虚线剪开：上联交申请人，下联受理点留存.
+    pub tear_off: String,
+    /// 存根（受理点留存）
+    pub stub_title: String,
+    /// The stub's rows.
+    pub stub_rows: Vec<Row>,
+    /// `申请人签收：` with room to sign and date.
+    pub stub_signature: String,
+    /// The demo mark, when the order went through a stand-in.
+    pub demo: Option<String>,
+}
+
+/// Renders the receipt on one A4 page: the customer's part above the tear-off line, the
+/// counter's stub below.
+pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
+    let mut sheet = Sheet::new(fonts);
+    let width = A4_WIDTH - 2.0 * MARGIN;
+    let room = code_left(sheet.width) - MARGIN - 8.0;
+    let (size, title) = sheet.fit(&receipt.title, 18.0, 12.0, room);
+    sheet.text(MARGIN, 62.0, size, title);
+    sheet.text(MARGIN, 82.0, 10.5, receipt.ca_name.clone());
+    sheet.text(MARGIN, 112.0, 12.0, receipt.order_label.clone());
+    let label = sheet.measure(&receipt.order_label, 12.0) + 10.0;
+    let (size, no) = sheet.fit(&receipt.order_no, 20.0, 12.0, room - label);
+    sheet.text(MARGIN + label, 113.0, size, no);
+
+    // The rows, then the follow code and the seal side by side.
+    let mut y = 132.0;
+    let label_width = 92.0;
+    for row in &receipt.rows {
+        let lines = sheet.wrap(&row.value, 10.5, width - label_width);
+        sheet.text(MARGIN, y + 10.5, 10.5, row.label.clone());
+        for line in lines {
+            sheet.text(MARGIN + label_width, y + 10.5, 10.5, line);
+            y += 15.0;
+        }
+        y += 2.0;
+    }
+    y += 6.0;
+    let follow_side = 22.0 * MM;
+    sheet.qr(
+        MARGIN - 4.0 * follow_side / 29.0,
+        y,
+        follow_side,
+        &receipt.follow.payload,
+    );
+    let text_x = MARGIN + follow_side;
+    let seal_w = 120.0;
+    let seal_x = MARGIN + width - seal_w;
+    let after = sheet.paragraph(
+        text_x,
+        y + 8.0,
+        9.5,
+        13.5,
+        seal_x - text_x - 12.0,
+        &receipt.follow.caption,
+    );
+    sheet.dashed_rect(seal_x, y, seal_w, follow_side);
+    let seal = sheet.measure(&receipt.seal, 9.0);
+    sheet.text(
+        seal_x + (seal_w - seal) / 2.0,
+        y + follow_side / 2.0 + 3.0,
+        9.0,
+        receipt.seal.clone(),
+    );
+    y = (y + follow_side).max(after) + 10.0;
+    for note in &receipt.notes {
+        y = sheet.paragraph(MARGIN, y, 10.0, 14.5, width, note) + 2.0;
+    }
+
+    // The tear-off line: dashed from edge to edge, scissors at its start, a caption.
+    let cut = (y + 20.0).max(520.0);
+    sheet.dashed(14.0, cut, A4_WIDTH - 14.0, cut, 0.7);
+    sheet.scissors(18.0, cut);
+    let caption = sheet.measure(&receipt.tear_off, 8.0);
+    sheet.text(
+        (A4_WIDTH - caption) / 2.0,
+        cut - 4.0,
+        8.0,
+        receipt.tear_off.clone(),
+    );
+
+    // The stub.
+    let mut y = cut + 34.0;
+    let stub = sheet.measure(&receipt.stub_title, 13.0);
+    sheet.text((A4_WIDTH - stub) / 2.0, y, 13.0, receipt.stub_title.clone());
+    y += 14.0;
+    for row in &receipt.stub_rows {
+        let (size, value) = sheet.fit(&row.value, 10.5, 7.0, width - label_width);
+        sheet.text(MARGIN, y + 10.5, 10.5, row.label.clone());
+        sheet.text(MARGIN + label_width, y + 10.5, size, value);
+        y += 17.0;
+    }
+    sheet.text(MARGIN, y + 30.0, 11.0, receipt.stub_signature.clone());
+    if let Some(mark) = &receipt.demo {
+        sheet.demo_band(mark);
+    }
+    let mut pages = vec![sheet];
+    stamp_codes(&mut pages, &receipt.code);
+    super::sheet::finish_pages(pages, &receipt.title)
+}

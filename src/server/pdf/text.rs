@@ -1,0 +1,231 @@
+//! Text measured, wrapped and fitted with the fonts' real glyph advances: a line never runs
+//! past its cell, a number never breaks in the middle, and text is shrunk before it is cut.
+
+use super::fonts::Fonts;
+
+/// The smallest type printed in a table cell, in points.
+pub(super) const SMALLEST: f32 = 6.0;
+
+/// Wraps `text` into lines no wider than `width`, breaking between Chinese characters or
+/// at spaces but not inside a run of Latin letters and digits (a tax number, an account, a
+/// phone number, a house number) unless the run is wider than a line. `\n` starts a line.
+pub(super) fn wrap(fonts: &Fonts, text: &str, size: f32, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0.0;
+        for token in tokens(paragraph) {
+            let w = fonts.width(token, size);
+            if used + w <= width {
+                line.push_str(token);
+                used += w;
+                continue;
+            }
+            if !line.trim().is_empty() {
+                lines.push(line.trim_end().to_owned());
+            }
+            line.clear();
+            used = 0.0;
+            for c in token.trim_start().chars() {
+                let w = fonts.width(c.encode_utf8(&mut [0; 4]), size);
+                if used + w > width && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0.0;
+                }
+                line.push(c);
+                used += w;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// `text` cut into what a line may not break inside: runs of printable ASCII, and every
+/// other character on its own.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut tokens = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii_graphic() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            tokens.push(&text[s..i]);
+        }
+        tokens.push(&text[i..i + c.len_utf8()]);
+    }
+    if let Some(s) = start {
+        tokens.push(&text[s..]);
+    }
+    tokens
+}
+
+/// A field on one line, shrunk down to `min` if that is all it takes; otherwise wrapped at
+/// `size`.
+pub(super) fn field_lines(
+    fonts: &Fonts,
+    text: &str,
+    size: f32,
+    min: f32,
+    width: f32,
+) -> Vec<(f32, String)> {
+    let mut s = size;
+    while s >= min {
+        if fonts.width(text, s) <= width {
+            return vec![(s, text.to_owned())];
+        }
+        s -= 0.5;
+    }
+    wrap(fonts, text, size, width)
+        .into_iter()
+        .map(|line| (size, line))
+        .collect()
+}
+
+/// `text` on one line no wider than `width`: the largest size from `size` down to `min`
+/// that fits, and if none does, cut short with an ellipsis at `min`. For text whose end
+/// matters (an address), use [`fit_block`] instead.
+pub(super) fn fit_line(
+    fonts: &Fonts,
+    text: &str,
+    size: f32,
+    min: f32,
+    width: f32,
+) -> (f32, String) {
+    let full = fonts.width(text, 1.0);
+    if full <= 0.0 {
+        return (size, text.to_owned());
+    }
+    let mut s = size;
+    loop {
+        if full * s <= width {
+            return (s, text.to_owned());
+        }
+        if s - 0.5 < min {
+            break;
+        }
+        s -= 0.5;
+    }
+    let ellipsis = fonts.width("…", s);
+    let mut cut = String::new();
+    let mut used = 0.0;
+    for c in text.chars() {
+        let w = fonts.width(c.encode_utf8(&mut [0; 4]), s);
+        if used + w + ellipsis > width {
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
+    cut.push('…');
+    (s, cut)
+}
+
+/// `text` wrapped into a box `width` × `height` at `leading` times the size: the largest
+/// size from `size` down to `min` whose lines all fit. Nothing is cut: when even `min` is
+/// too big, the size goes on shrinking (to half of `min` at most) so that the end of the
+/// text — the house number of an address — is always printed.
+pub(super) fn fit_block(
+    fonts: &Fonts,
+    text: &str,
+    size: f32,
+    min: f32,
+    width: f32,
+    height: f32,
+    leading: f32,
+) -> (f32, Vec<String>) {
+    let floor = min / 2.0;
+    let mut s = size;
+    loop {
+        let lines = wrap(fonts, text, s, width);
+        let room = ((height - s) / (s * leading)).floor().max(0.0) as usize + 1;
+        if lines.len() <= room || s - 0.25 < floor {
+            return (s, lines);
+        }
+        s -= if s > min { 0.5 } else { 0.25 };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fonts() -> Fonts {
+        Fonts::builtin_only().expect("built-in font")
+    }
+
+    #[test]
+    fn long_values_wrap_inside_their_box() {
+        let fonts = fonts();
+        let text = "湖南省长沙市岳麓区麓山南路932号湖南大学某某学院办公楼三楼";
+        let lines = wrap(&fonts, text, 11.0, 200.0);
+        assert!(lines.len() >= 2);
+        assert!(lines.iter().all(|l| fonts.width(l, 11.0) <= 200.0));
+        assert_eq!(lines.concat(), text);
+    }
+
+    #[test]
+    fn an_account_number_moves_to_the_next_line_whole() {
+        let fonts = fonts();
+        let lines = wrap(
+            &fonts,
+            "开户行及账号：中国建设银行长沙麓谷支行 43050178360800000123",
+            9.0,
+            200.0,
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("43050178360800000123")),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().all(|l| fonts.width(l, 9.0) <= 200.0),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_run_wider_than_the_line_is_still_split() {
+        let fonts = fonts();
+        let lines = wrap(&fonts, &"1234567890".repeat(4), 10.0, 60.0);
+        assert!(lines.len() > 1);
+        assert!(
+            lines.iter().all(|l| fonts.width(l, 10.0) <= 60.0),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn an_address_too_long_for_its_label_shrinks_but_keeps_its_house_number() {
+        let fonts = fonts();
+        let address = format!(
+            "{}麓山南路932号",
+            "湖南省长沙市岳麓区湖南大学某某学院办公楼三楼".repeat(8)
+        );
+        let (size, lines) = fit_block(&fonts, &address, 10.5, 7.0, 200.0, 60.0, 1.35);
+        assert!(size < 7.0, "{size}");
+        assert!(
+            lines.iter().all(|l| fonts.width(l, size) <= 200.0),
+            "{lines:?}"
+        );
+        assert_eq!(lines.concat(), address);
+        assert!(lines.iter().all(|l| !l.contains('…')));
+    }
+
+    #[test]
+    fn a_long_name_shrinks_to_fit_its_cell() {
+        let fonts = fonts();
+        let (size, line) = fit_line(
+            &fonts,
+            "长沙市芙蓉区星辰网络科技有限责任公司",
+            16.0,
+            8.0,
+            200.0,
+        );
+        assert!(size < 16.0 && fonts.width(&line, size) <= 200.0);
+        assert!(!line.ends_with('…'));
+        let (_, cut) = fit_line(&fonts, &"很长".repeat(40), 16.0, 8.0, 200.0);
+        assert!(cut.ends_with('…') && fonts.width(&cut, 8.0) <= 200.0);
+    }
+}

@@ -1,0 +1,332 @@
+//! The paper of an order as the platform prints it — application form (individual and
+//! organisation), acceptance receipt, correction notice, transfer slip — read back with
+//! pdftotext, rasterised with pdftoppm, and its QR codes decoded back to the order. The
+//! content does not depend on the database, so these run on SQLite only; previews at
+//! 60 dpi stay in `target/tmp/pdf_documents/` for a person to look at.
+
+use ca_counter::api::{ActionRequest, Order};
+use ca_counter::domain::{Action, DocCode, DocKind, DocSubject};
+use ca_counter::server::scan_match::{Scanned, read_codes};
+
+use crate::common::{Db, TestApp};
+use crate::pdf_documents::{preview, rasterise, text_of};
+
+/// The codes read from every page of `name`, rasterised at `dpi` as a flat-bed scan would.
+fn codes_of(name: &str, dpi: u32) -> Vec<Vec<DocCode>> {
+    rasterise(name, dpi)
+        .into_iter()
+        .map(|png| {
+            let bytes = std::fs::read(png).expect("png");
+            match read_codes(&bytes) {
+                Scanned::Codes(codes) => codes,
+                other => panic!("{name}: {other:?}"),
+            }
+        })
+        .collect()
+}
+
+/// Every expected piece is there (compared without spaces: pdftotext lays out columns),
+/// and nothing was cut short with an ellipsis.
+fn assert_has(text: &str, expected: &[&str]) {
+    assert!(!text.contains('…'), "something was cut:\n{text}");
+    let squeezed: String = text.split_whitespace().collect();
+    for e in expected {
+        let e: String = e.split_whitespace().collect();
+        assert!(squeezed.contains(&e), "{e:?} missing from:\n{text}");
+    }
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> Vec<u8> {
+    let response = app
+        .http
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200, "{path}");
+    response.bytes().await.expect("pdf").to_vec()
+}
+
+async fn returned(app: &TestApp, order: &Order) -> Order {
+    app.act(
+        &app.reviewer,
+        order,
+        Action::Reject,
+        ActionRequest {
+            reasons: vec![
+                "申请表未签字".to_owned(),
+                "身份证复印件不清晰，请重新提供正反面清晰复印件并在复印件上签字注明“仅供办理数字证书使用”".to_owned(),
+                "邮寄地址缺少门牌号".to_owned(),
+            ],
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_paper_of_an_order_prints_its_fields_and_a_code_that_reads_back() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = app.submit("欧阳娜娜").await;
+    let no = order.order_no.as_str();
+
+    // The application form: boxes, carrier and use, the counter's block.
+    let form = get(
+        &app,
+        &app.clerk,
+        &format!("/api/v1/orders/{no}/application-form"),
+    )
+    .await;
+    let text = text_of("paper_form.pdf", &form);
+    assert_has(
+        &text,
+        &[
+            "数字证书申请表（个人）",
+            "欧阳娜娜",
+            "11010519491231002X",
+            "业务类型",
+            "新办",
+            "更新",
+            "变更",
+            "补办",
+            "注销",
+            "证件类型",
+            "居民身份证",
+            "港澳居民居住证",
+            "台湾居民居住证",
+            "证书载体",
+            "USB Key",
+            "证书用途",
+            "以下由受理点填写",
+            "受理人签字",
+            "审核意见",
+            "受理点盖章",
+            "申请人签字",
+            "麓山南路 932 号",
+            no,
+        ],
+    );
+    assert!(!text.contains("样例"), "an unpaid order is no demo yet");
+    preview("paper_form.pdf");
+    let codes = codes_of("paper_form.pdf", 100);
+    assert_eq!(codes.len(), 1);
+    assert_eq!(
+        codes[0],
+        vec![DocCode {
+            kind: DocKind::Form,
+            subject: DocSubject::Order(order.order_no.clone()),
+            page: 1,
+            pages: 1
+        }]
+    );
+
+    // Paid through the sandbox cashier: the paper says it is a demo.
+    let paid = app.pay(&order).await;
+    let receipt = get(&app, &app.support, &format!("/api/v1/orders/{no}/receipt")).await;
+    let text = text_of("paper_receipt.pdf", &receipt);
+    assert_has(
+        &text,
+        &[
+            "数字证书申请受理回执",
+            no,
+            "承诺寄出",
+            "前寄出",
+            "个工作日内",
+            "领取方式",
+            "麓山南路 932 号",
+            "410083",
+            "400-668-2666",
+            "受理点（盖章）",
+            "沿虚线剪开",
+            "存根（受理点留存）",
+            "申请人签收",
+            "请妥善保存本回执",
+            "样例",
+        ],
+    );
+    assert!(
+        !text.contains("11010519491231002X"),
+        "the receipt masks the ID number"
+    );
+    preview("paper_receipt.pdf");
+    let codes = codes_of("paper_receipt.pdf", 100);
+    assert!(
+        codes[0]
+            .iter()
+            .any(|c| c.kind == DocKind::Receipt && c.subject.number() == no),
+        "{codes:?}"
+    );
+    // The follow code dials the hotline until the customer's own platform exists.
+    let png = rasterise("paper_receipt.pdf", 100).remove(0);
+    let texts = crate::pdf_documents::qr_texts(&png);
+    assert!(texts.iter().any(|t| t == "tel:4006682666"), "{texts:?}");
+
+    // Returned for correction: the notice.
+    let back = returned(&app, &paid).await;
+    assert_eq!(back.status, ca_counter::domain::OrderStatus::Rejected);
+    let notice = get(
+        &app,
+        &app.clerk,
+        &format!("/api/v1/orders/{no}/correction-notice"),
+    )
+    .await;
+    let text = text_of("paper_notice.pdf", &notice);
+    assert_has(
+        &text,
+        &[
+            "补正材料一次性告知书",
+            "告知书编号",
+            &format!("BZ{no}-1"),
+            "打印日期",
+            "欧阳娜娜：",
+            "1.",
+            "申请表未签字",
+            "2.",
+            "仅供办理数字证书使用",
+            "3.",
+            "邮寄地址缺少门牌号",
+            "补正期限",
+            "不予审核",
+            "不必再跑一趟",
+            "reviewer-zhao",
+            "400-668-2666",
+            "申请人签收",
+            "受理点（盖章）",
+            "特此告知",
+        ],
+    );
+    assert!(
+        !text.contains("请保存本回执"),
+        "the notice has its own closing words"
+    );
+    preview("paper_notice.pdf");
+    let png = rasterise("paper_notice.pdf", 100).remove(0);
+    let texts = crate::pdf_documents::qr_texts(&png);
+    assert!(
+        texts.iter().any(|t| t.contains("/m/notice/")),
+        "the notice's phone page is a code on it: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t == &format!("CAC:N:O:{no}:1/1")),
+        "{texts:?}"
+    );
+
+    // The transfer slip shows the example account: a demo.
+    let slip = get(
+        &app,
+        &app.clerk,
+        &format!("/api/v1/orders/{no}/transfer-slip"),
+    )
+    .await;
+    let text = text_of("paper_slip.pdf", &slip);
+    assert_has(&text, &["银行转账付款说明", no, "示例银行长沙分行", "样例"]);
+    preview("paper_slip.pdf");
+    assert!(
+        codes_of("paper_slip.pdf", 100)[0]
+            .iter()
+            .any(|c| c.kind == DocKind::Slip)
+    );
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let mut body = app.new_org_order_body("王经办").await;
+    body.application_ref = Some("SQ7F3K9QAB".into());
+    let response = app
+        .http
+        .post(app.url("/api/v1/application-forms"))
+        .bearer_auth(&app.clerk)
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.expect("pdf");
+    let text = text_of("paper_form_org.pdf", &bytes);
+    assert_has(
+        &text,
+        &[
+            "数字证书申请表（机构）",
+            "湖南某某建设有限公司",
+            "91110000600037341L",
+            "经办人",
+            "王经办",
+            "经办人身份证号",
+            "经办人证件类型",
+            "本单位声明",
+            "经办人签字",
+            "授权委托书",
+            "法定代表人（签字）",
+            "单位（公章）",
+            "以下由受理点填写",
+            "SQ7F3K9QAB",
+        ],
+    );
+    preview("paper_form_org.pdf");
+    // Before the order exists, the code names the application; every page has its own.
+    let codes = codes_of("paper_form_org.pdf", 100);
+    let pages = codes.len() as u32;
+    for (i, page) in codes.iter().enumerate() {
+        assert_eq!(
+            page,
+            &vec![DocCode {
+                kind: DocKind::Form,
+                subject: DocSubject::Application("SQ7F3K9QAB".into()),
+                page: i as u32 + 1,
+                pages,
+            }]
+        );
+    }
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_return_sms_links_to_the_notice_on_the_phone() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = app.pay(&app.submit("张三").await).await;
+    returned(&app, &order).await;
+    let messages = app.client(&app.admin).sms_messages().await.expect("sms");
+    let body = &messages.last().expect("an sms").body;
+    let link = body
+        .split_whitespace()
+        .find_map(|w| w.find("http").map(|i| &w[i..]))
+        .expect("a link in the sms");
+    assert!(link.contains("/m/notice/"), "{body}");
+    assert!(
+        !body.contains("到柜台"),
+        "the sms does not send the customer to paper: {body}"
+    );
+    let page = app.http.get(link).send().await.expect("notice page");
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        page.headers()
+            .get("referrer-policy")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-referrer")
+    );
+    let html = page.text().await.expect("html");
+    for expected in [
+        "补正材料一次性告知书",
+        order.order_no.as_str(),
+        "<li>申请表未签字</li>",
+        "<li>邮寄地址缺少门牌号</li>",
+    ] {
+        assert!(html.contains(expected), "{expected} missing from {html}");
+    }
+    assert!(html.contains("tel:4006682666"));
+    assert!(!html.contains("<script"), "no JavaScript");
+    assert!(html.len() < 30_000);
+    // Escaped: a reason is text, never markup.
+    assert!(html.contains("“仅供办理数字证书使用”"));
+    let unknown = app
+        .http
+        .get(app.url("/m/notice/not-a-token"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(unknown.status(), 404);
+    app.finish().await;
+}

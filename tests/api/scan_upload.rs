@@ -1,0 +1,285 @@
+//! A signed scan finds its order by itself: the real application form, rasterised as a
+//! flat-bed scanner would, then photographed-looking (turned, scaled down, blurred,
+//! perspective-warped, JPEG quality 50) still reads back to its order; uploaded, it is
+//! matched, a form of another order is refused naming both, and a blank page is flagged.
+
+use ca_counter::api::{AttachmentKind, Order, ScanOutcome};
+use ca_counter::domain::{DocCode, DocKind, DocSubject};
+use ca_counter::i18n::Lang;
+use ca_counter::server::scan_match::{Scanned, read_codes};
+use image::{DynamicImage, GrayImage, Luma};
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+use crate::pdf_documents::{artifact, rasterise};
+
+on_both_databases!(
+    a_photographed_signed_form_finds_its_order,
+    a_form_of_another_order_is_refused_naming_both,
+    a_blank_page_or_a_pdf_is_accepted_and_flagged,
+);
+
+/// The order's printed form, as a grey page at `dpi`.
+async fn scanned_form(app: &TestApp, order: &Order, dpi: u32) -> GrayImage {
+    let response = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/orders/{}/application-form",
+            order.order_no
+        )))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    let name = format!("scan-{}.pdf", order.order_no);
+    std::fs::write(artifact(&name), response.bytes().await.expect("pdf")).expect("write");
+    let png = rasterise(&name, dpi).remove(0);
+    image::open(png).expect("png").into_luma8()
+}
+
+/// `image` resampled through `source` (output pixel → source point), bilinear, with a
+/// grey desk where the paper is not.
+fn warp(image: &GrayImage, w: u32, h: u32, source: impl Fn(f32, f32) -> (f32, f32)) -> GrayImage {
+    let desk = 90.0;
+    let at = |x: i64, y: i64| -> f32 {
+        if x < 0 || y < 0 || x >= i64::from(image.width()) || y >= i64::from(image.height()) {
+            desk
+        } else {
+            f32::from(image.get_pixel(x as u32, y as u32)[0])
+        }
+    };
+    GrayImage::from_fn(w, h, |x, y| {
+        let (sx, sy) = source(x as f32, y as f32);
+        let (x0, y0) = (sx.floor(), sy.floor());
+        let (fx, fy) = (sx - x0, sy - y0);
+        let (x0, y0) = (x0 as i64, y0 as i64);
+        let v = at(x0, y0) * (1.0 - fx) * (1.0 - fy)
+            + at(x0 + 1, y0) * fx * (1.0 - fy)
+            + at(x0, y0 + 1) * (1.0 - fx) * fy
+            + at(x0 + 1, y0 + 1) * fx * fy;
+        Luma([v.round().clamp(0.0, 255.0) as u8])
+    })
+}
+
+/// Turned by `degrees` about the centre, on a desk.
+fn turned(image: &GrayImage, degrees: f32) -> GrayImage {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let (s, c) = degrees.to_radians().sin_cos();
+    warp(image, image.width(), image.height(), |x, y| {
+        let (dx, dy) = (x - w / 2.0, y - h / 2.0);
+        (c * dx + s * dy + w / 2.0, -s * dx + c * dy + h / 2.0)
+    })
+}
+
+/// As a phone held a little low sees it: the top edge narrower than the bottom, the page
+/// smaller in the frame, on a desk.
+fn perspective(image: &GrayImage) -> GrayImage {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    warp(image, image.width(), image.height(), |x, y| {
+        let v = y / h;
+        // The page fills 80% of the width at the top, 94% at the bottom.
+        let fill = 0.80 + 0.14 * v;
+        let sx = (x - w / 2.0) / fill + w / 2.0;
+        let sy = (y - h * 0.04) / 0.92;
+        (sx, sy)
+    })
+}
+
+fn jpeg(image: &GrayImage, quality: u8) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+    DynamicImage::ImageLuma8(image.clone())
+        .write_with_encoder(encoder)
+        .expect("jpeg");
+    out.into_inner()
+}
+
+fn png(image: &GrayImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    DynamicImage::ImageLuma8(image.clone())
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+fn scaled(image: &GrayImage, factor: f32) -> GrayImage {
+    let w = (image.width() as f32 * factor) as u32;
+    let h = (image.height() as f32 * factor) as u32;
+    image::imageops::resize(image, w, h, image::imageops::FilterType::Triangle)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn photographed_forms_still_read_back_to_their_order() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = app.submit("欧阳娜娜").await;
+    let page = scanned_form(&app, &order, 150).await;
+    let expected = DocCode {
+        kind: DocKind::Form,
+        subject: DocSubject::Order(order.order_no.clone()),
+        page: 1,
+        pages: 1,
+    };
+    let photographed = perspective(&page);
+    let variants: Vec<(&str, Vec<u8>)> = vec![
+        ("flat-bed scan", png(&page)),
+        ("turned 7°", png(&turned(&page, 7.0))),
+        ("upside down", png(&image::imageops::rotate180(&page))),
+        ("sideways", png(&image::imageops::rotate90(&page))),
+        ("scaled down to 60%", png(&scaled(&page, 0.6))),
+        ("blurred", png(&image::imageops::blur(&page, 1.2))),
+        ("perspective", png(&photographed)),
+        ("JPEG quality 50", jpeg(&page, 50)),
+        (
+            "12-megapixel phone photo, JPEG 50",
+            jpeg(
+                &image::imageops::fast_blur(&scaled(&photographed, 2.4), 1.5),
+                50,
+            ),
+        ),
+        (
+            "phone photo: perspective, turned, blurred, small, JPEG 50",
+            jpeg(
+                &scaled(
+                    &image::imageops::blur(&turned(&photographed, -4.0), 1.0),
+                    0.8,
+                ),
+                50,
+            ),
+        ),
+    ];
+    for (i, (what, bytes)) in variants.into_iter().enumerate() {
+        // The phone photos are kept for a person to look at.
+        if what.contains("phone") {
+            std::fs::write(artifact(&format!("photo-{i}.jpg")), &bytes).expect("keep");
+        }
+        assert_eq!(
+            read_codes(&bytes),
+            Scanned::Codes(vec![expected.clone()]),
+            "{what}"
+        );
+    }
+    app.finish().await;
+}
+
+async fn a_photographed_signed_form_finds_its_order(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.pay(&app.submit("张三").await).await;
+    let photo = jpeg(&turned(&scanned_form(&app, &order, 100).await, 3.0), 50);
+    let clerk = app.client(&app.clerk);
+    let attachment = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "photo.jpg",
+            photo,
+        )
+        .await
+        .expect("upload");
+    let check = attachment.scan_check.expect("checked");
+    assert_eq!(check.outcome, ScanOutcome::Matches);
+    assert!(check.is_ok());
+    assert_eq!(
+        check.describe(&order.order_no, Lang::ZhCn),
+        format!("扫描件与订单 {} 第 1/1 页一致 ✓", order.order_no)
+    );
+    // The reviewer's view of the order carries the check with the attachment.
+    let seen = app
+        .client(&app.reviewer)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(
+        seen.attachments[0].scan_check.as_ref().map(|c| c.outcome),
+        Some(ScanOutcome::Matches)
+    );
+    // So does the queue, before the order is opened.
+    let queue = app
+        .client(&app.reviewer)
+        .review_queue()
+        .await
+        .expect("queue");
+    let item = queue
+        .items
+        .iter()
+        .find(|i| i.order.order_no == order.order_no)
+        .expect("in the queue");
+    assert!(item.scan_check.as_ref().is_some_and(|c| c.is_ok()));
+    app.finish().await;
+}
+
+async fn a_form_of_another_order_is_refused_naming_both(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mine = app.submit("张三").await;
+    let theirs = app.submit("李四").await;
+    let wrong = png(&scanned_form(&app, &theirs, 100).await);
+    let refused = app
+        .client(&app.clerk)
+        .upload_attachment(
+            &mine.order_no,
+            AttachmentKind::SignedForm,
+            "scan.png",
+            wrong,
+        )
+        .await
+        .expect_err("another order's form");
+    let problem = refused.problem().expect("a problem document");
+    assert_eq!(problem.status, 422);
+    let message = &problem
+        .errors
+        .iter()
+        .find(|e| e.field == "file")
+        .expect("on the file")
+        .message;
+    assert!(
+        message.contains(&theirs.order_no) && message.contains(&mine.order_no),
+        "{message}"
+    );
+    let order = app
+        .client(&app.clerk)
+        .order(&mine.order_no, false)
+        .await
+        .expect("order");
+    assert!(order.attachments.is_empty(), "nothing stored");
+    app.finish().await;
+}
+
+async fn a_blank_page_or_a_pdf_is_accepted_and_flagged(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let clerk = app.client(&app.clerk);
+    let blank = png(&GrayImage::from_pixel(827, 1169, Luma([250])));
+    let attachment = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "blank.png",
+            blank,
+        )
+        .await
+        .expect("accepted");
+    let check = attachment.scan_check.expect("checked");
+    assert_eq!(check.outcome, ScanOutcome::NoCode);
+    assert!(check.describe(&order.order_no, Lang::ZhCn).starts_with('⚠'));
+    let pdf = crate::common::scan_pdf(1, 0);
+    let attachment = clerk
+        .upload_attachment(&order.order_no, AttachmentKind::Correction, "scan.pdf", pdf)
+        .await
+        .expect("accepted");
+    assert_eq!(
+        attachment.scan_check.map(|c| c.outcome),
+        Some(ScanOutcome::NotChecked)
+    );
+    // A voucher is no form: not checked at all.
+    let voucher = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Voucher,
+            "voucher.png",
+            png(&GrayImage::from_pixel(40, 40, Luma([200]))),
+        )
+        .await
+        .expect("accepted");
+    assert!(voucher.scan_check.is_none());
+    app.finish().await;
+}
