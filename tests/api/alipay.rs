@@ -18,6 +18,7 @@ on_both_databases!(
     an_expired_code_is_closed_at_alipay,
     unpaid_orders_close_by_themselves,
     counters_asking_at_once_get_one_code,
+    cancel_racing_a_notify_has_one_outcome_every_round,
 );
 
 async fn spawn(db: Db, tune: impl FnOnce(&mut PlatformConfig)) -> (TestApp, Gateway) {
@@ -386,5 +387,49 @@ async fn counters_asking_at_once_get_one_code(db: Db) {
         .await
         .expect("payment");
     assert_eq!(Some(&again.id), codes.first());
+    app.finish().await;
+}
+
+async fn cancel_racing_a_notify_has_one_outcome_every_round(db: Db) {
+    use crate::races::{ROUNDS, cancel, one_outcome};
+    let (app, gateway) = spawn(db, |_| {}).await;
+    let body = app.new_order_body("张三").await;
+    let clerk = app.client(&app.clerk);
+    for round in 0..ROUNDS {
+        let order = clerk
+            .create_order(&format!("notify-race-{round}"), &body)
+            .await
+            .expect("order");
+        clerk
+            .create_payment(&order.order_no, "qr")
+            .await
+            .expect("payment");
+        let out_trade_no: String = sqlx::query_scalar(
+            "SELECT p.out_trade_no FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.order_no = $1",
+        )
+        .bind(&order.order_no)
+        .fetch_one(app.store().pool())
+        .await
+        .expect("trade");
+        gateway.buyer_pays(&out_trade_no);
+        let params = gateway.notify_params(&out_trade_no, |_| {});
+        let notify = async {
+            app.http
+                .post(notify_url(&app))
+                .form(&params)
+                .send()
+                .await
+                .expect("notify")
+        };
+        let (answer, cancelled) = tokio::join!(notify, cancel(&app, &order));
+        let status = answer.status().as_u16();
+        assert_eq!(
+            answer.text().await.expect("answer"),
+            "success",
+            "{}",
+            order.order_no
+        );
+        one_outcome(&app, &order, status, cancelled).await;
+    }
     app.finish().await;
 }

@@ -21,6 +21,7 @@ mod mailing;
 mod orders;
 mod paper;
 mod pdf_documents;
+mod races;
 mod realname;
 mod review;
 mod scan_upload;

@@ -1,6 +1,17 @@
 //! The database: one set of queries over SQLite or PostgreSQL (sqlx `Any`), one migrations
 //! folder per backend. Every write that changes an order commits its audit row and its
 //! event in the same transaction.
+//!
+//! **Lock order.** A transaction that touches an order takes locks in one order, everywhere:
+//! 1. the order row ([`Store::lock_order`], or the compare-and-set `UPDATE orders` that
+//!    moves it), before anything that hangs off it;
+//! 2. then what hangs off the order: its payments, claims, invoices, attachments, history;
+//! 3. last, the events table (taken by `insert_event`, always the last write).
+//!
+//! A path that must update a payment and the order (a payment confirmed, a code closed)
+//! locks the order first, so it queues behind a cancel instead of deadlocking with it. On
+//! SQLite every writer holds the database's write lock from `BEGIN IMMEDIATE`, which orders
+//! them all; the rule matters on PostgreSQL, and is kept on both.
 
 mod attachments;
 mod catalog;
@@ -226,6 +237,24 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// Locks the order `order_id` for the rest of `tx`, as an `UPDATE` of it would
+    /// (PostgreSQL `FOR NO KEY UPDATE`, which rows referring to the order do not block;
+    /// SQLite's write transaction holds the whole database already). Step 1 of the lock
+    /// order.
+    pub(crate) async fn lock_order(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        order_id: &str,
+    ) -> StoreResult<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT id FROM orders WHERE id = $1 FOR NO KEY UPDATE")
+                .bind(order_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Closes every connection.

@@ -75,10 +75,7 @@ impl Store {
         valid_ms: i64,
     ) -> StoreResult<Opened> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE orders SET id = id WHERE id = $1")
-            .bind(&order.id)
-            .execute(&mut *tx)
-            .await?;
+        self.lock_order(&mut tx, &order.id).await?;
         let now = now_ms();
         let live: Option<(String, Option<String>, i64)> = sqlx::query_as(
             "SELECT id, qr_code, created_at FROM payments WHERE order_id = $1 AND status = 'pending' \
@@ -242,7 +239,10 @@ impl Store {
 
     /// Records money received for a payment: the payment is marked paid and the order
     /// moves 待支付 → 待审核 in one transaction; a repeat changes nothing; money for an
-    /// order that can no longer take it is marked `refund_needed` with a history row.
+    /// order that can no longer take it is marked `refund_needed` with a history row, in the
+    /// same transaction. The order row is locked first, as everywhere (see the store's
+    /// lock order): a cancel racing the payment queues behind it or goes first, never
+    /// deadlocks with it.
     pub async fn confirm_payment(
         &self,
         payment: &PaymentRow,
@@ -250,7 +250,11 @@ impl Store {
         trade_no: Option<&str>,
     ) -> Result<Confirmed, TransitionError> {
         let now = now_ms();
+        let Some(order) = self.order_by_no(&payment.order_no).await? else {
+            return Err(TransitionError::NotFound);
+        };
         let mut tx = self.begin_write().await?;
+        self.lock_order(&mut tx, &payment.order_id).await?;
         let status: Option<String> =
             sqlx::query_scalar("SELECT status FROM payments WHERE id = $1")
                 .bind(&payment.id)
@@ -297,68 +301,67 @@ impl Store {
             Err(TransitionError::NotAllowed { .. }) => {
                 // The order cannot take money any more (cancelled, or paid another way):
                 // keep the money on record for finance to refund.
-                tx.rollback().await?;
-                self.mark_refund_needed(payment, provider, trade_no).await?;
+                sqlx::query("UPDATE payments SET status = 'refund_needed' WHERE id = $1")
+                    .bind(&payment.id)
+                    .execute(&mut *tx)
+                    .await?;
+                let reason = format!(
+                    "{} {} ¥{}",
+                    payment.out_trade_no,
+                    trade_no.unwrap_or_default(),
+                    yuan(payment.amount_fen)
+                );
+                let (_, event_id) = self
+                    .record_in(
+                        &mut tx,
+                        &order,
+                        &Actor::System(provider.to_owned()),
+                        "payment_refund_needed",
+                        Some(&reason),
+                        None,
+                        Some("payment"),
+                    )
+                    .await?;
+                match event_id {
+                    Some(event_id) => self.commit_with_event(tx, event_id).await?,
+                    None => tx.commit().await?,
+                }
                 Ok(Confirmed::RefundNeeded)
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
         }
-    }
-
-    async fn mark_refund_needed(
-        &self,
-        payment: &PaymentRow,
-        provider: &str,
-        trade_no: Option<&str>,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE payments SET status = 'refund_needed', paid_at = $1, trade_no = $2 WHERE id = $3 \
-             AND status IN ('pending', 'closed')",
-        )
-        .bind(now_ms())
-        .bind(trade_no)
-        .bind(&payment.id)
-        .execute(&self.pool)
-        .await?;
-        if let Some(order) = self.order_by_no(&payment.order_no).await? {
-            let reason = format!(
-                "{} {} ¥{}",
-                payment.out_trade_no,
-                trade_no.unwrap_or_default(),
-                yuan(payment.amount_fen)
-            );
-            self.record(
-                &order,
-                &Actor::System(provider.to_owned()),
-                "payment_refund_needed",
-                Some(&reason),
-                None,
-                Some("payment"),
-            )
-            .await?;
-        }
-        Ok(())
     }
 
     /// Closes a pending payment (its QR code stops working); false if it was not pending.
+    /// The order row first, then the payment, then the history row, in one transaction.
     pub async fn close_payment(
         &self,
         payment: &PaymentRow,
         provider: &str,
         why: &str,
     ) -> StoreResult<bool> {
+        let Some(order) = self.order_by_no(&payment.order_no).await? else {
+            return Ok(false);
+        };
+        let mut tx = self.begin_write().await?;
+        self.lock_order(&mut tx, &payment.order_id).await?;
         let updated = sqlx::query(
             "UPDATE payments SET status = 'closed' WHERE id = $1 AND status = 'pending'",
         )
         .bind(&payment.id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
+            tx.rollback().await?;
             return Ok(false);
         }
-        if let Some(order) = self.order_by_no(&payment.order_no).await? {
-            let reason = format!("{} {why}", payment.out_trade_no);
-            self.record(
+        let reason = format!("{} {why}", payment.out_trade_no);
+        let (_, event_id) = self
+            .record_in(
+                &mut tx,
                 &order,
                 &Actor::System(provider.to_owned()),
                 "payment_closed",
@@ -367,6 +370,9 @@ impl Store {
                 None,
             )
             .await?;
+        match event_id {
+            Some(event_id) => self.commit_with_event(tx, event_id).await?,
+            None => tx.commit().await?,
         }
         Ok(true)
     }

@@ -56,11 +56,8 @@ impl Store {
         request_id: Option<&str>,
     ) -> StoreResult<Claimed> {
         let mut tx = self.begin_write().await?;
-        // Lock the row (PostgreSQL; SQLite's write lock does it there), then read the holder.
-        sqlx::query("UPDATE orders SET id = id WHERE id = $1")
-            .bind(&order.id)
-            .execute(&mut *tx)
-            .await?;
+        // Lock the row first (the store's lock order), then read the holder.
+        self.lock_order(&mut tx, &order.id).await?;
         let now_holder: Holder = sqlx::query_as(
             "SELECT status, version, claimed_by, claimed_by_name, claim_expires_at FROM orders WHERE id = $1",
         )
@@ -150,10 +147,7 @@ impl Store {
         request_id: Option<&str>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE orders SET id = id WHERE id = $1")
-            .bind(&order.id)
-            .execute(&mut *tx)
-            .await?;
+        self.lock_order(&mut tx, &order.id).await?;
         let holder: Option<(Option<String>, Option<String>)> =
             sqlx::query_as("SELECT claimed_by, claimed_by_name FROM orders WHERE id = $1")
                 .bind(&order.id)
