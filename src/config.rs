@@ -136,6 +136,37 @@ pub struct PlatformConfig {
     pub mailing: MailingConfig,
     /// Invoices: the seller, the tax, who issues them and how they are e-mailed.
     pub invoice: InvoiceConfig,
+    /// How long one database statement may run before it is cut (PostgreSQL), in seconds.
+    pub statement_timeout_seconds: u64,
+    /// How long a statement may wait for a lock (PostgreSQL) or for the write lock
+    /// (SQLite) before it gives up, in seconds.
+    pub lock_timeout_seconds: u64,
+    /// Connections and their timeouts.
+    pub http: HttpConfig,
+}
+
+/// `[platform.http]`: what keeps clients from holding the platform's connections.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// A client must send its request head within this many seconds; an HTTP/1 connection
+    /// idle this long between requests is closed too.
+    pub header_timeout_seconds: u64,
+    /// A request body that sends nothing for this many seconds is cut.
+    pub body_idle_timeout_seconds: u64,
+    /// Connections served at once; above this, new ones are answered 503 at once. Each
+    /// counter holds about two (its event stream and its requests).
+    pub max_open_connections: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            header_timeout_seconds: 15,
+            body_idle_timeout_seconds: 30,
+            max_open_connections: 4096,
+        }
+    }
 }
 
 impl Default for PlatformConfig {
@@ -164,6 +195,9 @@ impl Default for PlatformConfig {
             sms_provider: "log".into(),
             mailing: MailingConfig::default(),
             invoice: InvoiceConfig::default(),
+            statement_timeout_seconds: 30,
+            lock_timeout_seconds: 10,
+            http: HttpConfig::default(),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod events;
 mod extract;
 pub mod identity;
 pub mod invoicing;
+pub mod listen;
 pub mod logistics;
 pub mod mail;
 pub mod paper;
@@ -213,6 +214,17 @@ impl Platform {
         let mail = mail::provider(&config.invoice.mail_provider, config.invoice.smtp.as_ref())
             .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
         let logistics = logistics_provider(&config.mailing)?;
+        if let Some(limit) = listen::raise_open_file_limit() {
+            let wanted = config.http.max_open_connections as u64 + 256;
+            if limit < wanted {
+                tracing::warn!(
+                    limit,
+                    wanted,
+                    "the open-file limit is below [platform.http] max_open_connections; \
+                     raise it (ulimit -n, or LimitNOFILE= for systemd)"
+                );
+            }
+        }
         let fonts = pdf::Fonts::load(config.pdf_font.as_deref())
             .map_err(|e| StartError::Config(format!("[platform] pdf_font: {e}")))?;
         let store = Store::open(database_url, config.max_connections).await?;
@@ -259,14 +271,11 @@ impl Platform {
             invoices,
             logistics,
         };
+        let http = state.config.http.clone();
         let app = routes::router(state);
-        let mut stop = shutdown_rx;
         let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|stopping| *stopping).await;
-                })
-                .await
+            listen::serve(listener, app, http, shutdown_rx).await;
+            Ok(())
         });
         tracing::info!(%addr, database = store.backend().as_str(), "platform listening");
         Ok(Platform {

@@ -10,6 +10,7 @@ mod attachments;
 mod auth;
 mod catalog;
 mod cli;
+mod connections;
 mod contract;
 mod documents;
 mod events;

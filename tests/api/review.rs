@@ -116,7 +116,12 @@ async fn a_claim_holds_an_order_for_one_reviewer_until_released_or_lapsed(db: Db
     );
     // Renewing keeps it and records nothing new.
     let renewed = zhao.claim(&order.order_no, false).await.expect("renew");
-    assert!(renewed.expires_at >= claim.expires_at);
+    let at = |text: &str| {
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            .expect("an RFC 3339 time")
+    };
+    // Compared as times: RFC 3339 text drops trailing zeros (`.1Z` is after `.12Z` as text).
+    assert!(at(&renewed.expires_at) >= at(&claim.expires_at));
     let claims = |history: Vec<ca_counter::api::HistoryEntry>| {
         history.iter().filter(|h| h.action == "claim").count()
     };

@@ -32,6 +32,8 @@ use axum::response::{IntoResponse, Response};
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
+    let body_idle =
+        std::time::Duration::from_secs(state.config.http.body_idle_timeout_seconds.max(1));
     let (api, mut openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(system::health))
         .routes(routes!(system::me))
@@ -89,6 +91,9 @@ pub fn router(state: AppState) -> Router {
     )
     .merge(super::phone::router(state.clone()))
     .fallback(|| async { ApiError::NotFound(Msg::new(T::ProblemRouteNotFound)) })
+    // A body that stops arriving frees its connection (the timeout is between pieces, so a
+    // slow but moving upload is fine).
+    .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_idle))
     .layer(DefaultBodyLimit::max(upload_limit + 64 * 1024))
     .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))
     // The limit layer answers before any handler; say which limit it was.

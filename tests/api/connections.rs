@@ -1,0 +1,106 @@
+//! Idle sockets cannot starve the platform: thousands of connections that send nothing do
+//! not stop it answering, they are closed after the header timeout, a connection over the
+//! limit is answered 503 at once, and event streams outlive every timeout.
+
+use std::time::{Duration, Instant};
+
+use ca_counter::api::ServerEvent;
+use ca_counter::config::{HttpConfig, PlatformConfig};
+use futures_util::StreamExt;
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
+
+use crate::common::{Db, TestApp};
+
+fn config(max_open_connections: usize) -> PlatformConfig {
+    PlatformConfig {
+        http: HttpConfig {
+            header_timeout_seconds: 2,
+            body_idle_timeout_seconds: 2,
+            max_open_connections,
+        },
+        ..PlatformConfig::default()
+    }
+}
+
+async fn connect_idle(app: &TestApp, n: usize) -> Vec<TcpStream> {
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut sockets = Vec::with_capacity(n);
+    for _ in 0..n {
+        sockets.push(TcpStream::connect(&addr).await.expect("connect"));
+    }
+    sockets
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_idle_sockets_neither_stop_the_platform_nor_stay_open() {
+    let app = TestApp::spawn_with(Db::Sqlite, config(4096)).await;
+    let mut idle = connect_idle(&app, 2000).await;
+    // A clerk's request is answered at once.
+    let started = Instant::now();
+    let health = reqwest::Client::new()
+        .get(app.url("/api/v1/health"))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+        .expect("health while 2,000 sockets sit idle");
+    assert!(health.status().is_success());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "answered in {:?}",
+        started.elapsed()
+    );
+    // Every idle socket is closed by the platform once the header timeout passes.
+    let deadline = Instant::now() + Duration::from_secs(8);
+    let mut open = 0;
+    for socket in &mut idle {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mut byte = [0u8; 1];
+        match tokio::time::timeout(left, socket.read(&mut byte)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {}
+            Ok(Ok(_)) | Err(_) => open += 1,
+        }
+    }
+    assert_eq!(open, 0, "idle sockets still open after the header timeout");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_over_the_limit_is_told_503_at_once() {
+    let app = TestApp::spawn_with(Db::Sqlite, config(20)).await;
+    let _held = connect_idle(&app, 20).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut over = connect_idle(&app, 1).await.remove(0);
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(2), over.read_to_end(&mut answer))
+        .await
+        .expect("answered at once")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("retry-after: 1"), "{answer}");
+    assert!(answer.contains("too_many_connections"), "{answer}");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_stream_outlives_the_timeouts() {
+    let app = TestApp::spawn_with(Db::Sqlite, config(100)).await;
+    let mut stream = app
+        .client(&app.support)
+        .events(None)
+        .await
+        .expect("subscribe");
+    assert!(matches!(
+        stream.next().await,
+        Some(Ok(ServerEvent::Hello { .. }))
+    ));
+    // Longer than the header and body timeouts.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let order = app.submit("张三").await;
+    match tokio::time::timeout(Duration::from_secs(5), stream.next()).await {
+        Ok(Some(Ok(ServerEvent::Order(event)))) => assert_eq!(event.order_no, order.order_no),
+        other => panic!("the stream was cut: {other:?}"),
+    }
+    app.finish().await;
+}
