@@ -151,6 +151,8 @@ texts! {
     ProblemBadRequestTitle => "请求格式不对", "Malformed request";
     ProblemInternalTitle => "服务器出错", "Server error";
     ProblemInternalDetail => "服务器内部出错，已记录（请求号 {0}）", "the server failed; it has been logged (request {0})";
+    ProblemStorageFullTitle => "存储空间已满", "Storage full";
+    ProblemStorageFullDetail => "平台的磁盘已满，暂时无法保存；请通知管理员清理空间，数据未丢失，稍后重试即可", "The platform's disk is full and nothing can be saved; tell the administrator to free space. Nothing was lost: try again shortly";
     ProblemUnavailableTitle => "服务暂不可用", "Service unavailable";
     ProblemUnavailableDetail => "数据库忙或不可用，请稍后重试", "the database is busy or unavailable; try again shortly";
     ProblemPreconditionRequired => "需要提供订单版本（请求体 version 或 If-Match 请求头）", "the order version is required (body \"version\" or an If-Match header)";

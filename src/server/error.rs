@@ -10,7 +10,7 @@ use crate::api::{FieldError, Problem};
 use crate::domain::{InvalidValue, OrderStatus};
 use crate::i18n::{Arg, Lang, Msg, T};
 
-use super::store::{StoreError, TransitionError};
+use super::store::{StoreError, TransitionError, Trouble};
 
 /// The media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -60,6 +60,8 @@ pub enum ApiError {
     UnsupportedType,
     /// The database is unreachable or overloaded.
     Unavailable,
+    /// The database's disk is full: nothing can be written until space is freed.
+    StorageFull,
     /// A part of the platform is missing (e.g. the font for printing); `detail` says what
     /// to install or configure.
     Missing {
@@ -81,11 +83,16 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        if e.is_unavailable() {
-            tracing::warn!(error = %e, "database unavailable");
-            ApiError::Unavailable
-        } else {
-            ApiError::Internal(e.to_string())
+        match e.kind() {
+            Trouble::Unavailable => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError::Unavailable
+            }
+            Trouble::StorageFull => {
+                tracing::error!(error = %e, "the database's disk is full");
+                ApiError::StorageFull
+            }
+            Trouble::Bug => ApiError::Internal(e.to_string()),
         }
     }
 }
@@ -249,6 +256,12 @@ impl IntoResponse for ApiError {
                 ..ProblemSpec::generic(StatusCode::UNSUPPORTED_MEDIA_TYPE)
             },
             ApiError::Unavailable => ProblemSpec::generic(StatusCode::SERVICE_UNAVAILABLE),
+            ApiError::StorageFull => ProblemSpec {
+                code: "storage_full",
+                title: T::ProblemStorageFullTitle,
+                detail: Msg::new(T::ProblemStorageFullDetail),
+                ..ProblemSpec::generic(StatusCode::INSUFFICIENT_STORAGE)
+            },
             ApiError::Missing { code, detail } => ProblemSpec {
                 code,
                 detail,
@@ -341,6 +354,21 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
     }
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
+    }
+    // Every "try again later" says when: a busy or unreachable database, or a full disk.
+    if matches!(
+        response.status(),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::INSUFFICIENT_STORAGE
+    ) && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        let seconds = if response.status() == StatusCode::INSUFFICIENT_STORAGE {
+            "30"
+        } else {
+            "2"
+        };
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
     }
     tracing::info!(
         %method, path = %logged_path, status = response.status().as_u16(),

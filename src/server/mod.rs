@@ -227,7 +227,17 @@ impl Platform {
         }
         let fonts = pdf::Fonts::load(config.pdf_font.as_deref())
             .map_err(|e| StartError::Config(format!("[platform] pdf_font: {e}")))?;
-        let store = Store::open(database_url, config.max_connections).await?;
+        let store = Store::open_with(
+            database_url,
+            store::PoolSettings {
+                max_connections: config.max_connections,
+                statement_timeout: std::time::Duration::from_secs(
+                    config.statement_timeout_seconds.max(1),
+                ),
+                lock_timeout: std::time::Duration::from_secs(config.lock_timeout_seconds.max(1)),
+            },
+        )
+        .await?;
         let invoices = invoicing::provider(
             &config.invoice.provider,
             &store,

@@ -14,6 +14,7 @@ mod connections;
 mod contract;
 mod documents;
 mod events;
+mod faults;
 mod hostile_text;
 mod kuaidi100_client;
 mod lifecycle;

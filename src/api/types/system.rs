@@ -25,6 +25,16 @@ pub struct Health {
     pub qr_payment: bool,
 }
 
+/// `GET /api/v1/health/ready`: the platform can serve (its database answers and takes
+/// writes).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Readiness {
+    /// Always `true` in a 200 answer.
+    pub ready: bool,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+}
+
 /// `GET /api/v1/me`: who the token belongs to.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Me {

@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         std::time::Duration::from_secs(state.config.http.body_idle_timeout_seconds.max(1));
     let (api, mut openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(system::health))
+        .routes(routes!(system::ready))
         .routes(routes!(system::me))
         .routes(routes!(system::transitions))
         .routes(routes!(catalog::projects))

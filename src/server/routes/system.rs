@@ -3,11 +3,12 @@
 use axum::Json;
 use axum::extract::State;
 
-use crate::api::{Health, Me, TransitionInfo};
+use crate::api::{Health, Me, Readiness, TransitionInfo};
 use crate::domain::{Permission, TRANSITIONS};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::Caller;
+use crate::server::store::Trouble;
 
 /// Whether the platform answers, and on which database.
 #[utoipa::path(get, path = "/api/v1/health", security(()), responses((status = 200, body = Health)))]
@@ -20,6 +21,21 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         public_base_url: state.public_base.to_string(),
         qr_payment: state.payments.is_some(),
     })
+}
+
+/// Readiness: the database answers and a write goes through (a load balancer sends
+/// clients elsewhere while this is 503). `/health` says only that the process answers.
+#[utoipa::path(get, path = "/api/v1/health/ready", security(()),
+    responses((status = 200, body = Readiness)))]
+pub async fn ready(State(state): State<AppState>) -> Result<Json<Readiness>, ApiError> {
+    match state.store.probe(std::time::Duration::from_secs(3)).await {
+        Ok(()) => Ok(Json(Readiness {
+            ready: true,
+            database: state.store.backend().as_str().into(),
+        })),
+        Err(Trouble::StorageFull) => Err(ApiError::StorageFull),
+        Err(_) => Err(ApiError::Unavailable),
+    }
 }
 
 /// The operator the token belongs to.

@@ -102,15 +102,74 @@ impl StoreError {
         matches!(self, StoreError::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
 
-    /// True when the database is unreachable or too busy (worth a 503 and a retry).
-    pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Db(
-                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
-            )
-        )
+    /// What kind of trouble this is, for the answer a client gets.
+    pub fn kind(&self) -> Trouble {
+        let StoreError::Db(error) = self else {
+            return Trouble::Bug;
+        };
+        match error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => Trouble::Unavailable,
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                let message = db.message();
+                if is_storage_full(&code, message) {
+                    Trouble::StorageFull
+                } else if is_transient(&code) {
+                    Trouble::Unavailable
+                } else {
+                    Trouble::Bug
+                }
+            }
+            _ => Trouble::Bug,
+        }
     }
+
+    /// True when the database is unreachable, busy or full (worth a 503 and a retry).
+    pub fn is_unavailable(&self) -> bool {
+        self.kind() != Trouble::Bug
+    }
+}
+
+/// The kinds of database trouble a request can meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trouble {
+    /// Unreachable, restarting, busy, a lock or statement that took too long: try again.
+    Unavailable,
+    /// The disk (or the database's quota) is full: nothing can be written until an
+    /// operator frees space.
+    StorageFull,
+    /// Anything else: a defect.
+    Bug,
+}
+
+/// SQLite's `SQLITE_FULL` (primary code 13, also in extended codes), PostgreSQL's
+/// `disk_full` (53100), or either's words for it.
+fn is_storage_full(code: &str, message: &str) -> bool {
+    let sqlite_full = code.parse::<i64>().is_ok_and(|c| c & 0xFF == 13);
+    sqlite_full
+        || code == "53100"
+        || message.contains("database or disk is full")
+        || message.contains("No space left on device")
+}
+
+/// Errors worth a retry: SQLite busy or locked (5, 6); PostgreSQL connection exceptions
+/// (class 08), operator intervention — a backend killed, the server shutting down or
+/// starting (57P01–57P03) —, too many connections (53300), a statement or lock wait cut by
+/// its timeout (57014, 55P03), serialization failures and deadlocks (40001, 40P01).
+fn is_transient(code: &str) -> bool {
+    if let Ok(sqlite) = code.parse::<i64>() {
+        return matches!(sqlite & 0xFF, 5 | 6);
+    }
+    code.starts_with("08")
+        || matches!(
+            code,
+            "57P01" | "57P02" | "57P03" | "53300" | "57014" | "55P03" | "40001" | "40P01"
+        )
 }
 
 /// Shorthand for store results.
@@ -152,10 +211,43 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random)
 }
 
+/// How the store uses its database connections.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    /// Connections at most.
+    pub max_connections: u32,
+    /// A statement running longer is cut (PostgreSQL `statement_timeout`).
+    pub statement_timeout: Duration,
+    /// How long a statement waits for a lock (PostgreSQL `lock_timeout`) or for the write
+    /// lock (SQLite `busy_timeout`).
+    pub lock_timeout: Duration,
+}
+
+impl PoolSettings {
+    /// `max_connections` connections, 30 s per statement, 10 s per lock wait.
+    pub fn new(max_connections: u32) -> PoolSettings {
+        PoolSettings {
+            max_connections,
+            statement_timeout: Duration::from_secs(30),
+            lock_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 impl Store {
     /// Connects to `url` and runs the migrations. SQLite files (and their directory) are
     /// created when missing.
     pub async fn open(url: &str, max_connections: u32) -> StoreResult<Store> {
+        Store::open_with(url, PoolSettings::new(max_connections)).await
+    }
+
+    /// [`Store::open`] with its connections' limits and timeouts. A connection given back
+    /// still inside a transaction — a COMMIT or ROLLBACK that failed, on a full disk or a
+    /// dropped link — is closed rather than pooled, so the next request gets a sound one.
+    pub async fn open_with(url: &str, settings: PoolSettings) -> StoreResult<Store> {
+        let max_connections = settings.max_connections;
+        let statement_ms = settings.statement_timeout.as_millis().max(1);
+        let lock_ms = settings.lock_timeout.as_millis().max(1);
         sqlx::any::install_default_drivers();
         let (backend, url) = if url.starts_with("sqlite:") {
             (Backend::Sqlite, prepare_sqlite_url(url)?)
@@ -170,14 +262,35 @@ impl Store {
             .acquire_timeout(Duration::from_secs(15))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
+                    match backend {
+                        Backend::Sqlite => {
+                            conn.execute(
+                                format!(
+                                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {lock_ms}; \
+                                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                                )
+                                .as_str(),
+                            )
+                            .await?;
+                        }
+                        Backend::Postgres => {
+                            conn.execute(
+                                format!(
+                                    "SET statement_timeout = {statement_ms}; SET lock_timeout = {lock_ms}; \
+                                     SET idle_in_transaction_session_timeout = 60000;"
+                                )
+                                .as_str(),
+                            )
+                            .await?;
+                        }
                     }
                     Ok(())
+                })
+            })
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    Ok(!conn.is_in_transaction())
                 })
             })
             .connect_with(options)
@@ -255,6 +368,31 @@ impl Store {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Whether the database answers and takes a write now (the readiness check): one
+    /// committed update of a one-row table, within `budget`.
+    pub async fn probe(&self, budget: Duration) -> Result<(), Trouble> {
+        let write = async {
+            let mut tx = self.begin_write().await?;
+            sqlx::query("UPDATE health_probe SET checked_at = $1 WHERE id = 1")
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        };
+        match tokio::time::timeout(budget, write).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "readiness: the database refused a write");
+                Err(match e.kind() {
+                    Trouble::Bug => Trouble::Unavailable,
+                    other => other,
+                })
+            }
+            Err(_) => Err(Trouble::Unavailable),
+        }
     }
 
     /// Closes every connection.
