@@ -12,6 +12,7 @@ mod role;
 mod status;
 mod text;
 mod tracking;
+mod tracking_state;
 mod uscc;
 mod workdays;
 
@@ -29,6 +30,7 @@ pub use role::{Permission, Role, RoleSet};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{RequiredText, normalize_width};
 pub use tracking::{TrackingFormat, TrackingNo, is_valid_s10, s10_check_digit};
+pub use tracking_state::TrackingState;
 pub use uscc::Uscc;
 pub use workdays::{CHINA, Calendar, Deadline};
 

@@ -82,7 +82,7 @@ impl InvoiceForm {
         let input = item
             .request
             .as_ref()
-            .map(|r| crate::server::invoicing::input_of(&r.request))
+            .map(|r| crate::domain::InvoiceRequestInput::from(&r.request))
             .unwrap_or_else(|| item.suggested.clone());
         let buyer_kind = if input.buyer_kind.as_deref() == Some(BuyerKind::Organisation.as_str()) {
             BuyerKind::Organisation

@@ -106,7 +106,7 @@ impl App {
         let fields = match kind {
             FormKind::Note => vec![field("text", T::FieldNote, true)],
             FormKind::TrackingStep => {
-                use crate::server::logistics::TrackingState;
+                use crate::domain::TrackingState;
                 let mut state = field("state", T::FieldTrackingState, true);
                 let names: Vec<&str> = TrackingState::ALL
                     .iter()
@@ -317,7 +317,7 @@ impl App {
             },
             FormKind::TrackingStep => {
                 // The state as a clerk types it: its name in either language, or its code.
-                use crate::server::logistics::TrackingState;
+                use crate::domain::TrackingState;
                 let typed = value("state").unwrap_or_default();
                 let state = TrackingState::ALL
                     .into_iter()

@@ -319,7 +319,7 @@ fn history_line<'a>(entry: &HistoryEntry, app: &App) -> Line<'a> {
 /// The parcel's timeline, newest first, with the provider's state and, when the last
 /// question failed, why (the events are then the last known ones).
 fn tracking_lines<'a>(tracking: &Result<crate::api::Tracking, String>, app: &App) -> Vec<Line<'a>> {
-    use crate::server::logistics::TrackingState;
+    use crate::domain::TrackingState;
     let (lang, theme) = (app.lang, &app.theme);
     let label = |state: &str| {
         TrackingState::parse(state)
