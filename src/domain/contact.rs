@@ -89,6 +89,34 @@ impl PostalCode {
     }
 }
 
+/// The name of a province, city or district (湖南省, 长沙市, 岳麓区, Changsha): letters of
+/// any script, with digits, spaces and the marks place names use (· - 、 and brackets),
+/// at most 30 characters; at least one letter, so `!!@@` is not a city.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PlaceName(String);
+string_newtype!(PlaceName);
+
+impl PlaceName {
+    /// Accepts a place name as typed (width-folded, trimmed).
+    pub fn parse(input: &str) -> Result<PlaceName, InvalidValue> {
+        let folded = normalize_width(input);
+        let name = folded.trim();
+        if name.is_empty() {
+            return Err(T::ErrRequired.into());
+        }
+        if name.chars().count() > 30 {
+            return Err(crate::i18n::Msg::with(T::ErrTooLong, ["30"]).into());
+        }
+        let allowed =
+            |c: char| c.is_alphabetic() || c.is_numeric() || c == ' ' || "·-、()（）".contains(c);
+        if !name.chars().any(char::is_alphabetic) || !name.chars().all(allowed) {
+            return Err(T::ErrPlaceName.into());
+        }
+        Ok(PlaceName(name.to_owned()))
+    }
+}
+
 /// An email address: one `@`, a local part, a domain with a dot; the domain lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -187,6 +215,22 @@ mod tests {
             "a@example..com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn place_names_are_words_not_symbols() {
+        for ok in [
+            "长沙市",
+            "岳麓区",
+            "Changsha",
+            "湘西土家族苗族自治州",
+            "第九区",
+        ] {
+            assert!(PlaceName::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["!!@@", "123", "", "长沙市!", "   "] {
+            assert!(PlaceName::parse(bad).is_err(), "{bad}");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! do what, and types that can only hold valid values.
 
 mod contact;
+mod draft_id;
 mod filetype;
 mod id_number;
 mod invoice;
@@ -16,7 +17,8 @@ mod tracking_state;
 mod uscc;
 mod workdays;
 
-pub use contact::{Email, Phone, PostalCode};
+pub use contact::{Email, Phone, PlaceName, PostalCode};
+pub use draft_id::DraftId;
 pub use filetype::{FileType, image_size, pdf_pages, sniff};
 pub use id_number::IdNumber;
 pub use invoice::{
