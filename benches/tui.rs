@@ -51,7 +51,8 @@ fn render_bench() {
         .unwrap_or_default();
     let items: Vec<OrderSummary> = (0..10_000)
         .map(|i| OrderSummary {
-            order_no: format!("HN20261128{:06}", 10_000 - i),
+            order_no: ca_counter::domain::OrderNo::parse(&format!("HN20261128{:06}", 10_000 - i))
+                .expect("an order number"),
             status: OrderStatus::ALL[i % 8],
             version: 1,
             customer_name: "欧阳娜娜".into(),

@@ -8,7 +8,7 @@ use ca_counter::api::{
     StatusCount,
 };
 use ca_counter::domain::{
-    Deadline, DraftId, InvoiceRequestInput, OrderStatus, Role, TrackingFormat, UserType,
+    Deadline, DraftId, InvoiceRequestInput, OrderNo, OrderStatus, Role, TrackingFormat, UserType,
     validate_invoice_request,
 };
 use ca_counter::i18n::Lang;
@@ -36,6 +36,11 @@ pub const NOW: OffsetDateTime = datetime!(2026-11-28 08:00 UTC);
 /// The draft the tests pay for.
 pub const PAYING_DRAFT: &str = "01a22342-0000-7000-8000-000000000002";
 
+/// An order number.
+pub fn no(text: &str) -> OrderNo {
+    OrderNo::parse(text).expect("an order number")
+}
+
 pub fn draft_id(text: &str) -> DraftId {
     DraftId::parse(text).expect("a draft id")
 }
@@ -48,7 +53,7 @@ pub fn stamp(at: OffsetDateTime) -> String {
 pub fn summary(no: u32, name: &str, status: OrderStatus, minutes_ago: i64) -> OrderSummary {
     let at = NOW - time::Duration::minutes(minutes_ago);
     OrderSummary {
-        order_no: format!("HN20261128{no:06}"),
+        order_no: self::no(&format!("HN20261128{no:06}")),
         status,
         version: 1,
         customer_name: name.into(),
@@ -70,7 +75,7 @@ fn actor(name: &str) -> Actor {
 
 pub fn order() -> Order {
     Order {
-        order_no: "HN20261128000003".into(),
+        order_no: no("HN20261128000003"),
         status: OrderStatus::PendingReview,
         version: 3,
         user_type: UserType::Individual,

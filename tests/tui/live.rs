@@ -94,7 +94,7 @@ fn a_row_that_cannot_be_fetched_marks_the_list_stale_and_reloads_it() {
     let mut app = app(Lang::ZhCn);
     app.on_msg(Msg::Event(ca_counter::api::OrderEvent {
         id: 11,
-        order_no: "HN20261128000009".into(),
+        order_no: no("HN20261128000009"),
         kind: "created".into(),
         status: OrderStatus::PendingPayment,
         version: 1,
@@ -149,7 +149,7 @@ fn a_queue_that_fails_to_load_is_retried_and_says_so() {
     let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
     app.on_msg(Msg::Event(ca_counter::api::OrderEvent {
         id: 12,
-        order_no: "HN20261128000003".into(),
+        order_no: no("HN20261128000003"),
         kind: "transition".into(),
         status: OrderStatus::PendingShipment,
         version: 4,

@@ -158,7 +158,7 @@ fn the_payment_code_on_screen_decodes_with_the_amount_and_time_left() {
     app.on_msg(ca_counter::tui::net::Msg::Event(
         ca_counter::api::OrderEvent {
             id: 9,
-            order_no: "HN20261128000007".into(),
+            order_no: ca_counter::domain::OrderNo::parse("HN20261128000007").expect("order number"),
             kind: "transition".into(),
             status: OrderStatus::PendingReview,
             version: 2,
@@ -364,7 +364,7 @@ async fn a_bank_transfer_with_its_voucher_goes_to_review() {
     tui.send("b");
     tui.wait_text("请客户按以下信息转账", WAIT);
     tui.wait_text("示例银行长沙分行", WAIT);
-    assert!(tui.screen().contains(&order.order_no));
+    assert!(tui.screen().contains(order.order_no.as_str()));
     // Ctrl-P prints the slip, even while the choice of transfer is still being answered.
     tui.send("\x10"); // Ctrl-P
     tui.wait_text("转账说明.pdf", PRINT_WAIT);

@@ -37,7 +37,7 @@ async fn an_order_made_elsewhere_appears_live_and_can_be_found_opened_and_cancel
     tui.wait_text("/ 查找", WAIT);
     tui.send("娜娜\r");
     tui.wait_for("only the matching order", WAIT, |s| {
-        s.contains(&other.order_no) && !s.contains(&second.order_no)
+        s.contains(other.order_no.as_str()) && !s.contains(second.order_no.as_str())
     });
 
     // Open it and cancel it through the popup.
@@ -70,7 +70,7 @@ async fn an_order_made_elsewhere_appears_live_and_can_be_found_opened_and_cancel
     tui.wait_text("已载入 1 单", WAIT);
     tui.send("\x1b");
     tui.wait_for("both orders again", WAIT, |s| {
-        s.contains(&second.order_no) && s.contains("待上传凭证")
+        s.contains(second.order_no.as_str()) && s.contains("待上传凭证")
     });
 
     tui.send("q");

@@ -11,7 +11,7 @@ use crate::fixtures::*;
 
 fn shipped(no: &str, carrier: &str, number: &str) -> mailing::Answer {
     let mut order = order();
-    order.order_no = no.into();
+    order.order_no = crate::fixtures::no(no);
     order.status = OrderStatus::PendingInvoice;
     order.shipment = Some(Shipment {
         carrier: carrier.into(),

@@ -84,7 +84,7 @@ fn the_transfer_slip_prints_while_the_choice_of_transfer_is_still_answered() {
     app.take_jobs();
     app.on_msg(Msg::Event(OrderEvent {
         id: 10,
-        order_no: "HN20261128000006".into(),
+        order_no: no("HN20261128000006"),
         kind: "transition".into(),
         status: OrderStatus::PendingVoucher,
         version: 2,
@@ -139,7 +139,7 @@ fn a_draft_not_shown_follows_its_order_and_is_saved() {
     app.take_jobs();
     let event = |id, status, version| OrderEvent {
         id,
-        order_no: "HN20261128000006".into(),
+        order_no: no("HN20261128000006"),
         kind: "transition".into(),
         status,
         version,
@@ -222,7 +222,7 @@ fn a_voucher_uploaded_says_it_goes_to_review_not_that_money_arrived() {
         draft: draft_id(PAYING_DRAFT),
         result: Ok({
             let mut o = order();
-            o.order_no = "HN20261128000006".into();
+            o.order_no = no("HN20261128000006");
             o.version = 5;
             o
         }),

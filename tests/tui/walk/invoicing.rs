@@ -32,7 +32,7 @@ fn issued(lang: Lang, mail_status: &str, detail: Option<&str>) -> ca_counter::tu
     ctrl(&mut a, 's');
     key(&mut a, KeyCode::Enter);
     let mut order = order();
-    order.order_no = "HN20261128000006".into();
+    order.order_no = no("HN20261128000006");
     order.invoice = Some(InvoiceInfo {
         invoice_no: "26430000000000000042".into(),
         invoice_kind: "normal".into(),

@@ -64,7 +64,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     typed(&mut a, "EA123456785CN");
     key(&mut a, KeyCode::Enter);
     let mut order = order();
-    order.order_no = "HN20261128000003".into();
+    order.order_no = no("HN20261128000003");
     order.status = OrderStatus::PendingInvoice;
     order.shipment = Some(Shipment {
         carrier: "ems".into(),

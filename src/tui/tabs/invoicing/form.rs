@@ -297,7 +297,8 @@ mod tests {
     fn item() -> InvoicingItem {
         InvoicingItem {
             order: OrderSummary {
-                order_no: "HN20261128000007".into(),
+                order_no: crate::domain::OrderNo::parse("HN20261128000007")
+                    .unwrap_or_else(|e| panic!("{e}")),
                 status: OrderStatus::PendingInvoice,
                 version: 4,
                 customer_name: "李四".into(),

@@ -467,7 +467,7 @@ impl Component for Orders {
                         // asking again is cheap).
                         if order.shipment.is_some() && detail.tracking.is_none() {
                             ctx.ask(Request::Tracking {
-                                order_no: order.order_no.clone(),
+                                order_no: order.order_no.to_string(),
                             });
                         }
                         detail.order = Some(order);
