@@ -6,3 +6,4 @@ mod mailing;
 mod newapp;
 mod orders;
 mod review;
+mod safety;
