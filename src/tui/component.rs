@@ -223,8 +223,8 @@ pub trait Component: 'static {
         true
     }
 
-    /// The first data (at start, and when the operator is known).
-    fn start(&mut self, ctx: &mut Ctx<Self::Request>);
+    /// The first data, when the TUI starts (a tab that loads when shown needs none).
+    fn start(&mut self, _ctx: &mut Ctx<Self::Request>) {}
     /// It became the tab on screen.
     fn shown(&mut self, _ctx: &mut Ctx<Self::Request>) {}
     /// How much of the keyboard it takes now.

@@ -382,6 +382,42 @@ impl Fetch {
         (Take::Use, again)
     }
 
+    /// An answer arrived: the value when it answers the latest question and came through
+    /// (a failure is kept on the fetcher, in `lang`), and a question to send now.
+    pub fn take<T>(
+        &mut self,
+        seq: u64,
+        result: Result<T, crate::api::ClientError>,
+        lang: Lang,
+        now: OffsetDateTime,
+    ) -> (Option<T>, Option<u64>) {
+        let outcome = result
+            .as_ref()
+            .map(|_| ())
+            .map_err(|e| super::text::describe(e, lang));
+        let (take, again) = self.answered(seq, outcome, now);
+        match take {
+            Take::Use => (result.ok(), again),
+            Take::Drop => (None, again),
+        }
+    }
+
+    /// A platform event or the link coming back: the list is asked for again (now when
+    /// shown, else when next shown). A realname event or a language switch changes
+    /// nothing.
+    pub fn live(
+        &mut self,
+        event: &super::component::Live,
+        now: OffsetDateTime,
+        shown: bool,
+    ) -> Option<u64> {
+        use super::component::Live;
+        match event {
+            Live::Order(_) | Live::Resumed | Live::Refresh => self.changed(now, shown),
+            Live::Realname(_) | Live::Language | Live::Platform => None,
+        }
+    }
+
     /// Something changed on the platform: ask now if the list is shown, else mark it
     /// stale and ask when it is next shown.
     pub fn changed(&mut self, now: OffsetDateTime, shown: bool) -> Option<u64> {

@@ -21,7 +21,7 @@ use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
 use crate::i18n::T;
 use crate::tui::component::{Component, Ctx, Env, Live, View};
 use crate::tui::keys::{Binding, Focus};
-use crate::tui::list::{Fetch, Rows, Take};
+use crate::tui::list::{Fetch, Rows};
 use crate::tui::net::Net;
 use crate::tui::text::{Notice, Text, describe};
 use crate::tui::widgets::input::Input;
@@ -195,8 +195,6 @@ impl Component for Invoicing {
         Some(OrderStatus::PendingInvoice)
     }
 
-    fn start(&mut self, _ctx: &mut Ctx<Request>) {}
-
     fn shown(&mut self, ctx: &mut Ctx<Request>) {
         if let Some(seq) = self.fetch.tick(ctx.now, true) {
             ctx.ask(Request::Queue { seq });
@@ -296,11 +294,8 @@ impl Component for Invoicing {
         let lang = ctx.lang;
         match answer {
             Answer::Queue { seq, result } => {
-                let outcome = result.as_ref().map(|_| ()).map_err(|e| describe(e, lang));
-                let (take, again) = self.fetch.answered(seq, outcome, ctx.now);
-                if take == Take::Use
-                    && let Ok(queue) = result
-                {
+                let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
+                if let Some(queue) = queue {
                     self.queue.replace(queue.items);
                 }
                 if let Some(seq) = again {
@@ -329,9 +324,7 @@ impl Component for Invoicing {
     }
 
     fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
-        if matches!(event, Live::Order(_) | Live::Resumed | Live::Refresh)
-            && let Some(seq) = self.fetch.changed(ctx.now, ctx.shown)
-        {
+        if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
             ctx.ask(Request::Queue { seq });
         }
     }

@@ -19,7 +19,7 @@ use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet, TrackingNo};
 use crate::i18n::{Lang, T};
 use crate::tui::component::{Component, Ctx, Env, Live, View};
 use crate::tui::keys::{Binding, Focus};
-use crate::tui::list::{Fetch, Rows, Take};
+use crate::tui::list::{Fetch, Rows};
 use crate::tui::net::Net;
 use crate::tui::print::printed_notice;
 use crate::tui::text::{Notice, Text, compose, describe};
@@ -378,8 +378,6 @@ impl Component for Mailing {
         Some(OrderStatus::PendingShipment)
     }
 
-    fn start(&mut self, _ctx: &mut Ctx<Request>) {}
-
     fn shown(&mut self, ctx: &mut Ctx<Request>) {
         if let Some(seq) = self.fetch.tick(ctx.now, true) {
             ctx.ask(Request::Queue { seq });
@@ -471,11 +469,8 @@ impl Component for Mailing {
         let lang = ctx.lang;
         match answer {
             Answer::Queue { seq, result } => {
-                let outcome = result.as_ref().map(|_| ()).map_err(|e| describe(e, lang));
-                let (take, again) = self.fetch.answered(seq, outcome, ctx.now);
-                if take == Take::Use
-                    && let Ok(queue) = result
-                {
+                let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
+                if let Some(queue) = queue {
                     let carrier = self.chosen_carrier().map(|c| c.code.clone());
                     self.carriers = queue.carriers;
                     self.carrier = carrier
@@ -496,9 +491,7 @@ impl Component for Mailing {
     }
 
     fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
-        if matches!(event, Live::Order(_) | Live::Resumed | Live::Refresh)
-            && let Some(seq) = self.fetch.changed(ctx.now, ctx.shown)
-        {
+        if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
             ctx.ask(Request::Queue { seq });
         }
     }

@@ -308,31 +308,17 @@ impl NewApp {
             Cmd::Print => self.print(ctx, false),
             Cmd::Receipt => self.print(ctx, true),
             Cmd::PayQr => {
-                let Some(sheet) = self.sheet_mut() else {
+                let Some((sheet, order_no)) = self.choosing() else {
                     return false;
                 };
-                let Some(order_no) = sheet.draft.order_no.clone() else {
-                    return false;
-                };
-                if sheet.paying() != Some(Paying::Choose) {
-                    return false;
-                }
-                sheet.wait(Waiting::Step);
                 let draft = sheet.draft.id.clone();
                 ctx.ask(Request::OpenPayment { draft, order_no });
                 true
             }
             Cmd::BankTransfer => {
-                let Some(sheet) = self.sheet_mut() else {
+                let Some((sheet, order_no)) = self.choosing() else {
                     return false;
                 };
-                let Some(order_no) = sheet.draft.order_no.clone() else {
-                    return false;
-                };
-                if sheet.paying() != Some(Paying::Choose) {
-                    return false;
-                }
-                sheet.wait(Waiting::Step);
                 let request = Request::Act {
                     draft: sheet.draft.id.clone(),
                     order_no,
@@ -408,6 +394,18 @@ impl NewApp {
                 false
             }
         }
+    }
+
+    /// The draft shown when its customer is choosing how to pay, with its order, waiting
+    /// for the platform from now on.
+    fn choosing(&mut self) -> Option<(&mut Sheet, String)> {
+        let sheet = self.sheet_mut()?;
+        let order_no = sheet.draft.order_no.clone()?;
+        if sheet.paying() != Some(Paying::Choose) {
+            return None;
+        }
+        sheet.wait(Waiting::Step);
+        Some((sheet, order_no))
     }
 
     /// Prints the application form, or after submission the transfer slip (paying by

@@ -22,7 +22,7 @@ use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
 use crate::i18n::T;
 use crate::tui::component::{Component, Ctx, Env, Live, Signal, View};
 use crate::tui::keys::{Binding, Focus};
-use crate::tui::list::{Fetch, Motion, Rows, Take};
+use crate::tui::list::{Fetch, Motion, Rows};
 use crate::tui::net::Net;
 use crate::tui::print::printed_notice;
 use crate::tui::text::{Notice, Text, describe};
@@ -426,11 +426,8 @@ impl Component for Orders {
                     }
                     return;
                 }
-                let outcome = result.as_ref().map(|_| ()).map_err(|e| describe(e, lang));
-                let (take, again) = self.fetch.answered(seq, outcome, ctx.now);
-                if take == Take::Use
-                    && let Ok(page) = result
-                {
+                let (page, again) = self.fetch.take(seq, result, lang, ctx.now);
+                if let Some(page) = page {
                     self.rows.replace(page.items);
                     self.next_cursor = page.next_cursor;
                 }

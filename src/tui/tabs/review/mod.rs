@@ -21,7 +21,7 @@ use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
 use crate::i18n::T;
 use crate::tui::component::{Component, Ctx, Env, Live, View};
 use crate::tui::keys::{Binding, Focus};
-use crate::tui::list::{Fetch, Rows, Take};
+use crate::tui::list::{Fetch, Rows};
 use crate::tui::net::Net;
 use crate::tui::text::{Notice, describe};
 
@@ -157,8 +157,6 @@ impl Component for Review {
         Some(OrderStatus::PendingReview)
     }
 
-    fn start(&mut self, _ctx: &mut Ctx<Request>) {}
-
     fn shown(&mut self, ctx: &mut Ctx<Request>) {
         if let Some(seq) = self.fetch.tick(ctx.now, true) {
             ctx.ask(Request::Queue { seq });
@@ -241,11 +239,8 @@ impl Component for Review {
         let lang = ctx.lang;
         match answer {
             Answer::Queue { seq, result } => {
-                let outcome = result.as_ref().map(|_| ()).map_err(|e| describe(e, lang));
-                let (take, again) = self.fetch.answered(seq, outcome, ctx.now);
-                if take == Take::Use
-                    && let Ok(queue) = result
-                {
+                let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
+                if let Some(queue) = queue {
                     self.promise_days = queue.promise_working_days;
                     self.queue.replace(queue.items);
                 }
@@ -340,9 +335,6 @@ impl Component for Review {
     fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
         match event {
             Live::Order(event) => {
-                if let Some(seq) = self.fetch.changed(ctx.now, ctx.shown) {
-                    ctx.ask(Request::Queue { seq });
-                }
                 if let Some(screen) = &self.screen
                     && screen.order_no == event.order_no
                     && !screen.deciding
@@ -354,9 +346,6 @@ impl Component for Review {
                 }
             }
             Live::Resumed | Live::Refresh => {
-                if let Some(seq) = self.fetch.changed(ctx.now, ctx.shown) {
-                    ctx.ask(Request::Queue { seq });
-                }
                 if let Some(screen) = &self.screen {
                     ctx.ask(Request::Open {
                         order_no: screen.order_no.clone(),
@@ -365,6 +354,9 @@ impl Component for Review {
                 }
             }
             Live::Realname(_) | Live::Language | Live::Platform => {}
+        }
+        if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
+            ctx.ask(Request::Queue { seq });
         }
     }
 
