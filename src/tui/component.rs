@@ -192,8 +192,6 @@ pub enum Signal {
     CollectPayment(Box<Order>),
     /// Find orders by this phone number (or its last digits).
     FindPhone(String),
-    /// Orders changed here (a submission): lists fetch again.
-    OrdersChanged,
 }
 
 /// A component: a tab with its state, keys, requests and view.

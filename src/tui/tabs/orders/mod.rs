@@ -555,10 +555,6 @@ impl Component for Orders {
                 self.reload(ctx);
                 true
             }
-            Signal::OrdersChanged => {
-                self.reload(ctx);
-                false
-            }
             Signal::CollectPayment(_) => false,
         }
     }
