@@ -8,6 +8,7 @@ mod common;
 mod pty;
 
 mod fixtures;
+mod layering;
 mod live;
 mod mailing;
 mod newapp;
