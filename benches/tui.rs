@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use ca_counter::api::{Me, OrderPage, OrderSummary};
 use ca_counter::domain::{OrderStatus, Role};
 use ca_counter::i18n::Lang;
-use ca_counter::tui::app::App;
-use ca_counter::tui::keys::Cmd;
-use ca_counter::tui::net::Msg;
-use ca_counter::tui::{theme, views};
+use ca_counter::tui::app::{self, App, FrameAnswer};
+use ca_counter::tui::list::Motion;
+use ca_counter::tui::tabs::orders::{self, Orders};
+use ca_counter::tui::tabs::{self, Init};
+use ca_counter::tui::theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -36,8 +37,10 @@ fn render_bench() {
         theme,
         "https://ca-platform.internal".into(),
         now,
+        tabs::all(&Init::default()),
     );
-    app.on_msg(Msg::Me(Ok(Me {
+    app.start();
+    app.frame_answer(FrameAnswer::Me(Ok(Me {
         id: "o".into(),
         name: "李柜员".into(),
         roles: vec![Role::Clerk],
@@ -48,7 +51,8 @@ fn render_bench() {
         .unwrap_or_default();
     let items: Vec<OrderSummary> = (0..10_000)
         .map(|i| OrderSummary {
-            order_no: format!("HN20261128{:06}", 10_000 - i),
+            order_no: ca_counter::domain::OrderNo::parse(&format!("HN20261128{:06}", 10_000 - i))
+                .expect("an order number"),
             status: OrderStatus::ALL[i % 8],
             version: 1,
             customer_name: "欧阳娜娜".into(),
@@ -60,8 +64,9 @@ fn render_bench() {
             updated_at: stamp.clone(),
         })
         .collect();
-    let seq = app.list.seq;
-    app.on_msg(Msg::Orders {
+    app.show_tab::<Orders>();
+    let seq = app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0);
+    app.answer::<Orders>(orders::Answer::Page {
         seq,
         append: false,
         result: Ok(OrderPage {
@@ -71,22 +76,26 @@ fn render_bench() {
     });
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     for _ in 0..50 {
-        terminal.draw(|f| views::draw(f, &app)).expect("draw");
+        terminal.draw(|f| app::draw(f, &app)).expect("draw");
     }
     let frames = 2000;
     let started = Instant::now();
     for i in 0..frames {
-        app.run(if i % 500 < 250 { Cmd::Down } else { Cmd::Up });
-        terminal.draw(|f| views::draw(f, &app)).expect("draw");
+        app.command::<Orders>(orders::Cmd::Move(if i % 500 < 250 {
+            Motion::Down
+        } else {
+            Motion::Up
+        }));
+        terminal.draw(|f| app::draw(f, &app)).expect("draw");
     }
     let per_frame = started.elapsed() / frames;
     println!(
         "order list, 10,000 orders loaded, 80×24: {per_frame:?} per frame ({frames} frames, moving the selection)"
     );
-    app.run(Cmd::Bottom);
+    app.command::<Orders>(orders::Cmd::Move(Motion::Bottom));
     let started = Instant::now();
     for _ in 0..frames {
-        terminal.draw(|f| views::draw(f, &app)).expect("draw");
+        terminal.draw(|f| app::draw(f, &app)).expect("draw");
     }
     println!(
         "order list, selection on row 10,000:      {:?} per frame",
@@ -101,6 +110,8 @@ async fn pty_bench() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let mut tui = pty::Tui::connect(&app.base, &app.clerk, dir.path(), "zh-CN", 80, 24);
+    tui.wait_text("● 在线", Duration::from_secs(20));
+    tui.send("\x1bOQ"); // F2: a clerk opens on 新申请
     tui.wait_text("已载入 100 单", Duration::from_secs(20));
     tui.settle(Duration::from_millis(300));
     let first_frame = tui.bytes_written();

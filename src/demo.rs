@@ -164,7 +164,7 @@ async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoErro
                 },
             )
             .await?;
-        made.push(order.order_no);
+        made.push(order.order_no.to_string());
     }
     Ok(made)
 }

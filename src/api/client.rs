@@ -528,6 +528,17 @@ impl Client {
 
     /// `GET /events`, resuming after `last_event_id` when given.
     pub async fn events(&self, last_event_id: Option<i64>) -> Result<EventStream, ClientError> {
+        self.events_within(last_event_id, Duration::from_secs(45))
+            .await
+    }
+
+    /// The live stream, ended with an error when nothing (not even a keep-alive) arrives
+    /// for `quiet`: a stalled link shows at once instead of looking connected.
+    pub async fn events_within(
+        &self,
+        last_event_id: Option<i64>,
+        quiet: Duration,
+    ) -> Result<EventStream, ClientError> {
         let mut request = self
             .http
             .get(format!("{}{API_PREFIX}/events", self.base))
@@ -542,19 +553,20 @@ impl Client {
             let bytes = response.bytes().await?;
             return Err(problem_of(status, &bytes));
         }
-        // The platform sends a keep-alive every 15 s: 45 s of silence is a dead link (a
-        // laptop slept, a NAT forgot us), so end the stream and let the caller reconnect.
+        // The platform sends keep-alives: silence longer than `quiet` is a dead or
+        // stalled link (a laptop slept, a NAT forgot us, the platform froze), so end the
+        // stream and let the caller reconnect.
         let bytes =
-            tokio_stream::StreamExt::timeout(response.bytes_stream(), Duration::from_secs(45)).map(
-                |item| match item {
+            tokio_stream::StreamExt::timeout(response.bytes_stream(), quiet).map(move |item| {
+                match item {
                     Ok(Ok(bytes)) => Ok(bytes),
                     Ok(Err(e)) => Err(std::io::Error::other(e)),
                     Err(_) => Err(std::io::Error::new(
                         std::io::ErrorKind::TimedOut,
-                        "no data for 45 s",
+                        format!("no data for {} ms", quiet.as_millis()),
                     )),
-                },
-            );
+                }
+            });
         let stream = bytes.eventsource().filter_map(|item| async move {
             match item {
                 Err(e) => Some(Err(ClientError::Unexpected {

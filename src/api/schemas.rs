@@ -61,7 +61,7 @@ pub fn street() -> Object {
 /// A province, city or district: Chinese or Latin letters, digits, spaces and `·-()（）`,
 /// at least one letter.
 pub fn place() -> Object {
-    let allowed = "A-Za-z0-9 \\u00B7()\\uFF08\\uFF09\\u3400-\\u4DBF\\u4E00-\\u9FFF-";
+    let allowed = "A-Za-z0-9 \\u00B7\\u3001()\\uFF08\\uFF09\\u3400-\\u4DBF\\u4E00-\\u9FFF-";
     let letter = "A-Za-z\\u3400-\\u4DBF\\u4E00-\\u9FFF";
     string(
         Some(format!("^[{allowed}]*[{letter}][{allowed}]*$")),

@@ -89,6 +89,21 @@ impl PostalCode {
     }
 }
 
+/// The name of a province, city or district (湖南省, 长沙市, 岳麓区, Changsha): letters of
+/// any script, with digits, spaces and the marks place names use (· - 、 and brackets),
+/// at most 30 characters; at least one letter, so `!!@@` is not a city.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PlaceName(String);
+string_newtype!(PlaceName);
+
+impl PlaceName {
+    /// Accepts a place name as typed, by the one rule for them ([`super::place_name`]).
+    pub fn parse(input: &str) -> Result<PlaceName, InvalidValue> {
+        super::text::place_name(input).map(PlaceName)
+    }
+}
+
 /// An email address: one `@`, a local part, a domain with a dot; the domain lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -187,6 +202,22 @@ mod tests {
             "a@example..com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn place_names_are_words_not_symbols() {
+        for ok in [
+            "长沙市",
+            "岳麓区",
+            "Changsha",
+            "湘西土家族苗族自治州",
+            "第九区",
+        ] {
+            assert!(PlaceName::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["!!@@", "123", "", "长沙市!", "   "] {
+            assert!(PlaceName::parse(bad).is_err(), "{bad}");
         }
     }
 }

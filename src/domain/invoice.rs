@@ -146,6 +146,24 @@ pub struct InvoiceRequest {
     pub account: Option<String>,
 }
 
+impl From<&InvoiceRequest> for InvoiceRequestInput {
+    /// A checked request as the fields of a form (to show it, or to change it).
+    fn from(request: &InvoiceRequest) -> InvoiceRequestInput {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        InvoiceRequestInput {
+            buyer_kind: Some(request.buyer_kind.as_str().into()),
+            invoice_kind: Some(request.invoice_kind.as_str().into()),
+            buyer_name: request.buyer_name.clone(),
+            tax_number: text(&request.tax_number),
+            email: request.email.as_str().to_owned(),
+            address: text(&request.address),
+            phone: text(&request.phone),
+            bank: text(&request.bank),
+            account: text(&request.account),
+        }
+    }
+}
+
 /// Messages about fields, named as in [`InvoiceRequestInput`] (`"tax_number"`…).
 pub type FieldMessages = Vec<(&'static str, Msg)>;
 

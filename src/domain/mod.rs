@@ -3,6 +3,7 @@
 
 mod contact;
 mod doc_code;
+mod draft_id;
 mod filetype;
 mod id_number;
 mod invoice;
@@ -15,11 +16,13 @@ mod role;
 mod status;
 mod text;
 mod tracking;
+mod tracking_state;
 mod uscc;
 mod workdays;
 
-pub use contact::{Email, Phone, PostalCode};
+pub use contact::{Email, Phone, PlaceName, PostalCode};
 pub use doc_code::{DocCode, DocKind, DocSubject};
+pub use draft_id::DraftId;
 pub use filetype::{
     FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, pdf_pages, sniff,
 };
@@ -38,6 +41,7 @@ pub use text::{
     lines_pattern, normalize_width, one_line_pattern, place_name,
 };
 pub use tracking::{TrackingFormat, TrackingNo, is_valid_s10, s10_check_digit};
+pub use tracking_state::TrackingState;
 pub use uscc::Uscc;
 pub use workdays::{CHINA, Calendar, Deadline};
 

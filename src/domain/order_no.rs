@@ -72,6 +72,51 @@ impl From<OrderNo> for String {
     }
 }
 
+impl std::ops::Deref for OrderNo {
+    type Target = str;
+
+    /// The number as text: an order number reads as a string wherever one is asked for.
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for OrderNo {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for OrderNo {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for OrderNo {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for OrderNo {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl PartialEq<OrderNo> for String {
+    fn eq(&self, other: &OrderNo) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<OrderNo> for &str {
+    fn eq(&self, other: &OrderNo) -> bool {
+        *self == other.0
+    }
+}
+
 impl std::fmt::Display for OrderNo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)

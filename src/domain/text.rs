@@ -222,15 +222,25 @@ impl<const MAX: usize> RequiredText<MAX> {
     }
 }
 
-/// A province, city or district as typed for an address: human text made of letters
-/// (Chinese or Latin), digits, spaces and `·-()（）`, with at least one letter, at most 30
-/// characters — so `!!@@` never reaches a mailing label.
+/// A letter of a place name: Chinese (the CJK blocks of names) or Latin.
+pub fn is_place_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+}
+
+/// A character a place name may hold: its letters, ASCII digits, spaces and `·-、()（）`.
+pub fn is_place_char(c: char) -> bool {
+    is_place_letter(c)
+        || c.is_ascii_digit()
+        || matches!(c, ' ' | '·' | '-' | '、' | '(' | ')' | '（' | '）')
+}
+
+/// A province, city or district as typed for an address: human text made of
+/// [`is_place_char`] characters with at least one letter, at most 30 characters — so
+/// `!!@@` never reaches a mailing label. The contract's pattern is built from the same two
+/// functions' ranges (`api::schemas::place`).
 pub fn place_name(input: &str) -> Result<String, InvalidValue> {
     let text = RequiredText::<30>::parse(input)?.into_inner();
-    let allowed = |c: char| {
-        c.is_alphanumeric() || c == ' ' || matches!(c, '·' | '-' | '(' | ')' | '（' | '）')
-    };
-    if !text.chars().all(allowed) || !text.chars().any(char::is_alphabetic) {
+    if !text.chars().all(is_place_char) || !text.chars().any(is_place_letter) {
         return Err(T::ErrPlaceName.into());
     }
     Ok(text)

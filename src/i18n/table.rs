@@ -73,9 +73,9 @@ texts! {
     ErrControlChars => "不能含有控制字符（换行、制表符、终端控制码等）", "must not contain control characters (line breaks, tabs, terminal codes)";
     ErrBidiChars => "不能含有改变文字方向的隐藏字符", "must not contain hidden characters that change the direction of text";
     ErrInvisibleOnly => "只有看不见的字符，请输入文字", "contains only invisible characters; type the text";
-    ErrPlaceName => "请填写地名（文字，可含数字、空格和 ·-()）", "type a place name (letters, with digits, spaces and ·-() if needed)";
     ErrFileUnreadable => "文件已损坏，或不是真正的 {0}：请重新扫描或另存后再传", "the file is damaged or not a real {0}: scan it again or save it anew";
     ErrTooManyPixels => "图片太大（{0}×{1} 像素，最多 4000 万像素）：请降低扫描分辨率", "the image is too large ({0}×{1} pixels, at most 40 million): scan at a lower resolution";
+    ErrUnexpectedField => "不认识的字段：只接受 kind 和 file", "an unknown field: only kind and file are taken";
     ErrTooLong => "不能超过 {0} 个字", "must be at most {0} characters";
     ErrIdNumberLength => "身份证号应为 18 位，现在是 {0} 位", "an ID number has 18 characters; this one has {0}";
     ErrIdNumberDigits => "身份证号前 17 位必须是数字", "the first 17 characters of an ID number must be digits";
@@ -177,9 +177,10 @@ texts! {
     ProblemPaymentClosed =>
  "这笔支付已关闭或已完成", "this payment is closed or already finished";
 
-    // Short status labels for table columns (≤ 10 columns).
+    // Status labels as the TUI shows them everywhere (lists, orders, filters): short, and
+    // the same words in every place.
     StatusShortPendingPayment => "待支付", "unpaid";
-    StatusShortPendingVoucher => "待上传凭证", "voucher";
+    StatusShortPendingVoucher => "待上传凭证", "voucher due";
     StatusShortPendingReview => "待审核", "in review";
     StatusShortRejected => "已驳回", "returned";
     StatusShortPendingShipment => "待邮寄", "to mail";
@@ -188,19 +189,17 @@ texts! {
     StatusShortCancelled => "已取消", "cancelled";
 
     // TUI: tabs.
-    TabNew => "新申请", "New";
-    TabPending => "待办订单", "Orders";
+    TabNewApp => "新申请", "New";
+    TabOrders => "待办订单", "Orders";
     TabReview => "审核队列", "Review";
-    TabMail => "邮寄", "Mail";
-    TabInvoice => "开票", "Invoice";
+    TabMailing => "邮寄", "Mail";
+    TabInvoicing => "开票", "Invoice";
     TabNotForRole => "你的角色（{0}）不能使用“{1}”", "your role ({0}) cannot use \"{1}\"";
-    AboutNew => "柜台受理新申请：按手机号找到或新建客户，屏幕上显示实名认证二维码，选择项目和产品，填写申请表，打印签字，上传签字扫描件，提交后收款。", "Walk-in applications: find or create the customer by mobile number, show the real-name QR code, pick project and product, fill in the form, print it for signing, upload the signed scan, submit, take payment.";
-    AboutPending => "所有订单：按状态筛选，按订单号、手机号、姓名或身份证号查找，打开订单查看并处理。", "Every order: filter by status, find by order number, phone, name or ID number, open one to see and act on it.";
+    AboutNewApp => "柜台受理新申请：按手机号找到或新建客户，屏幕上显示实名认证二维码，选择项目和产品，填写申请表，打印签字，上传签字扫描件，提交后收款。", "Walk-in applications: find or create the customer by mobile number, show the real-name QR code, pick project and product, fill in the form, print it for signing, upload the signed scan, submit, take payment.";
+    AboutOrders => "所有订单：按状态筛选，按订单号、手机号、姓名或身份证号查找，打开订单查看并处理。", "Every order: filter by status, find by order number, phone, name or ID number, open one to see and act on it.";
     AboutReview => "审核队列：领取已支付的订单，核对申请表扫描件和转账凭证，通过或列明原因驳回。", "Review queue: claim paid orders, check the signed form scan and the voucher, approve or return them with reasons.";
-    AboutMail => "邮寄：为审核通过的订单登记快递公司和运单号（可连续扫码），打印邮寄清单。", "Mailing: record carrier and tracking number for approved orders (scan after scan), print mailing lists.";
-    AboutInvoice => "开票：为已邮寄的订单开具电子发票（普票/专票），或登记客户不需要发票。", "Invoicing: issue e-invoices for mailed orders (ordinary or special VAT), or record that none is wanted.";
-    WaitingCount => "“{0}”的订单现有 {1} 单", "{1} order(s) are {0} now";
-    ComingSoon => "这个页面的完整功能在后续版本提供；现在可在“待办订单”中打开订单处理。", "This screen's full tools come in a later release; for now open orders from \"Orders\" to act on them.";
+    AboutMailing => "邮寄：为审核通过的订单登记快递公司和运单号（可连续扫码），打印邮寄清单。", "Mailing: record carrier and tracking number for approved orders (scan after scan), print mailing lists.";
+    AboutInvoicing => "开票：为已邮寄的订单开具电子发票（普票/专票），或登记客户不需要发票。", "Invoicing: issue e-invoices for mailed orders (ordinary or special VAT), or record that none is wanted.";
 
     // TUI: commands (help) and their short footer labels.
     CmdGoTab => "切换到“{0}”", "go to \"{0}\"";
@@ -242,6 +241,37 @@ texts! {
     HintReveal => "显示", "reveal";
     HintNote => "备注", "note";
 
+    // TUI: shared words.
+    Verbatim => "{0}", "{0}";
+    TwoSentences => "{0} {1}", "{0} {1}";
+    TypedAndWhy => "{0} — {1}", "{0} — {1}";
+    PathChoices => "可选：{0}", "choices: {0}";
+    ReadOnlyMark => "只读", "read-only";
+    ReadOnlyNoActions => "只读模式：只能查看，不能操作", "read-only mode: you can look, not act";
+    TabNotReadOnly => "只读模式下不能使用“{0}”", "\"{0}\" is not available in read-only mode";
+    ListStale => "（列表可能不是最新，正在重新载入）", "(the list may be out of date; reloading)";
+    ListStaleWhy => "（列表未更新：{0}；稍后自动重试）", "(the list is not up to date: {0}; retrying shortly)";
+    StillWaiting => "正在等平台回答，请稍候再按", "waiting for the platform's answer; press again in a moment";
+    StillPrinting => "上一份还在打印，请稍候", "the last document is still printing; a moment please";
+    CmdLineOrder => ":order 订单号 — 打开订单", ":order NO — open an order";
+    CmdLinePhone => ":phone 手机号（或后 4 位以上）— 查找订单", ":phone NUMBER (or its last 4+ digits) — find orders";
+    CmdLineTheme => ":theme 名称 — 换主题（default、light、high-contrast、mono）", ":theme NAME — switch theme (default, light, high-contrast, mono)";
+    CmdLineLang => ":lang zh-CN 或 en — 换语言", ":lang en or zh-CN — switch language";
+    CmdPhoneUsage => "用法：:phone 手机号（或后 4 位以上数字）", "usage: :phone NUMBER (or at least its last 4 digits)";
+    CmdPrintSlip => "打印转账说明", "print the transfer slip";
+    HistoryPaymentCreated => "生成收款码", "payment code made";
+    HistoryPaymentQuery => "查询支付结果", "payment checked";
+    HistoryPaymentClosed => "收款码关闭", "payment code closed";
+    HistoryRefundNeeded => "需退款", "refund needed";
+    HistoryNotifyRefused => "拒绝支付通知", "payment notice refused";
+    HistoryLabelsPrinted => "打印邮寄面单", "mailing labels printed";
+    HistoryInvoiceRequest => "开票申请", "invoice requested";
+    AttachmentGone => "（附件已不在）", "(attachment gone)";
+    VerifiedGoOn => "已实名 ✓ {0}。请选择项目。", "verified ✓ {0}. Now the project.";
+    VoucherInReview => "转账凭证已上传（{0}），订单进入待审核：审核员核对到账后通过。", "voucher uploaded ({0}): the order goes to review, where the transfer is checked.";
+    LoopbackWarningRemote => "⚠ 手机无法访问这个地址（本机回环）：请平台管理员把 public_base_url 设为手机能访问的地址。", "⚠ Phones cannot reach this address (loopback): ask the platform's admin to set public_base_url.";
+    ErrPlaceName => "请填写地名（如 长沙市、岳麓区），不能只有符号或数字", "a place name (like Changsha) — not only symbols or digits";
+
     // TUI: the 新申请 tab.
     CmdPrevStep => "上一步", "previous step";
     CmdNewDraft => "新建草稿（接待下一位客户）", "new draft (next customer)";
@@ -282,12 +312,12 @@ texts! {
     ReasonDataMismatch => "信息与实名认证结果不一致", "the data does not match the identity check";
     ReasonVoucherAmount => "转账凭证金额不符", "the voucher's amount is wrong";
     ReasonVoucherUnreadable => "转账凭证不清晰", "the voucher cannot be read";
-    ReasonOther => "其他（请填写）", "other (write it)";
+    ReasonOther => "其他", "other";
     ReturnOtherNeeded => "请写明“其他”原因", "write what the other reason is";
     ReturnPickOne => "请至少选择一项原因", "pick at least one reason";
-    ReturnTitle => "退回补正：选择全部原因（空格勾选，Enter 退回，Esc 取消）", "Return for correction: tick every reason (Space ticks, Enter returns, Esc cancels)";
+    ReturnTitle => "退回补正：勾选全部原因（数字或空格勾选；按 7 后直接输入其他原因；Enter 退回，Esc 取消）", "Return for correction: tick every reason (a digit or Space ticks; 7 then type the other reason; Enter returns, Esc cancels)";
     ApproveTitle => "审核通过订单 {0}？（Enter 确认，Esc 取消）", "Approve order {0}? (Enter confirms, Esc cancels)";
-    SaveTitle => "保存附件到（Tab 补全，Enter 保存，Esc 取消）", "Save the attachment to (Tab completes, Enter saves, Esc cancels)";
+    SaveTitle => "Tab 补全路径，Enter 保存，Esc 取消", "Tab completes the path, Enter saves, Esc cancels";
     AttachmentSaved => "已保存到 {0}", "saved to {0}";
     NothingMoreToReview => "队列中没有其他可领取的订单", "nothing else in the queue to take";
     ClaimTakenBy => "已由 {0} 接手审核", "{0} has taken this review over";
@@ -297,7 +327,6 @@ texts! {
     ReviewClaiming => "正在领取…", "claiming…";
     ReviewWatching => "只读查看", "read-only";
     QueueEmpty => "没有待审核的订单。", "nothing waiting for review.";
-    QueueHeader => "订单号           客户      项目          等待(工时)  状态", "Order            Customer  Project       Waited(h)   State";
     DeadlineSoon => "将超时", "soon";
     DeadlineOverdue => "已超时", "overdue";
     Resubmitted => "补正件", "fixed";
@@ -354,16 +383,16 @@ texts! {
     CustomerNew => "新客户", "new customer";
     Verified => "已实名 ✓", "verified ✓";
     PressEnterContinue => "按 Enter 继续", "press Enter to go on";
-    RealnameStep1 => "1. 请客户用手机扫描右侧二维码", "1. The customer scans the code on the right";
-    RealnameStep2 => "2. 在手机上填写姓名、身份证号并勾选同意", "2. types name and ID number on the phone, ticks consent";
-    RealnameStep3 => "3. 认证成功后这里会自动显示 ✓", "3. this screen shows ✓ by itself when done";
+    RealnameStep1 => "1. 请客户用手机扫描右侧二维码", "1. The customer scans the code →";
+    RealnameStep2 => "2. 在手机上填写姓名、身份证号并勾选同意", "2. types name and ID, ticks consent";
+    RealnameStep3 => "3. 认证成功后这里会自动显示 ✓", "3. ✓ shows here by itself";
     TimeLeft => "剩余时间", "time left";
     TriesUsed => "已尝试 {0}/{1} 次", "tries {0}/{1}";
     LastTryFailed => "上次失败：{0}", "last try failed: {0}";
     RealnameLockedHint => "错误次数过多，二维码已锁定：按 r 生成新的二维码（必要时按 e 修改姓名）。", "Too many failed tries; the code is locked: press r for a fresh code (e to correct the name).";
     RealnameSupersededHint => "这个二维码已被新的替换：按 r 生成新的二维码。", "This code was replaced: press r for a fresh one.";
     RealnameExpiredHint => "二维码已过期：按 r 生成新的二维码。", "The code has expired: press r for a fresh one.";
-    NameMismatchHint => "若柜台登记的姓名有误，按 e 修改（会生成新二维码）", "if the registered name is wrong, press e to correct it (a fresh code follows)";
+    NameMismatchHint => "若柜台登记的姓名有误，按 e 修改（会生成新二维码）", "wrong registered name? e corrects it";
     RenameHint => "Enter 保存并生成新二维码 · Esc 取消", "Enter saves and issues a fresh code · Esc cancels";
     LoopbackWarning => "⚠ 手机无法访问这个地址（本机回环）。请在配置 [platform] 中设 listen = \"0.0.0.0:8080\" 和 public_base_url = \"http://{0}:8080\"。", "⚠ A phone cannot reach this address (loopback). In the config set [platform] listen = \"0.0.0.0:8080\" and public_base_url = \"http://{0}:8080\".";
     EnlargeToSee => "窗口太小放不下二维码：按 z 全屏显示，或把下面的地址发给客户", "no room for the code: press z for full screen, or send the customer this address";
@@ -627,6 +656,7 @@ texts! {
     DemoPartMail => "邮件（仅存发件箱）", "e-mail (only kept in the outbox)";
     DemoPartSeller => "销售方（示例配置）", "seller (example configuration)";
     DemoPartBank => "收款账户（示例配置）", "bank account (example configuration)";
+    QueueScanUnchecked => "扫描件待核", "scan unchecked";
     ScanMatches => "扫描件与订单 {0} 第 {1} 页一致 ✓", "Scan matches order {0}, page {1} ✓";
     ScanPagesMissing => "⚠ 扫描件属于订单 {0}，但只读到第 {1} 页（共 {2} 页），请核对是否缺页", "⚠ Scan belongs to order {0} but only page {1} of {2} was read: check for missing pages";
     ScanNoCode => "⚠ 扫描件上未读到订单二维码，请人工核对是否为本订单的材料", "⚠ No order QR code read on the scan: check by eye that it belongs to this order";
@@ -682,7 +712,7 @@ texts! {
     PrintingNow => "正在生成…", "preparing…";
     MailBatchSummary => "本批已寄出 {0} 单，跳过 {1} 单。", "This batch: {0} shipped, {1} skipped.";
     MailNoCarrier => "没有可选的承运商：请在平台配置 [platform.mailing] carriers", "no carriers: configure [platform.mailing] carriers on the platform";
-    MailShipped => "✓ {0} 已由{1}寄出，单号 {2}", "✓ {0} sent by {1}, number {2}";
+    MailShipped => "{0} 已由{1}寄出，单号 {2}", "{0} sent by {1}, number {2}";
     MailWaitForAnswer => "上一单还在提交，等它有结果再结束", "the last number is still on its way; stop once it is answered";
     MailUnused => "多扫的单号未使用：{0}", "numbers scanned beyond the batch were not used: {0}";
     MailWaiting => "（另有 {0} 个单号排队）", "({0} more numbers queued)";
@@ -700,7 +730,7 @@ texts! {
     ColInvoiceRequest => "开票申请", "Request";
     SectionTracking => "物流", "Tracking";
     TrackingUpdated => "更新于 {0}", "updated {0}";
-    TrackingFailed => "! 查询失败：{0}（显示最近一次的结果）", "! the tracking service failed: {0} (showing the last known state)";
+    TrackingFailed => "查询失败：{0}（显示最近一次的结果）", "the tracking service failed: {0} (showing the last known state)";
     TrackingNone => "暂无物流信息", "no tracking events yet";
     TrackingMore => "……还有 {0} 条更早的记录", "… {0} earlier events";
     InvoiceSummary => "待开票 {0} 单，其中客户已申请 {1} 单", "{0} to invoice, {1} asked for by the customer";
@@ -711,22 +741,22 @@ texts! {
     InvoiceFormTitle => "开票 {0} · {1} · {2}", "Invoice {0} · {1} · {2}";
     InvoiceToggleHint => "← → 切换", "← → to change";
     InvoiceSending => "正在开具…", "issuing…";
-    InvoiceConfirm => "开具 {0} 的发票给“{1}”？再按 Enter 确认，Esc 返回修改", "Issue the {0} invoice to \"{1}\"? Enter again to confirm, Esc to edit";
+    InvoiceConfirm => "开具 {0} 的{1}给“{2}”？再按 Enter 确认，Esc 返回修改", "Issue a {1} of {0} to \"{2}\"? Enter again to confirm, Esc to edit";
     InvoiceFromRequest => "已按客户申请（{0}）填好，核对后按 Enter 逐项确认，Ctrl-S 开具", "filled from the customer's request ({0}); check, Enter through the fields, Ctrl-S to issue";
     InvoiceFromOrder => "已按订单信息预填，核对后按 Enter 逐项确认，Ctrl-S 开具", "prefilled from the order; check, Enter through the fields, Ctrl-S to issue";
     InvoiceDeclineTitle => "客户不要发票 · {0}", "No invoice · {0}";
     InvoiceDeclineNote => "备注（记入订单历史）", "Note (kept in the order's history)";
     InvoiceDeclineHint => "Enter 确认并完成订单，Esc 取消", "Enter completes the order, Esc cancels";
     InvoiceDeclinedNote => "客户不需要发票", "customer does not want an invoice";
-    InvoiceIssuedNotice => "✓ {0} 发票已开具：{1}，已发送至 {2}", "✓ {0} invoiced: {1}, sent to {2}";
-    InvoiceKeptNotice => "✓ {0} 发票已开具：{1}；邮件已存入发件箱（{2}），未实际发出", "✓ {0} invoiced: {1}; the e-mail to {2} is kept in the outbox, not sent";
-    InvoiceDeclinedNotice => "✓ {0} 已完成（客户不要发票）", "✓ {0} completed (no invoice wanted)";
+    InvoiceIssuedNotice => "{0} 发票已开具：{1}，已发送至 {2}", "{0} invoiced: {1}, sent to {2}";
+    InvoiceKeptNotice => "{0} 发票已开具：{1}；邮件已存入发件箱（{2}），未实际发出", "{0} invoiced: {1}; the e-mail to {2} is kept in the outbox, not sent";
+    InvoiceDeclinedNotice => "{0} 已完成（客户不要发票）", "{0} completed (no invoice wanted)";
 
     // Mailing and invoicing (platform).
     KindInvoice => "电子发票", "e-invoice";
     ProblemInvoiceIssued => "订单 {0} 的发票已开具（或正在开具），不能再记为不要发票", "order {0}'s invoice has been (or is being) issued; it cannot be declined now";
     ProblemNotForMailing => "订单 {0} 不在待邮寄或待开票，不打印面单", "order {0} is not waiting to be mailed or invoiced; no label is printed";
-    InvoiceMailFailed => "✓ {0} 发票已开具：{1}；但邮件未发出（{2}），请另行发送", "✓ {0} invoiced: {1}; but the e-mail failed ({2}); send it another way";
+    InvoiceMailFailed => "{0} 发票已开具：{1}；但邮件未发出（{2}），请另行发送", "{0} invoiced: {1}; but the e-mail failed ({2}); send it another way";
     ProblemInvoiceProvider => "开票服务暂时不可用：{0}", "the invoicing service is unavailable: {0}";
     ProblemNotShipped => "订单 {0} 尚未邮寄", "order {0} has not been mailed";
     ProblemTrackingFromProvider => "物流信息由快递查询服务提供，不能手工录入", "tracking comes from the tracking service and cannot be typed in";

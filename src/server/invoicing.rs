@@ -362,22 +362,6 @@ pub fn saved_request(row: &OrderRow) -> Option<InvoiceRequest> {
     serde_json::from_str(row.invoice_request_json.as_deref()?).ok()
 }
 
-/// A checked request as the fields of a form.
-pub fn input_of(request: &InvoiceRequest) -> crate::domain::InvoiceRequestInput {
-    let text = |value: &Option<String>| value.clone().unwrap_or_default();
-    crate::domain::InvoiceRequestInput {
-        buyer_kind: Some(request.buyer_kind.as_str().into()),
-        invoice_kind: Some(request.invoice_kind.as_str().into()),
-        buyer_name: request.buyer_name.clone(),
-        tax_number: text(&request.tax_number),
-        email: request.email.as_str().to_owned(),
-        address: text(&request.address),
-        phone: text(&request.phone),
-        bank: text(&request.bank),
-        account: text(&request.account),
-    }
-}
-
 /// What an order suggests for a new invoice request: the organisation and its credit
 /// code, or the applicant; the applicant's e-mail.
 pub fn suggested(row: &OrderRow) -> crate::domain::InvoiceRequestInput {

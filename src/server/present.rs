@@ -6,7 +6,7 @@ use crate::api::{
     MailingAddress, Order, OrderEvent, OrderSummary, Organization, RealnameEvent, RealnameStatus,
     Shipment,
 };
-use crate::domain::{Action, OrderStatus, UserType, mask_id_number, mask_phone};
+use crate::domain::{Action, OrderNo, OrderStatus, UserType, mask_id_number, mask_phone};
 
 use super::error::ApiError;
 use super::extract::Caller;
@@ -79,7 +79,7 @@ pub fn order(
         .map_err(|_| corrupt("rejection reasons"))?
         .unwrap_or_default();
     Ok(Order {
-        order_no: row.order_no.clone(),
+        order_no: OrderNo::parse(&row.order_no).map_err(|_| corrupt("order number"))?,
         status,
         version: row.version,
         user_type,
@@ -153,7 +153,7 @@ pub fn claim(row: &OrderRow) -> Option<crate::api::Claim> {
 /// A list row; personal data always masked.
 pub fn summary(row: &OrderRow) -> Option<OrderSummary> {
     Some(OrderSummary {
-        order_no: row.order_no.clone(),
+        order_no: OrderNo::parse(&row.order_no).ok()?,
         status: OrderStatus::parse(&row.status)?,
         version: row.version,
         customer_name: row.display_name.clone(),
@@ -263,7 +263,7 @@ pub fn event(row: &EventRow) -> Option<StreamEvent> {
     match row.topic.as_str() {
         "order" => Some(StreamEvent::Order(OrderEvent {
             id: row.id,
-            order_no: row.subject_no.clone(),
+            order_no: OrderNo::parse(&row.subject_no).ok()?,
             kind: row.kind.clone(),
             action: row.action.clone(),
             status: OrderStatus::parse(&row.status)?,

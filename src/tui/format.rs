@@ -68,6 +68,16 @@ pub fn money(fen: i64) -> String {
         .unwrap_or_else(|| format!("{fen}"))
 }
 
+/// A payment method or provider code as staff read it (`bank_transfer` → 银行转账).
+pub fn payment_method(code: &str, lang: Lang) -> String {
+    match code {
+        "bank_transfer" => T::PayMethodBank.get(lang).to_owned(),
+        "alipay" => T::PayMethodAlipay.get(lang).to_owned(),
+        "sandbox" => T::PayMethodSandbox.get(lang).to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,19 +1,20 @@
 //! The counter TUI: connects to the configured platform (or starts the embedded one), then
 //! runs one loop — terminal events and platform messages in, state changes, a frame out
-//! only when something changed.
+//! only when something changed. See `ARCHITECTURE.md` for how the pieces fit.
 
 pub mod app;
+pub mod component;
 mod embedded;
-pub mod finance;
+pub mod files;
 pub mod format;
 pub mod keys;
-pub mod mailroom;
+pub mod list;
 pub mod net;
-pub mod newapp;
-pub mod review;
+pub mod print;
+pub mod tabs;
 pub mod terminal;
+pub mod text;
 pub mod theme;
-pub mod views;
 pub mod widgets;
 
 use std::path::PathBuf;
@@ -100,19 +101,27 @@ pub async fn run(config: Config) -> Result<()> {
     };
     let client = Client::new(&base, &token, config.ui.lang)?;
 
-    let mut app = App::new(config.ui.lang, theme, label, OffsetDateTime::now_utc());
+    let init = tabs::Init {
+        data_dir: Some(data_dir()),
+    };
+    let mut app = App::new(
+        config.ui.lang,
+        theme,
+        label,
+        OffsetDateTime::now_utc(),
+        tabs::all(&init),
+    );
     app.theme_dir = theme_dir;
     app.no_color = no_color;
-    app.read_only = config.ui.read_only;
-    app.colors = ColorMode::detect(no_color);
-    app.ascii = config.ui.ascii_borders;
-    app.printer = config
+    app.shared.read_only = config.ui.read_only;
+    app.shared.embedded = platform.is_some();
+    app.shared.printer = config
         .print
         .printer
         .clone()
         .filter(|p| !p.trim().is_empty());
-    app.newapp =
-        newapp::NewApp::with_drafts(newapp::draft::load_all(&newapp::draft::dir(&data_dir())));
+    app.colors = ColorMode::detect(no_color);
+    app.ascii = config.ui.ascii_borders;
     let result = event_loop(&mut app, client, &config).await;
     if let Some(platform) = platform {
         let _ = tokio::time::timeout(Duration::from_secs(5), platform.shutdown()).await;
@@ -122,16 +131,15 @@ pub async fn run(config: Config) -> Result<()> {
 
 async fn event_loop(app: &mut App, client: Client, config: &Config) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    net::spawn_events(client.clone(), tx.clone());
+    net::events::spawn(client.clone(), tx.clone(), net::events::QUIET);
     let mut net = net::Net::new(client, tx, data_dir(), config.print.clone());
     app.start();
     let mut terminal = terminal::Terminal::enter(config.ui.mouse)?;
+    if let Ok((width, height)) = crossterm::terminal::size() {
+        app.resize(width, height);
+    }
     // Asked before the event stream reads the terminal: the answers come on stdin.
     app.graphics = graphics(&config.ui.images);
-    if let Some(picker) = &app.graphics {
-        let font = picker.font_size();
-        app.review.cell_pixels = (u32::from(font.width), u32::from(font.height));
-    }
     let mut events = crossterm::event::EventStream::new();
     // Every second, for countdowns; the app redraws only when something shown changed.
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -143,25 +151,20 @@ async fn event_loop(app: &mut App, client: Client, config: &Config) -> Result<()
                 lang = app.lang;
                 net.client.set_lang(lang);
             }
-            for request in app.take_requests() {
-                net::spawn(&net, request);
-            }
             if app.quit {
-                // What was typed last reaches the disk before we go, and an order held for
-                // review is given back so a colleague can take it now.
-                net.flush_drafts().await;
-                if let Some(order_no) = app.review.held_order() {
-                    let release = net.client.release(order_no);
-                    if let Ok(Err(e)) = tokio::time::timeout(Duration::from_secs(3), release).await
-                    {
-                        tracing::warn!(order = %order_no, error = %e, "giving a claim up");
-                    }
-                }
+                // What was typed last reaches the disk before we go, and what is held (an
+                // order under review) is given back so a colleague can take it now.
+                let last = app.leave();
+                net::finish(&net, last, Duration::from_secs(3)).await;
+                net.flush().await;
                 return Ok(());
             }
             if app.dirty {
-                terminal.draw(|frame| views::draw(frame, app))?;
+                terminal.draw(|frame| app::draw(frame, app))?;
                 app.dirty = false;
+            }
+            for job in app.take_jobs() {
+                net::spawn(&net, job);
             }
             tokio::select! {
                 event = events.next() => match event {

@@ -407,7 +407,7 @@ async fn cancel_racing_a_notify_has_one_outcome_every_round(db: Db) {
         let out_trade_no: String = sqlx::query_scalar(
             "SELECT p.out_trade_no FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.order_no = $1",
         )
-        .bind(&order.order_no)
+        .bind(order.order_no.as_str())
         .fetch_one(app.store().pool())
         .await
         .expect("trade");

@@ -155,7 +155,7 @@ async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
     )
     .await;
     assert_eq!(reprint.status(), 200);
-    assert!(pdf_text(&reprint.bytes().await.expect("pdf")).contains(&order.order_no));
+    assert!(pdf_text(&reprint.bytes().await.expect("pdf")).contains(order.order_no.as_str()));
     let history = app
         .client(&app.admin)
         .history(&order.order_no)

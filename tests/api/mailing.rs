@@ -170,7 +170,7 @@ async fn the_mailroom_ships_by_carrier_and_number_and_the_customer_is_told(db: D
     );
     assert_eq!(fields(&refused), ["tracking_no"]);
     assert!(
-        refused.errors[0].message.contains(&first.order_no),
+        refused.errors[0].message.contains(first.order_no.as_str()),
         "{refused:?}"
     );
 
@@ -210,12 +210,12 @@ async fn labels_print_for_the_chosen_orders_with_full_addresses(db: Db) {
     let second = approved(&app, "赵小红").await;
     let pdf = app
         .client(&app.mailroom)
-        .mailing_labels(&[first.order_no.clone(), second.order_no.clone()])
+        .mailing_labels(&[first.order_no.to_string(), second.order_no.to_string()])
         .await
         .expect("labels");
     let text = pdf_text(&pdf.bytes);
     for order in [&first, &second] {
-        assert!(text.contains(&order.order_no), "{text}");
+        assert!(text.contains(order.order_no.as_str()), "{text}");
     }
     assert!(text.contains("王小明") && text.contains("赵小红"), "{text}");
     assert!(text.contains("麓山南路"), "{text}");
@@ -229,7 +229,7 @@ async fn labels_print_for_the_chosen_orders_with_full_addresses(db: Db) {
     // Support may not print addresses; an unknown order is named.
     let refused = problem(
         app.client(&app.support)
-            .mailing_labels(std::slice::from_ref(&first.order_no))
+            .mailing_labels(&[first.order_no.to_string()])
             .await,
     );
     assert_eq!(refused.status, 403);
@@ -488,7 +488,7 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     let page = app.http.get(&link).send().await.expect("page");
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
-    assert!(html.contains(&order.order_no), "{html}");
+    assert!(html.contains(order.order_no.as_str()), "{html}");
     assert!(html.contains("zhangsan@example.com"), "{html}");
     // A bad e-mail and 专票 for a person: both answered on the page, nothing kept.
     let bad = ca_counter::api::submit_phone_form(

@@ -115,7 +115,7 @@ async fn every_paper_of_an_order_prints_its_fields_and_a_code_that_reads_back() 
         codes[0],
         vec![DocCode {
             kind: DocKind::Form,
-            subject: DocSubject::Order(order.order_no.clone()),
+            subject: DocSubject::Order(order.order_no.to_string()),
             page: 1,
             pages: 1
         }]

@@ -18,7 +18,7 @@ pub async fn payment_status(app: &TestApp, order: &Order) -> String {
     sqlx::query_scalar(
         "SELECT p.status FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.order_no = $1",
     )
-    .bind(&order.order_no)
+    .bind(order.order_no.as_str())
     .fetch_one(app.store().pool())
     .await
     .expect("payment status")

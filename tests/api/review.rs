@@ -39,7 +39,7 @@ async fn paid_ago(app: &TestApp, order: &Order, days: i64) {
     let at = time::OffsetDateTime::now_utc() - time::Duration::days(days);
     sqlx::query("UPDATE orders SET paid_at = $1 WHERE order_no = $2")
         .bind((at.unix_timestamp_nanos() / 1_000_000) as i64)
-        .bind(&order.order_no)
+        .bind(order.order_no.as_str())
         .execute(app.store().pool())
         .await
         .expect("update");
@@ -132,7 +132,7 @@ async fn a_claim_holds_an_order_for_one_reviewer_until_released_or_lapsed(db: Db
     );
     // A lapsed lease frees it: the other reviewer takes it, the first can no longer decide.
     sqlx::query("UPDATE orders SET claim_expires_at = 1 WHERE order_no = $1")
-        .bind(&order.order_no)
+        .bind(order.order_no.as_str())
         .execute(app.store().pool())
         .await
         .expect("lapse");

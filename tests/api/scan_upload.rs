@@ -116,7 +116,7 @@ async fn photographed_forms_still_read_back_to_their_order() {
     let page = scanned_form(&app, &order, 150).await;
     let expected = DocCode {
         kind: DocKind::Form,
-        subject: DocSubject::Order(order.order_no.clone()),
+        subject: DocSubject::Order(order.order_no.to_string()),
         page: 1,
         pages: 1,
     };
@@ -232,7 +232,7 @@ async fn a_form_of_another_order_is_refused_naming_both(db: Db) {
         .expect("on the file")
         .message;
     assert!(
-        message.contains(&theirs.order_no) && message.contains(&mine.order_no),
+        message.contains(theirs.order_no.as_str()) && message.contains(mine.order_no.as_str()),
         "{message}"
     );
     let order = app

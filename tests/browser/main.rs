@@ -96,7 +96,7 @@ async fn a_phone_pays_at_the_demo_cashier_once_and_not_after_cancellation() {
         .expect("amount")
         .to_string();
     assert_eq!(page.text(".amount").await, amount);
-    assert!(page.text("dl").await.contains(&order.order_no));
+    assert!(page.text("dl").await.contains(order.order_no.as_str()));
     let cashier = page.screenshot().await;
     // A second tab on the same cashier, to post its form again after paying.
     let second_tab = ca_counter::api::PhonePage::open(&app.http, &payment.pay_url)
@@ -205,7 +205,7 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
     let page = Session::phone(&driver).await;
     page.open(&link).await;
     page.wait_heading("申请电子发票").await;
-    assert!(page.text("dl").await.contains(&order.order_no));
+    assert!(page.text("dl").await.contains(order.order_no.as_str()));
     // Each choice is a thumb-sized button with its words beside it, on one line.
     let choices = page
         .run(

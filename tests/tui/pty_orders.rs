@@ -19,6 +19,9 @@ async fn an_order_made_elsewhere_appears_live_and_can_be_found_opened_and_cancel
     let dir = tempfile::tempdir().expect("temp dir");
     let mut tui = start(&app, &app.clerk, dir.path(), "zh-CN");
     tui.wait_text("● 在线", WAIT);
+    // A clerk starts on 新申请, where clerks work; the orders are on F2.
+    tui.wait_text("输入客户的手机号", WAIT);
+    tui.send("\x1bOQ"); // F2
     tui.wait_text("还没有订单", WAIT);
 
     // Another counter submits: it shows up with no key pressed.
@@ -34,7 +37,7 @@ async fn an_order_made_elsewhere_appears_live_and_can_be_found_opened_and_cancel
     tui.wait_text("/ 查找", WAIT);
     tui.send("娜娜\r");
     tui.wait_for("only the matching order", WAIT, |s| {
-        s.contains(&other.order_no) && !s.contains(&second.order_no)
+        s.contains(other.order_no.as_str()) && !s.contains(second.order_no.as_str())
     });
 
     // Open it and cancel it through the popup.
@@ -67,7 +70,7 @@ async fn an_order_made_elsewhere_appears_live_and_can_be_found_opened_and_cancel
     tui.wait_text("已载入 1 单", WAIT);
     tui.send("\x1b");
     tui.wait_for("both orders again", WAIT, |s| {
-        s.contains(&second.order_no) && s.contains("待上传凭证")
+        s.contains(second.order_no.as_str()) && s.contains("待上传凭证")
     });
 
     tui.send("q");
@@ -85,7 +88,7 @@ async fn english_help_finds_and_runs_a_command() {
     tui.send("?");
     tui.wait_text("find:", WAIT);
     tui.send("review");
-    tui.wait_text("only \"awaiting review\"", WAIT);
+    tui.wait_text("only \"in review\"", WAIT);
     tui.send("\r");
     tui.wait_text("no orders match", WAIT);
     // Support agents see the review queue and the mailroom's list (read-only) but do not
@@ -141,8 +144,9 @@ async fn a_platform_restart_is_ridden_out_and_nothing_is_missed() {
     let first = app.submit("张三").await;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut tui = start(&app, &app.clerk, dir.path(), "zh-CN");
-    tui.wait_text(&first.order_no, WAIT);
     tui.wait_text("● 在线", WAIT);
+    tui.send("\x1bOQ"); // F2: the orders
+    tui.wait_text(&first.order_no, WAIT);
 
     // Start typing a note, then the platform goes away.
     tui.send("\r");

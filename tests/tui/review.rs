@@ -90,6 +90,8 @@ async fn a_reviewer_returns_an_order_and_approves_it_once_corrected() {
     // The clerk finds it, prints the notice, resubmits the corrected scan.
     let mut clerk = Tui::connect(&app.base, &app.clerk, &clerk_dir, "zh-CN", 80, 24);
     clerk.wait_text("● 在线", WAIT);
+    clerk.send("\x1bOQ"); // F2: a clerk starts on 新申请
+    clerk.wait_text("已载入", WAIT);
     clerk.send("/");
     clerk.send(&format!("{}\r", order.order_no));
     clerk.wait_text("已驳回", WAIT);

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{Action, OrderStatus, UserType};
+use crate::domain::{Action, OrderNo, OrderStatus, UserType};
 
 use super::attachments::Attachment;
 use super::invoicing::{InvoiceInfo, InvoiceRequestView};
@@ -158,7 +158,8 @@ pub struct Actor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Order {
     /// Order number, e.g. HN20261128000001.
-    pub order_no: String,
+    #[schema(value_type = String, example = "HN20261128000001")]
+    pub order_no: OrderNo,
     /// Current status.
     pub status: OrderStatus,
     /// Version; send it back with every action.
@@ -240,7 +241,8 @@ pub struct Order {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OrderSummary {
     /// Order number.
-    pub order_no: String,
+    #[schema(value_type = String, example = "HN20261128000001")]
+    pub order_no: OrderNo,
     /// Current status.
     pub status: OrderStatus,
     /// Version.
@@ -352,7 +354,8 @@ pub struct OrderEvent {
     /// Event id, increasing; resume after it with `Last-Event-ID`.
     pub id: i64,
     /// The order.
-    pub order_no: String,
+    #[schema(value_type = String, example = "HN20261128000001")]
+    pub order_no: OrderNo,
     /// `created`, `transition`, `attachment`, `note`.
     pub kind: String,
     /// The action, for transitions.

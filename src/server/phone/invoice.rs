@@ -76,7 +76,7 @@ pub(super) async fn form_page(
         return finished(&state, &row).await;
     }
     let input = match crate::server::invoicing::saved_request(&row) {
-        Some(request) => crate::server::invoicing::input_of(&request),
+        Some(request) => crate::domain::InvoiceRequestInput::from(&request),
         None => crate::server::invoicing::suggested(&row),
     };
     let saved = row.invoice_request_json.is_some();

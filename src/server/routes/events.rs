@@ -80,7 +80,7 @@ pub async fn stream(
     });
     Ok(Sse::new(events).keep_alive(
         KeepAlive::new()
-            .interval(Duration::from_secs(15))
+            .interval(Duration::from_secs(5))
             .text("keep-alive"),
     ))
 }

@@ -251,7 +251,7 @@ pub async fn list(
     let (rows, more) = state.store.list_orders(&list).await?;
     let items: Vec<_> = rows.iter().filter_map(present::summary).collect();
     let next_cursor = if more {
-        items.last().map(|i| i.order_no.clone())
+        items.last().map(|i| i.order_no.to_string())
     } else {
         None
     };

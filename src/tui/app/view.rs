@@ -1,0 +1,449 @@
+//! Drawing the frame: the tab bar, the shown tab, the message area (wrapped: a message is
+//! always read whole), the status line, the key hints, and the overlays. The last step
+//! makes the screen safe: no control character from the platform reaches the terminal.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+use unicode_width::UnicodeWidthStr;
+
+use super::{App, Conn, Overlay};
+use crate::i18n::{Lang, T};
+use crate::tui::component::View;
+use crate::tui::format;
+use crate::tui::keys;
+use crate::tui::text::{Notice, Tone, fit};
+use crate::tui::theme::strip_colour;
+use crate::tui::widgets::{glyphs, paint, popup};
+
+/// The smallest terminal the TUI lays out for.
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal the TUI lays out for.
+pub const MIN_HEIGHT: u16 = 24;
+
+/// The most rows a message takes (longer ones are rare; the rest is in the log).
+const MESSAGE_ROWS: u16 = 4;
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(app.theme.base), area);
+    let view = app.view();
+    let shown = app.tabs.get(app.shown);
+    if let Some(tab) = shown.filter(|t| t.fullscreen() && app.allowed(app.shown)) {
+        tab.draw(frame, area, &view);
+        paint::make_safe(frame.buffer_mut());
+        return;
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, app, area);
+        paint::make_safe(frame.buffer_mut());
+        return;
+    }
+    let message = app.message();
+    let message_lines: Vec<Line> = message
+        .map(|n| vec![notice_line(app, n)])
+        .unwrap_or_default();
+    let rows = paint::height(&message_lines, area.width).min(MESSAGE_ROWS);
+    let [tabs, main, message_area, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(rows),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    tab_bar(frame, app, tabs);
+    app.hitboxes.borrow_mut().main = main;
+    match shown {
+        Some(tab) if app.allowed(app.shown) => tab.draw(frame, main, &view),
+        Some(_) => not_for_role(frame, app, main),
+        None => {}
+    }
+    paint::wrapped(frame, message_area, message_lines);
+    status_line(frame, app, status);
+    footer_line(frame, app, footer);
+    match &app.overlay {
+        Some(Overlay::Help { filter, selected }) => help(frame, app, main, filter, *selected),
+        Some(Overlay::Command { input }) => {
+            let row = Rect::new(main.x, main.bottom().saturating_sub(1), main.width, 1);
+            popup::clear(frame, row, view.theme);
+            paint::line(frame, row, Line::from(Span::styled(":", app.theme.accent)));
+            let field = Rect::new(row.x + 1, row.y, row.width.saturating_sub(1), 1);
+            input.render(frame, field, app.theme.input_focus, true);
+        }
+        None => {}
+    }
+    paint::make_safe(frame.buffer_mut());
+    if let Some(tab) = shown.filter(|_| app.allowed(app.shown) && app.overlay.is_none()) {
+        tab.draw_after(frame, &view);
+    }
+}
+
+impl App {
+    /// What the tabs get to draw with.
+    pub fn view(&self) -> View<'_> {
+        View {
+            lang: self.lang,
+            now: self.now,
+            theme: &self.theme,
+            ascii: self.ascii,
+            no_color: self.no_color,
+            colors: self.colors,
+            graphics: self.graphics.as_ref(),
+            shared: &self.shared,
+        }
+    }
+
+    /// The message shown: the frame's own, else the shown tab's (never one worded by the
+    /// platform in the other language).
+    pub fn message(&self) -> Option<&Notice> {
+        let tab = self
+            .tabs
+            .get(self.shown)
+            .filter(|_| self.allowed(self.shown))
+            .and_then(|t| t.notice());
+        self.notice
+            .as_ref()
+            .or(tab)
+            .filter(|n| !n.text.stale_in(self.lang))
+    }
+}
+
+fn notice_line<'a>(app: &App, notice: &Notice) -> Line<'a> {
+    let g = glyphs(app.ascii);
+    let (style, mark) = match notice.tone {
+        Tone::Done => (app.theme.success, g.check),
+        Tone::Info => (app.theme.info, ""),
+        Tone::Warning => (app.theme.warning, g.warning),
+        Tone::Error => (app.theme.error, "!"),
+        Tone::Working => (app.theme.dim, ""),
+    };
+    let text = notice.text.get(app.lang);
+    let text = if mark.is_empty() || text.starts_with(mark) {
+        format!(" {text}")
+    } else {
+        format!(" {mark} {text}")
+    };
+    Line::from(text).style(style)
+}
+
+fn too_small(frame: &mut Frame, app: &App, area: Rect) {
+    let text = T::TooSmall.fill(
+        app.lang,
+        &[&area.width.to_string(), &area.height.to_string()],
+    );
+    let lines = vec![Line::from(text).style(app.theme.warning).centered()];
+    let rows = paint::height(&lines, area.width).min(area.height);
+    let y = area.y + area.height.saturating_sub(rows) / 2;
+    paint::wrapped(frame, Rect::new(area.x, y, area.width, rows), lines);
+}
+
+/// `1 新申请 │ 2 待办订单 │ 3 审核队列 (4) …`; remembers where each tab is for the mouse.
+fn tab_bar(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let bar = glyphs(app.ascii).bar;
+    let mut spans = vec![Span::raw(" ")];
+    let mut x = area.x + 1;
+    let mut boxes = Vec::new();
+    for (i, tab) in app.tabs.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(bar, theme.border));
+            x += bar.width() as u16;
+        }
+        let title = tab.title().get(app.lang);
+        let label = match tab.counts().and_then(|s| app.count(s)).filter(|n| *n > 0) {
+            Some(count) => format!(" {} {title} ({count}) ", i + 1),
+            None => format!(" {} {title} ", i + 1),
+        };
+        let style = if i == app.shown {
+            theme.tab_active
+        } else if app.allowed(i) {
+            theme.tab
+        } else {
+            theme.tab_disabled
+        };
+        let width = label.width() as u16;
+        boxes.push((i, x, x + width));
+        x += width;
+        spans.push(Span::styled(label, style));
+    }
+    let mut hit = app.hitboxes.borrow_mut();
+    hit.tabs = boxes;
+    hit.tab_row = area.y;
+    paint::line(frame, area, Line::from(spans));
+}
+
+/// A tab the operator's role cannot use: what it is for, and why not.
+fn not_for_role(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let theme = &app.theme;
+    let Some(tab) = app.tabs.get(app.shown) else {
+        return;
+    };
+    let roles = crate::tui::component::role_names(
+        app.shared.me.as_ref().map(|m| &m.roles[..]).unwrap_or(&[]),
+        lang,
+    );
+    let why = if app.shared.read_only {
+        T::TabNotReadOnly.fill(lang, &[tab.title().get(lang)])
+    } else {
+        T::TabNotForRole.fill(lang, &[&roles, tab.title().get(lang)])
+    };
+    let lines = vec![
+        Line::from(tab.about().get(lang)).style(theme.base),
+        Line::default(),
+        Line::from(why).style(theme.warning),
+    ];
+    let width = 64.min(area.width);
+    let rows = paint::height(&lines, width - 4) + 4;
+    let boxed = popup::centered(area, width, rows);
+    let block = crate::tui::widgets::block(theme, app.ascii, tab.title().get(lang).into(), false);
+    let inner = block.inner(boxed).inner(ratatui::layout::Margin::new(1, 1));
+    paint::block(frame, boxed, block, tab.title().get(lang));
+    paint::wrapped(frame, inner, lines);
+}
+
+/// Server, operator and roles, read-only mode, the link, the last update.
+fn status_line(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let lang = app.lang;
+    let bar = theme.status_bar;
+    let g = glyphs(app.ascii);
+    let (conn_style, conn_text) = match &app.conn {
+        Conn::Connecting => (
+            theme.reconnecting,
+            format!("{} {}", g.connecting, T::ConnConnecting.get(lang)),
+        ),
+        Conn::Online => (
+            theme.online,
+            format!("{} {}", g.online, T::ConnOnline.get(lang)),
+        ),
+        Conn::Reconnecting { attempt } => (
+            theme.reconnecting,
+            format!(
+                "{} {}",
+                g.reconnecting,
+                T::ConnReconnecting.fill(lang, &[&attempt.to_string()])
+            ),
+        ),
+        Conn::Offline { .. } => (
+            theme.offline,
+            format!("{} {}", g.offline, T::ConnOffline.get(lang)),
+        ),
+    };
+    let operator = match &app.shared.me {
+        Some(me) => {
+            let roles = crate::tui::component::role_names(&me.roles, lang);
+            if lang == Lang::ZhCn {
+                format!("{}（{roles}）", me.name)
+            } else {
+                format!("{} ({roles})", me.name)
+            }
+        }
+        None => g.ellipsis.into(),
+    };
+    let last = match app.last_event {
+        Some(at) => T::LastEvent.fill(lang, &[&format::clock(at)]),
+        None => T::NoEventsYet.get(lang).to_owned(),
+    };
+    let read_only = app
+        .shared
+        .read_only
+        .then(|| T::ReadOnlyMark.get(lang).to_owned());
+    // The link, the operator and read-only mode always show; the time of the last update
+    // and then the server's name give way when the line is full.
+    let bar_width = g.bar.width();
+    let must = operator.width()
+        + conn_text.width()
+        + 2
+        + bar_width
+        + read_only.as_ref().map_or(0, |m| m.width() + bar_width);
+    let width = usize::from(area.width);
+    let last = (must + bar_width + last.width() < width).then_some(last);
+    let used = must + last.as_ref().map_or(0, |l| bar_width + l.width() + 1);
+    let room = width.saturating_sub(used + bar_width + 1);
+    let server = (room >= 8).then(|| fit(&app.server_label, room, g.ellipsis));
+    let sep = Span::styled(g.bar, bar);
+    let mut spans = Vec::new();
+    match server {
+        Some(server) => {
+            spans.push(Span::styled(format!(" {server}"), bar));
+            spans.push(sep.clone());
+        }
+        None => spans.push(Span::styled(" ", bar)),
+    }
+    spans.push(Span::styled(operator, bar));
+    if let Some(mark) = read_only {
+        spans.push(sep.clone());
+        spans.push(Span::styled(mark, theme.warning.patch(strip_colour(bar))));
+    }
+    spans.push(sep.clone());
+    spans.push(Span::styled(
+        format!(" {conn_text} "),
+        conn_style.patch(strip_colour(bar)),
+    ));
+    if let Some(last) = last {
+        spans.push(sep);
+        spans.push(Span::styled(format!("{last} "), bar));
+    }
+    frame.render_widget(Block::default().style(bar), area);
+    paint::line(frame, area, Line::from(spans).style(bar));
+}
+
+/// Key hints from the bindings, as many as fit; help always shown.
+fn footer_line(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let mut hints: Vec<(String, String)> = Vec::new();
+    let i = app.shown;
+    let push = |key: Option<&keys::Key>, label: String, hints: &mut Vec<(String, String)>| {
+        if let Some(key) = key
+            && !hints.iter().any(|(_, l)| *l == label)
+        {
+            hints.push((key.display(), label));
+        }
+    };
+    if app.allowed(i) {
+        for b in app.tabs[i]
+            .bindings(&app.env(i))
+            .into_iter()
+            .filter(|b| b.footer)
+        {
+            push(b.keys.first(), b.short, &mut hints);
+        }
+    }
+    let frame_bindings = keys::frame_bindings(app.focus(), &app.titles(), app.lang);
+    let help = frame_bindings
+        .iter()
+        .find(|b| b.cmd == keys::Frame::Help)
+        .and_then(|b| b.keys.first().map(|k| (k.display(), b.short.clone())));
+    for b in frame_bindings
+        .iter()
+        .filter(|b| b.footer && b.cmd != keys::Frame::Help)
+    {
+        let key = match b.cmd {
+            // Where letters type, the tabs are on F-keys: say F1–F5.
+            keys::Frame::GoTab(_) => {
+                let last = app.tabs.len();
+                hints.push((format!("F1-F{last}"), b.short.clone()));
+                continue;
+            }
+            _ => b.keys.first(),
+        };
+        push(key, b.short.clone(), &mut hints);
+    }
+    let width = area.width as usize;
+    let reserve = help
+        .as_ref()
+        .map(|(k, l)| k.width() + l.width() + 3)
+        .unwrap_or(0);
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (key, label) in hints {
+        let cost = key.width() + label.width() + 3;
+        if used + cost + reserve > width {
+            break;
+        }
+        used += cost;
+        spans.push(Span::styled(format!(" {key} "), theme.footer_key));
+        spans.push(Span::styled(format!("{label} "), theme.footer_label));
+    }
+    if let Some((key, label)) = help {
+        spans.push(Span::styled(format!(" {key} "), theme.footer_key));
+        spans.push(Span::styled(format!("{label} "), theme.footer_label));
+    }
+    paint::line(frame, area, Line::from(spans));
+}
+
+fn help(
+    frame: &mut Frame,
+    app: &App,
+    main: Rect,
+    filter: &crate::tui::widgets::input::Input,
+    selected: usize,
+) {
+    let lang = app.lang;
+    let view = app.view();
+    let area = popup::centered(main, 72, main.height);
+    let inner = popup::open(
+        frame,
+        area,
+        view.theme,
+        view.ascii,
+        T::HelpTitle.get(lang).to_owned(),
+    );
+    let [find, list, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let label = format!("{} ", T::HelpFind.get(lang));
+    let width = label.width() as u16;
+    paint::line(
+        frame,
+        find,
+        Line::from(Span::styled(label, app.theme.label)),
+    );
+    filter.render(
+        frame,
+        Rect::new(find.x + width, find.y, find.width.saturating_sub(width), 1),
+        app.theme.input_focus,
+        true,
+    );
+    let matches = app.help_entries(&filter.text());
+    if matches.is_empty() {
+        paint::line(
+            frame,
+            list,
+            Line::from(T::HelpNoMatch.get(lang)).style(app.theme.dim),
+        );
+    }
+    let visible = list.height as usize;
+    let offset = selected.saturating_sub(visible.saturating_sub(1));
+    let key_width = matches
+        .iter()
+        .map(|m| m.keys.width())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 20);
+    for (row, (i, entry)) in matches
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .enumerate()
+    {
+        let style = if i == selected {
+            app.theme.selection
+        } else {
+            app.theme.popup
+        };
+        let keys_style = if i == selected {
+            style
+        } else {
+            app.theme.accent
+        };
+        let keys = fit(&entry.keys, key_width, glyphs(app.ascii).ellipsis);
+        let pad = " ".repeat(key_width.saturating_sub(keys.width()));
+        let room = usize::from(list.width).saturating_sub(key_width + 3);
+        let label = fit(&entry.label, room, glyphs(app.ascii).ellipsis);
+        paint::line(
+            frame,
+            Rect::new(list.x, list.y + row as u16, list.width, 1),
+            Line::from(vec![
+                Span::styled(format!(" {keys}{pad}"), keys_style),
+                Span::styled(format!("  {label}"), style),
+            ])
+            .style(style),
+        );
+    }
+    paint::wrapped(
+        frame,
+        hint,
+        vec![Line::from(T::HelpHint.get(lang)).style(app.theme.dim)],
+    );
+    let _ = Style::default();
+}

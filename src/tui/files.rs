@@ -1,0 +1,176 @@
+//! Files a clerk names — signed scans, transfer vouchers, corrected materials: checked
+//! here before anything is sent (there, not empty, within the platform's limit, JPEG, PNG
+//! or PDF by content), uploaded, and attached to the action that needs them.
+
+use std::path::{Path, PathBuf};
+
+use super::text::Text;
+use crate::api::{ActionRequest, AttachmentKind, Client, ClientError, Order};
+use crate::domain::Action;
+use crate::i18n::T;
+
+/// A checked file, as the screen describes it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FileInfo {
+    /// Where it is.
+    pub path: String,
+    /// `image/jpeg`, `image/png`, `application/pdf`.
+    pub content_type: String,
+    /// Bytes.
+    pub size: u64,
+    /// `1654×2339 px` or `2 p`.
+    pub detail: String,
+}
+
+/// Why a file cannot be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileProblem {
+    /// Reading it failed.
+    Io(std::io::ErrorKind),
+    /// Not JPEG, PNG or PDF by content.
+    NotAScan,
+    /// Bigger than the platform takes (size, limit).
+    TooLarge(u64, u64),
+    /// Empty.
+    Empty,
+}
+
+/// Reads and checks a file: there, not empty, within `limit` (0: no limit known), JPEG,
+/// PNG or PDF by content; described with its pixel size or page count. Returns the bytes.
+pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileProblem> {
+    let meta = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| FileProblem::Io(e.kind()))?;
+    if meta.is_dir() {
+        return Err(FileProblem::Io(std::io::ErrorKind::IsADirectory));
+    }
+    if limit > 0 && meta.len() > limit {
+        return Err(FileProblem::TooLarge(meta.len(), limit));
+    }
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|e| FileProblem::Io(e.kind()))?;
+    if bytes.is_empty() {
+        return Err(FileProblem::Empty);
+    }
+    let kind = crate::domain::sniff(&bytes).ok_or(FileProblem::NotAScan)?;
+    let detail = match kind {
+        crate::domain::FileType::Pdf => crate::domain::pdf_pages(&bytes).map(|n| format!("{n} p")),
+        _ => crate::domain::image_size(&bytes).map(|(w, h)| format!("{w}×{h} px")),
+    }
+    .unwrap_or_default();
+    let info = FileInfo {
+        path: path.display().to_string(),
+        content_type: kind.mime().to_owned(),
+        size: bytes.len() as u64,
+        detail,
+    };
+    Ok((info, bytes))
+}
+
+/// What is wrong with a file the clerk named, in words.
+pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
+    let shown = path.display().to_string();
+    match problem {
+        FileProblem::Io(std::io::ErrorKind::NotFound) => Text::with(T::FileNotFound, [shown]),
+        FileProblem::Io(std::io::ErrorKind::PermissionDenied) => {
+            Text::with(T::FilePermission, [shown])
+        }
+        FileProblem::Io(std::io::ErrorKind::IsADirectory) => {
+            Text::with(T::FileIsDirectory, [shown])
+        }
+        FileProblem::Io(_) => Text::with(T::FileUnreadable, [shown]),
+        FileProblem::NotAScan => T::ProblemUnsupportedTypeDetail.into(),
+        FileProblem::Empty => Text::with(T::NewScanEmpty, [shown]),
+        FileProblem::TooLarge(size, limit) => {
+            Text::with(T::NewScanTooLarge, [mb(*size), mb(*limit)])
+        }
+    }
+}
+
+/// `12.3 MB`, `85 KB`
+pub fn mb(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// A file an action sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    /// What it is to the order.
+    pub kind: AttachmentKind,
+    /// Where it is.
+    pub path: PathBuf,
+    /// The platform's limit, checked before reading it all (0: unknown).
+    pub limit: u64,
+}
+
+/// Why an action with an upload did not happen.
+#[derive(Debug)]
+pub enum ActFailure {
+    /// The file could not be read, or is not one the platform takes.
+    File(PathBuf, FileProblem),
+    /// The platform refused or could not be reached.
+    Api(ClientError),
+}
+
+/// Uploads the file an action needs (if any), checked here first, then performs the
+/// action with it attached.
+pub async fn upload_and_act(
+    client: &Client,
+    order_no: &str,
+    action: Action,
+    mut body: ActionRequest,
+    upload: Option<Upload>,
+) -> Result<Order, ActFailure> {
+    if let Some(Upload { kind, path, limit }) = upload {
+        let (_, bytes) = check(&path, limit)
+            .await
+            .map_err(|problem| ActFailure::File(path.clone(), problem))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let attachment = client
+            .upload_attachment(order_no, kind, &name, bytes)
+            .await
+            .map_err(ActFailure::Api)?;
+        body.attachment_ids = vec![attachment.id];
+    }
+    client
+        .act(order_no, action, &body)
+        .await
+        .map_err(ActFailure::Api)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn files_are_judged_by_content_and_size() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let fake = dir.path().join("scan.jpg");
+        std::fs::write(&fake, b"not an image").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(check(&fake, 0).await.err(), Some(FileProblem::NotAScan));
+        assert_eq!(
+            check(&fake, 4).await.err(),
+            Some(FileProblem::TooLarge(12, 4))
+        );
+        let empty = dir.path().join("empty.png");
+        std::fs::write(&empty, b"").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(check(&empty, 0).await.err(), Some(FileProblem::Empty));
+        let missing = dir.path().join("missing.png");
+        assert_eq!(
+            check(&missing, 0).await.err(),
+            Some(FileProblem::Io(std::io::ErrorKind::NotFound))
+        );
+        assert_eq!(
+            check(dir.path(), 0).await.err(),
+            Some(FileProblem::Io(std::io::ErrorKind::IsADirectory))
+        );
+    }
+}

@@ -1,0 +1,337 @@
+//! The invoice form for one order: buyer kind and invoice kind (← →), buyer name, tax
+//! number, e-mail, and for 专票 address, phone, bank and account — each field checked as
+//! it is left, by the same rules the platform applies, its message under it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::api::InvoicingItem;
+use crate::domain::{BuyerKind, InvoiceKind, InvoiceRequestInput, Money};
+use crate::i18n::{Lang, T};
+use crate::tui::text::Text;
+use crate::tui::widgets::input::Input;
+
+/// The text fields of the form, in order, with their wire names and labels.
+pub const FIELDS: [(&str, T); 7] = [
+    ("buyer_name", T::FieldInvBuyerName),
+    ("tax_number", T::FieldInvTaxNumber),
+    ("email", T::FieldInvEmail),
+    ("address", T::FieldInvAddress),
+    ("phone", T::FieldInvPhone),
+    ("bank", T::FieldInvBank),
+    ("account", T::FieldInvAccount),
+];
+
+/// Rows of the form: the two choices, then the text fields.
+pub const ROWS: usize = 2 + FIELDS.len();
+
+/// The invoice form for one order.
+#[derive(Debug, Clone)]
+pub struct InvoiceForm {
+    /// The order.
+    pub order_no: String,
+    /// Its version.
+    pub version: i64,
+    /// Its amount in fen.
+    pub amount_fen: i64,
+    /// The customer.
+    pub customer_name: String,
+    /// Where the request came from (`phone`, `counter`), if one was made.
+    pub via: Option<String>,
+    /// Individual or organisation.
+    pub buyer_kind: BuyerKind,
+    /// 普票 or 专票.
+    pub invoice_kind: InvoiceKind,
+    /// The text fields, as [`FIELDS`].
+    pub fields: Vec<Input>,
+    /// The row with the caret.
+    pub focus: usize,
+    /// Errors by field name.
+    pub errors: Vec<(String, Text)>,
+    /// Warnings by field name (accepted, worth a look).
+    pub warnings: Vec<(String, Text)>,
+    /// Asking "issue?".
+    pub confirming: bool,
+    /// On its way.
+    pub sending: bool,
+}
+
+impl InvoiceForm {
+    /// The form for `item`: the customer's request, else what the order suggests.
+    pub fn new(item: &InvoicingItem) -> InvoiceForm {
+        let input = item
+            .request
+            .as_ref()
+            .map(|r| InvoiceRequestInput::from(&r.request))
+            .unwrap_or_else(|| item.suggested.clone());
+        let buyer_kind = if input.buyer_kind.as_deref() == Some(BuyerKind::Organisation.as_str()) {
+            BuyerKind::Organisation
+        } else {
+            BuyerKind::Individual
+        };
+        let invoice_kind = if input.invoice_kind.as_deref() == Some(InvoiceKind::Special.as_str()) {
+            InvoiceKind::Special
+        } else {
+            InvoiceKind::Normal
+        };
+        let fields = [
+            &input.buyer_name,
+            &input.tax_number,
+            &input.email,
+            &input.address,
+            &input.phone,
+            &input.bank,
+            &input.account,
+        ]
+        .into_iter()
+        .map(|v| Input::new(v))
+        .collect();
+        InvoiceForm {
+            order_no: item.order.order_no.to_string(),
+            version: item.order.version,
+            amount_fen: item.order.amount_fen,
+            customer_name: item.order.customer_name.clone(),
+            via: item.request.as_ref().map(|r| r.via.clone()),
+            buyer_kind,
+            invoice_kind,
+            fields,
+            focus: 2,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            confirming: false,
+            sending: false,
+        }
+    }
+
+    /// A text field has the caret (letters type).
+    pub fn typing(&self) -> bool {
+        self.focus >= 2
+    }
+
+    /// The form as a request.
+    pub fn input(&self) -> InvoiceRequestInput {
+        let text = |i: usize| self.fields.get(i).map(Input::text).unwrap_or_default();
+        InvoiceRequestInput {
+            buyer_kind: Some(self.buyer_kind.as_str().into()),
+            invoice_kind: Some(self.invoice_kind.as_str().into()),
+            buyer_name: text(0),
+            tax_number: text(1),
+            email: text(2),
+            address: text(3),
+            phone: text(4),
+            bank: text(5),
+            account: text(6),
+        }
+    }
+
+    /// The error shown under `field`.
+    pub fn error(&self, field: &str) -> Option<&Text> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m)
+    }
+
+    /// The warning shown under `field`.
+    pub fn warning(&self, field: &str) -> Option<&Text> {
+        self.warnings.iter().find(|(f, _)| f == field).map(|(_, m)| m)
+    }
+
+    /// The amount, as money.
+    pub fn amount(&self) -> String {
+        Money::from_fen(self.amount_fen).unwrap_or_default().to_string()
+    }
+
+    /// The name of the field on `row` (none for the two choices).
+    fn field_on(row: usize) -> Option<&'static str> {
+        row.checked_sub(2).and_then(|i| FIELDS.get(i)).map(|(f, _)| *f)
+    }
+
+    /// Checks the field on the row the caret leaves, as the platform will: its message
+    /// appears (or goes) at once, as in the application form.
+    fn leave(&mut self) {
+        let Some(field) = Self::field_on(self.focus) else {
+            return;
+        };
+        let (errors, warnings) = match crate::domain::validate_invoice_request(&self.input()) {
+            Ok((_, warnings)) => (Vec::new(), warnings),
+            Err(errors) => (errors, Vec::new()),
+        };
+        self.errors.retain(|(f, _)| f != field);
+        self.warnings.retain(|(f, _)| f != field);
+        for (f, m) in errors.into_iter().filter(|(f, _)| *f == field) {
+            self.errors.push((f.to_owned(), Text::from(m)));
+        }
+        for (f, m) in warnings.into_iter().filter(|(f, _)| *f == field) {
+            self.warnings.push((f.to_owned(), Text::from(m)));
+        }
+    }
+
+    fn move_to(&mut self, row: usize) {
+        if row != self.focus {
+            self.leave();
+            self.focus = row;
+        }
+        self.confirming = false;
+    }
+
+    /// Checks every field as the platform will; true when it may be issued.
+    pub fn check(&mut self) -> bool {
+        match crate::domain::validate_invoice_request(&self.input()) {
+            Ok((_, warnings)) => {
+                self.errors.clear();
+                self.warnings = warnings
+                    .into_iter()
+                    .map(|(f, m)| (f.to_owned(), Text::from(m)))
+                    .collect();
+                true
+            }
+            Err(errors) => {
+                self.errors = errors
+                    .into_iter()
+                    .map(|(f, m)| (f.to_owned(), Text::from(m)))
+                    .collect();
+                // The caret goes to the first bad field.
+                if let Some(row) = self.errors.iter().find_map(|(f, _)| row_of(f)) {
+                    self.focus = row;
+                }
+                false
+            }
+        }
+    }
+
+    /// The platform's messages, each under its field.
+    pub fn refused(&mut self, errors: Vec<(String, String)>, lang: Lang) {
+        self.errors = errors
+            .into_iter()
+            .map(|(f, m)| (f, Text::platform(m, lang)))
+            .collect();
+        if let Some(row) = self.errors.iter().find_map(|(f, _)| row_of(f)) {
+            self.focus = row;
+        }
+    }
+
+    /// A key no binding took. Returns true when Enter on the last row (or on the
+    /// confirmation) asks to issue.
+    pub fn key(&mut self, key: KeyEvent) -> bool {
+        if self.sending {
+            return false;
+        }
+        match key.code {
+            KeyCode::Enter => {
+                if self.focus + 1 < ROWS && !self.confirming {
+                    self.move_to(self.focus + 1);
+                } else {
+                    return true;
+                }
+            }
+            KeyCode::Down => self.move_to((self.focus + 1).min(ROWS - 1)),
+            KeyCode::Up => self.move_to(self.focus.saturating_sub(1)),
+            KeyCode::Tab => self.move_to((self.focus + 1) % ROWS),
+            KeyCode::BackTab => self.move_to((self.focus + ROWS - 1) % ROWS),
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if self.focus < 2 => {
+                if self.focus == 0 {
+                    self.buyer_kind = match self.buyer_kind {
+                        BuyerKind::Individual => BuyerKind::Organisation,
+                        BuyerKind::Organisation => BuyerKind::Individual,
+                    };
+                } else {
+                    self.invoice_kind = match self.invoice_kind {
+                        InvoiceKind::Normal => InvoiceKind::Special,
+                        InvoiceKind::Special => InvoiceKind::Normal,
+                    };
+                }
+                self.confirming = false;
+                self.errors
+                    .retain(|(f, _)| f != "buyer_kind" && f != "invoice_kind");
+            }
+            _ if self.focus >= 2 => {
+                let index = self.focus - 2;
+                if key.modifiers.contains(KeyModifiers::CONTROL) && key.code != KeyCode::Char('u')
+                {
+                    return false;
+                }
+                if let Some(input) = self.fields.get_mut(index)
+                    && input.key(key)
+                {
+                    let name = FIELDS[index].0;
+                    self.errors.retain(|(f, _)| f != name);
+                    self.warnings.retain(|(f, _)| f != name);
+                    self.confirming = false;
+                }
+            }
+            _ => {}
+        }
+        false
+    }
+
+    /// Pasted text goes into the field with the caret.
+    pub fn paste(&mut self, text: &str) {
+        if self.focus >= 2
+            && let Some(input) = self.fields.get_mut(self.focus - 2)
+        {
+            input.paste(text);
+        }
+    }
+}
+
+/// The form row of a field name.
+pub fn row_of(field: &str) -> Option<usize> {
+    match field {
+        "buyer_kind" => Some(0),
+        "invoice_kind" => Some(1),
+        _ => FIELDS.iter().position(|(f, _)| *f == field).map(|i| i + 2),
+    }
+}
+
+/// The label of an invoice kind.
+pub fn kind_label(kind: InvoiceKind) -> T {
+    match kind {
+        InvoiceKind::Normal => T::OptInvoiceNormal,
+        InvoiceKind::Special => T::OptInvoiceSpecial,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::OrderSummary;
+    use crate::domain::{OrderStatus, UserType};
+
+    fn item() -> InvoicingItem {
+        InvoicingItem {
+            order: OrderSummary {
+                order_no: crate::domain::OrderNo::parse("HN20261128000007")
+                    .unwrap_or_else(|e| panic!("{e}")),
+                status: OrderStatus::PendingInvoice,
+                version: 4,
+                customer_name: "李四".into(),
+                phone: "138****5678".into(),
+                project_name: "湘潭".into(),
+                product_name: "个人证书".into(),
+                amount_fen: 20_000,
+                created_at: String::new(),
+                updated_at: String::new(),
+            },
+            user_type: UserType::Individual,
+            shipped_at: None,
+            requested_via: None,
+            request: None,
+            suggested: InvoiceRequestInput {
+                buyer_name: "李四".into(),
+                email: "lisi@example.com".into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_field_is_checked_as_it_is_left() {
+        let mut form = InvoiceForm::new(&item());
+        form.focus = 4;
+        form.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        for c in "not-mail".chars() {
+            form.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        assert!(form.error("email").is_none(), "not while typing");
+        form.key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+        assert!(form.error("email").is_some(), "checked on leaving");
+        assert!(form.error("address").is_none(), "only the field left");
+    }
+}

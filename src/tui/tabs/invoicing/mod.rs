@@ -1,0 +1,349 @@
+//! The 开票 tab: orders in 待开票, those the customer asked for first. Finance opens one,
+//! checks or fills the invoice request (individual or organisation buyer, 普票 or 专票,
+//! buyer name, tax number, e-mail, and for 专票 address, phone, bank and account) with
+//! every field checked here as on the platform, and issues it; or notes that the customer
+//! wants no invoice. Either way the order is 已完成.
+
+mod form;
+pub mod keys;
+pub mod messages;
+mod view;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use futures_util::future::BoxFuture;
+
+pub use form::{FIELDS, InvoiceForm, ROWS, kind_label};
+pub use keys::Cmd;
+pub use messages::{Answer, Request};
+
+use crate::api::{ActionRequest, ClientError, InvoicingItem, IssueInvoice};
+use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
+use crate::i18n::T;
+use crate::tui::component::{Component, Ctx, Env, Live, View};
+use crate::tui::keys::{Binding, Focus};
+use crate::tui::list::{Fetch, Rows};
+use crate::tui::net::Net;
+use crate::tui::text::{Notice, Text, describe};
+use crate::tui::widgets::input::Input;
+
+/// How often the queue is fetched again while shown.
+const REFRESH_SECONDS: i64 = 60;
+
+/// The tab as the frame holds it.
+pub fn tab(_init: &crate::tui::component::Init) -> Box<dyn crate::tui::component::Tab> {
+    crate::tui::component::tab(Invoicing::default())
+}
+
+/// Declining: the note to keep.
+#[derive(Debug, Clone)]
+pub struct Decline {
+    /// The order.
+    pub order_no: String,
+    /// Its version.
+    pub version: i64,
+    /// The note.
+    pub input: Input,
+    /// On its way.
+    pub sending: bool,
+    /// Why it failed.
+    pub error: Option<Text>,
+}
+
+/// The state of the 开票 tab.
+#[derive(Debug)]
+pub struct Invoicing {
+    /// Orders waiting for their invoice.
+    pub queue: Rows<InvoicingItem>,
+    /// Keeping them live.
+    pub fetch: Fetch,
+    /// The last outcome.
+    pub notice: Option<Notice>,
+    /// The open form.
+    pub form: Option<InvoiceForm>,
+    /// The "no invoice" popup.
+    pub decline: Option<Decline>,
+}
+
+impl Default for Invoicing {
+    fn default() -> Self {
+        Invoicing {
+            queue: Rows::default(),
+            fetch: Fetch::new(Some(REFRESH_SECONDS)),
+            notice: None,
+            form: None,
+            decline: None,
+        }
+    }
+}
+
+impl Invoicing {
+    fn issue(&mut self, ctx: &mut Ctx<Request>) {
+        let Some(form) = &mut self.form else {
+            return;
+        };
+        if form.sending {
+            return;
+        }
+        if !form.check() {
+            form.confirming = false;
+            return;
+        }
+        if !form.confirming {
+            form.confirming = true;
+            return;
+        }
+        form.sending = true;
+        ctx.ask(Request::Issue {
+            order_no: form.order_no.clone(),
+            body: IssueInvoice {
+                version: Some(form.version),
+                request: Some(form.input()),
+            },
+        });
+    }
+
+    fn decline_key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) {
+        let Some(decline) = &mut self.decline else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc if decline.sending => {}
+            KeyCode::Esc => self.decline = None,
+            KeyCode::Enter if !decline.sending => {
+                decline.sending = true;
+                decline.error = None;
+                ctx.ask(Request::Decline {
+                    order_no: decline.order_no.clone(),
+                    body: ActionRequest {
+                        version: Some(decline.version),
+                        reason: Some(decline.input.text()),
+                        ..ActionRequest::default()
+                    },
+                });
+            }
+            _ => {
+                decline.input.key(key);
+            }
+        }
+    }
+
+    fn issued(&mut self, ctx: &Env, order_no: &str, result: Result<crate::api::Order, ClientError>) {
+        let lang = ctx.lang;
+        let Some(form) = self.form.as_mut().filter(|f| f.order_no == order_no) else {
+            return;
+        };
+        form.sending = false;
+        form.confirming = false;
+        match result {
+            Ok(order) => {
+                let number = order
+                    .invoice
+                    .as_ref()
+                    .map(|i| i.invoice_no.clone())
+                    .or(order.invoice_no.clone())
+                    .unwrap_or_default();
+                let invoice = order.invoice.as_ref();
+                let email = invoice.map(|i| i.email.clone()).unwrap_or_default();
+                let order_no = order_no.to_owned();
+                self.form = None;
+                self.notice = Some(match invoice.and_then(|i| i.mail_status.as_deref()) {
+                    Some("failed") => {
+                        let why = invoice.and_then(|i| i.mail_detail.clone()).unwrap_or_default();
+                        Notice::warning(Text::with(T::InvoiceMailFailed, [order_no, number, why]))
+                    }
+                    Some("kept") => {
+                        Notice::done(Text::with(T::InvoiceKeptNotice, [order_no, number, email]))
+                    }
+                    _ => Notice::done(Text::with(T::InvoiceIssuedNotice, [order_no, number, email])),
+                });
+            }
+            Err(ClientError::Problem(problem)) if !problem.errors.is_empty() => {
+                let errors = problem
+                    .errors
+                    .iter()
+                    .map(|e| (e.field.clone(), e.message.clone()))
+                    .collect();
+                form.refused(errors, lang);
+            }
+            Err(e) => self.notice = Some(Notice::error(describe(&e, lang))),
+        }
+    }
+}
+
+impl Component for Invoicing {
+    type Cmd = Cmd;
+    type Request = Request;
+    type Answer = Answer;
+
+    fn title(&self) -> T {
+        T::TabInvoicing
+    }
+
+    fn about(&self) -> T {
+        T::AboutInvoicing
+    }
+
+    fn permission(&self) -> Permission {
+        Permission::ViewOrders
+    }
+
+    fn home(&self, roles: &RoleSet) -> Option<u8> {
+        roles.roles().contains(&Role::Finance).then_some(2)
+    }
+
+    fn counts(&self) -> Option<OrderStatus> {
+        Some(OrderStatus::PendingInvoice)
+    }
+
+    fn shown(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(seq) = self.fetch.tick(ctx.now, true) {
+            ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    fn focus(&self) -> Focus {
+        if self.decline.is_some() {
+            Focus::Modal
+        } else if self.form.as_ref().is_some_and(|f| f.typing()) {
+            Focus::Field
+        } else if self.form.is_some() {
+            // The two choices take arrows and Space; letters do nothing there.
+            Focus::Letters
+        } else {
+            Focus::Free
+        }
+    }
+
+    fn bindings(&self, env: &Env) -> Vec<Binding<Cmd>> {
+        keys::bindings(self, env)
+    }
+
+    fn command(&mut self, ctx: &mut Ctx<Request>, cmd: Cmd) {
+        self.notice = None;
+        let may = ctx.shared.permits(Permission::Act(Action::IssueInvoice));
+        match cmd {
+            Cmd::Move(motion) => self.queue.go(motion),
+            Cmd::Open => {
+                if may && let Some(item) = self.queue.selected() {
+                    self.form = Some(InvoiceForm::new(item));
+                }
+            }
+            Cmd::Decline => {
+                if !may {
+                    return;
+                }
+                let target = match &self.form {
+                    Some(form) => Some((form.order_no.clone(), form.version)),
+                    None => self
+                        .queue
+                        .selected()
+                        .map(|i| (i.order.order_no.to_string(), i.order.version)),
+                };
+                if let Some((order_no, version)) = target {
+                    self.decline = Some(Decline {
+                        order_no,
+                        version,
+                        input: Input::new(T::InvoiceDeclinedNote.get(ctx.lang)),
+                        sending: false,
+                        error: None,
+                    });
+                }
+            }
+            Cmd::Issue => self.issue(ctx),
+            Cmd::Back => {
+                if let Some(form) = &mut self.form {
+                    if form.sending {
+                        return;
+                    }
+                    if form.confirming {
+                        form.confirming = false;
+                        return;
+                    }
+                }
+                self.form = None;
+            }
+        }
+    }
+
+    fn key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
+        if self.decline.is_some() {
+            self.decline_key(ctx, key);
+            return true;
+        }
+        let Some(form) = &mut self.form else {
+            return false;
+        };
+        if form.key(key) {
+            self.issue(ctx);
+        }
+        true
+    }
+
+    fn paste(&mut self, _ctx: &mut Ctx<Request>, text: &str) -> bool {
+        if let Some(decline) = &mut self.decline {
+            decline.input.paste(text);
+        } else if let Some(form) = &mut self.form {
+            form.paste(text);
+        } else {
+            return false;
+        }
+        true
+    }
+
+    fn answer(&mut self, ctx: &mut Ctx<Request>, answer: Answer) {
+        let lang = ctx.lang;
+        match answer {
+            Answer::Queue { seq, result } => {
+                let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
+                if let Some(queue) = queue {
+                    self.queue.replace(queue.items);
+                }
+                if let Some(seq) = again {
+                    ctx.ask(Request::Queue { seq });
+                }
+            }
+            Answer::Issued { order_no, result } => self.issued(ctx, &order_no, result),
+            Answer::Declined { order_no, result } => {
+                let Some(decline) = self.decline.as_mut().filter(|d| d.order_no == order_no) else {
+                    return;
+                };
+                decline.sending = false;
+                match result {
+                    Ok(_) => {
+                        self.decline = None;
+                        if self.form.as_ref().is_some_and(|f| f.order_no == order_no) {
+                            self.form = None;
+                        }
+                        self.notice =
+                            Some(Notice::done(Text::with(T::InvoiceDeclinedNotice, [order_no])));
+                    }
+                    Err(e) => decline.error = Some(describe(&e, lang)),
+                }
+            }
+        }
+    }
+
+    fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
+        if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
+            ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(seq) = self.fetch.tick(ctx.now, ctx.shown) {
+            ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    fn draw(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, view: &View) {
+        view::draw(self, frame, area, view);
+    }
+
+    fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
+        messages::run(request, net)
+    }
+}

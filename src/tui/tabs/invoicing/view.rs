@@ -1,0 +1,278 @@
+//! Drawing the 开票 tab: orders waiting for their invoice (requested ones first), the
+//! invoice form with each message under its field, and the "no invoice" popup.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use super::{Decline, FIELDS, InvoiceForm, Invoicing, kind_label};
+use crate::api::InvoicingItem;
+use crate::domain::{BuyerKind, InvoiceKind};
+use crate::i18n::T;
+use crate::tui::component::View;
+use crate::tui::format;
+use crate::tui::widgets::table::{self, Column, Row};
+use crate::tui::widgets::{block, paint, popup};
+
+/// Draws the tab.
+pub fn draw(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) {
+    match &invoicing.form {
+        Some(form) => draw_form(form, frame, area, view),
+        None => draw_list(invoicing, frame, area, view),
+    }
+    if let Some(decline) = &invoicing.decline {
+        draw_decline(decline, frame, area, view);
+    }
+}
+
+fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let items = invoicing.queue.items();
+    let mut spans = Vec::new();
+    if invoicing.fetch.loaded {
+        let asked = items.iter().filter(|i| i.request.is_some()).count();
+        spans.push(Span::styled(
+            T::InvoiceSummary.fill(lang, &[&items.len().to_string(), &asked.to_string()]),
+            theme.dim,
+        ));
+    }
+    if let Some(stale) = invoicing.fetch.stale_text(lang) {
+        spans.push(Span::styled(format!("  {stale}"), theme.warning));
+    }
+    let summary = Line::from(spans);
+    let rows = paint::height(std::slice::from_ref(&summary), area.width).max(1);
+    let [summary_area, table_area] =
+        Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
+    paint::wrapped(frame, summary_area, vec![summary]);
+    if items.is_empty() {
+        let text = if let Some(error) = &invoicing.fetch.error {
+            Line::from(error.get(lang)).style(theme.error)
+        } else if !invoicing.fetch.loaded {
+            Line::from(T::Loading.get(lang)).style(theme.dim)
+        } else {
+            Line::from(T::InvoiceEmpty.get(lang)).style(theme.dim)
+        };
+        let message = Rect::new(table_area.x, table_area.y + 2, table_area.width, 3);
+        paint::wrapped(frame, message, vec![text.centered()]);
+        return;
+    }
+    let body = table_area.height.saturating_sub(1) as usize;
+    let offset = invoicing.queue.scroll(body, None);
+    let columns = [
+        Column::new(T::ColOrderNo.get(lang), 16),
+        Column::new(T::ColCustomer.get(lang), 12),
+        Column::new(T::ColAmount.get(lang), 10).right(),
+        Column::new(T::ColShipped.get(lang), 10),
+        Column::new(T::ColInvoiceRequest.get(lang), 10).grow(),
+    ];
+    let selected = invoicing.queue.selected_index();
+    let rows = items
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(body)
+        .map(|(i, item)| row(item, i == selected, view))
+        .collect();
+    table::draw(frame, table_area, &columns, theme.header, rows, view.glyphs().ellipsis);
+}
+
+fn row(item: &InvoicingItem, selected: bool, view: &View) -> Row {
+    let (lang, theme) = (view.lang, view.theme);
+    let via = |via: &str| {
+        if via == "phone" {
+            T::InvoiceViaPhone
+        } else {
+            T::InvoiceViaCounter
+        }
+    };
+    let request = match &item.request {
+        Some(asked) => format!(
+            "{} {} {}",
+            via(&asked.via).get(lang),
+            kind_label(asked.request.invoice_kind).get(lang),
+            asked.request.buyer_name
+        ),
+        None => match item.requested_via.as_deref() {
+            Some(v) => via(v).get(lang).to_owned(),
+            None => T::InvoiceNotAsked.get(lang).to_owned(),
+        },
+    };
+    let style = if item.request.is_some() || item.requested_via.is_some() {
+        theme.accent
+    } else {
+        theme.dim
+    };
+    let base = if selected { theme.selection } else { theme.base };
+    let pick = |s| if selected { theme.selection } else { s };
+    Row {
+        cells: vec![
+            (item.order.order_no.to_string(), base),
+            (item.order.customer_name.clone(), base),
+            (format::money(item.order.amount_fen), base),
+            (
+                item.shipped_at
+                    .as_deref()
+                    .map(format::datetime)
+                    .map(|d| d.chars().take(10).collect::<String>())
+                    .unwrap_or_default(),
+                base,
+            ),
+            (request, pick(style)),
+        ],
+        style: base,
+    }
+}
+
+fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let title = T::InvoiceFormTitle.fill(lang, &[&form.order_no, &form.customer_name, &form.amount()]);
+    let outer = block(theme, view.ascii, title.clone(), true);
+    let inner = outer.inner(area);
+    paint::block(frame, area, outer, &title);
+    // The labels' column fits the longest label in this language.
+    let label_width = FIELDS
+        .iter()
+        .map(|(_, l)| l.get(lang).width() + 2)
+        .chain([T::FieldInvBuyerKind, T::FieldInvKind].map(|l| l.get(lang).width() + 2))
+        .max()
+        .unwrap_or(16) as u16;
+    let choice = |row: usize, label: T, options: [(T, bool); 2], error: Option<String>| {
+        let focused = form.focus == row;
+        let text = label.get(lang);
+        let pad = usize::from(label_width).saturating_sub(text.width());
+        let mut spans = vec![Span::styled(format!("{text}{}", " ".repeat(pad)), theme.label)];
+        for (option, on) in options {
+            let mark = if on { "(•) " } else { "( ) " };
+            let style = if on && focused {
+                theme.input_focus
+            } else if on {
+                theme.accent
+            } else {
+                theme.dim
+            };
+            spans.push(Span::styled(format!("{mark}{}  ", option.get(lang)), style));
+        }
+        if focused {
+            spans.push(Span::styled(T::InvoiceToggleHint.get(lang), theme.dim));
+        }
+        if let Some(error) = error {
+            spans.push(Span::styled(format!(" ! {error}"), theme.error));
+        }
+        Line::from(spans)
+    };
+    let mut y = inner.y;
+    let put = |frame: &mut Frame, lines: Vec<Line>, y: &mut u16| {
+        if *y < inner.bottom() {
+            *y += paint::wrapped(frame, Rect::new(inner.x, *y, inner.width, inner.bottom() - *y), lines);
+        }
+    };
+    let buyer = choice(
+        0,
+        T::FieldInvBuyerKind,
+        [
+            (T::OptBuyerIndividual, form.buyer_kind == BuyerKind::Individual),
+            (T::OptBuyerOrganisation, form.buyer_kind == BuyerKind::Organisation),
+        ],
+        form.error("buyer_kind").map(|e| e.get(lang)),
+    );
+    put(frame, vec![buyer], &mut y);
+    let kind = choice(
+        1,
+        T::FieldInvKind,
+        [
+            (T::OptInvoiceNormal, form.invoice_kind == InvoiceKind::Normal),
+            (T::OptInvoiceSpecial, form.invoice_kind == InvoiceKind::Special),
+        ],
+        form.error("invoice_kind").map(|e| e.get(lang)),
+    );
+    put(frame, vec![kind], &mut y);
+    let special = form.invoice_kind == InvoiceKind::Special;
+    for (i, (name, label)) in FIELDS.iter().enumerate() {
+        if y >= inner.bottom() {
+            break;
+        }
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        let [label_area, input_area] =
+            Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)]).areas(row);
+        let text = if i >= 3 && special {
+            format!("{}*", label.get(lang))
+        } else {
+            label.get(lang).to_owned()
+        };
+        paint::line(frame, label_area, Line::from(text).style(theme.label));
+        let focus = form.focus == i + 2 && !form.sending;
+        let style = if focus {
+            theme.input_focus
+        } else {
+            theme.input
+        };
+        if let Some(input) = form.fields.get(i) {
+            input.render(frame, input_area, style, focus);
+        }
+        y += 1;
+        let message = match (form.error(name), form.warning(name)) {
+            (Some(error), _) => Some(Line::from(format!("! {}", error.get(lang))).style(theme.error)),
+            (None, Some(warning)) => Some(
+                Line::from(format!("{} {}", view.glyphs().warning, warning.get(lang)))
+                    .style(theme.warning),
+            ),
+            (None, None) => None,
+        };
+        if let Some(message) = message
+            && y < inner.bottom()
+        {
+            let indent = label_width.min(inner.width / 3);
+            let room = Rect::new(inner.x + indent, y, inner.width - indent, inner.bottom() - y);
+            y += paint::wrapped(frame, room, vec![message]);
+        }
+    }
+    let status = if form.sending {
+        Line::from(T::InvoiceSending.get(lang)).style(theme.dim)
+    } else if form.confirming {
+        Line::from(T::InvoiceConfirm.fill(
+            lang,
+            &[
+                &form.amount(),
+                kind_label(form.invoice_kind).get(lang),
+                &form.fields.first().map(|f| f.text()).unwrap_or_default(),
+            ],
+        ))
+        .style(theme.warning)
+    } else if let Some(via) = &form.via {
+        let via = if via == "phone" {
+            T::InvoiceViaPhone
+        } else {
+            T::InvoiceViaCounter
+        };
+        Line::from(T::InvoiceFromRequest.fill(lang, &[via.get(lang)])).style(theme.dim)
+    } else {
+        Line::from(T::InvoiceFromOrder.get(lang)).style(theme.dim)
+    };
+    // The status goes at the bottom, or right after the fields when they fill the box.
+    let rows = paint::height(std::slice::from_ref(&status), inner.width);
+    let at = inner.bottom().saturating_sub(rows).max(y);
+    if at < inner.bottom() {
+        paint::wrapped(frame, Rect::new(inner.x, at, inner.width, inner.bottom() - at), vec![status]);
+    }
+}
+
+fn draw_decline(decline: &Decline, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let width = 62.min(area.width);
+    let mut lines = vec![Line::from(T::InvoiceDeclineNote.get(lang)).style(theme.label)];
+    let mut tail = Vec::new();
+    if let Some(error) = &decline.error {
+        tail.push(Line::from(format!("! {}", error.get(lang))).style(theme.error));
+    }
+    tail.push(Line::from(T::InvoiceDeclineHint.get(lang)).style(theme.dim));
+    let rows = paint::height(&lines, width - 4) + 1 + paint::height(&tail, width - 4);
+    let rect = popup::centered(area, width, rows + 2);
+    let title = T::InvoiceDeclineTitle.fill(lang, &[&decline.order_no]);
+    let inner = popup::open(frame, rect, view.theme, view.ascii, title).inner(Margin::new(1, 0));
+    let mut y = inner.y + paint::wrapped(frame, inner, std::mem::take(&mut lines));
+    let field = Rect::new(inner.x, y, inner.width, 1);
+    decline.input.render(frame, field, theme.input_focus, !decline.sending);
+    y += 1;
+    paint::wrapped(frame, Rect::new(inner.x, y, inner.width, inner.bottom().saturating_sub(y)), tail);
+}

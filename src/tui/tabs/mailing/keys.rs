@@ -1,0 +1,62 @@
+//! The keys of the 邮寄 tab: the list (tick, carrier, start scanning, labels, the shared
+//! list keys), and while scanning (stop, skip, labels).
+
+use crossterm::event::KeyCode;
+
+use super::Mailing;
+use crate::domain::{Action, Permission};
+use crate::i18n::T;
+use crate::tui::component::Env;
+use crate::tui::keys::{Binding, Key};
+use crate::tui::list::{Motion, motion_bindings};
+
+/// What the keys of the tab ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    /// Move the selection.
+    Move(Motion),
+    /// Tick or untick the selected order.
+    Toggle,
+    /// Tick every order, or none when all are ticked.
+    ToggleAll,
+    /// The next carrier.
+    NextCarrier,
+    /// Start scanning tracking numbers.
+    Start,
+    /// Stop scanning (back to the list).
+    Stop,
+    /// Skip the current order of the batch.
+    Skip,
+    /// The mailing list and labels of the batch, the ticked or the selected orders.
+    Labels,
+}
+
+/// The bindings of the tab in its present state.
+pub fn bindings(mailing: &Mailing, env: &Env) -> Vec<Binding<Cmd>> {
+    let t = |t: T| t.get(env.lang).to_owned();
+    if mailing.scan.is_some() {
+        return vec![
+            Binding::new(&[Key::code(KeyCode::Esc)], Cmd::Stop, t(T::CmdMailStop)).footer(),
+            Binding::new(
+                &[Key::ctrl('n'), Key::code(KeyCode::Down)],
+                Cmd::Skip,
+                t(T::CmdMailSkip),
+            )
+            .footer(),
+            Binding::new(&[Key::ctrl('p')], Cmd::Labels, t(T::CmdMailLabels)).footer(),
+        ];
+    }
+    let mut out = Vec::new();
+    if env.shared.permits(Permission::Act(Action::Ship)) && !mailing.queue.is_empty() {
+        out.push(Binding::new(&[Key::code(KeyCode::Enter)], Cmd::Start, t(T::CmdMailStart)).footer());
+        out.push(Binding::new(&[Key::ch(' '), Key::ch('x')], Cmd::Toggle, t(T::CmdMailToggle)).footer());
+        out.push(Binding::new(&[Key::ch('A')], Cmd::ToggleAll, t(T::CmdMailToggleAll)));
+        out.push(Binding::new(&[Key::ch('c')], Cmd::NextCarrier, t(T::CmdMailCarrier)).footer());
+        out.push(
+            Binding::new(&[Key::ch('p'), Key::ctrl('p')], Cmd::Labels, t(T::CmdMailLabels)).footer(),
+        );
+    }
+    // Space ticks here; it does not page.
+    out.extend(motion_bindings(Cmd::Move, env.lang, false));
+    out
+}

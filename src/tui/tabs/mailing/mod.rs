@@ -1,0 +1,516 @@
+//! The 邮寄 tab: orders in 待邮寄 (oldest payment first, against the promise), shipped one
+//! after another by typing or scanning tracking numbers. A barcode scanner types the
+//! number and Enter: scan, next order, scan. Ticked orders make a batch with one carrier;
+//! with none ticked, the batch runs down the list from the selected order. The mailing
+//! list and labels of the ticked (or selected) orders print as one PDF.
+
+pub mod keys;
+pub mod messages;
+mod view;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use futures_util::future::BoxFuture;
+
+pub use keys::Cmd;
+pub use messages::{Answer, Request};
+
+use crate::api::{ActionRequest, Carrier, ClientError, MailingItem, Order};
+use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet, TrackingNo};
+use crate::i18n::{Lang, T};
+use crate::tui::component::{Component, Ctx, Env, Live, View};
+use crate::tui::keys::{Binding, Focus};
+use crate::tui::list::{Fetch, Rows};
+use crate::tui::net::Net;
+use crate::tui::print::printed_notice;
+use crate::tui::text::{Notice, Text, compose, describe};
+use crate::tui::widgets::input::Input;
+
+/// How often the queue is fetched again while shown (ages move with the clock).
+const REFRESH_SECONDS: i64 = 60;
+
+/// The tab as the frame holds it.
+pub fn tab(_init: &crate::tui::component::Init) -> Box<dyn crate::tui::component::Tab> {
+    crate::tui::component::tab(Mailing::default())
+}
+
+/// Shipping one order after another.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// The orders, in the order they are shipped (as listed when the batch started).
+    pub batch: Vec<MailingItem>,
+    /// The one whose number is awaited.
+    pub at: usize,
+    /// The number typed or scanned.
+    pub input: Input,
+    /// Why the last number was refused (the field is cleared for the next scan).
+    pub error: Option<Text>,
+    /// The number on its way to the platform.
+    pub sending: Option<String>,
+    /// Numbers entered while the last was still on its way, oldest first: each goes as
+    /// soon as the one before is through (a scanner does not wait).
+    pub waiting: Vec<String>,
+    /// Shipped in this batch: order and number.
+    pub done: Vec<(String, String)>,
+    /// Skipped in this batch.
+    pub skipped: Vec<String>,
+}
+
+impl Scan {
+    /// The order whose number is awaited.
+    pub fn current(&self) -> Option<&MailingItem> {
+        self.batch.get(self.at)
+    }
+
+    /// All done (or skipped).
+    pub fn finished(&self) -> bool {
+        self.at >= self.batch.len()
+    }
+}
+
+/// The state of the 邮寄 tab.
+#[derive(Debug)]
+pub struct Mailing {
+    /// Orders waiting, oldest payment first.
+    pub queue: Rows<MailingItem>,
+    /// Keeping them live.
+    pub fetch: Fetch,
+    /// The carriers on offer.
+    pub carriers: Vec<Carrier>,
+    /// The carrier chosen, by index.
+    pub carrier: usize,
+    /// Ticked orders.
+    pub ticked: Vec<String>,
+    /// The promise in working days.
+    pub promise_days: i64,
+    /// The last outcome.
+    pub notice: Option<Notice>,
+    /// Scanning, when it is.
+    pub scan: Option<Scan>,
+}
+
+impl Default for Mailing {
+    fn default() -> Self {
+        Mailing {
+            queue: Rows::default(),
+            fetch: Fetch::new(Some(REFRESH_SECONDS)),
+            carriers: Vec::new(),
+            carrier: 0,
+            ticked: Vec::new(),
+            promise_days: 0,
+            notice: None,
+            scan: None,
+        }
+    }
+}
+
+impl Mailing {
+    /// The carrier chosen.
+    pub fn chosen_carrier(&self) -> Option<&Carrier> {
+        self.carriers.get(self.carrier)
+    }
+
+    /// A carrier's name in `lang`.
+    pub fn carrier_name(carrier: &Carrier, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !carrier.name_en.is_empty() => &carrier.name_en,
+            _ => &carrier.name,
+        }
+    }
+
+    /// The orders whose labels print: the batch being scanned, the ticked ones, or the
+    /// selected one.
+    fn label_orders(&self) -> Vec<String> {
+        if let Some(scan) = &self.scan {
+            return scan.batch.iter().map(|i| i.order.order_no.to_string()).collect();
+        }
+        let items = self.queue.items();
+        let ticked: Vec<String> = items
+            .iter()
+            .filter(|i| self.ticked.contains(&i.order.order_no.to_string()))
+            .map(|i| i.order.order_no.to_string())
+            .collect();
+        if !ticked.is_empty() {
+            return ticked;
+        }
+        self.queue.selected_key().into_iter().collect()
+    }
+
+    fn start(&mut self, env: &Env) {
+        if !env.shared.permits(Permission::Act(Action::Ship)) || self.queue.is_empty() {
+            return;
+        }
+        if self.chosen_carrier().is_none() {
+            self.notice = Some(Notice::error(T::MailNoCarrier));
+            return;
+        }
+        let items = self.queue.items();
+        let ticked: Vec<MailingItem> = items
+            .iter()
+            .filter(|i| self.ticked.contains(&i.order.order_no.to_string()))
+            .cloned()
+            .collect();
+        let batch = if ticked.is_empty() {
+            items[self.queue.selected_index().min(items.len() - 1)..].to_vec()
+        } else {
+            ticked
+        };
+        self.scan = Some(Scan {
+            batch,
+            at: 0,
+            input: Input::new(""),
+            error: None,
+            sending: None,
+            waiting: Vec::new(),
+            done: Vec::new(),
+            skipped: Vec::new(),
+        });
+    }
+
+    fn stop(&mut self, lang: Lang) {
+        if let Some(scan) = &self.scan
+            && scan.sending.is_some()
+        {
+            // Its answer says whether it went; stop after that.
+            self.notice = Some(Notice::error(T::MailWaitForAnswer));
+            return;
+        }
+        if let Some(scan) = self.scan.take() {
+            let summary = Text::with(
+                T::MailBatchSummary,
+                [scan.done.len().to_string(), scan.skipped.len().to_string()],
+            );
+            self.notice = Some(Notice::done(match &self.notice {
+                // The last order's message stays, with the batch after it.
+                Some(last) if !scan.done.is_empty() => compose(
+                    T::TwoSentences,
+                    &[&last.text, &summary],
+                    lang,
+                ),
+                _ => summary,
+            }));
+            self.ticked.clear();
+        }
+    }
+
+    fn skip(&mut self, lang: Lang) {
+        let Some(scan) = &mut self.scan else {
+            return;
+        };
+        if scan.sending.is_some() {
+            return;
+        }
+        if let Some(item) = scan.current() {
+            scan.skipped.push(item.order.order_no.to_string());
+            scan.at += 1;
+            scan.error = None;
+            scan.input = Input::new("");
+            if scan.finished() {
+                self.stop(lang);
+            }
+        }
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx<Request>) {
+        let carrier = self.chosen_carrier().cloned();
+        let Some(scan) = &mut self.scan else {
+            return;
+        };
+        if scan.sending.is_some() {
+            let typed = scan.input.text();
+            if !typed.trim().is_empty() {
+                scan.waiting.push(typed);
+                scan.input = Input::new("");
+            }
+            return;
+        }
+        let (Some(item), Some(carrier)) = (scan.current().cloned(), carrier) else {
+            return;
+        };
+        let typed = scan.input.text();
+        // A scanner that reads nothing sends a bare Enter: nothing to do.
+        if typed.trim().is_empty() {
+            return;
+        }
+        let name = Self::carrier_name(&carrier, ctx.lang);
+        // Checked here first, then again on the platform.
+        let number = match TrackingNo::parse(carrier.format, name, &typed) {
+            Ok(number) => number.as_str().to_owned(),
+            Err(e) => {
+                scan.error = Some(compose(
+                    T::TypedAndWhy,
+                    &[&Text::plain(typed.trim()), &Text::from(e)],
+                    ctx.lang,
+                ));
+                scan.input = Input::new("");
+                return;
+            }
+        };
+        if let Some((other, _)) = scan.done.iter().find(|(_, n)| *n == number) {
+            scan.error = Some(Text::with(T::ErrTrackingNoUsed, [number.clone(), other.clone()]));
+            scan.input = Input::new("");
+            return;
+        }
+        // The field is free at once for the next parcel's number.
+        scan.input = Input::new("");
+        scan.error = None;
+        scan.sending = Some(number.clone());
+        ctx.ask(Request::Ship {
+            order_no: item.order.order_no.to_string(),
+            body: ActionRequest {
+                version: Some(item.order.version),
+                carrier: Some(carrier.code.clone()),
+                tracking_no: Some(number),
+                ..ActionRequest::default()
+            },
+        });
+    }
+
+    fn shipped(
+        &mut self,
+        ctx: &mut Ctx<Request>,
+        order_no: &str,
+        result: Result<Box<Order>, ClientError>,
+    ) {
+        let lang = ctx.lang;
+        let Some(scan) = &mut self.scan else {
+            return;
+        };
+        if scan.current().map(|i| i.order.order_no.as_str()) != Some(order_no) {
+            return;
+        }
+        let Some(number) = scan.sending.take() else {
+            return;
+        };
+        match result {
+            Ok(order) => {
+                let code = order.shipment.as_ref().map(|s| s.carrier.clone()).unwrap_or_default();
+                let name = self
+                    .carriers
+                    .iter()
+                    .find(|c| c.code == code)
+                    .map_or(code, |c| Self::carrier_name(c, lang).to_owned());
+                scan.done.push((order_no.to_owned(), number.clone()));
+                scan.at += 1;
+                scan.error = None;
+                self.notice = Some(Notice::done(Text::with(
+                    T::MailShipped,
+                    [order_no.to_owned(), name, number],
+                )));
+                self.ticked.retain(|t| t != order_no);
+                // What was scanned meanwhile is for the next order.
+                let send_next = !scan.waiting.is_empty() && !scan.finished();
+                if send_next {
+                    let next = scan.waiting.remove(0);
+                    scan.input = Input::new(&next);
+                }
+                if scan.finished() {
+                    let unused = std::mem::take(&mut scan.waiting);
+                    self.stop(lang);
+                    if !unused.is_empty()
+                        && let Some(notice) = &self.notice
+                    {
+                        // More numbers than orders: say which were not used.
+                        let extra = Text::with(T::MailUnused, [unused.join(" ")]);
+                        self.notice = Some(Notice::warning(compose(
+                            T::TwoSentences,
+                            &[&notice.text, &extra],
+                            lang,
+                        )));
+                    }
+                } else if send_next {
+                    self.submit(ctx);
+                }
+            }
+            Err(e) => {
+                scan.error = Some(compose(
+                    T::TypedAndWhy,
+                    &[&Text::plain(number), &field_error(&e, lang)],
+                    lang,
+                ));
+                // Numbers scanned meanwhile are not sent: this order still needs its
+                // number, and the clerk decides. The first is put in the field.
+                if !scan.waiting.is_empty() && scan.input.is_blank() {
+                    let next = scan.waiting.remove(0);
+                    scan.input = Input::new(&next);
+                }
+            }
+        }
+    }
+}
+
+/// The message for the tracking number when the platform names that field, else the
+/// whole problem.
+fn field_error(error: &ClientError, lang: Lang) -> Text {
+    if let ClientError::Problem(problem) = error
+        && let Some(field) = problem
+            .errors
+            .iter()
+            .find(|e| e.field == "tracking_no" || e.field == "carrier")
+    {
+        return Text::platform(field.message.clone(), lang);
+    }
+    describe(error, lang)
+}
+
+impl Component for Mailing {
+    type Cmd = Cmd;
+    type Request = Request;
+    type Answer = Answer;
+
+    fn title(&self) -> T {
+        T::TabMailing
+    }
+
+    fn about(&self) -> T {
+        T::AboutMailing
+    }
+
+    fn permission(&self) -> Permission {
+        // Anyone who sees orders sees what waits; only the mailroom ships.
+        Permission::ViewOrders
+    }
+
+    fn home(&self, roles: &RoleSet) -> Option<u8> {
+        roles.roles().contains(&Role::Mailroom).then_some(2)
+    }
+
+    fn counts(&self) -> Option<OrderStatus> {
+        Some(OrderStatus::PendingShipment)
+    }
+
+    fn shown(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(seq) = self.fetch.tick(ctx.now, true) {
+            ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    fn focus(&self) -> Focus {
+        if self.scan.is_some() {
+            Focus::Field
+        } else {
+            Focus::Free
+        }
+    }
+
+    fn bindings(&self, env: &Env) -> Vec<Binding<Cmd>> {
+        keys::bindings(self, env)
+    }
+
+    fn command(&mut self, ctx: &mut Ctx<Request>, cmd: Cmd) {
+        self.notice = None;
+        match cmd {
+            Cmd::Move(motion) => {
+                if self.scan.is_none() {
+                    self.queue.go(motion);
+                }
+            }
+            Cmd::Toggle => {
+                if let Some(no) = self.queue.selected_key() {
+                    match self.ticked.iter().position(|t| *t == no) {
+                        Some(i) => {
+                            self.ticked.remove(i);
+                        }
+                        None => self.ticked.push(no),
+                    }
+                    self.queue.go(crate::tui::list::Motion::Down);
+                }
+            }
+            Cmd::ToggleAll => {
+                if self.ticked.len() == self.queue.len() {
+                    self.ticked.clear();
+                } else {
+                    self.ticked = self.queue.items().iter().map(|i| i.order.order_no.to_string()).collect();
+                }
+            }
+            Cmd::NextCarrier => {
+                if !self.carriers.is_empty() {
+                    self.carrier = (self.carrier + 1) % self.carriers.len();
+                }
+            }
+            Cmd::Start => self.start(ctx),
+            Cmd::Stop => self.stop(ctx.lang),
+            Cmd::Skip => self.skip(ctx.lang),
+            Cmd::Labels => {
+                let order_nos = self.label_orders();
+                if !order_nos.is_empty() {
+                    self.notice = Some(Notice::working());
+                    ctx.ask(Request::Labels { order_nos });
+                }
+            }
+        }
+    }
+
+    fn key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
+        let Some(scan) = &mut self.scan else {
+            return false;
+        };
+        match key.code {
+            KeyCode::Enter => self.submit(ctx),
+            _ => {
+                if scan.input.key(key) {
+                    scan.error = None;
+                }
+            }
+        }
+        true
+    }
+
+    fn paste(&mut self, _ctx: &mut Ctx<Request>, text: &str) -> bool {
+        match &mut self.scan {
+            Some(scan) => {
+                scan.input.paste(text.trim());
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn answer(&mut self, ctx: &mut Ctx<Request>, answer: Answer) {
+        let lang = ctx.lang;
+        match answer {
+            Answer::Queue { seq, result } => {
+                let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
+                if let Some(queue) = queue {
+                    let carrier = self.chosen_carrier().map(|c| c.code.clone());
+                    self.carriers = queue.carriers;
+                    self.carrier = carrier
+                        .and_then(|code| self.carriers.iter().position(|c| c.code == code))
+                        .unwrap_or(0);
+                    self.promise_days = queue.promise_working_days;
+                    self.queue.replace(queue.items);
+                    let queue = &self.queue;
+                    self.ticked.retain(|t| queue.find(t).is_some());
+                }
+                if let Some(seq) = again {
+                    ctx.ask(Request::Queue { seq });
+                }
+            }
+            Answer::Shipped { order_no, result } => self.shipped(ctx, &order_no, result),
+            Answer::Printed(result) => self.notice = Some(printed_notice(&result, lang)),
+        }
+    }
+
+    fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
+        if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
+            ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(seq) = self.fetch.tick(ctx.now, ctx.shown) {
+            ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    fn draw(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, view: &View) {
+        view::draw(self, frame, area, view);
+    }
+
+    fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
+        messages::run(request, net)
+    }
+}

@@ -1,0 +1,226 @@
+//! Drawing the 邮寄 tab: orders waiting to be mailed against the promise, ticked into a
+//! batch, and the number field a barcode scanner types into.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+
+use super::{Mailing, Scan};
+use crate::api::MailingItem;
+use crate::domain::Deadline;
+use crate::i18n::T;
+use crate::tui::component::View;
+use crate::tui::widgets::table::{self, Column, Row};
+use crate::tui::widgets::{block, paint};
+
+/// Draws the tab.
+pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
+    let summary = summary_line(mailing, view);
+    let summary_rows = paint::height(std::slice::from_ref(&summary), area.width).max(1);
+    let scan_rows = mailing.scan.as_ref().map_or(0, |s| scan_height(s, area.width, view));
+    let [summary_area, table_area, scan_area] = Layout::vertical([
+        Constraint::Length(summary_rows),
+        Constraint::Min(3),
+        Constraint::Length(scan_rows),
+    ])
+    .areas(area);
+    paint::wrapped(frame, summary_area, vec![summary]);
+    draw_table(mailing, frame, table_area, view);
+    if let Some(scan) = &mailing.scan {
+        draw_scan(scan, frame, scan_area, view);
+    }
+}
+
+fn hours(minutes: i64) -> String {
+    format!("{:.1}", minutes as f64 / 60.0)
+}
+
+fn summary_line<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
+    let (lang, theme) = (view.lang, view.theme);
+    let mut spans = Vec::new();
+    if mailing.fetch.loaded {
+        let items = mailing.queue.items();
+        let overdue = items.iter().filter(|i| i.deadline == Deadline::Overdue).count();
+        spans.push(Span::styled(
+            T::MailSummary.fill(
+                lang,
+                &[
+                    &items.len().to_string(),
+                    &overdue.to_string(),
+                    &mailing.ticked.len().to_string(),
+                ],
+            ),
+            theme.dim,
+        ));
+        if let Some(carrier) = mailing.chosen_carrier() {
+            spans.push(Span::styled(format!("  {} ", T::MailCarrier.get(lang)), theme.label));
+            spans.push(Span::styled(
+                Mailing::carrier_name(carrier, lang).to_owned(),
+                theme.accent,
+            ));
+        }
+    }
+    if let Some(stale) = mailing.fetch.stale_text(lang) {
+        spans.push(Span::styled(format!("  {stale}"), theme.warning));
+    }
+    Line::from(spans)
+}
+
+fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    if mailing.queue.is_empty() {
+        let text = if let Some(error) = &mailing.fetch.error {
+            Line::from(error.get(lang)).style(theme.error)
+        } else if !mailing.fetch.loaded {
+            Line::from(T::Loading.get(lang)).style(theme.dim)
+        } else {
+            Line::from(T::MailEmpty.get(lang)).style(theme.dim)
+        };
+        let message = Rect::new(area.x, area.y + 2, area.width, area.height.saturating_sub(2));
+        paint::wrapped(frame, message, vec![text.centered()]);
+        return;
+    }
+    let items = mailing.queue.items();
+    let current = mailing
+        .scan
+        .as_ref()
+        .and_then(Scan::current)
+        .and_then(|i| items.iter().position(|x| x.order.order_no == i.order.order_no));
+    let cursor = current.unwrap_or(mailing.queue.selected_index());
+    let body = area.height.saturating_sub(1) as usize;
+    let offset = mailing.queue.scroll(body, Some(cursor));
+    let columns = [
+        Column::new(T::ColTick.get(lang), 3),
+        Column::new(T::ColOrderNo.get(lang), 16),
+        Column::new(T::ColRecipient.get(lang), 8),
+        Column::new(T::ColPhone.get(lang), 11),
+        Column::new(T::ColAddress.get(lang), 10).grow(),
+        Column::new(T::ColWaited.get(lang), 9),
+    ];
+    let rows = items
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(body)
+        .map(|(i, item)| row(mailing, item, i == cursor, view))
+        .collect();
+    table::draw(frame, area, &columns, theme.header, rows, view.glyphs().ellipsis);
+}
+
+fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Row {
+    let theme = view.theme;
+    let no = item.order.order_no.as_str();
+    let done = mailing
+        .scan
+        .as_ref()
+        .is_some_and(|s| s.done.iter().any(|(n, _)| n == no));
+    let ticked = mailing.ticked.iter().any(|t| t == no)
+        || mailing
+            .scan
+            .as_ref()
+            .is_some_and(|s| s.batch.iter().any(|i| i.order.order_no == no));
+    let mark = if done {
+        view.glyphs().check.to_owned()
+    } else if ticked {
+        "[x]".to_owned()
+    } else {
+        "[ ]".to_owned()
+    };
+    let deadline_style = match item.deadline {
+        Deadline::Overdue => theme.error,
+        Deadline::Soon => theme.warning,
+        Deadline::Ok => theme.dim,
+    };
+    let base = if selected { theme.selection } else { theme.base };
+    let pick = |style| if selected { theme.selection } else { style };
+    Row {
+        cells: vec![
+            (mark, pick(theme.accent)),
+            (no.to_owned(), base),
+            (item.recipient.clone(), base),
+            (item.phone.clone(), base),
+            (item.address.clone(), base),
+            (
+                format!("{}/{}", hours(item.waited_minutes), hours(item.promised_minutes)),
+                pick(deadline_style),
+            ),
+        ],
+        style: base,
+    }
+}
+
+/// The lines under the number field: sending, queued, refused, or the hint.
+fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
+    let (lang, theme) = (view.lang, view.theme);
+    match (&scan.sending, &scan.error) {
+        (Some(number), _) if scan.waiting.is_empty() => {
+            Line::from(T::MailSending.fill(lang, &[number])).style(theme.dim)
+        }
+        (Some(number), _) => Line::from(format!(
+            "{} {}",
+            T::MailSending.fill(lang, &[number]),
+            T::MailWaiting.fill(lang, &[&scan.waiting.len().to_string()])
+        ))
+        .style(theme.dim),
+        (None, Some(error)) => Line::from(format!("! {}", error.get(lang))).style(theme.error),
+        (None, None) => Line::from(T::MailScanHint.get(lang)).style(theme.dim),
+    }
+}
+
+fn who<'a>(item: &MailingItem, view: &View) -> Vec<Line<'a>> {
+    let theme = view.theme;
+    vec![
+        Line::from(vec![
+            Span::styled(item.order.order_no.to_string(), theme.accent),
+            Span::raw("  "),
+            Span::styled(item.recipient.clone(), theme.title),
+            Span::raw("  "),
+            Span::styled(item.phone.clone(), theme.base),
+            Span::raw("  "),
+            Span::styled(item.product_name.clone(), theme.dim),
+        ]),
+        Line::from(Span::styled(
+            format!("{} {}", item.address, item.postal_code),
+            theme.base,
+        )),
+    ]
+}
+
+fn scan_height(scan: &Scan, width: u16, view: &View) -> u16 {
+    let inner = width.saturating_sub(2);
+    let who_rows = scan.current().map_or(0, |i| paint::height(&who(i, view), inner));
+    who_rows + 1 + paint::height(&[scan_message(scan, view)], inner) + 2
+}
+
+fn draw_scan(scan: &Scan, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let title = T::MailScanTitle.fill(
+        lang,
+        &[
+            &(scan.at + 1).min(scan.batch.len()).to_string(),
+            &scan.batch.len().to_string(),
+        ],
+    );
+    let outer = block(theme, view.ascii, title.clone(), true);
+    let inner = outer.inner(area);
+    paint::block(frame, area, outer, &title);
+    let mut y = inner.y;
+    if let Some(item) = scan.current() {
+        y += paint::wrapped(frame, inner, who(item, view));
+    }
+    let label = format!("{} ", T::MailTrackingNo.get(lang));
+    let width = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16 + 1;
+    let field = Rect::new(inner.x, y, inner.width, 1);
+    let [label_area, input_area] =
+        Layout::horizontal([Constraint::Length(width), Constraint::Min(1)]).areas(field);
+    paint::line(frame, label_area, Line::from(label).style(theme.label));
+    let focus = scan.sending.is_none();
+    let style = if focus {
+        theme.input_focus
+    } else {
+        theme.input
+    };
+    scan.input.render(frame, input_area, style, focus);
+    let below = Rect::new(inner.x, y + 1, inner.width, inner.bottom().saturating_sub(y + 1));
+    paint::wrapped(frame, below, vec![scan_message(scan, view)]);
+}

@@ -1,0 +1,356 @@
+//! What the platform answered, applied to the draft it is for (which may not be the one
+//! shown: the clerk may have moved on).
+
+use super::NewApp;
+use super::draft::{CustomerInfo, PaymentInfo, RealnameInfo, Step};
+use super::messages::{Answer, Request, SubmitError};
+use super::sheet::{Sheet, Waiting};
+use crate::api::{ClientError, Customer, RealnameSession, RealnameStatus};
+use crate::domain::DraftId;
+use crate::i18n::{Lang, T};
+use crate::tui::component::Ctx;
+use crate::tui::files::{ActFailure, problem_text};
+use crate::tui::print::printed_notice;
+use crate::tui::text::{Notice, Text, compose, describe};
+
+impl NewApp {
+    /// An answer from the platform.
+    pub(super) fn on_answer(&mut self, ctx: &mut Ctx<Request>, answer: Answer) {
+        let lang = ctx.lang;
+        let touched = draft_of(&answer);
+        match answer {
+            Answer::Terms(Ok(terms)) => self.terms = Some(terms),
+            Answer::Bank(Ok(bank)) => self.bank = Some(bank),
+            Answer::Terms(Err(_)) | Answer::Bank(Err(_)) | Answer::Written => return,
+            Answer::Projects { seq, result } => {
+                if seq != self.projects_seq() {
+                    return;
+                }
+                match result {
+                    Ok(projects) => {
+                        self.projects = projects;
+                        self.project_sel =
+                            self.project_sel.min(self.projects.len().saturating_sub(1));
+                    }
+                    Err(e) => {
+                        if let Some(sheet) = self.sheet_mut() {
+                            sheet.notice = Some(Notice::error(describe(&e, lang)));
+                        }
+                    }
+                }
+                return;
+            }
+            Answer::CustomerFound { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                sheet.done(Waiting::Step);
+                match result {
+                    Ok(Some(customer)) => {
+                        sheet.draft.customer = Some(customer_info(&customer));
+                        sheet.asking_name = false;
+                        sheet.notice = None;
+                        let verified = customer.realname_verified;
+                        self.focus_draft(&draft);
+                        self.go(ctx, Step::Realname);
+                        if verified {
+                            self.verified(ctx);
+                        }
+                    }
+                    Ok(None) => {
+                        sheet.asking_name = true;
+                        sheet.notice = Some(Notice::info(T::NewCustomerNew));
+                    }
+                    Err(e) => sheet.notice = Some(Notice::error(describe(&e, lang))),
+                }
+            }
+            Answer::CustomerSaved { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                sheet.done(Waiting::Step);
+                match result {
+                    Ok(customer) => {
+                        let renamed = sheet.renaming;
+                        sheet.draft.customer = Some(customer_info(&customer));
+                        sheet.asking_name = false;
+                        sheet.renaming = false;
+                        sheet.notice = None;
+                        self.focus_draft(&draft);
+                        if renamed {
+                            self.fresh_code(ctx);
+                        } else {
+                            self.go(ctx, Step::Realname);
+                        }
+                    }
+                    Err(e) => {
+                        let key = if sheet.renaming || sheet.asking_name {
+                            "new_name"
+                        } else {
+                            "phone"
+                        };
+                        sheet.errors.insert(key.into(), describe(&e, lang));
+                    }
+                }
+            }
+            Answer::Realname { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                sheet.done(Waiting::Step);
+                match result {
+                    Ok(session) => {
+                        let newly = apply_realname(sheet, &session);
+                        if newly && self.sheet().is_some_and(|s| s.draft.id == draft) {
+                            self.verified(ctx);
+                        }
+                    }
+                    Err(e) => sheet.notice = Some(Notice::error(describe(&e, lang))),
+                }
+            }
+            Answer::Printed { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                sheet.done(Waiting::Print);
+                sheet.notice = Some(printed_notice(&result, lang));
+                return;
+            }
+            Answer::ScanChecked {
+                draft,
+                path,
+                result,
+            } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                sheet.done(Waiting::Step);
+                match result {
+                    Ok(mut info) => {
+                        info.path = sheet.text("scan_path").trim().to_owned();
+                        sheet.draft.scan = Some(info);
+                        sheet.errors.remove("scan_path");
+                    }
+                    Err(problem) => {
+                        sheet.draft.scan = None;
+                        sheet
+                            .errors
+                            .insert("scan_path".into(), problem_text(&problem, &path));
+                    }
+                }
+            }
+            Answer::Submitted { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                sheet.done(Waiting::Step);
+                submitted(sheet, result, lang);
+            }
+            Answer::PaymentOpened { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                sheet.done(Waiting::Step);
+                match result {
+                    Ok(payment) => {
+                        sheet.draft.payment = Some(PaymentInfo {
+                            url: payment.pay_url,
+                            amount_fen: payment.amount_fen,
+                            expires_at: payment.expires_at,
+                        });
+                        sheet.notice = None;
+                    }
+                    Err(e) => {
+                        conflict(sheet, &e);
+                        sheet.notice = Some(Notice::error(describe(&e, lang)));
+                    }
+                }
+            }
+            Answer::Order { draft, result } => {
+                let Ok(order) = result else {
+                    return;
+                };
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                if !sheet.order_moved(order.status, order.version) {
+                    return;
+                }
+            }
+            Answer::Acted { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                sheet.done(Waiting::Step);
+                match result {
+                    Ok(order) => {
+                        sheet.order_moved(order.status, order.version);
+                        sheet.voucher_open = false;
+                        sheet.errors.remove("voucher_path");
+                        sheet.notice = None;
+                    }
+                    Err(ActFailure::File(path, problem)) => {
+                        sheet
+                            .errors
+                            .insert("voucher_path".into(), problem_text(&problem, &path));
+                    }
+                    Err(ActFailure::Api(e)) => {
+                        conflict(sheet, &e);
+                        let message = describe(&e, lang);
+                        if sheet.voucher_open {
+                            sheet.errors.insert("voucher_path".into(), message);
+                        } else {
+                            sheet.notice = Some(Notice::error(message));
+                        }
+                    }
+                }
+            }
+        }
+        match touched {
+            Some(id) => self.save_id(ctx, &id),
+            None => self.save(ctx),
+        }
+    }
+
+    /// The customer shown was just verified: on to the project at once (no extra Enter),
+    /// saying so.
+    fn verified(&mut self, ctx: &mut Ctx<Request>) {
+        if self.step() != Step::Realname {
+            return;
+        }
+        let name = self
+            .sheet()
+            .and_then(|s| s.draft.customer.as_ref())
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        self.go(ctx, Step::Project);
+        if let Some(sheet) = self.sheet_mut() {
+            sheet.notice = Some(Notice::done(Text::with(T::VerifiedGoOn, [name])));
+        }
+    }
+}
+
+/// Applies a submission's outcome to its draft.
+fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, lang: Lang) {
+    match result {
+        Ok(order) => {
+            sheet.draft.order_no = Some(order.order_no.to_string());
+            sheet.draft.order_version = order.version;
+            sheet.draft.order_status = Some(order.status);
+            sheet.draft.step = Step::Done;
+            sheet.notice = None;
+        }
+        Err(SubmitError::Order(e)) => {
+            // Field errors go back to the form, next to their fields.
+            let fields: Vec<(String, Text)> = e
+                .problem()
+                .map(|p| {
+                    p.errors
+                        .iter()
+                        .map(|f| (f.field.clone(), Text::platform(f.message.clone(), lang)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let on_form: Vec<(String, Text)> = fields
+                .into_iter()
+                .filter(|(f, _)| sheet.specs().iter().any(|s| s.key == f))
+                .collect();
+            if let Some((first, _)) = on_form.first() {
+                sheet.draft.focus = first.clone();
+                sheet.errors.extend(on_form.clone());
+                sheet.draft.step = Step::Form;
+            }
+            sheet.notice = Some(Notice::error(describe(&e, lang)));
+        }
+        Err(SubmitError::Scan(order_no, problem)) => {
+            let path = std::path::PathBuf::from(sheet.draft.scan_path.clone());
+            let why = problem_text(&problem, &path);
+            sheet.notice = Some(Notice::error(compose(
+                T::NewSubmittedNoScan,
+                &[&Text::plain(order_no), &why],
+                lang,
+            )));
+        }
+        Err(SubmitError::Upload(order_no, e)) => {
+            sheet.notice = Some(Notice::error(compose(
+                T::NewSubmittedNoScan,
+                &[&Text::plain(order_no), &describe(&e, lang)],
+                lang,
+            )));
+        }
+    }
+}
+
+fn customer_info(customer: &Customer) -> CustomerInfo {
+    CustomerInfo {
+        id: customer.id.clone(),
+        name: customer.name.clone(),
+        phone: customer.phone.clone(),
+        verified: customer.realname_verified,
+        order_count: customer.order_count,
+    }
+}
+
+/// Applies a verification's state; true when it just became verified.
+fn apply_realname(sheet: &mut Sheet, session: &RealnameSession) -> bool {
+    let url = session
+        .url
+        .clone()
+        .or_else(|| {
+            sheet
+                .draft
+                .realname
+                .as_ref()
+                .filter(|r| r.session_id == session.id)
+                .map(|r| r.url.clone())
+        })
+        .unwrap_or_default();
+    sheet.draft.realname = Some(RealnameInfo {
+        session_id: session.id.clone(),
+        url,
+        expires_at: session.expires_at.clone(),
+        status: session.status.as_str().to_owned(),
+        attempts: session.attempts,
+        reason: session.reason_text.clone(),
+        reason_code: session.reason.clone(),
+        verified_name: session.verified_name.clone(),
+        verified_id_number: session.verified_id_number.clone(),
+    });
+    if session.status == RealnameStatus::Verified
+        && let Some(customer) = sheet.draft.customer.as_mut()
+    {
+        let newly = !customer.verified;
+        customer.verified = true;
+        if let Some(name) = &session.verified_name {
+            customer.name = name.clone();
+        }
+        return newly;
+    }
+    false
+}
+
+/// The draft an answer is about, if it is about one.
+fn draft_of(answer: &Answer) -> Option<DraftId> {
+    match answer {
+        Answer::CustomerFound { draft, .. }
+        | Answer::CustomerSaved { draft, .. }
+        | Answer::Realname { draft, .. }
+        | Answer::Printed { draft, .. }
+        | Answer::ScanChecked { draft, .. }
+        | Answer::Submitted { draft, .. }
+        | Answer::PaymentOpened { draft, .. }
+        | Answer::Order { draft, .. }
+        | Answer::Acted { draft, .. } => Some(draft.clone()),
+        _ => None,
+    }
+}
+
+/// A refusal that says where the order stands now (someone else moved it): the draft
+/// follows, so the next press sends the right version.
+fn conflict(sheet: &mut Sheet, error: &ClientError) {
+    if let Some(problem) = error.problem()
+        && let (Some(status), Some(version)) = (problem.current_status, problem.current_version)
+    {
+        sheet.order_moved(status, version);
+    }
+}

@@ -1,0 +1,211 @@
+//! The application form's fields by user type, their checks (the same domain types the
+//! platform uses, so a message here is the message the platform would give), and the
+//! order they add up to.
+
+use crate::api::{Applicant, MailingAddress, NewOrder, Organization};
+use crate::domain::{Email, IdNumber, Phone, PlaceName, PostalCode, RequiredText, Uscc, UserType};
+use crate::i18n::T;
+use crate::tui::text::Text;
+
+use super::draft::Draft;
+
+/// How a field is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Filled from the real-name result; not editable.
+    Locked,
+    /// Required text of at most this many characters.
+    Text(usize),
+    /// A mobile number.
+    Phone,
+    /// An email address, optional.
+    Email,
+    /// A six-digit postal code.
+    PostalCode,
+    /// A unified social credit code.
+    Uscc,
+    /// A province, city or district.
+    Place,
+}
+
+/// One field of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// Key, the same as the platform's field path (`applicant.phone`).
+    pub key: &'static str,
+    /// Label.
+    pub label: T,
+    /// Check.
+    pub kind: Kind,
+}
+
+const fn spec(key: &'static str, label: T, kind: Kind) -> Spec {
+    Spec { key, label, kind }
+}
+
+const MAILING: [Spec; 7] = [
+    spec("mailing.recipient", T::FormRecipient, Kind::Text(50)),
+    spec("mailing.phone", T::FormRecipientPhone, Kind::Phone),
+    spec("mailing.province", T::FormProvince, Kind::Place),
+    spec("mailing.city", T::FormCity, Kind::Place),
+    spec("mailing.district", T::FormDistrict, Kind::Place),
+    spec("mailing.street", T::FormStreet, Kind::Text(200)),
+    spec("mailing.postal_code", T::FormPostalCode, Kind::PostalCode),
+];
+
+/// The fields for `user_type`, in the order they are filled.
+pub fn specs(user_type: UserType) -> Vec<Spec> {
+    let mut out = match user_type {
+        UserType::Individual => vec![
+            spec("applicant.name", T::FormName, Kind::Locked),
+            spec("applicant.id_number", T::FormIdNumber, Kind::Locked),
+            spec("applicant.phone", T::FormPhone, Kind::Phone),
+            spec("applicant.email", T::FormEmail, Kind::Email),
+        ],
+        UserType::Organization => vec![
+            spec("organization.name", T::FormOrgName, Kind::Text(100)),
+            spec("organization.uscc", T::FormUscc, Kind::Uscc),
+            spec(
+                "organization.legal_representative",
+                T::FormLegalRep,
+                Kind::Text(50),
+            ),
+            spec("applicant.name", T::FormHandlerName, Kind::Locked),
+            spec("applicant.id_number", T::FormHandlerId, Kind::Locked),
+            spec("applicant.phone", T::FormContactPhone, Kind::Phone),
+            spec("applicant.email", T::FormEmail, Kind::Email),
+        ],
+    };
+    out.extend(MAILING);
+    out
+}
+
+/// What is wrong with `value` for `kind`; `None` when it is fine.
+pub fn check(kind: Kind, value: &str) -> Option<Text> {
+    let result = match kind {
+        Kind::Locked => return None,
+        Kind::Text(50) => RequiredText::<50>::parse(value).map(|_| ()),
+        Kind::Text(30) => RequiredText::<30>::parse(value).map(|_| ()),
+        Kind::Text(100) => RequiredText::<100>::parse(value).map(|_| ()),
+        Kind::Text(_) => RequiredText::<200>::parse(value).map(|_| ()),
+        Kind::Phone => Phone::parse(value).map(|_| ()),
+        Kind::Email if value.trim().is_empty() => Ok(()),
+        Kind::Email => Email::parse(value).map(|_| ()),
+        Kind::PostalCode => PostalCode::parse(value).map(|_| ()),
+        Kind::Uscc => Uscc::parse(value).map(|_| ()),
+        Kind::Place => PlaceName::parse(value).map(|_| ()),
+    };
+    result.err().map(Text::from)
+}
+
+/// Fills the fields a clerk would otherwise retype: the verified name and ID number, the
+/// customer's phone, Hunan as the province. Typed values are kept.
+pub fn prefill(draft: &mut Draft) {
+    let realname = draft.realname.clone().unwrap_or_default();
+    let customer = draft.customer.clone().unwrap_or_default();
+    let name = realname
+        .verified_name
+        .clone()
+        .unwrap_or(customer.name.clone());
+    let mut set = |key: &str, value: &str, overwrite: bool| {
+        let entry = draft.fields.entry(key.to_owned()).or_default();
+        if overwrite || entry.trim().is_empty() {
+            *entry = value.to_owned();
+        }
+    };
+    set("applicant.name", &name, true);
+    set(
+        "applicant.id_number",
+        realname.verified_id_number.as_deref().unwrap_or(""),
+        true,
+    );
+    set("applicant.phone", &customer.phone, false);
+    set("mailing.recipient", &name, false);
+    set("mailing.phone", &customer.phone, false);
+    set("mailing.province", "湖南省", false);
+}
+
+/// The order the draft adds up to.
+pub fn new_order(draft: &Draft) -> NewOrder {
+    let f = |key: &str| draft.field(key).trim().to_owned();
+    let choice = draft.choice.clone().unwrap_or_default();
+    let email = Some(f("applicant.email")).filter(|e| !e.is_empty());
+    NewOrder {
+        customer_id: draft
+            .customer
+            .as_ref()
+            .map(|c| c.id.clone())
+            .unwrap_or_default(),
+        product_id: choice.product_id,
+        applicant: Applicant {
+            name: f("applicant.name"),
+            id_number: f("applicant.id_number"),
+            phone: f("applicant.phone"),
+            email,
+        },
+        organization: (choice.user_type == Some(UserType::Organization)).then(|| Organization {
+            name: f("organization.name"),
+            uscc: f("organization.uscc"),
+            legal_representative: f("organization.legal_representative"),
+        }),
+        mailing: MailingAddress {
+            recipient: f("mailing.recipient"),
+            phone: f("mailing.phone"),
+            province: f("mailing.province"),
+            city: f("mailing.city"),
+            district: f("mailing.district"),
+            street: f("mailing.street"),
+            postal_code: f("mailing.postal_code"),
+        },
+        note: None,
+        application_ref: Some(draft.reference.clone()),
+        terms_version: draft.terms_accepted.clone(),
+    }
+}
+
+/// True when the verified ID number is valid (it always is when it came from the
+/// platform; a hand-edited draft file could say otherwise).
+pub fn locked_values_valid(draft: &Draft) -> bool {
+    IdNumber::parse(draft.field("applicant.id_number")).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_give_the_platforms_messages() {
+        use crate::i18n::Lang;
+        let en = |kind, value| check(kind, value).map(|t| t.get(Lang::En));
+        assert_eq!(check(Kind::Phone, "138 1234 5678"), None);
+        assert!(en(Kind::Phone, "12345").is_some_and(|m| m.contains("mobile number")));
+        assert_eq!(check(Kind::Email, ""), None, "email is optional");
+        assert!(en(Kind::Uscc, "91110000600037341M").is_some_and(|m| m.contains("should be L")));
+        assert!(check(Kind::Text(30), "  ").is_some());
+        assert_eq!(check(Kind::Locked, ""), None);
+        assert!(check(Kind::Place, "!!@@").is_some(), "a city is a name");
+        assert_eq!(check(Kind::Place, "长沙市"), None);
+    }
+
+    #[test]
+    fn organisations_fill_the_organisation_and_the_handler() {
+        let keys: Vec<&str> = specs(UserType::Organization)
+            .iter()
+            .map(|s| s.key)
+            .collect();
+        assert_eq!(
+            &keys[..4],
+            [
+                "organization.name",
+                "organization.uscc",
+                "organization.legal_representative",
+                "applicant.name"
+            ]
+        );
+        assert!(
+            specs(UserType::Individual)
+                .iter()
+                .all(|s| !s.key.starts_with("organization"))
+        );
+    }
+}

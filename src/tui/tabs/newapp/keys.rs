@@ -1,0 +1,144 @@
+//! The keys of the 新申请 tab: letters type into fields, so commands are on Ctrl keys, and
+//! on letters only in steps without a text field.
+
+use crossterm::event::KeyCode;
+
+use super::NewApp;
+use super::draft::Step;
+use super::sheet::Paying;
+use crate::i18n::T;
+use crate::tui::component::Env;
+use crate::tui::keys::{Binding, Key};
+
+/// What the clerk can ask for besides typing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    /// One step back.
+    Back,
+    /// A blank draft.
+    NewDraft,
+    /// The next open draft.
+    NextDraft,
+    /// Discard the draft (press twice).
+    Discard,
+    /// Print: the application form, or after submission the transfer slip or receipt.
+    Print,
+    /// A fresh real-name code.
+    FreshCode,
+    /// The QR code full-screen (or back).
+    Enlarge,
+    /// Correct the registered name.
+    EditName,
+    /// Accept the terms.
+    AcceptTerms,
+    /// Individual ⇄ organisation.
+    ToggleUserType,
+    /// Print the acceptance receipt.
+    Receipt,
+    /// Open the submitted order in 待办订单.
+    OpenOrder,
+    /// A blank form for the next customer.
+    BlankForm,
+    /// Take payment by Alipay QR code.
+    PayQr,
+    /// The customer pays by bank transfer.
+    BankTransfer,
+    /// Type the path of the transfer voucher.
+    UploadVoucher,
+}
+
+/// The bindings of the tab in its present state.
+pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
+    let t = |t: T| t.get(env.lang).to_owned();
+    let Some(sheet) = newapp.sheet() else {
+        return Vec::new();
+    };
+    let step = sheet.draft.step;
+    let typing = sheet.focused_key().is_some();
+    let paying = sheet.paying();
+    let esc_shown = match step {
+        Step::Customer => false,
+        Step::Done => paying == Some(Paying::Qr) || typing,
+        _ => true,
+    };
+    let mut out = vec![
+        Binding::new(&[Key::code(KeyCode::Esc)], Cmd::Back, t(T::CmdPrevStep))
+            .short(t(T::HintPrevStep))
+            .footer_if(esc_shown),
+    ];
+    if newapp.enlarged {
+        out.push(Binding::new(&[Key::ch('z')], Cmd::Enlarge, t(T::CmdEnlarge)).footer());
+        return out;
+    }
+    let verified = sheet.draft.customer.as_ref().is_some_and(|c| c.verified);
+    let qr_payment = env.shared.platform.as_ref().is_none_or(|h| h.qr_payment);
+    if !typing {
+        match step {
+            Step::Realname if !verified => {
+                out.push(Binding::new(&[Key::ch('r')], Cmd::FreshCode, t(T::CmdFreshCode)).footer());
+                out.push(Binding::new(&[Key::ch('z')], Cmd::Enlarge, t(T::CmdEnlarge)).footer());
+                out.push(Binding::new(&[Key::ch('e')], Cmd::EditName, t(T::CmdEditName)).footer());
+            }
+            Step::Terms => {
+                out.push(Binding::new(&[Key::ch('a')], Cmd::AcceptTerms, t(T::CmdAcceptTerms)).footer());
+                out.push(
+                    Binding::new(&[Key::ch('t')], Cmd::ToggleUserType, t(T::CmdToggleUserType))
+                        .footer(),
+                );
+            }
+            Step::Done => {
+                match paying {
+                    Some(Paying::Choose) => {
+                        if qr_payment {
+                            out.push(Binding::new(&[Key::ch('p')], Cmd::PayQr, t(T::CmdPayQr)).footer());
+                        }
+                        out.push(
+                            Binding::new(&[Key::ch('b')], Cmd::BankTransfer, t(T::CmdBankTransfer))
+                                .footer(),
+                        );
+                    }
+                    Some(Paying::Qr) => {
+                        out.push(Binding::new(&[Key::ch('z')], Cmd::Enlarge, t(T::CmdEnlarge)).footer());
+                    }
+                    Some(Paying::Transfer) => {
+                        out.push(
+                            Binding::new(&[Key::ch('u')], Cmd::UploadVoucher, t(T::CmdUploadVoucher))
+                                .footer(),
+                        );
+                    }
+                    Some(Paying::Settled) | None => {}
+                }
+                out.push(Binding::new(&[Key::ch('r')], Cmd::Receipt, t(T::CmdReceipt)).footer());
+                out.push(Binding::new(&[Key::ch('o')], Cmd::OpenOrder, t(T::CmdOpenSubmitted)).footer());
+                out.push(Binding::new(&[Key::ch('n')], Cmd::BlankForm, t(T::CmdBlankForm)).footer());
+            }
+            _ => {}
+        }
+    }
+    if matches!(step, Step::Form | Step::Scan | Step::Submit | Step::Done) {
+        let label = match (step, paying) {
+            (Step::Done, Some(Paying::Transfer)) => T::CmdPrintSlip,
+            (Step::Done, _) => T::CmdReceipt,
+            _ => T::CmdPrintForm,
+        };
+        out.push(
+            Binding::new(&[Key::ctrl('p')], Cmd::Print, t(label))
+                .short(t(T::HintPrint))
+                .footer(),
+        );
+    }
+    out.push(
+        Binding::new(&[Key::ctrl('n')], Cmd::NewDraft, t(T::CmdNewDraft))
+            .short(t(T::HintNewDraft))
+            .footer(),
+    );
+    out.push(
+        Binding::new(&[Key::ctrl('o')], Cmd::NextDraft, t(T::CmdNextDraft))
+            .short(t(T::HintNextDraft))
+            .footer(),
+    );
+    out.push(
+        Binding::new(&[Key::ctrl('d')], Cmd::Discard, t(T::CmdDiscardDraft)).short(t(T::HintDiscard)),
+    );
+    out
+}

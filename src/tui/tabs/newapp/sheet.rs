@@ -1,0 +1,243 @@
+//! A draft as the screen holds it: the saved part, the text fields typed into, messages
+//! next to fields, and what is on its way to the platform.
+
+use std::collections::BTreeMap;
+
+use super::draft::{Draft, Step};
+use super::fields;
+use crate::domain::{OrderStatus, UserType};
+use crate::tui::text::{Notice, Text};
+use crate::tui::widgets::input::Input;
+
+/// What a draft waits for from the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// An answer that moves the draft on (a lookup, a code, a check, the submission, a
+    /// payment): the step's keys wait for it.
+    Step,
+    /// A document being printed: only another print waits for it.
+    Print,
+}
+
+/// A draft with what the screen needs besides what is saved.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    /// The saved part.
+    pub draft: Draft,
+    /// Text fields by key (form fields, `phone`, `new_name`, `project_query`, `scan_path`,
+    /// `voucher_path`).
+    pub inputs: BTreeMap<String, Input>,
+    /// Messages next to fields, by key.
+    pub errors: BTreeMap<String, Text>,
+    /// What is on its way.
+    pub waiting: Vec<Waiting>,
+    /// The step's message.
+    pub notice: Option<Notice>,
+    /// Path completion choices under the path field.
+    pub choices: Option<String>,
+    /// The customer was looked up and is new: ask for the name.
+    pub asking_name: bool,
+    /// Editing the registered name (real-name step).
+    pub renaming: bool,
+    /// Typing the path of a transfer voucher.
+    pub voucher_open: bool,
+}
+
+impl Sheet {
+    /// A sheet for a saved draft.
+    pub fn new(mut draft: Draft) -> Sheet {
+        if draft.order_status == Some(OrderStatus::PendingVoucher) {
+            draft.by_transfer = true;
+        }
+        let mut sheet = Sheet {
+            draft,
+            ..Sheet::default()
+        };
+        sheet.rebuild_inputs();
+        sheet.asking_name = sheet.draft.customer.is_none() && !sheet.draft.new_name.is_empty();
+        sheet
+    }
+
+    /// True while a step's answer is awaited.
+    pub fn busy(&self) -> bool {
+        self.waiting.contains(&Waiting::Step)
+    }
+
+    /// True while a print is on its way.
+    pub fn printing(&self) -> bool {
+        self.waiting.contains(&Waiting::Print)
+    }
+
+    /// Starts waiting for `what` (a step's earlier message no longer applies).
+    pub fn wait(&mut self, what: Waiting) {
+        if what == Waiting::Step {
+            self.notice = None;
+        }
+        self.waiting.push(what);
+    }
+
+    /// An answer for `what` arrived.
+    pub fn done(&mut self, what: Waiting) {
+        if let Some(i) = self.waiting.iter().position(|w| *w == what) {
+            self.waiting.remove(i);
+        }
+    }
+
+    /// Text inputs from the saved draft.
+    pub fn rebuild_inputs(&mut self) {
+        let d = &self.draft;
+        let mut inputs = BTreeMap::new();
+        inputs.insert("phone".to_owned(), Input::new(&d.phone));
+        inputs.insert("new_name".to_owned(), Input::new(&d.new_name));
+        inputs.insert("project_query".to_owned(), Input::new(&d.project_query));
+        inputs.insert("scan_path".to_owned(), Input::new(&d.scan_path));
+        inputs.insert("voucher_path".to_owned(), Input::new(&d.voucher_path));
+        for (key, value) in &d.fields {
+            inputs.insert(key.clone(), Input::new(value));
+        }
+        self.inputs = inputs;
+    }
+
+    /// The text of an input.
+    pub fn text(&self, key: &str) -> String {
+        self.inputs.get(key).map(Input::text).unwrap_or_default()
+    }
+
+    /// Replaces the text of an input.
+    pub fn set_text(&mut self, key: &str, text: &str) {
+        self.inputs.entry(key.to_owned()).or_default().set_text(text);
+        self.sync();
+    }
+
+    /// Copies what is typed into the saved draft.
+    pub fn sync(&mut self) {
+        let text = |key: &str| self.inputs.get(key).map(Input::text).unwrap_or_default();
+        let (phone, new_name, query, scan, voucher) = (
+            text("phone"),
+            text("new_name"),
+            text("project_query"),
+            text("scan_path"),
+            text("voucher_path"),
+        );
+        let mut fields = BTreeMap::new();
+        if let Some(user_type) = self.user_type() {
+            for spec in fields::specs(user_type) {
+                fields.insert(spec.key.to_owned(), text(spec.key));
+            }
+        }
+        let d = &mut self.draft;
+        d.phone = phone;
+        d.new_name = new_name;
+        d.project_query = query;
+        d.scan_path = scan;
+        d.voucher_path = voucher;
+        if !fields.is_empty() {
+            d.fields = fields;
+        }
+    }
+
+    /// Individual or organisation, once a product is chosen.
+    pub fn user_type(&self) -> Option<UserType> {
+        self.draft.choice.as_ref().and_then(|c| c.user_type)
+    }
+
+    /// The form fields of this draft's user type.
+    pub fn specs(&self) -> Vec<fields::Spec> {
+        self.user_type().map(fields::specs).unwrap_or_default()
+    }
+
+    /// The input that has the caret, if the step has one.
+    pub fn focused_key(&self) -> Option<String> {
+        match self.draft.step {
+            Step::Customer if self.asking_name => Some("new_name".into()),
+            Step::Customer => Some("phone".into()),
+            Step::Realname if self.renaming => Some("new_name".into()),
+            Step::Project => Some("project_query".into()),
+            Step::Form => Some(self.draft.focus.clone()),
+            Step::Scan => Some("scan_path".into()),
+            Step::Done if self.voucher_open && self.paying() == Some(Paying::Transfer) => {
+                Some("voucher_path".into())
+            }
+            _ => None,
+        }
+    }
+
+    /// The submitted order is now `status` at `version` (an event, an answer, a refetch).
+    /// Older news is ignored. Returns true when the draft changed.
+    pub fn order_moved(&mut self, status: OrderStatus, version: i64) -> bool {
+        let draft = &mut self.draft;
+        if version < draft.order_version
+            || (version == draft.order_version && draft.order_status == Some(status))
+        {
+            return false;
+        }
+        draft.order_status = Some(status);
+        draft.order_version = version;
+        if status != OrderStatus::PendingPayment {
+            // The code on screen can take no more money.
+            draft.payment = None;
+        }
+        if status == OrderStatus::PendingVoucher {
+            // Paid by transfer: what follows is a voucher, checked in review, not money
+            // seen arriving.
+            draft.by_transfer = true;
+        } else {
+            self.voucher_open = false;
+        }
+        true
+    }
+
+    /// Where taking payment stands; `None` before submission.
+    pub fn paying(&self) -> Option<Paying> {
+        if self.draft.step != Step::Done {
+            return None;
+        }
+        Some(match self.draft.order_status {
+            Some(OrderStatus::PendingPayment) | None => {
+                let live = self
+                    .draft
+                    .payment
+                    .as_ref()
+                    .is_some_and(|p| !expired(&p.expires_at));
+                if live { Paying::Qr } else { Paying::Choose }
+            }
+            Some(OrderStatus::PendingVoucher) => Paying::Transfer,
+            Some(_) => Paying::Settled,
+        })
+    }
+
+    /// What the QR code on screen encodes, if one is shown: the real-name code, or the
+    /// payment code.
+    pub fn live_code(&self) -> Option<&str> {
+        let draft = &self.draft;
+        match draft.step {
+            Step::Realname if draft.customer.as_ref().is_some_and(|c| !c.verified) => {
+                let session = draft.realname.as_ref()?;
+                (session.status == "pending" && !expired(&session.expires_at))
+                    .then_some(session.url.as_str())
+            }
+            Step::Done if self.paying() == Some(Paying::Qr) => {
+                draft.payment.as_ref().map(|p| p.url.as_str())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Where taking payment stands once the order is submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paying {
+    /// Unpaid: the clerk chooses how the customer pays.
+    Choose,
+    /// The Alipay code is on screen.
+    Qr,
+    /// Bank transfer: the account shown, the voucher awaited.
+    Transfer,
+    /// Paid, or moved on some other way: nothing to collect here.
+    Settled,
+}
+
+/// True when an RFC 3339 time has passed.
+pub fn expired(at: &str) -> bool {
+    crate::tui::format::parse_time(at).is_some_and(|t| t <= time::OffsetDateTime::now_utc())
+}

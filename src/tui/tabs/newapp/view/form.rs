@@ -1,0 +1,77 @@
+//! The application form step: one row per field, each message wrapped under its field,
+//! scrolled so the field with the caret is always in view.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::{choice_line, field_row, field_rows, label_width};
+use crate::i18n::T;
+use crate::tui::component::View;
+use crate::tui::tabs::newapp::fields;
+use crate::tui::tabs::newapp::sheet::Sheet;
+use crate::tui::widgets::paint;
+
+/// Draws the form.
+pub fn draw(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
+    let specs = sheet.specs();
+    let head = vec![choice_line(view, sheet)];
+    let head_rows = paint::height(&head, area.width);
+    paint::wrapped(frame, area, head);
+    let body = Rect::new(
+        area.x,
+        area.y + head_rows,
+        area.width,
+        area.height.saturating_sub(head_rows),
+    );
+    let labels: Vec<&str> = specs.iter().map(|s| s.label.get(lang)).collect();
+    let col = label_width(&labels);
+    let heights: Vec<u16> = specs
+        .iter()
+        .map(|s| field_rows(view, sheet, s.key, body.width, col))
+        .collect();
+    // The first field shown: the fewest scrolled away that keep the caret's field whole.
+    let focus = specs.iter().position(|s| s.key == sheet.draft.focus).unwrap_or(0);
+    let mut first = 0;
+    while first < focus && heights[first..=focus].iter().sum::<u16>() > body.height {
+        first += 1;
+    }
+    let mut y = body.y;
+    for (spec, rows) in specs.iter().zip(&heights).skip(first) {
+        if y + rows > body.bottom() {
+            break;
+        }
+        let room = Rect::new(body.x, y, body.width, body.bottom() - y);
+        let label = spec.label.get(lang);
+        if spec.kind == fields::Kind::Locked {
+            paint::line(
+                frame,
+                Rect::new(room.x, y, col.min(room.width), 1),
+                Line::from(Span::styled(label, theme.label)),
+            );
+            let value = Line::from(vec![
+                Span::styled(sheet.text(spec.key), theme.base),
+                Span::styled(format!("  {}", T::FromRealname.get(lang)), theme.dim),
+            ]);
+            paint::line(
+                frame,
+                Rect::new(room.x + col, y, room.width.saturating_sub(col), 1),
+                value,
+            );
+            y += 1;
+        } else {
+            y += field_row(
+                frame,
+                view,
+                sheet,
+                spec.key,
+                label,
+                room,
+                col,
+                spec.key == sheet.draft.focus,
+            );
+        }
+    }
+}

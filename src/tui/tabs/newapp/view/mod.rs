@@ -1,0 +1,601 @@
+//! Drawing the 新申请 tab: the step bar and the draft line across the top, then the step —
+//! with the QR code on the right when one is live (never over the bars), or full-screen.
+
+mod form;
+mod pay;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use super::NewApp;
+use super::draft::Step;
+use super::sheet::{Sheet, expired};
+use crate::domain::{Money, mask_phone};
+use crate::i18n::T;
+use crate::tui::component::View;
+use crate::tui::widgets::qr::Qr;
+use crate::tui::widgets::{paint, popup};
+
+const STEPS: [(Step, T); 7] = [
+    (Step::Customer, T::StepCustomer),
+    (Step::Realname, T::StepRealname),
+    (Step::Project, T::StepProject),
+    (Step::Terms, T::StepTerms),
+    (Step::Form, T::StepForm),
+    (Step::Scan, T::StepScan),
+    (Step::Submit, T::StepSubmit),
+];
+
+/// Draws the tab into `area` (the whole screen when the code is enlarged).
+pub fn draw(newapp: &NewApp, frame: &mut Frame, area: Rect, view: &View) {
+    let Some(sheet) = newapp.sheet() else { return };
+    if newapp.enlarged
+        && let Some(url) = sheet.live_code()
+    {
+        enlarged(frame, area, view, url);
+        return;
+    }
+    let [steps, drafts, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    step_bar(frame, view, sheet, steps);
+    draft_line(frame, view, newapp, drafts);
+    // The code takes the right of the body, beside its instructions; its address runs
+    // across the bottom, whole.
+    let body = match sheet.live_code() {
+        Some(url) => {
+            let url_rows = crate::tui::text::rows(url, usize::from(body.width));
+            let [top, bottom] =
+                Layout::vertical([Constraint::Min(1), Constraint::Length(url_rows)]).areas(body);
+            let lines: Vec<Line> = crate::tui::text::wrap(url, usize::from(bottom.width))
+                .into_iter()
+                .map(|l| Line::from(l).style(view.theme.dim))
+                .collect();
+            paint::lines(frame, bottom, lines);
+            let qr = Qr::new(url);
+            let width = qr
+                .as_ref()
+                .map(|q| q.size(2, 1).0 + 2)
+                .unwrap_or(0)
+                .min(top.width / 2 + 4);
+            let [left, right] =
+                Layout::horizontal([Constraint::Min(30), Constraint::Length(width)]).areas(top);
+            draw_qr(frame, view, qr.as_ref(), right);
+            left
+        }
+        None => body,
+    };
+    let body = Rect::new(body.x + 1, body.y, body.width.saturating_sub(2), body.height);
+    match sheet.draft.step {
+        Step::Customer => customer(frame, view, sheet, body),
+        Step::Realname => realname(frame, view, sheet, body),
+        Step::Project => project(frame, view, newapp, sheet, body),
+        Step::Terms => terms(frame, view, newapp, sheet, body),
+        Step::Form => form::draw(frame, view, sheet, body),
+        Step::Scan => scan(frame, view, sheet, body),
+        Step::Submit => submit(frame, view, sheet, body),
+        Step::Done => pay::done(frame, view, newapp, sheet, body),
+    }
+}
+
+fn step_bar(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
+    let current = sheet.draft.step;
+    let at = Step::ALL.iter().position(|s| *s == current).unwrap_or(0);
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (step, label)) in STEPS.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(view.glyphs().step, view.theme.dim));
+        }
+        let style = if *step == current {
+            view.theme.tab_active
+        } else if i < at || current == Step::Done {
+            view.theme.success
+        } else {
+            view.theme.dim
+        };
+        spans.push(Span::styled(format!("{} {}", i + 1, label.get(view.lang)), style));
+    }
+    paint::line(frame, area, Line::from(spans));
+}
+
+fn draft_line(frame: &mut Frame, view: &View, newapp: &NewApp, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
+    let mut spans = vec![Span::styled(format!(" {} ", T::DraftsLabel.get(lang)), theme.label)];
+    if newapp.discard_armed {
+        // The question comes first: it must be seen whatever else the line holds.
+        spans.push(Span::styled(format!("{}  ", T::DiscardConfirm.get(lang)), theme.warning));
+    }
+    let mut names = Vec::new();
+    for (i, sheet) in newapp.sheets.iter().enumerate() {
+        let (style, mark) = if i == newapp.current {
+            (theme.accent, view.glyphs().current)
+        } else {
+            (theme.dim, " ")
+        };
+        names.push(Span::styled(format!("{mark}{} ", sheet.draft.label()), style));
+    }
+    spans.extend(names);
+    if let Some(sheet) = newapp.sheet() {
+        spans.push(Span::styled(
+            format!(" {} {}", T::ReferenceLabel.get(lang), sheet.draft.reference),
+            theme.dim,
+        ));
+    }
+    let line = Line::from(spans);
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    if text.width() > usize::from(area.width) {
+        // Many drafts: the names give way (Ctrl-O goes through them all).
+        let cut = crate::tui::text::fit(&text, usize::from(area.width), view.glyphs().ellipsis);
+        paint::line(frame, area, Line::from(cut).style(theme.dim));
+    } else {
+        paint::line(frame, area, line);
+    }
+}
+
+/// The width of the label column: the longest of `labels` in this language, and a gap.
+pub(super) fn label_width(labels: &[&str]) -> u16 {
+    labels.iter().map(|l| l.width()).max().unwrap_or(8) as u16 + 2
+}
+
+/// `label  [value]` on one row, then the field's message wrapped under it; returns the
+/// rows used.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn field_row(
+    frame: &mut Frame,
+    view: &View,
+    sheet: &Sheet,
+    key: &str,
+    label: &str,
+    area: Rect,
+    label_col: u16,
+    focus: bool,
+) -> u16 {
+    if area.height == 0 {
+        return 0;
+    }
+    let theme = view.theme;
+    let label_col = label_col.min(area.width);
+    let style = if focus { theme.accent } else { theme.label };
+    paint::line(frame, Rect::new(area.x, area.y, label_col, 1), Line::from(Span::styled(label.to_owned(), style)));
+    let input_area = Rect::new(
+        area.x + label_col,
+        area.y,
+        area.width.saturating_sub(label_col).min(48),
+        1,
+    );
+    let style = if focus { theme.input_focus } else { theme.input };
+    frame.render_widget(ratatui::widgets::Paragraph::new("").style(style), input_area);
+    if let Some(input) = sheet.inputs.get(key) {
+        input.render(frame, input_area, style, focus);
+    }
+    let mut rows = 1;
+    if let Some(error) = sheet.errors.get(key) {
+        let below = Rect::new(
+            area.x + label_col,
+            area.y + 1,
+            area.width.saturating_sub(label_col),
+            area.height.saturating_sub(1),
+        );
+        let line = Line::from(format!("! {}", error.get(view.lang))).style(theme.error);
+        rows += paint::wrapped(frame, below, vec![line]);
+    }
+    rows
+}
+
+/// Rows a field takes (its message wrapped under it).
+pub(super) fn field_rows(view: &View, sheet: &Sheet, key: &str, width: u16, label_col: u16) -> u16 {
+    1 + sheet.errors.get(key).map_or(0, |e| {
+        let line = Line::from(format!("! {}", e.get(view.lang)));
+        paint::height(&[line], width.saturating_sub(label_col))
+    })
+}
+
+/// Path completion choices under a path field.
+pub(super) fn choices(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) -> u16 {
+    match &sheet.choices {
+        Some(choices) if area.height > 0 => {
+            let line = Line::from(T::PathChoices.fill(view.lang, &[choices])).style(view.theme.dim);
+            paint::wrapped(frame, area, vec![line])
+        }
+        _ => 0,
+    }
+}
+
+fn customer(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
+    let lang = view.lang;
+    let mut y = area.y;
+    let intro = vec![Line::from(T::CustomerIntro.get(lang)).style(view.theme.dim)];
+    y += paint::wrapped(frame, area, intro) + 1;
+    let col = label_width(&[T::FieldCustomerPhone.get(lang), T::FieldCustomerName.get(lang)]);
+    let rest = |y: u16| Rect::new(area.x, y, area.width, area.bottom().saturating_sub(y));
+    y += field_row(frame, view, sheet, "phone", T::FieldCustomerPhone.get(lang), rest(y), col, !sheet.asking_name);
+    if sheet.asking_name {
+        y += field_row(frame, view, sheet, "new_name", T::FieldCustomerName.get(lang), rest(y), col, true);
+        paint::wrapped(
+            frame,
+            rest(y + 1),
+            vec![Line::from(T::CustomerNewHint.get(lang)).style(view.theme.dim)],
+        );
+    }
+}
+
+pub(super) fn countdown(expires_at: &str, now: time::OffsetDateTime) -> String {
+    let Some(at) = crate::tui::format::parse_time(expires_at) else {
+        return String::new();
+    };
+    let left = (at - now).whole_seconds().max(0);
+    format!("{:02}:{:02}", left / 60, left % 60)
+}
+
+/// Loopback addresses a phone cannot reach.
+pub(super) fn unreachable_from_phone(url: &str) -> bool {
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    host == "localhost" || host.starts_with("127.") || host == "[" || url.contains("://[::1]")
+}
+
+/// What to do when phones cannot reach the code's address: this counter's own settings
+/// when the platform is embedded, else a word with whoever runs the shared platform.
+pub(super) fn loopback_warning(view: &View) -> String {
+    if view.shared.embedded {
+        let ip = lan_address().unwrap_or_else(|| T::LanAddressPlaceholder.get(view.lang).into());
+        T::LoopbackWarning.fill(view.lang, &[&ip])
+    } else {
+        T::LoopbackWarningRemote.get(view.lang).to_owned()
+    }
+}
+
+fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
+    let draft = &sheet.draft;
+    let customer = draft.customer.clone().unwrap_or_default();
+    let who = format!(
+        "{}{}{}{}{}",
+        customer.name,
+        view.glyphs().dot,
+        mask_phone(&customer.phone),
+        view.glyphs().dot,
+        if customer.order_count > 0 {
+            T::CustomerOrders.fill(lang, &[&customer.order_count.to_string()])
+        } else {
+            T::CustomerNew.get(lang).to_owned()
+        }
+    );
+    let mut lines = vec![Line::from(Span::styled(who, theme.label)), Line::default()];
+    if customer.verified {
+        let id = draft.realname.as_ref().and_then(|r| r.verified_id_number.clone()).unwrap_or_default();
+        lines.push(Line::from(Span::styled(
+            format!("{} {}  {id}", T::Verified.get(lang), customer.name),
+            theme.success,
+        )));
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(T::PressEnterContinue.get(lang), theme.dim)));
+        paint::wrapped(frame, area, lines);
+        return;
+    }
+    let Some(session) = &draft.realname else {
+        paint::wrapped(frame, area, lines);
+        return;
+    };
+    if session.status == "pending" && !expired(&session.expires_at) {
+        for text in [T::RealnameStep1, T::RealnameStep2, T::RealnameStep3] {
+            lines.push(Line::from(text.get(lang)));
+        }
+        lines.push(Line::default());
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", T::TimeLeft.get(lang)), theme.label),
+            Span::styled(countdown(&session.expires_at, view.now), theme.accent),
+            Span::styled(
+                format!("   {}", T::TriesUsed.fill(lang, &[&session.attempts.to_string(), "5"])),
+                theme.dim,
+            ),
+        ]));
+        if let Some(reason) = &session.reason {
+            lines.push(Line::from(Span::styled(T::LastTryFailed.fill(lang, &[reason]), theme.error)));
+        }
+        if session.reason_code.as_deref() == Some("name_mismatch") {
+            lines.push(Line::from(Span::styled(T::NameMismatchHint.get(lang), theme.dim)));
+        }
+    } else {
+        let text = match session.status.as_str() {
+            "locked" => T::RealnameLockedHint,
+            "superseded" => T::RealnameSupersededHint,
+            _ => T::RealnameExpiredHint,
+        };
+        lines.push(Line::from(Span::styled(text.get(lang), theme.warning)));
+    }
+    if !sheet.renaming && unreachable_from_phone(&session.url) {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(loopback_warning(view), theme.warning)));
+    }
+    let mut y = area.y + paint::wrapped(frame, area, lines);
+    if sheet.renaming {
+        y += 1;
+        let col = label_width(&[T::FieldCustomerName.get(lang)]);
+        let rest = Rect::new(area.x, y, area.width, area.bottom().saturating_sub(y));
+        y += field_row(frame, view, sheet, "new_name", T::FieldCustomerName.get(lang), rest, col, true);
+        let rest = Rect::new(area.x, y, area.width, area.bottom().saturating_sub(y));
+        paint::wrapped(frame, rest, vec![Line::from(T::RenameHint.get(lang)).style(theme.dim)]);
+    }
+}
+
+/// The code at the top of `area` (its address is drawn under the body), or how to see it
+/// when it does not fit.
+fn draw_qr(frame: &mut Frame, view: &View, qr: Option<&Qr>, area: Rect) {
+    let fit = qr.and_then(|qr| qr.fit(area, 1).map(|fit| (qr, fit)));
+    let Some((qr, (quiet, scale))) = fit else {
+        paint::wrapped(frame, area, vec![Line::from(T::EnlargeToSee.get(view.lang))]);
+        return;
+    };
+    let (w, h) = qr.size(quiet, scale);
+    let x = area.x + area.width.saturating_sub(w) / 2;
+    qr.render(Rect::new(x, area.y, w, h), frame.buffer_mut(), quiet, scale);
+}
+
+/// The QR code alone over the whole screen, as large as fits, the URL under it.
+fn enlarged(frame: &mut Frame, area: Rect, view: &View, url: &str) {
+    let Some(qr) = Qr::new(url) else {
+        return;
+    };
+    popup::clear(frame, area, view.theme);
+    let room = Rect::new(area.x, area.y, area.width, area.height.saturating_sub(2));
+    let Some((quiet, scale)) = qr.fit(room, 4) else {
+        return;
+    };
+    let (w, h) = qr.size(quiet, scale);
+    let x = area.x + area.width.saturating_sub(w) / 2;
+    let y = area.y + room.height.saturating_sub(h) / 2;
+    qr.render(Rect::new(x, y, w, h), frame.buffer_mut(), quiet, scale);
+    let lines = vec![
+        Line::from(url.to_owned()).centered(),
+        Line::from(T::EnlargedHint.get(view.lang)).style(view.theme.dim).centered(),
+    ];
+    paint::lines(frame, Rect::new(area.x, y + h, area.width, 2.min(area.height.saturating_sub(y + h))), lines);
+}
+
+/// This machine's address on the local network (for the loopback advice), found without
+/// sending anything: the route a UDP socket would take.
+fn lan_address() -> Option<String> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then(|| ip.to_string())
+}
+
+fn project(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
+    let col = label_width(&[T::FieldProjectSearch.get(lang)]);
+    let used = field_row(frame, view, sheet, "project_query", T::FieldProjectSearch.get(lang), area, col, newapp.product_sel.is_none());
+    let lists = Rect::new(area.x, area.y + used + 1, area.width, area.height.saturating_sub(used + 1));
+    let [left, _, right] = Layout::horizontal([
+        Constraint::Percentage(50),
+        Constraint::Length(1),
+        Constraint::Percentage(50),
+    ])
+    .areas(lists);
+    if newapp.projects.is_empty() {
+        paint::wrapped(frame, left, vec![Line::from(T::NoProjects.get(lang)).style(theme.dim)]);
+    }
+    let visible = left.height as usize;
+    let offset = newapp.project_sel.saturating_sub(visible.saturating_sub(1));
+    let ellipsis = view.glyphs().ellipsis;
+    let rows: Vec<Line> = newapp
+        .projects
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(i, p)| {
+            let style = match (i == newapp.project_sel, newapp.product_sel.is_none()) {
+                (true, true) => theme.selection,
+                (true, false) => theme.accent,
+                _ => theme.base,
+            };
+            // A long name is cut here on purpose; the chosen one is shown whole after.
+            let name = crate::tui::text::fit(&p.name, usize::from(left.width).saturating_sub(1), ellipsis);
+            Line::from(format!(" {name}")).style(style)
+        })
+        .collect();
+    paint::lines(frame, left, rows);
+    if let Some(project) = newapp.projects.get(newapp.project_sel) {
+        let heading = if newapp.product_sel.is_some() { T::PickProduct } else { T::ProductsOf };
+        let mut lines = vec![Line::from(Span::styled(heading.get(lang), theme.label))];
+        for (i, product) in project.products.iter().enumerate() {
+            let style = if newapp.product_sel == Some(i) { theme.selection } else { theme.base };
+            let dot = view.glyphs().dot;
+            lines.push(
+                Line::from(format!(
+                    " {}{dot}{}{dot}{}",
+                    product.name,
+                    product.user_type.label(lang),
+                    Money::from_fen(product.price_fen).unwrap_or_default()
+                ))
+                .style(style),
+            );
+        }
+        paint::wrapped(frame, right, lines);
+    }
+}
+
+pub(super) fn choice_line<'a>(view: &View, sheet: &Sheet) -> Line<'a> {
+    let lang = view.lang;
+    let Some(choice) = &sheet.draft.choice else {
+        return Line::default();
+    };
+    Line::from(vec![
+        Span::styled(format!("{} ", T::FieldProject.get(lang)), view.theme.label),
+        Span::raw(choice.project_name.clone()),
+        Span::styled(format!("  {} ", T::DocProduct.get(lang)), view.theme.label),
+        Span::raw(format!(
+            "{}{}{}",
+            choice.product_name,
+            view.glyphs().dot,
+            Money::from_fen(choice.price_fen).unwrap_or_default()
+        )),
+    ])
+}
+
+fn terms(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
+    let user_type = sheet.user_type().map(|u| u.label(lang)).unwrap_or("");
+    let head = vec![
+        choice_line(view, sheet),
+        Line::from(vec![
+            Span::styled(format!("{} ", T::FieldUserType.get(lang)), theme.label),
+            Span::styled(user_type.to_owned(), theme.accent),
+            Span::styled(format!("  {}", T::ToggleUserTypeHint.get(lang)), theme.dim),
+        ]),
+    ];
+    let foot = vec![Line::from(T::AcceptHint.get(lang)).style(theme.accent)];
+    let head_rows = paint::height(&head, area.width);
+    let foot_rows = paint::height(&foot, area.width);
+    let [head_area, text, foot_area] = Layout::vertical([
+        Constraint::Length(head_rows),
+        Constraint::Min(1),
+        Constraint::Length(foot_rows),
+    ])
+    .areas(area);
+    paint::wrapped(frame, head_area, head);
+    match &newapp.terms {
+        Some(t) => {
+            let title = T::TermsTitle.fill(lang, &[&t.version]);
+            let block = crate::tui::widgets::block(theme, view.ascii, title.clone(), true);
+            let inner = block.inner(text);
+            paint::block(frame, text, block, &title);
+            let lines: Vec<Line> = crate::tui::text::wrap(&t.text, usize::from(inner.width))
+                .into_iter()
+                .map(Line::from)
+                .collect();
+            let max = (lines.len() as u16).saturating_sub(inner.height);
+            let shown: Vec<Line> = lines
+                .into_iter()
+                .skip(usize::from(newapp.terms_scroll.min(max)))
+                .take(usize::from(inner.height))
+                .collect();
+            paint::lines(frame, inner, shown);
+        }
+        None => paint::line(frame, text, Line::from(T::Loading.get(lang)).style(theme.dim)),
+    }
+    paint::wrapped(frame, foot_area, foot);
+}
+
+fn scan(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
+    let printer = match &view.shared.printer {
+        Some(name) => T::PrinterIs.fill(lang, &[name]),
+        None => T::NoPrinter.get(lang).to_owned(),
+    };
+    let lines = vec![
+        Line::from(T::ScanStep1.get(lang)),
+        Line::from(Span::styled(format!("   {printer}"), theme.dim)),
+        Line::from(T::ScanStep2.get(lang)),
+    ];
+    let mut y = area.y + paint::wrapped(frame, area, lines) + 1;
+    let rest = |y: u16| Rect::new(area.x, y, area.width, area.bottom().saturating_sub(y));
+    let col = label_width(&[T::FieldScanPath.get(lang)]);
+    y += field_row(frame, view, sheet, "scan_path", T::FieldScanPath.get(lang), rest(y), col, true);
+    let under = Rect::new(area.x + col, y, area.width.saturating_sub(col), area.bottom().saturating_sub(y));
+    y += choices(frame, view, sheet, under);
+    match &sheet.draft.scan {
+        Some(scan) => {
+            let dot = view.glyphs().dot;
+            let text = format!(
+                "{} {}{dot}{}{dot}{}",
+                view.glyphs().check,
+                scan.content_type,
+                crate::tui::files::mb(scan.size),
+                scan.detail
+            );
+            let under = Rect::new(area.x + col, y, area.width.saturating_sub(col), area.bottom().saturating_sub(y));
+            y += paint::wrapped(frame, under, vec![Line::from(text).style(theme.success)]) + 1;
+            paint::wrapped(frame, rest(y), vec![Line::from(T::ScanStep3.get(lang)).style(theme.accent)]);
+        }
+        None => {
+            paint::wrapped(frame, rest(y + 1), vec![Line::from(T::ScanCheckHint.get(lang)).style(theme.dim)]);
+        }
+    }
+}
+
+fn submit(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
+    let lang = view.lang;
+    let theme = view.theme;
+    let d = &sheet.draft;
+    let labels = [
+        T::FieldApplicant,
+        T::FieldPhone,
+        T::FieldOrganization,
+        T::FieldMailing,
+        T::FieldScanPath,
+        T::ReferenceLabel,
+    ];
+    let col = usize::from(label_width(&labels.map(|l| l.get(lang))));
+    let pair = |label: T, value: String| {
+        let label = label.get(lang);
+        let pad = col.saturating_sub(label.width());
+        Line::from(vec![
+            Span::styled(format!("{label}{}", " ".repeat(pad)), theme.label),
+            Span::raw(value),
+        ])
+    };
+    let customer = d.customer.clone().unwrap_or_default();
+    let mut lines = vec![
+        pair(T::FieldApplicant, format!("{}  {}", d.field("applicant.name"), d.field("applicant.id_number"))),
+        pair(T::FieldPhone, customer.phone.clone()),
+    ];
+    if sheet.user_type() == Some(crate::domain::UserType::Organization) {
+        lines.push(pair(
+            T::FieldOrganization,
+            format!("{}  {}", d.field("organization.name"), d.field("organization.uscc")),
+        ));
+    }
+    lines.push(choice_line(view, sheet));
+    lines.push(pair(
+        T::FieldMailing,
+        format!(
+            "{} {} {}{}{}{} {}",
+            d.field("mailing.recipient"),
+            d.field("mailing.phone"),
+            d.field("mailing.province"),
+            d.field("mailing.city"),
+            d.field("mailing.district"),
+            d.field("mailing.street"),
+            d.field("mailing.postal_code")
+        ),
+    ));
+    if let Some(scan) = &d.scan {
+        lines.push(pair(T::FieldScanPath, format!("{} ({})", scan.path, crate::tui::files::mb(scan.size))));
+    }
+    lines.push(pair(T::ReferenceLabel, d.reference.clone()));
+    lines.push(Line::default());
+    lines.push(Line::from(T::SubmitHint.get(lang)).style(theme.accent));
+    paint::wrapped(frame, area, lines);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_addresses_are_recognised() {
+        assert!(unreachable_from_phone("http://127.0.0.1:8080/m/realname/x"));
+        assert!(unreachable_from_phone("http://localhost/m/realname/x"));
+        assert!(unreachable_from_phone("http://[::1]:80/m/realname/x"));
+        assert!(!unreachable_from_phone("http://192.168.1.20:8080/m/realname/x"));
+        assert!(!unreachable_from_phone("https://ca.example.cn/m/realname/x"));
+    }
+}

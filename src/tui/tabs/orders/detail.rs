@@ -1,0 +1,366 @@
+//! One order in words: its data (personal data masked unless revealed), what the
+//! operator can do now, where its parcel is, its timeline newest first, its attachments —
+//! every code the platform keeps (actions, kinds, carriers, payment methods, attachment
+//! ids) shown as what it means.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::keys::order_actions;
+use super::{Detail, Orders};
+use crate::api::{AttachmentKind, HistoryEntry, Order, Tracking};
+use crate::domain::{Action, OrderStatus, TrackingState};
+use crate::i18n::{Lang, T};
+use crate::tui::component::{Env, View};
+use crate::tui::format;
+use crate::tui::text::Text;
+use crate::tui::theme::Theme;
+
+fn pair<'a>(theme: &Theme, label: T, value: impl Into<String>, lang: Lang) -> Vec<Span<'a>> {
+    vec![
+        Span::styled(format!("{} ", label.get(lang)), theme.label),
+        Span::styled(value.into(), theme.base),
+        Span::raw("   "),
+    ]
+}
+
+fn section<'a>(view: &View, title: T) -> Line<'a> {
+    let rule = view.glyphs().rule;
+    Line::from(Span::styled(
+        format!("{rule} {} {rule}", title.get(view.lang)),
+        view.theme.title,
+    ))
+}
+
+/// The lines of an open order.
+pub fn lines<'a>(orders: &Orders, detail: &Detail, order: &Order, view: &View) -> Vec<Line<'a>> {
+    let lang = view.lang;
+    let theme = view.theme;
+    let dot = view.glyphs().dot;
+    let mut lines = Vec::new();
+    let mut first = vec![
+        Span::styled(format!("{} ", T::FieldStatus.get(lang)), theme.label),
+        Span::styled(
+            order.status.short_text().get(lang).to_owned(),
+            theme.status(order.status).patch(Style::default()),
+        ),
+        Span::raw("   "),
+    ];
+    first.extend(pair(theme, T::FieldAmount, format::money(order.amount_fen), lang));
+    first.extend(pair(theme, T::FieldUserType, order.user_type.label(lang), lang));
+    lines.push(Line::from(first));
+    lines.push(Line::from(pair(
+        theme,
+        T::FieldProject,
+        format!("{}{dot}{}", order.project_name, order.product_name),
+        lang,
+    )));
+    let a = &order.applicant;
+    let mut applicant = pair(theme, T::FieldApplicant, a.name.clone(), lang);
+    applicant.extend(pair(theme, T::FieldIdNumber, a.id_number.clone(), lang));
+    applicant.extend(pair(theme, T::FieldPhone, a.phone.clone(), lang));
+    lines.push(Line::from(applicant));
+    if let Some(email) = &a.email {
+        lines.push(Line::from(pair(theme, T::FieldEmail, email.clone(), lang)));
+    }
+    if let Some(org) = &order.organization {
+        let mut spans = pair(theme, T::FieldOrganization, org.name.clone(), lang);
+        spans.extend(pair(theme, T::FieldUscc, org.uscc.clone(), lang));
+        spans.extend(pair(theme, T::FieldLegalRep, org.legal_representative.clone(), lang));
+        lines.push(Line::from(spans));
+    }
+    let m = &order.mailing;
+    lines.push(Line::from(pair(
+        theme,
+        T::FieldMailing,
+        format!(
+            "{} {} {}{}{} {} {}",
+            m.recipient, m.phone, m.province, m.city, m.district, m.street, m.postal_code
+        ),
+        lang,
+    )));
+    let mut money = Vec::new();
+    if let Some(method) = &order.payment_method {
+        let when = order.paid_at.as_deref().map(format::datetime).unwrap_or_default();
+        money.extend(pair(
+            theme,
+            T::FieldPayment,
+            format!("{} {when}", format::payment_method(method, lang)).trim().to_owned(),
+            lang,
+        ));
+    }
+    if let Some(shipment) = &order.shipment {
+        money.extend(pair(
+            theme,
+            T::FieldShipment,
+            format!(
+                "{} {}",
+                view.shared.carrier_name(&shipment.carrier, lang),
+                shipment.tracking_no
+            ),
+            lang,
+        ));
+    }
+    match (&order.invoice, &order.invoice_no) {
+        (Some(invoice), _) => money.extend(pair(
+            theme,
+            T::FieldInvoice,
+            format!("{} {} {}", invoice.invoice_no, invoice.buyer_name, invoice.email),
+            lang,
+        )),
+        (None, Some(number)) => money.extend(pair(theme, T::FieldInvoice, number.clone(), lang)),
+        (None, None) => {}
+    }
+    if !money.is_empty() {
+        lines.push(Line::from(money));
+    }
+    let mut submitted = pair(
+        theme,
+        T::FieldSubmittedBy,
+        format!(
+            "{} {}",
+            order.submitted_by.name,
+            format::datetime(&order.created_at)
+        ),
+        lang,
+    );
+    if let Some(note) = &order.note {
+        submitted.extend(pair(theme, T::FieldNote, note.clone(), lang));
+    }
+    lines.push(Line::from(submitted));
+    if !order.rejection_reasons.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", T::FieldRejection.get(lang)), theme.label),
+            Span::styled(order.rejection_reasons.join("；"), theme.error),
+        ]));
+    }
+    if order.revealed {
+        lines.push(Line::from(T::RevealedHint.get(lang)).style(theme.dim));
+    } else if view.shared.me.as_ref().is_some_and(|m| m.may_reveal) {
+        lines.push(Line::from(T::MaskedHint.get(lang)).style(theme.dim));
+    }
+
+    lines.push(Line::default());
+    lines.push(section(view, T::SectionActions));
+    let env = Env {
+        lang,
+        now: view.now,
+        shared: view.shared,
+        shown: true,
+    };
+    let actions = order_actions(orders, &env);
+    if view.shared.read_only {
+        lines.push(Line::from(T::ReadOnlyNoActions.get(lang)).style(theme.warning));
+    } else if actions.is_empty() {
+        lines.push(Line::from(T::NoActions.get(lang)).style(theme.dim));
+    } else {
+        let mut spans = Vec::new();
+        for (key, _, label) in actions {
+            spans.push(Span::styled(format!(" {key} "), theme.footer_key));
+            spans.push(Span::styled(format!(" {label}   "), theme.base));
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(tracking) = &detail.tracking {
+        lines.push(Line::default());
+        lines.extend(tracking_lines(tracking, view));
+    }
+    lines.push(Line::default());
+    lines.push(section(view, T::SectionTimeline));
+    // Newest first: what happened last is what the caller asks about.
+    for entry in detail.history.iter().rev() {
+        lines.push(history_line(entry, order, view));
+    }
+    lines.push(Line::default());
+    lines.push(section(view, T::SectionAttachments));
+    if order.attachments.is_empty() {
+        lines.push(Line::from(T::NoAttachments.get(lang)).style(theme.dim));
+    }
+    for attachment in &order.attachments {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", attachment.kind.label(lang)), theme.label),
+            Span::styled(attachment.filename.clone(), theme.base),
+            Span::styled(
+                format!(
+                    "  {}  {} KB  {}  {}",
+                    attachment.content_type,
+                    (attachment.size + 1023) / 1024,
+                    attachment.uploaded_by.name,
+                    format::datetime(&attachment.uploaded_at)
+                ),
+                theme.dim,
+            ),
+        ]));
+    }
+    lines
+}
+
+/// What a history row's action is called.
+fn action_label(action: &str, lang: Lang) -> String {
+    let t = match action {
+        "submit" => T::ActionSubmit,
+        "note" => T::ActionNote,
+        "attach" => T::ActionAttach,
+        "reveal" => T::ActionReveal,
+        "print" => T::ActionPrint,
+        "claim" => T::ActionClaim,
+        "takeover" => T::ActionTakeover,
+        "release" => T::ActionRelease,
+        "payment_created" => T::HistoryPaymentCreated,
+        "payment_query" => T::HistoryPaymentQuery,
+        "payment_closed" => T::HistoryPaymentClosed,
+        "payment_refund_needed" => T::HistoryRefundNeeded,
+        "payment_notify_refused" => T::HistoryNotifyRefused,
+        "labels_printed" => T::HistoryLabelsPrinted,
+        "invoice_request" => T::HistoryInvoiceRequest,
+        other => {
+            return Action::parse(other)
+                .map(|a| a.label(lang).to_owned())
+                // A record this version does not know yet: its name is all there is.
+                .unwrap_or_else(|| other.replace('_', " "));
+        }
+    };
+    t.get(lang).to_owned()
+}
+
+/// A history row's reason with the platform's codes turned into words.
+fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
+    let lang = view.lang;
+    let reason = entry.reason.as_deref()?.trim();
+    let first_rest = || reason.split_once(' ').unwrap_or((reason, ""));
+    let file_names = |ids: &str| -> String {
+        ids.split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(|id| {
+                order
+                    .attachments
+                    .iter()
+                    .find(|a| a.id == id)
+                    .map(|a| format!("{} {}", a.kind.label(lang), a.filename))
+                    .unwrap_or_else(|| T::AttachmentGone.get(lang).to_owned())
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    Some(match entry.action.as_str() {
+        "attach" => {
+            let (kind, name) = first_rest();
+            match AttachmentKind::parse(kind) {
+                Some(kind) => format!("{} {name}", kind.label(lang)),
+                None => reason.to_owned(),
+            }
+        }
+        "print" if reason == "application_form" => T::KindApplicationForm.get(lang).to_owned(),
+        "invoice_request" => match reason {
+            "phone" => T::InvoiceViaPhone.get(lang).to_owned(),
+            "counter" => T::InvoiceViaCounter.get(lang).to_owned(),
+            other => other.to_owned(),
+        },
+        "ship" => {
+            let (code, number) = first_rest();
+            format!("{} {number}", view.shared.carrier_name(code, lang))
+        }
+        "upload_voucher" | "resubmit" => match reason.rsplit_once(" (") {
+            Some((text, ids)) => format!("{text}（{}）", file_names(ids.trim_end_matches(')'))),
+            None if reason.contains('-') && !reason.contains(' ') => file_names(reason),
+            None => reason.to_owned(),
+        },
+        "pay" | "payment_created" | "payment_closed" | "payment_query" => {
+            let (method, rest) = first_rest();
+            format!("{} {rest}", format::payment_method(method, lang)).trim().to_owned()
+        }
+        _ => reason.to_owned(),
+    })
+}
+
+fn history_line<'a>(entry: &HistoryEntry, order: &Order, view: &View) -> Line<'a> {
+    let (theme, lang) = (view.theme, view.lang);
+    let label = |s: Option<OrderStatus>| {
+        s.map(|s| s.short_text().get(lang).to_owned())
+            .unwrap_or_default()
+    };
+    let actor = if entry.actor.id.is_none() {
+        format::payment_method(&entry.actor.name, lang)
+    } else {
+        entry.actor.name.clone()
+    };
+    let mut spans = vec![
+        Span::styled(format!("{}  ", format::datetime(&entry.at)), theme.dim),
+        Span::styled(format!("{actor}  "), theme.label),
+        Span::styled(action_label(&entry.action, lang), theme.accent),
+    ];
+    if entry.to_status.is_some() {
+        let from = entry
+            .from_status
+            .map(|_| format!("{}{}", label(entry.from_status), view.glyphs().arrow))
+            .unwrap_or_default();
+        spans.push(Span::styled(
+            format!("  {from}{}", label(entry.to_status)),
+            theme.base,
+        ));
+    }
+    if let Some(reason) = reason(entry, order, view) {
+        spans.push(Span::styled(format!("  {reason}"), theme.dim));
+    }
+    Line::from(spans)
+}
+
+/// The parcel's timeline, newest first, with the provider's state and, when the last
+/// question failed, why (the events are then the last known ones).
+fn tracking_lines<'a>(tracking: &Result<Tracking, Text>, view: &View) -> Vec<Line<'a>> {
+    let (lang, theme) = (view.lang, view.theme);
+    let label = |state: &str| {
+        TrackingState::parse(state)
+            .map(|s| s.label().get(lang).to_owned())
+            .unwrap_or_else(|| state.to_owned())
+    };
+    let mut lines = vec![section(view, T::SectionTracking)];
+    let tracking = match tracking {
+        Ok(tracking) => tracking,
+        Err(error) => {
+            lines.push(Line::from(error.get(lang)).style(theme.error));
+            return lines;
+        }
+    };
+    let carrier = match view.shared.carrier_name(&tracking.carrier, lang) {
+        name if name == tracking.carrier => tracking.carrier_name.clone(),
+        name => name,
+    };
+    let mut head = vec![Span::styled(
+        format!("{carrier} {}", tracking.tracking_no),
+        theme.base,
+    )];
+    if let Some(state) = &tracking.state {
+        head.push(Span::raw("  "));
+        head.push(Span::styled(label(state), theme.accent));
+    }
+    if let Some(at) = &tracking.fetched_at {
+        head.push(Span::styled(
+            format!("  {}", T::TrackingUpdated.fill(lang, &[&format::datetime(at)])),
+            theme.dim,
+        ));
+    }
+    lines.push(Line::from(head));
+    if let Some(error) = &tracking.error {
+        lines.push(Line::from(T::TrackingFailed.fill(lang, &[error])).style(theme.warning));
+    }
+    if tracking.events.is_empty() {
+        lines.push(Line::from(T::TrackingNone.get(lang)).style(theme.dim));
+    }
+    for event in tracking.events.iter().take(10) {
+        let mut spans = vec![Span::styled(format!("{}  ", event.time), theme.dim)];
+        if let Some(state) = &event.state {
+            spans.push(Span::styled(format!("{}  ", label(state)), theme.label));
+        }
+        spans.push(Span::styled(event.context.clone(), theme.base));
+        lines.push(Line::from(spans));
+    }
+    if tracking.events.len() > 10 {
+        lines.push(
+            Line::from(T::TrackingMore.fill(lang, &[&(tracking.events.len() - 10).to_string()]))
+                .style(theme.dim),
+        );
+    }
+    lines
+}

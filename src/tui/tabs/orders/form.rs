@@ -1,0 +1,304 @@
+//! The popup that asks for what an order action needs (a reason, a file, a carrier and
+//! number…), a note, or a tracking event; errors come back next to their fields.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::messages::Request;
+use crate::api::{ActionRequest, AttachmentKind, ClientError, NewTrackingStep};
+use crate::domain::{Action, ActionNeeds, TrackingState};
+use crate::i18n::{Lang, T};
+use crate::tui::component::Env;
+use crate::tui::files::{ActFailure, Upload, problem_text};
+use crate::tui::text::{Text, describe};
+use crate::tui::widgets::input::Input;
+use crate::tui::widgets::path::{complete, expand_home};
+
+/// What a form submits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    /// An order action.
+    Act(Action),
+    /// A note.
+    Note,
+    /// A tracking event typed by staff.
+    TrackingStep,
+}
+
+/// One field of a form.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The API field it fills (errors come back under this name).
+    pub key: &'static str,
+    /// Its label.
+    pub label: T,
+    /// What is typed.
+    pub input: Input,
+    /// Must not be blank.
+    pub required: bool,
+    /// The message under the field.
+    pub error: Option<Text>,
+    /// A hint under the field (completion choices, the names it takes).
+    pub hint: Option<Text>,
+}
+
+/// A popup that asks for what an action needs.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// The order.
+    pub order_no: String,
+    /// The version the operator saw.
+    pub version: i64,
+    /// What it does.
+    pub kind: FormKind,
+    /// Its fields (none: a confirmation).
+    pub fields: Vec<Field>,
+    /// The focused field.
+    pub focus: usize,
+    /// Sent, waiting for the answer.
+    pub submitting: bool,
+    /// A message about no one field.
+    pub error: Option<Text>,
+}
+
+impl Form {
+    /// The form for `kind` on order `order_no` at `version`.
+    pub fn new(kind: FormKind, order_no: &str, version: i64, lang: Lang) -> Form {
+        let field = |key: &'static str, label: T, required: bool| Field {
+            key,
+            label,
+            input: Input::new(""),
+            required,
+            error: None,
+            hint: None,
+        };
+        let fields = match kind {
+            FormKind::Note => vec![field("text", T::FieldNote, true)],
+            FormKind::TrackingStep => {
+                let mut state = field("state", T::FieldTrackingState, true);
+                let names: Vec<&str> = TrackingState::ALL
+                    .iter()
+                    .filter(|s| **s != TrackingState::Unknown)
+                    .map(|s| s.label().get(lang))
+                    .collect();
+                state.hint = Some(Text::plain(names.join(" ")));
+                vec![state, field("context", T::FieldTrackingContext, true)]
+            }
+            FormKind::Act(action) => match action.needs() {
+                ActionNeeds::Nothing => vec![],
+                ActionNeeds::Reason => vec![field("reason", T::FieldReason, true)],
+                ActionNeeds::OptionalNote => vec![field("reason", T::FieldOptionalNote, false)],
+                ActionNeeds::Reasons => vec![field("reasons", T::FieldReasons, true)],
+                ActionNeeds::Voucher | ActionNeeds::Attachments => {
+                    vec![field("file", T::FieldFilePath, true)]
+                }
+                ActionNeeds::Shipment => vec![
+                    field("carrier", T::FieldCarrier, true),
+                    field("tracking_no", T::FieldTrackingNo, true),
+                ],
+                ActionNeeds::Invoice => vec![field("invoice_no", T::FieldInvoiceNo, true)],
+            },
+        };
+        Form {
+            order_no: order_no.to_owned(),
+            version,
+            kind,
+            fields,
+            focus: 0,
+            submitting: false,
+            error: None,
+        }
+    }
+
+    /// The form's title.
+    pub fn title(&self, lang: Lang, dot: &str) -> String {
+        let what = match self.kind {
+            FormKind::Act(action) => action.label(lang),
+            FormKind::Note => T::CmdNote.get(lang),
+            FormKind::TrackingStep => T::CmdTrackingStep.get(lang),
+        };
+        format!("{what}{dot}{}", self.order_no)
+    }
+
+    fn value(&self, key: &str) -> Option<String> {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.input.text().trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// What a key did to the form.
+pub enum Outcome {
+    /// Still open.
+    Open(Box<Form>),
+    /// Closed (Esc).
+    Closed,
+    /// Sent.
+    Sent(Box<Form>, Box<Request>),
+}
+
+/// A key in the form.
+pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
+    if form.submitting {
+        // Waiting for the platform; Esc gives up waiting (the answer still arrives).
+        return if key.code == KeyCode::Esc {
+            Outcome::Closed
+        } else {
+            Outcome::Open(Box::new(form))
+        };
+    }
+    let last = form.fields.len().saturating_sub(1);
+    let on_file = form.fields.get(form.focus).is_some_and(|f| f.key == "file");
+    match key.code {
+        KeyCode::Esc => return Outcome::Closed,
+        KeyCode::Tab if on_file => {
+            if let Some(field) = form.fields.get_mut(form.focus) {
+                let done = complete(&field.input.text());
+                field.input.set_text(&done.text);
+                field.hint = (!done.choices.is_empty())
+                    .then(|| Text::with(T::PathChoices, [done.choices.join("  ")]));
+                field.error = None;
+            }
+        }
+        KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1).min(last),
+        KeyCode::BackTab | KeyCode::Up => form.focus = form.focus.saturating_sub(1),
+        KeyCode::Enter if form.focus < last => form.focus += 1,
+        KeyCode::Enter => return submit(form, env),
+        KeyCode::Char('y') if form.fields.is_empty() => return submit(form, env),
+        _ => {
+            if let Some(field) = form.fields.get_mut(form.focus) {
+                field.input.key(key);
+                field.error = None;
+            }
+        }
+    }
+    Outcome::Open(Box::new(form))
+}
+
+/// Pasted text into the focused field.
+pub fn paste(form: &mut Form, text: &str) {
+    if let Some(field) = form.fields.get_mut(form.focus) {
+        field.input.paste(text);
+        field.error = None;
+    }
+}
+
+fn submit(mut form: Form, env: &Env) -> Outcome {
+    let mut complete = true;
+    for field in &mut form.fields {
+        field.error = None;
+        if field.required && field.input.is_blank() {
+            field.error = Some(T::ErrRequired.into());
+            complete = false;
+        }
+    }
+    if !complete {
+        form.focus = form
+            .fields
+            .iter()
+            .position(|f| f.error.is_some())
+            .unwrap_or(0);
+        return Outcome::Open(Box::new(form));
+    }
+    let order_no = form.order_no.clone();
+    let request = match form.kind {
+        FormKind::Note => Request::Note {
+            order_no,
+            text: form.value("text").unwrap_or_default(),
+        },
+        FormKind::TrackingStep => {
+            // The state as a clerk types it: its name in either language, or its code.
+            let typed = form.value("state").unwrap_or_default();
+            let state = TrackingState::ALL
+                .into_iter()
+                .find(|s| {
+                    s.as_str() == typed
+                        || Lang::ALL
+                            .iter()
+                            .any(|lang| s.label().get(*lang).eq_ignore_ascii_case(&typed))
+                })
+                .map_or(typed, |s| s.as_str().to_owned());
+            Request::TrackingStep {
+                order_no,
+                step: NewTrackingStep {
+                    state,
+                    context: form.value("context").unwrap_or_default(),
+                    at: None,
+                },
+            }
+        }
+        FormKind::Act(action) => {
+            let reasons = form
+                .value("reasons")
+                .map(|all| {
+                    all.split(['；', ';', '，', ','])
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let upload = form.value("file").map(|path| Upload {
+                kind: if action == Action::UploadVoucher {
+                    AttachmentKind::Voucher
+                } else {
+                    AttachmentKind::Correction
+                },
+                path: expand_home(&path),
+                limit: env.shared.upload_limit(),
+            });
+            Request::Act {
+                order_no,
+                action,
+                body: ActionRequest {
+                    version: Some(form.version),
+                    reason: form.value("reason"),
+                    reasons,
+                    carrier: form.value("carrier"),
+                    tracking_no: form.value("tracking_no"),
+                    invoice_no: form.value("invoice_no"),
+                    ..Default::default()
+                },
+                upload,
+            }
+        }
+    };
+    form.submitting = true;
+    form.error = None;
+    Outcome::Sent(Box::new(form), Box::new(request))
+}
+
+/// The platform refused: its messages go next to their fields (or under the form).
+pub fn refused(form: &mut Form, failure: &ActFailure, lang: Lang) {
+    form.submitting = false;
+    match failure {
+        ActFailure::File(path, problem) => {
+            let message = problem_text(problem, path);
+            match form.fields.iter_mut().find(|f| f.key == "file") {
+                Some(field) => field.error = Some(message),
+                None => form.error = Some(message),
+            }
+        }
+        ActFailure::Api(e) => refused_by_platform(form, e, lang),
+    }
+}
+
+/// The platform refused with `error`.
+pub fn refused_by_platform(form: &mut Form, error: &ClientError, lang: Lang) {
+    form.submitting = false;
+    let mut placed = false;
+    if let Some(problem) = error.problem() {
+        for e in &problem.errors {
+            let key = e.field.split(['[', '.']).next().unwrap_or_default();
+            let key = if key == "attachment_ids" { "file" } else { key };
+            if let Some(field) = form.fields.iter_mut().find(|f| f.key == key) {
+                field.error = Some(Text::platform(e.message.clone(), lang));
+                placed = true;
+            }
+        }
+    }
+    if !placed {
+        form.error = Some(describe(error, lang));
+    }
+}

@@ -1,0 +1,196 @@
+//! The keys of the 待办订单 tab: the list (search, status filters, sort, the shared
+//! list keys) and an open order (its actions, each on its key; scrolling).
+
+use crossterm::event::KeyCode;
+
+use super::Orders;
+use crate::domain::{Action, OrderStatus, Permission};
+use crate::i18n::T;
+use crate::tui::component::Env;
+use crate::tui::keys::{Binding, Key};
+use crate::tui::list::{Motion, motion_bindings};
+
+/// What the keys of the tab ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    /// Move the selection (list) or scroll (order).
+    Move(Motion),
+    /// Open the selected order.
+    Open,
+    /// Back to the list.
+    Back,
+    /// Search orders.
+    Search,
+    /// Clear search and filter.
+    ClearSearch,
+    /// Only one status (or all).
+    Filter(Option<OrderStatus>),
+    /// Newest first / oldest first.
+    ToggleSort,
+    /// Personal data in full (audited).
+    Reveal,
+    /// An order action.
+    Act(Action),
+    /// A note.
+    Note,
+    /// Take payment at the counter (QR code or bank transfer).
+    CollectPayment,
+    /// Print the returned order's one-time correction notice.
+    PrintNotice,
+    /// Ask again where the parcel is.
+    Tracking,
+    /// Type a tracking event (no tracking provider).
+    TrackingStep,
+}
+
+/// The status-filter keys of the list.
+pub const FILTER_KEYS: [(char, Option<OrderStatus>); 9] = [
+    ('a', None),
+    ('p', Some(OrderStatus::PendingPayment)),
+    ('v', Some(OrderStatus::PendingVoucher)),
+    ('w', Some(OrderStatus::PendingReview)),
+    ('x', Some(OrderStatus::Rejected)),
+    ('m', Some(OrderStatus::PendingShipment)),
+    ('i', Some(OrderStatus::PendingInvoice)),
+    ('d', Some(OrderStatus::Completed)),
+    ('z', Some(OrderStatus::Cancelled)),
+];
+
+/// The key of an order action in the order view.
+pub fn action_key(action: Action) -> char {
+    match action {
+        Action::Pay => '$',
+        Action::ChooseBankTransfer => 'b',
+        Action::UploadVoucher => 'u',
+        Action::Approve => 'a',
+        Action::Reject => 'x',
+        Action::Resubmit => 's',
+        Action::Ship => 'm',
+        Action::IssueInvoice => 'i',
+        Action::DeclineInvoice => 'd',
+        Action::Cancel => 'c',
+    }
+}
+
+/// What the operator can do on the open order now, each with its key and label: the
+/// actions the platform allows (never in read-only mode), taking payment, printing the
+/// correction notice. The view lists exactly these.
+pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
+    let lang = env.lang;
+    let Some(order) = orders.detail.as_ref().and_then(|d| d.order.as_ref()) else {
+        return Vec::new();
+    };
+    if env.shared.read_only {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    // What the platform allows this operator now, not a guess from the status.
+    let collectible = order
+        .allowed_actions
+        .iter()
+        .any(|a| matches!(a, Action::ChooseBankTransfer | Action::UploadVoucher))
+        && env.shared.permits(Permission::CreateOrders);
+    if collectible {
+        out.push(('p', Cmd::CollectPayment, T::ActionCollect.get(lang).to_owned()));
+    }
+    if order.status == OrderStatus::Rejected {
+        out.push(('p', Cmd::PrintNotice, T::ActionPrintNotice.get(lang).to_owned()));
+    }
+    for action in &order.allowed_actions {
+        // Invoices are issued from the 开票 tab, with their form.
+        if *action != Action::IssueInvoice {
+            out.push((action_key(*action), Cmd::Act(*action), action.label(lang).to_owned()));
+        }
+    }
+    out
+}
+
+/// The bindings of the tab in its present state.
+pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
+    let lang = env.lang;
+    let t = |t: T| t.get(lang).to_owned();
+    let mut out = Vec::new();
+    if orders.form.is_some() || orders.search.is_some() {
+        // The popup takes the keys itself.
+        return out;
+    }
+    if let Some(detail) = &orders.detail {
+        out.push(
+            Binding::new(
+                &[Key::code(KeyCode::Esc), Key::code(KeyCode::Backspace)],
+                Cmd::Back,
+                t(T::CmdBack),
+            )
+            .short(t(T::HintBack))
+            .footer(),
+        );
+        for (key, cmd, label) in order_actions(orders, env) {
+            out.push(Binding::new(&[Key::ch(key)], cmd, label).footer());
+        }
+        let order = detail.order.as_ref();
+        if !env.shared.read_only && env.shared.permits(Permission::AddNotes) && order.is_some() {
+            out.push(
+                Binding::new(&[Key::ch('n')], Cmd::Note, t(T::CmdNote))
+                    .short(t(T::HintNote))
+                    .footer(),
+            );
+        }
+        let may_reveal = env.shared.me.as_ref().is_some_and(|m| m.may_reveal)
+            && order.is_some_and(|o| !o.revealed);
+        if may_reveal {
+            out.push(
+                Binding::new(&[Key::ch('R')], Cmd::Reveal, t(T::CmdReveal))
+                    .short(t(T::HintReveal))
+                    .footer(),
+            );
+        }
+        if order.is_some_and(|o| o.shipment.is_some()) {
+            out.push(Binding::new(&[Key::ch('t')], Cmd::Tracking, t(T::CmdTracking)).footer());
+        }
+        let manual = detail
+            .tracking
+            .as_ref()
+            .is_some_and(|t| t.as_ref().is_ok_and(|t| t.provider == "manual"));
+        if manual && !env.shared.read_only && env.shared.permits(Permission::Act(Action::Ship)) {
+            out.push(
+                Binding::new(&[Key::ch('e')], Cmd::TrackingStep, t(T::CmdTrackingStep)).footer(),
+            );
+        }
+        out.extend(motion_bindings(Cmd::Move, lang, true));
+        return out;
+    }
+    out.push(
+        Binding::new(&[Key::code(KeyCode::Enter)], Cmd::Open, t(T::CmdOpen))
+            .short(t(T::HintOpen))
+            .footer(),
+    );
+    out.push(
+        Binding::new(&[Key::ch('/')], Cmd::Search, t(T::CmdSearch))
+            .short(t(T::HintSearch))
+            .footer(),
+    );
+    for (key, status) in FILTER_KEYS {
+        let label = match status {
+            None => t(T::CmdFilterAll),
+            Some(s) => T::CmdFilterStatus.fill(lang, &[s.short_text().get(lang)]),
+        };
+        out.push(
+            Binding::new(&[Key::ch(key)], Cmd::Filter(status), label)
+                .short(t(T::HintFilter))
+                .footer_if(key == 'a'),
+        );
+    }
+    out.push(
+        Binding::new(&[Key::ch('o')], Cmd::ToggleSort, t(T::CmdSort))
+            .short(t(T::HintSort))
+            .footer(),
+    );
+    if !orders.query.is_empty() || orders.status.is_some() {
+        out.push(
+            Binding::new(&[Key::code(KeyCode::Esc)], Cmd::ClearSearch, t(T::CmdClearSearch))
+                .footer(),
+        );
+    }
+    out.extend(motion_bindings(Cmd::Move, lang, true));
+    out
+}

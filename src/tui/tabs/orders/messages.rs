@@ -1,0 +1,228 @@
+//! What the 待办订单 tab asks the platform, and what comes back.
+
+use futures_util::future::BoxFuture;
+
+use crate::api::{
+    ActionRequest, ClientError, HistoryEntry, NewTrackingStep, Order, OrderPage, OrderQuery,
+    OrderSummary, Tracking,
+};
+use crate::domain::Action;
+use crate::tui::files::{ActFailure, Upload, upload_and_act};
+use crate::tui::net::Net;
+use crate::tui::print::{PrintError, Printed, fetch_and_print};
+
+/// A request of the tab.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// A page of the list; `seq` lets answers to an older query be dropped.
+    Page {
+        /// The query's number.
+        seq: u64,
+        /// The query.
+        query: OrderQuery,
+        /// Add to the rows (the next page) instead of replacing them.
+        append: bool,
+    },
+    /// One order's row, after an event about it.
+    Row {
+        /// The order.
+        order_no: String,
+    },
+    /// An order in full with its history.
+    Detail {
+        /// The order.
+        order_no: String,
+        /// Personal data in full (audited).
+        reveal: bool,
+    },
+    /// An order action, uploading a file first when it needs one.
+    Act {
+        /// The order.
+        order_no: String,
+        /// The action.
+        action: Action,
+        /// Its fields.
+        body: ActionRequest,
+        /// A file to upload first.
+        upload: Option<Upload>,
+    },
+    /// A note.
+    Note {
+        /// The order.
+        order_no: String,
+        /// The note.
+        text: String,
+    },
+    /// Where the order's parcel is.
+    Tracking {
+        /// The order.
+        order_no: String,
+    },
+    /// A tracking event typed by staff.
+    TrackingStep {
+        /// The order.
+        order_no: String,
+        /// The event.
+        step: NewTrackingStep,
+    },
+    /// Print the one-time correction notice of a returned order.
+    PrintNotice {
+        /// The order.
+        order_no: String,
+    },
+}
+
+/// What came back.
+#[derive(Debug)]
+pub enum Answer {
+    /// Answer to [`Request::Page`].
+    Page {
+        /// The query's number.
+        seq: u64,
+        /// Appending.
+        append: bool,
+        /// The page.
+        result: Result<OrderPage, ClientError>,
+    },
+    /// Answer to [`Request::Row`]: the row, or `None` when the order is gone.
+    Row {
+        /// The order.
+        order_no: String,
+        /// Its row.
+        result: Result<Option<OrderSummary>, ClientError>,
+    },
+    /// Answer to [`Request::Detail`].
+    Detail {
+        /// The order.
+        order_no: String,
+        /// The order and its history.
+        result: Result<(Order, Vec<HistoryEntry>), ClientError>,
+    },
+    /// Answer to [`Request::Act`].
+    Acted {
+        /// The order.
+        order_no: String,
+        /// The action.
+        action: Action,
+        /// The order after it.
+        result: Result<Order, ActFailure>,
+    },
+    /// Answer to [`Request::Note`].
+    Noted {
+        /// The order.
+        order_no: String,
+        /// The note's row.
+        result: Result<HistoryEntry, ClientError>,
+    },
+    /// Answer to [`Request::Tracking`].
+    Tracking {
+        /// The order.
+        order_no: String,
+        /// Where the parcel is.
+        result: Result<Tracking, ClientError>,
+    },
+    /// Answer to [`Request::TrackingStep`].
+    TrackingStepAdded {
+        /// The order.
+        order_no: String,
+        /// The tracking now.
+        result: Result<Tracking, ClientError>,
+    },
+    /// Answer to [`Request::PrintNotice`].
+    PrintedNotice(Result<Printed, PrintError>),
+}
+
+/// Runs a request.
+pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
+    let net = net.clone();
+    Some(Box::pin(async move {
+        let client = &net.client;
+        match request {
+            Request::Page { seq, query, append } => Answer::Page {
+                seq,
+                append,
+                result: client.orders(&query).await,
+            },
+            Request::Row { order_no } => {
+                let query = OrderQuery {
+                    q: Some(order_no.clone()),
+                    limit: Some(1),
+                    ..Default::default()
+                };
+                let result = client
+                    .orders(&query)
+                    .await
+                    .map(|page| page.items.into_iter().next());
+                Answer::Row { order_no, result }
+            }
+            Request::Detail { order_no, reveal } => {
+                let result = async {
+                    let order = client.order(&order_no, reveal).await?;
+                    let history = client.history(&order_no).await?;
+                    Ok((order, history))
+                }
+                .await;
+                Answer::Detail { order_no, result }
+            }
+            Request::Act {
+                order_no,
+                action,
+                body,
+                upload,
+            } => {
+                let result = act(&net, &order_no, action, body, upload).await;
+                Answer::Acted {
+                    order_no,
+                    action,
+                    result,
+                }
+            }
+            Request::Note { order_no, text } => Answer::Noted {
+                result: client.add_note(&order_no, &text).await,
+                order_no,
+            },
+            Request::Tracking { order_no } => Answer::Tracking {
+                result: client.tracking(&order_no).await,
+                order_no,
+            },
+            Request::TrackingStep { order_no, step } => Answer::TrackingStepAdded {
+                result: client.add_tracking_step(&order_no, &step).await,
+                order_no,
+            },
+            Request::PrintNotice { order_no } => {
+                let name = format!("{order_no}-补正告知书.pdf");
+                Answer::PrintedNotice(
+                    fetch_and_print(&net, &name, client.correction_notice(&order_no)).await,
+                )
+            }
+        }
+    }))
+}
+
+/// An action from the order view. A review decision is the claim holder's: the claim is
+/// taken (or renewed) first — if someone else holds it, that is the answer — and given
+/// back when the decision is refused.
+async fn act(
+    net: &Net,
+    order_no: &str,
+    action: Action,
+    body: ActionRequest,
+    upload: Option<Upload>,
+) -> Result<Order, ActFailure> {
+    let client = &net.client;
+    let decision = matches!(action, Action::Approve | Action::Reject);
+    if decision {
+        client
+            .claim(order_no, false)
+            .await
+            .map_err(ActFailure::Api)?;
+    }
+    let result = upload_and_act(client, order_no, action, body, upload).await;
+    if decision
+        && result.is_err()
+        && let Err(e) = client.release(order_no).await
+    {
+        tracing::warn!(order = %order_no, error = %e, "giving a claim up");
+    }
+    result
+}

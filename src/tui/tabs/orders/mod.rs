@@ -1,0 +1,597 @@
+//! The 待办订单 tab: every order, filtered by status and searched by order number, phone
+//! (or its last digits), name or ID number, newest or oldest first, loaded a page at a
+//! time and kept live (a change anywhere patches its row; a patch that cannot be fetched
+//! marks the list stale and reloads it). Enter opens an order: its data, the actions this
+//! operator may take, its timeline newest first, its tracking and attachments.
+
+mod detail;
+mod form;
+pub mod keys;
+pub mod messages;
+mod view;
+
+use crossterm::event::KeyEvent;
+use futures_util::future::BoxFuture;
+
+pub use form::{Field, Form, FormKind};
+pub use keys::Cmd;
+pub use messages::{Answer, Request};
+
+use crate::api::{HistoryEntry, Order, OrderQuery, OrderSummary, Tracking};
+use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
+use crate::i18n::T;
+use crate::tui::component::{Component, Ctx, Env, Live, Signal, View};
+use crate::tui::keys::{Binding, Focus};
+use crate::tui::list::{Fetch, Motion, Rows};
+use crate::tui::net::Net;
+use crate::tui::print::printed_notice;
+use crate::tui::text::{Notice, Text, describe};
+use crate::tui::widgets::input::Input;
+
+/// How many rows a page asks for.
+pub const PAGE: i64 = 100;
+
+/// The tab as the frame holds it.
+pub fn tab(_init: &crate::tui::component::Init) -> Box<dyn crate::tui::component::Tab> {
+    crate::tui::component::tab(Orders::default())
+}
+
+/// An open order.
+#[derive(Debug, Default)]
+pub struct Detail {
+    /// Its number.
+    pub order_no: String,
+    /// The order, once loaded.
+    pub order: Option<Order>,
+    /// Its audit trail, oldest first as the platform sends it.
+    pub history: Vec<HistoryEntry>,
+    /// Being fetched.
+    pub loading: bool,
+    /// Why the fetch failed.
+    pub error: Option<Text>,
+    /// Lines scrolled.
+    pub scroll: u16,
+    /// Where the parcel is (mailed orders), or why that is not known.
+    pub tracking: Option<Result<Tracking, Text>>,
+    /// Rows the view has and lines it drew (for paging and the end of scrolling).
+    pub(crate) geometry: std::cell::Cell<(u16, u16)>,
+}
+
+/// The state of the 待办订单 tab.
+#[derive(Debug)]
+pub struct Orders {
+    /// The loaded rows.
+    pub rows: Rows<OrderSummary>,
+    /// Keeping them live.
+    pub fetch: Fetch,
+    /// Where the next page starts.
+    pub next_cursor: Option<String>,
+    /// A next page is on its way.
+    pub more: bool,
+    /// Only this status.
+    pub status: Option<OrderStatus>,
+    /// Search text.
+    pub query: String,
+    /// Oldest first instead of newest first.
+    pub oldest_first: bool,
+    /// The open order.
+    pub detail: Option<Detail>,
+    /// The action popup.
+    pub form: Option<Form>,
+    /// The `/` search line, while typed.
+    pub search: Option<Input>,
+    /// The last outcome.
+    pub notice: Option<Notice>,
+}
+
+impl Default for Orders {
+    fn default() -> Self {
+        Orders {
+            rows: Rows::default(),
+            fetch: Fetch::new(None),
+            next_cursor: None,
+            more: false,
+            status: None,
+            query: String::new(),
+            oldest_first: false,
+            detail: None,
+            form: None,
+            search: None,
+            notice: None,
+        }
+    }
+}
+
+impl Orders {
+    /// The query for a page after `cursor`.
+    pub fn query(&self, cursor: Option<String>) -> OrderQuery {
+        OrderQuery {
+            status: self.status.map(|s| s.as_str().to_owned()),
+            q: Some(self.query.trim().to_owned()).filter(|q| !q.is_empty()),
+            sort: Some(if self.oldest_first { "oldest" } else { "newest" }.into()),
+            cursor,
+            limit: Some(PAGE),
+            ..Default::default()
+        }
+    }
+
+    /// Loads the list from its first page (a new query: answers to the old are dropped).
+    fn reload(&mut self, ctx: &mut Ctx<Request>) {
+        let seq = self.fetch.restart(ctx.now);
+        self.more = false;
+        ctx.ask(Request::Page {
+            seq,
+            query: self.query(None),
+            append: false,
+        });
+    }
+
+    /// Fetches the next page when the selection nears the end of what is loaded.
+    fn maybe_load_more(&mut self, ctx: &mut Ctx<Request>) {
+        if self.rows.near_end(10) && !self.more && !self.fetch.busy() && self.next_cursor.is_some()
+        {
+            self.more = true;
+            ctx.ask(Request::Page {
+                seq: self.fetch.seq(),
+                query: self.query(self.next_cursor.clone()),
+                append: true,
+            });
+        }
+    }
+
+    /// Opens an order by number, whether or not it is in the list.
+    pub fn open(&mut self, ctx: &mut Ctx<Request>, order_no: &str) {
+        // A message about another order does not stay on screen.
+        self.notice = None;
+        self.form = None;
+        self.detail = Some(Detail {
+            order_no: order_no.to_owned(),
+            loading: true,
+            ..Default::default()
+        });
+        ctx.ask(Request::Detail {
+            order_no: order_no.to_owned(),
+            reveal: false,
+        });
+    }
+
+    fn open_form(&mut self, ctx: &Ctx<Request>, kind: FormKind) {
+        let Some(order) = self.detail.as_ref().and_then(|d| d.order.as_ref()) else {
+            return;
+        };
+        self.notice = None;
+        self.form = Some(Form::new(kind, &order.order_no, order.version, ctx.lang));
+    }
+
+    /// Brings one row up to date after an event: replaced, removed when it no longer
+    /// matches the filter, or added when new and it belongs in what is loaded.
+    fn patch(&mut self, order_no: &str, row: Option<OrderSummary>) {
+        let admits = |s: OrderStatus| self.status.is_none_or(|f| f == s);
+        match row {
+            Some(row) if admits(row.status) => {
+                if self.rows.find(order_no).is_some() {
+                    self.rows.update(row);
+                } else if self.query.is_empty() && self.fetch.loaded {
+                    let oldest = self.oldest_first;
+                    let before = |other: &OrderSummary| {
+                        if oldest {
+                            other.order_no < row.order_no
+                        } else {
+                            other.order_no > row.order_no
+                        }
+                    };
+                    let at = self.rows.items().iter().take_while(|r| before(r)).count();
+                    // Past the loaded rows it comes with the next page.
+                    if at < self.rows.len() || self.next_cursor.is_none() {
+                        self.rows.insert(at, row);
+                    }
+                }
+            }
+            _ => {
+                self.rows.remove(order_no);
+            }
+        }
+    }
+
+    fn scroll(&mut self, motion: Motion) {
+        let Some(detail) = &mut self.detail else {
+            return;
+        };
+        let (rows, lines) = detail.geometry.get();
+        let max = lines.saturating_sub(rows);
+        let page = rows.max(1);
+        detail.scroll = match motion {
+            Motion::Up => detail.scroll.saturating_sub(1),
+            Motion::Down => detail.scroll.saturating_add(1),
+            Motion::PageUp => detail.scroll.saturating_sub(page),
+            Motion::PageDown => detail.scroll.saturating_add(page),
+            Motion::Top => 0,
+            Motion::Bottom => max,
+        }
+        .min(max);
+    }
+
+    fn finish(&mut self, ctx: &mut Ctx<Request>, order_no: &str, order: Option<Order>, done: Text) {
+        if self.form.as_ref().is_some_and(|f| f.order_no == order_no) {
+            self.form = None;
+        }
+        self.notice = Some(Notice::done(crate::tui::text::compose(
+            T::ActionDone,
+            &[&done, &Text::plain(order_no)],
+            ctx.lang,
+        )));
+        if let Some(detail) = self.detail.as_mut().filter(|d| d.order_no == order_no) {
+            if let Some(order) = order {
+                detail.order = Some(order);
+            }
+            ctx.ask(Request::Detail {
+                order_no: order_no.to_owned(),
+                reveal: false,
+            });
+        }
+    }
+}
+
+impl Component for Orders {
+    type Cmd = Cmd;
+    type Request = Request;
+    type Answer = Answer;
+
+    fn title(&self) -> T {
+        T::TabOrders
+    }
+
+    fn about(&self) -> T {
+        T::AboutOrders
+    }
+
+    fn permission(&self) -> Permission {
+        Permission::ViewOrders
+    }
+
+    fn home(&self, roles: &RoleSet) -> Option<u8> {
+        [Role::Support, Role::Admin]
+            .iter()
+            .any(|r| roles.roles().contains(r))
+            .then_some(1)
+    }
+
+    fn start(&mut self, ctx: &mut Ctx<Request>) {
+        self.reload(ctx);
+    }
+
+    fn shown(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(seq) = self.fetch.tick(ctx.now, true) {
+            ctx.ask(Request::Page {
+                seq,
+                query: self.query(None),
+                append: false,
+            });
+        }
+    }
+
+    fn focus(&self) -> Focus {
+        if self.form.is_some() || self.search.is_some() {
+            Focus::Modal
+        } else {
+            Focus::Free
+        }
+    }
+
+    fn bindings(&self, env: &Env) -> Vec<Binding<Cmd>> {
+        keys::bindings(self, env)
+    }
+
+    fn command(&mut self, ctx: &mut Ctx<Request>, cmd: Cmd) {
+        match cmd {
+            Cmd::Move(motion) if self.detail.is_some() => self.scroll(motion),
+            Cmd::Move(motion) => {
+                self.rows.go(motion);
+                self.maybe_load_more(ctx);
+            }
+            Cmd::Open => {
+                if let Some(no) = self.rows.selected_key() {
+                    self.open(ctx, &no);
+                }
+            }
+            Cmd::Back => {
+                self.detail = None;
+                self.notice = None;
+            }
+            Cmd::Search => self.search = Some(Input::new(&self.query)),
+            Cmd::ClearSearch => {
+                self.query.clear();
+                self.status = None;
+                self.reload(ctx);
+            }
+            Cmd::Filter(status) => {
+                self.status = status;
+                self.reload(ctx);
+            }
+            Cmd::ToggleSort => {
+                self.oldest_first = !self.oldest_first;
+                self.reload(ctx);
+            }
+            Cmd::Reveal => {
+                if let Some(detail) = &mut self.detail {
+                    detail.loading = true;
+                    ctx.ask(Request::Detail {
+                        order_no: detail.order_no.clone(),
+                        reveal: true,
+                    });
+                }
+            }
+            Cmd::Act(action) => self.open_form(ctx, FormKind::Act(action)),
+            Cmd::Note => self.open_form(ctx, FormKind::Note),
+            Cmd::TrackingStep => self.open_form(ctx, FormKind::TrackingStep),
+            Cmd::CollectPayment => {
+                if let Some(order) = self.detail.as_ref().and_then(|d| d.order.clone()) {
+                    ctx.signal(Signal::CollectPayment(Box::new(order)));
+                }
+            }
+            Cmd::PrintNotice => {
+                if let Some(detail) = &self.detail {
+                    self.notice = Some(Notice::working());
+                    ctx.ask(Request::PrintNotice {
+                        order_no: detail.order_no.clone(),
+                    });
+                }
+            }
+            Cmd::Tracking => {
+                if let Some(detail) = &mut self.detail {
+                    detail.tracking = None;
+                    ctx.ask(Request::Tracking {
+                        order_no: detail.order_no.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
+        if let Some(mut input) = self.search.take() {
+            match key.code {
+                crossterm::event::KeyCode::Esc => {}
+                crossterm::event::KeyCode::Enter => {
+                    self.query = input.text().trim().to_owned();
+                    self.detail = None;
+                    self.reload(ctx);
+                }
+                _ => {
+                    input.key(key);
+                    self.search = Some(input);
+                }
+            }
+            return true;
+        }
+        if let Some(form) = self.form.take() {
+            match form::key(form, key, ctx) {
+                form::Outcome::Open(form) => self.form = Some(*form),
+                form::Outcome::Closed => {}
+                form::Outcome::Sent(form, request) => {
+                    self.form = Some(*form);
+                    ctx.ask(*request);
+                }
+            }
+            return true;
+        }
+        false
+    }
+
+    fn paste(&mut self, _ctx: &mut Ctx<Request>, text: &str) -> bool {
+        if let Some(form) = &mut self.form {
+            form::paste(form, text);
+        } else if let Some(input) = &mut self.search {
+            input.paste(text);
+        } else {
+            // Pasting into the list is a search.
+            let mut input = Input::new("");
+            input.paste(text);
+            self.search = Some(input);
+        }
+        true
+    }
+
+    fn click(&mut self, ctx: &mut Ctx<Request>, row: u16) {
+        // Row 0 is the filter line, row 1 the header.
+        if self.detail.is_some() || row < 2 {
+            return;
+        }
+        let index = self.rows.offset() + usize::from(row - 2);
+        if index >= self.rows.len() {
+            return;
+        }
+        if index == self.rows.selected_index() {
+            self.command(ctx, Cmd::Open);
+        } else {
+            self.rows.select_index(index);
+        }
+    }
+
+    fn answer(&mut self, ctx: &mut Ctx<Request>, answer: Answer) {
+        let lang = ctx.lang;
+        match answer {
+            Answer::Page {
+                seq,
+                append,
+                result,
+            } => {
+                if append {
+                    if seq == self.fetch.seq() {
+                        self.more = false;
+                        if let Ok(page) = result {
+                            self.rows.extend(page.items);
+                            self.next_cursor = page.next_cursor;
+                        }
+                    }
+                    return;
+                }
+                let (page, again) = self.fetch.take(seq, result, lang, ctx.now);
+                if let Some(page) = page {
+                    self.rows.replace(page.items);
+                    self.next_cursor = page.next_cursor;
+                }
+                if let Some(seq) = again {
+                    ctx.ask(Request::Page {
+                        seq,
+                        query: self.query(None),
+                        append: false,
+                    });
+                }
+            }
+            Answer::Row { order_no, result } => match result {
+                Ok(row) => self.patch(&order_no, row),
+                // The change cannot be shown row by row: the whole list is fetched again,
+                // and marked stale until it is.
+                Err(_) => {
+                    if let Some(seq) = self.fetch.lost_update(ctx.now, true) {
+                        ctx.ask(Request::Page {
+                            seq,
+                            query: self.query(None),
+                            append: false,
+                        });
+                    }
+                }
+            },
+            Answer::Detail { order_no, result } => {
+                let Some(detail) = self.detail.as_mut().filter(|d| d.order_no == order_no) else {
+                    return;
+                };
+                detail.loading = false;
+                match result {
+                    Ok((order, history)) => {
+                        // Mailed orders show where the parcel is (cached on the platform:
+                        // asking again is cheap).
+                        if order.shipment.is_some() && detail.tracking.is_none() {
+                            ctx.ask(Request::Tracking {
+                                order_no: order.order_no.to_string(),
+                            });
+                        }
+                        detail.order = Some(order);
+                        detail.history = history;
+                        detail.error = None;
+                    }
+                    Err(e) => detail.error = Some(describe(&e, lang)),
+                }
+            }
+            Answer::Acted {
+                order_no,
+                action,
+                result,
+            } => match result {
+                Ok(order) => self.finish(ctx, &order_no, Some(order), action_done(action)),
+                Err(failure) => match self.form.as_mut().filter(|f| f.order_no == order_no) {
+                    Some(form) => form::refused(form, &failure, lang),
+                    None => {
+                        self.notice = Some(Notice::error(match &failure {
+                            crate::tui::files::ActFailure::File(path, problem) => {
+                                crate::tui::files::problem_text(problem, path)
+                            }
+                            crate::tui::files::ActFailure::Api(e) => describe(e, lang),
+                        }))
+                    }
+                },
+            },
+            Answer::Noted { order_no, result } => match result {
+                Ok(_) => self.finish(ctx, &order_no, None, T::NoteAdded.into()),
+                Err(e) => self.refused(&order_no, &e, lang),
+            },
+            Answer::TrackingStepAdded { order_no, result } => match result {
+                Ok(tracking) => {
+                    if let Some(detail) = self.detail.as_mut().filter(|d| d.order_no == order_no)
+                    {
+                        detail.tracking = Some(Ok(tracking));
+                    }
+                    self.finish(ctx, &order_no, None, T::TrackingStepAdded.into());
+                }
+                Err(e) => self.refused(&order_no, &e, lang),
+            },
+            Answer::Tracking { order_no, result } => {
+                if let Some(detail) = self.detail.as_mut().filter(|d| d.order_no == order_no) {
+                    detail.tracking = Some(result.map_err(|e| describe(&e, lang)));
+                }
+            }
+            Answer::PrintedNotice(result) => self.notice = Some(printed_notice(&result, lang)),
+        }
+    }
+
+    fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
+        match event {
+            Live::Order(event) => {
+                ctx.ask(Request::Row {
+                    order_no: event.order_no.to_string(),
+                });
+                if let Some(detail) = self.detail.as_ref().filter(|d| d.order_no == event.order_no)
+                {
+                    ctx.ask(Request::Detail {
+                        order_no: detail.order_no.clone(),
+                        reveal: false,
+                    });
+                }
+            }
+            Live::Resumed | Live::Refresh => {
+                self.reload(ctx);
+                if let Some(detail) = &self.detail {
+                    ctx.ask(Request::Detail {
+                        order_no: detail.order_no.clone(),
+                        reveal: false,
+                    });
+                }
+            }
+            Live::Realname(_) | Live::Language | Live::Platform => {}
+        }
+    }
+
+    fn signal(&mut self, ctx: &mut Ctx<Request>, signal: &Signal) -> bool {
+        match signal {
+            Signal::OpenOrder(order_no) => {
+                self.open(ctx, order_no);
+                true
+            }
+            Signal::FindPhone(digits) => {
+                self.detail = None;
+                self.status = None;
+                self.query = digits.clone();
+                self.reload(ctx);
+                true
+            }
+            Signal::CollectPayment(_) => false,
+        }
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(seq) = self.fetch.tick(ctx.now, ctx.shown) {
+            ctx.ask(Request::Page {
+                seq,
+                query: self.query(None),
+                append: false,
+            });
+        }
+    }
+
+    fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    fn draw(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, view: &View) {
+        view::draw(self, frame, area, view);
+    }
+
+    fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
+        messages::run(request, net)
+    }
+}
+
+impl Orders {
+    fn refused(&mut self, order_no: &str, error: &crate::api::ClientError, lang: crate::i18n::Lang) {
+        match self.form.as_mut().filter(|f| f.order_no == order_no) {
+            Some(form) => form::refused_by_platform(form, error, lang),
+            None => self.notice = Some(Notice::error(describe(error, lang))),
+        }
+    }
+}
+
+/// What an action did, for the message after it.
+fn action_done(action: Action) -> Text {
+    Text::from(action.text())
+}

@@ -1,0 +1,271 @@
+//! Drawing the 待办订单 tab: the filter line and the table (only the rows in view are
+//! built, so ten thousand loaded orders draw as fast as fifty), an open order scrolled in
+//! its box, the search line and the action popup.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::form::Form;
+use super::{Detail, Orders, detail};
+use crate::i18n::T;
+use crate::tui::component::View;
+use crate::tui::format;
+use crate::tui::widgets::table::{self, Column, Row};
+use crate::tui::widgets::{block, paint, popup};
+
+/// Draws the tab.
+pub fn draw(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
+    match &orders.detail {
+        Some(detail) => draw_detail(orders, detail, frame, area, view),
+        None => draw_list(orders, frame, area, view),
+    }
+    if let Some(input) = &orders.search {
+        let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
+        popup::clear(frame, row, view.theme);
+        let label = format!("/ {} ", T::SearchPrompt.get(view.lang));
+        let width = label.width() as u16;
+        paint::line(frame, row, Line::from(Span::styled(label, view.theme.accent)));
+        let field = Rect::new(row.x + width, row.y, row.width.saturating_sub(width), 1);
+        input.render(frame, field, view.theme.input_focus, true);
+    }
+    if let Some(form) = &orders.form {
+        form_popup(frame, area, view, form);
+    }
+}
+
+fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
+    let summary = summary_line(orders, view);
+    let rows = paint::height(std::slice::from_ref(&summary), area.width).max(1);
+    let [summary_area, table_area] =
+        Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
+    paint::wrapped(frame, summary_area, vec![summary]);
+    let (lang, theme) = (view.lang, view.theme);
+    let body = table_area.height.saturating_sub(1) as usize;
+    let offset = orders.rows.scroll(body, None);
+    if orders.rows.is_empty() {
+        let text = if let Some(error) = &orders.fetch.error {
+            Line::from(error.get(lang)).style(theme.error)
+        } else if !orders.fetch.loaded {
+            Line::from(T::Loading.get(lang)).style(theme.dim)
+        } else if orders.query.is_empty() && orders.status.is_none() {
+            Line::from(T::NoOrders.get(lang)).style(theme.dim)
+        } else {
+            Line::from(T::NoMatchingOrders.get(lang)).style(theme.dim)
+        };
+        let message = Rect::new(table_area.x, table_area.y + 2, table_area.width, 3);
+        paint::wrapped(frame, message, vec![text.centered()]);
+        return;
+    }
+    let columns = [
+        Column::new(T::ColOrderNo.get(lang), 16),
+        Column::new(T::ColCustomer.get(lang), 8),
+        Column::new(T::ColPhone.get(lang), 11),
+        Column::new(T::ColProject.get(lang), 6).grow(),
+        // Every status word fits whole, in either language.
+        Column::new(T::ColStatus.get(lang), status_width(lang)),
+        Column::new(T::ColAmount.get(lang), 10).right(),
+        Column::new(T::ColUpdated.get(lang), 10),
+    ];
+    let selected = orders.rows.selected_index();
+    let rows = orders
+        .rows
+        .items()
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(body)
+        .map(|(i, order)| {
+            let chosen = i == selected;
+            let style = if chosen { theme.selection } else { theme.base };
+            let status_style = if chosen {
+                theme.selection
+            } else {
+                theme.status(order.status)
+            };
+            Row {
+                cells: vec![
+                    (order.order_no.to_string(), style),
+                    (order.customer_name.clone(), style),
+                    (order.phone.clone(), style),
+                    (order.project_name.clone(), style),
+                    (order.status.short_text().get(lang).to_owned(), status_style),
+                    (format::money(order.amount_fen), style),
+                    (format::relative(&order.updated_at, view.now, lang), style),
+                ],
+                style,
+            }
+        })
+        .collect();
+    table::draw(
+        frame,
+        table_area,
+        &columns,
+        theme.header,
+        rows,
+        view.glyphs().ellipsis,
+    );
+}
+
+/// The widest status word in `lang`.
+fn status_width(lang: crate::i18n::Lang) -> u16 {
+    crate::domain::OrderStatus::ALL
+        .iter()
+        .map(|s| s.short_text().get(lang).width())
+        .max()
+        .unwrap_or(10) as u16
+}
+
+fn summary_line<'a>(orders: &Orders, view: &View) -> Line<'a> {
+    let (lang, theme) = (view.lang, view.theme);
+    let status = orders
+        .status
+        .map(|s| s.short_text().get(lang))
+        .unwrap_or(T::AllStatuses.get(lang));
+    let sort = if orders.oldest_first {
+        T::SortOldest
+    } else {
+        T::SortNewest
+    }
+    .get(lang);
+    let mut spans = vec![
+        Span::styled(format!(" {} ", T::FilterLabel.get(lang)), theme.label),
+        Span::styled(status.to_owned(), theme.accent),
+        Span::styled(format!("  {} ", T::SortLabel.get(lang)), theme.label),
+        Span::styled(sort.to_owned(), theme.accent),
+    ];
+    if !orders.query.is_empty() {
+        spans.push(Span::styled(format!("  {} ", T::SearchLabel.get(lang)), theme.label));
+        spans.push(Span::styled(orders.query.clone(), theme.accent));
+    }
+    let shown = T::Shown.fill(lang, &[&orders.rows.len().to_string()]);
+    spans.push(Span::styled(format!("  {shown}"), theme.dim));
+    if let Some(stale) = orders.fetch.stale_text(lang) {
+        // A change could not be shown: say so until the list is whole again.
+        spans.push(Span::styled(format!("  {stale}"), theme.warning));
+    } else if orders.next_cursor.is_some() {
+        spans.push(Span::styled(format!(" {}", T::MoreBelow.get(lang)), theme.dim));
+    }
+    if orders.fetch.busy() && orders.fetch.loaded {
+        spans.push(Span::styled(format!(" {}", T::Loading.get(lang)), theme.dim));
+    }
+    Line::from(spans)
+}
+
+fn draw_detail(orders: &Orders, detail: &Detail, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let title = match &detail.order {
+        Some(order) => format!(
+            "{} {}{}{}",
+            T::OrderTitle.get(lang),
+            order.order_no,
+            view.glyphs().dot,
+            order.status.short_text().get(lang)
+        ),
+        None => format!("{} {}", T::OrderTitle.get(lang), detail.order_no),
+    };
+    let outer = block(theme, view.ascii, title.clone(), true);
+    let inner = outer.inner(area);
+    paint::block(frame, area, outer, &title);
+    let mut lines = match &detail.order {
+        Some(order) => detail::lines(orders, detail, order, view),
+        None => vec![match &detail.error {
+            Some(error) => Line::from(error.get(lang)).style(theme.error),
+            None => Line::from(T::Loading.get(lang)).style(theme.dim),
+        }],
+    };
+    if let Some(error) = detail.error.as_ref().filter(|_| detail.order.is_some()) {
+        lines.insert(0, Line::from(error.get(lang)).style(theme.error));
+    }
+    // Wrapped here, so scrolling moves by screen rows and never cuts a line.
+    let rows: Vec<Line> = lines
+        .iter()
+        .flat_map(|l| paint::wrap_line(l, inner.width))
+        .collect();
+    let total = rows.len() as u16;
+    detail.geometry.set((inner.height, total));
+    let scroll = detail.scroll.min(total.saturating_sub(inner.height));
+    let visible: Vec<Line> = rows
+        .into_iter()
+        .skip(usize::from(scroll))
+        .take(usize::from(inner.height))
+        .collect();
+    // Each row is whole by construction; the view shows a window of them (↑↓ scroll).
+    paint::lines(frame, inner, visible);
+}
+
+fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
+    let lang = view.lang;
+    let theme = view.theme;
+    let width = 66.min(area.width);
+    let text_width = width.saturating_sub(4);
+    // Every row the form needs, each message wrapped whole.
+    let mut rows: Vec<(Line, bool)> = Vec::new();
+    if form.fields.is_empty() {
+        let question = match form.kind {
+            super::FormKind::Act(action) => {
+                T::ConfirmAction.fill(lang, &[action.label(lang), &form.order_no])
+            }
+            _ => String::new(),
+        };
+        rows.push((Line::from(question).style(theme.popup), false));
+        rows.push((Line::default(), false));
+    }
+    for (i, field) in form.fields.iter().enumerate() {
+        let focus = i == form.focus && !form.submitting;
+        let mut label = field.label.get(lang).to_owned();
+        if field.required {
+            label.push_str(" *");
+        }
+        let style = if focus { theme.accent } else { theme.label };
+        rows.push((Line::from(Span::styled(label, style)), false));
+        rows.push((Line::default(), true));
+        if let Some(error) = &field.error {
+            rows.push((Line::from(format!("! {}", error.get(lang))).style(theme.error), false));
+        } else if let Some(hint) = &field.hint {
+            rows.push((Line::from(hint.get(lang)).style(theme.dim), false));
+        }
+        rows.push((Line::default(), false));
+    }
+    if let Some(error) = &form.error {
+        rows.push((Line::from(format!("! {}", error.get(lang))).style(theme.error), false));
+    }
+    let hint = if form.submitting {
+        T::FormSubmitting
+    } else if form.fields.is_empty() {
+        T::ConfirmHint
+    } else {
+        T::FormHint
+    };
+    rows.push((Line::from(hint.get(lang)).style(theme.dim), false));
+    let height: u16 = rows
+        .iter()
+        .map(|(l, input)| if *input { 1 } else { paint::height(std::slice::from_ref(l), text_width) })
+        .sum();
+    let boxed = popup::centered(area, width, height + 2);
+    let inner = popup::open(frame, boxed, view.theme, view.ascii, form.title(lang, view.glyphs().dot))
+        .inner(Margin::new(1, 0));
+    let mut y = inner.y;
+    let mut field = 0usize;
+    for (line, input) in rows {
+        if y >= inner.bottom() {
+            break;
+        }
+        if input {
+            let focus = field == form.focus && !form.submitting;
+            let style = if focus { theme.input_focus } else { theme.input };
+            let row = Rect::new(inner.x, y, inner.width, 1);
+            frame.render_widget(Paragraph::new("").style(style), row);
+            if let Some(f) = form.fields.get(field) {
+                f.input.render(frame, row, style, focus);
+            }
+            field += 1;
+            y += 1;
+        } else {
+            let room = Rect::new(inner.x, y, inner.width, inner.bottom() - y);
+            y += paint::wrapped(frame, room, vec![line]);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The keys of the 审核队列 tab: the queue (the shared list keys, Enter), and an order open
+//! for review (approve, return, next, attachments, zoom and pan, save, take over).
+
+use crossterm::event::KeyCode;
+
+use super::{Hold, Review};
+use crate::domain::{Action, Permission};
+use crate::i18n::T;
+use crate::tui::component::Env;
+use crate::tui::keys::{Binding, Key};
+use crate::tui::list::{Motion, motion_bindings};
+
+/// A direction to move a zoomed picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pan {
+    /// Left.
+    Left,
+    /// Right.
+    Right,
+    /// Up.
+    Up,
+    /// Down.
+    Down,
+}
+
+/// What the keys of the tab ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    /// Move the queue's selection.
+    Move(Motion),
+    /// Open the selected order (and claim it).
+    Open,
+    /// Back to the queue (giving the claim up).
+    Back,
+    /// Approve (asks to confirm).
+    Approve,
+    /// Return for correction (the reasons checklist).
+    Return,
+    /// On to the next order nobody holds.
+    Next,
+    /// The next attachment.
+    NextAttachment,
+    /// The previous attachment.
+    PrevAttachment,
+    /// Zoom in.
+    ZoomIn,
+    /// Zoom out.
+    ZoomOut,
+    /// The whole picture.
+    ZoomFit,
+    /// Move the zoomed picture.
+    Pan(Pan),
+    /// Save the attachment (PDFs are opened locally).
+    Save,
+    /// Take the review over (administrators; recorded).
+    TakeOver,
+}
+
+/// The bindings of the tab in its present state.
+pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
+    let lang = env.lang;
+    let t = |t: T| t.get(lang).to_owned();
+    let Some(screen) = &review.screen else {
+        let mut out = vec![
+            Binding::new(&[Key::code(KeyCode::Enter)], Cmd::Open, t(T::CmdReviewOpen))
+                .short(t(T::HintOpen))
+                .footer(),
+        ];
+        out.extend(motion_bindings(Cmd::Move, lang, true));
+        return out;
+    };
+    if screen.popup.is_some() {
+        return Vec::new();
+    }
+    let allowed = |action: Action| {
+        env.shared.permits(Permission::Act(action))
+            && screen.held()
+            && screen
+                .order
+                .as_ref()
+                .is_some_and(|o| o.allowed_actions.contains(&action))
+    };
+    let mut out = vec![
+        Binding::new(
+            &[Key::code(KeyCode::Esc), Key::code(KeyCode::Backspace)],
+            Cmd::Back,
+            t(T::CmdReviewBack),
+        )
+        .short(t(T::HintBack))
+        .footer(),
+    ];
+    if allowed(Action::Approve) {
+        out.push(Binding::new(&[Key::ch('a')], Cmd::Approve, t(T::CmdReviewApprove)).footer());
+    }
+    if allowed(Action::Reject) {
+        out.push(Binding::new(&[Key::ch('r')], Cmd::Return, t(T::CmdReviewReturn)).footer());
+    }
+    if env.shared.permits(Permission::Administer) && matches!(screen.hold, Hold::Refused(_)) {
+        out.push(Binding::new(&[Key::ch('T')], Cmd::TakeOver, t(T::CmdTakeOver)).footer());
+    }
+    out.push(Binding::new(&[Key::ch('n')], Cmd::Next, t(T::CmdReviewNext)).footer());
+    if screen.attachments().len() > 1 {
+        out.push(
+            Binding::new(
+                &[Key::ch(']'), Key::ch('.')],
+                Cmd::NextAttachment,
+                t(T::CmdNextAttachment),
+            )
+            .footer(),
+        );
+        out.push(Binding::new(
+            &[Key::ch('['), Key::ch(',')],
+            Cmd::PrevAttachment,
+            t(T::CmdPrevAttachment),
+        ));
+    }
+    let zoomed = screen.zoom > 1;
+    out.push(Binding::new(&[Key::ch('+'), Key::ch('=')], Cmd::ZoomIn, t(T::CmdZoomIn)).footer());
+    out.push(Binding::new(&[Key::ch('-')], Cmd::ZoomOut, t(T::CmdZoomOut)).footer_if(zoomed));
+    out.push(Binding::new(&[Key::ch('0')], Cmd::ZoomFit, t(T::CmdZoomFit)));
+    for (keys, pan, footer) in [
+        ([Key::code(KeyCode::Left), Key::ch('h')], Pan::Left, zoomed),
+        ([Key::code(KeyCode::Right), Key::ch('l')], Pan::Right, false),
+        ([Key::code(KeyCode::Up), Key::ch('k')], Pan::Up, false),
+        ([Key::code(KeyCode::Down), Key::ch('j')], Pan::Down, false),
+    ] {
+        out.push(Binding::new(&keys, Cmd::Pan(pan), t(T::CmdPan)).footer_if(footer));
+    }
+    out.push(Binding::new(&[Key::ch('s')], Cmd::Save, t(T::CmdSaveAttachment)).footer());
+    out
+}

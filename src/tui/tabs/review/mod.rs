@@ -1,0 +1,404 @@
+//! The 审核队列 tab: the queue (oldest payment first, against the promise), and the review
+//! screen — the order beside its scans, claimed while open and renewed while the reviewer
+//! works, decided by keyboard: approve, return with reasons from a checklist, next.
+
+pub mod keys;
+pub mod messages;
+pub mod popup;
+mod screen;
+mod view;
+
+use crossterm::event::KeyEvent;
+use futures_util::future::BoxFuture;
+
+pub use keys::Cmd;
+pub use messages::{Answer, Request};
+pub use popup::{Checklist, Popup, REASONS};
+pub use screen::{Hold, Picture, Screen};
+
+use crate::api::ReviewItem;
+use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
+use crate::i18n::T;
+use crate::tui::component::{Component, Ctx, Env, Live, View};
+use crate::tui::keys::{Binding, Focus};
+use crate::tui::list::{Fetch, Rows};
+use crate::tui::net::Net;
+use crate::tui::text::{Notice, describe};
+
+/// How often the queue is fetched again while shown (ages move with the clock).
+const REFRESH_SECONDS: i64 = 60;
+
+/// The tab as the frame holds it.
+pub fn tab(_init: &crate::tui::component::Init) -> Box<dyn crate::tui::component::Tab> {
+    crate::tui::component::tab(Review::default())
+}
+
+/// The state of the 审核队列 tab.
+#[derive(Debug)]
+pub struct Review {
+    /// The queue.
+    pub queue: Rows<ReviewItem>,
+    /// Keeping it live.
+    pub fetch: Fetch,
+    /// The promise, in working days, as the platform said.
+    pub promise_days: i64,
+    /// The open order.
+    pub screen: Option<Screen>,
+    /// A message for the reviewer.
+    pub notice: Option<Notice>,
+}
+
+impl Default for Review {
+    fn default() -> Self {
+        Review {
+            queue: Rows::default(),
+            fetch: Fetch::new(Some(REFRESH_SECONDS)),
+            promise_days: 0,
+            screen: None,
+            notice: None,
+        }
+    }
+}
+
+impl Review {
+    fn refresh(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(seq) = self.fetch.ask(ctx.now) {
+            ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    /// The order this operator holds now, if any.
+    pub fn held_order(&self) -> Option<&str> {
+        self.screen
+            .as_ref()
+            .filter(|s| matches!(s.hold, Hold::Held(_) | Hold::Claiming))
+            .map(|s| s.order_no.as_str())
+    }
+
+    /// Opens `order_no` for review, claiming it when this operator decides (never their
+    /// own submission: that one they only look at).
+    pub fn open(&mut self, ctx: &mut Ctx<Request>, order_no: &str) {
+        self.close(ctx);
+        self.notice = None;
+        let own = self.queue.find(order_no).is_some_and(|i| i.own);
+        let claim = ctx.shared.permits(Permission::Act(Action::Approve)) && !own;
+        self.screen = Some(Screen::new(order_no, claim, ctx.now));
+        ctx.ask(Request::Open {
+            order_no: order_no.to_owned(),
+            claim,
+        });
+        self.queue.select(order_no);
+    }
+
+    /// Back to the queue, giving the claim up.
+    pub fn close(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(screen) = self.screen.take()
+            && matches!(screen.hold, Hold::Held(_) | Hold::Claiming)
+        {
+            ctx.ask(Request::Release {
+                order_no: screen.order_no,
+            });
+        }
+    }
+
+    /// The next order in the queue that nobody else is reviewing.
+    fn next(&mut self, ctx: &mut Ctx<Request>) {
+        let current = self.screen.as_ref().map(|s| s.order_no.clone());
+        let items = self.queue.items();
+        let start = current
+            .as_deref()
+            .and_then(|no| items.iter().position(|i| i.order.order_no == no))
+            .map(|i| i + 1)
+            .unwrap_or(self.queue.selected_index());
+        let decides = ctx.shared.permits(Permission::Act(Action::Approve));
+        let next = items
+            .iter()
+            .skip(start)
+            .chain(items.iter().take(start))
+            .find(|i| {
+                Some(i.order.order_no.as_str()) != current.as_deref()
+                    && i.claim.is_none()
+                    && !(i.own && decides)
+            })
+            .map(|i| i.order.order_no.to_string());
+        match next {
+            Some(order_no) => self.open(ctx, &order_no),
+            None => {
+                self.close(ctx);
+                self.notice = Some(Notice::info(T::NothingMoreToReview));
+            }
+        }
+    }
+}
+
+impl Component for Review {
+    type Cmd = Cmd;
+    type Request = Request;
+    type Answer = Answer;
+
+    fn title(&self) -> T {
+        T::TabReview
+    }
+
+    fn about(&self) -> T {
+        T::AboutReview
+    }
+
+    fn permission(&self) -> Permission {
+        // Support agents look at the queue read-only.
+        Permission::ViewOrders
+    }
+
+    fn home(&self, roles: &RoleSet) -> Option<u8> {
+        roles.roles().contains(&Role::Reviewer).then_some(2)
+    }
+
+    fn counts(&self) -> Option<OrderStatus> {
+        Some(OrderStatus::PendingReview)
+    }
+
+    fn shown(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(seq) = self.fetch.tick(ctx.now, true) {
+            ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    fn focus(&self) -> Focus {
+        match &self.screen {
+            Some(screen) if screen.popup.is_some() => Focus::Modal,
+            _ => Focus::Free,
+        }
+    }
+
+    fn bindings(&self, env: &Env) -> Vec<Binding<Cmd>> {
+        keys::bindings(self, env)
+    }
+
+    fn command(&mut self, ctx: &mut Ctx<Request>, cmd: Cmd) {
+        if let Some(screen) = &mut self.screen {
+            // The reviewer is at work on the open order: its claim is renewed.
+            screen.active = true;
+        }
+        match cmd {
+            Cmd::Move(motion) => {
+                if self.screen.is_none() {
+                    self.queue.go(motion);
+                }
+            }
+            Cmd::Open => {
+                if let Some(no) = self.queue.selected_key() {
+                    self.open(ctx, &no);
+                }
+            }
+            Cmd::Back => {
+                if !self.screen.as_ref().is_some_and(|s| s.deciding) {
+                    // The decision on its way says where things stand; until then, stay.
+                    self.close(ctx);
+                    self.notice = None;
+                }
+            }
+            Cmd::Next => self.next(ctx),
+            Cmd::TakeOver => {
+                let may = ctx.shared.permits(Permission::Administer);
+                if let Some(screen) = &mut self.screen
+                    && may
+                    && matches!(screen.hold, Hold::Refused(_))
+                {
+                    screen.hold = Hold::Claiming;
+                    ctx.ask(Request::TakeOver {
+                        order_no: screen.order_no.clone(),
+                    });
+                }
+            }
+            other => {
+                if let Some(screen) = &mut self.screen {
+                    screen.command(other);
+                }
+            }
+        }
+    }
+
+    fn key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
+        let Some(screen) = &mut self.screen else {
+            return false;
+        };
+        screen.active = true;
+        screen.popup_key(ctx, key)
+    }
+
+    fn paste(&mut self, _ctx: &mut Ctx<Request>, text: &str) -> bool {
+        match self.screen.as_mut().and_then(|s| s.popup.as_mut()) {
+            Some(Popup::Return(list)) => list.paste(text),
+            Some(Popup::Save { input, .. }) => input.paste(text),
+            _ => return false,
+        }
+        true
+    }
+
+    fn answer(&mut self, ctx: &mut Ctx<Request>, answer: Answer) {
+        let lang = ctx.lang;
+        match answer {
+            Answer::Queue { seq, result } => {
+                let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
+                if let Some(queue) = queue {
+                    self.promise_days = queue.promise_working_days;
+                    self.queue.replace(queue.items);
+                }
+                if let Some(seq) = again {
+                    ctx.ask(Request::Queue { seq });
+                }
+            }
+            Answer::Decided {
+                order_no,
+                action,
+                result,
+            } => {
+                let Some(screen) = self.screen.as_mut().filter(|s| s.order_no == order_no) else {
+                    return;
+                };
+                screen.deciding = false;
+                match result {
+                    Ok(order) => {
+                        let done = if action == Action::Approve {
+                            T::ReviewApproved
+                        } else {
+                            T::ReviewReturned
+                        };
+                        // The claim ended with the decision: nothing to give back.
+                        screen.hold = Hold::Watching;
+                        screen.order = Some(order);
+                        self.queue.remove(&order_no);
+                        self.next(ctx);
+                        let more = self.notice.take().map(|n| n.text.get(lang));
+                        let text = done.fill(lang, &[&order_no]);
+                        let text = match more {
+                            Some(more) => format!("{text} {more}"),
+                            None => text,
+                        };
+                        self.notice = Some(Notice::done(crate::tui::text::Text::platform(
+                            text, lang,
+                        )));
+                        self.refresh(ctx);
+                    }
+                    Err(e) => {
+                        let message = describe(&e, lang);
+                        match e.problem() {
+                            Some(problem) if problem.status == 409 => {
+                                if problem.code == "claimed_by_other" {
+                                    screen.hold = Hold::Refused(crate::tui::text::Text::platform(
+                                        problem.detail.clone(),
+                                        lang,
+                                    ));
+                                }
+                                // Where the order stands now.
+                                ctx.ask(Request::Open {
+                                    order_no: order_no.clone(),
+                                    claim: false,
+                                });
+                            }
+                            Some(problem) if problem.status == 422 && action == Action::Reject => {
+                                // Bad reasons: back to the checklist with what was typed.
+                                screen.popup = screen.last_return.take().map(|mut list| {
+                                    list.error = Some(message.clone());
+                                    Popup::Return(list)
+                                });
+                            }
+                            _ => {}
+                        }
+                        self.notice = Some(Notice::error(message));
+                    }
+                }
+            }
+            other => match &mut self.screen {
+                Some(screen) => {
+                    if let Some(notice) = screen.answer(ctx, other) {
+                        self.notice = Some(notice);
+                    }
+                }
+                None => match other {
+                    // Left meanwhile: give back a claim that arrived too late.
+                    Answer::Opened {
+                        order_no,
+                        claim: Some(Ok(_)),
+                        ..
+                    }
+                    | Answer::Renewed {
+                        order_no,
+                        result: Ok(_),
+                    } => ctx.ask(Request::Release { order_no }),
+                    _ => {}
+                },
+            },
+        }
+    }
+
+    fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
+        match event {
+            Live::Order(event) => {
+                if let Some(screen) = &self.screen
+                    && screen.order_no == event.order_no
+                    && !screen.deciding
+                {
+                    ctx.ask(Request::Open {
+                        order_no: screen.order_no.clone(),
+                        claim: false,
+                    });
+                }
+            }
+            Live::Resumed | Live::Refresh => {
+                if let Some(screen) = &self.screen {
+                    ctx.ask(Request::Open {
+                        order_no: screen.order_no.clone(),
+                        claim: false,
+                    });
+                }
+            }
+            Live::Realname(_) | Live::Language | Live::Platform => {}
+        }
+        if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
+            ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(seq) = self.fetch.tick(ctx.now, ctx.shown) {
+            ctx.ask(Request::Queue { seq });
+        }
+        // The claim is renewed whatever tab is shown, while the reviewer works on it.
+        if let Some(screen) = &mut self.screen {
+            screen.tick(ctx);
+        }
+    }
+
+    fn leave(&mut self, ctx: &mut Ctx<Request>) {
+        // An order held for review is given back so a colleague can take it now.
+        if let Some(order_no) = self.held_order() {
+            let order_no = order_no.to_owned();
+            ctx.ask(Request::Release { order_no });
+        }
+    }
+
+    fn after_draw(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(screen) = &mut self.screen {
+            screen.after_draw(ctx);
+        }
+    }
+
+    fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    fn draw(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, view: &View) {
+        view::draw(self, frame, area, view);
+    }
+
+    fn draw_after(&self, frame: &mut ratatui::Frame, view: &View) {
+        if let Some(screen) = &self.screen {
+            view::draw_graphics(screen, frame, view);
+        }
+    }
+
+    fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
+        messages::run(request, net)
+    }
+}

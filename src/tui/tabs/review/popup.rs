@@ -1,0 +1,182 @@
+//! The popups over an order under review: "approve?", the checklist of reasons to return
+//! it (the last, "other", takes text: press 7 and type), and where to save an attachment.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use crate::i18n::{Lang, T};
+use crate::tui::text::Text;
+use crate::tui::widgets::input::Input;
+
+/// The reasons a reviewer picks from, in the order shown; the last is "other" with text.
+pub const REASONS: [T; 7] = [
+    T::ReasonSignatureMissing,
+    T::ReasonStampMissing,
+    T::ReasonFormUnreadable,
+    T::ReasonDataMismatch,
+    T::ReasonVoucherAmount,
+    T::ReasonVoucherUnreadable,
+    T::ReasonOther,
+];
+
+/// The row of "other".
+pub const OTHER: usize = REASONS.len() - 1;
+
+/// The longest reason the platform takes, in characters.
+const MAX_REASON_CHARS: usize = 200;
+
+/// A popup over the review screen.
+#[derive(Debug, Clone)]
+pub enum Popup {
+    /// "Approve HN…?"
+    Approve,
+    /// The reasons checklist.
+    Return(Checklist),
+    /// Where to save the attachment.
+    Save {
+        /// The path typed.
+        input: Input,
+        /// What went wrong.
+        error: Option<Text>,
+        /// Completion choices.
+        choices: Option<String>,
+    },
+}
+
+/// The reasons ticked, and the text of "other".
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    /// Ticked reasons, by index into [`REASONS`].
+    pub checked: [bool; REASONS.len()],
+    /// The row with the cursor.
+    pub cursor: usize,
+    /// The text of "other" (typed on its row).
+    pub other: Input,
+    /// What is wrong with the choice.
+    pub error: Option<Text>,
+}
+
+impl Default for Checklist {
+    fn default() -> Self {
+        Checklist {
+            checked: [false; REASONS.len()],
+            cursor: 0,
+            other: Input::new(""),
+            error: None,
+        }
+    }
+}
+
+/// What a key did to the checklist.
+pub enum Step {
+    /// Still open.
+    Open,
+    /// Closed (Esc).
+    Closed,
+    /// Return with these reasons.
+    Send(Vec<String>),
+}
+
+impl Checklist {
+    /// A key. On the "other" row letters and digits type its text (and tick it); elsewhere
+    /// digits tick a reason, 7 moves to "other" ready to type.
+    pub fn key(&mut self, key: KeyEvent) -> Step {
+        let on_other = self.cursor == OTHER;
+        match key.code {
+            KeyCode::Esc => return Step::Closed,
+            KeyCode::Enter => return self.submit(),
+            KeyCode::Up | KeyCode::BackTab => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Tab => self.cursor = (self.cursor + 1).min(OTHER),
+            KeyCode::Char(' ') if !on_other || self.other.is_blank() => {
+                self.checked[self.cursor] = !self.checked[self.cursor];
+            }
+            KeyCode::Char(c @ '1'..='7') if !on_other => {
+                let i = usize::from(c as u8 - b'1');
+                self.checked[i] = !self.checked[i];
+                self.cursor = i;
+                if i == OTHER {
+                    // Ready to type the reason.
+                    self.checked[OTHER] = true;
+                }
+            }
+            _ if on_other => {
+                if self.other.key(key) {
+                    self.error = None;
+                }
+                if self.other.text().chars().count() > MAX_REASON_CHARS {
+                    let cut: String = self.other.text().chars().take(MAX_REASON_CHARS).collect();
+                    self.other = Input::new(&cut);
+                    self.error = Some(Text::with(T::ReasonTooLong, [MAX_REASON_CHARS.to_string()]));
+                }
+                self.checked[OTHER] = !self.other.text().trim().is_empty() || self.checked[OTHER];
+            }
+            _ => {}
+        }
+        Step::Open
+    }
+
+    /// Pasted text goes to "other".
+    pub fn paste(&mut self, text: &str) {
+        self.cursor = OTHER;
+        self.other.paste(text);
+        self.checked[OTHER] = true;
+    }
+
+    fn submit(&mut self) -> Step {
+        // Reasons are kept in Chinese: they go into the customer's SMS and notice.
+        let mut reasons: Vec<String> = REASONS[..OTHER]
+            .iter()
+            .zip(self.checked)
+            .filter(|(_, on)| *on)
+            .map(|(t, _)| t.get(Lang::ZhCn).to_owned())
+            .collect();
+        let text = self.other.text().trim().to_owned();
+        if self.checked[OTHER] && text.is_empty() {
+            self.error = Some(T::ReturnOtherNeeded.into());
+            self.cursor = OTHER;
+            return Step::Open;
+        }
+        if !text.is_empty() {
+            reasons.push(text);
+        }
+        if reasons.is_empty() {
+            self.error = Some(T::ReturnPickOne.into());
+            return Step::Open;
+        }
+        Step::Send(reasons)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn text_typed_after_ticking_other_is_its_reason() {
+        let mut list = Checklist::default();
+        list.key(key(KeyCode::Char('1')));
+        list.key(key(KeyCode::Char('7')));
+        for c in "印章模糊 2 处".chars() {
+            list.key(key(KeyCode::Char(c)));
+        }
+        match list.key(key(KeyCode::Enter)) {
+            Step::Send(reasons) => assert_eq!(reasons, ["申请表缺少签字", "印章模糊 2 处"]),
+            _ => panic!("sent"),
+        }
+    }
+
+    #[test]
+    fn other_without_text_asks_for_it() {
+        let mut list = Checklist::default();
+        list.key(key(KeyCode::Char('7')));
+        assert!(matches!(list.key(key(KeyCode::Enter)), Step::Open));
+        assert_eq!(list.error, Some(T::ReturnOtherNeeded.into()));
+        let mut empty = Checklist::default();
+        assert!(matches!(empty.key(key(KeyCode::Enter)), Step::Open));
+        assert_eq!(empty.error, Some(T::ReturnPickOne.into()));
+    }
+}

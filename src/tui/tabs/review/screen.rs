@@ -1,0 +1,500 @@
+//! One order open for review: its claim (taken on open, renewed while the reviewer works,
+//! lapsing when they stop), the attachment shown and how far it is zoomed, the popup, and
+//! the picture fetched at the size the screen gives it.
+
+use std::cell::Cell;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use image::RgbImage;
+use time::OffsetDateTime;
+
+use super::keys::{Cmd, Pan};
+use super::messages::{Answer, Request, SaveError};
+use super::popup::{Checklist, Popup, Step};
+use crate::api::{ActionRequest, Attachment, HistoryEntry, Order};
+use crate::domain::{Action, OrderStatus};
+use crate::i18n::T;
+use crate::tui::component::Ctx;
+use crate::tui::files::{FileProblem, problem_text};
+use crate::tui::text::{Notice, Text, describe};
+use crate::tui::widgets::input::Input;
+use crate::tui::widgets::path::{complete, expand_home};
+
+/// How far one can zoom in.
+pub const MAX_ZOOM: u8 = 8;
+
+/// The longest between renewals of an open order's claim, in seconds (sooner when the
+/// lease is short: at half of it).
+const RENEW_SECONDS: i64 = 300;
+
+/// After a renewal failed for want of the network, the next try, in seconds.
+const RETRY_SECONDS: i64 = 20;
+
+/// The reviewer's hold on the open order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hold {
+    /// Asking.
+    Claiming,
+    /// Held until (RFC 3339).
+    Held(String),
+    /// Someone else has it, or it cannot be reviewed now: why.
+    Refused(Text),
+    /// Only looking (read-only, a role that does not review, a decided order).
+    Watching,
+}
+
+/// A scan as received: scaled on the platform to what the screen can show.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    /// Which attachment.
+    pub attachment_id: String,
+    /// The pixels.
+    pub image: RgbImage,
+    /// The largest size asked for (the platform never scales up).
+    pub asked: (u32, u32),
+}
+
+/// One order open for review.
+#[derive(Debug)]
+pub struct Screen {
+    /// The order.
+    pub order_no: String,
+    /// It, once loaded.
+    pub order: Option<Order>,
+    /// Its history.
+    pub history: Vec<HistoryEntry>,
+    /// The claim.
+    pub hold: Hold,
+    /// The attachment shown (index into [`Screen::attachments`]).
+    pub attachment: usize,
+    /// 1 = the whole image; 2 = twice as large, …
+    pub zoom: u8,
+    /// The centre of the view, as fractions of the image (0–1).
+    pub centre: (f32, f32),
+    /// The scan shown, once fetched.
+    pub picture: Option<Picture>,
+    /// Why there is no picture (a PDF, an error), if so.
+    pub picture_note: Option<Text>,
+    /// A preview is on its way.
+    pub fetching: bool,
+    /// The popup.
+    pub popup: Option<Popup>,
+    /// A decision is on its way.
+    pub deciding: bool,
+    /// When the claim was last renewed (or a renewal last tried).
+    pub renewed: OffsetDateTime,
+    /// How long the lease lasts, in seconds (learnt from the first claim).
+    pub lease_seconds: i64,
+    /// The reviewer pressed a key on this order since the last renewal: only then is the
+    /// claim renewed, so an order left open on an empty desk lapses and others can take it.
+    pub active: bool,
+    /// The reasons checklist as last sent, to reopen with what was typed when refused.
+    pub last_return: Option<Checklist>,
+    /// Where the picture was last drawn, and the pixels of one cell (set by the view;
+    /// half blocks are 1×2).
+    pub picture_cells: Cell<(ratatui::layout::Rect, (u32, u32))>,
+}
+
+impl Screen {
+    /// An order being opened (claimed when `claim`).
+    pub fn new(order_no: &str, claim: bool, now: OffsetDateTime) -> Screen {
+        Screen {
+            order_no: order_no.to_owned(),
+            order: None,
+            history: Vec::new(),
+            hold: if claim { Hold::Claiming } else { Hold::Watching },
+            attachment: 0,
+            zoom: 1,
+            centre: (0.5, 0.5),
+            picture: None,
+            picture_note: None,
+            fetching: false,
+            popup: None,
+            deciding: false,
+            renewed: now,
+            lease_seconds: RENEW_SECONDS * 3,
+            active: true,
+            last_return: None,
+            picture_cells: Cell::new((ratatui::layout::Rect::default(), (1, 2))),
+        }
+    }
+
+    /// The attachments, newest first (a corrected scan before the one it replaces).
+    pub fn attachments(&self) -> Vec<&Attachment> {
+        let mut all: Vec<&Attachment> = self
+            .order
+            .as_ref()
+            .map(|o| o.attachments.iter().collect())
+            .unwrap_or_default();
+        all.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at));
+        all
+    }
+
+    /// The attachment shown.
+    pub fn current(&self) -> Option<&Attachment> {
+        self.attachments().get(self.attachment).copied()
+    }
+
+    /// True while this reviewer holds the order.
+    pub fn held(&self) -> bool {
+        matches!(self.hold, Hold::Held(_))
+    }
+
+    fn may(&self, action: Action) -> bool {
+        self.held()
+            && !self.deciding
+            && self
+                .order
+                .as_ref()
+                .is_some_and(|o| o.allowed_actions.contains(&action))
+    }
+
+    /// The pixels to ask the platform for: the picture's cells at this zoom.
+    fn wanted(&self) -> Option<(u32, u32)> {
+        let (room, (cw, ch)) = self.picture_cells.get();
+        let (cols, rows) = (room.width, room.height);
+        if cols == 0 || rows == 0 {
+            return None;
+        }
+        let zoom = u32::from(self.zoom.max(1));
+        let w = (u32::from(cols) * cw * zoom).clamp(16, 2048);
+        let h = (u32::from(rows) * ch * zoom).clamp(16, 2048);
+        Some((w, h))
+    }
+
+    /// Shows the attachment at `self.attachment` from the top (fetched after the next
+    /// frame; a PDF is asked for like an image: the platform answers with its page count).
+    fn show_attachment(&mut self) {
+        self.zoom = 1;
+        self.centre = (0.5, 0.5);
+        self.picture_note = None;
+        self.fetching = false;
+    }
+
+    /// A command on the open order.
+    pub fn command(&mut self, cmd: Cmd) {
+        match cmd {
+            Cmd::Approve if self.may(Action::Approve) => self.popup = Some(Popup::Approve),
+            Cmd::Return if self.may(Action::Reject) => {
+                self.popup = Some(Popup::Return(Checklist::default()))
+            }
+            Cmd::Save => {
+                if let Some(attachment) = self.current() {
+                    let name = save_name(&self.order_no, attachment);
+                    self.popup = Some(Popup::Save {
+                        input: Input::new(&format!("~/{name}")),
+                        error: None,
+                        choices: None,
+                    });
+                }
+            }
+            Cmd::NextAttachment | Cmd::PrevAttachment => {
+                let count = self.attachments().len();
+                if count > 1 {
+                    self.attachment = if cmd == Cmd::NextAttachment {
+                        (self.attachment + 1) % count
+                    } else {
+                        (self.attachment + count - 1) % count
+                    };
+                    self.show_attachment();
+                }
+            }
+            Cmd::ZoomIn | Cmd::ZoomOut | Cmd::ZoomFit => {
+                self.zoom = match cmd {
+                    Cmd::ZoomIn => (self.zoom * 2).min(MAX_ZOOM),
+                    Cmd::ZoomOut => (self.zoom / 2).max(1),
+                    _ => 1,
+                };
+                if self.zoom == 1 {
+                    self.centre = (0.5, 0.5);
+                }
+            }
+            Cmd::Pan(pan) if self.zoom > 1 => {
+                // A quarter of the view per press.
+                let step = 0.25 / f32::from(self.zoom);
+                let half = 0.5 / f32::from(self.zoom);
+                let (x, y) = &mut self.centre;
+                match pan {
+                    Pan::Left => *x -= step,
+                    Pan::Right => *x += step,
+                    Pan::Up => *y -= step,
+                    Pan::Down => *y += step,
+                }
+                *x = x.clamp(half, 1.0 - half);
+                *y = y.clamp(half, 1.0 - half);
+            }
+            _ => {}
+        }
+    }
+
+    /// A key while a popup is open; true when it was used.
+    pub fn popup_key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
+        let Some(popup) = self.popup.take() else {
+            return false;
+        };
+        let version = self.order.as_ref().map(|o| o.version);
+        match popup {
+            Popup::Approve => match key.code {
+                KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('a') => {
+                    self.deciding = true;
+                    ctx.ask(Request::Decide {
+                        order_no: self.order_no.clone(),
+                        action: Action::Approve,
+                        body: ActionRequest {
+                            version,
+                            ..Default::default()
+                        },
+                    });
+                }
+                KeyCode::Esc | KeyCode::Char('n') => {}
+                _ => self.popup = Some(Popup::Approve),
+            },
+            Popup::Return(mut list) => match list.key(key) {
+                Step::Open => self.popup = Some(Popup::Return(list)),
+                Step::Closed => {}
+                Step::Send(reasons) => {
+                    self.deciding = true;
+                    list.error = None;
+                    self.last_return = Some(list);
+                    ctx.ask(Request::Decide {
+                        order_no: self.order_no.clone(),
+                        action: Action::Reject,
+                        body: ActionRequest {
+                            version,
+                            reasons,
+                            ..Default::default()
+                        },
+                    });
+                }
+            },
+            Popup::Save {
+                mut input,
+                error,
+                choices,
+            } => match key.code {
+                KeyCode::Esc => {}
+                KeyCode::Enter => {
+                    let path = input.text().trim().to_owned();
+                    if let (Some(attachment), false) = (self.current(), path.is_empty()) {
+                        ctx.ask(Request::Save {
+                            id: attachment.id.clone(),
+                            path: expand_home(&path),
+                        });
+                    }
+                    self.popup = Some(Popup::Save {
+                        input,
+                        error,
+                        choices,
+                    });
+                }
+                KeyCode::Tab => {
+                    let done = complete(&input.text());
+                    input = Input::new(&done.text);
+                    let choices = (!done.choices.is_empty()).then(|| done.choices.join("  "));
+                    self.popup = Some(Popup::Save {
+                        input,
+                        error,
+                        choices,
+                    });
+                }
+                _ => {
+                    input.key(key);
+                    self.popup = Some(Popup::Save {
+                        input,
+                        error: None,
+                        choices,
+                    });
+                }
+            },
+        }
+        true
+    }
+
+    /// Every second: the claim renewed while the reviewer works.
+    pub fn tick(&mut self, ctx: &mut Ctx<Request>) {
+        let now = ctx.now;
+        if self.held()
+            && self.active
+            && (now - self.renewed).whole_seconds()
+                >= RENEW_SECONDS.min(self.lease_seconds / 2).max(5)
+        {
+            self.renewed = now;
+            self.active = false;
+            ctx.ask(Request::Renew {
+                order_no: self.order_no.clone(),
+            });
+        }
+    }
+
+    /// After a frame: the picture at the size it was given, when not yet fetched.
+    pub fn after_draw(&mut self, ctx: &mut Ctx<Request>) {
+        if self.fetching || self.picture_note.is_some() {
+            return;
+        }
+        let (Some(attachment), Some(wanted)) = (self.current(), self.wanted()) else {
+            return;
+        };
+        let id = attachment.id.clone();
+        let enough = self.picture.as_ref().is_some_and(|p| {
+            p.attachment_id == id
+                && (p.asked.0 >= wanted.0 || p.image.width() < p.asked.0)
+                && (p.asked.1 >= wanted.1 || p.image.height() < p.asked.1)
+        });
+        if !enough {
+            self.fetching = true;
+            ctx.ask(Request::Preview {
+                id,
+                width: wanted.0,
+                height: wanted.1,
+            });
+        }
+    }
+
+    /// An answer about this screen; a message for the reviewer when there is one.
+    pub fn answer(&mut self, ctx: &mut Ctx<Request>, answer: Answer) -> Option<Notice> {
+        let lang = ctx.lang;
+        let now = ctx.now;
+        match answer {
+            Answer::Opened {
+                order_no,
+                claim,
+                order,
+            } => {
+                if order_no != self.order_no {
+                    if claim.is_some_and(|c| c.is_ok()) {
+                        ctx.ask(Request::Release { order_no });
+                    }
+                    return None;
+                }
+                match claim {
+                    Some(Ok(claim)) => {
+                        if let Some(until) = crate::tui::format::parse_time(&claim.expires_at) {
+                            self.lease_seconds = (until - now).whole_seconds().max(10);
+                        }
+                        self.hold = Hold::Held(claim.expires_at);
+                        self.renewed = now;
+                    }
+                    Some(Err(e)) => self.hold = Hold::Refused(describe(&e, lang)),
+                    // A reload: the hold stands unless the order says otherwise.
+                    None => {}
+                }
+                match order {
+                    Ok((order, history)) => {
+                        if self.held() {
+                            let me = ctx.shared.me.as_ref().map(|m| m.id.as_str());
+                            if order.status != OrderStatus::PendingReview {
+                                self.hold = Hold::Watching;
+                            } else if let Some(other) =
+                                order.claim.as_ref().filter(|c| c.by.id.as_deref() != me)
+                            {
+                                self.hold = Hold::Refused(Text::with(
+                                    T::ClaimTakenBy,
+                                    [other.by.name.clone()],
+                                ));
+                            }
+                            if !self.held() {
+                                // Whatever was being decided cannot be now.
+                                self.popup = None;
+                            }
+                        }
+                        let same = self.order.as_ref().map(|o| o.attachments.len())
+                            == Some(order.attachments.len());
+                        self.order = Some(order);
+                        self.history = history;
+                        if !same {
+                            self.show_attachment();
+                        }
+                        None
+                    }
+                    Err(e) => Some(Notice::error(describe(&e, lang))),
+                }
+            }
+            Answer::Renewed { order_no, result } => {
+                if order_no != self.order_no {
+                    if result.is_ok() {
+                        ctx.ask(Request::Release { order_no });
+                    }
+                    return None;
+                }
+                match result {
+                    Ok(claim) => {
+                        self.hold = Hold::Held(claim.expires_at);
+                        self.renewed = now;
+                    }
+                    // Only the platform saying no loses the claim; a network blip is tried
+                    // again soon.
+                    Err(e) if e.problem().is_some() => {
+                        self.hold = Hold::Refused(describe(&e, lang));
+                        self.popup = None;
+                    }
+                    Err(_) => {
+                        self.renewed = now - time::Duration::seconds(RENEW_SECONDS - RETRY_SECONDS);
+                        self.active = true;
+                    }
+                }
+                None
+            }
+            Answer::Preview {
+                id,
+                width,
+                height,
+                result,
+            } => {
+                self.fetching = false;
+                if self.current().map(|a| a.id.as_str()) != Some(id.as_str()) {
+                    return None;
+                }
+                match result {
+                    Ok(image) => {
+                        self.picture = Some(Picture {
+                            attachment_id: id,
+                            image,
+                            asked: (width, height),
+                        })
+                    }
+                    Err(Some(e)) => self.picture_note = Some(describe(&e, lang)),
+                    Err(None) => self.picture_note = Some(T::ProblemUnreadableImage.into()),
+                }
+                None
+            }
+            Answer::Saved(result) => {
+                let result = result.map_err(|e| match e {
+                    SaveError::Io(path, kind) => problem_text(&FileProblem::Io(kind), &path),
+                    SaveError::Api(e) => describe(&e, lang),
+                });
+                match result {
+                    Ok(path) => {
+                        self.popup = None;
+                        Some(Notice::done(Text::with(
+                            T::AttachmentSaved,
+                            [path.display().to_string()],
+                        )))
+                    }
+                    Err(message) => {
+                        let (input, choices) = match self.popup.take() {
+                            Some(Popup::Save { input, choices, .. }) => (input, choices),
+                            _ => (Input::new(""), None),
+                        };
+                        self.popup = Some(Popup::Save {
+                            input,
+                            error: Some(message),
+                            choices,
+                        });
+                        None
+                    }
+                }
+            }
+            Answer::Queue { .. } | Answer::Decided { .. } | Answer::Released => None,
+        }
+    }
+}
+
+/// A file name for a saved attachment: order number, kind, the right extension.
+fn save_name(order_no: &str, attachment: &Attachment) -> String {
+    let extension = match attachment.content_type.as_str() {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        _ => "pdf",
+    };
+    format!("{order_no}-{}.{extension}", attachment.kind.as_str())
+}

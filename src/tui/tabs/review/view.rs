@@ -1,0 +1,485 @@
+//! Drawing the 审核队列 tab: the queue against the promise, and one order beside its scan
+//! (half blocks drawn here; terminal graphics drawn after the screen is made safe).
+
+use std::cell::RefCell;
+
+use image::RgbImage;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::text::{Line, Span};
+
+use super::popup::{Checklist, OTHER, Popup, REASONS};
+use super::screen::{Hold, Screen};
+use super::Review;
+use crate::api::ReviewItem;
+use crate::domain::{Deadline, OrderStatus};
+use crate::i18n::T;
+use crate::tui::component::View;
+use crate::tui::format;
+use crate::tui::widgets::picture::{self, ColorMode};
+use crate::tui::widgets::table::{self, Column, Row};
+use crate::tui::widgets::{paint, popup};
+
+/// Draws the tab.
+pub fn draw(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
+    match &review.screen {
+        Some(screen) => draw_screen(screen, frame, area, view),
+        None => draw_queue(review, frame, area, view),
+    }
+}
+
+fn hours(minutes: i64) -> String {
+    format!("{:.1}", minutes as f64 / 60.0)
+}
+
+fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let items = review.queue.items();
+    let count = |d: Deadline| items.iter().filter(|i| i.deadline == d).count();
+    let mut summary = Vec::new();
+    if review.fetch.loaded {
+        summary.push(Span::styled(
+            T::QueueSummary.fill(
+                lang,
+                &[
+                    &items.len().to_string(),
+                    &count(Deadline::Overdue).to_string(),
+                    &count(Deadline::Soon).to_string(),
+                    &review.promise_days.max(1).to_string(),
+                ],
+            ),
+            theme.dim,
+        ));
+    }
+    if let Some(stale) = review.fetch.stale_text(lang) {
+        summary.push(Span::styled(format!("  {stale}"), theme.warning));
+    }
+    let summary_rows = paint::height(&[Line::from(summary.clone())], area.width).max(1);
+    let [summary_area, table_area] =
+        Layout::vertical([Constraint::Length(summary_rows), Constraint::Min(1)]).areas(area);
+    paint::wrapped(frame, summary_area, vec![Line::from(summary)]);
+    if items.is_empty() {
+        let text = if let Some(error) = &review.fetch.error {
+            Line::from(error.get(lang)).style(theme.error)
+        } else if !review.fetch.loaded {
+            Line::from(T::Loading.get(lang)).style(theme.dim)
+        } else {
+            Line::from(T::QueueEmpty.get(lang)).style(theme.dim)
+        };
+        let message = Rect::new(table_area.x, table_area.y + 2, table_area.width, 3);
+        paint::wrapped(frame, message, vec![text.centered()]);
+        return;
+    }
+    let body = table_area.height.saturating_sub(1) as usize;
+    let offset = review.queue.scroll(body, None);
+    let columns = [
+        Column::new(T::ColOrderNo.get(lang), 16),
+        Column::new(T::ColCustomer.get(lang), 8),
+        Column::new(T::ColProject.get(lang), 12),
+        Column::new(T::ColWaited.get(lang), 9),
+        Column::new(T::ColMarks.get(lang), 14),
+        Column::new(T::ColReviewer.get(lang), 6).grow(),
+    ];
+    let selected = review.queue.selected_index();
+    let rows = items
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(body)
+        .map(|(i, item)| queue_row(item, i == selected, view))
+        .collect();
+    table::draw(frame, table_area, &columns, theme.header, rows, view.glyphs().ellipsis);
+}
+
+fn queue_row(item: &ReviewItem, selected: bool, view: &View) -> Row {
+    let (lang, theme) = (view.lang, view.theme);
+    let mut marks = Vec::new();
+    let mark_style = match item.deadline {
+        Deadline::Overdue => {
+            marks.push(T::DeadlineOverdue.get(lang));
+            theme.error
+        }
+        Deadline::Soon => {
+            marks.push(T::DeadlineSoon.get(lang));
+            theme.warning
+        }
+        Deadline::Ok => theme.dim,
+    };
+    if item.resubmissions > 0 {
+        marks.push(T::Resubmitted.get(lang));
+    }
+    if item.own {
+        marks.push(T::OwnOrder.get(lang));
+    }
+    let base = if selected { theme.selection } else { theme.base };
+    let pick = |style| if selected { theme.selection } else { style };
+    Row {
+        cells: vec![
+            (item.order.order_no.to_string(), base),
+            (item.order.customer_name.clone(), base),
+            (item.order.project_name.clone(), base),
+            (
+                format!("{}/{}", hours(item.waited_minutes), hours(item.promised_minutes)),
+                pick(mark_style),
+            ),
+            (marks.join(" "), pick(mark_style)),
+            (
+                item.claim.as_ref().map(|c| c.by.name.clone()).unwrap_or_default(),
+                pick(theme.accent),
+            ),
+        ],
+        style: base,
+    }
+}
+
+fn draw_screen(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let (hold, hold_style) = match &screen.hold {
+        Hold::Claiming => (T::ReviewClaiming.get(lang).to_owned(), theme.dim),
+        Hold::Held(until) => (
+            T::ReviewHeld.fill(
+                lang,
+                &[&format::parse_time(until)
+                    .map(|t| format::clock(t)[..5].to_owned())
+                    .unwrap_or_default()],
+            ),
+            theme.success,
+        ),
+        Hold::Refused(why) => (why.get(lang), theme.warning),
+        Hold::Watching => (T::ReviewWatching.get(lang).to_owned(), theme.dim),
+    };
+    let status = screen
+        .order
+        .as_ref()
+        .map(|o| o.status)
+        .unwrap_or(OrderStatus::PendingReview);
+    let head = Line::from(vec![
+        Span::styled(format!(" {} ", screen.order_no), theme.title),
+        Span::styled(status.short_text().get(lang), theme.status(status)),
+        Span::styled(view.glyphs().bar, theme.dim),
+        Span::styled(hold, hold_style),
+    ]);
+    // A long refusal ("being reviewed by …") takes a second row rather than being cut.
+    let rows = paint::height(std::slice::from_ref(&head), top.width);
+    let [top, body] = if rows > 1 {
+        Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area)
+    } else {
+        [top, body]
+    };
+    paint::wrapped(frame, top, vec![head]);
+    let left_width = (body.width * 9 / 20).clamp(30, 48);
+    let [_, left, _, right] = Layout::horizontal([
+        Constraint::Length(1),
+        Constraint::Length(left_width),
+        Constraint::Length(1),
+        Constraint::Min(10),
+    ])
+    .areas(body);
+    facts(screen, frame, left, view);
+    attachment(screen, frame, right, view);
+    if let Some(popup) = &screen.popup {
+        draw_popup(screen, popup, frame, body, view);
+    }
+}
+
+/// The application as submitted, the identity check, the payment, earlier returns.
+fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let Some(order) = &screen.order else {
+        paint::line(frame, area, Line::from(T::Loading.get(lang)).style(theme.dim));
+        return;
+    };
+    let pair = |label: T, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{} ", label.get(lang)), theme.label),
+            Span::styled(value, theme.base),
+        ])
+    };
+    let section = |title: T| Line::from(Span::styled(title.get(lang), theme.header));
+    let dot = view.glyphs().dot;
+    let mut lines = vec![
+        section(T::SectionApplicant),
+        pair(
+            T::FieldApplicant,
+            format!("{} {}", order.applicant.name, order.applicant.id_number),
+        ),
+        pair(T::FieldPhone, order.applicant.phone.clone()),
+    ];
+    if let Some(org) = &order.organization {
+        lines.push(pair(T::FieldOrganization, format!("{} {}", org.name, org.uscc)));
+    }
+    lines.push(pair(T::FieldProject, order.project_name.clone()));
+    lines.push(pair(
+        T::DocProduct,
+        format!("{}{dot}{}", order.product_name, format::money(order.amount_fen)),
+    ));
+    lines.push(section(T::SectionRealname));
+    match &order.realname {
+        Some(check) => {
+            lines.push(Line::from(format!("{} {}", check.name, check.id_number)));
+            lines.push(if check.matches_applicant {
+                Line::from(Span::styled(
+                    format!("{} {}", view.glyphs().check, T::RealnameMatches.get(lang)),
+                    theme.success,
+                ))
+            } else {
+                Line::from(Span::styled(
+                    format!("{} {}", view.glyphs().cross, T::RealnameDiffers.get(lang)),
+                    theme.error,
+                ))
+            });
+        }
+        None => lines.push(Line::from(Span::styled(T::RealnameNone.get(lang), theme.warning))),
+    }
+    lines.push(section(T::SectionPayment));
+    let method = order
+        .payment_method
+        .as_deref()
+        .map(|m| format::payment_method(m, lang))
+        .unwrap_or_default();
+    let paid = order.paid_at.as_deref().map(format::datetime).unwrap_or_default();
+    lines.push(Line::from(format!(
+        "{method}{dot}{}{dot}{paid}",
+        format::money(order.amount_fen)
+    )));
+    if let Some(trade) = &order.trade_no {
+        lines.push(pair(T::PaymentTrade, trade.clone()));
+    }
+    if order.resubmissions > 0 {
+        let last = screen
+            .history
+            .iter()
+            .rev()
+            .find(|h| h.action == "reject")
+            .and_then(|h| h.reason.clone())
+            .unwrap_or_default();
+        lines.push(Line::from(Span::styled(
+            T::PreviousReturn.fill(lang, &[&last]),
+            theme.warning,
+        )));
+    }
+    paint::wrapped(frame, area, lines);
+}
+
+/// The attachment shown: its title, then the picture (or why there is none).
+fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let [title, room] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let attachments = screen.attachments();
+    let Some(current) = screen.current() else {
+        let text = if screen.order.is_some() {
+            T::NoAttachmentsToReview
+        } else {
+            T::Loading
+        };
+        paint::line(frame, title, Line::from(text.get(lang)).style(theme.dim));
+        return;
+    };
+    let mut heading = T::AttachmentOf.fill(
+        lang,
+        &[
+            &(screen.attachment + 1).to_string(),
+            &attachments.len().to_string(),
+            current.kind.label(lang),
+        ],
+    );
+    if screen.zoom > 1 {
+        heading.push_str(&format!(
+            "  {}",
+            T::ZoomLevel.fill(lang, &[&screen.zoom.to_string()])
+        ));
+    }
+    paint::line(frame, title, Line::from(Span::styled(heading, theme.label)));
+    let cell = match view.graphics {
+        Some(picker) => {
+            let font = picker.font_size();
+            (u32::from(font.width), u32::from(font.height))
+        }
+        None => (1, 2),
+    };
+    screen.picture_cells.set((room, cell));
+    if let Some(note) = &screen.picture_note {
+        paint::wrapped(frame, room, vec![Line::from(note.get(lang)).style(theme.warning)]);
+        return;
+    }
+    let Some(shown) = screen.picture.as_ref().filter(|p| p.attachment_id == current.id) else {
+        paint::line(frame, room, Line::from(T::PictureLoading.get(lang)).style(theme.dim));
+        return;
+    };
+    if view.graphics.is_some() {
+        // Drawn after the screen is made safe (the protocol writes escape sequences).
+        return;
+    }
+    let view_image = crop(&shown.image, screen.zoom, screen.centre);
+    let (w, h) = picture::fit(view_image.width(), view_image.height(), (room.width, room.height));
+    let key = (current.id.clone(), shown.asked, screen.zoom, screen.centre, w, h);
+    let fitted = CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((k, image)) = cache.as_ref()
+            && *k == key
+        {
+            return image.clone();
+        }
+        let image = image::imageops::resize(
+            &view_image,
+            w.max(1),
+            h.max(1),
+            image::imageops::FilterType::Triangle,
+        );
+        *cache = Some((key, image.clone()));
+        image
+    });
+    let x = room.x + room.width.saturating_sub(fitted.width() as u16) / 2;
+    let target = Rect::new(x, room.y, room.width.saturating_sub(x - room.x), room.height);
+    let mode = if view.no_color {
+        ColorMode::Mono
+    } else {
+        view.colors
+    };
+    picture::render(&fitted, target, frame.buffer_mut(), mode);
+}
+
+type CacheKey = (String, (u32, u32), u8, (f32, f32), u32, u32);
+
+thread_local! {
+    /// The last picture fitted for half blocks (fitting is the costly part of a frame).
+    static CACHE: RefCell<Option<(CacheKey, RgbImage)>> = const { RefCell::new(None) };
+    /// The last graphics-protocol picture (sixel encoding is costlier still).
+    static PROTOCOL: RefCell<Option<(CacheKey, ratatui_image::protocol::Protocol)>> =
+        const { RefCell::new(None) };
+}
+
+/// The part of the image the zoom and centre show.
+fn crop(image: &RgbImage, zoom: u8, centre: (f32, f32)) -> RgbImage {
+    let (w, h) = (image.width(), image.height());
+    if zoom <= 1 || w == 0 || h == 0 {
+        return image.clone();
+    }
+    let (cw, ch) = ((w / u32::from(zoom)).max(1), (h / u32::from(zoom)).max(1));
+    let x = ((centre.0 * w as f32) as u32).saturating_sub(cw / 2).min(w - cw);
+    let y = ((centre.1 * h as f32) as u32).saturating_sub(ch / 2).min(h - ch);
+    image::imageops::crop_imm(image, x, y, cw, ch).to_image()
+}
+
+/// The picture through a terminal graphics protocol (kitty, sixel, iTerm2).
+pub fn draw_graphics(screen: &Screen, frame: &mut Frame, view: &View) {
+    let Some(picker) = view.graphics else {
+        return;
+    };
+    if screen.popup.is_some() || screen.picture_note.is_some() {
+        return;
+    }
+    let Some(current) = screen.current() else {
+        return;
+    };
+    let Some(shown) = screen.picture.as_ref().filter(|p| p.attachment_id == current.id) else {
+        return;
+    };
+    let (room, _) = screen.picture_cells.get();
+    let room = room.intersection(frame.area());
+    if room.is_empty() {
+        return;
+    }
+    let view_image = crop(&shown.image, screen.zoom, screen.centre);
+    let key = (
+        current.id.clone(),
+        shown.asked,
+        screen.zoom,
+        screen.centre,
+        u32::from(room.width),
+        u32::from(room.height),
+    );
+    PROTOCOL.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            let made = picker.new_protocol(
+                image::DynamicImage::ImageRgb8(view_image),
+                room.into(),
+                ratatui_image::Resize::Fit(None),
+            );
+            *cache = made.ok().map(|p| (key, p));
+        }
+        if let Some((_, protocol)) = cache.as_ref() {
+            frame.render_widget(ratatui_image::Image::new(protocol), room);
+        }
+    });
+}
+
+fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    match popup {
+        Popup::Approve => {
+            let lines = vec![Line::from(T::ApproveTitle.fill(lang, &[&screen.order_no]))];
+            let width = 60.min(area.width);
+            let rows = paint::height(&lines, width - 4);
+            let rect = popup::centered(area, width, rows + 2);
+            let inner = popup::open(frame, rect, view.theme, view.ascii, T::CmdReviewApprove.get(lang).to_owned())
+                .inner(Margin::new(1, 0));
+            paint::wrapped(frame, inner, lines);
+        }
+        Popup::Return(list) => checklist(list, frame, area, view),
+        Popup::Save {
+            input,
+            error,
+            choices,
+        } => {
+            let width = 66.min(area.width);
+            let mut lines = vec![Line::from(T::SaveTitle.get(lang)).style(theme.dim)];
+            if let Some(error) = error {
+                lines.push(Line::from(format!("! {}", error.get(lang))).style(theme.error));
+            }
+            if let Some(choices) = choices {
+                lines.push(Line::from(T::PathChoices.fill(lang, &[choices])).style(theme.dim));
+            }
+            let rows = paint::height(&lines, width - 4) + 1;
+            let rect = popup::centered(area, width, rows + 2);
+            let inner = popup::open(frame, rect, view.theme, view.ascii, T::CmdSaveAttachment.get(lang).to_owned())
+                .inner(Margin::new(1, 0));
+            input.render(frame, Rect::new(inner.x, inner.y, inner.width, 1), theme.input_focus, true);
+            let below = Rect::new(inner.x, inner.y + 1, inner.width, inner.height.saturating_sub(1));
+            paint::wrapped(frame, below, lines);
+        }
+    }
+}
+
+fn checklist(list: &Checklist, frame: &mut Frame, area: Rect, view: &View) {
+    let (lang, theme) = (view.lang, view.theme);
+    let width = 68.min(area.width);
+    let text_width = width - 4;
+    let intro = vec![Line::from(T::ReturnTitle.get(lang)).style(theme.dim)];
+    let mut tail = Vec::new();
+    if let Some(error) = &list.error {
+        tail.push(Line::from(format!("! {}", error.get(lang))).style(theme.error));
+    }
+    let rows = paint::height(&intro, text_width) + REASONS.len() as u16 + paint::height(&tail, text_width);
+    let rect = popup::centered(area, width, rows + 2);
+    let inner = popup::open(frame, rect, view.theme, view.ascii, T::CmdReviewReturn.get(lang).to_owned())
+        .inner(Margin::new(1, 0));
+    let mut y = inner.y + paint::wrapped(frame, inner, intro);
+    for (i, reason) in REASONS.iter().enumerate() {
+        let tick = if list.checked[i] { "[x]" } else { "[ ]" };
+        let style = if i == list.cursor {
+            theme.selection
+        } else {
+            theme.popup
+        };
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        let label = format!("{} {tick} {}", i + 1, reason.get(lang));
+        if i == OTHER {
+            // "Other" is typed on its own row, right after its label.
+            let label = format!("{label}：");
+            let w = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
+            paint::line(frame, row, Line::from(Span::styled(label, style)));
+            let field = Rect::new(row.x + w, y, row.width.saturating_sub(w), 1);
+            let focus = list.cursor == OTHER;
+            let input_style = if focus { theme.input_focus } else { theme.input };
+            list.other.render(frame, field, input_style, focus);
+        } else {
+            paint::line(frame, row, Line::from(Span::styled(label, style)));
+        }
+        y += 1;
+    }
+    let below = Rect::new(inner.x, y, inner.width, inner.bottom().saturating_sub(y));
+    paint::wrapped(frame, below, tail);
+}

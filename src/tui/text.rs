@@ -1,0 +1,368 @@
+//! Text for the screen: messages kept as table entries (so a language switch re-renders
+//! them) or as the platform worded them (shown only in that language), the one-line
+//! notices every component shows, how platform errors read, and wrapping that breaks
+//! Chinese between characters and English between words.
+
+use std::borrow::Cow;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::api::ClientError;
+use crate::i18n::{Arg, Lang, Msg, T};
+
+/// Something to say to the operator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The words: a table entry with its values.
+    pub msg: Msg,
+    /// Set when part of it is the platform's own wording, in this language: after a
+    /// language switch it is stale and no longer shown.
+    pub worded_in: Option<Lang>,
+}
+
+impl Text {
+    /// A table entry with values.
+    pub fn with(text: T, args: impl IntoIterator<Item = impl Into<Arg>>) -> Text {
+        Text {
+            msg: Msg::with(text, args),
+            worded_in: None,
+        }
+    }
+
+    /// Words that read the same in every language (a path, a list of file names).
+    pub fn plain(text: impl Into<String>) -> Text {
+        Text {
+            msg: Msg::with(T::Verbatim, [text.into()]),
+            worded_in: None,
+        }
+    }
+
+    /// The platform's words, asked for in `lang`.
+    pub fn platform(text: impl Into<String>, lang: Lang) -> Text {
+        Text {
+            msg: Msg::with(T::Verbatim, [text.into()]),
+            worded_in: Some(lang),
+        }
+    }
+
+    /// Marks this text as containing the platform's words in `lang` (when `other` does).
+    pub fn worded_like(mut self, other: &Text) -> Text {
+        self.worded_in = self.worded_in.or(other.worded_in);
+        self
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> String {
+        self.msg.render(lang)
+    }
+
+    /// True when it was worded by the platform in another language than `lang`.
+    pub fn stale_in(&self, lang: Lang) -> bool {
+        self.worded_in.is_some_and(|l| l != lang)
+    }
+}
+
+impl From<T> for Text {
+    fn from(text: T) -> Text {
+        Text {
+            msg: Msg::new(text),
+            worded_in: None,
+        }
+    }
+}
+
+impl From<Msg> for Text {
+    fn from(msg: Msg) -> Text {
+        Text {
+            msg,
+            worded_in: None,
+        }
+    }
+}
+
+impl From<crate::domain::InvalidValue> for Text {
+    fn from(value: crate::domain::InvalidValue) -> Text {
+        Text::from(value.0)
+    }
+}
+
+/// A table entry whose values are other texts, worded now in `lang` (so, like the
+/// platform's words, it is not shown after a language switch).
+pub fn compose(text: T, parts: &[&Text], lang: Lang) -> Text {
+    let args: Vec<String> = parts.iter().map(|p| p.get(lang)).collect();
+    let mut out = Text::with(text, args);
+    out.worded_in = Some(lang);
+    out
+}
+
+/// What kind of message a notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Something worked.
+    Done,
+    /// For information.
+    Info,
+    /// Worth attention.
+    Warning,
+    /// Something did not work.
+    Error,
+    /// Waiting for the platform.
+    Working,
+}
+
+/// The message line of a component (or of the frame).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    /// How it reads.
+    pub tone: Tone,
+    /// What it says.
+    pub text: Text,
+}
+
+impl Notice {
+    /// Something worked.
+    pub fn done(text: impl Into<Text>) -> Notice {
+        Notice {
+            tone: Tone::Done,
+            text: text.into(),
+        }
+    }
+
+    /// For information.
+    pub fn info(text: impl Into<Text>) -> Notice {
+        Notice {
+            tone: Tone::Info,
+            text: text.into(),
+        }
+    }
+
+    /// Worth attention.
+    pub fn warning(text: impl Into<Text>) -> Notice {
+        Notice {
+            tone: Tone::Warning,
+            text: text.into(),
+        }
+    }
+
+    /// Something did not work.
+    pub fn error(text: impl Into<Text>) -> Notice {
+        Notice {
+            tone: Tone::Error,
+            text: text.into(),
+        }
+    }
+
+    /// Waiting for the platform.
+    pub fn working() -> Notice {
+        Notice {
+            tone: Tone::Working,
+            text: T::Working.into(),
+        }
+    }
+}
+
+/// A platform or network error in words for the operator (`lang`: the language the
+/// request was made in, which is the language of the platform's words).
+pub fn describe(error: &ClientError, lang: Lang) -> Text {
+    match error {
+        ClientError::Problem(problem) => {
+            let fields: Vec<String> = problem
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect();
+            let text = if fields.is_empty() {
+                problem.detail.clone()
+            } else {
+                format!("{}（{}）", problem.detail, fields.join("；"))
+            };
+            Text::platform(text, lang)
+        }
+        ClientError::Network(_) => T::ErrOfflineKept.into(),
+        ClientError::Unexpected { status, .. } => {
+            Text::with(T::ErrUnexpected, [status.to_string()])
+        }
+    }
+}
+
+/// The characters never sent to the terminal: C0 and C1 controls (ESC, BEL…), and the
+/// bidirectional overrides, embeddings, isolates and marks that reorder what follows.
+pub fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` without the characters [`unsafe_char`] names.
+pub fn screen_safe(text: &str) -> Cow<'_, str> {
+    if text.chars().any(unsafe_char) {
+        Cow::Owned(text.chars().filter(|c| !unsafe_char(*c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Columns `text` takes.
+pub fn width(text: &str) -> usize {
+    text.width()
+}
+
+/// `text` cut to `width` columns with `ellipsis` when it does not fit (a deliberate cut:
+/// the whole value is one key away, e.g. in the order it belongs to).
+pub fn fit(text: &str, width: usize, ellipsis: &str) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(ellipsis.width());
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width >= ellipsis.width() {
+        out.push_str(ellipsis);
+    }
+    out
+}
+
+/// True for characters a line may break before or after without a space (Chinese,
+/// Japanese, Korean and their punctuation).
+fn breaks_anywhere(c: char) -> bool {
+    c.width() == Some(2)
+}
+
+/// Characters that must not start a line (closing punctuation).
+fn no_line_start(c: char) -> bool {
+    "，。、；：！？）》」』】,.;:!?)".contains(c)
+}
+
+/// Breaks `text` into lines of at most `width` columns: English between words (a word
+/// longer than a line is broken), Chinese between characters, keeping the text's own
+/// line breaks. Spaces at a break are dropped.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0usize;
+        // Tokens: a run of spaces, a word, or one wide character.
+        let chars: Vec<char> = paragraph.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let mut j = i + 1;
+            if c == ' ' {
+                while j < chars.len() && chars[j] == ' ' {
+                    j += 1;
+                }
+            } else if !breaks_anywhere(c) {
+                while j < chars.len() && chars[j] != ' ' && !breaks_anywhere(chars[j]) {
+                    j += 1;
+                }
+            }
+            // Closing punctuation stays with what it closes.
+            while c != ' ' && j < chars.len() && no_line_start(chars[j]) {
+                j += 1;
+            }
+            let token: String = chars[i..j].iter().collect();
+            let w = token.width();
+            if token.starts_with(' ') {
+                // Spaces at the start of the text are kept (an indent); spaces where a line
+                // is broken go.
+                let first = i == 0;
+                if used + w <= width && (used > 0 || first) {
+                    line.push_str(&token);
+                    used += w;
+                } else if used > 0 {
+                    out.push(std::mem::take(&mut line).trim_end().to_owned());
+                    used = 0;
+                }
+            } else if used + w <= width {
+                line.push_str(&token);
+                used += w;
+            } else if w <= width {
+                out.push(std::mem::take(&mut line).trim_end().to_owned());
+                line.push_str(&token);
+                used = w;
+            } else {
+                // Longer than a line: broken wherever it must be.
+                for ch in token.chars() {
+                    let cw = ch.width().unwrap_or(0);
+                    if used + cw > width && used > 0 {
+                        out.push(std::mem::take(&mut line).trim_end().to_owned());
+                        used = 0;
+                    }
+                    line.push(ch);
+                    used += cw;
+                }
+            }
+            i = j;
+        }
+        out.push(line.trim_end().to_owned());
+    }
+    out
+}
+
+/// Rows `text` takes wrapped at `width`.
+pub fn rows(text: &str, width: usize) -> u16 {
+    wrap(text, width).len().min(u16::MAX as usize) as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_wraps_between_words_and_chinese_between_characters() {
+        assert_eq!(
+            wrap("the quick brown fox jumps", 10),
+            ["the quick", "brown fox", "jumps"]
+        );
+        assert_eq!(wrap("一、适用范围说明", 6), ["一、适", "用范围", "说明"]);
+        assert_eq!(
+            wrap("单号 EA123456785CN 已用于订单", 12),
+            ["单号 EA12345", "6785CN 已用", "于订单"]
+        );
+        assert_eq!(wrap("a\n\nb", 5), ["a", "", "b"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap(" ! an error", 6), [" ! an", "error"]);
+    }
+
+    #[test]
+    fn closing_punctuation_never_starts_a_line() {
+        let lines = wrap("请核对是否输错，谢谢", 7);
+        assert!(lines.iter().all(|l| !l.starts_with('，')), "{lines:?}");
+        assert!(lines.iter().all(|l| l.width() <= 8), "{lines:?}");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_removed() {
+        assert_eq!(screen_safe("张\u{1b}[31m三\u{7}"), "张[31m三");
+        assert_eq!(screen_safe("abc\u{202E}def\u{2066}"), "abcdef");
+        assert_eq!(screen_safe("\u{85}x"), "x");
+        assert!(matches!(screen_safe("plain 文本"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn fitting_cuts_with_an_ellipsis_by_columns() {
+        assert_eq!(fit("湘潭市公共资源交易系统", 9, "…"), "湘潭市公…");
+        assert_eq!(fit("short", 9, "…"), "short");
+    }
+
+    #[test]
+    fn platform_words_go_stale_in_another_language() {
+        let text = Text::platform("订单已变化", Lang::ZhCn);
+        assert!(!text.stale_in(Lang::ZhCn));
+        assert!(text.stale_in(Lang::En));
+        let table = Text::from(T::Loading);
+        assert_eq!(table.get(Lang::En), "loading…");
+        assert!(!table.stale_in(Lang::En));
+    }
+}

@@ -1,0 +1,232 @@
+//! Putting text on screen so that it is read whole: lines that fit (or are cut on purpose,
+//! with an ellipsis), paragraphs wrapped by the same rule everywhere (Chinese between
+//! characters, English between words), block titles — each remembered, when a test asks,
+//! with where it was meant to appear; popups remembered too, hiding what they cover. And
+//! the last step of every frame: no control or bidi character reaches the terminal.
+
+use std::cell::RefCell;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::tui::text::{screen_safe, unsafe_char, wrap};
+
+/// One text the program meant to show, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    /// The rectangle it was drawn into.
+    pub area: Rect,
+    /// The text.
+    pub text: String,
+    /// Wrapped over the area's rows (else one row).
+    pub wrapped: bool,
+}
+
+/// Everything one frame meant to show.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    /// Texts still visible (those under a later popup are dropped).
+    pub texts: Vec<Shown>,
+    /// Popups, in the order drawn.
+    pub popups: Vec<Rect>,
+}
+
+thread_local! {
+    static RECORD: RefCell<Option<Record>> = const { RefCell::new(None) };
+}
+
+/// Starts remembering what is drawn (on this thread), for a test of the screen.
+pub fn record_start() {
+    RECORD.with(|r| *r.borrow_mut() = Some(Record::default()));
+}
+
+/// What was drawn since [`record_start`]; remembering stops.
+pub fn record_take() -> Option<Record> {
+    RECORD.with(|r| r.borrow_mut().take())
+}
+
+fn note(area: Rect, text: &str, wrapped: bool) {
+    RECORD.with(|r| {
+        if let Some(record) = r.borrow_mut().as_mut() {
+            let text = screen_safe(text).trim_end().to_owned();
+            if !text.trim().is_empty() && area.width > 0 && area.height > 0 {
+                record.texts.push(Shown {
+                    area,
+                    text,
+                    wrapped,
+                });
+            }
+        }
+    });
+}
+
+/// Remembers a popup at `area`: what it covers is no longer meant to be seen.
+pub(crate) fn note_popup(area: Rect) {
+    RECORD.with(|r| {
+        if let Some(record) = r.borrow_mut().as_mut() {
+            record
+                .texts
+                .retain(|t| t.area.intersection(area).is_empty());
+            record.popups.push(area);
+        }
+    });
+}
+
+fn plain(line: &Line) -> String {
+    line.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+/// Draws one line in the first row of `area`; it must fit (cut on purpose before, when
+/// it may not).
+pub fn line(frame: &mut Frame, area: Rect, line: Line) {
+    if area.height == 0 {
+        return;
+    }
+    let row = Rect::new(area.x, area.y, area.width, 1);
+    note(row, &plain(&line), false);
+    frame.render_widget(Paragraph::new(line), row);
+}
+
+/// Draws `lines`, one per row from the top of `area`, each as is.
+pub fn lines(frame: &mut Frame, area: Rect, lines: Vec<Line>) {
+    for (i, l) in lines.into_iter().enumerate() {
+        let y = area.y + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        line(frame, Rect::new(area.x, y, area.width, 1), l);
+    }
+}
+
+/// `line` broken into lines of at most `width` columns, styles kept.
+pub fn wrap_line(line: &Line, width: u16) -> Vec<Line<'static>> {
+    let base = line.style;
+    let styled: Vec<(char, Style)> = line
+        .spans
+        .iter()
+        .flat_map(|s| {
+            let style = base.patch(s.style);
+            s.content.chars().map(move |c| (c, style))
+        })
+        .collect();
+    let mut i = 0;
+    let mut out = Vec::new();
+    for text in wrap(&plain(line), usize::from(width.max(1))) {
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        let mut run = String::new();
+        let mut run_style = Style::default();
+        for c in text.chars() {
+            // Only spaces at a break were dropped: skip to this character.
+            while i < styled.len() && styled[i].0 != c {
+                i += 1;
+            }
+            let style = styled.get(i).map(|(_, s)| *s).unwrap_or(base);
+            i += 1;
+            if style != run_style && !run.is_empty() {
+                spans.push(Span::styled(std::mem::take(&mut run), run_style));
+            }
+            run_style = style;
+            run.push(c);
+        }
+        if !run.is_empty() {
+            spans.push(Span::styled(run, run_style));
+        }
+        let mut wrapped = Line::from(spans);
+        wrapped.alignment = line.alignment;
+        out.push(wrapped);
+    }
+    out
+}
+
+/// Rows `lines` take wrapped at `width`.
+pub fn height(lines: &[Line], width: u16) -> u16 {
+    lines
+        .iter()
+        .map(|l| wrap(&plain(l), usize::from(width.max(1))).len() as u16)
+        .sum()
+}
+
+/// Draws `lines` wrapped to the width of `area`, from its top; returns the rows used
+/// (each line is remembered whole, over the rows it takes).
+pub fn wrapped(frame: &mut Frame, area: Rect, lines: Vec<Line>) -> u16 {
+    let mut y = area.y;
+    for l in lines {
+        let parts = wrap_line(&l, area.width);
+        let rows = parts.len() as u16;
+        note(
+            Rect::new(
+                area.x,
+                y,
+                area.width,
+                rows.min(area.bottom().saturating_sub(y)),
+            ),
+            &plain(&l),
+            true,
+        );
+        for part in parts {
+            if y >= area.bottom() {
+                // No room for the rest: what was remembered above is not all on screen,
+                // and the screen test says so.
+                return y - area.y;
+            }
+            frame.render_widget(Paragraph::new(part), Rect::new(area.x, y, area.width, 1));
+            y += 1;
+        }
+    }
+    y - area.y
+}
+
+/// Draws `block` at `area`, remembering its title.
+pub fn block(frame: &mut Frame, area: Rect, block: Block, title: &str) {
+    if area.width > 2 {
+        note(
+            Rect::new(area.x + 1, area.y, area.width - 2, 1),
+            &format!(" {title} "),
+            false,
+        );
+    }
+    frame.render_widget(block, area);
+}
+
+/// Removes control and bidi characters from every cell: whatever the platform sent, the
+/// terminal only ever gets text.
+pub fn make_safe(buffer: &mut Buffer) {
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().chars().any(unsafe_char) {
+            let safe: String = cell.symbol().chars().filter(|c| !unsafe_char(*c)).collect();
+            cell.set_symbol(if safe.is_empty() { " " } else { &safe });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Stylize;
+
+    #[test]
+    fn wrapping_keeps_each_words_style() {
+        let line = Line::from(vec!["! ".red(), "the credit code is wrong".into()]);
+        let parts = wrap_line(&line, 12);
+        let text: Vec<String> = parts.iter().map(plain).collect();
+        assert_eq!(text, ["! the credit", "code is", "wrong"]);
+        assert_eq!(parts[0].spans[0].content, "! ");
+        assert_eq!(height(&[line], 12), 3);
+    }
+
+    #[test]
+    fn recorded_texts_under_a_popup_are_dropped() {
+        record_start();
+        note(Rect::new(0, 0, 10, 1), "under", false);
+        note(Rect::new(0, 5, 10, 1), "beside", false);
+        note_popup(Rect::new(0, 0, 5, 3));
+        let record = record_take().unwrap_or_default();
+        assert_eq!(record.texts.len(), 1);
+        assert_eq!(record.texts[0].text, "beside");
+        assert!(record_take().is_none());
+    }
+}

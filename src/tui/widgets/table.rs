@@ -1,0 +1,148 @@
+//! The tables of every list: a header row whose titles always fit (a column is never
+//! narrower than its title, in either language), then the rows in view. A value wider
+//! than its column is cut on purpose with an ellipsis — the whole of it is in the order
+//! the row opens.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::paint;
+use crate::tui::text::{fit, width};
+
+/// One column.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Its title.
+    pub header: String,
+    /// Columns its values want.
+    pub width: u16,
+    /// It takes the room left over.
+    pub grow: bool,
+    /// Values aligned right (amounts).
+    pub right: bool,
+}
+
+impl Column {
+    /// A column of `width` (at least as wide as its title).
+    pub fn new(header: &str, width: u16) -> Column {
+        Column {
+            header: header.to_owned(),
+            width,
+            grow: false,
+            right: false,
+        }
+    }
+
+    /// Takes the room left over.
+    pub fn grow(mut self) -> Column {
+        self.grow = true;
+        self
+    }
+
+    /// Values aligned right.
+    pub fn right(mut self) -> Column {
+        self.right = true;
+        self
+    }
+}
+
+/// One row: its cells with their styles, and the row's style (selection).
+pub struct Row {
+    /// The cells: text and style.
+    pub cells: Vec<(String, Style)>,
+    /// The style of the whole row.
+    pub style: Style,
+}
+
+/// The widths of `columns` in `total` columns (one space between them).
+pub fn widths(columns: &[Column], total: u16) -> Vec<u16> {
+    let mut out: Vec<u16> = columns
+        .iter()
+        .map(|c| c.width.max(width(&c.header) as u16))
+        .collect();
+    let gaps = columns.len().saturating_sub(1) as u16;
+    let used: u16 = out.iter().sum::<u16>() + gaps;
+    if let Some(i) = columns.iter().position(|c| c.grow) {
+        if used < total {
+            out[i] += total - used;
+        } else {
+            // Too wide: the growing column gives way, down to its title.
+            let floor = width(&columns[i].header) as u16;
+            let over = used - total;
+            out[i] = out[i].saturating_sub(over).max(floor);
+        }
+    }
+    out
+}
+
+/// Draws the header in the first row of `area` and `rows` under it (the caller picked
+/// the ones in view).
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    columns: &[Column],
+    header_style: Style,
+    rows: Vec<Row>,
+    ellipsis: &str,
+) {
+    if area.height == 0 {
+        return;
+    }
+    let widths = widths(columns, area.width);
+    let cells = |texts: Vec<(String, Style)>, row_style: Style, header: bool| {
+        let mut spans = Vec::new();
+        for (i, ((text, style), column)) in texts.into_iter().zip(columns).enumerate() {
+            let w = usize::from(widths[i]);
+            let shown = if header {
+                text
+            } else {
+                fit(&text, w, ellipsis)
+            };
+            let pad = " ".repeat(w.saturating_sub(width(&shown)));
+            let content = if column.right && !header {
+                format!("{pad}{shown}")
+            } else {
+                format!("{shown}{pad}")
+            };
+            if i > 0 {
+                spans.push(Span::styled(" ", row_style));
+            }
+            spans.push(Span::styled(content, row_style.patch(style)));
+        }
+        Line::from(spans).style(row_style)
+    };
+    let header: Vec<(String, Style)> = columns
+        .iter()
+        .map(|c| (c.header.clone(), Style::default()))
+        .collect();
+    paint::line(frame, area, cells(header, header_style, true));
+    for (i, row) in rows.into_iter().enumerate() {
+        let y = area.y + 1 + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        paint::line(
+            frame,
+            Rect::new(area.x, y, area.width, 1),
+            cells(row.cells, row.style, false),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_is_never_narrower_than_its_title() {
+        let columns = [
+            Column::new("Recipient", 8),
+            Column::new("Address", 10).grow(),
+            Column::new("Waited (h)", 9),
+        ];
+        assert_eq!(widths(&columns, 40), vec![9, 19, 10]);
+        assert_eq!(widths(&columns, 20), vec![9, 7, 10]);
+    }
+}

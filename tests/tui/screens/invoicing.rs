@@ -1,0 +1,121 @@
+//! 开票 on screen: the list, the form checked field by field, the confirmation that says
+//! which invoice, declining with a note, the shared list keys.
+
+use ca_counter::i18n::Lang;
+use ca_counter::tui::tabs::invoicing::{self, Invoicing};
+use crossterm::event::KeyCode;
+
+use crate::fixtures::*;
+
+#[test]
+fn finance_fills_the_invoice_form_with_errors_next_to_fields() {
+    for lang in Lang::ALL {
+        let mut app = invoice_app(lang);
+        insta::assert_snapshot!(
+            format!("invoice_list_{}", lang_name(lang)),
+            render(&app, 80, 24)
+        );
+        // The second order: nobody asked; finance fills a 专票 for an organisation with a
+        // credit code whose check character is wrong.
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Up);
+        key(&mut app, KeyCode::Up);
+        key(&mut app, KeyCode::Right);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Right);
+        key(&mut app, KeyCode::Down);
+        ctrl(&mut app, 'u');
+        typed(&mut app, "湖南某某建设有限公司");
+        key(&mut app, KeyCode::Down);
+        typed(&mut app, "91110000600037341A");
+        // Leaving the field checks it at once.
+        key(&mut app, KeyCode::Down);
+        assert!(
+            app.tab::<Invoicing>()
+                .and_then(|i| i.form.as_ref())
+                .is_some_and(|f| f.error("tax_number").is_some())
+        );
+        key(&mut app, KeyCode::Up);
+        ctrl(&mut app, 's');
+        assert!(app.take_jobs().is_empty(), "nothing sent with errors");
+        let screen = render(&app, 80, 24);
+        insta::assert_snapshot!(format!("invoice_form_errors_{}", lang_name(lang)), screen);
+        // Fixed, with the 专票 fields, it asks to confirm (naming the invoice), then sends.
+        ctrl(&mut app, 'u');
+        typed(&mut app, "91110000600037341L");
+        key(&mut app, KeyCode::Down);
+        for text in [
+            "长沙市岳麓区麓山南路 1 号",
+            "0731-88880000",
+            "中国银行长沙分行",
+            "6222 0000 1111 2222",
+        ] {
+            key(&mut app, KeyCode::Down);
+            typed(&mut app, text);
+        }
+        ctrl(&mut app, 's');
+        assert!(app.take_jobs().is_empty(), "asks first");
+        assert!(
+            app.tab::<Invoicing>()
+                .and_then(|i| i.form.as_ref())
+                .is_some_and(|f| f.confirming)
+        );
+        let kind = if lang == Lang::En {
+            "special VAT invoice"
+        } else {
+            "增值税专用发票给"
+        };
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(kind), "{screen}");
+        key(&mut app, KeyCode::Enter);
+        let jobs = app.take_jobs();
+        let requests = sent::<invoicing::Request>(&jobs);
+        let Some(invoicing::Request::Issue { order_no, body }) = requests.first() else {
+            panic!("an issue request, got {requests:?}");
+        };
+        assert_eq!(order_no, "HN20261128000007");
+        let request = body.request.as_ref().expect("the request");
+        assert_eq!(request.invoice_kind.as_deref(), Some("special"));
+        assert_eq!(request.tax_number, "91110000600037341L");
+        assert_eq!(request.account, "6222 0000 1111 2222");
+    }
+}
+
+#[test]
+fn declining_asks_for_a_note_and_sends_it() {
+    let mut app = invoice_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('d'));
+    insta::assert_snapshot!("invoice_decline_zh", render(&app, 80, 24));
+    key(&mut app, KeyCode::Enter);
+    let jobs = app.take_jobs();
+    let requests = sent::<invoicing::Request>(&jobs);
+    let Some(invoicing::Request::Decline { order_no, body }) = requests.first() else {
+        panic!("a decline request, got {requests:?}");
+    };
+    assert_eq!(order_no, "HN20261128000006");
+    assert_eq!(body.reason.as_deref(), Some("客户不需要发票"));
+}
+
+/// `g`/`Home` and `G`/`End` go to the first and last order here as in every list (an
+/// invoice was once issued for the wrong order because they did nothing).
+#[test]
+fn home_and_end_work_in_the_invoice_list() {
+    let mut app = invoice_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(
+        app.tab::<Invoicing>().map(|i| i.queue.selected_index()),
+        Some(1)
+    );
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(
+        app.tab::<Invoicing>().map(|i| i.queue.selected_index()),
+        Some(0)
+    );
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Home);
+    assert_eq!(
+        app.tab::<Invoicing>().map(|i| i.queue.selected_index()),
+        Some(0)
+    );
+}

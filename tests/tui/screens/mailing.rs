@@ -1,0 +1,159 @@
+//! 邮寄 on screen: a batch ticked, numbers scanned one after another, refused numbers said
+//! in full, the queue read-only for support.
+
+use ca_counter::api::{MailingQueue, Shipment};
+use ca_counter::domain::{Deadline, OrderStatus, Role};
+use ca_counter::i18n::Lang;
+use ca_counter::tui::tabs::mailing::{self, Mailing};
+use crossterm::event::KeyCode;
+
+use crate::fixtures::*;
+
+fn shipped(no: &str, carrier: &str, number: &str) -> mailing::Answer {
+    let mut order = order();
+    order.order_no = crate::fixtures::no(no);
+    order.status = OrderStatus::PendingInvoice;
+    order.shipment = Some(Shipment {
+        carrier: carrier.into(),
+        tracking_no: number.into(),
+        shipped_at: "2026-11-28T08:00:00Z".into(),
+    });
+    mailing::Answer::Shipped {
+        order_no: no.into(),
+        result: Ok(Box::new(order)),
+    }
+}
+
+#[test]
+fn the_mailroom_ticks_a_batch_and_scans_numbers_one_after_another() {
+    for lang in Lang::ALL {
+        let mut app = mail_app(lang);
+        // Tick the first and the third.
+        key(&mut app, KeyCode::Char(' '));
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Char(' '));
+        insta::assert_snapshot!(
+            format!("mail_list_{}", lang_name(lang)),
+            render(&app, 80, 24)
+        );
+        key(&mut app, KeyCode::Enter);
+        // A scanner reads a number with a wrong check digit: refused here, field cleared.
+        typed(&mut app, "ea123456784cn");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.take_jobs().is_empty(), "nothing sent");
+        insta::assert_snapshot!(
+            format!("mail_scan_error_{}", lang_name(lang)),
+            render(&app, 80, 24)
+        );
+        // The right one goes to the platform for the first order of the batch.
+        typed(&mut app, "EA123456785CN");
+        key(&mut app, KeyCode::Enter);
+        let jobs = app.take_jobs();
+        let requests = sent::<mailing::Request>(&jobs);
+        let Some(mailing::Request::Ship { order_no, body }) = requests.first() else {
+            panic!("a ship request, got {requests:?}");
+        };
+        assert_eq!(order_no, "HN20261128000001");
+        assert_eq!(body.carrier.as_deref(), Some("ems"));
+        assert_eq!(body.tracking_no.as_deref(), Some("EA123456785CN"));
+        app.answer::<Mailing>(shipped("HN20261128000001", "ems", "EA123456785CN"));
+        // On to the second of the batch (the third order); the same number again is
+        // refused before it leaves the counter, and the whole message is on screen.
+        typed(&mut app, "EA123456785CN");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.take_jobs().is_empty());
+        let screen = render(&app, 80, 24);
+        let whole = if lang == Lang::En {
+            "twice?"
+        } else {
+            "重复扫描"
+        };
+        assert!(screen.contains(whole), "{screen}");
+        insta::assert_snapshot!(format!("mail_scan_next_{}", lang_name(lang)), screen);
+    }
+}
+
+#[test]
+fn support_sees_the_mailing_queue_without_shipping_keys() {
+    let mut app = app(Lang::ZhCn);
+    operator(&mut app, "周客服", Role::Support);
+    app.show_tab::<Mailing>();
+    let seq = app.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
+    let mut item = mailing_item(1, "张三", "****", 20, Deadline::Overdue);
+    item.phone = "138****5678".into();
+    item.masked = true;
+    app.answer::<Mailing>(mailing::Answer::Queue {
+        seq,
+        result: Ok(MailingQueue {
+            items: vec![item],
+            promise_working_days: 2,
+            carriers: carriers(),
+        }),
+    });
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.tab::<Mailing>().is_some_and(|m| m.scan.is_none()),
+        "support does not ship"
+    );
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("138****5678"), "{screen}");
+    assert!(!screen.contains("扫描单号寄出"), "{screen}");
+}
+
+#[test]
+fn numbers_scanned_while_one_is_on_its_way_go_in_turn() {
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    for number in ["EA123456785CN", "1234567890123", "LX314159268CN"] {
+        typed(&mut app, number);
+        key(&mut app, KeyCode::Enter);
+    }
+    // Only the first has gone; the others wait their turn.
+    let jobs = app.take_jobs();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert!(render(&app, 80, 24).contains("另有 2 个单号排队"));
+    // Esc does not drop a number on its way.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.tab::<Mailing>().is_some_and(|m| m.scan.is_some()));
+    for (i, (no, number, next)) in [
+        ("HN20261128000001", "EA123456785CN", Some("1234567890123")),
+        ("HN20261128000002", "1234567890123", Some("LX314159268CN")),
+        ("HN20261128000003", "LX314159268CN", None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        app.answer::<Mailing>(shipped(no, "ems", number));
+        let jobs = app.take_jobs();
+        let requests = sent::<mailing::Request>(&jobs);
+        match next {
+            Some(next) => {
+                let Some(mailing::Request::Ship { body, .. }) = requests.first() else {
+                    panic!("step {i}: the next number goes, got {requests:?}");
+                };
+                assert_eq!(body.tracking_no.as_deref(), Some(next));
+            }
+            None => assert!(requests.is_empty()),
+        }
+    }
+    assert!(
+        app.tab::<Mailing>().is_some_and(|m| m.scan.is_none()),
+        "the batch is done"
+    );
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("本批已寄出 3 单"), "{screen}");
+}
+
+#[test]
+fn an_english_clerk_reads_the_carriers_english_name() {
+    let mut app = mail_app(Lang::En);
+    key(&mut app, KeyCode::Char('c'));
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "SF1234567890123");
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    app.answer::<Mailing>(shipped("HN20261128000001", "shunfeng", "SF1234567890123"));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("sent by SF Express"), "{screen}");
+    assert!(!screen.contains("顺丰"), "{screen}");
+}

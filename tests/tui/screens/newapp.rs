@@ -1,0 +1,341 @@
+//! 新申请 on screen: taking payment after submission, what a press does while the platform
+//! answers, drafts that follow their order, the steps a clerk goes through.
+
+use ca_counter::api::{
+    ActionRequest, Health, OrderEvent, Product, Project, RealnameSession, RealnameStatus,
+};
+use ca_counter::domain::{OrderStatus, UserType};
+use ca_counter::i18n::Lang;
+use ca_counter::tui::files::{ActFailure, FileProblem};
+use ca_counter::tui::net::Msg;
+use ca_counter::tui::tabs::newapp::draft::{CustomerInfo, Draft, RealnameInfo, Step};
+use ca_counter::tui::tabs::newapp::{self, NewApp};
+use crossterm::event::KeyCode;
+
+use crate::fixtures::*;
+
+fn health(qr_payment: bool) -> Health {
+    Health {
+        status: "ok".into(),
+        version: "t".into(),
+        database: "sqlite".into(),
+        max_upload_bytes: 10 << 20,
+        public_base_url: "http://192.168.1.20:8080".into(),
+        qr_payment,
+    }
+}
+
+#[test]
+fn taking_payment_after_submission() {
+    for lang in Lang::ALL {
+        let name = lang_name(lang);
+        let app = submitted(lang, OrderStatus::PendingPayment);
+        insta::assert_snapshot!(format!("pay_choose_{name}"), render(&app, 80, 24));
+
+        let mut app = submitted(lang, OrderStatus::PendingVoucher);
+        insta::assert_snapshot!(format!("pay_transfer_{name}"), render(&app, 80, 24));
+        key(&mut app, KeyCode::Char('u'));
+        typed(&mut app, "/tmp/x.txt");
+        key(&mut app, KeyCode::Enter);
+        app.answer::<NewApp>(newapp::Answer::Acted {
+            draft: draft_id(PAYING_DRAFT),
+            result: Err(ActFailure::File(
+                "/tmp/x.txt".into(),
+                FileProblem::Io(std::io::ErrorKind::NotFound),
+            )),
+        });
+        insta::assert_snapshot!(format!("pay_voucher_{name}"), render(&app, 80, 24));
+
+        let app = submitted(lang, OrderStatus::PendingReview);
+        insta::assert_snapshot!(format!("pay_settled_{name}"), render(&app, 80, 24));
+    }
+}
+
+#[test]
+fn a_second_press_while_the_platform_answers_asks_nothing_more() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Char('b'));
+    let jobs = app.take_jobs();
+    let asks = sent::<newapp::Request>(&jobs)
+        .into_iter()
+        .filter(|r| {
+            matches!(
+                r,
+                newapp::Request::OpenPayment { .. } | newapp::Request::Act { .. }
+            )
+        })
+        .count();
+    assert_eq!(asks, 1, "{jobs:?}");
+    assert!(
+        render(&app, 80, 24).contains("正在等平台回答"),
+        "the press is answered"
+    );
+}
+
+/// The Ctrl-P that went unheeded: choosing bank transfer waits for the platform's answer,
+/// but the order's event can arrive first and show the transfer details. A print then
+/// must print, not wait for an unrelated answer.
+#[test]
+fn the_transfer_slip_prints_while_the_choice_of_transfer_is_still_answered() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    key(&mut app, KeyCode::Char('b'));
+    app.take_jobs();
+    app.on_msg(Msg::Event(OrderEvent {
+        id: 10,
+        order_no: no("HN20261128000006"),
+        kind: "transition".into(),
+        status: OrderStatus::PendingVoucher,
+        version: 2,
+        action: Some("choose_bank_transfer".into()),
+        at: "2026-11-28T08:00:00Z".into(),
+    }));
+    assert!(render(&app, 80, 24).contains("请客户按以下信息转账"));
+    ctrl(&mut app, 'p');
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<newapp::Request>(&jobs)
+            .iter()
+            .any(|r| matches!(r, newapp::Request::PrintSlip { .. })),
+        "the slip is printed at once: {jobs:?}"
+    );
+    // A second press while it prints says so instead of printing twice.
+    ctrl(&mut app, 'p');
+    assert!(
+        sent::<newapp::Request>(&app.take_jobs())
+            .iter()
+            .all(|r| !matches!(r, newapp::Request::PrintSlip { .. }))
+    );
+    assert!(render(&app, 80, 24).contains("上一份还在打印"));
+}
+
+#[test]
+fn without_qr_payment_only_bank_transfer_is_offered() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    app.frame_answer(ca_counter::tui::app::FrameAnswer::Health(Ok(health(false))));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("未开通扫码支付"), "{screen}");
+    assert!(!screen.contains("p  支付宝扫码"), "{screen}");
+    app.take_jobs();
+    key(&mut app, KeyCode::Char('p'));
+    assert!(
+        !sent::<newapp::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, newapp::Request::OpenPayment { .. }))
+    );
+    key(&mut app, KeyCode::Char('b'));
+    assert!(
+        sent::<newapp::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, newapp::Request::Act { .. }))
+    );
+}
+
+#[test]
+fn a_draft_not_shown_follows_its_order_and_is_saved() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    ctrl(&mut app, 'n');
+    app.take_jobs();
+    let event = |id, status, version| OrderEvent {
+        id,
+        order_no: no("HN20261128000006"),
+        kind: "transition".into(),
+        status,
+        version,
+        action: None,
+        at: "2026-11-28T08:00:00Z".into(),
+    };
+    app.on_msg(Msg::Event(event(9, OrderStatus::PendingReview, 2)));
+    let jobs = app.take_jobs();
+    let saved = sent::<newapp::Request>(&jobs)
+        .into_iter()
+        .find_map(|r| match r {
+            newapp::Request::SaveDraft(d) if d.id == draft_id(PAYING_DRAFT) => Some(d),
+            _ => None,
+        });
+    let saved = saved.expect("the paid draft is written to disk");
+    assert_eq!(saved.order_status, Some(OrderStatus::PendingReview));
+    assert_eq!(saved.order_version, 2);
+    // An older event afterwards changes nothing.
+    app.on_msg(Msg::Event(event(8, OrderStatus::PendingPayment, 1)));
+    assert!(
+        !sent::<newapp::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, newapp::Request::SaveDraft(d) if d.id == draft_id(PAYING_DRAFT)))
+    );
+}
+
+#[test]
+fn a_refusal_naming_where_the_order_is_now_puts_the_draft_there() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    key(&mut app, KeyCode::Char('b'));
+    app.answer::<NewApp>(newapp::Answer::Acted {
+        draft: draft_id(PAYING_DRAFT),
+        result: Err(ActFailure::Api(conflict(
+            "stale_version",
+            OrderStatus::PendingVoucher,
+            3,
+        ))),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("请客户按以下信息转账"), "{screen}");
+    app.take_jobs();
+    key(&mut app, KeyCode::Char('u'));
+    typed(&mut app, "/tmp/v.png");
+    key(&mut app, KeyCode::Enter);
+    let version = sent::<newapp::Request>(&app.take_jobs())
+        .into_iter()
+        .find_map(|r| match r {
+            newapp::Request::Act {
+                body: ActionRequest { version, .. },
+                ..
+            } => version,
+            _ => None,
+        });
+    assert_eq!(version, Some(3));
+}
+
+#[test]
+fn drafts_restored_after_submission_ask_where_their_order_stands() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    app.take_jobs();
+    app.on_msg(Msg::Reconnecting {
+        attempt: 1,
+        reason: "x".into(),
+    });
+    app.on_msg(Msg::Online);
+    assert!(
+        sent::<newapp::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r,
+            newapp::Request::Order { draft, order_no }
+                if *draft == draft_id(PAYING_DRAFT) && order_no == "HN20261128000006")),
+        "a refetch for the submitted draft"
+    );
+}
+
+#[test]
+fn a_voucher_uploaded_says_it_goes_to_review_not_that_money_arrived() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingVoucher);
+    app.answer::<NewApp>(newapp::Answer::Order {
+        draft: draft_id(PAYING_DRAFT),
+        result: Ok({
+            let mut o = order();
+            o.order_no = no("HN20261128000006");
+            o.version = 5;
+            o
+        }),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("转账凭证已上传"), "{screen}");
+    assert!(!screen.contains("付款已登记"), "{screen}");
+}
+
+/// A clerk at the real-name step with a code on screen.
+fn realname_app(lang: Lang) -> ca_counter::tui::app::App {
+    let mut app = app(lang);
+    let expires = NOW + time::Duration::minutes(10);
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        *newapp = NewApp::with_drafts(vec![Draft {
+            id: draft_id("01a22342-0000-7000-8000-000000000001"),
+            reference: "SQ7F3K9QAB".into(),
+            step: Step::Realname,
+            phone: "13812345678".into(),
+            customer: Some(CustomerInfo {
+                id: "c".into(),
+                name: "张三".into(),
+                phone: "13812345678".into(),
+                verified: false,
+                order_count: 0,
+            }),
+            realname: Some(RealnameInfo {
+                session_id: "s".into(),
+                url: "http://192.168.100.200:8080/m/realname/AbCdEfGhIjKlMnOpQrStUv".into(),
+                expires_at: stamp(expires),
+                status: "pending".into(),
+                ..RealnameInfo::default()
+            }),
+            ..Draft::default()
+        }]);
+    }
+    app.show_tab::<NewApp>();
+    app.take_jobs();
+    app
+}
+
+#[test]
+fn the_code_leaves_the_step_bar_and_the_discard_question_in_view() {
+    let mut app = realname_app(Lang::ZhCn);
+    ctrl(&mut app, 'd');
+    let screen = render(&app, 80, 24);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(
+        rows[1].contains("1 客户") && rows[1].contains("7 提交"),
+        "{screen}"
+    );
+    assert!(rows[2].contains("再按一次 Ctrl-D 丢弃此草稿"), "{screen}");
+}
+
+#[test]
+fn once_verified_the_clerk_is_on_the_project_step_without_a_key() {
+    let mut app = realname_app(Lang::ZhCn);
+    app.answer::<NewApp>(newapp::Answer::Realname {
+        draft: draft_id("01a22342-0000-7000-8000-000000000001"),
+        result: Ok(RealnameSession {
+            id: "s".into(),
+            customer_id: "c".into(),
+            status: RealnameStatus::Verified,
+            url: None,
+            masked_name: "*三".into(),
+            expires_at: stamp(NOW + time::Duration::minutes(10)),
+            attempts: 1,
+            attempts_left: 4,
+            reason: None,
+            reason_text: None,
+            verified_name: Some("张三".into()),
+            verified_id_number: Some("11010519491231002X".into()),
+            verified_at: Some(stamp(NOW)),
+        }),
+    });
+    assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Project));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("已实名 ✓ 张三"), "{screen}");
+    // A project with a single product needs no second Enter.
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        newapp.projects = vec![Project {
+            id: "p1".into(),
+            code: "xt".into(),
+            name: "湘潭市公共资源交易系统".into(),
+            region: "湘潭市".into(),
+            initials: "xtsggzyjyxt".into(),
+            products: vec![Product {
+                id: "k1".into(),
+                code: "p1y".into(),
+                name: "个人证书（1年）".into(),
+                user_type: UserType::Individual,
+                validity_years: 1,
+                price_fen: 20_000,
+            }],
+        }];
+        newapp.project_sel = 0;
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Terms));
+}
+
+#[test]
+fn city_and_district_must_be_place_names() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
+        draft.step = Step::Form;
+        draft.order_no = None;
+        draft.focus = "mailing.city".into();
+        *newapp = NewApp::with_drafts(vec![draft]);
+    }
+    typed(&mut app, "!!@@");
+    key(&mut app, KeyCode::Tab);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("请填写地名"), "{screen}");
+}

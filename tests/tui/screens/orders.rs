@@ -1,0 +1,382 @@
+//! 待办订单 and the frame: the list, an order, its popups, the help, sizes and colours.
+
+use ca_counter::api::{Shipment, Tracking, TrackingStep};
+use ca_counter::domain::{OrderStatus, Role};
+use ca_counter::i18n::Lang;
+use ca_counter::tui::tabs::newapp::NewApp;
+use ca_counter::tui::tabs::orders::{self, Orders};
+use ca_counter::tui::theme;
+use crossterm::event::{KeyCode, KeyModifiers};
+
+use crate::fixtures::*;
+
+fn open_order(app: &mut ca_counter::tui::app::App, order: ca_counter::api::Order) {
+    app.answer::<Orders>(orders::Answer::Detail {
+        order_no: order.order_no.to_string(),
+        result: Ok((order, history())),
+    });
+}
+
+#[test]
+fn pending_orders_list() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        key(&mut app, KeyCode::Down);
+        insta::assert_snapshot!(format!("pending_{}", lang_name(lang)), render(&app, 80, 24));
+    }
+}
+
+#[test]
+fn tabs_a_role_cannot_use_are_dimmed_and_explained() {
+    let mut app = app(Lang::ZhCn);
+    operator(&mut app, "周客服", Role::Support);
+    app.show_tab::<NewApp>();
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("你的角色（客服）不能使用“新申请”"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("tab_new_support_zh", screen);
+}
+
+#[test]
+fn order_detail_with_actions_timeline_and_attachments() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        let jobs = app.take_jobs();
+        assert!(sent::<orders::Request>(&jobs).iter().any(|r| matches!(r,
+                orders::Request::Detail { order_no, .. } if order_no == "HN20261128000003")));
+        open_order(&mut app, order());
+        let screen = render(&app, 80, 24);
+        // The newest record first, codes in words.
+        let pay = screen.find("2026-11-28 15:40").unwrap_or(usize::MAX);
+        let submit = screen.find("2026-11-28 15:30").unwrap_or(0);
+        assert!(pay < submit, "newest first:\n{screen}");
+        for code in ["payment_created", "signed_form", "sandbox"] {
+            assert!(!screen.contains(code), "{code} shown:\n{screen}");
+        }
+        insta::assert_snapshot!(format!("detail_{}", lang_name(lang)), screen);
+    }
+}
+
+#[test]
+fn reject_popup_keeps_what_was_typed_next_to_the_error() {
+    let mut app = app(Lang::ZhCn);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    open_order(&mut app, order());
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Enter);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("必填"), "{screen}");
+    app.on_paste("签名缺失；转账金额不符");
+    insta::assert_snapshot!("reject_popup_zh", render(&app, 80, 24));
+}
+
+#[test]
+fn help_finds_commands_by_words_and_command_line_commands() {
+    let mut app = app(Lang::En);
+    key(&mut app, KeyCode::Char('?'));
+    typed(&mut app, "review");
+    insta::assert_snapshot!("help_en", render(&app, 80, 24));
+    let mut app = self::app(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('?'));
+    typed(&mut app, "theme");
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains(":theme"), "{screen}");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "mono");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.theme.name, "mono");
+}
+
+#[test]
+fn too_small_screen_says_what_is_needed_and_keys_wait() {
+    let mut app = app(Lang::ZhCn);
+    let screen = render(&app, 60, 20);
+    assert!(
+        screen.contains("80×24") && screen.contains("60×20"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("too_small_zh", screen);
+    insta::assert_snapshot!("too_small_en", render(&self::app(Lang::En), 79, 24));
+    // Nothing typed reaches a field that cannot be seen.
+    app.show_tab::<NewApp>();
+    app.resize(60, 20);
+    typed(&mut app, "138");
+    app.resize(80, 24);
+    let phone = app
+        .tab::<NewApp>()
+        .and_then(|n| n.sheet())
+        .map(|s| s.text("phone"))
+        .unwrap_or_default();
+    assert_eq!(phone, "");
+}
+
+#[test]
+fn selection_and_active_tab_stay_visible_without_colour() {
+    for (name, no_color) in [("mono", false), ("default", true), ("high-contrast", true)] {
+        let mut app = app(Lang::ZhCn);
+        app.theme = theme::load(name, None, no_color).expect("theme");
+        key(&mut app, KeyCode::Down);
+        let terminal = terminal(&app, 80, 24);
+        let buffer = terminal.backend().buffer();
+        // Row 4 is the second order (the selection); its cells are reversed.
+        let selected = &buffer[(0, 4)];
+        assert!(
+            selected
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED),
+            "{name}: {selected:?}"
+        );
+        assert!(
+            !buffer[(0, 3)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED),
+            "{name}"
+        );
+        if no_color || name == "mono" {
+            assert_eq!(
+                selected.fg,
+                ratatui::style::Color::Reset,
+                "{name}: no colour"
+            );
+        }
+    }
+}
+
+#[test]
+fn mouse_clicks_select_tabs_and_rows() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app(Lang::ZhCn);
+    render(&app, 80, 24);
+    let click = |column, row| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.on_mouse(click(5, 6)); // the fourth order row
+    assert_eq!(
+        app.tab::<Orders>().map(|o| o.rows.selected_index()),
+        Some(3)
+    );
+    app.on_mouse(click(5, 6)); // again: opens it
+    assert_eq!(
+        app.tab::<Orders>()
+            .and_then(|o| o.detail.as_ref())
+            .map(|d| d.order_no.as_str()),
+        Some("HN20261128000002")
+    );
+    let tabs = app.hitboxes.borrow().tabs.clone();
+    let (_, from, _) = tabs
+        .iter()
+        .find(|(i, _, _)| *i == 3)
+        .copied()
+        .expect("mail tab drawn");
+    app.on_mouse(click(from + 2, 0));
+    assert_eq!(app.shown(), 3);
+}
+
+#[test]
+fn ascii_borders_use_no_box_drawing_characters() {
+    let mut app = app(Lang::ZhCn);
+    app.ascii = true;
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    open_order(&mut app, order());
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("+ 订单 HN20261128000003"), "{screen}");
+    assert!(
+        !screen.contains('┌') && !screen.contains('│') && !screen.contains('─'),
+        "{screen}"
+    );
+}
+
+#[test]
+fn read_only_lists_no_action_marks_the_status_line_and_offers_no_key() {
+    let mut app = app(Lang::ZhCn);
+    app.shared.read_only = true;
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    open_order(&mut app, order());
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("HN20261128000003"), "{screen}");
+    assert!(screen.contains("只读模式：只能查看"), "{screen}");
+    assert!(screen.contains("│ 只读 │"), "{screen}");
+    assert!(
+        !screen.contains("a  审核通过") && !screen.contains("n 备注"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char('a'));
+    assert!(
+        app.tab::<Orders>().is_some_and(|o| o.form.is_none()),
+        "no popup"
+    );
+    assert!(!app.allowed(app.position::<NewApp>().unwrap_or(0)));
+}
+
+#[test]
+fn a_shipped_order_shows_its_tracking_newest_first() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        app.answer::<Orders>(orders::Answer::Page {
+            seq: app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0),
+            append: false,
+            result: Ok(ca_counter::api::OrderPage {
+                items: vec![summary(3, "王五", OrderStatus::PendingInvoice, 20)],
+                next_cursor: None,
+            }),
+        });
+        key(&mut app, KeyCode::Enter);
+        let mut shipped = order();
+        shipped.status = OrderStatus::PendingInvoice;
+        shipped.allowed_actions = vec![];
+        shipped.shipment = Some(Shipment {
+            carrier: "shunfeng".into(),
+            tracking_no: "SF1234567890123".into(),
+            shipped_at: "2026-11-28T08:00:00Z".into(),
+        });
+        app.take_jobs();
+        open_order(&mut app, shipped);
+        let jobs = app.take_jobs();
+        assert!(
+            sent::<orders::Request>(&jobs)
+                .iter()
+                .any(|r| matches!(r, orders::Request::Tracking { .. }))
+        );
+        let step = |time: &str, state: &str, context: &str| TrackingStep {
+            time: time.into(),
+            context: context.into(),
+            location: None,
+            state: Some(state.into()),
+        };
+        app.answer::<Orders>(orders::Answer::Tracking {
+            order_no: "HN20261128000003".into(),
+            result: Ok(Tracking {
+                carrier: "shunfeng".into(),
+                carrier_name: "顺丰".into(),
+                tracking_no: "SF1234567890123".into(),
+                provider: "kuaidi100".into(),
+                state: Some("delivering".into()),
+                events: vec![
+                    step("2026-11-29 08:10:00", "delivering", "投递员正在派件"),
+                    step("2026-11-28 18:30:00", "in_transit", "离开长沙转运中心"),
+                    step("2026-11-28 09:00:00", "collected", "长沙市顺丰揽收"),
+                ],
+                fetched_at: Some("2026-11-28T07:50:00Z".into()),
+                checked_at: Some("2026-11-28T07:50:00Z".into()),
+                error: Some("查询无结果，请隔段时间再查".into()),
+                next_check_at: Some("2026-11-28T08:20:00Z".into()),
+            }),
+        });
+        let screen = render(&app, 80, 24);
+        let carrier = if lang == Lang::En {
+            "SF Express"
+        } else {
+            "顺丰"
+        };
+        assert!(
+            screen.contains(carrier) && !screen.contains("shunfeng"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("detail_tracking_{}", lang_name(lang)), screen);
+    }
+}
+
+#[test]
+fn the_mailroom_types_a_tracking_event_by_its_name() {
+    let mut app = app(Lang::ZhCn);
+    operator(&mut app, "吴邮寄", Role::Mailroom);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let mut shipped = order();
+    shipped.status = OrderStatus::PendingInvoice;
+    shipped.allowed_actions = vec![];
+    shipped.shipment = Some(Shipment {
+        carrier: "ems".into(),
+        tracking_no: "EA123456785CN".into(),
+        shipped_at: "2026-11-28T08:00:00Z".into(),
+    });
+    open_order(&mut app, shipped);
+    app.answer::<Orders>(orders::Answer::Tracking {
+        order_no: "HN20261128000003".into(),
+        result: Ok(Tracking {
+            carrier: "ems".into(),
+            carrier_name: "EMS".into(),
+            tracking_no: "EA123456785CN".into(),
+            provider: "manual".into(),
+            state: None,
+            events: vec![],
+            fetched_at: None,
+            checked_at: None,
+            error: None,
+            next_check_at: None,
+        }),
+    });
+    app.take_jobs();
+    key(&mut app, KeyCode::Char('e'));
+    typed(&mut app, "签收");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "本人签收");
+    insta::assert_snapshot!("tracking_step_zh", render(&app, 80, 24));
+    key(&mut app, KeyCode::Enter);
+    let jobs = app.take_jobs();
+    let requests = sent::<orders::Request>(&jobs);
+    let Some(orders::Request::TrackingStep { order_no, step }) = requests.first() else {
+        panic!("a tracking step, got {requests:?}");
+    };
+    assert_eq!(order_no, "HN20261128000003");
+    assert_eq!(step.state, "delivered");
+    assert_eq!(step.context, "本人签收");
+}
+
+#[test]
+fn the_command_line_finds_a_phone_by_its_last_digits() {
+    let mut app = app(Lang::ZhCn);
+    key(&mut app, KeyCode::Char(':'));
+    typed(&mut app, "phone 5678");
+    key(&mut app, KeyCode::Enter);
+    let jobs = app.take_jobs();
+    let asked = sent::<orders::Request>(&jobs);
+    assert!(
+        asked.iter().any(|r| matches!(r, orders::Request::Page { query, .. } if query.q.as_deref() == Some("5678"))),
+        "{asked:?}"
+    );
+}
+
+#[test]
+fn a_message_about_one_order_does_not_stay_on_another() {
+    let mut app = app(Lang::ZhCn);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    open_order(&mut app, order());
+    app.answer::<Orders>(orders::Answer::PrintedNotice(Err(
+        ca_counter::tui::print::PrintError::Command("lp: no printer".into()),
+    )));
+    assert!(render(&app, 80, 24).contains("lp: no printer"));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert!(!render(&app, 80, 24).contains("lp: no printer"));
+    // Words of the platform in one language are not shown after a switch.
+    app.answer::<Orders>(orders::Answer::Tracking {
+        order_no: "HN20261128000002".into(),
+        result: Err(problem("not_shipped", 409, "订单尚未邮寄")),
+    });
+    app.answer::<Orders>(orders::Answer::Noted {
+        order_no: "HN20261128000002".into(),
+        result: Err(problem("x", 500, "服务器内部出错")),
+    });
+    assert!(render(&app, 80, 24).contains("服务器内部出错"));
+    ctrl(&mut app, 'l');
+    assert!(!render(&app, 80, 24).contains("服务器内部出错"));
+}

@@ -1,0 +1,275 @@
+//! 审核队列 on screen: the queue against the promise, the order beside its scan, the claim
+//! renewed only while the reviewer works, the checklist of reasons.
+
+use ca_counter::api::ClientError;
+use ca_counter::domain::{OrderStatus, Role};
+use ca_counter::i18n::Lang;
+use ca_counter::tui::tabs::orders::Orders;
+use ca_counter::tui::tabs::review::{self, Popup, Review};
+use crossterm::event::KeyCode;
+use ratatui::style::Color;
+
+use crate::fixtures::*;
+
+#[test]
+fn the_review_queue_marks_the_promise_corrections_and_claims() {
+    for lang in Lang::ALL {
+        let app = review_app(lang);
+        insta::assert_snapshot!(
+            format!("review_queue_{}", lang_name(lang)),
+            render(&app, 80, 24)
+        );
+    }
+    let app = review_app(Lang::ZhCn);
+    let screen = render(&app, 80, 24);
+    for expected in ["已超时", "将超时", "补正件", "钱审核", "20.0/17.0"] {
+        assert!(screen.contains(expected), "{expected} missing:\n{screen}");
+    }
+    insta::assert_snapshot!("review_queue_120x40_zh", render(&app, 120, 40));
+}
+
+#[test]
+fn the_review_screen_shows_the_order_beside_its_scan() {
+    for lang in Lang::ALL {
+        let app = review_screen(lang);
+        insta::assert_snapshot!(
+            format!("review_screen_{}", lang_name(lang)),
+            render(&app, 80, 24)
+        );
+    }
+    let app = review_screen(Lang::ZhCn);
+    insta::assert_snapshot!("review_screen_120x40_zh", render(&app, 120, 40));
+    let mut app = review_screen(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Char('7'));
+    key(&mut app, KeyCode::Enter);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("请写明“其他”原因"), "{screen}");
+    insta::assert_snapshot!("review_return_popup_zh", screen);
+}
+
+#[test]
+fn text_typed_after_ticking_other_is_sent_as_its_reason() {
+    let mut app = review_screen(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('7'));
+    typed(&mut app, "印章模糊");
+    key(&mut app, KeyCode::Enter);
+    let jobs = app.take_jobs();
+    let decided = sent::<review::Request>(&jobs)
+        .into_iter()
+        .find_map(|r| match r {
+            review::Request::Decide { body, .. } => Some(body.reasons),
+            _ => None,
+        });
+    assert_eq!(decided, Some(vec!["印章模糊".to_owned()]));
+}
+
+/// The scan's colours land in the right cells: red on the left, blue on the right, the
+/// black bar in the middle rows; every picture cell a half block.
+#[test]
+fn the_half_block_renderer_puts_each_colour_in_its_cell() {
+    let app = review_screen(Lang::ZhCn);
+    let terminal = terminal(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let cells: Vec<(u16, u16, Color, Color)> = (0..24u16)
+        .flat_map(|y| (0..80u16).map(move |x| (x, y)))
+        .filter_map(|(x, y)| {
+            let cell = &buffer[(x, y)];
+            (cell.symbol() == "▀").then_some((x, y, cell.fg, cell.bg))
+        })
+        .collect();
+    assert!(
+        cells.len() > 200,
+        "a picture was drawn: {} cells",
+        cells.len()
+    );
+    let (min_x, max_x) = (
+        cells.iter().map(|c| c.0).min().unwrap_or(0),
+        cells.iter().map(|c| c.0).max().unwrap_or(0),
+    );
+    let (min_y, max_y) = (
+        cells.iter().map(|c| c.1).min().unwrap_or(0),
+        cells.iter().map(|c| c.1).max().unwrap_or(0),
+    );
+    // A 2:1 scan fits its width; it takes half as many pixel rows, a quarter as many cells.
+    let (width, height) = (max_x - min_x + 1, max_y - min_y + 1);
+    assert!(
+        width >= 2 * height * 2 - 2 && width <= 2 * height * 2 + 2,
+        "{width}×{height}"
+    );
+    let red = |c: Color| matches!(c, Color::Rgb(r, g, b) if r > 150 && g < 80 && b < 80);
+    let blue = |c: Color| matches!(c, Color::Rgb(r, g, b) if b > 150 && r < 80 && g < 80);
+    let black = |c: Color| matches!(c, Color::Rgb(r, g, b) if r < 40 && g < 40 && b < 40);
+    let mid_y = min_y + height / 2;
+    for &(x, y, fg, bg) in &cells {
+        let left = x < min_x + width / 2 - 1;
+        let right = x > min_x + width / 2;
+        let away = y + 2 < mid_y || y > mid_y + 1;
+        if left && away {
+            assert!(red(fg) && red(bg), "({x},{y}) {fg:?}/{bg:?} should be red");
+        }
+        if right && away {
+            assert!(
+                blue(fg) && blue(bg),
+                "({x},{y}) {fg:?}/{bg:?} should be blue"
+            );
+        }
+    }
+    assert!(
+        cells
+            .iter()
+            .any(|&(_, y, fg, bg)| (y == mid_y || y + 1 == mid_y) && (black(fg) || black(bg))),
+        "the black bar is in the middle rows"
+    );
+}
+
+#[test]
+fn without_colour_the_scan_is_drawn_in_shades() {
+    let mut app = review_screen(Lang::ZhCn);
+    app.no_color = true;
+    let screen = render(&app, 80, 24);
+    assert!(
+        !screen.contains('▀'),
+        "no colour means no half blocks:\n{screen}"
+    );
+    assert!(
+        screen.contains('█'),
+        "the black bar shows as full blocks:\n{screen}"
+    );
+}
+
+#[test]
+fn read_only_shows_the_review_and_offers_no_decision() {
+    let mut app = review_screen(Lang::ZhCn);
+    app.shared.read_only = true;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("申请信息") && screen.contains('▀'),
+        "{screen}"
+    );
+    assert!(!screen.contains("a 审核通过"), "{screen}");
+    key(&mut app, KeyCode::Char('a'));
+    assert!(
+        app.tab::<Review>()
+            .and_then(|r| r.screen.as_ref())
+            .is_some_and(|s| s.popup.is_none())
+    );
+}
+
+fn renewals(app: &mut ca_counter::tui::app::App) -> usize {
+    sent::<review::Request>(&app.take_jobs())
+        .iter()
+        .filter(|r| matches!(r, review::Request::Renew { .. }))
+        .count()
+}
+
+/// A claim is renewed while the reviewer works and left to lapse when they do not, so an
+/// order open on an empty desk frees itself.
+#[test]
+fn a_claim_is_renewed_only_while_the_reviewer_works() {
+    let mut app = review_screen(Lang::ZhCn);
+    let at = |s: i64| NOW + time::Duration::seconds(s);
+    app.on_tick(at(100));
+    assert_eq!(renewals(&mut app), 0, "not yet");
+    app.on_tick(at(301));
+    assert_eq!(renewals(&mut app), 1, "renewed while freshly opened");
+    app.on_tick(at(700));
+    assert_eq!(renewals(&mut app), 0, "idle since: left to lapse");
+    key(&mut app, KeyCode::Char('+'));
+    app.on_tick(at(701));
+    assert_eq!(renewals(&mut app), 1, "a key press renews");
+    // Renewals go on while another tab is shown.
+    key(&mut app, KeyCode::Char('-'));
+    app.show_tab::<Orders>();
+    app.on_tick(at(1010));
+    assert_eq!(renewals(&mut app), 1);
+    assert_eq!(
+        app.tab::<Review>().and_then(Review::held_order),
+        Some("HN20261128000003")
+    );
+    // Leaving gives it back.
+    let last = app.leave();
+    assert!(
+        sent::<review::Request>(&last)
+            .iter()
+            .any(|r| matches!(r, review::Request::Release { .. }))
+    );
+}
+
+#[test]
+fn read_only_and_own_orders_are_opened_without_a_claim() {
+    let mut app = review_app(Lang::ZhCn);
+    app.shared.read_only = true;
+    key(&mut app, KeyCode::Enter);
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<review::Request>(&jobs)
+            .iter()
+            .any(|r| matches!(r, review::Request::Open { claim: false, .. })),
+        "{jobs:?}"
+    );
+    assert!(app.tab::<Review>().and_then(Review::held_order).is_none());
+    let mut app = review_app(Lang::ZhCn);
+    operator(&mut app, "赵审核", Role::Reviewer);
+    let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+    let mut own = review_item(3, "张三", 20, ca_counter::domain::Deadline::Overdue);
+    own.own = true;
+    app.answer::<Review>(review::Answer::Queue {
+        seq,
+        result: Ok(ca_counter::api::ReviewQueue {
+            items: vec![own],
+            promise_working_days: 2,
+        }),
+    });
+    app.take_jobs();
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        sent::<review::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, review::Request::Open { claim: false, .. })),
+        "one's own order is only looked at"
+    );
+}
+
+/// A PDF scan is asked for too: the platform's answer (its page count, save it) is shown
+/// where the picture would be.
+#[test]
+fn a_pdf_attachment_says_its_pages() {
+    let mut app = review_screen(Lang::ZhCn);
+    let mut order = app
+        .tab::<Review>()
+        .and_then(|r| r.screen.as_ref())
+        .and_then(|s| s.order.clone())
+        .expect("order");
+    order.attachments[0].id = "pdf1".into();
+    order.attachments[0].content_type = "application/pdf".into();
+    app.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((order, history())),
+    });
+    let _ = render(&app, 80, 24);
+    let asked = sent::<review::Request>(&app.take_jobs())
+        .into_iter()
+        .any(|r| matches!(r, review::Request::Preview { id, .. } if id == "pdf1"));
+    assert!(asked, "the PDF's preview is asked for");
+    let problem = problem(
+        "no_preview",
+        409,
+        "PDF 文件（2 页）无法在终端中显示：请保存后在本机打开",
+    );
+    app.answer::<Review>(review::Answer::Preview {
+        id: "pdf1".into(),
+        width: 400,
+        height: 400,
+        result: Err(Some(problem)),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("PDF 文件（2"), "{screen}");
+    assert!(screen.contains("在本机打开"), "{screen}");
+    let _: Option<ClientError> = None;
+    let _ = OrderStatus::PendingReview;
+    let _: Option<Popup> = None;
+}

@@ -1,0 +1,100 @@
+//! The frame around the tabs: the help and the command line over each tab, the status
+//! line in every state of the link, long messages, and the screen that asks for a bigger
+//! terminal.
+
+use ca_counter::i18n::Lang;
+use ca_counter::tui::net::Msg;
+use ca_counter::tui::tabs::invoicing::Invoicing;
+use ca_counter::tui::tabs::mailing::Mailing;
+use ca_counter::tui::tabs::newapp::NewApp;
+use ca_counter::tui::tabs::orders::{self, Orders};
+use ca_counter::tui::tabs::review::Review;
+use crossterm::event::KeyCode;
+
+use super::{Scene, check, scene, walk};
+use crate::fixtures::*;
+
+/// Shows one tab.
+type Show = fn(&mut ca_counter::tui::app::App);
+
+fn scenes(lang: Lang) -> Vec<Scene> {
+    let mut out = Vec::new();
+    let shows: [(&str, Show); 5] = [
+        ("new application", |a| a.show_tab::<NewApp>()),
+        ("orders", |a| a.show_tab::<Orders>()),
+        ("review", |a| a.show_tab::<Review>()),
+        ("mailing", |a| a.show_tab::<Mailing>()),
+        ("invoicing", |a| a.show_tab::<Invoicing>()),
+    ];
+    for (name, show) in shows {
+        let mut a = app(lang);
+        show(&mut a);
+        key(&mut a, KeyCode::F(12));
+        out.push(scene(&format!("help over {name}"), a));
+    }
+    let mut a = app(lang);
+    key(&mut a, KeyCode::Char('?'));
+    typed(&mut a, "theme");
+    out.push(scene("help finding :theme", a));
+    let mut a = app(lang);
+    key(&mut a, KeyCode::Char('?'));
+    typed(&mut a, "zzzz");
+    out.push(scene("help finding nothing", a));
+    let mut a = app(lang);
+    key(&mut a, KeyCode::Char(':'));
+    typed(&mut a, "order HN2026");
+    out.push(scene("command line", a));
+    let mut a = app(lang);
+    key(&mut a, KeyCode::Char(':'));
+    typed(&mut a, "frobnicate everything now");
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("unknown command", a));
+
+    let mut a = app(lang);
+    a.on_msg(Msg::Reconnecting {
+        attempt: 2,
+        reason: "no data for 11000 ms".into(),
+    });
+    out.push(scene("reconnecting", a));
+    let mut a = app(lang);
+    for attempt in 1..=4 {
+        a.on_msg(Msg::Reconnecting {
+            attempt,
+            reason: "connection refused".into(),
+        });
+    }
+    a.shared.read_only = true;
+    out.push(scene("offline and read-only", a));
+    let mut a = bare(lang);
+    a.server_label = "https://ca-platform.hunan-ca.example.cn:8443/counter/changsha-yuelu".into();
+    out.push(scene("connecting to a long address", a));
+
+    let mut a = app(lang);
+    a.answer::<Orders>(orders::Answer::PrintedNotice(Err(
+        ca_counter::tui::print::PrintError::Command(
+            "lp -d Counter-Printer-2F-East: lp: error - The printer or class does not exist; \
+             ask the administrator to add it in CUPS (http://localhost:631)"
+                .into(),
+        ),
+    )));
+    out.push(scene("a long message wraps", a));
+    out
+}
+
+#[test]
+fn every_frame_screen_is_whole_at_80_by_24() {
+    walk(scenes);
+}
+
+#[test]
+fn the_too_small_screen_is_whole_at_any_size() {
+    for lang in Lang::ALL {
+        for (width, height) in [(79, 24), (60, 20), (40, 10)] {
+            let (screen, problems) = check::draw(&app(lang), width, height);
+            assert!(
+                problems.is_empty(),
+                "{width}×{height}: {problems:?}\n{screen}"
+            );
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! 开票: the list, the form in every state, the confirmation, declining, the outcome.
+
+use ca_counter::api::{ClientError, FieldError, InvoiceInfo};
+use ca_counter::i18n::Lang;
+use ca_counter::tui::tabs::invoicing::{self, Invoicing};
+use crossterm::event::KeyCode;
+
+use super::{Scene, scene, walk};
+use crate::fixtures::*;
+
+/// The form for the second order, made a 专票 for an organisation.
+fn special(lang: Lang) -> ca_counter::tui::app::App {
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Up);
+    key(&mut a, KeyCode::Up);
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Down);
+    ctrl(&mut a, 'u');
+    typed(&mut a, "湖南某某建设工程有限公司长沙岳麓分公司");
+    key(&mut a, KeyCode::Down);
+    typed(&mut a, "91110000600037341A");
+    a
+}
+
+fn issued(lang: Lang, mail_status: &str, detail: Option<&str>) -> ca_counter::tui::app::App {
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Enter);
+    ctrl(&mut a, 's');
+    key(&mut a, KeyCode::Enter);
+    let mut order = order();
+    order.order_no = no("HN20261128000006");
+    order.invoice = Some(InvoiceInfo {
+        invoice_no: "26430000000000000042".into(),
+        invoice_kind: "normal".into(),
+        buyer_name: "张三（个人）".into(),
+        net_fen: 18_868,
+        tax_fen: 1_132,
+        total_fen: 20_000,
+        attachment_id: None,
+        email: "m*@example.com".into(),
+        mail_status: Some(mail_status.into()),
+        mail_detail: detail.map(Into::into),
+        issued_at: "2026-11-28T08:00:00Z".into(),
+    });
+    a.answer::<Invoicing>(invoicing::Answer::Issued {
+        order_no: "HN20261128000006".into(),
+        result: Ok(order),
+    });
+    a
+}
+
+fn scenes(lang: Lang) -> Vec<Scene> {
+    let mut out = vec![scene("list", invoice_app(lang))];
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("form from the customer's request", a));
+    let mut a = special(lang);
+    ctrl(&mut a, 's');
+    out.push(scene("special invoice with every error", a));
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Down);
+    typed(&mut a, "430104198812301234X");
+    key(&mut a, KeyCode::Down);
+    ctrl(&mut a, 'u');
+    typed(&mut a, "not an e-mail");
+    key(&mut a, KeyCode::Down);
+    out.push(scene("fields checked as they are left", a));
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Enter);
+    ctrl(&mut a, 's');
+    out.push(scene("confirming", a));
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Enter);
+    ctrl(&mut a, 's');
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("issuing", a));
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Enter);
+    ctrl(&mut a, 's');
+    key(&mut a, KeyCode::Enter);
+    let mut refused = problem("validation_failed", 422, "有 1 处输入需要修改");
+    if let ClientError::Problem(p) = &mut refused {
+        p.errors = vec![FieldError {
+            field: "email".into(),
+            message: "the mail server refused this address: 550 5.1.1 mailbox unavailable".into(),
+        }];
+    }
+    a.answer::<Invoicing>(invoicing::Answer::Issued {
+        order_no: "HN20261128000006".into(),
+        result: Err(refused),
+    });
+    out.push(scene("refused by the platform", a));
+    out.push(scene("issued", issued(lang, "sent", None)));
+    out.push(scene(
+        "issued, kept in the outbox",
+        issued(lang, "kept", None),
+    ));
+    out.push(scene(
+        "issued, the e-mail failed",
+        issued(
+            lang,
+            "failed",
+            Some(
+                "smtp.example.com:465 refused the connection (TLS handshake timed out after 30 s)",
+            ),
+        ),
+    ));
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Char('d'));
+    out.push(scene("popup no invoice", a));
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Char('d'));
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Invoicing>(invoicing::Answer::Declined {
+        order_no: "HN20261128000006".into(),
+        result: Err(problem(
+            "invoice_issued",
+            409,
+            "订单 HN20261128000006 的发票已开具（或正在开具），不能再记为不要发票",
+        )),
+    });
+    out.push(scene("popup no invoice refused", a));
+    out
+}
+
+#[test]
+fn every_invoicing_screen_and_popup_is_whole_at_80_by_24() {
+    walk(scenes);
+}

@@ -1,0 +1,433 @@
+//! 新申请: every step, with its messages, codes, drafts and payments.
+
+use ca_counter::api::{Health, Product, Project, Terms};
+use ca_counter::domain::{OrderStatus, UserType};
+use ca_counter::i18n::Lang;
+use ca_counter::tui::app::{App, FrameAnswer};
+use ca_counter::tui::files::{FileInfo, FileProblem};
+use ca_counter::tui::tabs::newapp::draft::{
+    Choice, CustomerInfo, Draft, PaymentInfo, RealnameInfo, Step,
+};
+use ca_counter::tui::tabs::newapp::{self, NewApp};
+use crossterm::event::KeyCode;
+
+use super::{Scene, scene, walk};
+use crate::fixtures::*;
+
+const DRAFT: &str = "01a22342-0000-7000-8000-000000000001";
+
+fn customer(verified: bool) -> CustomerInfo {
+    CustomerInfo {
+        id: "c".into(),
+        name: "欧阳娜娜".into(),
+        phone: "13912345678".into(),
+        verified,
+        order_count: 2,
+    }
+}
+
+fn choice(user_type: UserType) -> Choice {
+    Choice {
+        project_id: "p1".into(),
+        project_name: "湖南省政府采购电子卖场（含长沙市、湘潭市分站）".into(),
+        product_id: "k1".into(),
+        product_name: "机构证书（1年）".into(),
+        user_type: Some(user_type),
+        validity_years: 1,
+        price_fen: 30_000,
+    }
+}
+
+fn projects() -> Vec<Project> {
+    let product = |id: &str, name: &str, user_type, price_fen| Product {
+        id: id.into(),
+        code: id.into(),
+        name: name.into(),
+        user_type,
+        validity_years: 1,
+        price_fen,
+    };
+    vec![
+        Project {
+            id: "p1".into(),
+            code: "xt".into(),
+            name: "湘潭市公共资源交易系统".into(),
+            region: "湘潭市".into(),
+            initials: "xtsggzyjyxt".into(),
+            products: vec![
+                product("k1", "个人证书（1年）", UserType::Individual, 20_000),
+                product(
+                    "k2",
+                    "机构证书（1年，含电子印章）",
+                    UserType::Organization,
+                    120_000,
+                ),
+            ],
+        },
+        Project {
+            id: "p2".into(),
+            code: "zf".into(),
+            name: "湖南省政府采购电子卖场（含长沙市、湘潭市分站）".into(),
+            region: "湖南省".into(),
+            initials: "hnszfcgdzmc".into(),
+            products: vec![product(
+                "k3",
+                "个人证书（2年）",
+                UserType::Individual,
+                30_000,
+            )],
+        },
+    ]
+}
+
+/// The tab with one draft, shaped by `edit`.
+fn at(lang: Lang, edit: impl FnOnce(&mut Draft)) -> App {
+    let mut app = app(lang);
+    let mut draft = Draft {
+        id: draft_id(DRAFT),
+        reference: "SQ7F3K9QAB".into(),
+        ..Draft::default()
+    };
+    edit(&mut draft);
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        *newapp = NewApp::with_drafts(vec![draft]);
+        newapp.projects = projects();
+        newapp.terms = Some(Terms {
+            version: "2026-11".into(),
+            text: "一、适用范围\n本条款适用于湖南省数字证书认证中心签发的数字证书。The certificate is issued to the applicant named in the form and may not be lent.\n二、申请人义务\n1. 申请人应提供真实、准确、完整的信息。".into(),
+        });
+        newapp.bank = Some(ca_counter::api::BankAccount {
+            account_name: "湖南省数字证书认证中心有限公司（Hunan CA Co., Ltd.）".into(),
+            bank: "中国银行股份有限公司长沙芙蓉支行".into(),
+            account_no: "6222021000001234567".into(),
+        });
+    }
+    app.show_tab::<NewApp>();
+    app
+}
+
+fn realname(status: &str, reason: Option<&str>) -> impl FnOnce(&mut Draft) {
+    let status = status.to_owned();
+    let reason = reason.map(str::to_owned);
+    move |d: &mut Draft| {
+        d.step = Step::Realname;
+        d.phone = "13912345678".into();
+        d.customer = Some(customer(false));
+        d.realname = Some(RealnameInfo {
+            session_id: "s".into(),
+            url: "http://127.0.0.1:41265/m/realname/AbCdEfGhIjKlMnOpQrStUv".into(),
+            expires_at: stamp(time::OffsetDateTime::now_utc() + time::Duration::minutes(10)),
+            status,
+            attempts: 2,
+            reason_code: reason.as_ref().map(|_| "name_mismatch".to_owned()),
+            reason,
+            ..RealnameInfo::default()
+        });
+    }
+}
+
+fn form(user_type: UserType, focus: &str) -> impl FnOnce(&mut Draft) {
+    let focus = focus.to_owned();
+    move |d: &mut Draft| {
+        d.step = Step::Form;
+        d.phone = "13912345678".into();
+        d.customer = Some(customer(true));
+        d.choice = Some(choice(user_type));
+        d.focus = focus;
+        for (k, v) in [
+            ("applicant.name", "欧阳娜娜"),
+            ("applicant.id_number", "11010519491231002X"),
+            ("applicant.phone", "1391234567"),
+            ("applicant.email", "nana@"),
+            ("organization.uscc", "91110000600037341A"),
+            ("mailing.recipient", "欧阳娜娜"),
+            ("mailing.phone", "13912345678"),
+            ("mailing.province", "湖南省"),
+            ("mailing.city", "!!@@"),
+        ] {
+            d.fields.insert(k.into(), v.into());
+        }
+    }
+}
+
+fn done(status: OrderStatus, edit: impl FnOnce(&mut Draft)) -> impl FnOnce(&mut Draft) {
+    move |d: &mut Draft| {
+        d.step = Step::Done;
+        d.customer = Some(customer(true));
+        d.choice = Some(choice(UserType::Individual));
+        d.order_no = Some("HN20261128000006".into());
+        d.order_version = 2;
+        d.order_status = Some(status);
+        edit(d);
+    }
+}
+
+/// Leaves each field of the form once (each is checked as it is left).
+fn leave_all(app: &mut App, count: usize) {
+    for _ in 0..count {
+        key(app, KeyCode::Tab);
+    }
+}
+
+fn scenes(lang: Lang) -> Vec<Scene> {
+    let mut out = vec![scene("customer", at(lang, |_| {}))];
+    let mut a = at(lang, |d| d.phone = "1391234567".into());
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("customer, bad number", a));
+    let mut a = at(lang, |d| {
+        d.phone = "13912345678".into();
+        d.new_name = String::new();
+    });
+    key(&mut a, KeyCode::Enter);
+    a.answer::<NewApp>(newapp::Answer::CustomerFound {
+        draft: draft_id(DRAFT),
+        result: Ok(None),
+    });
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("customer, new, no name", a));
+
+    out.push(scene(
+        "real-name code",
+        at(lang, realname("pending", Some("姓名与柜台登记的不一致"))),
+    ));
+    let mut a = at(lang, realname("pending", None));
+    a.shared.embedded = true;
+    out.push(scene("real-name code, embedded platform", a));
+    let mut a = at(lang, realname("pending", None));
+    ctrl(&mut a, 'd');
+    ctrl(&mut a, 'n');
+    ctrl(&mut a, 'o');
+    ctrl(&mut a, 'd');
+    out.push(scene("two drafts, discard asked", a));
+    out.push(scene(
+        "real-name locked",
+        at(lang, realname("locked", Some("身份证号不正确"))),
+    ));
+    out.push(scene(
+        "real-name superseded",
+        at(lang, realname("superseded", None)),
+    ));
+    let mut a = at(lang, realname("pending", None));
+    key(&mut a, KeyCode::Char('e'));
+    ctrl(&mut a, 'u');
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("renaming, no name", a));
+    let mut a = at(lang, realname("pending", None));
+    key(&mut a, KeyCode::Char('z'));
+    out.push(scene("code enlarged", a));
+
+    out.push(scene(
+        "verified",
+        at(lang, |d| {
+            d.step = Step::Realname;
+            d.customer = Some(customer(true));
+        }),
+    ));
+    let project = |d: &mut Draft| {
+        d.step = Step::Project;
+        d.customer = Some(customer(true));
+    };
+    out.push(scene("projects", at(lang, project)));
+    let mut a = at(lang, project);
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Down);
+    out.push(scene("products", a));
+    let mut a = at(lang, project);
+    if let Some(n) = a.tab_mut::<NewApp>() {
+        n.projects.clear();
+    }
+    out.push(scene("no project found", a));
+    out.push(scene(
+        "terms",
+        at(lang, |d| {
+            d.step = Step::Terms;
+            d.customer = Some(customer(true));
+            d.choice = Some(choice(UserType::Organization));
+        }),
+    ));
+
+    let mut a = at(lang, form(UserType::Individual, "applicant.phone"));
+    leave_all(&mut a, 9);
+    out.push(scene("form, individual, checked", a));
+    let mut a = at(lang, form(UserType::Organization, "organization.name"));
+    leave_all(&mut a, 12);
+    out.push(scene("form, organisation, at the end", a));
+    let mut a = at(lang, form(UserType::Organization, "organization.name"));
+    leave_all(&mut a, 3);
+    out.push(scene("form, organisation, at the start", a));
+
+    let scan = |d: &mut Draft| {
+        d.step = Step::Scan;
+        d.customer = Some(customer(true));
+        d.choice = Some(choice(UserType::Individual));
+        d.scan_path = "/home/clerk/扫描件/申请表-欧阳娜娜-2026年11月28日下午.pdf".into();
+    };
+    out.push(scene("scan", at(lang, scan)));
+    let mut a = at(lang, scan);
+    key(&mut a, KeyCode::Enter);
+    a.answer::<NewApp>(newapp::Answer::ScanChecked {
+        draft: draft_id(DRAFT),
+        path: "/home/clerk/扫描件/申请表-欧阳娜娜-2026年11月28日下午.pdf".into(),
+        result: Err(FileProblem::TooLarge(31_457_280, 10_485_760)),
+    });
+    out.push(scene("scan too large", a));
+    let mut a = at(lang, scan);
+    ctrl(&mut a, 'p');
+    a.answer::<NewApp>(newapp::Answer::Printed {
+        draft: draft_id(DRAFT),
+        result: Ok(ca_counter::tui::print::Printed {
+            to: ca_counter::tui::print::PrintedTo::Printer(
+                "Counter-Printer-2F-East".into(),
+                "/home/clerk/.local/share/ca-counter/prints/SQ7F3K9QAB-申请表.pdf".into(),
+            ),
+            unprintable: vec![],
+        }),
+    });
+    out.push(scene("scan, form printed", a));
+    let checked = |d: &mut Draft| {
+        scan(d);
+        d.scan = Some(FileInfo {
+            path: d.scan_path.clone(),
+            content_type: "application/pdf".into(),
+            size: 2_345_678,
+            detail: "2 p".into(),
+        });
+    };
+    out.push(scene("scan checked", at(lang, checked)));
+    let dir = tempfile::tempdir().expect("dir");
+    for name in [
+        "申请表-张三.png",
+        "申请表-李四.pdf",
+        "申请表-王五-补正.jpg",
+        "voucher.jpg",
+    ] {
+        std::fs::write(dir.path().join(name), b"x").expect("file");
+    }
+    let typed_path = format!("{}/申", dir.path().display());
+    let mut a = at(lang, |d| {
+        scan(d);
+        d.scan_path = typed_path.clone();
+    });
+    key(&mut a, KeyCode::Tab);
+    out.push(scene("scan, path choices", a));
+
+    let a = at(lang, |d| {
+        checked(d);
+        d.step = Step::Submit;
+        for (k, v) in [
+            ("applicant.name", "欧阳娜娜"),
+            ("applicant.id_number", "11010519491231002X"),
+            ("mailing.recipient", "欧阳娜娜"),
+            ("mailing.phone", "13912345678"),
+            ("mailing.province", "湖南省"),
+            ("mailing.city", "长沙市"),
+            ("mailing.district", "岳麓区"),
+            ("mailing.street", "麓山南路 932 号湖南大学第二教学楼 201 室"),
+            ("mailing.postal_code", "410083"),
+        ] {
+            d.fields.insert(k.into(), v.into());
+        }
+    });
+    out.push(scene("submit", a));
+    let mut a = at(lang, |d| {
+        checked(d);
+        d.step = Step::Submit;
+    });
+    key(&mut a, KeyCode::Enter);
+    a.answer::<NewApp>(newapp::Answer::Submitted {
+        draft: draft_id(DRAFT),
+        result: Err(newapp::messages::SubmitError::Upload(
+            "HN20261128000006".into(),
+            problem(
+                "unavailable",
+                503,
+                "服务暂不可用：数据库忙或不可用，请稍后重试",
+            ),
+        )),
+    });
+    out.push(scene("submitted without the scan", a));
+
+    out.push(scene(
+        "pay: choose",
+        at(lang, done(OrderStatus::PendingPayment, |_| {})),
+    ));
+    let mut a = at(lang, done(OrderStatus::PendingPayment, |_| {}));
+    a.frame_answer(FrameAnswer::Health(Ok(Health {
+        status: "ok".into(),
+        version: "t".into(),
+        database: "sqlite".into(),
+        max_upload_bytes: 10 << 20,
+        public_base_url: String::new(),
+        qr_payment: false,
+    })));
+    out.push(scene("pay: no QR payment", a));
+    out.push(scene(
+        "pay: code expired",
+        at(
+            lang,
+            done(OrderStatus::PendingPayment, |d| {
+                d.payment = Some(PaymentInfo {
+                    url: "https://qr.alipay.com/bax03431ljhokirwl38f00a7".into(),
+                    amount_fen: 30_000,
+                    expires_at: "2026-11-28T07:00:00Z".into(),
+                });
+            }),
+        ),
+    ));
+    out.push(scene(
+        "pay: code",
+        at(
+            lang,
+            done(OrderStatus::PendingPayment, |d| {
+                d.payment = Some(PaymentInfo {
+                    url: "http://127.0.0.1:41265/m/pay/AbCdEfGhIjKlMnOpQrStUv".into(),
+                    amount_fen: 30_000,
+                    expires_at: stamp(
+                        time::OffsetDateTime::now_utc() + time::Duration::minutes(15),
+                    ),
+                });
+            }),
+        ),
+    ));
+    out.push(scene(
+        "pay: transfer",
+        at(lang, done(OrderStatus::PendingVoucher, |_| {})),
+    ));
+    let mut a = at(lang, done(OrderStatus::PendingVoucher, |_| {}));
+    key(&mut a, KeyCode::Char('u'));
+    typed(&mut a, &format!("{}/申", dir.path().display()));
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Enter);
+    a.answer::<NewApp>(newapp::Answer::Acted {
+        draft: draft_id(DRAFT),
+        result: Err(ca_counter::tui::files::ActFailure::File(
+            dir.path().join("申请表-王五-补正.jpg"),
+            FileProblem::NotAScan,
+        )),
+    });
+    out.push(scene("pay: voucher refused", a));
+    out.push(scene(
+        "pay: paid",
+        at(lang, done(OrderStatus::PendingReview, |_| {})),
+    ));
+    out.push(scene(
+        "pay: voucher in review",
+        at(
+            lang,
+            done(OrderStatus::PendingReview, |d| d.by_transfer = true),
+        ),
+    ));
+    out.push(scene(
+        "pay: moved on",
+        at(lang, done(OrderStatus::Cancelled, |_| {})),
+    ));
+    let mut a = at(lang, done(OrderStatus::PendingPayment, |_| {}));
+    key(&mut a, KeyCode::Char('b'));
+    out.push(scene("pay: working", a));
+    out
+}
+
+#[test]
+fn every_new_application_screen_is_whole_at_80_by_24() {
+    walk(scenes);
+}

@@ -1,0 +1,320 @@
+//! 待办订单: the list in every state, an order in every state, every action's popup.
+
+use ca_counter::api::{
+    Actor, FieldError, InvoiceInfo, OrderPage, Organization, Shipment, Tracking, TrackingStep,
+};
+use ca_counter::domain::{Action, OrderStatus, Role};
+use ca_counter::i18n::Lang;
+use ca_counter::tui::files::{ActFailure, FileProblem};
+use ca_counter::tui::tabs::newapp::NewApp;
+use ca_counter::tui::tabs::orders::{self, Orders};
+use crossterm::event::KeyCode;
+
+use super::{Scene, scene, walk};
+use crate::fixtures::*;
+
+fn page(app: &mut ca_counter::tui::app::App, items: Vec<ca_counter::api::OrderSummary>) {
+    let seq = app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0);
+    app.answer::<Orders>(orders::Answer::Page {
+        seq,
+        append: false,
+        result: Ok(OrderPage {
+            items,
+            next_cursor: Some("next".into()),
+        }),
+    });
+}
+
+/// The order `order` opened.
+fn opened(lang: Lang, order: ca_counter::api::Order) -> ca_counter::tui::app::App {
+    let mut app = app(lang);
+    key(&mut app, KeyCode::Char(':'));
+    typed(&mut app, &format!("order {}", order.order_no));
+    key(&mut app, KeyCode::Enter);
+    app.answer::<Orders>(orders::Answer::Detail {
+        order_no: order.order_no.to_string(),
+        result: Ok((order, history())),
+    });
+    app
+}
+
+fn unpaid() -> ca_counter::api::Order {
+    let mut o = order();
+    o.status = OrderStatus::PendingPayment;
+    o.payment_method = None;
+    o.paid_at = None;
+    o.allowed_actions = vec![Action::ChooseBankTransfer, Action::Cancel];
+    o
+}
+
+fn with_popup(
+    lang: Lang,
+    order: ca_counter::api::Order,
+    key_char: char,
+) -> ca_counter::tui::app::App {
+    let mut app = opened(lang, order);
+    key(&mut app, KeyCode::Char(key_char));
+    app
+}
+
+fn field_error(field: &str, message: &str) -> ca_counter::api::ClientError {
+    let mut e = problem(
+        "validation_failed",
+        422,
+        "有 1 处输入需要修改 / 1 field needs correcting",
+    );
+    if let ca_counter::api::ClientError::Problem(p) = &mut e {
+        p.errors = vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }];
+    }
+    e
+}
+
+fn scenes(lang: Lang) -> Vec<Scene> {
+    let mut out = Vec::new();
+    let mut a = app(lang);
+    key(&mut a, KeyCode::Down);
+    out.push(scene("list", a));
+
+    let mut a = app(lang);
+    key(&mut a, KeyCode::Char('w'));
+    key(&mut a, KeyCode::Char('o'));
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "欧阳娜娜");
+    key(&mut a, KeyCode::Enter);
+    page(
+        &mut a,
+        vec![summary(2, "欧阳娜娜", OrderStatus::PendingReview, 30)],
+    );
+    out.push(scene("list filtered and searched", a));
+
+    let mut a = app(lang);
+    page(&mut a, vec![]);
+    out.push(scene("list empty", a));
+    let mut a = app(lang);
+    key(&mut a, KeyCode::Char('x'));
+    page(&mut a, vec![]);
+    out.push(scene("list nothing matches", a));
+    let mut a = bare(lang);
+    a.show_tab::<Orders>();
+    out.push(scene("list loading", a));
+
+    let mut a = app(lang);
+    a.answer::<Orders>(orders::Answer::Row {
+        order_no: "HN20261128000009".into(),
+        result: Err(problem("db", 503, "数据库忙或不可用，请稍后重试")),
+    });
+    let seq = a.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0);
+    a.answer::<Orders>(orders::Answer::Page {
+        seq,
+        append: false,
+        result: Err(problem("db", 503, "数据库忙或不可用，请稍后重试")),
+    });
+    out.push(scene("list stale after a lost update", a));
+
+    let mut a = app(lang);
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "138");
+    out.push(scene("search line", a));
+
+    out.push(scene("order awaiting review", opened(lang, order())));
+    out.push(scene("order unpaid", opened(lang, unpaid())));
+    let mut o = order();
+    o.status = OrderStatus::Rejected;
+    o.allowed_actions = vec![Action::Resubmit];
+    o.rejection_reasons = vec!["申请表缺少签字".into(), "信息与实名认证结果不一致".into()];
+    out.push(scene("order returned", opened(lang, o.clone())));
+
+    let mut o = order();
+    o.user_type = ca_counter::domain::UserType::Organization;
+    o.organization = Some(Organization {
+        name: "湖南某某建设工程有限公司长沙分公司".into(),
+        uscc: "91430100MA4L12345X".into(),
+        legal_representative: "欧阳娜娜".into(),
+    });
+    o.applicant.email = Some("ouyang.nana@example.com".into());
+    o.revealed = true;
+    o.status = OrderStatus::Completed;
+    o.allowed_actions = vec![];
+    o.shipment = Some(Shipment {
+        carrier: "shunfeng".into(),
+        tracking_no: "SF1234567890123".into(),
+        shipped_at: "2026-11-28T08:00:00Z".into(),
+    });
+    o.invoice = Some(InvoiceInfo {
+        invoice_no: "26430000000000000042".into(),
+        invoice_kind: "special".into(),
+        buyer_name: "湖南某某建设工程有限公司长沙分公司".into(),
+        net_fen: 18_868,
+        tax_fen: 1_132,
+        total_fen: 20_000,
+        attachment_id: None,
+        email: "fi*****@example.com".into(),
+        mail_status: Some("sent".into()),
+        mail_detail: None,
+        issued_at: "2026-11-28T08:00:00Z".into(),
+    });
+    let mut a = opened(lang, o);
+    a.answer::<Orders>(orders::Answer::Tracking {
+        order_no: "HN20261128000003".into(),
+        result: Ok(Tracking {
+            carrier: "shunfeng".into(),
+            carrier_name: "顺丰".into(),
+            tracking_no: "SF1234567890123".into(),
+            provider: "kuaidi100".into(),
+            state: Some("delivered".into()),
+            events: (0..12)
+                .map(|i| TrackingStep {
+                    time: format!("2026-11-29 08:{i:02}:00"),
+                    context: "快件已到达长沙岳麓区营业点，正在安排派送，请保持电话畅通".into(),
+                    location: None,
+                    state: Some("in_transit".into()),
+                })
+                .collect(),
+            fetched_at: Some("2026-11-28T07:50:00Z".into()),
+            checked_at: None,
+            error: Some("快递100 查询超时（30 秒），请稍后按 t 重试".into()),
+            next_check_at: None,
+        }),
+    });
+    out.push(scene("order completed, organisation, tracked", a));
+    let mut a = opened(lang, order());
+    key(&mut a, KeyCode::Char('G'));
+    out.push(scene("order scrolled to the end", a));
+
+    let missing = || {
+        let mut a = app(lang);
+        key(&mut a, KeyCode::Char(':'));
+        typed(&mut a, "order HN20261128000099");
+        key(&mut a, KeyCode::Enter);
+        a
+    };
+    out.push(scene("order loading", missing()));
+    let mut a = missing();
+    a.answer::<Orders>(orders::Answer::Detail {
+        order_no: "HN20261128000099".into(),
+        result: Err(problem("not_found", 404, "没有订单 HN20261128000099")),
+    });
+    out.push(scene("order not found", a));
+
+    // Every popup.
+    out.push(scene("popup cancel", with_popup(lang, unpaid(), 'c')));
+    out.push(scene(
+        "popup confirm transfer",
+        with_popup(lang, unpaid(), 'b'),
+    ));
+    let mut a = with_popup(lang, order(), 'x');
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("popup reject, required", a));
+    let mut o = unpaid();
+    o.status = OrderStatus::PendingVoucher;
+    o.allowed_actions = vec![Action::UploadVoucher, Action::Cancel];
+    let mut a = with_popup(lang, o, 'u');
+    typed(
+        &mut a,
+        "/home/clerk/扫描件/转账凭证-湖南某某建设工程有限公司-2026年11月28日.jpg",
+    );
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Orders>(orders::Answer::Acted {
+        order_no: "HN20261128000003".into(),
+        action: Action::UploadVoucher,
+        result: Err(ActFailure::File(
+            "/home/clerk/扫描件/转账凭证-湖南某某建设工程有限公司-2026年11月28日.jpg".into(),
+            FileProblem::NotAScan,
+        )),
+    });
+    out.push(scene("popup voucher, refused file", a));
+    let mut o = order();
+    o.status = OrderStatus::PendingShipment;
+    o.allowed_actions = vec![Action::Ship];
+    let mut a = with_popup(lang, o, 'm');
+    typed(&mut a, "ems");
+    key(&mut a, KeyCode::Enter);
+    typed(&mut a, "EA123456785CN");
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Orders>(orders::Answer::Acted {
+        order_no: "HN20261128000003".into(),
+        action: Action::Ship,
+        result: Err(ActFailure::Api(field_error(
+            "tracking_no",
+            "tracking number EA123456785CN is already on order HN20261128000001; was it scanned twice?",
+        ))),
+    });
+    out.push(scene("popup ship, refused number", a));
+    let mut o = order();
+    o.status = OrderStatus::PendingInvoice;
+    o.allowed_actions = vec![Action::DeclineInvoice];
+    out.push(scene("popup no invoice", with_popup(lang, o, 'd')));
+    let noting = || {
+        let mut a = with_popup(lang, order(), 'n');
+        typed(&mut a, "客户来电询问进度");
+        key(&mut a, KeyCode::Enter);
+        a
+    };
+    out.push(scene("popup note, sending", noting()));
+    let mut a = noting();
+    a.answer::<Orders>(orders::Answer::Noted {
+        order_no: "HN20261128000003".into(),
+        result: Err(problem(
+            "unavailable",
+            503,
+            "服务暂不可用：数据库忙或不可用，请稍后重试（请求号 0192-abcd）",
+        )),
+    });
+    out.push(scene("popup note, refused", a));
+
+    let mut a = app(lang);
+    operator(&mut a, "吴邮寄", Role::Mailroom);
+    let mut o = order();
+    o.status = OrderStatus::PendingInvoice;
+    o.allowed_actions = vec![];
+    o.shipment = Some(Shipment {
+        carrier: "ems".into(),
+        tracking_no: "EA123456785CN".into(),
+        shipped_at: "2026-11-28T08:00:00Z".into(),
+    });
+    key(&mut a, KeyCode::Char(':'));
+    typed(&mut a, "order HN20261128000003");
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Orders>(orders::Answer::Detail {
+        order_no: "HN20261128000003".into(),
+        result: Ok((o, history())),
+    });
+    a.answer::<Orders>(orders::Answer::Tracking {
+        order_no: "HN20261128000003".into(),
+        result: Ok(Tracking {
+            carrier: "ems".into(),
+            carrier_name: "EMS".into(),
+            tracking_no: "EA123456785CN".into(),
+            provider: "manual".into(),
+            state: None,
+            events: vec![],
+            fetched_at: None,
+            checked_at: None,
+            error: None,
+            next_check_at: None,
+        }),
+    });
+    key(&mut a, KeyCode::Char('e'));
+    out.push(scene("popup tracking event", a));
+
+    let mut a = opened(lang, order());
+    a.shared.read_only = true;
+    out.push(scene("order read-only", a));
+    let mut a = app(lang);
+    operator(&mut a, "周客服", Role::Support);
+    a.show_tab::<NewApp>();
+    out.push(scene("tab not for the role", a));
+    let _ = Actor {
+        id: None,
+        name: String::new(),
+    };
+    out
+}
+
+#[test]
+fn every_orders_screen_and_popup_is_whole_at_80_by_24() {
+    walk(scenes);
+}

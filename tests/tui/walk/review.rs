@@ -1,0 +1,137 @@
+//! 审核队列: the queue in every state, the review screen in every state of the claim, and
+//! its popups.
+
+use ca_counter::api::{Actor, Claim, ReviewQueue};
+use ca_counter::domain::Action;
+use ca_counter::i18n::Lang;
+use ca_counter::tui::tabs::review::{self, Review};
+use crossterm::event::KeyCode;
+
+use super::{Scene, scene, walk};
+use crate::fixtures::*;
+
+fn empty(
+    lang: Lang,
+    result: Result<ReviewQueue, ca_counter::api::ClientError>,
+) -> ca_counter::tui::app::App {
+    let mut a = app(lang);
+    a.show_tab::<Review>();
+    let seq = a.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+    a.answer::<Review>(review::Answer::Queue { seq, result });
+    a
+}
+
+fn scenes(lang: Lang) -> Vec<Scene> {
+    let mut out = vec![scene("queue", review_app(lang))];
+    out.push(scene(
+        "queue empty",
+        empty(
+            lang,
+            Ok(ReviewQueue {
+                items: vec![],
+                promise_working_days: 2,
+            }),
+        ),
+    ));
+    out.push(scene(
+        "queue unreachable",
+        empty(
+            lang,
+            Err(problem(
+                "unavailable",
+                503,
+                "服务暂不可用：数据库忙或不可用，请稍后重试",
+            )),
+        ),
+    ));
+    let mut a = review_app(lang);
+    let seq = a.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+    a.on_tick(NOW + time::Duration::seconds(61));
+    let seq2 = a.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(seq);
+    a.answer::<Review>(review::Answer::Queue {
+        seq: seq2,
+        result: Err(problem("unavailable", 503, "数据库忙或不可用，请稍后重试")),
+    });
+    out.push(scene("queue stale", a));
+
+    out.push(scene("order held", review_screen(lang)));
+    let mut a = review_app(lang);
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("order being claimed", a));
+    let mut a = review_app(lang);
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: Some(Err(problem(
+            "claimed_by_other",
+            409,
+            "订单 HN20261128000003 正由 钱审核 审核（领取至 2026-11-28 16:10）",
+        ))),
+        order: Ok((order(), history())),
+    });
+    out.push(scene("order held by someone else", a));
+
+    let mut a = review_screen(lang);
+    key(&mut a, KeyCode::Char('a'));
+    out.push(scene("popup approve", a));
+    let mut a = review_screen(lang);
+    key(&mut a, KeyCode::Char('r'));
+    key(&mut a, KeyCode::Char('2'));
+    key(&mut a, KeyCode::Char('7'));
+    typed(
+        &mut a,
+        "印章与单位名称不一致，请加盖与营业执照一致的公章后重新扫描上传",
+    );
+    out.push(scene("popup return with other text", a));
+    let mut a = review_screen(lang);
+    key(&mut a, KeyCode::Char('r'));
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("popup return with nothing ticked", a));
+    let mut a = review_screen(lang);
+    key(&mut a, KeyCode::Char('s'));
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Review>(review::Answer::Saved(Err(review::messages::SaveError::Io(
+        "/home/reviewer/HN20261128000003-signed_form.png".into(),
+        std::io::ErrorKind::PermissionDenied,
+    ))));
+    out.push(scene("popup save refused", a));
+
+    let mut a = review_screen(lang);
+    a.answer::<Review>(review::Answer::Preview {
+        id: "a1".into(),
+        width: 10,
+        height: 10,
+        result: Err(Some(problem(
+            "no_preview",
+            409,
+            "PDF 文件（2 页）无法在终端中显示：请保存后在本机打开",
+        ))),
+    });
+    out.push(scene("attachment without a picture", a));
+    let mut a = review_screen(lang);
+    key(&mut a, KeyCode::Char('a'));
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Review>(review::Answer::Decided {
+        order_no: "HN20261128000003".into(),
+        action: Action::Approve,
+        result: Err(problem(
+            "claimed_by_other",
+            409,
+            "订单 HN20261128000003 正由 钱审核 审核（领取至 2026-11-28 16:10）",
+        )),
+    });
+    out.push(scene("decision refused", a));
+    let _ = Claim {
+        by: Actor {
+            id: None,
+            name: String::new(),
+        },
+        expires_at: String::new(),
+    };
+    out
+}
+
+#[test]
+fn every_review_screen_and_popup_is_whole_at_80_by_24() {
+    walk(scenes);
+}
