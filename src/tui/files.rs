@@ -29,6 +29,10 @@ pub enum FileProblem {
     Io(std::io::ErrorKind),
     /// Not JPEG, PNG or PDF by content.
     NotAScan,
+    /// Starts like a JPEG, PNG or PDF but does not read as one.
+    Unreadable(&'static str),
+    /// An image with more pixels than the platform decodes (width, height).
+    TooManyPixels(u32, u32),
     /// Bigger than the platform takes (size, limit).
     TooLarge(u64, u64),
     /// Empty.
@@ -53,15 +57,25 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
     if bytes.is_empty() {
         return Err(FileProblem::Empty);
     }
-    let kind = crate::domain::sniff(&bytes).ok_or(FileProblem::NotAScan)?;
-    let detail = match kind {
-        crate::domain::FileType::Pdf => crate::domain::pdf_pages(&bytes).map(|n| format!("{n} p")),
-        _ => crate::domain::image_size(&bytes).map(|(w, h)| format!("{w}×{h} px")),
-    }
-    .unwrap_or_default();
+    // The platform's own reading of a file: what it would refuse is refused here first.
+    use crate::domain::{FileProblem as Refused, FileType};
+    let inspected = crate::domain::inspect(&bytes).map_err(|refused| match refused {
+        Refused::NotAScan => FileProblem::NotAScan,
+        Refused::Unreadable(kind) => FileProblem::Unreadable(match kind {
+            FileType::Jpeg => "JPEG",
+            FileType::Png => "PNG",
+            FileType::Pdf => "PDF",
+        }),
+        Refused::TooManyPixels(width, height) => FileProblem::TooManyPixels(width, height),
+    })?;
+    let detail = match (inspected.pages, inspected.pixels) {
+        (Some(pages), _) => format!("{pages} p"),
+        (_, Some((width, height))) => format!("{width}×{height} px"),
+        _ => String::new(),
+    };
     let info = FileInfo {
         path: path.display().to_string(),
-        content_type: kind.mime().to_owned(),
+        content_type: inspected.kind.mime().to_owned(),
         size: bytes.len() as u64,
         detail,
     };
@@ -81,6 +95,10 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         }
         FileProblem::Io(_) => Text::with(T::FileUnreadable, [shown]),
         FileProblem::NotAScan => T::ProblemUnsupportedTypeDetail.into(),
+        FileProblem::Unreadable(kind) => Text::with(T::ErrFileUnreadable, [*kind]),
+        FileProblem::TooManyPixels(width, height) => {
+            Text::with(T::ErrTooManyPixels, [width.to_string(), height.to_string()])
+        }
         FileProblem::Empty => Text::with(T::NewScanEmpty, [shown]),
         FileProblem::TooLarge(size, limit) => {
             Text::with(T::NewScanTooLarge, [mb(*size), mb(*limit)])

@@ -202,6 +202,8 @@ fn action_label(action: &str, lang: Lang) -> String {
         "note" => T::ActionNote,
         "attach" => T::ActionAttach,
         "reveal" => T::ActionReveal,
+        "download_attachment" => T::ActionDownloadAttachment,
+        "preview_attachment" => T::ActionPreviewAttachment,
         "print" => T::ActionPrint,
         "claim" => T::ActionClaim,
         "takeover" => T::ActionTakeover,
@@ -252,6 +254,11 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
             }
         }
         "print" if reason == "application_form" => T::KindApplicationForm.get(lang).to_owned(),
+        // `signed_form 0193…`: the kind and the file's name.
+        "download_attachment" | "preview_attachment" => {
+            let (_, id) = first_rest();
+            file_names(id)
+        }
         "invoice_request" => match reason {
             "phone" => T::InvoiceViaPhone.get(lang).to_owned(),
             "counter" => T::InvoiceViaCounter.get(lang).to_owned(),

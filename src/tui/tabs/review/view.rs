@@ -111,6 +111,9 @@ fn queue_row(item: &ReviewItem, selected: bool, view: &View) -> Row {
     if item.own {
         marks.push(T::OwnOrder.get(lang));
     }
+    if item.scan_check.as_ref().is_some_and(|c| !c.is_ok()) {
+        marks.push(T::QueueScanUnchecked.get(lang));
+    }
     let base = if selected { theme.selection } else { theme.base };
     let pick = |style| if selected { theme.selection } else { style };
     Row {
@@ -265,7 +268,27 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
 /// The attachment shown: its title, then the picture (or why there is none).
 fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     let (lang, theme) = (view.lang, view.theme);
-    let [title, room] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    // Under the title, whether the scan's QR code names this order (signed forms and
+    // corrections are checked on upload).
+    let check = screen.current().and_then(|c| c.scan_check.as_ref());
+    let [title, check_row, room] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(check.is_some())),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    if let (Some(check), Some(order)) = (check, &screen.order) {
+        let style = if check.is_ok() {
+            theme.success
+        } else {
+            theme.warning
+        };
+        paint::line(
+            frame,
+            check_row,
+            Line::from(Span::styled(check.describe(order.order_no.as_str(), lang), style)),
+        );
+    }
     let attachments = screen.attachments();
     let Some(current) = screen.current() else {
         let text = if screen.order.is_some() {
