@@ -113,7 +113,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
 #[derive(Debug, Clone)]
 pub struct ApiJson<V>(pub V);
 
-impl<V: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<V> {
+impl<V: DeserializeOwned + serde::Serialize, S: Send + Sync> FromRequest<S> for ApiJson<V> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -131,15 +131,21 @@ impl<V: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<V> {
 }
 
 /// Parses JSON, naming the field whose value has the wrong type or shape. A NUL character
-/// is valid in no field of this API (and PostgreSQL refuses it): it is reported against its
-/// field before anything is read.
-pub fn parse_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
+/// is valid in no field of this API (and PostgreSQL refuses it): one in a field the
+/// platform reads is reported against that field (fields it does not know are ignored, NUL
+/// or not).
+pub fn parse_json<V: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<V, ApiError> {
+    let value: V = read_json(bytes)?;
     if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
-        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
-        && let Some(path) = nul_path(&value, String::new())
+        && let Ok(read) = serde_json::to_value(&value)
+        && let Some(path) = nul_path(&read, String::new())
     {
         return Err(ApiError::field(&path, T::ErrControlChars));
     }
+    Ok(value)
+}
+
+fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();

@@ -39,8 +39,9 @@ fn display_name(name: Option<&str>) -> String {
     }
 }
 
-/// The multipart form of an upload.
-#[derive(utoipa::ToSchema)]
+/// The multipart form of an upload: these two fields and no others.
+#[derive(utoipa::ToSchema, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadForm {
     /// What the file is (not `invoice`: invoices are made by the platform).
@@ -104,7 +105,16 @@ pub async fn upload(
                 }
                 file = Some((name, data));
             }
-            _ => {}
+            // The form has two fields; anything else is a client that means something else.
+            other => {
+                let name: String = other
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| !crate::domain::is_unsafe_for_terminal(*c))
+                    .take(40)
+                    .collect();
+                return Err(ApiError::field(&name, T::ErrUnexpectedField));
+            }
         }
     }
     // Invoices are made by the platform, never uploaded.

@@ -92,11 +92,12 @@ pub fn router(state: AppState) -> Router {
     )
     .merge(super::phone::router(state.clone()))
     .fallback(|| async { ApiError::NotFound(Msg::new(T::ProblemRouteNotFound)) })
-    // A body that stops arriving frees its connection (the timeout is between pieces, so a
-    // slow but moving upload is fine).
-    .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_idle))
     .layer(DefaultBodyLimit::max(upload_limit + 64 * 1024))
     .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))
+    // A body that stops arriving frees its connection (the timeout is between pieces, so a
+    // slow but moving upload is fine). Outside the limit, so that a body over it is still
+    // told apart as too large.
+    .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_idle))
     // The limit layer answers before any handler; say which limit it was.
     .layer(middleware::map_response(
         move |response: Response| async move {
