@@ -12,6 +12,7 @@ mod catalog;
 mod cli;
 mod connections;
 mod contract;
+mod crash;
 mod documents;
 mod events;
 mod faults;
