@@ -1,6 +1,7 @@
 //! Order creation through the HTTP API against the same rows written as bare SQLite
 //! inserts, on this machine. `cargo bench --bench order_create` (set `BENCH_ORDERS` to
-//! change the count, default 2000).
+//! change the count, default 2000; `BENCH_SQLITE_SYNC=normal` to measure with SQLite's
+//! `synchronous = NORMAL` instead of the default `FULL`, on both sides).
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +10,16 @@ use ca_counter::config::PlatformConfig;
 use ca_counter::domain::{RoleSet, UserType};
 use ca_counter::i18n::Lang;
 use ca_counter::server::Platform;
+use ca_counter::config::SqliteSynchronous as Durability;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// The durability measured: `BENCH_SQLITE_SYNC=normal`, else the platform's default.
+fn durability() -> Durability {
+    match std::env::var("BENCH_SQLITE_SYNC").as_deref() {
+        Ok("normal") => Durability::Normal,
+        _ => Durability::Full,
+    }
+}
 
 fn main() {
     let orders: usize = std::env::var("BENCH_ORDERS")
@@ -23,7 +33,8 @@ fn main() {
     runtime.block_on(async move {
         let dir = tempfile::tempdir().expect("temp dir");
         println!(
-            "order creation, {orders} orders, SQLite (WAL) in {}",
+            "order creation, {orders} orders, SQLite (WAL, synchronous = {}) in {}",
+            durability().as_str(),
             dir.path().display()
         );
         let sequential = http(&dir.path().join("http1.db"), orders, 1).await;
@@ -53,7 +64,11 @@ async fn http(db: &std::path::Path, orders: usize, clients: usize) -> Duration {
         .await
         .expect("bind");
     let url = format!("sqlite://{}", db.display());
-    let platform = Platform::start(PlatformConfig::default(), &url, listener)
+    let config = PlatformConfig {
+        sqlite_synchronous: durability(),
+        ..PlatformConfig::default()
+    };
+    let platform = Platform::start(config, &url, listener)
         .await
         .expect("platform");
     let roles = RoleSet::parse("clerk").expect("roles");
@@ -147,7 +162,10 @@ async fn bare_inserts(db: &std::path::Path, orders: usize) -> Duration {
     let options = SqliteConnectOptions::new()
         .filename(db)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal);
+        .synchronous(match durability() {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        });
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)

@@ -143,6 +143,30 @@ pub struct PlatformConfig {
     pub lock_timeout_seconds: u64,
     /// Connections and their timeouts.
     pub http: HttpConfig,
+    /// How SQLite makes a commit durable: `full` (the default: an acknowledged order or
+    /// payment survives a power cut — each commit waits for the disk) or `normal` (faster;
+    /// a power cut may lose the last commits, a killed process loses nothing).
+    pub sqlite_synchronous: SqliteSynchronous,
+}
+
+/// SQLite's `synchronous` setting in WAL mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    /// Every commit is on the disk before it is acknowledged.
+    Full,
+    /// Commits reach the disk at checkpoints: a power cut can lose the last ones.
+    Normal,
+}
+
+impl SqliteSynchronous {
+    /// The pragma's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SqliteSynchronous::Full => "FULL",
+            SqliteSynchronous::Normal => "NORMAL",
+        }
+    }
 }
 
 /// `[platform.http]`: what keeps clients from holding the platform's connections.
@@ -198,6 +222,7 @@ impl Default for PlatformConfig {
             statement_timeout_seconds: 30,
             lock_timeout_seconds: 10,
             http: HttpConfig::default(),
+            sqlite_synchronous: SqliteSynchronous::Full,
         }
     }
 }

@@ -235,6 +235,7 @@ impl Platform {
                     config.statement_timeout_seconds.max(1),
                 ),
                 lock_timeout: std::time::Duration::from_secs(config.lock_timeout_seconds.max(1)),
+                sqlite_synchronous: config.sqlite_synchronous,
             },
         )
         .await?;

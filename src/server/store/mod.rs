@@ -221,6 +221,9 @@ pub struct PoolSettings {
     /// How long a statement waits for a lock (PostgreSQL `lock_timeout`) or for the write
     /// lock (SQLite `busy_timeout`).
     pub lock_timeout: Duration,
+    /// SQLite's durability: `FULL` (each commit on the disk before it is acknowledged) or
+    /// `NORMAL`.
+    pub sqlite_synchronous: crate::config::SqliteSynchronous,
 }
 
 impl PoolSettings {
@@ -230,6 +233,7 @@ impl PoolSettings {
             max_connections,
             statement_timeout: Duration::from_secs(30),
             lock_timeout: Duration::from_secs(10),
+            sqlite_synchronous: crate::config::SqliteSynchronous::Full,
         }
     }
 }
@@ -248,6 +252,7 @@ impl Store {
         let max_connections = settings.max_connections;
         let statement_ms = settings.statement_timeout.as_millis().max(1);
         let lock_ms = settings.lock_timeout.as_millis().max(1);
+        let synchronous = settings.sqlite_synchronous.as_str();
         sqlx::any::install_default_drivers();
         let (backend, url) = if url.starts_with("sqlite:") {
             (Backend::Sqlite, prepare_sqlite_url(url)?)
@@ -267,7 +272,7 @@ impl Store {
                             conn.execute(
                                 format!(
                                     "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {lock_ms}; \
-                                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                                     PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};"
                                 )
                                 .as_str(),
                             )
