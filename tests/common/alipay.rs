@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Form, Router};
-use ca_counter::server::payments::rsa2::{Signer, Verifier, sign_string};
+use ca_counter::server::payments::rsa2::{Signer, Verifier, notify_sign_string, sign_string};
 
 pub const APP_ID: &str = "2021000000000001";
 pub const SELLER_ID: &str = "2088000000000001";
@@ -139,7 +139,7 @@ impl Gateway {
         let signature = self
             .inner
             .signer
-            .sign(&sign_string(&params, &["sign", "sign_type"]));
+            .sign(&notify_sign_string(&params));
         params.insert("sign".into(), signature);
         params
     }

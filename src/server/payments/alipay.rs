@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use serde_json::value::RawValue;
 
-use super::rsa2::{Signer, Verifier, sign_string};
+use super::rsa2::{Signer, Verifier, notify_sign_string, sign_string};
 use super::{Charge, Provider, ProviderError, Trade, TradeStatus};
 
 /// An Alipay application.
@@ -232,10 +232,8 @@ impl Provider for Alipay {
         let Some(signature) = params.get("sign") else {
             return false;
         };
-        self.verifier.verify(
-            sign_string(params, &["sign", "sign_type"]).as_bytes(),
-            signature,
-        )
+        self.verifier
+            .verify(notify_sign_string(params).as_bytes(), signature)
     }
 }
 

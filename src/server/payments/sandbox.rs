@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use futures_util::future::BoxFuture;
 
-use super::rsa2::{Signer, Verifier, sign_string};
+use super::rsa2::{Signer, Verifier, notify_sign_string};
 use super::{Charge, Provider, ProviderError, Trade, TradeStatus};
 
 /// The app id and seller the sandbox signs as.
@@ -82,7 +82,7 @@ impl Sandbox {
         .collect();
         let signature = self
             .signer
-            .sign(&sign_string(&params, &["sign", "sign_type"]));
+            .sign(&notify_sign_string(&params));
         params.insert("sign".into(), signature);
         params
     }
@@ -136,7 +136,7 @@ impl Provider for Sandbox {
             return false;
         };
         self.verifier.verify(
-            sign_string(params, &["sign", "sign_type"]).as_bytes(),
+            notify_sign_string(params).as_bytes(),
             signature,
         )
     }
