@@ -262,7 +262,7 @@ async fn serve(
         "phones reach it at {}; stop with Ctrl-C",
         platform.public_base_url()
     );
-    if config.platform.payment_provider == "sandbox" {
+    if config.platform.payment_provider == ca_counter::config::PaymentProvider::Sandbox {
         eprintln!(
             "note: payment_provider = \"sandbox\": QR payments are simulated (demo and training only)"
         );

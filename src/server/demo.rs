@@ -3,7 +3,10 @@
 //! documents (a 样例/演示 mark), and later the start-up message, the TUI's status line and
 //! the customer's pages.
 
-use crate::config::{BankConfig, InvoiceConfig, PlatformConfig};
+use crate::config::{
+    BankConfig, IdentityProvider, InvoiceConfig, InvoiceProvider, MailProvider, PaymentProvider,
+    PlatformConfig, SmsProvider,
+};
 use crate::i18n::{Lang, T};
 
 /// The built-in stand-ins in use; each `true` part is a demo.
@@ -33,11 +36,11 @@ impl DemoParts {
         let bank = BankConfig::default();
         let invoice = InvoiceConfig::default();
         DemoParts {
-            identity: config.identity_provider == "builtin",
-            cashier: config.payment_provider == "sandbox",
-            invoices: config.invoice.provider == "builtin",
-            sms: config.sms_provider == "log",
-            mail: config.invoice.mail_provider == "outbox",
+            identity: config.identity_provider == IdentityProvider::Builtin,
+            cashier: config.payment_provider == PaymentProvider::Sandbox,
+            invoices: config.invoice.provider == InvoiceProvider::Builtin,
+            sms: config.sms_provider == SmsProvider::Log,
+            mail: config.invoice.mail_provider == MailProvider::Outbox,
             seller: config.invoice.seller_name == invoice.seller_name
                 || config.invoice.seller_tax_number == invoice.seller_tax_number,
             bank: config.bank.account_name == bank.account_name

@@ -93,10 +93,12 @@ impl IdentityProvider for Builtin {
 }
 
 /// The provider named in the configuration.
-pub fn provider(name: &str) -> Option<std::sync::Arc<dyn IdentityProvider>> {
-    match name {
-        "builtin" => Some(std::sync::Arc::new(Builtin)),
-        _ => None,
+pub fn provider(
+    kind: crate::config::IdentityProvider,
+) -> Option<std::sync::Arc<dyn IdentityProvider>> {
+    match kind {
+        crate::config::IdentityProvider::Builtin => Some(std::sync::Arc::new(Builtin)),
+        crate::config::IdentityProvider::Alipay => None,
     }
 }
 

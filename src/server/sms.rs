@@ -41,10 +41,10 @@ impl SmsProvider for LogSms {
 }
 
 /// The provider named in the configuration, if it exists.
-pub fn provider(name: &str) -> Option<std::sync::Arc<dyn SmsProvider>> {
-    match name {
-        "log" => Some(std::sync::Arc::new(LogSms)),
-        _ => None,
+pub fn provider(kind: crate::config::SmsProvider) -> Option<std::sync::Arc<dyn SmsProvider>> {
+    match kind {
+        crate::config::SmsProvider::Log => Some(std::sync::Arc::new(LogSms)),
+        crate::config::SmsProvider::Aliyun => None,
     }
 }
 

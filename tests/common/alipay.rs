@@ -136,10 +136,7 @@ impl Gateway {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         change(&mut params);
-        let signature = self
-            .inner
-            .signer
-            .sign(&notify_sign_string(&params));
+        let signature = self.inner.signer.sign(&notify_sign_string(&params));
         params.insert("sign".into(), signature);
         params
     }

@@ -80,9 +80,7 @@ impl Sandbox {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-        let signature = self
-            .signer
-            .sign(&notify_sign_string(&params));
+        let signature = self.signer.sign(&notify_sign_string(&params));
         params.insert("sign".into(), signature);
         params
     }
@@ -135,9 +133,7 @@ impl Provider for Sandbox {
         let Some(signature) = params.get("sign") else {
             return false;
         };
-        self.verifier.verify(
-            notify_sign_string(params).as_bytes(),
-            signature,
-        )
+        self.verifier
+            .verify(notify_sign_string(params).as_bytes(), signature)
     }
 }
