@@ -107,15 +107,16 @@ pub struct IdentityConfig {
     /// `CERT_PHOTO_FACE` or `SMART_FACE`, as the CA's contract with Alipay allows.
     pub biz_code: String,
     /// How often a check the customer has not come back from is asked about
-    /// (`alipay.user.certify.open.query`), in seconds, until its code expires.
-    pub check_seconds: u64,
+    /// (`alipay.user.certify.open.query`), in milliseconds, until its code expires; expired
+    /// codes are ended (and the counter told) as often.
+    pub check_ms: u64,
 }
 
 impl Default for IdentityConfig {
     fn default() -> Self {
         IdentityConfig {
             biz_code: "FACE".into(),
-            check_seconds: 5,
+            check_ms: 5_000,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The platform: the HTTP API the TUI calls (`/api/v1`), the phone pages QR codes open
 //! (`/m/…`), and the database behind them.
 
+pub mod alipay_gateway;
 pub mod catalog;
 pub mod demo;
 pub mod error;
@@ -89,7 +90,7 @@ pub struct Platform {
     shutdown: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
     listener: Option<JoinHandle<()>>,
-    jobs: JoinHandle<()>,
+    jobs: Vec<JoinHandle<()>>,
 }
 
 /// The configured QR payment provider (and the sandbox, when it is the one).
@@ -105,7 +106,7 @@ async fn payment_provider(
     StartError,
 > {
     use crate::config::PaymentProvider as Kind;
-    use payments::rsa2::{Signer, Verifier};
+    use payments::rsa2::Signer;
     match config.payment_provider {
         Kind::Sandbox => {
             let pem = store
@@ -120,22 +121,7 @@ async fn payment_provider(
             Ok((Some(sandbox.clone()), Some(sandbox)))
         }
         Kind::Alipay => {
-            let alipay = config.alipay.as_ref().ok_or_else(|| {
-                StartError::Config(
-                    "payment_provider = \"alipay\" needs a [platform.alipay] section".into(),
-                )
-            })?;
-            let read = |path: &std::path::Path| {
-                std::fs::read_to_string(path)
-                    .map_err(|e| StartError::Config(format!("cannot read {}: {e}", path.display())))
-            };
-            let signer = Signer::from_text(&read(&alipay.private_key_file)?).map_err(|e| {
-                StartError::Config(format!("{}: {e}", alipay.private_key_file.display()))
-            })?;
-            let verifier =
-                Verifier::from_text(&read(&alipay.alipay_public_key_file)?).map_err(|e| {
-                    StartError::Config(format!("{}: {e}", alipay.alipay_public_key_file.display()))
-                })?;
+            let (alipay, signer, verifier) = alipay_keys(config, "payment_provider")?;
             let notify_url = alipay
                 .notify_url
                 .clone()
@@ -152,6 +138,55 @@ async fn payment_provider(
             Ok((Some(Arc::new(client)), None))
         }
         Kind::None => Ok((None, None)),
+    }
+}
+
+/// The `[platform.alipay]` application and its keys; `who` names the setting that needs it.
+fn alipay_keys<'a>(
+    config: &'a PlatformConfig,
+    who: &str,
+) -> Result<
+    (
+        &'a crate::config::AlipayConfig,
+        payments::rsa2::Signer,
+        payments::rsa2::Verifier,
+    ),
+    StartError,
+> {
+    use payments::rsa2::{Signer, Verifier};
+    let alipay = config.alipay.as_ref().ok_or_else(|| {
+        StartError::Config(format!(
+            "{who} = \"alipay\" needs a [platform.alipay] section"
+        ))
+    })?;
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| StartError::Config(format!("cannot read {}: {e}", path.display())))
+    };
+    let signer = Signer::from_text(&read(&alipay.private_key_file)?)
+        .map_err(|e| StartError::Config(format!("{}: {e}", alipay.private_key_file.display())))?;
+    let verifier = Verifier::from_text(&read(&alipay.alipay_public_key_file)?).map_err(|e| {
+        StartError::Config(format!("{}: {e}", alipay.alipay_public_key_file.display()))
+    })?;
+    Ok((alipay, signer, verifier))
+}
+
+/// The configured identity provider.
+fn identity_provider(
+    config: &PlatformConfig,
+) -> Result<Arc<dyn identity::IdentityProvider>, StartError> {
+    match config.identity_provider {
+        crate::config::IdentityProvider::Builtin => Ok(Arc::new(identity::Builtin)),
+        crate::config::IdentityProvider::Alipay => {
+            let (alipay, signer, verifier) = alipay_keys(config, "identity_provider")?;
+            let gateway =
+                alipay_gateway::Gateway::new(&alipay.gateway, &alipay.app_id, signer, verifier)
+                    .map_err(|e| StartError::Config(e.to_string()))?;
+            Ok(Arc::new(identity::alipay::AlipayIdentity::new(
+                gateway,
+                &config.identity.biz_code,
+            )))
+        }
     }
 }
 
@@ -192,12 +227,7 @@ impl Platform {
         database_url: &str,
         listener: TcpListener,
     ) -> Result<Platform, StartError> {
-        let identity = identity::provider(config.identity_provider).ok_or_else(|| {
-            StartError::Config(format!(
-                "[platform] identity_provider = {:?}: use \"builtin\"",
-                config.identity_provider.as_str()
-            ))
-        })?;
+        let identity = identity_provider(&config)?;
         let sms = sms::provider(config.sms_provider).ok_or_else(|| {
             StartError::Config(format!(
                 "[platform] sms_provider = {:?}: use \"log\"",
@@ -249,13 +279,19 @@ impl Platform {
             ))
         });
         let (payments, sandbox) = payment_provider(&config, &store, &public_base).await?;
-        let jobs = tokio::spawn(payments::jobs::run(
+        let mut jobs = vec![tokio::spawn(payments::jobs::run(
             store.clone(),
             payments.clone(),
             config.unpaid_close_hours,
             std::time::Duration::from_secs(config.payment_check_seconds.max(1)),
             shutdown_rx.clone(),
-        ));
+        ))];
+        jobs.push(tokio::spawn(identity::checks::run(
+            store.clone(),
+            identity.clone(),
+            std::time::Duration::from_millis(config.identity.check_ms.max(50)),
+            shutdown_rx.clone(),
+        )));
         let state = AppState {
             store: store.clone(),
             demo: demo::DemoParts::of(&config),
@@ -329,7 +365,9 @@ impl Platform {
         if let Some(listener) = self.listener {
             let _ = listener.await;
         }
-        let _ = self.jobs.await;
+        for job in self.jobs {
+            let _ = job.await;
+        }
         self.store.close().await;
         result
     }

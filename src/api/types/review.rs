@@ -16,6 +16,17 @@ pub struct RealnameCheck {
     pub verified_at: String,
     /// The applicant's name and ID number on the order are exactly these.
     pub matches_applicant: bool,
+    /// Who verified: `builtin` (the demo check) or `alipay` (Alipay's face check); absent
+    /// for a verification older than this record.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The provider's id of the check (Alipay's `certify_id`).
+    #[serde(default)]
+    pub transaction_id: Option<String>,
+    /// Other names this ID number was verified or applied under: a warning for the
+    /// reviewer.
+    #[serde(default)]
+    pub other_names: Vec<String>,
 }
 
 /// A reviewer's hold on an order in 待审核.

@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/m/realname/{token}",
             get(realname::page_for).post(realname::submit),
         )
+        .route("/m/realname/{token}/return", get(realname::returned))
         .layer(middleware::from_fn_with_state(state, same_origin_forms))
         .layer(middleware::from_fn(security_headers))
 }
@@ -191,7 +192,10 @@ font-size:1.1em;border:1px solid #767676;border-radius:.4em;background:#fff}\
 label.consent{display:flex;gap:.5em;align-items:flex-start;margin:1.2em 0}\
 input[type=checkbox],input[type=radio]{width:1.3em;height:1.3em;flex:none;padding:0;margin:0}\
 .small{color:#595959;font-size:.9em}fieldset{border:1px solid #ddd;border-radius:.4em;margin:.9em 0}\
-p.bad{margin:.2em 0}.who b{font-size:1.2em}";
+p.bad{margin:.2em 0}.who b{font-size:1.2em}\
+a.button{display:block;box-sizing:border-box;min-height:44px;padding:.9em;font-size:1.1em;text-align:center;\
+text-decoration:none;border-radius:.4em;background:#0b5ed7;color:#fff}\
+.demo{margin:-1.2em -1.2em 1em;padding:.6em 1.2em;background:#fff3cd;color:#5c3c00;border-bottom:2px solid #b7791f;font-weight:bold}";
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {

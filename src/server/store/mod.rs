@@ -39,7 +39,7 @@ pub use orders::{
     ValidOrder,
 };
 pub use payments::{Confirmed, Opened, PaymentRow};
-pub use realname::{Attempt, MAX_ATTEMPTS, RealnameRow};
+pub use realname::{Attempt, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, RealnameRow};
 pub use review::Claimed;
 pub use sms::SmsRow;
 

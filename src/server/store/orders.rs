@@ -349,6 +349,32 @@ impl Store {
             request_id,
         )
         .await?;
+        // The facts of the check that verified the customer go into the order's history:
+        // `provider transaction_id time` (the time as RFC 3339).
+        let check: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT provider, transaction_id, checked_at FROM identity_checks \
+             WHERE customer_id = $1 AND verdict = 'passed' ORDER BY checked_at DESC LIMIT 1",
+        )
+        .bind(&order.customer_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some((provider, transaction_id, at)) = check {
+            let fact = format!(
+                "{provider} {transaction_id} {}",
+                crate::server::present::rfc3339(at)
+            );
+            insert_history(
+                tx,
+                &id,
+                actor,
+                "realname",
+                None,
+                None,
+                Some(&fact),
+                request_id,
+            )
+            .await?;
+        }
         let event = NewEvent::order(&id, order_no.as_str(), "created", None, status, 1);
         let event_id = insert_event(tx, self.backend, event).await?;
         Ok((id, order_no.into(), event_id))
