@@ -6,6 +6,7 @@
 mod common;
 
 mod alipay;
+mod alipay_identity;
 mod attachments;
 mod auth;
 mod catalog;

@@ -60,11 +60,10 @@ pub async fn get(
         .permits(Permission::RevealPersonalData);
     let mut session = present::realname(&row, now_ms(), caller.ctx.lang, reveal);
     if let (Some(name), Some(id_number)) = (&row.verified_name, &row.verified_id_number) {
-        session.transaction_id = state
-            .store
-            .passed_check(&row.customer_id)
-            .await?
-            .map(|c| c.transaction_id);
+        if let Some(check) = state.store.passed_check(&row.customer_id).await? {
+            session.provider = Some(check.provider);
+            session.transaction_id = Some(check.transaction_id);
+        }
         // The same ID number under another name: the clerk is told before going on.
         session.other_names = state
             .store
