@@ -175,6 +175,7 @@ pub async fn issue(
         }
     };
     let step = Transition {
+        sms: None,
         action: Action::IssueInvoice,
         expected_version: Some(version.unwrap_or(row.version)),
         actor: actor.clone(),

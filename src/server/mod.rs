@@ -57,6 +57,8 @@ pub struct AppState {
     pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
     /// Text messages to customers.
     pub sms: Arc<dyn sms::SmsProvider>,
+    /// Wakes this instance's outbox worker when a message was written.
+    pub sms_wake: Arc<tokio::sync::Notify>,
     /// E-mail to customers (invoices).
     pub mail: Arc<dyn mail::MailProvider>,
     /// Issues invoice numbers.
@@ -228,12 +230,7 @@ impl Platform {
         listener: TcpListener,
     ) -> Result<Platform, StartError> {
         let identity = identity_provider(&config)?;
-        let sms = sms::provider(config.sms_provider).ok_or_else(|| {
-            StartError::Config(format!(
-                "[platform] sms_provider = {:?}: use \"log\"",
-                config.sms_provider.as_str()
-            ))
-        })?;
+        let sms = sms::provider(&config).map_err(StartError::Config)?;
         let mail = mail::provider(config.invoice.mail_provider, config.invoice.smtp.as_ref())
             .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
         let logistics = logistics_provider(&config.mailing)?;
@@ -286,6 +283,14 @@ impl Platform {
             std::time::Duration::from_secs(config.payment_check_seconds.max(1)),
             shutdown_rx.clone(),
         ))];
+        let sms_wake = Arc::new(tokio::sync::Notify::new());
+        jobs.push(tokio::spawn(sms::outbox::run(
+            store.clone(),
+            sms.clone(),
+            config.sms.clone(),
+            sms_wake.clone(),
+            shutdown_rx.clone(),
+        )));
         jobs.push(tokio::spawn(identity::checks::run(
             store.clone(),
             identity.clone(),
@@ -303,6 +308,7 @@ impl Platform {
             payments,
             sandbox,
             sms,
+            sms_wake,
             mail,
             invoices,
             logistics,

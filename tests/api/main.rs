@@ -29,5 +29,6 @@ mod races;
 mod realname;
 mod review;
 mod scan_upload;
+mod sms_outbox;
 mod smtp_mail;
 mod tracking;

@@ -41,7 +41,7 @@ pub use orders::{
 pub use payments::{Confirmed, Opened, PaymentRow};
 pub use realname::{Attempt, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, RealnameRow};
 pub use review::Claimed;
-pub use sms::SmsRow;
+pub use sms::{SmsDone, SmsRow};
 
 use std::path::Path;
 use std::str::FromStr;

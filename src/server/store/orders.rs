@@ -191,6 +191,9 @@ pub struct Transition {
     pub set: Vec<SetColumn>,
     /// The operator who must hold the order's review claim (review decisions).
     pub claimed_by: Option<String>,
+    /// A text message the change causes, written into the outbox in the same transaction
+    /// (after the order row), with the provider that will send it.
+    pub sms: Option<(&'static str, crate::server::sms::NewSms)>,
 }
 
 /// Why a transition did not happen. Nothing was changed.
@@ -557,6 +560,10 @@ impl Store {
             step.request_id.as_deref(),
         )
         .await?;
+        if let Some((provider, message)) = &step.sms {
+            self.enqueue_sms_in(tx, Some(&current.id), provider, message)
+                .await?;
+        }
         let event = NewEvent::order(
             &current.id,
             order_no,
