@@ -13,7 +13,9 @@ macro_rules! messaging_texts {
             RealnameAtProvider => "客户正在支付宝中刷脸…", "The customer is doing the face check in Alipay…";
             RealnameEndedBecause => "原因：{0}", "Why: {0}";
             RealnameOtherNames => "注意：此身份证号曾以其他姓名登记或申请：{0}", "Note: this ID number was registered or applied for under another name: {0}";
-            RealnameVerifiedBy => "{0} ✓ {1}，{2}", "{0} ✓ {1}, {2}";
+            RealnameVerifiedBy => "{0} ✓ {1}", "{0} ✓ {1}";
+            RealnameVerifiedById => "{0} ✓ {1}，certify_id {2}", "{0} ✓ {1}, certify_id {2}";
+            RealnameVerifiedOtherNames => "已实名 ✓ {0}。注意：此身份证号曾以其他姓名登记或申请：{1}，请核对证件。", "verified ✓ {0}. Note: this ID number was registered or applied for under another name: {1}; check the ID card.";
             ProviderAlipayFace => "支付宝刷脸", "Alipay face check";
             ProviderBuiltinCheck => "内置演示核验（仅校验号码与姓名）", "built-in demo check (number and name only)";
             HistoryRealname => "实名认证", "identity verified";
@@ -31,6 +33,7 @@ macro_rules! messaging_texts {
             DemoStatus => "演示", "DEMO";
             DemoStartLine => "演示部件（不是真实服务）：{0}", "demo parts (not real services): {0}";
             DemoHelpTitle => "演示部件（不是真实服务）", "Demo parts (not real services)";
+            PageInvoiceMailNotSent => "邮件未能发出，请联系客服：", "The e-mail could not be sent; please call us:";
             PageInvoiceKeptInOutbox => "邮件仅存于平台发件箱（演示），未真正发出：", "The e-mail was only kept in the platform's outbox (demo), not sent:";
 
             // The SMS outbox, as administrators see it.

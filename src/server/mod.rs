@@ -297,9 +297,13 @@ impl Platform {
             std::time::Duration::from_millis(config.identity.check_ms.max(50)),
             shutdown_rx.clone(),
         )));
+        let demo = demo::DemoParts::of(&config);
+        if let Some(line) = demo.line(crate::i18n::Lang::En) {
+            tracing::warn!("{line}");
+        }
         let state = AppState {
             store: store.clone(),
-            demo: demo::DemoParts::of(&config),
+            demo,
             config: Arc::new(config),
             public_base: public_base.clone().into(),
             shutdown: shutdown_rx.clone(),

@@ -32,7 +32,11 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(realname::page_for).post(realname::submit),
         )
         .route("/m/realname/{token}/return", get(realname::returned))
-        .layer(middleware::from_fn_with_state(state, same_origin_forms))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_forms,
+        ))
+        .layer(middleware::from_fn_with_state(state, demo_banner))
         .layer(middleware::from_fn(security_headers))
 }
 
@@ -74,6 +78,24 @@ async fn security_headers(request: Request, next: Next) -> Response {
 tokio::task_local! {
     /// The form token of the page being answered, for [`page`] to put in its forms.
     static FORM_TOKEN: String;
+    /// The banner naming this platform's demo parts, when it has any.
+    static DEMO_BANNER: Option<String>;
+}
+
+/// Every phone page of a platform running built-in stand-ins says so at its top: nothing a
+/// customer holds may pass for real when it is not.
+async fn demo_banner(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let banner = state.demo.any().then(|| {
+        T::DemoBanner.fill(
+            LANG,
+            &[&state.demo.names(LANG).collect::<Vec<_>>().join("、")],
+        )
+    });
+    DEMO_BANNER.scope(banner, next.run(request)).await
 }
 
 /// A form on these pages may only be posted from these pages. Two checks, either enough
@@ -219,11 +241,17 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
         Ok(token) => with_form_token(body, &token),
         Err(_) => body.to_owned(),
     };
+    let banner = DEMO_BANNER
+        .try_with(Clone::clone)
+        .ok()
+        .flatten()
+        .map(|text| format!("<p class=\"demo\" role=\"note\">{}</p>", escape(&text)))
+        .unwrap_or_default();
     let html = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><link rel=\"stylesheet\" href=\"/m/style.css\"></head>\
-         <body><main>{body}</main></body></html>",
+         <body>{banner}<main>{body}</main></body></html>",
         title = escape(title),
     );
     (status, Html(html)).into_response()

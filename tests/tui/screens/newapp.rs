@@ -22,6 +22,7 @@ fn health(qr_payment: bool) -> Health {
         max_upload_bytes: 10 << 20,
         public_base_url: "http://192.168.1.20:8080".into(),
         qr_payment,
+        demo_parts: vec![],
     }
 }
 
