@@ -14,6 +14,7 @@ mod cli;
 mod connections;
 mod contract;
 mod crash;
+mod demo_parts;
 mod documents;
 mod events;
 mod faults;

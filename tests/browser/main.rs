@@ -7,8 +7,11 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/pty.rs"]
+mod pty;
 
 mod driver;
+mod realname_face;
 mod security;
 
 use std::time::Duration;
