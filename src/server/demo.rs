@@ -1,7 +1,7 @@
 //! Which parts of this platform are built-in stand-ins rather than the real thing, decided
 //! once from the configuration at start. Everything that must say "demo" asks here: the
-//! documents (a 样例/演示 mark), and later the start-up message, the TUI's status line and
-//! the customer's pages.
+//! documents (a 样例/演示 mark), the start-up message (log and stderr), `Health::demo_parts`
+//! (the TUI's 演示 mark and the list in its help), and the banner on every phone page.
 
 use crate::api::DemoPart;
 use crate::config::{
