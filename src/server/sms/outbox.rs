@@ -62,7 +62,7 @@ pub async fn round(
 ) -> Result<(), StoreError> {
     store.lapse_sms_leases().await?;
     let lease_ms = (settings.lease_seconds.max(20) * 1000) as i64;
-    for due in store.due_sms(50).await? {
+    for due in store.due_sms(provider.name(), 50).await? {
         let Some(outgoing) = store.claim_sms(&due, owner, lease_ms).await? else {
             continue;
         };

@@ -106,14 +106,17 @@ impl Store {
         Ok(id)
     }
 
-    /// Queued messages whose time has come, oldest first.
-    pub async fn due_sms(&self, limit: i64) -> StoreResult<Vec<SmsRow>> {
+    /// Queued messages for `provider` whose time has come, oldest first. An instance sends
+    /// only what was written for its own provider: a demo instance never "logs" a message
+    /// meant for the real gateway.
+    pub async fn due_sms(&self, provider: &str, limit: i64) -> StoreResult<Vec<SmsRow>> {
         Ok(sqlx::query_as(&format!(
-            "{SELECT} WHERE s.status = 'queued' AND s.next_attempt_at <= $1 \
+            "{SELECT} WHERE s.status = 'queued' AND s.next_attempt_at <= $1 AND s.provider = $3 \
              ORDER BY s.next_attempt_at, s.id LIMIT $2"
         ))
         .bind(now_ms())
         .bind(limit)
+        .bind(provider)
         .fetch_all(&self.pool)
         .await?)
     }
