@@ -18,6 +18,7 @@ use crate::on_both_databases;
 on_both_databases!(
     two_instances_send_each_message_once_through_a_failing_gateway,
     refused_numbers_and_a_wrong_key_end_as_failed_for_the_administrator,
+    a_message_whose_sender_died_mid_send_is_never_sent_again,
 );
 
 fn config(gateway: &SmsGateway, dir: &std::path::Path, secret: &str) -> PlatformConfig {
@@ -186,5 +187,53 @@ async fn refused_numbers_and_a_wrong_key_end_as_failed_for_the_administrator(db:
         Some("SignatureDoesNotMatch")
     );
     assert!(gateway.received().iter().all(|r| !r.signature_ok));
+    app.finish().await;
+}
+
+async fn a_message_whose_sender_died_mid_send_is_never_sent_again(db: Db) {
+    let gateway = SmsGateway::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let app = TestApp::spawn_with(db, config(&gateway, dir.path(), SECRET)).await;
+    let store = app.store();
+    // Another instance claimed it, and died before writing what the gateway said: its
+    // lease lapses with the message maybe sent.
+    let id = {
+        let mut tx = store.pool().begin().await.expect("tx");
+        sqlx::query(
+            "INSERT INTO sms_messages (id, phone, body, provider, status, created_at, kind, \
+             params_json, attempts, next_attempt_at, lease_owner, lease_until, updated_at) \
+             VALUES ('gone-1', '13712345601', 'x', 'aliyun', 'sending', 1, 'login_code', '{}', 1, 1, \
+             'dead-instance', 2, 1)",
+        )
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+        tx.commit().await.expect("commit");
+        "gone-1".to_owned()
+    };
+    let started = Instant::now();
+    let message = loop {
+        let unknown = app
+            .client(&app.admin)
+            .sms_messages_in("unknown")
+            .await
+            .expect("unknown");
+        if let Some(message) = unknown.into_iter().find(|m| m.id == id) {
+            break message;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never marked unknown"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert!(
+        message
+            .detail
+            .is_some_and(|d| d.contains("may have been sent"))
+    );
+    // `unknown` is never due again: nothing reached the gateway, nothing will.
+    assert!(gateway.received().is_empty());
+    assert!(store.due_sms("aliyun", 10).await.expect("due").is_empty());
     app.finish().await;
 }
