@@ -63,7 +63,7 @@ pub async fn orders(
     crate::api::install_tls_provider();
     let mut config = config.clone();
     // Demo money only, on a loopback port nobody else sees.
-    config.payment_provider = "sandbox".into();
+    config.payment_provider = crate::config::PaymentProvider::Sandbox;
     config.public_base_url = None;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

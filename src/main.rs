@@ -262,9 +262,13 @@ async fn serve(
         "phones reach it at {}; stop with Ctrl-C",
         platform.public_base_url()
     );
-    if config.platform.payment_provider == "sandbox" {
+    // Every built-in stand-in says it is one, on the first screen an operator reads.
+    let demo = ca_counter::server::demo::DemoParts::of(&config.platform);
+    if let Some(line) = demo.line(ca_counter::i18n::Lang::ZhCn) {
+        eprintln!("{line}");
         eprintln!(
-            "note: payment_provider = \"sandbox\": QR payments are simulated (demo and training only)"
+            "{}",
+            demo.line(ca_counter::i18n::Lang::En).unwrap_or_default()
         );
     }
     stop_signal().await;

@@ -203,6 +203,15 @@ impl Client {
         self.send(self.request(Method::GET, "/sms")).await
     }
 
+    /// `GET /sms?status=`: the messages in one status (`failed`, `unknown`, …).
+    pub async fn sms_messages_in(&self, status: &str) -> Result<Vec<SmsMessage>, ClientError> {
+        self.send(
+            self.request(Method::GET, "/sms")
+                .query(&[("status", status)]),
+        )
+        .await
+    }
+
     /// `GET /mailing`: orders waiting to be mailed, with the carriers on offer.
     pub async fn mailing_queue(&self) -> Result<MailingQueue, ClientError> {
         self.send(self.request(Method::GET, "/mailing")).await

@@ -3,6 +3,8 @@
 //! Every string the platform or the TUI shows a person comes from [`T`]; the table is in
 //! `table.rs`. Messages with parameters use `{0}`, `{1}`… placeholders filled by [`Msg`].
 
+#[macro_use]
+mod table_messaging;
 mod table;
 
 pub use table::T;

@@ -26,7 +26,8 @@ macro_rules! texts {
     };
 }
 
-texts! {
+// The entries of `table_messaging.rs` join these: one enum, two files.
+messaging_texts! { texts;
     // Order statuses.
     StatusPendingPayment => "待支付", "awaiting payment";
     StatusPendingVoucher => "待上传凭证", "awaiting transfer voucher";

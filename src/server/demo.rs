@@ -1,9 +1,13 @@
 //! Which parts of this platform are built-in stand-ins rather than the real thing, decided
 //! once from the configuration at start. Everything that must say "demo" asks here: the
-//! documents (a 样例/演示 mark), and later the start-up message, the TUI's status line and
-//! the customer's pages.
+//! documents (a 样例/演示 mark), the start-up message (log and stderr), `Health::demo_parts`
+//! (the TUI's 演示 mark and the list in its help), and the banner on every phone page.
 
-use crate::config::{BankConfig, InvoiceConfig, PlatformConfig};
+use crate::api::DemoPart;
+use crate::config::{
+    BankConfig, IdentityProvider, InvoiceConfig, InvoiceProvider, MailProvider, PaymentProvider,
+    PlatformConfig, SmsProvider,
+};
 use crate::i18n::{Lang, T};
 
 /// The built-in stand-ins in use; each `true` part is a demo.
@@ -33,11 +37,11 @@ impl DemoParts {
         let bank = BankConfig::default();
         let invoice = InvoiceConfig::default();
         DemoParts {
-            identity: config.identity_provider == "builtin",
-            cashier: config.payment_provider == "sandbox",
-            invoices: config.invoice.provider == "builtin",
-            sms: config.sms_provider == "log",
-            mail: config.invoice.mail_provider == "outbox",
+            identity: config.identity_provider == IdentityProvider::Builtin,
+            cashier: config.payment_provider == PaymentProvider::Sandbox,
+            invoices: config.invoice.provider == InvoiceProvider::Builtin,
+            sms: config.sms_provider == SmsProvider::Log,
+            mail: config.invoice.mail_provider == MailProvider::Outbox,
             seller: config.invoice.seller_name == invoice.seller_name
                 || config.invoice.seller_tax_number == invoice.seller_tax_number,
             bank: config.bank.account_name == bank.account_name
@@ -47,23 +51,37 @@ impl DemoParts {
 
     /// True when any part is a stand-in.
     pub fn any(&self) -> bool {
-        self.names(Lang::En).next().is_some()
+        !self.list().is_empty()
+    }
+
+    /// The stand-ins in use, as clients are told (`Health::demo_parts`).
+    pub fn list(&self) -> Vec<DemoPart> {
+        [
+            (self.identity, DemoPart::Identity),
+            (self.cashier, DemoPart::Cashier),
+            (self.invoices, DemoPart::Invoices),
+            (self.sms, DemoPart::Sms),
+            (self.mail, DemoPart::Mail),
+            (self.seller, DemoPart::Seller),
+            (self.bank, DemoPart::Bank),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, part)| part)
+        .collect()
     }
 
     /// The stand-ins in use, each named in `lang`, for a start-up message or a help list.
     pub fn names(&self, lang: Lang) -> impl Iterator<Item = &'static str> {
-        [
-            (self.identity, T::DemoPartIdentity),
-            (self.cashier, T::DemoPartCashier),
-            (self.invoices, T::DemoPartInvoices),
-            (self.sms, T::DemoPartSms),
-            (self.mail, T::DemoPartMail),
-            (self.seller, T::DemoPartSeller),
-            (self.bank, T::DemoPartBank),
-        ]
-        .into_iter()
-        .filter(|(on, _)| *on)
-        .map(move |(_, name)| name.get(lang))
+        self.list().into_iter().map(move |part| part.label(lang))
+    }
+
+    /// One line naming every stand-in (`演示部件（不是真实服务）：…`), or none.
+    pub fn line(&self, lang: Lang) -> Option<String> {
+        let sep = if lang == Lang::ZhCn { "；" } else { "; " };
+        self.any().then(|| {
+            T::DemoStartLine.fill(lang, &[&self.names(lang).collect::<Vec<_>>().join(sep)])
+        })
     }
 
     /// The mark an invoice carries, if it must carry one: from the built-in numbering or

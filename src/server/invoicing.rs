@@ -50,16 +50,15 @@ impl InvoiceProvider for Builtin {
 
 /// The provider the configuration names.
 pub fn provider(
-    name: &str,
+    kind: crate::config::InvoiceProvider,
     store: &Store,
     region: &str,
 ) -> Result<Arc<dyn InvoiceProvider>, String> {
-    match name {
-        "builtin" => Ok(Arc::new(Builtin {
+    match kind {
+        crate::config::InvoiceProvider::Builtin => Ok(Arc::new(Builtin {
             store: store.clone(),
             region: region.to_owned(),
         })),
-        other => Err(format!("provider = {other:?}: use \"builtin\"")),
     }
 }
 
@@ -176,6 +175,7 @@ pub async fn issue(
         }
     };
     let step = Transition {
+        sms: None,
         action: Action::IssueInvoice,
         expected_version: Some(version.unwrap_or(row.version)),
         actor: actor.clone(),

@@ -146,10 +146,14 @@ impl MailProvider for Smtp {
 }
 
 /// The provider the configuration names.
-pub fn provider(name: &str, smtp: Option<&SmtpConfig>) -> Result<Arc<dyn MailProvider>, String> {
-    match name {
-        "outbox" => Ok(Arc::new(Outbox)),
-        "smtp" => {
+pub fn provider(
+    kind: crate::config::MailProvider,
+    smtp: Option<&SmtpConfig>,
+) -> Result<Arc<dyn MailProvider>, String> {
+    use crate::config::MailProvider as Kind;
+    match kind {
+        Kind::Outbox => Ok(Arc::new(Outbox)),
+        Kind::Smtp => {
             let config = smtp.ok_or_else(|| {
                 "mail_provider = \"smtp\" needs a [platform.invoice.smtp] section".to_owned()
             })?;
@@ -164,9 +168,6 @@ pub fn provider(name: &str, smtp: Option<&SmtpConfig>) -> Result<Arc<dyn MailPro
             };
             Ok(Arc::new(Smtp::new(config, password)?))
         }
-        other => Err(format!(
-            "mail_provider = {other:?}: expected \"outbox\" or \"smtp\""
-        )),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The platform: the HTTP API the TUI calls (`/api/v1`), the phone pages QR codes open
 //! (`/m/…`), and the database behind them.
 
+pub mod alipay_gateway;
 pub mod catalog;
 pub mod demo;
 pub mod error;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub sandbox: Option<Arc<payments::sandbox::Sandbox>>,
     /// Text messages to customers.
     pub sms: Arc<dyn sms::SmsProvider>,
+    /// Wakes this instance's outbox worker when a message was written.
+    pub sms_wake: Arc<tokio::sync::Notify>,
     /// E-mail to customers (invoices).
     pub mail: Arc<dyn mail::MailProvider>,
     /// Issues invoice numbers.
@@ -89,7 +92,7 @@ pub struct Platform {
     shutdown: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
     listener: Option<JoinHandle<()>>,
-    jobs: JoinHandle<()>,
+    jobs: Vec<JoinHandle<()>>,
 }
 
 /// The configured QR payment provider (and the sandbox, when it is the one).
@@ -104,9 +107,10 @@ async fn payment_provider(
     ),
     StartError,
 > {
-    use payments::rsa2::{Signer, Verifier};
-    match config.payment_provider.as_str() {
-        "sandbox" => {
+    use crate::config::PaymentProvider as Kind;
+    use payments::rsa2::Signer;
+    match config.payment_provider {
+        Kind::Sandbox => {
             let pem = store
                 .provider_key("sandbox", || {
                     Signer::generate().ok().and_then(|s| s.private_pem().ok())
@@ -118,23 +122,8 @@ async fn payment_provider(
             let sandbox = Arc::new(payments::sandbox::Sandbox::new(public_base, signer));
             Ok((Some(sandbox.clone()), Some(sandbox)))
         }
-        "alipay" => {
-            let alipay = config.alipay.as_ref().ok_or_else(|| {
-                StartError::Config(
-                    "payment_provider = \"alipay\" needs a [platform.alipay] section".into(),
-                )
-            })?;
-            let read = |path: &std::path::Path| {
-                std::fs::read_to_string(path)
-                    .map_err(|e| StartError::Config(format!("cannot read {}: {e}", path.display())))
-            };
-            let signer = Signer::from_text(&read(&alipay.private_key_file)?).map_err(|e| {
-                StartError::Config(format!("{}: {e}", alipay.private_key_file.display()))
-            })?;
-            let verifier =
-                Verifier::from_text(&read(&alipay.alipay_public_key_file)?).map_err(|e| {
-                    StartError::Config(format!("{}: {e}", alipay.alipay_public_key_file.display()))
-                })?;
+        Kind::Alipay => {
+            let (alipay, signer, verifier) = alipay_keys(config, "payment_provider")?;
             let notify_url = alipay
                 .notify_url
                 .clone()
@@ -150,7 +139,56 @@ async fn payment_provider(
             .map_err(|e| StartError::Config(e.to_string()))?;
             Ok((Some(Arc::new(client)), None))
         }
-        _ => Ok((None, None)),
+        Kind::None => Ok((None, None)),
+    }
+}
+
+/// The `[platform.alipay]` application and its keys; `who` names the setting that needs it.
+fn alipay_keys<'a>(
+    config: &'a PlatformConfig,
+    who: &str,
+) -> Result<
+    (
+        &'a crate::config::AlipayConfig,
+        payments::rsa2::Signer,
+        payments::rsa2::Verifier,
+    ),
+    StartError,
+> {
+    use payments::rsa2::{Signer, Verifier};
+    let alipay = config.alipay.as_ref().ok_or_else(|| {
+        StartError::Config(format!(
+            "{who} = \"alipay\" needs a [platform.alipay] section"
+        ))
+    })?;
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| StartError::Config(format!("cannot read {}: {e}", path.display())))
+    };
+    let signer = Signer::from_text(&read(&alipay.private_key_file)?)
+        .map_err(|e| StartError::Config(format!("{}: {e}", alipay.private_key_file.display())))?;
+    let verifier = Verifier::from_text(&read(&alipay.alipay_public_key_file)?).map_err(|e| {
+        StartError::Config(format!("{}: {e}", alipay.alipay_public_key_file.display()))
+    })?;
+    Ok((alipay, signer, verifier))
+}
+
+/// The configured identity provider.
+fn identity_provider(
+    config: &PlatformConfig,
+) -> Result<Arc<dyn identity::IdentityProvider>, StartError> {
+    match config.identity_provider {
+        crate::config::IdentityProvider::Builtin => Ok(Arc::new(identity::Builtin)),
+        crate::config::IdentityProvider::Alipay => {
+            let (alipay, signer, verifier) = alipay_keys(config, "identity_provider")?;
+            let gateway =
+                alipay_gateway::Gateway::new(&alipay.gateway, &alipay.app_id, signer, verifier)
+                    .map_err(|e| StartError::Config(e.to_string()))?;
+            Ok(Arc::new(identity::alipay::AlipayIdentity::new(
+                gateway,
+                &config.identity.biz_code,
+            )))
+        }
     }
 }
 
@@ -158,9 +196,10 @@ async fn payment_provider(
 fn logistics_provider(
     config: &crate::config::MailingConfig,
 ) -> Result<Option<Arc<dyn logistics::LogisticsProvider>>, StartError> {
-    match config.logistics_provider.as_str() {
-        "manual" => Ok(None),
-        "kuaidi100" => {
+    use crate::config::LogisticsProvider as Kind;
+    match config.logistics_provider {
+        Kind::Manual => Ok(None),
+        Kind::Kuaidi100 => {
             let settings = config.kuaidi100.as_ref().ok_or_else(|| {
                 StartError::Config(
                     "logistics_provider = \"kuaidi100\" needs a [platform.mailing.kuaidi100] section"
@@ -179,9 +218,6 @@ fn logistics_provider(
             .map_err(StartError::Config)?;
             Ok(Some(Arc::new(client)))
         }
-        other => Err(StartError::Config(format!(
-            "[platform.mailing] logistics_provider = {other:?}: use \"manual\" or \"kuaidi100\""
-        ))),
     }
 }
 
@@ -193,25 +229,9 @@ impl Platform {
         database_url: &str,
         listener: TcpListener,
     ) -> Result<Platform, StartError> {
-        if !["alipay", "sandbox", "none"].contains(&config.payment_provider.as_str()) {
-            return Err(StartError::Config(format!(
-                "[platform] payment_provider = {:?}: use \"alipay\", \"sandbox\" or \"none\"",
-                config.payment_provider
-            )));
-        }
-        let identity = identity::provider(&config.identity_provider).ok_or_else(|| {
-            StartError::Config(format!(
-                "[platform] identity_provider = {:?}: use \"builtin\"",
-                config.identity_provider
-            ))
-        })?;
-        let sms = sms::provider(&config.sms_provider).ok_or_else(|| {
-            StartError::Config(format!(
-                "[platform] sms_provider = {:?}: use \"log\"",
-                config.sms_provider
-            ))
-        })?;
-        let mail = mail::provider(&config.invoice.mail_provider, config.invoice.smtp.as_ref())
+        let identity = identity_provider(&config)?;
+        let sms = sms::provider(&config).map_err(StartError::Config)?;
+        let mail = mail::provider(config.invoice.mail_provider, config.invoice.smtp.as_ref())
             .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
         let logistics = logistics_provider(&config.mailing)?;
         if let Some(limit) = listen::raise_open_file_limit() {
@@ -239,12 +259,9 @@ impl Platform {
             },
         )
         .await?;
-        let invoices = invoicing::provider(
-            &config.invoice.provider,
-            &store,
-            &config.invoice.region_code,
-        )
-        .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
+        let invoices =
+            invoicing::provider(config.invoice.provider, &store, &config.invoice.region_code)
+                .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
         if config.demo_catalog && store.catalog_is_empty().await? {
             store.import_catalog(&catalog::demo_catalog()).await??;
             tracing::info!("loaded the demo catalog");
@@ -260,16 +277,34 @@ impl Platform {
             ))
         });
         let (payments, sandbox) = payment_provider(&config, &store, &public_base).await?;
-        let jobs = tokio::spawn(payments::jobs::run(
+        let mut jobs = vec![tokio::spawn(payments::jobs::run(
             store.clone(),
             payments.clone(),
             config.unpaid_close_hours,
             std::time::Duration::from_secs(config.payment_check_seconds.max(1)),
             shutdown_rx.clone(),
-        ));
+        ))];
+        let sms_wake = Arc::new(tokio::sync::Notify::new());
+        jobs.push(tokio::spawn(sms::outbox::run(
+            store.clone(),
+            sms.clone(),
+            config.sms.clone(),
+            sms_wake.clone(),
+            shutdown_rx.clone(),
+        )));
+        jobs.push(tokio::spawn(identity::checks::run(
+            store.clone(),
+            identity.clone(),
+            std::time::Duration::from_millis(config.identity.check_ms.max(50)),
+            shutdown_rx.clone(),
+        )));
+        let demo = demo::DemoParts::of(&config);
+        if let Some(line) = demo.line(crate::i18n::Lang::En) {
+            tracing::warn!("{line}");
+        }
         let state = AppState {
             store: store.clone(),
-            demo: demo::DemoParts::of(&config),
+            demo,
             config: Arc::new(config),
             public_base: public_base.clone().into(),
             shutdown: shutdown_rx.clone(),
@@ -278,6 +313,7 @@ impl Platform {
             payments,
             sandbox,
             sms,
+            sms_wake,
             mail,
             invoices,
             logistics,
@@ -340,7 +376,9 @@ impl Platform {
         if let Some(listener) = self.listener {
             let _ = listener.await;
         }
-        let _ = self.jobs.await;
+        for job in self.jobs {
+            let _ = job.await;
+        }
         self.store.close().await;
         result
     }

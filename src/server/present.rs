@@ -14,7 +14,7 @@ use super::store::{
     AttachmentRow, CustomerRow, EventRow, HistoryRow, MAX_ATTEMPTS, OrderRow, RealnameRow,
 };
 use crate::api::RealnameSession;
-use crate::i18n::{Lang, T};
+use crate::i18n::Lang;
 
 /// Unix milliseconds as RFC 3339 UTC with milliseconds.
 pub fn rfc3339(ms: i64) -> String {
@@ -225,13 +225,9 @@ pub fn customer(row: &CustomerRow, reveal: bool) -> Customer {
 pub fn realname(row: &RealnameRow, now: i64, lang: Lang, reveal: bool) -> RealnameSession {
     let status = row.status_at(now);
     let reason_text = row.last_error.as_deref().map(|code| {
-        match code {
-            "id_number_invalid" => T::RealnameIdInvalid,
-            "name_mismatch" => T::RealnameNameMismatch,
-            _ => T::RealnameUnavailable,
-        }
-        .get(lang)
-        .to_owned()
+        crate::server::identity::reason_text(Some(code))
+            .get(lang)
+            .to_owned()
     });
     RealnameSession {
         id: row.id.clone(),
@@ -255,6 +251,10 @@ pub fn realname(row: &RealnameRow, now: i64, lang: Lang, reveal: bool) -> Realna
         verified_at: (status == RealnameStatus::Verified)
             .then(|| row.finished_at.map(rfc3339))
             .flatten(),
+        at_provider: status == RealnameStatus::Pending && row.certify_id.is_some(),
+        provider: row.provider.clone(),
+        transaction_id: None,
+        other_names: Vec::new(),
     }
 }
 

@@ -78,6 +78,20 @@ pub fn payment_method(code: &str, lang: Lang) -> String {
     }
 }
 
+/// Who verified an identity, when, and the provider's id of the check: `支付宝刷脸 ✓
+/// 2026-12-03 10:21，certify_id …`.
+pub fn identity_fact(provider: &str, transaction_id: Option<&str>, at: &str, lang: Lang) -> String {
+    let who = match provider {
+        "alipay" => T::ProviderAlipayFace.get(lang).to_owned(),
+        "builtin" => T::ProviderBuiltinCheck.get(lang).to_owned(),
+        other => other.to_owned(),
+    };
+    match transaction_id.filter(|_| provider == "alipay") {
+        Some(id) => T::RealnameVerifiedById.fill(lang, &[&who, &datetime(at), id]),
+        None => T::RealnameVerifiedBy.fill(lang, &[&who, &datetime(at)]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ on_both_databases!(
 async fn spawn(db: Db, tune: impl FnOnce(&mut PlatformConfig)) -> (TestApp, Gateway) {
     let gateway = Gateway::start().await;
     let mut config = PlatformConfig {
-        payment_provider: "alipay".into(),
+        payment_provider: ca_counter::config::PaymentProvider::Alipay,
         alipay: Some(AlipayConfig {
             gateway: gateway.url.clone(),
             app_id: APP_ID.into(),

@@ -6,6 +6,7 @@
 mod common;
 
 mod alipay;
+mod alipay_identity;
 mod attachments;
 mod auth;
 mod catalog;
@@ -13,6 +14,7 @@ mod cli;
 mod connections;
 mod contract;
 mod crash;
+mod demo_parts;
 mod documents;
 mod events;
 mod faults;
@@ -28,5 +30,6 @@ mod races;
 mod realname;
 mod review;
 mod scan_upload;
+mod sms_outbox;
 mod smtp_mail;
 mod tracking;

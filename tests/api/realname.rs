@@ -14,6 +14,7 @@ on_both_databases!(
     five_wrong_tries_lock_the_code,
     used_expired_and_replaced_codes_get_a_clear_page,
     the_clerk_can_correct_the_name_until_verified,
+    one_id_number_under_two_names_is_flagged_to_clerk_and_reviewer,
 );
 
 /// Plays the customer's phone: fills the form and posts it as a browser would.
@@ -281,5 +282,42 @@ async fn the_clerk_can_correct_the_name_until_verified(db: Db) {
         refused.problem().map(|p| p.code.as_str()),
         Some("customer_verified")
     );
+    app.finish().await;
+}
+
+async fn one_id_number_under_two_names_is_flagged_to_clerk_and_reviewer(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    for name in ["张三", "李四"] {
+        let customer = app.customer(name).await;
+        let session = clerk
+            .create_realname_session(&customer.id)
+            .await
+            .expect("session");
+        let url = session.url.clone().expect("url");
+        phone_post(&app, &url, name, "11010519491231002X", true).await;
+        let seen = clerk.realname_session(&session.id).await.expect("status");
+        assert_eq!(seen.status, RealnameStatus::Verified);
+        assert_eq!(seen.provider.as_deref(), Some("builtin"));
+        if name == "李四" {
+            assert_eq!(seen.other_names, ["*三"], "the clerk is told");
+            let mut body = app.new_order_body("李四").await;
+            body.customer_id = customer.id.clone();
+            let order = clerk
+                .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+                .await
+                .expect("order");
+            let seen = app
+                .client(&app.reviewer)
+                .order(&order.order_no, false)
+                .await
+                .expect("order");
+            let check = seen.realname.expect("realname");
+            assert_eq!(check.other_names, ["*三"], "the reviewer is told");
+            assert_eq!(check.provider.as_deref(), Some("builtin"));
+        } else {
+            assert!(seen.other_names.is_empty());
+        }
+    }
     app.finish().await;
 }

@@ -417,7 +417,7 @@ fn smtp_platform(
 ) -> PlatformConfig {
     PlatformConfig {
         invoice: InvoiceConfig {
-            mail_provider: "smtp".into(),
+            mail_provider: ca_counter::config::MailProvider::Smtp,
             smtp: Some(SmtpConfig {
                 host: stand_in.addr.ip().to_string(),
                 port: stand_in.addr.port(),
@@ -632,7 +632,7 @@ async fn a_misspelt_smtp_security_stops_the_platform_at_start() {
     let db = TestDb::create(Db::Sqlite).await;
     let config = PlatformConfig {
         invoice: InvoiceConfig {
-            mail_provider: "smtp".into(),
+            mail_provider: ca_counter::config::MailProvider::Smtp,
             smtp: Some(SmtpConfig {
                 host: "smtp.example.cn".into(),
                 port: 465,

@@ -22,7 +22,7 @@ async fn platform(db: Db, stand_in: &Kuaidi100StandIn, dir: &tempfile::TempDir) 
     std::fs::write(&key_file, format!("{KEY}\n")).expect("key file");
     let config = PlatformConfig {
         mailing: MailingConfig {
-            logistics_provider: "kuaidi100".into(),
+            logistics_provider: ca_counter::config::LogisticsProvider::Kuaidi100,
             kuaidi100: Some(Kuaidi100Config {
                 customer: CUSTOMER.into(),
                 key_file,

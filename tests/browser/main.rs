@@ -7,8 +7,11 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/pty.rs"]
+mod pty;
 
 mod driver;
+mod realname_face;
 mod security;
 
 use std::time::Duration;
@@ -307,7 +310,7 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
     page.type_into("#account", "6222 0000 1111 2222").await;
     page.click("button[type=submit]").await;
     page.wait_heading("开票信息已提交").await;
-    let told = page.text("p").await;
+    let told = page.text("main p").await;
     assert!(told.contains("c***@example.com"), "{told}");
     keep("invoice-phone-received.png", &page.screenshot().await);
     page.close().await;

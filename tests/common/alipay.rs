@@ -1,17 +1,21 @@
 //! A faithful local stand-in for Alipay's open-API gateway: it checks each request's RSA2
 //! signature with the merchant's public key, keeps trades, answers precreate / query /
 //! close signed with the gateway's key, and sends signed asynchronous notifications the
-//! way Alipay does.
+//! way Alipay does. For identity verification it answers
+//! `alipay.user.certify.open.initialize` / `.query`, and plays the Alipay app at the signed
+//! `alipay.user.certify.open.certify` URL: a page where the customer passes, fails or
+//! abandons the face check (pass and fail go back to `return_url`, as Alipay does).
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
-use ca_counter::server::payments::rsa2::{Signer, Verifier, sign_string};
+use ca_counter::server::payments::rsa2::{Signer, Verifier, notify_sign_string, sign_string};
 
 pub const APP_ID: &str = "2021000000000001";
 pub const SELLER_ID: &str = "2088000000000001";
@@ -38,6 +42,22 @@ struct Inner {
     calls: Arc<Mutex<Vec<String>>>,
     /// How long each answer takes (the network and Alipay), in ms.
     latency_ms: Arc<AtomicU64>,
+    /// Identity checks by certify_id.
+    certifications: Arc<Mutex<HashMap<String, Certification>>>,
+    /// Answers are changed after signing (a man in the middle).
+    tamper: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// One identity check as the stand-in keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certification {
+    pub outer_order_no: String,
+    pub biz_code: String,
+    pub cert_name: String,
+    pub cert_no: String,
+    pub return_url: String,
+    /// `init`, `passed`, `failed`, `abandoned`.
+    pub state: String,
 }
 
 /// The running stand-in.
@@ -62,9 +82,12 @@ impl Gateway {
             trades: Arc::default(),
             calls: Arc::default(),
             latency_ms: Arc::default(),
+            certifications: Arc::default(),
+            tamper: Arc::default(),
         };
         let app = Router::new()
-            .route("/gateway.do", post(gateway))
+            .route("/gateway.do", post(gateway).get(certify_page))
+            .route("/app/{certify_id}/{choice}", post(app_choice))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -91,6 +114,20 @@ impl Gateway {
             .calls
             .lock()
             .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+
+    /// Changes every answer after signing it from now on.
+    pub fn tamper_answers(&self, on: bool) {
+        self.inner.tamper.store(on, Ordering::SeqCst);
+    }
+
+    /// The identity checks opened so far.
+    pub fn certifications(&self) -> Vec<Certification> {
+        self.inner
+            .certifications
+            .lock()
+            .map(|c| c.values().cloned().collect())
             .unwrap_or_default()
     }
 
@@ -136,10 +173,7 @@ impl Gateway {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         change(&mut params);
-        let signature = self
-            .inner
-            .signer
-            .sign(&sign_string(&params, &["sign", "sign_type"]));
+        let signature = self.inner.signer.sign(&notify_sign_string(&params));
         params.insert("sign".into(), signature);
         params
     }
@@ -225,10 +259,139 @@ async fn gateway(
                 }
             }
         }
+        "alipay.user.certify.open.initialize" => initialize(&inner, &biz),
+        "alipay.user.certify.open.query" => {
+            let certify_id = biz["certify_id"].as_str().unwrap_or_default();
+            let state = inner
+                .certifications
+                .lock()
+                .ok()
+                .and_then(|c| c.get(certify_id).map(|c| c.state.clone()));
+            match state.as_deref() {
+                None => r#"{"code":"40004","msg":"Business Failed","sub_code":"OPEN_CERTIFY_BILL_NOT_EXIST","sub_msg":"无效的certify_id"}"#.to_owned(),
+                Some("passed") => r#"{"code":"10000","msg":"Success","passed":"T","identity_info":"{}","material_info":"{\"face\":\"stand-in\"}"}"#.to_owned(),
+                Some(_) => r#"{"code":"10000","msg":"Success","passed":"F"}"#.to_owned(),
+            }
+        }
         _ => r#"{"code":"40004","msg":"Business Failed","sub_code":"isv.invalid-method","sub_msg":"unknown"}"#.to_owned(),
     };
-    format!(
-        r#"{{"{member}":{body},"sign":"{}"}}"#,
-        inner.signer.sign(&body)
+    let signature = inner.signer.sign(&body);
+    let body = if inner.tamper.load(Ordering::SeqCst) {
+        body.replace("\"passed\":\"F\"", "\"passed\":\"T\"")
+            .replace("\"certify_id\":\"", "\"certify_id\":\"x")
+    } else {
+        body
+    };
+    format!(r#"{{"{member}":{body},"sign":"{signature}"}}"#)
+}
+
+/// `alipay.user.certify.open.initialize`: checks the documented fields, opens a check.
+fn initialize(inner: &Inner, biz: &serde_json::Value) -> String {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let identity = &biz["identity_param"];
+    let outer = text(&biz["outer_order_no"]);
+    let valid = !outer.is_empty()
+        && outer.len() <= 32
+        && outer.chars().all(|c| c.is_ascii_alphanumeric())
+        && text(&identity["identity_type"]) == "CERT_INFO"
+        && text(&identity["cert_type"]) == "IDENTITY_CARD"
+        && !text(&identity["cert_name"]).is_empty()
+        && !text(&identity["cert_no"]).is_empty()
+        && !text(&biz["merchant_config"]["return_url"]).is_empty()
+        && !text(&biz["biz_code"]).is_empty();
+    if !valid {
+        return r#"{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-parameter","sub_msg":"参数有误"}"#.to_owned();
+    }
+    let certify_id = format!("{:032x}", rand_u128());
+    if let Ok(mut all) = inner.certifications.lock() {
+        all.insert(
+            certify_id.clone(),
+            Certification {
+                outer_order_no: outer,
+                biz_code: text(&biz["biz_code"]),
+                cert_name: text(&identity["cert_name"]),
+                cert_no: text(&identity["cert_no"]),
+                return_url: text(&biz["merchant_config"]["return_url"]),
+                state: "init".into(),
+            },
+        );
+    }
+    format!(r#"{{"code":"10000","msg":"Success","certify_id":"{certify_id}"}}"#)
+}
+
+fn rand_u128() -> u128 {
+    let uuid = uuid::Uuid::now_v7();
+    uuid.as_u128()
+}
+
+/// The signed `alipay.user.certify.open.certify` URL, opened on the phone: the Alipay
+/// app's face check, played by three buttons.
+async fn certify_page(
+    State(inner): State<Inner>,
+    Query(params): Query<BTreeMap<String, String>>,
+) -> Response {
+    let signed = sign_string(&params, &["sign"]);
+    let signed_ok = params
+        .get("sign")
+        .is_some_and(|s| inner.merchant.verify(signed.as_bytes(), s));
+    if !signed_ok
+        || params.get("method").map(String::as_str) != Some("alipay.user.certify.open.certify")
+    {
+        return (axum::http::StatusCode::FORBIDDEN, "验签出错").into_response();
+    }
+    let biz: serde_json::Value = serde_json::from_str(
+        params
+            .get("biz_content")
+            .map(String::as_str)
+            .unwrap_or("{}"),
     )
+    .unwrap_or_default();
+    let certify_id = biz["certify_id"].as_str().unwrap_or_default().to_owned();
+    let known = inner
+        .certifications
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&certify_id).map(|c| c.cert_name.clone()));
+    let Some(name) = known else {
+        return (axum::http::StatusCode::NOT_FOUND, "无效的certify_id").into_response();
+    };
+    let button = |choice: &str, label: &str| {
+        format!(
+            "<form method=\"post\" action=\"/app/{certify_id}/{choice}\"><button id=\"{choice}\" type=\"submit\">{label}</button></form>"
+        )
+    };
+    Html(format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>支付宝</title></head>\
+         <body><h1>支付宝刷脸认证</h1><p class=\"who\">{name}</p>{}{}{}</body></html>",
+        button("pass", "完成刷脸"),
+        button("fail", "刷脸失败"),
+        button("abandon", "退出"),
+    ))
+    .into_response()
+}
+
+/// The customer's choice in the played Alipay app.
+async fn app_choice(
+    State(inner): State<Inner>,
+    Path((certify_id, choice)): Path<(String, String)>,
+) -> Response {
+    let return_url = {
+        let Ok(mut all) = inner.certifications.lock() else {
+            return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+        };
+        let Some(certification) = all.get_mut(&certify_id) else {
+            return (axum::http::StatusCode::NOT_FOUND, "无效的certify_id").into_response();
+        };
+        certification.state = match choice.as_str() {
+            "pass" => "passed",
+            "fail" => "failed",
+            _ => "abandoned",
+        }
+        .into();
+        certification.return_url.clone()
+    };
+    if choice == "abandon" {
+        return Html("<!doctype html><html><body><h1>已退出</h1></body></html>").into_response();
+    }
+    Redirect::to(&return_url).into_response()
 }

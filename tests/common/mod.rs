@@ -332,6 +332,11 @@ pub async fn second_instance(url: &str) -> Platform {
     start(url, PlatformConfig::default()).await
 }
 
+/// A second platform instance on the same database with its own configuration.
+pub async fn second_instance_with(url: &str, config: PlatformConfig) -> Platform {
+    start(url, config).await
+}
+
 /// Runs each named scenario `async fn name(db: Db)` on SQLite and on PostgreSQL. Without
 /// `CA_COUNTER_TEST_PG` the PostgreSQL variants are reported as ignored, with the reason.
 #[macro_export]
@@ -357,6 +362,7 @@ macro_rules! on_both_databases {
     };
 }
 pub mod alipay;
+pub mod aliyun_sms;
 pub mod kuaidi100;
 
 /// A real PNG scan, `width`×`height`: white paper with a dark band where the signature is.

@@ -435,6 +435,9 @@ pub fn review_screen(lang: Lang) -> App {
         id_number: "1101**********002X".into(),
         verified_at: "2026-11-28T07:20:00Z".into(),
         matches_applicant: true,
+        provider: Some("alipay".into()),
+        transaction_id: Some("2109b5e671aa3ff2eb4851816c65828f".into()),
+        other_names: vec![],
     });
     let claim = Claim {
         by: actor("赵审核"),

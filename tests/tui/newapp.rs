@@ -535,6 +535,10 @@ fn realname_session_answers_deserialize_for_the_tui() {
         verified_name: None,
         verified_id_number: None,
         verified_at: None,
+        at_provider: false,
+        provider: None,
+        transaction_id: None,
+        other_names: vec![],
     };
     let json = serde_json::to_string(&session).expect("json");
     assert!(

@@ -73,7 +73,8 @@ pub struct RealnameSession {
     pub attempts: i64,
     /// Tries left before the code locks.
     pub attempts_left: i64,
-    /// Why the last try failed: `id_number_invalid`, `name_mismatch`, `provider_unavailable`.
+    /// Why the last try failed, or why the session ended: `id_number_invalid`,
+    /// `name_mismatch`, `provider_unavailable`, `face_failed`, `face_abandoned`.
     pub reason: Option<String>,
     /// The same, in the operator's language.
     pub reason_text: Option<String>,
@@ -83,6 +84,20 @@ pub struct RealnameSession {
     pub verified_id_number: Option<String>,
     /// When it succeeded (RFC 3339).
     pub verified_at: Option<String>,
+    /// The customer has gone on to the provider's check (Alipay's face check) and the
+    /// platform waits for its answer.
+    #[serde(default)]
+    pub at_provider: bool,
+    /// Who checks: `builtin` (the demo check) or `alipay`.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The provider's id of the check that verified the customer (Alipay's `certify_id`).
+    #[serde(default)]
+    pub transaction_id: Option<String>,
+    /// Other names the verified ID number was verified or applied under: a warning for the
+    /// clerk.
+    #[serde(default)]
+    pub other_names: Vec<String>,
 }
 
 /// A verification changed; sent on `GET /api/v1/events` as event `realname`.

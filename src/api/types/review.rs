@@ -16,6 +16,17 @@ pub struct RealnameCheck {
     pub verified_at: String,
     /// The applicant's name and ID number on the order are exactly these.
     pub matches_applicant: bool,
+    /// Who verified: `builtin` (the demo check) or `alipay` (Alipay's face check); absent
+    /// for a verification older than this record.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The provider's id of the check (Alipay's `certify_id`).
+    #[serde(default)]
+    pub transaction_id: Option<String>,
+    /// Other names this ID number was verified or applied under: a warning for the
+    /// reviewer.
+    #[serde(default)]
+    pub other_names: Vec<String>,
 }
 
 /// A reviewer's hold on an order in 待审核.
@@ -46,14 +57,34 @@ pub struct SmsMessage {
     pub phone: String,
     /// The text.
     pub body: String,
-    /// Which provider took it (`log`).
+    /// Which provider sends it: `log` (the demo stand-in, which only keeps it) or
+    /// `aliyun`.
     pub provider: String,
-    /// `logged`, `sent` or `failed`.
+    /// `queued`, `sending`, `sent`, `logged`, `failed` or `unknown` (maybe sent; never sent
+    /// again by itself).
     pub status: String,
-    /// Why it failed, if it did.
+    /// The gateway's words when it did not take it.
     pub detail: Option<String>,
-    /// When (RFC 3339).
+    /// When it was written (RFC 3339).
     pub created_at: String,
+    /// `returned`, `shipped`, `login_code`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Tries so far.
+    #[serde(default)]
+    pub attempts: i64,
+    /// When the next try is due, while queued (RFC 3339).
+    #[serde(default)]
+    pub next_attempt_at: Option<String>,
+    /// The gateway's answer code (`OK`, `isv.MOBILE_NUMBER_ILLEGAL`, …).
+    #[serde(default)]
+    pub gateway_code: Option<String>,
+    /// The gateway's id of the sent message (Aliyun's `BizId`).
+    #[serde(default)]
+    pub biz_id: Option<String>,
+    /// When the gateway took it (RFC 3339).
+    #[serde(default)]
+    pub sent_at: Option<String>,
 }
 
 /// One order waiting for review.

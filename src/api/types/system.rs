@@ -23,6 +23,47 @@ pub struct Health {
     /// QR payment is set up (`alipay` or `sandbox`); without it, bank transfer only.
     #[serde(default)]
     pub qr_payment: bool,
+    /// The built-in stand-ins this platform runs with: each is a demo, not the real
+    /// service, and clients say so.
+    #[serde(default)]
+    pub demo_parts: Vec<DemoPart>,
+}
+
+/// A built-in stand-in in place of a real service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DemoPart {
+    /// Identities checked by ID-number checksum and name only.
+    Identity,
+    /// Payments at the sandbox cashier.
+    Cashier,
+    /// Invoice numbers from the platform's own sequence, not a tax authority's.
+    Invoices,
+    /// Text messages only logged.
+    Sms,
+    /// E-mail only kept in the outbox.
+    Mail,
+    /// The example configuration's placeholder seller.
+    Seller,
+    /// The example configuration's placeholder bank account.
+    Bank,
+}
+
+impl DemoPart {
+    /// What it is called in `lang`.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::T;
+        match self {
+            DemoPart::Identity => T::DemoPartIdentity,
+            DemoPart::Cashier => T::DemoPartCashier,
+            DemoPart::Invoices => T::DemoPartInvoices,
+            DemoPart::Sms => T::DemoPartSms,
+            DemoPart::Mail => T::DemoPartMail,
+            DemoPart::Seller => T::DemoPartSeller,
+            DemoPart::Bank => T::DemoPartBank,
+        }
+        .get(lang)
+    }
 }
 
 /// `GET /api/v1/health/ready`: the platform can serve (its database answers and takes

@@ -132,6 +132,7 @@ pub async fn close_unpaid(
     let before = now_ms() - hours.max(0) * 3_600_000;
     for (order_no, version) in store.unpaid_orders_before(before, 100).await? {
         let step = Transition {
+            sms: None,
             claimed_by: None,
             action: Action::Cancel,
             expected_version: Some(version),

@@ -1,5 +1,7 @@
 //! RSA2 as Alipay uses it: SHA256withRSA, PKCS#1 v1.5, base64, over the parameters sorted by
-//! name and joined as `k=v&k=v` (empty values and the signature itself left out).
+//! name and joined as `k=v&k=v`. A request leaves out empty values and its signature; what
+//! Alipay signs (a notification) covers every parameter but `sign` and `sign_type`, empty
+//! values included, and is verified the same way.
 
 use std::collections::BTreeMap;
 
@@ -18,12 +20,22 @@ use sha2::Sha256;
 #[error("not an RSA key (PEM or base64 DER, PKCS#1 or PKCS#8): {0}")]
 pub struct BadKey(String);
 
-/// The string that is signed: `params` sorted by name, empty values and `exclude`d names
-/// dropped, joined as `k=v&k=v` with raw (not URL-encoded) values.
+/// The string a request is signed over: `params` sorted by name, empty values and `exclude`d
+/// names dropped, joined as `k=v&k=v` with raw (not URL-encoded) values.
 pub fn sign_string(params: &BTreeMap<String, String>, exclude: &[&str]) -> String {
+    join(params, exclude, false)
+}
+
+/// The string Alipay signed a notification over: every parameter except `sign` and
+/// `sign_type`, sorted, empty values kept (`passback_params=`), as Alipay's SDKs verify.
+pub fn notify_sign_string(params: &BTreeMap<String, String>) -> String {
+    join(params, &["sign", "sign_type"], true)
+}
+
+fn join(params: &BTreeMap<String, String>, exclude: &[&str], keep_empty: bool) -> String {
     params
         .iter()
-        .filter(|(k, v)| !v.is_empty() && !exclude.contains(&k.as_str()))
+        .filter(|(k, v)| (keep_empty || !v.is_empty()) && !exclude.contains(&k.as_str()))
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("&")
@@ -200,15 +212,61 @@ mod tests {
     }
 
     #[test]
-    fn notify_verification_drops_sign_and_sign_type() {
+    fn notify_verification_drops_sign_and_sign_type_and_keeps_empty_values() {
         let mut params = precreate_params();
         params.insert("trade_status".into(), "TRADE_SUCCESS".into());
-        let text = sign_string(&params, &["sign", "sign_type"]);
+        let text = notify_sign_string(&params);
         assert!(
             !text.contains("sign_type") && !text.contains("sign="),
             "{text}"
         );
         assert!(text.contains("&trade_status=TRADE_SUCCESS&"));
+        assert!(text.starts_with("app_auth_token=&"), "{text}");
+    }
+
+    /// A notification signed as Alipay's SDK signs it (`AlipaySignature.getSignCheckContentV1`:
+    /// every parameter but `sign` and `sign_type`, sorted, empty values included) verifies;
+    /// leaving the empty `passback_params=` out, as requests do, would not.
+    #[test]
+    fn an_sdk_signed_notify_with_an_empty_value_verifies() {
+        let gateway = Signer::from_text(include_str!("testdata/gateway_private.pem"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let params: BTreeMap<String, String> = [
+            ("app_id", "2021000000000001"),
+            ("charset", "utf-8"),
+            ("gmt_payment", "2026-11-28 16:39:58"),
+            ("notify_id", "ac05099524730693a8b330c5ecf72da9786"),
+            ("notify_time", "2026-11-28 16:40:00"),
+            ("notify_type", "trade_status_sync"),
+            ("out_trade_no", "HN20261128000001-1"),
+            ("passback_params", ""),
+            ("seller_id", "2088000000000001"),
+            ("sign_type", "RSA2"),
+            ("total_amount", "300.00"),
+            ("trade_no", "2026112822001405340500012345"),
+            ("trade_status", "TRADE_SUCCESS"),
+            ("version", "1.0"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        // Written out by hand, as the SDK builds it.
+        let sdk_content = "app_id=2021000000000001&charset=utf-8&gmt_payment=2026-11-28 16:39:58\
+            &notify_id=ac05099524730693a8b330c5ecf72da9786&notify_time=2026-11-28 16:40:00\
+            &notify_type=trade_status_sync&out_trade_no=HN20261128000001-1&passback_params=\
+            &seller_id=2088000000000001&total_amount=300.00&trade_no=2026112822001405340500012345\
+            &trade_status=TRADE_SUCCESS&version=1.0";
+        assert_eq!(notify_sign_string(&params), sdk_content);
+        let signature = gateway.sign(sdk_content);
+        let verifier = gateway.verifier();
+        assert!(verifier.verify(notify_sign_string(&params).as_bytes(), &signature));
+        assert!(
+            !verifier.verify(
+                sign_string(&params, &["sign", "sign_type"]).as_bytes(),
+                &signature
+            ),
+            "dropping the empty value changes what is verified"
+        );
     }
 
     #[test]

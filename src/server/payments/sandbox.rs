@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use futures_util::future::BoxFuture;
 
-use super::rsa2::{Signer, Verifier, sign_string};
+use super::rsa2::{Signer, Verifier, notify_sign_string};
 use super::{Charge, Provider, ProviderError, Trade, TradeStatus};
 
 /// The app id and seller the sandbox signs as.
@@ -80,9 +80,7 @@ impl Sandbox {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-        let signature = self
-            .signer
-            .sign(&sign_string(&params, &["sign", "sign_type"]));
+        let signature = self.signer.sign(&notify_sign_string(&params));
         params.insert("sign".into(), signature);
         params
     }
@@ -135,9 +133,7 @@ impl Provider for Sandbox {
         let Some(signature) = params.get("sign") else {
             return false;
         };
-        self.verifier.verify(
-            sign_string(params, &["sign", "sign_type"]).as_bytes(),
-            signature,
-        )
+        self.verifier
+            .verify(notify_sign_string(params).as_bytes(), signature)
     }
 }

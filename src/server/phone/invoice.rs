@@ -44,13 +44,20 @@ async fn finished(state: &AppState, row: &OrderRow) -> Response {
                 serde_json::from_str::<crate::domain::InvoiceRequest>(&invoice.request_json)
                     .map(|r| mask_email(r.email.as_str()))
                     .unwrap_or_default();
+            // "Sent to" only when it was: the demo outbox keeps the mail and sends nothing.
+            let mail = state.store.latest_mail(&row.id).await.ok().flatten();
+            let sent_label = match mail.as_ref().map(|(status, _)| status.as_str()) {
+                Some("sent") => T::PageInvoiceEmail,
+                Some("kept") => T::PageInvoiceKeptInOutbox,
+                _ => T::PageInvoiceMailNotSent,
+            };
             format!(
                 "<h1 class=\"ok\">✓ {title}</h1><dl><dt>{no_label}</dt><dd>{number}</dd>\
                  <dt>{email_label}</dt><dd>{email}</dd></dl>",
                 title = escape(T::PageInvoiceIssued.get(LANG)),
                 no_label = escape(T::PageInvoiceNo.get(LANG)),
                 number = escape(number),
-                email_label = escape(T::PageInvoiceEmail.get(LANG)),
+                email_label = escape(sent_label.get(LANG)),
                 email = escape(&email),
             )
         }

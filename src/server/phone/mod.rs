@@ -31,7 +31,12 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/m/realname/{token}",
             get(realname::page_for).post(realname::submit),
         )
-        .layer(middleware::from_fn_with_state(state, same_origin_forms))
+        .route("/m/realname/{token}/return", get(realname::returned))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_forms,
+        ))
+        .layer(middleware::from_fn_with_state(state, demo_banner))
         .layer(middleware::from_fn(security_headers))
 }
 
@@ -73,6 +78,24 @@ async fn security_headers(request: Request, next: Next) -> Response {
 tokio::task_local! {
     /// The form token of the page being answered, for [`page`] to put in its forms.
     static FORM_TOKEN: String;
+    /// The banner naming this platform's demo parts, when it has any.
+    static DEMO_BANNER: Option<String>;
+}
+
+/// Every phone page of a platform running built-in stand-ins says so at its top: nothing a
+/// customer holds may pass for real when it is not.
+async fn demo_banner(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let banner = state.demo.any().then(|| {
+        T::DemoBanner.fill(
+            LANG,
+            &[&state.demo.names(LANG).collect::<Vec<_>>().join("、")],
+        )
+    });
+    DEMO_BANNER.scope(banner, next.run(request)).await
 }
 
 /// A form on these pages may only be posted from these pages. Two checks, either enough
@@ -191,7 +214,10 @@ font-size:1.1em;border:1px solid #767676;border-radius:.4em;background:#fff}\
 label.consent{display:flex;gap:.5em;align-items:flex-start;margin:1.2em 0}\
 input[type=checkbox],input[type=radio]{width:1.3em;height:1.3em;flex:none;padding:0;margin:0}\
 .small{color:#595959;font-size:.9em}fieldset{border:1px solid #ddd;border-radius:.4em;margin:.9em 0}\
-p.bad{margin:.2em 0}.who b{font-size:1.2em}";
+p.bad{margin:.2em 0}.who b{font-size:1.2em}\
+a.button{display:block;box-sizing:border-box;min-height:44px;padding:.9em;font-size:1.1em;text-align:center;\
+text-decoration:none;border-radius:.4em;background:#0b5ed7;color:#fff}\
+.demo{margin:-1.2em -1.2em 1em;padding:.6em 1.2em;background:#fff3cd;color:#5c3c00;border-bottom:2px solid #b7791f;font-weight:bold}";
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
@@ -215,11 +241,17 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
         Ok(token) => with_form_token(body, &token),
         Err(_) => body.to_owned(),
     };
+    let banner = DEMO_BANNER
+        .try_with(Clone::clone)
+        .ok()
+        .flatten()
+        .map(|text| format!("<p class=\"demo\" role=\"note\">{}</p>", escape(&text)))
+        .unwrap_or_default();
     let html = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><link rel=\"stylesheet\" href=\"/m/style.css\"></head>\
-         <body><main>{body}</main></body></html>",
+         <body>{banner}<main>{body}</main></body></html>",
         title = escape(title),
     );
     (status, Html(html)).into_response()

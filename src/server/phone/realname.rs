@@ -1,5 +1,9 @@
 //! The real-name page the counter's QR code opens on the customer's phone: the customer
-//! types their full name and ID number, consents, and the identity provider answers.
+//! types their full name and ID number, consents, and the identity provider answers —
+//! at once (the built-in demo check), or after the customer has been to the provider:
+//! Alipay's face check is opened from a page of links (a GET, so the page's
+//! `form-action 'self'` never meets Alipay's address), and Alipay sends the customer back
+//! to `/m/realname/{token}/return`, where the platform asks Alipay how it went.
 //! Five failed tries lock the code; used, expired or replaced codes get a clear page.
 
 use axum::Form;
@@ -12,8 +16,9 @@ use super::{escape, gone, page, unavailable};
 use crate::api::RealnameStatus;
 use crate::i18n::{Lang, T};
 use crate::server::AppState;
-use crate::server::identity::{Claim, Verdict};
-use crate::server::store::{Attempt, MAX_ATTEMPTS, RealnameRow, now_ms};
+use crate::server::identity::checks::{self, Settled};
+use crate::server::identity::{CheckRequest, Claim, Started, Verdict, alipay::app_link, precheck};
+use crate::server::store::{Attempt, MAX_ATTEMPTS, NewCheck, RealnameRow, now_ms};
 
 /// What the phone posts.
 #[derive(Debug, Default, Deserialize)]
@@ -30,6 +35,32 @@ const LANG: Lang = Lang::ZhCn;
 
 fn t(text: T) -> String {
     escape(text.get(LANG))
+}
+
+/// The reason code's words for the customer.
+fn reason_text(code: Option<&str>) -> T {
+    crate::server::identity::reason_text(code)
+}
+
+/// The page that sends the customer on to the provider's check: links (the Alipay app,
+/// and the same page in the browser), never a redirect from the form's post.
+fn go_on(session: &RealnameRow) -> Response {
+    let url = session.certify_url.as_deref().unwrap_or_default();
+    let body = format!(
+        "<h1>{title}</h1><p>{intro}</p>\
+         <p><a class=\"button\" id=\"open-alipay\" href=\"{app}\">{open}</a></p>\
+         <p class=\"small\">{fallback} <a id=\"open-browser\" href=\"{url}\">{browser}</a></p>\
+         <p class=\"small\">{after}</p>",
+        title = t(T::PageRealnameFaceTitle),
+        intro = t(T::PageRealnameFaceIntro),
+        app = escape(&app_link(url)),
+        open = t(T::PageRealnameOpenAlipay),
+        fallback = t(T::PageRealnameFaceFallback),
+        url = escape(url),
+        browser = t(T::PageRealnameOpenInBrowser),
+        after = t(T::PageRealnameFaceAfter),
+    );
+    page(StatusCode::OK, T::PageRealnameTitle.get(LANG), &body)
 }
 
 /// The page for a code in any state but pending.
@@ -115,14 +146,113 @@ pub(super) async fn page_for(State(state): State<AppState>, Path(token): Path<St
         Err(page) => return page,
     };
     match session.status_at(now_ms()) {
+        RealnameStatus::Pending if session.certify_id.is_some() => go_on(&session),
         RealnameStatus::Pending => form(
             &state.config.ca_name,
             &session,
             &RealnameForm::default(),
-            None,
+            session
+                .last_error
+                .as_deref()
+                .map(|code| reason_text(Some(code)).get(LANG).to_owned()),
         ),
         other => finished(other),
     }
+}
+
+/// `GET /m/realname/{token}/return`: where the provider sends the customer back. The
+/// platform asks the provider at once how the check went.
+pub(super) async fn returned(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let session = match session(&state, &token).await {
+        Ok(s) => s,
+        Err(page) => return page,
+    };
+    if session.certify_id.is_some() {
+        match checks::settle(&state.store, state.identity.as_ref(), &session, true).await {
+            Ok(Settled::Unavailable(_)) => return checking(),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "settling a real-name check");
+                return unavailable(LANG);
+            }
+        }
+    }
+    match state.store.realname(&session.id).await {
+        Ok(Some(now)) => page_of(&state, &now),
+        _ => gone(LANG, &state.config.hotline),
+    }
+}
+
+/// Where a session stands, as its page.
+fn page_of(state: &AppState, session: &RealnameRow) -> Response {
+    match session.status_at(now_ms()) {
+        RealnameStatus::Pending if session.certify_id.is_some() => go_on(session),
+        RealnameStatus::Pending => form(
+            &state.config.ca_name,
+            session,
+            &RealnameForm::default(),
+            Some(
+                reason_text(session.last_error.as_deref())
+                    .get(LANG)
+                    .to_owned(),
+            ),
+        ),
+        other => finished(other),
+    }
+}
+
+/// A check the provider opened for the customer.
+struct OutsideCheck<'a> {
+    certify_id: &'a str,
+    outer_order_no: &'a str,
+    url: &'a str,
+    name: &'a str,
+    id_number: &'a str,
+}
+
+/// Records the check in flight and sends the customer on to it.
+async fn begin_check(
+    state: &AppState,
+    session: &RealnameRow,
+    check: &OutsideCheck<'_>,
+) -> Response {
+    match state
+        .store
+        .begin_outside_check(
+            session,
+            state.identity.name(),
+            check.certify_id,
+            check.outer_order_no,
+            check.url,
+            check.name,
+            check.id_number,
+        )
+        .await
+    {
+        Ok(Some(going)) => go_on(&going),
+        Ok(None) => match state.store.realname(&session.id).await {
+            Ok(Some(now)) => page_of(state, &now),
+            _ => gone(LANG, &state.config.hotline),
+        },
+        Err(e) => {
+            tracing::error!(error = %e, "recording an identity check");
+            unavailable(LANG)
+        }
+    }
+}
+
+/// The page while the provider's answer is not in yet: a link to look again.
+fn checking() -> Response {
+    page(
+        StatusCode::OK,
+        T::PageRealnameTitle.get(LANG),
+        &format!(
+            "<h1>{}</h1><p>{}</p><p><a href=\"return\">{}</a></p>",
+            t(T::PageRealnameChecking),
+            t(T::PageRealnameBackToCounter),
+            t(T::PageRealnameLookAgain)
+        ),
+    )
 }
 
 /// `POST /m/realname/{token}`
@@ -173,26 +303,73 @@ pub(super) async fn submit(
         name,
         id_number: typed.id_number.clone(),
     };
-    let attempt = match state.identity.verify(&claim).await {
-        Ok(Verdict::Verified { name, id_number }) => Attempt::Verified {
-            name,
-            id_number: id_number.to_string(),
-        },
-        Ok(Verdict::Refused { reason }) => Attempt::Failed {
-            reason: reason.to_owned(),
-            counts: true,
-        },
-        Err(e) => {
-            tracing::warn!(error = %e, provider = state.identity.name(), "identity provider unavailable");
-            Attempt::Failed {
-                reason: "provider_unavailable".into(),
-                counts: false,
+    let provider = state.identity.name();
+    let started = match precheck(&claim) {
+        Err(reason) => Ok(Started::Decided(Verdict::Refused { reason })),
+        Ok(id_number) => {
+            let request = CheckRequest {
+                outer_order_no: uuid::Uuid::now_v7().simple().to_string(),
+                return_url: format!("{}/m/realname/{token}/return", state.public_base),
+            };
+            let started = state.identity.start(&claim, &id_number, &request).await;
+            if let Ok(Started::Redirect {
+                transaction_id,
+                url,
+            }) = &started
+            {
+                let check = OutsideCheck {
+                    certify_id: transaction_id,
+                    outer_order_no: &request.outer_order_no,
+                    url,
+                    name: &claim.name,
+                    id_number: id_number.as_str(),
+                };
+                return begin_check(&state, &session, &check).await;
             }
+            started
         }
     };
+    let (attempt, fact) = match started {
+        Ok(Started::Redirect { .. }) => return unavailable(LANG),
+        Ok(Started::Decided(Verdict::Verified { name, id_number })) => (
+            Attempt::Verified {
+                name: name.clone(),
+                id_number: id_number.to_string(),
+            },
+            Some(("passed", None, name, id_number.to_string())),
+        ),
+        Ok(Started::Decided(Verdict::Refused { reason })) => (
+            Attempt::Failed {
+                reason: reason.to_owned(),
+                counts: true,
+            },
+            None,
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, provider, "identity provider unavailable");
+            (
+                Attempt::Failed {
+                    reason: "provider_unavailable".into(),
+                    counts: false,
+                },
+                None,
+            )
+        }
+    };
+    let check = fact
+        .as_ref()
+        .map(|(verdict, reason, name, id_number)| NewCheck {
+            provider,
+            transaction_id: &session.id,
+            name,
+            id_number,
+            verdict,
+            reason: *reason,
+            material_sha256: None,
+        });
     let updated = match state
         .store
-        .record_realname_attempt(&session, &attempt)
+        .record_realname_attempt(&session, &attempt, check.as_ref())
         .await
     {
         Ok(Some(updated)) => updated,
@@ -208,11 +385,7 @@ pub(super) async fn submit(
     };
     match updated.status_at(now_ms()) {
         RealnameStatus::Pending => {
-            let reason = match updated.last_error.as_deref() {
-                Some("id_number_invalid") => T::RealnameIdInvalid,
-                Some("name_mismatch") => T::RealnameNameMismatch,
-                _ => T::RealnameUnavailable,
-            };
+            let reason = reason_text(updated.last_error.as_deref());
             // Everything typed stays: a phone keyboard makes 18 digits costly to retype.
             form(
                 &state.config.ca_name,

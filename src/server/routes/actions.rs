@@ -10,11 +10,12 @@ use axum::http::HeaderMap;
 use crate::api::{ActionRequest, Order, Problem};
 use crate::domain::{Action, Permission, TrackingNo, next_status};
 use crate::i18n::{Lang, Msg, T};
+use crate::server::AppState;
 use crate::server::error::{ApiError, transition_error};
 use crate::server::extract::{Caller, parse_json};
+use crate::server::sms::{self, NewSms, SmsKind};
 use crate::server::store::{OrderRow, SetColumn, Transition, TransitionError, now_ms};
 use crate::server::validate::{Errors, optional_lines, optional_text};
-use crate::server::{AppState, sms};
 
 use super::orders::{find_order, full_order};
 
@@ -97,7 +98,10 @@ pub async fn act(
         ));
     }
     let (reason, set) = details(&state, &row, action, &request).await?;
+    let message = customer_message(&state, &row, action, &set).await?;
+    let texted = message.is_some();
     let step = Transition {
+        sms: message.map(|m| (state.sms.name(), m)),
         // Review decisions are the claim holder's alone.
         claimed_by: matches!(action, Action::Approve | Action::Reject)
             .then(|| caller.operator.id.clone()),
@@ -125,72 +129,81 @@ pub async fn act(
             }
             e => transition_error(&row.order_no, action, e),
         })?;
-    if action == Action::Reject {
-        tell_customer_returned(&state, &updated).await;
-    }
-    if action == Action::Ship {
-        tell_customer_shipped(&state, &updated).await;
+    if texted {
+        state.sms_wake.notify_one();
     }
     Ok(Json(full_order(&state, &updated, &caller, false).await?))
 }
 
-/// Texts the customer that their application came back, with every reason at once.
-async fn tell_customer_returned(state: &AppState, order: &OrderRow) {
-    let reasons: Vec<String> = order
-        .rejection_json
-        .as_deref()
-        .and_then(|json| serde_json::from_str(json).ok())
-        .unwrap_or_default();
-    // The text links to the notice on the phone: the customer may never have had the paper.
-    let link = match state.store.notice_token(&order.id).await {
-        Ok(token) => format!("{}/m/notice/{token}", state.public_base),
-        Err(e) => {
-            tracing::error!(order = %order.order_no, error = %e, "notice link");
-            String::new()
-        }
+/// The text message an action sends the customer, if any: returned for correction (every
+/// reason, with the link to the notice on the phone) or mailed (carrier, number, and the
+/// link to ask for an invoice). It is written into the outbox with the transition.
+async fn customer_message(
+    state: &AppState,
+    order: &OrderRow,
+    action: Action,
+    set: &[SetColumn],
+) -> Result<Option<NewSms>, ApiError> {
+    let column = |name: &str| {
+        set.iter().find_map(|c| match c {
+            SetColumn::Text(n, value) if *n == name => value.clone(),
+            _ => None,
+        })
     };
-    let text = T::SmsReturned.fill(
-        Lang::ZhCn,
-        &[
-            &state.config.ca_name,
-            &order.order_no,
-            &reasons.join("；"),
-            &link,
-            &state.config.hotline,
-        ],
-    );
-    if let Err(e) = sms::notify(&state.store, state.sms.as_ref(), order, &text).await {
-        tracing::error!(order = %order.order_no, error = %e, "recording the sms");
-    }
-}
-
-/// Texts the customer the carrier and number, with the link to ask for an invoice.
-async fn tell_customer_shipped(state: &AppState, order: &OrderRow) {
-    let carrier = order.carrier.as_deref().unwrap_or_default();
-    let carrier = state
-        .config
-        .mailing
-        .carrier(carrier)
-        .map_or(carrier, |c| c.name.as_str());
-    let link = order
-        .invoice_token
-        .as_deref()
-        .map(|token| format!("{}/m/invoice/{token}", state.public_base))
-        .unwrap_or_default();
-    let text = T::SmsShipped.fill(
-        Lang::ZhCn,
-        &[
-            &state.config.ca_name,
-            &order.order_no,
-            carrier,
-            order.tracking_no.as_deref().unwrap_or_default(),
-            &link,
-            &state.config.hotline,
-        ],
-    );
-    if let Err(e) = sms::notify(&state.store, state.sms.as_ref(), order, &text).await {
-        tracing::error!(order = %order.order_no, error = %e, "recording the sms");
-    }
+    let ca = &state.config.ca_name;
+    let hotline = &state.config.hotline;
+    Ok(match action {
+        Action::Reject => {
+            let reasons: Vec<String> = column("rejection_json")
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default();
+            let reasons = reasons.join("；");
+            // The text links to the notice on the phone: the customer may never have had
+            // the paper.
+            let token = state.store.notice_token(&order.id).await?;
+            let link = format!("{}/m/notice/{token}", state.public_base);
+            let body =
+                T::SmsReturned.fill(Lang::ZhCn, &[ca, &order.order_no, &reasons, &link, hotline]);
+            Some(sms::message(
+                SmsKind::Returned,
+                &order.phone,
+                body,
+                &[
+                    ("order_no", &order.order_no),
+                    ("reasons", &reasons),
+                    ("link", &link),
+                ],
+            ))
+        }
+        Action::Ship => {
+            let code = column("carrier").unwrap_or_default();
+            let carrier = state
+                .config
+                .mailing
+                .carrier(&code)
+                .map_or(code.clone(), |c| c.name.clone());
+            let tracking = column("tracking_no").unwrap_or_default();
+            let link = column("invoice_token")
+                .map(|token| format!("{}/m/invoice/{token}", state.public_base))
+                .unwrap_or_default();
+            let body = T::SmsShipped.fill(
+                Lang::ZhCn,
+                &[ca, &order.order_no, &carrier, &tracking, &link, hotline],
+            );
+            Some(sms::message(
+                SmsKind::Shipped,
+                &order.phone,
+                body,
+                &[
+                    ("order_no", &order.order_no),
+                    ("carrier", &carrier),
+                    ("tracking_no", &tracking),
+                    ("link", &link),
+                ],
+            ))
+        }
+        _ => None,
+    })
 }
 
 /// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.

@@ -13,6 +13,7 @@ mod orders;
 mod payments;
 mod realname;
 mod review;
+mod sms;
 mod system;
 
 use axum::Router;
@@ -52,7 +53,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(actions::act))
         .routes(routes!(review::queue))
         .routes(routes!(review::take, review::release))
-        .routes(routes!(review::sms))
+        .routes(routes!(sms::list))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
         .routes(routes!(attachments::preview))

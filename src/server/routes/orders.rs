@@ -83,7 +83,24 @@ pub(super) async fn full_order(
         }
     }
     if let Some((name, id_number, at)) = state.store.verified_identity(&row.customer_id).await? {
+        let check = state.store.passed_check(&row.customer_id).await?;
+        let mut other_names = state.store.other_names_of(&id_number, &name).await?;
+        other_names.extend(
+            state
+                .store
+                .other_names_of(&row.id_number, &row.applicant_name)
+                .await?,
+        );
+        other_names.retain(|n| !crate::server::identity::same_name(n, &name));
+        other_names.sort();
+        other_names.dedup();
         order.realname = Some(crate::api::RealnameCheck {
+            provider: check.as_ref().map(|c| c.provider.clone()),
+            transaction_id: check.map(|c| c.transaction_id),
+            other_names: other_names
+                .iter()
+                .map(|n| crate::domain::mask_name(n))
+                .collect(),
             matches_applicant: name == row.applicant_name && id_number == row.id_number,
             id_number: if order.revealed {
                 id_number

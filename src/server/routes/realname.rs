@@ -58,12 +58,22 @@ pub async fn get(
         .operator
         .roles
         .permits(Permission::RevealPersonalData);
-    Ok(Json(present::realname(
-        &row,
-        now_ms(),
-        caller.ctx.lang,
-        reveal,
-    )))
+    let mut session = present::realname(&row, now_ms(), caller.ctx.lang, reveal);
+    if let (Some(name), Some(id_number)) = (&row.verified_name, &row.verified_id_number) {
+        if let Some(check) = state.store.passed_check(&row.customer_id).await? {
+            session.provider = Some(check.provider);
+            session.transaction_id = Some(check.transaction_id);
+        }
+        // The same ID number under another name: the clerk is told before going on.
+        session.other_names = state
+            .store
+            .other_names_of(id_number, name)
+            .await?
+            .iter()
+            .map(|n| crate::domain::mask_name(n))
+            .collect();
+    }
+    Ok(Json(session))
 }
 
 /// Corrects the name registered for a customer who is not verified yet (the phone page

@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use crate::api::{Actor, Claim, ClaimRequest, Problem, ReviewItem, ReviewQueue, SmsMessage};
+use crate::api::{Actor, Claim, ClaimRequest, Problem, ReviewItem, ReviewQueue};
 use crate::domain::{Action, Deadline, OrderStatus, Permission};
 use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
@@ -136,31 +136,6 @@ pub async fn take(
             version: Some(version),
         }),
     }
-}
-
-/// Text messages sent to customers, newest first (with the `log` provider, this is where
-/// they are read).
-#[utoipa::path(get, path = "/api/v1/sms", responses((status = 200, body = [SmsMessage])))]
-pub async fn sms(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Vec<SmsMessage>>, ApiError> {
-    caller.require(Permission::Administer)?;
-    let rows = state.store.sms_messages(200).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|row| SmsMessage {
-                id: row.id,
-                order_no: row.order_no,
-                phone: row.phone,
-                body: row.body,
-                provider: row.provider,
-                status: row.status,
-                detail: row.detail,
-                created_at: rfc3339(row.created_at),
-            })
-            .collect(),
-    ))
 }
 
 /// Gives the claim up (the reviewer leaves the order). An administrator may free anyone's.

@@ -20,6 +20,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         max_upload_bytes: state.config.max_upload_bytes as u64,
         public_base_url: state.public_base.to_string(),
         qr_payment: state.payments.is_some(),
+        demo_parts: state.demo.list(),
     })
 }
 

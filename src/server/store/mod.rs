@@ -5,7 +5,8 @@
 //! **Lock order.** A transaction that touches an order takes locks in one order, everywhere:
 //! 1. the order row ([`Store::lock_order`], or the compare-and-set `UPDATE orders` that
 //!    moves it), before anything that hangs off it;
-//! 2. then what hangs off the order: its payments, claims, invoices, attachments, history;
+//! 2. then what hangs off the order: its payments, claims, invoices, attachments, history,
+//!    and the text message the change causes (the SMS outbox row);
 //! 3. last, the events table (taken by `insert_event`, always the last write).
 //!
 //! A path that must update a payment and the order (a payment confirmed, a code closed)
@@ -39,9 +40,9 @@ pub use orders::{
     ValidOrder,
 };
 pub use payments::{Confirmed, Opened, PaymentRow};
-pub use realname::{Attempt, MAX_ATTEMPTS, RealnameRow};
+pub use realname::{Attempt, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, RealnameRow};
 pub use review::Claimed;
-pub use sms::SmsRow;
+pub use sms::{SmsDone, SmsRow};
 
 use std::path::Path;
 use std::str::FromStr;

@@ -191,6 +191,9 @@ pub struct Transition {
     pub set: Vec<SetColumn>,
     /// The operator who must hold the order's review claim (review decisions).
     pub claimed_by: Option<String>,
+    /// A text message the change causes, written into the outbox in the same transaction
+    /// (after the order row), with the provider that will send it.
+    pub sms: Option<(&'static str, crate::server::sms::NewSms)>,
 }
 
 /// Why a transition did not happen. Nothing was changed.
@@ -349,6 +352,32 @@ impl Store {
             request_id,
         )
         .await?;
+        // The facts of the check that verified the customer go into the order's history:
+        // `provider transaction_id time` (the time as RFC 3339).
+        let check: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT provider, transaction_id, checked_at FROM identity_checks \
+             WHERE customer_id = $1 AND verdict = 'passed' ORDER BY checked_at DESC LIMIT 1",
+        )
+        .bind(&order.customer_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some((provider, transaction_id, at)) = check {
+            let fact = format!(
+                "{provider} {transaction_id} {}",
+                crate::server::present::rfc3339(at)
+            );
+            insert_history(
+                tx,
+                &id,
+                actor,
+                "realname",
+                None,
+                None,
+                Some(&fact),
+                request_id,
+            )
+            .await?;
+        }
         let event = NewEvent::order(&id, order_no.as_str(), "created", None, status, 1);
         let event_id = insert_event(tx, self.backend, event).await?;
         Ok((id, order_no.into(), event_id))
@@ -531,6 +560,10 @@ impl Store {
             step.request_id.as_deref(),
         )
         .await?;
+        if let Some((provider, message)) = &step.sms {
+            self.enqueue_sms_in(tx, Some(&current.id), provider, message)
+                .await?;
+        }
         let event = NewEvent::order(
             &current.id,
             order_no,

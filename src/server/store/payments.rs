@@ -277,6 +277,7 @@ impl Store {
             return Ok(Confirmed::AlreadyPaid);
         }
         let step = Transition {
+            sms: None,
             claimed_by: None,
             action: Action::Pay,
             expected_version: None,

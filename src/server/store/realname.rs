@@ -1,6 +1,10 @@
 //! Real-name verification sessions: a single-use, expiring token bound to one customer,
 //! five tries, and on success the customer marked verified — each change in one
-//! transaction with its event.
+//! transaction with its event. A session may have one outside check in flight (Alipay's
+//! face check); every change to it is a compare-and-set on the session's status, tries and
+//! check, so a customer's return and another instance's timer finish a check once. Every
+//! finished check leaves its facts in `identity_checks` (provider, transaction id, verdict,
+//! time).
 
 use base64::Engine;
 use rand::RngCore;
@@ -28,6 +32,58 @@ pub struct RealnameRow {
     pub created_at: i64,
     pub expires_at: i64,
     pub finished_at: Option<i64>,
+    /// The provider of the outside check in flight, or of the last one.
+    pub provider: Option<String>,
+    /// The outside check in flight (Alipay's `certify_id`).
+    pub certify_id: Option<String>,
+    /// Our number for it.
+    pub outer_order_no: Option<String>,
+    /// What the phone opens for it.
+    pub certify_url: Option<String>,
+    /// The name typed for it.
+    pub claimed_name: Option<String>,
+    /// The ID number typed for it.
+    pub claimed_id_number: Option<String>,
+    /// When it was last asked about.
+    pub checked_at: Option<i64>,
+}
+
+/// The facts of one finished check.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct IdentityCheckRow {
+    /// `builtin`, `alipay`.
+    pub provider: String,
+    /// The provider's id of the check (the session id for the built-in check).
+    pub transaction_id: String,
+    /// The name checked.
+    pub name: String,
+    /// The ID number checked.
+    pub id_number: String,
+    /// `passed`, `failed`, `abandoned`.
+    pub verdict: String,
+    /// Why it did not pass.
+    pub reason: Option<String>,
+    /// Unix ms.
+    pub checked_at: i64,
+}
+
+/// A check's facts to keep with a change of its session.
+#[derive(Debug, Clone)]
+pub struct NewCheck<'a> {
+    /// `builtin`, `alipay`.
+    pub provider: &'a str,
+    /// The provider's id of the check.
+    pub transaction_id: &'a str,
+    /// The name checked.
+    pub name: &'a str,
+    /// The ID number checked.
+    pub id_number: &'a str,
+    /// `passed`, `failed`, `abandoned`.
+    pub verdict: &'a str,
+    /// Why it did not pass.
+    pub reason: Option<&'a str>,
+    /// Hex SHA-256 of the material the provider returned.
+    pub material_sha256: Option<&'a str>,
 }
 
 impl RealnameRow {
@@ -61,7 +117,36 @@ pub enum Attempt {
 }
 
 const SELECT: &str = "SELECT id, customer_id, expected_name, status, attempts, last_error, verified_name, \
-    verified_id_number, created_by, created_at, expires_at, finished_at FROM realname_sessions";
+    verified_id_number, created_by, created_at, expires_at, finished_at, provider, certify_id, \
+    outer_order_no, certify_url, claimed_name, claimed_id_number, checked_at FROM realname_sessions";
+
+/// Writes a check's facts (append-only).
+async fn insert_check(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    session: &RealnameRow,
+    check: &NewCheck<'_>,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO identity_checks (id, session_id, customer_id, provider, transaction_id, name, \
+         id_number, verdict, reason, material_sha256, checked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(new_id())
+    .bind(&session.id)
+    .bind(&session.customer_id)
+    .bind(check.provider)
+    .bind(check.transaction_id)
+    .bind(check.name)
+    .bind(check.id_number)
+    .bind(check.verdict)
+    .bind(check.reason)
+    .bind(check.material_sha256)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 impl Store {
     /// Opens a session for a customer, replacing any pending one (its code stops working).
@@ -141,6 +226,7 @@ impl Store {
         &self,
         session: &RealnameRow,
         attempt: &Attempt,
+        check: Option<&NewCheck<'_>>,
     ) -> StoreResult<Option<RealnameRow>> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
@@ -163,10 +249,14 @@ impl Store {
             }
         };
         let finished = (status != RealnameStatus::Pending).then_some(now);
+        // A check in flight is finished once: by the customer's return or by a timer, on
+        // whichever instance comes first; it may finish after the code's time (the customer
+        // was in Alipay), a try typed on the page may not.
         let updated = sqlx::query(
             "UPDATE realname_sessions SET status = $1, attempts = $2, last_error = $3, verified_name = $4, \
-             verified_id_number = $5, finished_at = $6 \
-             WHERE id = $7 AND status = 'pending' AND attempts = $8 AND expires_at > $9",
+             verified_id_number = $5, finished_at = $6, certify_id = NULL, certify_url = NULL \
+             WHERE id = $7 AND status = 'pending' AND attempts = $8 \
+             AND COALESCE(certify_id, '') = $9 AND (expires_at > $10 OR certify_id IS NOT NULL)",
         )
         .bind(status.as_str())
         .bind(attempts)
@@ -176,12 +266,16 @@ impl Store {
         .bind(finished)
         .bind(&session.id)
         .bind(session.attempts)
+        .bind(session.certify_id.as_deref().unwrap_or(""))
         .bind(now)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
             tx.rollback().await?;
             return Ok(None);
+        }
+        if let Some(check) = check {
+            insert_check(&mut tx, session, check, now).await?;
         }
         if let (Some(name), Some(id_number)) = (name, id_number) {
             sqlx::query("UPDATE customers SET name = $1, id_number = $2, realname_verified_at = $3 WHERE id = $4")
@@ -200,6 +294,160 @@ impl Store {
         .await?;
         self.commit_with_event(tx, event_id).await?;
         self.realname(&session.id).await
+    }
+
+    /// Records that the customer went on to an outside check (`certify_id`): the session
+    /// stays pending while the phone is at the provider. `None` when the session moved on.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn begin_outside_check(
+        &self,
+        session: &RealnameRow,
+        provider: &str,
+        certify_id: &str,
+        outer_order_no: &str,
+        url: &str,
+        name: &str,
+        id_number: &str,
+    ) -> StoreResult<Option<RealnameRow>> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE realname_sessions SET provider = $1, certify_id = $2, outer_order_no = $3, \
+             certify_url = $4, claimed_name = $5, claimed_id_number = $6, checked_at = $7 \
+             WHERE id = $8 AND status = 'pending' AND attempts = $9 AND certify_id IS NULL \
+             AND expires_at > $7",
+        )
+        .bind(provider)
+        .bind(certify_id)
+        .bind(outer_order_no)
+        .bind(url)
+        .bind(name)
+        .bind(id_number)
+        .bind(now)
+        .bind(&session.id)
+        .bind(session.attempts)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let event_id = insert_event(
+            &mut tx,
+            self.backend,
+            NewEvent::realname(&session.id, RealnameStatus::Pending, session.attempts),
+        )
+        .await?;
+        self.commit_with_event(tx, event_id).await?;
+        self.realname(&session.id).await
+    }
+
+    /// Outside checks in flight last asked about before `before`, oldest first.
+    pub async fn outside_checks_due(
+        &self,
+        before: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<RealnameRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT} WHERE status = 'pending' AND certify_id IS NOT NULL \
+             AND COALESCE(checked_at, 0) <= $1 ORDER BY checked_at LIMIT $2"
+        ))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Notes that an outside check was asked about now.
+    pub async fn outside_check_asked(&self, session_id: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE realname_sessions SET checked_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Pending sessions whose code has run out, oldest first.
+    pub async fn lapsed_realname_sessions(&self, limit: i64) -> StoreResult<Vec<RealnameRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT} WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2"
+        ))
+        .bind(now_ms())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Ends a pending session whose code ran out, with why (`face_abandoned` when the
+    /// customer never finished a check at the provider) and the abandoned check's facts;
+    /// the counter hears of it. False when someone else ended it first.
+    pub async fn expire_realname(
+        &self,
+        session: &RealnameRow,
+        reason: Option<&str>,
+        check: Option<&NewCheck<'_>>,
+    ) -> StoreResult<bool> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE realname_sessions SET status = 'expired', last_error = COALESCE($1, last_error), \
+             finished_at = $2, certify_id = NULL, certify_url = NULL \
+             WHERE id = $3 AND status = 'pending' AND COALESCE(certify_id, '') = $4 AND expires_at <= $2",
+        )
+        .bind(reason)
+        .bind(now)
+        .bind(&session.id)
+        .bind(session.certify_id.as_deref().unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if let Some(check) = check {
+            insert_check(&mut tx, session, check, now).await?;
+        }
+        let event_id = insert_event(
+            &mut tx,
+            self.backend,
+            NewEvent::realname(&session.id, RealnameStatus::Expired, session.attempts),
+        )
+        .await?;
+        self.commit_with_event(tx, event_id).await?;
+        Ok(true)
+    }
+
+    /// The check that verified a customer last, if any.
+    pub async fn passed_check(&self, customer_id: &str) -> StoreResult<Option<IdentityCheckRow>> {
+        Ok(sqlx::query_as(
+            "SELECT provider, transaction_id, name, id_number, verdict, reason, checked_at \
+             FROM identity_checks WHERE customer_id = $1 AND verdict = 'passed' \
+             ORDER BY checked_at DESC LIMIT 1",
+        )
+        .bind(customer_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Other names this ID number was verified or applied under: a customer verified, a
+    /// check passed, or an order submitted with it under a name that is not `name`.
+    pub async fn other_names_of(&self, id_number: &str, name: &str) -> StoreResult<Vec<String>> {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM customers WHERE id_number = $1 AND realname_verified_at IS NOT NULL \
+             UNION SELECT name FROM identity_checks WHERE id_number = $1 AND verdict = 'passed' \
+             UNION SELECT applicant_name FROM orders WHERE id_number = $1",
+        )
+        .bind(id_number)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut others: Vec<String> = names
+            .into_iter()
+            .filter(|other| !crate::server::identity::same_name(other, name))
+            .collect();
+        others.sort();
+        others.dedup();
+        Ok(others)
     }
 
     /// Corrects a customer's registered name while they are not yet verified; false if

@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 use unicode_width::UnicodeWidthStr;
@@ -253,6 +253,13 @@ fn status_line(frame: &mut Frame, app: &App, area: Rect) {
         .shared
         .read_only
         .then(|| T::ReadOnlyMark.get(lang).to_owned());
+    // A platform running built-in stand-ins says so on every screen; `?` lists them.
+    let demo = app
+        .shared
+        .platform
+        .as_ref()
+        .is_some_and(|h| !h.demo_parts.is_empty())
+        .then(|| T::DemoStatus.get(lang).to_owned());
     // The link, the operator and read-only mode always show; the time of the last update
     // and then the server's name give way when the line is full.
     let bar_width = g.bar.width();
@@ -260,7 +267,8 @@ fn status_line(frame: &mut Frame, app: &App, area: Rect) {
         + conn_text.width()
         + 2
         + bar_width
-        + read_only.as_ref().map_or(0, |m| m.width() + bar_width);
+        + read_only.as_ref().map_or(0, |m| m.width() + bar_width)
+        + demo.as_ref().map_or(0, |m| m.width() + 2 + bar_width);
     let width = usize::from(area.width);
     let last = (must + bar_width + last.width() < width).then_some(last);
     let used = must + last.as_ref().map_or(0, |l| bar_width + l.width() + 1);
@@ -279,6 +287,16 @@ fn status_line(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(mark) = read_only {
         spans.push(sep.clone());
         spans.push(Span::styled(mark, theme.warning.patch(strip_colour(bar))));
+    }
+    if let Some(mark) = demo {
+        spans.push(sep.clone());
+        spans.push(Span::styled(
+            format!(" {mark} "),
+            theme
+                .warning
+                .patch(strip_colour(bar))
+                .add_modifier(Modifier::BOLD),
+        ));
     }
     spans.push(sep.clone());
     spans.push(Span::styled(
@@ -374,12 +392,39 @@ fn help(
         view.ascii,
         T::HelpTitle.get(lang).to_owned(),
     );
-    let [find, list, hint] = Layout::vertical([
+    // The demo parts of the platform, under the commands.
+    let demo: Vec<&str> = view
+        .shared
+        .platform
+        .as_ref()
+        .map(|h| h.demo_parts.iter().map(|p| p.label(lang)).collect())
+        .unwrap_or_default();
+    let demo_text = (!demo.is_empty()).then(|| {
+        let (sep, colon) = if lang == Lang::ZhCn {
+            ("；", "：")
+        } else {
+            ("; ", ": ")
+        };
+        format!("{}{colon}{}", T::DemoHelpTitle.get(lang), demo.join(sep))
+    });
+    let demo_rows = demo_text.as_ref().map_or(0, |text| {
+        let width = usize::from(inner.width.max(1));
+        (text.width().div_ceil(width) + 1).min(6) as u16
+    });
+    let [find, list, demo_area, hint] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
+        Constraint::Length(demo_rows),
         Constraint::Length(1),
     ])
     .areas(inner);
+    if let Some(text) = demo_text {
+        paint::wrapped(
+            frame,
+            demo_area,
+            vec![Line::from(text).style(app.theme.warning)],
+        );
+    }
     let label = format!("{} ", T::HelpFind.get(lang));
     let width = label.width() as u16;
     paint::line(

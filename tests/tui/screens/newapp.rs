@@ -22,6 +22,7 @@ fn health(qr_payment: bool) -> Health {
         max_upload_bytes: 10 << 20,
         public_base_url: "http://192.168.1.20:8080".into(),
         qr_payment,
+        demo_parts: vec![],
     }
 }
 
@@ -296,6 +297,10 @@ fn once_verified_the_clerk_is_on_the_project_step_without_a_key() {
             verified_name: Some("张三".into()),
             verified_id_number: Some("11010519491231002X".into()),
             verified_at: Some(stamp(NOW)),
+            at_provider: false,
+            provider: Some("builtin".into()),
+            transaction_id: Some("s".into()),
+            other_names: vec![],
         }),
     });
     assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Project));

@@ -2,7 +2,9 @@
 //! line in every state of the link, long messages, and the screen that asks for a bigger
 //! terminal.
 
+use ca_counter::api::{DemoPart, Health};
 use ca_counter::i18n::Lang;
+use ca_counter::tui::app::FrameAnswer;
 use ca_counter::tui::net::Msg;
 use ca_counter::tui::tabs::invoicing::Invoicing;
 use ca_counter::tui::tabs::mailing::Mailing;
@@ -13,6 +15,27 @@ use crossterm::event::KeyCode;
 
 use super::{Scene, check, scene, walk};
 use crate::fixtures::*;
+
+/// The health of a platform running every built-in stand-in (the default configuration).
+fn demo_health() -> Health {
+    Health {
+        status: "ok".into(),
+        version: "t".into(),
+        database: "sqlite".into(),
+        max_upload_bytes: 10 << 20,
+        public_base_url: "http://192.168.1.20:8080".into(),
+        qr_payment: true,
+        demo_parts: vec![
+            DemoPart::Identity,
+            DemoPart::Cashier,
+            DemoPart::Invoices,
+            DemoPart::Sms,
+            DemoPart::Mail,
+            DemoPart::Seller,
+            DemoPart::Bank,
+        ],
+    }
+}
 
 /// Shows one tab.
 type Show = fn(&mut ca_counter::tui::app::App);
@@ -32,6 +55,14 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         key(&mut a, KeyCode::F(12));
         out.push(scene(&format!("help over {name}"), a));
     }
+    // A platform of built-in stand-ins: 演示 on the status line, the list in the help.
+    let mut a = app(lang);
+    a.frame_answer(FrameAnswer::Health(Ok(demo_health())));
+    out.push(scene("demo platform", a));
+    let mut a = app(lang);
+    a.frame_answer(FrameAnswer::Health(Ok(demo_health())));
+    key(&mut a, KeyCode::Char('?'));
+    out.push(scene("help on a demo platform", a));
     let mut a = app(lang);
     key(&mut a, KeyCode::Char('?'));
     typed(&mut a, "theme");

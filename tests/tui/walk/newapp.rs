@@ -359,6 +359,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         max_upload_bytes: 10 << 20,
         public_base_url: String::new(),
         qr_payment: false,
+        demo_parts: vec![],
     })));
     out.push(scene("pay: no QR payment", a));
     out.push(scene(

@@ -223,9 +223,19 @@ impl NewApp {
             .and_then(|s| s.draft.customer.as_ref())
             .map(|c| c.name.clone())
             .unwrap_or_default();
+        let others = self
+            .sheet()
+            .and_then(|s| s.draft.realname.as_ref())
+            .map(|r| r.other_names.join("、"))
+            .unwrap_or_default();
         self.go(ctx, Step::Project);
         if let Some(sheet) = self.sheet_mut() {
-            sheet.notice = Some(Notice::done(Text::with(T::VerifiedGoOn, [name])));
+            // The same ID number under another name: the clerk must look at the ID card.
+            sheet.notice = Some(if others.is_empty() {
+                Notice::done(Text::with(T::VerifiedGoOn, [name]))
+            } else {
+                Notice::warning(Text::with(T::RealnameVerifiedOtherNames, [name, others]))
+            });
         }
     }
 }
@@ -315,6 +325,8 @@ fn apply_realname(sheet: &mut Sheet, session: &RealnameSession) -> bool {
         reason_code: session.reason.clone(),
         verified_name: session.verified_name.clone(),
         verified_id_number: session.verified_id_number.clone(),
+        at_provider: session.at_provider,
+        other_names: session.other_names.clone(),
     });
     if session.status == RealnameStatus::Verified
         && let Some(customer) = sheet.draft.customer.as_mut()

@@ -91,6 +91,12 @@ pub struct RealnameInfo {
     pub verified_name: Option<String>,
     /// The verified ID number.
     pub verified_id_number: Option<String>,
+    /// The customer is at the provider's check (Alipay's face check).
+    #[serde(default)]
+    pub at_provider: bool,
+    /// Other names the verified ID number was seen under.
+    #[serde(default)]
+    pub other_names: Vec<String>,
 }
 
 /// The chosen project and product.

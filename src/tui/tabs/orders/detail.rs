@@ -215,6 +215,7 @@ fn action_label(action: &str, lang: Lang) -> String {
         "payment_notify_refused" => T::HistoryNotifyRefused,
         "labels_printed" => T::HistoryLabelsPrinted,
         "invoice_request" => T::HistoryInvoiceRequest,
+        "realname" => T::HistoryRealname,
         other => {
             return Action::parse(other)
                 .map(|a| a.label(lang).to_owned())
@@ -254,6 +255,16 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
             }
         }
         "print" if reason == "application_form" => T::KindApplicationForm.get(lang).to_owned(),
+        // `alipay 2109b5e6… 2026-12-03T02:21:00Z`: who verified, the check's id, when.
+        "realname" => {
+            let mut parts = reason.split_whitespace();
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(provider), Some(id), Some(at)) => {
+                    crate::tui::format::identity_fact(provider, Some(id), at, lang)
+                }
+                _ => reason.to_owned(),
+            }
+        }
         // `signed_form 0193…`: the kind and the file's name.
         "download_attachment" | "preview_attachment" => {
             let (_, id) = first_rest();

@@ -221,6 +221,20 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     match &order.realname {
         Some(check) => {
             lines.push(Line::from(format!("{} {}", check.name, check.id_number)));
+            if let Some(provider) = &check.provider {
+                lines.push(Line::from(format::identity_fact(
+                    provider,
+                    check.transaction_id.as_deref(),
+                    &check.verified_at,
+                    lang,
+                )));
+            }
+            if !check.other_names.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    T::RealnameOtherNames.fill(lang, &[&check.other_names.join("、")]),
+                    theme.error,
+                )));
+            }
             lines.push(if check.matches_applicant {
                 Line::from(Span::styled(
                     format!("{} {}", view.glyphs().check, T::RealnameMatches.get(lang)),

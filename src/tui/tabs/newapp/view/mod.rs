@@ -302,6 +302,9 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
                 theme.dim,
             ),
         ]));
+        if session.at_provider {
+            lines.push(Line::from(Span::styled(T::RealnameAtProvider.get(lang), theme.accent)));
+        }
         if let Some(reason) = &session.reason {
             lines.push(Line::from(Span::styled(T::LastTryFailed.fill(lang, &[reason]), theme.error)));
         }
@@ -315,6 +318,13 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
             _ => T::RealnameExpiredHint,
         };
         lines.push(Line::from(Span::styled(text.get(lang), theme.warning)));
+        // Why it ended, when the platform says (a face check never finished in Alipay).
+        if let Some(reason) = &session.reason {
+            lines.push(Line::from(Span::styled(
+                T::RealnameEndedBecause.fill(lang, &[reason]),
+                theme.error,
+            )));
+        }
     }
     if !sheet.renaming && unreachable_from_phone(&session.url) {
         lines.push(Line::default());

@@ -6,6 +6,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod providers;
+
+pub use providers::{
+    AliyunSmsConfig, IdentityConfig, IdentityProvider, InvoiceProvider, LogisticsProvider,
+    MailProvider, PaymentProvider, SmsConfig, SmsProvider, SmsTemplates,
+};
+
 /// Environment variable naming the configuration file.
 pub const CONFIG_ENV: &str = "CA_COUNTER_CONFIG";
 /// Environment variable overriding the data directory (database, tokens, logs).
@@ -103,8 +110,8 @@ pub struct PlatformConfig {
     /// `alipay` (face-to-face payment, configured under `[platform.alipay]`), `sandbox`
     /// (payments are simulated by a built-in cashier page, for demos and training) or
     /// `none` (no QR payment; bank transfer only).
-    pub payment_provider: String,
-    /// Alipay face-to-face payment.
+    pub payment_provider: PaymentProvider,
+    /// The Alipay application: face-to-face payment, and identity verification.
     pub alipay: Option<AlipayConfig>,
     /// The CA's account for bank transfers.
     pub bank: BankConfig,
@@ -112,9 +119,12 @@ pub struct PlatformConfig {
     pub unpaid_close_hours: i64,
     /// How often QR payments no notification has settled are asked about, in seconds.
     pub payment_check_seconds: u64,
-    /// Who checks identities on the real-name page: `builtin` (ID number valid, name as
-    /// registered at the counter).
-    pub identity_provider: String,
+    /// Who checks identities on the real-name page: `builtin` (a demo: ID number valid,
+    /// name as registered at the counter) or `alipay` (Alipay identity verification, a face
+    /// check in the Alipay app, with the application under `[platform.alipay]`).
+    pub identity_provider: IdentityProvider,
+    /// How an outside identity check runs.
+    pub identity: IdentityConfig,
     /// How long a real-name QR code stays valid, in minutes.
     pub realname_minutes: i64,
     /// The CA's name on printed documents.
@@ -129,9 +139,11 @@ pub struct PlatformConfig {
     pub terms_version: String,
     /// The review promise, working hours and claims.
     pub review: ReviewConfig,
-    /// How customers are told by SMS: `log` (messages are kept for an administrator to
-    /// read at `GET /api/v1/sms`; real gateways plug in here).
-    pub sms_provider: String,
+    /// How customers are told by SMS: `log` (a demo: messages are kept for an
+    /// administrator to read at `GET /api/v1/sms`) or `aliyun` (`[platform.sms.aliyun]`).
+    pub sms_provider: SmsProvider,
+    /// The SMS outbox: retries, and the Aliyun gateway.
+    pub sms: SmsConfig,
     /// Carriers, tracking and the customer's invoice link.
     pub mailing: MailingConfig,
     /// Invoices: the seller, the tax, who issues them and how they are e-mailed.
@@ -203,12 +215,13 @@ impl Default for PlatformConfig {
             max_upload_bytes: 10 * 1024 * 1024,
             demo_catalog: true,
             payment_qr_minutes: 15,
-            payment_provider: "sandbox".into(),
+            payment_provider: PaymentProvider::Sandbox,
             alipay: None,
             bank: BankConfig::default(),
             unpaid_close_hours: 72,
             payment_check_seconds: 20,
-            identity_provider: "builtin".into(),
+            identity_provider: IdentityProvider::Builtin,
+            identity: IdentityConfig::default(),
             realname_minutes: 10,
             ca_name: "湖南CA".into(),
             hotline: "400-668-2666".into(),
@@ -216,7 +229,8 @@ impl Default for PlatformConfig {
             terms_file: None,
             terms_version: "2026-11".into(),
             review: ReviewConfig::default(),
-            sms_provider: "log".into(),
+            sms_provider: SmsProvider::Log,
+            sms: SmsConfig::default(),
             mailing: MailingConfig::default(),
             invoice: InvoiceConfig::default(),
             statement_timeout_seconds: 30,
@@ -295,7 +309,7 @@ pub struct MailingConfig {
     pub carriers: Vec<CarrierConfig>,
     /// Where parcel tracking comes from: `manual` (events typed by staff) or `kuaidi100`
     /// (the 快递100 query API, configured under `[platform.mailing.kuaidi100]`).
-    pub logistics_provider: String,
+    pub logistics_provider: LogisticsProvider,
     /// The 快递100 query API.
     pub kuaidi100: Option<Kuaidi100Config>,
     /// One tracking number is asked about at most this often, in minutes (at least 30).
@@ -324,7 +338,7 @@ impl Default for MailingConfig {
                 carrier("yunda", "韵达", "Yunda", F::Yunda),
                 carrier("shentong", "申通", "STO", F::Sto),
             ],
-            logistics_provider: "manual".into(),
+            logistics_provider: LogisticsProvider::Manual,
             kuaidi100: None,
             tracking_refresh_minutes: 30,
             invoice_link_days: 180,
@@ -389,7 +403,7 @@ fn kuaidi100_endpoint() -> String {
 pub struct InvoiceConfig {
     /// Who issues invoices: `builtin` (numbers from the platform's own sequence, the PDF
     /// drawn here); a real e-invoicing service plugs in beside it.
-    pub provider: String,
+    pub provider: InvoiceProvider,
     /// The seller printed on the invoice.
     pub seller_name: String,
     /// The seller's tax number.
@@ -410,7 +424,7 @@ pub struct InvoiceConfig {
     pub auto_issue: bool,
     /// How invoices are e-mailed: `outbox` (kept for an administrator to read at
     /// `GET /api/v1/mail`) or `smtp` (configured under `[platform.invoice.smtp]`).
-    pub mail_provider: String,
+    pub mail_provider: MailProvider,
     /// The outgoing mail server.
     pub smtp: Option<SmtpConfig>,
 }
@@ -418,7 +432,7 @@ pub struct InvoiceConfig {
 impl Default for InvoiceConfig {
     fn default() -> Self {
         InvoiceConfig {
-            provider: "builtin".into(),
+            provider: InvoiceProvider::Builtin,
             seller_name: "湖南CA（示例，请在配置中填写）".into(),
             seller_tax_number: "91430100MA4L00000F".into(),
             seller_address_phone: "长沙市岳麓区示例路 1 号 0731-00000000".into(),
@@ -428,7 +442,7 @@ impl Default for InvoiceConfig {
             issuer: "系统".into(),
             region_code: "43".into(),
             auto_issue: false,
-            mail_provider: "outbox".into(),
+            mail_provider: MailProvider::Outbox,
             smtp: None,
         }
     }
@@ -503,7 +517,8 @@ impl<'de> Deserialize<'de> for Day {
     }
 }
 
-/// `[platform.alipay]`: Alipay face-to-face payment (当面付).
+/// `[platform.alipay]`: the Alipay application, for face-to-face payment (当面付) and
+/// identity verification (支付宝身份验证).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlipayConfig {
@@ -666,7 +681,7 @@ mod tests {
     #[test]
     fn the_example_file_documents_real_keys_with_their_defaults() {
         let example = Config::parse(
-            include_str!("../config.example.toml"),
+            include_str!("../../config.example.toml"),
             Path::new("config.example.toml"),
         );
         let example = example.unwrap_or_else(|e| panic!("{e}"));
@@ -683,9 +698,14 @@ mod tests {
             defaults.review.calendar()
         );
         assert_eq!(example.platform.review.claim_minutes, 15);
-        assert_eq!(example.platform.sms_provider, "log");
+        assert_eq!(example.platform.sms_provider, SmsProvider::Log);
+        assert_eq!(example.platform.identity.biz_code, "FACE");
+        assert_eq!(example.platform.sms.max_attempts, 5);
         assert_eq!(example.platform.mailing.carriers, defaults.mailing.carriers);
-        assert_eq!(example.platform.mailing.logistics_provider, "manual");
+        assert_eq!(
+            example.platform.mailing.logistics_provider,
+            LogisticsProvider::Manual
+        );
         assert_eq!(example.platform.mailing.tracking_refresh_minutes, 30);
         assert_eq!(example.platform.invoice.tax_rate_percent, 6);
         assert_eq!(
