@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use ca_counter::api::{Applicant, Client, MailingAddress, NewCustomer, NewOrder};
 use ca_counter::config::PlatformConfig;
+use ca_counter::config::SqliteSynchronous as Durability;
 use ca_counter::domain::{RoleSet, UserType};
 use ca_counter::i18n::Lang;
 use ca_counter::server::Platform;
-use ca_counter::config::SqliteSynchronous as Durability;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// The durability measured: `BENCH_SQLITE_SYNC=normal`, else the platform's default.
