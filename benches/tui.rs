@@ -62,6 +62,7 @@ fn render_bench() {
             amount_fen: 20_000,
             created_at: stamp.clone(),
             updated_at: stamp.clone(),
+            channel: ca_counter::domain::Channel::Counter,
         })
         .collect();
     app.show_tab::<Orders>();

@@ -603,6 +603,10 @@ pub struct OrderQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[param(schema_with = super::schemas::id)]
     pub project: Option<String>,
+    /// `counter` or `online`: only orders that came this way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(pattern = "^(counter|online)$")]
+    pub channel: Option<String>,
     /// Order number, phone, name (part of) or exact ID number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[param(schema_with = super::schemas::search)]

@@ -1,6 +1,7 @@
 //! The rules of the business, with no IO: order statuses and the transition table, who may
 //! do what, and types that can only hold valid values.
 
+mod channel;
 mod contact;
 mod doc_code;
 mod draft_id;
@@ -9,6 +10,7 @@ mod id_number;
 mod invoice;
 mod mask;
 mod money;
+mod next_step;
 mod order_no;
 #[cfg(test)]
 mod properties;
@@ -20,6 +22,7 @@ mod tracking_state;
 mod uscc;
 mod workdays;
 
+pub use channel::Channel;
 pub use contact::{Email, Phone, PlaceName, PostalCode};
 pub use doc_code::{DocCode, DocKind, DocSubject};
 pub use draft_id::DraftId;
@@ -33,6 +36,7 @@ pub use invoice::{
 };
 pub use mask::{mask_address, mask_email, mask_id_number, mask_name, mask_phone};
 pub use money::Money;
+pub use next_step::NextStep;
 pub use order_no::OrderNo;
 pub use role::{Permission, Role, RoleSet};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};

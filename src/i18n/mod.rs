@@ -5,6 +5,8 @@
 
 #[macro_use]
 mod table_messaging;
+#[macro_use]
+mod table_web;
 mod table;
 
 pub use table::T;

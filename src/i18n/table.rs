@@ -26,8 +26,8 @@ macro_rules! texts {
     };
 }
 
-// The entries of `table_messaging.rs` join these: one enum, two files.
-messaging_texts! { texts;
+// The entries of `table_web.rs` and `table_messaging.rs` join these: one enum, three files.
+web_texts! { messaging_texts;
     // Order statuses.
     StatusPendingPayment => "待支付", "awaiting payment";
     StatusPendingVoucher => "待上传凭证", "awaiting transfer voucher";
@@ -56,6 +56,9 @@ messaging_texts! { texts;
     ActionDownloadAttachment => "下载附件", "downloaded an attachment";
     ActionPreviewAttachment => "查看附件", "viewed an attachment";
     ActionReveal => "查看完整个人信息", "revealed personal data";
+
+    ChannelCounter => "柜台", "counter";
+    ChannelOnline => "线上", "online";
 
     // Roles.
     RoleClerk => "柜台受理", "clerk";

@@ -155,7 +155,18 @@ impl Gateway {
     /// The URL of a page method (`pageExecute` with GET): the gateway with the signed
     /// parameters in its query string, for the customer's browser or Alipay app to open.
     pub fn page_url(&self, method: &str, biz_content: &serde_json::Value) -> String {
-        let params = self.signed_params(method, biz_content, &timestamp_now(), &[]);
+        self.page_url_with(method, biz_content, &[])
+    }
+
+    /// [`Gateway::page_url`] with more public parameters signed in (`notify_url`,
+    /// `return_url`).
+    pub fn page_url_with(
+        &self,
+        method: &str,
+        biz_content: &serde_json::Value,
+        extra: &[(&str, &str)],
+    ) -> String {
+        let params = self.signed_params(method, biz_content, &timestamp_now(), extra);
         let query: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(params.iter())
             .finish();

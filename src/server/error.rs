@@ -336,8 +336,15 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    // Pages (the phone's and the customer platform's) answer their errors as pages.
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let spec = response.extensions_mut().remove::<ProblemSpec>();
-    if spec.is_some() || (status.as_u16() >= 400 && !is_problem && !path.starts_with("/m/")) {
+    if spec.is_some()
+        || (status.as_u16() >= 400 && !is_problem && !is_page && !path.starts_with("/m/"))
+    {
         let spec = spec.unwrap_or_else(|| ProblemSpec::generic(status));
         let problem = spec.render(lang, &request_id);
         let body = serde_json::to_vec(&problem).unwrap_or_default();

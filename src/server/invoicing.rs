@@ -112,7 +112,7 @@ pub async fn issue(
     // request with auto_issue) prints the configured issuer.
     let issued_by = match actor {
         Actor::Operator { name, .. } => name.clone(),
-        Actor::System(_) => config.issuer.clone(),
+        Actor::System(_) | Actor::Customer(_) => config.issuer.clone(),
     };
     let new = NewInvoice {
         order_id: &row.id,
@@ -147,7 +147,7 @@ pub async fn issue(
             let bytes = render(state, row, &invoice, &issued).await?;
             let uploaded_by = match actor {
                 Actor::Operator { id, .. } => id.clone(),
-                Actor::System(_) => row.submitted_by.clone(),
+                Actor::System(_) | Actor::Customer(_) => row.submitted_by.clone(),
             };
             let id = state
                 .store

@@ -23,6 +23,7 @@ pub mod sms;
 pub mod store;
 pub mod tracking;
 mod validate;
+mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -123,6 +123,7 @@ pub fn order(
         realname: None,
         allowed_actions: allowed_actions(row, status, caller),
         attachments: attachments.iter().filter_map(attachment).collect(),
+        channel: crate::domain::Channel::parse(&row.channel).unwrap_or_default(),
     })
 }
 
@@ -163,6 +164,7 @@ pub fn summary(row: &OrderRow) -> Option<OrderSummary> {
         amount_fen: row.amount_fen,
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
+        channel: crate::domain::Channel::parse(&row.channel).unwrap_or_default(),
     })
 }
 

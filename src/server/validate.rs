@@ -212,6 +212,7 @@ pub fn new_order(
         note,
         application_ref,
         terms_version,
+        channel: crate::domain::Channel::Counter,
     })
 }
 

@@ -63,6 +63,7 @@ pub fn summary(no: u32, name: &str, status: OrderStatus, minutes_ago: i64) -> Or
         amount_fen: 20_000,
         created_at: stamp(at),
         updated_at: stamp(at),
+        channel: ca_counter::domain::Channel::Counter,
     }
 }
 
@@ -75,6 +76,7 @@ fn actor(name: &str) -> Actor {
 
 pub fn order() -> Order {
     Order {
+        channel: ca_counter::domain::Channel::Counter,
         order_no: no("HN20261128000003"),
         status: OrderStatus::PendingReview,
         version: 3,

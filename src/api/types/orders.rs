@@ -235,6 +235,9 @@ pub struct Order {
     pub allowed_actions: Vec<Action>,
     /// Attachments, oldest first.
     pub attachments: Vec<Attachment>,
+    /// At a counter, or on the customer's own platform.
+    #[serde(default)]
+    pub channel: crate::domain::Channel,
 }
 
 /// One row of an order list; personal data always masked.
@@ -261,6 +264,9 @@ pub struct OrderSummary {
     pub created_at: String,
     /// Last changed (RFC 3339).
     pub updated_at: String,
+    /// At a counter, or on the customer's own platform.
+    #[serde(default)]
+    pub channel: crate::domain::Channel,
 }
 
 /// A page of orders.

@@ -89,6 +89,25 @@ impl Provider for Alipay {
         })
     }
 
+    fn wap_pay_url(&self, charge: &Charge, return_url: &str) -> String {
+        let biz = serde_json::json!({
+            "out_trade_no": charge.out_trade_no,
+            "total_amount": charge.amount.yuan_string(),
+            "subject": charge.subject,
+            "product_code": "QUICK_WAP_WAY",
+            "timeout_express": format!("{}m", charge.minutes.max(1)),
+            "quit_url": return_url,
+        });
+        self.gateway.page_url_with(
+            "alipay.trade.wap.pay",
+            &biz,
+            &[
+                ("notify_url", self.notify_url.as_str()),
+                ("return_url", return_url),
+            ],
+        )
+    }
+
     fn query<'a>(&'a self, out_trade_no: &'a str) -> BoxFuture<'a, Result<Trade, ProviderError>> {
         Box::pin(async move {
             match self

@@ -101,6 +101,10 @@ pub trait Provider: Send + Sync {
     /// Opens a trade and returns what the QR code encodes.
     fn precreate<'a>(&'a self, charge: &'a Charge) -> BoxFuture<'a, Result<String, ProviderError>>;
 
+    /// The address of a mobile-site payment (`alipay.trade.wap.pay`) for `charge`: the
+    /// customer's phone opens it, pays in Alipay, and comes back to `return_url`.
+    fn wap_pay_url(&self, charge: &Charge, return_url: &str) -> String;
+
     /// Asks where a trade stands.
     fn query<'a>(&'a self, out_trade_no: &'a str) -> BoxFuture<'a, Result<Trade, ProviderError>>;
 

@@ -37,42 +37,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             same_origin_forms,
         ))
         .layer(middleware::from_fn_with_state(state, demo_banner))
-        .layer(middleware::from_fn(security_headers))
-}
-
-/// What the phone pages allow a browser to do: their own stylesheet and images, forms
-/// posted back to themselves, no script at all, never framed by another site.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-/// Headers on every phone page: a customer's personal data is never cached, leaked in a
-/// referrer, sniffed into another type, or shown inside someone else's frame.
-async fn security_headers(request: Request, next: Next) -> Response {
-    let stylesheet = request.uri().path() == "/m/style.css";
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(if stylesheet {
-            "public, max-age=86400"
-        } else {
-            "no-store"
-        }),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    response
+        .layer(middleware::from_fn(super::web::security_headers))
 }
 
 tokio::task_local! {

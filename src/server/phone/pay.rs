@@ -1,7 +1,7 @@
 //! The sandbox cashier: what a demo payment QR code opens. Paying here sends the platform a
 //! notification signed with the sandbox's key, through the same checks as Alipay's.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -14,12 +14,16 @@ use crate::server::store::{PaymentRow, now_ms};
 
 const LANG: Lang = Lang::ZhCn;
 
-async fn live_payment(state: &AppState, token: &str) -> Result<PaymentRow, Response> {
+async fn live_payment(
+    state: &AppState,
+    token: &str,
+    back: Option<&str>,
+) -> Result<PaymentRow, Response> {
     if state.sandbox.is_none() {
         return Err(gone(LANG, &state.config.hotline));
     }
     match state.store.payment_by_token(token).await {
-        Ok(Some(p)) if p.status == "paid" => Err(paid()),
+        Ok(Some(p)) if p.status == "paid" => Err(paid(back)),
         Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => Ok(p),
         Ok(_) => Err(gone(LANG, &state.config.hotline)),
         Err(e) => {
@@ -29,9 +33,30 @@ async fn live_payment(state: &AppState, token: &str) -> Result<PaymentRow, Respo
     }
 }
 
+/// `?return=`: where a mobile-site payment brings the customer back (their order's page on
+/// this platform; nothing else is followed).
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct ReturnTo {
+    #[serde(rename = "return")]
+    back: Option<String>,
+}
+
+impl ReturnTo {
+    fn on(&self, state: &AppState) -> Option<String> {
+        let back = self.back.as_deref()?;
+        let rest = back.strip_prefix(&*state.public_base)?;
+        (rest.starts_with("/orders/") && !rest.contains("//")).then(|| back.to_owned())
+    }
+}
+
 /// `GET /m/pay/{token}`
-pub(super) async fn cashier(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let payment = match live_payment(&state, &token).await {
+pub(super) async fn cashier(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(back): Query<ReturnTo>,
+) -> Response {
+    let back = back.on(&state);
+    let payment = match live_payment(&state, &token, back.as_deref()).await {
         Ok(p) => p,
         Err(page) => return page,
     };
@@ -58,8 +83,13 @@ pub(super) async fn cashier(State(state): State<AppState>, Path(token): Path<Str
 }
 
 /// `POST /m/pay/{token}`: the customer pays.
-pub(super) async fn pay(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let payment = match live_payment(&state, &token).await {
+pub(super) async fn pay(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(back): Query<ReturnTo>,
+) -> Response {
+    let back = back.on(&state);
+    let payment = match live_payment(&state, &token, back.as_deref()).await {
         Ok(p) => p,
         Err(page) => return page,
     };
@@ -71,7 +101,7 @@ pub(super) async fn pay(State(state): State<AppState>, Path(token): Path<String>
         .yuan_string();
     let params = sandbox.paid_notify(&payment.out_trade_no, &amount, &payment.product_name);
     match notify::process(&state.store, sandbox.as_ref(), &params).await {
-        Ok(Outcome::Paid | Outcome::Repeat) => paid(),
+        Ok(Outcome::Paid | Outcome::Repeat) => paid(back.as_deref()),
         Ok(other) => {
             tracing::warn!(?other, order = %payment.order_no, "sandbox payment not applied");
             let text = T::ProblemPaymentClosed.get(LANG);
@@ -88,11 +118,24 @@ pub(super) async fn pay(State(state): State<AppState>, Path(token): Path<String>
     }
 }
 
-fn paid() -> Response {
-    let text = T::PagePayDone.get(LANG);
+fn paid(back: Option<&str>) -> Response {
+    let text = if back.is_some() {
+        T::PagePayDoneOnline.get(LANG)
+    } else {
+        T::PagePayDone.get(LANG)
+    };
+    let back = back
+        .map(|url| {
+            format!(
+                "<p><a class=\"button\" href=\"{}\">{}</a></p>",
+                escape(url),
+                escape(T::PagePayBackToOrder.get(LANG))
+            )
+        })
+        .unwrap_or_default();
     page(
         StatusCode::OK,
         text,
-        &format!("<h1 class=\"ok\">✓ {}</h1>", escape(text)),
+        &format!("<h1 class=\"ok\">✓ {}</h1>{back}", escape(text)),
     )
 }

@@ -64,7 +64,9 @@ fn go_on(session: &RealnameRow) -> Response {
 }
 
 /// The page for a code in any state but pending.
-fn finished(status: RealnameStatus) -> Response {
+fn finished(status: RealnameStatus, session: &RealnameRow) -> Response {
+    // A session the customer started on their own platform leads back to their application.
+    let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
     let (code, class, text) = match status {
         RealnameStatus::Verified => (StatusCode::OK, "ok", T::PageRealnameDone),
         RealnameStatus::Locked => (StatusCode::GONE, "bad", T::PageRealnameLocked),
@@ -76,11 +78,19 @@ fn finished(status: RealnameStatus) -> Response {
     page(
         code,
         T::PageRealnameTitle.get(LANG),
-        &format!(
-            "<h1 class=\"{class}\">{mark}{}</h1><p>{}</p>",
-            t(text),
-            t(T::PageRealnameBackToCounter)
-        ),
+        &if online {
+            format!(
+                "<h1 class=\"{class}\">{mark}{}</h1><p><a class=\"button\" href=\"/apply\">{}</a></p>",
+                t(text),
+                t(T::PageRealnameBackToApply)
+            )
+        } else {
+            format!(
+                "<h1 class=\"{class}\">{mark}{}</h1><p>{}</p>",
+                t(text),
+                t(T::PageRealnameBackToCounter)
+            )
+        },
     )
 }
 
@@ -156,7 +166,7 @@ pub(super) async fn page_for(State(state): State<AppState>, Path(token): Path<St
                 .as_deref()
                 .map(|code| reason_text(Some(code)).get(LANG).to_owned()),
         ),
-        other => finished(other),
+        other => finished(other, &session),
     }
 }
 
@@ -197,7 +207,7 @@ fn page_of(state: &AppState, session: &RealnameRow) -> Response {
                     .to_owned(),
             ),
         ),
-        other => finished(other),
+        other => finished(other, session),
     }
 }
 
@@ -267,7 +277,7 @@ pub(super) async fn submit(
     };
     let status = session.status_at(now_ms());
     if status != RealnameStatus::Pending {
-        return finished(status);
+        return finished(status, &session);
     }
     // Blank fields or no consent are not a try: nothing was checked.
     if typed.name.trim().is_empty() || typed.id_number.trim().is_empty() {
@@ -375,7 +385,7 @@ pub(super) async fn submit(
         Ok(Some(updated)) => updated,
         // Another try (or the clock) moved the session on: show where it stands.
         Ok(None) => match state.store.realname(&session.id).await {
-            Ok(Some(now)) => return finished(now.status_at(now_ms())),
+            Ok(Some(now)) => return finished(now.status_at(now_ms()), &now),
             _ => return gone(LANG, &state.config.hotline),
         },
         Err(e) => {
@@ -394,6 +404,6 @@ pub(super) async fn submit(
                 Some(reason.get(LANG).to_owned()),
             )
         }
-        other => finished(other),
+        other => finished(other, &updated),
     }
 }

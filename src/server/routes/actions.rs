@@ -84,6 +84,48 @@ pub async fn act(
     {
         return Ok(Json(full_order(&state, &row, &caller, false).await?));
     }
+    let updated = perform(
+        &state,
+        &row,
+        action,
+        &request,
+        Performer {
+            version,
+            actor: caller.actor(),
+            // Review decisions are the claim holder's alone.
+            claimant: matches!(action, Action::Approve | Action::Reject)
+                .then(|| caller.operator.id.clone()),
+            request_id: Some(caller.ctx.request_id.clone()),
+        },
+    )
+    .await?;
+    Ok(Json(full_order(&state, &updated, &caller, false).await?))
+}
+
+/// Who performs an action, on which version of the order.
+pub struct Performer {
+    /// The version the performer saw.
+    pub version: i64,
+    /// Who, as the history names them.
+    pub actor: crate::server::store::Actor,
+    /// The review claim the action needs (approve, reject), if any.
+    pub claimant: Option<String>,
+    /// The request's id, for the history.
+    pub request_id: Option<String>,
+}
+
+/// Performs `action` on `row` through the transition table: the table first ("not now"
+/// before "fix these fields"), then the action's own details, the customer's text message
+/// written with the change, and the compare-and-set. The one door for staff (the API) and
+/// customers (their own platform).
+pub async fn perform(
+    state: &AppState,
+    row: &OrderRow,
+    action: Action,
+    request: &ActionRequest,
+    by: Performer,
+) -> Result<OrderRow, ApiError> {
+    let version = by.version;
     // Say "not now" before "fix these fields" when the table rules the action out anyway;
     // the compare-and-set below still decides races.
     let status = row.status()?;
@@ -97,19 +139,17 @@ pub async fn act(
             },
         ));
     }
-    let (reason, set) = details(&state, &row, action, &request).await?;
-    let message = customer_message(&state, &row, action, &set).await?;
+    let (reason, set) = details(state, row, action, request).await?;
+    let message = customer_message(state, row, action, &set).await?;
     let texted = message.is_some();
     let step = Transition {
         sms: message.map(|m| (state.sms.name(), m)),
-        // Review decisions are the claim holder's alone.
-        claimed_by: matches!(action, Action::Approve | Action::Reject)
-            .then(|| caller.operator.id.clone()),
+        claimed_by: by.claimant,
         action,
         expected_version: Some(version),
-        actor: caller.actor(),
+        actor: by.actor,
         reason,
-        request_id: Some(caller.ctx.request_id.clone()),
+        request_id: by.request_id,
         set,
     };
     let updated = state
@@ -132,7 +172,7 @@ pub async fn act(
     if texted {
         state.sms_wake.notify_one();
     }
-    Ok(Json(full_order(&state, &updated, &caller, false).await?))
+    Ok(updated)
 }
 
 /// The text message an action sends the customer, if any: returned for correction (every

@@ -1,6 +1,6 @@
 //! The routes of API v1, one file per resource, collected with their OpenAPI description.
 
-mod actions;
+pub(crate) mod actions;
 mod attachments;
 mod catalog;
 mod customers;
@@ -10,7 +10,7 @@ mod invoicing;
 mod mailing;
 mod openapi;
 mod orders;
-mod payments;
+pub(crate) mod payments;
 mod realname;
 mod review;
 mod sms;
@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         }),
     )
     .merge(super::phone::router(state.clone()))
+    .merge(super::web::router(state.clone()))
     .fallback(|| async { ApiError::NotFound(Msg::new(T::ProblemRouteNotFound)) })
     .layer(DefaultBodyLimit::max(upload_limit + 64 * 1024))
     .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))

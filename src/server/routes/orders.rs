@@ -336,12 +336,23 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
             None
         }
     };
+    let channel = match query.channel.as_deref() {
+        None | Some("") => None,
+        Some(name) => match crate::domain::Channel::parse(name) {
+            Some(channel) => Some(channel),
+            None => {
+                errors.add("channel", Msg::with(T::ErrOneOf, ["counter, online"]));
+                None
+            }
+        },
+    };
     let from_ms = date_ms(query.from.as_deref(), "from", 0, &mut errors);
     let to_ms = date_ms(query.to.as_deref(), "to", 1, &mut errors);
     errors.finish()?;
     Ok(ListQuery {
         statuses,
         project_id,
+        channel,
         q,
         from_ms,
         to_ms,

@@ -20,7 +20,7 @@ use crate::server::extract::{ApiJson, ApiQuery, Caller};
 use crate::server::payments::Charge;
 use crate::server::payments::notify;
 use crate::server::present::rfc3339;
-use crate::server::store::{Opened, PaymentRow};
+use crate::server::store::{Opened, OrderRow, PaymentRow};
 
 use super::orders::find_order;
 
@@ -45,15 +45,28 @@ pub async fn create(
     if !matches!(body.method.as_str(), "" | "qr" | "alipay" | "sandbox") {
         return Err(ApiError::field("method", Msg::with(T::ErrOneOf, ["qr"])));
     }
-    let Some(provider) = state.payments.clone() else {
-        return Err(ApiError::Conflict {
-            code: "qr_payment_off",
-            detail: Msg::new(T::ProblemNoQrPayment),
-            status: None,
-            version: None,
-        });
-    };
     let order = find_order(&state, &order_no).await?;
+    let (fresh, payment) = open_qr(&state, &order, &caller.operator.name).await?;
+    let status = if fresh {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(wire(&state, payment))))
+}
+
+/// The configured provider, or why there is none.
+fn provider_of(state: &AppState) -> Result<crate::server::payments::SharedProvider, ApiError> {
+    state.payments.clone().ok_or(ApiError::Conflict {
+        code: "qr_payment_off",
+        detail: Msg::new(T::ProblemNoQrPayment),
+        status: None,
+        version: None,
+    })
+}
+
+/// Refuses unless the transition table lets `order` be paid now.
+fn payable(order: &OrderRow) -> Result<(), ApiError> {
     let status = order.status()?;
     if next_status(Action::Pay, status).is_none() {
         return Err(ApiError::Conflict {
@@ -70,30 +83,57 @@ pub async fn create(
             version: Some(order.version),
         });
     }
+    Ok(())
+}
+
+/// Opens (or finds the live) payment attempt of `order`: `(true, new)` or `(false, live)`.
+async fn attempt(
+    state: &AppState,
+    order: &OrderRow,
+    provider: &dyn crate::server::payments::Provider,
+) -> Result<(bool, PaymentRow), ApiError> {
     let minutes = state.config.payment_qr_minutes.max(1);
-    let payment = match state
+    match state
         .store
-        .open_payment_attempt(&order, provider.name(), minutes * 60_000)
+        .open_payment_attempt(order, provider.name(), minutes * 60_000)
         .await?
     {
-        Opened::New(payment) => payment,
-        Opened::Live(open) => return Ok((StatusCode::OK, Json(wire(&state, open)))),
-        Opened::InFlight => {
-            return Err(ApiError::Conflict {
-                code: "payment_in_progress",
-                detail: Msg::new(T::ProblemPaymentInProgress),
-                status: Some(status),
-                version: Some(order.version),
-            });
-        }
-    };
-    let charge = Charge {
+        Opened::New(payment) => Ok((true, payment)),
+        Opened::Live(open) => Ok((false, open)),
+        Opened::InFlight => Err(ApiError::Conflict {
+            code: "payment_in_progress",
+            detail: Msg::new(T::ProblemPaymentInProgress),
+            status: Some(order.status()?),
+            version: Some(order.version),
+        }),
+    }
+}
+
+fn charge_of(state: &AppState, order: &OrderRow, payment: &PaymentRow) -> Charge {
+    Charge {
         out_trade_no: payment.out_trade_no.clone(),
         amount: Money::from_fen(payment.amount_fen).unwrap_or_default(),
         subject: format!("{} {}", order.project_name, order.product_name),
-        minutes,
+        minutes: state.config.payment_qr_minutes.max(1),
         token: payment.token.clone(),
-    };
+    }
+}
+
+/// Opens a QR payment (face-to-face `precreate`) for `order`, or answers the live one:
+/// `(true, new)` or `(false, live)`. `by` is who asked, for the order's history. The
+/// counter's API and the customer's PC page both come here.
+pub(crate) async fn open_qr(
+    state: &AppState,
+    order: &OrderRow,
+    by: &str,
+) -> Result<(bool, PaymentRow), ApiError> {
+    let provider = provider_of(state)?;
+    payable(order)?;
+    let (fresh, payment) = attempt(state, order, provider.as_ref()).await?;
+    if !fresh && payment.qr_code.is_some() {
+        return Ok((false, payment));
+    }
+    let charge = charge_of(state, order, &payment);
     match provider.precreate(&charge).await {
         Ok(qr_code) => {
             state.store.set_payment_qr(&payment.id, &qr_code).await?;
@@ -109,16 +149,11 @@ pub async fn create(
             );
             state
                 .store
-                .payment_note(
-                    &order.order_no,
-                    &caller.operator.name,
-                    "payment_created",
-                    &reason,
-                )
+                .payment_note(&order.order_no, by, "payment_created", &reason)
                 .await?;
             let mut payment = payment;
             payment.qr_code = Some(qr_code);
-            Ok((StatusCode::CREATED, Json(wire(&state, payment))))
+            Ok((true, payment))
         }
         Err(e) => {
             state
@@ -143,7 +178,48 @@ pub async fn create(
     }
 }
 
-fn wire(state: &AppState, payment: PaymentRow) -> Payment {
+/// Opens a mobile-site payment (`alipay.trade.wap.pay`) for `order`: the address the
+/// customer's phone is sent to, which brings them back to `return_url`. No call is made
+/// here (a page method: the signed request is the address); the one notify path says when
+/// it is paid.
+pub(crate) async fn open_wap(
+    state: &AppState,
+    order: &OrderRow,
+    by: &str,
+    return_url: &str,
+) -> Result<String, ApiError> {
+    let provider = provider_of(state)?;
+    payable(order)?;
+    let (fresh, payment) = attempt(state, order, provider.as_ref()).await?;
+    let charge = charge_of(state, order, &payment);
+    let url = provider.wap_pay_url(&charge, return_url);
+    if fresh {
+        state
+            .store
+            .payment_event(
+                Some(&payment.id),
+                "wap_pay",
+                "ok",
+                &charge.out_trade_no,
+                None,
+            )
+            .await?;
+        let reason = format!(
+            "{} {} ¥{} (wap)",
+            provider.name(),
+            payment.out_trade_no,
+            charge.amount.yuan_string()
+        );
+        state
+            .store
+            .payment_note(&order.order_no, by, "payment_created", &reason)
+            .await?;
+    }
+    Ok(url)
+}
+
+/// The wire form of a payment.
+pub(crate) fn wire(state: &AppState, payment: PaymentRow) -> Payment {
     // The sandbox cashier is on this platform: its address as phones reach it now (the
     // embedded platform's port changes between runs).
     let pay_url = if payment.method == "sandbox" {

@@ -140,7 +140,9 @@ pub fn provider(
 /// The customer's login code (the customer's platform sends it): `【CA】您的登录验证码为
 /// 123456…`, template variable `code`.
 pub fn login_code(ca_name: &str, phone: &str, code: &str) -> NewSms {
-    let body = crate::i18n::T::SmsLoginCode.fill(crate::i18n::Lang::ZhCn, &[ca_name, code]);
+    // The code goes only in the template's variables (scrubbed once sent); the kept text,
+    // which an administrator can read, never shows it.
+    let body = crate::i18n::T::SmsLoginCode.fill(crate::i18n::Lang::ZhCn, &[ca_name, "••••••"]);
     message(SmsKind::LoginCode, phone, body, &[("code", code)])
 }
 

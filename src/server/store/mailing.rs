@@ -388,7 +388,7 @@ impl Store {
         .bind(context)
         .bind(match actor {
             Actor::Operator { id, .. } => Some(id.clone()),
-            Actor::System(_) => None,
+            Actor::System(_) | Actor::Customer(_) => None,
         })
         .bind(now_ms())
         .execute(&mut *tx)

@@ -26,6 +26,7 @@ mod orders;
 mod payments;
 mod realname;
 mod review;
+pub mod self_service;
 mod sms;
 
 pub use attachments::{AttachmentRow, NewAttachment};

@@ -155,7 +155,7 @@ impl Store {
         Ok(true)
     }
 
-    /// Every operator, by name.
+    /// Every staff operator, by name (not the built-in one the online orders go under).
     pub async fn list_operators(&self) -> StoreResult<Vec<OperatorSummary>> {
         #[derive(sqlx::FromRow)]
         struct Row {
@@ -169,8 +169,11 @@ impl Store {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT o.id, o.name, o.roles, o.created_at, o.disabled_at, \
              (SELECT COUNT(*) FROM operator_tokens t WHERE t.operator_id = o.id AND t.revoked_at IS NULL) AS active_tokens \
-             FROM operators o ORDER BY o.name",
+             FROM operators o WHERE o.id <> $1 ORDER BY o.name",
         )
+        // The customers' own platform records its orders under a built-in operator that
+        // nobody signs in as: it is not staff.
+        .bind(super::self_service::ONLINE_OPERATOR_ID)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()

@@ -21,21 +21,38 @@ pub enum Actor {
     },
     /// The platform itself (payment provider, timers), named.
     System(String),
+    /// A customer on their own platform, as their history row names them (masked).
+    Customer(String),
 }
 
 impl Actor {
     fn id(&self) -> Option<&str> {
         match self {
             Actor::Operator { id, .. } => Some(id),
-            Actor::System(_) => None,
+            Actor::System(_) | Actor::Customer(_) => None,
+        }
+    }
+
+    /// The operator a row written for this actor names as its author: the actor, or the
+    /// built-in `online` operator for a customer on their own platform.
+    pub fn operator_id(&self) -> &str {
+        match self {
+            Actor::Operator { id, .. } => id,
+            Actor::Customer(_) => super::self_service::ONLINE_OPERATOR_ID,
+            Actor::System(_) => "",
+        }
+    }
+
+    /// The name shown for this actor.
+    pub fn display_name(&self) -> &str {
+        match self {
+            Actor::Operator { name, .. } => name,
+            Actor::System(name) | Actor::Customer(name) => name,
         }
     }
 
     fn name(&self) -> &str {
-        match self {
-            Actor::Operator { name, .. } => name,
-            Actor::System(name) => name,
-        }
+        self.display_name()
     }
 }
 
@@ -72,6 +89,8 @@ pub struct ValidOrder {
     pub application_ref: Option<String>,
     /// Terms version accepted.
     pub terms_version: Option<String>,
+    /// At a counter, or on the customer's own platform.
+    pub channel: crate::domain::Channel,
 }
 
 /// An order as stored.
@@ -118,6 +137,8 @@ pub struct OrderRow {
     pub resubmissions: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// `counter` or `online`.
+    pub channel: String,
 }
 
 impl OrderRow {
@@ -147,8 +168,8 @@ pub(super) const SELECT_ORDER: &str = "SELECT o.id, o.order_no, o.status, o.vers
     o.organization_json, o.mailing_json, o.note, o.application_ref, o.terms_version, o.payment_method, o.paid_at, o.rejection_json, \
     o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.invoice_token, o.invoice_request_json, \
     o.invoice_requested_at, o.invoice_requested_via, o.submitted_by, op.name AS submitted_by_name, \
-    o.claimed_by, o.claimed_by_name, o.claim_expires_at, o.resubmissions, o.created_at, o.updated_at \
-    FROM orders o JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
+    o.claimed_by, o.claimed_by_name, o.claim_expires_at, o.resubmissions, o.created_at, o.updated_at, \
+    o.channel FROM orders o JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
     JOIN operators op ON op.id = o.submitted_by";
 
 /// A row of the audit trail.
@@ -246,6 +267,8 @@ pub struct ListQuery {
     pub statuses: Vec<OrderStatus>,
     /// Only this project.
     pub project_id: Option<String>,
+    /// Only orders that came this way.
+    pub channel: Option<crate::domain::Channel>,
     /// Order number, phone, name or ID number.
     pub q: Option<String>,
     /// Created at or after (unix ms).
@@ -316,8 +339,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO orders (id, order_no, status, version, user_type, customer_id, product_id, project_id, \
              amount_fen, applicant_name, display_name, phone, id_number, applicant_json, organization_json, \
-             mailing_json, note, application_ref, terms_version, submitted_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)",
+             mailing_json, note, application_ref, terms_version, submitted_by, created_at, updated_at, channel) \
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)",
         )
         .bind(&id)
         .bind(order_no.as_str())
@@ -337,8 +360,9 @@ impl Store {
         .bind(&order.note)
         .bind(&order.application_ref)
         .bind(&order.terms_version)
-        .bind(actor.id().unwrap_or_default())
+        .bind(actor.operator_id())
         .bind(now)
+        .bind(order.channel.as_str())
         .execute(&mut **tx)
         .await?;
         insert_history(
@@ -381,6 +405,21 @@ impl Store {
         let event = NewEvent::order(&id, order_no.as_str(), "created", None, status, 1);
         let event_id = insert_event(tx, self.backend, event).await?;
         Ok((id, order_no.into(), event_id))
+    }
+
+    /// A customer's orders, newest first — made online or at a counter.
+    pub async fn orders_of_customer(
+        &self,
+        customer_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<OrderRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT_ORDER} WHERE o.customer_id = $1 ORDER BY o.created_at DESC, o.order_no DESC LIMIT $2"
+        ))
+        .bind(customer_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The order with this number.
@@ -661,6 +700,12 @@ impl Store {
                 .map(|s| param(&mut binds, Bind::Text(s.as_str().into())))
                 .collect();
             conditions.push(format!("o.status IN ({})", placeholders.join(", ")));
+        }
+        if let Some(channel) = query.channel {
+            conditions.push(format!(
+                "o.channel = {}",
+                param(&mut binds, Bind::Text(channel.as_str().into()))
+            ));
         }
         if let Some(project) = &query.project_id {
             conditions.push(format!(

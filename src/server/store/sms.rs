@@ -204,7 +204,9 @@ impl Store {
         sqlx::query(
             "UPDATE sms_messages SET status = $1, detail = $2, biz_id = $3, gateway_code = $4, \
              next_attempt_at = COALESCE($5, next_attempt_at), sent_at = $6, lease_owner = NULL, \
-             lease_until = NULL, updated_at = $7 \
+             lease_until = NULL, updated_at = $7, \
+             params_json = CASE WHEN kind = 'login_code' AND $1 <> 'queued' THEN '{}' \
+             ELSE params_json END \
              WHERE id = $8 AND status = 'sending' AND lease_owner = $9 AND attempts = $10",
         )
         .bind(status)

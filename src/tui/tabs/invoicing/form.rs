@@ -308,6 +308,7 @@ mod tests {
                 amount_fen: 20_000,
                 created_at: String::new(),
                 updated_at: String::new(),
+                channel: crate::domain::Channel::Counter,
             },
             user_type: UserType::Individual,
             shipped_at: None,

@@ -1,0 +1,162 @@
+//! The strings of the customer's own platform (sign-in, applying, my orders) and of the
+//! next step an order allows: they join the entries of `table.rs` in the one enum
+//! [`super::T`] (`table.rs` hands its entries here, then on to `table_messaging.rs`).
+
+macro_rules! web_texts {
+    ($then:ident; $($entries:tt)*) => {
+        $then! { texts;
+            $($entries)*
+
+            // The one next step of an order (customer pages and the support agent's view).
+            NextPay => "请支付", "pay";
+            NextUploadVoucher => "转账后上传凭证", "transfer and upload the voucher";
+            NextAwaitReview => "等待审核（无需操作）", "being reviewed (nothing to do)";
+            NextCorrect => "按告知书补正后重新上传", "correct and upload again";
+            NextAwaitShipment => "等待邮寄（无需操作）", "being prepared for mailing (nothing to do)";
+            NextRequestInvoice => "已邮寄，可申请发票", "mailed; ask for the invoice";
+            NextAwaitInvoice => "已申请发票，等待开具", "invoice asked for, being issued";
+            NextDownloadInvoice => "下载发票", "download the invoice";
+            NextDone => "已完成", "completed";
+            NextCancelled => "已取消", "cancelled";
+
+            // Every page.
+            WebSiteName => "证书在线办理", "certificates online";
+            WebSkipToContent => "跳到正文", "Skip to the content";
+            WebAccount => "我的账户", "My account";
+            WebOtherLanguage => "English", "中文";
+            WebDemoTitle => "演示环境：", "Demo:";
+            WebDemoParts => "以下部分为演示替身，不产生真实效力：{0}。", "these parts are stand-ins and have no real effect: {0}.";
+            WebHotline => "客服电话 {0}", "Hotline {0}";
+            WebBackHome => "回到首页", "Back to the start";
+            WebTryAgain => "出错了，请稍后再试；如一再出现，请拨打客服电话。", "Something went wrong. Try again in a moment; if it keeps happening, call the hotline.";
+            WebErrorSummary => "有 {0} 处需要修改", "{0} things to fix";
+            WebWelcomeTitle => "在手机上办理数字证书", "Apply for a digital certificate from your phone";
+            WebWelcomeIntro => "用手机号登录，即可在线实名、填写申请、支付并查看办理进度。在柜台办理的订单也会显示在这里。", "Sign in with your mobile number to verify your identity, apply, pay and follow your orders. Orders made at a counter show here too.";
+
+            // Signing in.
+            WebSignInTitle => "手机号登录", "Sign in with your mobile number";
+            WebSignInIntro => "我们会向该号码发送 6 位验证码。", "We send a 6-digit code to this number.";
+            WebPhoneLabel => "手机号", "Mobile number";
+            WebPhoneHint => "11 位中国大陆手机号", "11-digit mainland China mobile number";
+            WebSendCode => "发送验证码", "Send the code";
+            WebCodeTitle => "输入验证码", "Enter the code";
+            WebCodeSent => "如该号码可以接收短信，验证码已发送至 {0}，5 分钟内有效。", "If this number can receive texts, a code was sent to {0}; it is valid for 5 minutes.";
+            WebCodeLabel => "验证码", "Code";
+            WebCodeHint => "短信中的 6 位数字", "The 6 digits in the text message";
+            WebSignIn => "登录", "Sign in";
+            WebResendCode => "重新发送验证码", "Send a new code";
+            WebDemoCode => "演示环境不发送真实短信，本次验证码为 {0}。", "Demo: no real text is sent; the code is {0}.";
+            WebCodeTooSoon => "验证码发送过于频繁，请于 {0} 后再试；已收到的验证码仍然有效。", "Codes are sent at most once a minute: try again after {0}; a code you received still works.";
+            WebCodeDailyLimit => "该号码今天获取验证码的次数已达上限，请明天再试或拨打客服电话。", "This number has had today's codes; try again tomorrow or call the hotline.";
+            WebCodeLocked => "验证码错误次数过多，该号码已锁定至 {0}。", "Too many wrong codes: this number is locked until {0}.";
+            WebCodeShape => "验证码是 6 位数字", "The code is 6 digits";
+            WebCodeWrong => "验证码不正确，还可尝试 {0} 次", "That code is not right; {0} tries left";
+            WebCodeExpired => "验证码已过期或已使用，请重新获取", "The code has expired or was used; ask for a new one";
+            WebSignOut => "退出登录", "Sign out";
+
+            // The account page.
+            WebVerified => "已实名", "verified";
+            WebNotVerified => "尚未实名认证", "not yet verified";
+            WebSessions => "已登录的设备", "Where you are signed in";
+            WebSessionDevice => "设备", "Device";
+            WebSessionSince => "登录时间", "Since";
+            WebSessionAction => "操作", "Action";
+            WebThisSession => "当前设备", "this device";
+            WebEndSession => "退出该设备", "Sign this device out";
+            WebEndAllSessions => "退出所有设备", "Sign out everywhere";
+
+            // Applying.
+            WebApplyTitle => "申请数字证书", "Apply for a certificate";
+            WebApplyNew => "新申请", "New application";
+            WebStepsLabel => "办理步骤", "Steps";
+            WebStepRealname => "实名认证", "Identity";
+            WebStepProject => "选择项目", "Project";
+            WebStepTerms => "阅读协议", "Terms";
+            WebStepForm => "填写信息", "Form";
+            WebStepPrint => "打印签字", "Print and sign";
+            WebStepScan => "上传扫描件", "Upload the scan";
+            WebStepReview => "确认提交", "Check and submit";
+            WebRealnameIntro => "办理证书需先确认您的身份：填写姓名和身份证号后进行刷脸核验。", "First we confirm who you are: type your name and ID number, then do a face check.";
+            WebRealnameStart => "开始实名认证", "Start the identity check";
+            WebRealnameShowCode => "用手机扫码实名", "Verify on your phone";
+            WebRealnameScan => "请用手机扫描下方二维码，在手机上完成实名认证，完成后回到本页。", "Scan this code with your phone and finish the identity check there, then come back to this page.";
+            WebRealnameQrAlt => "手机实名认证的二维码", "QR code for the identity check on a phone";
+            PagePayDoneOnline => "支付成功", "Paid";
+            PagePayBackToOrder => "返回我的订单", "Back to my order";
+            PageRealnameBackToApply => "继续申请", "Go on with the application";
+            WebRealnameDone => "我已在手机上完成", "I finished on my phone";
+            WebProjectSearch => "项目名称或拼音首字母", "Project name or pinyin initials";
+            WebProjectSearchHint => "例如：招投标 或 ztb", "For example: 招投标 or ztb";
+            WebSearch => "查找", "Search";
+            WebNoProjects => "没有找到相符的项目，请换个关键词。", "No project matches; try other words.";
+            WebForIndividual => "个人证书", "for a person";
+            WebForOrganisation => "机构证书", "for an organisation";
+            WebChangeProduct => "重新选择项目", "Choose another project";
+            WebAcceptTerms => "我已阅读并同意上述协议", "I have read and accept these terms";
+            WebMustAccept => "请阅读并勾选同意协议", "Read and accept the terms to go on";
+            WebNext => "下一步", "Next";
+            WebApplicant => "申请人", "Applicant";
+            WebHandler => "经办人", "Person handling the application";
+            WebEmailOptional => "电子邮箱（选填）", "E-mail (optional)";
+            WebOrgName => "机构名称", "Organisation name";
+            WebOrgUscc => "统一社会信用代码", "Unified social credit code";
+            WebOrgLegal => "法定代表人", "Legal representative";
+            WebMailing => "证书邮寄地址", "Where to mail the certificate";
+            WebRecipient => "收件人", "Recipient";
+            WebRecipientPhone => "收件人电话", "Recipient's phone";
+            WebProvince => "省", "Province";
+            WebCity => "市", "City";
+            WebDistrict => "区县", "District";
+            WebStreet => "详细地址", "Street address";
+            WebPostalCode => "邮政编码", "Postal code";
+            WebPrintIntro => "请下载申请表，打印后签字（机构加盖公章），再拍照或扫描上传。", "Download the application form, print it, sign it (organisations: add the seal), then photograph or scan it.";
+            WebDownloadForm => "下载申请表（PDF）", "Download the form (PDF)";
+            WebReference => "申请编号 {0}（印在申请表上）", "Application reference {0} (printed on the form)";
+            WebPrinted => "已打印签字，去上传", "Printed and signed: upload it";
+            WebBackToPrint => "返回下载申请表", "Back to the form download";
+            WebScanIntro => "请上传签字后的申请表：可直接拍照，也可选择文件。", "Upload the signed form: take a photo or choose a file.";
+            WebScanLabel => "签字后的申请表", "The signed form";
+            WebScanHint => "照片（JPEG、PNG）或 PDF，整页清晰可见", "A photo (JPEG, PNG) or a PDF, the whole page readable";
+            WebUpload => "上传", "Upload";
+            WebScanMissing => "请选择要上传的文件", "Choose a file to upload";
+            WebScanUnreadable => "文件无法读取，请重新拍照或换一个文件", "The file cannot be read; take the photo again or choose another file";
+            WebUploadBroken => "上传中断，请重试", "The upload broke off; try again";
+            WebScanOtherApplication => "这张申请表属于 {0}，不是本申请（{1}）的，请上传本申请的申请表", "This form belongs to {0}, not to this application ({1}); upload this application's form";
+            WebChangeForm => "修改填写的信息", "Change the form";
+            WebChangeScan => "重新上传扫描件", "Upload the scan again";
+            WebSubmit => "确认提交", "Submit";
+            WebDraftMovedOn => "这份申请已在另一个页面中更新，已为您显示最新内容，请核对后继续。", "This application was changed in another tab; the latest is shown. Check it and go on.";
+
+            // My orders.
+            WebMyOrders => "我的订单", "My orders";
+            WebNoOrders => "您还没有订单。", "You have no orders yet.";
+            WebOrderTitle => "订单 {0}", "Order {0}";
+            WebOrderStatus => "状态", "Status";
+            WebNextStep => "下一步：", "Next:";
+            WebNothingToDo => "目前无需您操作，进度有变化时会短信通知您。", "Nothing to do for now; we text you when something changes.";
+            WebOrderNotFound => "没有这个订单", "No such order";
+            WebOrderNotFoundNext => "该订单不存在或不属于当前登录的手机号，请回到首页查看您的订单。", "This order does not exist or is not yours; see your orders from the start page.";
+            WebOrderMovedOn => "订单状态已变化，已为您显示最新状态。", "The order has moved on; its latest state is shown.";
+            WebPayAlipay => "支付宝支付", "Pay with Alipay";
+            WebPayTransfer => "改用银行转账", "Pay by bank transfer instead";
+            WebPayScan => "请用支付宝扫描二维码付款，付款后回到本页。", "Scan this code with Alipay to pay, then come back to this page.";
+            WebPayQrAlt => "支付宝付款二维码", "Alipay payment QR code";
+            WebPaidDone => "我已付款，查看订单", "I have paid: see the order";
+            WebTransferIntro => "请向以下账户转账，附言填写订单号，转账后上传凭证（截图或回单照片）。", "Transfer to this account with the order number as the reference, then upload the voucher (a screenshot or a photo of the slip).";
+            WebBankAccountName => "户名", "Account name";
+            WebBankName => "开户行", "Bank";
+            WebBankAccountNo => "账号", "Account number";
+            WebTransferReference => "转账附言", "Reference";
+            WebVoucherLabel => "转账凭证", "Transfer voucher";
+            WebCorrectIntro => "请按以上原因修改申请表，重新打印签字后拍照上传，无需再到柜台。", "Correct the form as listed, print and sign it again, and upload a photo of it; no need to come back to the counter.";
+            WebCorrectionLabel => "补正后的申请表", "The corrected form";
+            WebParcel => "邮寄进度", "Parcel";
+            WebParcelNoNews => "快递公司暂无新的进度。", "No news from the carrier yet.";
+            WebInvoiceIntro => "证书已寄出。如需发票，请填写开票信息。", "The certificate is on its way. If you need an invoice, tell us whom to invoice.";
+            WebInvoiceAsk => "申请发票", "Ask for the invoice";
+            WebInvoiceDownload => "下载发票（PDF）", "Download the invoice (PDF)";
+            WebInvoiceNotYet => "发票尚未开具", "The invoice is not issued yet";
+            WebInvoiceNotYetNext => "开具后会短信通知您，届时可在订单页下载。", "We text you when it is issued; then download it from the order's page.";
+        }
+    };
+}

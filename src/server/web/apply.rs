@@ -1,0 +1,687 @@
+//! Applying from home (seed steps 2–7), one step a page: real name (on a phone, straight
+//! to the verification; on a PC, a QR code for the phone), the project and the
+//! certificate (which says individual or organisation), the terms, the form — checked by
+//! the same rules as at the counter, each message beside its field —, the prefilled form
+//! to print, the signed scan (camera or file, checked as at the counter, its QR code
+//! against this application), and submitting, once. What is typed is kept on the platform
+//! after every step: a customer who closes the browser comes back to where they were; a
+//! second tab on the same application is told, not overwritten.
+
+use axum::extract::{Multipart, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::{Deserialize, Serialize};
+
+use super::page::{self, Ctx};
+use super::session::{SignedIn, unavailable};
+use crate::api::{Applicant, AttachmentKind, MailingAddress, NewOrder, Organization};
+use crate::domain::{UserType, mask_id_number};
+use crate::i18n::T;
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::paper::{self, FormData};
+use crate::server::pdf;
+use crate::server::store::self_service::DraftRow;
+use crate::server::store::self_service::ONLINE_OPERATOR_ID;
+use crate::server::store::{CustomerRow, NewAttachment};
+
+mod steps;
+
+pub use steps::{Step, qr_data_uri};
+
+/// What a customer has chosen and typed so far.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    /// The reference printed on the form before an order exists (`SQ…`).
+    pub reference: String,
+    /// The chosen certificate.
+    pub product_id: Option<String>,
+    /// The terms were read and accepted.
+    pub terms_accepted: bool,
+    /// The form as typed.
+    pub fields: Fields,
+    /// The form passed its checks as it stands.
+    pub form_done: bool,
+    /// The step the customer is on.
+    pub step: Step,
+}
+
+/// The form's fields as typed (names as in [`NewOrder`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Fields {
+    /// Applicant's mobile number.
+    pub phone: String,
+    /// Applicant's e-mail.
+    pub email: String,
+    /// Organisation name.
+    pub org_name: String,
+    /// Credit code.
+    pub org_uscc: String,
+    /// Legal representative.
+    pub org_legal: String,
+    /// Mailing: recipient.
+    pub recipient: String,
+    /// Mailing: phone.
+    pub recipient_phone: String,
+    /// Mailing: province.
+    pub province: String,
+    /// Mailing: city.
+    pub city: String,
+    /// Mailing: district.
+    pub district: String,
+    /// Mailing: street.
+    pub street: String,
+    /// Mailing: postal code.
+    pub postal_code: String,
+}
+
+/// A new application reference: `SQ` and eight characters from an alphabet without look-alikes.
+fn new_reference() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rngs::OsRng;
+    let tail: String = (0..8)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect();
+    format!("SQ{tail}")
+}
+
+/// The customer's draft, begun if there is none.
+async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow, Draft), ApiError> {
+    if let Some(row) = state.store.draft_of(&customer.id).await? {
+        let draft = serde_json::from_str(&row.data_json).unwrap_or_default();
+        return Ok((row, draft));
+    }
+    let draft = Draft {
+        reference: new_reference(),
+        fields: Fields {
+            phone: customer.phone.clone(),
+            recipient_phone: customer.phone.clone(),
+            ..Fields::default()
+        },
+        ..Draft::default()
+    };
+    let json = serde_json::to_string(&draft).map_err(|e| ApiError::Internal(e.to_string()))?;
+    state.store.save_draft(&customer.id, None, &json).await?;
+    let row = state
+        .store
+        .draft_of(&customer.id)
+        .await?
+        .ok_or_else(|| ApiError::Internal("draft vanished after saving".into()))?;
+    let draft = serde_json::from_str(&row.data_json).unwrap_or(draft);
+    Ok((row, draft))
+}
+
+/// The verified name and ID number of the customer, if they have passed real-name.
+async fn verified(
+    state: &AppState,
+    customer: &CustomerRow,
+) -> Result<Option<(String, String)>, ApiError> {
+    if customer.realname_verified_at.is_none() {
+        return Ok(None);
+    }
+    Ok(state
+        .store
+        .verified_identity(&customer.id)
+        .await?
+        .map(|(name, id_number, _)| (name, id_number)))
+}
+
+/// `?step=` to go back to an earlier step, `?q=` to search projects.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Look {
+    step: Option<String>,
+    q: Option<String>,
+}
+
+/// `GET /apply`: the step the customer is on (or an earlier one they went back to).
+pub async fn page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    headers: HeaderMap,
+    Query(look): Query<Look>,
+) -> Response {
+    let ctx = &who.ctx;
+    let loaded = async {
+        let (row, draft) = draft_of(&state, &who.customer).await?;
+        let identity = verified(&state, &who.customer).await?;
+        Ok::<_, ApiError>((row, draft, identity))
+    };
+    let (row, draft, identity) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(e) => return failed(ctx, e),
+    };
+    let asked = look.step.as_deref().and_then(Step::parse);
+    let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), asked);
+    let view = steps::View {
+        ctx,
+        state: &state,
+        customer: &who.customer,
+        row: &row,
+        draft: &draft,
+        identity: identity.as_ref(),
+        phone_browser: is_phone(&headers),
+    };
+    let body = match steps::body(&view, step, &look.q.unwrap_or_default(), &[]).await {
+        Ok(body) => body,
+        Err(e) => return failed(ctx, e),
+    };
+    page::page(ctx, StatusCode::OK, ctx.t(T::WebApplyTitle), body)
+}
+
+/// Whether the browser is a phone's (a verification with the face needs one).
+pub fn is_phone(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ua| ua.contains("Mobi") || ua.contains("Android") || ua.contains("iPhone"))
+}
+
+/// What a step's form sends.
+pub type Posted = Vec<(String, String)>;
+
+/// `POST /apply`: saves what a step sent and goes on (or shows the step again with its
+/// errors, everything typed kept).
+pub async fn save(
+    State(state): State<AppState>,
+    who: SignedIn,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let ctx = &who.ctx;
+    let posted: Posted = form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let get = |name: &str| {
+        posted
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    let seen: Option<i64> = get("version").parse().ok();
+    let loaded = async {
+        let (row, draft) = draft_of(&state, &who.customer).await?;
+        let identity = verified(&state, &who.customer).await?;
+        Ok::<_, ApiError>((row, draft, identity))
+    };
+    let (row, draft, identity) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(e) => return failed(ctx, e),
+    };
+    if seen != Some(row.version) {
+        // Another tab (or a back button) moved the application on: show where it is now,
+        // and say so; nothing typed there is lost.
+        let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), None);
+        let view = steps::View {
+            ctx,
+            state: &state,
+            customer: &who.customer,
+            row: &row,
+            draft: &draft,
+            identity: identity.as_ref(),
+            phone_browser: is_phone(&headers),
+        };
+        let notice = html! { p.bad role="status" { (ctx.t(T::WebDraftMovedOn)) } };
+        return match steps::body(&view, step, "", &[]).await {
+            Ok(body) => page::page(
+                ctx,
+                StatusCode::CONFLICT,
+                ctx.t(T::WebApplyTitle),
+                html! { (notice) (body) },
+            ),
+            Err(e) => failed(ctx, e),
+        };
+    }
+    let view = steps::View {
+        ctx,
+        state: &state,
+        customer: &who.customer,
+        row: &row,
+        draft: &draft,
+        identity: identity.as_ref(),
+        phone_browser: is_phone(&headers),
+    };
+    match steps::handle(&view, &posted).await {
+        Ok(steps::Outcome::Saved(next)) => {
+            let json = match serde_json::to_string(&next) {
+                Ok(json) => json,
+                Err(e) => return failed(ctx, ApiError::Internal(e.to_string())),
+            };
+            match state
+                .store
+                .save_draft(&who.customer.id, Some(row.version), &json)
+                .await
+            {
+                Ok(Some(_)) => page::see_other("/apply"),
+                Ok(None) => page::see_other("/apply?moved=1"),
+                Err(e) => failed(ctx, e.into()),
+            }
+        }
+        Ok(steps::Outcome::Again {
+            step,
+            errors,
+            typed,
+        }) => {
+            let mut shown = draft.clone();
+            shown.fields = typed;
+            let view = steps::View {
+                draft: &shown,
+                ..view
+            };
+            match steps::body(&view, step, "", &errors).await {
+                Ok(body) => page::page(
+                    ctx,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ctx.t(T::WebApplyTitle),
+                    body,
+                ),
+                Err(e) => failed(ctx, e),
+            }
+        }
+        Ok(steps::Outcome::Go(to)) => page::see_other(&to),
+        Ok(steps::Outcome::Show(body)) => {
+            page::page(ctx, StatusCode::OK, ctx.t(T::WebApplyTitle), body)
+        }
+        Err(e) => failed(ctx, e),
+    }
+}
+
+/// The order as it will be submitted, from the draft and the verified identity.
+pub fn new_order(
+    customer: &CustomerRow,
+    draft: &Draft,
+    identity: Option<&(String, String)>,
+    user_type: UserType,
+) -> NewOrder {
+    let f = &draft.fields;
+    let (name, id_number) = identity.cloned().unwrap_or_default();
+    NewOrder {
+        customer_id: customer.id.clone(),
+        product_id: draft.product_id.clone().unwrap_or_default(),
+        applicant: Applicant {
+            name,
+            id_number,
+            phone: f.phone.clone(),
+            email: Some(f.email.clone()).filter(|e| !e.trim().is_empty()),
+        },
+        organization: (user_type == UserType::Organization).then(|| Organization {
+            name: f.org_name.clone(),
+            uscc: f.org_uscc.clone(),
+            legal_representative: f.org_legal.clone(),
+        }),
+        mailing: MailingAddress {
+            recipient: f.recipient.clone(),
+            phone: f.recipient_phone.clone(),
+            province: f.province.clone(),
+            city: f.city.clone(),
+            district: f.district.clone(),
+            street: f.street.clone(),
+            postal_code: f.postal_code.clone(),
+        },
+        note: None,
+        application_ref: Some(draft.reference.clone()),
+        terms_version: None,
+    }
+}
+
+/// `GET /apply/form.pdf`: the application form, filled in, to print and sign.
+pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response {
+    let ctx = &who.ctx;
+    let built = async {
+        let (_, draft) = draft_of(&state, &who.customer).await?;
+        let identity = verified(&state, &who.customer).await?;
+        let product_id = draft.product_id.clone().unwrap_or_default();
+        let product = state
+            .store
+            .product(&product_id)
+            .await?
+            .ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;
+        let user_type = UserType::parse(&product.user_type).unwrap_or(UserType::Individual);
+        let order = new_order(&who.customer, &draft, identity.as_ref(), user_type);
+        let valid = crate::server::validate::new_order(&order, true, Some(&product))?;
+        let corrupt = |_| ApiError::Internal("normalised order does not read back".into());
+        let data = FormData {
+            user_type,
+            applicant: serde_json::from_str(&valid.applicant_json).map_err(corrupt)?,
+            organization: valid
+                .organization_json
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(corrupt)?,
+            mailing: serde_json::from_str(&valid.mailing_json).map_err(corrupt)?,
+            project: product.project_name,
+            product: product.name,
+            validity_years: product.validity_years,
+            amount_fen: product.price_fen,
+            application_ref: Some(draft.reference.clone()),
+            order_no: None,
+            clerk: ctx.t(T::ChannelOnline).to_owned(),
+            payment_method: None,
+        };
+        let document = paper::form(&state, &data);
+        let fonts = state.fonts.clone();
+        let printed = tokio::task::spawn_blocking(move || pdf::application_form(&fonts, &document))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok::<_, ApiError>((draft.reference, printed))
+    };
+    match built.await {
+        Ok((reference, printed)) => pdf_download(printed.bytes, &reference),
+        Err(ApiError::Validation(_)) => page::see_other("/apply?step=form"),
+        Err(e) => failed(ctx, e),
+    }
+}
+
+/// A PDF to download and print.
+pub fn pdf_download(bytes: Vec<u8>, name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{name}.pdf\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// `POST /apply/scan` (multipart, `scan`): the signed form, from the camera or a file.
+pub async fn upload_scan(
+    State(state): State<AppState>,
+    who: SignedIn,
+    multipart: Multipart,
+) -> Response {
+    let ctx = &who.ctx;
+    let received = match read_upload(&state, ctx.lang, multipart).await {
+        Ok(received) => received,
+        Err(message) => return again_with_scan_error(&state, &who, &message).await,
+    };
+    let handled = async {
+        let (row, draft) = draft_of(&state, &who.customer).await?;
+        if received.version != Some(row.version) {
+            return Ok(Err(ctx.t(T::WebDraftMovedOn).to_owned()));
+        }
+        let scanned =
+            crate::server::scan_match::scan(received.data.clone(), received.content_type).await;
+        // The form printed for this application carries its reference: another's is refused.
+        let check = match crate::server::scan_match::check(&scanned, "", Some(&draft.reference)) {
+            Ok(check) => check,
+            Err(other) => {
+                return Ok(Err(ctx.fill(
+                    T::WebScanOtherApplication,
+                    &[other.found.as_str(), &draft.reference],
+                )));
+            }
+        };
+        let check_json = serde_json::to_string(&check).ok();
+        let saved = state
+            .store
+            .save_draft_scan(
+                &who.customer.id,
+                row.version,
+                &received.data,
+                received.content_type,
+                &received.filename,
+                check_json.as_deref(),
+            )
+            .await?;
+        Ok::<_, ApiError>(match saved {
+            Some(_) => Ok(()),
+            None => Err(ctx.t(T::WebDraftMovedOn).to_owned()),
+        })
+    };
+    match handled.await {
+        Ok(Ok(())) => page::see_other("/apply"),
+        Ok(Err(message)) => again_with_scan_error(&state, &who, &message).await,
+        Err(e) => failed(ctx, e),
+    }
+}
+
+/// What an upload brought.
+pub struct Upload {
+    /// The page's draft version.
+    pub version: Option<i64>,
+    /// The file.
+    pub data: Vec<u8>,
+    /// `image/jpeg`, `image/png`, `application/pdf`.
+    pub content_type: &'static str,
+    /// Its name (display only).
+    pub filename: String,
+}
+
+/// Reads a multipart upload (`version`, `scan`) and checks the file as the counter does;
+/// `Err` is the message for the page.
+pub async fn read_upload(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    mut multipart: Multipart,
+) -> Result<Upload, String> {
+    let limit = state.config.max_upload_bytes;
+    let mut version = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        match field.name() {
+            Some("version") => version = field.text().await.ok().and_then(|v| v.parse().ok()),
+            Some("scan") => {
+                let name: String = field
+                    .file_name()
+                    .unwrap_or("scan")
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or("scan")
+                    .chars()
+                    .filter(|c| !crate::domain::is_unsafe_for_terminal(*c))
+                    .take(100)
+                    .collect();
+                let mut data = Vec::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if data.len() + chunk.len() > limit {
+                                return Err(T::ProblemTooLargeDetail
+                                    .fill(lang, &[&crate::server::error::human_bytes(limit)]));
+                            }
+                            data.extend_from_slice(&chunk);
+                        }
+                        Ok(None) => break,
+                        Err(_) => return Err(T::WebUploadBroken.get(lang).to_owned()),
+                    }
+                }
+                file = Some((name, data));
+            }
+            _ => {}
+        }
+    }
+    let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
+        return Err(T::WebScanMissing.get(lang).to_owned());
+    };
+    let inspected = crate::domain::inspect(&data).map_err(|problem| match problem {
+        crate::domain::FileProblem::NotAScan => {
+            T::ProblemUnsupportedTypeDetail.get(lang).to_owned()
+        }
+        crate::domain::FileProblem::Unreadable(_) => T::WebScanUnreadable.get(lang).to_owned(),
+        crate::domain::FileProblem::TooManyPixels(w, h) => {
+            T::ErrTooManyPixels.fill(lang, &[&w.to_string(), &h.to_string()])
+        }
+    })?;
+    Ok(Upload {
+        version,
+        data,
+        content_type: inspected.kind.mime(),
+        filename,
+    })
+}
+
+async fn again_with_scan_error(state: &AppState, who: &SignedIn, message: &str) -> Response {
+    let ctx = &who.ctx;
+    let loaded = async {
+        let (row, draft) = draft_of(state, &who.customer).await?;
+        let identity = verified(state, &who.customer).await?;
+        Ok::<_, ApiError>((row, draft, identity))
+    };
+    let (row, draft, identity) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(e) => return failed(ctx, e),
+    };
+    let view = steps::View {
+        ctx,
+        state,
+        customer: &who.customer,
+        row: &row,
+        draft: &draft,
+        identity: identity.as_ref(),
+        phone_browser: false,
+    };
+    let errors = vec![(
+        "scan".to_owned(),
+        ctx.t(T::WebScanLabel).to_owned(),
+        message.to_owned(),
+    )];
+    match steps::body(&view, Step::Scan, "", &errors).await {
+        Ok(body) => page::page(
+            ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.t(T::WebApplyTitle),
+            body,
+        ),
+        Err(e) => failed(ctx, e),
+    }
+}
+
+/// `POST /apply/submit`: the order, once however often it is pressed (the draft's id is
+/// the idempotency key), with the signed scan attached; then the order's page.
+pub async fn submit(
+    State(state): State<AppState>,
+    who: SignedIn,
+    body: axum::body::Bytes,
+) -> Response {
+    let ctx = &who.ctx;
+    let version: Option<i64> = form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "version")
+        .and_then(|(_, v)| v.parse().ok());
+    match submit_draft(&state, &who.customer, version).await {
+        Ok(order_no) => page::see_other(&format!("/orders/{order_no}")),
+        Err(ApiError::Validation(_)) => page::see_other("/apply?step=form"),
+        Err(ApiError::Conflict { .. }) => page::see_other("/apply?moved=1"),
+        Err(e) => failed(ctx, e),
+    }
+}
+
+async fn submit_draft(
+    state: &AppState,
+    customer: &CustomerRow,
+    version: Option<i64>,
+) -> Result<String, ApiError> {
+    let (row, draft) = draft_of(state, customer).await?;
+    if version != Some(row.version) {
+        return Err(ApiError::Conflict {
+            code: "draft_moved_on",
+            detail: crate::i18n::Msg::new(T::WebDraftMovedOn),
+            status: None,
+            version: None,
+        });
+    }
+    let identity = verified(state, customer).await?;
+    let product_id = draft.product_id.clone().unwrap_or_default();
+    let product = state.store.product(&product_id).await?;
+    let user_type = product
+        .as_ref()
+        .and_then(|p| UserType::parse(&p.user_type))
+        .unwrap_or(UserType::Individual);
+    let order = new_order(customer, &draft, identity.as_ref(), user_type);
+    let mut valid = crate::server::validate::new_order(&order, true, product.as_ref())?;
+    valid.channel = crate::domain::Channel::Online;
+    valid.terms_version = Some(state.config.terms_version.clone());
+    let actor = super::orders::customer_actor(&customer.phone);
+    let key = format!("online-{}", row.id);
+    let hash = format!("{}:{}", row.id, row.version);
+    let order_no = match state
+        .store
+        .claim_idempotency_key(ONLINE_OPERATOR_ID, &key, &hash)
+        .await?
+    {
+        crate::server::store::Claim::Fresh(mut tx) => {
+            let (_, order_no, event_id) = state
+                .store
+                .insert_order(&mut tx, &valid, &actor, None)
+                .await?;
+            let saved = crate::server::store::SavedResponse {
+                status: 201,
+                body: order_no.clone(),
+            };
+            state
+                .store
+                .save_idempotent_response(&mut tx, ONLINE_OPERATOR_ID, &key, &saved)
+                .await?;
+            state.store.commit_with_event(tx, event_id).await?;
+            order_no
+        }
+        crate::server::store::Claim::Replay(saved) => saved.body,
+        crate::server::store::Claim::Mismatch => {
+            // The same draft sent again after a change: the first order stands.
+            match state
+                .store
+                .answered_idempotency_key(ONLINE_OPERATOR_ID, &key)
+                .await?
+            {
+                Some((_, saved)) => saved.body,
+                None => return Err(ApiError::Internal("idempotency key without answer".into())),
+            }
+        }
+    };
+    // The signed scan goes with it (attaching is idempotent by content).
+    if let (Some(scan), Some(content_type)) = (
+        state.store.draft_scan(&customer.id).await?,
+        row.scan_type.clone(),
+    ) {
+        let order_row = state
+            .store
+            .order_by_no(&order_no)
+            .await?
+            .ok_or_else(|| ApiError::Internal("order vanished after submitting".into()))?;
+        let attachment = NewAttachment {
+            order_id: order_row.id.clone(),
+            kind: AttachmentKind::SignedForm.as_str().into(),
+            content_type,
+            filename: row.scan_name.clone().unwrap_or_else(|| "scan".into()),
+            data: scan,
+            uploaded_by: ONLINE_OPERATOR_ID.into(),
+            scan_json: row.scan_json.clone(),
+        };
+        state
+            .store
+            .attach(&order_row, attachment, &actor, None)
+            .await?;
+    }
+    state.store.drop_draft(&customer.id, &row.id).await?;
+    Ok(order_no)
+}
+
+/// The page for a failure: busy database, or a defect (logged, never shown).
+pub fn failed(ctx: &Ctx, error: ApiError) -> Response {
+    match error {
+        ApiError::Unavailable | ApiError::StorageFull => unavailable(ctx),
+        other => {
+            tracing::error!(?other, "customer page failed");
+            page::message(
+                ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ctx.t(T::ProblemInternalTitle),
+                ctx.t(T::WebTryAgain),
+            )
+        }
+    }
+}
+
+/// The masked identity line of a verified applicant.
+pub fn identity_line(identity: &(String, String)) -> String {
+    format!("{} {}", identity.0, mask_id_number(&identity.1))
+}

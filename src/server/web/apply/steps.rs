@@ -1,0 +1,611 @@
+//! The steps of an application: which one a customer is on, what each shows, and what
+//! each does with what it is sent.
+
+use base64::Engine;
+use maud::{Markup, html};
+use serde::{Deserialize, Serialize};
+
+use super::super::form::{self, Field};
+use super::super::page::Ctx;
+use super::{Draft, Fields, Posted, identity_line, new_order};
+use crate::domain::{Money, UserType};
+use crate::i18n::T;
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::store::CustomerRow;
+use crate::server::store::self_service::DraftRow;
+use crate::server::store::self_service::ONLINE_OPERATOR_ID;
+
+/// A step of the application, in order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Prove who you are.
+    #[default]
+    Realname,
+    /// Choose the project and the certificate.
+    Project,
+    /// Read and accept the terms.
+    Terms,
+    /// Fill in the form.
+    Form,
+    /// Print and sign it.
+    Print,
+    /// Upload the signed scan.
+    Scan,
+    /// Check and submit.
+    Review,
+}
+
+impl Step {
+    const ALL: [Step; 7] = [
+        Step::Realname,
+        Step::Project,
+        Step::Terms,
+        Step::Form,
+        Step::Print,
+        Step::Scan,
+        Step::Review,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Step::Realname => "realname",
+            Step::Project => "project",
+            Step::Terms => "terms",
+            Step::Form => "form",
+            Step::Print => "print",
+            Step::Scan => "scan",
+            Step::Review => "review",
+        }
+    }
+
+    /// Parses `?step=`.
+    pub fn parse(name: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    fn label(self) -> T {
+        match self {
+            Step::Realname => T::WebStepRealname,
+            Step::Project => T::WebStepProject,
+            Step::Terms => T::WebStepTerms,
+            Step::Form => T::WebStepForm,
+            Step::Print => T::WebStepPrint,
+            Step::Scan => T::WebStepScan,
+            Step::Review => T::WebStepReview,
+        }
+    }
+}
+
+/// The furthest step the draft has reached, or an earlier one asked for.
+pub fn current(draft: &Draft, verified: bool, has_scan: bool, asked: Option<Step>) -> Step {
+    let furthest = if !verified {
+        Step::Realname
+    } else if draft.product_id.is_none() {
+        Step::Project
+    } else if !draft.terms_accepted {
+        Step::Terms
+    } else if !draft.form_done {
+        Step::Form
+    } else if draft.step < Step::Scan && !has_scan {
+        Step::Print
+    } else if !has_scan {
+        Step::Scan
+    } else {
+        Step::Review
+    };
+    match asked {
+        Some(step) if step <= furthest && (verified || step == Step::Realname) => step,
+        _ => furthest,
+    }
+}
+
+/// Everything a step's page is drawn from.
+pub struct View<'a> {
+    pub ctx: &'a Ctx,
+    pub state: &'a AppState,
+    pub customer: &'a CustomerRow,
+    pub row: &'a DraftRow,
+    pub draft: &'a Draft,
+    pub identity: Option<&'a (String, String)>,
+    pub phone_browser: bool,
+}
+
+/// What handling a step's form came to.
+pub enum Outcome {
+    /// Keep this draft (then show the next step).
+    Saved(Draft),
+    /// Show `step` again with `errors` (field, label, message) and what was typed.
+    Again {
+        step: Step,
+        errors: Vec<(String, String, String)>,
+        typed: Fields,
+    },
+    /// Go to this address.
+    Go(String),
+    /// Show this page (a QR code for the phone).
+    Show(Markup),
+}
+
+/// The steps so far, the current one marked.
+fn progress(ctx: &Ctx, step: Step) -> Markup {
+    html! {
+        ol.steps aria-label=(ctx.t(T::WebStepsLabel)) {
+            @for s in Step::ALL {
+                @if s == step {
+                    li.now aria-current="step" { (ctx.t(s.label())) }
+                } @else {
+                    li { (ctx.t(s.label())) }
+                }
+            }
+        }
+    }
+}
+
+fn version(view: &View<'_>) -> Markup {
+    html! {
+        (form::token(view.ctx))
+        input type="hidden" name="version" value=(view.row.version);
+    }
+}
+
+/// The page of `step`.
+pub async fn body(
+    view: &View<'_>,
+    step: Step,
+    q: &str,
+    errors: &[(String, String, String)],
+) -> Result<Markup, ApiError> {
+    let ctx = view.ctx;
+    let error_of = |field: &str| {
+        errors
+            .iter()
+            .find(|(f, _, _)| f == field)
+            .map(|(_, _, m)| m.as_str())
+    };
+    let inner = match step {
+        Step::Realname => html! {
+            h2 { (ctx.t(T::WebStepRealname)) }
+            p { (ctx.t(T::WebRealnameIntro)) }
+            form method="post" action="/apply" {
+                (version(view))
+                input type="hidden" name="action" value="realname";
+                div.actions { button type="submit" {
+                    @if view.phone_browser { (ctx.t(T::WebRealnameStart)) } @else { (ctx.t(T::WebRealnameShowCode)) }
+                } }
+            }
+        },
+        Step::Project => {
+            let projects = view.state.store.search_projects(q.trim()).await?;
+            html! {
+                h2 { (ctx.t(T::WebStepProject)) }
+                form method="get" action="/apply" role="search" {
+                    input type="hidden" name="step" value="project";
+                    (form::field(&Field {
+                        name: "q",
+                        label: ctx.t(T::WebProjectSearch),
+                        value: q,
+                        hint: Some(ctx.t(T::WebProjectSearchHint)),
+                        autocomplete: "off",
+                        max: 100,
+                        ..Field::default()
+                    }))
+                    div.actions { button.secondary type="submit" { (ctx.t(T::WebSearch)) } }
+                }
+                @if projects.is_empty() { p { (ctx.t(T::WebNoProjects)) } }
+                ul.orders {
+                    @for project in &projects {
+                        li {
+                            h3 { (project.name) }
+                            div.actions {
+                                @for product in &project.products {
+                                    form method="post" action="/apply" {
+                                        (version(view))
+                                        input type="hidden" name="action" value="product";
+                                        input type="hidden" name="product_id" value=(product.id);
+                                        button type="submit" aria-label=(format!("{} {} {}", project.name, product.name, Money::from_fen(product.price_fen).unwrap_or_default())) {
+                                            (product.name) " · " (Money::from_fen(product.price_fen).unwrap_or_default().to_string())
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Step::Terms => {
+            let text = match &view.state.config.terms_file {
+                Some(path) => tokio::fs::read_to_string(path)
+                    .await
+                    .map_err(|e| ApiError::Internal(e.to_string()))?,
+                None => match ctx.lang {
+                    crate::i18n::Lang::ZhCn => include_str!("../../terms/zh.txt").to_owned(),
+                    crate::i18n::Lang::En => include_str!("../../terms/en.txt").to_owned(),
+                },
+            };
+            let product = match &view.draft.product_id {
+                Some(id) => view.state.store.product(id).await?,
+                None => None,
+            };
+            html! {
+                h2 { (ctx.t(T::WebStepTerms)) }
+                @if let Some(product) = &product {
+                    p { (product.project_name) " · " (product.name) " · "
+                        (ctx.t(match UserType::parse(&product.user_type) { Some(UserType::Organization) => T::WebForOrganisation, _ => T::WebForIndividual })) }
+                    p { a href="/apply?step=project" { (ctx.t(T::WebChangeProduct)) } }
+                }
+                div.terms tabindex="0" role="region" aria-label=(ctx.t(T::WebStepTerms)) { (text) }
+                (form::summary(ctx, errors))
+                form method="post" action="/apply" {
+                    (version(view))
+                    input type="hidden" name="action" value="terms";
+                    (form::checkbox("accept", ctx.t(T::WebAcceptTerms), view.draft.terms_accepted, error_of("accept")))
+                    div.actions { button type="submit" { (ctx.t(T::WebNext)) } }
+                }
+            }
+        }
+        Step::Form => form_step(view, errors).await?,
+        Step::Print => html! {
+            h2 { (ctx.t(T::WebStepPrint)) }
+            p { (ctx.t(T::WebPrintIntro)) }
+            p { a.button href="/apply/form.pdf" { (ctx.t(T::WebDownloadForm)) } }
+            p.small { (ctx.fill(T::WebReference, &[&view.draft.reference])) }
+            form method="post" action="/apply" {
+                (version(view))
+                input type="hidden" name="action" value="printed";
+                div.actions { button type="submit" { (ctx.t(T::WebPrinted)) } }
+            }
+        },
+        Step::Scan => {
+            let action = format!(
+                "/apply/scan?{}={}",
+                super::super::FORM_FIELD,
+                ctx.form_token
+            );
+            html! {
+                h2 { (ctx.t(T::WebStepScan)) }
+                p { (ctx.t(T::WebScanIntro)) }
+                (form::summary(ctx, errors))
+                form method="post" action=(action) enctype="multipart/form-data" {
+                    input type="hidden" name="version" value=(view.row.version);
+                    div.field.invalid[error_of("scan").is_some()] {
+                        label for="scan" { (ctx.t(T::WebScanLabel)) }
+                        p.hint id="scan-hint" { (ctx.t(T::WebScanHint)) }
+                        @if let Some(error) = error_of("scan") { p.field-error id="scan-error" { (error) } }
+                        input type="file" id="scan" name="scan" accept="image/*,application/pdf" capture="environment"
+                            aria-describedby=(if error_of("scan").is_some() { "scan-hint scan-error" } else { "scan-hint" });
+                    }
+                    div.actions { button type="submit" { (ctx.t(T::WebUpload)) } }
+                }
+                p { a href="/apply?step=print" { (ctx.t(T::WebBackToPrint)) } }
+            }
+        }
+        Step::Review => review(view).await?,
+    };
+    Ok(html! {
+        h1 { (ctx.t(T::WebApplyTitle)) }
+        (progress(ctx, step))
+        (inner)
+    })
+}
+
+async fn form_step(
+    view: &View<'_>,
+    errors: &[(String, String, String)],
+) -> Result<Markup, ApiError> {
+    let ctx = view.ctx;
+    // A form never filled starts from what is known: the number signed in with, and the
+    // verified name and that number for the parcel.
+    let mut prefilled = view.draft.fields.clone();
+    if errors.is_empty() && !view.draft.form_done {
+        if prefilled.phone.is_empty() {
+            prefilled.phone = view.customer.phone.clone();
+        }
+        if prefilled.recipient_phone.is_empty() {
+            prefilled.recipient_phone = view.customer.phone.clone();
+        }
+        if prefilled.recipient.is_empty()
+            && let Some((name, _)) = view.identity
+        {
+            prefilled.recipient = name.clone();
+        }
+    }
+    let f = &prefilled;
+    let product = match &view.draft.product_id {
+        Some(id) => view.state.store.product(id).await?,
+        None => None,
+    };
+    let organisation = product.as_ref().and_then(|p| UserType::parse(&p.user_type))
+        == Some(UserType::Organization);
+    let e = |field: &str| {
+        errors
+            .iter()
+            .find(|(f, _, _)| f == field)
+            .map(|(_, _, m)| m.as_str())
+    };
+    let field = |name: &str,
+                 label: T,
+                 value: &str,
+                 kind: &'static str,
+                 auto: &'static str,
+                 mode: &'static str,
+                 max: usize| {
+        form::field(&Field {
+            name,
+            label: ctx.t(label),
+            value,
+            error: e(name),
+            kind,
+            autocomplete: auto,
+            inputmode: mode,
+            max,
+            ..Field::default()
+        })
+    };
+    Ok(html! {
+        h2 { (ctx.t(T::WebStepForm)) }
+        (form::summary(ctx, errors))
+        form method="post" action="/apply" novalidate {
+            (version(view))
+            input type="hidden" name="action" value="form";
+            fieldset {
+                legend { (ctx.t(if organisation { T::WebHandler } else { T::WebApplicant })) }
+                @if let Some(identity) = view.identity {
+                    p { (identity_line(identity)) " " span.ok { "✓ " (ctx.t(T::WebVerified)) } }
+                }
+                (field("phone", T::FieldPhone, &f.phone, "tel", "tel-national", "tel", 20))
+                (field("email", T::WebEmailOptional, &f.email, "email", "email", "email", 254))
+            }
+            @if organisation {
+                fieldset {
+                    legend { (ctx.t(T::FieldOrganization)) }
+                    (field("org_name", T::WebOrgName, &f.org_name, "text", "organization", "text", 100))
+                    (field("org_uscc", T::WebOrgUscc, &f.org_uscc, "text", "off", "text", 18))
+                    (field("org_legal", T::WebOrgLegal, &f.org_legal, "text", "off", "text", 50))
+                }
+            }
+            fieldset {
+                legend { (ctx.t(T::WebMailing)) }
+                (field("recipient", T::WebRecipient, &f.recipient, "text", "shipping name", "text", 50))
+                (field("recipient_phone", T::WebRecipientPhone, &f.recipient_phone, "tel", "shipping tel-national", "tel", 20))
+                (field("province", T::WebProvince, &f.province, "text", "shipping address-level1", "text", 30))
+                (field("city", T::WebCity, &f.city, "text", "shipping address-level2", "text", 30))
+                (field("district", T::WebDistrict, &f.district, "text", "shipping address-level3", "text", 30))
+                (field("street", T::WebStreet, &f.street, "text", "shipping street-address", "text", 200))
+                (field("postal_code", T::WebPostalCode, &f.postal_code, "text", "shipping postal-code", "numeric", 6))
+            }
+            div.actions { button type="submit" { (ctx.t(T::WebNext)) } }
+        }
+    })
+}
+
+async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
+    let ctx = view.ctx;
+    let product = match &view.draft.product_id {
+        Some(id) => view.state.store.product(id).await?,
+        None => None,
+    };
+    let check: Option<crate::api::ScanCheck> = view
+        .row
+        .scan_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    let f = &view.draft.fields;
+    Ok(html! {
+        h2 { (ctx.t(T::WebStepReview)) }
+        dl {
+            @if let Some(product) = &product {
+                dt { (ctx.t(T::FieldProject)) } dd { (product.project_name) }
+                dt { (ctx.t(T::DocProduct)) } dd { (product.name) " · " (Money::from_fen(product.price_fen).unwrap_or_default().to_string()) }
+            }
+            @if let Some(identity) = view.identity {
+                dt { (ctx.t(T::FieldApplicant)) } dd { (identity_line(identity)) }
+            }
+            dt { (ctx.t(T::WebMailing)) }
+            dd { (f.recipient) " " (f.recipient_phone) " " (f.province) (f.city) (f.district) (f.street) " " (f.postal_code) }
+            dt { (ctx.t(T::WebStepScan)) }
+            dd {
+                (view.row.scan_name.clone().unwrap_or_default())
+                @if let Some(check) = &check {
+                    br;
+                    span.ok[check.is_ok()] { (check.describe(&view.draft.reference, ctx.lang)) }
+                }
+            }
+        }
+        p { a href="/apply?step=form" { (ctx.t(T::WebChangeForm)) } " · " a href="/apply?step=scan" { (ctx.t(T::WebChangeScan)) } }
+        form method="post" action="/apply/submit" {
+            (form::token(ctx))
+            input type="hidden" name="version" value=(view.row.version);
+            div.actions { button type="submit" { (ctx.t(T::WebSubmit)) } }
+        }
+    })
+}
+
+/// The form's fields from what was posted.
+fn typed(posted: &Posted) -> Fields {
+    let get = |name: &str| {
+        posted
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    Fields {
+        phone: get("phone"),
+        email: get("email"),
+        org_name: get("org_name"),
+        org_uscc: get("org_uscc"),
+        org_legal: get("org_legal"),
+        recipient: get("recipient"),
+        recipient_phone: get("recipient_phone"),
+        province: get("province"),
+        city: get("city"),
+        district: get("district"),
+        street: get("street"),
+        postal_code: get("postal_code"),
+    }
+}
+
+/// The form field a problem of the order's checks belongs to, with its label.
+fn field_of(path: &str) -> (&'static str, T) {
+    match path {
+        "applicant.phone" => ("phone", T::FieldPhone),
+        "applicant.email" => ("email", T::WebEmailOptional),
+        "organization.name" | "organization" => ("org_name", T::WebOrgName),
+        "organization.uscc" => ("org_uscc", T::WebOrgUscc),
+        "organization.legal_representative" => ("org_legal", T::WebOrgLegal),
+        "mailing.recipient" => ("recipient", T::WebRecipient),
+        "mailing.phone" => ("recipient_phone", T::WebRecipientPhone),
+        "mailing.province" => ("province", T::WebProvince),
+        "mailing.city" => ("city", T::WebCity),
+        "mailing.district" => ("district", T::WebDistrict),
+        "mailing.street" => ("street", T::WebStreet),
+        "mailing.postal_code" => ("postal_code", T::WebPostalCode),
+        _ => ("phone", T::WebStepRealname),
+    }
+}
+
+/// Handles what a step's form sent.
+pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiError> {
+    let ctx = view.ctx;
+    let get = |name: &str| {
+        posted
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    let mut next = view.draft.clone();
+    match get("action") {
+        "realname" => {
+            let valid_ms = view.state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
+            let (_, token) = view
+                .state
+                .store
+                .create_realname_session(
+                    &view.customer.id,
+                    &view.customer.name,
+                    ONLINE_OPERATOR_ID,
+                    valid_ms,
+                )
+                .await?;
+            let url = format!("{}/m/realname/{token}", view.state.public_base);
+            if view.phone_browser {
+                return Ok(Outcome::Go(format!("/m/realname/{token}")));
+            }
+            let qr = qr_data_uri(&url);
+            Ok(Outcome::Show(html! {
+                h1 { (ctx.t(T::WebApplyTitle)) }
+                h2 { (ctx.t(T::WebStepRealname)) }
+                p { (ctx.t(T::WebRealnameScan)) }
+                img.qr src=(qr) alt=(ctx.t(T::WebRealnameQrAlt));
+                p.small { (url) }
+                p { a.button href="/apply" { (ctx.t(T::WebRealnameDone)) } }
+            }))
+        }
+        "product" => {
+            let product = view.state.store.product(get("product_id")).await?;
+            match product {
+                Some(product) => {
+                    if next.product_id.as_deref() != Some(product.id.as_str()) {
+                        next.terms_accepted = false;
+                        next.form_done = false;
+                    }
+                    next.product_id = Some(product.id);
+                    next.step = Step::Terms;
+                    Ok(Outcome::Saved(next))
+                }
+                None => Ok(Outcome::Go("/apply?step=project".into())),
+            }
+        }
+        "terms" => {
+            if get("accept") != "yes" {
+                return Ok(Outcome::Again {
+                    step: Step::Terms,
+                    errors: vec![(
+                        "accept".into(),
+                        ctx.t(T::WebAcceptTerms).into(),
+                        ctx.t(T::WebMustAccept).into(),
+                    )],
+                    typed: next.fields,
+                });
+            }
+            next.terms_accepted = true;
+            next.step = Step::Form;
+            Ok(Outcome::Saved(next))
+        }
+        "form" => {
+            next.fields = typed(posted);
+            let product = match &next.product_id {
+                Some(id) => view.state.store.product(id).await?,
+                None => None,
+            };
+            let user_type = product
+                .as_ref()
+                .and_then(|p| UserType::parse(&p.user_type))
+                .unwrap_or(UserType::Individual);
+            let order = new_order(view.customer, &next, view.identity, user_type);
+            match crate::server::validate::new_order(&order, true, product.as_ref()) {
+                Ok(_) => {
+                    next.form_done = true;
+                    if next.step < Step::Print {
+                        next.step = Step::Print;
+                    }
+                    Ok(Outcome::Saved(next))
+                }
+                Err(ApiError::Validation(problems)) => {
+                    let errors = problems
+                        .iter()
+                        .map(|(path, message)| {
+                            let (field, label) = field_of(path);
+                            (
+                                field.to_owned(),
+                                ctx.t(label).to_owned(),
+                                message.render(ctx.lang),
+                            )
+                        })
+                        .collect();
+                    Ok(Outcome::Again {
+                        step: Step::Form,
+                        errors,
+                        typed: next.fields,
+                    })
+                }
+                Err(other) => Err(other),
+            }
+        }
+        "printed" => {
+            next.step = Step::Scan;
+            Ok(Outcome::Saved(next))
+        }
+        _ => Ok(Outcome::Go("/apply".into())),
+    }
+}
+
+/// A QR code as an SVG data URI (dark modules on white, with its quiet zone), for an
+/// `<img>`: no script, no extra request.
+pub fn qr_data_uri(text: &str) -> String {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
+        return String::new();
+    };
+    let width = code.width();
+    let quiet = 4;
+    let size = width + 2 * quiet;
+    let mut path = String::new();
+    for (i, color) in code.to_colors().iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = (i % width + quiet, i / width + quiet);
+            path.push_str(&format!("M{x} {y}h1v1h-1z"));
+        }
+    }
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    );
+    format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    )
+}

@@ -1,0 +1,226 @@
+//! What every customer page carries: security headers (no script, no framing, no caching,
+//! no referrer), the language the customer chose, and the rule that a form is accepted
+//! only from its own page — its token must match the `SameSite=Strict` cookie the page
+//! set, and a browser that says the post comes from another site is refused.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::page::{self, Ctx};
+use crate::i18n::{Lang, T};
+use crate::server::AppState;
+
+/// The cookie that carries the form token.
+pub const FORM_COOKIE: &str = "cac_form";
+/// The hidden field (or, for file uploads, query parameter) that carries it back.
+pub const FORM_FIELD: &str = "form_token";
+/// The cookie that keeps the language a customer chose.
+pub const LANG_COOKIE: &str = "cac_lang";
+
+tokio::task_local! {
+    /// The token of the page being answered, for forms to carry.
+    pub static FORM_TOKEN: String;
+}
+
+/// No script at all, the platform's own stylesheet and images (and QR codes as data),
+/// forms only back to the platform, never inside another site's frame.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Security headers on every page a customer sees (these and the phone pages QR codes
+/// open): a customer's personal data is never cached, leaked in a referrer, sniffed into
+/// another type, or shown inside someone else's frame. Stylesheets may be cached.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let stylesheet = request.uri().path().ends_with(".css");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if stylesheet {
+            "public, max-age=86400"
+        } else {
+            "no-store"
+        }),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// The value of cookie `name`, if the request has it.
+pub fn cookie(request: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    request
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn token_shaped(value: &str) -> bool {
+    value.len() >= 16
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `Set-Cookie` attributes: `Secure` when customers reach the platform over HTTPS.
+pub fn cookie_attributes(state: &AppState) -> &'static str {
+    if state.public_base.starts_with("https://") {
+        "; Path=/; HttpOnly; Secure"
+    } else {
+        "; Path=/; HttpOnly"
+    }
+}
+
+/// The form rule, and the language choice (`?lang=en` keeps English in a cookie).
+pub async fn forms(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let cookie_token = cookie(request.headers(), FORM_COOKIE).filter(|v| token_shaped(v));
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let chosen = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::parse(&v));
+    let attributes = cookie_attributes(&state);
+    let mut set_cookies = Vec::new();
+    if let Some(lang) = chosen {
+        set_cookies.push(format!(
+            "{LANG_COOKIE}={}; Max-Age=31536000; SameSite=Lax{attributes}",
+            lang.tag()
+        ));
+    }
+    let (token, fresh) = match cookie_token.clone() {
+        Some(token) => (token, false),
+        None => (crate::server::store::new_token(), true),
+    };
+    if fresh {
+        set_cookies.push(format!(
+            "{FORM_COOKIE}={token}; SameSite=Strict{attributes}"
+        ));
+    }
+    let mut response = if request.method() == Method::POST {
+        match checked(request, cookie_token.as_deref()).await {
+            Ok(request) => FORM_TOKEN.scope(token, next.run(request)).await,
+            Err(refused) => refused_page(&state, refused),
+        }
+    } else {
+        FORM_TOKEN.scope(token, next.run(request)).await
+    };
+    for value in set_cookies {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// Why a post was refused.
+struct Refused {
+    lang: Lang,
+    path: String,
+    why: &'static str,
+}
+
+/// A post passes when the browser does not say it comes from another site and its token
+/// (in the form, or in the query for a file upload) matches the cookie.
+async fn checked(request: Request, cookie_token: Option<&str>) -> Result<Request, Refused> {
+    let lang = request_lang(request.headers(), request.uri().query());
+    let path = request.uri().path().to_owned();
+    let refuse = |why| Refused {
+        lang,
+        path: path.clone(),
+        why,
+    };
+    let foreign = request
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|s| s != "same-origin" && s != "none");
+    if foreign {
+        return Err(refuse("site"));
+    }
+    let matches =
+        |sent: Option<String>| matches!((cookie_token, sent), (Some(c), Some(s)) if c == s);
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
+    if multipart {
+        // A file is not buffered here: its form names its token in the query.
+        let sent = request.uri().query().and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == FORM_FIELD)
+                .map(|(_, v)| v.into_owned())
+        });
+        return if matches(sent) {
+            Ok(request)
+        } else {
+            Err(refuse("token"))
+        };
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Err(refuse("body"));
+    };
+    let sent = form_urlencoded::parse(&bytes)
+        .find(|(name, _)| name == FORM_FIELD)
+        .map(|(_, value)| value.into_owned());
+    if !matches(sent) {
+        return Err(refuse("token"));
+    }
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+fn refused_page(state: &AppState, refused: Refused) -> Response {
+    tracing::warn!(path = %refused.path, why = refused.why, "a form not sent from its own page was refused");
+    let ctx = Ctx {
+        lang: refused.lang,
+        ca_name: state.config.ca_name.clone(),
+        hotline: state.config.hotline.clone(),
+        here: refused.path,
+        signed_in: None,
+        demo: state.demo.names(refused.lang).map(str::to_owned).collect(),
+        form_token: String::new(),
+    };
+    page::message(
+        &ctx,
+        StatusCode::FORBIDDEN,
+        T::PageForeignForm.get(refused.lang),
+        T::PageForeignFormNext.get(refused.lang),
+    )
+}
+
+/// The language of a request: `?lang=`, else the cookie, else `Accept-Language`.
+pub fn request_lang(headers: &axum::http::HeaderMap, query: Option<&str>) -> Lang {
+    if let Some(lang) = query.and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| Lang::parse(&v))
+    }) {
+        return lang;
+    }
+    if let Some(lang) = cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)) {
+        return lang;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}

@@ -1,0 +1,63 @@
+//! The customer's own platform (the seed's self-service steps), served at `/`: sign in with
+//! a code sent to a mobile number, apply (real name, project, terms, form, print, signed
+//! scan, submit), and follow every order — also those made at a counter — with the one
+//! next step each allows. Server-rendered pages (maud, escaping by default), no script,
+//! zh-CN by default and English on request, every form guarded against other sites.
+
+mod account;
+mod apply;
+mod form;
+mod guard;
+mod orders;
+mod page;
+mod session;
+mod sign_in;
+mod style;
+
+use axum::Router;
+use axum::middleware;
+use axum::routing::get;
+
+use super::AppState;
+
+pub use guard::{FORM_FIELD, security_headers};
+
+/// The customer platform's routes, guarded (security headers, same-origin forms).
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(orders::home))
+        .route("/m/site.css", get(style::stylesheet))
+        .route("/login", get(sign_in::phone_page).post(sign_in::send_code))
+        .route(
+            "/login/code",
+            get(sign_in::code_page).post(sign_in::check_code),
+        )
+        .route("/logout", axum::routing::post(account::sign_out))
+        .route("/account", get(account::page))
+        .route(
+            "/account/sessions/end",
+            axum::routing::post(account::end_session),
+        )
+        .route("/apply", get(apply::page).post(apply::save))
+        .route("/apply/form.pdf", get(apply::form_pdf))
+        .route("/apply/scan", axum::routing::post(apply::upload_scan))
+        .route("/apply/submit", axum::routing::post(apply::submit))
+        .route("/orders", get(orders::list))
+        .route("/orders/{order_no}", get(orders::page))
+        .route("/orders/{order_no}/pay", axum::routing::post(orders::pay))
+        .route(
+            "/orders/{order_no}/transfer",
+            axum::routing::post(orders::choose_transfer),
+        )
+        .route(
+            "/orders/{order_no}/voucher",
+            axum::routing::post(orders::upload_voucher),
+        )
+        .route(
+            "/orders/{order_no}/correction",
+            axum::routing::post(orders::upload_correction),
+        )
+        .route("/orders/{order_no}/invoice.pdf", get(orders::invoice_pdf))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::forms))
+        .layer(middleware::from_fn(guard::security_headers))
+}

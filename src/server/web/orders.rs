@@ -1,0 +1,585 @@
+//! My orders (seed steps 8–11): every order of the signed-in customer — also those made at a
+//! counter — with its status and the one next step it allows ([`NextStep`], the rule the
+//! support agents' screen uses too): pay (Alipay on a phone, a QR code on a PC, or bank
+//! transfer), upload the transfer voucher, read why it was returned and upload the
+//! corrected scan, follow the parcel, ask for the invoice and download it. Every change
+//! goes through the same transition door as the counter's.
+
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::apply::{self, failed, is_phone, read_upload};
+use super::page::{self, Ctx};
+use super::session::{SignedIn, Visit};
+use crate::api::{ActionRequest, AttachmentKind};
+use crate::domain::{Action, Money, NextStep, OrderStatus, mask_phone};
+use crate::i18n::{Msg, T};
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::routes::actions::{Performer, perform};
+use crate::server::store::self_service::ONLINE_OPERATOR_ID;
+use crate::server::store::{Actor, NewAttachment, OrderRow};
+
+/// The most orders listed (a customer with more sees the newest).
+const LIST_LIMIT: i64 = 100;
+
+/// How the customer is named in an order's history: `线上 138****0000`.
+pub fn customer_label(phone: &str) -> String {
+    format!(
+        "{} {}",
+        T::ChannelOnline.get(crate::i18n::Lang::ZhCn),
+        mask_phone(phone)
+    )
+}
+
+/// The customer as the actor of a change.
+pub fn customer_actor(phone: &str) -> Actor {
+    Actor::Customer(customer_label(phone))
+}
+
+/// `GET /`: a signed-in customer's orders, else the way in.
+pub async fn home(State(state): State<AppState>, visit: Visit) -> Response {
+    match visit.customer {
+        Some(customer) => {
+            let who = SignedIn {
+                ctx: visit.ctx,
+                customer,
+                session_id: visit.session_id.unwrap_or_default(),
+            };
+            list_page(&state, &who).await
+        }
+        None => {
+            let ctx = &visit.ctx;
+            page::page(
+                ctx,
+                StatusCode::OK,
+                ctx.t(T::WebSiteName),
+                html! {
+                    h1 { (ctx.t(T::WebWelcomeTitle)) }
+                    p { (ctx.t(T::WebWelcomeIntro)) }
+                    p { a.button href="/login" { (ctx.t(T::WebSignInTitle)) } }
+                },
+            )
+        }
+    }
+}
+
+/// `GET /orders`
+pub async fn list(State(state): State<AppState>, who: SignedIn) -> Response {
+    list_page(&state, &who).await
+}
+
+fn next_of(row: &OrderRow) -> NextStep {
+    let status = row.status().unwrap_or(OrderStatus::PendingPayment);
+    NextStep::of(
+        status,
+        row.invoice_request_json.is_some() || row.invoice_requested_at.is_some(),
+        row.invoice_no.is_some(),
+    )
+}
+
+fn status_label(ctx: &Ctx, row: &OrderRow) -> &'static str {
+    row.status().map(|s| s.label(ctx.lang)).unwrap_or_default()
+}
+
+async fn list_page(state: &AppState, who: &SignedIn) -> Response {
+    let ctx = &who.ctx;
+    let orders = match state
+        .store
+        .orders_of_customer(&who.customer.id, LIST_LIMIT)
+        .await
+    {
+        Ok(orders) => orders,
+        Err(e) => return failed(ctx, e.into()),
+    };
+    let body = html! {
+        h1 { (ctx.t(T::WebMyOrders)) }
+        p { a.button href="/apply" { (ctx.t(T::WebApplyNew)) } }
+        @if orders.is_empty() {
+            p { (ctx.t(T::WebNoOrders)) }
+        } @else {
+            ul.orders {
+                @for row in &orders {
+                    @let next = next_of(row);
+                    li {
+                        a href=(format!("/orders/{}", row.order_no)) {
+                            span.order-no { (row.order_no) }
+                            " "
+                            span { (row.project_name) " · " (row.product_name) }
+                        }
+                        p.status {
+                            (status_label(ctx, row))
+                            @if next.is_customers_turn() {
+                                " — " strong { (next.label(ctx.lang)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page::page(ctx, StatusCode::OK, ctx.t(T::WebMyOrders), body)
+}
+
+/// The customer's own order, or the page that says there is no such order.
+async fn own_order(state: &AppState, who: &SignedIn, order_no: &str) -> Result<OrderRow, Response> {
+    let ctx = &who.ctx;
+    match state.store.order_by_no(order_no).await {
+        Ok(Some(row)) if row.customer_id == who.customer.id => Ok(row),
+        Ok(_) => Err(page::message(
+            ctx,
+            StatusCode::NOT_FOUND,
+            ctx.t(T::WebOrderNotFound),
+            ctx.t(T::WebOrderNotFoundNext),
+        )),
+        Err(e) => Err(failed(ctx, e.into())),
+    }
+}
+
+/// `GET /orders/{order_no}`
+pub async fn page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+) -> Response {
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    order_page(&state, &who, &row, StatusCode::OK, &[]).await
+}
+
+/// What a page shows about the order, then its next step (with `errors` of a form sent).
+async fn order_page(
+    state: &AppState,
+    who: &SignedIn,
+    row: &OrderRow,
+    status: StatusCode,
+    errors: &[(String, String, String)],
+) -> Response {
+    let ctx = &who.ctx;
+    let next = next_of(row);
+    let step = match next_step(state, ctx, row, next, errors).await {
+        Ok(step) => step,
+        Err(e) => return failed(ctx, e),
+    };
+    let tracking = if row.tracking_no.is_some() {
+        match crate::server::tracking::tracking(state, row).await {
+            Ok(tracking) => Some(tracking),
+            Err(e) => {
+                tracing::warn!(error = ?e, "tracking on the customer's page");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let amount = Money::from_fen(row.amount_fen)
+        .unwrap_or_default()
+        .to_string();
+    let body = html! {
+        h1 { (ctx.fill(T::WebOrderTitle, &[&row.order_no])) }
+        dl {
+            dt { (ctx.t(T::PageProduct)) } dd { (row.project_name) " · " (row.product_name) }
+            dt { (ctx.t(T::PageAmount)) } dd { (amount) }
+            dt { (ctx.t(T::WebOrderStatus)) } dd.status { (status_label(ctx, row)) }
+        }
+        section aria-labelledby="next-step" {
+            h2 #next-step { (ctx.t(T::WebNextStep)) " " (next.label(ctx.lang)) }
+            (step)
+        }
+        @if let Some(tracking) = tracking {
+            section aria-labelledby="parcel" {
+                h2 #parcel { (ctx.t(T::WebParcel)) }
+                p { (tracking.carrier_name) " " span.order-no { (tracking.tracking_no) } }
+                @if tracking.events.is_empty() {
+                    p { (ctx.t(T::WebParcelNoNews)) }
+                } @else {
+                    ol.timeline {
+                        @for event in &tracking.events {
+                            li {
+                                span.small { (event.time) } " "
+                                (event.context)
+                                @if let Some(place) = &event.location { " · " (place) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href="/" { (ctx.t(T::WebMyOrders)) } }
+    };
+    page::page(ctx, status, &row.order_no, body)
+}
+
+/// The form or the words of the order's next step.
+async fn next_step(
+    state: &AppState,
+    ctx: &Ctx,
+    row: &OrderRow,
+    next: NextStep,
+    errors: &[(String, String, String)],
+) -> Result<Markup, ApiError> {
+    let base = format!("/orders/{}", row.order_no);
+    Ok(match next {
+        NextStep::Pay => html! {
+            (super::form::summary(ctx, errors))
+            @if state.payments.is_some() {
+                form method="post" action=(format!("{base}/pay")) {
+                    (super::form::token(ctx))
+                    div.actions { button type="submit" { (ctx.t(T::WebPayAlipay)) } }
+                }
+            }
+            form method="post" action=(format!("{base}/transfer")) {
+                (super::form::token(ctx))
+                input type="hidden" name="version" value=(row.version);
+                div.actions { button.secondary type="submit" { (ctx.t(T::WebPayTransfer)) } }
+            }
+        },
+        NextStep::UploadVoucher => {
+            let bank = &state.config.bank;
+            let amount = Money::from_fen(row.amount_fen)
+                .unwrap_or_default()
+                .to_string();
+            html! {
+                p { (ctx.t(T::WebTransferIntro)) }
+                dl {
+                    dt { (ctx.t(T::WebBankAccountName)) } dd { (bank.account_name) }
+                    dt { (ctx.t(T::WebBankName)) } dd { (bank.bank) }
+                    dt { (ctx.t(T::WebBankAccountNo)) } dd.order-no { (bank.account_no) }
+                    dt { (ctx.t(T::PageAmount)) } dd { (amount) }
+                    dt { (ctx.t(T::WebTransferReference)) } dd.order-no { (row.order_no) }
+                }
+                (upload_form(ctx, &format!("{base}/voucher"), row, T::WebVoucherLabel, errors))
+            }
+        }
+        NextStep::Correct => {
+            let reasons: Vec<String> = row
+                .rejection_json
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default();
+            let returned_at = state
+                .store
+                .history(&row.id)
+                .await?
+                .iter()
+                .rev()
+                .find(|h| h.action == "reject")
+                .map_or(row.updated_at, |h| h.at);
+            let deadline = crate::server::paper::chinese_date(
+                crate::server::paper::correction_deadline(state, returned_at),
+            );
+            html! {
+                h3 { (ctx.fill(T::PageNoticeReasons, &[&reasons.len().to_string()])) }
+                ol.reasons { @for reason in &reasons { li { (reason) } } }
+                p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
+                p { (ctx.t(T::WebCorrectIntro)) }
+                (upload_form(ctx, &format!("{base}/correction"), row, T::WebCorrectionLabel, errors))
+            }
+        }
+        NextStep::RequestInvoice => html! {
+            p { (ctx.t(T::WebInvoiceIntro)) }
+            @if let Some(token) = &row.invoice_token {
+                p { a.button href=(format!("/m/invoice/{token}")) { (ctx.t(T::WebInvoiceAsk)) } }
+            }
+        },
+        NextStep::DownloadInvoice => html! {
+            p { a.button href=(format!("{base}/invoice.pdf")) { (ctx.t(T::WebInvoiceDownload)) } }
+        },
+        NextStep::AwaitReview
+        | NextStep::AwaitShipment
+        | NextStep::AwaitInvoice
+        | NextStep::Done
+        | NextStep::Cancelled => html! { p { (ctx.t(T::WebNothingToDo)) } },
+    })
+}
+
+fn upload_form(
+    ctx: &Ctx,
+    action: &str,
+    row: &OrderRow,
+    label: T,
+    errors: &[(String, String, String)],
+) -> Markup {
+    let error = errors
+        .iter()
+        .find(|(field, _, _)| field == "scan")
+        .map(|(_, _, message)| message.as_str());
+    let action = format!("{action}?{}={}", super::FORM_FIELD, ctx.form_token);
+    html! {
+        (super::form::summary(ctx, errors))
+        form method="post" action=(action) enctype="multipart/form-data" {
+            input type="hidden" name="version" value=(row.version);
+            div.field.invalid[error.is_some()] {
+                label for="scan" { (ctx.t(label)) }
+                p.hint id="scan-hint" { (ctx.t(T::WebScanHint)) }
+                @if let Some(error) = error { p.field-error id="scan-error" { (error) } }
+                input type="file" id="scan" name="scan" accept="image/*,application/pdf"
+                    aria-describedby=(if error.is_some() { "scan-hint scan-error" } else { "scan-hint" });
+            }
+            div.actions { button type="submit" { (ctx.t(T::WebUpload)) } }
+        }
+    }
+}
+
+/// `POST /orders/{order_no}/pay`: on a phone, into Alipay's mobile cashier (and back); on
+/// a PC, a QR code to scan with the phone.
+pub async fn pay(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let by = customer_label(&who.customer.phone);
+    if is_phone(&headers) {
+        let back = format!("{}/orders/{}", state.public_base, row.order_no);
+        return match crate::server::routes::payments::open_wap(&state, &row, &by, &back).await {
+            Ok(url) => page::see_other(&url),
+            Err(e) => not_now(&state, &who, &row, e).await,
+        };
+    }
+    match crate::server::routes::payments::open_qr(&state, &row, &by).await {
+        Ok((_, payment)) => {
+            let wire = crate::server::routes::payments::wire(&state, payment);
+            let qr = apply::qr_data_uri(&wire.pay_url);
+            page::page(
+                ctx,
+                StatusCode::OK,
+                ctx.t(T::PagePayTitle),
+                html! {
+                    h1 { (ctx.t(T::PagePayTitle)) }
+                    p { (ctx.t(T::WebPayScan)) }
+                    img.qr src=(qr) alt=(ctx.t(T::WebPayQrAlt));
+                    p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::WebPaidDone)) } }
+                },
+            )
+        }
+        Err(e) => not_now(&state, &who, &row, e).await,
+    }
+}
+
+/// The order's page again, saying why the step could not be taken now.
+async fn not_now(state: &AppState, who: &SignedIn, row: &OrderRow, error: ApiError) -> Response {
+    let ctx = &who.ctx;
+    let message = match &error {
+        ApiError::Conflict { detail, .. } | ApiError::Missing { detail, .. } => {
+            detail.render(ctx.lang)
+        }
+        ApiError::Validation(fields) => fields
+            .iter()
+            .map(|(_, message)| message.render(ctx.lang))
+            .collect::<Vec<_>>()
+            .join("；"),
+        _ => return failed(ctx, error),
+    };
+    // Reload: the order may have moved on (paid in the other tab).
+    let row = match state.store.order_by_no(&row.order_no).await {
+        Ok(Some(fresh)) => fresh,
+        Ok(None) => row.clone(),
+        Err(e) => return failed(ctx, e.into()),
+    };
+    let errors = vec![("scan".to_owned(), ctx.t(T::WebNextStep).to_owned(), message)];
+    order_page(state, who, &row, StatusCode::CONFLICT, &errors).await
+}
+
+/// `version`
+#[derive(Debug, Deserialize)]
+pub struct VersionForm {
+    version: Option<i64>,
+}
+
+/// `POST /orders/{order_no}/transfer`: the customer will pay by bank transfer.
+pub async fn choose_transfer(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+    Form(form): Form<VersionForm>,
+) -> Response {
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let done = perform(
+        &state,
+        &row,
+        Action::ChooseBankTransfer,
+        &ActionRequest::default(),
+        Performer {
+            version: form.version.unwrap_or(row.version),
+            actor: customer_actor(&who.customer.phone),
+            claimant: None,
+            request_id: None,
+        },
+    )
+    .await;
+    match done {
+        Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
+        Err(e) => not_now(&state, &who, &row, e).await,
+    }
+}
+
+/// `POST /orders/{order_no}/voucher` (multipart `scan`): the transfer voucher.
+pub async fn upload_voucher(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    upload(
+        &state,
+        &who,
+        &order_no,
+        multipart,
+        AttachmentKind::Voucher,
+        Action::UploadVoucher,
+    )
+    .await
+}
+
+/// `POST /orders/{order_no}/correction` (multipart `scan`): the corrected signed scan,
+/// checked against the order's QR code as at the counter.
+pub async fn upload_correction(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    upload(
+        &state,
+        &who,
+        &order_no,
+        multipart,
+        AttachmentKind::Correction,
+        Action::Resubmit,
+    )
+    .await
+}
+
+async fn upload(
+    state: &AppState,
+    who: &SignedIn,
+    order_no: &str,
+    multipart: Multipart,
+    kind: AttachmentKind,
+    action: Action,
+) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(state, who, order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let shown = &row;
+    let refused = |message: String| async move {
+        let errors = vec![(
+            "scan".to_owned(),
+            ctx.t(T::WebScanLabel).to_owned(),
+            message,
+        )];
+        order_page(state, who, shown, StatusCode::UNPROCESSABLE_ENTITY, &errors).await
+    };
+    let received = match read_upload(state, ctx.lang, multipart).await {
+        Ok(received) => received,
+        Err(message) => return refused(message).await,
+    };
+    if received.version.is_some_and(|v| v != row.version) {
+        return refused(ctx.t(T::WebOrderMovedOn).to_owned()).await;
+    }
+    let scan_json = if kind == AttachmentKind::Correction {
+        let scanned =
+            crate::server::scan_match::scan(received.data.clone(), received.content_type).await;
+        match crate::server::scan_match::check(
+            &scanned,
+            &row.order_no,
+            row.application_ref.as_deref(),
+        ) {
+            Ok(check) => serde_json::to_string(&check).ok(),
+            Err(other) => {
+                let message = Msg::with(
+                    T::ProblemScanOtherOrder,
+                    [other.found.as_str(), row.order_no.as_str()],
+                )
+                .render(ctx.lang);
+                return refused(message).await;
+            }
+        }
+    } else {
+        None
+    };
+    let actor = customer_actor(&who.customer.phone);
+    let attachment = NewAttachment {
+        order_id: row.id.clone(),
+        kind: kind.as_str().into(),
+        content_type: received.content_type.into(),
+        filename: received.filename,
+        data: received.data,
+        uploaded_by: ONLINE_OPERATOR_ID.into(),
+        scan_json,
+    };
+    let id = match state.store.attach(&row, attachment, &actor, None).await {
+        Ok(id) => id,
+        Err(e) => return failed(ctx, e.into()),
+    };
+    let request = ActionRequest {
+        attachment_ids: vec![id],
+        ..ActionRequest::default()
+    };
+    let done = perform(
+        state,
+        &row,
+        action,
+        &request,
+        Performer {
+            version: row.version,
+            actor,
+            claimant: None,
+            request_id: None,
+        },
+    )
+    .await;
+    match done {
+        Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
+        Err(e) => not_now(state, who, &row, e).await,
+    }
+}
+
+/// `GET /orders/{order_no}/invoice.pdf`: the issued invoice.
+pub async fn invoice_pdf(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let bytes = async {
+        let Some(invoice) = state.store.invoice_for(&row.id).await? else {
+            return Ok(None);
+        };
+        let Some(attachment_id) = invoice.attachment_id else {
+            return Ok(None);
+        };
+        state.store.attachment_data(&attachment_id).await
+    };
+    match bytes.await {
+        Ok(Some(bytes)) => apply::pdf_download(bytes, &format!("invoice-{}", row.order_no)),
+        Ok(None) => page::message(
+            ctx,
+            StatusCode::NOT_FOUND,
+            ctx.t(T::WebInvoiceNotYet),
+            ctx.t(T::WebInvoiceNotYetNext),
+        ),
+        Err(e) => failed(ctx, ApiError::from(e)),
+    }
+}

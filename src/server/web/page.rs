@@ -1,0 +1,143 @@
+//! The shell of every customer page: one template (maud, which escapes everything it is
+//! given) with the language switch, the site's name, the demo notice when stand-ins are in
+//! use, the page's `<main>`, and the hotline. Pages are small (one stylesheet, no script)
+//! and read at 320 px.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+use crate::i18n::{Lang, T};
+
+/// What a page knows about where it is shown.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The language it is written in.
+    pub lang: Lang,
+    /// The CA's name.
+    pub ca_name: String,
+    /// The hotline.
+    pub hotline: String,
+    /// The path and query of this page, for the language switch to come back to.
+    pub here: String,
+    /// Whether a customer is signed in (their masked number).
+    pub signed_in: Option<String>,
+    /// The names of the built-in stand-ins in use, if any: shown so nothing passes for real.
+    pub demo: Vec<String>,
+    /// The page's form token (see `web::forms`).
+    pub form_token: String,
+}
+
+impl Ctx {
+    /// `text` in the page's language.
+    pub fn t(&self, text: T) -> &'static str {
+        text.get(self.lang)
+    }
+
+    /// `text` with its placeholders filled.
+    pub fn fill(&self, text: T, args: &[&str]) -> String {
+        text.fill(self.lang, args)
+    }
+}
+
+/// A complete page: `title`, then `body` inside `<main>`.
+pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Response {
+    let other = match ctx.lang {
+        Lang::ZhCn => Lang::En,
+        Lang::En => Lang::ZhCn,
+    };
+    let switch = with_lang(&ctx.here, other);
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (ctx.ca_name) }
+                link rel="stylesheet" href="/m/site.css";
+            }
+            body {
+                a.skip href="#main" { (ctx.t(T::WebSkipToContent)) }
+                header {
+                    a.site href="/" { (ctx.ca_name) " " (ctx.t(T::WebSiteName)) }
+                    nav {
+                        @if let Some(who) = &ctx.signed_in {
+                            span.who { (who) }
+                            a href="/account" { (ctx.t(T::WebAccount)) }
+                        }
+                        a href=(switch) lang=(other.tag()) hreflang=(other.tag()) {
+                            (T::WebOtherLanguage.get(ctx.lang))
+                        }
+                    }
+                }
+                @if !ctx.demo.is_empty() {
+                    p.demo role="note" {
+                        strong { (ctx.t(T::WebDemoTitle)) } " "
+                        (ctx.fill(T::WebDemoParts, &[&ctx.demo.join("、")]))
+                    }
+                }
+                main #main {
+                    (body)
+                }
+                footer {
+                    (ctx.fill(T::WebHotline, &[&ctx.hotline]))
+                }
+            }
+        }
+    };
+    let mut response = (status, markup.into_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+}
+
+/// `path` with `lang=` set to `lang` (other parameters kept).
+pub fn with_lang(path: &str, lang: Lang) -> String {
+    let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .map(str::to_owned)
+        .collect();
+    pairs.push(format!("lang={}", lang.tag()));
+    format!("{base}?{}", pairs.join("&"))
+}
+
+/// A page that says something went wrong or is gone, and what to do next.
+pub fn message(ctx: &Ctx, status: StatusCode, title: &str, next: &str) -> Response {
+    page(
+        ctx,
+        status,
+        title,
+        html! {
+            h1.bad { (title) }
+            p { (next) }
+            p { a href="/" { (ctx.t(T::WebBackHome)) } }
+        },
+    )
+}
+
+/// A see-other redirect (after a form is handled).
+pub fn see_other(to: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_switch_keeps_the_other_parameters() {
+        assert_eq!(with_lang("/orders", Lang::En), "/orders?lang=en");
+        assert_eq!(
+            with_lang("/apply?step=2&lang=en", Lang::ZhCn),
+            "/apply?step=2&lang=zh-CN"
+        );
+    }
+}

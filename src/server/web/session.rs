@@ -1,0 +1,132 @@
+//! Who is visiting: the page's context (language, form token, demo notice) and, when the
+//! session cookie names a live session, the signed-in customer.
+
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::Response;
+
+use super::guard::{FORM_TOKEN, cookie, request_lang};
+use super::page::{self, Ctx};
+use crate::domain::mask_phone;
+use crate::i18n::T;
+use crate::server::AppState;
+use crate::server::store::CustomerRow;
+
+/// The cookie that carries a customer's session.
+pub const SESSION_COOKIE: &str = "cac_session";
+
+/// A visitor, signed in or not.
+pub struct Visit {
+    /// The page's context.
+    pub ctx: Ctx,
+    /// The customer, when signed in.
+    pub customer: Option<CustomerRow>,
+    /// Their session's id.
+    pub session_id: Option<String>,
+}
+
+/// A signed-in customer (anyone else is sent to sign in and brought back).
+pub struct SignedIn {
+    /// The page's context.
+    pub ctx: Ctx,
+    /// The customer.
+    pub customer: CustomerRow,
+    /// Their session's id.
+    pub session_id: String,
+}
+
+/// The page a platform that cannot answer now shows.
+pub fn unavailable(ctx: &Ctx) -> Response {
+    let mut response = page::message(
+        ctx,
+        StatusCode::SERVICE_UNAVAILABLE,
+        ctx.t(T::PageUnavailable),
+        ctx.t(T::PageUnavailableNext),
+    );
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("5"),
+    );
+    response
+}
+
+/// The context of a page at `parts` for `state`.
+pub fn context(parts: &Parts, state: &AppState) -> Ctx {
+    let lang = request_lang(&parts.headers, parts.uri.query());
+    Ctx {
+        lang,
+        ca_name: state.config.ca_name.clone(),
+        hotline: state.config.hotline.clone(),
+        here: parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into()),
+        signed_in: None,
+        demo: state.demo.names(lang).map(str::to_owned).collect(),
+        form_token: FORM_TOKEN.try_with(Clone::clone).unwrap_or_default(),
+    }
+}
+
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let mut ctx = context(parts, state);
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Ok(Visit {
+                ctx,
+                customer: None,
+                session_id: None,
+            });
+        };
+        let session = match state.store.session(&token).await {
+            Ok(session) => session,
+            Err(e) => {
+                tracing::warn!(error = %e, "customer session");
+                return Err(unavailable(&ctx));
+            }
+        };
+        let Some(session) = session else {
+            return Ok(Visit {
+                ctx,
+                customer: None,
+                session_id: None,
+            });
+        };
+        let customer = match state.store.customer(&session.customer_id).await {
+            Ok(customer) => customer,
+            Err(e) => {
+                tracing::warn!(error = %e, "customer of a session");
+                return Err(unavailable(&ctx));
+            }
+        };
+        ctx.signed_in = customer.as_ref().map(|c| mask_phone(&c.phone));
+        Ok(Visit {
+            ctx,
+            customer,
+            session_id: Some(session.id),
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let visit = Visit::from_request_parts(parts, state).await?;
+        match (visit.customer, visit.session_id) {
+            (Some(customer), Some(session_id)) => Ok(SignedIn {
+                ctx: visit.ctx,
+                customer,
+                session_id,
+            }),
+            _ => {
+                let next: String =
+                    form_urlencoded::byte_serialize(visit.ctx.here.as_bytes()).collect();
+                Err(page::see_other(&format!("/login?next={next}")))
+            }
+        }
+    }
+}
