@@ -19,6 +19,12 @@ macro_rules! web_texts {
             NextDone => "已完成", "completed";
             NextCancelled => "已取消", "cancelled";
 
+            // The counter's view of online orders.
+            FieldChannel => "渠道", "Channel";
+            FieldCustomerNext => "客户下一步", "Customer's next step";
+            CmdOnlineOnly => "只看线上提交的订单 / 全部", "only orders submitted online / all";
+            OnlineMarkLegend => "线上提交", "submitted online";
+
             // Every page.
             WebSiteName => "证书在线办理", "certificates online";
             WebSkipToContent => "跳到正文", "Skip to the content";
@@ -88,6 +94,7 @@ macro_rules! web_texts {
             WebProjectSearch => "项目名称或拼音首字母", "Project name or pinyin initials";
             WebProjectSearchHint => "例如：招投标 或 ztb", "For example: 招投标 or ztb";
             WebSearch => "查找", "Search";
+            WebMoreProjects => "另有 {0} 个项目，请输入名称或拼音首字母查找。", "{0} more projects: type a name or the pinyin initials to find yours.";
             WebNoProjects => "没有找到相符的项目，请换个关键词。", "No project matches; try other words.";
             WebForIndividual => "个人证书", "for a person";
             WebForOrganisation => "机构证书", "for an organisation";

@@ -363,6 +363,7 @@ macro_rules! on_both_databases {
 }
 pub mod alipay;
 pub mod aliyun_sms;
+pub mod customer;
 pub mod kuaidi100;
 
 /// A real PNG scan, `width`×`height`: white paper with a dark band where the signature is.

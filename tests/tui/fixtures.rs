@@ -277,7 +277,11 @@ pub fn app(lang: Lang) -> App {
         append: false,
         result: Ok(OrderPage {
             items: vec![
-                summary(5, "张三", OrderStatus::PendingPayment, 0),
+                // Submitted by the customer on their own platform: marked in the list.
+                ca_counter::api::OrderSummary {
+                    channel: ca_counter::domain::Channel::Online,
+                    ..summary(5, "张三", OrderStatus::PendingPayment, 0)
+                },
                 summary(4, "湖南某某建设有限公司", OrderStatus::PendingVoucher, 12),
                 summary(3, "王五", OrderStatus::PendingReview, 20),
                 summary(2, "欧阳娜娜", OrderStatus::Rejected, 180),

@@ -193,3 +193,30 @@ async fn a_platform_restart_is_ridden_out_and_nothing_is_missed() {
     assert!(tui.wait_exit(WAIT));
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_order_submitted_online_appears_at_the_counter_marked_online_with_its_next_step() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = start(&app, &app.clerk, dir.path(), "zh-CN");
+    tui.wait_text("输入客户的手机号", WAIT);
+    tui.send("\x1bOQ"); // F2
+    tui.wait_text("还没有订单", WAIT);
+
+    // A customer applies from home, on their phone.
+    let mut browser = crate::common::customer::Browser::new(&app);
+    crate::common::customer::sign_in(&mut browser, &crate::common::unique_phone()).await;
+    let order_no =
+        crate::common::customer::apply(&app, &mut browser, "王小明", "11010519491231002X").await;
+
+    // It shows up at the counter with no key pressed, marked as submitted online.
+    tui.wait_text(&format!("{order_no}*"), WAIT);
+    tui.wait_text("* 线上提交", WAIT);
+    tui.send("\r");
+    tui.wait_text(&format!("订单 {order_no} · 待支付 · 线上"), WAIT);
+    // The same next step the customer's own page shows.
+    tui.wait_text("客户下一步 请支付", WAIT);
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT), "quits cleanly");
+    app.finish().await;
+}

@@ -150,6 +150,9 @@ fn version(view: &View<'_>) -> Markup {
     }
 }
 
+/// Projects listed at once on the project step (the search finds the others).
+const PROJECTS_SHOWN: usize = 5;
+
 /// The page of `step`.
 pub async fn body(
     view: &View<'_>,
@@ -177,7 +180,10 @@ pub async fn body(
             }
         },
         Step::Project => {
-            let projects = view.state.store.search_projects(q.trim()).await?;
+            // The most used first; a phone page lists a few, and the search finds the rest.
+            let mut projects = view.state.store.search_projects(q.trim()).await?;
+            let more = projects.len().saturating_sub(PROJECTS_SHOWN);
+            projects.truncate(PROJECTS_SHOWN);
             html! {
                 h2 { (ctx.t(T::WebStepProject)) }
                 form method="get" action="/apply" role="search" {
@@ -194,6 +200,7 @@ pub async fn body(
                     div.actions { button.secondary type="submit" { (ctx.t(T::WebSearch)) } }
                 }
                 @if projects.is_empty() { p { (ctx.t(T::WebNoProjects)) } }
+                @if more > 0 { p.hint { (ctx.fill(T::WebMoreProjects, &[&more.to_string()])) } }
                 ul.orders {
                     @for project in &projects {
                         li {

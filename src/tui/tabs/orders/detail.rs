@@ -48,7 +48,20 @@ pub fn lines<'a>(orders: &Orders, detail: &Detail, order: &Order, view: &View) -
     ];
     first.extend(pair(theme, T::FieldAmount, format::money(order.amount_fen), lang));
     first.extend(pair(theme, T::FieldUserType, order.user_type.label(lang), lang));
+    if order.channel == crate::domain::Channel::Online {
+        first.extend(pair(theme, T::FieldChannel, order.channel.label(lang), lang));
+    }
     lines.push(Line::from(first));
+    // What the customer sees as their next step on their own platform: the same rule, so
+    // a support agent on the phone says what the caller's screen says.
+    let next = crate::domain::NextStep::of(
+        order.status,
+        order.invoice_request.is_some(),
+        order.invoice_no.is_some(),
+    );
+    if order.channel == crate::domain::Channel::Online || next.is_customers_turn() {
+        lines.push(Line::from(pair(theme, T::FieldCustomerNext, next.label(lang), lang)));
+    }
     lines.push(Line::from(pair(
         theme,
         T::FieldProject,

@@ -27,6 +27,8 @@ pub enum Cmd {
     Filter(Option<OrderStatus>),
     /// Newest first / oldest first.
     ToggleSort,
+    /// Only orders submitted online / every order.
+    ToggleOnline,
     /// Personal data in full (audited).
     Reveal,
     /// An order action.
@@ -185,7 +187,8 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             .short(t(T::HintSort))
             .footer(),
     );
-    if !orders.query.is_empty() || orders.status.is_some() {
+    out.push(Binding::new(&[Key::ch('l')], Cmd::ToggleOnline, t(T::CmdOnlineOnly)));
+    if !orders.query.is_empty() || orders.status.is_some() || orders.online_only {
         out.push(
             Binding::new(&[Key::code(KeyCode::Esc)], Cmd::ClearSearch, t(T::CmdClearSearch))
                 .footer(),

@@ -74,6 +74,8 @@ pub struct Orders {
     pub query: String,
     /// Oldest first instead of newest first.
     pub oldest_first: bool,
+    /// Only orders the customers submitted on their own platform.
+    pub online_only: bool,
     /// The open order.
     pub detail: Option<Detail>,
     /// The action popup.
@@ -94,6 +96,7 @@ impl Default for Orders {
             status: None,
             query: String::new(),
             oldest_first: false,
+            online_only: false,
             detail: None,
             form: None,
             search: None,
@@ -109,6 +112,9 @@ impl Orders {
             status: self.status.map(|s| s.as_str().to_owned()),
             q: Some(self.query.trim().to_owned()).filter(|q| !q.is_empty()),
             sort: Some(if self.oldest_first { "oldest" } else { "newest" }.into()),
+            channel: self
+                .online_only
+                .then(|| crate::domain::Channel::Online.as_str().to_owned()),
             cursor,
             limit: Some(PAGE),
             ..Default::default()
@@ -166,9 +172,12 @@ impl Orders {
     /// Brings one row up to date after an event: replaced, removed when it no longer
     /// matches the filter, or added when new and it belongs in what is loaded.
     fn patch(&mut self, order_no: &str, row: Option<OrderSummary>) {
-        let admits = |s: OrderStatus| self.status.is_none_or(|f| f == s);
+        let admits = |row: &OrderSummary| {
+            self.status.is_none_or(|f| f == row.status)
+                && (!self.online_only || row.channel == crate::domain::Channel::Online)
+        };
         match row {
-            Some(row) if admits(row.status) => {
+            Some(row) if admits(&row) => {
                 if self.rows.find(order_no).is_some() {
                     self.rows.update(row);
                 } else if self.query.is_empty() && self.fetch.loaded {
@@ -302,6 +311,11 @@ impl Component for Orders {
             Cmd::ClearSearch => {
                 self.query.clear();
                 self.status = None;
+                self.online_only = false;
+                self.reload(ctx);
+            }
+            Cmd::ToggleOnline => {
+                self.online_only = !self.online_only;
                 self.reload(ctx);
             }
             Cmd::Filter(status) => {

@@ -60,7 +60,8 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
         return;
     }
     let columns = [
-        Column::new(T::ColOrderNo.get(lang), 16),
+        // An order the customer submitted online carries a mark after its number.
+        Column::new(T::ColOrderNo.get(lang), 17),
         Column::new(T::ColCustomer.get(lang), 8),
         Column::new(T::ColPhone.get(lang), 11),
         Column::new(T::ColProject.get(lang), 6).grow(),
@@ -87,7 +88,14 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
             };
             Row {
                 cells: vec![
-                    (order.order_no.to_string(), style),
+                    (
+                        if order.channel == crate::domain::Channel::Online {
+                            format!("{}{ONLINE_MARK}", order.order_no)
+                        } else {
+                            order.order_no.to_string()
+                        },
+                        style,
+                    ),
                     (order.customer_name.clone(), style),
                     (order.phone.clone(), style),
                     (order.project_name.clone(), style),
@@ -108,6 +116,9 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
         view.glyphs().ellipsis,
     );
 }
+
+/// The mark after the number of an order submitted online (explained in the summary line).
+const ONLINE_MARK: &str = "*";
 
 /// The widest status word in `lang`.
 fn status_width(lang: crate::i18n::Lang) -> u16 {
@@ -140,6 +151,24 @@ fn summary_line<'a>(orders: &Orders, view: &View) -> Line<'a> {
         spans.push(Span::styled(format!("  {} ", T::SearchLabel.get(lang)), theme.label));
         spans.push(Span::styled(orders.query.clone(), theme.accent));
     }
+    if orders.online_only {
+        spans.push(Span::styled(format!("  {} ", T::FieldChannel.get(lang)), theme.label));
+        spans.push(Span::styled(
+            crate::domain::Channel::Online.label(lang).to_owned(),
+            theme.accent,
+        ));
+    }
+    if orders
+        .rows
+        .items()
+        .iter()
+        .any(|o| o.channel == crate::domain::Channel::Online)
+    {
+        spans.push(Span::styled(
+            format!("  {ONLINE_MARK} {}", T::OnlineMarkLegend.get(lang)),
+            theme.dim,
+        ));
+    }
     let shown = T::Shown.fill(lang, &[&orders.rows.len().to_string()]);
     spans.push(Span::styled(format!("  {shown}"), theme.dim));
     if let Some(stale) = orders.fetch.stale_text(lang) {
@@ -158,11 +187,16 @@ fn draw_detail(orders: &Orders, detail: &Detail, frame: &mut Frame, area: Rect, 
     let (lang, theme) = (view.lang, view.theme);
     let title = match &detail.order {
         Some(order) => format!(
-            "{} {}{}{}",
+            "{} {}{}{}{}",
             T::OrderTitle.get(lang),
             order.order_no,
             view.glyphs().dot,
-            order.status.short_text().get(lang)
+            order.status.short_text().get(lang),
+            if order.channel == crate::domain::Channel::Online {
+                format!("{}{}", view.glyphs().dot, order.channel.label(lang))
+            } else {
+                String::new()
+            }
         ),
         None => format!("{} {}", T::OrderTitle.get(lang), detail.order_no),
     };

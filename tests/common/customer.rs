@@ -1,0 +1,353 @@
+//! The customer's browser on their own platform, for the tests that play a customer: it
+//! keeps its cookies, sends each page's form token, and follows no redirect by itself (so a
+//! test sees where each step leads). With it, signing in with the demo code and applying
+//! from home to a submitted order.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use ca_counter::api::PhonePage;
+use reqwest::StatusCode;
+use reqwest::header;
+
+use super::{TestApp, scan_png};
+
+pub const PHONE_UA: &str = "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36";
+
+/// A browser: keeps its cookies, sends its page's form token, follows no redirect by
+/// itself (so the tests see where each step leads).
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+    cookies: BTreeMap<String, String>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub html: String,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(PHONE_UA)
+                .build()
+                .expect("client"),
+            base: app.base.clone(),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn token(&self) -> String {
+        self.cookies.get("cac_form").cloned().unwrap_or_default()
+    }
+
+    pub async fn read(&mut self, response: reqwest::Response) -> Answer {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let set_cookies: Vec<String> = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .collect();
+        for cookie in &set_cookies {
+            if let Some((name, value)) = cookie.split(';').next().and_then(|p| p.split_once('=')) {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let is_page = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        let html = response.text().await.expect("body");
+        // Pages for a cheap phone on a slow link: every one under 30 KB.
+        if is_page {
+            assert!(
+                html.len() < 30 * 1024,
+                "a page of {} bytes: {html}",
+                html.len()
+            );
+        }
+        Answer {
+            status,
+            html,
+            location,
+            set_cookies,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Answer {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .expect("get");
+        self.read(response).await
+    }
+
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let token = self.token();
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("form_token", &token));
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookie_header())
+            .header("sec-fetch-site", "same-origin")
+            .form(&form)
+            .send()
+            .await
+            .expect("post");
+        self.read(response).await
+    }
+
+    pub async fn upload(&mut self, path: &str, version: &str, data: Vec<u8>, mime: &str) -> Answer {
+        let part = reqwest::multipart::Part::bytes(data)
+            .file_name("photo")
+            .mime_str(mime)
+            .expect("mime");
+        let form = reqwest::multipart::Form::new()
+            .text("version", version.to_owned())
+            .part("scan", part);
+        let response = self
+            .http
+            .post(format!("{}{path}?form_token={}", self.base, self.token()))
+            .header(header::COOKIE, self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        self.read(response).await
+    }
+}
+
+/// The value of the first hidden `name` field on the page.
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.split_once(&marker)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(v, _)| v.to_owned())
+        .unwrap_or_else(|| panic!("no hidden {name} in {html}"))
+}
+
+/// The value of the input `name` on the page (as the browser would send it).
+pub fn input_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\"");
+    html.split_once(&marker)
+        .and_then(|(_, rest)| rest.split_once("value=\""))
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(v, _)| v.to_owned())
+        .unwrap_or_else(|| panic!("no input {name} in {html}"))
+}
+
+/// Signs in with the demo code shown on the page (the `log` SMS provider sends nothing).
+pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
+    browser.get("/login").await;
+    let sent = browser.post("/login", &[("phone", typed_phone)]).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.html);
+    let code: String = sent
+        .html
+        .split_once("本次验证码为 ")
+        .map(|(_, rest)| rest.chars().take(6).collect())
+        .unwrap_or_else(|| panic!("no demo code in {}", sent.html));
+    let phone = hidden(&sent.html, "phone");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = browser
+        .post("/login/code", &[("phone", &phone), ("code", wrong)])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("还可尝试 4 次"), "{}", refused.html);
+    assert!(
+        refused.html.contains("aria-describedby"),
+        "{}",
+        refused.html
+    );
+    let signed = browser
+        .post("/login/code", &[("phone", &phone), ("code", &code)])
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.html);
+    let session = signed
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("cac_session="))
+        .expect("a session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    // The code is used: it does not sign in twice.
+    let again = browser
+        .post("/login/code", &[("phone", &phone), ("code", &code)])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Applies from home to a submitted order; returns its number.
+pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: &str) -> String {
+    let page = browser.get("/apply").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    let version = hidden(&page.html, "version");
+    // On a phone, real-name goes straight to the verification page.
+    let started = browser
+        .post("/apply", &[("action", "realname"), ("version", &version)])
+        .await;
+    let realname = started.location.expect("to the verification");
+    assert!(realname.starts_with("/m/realname/"), "{realname}");
+    let verified = PhonePage::open(&app.http, &app.url(&realname))
+        .await
+        .expect("verification page")
+        .submit(
+            &app.http,
+            &[("name", name), ("id_number", id_number), ("consent", "yes")],
+        )
+        .await
+        .expect("verified")
+        .text()
+        .await
+        .expect("html");
+    assert!(verified.contains("href=\"/apply\""), "{verified}");
+
+    // The project, by pinyin initials.
+    let page = browser.get("/apply").await;
+    let product = app.product(ca_counter::domain::UserType::Individual).await;
+    let version = hidden(&page.html, "version");
+    let chosen = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "product"),
+                ("product_id", &product),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.html);
+
+    // The terms: refused unticked, with the message by the box.
+    let page = browser.get("/apply").await;
+    let version = hidden(&page.html, "version");
+    let unticked = browser
+        .post("/apply", &[("action", "terms"), ("version", &version)])
+        .await;
+    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unticked.html.contains("accept-error"), "{}", unticked.html);
+    let ticked = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "terms"),
+                ("accept", "yes"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(ticked.status, StatusCode::SEE_OTHER, "{}", ticked.html);
+
+    // The form: a wrong postcode is named beside its field, and what was typed stays.
+    let page = browser.get("/apply").await;
+    assert!(
+        page.html.contains(name),
+        "the verified name is on the form: {}",
+        page.html
+    );
+    let version = hidden(&page.html, "version");
+    let phone = input_value(&page.html, "phone");
+    assert_eq!(
+        input_value(&page.html, "recipient"),
+        name,
+        "the parcel goes to the applicant"
+    );
+    let mut fields = vec![
+        ("action", "form"),
+        ("version", version.as_str()),
+        ("phone", phone.as_str()),
+        ("email", ""),
+        ("recipient", name),
+        ("recipient_phone", "13900001111"),
+        ("province", "湖南省"),
+        ("city", "长沙市"),
+        ("district", "岳麓区"),
+        ("street", "麓山南路 1 号"),
+        ("postal_code", "4100"),
+    ];
+    let wrong = browser.post("/apply", &fields).await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.html
+    );
+    assert!(wrong.html.contains("postal_code-error"), "{}", wrong.html);
+    assert!(wrong.html.contains("麓山南路 1 号"), "{}", wrong.html);
+    fields.retain(|(k, _)| *k != "postal_code");
+    fields.push(("postal_code", "410083"));
+    let right = browser.post("/apply", &fields).await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.html);
+
+    // The prefilled form prints.
+    let pdf = browser.get("/apply/form.pdf").await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let page = browser.get("/apply").await;
+    let version = hidden(&page.html, "version");
+    browser
+        .post("/apply", &[("action", "printed"), ("version", &version)])
+        .await;
+
+    // The signed scan, from the camera.
+    let page = browser.get("/apply").await;
+    assert!(page.html.contains("capture="), "{}", page.html);
+    let version = hidden(&page.html, "version");
+    let garbage = browser
+        .upload(
+            "/apply/scan",
+            &version,
+            b"not a picture".to_vec(),
+            "image/jpeg",
+        )
+        .await;
+    assert_eq!(
+        garbage.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        garbage.html
+    );
+    let scanned = browser
+        .upload("/apply/scan", &version, scan_png(1240, 1754), "image/png")
+        .await;
+    assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
+
+    // Submit — twice, as an impatient thumb would: one order.
+    let page = browser.get("/apply").await;
+    let version = hidden(&page.html, "version");
+    let first = browser
+        .post("/apply/submit", &[("version", &version)])
+        .await;
+    let to = first.location.expect("to the order");
+    assert!(to.starts_with("/orders/"), "{to}");
+    let second = browser
+        .post("/apply/submit", &[("version", &version)])
+        .await;
+    assert_ne!(second.status, StatusCode::INTERNAL_SERVER_ERROR);
+    to.trim_start_matches("/orders/").to_owned()
+}
