@@ -19,6 +19,7 @@ on_both_databases!(
     unpaid_orders_close_by_themselves,
     counters_asking_at_once_get_one_code,
     cancel_racing_a_notify_has_one_outcome_every_round,
+    a_customer_pays_on_the_phone_in_alipays_mobile_cashier,
 );
 
 async fn spawn(db: Db, tune: impl FnOnce(&mut PlatformConfig)) -> (TestApp, Gateway) {
@@ -431,5 +432,65 @@ async fn cancel_racing_a_notify_has_one_outcome_every_round(db: Db) {
         );
         one_outcome(&app, &order, status, cancelled).await;
     }
+    app.finish().await;
+}
+
+/// The customer's platform on a phone: `alipay.trade.wap.pay` sends the customer into
+/// Alipay's mobile cashier with a signed request, and back; the one notify path pays it.
+async fn a_customer_pays_on_the_phone_in_alipays_mobile_cashier(db: Db) {
+    use crate::common::customer::{Browser, sign_in};
+    let (app, gateway) = spawn(db, |_| {}).await;
+    let order = app.submit("张三").await;
+    let phone = app
+        .client(&app.clerk)
+        .order(&order.order_no, true)
+        .await
+        .expect("order")
+        .applicant
+        .phone;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let sent = browser
+        .post(&format!("/orders/{}/pay", order.order_no), &[])
+        .await;
+    assert_eq!(sent.status, reqwest::StatusCode::SEE_OTHER, "{}", sent.html);
+    let cashier = sent.location.expect("into Alipay");
+    assert!(cashier.starts_with(&gateway.url), "{cashier}");
+    // The page verifies our signature, and knows where to notify and where to come back.
+    let page = reqwest::get(&cashier).await.expect("cashier");
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains(&format!("/orders/{}", order.order_no)),
+        "back to the order: {html}"
+    );
+    assert!(gateway.calls().contains(&"alipay.trade.wap.pay".to_owned()));
+    let out_trade_no = html
+        .split_once("<p id=\"trade\">")
+        .and_then(|(_, rest)| rest.split_once('<'))
+        .map(|(no, _)| no.to_owned())
+        .expect("the trade");
+    assert_eq!(
+        gateway.trade(&out_trade_no).expect("trade").total_amount,
+        "200.00"
+    );
+    // Paid in Alipay; the notification comes through the one path.
+    gateway.buyer_pays(&out_trade_no);
+    let answer = gateway
+        .send_notify(
+            &notify_url(&app),
+            &gateway.notify_params(&out_trade_no, |_| {}),
+        )
+        .await;
+    assert_eq!(answer, "success");
+    let paid = app
+        .client(&app.clerk)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(paid.status, OrderStatus::PendingReview);
+    // Back on the platform, the order says so.
+    let back = browser.get(&format!("/orders/{}", order.order_no)).await;
+    assert!(back.html.contains("等待审核"), "{}", back.html);
     app.finish().await;
 }

@@ -15,6 +15,8 @@ use crate::on_both_databases;
 on_both_databases!(
     a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online,
     a_transfer_and_a_correction_are_done_from_the_phone,
+    login_codes_are_limited_per_minute_per_day_and_by_wrong_tries,
+    sessions_are_listed_and_ended_from_another_device,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -208,5 +210,211 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         history.iter().any(|h| h.actor.name.contains("线上")),
         "the customer is named in the history: {history:?}"
     );
+    app.finish().await;
+}
+
+async fn login_codes_are_limited_per_minute_per_day_and_by_wrong_tries(db: Db) {
+    use ca_counter::server::store::self_service::{CodeCheck, CodeIssue};
+    let app = TestApp::spawn(db).await;
+    let store = app.store();
+    let phone = unique_phone();
+    // One a minute.
+    assert_eq!(
+        store
+            .issue_login_code(&phone, "123456")
+            .await
+            .expect("issue"),
+        CodeIssue::Send
+    );
+    assert!(matches!(
+        store
+            .issue_login_code(&phone, "234567")
+            .await
+            .expect("issue"),
+        CodeIssue::TooSoon(_)
+    ));
+    // Ten a day: the minute passes nine more times, the eleventh is refused.
+    let a_minute_ago = || async {
+        sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+            .bind(&phone)
+            .execute(store.pool())
+            .await
+            .expect("the clock");
+    };
+    for _ in 0..9 {
+        a_minute_ago().await;
+        assert_eq!(
+            store
+                .issue_login_code(&phone, "345678")
+                .await
+                .expect("issue"),
+            CodeIssue::Send
+        );
+    }
+    a_minute_ago().await;
+    assert_eq!(
+        store
+            .issue_login_code(&phone, "456789")
+            .await
+            .expect("issue"),
+        CodeIssue::DailyLimit
+    );
+    // The last code sent is the one that works, once; a wrong one counts down.
+    assert_eq!(
+        store
+            .check_login_code(&phone, "000000")
+            .await
+            .expect("check"),
+        CodeCheck::Wrong(4)
+    );
+    assert_eq!(
+        store
+            .check_login_code(&phone, "345678")
+            .await
+            .expect("check"),
+        CodeCheck::Right
+    );
+    assert_eq!(
+        store
+            .check_login_code(&phone, "345678")
+            .await
+            .expect("check"),
+        CodeCheck::NoCode
+    );
+
+    // Five wrong codes lock the number for fifteen minutes, the right code included.
+    let other = unique_phone();
+    assert_eq!(
+        store
+            .issue_login_code(&other, "111111")
+            .await
+            .expect("issue"),
+        CodeIssue::Send
+    );
+    for left in (1..5).rev() {
+        assert_eq!(
+            store
+                .check_login_code(&other, "999999")
+                .await
+                .expect("check"),
+            CodeCheck::Wrong(left)
+        );
+    }
+    let CodeCheck::Locked(until) = store
+        .check_login_code(&other, "999999")
+        .await
+        .expect("check")
+    else {
+        panic!("five wrong codes lock the number");
+    };
+    let minutes = (until - ca_counter::server::store::now_ms()) / 60_000;
+    assert!((14..=15).contains(&minutes), "{minutes} minutes");
+    assert!(matches!(
+        store
+            .check_login_code(&other, "111111")
+            .await
+            .expect("check"),
+        CodeCheck::Locked(_)
+    ));
+    assert!(matches!(
+        store
+            .issue_login_code(&other, "222222")
+            .await
+            .expect("issue"),
+        CodeIssue::Locked(_)
+    ));
+
+    // An expired code does not sign in.
+    let late = unique_phone();
+    store
+        .issue_login_code(&late, "121212")
+        .await
+        .expect("issue");
+    sqlx::query("UPDATE login_codes SET expires_at = sent_at - 1 WHERE phone = $1")
+        .bind(&late)
+        .execute(store.pool())
+        .await
+        .expect("the clock");
+    assert_eq!(
+        store
+            .check_login_code(&late, "121212")
+            .await
+            .expect("check"),
+        CodeCheck::NoCode
+    );
+
+    // A customer's number and an unknown number get the same page, and asking for a code
+    // makes no customer.
+    let known = app
+        .client(&app.clerk)
+        .order(&app.submit("周八").await.order_no, true)
+        .await;
+    let known = known.expect("order").applicant.phone;
+    let unknown = unique_phone();
+    let mut pages = Vec::new();
+    for number in [&known, &unknown] {
+        let mut browser = Browser::new(&app);
+        browser.get("/login").await;
+        let page = browser.post("/login", &[("phone", number)]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let masked = format!("{}****{}", &number[..3], &number[7..]);
+        let code = page
+            .html
+            .split_once("本次验证码为 ")
+            .map(|(_, rest)| rest.chars().take(6).collect::<String>())
+            .expect("demo code");
+        let token = browser.token();
+        pages.push(
+            page.html
+                .replace(&masked, "MASKED")
+                .replace(number.as_str(), "NUMBER")
+                .replace(&code, "CODE")
+                .replace(&token, "TOKEN"),
+        );
+    }
+    assert_eq!(pages[0], pages[1], "the same answer, customer or not");
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE phone = $1")
+        .bind(&unknown)
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
+    assert_eq!(made, 0);
+    app.finish().await;
+}
+
+async fn sessions_are_listed_and_ended_from_another_device(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let phone = unique_phone();
+    let mut phone_browser = Browser::new(&app);
+    sign_in(&mut phone_browser, &phone).await;
+    // The next code may be asked for a minute later.
+    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+        .bind(&phone)
+        .execute(app.store().pool())
+        .await
+        .expect("the clock");
+    let mut pc = Browser::new(&app);
+    sign_in(&mut pc, &phone).await;
+    let account = pc.get("/account").await;
+    let ends = account.html.matches("name=\"session\" value=\"").count();
+    // One form per other device, and one to end them all.
+    assert_eq!(ends, 2, "{}", account.html);
+    let other = account
+        .html
+        .split("name=\"session\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(id, _)| id.to_owned())
+        .expect("the phone's session");
+    assert_ne!(other, "all");
+    let ended = pc
+        .post("/account/sessions/end", &[("session", &other)])
+        .await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.html);
+    // The phone is signed out at its next page; the PC is not.
+    let gone = phone_browser.get("/orders").await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert!(gone.location.is_some_and(|l| l.starts_with("/login")));
+    assert_eq!(pc.get("/orders").await.status, StatusCode::OK);
     app.finish().await;
 }

@@ -334,6 +334,9 @@ async fn certify_page(
     let signed_ok = params
         .get("sign")
         .is_some_and(|s| inner.merchant.verify(signed.as_bytes(), s));
+    if signed_ok && params.get("method").map(String::as_str) == Some("alipay.trade.wap.pay") {
+        return wap_cashier(&inner, &params);
+    }
     if !signed_ok
         || params.get("method").map(String::as_str) != Some("alipay.user.certify.open.certify")
     {
@@ -366,6 +369,45 @@ async fn certify_page(
         button("pass", "完成刷脸"),
         button("fail", "刷脸失败"),
         button("abandon", "退出"),
+    ))
+    .into_response()
+}
+
+/// The signed `alipay.trade.wap.pay` URL, opened on the phone: Alipay's mobile cashier. The
+/// trade exists from here on (as at Alipay, where the page creates it); the test pays it
+/// with [`Gateway::buyer_pays`] and sends the notification.
+fn wap_cashier(inner: &Inner, params: &BTreeMap<String, String>) -> Response {
+    if let Ok(mut calls) = inner.calls.lock() {
+        calls.push("alipay.trade.wap.pay".into());
+    }
+    let biz: serde_json::Value = serde_json::from_str(
+        params
+            .get("biz_content")
+            .map(String::as_str)
+            .unwrap_or("{}"),
+    )
+    .unwrap_or_default();
+    let complete = biz["product_code"] == "QUICK_WAP_WAY"
+        && params.get("notify_url").is_some_and(|u| !u.is_empty())
+        && params.get("return_url").is_some_and(|u| !u.is_empty())
+        && params.get("app_id").map(String::as_str) == Some(APP_ID);
+    if !complete {
+        return (axum::http::StatusCode::BAD_REQUEST, "参数错误").into_response();
+    }
+    let out_trade_no = biz["out_trade_no"].as_str().unwrap_or_default().to_owned();
+    let trade = StandInTrade {
+        total_amount: biz["total_amount"].as_str().unwrap_or_default().to_owned(),
+        status: "WAIT_BUYER_PAY".into(),
+        subject: biz["subject"].as_str().unwrap_or_default().to_owned(),
+    };
+    if let Ok(mut trades) = inner.trades.lock() {
+        trades.entry(out_trade_no.clone()).or_insert(trade);
+    }
+    Html(format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>支付宝</title></head>\
+         <body><h1>支付宝 手机收银台</h1><p id=\"trade\">{out_trade_no}</p>\
+         <a id=\"back\" href=\"{}\">返回商家</a></body></html>",
+        params.get("return_url").map(String::as_str).unwrap_or_default()
     ))
     .into_response()
 }
