@@ -198,6 +198,22 @@ impl Client {
         .await
     }
 
+    /// `POST /customers/{id}/login-code`: texts the customer a fresh login code for their
+    /// own platform (the answer never holds the code).
+    pub async fn send_login_code(&self, customer_id: &str) -> Result<Reminder, ClientError> {
+        self.send(self.request(
+            Method::POST,
+            &format!("/customers/{customer_id}/login-code"),
+        ))
+        .await
+    }
+
+    /// `POST /orders/{order_no}/payment-link`: texts the customer the link to pay.
+    pub async fn send_payment_link(&self, order_no: &str) -> Result<Reminder, ClientError> {
+        self.send(self.request(Method::POST, &format!("/orders/{order_no}/payment-link")))
+            .await
+    }
+
     /// `GET /sms`: messages sent to customers, newest first (administrators).
     pub async fn sms_messages(&self) -> Result<Vec<SmsMessage>, ClientError> {
         self.send(self.request(Method::GET, "/sms")).await

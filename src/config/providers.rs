@@ -185,6 +185,10 @@ pub struct SmsTemplates {
     pub shipped: String,
     /// The customer's login code: `${code}`.
     pub login_code: String,
+    /// A reminder to pay, sent by a support agent: `${order_no}`, `${amount}`, `${link}`.
+    /// Without it, those reminders fail (and say so in the outbox).
+    #[serde(default)]
+    pub payment_link: String,
 }
 
 #[cfg(test)]

@@ -19,6 +19,18 @@ macro_rules! web_texts {
             NextDone => "已完成", "completed";
             NextCancelled => "已取消", "cancelled";
 
+            // What a support agent sends a caller.
+            ProblemNotAwaitingPayment => "订单 {0} 当前为“{1}”，无需支付", "order {0} is {1}: there is nothing to pay";
+            SmsPaymentLink => "【{0}】您的数字证书订单 {1} 待支付 {2} 元，请打开 {3} 登录后支付。", "[{0}] Your certificate order {1} awaits payment of ¥{2}: open {3} and sign in to pay.";
+            SmsKindPaymentLink => "支付提醒", "payment reminder";
+            HistoryPaymentLinkSent => "发送支付链接短信", "texted the payment link";
+            CmdSendPaymentLink => "短信发送支付链接", "text the payment link";
+            CmdSendLoginCode => "短信发送登录验证码", "text a login code";
+            ReminderQueued => "短信已排队发送", "The text is on its way";
+            ReminderTooSoon => "一分钟内只能发送一次验证码，请于 {0} 后再试", "One code a minute: try again after {0}";
+            ReminderDailyLimit => "该号码今天的验证码已达上限", "This number has had today's codes";
+            ReminderLocked => "该号码因多次输错已锁定至 {0}", "This number is locked until {0} after wrong codes";
+
             // The counter's view of online orders.
             FieldChannel => "渠道", "Channel";
             FieldCustomerNext => "客户下一步", "Customer's next step";

@@ -17,6 +17,7 @@ on_both_databases!(
     a_transfer_and_a_correction_are_done_from_the_phone,
     login_codes_are_limited_per_minute_per_day_and_by_wrong_tries,
     sessions_are_listed_and_ended_from_another_device,
+    a_support_agent_texts_a_login_code_and_the_payment_link_and_never_sees_the_code,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -416,5 +417,74 @@ async fn sessions_are_listed_and_ended_from_another_device(db: Db) {
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     assert!(gone.location.is_some_and(|l| l.starts_with("/login")));
     assert_eq!(pc.get("/orders").await.status, StatusCode::OK);
+    app.finish().await;
+}
+
+async fn a_support_agent_texts_a_login_code_and_the_payment_link_and_never_sees_the_code(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("吴九").await;
+    let support = app.client(&app.support);
+    let sent = support
+        .send_payment_link(&order.order_no)
+        .await
+        .expect("payment link");
+    assert_eq!(sent.outcome, "queued");
+    let history = support.history(&order.order_no).await.expect("history");
+    let row = history
+        .iter()
+        .find(|h| h.action == "payment_link_sent")
+        .expect("recorded in the order's history");
+    assert_eq!(row.actor.name, "support-zhou");
+    let admin = app.client(&app.admin);
+    let messages = admin.sms_messages().await.expect("outbox");
+    let link = format!("{}/orders/{}", app.base, order.order_no);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.kind.as_deref() == Some("payment_link") && m.body.contains(&link)),
+        "{messages:?}"
+    );
+
+    // A login code: sent within the customer's own limits, recorded, never shown.
+    let customer_id = support
+        .order(&order.order_no, false)
+        .await
+        .expect("order")
+        .customer_id;
+    let code = support
+        .send_login_code(&customer_id)
+        .await
+        .expect("login code");
+    assert_eq!(code.outcome, "queued");
+    let again = support
+        .send_login_code(&customer_id)
+        .await
+        .expect("login code");
+    assert_eq!(again.outcome, "too_soon");
+    assert!(again.retry_at.is_some());
+    let audit: Vec<(String, String)> = sqlx::query_as(
+        "SELECT actor_name, action FROM customer_audit WHERE customer_id = $1 ORDER BY at",
+    )
+    .bind(&customer_id)
+    .fetch_all(app.store().pool())
+    .await
+    .expect("audit");
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert!(
+        audit
+            .iter()
+            .all(|(who, what)| who == "support-zhou" && what == "login_code_sent")
+    );
+    let messages = admin.sms_messages().await.expect("outbox");
+    let login = messages
+        .iter()
+        .find(|m| m.kind.as_deref() == Some("login_code"))
+        .expect("the login text");
+    assert!(login.body.contains("••••••"), "{}", login.body);
+
+    // Once paid there is nothing to remind of.
+    let paid = app.pay(&order).await;
+    let late = support.send_payment_link(&paid.order_no).await;
+    assert!(late.is_err(), "{late:?}");
     app.finish().await;
 }

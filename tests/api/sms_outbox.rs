@@ -39,6 +39,7 @@ fn config(gateway: &SmsGateway, dir: &std::path::Path, secret: &str) -> Platform
             returned: "SMS_100000001".into(),
             shipped: "SMS_100000002".into(),
             login_code: "SMS_100000003".into(),
+            payment_link: "SMS_100000004".into(),
         },
     });
     config

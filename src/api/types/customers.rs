@@ -38,3 +38,14 @@ pub struct CustomerUpdate {
     #[schema(schema_with = crate::api::schemas::name)]
     pub name: String,
 }
+
+/// What became of a text a staff member sent a customer (a login code, a reminder to pay).
+/// The text itself — a login code above all — is never in the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Reminder {
+    /// `queued` (on its way through the SMS outbox), or why not: `too_soon` (one login
+    /// code a minute per number), `daily_limit` (ten a day), `locked` (too many wrong codes).
+    pub outcome: String,
+    /// When another may be asked for (RFC 3339), with `too_soon` and `locked`.
+    pub retry_at: Option<String>,
+}

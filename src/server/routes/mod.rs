@@ -12,6 +12,7 @@ mod openapi;
 mod orders;
 pub(crate) mod payments;
 mod realname;
+mod reminders;
 mod review;
 mod sms;
 mod system;
@@ -54,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(review::queue))
         .routes(routes!(review::take, review::release))
         .routes(routes!(sms::list))
+        .routes(routes!(reminders::login_code))
+        .routes(routes!(reminders::payment_link))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
         .routes(routes!(attachments::preview))

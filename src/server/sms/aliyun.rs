@@ -175,6 +175,7 @@ impl AliyunSms {
             SmsKind::Returned => &self.templates.returned,
             SmsKind::Shipped => &self.templates.shipped,
             SmsKind::LoginCode => &self.templates.login_code,
+            SmsKind::PaymentLink => &self.templates.payment_link,
         }
     }
 }

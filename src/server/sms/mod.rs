@@ -23,6 +23,9 @@ pub enum SmsKind {
     Shipped,
     /// The customer's login code: `code`.
     LoginCode,
+    /// A reminder to pay, with the order's page on the customer's platform: `order_no`,
+    /// `amount`, `link`.
+    PaymentLink,
 }
 
 impl SmsKind {
@@ -32,14 +35,20 @@ impl SmsKind {
             SmsKind::Returned => "returned",
             SmsKind::Shipped => "shipped",
             SmsKind::LoginCode => "login_code",
+            SmsKind::PaymentLink => "payment_link",
         }
     }
 
     /// Parses the stored name.
     pub fn parse(name: &str) -> Option<SmsKind> {
-        [SmsKind::Returned, SmsKind::Shipped, SmsKind::LoginCode]
-            .into_iter()
-            .find(|k| k.as_str() == name)
+        [
+            SmsKind::Returned,
+            SmsKind::Shipped,
+            SmsKind::LoginCode,
+            SmsKind::PaymentLink,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
     }
 }
 

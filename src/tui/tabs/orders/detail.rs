@@ -222,6 +222,7 @@ fn action_label(action: &str, lang: Lang) -> String {
         "takeover" => T::ActionTakeover,
         "release" => T::ActionRelease,
         "payment_created" => T::HistoryPaymentCreated,
+        "payment_link_sent" => T::HistoryPaymentLinkSent,
         "payment_query" => T::HistoryPaymentQuery,
         "payment_closed" => T::HistoryPaymentClosed,
         "payment_refund_needed" => T::HistoryRefundNeeded,

@@ -43,6 +43,10 @@ pub enum Cmd {
     Tracking,
     /// Type a tracking event (no tracking provider).
     TrackingStep,
+    /// Text the customer the link to pay on their own platform.
+    SendPaymentLink,
+    /// Text the customer a fresh login code for their own platform.
+    SendLoginCode,
 }
 
 /// The status-filter keys of the list.
@@ -148,6 +152,18 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
         }
         if order.is_some_and(|o| o.shipment.is_some()) {
             out.push(Binding::new(&[Key::ch('t')], Cmd::Tracking, t(T::CmdTracking)).footer());
+        }
+        // A caller on the phone: a fresh login code, or the link to pay (both texted and
+        // recorded; the code is never shown here).
+        if !env.shared.read_only && env.shared.permits(Permission::AddNotes) && order.is_some() {
+            out.push(Binding::new(&[Key::ch('K')], Cmd::SendLoginCode, t(T::CmdSendLoginCode)));
+            if order.is_some_and(|o| o.status == OrderStatus::PendingPayment) {
+                out.push(Binding::new(
+                    &[Key::ch('L')],
+                    Cmd::SendPaymentLink,
+                    t(T::CmdSendPaymentLink),
+                ));
+            }
         }
         let manual = detail
             .tracking

@@ -65,6 +65,18 @@ pub enum Request {
         /// The event.
         step: NewTrackingStep,
     },
+    /// Texts the customer the link to pay.
+    SendPaymentLink {
+        /// The order.
+        order_no: String,
+    },
+    /// Texts the customer a fresh login code.
+    SendLoginCode {
+        /// The order the agent has open.
+        order_no: String,
+        /// Its customer.
+        customer_id: String,
+    },
     /// Print the one-time correction notice of a returned order.
     PrintNotice {
         /// The order.
@@ -75,6 +87,13 @@ pub enum Request {
 /// What came back.
 #[derive(Debug)]
 pub enum Answer {
+    /// Answer to [`Request::SendPaymentLink`] and [`Request::SendLoginCode`].
+    Reminded {
+        /// The order.
+        order_no: String,
+        /// What became of the text.
+        result: Result<crate::api::Reminder, ClientError>,
+    },
     /// Answer to [`Request::Page`].
     Page {
         /// The query's number.
@@ -187,6 +206,17 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
             },
             Request::TrackingStep { order_no, step } => Answer::TrackingStepAdded {
                 result: client.add_tracking_step(&order_no, &step).await,
+                order_no,
+            },
+            Request::SendPaymentLink { order_no } => Answer::Reminded {
+                result: client.send_payment_link(&order_no).await,
+                order_no,
+            },
+            Request::SendLoginCode {
+                order_no,
+                customer_id,
+            } => Answer::Reminded {
+                result: client.send_login_code(&customer_id).await,
                 order_no,
             },
             Request::PrintNotice { order_no } => {

@@ -338,6 +338,20 @@ impl Component for Orders {
             Cmd::Act(action) => self.open_form(ctx, FormKind::Act(action)),
             Cmd::Note => self.open_form(ctx, FormKind::Note),
             Cmd::TrackingStep => self.open_form(ctx, FormKind::TrackingStep),
+            Cmd::SendPaymentLink | Cmd::SendLoginCode => {
+                if let Some(order) = self.detail.as_ref().and_then(|d| d.order.as_ref()) {
+                    let order_no = order.order_no.to_string();
+                    self.notice = Some(Notice::working());
+                    ctx.ask(if cmd == Cmd::SendPaymentLink {
+                        Request::SendPaymentLink { order_no }
+                    } else {
+                        Request::SendLoginCode {
+                            order_no,
+                            customer_id: order.customer_id.clone(),
+                        }
+                    });
+                }
+            }
             Cmd::CollectPayment => {
                 if let Some(order) = self.detail.as_ref().and_then(|d| d.order.clone()) {
                     ctx.signal(Signal::CollectPayment(Box::new(order)));
@@ -526,6 +540,10 @@ impl Component for Orders {
                 }
             }
             Answer::PrintedNotice(result) => self.notice = Some(printed_notice(&result, lang)),
+            Answer::Reminded { order_no, result } => match result {
+                Ok(reminder) => self.notice = Some(reminded(&reminder)),
+                Err(e) => self.refused(&order_no, &e, lang),
+            },
         }
     }
 
@@ -602,6 +620,22 @@ impl Orders {
             Some(form) => form::refused_by_platform(form, error, lang),
             None => self.notice = Some(Notice::error(describe(error, lang))),
         }
+    }
+}
+
+/// What became of a text sent to the customer (never the code itself).
+fn reminded(reminder: &crate::api::Reminder) -> Notice {
+    let at = reminder
+        .retry_at
+        .as_deref()
+        .and_then(crate::tui::format::parse_time)
+        .map(crate::tui::format::clock)
+        .unwrap_or_default();
+    match reminder.outcome.as_str() {
+        "queued" => Notice::done(Text::from(T::ReminderQueued)),
+        "too_soon" => Notice::warning(Text::with(T::ReminderTooSoon, [at])),
+        "locked" => Notice::warning(Text::with(T::ReminderLocked, [at])),
+        _ => Notice::warning(Text::from(T::ReminderDailyLimit)),
     }
 }
 

@@ -1,0 +1,150 @@
+//! What a phone-support agent can do for a caller beyond reading: send them a fresh login
+//! code for their own platform (the agent never sees it), or a text with the link to pay.
+//! Both are recorded: the login code in the customer's audit trail, the reminder in the
+//! order's history.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use rand::Rng;
+
+use crate::api::{Problem, Reminder};
+use crate::domain::{Money, NextStep, Permission};
+use crate::i18n::{Lang, Msg, T};
+use crate::server::AppState;
+use crate::server::error::ApiError;
+use crate::server::extract::Caller;
+use crate::server::present::rfc3339;
+use crate::server::sms::{self, SmsKind};
+use crate::server::store::self_service::CodeIssue;
+
+use super::orders::find_order;
+
+/// Sends the customer a fresh login code for their own platform, within the same limits
+/// as when they ask themselves (one a minute, ten a day, none while locked). Nobody at
+/// the platform sees the code; the customer's audit trail records who sent it.
+#[utoipa::path(post, path = "/api/v1/customers/{id}/login-code", params(("id" = String, Path)),
+    responses(
+        (status = 202, body = Reminder),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login_code(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Reminder>), ApiError> {
+    caller.require(Permission::AddNotes)?;
+    let customer = state
+        .store
+        .customer(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
+    let issued = state.store.issue_login_code(&customer.phone, &code).await?;
+    let (outcome, retry_at) = match issued {
+        CodeIssue::Send => {
+            let message = sms::login_code(&state.config.ca_name, &customer.phone, &code);
+            state.store.enqueue_sms(state.sms.name(), &message).await?;
+            state.sms_wake.notify_one();
+            ("queued", None)
+        }
+        CodeIssue::TooSoon(at) => ("too_soon", Some(rfc3339(at))),
+        CodeIssue::DailyLimit => ("daily_limit", None),
+        CodeIssue::Locked(until) => ("locked", Some(rfc3339(until))),
+    };
+    state
+        .store
+        .customer_audit(
+            &customer.id,
+            &caller.actor(),
+            "login_code_sent",
+            Some(outcome),
+        )
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Reminder {
+            outcome: outcome.into(),
+            retry_at,
+        }),
+    ))
+}
+
+/// Texts the customer the link to pay this order on their own platform (only while it
+/// waits for payment). The order's history records who sent it.
+#[utoipa::path(post, path = "/api/v1/orders/{order_no}/payment-link", params(("order_no" = String, Path)),
+    responses(
+        (status = 202, body = Reminder),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn payment_link(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+) -> Result<(StatusCode, Json<Reminder>), ApiError> {
+    caller.require(Permission::AddNotes)?;
+    let row = find_order(&state, &order_no).await?;
+    let status = row.status()?;
+    if NextStep::of(status, false, false) != NextStep::Pay {
+        return Err(ApiError::Conflict {
+            code: "not_awaiting_payment",
+            detail: Msg::with(
+                T::ProblemNotAwaitingPayment,
+                [row.order_no.as_str(), status.text().get(Lang::ZhCn)],
+            ),
+            status: Some(status),
+            version: Some(row.version),
+        });
+    }
+    let link = format!("{}/orders/{}", state.public_base, row.order_no);
+    let amount = Money::from_fen(row.amount_fen)
+        .unwrap_or_default()
+        .yuan_string();
+    let body = T::SmsPaymentLink.fill(
+        Lang::ZhCn,
+        &[&state.config.ca_name, &row.order_no, &amount, &link],
+    );
+    let message = sms::message(
+        SmsKind::PaymentLink,
+        &row.phone,
+        body,
+        &[
+            ("order_no", row.order_no.as_str()),
+            ("amount", amount.as_str()),
+            ("link", link.as_str()),
+        ],
+    );
+    let mut tx = state.store.begin_write().await?;
+    state
+        .store
+        .enqueue_sms_in(&mut tx, Some(&row.id), state.sms.name(), &message)
+        .await?;
+    let (_, event) = state
+        .store
+        .record_in(
+            &mut tx,
+            &row,
+            &caller.actor(),
+            "payment_link_sent",
+            None,
+            Some(&caller.ctx.request_id),
+            None,
+        )
+        .await?;
+    match event {
+        Some(event) => state.store.commit_with_event(tx, event).await?,
+        None => tx
+            .commit()
+            .await
+            .map_err(crate::server::store::StoreError::from)?,
+    }
+    state.sms_wake.notify_one();
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Reminder {
+            outcome: "queued".into(),
+            retry_at: None,
+        }),
+    ))
+}
