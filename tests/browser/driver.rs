@@ -28,7 +28,24 @@ impl Driver {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("a free port");
+        // The machine may have no Chinese font: the browser also gets the one the product
+        // ships for its documents, so screenshots read as the customer sees them.
+        let fonts = std::env::temp_dir().join(format!("ca-counter-fonts-{}", std::process::id()));
+        std::fs::create_dir_all(&fonts).expect("fontconfig dir");
+        let conf = fonts.join("fonts.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig>\
+                 <include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>\
+                 <dir>{}/assets/fonts</dir><cachedir>{}</cachedir></fontconfig>",
+                env!("CARGO_MANIFEST_DIR"),
+                fonts.join("cache").display()
+            ),
+        )
+        .expect("fontconfig file");
         let child = Command::new("chromedriver")
+            .env("FONTCONFIG_FILE", &conf)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -97,6 +114,26 @@ pub struct Session<'a> {
 impl<'a> Session<'a> {
     /// A headless Chromium the size of a phone (390×844 CSS pixels).
     pub async fn phone(driver: &'a Driver) -> Session<'a> {
+        Session::sized(driver, 390, 844, None).await
+    }
+
+    /// A phone browser that says it is one (its user agent), `width`×`height` CSS pixels.
+    pub async fn mobile(driver: &'a Driver, width: u32, height: u32) -> Session<'a> {
+        Session::sized(
+            driver,
+            width,
+            height,
+            Some("Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"),
+        )
+        .await
+    }
+
+    async fn sized(
+        driver: &'a Driver,
+        width: u32,
+        height: u32,
+        user_agent: Option<&str>,
+    ) -> Session<'a> {
         let profile = tempfile::tempdir().expect("profile dir");
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
@@ -108,7 +145,10 @@ impl<'a> Session<'a> {
                     "--no-first-run", "--lang=zh-CN",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
-                "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
+                "mobileEmulation": match user_agent {
+                    Some(ua) => json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}, "userAgent": ua}),
+                    None => json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}}),
+                }
             }
         }}});
         let created = driver
@@ -213,6 +253,32 @@ impl<'a> Session<'a> {
                 Some(json!({"script": script, "args": args})),
             )
             .await
+    }
+
+    /// Runs `script` in the page, waiting for it to call its last argument; returns what it
+    /// passed.
+    pub async fn run_async(&self, script: &str) -> Value {
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/execute/async", self.id),
+                Some(json!({"script": script, "args": []})),
+            )
+            .await
+    }
+
+    /// The page's address now.
+    pub async fn url(&self) -> String {
+        self.driver
+            .call(
+                reqwest::Method::GET,
+                &format!("/session/{}/url", self.id),
+                None,
+            )
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// An element's current DOM property (`value`, `checked`…).

@@ -10,6 +10,7 @@ mod common;
 #[path = "../common/pty.rs"]
 mod pty;
 
+mod customer_platform;
 mod driver;
 mod realname_face;
 mod security;

@@ -69,11 +69,14 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                             (T::WebOtherLanguage.get(ctx.lang))
                         }
                     }
-                }
-                @if !ctx.demo.is_empty() {
-                    p.demo role="note" {
-                        strong { (ctx.t(T::WebDemoTitle)) } " "
-                        (ctx.fill(T::WebDemoParts, &[&ctx.demo.join("、")]))
+                    @if !ctx.demo.is_empty() {
+                        p.demo role="note" {
+                            strong { (ctx.t(T::WebDemoTitle)) } " "
+                            (ctx.fill(T::WebDemoParts, &[&ctx.demo.join(match ctx.lang {
+                                Lang::ZhCn => "、",
+                                Lang::En => ", ",
+                            })]))
+                        }
                     }
                 }
                 main #main {

@@ -1,0 +1,268 @@
+//! The customer's own platform in a real phone browser (headless Chromium at 390×844, a
+//! phone's user agent): a personal customer signs in with the code, applies, pays in the
+//! (demo) mobile cashier, follows the order while the back office works through the API,
+//! and downloads the invoice of the completed order. Every page is screenshotted into the
+//! test artefacts, checked with axe-core (WCAG 2.1 A/AA and best practice: no violation),
+//! and read at 320 px without sideways scrolling.
+
+use ca_counter::api::{ActionRequest, IssueInvoice};
+use ca_counter::domain::{Action, InvoiceRequestInput};
+use serde_json::Value;
+
+use crate::common::{Db, TestApp, scan_png, unique_phone};
+use crate::driver::{Driver, Session};
+use crate::keep;
+
+/// axe-core's browser build, installed by `tests/run` (npm) for the tests only.
+fn axe_source() -> String {
+    let path = std::env::var("CA_COUNTER_AXE_JS").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/target/axe/node_modules/axe-core/axe.min.js"
+        )
+        .to_owned()
+    });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("axe-core is needed at {path} ({e}); tests/run installs it with npm")
+    })
+}
+
+/// The accessibility violations axe-core finds on the page now.
+async fn violations(page: &Session<'_>, axe: &str) -> Vec<String> {
+    page.run(&format!("{axe}\nreturn true;"), serde_json::json!([]))
+        .await;
+    let found = page
+        .run_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})\
+               .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')))\
+               .catch(e => done(['axe failed: ' + e]));",
+        )
+        .await;
+    found
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Checks the page as it stands: no axe violation, no sideways scrolling; keeps a picture.
+async fn check(page: &Session<'_>, axe: &str, name: &str) {
+    let found = violations(page, axe).await;
+    assert!(found.is_empty(), "{name}: {found:#?}");
+    let wide = page
+        .run(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(wide, Value::Bool(false), "{name} scrolls sideways");
+    keep(&format!("{name}.png"), &page.screenshot().await);
+}
+
+/// The demo code the page shows (the `log` SMS provider sends nothing).
+async fn demo_code(page: &Session<'_>) -> String {
+    let text = page.text("body").await;
+    page.run(
+        "const m = document.body.innerText.match(/验证码为 (\\d{6})/); return m ? m[1] : null",
+        serde_json::json!([]),
+    )
+    .await
+    .as_str()
+    .unwrap_or_else(|| panic!("the demo code on the page: {text}"))
+    .to_owned()
+}
+
+async fn sign_in(page: &Session<'_>, app: &TestApp, phone: &str, axe: &str, prefix: &str) {
+    // The browser asks for English; the customer picks Chinese (kept in a cookie).
+    page.open(&app.url("/?lang=zh-CN")).await;
+    page.wait_for("a[href='/login']").await;
+    check(page, axe, &format!("{prefix}-01-welcome")).await;
+    page.click("main a[href='/login']").await;
+    page.wait_for("#phone").await;
+    // Typed as people type it: with spaces.
+    page.type_into(
+        "#phone",
+        &format!("{} {} {}", &phone[..3], &phone[3..7], &phone[7..]),
+    )
+    .await;
+    check(page, axe, &format!("{prefix}-02-phone")).await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#code").await;
+    let code = demo_code(page).await;
+    // A wrong code first: the message by the field, listed at the top.
+    page.type_into("#code", if code == "000000" { "111111" } else { "000000" })
+        .await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#code-error").await;
+    check(page, axe, &format!("{prefix}-03-wrong-code")).await;
+    page.clear("#code").await;
+    page.type_into("#code", &code).await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("main a.button[href='/apply']").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
+    let axe = axe_source();
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let driver = Driver::start().await;
+    let page = Session::mobile(&driver, 390, 844).await;
+    let phone = unique_phone();
+    sign_in(&page, &app, &phone, &axe, "web").await;
+    check(&page, &axe, "web-04-my-orders").await;
+
+    // Applying: real-name goes straight to the verification on a phone.
+    page.click("main a.button[href='/apply']").await;
+    page.wait_for("main form button[type=submit]").await;
+    check(&page, &axe, "web-05-realname").await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#id_number").await;
+    page.type_into("#name", "王小明").await;
+    page.type_into("#id_number", "11010519491231002X").await;
+    page.click("input[name=consent]").await;
+    page.click("button[type=submit]").await;
+    page.wait_for("a.button[href='/apply']").await;
+    page.click("a.button[href='/apply']").await;
+
+    // The project, the terms (refused unticked), the form (a wrong postcode first).
+    page.wait_for("ul.orders form button").await;
+    check(&page, &axe, "web-06-project").await;
+    page.click("ul.orders form button").await;
+    page.wait_for("#accept").await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#accept-error").await;
+    check(&page, &axe, "web-07-terms-refused").await;
+    page.click("#accept").await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#province").await;
+    page.type_into("#province", "湖南省").await;
+    page.type_into("#city", "长沙市").await;
+    page.type_into("#district", "岳麓区").await;
+    page.type_into("#street", "麓山南路 1 号 湖南大学出版社大楼 1203 室")
+        .await;
+    page.type_into("#postal_code", "4100").await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#postal_code-error").await;
+    check(&page, &axe, "web-08-form-error").await;
+    let kept = page.property("#street", "value").await;
+    assert_eq!(
+        kept.as_str(),
+        Some("麓山南路 1 号 湖南大学出版社大楼 1203 室")
+    );
+    page.type_into("#postal_code", "83").await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("main a[href='/apply/form.pdf']").await;
+    check(&page, &axe, "web-09-print").await;
+    page.click("main form button[type=submit]").await;
+
+    // The signed scan, then submit.
+    page.wait_for("#scan").await;
+    check(&page, &axe, "web-10-scan").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scan = dir.path().join("signed-form.png");
+    std::fs::write(&scan, scan_png(1240, 1754)).expect("scan file");
+    page.type_into("#scan", &scan.display().to_string()).await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("form[action='/apply/submit'] button").await;
+    check(&page, &axe, "web-11-review").await;
+    page.click("form[action='/apply/submit'] button").await;
+    page.wait_for("form[action$='/pay'] button").await;
+    check(&page, &axe, "web-12-order-unpaid").await;
+    let order_no = page
+        .url()
+        .await
+        .rsplit('/')
+        .next()
+        .expect("the order's page")
+        .to_owned();
+    let clerk = app.client(&app.clerk);
+    let order = clerk.order(&order_no, false).await.expect("order");
+    assert_eq!(order.channel, ca_counter::domain::Channel::Online);
+
+    // Paying in the (demo) mobile cashier, and back.
+    page.click("form[action$='/pay'] button").await;
+    page.wait_for("button[type=submit]").await;
+    keep("web-13-cashier.png", &page.screenshot().await);
+    page.click("button[type=submit]").await;
+    page.wait_for("a.button").await;
+    page.click("a.button").await;
+    page.wait_for("dd.status").await;
+    check(&page, &axe, "web-14-order-in-review").await;
+    assert_eq!(page.text("dd.status").await, "待审核");
+
+    // The back office works through the API.
+    let reviewer = app.client(&app.reviewer);
+    reviewer.claim(&order_no, false).await.expect("claim");
+    let order = clerk.order(&order_no, false).await.expect("order");
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Approve,
+            ActionRequest::default(),
+        )
+        .await;
+    app.act(
+        &app.mailroom,
+        &order,
+        Action::Ship,
+        ActionRequest {
+            carrier: Some("ems".into()),
+            tracking_no: Some("EA123456785CN".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    page.open(&app.url(&format!("/orders/{order_no}"))).await;
+    page.wait_for("#parcel").await;
+    check(&page, &axe, "web-15-order-mailed").await;
+    assert!(page.text("main").await.contains("EA123456785CN"));
+
+    let finance = app.client(&app.finance);
+    let current = finance.order(&order_no, false).await.expect("order");
+    finance
+        .issue_invoice(
+            &order_no,
+            &IssueInvoice {
+                version: Some(current.version),
+                request: Some(InvoiceRequestInput {
+                    buyer_kind: Some("individual".into()),
+                    invoice_kind: Some("normal".into()),
+                    buyer_name: "王小明".into(),
+                    email: "wang@example.com".into(),
+                    ..Default::default()
+                }),
+            },
+        )
+        .await
+        .expect("issued");
+    page.open(&app.url(&format!("/orders/{order_no}"))).await;
+    page.wait_for("a[href$='/invoice.pdf']").await;
+    check(&page, &axe, "web-16-order-completed").await;
+    assert_eq!(page.text("dd.status").await, "已完成");
+
+    // At 320 px (a small phone), the same pages read without sideways scrolling.
+    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+        .bind(&phone)
+        .execute(app.store().pool())
+        .await
+        .expect("the clock");
+    let small = Session::mobile(&driver, 320, 640).await;
+    sign_in(&small, &app, &phone, &axe, "web-320").await;
+    check(&small, &axe, "web-320-04-my-orders").await;
+    small.open(&app.url(&format!("/orders/{order_no}"))).await;
+    small.wait_for("dd.status").await;
+    check(&small, &axe, "web-320-05-order").await;
+    small.open(&app.url("/account?lang=en")).await;
+    small.wait_for("main").await;
+    check(&small, &axe, "web-320-06-account-en").await;
+    assert!(small.text("main").await.contains("Where you are signed in"));
+    small.close().await;
+    page.close().await;
+    app.finish().await;
+}
