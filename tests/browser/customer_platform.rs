@@ -64,6 +64,28 @@ async fn check(page: &Session<'_>, axe: &str, name: &str) {
     keep(&format!("{name}.png"), &page.screenshot().await);
 }
 
+/// Waits until the element `css` reads `text` (a page loading after a form is read as it
+/// comes, never from a page on its way out).
+async fn wait_text(page: &Session<'_>, css: &str, text: &str) {
+    let started = std::time::Instant::now();
+    loop {
+        let now = page
+            .run(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : null",
+                serde_json::json!([css]),
+            )
+            .await;
+        if now.as_str() == Some(text) {
+            return;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{css} never read {text:?} (it reads {now})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// The demo code the page shows (the `log` SMS provider sends nothing).
 async fn demo_code(page: &Session<'_>) -> String {
     let text = page.text("body").await;
@@ -191,9 +213,8 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     page.click("button[type=submit]").await;
     page.wait_for("a.button").await;
     page.click("a.button").await;
-    page.wait_for("dd.status").await;
+    wait_text(&page, "dd.status", "待审核").await;
     check(&page, &axe, "web-14-order-in-review").await;
-    assert_eq!(page.text("dd.status").await, "待审核");
 
     // The back office works through the API.
     let reviewer = app.client(&app.reviewer);
@@ -263,6 +284,119 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     check(&small, &axe, "web-320-06-account-en").await;
     assert!(small.text("main").await.contains("Where you are signed in"));
     small.close().await;
+    page.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_organisation_pays_by_transfer_and_corrects_a_returned_order_from_the_phone() {
+    let axe = axe_source();
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let driver = Driver::start().await;
+    let page = Session::mobile(&driver, 390, 844).await;
+    sign_in(&page, &app, &unique_phone(), &axe, "org").await;
+    page.click("main a.button[href='/apply']").await;
+    page.wait_for("main form button[type=submit]").await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#id_number").await;
+    page.type_into("#name", "赵经办").await;
+    page.type_into("#id_number", "11010519491231002X").await;
+    page.click("input[name=consent]").await;
+    page.click("button[type=submit]").await;
+    page.wait_for("a.button[href='/apply']").await;
+    page.click("a.button[href='/apply']").await;
+
+    // The organisation's certificate, found by the project's pinyin initials.
+    page.wait_for("#q").await;
+    page.type_into("#q", "xt").await;
+    page.click("main form[role=search] button").await;
+    page.wait_for("ul.orders form button").await;
+    let organisation = page
+        .run(
+            "const b = [...document.querySelectorAll('ul.orders form button')].find(b => b.textContent.includes('机构')); b.click(); return !!b",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(organisation, Value::Bool(true));
+    page.wait_for("#accept").await;
+    page.click("#accept").await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#org_name").await;
+    page.type_into("#org_name", "湖南某某建设有限公司").await;
+    page.type_into("#org_uscc", "91110000600037341l").await;
+    page.type_into("#org_legal", "李四").await;
+    page.type_into("#province", "湖南省").await;
+    page.type_into("#city", "湘潭市").await;
+    page.type_into("#district", "岳塘区").await;
+    page.type_into("#street", "建设北路 8 号").await;
+    page.type_into("#postal_code", "411100").await;
+    check(&page, &axe, "org-04-form").await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("main a[href='/apply/form.pdf']").await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#scan").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scan = dir.path().join("signed-form.png");
+    std::fs::write(&scan, scan_png(1240, 1754)).expect("scan file");
+    page.type_into("#scan", &scan.display().to_string()).await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("form[action='/apply/submit'] button").await;
+    page.click("form[action='/apply/submit'] button").await;
+
+    // Bank transfer: the account and the reference, then the voucher from the phone.
+    page.wait_for("form[action$='/transfer'] button").await;
+    let order_no = page
+        .url()
+        .await
+        .rsplit('/')
+        .next()
+        .expect("the order's page")
+        .to_owned();
+    page.click("form[action$='/transfer'] button").await;
+    page.wait_for("#scan").await;
+    check(&page, &axe, "org-05-transfer").await;
+    assert!(
+        page.text("main").await.contains(&order_no),
+        "the reference is the order number"
+    );
+    page.type_into("#scan", &scan.display().to_string()).await;
+    page.click("main form[enctype='multipart/form-data'] button")
+        .await;
+    wait_text(&page, "dd.status", "待审核").await;
+
+    // Returned once, with two reasons: read on the phone, corrected from the phone.
+    let reviewer = app.client(&app.reviewer);
+    reviewer.claim(&order_no, false).await.expect("claim");
+    let order = reviewer.order(&order_no, false).await.expect("order");
+    app.act(
+        &app.reviewer,
+        &order,
+        Action::Reject,
+        ActionRequest {
+            reasons: vec!["公章不清晰".into(), "法定代表人未签字".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    page.open(&app.url(&format!("/orders/{order_no}"))).await;
+    page.wait_for("ol.reasons").await;
+    check(&page, &axe, "org-06-returned").await;
+    let reasons = page.text("ol.reasons").await;
+    assert!(
+        reasons.contains("公章不清晰") && reasons.contains("法定代表人未签字"),
+        "{reasons}"
+    );
+    page.type_into("#scan", &scan.display().to_string()).await;
+    page.click("main form[enctype='multipart/form-data'] button")
+        .await;
+    wait_text(&page, "dd.status", "待审核").await;
+    check(&page, &axe, "org-07-corrected").await;
+    let order = app
+        .client(&app.clerk)
+        .order(&order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(order.resubmissions, 1);
     page.close().await;
     app.finish().await;
 }
