@@ -492,5 +492,42 @@ async fn a_customer_pays_on_the_phone_in_alipays_mobile_cashier(db: Db) {
     // Back on the platform, the order says so.
     let back = browser.get(&format!("/orders/{}", order.order_no)).await;
     assert!(back.html.contains("等待审核"), "{}", back.html);
+
+    // On a PC the same page shows the face-to-face QR code to scan with the phone.
+    let second = app.submit("张三").await;
+    let customer_phone = app
+        .client(&app.clerk)
+        .order(&second.order_no, true)
+        .await
+        .expect("order")
+        .applicant
+        .phone;
+    let mut pc = Browser::with_agent(
+        &app,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    );
+    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+        .bind(&customer_phone)
+        .execute(app.store().pool())
+        .await
+        .expect("the clock");
+    sign_in(&mut pc, &customer_phone).await;
+    let shown = pc
+        .post(&format!("/orders/{}/pay", second.order_no), &[])
+        .await;
+    assert_eq!(shown.status, reqwest::StatusCode::OK, "{}", shown.html);
+    assert!(
+        shown.html.contains("class=\"qr\"") && shown.html.contains("data:image/svg+xml"),
+        "{}",
+        shown.html
+    );
+    assert_eq!(
+        gateway
+            .calls()
+            .iter()
+            .filter(|c| *c == "alipay.trade.precreate")
+            .count(),
+        1
+    );
     app.finish().await;
 }

@@ -25,6 +25,21 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     let mut browser = Browser::new(&app);
     let home = browser.get("/").await;
     assert!(home.html.contains("<main"), "{}", home.html);
+    // English for a browser that asks for it.
+    let english = browser
+        .http
+        .get(format!("{}/login", browser.base))
+        .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        english.contains("Sign in with your mobile number") && english.contains("lang=\"en\""),
+        "{english}"
+    );
     assert!(home.html.contains("href=\"/login\""), "{}", home.html);
 
     // A form from another site is refused, before anything happens.

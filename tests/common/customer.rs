@@ -31,10 +31,15 @@ pub struct Answer {
 
 impl Browser {
     pub fn new(app: &TestApp) -> Browser {
+        Browser::with_agent(app, PHONE_UA)
+    }
+
+    /// A browser that says it is `agent` (a PC's, to see what a PC is shown).
+    pub fn with_agent(app: &TestApp, agent: &str) -> Browser {
         Browser {
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
-                .user_agent(PHONE_UA)
+                .user_agent(agent.to_owned())
                 .build()
                 .expect("client"),
             base: app.base.clone(),

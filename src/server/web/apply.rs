@@ -136,6 +136,8 @@ async fn verified(
 pub struct Look {
     step: Option<String>,
     q: Option<String>,
+    /// Set after a post from a page the application had moved on from (another tab).
+    moved: Option<String>,
 }
 
 /// `GET /apply`: the step the customer is on (or an earlier one they went back to).
@@ -169,6 +171,11 @@ pub async fn page(
     let body = match steps::body(&view, step, &look.q.unwrap_or_default(), &[]).await {
         Ok(body) => body,
         Err(e) => return failed(ctx, e),
+    };
+    let body = if look.moved.is_some() {
+        html! { p.bad role="status" { (ctx.t(T::WebDraftMovedOn)) } (body) }
+    } else {
+        body
     };
     page::page(ctx, StatusCode::OK, ctx.t(T::WebApplyTitle), body)
 }
