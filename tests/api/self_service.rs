@@ -160,6 +160,16 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         .post(&format!("/orders/{no}/transfer"), &[("version", &version)])
         .await;
     assert_eq!(chose.status, StatusCode::SEE_OTHER, "{}", chose.html);
+    // The same button pressed again in another tab: said at the top, nothing changes.
+    let twice = browser
+        .post(&format!("/orders/{no}/transfer"), &[("version", &version)])
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.html);
+    assert!(
+        twice.html.contains("error-summary") && twice.html.contains("href=\"#next-step\""),
+        "{}",
+        twice.html
+    );
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(page.html.contains("转账附言"), "{}", page.html);
     let version = hidden(&page.html, "version");

@@ -183,6 +183,7 @@ async fn order_page(
         .to_string();
     let body = html! {
         h1 { (ctx.fill(T::WebOrderTitle, &[&row.order_no])) }
+        (super::form::summary(ctx, errors))
         dl {
             dt { (ctx.t(T::PageProduct)) } dd { (row.project_name) " · " (row.product_name) }
             dt { (ctx.t(T::PageAmount)) } dd { (amount) }
@@ -227,7 +228,6 @@ async fn next_step(
     let base = format!("/orders/{}", row.order_no);
     Ok(match next {
         NextStep::Pay => html! {
-            (super::form::summary(ctx, errors))
             @if state.payments.is_some() {
                 form method="post" action=(format!("{base}/pay")) {
                     (super::form::token(ctx))
@@ -312,7 +312,6 @@ fn upload_form(
         .map(|(_, _, message)| message.as_str());
     let action = format!("{action}?{}={}", super::FORM_FIELD, ctx.form_token);
     html! {
-        (super::form::summary(ctx, errors))
         form method="post" action=(action) enctype="multipart/form-data" {
             input type="hidden" name="version" value=(row.version);
             div.field.invalid[error.is_some()] {
@@ -345,7 +344,7 @@ pub async fn pay(
         let back = format!("{}/orders/{}", state.public_base, row.order_no);
         return match crate::server::routes::payments::open_wap(&state, &row, &by, &back).await {
             Ok(url) => page::see_other(&url),
-            Err(e) => not_now(&state, &who, &row, e).await,
+            Err(e) => not_now(&state, &who, &row, e, "next-step").await,
         };
     }
     match crate::server::routes::payments::open_qr(&state, &row, &by).await {
@@ -364,12 +363,20 @@ pub async fn pay(
                 },
             )
         }
-        Err(e) => not_now(&state, &who, &row, e).await,
+        Err(e) => not_now(&state, &who, &row, e, "next-step").await,
     }
 }
 
 /// The order's page again, saying why the step could not be taken now.
-async fn not_now(state: &AppState, who: &SignedIn, row: &OrderRow, error: ApiError) -> Response {
+/// `field` is where the message belongs: `scan` beside an upload, else the next step's
+/// heading.
+async fn not_now(
+    state: &AppState,
+    who: &SignedIn,
+    row: &OrderRow,
+    error: ApiError,
+    field: &str,
+) -> Response {
     let ctx = &who.ctx;
     let message = match &error {
         ApiError::Conflict { detail, .. } | ApiError::Missing { detail, .. } => {
@@ -388,7 +395,7 @@ async fn not_now(state: &AppState, who: &SignedIn, row: &OrderRow, error: ApiErr
         Ok(None) => row.clone(),
         Err(e) => return failed(ctx, e.into()),
     };
-    let errors = vec![("scan".to_owned(), ctx.t(T::WebNextStep).to_owned(), message)];
+    let errors = vec![(field.to_owned(), ctx.t(T::WebNextStep).to_owned(), message)];
     order_page(state, who, &row, StatusCode::CONFLICT, &errors).await
 }
 
@@ -424,7 +431,7 @@ pub async fn choose_transfer(
     .await;
     match done {
         Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
-        Err(e) => not_now(&state, &who, &row, e).await,
+        Err(e) => not_now(&state, &who, &row, e, "next-step").await,
     }
 }
 
@@ -548,7 +555,7 @@ async fn upload(
     .await;
     match done {
         Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
-        Err(e) => not_now(state, who, &row, e).await,
+        Err(e) => not_now(state, who, &row, e, "scan").await,
     }
 }
 
