@@ -337,7 +337,7 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
         }
     };
     let channel = match query.channel.as_deref() {
-        None | Some("") => None,
+        None => None,
         Some(name) => match crate::domain::Channel::parse(name) {
             Some(channel) => Some(channel),
             None => {
