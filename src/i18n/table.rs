@@ -633,7 +633,7 @@ web_texts! { messaging_texts;
     DocPromiseUnpaid => "付款后 {0} 个工作日内寄出；今日付款则最迟 {1}", "within {0} working days of payment; by {1} if paid today";
     DocDelivery => "领取方式", "Delivery";
     DocDeliveryValue => "邮寄 USB Key 至：{0} {1}，{2}（邮编 {3}）", "USB key mailed to {0} {1}, {2} (postal code {3})";
-    DocFollowHotline => "扫码拨打服务热线 {0}，报订单号 {1} 查询办理进度与物流。", "Scan to call the hotline {0} and quote order {1} to follow the application and the parcel.";
+    DocFollowOnline => "扫码用申请时的手机号登录，查看办理进度与物流；或拨打服务热线 {0}，报订单号 {1}。", "Scan and sign in with the mobile number you applied with to follow the application and the parcel; or call the hotline {0} and quote order {1}.";
     DocReceiptCheckAddress => "请当场核对邮寄地址与收件人；如有错误，请立即告知受理人员或致电 {0} 更正，以免证书寄错。", "Check the mailing address and recipient now; if anything is wrong, tell the clerk or call {0} so the certificate is not mis-sent.";
     DocReceiptClosing => "请妥善保存本回执，凭订单号查询办理进度。", "Keep this receipt; quote the order number to follow your application.";
     DocSealCounter => "受理点（盖章）", "Counter's seal";

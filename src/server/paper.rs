@@ -285,14 +285,12 @@ pub fn promised_by(state: &AppState, paid_at: Option<i64>) -> OffsetDateTime {
     calendar.add_working_minutes(from, minutes)
 }
 
-/// Where the customer follows an order: the one place to change when the customer's own
-/// platform exists (then `{public_base_url}/…` of the order). Until then, the hotline.
+/// Where the customer follows an order: its page on the customer's own platform (signing
+/// in with the mobile number on the form), the hotline named beside it.
 pub fn follow(state: &AppState, row: &OrderRow) -> FollowCode {
-    let hotline = &state.config.hotline;
-    let digits: String = hotline.chars().filter(char::is_ascii_digit).collect();
     FollowCode {
-        payload: format!("tel:{digits}"),
-        caption: T::DocFollowHotline.fill(ZH, &[hotline, &row.order_no]),
+        payload: format!("{}/orders/{}", state.public_base, row.order_no),
+        caption: T::DocFollowOnline.fill(ZH, &[&state.config.hotline, &row.order_no]),
     }
 }
 

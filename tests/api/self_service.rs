@@ -25,6 +25,48 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     let mut browser = Browser::new(&app);
     let home = browser.get("/").await;
     assert!(home.html.contains("<main"), "{}", home.html);
+    // Safe pages: no script, never framed, never cached, no referrer, no sniffing.
+    for path in [
+        "/",
+        "/login",
+        "/apply",
+        "/orders",
+        "/account",
+        "/orders/HN20990101000001",
+    ] {
+        let answer = browser
+            .http
+            .get(format!("{}{path}", browser.base))
+            .send()
+            .await
+            .expect("page");
+        let headers = answer.headers();
+        let csp = headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("script-src"),
+            "{path}: {csp}"
+        );
+        assert_eq!(
+            headers.get(header::CACHE_CONTROL).map(|v| v.as_bytes()),
+            Some(&b"no-store"[..]),
+            "{path}"
+        );
+        assert_eq!(
+            headers.get(header::REFERRER_POLICY).map(|v| v.as_bytes()),
+            Some(&b"no-referrer"[..]),
+            "{path}"
+        );
+        assert_eq!(
+            headers
+                .get(header::X_CONTENT_TYPE_OPTIONS)
+                .map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..]),
+            "{path}"
+        );
+    }
     // English for a browser that asks for it.
     let english = browser
         .http

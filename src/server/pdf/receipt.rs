@@ -8,7 +8,7 @@ use super::{Fonts, PageCode, Pdf, PdfError, Row};
 /// The code the customer scans to follow the order, with what it does.
 #[derive(Debug, Clone)]
 pub struct FollowCode {
-    /// What the code holds: a link, or `tel:` and the hotline.
+    /// What the code holds: the order's page on the customer's platform.
     pub payload: String,
     /// Printed beside it, e.g. 扫码拨打服务热线 400-668-2666，报订单号查询进度.
     pub caption: String,
