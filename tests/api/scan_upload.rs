@@ -20,7 +20,7 @@ on_both_databases!(
 );
 
 /// The order's printed form, as a grey page at `dpi`.
-async fn scanned_form(app: &TestApp, order: &Order, dpi: u32) -> GrayImage {
+pub(crate) async fn scanned_form(app: &TestApp, order: &Order, dpi: u32) -> GrayImage {
     let response = app
         .http
         .get(app.url(&format!(
@@ -95,7 +95,7 @@ fn jpeg(image: &GrayImage, quality: u8) -> Vec<u8> {
     out.into_inner()
 }
 
-fn png(image: &GrayImage) -> Vec<u8> {
+pub(crate) fn png(image: &GrayImage) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     DynamicImage::ImageLuma8(image.clone())
         .write_to(&mut out, image::ImageFormat::Png)

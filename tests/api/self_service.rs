@@ -253,6 +253,36 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         page.html
     );
     let version = hidden(&page.html, "version");
+    // Another order's form, photographed: refused on the phone, both numbers named, and
+    // the order stays returned.
+    let theirs = app.submit("郑十").await;
+    let wrong =
+        crate::scan_upload::png(&crate::scan_upload::scanned_form(&app, &theirs, 100).await);
+    let refused = browser
+        .upload(
+            &format!("/orders/{no}/correction"),
+            &version,
+            wrong,
+            "image/png",
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.html.contains(theirs.order_no.as_str()) && refused.html.contains("scan-error"),
+        "{}",
+        refused.html
+    );
+    let still = app
+        .client(&app.clerk)
+        .order(&no, false)
+        .await
+        .expect("order");
+    assert_eq!(still.status, OrderStatus::Rejected);
     let corrected = browser
         .upload(
             &format!("/orders/{no}/correction"),
