@@ -136,7 +136,14 @@ pub fn order() -> Order {
             filename: "签字申请表.png".into(),
             uploaded_by: actor("李柜员"),
             uploaded_at: "2026-11-28T07:35:00Z".into(),
-            scan_check: None,
+            // Its printed QR code read back on upload: this order, page 1 of 1.
+            scan_check: Some(ca_counter::api::ScanCheck {
+                outcome: ca_counter::api::ScanOutcome::Matches,
+                found: Some("HN20261128000003".into()),
+                pages_read: vec![1],
+                pages: Some(1),
+                document: Some("form".into()),
+            }),
         }],
     }
 }

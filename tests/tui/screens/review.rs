@@ -38,7 +38,13 @@ fn the_review_screen_shows_the_order_beside_its_scan() {
         );
     }
     let app = review_screen(Lang::ZhCn);
-    insta::assert_snapshot!("review_screen_120x40_zh", render(&app, 120, 40));
+    let screen = render(&app, 120, 40);
+    // The reviewer sees that the scan is this order's own form.
+    assert!(
+        screen.contains("HN20261128000003 第 1/1 页一致 ✓"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("review_screen_120x40_zh", screen);
     let mut app = review_screen(Lang::ZhCn);
     key(&mut app, KeyCode::Char('r'));
     key(&mut app, KeyCode::Char('1'));

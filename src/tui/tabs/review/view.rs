@@ -285,23 +285,32 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     // Under the title, whether the scan's QR code names this order (signed forms and
     // corrections are checked on upload).
     let check = screen.current().and_then(|c| c.scan_check.as_ref());
+    let check_line = match (check, &screen.order) {
+        (Some(check), Some(order)) => {
+            let style = if check.is_ok() {
+                theme.success
+            } else {
+                theme.warning
+            };
+            Some(Line::from(Span::styled(
+                check.describe(order.order_no.as_str(), lang),
+                style,
+            )))
+        }
+        _ => None,
+    };
+    // Wrapped, never cut: on a narrow screen the verdict takes two rows.
+    let check_rows = check_line
+        .as_ref()
+        .map_or(0, |line| paint::height(std::slice::from_ref(line), area.width).max(1));
     let [title, check_row, room] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(u16::from(check.is_some())),
+        Constraint::Length(check_rows),
         Constraint::Min(1),
     ])
     .areas(area);
-    if let (Some(check), Some(order)) = (check, &screen.order) {
-        let style = if check.is_ok() {
-            theme.success
-        } else {
-            theme.warning
-        };
-        paint::line(
-            frame,
-            check_row,
-            Line::from(Span::styled(check.describe(order.order_no.as_str(), lang), style)),
-        );
+    if let Some(line) = check_line {
+        paint::wrapped(frame, check_row, vec![line]);
     }
     let attachments = screen.attachments();
     let Some(current) = screen.current() else {
