@@ -440,6 +440,11 @@ pub fn scan(width: u32, height: u32) -> image::RgbImage {
 
 /// The review screen on order 3, claimed, its scan received.
 pub fn review_screen(lang: Lang) -> App {
+    review_screen_with(lang, vec![])
+}
+
+/// The review screen, the verified ID number having been used under `other_names` too.
+pub fn review_screen_with(lang: Lang, other_names: Vec<String>) -> App {
     let mut app = review_app(lang);
     key(&mut app, KeyCode::Enter);
     let mut order = order();
@@ -450,7 +455,7 @@ pub fn review_screen(lang: Lang) -> App {
         matches_applicant: true,
         provider: Some("alipay".into()),
         transaction_id: Some("2109b5e671aa3ff2eb4851816c65828f".into()),
-        other_names: vec![],
+        other_names,
     });
     let claim = Claim {
         by: actor("赵审核"),

@@ -56,6 +56,18 @@ fn the_review_screen_shows_the_order_beside_its_scan() {
 }
 
 #[test]
+fn one_id_number_under_another_name_is_flagged_to_the_reviewer() {
+    for (lang, words) in [(Lang::ZhCn, "其他姓名"), (Lang::En, "another name")] {
+        let app = crate::fixtures::review_screen_with(lang, vec!["王六".into()]);
+        let screen = render(&app, 120, 40);
+        assert!(
+            screen.contains(words) && screen.contains("王六"),
+            "{screen}"
+        );
+    }
+}
+
+#[test]
 fn text_typed_after_ticking_other_is_sent_as_its_reason() {
     let mut app = review_screen(Lang::ZhCn);
     key(&mut app, KeyCode::Char('r'));
