@@ -12,6 +12,7 @@ mod pty;
 
 mod customer_platform;
 mod driver;
+mod phone_pages;
 mod realname_face;
 mod security;
 
