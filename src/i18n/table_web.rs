@@ -19,6 +19,11 @@ macro_rules! web_texts {
             NextDone => "已完成", "completed";
             NextCancelled => "已取消", "cancelled";
 
+            // The phone pages QR codes and text messages open.
+            WebPhoneNameMissing => "请填写姓名", "Fill in your full name";
+            WebPhoneIdMissing => "请填写身份证号", "Fill in your ID number";
+            WebPhonePayClosedNext => "本次支付没有生效，没有扣款。请向柜台工作人员或客服电话要一个新的支付码。", "This payment did not go through and nothing was charged. Ask the clerk at the counter or the hotline for a new payment code.";
+
             // What a support agent sends a caller.
             ProblemNotAwaitingPayment => "订单 {0} 当前为“{1}”，无需支付", "order {0} is {1}: there is nothing to pay";
             SmsPaymentLink => "【{0}】您的数字证书订单 {1} 待支付 {2} 元，请打开 {3} 登录后支付。", "[{0}] Your certificate order {1} awaits payment of ¥{2}: open {3} and sign in to pay.";

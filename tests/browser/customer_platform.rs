@@ -14,7 +14,7 @@ use crate::driver::{Driver, Session};
 use crate::keep;
 
 /// axe-core's browser build, installed by `tests/run` (npm) for the tests only.
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = std::env::var("CA_COUNTER_AXE_JS").unwrap_or_else(|_| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -28,7 +28,7 @@ fn axe_source() -> String {
 }
 
 /// The accessibility violations axe-core finds on the page now.
-async fn violations(page: &Session<'_>, axe: &str) -> Vec<String> {
+pub(crate) async fn violations(page: &Session<'_>, axe: &str) -> Vec<String> {
     page.run(&format!("{axe}\nreturn true;"), serde_json::json!([]))
         .await;
     let found = page
@@ -51,7 +51,7 @@ async fn violations(page: &Session<'_>, axe: &str) -> Vec<String> {
 }
 
 /// Checks the page as it stands: no axe violation, no sideways scrolling; keeps a picture.
-async fn check(page: &Session<'_>, axe: &str, name: &str) {
+pub(crate) async fn check(page: &Session<'_>, axe: &str, name: &str) {
     let found = violations(page, axe).await;
     assert!(found.is_empty(), "{name}: {found:#?}");
     let wide = page
@@ -66,7 +66,7 @@ async fn check(page: &Session<'_>, axe: &str, name: &str) {
 
 /// Waits until the element `css` reads `text` (a page loading after a form is read as it
 /// comes, never from a page on its way out).
-async fn wait_text(page: &Session<'_>, css: &str, text: &str) {
+pub(crate) async fn wait_text(page: &Session<'_>, css: &str, text: &str) {
     let started = std::time::Instant::now();
     loop {
         let now = page

@@ -112,9 +112,10 @@ pub struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    /// A headless Chromium the size of a phone (390×844 CSS pixels).
+    /// A headless Chromium the size of a phone (390×844 CSS pixels) whose browser asks
+    /// for Chinese, as a customer's phone at a counter in China does.
     pub async fn phone(driver: &'a Driver) -> Session<'a> {
-        Session::sized(driver, 390, 844, None).await
+        Session::sized(driver, 390, 844, None, Some("zh-CN,zh")).await
     }
 
     /// A phone browser that says it is one (its user agent), `width`×`height` CSS pixels.
@@ -124,6 +125,7 @@ impl<'a> Session<'a> {
             width,
             height,
             Some("Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"),
+            None,
         )
         .await
     }
@@ -133,6 +135,7 @@ impl<'a> Session<'a> {
         width: u32,
         height: u32,
         user_agent: Option<&str>,
+        accept_language: Option<&str>,
     ) -> Session<'a> {
         let profile = tempfile::tempdir().expect("profile dir");
         let capabilities = json!({"capabilities": {"alwaysMatch": {
@@ -145,6 +148,10 @@ impl<'a> Session<'a> {
                     "--no-first-run", "--lang=zh-CN",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                "prefs": match accept_language {
+                    Some(languages) => json!({"intl.accept_languages": languages}),
+                    None => json!({}),
+                },
                 "mobileEmulation": match user_agent {
                     Some(ua) => json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}, "userAgent": ua}),
                     None => json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}}),

@@ -12,6 +12,7 @@ mod pty;
 
 mod customer_platform;
 mod driver;
+mod phone_pages;
 mod realname_face;
 mod security;
 
@@ -257,20 +258,25 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
     keep("invoice-phone-filled.png", &filled);
     keep("invoice-phone-refused.png", &refused);
 
-    // Each error right under its own field, in words; what was typed is still there.
+    // Each error right by its own field and tied to it, in words (and listed at the top,
+    // each a link to its field); what was typed is still there.
     assert_eq!(
         error_ids(&page).await,
         ["tax_number-error", "bank-error", "account-error"]
     );
     for field in ["tax_number", "bank", "account"] {
-        let next = page
+        let tied = page
             .run(
-                "return document.getElementById(arguments[0]).nextElementSibling.id",
+                "const i = document.getElementById(arguments[0]); \
+                 return [i.getAttribute('aria-describedby'), i.previousElementSibling.id]",
                 json!([field]),
             )
             .await;
-        assert_eq!(next, json!(format!("{field}-error")), "under {field}");
+        let error = format!("{field}-error");
+        assert_eq!(tied, json!([error, error]), "by {field}");
         assert!(!page.text(&format!("#{field}-error")).await.is_empty());
+        page.element(&format!(".error-summary a[href='#{field}']"))
+            .await;
     }
     let why = page.text("#tax_number-error").await;
     assert!(why.contains("校验位") && why.contains('L'), "{why}");

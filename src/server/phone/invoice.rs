@@ -6,23 +6,24 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::{Markup, html};
 
-use super::{escape, gone, page, unavailable};
+use super::{Page, gone, hotline_link, unavailable};
 use crate::domain::{BuyerKind, InvoiceKind, InvoiceRequestInput, Money, OrderStatus, mask_email};
-use crate::i18n::{Lang, Msg, T};
+use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::store::{Actor, OrderRow, now_ms};
-
-const LANG: Lang = Lang::ZhCn;
+use crate::server::web::form::{self, Field};
+use crate::server::web::page::{Ctx, page};
 
 /// The order behind a live link, or the page to show instead.
-async fn order_for(state: &AppState, token: &str) -> Result<OrderRow, Response> {
+async fn order_for(state: &AppState, ctx: &Ctx, token: &str) -> Result<OrderRow, Response> {
     let row = match state.store.order_by_invoice_token(token).await {
         Ok(Some(row)) => row,
-        Ok(None) => return Err(gone(LANG, &state.config.hotline)),
+        Ok(None) => return Err(gone(ctx)),
         Err(e) => {
             tracing::error!(error = %e, "invoice page");
-            return Err(unavailable(LANG));
+            return Err(unavailable(ctx));
         }
     };
     let days = state.config.mailing.invoice_link_days.max(1);
@@ -30,13 +31,13 @@ async fn order_for(state: &AppState, token: &str) -> Result<OrderRow, Response> 
         .shipped_at
         .is_some_and(|at| at + days * 86_400_000 < now_ms())
     {
-        return Err(gone(LANG, &state.config.hotline));
+        return Err(gone(ctx));
     }
     Ok(row)
 }
 
 /// What the page says once the order no longer waits for an invoice.
-async fn finished(state: &AppState, row: &OrderRow) -> Response {
+async fn finished(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Response {
     let invoice = state.store.invoice_for(&row.id).await.ok().flatten();
     let body = match (&row.invoice_no, invoice) {
         (Some(number), Some(invoice)) => {
@@ -51,219 +52,253 @@ async fn finished(state: &AppState, row: &OrderRow) -> Response {
                 Some("kept") => T::PageInvoiceKeptInOutbox,
                 _ => T::PageInvoiceMailNotSent,
             };
-            format!(
-                "<h1 class=\"ok\">✓ {title}</h1><dl><dt>{no_label}</dt><dd>{number}</dd>\
-                 <dt>{email_label}</dt><dd>{email}</dd></dl>",
-                title = escape(T::PageInvoiceIssued.get(LANG)),
-                no_label = escape(T::PageInvoiceNo.get(LANG)),
-                number = escape(number),
-                email_label = escape(sent_label.get(LANG)),
-                email = escape(&email),
-            )
+            html! {
+                h1.ok { "✓ " (ctx.t(T::PageInvoiceIssued)) }
+                dl {
+                    dt { (ctx.t(T::PageInvoiceNo)) } dd { (number) }
+                    dt { (ctx.t(sent_label)) } dd { (email) }
+                }
+            }
         }
-        _ => format!(
-            "<h1>{}</h1><p>{}</p>",
-            escape(T::PageInvoiceClosed.get(LANG)),
-            escape(&T::PageInvoiceCallUs.fill(LANG, &[&state.config.hotline]))
-        ),
+        _ => html! {
+            h1 { (ctx.t(T::PageInvoiceClosed)) }
+            p { (ctx.fill(T::PageInvoiceCallUs, &[&ctx.hotline])) }
+            (hotline_link(ctx))
+        },
     };
-    page(StatusCode::OK, T::PageInvoiceTitle.get(LANG), &body)
+    page(ctx, StatusCode::OK, ctx.t(T::PageInvoiceTitle), body)
 }
 
 /// `GET /m/invoice/{token}`
 pub(super) async fn form_page(
     State(state): State<AppState>,
+    Page(ctx): Page,
     Path(token): Path<String>,
 ) -> Response {
-    let row = match order_for(&state, &token).await {
+    let row = match order_for(&state, &ctx, &token).await {
         Ok(row) => row,
         Err(page) => return page,
     };
     if row.status().ok() != Some(OrderStatus::PendingInvoice) {
-        return finished(&state, &row).await;
+        return finished(&state, &ctx, &row).await;
     }
     let input = match crate::server::invoicing::saved_request(&row) {
         Some(request) => crate::domain::InvoiceRequestInput::from(&request),
         None => crate::server::invoicing::suggested(&row),
     };
     let saved = row.invoice_request_json.is_some();
-    form(&state, &row, &input, &[], saved)
+    form(&ctx, &row, &input, &[], saved)
 }
 
 /// `POST /m/invoice/{token}`
 pub(super) async fn submit(
     State(state): State<AppState>,
+    Page(ctx): Page,
     Path(token): Path<String>,
     Form(input): Form<InvoiceRequestInput>,
 ) -> Response {
-    let row = match order_for(&state, &token).await {
+    let row = match order_for(&state, &ctx, &token).await {
         Ok(row) => row,
         Err(page) => return page,
     };
     if row.status().ok() != Some(OrderStatus::PendingInvoice) {
-        return finished(&state, &row).await;
+        return finished(&state, &ctx, &row).await;
     }
     let request = match crate::domain::validate_invoice_request(&input) {
         Ok((request, _warnings)) => request,
-        Err(errors) => return form(&state, &row, &input, &errors, false),
+        Err(errors) => return form(&ctx, &row, &input, &errors, false),
     };
     let Ok(json) = serde_json::to_string(&request) else {
-        return unavailable(LANG);
+        return unavailable(&ctx);
     };
-    let actor = Actor::System(T::ActorCustomerPhone.get(LANG).to_owned());
+    // The history is written in the platform's language, whatever the customer reads.
+    let actor = Actor::System(
+        T::ActorCustomerPhone
+            .get(crate::i18n::Lang::ZhCn)
+            .to_owned(),
+    );
     match state
         .store
         .save_invoice_request(&row, &actor, &json, "phone", None, None)
         .await
     {
         Ok(true) => {}
-        Ok(false) => return finished(&state, &row).await,
+        Ok(false) => return finished(&state, &ctx, &row).await,
         Err(e) => {
             tracing::error!(error = %e, "invoice request");
-            return unavailable(LANG);
+            return unavailable(&ctx);
         }
     }
     if state.config.invoice.auto_issue {
         let fresh = match state.store.order_by_no(&row.order_no).await {
             Ok(Some(fresh)) => fresh,
-            _ => return unavailable(LANG),
+            _ => return unavailable(&ctx),
         };
         match crate::server::invoicing::issue(&state, &fresh, None, &request, &actor, None).await {
-            Ok(done) => return finished(&state, &done).await,
+            Ok(done) => return finished(&state, &ctx, &done).await,
             // Kept for finance to issue by hand: the request is saved.
             Err(e) => tracing::warn!(order = %row.order_no, error = ?e, "automatic invoice"),
         }
     }
-    let body = format!(
-        "<h1 class=\"ok\">✓ {title}</h1><p>{text}</p>",
-        title = escape(T::PageInvoiceReceived.get(LANG)),
-        text =
-            escape(&T::PageInvoiceReceivedText.fill(LANG, &[&mask_email(request.email.as_str())])),
-    );
-    page(StatusCode::OK, T::PageInvoiceTitle.get(LANG), &body)
+    let title = ctx.t(T::PageInvoiceReceived);
+    page(
+        &ctx,
+        StatusCode::OK,
+        ctx.t(T::PageInvoiceTitle),
+        html! {
+            h1.ok { "✓ " (title) }
+            p { (ctx.fill(T::PageInvoiceReceivedText, &[&mask_email(request.email.as_str())])) }
+        },
+    )
 }
 
-/// The form, with `errors` next to their fields.
+/// The text fields of the form, in page order: name, label, kind, `autocomplete`,
+/// `inputmode`, most characters. The four after the hint are for special invoices.
+const TEXT_FIELDS: [(&str, T, &str, &str, &str, usize); 7] = [
+    (
+        "buyer_name",
+        T::FieldInvBuyerName,
+        "text",
+        "organization",
+        "text",
+        100,
+    ),
+    (
+        "tax_number",
+        T::FieldInvTaxNumber,
+        "text",
+        "off",
+        "text",
+        20,
+    ),
+    ("email", T::FieldInvEmail, "email", "email", "email", 100),
+    ("address", T::FieldInvAddress, "text", "off", "text", 100),
+    ("phone", T::FieldInvPhone, "tel", "off", "tel", 30),
+    ("bank", T::FieldInvBank, "text", "off", "text", 100),
+    ("account", T::FieldInvAccount, "text", "off", "numeric", 40),
+];
+
+/// A choice of one, as a fieldset of radio buttons; the first one carries the group's name
+/// as its id, for the error summary's link.
+fn choices(
+    ctx: &Ctx,
+    name: &str,
+    legend: T,
+    options: &[(&str, T)],
+    chosen: &str,
+    error: Option<&str>,
+) -> Markup {
+    let error_id = format!("{name}-error");
+    html! {
+        fieldset aria-describedby=[error.map(|_| error_id.as_str())] {
+            legend { (ctx.t(legend)) }
+            @if let Some(error) = error {
+                p.field-error id=(error_id) { (error) }
+            }
+            @for (i, (value, label)) in options.iter().enumerate() {
+                label.choice {
+                    input type="radio" id=(if i == 0 { name.to_owned() } else { format!("{name}-{value}") })
+                        name=(name) value=(value) checked[chosen == *value];
+                    span { (ctx.t(*label)) }
+                }
+            }
+        }
+    }
+}
+
+/// The form, with `errors` next to their fields and listed at the top; everything typed
+/// is shown again.
 fn form(
-    state: &AppState,
+    ctx: &Ctx,
     row: &OrderRow,
     input: &InvoiceRequestInput,
     errors: &[(&'static str, Msg)],
     saved: bool,
 ) -> Response {
-    let error_for = |field: &str| -> String {
-        errors
+    let error_of = |field: &str| -> Option<String> {
+        let all: Vec<String> = errors
             .iter()
             .filter(|(f, _)| *f == field)
-            .map(|(_, m)| {
-                format!(
-                    "<p class=\"bad\" id=\"{field}-error\">{}</p>",
-                    escape(&m.render(LANG))
-                )
-            })
-            .collect()
+            .map(|(_, m)| m.render(ctx.lang))
+            .collect();
+        (!all.is_empty()).then(|| all.join("；"))
     };
-    let text_field = |field: &str, label: T, value: &str, kind: &str| -> String {
-        format!(
-            "<label for=\"{field}\">{label}</label>\
-             <input id=\"{field}\" name=\"{field}\" type=\"{kind}\" value=\"{value}\">{error}",
-            label = escape(label.get(LANG)),
-            value = escape(value),
-            error = error_for(field),
-        )
+    let value_of = |field: &str| -> &str {
+        match field {
+            "buyer_name" => &input.buyer_name,
+            "tax_number" => &input.tax_number,
+            "email" => &input.email,
+            "address" => &input.address,
+            "phone" => &input.phone,
+            "bank" => &input.bank,
+            _ => &input.account,
+        }
     };
-    let radio = |field: &str, value: &str, label: T, checked: bool| -> String {
-        format!(
-            "<label class=\"consent\"><input type=\"radio\" name=\"{field}\" value=\"{value}\"{checked}> {label}</label>",
-            checked = if checked { " checked" } else { "" },
-            label = escape(label.get(LANG)),
-        )
+    let labelled = [
+        ("buyer_kind", T::FieldInvBuyerKind),
+        ("invoice_kind", T::FieldInvKind),
+    ]
+    .into_iter()
+    .chain(TEXT_FIELDS.iter().map(|f| (f.0, f.1)));
+    let listed: Vec<(String, String, String)> = labelled
+        .filter_map(|(field, label)| {
+            error_of(field).map(|e| (field.to_owned(), ctx.t(label).to_owned(), e))
+        })
+        .collect();
+    let text_field = |f: &(
+        &'static str,
+        T,
+        &'static str,
+        &'static str,
+        &'static str,
+        usize,
+    )| {
+        let error = error_of(f.0);
+        form::field(&Field {
+            name: f.0,
+            label: ctx.t(f.1),
+            value: value_of(f.0),
+            error: error.as_deref(),
+            kind: f.2,
+            autocomplete: f.3,
+            inputmode: f.4,
+            max: f.5,
+            ..Field::default()
+        })
     };
-    let buyer_kind = input.buyer_kind.as_deref().unwrap_or_default();
-    let invoice_kind = input.invoice_kind.as_deref().unwrap_or_default();
     let amount = Money::from_fen(row.amount_fen)
         .unwrap_or_default()
         .to_string();
-    let body = format!(
-        "<h1>{title}</h1>\
-         <dl><dt>{order_label}</dt><dd>{order_no}</dd><dt>{product_label}</dt><dd>{product}</dd>\
-         <dt>{amount_label}</dt><dd>{amount}</dd></dl>{saved}\
-         <form method=\"post\" autocomplete=\"on\" novalidate>\
-         <fieldset><legend>{buyer_kind_label}</legend>{individual}{organisation}{buyer_kind_error}</fieldset>\
-         <fieldset><legend>{invoice_kind_label}</legend>{normal}{special}{invoice_kind_error}</fieldset>\
-         {buyer_name}{tax_number}{email}\
-         <p class=\"small\">{special_hint}</p>{address}{phone}{bank}{account}\
-         <button type=\"submit\">{button}</button></form>\
-         <p class=\"small\">{ca} · {hotline}</p>",
-        title = escape(T::PageInvoiceTitle.get(LANG)),
-        order_label = escape(T::PageOrder.get(LANG)),
-        order_no = escape(&row.order_no),
-        product_label = escape(T::PageProduct.get(LANG)),
-        product = escape(&format!("{} {}", row.project_name, row.product_name)),
-        amount_label = escape(T::PageAmount.get(LANG)),
-        amount = escape(&amount),
-        saved = if saved {
-            format!(
-                "<p class=\"ok\">{}</p>",
-                escape(T::PageInvoiceAlreadyAsked.get(LANG))
-            )
-        } else {
-            String::new()
-        },
-        buyer_kind_label = escape(T::FieldInvBuyerKind.get(LANG)),
-        individual = radio(
-            "buyer_kind",
-            BuyerKind::Individual.as_str(),
-            T::OptBuyerIndividual,
-            buyer_kind == BuyerKind::Individual.as_str()
-        ),
-        organisation = radio(
-            "buyer_kind",
-            BuyerKind::Organisation.as_str(),
-            T::OptBuyerOrganisation,
-            buyer_kind == BuyerKind::Organisation.as_str()
-        ),
-        buyer_kind_error = error_for("buyer_kind"),
-        invoice_kind_label = escape(T::FieldInvKind.get(LANG)),
-        normal = radio(
-            "invoice_kind",
-            InvoiceKind::Normal.as_str(),
-            T::OptInvoiceNormal,
-            invoice_kind == InvoiceKind::Normal.as_str()
-        ),
-        special = radio(
-            "invoice_kind",
-            InvoiceKind::Special.as_str(),
-            T::OptInvoiceSpecial,
-            invoice_kind == InvoiceKind::Special.as_str()
-        ),
-        invoice_kind_error = error_for("invoice_kind"),
-        buyer_name = text_field(
-            "buyer_name",
-            T::FieldInvBuyerName,
-            &input.buyer_name,
-            "text"
-        ),
-        tax_number = text_field(
-            "tax_number",
-            T::FieldInvTaxNumber,
-            &input.tax_number,
-            "text"
-        ),
-        email = text_field("email", T::FieldInvEmail, &input.email, "email"),
-        special_hint = escape(T::PageInvoiceSpecialHint.get(LANG)),
-        address = text_field("address", T::FieldInvAddress, &input.address, "text"),
-        phone = text_field("phone", T::FieldInvPhone, &input.phone, "tel"),
-        bank = text_field("bank", T::FieldInvBank, &input.bank, "text"),
-        account = text_field("account", T::FieldInvAccount, &input.account, "text"),
-        button = escape(T::PageInvoiceSubmit.get(LANG)),
-        ca = escape(&state.config.ca_name),
-        hotline = escape(&state.config.hotline),
-    );
+    let title = ctx.t(T::PageInvoiceTitle);
+    let body = html! {
+        h1 { (title) }
+        dl {
+            dt { (ctx.t(T::PageOrder)) } dd { (row.order_no) }
+            dt { (ctx.t(T::PageProduct)) } dd { (row.project_name) " " (row.product_name) }
+            dt { (ctx.t(T::PageAmount)) } dd { (amount) }
+        }
+        @if saved { p.ok { (ctx.t(T::PageInvoiceAlreadyAsked)) } }
+        (form::summary(ctx, &listed))
+        form method="post" novalidate {
+            (form::token(ctx))
+            (choices(ctx, "buyer_kind", T::FieldInvBuyerKind, &[
+                (BuyerKind::Individual.as_str(), T::OptBuyerIndividual),
+                (BuyerKind::Organisation.as_str(), T::OptBuyerOrganisation),
+            ], input.buyer_kind.as_deref().unwrap_or_default(), error_of("buyer_kind").as_deref()))
+            (choices(ctx, "invoice_kind", T::FieldInvKind, &[
+                (InvoiceKind::Normal.as_str(), T::OptInvoiceNormal),
+                (InvoiceKind::Special.as_str(), T::OptInvoiceSpecial),
+            ], input.invoice_kind.as_deref().unwrap_or_default(), error_of("invoice_kind").as_deref()))
+            @for f in &TEXT_FIELDS[..3] { (text_field(f)) }
+            p.hint { (ctx.t(T::PageInvoiceSpecialHint)) }
+            @for f in &TEXT_FIELDS[3..] { (text_field(f)) }
+            div.actions { button type="submit" { (ctx.t(T::PageInvoiceSubmit)) } }
+        }
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    page(status, T::PageInvoiceTitle.get(LANG), &body)
+    page(ctx, status, title, body)
 }

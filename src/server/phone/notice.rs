@@ -5,42 +5,46 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::html;
 
-use super::{escape, gone, page, unavailable};
+use super::{Page, gone, hotline_link, unavailable};
 use crate::domain::{OrderStatus, mask_name};
 use crate::i18n::{Lang, T};
 use crate::server::AppState;
 use crate::server::paper::{chinese_date, correction_deadline};
-
-const LANG: Lang = Lang::ZhCn;
+use crate::server::web::page::{Ctx, page};
 
 /// `GET /m/notice/{token}` (the security headers of every phone page come from the router).
 pub(super) async fn notice_page(
     State(state): State<AppState>,
+    Page(ctx): Page,
     Path(token): Path<String>,
 ) -> Response {
-    notice(&state, &token).await
+    notice(&state, &ctx, &token).await
 }
 
-async fn notice(state: &AppState, token: &str) -> Response {
+async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
     let row = match state.store.order_by_notice_token(token).await {
         Ok(Some(row)) => row,
-        Ok(None) => return gone(LANG, &state.config.hotline),
+        Ok(None) => return gone(ctx),
         Err(e) => {
             tracing::error!(error = %e, "notice page");
-            return unavailable(LANG);
+            return unavailable(ctx);
         }
     };
-    let title = T::DocCorrectionTitle.get(LANG);
+    let title = ctx.t(T::DocCorrectionTitle);
     let status = row.status().ok();
     if status != Some(OrderStatus::Rejected) {
-        let label = status.map(|s| s.label(LANG)).unwrap_or_default();
-        let body = format!(
-            "<h1>{title}</h1><p>{text}</p>",
-            title = escape(title),
-            text = escape(&T::PageNoticeDone.fill(LANG, &[&row.order_no, label])),
+        let label = status.map(|s| s.label(ctx.lang)).unwrap_or_default();
+        return page(
+            ctx,
+            StatusCode::OK,
+            title,
+            html! {
+                h1 { (title) }
+                p { (ctx.fill(T::PageNoticeDone, &[&row.order_no, label])) }
+            },
         );
-        return page(StatusCode::OK, title, &body);
     }
     let reasons: Vec<String> = row
         .rejection_json
@@ -55,38 +59,32 @@ async fn notice(state: &AppState, token: &str) -> Response {
             .map_or(row.updated_at, |h| h.at),
         Err(e) => {
             tracing::error!(error = %e, "notice page");
-            return unavailable(LANG);
+            return unavailable(ctx);
         }
     };
-    let deadline = chinese_date(correction_deadline(state, returned_at));
-    let hotline = &state.config.hotline;
-    let dial: String = hotline.chars().filter(char::is_ascii_digit).collect();
-    let items: String = reasons
-        .iter()
-        .map(|r| format!("<li>{}</li>", escape(r)))
-        .collect();
-    let body = format!(
-        "<h1>{title}</h1>\
-         <dl><dt>{order_label}</dt><dd>{order_no}</dd><dt>{name_label}</dt><dd>{name}</dd>\
-         <dt>{product_label}</dt><dd>{product}</dd></dl>\
-         <h2>{reasons_heading}</h2><ol>{items}</ol>\
-         <h2>{deadline_heading}</h2><p>{deadline_text}</p>\
-         <h2>{how_heading}</h2><p>{how_text}</p>\
-         <p>{call} <a href=\"tel:{dial}\">{hotline}</a></p>",
-        title = escape(title),
-        order_label = escape(T::PageOrder.get(LANG)),
-        order_no = escape(&row.order_no),
-        name_label = escape(T::DocApplicantName.get(LANG)),
-        name = escape(&mask_name(&row.display_name)),
-        product_label = escape(T::DocProduct.get(LANG)),
-        product = escape(&format!("{} · {}", row.project_name, row.product_name)),
-        reasons_heading = escape(&T::PageNoticeReasons.fill(LANG, &[&reasons.len().to_string()])),
-        deadline_heading = escape(T::DocDeadlineHeading.get(LANG)),
-        deadline_text = escape(&T::PageNoticeDeadline.fill(LANG, &[&deadline])),
-        how_heading = escape(T::DocByPhoneHeading.get(LANG)),
-        how_text = escape(&T::PageNoticeHow.fill(LANG, &[hotline])),
-        call = escape(T::PageNoticeCall.get(LANG)),
-        hotline = escape(hotline),
-    );
-    page(StatusCode::OK, title, &body)
+    let deadline = correction_deadline(state, returned_at);
+    let deadline = match ctx.lang {
+        Lang::ZhCn => chinese_date(deadline),
+        Lang::En => deadline.date().to_string(),
+    };
+    page(
+        ctx,
+        StatusCode::OK,
+        title,
+        html! {
+            h1 { (title) }
+            dl {
+                dt { (ctx.t(T::PageOrder)) } dd { (row.order_no) }
+                dt { (ctx.t(T::DocApplicantName)) } dd { (mask_name(&row.display_name)) }
+                dt { (ctx.t(T::DocProduct)) } dd { (row.project_name) " · " (row.product_name) }
+            }
+            h2 { (ctx.fill(T::PageNoticeReasons, &[&reasons.len().to_string()])) }
+            ol { @for reason in &reasons { li { (reason) } } }
+            h2 { (ctx.t(T::DocDeadlineHeading)) }
+            p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
+            h2 { (ctx.t(T::DocByPhoneHeading)) }
+            p { (ctx.fill(T::PageNoticeHow, &[&ctx.hotline])) }
+            (hotline_link(ctx))
+        },
+    )
 }

@@ -4,31 +4,33 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::html;
 
-use super::{escape, gone, page, unavailable};
+use super::{Page, gone, hotline_link, unavailable};
 use crate::domain::Money;
-use crate::i18n::{Lang, T};
+use crate::i18n::T;
 use crate::server::AppState;
 use crate::server::payments::notify::{self, Outcome};
 use crate::server::store::{PaymentRow, now_ms};
-
-const LANG: Lang = Lang::ZhCn;
+use crate::server::web::form;
+use crate::server::web::page::{Ctx, page};
 
 async fn live_payment(
     state: &AppState,
+    ctx: &Ctx,
     token: &str,
     back: Option<&str>,
 ) -> Result<PaymentRow, Response> {
     if state.sandbox.is_none() {
-        return Err(gone(LANG, &state.config.hotline));
+        return Err(gone(ctx));
     }
     match state.store.payment_by_token(token).await {
-        Ok(Some(p)) if p.status == "paid" => Err(paid(back)),
+        Ok(Some(p)) if p.status == "paid" => Err(paid(ctx, back)),
         Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => Ok(p),
-        Ok(_) => Err(gone(LANG, &state.config.hotline)),
+        Ok(_) => Err(gone(ctx)),
         Err(e) => {
             tracing::error!(error = %e, "cashier page");
-            Err(unavailable(LANG))
+            Err(unavailable(ctx))
         }
     }
 }
@@ -52,90 +54,97 @@ impl ReturnTo {
 /// `GET /m/pay/{token}`
 pub(super) async fn cashier(
     State(state): State<AppState>,
+    Page(ctx): Page,
     Path(token): Path<String>,
     Query(back): Query<ReturnTo>,
 ) -> Response {
     let back = back.on(&state);
-    let payment = match live_payment(&state, &token, back.as_deref()).await {
+    let payment = match live_payment(&state, &ctx, &token, back.as_deref()).await {
         Ok(p) => p,
         Err(page) => return page,
     };
     let amount = Money::from_fen(payment.amount_fen)
         .unwrap_or_default()
         .to_string();
-    let body = format!(
-        "<h1>{title}</h1><dl><dt>{order}</dt><dd>{no}</dd><dt>{product}</dt><dd>{product_name}</dd>\
-         <dt>{amount_label}</dt><dd class=\"amount\">{amount}</dd></dl>\
-         <form method=\"post\"><button type=\"submit\">{button}</button></form>",
-        title = escape(T::PagePayTitle.get(LANG)),
-        order = escape(T::PageOrder.get(LANG)),
-        no = escape(&payment.order_no),
-        product = escape(T::PageProduct.get(LANG)),
-        product_name = escape(&format!(
-            "{} {}",
-            payment.project_name, payment.product_name
-        )),
-        amount_label = escape(T::PageAmount.get(LANG)),
-        amount = escape(&amount),
-        button = escape(T::PagePayButton.get(LANG)),
-    );
-    page(StatusCode::OK, T::PagePayTitle.get(LANG), &body)
+    let title = ctx.t(T::PagePayTitle);
+    page(
+        &ctx,
+        StatusCode::OK,
+        title,
+        html! {
+            h1 { (title) }
+            dl {
+                dt { (ctx.t(T::PageOrder)) } dd { (payment.order_no) }
+                dt { (ctx.t(T::PageProduct)) } dd { (payment.project_name) " " (payment.product_name) }
+                dt { (ctx.t(T::PageAmount)) } dd.amount { (amount) }
+            }
+            // No action: the post goes back to this address, `?return=` included.
+            form method="post" {
+                (form::token(&ctx))
+                div.actions { button type="submit" { (ctx.t(T::PagePayButton)) } }
+            }
+        },
+    )
 }
 
 /// `POST /m/pay/{token}`: the customer pays.
 pub(super) async fn pay(
     State(state): State<AppState>,
+    Page(ctx): Page,
     Path(token): Path<String>,
     Query(back): Query<ReturnTo>,
 ) -> Response {
     let back = back.on(&state);
-    let payment = match live_payment(&state, &token, back.as_deref()).await {
+    let payment = match live_payment(&state, &ctx, &token, back.as_deref()).await {
         Ok(p) => p,
         Err(page) => return page,
     };
     let Some(sandbox) = state.sandbox.clone() else {
-        return gone(LANG, &state.config.hotline);
+        return gone(&ctx);
     };
     let amount = Money::from_fen(payment.amount_fen)
         .unwrap_or_default()
         .yuan_string();
     let params = sandbox.paid_notify(&payment.out_trade_no, &amount, &payment.product_name);
     match notify::process(&state.store, sandbox.as_ref(), &params).await {
-        Ok(Outcome::Paid | Outcome::Repeat) => paid(back.as_deref()),
+        Ok(Outcome::Paid | Outcome::Repeat) => paid(&ctx, back.as_deref()),
         Ok(other) => {
             tracing::warn!(?other, order = %payment.order_no, "sandbox payment not applied");
-            let text = T::ProblemPaymentClosed.get(LANG);
+            let title = ctx.t(T::ProblemPaymentClosed);
             page(
+                &ctx,
                 StatusCode::CONFLICT,
-                text,
-                &format!("<h1 class=\"bad\">{}</h1>", escape(text)),
+                title,
+                html! {
+                    h1.bad { (title) }
+                    p { (ctx.t(T::WebPhonePayClosedNext)) }
+                    (hotline_link(&ctx))
+                },
             )
         }
         Err(e) => {
             tracing::error!(error = %e, "sandbox payment");
-            unavailable(LANG)
+            unavailable(&ctx)
         }
     }
 }
 
-fn paid(back: Option<&str>) -> Response {
-    let text = if back.is_some() {
-        T::PagePayDoneOnline.get(LANG)
+/// Paid: back to the order on the customer's platform, or back to the counter.
+fn paid(ctx: &Ctx, back: Option<&str>) -> Response {
+    let title = ctx.t(if back.is_some() {
+        T::PagePayDoneOnline
     } else {
-        T::PagePayDone.get(LANG)
-    };
-    let back = back
-        .map(|url| {
-            format!(
-                "<p><a class=\"button\" href=\"{}\">{}</a></p>",
-                escape(url),
-                escape(T::PagePayBackToOrder.get(LANG))
-            )
-        })
-        .unwrap_or_default();
+        T::PagePayDone
+    });
     page(
+        ctx,
         StatusCode::OK,
-        text,
-        &format!("<h1 class=\"ok\">✓ {}</h1>{back}", escape(text)),
+        title,
+        html! {
+            h1.ok { "✓ " (title) }
+            @if let Some(url) = back {
+                p { a.button href=(url) { (ctx.t(T::PagePayBackToOrder)) } }
+            }
+        },
     )
 }

@@ -10,15 +10,18 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::html;
 use serde::Deserialize;
 
-use super::{escape, gone, page, unavailable};
+use super::{Page, gone, hotline_link, unavailable};
 use crate::api::RealnameStatus;
-use crate::i18n::{Lang, T};
+use crate::i18n::T;
 use crate::server::AppState;
 use crate::server::identity::checks::{self, Settled};
 use crate::server::identity::{CheckRequest, Claim, Started, Verdict, alipay::app_link, precheck};
 use crate::server::store::{Attempt, MAX_ATTEMPTS, NewCheck, RealnameRow, now_ms};
+use crate::server::web::form::{self, Field};
+use crate::server::web::page::{Ctx, page};
 
 /// What the phone posts.
 #[derive(Debug, Default, Deserialize)]
@@ -31,183 +34,219 @@ pub(super) struct RealnameForm {
     consent: Option<String>,
 }
 
-const LANG: Lang = Lang::ZhCn;
-
-fn t(text: T) -> String {
-    escape(text.get(LANG))
+/// What went wrong: with a field (shown by it and listed at the top), or with the check
+/// as a whole (the provider's answer).
+#[derive(Debug, Default)]
+struct Problems {
+    name: Option<String>,
+    id_number: Option<String>,
+    consent: Option<String>,
+    check: Option<String>,
 }
 
-/// The reason code's words for the customer.
-fn reason_text(code: Option<&str>) -> T {
-    crate::server::identity::reason_text(code)
+impl Problems {
+    /// The problem a provider's reason code names, by the field it is about.
+    fn of_reason(ctx: &Ctx, code: Option<&str>) -> Problems {
+        let text = Some(ctx.t(crate::server::identity::reason_text(code)).to_owned());
+        match code {
+            Some("id_number_invalid") => Problems {
+                id_number: text,
+                ..Problems::default()
+            },
+            Some("name_mismatch") => Problems {
+                name: text,
+                ..Problems::default()
+            },
+            _ => Problems {
+                check: text,
+                ..Problems::default()
+            },
+        }
+    }
 }
 
 /// The page that sends the customer on to the provider's check: links (the Alipay app,
 /// and the same page in the browser), never a redirect from the form's post.
-fn go_on(session: &RealnameRow) -> Response {
+fn go_on(ctx: &Ctx, session: &RealnameRow) -> Response {
     let url = session.certify_url.as_deref().unwrap_or_default();
-    let body = format!(
-        "<h1>{title}</h1><p>{intro}</p>\
-         <p><a class=\"button\" id=\"open-alipay\" href=\"{app}\">{open}</a></p>\
-         <p class=\"small\">{fallback} <a id=\"open-browser\" href=\"{url}\">{browser}</a></p>\
-         <p class=\"small\">{after}</p>",
-        title = t(T::PageRealnameFaceTitle),
-        intro = t(T::PageRealnameFaceIntro),
-        app = escape(&app_link(url)),
-        open = t(T::PageRealnameOpenAlipay),
-        fallback = t(T::PageRealnameFaceFallback),
-        url = escape(url),
-        browser = t(T::PageRealnameOpenInBrowser),
-        after = t(T::PageRealnameFaceAfter),
-    );
-    page(StatusCode::OK, T::PageRealnameTitle.get(LANG), &body)
-}
-
-/// The page for a code in any state but pending.
-fn finished(status: RealnameStatus, session: &RealnameRow) -> Response {
-    // A session the customer started on their own platform leads back to their application.
-    let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
-    let (code, class, text) = match status {
-        RealnameStatus::Verified => (StatusCode::OK, "ok", T::PageRealnameDone),
-        RealnameStatus::Locked => (StatusCode::GONE, "bad", T::PageRealnameLocked),
-        RealnameStatus::Expired => (StatusCode::GONE, "bad", T::PageRealnameExpired),
-        RealnameStatus::Superseded => (StatusCode::GONE, "bad", T::PageRealnameSuperseded),
-        RealnameStatus::Pending => (StatusCode::OK, "", T::PageRealnameTitle),
-    };
-    let mark = if class == "ok" { "✓ " } else { "" };
     page(
-        code,
-        T::PageRealnameTitle.get(LANG),
-        &if online {
-            format!(
-                "<h1 class=\"{class}\">{mark}{}</h1><p><a class=\"button\" href=\"/apply\">{}</a></p>",
-                t(text),
-                t(T::PageRealnameBackToApply)
-            )
-        } else {
-            format!(
-                "<h1 class=\"{class}\">{mark}{}</h1><p>{}</p>",
-                t(text),
-                t(T::PageRealnameBackToCounter)
-            )
+        ctx,
+        StatusCode::OK,
+        ctx.t(T::PageRealnameTitle),
+        html! {
+            h1 { (ctx.t(T::PageRealnameFaceTitle)) }
+            p { (ctx.t(T::PageRealnameFaceIntro)) }
+            p { a.button #open-alipay href=(app_link(url)) { (ctx.t(T::PageRealnameOpenAlipay)) } }
+            p.small { (ctx.t(T::PageRealnameFaceFallback)) " " a #open-browser href=(url) { (ctx.t(T::PageRealnameOpenInBrowser)) } }
+            p.small { (ctx.t(T::PageRealnameFaceAfter)) }
         },
     )
 }
 
-fn form(
-    ca_name: &str,
-    session: &RealnameRow,
-    typed: &RealnameForm,
-    error: Option<String>,
-) -> Response {
-    let left = (MAX_ATTEMPTS - session.attempts).max(0);
-    let error = error
-        .map(|e| format!("<p class=\"bad\" role=\"alert\">{}</p>", escape(&e)))
-        .unwrap_or_default();
-    let body = format!(
-        "<h1>{title}</h1>\
-         <p>{intro}</p>\
-         <p class=\"who\">{check} <b>{masked}</b></p>\
-         {error}\
-         <form method=\"post\" autocomplete=\"off\">\
-         <label for=\"name\">{name_label}</label>\
-         <input id=\"name\" name=\"name\" value=\"{name}\" required maxlength=\"50\">\
-         <label for=\"id_number\">{id_label}</label>\
-         <input id=\"id_number\" name=\"id_number\" value=\"{id}\" required maxlength=\"22\" inputmode=\"text\" autocapitalize=\"characters\">\
-         <label class=\"consent\"><input type=\"checkbox\" name=\"consent\" value=\"yes\" required{consented}> {consent}</label>\
-         <button type=\"submit\">{submit}</button>\
-         </form>\
-         <p class=\"small\">{left}</p>",
-        title = t(T::PageRealnameTitle),
-        intro = escape(&T::PageRealnameIntro.fill(LANG, &[ca_name])),
-        check = t(T::PageRealnameCheckName),
-        masked = escape(&crate::domain::mask_name(&session.expected_name)),
-        name_label = t(T::PageRealnameName),
-        name = escape(&typed.name),
-        id_label = t(T::PageRealnameIdNumber),
-        id = escape(&typed.id_number),
-        consent = t(T::PageRealnameConsent),
-        consented = if typed.consent.as_deref() == Some("yes") {
-            " checked"
-        } else {
-            ""
+/// The page for a code in any state but pending.
+fn finished(ctx: &Ctx, status: RealnameStatus, session: &RealnameRow) -> Response {
+    // A session the customer started on their own platform leads back to their application.
+    let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
+    let (code, class, text) = match status {
+        RealnameStatus::Verified => (StatusCode::OK, Some("ok"), T::PageRealnameDone),
+        RealnameStatus::Locked => (StatusCode::GONE, Some("bad"), T::PageRealnameLocked),
+        RealnameStatus::Expired => (StatusCode::GONE, Some("bad"), T::PageRealnameExpired),
+        RealnameStatus::Superseded => (StatusCode::GONE, Some("bad"), T::PageRealnameSuperseded),
+        RealnameStatus::Pending => (StatusCode::OK, None, T::PageRealnameTitle),
+    };
+    page(
+        ctx,
+        code,
+        ctx.t(T::PageRealnameTitle),
+        html! {
+            h1 class=[class] { @if class == Some("ok") { "✓ " } (ctx.t(text)) }
+            @if online {
+                p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
+            } @else {
+                p { (ctx.t(T::PageRealnameBackToCounter)) }
+                @if class == Some("bad") { (hotline_link(ctx)) }
+            }
         },
-        submit = t(T::PageRealnameSubmit),
-        left = escape(&T::PageRealnameTriesLeft.fill(LANG, &[&left.to_string()])),
-    );
-    page(StatusCode::OK, T::PageRealnameTitle.get(LANG), &body)
+    )
 }
 
-async fn session(state: &AppState, token: &str) -> Result<RealnameRow, Response> {
+/// The form, with what was typed and what is wrong.
+fn form(ctx: &Ctx, session: &RealnameRow, typed: &RealnameForm, problems: &Problems) -> Response {
+    let left = (MAX_ATTEMPTS - session.attempts).max(0);
+    let listed: Vec<(String, String, String)> = [
+        ("name", T::PageRealnameName, &problems.name),
+        ("id_number", T::PageRealnameIdNumber, &problems.id_number),
+        ("consent", T::PageRealnameConsent, &problems.consent),
+    ]
+    .into_iter()
+    .filter_map(|(field, label, problem)| {
+        problem
+            .as_ref()
+            .map(|p| (field.to_owned(), ctx.t(label).to_owned(), p.clone()))
+    })
+    .collect();
+    let title = ctx.t(T::PageRealnameTitle);
+    page(
+        ctx,
+        StatusCode::OK,
+        title,
+        html! {
+            h1 { (title) }
+            p { (ctx.fill(T::PageRealnameIntro, &[&ctx.ca_name])) }
+            p.who { (ctx.t(T::PageRealnameCheckName)) " " b { (crate::domain::mask_name(&session.expected_name)) } }
+            @if let Some(check) = &problems.check {
+                p.bad role="alert" { (check) }
+            }
+            (form::summary(ctx, &listed))
+            form method="post" novalidate {
+                (form::token(ctx))
+                (form::field(&Field {
+                    name: "name",
+                    label: ctx.t(T::PageRealnameName),
+                    value: &typed.name,
+                    error: problems.name.as_deref(),
+                    autocomplete: "name",
+                    inputmode: "text",
+                    max: 50,
+                    ..Field::default()
+                }))
+                (form::field(&Field {
+                    name: "id_number",
+                    label: ctx.t(T::PageRealnameIdNumber),
+                    value: &typed.id_number,
+                    error: problems.id_number.as_deref(),
+                    autocomplete: "off",
+                    inputmode: "text",
+                    max: 22,
+                    ..Field::default()
+                }))
+                (form::checkbox(
+                    "consent",
+                    ctx.t(T::PageRealnameConsent),
+                    typed.consent.as_deref() == Some("yes"),
+                    problems.consent.as_deref(),
+                ))
+                div.actions { button type="submit" { (ctx.t(T::PageRealnameSubmit)) } }
+            }
+            p.small { (ctx.fill(T::PageRealnameTriesLeft, &[&left.to_string()])) }
+        },
+    )
+}
+
+async fn session(state: &AppState, ctx: &Ctx, token: &str) -> Result<RealnameRow, Response> {
     match state.store.realname_by_token(token).await {
         Ok(Some(row)) => Ok(row),
-        Ok(None) => Err(gone(LANG, &state.config.hotline)),
+        Ok(None) => Err(gone(ctx)),
         Err(e) => {
             tracing::error!(error = %e, "real-name page");
-            Err(unavailable(LANG))
+            Err(unavailable(ctx))
         }
     }
 }
 
 /// `GET /m/realname/{token}`
-pub(super) async fn page_for(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let session = match session(&state, &token).await {
+pub(super) async fn page_for(
+    State(state): State<AppState>,
+    Page(ctx): Page,
+    Path(token): Path<String>,
+) -> Response {
+    let session = match session(&state, &ctx, &token).await {
         Ok(s) => s,
         Err(page) => return page,
     };
     match session.status_at(now_ms()) {
-        RealnameStatus::Pending if session.certify_id.is_some() => go_on(&session),
+        RealnameStatus::Pending if session.certify_id.is_some() => go_on(&ctx, &session),
         RealnameStatus::Pending => form(
-            &state.config.ca_name,
+            &ctx,
             &session,
             &RealnameForm::default(),
-            session
-                .last_error
-                .as_deref()
-                .map(|code| reason_text(Some(code)).get(LANG).to_owned()),
+            &match session.last_error.as_deref() {
+                Some(code) => Problems::of_reason(&ctx, Some(code)),
+                None => Problems::default(),
+            },
         ),
-        other => finished(other, &session),
+        other => finished(&ctx, other, &session),
     }
 }
 
 /// `GET /m/realname/{token}/return`: where the provider sends the customer back. The
 /// platform asks the provider at once how the check went.
-pub(super) async fn returned(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let session = match session(&state, &token).await {
+pub(super) async fn returned(
+    State(state): State<AppState>,
+    Page(ctx): Page,
+    Path(token): Path<String>,
+) -> Response {
+    let session = match session(&state, &ctx, &token).await {
         Ok(s) => s,
         Err(page) => return page,
     };
     if session.certify_id.is_some() {
         match checks::settle(&state.store, state.identity.as_ref(), &session, true).await {
-            Ok(Settled::Unavailable(_)) => return checking(),
+            Ok(Settled::Unavailable(_)) => return checking(&ctx),
             Ok(_) => {}
             Err(e) => {
                 tracing::error!(error = %e, "settling a real-name check");
-                return unavailable(LANG);
+                return unavailable(&ctx);
             }
         }
     }
     match state.store.realname(&session.id).await {
-        Ok(Some(now)) => page_of(&state, &now),
-        _ => gone(LANG, &state.config.hotline),
+        Ok(Some(now)) => page_of(&ctx, &now),
+        _ => gone(&ctx),
     }
 }
 
 /// Where a session stands, as its page.
-fn page_of(state: &AppState, session: &RealnameRow) -> Response {
+fn page_of(ctx: &Ctx, session: &RealnameRow) -> Response {
     match session.status_at(now_ms()) {
-        RealnameStatus::Pending if session.certify_id.is_some() => go_on(session),
+        RealnameStatus::Pending if session.certify_id.is_some() => go_on(ctx, session),
         RealnameStatus::Pending => form(
-            &state.config.ca_name,
+            ctx,
             session,
             &RealnameForm::default(),
-            Some(
-                reason_text(session.last_error.as_deref())
-                    .get(LANG)
-                    .to_owned(),
-            ),
+            &Problems::of_reason(ctx, session.last_error.as_deref()),
         ),
-        other => finished(other, session),
+        other => finished(ctx, other, session),
     }
 }
 
@@ -223,6 +262,7 @@ struct OutsideCheck<'a> {
 /// Records the check in flight and sends the customer on to it.
 async fn begin_check(
     state: &AppState,
+    ctx: &Ctx,
     session: &RealnameRow,
     check: &OutsideCheck<'_>,
 ) -> Response {
@@ -239,73 +279,72 @@ async fn begin_check(
         )
         .await
     {
-        Ok(Some(going)) => go_on(&going),
+        Ok(Some(going)) => go_on(ctx, &going),
         Ok(None) => match state.store.realname(&session.id).await {
-            Ok(Some(now)) => page_of(state, &now),
-            _ => gone(LANG, &state.config.hotline),
+            Ok(Some(now)) => page_of(ctx, &now),
+            _ => gone(ctx),
         },
         Err(e) => {
             tracing::error!(error = %e, "recording an identity check");
-            unavailable(LANG)
+            unavailable(ctx)
         }
     }
 }
 
 /// The page while the provider's answer is not in yet: a link to look again.
-fn checking() -> Response {
+fn checking(ctx: &Ctx) -> Response {
     page(
+        ctx,
         StatusCode::OK,
-        T::PageRealnameTitle.get(LANG),
-        &format!(
-            "<h1>{}</h1><p>{}</p><p><a href=\"return\">{}</a></p>",
-            t(T::PageRealnameChecking),
-            t(T::PageRealnameBackToCounter),
-            t(T::PageRealnameLookAgain)
-        ),
+        ctx.t(T::PageRealnameTitle),
+        html! {
+            h1 { (ctx.t(T::PageRealnameChecking)) }
+            p { (ctx.t(T::PageRealnameBackToCounter)) }
+            // Relative: from `…/{token}/return` this is the same page, asked again.
+            p { a href="return" { (ctx.t(T::PageRealnameLookAgain)) } }
+        },
     )
 }
 
 /// `POST /m/realname/{token}`
 pub(super) async fn submit(
     State(state): State<AppState>,
+    Page(ctx): Page,
     Path(token): Path<String>,
     Form(typed): Form<RealnameForm>,
 ) -> Response {
-    let session = match session(&state, &token).await {
+    let session = match session(&state, &ctx, &token).await {
         Ok(s) => s,
         Err(page) => return page,
     };
     let status = session.status_at(now_ms());
     if status != RealnameStatus::Pending {
-        return finished(status, &session);
+        return finished(&ctx, status, &session);
     }
-    // Blank fields or no consent are not a try: nothing was checked.
-    if typed.name.trim().is_empty() || typed.id_number.trim().is_empty() {
-        return form(
-            &state.config.ca_name,
-            &session,
-            &typed,
-            Some(T::PageRealnameFillBoth.get(LANG).to_owned()),
-        );
-    }
-    if typed.consent.as_deref() != Some("yes") {
-        return form(
-            &state.config.ca_name,
-            &session,
-            &typed,
-            Some(T::PageRealnameNeedConsent.get(LANG).to_owned()),
-        );
+    // Blank fields or no consent are not a try: nothing was checked. Every problem is
+    // named at once, each by its field.
+    let missing = |blank: bool, text: T| blank.then(|| ctx.t(text).to_owned());
+    let problems = Problems {
+        name: missing(typed.name.trim().is_empty(), T::WebPhoneNameMissing),
+        id_number: missing(typed.id_number.trim().is_empty(), T::WebPhoneIdMissing),
+        consent: missing(
+            typed.consent.as_deref() != Some("yes"),
+            T::PageRealnameNeedConsent,
+        ),
+        check: None,
+    };
+    if problems.name.is_some() || problems.id_number.is_some() || problems.consent.is_some() {
+        return form(&ctx, &session, &typed, &problems);
     }
     // The name passes the text rule like any name typed at the counter.
     let name = match crate::domain::RequiredText::<50>::parse(&typed.name) {
         Ok(name) => name.into_inner(),
         Err(e) => {
-            return form(
-                &state.config.ca_name,
-                &session,
-                &typed,
-                Some(e.render(LANG)),
-            );
+            let problems = Problems {
+                name: Some(e.render(ctx.lang)),
+                ..Problems::default()
+            };
+            return form(&ctx, &session, &typed, &problems);
         }
     };
     let claim = Claim {
@@ -334,13 +373,13 @@ pub(super) async fn submit(
                     name: &claim.name,
                     id_number: id_number.as_str(),
                 };
-                return begin_check(&state, &session, &check).await;
+                return begin_check(&state, &ctx, &session, &check).await;
             }
             started
         }
     };
     let (attempt, fact) = match started {
-        Ok(Started::Redirect { .. }) => return unavailable(LANG),
+        Ok(Started::Redirect { .. }) => return unavailable(&ctx),
         Ok(Started::Decided(Verdict::Verified { name, id_number })) => (
             Attempt::Verified {
                 name: name.clone(),
@@ -385,25 +424,20 @@ pub(super) async fn submit(
         Ok(Some(updated)) => updated,
         // Another try (or the clock) moved the session on: show where it stands.
         Ok(None) => match state.store.realname(&session.id).await {
-            Ok(Some(now)) => return finished(now.status_at(now_ms()), &now),
-            _ => return gone(LANG, &state.config.hotline),
+            Ok(Some(now)) => return finished(&ctx, now.status_at(now_ms()), &now),
+            _ => return gone(&ctx),
         },
         Err(e) => {
             tracing::error!(error = %e, "recording a real-name try");
-            return unavailable(LANG);
+            return unavailable(&ctx);
         }
     };
     match updated.status_at(now_ms()) {
         RealnameStatus::Pending => {
-            let reason = reason_text(updated.last_error.as_deref());
             // Everything typed stays: a phone keyboard makes 18 digits costly to retype.
-            form(
-                &state.config.ca_name,
-                &updated,
-                &typed,
-                Some(reason.get(LANG).to_owned()),
-            )
+            let problems = Problems::of_reason(&ctx, updated.last_error.as_deref());
+            form(&ctx, &updated, &typed, &problems)
         }
-        other => finished(other, &updated),
+        other => finished(&ctx, other, &updated),
     }
 }

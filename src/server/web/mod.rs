@@ -6,10 +6,10 @@
 
 mod account;
 mod apply;
-mod form;
+pub(crate) mod form;
 mod guard;
 mod orders;
-mod page;
+pub(crate) mod page;
 mod session;
 mod sign_in;
 mod style;
@@ -21,6 +21,10 @@ use axum::routing::get;
 use super::AppState;
 
 pub use guard::{FORM_FIELD, security_headers};
+// The phone pages QR codes and text messages open are built on the same templates.
+pub(crate) use guard::{LANG_COOKIE, cookie_attributes};
+pub(crate) use session::{context, unavailable};
+pub(crate) use style::stylesheet;
 
 /// The customer platform's routes, guarded (security headers, same-origin forms).
 pub fn router(state: AppState) -> Router<AppState> {
