@@ -29,7 +29,6 @@ macro_rules! messaging_texts {
             PageRealnameLookAgain => "刷新结果", "Look again";
 
             // The demo parts, wherever they show.
-            DemoBanner => "演示环境：以下部件不是真实服务——{0}。", "Demo: these parts are not real services — {0}.";
             DemoStatus => "演示", "DEMO";
             DemoStartLine => "演示部件（不是真实服务）：{0}", "demo parts (not real services): {0}";
             DemoHelpTitle => "演示部件（不是真实服务）", "Demo parts (not real services)";
