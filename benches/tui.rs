@@ -102,6 +102,67 @@ fn render_bench() {
         "order list, selection on row 10,000:      {:?} per frame",
         started.elapsed() / frames
     );
+    app.command::<Orders>(orders::Cmd::Move(Motion::Top));
+    for (width, height) in [(80, 24), (200, 50)] {
+        let ratatui = bytes_per_down(&mut app, width, height, |kept| {
+            ratatui::backend::CrosstermBackend::new(kept)
+        });
+        let ours = bytes_per_down(
+            &mut app,
+            width,
+            height,
+            ca_counter::tui::backend::Output::new,
+        );
+        println!(
+            "bytes per ↓ through 10,000 orders, {width}×{height}: {ours:.0} B with ours, {ratatui:.0} B with ratatui's crossterm backend: {:.2}×",
+            ours / ratatui
+        );
+    }
+}
+
+/// A writer whose bytes are counted.
+#[derive(Clone, Default)]
+struct Kept(std::rc::Rc<std::cell::Cell<usize>>);
+
+impl std::io::Write for Kept {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Bytes a backend writes per ↓ over 400 presses from the top (the list scrolls after the
+/// first screen), the same frames for every backend.
+fn bytes_per_down<B: ratatui::backend::Backend>(
+    app: &mut App,
+    width: u16,
+    height: u16,
+    backend: impl FnOnce(Kept) -> B,
+) -> f64
+where
+    B::Error: std::fmt::Debug,
+{
+    let kept = Kept::default();
+    let mut terminal = Terminal::with_options(
+        backend(kept.clone()),
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, width, height)),
+        },
+    )
+    .expect("terminal");
+    app.command::<Orders>(orders::Cmd::Move(Motion::Top));
+    terminal.draw(|f| app::draw(f, app)).expect("draw");
+    let start = kept.0.get();
+    let presses = 400;
+    for _ in 0..presses {
+        app.command::<Orders>(orders::Cmd::Move(Motion::Down));
+        terminal.draw(|f| app::draw(f, app)).expect("draw");
+    }
+    (kept.0.get() - start) as f64 / f64::from(presses)
 }
 
 async fn pty_bench() {

@@ -3,6 +3,7 @@
 //! only when something changed. See `ARCHITECTURE.md` for how the pieces fit.
 
 pub mod app;
+pub mod backend;
 pub mod component;
 mod embedded;
 pub mod files;

@@ -4,6 +4,7 @@
 
 use std::io::{Stdout, Write, stdout};
 
+use super::backend::Output;
 use color_eyre::eyre::Result;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -14,11 +15,10 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute, queue};
 use ratatui::Frame;
-use ratatui::backend::CrosstermBackend;
 
 /// The terminal in TUI mode.
 pub struct Terminal {
-    inner: ratatui::Terminal<CrosstermBackend<Stdout>>,
+    inner: ratatui::Terminal<Output<Stdout>>,
     mouse: bool,
 }
 
@@ -36,7 +36,7 @@ impl Terminal {
         if mouse {
             execute!(out, EnableMouseCapture)?;
         }
-        let inner = ratatui::Terminal::new(CrosstermBackend::new(stdout()))?;
+        let inner = ratatui::Terminal::new(Output::new(stdout()))?;
         Ok(Terminal { inner, mouse })
     }
 
