@@ -80,11 +80,22 @@ pub async fn serve(
         let app = app.clone();
         let builder = builder.clone();
         let watcher = graceful.watcher();
+        let mut stopping = shutdown.clone();
         tokio::spawn(async move {
             // Telling HTTP/1 from HTTP/2 waits for the first bytes with no timeout of its
             // own: a socket that sends nothing is closed here, after the header timeout.
+            // It holds no request, so shutting down closes it at once rather than waiting
+            // for it (clients open such sockets ahead of need and keep them pooled).
             let mut first = [0u8; 1];
-            match tokio::time::timeout(header_timeout, stream.peek(&mut first)).await {
+            let peeked = tokio::select! {
+                biased;
+                peeked = tokio::time::timeout(header_timeout, stream.peek(&mut first)) => peeked,
+                _ = stopping.wait_for(|stopping| *stopping) => {
+                    drop(permit);
+                    return;
+                }
+            };
+            match peeked {
                 Ok(Ok(n)) if n > 0 => {}
                 // Nothing within the timeout, the client gone, or the socket broken.
                 _ => {

@@ -1,6 +1,7 @@
 //! Idle sockets cannot starve the platform: thousands of connections that send nothing do
 //! not stop it answering, they are closed after the header timeout, a connection over the
-//! limit is answered 503 at once, and event streams outlive every timeout.
+//! limit is answered 503 at once, event streams outlive every timeout, and sockets that
+//! never sent a request do not hold up a shutdown.
 
 use std::time::{Duration, Instant};
 
@@ -81,6 +82,22 @@ async fn a_connection_over_the_limit_is_told_503_at_once() {
     assert!(answer.contains("retry-after: 1"), "{answer}");
     assert!(answer.contains("too_many_connections"), "{answer}");
     app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sockets_that_never_sent_a_request_do_not_hold_up_shutdown() {
+    // The default header timeout (15 s) is longer than shutdown's grace for requests in
+    // flight (10 s); clients keep such sockets pooled, opened ahead of need.
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let _silent = connect_idle(&app, 3).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    app.finish().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "shutdown took {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

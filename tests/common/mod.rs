@@ -128,6 +128,7 @@ impl TestApp {
     pub async fn spawn_with(db: Db, config: PlatformConfig) -> TestApp {
         ca_counter::api::install_tls_provider();
         let db = TestDb::create(db).await;
+        seed_sandbox_key(&db.url).await;
         let platform = start(&db.url, config).await;
         let store = platform.store().clone();
         let add = |name: &'static str, roles: &'static str| {
@@ -316,6 +317,26 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("{action} on {}: {e}", order.order_no))
     }
+}
+
+/// Gives a fresh database the sandbox cashier's signing key before its first platform
+/// starts. Making a 2048-bit RSA key costs a tenth of a second of CPU or more, and
+/// every test starts a platform: one key per test process is made the platform's way
+/// (`Signer::generate`) and shared. Platforms started without [`TestApp`] still make
+/// their own.
+async fn seed_sandbox_key(url: &str) {
+    static PEM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let pem = PEM.get_or_init(|| {
+        ca_counter::server::payments::rsa2::Signer::generate()
+            .and_then(|signer| signer.private_pem())
+            .expect("sandbox key")
+    });
+    let store = Store::open(url, 2).await.expect("open the test database");
+    store
+        .provider_key("sandbox", || Some(pem.clone()))
+        .await
+        .expect("store the sandbox key");
+    store.close().await;
 }
 
 async fn start(url: &str, config: PlatformConfig) -> Platform {
