@@ -475,3 +475,114 @@ fn a_long_form_numbers_each_page_in_its_code() {
         );
     }
 }
+
+/// The receipt, the correction notice and the transfer slip print on a machine with no
+/// font at all: the built-in one alone, every character drawn, the Chinese reading back.
+#[test]
+fn the_receipt_notice_and_slip_print_with_the_built_in_font_alone() {
+    use ca_counter::server::pdf::{
+        CorrectionNotice, FollowCode, Receipt, Row, TransferSlip, correction_notice, receipt,
+        transfer_slip,
+    };
+    let row = |label: &str, value: &str| Row {
+        label: label.into(),
+        value: value.into(),
+    };
+    let code = |kind| PageCode {
+        kind,
+        subject: DocSubject::Order("HN20261203000009".into()),
+        caption: "{0} 第{1}/{2}页".into(),
+    };
+    let printed_receipt = receipt(
+        &fonts(),
+        &Receipt {
+            ca_name: "湖南CA".into(),
+            title: "受理回执".into(),
+            order_no: "HN20261203000009".into(),
+            order_label: "订单号".into(),
+            code: code(DocKind::Receipt),
+            rows: vec![
+                row("申请人", "欧阳娜娜"),
+                row("承诺寄出", "2026年12月8日（星期二）前"),
+            ],
+            follow: FollowCode {
+                payload: "https://ca.example/orders/HN20261203000009".into(),
+                caption: "扫码查看办理进度".into(),
+            },
+            notes: vec!["请核对邮寄地址：湖南省长沙市岳麓区麓山南路932号".into()],
+            seal: "受理点盖章".into(),
+            tear_off: "沿虚线剪开".into(),
+            stub_title: "存根（受理点留存）".into(),
+            stub_rows: vec![row("订单号", "HN20261203000009")],
+            stub_signature: "申请人签收".into(),
+            demo: None,
+        },
+    )
+    .expect("render receipt");
+    let printed_notice = correction_notice(
+        &fonts(),
+        &CorrectionNotice {
+            ca_name: "湖南CA".into(),
+            title: "补正材料一次性告知书".into(),
+            notice_no: "BZHN20261203000009-1".into(),
+            printed: "2026年12月3日".into(),
+            code: code(DocKind::Notice),
+            addressee: "欧阳娜娜：".into(),
+            intro: "您的申请需补正以下材料：".into(),
+            reasons: vec!["申请表未签字".into(), "邮寄地址缺少门牌号".into()],
+            rows: vec![row("审核人", "赵审核")],
+            sections: vec![("补正期限".into(), "2026年12月18日前".into())],
+            phone_link: Some("https://ca.example/m/notice/abc".into()),
+            phone_caption: "扫码在手机上补正".into(),
+            closing: "特此告知。".into(),
+            acknowledgement: "申请人签收：".into(),
+            seal: "受理点盖章".into(),
+            demo: None,
+        },
+    )
+    .expect("render notice");
+    let printed_slip = transfer_slip(
+        &fonts(),
+        &TransferSlip {
+            ca_name: "湖南CA".into(),
+            title: "银行转账付款单".into(),
+            reference: "HN20261203000009".into(),
+            reference_label: "转账附言".into(),
+            code: code(DocKind::Slip),
+            rows: vec![
+                row("收款户名", "湖南省数字认证服务中心有限公司"),
+                row("金额", "¥200.00"),
+            ],
+            notes: vec!["转账后请上传凭证".into()],
+            demo: None,
+        },
+    )
+    .expect("render slip");
+    for (name, printed, words) in [
+        (
+            "receipt_builtin.pdf",
+            printed_receipt,
+            ["受理回执", "欧阳娜娜", "存根"],
+        ),
+        (
+            "notice_builtin.pdf",
+            printed_notice,
+            ["一次性告知书", "申请表未签字", "特此告知"],
+        ),
+        (
+            "slip_builtin.pdf",
+            printed_slip,
+            ["银行转账付款单", "转账附言", "上传凭证"],
+        ),
+    ] {
+        assert!(
+            printed.unprintable.is_empty(),
+            "{name}: {:?}",
+            printed.unprintable
+        );
+        let text = text_of(name, &printed.bytes).replace(' ', "");
+        for word in words {
+            assert!(text.contains(word), "{name}: {word} missing from {text}");
+        }
+    }
+}
