@@ -110,12 +110,16 @@ fn find_codes(image: &GrayImage, deadline: Instant) -> Vec<DocCode> {
             if Instant::now() > deadline {
                 return Vec::new();
             }
+            // Through `DynamicImage`'s own methods: their pixel loops are compiled with the
+            // image crate (optimised even in a debug build), not instantiated here.
             let mut picture = resized(image, long, *side);
             if *sharpen {
-                picture = image::imageops::unsharpen(&picture, 1.5, 0);
+                picture = DynamicImage::ImageLuma8(picture)
+                    .unsharpen(1.5, 0)
+                    .into_luma8();
             }
             if quarter {
-                picture = image::imageops::rotate90(&picture);
+                picture = DynamicImage::ImageLuma8(picture).rotate90().into_luma8();
             }
             let codes = codes_in(&picture);
             if !codes.is_empty() {
@@ -139,7 +143,9 @@ fn resized(image: &GrayImage, long: u32, side: u32) -> GrayImage {
     } else {
         FilterType::Triangle
     };
-    image::imageops::resize(image, w, h, filter)
+    DynamicImage::ImageLuma8(image.clone())
+        .resize_exact(w, h, filter)
+        .into_luma8()
 }
 
 /// Every code of ours the detector reads on `image`, each page once.
