@@ -45,6 +45,35 @@ pub struct FormData {
     pub payment_method: Option<String>,
 }
 
+impl FormData {
+    /// The form of an application checked but not yet submitted (a preview at the counter,
+    /// or the form a customer prints at home), taken by `clerk`. `None` when the checked
+    /// order does not read back (a defect).
+    pub fn unsubmitted(
+        valid: &super::store::ValidOrder,
+        product: super::store::ProductRow,
+        clerk: String,
+    ) -> Option<FormData> {
+        Some(FormData {
+            user_type: valid.user_type,
+            applicant: serde_json::from_str(&valid.applicant_json).ok()?,
+            organization: match valid.organization_json.as_deref() {
+                Some(json) => Some(serde_json::from_str(json).ok()?),
+                None => None,
+            },
+            mailing: serde_json::from_str(&valid.mailing_json).ok()?,
+            project: product.project_name,
+            product: product.name,
+            validity_years: product.validity_years,
+            amount_fen: product.price_fen,
+            application_ref: valid.application_ref.clone(),
+            order_no: None,
+            clerk,
+            payment_method: None,
+        })
+    }
+}
+
 fn line(label: T, value: impl Into<String>) -> Row {
     Row {
         label: label.get(ZH).to_owned(),

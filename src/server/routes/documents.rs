@@ -69,26 +69,8 @@ pub async fn preview_form(
     let valid = validate::new_order(&order, customer.is_some(), product.as_ref())?;
     let product =
         product.ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;
-    let corrupt = |_| ApiError::Internal("normalised order does not read back".into());
-    let data = FormData {
-        user_type: valid.user_type,
-        applicant: serde_json::from_str(&valid.applicant_json).map_err(corrupt)?,
-        organization: valid
-            .organization_json
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(corrupt)?,
-        mailing: serde_json::from_str(&valid.mailing_json).map_err(corrupt)?,
-        project: product.project_name,
-        product: product.name,
-        validity_years: product.validity_years,
-        amount_fen: product.price_fen,
-        application_ref: valid.application_ref,
-        order_no: None,
-        clerk: caller.operator.name.clone(),
-        payment_method: None,
-    };
+    let data = FormData::unsubmitted(&valid, product, caller.operator.name.clone())
+        .ok_or_else(|| ApiError::Internal("normalised order does not read back".into()))?;
     let fonts = state.fonts.clone();
     let document = paper::form(&state, &data);
     let printed = render(move || pdf::application_form(&fonts, &document)).await?;

@@ -220,19 +220,19 @@ pub async fn save(
         Ok(loaded) => loaded,
         Err(e) => return failed(ctx, e),
     };
+    let view = steps::View {
+        ctx,
+        state: &state,
+        customer: &who.customer,
+        row: &row,
+        draft: &draft,
+        identity: identity.as_ref(),
+        phone_browser: is_phone(&headers),
+    };
     if seen != Some(row.version) {
         // Another tab (or a back button) moved the application on: show where it is now,
-        // and say so; nothing typed there is lost.
+        // and say so; nothing saved there is lost.
         let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), None);
-        let view = steps::View {
-            ctx,
-            state: &state,
-            customer: &who.customer,
-            row: &row,
-            draft: &draft,
-            identity: identity.as_ref(),
-            phone_browser: is_phone(&headers),
-        };
         let notice = html! { p.bad role="status" { (ctx.t(T::WebDraftMovedOn)) } };
         return match steps::body(&view, step, "", &[]).await {
             Ok(body) => page::page(
@@ -244,15 +244,6 @@ pub async fn save(
             Err(e) => failed(ctx, e),
         };
     }
-    let view = steps::View {
-        ctx,
-        state: &state,
-        customer: &who.customer,
-        row: &row,
-        draft: &draft,
-        identity: identity.as_ref(),
-        phone_browser: is_phone(&headers),
-    };
     match steps::handle(&view, &posted).await {
         Ok(steps::Outcome::Saved(next)) => {
             let json = match serde_json::to_string(&next) {
@@ -351,26 +342,10 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
         let user_type = UserType::parse(&product.user_type).unwrap_or(UserType::Individual);
         let order = new_order(&who.customer, &draft, identity.as_ref(), user_type);
         let valid = crate::server::validate::new_order(&order, true, Some(&product))?;
-        let corrupt = |_| ApiError::Internal("normalised order does not read back".into());
-        let data = FormData {
-            user_type,
-            applicant: serde_json::from_str(&valid.applicant_json).map_err(corrupt)?,
-            organization: valid
-                .organization_json
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()
-                .map_err(corrupt)?,
-            mailing: serde_json::from_str(&valid.mailing_json).map_err(corrupt)?,
-            project: product.project_name,
-            product: product.name,
-            validity_years: product.validity_years,
-            amount_fen: product.price_fen,
-            application_ref: Some(draft.reference.clone()),
-            order_no: None,
-            clerk: ctx.t(T::ChannelOnline).to_owned(),
-            payment_method: None,
-        };
+        let mut data =
+            FormData::unsubmitted(&valid, product, ctx.t(T::ChannelOnline).to_owned())
+                .ok_or_else(|| ApiError::Internal("normalised order does not read back".into()))?;
+        data.application_ref = Some(draft.reference.clone());
         let document = paper::form(&state, &data);
         let fonts = state.fonts.clone();
         let printed = tokio::task::spawn_blocking(move || pdf::application_form(&fonts, &document))
