@@ -311,24 +311,31 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     app.finish().await;
 }
 
+async fn issue(
+    store: &ca_counter::server::store::Store,
+    phone: &str,
+    code: &str,
+) -> ca_counter::server::store::self_service::CodeIssue {
+    store.issue_login_code(phone, code).await.expect("issue")
+}
+
+async fn check(
+    store: &ca_counter::server::store::Store,
+    phone: &str,
+    code: &str,
+) -> ca_counter::server::store::self_service::CodeCheck {
+    store.check_login_code(phone, code).await.expect("check")
+}
+
 async fn login_codes_are_limited_per_minute_per_day_and_by_wrong_tries(db: Db) {
     use ca_counter::server::store::self_service::{CodeCheck, CodeIssue};
     let app = TestApp::spawn(db).await;
     let store = app.store();
     let phone = unique_phone();
     // One a minute.
-    assert_eq!(
-        store
-            .issue_login_code(&phone, "123456")
-            .await
-            .expect("issue"),
-        CodeIssue::Send
-    );
+    assert_eq!(issue(store, &phone, "123456").await, CodeIssue::Send);
     assert!(matches!(
-        store
-            .issue_login_code(&phone, "234567")
-            .await
-            .expect("issue"),
+        issue(store, &phone, "234567").await,
         CodeIssue::TooSoon(_)
     ));
     // Ten a day: the minute passes nine more times, the eleventh is refused.
@@ -341,105 +348,44 @@ async fn login_codes_are_limited_per_minute_per_day_and_by_wrong_tries(db: Db) {
     };
     for _ in 0..9 {
         a_minute_ago().await;
-        assert_eq!(
-            store
-                .issue_login_code(&phone, "345678")
-                .await
-                .expect("issue"),
-            CodeIssue::Send
-        );
+        assert_eq!(issue(store, &phone, "345678").await, CodeIssue::Send);
     }
     a_minute_ago().await;
-    assert_eq!(
-        store
-            .issue_login_code(&phone, "456789")
-            .await
-            .expect("issue"),
-        CodeIssue::DailyLimit
-    );
+    assert_eq!(issue(store, &phone, "456789").await, CodeIssue::DailyLimit);
     // The last code sent is the one that works, once; a wrong one counts down.
-    assert_eq!(
-        store
-            .check_login_code(&phone, "000000")
-            .await
-            .expect("check"),
-        CodeCheck::Wrong(4)
-    );
-    assert_eq!(
-        store
-            .check_login_code(&phone, "345678")
-            .await
-            .expect("check"),
-        CodeCheck::Right
-    );
-    assert_eq!(
-        store
-            .check_login_code(&phone, "345678")
-            .await
-            .expect("check"),
-        CodeCheck::NoCode
-    );
+    assert_eq!(check(store, &phone, "000000").await, CodeCheck::Wrong(4));
+    assert_eq!(check(store, &phone, "345678").await, CodeCheck::Right);
+    assert_eq!(check(store, &phone, "345678").await, CodeCheck::NoCode);
 
     // Five wrong codes lock the number for fifteen minutes, the right code included.
     let other = unique_phone();
-    assert_eq!(
-        store
-            .issue_login_code(&other, "111111")
-            .await
-            .expect("issue"),
-        CodeIssue::Send
-    );
+    assert_eq!(issue(store, &other, "111111").await, CodeIssue::Send);
     for left in (1..5).rev() {
-        assert_eq!(
-            store
-                .check_login_code(&other, "999999")
-                .await
-                .expect("check"),
-            CodeCheck::Wrong(left)
-        );
+        assert_eq!(check(store, &other, "999999").await, CodeCheck::Wrong(left));
     }
-    let CodeCheck::Locked(until) = store
-        .check_login_code(&other, "999999")
-        .await
-        .expect("check")
-    else {
+    let CodeCheck::Locked(until) = check(store, &other, "999999").await else {
         panic!("five wrong codes lock the number");
     };
     let minutes = (until - ca_counter::server::store::now_ms()) / 60_000;
     assert!((14..=15).contains(&minutes), "{minutes} minutes");
     assert!(matches!(
-        store
-            .check_login_code(&other, "111111")
-            .await
-            .expect("check"),
+        check(store, &other, "111111").await,
         CodeCheck::Locked(_)
     ));
     assert!(matches!(
-        store
-            .issue_login_code(&other, "222222")
-            .await
-            .expect("issue"),
+        issue(store, &other, "222222").await,
         CodeIssue::Locked(_)
     ));
 
     // An expired code does not sign in.
     let late = unique_phone();
-    store
-        .issue_login_code(&late, "121212")
-        .await
-        .expect("issue");
+    issue(store, &late, "121212").await;
     sqlx::query("UPDATE login_codes SET expires_at = sent_at - 1 WHERE phone = $1")
         .bind(&late)
         .execute(store.pool())
         .await
         .expect("the clock");
-    assert_eq!(
-        store
-            .check_login_code(&late, "121212")
-            .await
-            .expect("check"),
-        CodeCheck::NoCode
-    );
+    assert_eq!(check(store, &late, "121212").await, CodeCheck::NoCode);
 
     // A customer's number and an unknown number get the same page, and asking for a code
     // makes no customer.
