@@ -128,6 +128,25 @@ async fn sign_in(page: &Session<'_>, app: &TestApp, phone: &str, axe: &str, pref
     page.wait_for("main a.button[href='/apply']").await;
 }
 
+/// From my orders to the application's first step: real-name goes straight to the
+/// verification on a phone, and the verification leads back (`checked` names the first
+/// page's picture, when it is checked).
+async fn verify(page: &Session<'_>, axe: &str, name: &str, checked: Option<&str>) {
+    page.click("main a.button[href='/apply']").await;
+    page.wait_for("main form button[type=submit]").await;
+    if let Some(picture) = checked {
+        check(page, axe, picture).await;
+    }
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#id_number").await;
+    page.type_into("#name", name).await;
+    page.type_into("#id_number", "11010519491231002X").await;
+    page.click("input[name=consent]").await;
+    page.click("button[type=submit]").await;
+    page.wait_for("a.button[href='/apply']").await;
+    page.click("a.button[href='/apply']").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     let axe = axe_source();
@@ -138,18 +157,7 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     sign_in(&page, &app, &phone, &axe, "web").await;
     check(&page, &axe, "web-04-my-orders").await;
 
-    // Applying: real-name goes straight to the verification on a phone.
-    page.click("main a.button[href='/apply']").await;
-    page.wait_for("main form button[type=submit]").await;
-    check(&page, &axe, "web-05-realname").await;
-    page.click("main form button[type=submit]").await;
-    page.wait_for("#id_number").await;
-    page.type_into("#name", "王小明").await;
-    page.type_into("#id_number", "11010519491231002X").await;
-    page.click("input[name=consent]").await;
-    page.click("button[type=submit]").await;
-    page.wait_for("a.button[href='/apply']").await;
-    page.click("a.button[href='/apply']").await;
+    verify(&page, &axe, "王小明", Some("web-05-realname")).await;
 
     // The project, the terms (refused unticked), the form (a wrong postcode first).
     page.wait_for("ul.orders form button").await;
@@ -295,16 +303,7 @@ async fn an_organisation_pays_by_transfer_and_corrects_a_returned_order_from_the
     let driver = Driver::start().await;
     let page = Session::mobile(&driver, 390, 844).await;
     sign_in(&page, &app, &unique_phone(), &axe, "org").await;
-    page.click("main a.button[href='/apply']").await;
-    page.wait_for("main form button[type=submit]").await;
-    page.click("main form button[type=submit]").await;
-    page.wait_for("#id_number").await;
-    page.type_into("#name", "赵经办").await;
-    page.type_into("#id_number", "11010519491231002X").await;
-    page.click("input[name=consent]").await;
-    page.click("button[type=submit]").await;
-    page.wait_for("a.button[href='/apply']").await;
-    page.click("a.button[href='/apply']").await;
+    verify(&page, &axe, "赵经办", None).await;
 
     // The organisation's certificate, found by the project's pinyin initials.
     page.wait_for("#q").await;
