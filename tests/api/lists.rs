@@ -11,6 +11,7 @@ on_both_databases!(
     search_finds_orders_by_number_phone_name_and_id_number,
     status_filters_and_counts_agree,
     bad_list_parameters_are_named,
+    the_counts_kept_by_the_writers_match_the_orders_after_a_rush,
 );
 
 async fn pages_follow_the_cursor_without_gaps_or_repeats(db: Db) {
@@ -193,4 +194,69 @@ async fn bad_list_parameters_are_named(db: Db) {
         assert_eq!(response.status(), 422, "to={to}");
     }
     app.finish().await;
+}
+
+/// The per-status counts are kept by the transactions that change a status (a lookup, not
+/// a scan): after 24 orders made, paid, sent to transfer and cancelled by eight writers at
+/// once — races lost included — they are exactly what counting the orders gives.
+async fn the_counts_kept_by_the_writers_match_the_orders_after_a_rush(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let app = std::sync::Arc::new(app);
+    let mut writers = Vec::new();
+    for w in 0..8 {
+        let app = app.clone();
+        writers.push(tokio::spawn(async move {
+            for i in 0..3 {
+                let order = app.submit(&format!("写{w}号{i}")).await;
+                match (w + i) % 3 {
+                    0 => {
+                        app.pay(&order).await;
+                    }
+                    1 => {
+                        app.act(
+                            &app.clerk,
+                            &order,
+                            Action::ChooseBankTransfer,
+                            Default::default(),
+                        )
+                        .await;
+                    }
+                    _ => {
+                        // Two cancels at once: one wins, the other is refused and counts nothing.
+                        let body = ca_counter::api::ActionRequest {
+                            reason: Some("客户改日再来".into()),
+                            version: Some(order.version),
+                            ..Default::default()
+                        };
+                        let client = app.client(&app.clerk);
+                        let (a, b) = tokio::join!(
+                            client.act(&order.order_no, Action::Cancel, &body),
+                            client.act(&order.order_no, Action::Cancel, &body)
+                        );
+                        assert!(a.is_ok() != b.is_ok(), "one cancel wins: {a:?} {b:?}");
+                    }
+                }
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let counted: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status")
+            .fetch_all(app.store().pool())
+            .await
+            .expect("counted");
+    let kept = app.client(&app.clerk).order_counts().await.expect("counts");
+    let mut kept: Vec<(String, i64)> = kept
+        .into_iter()
+        .filter(|c| c.count > 0)
+        .map(|c| (c.status.as_str().to_owned(), c.count))
+        .collect();
+    kept.sort();
+    assert_eq!(kept, counted);
+    assert_eq!(counted.iter().map(|(_, n)| n).sum::<i64>(), 24);
+    if let Ok(app) = std::sync::Arc::try_unwrap(app) {
+        app.finish().await;
+    }
 }

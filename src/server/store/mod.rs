@@ -6,7 +6,8 @@
 //! 1. the order row ([`Store::lock_order`], or the compare-and-set `UPDATE orders` that
 //!    moves it), before anything that hangs off it;
 //! 2. then what hangs off the order: its payments, claims, invoices, attachments, history,
-//!    and the text message the change causes (the SMS outbox row);
+//!    the text message the change causes (the SMS outbox row), and the per-status counts
+//!    (`order_counts`, two rows of one shard in status order);
 //! 3. last, the events table (taken by `insert_event`, always the last write).
 //!
 //! A path that must update a payment and the order (a payment confirmed, a code closed)
