@@ -121,6 +121,34 @@ fn scenes(lang: Lang) -> Vec<Scene> {
 
     out.push(scene("order awaiting review", opened(lang, order())));
     out.push(scene("order unpaid", opened(lang, unpaid())));
+    // Submitted by the customer online: the channel, the customer's next step, and the
+    // texts a support agent can send (a login code asked for too soon says when).
+    let mut online = unpaid();
+    online.channel = ca_counter::domain::Channel::Online;
+    out.push(scene(
+        "order unpaid, submitted online",
+        opened(lang, online.clone()),
+    ));
+    let mut a = opened(lang, online);
+    key(&mut a, KeyCode::Char('K'));
+    a.answer::<Orders>(orders::Answer::Reminded {
+        order_no: "HN20261128000003".into(),
+        result: Ok(ca_counter::api::Reminder {
+            outcome: "too_soon".into(),
+            retry_at: Some("2026-11-28T08:01:00Z".into()),
+        }),
+    });
+    out.push(scene("a login code asked for too soon", a));
+    let mut a = app(lang);
+    key(&mut a, KeyCode::Char('l'));
+    page(
+        &mut a,
+        vec![ca_counter::api::OrderSummary {
+            channel: ca_counter::domain::Channel::Online,
+            ..summary(5, "张三", OrderStatus::PendingPayment, 0)
+        }],
+    );
+    out.push(scene("list, online orders only", a));
     let mut o = order();
     o.status = OrderStatus::Rejected;
     o.allowed_actions = vec![Action::Resubmit];
