@@ -4,10 +4,10 @@
 //! ratatui's own loop moves the cursor before every cell that does not follow a one-column
 //! cell, so a row of Chinese costs a cursor move (6–8 bytes) per character — most of what a
 //! scroll sends, and what a reviewer on a slow SSH link waits for. Here the cursor is only
-//! moved when it is not already where the next cell goes: after a character whose width
-//! every terminal agrees on. After anything else (emoji, whose width terminals disagree
-//! on; combining marks; image escape sequences) the position is unknown and the next cell
-//! moves the cursor explicitly, as before.
+//! moved when it is not already where the next cell goes: after a narrow character (as
+//! ratatui assumes too) or a wide one every terminal agrees on. After anything else (emoji,
+//! whose width terminals disagree on; combining marks; image escape sequences) the
+//! position is unknown and the next cell moves the cursor explicitly, as before.
 
 use std::io::{self, Write};
 
@@ -47,31 +47,22 @@ impl<W: Write> Write for Output<W> {
     }
 }
 
-/// How far the terminal's cursor moves when it prints `symbol`, when every terminal agrees:
-/// one column for printable ASCII and the common narrow letters, two for CJK ideographs,
-/// kana, hangul and full-width forms. `None` for anything a terminal may count otherwise.
+/// How far the terminal's cursor moves when it prints `symbol`: one column for a narrow
+/// character (as ratatui's own loop assumes — a terminal that draws box characters or the
+/// middle dot wide is what `[ui] ascii` is for), two for the wide characters no terminal
+/// disputes (CJK ideographs, kana, hangul, full-width forms). `None` for anything else
+/// (emoji, whose width terminals disagree on; combining sequences; escape sequences).
 pub fn agreed_width(symbol: &str) -> Option<u16> {
     let mut chars = symbol.chars();
     let c = chars.next()?;
     if chars.next().is_some() || c.is_control() {
         return None;
     }
-    let width = symbol.width();
-    let code = u32::from(c);
-    match width {
-        1 if c.is_ascii() || !is_ambiguous(code) => Some(1),
-        2 if is_reliably_wide(code) => Some(2),
+    match symbol.width() {
+        1 => Some(1),
+        2 if is_reliably_wide(u32::from(c)) => Some(2),
         _ => None,
     }
-}
-
-/// Characters some terminals (CJK locales) draw two columns wide although Unicode calls
-/// them narrow-or-ambiguous: box drawing, arrows, geometric shapes, the middle dot…
-fn is_ambiguous(code: u32) -> bool {
-    matches!(code,
-        0x00A1..=0x00BF | 0x00D7 | 0x00F7 | 0x02C0..=0x02FF | 0x0391..=0x03C9 | 0x0401..=0x044F
-        | 0x2010..=0x203F | 0x2100..=0x21FF | 0x2200..=0x22FF | 0x2460..=0x24FF
-        | 0x2500..=0x25FF | 0x2600..=0x27BF | 0xE000..=0xF8FF | 0xFE00..=0xFE0F)
 }
 
 /// Wide characters whose width no terminal disputes (emoji are left out: terminals differ).
@@ -265,8 +256,8 @@ mod tests {
         assert_eq!(agreed_width("a"), Some(1));
         assert_eq!(agreed_width("张"), Some(2));
         assert_eq!(agreed_width("（"), Some(2));
-        assert_eq!(agreed_width("·"), None, "ambiguous in CJK terminals");
-        assert_eq!(agreed_width("─"), None);
+        assert_eq!(agreed_width("·"), Some(1), "narrow, as ratatui counts it");
+        assert_eq!(agreed_width("─"), Some(1));
         assert_eq!(
             agreed_width("😀"),
             None,
