@@ -115,6 +115,16 @@ async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow,
     Ok((row, draft))
 }
 
+/// The customer's draft (stored row and contents) and their verified identity, if any.
+async fn application(
+    state: &AppState,
+    customer: &CustomerRow,
+) -> Result<(DraftRow, Draft, Option<(String, String)>), ApiError> {
+    let (row, draft) = draft_of(state, customer).await?;
+    let identity = verified(state, customer).await?;
+    Ok((row, draft, identity))
+}
+
 /// The verified name and ID number of the customer, if they have passed real-name.
 async fn verified(
     state: &AppState,
@@ -148,12 +158,7 @@ pub async fn page(
     Query(look): Query<Look>,
 ) -> Response {
     let ctx = &who.ctx;
-    let loaded = async {
-        let (row, draft) = draft_of(&state, &who.customer).await?;
-        let identity = verified(&state, &who.customer).await?;
-        Ok::<_, ApiError>((row, draft, identity))
-    };
-    let (row, draft, identity) = match loaded.await {
+    let (row, draft, identity) = match application(&state, &who.customer).await {
         Ok(loaded) => loaded,
         Err(e) => return failed(ctx, e),
     };
@@ -211,12 +216,7 @@ pub async fn save(
             .unwrap_or_default()
     };
     let seen: Option<i64> = get("version").parse().ok();
-    let loaded = async {
-        let (row, draft) = draft_of(&state, &who.customer).await?;
-        let identity = verified(&state, &who.customer).await?;
-        Ok::<_, ApiError>((row, draft, identity))
-    };
-    let (row, draft, identity) = match loaded.await {
+    let (row, draft, identity) = match application(&state, &who.customer).await {
         Ok(loaded) => loaded,
         Err(e) => return failed(ctx, e),
     };
@@ -504,12 +504,7 @@ pub async fn read_upload(
 
 async fn again_with_scan_error(state: &AppState, who: &SignedIn, message: &str) -> Response {
     let ctx = &who.ctx;
-    let loaded = async {
-        let (row, draft) = draft_of(state, &who.customer).await?;
-        let identity = verified(state, &who.customer).await?;
-        Ok::<_, ApiError>((row, draft, identity))
-    };
-    let (row, draft, identity) = match loaded.await {
+    let (row, draft, identity) = match application(state, &who.customer).await {
         Ok(loaded) => loaded,
         Err(e) => return failed(ctx, e),
     };
