@@ -153,6 +153,15 @@ pub struct PlatformConfig {
     /// How long a statement may wait for a lock (PostgreSQL) or for the write lock
     /// (SQLite) before it gives up, in seconds.
     pub lock_timeout_seconds: u64,
+    /// Database connections kept for order searches, apart from `max_connections`, so a
+    /// broad search never makes a page or an action wait; default: the number of cores
+    /// (at least 2, at most 16).
+    pub search_connections: Option<u32>,
+    /// How long one search may look before it answers with what it found, or, having
+    /// found nothing, "too many orders match: type more", in milliseconds.
+    pub search_budget_ms: u64,
+    /// How many candidate orders one search may look at before it answers the same way.
+    pub search_budget_rows: usize,
     /// Connections and their timeouts.
     pub http: HttpConfig,
     /// How SQLite makes a commit durable: `full` (the default: an acknowledged order or
@@ -235,6 +244,9 @@ impl Default for PlatformConfig {
             invoice: InvoiceConfig::default(),
             statement_timeout_seconds: 30,
             lock_timeout_seconds: 10,
+            search_connections: None,
+            search_budget_ms: 1000,
+            search_budget_rows: 4000,
             http: HttpConfig::default(),
             sqlite_synchronous: SqliteSynchronous::Full,
         }

@@ -61,6 +61,20 @@ impl IdNumber {
         Ok(IdNumber(cleaned))
     }
 
+    /// The number whose first 17 digits are `first17`, with its check character; `None`
+    /// when those digits do not make a valid number (region, birth date).
+    pub fn complete(first17: &str) -> Option<IdNumber> {
+        let digits: Vec<u32> = first17
+            .chars()
+            .map(|c| c.to_digit(10))
+            .collect::<Option<_>>()?;
+        if digits.len() != 17 {
+            return None;
+        }
+        let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+        IdNumber::parse(&format!("{first17}{}", CHECK_CHARS[(sum % 11) as usize])).ok()
+    }
+
     /// The number, 18 ASCII characters.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -37,7 +37,7 @@ pub use invoice::{
 pub use mask::{mask_address, mask_email, mask_id_number, mask_name, mask_phone};
 pub use money::Money;
 pub use next_step::NextStep;
-pub use order_no::OrderNo;
+pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};
 pub use role::{Permission, Role, RoleSet};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{

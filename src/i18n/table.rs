@@ -119,6 +119,7 @@ web_texts! { messaging_texts;
 
     ErrEmail => "邮箱地址格式不对（例如 name@example.com）", "not an email address (like name@example.com)";
     ErrMoney => "金额格式不对（例如 300 或 300.00）", "not an amount (like 300 or 300.00)";
+    ErrSearchTooBroad => "范围太大，请输入更多字", "too many orders match: type more of it";
     ErrOrderNo => "订单号格式不对（例如 HN20261128000001）", "not an order number (like HN20261128000001)";
     ErrReasonRequired => "请填写原因", "a reason is required";
     ErrOneOf => "只能是以下之一：{0}", "must be one of: {0}";

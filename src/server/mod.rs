@@ -257,6 +257,15 @@ impl Platform {
                 ),
                 lock_timeout: std::time::Duration::from_secs(config.lock_timeout_seconds.max(1)),
                 sqlite_synchronous: config.sqlite_synchronous,
+                search_connections: config.search_connections.unwrap_or_else(|| {
+                    std::thread::available_parallelism()
+                        .map_or(2, |n| n.get() as u32)
+                        .clamp(2, 16)
+                }),
+                search_budget: store::search::Budget {
+                    rows: config.search_budget_rows.max(1),
+                    time: std::time::Duration::from_millis(config.search_budget_ms.max(1)),
+                },
             },
         )
         .await?;

@@ -295,6 +295,9 @@ pub struct Fetch {
     pub loaded: bool,
     /// Why the last fetch failed (the rows shown are the last good ones).
     pub error: Option<Text>,
+    /// The platform refused the question itself (e.g. a search too broad): asking again
+    /// would get the same answer, so it is not retried until the question changes.
+    pub refused: bool,
 }
 
 /// What to do with an answer.
@@ -321,6 +324,7 @@ impl Fetch {
             every,
             loaded: false,
             error: None,
+            refused: false,
         }
     }
 
@@ -367,6 +371,7 @@ impl Fetch {
         match result {
             Ok(()) => {
                 self.loaded = true;
+                self.refused = false;
                 self.error = None;
                 self.failed_at = None;
                 self.stale = false;
@@ -396,6 +401,19 @@ impl Fetch {
             .map(|_| ())
             .map_err(|e| super::text::describe(e, lang));
         let (take, again) = self.answered(seq, outcome, now);
+        if take == Take::Use
+            && let Err(error) = &result
+            && !error.is_transient()
+        {
+            // Refused, not failed: say why, and do not ask the same again.
+            self.refused = true;
+            self.failed_at = None;
+            self.stale = false;
+            self.loaded = true;
+            if let Some(message) = super::text::field_message(error, lang) {
+                self.error = Some(message);
+            }
+        }
         match take {
             Take::Use => (result.ok(), again),
             Take::Drop => (None, again),
@@ -453,7 +471,7 @@ impl Fetch {
     /// True while the list may be behind the platform (a change not yet fetched, or a
     /// fetch that failed).
     pub fn is_stale(&self) -> bool {
-        self.loaded && (self.lost || self.error.is_some())
+        self.loaded && !self.refused && (self.lost || self.error.is_some())
     }
 
     /// True while a question is on its way.

@@ -185,6 +185,17 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
     }
 }
 
+/// The message of a refusal that names one field (e.g. a search too broad), alone.
+pub fn field_message(error: &ClientError, lang: Lang) -> Option<Text> {
+    match error {
+        ClientError::Problem(problem) if problem.errors.len() == 1 => problem
+            .errors
+            .first()
+            .map(|e| Text::platform(e.message.clone(), lang)),
+        _ => None,
+    }
+}
+
 /// The characters never sent to the terminal: C0 and C1 controls (ESC, BEL…), and the
 /// bidirectional overrides, embeddings, isolates and marks that reorder what follows.
 pub fn unsafe_char(c: char) -> bool {

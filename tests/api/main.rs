@@ -30,6 +30,7 @@ mod races;
 mod realname;
 mod review;
 mod scan_upload;
+mod search;
 mod self_service;
 mod sms_outbox;
 mod smtp_mail;

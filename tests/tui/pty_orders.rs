@@ -220,3 +220,42 @@ async fn an_order_submitted_online_appears_at_the_counter_marked_online_with_its
     assert!(tui.wait_exit(WAIT), "quits cleanly");
     app.finish().await;
 }
+
+/// A province's worth of orders behind the counter: a search too broad for its budget is
+/// answered at once with "type more" where the list would be, not retried, and the next
+/// search is answered as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_search_too_broad_asks_the_clerk_to_type_more() {
+    let config = ca_counter::config::PlatformConfig {
+        search_budget_rows: 100,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(Db::Sqlite, config).await;
+    app.store()
+        .load_demo_orders(3000, 11, |_| {})
+        .await
+        .expect("load");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = start(&app, &app.clerk, dir.path(), "zh-CN");
+    tui.wait_text("输入客户的手机号", WAIT);
+    tui.send("\x1bOQ"); // F2
+    tui.wait_text("HN", WAIT);
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    // Hundreds of organisations start with the same three characters; none goes on so.
+    tui.send("有限公司啊\r");
+    tui.wait_text("范围太大，请输入更多字", WAIT);
+    tui.wait_for("no rows of the previous list", WAIT, |s| {
+        !s.contains("HN2") && !s.contains("重试")
+    });
+    // Narrower: answered.
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    tui.send("\x15有限公司\r");
+    tui.wait_for("organisations listed", WAIT, |s| {
+        s.contains("HN2") && !s.contains("范围太大")
+    });
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT), "quits cleanly");
+    app.finish().await;
+}

@@ -265,14 +265,15 @@ pub async fn list(
 ) -> Result<Json<OrderPage>, ApiError> {
     caller.require(Permission::ViewOrders)?;
     let list = list_query(&query)?;
-    let (rows, more) = state.store.list_orders(&list).await?;
-    let items: Vec<_> = rows.iter().filter_map(present::summary).collect();
-    let next_cursor = if more {
-        items.last().map(|i| i.order_no.to_string())
-    } else {
-        None
-    };
-    Ok(Json(OrderPage { items, next_cursor }))
+    let page = state.store.list_orders(&list).await?;
+    if page.too_broad {
+        return Err(ApiError::field("q", T::ErrSearchTooBroad));
+    }
+    let items: Vec<_> = page.rows.iter().filter_map(present::summary).collect();
+    Ok(Json(OrderPage {
+        items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {

@@ -20,6 +20,7 @@ mod catalog;
 mod customers;
 mod events;
 mod idempotency;
+pub mod loader;
 mod mailing;
 mod notices;
 mod operators;
@@ -27,6 +28,7 @@ mod orders;
 mod payments;
 mod realname;
 mod review;
+pub mod search;
 pub mod self_service;
 mod sms;
 
@@ -38,7 +40,7 @@ pub use idempotency::{Claim, SavedResponse};
 pub use mailing::{InvoiceRow, MailRow, NewInvoice, NewMail, TrackingEventRow, TrackingRow};
 pub use operators::{Operator, OperatorSummary, hash_token};
 pub use orders::{
-    Actor, HistoryRow, ListQuery, OrderRow, SetColumn, Sort, Transition, TransitionError,
+    Actor, HistoryRow, ListQuery, OrderRow, Page, SetColumn, Sort, Transition, TransitionError,
     ValidOrder,
 };
 pub use payments::{Confirmed, Opened, PaymentRow};
@@ -182,6 +184,12 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// Connections only searches use, read-only, each search within its budget: a clerk's
+    /// page or action never waits behind someone's broad search.
+    search: AnyPool,
+    search_budget: search::Budget,
+    /// The key ID numbers are hashed under for search.
+    search_key: std::sync::Arc<[u8]>,
     backend: Backend,
     url: String,
     hub: EventHub,
@@ -227,6 +235,10 @@ pub struct PoolSettings {
     /// SQLite's durability: `FULL` (each commit on the disk before it is acknowledged) or
     /// `NORMAL`.
     pub sqlite_synchronous: crate::config::SqliteSynchronous,
+    /// Connections for searches, apart from the others.
+    pub search_connections: u32,
+    /// What one search may do.
+    pub search_budget: search::Budget,
 }
 
 impl PoolSettings {
@@ -237,6 +249,8 @@ impl PoolSettings {
             statement_timeout: Duration::from_secs(30),
             lock_timeout: Duration::from_secs(10),
             sqlite_synchronous: crate::config::SqliteSynchronous::Full,
+            search_connections: 4,
+            search_budget: search::Budget::default(),
         }
     }
 }
@@ -301,15 +315,21 @@ impl Store {
                     Ok(!conn.is_in_transaction())
                 })
             })
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
-        let store = Store {
+        let search = search_pool(backend, options, &settings).await?;
+        let mut store = Store {
             pool,
+            search,
+            search_budget: settings.search_budget,
+            search_key: std::sync::Arc::from(Vec::new()),
             backend,
             url,
             hub: EventHub::new(),
         };
         store.migrate().await?;
+        store.search_key = store.load_search_key().await?;
+        store.index_unsearchable_orders().await?;
         let last = store.last_event_id().await?;
         store.hub.announce(last);
         Ok(store)
@@ -405,8 +425,39 @@ impl Store {
 
     /// Closes every connection.
     pub async fn close(&self) {
+        self.search.close().await;
         self.pool.close().await;
     }
+}
+
+/// The search connections: read-only, and on PostgreSQL cut after the search budget.
+async fn search_pool(
+    backend: Backend,
+    options: AnyConnectOptions,
+    settings: &PoolSettings,
+) -> StoreResult<AnyPool> {
+    let budget_ms = settings.search_budget.time.as_millis().max(1);
+    let lock_ms = settings.lock_timeout.as_millis().max(1);
+    Ok(AnyPoolOptions::new()
+        .max_connections(settings.search_connections.max(1))
+        .min_connections(0)
+        .acquire_timeout(settings.search_budget.time.max(Duration::from_millis(500)) * 2)
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                let setup = match backend {
+                    Backend::Sqlite => {
+                        format!("PRAGMA busy_timeout = {lock_ms}; PRAGMA query_only = ON;")
+                    }
+                    Backend::Postgres => format!(
+                        "SET statement_timeout = {budget_ms}; \
+                         SET default_transaction_read_only = on;"
+                    ),
+                };
+                conn.execute(setup.as_str()).await?;
+                Ok(())
+            })
+        })
+        .connect_lazy_with(options))
 }
 
 /// Makes sure a SQLite URL creates its file and that the file's directory exists.

@@ -6,8 +6,11 @@ use sqlx::{Any, Transaction};
 
 use super::events::{NewEvent, insert_event, lock_events};
 
+use super::search::{self, Key, Verify};
 use super::{Store, StoreError, StoreResult, catalog::escape_like, new_id, now_ms};
-use crate::domain::{Action, IdNumber, OrderNo, OrderStatus, Phone, UserType, next_status};
+use crate::domain::{
+    Action, IdNumber, ORDER_PREFIX, OrderNo, OrderStatus, Phone, UserType, next_status,
+};
 
 /// Who did something to an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,6 +286,20 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
+/// A page of orders.
+#[derive(Debug, Default)]
+pub struct Page {
+    /// The orders, in list order.
+    pub rows: Vec<OrderRow>,
+    /// Where the next page starts, when there is one.
+    pub next_cursor: Option<String>,
+    /// A search that spent its budget without finding anything: the text is too broad.
+    pub too_broad: bool,
+}
+
+/// The length of an order number.
+const ORDER_NO_LEN: usize = 16;
+
 /// List order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
@@ -339,8 +356,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO orders (id, order_no, status, version, user_type, customer_id, product_id, project_id, \
              amount_fen, applicant_name, display_name, phone, id_number, applicant_json, organization_json, \
-             mailing_json, note, application_ref, terms_version, submitted_by, created_at, updated_at, channel) \
-             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)",
+             mailing_json, note, application_ref, terms_version, submitted_by, created_at, updated_at, channel, id_hash) \
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $22)",
         )
         .bind(&id)
         .bind(order_no.as_str())
@@ -363,7 +380,16 @@ impl Store {
         .bind(actor.operator_id())
         .bind(now)
         .bind(order.channel.as_str())
+        .bind(self.id_hash(order.id_number.as_str()))
         .execute(&mut **tx)
+        .await?;
+        self.write_search_terms(
+            tx,
+            order_no.as_str(),
+            &order.applicant_name,
+            &order.display_name,
+            order.phone.as_str(),
+        )
         .await?;
         count_moves(tx, None, status).await?;
         insert_history(
@@ -693,44 +719,58 @@ impl Store {
         .await?)
     }
 
-    /// A page of orders matching `query`, plus whether more follow.
-    pub async fn list_orders(&self, query: &ListQuery) -> StoreResult<(Vec<OrderRow>, bool)> {
-        let mut conditions: Vec<String> = Vec::new();
+    /// A page of orders matching `query`. A search (`q`) is answered from its index on the
+    /// search connections, within its budget (see [`super::search`]); a list without one
+    /// from the order number's index (or the status's, the project's).
+    pub async fn list_orders(&self, query: &ListQuery) -> StoreResult<Page> {
+        let typed = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        let Some(typed) = typed else {
+            return self.list_where(query, None, &self.pool).await;
+        };
+        match search::key(typed, &self.search_key) {
+            Key::Nothing => Ok(Page::default()),
+            Key::Term { term, verify } => self.walk_term(query, &term, verify.as_ref()).await,
+            exact => self.list_where(query, Some(&exact), &self.search).await,
+        }
+    }
+
+    /// One statement: the filters, an exact key if any, the cursor, one page.
+    async fn list_where(
+        &self,
+        query: &ListQuery,
+        key: Option<&Key>,
+        pool: &sqlx::AnyPool,
+    ) -> StoreResult<Page> {
         let mut binds: Vec<Bind> = Vec::new();
-        if !query.statuses.is_empty() {
-            let placeholders: Vec<String> = query
-                .statuses
-                .iter()
-                .map(|s| param(&mut binds, Bind::Text(s.as_str().into())))
-                .collect();
-            conditions.push(format!("o.status IN ({})", placeholders.join(", ")));
-        }
-        if let Some(channel) = query.channel {
-            conditions.push(format!(
-                "o.channel = {}",
-                param(&mut binds, Bind::Text(channel.as_str().into()))
-            ));
-        }
-        if let Some(project) = &query.project_id {
-            conditions.push(format!(
-                "o.project_id = {}",
-                param(&mut binds, Bind::Text(project.clone()))
-            ));
-        }
-        if let Some(from) = query.from_ms {
-            conditions.push(format!(
-                "o.created_at >= {}",
-                param(&mut binds, Bind::Int(from))
-            ));
-        }
-        if let Some(to) = query.to_ms {
-            conditions.push(format!(
-                "o.created_at < {}",
-                param(&mut binds, Bind::Int(to))
-            ));
-        }
-        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            conditions.push(search_condition(q, &mut binds));
+        let mut conditions = filters(query, &mut binds);
+        match key {
+            None | Some(Key::Term { .. }) | Some(Key::Nothing) => {}
+            Some(Key::OrderNos(numbers)) => conditions.push(format!(
+                "o.order_no IN ({})",
+                numbers
+                    .iter()
+                    .map(|n| param(&mut binds, Bind::Text(n.clone())))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Some(Key::OrderPrefix(prefix)) => {
+                let width = ORDER_NO_LEN.saturating_sub(prefix.len());
+                let low = format!("{prefix}{}", "0".repeat(width));
+                let high = format!("{prefix}{}", "9".repeat(width));
+                conditions.push(format!(
+                    "o.order_no >= {} AND o.order_no <= {}",
+                    param(&mut binds, Bind::Text(low)),
+                    param(&mut binds, Bind::Text(high))
+                ));
+            }
+            Some(Key::IdHash(hash)) => conditions.push(format!(
+                "o.id_hash = {}",
+                param(&mut binds, Bind::Text(hash.clone()))
+            )),
+            Some(Key::Phone(phone)) => conditions.push(format!(
+                "o.phone = {}",
+                param(&mut binds, Bind::Text(phone.clone()))
+            )),
         }
         if let Some(cursor) = &query.cursor {
             let op = if query.sort == Sort::Newest { "<" } else { ">" };
@@ -739,29 +779,166 @@ impl Store {
                 param(&mut binds, Bind::Text(cursor.clone()))
             ));
         }
+        let limit = query.limit.max(1);
         let mut sql = SELECT_ORDER.to_owned();
         if !conditions.is_empty() {
             sql.push_str(" WHERE ");
             sql.push_str(&conditions.join(" AND "));
         }
-        let direction = if query.sort == Sort::Newest {
-            "DESC"
+        let limit_param = param(&mut binds, Bind::Int(limit + 1));
+        sql.push_str(&format!(
+            " ORDER BY o.order_no {} LIMIT {limit_param}",
+            direction(query.sort)
+        ));
+        let mut rows = fetch_orders(pool, &sql, binds, true).await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = if more {
+            rows.last().map(|r| r.order_no.clone())
         } else {
-            "ASC"
+            None
         };
-        let limit = param(&mut binds, Bind::Int(query.limit + 1));
-        sql.push_str(&format!(" ORDER BY o.order_no {direction} LIMIT {limit}"));
-        let mut q = sqlx::query_as::<_, OrderRow>(&sql);
+        Ok(Page {
+            rows,
+            next_cursor,
+            too_broad: false,
+        })
+    }
+
+    /// A term's orders, newest (or oldest) first from the cursor, checked against the
+    /// filters and `verify` in growing chunks until the page is full, the term has no more
+    /// orders, or the budget is spent.
+    async fn walk_term(
+        &self,
+        query: &ListQuery,
+        term: &str,
+        verify: Option<&Verify>,
+    ) -> StoreResult<Page> {
+        let started = std::time::Instant::now();
+        let budget = self.search_budget;
+        let want = query.limit.max(1) as usize;
+        let mut chunk = want + 1;
+        let mut position = query.cursor.clone();
+        let mut found: Vec<OrderRow> = Vec::new();
+        let mut looked_at = 0_usize;
+        loop {
+            let candidates = self
+                .term_candidates(query, term, position.as_deref(), chunk)
+                .await?;
+            let exhausted = candidates.len() < chunk;
+            looked_at += candidates.len();
+            if let Some(last) = candidates.last() {
+                position = Some(last.clone());
+            }
+            if !candidates.is_empty() {
+                found.extend(self.fetch_candidates(query, &candidates, verify).await?);
+            }
+            if found.len() > want {
+                found.truncate(want);
+                let next_cursor = found.last().map(|r| r.order_no.clone());
+                return Ok(Page {
+                    rows: found,
+                    next_cursor,
+                    too_broad: false,
+                });
+            }
+            if exhausted {
+                return Ok(Page {
+                    rows: found,
+                    next_cursor: None,
+                    too_broad: false,
+                });
+            }
+            if looked_at >= budget.rows || started.elapsed() >= budget.time {
+                // What was found so far, and where to go on from; nothing found: type more.
+                return Ok(Page {
+                    too_broad: found.is_empty(),
+                    rows: found,
+                    next_cursor: position,
+                });
+            }
+            chunk = (chunk * 2).min(1000);
+        }
+    }
+
+    /// Up to `limit` order numbers under `term` after `position`, from the index alone.
+    async fn term_candidates(
+        &self,
+        query: &ListQuery,
+        term: &str,
+        position: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<String>> {
+        let mut binds = vec![Bind::Text(term.to_owned())];
+        let mut sql = String::from("SELECT order_no FROM order_terms WHERE term = $1");
+        if let Some(position) = position {
+            let op = if query.sort == Sort::Newest { "<" } else { ">" };
+            sql.push_str(&format!(
+                " AND order_no {op} {}",
+                param(&mut binds, Bind::Text(position.to_owned()))
+            ));
+        }
+        for (column_condition, bound) in date_bounds(query) {
+            sql.push_str(&format!(
+                " AND order_no {column_condition} {}",
+                param(&mut binds, Bind::Text(bound))
+            ));
+        }
+        let limit = param(&mut binds, Bind::Int(limit as i64));
+        sql.push_str(&format!(
+            " ORDER BY order_no {} LIMIT {limit}",
+            direction(query.sort)
+        ));
+        let mut q = sqlx::query_scalar::<_, String>(&sql);
         for bind in binds {
             q = match bind {
                 Bind::Text(text) => q.bind(text),
                 Bind::Int(n) => q.bind(n),
             };
         }
-        let mut rows = q.fetch_all(&self.pool).await?;
-        let more = rows.len() as i64 > query.limit;
-        rows.truncate(query.limit.max(0) as usize);
-        Ok((rows, more))
+        Ok(q.fetch_all(&self.search).await?)
+    }
+
+    /// The orders among `candidates` that pass the filters and `verify`, in list order.
+    async fn fetch_candidates(
+        &self,
+        query: &ListQuery,
+        candidates: &[String],
+        verify: Option<&Verify>,
+    ) -> StoreResult<Vec<OrderRow>> {
+        let mut binds: Vec<Bind> = Vec::new();
+        let mut conditions = filters(query, &mut binds);
+        conditions.push(format!(
+            "o.order_no IN ({})",
+            candidates
+                .iter()
+                .map(|n| param(&mut binds, Bind::Text(n.clone())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        match verify {
+            None => {}
+            Some(Verify::Tail(digits)) => conditions.push(format!(
+                "o.phone LIKE {}",
+                param(&mut binds, Bind::Text(format!("%{digits}")))
+            )),
+            Some(Verify::Name(text)) => {
+                let like = format!("%{}%", escape_like(text));
+                let a = param(&mut binds, Bind::Text(like.clone()));
+                let b = param(&mut binds, Bind::Text(like));
+                conditions.push(format!(
+                    "(LOWER(o.applicant_name) LIKE {a} ESCAPE '!' \
+                     OR LOWER(o.display_name) LIKE {b} ESCAPE '!')"
+                ));
+            }
+        }
+        let sql = format!(
+            "{SELECT_ORDER} WHERE {} ORDER BY o.order_no {}",
+            conditions.join(" AND "),
+            direction(query.sort)
+        );
+        // The statement's text changes with the number of candidates: not worth keeping.
+        fetch_orders(&self.search, &sql, binds, false).await
     }
 
     /// How many orders are in each status (statuses without orders omitted): a lookup of
@@ -808,44 +985,93 @@ async fn count_moves(
     Ok(())
 }
 
-/// What `q` matches: an order number, a mobile (whole or a run of digits), an exact ID
-/// number, or part of a name.
-fn search_condition(q: &str, binds: &mut Vec<Bind>) -> String {
-    if let Ok(order_no) = OrderNo::parse(q) {
-        return format!("o.order_no = {}", param(binds, Bind::Text(order_no.into())));
+/// The conditions of a list's filters (status, channel, project, dates).
+fn filters(query: &ListQuery, binds: &mut Vec<Bind>) -> Vec<String> {
+    let mut conditions: Vec<String> = Vec::new();
+    if !query.statuses.is_empty() {
+        let placeholders: Vec<String> = query
+            .statuses
+            .iter()
+            .map(|s| param(binds, Bind::Text(s.as_str().into())))
+            .collect();
+        conditions.push(format!("o.status IN ({})", placeholders.join(", ")));
     }
-    if let Ok(id) = IdNumber::parse(q) {
-        return format!("o.id_number = {}", param(binds, Bind::Text(id.into())));
-    }
-    if let Ok(phone) = Phone::parse(q) {
-        return format!("o.phone = {}", param(binds, Bind::Text(phone.into())));
-    }
-    let like = format!("%{}%", escape_like(&q.to_lowercase()));
-    let mut alternatives = vec![
-        format!(
-            "LOWER(o.applicant_name) LIKE {} ESCAPE '!'",
-            param(binds, Bind::Text(like.clone()))
-        ),
-        format!(
-            "LOWER(o.display_name) LIKE {} ESCAPE '!'",
-            param(binds, Bind::Text(like.clone()))
-        ),
-    ];
-    let upper = q.to_ascii_uppercase();
-    if upper.chars().all(|c| c.is_ascii_alphanumeric()) && q.len() >= 4 {
-        let like = format!("%{}%", escape_like(&upper));
-        alternatives.push(format!(
-            "o.order_no LIKE {} ESCAPE '!'",
-            param(binds, Bind::Text(like.clone()))
+    if let Some(channel) = query.channel {
+        conditions.push(format!(
+            "o.channel = {}",
+            param(binds, Bind::Text(channel.as_str().into()))
         ));
-        if q.chars().all(|c| c.is_ascii_digit()) {
-            alternatives.push(format!(
-                "o.phone LIKE {} ESCAPE '!'",
-                param(binds, Bind::Text(like))
-            ));
-        }
     }
-    format!("({})", alternatives.join(" OR "))
+    if let Some(project) = &query.project_id {
+        conditions.push(format!(
+            "o.project_id = {}",
+            param(binds, Bind::Text(project.clone()))
+        ));
+    }
+    if let Some(from) = query.from_ms {
+        conditions.push(format!("o.created_at >= {}", param(binds, Bind::Int(from))));
+    }
+    if let Some(to) = query.to_ms {
+        conditions.push(format!("o.created_at < {}", param(binds, Bind::Int(to))));
+    }
+    // The order number starts with its day: dates also bound the index range walked.
+    for (op, bound) in date_bounds(query) {
+        conditions.push(format!(
+            "o.order_no {op} {}",
+            param(binds, Bind::Text(bound))
+        ));
+    }
+    conditions
+}
+
+/// Order-number bounds that hold every order created within the query's dates (a
+/// number carries its day in China time).
+fn date_bounds(query: &ListQuery) -> Vec<(&'static str, String)> {
+    let day = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            .ok()
+            .map(|t| {
+                let d = t.to_offset(CHINA).date();
+                format!(
+                    "{ORDER_PREFIX}{:04}{:02}{:02}",
+                    d.year(),
+                    u8::from(d.month()),
+                    d.day()
+                )
+            })
+    };
+    let mut bounds = Vec::new();
+    if let Some(low) = query.from_ms.and_then(day) {
+        bounds.push((">=", format!("{low}000000")));
+    }
+    if let Some(high) = query.to_ms.and_then(day) {
+        bounds.push(("<=", format!("{high}999999")));
+    }
+    bounds
+}
+
+fn direction(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Newest => "DESC",
+        Sort::Oldest => "ASC",
+    }
+}
+
+/// Runs a list statement with its binds; `keep` prepares it once per connection.
+async fn fetch_orders(
+    pool: &sqlx::AnyPool,
+    sql: &str,
+    binds: Vec<Bind>,
+    keep: bool,
+) -> StoreResult<Vec<OrderRow>> {
+    let mut q = sqlx::query_as::<_, OrderRow>(sql).persistent(keep);
+    for bind in binds {
+        q = match bind {
+            Bind::Text(text) => q.bind(text),
+            Bind::Int(n) => q.bind(n),
+        };
+    }
+    Ok(q.fetch_all(pool).await?)
 }
 
 /// Adds a bind value and returns its placeholder.

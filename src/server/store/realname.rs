@@ -436,9 +436,10 @@ impl Store {
         let names: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM customers WHERE id_number = $1 AND realname_verified_at IS NOT NULL \
              UNION SELECT name FROM identity_checks WHERE id_number = $1 AND verdict = 'passed' \
-             UNION SELECT applicant_name FROM orders WHERE id_number = $1",
+             UNION SELECT applicant_name FROM orders WHERE id_hash = $2",
         )
         .bind(id_number)
+        .bind(super::search::id_hash(&self.search_key, id_number))
         .fetch_all(&self.pool)
         .await?;
         let mut others: Vec<String> = names

@@ -454,7 +454,15 @@ impl Component for Orders {
                     }
                     return;
                 }
+                let refused = seq == self.fetch.seq()
+                    && result.as_ref().is_err_and(|e| !e.is_transient());
                 let (page, again) = self.fetch.take(seq, result, lang, ctx.now);
+                if refused {
+                    // The question itself was refused (a search too broad): the rows of
+                    // the previous question would read as its answer.
+                    self.rows.replace(Vec::new());
+                    self.next_cursor = None;
+                }
                 if let Some(page) = page {
                     self.rows.replace(page.items);
                     self.next_cursor = page.next_cursor;

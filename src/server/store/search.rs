@@ -1,0 +1,398 @@
+//! Order search: what a clerk types into `/` (or a customer's number after `:phone`) is
+//! read as one kind of key, and every kind is answered from an index, the same way on
+//! SQLite and PostgreSQL.
+//!
+//! | typed | read as | answered from |
+//! |---|---|---|
+//! | `HN20261128000042` (any case, full-width, spaces) | an order number | `orders.order_no` (unique) |
+//! | `261128000042`, `20261128000042` (12–14 digits) | an order number without its `HN` / century | the same, exact |
+//! | `HN202611`, `HN2026112800` | the start of order numbers | a range of `order_no` |
+//! | a valid ID number | its keyed hash | `orders.id_hash` (HMAC-SHA256 under the platform's search key; the plain number is never searched) |
+//! | an 11-digit mobile | that phone | `orders.phone` |
+//! | 4–10 digits | the end of a mobile (phones only, never order numbers) | the term `p` + its last 4 digits in `order_terms`, then the rest checked on the row |
+//! | anything else, 1–3 characters | part of a name | the term `n` + the text in `order_terms` |
+//! | anything else, longer | part of a name | the term of its first 3 characters, then the whole text checked on the row (`LIKE`) |
+//!
+//! `order_terms (term, order_no)` is an n-gram table written with the order: every 1-, 2-
+//! and 3-character piece of the applicant's name and of the organisation's name (their first
+//! [`GRAM_CHARS`] characters, lower-cased), and the phone's last four digits. Its primary
+//! key is `(term, order_no)`, so a term's orders are read newest (or oldest) first, straight
+//! from the index, from any cursor: a page costs one index range and one fetch of the
+//! page's rows by their order numbers.
+//!
+//! A search that must check rows (a long name, a phone tail longer than 4, a status filter)
+//! walks its term's orders in growing chunks, and stops when the page is full, when the
+//! term has no more orders, or when it has looked at [`Budget::rows`] candidates or spent
+//! [`Budget::time`]: then it answers what it found with a cursor to go on from, or — found
+//! nothing — "范围太大，请输入更多字". No statement of a search is unbounded: each reads one
+//! index range with a `LIMIT`, or a list of order numbers.
+//!
+//! **Plans.** The statements and their plans (SQLite `EXPLAIN QUERY PLAN`, PostgreSQL
+//! `EXPLAIN` of the generic plan, which sqlx's prepared statements end up using after
+//! five executions — `tests/api/search.rs` checks both never scan `orders`):
+//!
+//! ```text
+//! SELECT order_no FROM order_terms WHERE term = $1 AND order_no < $2 ORDER BY order_no DESC LIMIT $3
+//!   SQLite:     SEARCH order_terms USING PRIMARY KEY (term=? AND order_no<?)
+//!   PostgreSQL: Limit -> Index Only Scan Backward using order_terms_pkey on order_terms
+//!                          Index Cond: ((term = $1) AND (order_no < $2))
+//! SELECT … FROM orders o JOIN … WHERE o.order_no IN ($1, …, $n) AND …
+//!   SQLite:     SEARCH o USING INDEX sqlite_autoindex_orders_2 (order_no=?)
+//!   PostgreSQL: Index Scan using orders_order_no_key on orders o
+//!                 Index Cond: (order_no = ANY ('{…}'::text[]))
+//! ```
+//!
+//! Since every term is looked up by equality on the index's first column, the generic plan
+//! is the same as the custom one: a common name searched a hundred times on a connection
+//! does not turn the next rare name into a walk of the whole table.
+
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use sqlx::{Any, Transaction};
+
+use super::{Store, StoreResult};
+
+use crate::domain::normalize_width;
+use crate::domain::{IdNumber, ORDER_PREFIX, OrderNo, Phone};
+
+/// How many characters of a name go into the n-gram table.
+pub const GRAM_CHARS: usize = 24;
+/// The longest n-gram kept.
+const MAX_GRAM: usize = 3;
+/// Digits of a phone's tail kept as a term.
+const TAIL_DIGITS: usize = 4;
+
+/// How much one search may do before it answers with what it found.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Candidate orders looked at, at most.
+    pub rows: usize,
+    /// Time, at most (also PostgreSQL's `statement_timeout` on the search connections).
+    pub time: Duration,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            rows: 4000,
+            time: Duration::from_millis(1000),
+        }
+    }
+}
+
+/// What a search text is read as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    /// These order numbers exactly.
+    OrderNos(Vec<String>),
+    /// Order numbers starting with this (`HN` and some digits).
+    OrderPrefix(String),
+    /// The keyed hash of an ID number.
+    IdHash(String),
+    /// One mobile number.
+    Phone(String),
+    /// Orders under one term of `order_terms`; when `verify` is given, only those whose
+    /// phone ends with it (`Tail`) or whose names contain it (`Name`).
+    Term {
+        /// The term.
+        term: String,
+        /// What the row must also satisfy.
+        verify: Option<Verify>,
+    },
+    /// Nothing can match (e.g. two digits).
+    Nothing,
+}
+
+/// A check on the row after its term matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verify {
+    /// The phone ends with these digits.
+    Tail(String),
+    /// The applicant's or organisation's name contains this (lower-cased) text.
+    Name(String),
+}
+
+/// Reads what was typed. `key` is the platform's search key (for ID numbers).
+pub fn key(typed: &str, search_key: &[u8]) -> Key {
+    let typed = typed.trim();
+    if let Ok(order_no) = OrderNo::parse(typed) {
+        return Key::OrderNos(vec![order_no.into()]);
+    }
+    if let Ok(id) = IdNumber::parse(typed) {
+        return Key::IdHash(id_hash(search_key, id.as_str()));
+    }
+    if let Ok(phone) = Phone::parse(typed) {
+        return Key::Phone(phone.into());
+    }
+    let compact: String = normalize_width(typed)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if compact.chars().all(|c| c.is_ascii_digit()) && !compact.is_empty() {
+        return match compact.len() {
+            0..TAIL_DIGITS => Key::Nothing,
+            TAIL_DIGITS..=10 => Key::Term {
+                term: phone_term(&compact),
+                verify: (compact.len() > TAIL_DIGITS).then(|| Verify::Tail(compact.clone())),
+            },
+            12..=14 => {
+                // A 12- or 13-digit tail leaves out the century ("20") or its first digit.
+                let candidates: Vec<String> = ["20", "2", ""]
+                    .iter()
+                    .filter(|c| c.len() + compact.len() == 14)
+                    .map(|c| format!("{}{c}{compact}", ORDER_PREFIX))
+                    .filter_map(|n| OrderNo::parse(&n).ok().map(String::from))
+                    .collect();
+                if candidates.is_empty() {
+                    Key::Nothing
+                } else {
+                    Key::OrderNos(candidates)
+                }
+            }
+            _ => Key::Nothing,
+        };
+    }
+    if let Some(digits) = compact.strip_prefix(ORDER_PREFIX)
+        && digits.len() >= 4
+        && digits.len() < 14
+        && digits.chars().all(|c| c.is_ascii_digit())
+    {
+        return Key::OrderPrefix(compact);
+    }
+    let text: Vec<char> = typed.to_lowercase().chars().collect();
+    if text.len() <= MAX_GRAM {
+        return Key::Term {
+            term: name_term(&text),
+            verify: None,
+        };
+    }
+    Key::Term {
+        term: name_term(&text[..MAX_GRAM]),
+        verify: Some(Verify::Name(text.into_iter().collect())),
+    }
+}
+
+/// The terms an order is found by: the n-grams of its names and its phone's tail.
+pub fn terms(applicant_name: &str, display_name: &str, phone: &str) -> Vec<String> {
+    let mut terms = std::collections::BTreeSet::new();
+    for name in [applicant_name, display_name] {
+        let chars: Vec<char> = name.to_lowercase().chars().take(GRAM_CHARS).collect();
+        for size in 1..=MAX_GRAM {
+            for gram in chars.windows(size) {
+                if gram.iter().all(|c| c.is_whitespace()) {
+                    continue;
+                }
+                terms.insert(name_term(gram));
+            }
+        }
+    }
+    if phone.len() >= TAIL_DIGITS {
+        terms.insert(phone_term(phone));
+    }
+    terms.into_iter().collect()
+}
+
+fn name_term(chars: &[char]) -> String {
+    let mut term = String::with_capacity(1 + chars.len() * 3);
+    term.push('n');
+    term.extend(chars);
+    term
+}
+
+fn phone_term(digits: &str) -> String {
+    format!("p{}", &digits[digits.len().saturating_sub(TAIL_DIGITS)..])
+}
+
+/// The keyed hash an ID number is found by: HMAC-SHA256 under the platform's search key,
+/// hex. The plain number is never an index.
+pub fn id_hash(search_key: &[u8], id_number: &str) -> String {
+    // HMAC takes a key of any length.
+    let mut mac = match Hmac::<Sha256>::new_from_slice(search_key) {
+        Ok(mac) => mac,
+        Err(_) => return String::new(),
+    };
+    mac.update(id_number.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Orders given their terms per transaction when older orders are indexed at start.
+const INDEX_BATCH: i64 = 500;
+
+impl Store {
+    /// The platform's search key: made once, at random, by the first instance to start.
+    pub(super) async fn load_search_key(&self) -> StoreResult<std::sync::Arc<[u8]>> {
+        use rand::RngCore;
+        let mut random = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut random);
+        sqlx::query(
+            "INSERT INTO search_key (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(hex::encode(random))
+        .execute(&self.pool)
+        .await?;
+        let secret: String = sqlx::query_scalar("SELECT secret FROM search_key WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(std::sync::Arc::from(secret.into_bytes()))
+    }
+
+    /// Gives orders made before search had its index (no `id_hash` yet) their terms and
+    /// hash, a batch per transaction; a no-op once done.
+    pub(super) async fn index_unsearchable_orders(&self) -> StoreResult<()> {
+        let mut indexed = 0_u64;
+        loop {
+            let mut tx = self.begin_write().await?;
+            let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+                "SELECT order_no, applicant_name, display_name, phone, id_number FROM orders \
+                 WHERE id_hash IS NULL LIMIT $1",
+            )
+            .bind(INDEX_BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for (order_no, applicant, display, phone, id_number) in &rows {
+                self.write_search_terms(&mut tx, order_no, applicant, display, phone)
+                    .await?;
+                sqlx::query("UPDATE orders SET id_hash = $1 WHERE order_no = $2")
+                    .bind(id_hash(&self.search_key, id_number))
+                    .bind(order_no)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            indexed += rows.len() as u64;
+        }
+        if indexed > 0 {
+            tracing::info!(
+                orders = indexed,
+                "older orders were given their search terms"
+            );
+        }
+        Ok(())
+    }
+
+    /// The keyed hash of an ID number under this platform's key.
+    pub fn id_hash(&self, id_number: &str) -> String {
+        id_hash(&self.search_key, id_number)
+    }
+
+    /// Writes an order's search terms in `tx`, in one statement.
+    pub(crate) async fn write_search_terms(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        order_no: &str,
+        applicant_name: &str,
+        display_name: &str,
+        phone: &str,
+    ) -> StoreResult<()> {
+        let terms = terms(applicant_name, display_name, phone);
+        if terms.is_empty() {
+            return Ok(());
+        }
+        let mut sql = String::from("INSERT INTO order_terms (term, order_no) VALUES ");
+        for i in 0..terms.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, $1)", i + 2));
+        }
+        sql.push_str(" ON CONFLICT DO NOTHING");
+        let mut query = sqlx::query(&sql).bind(order_no);
+        for term in terms {
+            query = query.bind(term);
+        }
+        query.execute(&mut **tx).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"test key";
+
+    #[test]
+    fn each_kind_of_text_is_read_as_its_key() {
+        assert_eq!(
+            key(" hn20261128000042 ", KEY),
+            Key::OrderNos(vec!["HN20261128000042".into()])
+        );
+        assert_eq!(
+            key("261128000042", KEY),
+            Key::OrderNos(vec!["HN20261128000042".into()])
+        );
+        assert_eq!(
+            key("20261128000042", KEY),
+            Key::OrderNos(vec!["HN20261128000042".into()])
+        );
+        assert_eq!(key("HN202611", KEY), Key::OrderPrefix("HN202611".into()));
+        assert_eq!(key("13812345678", KEY), Key::Phone("13812345678".into()));
+        assert_eq!(
+            key("5678", KEY),
+            Key::Term {
+                term: "p5678".into(),
+                verify: None
+            }
+        );
+        assert_eq!(
+            key("１２ 5678", KEY),
+            Key::Term {
+                term: "p5678".into(),
+                verify: Some(Verify::Tail("125678".into()))
+            }
+        );
+        assert_eq!(key("56", KEY), Key::Nothing);
+        assert_eq!(
+            key("张伟", KEY),
+            Key::Term {
+                term: "n张伟".into(),
+                verify: None
+            }
+        );
+        assert_eq!(
+            key("欧阳丽兰", KEY),
+            Key::Term {
+                term: "n欧阳丽".into(),
+                verify: Some(Verify::Name("欧阳丽兰".into()))
+            }
+        );
+        assert_eq!(
+            key("Zhang", KEY),
+            Key::Term {
+                term: "nzha".into(),
+                verify: Some(Verify::Name("zhang".into()))
+            }
+        );
+        let Key::IdHash(hash) = key("11010519491231002X", KEY) else {
+            panic!("an ID number is read as its hash");
+        };
+        assert_eq!(hash.len(), 64);
+        assert!(!hash.contains("110105"));
+        assert_ne!(hash, id_hash(b"another key", "11010519491231002X"));
+    }
+
+    #[test]
+    fn an_orders_terms_find_it_by_any_part_of_its_names_and_its_phone_tail() {
+        let terms = terms("丁丽兰", "丁丽兰", "13812345678");
+        for part in ["n丁", "n丽", "n兰", "n丁丽", "n丽兰", "n丁丽兰", "p5678"] {
+            assert!(terms.contains(&part.to_owned()), "{part} in {terms:?}");
+        }
+        assert_eq!(terms.len(), 7);
+        let org = super::terms("张伟", "长沙某某科技有限公司", "13812345678");
+        assert!(org.contains(&"n科技有".to_owned()));
+        assert!(org.contains(&"n张伟".to_owned()));
+        // Every term a search can ask for is one the order was given.
+        for typed in ["丁丽兰", "丽兰", "兰", "5678"] {
+            let Key::Term { term, .. } = key(typed, KEY) else {
+                panic!("{typed} is a term search");
+            };
+            assert!(terms.contains(&term), "{typed}");
+        }
+    }
+}

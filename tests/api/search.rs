@@ -1,0 +1,421 @@
+//! Order search from its index (store/search.rs): each kind of text finds its orders and
+//! only them, pages follow the cursor, a search that cannot finish in its budget asks for
+//! more, the plans PostgreSQL keeps use the index, and loaded or older orders are found too.
+
+use ca_counter::api::{OrderQuery, OrderSummary, Problem};
+use ca_counter::config::PlatformConfig;
+use ca_counter::domain::OrderStatus;
+use ca_counter::server::store::Store;
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    every_kind_of_text_finds_its_orders_and_only_them,
+    a_search_pages_newest_first_through_its_filters_without_gaps,
+    a_search_that_cannot_finish_in_its_budget_answers_what_it_found_or_asks_for_more,
+    the_plans_of_search_statements_use_the_index_even_when_generic,
+    loaded_and_older_orders_are_searchable_and_the_platform_carries_on_after_them,
+);
+
+async fn search(app: &TestApp, query: OrderQuery) -> Vec<OrderSummary> {
+    app.client(&app.support)
+        .orders(&query)
+        .await
+        .expect("search")
+        .items
+}
+
+async fn numbers(app: &TestApp, q: &str) -> Vec<String> {
+    search(
+        app,
+        OrderQuery {
+            q: Some(q.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .into_iter()
+    .map(|o| o.order_no.to_string())
+    .collect()
+}
+
+async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let ding = app.submit("丁丽兰").await.order_no.to_string();
+    let ouyang = app.submit("欧阳丽兰").await.order_no.to_string();
+    let zhang = app.submit("张伟").await.order_no.to_string();
+    let body = app.new_org_order_body("李四").await;
+    let org = app
+        .client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("org order")
+        .order_no
+        .to_string();
+
+    assert_eq!(numbers(&app, "丽兰").await, [ouyang.clone(), ding.clone()]);
+    assert_eq!(numbers(&app, "兰").await, [ouyang.clone(), ding.clone()]);
+    assert_eq!(numbers(&app, "丁丽兰").await, vec![ding.clone()]);
+    assert_eq!(numbers(&app, "欧阳丽兰").await, vec![ouyang.clone()]);
+    assert!(
+        numbers(&app, "欧阳丽花").await.is_empty(),
+        "checked on the row"
+    );
+    assert_eq!(numbers(&app, "张伟").await, vec![zhang.clone()]);
+    assert_eq!(
+        numbers(&app, "建设有限").await,
+        vec![org.clone()],
+        "the organisation"
+    );
+    assert_eq!(
+        numbers(&app, "李四").await,
+        vec![org.clone()],
+        "its applicant"
+    );
+
+    // The phone: whole, its last digits; never an order number's digits.
+    let phone = app
+        .store()
+        .order_by_no(&zhang)
+        .await
+        .expect("db")
+        .expect("order")
+        .phone;
+    assert_eq!(numbers(&app, &phone).await, vec![zhang.clone()]);
+    assert_eq!(
+        numbers(&app, &phone[5..]).await,
+        vec![zhang.clone()],
+        "6 digits"
+    );
+    assert_eq!(
+        numbers(&app, &phone[7..]).await,
+        vec![zhang.clone()],
+        "4 digits"
+    );
+    let seq_tail = &ding[ding.len() - 4..];
+    for found in numbers(&app, seq_tail).await {
+        let row = app
+            .store()
+            .order_by_no(&found)
+            .await
+            .expect("db")
+            .expect("order");
+        assert!(
+            row.phone.ends_with(seq_tail),
+            "{seq_tail} matched {found} by its phone only"
+        );
+    }
+
+    // The order number: whole, without HN, without the century, by its start.
+    assert_eq!(numbers(&app, &ding[2..]).await, vec![ding.clone()]);
+    assert_eq!(numbers(&app, &ding[4..]).await, vec![ding.clone()]);
+    let today = numbers(&app, &ding[..10]).await;
+    assert_eq!(
+        today,
+        [org.clone(), zhang.clone(), ouyang.clone(), ding.clone()]
+    );
+
+    // The ID number by its keyed hash: the stored hash is not the number.
+    let (hash,): (String,) = sqlx::query_as("SELECT id_hash FROM orders WHERE order_no = $1")
+        .bind(&ding)
+        .fetch_one(app.store().pool())
+        .await
+        .expect("hash");
+    assert_eq!(hash.len(), 64);
+    assert!(!hash.contains("110105"));
+    assert_eq!(hash, app.store().id_hash("11010519491231002X"));
+    assert_eq!(numbers(&app, "11010519491231002x").await.len(), 4);
+    app.finish().await;
+}
+
+async fn a_search_pages_newest_first_through_its_filters_without_gaps(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut paid = Vec::new();
+    for i in 0..9 {
+        let order = app.submit("丁丽兰").await;
+        if i % 3 != 1 {
+            paid.push(app.pay(&order).await.order_no.to_string());
+        }
+        app.submit("丁丽").await;
+    }
+    paid.reverse();
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = app
+            .client(&app.support)
+            .orders(&OrderQuery {
+                q: Some("丁丽兰".into()),
+                status: Some("pending_review".into()),
+                limit: Some(2),
+                cursor: cursor.clone(),
+                ..Default::default()
+            })
+            .await
+            .expect("page");
+        assert!(page.items.len() <= 2);
+        assert!(
+            page.items
+                .iter()
+                .all(|o| o.status == OrderStatus::PendingReview)
+        );
+        seen.extend(page.items.into_iter().map(|o| o.order_no.to_string()));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, paid, "newest first, each once");
+    let oldest = search(
+        &app,
+        OrderQuery {
+            q: Some("丁丽兰".into()),
+            status: Some("pending_review".into()),
+            sort: Some("oldest".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut reversed: Vec<String> = oldest.iter().map(|o| o.order_no.to_string()).collect();
+    reversed.reverse();
+    assert_eq!(reversed, paid);
+    assert_eq!(numbers(&app, "丁丽").await.len(), 18);
+    app.finish().await;
+}
+
+async fn a_search_that_cannot_finish_in_its_budget_answers_what_it_found_or_asks_for_more(db: Db) {
+    let config = PlatformConfig {
+        search_budget_rows: 4,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    // Oldest to newest: one paid, five unpaid, one paid.
+    let first = app.submit("李小明").await;
+    let first = app.pay(&first).await.order_no.to_string();
+    for _ in 0..5 {
+        app.submit("李小明").await;
+    }
+    let last = app.submit("李小明").await;
+    let last = app.pay(&last).await.order_no.to_string();
+
+    // A page of one: the newest paid, then the budget is spent among the unpaid; the
+    // cursor goes on from where it stopped, and the next page finds the oldest.
+    let query = |cursor: Option<String>| OrderQuery {
+        q: Some("李小明".into()),
+        status: Some("pending_review".into()),
+        limit: Some(1),
+        cursor,
+        ..Default::default()
+    };
+    let client = app.client(&app.support);
+    let page = client.orders(&query(None)).await.expect("first page");
+    let found: Vec<String> = page.items.iter().map(|o| o.order_no.to_string()).collect();
+    assert_eq!(found, vec![last.clone()]);
+    let mut cursor = page.next_cursor;
+    let mut rest = Vec::new();
+    let mut asked_for_more = 0;
+    while let Some(at) = cursor.take() {
+        match client.orders(&query(Some(at.clone()))).await {
+            Ok(page) => {
+                rest.extend(page.items.iter().map(|o| o.order_no.to_string()));
+                cursor = page.next_cursor;
+            }
+            Err(e) => {
+                let problem = e.problem().expect("a problem");
+                assert_eq!(problem.status, 422);
+                assert_eq!(problem.errors[0].field, "q");
+                asked_for_more += 1;
+                break;
+            }
+        }
+    }
+    assert!(
+        rest == vec![first.clone()] || asked_for_more == 1,
+        "the oldest is found, or the clerk is asked for more: {rest:?}"
+    );
+
+    // Nothing found within the budget: the clerk is asked to type more, in their language.
+    for (lang, words) in [("zh-CN", "范围太大，请输入更多字"), ("en", "type more")] {
+        let response = app
+            .http
+            .get(app.url(&format!(
+                "/api/v1/orders?q={}&status=completed&limit=1",
+                "%E6%9D%8E%E5%B0%8F%E6%98%8E"
+            )))
+            .bearer_auth(&app.support)
+            .header("Accept-Language", lang)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 422);
+        let problem: Problem = response.json().await.expect("problem");
+        assert_eq!(problem.errors[0].field, "q");
+        assert!(
+            problem.errors[0].message.contains(words),
+            "{lang}: {problem:?}"
+        );
+    }
+    app.finish().await;
+}
+
+async fn the_plans_of_search_statements_use_the_index_even_when_generic(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let store = app.store();
+    store.load_demo_orders(3000, 7, |_| {}).await.expect("load");
+    let pool = store.pool();
+    let term_walk = "SELECT order_no FROM order_terms WHERE term = $1 AND order_no < $2 \
+                     ORDER BY order_no DESC LIMIT $3";
+    let fetch = "SELECT o.order_no FROM orders o WHERE o.order_no IN ($1, $2) \
+                 AND o.status IN ($3) ORDER BY o.order_no DESC";
+    match store.backend() {
+        ca_counter::server::store::Backend::Sqlite => {
+            for (sql, index) in [(term_walk, "PRIMARY KEY"), (fetch, "SEARCH o USING")] {
+                let plan: Vec<(i64, i64, i64, String)> =
+                    sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                        .bind("n张伟")
+                        .bind("HN3")
+                        .bind(51_i64)
+                        .fetch_all(pool)
+                        .await
+                        .expect("plan");
+                let text: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+                assert!(
+                    text.iter().any(|line| line.contains(index)),
+                    "{sql}: {text:?}"
+                );
+                assert!(
+                    !text.iter().any(|line| line.starts_with("SCAN")),
+                    "{text:?}"
+                );
+            }
+        }
+        ca_counter::server::store::Backend::Postgres => {
+            let mut conn = pool.acquire().await.expect("connection");
+            sqlx::raw_sql("ANALYZE; SET plan_cache_mode = force_generic_plan")
+                .execute(&mut *conn)
+                .await
+                .expect("generic plans");
+            for (name, sql, args, index) in [
+                (
+                    "s_walk",
+                    term_walk,
+                    "('n张伟', 'HN3', 51)",
+                    "order_terms_pkey",
+                ),
+                (
+                    "s_fetch",
+                    fetch,
+                    "('HN1', 'HN2', 'completed')",
+                    "orders_order_no_key",
+                ),
+            ] {
+                let prepare = format!("PREPARE {name} AS {sql}");
+                sqlx::raw_sql(&prepare)
+                    .execute(&mut *conn)
+                    .await
+                    .expect("prepare");
+                let plan: Vec<(String,)> =
+                    sqlx::query_as(&format!("EXPLAIN EXECUTE {name} {args}"))
+                        .fetch_all(&mut *conn)
+                        .await
+                        .expect("plan");
+                let text: Vec<&str> = plan.iter().map(|r| r.0.as_str()).collect();
+                assert!(
+                    text.iter().any(|line| line.contains(index)),
+                    "{name}: {text:?}"
+                );
+                assert!(
+                    !text.iter().any(|line| line.contains("Seq Scan")),
+                    "{name}: {text:?}"
+                );
+            }
+            sqlx::raw_sql("DEALLOCATE ALL; RESET plan_cache_mode")
+                .execute(&mut *conn)
+                .await
+                .expect("reset");
+        }
+    }
+    app.finish().await;
+}
+
+async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_after_them(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let store = app.store().clone();
+    let loaded = store.load_demo_orders(2500, 3, |_| {}).await.expect("load");
+    assert_eq!(loaded.orders, 2500);
+    assert_eq!(loaded.customers, 500);
+
+    // The counts are the orders'.
+    let counts = app
+        .client(&app.support)
+        .order_counts()
+        .await
+        .expect("counts");
+    let by_status: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status")
+            .fetch_all(store.pool())
+            .await
+            .expect("group");
+    for (status, n) in &by_status {
+        let kept = counts
+            .iter()
+            .find(|c| c.status.as_str() == status)
+            .map_or(0, |c| c.count);
+        assert_eq!(kept, *n, "{status}");
+    }
+    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 2500);
+
+    // A loaded name is found, all of its orders.
+    let (name, n): (String, i64) = sqlx::query_as(
+        "SELECT applicant_name, COUNT(*) FROM orders GROUP BY applicant_name \
+         ORDER BY COUNT(*) DESC, applicant_name LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("a name");
+    let found = search(
+        &app,
+        OrderQuery {
+            q: Some(name.clone()),
+            limit: Some(200),
+            ..Default::default()
+        },
+    )
+    .await;
+    // Every order of that name, and any whose names contain it.
+    assert!(
+        found.len() as i64 >= n.min(200),
+        "{name}: {n} orders, {} found",
+        found.len()
+    );
+    let mut ordered = found.clone();
+    ordered.sort_by(|a, b| b.order_no.cmp(&a.order_no));
+    assert_eq!(ordered, found, "newest first");
+
+    // Today's next order takes the next number after the loaded ones.
+    let order = app.submit("王五").await;
+    let (max,): (String,) = sqlx::query_as("SELECT MAX(order_no) FROM orders")
+        .fetch_one(store.pool())
+        .await
+        .expect("max");
+    assert_eq!(order.order_no.to_string(), max);
+
+    // Orders from before the index (no hash, no terms) are given them at the next start.
+    sqlx::query("UPDATE orders SET id_hash = NULL WHERE order_no = $1")
+        .bind(order.order_no.as_str())
+        .execute(store.pool())
+        .await
+        .expect("forget the hash");
+    sqlx::query("DELETE FROM order_terms WHERE order_no = $1")
+        .bind(order.order_no.as_str())
+        .execute(store.pool())
+        .await
+        .expect("forget the terms");
+    assert!(numbers(&app, "王五").await.is_empty());
+    let url = app.db.as_ref().expect("db").url.clone();
+    let reopened = Store::open(&url, 2).await.expect("reopen");
+    reopened.close().await;
+    assert_eq!(numbers(&app, "王五").await, [order.order_no.to_string()]);
+    app.finish().await;
+}
