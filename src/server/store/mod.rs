@@ -6,7 +6,8 @@
 //! 1. the order row ([`Store::lock_order`], or the compare-and-set `UPDATE orders` that
 //!    moves it), before anything that hangs off it;
 //! 2. then what hangs off the order: its payments, claims, invoices, attachments, history,
-//!    the text message the change causes (the SMS outbox row), and the per-status counts
+//!    the text message the change causes (the SMS outbox row), its search terms
+//!    (`order_terms`, written once with a new order), and the per-status counts
 //!    (`order_counts`, two rows of one shard in status order);
 //! 3. last, the events table (taken by `insert_event`, always the last write).
 //!
