@@ -623,7 +623,8 @@ pub struct OrderQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[param(pattern = "^(counter|online)$")]
     pub channel: Option<String>,
-    /// Order number, phone, name (part of) or exact ID number.
+    /// Order number (or its tail, or `HN` and its start), mobile (or its last 4–10
+    /// digits), exact ID number, or part of a name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[param(schema_with = super::schemas::search)]
     pub q: Option<String>,

@@ -308,6 +308,10 @@ impl Platform {
             std::time::Duration::from_millis(config.identity.check_ms.max(50)),
             shutdown_rx.clone(),
         )));
+        jobs.push(tokio::spawn(store::search::index_job(
+            store.clone(),
+            shutdown_rx.clone(),
+        )));
         let demo = demo::DemoParts::of(&config);
         if let Some(line) = demo.line(crate::i18n::Lang::En) {
             tracing::warn!("{line}");

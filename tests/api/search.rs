@@ -417,5 +417,27 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     let reopened = Store::open(&url, 2).await.expect("reopen");
     reopened.close().await;
     assert_eq!(numbers(&app, "王五").await, [order.order_no.to_string()]);
+
+    // Rows written behind the platform's back (a bulk import: no hash, no terms, no
+    // counts) are indexed and counted by the platform's own job.
+    for sql in [
+        "UPDATE orders SET id_hash = NULL",
+        "DELETE FROM order_terms",
+        "DELETE FROM order_counts",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await.expect(sql);
+    }
+    assert_eq!(
+        store.index_unsearchable_orders().await.expect("index"),
+        2501
+    );
+    assert_eq!(store.index_unsearchable_orders().await.expect("again"), 0);
+    assert_eq!(numbers(&app, "王五").await, [order.order_no.to_string()]);
+    let counts = app
+        .client(&app.support)
+        .order_counts()
+        .await
+        .expect("counts");
+    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 2501);
     app.finish().await;
 }

@@ -257,7 +257,16 @@ pub async fn get(
 }
 
 /// Orders, newest first by default, filtered and searched; pages by cursor.
-#[utoipa::path(get, path = "/api/v1/orders", params(OrderQuery), responses((status = 200, body = OrderPage)))]
+///
+/// A search (`q`) is answered from an index: an order number (or its last 12–14 digits, or
+/// `HN` and its start), a mobile or its last 4–10 digits (phones only), an ID number (by its
+/// keyed hash), or part of a name. One search looks at a bounded number of candidate
+/// orders for a bounded time: past that it answers what it found with a `next_cursor` to go
+/// on from (a page may then hold fewer than `limit` orders), or, having found nothing, 422
+/// on the field `q` ("范围太大，请输入更多字": type more).
+#[utoipa::path(get, path = "/api/v1/orders", params(OrderQuery), responses(
+    (status = 200, body = OrderPage),
+    (status = 422, description = "a bad filter, or a search too broad to answer within its budget", body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,

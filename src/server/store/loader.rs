@@ -164,7 +164,14 @@ impl Store {
         let span_ms = DAYS * 86_400_000;
         let start_ms = end_ms - span_ms;
         let mut written = 0_u64;
-        let mut day_seq: std::collections::BTreeMap<String, u32> = Default::default();
+        // Numbers go on from those each day already has.
+        let taken: Vec<(String, i64)> = sqlx::query_as("SELECT day, last FROM order_counters")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut day_seq: std::collections::HashMap<String, u32> = taken
+            .into_iter()
+            .map(|(day, last)| (day, u32::try_from(last).unwrap_or(u32::MAX)))
+            .collect();
         let mut batch: Vec<Vec<Value>> = Vec::with_capacity(ORDERS_PER_TRANSACTION);
         let mut terms: Vec<(String, String)> = Vec::new();
         for i in 0..count {
@@ -177,7 +184,12 @@ impl Store {
                 continue;
             };
             let day = when.date();
-            let key = day.to_string();
+            let key = format!(
+                "{:04}{:02}{:02}",
+                day.year(),
+                u8::from(day.month()),
+                day.day()
+            );
             let seq = day_seq.entry(key).or_insert(0);
             *seq += 1;
             let Some(order_no) = OrderNo::new(day, *seq) else {
@@ -282,7 +294,8 @@ impl Store {
                 progress(written);
             }
         }
-        self.settle_loaded(&day_seq).await?;
+        // The counts and each day's order-number counter catch up with the rows written.
+        self.recount_orders().await?;
         Ok(Loaded {
             orders: written,
             customers: customers_wanted,
@@ -458,51 +471,7 @@ impl Store {
             q.execute(&mut *tx).await?;
         }
         for rows in terms.chunks(ROWS_PER_STATEMENT * 10) {
-            let mut sql = String::from("INSERT INTO order_terms (term, order_no) VALUES ");
-            for r in 0..rows.len() {
-                if r > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("(${}, ${})", r * 2 + 1, r * 2 + 2));
-            }
-            sql.push_str(" ON CONFLICT DO NOTHING");
-            let mut q = sqlx::query(&sql).persistent(false);
-            for (term, order_no) in rows {
-                q = q.bind(term.clone()).bind(order_no.clone());
-            }
-            q.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// After a load: the per-status counts and each day's order-number counter catch up
-    /// with the rows written (one pass over the orders, once).
-    async fn settle_loaded(
-        &self,
-        days: &std::collections::BTreeMap<String, u32>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM order_counts")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO order_counts (status, shard, n) SELECT status, 0, COUNT(*) FROM orders \
-             GROUP BY status",
-        )
-        .execute(&mut *tx)
-        .await?;
-        for (day, last) in days {
-            let compact = day.replace('-', "");
-            sqlx::query(
-                "INSERT INTO order_counters (day, last) VALUES ($1, $2) ON CONFLICT (day) \
-                 DO UPDATE SET last = CASE WHEN order_counters.last > excluded.last \
-                 THEN order_counters.last ELSE excluded.last END",
-            )
-            .bind(compact)
-            .bind(i64::from(*last))
-            .execute(&mut *tx)
-            .await?;
+            search::insert_terms(&mut tx, rows).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -239,10 +239,15 @@ impl Store {
         Ok(std::sync::Arc::from(secret.into_bytes()))
     }
 
-    /// Gives orders made before search had its index (no `id_hash` yet) their terms and
-    /// hash, a batch per transaction; a no-op once done.
-    pub(super) async fn index_unsearchable_orders(&self) -> StoreResult<()> {
+    /// Gives orders that lack their search terms and hash — made before search had its
+    /// index, or written into the table by something other than the platform (a bulk
+    /// import) — their terms and hash, a batch per transaction, and then, since such rows
+    /// also bypassed the per-status counts, counts the orders once. A no-op (one index
+    /// probe) when every order is indexed; the platform runs it at start and every minute.
+    /// Returns how many orders it indexed.
+    pub async fn index_unsearchable_orders(&self) -> StoreResult<u64> {
         let mut indexed = 0_u64;
+        let started = std::time::Instant::now();
         loop {
             let mut tx = self.begin_write().await?;
             let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
@@ -255,24 +260,61 @@ impl Store {
             if rows.is_empty() {
                 break;
             }
+            let mut terms_of_batch: Vec<(String, String)> = Vec::new();
             for (order_no, applicant, display, phone, id_number) in &rows {
-                self.write_search_terms(&mut tx, order_no, applicant, display, phone)
-                    .await?;
+                for term in terms(applicant, display, phone) {
+                    terms_of_batch.push((term, order_no.clone()));
+                }
                 sqlx::query("UPDATE orders SET id_hash = $1 WHERE order_no = $2")
                     .bind(id_hash(&self.search_key, id_number))
                     .bind(order_no)
                     .execute(&mut *tx)
                     .await?;
             }
+            for chunk in terms_of_batch.chunks(1000) {
+                insert_terms(&mut tx, chunk).await?;
+            }
             tx.commit().await?;
             indexed += rows.len() as u64;
+            if indexed % 50_000 < INDEX_BATCH as u64 {
+                tracing::info!(orders = indexed, "indexing orders for search");
+            }
         }
         if indexed > 0 {
+            self.recount_orders().await?;
             tracing::info!(
                 orders = indexed,
-                "older orders were given their search terms"
+                seconds = started.elapsed().as_secs(),
+                "orders were given their search terms, and the orders were counted again"
             );
         }
+        Ok(indexed)
+    }
+
+    /// Counts the orders per status from the orders themselves (a scan, once), replacing
+    /// the counts the transactions keep, and moves each day's order-number counter past
+    /// the numbers already taken: for orders written behind the platform's back.
+    pub async fn recount_orders(&self) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM order_counts")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO order_counts (status, shard, n) SELECT status, 0, COUNT(*) FROM orders \
+             GROUP BY status",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO order_counters (day, last) \
+             SELECT SUBSTR(order_no, 3, 8), MAX(CAST(SUBSTR(order_no, 11, 6) AS INTEGER)) \
+             FROM orders GROUP BY SUBSTR(order_no, 3, 8) \
+             ON CONFLICT (day) DO UPDATE SET last = CASE WHEN order_counters.last > excluded.last \
+             THEN order_counters.last ELSE excluded.last END",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -309,6 +351,44 @@ impl Store {
         query.execute(&mut **tx).await?;
         Ok(())
     }
+}
+
+/// Every minute, indexes orders written into the table by something other than the
+/// platform (see [`Store::index_unsearchable_orders`]) until `shutdown`.
+pub async fn index_job(store: Store, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = shutdown.changed() => return,
+        }
+        if let Err(e) = store.index_unsearchable_orders().await {
+            tracing::warn!(error = %e, "indexing orders for search failed; trying again in a minute");
+        }
+    }
+}
+
+/// Writes `(term, order_no)` rows in one statement (at most a few thousand).
+pub(super) async fn insert_terms(
+    tx: &mut Transaction<'static, Any>,
+    rows: &[(String, String)],
+) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from("INSERT INTO order_terms (term, order_no) VALUES ");
+    for r in 0..rows.len() {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(${}, ${})", r * 2 + 1, r * 2 + 2));
+    }
+    sql.push_str(" ON CONFLICT DO NOTHING");
+    let mut query = sqlx::query(&sql).persistent(false);
+    for (term, order_no) in rows {
+        query = query.bind(term.as_str()).bind(order_no.as_str());
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
 }
 
 #[cfg(test)]
