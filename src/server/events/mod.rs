@@ -51,7 +51,8 @@ struct HubInner {
     wake: Notify,
     /// A commit of this instance wrote an event the sequencer has not numbered yet.
     unnumbered: AtomicBool,
-    /// The newest number the reader has read.
+    /// The newest number the reader has read or is about to read (a notification of it
+    /// need not wake the reader).
     known: AtomicI64,
     /// A reader runs in this process.
     reader: AtomicBool,
@@ -103,7 +104,7 @@ impl EventHub {
     }
 
     fn read_up_to(&self, seq: i64) {
-        self.inner.known.store(seq, Ordering::SeqCst);
+        self.inner.known.fetch_max(seq, Ordering::SeqCst);
     }
 
     async fn woken(&self) {

@@ -60,8 +60,12 @@ pub async fn run(store: Store, feed: Feed, mut shutdown: watch::Receiver<bool>) 
 /// Numbers what is waiting (when asked, on PostgreSQL) and publishes everything after
 /// `position`.
 async fn round(store: &Store, feed: &Feed, position: &mut i64, number: bool) -> StoreResult<()> {
-    if number && store.backend() == Backend::Postgres {
-        store.sequence_events().await?;
+    if number
+        && store.backend() == Backend::Postgres
+        && let Some(numbered) = store.sequence_events().await?
+    {
+        // Read below: its own notification need not wake this reader again.
+        store.hub().read_up_to(numbered);
     }
     let burst = feed.burst();
     loop {

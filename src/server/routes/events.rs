@@ -10,6 +10,7 @@
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,8 +18,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use tokio::sync::{broadcast, watch};
-use tokio::time::Instant;
+use tokio::sync::broadcast;
+use tokio::time::{Instant, Sleep};
 
 use crate::domain::{Permission, RoleSet};
 use crate::i18n::{Msg, T};
@@ -70,15 +71,20 @@ pub async fn stream(
         }
     };
     let now = Instant::now();
+    let mut shutdown = state.shutdown.clone();
     let stream = Subscriber {
         operator_id: caller.operator.id.clone(),
         roles: caller.operator.roles.clone(),
         token_hash: caller.token_hash.clone(),
-        reauth_at: now + REAUTH,
-        quiet_until: now + KEEP_ALIVE_EVERY,
+        reauth: Box::pin(tokio::time::sleep_until(now + REAUTH)),
+        keep_alive: Box::pin(tokio::time::sleep_until(now + KEEP_ALIVE_EVERY)),
+        last_sent: now,
+        stopping: Box::pin(async move {
+            // Stopping, or the platform gone without saying so.
+            let _ = shutdown.wait_for(|stopping| *stopping).await;
+        }),
         store: state.store.clone(),
         live,
-        shutdown: state.shutdown.clone(),
         after,
         catching_up,
         ended: false,
@@ -101,22 +107,28 @@ pub async fn stream(
         .into_response())
 }
 
-/// One open stream.
+/// One open stream. Its timers and its wait for the platform to stop are made once and
+/// kept: an event costs a stream no timer or waiter registration, only the frame's bytes.
 struct Subscriber {
     operator_id: String,
     roles: RoleSet,
     token_hash: String,
-    reauth_at: Instant,
-    /// When a keep-alive is due if nothing else is sent.
-    quiet_until: Instant,
+    /// When the token is checked again.
+    reauth: Pin<Box<Sleep>>,
+    /// When a keep-alive may be due (one is sent if nothing was for a while).
+    keep_alive: Pin<Box<Sleep>>,
+    /// When bytes were last sent.
+    last_sent: Instant,
+    /// Done when the platform stops.
+    stopping: Pin<Box<dyn Future<Output = ()> + Send>>,
     store: Store,
     live: broadcast::Receiver<Arc<Published>>,
-    shutdown: watch::Receiver<bool>,
     /// The number of the last event sent (or skipped as not this stream's).
     after: i64,
     /// Reading the table after `Last-Event-ID` before switching to the live feed.
     catching_up: bool,
-    /// The operator was revoked: what is pending goes out, then the stream ends.
+    /// The operator was revoked or the platform stops: what is pending goes out, then the
+    /// stream ends.
     ended: bool,
     pending: VecDeque<Bytes>,
 }
@@ -128,17 +140,11 @@ impl Subscriber {
     async fn next(&mut self) -> Option<Bytes> {
         loop {
             if let Some(bytes) = self.pending.pop_front() {
-                self.quiet_until = Instant::now() + KEEP_ALIVE_EVERY;
+                self.last_sent = Instant::now();
                 return Some(bytes);
             }
-            if self.ended || *self.shutdown.borrow() {
+            if self.ended {
                 return None;
-            }
-            if Instant::now() >= self.reauth_at {
-                if !self.still_valid().await {
-                    return None;
-                }
-                self.reauth_at = Instant::now() + REAUTH;
             }
             if self.catching_up {
                 match events::read(&self.store, self.after, BATCH).await {
@@ -156,6 +162,8 @@ impl Subscriber {
                 continue;
             }
             tokio::select! {
+                biased;
+                () = &mut self.stopping => return None,
                 received = self.live.recv() => match received {
                     Ok(event) if event.seq <= self.after => {}
                     Ok(event) if event.seq == self.after + 1 => self.take(&event),
@@ -171,12 +179,21 @@ impl Subscriber {
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
-                _ = tokio::time::sleep_until(self.quiet_until) => {
-                    self.quiet_until = Instant::now() + KEEP_ALIVE_EVERY;
-                    return Some(Bytes::from_static(KEEP_ALIVE));
+                () = &mut self.keep_alive => {
+                    let due = self.last_sent + KEEP_ALIVE_EVERY;
+                    if Instant::now() >= due {
+                        self.pending.push_back(Bytes::from_static(KEEP_ALIVE));
+                        self.keep_alive.as_mut().reset(Instant::now() + KEEP_ALIVE_EVERY);
+                    } else {
+                        self.keep_alive.as_mut().reset(due);
+                    }
                 }
-                _ = tokio::time::sleep_until(self.reauth_at) => {}
-                changed = self.shutdown.changed() => if changed.is_err() { return None },
+                () = &mut self.reauth => {
+                    if !still_valid(&self.store, &self.token_hash, &self.operator_id).await {
+                        return None;
+                    }
+                    self.reauth.as_mut().reset(Instant::now() + REAUTH);
+                }
             }
         }
     }
@@ -200,16 +217,16 @@ impl Subscriber {
             Delivery::Revoked { .. } | Delivery::Nothing => {}
         }
     }
+}
 
-    /// True while the stream's token is valid; a database that cannot say ends the stream
-    /// too (the client reconnects and is asked again).
-    async fn still_valid(&self) -> bool {
-        match self.store.authenticate_hash(&self.token_hash).await {
-            Ok(found) => found.is_some_and(|operator| operator.id == self.operator_id),
-            Err(e) => {
-                tracing::warn!(error = %e, "event stream cannot check its token; closing it");
-                false
-            }
+/// True while a stream's token is valid for its operator; a database that cannot say ends
+/// the stream too (the client reconnects and is asked again).
+async fn still_valid(store: &Store, token_hash: &str, operator_id: &str) -> bool {
+    match store.authenticate_hash(token_hash).await {
+        Ok(found) => found.is_some_and(|operator| operator.id == operator_id),
+        Err(e) => {
+            tracing::warn!(error = %e, "event stream cannot check its token; closing it");
+            false
         }
     }
 }
