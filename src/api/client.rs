@@ -70,6 +70,19 @@ pub type EventStream = Pin<Box<dyn Stream<Item = Result<ServerEvent, ClientError
 /// The header of a printed document that names the characters no font could draw.
 pub const UNPRINTABLE_HEADER: &str = "unprintable-characters";
 
+/// The header of `GET /orders/counts` that names the newest event the counts include.
+pub const COUNTS_EVENT_HEADER: &str = "last-event-id";
+
+/// The per-status counts, and the newest event they include: apply the later events'
+/// [`OrderEvent::count_move`] to keep them exact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counts {
+    /// Every status with its count.
+    pub counts: Vec<StatusCount>,
+    /// The newest event included (`None` from a platform that does not say).
+    pub as_of: Option<i64>,
+}
+
 /// A printed document from the platform.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PdfFile {
@@ -408,7 +421,27 @@ impl Client {
 
     /// `GET /orders/counts`
     pub async fn order_counts(&self) -> Result<Vec<StatusCount>, ClientError> {
-        self.send(self.request(Method::GET, "/orders/counts")).await
+        self.counts().await.map(|counts| counts.counts)
+    }
+
+    /// `GET /orders/counts`, with the newest event the counts include.
+    pub async fn counts(&self) -> Result<Counts, ClientError> {
+        let response = self.request(Method::GET, "/orders/counts").send().await?;
+        let status = response.status();
+        let as_of = response
+            .headers()
+            .get(COUNTS_EVENT_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<i64>().ok());
+        let bytes = response.bytes().await?;
+        if !status.is_success() {
+            return Err(problem_of(status, &bytes));
+        }
+        let counts = serde_json::from_slice(&bytes).map_err(|e| ClientError::Unexpected {
+            status: status.as_u16(),
+            message: e.to_string(),
+        })?;
+        Ok(Counts { counts, as_of })
     }
 
     /// `POST /orders/{order_no}/actions/{action}`

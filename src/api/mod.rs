@@ -6,8 +6,8 @@ pub mod schemas;
 mod types;
 
 pub use client::{
-    Client, ClientError, EventStream, OrderQuery, PdfFile, PhonePage, ServerEvent,
-    UNPRINTABLE_HEADER, install_tls_provider, submit_phone_form,
+    COUNTS_EVENT_HEADER, Client, ClientError, Counts, EventStream, OrderQuery, PdfFile, PhonePage,
+    ServerEvent, UNPRINTABLE_HEADER, install_tls_provider, submit_phone_form,
 };
 pub use types::*;
 

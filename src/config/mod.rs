@@ -202,6 +202,9 @@ pub struct HttpConfig {
     /// Connections served at once; above this, new ones are answered 503 at once. Each
     /// counter holds about two (its event stream and its requests).
     pub max_open_connections: usize,
+    /// How many events an event stream may fall behind the platform before it is ended
+    /// (its client resumes where it was): a slow client never slows the others.
+    pub event_backlog: usize,
 }
 
 impl Default for HttpConfig {
@@ -210,6 +213,7 @@ impl Default for HttpConfig {
             header_timeout_seconds: 15,
             body_idle_timeout_seconds: 30,
             max_open_connections: 4096,
+            event_backlog: 1024,
         }
     }
 }

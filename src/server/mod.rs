@@ -48,6 +48,8 @@ pub struct AppState {
     pub public_base: Arc<str>,
     /// Flips to `true` when the server is stopping; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
+    /// The events this instance's reader publishes to its event streams.
+    pub feed: events::Feed,
     /// Checks identities on the real-name page.
     pub identity: Arc<dyn identity::IdentityProvider>,
     /// The fonts printed documents are drawn with.
@@ -279,6 +281,7 @@ impl Platform {
         let addr = listener.local_addr()?;
         let public_base = config.public_base_url(addr);
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let feed = events::Feed::new(config.http.event_backlog, store.last_event_id().await?);
         let pg_listener = (store.backend() == Backend::Postgres).then(|| {
             tokio::spawn(events::listen_postgres(
                 store.url().to_owned(),
@@ -287,13 +290,18 @@ impl Platform {
             ))
         });
         let (payments, sandbox) = payment_provider(&config, &store, &public_base).await?;
-        let mut jobs = vec![tokio::spawn(payments::jobs::run(
+        let mut jobs = vec![tokio::spawn(events::reader(
+            store.clone(),
+            feed.clone(),
+            shutdown_rx.clone(),
+        ))];
+        jobs.push(tokio::spawn(payments::jobs::run(
             store.clone(),
             payments.clone(),
             config.unpaid_close_hours,
             std::time::Duration::from_secs(config.payment_check_seconds.max(1)),
             shutdown_rx.clone(),
-        ))];
+        )));
         let sms_wake = Arc::new(tokio::sync::Notify::new());
         jobs.push(tokio::spawn(sms::outbox::run(
             store.clone(),
@@ -322,6 +330,7 @@ impl Platform {
             config: Arc::new(config),
             public_base: public_base.clone().into(),
             shutdown: shutdown_rx.clone(),
+            feed,
             identity,
             fonts,
             payments,

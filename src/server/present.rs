@@ -260,20 +260,22 @@ pub fn realname(row: &RealnameRow, now: i64, lang: Lang, reveal: bool) -> Realna
     }
 }
 
-/// An event as streamed.
-pub fn event(row: &EventRow) -> Option<StreamEvent> {
+/// An event as streamed; `order` is the order's list row (order events).
+pub fn event(row: &EventRow, order: Option<OrderSummary>) -> Option<StreamEvent> {
     match row.topic.as_str() {
         "order" => Some(StreamEvent::Order(OrderEvent {
-            id: row.id,
+            id: row.seq,
             order_no: OrderNo::parse(&row.subject_no).ok()?,
             kind: row.kind.clone(),
             action: row.action.clone(),
             status: OrderStatus::parse(&row.status)?,
+            from: row.from_status.as_deref().and_then(OrderStatus::parse),
             version: row.version,
             at: rfc3339(row.at),
+            order: order.map(Box::new),
         })),
         "realname" => Some(StreamEvent::Realname(RealnameEvent {
-            id: row.id,
+            id: row.seq,
             session_id: row.subject_id.clone(),
             status: RealnameStatus::parse(&row.status)?,
             attempts: row.version,

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use super::keys::{Binding, Key};
 use super::text::Text;
+use crate::domain::OrderStatus;
 use crate::i18n::{Lang, T};
 
 /// A row that knows which order it is.
@@ -291,6 +292,9 @@ pub struct Fetch {
     // A live change was lost (its own fetch failed): shown as stale until reloaded.
     lost: bool,
     every: Option<i64>,
+    // The statuses the list shows: an order event touching none of them leaves it alone
+    // (empty: every order event may change it).
+    watching: Vec<OrderStatus>,
     /// An answer arrived at least once.
     pub loaded: bool,
     /// Why the last fetch failed (the rows shown are the last good ones).
@@ -322,10 +326,18 @@ impl Fetch {
             stale: true,
             lost: false,
             every,
+            watching: Vec::new(),
             loaded: false,
             error: None,
             refused: false,
         }
+    }
+
+    /// The list shows orders in `status` only: an order event that neither leaves nor
+    /// enters it (nor changes an order in it) does not ask for the list again.
+    pub fn watching(mut self, status: OrderStatus) -> Fetch {
+        self.watching.push(status);
+        self
     }
 
     /// The question's number to send now, or `None` when one is on its way (it is asked
@@ -421,8 +433,8 @@ impl Fetch {
     }
 
     /// A platform event or the link coming back: the list is asked for again (now when
-    /// shown, else when next shown). A realname event or a language switch changes
-    /// nothing.
+    /// shown, else when next shown). An order event about statuses the list does not
+    /// show, a realname event or a language switch changes nothing.
     pub fn live(
         &mut self,
         event: &super::component::Live,
@@ -431,9 +443,17 @@ impl Fetch {
     ) -> Option<u64> {
         use super::component::Live;
         match event {
-            Live::Order(_) | Live::Resumed | Live::Refresh => self.changed(now, shown),
-            Live::Realname(_) | Live::Language | Live::Platform => None,
+            Live::Order(order) if self.touches(order) => self.changed(now, shown),
+            Live::Resumed | Live::Refresh => self.changed(now, shown),
+            Live::Order(_) | Live::Realname(_) | Live::Language | Live::Platform => None,
         }
+    }
+
+    /// Whether an order event may change the list: it left or is in a status shown.
+    fn touches(&self, event: &crate::api::OrderEvent) -> bool {
+        self.watching.is_empty()
+            || self.watching.contains(&event.status)
+            || event.from.is_some_and(|from| self.watching.contains(&from))
     }
 
     /// Something changed on the platform: ask now if the list is shown, else mark it

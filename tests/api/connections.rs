@@ -19,6 +19,7 @@ fn config(max_open_connections: usize) -> PlatformConfig {
             header_timeout_seconds: 2,
             body_idle_timeout_seconds: 2,
             max_open_connections,
+            ..HttpConfig::default()
         },
         ..PlatformConfig::default()
     }

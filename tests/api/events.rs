@@ -12,6 +12,8 @@ use crate::on_both_databases;
 on_both_databases!(
     a_client_that_reconnects_with_last_event_id_gets_every_missed_event_once,
     changes_arrive_on_the_stream_as_they_happen,
+    an_event_says_where_the_order_came_from_and_carries_its_row,
+    the_counts_name_the_newest_event_they_include,
 );
 
 async fn next(stream: &mut EventStream) -> ServerEvent {
@@ -57,6 +59,86 @@ async fn changes_arrive_on_the_stream_as_they_happen(db: Db) {
         (OrderStatus::PendingVoucher, 2)
     );
     assert!(moved.id > created.id);
+    app.finish().await;
+}
+
+async fn an_event_says_where_the_order_came_from_and_carries_its_row(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client(&app.support);
+    let mut stream = client.events(None).await.expect("subscribe");
+    next(&mut stream).await;
+    let order = app.submit("张三").await;
+    app.act(
+        &app.clerk,
+        &order,
+        Action::ChooseBankTransfer,
+        Default::default(),
+    )
+    .await;
+    let ServerEvent::Order(created) = next(&mut stream).await else {
+        panic!("order event");
+    };
+    let ServerEvent::Order(moved) = next(&mut stream).await else {
+        panic!("order event");
+    };
+    assert_eq!(created.from, None);
+    assert_eq!(
+        created.count_move(),
+        Some((None, OrderStatus::PendingPayment))
+    );
+    assert_eq!(moved.from, Some(OrderStatus::PendingPayment));
+    assert_eq!(
+        moved.count_move(),
+        Some((
+            Some(OrderStatus::PendingPayment),
+            OrderStatus::PendingVoucher
+        ))
+    );
+    // The row is the one the list shows, as it is now.
+    let listed = client
+        .orders(&ca_counter::api::OrderQuery {
+            q: Some(order.order_no.to_string()),
+            ..Default::default()
+        })
+        .await
+        .expect("list")
+        .items
+        .into_iter()
+        .next()
+        .expect("listed");
+    assert_eq!(moved.order.as_deref(), Some(&listed));
+    assert_eq!(listed.status, OrderStatus::PendingVoucher);
+    app.finish().await;
+}
+
+async fn the_counts_name_the_newest_event_they_include(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client(&app.support);
+    let mut stream = client.events(None).await.expect("subscribe");
+    next(&mut stream).await;
+    let order = app.submit("甲").await;
+    app.act(
+        &app.clerk,
+        &order,
+        Action::ChooseBankTransfer,
+        Default::default(),
+    )
+    .await;
+    next(&mut stream).await;
+    let ServerEvent::Order(moved) = next(&mut stream).await else {
+        panic!("order event");
+    };
+    let counts = client.counts().await.expect("counts");
+    assert_eq!(counts.as_of, Some(moved.id));
+    let count = |status| {
+        counts
+            .counts
+            .iter()
+            .find(|c| c.status == status)
+            .map(|c| c.count)
+    };
+    assert_eq!(count(OrderStatus::PendingVoucher), Some(1));
+    assert_eq!(count(OrderStatus::PendingPayment), Some(0));
     app.finish().await;
 }
 

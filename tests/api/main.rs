@@ -16,6 +16,8 @@ mod contract;
 mod crash;
 mod demo_parts;
 mod documents;
+mod event_fanout;
+mod event_order;
 mod events;
 mod faults;
 mod hostile_text;

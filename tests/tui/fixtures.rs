@@ -253,6 +253,9 @@ pub fn bare(lang: Lang) -> App {
     app
 }
 
+/// The newest event the fixture's counts include (events numbered above it move them).
+pub const COUNTS_AS_OF: i64 = 10;
+
 /// An app as a clerk-and-reviewer sees it after the first answers, on 待办订单.
 pub fn app(lang: Lang) -> App {
     let mut app = bare(lang);
@@ -266,17 +269,20 @@ pub fn app(lang: Lang) -> App {
         (OrderStatus::PendingReview, 4),
         (OrderStatus::PendingShipment, 1),
     ];
-    app.frame_answer(FrameAnswer::Counts(Ok(OrderStatus::ALL
-        .iter()
-        .map(|s| StatusCount {
-            status: *s,
-            count: counts
-                .iter()
-                .find(|(c, _)| c == s)
-                .map(|(_, n)| *n)
-                .unwrap_or(0),
-        })
-        .collect())));
+    app.frame_answer(FrameAnswer::Counts(Ok(ca_counter::api::Counts {
+        counts: OrderStatus::ALL
+            .iter()
+            .map(|s| StatusCount {
+                status: *s,
+                count: counts
+                    .iter()
+                    .find(|(c, _)| c == s)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0),
+            })
+            .collect(),
+        as_of: Some(COUNTS_AS_OF),
+    })));
     app.frame_answer(FrameAnswer::Carriers(Ok(carriers())));
     let seq = app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0);
     app.answer::<Orders>(orders::Answer::Page {

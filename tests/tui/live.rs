@@ -97,9 +97,12 @@ fn a_row_that_cannot_be_fetched_marks_the_list_stale_and_reloads_it() {
         order_no: no("HN20261128000009"),
         kind: "created".into(),
         status: OrderStatus::PendingPayment,
+        from: None,
         version: 1,
         action: None,
         at: "2026-11-28T08:00:00Z".into(),
+        // From a platform that did not send the row: the tab asks for it.
+        order: None,
     }));
     let jobs = app.take_jobs();
     assert!(
@@ -152,9 +155,11 @@ fn a_queue_that_fails_to_load_is_retried_and_says_so() {
         order_no: no("HN20261128000003"),
         kind: "transition".into(),
         status: OrderStatus::PendingShipment,
+        from: Some(OrderStatus::PendingReview),
         version: 4,
         action: Some("approve".into()),
         at: "2026-11-28T08:00:00Z".into(),
+        order: None,
     }));
     app.take_jobs();
     let failed = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);

@@ -7,6 +7,7 @@ mod common;
 #[path = "../common/pty.rs"]
 mod pty;
 
+mod events;
 mod fixtures;
 mod layering;
 mod live;

@@ -161,9 +161,11 @@ fn the_payment_code_on_screen_decodes_with_the_amount_and_time_left() {
             order_no: ca_counter::domain::OrderNo::parse("HN20261128000007").expect("order number"),
             kind: "transition".into(),
             status: OrderStatus::PendingReview,
+            from: Some(OrderStatus::PendingPayment),
             version: 2,
             action: Some("pay".into()),
             at: "2026-11-28T08:00:00Z".into(),
+            order: None,
         },
     ));
     assert_eq!(decode_screen(&app, 80, 24), None);

@@ -354,22 +354,46 @@ pub struct HistoryEntry {
     pub request_id: Option<String>,
 }
 
-/// An order changed; sent on `GET /api/v1/events` with `id:` = `id`.
+/// An order changed; sent on `GET /api/v1/events` with `id:` = `id`. It carries what a
+/// client needs to keep its per-status counts and its list row without asking back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OrderEvent {
-    /// Event id, increasing; resume after it with `Last-Event-ID`.
+    /// Event id: consecutive, one order for every client; resume after it with
+    /// `Last-Event-ID`.
     pub id: i64,
     /// The order.
     #[schema(value_type = String, example = "HN20261128000001")]
     pub order_no: OrderNo,
-    /// `created`, `transition`, `attachment`, `note`.
+    /// `created`, `transition`, `attachment`, `note`, `claim`, `updated`, `payment`.
     pub kind: String,
     /// The action, for transitions.
     pub action: Option<String>,
     /// Status after the change.
     pub status: OrderStatus,
+    /// The status the order left: set for transitions, null otherwise. A `created` event
+    /// adds one order to `status`; a transition moves one from `from` to `status`; other
+    /// events leave the counts alone (see [`OrderEvent::count_move`]).
+    #[serde(default)]
+    pub from: Option<OrderStatus>,
     /// Version after the change.
     pub version: i64,
     /// When (RFC 3339).
     pub at: String,
+    /// The order's list row (as in `GET /orders`), read when the platform sent the event:
+    /// it may already show a later change (its `version` says), never an earlier one.
+    /// Null if the platform could not read it.
+    #[serde(default)]
+    pub order: Option<Box<OrderSummary>>,
+}
+
+impl OrderEvent {
+    /// What the event does to the per-status counts: one order leaves the first status
+    /// (none for a new order) and enters the second; `None` when the counts stay.
+    pub fn count_move(&self) -> Option<(Option<OrderStatus>, OrderStatus)> {
+        match (self.from, self.kind.as_str()) {
+            (Some(from), _) if from != self.status => Some((Some(from), self.status)),
+            (None, "created") => Some((None, self.status)),
+            _ => None,
+        }
+    }
 }

@@ -1,42 +1,53 @@
-//! `GET /api/v1/events`: server-sent events of order changes. Each event's `id:` is its row
-//! id; a client that reconnects with `Last-Event-ID` gets every event after it, none twice.
+//! `GET /api/v1/events`: server-sent events of order changes. Each event's `id:` is its
+//! number (`seq`); a client that reconnects with `Last-Event-ID` gets every event after
+//! it, none twice.
+//!
+//! A stream reads nothing from the table while live: it forwards what this instance's
+//! reader published (`server::events`), skipping what its operator may not see. Resuming,
+//! it subscribes first, then catches up from the table, then skips the published events it
+//! already sent: no gap, no repeat. A stream that falls more than the feed's backlog behind
+//! ends; its client resumes.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::Stream;
-use tokio::sync::watch;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::broadcast;
+use tokio::time::{Instant, Sleep};
 
-use crate::domain::Permission;
+use crate::domain::{Permission, RoleSet};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
+use crate::server::events::{self, Delivery, KEEP_ALIVE, Published};
 use crate::server::extract::Caller;
-use crate::server::present::{self, StreamEvent};
 use crate::server::store::Store;
 
-/// How many events one query reads.
+/// How many events one catch-up query reads.
 const BATCH: i64 = 500;
-/// How often an idle stream looks at the table anyway (a safety net under the wake-ups).
-const RESCAN: Duration = Duration::from_secs(15);
+/// A stream says something at least this often (a keep-alive when nothing happens).
+const KEEP_ALIVE_EVERY: Duration = Duration::from_secs(5);
 /// How often a stream checks that its token is still valid, for revocations it cannot see
 /// as an event (made by another process on the same SQLite file before it woke).
 const REAUTH: Duration = Duration::from_secs(5);
 
 /// The live stream. A fresh subscription first gets a `hello` event whose id is the
-/// newest event now; then one `order` event per change.
+/// newest event now; then one `order` (OrderEvent) or `realname` (RealnameEvent) event
+/// per change.
 #[utoipa::path(get, path = "/api/v1/events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
-    responses((status = 200, description = "text/event-stream of `hello` and `order` events (OrderEvent)", content_type = "text/event-stream")))]
+    responses((status = 200, description = "text/event-stream of `hello`, `order` (OrderEvent) and `realname` (RealnameEvent) events", content_type = "text/event-stream")))]
 pub async fn stream(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.require(Permission::ViewOrders)?;
     let resume =
         match headers
@@ -49,125 +60,173 @@ pub async fn stream(
                 || ApiError::field("Last-Event-ID", Msg::with(T::ErrInvalidValue, [text])),
             )?),
         };
+    // Subscribed before anything is read: whatever is published from now on comes through.
+    let (live, published) = state.feed.subscribe();
     let mut pending = VecDeque::new();
-    let after = match resume {
-        Some(id) => id,
+    let (after, catching_up) = match resume {
+        Some(id) => (id, true),
         None => {
-            let last = state.store.last_event_id().await?;
-            let hello = Event::default()
-                .event("hello")
-                .id(last.to_string())
-                .retry(Duration::from_secs(2))
-                .data(format!("{{\"last_event_id\":{last}}}"));
-            pending.push_back(hello);
-            last
+            pending.push_back(events::hello(published));
+            (published, false)
         }
     };
-    let cursor = Cursor {
+    let now = Instant::now();
+    let mut shutdown = state.shutdown.clone();
+    let stream = Subscriber {
         operator_id: caller.operator.id.clone(),
+        roles: caller.operator.roles.clone(),
         token_hash: caller.token_hash.clone(),
-        reauth_at: tokio::time::Instant::now() + REAUTH,
-        revoked: false,
+        reauth: Box::pin(tokio::time::sleep_until(now + REAUTH)),
+        keep_alive: Box::pin(tokio::time::sleep_until(now + KEEP_ALIVE_EVERY)),
+        last_sent: now,
+        stopping: Box::pin(async move {
+            // Stopping, or the platform gone without saying so.
+            let _ = shutdown.wait_for(|stopping| *stopping).await;
+        }),
         store: state.store.clone(),
-        wake: state.store.hub().subscribe(),
-        shutdown: state.shutdown.clone(),
+        live,
         after,
+        catching_up,
+        ended: false,
         pending,
     };
-    let events = futures_util::stream::unfold(cursor, |mut cursor| async move {
-        let event = cursor.next().await?;
-        Some((Ok(event), cursor))
+    let body = futures_util::stream::unfold(stream, |mut stream| async move {
+        let bytes = stream.next().await?;
+        Some((Ok::<_, Infallible>(bytes), stream))
     });
-    Ok(Sse::new(events).keep_alive(
-        KeepAlive::new()
-            .interval(Duration::from_secs(5))
-            .text("keep-alive"),
-    ))
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
 }
 
-struct Cursor {
+/// One open stream. Its timers and its wait for the platform to stop are made once and
+/// kept: an event costs a stream no timer or waiter registration, only the frame's bytes.
+struct Subscriber {
     operator_id: String,
+    roles: RoleSet,
     token_hash: String,
-    reauth_at: tokio::time::Instant,
-    revoked: bool,
+    /// When the token is checked again.
+    reauth: Pin<Box<Sleep>>,
+    /// When a keep-alive may be due (one is sent if nothing was for a while).
+    keep_alive: Pin<Box<Sleep>>,
+    /// When bytes were last sent.
+    last_sent: Instant,
+    /// Done when the platform stops.
+    stopping: Pin<Box<dyn Future<Output = ()> + Send>>,
     store: Store,
-    wake: watch::Receiver<i64>,
-    shutdown: watch::Receiver<bool>,
+    live: broadcast::Receiver<Arc<Published>>,
+    /// The number of the last event sent (or skipped as not this stream's).
     after: i64,
-    pending: VecDeque<Event>,
+    /// Reading the table after `Last-Event-ID` before switching to the live feed.
+    catching_up: bool,
+    /// The operator was revoked or the platform stops: what is pending goes out, then the
+    /// stream ends.
+    ended: bool,
+    pending: VecDeque<Bytes>,
 }
 
-impl Cursor {
-    /// The next event to send; `None` ends the stream (server stopping, or the database
-    /// failing — the client then reconnects with `Last-Event-ID`).
-    async fn next(&mut self) -> Option<Event> {
+impl Subscriber {
+    /// The next bytes to send; `None` ends the stream (server stopping, the operator
+    /// revoked, the stream too far behind, or the database failing — the client then
+    /// reconnects with `Last-Event-ID`).
+    async fn next(&mut self) -> Option<Bytes> {
         loop {
-            if let Some(event) = self.pending.pop_front() {
-                return Some(event);
+            if let Some(bytes) = self.pending.pop_front() {
+                self.last_sent = Instant::now();
+                return Some(bytes);
             }
-            if self.revoked {
+            if self.ended {
                 return None;
             }
-            if *self.shutdown.borrow() {
-                return None;
-            }
-            if tokio::time::Instant::now() >= self.reauth_at {
-                if !self.still_valid().await {
-                    return None;
-                }
-                self.reauth_at = tokio::time::Instant::now() + REAUTH;
-            }
-            // Mark the wake-up seen before reading, so one arriving during the read is not lost.
-            self.wake.borrow_and_update();
-            match self.store.events_after(self.after, BATCH).await {
-                Ok(rows) if !rows.is_empty() => {
-                    for row in &rows {
-                        self.after = row.id;
-                        // The operator was revoked: what came before is theirs, nothing after.
-                        if row.topic == "operator" && row.subject_id == self.operator_id {
-                            self.revoked = true;
-                            break;
+            if self.catching_up {
+                match events::read(&self.store, self.after, BATCH).await {
+                    Ok(batch) => {
+                        self.catching_up = batch.len() as i64 == BATCH;
+                        for event in &batch {
+                            self.take(event);
                         }
-                        let (name, data) = match present::event(row) {
-                            Some(StreamEvent::Order(e)) => ("order", serde_json::to_string(&e)),
-                            Some(StreamEvent::Realname(e)) => {
-                                ("realname", serde_json::to_string(&e))
-                            }
-                            None => continue,
-                        };
-                        self.pending.push_back(
-                            Event::default()
-                                .event(name)
-                                .id(row.id.to_string())
-                                .data(data.unwrap_or_default()),
-                        );
                     }
-                    continue;
+                    Err(e) => {
+                        tracing::warn!(error = %e, "event stream cannot catch up; closing it");
+                        return None;
+                    }
                 }
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "event stream cannot read events; closing it");
-                    return None;
-                }
+                continue;
             }
             tokio::select! {
-                changed = self.wake.changed() => if changed.is_err() { return None },
-                _ = tokio::time::sleep(RESCAN) => {}
-                _ = tokio::time::sleep_until(self.reauth_at) => {}
-                _ = self.shutdown.changed() => return None,
+                biased;
+                () = &mut self.stopping => return None,
+                received = self.live.recv() => match received {
+                    Ok(event) if event.seq <= self.after => {}
+                    Ok(event) if event.seq == self.after + 1 => self.take(&event),
+                    Ok(event) => {
+                        // Cannot happen while the reader publishes every number in turn;
+                        // should it, the table has what is missing.
+                        tracing::warn!(after = self.after, seq = event.seq, "a gap in the live feed; catching up");
+                        self.catching_up = true;
+                    }
+                    Err(broadcast::error::RecvError::Lagged(missed)) => {
+                        tracing::info!(missed, operator = %self.operator_id, "an event stream fell behind; ending it");
+                        return None;
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                () = &mut self.keep_alive => {
+                    let due = self.last_sent + KEEP_ALIVE_EVERY;
+                    if Instant::now() >= due {
+                        self.pending.push_back(Bytes::from_static(KEEP_ALIVE));
+                        self.keep_alive.as_mut().reset(Instant::now() + KEEP_ALIVE_EVERY);
+                    } else {
+                        self.keep_alive.as_mut().reset(due);
+                    }
+                }
+                () = &mut self.reauth => {
+                    if !still_valid(&self.store, &self.token_hash, &self.operator_id).await {
+                        return None;
+                    }
+                    self.reauth.as_mut().reset(Instant::now() + REAUTH);
+                }
             }
         }
     }
 
-    /// True while the stream's token is valid; a database that cannot say ends the stream
-    /// too (the client reconnects and is asked again).
-    async fn still_valid(&self) -> bool {
-        match self.store.authenticate_hash(&self.token_hash).await {
-            Ok(found) => found.is_some_and(|operator| operator.id == self.operator_id),
-            Err(e) => {
-                tracing::warn!(error = %e, "event stream cannot check its token; closing it");
-                false
+    /// Queues what `event` means for this stream and moves past it.
+    fn take(&mut self, event: &Published) {
+        if event.seq <= self.after || self.ended {
+            return;
+        }
+        self.after = event.seq;
+        match &event.body {
+            Delivery::Frame { needs, bytes } => {
+                if self.roles.permits(*needs) {
+                    self.pending.push_back(bytes.clone());
+                }
             }
+            // What came before is theirs, nothing after.
+            Delivery::Revoked { operator_id } if *operator_id == self.operator_id => {
+                self.ended = true;
+            }
+            Delivery::Revoked { .. } | Delivery::Nothing => {}
+        }
+    }
+}
+
+/// True while a stream's token is valid for its operator; a database that cannot say ends
+/// the stream too (the client reconnects and is asked again).
+async fn still_valid(store: &Store, token_hash: &str, operator_id: &str) -> bool {
+    match store.authenticate_hash(token_hash).await {
+        Ok(found) => found.is_some_and(|operator| operator.id == operator_id),
+        Err(e) => {
+            tracing::warn!(error = %e, "event stream cannot check its token; closing it");
+            false
         }
     }
 }

@@ -394,15 +394,16 @@ fn date_ms(date: Option<&str>, field: &str, add_days: i64, errors: &mut Errors) 
     }
 }
 
-/// How many orders are in each status (every status listed, zeros included).
-#[utoipa::path(get, path = "/api/v1/orders/counts", responses((status = 200, body = [StatusCount])))]
-pub async fn counts(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Vec<StatusCount>>, ApiError> {
+/// How many orders are in each status (every status listed, zeros included). The
+/// `Last-Event-ID` header names the newest event the counts include: a client keeps them
+/// exact by applying each later event's `from` → `status` (`OrderEvent::count_move`).
+#[utoipa::path(get, path = "/api/v1/orders/counts", responses((status = 200, body = [StatusCount],
+    headers(("Last-Event-ID" = i64, description = "the newest event these counts include")))))]
+pub async fn counts(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     caller.require(Permission::ViewOrders)?;
-    let counts = state.store.order_counts().await?;
-    Ok(Json(
+    let (counts, position) = state.store.counts_at_event().await?;
+    let header = [(crate::api::COUNTS_EVENT_HEADER, HeaderValue::from(position))];
+    let body = Json(
         OrderStatus::ALL
             .iter()
             .map(|status| StatusCount {
@@ -413,8 +414,9 @@ pub async fn counts(
                     .map(|(_, n)| *n)
                     .unwrap_or(0),
             })
-            .collect(),
-    ))
+            .collect::<Vec<_>>(),
+    );
+    Ok((header, body).into_response())
 }
 
 /// The audit trail of an order, oldest first.

@@ -1,16 +1,78 @@
-//! The events table: one row per order change, ids increasing in commit order.
+//! The events table: one row per order change, numbered by `seq` in one order every reader
+//! shares, with no gaps.
+//!
+//! **Numbering.** Clients see `seq` as the event id (`id:` on the stream, `Last-Event-ID`).
+//! - *SQLite:* writers hold the database's write lock from `BEGIN IMMEDIATE`, so an event
+//!   takes `MAX(seq) + 1` as it is inserted; numbers become visible in order.
+//! - *PostgreSQL:* a writer inserts its event with `seq` NULL: a plain insert that waits
+//!   for no other writer (no table lock). After commit, the **sequencer**
+//!   ([`Store::sequence_events`]) numbers committed, unnumbered events in id order, in its
+//!   own short transaction under a transaction-scoped advisory lock, so one runs at a time
+//!   across every instance, and `NOTIFY`s the instances. Each instance's event reader runs
+//!   it after a local commit and on its rescan tick; a store with no reader (a command-line
+//!   process) runs it right after its own commit.
+//!
+//! **Why every reader sees every event once, in one order.** Readers read
+//! `seq > position ORDER BY seq`.
+//! 1. *No gap:* sequencer runs are serialized by the advisory lock and each starts its
+//!    statement after the previous run committed (the lock is released only after the
+//!    commit is visible); a run numbers from the `MAX(seq)` it sees. So the numbers of one
+//!    run become visible together, after every smaller number: a reader that sees `seq` N
+//!    sees every number below N.
+//! 2. *Nothing passed over:* an event is numbered only once its transaction has committed
+//!    (the sequencer cannot see it before), so it is numbered above every number readers
+//!    may already have passed. A transaction that commits late is numbered late; it is
+//!    never skipped.
+//! 3. *Causal order kept:* if transaction A committed before transaction B wrote its
+//!    event, then A's event is numbered below B's: A's id is smaller (taken before A's
+//!    commit), and any sequencer run that sees B committed sees A committed too, so A is
+//!    numbered in the same run (in id order) or an earlier one. Two changes of one order
+//!    are such a pair: each writer holds the order's row lock when it writes the event
+//!    (lock order, step 1), so the later one writes after the earlier one committed.
+//!
+//! The proof test is `tests/api/event_order.rs` (16 concurrent writers on two instances).
 
 use sqlx::{Any, Transaction};
 
+use super::orders::{OrderRow, SELECT_ORDER};
 use super::{Backend, Store, StoreResult, now_ms};
 use crate::domain::OrderStatus;
 use crate::server::events::CHANNEL;
 
+/// The advisory lock the sequencer runs under (any constant no other code uses; the
+/// bytes spell `caev`).
+const SEQUENCER_LOCK: i64 = 0x6361_6576;
+
+/// How many events one sequencer transaction numbers at most.
+const SEQUENCE_BATCH: i64 = 5000;
+
+/// Numbers at most `$1` committed, unnumbered events in id order after the highest number
+/// (the sequencer's step; its lock held): a `WITH` whose `numbered` holds the new numbers.
+const NUMBERING: &str = "WITH next AS ( \
+        SELECT id, row_number() OVER (ORDER BY id) AS n FROM events \
+        WHERE seq IS NULL ORDER BY id LIMIT $1 \
+    ), base AS ( \
+        SELECT COALESCE(MAX(seq), 0) AS top FROM events \
+    ), numbered AS ( \
+        UPDATE events e SET seq = base.top + next.n FROM next, base \
+        WHERE e.id = next.id RETURNING e.seq \
+    )";
+
+/// Takes the sequencer's lock for the rest of `tx` (PostgreSQL), in a statement of its
+/// own, so the next statement's snapshot is taken after the previous holder committed.
+async fn lock_sequencer(tx: &mut Transaction<'static, Any>) -> StoreResult<()> {
+    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
+        .bind(SEQUENCER_LOCK)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// A stored event.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
-    /// Event id.
-    pub id: i64,
+    /// Its number, the id clients see.
+    pub seq: i64,
     /// `order`, `realname` or `operator` (an operator revoked; never sent to clients).
     pub topic: String,
     /// Order id or verification session id.
@@ -23,6 +85,8 @@ pub struct EventRow {
     pub action: Option<String>,
     /// Status after the change.
     pub status: String,
+    /// The status the order left (transitions only).
+    pub from_status: Option<String>,
     /// Version after the change.
     pub version: i64,
     /// Unix ms.
@@ -37,6 +101,7 @@ pub(crate) struct NewEvent<'a> {
     pub kind: &'a str,
     pub action: Option<&'a str>,
     pub status: &'a str,
+    pub from_status: Option<&'a str>,
     pub version: i64,
 }
 
@@ -54,6 +119,7 @@ impl<'a> NewEvent<'a> {
             kind: "realname",
             action: None,
             status: status.as_str(),
+            from_status: None,
             version: attempts,
         }
     }
@@ -67,6 +133,7 @@ impl<'a> NewEvent<'a> {
             kind: "revoked",
             action: None,
             status: "revoked",
+            from_status: None,
             version: 0,
         }
     }
@@ -87,89 +154,197 @@ impl<'a> NewEvent<'a> {
             kind,
             action,
             status: status.as_str(),
+            from_status: None,
             version,
+        }
+    }
+
+    /// The order moved here from `from` (a transition).
+    pub fn moved_from(self, from: OrderStatus) -> Self {
+        NewEvent {
+            from_status: Some(from.as_str()),
+            ..self
         }
     }
 }
 
-/// Appends an event inside `tx` and announces it on commit (PostgreSQL `NOTIFY` is
-/// transactional). Returns its id.
+/// Appends an event inside `tx`; returns its row id (not its number: on PostgreSQL the
+/// sequencer numbers it after commit). Commit with [`Store::commit_with_event`], which
+/// wakes this instance's event reader.
 ///
-/// On PostgreSQL the events table is locked against other writers until commit, so ids
-/// become visible in increasing order: a reader that has seen id N will never later find
-/// a committed id below N. SQLite writers are serialized already.
+/// The insert waits for no other writer on either database: on SQLite the writer already
+/// holds the write lock, on PostgreSQL the row is unnumbered until the sequencer runs.
 pub(crate) async fn insert_event(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     event: NewEvent<'_>,
 ) -> StoreResult<i64> {
-    lock_events(tx, backend).await?;
-
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (topic, subject_id, subject_no, kind, action, status, version, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
+    let seq = match backend {
+        Backend::Sqlite => "(SELECT COALESCE(MAX(seq), 0) + 1 FROM events)",
+        Backend::Postgres => "NULL",
+    };
+    let id: i64 = sqlx::query_scalar(&format!(
+        "INSERT INTO events (seq, topic, subject_id, subject_no, kind, action, status, from_status, \
+         version, at) VALUES ({seq}, $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+    ))
     .bind(event.topic)
     .bind(event.subject_id)
     .bind(event.subject_no)
     .bind(event.kind)
     .bind(event.action)
     .bind(event.status)
+    .bind(event.from_status)
     .bind(event.version)
     .bind(now_ms())
     .fetch_one(&mut **tx)
     .await?;
-    if backend == Backend::Postgres {
-        // The id is an integer we just read back: safe to put in the statement.
-        sqlx::query(&format!("NOTIFY {CHANNEL}, '{id}'"))
-            .persistent(false)
-            .execute(&mut **tx)
-            .await?;
-    }
     Ok(id)
 }
 
-/// Takes the events lock for the rest of the transaction (PostgreSQL; SQLite writers are
-/// serialized by `BEGIN IMMEDIATE` already). Taking it twice is harmless.
-pub(crate) async fn lock_events(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-) -> StoreResult<()> {
-    if backend == Backend::Postgres {
-        sqlx::query("LOCK TABLE events IN EXCLUSIVE MODE")
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
+const EVENT_COLUMNS: &str =
+    "seq, topic, subject_id, subject_no, kind, action, status, from_status, version, at";
 
 impl Store {
-    /// Commits `tx` and wakes this instance's event streams for `event_id`.
+    /// Commits `tx`, which wrote event row `_event` with [`insert_event`], and wakes this
+    /// instance's event reader. On PostgreSQL with no reader running in this process (a
+    /// command-line command), numbers the event at once instead; if that fails, the next
+    /// reader's rescan numbers it.
     pub(crate) async fn commit_with_event(
         &self,
         tx: Transaction<'static, Any>,
-        event_id: i64,
+        _event: i64,
     ) -> StoreResult<()> {
         tx.commit().await?;
-        self.hub.announce(event_id);
+        self.hub.written();
+        if self.backend == Backend::Postgres
+            && !self.hub.has_reader()
+            && let Err(e) = self.sequence_events().await
+        {
+            tracing::warn!(error = %e, "cannot number the event just written; a reader will");
+        }
         Ok(())
     }
 
-    /// Events after `after`, oldest first, at most `limit`.
+    /// The sequencer (PostgreSQL; nothing to do on SQLite, where events are numbered as
+    /// they are inserted): numbers every committed, unnumbered event in id order after the
+    /// highest number given, one run at a time across instances, and `NOTIFY`s every
+    /// instance of the new highest number. Returns it, or `None` when there was nothing
+    /// to number.
+    pub async fn sequence_events(&self) -> StoreResult<Option<i64>> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let mut newest = None;
+        loop {
+            let mut tx = self.pool.begin().await?;
+            lock_sequencer(&mut tx).await?;
+            let (top, numbered): (Option<i64>, i64) = sqlx::query_as(&format!(
+                "{NUMBERING} SELECT MAX(seq), COUNT(*) FROM numbered"
+            ))
+            .bind(SEQUENCE_BATCH)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let Some(top) = top {
+                // An integer we just read back: safe to put in the statement.
+                sqlx::query(&format!("NOTIFY {CHANNEL}, '{top}'"))
+                    .persistent(false)
+                    .execute(&mut *tx)
+                    .await?;
+                newest = Some(top);
+            }
+            tx.commit().await?;
+            if numbered < SEQUENCE_BATCH {
+                return Ok(newest);
+            }
+        }
+    }
+
+    /// Numbered events after `after`, oldest first, at most `limit`.
     pub async fn events_after(&self, after: i64, limit: i64) -> StoreResult<Vec<EventRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, topic, subject_id, subject_no, kind, action, status, version, at FROM events \
-             WHERE id > $1 ORDER BY id LIMIT $2",
-        )
+        Ok(sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
+        ))
         .bind(after)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }
 
-    /// The newest event id, 0 when there is none.
+    /// The orders the order events numbered `after < seq <= upto` are about, as they are
+    /// now (one query for a batch of events).
+    pub async fn orders_of_events(&self, after: i64, upto: i64) -> StoreResult<Vec<OrderRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT_ORDER} WHERE o.id IN (SELECT subject_id FROM events \
+             WHERE seq > $1 AND seq <= $2 AND topic = 'order')"
+        ))
+        .bind(after)
+        .bind(upto)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The per-status counts (statuses without orders omitted) and the newest event they
+    /// include: every event numbered up to it is counted, none above it. A client that
+    /// applies the events after that number to these counts stays exact.
+    ///
+    /// One statement, so one snapshot: on PostgreSQL it first numbers every committed,
+    /// unnumbered event it sees (as the sequencer does, under its lock), so no change
+    /// counted here can be numbered later.
+    pub async fn counts_at_event(&self) -> StoreResult<(Vec<(OrderStatus, i64)>, i64)> {
+        const COUNTS: &str = "SELECT status, CAST(SUM(n) AS BIGINT) AS n FROM order_counts \
+                              GROUP BY status HAVING SUM(n) <> 0";
+        let rows: Vec<(String, i64)> = match self.backend {
+            Backend::Sqlite => {
+                sqlx::query_as(&format!(
+                    "SELECT '' AS status, COALESCE(MAX(seq), 0) AS n FROM events \
+                     UNION ALL {COUNTS}"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                lock_sequencer(&mut tx).await?;
+                // Every unnumbered event it sees, however many.
+                let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+                    "{NUMBERING} SELECT '' AS status, GREATEST((SELECT top FROM base), \
+                         COALESCE((SELECT MAX(seq) FROM numbered), 0)) AS n \
+                     UNION ALL SELECT '+', COUNT(*) FROM numbered \
+                     UNION ALL {COUNTS}"
+                ))
+                .bind(i64::MAX)
+                .fetch_all(&mut *tx)
+                .await?;
+                let position = rows.first().map(|(_, n)| *n).unwrap_or(0);
+                let numbered = rows.iter().any(|(s, n)| s == "+" && *n > 0);
+                if numbered {
+                    sqlx::query(&format!("NOTIFY {CHANNEL}, '{position}'"))
+                        .persistent(false)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                if numbered {
+                    self.hub.poke();
+                }
+                rows
+            }
+        };
+        let position = rows
+            .iter()
+            .find(|(status, _)| status.is_empty())
+            .map(|(_, n)| *n)
+            .unwrap_or(0);
+        let counts = rows
+            .into_iter()
+            .filter_map(|(s, n)| OrderStatus::parse(&s).map(|s| (s, n)))
+            .collect();
+        Ok((counts, position))
+    }
+
+    /// The newest event number, 0 when there is none.
     pub async fn last_event_id(&self) -> StoreResult<i64> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM events")
             .fetch_one(&self.pool)
             .await?;
         Ok(id.unwrap_or(0))

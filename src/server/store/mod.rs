@@ -9,7 +9,9 @@
 //!    the text message the change causes (the SMS outbox row), its search terms
 //!    (`order_terms`, written once with a new order), and the per-status counts
 //!    (`order_counts`, two rows of one shard in status order);
-//! 3. last, the events table (taken by `insert_event`, always the last write).
+//! 3. last, the event row (`insert_event`, always the last write): a plain insert that
+//!    waits for no other writer. The events are numbered after commit, in a transaction
+//!    of their own that takes no other lock (the sequencer, `store/events.rs`).
 //!
 //! A path that must update a payment and the order (a payment confirmed, a code closed)
 //! locks the order first, so it queues behind a cancel instead of deadlocking with it. On
@@ -331,8 +333,6 @@ impl Store {
         store.migrate().await?;
         store.search_key = store.load_search_key().await?;
         store.index_unsearchable_orders().await?;
-        let last = store.last_event_id().await?;
-        store.hub.announce(last);
         Ok(store)
     }
 
@@ -362,7 +362,7 @@ impl Store {
         &self.url
     }
 
-    /// The in-process fan-out of new events.
+    /// What wakes this instance's event reader.
     pub fn hub(&self) -> &EventHub {
         &self.hub
     }

@@ -4,7 +4,7 @@
 
 use sqlx::{Any, Transaction};
 
-use super::events::{NewEvent, insert_event, lock_events};
+use super::events::{NewEvent, insert_event};
 
 use super::search::{self, Key, Verify};
 use super::{Store, StoreError, StoreResult, catalog::escape_like, new_id, now_ms};
@@ -640,7 +640,8 @@ impl Store {
             Some(step.action.as_str()),
             to,
             expected + 1,
-        );
+        )
+        .moved_from(status);
         Ok(insert_event(tx, self.backend, event).await?)
     }
 
@@ -678,8 +679,9 @@ impl Store {
 
     /// [`Store::record`] inside a caller's transaction; returns the history row id and
     /// the event id to announce. The event carries the order's status and version as
-    /// committed now — read after taking the events lock, so no transition can slip in
-    /// between and be contradicted by an older status in a newer event.
+    /// committed now — read holding the order's row lock, so no transition can slip in
+    /// between and be contradicted by an older status in a newer event (a transition
+    /// holds the same lock when it writes its event).
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn record_in(
         &self,
@@ -691,12 +693,16 @@ impl Store {
         request_id: Option<&str>,
         event_kind: Option<&str>,
     ) -> StoreResult<(i64, Option<i64>)> {
+        if event_kind.is_some() {
+            // Step 1 of the lock order (taken already by most callers; taking it twice is
+            // harmless).
+            self.lock_order(tx, &order.id).await?;
+        }
         let id =
             insert_history(tx, &order.id, actor, action, None, None, reason, request_id).await?;
         let Some(kind) = event_kind else {
             return Ok((id, None));
         };
-        lock_events(tx, self.backend).await?;
         let (status, version): (String, i64) =
             sqlx::query_as("SELECT status, version FROM orders WHERE id = $1")
                 .bind(&order.id)

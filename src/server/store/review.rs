@@ -195,7 +195,6 @@ impl Store {
             )
             .await?;
         }
-        super::events::lock_events(&mut tx, self.backend).await?;
         let (status, version): (String, i64) =
             sqlx::query_as("SELECT status, version FROM orders WHERE id = $1")
                 .bind(&order.id)

@@ -15,6 +15,7 @@ macro_rules! call {
     }};
 }
 
+mod counts;
 mod overlay;
 mod platform;
 mod view;
@@ -94,8 +95,6 @@ pub struct App {
     pub last_event: Option<OffsetDateTime>,
     /// What every tab may read: the operator, the platform, read-only mode.
     pub shared: Shared,
-    /// Orders per status (`None` until known).
-    pub counts: Option<[i64; 8]>,
     /// The clock, for relative times.
     pub now: OffsetDateTime,
     /// Something changed since the last frame.
@@ -112,8 +111,7 @@ pub struct App {
     jobs: Vec<Job>,
     size: (u16, u16),
     last_full_tick: Option<OffsetDateTime>,
-    counts_in_flight: bool,
-    counts_again: bool,
+    counts: counts::StatusCounts,
 }
 
 impl App {
@@ -137,7 +135,6 @@ impl App {
             conn: Conn::Connecting,
             last_event: None,
             shared: Shared::default(),
-            counts: None,
             now,
             dirty: true,
             quit: false,
@@ -150,8 +147,7 @@ impl App {
             jobs: Vec::new(),
             size: (MIN_WIDTH, MIN_HEIGHT),
             last_full_tick: None,
-            counts_in_flight: false,
-            counts_again: false,
+            counts: Default::default(),
         }
     }
 
@@ -250,8 +246,7 @@ impl App {
 
     /// How many orders are in `status`, when known.
     pub fn count(&self, status: OrderStatus) -> Option<i64> {
-        let index = OrderStatus::ALL.iter().position(|s| *s == status)?;
-        self.counts.map(|c| c[index])
+        self.counts.get(status)
     }
 
     fn env(&self, i: usize) -> Env<'_> {
@@ -583,7 +578,8 @@ impl App {
             }
             Msg::Event(event) => {
                 self.last_event = Some(self.now);
-                self.request_counts();
+                // The event says how the counts move: nothing to ask.
+                self.counts.event(&event);
                 self.broadcast(&Live::Order(event));
             }
             Msg::RealnameEvent(event) => {
@@ -598,10 +594,7 @@ impl App {
     }
 
     fn request_counts(&mut self) {
-        if self.counts_in_flight {
-            self.counts_again = true;
-        } else {
-            self.counts_in_flight = true;
+        if self.counts.ask() {
             self.frame_ask(FrameRequest::Counts);
         }
     }

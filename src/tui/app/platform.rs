@@ -1,12 +1,11 @@
 //! What the frame itself asks the platform: who the operator is, how many orders wait in
-//! each status (the tab bar's counts), the platform's facts (upload limit, QR payment,
+//! each status (the tab bar's counts, then kept by the events: `counts.rs`), the platform's facts (upload limit, QR payment,
 //! where phones reach it) and its carriers (names for carrier codes everywhere).
 
 use futures_util::future::BoxFuture;
 
 use super::{App, Conn};
-use crate::api::{Carrier, ClientError, Health, Me, StatusCount};
-use crate::domain::OrderStatus;
+use crate::api::{Carrier, ClientError, Counts, Health, Me};
 use crate::tui::net::{Erased, Job, Net, Route};
 use crate::tui::text::{Notice, describe};
 
@@ -29,7 +28,7 @@ pub enum FrameAnswer {
     /// Answer to [`FrameRequest::Me`].
     Me(Result<Me, ClientError>),
     /// Answer to [`FrameRequest::Counts`].
-    Counts(Result<Vec<StatusCount>, ClientError>),
+    Counts(Result<Counts, ClientError>),
     /// Answer to [`FrameRequest::Health`].
     Health(Result<Health, ClientError>),
     /// Answer to [`FrameRequest::Carriers`].
@@ -47,7 +46,7 @@ fn run(request: Erased, net: &Net) -> Option<BoxFuture<'static, Erased>> {
     Some(Box::pin(async move {
         let answer = match request {
             FrameRequest::Me => FrameAnswer::Me(client.me().await),
-            FrameRequest::Counts => FrameAnswer::Counts(client.order_counts().await),
+            FrameRequest::Counts => FrameAnswer::Counts(client.counts().await),
             FrameRequest::Health => FrameAnswer::Health(client.health().await),
             FrameRequest::Carriers => {
                 FrameAnswer::Carriers(client.mailing_queue().await.map(|q| q.carriers))
@@ -67,18 +66,8 @@ impl App {
             }
             FrameAnswer::Me(Err(e)) => self.notice = Some(Notice::error(describe(&e, self.lang))),
             FrameAnswer::Counts(result) => {
-                self.counts_in_flight = false;
-                if let Ok(counts) = result {
-                    let mut all = [0i64; 8];
-                    for c in counts {
-                        if let Some(i) = OrderStatus::ALL.iter().position(|s| *s == c.status) {
-                            all[i] = c.count;
-                        }
-                    }
-                    self.counts = Some(all);
-                }
-                if std::mem::take(&mut self.counts_again) {
-                    self.request_counts();
+                if self.counts.answer(result.ok()) {
+                    self.frame_ask(FrameRequest::Counts);
                 }
             }
             FrameAnswer::Health(Ok(health)) => {

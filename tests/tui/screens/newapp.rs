@@ -88,9 +88,11 @@ fn the_transfer_slip_prints_while_the_choice_of_transfer_is_still_answered() {
         order_no: no("HN20261128000006"),
         kind: "transition".into(),
         status: OrderStatus::PendingVoucher,
+        from: Some(OrderStatus::PendingPayment),
         version: 2,
         action: Some("choose_bank_transfer".into()),
         at: "2026-11-28T08:00:00Z".into(),
+        order: None,
     }));
     assert!(render(&app, 80, 24).contains("请客户按以下信息转账"));
     ctrl(&mut app, 'p');
@@ -143,9 +145,11 @@ fn a_draft_not_shown_follows_its_order_and_is_saved() {
         order_no: no("HN20261128000006"),
         kind: "transition".into(),
         status,
+        from: None,
         version,
         action: None,
         at: "2026-11-28T08:00:00Z".into(),
+        order: None,
     };
     app.on_msg(Msg::Event(event(9, OrderStatus::PendingReview, 2)));
     let jobs = app.take_jobs();

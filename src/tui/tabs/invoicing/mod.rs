@@ -68,7 +68,7 @@ impl Default for Invoicing {
     fn default() -> Self {
         Invoicing {
             queue: Rows::default(),
-            fetch: Fetch::new(Some(REFRESH_SECONDS)),
+            fetch: Fetch::new(Some(REFRESH_SECONDS)).watching(OrderStatus::PendingInvoice),
             notice: None,
             form: None,
             decline: None,

@@ -92,7 +92,7 @@ impl Default for Mailing {
     fn default() -> Self {
         Mailing {
             queue: Rows::default(),
-            fetch: Fetch::new(Some(REFRESH_SECONDS)),
+            fetch: Fetch::new(Some(REFRESH_SECONDS)).watching(OrderStatus::PendingShipment),
             carriers: Vec::new(),
             carrier: 0,
             ticked: Vec::new(),

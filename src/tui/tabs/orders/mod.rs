@@ -170,8 +170,14 @@ impl Orders {
     }
 
     /// Brings one row up to date after an event: replaced, removed when it no longer
-    /// matches the filter, or added when new and it belongs in what is loaded.
+    /// matches the filter, or added when new and it belongs in what is loaded. A row
+    /// older than the one shown (an answer overtaken by a later event) changes nothing.
     fn patch(&mut self, order_no: &str, row: Option<OrderSummary>) {
+        if let (Some(new), Some(shown)) = (&row, self.rows.find(order_no))
+            && new.version < shown.version
+        {
+            return;
+        }
         let admits = |row: &OrderSummary| {
             self.status.is_none_or(|f| f == row.status)
                 && (!self.online_only || row.channel == crate::domain::Channel::Online)
@@ -558,9 +564,16 @@ impl Component for Orders {
     fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
         match event {
             Live::Order(event) => {
-                ctx.ask(Request::Row {
-                    order_no: event.order_no.to_string(),
-                });
+                match &event.order {
+                    // The event carries the row: nothing to ask.
+                    Some(row) => {
+                        let row = OrderSummary::clone(row);
+                        self.patch(event.order_no.as_str(), Some(row));
+                    }
+                    None => ctx.ask(Request::Row {
+                        order_no: event.order_no.to_string(),
+                    }),
+                }
                 if let Some(detail) = self.detail.as_ref().filter(|d| d.order_no == event.order_no)
                 {
                     ctx.ask(Request::Detail {

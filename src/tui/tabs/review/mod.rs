@@ -52,7 +52,7 @@ impl Default for Review {
     fn default() -> Self {
         Review {
             queue: Rows::default(),
-            fetch: Fetch::new(Some(REFRESH_SECONDS)),
+            fetch: Fetch::new(Some(REFRESH_SECONDS)).watching(OrderStatus::PendingReview),
             promise_days: 0,
             screen: None,
             notice: None,

@@ -1,0 +1,184 @@
+//! One reader per instance fans events out in memory: hundreds of subscribers each get
+//! every event once, in order; one resuming mid-burst switches from the table to the live
+//! feed without a gap or a repeat; one that stops reading is dropped while the others go on.
+
+use std::time::Duration;
+
+use ca_counter::api::{ActionRequest, Client, EventStream, ServerEvent};
+use ca_counter::config::{HttpConfig, PlatformConfig};
+use ca_counter::domain::Action;
+use ca_counter::server::store::Backend;
+use futures_util::StreamExt;
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    five_hundred_subscribers_each_get_a_burst_once_in_order,
+    a_subscriber_that_stops_reading_is_dropped_and_the_others_go_on,
+);
+
+const SUBSCRIBERS: usize = 500;
+const RESUMING: usize = 50;
+const WRITERS: usize = 8;
+const ORDERS_EACH: usize = 3;
+
+async fn hello(stream: &mut EventStream) -> i64 {
+    match tokio::time::timeout(Duration::from_secs(10), stream.next()).await {
+        Ok(Some(Ok(ServerEvent::Hello { last_event_id }))) => last_event_id,
+        other => panic!("first comes hello: {other:?}"),
+    }
+}
+
+/// The ids of the next `count` events, then a check that nothing follows.
+async fn ids(mut stream: EventStream, count: usize) -> Vec<i64> {
+    let mut ids = Vec::with_capacity(count);
+    while ids.len() < count {
+        match tokio::time::timeout(Duration::from_secs(30), stream.next()).await {
+            Ok(Some(Ok(ServerEvent::Order(e)))) => ids.push(e.id),
+            Ok(Some(Ok(ServerEvent::Realname(e)))) => ids.push(e.id),
+            other => panic!("after {} events: {other:?}", ids.len()),
+        }
+    }
+    let more = tokio::time::timeout(Duration::from_millis(500), stream.next()).await;
+    assert!(more.is_err(), "nothing twice: {more:?}");
+    ids
+}
+
+/// Opens `n` fresh subscriptions, a few at a time.
+async fn subscribe(client: &Client, n: usize, after: Option<i64>) -> Vec<EventStream> {
+    let mut streams = Vec::with_capacity(n);
+    while streams.len() < n {
+        let batch = (n - streams.len()).min(50);
+        let opened = futures_util::future::join_all((0..batch).map(|_| client.events(after))).await;
+        streams.extend(opened.into_iter().map(|s| s.expect("subscribe")));
+    }
+    streams
+}
+
+async fn five_hundred_subscribers_each_get_a_burst_once_in_order(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client(&app.support);
+    let mut streams = subscribe(&client, SUBSCRIBERS, None).await;
+    let mut start = None;
+    for stream in &mut streams {
+        let at = hello(stream).await;
+        assert_eq!(
+            *start.get_or_insert(at),
+            at,
+            "every hello names the same event"
+        );
+    }
+    let start = start.unwrap_or_default();
+
+    // The burst: writers at once, each order created and moved (two events).
+    let total = WRITERS * ORDERS_EACH * 2;
+    let writers = futures_util::future::join_all((0..WRITERS).map(|w| {
+        let app = &app;
+        async move {
+            for i in 0..ORDERS_EACH {
+                let order = app.submit(&format!("并发{w}号{i}")).await;
+                app.act(
+                    &app.clerk,
+                    &order,
+                    Action::ChooseBankTransfer,
+                    ActionRequest::default(),
+                )
+                .await;
+            }
+        }
+    }));
+    // Mid-burst, more subscribers resume from before it: the first events come from the
+    // table, the rest from the live feed.
+    let resuming = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        subscribe(&client, RESUMING, Some(start)).await
+    };
+    let (_, resumed) = tokio::join!(writers, resuming);
+
+    let readers: Vec<_> = streams
+        .into_iter()
+        .chain(resumed)
+        .map(|stream| tokio::spawn(ids(stream, total)))
+        .collect();
+    let expected: Vec<i64> = (start + 1..=start + total as i64).collect();
+    for (i, reader) in readers.into_iter().enumerate() {
+        let got = reader.await.expect("reader");
+        assert_eq!(
+            got,
+            expected,
+            "subscriber {i} ({})",
+            if i < SUBSCRIBERS { "live" } else { "resumed" }
+        );
+    }
+    app.finish().await;
+}
+
+async fn a_subscriber_that_stops_reading_is_dropped_and_the_others_go_on(db: Db) {
+    let config = PlatformConfig {
+        http: HttpConfig {
+            event_backlog: 64,
+            ..HttpConfig::default()
+        },
+        ..PlatformConfig::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    let client = app.client(&app.support);
+    let mut slow = client.events(None).await.expect("slow subscriber");
+    let mut fast = client.events(None).await.expect("fast subscriber");
+    let start = hello(&mut slow).await;
+    assert_eq!(hello(&mut fast).await, start);
+
+    // Far more than the socket buffers hold: events of 4 KB each, written straight into
+    // the table as another process would, then a change through the API that wakes the
+    // reader.
+    let bulk = 1500;
+    let session = "s".repeat(4000);
+    let seq = match app.store().backend() {
+        Backend::Sqlite => "(SELECT COALESCE(MAX(seq), 0) + 1 FROM events)",
+        Backend::Postgres => "NULL",
+    };
+    let mut tx = app.store().pool().begin().await.expect("begin");
+    for _ in 0..bulk {
+        sqlx::query(&format!(
+            "INSERT INTO events (seq, topic, subject_id, subject_no, kind, status, version, at) \
+             VALUES ({seq}, 'realname', $1, '', 'realname', 'pending', 0, 0)"
+        ))
+        .bind(&session)
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+    }
+    tx.commit().await.expect("commit");
+    app.submit("唤醒").await;
+    let total = bulk + 1;
+
+    // The reader never waited for the slow one: the fast one has everything.
+    let got = tokio::time::timeout(Duration::from_secs(60), ids(fast, total))
+        .await
+        .expect("the fast subscriber is not held up");
+    assert_eq!(got, (start + 1..=start + total as i64).collect::<Vec<_>>());
+
+    // The slow one gets what was on its way, with no gap, then its stream ends.
+    let mut last = start;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), slow.next()).await {
+            Ok(Some(Ok(ServerEvent::Realname(e)))) => {
+                assert_eq!(e.id, last + 1, "no gap before the end");
+                last = e.id;
+            }
+            Ok(Some(Ok(other))) => panic!("only the bulk events come: {other:?}"),
+            Ok(Some(Err(_)) | None) => break,
+            Err(_) => panic!("a subscriber that fell behind is ended, not kept"),
+        }
+    }
+    assert!(
+        last < start + total as i64,
+        "it was dropped before the end ({last})"
+    );
+    // Resuming, it gets the rest.
+    let rest = client.events(Some(last)).await.expect("resume");
+    let got = ids(rest, (start + total as i64 - last) as usize).await;
+    assert_eq!(got, (last + 1..=start + total as i64).collect::<Vec<_>>());
+    app.finish().await;
+}
