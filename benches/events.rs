@@ -6,6 +6,8 @@
 //! listeners, as ratios. `cargo bench --bench events` (SQLite); set `BENCH_PG` to a
 //! PostgreSQL server URL (`postgres://postgres@127.0.0.1:5432/postgres`) to measure on a fresh
 //! database there too. `BENCH_EVENTS=N` changes the number of actions (default 1000).
+//! Last, orders created by 8 clients at once against 1 (`BENCH_CREATIONS`, default 400):
+//! every order writes an event, so writers that queue for the events table show here.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -141,15 +143,32 @@ async fn run(label: &str, url: &str, dir: &std::path::Path, events: usize, liste
         busy.p50_ms() / quiet.p50_ms(),
         busy.p99_ms() / quiet.p99_ms()
     );
+    let creations = env_number("BENCH_CREATIONS", 400);
+    let one = creation_rate(&base, &token, 1, creations).await;
+    let eight = creation_rate(&base, &token, 8, creations / 8).await;
+    println!(
+        "  order creation: {one:.0}/s with 1 client, {eight:.0}/s with 8 at once: {:.2}x",
+        eight / one
+    );
     server.stop();
 }
 
 /// Makes one order to add notes to.
 async fn one_order(client: &Client) -> String {
-    let phone = "13900001234".to_owned();
+    let body = order_body(client, "13900001234").await;
+    client
+        .create_order("bench-order", &body)
+        .await
+        .expect("order")
+        .order_no
+        .to_string()
+}
+
+/// An application for a new customer with this phone.
+async fn order_body(client: &Client, phone: &str) -> NewOrder {
     let customer = client
         .create_customer(&NewCustomer {
-            phone: phone.clone(),
+            phone: phone.to_owned(),
             name: "张三".into(),
         })
         .await
@@ -162,19 +181,19 @@ async fn one_order(client: &Client) -> String {
         .expect("a product")
         .id
         .clone();
-    let order = NewOrder {
+    NewOrder {
         customer_id: customer.id,
         product_id,
         applicant: Applicant {
             name: "张三".into(),
             id_number: "11010519491231002X".into(),
-            phone: phone.clone(),
+            phone: phone.to_owned(),
             email: None,
         },
         organization: None,
         mailing: MailingAddress {
             recipient: "张三".into(),
-            phone,
+            phone: phone.to_owned(),
             province: "湖南省".into(),
             city: "长沙市".into(),
             district: "岳麓区".into(),
@@ -184,13 +203,31 @@ async fn one_order(client: &Client) -> String {
         note: None,
         application_ref: None,
         terms_version: None,
-    };
-    client
-        .create_order("bench-order", &order)
-        .await
-        .expect("order")
-        .order_no
-        .to_string()
+    }
+}
+
+/// Orders per second that `clients` clerks at once create, `per_client` each (every order
+/// writes its event: on PostgreSQL the writers used to queue behind one table lock).
+async fn creation_rate(base: &str, token: &str, clients: usize, per_client: usize) -> f64 {
+    let mut bodies = Vec::with_capacity(clients);
+    for c in 0..clients {
+        let client = Client::new(base, token, Lang::En).expect("client");
+        let body = order_body(&client, &format!("1380000{clients}{c:03}")).await;
+        bodies.push((client, body));
+    }
+    let started = Instant::now();
+    futures_util::future::join_all(bodies.into_iter().enumerate().map(
+        |(c, (client, body))| async move {
+            for i in 0..per_client {
+                client
+                    .create_order(&format!("bench-{clients}-{c}-{i}"), &body)
+                    .await
+                    .expect("order");
+            }
+        },
+    ))
+    .await;
+    (clients * per_client) as f64 / started.elapsed().as_secs_f64()
 }
 
 /// `n` notes, one after another; the latency of each.
