@@ -948,18 +948,10 @@ impl Store {
     }
 
     /// How many orders are in each status (statuses without orders omitted): a lookup of
-    /// the counts the transactions keep (`order_counts`), never a scan of the orders.
+    /// the counts the transactions keep (`order_counts`), never a scan of the orders. See
+    /// [`Store::counts_at_event`] for the counts with the newest event they include.
     pub async fn order_counts(&self) -> StoreResult<Vec<(OrderStatus, i64)>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT status, CAST(SUM(n) AS BIGINT) FROM order_counts GROUP BY status \
-             HAVING SUM(n) <> 0",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(s, n)| OrderStatus::parse(&s).map(|s| (s, n)))
-            .collect())
+        Ok(self.counts_at_event().await?.0)
     }
 }
 
