@@ -262,7 +262,7 @@ async fn a_search_that_cannot_finish_in_its_budget_answers_what_it_found_or_asks
 async fn the_plans_of_search_statements_use_the_index_even_when_generic(db: Db) {
     let app = TestApp::spawn(db).await;
     let store = app.store();
-    store.load_demo_orders(3000, 7, |_| {}).await.expect("load");
+    store.load_demo_orders(1500, 7, |_| {}).await.expect("load");
     let pool = store.pool();
     let term_walk = "SELECT order_no FROM order_terms WHERE term = $1 AND order_no < $2 \
                      ORDER BY order_no DESC LIMIT $3";
@@ -342,9 +342,9 @@ async fn the_plans_of_search_statements_use_the_index_even_when_generic(db: Db) 
 async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_after_them(db: Db) {
     let app = TestApp::spawn(db).await;
     let store = app.store().clone();
-    let loaded = store.load_demo_orders(2500, 3, |_| {}).await.expect("load");
-    assert_eq!(loaded.orders, 2500);
-    assert_eq!(loaded.customers, 500);
+    let loaded = store.load_demo_orders(1000, 3, |_| {}).await.expect("load");
+    assert_eq!(loaded.orders, 1000);
+    assert_eq!(loaded.customers, 200);
 
     // The counts are the orders'.
     let counts = app
@@ -364,7 +364,7 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
             .map_or(0, |c| c.count);
         assert_eq!(kept, *n, "{status}");
     }
-    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 2500);
+    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 1000);
 
     // A loaded name is found, all of its orders.
     let (name, n): (String, i64) = sqlx::query_as(
@@ -429,7 +429,7 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     }
     assert_eq!(
         store.index_unsearchable_orders().await.expect("index"),
-        2501
+        1001
     );
     assert_eq!(store.index_unsearchable_orders().await.expect("again"), 0);
     assert_eq!(numbers(&app, "王五").await, [order.order_no.to_string()]);
@@ -438,6 +438,6 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
         .order_counts()
         .await
         .expect("counts");
-    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 2501);
+    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 1001);
     app.finish().await;
 }

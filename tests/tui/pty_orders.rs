@@ -232,7 +232,7 @@ async fn a_search_too_broad_asks_the_clerk_to_type_more() {
     };
     let app = TestApp::spawn_with(Db::Sqlite, config).await;
     app.store()
-        .load_demo_orders(3000, 11, |_| {})
+        .load_demo_orders(1500, 11, |_| {})
         .await
         .expect("load");
     let dir = tempfile::tempdir().expect("temp dir");
