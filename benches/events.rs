@@ -9,21 +9,16 @@
 //! Last, orders created by 8 clients at once against 1 (`BENCH_CREATIONS`, default 400):
 //! every order writes an event, so writers that queue for the events table show here.
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::time::{Duration, Instant};
 
-use ca_counter::api::{Applicant, Client, MailingAddress, NewCustomer, NewOrder};
-use ca_counter::domain::{RoleSet, UserType};
+use ca_counter::api::Client;
+use ca_counter::domain::RoleSet;
 use ca_counter::i18n::Lang;
 use ca_counter::server::store::Store;
+use common::{Server, cpu_of, env_number, order_body, pg_database};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
-}
 
 fn main() {
     let events = env_number("BENCH_EVENTS", 1000);
@@ -37,35 +32,11 @@ fn main() {
         let sqlite = format!("sqlite://{}", dir.path().join("events.db").display());
         run("SQLite", &sqlite, dir.path(), events, listeners).await;
         if let Ok(admin) = std::env::var("BENCH_PG") {
-            let (url, drop) = pg_database(&admin).await;
+            let (url, drop) = pg_database(&admin, "events").await;
             run("PostgreSQL", &url, dir.path(), events, listeners).await;
             drop.await;
         }
     });
-}
-
-/// A fresh PostgreSQL database on the server `admin` names, and how to drop it.
-async fn pg_database(admin: &str) -> (String, impl Future<Output = ()>) {
-    use sqlx::Connection;
-    let name = format!("cacounter_bench_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(admin)
-        .await
-        .expect("connect to BENCH_PG");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create the bench database");
-    let (base, _) = admin.rsplit_once('/').expect("a database URL");
-    let url = format!("{base}/{name}");
-    let admin = admin.to_owned();
-    let drop = async move {
-        if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await;
-        }
-    };
-    (url, drop)
 }
 
 /// One database: the platform started, one order, the two phases, the report.
@@ -74,34 +45,9 @@ async fn run(label: &str, url: &str, dir: &std::path::Path, events: usize, liste
     let roles = RoleSet::parse("clerk,support").expect("roles");
     let (_, token) = store.add_operator("bench", &roles).await.expect("operator");
     store.close().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let config = dir.join("bench.toml");
-    std::fs::write(&config, "").expect("config");
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_ca-counter"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env("CA_COUNTER_DATABASE_URL", url)
-            .env("CA_COUNTER_CONFIG", &config)
-            .env("CA_COUNTER_DATA_DIR", dir)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start ca-counter serve"),
-    );
-    let base = format!("http://127.0.0.1:{port}");
+    let mut server = Server::start(url, dir, None).await;
+    let (base, port) = (server.base.clone(), server.port);
     let client = Client::new(&base, &token, Lang::En).expect("client");
-    let started = Instant::now();
-    while client.health().await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the platform did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let order_no = one_order(&client).await;
 
     println!("events, {label}: {events} notes added one after another, server in its own process");
@@ -162,48 +108,6 @@ async fn one_order(client: &Client) -> String {
         .expect("order")
         .order_no
         .to_string()
-}
-
-/// An application for a new customer with this phone.
-async fn order_body(client: &Client, phone: &str) -> NewOrder {
-    let customer = client
-        .create_customer(&NewCustomer {
-            phone: phone.to_owned(),
-            name: "张三".into(),
-        })
-        .await
-        .expect("customer");
-    let projects = client.projects("").await.expect("projects");
-    let product_id = projects[0]
-        .products
-        .iter()
-        .find(|p| p.user_type == UserType::Individual)
-        .expect("a product")
-        .id
-        .clone();
-    NewOrder {
-        customer_id: customer.id,
-        product_id,
-        applicant: Applicant {
-            name: "张三".into(),
-            id_number: "11010519491231002X".into(),
-            phone: phone.to_owned(),
-            email: None,
-        },
-        organization: None,
-        mailing: MailingAddress {
-            recipient: "张三".into(),
-            phone: phone.to_owned(),
-            province: "湖南省".into(),
-            city: "长沙市".into(),
-            district: "岳麓区".into(),
-            street: "麓山南路 932 号".into(),
-            postal_code: "410083".into(),
-        },
-        note: None,
-        application_ref: None,
-        terms_version: None,
-    }
 }
 
 /// Orders per second that `clients` clerks at once create, `per_client` each (every order
@@ -283,21 +187,6 @@ async fn phase(
         latencies,
         cpu: cpu_of(pid).saturating_sub(before),
     }
-}
-
-/// CPU time (user + system) the process has used, from `/proc`.
-fn cpu_of(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces) end with `)`.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    let total = ticks(11).unwrap_or(0) + ticks(12).unwrap_or(0);
-    // Clock ticks are 1/100 s on Linux.
-    Duration::from_millis(total * 10)
 }
 
 /// A listener: a raw event stream that counts the order events it reads, and where to
@@ -385,25 +274,5 @@ async fn finish_listeners(listeners: Vec<Listening>, events: usize) -> usize {
         0
     } else {
         min_events
-    }
-}
-
-/// The `serve` child, stopped when dropped.
-struct Server(Child);
-
-impl Server {
-    fn pid(&self) -> u32 {
-        self.0.id()
-    }
-
-    fn stop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
     }
 }

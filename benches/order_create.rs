@@ -1,202 +1,317 @@
-//! Order creation through the HTTP API against the same rows written as bare SQLite
-//! inserts, on this machine. `cargo bench --bench order_create` (set `BENCH_ORDERS` to
-//! change the count, default 2000; `BENCH_SQLITE_SYNC=normal` to measure with SQLite's
-//! `synchronous = NORMAL` instead of the default `FULL`, on both sides).
+//! What an order costs the platform: `POST /api/v1/orders` to a `ca-counter serve` child
+//! process, against bare SQL writing the same rows on the same database (the idempotency
+//! key with its answer, the day's counter, the order, its search terms, the status count,
+//! the history row, the event), one transaction per order — each with 1 client and with 8
+//! at once. Prints orders per second, the server's CPU per order, the statements the
+//! server sends per order, and the ratios the issue asks for.
+//!
+//! `cargo bench --bench order_create` (SQLite); set `BENCH_PG` to a PostgreSQL server URL
+//! (`postgres://postgres@127.0.0.1:5432/postgres`) to measure on a fresh database there
+//! too. `BENCH_ORDERS` changes the orders per phase (default 2000).
+
+mod common;
 
 use std::time::{Duration, Instant};
 
-use ca_counter::api::{Applicant, Client, MailingAddress, NewCustomer, NewOrder};
-use ca_counter::config::PlatformConfig;
-use ca_counter::config::SqliteSynchronous as Durability;
-use ca_counter::domain::{RoleSet, UserType};
+use ca_counter::api::{Client, NewOrder};
+use ca_counter::domain::RoleSet;
 use ca_counter::i18n::Lang;
-use ca_counter::server::Platform;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-
-/// The durability measured: `BENCH_SQLITE_SYNC=normal`, else the platform's default.
-fn durability() -> Durability {
-    match std::env::var("BENCH_SQLITE_SYNC").as_deref() {
-        Ok("normal") => Durability::Normal,
-        _ => Durability::Full,
-    }
-}
+use ca_counter::server::store::Store;
+use common::{Server, env_number, order_body, pg_database};
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
 
 fn main() {
-    let orders: usize = std::env::var("BENCH_ORDERS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2000);
+    let orders = env_number("BENCH_ORDERS", 2000);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async move {
         let dir = tempfile::tempdir().expect("temp dir");
-        println!(
-            "order creation, {orders} orders, SQLite (WAL, synchronous = {}) in {}",
-            durability().as_str(),
-            dir.path().display()
-        );
-        let sequential = http(&dir.path().join("http1.db"), orders, 1).await;
-        let concurrent = http(&dir.path().join("http8.db"), orders, 8).await;
-        let bare = bare_inserts(&dir.path().join("bare.db"), orders).await;
-        let report = |name: &str, d: Duration| {
-            let rate = orders as f64 / d.as_secs_f64();
-            println!(
-                "{name:<46} {rate:>9.0} orders/s  ({:.3} ms each)",
-                d.as_secs_f64() * 1000.0 / orders as f64
-            );
-            rate
-        };
-        let seq = report("HTTP POST /api/v1/orders, 1 client", sequential);
-        let conc = report("HTTP POST /api/v1/orders, 8 concurrent clients", concurrent);
-        let raw = report("bare INSERT INTO orders, 1 transaction each", bare);
-        println!(
-            "ratio bare / HTTP: {:.1}x (1 client), {:.1}x (8 clients)",
-            raw / seq,
-            raw / conc
-        );
+        let sqlite = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
+        run(
+            "SQLite",
+            &sqlite("http.db"),
+            &sqlite("bare.db"),
+            dir.path(),
+            orders,
+        )
+        .await;
+        if let Ok(admin) = std::env::var("BENCH_PG") {
+            let (http, drop_http) = pg_database(&admin, "http").await;
+            let (bare, drop_bare) = pg_database(&admin, "bare").await;
+            run("PostgreSQL", &http, &bare, dir.path(), orders).await;
+            drop_http.await;
+            drop_bare.await;
+        }
     });
 }
 
-async fn http(db: &std::path::Path, orders: usize, clients: usize) -> Duration {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("sqlite://{}", db.display());
-    let config = PlatformConfig {
-        sqlite_synchronous: durability(),
-        ..PlatformConfig::default()
-    };
-    let platform = Platform::start(config, &url, listener)
-        .await
-        .expect("platform");
-    let roles = RoleSet::parse("clerk").expect("roles");
-    let (_, token) = platform
-        .store()
-        .add_operator("bench", &roles)
-        .await
-        .expect("operator");
-    let client = Client::new(&platform.base_url(), &token, Lang::En).expect("client");
-    let customer = client
-        .create_customer(&NewCustomer {
-            phone: "13800000000".into(),
-            name: "压测".into(),
-        })
-        .await
-        .expect("customer");
-    let projects = client.projects("").await.expect("projects");
-    let product = projects[0]
-        .products
-        .iter()
-        .find(|p| p.user_type == UserType::Individual)
-        .expect("product")
-        .id
-        .clone();
-    let body = NewOrder {
-        customer_id: customer.id,
-        product_id: product,
-        applicant: Applicant {
-            name: "张三".into(),
-            id_number: "11010519491231002X".into(),
-            phone: "13800000000".into(),
-            email: None,
-        },
-        organization: None,
-        mailing: MailingAddress {
-            recipient: "张三".into(),
-            phone: "13800000000".into(),
-            province: "湖南省".into(),
-            city: "长沙市".into(),
-            district: "岳麓区".into(),
-            street: "麓山南路 932 号".into(),
-            postal_code: "410083".into(),
-        },
-        note: None,
-        application_ref: None,
-        terms_version: None,
-    };
-    let started = Instant::now();
-    let per_client = orders / clients;
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let client = client.clone();
-        let body = body.clone();
-        tasks.push(tokio::spawn(async move {
-            for i in 0..per_client {
-                client
-                    .create_order(&format!("bench-{c}-{i}"), &body)
-                    .await
-                    .expect("create");
-            }
-        }));
+/// One database: HTTP and bare, 1 client and 8.
+async fn run(label: &str, http_url: &str, bare_url: &str, dir: &std::path::Path, orders: usize) {
+    println!("order creation, {label}, {orders} orders a phase, server in its own process");
+    let http1 = http(http_url, dir, orders, 1).await;
+    let http8 = http(http_url, dir, orders, 8).await;
+    let bare = Bare::prepare(bare_url).await;
+    let bare1 = bare.run(orders, 1).await;
+    let bare8 = bare.run(orders, 8).await;
+    bare.pool.close().await;
+    let rate = |d: Duration| orders as f64 / d.as_secs_f64();
+    for (name, phase) in [("HTTP, 1 client", &http1), ("HTTP, 8 clients", &http8)] {
+        println!(
+            "  {name:<16} {:>7.0} orders/s  server CPU {:>6.0} µs per order  {:.1} statements per order",
+            rate(phase.elapsed),
+            phase.cpu.as_secs_f64() * 1e6 / orders as f64,
+            phase.statements
+        );
     }
-    for task in tasks {
-        task.await.expect("join");
-    }
-    let elapsed = started.elapsed();
-    platform.shutdown().await.expect("shutdown");
-    elapsed
+    println!("  bare, 1 client   {:>7.0} orders/s", rate(bare1));
+    println!("  bare, 8 clients  {:>7.0} orders/s", rate(bare8));
+    println!(
+        "  HTTP / bare: {:.2} (1 client), {:.2} (8 clients); 8 clients / 1: {:.2} (HTTP), {:.2} (bare)",
+        rate(http1.elapsed) / rate(bare1),
+        rate(http8.elapsed) / rate(bare8),
+        rate(http8.elapsed) / rate(http1.elapsed),
+        rate(bare8) / rate(bare1),
+    );
 }
 
-async fn bare_inserts(db: &std::path::Path, orders: usize) -> Duration {
-    // Same schema (migrations via the store), then plain inserts of the same order row.
-    let url = format!("sqlite://{}", db.display());
-    let store = ca_counter::server::store::Store::open(&url, 2)
-        .await
-        .expect("store");
-    store
-        .import_catalog(&ca_counter::server::catalog::demo_catalog())
-        .await
-        .expect("db")
-        .expect("catalog");
-    let (operator, _) = store
-        .add_operator("bench", &RoleSet::parse("clerk").expect("roles"))
+struct Phase {
+    elapsed: Duration,
+    cpu: Duration,
+    statements: f64,
+}
+
+/// `orders` orders through a fresh server on `url`, by `clients` clients at once; then the
+/// statements per order, counted from the server's own statement log over 20 more.
+async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -> Phase {
+    let store = Store::open(url, 2).await.expect("open the database");
+    let roles = RoleSet::parse("clerk").expect("roles");
+    let (_, token) = store
+        .add_operator(&format!("bench-{clients}"), &roles)
         .await
         .expect("operator");
-    let product: (String, String) = sqlx::query_as("SELECT id, project_id FROM products LIMIT 1")
-        .fetch_one(store.pool())
-        .await
-        .expect("product");
     store.close().await;
-    let options = SqliteConnectOptions::new()
-        .filename(db)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(match durability() {
-            Durability::Full => SqliteSynchronous::Full,
-            Durability::Normal => SqliteSynchronous::Normal,
-        });
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .expect("pool");
-    sqlx::query("INSERT INTO customers (id, phone, name, created_at) VALUES ('c', '13800000000', '压测', 0)")
+    let server = Server::start(url, dir, None).await;
+    let mut bodies = Vec::new();
+    for c in 0..clients {
+        let client = Client::new(&server.base, &token, Lang::En).expect("client");
+        let body = order_body(&client, &format!("138{clients}{c:07}")).await;
+        // Warm up: connections, prepared statements.
+        create(&client, &body, &format!("warm-{c}"), 20).await;
+        bodies.push((client, body));
+    }
+    let before = server.cpu();
+    let started = Instant::now();
+    let per_client = orders / clients;
+    futures_util::future::join_all(bodies.iter().enumerate().map(
+        |(c, (client, body))| async move {
+            create(client, body, &format!("bench-{c}"), per_client).await;
+        },
+    ))
+    .await;
+    let elapsed = started.elapsed();
+    let cpu = server.cpu().saturating_sub(before);
+    drop(server);
+
+    // The statements: the same server, logging every statement it sends.
+    let log = dir.join(format!("statements-{clients}.log"));
+    let server = Server::start(url, dir, Some(&log)).await;
+    let client = Client::new(&server.base, &token, Lang::En).expect("client");
+    let body = &bodies[0].1;
+    create(&client, body, "logged-warm", 5).await;
+    let before = count_statements(&log);
+    create(&client, body, "logged", 20).await;
+    let statements = (count_statements(&log) - before) as f64 / 20.0;
+    Phase {
+        elapsed,
+        cpu,
+        statements,
+    }
+}
+
+async fn create(client: &Client, body: &NewOrder, prefix: &str, n: usize) {
+    for i in 0..n {
+        client
+            .create_order(&format!("{prefix}-{i}"), body)
+            .await
+            .expect("order");
+    }
+}
+
+/// The statements in the server's log so far (sqlx logs each one it runs, on target
+/// `sqlx::query`).
+fn count_statements(log: &std::path::Path) -> usize {
+    // The log is written as the statements run; give the last lines a moment.
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.contains("sqlx::query"))
+        .count()
+}
+
+/// Bare SQL on a database the platform made (its tables and catalog), writing the rows an
+/// order writes.
+struct Bare {
+    pool: AnyPool,
+    sqlite: bool,
+    operator: String,
+    product: (String, String),
+    applicant: String,
+    mailing: String,
+    answer: String,
+}
+
+impl Bare {
+    async fn prepare(url: &str) -> Bare {
+        let store = Store::open(url, 2).await.expect("open the database");
+        store
+            .import_catalog(&ca_counter::server::catalog::demo_catalog())
+            .await
+            .expect("db")
+            .expect("catalog");
+        let (operator, _) = store
+            .add_operator("bare", &RoleSet::parse("clerk").expect("roles"))
+            .await
+            .expect("operator");
+        let product: (String, String) =
+            sqlx::query_as("SELECT id, project_id FROM products LIMIT 1")
+                .fetch_one(store.pool())
+                .await
+                .expect("product");
+        store.close().await;
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .connect(url)
+            .await
+            .expect("pool");
+        sqlx::query(
+            "INSERT INTO customers (id, phone, name, created_at) VALUES ('c', '13800000000', '张三', 0)",
+        )
         .execute(&pool)
         .await
         .expect("customer");
-    let applicant = r#"{"name":"张三","id_number":"11010519491231002X","phone":"13800000000"}"#;
-    let mailing = r#"{"recipient":"张三","phone":"13800000000","province":"湖南省","city":"长沙市","district":"岳麓区","street":"麓山南路 932 号","postal_code":"410083"}"#;
-    let started = Instant::now();
-    for i in 0..orders {
-        let mut tx = pool.begin().await.expect("begin");
+        let applicant =
+            r#"{"name":"张三","id_number":"11010519491231002X","phone":"13800000000"}"#.to_owned();
+        let mailing = r#"{"recipient":"张三","phone":"13800000000","province":"湖南省","city":"长沙市","district":"岳麓区","street":"麓山南路 932 号","postal_code":"410083"}"#.to_owned();
+        // An answer of the size the platform saves (the order as JSON).
+        let answer = format!(
+            "{{\"applicant\":{applicant},\"mailing\":{mailing},\"pad\":\"{}\"}}",
+            "x".repeat(900)
+        );
+        Bare {
+            sqlite: url.starts_with("sqlite:"),
+            pool,
+            operator: operator.id,
+            product,
+            applicant,
+            mailing,
+            answer,
+        }
+    }
+
+    /// `orders` orders by `clients` connections at once.
+    async fn run(&self, orders: usize, clients: usize) -> Duration {
+        let started = Instant::now();
+        let per_client = orders / clients;
+        futures_util::future::join_all((0..clients).map(|c| async move {
+            for i in 0..per_client {
+                self.one(&format!("bare-{clients}-{c}-{i}")).await;
+            }
+        }))
+        .await;
+        started.elapsed()
+    }
+
+    async fn one(&self, key: &str) {
+        let mut tx = if self.sqlite {
+            self.pool.begin_with("BEGIN IMMEDIATE").await
+        } else {
+            self.pool.begin().await
+        }
+        .expect("begin");
+        let now = 0_i64;
+        sqlx::query(
+            "INSERT INTO idempotency_keys (operator_id, key, request_hash, response_status, response_body, created_at) \
+             VALUES ($1, $2, 'hash', 201, $3, $4)",
+        )
+        .bind(&self.operator)
+        .bind(key)
+        .bind(&self.answer)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .expect("key");
+        let last: i64 = sqlx::query_scalar(
+            "INSERT INTO order_counters (day, last) VALUES ('20261128', 1) \
+             ON CONFLICT (day) DO UPDATE SET last = order_counters.last + 1 RETURNING last",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .expect("counter");
+        let order_no = format!("HN20261128{last:06}");
+        let id = uuid::Uuid::now_v7().to_string();
         sqlx::query(
             "INSERT INTO orders (id, order_no, status, version, user_type, customer_id, product_id, project_id, \
              amount_fen, applicant_name, display_name, phone, id_number, applicant_json, mailing_json, submitted_by, \
-             created_at, updated_at) VALUES ($1, $2, 'pending_payment', 1, 'individual', 'c', $3, $4, 20000, '张三', \
-             '张三', '13800000000', '11010519491231002X', $5, $6, $7, 0, 0)",
+             created_at, updated_at, channel, id_hash) VALUES ($1, $2, 'pending_payment', 1, 'individual', 'c', $3, $4, \
+             20000, '张三', '张三', '13800000000', '11010519491231002X', $5, $6, $7, $8, $8, 'counter', $9)",
         )
-        .bind(uuid::Uuid::now_v7().to_string())
-        .bind(format!("HN20261128{:06}", i + 1))
-        .bind(&product.0)
-        .bind(&product.1)
-        .bind(applicant)
-        .bind(mailing)
-        .bind(&operator.id)
+        .bind(&id)
+        .bind(&order_no)
+        .bind(&self.product.0)
+        .bind(&self.product.1)
+        .bind(&self.applicant)
+        .bind(&self.mailing)
+        .bind(&self.operator)
+        .bind(now)
+        .bind("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
         .execute(&mut *tx)
         .await
-        .expect("insert");
+        .expect("order");
+        sqlx::query(
+            "INSERT INTO order_terms (term, order_no) VALUES ('n张', $1), ('n三', $1), ('n张三', $1), ('p0000', $1)",
+        )
+        .bind(&order_no)
+        .execute(&mut *tx)
+        .await
+        .expect("terms");
+        sqlx::query(
+            "INSERT INTO order_counts (status, shard, n) VALUES ('pending_payment', $1, 1) \
+             ON CONFLICT (status, shard) DO UPDATE SET n = order_counts.n + excluded.n",
+        )
+        .bind(i64::from(rand::random::<u8>() % 8))
+        .execute(&mut *tx)
+        .await
+        .expect("count");
+        sqlx::query(
+            "INSERT INTO order_history (order_id, at, actor_id, actor_name, action, to_status, request_id) \
+             VALUES ($1, $2, $3, 'bare', 'submit', 'pending_payment', $4)",
+        )
+        .bind(&id)
+        .bind(now)
+        .bind(&self.operator)
+        .bind(key)
+        .execute(&mut *tx)
+        .await
+        .expect("history");
+        let seq = if self.sqlite {
+            "(SELECT COALESCE(MAX(seq), 0) + 1 FROM events)"
+        } else {
+            "NULL"
+        };
+        sqlx::query(&format!(
+            "INSERT INTO events (seq, topic, subject_id, subject_no, kind, status, version, at) \
+             VALUES ({seq}, 'order', $1, $2, 'created', 'pending_payment', 1, $3)"
+        ))
+        .bind(&id)
+        .bind(&order_no)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .expect("event");
         tx.commit().await.expect("commit");
     }
-    started.elapsed()
 }

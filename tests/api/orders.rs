@@ -15,6 +15,7 @@ on_both_databases!(
     a_missing_idempotency_key_is_a_clear_error,
     organisation_orders_need_a_valid_credit_code,
     order_numbers_carry_the_date_and_increase,
+    the_answer_to_a_new_order_is_the_order_as_read_back,
 );
 
 fn problem(e: ClientError) -> Problem {
@@ -270,5 +271,29 @@ async fn order_numbers_carry_the_date_and_increase(db: Db) {
     assert!(a.order_no.starts_with(&today), "{}", a.order_no);
     assert!(a.order_no < b.order_no);
     assert_eq!(a.order_no.len(), 16);
+    app.finish().await;
+}
+
+/// The platform answers a new order from what it wrote, without reading it back: the
+/// answer must be exactly what reading the order gives.
+async fn the_answer_to_a_new_order_is_the_order_as_read_back(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client(&app.clerk);
+    let mut individual = app.new_order_body("张三").await;
+    individual.note = Some("加急".into());
+    individual.application_ref = Some("申请表 7".into());
+    let organisation = app.new_org_order_body("李四").await;
+    for (key, body) in [("one", individual), ("two", organisation)] {
+        let created = client.create_order(key, &body).await.expect("created");
+        let read = client.order(&created.order_no, false).await.expect("read");
+        assert_eq!(
+            serde_json::to_value(&created).expect("json"),
+            serde_json::to_value(&read).expect("json"),
+            "{key}"
+        );
+        // And so is a replay of it.
+        let replayed = client.create_order(key, &body).await.expect("replayed");
+        assert_eq!(replayed, created);
+    }
     app.finish().await;
 }

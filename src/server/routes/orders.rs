@@ -17,7 +17,7 @@ use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiQuery, Caller, parse_json};
-use crate::server::store::{Claim, ListQuery, OrderRow, SavedResponse, Sort};
+use crate::server::store::{Answered, ListQuery, OrderRow, SavedResponse, Sort};
 use crate::server::validate::{Errors, optional_lines};
 use crate::server::{present, validate};
 
@@ -144,65 +144,79 @@ pub async fn create(
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&order).unwrap_or_default(),
     ));
-    // A retry of a submission that went through gets its answer even if the catalog has
-    // changed since (a product withdrawn must not make the clerk think no order exists).
-    match state
+    let inputs = state
         .store
-        .answered_idempotency_key(&caller.operator.id, &key)
-        .await?
-    {
-        Some((hash, saved)) if hash == request_hash => return Ok(saved_response(saved, true)),
-        Some(_) => {
-            return Err(ApiError::field(
-                "Idempotency-Key",
-                T::ProblemIdempotencyMismatch,
-            ));
+        .order_inputs(&order.customer_id, &order.product_id)
+        .await?;
+    let valid = match validate::new_order(&order, inputs.customer_exists, inputs.product.as_ref()) {
+        Ok(valid) => valid,
+        // A retry of a submission that went through gets its answer even if the catalog
+        // has changed since (a product withdrawn must not make the clerk think no order
+        // exists).
+        Err(invalid) => {
+            return match state
+                .store
+                .answered_idempotency_key(&caller.operator.id, &key)
+                .await?
+            {
+                Some((hash, answer)) => replay(&hash, &request_hash, answer),
+                None => Err(invalid),
+            };
         }
-        None => {}
-    }
-    let customer = state.store.customer(&order.customer_id).await?;
-    let product = state.store.product(&order.product_id).await?;
-    let valid = validate::new_order(&order, customer.is_some(), product.as_ref())?;
-
-    let mut tx = match state
-        .store
-        .claim_idempotency_key(&caller.operator.id, &key, &request_hash)
-        .await?
-    {
-        Claim::Replay(saved) => return Ok(saved_response(saved, true)),
-        Claim::Mismatch => {
-            return Err(ApiError::field(
-                "Idempotency-Key",
-                T::ProblemIdempotencyMismatch,
-            ));
-        }
-        Claim::Fresh(tx) => tx,
     };
-    let (_, order_no, event_id) = state
+    let (mut tx, order_no) = state.store.begin_order().await?;
+    let inserted = state
         .store
         .insert_order(
             &mut tx,
+            &order_no,
             &valid,
             &caller.actor(),
+            inputs.realname.as_deref(),
             Some(&caller.ctx.request_id),
         )
         .await?;
-    let row = state
-        .store
-        .order_by_no_in(&mut tx, &order_no)
-        .await?
-        .ok_or_else(|| ApiError::Internal("order vanished after insert".into()))?;
+    let row = valid.row(&inserted, &caller.operator.name);
     let created = present::order(&row, &[], &caller, false)?;
-    let saved = SavedResponse {
+    let answer = SavedResponse {
         status: 201,
         body: serde_json::to_string(&created).map_err(|e| ApiError::Internal(e.to_string()))?,
     };
-    state
+    match state
         .store
-        .save_idempotent_response(&mut tx, &caller.operator.id, &key, &saved)
-        .await?;
-    state.store.commit_with_event(tx, event_id).await?;
-    Ok(saved_response(saved, false))
+        .commit_answer(
+            tx,
+            inserted.event,
+            &caller.operator.id,
+            &key,
+            &request_hash,
+            &answer,
+        )
+        .await?
+    {
+        Answered::Committed => Ok(saved_response(answer, false)),
+        Answered::Taken {
+            request_hash: hash,
+            answer,
+        } => replay(&hash, &request_hash, answer),
+    }
+}
+
+/// The answer saved under a key for the request hashed `saved_hash`, to a request hashed
+/// `request_hash`: replayed if it is the same request, else the key was reused.
+fn replay(
+    saved_hash: &str,
+    request_hash: &str,
+    answer: SavedResponse,
+) -> Result<Response, ApiError> {
+    if saved_hash == request_hash {
+        Ok(saved_response(answer, true))
+    } else {
+        Err(ApiError::field(
+            "Idempotency-Key",
+            T::ProblemIdempotencyMismatch,
+        ))
+    }
 }
 
 fn saved_response(saved: SavedResponse, replayed: bool) -> Response {

@@ -39,12 +39,12 @@ pub use attachments::{AttachmentRow, NewAttachment};
 pub use catalog::{CatalogCounts, ProductRow};
 pub use customers::CustomerRow;
 pub use events::EventRow;
-pub use idempotency::{Claim, SavedResponse};
+pub use idempotency::{Answered, SavedResponse};
 pub use mailing::{InvoiceRow, MailRow, NewInvoice, NewMail, TrackingEventRow, TrackingRow};
 pub use operators::{Operator, OperatorSummary, hash_token};
 pub use orders::{
-    Actor, HistoryRow, ListQuery, OrderRow, Page, SetColumn, Sort, Transition, TransitionError,
-    ValidOrder,
+    Actor, HistoryRow, Inserted, ListQuery, OrderInputs, OrderRow, Page, SetColumn, Sort,
+    Transition, TransitionError, ValidOrder,
 };
 pub use payments::{Confirmed, Opened, PaymentRow};
 pub use realname::{Attempt, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, RealnameRow};

@@ -7,7 +7,7 @@ use sqlx::{Any, Transaction};
 use super::events::{NewEvent, insert_event};
 
 use super::search::{self, Key, Verify};
-use super::{Store, StoreError, StoreResult, catalog::escape_like, new_id, now_ms};
+use super::{Backend, Store, StoreError, StoreResult, catalog::escape_like, new_id, now_ms};
 use crate::domain::{
     Action, IdNumber, ORDER_PREFIX, OrderNo, OrderStatus, Phone, UserType, next_status,
 };
@@ -68,6 +68,12 @@ pub struct ValidOrder {
     pub product_id: String,
     /// Its project.
     pub project_id: String,
+    /// The project's name (for the answer; not stored on the order).
+    pub project_name: String,
+    /// The product's name (for the answer).
+    pub product_name: String,
+    /// The product's validity in years (for the answer).
+    pub validity_years: i64,
     /// Individual or organisation (from the product).
     pub user_type: UserType,
     /// Price at submission.
@@ -96,8 +102,85 @@ pub struct ValidOrder {
     pub channel: crate::domain::Channel,
 }
 
+/// What [`Store::order_inputs`] read.
+#[derive(Debug, Clone)]
+pub struct OrderInputs {
+    /// The customer exists.
+    pub customer_exists: bool,
+    /// The facts of the check that verified the customer, for the order's history.
+    pub realname: Option<String>,
+    /// The product, if it and its project are on sale.
+    pub product: Option<super::ProductRow>,
+}
+
+/// An order [`Store::insert_order`] wrote.
+#[derive(Debug, Clone)]
+pub struct Inserted {
+    /// Order id.
+    pub id: String,
+    /// Order number.
+    pub order_no: String,
+    /// The `created` event's row id.
+    pub event: i64,
+    /// The operator the order names as its author.
+    pub submitted_by: String,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+impl ValidOrder {
+    /// The row `inserted` is, as [`Store::order_by_no`] would read it back, for an order
+    /// submitted by the operator named `submitted_by_name`.
+    pub fn row(&self, inserted: &Inserted, submitted_by_name: &str) -> OrderRow {
+        OrderRow {
+            id: inserted.id.clone(),
+            order_no: inserted.order_no.clone(),
+            status: OrderStatus::PendingPayment.as_str().to_owned(),
+            version: 1,
+            user_type: self.user_type.as_str().to_owned(),
+            customer_id: self.customer_id.clone(),
+            product_id: self.product_id.clone(),
+            project_id: self.project_id.clone(),
+            project_name: self.project_name.clone(),
+            product_name: self.product_name.clone(),
+            validity_years: self.validity_years,
+            amount_fen: self.amount_fen,
+            applicant_name: self.applicant_name.clone(),
+            display_name: self.display_name.clone(),
+            phone: self.phone.as_str().to_owned(),
+            id_number: self.id_number.as_str().to_owned(),
+            applicant_json: self.applicant_json.clone(),
+            organization_json: self.organization_json.clone(),
+            mailing_json: self.mailing_json.clone(),
+            note: self.note.clone(),
+            application_ref: self.application_ref.clone(),
+            terms_version: self.terms_version.clone(),
+            payment_method: None,
+            paid_at: None,
+            rejection_json: None,
+            carrier: None,
+            tracking_no: None,
+            shipped_at: None,
+            invoice_no: None,
+            invoice_token: None,
+            invoice_request_json: None,
+            invoice_requested_at: None,
+            invoice_requested_via: None,
+            submitted_by: inserted.submitted_by.clone(),
+            submitted_by_name: submitted_by_name.to_owned(),
+            claimed_by: None,
+            claimed_by_name: None,
+            claim_expires_at: None,
+            resubmissions: 0,
+            created_at: inserted.created_at,
+            updated_at: inserted.created_at,
+            channel: self.channel.as_str().to_owned(),
+        }
+    }
+}
+
 /// An order as stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct OrderRow {
     pub id: String,
     pub order_no: String,
@@ -322,17 +405,98 @@ const CHINA: time::UtcOffset = match time::UtcOffset::from_hms(8, 0, 0) {
 };
 
 impl Store {
-    /// Creates an order in `tx` (which holds its idempotency key): numbers it, stores it in
-    /// 待支付, writes the `submit` audit row and the `created` event. Returns the order id,
-    /// number and event id.
-    pub async fn insert_order(
+    /// What a new order needs read first, in one statement: whether the customer exists,
+    /// the facts of the real-name check that verified them (`provider transaction_id
+    /// time`, the time as RFC 3339), and the product if it is on sale.
+    pub async fn order_inputs(
         &self,
-        tx: &mut Transaction<'static, Any>,
-        order: &ValidOrder,
-        actor: &Actor,
-        request_id: Option<&str>,
-    ) -> StoreResult<(String, String, i64)> {
-        let now = now_ms();
+        customer_id: &str,
+        product_id: &str,
+    ) -> StoreResult<OrderInputs> {
+        #[derive(sqlx::FromRow)]
+        struct Inputs {
+            customer: Option<String>,
+            provider: Option<String>,
+            transaction_id: Option<String>,
+            checked_at: Option<i64>,
+            id: Option<String>,
+            project_id: Option<String>,
+            project_name: Option<String>,
+            name: Option<String>,
+            user_type: Option<String>,
+            validity_years: Option<i64>,
+            price_fen: Option<i64>,
+        }
+        let row: Inputs = sqlx::query_as(
+            "SELECT c.id AS customer, ic.provider, ic.transaction_id, ic.checked_at, p.id, p.project_id, \
+             p.project_name, p.name, p.user_type, p.validity_years, p.price_fen \
+             FROM (SELECT 1 AS one) AS one \
+             LEFT JOIN customers c ON c.id = $1 \
+             LEFT JOIN identity_checks ic ON ic.id = (SELECT id FROM identity_checks \
+                 WHERE customer_id = c.id AND verdict = 'passed' ORDER BY checked_at DESC LIMIT 1) \
+             LEFT JOIN (SELECT pr.id, pr.project_id, pj.name AS project_name, pr.name, pr.user_type, \
+                 pr.validity_years, pr.price_fen FROM products pr JOIN projects pj ON pj.id = pr.project_id \
+                 WHERE pr.active = 1 AND pj.active = 1) p ON p.id = $2",
+        )
+        .bind(customer_id)
+        .bind(product_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let realname = match (row.provider, row.transaction_id, row.checked_at) {
+            (Some(provider), Some(transaction_id), Some(at)) => Some(format!(
+                "{provider} {transaction_id} {}",
+                crate::server::present::rfc3339(at)
+            )),
+            _ => None,
+        };
+        let product = match (
+            row.id,
+            row.project_id,
+            row.project_name,
+            row.name,
+            row.user_type,
+            row.validity_years,
+            row.price_fen,
+        ) {
+            (
+                Some(id),
+                Some(project_id),
+                Some(project_name),
+                Some(name),
+                Some(user_type),
+                Some(validity_years),
+                Some(price_fen),
+            ) => Some(super::ProductRow {
+                id,
+                project_id,
+                project_name,
+                name,
+                user_type,
+                validity_years,
+                price_fen,
+            }),
+            _ => None,
+        };
+        Ok(OrderInputs {
+            customer_exists: row.customer.is_some(),
+            realname,
+            product,
+        })
+    }
+
+    /// Starts the write transaction that creates an order, and takes the order's number:
+    /// the day's next (China time).
+    ///
+    /// On SQLite the number is taken inside the transaction (writers run one at a time
+    /// anyway). On PostgreSQL it is taken first, in a transaction of its own, so the day's
+    /// counter row is locked for one statement instead of the whole order: eight clerks
+    /// creating at once would otherwise queue on it, each for a whole order and its commit.
+    /// That transaction commits without waiting for the disk (`synchronous_commit = off`):
+    /// the order's own commit, later, does wait, and writing its commit record flushes
+    /// every record before it, so a number is never lost under an order that was kept.
+    /// A number taken for an order that then rolls back (a retry answered from its
+    /// idempotency key, a failure) is not given again: numbers on PostgreSQL may skip.
+    pub(crate) async fn begin_order(&self) -> StoreResult<(Transaction<'static, Any>, OrderNo)> {
         let today = time::OffsetDateTime::now_utc().to_offset(CHINA).date();
         let day = format!(
             "{:04}{:02}{:02}",
@@ -340,17 +504,54 @@ impl Store {
             u8::from(today.month()),
             today.day()
         );
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO order_counters (day, last) VALUES ($1, 1) \
-             ON CONFLICT (day) DO UPDATE SET last = order_counters.last + 1 RETURNING last",
-        )
-        .bind(&day)
-        .fetch_one(&mut **tx)
-        .await?;
+        let next = "INSERT INTO order_counters (day, last) VALUES ($1, 1) \
+                    ON CONFLICT (day) DO UPDATE SET last = order_counters.last + 1 RETURNING last";
+        let (tx, seq) = match self.backend {
+            Backend::Sqlite => {
+                let mut tx = self.begin_write().await?;
+                let seq: i64 = sqlx::query_scalar(next)
+                    .bind(&day)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                (tx, seq)
+            }
+            Backend::Postgres => {
+                // One round trip. `day` is eight digits made here: safe in the text.
+                let numbering = format!(
+                    "BEGIN; SET LOCAL synchronous_commit TO OFF; {}; COMMIT;",
+                    next.replace("$1", &format!("'{day}'"))
+                );
+                // `fetch_all`: `fetch_one` stops at the first statement's (empty) result.
+                let rows = sqlx::raw_sql(&numbering).fetch_all(&self.pool).await?;
+                let row = rows.first().ok_or_else(|| {
+                    StoreError::Corrupt(format!("no order number given for {day}"))
+                })?;
+                let seq: i64 = sqlx::Row::try_get(row, 0)?;
+                (self.begin_write().await?, seq)
+            }
+        };
         let order_no =
             OrderNo::new(today, u32::try_from(seq).unwrap_or(u32::MAX)).ok_or_else(|| {
                 StoreError::Corrupt(format!("order sequence {seq} exhausted for {day}"))
             })?;
+        Ok((tx, order_no))
+    }
+
+    /// Creates order `order_no` in `tx` (from [`Store::begin_order`]): stores it in 待支付 with its search terms and
+    /// status count, writes the `submit` audit row (and, for a verified customer, the
+    /// `realname` row with `realname`, the check's facts from [`Store::order_inputs`]) and
+    /// the `created` event. Five statements; the caller commits (with the idempotency key's
+    /// answer, [`Store::commit_answer`]).
+    pub async fn insert_order(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        order_no: &OrderNo,
+        order: &ValidOrder,
+        actor: &Actor,
+        realname: Option<&str>,
+        request_id: Option<&str>,
+    ) -> StoreResult<Inserted> {
+        let now = now_ms();
         let id = new_id();
         let status = OrderStatus::PendingPayment;
         sqlx::query(
@@ -392,46 +593,36 @@ impl Store {
         )
         .await?;
         count_moves(tx, None, status).await?;
-        insert_history(
-            tx,
-            &id,
-            actor,
-            "submit",
-            None,
-            Some(status),
-            order.note.as_deref(),
-            request_id,
-        )
-        .await?;
-        // The facts of the check that verified the customer go into the order's history:
-        // `provider transaction_id time` (the time as RFC 3339).
-        let check: Option<(String, String, i64)> = sqlx::query_as(
-            "SELECT provider, transaction_id, checked_at FROM identity_checks \
-             WHERE customer_id = $1 AND verdict = 'passed' ORDER BY checked_at DESC LIMIT 1",
-        )
-        .bind(&order.customer_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some((provider, transaction_id, at)) = check {
-            let fact = format!(
-                "{provider} {transaction_id} {}",
-                crate::server::present::rfc3339(at)
-            );
-            insert_history(
-                tx,
-                &id,
-                actor,
-                "realname",
-                None,
-                None,
-                Some(&fact),
-                request_id,
-            )
-            .await?;
+        // The submission, and the facts of the check that verified the customer, in one
+        // statement (two rows, in this order).
+        let history = "INSERT INTO order_history (order_id, at, actor_id, actor_name, action, \
+                       from_status, to_status, reason, request_id) \
+                       VALUES ($1, $2, $3, $4, 'submit', NULL, $5, $6, $7)";
+        let history = match realname {
+            Some(_) => format!("{history}, ($1, $2, $3, $4, 'realname', NULL, NULL, $8, $7)"),
+            None => history.to_owned(),
+        };
+        let mut query = sqlx::query(&history)
+            .bind(&id)
+            .bind(now)
+            .bind(actor.id())
+            .bind(actor.name())
+            .bind(status.as_str())
+            .bind(order.note.as_deref())
+            .bind(request_id);
+        if let Some(fact) = realname {
+            query = query.bind(fact);
         }
+        query.execute(&mut **tx).await?;
         let event = NewEvent::order(&id, order_no.as_str(), "created", None, status, 1);
-        let event_id = insert_event(tx, self.backend, event).await?;
-        Ok((id, order_no.into(), event_id))
+        let event = insert_event(tx, self.backend, event).await?;
+        Ok(Inserted {
+            id,
+            order_no: order_no.as_str().to_owned(),
+            event,
+            submitted_by: actor.operator_id().to_owned(),
+            created_at: now,
+        })
     }
 
     /// A customer's orders, newest first — made online or at a counter.

@@ -568,7 +568,8 @@ async fn submit_draft(
     }
     let identity = verified(state, customer).await?;
     let product_id = draft.product_id.clone().unwrap_or_default();
-    let product = state.store.product(&product_id).await?;
+    let inputs = state.store.order_inputs(&customer.id, &product_id).await?;
+    let product = inputs.product;
     let user_type = product
         .as_ref()
         .and_then(|p| UserType::parse(&p.user_type))
@@ -580,39 +581,30 @@ async fn submit_draft(
     let actor = super::orders::customer_actor(&customer.phone);
     let key = format!("online-{}", row.id);
     let hash = format!("{}:{}", row.id, row.version);
+    let (mut tx, number) = state.store.begin_order().await?;
+    let inserted = state
+        .store
+        .insert_order(
+            &mut tx,
+            &number,
+            &valid,
+            &actor,
+            inputs.realname.as_deref(),
+            None,
+        )
+        .await?;
+    let answer = crate::server::store::SavedResponse {
+        status: 201,
+        body: inserted.order_no.clone(),
+    };
     let order_no = match state
         .store
-        .claim_idempotency_key(ONLINE_OPERATOR_ID, &key, &hash)
+        .commit_answer(tx, inserted.event, ONLINE_OPERATOR_ID, &key, &hash, &answer)
         .await?
     {
-        crate::server::store::Claim::Fresh(mut tx) => {
-            let (_, order_no, event_id) = state
-                .store
-                .insert_order(&mut tx, &valid, &actor, None)
-                .await?;
-            let saved = crate::server::store::SavedResponse {
-                status: 201,
-                body: order_no.clone(),
-            };
-            state
-                .store
-                .save_idempotent_response(&mut tx, ONLINE_OPERATOR_ID, &key, &saved)
-                .await?;
-            state.store.commit_with_event(tx, event_id).await?;
-            order_no
-        }
-        crate::server::store::Claim::Replay(saved) => saved.body,
-        crate::server::store::Claim::Mismatch => {
-            // The same draft sent again after a change: the first order stands.
-            match state
-                .store
-                .answered_idempotency_key(ONLINE_OPERATOR_ID, &key)
-                .await?
-            {
-                Some((_, saved)) => saved.body,
-                None => return Err(ApiError::Internal("idempotency key without answer".into())),
-            }
-        }
+        crate::server::store::Answered::Committed => inserted.order_no,
+        // Sent before (the same draft, or since changed): the first order stands.
+        crate::server::store::Answered::Taken { answer, .. } => answer.body,
     };
     // The signed scan goes with it (attaching is idempotent by content).
     if let (Some(scan), Some(content_type)) = (
