@@ -45,7 +45,7 @@ async fn run(label: &str, url: &str, dir: &std::path::Path, events: usize, liste
     let roles = RoleSet::parse("clerk,support").expect("roles");
     let (_, token) = store.add_operator("bench", &roles).await.expect("operator");
     store.close().await;
-    let mut server = Server::start(url, dir, None).await;
+    let mut server = Server::start(url, dir, "", None).await;
     let (base, port) = (server.base.clone(), server.port);
     let client = Client::new(&base, &token, Lang::En).expect("client");
     let order_no = one_order(&client).await;

@@ -7,7 +7,9 @@
 //!
 //! `cargo bench --bench order_create` (SQLite); set `BENCH_PG` to a PostgreSQL server URL
 //! (`postgres://postgres@127.0.0.1:5432/postgres`) to measure on a fresh database there
-//! too. `BENCH_ORDERS` changes the orders per phase (default 2000).
+//! too. `BENCH_ORDERS` changes the orders per phase (default 2000);
+//! `BENCH_SQLITE_SYNC=normal` measures SQLite with `synchronous = NORMAL` on both sides
+//! instead of the platform's default `FULL`.
 
 mod common;
 
@@ -20,6 +22,11 @@ use ca_counter::server::store::Store;
 use common::{Server, env_number, order_body, pg_database};
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
+
+/// `synchronous = NORMAL` for SQLite (`BENCH_SQLITE_SYNC=normal`), else the default FULL.
+fn sqlite_normal() -> bool {
+    std::env::var("BENCH_SQLITE_SYNC").as_deref() == Ok("normal")
+}
 
 fn main() {
     let orders = env_number("BENCH_ORDERS", 2000);
@@ -50,30 +57,41 @@ fn main() {
 
 /// One database: HTTP and bare, 1 client and 8.
 async fn run(label: &str, http_url: &str, bare_url: &str, dir: &std::path::Path, orders: usize) {
-    println!("order creation, {label}, {orders} orders a phase, server in its own process");
+    let sync = match (label, sqlite_normal()) {
+        ("SQLite", true) => " (synchronous = NORMAL)",
+        ("SQLite", false) => " (synchronous = FULL)",
+        _ => "",
+    };
+    println!("order creation, {label}{sync}, {orders} orders a phase, server in its own process");
     let http1 = http(http_url, dir, orders, 1).await;
     let http8 = http(http_url, dir, orders, 8).await;
     let bare = Bare::prepare(bare_url).await;
     let bare1 = bare.run(orders, 1).await;
     let bare8 = bare.run(orders, 8).await;
+    let per_order = |cpu: Duration| cpu.as_secs_f64() * 1e6 / orders as f64;
     bare.pool.close().await;
     let rate = |d: Duration| orders as f64 / d.as_secs_f64();
     for (name, phase) in [("HTTP, 1 client", &http1), ("HTTP, 8 clients", &http8)] {
         println!(
             "  {name:<16} {:>7.0} orders/s  server CPU {:>6.0} µs per order  {:.1} statements per order",
             rate(phase.elapsed),
-            phase.cpu.as_secs_f64() * 1e6 / orders as f64,
+            per_order(phase.cpu),
             phase.statements
         );
     }
-    println!("  bare, 1 client   {:>7.0} orders/s", rate(bare1));
-    println!("  bare, 8 clients  {:>7.0} orders/s", rate(bare8));
+    for (name, phase) in [("bare, 1 client", &bare1), ("bare, 8 clients", &bare8)] {
+        println!(
+            "  {name:<16} {:>7.0} orders/s  its CPU    {:>6.0} µs per order  9 statements per order",
+            rate(phase.elapsed),
+            per_order(phase.cpu),
+        );
+    }
     println!(
         "  HTTP / bare: {:.2} (1 client), {:.2} (8 clients); 8 clients / 1: {:.2} (HTTP), {:.2} (bare)",
-        rate(http1.elapsed) / rate(bare1),
-        rate(http8.elapsed) / rate(bare8),
+        rate(http1.elapsed) / rate(bare1.elapsed),
+        rate(http8.elapsed) / rate(bare8.elapsed),
         rate(http8.elapsed) / rate(http1.elapsed),
-        rate(bare8) / rate(bare1),
+        rate(bare8.elapsed) / rate(bare1.elapsed),
     );
 }
 
@@ -93,7 +111,12 @@ async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -
         .await
         .expect("operator");
     store.close().await;
-    let server = Server::start(url, dir, None).await;
+    let config = if sqlite_normal() {
+        "[platform]\nsqlite_synchronous = \"normal\"\n"
+    } else {
+        ""
+    };
+    let server = Server::start(url, dir, config, None).await;
     let mut bodies = Vec::new();
     for c in 0..clients {
         let client = Client::new(&server.base, &token, Lang::En).expect("client");
@@ -117,7 +140,7 @@ async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -
 
     // The statements: the same server, logging every statement it sends.
     let log = dir.join(format!("statements-{clients}.log"));
-    let server = Server::start(url, dir, Some(&log)).await;
+    let server = Server::start(url, dir, config, Some(&log)).await;
     let client = Client::new(&server.base, &token, Lang::En).expect("client");
     let body = &bodies[0].1;
     create(&client, body, "logged-warm", 5).await;
@@ -182,8 +205,19 @@ impl Bare {
                 .await
                 .expect("product");
         store.close().await;
+        let normal = url.starts_with("sqlite:") && sqlite_normal();
         let pool = AnyPoolOptions::new()
             .max_connections(8)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if normal {
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(url)
             .await
             .expect("pool");
@@ -212,8 +246,11 @@ impl Bare {
         }
     }
 
-    /// `orders` orders by `clients` connections at once.
-    async fn run(&self, orders: usize, clients: usize) -> Duration {
+    /// `orders` orders by `clients` connections at once: the time, and the CPU this
+    /// process spent (the bench does nothing else meanwhile; on SQLite that includes
+    /// SQLite's own work, as the server's does).
+    async fn run(&self, orders: usize, clients: usize) -> Phase {
+        let cpu = common::cpu_of(std::process::id());
         let started = Instant::now();
         let per_client = orders / clients;
         futures_util::future::join_all((0..clients).map(|c| async move {
@@ -222,7 +259,11 @@ impl Bare {
             }
         }))
         .await;
-        started.elapsed()
+        Phase {
+            elapsed: started.elapsed(),
+            cpu: common::cpu_of(std::process::id()).saturating_sub(cpu),
+            statements: 9.0,
+        }
     }
 
     async fn one(&self, key: &str) {

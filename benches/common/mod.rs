@@ -52,25 +52,26 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `ca-counter serve` on database `url` with an empty config (the defaults) and
-    /// waits until it answers. With `statements`, it logs every SQL statement it sends
-    /// there.
+    /// Starts `ca-counter serve` on database `url` with the config file `config` (empty:
+    /// the defaults) and waits until it answers. With `statements`, it logs every SQL
+    /// statement it sends there.
     pub async fn start(
         url: &str,
         dir: &std::path::Path,
+        config: &str,
         statements: Option<&std::path::Path>,
     ) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let config = dir.join("bench.toml");
-        std::fs::write(&config, "").expect("config");
+        let config_file = dir.join("bench.toml");
+        std::fs::write(&config_file, config).expect("config");
         let mut command = Command::new(env!("CARGO_BIN_EXE_ca-counter"));
         command
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .env("CA_COUNTER_DATABASE_URL", url)
-            .env("CA_COUNTER_CONFIG", &config)
+            .env("CA_COUNTER_CONFIG", &config_file)
             .env("CA_COUNTER_DATA_DIR", dir)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
