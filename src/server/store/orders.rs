@@ -516,9 +516,11 @@ impl Store {
                 (tx, seq)
             }
             Backend::Postgres => {
-                // One round trip. `day` is eight digits made here: safe in the text.
+                // One round trip: the statements of one simple query run as one implicit
+                // transaction (rolled back whole if one fails, leaving the connection
+                // clean). `day` is eight digits made here: safe in the text.
                 let numbering = format!(
-                    "BEGIN; SET LOCAL synchronous_commit TO OFF; {}; COMMIT;",
+                    "SET LOCAL synchronous_commit TO OFF; {}",
                     next.replace("$1", &format!("'{day}'"))
                 );
                 // `fetch_all`: `fetch_one` stops at the first statement's (empty) result.
