@@ -652,20 +652,6 @@ impl Store {
         )
     }
 
-    /// The order with this number, read inside `tx`.
-    pub async fn order_by_no_in(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        order_no: &str,
-    ) -> StoreResult<Option<OrderRow>> {
-        Ok(
-            sqlx::query_as(&format!("{SELECT_ORDER} WHERE o.order_no = $1"))
-                .bind(order_no)
-                .fetch_optional(&mut **tx)
-                .await?,
-        )
-    }
-
     /// Moves `order_no` along the transition table. Nothing changes unless the table allows
     /// the action from the current status and the version is the one the person saw.
     pub async fn transition(
