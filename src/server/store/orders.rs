@@ -102,6 +102,9 @@ pub struct ValidOrder {
     pub channel: crate::domain::Channel,
 }
 
+/// The status a new order is stored in.
+const SUBMITTED: OrderStatus = OrderStatus::PendingPayment;
+
 /// What [`Store::order_inputs`] read.
 #[derive(Debug, Clone)]
 pub struct OrderInputs {
@@ -135,7 +138,7 @@ impl ValidOrder {
         OrderRow {
             id: inserted.id.clone(),
             order_no: inserted.order_no.clone(),
-            status: OrderStatus::PendingPayment.as_str().to_owned(),
+            status: SUBMITTED.as_str().to_owned(),
             version: 1,
             user_type: self.user_type.as_str().to_owned(),
             customer_id: self.customer_id.clone(),
@@ -555,7 +558,7 @@ impl Store {
     ) -> StoreResult<Inserted> {
         let now = now_ms();
         let id = new_id();
-        let status = OrderStatus::PendingPayment;
+        let status = SUBMITTED;
         sqlx::query(
             "INSERT INTO orders (id, order_no, status, version, user_type, customer_id, product_id, project_id, \
              amount_fen, applicant_name, display_name, phone, id_number, applicant_json, organization_json, \
