@@ -245,12 +245,16 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     tui.wait_text("选择产品", WAIT);
     tui.send("\r");
 
-    // 4. The terms, accepted on purpose.
+    // 4. The terms, accepted on purpose: the whole page drawn first (title and the line
+    // that asks for a), then Enter, which must not accept them — a moment later the
+    // terms still ask for a.
     tui.wait_text("数字证书申请条款", WAIT);
+    tui.wait_text("客户同意后按 a 继续", WAIT);
     tui.send("\r");
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         tui.screen().contains("客户同意后按 a 继续"),
-        "Enter does not accept the terms"
+        "Enter accepted the terms"
     );
     tui.send("a");
 
