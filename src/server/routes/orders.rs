@@ -17,7 +17,7 @@ use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiJson, ApiQuery, Caller, parse_json};
-use crate::server::store::{Answered, ListQuery, OrderRow, SavedResponse, Sort};
+use crate::server::store::{Answered, IdempotencyKey, ListQuery, OrderRow, SavedResponse, Sort};
 use crate::server::validate::{Errors, optional_lines};
 use crate::server::{present, validate};
 
@@ -164,37 +164,32 @@ pub async fn create(
             };
         }
     };
-    let (mut tx, order_no) = state.store.begin_order().await?;
-    let inserted = state
+    let key = IdempotencyKey {
+        operator_id: &caller.operator.id,
+        key: &key,
+        request_hash: &request_hash,
+    };
+    let answered = state
         .store
-        .insert_order(
-            &mut tx,
-            &order_no,
+        .create_order(
             &valid,
             &caller.actor(),
             inputs.realname.as_deref(),
             Some(&caller.ctx.request_id),
+            &key,
+            |inserted| {
+                let row = valid.row(inserted, &caller.operator.name);
+                let created = present::order(&row, &[], &caller, false)?;
+                Ok::<_, ApiError>(SavedResponse {
+                    status: 201,
+                    body: serde_json::to_string(&created)
+                        .map_err(|e| ApiError::Internal(e.to_string()))?,
+                })
+            },
         )
         .await?;
-    let row = valid.row(&inserted, &caller.operator.name);
-    let created = present::order(&row, &[], &caller, false)?;
-    let answer = SavedResponse {
-        status: 201,
-        body: serde_json::to_string(&created).map_err(|e| ApiError::Internal(e.to_string()))?,
-    };
-    match state
-        .store
-        .commit_answer(
-            tx,
-            inserted.event,
-            &caller.operator.id,
-            &key,
-            &request_hash,
-            &answer,
-        )
-        .await?
-    {
-        Answered::Committed => Ok(saved_response(answer, false)),
+    match answered {
+        Answered::Committed(answer) => Ok(saved_response(answer, false)),
         Answered::Taken {
             request_hash: hash,
             answer,

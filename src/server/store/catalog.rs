@@ -176,16 +176,21 @@ impl Store {
 
     /// An active product with its project's name.
     pub async fn product(&self, id: &str) -> StoreResult<Option<ProductRow>> {
-        Ok(sqlx::query_as(
-            "SELECT pr.id, pr.project_id, pj.name AS project_name, pr.name, pr.user_type, \
-             pr.validity_years, pr.price_fen FROM products pr JOIN projects pj ON pj.id = pr.project_id \
-             WHERE pr.id = $1 AND pr.active = 1 AND pj.active = 1",
+        Ok(
+            sqlx::query_as(&format!("{PRODUCTS_ON_SALE} AND pr.id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
         )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
     }
 }
+
+/// The products on sale (active, of an active project) as [`ProductRow`]s; a query may
+/// add conditions with `AND`.
+pub(super) const PRODUCTS_ON_SALE: &str = "SELECT pr.id, pr.project_id, pj.name AS project_name, \
+    pr.name, pr.user_type, pr.validity_years, pr.price_fen \
+    FROM products pr JOIN projects pj ON pj.id = pr.project_id \
+    WHERE pr.active = 1 AND pj.active = 1";
 
 /// Escapes `%`, `_` and `!` for a `LIKE … ESCAPE '!'` pattern (a backslash escape
 /// would depend on PostgreSQL's `standard_conforming_strings`).

@@ -21,11 +21,22 @@ pub struct SavedResponse {
     pub body: String,
 }
 
+/// An idempotency key as a request presents it.
+#[derive(Debug, Clone, Copy)]
+pub struct IdempotencyKey<'a> {
+    /// Whose key (keys are per operator).
+    pub operator_id: &'a str,
+    /// The key.
+    pub key: &'a str,
+    /// A hash of the request, to tell a retry from a key reused for something else.
+    pub request_hash: &'a str,
+}
+
 /// The outcome of [`Store::commit_answer`].
 #[derive(Debug)]
 pub enum Answered {
-    /// The work and its answer are committed.
-    Committed,
+    /// The work and its answer, returned here, are committed.
+    Committed(SavedResponse),
     /// The key was used first by another request (the work here is rolled back): the hash
     /// of that request and what it was answered.
     Taken {
@@ -37,18 +48,21 @@ pub enum Answered {
 }
 
 impl Store {
-    /// Saves `answer` under `key` (for `operator_id`, with the request's hash) in `tx`,
-    /// which did the work and wrote event row `event`, and commits it. If the key was
-    /// answered first by another request, rolls `tx` back and returns that answer.
-    pub async fn commit_answer(
+    /// Saves `answer` under `key` in `tx`, which did the work and wrote event row `event`,
+    /// and commits it. If the key was answered first by another request, rolls `tx` back
+    /// and returns that answer.
+    pub(super) async fn commit_answer(
         &self,
         mut tx: Transaction<'static, Any>,
         event: i64,
-        operator_id: &str,
-        key: &str,
-        request_hash: &str,
-        answer: &SavedResponse,
+        key: &IdempotencyKey<'_>,
+        answer: SavedResponse,
     ) -> StoreResult<Answered> {
+        let IdempotencyKey {
+            operator_id,
+            key,
+            request_hash,
+        } = *key;
         let inserted = sqlx::query(
             "INSERT INTO idempotency_keys (operator_id, key, request_hash, response_status, \
              response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -64,7 +78,7 @@ impl Store {
         match inserted {
             Ok(_) => {
                 self.commit_with_event(tx, event).await?;
-                Ok(Answered::Committed)
+                Ok(Answered::Committed(answer))
             }
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 tx.rollback().await?;

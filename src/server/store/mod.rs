@@ -39,7 +39,7 @@ pub use attachments::{AttachmentRow, NewAttachment};
 pub use catalog::{CatalogCounts, ProductRow};
 pub use customers::CustomerRow;
 pub use events::EventRow;
-pub use idempotency::{Answered, SavedResponse};
+pub use idempotency::{Answered, IdempotencyKey, SavedResponse};
 pub use mailing::{InvoiceRow, MailRow, NewInvoice, NewMail, TrackingEventRow, TrackingRow};
 pub use operators::{Operator, OperatorSummary, hash_token};
 pub use orders::{

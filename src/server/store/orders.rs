@@ -5,9 +5,14 @@
 use sqlx::{Any, Transaction};
 
 use super::events::{NewEvent, insert_event};
+use super::idempotency::{Answered, IdempotencyKey, SavedResponse};
 
 use super::search::{self, Key, Verify};
-use super::{Backend, Store, StoreError, StoreResult, catalog::escape_like, new_id, now_ms};
+use super::{
+    Backend, Store, StoreError, StoreResult,
+    catalog::{PRODUCTS_ON_SALE, escape_like},
+    new_id, now_ms,
+};
 use crate::domain::{
     Action, IdNumber, ORDER_PREFIX, OrderNo, OrderStatus, Phone, UserType, next_status,
 };
@@ -430,17 +435,15 @@ impl Store {
             validity_years: Option<i64>,
             price_fen: Option<i64>,
         }
-        let row: Inputs = sqlx::query_as(
+        let row: Inputs = sqlx::query_as(&format!(
             "SELECT c.id AS customer, ic.provider, ic.transaction_id, ic.checked_at, p.id, p.project_id, \
              p.project_name, p.name, p.user_type, p.validity_years, p.price_fen \
              FROM (SELECT 1 AS one) AS one \
              LEFT JOIN customers c ON c.id = $1 \
              LEFT JOIN identity_checks ic ON ic.id = (SELECT id FROM identity_checks \
                  WHERE customer_id = c.id AND verdict = 'passed' ORDER BY checked_at DESC LIMIT 1) \
-             LEFT JOIN (SELECT pr.id, pr.project_id, pj.name AS project_name, pr.name, pr.user_type, \
-                 pr.validity_years, pr.price_fen FROM products pr JOIN projects pj ON pj.id = pr.project_id \
-                 WHERE pr.active = 1 AND pj.active = 1) p ON p.id = $2",
-        )
+             LEFT JOIN ({PRODUCTS_ON_SALE}) p ON p.id = $2",
+        ))
         .bind(customer_id)
         .bind(product_id)
         .fetch_one(&self.pool)
@@ -499,7 +502,7 @@ impl Store {
     /// every record before it, so a number is never lost under an order that was kept.
     /// A number taken for an order that then rolls back (a retry answered from its
     /// idempotency key, a failure) is not given again: numbers on PostgreSQL may skip.
-    pub(crate) async fn begin_order(&self) -> StoreResult<(Transaction<'static, Any>, OrderNo)> {
+    async fn begin_order(&self) -> StoreResult<(Transaction<'static, Any>, OrderNo)> {
         let today = time::OffsetDateTime::now_utc().to_offset(CHINA).date();
         let day = format!(
             "{:04}{:02}{:02}",
@@ -542,12 +545,36 @@ impl Store {
         Ok((tx, order_no))
     }
 
+    /// Creates `order` by `actor`, and saves what `answer` makes of it under `key`, in one
+    /// transaction: takes the day's number ([`Store::begin_order`]), writes the order
+    /// ([`Store::insert_order`]; `realname` is the check's facts from
+    /// [`Store::order_inputs`]), then the key with its answer, and commits
+    /// ([`Store::commit_answer`]). If the key was answered first by another request, this
+    /// one's work is rolled back and that answer returned.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_order<E: From<StoreError>>(
+        &self,
+        order: &ValidOrder,
+        actor: &Actor,
+        realname: Option<&str>,
+        request_id: Option<&str>,
+        key: &IdempotencyKey<'_>,
+        answer: impl FnOnce(&Inserted) -> Result<SavedResponse, E>,
+    ) -> Result<Answered, E> {
+        let (mut tx, order_no) = self.begin_order().await?;
+        let inserted = self
+            .insert_order(&mut tx, &order_no, order, actor, realname, request_id)
+            .await?;
+        // An answer that cannot be made drops `tx`: nothing is kept.
+        let answer = answer(&inserted)?;
+        Ok(self.commit_answer(tx, inserted.event, key, answer).await?)
+    }
+
     /// Creates order `order_no` in `tx` (from [`Store::begin_order`]): stores it in 待支付 with its search terms and
     /// status count, writes the `submit` audit row (and, for a verified customer, the
-    /// `realname` row with `realname`, the check's facts from [`Store::order_inputs`]) and
-    /// the `created` event. Five statements; the caller commits (with the idempotency key's
-    /// answer, [`Store::commit_answer`]).
-    pub async fn insert_order(
+    /// `realname` row with `realname`) and the `created` event. Five statements; the caller
+    /// commits.
+    async fn insert_order(
         &self,
         tx: &mut Transaction<'static, Any>,
         order_no: &OrderNo,

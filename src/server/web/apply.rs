@@ -579,32 +579,31 @@ async fn submit_draft(
     valid.channel = crate::domain::Channel::Online;
     valid.terms_version = Some(state.config.terms_version.clone());
     let actor = super::orders::customer_actor(&customer.phone);
-    let key = format!("online-{}", row.id);
-    let hash = format!("{}:{}", row.id, row.version);
-    let (mut tx, number) = state.store.begin_order().await?;
-    let inserted = state
+    let key = crate::server::store::IdempotencyKey {
+        operator_id: ONLINE_OPERATOR_ID,
+        key: &format!("online-{}", row.id),
+        request_hash: &format!("{}:{}", row.id, row.version),
+    };
+    let answered = state
         .store
-        .insert_order(
-            &mut tx,
-            &number,
+        .create_order(
             &valid,
             &actor,
             inputs.realname.as_deref(),
             None,
+            &key,
+            |inserted| {
+                Ok::<_, ApiError>(crate::server::store::SavedResponse {
+                    status: 201,
+                    body: inserted.order_no.clone(),
+                })
+            },
         )
         .await?;
-    let answer = crate::server::store::SavedResponse {
-        status: 201,
-        body: inserted.order_no.clone(),
-    };
-    let order_no = match state
-        .store
-        .commit_answer(tx, inserted.event, ONLINE_OPERATOR_ID, &key, &hash, &answer)
-        .await?
-    {
-        crate::server::store::Answered::Committed => inserted.order_no,
-        // Sent before (the same draft, or since changed): the first order stands.
-        crate::server::store::Answered::Taken { answer, .. } => answer.body,
+    // Sent before (the same draft, or since changed): the first order stands.
+    let order_no = match answered {
+        crate::server::store::Answered::Committed(answer)
+        | crate::server::store::Answered::Taken { answer, .. } => answer.body,
     };
     // The signed scan goes with it (attaching is idempotent by content).
     if let (Some(scan), Some(content_type)) = (
