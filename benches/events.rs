@@ -5,7 +5,8 @@
 //! event, the CPU per event per listener, and the action's latency with and without the
 //! listeners, as ratios. `cargo bench --bench events` (SQLite); set `BENCH_PG` to a
 //! PostgreSQL server URL (`postgres://postgres@127.0.0.1:5432/postgres`) to measure on a fresh
-//! database there too. `BENCH_EVENTS=N` changes the number of actions (default 1000).
+//! database there too. `BENCH_EVENTS=N` changes the number of actions (default 1000);
+//! `BENCH_EVENT_BATCH_MS=0` turns the streams' write batching off (`event_batch_ms`).
 //! Last, orders created by 8 clients at once against 1 (`BENCH_CREATIONS`, default 400):
 //! every order writes an event, so writers that queue for the events table show here.
 
@@ -45,7 +46,12 @@ async fn run(label: &str, url: &str, dir: &std::path::Path, events: usize, liste
     let roles = RoleSet::parse("clerk,support").expect("roles");
     let (_, token) = store.add_operator("bench", &roles).await.expect("operator");
     store.close().await;
-    let mut server = Server::start(url, dir, "", None).await;
+    // `BENCH_EVENT_BATCH_MS`: the streams' write batching (default: the platform's).
+    let config = match std::env::var("BENCH_EVENT_BATCH_MS") {
+        Ok(ms) => format!("[platform.http]\nevent_batch_ms = {ms}\n"),
+        Err(_) => String::new(),
+    };
+    let mut server = Server::start(url, dir, &config, None).await;
     let (base, port) = (server.base.clone(), server.port);
     let client = Client::new(&base, &token, Lang::En).expect("client");
     let order_no = one_order(&client).await;

@@ -205,6 +205,10 @@ pub struct HttpConfig {
     /// How many events an event stream may fall behind the platform before it is ended
     /// (its client resumes where it was): a slow client never slows the others.
     pub event_backlog: usize,
+    /// An event stream writes at most once per this many milliseconds: what is published
+    /// meanwhile goes out together, in one write (an event after a quiet spell goes at
+    /// once). 0 writes every event on its own.
+    pub event_batch_ms: u64,
 }
 
 impl Default for HttpConfig {
@@ -214,6 +218,7 @@ impl Default for HttpConfig {
             body_idle_timeout_seconds: 30,
             max_open_connections: 4096,
             event_backlog: 1024,
+            event_batch_ms: 25,
         }
     }
 }

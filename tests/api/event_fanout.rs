@@ -1,6 +1,7 @@
 //! One reader per instance fans events out in memory: hundreds of subscribers each get
 //! every event once, in order; one resuming mid-burst switches from the table to the live
-//! feed without a gap or a repeat; one that stops reading is dropped while the others go on.
+//! feed without a gap or a repeat; one that stops reading is dropped while the others go on;
+//! a stream writes a burst of events at once, not one write per event.
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use crate::on_both_databases;
 on_both_databases!(
     five_hundred_subscribers_each_get_a_burst_once_in_order,
     a_subscriber_that_stops_reading_is_dropped_and_the_others_go_on,
+    an_event_after_a_quiet_spell_goes_at_once_and_a_burst_goes_in_one_write,
 );
 
 const SUBSCRIBERS: usize = 500;
@@ -180,5 +182,93 @@ async fn a_subscriber_that_stops_reading_is_dropped_and_the_others_go_on(db: Db)
     let rest = client.events(Some(last)).await.expect("resume");
     let got = ids(rest, (start + total as i64 - last) as usize).await;
     assert_eq!(got, (last + 1..=start + total as i64).collect::<Vec<_>>());
+    app.finish().await;
+}
+
+/// The next piece of a raw event stream's body (one write of the platform's: a chunk of
+/// the chunked encoding), and how many order events it holds.
+async fn next_write(response: &mut reqwest::Response) -> (String, usize) {
+    let chunk = tokio::time::timeout(Duration::from_secs(10), response.chunk())
+        .await
+        .expect("the stream says something")
+        .expect("the stream stays open")
+        .expect("the stream does not end");
+    let text = String::from_utf8_lossy(&chunk).into_owned();
+    let orders = text.matches("event: order\n").count();
+    (text, orders)
+}
+
+async fn an_event_after_a_quiet_spell_goes_at_once_and_a_burst_goes_in_one_write(db: Db) {
+    let batch = Duration::from_millis(2000);
+    let config = PlatformConfig {
+        http: HttpConfig {
+            event_batch_ms: batch.as_millis() as u64,
+            ..HttpConfig::default()
+        },
+        ..PlatformConfig::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    let client = app.client(&app.clerk);
+    let mut stream = app
+        .http
+        .get(app.url("/api/v1/events"))
+        .bearer_auth(&app.support)
+        .header("Accept", "text/event-stream")
+        .send()
+        .await
+        .expect("subscribe");
+    let (hello, _) = next_write(&mut stream).await;
+    assert!(hello.contains("event: hello"), "{hello}");
+
+    // The first event after a quiet spell goes out at once, alone.
+    let body = app.new_order_body("批量").await;
+    tokio::time::sleep(batch + Duration::from_millis(200)).await;
+    let created = std::time::Instant::now();
+    let order = client
+        .create_order("batched-events", &body)
+        .await
+        .expect("order");
+    let (first, orders) = next_write(&mut stream).await;
+    assert_eq!(orders, 1, "{first}");
+    assert!(
+        created.elapsed() < batch / 2,
+        "not held back: {:?}",
+        created.elapsed()
+    );
+
+    // Two right after it go out together, once the batch time has passed.
+    for text in ["一", "二"] {
+        client.add_note(&order.order_no, text).await.expect("note");
+    }
+    let (burst, orders) = next_write(&mut stream).await;
+    assert_eq!(orders, 2, "both in one write: {burst}");
+    assert!(
+        created.elapsed() >= batch - Duration::from_millis(100),
+        "held back for the batch time: {:?}",
+        created.elapsed()
+    );
+    let ids: Vec<i64> = [first.as_str(), burst.as_str()]
+        .iter()
+        .flat_map(|text| text.lines())
+        .filter_map(|line| line.strip_prefix("id: "))
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    assert_eq!(ids.len(), 3, "{first}{burst}");
+    assert!(
+        ids.windows(2).all(|w| w[1] == w[0] + 1),
+        "in order, none missing: {ids:?}"
+    );
+
+    // After a quiet spell, an event goes out at once again.
+    tokio::time::sleep(batch + Duration::from_millis(200)).await;
+    let noted = std::time::Instant::now();
+    client.add_note(&order.order_no, "三").await.expect("note");
+    let (alone, orders) = next_write(&mut stream).await;
+    assert_eq!(orders, 1, "{alone}");
+    assert!(
+        noted.elapsed() < batch / 2,
+        "not held back: {:?}",
+        noted.elapsed()
+    );
     app.finish().await;
 }

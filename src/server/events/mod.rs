@@ -146,6 +146,9 @@ pub struct Feed {
     sender: broadcast::Sender<Arc<Published>>,
     position: Arc<AtomicI64>,
     backlog: usize,
+    /// Told when the reader publishes a whole burst: streams holding their writes back
+    /// (`event_batch_ms`) take what waits for them now, before it fills their backlog.
+    crowded: Arc<Notify>,
 }
 
 impl Feed {
@@ -158,6 +161,7 @@ impl Feed {
             sender,
             position: Arc::new(AtomicI64::new(position)),
             backlog,
+            crowded: Arc::new(Notify::new()),
         }
     }
 
@@ -172,6 +176,17 @@ impl Feed {
     pub fn subscribe(&self) -> (broadcast::Receiver<Arc<Published>>, i64) {
         let receiver = self.sender.subscribe();
         (receiver, self.position.load(Ordering::SeqCst))
+    }
+
+    /// Done when the reader has published a whole burst since this was called: a stream
+    /// holding its writes back should take its events now.
+    pub fn crowded(&self) -> Arc<Notify> {
+        self.crowded.clone()
+    }
+
+    /// Wakes the streams that hold their writes back.
+    fn crowding(&self) {
+        self.crowded.notify_waiters();
     }
 
     /// The newest number published.

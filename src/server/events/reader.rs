@@ -78,7 +78,9 @@ async fn round(store: &Store, feed: &Feed, position: &mut i64, number: bool) -> 
         if !full {
             return Ok(());
         }
-        // Give the streams a turn at this burst before the next one is read.
+        // Give the streams a turn at this burst before the next one is read, those that
+        // hold their writes back included.
+        feed.crowding();
         tokio::task::yield_now().await;
     }
 }

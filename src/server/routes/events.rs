@@ -72,13 +72,18 @@ pub async fn stream(
     };
     let now = Instant::now();
     let mut shutdown = state.shutdown.clone();
+    let batch = Duration::from_millis(state.config.http.event_batch_ms);
     let stream = Subscriber {
         operator_id: caller.operator.id.clone(),
         roles: caller.operator.roles.clone(),
         token_hash: caller.token_hash.clone(),
         reauth: Box::pin(tokio::time::sleep_until(now + REAUTH)),
         keep_alive: Box::pin(tokio::time::sleep_until(now + KEEP_ALIVE_EVERY)),
-        last_sent: now,
+        batch,
+        hold: Box::pin(tokio::time::sleep_until(now)),
+        crowded: state.feed.crowded(),
+        // The hello goes at once.
+        last_sent: now.checked_sub(batch).unwrap_or(now),
         stopping: Box::pin(async move {
             // Stopping, or the platform gone without saying so.
             let _ = shutdown.wait_for(|stopping| *stopping).await;
@@ -108,7 +113,8 @@ pub async fn stream(
 }
 
 /// One open stream. Its timers and its wait for the platform to stop are made once and
-/// kept: an event costs a stream no timer or waiter registration, only the frame's bytes.
+/// kept: an event costs a stream no timer or waiter registration, only the frame's bytes;
+/// and a burst of events costs it one write per `batch`, not one per event.
 struct Subscriber {
     operator_id: String,
     roles: RoleSet,
@@ -117,6 +123,12 @@ struct Subscriber {
     reauth: Pin<Box<Sleep>>,
     /// When a keep-alive may be due (one is sent if nothing was for a while).
     keep_alive: Pin<Box<Sleep>>,
+    /// The least time between two writes (`[platform.http] event_batch_ms`).
+    batch: Duration,
+    /// Holds a write back until `batch` after the last one.
+    hold: Pin<Box<Sleep>>,
+    /// Ends a hold early: the reader is publishing a burst.
+    crowded: Arc<tokio::sync::Notify>,
     /// When bytes were last sent.
     last_sent: Instant,
     /// Done when the platform stops.
@@ -139,9 +151,8 @@ impl Subscriber {
     /// reconnects with `Last-Event-ID`).
     async fn next(&mut self) -> Option<Bytes> {
         loop {
-            if let Some(bytes) = self.pending.pop_front() {
-                self.last_sent = Instant::now();
-                return Some(bytes);
+            if !self.pending.is_empty() {
+                return self.flush().await;
             }
             if self.ended {
                 return None;
@@ -165,16 +176,9 @@ impl Subscriber {
                 biased;
                 () = &mut self.stopping => return None,
                 received = self.live.recv() => match received {
-                    Ok(event) if event.seq <= self.after => {}
-                    Ok(event) if event.seq == self.after + 1 => self.take(&event),
-                    Ok(event) => {
-                        // Cannot happen while the reader publishes every number in turn;
-                        // should it, the table has what is missing.
-                        tracing::warn!(after = self.after, seq = event.seq, "a gap in the live feed; catching up");
-                        self.catching_up = true;
-                    }
+                    Ok(event) => self.live_event(&event),
                     Err(broadcast::error::RecvError::Lagged(missed)) => {
-                        tracing::info!(missed, operator = %self.operator_id, "an event stream fell behind; ending it");
+                        self.fell_behind(missed);
                         return None;
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
@@ -196,6 +200,70 @@ impl Subscriber {
                 }
             }
         }
+    }
+
+    /// What is pending, as one write. If the stream wrote less than `batch` ago, it first
+    /// waits out the rest of that time (or until the reader publishes a whole burst); then
+    /// it takes every event published meanwhile (the feed holds them: the stream is not
+    /// woken for each). `None`: the stream ends
+    /// (the platform stops, or it fell behind; what was pending is not lost, the client
+    /// resumes after the last event it got).
+    async fn flush(&mut self) -> Option<Bytes> {
+        if !self.catching_up && !self.ended {
+            let due = self.last_sent + self.batch;
+            if Instant::now() < due {
+                self.hold.as_mut().reset(due);
+                tokio::select! {
+                    biased;
+                    () = &mut self.stopping => return None,
+                    () = self.crowded.notified() => {}
+                    () = &mut self.hold => {}
+                }
+            }
+            while !self.catching_up && !self.ended {
+                match self.live.try_recv() {
+                    Ok(event) => self.live_event(&event),
+                    Err(broadcast::error::TryRecvError::Lagged(missed)) => {
+                        self.fell_behind(missed);
+                        return None;
+                    }
+                    // Closed: the next wait says so.
+                    Err(
+                        broadcast::error::TryRecvError::Empty
+                        | broadcast::error::TryRecvError::Closed,
+                    ) => break,
+                }
+            }
+        }
+        self.last_sent = Instant::now();
+        if self.pending.len() == 1 {
+            return self.pending.pop_front();
+        }
+        let mut bytes = Vec::with_capacity(self.pending.iter().map(Bytes::len).sum());
+        for frame in self.pending.drain(..) {
+            bytes.extend_from_slice(&frame);
+        }
+        Some(Bytes::from(bytes))
+    }
+
+    /// An event from the live feed: taken if it is the next, skipped if already sent.
+    fn live_event(&mut self, event: &Published) {
+        if event.seq == self.after + 1 {
+            self.take(event);
+        } else if event.seq > self.after {
+            // Cannot happen while the reader publishes every number in turn; should it,
+            // the table has what is missing.
+            tracing::warn!(
+                after = self.after,
+                seq = event.seq,
+                "a gap in the live feed; catching up"
+            );
+            self.catching_up = true;
+        }
+    }
+
+    fn fell_behind(&self, missed: u64) {
+        tracing::info!(missed, operator = %self.operator_id, "an event stream fell behind; ending it");
     }
 
     /// Queues what `event` means for this stream and moves past it.
