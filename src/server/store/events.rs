@@ -35,6 +35,7 @@
 use sqlx::{Any, Transaction};
 
 use super::orders::{OrderRow, SELECT_ORDER};
+use super::params::Params;
 use super::{Backend, Store, StoreResult, now_ms};
 use crate::domain::OrderStatus;
 use crate::server::events::CHANNEL;
@@ -179,26 +180,36 @@ pub(crate) async fn insert_event(
     backend: Backend,
     event: NewEvent<'_>,
 ) -> StoreResult<i64> {
+    let mut p = Params::default();
+    let sql = event_insert(&mut p, backend, &event, now_ms());
+    Ok(p.query_scalar(&sql).fetch_one(&mut **tx).await?)
+}
+
+/// The statement that appends `event` at `at` (for a statement built in pieces); it
+/// returns the row's id.
+pub(super) fn event_insert(
+    p: &mut Params,
+    backend: Backend,
+    event: &NewEvent<'_>,
+    at: i64,
+) -> String {
     let seq = match backend {
         Backend::Sqlite => "(SELECT COALESCE(MAX(seq), 0) + 1 FROM events)",
         Backend::Postgres => "NULL",
     };
-    let id: i64 = sqlx::query_scalar(&format!(
+    format!(
         "INSERT INTO events (seq, topic, subject_id, subject_no, kind, action, status, from_status, \
-         version, at) VALUES ({seq}, $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
-    ))
-    .bind(event.topic)
-    .bind(event.subject_id)
-    .bind(event.subject_no)
-    .bind(event.kind)
-    .bind(event.action)
-    .bind(event.status)
-    .bind(event.from_status)
-    .bind(event.version)
-    .bind(now_ms())
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(id)
+         version, at) VALUES ({seq}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+        p.add(event.topic),
+        p.add(event.subject_id),
+        p.add(event.subject_no),
+        p.add(event.kind),
+        p.add(event.action),
+        p.add(event.status),
+        p.add(event.from_status),
+        p.add(event.version),
+        p.add(at),
+    )
 }
 
 const EVENT_COLUMNS: &str =
@@ -215,6 +226,14 @@ impl Store {
         _event: i64,
     ) -> StoreResult<()> {
         tx.commit().await?;
+        self.event_committed().await;
+        Ok(())
+    }
+
+    /// An event was committed: wakes this instance's event reader, or (PostgreSQL, no
+    /// reader in this process) numbers it at once; if that fails, the next reader's
+    /// rescan numbers it.
+    pub(crate) async fn event_committed(&self) {
         self.hub.written();
         if self.backend == Backend::Postgres
             && !self.hub.has_reader()
@@ -222,7 +241,6 @@ impl Store {
         {
             tracing::warn!(error = %e, "cannot number the event just written; a reader will");
         }
-        Ok(())
     }
 
     /// The sequencer (PostgreSQL; nothing to do on SQLite, where events are numbered as

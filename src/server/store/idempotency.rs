@@ -2,15 +2,14 @@
 //! with the same key gets that response back instead of doing the work twice.
 //!
 //! The key is written last, with its answer, in the transaction that did the work
-//! ([`Store::commit_answer`]): one statement, and the happy path reads nothing first. Two
-//! requests with one key serialize on the key's primary key — on PostgreSQL the second
+//! ([`key_insert`], used by [`Store::create_order`]): the happy path reads nothing first.
+//! Two requests with one key serialize on the key's primary key — on PostgreSQL the second
 //! insert waits for the first transaction and fails once it commits, on SQLite the write
 //! lock orders them — and the one that comes second rolls its work back and answers what
 //! the first saved.
 
-use sqlx::{Any, Transaction};
-
-use super::{Store, StoreError, StoreResult, now_ms};
+use super::params::Params;
+use super::{Store, StoreResult};
 
 /// A response saved under an idempotency key.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +31,7 @@ pub struct IdempotencyKey<'a> {
     pub request_hash: &'a str,
 }
 
-/// The outcome of [`Store::commit_answer`].
+/// The outcome of work saved with its answer under an idempotency key.
 #[derive(Debug)]
 pub enum Answered {
     /// The work and its answer, returned here, are committed.
@@ -48,54 +47,6 @@ pub enum Answered {
 }
 
 impl Store {
-    /// Saves `answer` under `key` in `tx`, which did the work and wrote event row `event`,
-    /// and commits it. If the key was answered first by another request, rolls `tx` back
-    /// and returns that answer.
-    pub(super) async fn commit_answer(
-        &self,
-        mut tx: Transaction<'static, Any>,
-        event: i64,
-        key: &IdempotencyKey<'_>,
-        answer: SavedResponse,
-    ) -> StoreResult<Answered> {
-        let IdempotencyKey {
-            operator_id,
-            key,
-            request_hash,
-        } = *key;
-        let inserted = sqlx::query(
-            "INSERT INTO idempotency_keys (operator_id, key, request_hash, response_status, \
-             response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(operator_id)
-        .bind(key)
-        .bind(request_hash)
-        .bind(i64::from(answer.status))
-        .bind(&answer.body)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {
-                self.commit_with_event(tx, event).await?;
-                Ok(Answered::Committed(answer))
-            }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                tx.rollback().await?;
-                match self.answered_idempotency_key(operator_id, key).await? {
-                    Some((request_hash, answer)) => Ok(Answered::Taken {
-                        request_hash,
-                        answer,
-                    }),
-                    None => Err(StoreError::Corrupt(format!(
-                        "idempotency key {key} is taken but has no answer"
-                    ))),
-                }
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
     /// The request hash and saved answer of a key already answered, if any.
     pub async fn answered_idempotency_key(
         &self,
@@ -121,4 +72,24 @@ impl Store {
             _ => None,
         })
     }
+}
+
+/// The statement that saves `answer` under `key` at `at` (for a statement built in
+/// pieces). It fails with a unique violation if the key was saved first.
+pub(super) fn key_insert(
+    p: &mut Params,
+    key: &IdempotencyKey<'_>,
+    answer: &SavedResponse,
+    at: i64,
+) -> String {
+    format!(
+        "INSERT INTO idempotency_keys (operator_id, key, request_hash, response_status, \
+         response_body, created_at) VALUES ({}, {}, {}, {}, {}, {})",
+        p.add(key.operator_id),
+        p.add(key.key),
+        p.add(key.request_hash),
+        p.add(i64::from(answer.status)),
+        p.add(&answer.body),
+        p.add(at),
+    )
 }

@@ -28,6 +28,7 @@ mod mailing;
 mod notices;
 mod operators;
 mod orders;
+mod params;
 mod payments;
 mod realname;
 mod review;

@@ -4,9 +4,10 @@
 
 use sqlx::{Any, Transaction};
 
-use super::events::{NewEvent, insert_event};
-use super::idempotency::{Answered, IdempotencyKey, SavedResponse};
+use super::events::{NewEvent, event_insert as insert_event_sql, insert_event};
+use super::idempotency::{Answered, IdempotencyKey, SavedResponse, key_insert};
 
+use super::params::Params;
 use super::search::{self, Key, Verify};
 use super::{
     Backend, Store, StoreError, StoreResult,
@@ -121,15 +122,13 @@ pub struct OrderInputs {
     pub product: Option<super::ProductRow>,
 }
 
-/// An order [`Store::insert_order`] wrote.
+/// A new order as [`Store::create_order`] writes it (known before it is written).
 #[derive(Debug, Clone)]
 pub struct Inserted {
     /// Order id.
     pub id: String,
     /// Order number.
     pub order_no: String,
-    /// The `created` event's row id.
-    pub event: i64,
     /// The operator the order names as its author.
     pub submitted_by: String,
     /// Unix ms.
@@ -401,11 +400,6 @@ pub enum Sort {
     Oldest,
 }
 
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
 /// China Standard Time, where order numbers take their date from.
 const CHINA: time::UtcOffset = match time::UtcOffset::from_hms(8, 0, 0) {
     Ok(offset) => offset,
@@ -490,8 +484,8 @@ impl Store {
         })
     }
 
-    /// Starts the write transaction that creates an order, and takes the order's number:
-    /// the day's next (China time).
+    /// Takes a new order's number: the day's next (China time); on SQLite, in the write
+    /// transaction it returns, which the order is then written in.
     ///
     /// On SQLite the number is taken inside the transaction (writers run one at a time
     /// anyway). On PostgreSQL it is taken first, in a transaction of its own, so the day's
@@ -502,7 +496,7 @@ impl Store {
     /// every record before it, so a number is never lost under an order that was kept.
     /// A number taken for an order that then rolls back (a retry answered from its
     /// idempotency key, a failure) is not given again: numbers on PostgreSQL may skip.
-    async fn begin_order(&self) -> StoreResult<(Transaction<'static, Any>, OrderNo)> {
+    async fn begin_order(&self) -> StoreResult<(Option<Transaction<'static, Any>>, OrderNo)> {
         let today = time::OffsetDateTime::now_utc().to_offset(CHINA).date();
         let day = format!(
             "{:04}{:02}{:02}",
@@ -519,7 +513,7 @@ impl Store {
                     .bind(&day)
                     .fetch_one(&mut *tx)
                     .await?;
-                (tx, seq)
+                (Some(tx), seq)
             }
             Backend::Postgres => {
                 // One round trip: the statements of one simple query run as one implicit
@@ -535,7 +529,7 @@ impl Store {
                     StoreError::Corrupt(format!("no order number given for {day}"))
                 })?;
                 let seq: i64 = sqlx::Row::try_get(row, 0)?;
-                (self.begin_write().await?, seq)
+                (None, seq)
             }
         };
         let order_no =
@@ -546,11 +540,13 @@ impl Store {
     }
 
     /// Creates `order` by `actor`, and saves what `answer` makes of it under `key`, in one
-    /// transaction: takes the day's number ([`Store::begin_order`]), writes the order
-    /// ([`Store::insert_order`]; `realname` is the check's facts from
-    /// [`Store::order_inputs`]), then the key with its answer, and commits
-    /// ([`Store::commit_answer`]). If the key was answered first by another request, this
-    /// one's work is rolled back and that answer returned.
+    /// transaction: takes the day's number ([`Store::begin_order`]), then writes the order
+    /// (its row, search terms, status count, history — with `realname`, the check's facts
+    /// from [`Store::order_inputs`] — and `created` event) and the key with its answer in
+    /// one statement ([`new_order_statement`]). On SQLite that runs in the transaction
+    /// that took the number; on PostgreSQL it runs on its own, as one implicit
+    /// transaction, with no `BEGIN` or `COMMIT` round trips. If the key was answered
+    /// first by another request, nothing is kept and that answer is returned.
     #[allow(clippy::too_many_arguments)]
     pub async fn create_order<E: From<StoreError>>(
         &self,
@@ -561,100 +557,52 @@ impl Store {
         key: &IdempotencyKey<'_>,
         answer: impl FnOnce(&Inserted) -> Result<SavedResponse, E>,
     ) -> Result<Answered, E> {
-        let (mut tx, order_no) = self.begin_order().await?;
-        let inserted = self
-            .insert_order(&mut tx, &order_no, order, actor, realname, request_id)
-            .await?;
+        let (tx, order_no) = self.begin_order().await?;
+        let inserted = Inserted {
+            id: new_id(),
+            order_no: order_no.as_str().to_owned(),
+            submitted_by: actor.operator_id().to_owned(),
+            created_at: now_ms(),
+        };
         // An answer that cannot be made drops `tx`: nothing is kept.
         let answer = answer(&inserted)?;
-        Ok(self.commit_answer(tx, inserted.event, key, answer).await?)
-    }
-
-    /// Creates order `order_no` in `tx` (from [`Store::begin_order`]): stores it in 待支付 with its search terms and
-    /// status count, writes the `submit` audit row (and, for a verified customer, the
-    /// `realname` row with `realname`) and the `created` event. Five statements; the caller
-    /// commits.
-    async fn insert_order(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        order_no: &OrderNo,
-        order: &ValidOrder,
-        actor: &Actor,
-        realname: Option<&str>,
-        request_id: Option<&str>,
-    ) -> StoreResult<Inserted> {
-        let now = now_ms();
-        let id = new_id();
-        let status = SUBMITTED;
-        sqlx::query(
-            "INSERT INTO orders (id, order_no, status, version, user_type, customer_id, product_id, project_id, \
-             amount_fen, applicant_name, display_name, phone, id_number, applicant_json, organization_json, \
-             mailing_json, note, application_ref, terms_version, submitted_by, created_at, updated_at, channel, id_hash) \
-             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $22)",
-        )
-        .bind(&id)
-        .bind(order_no.as_str())
-        .bind(status.as_str())
-        .bind(order.user_type.as_str())
-        .bind(&order.customer_id)
-        .bind(&order.product_id)
-        .bind(&order.project_id)
-        .bind(order.amount_fen)
-        .bind(&order.applicant_name)
-        .bind(&order.display_name)
-        .bind(order.phone.as_str())
-        .bind(order.id_number.as_str())
-        .bind(&order.applicant_json)
-        .bind(&order.organization_json)
-        .bind(&order.mailing_json)
-        .bind(&order.note)
-        .bind(&order.application_ref)
-        .bind(&order.terms_version)
-        .bind(actor.operator_id())
-        .bind(now)
-        .bind(order.channel.as_str())
-        .bind(self.id_hash(order.id_number.as_str()))
-        .execute(&mut **tx)
-        .await?;
-        self.write_search_terms(
-            tx,
-            order_no.as_str(),
-            &order.applicant_name,
-            &order.display_name,
-            order.phone.as_str(),
-        )
-        .await?;
-        count_moves(tx, None, status).await?;
-        // The submission, and the facts of the check that verified the customer, in one
-        // statement (two rows, in this order).
-        let history = "INSERT INTO order_history (order_id, at, actor_id, actor_name, action, \
-                       from_status, to_status, reason, request_id) \
-                       VALUES ($1, $2, $3, $4, 'submit', NULL, $5, $6, $7)";
-        let history = match realname {
-            Some(_) => format!("{history}, ($1, $2, $3, $4, 'realname', NULL, NULL, $8, $7)"),
-            None => history.to_owned(),
+        let new = NewOrderRows {
+            order,
+            inserted: &inserted,
+            actor,
+            realname,
+            request_id,
+            id_hash: self.id_hash(order.id_number.as_str()),
         };
-        let mut query = sqlx::query(&history)
-            .bind(&id)
-            .bind(now)
-            .bind(actor.id())
-            .bind(actor.name())
-            .bind(status.as_str())
-            .bind(order.note.as_deref())
-            .bind(request_id);
-        if let Some(fact) = realname {
-            query = query.bind(fact);
+        let (sql, params) = new_order_statement(self.backend, &new, key, &answer);
+        let written = match tx {
+            Some(mut tx) => match params.query(&sql).execute(&mut *tx).await {
+                Ok(_) => tx.commit().await,
+                // Dropping `tx` rolls it back.
+                Err(e) => Err(e),
+            },
+            None => params.query(&sql).execute(&self.pool).await.map(drop),
+        };
+        match written {
+            Ok(()) => {
+                self.event_committed().await;
+                Ok(Answered::Committed(answer))
+            }
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                match self
+                    .answered_idempotency_key(key.operator_id, key.key)
+                    .await?
+                {
+                    Some((request_hash, answer)) => Ok(Answered::Taken {
+                        request_hash,
+                        answer,
+                    }),
+                    // Not the key: something else was not unique.
+                    None => Err(StoreError::from(sqlx::Error::Database(e)).into()),
+                }
+            }
+            Err(e) => Err(StoreError::from(e).into()),
         }
-        query.execute(&mut **tx).await?;
-        let event = NewEvent::order(&id, order_no.as_str(), "created", None, status, 1);
-        let event = insert_event(tx, self.backend, event).await?;
-        Ok(Inserted {
-            id,
-            order_no: order_no.as_str().to_owned(),
-            event,
-            submitted_by: actor.operator_id().to_owned(),
-            created_at: now,
-        })
     }
 
     /// A customer's orders, newest first — made online or at a counter.
@@ -956,7 +904,7 @@ impl Store {
         key: Option<&Key>,
         pool: &sqlx::AnyPool,
     ) -> StoreResult<Page> {
-        let mut binds: Vec<Bind> = Vec::new();
+        let mut binds = Params::default();
         let mut conditions = filters(query, &mut binds);
         match key {
             None | Some(Key::Term { .. }) | Some(Key::Nothing) => {}
@@ -964,7 +912,7 @@ impl Store {
                 "o.order_no IN ({})",
                 numbers
                     .iter()
-                    .map(|n| param(&mut binds, Bind::Text(n.clone())))
+                    .map(|n| binds.add(n.clone()))
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
@@ -974,25 +922,20 @@ impl Store {
                 let high = format!("{prefix}{}", "9".repeat(width));
                 conditions.push(format!(
                     "o.order_no >= {} AND o.order_no <= {}",
-                    param(&mut binds, Bind::Text(low)),
-                    param(&mut binds, Bind::Text(high))
+                    binds.add(low),
+                    binds.add(high)
                 ));
             }
-            Some(Key::IdHash(hash)) => conditions.push(format!(
-                "o.id_hash = {}",
-                param(&mut binds, Bind::Text(hash.clone()))
-            )),
-            Some(Key::Phone(phone)) => conditions.push(format!(
-                "o.phone = {}",
-                param(&mut binds, Bind::Text(phone.clone()))
-            )),
+            Some(Key::IdHash(hash)) => {
+                conditions.push(format!("o.id_hash = {}", binds.add(hash.clone())))
+            }
+            Some(Key::Phone(phone)) => {
+                conditions.push(format!("o.phone = {}", binds.add(phone.clone())))
+            }
         }
         if let Some(cursor) = &query.cursor {
             let op = if query.sort == Sort::Newest { "<" } else { ">" };
-            conditions.push(format!(
-                "o.order_no {op} {}",
-                param(&mut binds, Bind::Text(cursor.clone()))
-            ));
+            conditions.push(format!("o.order_no {op} {}", binds.add(cursor.clone())));
         }
         let limit = query.limit.max(1);
         let mut sql = SELECT_ORDER.to_owned();
@@ -1000,7 +943,7 @@ impl Store {
             sql.push_str(" WHERE ");
             sql.push_str(&conditions.join(" AND "));
         }
-        let limit_param = param(&mut binds, Bind::Int(limit + 1));
+        let limit_param = binds.add(limit + 1);
         sql.push_str(&format!(
             " ORDER BY o.order_no {} LIMIT {limit_param}",
             direction(query.sort)
@@ -1084,34 +1027,33 @@ impl Store {
         position: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<String>> {
-        let mut binds = vec![Bind::Text(term.to_owned())];
-        let mut sql = String::from("SELECT order_no FROM order_terms WHERE term = $1");
+        let mut binds = Params::default();
+        let mut sql = format!(
+            "SELECT order_no FROM order_terms WHERE term = {}",
+            binds.add(term)
+        );
         if let Some(position) = position {
             let op = if query.sort == Sort::Newest { "<" } else { ">" };
             sql.push_str(&format!(
                 " AND order_no {op} {}",
-                param(&mut binds, Bind::Text(position.to_owned()))
+                binds.add(position.to_owned())
             ));
         }
         for (column_condition, bound) in date_bounds(query) {
             sql.push_str(&format!(
                 " AND order_no {column_condition} {}",
-                param(&mut binds, Bind::Text(bound))
+                binds.add(bound)
             ));
         }
-        let limit = param(&mut binds, Bind::Int(limit as i64));
+        let limit = binds.add(limit as i64);
         sql.push_str(&format!(
             " ORDER BY order_no {} LIMIT {limit}",
             direction(query.sort)
         ));
-        let mut q = sqlx::query_scalar::<_, String>(&sql);
-        for bind in binds {
-            q = match bind {
-                Bind::Text(text) => q.bind(text),
-                Bind::Int(n) => q.bind(n),
-            };
-        }
-        Ok(q.fetch_all(&self.search).await?)
+        Ok(binds
+            .query_scalar::<String>(&sql)
+            .fetch_all(&self.search)
+            .await?)
     }
 
     /// The orders among `candidates` that pass the filters and `verify`, in list order.
@@ -1121,26 +1063,25 @@ impl Store {
         candidates: &[String],
         verify: Option<&Verify>,
     ) -> StoreResult<Vec<OrderRow>> {
-        let mut binds: Vec<Bind> = Vec::new();
+        let mut binds = Params::default();
         let mut conditions = filters(query, &mut binds);
         conditions.push(format!(
             "o.order_no IN ({})",
             candidates
                 .iter()
-                .map(|n| param(&mut binds, Bind::Text(n.clone())))
+                .map(|n| binds.add(n.clone()))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
         match verify {
             None => {}
-            Some(Verify::Tail(digits)) => conditions.push(format!(
-                "o.phone LIKE {}",
-                param(&mut binds, Bind::Text(format!("%{digits}")))
-            )),
+            Some(Verify::Tail(digits)) => {
+                conditions.push(format!("o.phone LIKE {}", binds.add(format!("%{digits}"))))
+            }
             Some(Verify::Name(text)) => {
                 let like = format!("%{}%", escape_like(text));
-                let a = param(&mut binds, Bind::Text(like.clone()));
-                let b = param(&mut binds, Bind::Text(like));
+                let a = binds.add(like.clone());
+                let b = binds.add(like);
                 conditions.push(format!(
                     "(LOWER(o.applicant_name) LIKE {a} ESCAPE '!' \
                      OR LOWER(o.display_name) LIKE {b} ESCAPE '!')"
@@ -1165,68 +1106,166 @@ impl Store {
 }
 
 /// Keeps `order_counts` with a change inside its transaction: one order leaves `from` (none
-/// for a new order) and enters `to`. Both rows are of one shard, taken in status order, so
-/// two writers never wait on each other's rows in opposite orders.
+/// for a new order) and enters `to`.
 async fn count_moves(
     tx: &mut Transaction<'static, Any>,
     from: Option<OrderStatus>,
     to: OrderStatus,
 ) -> StoreResult<()> {
-    let shard = i64::from(rand::random::<u8>() % 8);
+    let mut p = Params::default();
+    let sql = counts_insert(&mut p, from, to);
+    p.query(&sql).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The statement that keeps `order_counts` with one order leaving `from` and entering `to`
+/// (for a statement built in pieces). Both rows are of one shard, written in status
+/// order, so two writers never wait on each other's rows in opposite orders.
+fn counts_insert(p: &mut Params, from: Option<OrderStatus>, to: OrderStatus) -> String {
+    let shard = p.add(i64::from(rand::random::<u8>() % 8));
     let mut moves = vec![(to.as_str(), 1_i64)];
     if let Some(from) = from {
         moves.push((from.as_str(), -1));
     }
     moves.sort_unstable();
-    for (status, delta) in moves {
-        sqlx::query(
-            "INSERT INTO order_counts (status, shard, n) VALUES ($1, $2, $3) \
-             ON CONFLICT (status, shard) DO UPDATE SET n = order_counts.n + excluded.n",
-        )
-        .bind(status)
-        .bind(shard)
-        .bind(delta)
-        .execute(&mut **tx)
-        .await?;
+    let rows: Vec<String> = moves
+        .into_iter()
+        .map(|(status, delta)| format!("({}, {shard}, {})", p.add(status), p.add(delta)))
+        .collect();
+    format!(
+        "INSERT INTO order_counts (status, shard, n) VALUES {} \
+         ON CONFLICT (status, shard) DO UPDATE SET n = order_counts.n + excluded.n",
+        rows.join(", ")
+    )
+}
+
+/// A new order, all its statements write decided first.
+struct NewOrderRows<'a> {
+    order: &'a ValidOrder,
+    inserted: &'a Inserted,
+    actor: &'a Actor,
+    realname: Option<&'a str>,
+    request_id: Option<&'a str>,
+    id_hash: String,
+}
+
+/// The one statement that writes a new order — stored in 待支付 with its search terms and
+/// status count, the `submit` history row (and, for a verified customer, the `realname`
+/// row), the `created` event — and then `key` with its `answer`. On SQLite, statements one
+/// after another in one text (run in the caller's transaction); on PostgreSQL, one
+/// `WITH` statement (its own transaction: it is all written or nothing is). Every part
+/// is an insert that reads nothing another part writes.
+fn new_order_statement(
+    backend: Backend,
+    new: &NewOrderRows<'_>,
+    key: &IdempotencyKey<'_>,
+    answer: &SavedResponse,
+) -> (String, Params) {
+    let (order, inserted, actor) = (new.order, new.inserted, new.actor);
+    let status = SUBMITTED;
+    let mut p = Params::default();
+    let (id, now) = (p.add(&inserted.id), p.add(inserted.created_at));
+    let order_no = p.add(&inserted.order_no);
+    let row = format!(
+        "INSERT INTO orders (id, order_no, status, version, user_type, customer_id, product_id, \
+         project_id, amount_fen, applicant_name, display_name, phone, id_number, applicant_json, \
+         organization_json, mailing_json, note, application_ref, terms_version, submitted_by, \
+         created_at, updated_at, channel, id_hash) \
+         VALUES ({id}, {order_no}, {}, 1, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
+         {}, {}, {now}, {now}, {}, {})",
+        p.add(status.as_str()),
+        p.add(order.user_type.as_str()),
+        p.add(&order.customer_id),
+        p.add(&order.product_id),
+        p.add(&order.project_id),
+        p.add(order.amount_fen),
+        p.add(&order.applicant_name),
+        p.add(&order.display_name),
+        p.add(order.phone.as_str()),
+        p.add(order.id_number.as_str()),
+        p.add(&order.applicant_json),
+        p.add(order.organization_json.as_deref()),
+        p.add(&order.mailing_json),
+        p.add(order.note.as_deref()),
+        p.add(order.application_ref.as_deref()),
+        p.add(order.terms_version.as_deref()),
+        p.add(actor.operator_id()),
+        p.add(order.channel.as_str()),
+        p.add(&new.id_hash),
+    );
+    let terms = search::terms_insert(
+        &mut p,
+        backend,
+        &inserted.order_no,
+        &order.applicant_name,
+        &order.display_name,
+        order.phone.as_str(),
+    );
+    let counts = counts_insert(&mut p, None, status);
+    // The submission, and the facts of the check that verified the customer (in this
+    // order).
+    let (actor_id, actor_name, request_id) = (
+        p.add(actor.id()),
+        p.add(actor.name()),
+        p.add(new.request_id),
+    );
+    let mut history = format!(
+        "INSERT INTO order_history (order_id, at, actor_id, actor_name, action, from_status, \
+         to_status, reason, request_id) VALUES ({id}, {now}, {actor_id}, {actor_name}, 'submit', \
+         NULL, {}, {}, {request_id})",
+        p.add(status.as_str()),
+        p.add(order.note.as_deref()),
+    );
+    if let Some(fact) = new.realname {
+        history.push_str(&format!(
+            ", ({id}, {now}, {actor_id}, {actor_name}, 'realname', NULL, NULL, {}, {request_id})",
+            p.add(fact)
+        ));
     }
-    Ok(())
+    let event = NewEvent::order(&inserted.id, &inserted.order_no, "created", None, status, 1);
+    let event = insert_event_sql(&mut p, backend, &event, inserted.created_at);
+    let key = key_insert(&mut p, key, answer, inserted.created_at);
+    let parts = [row, terms, counts, history, event, key];
+    let sql = match backend {
+        Backend::Sqlite => parts.join(";\n"),
+        Backend::Postgres => {
+            let parts: Vec<String> = parts
+                .iter()
+                .enumerate()
+                .map(|(i, part)| format!("w{i} AS ({part})"))
+                .collect();
+            format!("WITH {} SELECT 1", parts.join(", "))
+        }
+    };
+    (sql, p)
 }
 
 /// The conditions of a list's filters (status, channel, project, dates).
-fn filters(query: &ListQuery, binds: &mut Vec<Bind>) -> Vec<String> {
+fn filters(query: &ListQuery, binds: &mut Params) -> Vec<String> {
     let mut conditions: Vec<String> = Vec::new();
     if !query.statuses.is_empty() {
         let placeholders: Vec<String> = query
             .statuses
             .iter()
-            .map(|s| param(binds, Bind::Text(s.as_str().into())))
+            .map(|s| binds.add(s.as_str()))
             .collect();
         conditions.push(format!("o.status IN ({})", placeholders.join(", ")));
     }
     if let Some(channel) = query.channel {
-        conditions.push(format!(
-            "o.channel = {}",
-            param(binds, Bind::Text(channel.as_str().into()))
-        ));
+        conditions.push(format!("o.channel = {}", binds.add(channel.as_str())));
     }
     if let Some(project) = &query.project_id {
-        conditions.push(format!(
-            "o.project_id = {}",
-            param(binds, Bind::Text(project.clone()))
-        ));
+        conditions.push(format!("o.project_id = {}", binds.add(project.clone())));
     }
     if let Some(from) = query.from_ms {
-        conditions.push(format!("o.created_at >= {}", param(binds, Bind::Int(from))));
+        conditions.push(format!("o.created_at >= {}", binds.add(from)));
     }
     if let Some(to) = query.to_ms {
-        conditions.push(format!("o.created_at < {}", param(binds, Bind::Int(to))));
+        conditions.push(format!("o.created_at < {}", binds.add(to)));
     }
     // The order number starts with its day: dates also bound the index range walked.
     for (op, bound) in date_bounds(query) {
-        conditions.push(format!(
-            "o.order_no {op} {}",
-            param(binds, Bind::Text(bound))
-        ));
+        conditions.push(format!("o.order_no {op} {}", binds.add(bound)));
     }
     conditions
 }
@@ -1268,23 +1307,14 @@ fn direction(sort: Sort) -> &'static str {
 async fn fetch_orders(
     pool: &sqlx::AnyPool,
     sql: &str,
-    binds: Vec<Bind>,
+    binds: Params,
     keep: bool,
 ) -> StoreResult<Vec<OrderRow>> {
-    let mut q = sqlx::query_as::<_, OrderRow>(sql).persistent(keep);
-    for bind in binds {
-        q = match bind {
-            Bind::Text(text) => q.bind(text),
-            Bind::Int(n) => q.bind(n),
-        };
-    }
-    Ok(q.fetch_all(pool).await?)
-}
-
-/// Adds a bind value and returns its placeholder.
-fn param(binds: &mut Vec<Bind>, value: Bind) -> String {
-    binds.push(value);
-    format!("${}", binds.len())
+    Ok(binds
+        .query_as::<OrderRow>(sql)
+        .persistent(keep)
+        .fetch_all(pool)
+        .await?)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -52,7 +52,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::{Any, Transaction};
 
-use super::{Store, StoreResult};
+use super::params::Params;
+use super::{Backend, Store, StoreResult};
 
 use crate::domain::normalize_width;
 use crate::domain::{IdNumber, ORDER_PREFIX, OrderNo, Phone};
@@ -322,34 +323,32 @@ impl Store {
     pub fn id_hash(&self, id_number: &str) -> String {
         id_hash(&self.search_key, id_number)
     }
+}
 
-    /// Writes an order's search terms in `tx`, in one statement.
-    pub(crate) async fn write_search_terms(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        order_no: &str,
-        applicant_name: &str,
-        display_name: &str,
-        phone: &str,
-    ) -> StoreResult<()> {
-        let terms = terms(applicant_name, display_name, phone);
-        if terms.is_empty() {
-            return Ok(());
-        }
-        let mut sql = String::from("INSERT INTO order_terms (term, order_no) VALUES ");
-        for i in 0..terms.len() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("(${}, $1)", i + 2));
-        }
-        sql.push_str(" ON CONFLICT DO NOTHING");
-        let mut query = sqlx::query(&sql).bind(order_no);
-        for term in terms {
-            query = query.bind(term);
-        }
-        query.execute(&mut **tx).await?;
-        Ok(())
+/// The statement that writes an order's search terms (for a statement built in pieces):
+/// the terms go as one JSON array, so the statement's text is the same for every order.
+pub(super) fn terms_insert(
+    p: &mut Params,
+    backend: Backend,
+    order_no: &str,
+    applicant_name: &str,
+    display_name: &str,
+    phone: &str,
+) -> String {
+    let terms = serde_json::to_string(&terms(applicant_name, display_name, phone))
+        .unwrap_or_else(|_| "[]".into());
+    let (order_no, terms) = (p.add(order_no), p.add(terms));
+    // `WHERE true`: SQLite would read `ON CONFLICT` as a join's `ON` without it.
+    match backend {
+        Backend::Sqlite => format!(
+            "INSERT INTO order_terms (term, order_no) SELECT value, {order_no} FROM json_each({terms}) \
+             WHERE true ON CONFLICT DO NOTHING"
+        ),
+        Backend::Postgres => format!(
+            "INSERT INTO order_terms (term, order_no) SELECT t, {order_no} \
+             FROM jsonb_array_elements_text(CAST({terms} AS jsonb)) AS t \
+             WHERE true ON CONFLICT DO NOTHING"
+        ),
     }
 }
 
