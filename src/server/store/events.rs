@@ -36,7 +36,7 @@ use sqlx::{Any, Transaction};
 
 use super::orders::{OrderRow, SELECT_ORDER};
 use super::params::Params;
-use super::{Backend, Store, StoreResult, now_ms};
+use super::{Backend, Store, StoreError, StoreResult, now_ms};
 use crate::domain::OrderStatus;
 use crate::server::events::CHANNEL;
 
@@ -252,25 +252,31 @@ impl Store {
         if self.backend != Backend::Postgres {
             return Ok(None);
         }
+        // One round trip: the statements of one simple query run as one implicit
+        // transaction, each with a snapshot of its own — the numbering's is taken after
+        // the lock is held, so after the previous run committed. Every value in the text
+        // is a constant of this file.
+        let run = format!(
+            "SELECT 1 FROM pg_advisory_xact_lock({SEQUENCER_LOCK}); \
+             {}, notified AS ( \
+                 SELECT pg_notify('{CHANNEL}', CAST(MAX(seq) AS TEXT)) FROM numbered \
+                 HAVING COUNT(*) > 0 \
+             ) SELECT (SELECT MAX(seq) FROM numbered), (SELECT COUNT(*) FROM numbered), \
+                 (SELECT COUNT(*) FROM notified)",
+            NUMBERING.replace("$1", &SEQUENCE_BATCH.to_string())
+        );
         let mut newest = None;
         loop {
-            let mut tx = self.pool.begin().await?;
-            lock_sequencer(&mut tx).await?;
-            let (top, numbered): (Option<i64>, i64) = sqlx::query_as(&format!(
-                "{NUMBERING} SELECT MAX(seq), COUNT(*) FROM numbered"
-            ))
-            .bind(SEQUENCE_BATCH)
-            .fetch_one(&mut *tx)
-            .await?;
-            if let Some(top) = top {
-                // An integer we just read back: safe to put in the statement.
-                sqlx::query(&format!("NOTIFY {CHANNEL}, '{top}'"))
-                    .persistent(false)
-                    .execute(&mut *tx)
-                    .await?;
-                newest = Some(top);
+            // `fetch_all`: the last row is the numbering's (the lock's comes first).
+            let rows = sqlx::raw_sql(&run).fetch_all(&self.pool).await?;
+            let row = rows
+                .last()
+                .ok_or_else(|| StoreError::Corrupt("the sequencer answered nothing".into()))?;
+            let top: Option<i64> = sqlx::Row::try_get(row, 0)?;
+            let numbered: i64 = sqlx::Row::try_get(row, 1)?;
+            if top.is_some() {
+                newest = top;
             }
-            tx.commit().await?;
             if numbered < SEQUENCE_BATCH {
                 return Ok(newest);
             }
