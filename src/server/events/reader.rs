@@ -14,6 +14,10 @@ use crate::server::store::{Backend, Store, StoreResult};
 const RESCAN: Duration = Duration::from_secs(2);
 /// The longest wait between attempts while the database fails.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// The least time between two rounds: under a stream of writes, one round numbers and
+/// reads what several commits wrote (a few milliseconds more before an event goes out,
+/// a few statements less per write).
+const MIN_ROUND_GAP: Duration = Duration::from_millis(5);
 
 /// Runs the reader of `store` into `feed` until `shutdown`.
 pub async fn run(store: Store, feed: Feed, mut shutdown: watch::Receiver<bool>) {
@@ -23,10 +27,19 @@ pub async fn run(store: Store, feed: Feed, mut shutdown: watch::Receiver<bool>) 
     let mut backoff = Duration::from_millis(100);
     // The first round numbers what an earlier run may have left unnumbered.
     let mut rescan = true;
+    let mut last_round = tokio::time::Instant::now();
     loop {
         if *shutdown.borrow() {
             break;
         }
+        let due = last_round + MIN_ROUND_GAP;
+        if tokio::time::Instant::now() < due {
+            tokio::select! {
+                _ = tokio::time::sleep_until(due) => {}
+                changed = shutdown.changed() => if changed.is_err() { break },
+            }
+        }
+        last_round = tokio::time::Instant::now();
         let number = hub.take_unnumbered() || rescan;
         match round(&store, &feed, &mut position, number).await {
             Ok(()) => {

@@ -13,6 +13,10 @@
 //!    waits for no other writer. The events are numbered after commit, in a transaction
 //!    of their own that takes no other lock (the sequencer, `store/events.rs`).
 //!
+//! A new order has no row to lock first: its idempotency key is (on PostgreSQL, the
+//! first insert of its one statement — see `new_order_statement` in `store/orders.rs`), so
+//! two requests with one key queue on the key before either takes a count shard.
+//!
 //! A path that must update a payment and the order (a payment confirmed, a code closed)
 //! locks the order first, so it queues behind a cancel instead of deadlocking with it. On
 //! SQLite every writer holds the database's write lock from `BEGIN IMMEDIATE`, which orders

@@ -1118,11 +1118,16 @@ async fn count_moves(
     Ok(())
 }
 
+/// How many rows a status's count is spread over: a writer holds its shard's row until it
+/// commits, so eight clerks creating at once would often queue on one row with fewer (the
+/// migration began with eight).
+const COUNT_SHARDS: u8 = 32;
+
 /// The statement that keeps `order_counts` with one order leaving `from` and entering `to`
 /// (for a statement built in pieces). Both rows are of one shard, written in status
 /// order, so two writers never wait on each other's rows in opposite orders.
 fn counts_insert(p: &mut Params, from: Option<OrderStatus>, to: OrderStatus) -> String {
-    let shard = p.add(i64::from(rand::random::<u8>() % 8));
+    let shard = p.add(i64::from(rand::random::<u8>() % COUNT_SHARDS));
     let mut moves = vec![(to.as_str(), 1_i64)];
     if let Some(from) = from {
         moves.push((from.as_str(), -1));
@@ -1155,6 +1160,12 @@ struct NewOrderRows<'a> {
 /// after another in one text (run in the caller's transaction); on PostgreSQL, one
 /// `WITH` statement (its own transaction: it is all written or nothing is). Every part
 /// is an insert that reads nothing another part writes.
+///
+/// The idempotency key is listed last. PostgreSQL runs a `WITH`'s inserts that nothing
+/// reads last first (its executor's order, not a documented promise), so the key is
+/// inserted first there: a retry with the same key waits on it before it takes any other
+/// row (its count shard). Were that order ever to change, the worst case is a deadlock
+/// PostgreSQL breaks by failing one of the two; its client retries and gets the answer.
 fn new_order_statement(
     backend: Backend,
     new: &NewOrderRows<'_>,
