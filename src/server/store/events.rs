@@ -59,14 +59,21 @@ const NUMBERING: &str = "WITH next AS ( \
         WHERE e.id = next.id RETURNING e.seq \
     )";
 
-/// Takes the sequencer's lock for the rest of `tx` (PostgreSQL), in a statement of its
-/// own, so the next statement's snapshot is taken after the previous holder committed.
-async fn lock_sequencer(tx: &mut Transaction<'static, Any>) -> StoreResult<()> {
-    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
-        .bind(SEQUENCER_LOCK)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+/// A sequencer run as one simple query (PostgreSQL): takes the sequencer's lock, then
+/// numbers at most `limit` events and `NOTIFY`s the highest number given, then answers
+/// `select` (which may read `base` and `numbered`, see [`NUMBERING`]). One round trip: the
+/// statements of one simple query run as one implicit transaction, each with a snapshot
+/// of its own — the numbering's is taken after the lock is held, so after the previous
+/// run committed. Every value in the text is a constant of this file or a number.
+fn sequencer_run(limit: i64, select: &str) -> String {
+    format!(
+        "SELECT 1 FROM pg_advisory_xact_lock({SEQUENCER_LOCK}); \
+         {}, notified AS ( \
+             SELECT pg_notify('{CHANNEL}', CAST(MAX(seq) AS TEXT)) FROM numbered \
+             HAVING COUNT(*) > 0 \
+         ) {select}",
+        NUMBERING.replace("$1", &limit.to_string())
+    )
 }
 
 /// A stored event.
@@ -252,18 +259,10 @@ impl Store {
         if self.backend != Backend::Postgres {
             return Ok(None);
         }
-        // One round trip: the statements of one simple query run as one implicit
-        // transaction, each with a snapshot of its own — the numbering's is taken after
-        // the lock is held, so after the previous run committed. Every value in the text
-        // is a constant of this file.
-        let run = format!(
-            "SELECT 1 FROM pg_advisory_xact_lock({SEQUENCER_LOCK}); \
-             {}, notified AS ( \
-                 SELECT pg_notify('{CHANNEL}', CAST(MAX(seq) AS TEXT)) FROM numbered \
-                 HAVING COUNT(*) > 0 \
-             ) SELECT (SELECT MAX(seq) FROM numbered), (SELECT COUNT(*) FROM numbered), \
-                 (SELECT COUNT(*) FROM notified)",
-            NUMBERING.replace("$1", &SEQUENCE_BATCH.to_string())
+        let run = sequencer_run(
+            SEQUENCE_BATCH,
+            "SELECT (SELECT MAX(seq) FROM numbered), (SELECT COUNT(*) FROM numbered), \
+             (SELECT COUNT(*) FROM notified)",
         );
         let mut newest = None;
         loop {
@@ -327,28 +326,26 @@ impl Store {
                 .await?
             }
             Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                lock_sequencer(&mut tx).await?;
                 // Every unnumbered event it sees, however many.
-                let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-                    "{NUMBERING} SELECT '' AS status, GREATEST((SELECT top FROM base), \
-                         COALESCE((SELECT MAX(seq) FROM numbered), 0)) AS n \
-                     UNION ALL SELECT '+', COUNT(*) FROM numbered \
-                     UNION ALL {COUNTS}"
-                ))
-                .bind(i64::MAX)
-                .fetch_all(&mut *tx)
-                .await?;
-                let position = rows.first().map(|(_, n)| *n).unwrap_or(0);
-                let numbered = rows.iter().any(|(s, n)| s == "+" && *n > 0);
-                if numbered {
-                    sqlx::query(&format!("NOTIFY {CHANNEL}, '{position}'"))
-                        .persistent(false)
-                        .execute(&mut *tx)
-                        .await?;
+                let run = sequencer_run(
+                    i64::MAX,
+                    &format!(
+                        "SELECT '' AS status, GREATEST((SELECT top FROM base), \
+                             COALESCE((SELECT MAX(seq) FROM numbered), 0)) AS n \
+                         UNION ALL SELECT '+', (SELECT COUNT(*) FROM notified) \
+                         UNION ALL {COUNTS}"
+                    ),
+                );
+                let answered = sqlx::raw_sql(&run).fetch_all(&self.pool).await?;
+                // The lock's row first, then the counts'.
+                let mut rows = Vec::with_capacity(answered.len());
+                for row in answered.iter().skip(1) {
+                    rows.push((
+                        sqlx::Row::try_get::<String, _>(row, 0)?,
+                        sqlx::Row::try_get::<i64, _>(row, 1)?,
+                    ));
                 }
-                tx.commit().await?;
-                if numbered {
+                if rows.iter().any(|(s, n)| s == "+" && *n > 0) {
                     self.hub.poke();
                 }
                 rows
