@@ -205,9 +205,8 @@ impl Subscriber {
     /// What is pending, as one write. If the stream wrote less than `batch` ago, it first
     /// waits out the rest of that time (or until the reader publishes a whole burst); then
     /// it takes every event published meanwhile (the feed holds them: the stream is not
-    /// woken for each). `None`: the stream ends
-    /// (the platform stops, or it fell behind; what was pending is not lost, the client
-    /// resumes after the last event it got).
+    /// woken for each). `None`: the stream ends (the platform stops, or it fell behind;
+    /// what was pending is not lost, the client resumes after the last event it got).
     async fn flush(&mut self) -> Option<Bytes> {
         if !self.catching_up && !self.ended {
             let due = self.last_sent + self.batch;
