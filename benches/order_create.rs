@@ -20,7 +20,7 @@ use ca_counter::api::{Client, NewOrder};
 use ca_counter::domain::RoleSet;
 use ca_counter::i18n::Lang;
 use ca_counter::server::store::Store;
-use common::{Server, env_number, order_body, pg_database};
+use common::{Server, cores, cpu_of, env_number, machine_cpu, order_body, pg_database};
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 
@@ -82,12 +82,34 @@ async fn run(label: &str, http_url: &str, bare_url: &str, dir: &std::path::Path,
             per_order(phase.cpu),
             phase.statements
         );
+        let rest = phase
+            .machine
+            .saturating_sub(phase.cpu)
+            .saturating_sub(phase.clients_cpu);
+        println!(
+            "  {:<16} machine CPU {:>6.0} µs per order: server {:.0}, bench clients {:.0}, \
+             the rest (the database, the kernel) {:.0}; cores busy {:.0} %",
+            "",
+            per_order(phase.machine),
+            per_order(phase.cpu),
+            per_order(phase.clients_cpu),
+            per_order(rest),
+            phase.machine.as_secs_f64() * 100.0 / (phase.elapsed.as_secs_f64() * cores() as f64)
+        );
     }
     for (name, phase) in [("bare, 1 client", &bare1), ("bare, 8 clients", &bare8)] {
         println!(
             "  {name:<16} {:>7.0} orders/s  its CPU    {:>6.0} µs per order  9 statements per order",
             rate(phase.elapsed),
             per_order(phase.cpu),
+        );
+        println!(
+            "  {:<16} machine CPU {:>6.0} µs per order: the rest (the database, the kernel) \
+             {:.0}; cores busy {:.0} %",
+            "",
+            per_order(phase.machine),
+            per_order(phase.machine.saturating_sub(phase.cpu)),
+            phase.machine.as_secs_f64() * 100.0 / (phase.elapsed.as_secs_f64() * cores() as f64)
         );
     }
     println!(
@@ -103,6 +125,10 @@ struct Phase {
     elapsed: Duration,
     cpu: Duration,
     statements: f64,
+    /// The whole machine's CPU over the phase.
+    machine: Duration,
+    /// The bench's own (its HTTP clients').
+    clients_cpu: Duration,
 }
 
 /// `orders` orders through a fresh server on `url`, by `clients` clients at once; then the
@@ -130,6 +156,7 @@ async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -
         bodies.push((client, body));
     }
     let before = server.cpu();
+    let (machine_before, own_before) = (machine_cpu(), cpu_of(std::process::id()));
     let started = Instant::now();
     let per_client = orders / clients;
     futures_util::future::join_all(bodies.iter().enumerate().map(
@@ -140,6 +167,8 @@ async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -
     .await;
     let elapsed = started.elapsed();
     let cpu = server.cpu().saturating_sub(before);
+    let machine = machine_cpu().saturating_sub(machine_before);
+    let clients_cpu = cpu_of(std::process::id()).saturating_sub(own_before);
     drop(server);
 
     // The statements: the same server, logging every statement it sends.
@@ -155,6 +184,8 @@ async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -
         elapsed,
         cpu,
         statements,
+        machine,
+        clients_cpu,
     }
 }
 
@@ -254,7 +285,8 @@ impl Bare {
     /// process spent (the bench does nothing else meanwhile; on SQLite that includes
     /// SQLite's own work, as the server's does).
     async fn run(&self, orders: usize, clients: usize) -> Phase {
-        let cpu = common::cpu_of(std::process::id());
+        let cpu = cpu_of(std::process::id());
+        let machine = machine_cpu();
         let started = Instant::now();
         let per_client = orders / clients;
         futures_util::future::join_all((0..clients).map(|c| async move {
@@ -263,10 +295,14 @@ impl Bare {
             }
         }))
         .await;
+        let cpu = cpu_of(std::process::id()).saturating_sub(cpu);
         Phase {
             elapsed: started.elapsed(),
-            cpu: common::cpu_of(std::process::id()).saturating_sub(cpu),
+            cpu,
             statements: 9.0,
+            machine: machine_cpu().saturating_sub(machine),
+            // Its own CPU is the clients'.
+            clients_cpu: cpu,
         }
     }
 

@@ -137,6 +137,28 @@ pub fn cpu_of(pid: u32) -> Duration {
     Duration::from_millis(total * 10)
 }
 
+/// CPU time the whole machine has spent working (every core: user, system, interrupts;
+/// not idle, not waiting for the disk, not stolen by the hypervisor), from `/proc/stat`.
+pub fn machine_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal …
+    let busy: u64 = [0, 1, 2, 5, 6].iter().filter_map(|&i| ticks.get(i)).sum();
+    Duration::from_millis(busy * 10)
+}
+
+/// How many cores the machine has.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// An application for a new customer with this phone, for the first individual product.
 pub async fn order_body(client: &Client, phone: &str) -> NewOrder {
     let customer = client
