@@ -36,44 +36,25 @@ use sqlx::{Any, Transaction};
 
 use super::orders::{OrderRow, SELECT_ORDER};
 use super::params::Params;
-use super::{Backend, Store, StoreError, StoreResult, now_ms};
+use super::{Backend, Store, StoreResult, now_ms};
 use crate::domain::OrderStatus;
-use crate::server::events::CHANNEL;
-
-/// The advisory lock the sequencer runs under (any constant no other code uses; the
-/// bytes spell `caev`).
-const SEQUENCER_LOCK: i64 = 0x6361_6576;
 
 /// How many events one sequencer transaction numbers at most.
 const SEQUENCE_BATCH: i64 = 5000;
 
-/// Numbers at most `$1` committed, unnumbered events in id order after the highest number
-/// (the sequencer's step; its lock held): a `WITH` whose `numbered` holds the new numbers.
-const NUMBERING: &str = "WITH next AS ( \
-        SELECT id, row_number() OVER (ORDER BY id) AS n FROM events \
-        WHERE seq IS NULL ORDER BY id LIMIT $1 \
-    ), base AS ( \
-        SELECT COALESCE(MAX(seq), 0) AS top FROM events \
-    ), numbered AS ( \
-        UPDATE events e SET seq = base.top + next.n FROM next, base \
-        WHERE e.id = next.id RETURNING e.seq \
-    )";
+/// The sequencer's run (PostgreSQL): the function `ca_counter_sequence` of migration
+/// `0012_sequencer_function.sql`, one round trip with its plan kept by the session. It
+/// takes the sequencer's advisory lock, then — in a statement whose snapshot is taken
+/// after the lock is held, so after the previous run committed — numbers at most `$1`
+/// committed, unnumbered events in id order after the highest number and `NOTIFY`s the
+/// new highest on [`crate::server::events::CHANNEL`]. Rows `(k, v)`: `("", highest number now)`, `("+", how
+/// many it numbered)`, `("!", whether it notified)`, and with `$2` the per-status order
+/// counts of the same snapshot.
+const SEQUENCER_RUN: &str = "SELECT k, v FROM ca_counter_sequence($1, $2)";
 
-/// A sequencer run as one simple query (PostgreSQL): takes the sequencer's lock, then
-/// numbers at most `limit` events and `NOTIFY`s the highest number given, then answers
-/// `select` (which may read `base` and `numbered`, see [`NUMBERING`]). One round trip: the
-/// statements of one simple query run as one implicit transaction, each with a snapshot
-/// of its own — the numbering's is taken after the lock is held, so after the previous
-/// run committed. Every value in the text is a constant of this file or a number.
-fn sequencer_run(limit: i64, select: &str) -> String {
-    format!(
-        "SELECT 1 FROM pg_advisory_xact_lock({SEQUENCER_LOCK}); \
-         {}, notified AS ( \
-             SELECT pg_notify('{CHANNEL}', CAST(MAX(seq) AS TEXT)) FROM numbered \
-             HAVING COUNT(*) > 0 \
-         ) {select}",
-        NUMBERING.replace("$1", &limit.to_string())
-    )
+/// The value of row `key` of a sequencer run.
+fn sequencer_value(rows: &[(String, i64)], key: &str) -> i64 {
+    rows.iter().find(|(k, _)| k == key).map_or(0, |(_, v)| *v)
 }
 
 /// A stored event.
@@ -259,22 +240,16 @@ impl Store {
         if self.backend != Backend::Postgres {
             return Ok(None);
         }
-        let run = sequencer_run(
-            SEQUENCE_BATCH,
-            "SELECT (SELECT MAX(seq) FROM numbered), (SELECT COUNT(*) FROM numbered), \
-             (SELECT COUNT(*) FROM notified)",
-        );
         let mut newest = None;
         loop {
-            // `fetch_all`: the last row is the numbering's (the lock's comes first).
-            let rows = sqlx::raw_sql(&run).fetch_all(&self.pool).await?;
-            let row = rows
-                .last()
-                .ok_or_else(|| StoreError::Corrupt("the sequencer answered nothing".into()))?;
-            let top: Option<i64> = sqlx::Row::try_get(row, 0)?;
-            let numbered: i64 = sqlx::Row::try_get(row, 1)?;
-            if top.is_some() {
-                newest = top;
+            let rows: Vec<(String, i64)> = sqlx::query_as(SEQUENCER_RUN)
+                .bind(SEQUENCE_BATCH)
+                .bind(false)
+                .fetch_all(&self.pool)
+                .await?;
+            let numbered = sequencer_value(&rows, "+");
+            if numbered > 0 {
+                newest = Some(sequencer_value(&rows, ""));
             }
             if numbered < SEQUENCE_BATCH {
                 return Ok(newest);
@@ -327,25 +302,12 @@ impl Store {
             }
             Backend::Postgres => {
                 // Every unnumbered event it sees, however many.
-                let run = sequencer_run(
-                    i64::MAX,
-                    &format!(
-                        "SELECT '' AS status, GREATEST((SELECT top FROM base), \
-                             COALESCE((SELECT MAX(seq) FROM numbered), 0)) AS n \
-                         UNION ALL SELECT '+', (SELECT COUNT(*) FROM notified) \
-                         UNION ALL {COUNTS}"
-                    ),
-                );
-                let answered = sqlx::raw_sql(&run).fetch_all(&self.pool).await?;
-                // The lock's row first, then the counts'.
-                let mut rows = Vec::with_capacity(answered.len());
-                for row in answered.iter().skip(1) {
-                    rows.push((
-                        sqlx::Row::try_get::<String, _>(row, 0)?,
-                        sqlx::Row::try_get::<i64, _>(row, 1)?,
-                    ));
-                }
-                if rows.iter().any(|(s, n)| s == "+" && *n > 0) {
+                let rows: Vec<(String, i64)> = sqlx::query_as(SEQUENCER_RUN)
+                    .bind(i64::MAX)
+                    .bind(true)
+                    .fetch_all(&self.pool)
+                    .await?;
+                if sequencer_value(&rows, "+") > 0 {
                     self.hub.poke();
                 }
                 rows
@@ -369,5 +331,20 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(id.unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::server::events::CHANNEL;
+
+    /// The sequencer function notifies the channel the instances listen on.
+    #[test]
+    fn the_sequencer_function_notifies_the_channel_listened_on() {
+        let function = include_str!("migrations/postgres/0012_sequencer_function.sql");
+        assert!(
+            function.contains(&format!("pg_notify('{CHANNEL}'")),
+            "{function}"
+        );
     }
 }
