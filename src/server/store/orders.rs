@@ -516,19 +516,15 @@ impl Store {
                 (Some(tx), seq)
             }
             Backend::Postgres => {
-                // One round trip: the statements of one simple query run as one implicit
-                // transaction (rolled back whole if one fails, leaving the connection
-                // clean). `day` is eight digits made here: safe in the text.
-                let numbering = format!(
-                    "SET LOCAL synchronous_commit TO OFF; {}",
-                    next.replace("$1", &format!("'{day}'"))
-                );
-                // `fetch_all`: `fetch_one` stops at the first statement's (empty) result.
-                let rows = sqlx::raw_sql(&numbering).fetch_all(&self.pool).await?;
-                let row = rows.first().ok_or_else(|| {
-                    StoreError::Corrupt(format!("no order number given for {day}"))
-                })?;
-                let seq: i64 = sqlx::Row::try_get(row, 0)?;
+                // One prepared statement, its own implicit transaction: `set_config(…,
+                // true)` is `SET LOCAL`, so that transaction commits without waiting.
+                let seq: i64 = sqlx::query_scalar(&format!(
+                    "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)), \
+                     next AS ({next}) SELECT next.last FROM next, quick"
+                ))
+                .bind(&day)
+                .fetch_one(&self.pool)
+                .await?;
                 (None, seq)
             }
         };
