@@ -137,8 +137,9 @@ pub fn cpu_of(pid: u32) -> Duration {
     Duration::from_millis(total * 10)
 }
 
-/// CPU time the whole machine has spent working (every core: user, system, interrupts;
-/// not idle, not waiting for the disk, not stolen by the hypervisor), from `/proc/stat`.
+/// CPU time the whole machine has spent working (every core: user, system, interrupts,
+/// and time the hypervisor took while a process ran, which a process's own CPU time
+/// includes on a virtual machine; not idle, not waiting for the disk), from `/proc/stat`.
 pub fn machine_cpu() -> Duration {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
     let ticks: Vec<u64> = stat
@@ -150,7 +151,10 @@ pub fn machine_cpu() -> Duration {
         .filter_map(|f| f.parse().ok())
         .collect();
     // user nice system idle iowait irq softirq steal …
-    let busy: u64 = [0, 1, 2, 5, 6].iter().filter_map(|&i| ticks.get(i)).sum();
+    let busy: u64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| ticks.get(i))
+        .sum();
     Duration::from_millis(busy * 10)
 }
 
