@@ -6,11 +6,12 @@
 //!   takes `MAX(seq) + 1` as it is inserted; numbers become visible in order.
 //! - *PostgreSQL:* a writer inserts its event with `seq` NULL: a plain insert that waits
 //!   for no other writer (no table lock). After commit, the **sequencer**
-//!   ([`Store::sequence_events`]) numbers committed, unnumbered events in id order, in its
-//!   own short transaction under a transaction-scoped advisory lock, so one runs at a time
-//!   across every instance, and `NOTIFY`s the instances. Each instance's event reader runs
-//!   it after a local commit and on its rescan tick; a store with no reader (a command-line
-//!   process) runs it right after its own commit.
+//!   ([`Store::sequence_events`], one call of a PL/pgSQL function, [`SEQUENCER_RUN`])
+//!   numbers committed, unnumbered events in id order, in its own short transaction under
+//!   a transaction-scoped advisory lock, so one runs at a time across every instance, and
+//!   `NOTIFY`s the instances. Each instance's event reader runs it after a local commit
+//!   and on its rescan tick; a store with no reader (a command-line process) runs it right
+//!   after its own commit.
 //!
 //! **Why every reader sees every event once, in one order.** Readers read
 //! `seq > position ORDER BY seq`.
