@@ -341,6 +341,10 @@ impl Store {
         Ok(store)
     }
 
+    /// Runs the migrations. On PostgreSQL they run on a connection of their own without the
+    /// pool's lock and statement timeouts: instances starting together queue on the
+    /// migrator's lock while one migrates, and a migration of a big table may take longer
+    /// than any request should. The connection is closed afterwards, not pooled.
     async fn migrate(&self) -> StoreResult<()> {
         match self.backend {
             Backend::Sqlite => {
@@ -349,9 +353,15 @@ impl Store {
                     .await?
             }
             Backend::Postgres => {
-                sqlx::migrate!("src/server/store/migrations/postgres")
-                    .run(&self.pool)
-                    .await?
+                use sqlx::Connection;
+                let mut conn = self.pool.acquire().await?.detach();
+                conn.execute("SET lock_timeout = 0; SET statement_timeout = 0")
+                    .await?;
+                let migrated = sqlx::migrate!("src/server/store/migrations/postgres")
+                    .run(&mut conn)
+                    .await;
+                let _ = conn.close().await;
+                migrated?
             }
         }
         Ok(())
