@@ -198,6 +198,23 @@ async fn next_write(response: &mut reqwest::Response) -> (String, usize) {
     (text, orders)
 }
 
+/// The next write of a raw event stream, checked to hold one order event, sent well
+/// within `batch` of `since` (not held back).
+async fn sent_alone_at_once(
+    response: &mut reqwest::Response,
+    since: std::time::Instant,
+    batch: Duration,
+) -> String {
+    let (text, orders) = next_write(response).await;
+    assert_eq!(orders, 1, "{text}");
+    assert!(
+        since.elapsed() < batch / 2,
+        "not held back: {:?}",
+        since.elapsed()
+    );
+    text
+}
+
 async fn an_event_after_a_quiet_spell_goes_at_once_and_a_burst_goes_in_one_write(db: Db) {
     let batch = Duration::from_millis(2000);
     let config = PlatformConfig {
@@ -228,13 +245,7 @@ async fn an_event_after_a_quiet_spell_goes_at_once_and_a_burst_goes_in_one_write
         .create_order("batched-events", &body)
         .await
         .expect("order");
-    let (first, orders) = next_write(&mut stream).await;
-    assert_eq!(orders, 1, "{first}");
-    assert!(
-        created.elapsed() < batch / 2,
-        "not held back: {:?}",
-        created.elapsed()
-    );
+    let first = sent_alone_at_once(&mut stream, created, batch).await;
 
     // Two right after it go out together, once the batch time has passed.
     for text in ["一", "二"] {
@@ -263,12 +274,6 @@ async fn an_event_after_a_quiet_spell_goes_at_once_and_a_burst_goes_in_one_write
     tokio::time::sleep(batch + Duration::from_millis(200)).await;
     let noted = std::time::Instant::now();
     client.add_note(&order.order_no, "三").await.expect("note");
-    let (alone, orders) = next_write(&mut stream).await;
-    assert_eq!(orders, 1, "{alone}");
-    assert!(
-        noted.elapsed() < batch / 2,
-        "not held back: {:?}",
-        noted.elapsed()
-    );
+    sent_alone_at_once(&mut stream, noted, batch).await;
     app.finish().await;
 }

@@ -48,9 +48,10 @@ const SEQUENCE_BATCH: i64 = 5000;
 /// takes the sequencer's advisory lock, then — in a statement whose snapshot is taken
 /// after the lock is held, so after the previous run committed — numbers at most `$1`
 /// committed, unnumbered events in id order after the highest number and `NOTIFY`s the
-/// new highest on [`crate::server::events::CHANNEL`]. Rows `(k, v)`: `("", highest number now)`, `("+", how
-/// many it numbered)`, `("!", whether it notified)`, and with `$2` the per-status order
-/// counts of the same snapshot.
+/// new highest on [`crate::server::events::CHANNEL`]. Rows `(k, v)`: `("", highest
+/// number now)`, `("+", how many it numbered)`, `("!", whether it notified; there so
+/// that the notification is made)`, and with `$2` the per-status order counts of the
+/// same snapshot.
 const SEQUENCER_RUN: &str = "SELECT k, v FROM ca_counter_sequence($1, $2)";
 
 /// The value of row `key` of a sequencer run.
