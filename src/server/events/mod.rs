@@ -22,7 +22,6 @@
 mod listen;
 mod reader;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
@@ -210,28 +209,13 @@ impl Feed {
 }
 
 /// Numbered events after `after`, at most `limit`, rendered as every stream sends them:
-/// two queries (the events, then the orders they are about, as they are now).
+/// one query (the events, each order event with its order as it is now).
 pub async fn read(store: &Store, after: i64, limit: i64) -> StoreResult<Vec<Published>> {
-    let rows = store.events_after(after, limit).await?;
-    let Some(last) = rows.last().map(|row| row.seq) else {
-        return Ok(Vec::new());
-    };
-    let mut summaries = HashMap::new();
-    if rows.iter().any(|row| row.topic == "order") {
-        for order in store.orders_of_events(after, last).await? {
-            if let Some(summary) = present::summary(&order) {
-                summaries.insert(order.id, summary);
-            }
-        }
-    }
-    Ok(rows
+    Ok(store
+        .events_with_orders(after, limit)
+        .await?
         .iter()
-        .map(|row| {
-            let order = (row.topic == "order")
-                .then(|| summaries.get(&row.subject_id).cloned())
-                .flatten();
-            render(row, order)
-        })
+        .map(|(row, order)| render(row, order.as_ref().and_then(present::summary)))
         .collect())
 }
 

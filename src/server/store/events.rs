@@ -35,7 +35,7 @@
 
 use sqlx::{Any, Transaction};
 
-use super::orders::{OrderRow, SELECT_ORDER};
+use super::orders::{OrderRow, order_columns};
 use super::params::Params;
 use super::{Backend, Store, StoreResult, now_ms};
 use crate::domain::OrderStatus;
@@ -202,9 +202,6 @@ pub(super) fn event_insert(
     )
 }
 
-const EVENT_COLUMNS: &str =
-    "seq, topic, subject_id, subject_no, kind, action, status, from_status, version, at";
-
 impl Store {
     /// Commits `tx`, which wrote event row `_event` with [`insert_event`], and wakes this
     /// instance's event reader. On PostgreSQL with no reader running in this process (a
@@ -259,28 +256,52 @@ impl Store {
         }
     }
 
-    /// Numbered events after `after`, oldest first, at most `limit`.
-    pub async fn events_after(&self, after: i64, limit: i64) -> StoreResult<Vec<EventRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
-        ))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    /// The orders the order events numbered `after < seq <= upto` are about, as they are
-    /// now (one query for a batch of events).
-    pub async fn orders_of_events(&self, after: i64, upto: i64) -> StoreResult<Vec<OrderRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{SELECT_ORDER} WHERE o.id IN (SELECT subject_id FROM events \
-             WHERE seq > $1 AND seq <= $2 AND topic = 'order')"
-        ))
-        .bind(after)
-        .bind(upto)
-        .fetch_all(&self.pool)
-        .await?)
+    /// Numbered events after `after`, oldest first, at most `limit`; an order's event with
+    /// the order as it is now. One statement (the event reader's, and a stream's catching
+    /// up): the event's columns are named `ev_…`, the order's as [`OrderRow`] reads them.
+    pub async fn events_with_orders(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(EventRow, Option<OrderRow>)>> {
+        use sqlx::{FromRow, Row};
+        const READ: &str = concat!(
+            "SELECT e.seq AS ev_seq, e.topic AS ev_topic, e.subject_id AS ev_subject_id, \
+             e.subject_no AS ev_subject_no, e.kind AS ev_kind, e.action AS ev_action, \
+             e.status AS ev_status, e.from_status AS ev_from_status, e.version AS ev_version, \
+             e.at AS ev_at, ",
+            order_columns!(),
+            " FROM events e LEFT JOIN orders o ON e.topic = 'order' AND o.id = e.subject_id \
+             LEFT JOIN projects pj ON pj.id = o.project_id LEFT JOIN products pr ON pr.id = o.product_id \
+             LEFT JOIN operators op ON op.id = o.submitted_by \
+             WHERE e.seq > $1 ORDER BY e.seq LIMIT $2"
+        );
+        let rows = sqlx::query(READ)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut read = Vec::with_capacity(rows.len());
+        for row in rows {
+            let event = EventRow {
+                seq: row.try_get("ev_seq")?,
+                topic: row.try_get("ev_topic")?,
+                subject_id: row.try_get("ev_subject_id")?,
+                subject_no: row.try_get("ev_subject_no")?,
+                kind: row.try_get("ev_kind")?,
+                action: row.try_get("ev_action")?,
+                status: row.try_get("ev_status")?,
+                from_status: row.try_get("ev_from_status")?,
+                version: row.try_get("ev_version")?,
+                at: row.try_get("ev_at")?,
+            };
+            let order = match row.try_get::<Option<String>, _>("id")? {
+                Some(_) => Some(OrderRow::from_row(&row)?),
+                None => None,
+            };
+            read.push((event, order));
+        }
+        Ok(read)
     }
 
     /// The per-status counts (statuses without orders omitted) and the newest event they

@@ -255,15 +255,27 @@ impl OrderRow {
     }
 }
 
-pub(super) const SELECT_ORDER: &str = "SELECT o.id, o.order_no, o.status, o.version, o.user_type, o.customer_id, \
-    o.product_id, o.project_id, pj.name AS project_name, pr.name AS product_name, pr.validity_years, \
-    o.amount_fen, o.applicant_name, o.display_name, o.phone, o.id_number, o.applicant_json, \
-    o.organization_json, o.mailing_json, o.note, o.application_ref, o.terms_version, o.payment_method, o.paid_at, o.rejection_json, \
-    o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.invoice_token, o.invoice_request_json, \
-    o.invoice_requested_at, o.invoice_requested_via, o.submitted_by, op.name AS submitted_by_name, \
-    o.claimed_by, o.claimed_by_name, o.claim_expires_at, o.resubmissions, o.created_at, o.updated_at, \
-    o.channel FROM orders o JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
-    JOIN operators op ON op.id = o.submitted_by";
+/// The columns of an [`OrderRow`], from `orders o` and the tables [`ORDER_JOINS`] joins.
+macro_rules! order_columns {
+    () => {
+        "o.id, o.order_no, o.status, o.version, o.user_type, o.customer_id, \
+         o.product_id, o.project_id, pj.name AS project_name, pr.name AS product_name, pr.validity_years, \
+         o.amount_fen, o.applicant_name, o.display_name, o.phone, o.id_number, o.applicant_json, \
+         o.organization_json, o.mailing_json, o.note, o.application_ref, o.terms_version, o.payment_method, o.paid_at, o.rejection_json, \
+         o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.invoice_token, o.invoice_request_json, \
+         o.invoice_requested_at, o.invoice_requested_via, o.submitted_by, op.name AS submitted_by_name, \
+         o.claimed_by, o.claimed_by_name, o.claim_expires_at, o.resubmissions, o.created_at, o.updated_at, \
+         o.channel"
+    };
+}
+pub(super) use order_columns;
+
+pub(super) const SELECT_ORDER: &str = concat!(
+    "SELECT ",
+    order_columns!(),
+    " FROM orders o JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
+     JOIN operators op ON op.id = o.submitted_by"
+);
 
 /// A row of the audit trail.
 #[derive(Debug, Clone, sqlx::FromRow)]
