@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::{Feed, read};
+use super::{Delivery, Feed, read};
 use crate::server::store::{Backend, Store, StoreResult};
 
 /// How often the reader looks at the table without a wake-up: events written by another
@@ -86,6 +86,11 @@ async fn round(store: &Store, feed: &Feed, position: &mut i64, number: bool) -> 
         let full = events.len() as i64 == burst;
         for event in events {
             *position = event.seq;
+            // A revocation, perhaps by another instance or process: this instance stops
+            // taking the operator's tokens from memory before anything after it goes out.
+            if let Delivery::Revoked { operator_id } = &event.body {
+                store.forget_operator(operator_id);
+            }
             feed.publish(event);
         }
         if !full {

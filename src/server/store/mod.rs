@@ -201,6 +201,7 @@ pub struct Store {
     backend: Backend,
     url: String,
     hub: EventHub,
+    auth: operators::AuthCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -334,6 +335,7 @@ impl Store {
             backend,
             url,
             hub: EventHub::new(),
+            auth: operators::AuthCache::default(),
         };
         store.migrate().await?;
         store.search_key = store.load_search_key().await?;
