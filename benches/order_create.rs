@@ -8,9 +8,22 @@
 //! `cargo bench --bench order_create` (SQLite); set `BENCH_PG` to a PostgreSQL server URL
 //! (`postgres://postgres@127.0.0.1:5432/postgres`) to measure on a fresh database there
 //! too (`BENCH_DB=postgres`: there only). `BENCH_ORDERS` changes the orders per phase
-//! (default 2000);
+//! (default 2000), `BENCH_REPEAT` the rounds of the four phases (default 3: the figures are
+//! the median round's, and each round's ratios are printed too: a shared machine's speed
+//! drifts from minute to minute);
 //! `BENCH_SQLITE_SYNC=normal` measures SQLite with `synchronous = NORMAL` on both sides
 //! instead of the platform's default `FULL`.
+//!
+//! A profile of one phase: `BENCH_PERF_PHASE` (`http1`, `http8`, `bare1` or `bare8`) and
+//! `BENCH_PERF_CTL` (the control FIFO of a `perf record --control fifo:… -D -1` started
+//! beforehand, recording disabled) enable the recording for that phase only, e.g.
+//!
+//! ```text
+//! mkfifo /tmp/perf.ctl
+//! perf record -a -g -D -1 --control fifo:/tmp/perf.ctl -o /tmp/http8.data &
+//! BENCH_PERF_PHASE=http8 BENCH_PERF_CTL=/tmp/perf.ctl BENCH_DB=postgres BENCH_PG=… \
+//!     cargo bench --bench order_create
+//! ```
 
 mod common;
 
@@ -66,21 +79,43 @@ async fn run(label: &str, http_url: &str, bare_url: &str, dir: &std::path::Path,
         ("SQLite", false) => " (synchronous = FULL)",
         _ => "",
     };
-    println!("order creation, {label}{sync}, {orders} orders a phase, server in its own process");
-    let http1 = http(http_url, dir, orders, 1).await;
-    let http8 = http(http_url, dir, orders, 8).await;
+    let repeat = env_number("BENCH_REPEAT", 3).max(1);
+    println!(
+        "order creation, {label}{sync}, {orders} orders a phase, server in its own process; \
+         {repeat} rounds of the four phases, each figure the median round's"
+    );
     let bare = Bare::prepare(bare_url).await;
-    let bare1 = bare.run(orders, 1).await;
-    let bare8 = bare.run(orders, 8).await;
-    let per_order = |cpu: Duration| cpu.as_secs_f64() * 1e6 / orders as f64;
+    let (mut http1, mut http8, mut bare1, mut bare8) = (vec![], vec![], vec![], vec![]);
+    for round in 0..repeat {
+        http1.push(http(http_url, dir, orders, 1, round).await);
+        http8.push(http(http_url, dir, orders, 8, round).await);
+        bare1.push(bare.run(orders, 1, round).await);
+        bare8.push(bare.run(orders, 8, round).await);
+    }
     bare.pool.close().await;
     let rate = |d: Duration| orders as f64 / d.as_secs_f64();
+    let rounds = |a: &[Phase], b: &[Phase]| {
+        a.iter()
+            .zip(b)
+            .map(|(a, b)| format!("{:.2}", rate(a.elapsed) / rate(b.elapsed)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let each_round = format!(
+        "  each round: HTTP / bare {} (1 client), {} (8 clients); 8 clients / 1 {} (HTTP)",
+        rounds(&http1, &bare1),
+        rounds(&http8, &bare8),
+        rounds(&http8, &http1)
+    );
+    let statements = http1[0].statements.unwrap_or(0.0);
+    let (http1, http8, bare1, bare8) = (median(http1), median(http8), median(bare1), median(bare8));
+    let per_order = |cpu: Duration| cpu.as_secs_f64() * 1e6 / orders as f64;
     for (name, phase) in [("HTTP, 1 client", &http1), ("HTTP, 8 clients", &http8)] {
         println!(
             "  {name:<16} {:>7.0} orders/s  server CPU {:>6.0} µs per order  {:.1} statements per order",
             rate(phase.elapsed),
             per_order(phase.cpu),
-            phase.statements
+            statements
         );
         let rest = phase
             .machine
@@ -119,25 +154,70 @@ async fn run(label: &str, http_url: &str, bare_url: &str, dir: &std::path::Path,
         rate(http8.elapsed) / rate(http1.elapsed),
         rate(bare8.elapsed) / rate(bare1.elapsed),
     );
+    println!("{each_round}");
+}
+
+/// The phase of the median rate (the middle one by time taken).
+fn median(mut phases: Vec<Phase>) -> Phase {
+    phases.sort_by_key(|p| p.elapsed);
+    let middle = phases.len() / 2;
+    phases.swap_remove(middle)
+}
+
+/// Recording by `perf` for the phase `BENCH_PERF_PHASE` names (see the module's doc):
+/// enabled when made for that phase, disabled when dropped.
+struct Profiled(Option<std::fs::File>);
+
+impl Profiled {
+    fn phase(name: &str) -> Profiled {
+        let wanted = std::env::var("BENCH_PERF_PHASE").is_ok_and(|p| p == name);
+        let ctl = std::env::var("BENCH_PERF_CTL").ok().filter(|_| wanted);
+        Profiled(ctl.map(|path| {
+            use std::io::Write;
+            let mut fifo = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .expect("perf's control FIFO");
+            fifo.write_all(b"enable\n").expect("enable perf");
+            fifo
+        }))
+    }
+}
+
+impl Drop for Profiled {
+    fn drop(&mut self) {
+        use std::io::Write;
+        if let Some(fifo) = &mut self.0 {
+            let _ = fifo.write_all(b"disable\n");
+        }
+    }
 }
 
 struct Phase {
     elapsed: Duration,
     cpu: Duration,
-    statements: f64,
+    /// Statements the server sends per order (counted in the first round only).
+    statements: Option<f64>,
     /// The whole machine's CPU over the phase.
     machine: Duration,
     /// The bench's own (its HTTP clients').
     clients_cpu: Duration,
 }
 
-/// `orders` orders through a fresh server on `url`, by `clients` clients at once; then the
-/// statements per order, counted from the server's own statement log over 20 more.
-async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -> Phase {
+/// `orders` orders through a fresh server on `url`, by `clients` clients at once; then, in
+/// round 0, the statements per order, counted from the server's own statement log over 20
+/// more.
+async fn http(
+    url: &str,
+    dir: &std::path::Path,
+    orders: usize,
+    clients: usize,
+    round: usize,
+) -> Phase {
     let store = Store::open(url, 2).await.expect("open the database");
     let roles = RoleSet::parse("clerk").expect("roles");
     let (_, token) = store
-        .add_operator(&format!("bench-{clients}"), &roles)
+        .add_operator(&format!("bench-{clients}-{round}"), &roles)
         .await
         .expect("operator");
     store.close().await;
@@ -150,13 +230,14 @@ async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -
     let mut bodies = Vec::new();
     for c in 0..clients {
         let client = Client::new(&server.base, &token, Lang::En).expect("client");
-        let body = order_body(&client, &format!("138{clients}{c:07}")).await;
+        let body = order_body(&client, &format!("13{}{clients}{c:07}", round % 10)).await;
         // Warm up: connections, prepared statements.
         create(&client, &body, &format!("warm-{c}"), 20).await;
         bodies.push((client, body));
     }
     let before = server.cpu();
     let (machine_before, own_before) = (machine_cpu(), cpu_of(std::process::id()));
+    let profiled = Profiled::phase(&format!("http{clients}"));
     let started = Instant::now();
     let per_client = orders / clients;
     futures_util::future::join_all(bodies.iter().enumerate().map(
@@ -166,10 +247,21 @@ async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -
     ))
     .await;
     let elapsed = started.elapsed();
+    drop(profiled);
     let cpu = server.cpu().saturating_sub(before);
     let machine = machine_cpu().saturating_sub(machine_before);
     let clients_cpu = cpu_of(std::process::id()).saturating_sub(own_before);
     drop(server);
+    let mut phase = Phase {
+        elapsed,
+        cpu,
+        statements: None,
+        machine,
+        clients_cpu,
+    };
+    if round > 0 {
+        return phase;
+    }
 
     // The statements: the same server, logging every statement it sends.
     let log = dir.join(format!("statements-{clients}.log"));
@@ -180,13 +272,14 @@ async fn http(url: &str, dir: &std::path::Path, orders: usize, clients: usize) -
     let before = count_statements(&log);
     create(&client, body, "logged", 20).await;
     let statements = (count_statements(&log) - before) as f64 / 20.0;
-    Phase {
-        elapsed,
-        cpu,
-        statements,
-        machine,
-        clients_cpu,
+    if let Ok(keep) = std::env::var("BENCH_KEEP_STATEMENTS") {
+        let _ = std::fs::copy(
+            &log,
+            std::path::Path::new(&keep).join(format!("statements-{clients}.log")),
+        );
     }
+    phase.statements = Some(statements);
+    phase
 }
 
 async fn create(client: &Client, body: &NewOrder, prefix: &str, n: usize) {
@@ -239,6 +332,8 @@ impl Bare {
                 .fetch_one(store.pool())
                 .await
                 .expect("product");
+        // Connected as the platform connects (on PostgreSQL at a loopback address: no TLS).
+        let url = store.url().to_owned();
         store.close().await;
         let normal = url.starts_with("sqlite:") && sqlite_normal();
         let pool = AnyPoolOptions::new()
@@ -253,7 +348,7 @@ impl Bare {
                     Ok(())
                 })
             })
-            .connect(url)
+            .connect(&url)
             .await
             .expect("pool");
         sqlx::query(
@@ -284,22 +379,24 @@ impl Bare {
     /// `orders` orders by `clients` connections at once: the time, and the CPU this
     /// process spent (the bench does nothing else meanwhile; on SQLite that includes
     /// SQLite's own work, as the server's does).
-    async fn run(&self, orders: usize, clients: usize) -> Phase {
+    async fn run(&self, orders: usize, clients: usize, round: usize) -> Phase {
         let cpu = cpu_of(std::process::id());
         let machine = machine_cpu();
+        let profiled = Profiled::phase(&format!("bare{clients}"));
         let started = Instant::now();
         let per_client = orders / clients;
         futures_util::future::join_all((0..clients).map(|c| async move {
             for i in 0..per_client {
-                self.one(&format!("bare-{clients}-{c}-{i}")).await;
+                self.one(&format!("bare-{round}-{clients}-{c}-{i}")).await;
             }
         }))
         .await;
+        drop(profiled);
         let cpu = cpu_of(std::process::id()).saturating_sub(cpu);
         Phase {
             elapsed: started.elapsed(),
             cpu,
-            statements: 9.0,
+            statements: Some(9.0),
             machine: machine_cpu().saturating_sub(machine),
             // Its own CPU is the clients'.
             clients_cpu: cpu,
