@@ -215,11 +215,16 @@ async fn http(
     round: usize,
 ) -> Phase {
     let store = Store::open(url, 2).await.expect("open the database");
+    // Each client is a clerk at a counter, signed in as themselves.
     let roles = RoleSet::parse("clerk").expect("roles");
-    let (_, token) = store
-        .add_operator(&format!("bench-{clients}-{round}"), &roles)
-        .await
-        .expect("operator");
+    let mut tokens = Vec::new();
+    for c in 0..clients {
+        let (_, token) = store
+            .add_operator(&format!("bench-{clients}-{round}-{c}"), &roles)
+            .await
+            .expect("operator");
+        tokens.push(token);
+    }
     store.close().await;
     let config = if sqlite_normal() {
         "[platform]\nsqlite_synchronous = \"normal\"\n"
@@ -228,8 +233,8 @@ async fn http(
     };
     let server = Server::start(url, dir, config, None).await;
     let mut bodies = Vec::new();
-    for c in 0..clients {
-        let client = Client::new(&server.base, &token, Lang::En).expect("client");
+    for (c, token) in tokens.iter().enumerate() {
+        let client = Client::new(&server.base, token, Lang::En).expect("client");
         let body = order_body(&client, &format!("13{}{clients}{c:07}", round % 10)).await;
         // Warm up: connections, prepared statements.
         create(&client, &body, &format!("warm-{c}"), 20).await;
@@ -266,7 +271,7 @@ async fn http(
     // The statements: the same server, logging every statement it sends.
     let log = dir.join(format!("statements-{clients}.log"));
     let server = Server::start(url, dir, config, Some(&log)).await;
-    let client = Client::new(&server.base, &token, Lang::En).expect("client");
+    let client = Client::new(&server.base, &tokens[0], Lang::En).expect("client");
     let body = &bodies[0].1;
     create(&client, body, "logged-warm", 5).await;
     let before = count_statements(&log);
@@ -308,7 +313,8 @@ fn count_statements(log: &std::path::Path) -> usize {
 struct Bare {
     pool: AnyPool,
     sqlite: bool,
-    operator: String,
+    /// One operator per client, as the HTTP phases have.
+    operators: Vec<String>,
     product: (String, String),
     applicant: String,
     mailing: String,
@@ -323,10 +329,17 @@ impl Bare {
             .await
             .expect("db")
             .expect("catalog");
-        let (operator, _) = store
-            .add_operator("bare", &RoleSet::parse("clerk").expect("roles"))
-            .await
-            .expect("operator");
+        let mut operators = Vec::new();
+        for c in 0..8 {
+            let (operator, _) = store
+                .add_operator(
+                    &format!("bare-{c}"),
+                    &RoleSet::parse("clerk").expect("roles"),
+                )
+                .await
+                .expect("operator");
+            operators.push(operator.id);
+        }
         let product: (String, String) =
             sqlx::query_as("SELECT id, project_id FROM products LIMIT 1")
                 .fetch_one(store.pool())
@@ -368,7 +381,7 @@ impl Bare {
         Bare {
             sqlite: url.starts_with("sqlite:"),
             pool,
-            operator: operator.id,
+            operators,
             product,
             applicant,
             mailing,
@@ -387,7 +400,11 @@ impl Bare {
         let per_client = orders / clients;
         futures_util::future::join_all((0..clients).map(|c| async move {
             for i in 0..per_client {
-                self.one(&format!("bare-{round}-{clients}-{c}-{i}")).await;
+                self.one(
+                    &format!("bare-{round}-{clients}-{c}-{i}"),
+                    &self.operators[c],
+                )
+                .await;
             }
         }))
         .await;
@@ -403,7 +420,7 @@ impl Bare {
         }
     }
 
-    async fn one(&self, key: &str) {
+    async fn one(&self, key: &str, operator: &str) {
         let mut tx = if self.sqlite {
             self.pool.begin_with("BEGIN IMMEDIATE").await
         } else {
@@ -415,7 +432,7 @@ impl Bare {
             "INSERT INTO idempotency_keys (operator_id, key, request_hash, response_status, response_body, created_at) \
              VALUES ($1, $2, 'hash', 201, $3, $4)",
         )
-        .bind(&self.operator)
+        .bind(operator)
         .bind(key)
         .bind(&self.answer)
         .bind(now)
@@ -443,7 +460,7 @@ impl Bare {
         .bind(&self.product.1)
         .bind(&self.applicant)
         .bind(&self.mailing)
-        .bind(&self.operator)
+        .bind(operator)
         .bind(now)
         .bind("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
         .execute(&mut *tx)
@@ -470,7 +487,7 @@ impl Bare {
         )
         .bind(&id)
         .bind(now)
-        .bind(&self.operator)
+        .bind(operator)
         .bind(key)
         .execute(&mut *tx)
         .await
