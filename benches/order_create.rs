@@ -12,7 +12,8 @@
 //! the median round's, and each round's ratios are printed too: a shared machine's speed
 //! drifts from minute to minute);
 //! `BENCH_SQLITE_SYNC=normal` measures SQLite with `synchronous = NORMAL` on both sides
-//! instead of the platform's default `FULL`.
+//! instead of the platform's default `FULL`. `BENCH_KEEP_STATEMENTS=DIR` keeps the server's
+//! statement logs there (`statements-1.log`, `statements-8.log`) to see what it sends.
 //!
 //! A profile of one phase: `BENCH_PERF_PHASE` (`http1`, `http8`, `bare1` or `bare8`) and
 //! `BENCH_PERF_CTL` (the control FIFO of a `perf record --control fifo:… -D -1` started
