@@ -265,10 +265,6 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<(EventRow, Option<OrderRow>)>> {
         use sqlx::{FromRow, Row};
-        // The limit is written into the statement: for a limit given as a parameter,
-        // PostgreSQL's plan for any value (which it keeps after a few runs) expects a third
-        // of the table and sorts it. SQLite joins by nested loops, looking each order up
-        // by its key.
         // The limit is written into the statement (two texts in use, the reader's and a
         // stream's): with the limit a parameter, the plan PostgreSQL keeps for any value
         // after a few runs expected a third of the events and read the whole orders table

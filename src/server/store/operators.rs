@@ -62,7 +62,7 @@ const AUTH_TTL: Duration = Duration::from_secs(5);
 const AUTH_CACHE_MAX: usize = 4096;
 
 /// The operators of tokens seen in the last [`AUTH_TTL`], so a request does not ask the
-/// database whose its token is every time (one statement and round trip less per API
+/// database whose token it is every time (one statement and round trip less per API
 /// request). Only valid tokens are remembered. Revoking an operator forgets their tokens
 /// at once on the instance that revoked, and on every other instance when its event
 /// reader reads the revocation's event ([`Store::forget_operator`]). A lookup that was
