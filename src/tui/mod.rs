@@ -28,8 +28,7 @@ use tokio::sync::mpsc;
 
 use crate::api::Client;
 use crate::config::{Config, config_dir, data_dir};
-use crate::i18n::T;
-use app::App;
+use app::{App, ServerLabel};
 use widgets::picture::ColorMode;
 
 /// Environment variable holding the operator's token for a remote platform.
@@ -93,12 +92,8 @@ pub async fn run(config: Config) -> Result<()> {
         }
     };
     let label = match &platform {
-        Some(p) => format!(
-            "{} {}",
-            T::EmbeddedPlatform.get(config.ui.lang),
-            p.local_addr()
-        ),
-        None => base.clone(),
+        Some(p) => ServerLabel::Embedded(p.local_addr().to_string()),
+        None => ServerLabel::Remote(base.clone()),
     };
     let client = Client::new(&base, &token, config.ui.lang)?;
 

@@ -88,7 +88,7 @@ pub struct App {
     /// A terminal graphics protocol (kitty, sixel, iTerm2) for scans, when there is one.
     pub graphics: Option<ratatui_image::picker::Picker>,
     /// The platform, as shown in the status line.
-    pub server_label: String,
+    pub server_label: ServerLabel,
     /// Connection state.
     pub conn: Conn,
     /// When the last event arrived.
@@ -114,12 +114,37 @@ pub struct App {
     counts: counts::StatusCounts,
 }
 
+/// The platform the status line names, in the language of the moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerLabel {
+    /// The platform this process runs (`内置平台` and its address).
+    Embedded(String),
+    /// A platform elsewhere, by its address.
+    Remote(String),
+}
+
+impl ServerLabel {
+    /// The words shown.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ServerLabel::Embedded(addr) => format!("{} {addr}", T::EmbeddedPlatform.get(lang)),
+            ServerLabel::Remote(url) => url.clone(),
+        }
+    }
+}
+
+impl From<&str> for ServerLabel {
+    fn from(url: &str) -> ServerLabel {
+        ServerLabel::Remote(url.to_owned())
+    }
+}
+
 impl App {
     /// An app with `tabs` (see `tabs::all`); call [`App::start`] to ask for the first data.
     pub fn new(
         lang: Lang,
         theme: Theme,
-        server_label: String,
+        server_label: ServerLabel,
         now: OffsetDateTime,
         tabs: Vec<Box<dyn Tab>>,
     ) -> App {

@@ -3,6 +3,7 @@
 use ca_counter::api::{Shipment, Tracking, TrackingStep};
 use ca_counter::domain::{OrderStatus, Role};
 use ca_counter::i18n::Lang;
+use ca_counter::tui::app::ServerLabel;
 use ca_counter::tui::tabs::newapp::NewApp;
 use ca_counter::tui::tabs::orders::{self, Orders};
 use ca_counter::tui::theme;
@@ -92,6 +93,23 @@ fn help_finds_commands_by_words_and_command_line_commands() {
     typed(&mut app, "mono");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.theme.name, "mono");
+}
+
+#[test]
+fn the_embedded_platform_is_named_in_the_language_switched_to() {
+    let mut app = app(Lang::ZhCn);
+    app.server_label = ServerLabel::Embedded("127.0.0.1:8080".into());
+    let screen = render(&app, 120, 24);
+    assert!(screen.contains("内置平台 127.0.0.1:8080"), "{screen}");
+    key(&mut app, KeyCode::Char(':'));
+    typed(&mut app, "lang en");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.lang, Lang::En);
+    let screen = render(&app, 120, 24);
+    assert!(
+        screen.contains("embedded platform 127.0.0.1:8080") && !screen.contains("内置平台"),
+        "{screen}"
+    );
 }
 
 #[test]
