@@ -35,7 +35,7 @@
 
 use sqlx::{Any, Transaction};
 
-use super::orders::{OrderRow, order_columns};
+use super::orders::{OrderRow, order_columns, order_joins};
 use super::params::Params;
 use super::{Backend, Store, StoreResult, now_ms};
 use crate::domain::OrderStatus;
@@ -272,13 +272,21 @@ impl Store {
         // is a lateral subquery with `LIMIT 1`: a lookup by key for each event read,
         // whatever the planner makes of the rest. SQLite joins by nested loops, looking
         // each order up by its key.
+        // The event's columns, from `events e`, named apart from the order's.
+        macro_rules! event_columns {
+            () => {
+                "e.seq AS ev_seq, e.topic AS ev_topic, e.subject_id AS ev_subject_id, \
+                 e.subject_no AS ev_subject_no, e.kind AS ev_kind, e.action AS ev_action, \
+                 e.status AS ev_status, e.from_status AS ev_from_status, \
+                 e.version AS ev_version, e.at AS ev_at"
+            };
+        }
         let sql = match self.backend {
             Backend::Sqlite => format!(
                 concat!(
-                    "SELECT e.seq AS ev_seq, e.topic AS ev_topic, e.subject_id AS ev_subject_id, \
-                     e.subject_no AS ev_subject_no, e.kind AS ev_kind, e.action AS ev_action, \
-                     e.status AS ev_status, e.from_status AS ev_from_status, \
-                     e.version AS ev_version, e.at AS ev_at, ",
+                    "SELECT ",
+                    event_columns!(),
+                    ", ",
                     order_columns!(),
                     " FROM events e LEFT JOIN orders o ON e.topic = 'order' AND o.id = e.subject_id \
                      LEFT JOIN projects pj ON pj.id = o.project_id \
@@ -290,18 +298,15 @@ impl Store {
             ),
             Backend::Postgres => format!(
                 concat!(
-                    "SELECT e.*, ord.* FROM (SELECT seq AS ev_seq, topic AS ev_topic, \
-                     subject_id AS ev_subject_id, subject_no AS ev_subject_no, kind AS ev_kind, \
-                     action AS ev_action, status AS ev_status, from_status AS ev_from_status, \
-                     version AS ev_version, at AS ev_at \
-                     FROM events WHERE seq > $1 ORDER BY seq LIMIT {limit}) e \
+                    "SELECT ev.*, ord.* FROM (SELECT ",
+                    event_columns!(),
+                    " FROM events e WHERE e.seq > $1 ORDER BY e.seq LIMIT {limit}) ev \
                      LEFT JOIN LATERAL (SELECT ",
                     order_columns!(),
-                    " FROM orders o JOIN projects pj ON pj.id = o.project_id \
-                     JOIN products pr ON pr.id = o.product_id \
-                     JOIN operators op ON op.id = o.submitted_by \
-                     WHERE e.ev_topic = 'order' AND o.id = e.ev_subject_id LIMIT 1) ord ON true \
-                     ORDER BY e.ev_seq"
+                    " FROM orders o ",
+                    order_joins!(),
+                    " WHERE ev.ev_topic = 'order' AND o.id = ev.ev_subject_id LIMIT 1) ord ON true \
+                     ORDER BY ev.ev_seq"
                 ),
                 limit = limit
             ),

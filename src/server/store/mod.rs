@@ -524,13 +524,8 @@ fn prepare_postgres_url(url: &str) -> String {
     if !matches!(host, "localhost" | "127.0.0.1" | "::1") {
         return url.to_owned();
     }
-    let separator = if query.is_empty() { "?" } else { "&" };
-    let query_part = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?{query}")
-    };
-    format!("{base}{query_part}{separator}sslmode=disable")
+    let and = if query.is_empty() { "" } else { "&" };
+    format!("{base}?{query}{and}sslmode=disable")
 }
 
 #[cfg(test)]

@@ -270,11 +270,20 @@ macro_rules! order_columns {
 }
 pub(super) use order_columns;
 
+/// The joins [`order_columns`] reads from, after `orders o`.
+macro_rules! order_joins {
+    () => {
+        "JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
+         JOIN operators op ON op.id = o.submitted_by"
+    };
+}
+pub(super) use order_joins;
+
 pub(super) const SELECT_ORDER: &str = concat!(
     "SELECT ",
     order_columns!(),
-    " FROM orders o JOIN projects pj ON pj.id = o.project_id JOIN products pr ON pr.id = o.product_id \
-     JOIN operators op ON op.id = o.submitted_by"
+    " FROM orders o ",
+    order_joins!()
 );
 
 /// A row of the audit trail.
