@@ -66,7 +66,16 @@ async fn qr_payment(app: &TestApp, gateway: &Gateway) -> (Order, String) {
         payment.pay_url.starts_with("https://qr.alipay.com/"),
         "{payment:?}"
     );
-    assert_eq!(gateway.calls(), ["alipay.trade.precreate"]);
+    // The checker may already have asked about the new code (it runs every second in
+    // some of these tests); what matters is that one code was made.
+    let precreates = |gateway: &Gateway| {
+        gateway
+            .calls()
+            .iter()
+            .filter(|c| *c == "alipay.trade.precreate")
+            .count()
+    };
+    assert_eq!(precreates(gateway), 1, "{:?}", gateway.calls());
     let out_trade_no = format!("{}-", order.order_no);
     let again = app
         .client(&app.clerk)
@@ -74,6 +83,7 @@ async fn qr_payment(app: &TestApp, gateway: &Gateway) -> (Order, String) {
         .await
         .expect("payment");
     assert_eq!(again.id, payment.id, "one live code per order");
+    assert_eq!(precreates(gateway), 1, "{:?}", gateway.calls());
     let out_trade_no = app
         .store()
         .open_payment(

@@ -79,7 +79,7 @@ pub(crate) async fn wait_text(page: &Session<'_>, css: &str, text: &str) {
             return;
         }
         assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
+            started.elapsed() < crate::driver::PATIENCE,
             "{css} never read {text:?} (it reads {now})"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

@@ -6,6 +6,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+/// How long a page may take to show what a test waits for. Three suites share the
+/// machine's two cores in CI, where an upload that is scaled and searched for its QR code
+/// has taken over ten seconds.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
 pub const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// chromedriver on a free port, stopped on drop.
@@ -186,9 +191,10 @@ impl<'a> Session<'a> {
         let started = Instant::now();
         while !self.heading().await.is_some_and(|h| h.contains(text)) {
             assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "the phone never showed {text:?} (heading {:?})",
-                self.heading().await
+                started.elapsed() < PATIENCE,
+                "the phone never showed {text:?} (heading {:?}; the page says {:?})",
+                self.heading().await,
+                self.main_text().await
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -316,9 +322,10 @@ impl<'a> Session<'a> {
                 return;
             }
             assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "the phone never showed {css:?} (heading {:?})",
-                self.heading().await
+                started.elapsed() < PATIENCE,
+                "the phone never showed {css:?} (heading {:?}; the page says {:?})",
+                self.heading().await,
+                self.main_text().await
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -338,6 +345,21 @@ impl<'a> Session<'a> {
     }
 
     /// The text of the page's first `h1`, or `None` while the page is changing.
+    /// The start of what the page's `main` says (for a failure's message).
+    pub async fn main_text(&self) -> Option<String> {
+        let script = json!({"script": "const m = document.querySelector('main'); return m ? m.innerText.slice(0, 600) : null", "args": []});
+        let value = self
+            .driver
+            .try_call(
+                reqwest::Method::POST,
+                &format!("/session/{}/execute/sync", self.id),
+                Some(script),
+            )
+            .await
+            .ok()?;
+        value.as_str().map(str::to_owned)
+    }
+
     pub async fn heading(&self) -> Option<String> {
         let script = json!({"script": "const h = document.querySelector('h1'); return h ? h.textContent : null", "args": []});
         let value = self
