@@ -92,36 +92,62 @@ fn decode_gray(data: &[u8]) -> Option<GrayImage> {
 /// best; a flat-bed scan at 100–150 dpi is enlarged to it, a phone photo shrunk.
 const FIRST_SIDE: u32 = 2400;
 
+/// The smallest picture (its longer side) worth enlarging: under it, even a page that
+/// fills the picture has our code's modules (0.8 mm of 297) about a pixel wide, which no
+/// scaling brings back; such a thumbnail is looked at only as it came.
+const SMALLEST_ENLARGED: u32 = 400;
+
 /// Our codes on `image`: the first attempt that reads any wins. A picture no larger than
 /// [`FIRST_SIDE`] as it came (quickest, and a good scan reads at once), then the page at
 /// [`FIRST_SIDE`] (a phone photo shrunk, a low-resolution scan enlarged), then smaller,
-/// then sharpened (a soft photo's modules run together), then each turned a quarter.
+/// then sharpened (a soft photo's modules run together), then each turned a quarter. Each
+/// scaled or sharpened picture is made once and kept for its quarter turn: a page with no
+/// code goes through every attempt, and scaling is most of an attempt's work.
 fn find_codes(image: &GrayImage, deadline: Instant) -> Vec<DocCode> {
     let long = image.width().max(image.height());
     let mut attempts: Vec<(u32, bool)> = Vec::new();
     if long < FIRST_SIDE {
         attempts.push((long, false));
     }
-    attempts.push((FIRST_SIDE, false));
-    attempts.push((1600, false));
-    attempts.push((FIRST_SIDE, true));
+    if long >= SMALLEST_ENLARGED {
+        attempts.push((FIRST_SIDE, false));
+        attempts.push((1600, false));
+        attempts.push((FIRST_SIDE, true));
+    }
+    let mut made: Vec<GrayImage> = Vec::with_capacity(attempts.len());
     for quarter in [false, true] {
-        for (side, sharpen) in &attempts {
+        for (i, &(side, sharpen)) in attempts.iter().enumerate() {
             if Instant::now() > deadline {
                 return Vec::new();
             }
-            // Through `DynamicImage`'s own methods: their pixel loops are compiled with the
-            // image crate (optimised even in a debug build), not instantiated here.
-            let mut picture = resized(image, long, *side);
-            if *sharpen {
-                picture = DynamicImage::ImageLuma8(picture)
-                    .unsharpen(1.5, 0)
-                    .into_luma8();
-            }
-            if quarter {
-                picture = DynamicImage::ImageLuma8(picture).rotate90().into_luma8();
-            }
-            let codes = codes_in(&picture);
+            let codes = if quarter {
+                // Through `DynamicImage`'s own methods: their pixel loops are compiled
+                // with the image crate (optimised even in a debug build), not here.
+                let Some(upright) = made.get(i) else {
+                    return Vec::new();
+                };
+                codes_in(
+                    &DynamicImage::ImageLuma8(upright.clone())
+                        .rotate90()
+                        .into_luma8(),
+                )
+            } else {
+                let picture = if sharpen {
+                    let plain = attempts
+                        .iter()
+                        .position(|&a| a == (side, false))
+                        .and_then(|j| made.get(j))
+                        .map_or_else(|| resized(image, long, side), GrayImage::clone);
+                    DynamicImage::ImageLuma8(plain)
+                        .unsharpen(1.5, 0)
+                        .into_luma8()
+                } else {
+                    resized(image, long, side)
+                };
+                let codes = codes_in(&picture);
+                made.push(picture);
+                codes
+            };
             if !codes.is_empty() {
                 return codes;
             }
