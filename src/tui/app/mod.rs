@@ -131,6 +131,33 @@ impl ServerLabel {
             ServerLabel::Remote(url) => url.clone(),
         }
     }
+
+    /// The words shown in `width` columns, giving way in whole parts: the embedded
+    /// platform keeps its name without the address (which platform a clerk is on matters
+    /// more than its port); a remote one keeps its host without the scheme or path, and
+    /// only then is cut. `None` when not even that fits.
+    pub fn text_within(&self, lang: Lang, width: usize, ellipsis: &str) -> Option<String> {
+        use unicode_width::UnicodeWidthStr;
+        let full = self.text(lang);
+        if full.width() <= width {
+            return Some(full);
+        }
+        match self {
+            ServerLabel::Embedded(_) => {
+                let name = T::EmbeddedPlatform.get(lang);
+                (name.width() <= width).then(|| name.to_owned())
+            }
+            ServerLabel::Remote(url) => {
+                let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+                let host = host.split('/').next().unwrap_or(host);
+                if host.width() <= width {
+                    Some(host.to_owned())
+                } else {
+                    (width >= 8).then(|| crate::tui::text::fit(host, width, ellipsis))
+                }
+            }
+        }
+    }
 }
 
 impl From<&str> for ServerLabel {

@@ -273,7 +273,7 @@ fn status_line(frame: &mut Frame, app: &App, area: Rect) {
     let last = (must + bar_width + last.width() < width).then_some(last);
     let used = must + last.as_ref().map_or(0, |l| bar_width + l.width() + 1);
     let room = width.saturating_sub(used + bar_width + 1);
-    let server = (room >= 8).then(|| fit(&app.server_label.text(app.lang), room, g.ellipsis));
+    let server = app.server_label.text_within(app.lang, room, g.ellipsis);
     let sep = Span::styled(g.bar, bar);
     let mut spans = Vec::new();
     match server {

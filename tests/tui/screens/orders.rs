@@ -113,6 +113,35 @@ fn the_embedded_platform_is_named_in_the_language_switched_to() {
 }
 
 #[test]
+fn a_narrow_status_line_drops_the_platforms_address_not_half_its_name() {
+    for (lang, name) in [(Lang::ZhCn, "内置平台"), (Lang::En, "embedded platform")] {
+        let mut app = app(lang);
+        app.server_label = ServerLabel::Embedded("127.0.0.1:44025".into());
+        app.last_event = Some(time::OffsetDateTime::now_utc());
+        let screen = render(&app, 80, 24);
+        let status = screen.lines().nth(22).unwrap_or_default();
+        assert!(
+            status.contains(name) && !status.contains('…') && !status.contains("127.0"),
+            "{screen}"
+        );
+    }
+    let remote = ServerLabel::Remote("https://ca-platform.example.cn/counter".into());
+    assert_eq!(
+        remote.text_within(Lang::ZhCn, 30, "…").as_deref(),
+        Some("ca-platform.example.cn")
+    );
+    assert_eq!(
+        remote.text_within(Lang::ZhCn, 12, "…").as_deref(),
+        Some("ca-platform…")
+    );
+    assert_eq!(remote.text_within(Lang::ZhCn, 5, "…"), None);
+    assert_eq!(
+        ServerLabel::Embedded("127.0.0.1:1".into()).text_within(Lang::En, 10, "…"),
+        None
+    );
+}
+
+#[test]
 fn too_small_screen_says_what_is_needed_and_keys_wait() {
     let mut app = app(Lang::ZhCn);
     let screen = render(&app, 60, 20);
