@@ -248,7 +248,8 @@ web_texts! { messaging_texts;
 
     // TUI: shared words.
     Verbatim => "{0}", "{0}";
-    TwoSentences => "{0} {1}", "{0} {1}";
+    // Each sentence ends in its own stop; Chinese puts no space after 。.
+    TwoSentences => "{0}{1}", "{0} {1}";
     TypedAndWhy => "{0} — {1}", "{0} — {1}";
     PathChoices => "可选：{0}", "choices: {0}";
     ReadOnlyMark => "只读", "read-only";
@@ -717,7 +718,7 @@ web_texts! { messaging_texts;
     PrintingNow => "正在生成…", "preparing…";
     MailBatchSummary => "本批已寄出 {0} 单，跳过 {1} 单。", "This batch: {0} shipped, {1} skipped.";
     MailNoCarrier => "没有可选的承运商：请在平台配置 [platform.mailing] carriers", "no carriers: configure [platform.mailing] carriers on the platform";
-    MailShipped => "{0} 已由{1}寄出，单号 {2}", "{0} sent by {1}, number {2}";
+    MailShipped => "{0} 已由{1}寄出，单号 {2}。", "{0} sent by {1}, number {2}.";
     MailWaitForAnswer => "上一单还在提交，等它有结果再结束", "the last number is still on its way; stop once it is answered";
     MailUnused => "多扫的单号未使用：{0}", "numbers scanned beyond the batch were not used: {0}";
     MailWaiting => "（另有 {0} 个单号排队）", "({0} more numbers queued)";
