@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 /// How long a page may take to show what a test waits for. Three suites share the
-/// machine's two cores in CI, where an upload that is scaled and searched for its QR code
-/// has taken over ten seconds.
+/// machine's two cores in CI, where the page after a scan's upload (which the platform
+/// scales and searches for its QR code) once took longer than ten seconds to come.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
 pub const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -344,7 +344,6 @@ impl<'a> Session<'a> {
         text.as_str().unwrap_or_default().to_owned()
     }
 
-    /// The text of the page's first `h1`, or `None` while the page is changing.
     /// The start of what the page's `main` says (for a failure's message).
     pub async fn main_text(&self) -> Option<String> {
         let script = json!({"script": "const m = document.querySelector('main'); return m ? m.innerText.slice(0, 600) : null", "args": []});
@@ -360,6 +359,7 @@ impl<'a> Session<'a> {
         value.as_str().map(str::to_owned)
     }
 
+    /// The text of the page's first `h1`, or `None` while the page is changing.
     pub async fn heading(&self) -> Option<String> {
         let script = json!({"script": "const h = document.querySelector('h1'); return h ? h.textContent : null", "args": []});
         let value = self
