@@ -123,12 +123,19 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .build()?;
-        Ok(Client {
+        Ok(Client::with_http(http, base_url, token, lang))
+    }
+
+    /// A client that sends through `http`, sharing its connections (and the root
+    /// certificates it read once) with every other client made from it: one pool for the
+    /// operators of one process. Requests still carry this client's own token.
+    pub fn with_http(http: reqwest::Client, base_url: &str, token: &str, lang: Lang) -> Client {
+        Client {
             http,
             base: base_url.trim_end_matches('/').to_owned(),
             token: token.to_owned(),
             lang,
-        })
+        }
     }
 
     /// The platform's base URL.

@@ -19,7 +19,16 @@ fn fonts() -> Fonts {
 
 /// Where a test leaves its PDF: under the target directory, so it outlives the run.
 pub(crate) fn artifact(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pdf_documents");
+    // A folder per test (libtest names each test's thread after it): a test's SQLite and
+    // PostgreSQL runs go at once and make the same order numbers, each database counting
+    // from 1, so files named after an order would be written over by the other run.
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .replace("::", "-");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("pdf_documents")
+        .join(test);
     std::fs::create_dir_all(&dir).expect("create artifact dir");
     dir.join(name)
 }

@@ -157,7 +157,9 @@ impl TestApp {
     }
 
     pub fn client(&self, token: &str) -> Client {
-        Client::new(&self.base, token, Lang::En).expect("client")
+        // One pool per platform: a client of its own would read the system's root
+        // certificates again (a twentieth of the suite's CPU) and open new connections.
+        Client::with_http(self.http.clone(), &self.base, token, Lang::En)
     }
 
     pub fn url(&self, path: &str) -> String {
