@@ -346,28 +346,27 @@ impl<'a> Session<'a> {
 
     /// The start of what the page's `main` says (for a failure's message).
     pub async fn main_text(&self) -> Option<String> {
-        let script = json!({"script": "const m = document.querySelector('main'); return m ? m.innerText.slice(0, 600) : null", "args": []});
-        let value = self
-            .driver
-            .try_call(
-                reqwest::Method::POST,
-                &format!("/session/{}/execute/sync", self.id),
-                Some(script),
-            )
-            .await
-            .ok()?;
-        value.as_str().map(str::to_owned)
+        self.try_text(
+            "const m = document.querySelector('main'); return m ? m.innerText.slice(0, 600) : null",
+        )
+        .await
     }
 
     /// The text of the page's first `h1`, or `None` while the page is changing.
     pub async fn heading(&self) -> Option<String> {
-        let script = json!({"script": "const h = document.querySelector('h1'); return h ? h.textContent : null", "args": []});
+        self.try_text("const h = document.querySelector('h1'); return h ? h.textContent : null")
+            .await
+    }
+
+    /// The string `script` returns, or `None` when it returns none or the page is
+    /// changing (a script run mid-navigation fails; that is not a test failure).
+    async fn try_text(&self, script: &str) -> Option<String> {
         let value = self
             .driver
             .try_call(
                 reqwest::Method::POST,
                 &format!("/session/{}/execute/sync", self.id),
-                Some(script),
+                Some(json!({"script": script, "args": []})),
             )
             .await
             .ok()?;
