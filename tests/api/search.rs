@@ -433,6 +433,22 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     );
     assert_eq!(store.index_unsearchable_orders().await.expect("again"), 0);
     assert_eq!(numbers(&app, "王五").await, [order.order_no.to_string()]);
+    // And by their ID numbers (the hashes are written a batch per statement).
+    let ids: Vec<(String, String)> = sqlx::query_as(
+        "SELECT order_no, id_number FROM orders WHERE order_no = $1 \
+         OR order_no = (SELECT MIN(order_no) FROM orders)",
+    )
+    .bind(order.order_no.as_str())
+    .fetch_all(store.pool())
+    .await
+    .expect("ID numbers");
+    assert_eq!(ids.len(), 2);
+    for (order_no, id_number) in &ids {
+        assert!(
+            numbers(&app, id_number).await.contains(order_no),
+            "{order_no} by its ID number"
+        );
+    }
     let counts = app
         .client(&app.support)
         .order_counts()

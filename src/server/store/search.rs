@@ -53,7 +53,7 @@ use sha2::Sha256;
 use sqlx::{Any, Transaction};
 
 use super::params::Params;
-use super::{Backend, Store, StoreResult};
+use super::{Backend, Store, StoreError, StoreResult};
 
 use crate::domain::normalize_width;
 use crate::domain::{IdNumber, ORDER_PREFIX, OrderNo, Phone};
@@ -249,31 +249,52 @@ impl Store {
     pub async fn index_unsearchable_orders(&self) -> StoreResult<u64> {
         let mut indexed = 0_u64;
         let started = std::time::Instant::now();
+        // The batches go in order-number order from where the last ended: each reads one
+        // range of the hash index, not again past the entries the batches before it left
+        // (PostgreSQL keeps them until VACUUM).
+        let mut after = String::new();
         loop {
             let mut tx = self.begin_write().await?;
             let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
                 "SELECT order_no, applicant_name, display_name, phone, id_number FROM orders \
-                 WHERE id_hash IS NULL LIMIT $1",
+                 WHERE id_hash IS NULL AND order_no > $1 ORDER BY id_hash, order_no LIMIT $2",
             )
+            .bind(&after)
             .bind(INDEX_BATCH)
             .fetch_all(&mut *tx)
             .await?;
-            if rows.is_empty() {
+            let Some((last, ..)) = rows.last() else {
                 break;
-            }
+            };
+            after = last.clone();
             let mut terms_of_batch: Vec<(String, String)> = Vec::new();
+            let mut hashes: Vec<(&str, String)> = Vec::with_capacity(rows.len());
             for (order_no, applicant, display, phone, id_number) in &rows {
                 for term in terms(applicant, display, phone) {
                     terms_of_batch.push((term, order_no.clone()));
                 }
-                sqlx::query("UPDATE orders SET id_hash = $1 WHERE order_no = $2")
-                    .bind(id_hash(&self.search_key, id_number))
-                    .bind(order_no)
-                    .execute(&mut *tx)
-                    .await?;
+                hashes.push((order_no, id_hash(&self.search_key, id_number)));
             }
+            // The batch's hashes in one statement (a statement per order made indexing a
+            // million imported orders take minutes of round trips).
+            let hashes = serde_json::to_string(&hashes)
+                .map_err(|e| StoreError::Corrupt(format!("an ID hash batch: {e}")))?;
+            sqlx::query(match self.backend {
+                Backend::Sqlite => {
+                    "UPDATE orders SET id_hash = j.value ->> 1 FROM json_each($1) AS j \
+                     WHERE orders.order_no = j.value ->> 0"
+                }
+                Backend::Postgres => {
+                    "UPDATE orders SET id_hash = j.value ->> 1 \
+                     FROM jsonb_array_elements(CAST($1 AS jsonb)) AS j \
+                     WHERE orders.order_no = j.value ->> 0"
+                }
+            })
+            .bind(hashes)
+            .execute(&mut *tx)
+            .await?;
             for chunk in terms_of_batch.chunks(1000) {
-                insert_terms(&mut tx, chunk).await?;
+                insert_terms(&mut tx, self.backend, chunk).await?;
             }
             tx.commit().await?;
             indexed += rows.len() as u64;
@@ -366,27 +387,34 @@ pub async fn index_job(store: Store, mut shutdown: tokio::sync::watch::Receiver<
     }
 }
 
-/// Writes `(term, order_no)` rows in one statement (at most a few thousand).
+/// Writes `(term, order_no)` rows in one statement (at most a few thousand), passed as one
+/// JSON array: a statement with a parameter per value costs SQLite time in the square of
+/// their number (it finds each numbered parameter by a walk of the list of them).
 pub(super) async fn insert_terms(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     rows: &[(String, String)],
 ) -> StoreResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let mut sql = String::from("INSERT INTO order_terms (term, order_no) VALUES ");
-    for r in 0..rows.len() {
-        if r > 0 {
-            sql.push_str(", ");
+    let rows = serde_json::to_string(rows)
+        .map_err(|e| StoreError::Corrupt(format!("search terms of a batch: {e}")))?;
+    // `WHERE true`: SQLite would read `ON CONFLICT` as a join's `ON` without it.
+    let sql = match backend {
+        Backend::Sqlite => {
+            "INSERT INTO order_terms (term, order_no) \
+             SELECT j.value ->> 0, j.value ->> 1 FROM json_each($1) AS j \
+             WHERE true ON CONFLICT DO NOTHING"
         }
-        sql.push_str(&format!("(${}, ${})", r * 2 + 1, r * 2 + 2));
-    }
-    sql.push_str(" ON CONFLICT DO NOTHING");
-    let mut query = sqlx::query(&sql).persistent(false);
-    for (term, order_no) in rows {
-        query = query.bind(term.as_str()).bind(order_no.as_str());
-    }
-    query.execute(&mut **tx).await?;
+        Backend::Postgres => {
+            "INSERT INTO order_terms (term, order_no) \
+             SELECT j.value ->> 0, j.value ->> 1 \
+             FROM jsonb_array_elements(CAST($1 AS jsonb)) AS j \
+             WHERE true ON CONFLICT DO NOTHING"
+        }
+    };
+    sqlx::query(sql).bind(rows).execute(&mut **tx).await?;
     Ok(())
 }
 
