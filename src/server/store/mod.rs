@@ -339,7 +339,7 @@ impl Store {
         };
         store.migrate().await?;
         store.search_key = store.load_search_key().await?;
-        store.index_unsearchable_orders().await?;
+        store.index_unsearchable_orders_at_start().await?;
         Ok(store)
     }
 
