@@ -568,7 +568,6 @@ fn pick_status(rng: &mut StdRng, age_days: i64) -> OrderStatus {
     OrderStatus::Completed
 }
 
-/// A wire struct as JSON (plain strings: serializing cannot fail).
 /// The `n`th parameter of a statement of many rows: anonymous on SQLite, which finds each
 /// numbered parameter by a walk of the list of them — with a few thousand to a statement,
 /// half the loading time — and numbers anonymous ones in order; numbered on PostgreSQL.
@@ -579,6 +578,7 @@ fn placeholder(backend: Backend, n: usize) -> String {
     }
 }
 
+/// A wire struct as JSON (plain strings: serializing cannot fail).
 fn to_json<V: serde::Serialize>(value: &V) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
