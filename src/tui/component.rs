@@ -11,6 +11,7 @@ use crossterm::event::KeyEvent;
 use futures_util::future::BoxFuture;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::text::Line;
 use time::OffsetDateTime;
 
 use super::keys::{Binding, Focus};
@@ -156,12 +157,27 @@ pub struct View<'a> {
     pub graphics: Option<&'a ratatui_image::picker::Picker>,
     /// The operator and the platform.
     pub shared: &'a Shared,
+    /// The orders per status, as the tab bar shows them.
+    pub(crate) counts: &'a super::counts::StatusCounts,
 }
 
 impl View<'_> {
     /// The symbols for this terminal.
     pub fn glyphs(&self) -> &'static super::widgets::Glyphs {
         super::widgets::glyphs(self.ascii)
+    }
+
+    /// For a queue that lists `listed` of the orders in `status`, oldest first: when the
+    /// platform holds more than it listed (a queue lists at most 500), a line saying how
+    /// many in all — `共 5652 单，这里列出最早的 500 单` — so that a summary of the listed
+    /// is not read as the whole queue's.
+    pub fn listed_of(&self, status: OrderStatus, listed: usize) -> Option<Line<'static>> {
+        let all = self.counts.get(status)?;
+        (all > listed as i64).then(|| {
+            let text =
+                T::QueueListedOfAll.fill(self.lang, &[&listed.to_string(), &all.to_string()]);
+            Line::from(text).style(self.theme.warning)
+        })
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod backend;
 pub mod component;
+pub mod counts;
 mod embedded;
 pub mod files;
 pub mod format;

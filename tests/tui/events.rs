@@ -213,3 +213,96 @@ fn an_order_with_its_detail_open_is_asked_for_in_full() {
         "{asked:?}"
     );
 }
+
+/// The tab bar with a province's queues, in thousands and in hundreds of thousands.
+fn with_queues(lang: Lang, review: i64, mail: i64, invoice: i64) -> App {
+    let mut app = app(lang);
+    set_queues(&mut app, review, mail, invoice);
+    app
+}
+
+fn set_queues(app: &mut App, review: i64, mail: i64, invoice: i64) {
+    app.frame_answer(FrameAnswer::Counts(Ok(Counts {
+        counts: OrderStatus::ALL
+            .iter()
+            .map(|s| StatusCount {
+                status: *s,
+                count: match s {
+                    OrderStatus::PendingReview => review,
+                    OrderStatus::PendingShipment => mail,
+                    OrderStatus::PendingInvoice => invoice,
+                    _ => 0,
+                },
+            })
+            .collect(),
+        as_of: Some(COUNTS_AS_OF + 100),
+    })));
+}
+
+#[test]
+fn a_queue_that_lists_the_oldest_500_says_how_many_wait_in_all() {
+    for lang in [Lang::ZhCn, Lang::En] {
+        let all = |n: i64, listed: usize| match lang {
+            Lang::ZhCn => format!("共 {n} 单，这里列出最早的 {listed} 单"),
+            _ => format!("{n} in all; the oldest {listed} are listed here"),
+        };
+        // The fixtures' queues list three, three and two orders.
+        for (mut app, listed) in [
+            (review_app(lang), 3),
+            (mail_app(lang), 3),
+            (invoice_app(lang), 2),
+        ] {
+            set_queues(&mut app, 5652, 15584, 21399);
+            let screen = render(&app, 80, 24);
+            let shown = [5652, 15584, 21399]
+                .into_iter()
+                .filter(|n| screen.contains(&all(*n, listed)))
+                .count();
+            assert_eq!(shown, 1, "{lang:?}: {screen}");
+            // As many as listed: nothing more is said.
+            set_queues(&mut app, 3, 3, 2);
+            let screen = render(&app, 80, 24);
+            assert!(!screen.contains(&all(3, listed)), "{lang:?}: {screen}");
+            assert!(!screen.contains(&all(2, listed)), "{lang:?}: {screen}");
+        }
+    }
+}
+
+#[test]
+fn a_provinces_queues_fit_the_tab_bar_at_80_columns_whole() {
+    for lang in [Lang::ZhCn, Lang::En] {
+        let app = with_queues(lang, 5652, 15584, 23001);
+        let screen = render(&app, 80, 24);
+        let bar = first_row(&screen);
+        for label in ["3 ", "(5652)", "4 ", "(15584)", "5 ", "(23001)"] {
+            assert!(bar.contains(label), "{lang:?}: {label:?} in {bar}");
+        }
+        // Six figures: where they do not fit, the count gives way, never the tab's name or
+        // its parenthesis.
+        let app = with_queues(lang, 565_200, 155_840, 230_010);
+        let screen = render(&app, 80, 24);
+        let bar = first_row(&screen);
+        for (count, title) in [(565_200, "3 "), (155_840, "4 "), (230_010, "5 ")] {
+            assert!(
+                bar.contains(title)
+                    && (bar.contains(&format!("({count})")) || bar.contains("(999+)")),
+                "{lang:?}: {count} in {bar}"
+            );
+        }
+        assert_eq!(bar.matches(')').count(), 3, "{lang:?}: {bar}");
+        if lang == Lang::ZhCn {
+            assert_eq!(bar.matches("(999+)").count(), 3, "{bar}");
+        }
+    }
+    // The separators keep their spaces while everything fits, and lose them when not.
+    let screen = render(&with_queues(Lang::ZhCn, 56, 155, 23), 80, 24);
+    assert!(first_row(&screen).contains("  │  "), "{screen}");
+    let screen = render(&with_queues(Lang::ZhCn, 5652, 15584, 23001), 80, 24);
+    assert!(!first_row(&screen).contains("  │  "), "{screen}");
+}
+
+/// The first row of a rendered screen, without the test backend's note on wide symbols.
+fn first_row(screen: &str) -> &str {
+    let row = screen.lines().next().unwrap_or_default();
+    row.split(" Hidden by").next().unwrap_or_default()
+}

@@ -418,6 +418,17 @@ pub fn review_app(lang: Lang) -> App {
         },
         expires_at: "2026-11-28T08:10:00Z".into(),
     });
+    // The platform holds as many as it lists (more would add "共 N 单" above the queue).
+    app.frame_answer(FrameAnswer::Counts(Ok(ca_counter::api::Counts {
+        counts: OrderStatus::ALL
+            .iter()
+            .map(|s| StatusCount {
+                status: *s,
+                count: i64::from(*s == OrderStatus::PendingReview) * 3,
+            })
+            .collect(),
+        as_of: Some(COUNTS_AS_OF),
+    })));
     app.show_tab::<Review>();
     let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
     app.answer::<Review>(review::Answer::Queue {

@@ -15,7 +15,6 @@ macro_rules! call {
     }};
 }
 
-mod counts;
 mod overlay;
 mod platform;
 mod view;
@@ -111,7 +110,7 @@ pub struct App {
     jobs: Vec<Job>,
     size: (u16, u16),
     last_full_tick: Option<OffsetDateTime>,
-    counts: counts::StatusCounts,
+    counts: crate::tui::counts::StatusCounts,
 }
 
 /// The platform the status line names, in the language of the moment.

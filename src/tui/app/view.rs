@@ -94,6 +94,7 @@ impl App {
             colors: self.colors,
             graphics: self.graphics.as_ref(),
             shared: &self.shared,
+            counts: &self.counts,
         }
     }
 
@@ -142,22 +143,48 @@ fn too_small(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 /// `1 新申请 │ 2 待办订单 │ 3 审核队列 (4) …`; remembers where each tab is for the mouse.
+/// A province's queues run into the thousands: when the row cannot hold every label whole
+/// (at 80 columns, three counts of four digits), the separators lose their spaces, and
+/// then a count over 999 reads `999+`.
 fn tab_bar(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
-    let bar = glyphs(app.ascii).bar;
+    let spaced = glyphs(app.ascii).bar;
+    let labels = |cap: bool| -> Vec<String> {
+        app.tabs
+            .iter()
+            .enumerate()
+            .map(|(i, tab)| {
+                let title = tab.title().get(app.lang);
+                match tab.counts().and_then(|s| app.count(s)).filter(|n| *n > 0) {
+                    Some(count) if cap && count > 999 => format!(" {} {title} (999+) ", i + 1),
+                    Some(count) => format!(" {} {title} ({count}) ", i + 1),
+                    None => format!(" {} {title} ", i + 1),
+                }
+            })
+            .collect()
+    };
+    let width = |bar: &str, labels: &[String]| {
+        1 + labels.iter().map(|l| l.width()).sum::<usize>()
+            + bar.width() * labels.len().saturating_sub(1)
+    };
+    let fits = |bar: &str, labels: &[String]| width(bar, labels) <= usize::from(area.width);
+    let (bar, labels) = [
+        (spaced, false),
+        (spaced.trim(), false),
+        (spaced.trim(), true),
+    ]
+    .into_iter()
+    .map(|(bar, cap)| (bar, labels(cap)))
+    .find(|(bar, labels)| fits(bar, labels))
+    .unwrap_or_else(|| (spaced.trim(), labels(true)));
     let mut spans = vec![Span::raw(" ")];
     let mut x = area.x + 1;
     let mut boxes = Vec::new();
-    for (i, tab) in app.tabs.iter().enumerate() {
+    for (i, label) in labels.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(bar, theme.border));
             x += bar.width() as u16;
         }
-        let title = tab.title().get(app.lang);
-        let label = match tab.counts().and_then(|s| app.count(s)).filter(|n| *n > 0) {
-            Some(count) => format!(" {} {title} ({count}) ", i + 1),
-            None => format!(" {} {title} ", i + 1),
-        };
         let style = if i == app.shown {
             theme.tab_active
         } else if app.allowed(i) {

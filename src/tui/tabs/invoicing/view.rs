@@ -1,6 +1,7 @@
 //! Drawing the 开票 tab: orders waiting for their invoice (requested ones first), the
 //! invoice form with each message under its field, and the "no invoice" popup.
 
+use crate::domain::OrderStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
@@ -40,11 +41,14 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
     if let Some(stale) = invoicing.fetch.stale_text(lang) {
         spans.push(Span::styled(format!("  {stale}"), theme.warning));
     }
-    let summary = Line::from(spans);
-    let rows = paint::height(std::slice::from_ref(&summary), area.width).max(1);
+    let mut summary = vec![Line::from(spans)];
+    if invoicing.fetch.loaded {
+        summary.extend(view.listed_of(OrderStatus::PendingInvoice, items.len()));
+    }
+    let rows = paint::height(&summary, area.width).max(1);
     let [summary_area, table_area] =
         Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
-    paint::wrapped(frame, summary_area, vec![summary]);
+    paint::wrapped(frame, summary_area, summary);
     if items.is_empty() {
         let text = if let Some(error) = &invoicing.fetch.error {
             Line::from(error.get(lang)).style(theme.error)

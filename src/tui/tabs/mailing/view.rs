@@ -1,6 +1,7 @@
 //! Drawing the 邮寄 tab: orders waiting to be mailed against the promise, ticked into a
 //! batch, and the number field a barcode scanner types into.
 
+use crate::domain::OrderStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -15,8 +16,12 @@ use crate::tui::widgets::{block, paint};
 
 /// Draws the tab.
 pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
-    let summary = summary_line(mailing, view);
-    let summary_rows = paint::height(std::slice::from_ref(&summary), area.width).max(1);
+    let mut summary = vec![summary_line(mailing, view)];
+    if mailing.fetch.loaded {
+        let listed = mailing.queue.items().len();
+        summary.extend(view.listed_of(OrderStatus::PendingShipment, listed));
+    }
+    let summary_rows = paint::height(&summary, area.width).max(1);
     let scan_rows = mailing.scan.as_ref().map_or(0, |s| scan_height(s, area.width, view));
     let [summary_area, table_area, scan_area] = Layout::vertical([
         Constraint::Length(summary_rows),
@@ -24,7 +29,7 @@ pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
         Constraint::Length(scan_rows),
     ])
     .areas(area);
-    paint::wrapped(frame, summary_area, vec![summary]);
+    paint::wrapped(frame, summary_area, summary);
     draw_table(mailing, frame, table_area, view);
     if let Some(scan) = &mailing.scan {
         draw_scan(scan, frame, scan_area, view);

@@ -54,10 +54,14 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     if let Some(stale) = review.fetch.stale_text(lang) {
         summary.push(Span::styled(format!("  {stale}"), theme.warning));
     }
-    let summary_rows = paint::height(&[Line::from(summary.clone())], area.width).max(1);
+    let mut summary = vec![Line::from(summary)];
+    if review.fetch.loaded {
+        summary.extend(view.listed_of(OrderStatus::PendingReview, items.len()));
+    }
+    let summary_rows = paint::height(&summary, area.width).max(1);
     let [summary_area, table_area] =
         Layout::vertical([Constraint::Length(summary_rows), Constraint::Min(1)]).areas(area);
-    paint::wrapped(frame, summary_area, vec![Line::from(summary)]);
+    paint::wrapped(frame, summary_area, summary);
     if items.is_empty() {
         let text = if let Some(error) = &review.fetch.error {
             Line::from(error.get(lang)).style(theme.error)
