@@ -1,7 +1,6 @@
 //! Drawing the 开票 tab: orders waiting for their invoice (requested ones first), the
 //! invoice form with each message under its field, and the "no invoice" popup.
 
-use crate::domain::OrderStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
@@ -9,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Decline, FIELDS, InvoiceForm, Invoicing, kind_label};
 use crate::api::InvoicingItem;
-use crate::domain::{BuyerKind, InvoiceKind};
+use crate::domain::{BuyerKind, InvoiceKind, OrderStatus};
 use crate::i18n::T;
 use crate::tui::component::View;
 use crate::tui::format;

@@ -1,14 +1,13 @@
 //! Drawing the 邮寄 tab: orders waiting to be mailed against the promise, ticked into a
 //! batch, and the number field a barcode scanner types into.
 
-use crate::domain::OrderStatus;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::{Mailing, Scan};
 use crate::api::MailingItem;
-use crate::domain::Deadline;
+use crate::domain::{Deadline, OrderStatus};
 use crate::i18n::T;
 use crate::tui::component::View;
 use crate::tui::widgets::table::{self, Column, Row};
