@@ -2,7 +2,7 @@
 //! counts move by the event's `from` → `status`, the order's row is patched from the
 //! event's summary, and a queue is asked for again only when the event touches it.
 
-use ca_counter::api::{Counts, OrderEvent, OrderSummary, StatusCount};
+use ca_counter::api::{Counts, OrderEvent, OrderSummary};
 use ca_counter::domain::OrderStatus;
 use ca_counter::i18n::Lang;
 use ca_counter::tui::app::{App, FrameAnswer, FrameRequest};
@@ -41,20 +41,13 @@ fn asked_counts(app: &mut App) -> bool {
 }
 
 fn counts(pending_payment: i64, pending_review: i64, as_of: i64) -> Counts {
-    Counts {
-        counts: OrderStatus::ALL
-            .iter()
-            .map(|s| StatusCount {
-                status: *s,
-                count: match s {
-                    OrderStatus::PendingPayment => pending_payment,
-                    OrderStatus::PendingReview => pending_review,
-                    _ => 0,
-                },
-            })
-            .collect(),
-        as_of: Some(as_of),
-    }
+    counts_as_of(
+        &[
+            (OrderStatus::PendingPayment, pending_payment),
+            (OrderStatus::PendingReview, pending_review),
+        ],
+        as_of,
+    )
 }
 
 #[test]
@@ -222,21 +215,14 @@ fn with_queues(lang: Lang, review: i64, mail: i64, invoice: i64) -> App {
 }
 
 fn set_queues(app: &mut App, review: i64, mail: i64, invoice: i64) {
-    app.frame_answer(FrameAnswer::Counts(Ok(Counts {
-        counts: OrderStatus::ALL
-            .iter()
-            .map(|s| StatusCount {
-                status: *s,
-                count: match s {
-                    OrderStatus::PendingReview => review,
-                    OrderStatus::PendingShipment => mail,
-                    OrderStatus::PendingInvoice => invoice,
-                    _ => 0,
-                },
-            })
-            .collect(),
-        as_of: Some(COUNTS_AS_OF + 100),
-    })));
+    app.frame_answer(FrameAnswer::Counts(Ok(counts_as_of(
+        &[
+            (OrderStatus::PendingReview, review),
+            (OrderStatus::PendingShipment, mail),
+            (OrderStatus::PendingInvoice, invoice),
+        ],
+        COUNTS_AS_OF + 100,
+    ))));
 }
 
 #[test]

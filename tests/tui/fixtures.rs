@@ -256,6 +256,21 @@ pub fn bare(lang: Lang) -> App {
 /// The newest event the fixture's counts include (events numbered above it move them).
 pub const COUNTS_AS_OF: i64 = 10;
 
+/// The platform's per-status counts: these statuses with these counts, every other 0,
+/// including the events up to `as_of`.
+pub fn counts_as_of(counts: &[(OrderStatus, i64)], as_of: i64) -> ca_counter::api::Counts {
+    ca_counter::api::Counts {
+        counts: OrderStatus::ALL
+            .iter()
+            .map(|s| StatusCount {
+                status: *s,
+                count: counts.iter().find(|(c, _)| c == s).map_or(0, |(_, n)| *n),
+            })
+            .collect(),
+        as_of: Some(as_of),
+    }
+}
+
 /// An app as a clerk-and-reviewer sees it after the first answers, on 待办订单.
 pub fn app(lang: Lang) -> App {
     let mut app = bare(lang);
@@ -264,25 +279,14 @@ pub fn app(lang: Lang) -> App {
         &[Role::Clerk, Role::Reviewer],
     ))));
     app.on_msg(Msg::Online);
-    let counts = [
-        (OrderStatus::PendingPayment, 2),
-        (OrderStatus::PendingReview, 4),
-        (OrderStatus::PendingShipment, 1),
-    ];
-    app.frame_answer(FrameAnswer::Counts(Ok(ca_counter::api::Counts {
-        counts: OrderStatus::ALL
-            .iter()
-            .map(|s| StatusCount {
-                status: *s,
-                count: counts
-                    .iter()
-                    .find(|(c, _)| c == s)
-                    .map(|(_, n)| *n)
-                    .unwrap_or(0),
-            })
-            .collect(),
-        as_of: Some(COUNTS_AS_OF),
-    })));
+    app.frame_answer(FrameAnswer::Counts(Ok(counts_as_of(
+        &[
+            (OrderStatus::PendingPayment, 2),
+            (OrderStatus::PendingReview, 4),
+            (OrderStatus::PendingShipment, 1),
+        ],
+        COUNTS_AS_OF,
+    ))));
     app.frame_answer(FrameAnswer::Carriers(Ok(carriers())));
     let seq = app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0);
     app.answer::<Orders>(orders::Answer::Page {
@@ -419,16 +423,10 @@ pub fn review_app(lang: Lang) -> App {
         expires_at: "2026-11-28T08:10:00Z".into(),
     });
     // The platform holds as many as it lists (more would add "共 N 单" above the queue).
-    app.frame_answer(FrameAnswer::Counts(Ok(ca_counter::api::Counts {
-        counts: OrderStatus::ALL
-            .iter()
-            .map(|s| StatusCount {
-                status: *s,
-                count: i64::from(*s == OrderStatus::PendingReview) * 3,
-            })
-            .collect(),
-        as_of: Some(COUNTS_AS_OF),
-    })));
+    app.frame_answer(FrameAnswer::Counts(Ok(counts_as_of(
+        &[(OrderStatus::PendingReview, 3)],
+        COUNTS_AS_OF,
+    ))));
     app.show_tab::<Review>();
     let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
     app.answer::<Review>(review::Answer::Queue {
