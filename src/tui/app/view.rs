@@ -163,20 +163,18 @@ fn tab_bar(frame: &mut Frame, app: &App, area: Rect) {
             })
             .collect()
     };
-    let width = |bar: &str, labels: &[String]| {
-        1 + labels.iter().map(|l| l.width()).sum::<usize>()
-            + bar.width() * labels.len().saturating_sub(1)
+    let fits = |bar: &str, labels: &[String]| {
+        let width = 1
+            + labels.iter().map(|l| l.width()).sum::<usize>()
+            + bar.width() * labels.len().saturating_sub(1);
+        width <= usize::from(area.width)
     };
-    let fits = |bar: &str, labels: &[String]| width(bar, labels) <= usize::from(area.width);
-    let (bar, labels) = [
-        (spaced, false),
-        (spaced.trim(), false),
-        (spaced.trim(), true),
-    ]
-    .into_iter()
-    .map(|(bar, cap)| (bar, labels(cap)))
-    .find(|(bar, labels)| fits(bar, labels))
-    .unwrap_or_else(|| (spaced.trim(), labels(true)));
+    let tight = spaced.trim();
+    let (bar, labels) = [(spaced, false), (tight, false)]
+        .into_iter()
+        .map(|(bar, cap)| (bar, labels(cap)))
+        .find(|(bar, labels)| fits(bar, labels))
+        .unwrap_or_else(|| (tight, labels(true)));
     let mut spans = vec![Span::raw(" ")];
     let mut x = area.x + 1;
     let mut boxes = Vec::new();
