@@ -293,17 +293,11 @@ impl Store {
             // million imported orders take minutes of round trips).
             let hashes = serde_json::to_string(&hashes)
                 .map_err(|e| StoreError::Corrupt(format!("an ID hash batch: {e}")))?;
-            sqlx::query(match self.backend {
-                Backend::Sqlite => {
-                    "UPDATE orders SET id_hash = j.value ->> 1 FROM json_each($1) AS j \
-                     WHERE orders.order_no = j.value ->> 0"
-                }
-                Backend::Postgres => {
-                    "UPDATE orders SET id_hash = j.value ->> 1 \
-                     FROM jsonb_array_elements(CAST($1 AS jsonb)) AS j \
-                     WHERE orders.order_no = j.value ->> 0"
-                }
-            })
+            sqlx::query(&format!(
+                "UPDATE orders SET id_hash = j.value ->> 1 FROM {} AS j \
+                 WHERE orders.order_no = j.value ->> 0",
+                json_pairs(self.backend)
+            ))
             .bind(hashes)
             .execute(&mut *tx)
             .await?;
@@ -415,21 +409,22 @@ pub(super) async fn insert_terms(
     let rows = serde_json::to_string(rows)
         .map_err(|e| StoreError::Corrupt(format!("search terms of a batch: {e}")))?;
     // `WHERE true`: SQLite would read `ON CONFLICT` as a join's `ON` without it.
-    let sql = match backend {
-        Backend::Sqlite => {
-            "INSERT INTO order_terms (term, order_no) \
-             SELECT j.value ->> 0, j.value ->> 1 FROM json_each($1) AS j \
-             WHERE true ON CONFLICT DO NOTHING"
-        }
-        Backend::Postgres => {
-            "INSERT INTO order_terms (term, order_no) \
-             SELECT j.value ->> 0, j.value ->> 1 \
-             FROM jsonb_array_elements(CAST($1 AS jsonb)) AS j \
-             WHERE true ON CONFLICT DO NOTHING"
-        }
-    };
-    sqlx::query(sql).bind(rows).execute(&mut **tx).await?;
+    let sql = format!(
+        "INSERT INTO order_terms (term, order_no) SELECT j.value ->> 0, j.value ->> 1 \
+         FROM {} AS j WHERE true ON CONFLICT DO NOTHING",
+        json_pairs(backend)
+    );
+    sqlx::query(&sql).bind(rows).execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The rows of the JSON array of pairs bound to `$1`, each as `value` (its items
+/// `value ->> 0` and `value ->> 1`), for a statement's `FROM`.
+fn json_pairs(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "json_each($1)",
+        Backend::Postgres => "jsonb_array_elements(CAST($1 AS jsonb))",
+    }
 }
 
 #[cfg(test)]
