@@ -137,6 +137,24 @@ async fn sixteen_writers_on_two_instances_every_reader_sees_every_event_once_in_
         .await
         .into_iter()
         .sum();
+    // The readers have passed every number so far once the instances' sequencers have
+    // numbered what the writers committed (after their answers, within milliseconds); only
+    // then is the late event's small id a trap.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let unnumbered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE seq IS NULL")
+            .fetch_one(app.store().pool())
+            .await
+            .expect("unnumbered events");
+        if unnumbered == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{unnumbered} committed events never numbered"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     late.commit().await.expect("commit the late event");
     // Its commit woke no reader: it is numbered by the next write (or the rescan tick).
     app.submit("最后").await;
