@@ -73,6 +73,7 @@ fn render_bench() {
         result: Ok(OrderPage {
             items,
             next_cursor: None,
+            search_indexing: None,
         }),
     });
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");

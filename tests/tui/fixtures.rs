@@ -305,6 +305,7 @@ pub fn app(lang: Lang) -> App {
                 summary(1, "李四", OrderStatus::Completed, 60 * 24 * 3),
             ],
             next_cursor: None,
+            search_indexing: None,
         }),
     });
     app.last_event = Some(datetime!(2026-11-28 07:59:30 UTC));

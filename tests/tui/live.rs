@@ -137,6 +137,7 @@ fn a_row_that_cannot_be_fetched_marks_the_list_stale_and_reloads_it() {
                 summary(5, "张三", OrderStatus::PendingPayment, 0),
             ],
             next_cursor: None,
+            search_indexing: None,
         }),
     });
     let screen = render(&app, 80, 24);

@@ -276,6 +276,20 @@ pub struct OrderPage {
     pub items: Vec<OrderSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Present on a search's answer while orders written outside the platform (a bulk
+    /// import) are still being given their search terms: until then such orders may be
+    /// missing from the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_indexing: Option<SearchIndexing>,
+}
+
+/// How far the platform is in making imported orders searchable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SearchIndexing {
+    /// Orders given their search terms so far.
+    pub indexed: u64,
+    /// Orders that were waiting for them.
+    pub total: u64,
 }
 
 /// How many orders are in each status.

@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 use crate::api::{
-    HistoryEntry, NewNote, NewOrder, Order, OrderPage, OrderQuery, Problem, StatusCount,
+    HistoryEntry, NewNote, NewOrder, Order, OrderPage, OrderQuery, Problem, SearchIndexing,
+    StatusCount,
 };
 use crate::domain::{Lines, OrderNo, OrderStatus, Permission, human_text};
 use crate::i18n::{Msg, T};
@@ -288,9 +289,14 @@ pub async fn list(
         return Err(ApiError::field("q", T::ErrSearchTooBroad));
     }
     let items: Vec<_> = page.rows.iter().filter_map(present::summary).collect();
+    let searched = query.q.as_deref().is_some_and(|q| !q.trim().is_empty());
     Ok(Json(OrderPage {
         items,
         next_cursor: page.next_cursor,
+        search_indexing: searched
+            .then(|| state.store.search_indexing())
+            .flatten()
+            .map(|(indexed, total)| SearchIndexing { indexed, total }),
     }))
 }
 

@@ -202,6 +202,8 @@ pub struct Store {
     url: String,
     hub: EventHub,
     auth: operators::AuthCache,
+    /// Orders this instance found without their search terms, and how far it is.
+    unindexed: std::sync::Arc<search::Unindexed>,
 }
 
 impl std::fmt::Debug for Store {
@@ -336,10 +338,11 @@ impl Store {
             url,
             hub: EventHub::new(),
             auth: operators::AuthCache::default(),
+            unindexed: Default::default(),
         };
         store.migrate().await?;
         store.search_key = store.load_search_key().await?;
-        store.index_unsearchable_orders_at_start().await?;
+        store.count_unindexed_orders_at_start().await?;
         Ok(store)
     }
 

@@ -46,6 +46,7 @@
 //! is the same as the custom one: a common name searched a hundred times on a connection
 //! does not turn the next rare name into a walk of the whole table.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -219,13 +220,38 @@ pub fn id_hash(search_key: &[u8], id_number: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// Orders given their terms and hash per transaction by the minute job, beside the clerks'
-/// writes (on SQLite a batch holds the write lock for about 0.15 s).
-const INDEX_BATCH: i64 = 500;
-/// The same as the platform starts, before it serves anyone: a bigger batch rewrites the
-/// same index pages fewer times (a million imported orders on SQLite: 293 s in batches of
-/// 500, 186 s in batches of 5,000; on PostgreSQL about the same either way, 170 and 187 s).
-const INDEX_BATCH_AT_START: i64 = 5000;
+/// Orders given their terms and hash per transaction, beside the clerks' writes: on SQLite
+/// a batch holds the write lock (500 orders about 0.15 s), so its batches stay small; on
+/// PostgreSQL a batch locks only its own orders, and a bigger one rewrites the same index
+/// pages fewer times.
+fn index_batch(backend: Backend) -> i64 {
+    match backend {
+        Backend::Sqlite => 1000,
+        Backend::Postgres => 5000,
+    }
+}
+
+/// What this instance knows of orders that still lack their search terms (written behind
+/// the platform's back, by a bulk import): how many there were when it noticed them and how
+/// many it has indexed since. A search answered meanwhile says so
+/// ([`Store::search_indexing`]); the counts and order numbers are right before it serves.
+#[derive(Debug, Default)]
+pub(super) struct Unindexed {
+    waiting: AtomicU64,
+    indexed: AtomicU64,
+}
+
+impl Unindexed {
+    fn noticed(&self, waiting: u64) {
+        self.indexed.store(0, Ordering::Relaxed);
+        self.waiting.store(waiting, Ordering::Relaxed);
+    }
+
+    fn clear(&self) {
+        self.waiting.store(0, Ordering::Relaxed);
+        self.indexed.store(0, Ordering::Relaxed);
+    }
+}
 
 impl Store {
     /// The platform's search key: made once, at random, by the first instance to start.
@@ -245,22 +271,53 @@ impl Store {
         Ok(std::sync::Arc::from(secret.into_bytes()))
     }
 
+    /// How far this instance is in indexing orders written behind its back, as `(indexed,
+    /// total)`; `None` when every order it knows of can be found.
+    pub fn search_indexing(&self) -> Option<(u64, u64)> {
+        let waiting = self.unindexed.waiting.load(Ordering::Relaxed);
+        (waiting > 0).then(|| {
+            let indexed = self.unindexed.indexed.load(Ordering::Relaxed);
+            (indexed.min(waiting), waiting)
+        })
+    }
+
+    /// As the platform starts: orders written into the tables by something other than the
+    /// platform (a bulk import: no hash, no terms, not counted) are counted, and the day's
+    /// order numbers moved past theirs, before anyone is served; their search terms are
+    /// made afterwards by [`index_job`], beside the clerks (a million took minutes), and
+    /// searches say so until then. One index probe when there are none.
+    pub(super) async fn count_unindexed_orders_at_start(&self) -> StoreResult<()> {
+        let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE id_hash IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        if waiting > 0 {
+            self.recount_orders().await?;
+            self.unindexed.noticed(waiting as u64);
+            tracing::warn!(
+                orders = waiting,
+                "orders without search terms (written outside the platform) were counted; \
+                 their terms are made in the background, and searches say so until they are"
+            );
+        }
+        Ok(())
+    }
+
     /// Gives orders that lack their search terms and hash — made before search had its
     /// index, or written into the table by something other than the platform (a bulk
     /// import) — their terms and hash, a batch per transaction, and then, since such rows
     /// also bypassed the per-status counts, counts the orders once. A no-op (one index
-    /// probe) when every order is indexed; the platform runs it at start and every minute.
-    /// Returns how many orders it indexed.
+    /// probe) when every order is indexed; the platform runs it as it starts serving and
+    /// every minute after. Returns how many orders it indexed.
     pub async fn index_unsearchable_orders(&self) -> StoreResult<u64> {
-        self.index_unsearchable(INDEX_BATCH).await
+        self.index_unsearchable(None).await
     }
 
-    /// [`Store::index_unsearchable_orders`] as the platform starts, in bigger batches.
-    pub(super) async fn index_unsearchable_orders_at_start(&self) -> StoreResult<u64> {
-        self.index_unsearchable(INDEX_BATCH_AT_START).await
-    }
-
-    async fn index_unsearchable(&self, batch: i64) -> StoreResult<u64> {
+    /// [`Store::index_unsearchable_orders`], stopping between batches once `stop` says so.
+    async fn index_unsearchable(
+        &self,
+        stop: Option<&tokio::sync::watch::Receiver<bool>>,
+    ) -> StoreResult<u64> {
+        let batch = index_batch(self.backend);
         let mut indexed = 0_u64;
         let started = std::time::Instant::now();
         // The batches go in order-number order from where the last ended: each reads one
@@ -268,6 +325,9 @@ impl Store {
         // (PostgreSQL keeps them until VACUUM).
         let mut after = String::new();
         loop {
+            if stop.is_some_and(|stop| *stop.borrow()) {
+                return Ok(indexed);
+            }
             let mut tx = self.begin_write().await?;
             let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
                 "SELECT order_no, applicant_name, display_name, phone, id_number FROM orders \
@@ -280,6 +340,15 @@ impl Store {
             let Some((last, ..)) = rows.last() else {
                 break;
             };
+            if indexed == 0 && self.search_indexing().is_none() {
+                // Noticed now (imported while the platform ran): how many, for the
+                // searches' notice.
+                let waiting: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE id_hash IS NULL")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                self.unindexed.noticed(waiting.max(1) as u64);
+            }
             after = last.clone();
             let mut terms_of_batch: Vec<(String, String)> = Vec::new();
             let mut hashes: Vec<(&str, String)> = Vec::with_capacity(rows.len());
@@ -306,6 +375,9 @@ impl Store {
             }
             tx.commit().await?;
             indexed += rows.len() as u64;
+            self.unindexed
+                .indexed
+                .fetch_add(rows.len() as u64, Ordering::Relaxed);
             if indexed % 50_000 < batch as u64 {
                 tracing::info!(orders = indexed, "indexing orders for search");
             }
@@ -318,6 +390,7 @@ impl Store {
                 "orders were given their search terms, and the orders were counted again"
             );
         }
+        self.unindexed.clear();
         Ok(indexed)
     }
 
@@ -381,16 +454,17 @@ pub(super) fn terms_insert(
     }
 }
 
-/// Every minute, indexes orders written into the table by something other than the
-/// platform (see [`Store::index_unsearchable_orders`]) until `shutdown`.
+/// As the platform starts serving and every minute after, indexes orders written into the
+/// table by something other than the platform (see [`Store::index_unsearchable_orders`])
+/// until `shutdown`, which it heeds between batches.
 pub async fn index_job(store: Store, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     loop {
+        if let Err(e) = store.index_unsearchable(Some(&shutdown)).await {
+            tracing::warn!(error = %e, "indexing orders for search failed; trying again in a minute");
+        }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
             _ = shutdown.changed() => return,
-        }
-        if let Err(e) = store.index_unsearchable_orders().await {
-            tracing::warn!(error = %e, "indexing orders for search failed; trying again in a minute");
         }
     }
 }

@@ -279,6 +279,7 @@ fn a_shipped_order_shows_its_tracking_newest_first() {
             result: Ok(ca_counter::api::OrderPage {
                 items: vec![summary(3, "王五", OrderStatus::PendingInvoice, 20)],
                 next_cursor: None,
+                search_indexing: None,
             }),
         });
         key(&mut app, KeyCode::Enter);
@@ -426,4 +427,59 @@ fn a_message_about_one_order_does_not_stay_on_another() {
     assert!(render(&app, 80, 24).contains("服务器内部出错"));
     ctrl(&mut app, 'l');
     assert!(!render(&app, 80, 24).contains("服务器内部出错"));
+}
+
+#[test]
+fn a_search_answered_while_imported_orders_are_indexed_says_some_cannot_be_found_yet() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        key(&mut app, KeyCode::Char(':'));
+        typed(&mut app, "phone 5678");
+        key(&mut app, KeyCode::Enter);
+        let indexing = ca_counter::api::SearchIndexing {
+            indexed: 456_789,
+            total: 1_000_000,
+        };
+        let notice = match lang {
+            Lang::ZhCn => "导入的订单正在建立搜索索引（45%），部分订单暂时搜不到",
+            _ => "imported orders are still being indexed (45%): some cannot be found yet",
+        };
+        let answer = search_page(&app, Some(indexing));
+        app.answer::<Orders>(answer);
+        let screen = render(&app, 80, 24);
+        // Whole, wrapped where it must be, beside the answer that may lack them.
+        let text: String = screen
+            .lines()
+            .map(|row| row.split(" Hidden by").next().unwrap_or_default())
+            .map(|row| row.trim_matches(|c: char| c == '"' || c == ' '))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.replace(' ', "").contains(&notice.replace(' ', "")),
+            "{lang:?}: {screen}"
+        );
+        // Once they are indexed the search answers without it, and so does the screen.
+        key(&mut app, KeyCode::Char(':'));
+        typed(&mut app, "phone 5679");
+        key(&mut app, KeyCode::Enter);
+        let answer = search_page(&app, None);
+        app.answer::<Orders>(answer);
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains("45%"), "{lang:?}: {screen}");
+    }
+}
+
+fn search_page(
+    app: &ca_counter::tui::app::App,
+    search_indexing: Option<ca_counter::api::SearchIndexing>,
+) -> orders::Answer {
+    orders::Answer::Page {
+        seq: app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0),
+        append: false,
+        result: Ok(ca_counter::api::OrderPage {
+            items: Vec::new(),
+            next_cursor: None,
+            search_indexing,
+        }),
+    }
 }

@@ -37,6 +37,7 @@ fn a_name_with_escape_codes_bell_and_bidi_overrides_reaches_the_terminal_as_text
         result: Ok(OrderPage {
             items: vec![summary(3, HOSTILE, OrderStatus::PendingReview, 5)],
             next_cursor: None,
+            search_indexing: None,
         }),
     });
     no_control_character_on_screen(&app);

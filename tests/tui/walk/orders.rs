@@ -21,6 +21,7 @@ fn page(app: &mut ca_counter::tui::app::App, items: Vec<ca_counter::api::OrderSu
         result: Ok(OrderPage {
             items,
             next_cursor: Some("next".into()),
+            search_indexing: None,
         }),
     });
 }

@@ -66,6 +66,8 @@ pub struct Orders {
     pub fetch: Fetch,
     /// Where the next page starts.
     pub next_cursor: Option<String>,
+    /// What the last answer to a search said of imported orders not yet searchable.
+    pub search_indexing: Option<crate::api::SearchIndexing>,
     /// A next page is on its way.
     pub more: bool,
     /// Only this status.
@@ -92,6 +94,7 @@ impl Default for Orders {
             rows: Rows::default(),
             fetch: Fetch::new(None),
             next_cursor: None,
+            search_indexing: None,
             more: false,
             status: None,
             query: String::new(),
@@ -456,6 +459,7 @@ impl Component for Orders {
                         if let Ok(page) = result {
                             self.rows.extend(page.items);
                             self.next_cursor = page.next_cursor;
+                            self.search_indexing = page.search_indexing;
                         }
                     }
                     return;
@@ -468,10 +472,12 @@ impl Component for Orders {
                     // the previous question would read as its answer.
                     self.rows.replace(Vec::new());
                     self.next_cursor = None;
+                    self.search_indexing = None;
                 }
                 if let Some(page) = page {
                     self.rows.replace(page.items);
                     self.next_cursor = page.next_cursor;
+                    self.search_indexing = page.search_indexing;
                 }
                 if let Some(seq) = again {
                     ctx.ask(Request::Page {

@@ -177,6 +177,14 @@ fn summary_line<'a>(orders: &Orders, view: &View) -> Line<'a> {
     } else if orders.next_cursor.is_some() {
         spans.push(Span::styled(format!(" {}", T::MoreBelow.get(lang)), theme.dim));
     }
+    if let Some(indexing) = orders.search_indexing {
+        // Imported orders not yet searchable: an empty answer is not "none".
+        let percent = (indexing.indexed * 100 / indexing.total.max(1)).min(99);
+        spans.push(Span::styled(
+            format!("  {}", T::SearchIndexing.fill(lang, &[&percent.to_string()])),
+            theme.warning,
+        ));
+    }
     if orders.fetch.busy() && orders.fetch.loaded {
         spans.push(Span::styled(format!(" {}", T::Loading.get(lang)), theme.dim));
     }
