@@ -17,5 +17,9 @@ pub const PHONE_FORM_FIELD: &str = "form_token";
 /// token in [`PHONE_FORM_FIELD`], so another site cannot post them.
 pub const PHONE_FORM_COOKIE: &str = "m_form";
 
+/// The most orders a work queue (review, mailing, invoicing) lists at once, oldest first;
+/// more would not fit a day. The per-status counts tell how many wait in all.
+pub const QUEUE_LIMIT: usize = 500;
+
 /// The path prefix of every API route.
 pub const API_PREFIX: &str = "/api/v1";

@@ -167,13 +167,20 @@ impl View<'_> {
         super::widgets::glyphs(self.ascii)
     }
 
-    /// For a queue that lists `listed` of the orders in `status`, oldest first: when the
-    /// platform holds more than it listed (a queue lists at most 500), a line saying how
-    /// many in all — `共 5652 单，这里列出最早的 500 单` — so that a summary of the listed
-    /// is not read as the whole queue's.
-    pub fn listed_of(&self, status: OrderStatus, listed: usize) -> Option<Line<'static>> {
+    /// For a queue that lists `listed` of the orders in `status`, oldest first, from an
+    /// answer that held `fetched`: when that answer was full ([`crate::api::QUEUE_LIMIT`])
+    /// and the platform holds more, a line saying how many in all — `共 5652 单，这里列出最早的
+    /// 500 单` — so that a summary of the listed is not read as the whole queue's. A shorter
+    /// answer was the whole queue: a count that ran ahead of it (an event, the queue not yet
+    /// fetched again) says nothing.
+    pub fn listed_of(
+        &self,
+        status: OrderStatus,
+        listed: usize,
+        fetched: usize,
+    ) -> Option<Line<'static>> {
         let all = self.counts.get(status)?;
-        (all > listed as i64).then(|| {
+        (fetched >= crate::api::QUEUE_LIMIT && all > listed as i64).then(|| {
             let text =
                 T::QueueListedOfAll.fill(self.lang, &[&listed.to_string(), &all.to_string()]);
             Line::from(text).style(self.theme.warning)

@@ -106,6 +106,8 @@ pub fn motion_bindings<C>(
 #[derive(Debug)]
 pub struct Rows<T> {
     items: Vec<T>,
+    /// How many the last [`Rows::replace`] gave.
+    fetched: usize,
     selected: usize,
     offset: Cell<usize>,
     viewport: Cell<usize>,
@@ -115,6 +117,7 @@ impl<T> Default for Rows<T> {
     fn default() -> Self {
         Rows {
             items: Vec::new(),
+            fetched: 0,
             selected: 0,
             offset: Cell::new(0),
             viewport: Cell::new(10),
@@ -131,6 +134,12 @@ impl<T: Keyed> Rows<T> {
     /// How many.
     pub fn len(&self) -> usize {
         self.items.len()
+    }
+
+    /// How many the last answer that replaced them held (rows taken out since, one by one,
+    /// are not subtracted).
+    pub fn fetched(&self) -> usize {
+        self.fetched
     }
 
     /// True when there are none.
@@ -162,6 +171,7 @@ impl<T: Keyed> Rows<T> {
     pub fn replace(&mut self, items: Vec<T>) {
         let keep = self.selected_key();
         self.items = items;
+        self.fetched = self.items.len();
         self.reselect(keep);
     }
 

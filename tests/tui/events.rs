@@ -2,11 +2,13 @@
 //! counts move by the event's `from` → `status`, the order's row is patched from the
 //! event's summary, and a queue is asked for again only when the event touches it.
 
-use ca_counter::api::{Counts, OrderEvent, OrderSummary};
-use ca_counter::domain::OrderStatus;
+use ca_counter::api::{Counts, OrderEvent, OrderSummary, QUEUE_LIMIT};
+use ca_counter::domain::{Deadline, OrderStatus};
 use ca_counter::i18n::Lang;
 use ca_counter::tui::app::{App, FrameAnswer, FrameRequest};
 use ca_counter::tui::net::Msg;
+use ca_counter::tui::tabs::invoicing::{self, Invoicing};
+use ca_counter::tui::tabs::mailing::{self, Mailing};
 use ca_counter::tui::tabs::orders::{self, Orders};
 use ca_counter::tui::tabs::review::{self, Review};
 
@@ -225,32 +227,87 @@ fn set_queues(app: &mut App, review: i64, mail: i64, invoice: i64) {
     ))));
 }
 
+/// The shown queue answered again, full: as many orders as a queue lists at once.
+fn fill_queue(app: &mut App) {
+    let n = QUEUE_LIMIT as u32;
+    if let Some(seq) = app.tab::<Review>().map(|t| t.fetch.seq()) {
+        app.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items: (1..=n)
+                    .map(|i| review_item(i, "张三", 20, Deadline::Ok))
+                    .collect(),
+                promise_working_days: 2,
+            }),
+        });
+    }
+    if let Some(seq) = app.tab::<Mailing>().map(|t| t.fetch.seq()) {
+        app.answer::<Mailing>(mailing::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::MailingQueue {
+                items: (1..=n)
+                    .map(|i| mailing_item(i, "张三", "麓山南路 932 号", 20, Deadline::Ok))
+                    .collect(),
+                promise_working_days: 2,
+                carriers: carriers(),
+            }),
+        });
+    }
+    if let Some(seq) = app.tab::<Invoicing>().map(|t| t.fetch.seq()) {
+        app.answer::<Invoicing>(invoicing::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::InvoicingQueue {
+                items: (1..=n).map(|i| invoicing_item(i, "张三", false)).collect(),
+            }),
+        });
+    }
+}
+
 #[test]
 fn a_queue_that_lists_the_oldest_500_says_how_many_wait_in_all() {
     for lang in [Lang::ZhCn, Lang::En] {
-        let all = |n: i64, listed: usize| match lang {
-            Lang::ZhCn => format!("共 {n} 单，这里列出最早的 {listed} 单"),
-            _ => format!("{n} in all; the oldest {listed} are listed here"),
+        let all = |n: i64| match lang {
+            Lang::ZhCn => format!("共 {n} 单，这里列出最早的 {QUEUE_LIMIT} 单"),
+            _ => format!("{n} in all; the oldest {QUEUE_LIMIT} are listed here"),
         };
-        // The fixtures' queues list three, three and two orders.
-        for (mut app, listed) in [
-            (review_app(lang), 3),
-            (mail_app(lang), 3),
-            (invoice_app(lang), 2),
-        ] {
+        for mut app in [review_app(lang), mail_app(lang), invoice_app(lang)] {
+            // A short queue is the whole queue: a count that ran ahead of it (an event,
+            // the queue not yet fetched again) says nothing of "in all".
             set_queues(&mut app, 5652, 15584, 21399);
+            let screen = render(&app, 80, 24);
+            assert!(
+                !screen.contains("in all") && !screen.contains("共 "),
+                "{lang:?}: {screen}"
+            );
+            fill_queue(&mut app);
             let screen = render(&app, 80, 24);
             let shown = [5652, 15584, 21399]
                 .into_iter()
-                .filter(|n| screen.contains(&all(*n, listed)))
+                .filter(|n| screen.contains(&all(*n)))
                 .count();
             assert_eq!(shown, 1, "{lang:?}: {screen}");
             // As many as listed: nothing more is said.
-            set_queues(&mut app, 3, 3, 2);
+            let full = QUEUE_LIMIT as i64;
+            set_queues(&mut app, full, full, full);
             let screen = render(&app, 80, 24);
-            assert!(!screen.contains(&all(3, listed)), "{lang:?}: {screen}");
-            assert!(!screen.contains(&all(2, listed)), "{lang:?}: {screen}");
+            assert!(!screen.contains(&all(full)), "{lang:?}: {screen}");
         }
+        // A row taken out of a full list (a decision, before the queue comes again): still
+        // the oldest of more.
+        let mut app = review_app(lang);
+        fill_queue(&mut app);
+        let first = review_item(1, "张三", 20, Deadline::Ok).order.order_no;
+        let removed = app
+            .tab_mut::<Review>()
+            .and_then(|r| r.queue.remove(first.as_str()));
+        assert!(removed.is_some());
+        set_queues(&mut app, 5651, 1, 1);
+        let screen = render(&app, 80, 24);
+        let fewer = match lang {
+            Lang::ZhCn => "共 5651 单，这里列出最早的 499 单",
+            _ => "5651 in all; the oldest 499 are listed here",
+        };
+        assert!(screen.contains(fewer), "{lang:?}: {screen}");
     }
 }
 

@@ -22,8 +22,6 @@ use crate::server::store::OrderRow;
 
 use super::orders::{find_order, full_order};
 
-const QUEUE_LIMIT: i64 = 500;
-
 /// Orders waiting for their invoice: those the customer asked for first (oldest request
 /// first), then the rest by mailing date.
 #[utoipa::path(get, path = "/api/v1/invoicing", responses((status = 200, body = InvoicingQueue)))]
@@ -38,7 +36,7 @@ pub async fn queue(
         .permits(Permission::Act(Action::IssueInvoice));
     let rows = state
         .store
-        .queue(OrderStatus::PendingInvoice, QUEUE_LIMIT)
+        .queue(OrderStatus::PendingInvoice, crate::api::QUEUE_LIMIT as i64)
         .await?;
     let mut items: Vec<(Option<i64>, InvoicingItem)> = rows
         .iter()

@@ -26,8 +26,6 @@ use crate::server::validate::{Errors, optional_text};
 use super::documents::{pdf_response, render};
 use super::orders::find_order;
 
-/// The most orders listed at once, oldest first.
-const QUEUE_LIMIT: i64 = 500;
 /// The most orders on one mailing list.
 const LABELS_LIMIT: usize = 200;
 
@@ -48,7 +46,7 @@ pub async fn queue(
     let now = time::OffsetDateTime::now_utc();
     let rows = state
         .store
-        .queue(OrderStatus::PendingShipment, QUEUE_LIMIT)
+        .queue(OrderStatus::PendingShipment, crate::api::QUEUE_LIMIT as i64)
         .await?;
     let items = rows
         .iter()

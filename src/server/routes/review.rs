@@ -17,9 +17,6 @@ use crate::server::store::{Claimed, now_ms};
 
 use super::orders::find_order;
 
-/// The most orders the queue lists at once (oldest first); more would not fit a day.
-const QUEUE_LIMIT: i64 = 500;
-
 /// Orders waiting for review, oldest payment first, each with its working time against
 /// the promise and who is reviewing it now.
 #[utoipa::path(get, path = "/api/v1/review-queue", responses((status = 200, body = ReviewQueue)))]
@@ -33,7 +30,10 @@ pub async fn queue(
     let promised = review.promise_working_days.max(1) * calendar.minutes_per_day();
     let warn = review.warn_hours.max(0) * 60;
     let now = time::OffsetDateTime::now_utc();
-    let rows = state.store.review_queue(QUEUE_LIMIT).await?;
+    let rows = state
+        .store
+        .review_queue(crate::api::QUEUE_LIMIT as i64)
+        .await?;
     let checks = state.store.queue_scan_checks().await?;
     let items = rows
         .iter()

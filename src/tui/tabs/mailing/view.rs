@@ -17,8 +17,7 @@ use crate::tui::widgets::{block, paint};
 pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
     let mut summary = vec![summary_line(mailing, view)];
     if mailing.fetch.loaded {
-        let listed = mailing.queue.items().len();
-        summary.extend(view.listed_of(OrderStatus::PendingShipment, listed));
+        summary.extend(view.listed_of(OrderStatus::PendingShipment, mailing.queue.len(), mailing.queue.fetched()));
     }
     let summary_rows = paint::height(&summary, area.width).max(1);
     let scan_rows = mailing.scan.as_ref().map_or(0, |s| scan_height(s, area.width, view));
