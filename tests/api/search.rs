@@ -490,6 +490,19 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     }
     second.shutdown().await.expect("second instance stops");
     assert_eq!(store.index_unsearchable_orders().await.expect("again"), 0);
+    // Imported while an instance runs: its job counts them before indexing them.
+    for sql in [
+        "UPDATE orders SET id_hash = NULL",
+        "DELETE FROM order_terms",
+        "DELETE FROM order_counts",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await.expect(sql);
+    }
+    assert_eq!(
+        store.index_unsearchable_orders().await.expect("index"),
+        1001
+    );
+    assert_eq!(store.search_indexing(), None);
     assert_eq!(numbers(&app, "王五").await, [order.order_no.to_string()]);
     // And by their ID numbers (the hashes are written a batch per statement).
     let ids: Vec<(String, String)> = sqlx::query_as(

@@ -341,13 +341,16 @@ impl Store {
                 break;
             };
             if indexed == 0 && self.search_indexing().is_none() {
-                // Noticed now (imported while the platform ran): how many, for the
-                // searches' notice.
+                // Noticed now (imported while the platform ran): counted, and the day's
+                // order numbers moved past theirs, first, as at start; then indexed.
+                tx.rollback().await?;
+                self.recount_orders().await?;
                 let waiting: i64 =
                     sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE id_hash IS NULL")
-                        .fetch_one(&mut *tx)
+                        .fetch_one(&self.pool)
                         .await?;
                 self.unindexed.noticed(waiting.max(1) as u64);
+                continue;
             }
             after = last.clone();
             let mut terms_of_batch: Vec<(String, String)> = Vec::new();
