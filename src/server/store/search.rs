@@ -320,21 +320,25 @@ impl Store {
         let batch = index_batch(self.backend);
         let mut indexed = 0_u64;
         let started = std::time::Instant::now();
-        // The batches go in order-number order from where the last ended: each reads one
-        // range of the hash index, not again past the entries the batches before it left
+        // The batches go newest first — the orders a clerk is likeliest to look for are
+        // searchable within seconds — each from where the last ended: each reads one range
+        // of the hash index, not again past the entries the batches before it left
         // (PostgreSQL keeps them until VACUUM).
-        let mut after = String::new();
+        const FIRST: &str = "SELECT order_no, applicant_name, display_name, phone, id_number \
+             FROM orders WHERE id_hash IS NULL ORDER BY id_hash DESC, order_no DESC LIMIT $1";
+        const NEXT: &str = "SELECT order_no, applicant_name, display_name, phone, id_number \
+             FROM orders WHERE id_hash IS NULL AND order_no < $1 \
+             ORDER BY id_hash DESC, order_no DESC LIMIT $2";
+        let mut before: Option<String> = None;
         loop {
             if stop.is_some_and(|stop| *stop.borrow()) {
                 return Ok(indexed);
             }
             let mut tx = self.begin_write().await?;
-            let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-                "SELECT order_no, applicant_name, display_name, phone, id_number FROM orders \
-                 WHERE id_hash IS NULL AND order_no > $1 ORDER BY id_hash, order_no LIMIT $2",
-            )
-            .bind(&after)
-            .bind(batch)
+            let rows: Vec<(String, String, String, String, String)> = match &before {
+                None => sqlx::query_as(FIRST).bind(batch),
+                Some(before) => sqlx::query_as(NEXT).bind(before.clone()).bind(batch),
+            }
             .fetch_all(&mut *tx)
             .await?;
             let Some((last, ..)) = rows.last() else {
@@ -352,7 +356,7 @@ impl Store {
                 self.unindexed.noticed(waiting.max(1) as u64);
                 continue;
             }
-            after = last.clone();
+            before = Some(last.clone());
             let mut terms_of_batch: Vec<(String, String)> = Vec::new();
             let mut hashes: Vec<(&str, String)> = Vec::with_capacity(rows.len());
             for (order_no, applicant, display, phone, id_number) in &rows {
