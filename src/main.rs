@@ -184,13 +184,21 @@ async fn run(cli: Cli) -> Result<()> {
                     .await??;
             }
             let started = std::time::Instant::now();
+            // On a terminal the progress rewrites one line; into a log, a line each.
+            let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
             let loaded = store
                 .load_demo_orders(count as u64, seed, |done| {
-                    eprint!("\r{done} / {count} orders");
+                    if terminal {
+                        eprint!("\r{done} / {count} orders");
+                    } else {
+                        eprintln!("{done} / {count} orders");
+                    }
                 })
                 .await
                 .wrap_err("loading demo orders")?;
-            eprintln!();
+            if terminal {
+                eprintln!();
+            }
             println!(
                 "{} demo orders for {} customers written in {:.1} s",
                 loaded.orders,
