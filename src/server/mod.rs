@@ -271,6 +271,9 @@ impl Platform {
             },
         )
         .await?;
+        // Orders written behind the platform's back are counted before anyone is served;
+        // their search terms follow beside the clerks (`index_job`).
+        store.notice_unindexed_orders().await?;
         let invoices =
             invoicing::provider(config.invoice.provider, &store, &config.invoice.region_code)
                 .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;

@@ -137,9 +137,9 @@ async fn sixteen_writers_on_two_instances_every_reader_sees_every_event_once_in_
         .await
         .into_iter()
         .sum();
-    // The readers have passed every number so far once the instances' sequencers have
-    // numbered what the writers committed (after their answers, within milliseconds); only
-    // then is the late event's small id a trap.
+    // The sequencers number what the writers committed within milliseconds of their
+    // answers, not before them; once every such event has its number, the late event's
+    // small id is the trap: it must be numbered after all of them, not passed over.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         let unnumbered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE seq IS NULL")

@@ -6,6 +6,7 @@ use ca_counter::api::{OrderQuery, OrderSummary, Problem};
 use ca_counter::config::PlatformConfig;
 use ca_counter::domain::OrderStatus;
 use ca_counter::server::store::Store;
+use ca_counter::server::store::search::{INDEX_FIRST, INDEX_NEXT};
 
 use crate::common::{Db, TestApp};
 use crate::on_both_databases;
@@ -289,6 +290,25 @@ async fn the_plans_of_search_statements_use_the_index_even_when_generic(db: Db) 
                     "{text:?}"
                 );
             }
+            // The batches of imported orders: a backward range of the hash index, no sort.
+            for (sql, args) in [(INDEX_FIRST, 1), (INDEX_NEXT, 2)] {
+                let explain = format!("EXPLAIN QUERY PLAN {sql}");
+                let mut plan = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+                if args == 2 {
+                    plan = plan.bind("HN3");
+                }
+                let plan = plan.bind(500_i64).fetch_all(pool).await.expect("plan");
+                let text: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+                assert!(
+                    text.iter()
+                        .any(|line| line.starts_with("SEARCH orders USING INDEX orders_id_hash")),
+                    "{sql}: {text:?}"
+                );
+                assert!(
+                    !text.iter().any(|line| line.contains("TEMP B-TREE")),
+                    "{text:?}"
+                );
+            }
         }
         ca_counter::server::store::Backend::Postgres => {
             let mut conn = pool.acquire().await.expect("connection");
@@ -309,6 +329,18 @@ async fn the_plans_of_search_statements_use_the_index_even_when_generic(db: Db) 
                     "('HN1', 'HN2', 'completed')",
                     "orders_order_no_key",
                 ),
+                (
+                    "s_index_first",
+                    INDEX_FIRST,
+                    "(500)",
+                    "Index Scan Backward using orders_id_hash",
+                ),
+                (
+                    "s_index_next",
+                    INDEX_NEXT,
+                    "('HN3', 500)",
+                    "Index Scan Backward using orders_id_hash",
+                ),
             ] {
                 let prepare = format!("PREPARE {name} AS {sql}");
                 sqlx::raw_sql(&prepare)
@@ -326,7 +358,9 @@ async fn the_plans_of_search_statements_use_the_index_even_when_generic(db: Db) 
                     "{name}: {text:?}"
                 );
                 assert!(
-                    !text.iter().any(|line| line.contains("Seq Scan")),
+                    !text
+                        .iter()
+                        .any(|line| line.contains("Seq Scan") || line.contains("Sort")),
                     "{name}: {text:?}"
                 );
             }
@@ -416,6 +450,12 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     assert!(numbers(&app, "王五").await.is_empty());
     let url = app.db.as_ref().expect("db").url.clone();
     let reopened = Store::open(&url, 2).await.expect("reopen");
+    assert_eq!(
+        reopened.search_indexing(),
+        None,
+        "a store opened counts nothing"
+    );
+    assert_eq!(reopened.notice_unindexed_orders().await.expect("notice"), 1);
     assert_eq!(reopened.search_indexing(), Some((0, 1)));
     assert_eq!(
         reopened.index_unsearchable_orders().await.expect("index"),
@@ -426,17 +466,73 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     assert_eq!(numbers(&app, "王五").await, [order.order_no.to_string()]);
 
     // Rows written behind the platform's back (a bulk import: no hash, no terms, no
-    // counts): an instance started on them serves at once with the counts right, and every
-    // search that may miss them says so until its job has indexed them.
-    for sql in [
-        "UPDATE orders SET id_hash = NULL",
-        "DELETE FROM order_terms",
-        "DELETE FROM order_counts",
-    ] {
-        sqlx::query(sql).execute(store.pool()).await.expect(sql);
-    }
-    // On PostgreSQL one imported order is held locked, so the job's first batch waits and
-    // the searches below are answered while the orders are not yet searchable.
+    // counts): once an instance has noticed them, the counts are right at once, every
+    // search says some cannot be found yet, and a reviewer still learns the other names an
+    // ID number was used under.
+    let forget_all = || async {
+        for sql in [
+            "UPDATE orders SET id_hash = NULL",
+            "DELETE FROM order_terms",
+            "DELETE FROM order_counts",
+        ] {
+            sqlx::query(sql).execute(store.pool()).await.expect(sql);
+        }
+    };
+    forget_all().await;
+    assert_eq!(store.notice_unindexed_orders().await.expect("notice"), 1001);
+    let counts = app
+        .client(&app.support)
+        .order_counts()
+        .await
+        .expect("counts");
+    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 1001);
+    let query = OrderQuery {
+        q: Some("王五".into()),
+        ..Default::default()
+    };
+    let page = app
+        .client(&app.support)
+        .orders(&query)
+        .await
+        .expect("search");
+    assert!(page.items.is_empty(), "{page:?}");
+    assert_eq!(
+        page.search_indexing,
+        Some(ca_counter::api::SearchIndexing {
+            indexed: 0,
+            total: 1001
+        })
+    );
+    let id_number: String = sqlx::query_scalar("SELECT id_number FROM orders WHERE order_no = $1")
+        .bind(order.order_no.as_str())
+        .fetch_one(store.pool())
+        .await
+        .expect("its ID number");
+    assert_eq!(
+        store
+            .other_names_of(&id_number, "别人")
+            .await
+            .expect("other names"),
+        ["王五"]
+    );
+    assert_eq!(
+        store.index_unsearchable_orders().await.expect("index"),
+        1001
+    );
+    let page = app
+        .client(&app.support)
+        .orders(&query)
+        .await
+        .expect("search");
+    assert_eq!(page.search_indexing, None);
+    assert_eq!(page.items.len(), 1, "{page:?}");
+
+    // An instance started on them serves at once with the counts right, and every search
+    // that may miss them says so until its job has indexed them.
+    forget_all().await;
+    // On PostgreSQL one imported order is held locked, as a clerk's transaction would: the
+    // job indexes the others around it and comes back for it once it is let go; the
+    // searches below are answered meanwhile.
     let mut held = None;
     if store.backend() == ca_counter::server::store::Backend::Postgres {
         let mut tx = store.pool().begin().await.expect("begin");
@@ -456,10 +552,6 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     );
     let counts = client.order_counts().await.expect("counts");
     assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 1001);
-    let query = OrderQuery {
-        q: Some("王五".into()),
-        ..Default::default()
-    };
     let mut flagged = 0;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
@@ -491,13 +583,7 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     second.shutdown().await.expect("second instance stops");
     assert_eq!(store.index_unsearchable_orders().await.expect("again"), 0);
     // Imported while an instance runs: its job counts them before indexing them.
-    for sql in [
-        "UPDATE orders SET id_hash = NULL",
-        "DELETE FROM order_terms",
-        "DELETE FROM order_counts",
-    ] {
-        sqlx::query(sql).execute(store.pool()).await.expect(sql);
-    }
+    forget_all().await;
     assert_eq!(
         store.index_unsearchable_orders().await.expect("index"),
         1001

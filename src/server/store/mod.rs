@@ -342,7 +342,6 @@ impl Store {
         };
         store.migrate().await?;
         store.search_key = store.load_search_key().await?;
-        store.count_unindexed_orders_at_start().await?;
         Ok(store)
     }
 

@@ -431,12 +431,16 @@ impl Store {
     }
 
     /// Other names this ID number was verified or applied under: a customer verified, a
-    /// check passed, or an order submitted with it under a name that is not `name`.
+    /// check passed, or an order submitted with it under a name that is not `name`. Orders
+    /// are found by the number's keyed hash, and those imported orders not yet given theirs
+    /// (see [`Store::notice_unindexed_orders`]) by the number itself: a range of the hash
+    /// index that is empty once they are.
     pub async fn other_names_of(&self, id_number: &str, name: &str) -> StoreResult<Vec<String>> {
         let names: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM customers WHERE id_number = $1 AND realname_verified_at IS NOT NULL \
              UNION SELECT name FROM identity_checks WHERE id_number = $1 AND verdict = 'passed' \
-             UNION SELECT applicant_name FROM orders WHERE id_hash = $2",
+             UNION SELECT applicant_name FROM orders WHERE id_hash = $2 \
+             UNION SELECT applicant_name FROM orders WHERE id_hash IS NULL AND id_number = $1",
         )
         .bind(id_number)
         .bind(super::search::id_hash(&self.search_key, id_number))

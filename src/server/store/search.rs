@@ -221,15 +221,27 @@ pub fn id_hash(search_key: &[u8], id_number: &str) -> String {
 }
 
 /// Orders given their terms and hash per transaction, beside the clerks' writes: on SQLite
-/// a batch holds the write lock (500 orders about 0.15 s), so its batches stay small; on
-/// PostgreSQL a batch locks only its own orders, and a bigger one rewrites the same index
-/// pages fewer times.
+/// a batch holds the database's write lock (a clerk's save waits for it), so its batches
+/// stay small; on PostgreSQL a batch locks only its own orders, and a bigger one rewrites
+/// the same index pages fewer times.
 fn index_batch(backend: Backend) -> i64 {
     match backend {
         Backend::Sqlite => 1000,
         Backend::Postgres => 5000,
     }
 }
+
+/// How many orders lack their search terms and hash (a range of the hash index).
+const COUNT_UNINDEXED: &str = "SELECT COUNT(*) FROM orders WHERE id_hash IS NULL";
+/// The newest batch of orders without their terms and hash (a backward range of the hash
+/// index, `orders_id_hash (id_hash, order_no)`; the plans are checked by
+/// `tests/api/search.rs`).
+pub const INDEX_FIRST: &str = "SELECT order_no, applicant_name, display_name, phone, id_number \
+     FROM orders WHERE id_hash IS NULL ORDER BY id_hash DESC, order_no DESC LIMIT $1";
+/// The next batch, older than `$1`.
+pub const INDEX_NEXT: &str = "SELECT order_no, applicant_name, display_name, phone, id_number \
+     FROM orders WHERE id_hash IS NULL AND order_no < $1 \
+     ORDER BY id_hash DESC, order_no DESC LIMIT $2";
 
 /// What this instance knows of orders that still lack their search terms (written behind
 /// the platform's back, by a bulk import): how many there were when it noticed them and how
@@ -281,13 +293,15 @@ impl Store {
         })
     }
 
-    /// As the platform starts: orders written into the tables by something other than the
-    /// platform (a bulk import: no hash, no terms, not counted) are counted, and the day's
-    /// order numbers moved past theirs, before anyone is served; their search terms are
-    /// made afterwards by [`index_job`], beside the clerks (a million took minutes), and
-    /// searches say so until then. One index probe when there are none.
-    pub(super) async fn count_unindexed_orders_at_start(&self) -> StoreResult<()> {
-        let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE id_hash IS NULL")
+    /// Orders written into the tables by something other than the platform (a bulk import:
+    /// no hash, no terms, not counted): if there are any, counts every order again and moves
+    /// the day's order numbers past theirs, so that the counts and the next order numbers
+    /// are right at once, and notes how many wait for their search terms (searches say so
+    /// until [`index_job`] has made them, beside the clerks: a million take minutes). The
+    /// platform calls it before it serves; one index probe when there are none. Returns how
+    /// many wait.
+    pub async fn notice_unindexed_orders(&self) -> StoreResult<u64> {
+        let waiting: i64 = sqlx::query_scalar(COUNT_UNINDEXED)
             .fetch_one(&self.pool)
             .await?;
         if waiting > 0 {
@@ -299,15 +313,15 @@ impl Store {
                  their terms are made in the background, and searches say so until they are"
             );
         }
-        Ok(())
+        Ok(waiting.max(0) as u64)
     }
 
     /// Gives orders that lack their search terms and hash — made before search had its
     /// index, or written into the table by something other than the platform (a bulk
-    /// import) — their terms and hash, a batch per transaction, and then, since such rows
-    /// also bypassed the per-status counts, counts the orders once. A no-op (one index
-    /// probe) when every order is indexed; the platform runs it as it starts serving and
-    /// every minute after. Returns how many orders it indexed.
+    /// import) — their terms and hash, a batch per transaction, newest first, having first
+    /// counted them ([`Store::notice_unindexed_orders`]) unless that was done. A no-op (one
+    /// index probe) when every order is indexed; the platform runs it as it starts serving
+    /// and every minute after. Returns how many orders it indexed.
     pub async fn index_unsearchable_orders(&self) -> StoreResult<u64> {
         self.index_unsearchable(None).await
     }
@@ -320,15 +334,19 @@ impl Store {
         let batch = index_batch(self.backend);
         let mut indexed = 0_u64;
         let started = std::time::Instant::now();
-        // The batches go newest first — the orders a clerk is likeliest to look for are
-        // searchable within seconds — each from where the last ended: each reads one range
-        // of the hash index, not again past the entries the batches before it left
-        // (PostgreSQL keeps them until VACUUM).
-        const FIRST: &str = "SELECT order_no, applicant_name, display_name, phone, id_number \
-             FROM orders WHERE id_hash IS NULL ORDER BY id_hash DESC, order_no DESC LIMIT $1";
-        const NEXT: &str = "SELECT order_no, applicant_name, display_name, phone, id_number \
-             FROM orders WHERE id_hash IS NULL AND order_no < $1 \
-             ORDER BY id_hash DESC, order_no DESC LIMIT $2";
+        // Each batch reads one backward range of the hash index from where the last ended,
+        // not again past the entries the batches before it left (PostgreSQL keeps them
+        // until VACUUM); when a range runs out, the newest end is looked at once more for
+        // orders written meanwhile. On PostgreSQL the rows are locked as they are read and
+        // rows another instance holds are skipped: two instances index different batches.
+        let lock = match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        };
+        let (first, next) = (
+            format!("{INDEX_FIRST}{lock}"),
+            format!("{INDEX_NEXT}{lock}"),
+        );
         let mut before: Option<String> = None;
         loop {
             if stop.is_some_and(|stop| *stop.borrow()) {
@@ -336,24 +354,25 @@ impl Store {
             }
             let mut tx = self.begin_write().await?;
             let rows: Vec<(String, String, String, String, String)> = match &before {
-                None => sqlx::query_as(FIRST).bind(batch),
-                Some(before) => sqlx::query_as(NEXT).bind(before.clone()).bind(batch),
+                None => sqlx::query_as(&first).bind(batch),
+                Some(before) => sqlx::query_as(&next).bind(before.clone()).bind(batch),
             }
             .fetch_all(&mut *tx)
             .await?;
             let Some((last, ..)) = rows.last() else {
+                drop(tx);
+                if before.take().is_some() {
+                    continue;
+                }
                 break;
             };
-            if indexed == 0 && self.search_indexing().is_none() {
-                // Noticed now (imported while the platform ran): counted, and the day's
-                // order numbers moved past theirs, first, as at start; then indexed.
+            if self.search_indexing().is_none() {
+                // Noticed now (imported while the platform ran): counted first, as at start.
                 tx.rollback().await?;
-                self.recount_orders().await?;
-                let waiting: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE id_hash IS NULL")
-                        .fetch_one(&self.pool)
-                        .await?;
-                self.unindexed.noticed(waiting.max(1) as u64);
+                if self.notice_unindexed_orders().await? == 0 {
+                    break;
+                }
+                before = None;
                 continue;
             }
             before = Some(last.clone());
@@ -390,22 +409,38 @@ impl Store {
             }
         }
         if indexed > 0 {
-            self.recount_orders().await?;
             tracing::info!(
                 orders = indexed,
                 seconds = started.elapsed().as_secs(),
-                "orders were given their search terms, and the orders were counted again"
+                "orders were given their search terms"
             );
         }
-        self.unindexed.clear();
+        // Searches stop saying so only once none is left: orders skipped while another
+        // transaction held them wait for the next round.
+        if self.search_indexing().is_some() {
+            let left: i64 = sqlx::query_scalar(COUNT_UNINDEXED)
+                .fetch_one(&self.pool)
+                .await?;
+            if left == 0 {
+                self.unindexed.clear();
+            }
+        }
         Ok(indexed)
     }
 
     /// Counts the orders per status from the orders themselves (a scan, once), replacing
     /// the counts the transactions keep, and moves each day's order-number counter past
-    /// the numbers already taken: for orders written behind the platform's back.
+    /// the numbers already taken: for orders written behind the platform's back. On
+    /// PostgreSQL the counts table is locked against writers for the while (orders are
+    /// created and moved meanwhile; their counts wait for this to commit, then add to it),
+    /// so that no order is counted twice or not at all.
     pub async fn recount_orders(&self) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("LOCK TABLE order_counts IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM order_counts")
             .execute(&mut *tx)
             .await?;
@@ -461,16 +496,23 @@ pub(super) fn terms_insert(
     }
 }
 
-/// As the platform starts serving and every minute after, indexes orders written into the
-/// table by something other than the platform (see [`Store::index_unsearchable_orders`])
-/// until `shutdown`, which it heeds between batches.
+/// As the platform starts serving and every minute after (every second while some are
+/// left), indexes orders written into the table by something other than the platform (see
+/// [`Store::index_unsearchable_orders`]) until `shutdown`, which it heeds between batches.
 pub async fn index_job(store: Store, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     loop {
-        if let Err(e) = store.index_unsearchable(Some(&shutdown)).await {
-            tracing::warn!(error = %e, "indexing orders for search failed; trying again in a minute");
-        }
+        // While some are left (held by a clerk's transaction as the round passed), soon
+        // again; after a failure, in a minute.
+        let pause = match store.index_unsearchable(Some(&shutdown)).await {
+            Ok(_) if store.search_indexing().is_some() => 1,
+            Ok(_) => 60,
+            Err(e) => {
+                tracing::warn!(error = %e, "indexing orders for search failed; trying again in a minute");
+                60
+            }
+        };
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = tokio::time::sleep(Duration::from_secs(pause)) => {}
             _ = shutdown.changed() => return,
         }
     }

@@ -42,7 +42,8 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
     }
     let mut summary = vec![Line::from(spans)];
     if invoicing.fetch.loaded {
-        summary.extend(view.listed_of(OrderStatus::PendingInvoice, invoicing.queue.len(), invoicing.queue.fetched()));
+        let queue = &invoicing.queue;
+        summary.extend(view.listed_of(OrderStatus::PendingInvoice, queue.len(), queue.fetched()));
     }
     let rows = paint::height(&summary, area.width).max(1);
     let [summary_area, table_area] =

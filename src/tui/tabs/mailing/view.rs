@@ -17,7 +17,8 @@ use crate::tui::widgets::{block, paint};
 pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
     let mut summary = vec![summary_line(mailing, view)];
     if mailing.fetch.loaded {
-        summary.extend(view.listed_of(OrderStatus::PendingShipment, mailing.queue.len(), mailing.queue.fetched()));
+        let queue = &mailing.queue;
+        summary.extend(view.listed_of(OrderStatus::PendingShipment, queue.len(), queue.fetched()));
     }
     let summary_rows = paint::height(&summary, area.width).max(1);
     let scan_rows = mailing.scan.as_ref().map_or(0, |s| scan_height(s, area.width, view));

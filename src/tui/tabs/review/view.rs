@@ -56,7 +56,8 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     }
     let mut summary = vec![Line::from(summary)];
     if review.fetch.loaded {
-        summary.extend(view.listed_of(OrderStatus::PendingReview, review.queue.len(), review.queue.fetched()));
+        let queue = &review.queue;
+        summary.extend(view.listed_of(OrderStatus::PendingReview, queue.len(), queue.fetched()));
     }
     let summary_rows = paint::height(&summary, area.width).max(1);
     let [summary_area, table_area] =
