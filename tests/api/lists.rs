@@ -11,7 +11,7 @@ on_both_databases!(
     search_finds_orders_by_number_phone_name_and_id_number,
     status_filters_and_counts_agree,
     bad_list_parameters_are_named,
-    the_counts_kept_by_the_writers_match_the_orders_after_a_rush,
+    the_counts_kept_by_the_writers_match_the_orders_after_a_rush_and_recounts_beside_it,
 );
 
 async fn pages_follow_the_cursor_without_gaps_or_repeats(db: Db) {
@@ -199,7 +199,9 @@ async fn bad_list_parameters_are_named(db: Db) {
 /// The per-status counts are kept by the transactions that change a status (a lookup, not
 /// a scan): after 24 orders made, paid, sent to transfer and cancelled by eight writers at
 /// once — races lost included — they are exactly what counting the orders gives.
-async fn the_counts_kept_by_the_writers_match_the_orders_after_a_rush(db: Db) {
+async fn the_counts_kept_by_the_writers_match_the_orders_after_a_rush_and_recounts_beside_it(
+    db: Db,
+) {
     let app = TestApp::spawn(db).await;
     let app = std::sync::Arc::new(app);
     let mut writers = Vec::new();
@@ -239,9 +241,28 @@ async fn the_counts_kept_by_the_writers_match_the_orders_after_a_rush(db: Db) {
             }
         }));
     }
+    // Meanwhile the counts are rebuilt from the orders again and again, as after a bulk
+    // import: no order may be counted twice or lost.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let recounts = {
+        let (app, done) = (app.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut n = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                app.store()
+                    .recount_orders()
+                    .await
+                    .expect("a recount beside the writers");
+                n += 1;
+            }
+            n
+        })
+    };
     for writer in writers {
         writer.await.expect("writer");
     }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(recounts.await.expect("recounts") > 0);
     let counted: Vec<(String, i64)> =
         sqlx::query_as("SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status")
             .fetch_all(app.store().pool())
