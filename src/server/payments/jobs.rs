@@ -63,7 +63,8 @@ pub async fn check_payments(
                     crate::domain::Money::parse_yuan(a).map(|m| m.fen()) == Ok(payment.amount_fen)
                 });
                 if amount_ok {
-                    apply_paid(store, provider.name(), &payment, trade.trade_no.as_deref()).await?;
+                    // What the query found goes in the history first: once the order shows
+                    // paid, the history already says how that became known.
                     store
                         .payment_note(
                             &payment.order_no,
@@ -72,6 +73,7 @@ pub async fn check_payments(
                             "paid (found by query)",
                         )
                         .await?;
+                    apply_paid(store, provider.name(), &payment, trade.trade_no.as_deref()).await?;
                 } else {
                     let why = format!("query amount {:?} differs", trade.total_amount);
                     store
