@@ -183,6 +183,14 @@ async fn a_chunked_body_over_the_limit_is_refused_as_too_large(db: Db) {
         .await
         .expect("send");
     assert_eq!(response.status(), 413);
+    // The body was refused unread: the connection is not kept for another request.
+    assert_eq!(
+        response
+            .headers()
+            .get("connection")
+            .and_then(|v| v.to_str().ok()),
+        Some("close")
+    );
     let problem: Problem = response.json().await.expect("problem");
     assert!(problem.detail.contains("64 KB"), "{problem:?}");
     // The same for a JSON body.

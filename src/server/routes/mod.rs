@@ -103,16 +103,25 @@ pub fn router(state: AppState) -> Router {
     // slow but moving upload is fine). Outside the limit, so that a body over it is still
     // told apart as too large.
     .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_idle))
-    // The limit layer answers before any handler; say which limit it was.
+    // The limit layer answers before any handler; say which limit it was. A body refused
+    // as too large is left unread, so the connection cannot carry another request: say so,
+    // or a client would send its next one (the smaller scan) down a connection about to
+    // close, and fail.
     .layer(middleware::map_response(
         move |response: Response| async move {
-            if response.status() == StatusCode::PAYLOAD_TOO_LARGE
-                && response.extensions().get::<ProblemSpec>().is_none()
-            {
+            if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+                return response;
+            }
+            let mut response = if response.extensions().get::<ProblemSpec>().is_none() {
                 ApiError::TooLarge(upload_limit).into_response()
             } else {
                 response
-            }
+            };
+            response.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+            response
         },
     ))
     .layer(middleware::from_fn(refuse_control_paths))
