@@ -531,8 +531,7 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     // that may miss them says so until its job has indexed them.
     forget_all().await;
     // On PostgreSQL one imported order is held locked, as a clerk's transaction would: the
-    // job indexes the others around it and comes back for it once it is let go; the
-    // searches below are answered meanwhile.
+    // job's batch waits for it, and the searches below are answered meanwhile.
     let mut held = None;
     if store.backend() == ca_counter::server::store::Backend::Postgres {
         let mut tx = store.pool().begin().await.expect("begin");
