@@ -27,6 +27,12 @@ async fn search(app: &TestApp, query: OrderQuery) -> Vec<OrderSummary> {
         .items
 }
 
+/// How many orders the platform counts, in all statuses.
+async fn counted(client: &ca_counter::api::Client) -> i64 {
+    let counts = client.order_counts().await.expect("counts");
+    counts.iter().map(|c| c.count).sum()
+}
+
 async fn numbers(app: &TestApp, q: &str) -> Vec<String> {
     search(
         app,
@@ -480,12 +486,7 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     };
     forget_all().await;
     assert_eq!(store.notice_unindexed_orders().await.expect("notice"), 1001);
-    let counts = app
-        .client(&app.support)
-        .order_counts()
-        .await
-        .expect("counts");
-    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 1001);
+    assert_eq!(counted(&app.client(&app.support)).await, 1001);
     let query = OrderQuery {
         q: Some("王五".into()),
         ..Default::default()
@@ -549,8 +550,7 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
         &app.support,
         ca_counter::i18n::Lang::En,
     );
-    let counts = client.order_counts().await.expect("counts");
-    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 1001);
+    assert_eq!(counted(&client).await, 1001);
     let mut flagged = 0;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
@@ -605,11 +605,6 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
             "{order_no} by its ID number"
         );
     }
-    let counts = app
-        .client(&app.support)
-        .order_counts()
-        .await
-        .expect("counts");
-    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 1001);
+    assert_eq!(counted(&app.client(&app.support)).await, 1001);
     app.finish().await;
 }

@@ -437,15 +437,20 @@ impl Store {
     /// itself among those (a range of the hash index; not asked otherwise, since after a
     /// big import PostgreSQL walks that range's dead entries until VACUUM: 19 ms a call).
     pub async fn other_names_of(&self, id_number: &str, name: &str) -> StoreResult<Vec<String>> {
-        const HASHED: &str = "SELECT name FROM customers WHERE id_number = $1 \
-             AND realname_verified_at IS NOT NULL \
-             UNION SELECT name FROM identity_checks WHERE id_number = $1 AND verdict = 'passed' \
-             UNION SELECT applicant_name FROM orders WHERE id_hash = $2";
-        const WITH_UNINDEXED: &str = "SELECT name FROM customers WHERE id_number = $1 \
-             AND realname_verified_at IS NOT NULL \
-             UNION SELECT name FROM identity_checks WHERE id_number = $1 AND verdict = 'passed' \
-             UNION SELECT applicant_name FROM orders WHERE id_hash = $2 \
-             UNION SELECT applicant_name FROM orders WHERE id_hash IS NULL AND id_number = $1";
+        macro_rules! hashed {
+            () => {
+                "SELECT name FROM customers WHERE id_number = $1 \
+                 AND realname_verified_at IS NOT NULL \
+                 UNION SELECT name FROM identity_checks WHERE id_number = $1 \
+                 AND verdict = 'passed' \
+                 UNION SELECT applicant_name FROM orders WHERE id_hash = $2"
+            };
+        }
+        const HASHED: &str = hashed!();
+        const WITH_UNINDEXED: &str = concat!(
+            hashed!(),
+            " UNION SELECT applicant_name FROM orders WHERE id_hash IS NULL AND id_number = $1"
+        );
         let sql = if self.search_indexing().is_some() {
             WITH_UNINDEXED
         } else {
