@@ -204,6 +204,9 @@ pub struct Store {
     auth: operators::AuthCache,
     /// Orders this instance found without their search terms, and how far it is.
     unindexed: std::sync::Arc<search::Unindexed>,
+    /// Writes waiting for SQLite's write lock (see [`Store::begin_write`]): background work
+    /// that holds the lock again and again lets them go first.
+    writers_waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl std::fmt::Debug for Store {
@@ -211,6 +214,23 @@ impl std::fmt::Debug for Store {
         f.debug_struct("Store")
             .field("backend", &self.backend)
             .finish()
+    }
+}
+
+/// One write counted as waiting for the write lock while it lives (also when the wait is
+/// given up half-way: a dropped future).
+struct WaitingWriter<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> WaitingWriter<'a> {
+    fn new(count: &'a std::sync::atomic::AtomicUsize) -> Self {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        WaitingWriter(count)
+    }
+}
+
+impl Drop for WaitingWriter<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -339,6 +359,7 @@ impl Store {
             hub: EventHub::new(),
             auth: operators::AuthCache::default(),
             unindexed: Default::default(),
+            writers_waiting: Default::default(),
         };
         store.migrate().await?;
         store.search_key = store.load_search_key().await?;
@@ -392,12 +413,22 @@ impl Store {
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`) so that two writers queue instead of failing on upgrade.
+    /// (`BEGIN IMMEDIATE`) so that two writers queue instead of failing on upgrade; while
+    /// it waits for the lock it is counted ([`Store::writers_waiting`]).
     pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => {
+                let _waiting = WaitingWriter::new(&self.writers_waiting);
+                self.pool.begin_with("BEGIN IMMEDIATE").await?
+            }
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// How many writes wait for SQLite's write lock now (always 0 on PostgreSQL).
+    pub(crate) fn writers_waiting(&self) -> usize {
+        self.writers_waiting
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Locks the order `order_id` for the rest of `tx`, as an `UPDATE` of it would
@@ -568,6 +599,44 @@ mod tests {
         ] {
             assert_eq!(prepare_postgres_url(given), made, "{given}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_write_waiting_for_sqlites_lock_is_counted_until_it_has_it() -> StoreResult<()> {
+        let dir = std::env::temp_dir().join(format!("cac-wait-{}", new_id()));
+        let url = format!("sqlite://{}/x.db", dir.display());
+        let store = Store::open(&url, 3).await?;
+        assert_eq!(store.writers_waiting(), 0);
+        let holder = store.begin_write().await?;
+        assert_eq!(
+            store.writers_waiting(),
+            0,
+            "a write that got the lock at once"
+        );
+        let waiter = tokio::spawn({
+            let store = store.clone();
+            async move { store.begin_write().await.map(|tx| tx.rollback()) }
+        });
+        let until = std::time::Instant::now() + Duration::from_secs(5);
+        while store.writers_waiting() == 0 && std::time::Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        assert_eq!(
+            store.writers_waiting(),
+            1,
+            "the second write waits for the lock"
+        );
+        holder.commit().await?;
+        // What the indexer does between its batches: returns once the waiting write has
+        // the lock.
+        store.let_writers_go_first().await;
+        assert_eq!(store.writers_waiting(), 0);
+        let Ok(Ok(rollback)) = waiter.await else {
+            panic!("the waiting write failed");
+        };
+        rollback.await?;
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
     }
 
     #[test]

@@ -220,14 +220,40 @@ pub fn id_hash(search_key: &[u8], id_number: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// Orders given their terms and hash per transaction, beside the clerks' writes: on SQLite
-/// a batch holds the database's write lock (a clerk's save waits for it), so its batches
-/// stay small; on PostgreSQL a batch locks only its own orders, and a bigger one rewrites
-/// the same index pages fewer times.
-fn index_batch(backend: Backend) -> i64 {
-    match backend {
-        Backend::Sqlite => 1000,
-        Backend::Postgres => 5000,
+/// How many orders a batch gives their terms and hash, per transaction, beside the clerks'
+/// writes. On PostgreSQL a batch locks only its own orders, and a bigger one rewrites the
+/// same index pages fewer times: a fixed 5,000. On SQLite a batch holds the database's
+/// write lock, and a clerk's save waits for it: the batch is sized to hold it about
+/// [`SQLITE_BATCH_TIME`] (1,000 orders held it ~0.2 s on the 2-core development machine, and a
+/// clerk's note waited up to a third of a second), starting small and following the
+/// measured time of the batches before.
+#[derive(Debug)]
+struct BatchSize {
+    backend: Backend,
+    orders: i64,
+}
+
+/// How long an indexing batch may hold SQLite's write lock.
+const SQLITE_BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(50);
+
+impl BatchSize {
+    fn new(backend: Backend) -> Self {
+        let orders = match backend {
+            Backend::Sqlite => 100,
+            Backend::Postgres => 5000,
+        };
+        BatchSize { backend, orders }
+    }
+
+    /// Sizes the next batch after one of `orders` took `took` (SQLite only): towards the
+    /// target, at most doubling, within 20..=5,000 orders.
+    fn took(&mut self, orders: usize, took: std::time::Duration) {
+        if self.backend != Backend::Sqlite || orders == 0 {
+            return;
+        }
+        let per_order = took.as_secs_f64() / orders as f64;
+        let fits = (SQLITE_BATCH_TIME.as_secs_f64() / per_order.max(1e-7)) as i64;
+        self.orders = fits.clamp(20, (self.orders * 2).clamp(20, 5000));
     }
 }
 
@@ -337,7 +363,7 @@ impl Store {
         &self,
         stop: Option<&tokio::sync::watch::Receiver<bool>>,
     ) -> StoreResult<u64> {
-        let batch = index_batch(self.backend);
+        let mut batch = BatchSize::new(self.backend);
         let mut indexed = 0_u64;
         let started = std::time::Instant::now();
         // Each batch reads one backward range of the hash index from where the last ended,
@@ -353,7 +379,10 @@ impl Store {
             if stop.is_some_and(|stop| *stop.borrow()) {
                 return Ok(indexed);
             }
+            self.let_writers_go_first().await;
             let mut tx = self.begin_write().await?;
+            // The time the batch holds the lock, not the wait for it.
+            let began = std::time::Instant::now();
             if self.backend == Backend::Postgres {
                 let ours: bool = sqlx::query_scalar(INDEXER_LOCK).fetch_one(&mut *tx).await?;
                 if !ours {
@@ -362,8 +391,10 @@ impl Store {
                 }
             }
             let rows: Vec<(String, String, String, String, String)> = match &before {
-                None => sqlx::query_as(INDEX_FIRST).bind(batch),
-                Some(before) => sqlx::query_as(INDEX_NEXT).bind(before.clone()).bind(batch),
+                None => sqlx::query_as(INDEX_FIRST).bind(batch.orders),
+                Some(before) => sqlx::query_as(INDEX_NEXT)
+                    .bind(before.clone())
+                    .bind(batch.orders),
             }
             .fetch_all(&mut *tx)
             .await?;
@@ -410,11 +441,13 @@ impl Store {
                 insert_terms(&mut tx, self.backend, chunk).await?;
             }
             tx.commit().await?;
+            batch.took(rows.len(), began.elapsed());
+            let before_batch = indexed;
             indexed += rows.len() as u64;
             self.unindexed
                 .indexed
                 .fetch_add(rows.len() as u64, Ordering::Relaxed);
-            if indexed % 50_000 < batch as u64 {
+            if indexed / 50_000 != before_batch / 50_000 {
                 tracing::info!(orders = indexed, "indexing orders for search");
             }
         }
@@ -436,6 +469,17 @@ impl Store {
             }
         }
         Ok(indexed)
+    }
+
+    /// Waits, between two batches of background work that holds SQLite's write lock, until
+    /// the writes that queued for the lock meanwhile (clerks' saves) have had it, for at
+    /// most a second. A waiting writer sleeps in steps of up to 100 ms (SQLite's busy
+    /// handler) and would otherwise find the next batch holding the lock, again and again.
+    pub(super) async fn let_writers_go_first(&self) {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        while self.writers_waiting() > 0 && std::time::Instant::now() < until {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
     }
 
     /// Counts the orders per status from the orders themselves (a scan, once), replacing
@@ -565,6 +609,31 @@ mod tests {
     use super::*;
 
     const KEY: &[u8] = b"test key";
+
+    #[test]
+    fn an_sqlite_indexing_batch_is_sized_to_hold_the_write_lock_its_time() {
+        let ms = std::time::Duration::from_millis;
+        let mut batch = BatchSize::new(Backend::Sqlite);
+        assert_eq!(batch.orders, 100);
+        // Fast batches grow, at most doubling each time, up to 5,000.
+        batch.took(100, ms(4));
+        assert_eq!(batch.orders, 200);
+        for _ in 0..10 {
+            let orders = batch.orders as usize;
+            batch.took(orders, ms(1));
+        }
+        assert_eq!(batch.orders, 5000);
+        // A slow one shrinks the next to what fits the target: 0.2 ms an order → 250.
+        batch.took(5000, ms(1000));
+        assert_eq!(batch.orders, 250);
+        // Never below 20, whatever a stalled batch took.
+        batch.took(250, ms(60_000));
+        assert_eq!(batch.orders, 20);
+        // PostgreSQL's batches lock only their own orders: a fixed size.
+        let mut batch = BatchSize::new(Backend::Postgres);
+        batch.took(5000, ms(60_000));
+        assert_eq!(batch.orders, 5000);
+    }
 
     #[test]
     fn each_kind_of_text_is_read_as_its_key() {
