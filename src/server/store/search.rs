@@ -224,9 +224,9 @@ pub fn id_hash(search_key: &[u8], id_number: &str) -> String {
 /// writes. On PostgreSQL a batch locks only its own orders, and a bigger one rewrites the
 /// same index pages fewer times: a fixed 5,000. On SQLite a batch holds the database's
 /// write lock, and a clerk's save waits for it: the batch is sized to hold it about
-/// [`SQLITE_BATCH_TIME`] (1,000 orders held it ~0.2 s on the 2-core development machine, and a
-/// clerk's note waited up to a third of a second), starting small and following the
-/// measured time of the batches before.
+/// [`SQLITE_BATCH_TIME`], starting small and following the measured time of the batches
+/// before (a fixed 1,000 orders held it ~0.2 s on the 2-core development machine, and a
+/// clerk's note waited up to a third of a second).
 #[derive(Debug)]
 struct BatchSize {
     backend: Backend,
