@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::messages::Request;
-use crate::api::{ActionRequest, AttachmentKind, ClientError, NewTrackingStep};
+use crate::api::{ActionRequest, AttachmentKind, Carrier, ClientError, NewTrackingStep};
 use crate::domain::{Action, ActionNeeds, TrackingState};
 use crate::i18n::{Lang, T};
 use crate::tui::component::Env;
@@ -61,8 +61,15 @@ pub struct Form {
 }
 
 impl Form {
-    /// The form for `kind` on order `order_no` at `version`.
-    pub fn new(kind: FormKind, order_no: &str, version: i64, lang: Lang) -> Form {
+    /// The form for `kind` on order `order_no` at `version`; `carriers`, the platform's, are
+    /// offered by name for a shipment.
+    pub fn new(
+        kind: FormKind,
+        order_no: &str,
+        version: i64,
+        lang: Lang,
+        carriers: &[Carrier],
+    ) -> Form {
         let field = |key: &'static str, label: T, required: bool| Field {
             key,
             label,
@@ -91,10 +98,13 @@ impl Form {
                 ActionNeeds::Voucher | ActionNeeds::Attachments => {
                     vec![field("file", T::FieldFilePath, true)]
                 }
-                ActionNeeds::Shipment => vec![
-                    field("carrier", T::FieldCarrier, true),
-                    field("tracking_no", T::FieldTrackingNo, true),
-                ],
+                ActionNeeds::Shipment => {
+                    let mut carrier = field("carrier", T::FieldCarrier, true);
+                    let names: Vec<String> =
+                        carriers.iter().map(|c| carrier_label(c, lang)).collect();
+                    carrier.hint = (!names.is_empty()).then(|| Text::plain(names.join("  ")));
+                    vec![carrier, field("tracking_no", T::FieldTrackingNo, true)]
+                }
                 ActionNeeds::Invoice => vec![field("invoice_no", T::FieldInvoiceNo, true)],
             },
         };
@@ -125,6 +135,31 @@ impl Form {
             .find(|f| f.key == key)
             .map(|f| f.input.text().trim().to_owned())
             .filter(|v| !v.is_empty())
+    }
+}
+
+/// A carrier as the form offers it: its name in `lang`.
+fn carrier_label(carrier: &Carrier, lang: Lang) -> String {
+    match lang {
+        Lang::En if !carrier.name_en.is_empty() => carrier.name_en.clone(),
+        _ => carrier.name.clone(),
+    }
+}
+
+/// The carrier a clerk typed, as its code: its code, or its name in either language, or the
+/// start of one name only (顺丰 for 顺丰速运); anything else as typed, for the platform to
+/// refuse next to the field.
+fn carrier_code(carriers: &[Carrier], typed: String) -> String {
+    let names = |c: &Carrier| [c.code.to_lowercase(), c.name.clone(), c.name_en.to_lowercase()];
+    let wanted = typed.to_lowercase();
+    let exact = carriers.iter().find(|c| names(c).contains(&wanted));
+    let starting: Vec<&Carrier> = carriers
+        .iter()
+        .filter(|c| names(c).iter().any(|n| !n.is_empty() && n.starts_with(&wanted)))
+        .collect();
+    match (exact, starting.as_slice()) {
+        (Some(carrier), _) | (None, &[carrier]) => carrier.code.clone(),
+        _ => typed,
     }
 }
 
@@ -255,7 +290,9 @@ fn submit(mut form: Form, env: &Env) -> Outcome {
                     version: Some(form.version),
                     reason: form.value("reason"),
                     reasons,
-                    carrier: form.value("carrier"),
+                    carrier: form
+                        .value("carrier")
+                        .map(|typed| carrier_code(&env.shared.carriers, typed)),
                     tracking_no: form.value("tracking_no"),
                     invoice_no: form.value("invoice_no"),
                     ..Default::default()
@@ -300,5 +337,72 @@ pub fn refused_by_platform(form: &mut Form, error: &ClientError, lang: Lang) {
     }
     if !placed {
         form.error = Some(describe(error, lang));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TrackingFormat;
+
+    fn carriers() -> Vec<Carrier> {
+        [
+            ("ems", "EMS", "EMS"),
+            ("youzhengguonei", "中国邮政", "China Post"),
+            ("shunfeng", "顺丰速运", "SF Express"),
+            ("zhongtong", "中通快递", "ZTO Express"),
+        ]
+        .into_iter()
+        .map(|(code, name, name_en)| Carrier {
+            code: code.into(),
+            name: name.into(),
+            name_en: name_en.into(),
+            format: TrackingFormat::Any,
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_carrier_is_taken_by_its_name_in_either_language_or_its_code() {
+        let carriers = carriers();
+        for (typed, code) in [
+            ("顺丰速运", "shunfeng"),
+            ("顺丰", "shunfeng"),
+            ("SF Express", "shunfeng"),
+            ("sf", "shunfeng"),
+            ("shunfeng", "shunfeng"),
+            ("EMS", "ems"),
+            ("ems", "ems"),
+            ("中国邮政", "youzhengguonei"),
+            ("China", "youzhengguonei"),
+            ("中通", "zhongtong"),
+        ] {
+            assert_eq!(carrier_code(&carriers, typed.into()), code, "{typed}");
+        }
+        // Unknown, or the start of two names: as typed, for the platform to refuse.
+        assert_eq!(carrier_code(&carriers, "圆通".into()), "圆通");
+        assert_eq!(carrier_code(&carriers, "中".into()), "中");
+    }
+
+    #[test]
+    fn the_shipping_form_offers_the_carriers_by_name() {
+        let form = Form::new(
+            FormKind::Act(Action::Ship),
+            "HN20261201000002",
+            3,
+            Lang::ZhCn,
+            &carriers(),
+        );
+        let hint = form.fields[0].hint.as_ref().map(|h| h.get(Lang::ZhCn));
+        assert_eq!(
+            hint.as_deref(),
+            Some("EMS  中国邮政  顺丰速运  中通快递")
+        );
+        let form = Form::new(FormKind::Act(Action::Ship), "HN1", 3, Lang::En, &carriers());
+        let hint = form.fields[0].hint.as_ref().map(|h| h.get(Lang::En));
+        assert_eq!(
+            hint.as_deref(),
+            Some("EMS  China Post  SF Express  ZTO Express")
+        );
     }
 }

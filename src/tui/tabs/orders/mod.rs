@@ -169,7 +169,13 @@ impl Orders {
             return;
         };
         self.notice = None;
-        self.form = Some(Form::new(kind, &order.order_no, order.version, ctx.lang));
+        self.form = Some(Form::new(
+            kind,
+            &order.order_no,
+            order.version,
+            ctx.lang,
+            &ctx.env.shared.carriers,
+        ));
     }
 
     /// Brings one row up to date after an event: replaced, removed when it no longer
