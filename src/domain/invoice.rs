@@ -327,6 +327,21 @@ fn account(input: &str) -> Result<String, InvalidValue> {
 /// The tax number and a warning, if any. Required of an organisation. 18 characters must
 /// be a credit code (or, for an individual, an ID number); 15 or 20 are legacy numbers,
 /// kept but flagged, since they can no longer be checked.
+/// Whether a field of an invoice request (by its wire name) must be filled for this buyer
+/// and kind of invoice: what [`validate`] refuses blank, for a form to
+/// mark.
+pub fn required_field(field: &str, buyer: BuyerKind, kind: InvoiceKind) -> bool {
+    match field {
+        "buyer_name" | "email" => true,
+        "tax_number" => buyer == BuyerKind::Organisation,
+        // 专票 is for organisations only: an individual is told that, not asked for these.
+        "address" | "phone" | "bank" | "account" => {
+            kind == InvoiceKind::Special && buyer == BuyerKind::Organisation
+        }
+        _ => false,
+    }
+}
+
 fn tax_number(
     buyer: Option<BuyerKind>,
     input: &str,

@@ -32,7 +32,7 @@ pub use filetype::{
 pub use id_number::IdNumber;
 pub use invoice::{
     BuyerKind, FieldMessages, InvoiceKind, InvoiceRequest, InvoiceRequestInput,
-    validate as validate_invoice_request,
+    required_field as invoice_field_required, validate as validate_invoice_request,
 };
 pub use mask::{mask_address, mask_email, mask_id_number, mask_name, mask_phone};
 pub use money::Money;

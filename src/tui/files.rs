@@ -18,8 +18,23 @@ pub struct FileInfo {
     pub content_type: String,
     /// Bytes.
     pub size: u64,
-    /// `1654×2339 px` or `2 p`.
+    /// An image's size, `1654×2339 px` (a PDF's pages are `pages`).
     pub detail: String,
+    /// A PDF's pages.
+    #[serde(default)]
+    pub pages: Option<u32>,
+}
+
+impl FileInfo {
+    /// Its pages or pixels, in `lang`.
+    pub fn extent(&self, lang: crate::i18n::Lang) -> String {
+        match self.pages {
+            Some(pages) => {
+                crate::tui::text::Text::with(T::FilePages, [pages.to_string()]).get(lang)
+            }
+            None => self.detail.clone(),
+        }
+    }
 }
 
 /// Why a file cannot be used.
@@ -69,8 +84,7 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
         Refused::TooManyPixels(width, height) => FileProblem::TooManyPixels(width, height),
     })?;
     let detail = match (inspected.pages, inspected.pixels) {
-        (Some(pages), _) => format!("{pages} p"),
-        (_, Some((width, height))) => format!("{width}×{height} px"),
+        (None, Some((width, height))) => format!("{width}×{height} px"),
         _ => String::new(),
     };
     let info = FileInfo {
@@ -78,6 +92,7 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
         content_type: inspected.kind.mime().to_owned(),
         size: bytes.len() as u64,
         detail,
+        pages: inspected.pages.map(|p| p as u32),
     };
     Ok((info, bytes))
 }

@@ -224,6 +224,12 @@ pub fn built_in_names() -> Vec<&'static str> {
     BUILT_IN.iter().map(|(n, _)| *n).collect()
 }
 
+/// Whether there is a theme `name`: a built-in one or the user's `user_dir/NAME.toml`.
+pub fn exists(name: &str, user_dir: Option<&Path>) -> bool {
+    BUILT_IN.iter().any(|(n, _)| *n == name)
+        || user_dir.is_some_and(|d| d.join(format!("{name}.toml")).is_file())
+}
+
 /// Loads theme `name`: the built-in of that name (or the one a user file `extends`), with
 /// the user's `user_dir/NAME.toml` laid over it key by key. `no_color` strips colours.
 pub fn load(name: &str, user_dir: Option<&Path>, no_color: bool) -> Result<Theme, ThemeError> {

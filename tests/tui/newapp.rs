@@ -235,7 +235,7 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     let right = phone(&app, &url, "张三", "11010519491231002X").await;
     assert!(right.contains("实名认证成功"));
     // Verified: on to the project at once, no key needed.
-    tui.wait_text("已实名 ✓", Duration::from_secs(2));
+    tui.wait_text("✓ 已实名：", Duration::from_secs(2));
 
     // 3. The project by pinyin initials, then a product.
     tui.wait_text("查找项目", WAIT);

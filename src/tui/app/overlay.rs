@@ -195,6 +195,10 @@ impl App {
                 Some(lang) => self.set_lang(lang),
                 None => self.notice = Some(Notice::error(T::CmdLangUsage)),
             },
+            "theme" if !theme::exists(arg, self.theme_dir.as_deref()) => {
+                let names = theme::built_in_names().join(", ");
+                self.notice = Some(Notice::error(Text::with(T::ThemeUnknown, [arg, &names])));
+            }
             "theme" => match theme::load(arg, self.theme_dir.as_deref(), self.no_color) {
                 Ok(theme) => {
                     self.theme = theme;

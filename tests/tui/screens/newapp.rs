@@ -309,7 +309,7 @@ fn once_verified_the_clerk_is_on_the_project_step_without_a_key() {
     });
     assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Project));
     let screen = render(&app, 80, 24);
-    assert!(screen.contains("已实名 ✓ 张三"), "{screen}");
+    assert!(screen.contains("✓ 已实名：张三"), "{screen}");
     // A project with a single product needs no second Enter.
     if let Some(newapp) = app.tab_mut::<NewApp>() {
         newapp.projects = vec![Project {

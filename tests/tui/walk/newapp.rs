@@ -290,7 +290,8 @@ fn scenes(lang: Lang) -> Vec<Scene> {
             path: d.scan_path.clone(),
             content_type: "application/pdf".into(),
             size: 2_345_678,
-            detail: "2 p".into(),
+            detail: String::new(),
+            pages: Some(2),
         });
     };
     out.push(scene("scan checked", at(lang, checked)));

@@ -191,7 +191,6 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         form.error("invoice_kind").map(|e| e.get(lang)),
     );
     put(frame, vec![kind], &mut y);
-    let special = form.invoice_kind == InvoiceKind::Special;
     for (i, (name, label)) in FIELDS.iter().enumerate() {
         if y >= inner.bottom() {
             break;
@@ -199,7 +198,7 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         let row = Rect::new(inner.x, y, inner.width, 1);
         let [label_area, input_area] =
             Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)]).areas(row);
-        let text = if i >= 3 && special {
+        let text = if crate::domain::invoice_field_required(name, form.buyer_kind, form.invoice_kind) {
             format!("{}*", label.get(lang))
         } else {
             label.get(lang).to_owned()

@@ -192,10 +192,12 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             None => t(T::CmdFilterAll),
             Some(s) => T::CmdFilterStatus.fill(lang, &[s.short_text().get(lang)]),
         };
+        // The footer offers the way back to every status while one is picked (the keys
+        // that pick one are in the help).
         out.push(
             Binding::new(&[Key::ch(key)], Cmd::Filter(status), label)
-                .short(t(T::HintFilter))
-                .footer_if(key == 'a'),
+                .short(t(T::HintFilterAll))
+                .footer_if(key == 'a' && orders.status.is_some()),
         );
     }
     out.push(

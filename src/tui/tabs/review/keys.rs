@@ -114,6 +114,10 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
             t(T::CmdPrevAttachment),
         ));
     }
+    // Zooming, panning and saving are about an attachment: not offered without one.
+    if screen.attachments().is_empty() {
+        return out;
+    }
     let zoomed = screen.zoom > 1;
     out.push(Binding::new(&[Key::ch('+'), Key::ch('=')], Cmd::ZoomIn, t(T::CmdZoomIn)).footer());
     out.push(Binding::new(&[Key::ch('-')], Cmd::ZoomOut, t(T::CmdZoomOut)).footer_if(zoomed));

@@ -88,8 +88,10 @@ impl Checklist {
             KeyCode::Down | KeyCode::Tab => self.cursor = (self.cursor + 1).min(OTHER),
             KeyCode::Char(' ') if !on_other || self.other.is_blank() => {
                 self.checked[self.cursor] = !self.checked[self.cursor];
+                self.error = None;
             }
             KeyCode::Char(c @ '1'..='7') if !on_other => {
+                self.error = None;
                 let i = usize::from(c as u8 - b'1');
                 self.checked[i] = !self.checked[i];
                 self.cursor = i;
@@ -178,5 +180,13 @@ mod tests {
         let mut empty = Checklist::default();
         assert!(matches!(empty.key(key(KeyCode::Enter)), Step::Open));
         assert_eq!(empty.error, Some(T::ReturnPickOne.into()));
+        // Ticking a reason answers the message: it goes.
+        empty.key(key(KeyCode::Char('2')));
+        assert_eq!(empty.error, None);
+        empty.key(key(KeyCode::Enter));
+        empty.key(key(KeyCode::Char('2')));
+        empty.key(key(KeyCode::Enter));
+        empty.key(key(KeyCode::Char(' ')));
+        assert_eq!(empty.error, None);
     }
 }

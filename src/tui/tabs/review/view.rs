@@ -13,7 +13,7 @@ use super::screen::{Hold, Screen};
 use super::Review;
 use crate::api::ReviewItem;
 use crate::domain::{Deadline, OrderStatus};
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
 use crate::tui::component::View;
 use crate::tui::format;
 use crate::tui::widgets::picture::{self, ColorMode};
@@ -519,7 +519,8 @@ fn checklist(list: &Checklist, frame: &mut Frame, area: Rect, view: &View) {
         let label = format!("{} {tick} {}", i + 1, reason.get(lang));
         if i == OTHER {
             // "Other" is typed on its own row, right after its label.
-            let label = format!("{label}：");
+            let colon = if lang == Lang::ZhCn { "：" } else { ": " };
+            let label = format!("{label}{colon}");
             let w = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
             paint::line(frame, row, Line::from(Span::styled(label, style)));
             let field = Rect::new(row.x + w, y, row.width.saturating_sub(w), 1);

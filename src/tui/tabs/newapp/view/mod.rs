@@ -529,7 +529,7 @@ fn scan(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
                 view.glyphs().check,
                 scan.content_type,
                 crate::tui::files::mb(scan.size),
-                scan.detail
+                scan.extent(lang)
             );
             let under = Rect::new(area.x + col, y, area.width.saturating_sub(col), area.bottom().saturating_sub(y));
             y += paint::wrapped(frame, under, vec![Line::from(text).style(theme.success)]) + 1;
