@@ -1,6 +1,7 @@
 //! 开票 on screen: the list, the form checked field by field, the confirmation that says
 //! which invoice, declining with a note, the shared list keys.
 
+use ca_counter::domain::{BuyerKind, InvoiceKind};
 use ca_counter::i18n::Lang;
 use ca_counter::tui::tabs::invoicing::{self, Invoicing};
 use crossterm::event::KeyCode;
@@ -95,6 +96,53 @@ fn declining_asks_for_a_note_and_sends_it() {
     };
     assert_eq!(order_no, "HN20261128000006");
     assert_eq!(body.reason.as_deref(), Some("客户不需要发票"));
+}
+
+/// A form closed with Esc keeps what was typed: the order opened again goes on with it
+/// (it once came back blank, reset to 个人 / 普通发票).
+#[test]
+fn an_invoice_form_closed_with_esc_comes_back_as_typed() {
+    for lang in Lang::ALL {
+        let mut app = invoice_app(lang);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Up);
+        key(&mut app, KeyCode::Up);
+        key(&mut app, KeyCode::Right);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Right);
+        key(&mut app, KeyCode::Down);
+        ctrl(&mut app, 'u');
+        typed(&mut app, "湖南某某建设有限公司");
+        let before = render(&app, 80, 24);
+        key(&mut app, KeyCode::Esc);
+        let closed = render(&app, 80, 24);
+        assert!(
+            app.tab::<Invoicing>().is_some_and(|i| i.form.is_none()),
+            "{closed}"
+        );
+        let said = if lang == Lang::ZhCn {
+            "已保留"
+        } else {
+            "are kept"
+        };
+        assert!(closed.contains(said), "{closed}");
+        // Another order opened meanwhile starts from its own suggestion.
+        key(&mut app, KeyCode::Up);
+        key(&mut app, KeyCode::Enter);
+        assert!(!render(&app, 80, 24).contains("湖南某某建设有限公司"));
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        let again = render(&app, 80, 24);
+        assert!(again.contains("湖南某某建设有限公司"), "{again}");
+        let form = app.tab::<Invoicing>().and_then(|i| i.form.as_ref());
+        assert_eq!(
+            form.map(|f| (f.buyer_kind, f.invoice_kind)),
+            Some((BuyerKind::Organisation, InvoiceKind::Special)),
+            "{before}\n{again}"
+        );
+    }
 }
 
 /// `g`/`Home` and `G`/`End` go to the first and last order here as in every list (an

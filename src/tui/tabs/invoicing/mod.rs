@@ -60,9 +60,15 @@ pub struct Invoicing {
     pub notice: Option<Notice>,
     /// The open form.
     pub form: Option<InvoiceForm>,
+    /// Forms closed with Esc, as typed, the latest last: opening the order again goes on
+    /// with it (nothing typed is lost).
+    pub kept: Vec<InvoiceForm>,
     /// The "no invoice" popup.
     pub decline: Option<Decline>,
 }
+
+/// How many closed forms are kept.
+const KEPT_FORMS: usize = 20;
 
 impl Default for Invoicing {
     fn default() -> Self {
@@ -71,6 +77,7 @@ impl Default for Invoicing {
             fetch: Fetch::new(Some(REFRESH_SECONDS)).watching(OrderStatus::PendingInvoice),
             notice: None,
             form: None,
+            kept: Vec::new(),
             decline: None,
         }
     }
@@ -225,7 +232,15 @@ impl Component for Invoicing {
             Cmd::Move(motion) => self.queue.go(motion),
             Cmd::Open => {
                 if may && let Some(item) = self.queue.selected() {
-                    self.form = Some(InvoiceForm::new(item));
+                    let order_no = item.order.order_no.to_string();
+                    self.form = Some(match self.kept.iter().position(|f| f.order_no == order_no) {
+                        Some(i) => {
+                            let mut kept = self.kept.remove(i);
+                            kept.version = item.order.version;
+                            kept
+                        }
+                        None => InvoiceForm::new(item),
+                    });
                 }
             }
             Cmd::Decline => {
@@ -260,7 +275,16 @@ impl Component for Invoicing {
                         return;
                     }
                 }
-                self.form = None;
+                if let Some(form) = self.form.take() {
+                    self.notice = Some(Notice::info(Text::with(
+                        T::InvoiceFormKept,
+                        [form.order_no.clone()],
+                    )));
+                    self.kept.push(form);
+                    if self.kept.len() > KEPT_FORMS {
+                        self.kept.remove(0);
+                    }
+                }
             }
         }
     }
@@ -314,6 +338,7 @@ impl Component for Invoicing {
                         if self.form.as_ref().is_some_and(|f| f.order_no == order_no) {
                             self.form = None;
                         }
+                        self.kept.retain(|f| f.order_no != order_no);
                         self.notice =
                             Some(Notice::done(Text::with(T::InvoiceDeclinedNotice, [order_no])));
                     }
