@@ -15,6 +15,22 @@ pub fn parse_time(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
 }
 
+/// Work hours waited against those promised, as a queue's column shows them in 9
+/// characters: `12.5/17.0`, whole hours from 100 (`240/17`), `999+` from 1,000.
+pub fn waited_of(waited_minutes: i64, promised_minutes: i64) -> String {
+    fn hours(minutes: i64) -> String {
+        let hours = minutes.max(0) as f64 / 60.0;
+        if hours < 99.95 {
+            format!("{hours:.1}")
+        } else if hours < 999.5 {
+            format!("{hours:.0}")
+        } else {
+            "999+".to_owned()
+        }
+    }
+    format!("{}/{}", hours(waited_minutes), hours(promised_minutes))
+}
+
 /// `刚刚`, `5 分钟前`, `3 小时前`, `2 天前`, or the date after a week.
 pub fn relative(text: &str, now: OffsetDateTime, lang: Lang) -> String {
     let Some(then) = parse_time(text) else {
@@ -95,6 +111,19 @@ pub fn identity_fact(provider: &str, transaction_id: Option<&str>, at: &str, lan
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waited_hours_fit_the_column() {
+        assert_eq!(waited_of(750, 1020), "12.5/17.0");
+        assert_eq!(waited_of(0, 1020), "0.0/17.0");
+        assert_eq!(waited_of(5997, 1020), "100/17.0");
+        assert_eq!(waited_of(14_400, 1020), "240/17.0");
+        assert_eq!(waited_of(335_070, 1020), "999+/17.0");
+        assert_eq!(waited_of(-5, 1020), "0.0/17.0");
+        for waited in (0..400_000).step_by(997) {
+            assert!(waited_of(waited, 1020).len() <= 9, "{waited}");
+        }
+    }
     use time::macros::datetime;
 
     #[test]

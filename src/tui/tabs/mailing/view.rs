@@ -35,10 +35,6 @@ pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
     }
 }
 
-fn hours(minutes: i64) -> String {
-    format!("{:.1}", minutes as f64 / 60.0)
-}
-
 fn summary_line<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
     let (lang, theme) = (view.lang, view.theme);
     let mut spans = Vec::new();
@@ -145,7 +141,7 @@ fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Ro
             (item.phone.clone(), base),
             (item.address.clone(), base),
             (
-                format!("{}/{}", hours(item.waited_minutes), hours(item.promised_minutes)),
+                crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
                 pick(deadline_style),
             ),
         ],

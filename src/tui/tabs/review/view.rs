@@ -28,10 +28,6 @@ pub fn draw(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     }
 }
 
-fn hours(minutes: i64) -> String {
-    format!("{:.1}", minutes as f64 / 60.0)
-}
-
 fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     let (lang, theme) = (view.lang, view.theme);
     let items = review.queue.items();
@@ -82,8 +78,8 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
         Column::new(T::ColCustomer.get(lang), 8),
         Column::new(T::ColProject.get(lang), 12),
         Column::new(T::ColWaited.get(lang), 9),
-        Column::new(T::ColMarks.get(lang), 14),
-        Column::new(T::ColReviewer.get(lang), 6).grow(),
+        Column::new(T::ColMarks.get(lang), 14).grow(),
+        Column::new(T::ColReviewer.get(lang), 8),
     ];
     let selected = review.queue.selected_index();
     let rows = items
@@ -127,7 +123,7 @@ fn queue_row(item: &ReviewItem, selected: bool, view: &View) -> Row {
             (item.order.customer_name.clone(), base),
             (item.order.project_name.clone(), base),
             (
-                format!("{}/{}", hours(item.waited_minutes), hours(item.promised_minutes)),
+                crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
                 pick(mark_style),
             ),
             (marks.join(" "), pick(mark_style)),
