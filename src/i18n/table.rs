@@ -439,7 +439,7 @@ web_texts! { messaging_texts;
     TransferAmount => "转账金额", "Amount";
     TransferNoAccount => "未取得收款账户（平台未配置或连接中断）。", "the bank account is unavailable (not configured, or the link is down).";
     TransferPrintHint => "Ctrl-P 打印转账说明交给客户", "Ctrl-P prints these details for the customer";
-    TransferVoucherHint => "u 上传转账凭证；客户稍后再来的，在待办订单中打开此单按 p 上传。", "u uploads the voucher; if the customer comes back later, open the order in Orders and press p.";
+    TransferVoucherHint => "u 上传转账凭证；客户稍后再来的，在待办订单中打开此单按 {0} 上传。", "u uploads the voucher; if the customer comes back later, open the order in Orders and press {0}.";
     FieldVoucherPath => "转账凭证", "Voucher";
     VoucherPathNeeded => "请输入转账凭证文件的路径", "type the path of the voucher file";
     VoucherPathHint => "JPEG、PNG 或 PDF（按内容判断）。输入路径按 Enter 上传，Tab 补全，Esc 取消。", "JPEG, PNG or PDF (judged by content). Type the path and press Enter; Tab completes, Esc cancels.";

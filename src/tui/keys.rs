@@ -280,6 +280,23 @@ pub fn command_line_entries(lang: Lang) -> Vec<Binding<Frame>> {
     .collect()
 }
 
+/// The key of an order action in the order view (where other screens send a clerk for it).
+pub fn action_key(action: crate::domain::Action) -> char {
+    use crate::domain::Action;
+    match action {
+        Action::Pay => '$',
+        Action::ChooseBankTransfer => 'b',
+        Action::UploadVoucher => 'u',
+        Action::Approve => 'a',
+        Action::Reject => 'x',
+        Action::Resubmit => 's',
+        Action::Ship => 'm',
+        Action::IssueInvoice => 'i',
+        Action::DeclineInvoice => 'd',
+        Action::Cancel => 'c',
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,21 +62,7 @@ pub const FILTER_KEYS: [(char, Option<OrderStatus>); 9] = [
     ('z', Some(OrderStatus::Cancelled)),
 ];
 
-/// The key of an order action in the order view.
-pub fn action_key(action: Action) -> char {
-    match action {
-        Action::Pay => '$',
-        Action::ChooseBankTransfer => 'b',
-        Action::UploadVoucher => 'u',
-        Action::Approve => 'a',
-        Action::Reject => 'x',
-        Action::Resubmit => 's',
-        Action::Ship => 'm',
-        Action::IssueInvoice => 'i',
-        Action::DeclineInvoice => 'd',
-        Action::Cancel => 'c',
-    }
-}
+pub use crate::tui::keys::action_key;
 
 /// What the operator can do on the open order now, each with its key and label: the
 /// actions the platform allows (never in read-only mode), taking payment, printing the

@@ -159,7 +159,10 @@ fn transfer(
         y += choices(frame, view, sheet, under);
         paint::wrapped(frame, rest(y), vec![Line::from(T::VoucherPathHint.get(lang)).style(theme.dim)]);
     } else {
-        paint::wrapped(frame, rest(y), vec![Line::from(T::TransferVoucherHint.get(lang)).style(theme.accent)]);
+        // The key the order view uploads a voucher with, where a customer who comes back
+        // later is found.
+        let upload_key = crate::tui::keys::action_key(crate::domain::Action::UploadVoucher).to_string();
+        paint::wrapped(frame, rest(y), vec![Line::from(T::TransferVoucherHint.fill(lang, &[&upload_key])).style(theme.accent)]);
     }
 }
 
