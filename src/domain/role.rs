@@ -41,6 +41,10 @@ pub enum Permission {
     AddNotes,
     /// See ID numbers, phones and addresses in full (audited).
     RevealPersonalData,
+    /// Text a customer for them (a fresh login code, the link to pay): the counter and
+    /// phone support, who have the customer in front of them or on the line. Each text
+    /// spends the customer's own limits.
+    TextCustomers,
     /// Perform an order action.
     Act(Action),
     /// Manage operators and the catalog.
@@ -100,6 +104,7 @@ impl Role {
                     | P::UploadAttachments
                     | P::AddNotes
                     | P::RevealPersonalData
+                    | P::TextCustomers
                     | P::Act(
                         Action::ChooseBankTransfer
                             | Action::UploadVoucher
@@ -107,7 +112,7 @@ impl Role {
                             | Action::Cancel
                     )
             ),
-            Role::Support => matches!(permission, P::ViewOrders | P::AddNotes),
+            Role::Support => matches!(permission, P::ViewOrders | P::AddNotes | P::TextCustomers),
             Role::Reviewer => matches!(
                 permission,
                 P::ViewOrders
@@ -216,6 +221,14 @@ mod tests {
         }
         assert!(support.permits(Permission::AddNotes));
         assert!(!support.permits(Permission::RevealPersonalData));
+    }
+
+    #[test]
+    fn only_the_counter_and_phone_support_text_customers() {
+        for role in Role::ALL {
+            let may = matches!(role, Role::Clerk | Role::Support | Role::Admin);
+            assert_eq!(role.permits(Permission::TextCustomers), may, "{role}");
+        }
     }
 
     #[test]

@@ -494,6 +494,21 @@ async fn a_support_agent_texts_a_login_code_and_the_payment_link_and_never_sees_
         .await
         .expect("order")
         .customer_id;
+    // Only the counter and phone support text customers: the back office is refused, and
+    // spends none of the customer's limits (the agent's code below still goes).
+    for token in [&app.reviewer, &app.mailroom, &app.finance] {
+        let back_office = app.client(token);
+        let refused = back_office.send_login_code(&customer_id).await.err();
+        assert_eq!(
+            refused.and_then(|e| e.problem().map(|p| p.status)),
+            Some(403)
+        );
+        let refused = back_office.send_payment_link(&order.order_no).await.err();
+        assert_eq!(
+            refused.and_then(|e| e.problem().map(|p| p.status)),
+            Some(403)
+        );
+    }
     let code = support
         .send_login_code(&customer_id)
         .await

@@ -33,7 +33,7 @@ pub async fn login_code(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Reminder>), ApiError> {
-    caller.require(Permission::AddNotes)?;
+    caller.require(Permission::TextCustomers)?;
     let customer = state
         .store
         .customer(&id)
@@ -83,7 +83,7 @@ pub async fn payment_link(
     caller: Caller,
     Path(order_no): Path<String>,
 ) -> Result<(StatusCode, Json<Reminder>), ApiError> {
-    caller.require(Permission::AddNotes)?;
+    caller.require(Permission::TextCustomers)?;
     let row = find_order(&state, &order_no).await?;
     let status = row.status()?;
     if NextStep::of(status, false, false) != NextStep::Pay {

@@ -141,7 +141,8 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
         }
         // A caller on the phone: a fresh login code, or the link to pay (both texted and
         // recorded; the code is never shown here).
-        if !env.shared.read_only && env.shared.permits(Permission::AddNotes) && order.is_some() {
+        if !env.shared.read_only && env.shared.permits(Permission::TextCustomers) && order.is_some()
+        {
             out.push(Binding::new(&[Key::ch('K')], Cmd::SendLoginCode, t(T::CmdSendLoginCode)));
             if order.is_some_and(|o| o.status == OrderStatus::PendingPayment) {
                 out.push(Binding::new(
