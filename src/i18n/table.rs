@@ -293,6 +293,7 @@ web_texts! { messaging_texts;
     CmdAcceptTerms => "客户同意条款，继续", "the customer accepts the terms; go on";
     CmdToggleUserType => "切换个人/机构", "switch individual / organisation";
     CmdReceipt => "打印受理回执", "print the acceptance receipt";
+    KindReceipt => "受理回执", "acceptance receipt";
     CmdOpenSubmitted => "打开订单（收款等后续操作）", "open the order (payment and what follows)";
     CmdBlankForm => "下一位客户（空白表单）", "next customer (blank form)";
     CmdPayQr => "支付宝扫码收款", "take payment by Alipay QR code";

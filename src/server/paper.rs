@@ -12,7 +12,9 @@ use super::pdf::{
 };
 use super::store::{HistoryRow, OrderRow};
 use crate::api::{Applicant, MailingAddress, Organization};
-use crate::domain::{CHINA, DocKind, DocSubject, Money, UserType, mask_id_number, mask_phone};
+use crate::domain::{
+    CHINA, DocKind, DocSubject, Money, UserType, mask_address, mask_id_number, mask_phone,
+};
 use crate::i18n::{Lang, T};
 
 const ZH: Lang = Lang::ZhCn;
@@ -323,8 +325,15 @@ pub fn follow(state: &AppState, row: &OrderRow) -> FollowCode {
     }
 }
 
-/// The acceptance receipt of an order.
-pub fn receipt(state: &AppState, row: &OrderRow, data: &FormData, status: &str) -> Receipt {
+/// The acceptance receipt of an order; its mailing address `in_full` or with the street
+/// masked.
+pub fn receipt(
+    state: &AppState,
+    row: &OrderRow,
+    data: &FormData,
+    status: &str,
+    in_full: bool,
+) -> Receipt {
     let name = data
         .organization
         .as_ref()
@@ -363,7 +372,11 @@ pub fn receipt(state: &AppState, row: &OrderRow, data: &FormData, status: &str) 
             &[
                 &m.recipient,
                 &mask_phone(&m.phone),
-                &address(m),
+                &if in_full {
+                    address(m)
+                } else {
+                    mask_address(&m.province, &m.city, &m.district, &m.street)
+                },
                 &m.postal_code,
             ],
         ),

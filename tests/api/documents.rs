@@ -139,6 +139,26 @@ async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
         !text.contains("11010519491231002X"),
         "the receipt masks the ID number"
     );
+    // Support may not see addresses: the street is masked on its printout, which is not
+    // recorded; the clerk's shows it in full (for the customer to check) and is recorded.
+    let compact = |text: &str| text.split_whitespace().collect::<String>();
+    assert!(!compact(&text).contains("麓山南路932号"), "{text}");
+    assert!(compact(&text).contains("湖南省长沙市岳麓区****"), "{text}");
+    let full = get(
+        format!("/api/v1/orders/{}/receipt", order.order_no),
+        app.clerk.clone(),
+    )
+    .await;
+    assert_eq!(full.status(), 200);
+    let full = pdf_text(&full.bytes().await.expect("pdf"));
+    assert!(compact(&full).contains("麓山南路932号"), "{full}");
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    let printed: Vec<_> = history.iter().filter(|h| h.action == "print").collect();
+    assert_eq!(printed.len(), 1, "the clerk's receipt only: {history:?}");
     let refused = get(
         format!("/api/v1/orders/{}/application-form", order.order_no),
         app.support.clone(),

@@ -269,6 +269,7 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
             }
         }
         "print" if reason == "application_form" => T::KindApplicationForm.get(lang).to_owned(),
+        "print" if reason == "receipt" => T::KindReceipt.get(lang).to_owned(),
         // `alipay 2109b5e6… 2026-12-03T02:21:00Z`: who verified, the check's id, when.
         "realname" => {
             let mut parts = reason.split_whitespace();
