@@ -279,15 +279,22 @@ pub fn short_line() -> Object {
 pub fn reasons() -> utoipa::openapi::schema::Array {
     utoipa::openapi::schema::ArrayBuilder::new()
         .items(string(Some(one_line_pattern()), 1, 200, "One reason").build())
-        .max_items(Some(20))
+        .max_items(Some(MAX_REASONS))
         .build()
 }
+
+/// The most reasons an order is returned for at once (each goes into the customer's text
+/// and notice).
+pub const MAX_REASONS: usize = 20;
+
+/// The most attachments one action names.
+pub const MAX_ATTACHMENT_IDS: usize = 20;
 
 /// Ids of records that must exist.
 pub fn ids() -> utoipa::openapi::schema::Array {
     utoipa::openapi::schema::ArrayBuilder::new()
         .items(id())
-        .max_items(Some(20))
+        .max_items(Some(MAX_ATTACHMENT_IDS))
         .build()
 }
 

@@ -129,6 +129,23 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
         .await;
     assert_eq!(b.status, OrderStatus::PendingReview);
     step(&b, Action::Reject);
+    // More reasons than the contract's 20 are refused next to the field, changing nothing
+    // (a thousand once went into the customer's text and notice).
+    let reviewer = app.client(&app.reviewer);
+    reviewer.claim(&b.order_no, false).await.expect("claim");
+    let too_many = ActionRequest {
+        version: Some(b.version),
+        reasons: vec!["签名缺失".into(); 21],
+        ..Default::default()
+    };
+    let refused = problem(reviewer.act(&b.order_no, Action::Reject, &too_many).await);
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.errors.iter().any(|e| e.field == "reasons"),
+        "{refused:?}"
+    );
+    let unchanged = reviewer.order(&b.order_no, false).await.expect("order");
+    assert_eq!((unchanged.status, unchanged.version), (b.status, b.version));
     let reject = ActionRequest {
         reasons: vec!["签名缺失".into(), "转账金额不符".into()],
         ..Default::default()

@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 
+use crate::api::schemas::{MAX_ATTACHMENT_IDS, MAX_REASONS};
 use crate::api::{ActionRequest, Order, Problem};
 use crate::domain::{Action, Permission, TrackingNo, next_status};
 use crate::i18n::{Lang, Msg, T};
@@ -288,6 +289,10 @@ async fn details(
             if request.reasons.is_empty() {
                 errors.add("reasons", T::ErrReasonRequired);
             }
+            if request.reasons.len() > MAX_REASONS {
+                let most = MAX_REASONS.to_string();
+                errors.add("reasons", Msg::with(T::ProblemTooMany, [most]));
+            }
             let json = serde_json::to_string(&reasons).unwrap_or_default();
             (
                 Some(reasons.join("；")),
@@ -410,8 +415,9 @@ async fn check_attachments(
         errors.add("attachment_ids", T::ErrRequired);
         return Ok(());
     }
-    if ids.len() > 20 {
-        errors.add("attachment_ids", Msg::with(T::ProblemTooMany, ["20"]));
+    if ids.len() > MAX_ATTACHMENT_IDS {
+        let most = MAX_ATTACHMENT_IDS.to_string();
+        errors.add("attachment_ids", Msg::with(T::ProblemTooMany, [most]));
         return Ok(());
     }
 
