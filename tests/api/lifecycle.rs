@@ -427,6 +427,26 @@ async fn actions_ask_for_what_they_need(db: Db) {
         .await
         .expect("send");
     assert_eq!(response.status(), 428);
+    // A version that cannot be one (they start at 1), in the body or in If-Match.
+    for (body, if_match) in [
+        (serde_json::json!({"reason": "x", "version": -1}), None),
+        (serde_json::json!({"reason": "x", "version": 0}), None),
+        (serde_json::json!({"reason": "x"}), Some("W/\"-1\"")),
+    ] {
+        let mut request = app
+            .http
+            .post(app.url(&format!("/api/v1/orders/{no}/actions/cancel")))
+            .bearer_auth(&app.clerk)
+            .json(&body);
+        if let Some(value) = if_match {
+            request = request.header("If-Match", value);
+        }
+        let response = request.send().await.expect("send");
+        assert_eq!(response.status(), 422, "{body} {if_match:?}");
+        let answer: serde_json::Value = response.json().await.expect("problem");
+        let field = &answer["errors"][0]["field"];
+        assert!(field == "version" || field == "If-Match", "{answer}");
+    }
     // Cancel without a reason.
     let refused = problem(
         app.client(&app.clerk)

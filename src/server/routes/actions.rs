@@ -56,6 +56,13 @@ pub async fn act(
         parse_json(&body)?
     };
     let version = match request.version {
+        Some(v) if v < 1 => {
+            let shown = v.to_string();
+            return Err(ApiError::field(
+                "version",
+                Msg::with(T::ErrInvalidValue, [shown]),
+            ));
+        }
         Some(v) => v,
         None => if_match(&headers)?.ok_or(ApiError::PreconditionRequired)?,
     };
@@ -254,9 +261,12 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     };
     let text = value.to_str().unwrap_or_default().trim();
     let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    // Versions start at 1: anything else is not one.
     text.parse::<i64>()
+        .ok()
+        .filter(|v| *v >= 1)
         .map(Some)
-        .map_err(|_| ApiError::field("If-Match", Msg::with(T::ErrInvalidValue, [text])))
+        .ok_or_else(|| ApiError::field("If-Match", Msg::with(T::ErrInvalidValue, [text])))
 }
 
 /// Checks what the action needs and returns the audit reason and the columns it sets.

@@ -12,7 +12,7 @@ use crate::api::{
     IssueInvoice, MailMessage, Order, Problem,
 };
 use crate::domain::{Action, InvoiceRequest, InvoiceRequestInput, OrderStatus, Permission};
-use crate::i18n::T;
+use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{Caller, parse_json};
@@ -175,6 +175,13 @@ pub async fn issue(
         parse_json(&body)?
     };
     let version = body.version.ok_or(ApiError::PreconditionRequired)?;
+    if version < 1 {
+        let shown = version.to_string();
+        return Err(ApiError::field(
+            "version",
+            Msg::with(T::ErrInvalidValue, [shown]),
+        ));
+    }
     let row = find_order(&state, &order_no).await?;
     let checked = body.request.as_ref().map(check).transpose()?;
     let json = |request: &InvoiceRequest| {
