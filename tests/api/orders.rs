@@ -221,6 +221,26 @@ async fn a_missing_idempotency_key_is_a_clear_error(db: Db) {
     let problem: Problem = response.json().await.expect("json");
     assert_eq!(problem.code, "idempotency_key_missing");
     assert!(problem.detail.contains("Idempotency-Key"));
+    // A key that is there but cannot be one is called that, not missing.
+    let long = "k".repeat(201);
+    let non_ascii = reqwest::header::HeaderValue::from_bytes("草稿-1".as_bytes()).expect("bytes");
+    for key in [
+        reqwest::header::HeaderValue::from_str(&long).expect("ascii"),
+        non_ascii,
+    ] {
+        let response = app
+            .http
+            .post(app.url("/api/v1/orders"))
+            .bearer_auth(&app.clerk)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 400);
+        let problem: Problem = response.json().await.expect("json");
+        assert_eq!(problem.code, "idempotency_key_invalid");
+    }
     app.finish().await;
 }
 

@@ -131,16 +131,25 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     caller.require(Permission::CreateOrders)?;
-    let key = headers
+    let key = match headers
         .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or(ApiError::BadRequest {
-            code: "idempotency_key_missing",
-            detail: Msg::new(T::ProblemIdempotencyMissing),
-        })?
-        .to_owned();
+        .map(|v| v.to_str().map(str::trim))
+    {
+        None | Some(Ok("")) => {
+            return Err(ApiError::BadRequest {
+                code: "idempotency_key_missing",
+                detail: Msg::new(T::ProblemIdempotencyMissing),
+            });
+        }
+        // A header value that is not visible ASCII, or longer than a key is kept.
+        Some(Ok(key)) if key.len() <= 200 => key.to_owned(),
+        Some(_) => {
+            return Err(ApiError::BadRequest {
+                code: "idempotency_key_invalid",
+                detail: Msg::new(T::ProblemIdempotencyInvalid),
+            });
+        }
+    };
     let order: NewOrder = parse_json(&body)?;
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&order).unwrap_or_default(),
