@@ -126,7 +126,11 @@ mod tests {
 
     #[test]
     fn control_characters_are_not_part_of_a_number() {
-        for typed in ["11010519491231002X\0", "\u{0}11010519491231002X", "110105194912\u{7}31002X"] {
+        for typed in [
+            "11010519491231002X\0",
+            "\u{0}11010519491231002X",
+            "110105194912\u{7}31002X",
+        ] {
             assert!(IdNumber::parse(typed).is_err(), "{typed:?}");
         }
     }

@@ -125,6 +125,13 @@ web_texts! { messaging_texts;
     ErrOneOf => "只能是以下之一：{0}", "must be one of: {0}";
     ErrUnknownField => "不认识的字段", "unknown field";
     ErrInvalidValue => "值不对：{0}", "invalid value: {0}";
+    ErrExpectedText => "应为文本（带引号的字符串）", "must be text (a quoted string)";
+    ErrExpectedWholeNumber => "应为整数，且在允许的范围内", "must be a whole number within range";
+    ErrExpectedBoolean => "应为 true 或 false", "must be true or false";
+    ErrExpectedList => "应为列表", "must be a list";
+    ErrExpectedObject => "应为对象", "must be an object";
+    ErrExpectedOther => "格式不对", "is not in the right form";
+    ProblemBodyNotObject => "请求体应为 JSON 对象，字段见接口文档", "the body must be a JSON object with the fields the API documents";
 
     // API problems (title, then detail).
     ProblemValidationTitle => "输入有误", "Invalid input";

@@ -150,12 +150,59 @@ fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() || path == "." {
+        if inner.is_syntax() || inner.is_eof() {
             bad_request(&inner.to_string())
         } else {
-            ApiError::field(&path, Msg::with(T::ErrInvalidValue, [inner.to_string()]))
+            // serde's own words end with the position; the field is named by the path.
+            let message = inner.to_string();
+            let message = message.split(" at line ").next().unwrap_or_default();
+            data_problem(&path, message)
         }
     })
+}
+
+/// A body or query that is well-formed but does not fit: a required field missing (422
+/// naming it), a value of the wrong kind (422 naming the field, in the caller's language,
+/// without serde's or Rust's words for it), or not an object at all (400).
+fn data_problem(path: &str, message: &str) -> ApiError {
+    let field = |name: &str| match path {
+        "." | "" => name.to_owned(),
+        _ => format!("{path}.{name}"),
+    };
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        return ApiError::field(&field(missing), T::ErrRequired);
+    }
+    if path == "." || path.is_empty() {
+        return ApiError::BadRequest {
+            code: "malformed_request",
+            detail: Msg::new(T::ProblemBodyNotObject),
+        };
+    }
+    let expected = message.rsplit("expected ").next().unwrap_or_default();
+    let kind = if message.starts_with("unknown variant") {
+        // Its words name the values it takes: those are the API's, not Rust's.
+        return ApiError::field(path, Msg::with(T::ErrInvalidValue, [message]));
+    } else if expected.contains("bool") || message.contains("`true` or `false`") {
+        T::ErrExpectedBoolean
+    } else if expected.contains("string") || expected.contains("char") {
+        T::ErrExpectedText
+    } else if ["integer", "i64", "i32", "u64", "u32", "u16", "u8", "usize"]
+        .iter()
+        .any(|k| expected.contains(k))
+        || message.contains("too large")
+    {
+        T::ErrExpectedWholeNumber
+    } else if expected.contains("sequence") {
+        T::ErrExpectedList
+    } else if expected.contains("struct") || expected.contains("map") {
+        T::ErrExpectedObject
+    } else {
+        T::ErrExpectedOther
+    };
+    ApiError::field(path, kind)
 }
 
 /// The path (`applicant.name`, `reasons[1]`) of the first string holding a NUL.
@@ -221,12 +268,7 @@ impl<V: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<V> {
             .map(ApiQuery)
             .map_err(|e| {
                 let path = e.path().to_string();
-                let inner = e.into_inner().to_string();
-                if path == "." {
-                    bad_request(&inner)
-                } else {
-                    ApiError::field(&path, Msg::with(T::ErrInvalidValue, [inner]))
-                }
+                data_problem(&path, &e.into_inner().to_string())
             })
     }
 }

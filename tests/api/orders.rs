@@ -16,6 +16,7 @@ on_both_databases!(
     organisation_orders_need_a_valid_credit_code,
     order_numbers_carry_the_date_and_increase,
     the_answer_to_a_new_order_is_the_order_as_read_back,
+    a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words,
 );
 
 fn problem(e: ClientError) -> Problem {
@@ -315,5 +316,102 @@ async fn the_answer_to_a_new_order_is_the_order_as_read_back(db: Db) {
         let replayed = client.create_order(key, &body).await.expect("replayed");
         assert_eq!(replayed, created);
     }
+    app.finish().await;
+}
+
+/// A well-formed body or query that does not fit the contract: the field is named, in the
+/// caller's language, without serde's or Rust's words (a missing name once came back as
+/// 400 "missing field `name` at line 1 column 24", an array as "expected struct
+/// NewCustomer").
+async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let send = |method: reqwest::Method, path: &str, body: Option<serde_json::Value>| {
+        let mut request = app
+            .http
+            .request(method, app.url(path))
+            .bearer_auth(&app.clerk)
+            .header("Accept-Language", "en");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move {
+            let response = request.send().await.expect("send");
+            let status = response.status().as_u16();
+            let text = response.text().await.expect("body");
+            (status, text)
+        }
+    };
+    let cases = [
+        (
+            reqwest::Method::POST,
+            "/api/v1/customers",
+            Some(serde_json::json!({"phone": "13900001111"})),
+            422,
+            "name",
+            "required",
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/customers",
+            Some(serde_json::json!({"phone": 13900001111u64, "name": "张三"})),
+            422,
+            "phone",
+            "must be text",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/customers",
+            None,
+            422,
+            "phone",
+            "required",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/orders?limit=99999999999999999999",
+            None,
+            422,
+            "limit",
+            "whole number",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/orders/HN20261128000001?reveal=1",
+            None,
+            422,
+            "reveal",
+            "true or false",
+        ),
+    ];
+    for (method, path, body, status, field, words) in cases {
+        let (got, text) = send(method, path, body.clone()).await;
+        assert_eq!(got, status, "{path} {body:?}: {text}");
+        let problem: Problem = serde_json::from_str(&text).expect("problem");
+        let named = problem.errors.iter().find(|e| e.field == field);
+        assert!(
+            named.is_some_and(|e| e.message.contains(words)),
+            "{path} {body:?}: {text}"
+        );
+        for rust in ["line 1", "`", "struct", "invalid type", "u64", "i64"] {
+            assert!(
+                !text.contains(rust),
+                "{path} {body:?} says {rust:?}: {text}"
+            );
+        }
+    }
+    let (got, text) = send(
+        reqwest::Method::POST,
+        "/api/v1/customers",
+        Some(serde_json::json!([])),
+    )
+    .await;
+    assert_eq!(got, 400, "{text}");
+    assert!(
+        text.contains("JSON object") && !text.contains("struct"),
+        "{text}"
+    );
+    // Nothing was made.
+    let found = app.client(&app.clerk).find_customer("13900001111").await;
+    assert!(found.is_ok_and(|c| c.is_none()));
     app.finish().await;
 }
