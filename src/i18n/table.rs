@@ -131,6 +131,10 @@ web_texts! { messaging_texts;
     ErrExpectedList => "应为列表", "must be a list";
     ErrExpectedObject => "应为对象", "must be an object";
     ErrExpectedOther => "格式不对", "is not in the right form";
+    ProblemMethodTitle => "不支持的请求方法", "Method not allowed";
+    ProblemMethodDetail => "此地址不接受这种请求方法，见接口文档", "this address does not take that method: see the API documentation";
+    ProblemMediaTitle => "不支持的内容类型", "Unsupported media type";
+    ProblemMediaDetail => "请求体应为 application/json", "the body must be application/json";
     ProblemBodyNotObject => "请求体应为 JSON 对象，字段见接口文档", "the body must be a JSON object with the fields the API documents";
 
     // API problems (title, then detail).

@@ -129,6 +129,16 @@ impl ProblemSpec {
                 T::ProblemNotFoundTitle,
                 Msg::new(T::ProblemRouteNotFound),
             ),
+            405 => (
+                "method_not_allowed",
+                T::ProblemMethodTitle,
+                Msg::new(T::ProblemMethodDetail),
+            ),
+            415 => (
+                "unsupported_media_type",
+                T::ProblemMediaTitle,
+                Msg::new(T::ProblemMediaDetail),
+            ),
             413 => (
                 "payload_too_large",
                 T::ProblemTooLargeTitle,

@@ -410,6 +410,11 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
         text.contains("JSON object") && !text.contains("struct"),
         "{text}"
     );
+    // A method an address does not take: a problem saying so.
+    let (got, text) = send(reqwest::Method::DELETE, "/api/v1/orders", None).await;
+    assert_eq!(got, 405, "{text}");
+    let problem: Problem = serde_json::from_str(&text).expect("problem");
+    assert_eq!(problem.code, "method_not_allowed", "{text}");
     // Nothing was made.
     let found = app.client(&app.clerk).find_customer("13900001111").await;
     assert!(found.is_ok_and(|c| c.is_none()));
