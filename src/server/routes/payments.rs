@@ -43,7 +43,10 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Payment>), ApiError> {
     caller.require(Permission::CreateOrders)?;
     if !matches!(body.method.as_str(), "" | "qr" | "alipay" | "sandbox") {
-        return Err(ApiError::field("method", Msg::with(T::ErrOneOf, ["qr, alipay, sandbox"])));
+        return Err(ApiError::field(
+            "method",
+            Msg::with(T::ErrOneOf, ["qr, alipay, sandbox"]),
+        ));
     }
     let order = find_order(&state, &order_no).await?;
     let (fresh, payment) = open_qr(&state, &order, &caller.operator.name).await?;
