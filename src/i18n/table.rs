@@ -787,6 +787,7 @@ web_texts! { messaging_texts;
     ProblemIssueThroughInvoice => "订单 {0} 请在开票页填写开票信息后开具，发票号由开票服务生成", "issue order {0}'s invoice from the invoicing tab; the number comes from the invoicing service";
     ErrTrackingNoTaken => "单号 {0} 已用于另一订单，请核对是否重复扫描", "tracking number {0} is already on another order; was it scanned twice?";
     ErrTrackingInFuture => "时间不能晚于现在", "the time cannot be in the future";
+    ErrTrackingBeforeShipped => "时间不能早于寄出时间（{0}）", "the time cannot be before the parcel was shipped ({0})";
     ErrInvoiceRequestMissing => "客户尚未提交开票信息，请填写后开具", "the customer has not asked for an invoice yet; fill in the request first";
     ErrTrackingNoUsed => "单号 {0} 已用于订单 {1}，请核对是否重复扫描", "tracking number {0} is already on order {1}; was it scanned twice?";
     SmsShipped => "【{0}】您的数字证书（订单 {1}）已由{2}寄出，运单号 {3}。如需发票，请打开 {4} 填写开票信息。客服电话 {5}。", "[{0}] Your certificate (order {1}) was sent by {2}, tracking number {3}. For an invoice, open {4}. Hotline {5}.";

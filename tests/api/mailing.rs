@@ -657,6 +657,22 @@ async fn staff_type_tracking_events_when_there_is_no_provider(db: Db) {
             .await,
     );
     assert_eq!(fields(&refused), ["state", "context"]);
+    // A time before the parcel was shipped (or after now) cannot be one of its steps.
+    for at in ["1970-01-01T00:00:00Z", "2999-01-01T00:00:00Z"] {
+        let refused = problem(
+            mailroom
+                .add_tracking_step(
+                    &order.order_no,
+                    &NewTrackingStep {
+                        state: "in_transit".into(),
+                        context: "到达某地".into(),
+                        at: Some(at.into()),
+                    },
+                )
+                .await,
+        );
+        assert_eq!(fields(&refused), ["at"], "{at}");
+    }
     // Support reads it; does not write it.
     let seen = app
         .client(&app.support)

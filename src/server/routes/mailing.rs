@@ -285,12 +285,21 @@ pub async fn add_step(
         Some(text) => {
             match time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
             {
-                Ok(t) if t.unix_timestamp() * 1000 <= now_ms() + 60_000 => {
-                    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
-                }
-                Ok(_) => {
-                    errors.add("at", T::ErrTrackingInFuture);
-                    None
+                Ok(t) => {
+                    let at = (t.unix_timestamp_nanos() / 1_000_000) as i64;
+                    // The parcel moves after it is handed over, and before now (a minute's
+                    // grace for clocks either way).
+                    let shipped = row.shipped_at.filter(|shipped| at < shipped - 60_000);
+                    if at > now_ms() + 60_000 {
+                        errors.add("at", T::ErrTrackingInFuture);
+                        None
+                    } else if let Some(shipped) = shipped {
+                        let shipped = crate::server::present::china_datetime(shipped);
+                        errors.add("at", Msg::with(T::ErrTrackingBeforeShipped, [shipped]));
+                        None
+                    } else {
+                        Some(at)
+                    }
                 }
                 Err(_) => {
                     errors.add("at", Msg::with(T::ErrInvalidValue, [text]));
