@@ -227,7 +227,7 @@ web_texts! { messaging_texts;
     CmdPageUp => "上一页", "page up";
     CmdPageDown => "下一页", "page down";
     CmdTop => "到第一条", "first row";
-    CmdBottom => "到最后一条", "last row";
+    CmdBottom => "到已载入的最后一条", "last loaded row";
     CmdOpen => "打开订单", "open order";
     CmdBack => "返回列表", "back to the list";
     CmdSearch => "查找（订单号、手机号、姓名、身份证号）", "search (order number, phone, name, ID number)";
