@@ -276,7 +276,7 @@ web_texts! { messaging_texts;
     StillPrinting => "上一份还在打印，请稍候", "the last document is still printing; a moment please";
     CmdLineOrder => ":order 订单号 — 打开订单", ":order NO — open an order";
     CmdLinePhone => ":phone 手机号（或后 4 位以上）— 查找订单", ":phone NUMBER (or its last 4+ digits) — find orders";
-    CmdLineTheme => ":theme 名称 — 换主题（default、light、high-contrast、mono）", ":theme NAME — switch theme (default, light, high-contrast, mono)";
+    CmdLineTheme => ":theme 名称 — 换主题：default/light/high-contrast/mono", ":theme NAME — switch theme (default, light, high-contrast, mono)";
     CmdLineLang => ":lang zh-CN 或 en — 换语言", ":lang en or zh-CN — switch language";
     CmdPhoneUsage => "用法：:phone 手机号（或后 4 位以上数字）", "usage: :phone NUMBER (or at least its last 4 digits)";
     CmdPrintSlip => "打印转账说明", "print the transfer slip";
