@@ -191,6 +191,13 @@ pub fn frame_bindings(focus: Focus, tabs: &[T], lang: Lang) -> Vec<Binding<Frame
     let t = |t: T| t.get(lang).to_owned();
     let mut out = Vec::new();
     if focus == Focus::Modal {
+        // A popup keeps its keys; the language switches everywhere (a customer at the
+        // counter may need the other one mid-dialog).
+        out.push(Binding::new(
+            &[Key::ctrl('l')],
+            Frame::ToggleLang,
+            t(T::CmdLang),
+        ));
         out.push(Binding::new(&[Key::ctrl('c')], Frame::Quit, t(T::CmdQuit)));
         return out;
     }
@@ -331,6 +338,8 @@ mod tests {
         let letters = frame_bindings(Focus::Letters, &tabs, Lang::En);
         assert_eq!(lookup(&letters, &key('?')), Some(Frame::Help));
         let modal = frame_bindings(Focus::Modal, &tabs, Lang::En);
-        assert_eq!(modal.len(), 1);
+        assert_eq!(modal.len(), 2);
+        let ctrl_l = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&modal, &ctrl_l), Some(Frame::ToggleLang));
     }
 }

@@ -278,6 +278,8 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
         T::FormSubmitting
     } else if form.fields.is_empty() {
         T::ConfirmHint
+    } else if form.fields.iter().any(|f| f.key == "file") {
+        T::FormHintFile
     } else {
         T::FormHint
     };
