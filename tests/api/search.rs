@@ -406,6 +406,34 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     }
     assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 1000);
 
+    // A returned demo order says what for, and its correction notice prints (it was
+    // refused as "not returned" for want of reasons).
+    let returned: Vec<(String,)> =
+        sqlx::query_as("SELECT order_no FROM orders WHERE status = 'rejected' LIMIT 3")
+            .fetch_all(store.pool())
+            .await
+            .expect("returned");
+    assert!(
+        !returned.is_empty(),
+        "1,000 demo orders hold a returned one"
+    );
+    for (order_no,) in &returned {
+        let order = app
+            .client(&app.support)
+            .order(order_no, false)
+            .await
+            .expect("order");
+        assert!(!order.rejection_reasons.is_empty(), "{order_no}");
+        let notice = app
+            .http
+            .get(app.url(&format!("/api/v1/orders/{order_no}/correction-notice")))
+            .bearer_auth(&app.support)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(notice.status(), 200, "{order_no}");
+    }
+
     // A loaded name is found, all of its orders.
     let (name, n): (String, i64) = sqlx::query_as(
         "SELECT applicant_name, COUNT(*) FROM orders GROUP BY applicant_name \

@@ -23,6 +23,10 @@ use crate::domain::{IdNumber, OrderNo, OrderStatus, RoleSet};
 /// Orders per multi-row `INSERT`.
 const ROWS_PER_STATEMENT: usize = 100;
 /// Orders per transaction.
+/// What the demo's returned orders were returned for (a reviewer's checklist's words).
+const DEMO_RETURN_REASONS: [&str; 3] =
+    ["申请表缺少签字", "身份证复印件不清晰", "邮寄地址缺少门牌号"];
+
 const ORDERS_PER_TRANSACTION: usize = 5_000;
 /// The loaded orders span this many days, ending today.
 const DAYS: i64 = 3 * 365;
@@ -286,6 +290,11 @@ impl Store {
                 Value::Int(at),
                 Value::Text(channel.into()),
                 Value::Text(self.id_hash(&person.id_number)),
+                // A returned order says what for (its correction notice prints them).
+                Value::MaybeText((status == OrderStatus::Rejected).then(|| {
+                    let reason = DEMO_RETURN_REASONS[rng.gen_range(0..DEMO_RETURN_REASONS.len())];
+                    to_json(&[reason])
+                })),
             ]);
             if batch.len() == ORDERS_PER_TRANSACTION || i + 1 == count {
                 written += batch.len() as u64;
@@ -412,9 +421,11 @@ impl Store {
         const COLUMNS: &str = "id, order_no, status, version, user_type, customer_id, product_id, \
             project_id, amount_fen, applicant_name, display_name, phone, id_number, applicant_json, \
             organization_json, mailing_json, note, payment_method, paid_at, carrier, tracking_no, \
-            shipped_at, submitted_by, created_at, updated_at, channel, id_hash";
+            shipped_at, submitted_by, created_at, updated_at, channel, id_hash, rejection_json";
         let mut tx = self.begin_write().await?;
         let mut history: Vec<(String, i64, String)> = Vec::with_capacity(orders.len());
+        // Returned orders: (id, when, the reasons as the history writes them).
+        let mut returned: Vec<(String, i64, String)> = Vec::new();
         for rows in orders.chunks(ROWS_PER_STATEMENT) {
             let width = rows.first().map_or(0, Vec::len);
             let mut sql = format!("INSERT INTO orders ({COLUMNS}) VALUES ");
@@ -433,6 +444,11 @@ impl Store {
                     (row.first(), row.get(23), row.get(2))
                 {
                     history.push((id.clone(), *at, status.clone()));
+                    if let Some(Value::MaybeText(Some(reasons))) = row.get(27) {
+                        let reasons: Vec<String> =
+                            serde_json::from_str(reasons).unwrap_or_default();
+                        returned.push((id.clone(), *at + 86_400_000, reasons.join("；")));
+                    }
                 }
                 for value in row {
                     q = match value {
@@ -464,6 +480,29 @@ impl Store {
             let mut q = sqlx::query(&sql).persistent(false);
             for (id, at, _) in rows {
                 q = q.bind(id.clone()).bind(*at);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        for rows in returned.chunks(ROWS_PER_STATEMENT * 3) {
+            let mut sql = String::from(
+                "INSERT INTO order_history (order_id, at, actor_id, actor_name, action, from_status, \
+                 to_status, reason, request_id) VALUES ",
+            );
+            for r in 0..rows.len() {
+                if r > 0 {
+                    sql.push_str(", ");
+                }
+                let b = r * 3;
+                sql.push_str(&format!(
+                    "({}, {}, NULL, 'demo-loader', 'reject', 'pending_review', 'rejected', {}, NULL)",
+                    placeholder(self.backend, b + 1),
+                    placeholder(self.backend, b + 2),
+                    placeholder(self.backend, b + 3)
+                ));
+            }
+            let mut q = sqlx::query(&sql).persistent(false);
+            for (id, at, reasons) in rows {
+                q = q.bind(id.clone()).bind(*at).bind(reasons.clone());
             }
             q.execute(&mut *tx).await?;
         }
