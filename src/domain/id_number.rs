@@ -53,6 +53,16 @@ impl IdNumber {
         if !is_real_date(year, month, day) {
             return Err(Msg::with(T::ErrIdNumberBirthDate, [cleaned[6..14].to_owned()]).into());
         }
+        // Nobody was born after today (China's date).
+        let today = time::OffsetDateTime::now_utc()
+            .to_offset(super::CHINA)
+            .date();
+        let today = today.year() as u32 * 10_000
+            + u32::from(u8::from(today.month())) * 100
+            + u32::from(today.day());
+        if year * 10_000 + month * 100 + day > today {
+            return Err(Msg::with(T::ErrIdNumberBirthFuture, [cleaned[6..14].to_owned()]).into());
+        }
         let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
         let expected = CHECK_CHARS[(sum % 11) as usize];
         if last != expected {
@@ -88,7 +98,7 @@ impl IdNumber {
 }
 
 fn is_real_date(year: u32, month: u32, day: u32) -> bool {
-    if !(1900..=2099).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+    if !(1900..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
         return false;
     }
     let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
@@ -123,6 +133,22 @@ impl std::fmt::Display for IdNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_birth_date_after_today_is_called_that() {
+        // A real date, checksummed, born in 2100: not "not a real date".
+        let mut number = String::from("43010221001231001");
+        let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
+        let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+        number.push(CHECK_CHARS[(sum % 11) as usize]);
+        let refused = IdNumber::parse(&number)
+            .err()
+            .map(|e| e.render(crate::i18n::Lang::En));
+        assert_eq!(
+            refused.as_deref(),
+            Some("the birth date 21001231 in the ID number is after today")
+        );
+    }
 
     #[test]
     fn control_characters_are_not_part_of_a_number() {

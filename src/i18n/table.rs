@@ -85,6 +85,7 @@ web_texts! { messaging_texts;
     ErrIdNumberDigits => "身份证号前 17 位必须是数字", "the first 17 characters of an ID number must be digits";
     ErrIdNumberLast => "身份证号最后一位必须是数字或 X", "the last character of an ID number must be a digit or X";
     ErrIdNumberRegion => "身份证号开头的地区码 {0} 不存在", "the region code {0} at the start of the ID number does not exist";
+    ErrIdNumberBirthFuture => "身份证号中的出生日期 {0} 晚于今天", "the birth date {0} in the ID number is after today";
     ErrIdNumberBirthDate => "身份证号中的出生日期 {0} 不是真实日期", "the birth date {0} in the ID number is not a real date";
     ErrIdNumberCheck => "身份证号校验位不对（按前 17 位应为 {0}），请核对是否输错", "the ID number's check character is wrong (the first 17 give {0}); please check for a typo";
     ErrUsccLength => "统一社会信用代码应为 18 位，现在是 {0} 位", "a unified social credit code has 18 characters; this one has {0}";
