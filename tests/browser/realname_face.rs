@@ -77,7 +77,7 @@ async fn the_counter_shows_verified_when_the_phone_passes_the_face_check() {
     page.close().await;
 
     // No key pressed: the counter moves on by itself.
-    tui.wait_text("已实名 ✓", WAIT);
+    tui.wait_text("✓ 已实名：", WAIT);
     tui.wait_text("查找项目", WAIT);
     tui.send("\x03");
     assert!(tui.wait_exit(WAIT));
