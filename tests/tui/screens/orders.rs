@@ -429,6 +429,31 @@ fn a_message_about_one_order_does_not_stay_on_another() {
     assert!(!render(&app, 80, 24).contains("服务器内部出错"));
 }
 
+/// 1–3 digits end no phone or order number the search takes: the search stays open and
+/// asks for more, instead of sending it and answering "no orders".
+#[test]
+fn a_search_of_too_few_digits_asks_for_more_and_keeps_what_was_typed() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        let _ = app.take_jobs();
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "668");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.take_jobs().is_empty(), "{lang:?}: nothing sent");
+        let screen = render(&app, 80, 24);
+        let asked = match lang {
+            Lang::ZhCn => "请至少输入 4 位数字",
+            _ => "type at least 4 digits",
+        };
+        assert!(screen.contains(asked), "{lang:?}: {screen}");
+        // Still open, with what was typed: one more digit and it goes.
+        typed(&mut app, "8");
+        key(&mut app, KeyCode::Enter);
+        assert!(!app.take_jobs().is_empty(), "{lang:?}: 6688 is searched");
+        assert!(!render(&app, 80, 24).contains(asked));
+    }
+}
+
 #[test]
 fn a_search_answered_while_imported_orders_are_indexed_says_some_cannot_be_found_yet() {
     for lang in Lang::ALL {

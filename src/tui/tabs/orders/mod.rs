@@ -396,7 +396,21 @@ impl Component for Orders {
             match key.code {
                 crossterm::event::KeyCode::Esc => {}
                 crossterm::event::KeyCode::Enter => {
-                    self.query = input.text().trim().to_owned();
+                    let typed = input.text().trim().to_owned();
+                    // 1–3 digits are the end of no phone or order number the search takes:
+                    // ask for more instead of answering "no orders".
+                    let digits: String = crate::domain::normalize_width(&typed)
+                        .chars()
+                        .filter(|c| !matches!(c, ' ' | '-'))
+                        .collect();
+                    if (1..4).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
+                    {
+                        self.notice = Some(Notice::error(T::SearchDigitsTooFew));
+                        self.search = Some(input);
+                        return true;
+                    }
+                    self.notice = None;
+                    self.query = typed;
                     self.detail = None;
                     self.reload(ctx);
                 }
