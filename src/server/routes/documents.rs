@@ -80,6 +80,27 @@ pub async fn preview_form(
     Ok(pdf_response(printed, &name))
 }
 
+/// Records in the order's history that `caller` printed `what` with personal data in full.
+async fn record_print(
+    state: &AppState,
+    caller: &Caller,
+    row: &OrderRow,
+    what: &str,
+) -> Result<(), ApiError> {
+    state
+        .store
+        .record(
+            row,
+            &caller.actor(),
+            "print",
+            Some(what),
+            Some(&caller.ctx.request_id),
+            None,
+        )
+        .await?;
+    Ok(())
+}
+
 fn stored_form(row: &OrderRow) -> Result<FormData, ApiError> {
     let corrupt = |_| ApiError::Internal(format!("corrupt stored order {}", row.order_no));
     Ok(FormData {
@@ -116,17 +137,7 @@ pub async fn order_form(
     let row = find_order(&state, &order_no).await?;
     let data = stored_form(&row)?;
     let fonts = state.fonts.clone();
-    state
-        .store
-        .record(
-            &row,
-            &caller.actor(),
-            "print",
-            Some("application_form"),
-            Some(&caller.ctx.request_id),
-            None,
-        )
-        .await?;
+    record_print(&state, &caller, &row, "application_form").await?;
     let document = paper::form(&state, &data);
     let printed = render(move || pdf::application_form(&fonts, &document)).await?;
     Ok(pdf_response(
@@ -155,17 +166,7 @@ pub async fn receipt(
         .roles
         .permits(Permission::RevealPersonalData);
     if in_full {
-        state
-            .store
-            .record(
-                &row,
-                &caller.actor(),
-                "print",
-                Some("receipt"),
-                Some(&caller.ctx.request_id),
-                None,
-            )
-            .await?;
+        record_print(&state, &caller, &row, "receipt").await?;
     }
     let document = paper::receipt(&state, &row, &data, status.label(Lang::ZhCn), in_full);
     let fonts = state.fonts.clone();

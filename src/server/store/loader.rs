@@ -23,6 +23,16 @@ use crate::domain::{IdNumber, OrderNo, OrderStatus, RoleSet};
 /// Orders per multi-row `INSERT`.
 const ROWS_PER_STATEMENT: usize = 100;
 /// Orders per transaction.
+/// A history row the loader writes beside its orders.
+struct DemoStep {
+    order_id: String,
+    at: i64,
+    action: &'static str,
+    from: Option<&'static str>,
+    to: &'static str,
+    reason: Option<String>,
+}
+
 /// What the demo's returned orders were returned for (a reviewer's checklist's words).
 const DEMO_RETURN_REASONS: [&str; 3] =
     ["申请表缺少签字", "身份证复印件不清晰", "邮寄地址缺少门牌号"];
@@ -423,9 +433,8 @@ impl Store {
             organization_json, mailing_json, note, payment_method, paid_at, carrier, tracking_no, \
             shipped_at, submitted_by, created_at, updated_at, channel, id_hash, rejection_json";
         let mut tx = self.begin_write().await?;
-        let mut history: Vec<(String, i64, String)> = Vec::with_capacity(orders.len());
-        // Returned orders: (id, when, the reasons as the history writes them).
-        let mut returned: Vec<(String, i64, String)> = Vec::new();
+        // Each order's submission, and a returned order's return with its reasons.
+        let mut history: Vec<DemoStep> = Vec::with_capacity(orders.len());
         for rows in orders.chunks(ROWS_PER_STATEMENT) {
             let width = rows.first().map_or(0, Vec::len);
             let mut sql = format!("INSERT INTO orders ({COLUMNS}) VALUES ");
@@ -440,14 +449,26 @@ impl Store {
             }
             let mut q = sqlx::query(&sql).persistent(false);
             for row in rows {
-                if let (Some(Value::Text(id)), Some(Value::Int(at)), Some(Value::Text(status))) =
-                    (row.first(), row.get(23), row.get(2))
-                {
-                    history.push((id.clone(), *at, status.clone()));
+                if let (Some(Value::Text(id)), Some(Value::Int(at))) = (row.first(), row.get(23)) {
+                    history.push(DemoStep {
+                        order_id: id.clone(),
+                        at: *at,
+                        action: "submit",
+                        from: None,
+                        to: "pending_payment",
+                        reason: None,
+                    });
                     if let Some(Value::MaybeText(Some(reasons))) = row.get(27) {
                         let reasons: Vec<String> =
                             serde_json::from_str(reasons).unwrap_or_default();
-                        returned.push((id.clone(), *at + 86_400_000, reasons.join("；")));
+                        history.push(DemoStep {
+                            order_id: id.clone(),
+                            at: *at + 86_400_000,
+                            action: "reject",
+                            from: Some("pending_review"),
+                            to: "rejected",
+                            reason: Some(reasons.join("；")),
+                        });
                     }
                 }
                 for value in row {
@@ -461,7 +482,7 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
-        for rows in history.chunks(ROWS_PER_STATEMENT * 3) {
+        for rows in history.chunks(ROWS_PER_STATEMENT * 2) {
             let mut sql = String::from(
                 "INSERT INTO order_history (order_id, at, actor_id, actor_name, action, from_status, \
                  to_status, reason, request_id) VALUES ",
@@ -470,39 +491,26 @@ impl Store {
                 if r > 0 {
                     sql.push_str(", ");
                 }
-                let b = r * 2;
+                let p = |c: usize| placeholder(self.backend, r * 6 + c);
                 sql.push_str(&format!(
-                    "({}, {}, NULL, 'demo-loader', 'submit', NULL, 'pending_payment', NULL, NULL)",
-                    placeholder(self.backend, b + 1),
-                    placeholder(self.backend, b + 2)
+                    "({}, {}, NULL, 'demo-loader', {}, {}, {}, {}, NULL)",
+                    p(1),
+                    p(2),
+                    p(3),
+                    p(4),
+                    p(5),
+                    p(6)
                 ));
             }
             let mut q = sqlx::query(&sql).persistent(false);
-            for (id, at, _) in rows {
-                q = q.bind(id.clone()).bind(*at);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        for rows in returned.chunks(ROWS_PER_STATEMENT * 3) {
-            let mut sql = String::from(
-                "INSERT INTO order_history (order_id, at, actor_id, actor_name, action, from_status, \
-                 to_status, reason, request_id) VALUES ",
-            );
-            for r in 0..rows.len() {
-                if r > 0 {
-                    sql.push_str(", ");
-                }
-                let b = r * 3;
-                sql.push_str(&format!(
-                    "({}, {}, NULL, 'demo-loader', 'reject', 'pending_review', 'rejected', {}, NULL)",
-                    placeholder(self.backend, b + 1),
-                    placeholder(self.backend, b + 2),
-                    placeholder(self.backend, b + 3)
-                ));
-            }
-            let mut q = sqlx::query(&sql).persistent(false);
-            for (id, at, reasons) in rows {
-                q = q.bind(id.clone()).bind(*at).bind(reasons.clone());
+            for step in rows {
+                q = q
+                    .bind(step.order_id.clone())
+                    .bind(step.at)
+                    .bind(step.action)
+                    .bind(step.from)
+                    .bind(step.to)
+                    .bind(step.reason.clone());
             }
             q.execute(&mut *tx).await?;
         }
