@@ -18,16 +18,7 @@ fn finance_fills_the_invoice_form_with_errors_next_to_fields() {
         );
         // The second order: nobody asked; finance fills a 专票 for an organisation with a
         // credit code whose check character is wrong.
-        key(&mut app, KeyCode::Down);
-        key(&mut app, KeyCode::Enter);
-        key(&mut app, KeyCode::Up);
-        key(&mut app, KeyCode::Up);
-        key(&mut app, KeyCode::Right);
-        key(&mut app, KeyCode::Down);
-        key(&mut app, KeyCode::Right);
-        key(&mut app, KeyCode::Down);
-        ctrl(&mut app, 'u');
-        typed(&mut app, "湖南某某建设有限公司");
+        open_second_as_an_organisations_special_invoice(&mut app);
         key(&mut app, KeyCode::Down);
         typed(&mut app, "91110000600037341A");
         // Leaving the field checks it at once.
@@ -104,16 +95,7 @@ fn declining_asks_for_a_note_and_sends_it() {
 fn an_invoice_form_closed_with_esc_comes_back_as_typed() {
     for lang in Lang::ALL {
         let mut app = invoice_app(lang);
-        key(&mut app, KeyCode::Down);
-        key(&mut app, KeyCode::Enter);
-        key(&mut app, KeyCode::Up);
-        key(&mut app, KeyCode::Up);
-        key(&mut app, KeyCode::Right);
-        key(&mut app, KeyCode::Down);
-        key(&mut app, KeyCode::Right);
-        key(&mut app, KeyCode::Down);
-        ctrl(&mut app, 'u');
-        typed(&mut app, "湖南某某建设有限公司");
+        open_second_as_an_organisations_special_invoice(&mut app);
         let before = render(&app, 80, 24);
         key(&mut app, KeyCode::Esc);
         let closed = render(&app, 80, 24);
@@ -166,4 +148,19 @@ fn home_and_end_work_in_the_invoice_list() {
         app.tab::<Invoicing>().map(|i| i.queue.selected_index()),
         Some(0)
     );
+}
+
+/// Opens the second order's form and picks 单位 and 专票, the buyer named
+/// 湖南某某建设有限公司 (the focus left on the buyer's name).
+fn open_second_as_an_organisations_special_invoice(app: &mut ca_counter::tui::app::App) {
+    key(app, KeyCode::Down);
+    key(app, KeyCode::Enter);
+    key(app, KeyCode::Up);
+    key(app, KeyCode::Up);
+    key(app, KeyCode::Right);
+    key(app, KeyCode::Down);
+    key(app, KeyCode::Right);
+    key(app, KeyCode::Down);
+    ctrl(app, 'u');
+    typed(app, "湖南某某建设有限公司");
 }
