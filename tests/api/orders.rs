@@ -17,6 +17,7 @@ on_both_databases!(
     order_numbers_carry_the_date_and_increase,
     the_answer_to_a_new_order_is_the_order_as_read_back,
     a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words,
+    orders_submitted_together_are_each_written_whole_and_once,
 );
 
 fn problem(e: ClientError) -> Problem {
@@ -418,5 +419,115 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
     // Nothing was made.
     let found = app.client(&app.clerk).find_customer("13900001111").await;
     assert!(found.is_ok_and(|c| c.is_none()));
+    app.finish().await;
+}
+
+/// Verifies `customer` on the phone page as the customer would.
+async fn verify(app: &TestApp, customer_id: &str, name: &str) {
+    let session = app
+        .client(&app.clerk)
+        .create_realname_session(customer_id)
+        .await
+        .expect("session");
+    let url = session.url.expect("url");
+    let form = [
+        ("name", name),
+        ("id_number", "11010519491231002X"),
+        ("consent", "yes"),
+    ];
+    let page = ca_counter::api::submit_phone_form(&app.http, &url, &form)
+        .await
+        .expect("post");
+    assert!(page.text().await.expect("page").contains("实名认证成功"));
+}
+
+/// Ten clerks' orders at once, half for verified customers, and a double press, while
+/// the status counts every order statement writes are held by someone else (on
+/// PostgreSQL: a lock the test takes, so they all queue and then go together). Each order
+/// is written whole — its row, search terms, history with the real-name fact, count — and
+/// once; the retries get the first answer.
+async fn orders_submitted_together_are_each_written_whole_and_once(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let names = [
+        "赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八", "冯九", "陈十",
+    ];
+    let mut bodies = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let body = app.new_order_body(name).await;
+        if i % 2 == 0 {
+            verify(&app, &body.customer_id, name).await;
+        }
+        bodies.push(body);
+    }
+    // PostgreSQL: every order statement waits on the status counts until the test lets
+    // go, so the orders submitted meanwhile queue for one statement.
+    let hold = match db {
+        Db::Postgres => {
+            let mut hold = app.store().pool().begin().await.expect("begin");
+            sqlx::query("LOCK TABLE order_counts IN SHARE MODE")
+                .execute(&mut *hold)
+                .await
+                .expect("lock");
+            Some(hold)
+        }
+        Db::Sqlite => None,
+    };
+    let client = app.client(&app.clerk);
+    let mut submissions = Vec::new();
+    for (i, body) in bodies.iter().enumerate() {
+        // The first order is pressed four times.
+        for _ in 0..if i == 0 { 4 } else { 1 } {
+            let (client, body) = (client.clone(), body.clone());
+            submissions.push(tokio::spawn(async move {
+                client.create_order(&format!("together-{i}"), &body).await
+            }));
+        }
+    }
+    if let Some(hold) = hold {
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        hold.commit().await.expect("let go");
+    }
+    let mut created = Vec::new();
+    for submission in submissions {
+        created.push(submission.await.expect("join").expect("create"));
+    }
+    let first = created[0].order_no.clone();
+    assert!(
+        created[..4].iter().all(|o| o.order_no == first),
+        "the retries get the first answer"
+    );
+    let mut numbers: Vec<&str> = created[3..].iter().map(|o| o.order_no.as_str()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), names.len(), "one order each: {numbers:?}");
+
+    let reader = app.client(&app.admin);
+    let counts = reader.order_counts().await.expect("counts");
+    let pending = counts
+        .iter()
+        .find(|c| c.status == ca_counter::domain::OrderStatus::PendingPayment)
+        .map(|c| c.count);
+    assert_eq!(pending, Some(10));
+    for (i, name) in names.iter().enumerate() {
+        let order = created[if i == 0 { 0 } else { i + 3 }].clone();
+        assert_eq!(order.applicant.name, *name);
+        let found = reader
+            .orders(&ca_counter::api::OrderQuery {
+                q: Some((*name).to_owned()),
+                ..Default::default()
+            })
+            .await
+            .expect("search");
+        let found: Vec<&str> = found.items.iter().map(|o| o.order_no.as_str()).collect();
+        assert_eq!(found, [order.order_no.as_str()], "{name}");
+        let history = reader.history(&order.order_no).await.expect("history");
+        let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+        let expected: &[&str] = if i % 2 == 0 {
+            &["submit", "realname"]
+        } else {
+            &["submit"]
+        };
+        assert_eq!(actions, expected, "{name}");
+    }
     app.finish().await;
 }
