@@ -53,9 +53,6 @@ pub enum ApiError {
     PreconditionRequired,
     /// An upload over the limit (bytes).
     TooLarge(usize),
-    /// A body over the router's limit, found while reading it; answered as a bare 413 that
-    /// the router's limit layer words with the limit.
-    BodyTooLarge,
     /// An upload that is not JPEG, PNG or PDF.
     UnsupportedType,
     /// The database is unreachable or overloaded.
@@ -207,7 +204,6 @@ impl ProblemSpec {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let spec = match self {
-            ApiError::BodyTooLarge => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
             ApiError::Validation(errors) => ProblemSpec {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 code: "validation_failed",

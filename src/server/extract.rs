@@ -1,7 +1,12 @@
 //! Extractors: the authenticated caller, JSON bodies with per-field errors, and query
 //! strings and paths whose rejections are problem documents.
+//!
+//! A route checks the caller's permission before it reads what they sent: it takes its
+//! body as bytes and parses it with [`parse_json`] after [`Caller::require`] (and a query
+//! with [`parse_query`], where not every role may use the route), so whoever may not do
+//! something is told so (403), not how to shape the request (422).
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -106,27 +111,6 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(context(parts))
-    }
-}
-
-/// A JSON body; a value of the wrong type is reported against its field.
-#[derive(Debug, Clone)]
-pub struct ApiJson<V>(pub V);
-
-impl<V: DeserializeOwned + serde::Serialize, S: Send + Sync> FromRequest<S> for ApiJson<V> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|e| {
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::BodyTooLarge
-                } else {
-                    bad_request(&e.body_text())
-                }
-            })?;
-        parse_json(&bytes).map(ApiJson)
     }
 }
 
@@ -238,7 +222,8 @@ fn bad_request(detail: &str) -> ApiError {
     }
 }
 
-/// A query string; a bad one is a problem document.
+/// A query string; a bad one is a problem document. A route that not every role may use
+/// checks the caller's permission first and then reads its query with [`parse_query`].
 #[derive(Debug, Clone)]
 pub struct ApiQuery<V>(pub V);
 
@@ -246,29 +231,30 @@ impl<V: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<V> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let raw = parts.uri.query().unwrap_or_default();
-        // No parameter of this API holds a control or direction character (PostgreSQL
-        // refuses NUL; a search for one would match nothing or everything).
-        for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
-            let problem = if value.chars().any(char::is_control) {
-                Some(T::ErrControlChars)
-            } else if value.chars().any(crate::domain::is_bidi_control) {
-                Some(T::ErrBidiChars)
-            } else {
-                None
-            };
-            if let Some(problem) = problem {
-                let key: String = key.chars().filter(|c| !c.is_control()).collect();
-                return Err(ApiError::field(&key, problem));
-            }
-        }
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(ApiQuery)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                data_problem(&path, &e.into_inner().to_string())
-            })
+        parse_query(parts.uri.query().unwrap_or_default()).map(ApiQuery)
     }
+}
+
+/// Parses a query string, naming the parameter that does not fit.
+pub fn parse_query<V: DeserializeOwned>(raw: &str) -> Result<V, ApiError> {
+    // No parameter of this API holds a control or direction character (PostgreSQL
+    // refuses NUL; a search for one would match nothing or everything).
+    for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
+        let problem = if value.chars().any(char::is_control) {
+            Some(T::ErrControlChars)
+        } else if value.chars().any(crate::domain::is_bidi_control) {
+            Some(T::ErrBidiChars)
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            let key: String = key.chars().filter(|c| !c.is_control()).collect();
+            return Err(ApiError::field(&key, problem));
+        }
+    }
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        data_problem(&path, &e.into_inner().to_string())
+    })
 }

@@ -13,6 +13,7 @@ on_both_databases!(
     a_revocation_by_another_process_ends_the_stream_within_seconds,
     me_names_the_operator_and_roles,
     revealing_personal_data_is_a_permission_and_is_audited,
+    a_caller_who_may_not_is_told_so_before_anything_they_sent_is_read,
 );
 
 async fn health_and_openapi_need_no_token(db: Db) {
@@ -243,5 +244,67 @@ async fn revealing_personal_data_is_a_permission_and_is_audited(db: Db) {
         .expect("audited");
     assert_eq!(reveal.actor.name, "reviewer-zhao");
     assert!(reveal.request_id.is_some());
+    app.finish().await;
+}
+
+/// Whoever may not do something gets 403 for it, whatever they sent: their body or query
+/// is not read first (a 422 would tell them how to shape a request they may not make).
+async fn a_caller_who_may_not_is_told_so_before_anything_they_sent_is_read(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let customer = app.customer("张三").await;
+    let order = app.submit("李四").await;
+    let cases = [
+        (
+            &app.support,
+            "POST",
+            "/api/v1/customers".to_owned(),
+            r#"{"phone": 5}"#,
+        ),
+        (
+            &app.finance,
+            "POST",
+            "/api/v1/realname-sessions".to_owned(),
+            "[]",
+        ),
+        (
+            &app.reviewer,
+            "PATCH",
+            format!("/api/v1/customers/{}", customer.id),
+            r#"{"name": 1}"#,
+        ),
+        (
+            &app.mailroom,
+            "POST",
+            format!("/api/v1/orders/{}/payments", order.order_no),
+            r#"{"method": "nothing"}"#,
+        ),
+        (
+            &app.clerk,
+            "GET",
+            "/api/v1/payments?status=nothing".to_owned(),
+            "",
+        ),
+        (
+            &app.clerk,
+            "GET",
+            "/api/v1/sms?status=nothing".to_owned(),
+            "",
+        ),
+    ];
+    for (token, method, path, body) in cases {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let response = app
+            .http
+            .request(method.clone(), app.url(&path))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 403, "{method} {path}");
+        let problem: Problem = response.json().await.expect("problem");
+        assert!(problem.errors.is_empty(), "{method} {path}: {problem:?}");
+    }
     app.finish().await;
 }

@@ -1,6 +1,7 @@
 //! Customers, found and created by mobile number.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use crate::domain::{Permission, Phone};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiJson, ApiQuery, Caller};
+use crate::server::extract::{ApiQuery, Caller, parse_json};
 use crate::server::{present, validate};
 
 /// `?phone=`
@@ -37,9 +38,10 @@ pub struct CustomerQuery {
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(body): ApiJson<NewCustomer>,
+    body: Bytes,
 ) -> Result<(StatusCode, Json<Customer>), ApiError> {
     caller.require(Permission::ManageCustomers)?;
+    let body: NewCustomer = parse_json(&body)?;
     let (phone, name) = validate::new_customer(&body)?;
     match state
         .store

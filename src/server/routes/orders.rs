@@ -17,7 +17,7 @@ use crate::domain::{Lines, OrderNo, OrderStatus, Permission, human_text};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiJson, ApiQuery, Caller, parse_json};
+use crate::server::extract::{ApiQuery, Caller, parse_json};
 use crate::server::store::{Answered, IdempotencyKey, ListQuery, OrderRow, SavedResponse, Sort};
 use crate::server::validate::{Errors, optional_lines};
 use crate::server::{present, validate};
@@ -464,9 +464,10 @@ pub async fn add_note(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
-    ApiJson(note): ApiJson<NewNote>,
+    body: Bytes,
 ) -> Result<(StatusCode, Json<HistoryEntry>), ApiError> {
     caller.require(Permission::AddNotes)?;
+    let note: NewNote = parse_json(&body)?;
     let row = find_order(&state, &order_no).await?;
     let text = optional_lines::<1000>(Some(&note.text))
         .map_err(|e| ApiError::field("text", e))?

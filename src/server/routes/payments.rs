@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use axum::Form;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -16,7 +17,7 @@ use crate::domain::{Action, Money, Permission, next_status};
 use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiJson, ApiQuery, Caller};
+use crate::server::extract::{Caller, parse_json, parse_query};
 use crate::server::payments::Charge;
 use crate::server::payments::notify;
 use crate::server::present::rfc3339;
@@ -39,9 +40,10 @@ pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
-    ApiJson(body): ApiJson<NewPayment>,
+    body: Bytes,
 ) -> Result<(StatusCode, Json<Payment>), ApiError> {
     caller.require(Permission::CreateOrders)?;
+    let body: NewPayment = parse_json(&body)?;
     if !matches!(body.method.as_str(), "" | "qr" | "alipay" | "sandbox") {
         return Err(ApiError::field(
             "method",
@@ -278,9 +280,10 @@ pub struct PaymentQuery {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(query): ApiQuery<PaymentQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<Payment>>, ApiError> {
     caller.require(Permission::Act(Action::IssueInvoice))?;
+    let query: PaymentQuery = parse_query(query.as_deref().unwrap_or_default())?;
     if !matches!(
         query.status.as_str(),
         "refund_needed" | "pending" | "paid" | "closed"

@@ -2,6 +2,7 @@
 //! the customer's phone does the rest on `/m/realname/{token}`.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
@@ -10,7 +11,7 @@ use crate::domain::Permission;
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiJson, Caller};
+use crate::server::extract::{Caller, parse_json};
 use crate::server::present;
 use crate::server::store::now_ms;
 use crate::server::validate::optional_text;
@@ -22,9 +23,10 @@ use crate::server::validate::optional_text;
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(body): ApiJson<NewRealnameSession>,
+    body: Bytes,
 ) -> Result<(StatusCode, Json<RealnameSession>), ApiError> {
     caller.require(Permission::ManageCustomers)?;
+    let body: NewRealnameSession = parse_json(&body)?;
     let customer = state
         .store
         .customer(&body.customer_id)
@@ -84,9 +86,10 @@ pub async fn rename_customer(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<CustomerUpdate>,
+    body: Bytes,
 ) -> Result<Json<Customer>, ApiError> {
     caller.require(Permission::ManageCustomers)?;
+    let body: CustomerUpdate = parse_json(&body)?;
     let name = optional_text::<50>(Some(&body.name))
         .map_err(|e| ApiError::field("name", e))?
         .ok_or_else(|| ApiError::field("name", T::ErrRequired))?;

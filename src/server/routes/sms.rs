@@ -2,7 +2,7 @@
 //! administrator to read what the `log` provider kept, and to see what failed.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -11,7 +11,7 @@ use crate::domain::Permission;
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiQuery, Caller};
+use crate::server::extract::{Caller, parse_query};
 use crate::server::present::rfc3339;
 
 /// What a message can be: `queued` (waiting for its first or next try), `sending`, `sent`
@@ -36,9 +36,10 @@ pub struct SmsQuery {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(query): ApiQuery<SmsQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<SmsMessage>>, ApiError> {
     caller.require(Permission::Administer)?;
+    let query: SmsQuery = parse_query(query.as_deref().unwrap_or_default())?;
     if let Some(status) = query.status.as_deref()
         && !STATUSES.contains(&status)
     {
