@@ -135,14 +135,117 @@ fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            bad_request(&inner.to_string())
-        } else {
-            // serde's own words end with the position; the field is named by the path.
-            let message = inner.to_string();
-            let message = message.split(" at line ").next().unwrap_or_default();
-            data_problem(&path, message)
+            return bad_request(&inner.to_string());
+        }
+        let message = serde_words(&inner);
+        match (data_problem(&path, &message), serde_json::from_slice(bytes)) {
+            (ApiError::Validation(errors), Ok(body)) => {
+                ApiError::Validation(every_field_problem::<V>(body, errors, &path, &message))
+            }
+            (first, _) => first,
         }
     })
+}
+
+/// serde's words for a value that does not fit, without the position they end with (the
+/// field is named by the path).
+fn serde_words(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Every field of `body` that does not fit, after the first (`errors`, for `path` with
+/// serde's `message`): serde stops at the first, so each one found is given a stand-in of
+/// the kind it should have (`""`, `0`, `false`, `[]`) and the rest read again, until what
+/// is left fits, a field is missing, or a field's kind has no stand-in (an object, a
+/// choice of words).
+fn every_field_problem<V: DeserializeOwned>(
+    mut body: serde_json::Value,
+    mut errors: Vec<(String, Msg)>,
+    path: &str,
+    message: &str,
+) -> Vec<(String, Msg)> {
+    let (mut path, mut message) = (path.to_owned(), message.to_owned());
+    // A body names at most a few dozen fields; the bound keeps a hostile one cheap.
+    for _ in 0..32 {
+        let Some(stand_in) = stand_in(&message) else {
+            break;
+        };
+        if !replace_at(&mut body, &path, stand_in) {
+            break;
+        }
+        let Err(e) = serde_path_to_error::deserialize::<_, V>(&body) else {
+            break;
+        };
+        path = e.path().to_string();
+        message = serde_words(e.inner());
+        let ApiError::Validation(more) = data_problem(&path, &message) else {
+            break;
+        };
+        let before = errors.len();
+        for (field, error) in more {
+            if !errors.iter().any(|(named, _)| *named == field) {
+                errors.push((field, error));
+            }
+        }
+        if errors.len() == before {
+            break;
+        }
+    }
+    errors
+}
+
+/// A value of the kind serde's `message` says was expected, if it is a simple one.
+fn stand_in(message: &str) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    if message.starts_with("missing field") || message.starts_with("unknown variant") {
+        return None;
+    }
+    let expected = message.rsplit("expected ").next().unwrap_or_default();
+    if expected.contains("string") || expected.contains("char") {
+        Some(Value::String(String::new()))
+    } else if expected.contains("bool") {
+        Some(Value::Bool(false))
+    } else if ["integer", "i64", "i32", "u64", "u32", "u16", "u8", "usize"]
+        .iter()
+        .any(|k| expected.contains(k))
+    {
+        Some(Value::from(0))
+    } else if expected.contains("sequence") {
+        Some(Value::Array(Vec::new()))
+    } else {
+        None
+    }
+}
+
+/// Puts `value` at `path` (`applicant.name`, `reasons[1]`) in `body`; whether the path
+/// was there.
+fn replace_at(body: &mut serde_json::Value, path: &str, value: serde_json::Value) -> bool {
+    let mut at = body;
+    for step in path.split('.') {
+        let (name, index) = match step.split_once('[') {
+            Some((name, rest)) => (name, rest.strip_suffix(']').and_then(|i| i.parse().ok())),
+            None => (step, None),
+        };
+        if !name.is_empty() {
+            match at.get_mut(name) {
+                Some(inner) => at = inner,
+                None => return false,
+            }
+        }
+        if let Some(index) = index {
+            match at.get_mut::<usize>(index) {
+                Some(inner) => at = inner,
+                None => return false,
+            }
+        }
+    }
+    *at = value;
+    true
 }
 
 /// A body or query that is well-formed but does not fit: a required field missing (422

@@ -411,6 +411,50 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
         text.contains("JSON object") && !text.contains("struct"),
         "{text}"
     );
+    // Every field of the wrong kind at once, nested ones too; then, as their fields are
+    // taken out, the required one left missing.
+    let mut order = serde_json::to_value(app.new_order_body("张三").await).expect("json");
+    order["applicant"]["name"] = serde_json::json!(7);
+    order["mailing"]["postal_code"] = serde_json::json!(410083);
+    order["note"] = serde_json::json!(["a"]);
+    order.as_object_mut().expect("object").remove("product_id");
+    let (got, text) = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Accept-Language", "en")
+        .header("Idempotency-Key", "kinds")
+        .json(&order)
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .expect("send");
+    let problem: Problem = text.json().await.expect("problem");
+    assert_eq!(got, 422);
+    let named: Vec<(&str, &str)> = problem
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.message.as_str()))
+        .collect();
+    let mut fields: Vec<&str> = named.iter().map(|(field, _)| *field).collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "applicant.name",
+            "mailing.postal_code",
+            "note",
+            "product_id"
+        ],
+        "{named:?}"
+    );
+    assert!(
+        named
+            .iter()
+            .any(|(field, message)| *field == "mailing.postal_code"
+                && message.starts_with("must be text")),
+        "{named:?}"
+    );
     // A method an address does not take: a problem saying so.
     let (got, text) = send(reqwest::Method::DELETE, "/api/v1/orders", None).await;
     assert_eq!(got, 405, "{text}");
