@@ -136,6 +136,7 @@ web_texts! { messaging_texts;
     ProblemMethodDetail => "此地址不接受这种请求方法，见接口文档", "this address does not take that method: see the API documentation";
     ProblemMediaTitle => "不支持的内容类型", "Unsupported media type";
     ProblemMediaDetail => "请求体应为 application/json", "the body must be application/json";
+    ProblemBodyNotJson => "请求体不是有效的 JSON（第 {0} 行第 {1} 列）", "the body is not valid JSON (line {0}, column {1})";
     ProblemBodyNotObject => "请求体应为 JSON 对象，字段见接口文档", "the body must be a JSON object with the fields the API documents";
 
     // API problems (title, then detail).
@@ -696,6 +697,8 @@ web_texts! { messaging_texts;
     PageUnavailableNext => "请稍等片刻后刷新本页，您填写的内容不会重复提交。", "Please wait a moment and reload this page; nothing you sent will be applied twice.";
     PageForeignForm => "此表单只能在本页提交", "This form can only be sent from its own page";
     PageForeignFormNext => "请求来自其他网站，已拒绝，什么都没有改变。请重新扫描柜台的二维码，或打开短信中的链接。", "The request came from another website and was refused; nothing was changed. Scan the counter's code again, or open the link in your text message.";
+    PageFormTooLong => "填写的内容太长", "What was typed is too long";
+    PageFormTooLongNext => "表单超过了允许的长度，什么都没有改变。请返回，缩短后再提交。", "The form is longer than allowed; nothing was changed. Go back, shorten it and send it again.";
     PagePayTitle => "支付（演示收银台）", "Pay (demo cashier)";
     PagePayButton => "确认支付", "Pay";
     PagePayDone => "支付成功，请回到柜台", "Paid. Please return to the counter";

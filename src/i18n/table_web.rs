@@ -157,6 +157,7 @@ macro_rules! web_texts {
             WebOrderTitle => "订单 {0}", "Order {0}";
             WebOrderStatus => "状态", "Status";
             WebNextStep => "下一步：", "Next:";
+            WebNextStepLabel => "下一步", "Next step";
             WebNothingToDo => "目前无需您操作，进度有变化时会短信通知您。", "Nothing to do for now; we text you when something changes.";
             WebOrderNotFound => "没有这个订单", "No such order";
             WebOrderNotFoundNext => "该订单不存在或不属于当前登录的手机号，请回到首页查看您的订单。", "This order does not exist or is not yours; see your orders from the start page.";

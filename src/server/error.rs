@@ -368,6 +368,26 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
+    if path.starts_with("/api/") || is_problem || !is_page {
+        // What the API answers is one operator's (orders, personal data, scans): never
+        // kept by a cache on the way, never read as another type than it says.
+        let headers = response.headers_mut();
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        if !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+    if response.status() == StatusCode::UNAUTHORIZED
+        && !response.headers().contains_key(header::WWW_AUTHENTICATE)
+        && path.starts_with("/api/")
+    {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
     // Every "try again later" says when: a busy or unreachable database, or a full disk.
     if matches!(
         response.status(),

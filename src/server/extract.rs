@@ -135,7 +135,13 @@ fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            return bad_request(&inner.to_string());
+            return ApiError::BadRequest {
+                code: "malformed_request",
+                detail: Msg::with(
+                    T::ProblemBodyNotJson,
+                    [inner.line().to_string(), inner.column().to_string()],
+                ),
+            };
         }
         let message = serde_words(&inner);
         match (data_problem(&path, &message), serde_json::from_slice(bytes)) {
@@ -315,13 +321,6 @@ fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
             )
         }),
         _ => None,
-    }
-}
-
-fn bad_request(detail: &str) -> ApiError {
-    ApiError::BadRequest {
-        code: "malformed_request",
-        detail: Msg::with(T::ErrInvalidValue, [detail]),
     }
 }
 

@@ -81,6 +81,14 @@ async fn every_other_route_needs_a_valid_token(db: Db) {
         assert_eq!(
             response
                 .headers()
+                .get("www-authenticate")
+                .and_then(|v| v.to_str().ok()),
+            Some("Bearer"),
+            "{path}"
+        );
+        assert_eq!(
+            response
+                .headers()
                 .get("content-type")
                 .and_then(|v| v.to_str().ok()),
             Some("application/problem+json")
@@ -102,6 +110,25 @@ async fn every_other_route_needs_a_valid_token(db: Db) {
         .await
         .expect("send");
     assert_eq!(unknown.status(), 404);
+    // What the API answers is one operator's: kept by no cache, read as nothing else.
+    let orders = app
+        .http
+        .get(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    for answer in [&orders, &unknown] {
+        let header = |name: &str| {
+            answer
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(header("cache-control").as_deref(), Some("no-store"));
+        assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+    }
     let problem: Problem = unknown.json().await.expect("problem json");
     assert_eq!(problem.code, "not_found");
     app.finish().await;

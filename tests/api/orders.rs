@@ -455,6 +455,23 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
                 && message.starts_with("must be text")),
         "{named:?}"
     );
+    // Not JSON at all: where it stops being JSON, in the caller's words.
+    let (got, text) = app
+        .http
+        .post(app.url("/api/v1/orders/HN20261128000001/notes"))
+        .bearer_auth(&app.clerk)
+        .header("Accept-Language", "en")
+        .body(r#"{"text":"#)
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .expect("send");
+    let text = text.text().await.expect("body");
+    assert_eq!(got, 400, "{text}");
+    assert!(
+        text.contains("not valid JSON (line 1, column 8)") && !text.contains("EOF"),
+        "{text}"
+    );
     // A method an address does not take: a problem saying so.
     let (got, text) = send(reqwest::Method::DELETE, "/api/v1/orders", None).await;
     assert_eq!(got, 405, "{text}");

@@ -18,6 +18,7 @@ on_both_databases!(
     login_codes_are_limited_per_minute_per_day_and_by_wrong_tries,
     sessions_are_listed_and_ended_from_another_device,
     a_support_agent_texts_a_login_code_and_the_payment_link_and_never_sees_the_code,
+    a_form_from_elsewhere_a_planted_token_a_stale_or_an_overlong_form_changes_nothing,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -544,5 +545,84 @@ async fn a_support_agent_texts_a_login_code_and_the_payment_link_and_never_sees_
     let paid = app.pay(&order).await;
     let late = support.send_payment_link(&paid.order_no).await;
     assert!(late.is_err(), "{late:?}");
+    app.finish().await;
+}
+
+/// What a form must carry to change anything: a token set by the platform since the
+/// customer signed in (one planted before is replaced at sign-in), no other site named as
+/// its origin, the version the page was made from, and a sensible length.
+async fn a_form_from_elsewhere_a_planted_token_a_stale_or_an_overlong_form_changes_nothing(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let counter = app.submit("周八").await;
+    let no = counter.order_no.clone();
+    let phone = app
+        .client(&app.clerk)
+        .order(&no, true)
+        .await
+        .expect("order")
+        .applicant
+        .phone;
+    let mut browser = Browser::new(&app);
+    browser.get("/login").await;
+    let planted = browser.token();
+    sign_in(&mut browser, &phone).await;
+    assert_ne!(
+        browser.token(),
+        planted,
+        "signing in gives a new form token"
+    );
+    let page = browser.get(&format!("/orders/{no}")).await;
+    let version = hidden(&page.html, "version");
+
+    // The right cookie and token, sent from another site.
+    for (header_name, elsewhere) in [
+        ("origin", "http://evil.example"),
+        ("origin", "null"),
+        ("referer", "http://evil.example/pay"),
+    ] {
+        let token = browser.token();
+        let refused = browser
+            .http
+            .post(format!("{}/orders/{no}/transfer", browser.base))
+            .header(header::COOKIE, browser.cookie_header())
+            .header(header_name, elsewhere)
+            .form(&[
+                ("version", version.as_str()),
+                ("form_token", token.as_str()),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(
+            refused.status(),
+            StatusCode::FORBIDDEN,
+            "{header_name}: {elsewhere}"
+        );
+    }
+    // Without the version its page was made from: as stale as an old one.
+    let stale = browser.post(&format!("/orders/{no}/transfer"), &[]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.html);
+    assert!(!stale.html.contains("：："), "{}", stale.html);
+    // Too long to be a form: said so, not taken for another site's.
+    let long = "1".repeat(70 * 1024);
+    let overlong = browser
+        .post(
+            &format!("/orders/{no}/transfer"),
+            &[("version", &version), ("note", &long)],
+        )
+        .await;
+    assert_eq!(overlong.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(overlong.html.contains("太长"), "{}", overlong.html);
+    let order = app
+        .client(&app.clerk)
+        .order(&no, false)
+        .await
+        .expect("order");
+    assert_eq!(order.status, OrderStatus::PendingPayment, "nothing changed");
+    // From its own page it goes.
+    let chose = browser
+        .post(&format!("/orders/{no}/transfer"), &[("version", &version)])
+        .await;
+    assert_eq!(chose.status, StatusCode::SEE_OTHER, "{}", chose.html);
     app.finish().await;
 }

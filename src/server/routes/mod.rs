@@ -112,7 +112,12 @@ pub fn router(state: AppState) -> Router {
             if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
                 return response;
             }
-            let mut response = if response.extensions().get::<ProblemSpec>().is_none() {
+            // A customer's page that says so itself (a form too long) stays a page.
+            let page = response
+                .headers()
+                .get(axum::http::header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+            let mut response = if response.extensions().get::<ProblemSpec>().is_none() && !page {
                 ApiError::TooLarge(upload_limit).into_response()
             } else {
                 response

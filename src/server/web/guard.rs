@@ -104,17 +104,18 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
             lang.tag()
         ));
     }
-    let (token, fresh) = match cookie_token.clone() {
-        Some(token) => (token, false),
-        None => (crate::server::store::new_token(), true),
+    let token = match cookie_token.clone() {
+        Some(token) => token,
+        None => {
+            let token = crate::server::store::new_token();
+            set_cookies.push(format!(
+                "{FORM_COOKIE}={token}; SameSite=Strict{attributes}"
+            ));
+            token
+        }
     };
-    if fresh {
-        set_cookies.push(format!(
-            "{FORM_COOKIE}={token}; SameSite=Strict{attributes}"
-        ));
-    }
     let mut response = if request.method() == Method::POST {
-        match checked(request, cookie_token.as_deref()).await {
+        match checked(&state, request, cookie_token.as_deref()).await {
             Ok(request) => FORM_TOKEN.scope(token, next.run(request)).await,
             Err(refused) => refused_page(&state, refused),
         }
@@ -129,6 +130,15 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
+/// A `Set-Cookie` value with a new form token (when a customer signs in).
+pub fn form_cookie(state: &AppState) -> String {
+    format!(
+        "{FORM_COOKIE}={}; SameSite=Strict{}",
+        crate::server::store::new_token(),
+        cookie_attributes(state)
+    )
+}
+
 /// Why a post was refused.
 struct Refused {
     lang: Lang,
@@ -136,9 +146,40 @@ struct Refused {
     why: &'static str,
 }
 
+/// Whether the post's `Origin` (or, without one, its `Referer`) names another site than
+/// the one it was sent to (its `Host`, or the platform's public address behind a proxy).
+/// A browser sends `Origin` with every cross-site post, whatever cookies it holds.
+fn from_elsewhere(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    let sent_from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    let Some(sent_from) = sent_from else {
+        return false;
+    };
+    let host_of = |url: &str| -> Option<String> {
+        let rest = url.split_once("://")?.1;
+        let host = rest.split(['/', '?', '#']).next()?;
+        Some(host.to_ascii_lowercase())
+    };
+    let Some(from) = host_of(sent_from) else {
+        // `Origin: null` (a sandboxed frame, a file) or something that is not an address.
+        return true;
+    };
+    let to = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    Some(&from) != to.as_ref() && Some(from) != host_of(&state.public_base)
+}
+
 /// A post passes when the browser does not say it comes from another site and its token
 /// (in the form, or in the query for a file upload) matches the cookie.
-async fn checked(request: Request, cookie_token: Option<&str>) -> Result<Request, Refused> {
+async fn checked(
+    state: &AppState,
+    request: Request,
+    cookie_token: Option<&str>,
+) -> Result<Request, Refused> {
     let lang = request_lang(request.headers(), request.uri().query());
     let path = request.uri().path().to_owned();
     let refuse = |why| Refused {
@@ -151,7 +192,7 @@ async fn checked(request: Request, cookie_token: Option<&str>) -> Result<Request
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|s| s != "same-origin" && s != "none");
-    if foreign {
+    if foreign || from_elsewhere(state, request.headers()) {
         return Err(refuse("site"));
     }
     let matches =
@@ -176,7 +217,7 @@ async fn checked(request: Request, cookie_token: Option<&str>) -> Result<Request
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return Err(refuse("body"));
+        return Err(refuse("length"));
     };
     let sent = form_urlencoded::parse(&bytes)
         .find(|(name, _)| name == FORM_FIELD)
@@ -188,7 +229,7 @@ async fn checked(request: Request, cookie_token: Option<&str>) -> Result<Request
 }
 
 fn refused_page(state: &AppState, refused: Refused) -> Response {
-    tracing::warn!(path = %refused.path, why = refused.why, "a form not sent from its own page was refused");
+    tracing::warn!(path = %refused.path, why = refused.why, "a form was refused");
     let ctx = Ctx {
         lang: refused.lang,
         ca_name: state.config.ca_name.clone(),
@@ -198,11 +239,24 @@ fn refused_page(state: &AppState, refused: Refused) -> Response {
         demo: state.demo.names(refused.lang).map(str::to_owned).collect(),
         form_token: String::new(),
     };
+    let (status, title, next) = if refused.why == "length" {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            T::PageFormTooLong,
+            T::PageFormTooLongNext,
+        )
+    } else {
+        (
+            StatusCode::FORBIDDEN,
+            T::PageForeignForm,
+            T::PageForeignFormNext,
+        )
+    };
     page::message(
         &ctx,
-        StatusCode::FORBIDDEN,
-        T::PageForeignForm.get(refused.lang),
-        T::PageForeignFormNext.get(refused.lang),
+        status,
+        title.get(refused.lang),
+        next.get(refused.lang),
     )
 }
 

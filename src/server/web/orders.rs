@@ -395,7 +395,11 @@ async fn not_now(
         Ok(None) => row.clone(),
         Err(e) => return failed(ctx, e.into()),
     };
-    let errors = vec![(field.to_owned(), ctx.t(T::WebNextStep).to_owned(), message)];
+    let errors = vec![(
+        field.to_owned(),
+        ctx.t(T::WebNextStepLabel).to_owned(),
+        message,
+    )];
     order_page(state, who, &row, StatusCode::CONFLICT, &errors).await
 }
 
@@ -422,7 +426,9 @@ pub async fn choose_transfer(
         Action::ChooseBankTransfer,
         &ActionRequest::default(),
         Performer {
-            version: form.version.unwrap_or(row.version),
+            // A form without the version it was made from is as stale as an old one: no
+            // order has version 0, so the page says the order has moved on.
+            version: form.version.unwrap_or(0),
             actor: customer_actor(&who.customer.phone),
             claimant: None,
             request_id: None,
@@ -486,19 +492,21 @@ async fn upload(
         Err(page) => return page,
     };
     let shown = &row;
+    let label = match kind {
+        AttachmentKind::Voucher => T::WebVoucherLabel,
+        _ => T::WebScanLabel,
+    };
     let refused = |message: String| async move {
-        let errors = vec![(
-            "scan".to_owned(),
-            ctx.t(T::WebScanLabel).to_owned(),
-            message,
-        )];
+        let errors = vec![("scan".to_owned(), ctx.t(label).to_owned(), message)];
         order_page(state, who, shown, StatusCode::UNPROCESSABLE_ENTITY, &errors).await
     };
     let received = match read_upload(state, ctx.lang, multipart).await {
         Ok(received) => received,
         Err(message) => return refused(message).await,
     };
-    if received.version.is_some_and(|v| v != row.version) {
+    // Without the version its form was made from, an upload is as stale as one with an
+    // old version.
+    if received.version != Some(row.version) {
         return refused(ctx.t(T::WebOrderMovedOn).to_owned()).await;
     }
     let scan_json = if kind == AttachmentKind::Correction {

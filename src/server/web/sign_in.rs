@@ -18,10 +18,16 @@ use crate::i18n::T;
 use crate::server::AppState;
 use crate::server::store::self_service::{CodeCheck, CodeIssue, SESSION_IDLE_MS};
 
-/// Where to go after signing in: a path on this platform, nothing else.
+/// Where to go after signing in: a path on this platform, nothing else (no other site, no
+/// control character that would end the redirect's header line).
 fn local(next: Option<&str>) -> String {
     match next {
-        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => {
+        Some(next)
+            if next.starts_with('/')
+                && !next.starts_with("//")
+                && !next.contains('\\')
+                && !next.chars().any(char::is_control) =>
+        {
             next.to_owned()
         }
         _ => "/".into(),
@@ -287,6 +293,10 @@ pub async fn check_code(
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
+    // A new form token with the new session: one planted before sign-in is worth nothing.
+    if let Ok(value) = HeaderValue::from_str(&super::guard::form_cookie(&state)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
     response
 }
 
@@ -309,6 +319,9 @@ mod tests {
         assert_eq!(local(Some("//evil.example/x")), "/");
         assert_eq!(local(Some("https://evil.example")), "/");
         assert_eq!(local(Some("/\\evil")), "/");
+        // A line break would end the redirect's header and leave it without a place.
+        assert_eq!(local(Some("/\r\nSet-Cookie: x=1")), "/");
+        assert_eq!(local(Some("/a\u{7f}")), "/");
         assert_eq!(local(None), "/");
     }
 }
