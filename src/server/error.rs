@@ -235,7 +235,12 @@ impl IntoResponse for ApiError {
                 version,
             } => ProblemSpec {
                 code,
-                title: T::ProblemConflictTitle,
+                // "Changed" only when it was: another change came first.
+                title: if code == "version_conflict" {
+                    T::ProblemConflictTitle
+                } else {
+                    T::ProblemConflictStateTitle
+                },
                 detail,
                 current_status: status,
                 current_version: version,

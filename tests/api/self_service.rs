@@ -577,7 +577,7 @@ async fn a_form_from_elsewhere_a_planted_token_a_stale_or_an_overlong_form_chang
     // The right cookie and token, sent from another site.
     for (header_name, elsewhere) in [
         ("origin", "http://evil.example"),
-        ("origin", "null"),
+        ("origin", "https://127.0.0.1.evil.example"),
         ("referer", "http://evil.example/pay"),
     ] {
         let token = browser.token();
@@ -619,6 +619,33 @@ async fn a_form_from_elsewhere_a_planted_token_a_stale_or_an_overlong_form_chang
         .await
         .expect("order");
     assert_eq!(order.status, OrderStatus::PendingPayment, "nothing changed");
+    // What no page of ours wrote is a page too, in the customer's words.
+    let version_twice = browser
+        .post(
+            &format!("/orders/{no}/transfer"),
+            &[("version", &version), ("version", "x")],
+        )
+        .await;
+    let wrong_way = browser
+        .http
+        .put(format!("{}/login", browser.base))
+        .send()
+        .await
+        .expect("put");
+    let wrong_way = browser.read(wrong_way).await;
+    let nowhere = browser.get("/no/such/page").await;
+    for (answer, status, words) in [
+        (&version_twice, StatusCode::UNPROCESSABLE_ENTITY, "无法读取"),
+        (&wrong_way, StatusCode::METHOD_NOT_ALLOWED, "不能这样打开"),
+        (&nowhere, StatusCode::NOT_FOUND, "没有这个页面"),
+    ] {
+        assert_eq!(answer.status, status, "{}", answer.html);
+        assert!(
+            answer.html.contains(words) && answer.html.contains("<html"),
+            "{}",
+            answer.html
+        );
+    }
     // From its own page it goes.
     let chose = browser
         .post(&format!("/orders/{no}/transfer"), &[("version", &version)])

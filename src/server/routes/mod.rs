@@ -18,7 +18,7 @@ mod sms;
 mod system;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::middleware;
 use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
@@ -96,7 +96,16 @@ pub fn router(state: AppState) -> Router {
     )
     .merge(super::phone::router(state.clone()))
     .merge(super::web::router(state.clone()))
-    .fallback(|| async { ApiError::NotFound(Msg::new(T::ProblemRouteNotFound)) })
+    // The API's unknown addresses answer problem JSON; anything else is a customer's page.
+    .fallback(
+        |State(state): State<AppState>, request: axum::extract::Request| async move {
+            if request.uri().path().starts_with("/api/") {
+                ApiError::NotFound(Msg::new(T::ProblemRouteNotFound)).into_response()
+            } else {
+                super::web::no_such_page(&state, &request)
+            }
+        },
+    )
     .layer(DefaultBodyLimit::max(upload_limit + 64 * 1024))
     .layer(RequestBodyLimitLayer::new(upload_limit + 64 * 1024))
     // A body that stops arriving frees its connection (the timeout is between pieces, so a

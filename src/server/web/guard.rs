@@ -35,6 +35,11 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let stylesheet = request.uri().path().ends_with(".css");
     let mut response = next.run(request).await;
+    add_security_headers(&mut response, stylesheet);
+    response
+}
+
+fn add_security_headers(response: &mut Response, stylesheet: bool) {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -57,7 +62,6 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    response
 }
 
 /// The value of cookie `name`, if the request has it.
@@ -148,13 +152,15 @@ struct Refused {
 
 /// Whether the post's `Origin` (or, without one, its `Referer`) names another site than
 /// the one it was sent to (its `Host`, or the platform's public address behind a proxy).
-/// A browser sends `Origin` with every cross-site post, whatever cookies it holds.
+/// A browser sends `Origin` with every cross-site post, whatever cookies it holds. Our
+/// pages' `no-referrer` policy makes a browser send `Origin: null` with their own posts,
+/// so `null` says nothing here (`Sec-Fetch-Site` and the token still do).
 fn from_elsewhere(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
     let sent_from = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|v| v.to_str().ok());
-    let Some(sent_from) = sent_from else {
+    let Some(sent_from) = sent_from.filter(|from| *from != "null") else {
         return false;
     };
     let host_of = |url: &str| -> Option<String> {
@@ -163,7 +169,7 @@ fn from_elsewhere(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
         Some(host.to_ascii_lowercase())
     };
     let Some(from) = host_of(sent_from) else {
-        // `Origin: null` (a sandboxed frame, a file) or something that is not an address.
+        // Something that is not an address.
         return true;
     };
     let to = headers
@@ -228,17 +234,67 @@ async fn checked(
     Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
-fn refused_page(state: &AppState, refused: Refused) -> Response {
-    tracing::warn!(path = %refused.path, why = refused.why, "a form was refused");
-    let ctx = Ctx {
-        lang: refused.lang,
+/// A page's context for a request no page of ours answered (no session read).
+fn plain_ctx(state: &AppState, lang: Lang, path: String) -> Ctx {
+    Ctx {
+        lang,
         ca_name: state.config.ca_name.clone(),
         hotline: state.config.hotline.clone(),
-        here: refused.path,
+        here: path,
         signed_in: None,
-        demo: state.demo.names(refused.lang).map(str::to_owned).collect(),
+        demo: state.demo.names(lang).map(str::to_owned).collect(),
         form_token: String::new(),
+    }
+}
+
+/// The customer's pages answer every error as a page in the customer's words, also those
+/// no page of ours wrote: a form the framework could not read (a field twice, a number
+/// that is not one), a method an address does not take, a body too long.
+pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let lang = request_lang(request.headers(), request.uri().query());
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status();
+    let page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if status.as_u16() < 400 || page {
+        return response;
+    }
+    not_a_page(&state, lang, path, status)
+}
+
+/// The page for `status` where no page of ours answered.
+fn not_a_page(state: &AppState, lang: Lang, path: String, status: StatusCode) -> Response {
+    let (title, next) = match status {
+        StatusCode::NOT_FOUND => (T::PageNoSuchPage, T::PageNoSuchPageNext),
+        StatusCode::METHOD_NOT_ALLOWED => (T::PageWrongWay, T::PageWrongWayNext),
+        StatusCode::PAYLOAD_TOO_LARGE => (T::PageFormTooLong, T::PageFormTooLongNext),
+        s if s.is_client_error() => (T::PageFormUnreadable, T::PageFormUnreadableNext),
+        _ => (T::PageUnavailable, T::PageUnavailableNext),
     };
+    let ctx = plain_ctx(state, lang, path);
+    page::message(&ctx, status, title.get(lang), next.get(lang))
+}
+
+/// An address that is neither the API's nor a page's: a page saying so (the API's own
+/// unknown addresses answer problem JSON).
+pub fn no_such_page(state: &AppState, request: &Request) -> Response {
+    let lang = request_lang(request.headers(), request.uri().query());
+    let mut response = not_a_page(
+        state,
+        lang,
+        request.uri().path().to_owned(),
+        StatusCode::NOT_FOUND,
+    );
+    add_security_headers(&mut response, false);
+    response
+}
+
+fn refused_page(state: &AppState, refused: Refused) -> Response {
+    tracing::warn!(path = %refused.path, why = refused.why, "a form was refused");
+    let ctx = plain_ctx(state, refused.lang, refused.path);
     let (status, title, next) = if refused.why == "length" {
         (
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -8,6 +8,8 @@ mod account;
 mod apply;
 pub(crate) mod form;
 mod guard;
+
+pub use guard::no_such_page;
 mod orders;
 pub(crate) mod page;
 mod session;
@@ -63,5 +65,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/orders/{order_no}/invoice.pdf", get(orders::invoice_pdf))
         .layer(middleware::from_fn_with_state(state.clone(), guard::forms))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::error_pages,
+        ))
         .layer(middleware::from_fn(guard::security_headers))
 }
