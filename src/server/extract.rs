@@ -144,8 +144,12 @@ fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
             };
         }
         let message = serde_words(&inner);
-        match (data_problem(&path, &message), serde_json::from_slice(bytes)) {
-            (ApiError::Validation(errors), Ok(body)) => {
+        // The rest are looked for in a body of a form's size: each look reads it again.
+        let body = (bytes.len() <= 64 * 1024)
+            .then(|| serde_json::from_slice(bytes).ok())
+            .flatten();
+        match (data_problem(&path, &message), body) {
+            (ApiError::Validation(errors), Some(body)) => {
                 ApiError::Validation(every_field_problem::<V>(body, errors, &path, &message))
             }
             (first, _) => first,
@@ -165,10 +169,10 @@ fn serde_words(error: &serde_json::Error) -> String {
 }
 
 /// Every field of `body` that does not fit, after the first (`errors`, for `path` with
-/// serde's `message`): serde stops at the first, so each one found is given a stand-in of
-/// the kind it should have (`""`, `0`, `false`, `[]`) and the rest read again, until what
-/// is left fits, a field is missing, or a field's kind has no stand-in (an object, a
-/// choice of words).
+/// serde's `message`): serde stops at the first, so each one found is given a stand-in and
+/// the rest read again — a wrong value one of the kind it should have (`""`, `0`, `false`,
+/// `[]`), a missing field `null` (then, if it may not be empty, one of its kind) — until
+/// what is left fits or a field's kind has no stand-in (an object, a choice of words).
 fn every_field_problem<V: DeserializeOwned>(
     mut body: serde_json::Value,
     mut errors: Vec<(String, Msg)>,
@@ -176,12 +180,21 @@ fn every_field_problem<V: DeserializeOwned>(
     message: &str,
 ) -> Vec<(String, Msg)> {
     let (mut path, mut message) = (path.to_owned(), message.to_owned());
+    let mut tried: Vec<(String, String)> = Vec::new();
     // A body names at most a few dozen fields; the bound keeps a hostile one cheap.
-    for _ in 0..32 {
-        let Some(stand_in) = stand_in(&message) else {
+    for _ in 0..64 {
+        if tried.iter().any(|(p, m)| *p == path && *m == message) {
             break;
+        }
+        tried.push((path.clone(), message.clone()));
+        let placed = match missing_field(&message) {
+            Some(name) => put_at(&mut body, &path, name, serde_json::Value::Null),
+            None => match stand_in(&message) {
+                Some(value) => replace_at(&mut body, &path, value),
+                None => false,
+            },
         };
-        if !replace_at(&mut body, &path, stand_in) {
+        if !placed {
             break;
         }
         let Err(e) = serde_path_to_error::deserialize::<_, V>(&body) else {
@@ -192,17 +205,37 @@ fn every_field_problem<V: DeserializeOwned>(
         let ApiError::Validation(more) = data_problem(&path, &message) else {
             break;
         };
-        let before = errors.len();
         for (field, error) in more {
             if !errors.iter().any(|(named, _)| *named == field) {
                 errors.push((field, error));
             }
         }
-        if errors.len() == before {
-            break;
-        }
     }
     errors
+}
+
+/// The field serde's `message` says is missing.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+}
+
+/// Adds `name` with `value` to the object at `path` (`.` for the body itself); whether
+/// there was such an object.
+fn put_at(body: &mut serde_json::Value, path: &str, name: &str, value: serde_json::Value) -> bool {
+    let object = if path == "." || path.is_empty() {
+        Some(body)
+    } else {
+        find_mut(body, path)
+    };
+    match object.and_then(serde_json::Value::as_object_mut) {
+        Some(fields) => {
+            fields.insert(name.to_owned(), value);
+            true
+        }
+        None => false,
+    }
 }
 
 /// A value of the kind serde's `message` says was expected, if it is a simple one.
@@ -231,6 +264,17 @@ fn stand_in(message: &str) -> Option<serde_json::Value> {
 /// Puts `value` at `path` (`applicant.name`, `reasons[1]`) in `body`; whether the path
 /// was there.
 fn replace_at(body: &mut serde_json::Value, path: &str, value: serde_json::Value) -> bool {
+    match find_mut(body, path) {
+        Some(at) => {
+            *at = value;
+            true
+        }
+        None => false,
+    }
+}
+
+/// The value at `path` (`applicant.name`, `reasons[1]`) in `body`.
+fn find_mut<'v>(body: &'v mut serde_json::Value, path: &str) -> Option<&'v mut serde_json::Value> {
     let mut at = body;
     for step in path.split('.') {
         let (name, index) = match step.split_once('[') {
@@ -238,20 +282,13 @@ fn replace_at(body: &mut serde_json::Value, path: &str, value: serde_json::Value
             None => (step, None),
         };
         if !name.is_empty() {
-            match at.get_mut(name) {
-                Some(inner) => at = inner,
-                None => return false,
-            }
+            at = at.get_mut(name)?;
         }
         if let Some(index) = index {
-            match at.get_mut::<usize>(index) {
-                Some(inner) => at = inner,
-                None => return false,
-            }
+            at = at.get_mut::<usize>(index)?;
         }
     }
-    *at = value;
-    true
+    Some(at)
 }
 
 /// A body or query that is well-formed but does not fit: a required field missing (422

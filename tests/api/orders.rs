@@ -351,6 +351,23 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
             "name",
             "required",
         ),
+        // Every field left out is named, not only the first.
+        (
+            reqwest::Method::POST,
+            "/api/v1/customers",
+            Some(serde_json::json!({})),
+            422,
+            "name",
+            "required",
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/customers",
+            Some(serde_json::json!({})),
+            422,
+            "phone",
+            "required",
+        ),
         (
             reqwest::Method::POST,
             "/api/v1/customers",
