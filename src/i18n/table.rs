@@ -126,6 +126,7 @@ web_texts! { messaging_texts;
     ErrOneOf => "只能是以下之一：{0}", "must be one of: {0}";
     ErrUnknownField => "不认识的字段", "unknown field";
     ErrInvalidValue => "值不对：{0}", "invalid value: {0}";
+    ErrVersionsDisagree => "与请求体中的 version（{0}）不一致，无法判断以哪个为准", "disagrees with the version in the body ({0}); which one is meant cannot be told";
     ErrExpectedText => "应为文本（带引号的字符串）", "must be text (a quoted string)";
     ErrExpectedWholeNumber => "应为整数，且在允许的范围内", "must be a whole number within range";
     ErrExpectedBoolean => "应为 true 或 false", "must be true or false";

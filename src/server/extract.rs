@@ -315,6 +315,9 @@ fn data_problem(path: &str, message: &str) -> ApiError {
     let kind = if message.starts_with("unknown variant") {
         // Its words name the values it takes: those are the API's, not Rust's.
         return ApiError::field(path, Msg::with(T::ErrInvalidValue, [message]));
+    } else if message.starts_with("invalid digit") || message.contains("integer from empty") {
+        // A query's number that is not one (Rust's words for a failed integer parse).
+        T::ErrExpectedWholeNumber
     } else if expected.contains("bool") || message.contains("`true` or `false`") {
         T::ErrExpectedBoolean
     } else if expected.contains("string") || expected.contains("char") {

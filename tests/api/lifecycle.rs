@@ -432,6 +432,15 @@ async fn actions_ask_for_what_they_need(db: Db) {
         (serde_json::json!({"reason": "x", "version": -1}), None),
         (serde_json::json!({"reason": "x", "version": 0}), None),
         (serde_json::json!({"reason": "x"}), Some("W/\"-1\"")),
+        // Two versions that disagree: which one is meant cannot be told.
+        (
+            serde_json::json!({"reason": "x", "version": 1}),
+            Some("\"2\""),
+        ),
+        (
+            serde_json::json!({"reason": "x", "version": 2}),
+            Some("\"1\""),
+        ),
     ] {
         let mut request = app
             .http

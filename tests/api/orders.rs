@@ -229,6 +229,8 @@ async fn a_missing_idempotency_key_is_a_clear_error(db: Db) {
     for key in [
         reqwest::header::HeaderValue::from_str(&long).expect("ascii"),
         non_ascii,
+        // Not the documented `^[!-~]{1,200}$`.
+        reqwest::header::HeaderValue::from_static("a b"),
     ] {
         let response = app
             .http
@@ -383,6 +385,14 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
             422,
             "phone",
             "required",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/orders?limit=abc",
+            None,
+            422,
+            "limit",
+            "whole number",
         ),
         (
             reqwest::Method::GET,

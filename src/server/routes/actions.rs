@@ -21,8 +21,11 @@ use crate::server::validate::{Errors, optional_lines, optional_text};
 use super::orders::{find_order, full_order};
 
 /// Performs `action` on the order. Send the version you saw (`version` in the body or
-/// `If-Match`); a stale version or a status the table does not allow is `409` with the
-/// current status and version, and nothing changes.
+/// `If-Match`; both, if they disagree, are `422`); a stale version or a status the table
+/// does not allow is `409` with the current status and version, and nothing changes. A
+/// `ship` sent again with the carrier and tracking number the order was shipped with is
+/// answered `200` with the order as it is (the same parcel: a retry whose first answer
+/// was lost), whatever version it carries.
 #[utoipa::path(post, path = "/api/v1/orders/{order_no}/actions/{action}",
     params(("order_no" = String, Path), ("action" = Action, Path), ("If-Match" = Option<String>, Header)),
     request_body = ActionRequest,
@@ -55,6 +58,15 @@ pub async fn act(
     } else {
         parse_json(&body)?
     };
+    let header_version = if_match(&headers)?;
+    if let (Some(body), Some(header)) = (request.version, header_version)
+        && body != header
+    {
+        return Err(ApiError::field(
+            "If-Match",
+            Msg::with(T::ErrVersionsDisagree, [body.to_string()]),
+        ));
+    }
     let version = match request.version {
         Some(v) if v < 1 => {
             let shown = v.to_string();
@@ -64,7 +76,7 @@ pub async fn act(
             ));
         }
         Some(v) => v,
-        None => if_match(&headers)?.ok_or(ApiError::PreconditionRequired)?,
+        None => header_version.ok_or(ApiError::PreconditionRequired)?,
     };
     let row = find_order(&state, &order_no).await?;
     if action == Action::Approve && row.submitted_by == caller.operator.id {

@@ -141,8 +141,10 @@ pub async fn create(
                 detail: Msg::new(T::ProblemIdempotencyMissing),
             });
         }
-        // A header value that is not visible ASCII, or longer than a key is kept.
-        Some(Ok(key)) if key.len() <= 200 => key.to_owned(),
+        // A key is visible ASCII, without spaces (`^[!-~]{1,200}$`), as documented.
+        Some(Ok(key)) if key.len() <= 200 && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            key.to_owned()
+        }
         Some(_) => {
             return Err(ApiError::BadRequest {
                 code: "idempotency_key_invalid",

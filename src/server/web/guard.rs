@@ -163,10 +163,17 @@ fn from_elsewhere(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
     let Some(sent_from) = sent_from.filter(|from| *from != "null") else {
         return false;
     };
+    // A host and port, the web's own ports left out (`Host` names no scheme).
+    let plain = |host: &str| -> String {
+        let host = host.to_ascii_lowercase();
+        let bare = host
+            .strip_suffix(":443")
+            .or_else(|| host.strip_suffix(":80"));
+        bare.unwrap_or(&host).to_owned()
+    };
     let host_of = |url: &str| -> Option<String> {
         let rest = url.split_once("://")?.1;
-        let host = rest.split(['/', '?', '#']).next()?;
-        Some(host.to_ascii_lowercase())
+        Some(plain(rest.split(['/', '?', '#']).next()?))
     };
     let Some(from) = host_of(sent_from) else {
         // Something that is not an address.
@@ -175,7 +182,7 @@ fn from_elsewhere(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
     let to = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_ascii_lowercase);
+        .map(plain);
     Some(&from) != to.as_ref() && Some(from) != host_of(&state.public_base)
 }
 
