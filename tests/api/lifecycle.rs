@@ -410,6 +410,24 @@ async fn a_stale_version_is_a_conflict_with_the_current_state(db: Db) {
         .await
         .expect("send");
     assert_eq!(response.status(), 200);
+    // The answer's ETag is the new version, for the next If-Match; so is the order's.
+    let etag = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let next = format!("\"{}\"", moved.version + 1);
+    assert_eq!(etag(&response).as_deref(), Some(next.as_str()));
+    let read = app
+        .http
+        .get(app.url(&format!("/api/v1/orders/{}", order.order_no)))
+        .bearer_auth(&app.clerk2)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(etag(&read).as_deref(), Some(next.as_str()));
     app.finish().await;
 }
 

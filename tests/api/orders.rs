@@ -318,6 +318,25 @@ async fn the_answer_to_a_new_order_is_the_order_as_read_back(db: Db) {
         // And so is a replay of it.
         let replayed = client.create_order(key, &body).await.expect("replayed");
         assert_eq!(replayed, created);
+        // Its address is in Location, first time and replayed.
+        let again = app
+            .http
+            .post(app.url("/api/v1/orders"))
+            .bearer_auth(&app.clerk)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(again.status(), 201);
+        let location = format!("/api/v1/orders/{}", created.order_no);
+        assert_eq!(
+            again
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok()),
+            Some(location.as_str())
+        );
     }
     app.finish().await;
 }

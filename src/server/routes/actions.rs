@@ -2,10 +2,10 @@
 //! of the table. The role table decides who, the transition table decides when, the
 //! database decides who was first.
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
+use axum::response::Response;
 
 use crate::api::schemas::{MAX_ATTACHMENT_IDS, MAX_REASONS};
 use crate::api::{ActionRequest, Order, Problem};
@@ -18,7 +18,7 @@ use crate::server::sms::{self, NewSms, SmsKind};
 use crate::server::store::{OrderRow, SetColumn, Transition, TransitionError, now_ms};
 use crate::server::validate::{Errors, optional_lines, optional_text};
 
-use super::orders::{find_order, full_order};
+use super::orders::{find_order, full_order, with_etag};
 
 /// Performs `action` on the order. Send the version you saw (`version` in the body or
 /// `If-Match`; both, if they disagree, are `422`); a stale version or a status the table
@@ -30,7 +30,7 @@ use super::orders::{find_order, full_order};
     params(("order_no" = String, Path), ("action" = Action, Path), ("If-Match" = Option<String>, Header)),
     request_body = ActionRequest,
     responses(
-        (status = 200, body = Order),
+        (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"4\"`"))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -42,7 +42,7 @@ pub async fn act(
     Path((order_no, action_name)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Order>, ApiError> {
+) -> Result<Response, ApiError> {
     let action = Action::parse(&action_name).ok_or_else(|| {
         ApiError::NotFound(Msg::with(T::ProblemUnknownAction, [action_name.as_str()]))
     })?;
@@ -102,7 +102,7 @@ pub async fn act(
         )
         && row.tracking_no.as_deref() == Some(number.as_str())
     {
-        return Ok(Json(full_order(&state, &row, &caller, false).await?));
+        return Ok(with_etag(full_order(&state, &row, &caller, false).await?));
     }
     let updated = perform(
         &state,
@@ -119,7 +119,9 @@ pub async fn act(
         },
     )
     .await?;
-    Ok(Json(full_order(&state, &updated, &caller, false).await?))
+    Ok(with_etag(
+        full_order(&state, &updated, &caller, false).await?,
+    ))
 }
 
 /// Who performs an action, on which version of the order.

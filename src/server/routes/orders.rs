@@ -115,12 +115,22 @@ pub(super) async fn full_order(
     Ok(order)
 }
 
+/// `order` as JSON with its version as the `ETag` (`"3"`), which `If-Match` takes back.
+pub fn with_etag(order: Order) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", order.version));
+    let mut response = Json(order).into_response();
+    if let Ok(etag) = etag {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
+}
+
 /// Submits an order (→ 待支付). Requires an `Idempotency-Key` header: the same key again
 /// returns the same order and never makes a second one.
 #[utoipa::path(post, path = "/api/v1/orders", request_body = NewOrder,
     params(("Idempotency-Key" = String, Header, description = "Unique per submission, e.g. the draft id")),
     responses(
-        (status = 201, body = Order),
+        (status = 201, body = Order, headers(("Location" = String, description = "The new order's address"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -228,8 +238,17 @@ fn replay(
 
 fn saved_response(saved: SavedResponse, replayed: bool) -> Response {
     let status = StatusCode::from_u16(saved.status).unwrap_or(StatusCode::OK);
+    // The order made, as its answer names it.
+    let location = serde_json::from_str::<serde_json::Value>(&saved.body)
+        .ok()
+        .and_then(|order| order["order_no"].as_str().map(str::to_owned))
+        .filter(|_| status == StatusCode::CREATED)
+        .and_then(|no| HeaderValue::from_str(&format!("/api/v1/orders/{no}")).ok());
     let mut response = (status, saved.body).into_response();
     let headers = response.headers_mut();
+    if let Some(location) = location {
+        headers.insert(header::LOCATION, location);
+    }
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -251,13 +270,16 @@ pub struct RevealQuery {
 
 /// One order in full.
 #[utoipa::path(get, path = "/api/v1/orders/{order_no}", params(("order_no" = String, Path), RevealQuery),
-    responses((status = 200, body = Order), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 200, body = Order, headers(("ETag" = String, description = "The order's version, `\"3\"`: send it back as `If-Match` with an action"))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
     ApiQuery(query): ApiQuery<RevealQuery>,
-) -> Result<Json<Order>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.require(Permission::ViewOrders)?;
     let row = find_order(&state, &order_no).await?;
     if query.reveal {
@@ -274,7 +296,9 @@ pub async fn get(
             )
             .await?;
     }
-    Ok(Json(full_order(&state, &row, &caller, query.reveal).await?))
+    Ok(with_etag(
+        full_order(&state, &row, &caller, query.reveal).await?,
+    ))
 }
 
 /// Orders, newest first by default, filtered and searched; pages by cursor.
