@@ -311,6 +311,10 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
     assert_eq!(saved.warnings.len(), 1);
     assert_eq!(saved.warnings[0].field, "tax_number");
     assert_eq!(saved.request.via, "counter");
+    // Saving changed the order's version, and the answer says to what.
+    let now = finance.order(&order.order_no, false).await.expect("order");
+    assert_eq!(saved.version, now.version);
+    assert!(saved.version > order.version);
 
     // Issuing the 专票 with everything: the number, the PDF, the outbox, 已完成.
     let mut special = request(

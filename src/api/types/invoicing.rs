@@ -98,6 +98,9 @@ pub struct InvoiceRequestSaved {
     pub request: InvoiceRequestView,
     /// Per-field warnings (e.g. a legacy tax number), `field → message`.
     pub warnings: Vec<FieldWarning>,
+    /// The order's version now: saving the request changes it, and issuing the invoice
+    /// needs it.
+    pub version: i64,
 }
 
 /// An e-mail to a customer, as sent (or kept by the `outbox` provider).

@@ -127,6 +127,7 @@ pub async fn save_request(
     let row = find_order(&state, &order_no).await?;
     let view = request_view(&row).ok_or_else(|| ApiError::Internal("request lost".into()))?;
     Ok(Json(InvoiceRequestSaved {
+        version: row.version,
         request: view,
         warnings: warnings
             .into_iter()
