@@ -128,6 +128,9 @@ async fn every_other_route_needs_a_valid_token(db: Db) {
         };
         assert_eq!(header("cache-control").as_deref(), Some("no-store"));
         assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+        // In the caller's language (here the default), and a cache would know it.
+        assert_eq!(header("content-language").as_deref(), Some("zh-CN"));
+        assert!(header("vary").is_some_and(|v| v.contains("Accept-Language")));
     }
     let problem: Problem = unknown.json().await.expect("problem json");
     assert_eq!(problem.code, "not_found");
