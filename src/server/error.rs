@@ -384,10 +384,12 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         if !headers.contains_key(header::CACHE_CONTROL) {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
-        // Its words are in the caller's language.
-        headers.append(header::VARY, HeaderValue::from_static("Accept-Language"));
-        if let Ok(tag) = HeaderValue::from_str(lang.tag()) {
-            headers.insert(header::CONTENT_LANGUAGE, tag);
+        // The API's words are in the language its caller asks for.
+        if path.starts_with("/api/") {
+            headers.append(header::VARY, HeaderValue::from_static("Accept-Language"));
+            if let Ok(tag) = HeaderValue::from_str(lang.tag()) {
+                headers.insert(header::CONTENT_LANGUAGE, tag);
+            }
         }
     }
     if response.status() == StatusCode::UNAUTHORIZED
