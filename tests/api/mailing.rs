@@ -643,9 +643,27 @@ async fn staff_type_tracking_events_when_there_is_no_provider(db: Db) {
             .await
             .expect("step");
     }
+    // A step typed by hand names the timeline it joined.
+    let third = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{}/tracking", order.order_no)))
+        .bearer_auth(&app.mailroom)
+        .json(&serde_json::json!({"state": "in_transit", "context": "到达岳阳"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(third.status(), 201);
+    let timeline = format!("/api/v1/orders/{}/tracking", order.order_no);
+    assert_eq!(
+        third
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some(timeline.as_str())
+    );
     let tracking = mailroom.tracking(&order.order_no).await.expect("tracking");
-    assert_eq!(tracking.events.len(), 2);
-    assert_eq!(tracking.events[0].context, "离开长沙", "newest first");
+    assert_eq!(tracking.events.len(), 3);
+    assert_eq!(tracking.events[0].context, "到达岳阳", "newest first");
     assert_eq!(tracking.state.as_deref(), Some("in_transit"));
     // A state that does not exist, an empty text.
     let refused = problem(
@@ -683,7 +701,7 @@ async fn staff_type_tracking_events_when_there_is_no_provider(db: Db) {
         .tracking(&order.order_no)
         .await
         .expect("tracking");
-    assert_eq!(seen.events.len(), 2);
+    assert_eq!(seen.events.len(), 3);
     let refused = problem(
         app.client(&app.support)
             .add_tracking_step(

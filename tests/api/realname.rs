@@ -15,6 +15,7 @@ on_both_databases!(
     used_expired_and_replaced_codes_get_a_clear_page,
     the_clerk_can_correct_the_name_until_verified,
     one_id_number_under_two_names_is_flagged_to_clerk_and_reviewer,
+    a_new_verification_says_where_it_stands,
 );
 
 /// Plays the customer's phone: fills the form and posts it as a browser would.
@@ -319,5 +320,38 @@ async fn one_id_number_under_two_names_is_flagged_to_clerk_and_reviewer(db: Db) 
             assert!(seen.other_names.is_empty());
         }
     }
+    app.finish().await;
+}
+
+/// A new verification's 201 names the address where it stands (and that address answers).
+async fn a_new_verification_says_where_it_stands(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let customer = app.customer("张三").await;
+    let created = app
+        .http
+        .post(app.url("/api/v1/realname-sessions"))
+        .bearer_auth(&app.clerk)
+        .json(&serde_json::json!({"customer_id": customer.id}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(created.status(), 201);
+    let location = created
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("a Location")
+        .to_owned();
+    let session: serde_json::Value = created.json().await.expect("json");
+    let id = session["id"].as_str().expect("id");
+    assert_eq!(location, format!("/api/v1/realname-sessions/{id}"));
+    let there = app
+        .http
+        .get(app.url(&location))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(there.status(), 200);
     app.finish().await;
 }

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::Response;
 
 use crate::api::{
@@ -229,7 +229,7 @@ pub async fn tracking(
 #[utoipa::path(post, path = "/api/v1/orders/{order_no}/tracking", params(("order_no" = String, Path)),
     request_body = NewTrackingStep,
     responses(
-        (status = 201, body = Tracking),
+        (status = 201, body = Tracking, headers(("Location" = String, description = "The parcel's timeline"))),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -238,7 +238,14 @@ pub async fn add_step(
     caller: Caller,
     Path(order_no): Path<String>,
     body: Bytes,
-) -> Result<(StatusCode, Json<Tracking>), ApiError> {
+) -> Result<
+    (
+        StatusCode,
+        [(header::HeaderName, String); 1],
+        Json<Tracking>,
+    ),
+    ApiError,
+> {
     caller.require(Permission::Act(Action::Ship))?;
     let request: NewTrackingStep = parse_json(&body)?;
     let row = find_order(&state, &order_no).await?;
@@ -325,6 +332,10 @@ pub async fn add_step(
         .await?;
     Ok((
         StatusCode::CREATED,
+        [(
+            header::LOCATION,
+            format!("/api/v1/orders/{}/tracking", row.order_no),
+        )],
         Json(crate::server::tracking::tracking(&state, &row).await?),
     ))
 }

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 
 use crate::api::{Customer, CustomerUpdate, NewRealnameSession, Problem, RealnameSession};
 use crate::domain::Permission;
@@ -19,12 +19,22 @@ use crate::server::validate::optional_text;
 /// Opens a verification for a customer and returns the URL to show as a QR code. A
 /// pending earlier code for the same customer stops working.
 #[utoipa::path(post, path = "/api/v1/realname-sessions", request_body = NewRealnameSession,
-    responses((status = 201, body = RealnameSession), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 201, body = RealnameSession, headers(("Location" = String, description = "Where the verification stands"))),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     body: Bytes,
-) -> Result<(StatusCode, Json<RealnameSession>), ApiError> {
+) -> Result<
+    (
+        StatusCode,
+        [(header::HeaderName, String); 1],
+        Json<RealnameSession>,
+    ),
+    ApiError,
+> {
     caller.require(Permission::ManageCustomers)?;
     let body: NewRealnameSession = parse_json(&body)?;
     let customer = state
@@ -39,7 +49,12 @@ pub async fn create(
         .await?;
     let mut session = present::realname(&row, now_ms(), caller.ctx.lang, true);
     session.url = Some(format!("{}/m/realname/{token}", state.public_base));
-    Ok((StatusCode::CREATED, Json(session)))
+    let location = format!("/api/v1/realname-sessions/{}", session.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(session),
+    ))
 }
 
 /// Where a verification stands.
