@@ -241,23 +241,15 @@ fn put_at(body: &mut serde_json::Value, path: &str, name: &str, value: serde_jso
 /// A value of the kind serde's `message` says was expected, if it is a simple one.
 fn stand_in(message: &str) -> Option<serde_json::Value> {
     use serde_json::Value;
-    if message.starts_with("missing field") || message.starts_with("unknown variant") {
+    if message.starts_with("unknown variant") {
         return None;
     }
-    let expected = message.rsplit("expected ").next().unwrap_or_default();
-    if expected.contains("string") || expected.contains("char") {
-        Some(Value::String(String::new()))
-    } else if expected.contains("bool") {
-        Some(Value::Bool(false))
-    } else if ["integer", "i64", "i32", "u64", "u32", "u16", "u8", "usize"]
-        .iter()
-        .any(|k| expected.contains(k))
-    {
-        Some(Value::from(0))
-    } else if expected.contains("sequence") {
-        Some(Value::Array(Vec::new()))
-    } else {
-        None
+    match expected(message) {
+        Expected::Text => Some(Value::String(String::new())),
+        Expected::Boolean => Some(Value::Bool(false)),
+        Expected::WholeNumber => Some(Value::from(0)),
+        Expected::List => Some(Value::Array(Vec::new())),
+        Expected::Object | Expected::Other => None,
     }
 }
 
@@ -299,10 +291,7 @@ fn data_problem(path: &str, message: &str) -> ApiError {
         "." | "" => name.to_owned(),
         _ => format!("{path}.{name}"),
     };
-    if let Some(missing) = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next())
-    {
+    if let Some(missing) = missing_field(message) {
         return ApiError::field(&field(missing), T::ErrRequired);
     }
     if path == "." || path.is_empty() {
@@ -311,31 +300,53 @@ fn data_problem(path: &str, message: &str) -> ApiError {
             detail: Msg::new(T::ProblemBodyNotObject),
         };
     }
-    let expected = message.rsplit("expected ").next().unwrap_or_default();
-    let kind = if message.starts_with("unknown variant") {
+    if message.starts_with("unknown variant") {
         // Its words name the values it takes: those are the API's, not Rust's.
         return ApiError::field(path, Msg::with(T::ErrInvalidValue, [message]));
-    } else if message.starts_with("invalid digit") || message.contains("integer from empty") {
+    }
+    let kind = match expected(message) {
+        Expected::WholeNumber => T::ErrExpectedWholeNumber,
+        Expected::Boolean => T::ErrExpectedBoolean,
+        Expected::Text => T::ErrExpectedText,
+        Expected::List => T::ErrExpectedList,
+        Expected::Object => T::ErrExpectedObject,
+        Expected::Other => T::ErrExpectedOther,
+    };
+    ApiError::field(path, kind)
+}
+
+/// The kind of value serde's `message` says a field should have had.
+enum Expected {
+    WholeNumber,
+    Boolean,
+    Text,
+    List,
+    Object,
+    Other,
+}
+
+fn expected(message: &str) -> Expected {
+    let expected = message.rsplit("expected ").next().unwrap_or_default();
+    if message.starts_with("invalid digit") || message.contains("integer from empty") {
         // A query's number that is not one (Rust's words for a failed integer parse).
-        T::ErrExpectedWholeNumber
+        Expected::WholeNumber
     } else if expected.contains("bool") || message.contains("`true` or `false`") {
-        T::ErrExpectedBoolean
+        Expected::Boolean
     } else if expected.contains("string") || expected.contains("char") {
-        T::ErrExpectedText
+        Expected::Text
     } else if ["integer", "i64", "i32", "u64", "u32", "u16", "u8", "usize"]
         .iter()
         .any(|k| expected.contains(k))
         || message.contains("too large")
     {
-        T::ErrExpectedWholeNumber
+        Expected::WholeNumber
     } else if expected.contains("sequence") {
-        T::ErrExpectedList
+        Expected::List
     } else if expected.contains("struct") || expected.contains("map") {
-        T::ErrExpectedObject
+        Expected::Object
     } else {
-        T::ErrExpectedOther
-    };
-    ApiError::field(path, kind)
+        Expected::Other
+    }
 }
 
 /// The path (`applicant.name`, `reasons[1]`) of the first string holding a NUL.
