@@ -655,7 +655,7 @@ pub struct OrderQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[param(schema_with = super::schemas::statuses)]
     pub status: Option<String>,
-    /// Project id.
+    /// Project id (of the catalog, on sale or not: an unknown one is 422).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[param(schema_with = super::schemas::id)]
     pub project: Option<String>,

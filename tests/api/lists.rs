@@ -193,6 +193,40 @@ async fn bad_list_parameters_are_named(db: Db) {
             .expect("send");
         assert_eq!(response.status(), 422, "to={to}");
     }
+    // An empty name inside a list of statuses, and a project that is not in the catalog,
+    // are named rather than read as "no filter" or "no orders".
+    let unknown = "0b9e2d4c-1f7a-4e3b-9c8d-5a6b7c8d9e0f";
+    for (query, field) in [
+        ("status=completed,,cancelled".to_owned(), "status"),
+        (format!("project={unknown}"), "project"),
+    ] {
+        let response = app
+            .http
+            .get(app.url(&format!("/api/v1/orders?{query}")))
+            .bearer_auth(&app.clerk)
+            .header("Accept-Language", "en")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 422, "{query}");
+        let problem: Problem = response.json().await.expect("json");
+        assert_eq!(problem.errors[0].field, field, "{query}");
+        if field == "project" {
+            assert_eq!(problem.errors[0].message, "there is no such project");
+        }
+    }
+    // A project of the catalog with no orders yet is an empty page, not an error.
+    let projects = app.client(&app.clerk).projects("").await.expect("catalog");
+    let page = app
+        .client(&app.clerk)
+        .orders(&OrderQuery {
+            project: Some(projects[projects.len() - 1].id.clone()),
+            status: Some("completed,cancelled".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("a known project");
+    assert!(page.items.is_empty());
     app.finish().await;
 }
 

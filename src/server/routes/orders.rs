@@ -319,6 +319,11 @@ pub async fn list(
 ) -> Result<Json<OrderPage>, ApiError> {
     caller.require(Permission::ViewOrders)?;
     let list = list_query(&query)?;
+    if let Some(project) = &list.project_id
+        && !state.store.project_exists(project).await?
+    {
+        return Err(ApiError::field("project", T::ErrNoSuchProject));
+    }
     let page = state.store.list_orders(&list).await?;
     if page.too_broad {
         return Err(ApiError::field("q", T::ErrSearchTooBroad));
@@ -338,18 +343,19 @@ pub async fn list(
 fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
     let mut errors = Errors::default();
     let mut statuses = Vec::new();
-    for name in query
-        .status
-        .iter()
-        .flat_map(|s| s.split(','))
+    // `status=` alone filters nothing; an empty name inside a list (`a,,b`) is a mistake.
+    let listed = query.status.as_deref().map(str::trim).unwrap_or_default();
+    for name in listed
+        .split(',')
         .map(str::trim)
-        .filter(|s| !s.is_empty())
+        .filter(|_| !listed.is_empty())
     {
         match OrderStatus::parse(name) {
             Some(status) => statuses.push(status),
             None => {
                 let names: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
                 errors.add("status", Msg::with(T::ErrOneOf, [names.join(", ")]));
+                break;
             }
         }
     }

@@ -174,6 +174,16 @@ impl Store {
             .collect())
     }
 
+    /// Whether a project of this id is in the catalog, active or not (orders of a project
+    /// taken off sale are still its orders).
+    pub async fn project_exists(&self, id: &str) -> StoreResult<bool> {
+        Ok(sqlx::query("SELECT 1 FROM projects WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
     /// An active product with its project's name.
     pub async fn product(&self, id: &str) -> StoreResult<Option<ProductRow>> {
         Ok(
