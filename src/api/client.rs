@@ -396,6 +396,12 @@ impl Client {
         Ok(found.into_iter().next())
     }
 
+    /// `GET /customers/{id}/identity`: a verified customer's name and ID number.
+    pub async fn customer_identity(&self, id: &str) -> Result<VerifiedIdentity, ClientError> {
+        self.send(self.request(Method::GET, &format!("/customers/{id}/identity")))
+            .await
+    }
+
     /// `POST /orders` with an idempotency key: retrying with the same key never makes a
     /// second order.
     pub async fn create_order(

@@ -154,6 +154,7 @@ web_texts! { messaging_texts;
     ProblemNotFoundTitle => "找不到", "Not found";
     ProblemOrderNotFound => "没有订单 {0}", "there is no order {0}";
     ProblemCustomerNotFound => "没有这个客户", "there is no such customer";
+    ProblemCustomerNotVerified => "这个客户还没有通过实名认证", "this customer has not passed the identity check";
     ProblemProductNotFound => "没有这个产品", "there is no such product";
     ProblemAttachmentNotFound => "没有这个附件", "there is no such attachment";
     ProblemUnknownAction => "没有操作“{0}”", "there is no action \"{0}\"";

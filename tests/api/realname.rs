@@ -47,6 +47,11 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
         .await
         .expect("subscribe");
     events.next().await;
+    // Not verified yet: no identity to fill a form with.
+    match clerk.customer_identity(&customer.id).await {
+        Err(e) => assert_eq!(e.problem().map(|p| p.status), Some(404), "{e:?}"),
+        Ok(found) => panic!("an identity before verification: {found:?}"),
+    }
     let session = clerk
         .create_realname_session(&customer.id)
         .await
@@ -106,6 +111,30 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
         .expect("find")
         .expect("customer");
     assert!(customer.realname_verified);
+    // The next application's form takes the verified identity; only a role that takes
+    // applications and may see it reads it, and the read is in the audit trail.
+    let identity = clerk
+        .customer_identity(&customer.id)
+        .await
+        .expect("identity");
+    assert_eq!(
+        (Some(identity.name), Some(identity.id_number)),
+        (done.verified_name.clone(), done.verified_id_number.clone())
+    );
+    for token in [&app.support, &app.reviewer] {
+        match app.client(token).customer_identity(&customer.id).await {
+            Err(e) => assert_eq!(e.problem().map(|p| p.status), Some(403), "{e:?}"),
+            Ok(found) => panic!("read by a role that does not take applications: {found:?}"),
+        }
+    }
+    let audited: Vec<(String,)> = sqlx::query_as(
+        "SELECT action FROM customer_audit WHERE customer_id = $1 AND action = 'identity_read'",
+    )
+    .bind(&customer.id)
+    .fetch_all(app.store().pool())
+    .await
+    .expect("audit");
+    assert_eq!(audited.len(), 1);
 
     // The counter hears: created, the failed try, the success.
     let mut statuses = Vec::new();

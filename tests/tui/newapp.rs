@@ -339,7 +339,31 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     // On to the order.
     tui.send("o");
     tui.wait_text(&format!("订单 {} · 待审核", order.order_no), WAIT);
-    tui.send("q");
+
+    // The same customer comes back for a second certificate: verified already, so the
+    // form carries the name and ID number of that verification, and it goes through.
+    tui.send("\x1bOP"); // F1
+    tui.send("\x0e"); // Ctrl-N, a new draft
+    tui.wait_text("输入客户的手机号", WAIT);
+    tui.send("13812345678\r");
+    tui.wait_text("✓ 已实名：", WAIT);
+    tui.send("xt");
+    tui.wait_text("湘潭市公共资源交易系统", WAIT);
+    tui.send("\r");
+    tui.wait_text("选择产品", WAIT);
+    tui.send("\r");
+    tui.wait_text("客户同意后按 a 继续", WAIT);
+    tui.send("a");
+    tui.wait_text("（实名认证结果）", WAIT);
+    tui.wait_text("11010519491231002X", WAIT);
+    tui.send("长沙市\t岳麓区\t麓山南路 932 号\t410083\r");
+    tui.wait_text("签字扫描件", WAIT);
+    assert!(
+        !tui.screen().contains("还没有实名认证结果"),
+        "{}",
+        tui.screen()
+    );
+    tui.send("\x03"); // Ctrl-C: the draft is kept for next time
     assert!(tui.wait_exit(WAIT));
     app.finish().await;
 }

@@ -31,6 +31,19 @@ pub struct Customer {
     pub order_count: i64,
 }
 
+/// `GET /api/v1/customers/{id}/identity`: who a verified customer's real-name verification
+/// said they are, for the forms of their next application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VerifiedIdentity {
+    /// The verified name.
+    pub name: String,
+    /// The verified ID number, in full (the caller may reveal personal data; the read is
+    /// recorded in the customer's audit trail).
+    pub id_number: String,
+    /// When the verification passed (RFC 3339).
+    pub verified_at: String,
+}
+
 /// `PATCH /api/v1/customers/{id}`: correct the registered name before verification.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CustomerUpdate {

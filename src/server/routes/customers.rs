@@ -2,12 +2,12 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::api::{Customer, NewCustomer, Problem};
+use crate::api::{Customer, NewCustomer, Problem, VerifiedIdentity};
 use crate::domain::{Permission, Phone};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
@@ -76,4 +76,41 @@ pub async fn find(
     Ok(Json(
         found.iter().map(|c| present::customer(c, reveal)).collect(),
     ))
+}
+
+/// Who a verified customer is, as their real-name verification established it: for the
+/// forms of a new application (the counter fills the name and ID number from it rather
+/// than having them typed again). 404 for a customer never verified. The read is recorded
+/// in the customer's audit trail.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/identity", params(("id" = String, Path)),
+    responses(
+        (status = 200, body = VerifiedIdentity),
+        (status = 404, description = "no such customer, or one not verified", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn identity(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<VerifiedIdentity>, ApiError> {
+    caller.require(Permission::CreateOrders)?;
+    caller.require(Permission::RevealPersonalData)?;
+    let customer = state
+        .store
+        .customer(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    let (name, id_number, at) = state
+        .store
+        .verified_identity(&customer.id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotVerified)))?;
+    state
+        .store
+        .customer_audit(&customer.id, &caller.actor(), "identity_read", None)
+        .await?;
+    Ok(Json(VerifiedIdentity {
+        name,
+        id_number,
+        verified_at: present::rfc3339(at),
+    }))
 }

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(system::transitions))
         .routes(routes!(catalog::projects))
         .routes(routes!(customers::create, customers::find))
+        .routes(routes!(customers::identity))
         .routes(routes!(realname::rename_customer))
         .routes(routes!(realname::create))
         .routes(routes!(realname::get))

@@ -46,11 +46,19 @@ impl NewApp {
                 };
                 sheet.done(Waiting::Step);
                 match result {
-                    Ok(Some(customer)) => {
+                    Ok(Some((customer, identity))) => {
                         sheet.draft.customer = Some(customer_info(&customer));
                         sheet.asking_name = false;
                         sheet.notice = None;
                         let verified = customer.realname_verified;
+                        if let Some(identity) = identity {
+                            sheet.draft.realname = Some(RealnameInfo {
+                                status: RealnameStatus::Verified.as_str().to_owned(),
+                                verified_name: Some(identity.name),
+                                verified_id_number: Some(identity.id_number),
+                                ..RealnameInfo::default()
+                            });
+                        }
                         self.focus_draft(&draft);
                         self.go(ctx, Step::Realname);
                         if verified {

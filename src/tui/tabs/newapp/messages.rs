@@ -8,7 +8,7 @@ use futures_util::future::BoxFuture;
 use super::draft::{self, Draft};
 use crate::api::{
     ActionRequest, AttachmentKind, BankAccount, ClientError, Customer, NewCustomer, NewOrder, Order,
-    Payment, Project, RealnameSession, Terms,
+    Payment, Project, RealnameSession, Terms, VerifiedIdentity,
 };
 use crate::domain::{Action, DraftId};
 use crate::tui::files::{self, ActFailure, FileInfo, FileProblem, Upload, upload_and_act};
@@ -158,8 +158,9 @@ pub enum Answer {
     CustomerFound {
         /// The draft.
         draft: DraftId,
-        /// The customer, if known.
-        result: Result<Option<Customer>, ClientError>,
+        /// The customer, if known, with the identity their verification established
+        /// when they were verified.
+        result: Result<Option<(Customer, Option<VerifiedIdentity>)>, ClientError>,
     },
     /// Answer to [`Request::CreateCustomer`] and [`Request::RenameCustomer`].
     CustomerSaved {
@@ -259,10 +260,19 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
     Some(Box::pin(async move {
         let client = &net.client;
         match request {
-            Request::FindCustomer { draft, phone } => Answer::CustomerFound {
-                draft,
-                result: client.find_customer(&phone).await,
-            },
+            Request::FindCustomer { draft, phone } => {
+                // A customer verified before: their name and ID number come from that
+                // verification, for the form (nobody types them again).
+                let result = match client.find_customer(&phone).await {
+                    Ok(Some(customer)) if customer.realname_verified => client
+                        .customer_identity(&customer.id)
+                        .await
+                        .map(|identity| Some((customer, Some(identity)))),
+                    Ok(found) => Ok(found.map(|customer| (customer, None))),
+                    Err(e) => Err(e),
+                };
+                Answer::CustomerFound { draft, result }
+            }
             Request::CreateCustomer { draft, customer } => Answer::CustomerSaved {
                 draft,
                 result: client.create_customer(&customer).await,
