@@ -249,6 +249,27 @@ mod tests {
         );
     }
 
+    /// Rare characters of names (生僻字): all of Extension A, and the characters of
+    /// Extension B and beyond that the font has, are drawn by the built-in font.
+    #[test]
+    fn rare_characters_of_names_are_in_the_builtin_font() {
+        let fonts = Fonts::builtin_only().expect("built-in font");
+        for c in "䶮㛃䲜𠮷𡈼𥻗".chars() {
+            assert!(
+                fonts
+                    .face_for(c)
+                    .is_some_and(|f| std::ptr::eq(f, &fonts.builtin)),
+                "{c}"
+            );
+        }
+        let face = fonts.builtin.face().expect("parses");
+        let charmap = face.charmap();
+        let missing = ('\u{3400}'..='\u{4DB5}')
+            .filter(|c| charmap.map(*c).is_none_or(|g| g.to_u32() == 0))
+            .count();
+        assert_eq!(missing, 0, "Extension A is whole");
+    }
+
     #[test]
     fn a_character_no_font_has_is_printed_as_its_code_point_and_reported() {
         let fonts = Fonts::builtin_only().expect("built-in font");
