@@ -149,6 +149,8 @@ macro_rules! web_texts {
             WebChangeForm => "修改填写的信息", "Change the form";
             WebChangeScan => "重新上传扫描件", "Upload the scan again";
             WebSubmit => "确认提交", "Submit";
+            WebReprintAfterChange => "您修改了申请表上的内容，之前打印的申请表已不再适用：请重新打印、签字后再上传。", "You changed what the application form says, so the form printed before no longer matches: print it again, sign it and upload it.";
+            WebAlreadySubmitted => "这份申请已提交为本订单，无需再次提交。", "This application was already submitted as this order; there is nothing more to submit.";
             WebDraftMovedOn => "这份申请已在另一个页面中更新，已为您显示最新内容，请核对后继续。", "This application was changed in another tab; the latest is shown. Check it and go on.";
 
             // My orders.

@@ -342,17 +342,57 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         .await;
     assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
 
+    // The street changed after the signed form went up: the paper no longer says what
+    // the application says, so it is printed again and the old scan is dropped.
+    let page = browser.get("/apply?step=form").await;
+    let version = hidden(&page.html, "version");
+    let mut changed = fields.clone();
+    changed.retain(|(k, _)| !matches!(*k, "street" | "version"));
+    changed.push(("street", "麓山南路 2 号"));
+    changed.push(("version", &version));
+    let saved = browser.post("/apply", &changed).await;
+    assert_eq!(
+        saved.location.as_deref(),
+        Some("/apply?reprint=1"),
+        "{}",
+        saved.html
+    );
+    let page = browser.get("/apply?reprint=1").await;
+    assert!(page.html.contains("请重新打印"), "{}", page.html);
+    assert!(page.html.contains("/apply/form.pdf"), "{}", page.html);
+    let version = hidden(&page.html, "version");
+    browser
+        .post("/apply", &[("action", "printed"), ("version", &version)])
+        .await;
+    let page = browser.get("/apply").await;
+    assert!(
+        page.html.contains("capture="),
+        "the scan is asked for again"
+    );
+    let version = hidden(&page.html, "version");
+    let scanned = browser
+        .upload("/apply/scan", &version, scan_png(1240, 1754), "image/png")
+        .await;
+    assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
+
     // Submit — twice, as an impatient thumb would: one order.
     let page = browser.get("/apply").await;
     let version = hidden(&page.html, "version");
+    let draft = hidden(&page.html, "draft");
     let first = browser
-        .post("/apply/submit", &[("version", &version)])
+        .post("/apply/submit", &[("version", &version), ("draft", &draft)])
         .await;
     let to = first.location.expect("to the order");
     assert!(to.starts_with("/orders/"), "{to}");
+    // The page from before, sent again (the back button): the order it became.
     let second = browser
-        .post("/apply/submit", &[("version", &version)])
+        .post("/apply/submit", &[("version", &version), ("draft", &draft)])
         .await;
-    assert_ne!(second.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        second.location.as_deref(),
+        Some(format!("{to}?submitted=1").as_str())
+    );
+    let again = browser.get(&format!("{to}?submitted=1")).await;
+    assert!(again.html.contains("已提交为本订单"), "{}", again.html);
     to.trim_start_matches("/orders/").to_owned()
 }

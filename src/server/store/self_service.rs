@@ -337,12 +337,14 @@ impl Store {
     }
 
     /// Saves what was typed, if the page saw version `seen` (`None`: a new draft); returns
-    /// the new version, or `None` when another tab saved first.
+    /// the new version, or `None` when another tab saved first. `drop_scan` drops the
+    /// signed scan in the same write (the form it was of has changed).
     pub async fn save_draft(
         &self,
         customer_id: &str,
         seen: Option<i64>,
         data_json: &str,
+        drop_scan: bool,
     ) -> StoreResult<Option<i64>> {
         let now = now_ms();
         let saved = match seen {
@@ -360,10 +362,14 @@ impl Store {
                 .rows_affected()
                     > 0
             }
-            Some(version) => sqlx::query(
+            Some(version) => sqlx::query(if drop_scan {
+                "UPDATE customer_drafts SET data_json = $1, version = version + 1, updated_at = $2, \
+                     scan = NULL, scan_type = NULL, scan_name = NULL, scan_json = NULL \
+                     WHERE customer_id = $3 AND version = $4"
+            } else {
                 "UPDATE customer_drafts SET data_json = $1, version = version + 1, updated_at = $2 \
-                     WHERE customer_id = $3 AND version = $4",
-            )
+                     WHERE customer_id = $3 AND version = $4"
+            })
             .bind(data_json)
             .bind(now)
             .bind(customer_id)

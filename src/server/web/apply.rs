@@ -105,7 +105,10 @@ async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow,
         ..Draft::default()
     };
     let json = serde_json::to_string(&draft).map_err(|e| ApiError::Internal(e.to_string()))?;
-    state.store.save_draft(&customer.id, None, &json).await?;
+    state
+        .store
+        .save_draft(&customer.id, None, &json, false)
+        .await?;
     let row = state
         .store
         .draft_of(&customer.id)
@@ -148,6 +151,8 @@ pub struct Look {
     q: Option<String>,
     /// Set after a post from a page the application had moved on from (another tab).
     moved: Option<String>,
+    /// Set after a change to what the printed form says, once it had been printed.
+    reprint: Option<String>,
 }
 
 /// `GET /apply`: the step the customer is on (or an earlier one they went back to).
@@ -179,6 +184,8 @@ pub async fn page(
     };
     let body = if look.moved.is_some() {
         html! { p.bad role="status" { (ctx.t(T::WebDraftMovedOn)) } (body) }
+    } else if look.reprint.is_some() && step == Step::Print {
+        html! { p.bad role="status" { (ctx.t(T::WebReprintAfterChange)) } (body) }
     } else {
         body
     };
@@ -245,16 +252,25 @@ pub async fn save(
         };
     }
     match steps::handle(&view, &posted).await {
-        Ok(steps::Outcome::Saved(next)) => {
+        Ok(steps::Outcome::Saved(mut next)) => {
+            // What the printed form says has changed: the paper printed (and signed, and
+            // scanned) before no longer matches the application. Print it again; a scan
+            // of the old paper is dropped rather than sent to review as "matches".
+            let reprint = next.step > Step::Print
+                && (next.fields != draft.fields || next.product_id != draft.product_id);
+            if reprint {
+                next.step = Step::Print;
+            }
             let json = match serde_json::to_string(&next) {
                 Ok(json) => json,
                 Err(e) => return failed(ctx, ApiError::Internal(e.to_string())),
             };
             match state
                 .store
-                .save_draft(&who.customer.id, Some(row.version), &json)
+                .save_draft(&who.customer.id, Some(row.version), &json, reprint)
                 .await
             {
+                Ok(Some(_)) if reprint => page::see_other("/apply?reprint=1"),
                 Ok(Some(_)) => page::see_other("/apply"),
                 Ok(None) => page::see_other("/apply?moved=1"),
                 Err(e) => failed(ctx, e.into()),
@@ -544,12 +560,47 @@ pub async fn submit(
     let version: Option<i64> = form_urlencoded::parse(&body)
         .find(|(k, _)| k == "version")
         .and_then(|(_, v)| v.parse().ok());
+    let posted_draft = form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "draft")
+        .map(|(_, v)| v.into_owned());
     match submit_draft(&state, &who.customer, version).await {
         Ok(order_no) => page::see_other(&format!("/orders/{order_no}")),
         Err(ApiError::Validation(_)) => page::see_other("/apply?step=form"),
-        Err(ApiError::Conflict { .. }) => page::see_other("/apply?moved=1"),
+        Err(ApiError::Conflict { .. }) => {
+            // A page from before this application became an order (the back button): the
+            // order it became, not a blank application said to have "moved on".
+            match submitted_as(&state, &who.customer, posted_draft.as_deref()).await {
+                Ok(Some(order_no)) => page::see_other(&format!("/orders/{order_no}?submitted=1")),
+                Ok(None) => page::see_other("/apply?moved=1"),
+                Err(e) => failed(ctx, e),
+            }
+        }
         Err(e) => failed(ctx, e),
     }
+}
+
+/// The customer's order that a draft of theirs was submitted as, if it was (found by
+/// the draft's idempotency key).
+async fn submitted_as(
+    state: &AppState,
+    customer: &CustomerRow,
+    draft_id: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let Some(draft_id) = draft_id.filter(|id| !id.is_empty() && id.len() <= 64) else {
+        return Ok(None);
+    };
+    let Some((_, answer)) = state
+        .store
+        .answered_idempotency_key(ONLINE_OPERATOR_ID, &format!("online-{draft_id}"))
+        .await?
+        .filter(|(_, answer)| answer.status == 201)
+    else {
+        return Ok(None);
+    };
+    let order = state.store.order_by_no(&answer.body).await?;
+    Ok(order
+        .filter(|order| order.customer_id == customer.id)
+        .map(|order| order.order_no))
 }
 
 async fn submit_draft(

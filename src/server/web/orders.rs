@@ -140,17 +140,27 @@ async fn own_order(state: &AppState, who: &SignedIn, order_no: &str) -> Result<O
     }
 }
 
+/// `?submitted=1`: the application was sent again from a page left over from before it
+/// became this order (the browser's back button).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Opened {
+    submitted: Option<String>,
+}
+
 /// `GET /orders/{order_no}`
 pub async fn page(
     State(state): State<AppState>,
     who: SignedIn,
     Path(order_no): Path<String>,
+    axum::extract::Query(opened): axum::extract::Query<Opened>,
 ) -> Response {
     let row = match own_order(&state, &who, &order_no).await {
         Ok(row) => row,
         Err(page) => return page,
     };
-    order_page(&state, &who, &row, StatusCode::OK, &[]).await
+    let notice = opened.submitted.is_some().then_some(T::WebAlreadySubmitted);
+    order_page(&state, &who, &row, StatusCode::OK, &[], notice).await
 }
 
 /// What a page shows about the order, then its next step (with `errors` of a form sent).
@@ -160,6 +170,7 @@ async fn order_page(
     row: &OrderRow,
     status: StatusCode,
     errors: &[(String, String, String)],
+    notice: Option<T>,
 ) -> Response {
     let ctx = &who.ctx;
     let next = next_of(row);
@@ -183,6 +194,9 @@ async fn order_page(
         .to_string();
     let body = html! {
         h1 { (ctx.fill(T::WebOrderTitle, &[&row.order_no])) }
+        @if let Some(notice) = notice {
+            p.ok role="status" { (ctx.t(notice)) }
+        }
         (super::form::summary(ctx, errors))
         dl {
             dt { (ctx.t(T::PageProduct)) } dd { (row.project_name) " · " (row.product_name) }
@@ -400,7 +414,7 @@ async fn not_now(
         ctx.t(T::WebNextStepLabel).to_owned(),
         message,
     )];
-    order_page(state, who, &row, StatusCode::CONFLICT, &errors).await
+    order_page(state, who, &row, StatusCode::CONFLICT, &errors, None).await
 }
 
 /// `version`
@@ -498,7 +512,15 @@ async fn upload(
     };
     let refused = |message: String| async move {
         let errors = vec![("scan".to_owned(), ctx.t(label).to_owned(), message)];
-        order_page(state, who, shown, StatusCode::UNPROCESSABLE_ENTITY, &errors).await
+        order_page(
+            state,
+            who,
+            shown,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &errors,
+            None,
+        )
+        .await
     };
     let received = match read_upload(state, ctx.lang, multipart).await {
         Ok(received) => received,

@@ -425,6 +425,7 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
         form method="post" action="/apply/submit" {
             (form::token(ctx))
             input type="hidden" name="version" value=(view.row.version);
+            input type="hidden" name="draft" value=(view.row.id);
             div.actions { button type="submit" { (ctx.t(T::WebSubmit)) } }
         }
     })
