@@ -51,6 +51,7 @@ macro_rules! web_texts {
             WebDemoParts => "以下部分为演示替身，不产生真实效力：{0}。", "these parts are stand-ins and have no real effect: {0}.";
             WebHotline => "客服电话 {0}", "Hotline {0}";
             WebBackHome => "回到首页", "Back to the start";
+            WebBackToPage => "返回上一页", "Back to the page";
             WebTryAgain => "出错了，请稍后再试；如一再出现，请拨打客服电话。", "Something went wrong. Try again in a moment; if it keeps happening, call the hotline.";
             WebErrorSummary => "有 {0} 处需要修改", "{0} things to fix";
             WebWelcomeTitle => "在手机上办理数字证书", "Apply for a digital certificate from your phone";

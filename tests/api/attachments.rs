@@ -212,6 +212,35 @@ async fn a_chunked_body_over_the_limit_is_refused_as_too_large(db: Db) {
         .await
         .expect("send");
     assert_eq!(response.status(), 413);
+    // A customer's photo of the signed form over the limit: a page in their words, with the
+    // way back to the upload, not problem JSON (whoever sends it: the page is the same).
+    let mut photo = body.clone();
+    photo.extend(std::iter::repeat_n(b'x', 200 * 1024));
+    let response = reqwest::Client::new()
+        .post(app.url("/apply/scan"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(photo)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 413);
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html")),
+        "{:?}",
+        response.headers()
+    );
+    let html = response.text().await.expect("page");
+    assert!(
+        html.contains("文件太大") && html.contains("href=\"/apply\""),
+        "{html}"
+    );
     app.finish().await;
 }
 

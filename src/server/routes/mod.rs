@@ -117,8 +117,14 @@ pub fn router(state: AppState) -> Router {
     // as too large is left unread, so the connection cannot carry another request: say so,
     // or a client would send its next one (the smaller scan) down a connection about to
     // close, and fail.
-    .layer(middleware::map_response(
-        move |response: Response| async move {
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        move |State(state): State<AppState>,
+              request: axum::extract::Request,
+              next: middleware::Next| async move {
+            let api = request.uri().path().starts_with("/api/");
+            let customer_page = (!api).then(|| (request.headers().clone(), request.uri().clone()));
+            let response = next.run(request).await;
             if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
                 return response;
             }
@@ -127,10 +133,12 @@ pub fn router(state: AppState) -> Router {
                 .headers()
                 .get(axum::http::header::CONTENT_TYPE)
                 .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-            let mut response = if response.extensions().get::<ProblemSpec>().is_none() && !page {
-                ApiError::TooLarge(upload_limit).into_response()
-            } else {
+            let mut response = if page || response.extensions().get::<ProblemSpec>().is_some() {
                 response
+            } else if let Some((headers, uri)) = customer_page {
+                super::web::too_large_page(&state, &headers, &uri, upload_limit)
+            } else {
+                ApiError::TooLarge(upload_limit).into_response()
             };
             response.headers_mut().insert(
                 axum::http::header::CONNECTION,

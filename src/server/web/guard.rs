@@ -285,6 +285,41 @@ fn not_a_page(state: &AppState, lang: Lang, path: String, status: StatusCode) ->
     page::message(&ctx, status, title.get(lang), next.get(lang))
 }
 
+/// A body over the platform's limit, refused before any handler read it, sent to one of
+/// the customer's addresses (a photo of the signed form, a voucher): a page that says
+/// how large a file may be, with the way back to the page it came from.
+pub fn too_large_page(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    uri: &axum::http::Uri,
+    limit_bytes: usize,
+) -> Response {
+    let lang = request_lang(headers, uri.query());
+    let path = uri.path().to_owned();
+    let back = match path.rsplit_once('/') {
+        Some(("/apply", _)) => "/apply".to_owned(),
+        Some((order, "voucher" | "correction")) if order.starts_with("/orders/") => {
+            order.to_owned()
+        }
+        _ => "/".to_owned(),
+    };
+    let ctx = plain_ctx(state, lang, path);
+    let limit_mb = (limit_bytes / (1024 * 1024)).max(1).to_string();
+    let title = T::PageFileTooLarge.get(lang);
+    let mut response = page::page(
+        &ctx,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        title,
+        maud::html! {
+            h1.bad { (title) }
+            p { (T::PageFileTooLargeNext.fill(lang, &[&limit_mb])) }
+            p { a.button href=(back) { (T::WebBackToPage.get(lang)) } }
+        },
+    );
+    add_security_headers(&mut response, false);
+    response
+}
+
 /// An address that is neither the API's nor a page's: a page saying so (the API's own
 /// unknown addresses answer problem JSON).
 pub fn no_such_page(state: &AppState, request: &Request) -> Response {
