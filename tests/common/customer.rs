@@ -305,6 +305,40 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     );
     assert!(wrong.html.contains("postal_code-error"), "{}", wrong.html);
     assert!(wrong.html.contains("麓山南路 1 号"), "{}", wrong.html);
+    // The language switch on the form sends what was typed along: English, then back,
+    // and nothing typed is lost (nor checked before the customer goes on).
+    assert!(
+        wrong.html.contains("form=\"apply-form\"") && wrong.html.contains("id=\"apply-form\""),
+        "{}",
+        wrong.html
+    );
+    for lang in ["en", "zh-CN"] {
+        let page = browser.get("/apply?step=form").await;
+        let version = hidden(&page.html, "version");
+        let mut typed = fields.clone();
+        typed.retain(|(k, _)| *k != "version");
+        typed.push(("version", &version));
+        typed.push(("keep", "lang"));
+        let switched = browser.post(&format!("/apply?lang={lang}"), &typed).await;
+        assert_eq!(
+            switched.location.as_deref(),
+            Some("/apply?step=form"),
+            "{}",
+            switched.html
+        );
+        let page = browser.get("/apply?step=form").await;
+        assert!(
+            page.html.contains(&format!("lang=\"{lang}\"")),
+            "{}",
+            page.html
+        );
+        assert_eq!(input_value(&page.html, "street"), "麓山南路 1 号");
+        assert_eq!(input_value(&page.html, "postal_code"), "4100");
+    }
+    let page = browser.get("/apply?step=form").await;
+    let version = hidden(&page.html, "version");
+    fields.retain(|(k, _)| *k != "version");
+    fields.push(("version", &version));
     fields.retain(|(k, _)| *k != "postal_code");
     fields.push(("postal_code", "410083"));
     let right = browser.post("/apply", &fields).await;

@@ -189,7 +189,22 @@ pub async fn page(
     } else {
         body
     };
-    page::page(ctx, StatusCode::OK, ctx.t(T::WebApplyTitle), body)
+    page::page(
+        &switching(ctx, step),
+        StatusCode::OK,
+        ctx.t(T::WebApplyTitle),
+        body,
+    )
+}
+
+/// The page's context, with the language switch sending the form's typed values along
+/// on the step with the form.
+fn switching(ctx: &page::Ctx, step: Step) -> page::Ctx {
+    let mut ctx = ctx.clone();
+    if step == Step::Form {
+        ctx.switch_form = Some(("apply-form", "/apply"));
+    }
+    ctx
 }
 
 /// Whether the browser is a phone's (a verification with the face needs one).
@@ -270,6 +285,7 @@ pub async fn save(
                 .save_draft(&who.customer.id, Some(row.version), &json, reprint)
                 .await
             {
+                Ok(Some(_)) if get("keep") == "lang" => page::see_other("/apply?step=form"),
                 Ok(Some(_)) if reprint => page::see_other("/apply?reprint=1"),
                 Ok(Some(_)) => page::see_other("/apply"),
                 Ok(None) => page::see_other("/apply?moved=1"),
@@ -289,7 +305,7 @@ pub async fn save(
             };
             match steps::body(&view, step, "", &errors).await {
                 Ok(body) => page::page(
-                    ctx,
+                    &switching(ctx, step),
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ctx.t(T::WebApplyTitle),
                     body,

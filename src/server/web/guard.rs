@@ -251,6 +251,7 @@ fn plain_ctx(state: &AppState, lang: Lang, path: String) -> Ctx {
         signed_in: None,
         demo: state.demo.names(lang).map(str::to_owned).collect(),
         form_token: String::new(),
+        switch_form: None,
     }
 }
 

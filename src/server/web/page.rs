@@ -26,6 +26,9 @@ pub struct Ctx {
     pub demo: Vec<String>,
     /// The page's form token (see `web::forms`).
     pub form_token: String,
+    /// A form whose typed values the language switch sends along (its id and action), so
+    /// that switching language mid-form loses nothing.
+    pub switch_form: Option<(&'static str, &'static str)>,
 }
 
 impl Ctx {
@@ -65,8 +68,16 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                             span.who { (who) }
                             a href="/account" { (ctx.t(T::WebAccount)) }
                         }
-                        a href=(switch) lang=(other.tag()) hreflang=(other.tag()) {
-                            (T::WebOtherLanguage.get(ctx.lang))
+                        @if let Some((form, action)) = ctx.switch_form {
+                            button.switch type="submit" form=(form) formnovalidate
+                                formaction=(with_lang(action, other)) name="keep" value="lang"
+                                lang=(other.tag()) {
+                                (T::WebOtherLanguage.get(ctx.lang))
+                            }
+                        } @else {
+                            a href=(switch) lang=(other.tag()) hreflang=(other.tag()) {
+                                (T::WebOtherLanguage.get(ctx.lang))
+                            }
                         }
                     }
                     @if !ctx.demo.is_empty() {

@@ -66,6 +66,7 @@ pub fn context(parts: &Parts, state: &AppState) -> Ctx {
         signed_in: None,
         demo: state.demo.names(lang).map(str::to_owned).collect(),
         form_token: FORM_TOKEN.try_with(Clone::clone).unwrap_or_default(),
+        switch_form: None,
     }
 }
 

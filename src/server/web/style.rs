@@ -14,6 +14,7 @@ a:focus,button:focus,input:focus,select:focus{outline:3px solid #b45309;outline-
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;justify-content:space-between;align-items:center;padding:.5rem 1rem;border-bottom:1px solid #d0d0d0}
 header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
 header a,footer a{display:inline-block;min-height:44px;line-height:44px}
+button.switch{min-height:44px;padding:0;border:0;background:none;color:#0b57d0;font-weight:normal;text-decoration:underline}
 .site{font-weight:bold;text-decoration:none;color:#1a1a1a}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 footer{max-width:40rem;margin:0 auto;padding:1rem;color:#4a4a4a;border-top:1px solid #d0d0d0}

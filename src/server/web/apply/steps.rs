@@ -354,7 +354,7 @@ async fn form_step(
     Ok(html! {
         h2 { (ctx.t(T::WebStepForm)) }
         (form::summary(ctx, errors))
-        form method="post" action="/apply" novalidate {
+        form #apply-form method="post" action="/apply" novalidate {
             (version(view))
             input type="hidden" name="action" value="form";
             fieldset {
@@ -542,6 +542,14 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             }
             next.terms_accepted = true;
             next.step = Step::Form;
+            Ok(Outcome::Saved(next))
+        }
+        // The language switch, pressed on the form: what was typed is kept as it is
+        // (checked when the customer goes on), and the form is shown again.
+        "form" if get("keep") == "lang" => {
+            let fields = typed(posted);
+            next.form_done = next.form_done && fields == view.draft.fields;
+            next.fields = fields;
             Ok(Outcome::Saved(next))
         }
         "form" => {
