@@ -369,6 +369,26 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
         .expect("money")
         .yuan_string();
     assert!(text.contains(&total), "{total} in:\n{text}");
+    // The invoice names the buyer's tax number and bank account: finance reads it, and so
+    // does a role that may see personal data; phone support does not. Every read is in
+    // the order's history.
+    match app.client(&app.support).attachment(&pdf_id).await {
+        Err(e) => assert_eq!(e.problem().map(|p| p.status), Some(403), "{e:?}"),
+        Ok(_) => panic!("support read the invoice"),
+    }
+    app.client(&app.clerk)
+        .attachment(&pdf_id)
+        .await
+        .expect("a clerk may see personal data");
+    let read = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history")
+        .iter()
+        .filter(|h| h.action == "download_attachment")
+        .count();
+    assert_eq!(read, 2, "finance's read and the clerk's");
 
     // The e-mail with the PDF, in the outbox.
     let mail = app.client(&app.admin).mail_messages().await.expect("mail");

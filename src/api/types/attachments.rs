@@ -60,11 +60,13 @@ impl AttachmentKind {
         .get(lang)
     }
 
-    /// True for what may show an ID number, a phone, an address or a bank account: scans
-    /// and documents of the applicant. Reading them needs the permission to reveal personal
-    /// data and is recorded. The e-invoice, made by the platform for finance, does not.
-    pub fn shows_personal_data(self) -> bool {
-        !matches!(self, AttachmentKind::Invoice)
+    /// Whether those who issue invoices may read it without the permission to reveal
+    /// personal data: the e-invoice, which finance makes and sends. Every attachment shows
+    /// personal data (an individual's invoice names their ID number as the buyer's tax
+    /// number, a special one their bank account), so every other kind needs that
+    /// permission, and every read is recorded in the order's history.
+    pub fn for_finance(self) -> bool {
+        matches!(self, AttachmentKind::Invoice)
     }
 
     /// Parses the wire name.

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::{Attachment, AttachmentKind, Problem};
-use crate::domain::{FileProblem, FileType, OrderStatus, Permission};
+use crate::domain::{Action, FileProblem, FileType, OrderStatus, Permission};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
@@ -221,8 +221,12 @@ async fn readable(
     caller.require(Permission::ViewOrders)?;
     let not_found = || ApiError::NotFound(Msg::new(T::ProblemAttachmentNotFound));
     let row = state.store.attachment(id).await?.ok_or_else(not_found)?;
-    let personal = AttachmentKind::parse(&row.kind).is_none_or(AttachmentKind::shows_personal_data);
-    if personal {
+    let for_finance = AttachmentKind::parse(&row.kind).is_some_and(AttachmentKind::for_finance)
+        && caller
+            .operator
+            .roles
+            .permits(Permission::Act(Action::IssueInvoice));
+    if !for_finance {
         caller.require(Permission::RevealPersonalData)?;
     }
     let data = state
@@ -230,20 +234,18 @@ async fn readable(
         .attachment_data(id)
         .await?
         .ok_or_else(not_found)?;
-    if personal {
-        let order = find_order(state, &row.order_no).await?;
-        state
-            .store
-            .record(
-                &order,
-                &caller.actor(),
-                how,
-                Some(&format!("{} {}", row.kind, row.id)),
-                Some(&caller.ctx.request_id),
-                None,
-            )
-            .await?;
-    }
+    let order = find_order(state, &row.order_no).await?;
+    state
+        .store
+        .record(
+            &order,
+            &caller.actor(),
+            how,
+            Some(&format!("{} {}", row.kind, row.id)),
+            Some(&caller.ctx.request_id),
+            None,
+        )
+        .await?;
     Ok((row, data))
 }
 
