@@ -260,5 +260,15 @@ async fn the_transfer_slip_names_the_account_amount_and_reference(db: Db) {
     }
     let missing = client.transfer_slip("HN20990101999999").await;
     assert!(missing.is_err(), "an unknown order has no slip");
+    // Once paid, no slip: one would have the customer pay twice.
+    let paid = app.pay(&order).await;
+    match client.transfer_slip(&paid.order_no).await {
+        Err(e) => assert_eq!(
+            e.problem().map(|p| (p.status, p.code.as_str())),
+            Some((409, "not_awaiting_payment")),
+            "{e:?}"
+        ),
+        Ok(_) => panic!("a slip for a paid order"),
+    }
     app.finish().await;
 }

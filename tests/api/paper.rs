@@ -216,7 +216,10 @@ async fn every_paper_of_an_order_prints_its_fields_and_a_code_that_reads_back() 
         "{texts:?}"
     );
 
-    // The transfer slip shows the example account: a demo.
+    // The transfer slip (of an order still to be paid: this one is rejected by now) shows
+    // the example account: a demo.
+    let unpaid = app.submit("欧阳娜娜").await;
+    let no = unpaid.order_no.as_str();
     let slip = get(
         &app,
         &app.clerk,

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::{BankAccount, NewOrder, Problem, Terms, UNPRINTABLE_HEADER};
-use crate::domain::{Permission, UserType};
+use crate::domain::{OrderStatus, Permission, UserType};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
@@ -232,9 +232,13 @@ pub async fn bank_account(State(state): State<AppState>, _caller: Caller) -> Jso
 }
 
 /// A slip for the customer: the CA's account, the amount, and the order number to write as
-/// the transfer's reference.
+/// the transfer's reference. Only while the order waits for its money (`pending_payment`,
+/// `pending_voucher`): a slip for an order paid or cancelled would have it paid twice.
 #[utoipa::path(get, path = "/api/v1/orders/{order_no}/transfer-slip", params(("order_no" = String, Path)),
-    responses((status = 200, description = "the slip", content_type = "application/pdf")))]
+    responses(
+        (status = 200, description = "the slip", content_type = "application/pdf"),
+        (status = 409, description = "the order does not wait for a payment", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn transfer_slip(
     State(state): State<AppState>,
     caller: Caller,
@@ -242,6 +246,21 @@ pub async fn transfer_slip(
 ) -> Result<Response, ApiError> {
     caller.require(Permission::ViewOrders)?;
     let row = find_order(&state, &order_no).await?;
+    let status = row.status()?;
+    if !matches!(
+        status,
+        OrderStatus::PendingPayment | OrderStatus::PendingVoucher
+    ) {
+        return Err(ApiError::Conflict {
+            code: "not_awaiting_payment",
+            detail: Msg::with(
+                T::ProblemNotAwaitingPayment,
+                [row.order_no.as_str(), status.text().get(caller.ctx.lang)],
+            ),
+            status: Some(status),
+            version: Some(row.version),
+        });
+    }
     let document = paper::slip(&state, &row);
     let fonts = state.fonts.clone();
     let printed = render(move || pdf::transfer_slip(&fonts, &document)).await?;
