@@ -125,6 +125,7 @@ web_texts! { messaging_texts;
     ErrReasonRequired => "请填写原因", "a reason is required";
     ErrOneOf => "只能是以下之一：{0}", "must be one of: {0}";
     ErrNoSuchProject => "没有这个项目", "there is no such project";
+    ErrListedTwice => "{0} 重复出现", "{0} is listed twice";
     ErrUnknownField => "不认识的字段", "unknown field";
     ErrInvalidValue => "值不对：{0}", "invalid value: {0}";
     ErrVersionsDisagree => "与请求体中的 version（{0}）不一致，无法判断以哪个为准", "disagrees with the version in the body ({0}); which one is meant cannot be told";

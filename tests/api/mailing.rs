@@ -239,6 +239,13 @@ async fn labels_print_for_the_chosen_orders_with_full_addresses(db: Db) {
             .await,
     );
     assert_eq!(fields(&refused), ["order_nos[0]"]);
+    // One parcel, one label: a number listed twice is named, not printed twice.
+    let refused = problem(
+        app.client(&app.mailroom)
+            .mailing_labels(&[first.order_no.to_string(), first.order_no.to_string()])
+            .await,
+    );
+    assert_eq!(fields(&refused), ["order_nos[1]"]);
     app.finish().await;
 }
 

@@ -132,7 +132,16 @@ pub async fn labels(
     }
     let mut rows = Vec::with_capacity(request.order_nos.len());
     let mut errors = Errors::default();
+    let mut seen = std::collections::HashSet::new();
     for (i, order_no) in request.order_nos.iter().enumerate() {
+        // One parcel, one label: a number listed twice is a mistake in the list.
+        if !seen.insert(order_no.trim()) {
+            errors.add(
+                &format!("order_nos[{i}]"),
+                Msg::with(T::ErrListedTwice, [order_no.trim()]),
+            );
+            continue;
+        }
         match state.store.order_by_no(order_no.trim()).await? {
             Some(row)
                 if matches!(
