@@ -264,7 +264,7 @@ pub fn optional_line() -> Object {
     string(
         Some(format!("^$|{pattern}")),
         0,
-        200,
+        crate::domain::INVOICE_LINE_MAX,
         "One line of text, or empty",
     )
     .build()

@@ -291,8 +291,12 @@ fn optional(
     parse(input).map(Some)
 }
 
+/// The longest registered address or bank name an invoice request takes (what the tax
+/// platform's own fields hold); `openapi.json` says the same.
+pub const INVOICE_LINE_MAX: usize = 100;
+
 fn text(input: &str) -> Result<String, InvalidValue> {
-    RequiredText::<100>::parse(input).map(RequiredText::into_inner)
+    RequiredText::<INVOICE_LINE_MAX>::parse(input).map(RequiredText::into_inner)
 }
 
 /// A landline or mobile number: `0731-85172903`, `(0731) 8517 2903`, `+86 138…`.

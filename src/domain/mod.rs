@@ -31,7 +31,7 @@ pub use filetype::{
 };
 pub use id_number::IdNumber;
 pub use invoice::{
-    BuyerKind, FieldMessages, InvoiceKind, InvoiceRequest, InvoiceRequestInput,
+    BuyerKind, FieldMessages, INVOICE_LINE_MAX, InvoiceKind, InvoiceRequest, InvoiceRequestInput,
     required_field as invoice_field_required, validate as validate_invoice_request,
 };
 pub use mask::{mask_address, mask_email, mask_id_number, mask_name, mask_phone};
