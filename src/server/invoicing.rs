@@ -272,10 +272,26 @@ async fn render(
             }
         }
     }
-    let title = match request.invoice_kind {
-        InvoiceKind::Normal => T::DocInvoiceTitleNormal,
-        InvoiceKind::Special => T::DocInvoiceTitleSpecial,
+    // The checker's code (as on a 数电票: version, kind — 31 专票, 32 普票 —, number,
+    // amount before tax, date, check code). From a demo provider it starts with words no
+    // checker reads, so that scanning it can never look like a real invoice's.
+    let (title, kind_code) = match request.invoice_kind {
+        InvoiceKind::Normal => (T::DocInvoiceTitleNormal, "32"),
+        InvoiceKind::Special => (T::DocInvoiceTitleSpecial, "31"),
     };
+    let demo = state.demo.invoice_mark();
+    let qr_payload = format!(
+        "{}01,{kind_code},,{},{},{:04}{:02}{:02},{}",
+        demo.as_ref()
+            .map(|_| "DEMO 演示样例 非税务发票 NOT A TAX INVOICE,")
+            .unwrap_or_default(),
+        invoice.invoice_no,
+        plain(invoice.net_fen),
+        issued.year(),
+        u8::from(issued.month()),
+        issued.day(),
+        invoice.check_code.as_deref().unwrap_or_default()
+    );
     let document = InvoiceDocument {
         title: title.get(zh).to_owned(),
         invoice_no: invoice.invoice_no.clone(),
@@ -310,16 +326,8 @@ async fn render(
             .clone()
             .unwrap_or_else(|| config.issuer.clone()),
         check_code: invoice.check_code.clone().unwrap_or_default(),
-        qr_payload: format!(
-            "01,32,,{},{},{:04}{:02}{:02},{}",
-            invoice.invoice_no,
-            plain(invoice.net_fen),
-            issued.year(),
-            u8::from(issued.month()),
-            issued.day(),
-            invoice.check_code.as_deref().unwrap_or_default()
-        ),
-        demo: state.demo.invoice_mark(),
+        qr_payload,
+        demo,
     };
     let fonts = state.fonts.clone();
     let pdf = tokio::task::spawn_blocking(move || pdf::invoice(&fonts, &document))

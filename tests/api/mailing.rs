@@ -376,6 +376,23 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
         .expect("money")
         .yuan_string();
     assert!(text.contains(&total), "{total} in:\n{text}");
+    // The checker's code says 专票 (31); from the built-in provider it starts with words
+    // that no tax checker reads, so it cannot pass for a real invoice's.
+    let name = format!(
+        "invoice-{}-{}.pdf",
+        app.base.rsplit(':').next().unwrap_or_default(),
+        invoice.invoice_no
+    );
+    crate::pdf_documents::text_of(&name, &pdf);
+    let png = crate::pdf_documents::rasterise(&name, 200).remove(0);
+    let codes = crate::pdf_documents::qr_texts(&png);
+    let wanted = format!(",01,31,,{},", invoice.invoice_no);
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("DEMO") && c.contains(&wanted)),
+        "{codes:?}"
+    );
     // The invoice names the buyer's tax number and bank account: finance reads it, and so
     // does a role that may see personal data; phone support does not. Every read is in
     // the order's history.
