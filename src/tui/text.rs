@@ -171,10 +171,10 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
                 .collect();
-            let text = if fields.is_empty() {
-                problem.detail.clone()
-            } else {
-                format!("{}（{}）", problem.detail, fields.join("；"))
+            let text = match (fields.is_empty(), lang) {
+                (true, _) => problem.detail.clone(),
+                (false, Lang::ZhCn) => format!("{}（{}）", problem.detail, fields.join("；")),
+                (false, Lang::En) => format!("{} ({})", problem.detail, fields.join("; ")),
             };
             Text::platform(text, lang)
         }

@@ -356,7 +356,17 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     tui.send("a");
     tui.wait_text("（实名认证结果）", WAIT);
     tui.wait_text("11010519491231002X", WAIT);
-    tui.send("长沙市\t岳麓区\t麓山南路 932 号\t410083\r");
+    // The footer says how the form goes on.
+    tui.wait_text("Enter 下一栏", WAIT);
+    // Printed before the address is typed: the platform names the fields, each message
+    // goes beside its field (no field paths in the message), the cursor to the first.
+    tui.send("\x10"); // Ctrl-P
+    tui.wait_text("有 4 处需要修改，说明在各栏旁边", PRINT_WAIT);
+    assert!(!tui.screen().contains("mailing."), "{}", tui.screen());
+    tui.send("长沙市\t岳麓区\t麓山南路 932 号\t410083");
+    tui.wait_text("Enter 继续", WAIT);
+    assert!(!tui.screen().contains("处需要修改"), "{}", tui.screen());
+    tui.send("\r");
     tui.wait_text("签字扫描件", WAIT);
     assert!(
         !tui.screen().contains("还没有实名认证结果"),

@@ -121,7 +121,16 @@ impl NewApp {
                     return;
                 };
                 sheet.done(Waiting::Print);
-                sheet.notice = Some(printed_notice(&result, lang));
+                // The form refused for its fields: each message by its field.
+                let by_fields = match &result {
+                    Err(crate::tui::print::PrintError::Platform(e))
+                        if sheet.draft.step == Step::Form =>
+                    {
+                        sheet.refused_fields(e, lang)
+                    }
+                    _ => None,
+                };
+                sheet.notice = Some(by_fields.unwrap_or_else(|| printed_notice(&result, lang)));
                 return;
             }
             Answer::ScanChecked {
@@ -260,25 +269,13 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
         }
         Err(SubmitError::Order(e)) => {
             // Field errors go back to the form, next to their fields.
-            let fields: Vec<(String, Text)> = e
-                .problem()
-                .map(|p| {
-                    p.errors
-                        .iter()
-                        .map(|f| (f.field.clone(), Text::platform(f.message.clone(), lang)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let on_form: Vec<(String, Text)> = fields
-                .into_iter()
-                .filter(|(f, _)| sheet.specs().iter().any(|s| s.key == f))
-                .collect();
-            if let Some((first, _)) = on_form.first() {
-                sheet.draft.focus = first.clone();
-                sheet.errors.extend(on_form.clone());
-                sheet.draft.step = Step::Form;
+            match sheet.refused_fields(&e, lang) {
+                Some(notice) => {
+                    sheet.draft.step = Step::Form;
+                    sheet.notice = Some(notice);
+                }
+                None => sheet.notice = Some(Notice::error(describe(&e, lang))),
             }
-            sheet.notice = Some(Notice::error(describe(&e, lang)));
         }
         Err(SubmitError::Scan(order_no, problem)) => {
             let path = std::path::PathBuf::from(sheet.draft.scan_path.clone());

@@ -45,6 +45,8 @@ pub enum Cmd {
     BankTransfer,
     /// Type the path of the transfer voucher.
     UploadVoucher,
+    /// On the form: the next field, or from the last one, on to the scan.
+    FormEnter,
 }
 
 /// The bindings of the tab in its present state.
@@ -69,6 +71,26 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
     if newapp.enlarged {
         out.push(Binding::new(&[Key::ch('z')], Cmd::Enlarge, t(T::CmdEnlarge)).footer());
         return out;
+    }
+    if step == Step::Form {
+        // Enter is how the form goes on: said in the footer, from the first field.
+        let editable: Vec<&str> = sheet
+            .specs()
+            .iter()
+            .filter(|s| s.kind != super::fields::Kind::Locked)
+            .map(|s| s.key)
+            .collect();
+        let last = editable.last().is_some_and(|k| *k == sheet.draft.focus);
+        let (label, short) = if last {
+            (T::CmdFormGoOn, T::HintFormGoOn)
+        } else {
+            (T::CmdFormNextField, T::HintFormNextField)
+        };
+        out.push(
+            Binding::new(&[Key::code(KeyCode::Enter)], Cmd::FormEnter, t(label))
+                .short(t(short))
+                .footer(),
+        );
     }
     let verified = sheet.draft.customer.as_ref().is_some_and(|c| c.verified);
     let qr_payment = env.shared.platform.as_ref().is_none_or(|h| h.qr_payment);

@@ -285,6 +285,10 @@ impl NewApp {
         }
         match cmd {
             Cmd::Back => self.escape(),
+            Cmd::FormEnter => self.form_key(
+                ctx,
+                KeyEvent::new(KeyCode::Enter, crossterm::event::KeyModifiers::NONE),
+            ),
             Cmd::NewDraft => {
                 self.new_draft(ctx);
                 false
@@ -573,7 +577,7 @@ impl Component for NewApp {
             return false;
         };
         sheet.inputs.entry(key.clone()).or_default().paste(text);
-        sheet.errors.remove(&key);
+        sheet.field_corrected(&key);
         if sheet.draft.step == Step::Project {
             self.search_projects(ctx);
         }

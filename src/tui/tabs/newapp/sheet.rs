@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use super::draft::{Draft, Step};
 use super::fields;
+use crate::api::ClientError;
 use crate::domain::{OrderStatus, UserType};
+use crate::i18n::{Lang, T};
 use crate::tui::text::{Notice, Text};
 use crate::tui::widgets::input::Input;
 
@@ -33,6 +35,9 @@ pub struct Sheet {
     pub waiting: Vec<Waiting>,
     /// The step's message.
     pub notice: Option<Notice>,
+    /// The message only says that fields need correcting (each says why beside it): it
+    /// goes when the last of them is corrected.
+    pub notice_of_fields: bool,
     /// Path completion choices under the path field.
     pub choices: Option<String>,
     /// The customer was looked up and is new: ask for the name.
@@ -56,6 +61,46 @@ impl Sheet {
         sheet.rebuild_inputs();
         sheet.asking_name = sheet.draft.customer.is_none() && !sheet.draft.new_name.is_empty();
         sheet
+    }
+
+    /// The platform refused the form naming its fields: each message goes beside its
+    /// field, and the step's message only counts them. `None` when the refusal names
+    /// something that is not on the form (said in full by the caller).
+    pub fn refused_fields(&mut self, error: &ClientError, lang: Lang) -> Option<Notice> {
+        let problem = error.problem()?;
+        let specs = self.specs();
+        if problem.errors.is_empty()
+            || !problem
+                .errors
+                .iter()
+                .all(|f| specs.iter().any(|s| s.key == f.field))
+        {
+            return None;
+        }
+        for f in &problem.errors {
+            self.errors
+                .insert(f.field.clone(), Text::platform(f.message.clone(), lang));
+        }
+        if let Some(first) = specs
+            .iter()
+            .find(|s| problem.errors.iter().any(|f| f.field == s.key))
+        {
+            self.draft.focus = first.key.to_owned();
+        }
+        self.notice_of_fields = true;
+        Some(Notice::error(Text::with(
+            T::NewFieldsToCorrect,
+            [problem.errors.len().to_string()],
+        )))
+    }
+
+    /// A field's message went: when none is left, neither is the message counting them.
+    pub fn field_corrected(&mut self, key: &str) {
+        self.errors.remove(key);
+        if self.notice_of_fields && self.errors.is_empty() {
+            self.notice = None;
+            self.notice_of_fields = false;
+        }
     }
 
     /// True while a step's answer is awaited.

@@ -24,7 +24,7 @@ impl NewApp {
         };
         let typed = sheet.inputs.entry(field.clone()).or_default().key(key);
         if typed {
-            sheet.errors.remove(&field);
+            sheet.field_corrected(&field);
         }
         typed
     }
@@ -355,9 +355,11 @@ impl NewApp {
         let leave = |sheet: &mut Sheet| {
             if let Some(spec) = specs.iter().find(|s| s.key == sheet.draft.focus) {
                 match fields::check(spec.kind, &sheet.text(spec.key)) {
-                    Some(error) => sheet.errors.insert(spec.key.to_owned(), error),
-                    None => sheet.errors.remove(spec.key),
-                };
+                    Some(error) => {
+                        sheet.errors.insert(spec.key.to_owned(), error);
+                    }
+                    None => sheet.field_corrected(spec.key),
+                }
             }
         };
         match key.code {
