@@ -245,7 +245,7 @@ impl Default for PlatformConfig {
             hotline: "400-668-2666".into(),
             pdf_font: None,
             terms_file: None,
-            terms_version: "2026-11".into(),
+            terms_version: "2026-12".into(),
             review: ReviewConfig::default(),
             sms_provider: SmsProvider::Log,
             sms: SmsConfig::default(),

@@ -723,6 +723,8 @@ web_texts! { messaging_texts;
     PageRealnameTitle => "实名认证", "Identity check";
     PageRealnameIntro => "您正在{0}柜台办理数字证书。请本人填写下面的信息完成实名认证。", "You are applying for a digital certificate at the {0} counter. Please fill in your own details below to confirm your identity.";
     PageRealnameCheckName => "柜台登记的姓名：", "Name registered at the counter:";
+    PageRealnameIntroOnline => "您正在{0}网上办理数字证书。请本人填写下面的信息完成实名认证。", "You are applying online for a digital certificate from {0}. Please fill in your own details below to confirm your identity.";
+    PageRealnameCheckNameOnline => "您登记的姓名：", "The name you registered:";
     PageRealnameName => "姓名（与身份证一致）", "Full name (as on your ID card)";
     PageRealnameIdNumber => "身份证号", "ID number";
     PageRealnameConsent => "我同意将以上信息用于本次数字证书申请的身份核验", "I agree that these details are used to verify my identity for this certificate application";

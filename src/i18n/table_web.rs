@@ -110,7 +110,7 @@ macro_rules! web_texts {
             PageRealnameBackToApply => "继续申请", "Go on with the application";
             WebRealnameDone => "我已在手机上完成", "I finished on my phone";
             WebProjectSearch => "项目名称或拼音首字母", "Project name or pinyin initials";
-            WebProjectSearchHint => "例如：招投标 或 ztb", "For example: 招投标 or ztb";
+            WebProjectSearchHint => "例如：{0} 或 {1}（名称、地区或拼音首字母）", "For example: {0} or {1} (a name, a region or pinyin initials)";
             WebSearch => "查找", "Search";
             WebMoreProjects => "另有 {0} 个项目，请输入名称或拼音首字母查找。", "{0} more projects: type a name or the pinyin initials to find yours.";
             WebNoProjects => "没有找到相符的项目，请换个关键词。", "No project matches; try other words.";

@@ -219,7 +219,7 @@ async fn the_terms_come_in_the_operators_language(db: Db) {
         .expect("send");
     let zh: ca_counter::api::Terms = zh.json().await.expect("terms");
     assert!(zh.text.contains("数字证书申请条款"));
-    assert_eq!(zh.version, "2026-11");
+    assert_eq!(zh.version, "2026-12");
     let en = app.client(&app.clerk).terms().await.expect("terms");
     assert!(en.text.starts_with("Terms of application"));
     app.finish().await;

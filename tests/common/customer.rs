@@ -219,6 +219,20 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         .await;
     let realname = started.location.expect("to the verification");
     assert!(realname.starts_with("/m/realname/"), "{realname}");
+    // Started from home: the page does not say the customer is at a counter.
+    let intro = app
+        .http
+        .get(app.url(&realname))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        intro.contains("网上办理") && !intro.contains("柜台"),
+        "{intro}"
+    );
     let verified = PhonePage::open(&app.http, &app.url(&realname))
         .await
         .expect("verification page")
@@ -233,8 +247,25 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         .expect("html");
     assert!(verified.contains("href=\"/apply\""), "{verified}");
 
-    // The project, by pinyin initials.
+    // The project, by pinyin initials. The search's example is one of the catalog's own:
+    // both its words find a project.
     let page = browser.get("/apply").await;
+    let hint = page
+        .html
+        .split("例如：")
+        .nth(1)
+        .and_then(|rest| rest.split('（').next())
+        .expect("the search's example")
+        .to_owned();
+    for word in hint.split(" 或 ") {
+        let query: String = form_urlencoded::byte_serialize(word.as_bytes()).collect();
+        let found = browser.get(&format!("/apply?step=project&q={query}")).await;
+        assert!(
+            found.html.contains("name=\"product_id\""),
+            "{word}: {}",
+            found.html
+        );
+    }
     let product = app.product(ca_counter::domain::UserType::Individual).await;
     let version = hidden(&page.html, "version");
     let chosen = browser

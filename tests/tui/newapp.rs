@@ -302,7 +302,7 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
             .as_deref()
             .is_some_and(|r| r.starts_with("SQ"))
     );
-    assert_eq!(order.terms_version.as_deref(), Some("2026-11"));
+    assert_eq!(order.terms_version.as_deref(), Some("2026-12"));
     assert_eq!(order.attachments.len(), 1);
     assert_eq!(order.attachments[0].content_type, "image/png");
     let printed: Vec<_> = std::fs::read_dir(dir.path().join("prints"))

@@ -113,6 +113,8 @@ fn finished(ctx: &Ctx, status: RealnameStatus, session: &RealnameRow) -> Respons
 /// The form, with what was typed and what is wrong.
 fn form(ctx: &Ctx, session: &RealnameRow, typed: &RealnameForm, problems: &Problems) -> Response {
     let left = (MAX_ATTEMPTS - session.attempts).max(0);
+    // A verification the customer started on their own platform is not at a counter.
+    let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
     let listed: Vec<(String, String, String)> = [
         ("name", T::PageRealnameName, &problems.name),
         ("id_number", T::PageRealnameIdNumber, &problems.id_number),
@@ -132,8 +134,17 @@ fn form(ctx: &Ctx, session: &RealnameRow, typed: &RealnameForm, problems: &Probl
         title,
         html! {
             h1 { (title) }
-            p { (ctx.fill(T::PageRealnameIntro, &[&ctx.ca_name])) }
-            p.who { (ctx.t(T::PageRealnameCheckName)) " " b { (crate::domain::mask_name(&session.expected_name)) } }
+            @if online {
+                p { (ctx.fill(T::PageRealnameIntroOnline, &[&ctx.ca_name])) }
+            } @else {
+                p { (ctx.fill(T::PageRealnameIntro, &[&ctx.ca_name])) }
+            }
+            @if !session.expected_name.trim().is_empty() {
+                p.who {
+                    (ctx.t(if online { T::PageRealnameCheckNameOnline } else { T::PageRealnameCheckName }))
+                    " " b { (crate::domain::mask_name(&session.expected_name)) }
+                }
+            }
             @if let Some(check) = &problems.check {
                 p.bad role="alert" { (check) }
             }

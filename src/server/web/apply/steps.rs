@@ -184,6 +184,17 @@ pub async fn body(
             let mut projects = view.state.store.search_projects(q.trim()).await?;
             let more = projects.len().saturating_sub(PROJECTS_SHOWN);
             projects.truncate(PROJECTS_SHOWN);
+            // The example is one of this catalog's own projects, so that typing it finds
+            // something: its region and the start of its pinyin initials.
+            let hint = projects.first().map(|p| {
+                let initials: String = p.initials.chars().take(2).collect();
+                let place = if p.region.trim().is_empty() {
+                    &p.name
+                } else {
+                    &p.region
+                };
+                ctx.fill(T::WebProjectSearchHint, &[place, &initials])
+            });
             html! {
                 h2 { (ctx.t(T::WebStepProject)) }
                 form method="get" action="/apply" role="search" {
@@ -192,7 +203,7 @@ pub async fn body(
                         name: "q",
                         label: ctx.t(T::WebProjectSearch),
                         value: q,
-                        hint: Some(ctx.t(T::WebProjectSearchHint)),
+                        hint: hint.as_deref(),
                         autocomplete: "off",
                         max: 100,
                         ..Field::default()
