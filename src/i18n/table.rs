@@ -729,7 +729,7 @@ web_texts! { messaging_texts;
     PageRealnameIdNumber => "身份证号", "ID number";
     PageRealnameConsent => "我同意将以上信息用于本次数字证书申请的身份核验", "I agree that these details are used to verify my identity for this certificate application";
     PageRealnameSubmit => "提交认证", "Verify";
-    PageRealnameTriesLeft => "还可以尝试 {0} 次", "{0} tries left";
+    PageRealnameTriesLeft => "还可以尝试 {0} 次", "Tries left: {0}";
     PageRealnameFillBoth => "请填写姓名和身份证号", "Please fill in your name and ID number";
     PageRealnameNeedConsent => "请勾选同意后再提交", "Please tick the consent box";
     PageRealnameDone => "实名认证成功", "Identity confirmed";

@@ -53,7 +53,8 @@ macro_rules! web_texts {
             WebBackHome => "回到首页", "Back to the start";
             WebBackToPage => "返回上一页", "Back to the page";
             WebTryAgain => "出错了，请稍后再试；如一再出现，请拨打客服电话。", "Something went wrong. Try again in a moment; if it keeps happening, call the hotline.";
-            WebErrorSummary => "有 {0} 处需要修改", "{0} things to fix";
+            WebErrorSummary => "有 {0} 处需要修改", "To fix: {0}";
+            WebLabelled => "{0}：{1}", "{0}: {1}";
             WebWelcomeTitle => "在手机上办理数字证书", "Apply for a digital certificate from your phone";
             WebWelcomeIntro => "用手机号登录，即可在线实名、填写申请、支付并查看办理进度。在柜台办理的订单也会显示在这里。", "Sign in with your mobile number to verify your identity, apply, pay and follow your orders. Orders made at a counter show here too.";
 
@@ -74,7 +75,7 @@ macro_rules! web_texts {
             WebCodeDailyLimit => "该号码今天获取验证码的次数已达上限，请明天再试或拨打客服电话。", "This number has had today's codes; try again tomorrow or call the hotline.";
             WebCodeLocked => "验证码错误次数过多，该号码已锁定至 {0}。", "Too many wrong codes: this number is locked until {0}.";
             WebCodeShape => "验证码是 6 位数字", "The code is 6 digits";
-            WebCodeWrong => "验证码不正确，还可尝试 {0} 次", "That code is not right; {0} tries left";
+            WebCodeWrong => "验证码不正确，还可尝试 {0} 次", "That code is not right. Tries left: {0}";
             WebCodeExpired => "验证码已过期或已使用，请重新获取", "The code has expired or was used; ask for a new one";
             WebSignOut => "退出登录", "Sign out";
 

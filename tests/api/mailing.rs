@@ -576,6 +576,11 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     .await
     .expect("post");
     assert_eq!(good.status(), 200);
+    let html = good.text().await.expect("html");
+    assert!(
+        html.contains(&format!("href=\"/orders/{}\"", order.order_no)),
+        "the way back to the order: {html}"
+    );
     let queue = app
         .client(&app.finance)
         .invoicing_queue()

@@ -148,6 +148,7 @@ pub(super) async fn submit(
         html! {
             h1.ok { "✓ " (title) }
             p { (ctx.fill(T::PageInvoiceReceivedText, &[&mask_email(request.email.as_str())])) }
+            p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
         },
     )
 }

@@ -93,7 +93,7 @@ pub fn summary(ctx: &Ctx, errors: &[(String, String, String)]) -> Markup {
                 h2 #error-summary-title { (ctx.fill(T::WebErrorSummary, &[&errors.len().to_string()])) }
                 ul {
                     @for (field, label, message) in errors {
-                        li { a href=(format!("#{field}")) { (label) "：" (message) } }
+                        li { a href=(format!("#{field}")) { (ctx.fill(T::WebLabelled, &[label, message])) } }
                     }
                 }
             }
