@@ -446,6 +446,13 @@ fn a_search_of_too_few_digits_asks_for_more_and_keeps_what_was_typed() {
             _ => "type at least 4 digits",
         };
         assert!(screen.contains(asked), "{lang:?}: {screen}");
+        // Left with Esc, the search takes its complaint with it.
+        key(&mut app, KeyCode::Esc);
+        assert!(!render(&app, 80, 24).contains(asked), "{lang:?}");
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "668");
+        key(&mut app, KeyCode::Enter);
+        assert!(render(&app, 80, 24).contains(asked), "{lang:?}");
         // Still open, with what was typed: one more digit and it goes.
         typed(&mut app, "8");
         key(&mut app, KeyCode::Enter);

@@ -249,6 +249,12 @@ fn read_only_and_own_orders_are_opened_without_a_claim() {
             .any(|r| matches!(r, review::Request::Open { claim: false, .. })),
         "one's own order is only looked at"
     );
+    // And the reviewer is told why there is nothing to decide.
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("本人受理的订单，须由其他审核人审核"),
+        "{screen}"
+    );
 }
 
 /// A PDF scan is asked for too: the platform's answer (its page count, save it) is shown

@@ -120,6 +120,21 @@ impl NewApp {
                 }
                 true
             }
+            KeyCode::Char(c)
+                if !key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+                    && self.sheet().is_some_and(|s| !s.asking_name)
+                    && !(c.is_ascii_digit()
+                        || ('０'..='９').contains(&c)
+                        || matches!(c, ' ' | '　' | '-' | '+')) =>
+            {
+                // Only what a mobile number is written with: said at once, not on Enter.
+                if let Some(sheet) = self.sheet_mut() {
+                    sheet
+                        .errors
+                        .insert("phone".into(), T::NewPhoneDigitsOnly.into());
+                }
+                true
+            }
             _ => {
                 // A changed number starts over.
                 let before = self.sheet().map(|s| s.text("phone"));

@@ -394,7 +394,12 @@ impl Component for Orders {
     fn key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
         if let Some(mut input) = self.search.take() {
             match key.code {
-                crossterm::event::KeyCode::Esc => {}
+                crossterm::event::KeyCode::Esc => {
+                    // The prompt's own complaint goes with the prompt.
+                    if self.notice == Some(Notice::error(T::SearchDigitsTooFew)) {
+                        self.notice = None;
+                    }
+                }
                 crossterm::event::KeyCode::Enter => {
                     let typed = input.text().trim().to_owned();
                     // 1–3 digits are the end of no phone or order number the search takes:

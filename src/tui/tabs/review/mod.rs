@@ -81,8 +81,14 @@ impl Review {
         self.close(ctx);
         self.notice = None;
         let own = self.queue.find(order_no).is_some_and(|i| i.own);
-        let claim = ctx.shared.permits(Permission::Act(Action::Approve)) && !own;
-        self.screen = Some(Screen::new(order_no, claim, ctx.now));
+        let reviews = ctx.shared.permits(Permission::Act(Action::Approve));
+        let claim = reviews && !own;
+        let mut screen = Screen::new(order_no, claim, ctx.now);
+        if reviews && own {
+            // Say why there is nothing to decide here, rather than only "read-only".
+            screen.hold = Hold::Refused(T::ReviewOwnOrder.into());
+        }
+        self.screen = Some(screen);
         ctx.ask(Request::Open {
             order_no: order_no.to_owned(),
             claim,
