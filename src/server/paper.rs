@@ -13,7 +13,8 @@ use super::pdf::{
 use super::store::{HistoryRow, OrderRow};
 use crate::api::{Applicant, MailingAddress, Organization};
 use crate::domain::{
-    CHINA, DocKind, DocSubject, Money, UserType, mask_address, mask_id_number, mask_phone,
+    CHINA, DocKind, DocSubject, Money, OrderStatus, UserType, mask_address, mask_id_number,
+    mask_phone,
 };
 use crate::i18n::{Lang, T};
 
@@ -345,9 +346,15 @@ pub fn receipt(
     let accepted = super::present::china_datetime(row.created_at);
     let days = state.config.review.promise_working_days.max(1).to_string();
     let by = chinese_date(promised_by(state, row.paid_at));
-    let promise = match row.paid_at {
-        Some(_) => T::DocPromisePaid.fill(ZH, &[&by, &days]),
-        None => T::DocPromiseUnpaid.fill(ZH, &[&days, &by]),
+    // What the receipt promises depends on where the order stands: a date counted from
+    // payment; from the correction for an order returned; the day it went for one mailed;
+    // nothing for one cancelled.
+    let promise = match (row.status().ok(), row.paid_at, row.shipped_at) {
+        (Some(OrderStatus::Cancelled), _, _) => T::DocPromiseCancelled.get(ZH).to_owned(),
+        (Some(OrderStatus::Rejected), _, _) => T::DocPromiseAfterCorrection.fill(ZH, &[&days]),
+        (_, _, Some(shipped)) => T::DocPromiseShipped.fill(ZH, &[&chinese_date(china(shipped))]),
+        (_, Some(_), None) => T::DocPromisePaid.fill(ZH, &[&by, &days]),
+        (_, None, None) => T::DocPromiseUnpaid.fill(ZH, &[&days, &by]),
     };
     let m = &data.mailing;
     let mut rows = vec![

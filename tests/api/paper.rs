@@ -169,6 +169,32 @@ async fn every_paper_of_an_order_prints_its_fields_and_a_code_that_reads_back() 
     // Returned for correction: the notice.
     let back = returned(&app, &paid).await;
     assert_eq!(back.status, ca_counter::domain::OrderStatus::Rejected);
+    // Its receipt now counts the promise from the correction, not from the payment.
+    let receipt = get(&app, &app.clerk, &format!("/api/v1/orders/{no}/receipt")).await;
+    let text = text_of("paper_receipt_returned.pdf", &receipt);
+    assert_has(&text, &["承诺寄出", "补正完成后", "自补正完成之日起计算"]);
+    assert!(!text.contains("前寄出"), "{text}");
+    // A cancelled order's receipt promises nothing.
+    let dropped = app.submit("欧阳娜娜").await;
+    let dropped = app
+        .act(
+            &app.clerk,
+            &dropped,
+            Action::Cancel,
+            ActionRequest {
+                reason: Some("客户改日再来".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    let receipt = get(
+        &app,
+        &app.clerk,
+        &format!("/api/v1/orders/{}/receipt", dropped.order_no),
+    )
+    .await;
+    let text = text_of("paper_receipt_cancelled.pdf", &receipt);
+    assert_has(&text, &["订单已取消，不再寄出"]);
     let notice = get(
         &app,
         &app.clerk,
