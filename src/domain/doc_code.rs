@@ -100,6 +100,14 @@ impl DocCode {
         )
     }
 
+    /// Whether `number` (an order number or an application reference) can be carried by
+    /// a code: 1–40 letters and digits.
+    pub fn carries(number: &str) -> bool {
+        !number.is_empty()
+            && number.len() <= 40
+            && number.chars().all(|c| c.is_ascii_alphanumeric())
+    }
+
     /// Reads a code back; `None` for a QR code that is not one of ours.
     pub fn parse(text: &str) -> Option<DocCode> {
         let mut parts = text.trim().split(':');
@@ -110,11 +118,7 @@ impl DocCode {
         let tag = parts.next()?;
         let number = parts.next()?;
         let (page, pages) = parts.next()?.split_once('/')?;
-        if parts.next().is_some()
-            || number.is_empty()
-            || number.len() > 40
-            || !number.chars().all(|c| c.is_ascii_alphanumeric())
-        {
+        if parts.next().is_some() || !DocCode::carries(number) {
             return None;
         }
         let subject = match tag {

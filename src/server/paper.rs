@@ -155,9 +155,7 @@ fn page_code(kind: DocKind, order_no: &str) -> PageCode {
 fn form_code(order_no: Option<&str>, reference: Option<&str>) -> Option<PageCode> {
     let subject = match (order_no, reference) {
         (Some(no), _) => DocSubject::Order(no.to_owned()),
-        (None, Some(r))
-            if !r.is_empty() && r.len() <= 40 && r.chars().all(|c| c.is_ascii_alphanumeric()) =>
-        {
+        (None, Some(r)) if crate::domain::DocCode::carries(r) => {
             DocSubject::Application(r.to_owned())
         }
         _ => return None,

@@ -84,6 +84,23 @@ async fn the_application_form_carries_the_applicant_project_and_reference(db: Db
         .await
         .expect("send");
     assert_eq!(refused.status(), 422);
+    // Without a reference its code can carry, the form could never be matched to its
+    // scan: named, not printed without a code.
+    body.applicant.id_number = "11010519491231002X".into();
+    for reference in [None, Some("PRE-0001")] {
+        body.application_ref = reference.map(str::to_owned);
+        let refused = app
+            .http
+            .post(app.url("/api/v1/application-forms"))
+            .bearer_auth(&app.clerk)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(refused.status(), 422, "{reference:?}");
+        let problem: ca_counter::api::Problem = refused.json().await.expect("problem");
+        assert_eq!(problem.errors[0].field, "application_ref", "{reference:?}");
+    }
     app.finish().await;
 }
 

@@ -50,7 +50,9 @@ where
 }
 
 /// The application form for what is typed at the counter (before submission): the same
-/// checks as submitting, then an A4 PDF to print, sign and scan.
+/// checks as submitting, then an A4 PDF to print, sign and scan. `application_ref` is
+/// required (1–40 letters and digits): the code on every page carries it, and the signed
+/// scan is matched to the application by it.
 #[utoipa::path(post, path = "/api/v1/application-forms", request_body = NewOrder,
     responses(
         (status = 200, description = "the form", content_type = "application/pdf"),
@@ -64,6 +66,15 @@ pub async fn preview_form(
 ) -> Result<Response, ApiError> {
     caller.require(Permission::CreateOrders)?;
     let order: NewOrder = parse_json(&body)?;
+    // The printed form comes back signed and scanned, and is matched to its application
+    // by this reference in its code: without one it could not be.
+    if !order
+        .application_ref
+        .as_deref()
+        .is_some_and(|r| crate::domain::DocCode::carries(r.trim()))
+    {
+        return Err(ApiError::field("application_ref", T::ErrFormNeedsReference));
+    }
     let customer = state.store.customer(&order.customer_id).await?;
     let product = state.store.product(&order.product_id).await?;
     let valid = validate::new_order(&order, customer.is_some(), product.as_ref())?;
