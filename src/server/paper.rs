@@ -253,8 +253,8 @@ pub fn form(state: &AppState, data: &FormData) -> ApplicationForm {
     let ca = &state.config.ca_name;
     let authorization = data.organization.as_ref().map(|org| Authorization {
         title: T::DocAuthTitle.get(ZH).to_owned(),
-        text: T::DocAuthText.fill(ZH, &[&org.name, &a.name, &a.id_number, ca]),
-        signature: T::DocAuthSignature.get(ZH).to_owned(),
+        text: T::DocAuthText.fill(ZH, &[&org.name, &a.name, &a.id_number, ca, &org.uscc]),
+        signature: T::DocAuthSignature.fill(ZH, &[&org.legal_representative]),
         seal: T::DocAuthSeal.get(ZH).to_owned(),
         date_blank: T::DocDateBlank.get(ZH).to_owned(),
     });
@@ -355,9 +355,24 @@ pub fn receipt(
         (_, None, None) => T::DocPromiseUnpaid.fill(ZH, &[&days, &by]),
     };
     let m = &data.mailing;
-    let mut rows = vec![
-        line(T::DocApplicantName, name.clone()),
-        line(T::FieldIdNumber, mask_id_number(&data.applicant.id_number)),
+    // An organisation applies through its handler: the credit code is the organisation's,
+    // the ID number the handler's, each under its own name.
+    let mut rows = match &data.organization {
+        Some(org) => vec![
+            line(T::DocApplicantName, name.clone()),
+            line(T::FieldUscc, org.uscc.clone()),
+            line(T::DocHandler, data.applicant.name.clone()),
+            line(
+                T::DocHandlerIdNumber,
+                mask_id_number(&data.applicant.id_number),
+            ),
+        ],
+        None => vec![
+            line(T::DocApplicantName, name.clone()),
+            line(T::FieldIdNumber, mask_id_number(&data.applicant.id_number)),
+        ],
+    };
+    rows.extend([
         line(T::FieldPhone, mask_phone(&data.applicant.phone)),
         line(T::DocProject, data.project.clone()),
         line(T::DocProduct, data.product.clone()),
@@ -365,7 +380,7 @@ pub fn receipt(
         line(T::FieldStatus, status.to_owned()),
         line(T::DocAccepted, accepted.clone()),
         line(T::DocClerk, data.clerk.clone()),
-    ];
+    ]);
     if let Some(reference) = &data.application_ref {
         rows.push(line(T::DocReferenceLabel, reference.clone()));
     }

@@ -292,7 +292,8 @@ async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
             "本单位声明",
             "经办人签字",
             "授权委托书",
-            "法定代表人（签字）",
+            "（统一社会信用代码 91110000600037341L）",
+            "法定代表人 李四（签字）",
             "单位（公章）",
             "以下由受理点填写",
             "SQ7F3K9QAB",
@@ -313,6 +314,29 @@ async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
             }]
         );
     }
+    // Its receipt: the organisation with its credit code, the handler with their own ID
+    // number, each under its own name.
+    let order = app
+        .client(&app.clerk)
+        .create_order("org-receipt", &body)
+        .await
+        .expect("order");
+    let receipt = get(
+        &app,
+        &app.clerk,
+        &format!("/api/v1/orders/{}/receipt", order.order_no),
+    )
+    .await;
+    let text = text_of("paper_receipt_org.pdf", &receipt);
+    assert_has(
+        &text,
+        &[
+            "湖南某某建设有限公司",
+            "统一社会信用代码 91110000600037341L",
+            "经办人 王经办",
+            "经办人身份证号",
+        ],
+    );
     app.finish().await;
 }
 

@@ -32,7 +32,7 @@ pub struct Authorization {
     pub title: String,
     /// The authorisation, naming the handler.
     pub text: String,
-    /// 法定代表人（签字）：
+    /// 法定代表人 …（签字）：
     pub signature: String,
     /// 单位（公章）
     pub seal: String,

@@ -122,10 +122,17 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
     let stub = sheet.measure(&receipt.stub_title, 13.0);
     sheet.text((A4_WIDTH - stub) / 2.0, y, 13.0, receipt.stub_title.clone());
     y += 14.0;
+    // A long name (an organisation's branch) wraps rather than being cut: the customer
+    // signs under it.
     for row in &receipt.stub_rows {
-        let (size, value) = sheet.fit(&row.value, 10.5, 7.0, width - label_width);
         sheet.text(MARGIN, y + 10.5, 10.5, row.label.clone());
-        sheet.text(MARGIN + label_width, y + 10.5, size, value);
+        let lines = sheet.wrap(&row.value, 10.5, width - label_width);
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                y += 14.0;
+            }
+            sheet.text(MARGIN + label_width, y + 10.5, 10.5, line.clone());
+        }
         y += 17.0;
     }
     sheet.text(MARGIN, y + 30.0, 11.0, receipt.stub_signature.clone());

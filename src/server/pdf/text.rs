@@ -14,31 +14,100 @@ pub(super) fn wrap(fonts: &Fonts, text: &str, size: f32, width: f32) -> Vec<Stri
     for paragraph in text.split('\n') {
         let mut line = String::new();
         let mut used = 0.0;
+        // Where each token put on the line begins.
+        let mut starts: Vec<usize> = Vec::new();
         for token in tokens(paragraph) {
             let w = fonts.width(token, size);
             if used + w <= width {
+                starts.push(line.len());
                 line.push_str(token);
                 used += w;
                 continue;
             }
+            // A closing mark never starts a line (避头): what it closes — the character
+            // or the number before it, with any marks between — goes down with it, when
+            // the line keeps something and the carried part fits.
+            let carried = if closes(token) {
+                starts
+                    .iter()
+                    .rev()
+                    .find(|&&at| !line[at..].starts_with(|c: char| closes_char(c)))
+                    .copied()
+                    .filter(|&at| {
+                        let tail = &line[at..];
+                        at > 0 && !tail.trim().is_empty() && fonts.width(tail, size) + w <= width
+                    })
+            } else {
+                None
+            };
+            let carried = carried.map(|at| {
+                let tail = line[at..].to_owned();
+                line.truncate(at);
+                tail
+            });
             if !line.trim().is_empty() {
                 lines.push(line.trim_end().to_owned());
             }
             line.clear();
             used = 0.0;
+            starts.clear();
+            if let Some(tail) = carried {
+                used += fonts.width(&tail, size);
+                starts.push(0);
+                line.push_str(&tail);
+            }
+            let mut start = line.len();
             for c in token.trim_start().chars() {
                 let w = fonts.width(c.encode_utf8(&mut [0; 4]), size);
                 if used + w > width && !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                     used = 0.0;
+                    start = 0;
+                    starts.clear();
                 }
                 line.push(c);
                 used += w;
             }
+            starts.push(start);
         }
         lines.push(line);
     }
     lines
+}
+
+/// A token that may not begin a line: one closing mark.
+fn closes(token: &str) -> bool {
+    let mut chars = token.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if closes_char(c))
+}
+
+/// Closing punctuation and brackets.
+fn closes_char(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '】'
+            | '》'
+            | '」'
+            | '』'
+            | '”'
+            | '’'
+            | '…'
+            | '·'
+            | ')'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+    )
 }
 
 /// `text` cut into what a line may not break inside: runs of printable ASCII, and every
@@ -154,6 +223,34 @@ mod tests {
 
     fn fonts() -> Fonts {
         Fonts::builtin_only().expect("built-in font")
+    }
+
+    /// A comma or a closing bracket never begins a line (at widths of 8 characters and up):
+    /// the character
+    /// before it goes down with it, and nothing is lost.
+    #[test]
+    fn a_closing_mark_never_begins_a_line() {
+        let fonts = fonts();
+        let text =
+            "身份证复印件不清晰，请重新提供正反面清晰复印件。邮寄地址缺少门牌号（邮编 410083）。";
+        for width in (80..300).step_by(7) {
+            let lines = wrap(&fonts, text, 10.0, width as f32);
+            for line in &lines {
+                assert!(
+                    !line.starts_with(['，', '。', '）', '、']),
+                    "{width}: {lines:?}"
+                );
+                assert!(
+                    fonts.width(line, 10.0) <= width as f32 + 10.5,
+                    "{width}: {line}"
+                );
+            }
+            assert_eq!(
+                lines.concat().replace(' ', ""),
+                text.replace(' ', ""),
+                "{width}"
+            );
+        }
     }
 
     #[test]
