@@ -107,6 +107,7 @@ impl Role {
                     | P::TextCustomers
                     | P::Act(
                         Action::ChooseBankTransfer
+                            | Action::ChooseOnlinePayment
                             | Action::UploadVoucher
                             | Action::Resubmit
                             | Action::Cancel

@@ -114,6 +114,8 @@ pub enum Action {
     Pay,
     /// The customer will pay by bank transfer.
     ChooseBankTransfer,
+    /// The customer who chose bank transfer will pay online after all (Alipay).
+    ChooseOnlinePayment,
     /// The transfer voucher was uploaded.
     UploadVoucher,
     /// A reviewer approved the materials.
@@ -156,9 +158,10 @@ pub enum ActionNeeds {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::Pay,
         Action::ChooseBankTransfer,
+        Action::ChooseOnlinePayment,
         Action::UploadVoucher,
         Action::Approve,
         Action::Reject,
@@ -174,6 +177,7 @@ impl Action {
         match self {
             Action::Pay => "pay",
             Action::ChooseBankTransfer => "choose_bank_transfer",
+            Action::ChooseOnlinePayment => "choose_online_payment",
             Action::UploadVoucher => "upload_voucher",
             Action::Approve => "approve",
             Action::Reject => "reject",
@@ -200,6 +204,7 @@ impl Action {
         match self {
             Action::Pay => T::ActionPay,
             Action::ChooseBankTransfer => T::ActionChooseBankTransfer,
+            Action::ChooseOnlinePayment => T::ActionChooseOnlinePayment,
             Action::UploadVoucher => T::ActionUploadVoucher,
             Action::Approve => T::ActionApprove,
             Action::Reject => T::ActionReject,
@@ -214,7 +219,10 @@ impl Action {
     /// What the person must give to do this action.
     pub fn needs(self) -> ActionNeeds {
         match self {
-            Action::Pay | Action::ChooseBankTransfer | Action::Approve => ActionNeeds::Nothing,
+            Action::Pay
+            | Action::ChooseBankTransfer
+            | Action::ChooseOnlinePayment
+            | Action::Approve => ActionNeeds::Nothing,
             Action::UploadVoucher => ActionNeeds::Voucher,
             Action::Reject => ActionNeeds::Reasons,
             Action::Resubmit => ActionNeeds::Attachments,
@@ -251,6 +259,11 @@ pub const TRANSITIONS: &[(Action, OrderStatus, OrderStatus)] = &[
         Action::ChooseBankTransfer,
         OrderStatus::PendingPayment,
         OrderStatus::PendingVoucher,
+    ),
+    (
+        Action::ChooseOnlinePayment,
+        OrderStatus::PendingVoucher,
+        OrderStatus::PendingPayment,
     ),
     (
         Action::UploadVoucher,

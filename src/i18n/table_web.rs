@@ -153,6 +153,9 @@ macro_rules! web_texts {
             WebSubmit => "确认提交", "Submit";
             WebReprintAfterChange => "您修改了申请表上的内容，之前打印的申请表已不再适用：请重新打印、签字后再上传。", "You changed what the application form says, so the form printed before no longer matches: print it again, sign it and upload it.";
             WebAlreadySubmitted => "这份申请已提交为本订单，无需再次提交。", "This application was already submitted as this order; there is nothing more to submit.";
+            WebFormAgain => "下载本订单的申请表（重新打印、签字）", "Download this order's application form (to print and sign again)";
+            WebTransferCanGoBack => "选择银行转账后，转账前仍可改回支付宝付款。", "Having chosen bank transfer, you can still pay by Alipay instead until you transfer.";
+            WebPayOnlineInstead => "还没有转账：改用支付宝付款", "Not transferred yet: pay by Alipay instead";
             WebDraftMovedOn => "这份申请已在另一个页面中更新，已为您显示最新内容，请核对后继续。", "This application was changed in another tab; the latest is shown. Check it and go on.";
 
             // My orders.

@@ -293,6 +293,7 @@ pub fn action_key(action: crate::domain::Action) -> char {
     match action {
         Action::Pay => '$',
         Action::ChooseBankTransfer => 'b',
+        Action::ChooseOnlinePayment => 'o',
         Action::UploadVoucher => 'u',
         Action::Approve => 'a',
         Action::Reject => 'x',

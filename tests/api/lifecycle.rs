@@ -108,6 +108,27 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
         )
         .await;
     assert_eq!(b.status, OrderStatus::PendingVoucher);
+    // Not transferred after all: back to paying online, and to the transfer again.
+    step(&b, Action::ChooseOnlinePayment);
+    let b = app
+        .act(
+            &app.clerk,
+            &b,
+            Action::ChooseOnlinePayment,
+            Default::default(),
+        )
+        .await;
+    assert_eq!(b.status, OrderStatus::PendingPayment);
+    assert_eq!(b.payment_method, None);
+    let b = app
+        .act(
+            &app.clerk,
+            &b,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    assert_eq!(b.status, OrderStatus::PendingVoucher);
     by_status.push(b.clone());
     let clerk = app.client(&app.clerk);
     let voucher = clerk

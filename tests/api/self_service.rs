@@ -215,6 +215,32 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     );
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(page.html.contains("转账附言"), "{}", page.html);
+    // Not transferred after all: back to paying online (the order waits for payment
+    // again), then the transfer once more.
+    assert!(
+        page.html
+            .contains(&format!("action=\"/orders/{no}/online\"")),
+        "{}",
+        page.html
+    );
+    let version = hidden(&page.html, "version");
+    let back = browser
+        .post(&format!("/orders/{no}/online"), &[("version", &version)])
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.html);
+    let order = app
+        .client(&app.clerk)
+        .order(&no, false)
+        .await
+        .expect("order");
+    assert_eq!(order.status, OrderStatus::PendingPayment);
+    let page = browser.get(&format!("/orders/{no}")).await;
+    let version = hidden(&page.html, "version");
+    let chose = browser
+        .post(&format!("/orders/{no}/transfer"), &[("version", &version)])
+        .await;
+    assert_eq!(chose.status, StatusCode::SEE_OTHER, "{}", chose.html);
+    let page = browser.get(&format!("/orders/{no}")).await;
     let version = hidden(&page.html, "version");
     let uploaded = browser
         .upload(
@@ -253,6 +279,24 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{}",
         page.html
     );
+    // The order's own form, to print again and sign: its code names the order.
+    assert!(
+        page.html
+            .contains(&format!("href=\"/orders/{no}/form.pdf\"")),
+        "{}",
+        page.html
+    );
+    let form = browser
+        .http
+        .get(format!("{}/orders/{no}/form.pdf", browser.base))
+        .header(header::COOKIE, browser.cookie_header())
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(form.status(), StatusCode::OK);
+    let bytes = form.bytes().await.expect("pdf");
+    let pdf = crate::pdf_documents::text_of(&format!("returned-form-{no}.pdf"), &bytes);
+    assert!(pdf.contains(no.as_str()), "{pdf}");
     let version = hidden(&page.html, "version");
     // Another order's form, photographed: refused on the phone, both numbers named, and
     // the order stays returned.

@@ -402,6 +402,8 @@ async fn details(
                 Some("bank_transfer".into()),
             )],
         ),
+        // The payment method is set again by the payment that settles the order.
+        Action::ChooseOnlinePayment => (reason, vec![SetColumn::Text("payment_method", None)]),
         Action::DeclineInvoice => {
             // An invoice being (or already) issued is not declined behind finance's back.
             if state.store.invoice_for(&order.id).await?.is_some() {

@@ -146,15 +146,24 @@ pub async fn order_form(
 ) -> Result<Response, ApiError> {
     caller.require(Permission::RevealPersonalData)?;
     let row = find_order(&state, &order_no).await?;
-    let data = stored_form(&row)?;
-    let fonts = state.fonts.clone();
     record_print(&state, &caller, &row, "application_form").await?;
-    let document = paper::form(&state, &data);
-    let printed = render(move || pdf::application_form(&fonts, &document)).await?;
+    let printed = stored_application_form(&state, &row).await?;
     Ok(pdf_response(
         printed,
         &format!("{}-application-form", row.order_no),
     ))
+}
+
+/// The application form of an order as it was submitted (its code names the order), for
+/// the counter or for the customer to print again.
+pub(crate) async fn stored_application_form(
+    state: &AppState,
+    row: &OrderRow,
+) -> Result<pdf::Pdf, ApiError> {
+    let data = stored_form(row)?;
+    let fonts = state.fonts.clone();
+    let document = paper::form(state, &data);
+    render(move || pdf::application_form(&fonts, &document)).await
 }
 
 /// The acceptance receipt (受理回执) of an order, for the customer to keep. The mailing

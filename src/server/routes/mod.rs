@@ -4,7 +4,7 @@ pub(crate) mod actions;
 mod attachments;
 mod catalog;
 mod customers;
-mod documents;
+pub(crate) mod documents;
 mod events;
 mod invoicing;
 mod mailing;

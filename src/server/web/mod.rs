@@ -56,6 +56,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             axum::routing::post(orders::choose_transfer),
         )
         .route(
+            "/orders/{order_no}/online",
+            axum::routing::post(orders::choose_online),
+        )
+        .route(
             "/orders/{order_no}/voucher",
             axum::routing::post(orders::upload_voucher),
         )
@@ -64,6 +68,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             axum::routing::post(orders::upload_correction),
         )
         .route("/orders/{order_no}/invoice.pdf", get(orders::invoice_pdf))
+        .route("/orders/{order_no}/form.pdf", get(orders::form_pdf))
         .layer(middleware::from_fn_with_state(state.clone(), guard::forms))
         .layer(middleware::from_fn_with_state(
             state.clone(),

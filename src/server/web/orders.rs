@@ -148,6 +148,33 @@ pub struct Opened {
     submitted: Option<String>,
 }
 
+/// `GET /orders/{order_no}/form.pdf`: the order's application form, to print again, sign
+/// and upload (an order returned for correction asks for it). Recorded in the order's
+/// history as the customer's print.
+pub async fn form_pdf(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let printed = async {
+        let actor = customer_actor(&who.customer.phone);
+        state
+            .store
+            .record(&row, &actor, "print", Some("application_form"), None, None)
+            .await?;
+        crate::server::routes::documents::stored_application_form(&state, &row).await
+    };
+    match printed.await {
+        Ok(pdf) => apply::pdf_download(pdf.bytes, &format!("{}-application-form", row.order_no)),
+        Err(e) => failed(ctx, e),
+    }
+}
+
 /// `GET /orders/{order_no}`
 pub async fn page(
     State(state): State<AppState>,
@@ -253,6 +280,9 @@ async fn next_step(
                 input type="hidden" name="version" value=(row.version);
                 div.actions { button.secondary type="submit" { (ctx.t(T::WebPayTransfer)) } }
             }
+            @if state.payments.is_some() {
+                p.hint { (ctx.t(T::WebTransferCanGoBack)) }
+            }
         },
         NextStep::UploadVoucher => {
             let bank = &state.config.bank;
@@ -269,6 +299,14 @@ async fn next_step(
                     dt { (ctx.t(T::WebTransferReference)) } dd.order-no { (row.order_no) }
                 }
                 (upload_form(ctx, &format!("{base}/voucher"), row, T::WebVoucherLabel, errors))
+                // Not transferred after all: back to paying online.
+                @if state.payments.is_some() {
+                    form method="post" action=(format!("{base}/online")) {
+                        (super::form::token(ctx))
+                        input type="hidden" name="version" value=(row.version);
+                        div.actions { button.secondary type="submit" { (ctx.t(T::WebPayOnlineInstead)) } }
+                    }
+                }
             }
         }
         NextStep::Correct => {
@@ -293,6 +331,7 @@ async fn next_step(
                 ol.reasons { @for reason in &reasons { li { (reason) } } }
                 p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
                 p { (ctx.t(T::WebCorrectIntro)) }
+                p { a href=(format!("{base}/form.pdf")) download { (ctx.t(T::WebFormAgain)) } }
                 (upload_form(ctx, &format!("{base}/correction"), row, T::WebCorrectionLabel, errors))
             }
         }
@@ -430,14 +469,35 @@ pub async fn choose_transfer(
     Path(order_no): Path<String>,
     Form(form): Form<VersionForm>,
 ) -> Response {
-    let row = match own_order(&state, &who, &order_no).await {
+    choose_payment(&state, &who, &order_no, form, Action::ChooseBankTransfer).await
+}
+
+/// `POST /orders/{order_no}/online`: the customer who chose bank transfer pays online
+/// after all (the order waits for payment again).
+pub async fn choose_online(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+    Form(form): Form<VersionForm>,
+) -> Response {
+    choose_payment(&state, &who, &order_no, form, Action::ChooseOnlinePayment).await
+}
+
+async fn choose_payment(
+    state: &AppState,
+    who: &SignedIn,
+    order_no: &str,
+    form: VersionForm,
+    action: Action,
+) -> Response {
+    let row = match own_order(state, who, order_no).await {
         Ok(row) => row,
         Err(page) => return page,
     };
     let done = perform(
-        &state,
+        state,
         &row,
-        Action::ChooseBankTransfer,
+        action,
         &ActionRequest::default(),
         Performer {
             // A form without the version it was made from is as stale as an old one: no
@@ -451,7 +511,7 @@ pub async fn choose_transfer(
     .await;
     match done {
         Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
-        Err(e) => not_now(&state, &who, &row, e, "next-step").await,
+        Err(e) => not_now(state, who, &row, e, "next-step").await,
     }
 }
 

@@ -75,6 +75,27 @@ fn a_second_press_while_the_platform_answers_asks_nothing_more() {
     );
 }
 
+/// A customer who chose transfer and has not transferred pays by Alipay after all: `p`
+/// sends the order back to waiting for payment (listed in the help; the footer keeps the
+/// receipt first).
+#[test]
+fn transfer_chosen_goes_back_to_paying_online() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingVoucher);
+    app.take_jobs();
+    key(&mut app, KeyCode::Char('p'));
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<newapp::Request>(&jobs).iter().any(|r| matches!(
+            r,
+            newapp::Request::Act {
+                action: ca_counter::domain::Action::ChooseOnlinePayment,
+                ..
+            }
+        )),
+        "{jobs:?}"
+    );
+}
+
 /// The Ctrl-P that went unheeded: choosing bank transfer waits for the platform's answer,
 /// but the order's event can arrive first and show the transfer details. A print then
 /// must print, not wait for an unrelated answer.

@@ -47,6 +47,8 @@ pub enum Cmd {
     UploadVoucher,
     /// On the form: the next field, or from the last one, on to the scan.
     FormEnter,
+    /// Paying by transfer after all not: back to choosing how to pay.
+    PayOnline,
 }
 
 /// The bindings of the tab in its present state.
@@ -133,6 +135,12 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
                 out.push(Binding::new(&[Key::ch('r')], Cmd::Receipt, t(T::CmdReceipt)).footer());
                 out.push(Binding::new(&[Key::ch('o')], Cmd::OpenOrder, t(T::CmdOpenSubmitted)).footer());
                 out.push(Binding::new(&[Key::ch('n')], Cmd::BlankForm, t(T::CmdBlankForm)).footer());
+                // Rarely wanted: last, so a narrow footer keeps the receipt.
+                if paying == Some(Paying::Transfer) && qr_payment {
+                    out.push(
+                        Binding::new(&[Key::ch('p')], Cmd::PayOnline, t(T::CmdPayOnline)).footer(),
+                    );
+                }
             }
             _ => {}
         }

@@ -339,6 +339,29 @@ impl NewApp {
                 }
                 true
             }
+            Cmd::PayOnline => {
+                let Some(sheet) = self.sheet_mut() else {
+                    return false;
+                };
+                let Some(order_no) = sheet.draft.order_no.clone() else {
+                    return false;
+                };
+                if sheet.paying() != Some(Paying::Transfer) {
+                    return false;
+                }
+                sheet.wait(Waiting::Step);
+                ctx.ask(Request::Act {
+                    draft: sheet.draft.id.clone(),
+                    order_no,
+                    action: Action::ChooseOnlinePayment,
+                    body: ActionRequest {
+                        version: Some(sheet.draft.order_version),
+                        ..Default::default()
+                    },
+                    upload: None,
+                });
+                true
+            }
             Cmd::UploadVoucher => {
                 let Some(sheet) = self.sheet_mut() else {
                     return false;
