@@ -48,12 +48,22 @@ pub fn bindings(mailing: &Mailing, env: &Env) -> Vec<Binding<Cmd>> {
     }
     let mut out = Vec::new();
     if env.shared.permits(Permission::Act(Action::Ship)) && !mailing.queue.is_empty() {
-        out.push(Binding::new(&[Key::code(KeyCode::Enter)], Cmd::Start, t(T::CmdMailStart)).footer());
-        out.push(Binding::new(&[Key::ch(' '), Key::ch('x')], Cmd::Toggle, t(T::CmdMailToggle)).footer());
+        out.push(
+            Binding::new(&[Key::code(KeyCode::Enter)], Cmd::Start, t(T::CmdMailStart))
+                .short(t(T::HintMailStart))
+                .footer(),
+        );
+        out.push(
+            Binding::new(&[Key::ch(' '), Key::ch('x')], Cmd::Toggle, t(T::CmdMailToggle))
+                .short(t(T::HintMailToggle))
+                .footer(),
+        );
         out.push(Binding::new(&[Key::ch('A')], Cmd::ToggleAll, t(T::CmdMailToggleAll)));
         out.push(Binding::new(&[Key::ch('c')], Cmd::NextCarrier, t(T::CmdMailCarrier)).footer());
         out.push(
-            Binding::new(&[Key::ch('p'), Key::ctrl('p')], Cmd::Labels, t(T::CmdMailLabels)).footer(),
+            Binding::new(&[Key::ch('p'), Key::ctrl('p')], Cmd::Labels, t(T::CmdMailLabels))
+                .short(t(T::HintMailLabels))
+                .footer(),
         );
     }
     // Space ticks here; it does not page.
