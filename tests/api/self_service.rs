@@ -503,7 +503,11 @@ async fn sessions_are_listed_and_ended_from_another_device(db: Db) {
     // The phone is signed out at its next page; the PC is not.
     let gone = phone_browser.get("/orders").await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
-    assert!(gone.location.is_some_and(|l| l.starts_with("/login")));
+    let to = gone.location.expect("to sign in");
+    assert_eq!(to, "/login?next=%2Forders&ended=1");
+    // And told why, rather than shown a bare sign-in page.
+    let login = phone_browser.get(&to).await;
+    assert!(login.html.contains("登录已失效"), "{}", login.html);
     assert_eq!(pc.get("/orders").await.status, StatusCode::OK);
     app.finish().await;
 }

@@ -24,6 +24,8 @@ pub struct Visit {
     pub customer: Option<CustomerRow>,
     /// Their session's id.
     pub session_id: Option<String>,
+    /// The browser brought a session that has ended (expired, or signed out elsewhere).
+    pub ended: bool,
 }
 
 /// A signed-in customer (anyone else is sent to sign in and brought back).
@@ -80,6 +82,7 @@ impl FromRequestParts<AppState> for Visit {
                 ctx,
                 customer: None,
                 session_id: None,
+                ended: false,
             });
         };
         let session = match state.store.session(&token).await {
@@ -94,6 +97,7 @@ impl FromRequestParts<AppState> for Visit {
                 ctx,
                 customer: None,
                 session_id: None,
+                ended: true,
             });
         };
         let customer = match state.store.customer(&session.customer_id).await {
@@ -108,6 +112,7 @@ impl FromRequestParts<AppState> for Visit {
             ctx,
             customer,
             session_id: Some(session.id),
+            ended: false,
         })
     }
 }
@@ -126,7 +131,9 @@ impl FromRequestParts<AppState> for SignedIn {
             _ => {
                 let next: String =
                     form_urlencoded::byte_serialize(visit.ctx.here.as_bytes()).collect();
-                Err(page::see_other(&format!("/login?next={next}")))
+                // Said on the sign-in page, so that a form that went nowhere is explained.
+                let ended = if visit.ended { "&ended=1" } else { "" };
+                Err(page::see_other(&format!("/login?next={next}{ended}")))
             }
         }
     }

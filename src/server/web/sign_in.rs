@@ -34,10 +34,11 @@ fn local(next: Option<&str>) -> String {
     }
 }
 
-/// `?next=`
+/// `?next=`, and `ended` when the browser's session had ended.
 #[derive(Debug, Deserialize)]
 pub struct Next {
     next: Option<String>,
+    ended: Option<String>,
 }
 
 /// The phone-number form.
@@ -94,12 +95,13 @@ pub async fn phone_page(visit: Visit, Query(query): Query<Next>) -> Response {
         return page::see_other(&next);
     }
     let ctx = &visit.ctx;
-    page::page(
-        ctx,
-        StatusCode::OK,
-        ctx.t(T::WebSignInTitle),
-        phone_form(ctx, "", &next, None),
-    )
+    let form = phone_form(ctx, "", &next, None);
+    let body = if query.ended.is_some() {
+        html! { p.bad role="status" { (ctx.t(T::WebSessionEnded)) } (form) }
+    } else {
+        form
+    };
+    page::page(ctx, StatusCode::OK, ctx.t(T::WebSignInTitle), body)
 }
 
 fn code_page_markup(
