@@ -152,6 +152,11 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
         cashier.contains("/m/pay/") && cashier.contains("return="),
         "{cashier}"
     );
+    // Back from the cashier without paying, and pressed again: the same cashier, not a
+    // refusal (and not a second payment that could be paid too).
+    let again = browser.post(&format!("/orders/{order_no}/pay"), &[]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.html);
+    assert_eq!(again.location.as_deref(), Some(cashier.as_str()));
     let paid = PhonePage::open(&app.http, &cashier)
         .await
         .expect("cashier")

@@ -92,15 +92,17 @@ fn payable(order: &OrderRow) -> Result<(), ApiError> {
 }
 
 /// Opens (or finds the live) payment attempt of `order`: `(true, new)` or `(false, live)`.
+/// `by_address`: for the mobile cashier (see [`crate::server::store::Store::open_payment_attempt`]).
 async fn attempt(
     state: &AppState,
     order: &OrderRow,
     provider: &dyn crate::server::payments::Provider,
+    by_address: bool,
 ) -> Result<(bool, PaymentRow), ApiError> {
     let minutes = state.config.payment_qr_minutes.max(1);
     match state
         .store
-        .open_payment_attempt(order, provider.name(), minutes * 60_000)
+        .open_payment_attempt(order, provider.name(), minutes * 60_000, by_address)
         .await?
     {
         Opened::New(payment) => Ok((true, payment)),
@@ -134,7 +136,7 @@ pub(crate) async fn open_qr(
 ) -> Result<(bool, PaymentRow), ApiError> {
     let provider = provider_of(state)?;
     payable(order)?;
-    let (fresh, payment) = attempt(state, order, provider.as_ref()).await?;
+    let (fresh, payment) = attempt(state, order, provider.as_ref(), false).await?;
     if !fresh && payment.qr_code.is_some() {
         return Ok((false, payment));
     }
@@ -195,7 +197,9 @@ pub(crate) async fn open_wap(
 ) -> Result<String, ApiError> {
     let provider = provider_of(state)?;
     payable(order)?;
-    let (fresh, payment) = attempt(state, order, provider.as_ref()).await?;
+    // Pressed again (back from the cashier without paying): the same attempt, at the same
+    // address, not a second one that could be paid too.
+    let (fresh, payment) = attempt(state, order, provider.as_ref(), true).await?;
     let charge = charge_of(state, order, &payment);
     let url = provider.wap_pay_url(&charge, return_url);
     if fresh {

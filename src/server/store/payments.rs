@@ -68,11 +68,15 @@ impl Store {
     /// code per order at a time, however many counters press at once. Attempts for one
     /// order are serialised by a row lock on the order (SQLite's write lock does the same).
     /// Each new attempt's token (128 random bits) names the sandbox cashier page.
+    /// `by_address`: an attempt paid at an address (the mobile cashier), which never gets a
+    /// code from the provider — a live one without a code is that attempt, not one whose
+    /// code is being asked for.
     pub async fn open_payment_attempt(
         &self,
         order: &OrderRow,
         method: &str,
         valid_ms: i64,
+        by_address: bool,
     ) -> StoreResult<Opened> {
         let mut tx = self.begin_write().await?;
         self.lock_order(&mut tx, &order.id).await?;
@@ -86,7 +90,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         match live {
-            Some((id, Some(_), _)) => {
+            Some((id, code, _)) if code.is_some() || by_address => {
                 tx.commit().await?;
                 let row = self.payment_by("p.id", &id).await?;
                 return row
