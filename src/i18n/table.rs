@@ -53,7 +53,7 @@ web_texts! { messaging_texts;
     ActionCancel => "取消订单", "cancel order";
     ActionNote => "备注", "note";
     ActionAttach => "上传附件", "attachment uploaded";
-    ActionPrint => "打印申请表", "printed the application form";
+    ActionPrint => "打印", "printed";
     ActionDownloadAttachment => "下载附件", "downloaded an attachment";
     ActionPreviewAttachment => "查看附件", "viewed an attachment";
     ActionReveal => "查看完整个人信息", "revealed personal data";

@@ -360,12 +360,27 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     tui.wait_text("11010519491231002X", WAIT);
     // The footer says how the form goes on.
     tui.wait_text("Enter 下一栏", WAIT);
+    // The mobile number on the form takes no letter either (two fields up from 市,
+    // where the cursor waits).
+    tui.send("\x1b[Z\x1b[Z");
+    tui.send("a");
+    tui.wait_text("手机号只能输入数字", WAIT);
+    assert!(tui.screen().contains("13812345678 "), "{}", tui.screen());
+    tui.send("\t\t");
     // Printed before the address is typed: the platform names the fields, each message
-    // goes beside its field (no field paths in the message), the cursor to the first.
+    // goes beside its field (no field paths in the message), the cursor to the first; the
+    // count follows the corrections.
     tui.send("\x10"); // Ctrl-P
     tui.wait_text("有 4 处需要修改，说明在各栏旁边", PRINT_WAIT);
     assert!(!tui.screen().contains("mailing."), "{}", tui.screen());
-    tui.send("长沙市\t岳麓区\t麓山南路 932 号\t410083");
+    assert!(
+        !tui.screen().contains("手机号只能输入数字"),
+        "{}",
+        tui.screen()
+    );
+    tui.send("长沙市\t");
+    tui.wait_text("有 3 处需要修改，说明在各栏旁边", WAIT);
+    tui.send("岳麓区\t麓山南路 932 号\t410083");
     // Every field corrected: the message counting them goes, and Enter goes on.
     tui.wait_for("the corrected form", WAIT, |s| {
         s.contains("410083") && s.contains("Enter 继续") && !s.contains("处需要修改")

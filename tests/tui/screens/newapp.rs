@@ -94,6 +94,37 @@ fn transfer_chosen_goes_back_to_paying_online() {
         )),
         "{jobs:?}"
     );
+    // Back to waiting for payment, then paid by QR code: the screen says money arrived,
+    // not that a voucher was uploaded.
+    for (id, status, from, action) in [
+        (
+            10,
+            OrderStatus::PendingPayment,
+            OrderStatus::PendingVoucher,
+            "choose_online_payment",
+        ),
+        (
+            11,
+            OrderStatus::PendingReview,
+            OrderStatus::PendingPayment,
+            "pay",
+        ),
+    ] {
+        app.on_msg(Msg::Event(OrderEvent {
+            id,
+            order_no: no("HN20261128000006"),
+            kind: "transition".into(),
+            status,
+            from: Some(from),
+            version: id,
+            action: Some(action.into()),
+            at: "2026-11-28T08:00:00Z".into(),
+            order: None,
+        }));
+    }
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("付款已登记"), "{screen}");
+    assert!(!screen.contains("转账凭证已上传"), "{screen}");
 }
 
 /// The Ctrl-P that went unheeded: choosing bank transfer waits for the platform's answer,

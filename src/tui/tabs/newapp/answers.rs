@@ -287,9 +287,11 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
             )));
         }
         Err(SubmitError::Upload(order_no, e)) => {
+            // The platform's word on the file alone (it names the field `file`).
+            let why = crate::tui::text::field_message(&e, lang).unwrap_or_else(|| describe(&e, lang));
             sheet.notice = Some(Notice::error(compose(
                 T::NewSubmittedNoScan,
-                &[&Text::plain(order_no), &describe(&e, lang)],
+                &[&Text::plain(order_no), &why],
                 lang,
             )));
         }

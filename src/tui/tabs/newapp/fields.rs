@@ -98,6 +98,12 @@ pub fn check(kind: Kind, value: &str) -> Option<Text> {
     result.err().map(Text::from)
 }
 
+/// Whether `c` may be typed into a mobile number: what `domain::Phone` reads (digits,
+/// full-width digits, spaces, dashes, `+86`).
+pub fn phone_char(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, ' ' | '　' | '-' | '+')
+}
+
 /// Fills the fields a clerk would otherwise retype: the verified name and ID number, the
 /// customer's phone, Hunan as the province. Typed values are kept.
 pub fn prefill(draft: &mut Draft) {

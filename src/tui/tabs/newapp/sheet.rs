@@ -96,10 +96,18 @@ impl Sheet {
 
     /// A field's message went: when none is left, neither is the message counting them.
     pub fn field_corrected(&mut self, key: &str) {
-        self.errors.remove(key);
-        if self.notice_of_fields && self.errors.is_empty() {
+        if self.errors.remove(key).is_none() || !self.notice_of_fields {
+            return;
+        }
+        if self.errors.is_empty() {
             self.notice = None;
             self.notice_of_fields = false;
+        } else {
+            // The count follows the fields still to correct.
+            self.notice = Some(Notice::error(Text::with(
+                T::NewFieldsToCorrect,
+                [self.errors.len().to_string()],
+            )));
         }
     }
 
@@ -228,6 +236,10 @@ impl Sheet {
             draft.by_transfer = true;
         } else {
             self.voucher_open = false;
+        }
+        if status == OrderStatus::PendingPayment {
+            // Back to paying online (not transferred after all): what arrives is money.
+            draft.by_transfer = false;
         }
         true
     }

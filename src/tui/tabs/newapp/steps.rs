@@ -123,9 +123,7 @@ impl NewApp {
             KeyCode::Char(c)
                 if !key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
                     && self.sheet().is_some_and(|s| !s.asking_name)
-                    && !(c.is_ascii_digit()
-                        || ('０'..='９').contains(&c)
-                        || matches!(c, ' ' | '　' | '-' | '+')) =>
+                    && !fields::phone_char(c) =>
             {
                 // Only what a mobile number is written with: said at once, not on Enter.
                 if let Some(sheet) = self.sheet_mut() {
@@ -413,6 +411,17 @@ impl NewApp {
                         self.go(ctx, Step::Scan);
                     }
                 }
+            }
+            // A mobile number field takes only what a number is written with, said at once.
+            KeyCode::Char(c)
+                if !key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+                    && !fields::phone_char(c)
+                    && specs
+                        .iter()
+                        .any(|s| s.key == sheet.draft.focus && s.kind == fields::Kind::Phone) =>
+            {
+                let focus = sheet.draft.focus.clone();
+                sheet.errors.insert(focus, T::NewPhoneDigitsOnly.into());
             }
             _ => return self.type_into(key),
         }
