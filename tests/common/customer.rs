@@ -10,7 +10,7 @@ use ca_counter::api::PhonePage;
 use reqwest::StatusCode;
 use reqwest::header;
 
-use super::{TestApp, scan_png};
+use super::TestApp;
 
 pub const PHONE_UA: &str = "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36";
 
@@ -209,6 +209,33 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
 }
 
 /// Applies from home to a submitted order; returns its number.
+/// The application form as `/apply/form.pdf` gives it now, printed and scanned at 120 dpi
+/// (pdftoppm), as a PNG.
+async fn printed_form(browser: &Browser) -> Vec<u8> {
+    let pdf = browser
+        .http
+        .get(format!("{}/apply/form.pdf", browser.base))
+        .header(header::COOKIE, browser.cookie_header())
+        .send()
+        .await
+        .expect("form")
+        .bytes()
+        .await
+        .expect("pdf");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("form.pdf");
+    std::fs::write(&path, &pdf).expect("write pdf");
+    let out = dir.path().join("page");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "120", "-singlefile"])
+        .arg(&path)
+        .arg(&out)
+        .status()
+        .expect("pdftoppm (poppler-utils) must be installed");
+    assert!(status.success());
+    std::fs::read(out.with_extension("png")).expect("png")
+}
+
 pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: &str) -> String {
     let page = browser.get("/apply").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
@@ -402,8 +429,10 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         "{}",
         garbage.html
     );
+    // The form as printed, scanned (its code names the application).
+    let old_paper = printed_form(browser).await;
     let scanned = browser
-        .upload("/apply/scan", &version, scan_png(1240, 1754), "image/png")
+        .upload("/apply/scan", &version, old_paper.clone(), "image/png")
         .await;
     assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
 
@@ -435,8 +464,19 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         "the scan is asked for again"
     );
     let version = hidden(&page.html, "version");
+    // The old paper, scanned again, is another application's now: refused.
+    let stale = browser
+        .upload("/apply/scan", &version, old_paper, "image/png")
+        .await;
+    assert_eq!(
+        stale.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        stale.html
+    );
+    let new_paper = printed_form(browser).await;
     let scanned = browser
-        .upload("/apply/scan", &version, scan_png(1240, 1754), "image/png")
+        .upload("/apply/scan", &version, new_paper, "image/png")
         .await;
     assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
 

@@ -275,6 +275,10 @@ pub async fn save(
                 && (next.fields != draft.fields || next.product_id != draft.product_id);
             if reprint {
                 next.step = Step::Print;
+                // A new reference for the new paper: the old printout's code names the old
+                // one, so a scan of it is refused as another application's rather than
+                // taken as this one's.
+                next.reference = new_reference();
             }
             let json = match serde_json::to_string(&next) {
                 Ok(json) => json,
