@@ -233,6 +233,12 @@ impl Action {
         }
     }
 
+    /// True for the review's decisions, which the operator who submitted the order may
+    /// not take.
+    pub fn is_review_decision(self) -> bool {
+        matches!(self, Action::Approve | Action::Reject)
+    }
+
     /// True for actions only a payment provider may perform.
     pub fn is_provider_only(self) -> bool {
         matches!(self, Action::Pay)

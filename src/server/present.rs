@@ -128,14 +128,14 @@ pub fn order(
 }
 
 /// The actions `caller` may take on the order now: the role table and the transition
-/// table, less approving one's own submission.
+/// table, less deciding on one's own submission.
 pub fn allowed_actions(row: &OrderRow, status: OrderStatus, caller: &Caller) -> Vec<Action> {
     caller
         .operator
         .roles
         .actions_for(status)
         .into_iter()
-        .filter(|a| !(*a == Action::Approve && row.submitted_by == caller.operator.id))
+        .filter(|a| !(a.is_review_decision() && row.submitted_by == caller.operator.id))
         .collect()
 }
 

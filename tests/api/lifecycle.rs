@@ -369,18 +369,21 @@ async fn a_reviewer_cannot_approve_an_order_they_submitted(db: Db) {
     let order = app.pay(&order).await;
     let own = app.client(&app.clerk_reviewer);
     let seen = own.order(&order.order_no, false).await.expect("order");
-    assert!(
-        !seen.allowed_actions.contains(&Action::Approve),
-        "not offered"
-    );
-    assert!(seen.allowed_actions.contains(&Action::Reject));
-    let request = ActionRequest {
-        version: Some(order.version),
-        ..Default::default()
-    };
-    let refused = problem(own.act(&order.order_no, Action::Approve, &request).await);
-    assert_eq!(refused.status, 403);
-    assert_eq!(refused.code, "self_review");
+    // Neither decision of the review is theirs: not offered, and refused as such.
+    for action in [Action::Approve, Action::Reject] {
+        assert!(
+            !seen.allowed_actions.contains(&action),
+            "{action} not offered"
+        );
+        let request = ActionRequest {
+            version: Some(order.version),
+            reasons: vec!["申请表未签字".into()],
+            ..Default::default()
+        };
+        let refused = problem(own.act(&order.order_no, action, &request).await);
+        assert_eq!(refused.status, 403, "{action}");
+        assert_eq!(refused.code, "self_review", "{action}");
+    }
     let approved = app
         .act(&app.reviewer, &order, Action::Approve, Default::default())
         .await;

@@ -79,7 +79,7 @@ pub async fn act(
         None => header_version.ok_or(ApiError::PreconditionRequired)?,
     };
     let row = find_order(&state, &order_no).await?;
-    if action == Action::Approve && row.submitted_by == caller.operator.id {
+    if action.is_review_decision() && row.submitted_by == caller.operator.id {
         return Err(ApiError::Forbidden {
             code: "self_review",
             detail: Msg::with(T::ProblemSelfReviewDetail, [row.order_no.as_str()]),

@@ -255,6 +255,23 @@ fn read_only_and_own_orders_are_opened_without_a_claim() {
         screen.contains("本人受理的订单，须由其他审核人审核"),
         "{screen}"
     );
+    // An administrator's own order: nothing to take over either.
+    let mut app = review_app(Lang::ZhCn);
+    operator(&mut app, "钱管理", Role::Admin);
+    let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+    let mut own = review_item(3, "张三", 20, ca_counter::domain::Deadline::Overdue);
+    own.own = true;
+    app.answer::<Review>(review::Answer::Queue {
+        seq,
+        result: Ok(ca_counter::api::ReviewQueue {
+            items: vec![own],
+            promise_working_days: 2,
+        }),
+    });
+    key(&mut app, KeyCode::Enter);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("本人受理的订单"), "{screen}");
+    assert!(!screen.contains("接手"), "{screen}");
 }
 
 /// A PDF scan is asked for too: the platform's answer (its page count, save it) is shown

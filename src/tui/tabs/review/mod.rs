@@ -86,7 +86,7 @@ impl Review {
         let mut screen = Screen::new(order_no, claim, ctx.now);
         if reviews && own {
             // Say why there is nothing to decide here, rather than only "read-only".
-            screen.hold = Hold::Refused(T::ReviewOwnOrder.into());
+            screen.hold = Hold::Own;
         }
         self.screen = Some(screen);
         ctx.ask(Request::Open {

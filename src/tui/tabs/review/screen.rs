@@ -39,6 +39,8 @@ pub enum Hold {
     Held(String),
     /// Someone else has it, or it cannot be reviewed now: why.
     Refused(Text),
+    /// The operator submitted it: another reviewer decides it.
+    Own,
     /// Only looking (read-only, a role that does not review, a decided order).
     Watching,
 }

@@ -151,6 +151,7 @@ fn draw_screen(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             theme.success,
         ),
         Hold::Refused(why) => (why.get(lang), theme.warning),
+        Hold::Own => (T::ReviewOwnOrder.get(lang).to_owned(), theme.warning),
         Hold::Watching => (T::ReviewWatching.get(lang).to_owned(), theme.dim),
     };
     let status = screen
