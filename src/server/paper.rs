@@ -111,6 +111,14 @@ fn china(ms: i64) -> OffsetDateTime {
         .to_offset(CHINA)
 }
 
+/// A date for a page in `lang`: `2026年12月07日（星期一）`, or `2026-12-07 (Monday)`.
+pub fn date_in(lang: Lang, time: OffsetDateTime) -> String {
+    match lang {
+        Lang::ZhCn => chinese_date(time),
+        Lang::En => format!("{} ({})", time.date(), time.weekday()),
+    }
+}
+
 /// `2026年12月07日（星期一）`
 pub fn chinese_date(time: OffsetDateTime) -> String {
     let weekday = [

@@ -284,6 +284,22 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{}",
         page.html
     );
+    // In English the deadline is an English date.
+    let english = browser
+        .http
+        .get(format!("{}/orders/{no}", browser.base))
+        .header(header::COOKIE, browser.cookie_header())
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        english.contains("Please correct by 20") && !english.contains("日（星期"),
+        "{english}"
+    );
     // The order's own form, to print again and sign: its code names the order.
     assert!(
         page.html

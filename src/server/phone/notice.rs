@@ -9,9 +9,9 @@ use maud::html;
 
 use super::{Page, gone, hotline_link, unavailable};
 use crate::domain::{OrderStatus, mask_name};
-use crate::i18n::{Lang, T};
+use crate::i18n::T;
 use crate::server::AppState;
-use crate::server::paper::{chinese_date, correction_deadline};
+use crate::server::paper::{correction_deadline, date_in};
 use crate::server::web::page::{Ctx, page};
 
 /// `GET /m/notice/{token}` (the security headers of every phone page come from the router).
@@ -63,10 +63,7 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
         }
     };
     let deadline = correction_deadline(state, returned_at);
-    let deadline = match ctx.lang {
-        Lang::ZhCn => chinese_date(deadline),
-        Lang::En => deadline.date().to_string(),
-    };
+    let deadline = date_in(ctx.lang, deadline);
     page(
         ctx,
         StatusCode::OK,

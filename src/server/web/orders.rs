@@ -323,7 +323,8 @@ async fn next_step(
                 .rev()
                 .find(|h| h.action == "reject")
                 .map_or(row.updated_at, |h| h.at);
-            let deadline = crate::server::paper::chinese_date(
+            let deadline = crate::server::paper::date_in(
+                ctx.lang,
                 crate::server::paper::correction_deadline(state, returned_at),
             );
             html! {
