@@ -479,6 +479,9 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         .upload("/apply/scan", &version, new_paper, "image/png")
         .await;
     assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
+    // Its code named the application (there is no order yet).
+    let page = browser.get("/apply").await;
+    assert!(page.html.contains("扫描件与申请 SQ"), "{}", page.html);
 
     // Submit — twice, as an impatient thumb would: one order.
     let page = browser.get("/apply").await;

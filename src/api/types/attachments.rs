@@ -158,6 +158,10 @@ impl ScanCheck {
             .collect::<Vec<_>>()
             .join("、");
         match self.outcome {
+            // Before the order exists, what the code names is the application.
+            ScanOutcome::Matches if self.is_ok() && !order_no.starts_with("HN") => {
+                T::ScanMatchesApplication.fill(lang, &[order_no, &format!("{read}/{pages}")])
+            }
             ScanOutcome::Matches if self.is_ok() => {
                 T::ScanMatches.fill(lang, &[order_no, &format!("{read}/{pages}")])
             }

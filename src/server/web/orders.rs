@@ -567,8 +567,10 @@ async fn upload(
         Err(page) => return page,
     };
     let shown = &row;
+    // The name the field has on the page, for the summary of what to fix.
     let label = match kind {
         AttachmentKind::Voucher => T::WebVoucherLabel,
+        AttachmentKind::Correction => T::WebCorrectionLabel,
         _ => T::WebScanLabel,
     };
     let refused = |message: String| async move {
