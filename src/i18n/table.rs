@@ -702,6 +702,7 @@ web_texts! { messaging_texts;
     DemoPartBank => "收款账户（示例配置）", "bank account (example configuration)";
     QueueScanUnchecked => "扫描件待核", "scan unchecked";
     ScanMatches => "扫描件与订单 {0} 第 {1} 页一致 ✓", "Scan matches order {0}, page {1} ✓";
+    ProblemVoucherIsOurPaper => "这是本平台打印的单据（{0}），不是银行转账凭证：请上传银行的转账回单或转账成功的截图", "this is one of our own papers ({0}), not a bank transfer voucher: upload the bank's slip or a screenshot of the transfer";
     ScanMatchesApplication => "扫描件与申请 {0} 第 {1} 页一致 ✓", "Scan matches application {0}, page {1} ✓";
     ScanPagesMissing => "⚠ 扫描件属于订单 {0}，但只读到第 {1} 页（共 {2} 页），请核对是否缺页", "⚠ Scan belongs to order {0} but only page {1} of {2} was read: check for missing pages";
     ScanNoCode => "⚠ 扫描件上未读到订单二维码，请人工核对是否为本订单的材料", "⚠ No order QR code read on the scan: check by eye that it belongs to this order";

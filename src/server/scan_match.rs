@@ -233,6 +233,57 @@ pub fn check(
     })
 }
 
+/// Why an upload is refused before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// A form of another order (or application), named.
+    OtherOrder(String),
+    /// One of the platform's own papers (its code read) sent as a transfer voucher.
+    OurPaper(String),
+}
+
+impl Refused {
+    /// What the uploader is told (`order_no`: the order uploaded to).
+    pub fn message(&self, order_no: &str) -> crate::i18n::Msg {
+        use crate::i18n::{Msg, T};
+        match self {
+            Refused::OtherOrder(found) => {
+                Msg::with(T::ProblemScanOtherOrder, [found.as_str(), order_no])
+            }
+            Refused::OurPaper(found) => Msg::with(T::ProblemVoucherIsOurPaper, [found.as_str()]),
+        }
+    }
+}
+
+/// The one check of a file uploaded as `kind` to an order, for the counter's API and the
+/// customer's pages alike: a signed form or a correction must be this order's (its
+/// `ScanCheck` is kept, as JSON); a voucher must not be one of our own papers — a bank's
+/// slip carries none of our codes. Other kinds are not read.
+pub async fn check_upload(
+    kind: crate::api::AttachmentKind,
+    data: &[u8],
+    content_type: &str,
+    order_no: &str,
+    application_ref: Option<&str>,
+) -> Result<Option<String>, Refused> {
+    use crate::api::AttachmentKind as K;
+    match kind {
+        K::SignedForm | K::Correction => {
+            let scanned = scan(data.to_vec(), content_type).await;
+            check(&scanned, order_no, application_ref)
+                .map(|check| serde_json::to_string(&check).ok())
+                .map_err(|other| Refused::OtherOrder(other.found))
+        }
+        K::Voucher => match scan(data.to_vec(), content_type).await {
+            Scanned::Codes(codes) if !codes.is_empty() => {
+                Err(Refused::OurPaper(codes[0].subject.number().to_owned()))
+            }
+            _ => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

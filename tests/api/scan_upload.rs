@@ -241,6 +241,22 @@ async fn a_form_of_another_order_is_refused_naming_both(db: Db) {
         .await
         .expect("order");
     assert!(order.attachments.is_empty(), "nothing stored");
+    // The order's own form sent as the transfer voucher: one of our papers, not a bank's.
+    let own = png(&scanned_form(&app, &mine, 100).await);
+    let refused = app
+        .client(&app.clerk)
+        .upload_attachment(&mine.order_no, AttachmentKind::Voucher, "voucher.png", own)
+        .await
+        .expect_err("our own paper as a voucher");
+    let problem = refused.problem().expect("a problem document");
+    assert_eq!(problem.status, 422);
+    assert!(
+        problem
+            .errors
+            .iter()
+            .any(|e| e.field == "file" && e.message.contains("not a bank transfer voucher")),
+        "{problem:?}"
+    );
     app.finish().await;
 }
 

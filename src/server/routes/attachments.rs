@@ -151,26 +151,17 @@ pub async fn upload(
         }
     };
     // A signed form or a correction carries its order's QR code: a form of another order
-    // is refused before anything is stored; no code is allowed, and flagged.
-    let scan_json = if matches!(
+    // is refused before anything is stored; no code is allowed, and flagged. A voucher
+    // that is one of our own papers is refused.
+    let scan_json = scan_match::check_upload(
         kind,
-        AttachmentKind::SignedForm | AttachmentKind::Correction
-    ) {
-        let scanned = scan_match::scan(data.clone(), content_type).await;
-        let check = scan_match::check(&scanned, &order.order_no, order.application_ref.as_deref())
-            .map_err(|other| {
-                ApiError::field(
-                    "file",
-                    Msg::with(
-                        T::ProblemScanOtherOrder,
-                        [other.found.as_str(), order.order_no.as_str()],
-                    ),
-                )
-            })?;
-        serde_json::to_string(&check).ok()
-    } else {
-        None
-    };
+        &data,
+        content_type,
+        &order.order_no,
+        order.application_ref.as_deref(),
+    )
+    .await
+    .map_err(|refused| ApiError::field("file", refused.message(&order.order_no)))?;
     let attachment = NewAttachment {
         order_id: order.id.clone(),
         kind: kind.as_str().into(),

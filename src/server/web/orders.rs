@@ -17,7 +17,7 @@ use super::page::{self, Ctx};
 use super::session::{SignedIn, Visit};
 use crate::api::{ActionRequest, AttachmentKind};
 use crate::domain::{Action, Money, NextStep, OrderStatus, mask_phone};
-use crate::i18n::{Msg, T};
+use crate::i18n::T;
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::routes::actions::{Performer, perform};
@@ -594,26 +594,19 @@ async fn upload(
     if received.version != Some(row.version) {
         return refused(ctx.t(T::WebOrderMovedOn).to_owned()).await;
     }
-    let scan_json = if kind == AttachmentKind::Correction {
-        let scanned =
-            crate::server::scan_match::scan(received.data.clone(), received.content_type).await;
-        match crate::server::scan_match::check(
-            &scanned,
-            &row.order_no,
-            row.application_ref.as_deref(),
-        ) {
-            Ok(check) => serde_json::to_string(&check).ok(),
-            Err(other) => {
-                let message = Msg::with(
-                    T::ProblemScanOtherOrder,
-                    [other.found.as_str(), row.order_no.as_str()],
-                )
-                .render(ctx.lang);
-                return refused(message).await;
-            }
+    let scan_json = match crate::server::scan_match::check_upload(
+        kind,
+        &received.data,
+        received.content_type,
+        &row.order_no,
+        row.application_ref.as_deref(),
+    )
+    .await
+    {
+        Ok(scan_json) => scan_json,
+        Err(why) => {
+            return refused(why.message(&row.order_no).render(ctx.lang)).await;
         }
-    } else {
-        None
     };
     let actor = customer_actor(&who.customer.phone);
     let attachment = NewAttachment {
