@@ -483,6 +483,74 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     let page = browser.get("/apply").await;
     assert!(page.html.contains("扫描件与申请 SQ"), "{}", page.html);
 
+    // Another certificate chosen after all: the paper names the old one, so its scan goes
+    // too, and the terms, the form and the print come again.
+    let projects = app.client(&app.clerk).projects("").await.expect("projects");
+    let other = projects[1]
+        .products
+        .iter()
+        .find(|p| p.user_type == ca_counter::domain::UserType::Individual)
+        .expect("another individual certificate")
+        .id
+        .clone();
+    let version = hidden(&page.html, "version");
+    let chosen = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "product"),
+                ("product_id", &other),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(
+        chosen.location.as_deref(),
+        Some("/apply?reprint=1"),
+        "{}",
+        chosen.html
+    );
+    let page = browser.get("/apply").await;
+    let version = hidden(&page.html, "version");
+    browser
+        .post(
+            "/apply",
+            &[
+                ("action", "terms"),
+                ("accept", "yes"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    let page = browser.get("/apply").await;
+    let version = hidden(&page.html, "version");
+    let mut again = changed.clone();
+    again.retain(|(k, _)| *k != "version");
+    again.push(("version", &version));
+    let saved = browser.post("/apply", &again).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let page = browser.get("/apply").await;
+    assert!(
+        page.html.contains("/apply/form.pdf"),
+        "print again: {}",
+        page.html
+    );
+    let version = hidden(&page.html, "version");
+    browser
+        .post("/apply", &[("action", "printed"), ("version", &version)])
+        .await;
+    let page = browser.get("/apply").await;
+    assert!(
+        page.html.contains("capture="),
+        "the scan is asked for again"
+    );
+    let version = hidden(&page.html, "version");
+    let third_paper = printed_form(browser).await;
+    let scanned = browser
+        .upload("/apply/scan", &version, third_paper, "image/png")
+        .await;
+    assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
+
     // Submit — twice, as an impatient thumb would: one order.
     let page = browser.get("/apply").await;
     let version = hidden(&page.html, "version");

@@ -271,10 +271,12 @@ pub async fn save(
             // What the printed form says has changed: the paper printed (and signed, and
             // scanned) before no longer matches the application. Print it again; a scan
             // of the old paper is dropped rather than sent to review as "matches".
-            let reprint = next.step > Step::Print
-                && (next.fields != draft.fields || next.product_id != draft.product_id);
+            // (A product chosen anew goes back to the terms; the paper is stale all the same.)
+            let printed = draft.step > Step::Print || row.scan_type.is_some();
+            let reprint =
+                printed && (next.fields != draft.fields || next.product_id != draft.product_id);
             if reprint {
-                next.step = Step::Print;
+                next.step = next.step.min(Step::Print);
                 // A new reference for the new paper: the old printout's code names the old
                 // one, so a scan of it is refused as another application's rather than
                 // taken as this one's.
