@@ -82,6 +82,32 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
     // No consent: not a try.
     let (_, html) = phone_post(&app, &url, "张三", "11010519491231002X", false).await;
     assert!(html.contains("请勾选同意"), "{html}");
+    // The language switch sends what was typed along: the same form in English, as
+    // typed, nothing checked, no try spent.
+    assert!(html.contains("form=\"realname-form\""), "{html}");
+    let switched = ca_counter::api::submit_phone_form(
+        &app.http,
+        &format!("{url}?lang=en"),
+        &[
+            ("name", "张三"),
+            ("id_number", "11010519491231002X"),
+            ("keep", "lang"),
+        ],
+    )
+    .await
+    .expect("switch");
+    assert_eq!(switched.status(), 200);
+    let html = switched.text().await.expect("page");
+    assert!(
+        html.contains("lang=\"en\"") && html.contains("value=\"11010519491231002X\""),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Please tick the consent box"),
+        "nothing checked: {html}"
+    );
+    let seen = clerk.realname_session(&session.id).await.expect("status");
+    assert_eq!(seen.attempts, 0);
     // A wrong ID number: a try, with the reason on the phone and at the counter.
     let (_, html) = phone_post(&app, &url, "张三", "110101199003077757", true).await;
     assert!(

@@ -370,6 +370,21 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         "{}",
         wrong.html
     );
+    // Enter in a field submits the form with its first submit button: that must be the
+    // form's own (hidden, first in the page), never the language switch.
+    let first = wrong
+        .html
+        .split("<button")
+        .nth(1)
+        .expect("a button")
+        .split('>')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        first.contains("type=\"submit\"") && first.contains("hidden") && !first.contains("keep"),
+        "{first}"
+    );
     for lang in ["en", "zh-CN"] {
         let page = browser.get("/apply?step=form").await;
         let version = hidden(&page.html, "version");

@@ -32,6 +32,10 @@ pub(super) struct RealnameForm {
     id_number: String,
     #[serde(default)]
     consent: Option<String>,
+    /// `lang`: the language switch was pressed (what was typed comes back, nothing is
+    /// checked and no try is spent).
+    #[serde(default)]
+    keep: Option<String>,
 }
 
 /// What went wrong: with a field (shown by it and listed at the top), or with the check
@@ -128,6 +132,11 @@ fn form(ctx: &Ctx, session: &RealnameRow, typed: &RealnameForm, problems: &Probl
     })
     .collect();
     let title = ctx.t(T::PageRealnameTitle);
+    // The language switch sends what was typed along (this page's own address).
+    let mut ctx = ctx.clone();
+    let here = ctx.here.split('?').next().unwrap_or_default().to_owned();
+    ctx.switch_form = Some(("realname-form", here));
+    let ctx = &ctx;
     page(
         ctx,
         StatusCode::OK,
@@ -149,7 +158,7 @@ fn form(ctx: &Ctx, session: &RealnameRow, typed: &RealnameForm, problems: &Probl
                 p.bad role="alert" { (check) }
             }
             (form::summary(ctx, &listed))
-            form method="post" novalidate {
+            form #realname-form method="post" novalidate {
                 (form::token(ctx))
                 (form::field(&Field {
                     name: "name",
@@ -331,6 +340,10 @@ pub(super) async fn submit(
     let status = session.status_at(now_ms());
     if status != RealnameStatus::Pending {
         return finished(&ctx, status, &session);
+    }
+    // The language switch: the same form in the other language, as typed.
+    if typed.keep.as_deref() == Some("lang") {
+        return form(&ctx, &session, &typed, &Problems::default());
     }
     // Blank fields or no consent are not a try: nothing was checked. Every problem is
     // named at once, each by its field.

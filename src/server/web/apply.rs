@@ -202,7 +202,7 @@ pub async fn page(
 fn switching(ctx: &page::Ctx, step: Step) -> page::Ctx {
     let mut ctx = ctx.clone();
     if step == Step::Form {
-        ctx.switch_form = Some(("apply-form", "/apply"));
+        ctx.switch_form = Some(("apply-form", "/apply".into()));
     }
     ctx
 }

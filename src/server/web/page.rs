@@ -28,7 +28,7 @@ pub struct Ctx {
     pub form_token: String,
     /// A form whose typed values the language switch sends along (its id and action), so
     /// that switching language mid-form loses nothing.
-    pub switch_form: Option<(&'static str, &'static str)>,
+    pub switch_form: Option<(&'static str, String)>,
 }
 
 impl Ctx {
@@ -60,6 +60,12 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                 link rel="stylesheet" href="/m/site.css";
             }
             body {
+                // The form's default button, first in the page: Enter in a field (a phone
+                // keyboard's "Go") submits the form, not the language switch below, which
+                // belongs to the same form and would otherwise come first.
+                @if let Some((form, _)) = &ctx.switch_form {
+                    button type="submit" form=(form) hidden tabindex="-1" { (ctx.t(T::WebSubmitForm)) }
+                }
                 a.skip href="#main" { (ctx.t(T::WebSkipToContent)) }
                 header {
                     a.site href="/" { (ctx.ca_name) " " (ctx.t(T::WebSiteName)) }
@@ -68,7 +74,7 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                             span.who { (who) }
                             a href="/account" { (ctx.t(T::WebAccount)) }
                         }
-                        @if let Some((form, action)) = ctx.switch_form {
+                        @if let Some((form, action)) = &ctx.switch_form {
                             button.switch type="submit" form=(form) formnovalidate
                                 formaction=(with_lang(action, other)) name="keep" value="lang"
                                 lang=(other.tag()) {
