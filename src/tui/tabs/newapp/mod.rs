@@ -18,7 +18,7 @@ pub use keys::Cmd;
 pub use messages::{Answer, Request};
 pub use sheet::{Paying, Sheet, Waiting};
 
-use crate::api::{ActionRequest, BankAccount, Order, Project, Terms};
+use crate::api::{BankAccount, Order, Project, Terms};
 use crate::domain::{Action, DraftId, OrderStatus, Permission, Role, RoleSet};
 use crate::i18n::T;
 use crate::tui::component::{Component, Ctx, Env, Live, Signal, View};
@@ -312,7 +312,7 @@ impl NewApp {
             Cmd::Print => self.print(ctx, false),
             Cmd::Receipt => self.print(ctx, true),
             Cmd::PayQr => {
-                let Some((sheet, order_no)) = self.choosing() else {
+                let Some((sheet, order_no)) = self.paying_at(Paying::Choose) else {
                     return false;
                 };
                 let draft = sheet.draft.id.clone();
@@ -320,46 +320,20 @@ impl NewApp {
                 true
             }
             Cmd::BankTransfer => {
-                let Some((sheet, order_no)) = self.choosing() else {
+                let Some((sheet, order_no)) = self.paying_at(Paying::Choose) else {
                     return false;
                 };
-                let request = Request::Act {
-                    draft: sheet.draft.id.clone(),
-                    order_no,
-                    action: Action::ChooseBankTransfer,
-                    body: ActionRequest {
-                        version: Some(sheet.draft.order_version),
-                        ..Default::default()
-                    },
-                    upload: None,
-                };
-                ctx.ask(request);
+                ctx.ask(sheet.act(order_no, Action::ChooseBankTransfer, None));
                 if self.bank.is_none() {
                     ctx.ask(Request::BankAccount);
                 }
                 true
             }
             Cmd::PayOnline => {
-                let Some(sheet) = self.sheet_mut() else {
+                let Some((sheet, order_no)) = self.paying_at(Paying::Transfer) else {
                     return false;
                 };
-                let Some(order_no) = sheet.draft.order_no.clone() else {
-                    return false;
-                };
-                if sheet.paying() != Some(Paying::Transfer) {
-                    return false;
-                }
-                sheet.wait(Waiting::Step);
-                ctx.ask(Request::Act {
-                    draft: sheet.draft.id.clone(),
-                    order_no,
-                    action: Action::ChooseOnlinePayment,
-                    body: ActionRequest {
-                        version: Some(sheet.draft.order_version),
-                        ..Default::default()
-                    },
-                    upload: None,
-                });
+                ctx.ask(sheet.act(order_no, Action::ChooseOnlinePayment, None));
                 true
             }
             Cmd::UploadVoucher => {
@@ -423,12 +397,12 @@ impl NewApp {
         }
     }
 
-    /// The draft shown when its customer is choosing how to pay, with its order, waiting
+    /// The draft shown when taking its payment stands at `stage`, with its order, waiting
     /// for the platform from now on.
-    fn choosing(&mut self) -> Option<(&mut Sheet, String)> {
+    pub(super) fn paying_at(&mut self, stage: Paying) -> Option<(&mut Sheet, String)> {
         let sheet = self.sheet_mut()?;
         let order_no = sheet.draft.order_no.clone()?;
-        if sheet.paying() != Some(Paying::Choose) {
+        if sheet.paying() != Some(stage) {
             return None;
         }
         sheet.wait(Waiting::Step);

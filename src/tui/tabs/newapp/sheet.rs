@@ -111,6 +111,25 @@ impl Sheet {
         }
     }
 
+    /// The request that takes `action` on this draft's order at the version it knows.
+    pub fn act(
+        &self,
+        order_no: String,
+        action: crate::domain::Action,
+        upload: Option<crate::tui::files::Upload>,
+    ) -> super::messages::Request {
+        super::messages::Request::Act {
+            draft: self.draft.id.clone(),
+            order_no,
+            action,
+            body: crate::api::ActionRequest {
+                version: Some(self.draft.order_version),
+                ..Default::default()
+            },
+            upload,
+        }
+    }
+
     /// True while a step's answer is awaited.
     pub fn busy(&self) -> bool {
         self.waiting.contains(&Waiting::Step)

@@ -6,7 +6,7 @@ use super::draft::{Choice, Step};
 use super::messages::Request;
 use super::sheet::{Paying, Sheet, Waiting, expired};
 use super::{NewApp, fields};
-use crate::api::{ActionRequest, AttachmentKind, NewCustomer, Project};
+use crate::api::{AttachmentKind, NewCustomer, Project};
 use crate::domain::{Action, Phone, RequiredText, UserType};
 use crate::i18n::{Lang, T};
 use crate::tui::component::Ctx;
@@ -524,27 +524,15 @@ impl NewApp {
                     sheet.errors.insert("voucher_path".into(), T::VoucherPathNeeded.into());
                     return true;
                 }
-                let Some(order_no) = sheet.draft.order_no.clone() else {
+                let Some((sheet, order_no)) = self.paying_at(Paying::Transfer) else {
                     return false;
                 };
-                if sheet.paying() != Some(Paying::Transfer) {
-                    return false;
-                }
-                sheet.wait(Waiting::Step);
-                ctx.ask(Request::Act {
-                    draft: sheet.draft.id.clone(),
-                    order_no,
-                    action: Action::UploadVoucher,
-                    body: ActionRequest {
-                        version: Some(sheet.draft.order_version),
-                        ..Default::default()
-                    },
-                    upload: Some(Upload {
-                        kind: AttachmentKind::Voucher,
-                        path: expand_home(&path),
-                        limit,
-                    }),
-                });
+                let upload = Upload {
+                    kind: AttachmentKind::Voucher,
+                    path: expand_home(&path),
+                    limit,
+                };
+                ctx.ask(sheet.act(order_no, Action::UploadVoucher, Some(upload)));
                 true
             }
             _ => self.type_into(key),
