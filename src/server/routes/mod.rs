@@ -122,8 +122,20 @@ pub fn router(state: AppState) -> Router {
         move |State(state): State<AppState>,
               request: axum::extract::Request,
               next: middleware::Next| async move {
-            let api = request.uri().path().starts_with("/api/");
-            let customer_page = (!api).then(|| (request.headers().clone(), request.uri().clone()));
+            // A customer's page is answered in their language: what tells it is kept (cheap
+            // clones) and read only if the body is refused.
+            let customer_page = (!request.uri().path().starts_with("/api/")).then(|| {
+                let mut told = axum::http::HeaderMap::new();
+                for name in [
+                    axum::http::header::COOKIE,
+                    axum::http::header::ACCEPT_LANGUAGE,
+                ] {
+                    if let Some(value) = request.headers().get(&name) {
+                        told.insert(name, value.clone());
+                    }
+                }
+                (told, request.uri().clone())
+            });
             let response = next.run(request).await;
             if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
                 return response;
@@ -135,8 +147,9 @@ pub fn router(state: AppState) -> Router {
                 .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
             let mut response = if page || response.extensions().get::<ProblemSpec>().is_some() {
                 response
-            } else if let Some((headers, uri)) = customer_page {
-                super::web::too_large_page(&state, &headers, &uri, upload_limit)
+            } else if let Some((told, uri)) = customer_page {
+                let lang = super::web::request_lang(&told, uri.query());
+                super::web::too_large_page(&state, lang, uri.path().to_owned(), upload_limit)
             } else {
                 ApiError::TooLarge(upload_limit).into_response()
             };

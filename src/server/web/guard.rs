@@ -289,14 +289,7 @@ fn not_a_page(state: &AppState, lang: Lang, path: String, status: StatusCode) ->
 /// A body over the platform's limit, refused before any handler read it, sent to one of
 /// the customer's addresses (a photo of the signed form, a voucher): a page that says
 /// how large a file may be, with the way back to the page it came from.
-pub fn too_large_page(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    uri: &axum::http::Uri,
-    limit_bytes: usize,
-) -> Response {
-    let lang = request_lang(headers, uri.query());
-    let path = uri.path().to_owned();
+pub fn too_large_page(state: &AppState, lang: Lang, path: String, limit_bytes: usize) -> Response {
     let back = match path.rsplit_once('/') {
         Some(("/apply", _)) => "/apply".to_owned(),
         Some((order, "voucher" | "correction")) if order.starts_with("/orders/") => {

@@ -9,7 +9,7 @@ mod apply;
 pub(crate) mod form;
 mod guard;
 
-pub use guard::{no_such_page, too_large_page};
+pub use guard::{no_such_page, request_lang, too_large_page};
 mod orders;
 pub(crate) mod page;
 mod session;
