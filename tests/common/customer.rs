@@ -209,6 +209,36 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
 }
 
 /// Applies from home to a submitted order; returns its number.
+/// On the print step (its form to download), marks it printed; the scan is asked for.
+/// The version to upload with.
+async fn printed_again(browser: &mut Browser) -> String {
+    let page = browser.get("/apply").await;
+    assert!(
+        page.html.contains("/apply/form.pdf"),
+        "the print step: {}",
+        page.html
+    );
+    let version = hidden(&page.html, "version");
+    browser
+        .post("/apply", &[("action", "printed"), ("version", &version)])
+        .await;
+    let page = browser.get("/apply").await;
+    assert!(
+        page.html.contains("capture="),
+        "the scan is asked for again"
+    );
+    hidden(&page.html, "version")
+}
+
+/// The form as printed now, scanned and uploaded: taken.
+async fn scan_the_print(browser: &mut Browser, version: &str) {
+    let paper = printed_form(browser).await;
+    let scanned = browser
+        .upload("/apply/scan", version, paper, "image/png")
+        .await;
+    assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
+}
+
 /// The application form as `/apply/form.pdf` gives it now, printed and scanned at 120 dpi
 /// (pdftoppm), as a PNG.
 async fn printed_form(browser: &Browser) -> Vec<u8> {
@@ -468,17 +498,7 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     );
     let page = browser.get("/apply?reprint=1").await;
     assert!(page.html.contains("请重新打印"), "{}", page.html);
-    assert!(page.html.contains("/apply/form.pdf"), "{}", page.html);
-    let version = hidden(&page.html, "version");
-    browser
-        .post("/apply", &[("action", "printed"), ("version", &version)])
-        .await;
-    let page = browser.get("/apply").await;
-    assert!(
-        page.html.contains("capture="),
-        "the scan is asked for again"
-    );
-    let version = hidden(&page.html, "version");
+    let version = printed_again(browser).await;
     // The old paper, scanned again, is another application's now: refused.
     let stale = browser
         .upload("/apply/scan", &version, old_paper, "image/png")
@@ -489,11 +509,7 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         "{}",
         stale.html
     );
-    let new_paper = printed_form(browser).await;
-    let scanned = browser
-        .upload("/apply/scan", &version, new_paper, "image/png")
-        .await;
-    assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
+    scan_the_print(browser, &version).await;
     // Its code named the application (there is no order yet).
     let page = browser.get("/apply").await;
     assert!(page.html.contains("扫描件与申请 SQ"), "{}", page.html);
@@ -544,27 +560,8 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     again.push(("version", &version));
     let saved = browser.post("/apply", &again).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
-    let page = browser.get("/apply").await;
-    assert!(
-        page.html.contains("/apply/form.pdf"),
-        "print again: {}",
-        page.html
-    );
-    let version = hidden(&page.html, "version");
-    browser
-        .post("/apply", &[("action", "printed"), ("version", &version)])
-        .await;
-    let page = browser.get("/apply").await;
-    assert!(
-        page.html.contains("capture="),
-        "the scan is asked for again"
-    );
-    let version = hidden(&page.html, "version");
-    let third_paper = printed_form(browser).await;
-    let scanned = browser
-        .upload("/apply/scan", &version, third_paper, "image/png")
-        .await;
-    assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
+    let version = printed_again(browser).await;
+    scan_the_print(browser, &version).await;
 
     // Submit — twice, as an impatient thumb would: one order.
     let page = browser.get("/apply").await;
