@@ -72,6 +72,25 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// `409 not_awaiting_payment`: the order (in `status`) waits for no money, so nothing
+    /// that asks for it — a reminder, a transfer slip — is made. The status is named in
+    /// the caller's `lang`.
+    pub fn not_awaiting_payment(
+        order: &super::store::OrderRow,
+        status: OrderStatus,
+        lang: Lang,
+    ) -> ApiError {
+        ApiError::Conflict {
+            code: "not_awaiting_payment",
+            detail: Msg::with(
+                T::ProblemNotAwaitingPayment,
+                [order.order_no.as_str(), status.text().get(lang)],
+            ),
+            status: Some(status),
+            version: Some(order.version),
+        }
+    }
+
     /// A single bad field.
     pub fn field(field: &str, error: impl Into<Msg>) -> ApiError {
         ApiError::Validation(vec![(field.to_owned(), error.into())])

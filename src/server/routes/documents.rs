@@ -271,15 +271,11 @@ pub async fn transfer_slip(
         status,
         OrderStatus::PendingPayment | OrderStatus::PendingVoucher
     ) {
-        return Err(ApiError::Conflict {
-            code: "not_awaiting_payment",
-            detail: Msg::with(
-                T::ProblemNotAwaitingPayment,
-                [row.order_no.as_str(), status.text().get(caller.ctx.lang)],
-            ),
-            status: Some(status),
-            version: Some(row.version),
-        });
+        return Err(ApiError::not_awaiting_payment(
+            &row,
+            status,
+            caller.ctx.lang,
+        ));
     }
     let document = paper::slip(&state, &row);
     let fonts = state.fonts.clone();

@@ -87,15 +87,11 @@ pub async fn payment_link(
     let row = find_order(&state, &order_no).await?;
     let status = row.status()?;
     if NextStep::of(status, false, false) != NextStep::Pay {
-        return Err(ApiError::Conflict {
-            code: "not_awaiting_payment",
-            detail: Msg::with(
-                T::ProblemNotAwaitingPayment,
-                [row.order_no.as_str(), status.text().get(Lang::ZhCn)],
-            ),
-            status: Some(status),
-            version: Some(row.version),
-        });
+        return Err(ApiError::not_awaiting_payment(
+            &row,
+            status,
+            caller.ctx.lang,
+        ));
     }
     let link = format!("{}/orders/{}", state.public_base, row.order_no);
     let amount = Money::from_fen(row.amount_fen)
