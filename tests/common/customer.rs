@@ -415,6 +415,13 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         first.contains("type=\"submit\"") && first.contains("hidden") && !first.contains("keep"),
         "{first}"
     );
+    // And it stays unseen: the stylesheet's buttons do not outrank `hidden`.
+    let css = browser.get("/m/site.css").await;
+    assert!(
+        css.html.contains("[hidden]{display:none!important}"),
+        "{}",
+        css.html
+    );
     for lang in ["en", "zh-CN"] {
         let page = browser.get("/apply?step=form").await;
         let version = hidden(&page.html, "version");

@@ -5,6 +5,7 @@
 /// The stylesheet.
 pub const STYLESHEET: &str = r#"
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;font-size:1rem;line-height:1.6;color:#1a1a1a;background:#fff;overflow-wrap:anywhere}
 a{color:#0b57d0}
