@@ -142,7 +142,7 @@ async fn verify(page: &Session<'_>, axe: &str, name: &str, checked: Option<&str>
     page.type_into("#name", name).await;
     page.type_into("#id_number", "11010519491231002X").await;
     page.click("input[name=consent]").await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_for("a.button[href='/apply']").await;
     page.click("a.button[href='/apply']").await;
 }
@@ -216,9 +216,9 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
 
     // Paying in the (demo) mobile cashier, and back.
     page.click("form[action$='/pay'] button").await;
-    page.wait_for("button[type=submit]").await;
+    page.wait_for("main button[type=submit]").await;
     keep("web-13-cashier.png", &page.screenshot().await);
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_for("a.button").await;
     page.click("a.button").await;
     wait_text(&page, "dd.status", "待审核").await;

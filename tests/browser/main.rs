@@ -56,7 +56,7 @@ async fn a_phone_browser_fills_the_real_name_page_and_the_counter_sees_it() {
     page.type_into("#id_number", "11010519491231002x").await;
     page.click("input[name=consent]").await;
     let filled = page.screenshot().await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_heading("实名认证成功").await;
     let done = page.screenshot().await;
     keep("realname-phone-filled.png", &filled);
@@ -107,7 +107,7 @@ async fn a_phone_pays_at_the_demo_cashier_once_and_not_after_cancellation() {
     let second_tab = ca_counter::api::PhonePage::open(&app.http, &payment.pay_url)
         .await
         .expect("cashier");
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_heading("支付成功").await;
     keep("pay-phone-cashier.png", &cashier);
     keep("pay-phone-paid.png", &page.screenshot().await);
@@ -144,7 +144,7 @@ async fn a_phone_pays_at_the_demo_cashier_once_and_not_after_cancellation() {
         },
     )
     .await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_heading("这个链接已失效").await;
     keep("pay-phone-cancelled.png", &page.screenshot().await);
     let cancelled = clerk.order(&other.order_no, false).await.expect("order");
@@ -252,7 +252,7 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
         .await;
     page.type_into("#phone", "0731-88880000").await;
     let filled = page.screenshot().await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_for("#tax_number-error").await;
     let refused = page.screenshot().await;
     keep("invoice-phone-filled.png", &filled);
@@ -315,7 +315,7 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
     page.type_into("#tax_number", "91110000600037341L").await;
     page.type_into("#bank", "中国银行长沙分行").await;
     page.type_into("#account", "6222 0000 1111 2222").await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_heading("开票信息已提交").await;
     let told = page.text("main p").await;
     assert!(told.contains("c***@example.com"), "{told}");

@@ -32,7 +32,7 @@ async fn every_state_of_every_phone_page_passes_axe() {
     page.open(&url).await;
     page.wait_heading("实名认证").await;
     check(&page, &axe, "phone-realname-empty").await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_for("#consent-error").await;
     for field in ["name", "id_number", "consent"] {
         page.element(&format!(".error-summary a[href='#{field}']"))
@@ -42,7 +42,7 @@ async fn every_state_of_every_phone_page_passes_axe() {
     page.type_into("#name", "张三").await;
     page.type_into("#id_number", "110105194912310021").await;
     page.click("input[name=consent]").await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     wait_text(&page, "#id_number-error", "身份证号不正确").await;
     check(&page, &axe, "phone-realname-wrong").await;
     assert_eq!(page.property("#name", "value").await, json!("张三"));
@@ -56,7 +56,7 @@ async fn every_state_of_every_phone_page_passes_axe() {
     );
     page.clear("#id_number").await;
     page.type_into("#id_number", "11010519491231002X").await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_heading("实名认证成功").await;
     check(&page, &axe, "phone-realname-done").await;
 
@@ -69,7 +69,7 @@ async fn every_state_of_every_phone_page_passes_axe() {
     page.open(&payment.pay_url).await;
     page.wait_heading("支付").await;
     check(&page, &axe, "phone-cashier").await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_heading("支付成功").await;
     check(&page, &axe, "phone-paid").await;
 
@@ -84,7 +84,7 @@ async fn every_state_of_every_phone_page_passes_axe() {
         .await;
     page.clear("#email").await;
     page.type_into("#email", "not-an-email").await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_for(".error-summary").await;
     page.wait_for("#email-error").await;
     check(&page, &axe, "phone-invoice-errors").await;

@@ -50,7 +50,7 @@ async fn phone_goes_to_alipay(page: &Session<'_>, url: &str) {
     page.type_into("#name", "张三").await;
     page.type_into("#id_number", "11010519491231002X").await;
     page.click("input[name=consent]").await;
-    page.click("button[type=submit]").await;
+    page.click("main button[type=submit]").await;
     page.wait_heading("请在支付宝中完成刷脸").await;
     // A phone browser would hand `alipays://` to the Alipay app; the stand-in app is a page,
     // reached by the link for browsers.
