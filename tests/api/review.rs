@@ -17,6 +17,7 @@ on_both_databases!(
     a_returned_order_lists_every_reason_and_comes_back_marked,
     scans_are_scaled_on_the_platform_and_pdfs_say_their_pages,
     claims_at_the_same_moment_get_one_holder,
+    the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_need_not,
 );
 
 fn code(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
@@ -436,5 +437,110 @@ async fn claims_at_the_same_moment_get_one_holder(db: Db) {
             .await,
     );
     assert_eq!((status, code_.as_str()), (403, "self_review"));
+    app.finish().await;
+}
+
+/// The review queue is read in its order from the partial index of the orders waiting
+/// for review (no sort, no walk of other orders), also as a generic plan on PostgreSQL; an
+/// order that has no invoice token, parcel or review yet takes no entry in their indexes.
+async fn the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_need_not(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let store = app.store();
+    store.load_demo_orders(600, 3, |_| {}).await.expect("load");
+    let pool = store.pool();
+    let queue = format!(
+        "SELECT o.order_no FROM orders o WHERE {} LIMIT $1",
+        ca_counter::server::store::REVIEW_QUEUE
+    );
+    let tracking = "SELECT order_no FROM orders WHERE carrier = $1 AND tracking_no = $2";
+    match store.backend() {
+        ca_counter::server::store::Backend::Sqlite => {
+            for (sql, args, index) in [
+                (&queue, 1, "orders_review"),
+                (&tracking.to_owned(), 2, "orders_tracking"),
+            ] {
+                let explain = format!("EXPLAIN QUERY PLAN {sql}");
+                let mut plan = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+                plan = if args == 1 {
+                    plan.bind(100_i64)
+                } else {
+                    plan.bind("sf").bind("SF1")
+                };
+                let plan = plan.fetch_all(pool).await.expect("plan");
+                let text: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+                assert!(
+                    text.iter().any(|line| line.contains(index)),
+                    "{sql}: {text:?}"
+                );
+                assert!(
+                    !text.iter().any(|line| line.contains("TEMP B-TREE")),
+                    "{text:?}"
+                );
+            }
+            let partial: Vec<(String,)> = sqlx::query_as(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' \
+                 AND sql LIKE '% WHERE %' ORDER BY name",
+            )
+            .fetch_all(pool)
+            .await
+            .expect("indexes");
+            assert_eq!(
+                partial.into_iter().map(|r| r.0).collect::<Vec<_>>(),
+                ["orders_invoice_token", "orders_review", "orders_tracking"]
+            );
+        }
+        ca_counter::server::store::Backend::Postgres => {
+            let mut conn = pool.acquire().await.expect("connection");
+            sqlx::raw_sql("ANALYZE; SET plan_cache_mode = force_generic_plan")
+                .execute(&mut *conn)
+                .await
+                .expect("generic plans");
+            for (name, sql, args, index) in [
+                ("q_queue", queue.as_str(), "(100)", "using orders_review"),
+                (
+                    "q_tracking",
+                    tracking,
+                    "('sf', 'SF1')",
+                    "using orders_tracking",
+                ),
+            ] {
+                sqlx::raw_sql(&format!("PREPARE {name} AS {sql}"))
+                    .execute(&mut *conn)
+                    .await
+                    .expect("prepare");
+                let plan: Vec<(String,)> =
+                    sqlx::query_as(&format!("EXPLAIN EXECUTE {name} {args}"))
+                        .fetch_all(&mut *conn)
+                        .await
+                        .expect("plan");
+                let text: Vec<&str> = plan.iter().map(|r| r.0.as_str()).collect();
+                assert!(
+                    text.iter().any(|line| line.contains(index)),
+                    "{name}: {text:?}"
+                );
+                assert!(
+                    !text
+                        .iter()
+                        .any(|line| line.contains("Seq Scan") || line.contains("Sort")),
+                    "{name}: {text:?}"
+                );
+            }
+            sqlx::raw_sql("DEALLOCATE ALL; RESET plan_cache_mode")
+                .execute(&mut *conn)
+                .await
+                .expect("reset");
+            let partial: Vec<(String,)> = sqlx::query_as(
+                "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'orders' \
+                 AND indexdef LIKE '% WHERE %' ORDER BY indexname",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .expect("indexes");
+            assert_eq!(
+                partial.into_iter().map(|r| r.0).collect::<Vec<_>>(),
+                ["orders_invoice_token", "orders_review", "orders_tracking"]
+            );
+        }
+    }
     app.finish().await;
 }

@@ -36,6 +36,7 @@ mod params;
 mod payments;
 mod realname;
 mod review;
+pub use review::REVIEW_QUEUE;
 pub mod search;
 pub mod self_service;
 mod sms;

@@ -9,6 +9,10 @@ use super::orders::{Actor, OrderRow};
 use super::{Store, StoreError, StoreResult, now_ms};
 use crate::domain::OrderStatus;
 
+/// The review queue's condition and order, as the partial index `orders_review` holds it.
+pub const REVIEW_QUEUE: &str =
+    "o.status = 'pending_review' ORDER BY COALESCE(o.paid_at, o.updated_at), o.order_no";
+
 /// What asking for a claim came to.
 #[derive(Debug, Clone)]
 pub enum Claimed {
@@ -215,16 +219,17 @@ impl Store {
         Ok(true)
     }
 
-    /// Orders waiting for review, oldest payment first.
+    /// Orders waiting for review, oldest payment first: read in that order from the
+    /// partial index `orders_review` (migration 0014), which holds only these orders. The
+    /// status is written into the statement, not bound: a plan made for any status (a
+    /// generic plan) could not use an index of one.
     pub async fn review_queue(&self, limit: i64) -> StoreResult<Vec<OrderRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{SELECT_ORDER} WHERE o.status = $1 \
-             ORDER BY COALESCE(o.paid_at, o.updated_at), o.order_no LIMIT $2"
-        ))
-        .bind(OrderStatus::PendingReview.as_str())
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(
+            sqlx::query_as(&format!("{SELECT_ORDER} WHERE {REVIEW_QUEUE} LIMIT $1"))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// The scan check of the newest checked scan of each order waiting for review, by
