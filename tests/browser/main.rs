@@ -237,6 +237,14 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
         );
     }
 
+    // A language chosen by the form's switch stays chosen when the link is opened again.
+    page.click("header button.switch").await;
+    page.wait_heading("Request an e-invoice").await;
+    page.open(&link).await;
+    page.wait_heading("Request an e-invoice").await;
+    page.click("header button.switch").await;
+    page.wait_heading("申请电子发票").await;
+
     // The customer: a company, 专票, the company's name, a credit code with the last
     // character mistyped, another e-mail; the address and phone, but not the bank.
     page.click("label:has(input[name=buyer_kind][value=organisation])")
@@ -252,6 +260,39 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
         .await;
     page.type_into("#phone", "0731-88880000").await;
     let filled = page.screenshot().await;
+
+    // The language switch takes everything typed along: the page comes back in English
+    // with every field and choice as it was, nothing checked or saved; and back to
+    // Chinese the same way.
+    page.click("header button.switch").await;
+    page.wait_heading("Request an e-invoice").await;
+    assert!(
+        error_ids(&page).await.is_empty(),
+        "nothing checked on a switch"
+    );
+    for (field, typed) in [
+        ("buyer_name", "湖南某某建设有限公司"),
+        ("tax_number", "91110000600037341A"),
+        ("address", "长沙市岳麓区麓山南路 1 号"),
+        ("phone", "0731-88880000"),
+    ] {
+        assert_eq!(
+            page.property(&format!("#{field}"), "value").await,
+            json!(typed),
+            "{field} kept across the switch"
+        );
+    }
+    assert_eq!(
+        page.property("input[name=invoice_kind][value=special]", "checked")
+            .await,
+        json!(true)
+    );
+    page.click("header button.switch").await;
+    page.wait_heading("申请电子发票").await;
+    assert_eq!(
+        page.property("#buyer_name", "value").await,
+        json!("湖南某某建设有限公司")
+    );
     page.click("main button[type=submit]").await;
     page.wait_for("#tax_number-error").await;
     let refused = page.screenshot().await;

@@ -2,7 +2,6 @@
 //! same fields and checks as the counter's. A request made here shows up in the 开票 tab
 //! for finance, or is issued at once when `[platform.invoice] auto_issue` says so.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -87,15 +86,17 @@ pub(super) async fn form_page(
         None => crate::server::invoicing::suggested(&row),
     };
     let saved = row.invoice_request_json.is_some();
-    form(&ctx, &row, &input, &[], saved)
+    form(&ctx, &token, &row, &input, &[], saved)
 }
 
-/// `POST /m/invoice/{token}`
+/// `POST /m/invoice/{token}`: the request, or — from the language switch (`keep=lang`) —
+/// the form again in the other language with everything typed kept, nothing checked or
+/// saved.
 pub(super) async fn submit(
     State(state): State<AppState>,
     Page(ctx): Page,
     Path(token): Path<String>,
-    Form(input): Form<InvoiceRequestInput>,
+    body: axum::body::Bytes,
 ) -> Response {
     let row = match order_for(&state, &ctx, &token).await {
         Ok(row) => row,
@@ -104,9 +105,16 @@ pub(super) async fn submit(
     if row.status().ok() != Some(OrderStatus::PendingInvoice) {
         return finished(&state, &ctx, &row).await;
     }
+    // Every field is text and may be missing: only a body that is not a form at all
+    // (or names a field twice) fails, and then the form shows again, empty.
+    let input: InvoiceRequestInput = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    if form_urlencoded::parse(&body).any(|(name, value)| name == "keep" && value == "lang") {
+        let saved = row.invoice_request_json.is_some();
+        return form(&ctx, &token, &row, &input, &[], saved);
+    }
     let request = match crate::domain::validate_invoice_request(&input) {
         Ok((request, _warnings)) => request,
-        Err(errors) => return form(&ctx, &row, &input, &errors, false),
+        Err(errors) => return form(&ctx, &token, &row, &input, &errors, false),
     };
     let Ok(json) = serde_json::to_string(&request) else {
         return unavailable(&ctx);
@@ -211,6 +219,7 @@ fn choices(
 /// is shown again.
 fn form(
     ctx: &Ctx,
+    token: &str,
     row: &OrderRow,
     input: &InvoiceRequestInput,
     errors: &[(&'static str, Msg)],
@@ -280,7 +289,7 @@ fn form(
         }
         @if saved { p.ok { (ctx.t(T::PageInvoiceAlreadyAsked)) } }
         (form::summary(ctx, &listed))
-        form method="post" novalidate {
+        form #invoice-form method="post" novalidate {
             (form::token(ctx))
             (choices(ctx, "buyer_kind", T::FieldInvBuyerKind, &[
                 (BuyerKind::Individual.as_str(), T::OptBuyerIndividual),
@@ -301,5 +310,8 @@ fn form(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    page(ctx, status, title, body)
+    // The language switch sends what was typed along (see `submit`).
+    let mut ctx = ctx.clone();
+    ctx.switch_form = Some(("invoice-form", format!("/m/invoice/{token}")));
+    page(&ctx, status, title, body)
 }

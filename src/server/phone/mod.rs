@@ -91,14 +91,23 @@ async fn same_origin_forms(
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         });
+    // A language picked on a phone page stays picked, here and on the platform: by a
+    // link, or by a form's language switch, which posts what was typed along.
+    let chosen = chosen_lang(request.uri().query()).map(|lang| {
+        format!(
+            "{}={}; Max-Age=31536000; SameSite=Lax{}",
+            web::LANG_COOKIE,
+            lang.tag(),
+            web::cookie_attributes(&state)
+        )
+    });
     if request.method() != Method::POST {
         let (token, fresh) = match cookie_token {
             Some(token) => (token, false),
             None => (crate::server::store::new_token(), true),
         };
         let secure = state.public_base.starts_with("https://");
-        let chosen = chosen_lang(request.uri().query());
-        let mut response = FORM_TOKEN.scope(token.clone(), next.run(request)).await;
+        let response = FORM_TOKEN.scope(token.clone(), next.run(request)).await;
         let mut cookies = Vec::new();
         if fresh {
             cookies.push(format!(
@@ -106,21 +115,8 @@ async fn same_origin_forms(
                 if secure { "; Secure" } else { "" }
             ));
         }
-        // A language picked on a phone page stays picked, here and on the platform.
-        if let Some(lang) = chosen {
-            cookies.push(format!(
-                "{}={}; Max-Age=31536000; SameSite=Lax{}",
-                web::LANG_COOKIE,
-                lang.tag(),
-                web::cookie_attributes(&state)
-            ));
-        }
-        for cookie in cookies {
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().append(header::SET_COOKIE, value);
-            }
-        }
-        return response;
+        cookies.extend(chosen);
+        return with_cookies(response, cookies);
     }
     let site = request
         .headers()
@@ -148,7 +144,18 @@ async fn same_origin_forms(
     }
     let token = cookie_token.unwrap_or_default();
     let request = Request::from_parts(parts, axum::body::Body::from(bytes));
-    FORM_TOKEN.scope(token, next.run(request)).await
+    let response = FORM_TOKEN.scope(token, next.run(request)).await;
+    with_cookies(response, chosen)
+}
+
+/// `response` with `cookies` set.
+fn with_cookies(mut response: Response, cookies: impl IntoIterator<Item = String>) -> Response {
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// The language `?lang=` asks for, if any.
