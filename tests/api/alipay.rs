@@ -20,6 +20,7 @@ on_both_databases!(
     counters_asking_at_once_get_one_code,
     cancel_racing_a_notify_has_one_outcome_every_round,
     a_customer_pays_on_the_phone_in_alipays_mobile_cashier,
+    a_qr_code_asked_beside_the_mobile_cashier_closes_the_cashier_first,
 );
 
 async fn spawn(db: Db, tune: impl FnOnce(&mut PlatformConfig)) -> (TestApp, Gateway) {
@@ -539,5 +540,81 @@ async fn a_customer_pays_on_the_phone_in_alipays_mobile_cashier(db: Db) {
             .count(),
         1
     );
+    app.finish().await;
+}
+
+/// The customer went into Alipay's mobile cashier from their phone and came back without
+/// paying; minutes later the counter shows a QR code. The cashier's trade is closed at
+/// Alipay first, so only the code can be paid — not both.
+async fn a_qr_code_asked_beside_the_mobile_cashier_closes_the_cashier_first(db: Db) {
+    use crate::common::customer::{Browser, sign_in};
+    let (app, gateway) = spawn(db, |_| {}).await;
+    let order = app.submit("张三").await;
+    let phone = app
+        .client(&app.clerk)
+        .order(&order.order_no, true)
+        .await
+        .expect("order")
+        .applicant
+        .phone;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let sent = browser
+        .post(&format!("/orders/{}/pay", order.order_no), &[])
+        .await;
+    let cashier = sent.location.expect("into Alipay");
+    let html = reqwest::get(&cashier)
+        .await
+        .expect("cashier")
+        .text()
+        .await
+        .expect("html");
+    let wap_trade = html
+        .split_once("<p id=\"trade\">")
+        .and_then(|(_, rest)| rest.split_once('<'))
+        .map(|(no, _)| no.to_owned())
+        .expect("the trade");
+    sqlx::query("UPDATE payments SET created_at = created_at - 120000 WHERE out_trade_no = $1")
+        .bind(&wap_trade)
+        .execute(app.store().pool())
+        .await
+        .expect("the clock");
+
+    let code = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect("a code");
+    assert_ne!(code.pay_url, "");
+    assert!(gateway.calls().contains(&"alipay.trade.close".to_owned()));
+    assert_eq!(
+        gateway.trade(&wap_trade).map(|t| t.status).as_deref(),
+        Some("TRADE_CLOSED")
+    );
+    let pending: Vec<(String,)> = sqlx::query_as(
+        "SELECT p.out_trade_no FROM payments p JOIN orders o ON o.id = p.order_id \
+         WHERE o.order_no = $1 AND p.status = 'pending'",
+    )
+    .bind(order.order_no.as_str())
+    .fetch_all(app.store().pool())
+    .await
+    .expect("attempts");
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_ne!(pending[0].0, wap_trade);
+    assert!(
+        history_actions(&app, &order)
+            .await
+            .iter()
+            .any(|(a, why)| a == "payment_closed"
+                && why.as_deref().is_some_and(|w| w.contains(&wap_trade))),
+        "the closed cashier is in the history"
+    );
+    // Asked again, the same code.
+    let again = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect("the code");
+    assert_eq!(again.pay_url, code.pay_url);
     app.finish().await;
 }

@@ -100,20 +100,46 @@ async fn attempt(
     by_address: bool,
 ) -> Result<(bool, PaymentRow), ApiError> {
     let minutes = state.config.payment_qr_minutes.max(1);
-    match state
-        .store
-        .open_payment_attempt(order, provider.name(), minutes * 60_000, by_address)
-        .await?
-    {
-        Opened::New(payment) => Ok((true, payment)),
-        Opened::Live(open) => Ok((false, open)),
-        Opened::InFlight => Err(ApiError::Conflict {
+    let in_flight = || -> Result<(bool, PaymentRow), ApiError> {
+        Err(ApiError::Conflict {
             code: "payment_in_progress",
             detail: Msg::new(T::ProblemPaymentInProgress),
             status: Some(order.status()?),
             version: Some(order.version),
-        }),
+        })
+    };
+    // At most twice: once more after closing an attempt that has no code.
+    for _ in 0..2 {
+        match state
+            .store
+            .open_payment_attempt(order, provider.name(), minutes * 60_000, by_address)
+            .await?
+        {
+            Opened::New(payment) => return Ok((true, payment)),
+            Opened::Live(open) => return Ok((false, open)),
+            Opened::InFlight => return in_flight(),
+            // The customer's mobile cashier is open (or a code never came): closed at the
+            // provider first, so only the new code can be paid. If the provider cannot
+            // close it (paid meanwhile, or unreachable), no second attempt is opened.
+            Opened::Uncoded(open) => {
+                if let Err(e) = provider.close(&open.out_trade_no).await {
+                    return Err(ApiError::Missing {
+                        code: "payment_provider_unavailable",
+                        detail: Msg::with(T::ProblemProviderUnavailable, [e.to_string()]),
+                    });
+                }
+                state
+                    .store
+                    .payment_event(Some(&open.id), "close", "ok", "for a QR code", None)
+                    .await?;
+                state
+                    .store
+                    .close_payment(&open, provider.name(), "closed for a QR code")
+                    .await?;
+            }
+        }
     }
+    in_flight()
 }
 
 fn charge_of(state: &AppState, order: &OrderRow, payment: &PaymentRow) -> Charge {

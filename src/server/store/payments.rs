@@ -40,6 +40,11 @@ pub enum Opened {
     Live(PaymentRow),
     /// Another request is getting the order's code from the provider right now.
     InFlight,
+    /// A live attempt without a code, for a QR code: the customer's mobile cashier (which
+    /// has none), or a code the provider never gave. Close it first, at the provider and
+    /// here ([`Store::close_payment`]), then ask again: two open attempts could both be
+    /// paid.
+    Uncoded(PaymentRow),
 }
 
 /// How long an attempt may wait for the provider's code before another may be opened.
@@ -102,7 +107,15 @@ impl Store {
                 tx.commit().await?;
                 return Ok(Opened::InFlight);
             }
-            _ => {}
+            // (A code, or the mobile cashier asking again, was answered above.)
+            Some((id, _, _)) => {
+                tx.commit().await?;
+                let row = self.payment_by("p.id", &id).await?;
+                return row
+                    .map(Opened::Uncoded)
+                    .ok_or_else(|| super::StoreError::Corrupt("payment vanished".into()));
+            }
+            None => {}
         }
         let id = new_id();
         let mut random = [0u8; 16];
