@@ -23,6 +23,21 @@ pub struct FileInfo {
     /// A PDF's pages.
     #[serde(default)]
     pub pages: Option<u32>,
+    /// What its QR code said when it was read here (a signed form, before it is sent).
+    #[serde(default)]
+    pub code: CodeRead,
+}
+
+/// The QR code on a signed form, read at the counter before the order is made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CodeRead {
+    /// Not read: a PDF, or a file that is not a signed form.
+    #[default]
+    NotRead,
+    /// This application's code.
+    Matches,
+    /// No code found (accepted; the reviewer compares it by eye).
+    NoCode,
 }
 
 impl FileInfo {
@@ -52,6 +67,9 @@ pub enum FileProblem {
     TooLarge(u64, u64),
     /// Empty.
     Empty,
+    /// A signed form whose QR code names another application or order (that number,
+    /// this application's).
+    OtherPaper(String, String),
 }
 
 /// Reads and checks a file: there, not empty, within `limit` (0: no limit known), JPEG,
@@ -93,8 +111,42 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
         size: bytes.len() as u64,
         detail,
         pages: inspected.pages.map(|p| p as u32),
+        code: CodeRead::NotRead,
     };
     Ok((info, bytes))
+}
+
+/// [`check`], and for the signed form of application `reference`: its QR code read as the
+/// platform will read it on upload (`domain::read_codes`), so the form of another
+/// application is refused here, before the order is made, not after. A PDF is not read.
+pub async fn check_signed_form(
+    path: &Path,
+    limit: u64,
+    reference: &str,
+) -> Result<FileInfo, FileProblem> {
+    use crate::domain::{DocSubject, Scanned};
+    let (mut info, bytes) = check(path, limit).await?;
+    if info.content_type == "application/pdf" {
+        return Ok(info);
+    }
+    let scanned = tokio::task::spawn_blocking(move || crate::domain::read_codes(&bytes))
+        .await
+        .unwrap_or(Scanned::Unreadable);
+    if let Scanned::Codes(codes) = scanned {
+        let ours = |subject: &DocSubject| matches!(subject, DocSubject::Application(r) if r.eq_ignore_ascii_case(reference));
+        if let Some(other) = codes.iter().find(|c| !ours(&c.subject)) {
+            return Err(FileProblem::OtherPaper(
+                other.subject.number().to_owned(),
+                reference.to_owned(),
+            ));
+        }
+        info.code = if codes.is_empty() {
+            CodeRead::NoCode
+        } else {
+            CodeRead::Matches
+        };
+    }
+    Ok(info)
 }
 
 /// What is wrong with a file the clerk named, in words.
@@ -115,6 +167,9 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
             Text::with(T::ErrTooManyPixels, [width.to_string(), height.to_string()])
         }
         FileProblem::Empty => Text::with(T::NewScanEmpty, [shown]),
+        FileProblem::OtherPaper(found, reference) => {
+            Text::with(T::NewScanOtherPaper, [found.clone(), reference.clone()])
+        }
         FileProblem::TooLarge(size, limit) => {
             Text::with(T::NewScanTooLarge, [mb(*size), mb(*limit)])
         }

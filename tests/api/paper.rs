@@ -6,7 +6,7 @@
 
 use ca_counter::api::{ActionRequest, Order};
 use ca_counter::domain::{Action, DocCode, DocKind, DocSubject};
-use ca_counter::server::scan_match::{Scanned, read_codes};
+use ca_counter::domain::{Scanned, read_codes};
 
 use crate::common::{Db, TestApp};
 use crate::pdf_documents::{preview, rasterise, text_of};

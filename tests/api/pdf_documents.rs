@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use ca_counter::domain::{DocCode, DocKind, DocSubject};
+use ca_counter::domain::{Scanned, read_codes};
 use ca_counter::server::pdf::{
     self, ApplicationForm, Fonts, FormRow, InvoiceDocument, InvoiceLabels, InvoiceParty,
     MailingCaptions, MailingLabel, MailingSheet, OfficeBlock, PageCode,
 };
-use ca_counter::server::scan_match::{Scanned, read_codes};
 
 /// The built-in font alone: no system font is looked at.
 fn fonts() -> Fonts {

@@ -5,8 +5,8 @@
 
 use ca_counter::api::{AttachmentKind, Order, ScanOutcome};
 use ca_counter::domain::{DocCode, DocKind, DocSubject};
+use ca_counter::domain::{Scanned, read_codes};
 use ca_counter::i18n::Lang;
-use ca_counter::server::scan_match::{Scanned, read_codes};
 use image::{DynamicImage, GrayImage, Luma};
 
 use crate::common::{Db, TestApp};
@@ -18,6 +18,76 @@ on_both_databases!(
     a_form_of_another_order_is_refused_naming_both,
     a_blank_page_or_a_pdf_is_accepted_and_flagged,
 );
+
+/// At the counter, the signed form's code is read before the order is made: the form
+/// printed for this application (its reference) matches; another application's form, or
+/// an order's, is refused naming both; a page without a code is accepted and said so; a
+/// PDF is not read. The same reading the platform does on upload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
+    use ca_counter::tui::files::{CodeRead, FileProblem, check_signed_form};
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut body = app.new_order_body("欧阳娜娜").await;
+    body.application_ref = Some("SQ7F3K9QAB".into());
+    let printed = app
+        .client(&app.clerk)
+        .application_form(&body)
+        .await
+        .expect("the form as typed");
+    std::fs::write(artifact("counter-form-SQ7F3K9QAB.pdf"), &printed.bytes).expect("write");
+    let page = rasterise("counter-form-SQ7F3K9QAB.pdf", 100).remove(0);
+    let page = image::open(page).expect("png").into_luma8();
+    let scan = dir.path().join("申请表.jpg");
+    std::fs::write(&scan, jpeg(&page, 80)).expect("scan");
+
+    let read = check_signed_form(&scan, 0, "SQ7F3K9QAB")
+        .await
+        .expect("ours");
+    assert_eq!(read.code, CodeRead::Matches);
+    assert_eq!(read.content_type, "image/jpeg");
+    assert_eq!(
+        check_signed_form(&scan, 0, "sq7f3k9qab")
+            .await
+            .map(|i| i.code),
+        Ok(CodeRead::Matches),
+        "the reference in any case"
+    );
+    assert_eq!(
+        check_signed_form(&scan, 0, "SQ2B8D4HXY").await,
+        Err(FileProblem::OtherPaper(
+            "SQ7F3K9QAB".into(),
+            "SQ2B8D4HXY".into()
+        ))
+    );
+    let order = app.submit("李四").await;
+    let theirs = dir.path().join("订单申请表.png");
+    std::fs::write(&theirs, png(&scanned_form(&app, &order, 100).await)).expect("scan");
+    assert_eq!(
+        check_signed_form(&theirs, 0, "SQ7F3K9QAB").await,
+        Err(FileProblem::OtherPaper(
+            order.order_no.to_string(),
+            "SQ7F3K9QAB".into()
+        ))
+    );
+    let blank = dir.path().join("blank.png");
+    std::fs::write(&blank, png(&GrayImage::from_pixel(800, 1100, Luma([255])))).expect("blank");
+    assert_eq!(
+        check_signed_form(&blank, 0, "SQ7F3K9QAB")
+            .await
+            .map(|i| i.code),
+        Ok(CodeRead::NoCode)
+    );
+    let pdf = dir.path().join("form.pdf");
+    std::fs::write(&pdf, &printed.bytes).expect("pdf");
+    assert_eq!(
+        check_signed_form(&pdf, 0, "SQ2B8D4HXY")
+            .await
+            .map(|i| i.code),
+        Ok(CodeRead::NotRead)
+    );
+    app.finish().await;
+}
 
 /// The order's printed form, as a grey page at `dpi`.
 pub(crate) async fn scanned_form(app: &TestApp, order: &Order, dpi: u32) -> GrayImage {

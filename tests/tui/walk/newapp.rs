@@ -4,7 +4,7 @@ use ca_counter::api::{Health, Product, Project, Terms};
 use ca_counter::domain::{OrderStatus, UserType};
 use ca_counter::i18n::Lang;
 use ca_counter::tui::app::{App, FrameAnswer};
-use ca_counter::tui::files::{FileInfo, FileProblem};
+use ca_counter::tui::files::{CodeRead, FileInfo, FileProblem};
 use ca_counter::tui::tabs::newapp::draft::{
     Choice, CustomerInfo, Draft, PaymentInfo, RealnameInfo, Step,
 };
@@ -272,6 +272,17 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     });
     out.push(scene("scan too large", a));
     let mut a = at(lang, scan);
+    key(&mut a, KeyCode::Enter);
+    a.answer::<NewApp>(newapp::Answer::ScanChecked {
+        draft: draft_id(DRAFT),
+        path: "/home/clerk/扫描件/申请表-欧阳娜娜-2026年11月28日下午.pdf".into(),
+        result: Err(FileProblem::OtherPaper(
+            "SQ9X2M4HCD".into(),
+            "SQ7F3K9QAB".into(),
+        )),
+    });
+    out.push(scene("scan of another application's form", a));
+    let mut a = at(lang, scan);
     ctrl(&mut a, 'p');
     a.answer::<NewApp>(newapp::Answer::Printed {
         draft: draft_id(DRAFT),
@@ -292,9 +303,29 @@ fn scenes(lang: Lang) -> Vec<Scene> {
             size: 2_345_678,
             detail: String::new(),
             pages: Some(2),
+            code: CodeRead::NotRead,
         });
     };
     out.push(scene("scan checked", at(lang, checked)));
+    for (name, code) in [
+        ("scan checked, its code read", CodeRead::Matches),
+        ("scan checked, no code read", CodeRead::NoCode),
+    ] {
+        out.push(scene(
+            name,
+            at(lang, |d| {
+                scan(d);
+                d.scan = Some(FileInfo {
+                    path: d.scan_path.clone(),
+                    content_type: "image/jpeg".into(),
+                    size: 1_234_567,
+                    detail: "2480×3508 px".into(),
+                    pages: None,
+                    code,
+                });
+            }),
+        ));
+    }
     let dir = tempfile::tempdir().expect("dir");
     for name in [
         "申请表-张三.png",

@@ -89,7 +89,7 @@ pub enum Request {
         /// The order.
         order_no: String,
     },
-    /// Check a scan before submitting.
+    /// Check a scan before submitting (its QR code too: the form of `reference`).
     CheckScan {
         /// The draft.
         draft: DraftId,
@@ -97,6 +97,8 @@ pub enum Request {
         path: PathBuf,
         /// The platform's upload limit.
         limit: u64,
+        /// The application's reference, printed in its form's code.
+        reference: String,
     },
     /// Submit: create the order (idempotent on the draft id) and attach the scan.
     Submit {
@@ -330,8 +332,13 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 )
                 .await,
             },
-            Request::CheckScan { draft, path, limit } => Answer::ScanChecked {
-                result: files::check(&path, limit).await.map(|(info, _)| info),
+            Request::CheckScan {
+                draft,
+                path,
+                limit,
+                reference,
+            } => Answer::ScanChecked {
+                result: files::check_signed_form(&path, limit, &reference).await,
                 draft,
                 path,
             },

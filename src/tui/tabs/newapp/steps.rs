@@ -463,6 +463,7 @@ impl NewApp {
                     draft: sheet.draft.id.clone(),
                     path: expand_home(&path),
                     limit,
+                    reference: sheet.draft.reference.clone(),
                 });
                 true
             }

@@ -15,6 +15,7 @@ use super::sheet::{Sheet, expired};
 use crate::domain::{Money, mask_phone};
 use crate::i18n::T;
 use crate::tui::component::View;
+use crate::tui::files::CodeRead;
 use crate::tui::widgets::qr::Qr;
 use crate::tui::widgets::{paint, popup};
 
@@ -531,8 +532,16 @@ fn scan(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
                 crate::tui::files::mb(scan.size),
                 scan.extent(lang)
             );
+            let mut lines = vec![Line::from(text).style(theme.success)];
+            match scan.code {
+                CodeRead::Matches => lines.push(
+                    Line::from(format!("{} {}", view.glyphs().check, T::ScanCodeMatches.get(lang))).style(theme.success),
+                ),
+                CodeRead::NoCode => lines.push(Line::from(T::ScanCodeMissing.get(lang)).style(theme.warning)),
+                CodeRead::NotRead => {}
+            }
             let under = Rect::new(area.x + col, y, area.width.saturating_sub(col), area.bottom().saturating_sub(y));
-            y += paint::wrapped(frame, under, vec![Line::from(text).style(theme.success)]) + 1;
+            y += paint::wrapped(frame, under, lines) + 1;
             paint::wrapped(frame, rest(y), vec![Line::from(T::ScanStep3.get(lang)).style(theme.accent)]);
         }
         None => {
