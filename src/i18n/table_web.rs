@@ -35,6 +35,8 @@ macro_rules! web_texts {
             ReminderTooSoon => "一分钟内只能发送一次验证码，请于 {0} 后再试", "One code a minute: try again after {0}";
             ReminderDailyLimit => "该号码今天的验证码已达上限", "This number has had today's codes";
             ReminderLocked => "该号码因多次输错已锁定至 {0}", "This number is locked until {0} after wrong codes";
+            PaymentLinkTooSoon => "支付链接刚发过，10 分钟内不再发送，请于 {0} 后再试", "The payment link was just sent: one every 10 minutes, try again after {0}";
+            PaymentLinkDailyLimit => "这单今天已发过 3 次支付链接，不再发送", "This order's payment link has been sent 3 times today: no more today";
 
             // The counter's view of online orders.
             FieldChannel => "渠道", "Channel";

@@ -560,6 +560,49 @@ async fn a_support_agent_texts_a_login_code_and_the_payment_link_and_never_sees_
             .any(|m| m.kind.as_deref() == Some("payment_link") && m.body.contains(&link)),
         "{messages:?}"
     );
+    // Pressed again at once (or by someone else), nothing more is sent: one text every
+    // 10 minutes, three a day, for an order.
+    let again = support
+        .send_payment_link(&order.order_no)
+        .await
+        .expect("payment link");
+    assert_eq!(again.outcome, "too_soon");
+    assert!(again.retry_at.is_some());
+    let links = |messages: &[ca_counter::api::SmsMessage]| {
+        messages
+            .iter()
+            .filter(|m| m.kind.as_deref() == Some("payment_link"))
+            .count()
+    };
+    assert_eq!(links(&admin.sms_messages().await.expect("outbox")), 1);
+    // Three sent to another order within the day, the last an hour ago: no fourth; sent
+    // more than a day ago, they do not count.
+    for (hours_ago, outcome) in [(1_i64, "daily_limit"), (25, "queued")] {
+        let other = app.submit("郑十").await;
+        let order_id: String = sqlx::query_scalar("SELECT id FROM orders WHERE order_no = $1")
+            .bind(other.order_no.as_str())
+            .fetch_one(app.store().pool())
+            .await
+            .expect("id");
+        for extra in 0..3_i64 {
+            // The history is append-only: written earlier, not moved back.
+            sqlx::query(
+                "INSERT INTO order_history (order_id, at, actor_name, action) \
+                 VALUES ($1, $2, 'support-zhou', 'payment_link_sent')",
+            )
+            .bind(&order_id)
+            .bind(ca_counter::server::store::now_ms() - (hours_ago + extra) * 3_600_000)
+            .execute(app.store().pool())
+            .await
+            .expect("history");
+        }
+        let answer = support
+            .send_payment_link(&other.order_no)
+            .await
+            .expect("payment link");
+        assert_eq!(answer.outcome, outcome, "{hours_ago} hours ago");
+    }
+    assert_eq!(links(&admin.sms_messages().await.expect("outbox")), 2);
 
     // A login code: sent within the customer's own limits, recorded, never shown.
     let customer_id = support

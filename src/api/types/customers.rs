@@ -57,7 +57,9 @@ pub struct CustomerUpdate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Reminder {
     /// `queued` (on its way through the SMS outbox), or why not: `too_soon` (one login
-    /// code a minute per number), `daily_limit` (ten a day), `locked` (too many wrong codes).
+    /// code a minute per number, one payment link every 10 minutes per order),
+    /// `daily_limit` (ten login codes a day, three payment links), `locked` (too many
+    /// wrong codes).
     pub outcome: String,
     /// When another may be asked for (RFC 3339), with `too_soon` and `locked`.
     pub retry_at: Option<String>,

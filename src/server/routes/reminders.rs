@@ -70,8 +70,16 @@ pub async fn login_code(
     ))
 }
 
+/// The least time between two payment-link texts for one order.
+const PAYMENT_LINK_GAP_MS: i64 = 10 * 60_000;
+
+/// The most payment-link texts for one order in a day.
+const PAYMENT_LINKS_A_DAY: i64 = 3;
+
 /// Texts the customer the link to pay this order on their own platform (only while it
-/// waits for payment). The order's history records who sent it.
+/// waits for payment), at most one every 10 minutes and three a day for an order: a
+/// customer is not flooded, whoever presses the key. The order's history records who
+/// sent it.
 #[utoipa::path(post, path = "/api/v1/orders/{order_no}/payment-link", params(("order_no" = String, Path)),
     responses(
         (status = 202, body = Reminder),
@@ -112,6 +120,30 @@ pub async fn payment_link(
         ],
     );
     let mut tx = state.store.begin_write().await?;
+    // One at a time per order, so two presses at once cannot both pass the limits.
+    state.store.lock_order(&mut tx, &row.id).await?;
+    let now = crate::server::store::now_ms();
+    let (today, last) = state
+        .store
+        .recorded_since(&mut tx, &row.id, "payment_link_sent", now - 86_400_000)
+        .await?;
+    let refused = match last {
+        Some(at) if at + PAYMENT_LINK_GAP_MS > now => {
+            Some(("too_soon", Some(rfc3339(at + PAYMENT_LINK_GAP_MS))))
+        }
+        _ if today >= PAYMENT_LINKS_A_DAY => Some(("daily_limit", None)),
+        _ => None,
+    };
+    if let Some((outcome, retry_at)) = refused {
+        drop(tx);
+        return Ok((
+            StatusCode::ACCEPTED,
+            Json(Reminder {
+                outcome: outcome.into(),
+                retry_at,
+            }),
+        ));
+    }
     state
         .store
         .enqueue_sms_in(&mut tx, Some(&row.id), state.sms.name(), &message)

@@ -450,6 +450,26 @@ impl Store {
         Ok(())
     }
 
+    /// How many times `action` was recorded on the order since `since_ms` (in `tx`), and
+    /// when it last was: the limits of texts staff send a customer about an order.
+    pub(crate) async fn recorded_since(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        order_id: &str,
+        action: &str,
+        since_ms: i64,
+    ) -> StoreResult<(i64, Option<i64>)> {
+        Ok(sqlx::query_as(
+            "SELECT COUNT(*), MAX(at) FROM order_history \
+             WHERE order_id = $1 AND action = $2 AND at >= $3",
+        )
+        .bind(order_id)
+        .bind(action)
+        .bind(since_ms)
+        .fetch_one(&mut **tx)
+        .await?)
+    }
+
     /// Whether the database answers and takes a write now (the readiness check): one
     /// committed update of a one-row table, within `budget`.
     pub async fn probe(&self, budget: Duration) -> Result<(), Trouble> {

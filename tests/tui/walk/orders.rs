@@ -134,12 +134,32 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     key(&mut a, KeyCode::Char('K'));
     a.answer::<Orders>(orders::Answer::Reminded {
         order_no: "HN20261128000003".into(),
+        payment_link: false,
         result: Ok(ca_counter::api::Reminder {
             outcome: "too_soon".into(),
             retry_at: Some("2026-11-28T08:01:00Z".into()),
         }),
     });
     out.push(scene("a login code asked for too soon", a));
+    for (name, outcome, retry_at) in [
+        (
+            "a payment link asked for too soon",
+            "too_soon",
+            Some("2026-11-28T08:10:00Z"),
+        ),
+        ("a payment link a fourth time today", "daily_limit", None),
+    ] {
+        let mut a = opened(lang, unpaid());
+        a.answer::<Orders>(orders::Answer::Reminded {
+            order_no: "HN20261128000003".into(),
+            payment_link: true,
+            result: Ok(ca_counter::api::Reminder {
+                outcome: outcome.into(),
+                retry_at: retry_at.map(str::to_owned),
+            }),
+        });
+        out.push(scene(name, a));
+    }
     let mut a = app(lang);
     key(&mut a, KeyCode::Char('l'));
     page(

@@ -91,6 +91,8 @@ pub enum Answer {
     Reminded {
         /// The order.
         order_no: String,
+        /// A payment link (else a login code).
+        payment_link: bool,
         /// What became of the text.
         result: Result<crate::api::Reminder, ClientError>,
     },
@@ -211,6 +213,7 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
             Request::SendPaymentLink { order_no } => Answer::Reminded {
                 result: client.send_payment_link(&order_no).await,
                 order_no,
+                payment_link: true,
             },
             Request::SendLoginCode {
                 order_no,
@@ -218,6 +221,7 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
             } => Answer::Reminded {
                 result: client.send_login_code(&customer_id).await,
                 order_no,
+                payment_link: false,
             },
             Request::PrintNotice { order_no } => {
                 let name = format!("{order_no}-补正告知书.pdf");

@@ -585,8 +585,12 @@ impl Component for Orders {
                 }
             }
             Answer::PrintedNotice(result) => self.notice = Some(printed_notice(&result, lang)),
-            Answer::Reminded { order_no, result } => match result {
-                Ok(reminder) => self.notice = Some(reminded(&reminder)),
+            Answer::Reminded {
+                order_no,
+                payment_link,
+                result,
+            } => match result {
+                Ok(reminder) => self.notice = Some(reminded(&reminder, payment_link)),
                 Err(e) => self.refused(&order_no, &e, lang),
             },
         }
@@ -676,7 +680,7 @@ impl Orders {
 }
 
 /// What became of a text sent to the customer (never the code itself).
-fn reminded(reminder: &crate::api::Reminder) -> Notice {
+fn reminded(reminder: &crate::api::Reminder, payment_link: bool) -> Notice {
     let at = reminder
         .retry_at
         .as_deref()
@@ -685,6 +689,8 @@ fn reminded(reminder: &crate::api::Reminder) -> Notice {
         .unwrap_or_default();
     match reminder.outcome.as_str() {
         "queued" => Notice::done(Text::from(T::ReminderQueued)),
+        "too_soon" if payment_link => Notice::warning(Text::with(T::PaymentLinkTooSoon, [at])),
+        _ if payment_link => Notice::warning(Text::from(T::PaymentLinkDailyLimit)),
         "too_soon" => Notice::warning(Text::with(T::ReminderTooSoon, [at])),
         "locked" => Notice::warning(Text::with(T::ReminderLocked, [at])),
         _ => Notice::warning(Text::from(T::ReminderDailyLimit)),
