@@ -25,13 +25,16 @@ fn nullable(builder: ObjectBuilder) -> Object {
         .build()
 }
 
-/// A person's or a recipient's name: one line of human text, 1–50 characters.
+/// A person's name (an applicant, a legal representative, a recipient, a customer): see
+/// `domain::person_name`, 1–50 characters.
 pub fn name() -> Object {
     string(
         Some(one_line_pattern()),
         1,
         50,
-        "One line of text: no control or direction characters, something visible",
+        "A person's name: letters of any script, with spaces and · - . ' only — no digits, \
+         symbols, emoji or invisible characters (422 names the field; a space between two \
+         Chinese characters is dropped)",
     )
     .build()
 }

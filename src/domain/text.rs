@@ -222,6 +222,63 @@ impl<const MAX: usize> RequiredText<MAX> {
     }
 }
 
+/// The most characters of a person's name.
+pub const PERSON_NAME_MAX: usize = 50;
+
+/// Whether `c` may be in a person's name: a letter of any script (Chinese in every CJK
+/// block, Uyghur, Tibetan, Latin with its accents…), a combining mark, a space, or the
+/// joining marks names are written with: `·` (as on ID cards: 阿卜杜拉·买买提), `•`, `-`,
+/// `.`, `'` and `’`.
+pub fn is_name_char(c: char) -> bool {
+    c.is_alphabetic()
+        || c == ' '
+        || matches!(c, '·' | '•' | '-' | '.' | '\'' | '’')
+        || matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+/// Whether `c` is a Chinese character (any CJK block a name may use).
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{323AF}')
+}
+
+/// A person's name as typed (an applicant, a legal representative, a recipient, a
+/// customer): the text rule, then letters and the joining marks of [`is_name_char`] only —
+/// no digits, symbols, emoji, or invisible characters inside it (a zero-width space would
+/// make `王\u{200B}五` a different name from the ID card's and unfindable by search).
+/// Spaces are folded: runs become one, and a space between two Chinese characters goes
+/// (`张 三` → `张三`; `Li Na` stays).
+pub fn person_name(input: &str) -> Result<String, InvalidValue> {
+    let text = RequiredText::<PERSON_NAME_MAX>::parse(&normalize_width(input))?.into_inner();
+    if !text.chars().all(|c| is_name_char(c) || c.is_whitespace()) {
+        return Err(T::ErrPersonName.into());
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut name = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_whitespace() {
+            name.push(c);
+            continue;
+        }
+        if name.ends_with(' ') {
+            continue;
+        }
+        let before = name.chars().next_back();
+        let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+        if before.is_some_and(is_han) && after.is_some_and(|c| is_han(*c)) {
+            continue;
+        }
+        name.push(' ');
+    }
+    if !name.chars().any(char::is_alphabetic) {
+        return Err(T::ErrPersonName.into());
+    }
+    Ok(name)
+}
+
 /// A letter of a place name: Chinese (the CJK blocks of names) or Latin.
 pub fn is_place_letter(c: char) -> bool {
     c.is_ascii_alphabetic() || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
@@ -249,6 +306,37 @@ pub fn place_name(input: &str) -> Result<String, InvalidValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_persons_name_is_letters_and_its_joining_marks() {
+        for (typed, kept) in [
+            ("张三", "张三"),
+            (" 张 三 ", "张三"),
+            ("欧阳  娜娜", "欧阳娜娜"),
+            ("阿卜杜拉·买买提", "阿卜杜拉·买买提"),
+            ("Li  Na", "Li Na"),
+            ("O'Brien-Smith Jr.", "O'Brien-Smith Jr."),
+            ("张 Li", "张 Li"),
+            ("𠮷田", "𠮷田"),
+            ("䶮", "䶮"),
+            ("Ｌｉ　Ｎａ", "Li Na"),
+        ] {
+            assert_eq!(person_name(typed).as_deref(), Ok(kept), "{typed:?}");
+        }
+        for refused in [
+            "王\u{200B}五",
+            "王\u{200D}五",
+            "王五😀",
+            "王\u{E0041}五",
+            "张三3",
+            "<b>张三</b>",
+            "张三@",
+            "·-.",
+        ] {
+            assert!(person_name(refused).is_err(), "{refused:?}");
+        }
+        assert!(person_name("").is_err());
+    }
 
     #[test]
     fn full_width_digits_and_letters_fold_to_ascii() {

@@ -2,6 +2,7 @@
 //! the answer names them all.
 
 use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, Organization};
+use crate::domain::person_name;
 use crate::domain::{
     Email, IdNumber, InvalidValue, Lines, Phone, PostalCode, RequiredText, Uscc, UserType,
     human_text, place_name,
@@ -69,7 +70,7 @@ fn optional(value: Option<&str>, lines: Lines, max: usize) -> Result<Option<Stri
 pub fn new_customer(body: &NewCustomer) -> Result<(Phone, String), ApiError> {
     let mut errors = Errors::default();
     let phone = errors.check("phone", Phone::parse(&body.phone));
-    let name = errors.check("name", text::<50>(&body.name));
+    let name = errors.check("name", person_name(&body.name));
     errors.finish()?;
     match (phone, name) {
         (Some(phone), Some(name)) => Ok((phone, name)),
@@ -103,7 +104,7 @@ pub fn new_order(
     };
 
     let a = &body.applicant;
-    let name = errors.check("applicant.name", text::<50>(&a.name));
+    let name = errors.check("applicant.name", person_name(&a.name));
     let id_number = errors.check("applicant.id_number", IdNumber::parse(&a.id_number));
     let phone = errors.check("applicant.phone", Phone::parse(&a.phone));
     let email = match a.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
@@ -123,7 +124,7 @@ pub fn new_order(
             let uscc = errors.check("organization.uscc", Uscc::parse(&o.uscc));
             let legal = errors.check(
                 "organization.legal_representative",
-                text::<50>(&o.legal_representative),
+                person_name(&o.legal_representative),
             );
             match (name, uscc, legal) {
                 (Some(name), Some(uscc), Some(legal_representative)) => Some(Organization {
@@ -141,7 +142,7 @@ pub fn new_order(
     let m = &body.mailing;
     let mailing = MailingAddress {
         recipient: errors
-            .check("mailing.recipient", text::<50>(&m.recipient))
+            .check("mailing.recipient", person_name(&m.recipient))
             .unwrap_or_default(),
         phone: errors
             .check("mailing.phone", Phone::parse(&m.phone))

@@ -79,7 +79,13 @@ async fn five_hundred_subscribers_each_get_a_burst_once_in_order(db: Db) {
         let app = &app;
         async move {
             for i in 0..ORDERS_EACH {
-                let order = app.submit(&format!("并发{w}号{i}")).await;
+                let order = app
+                    .submit(&format!(
+                        "并发{}号{}",
+                        crate::common::han(w),
+                        crate::common::han(i)
+                    ))
+                    .await;
                 app.act(
                     &app.clerk,
                     &order,

@@ -52,7 +52,13 @@ async fn collect(mut stream: EventStream, count: usize) -> Vec<Seen> {
 async fn write(app: &TestApp, client: Client, writer: usize) -> usize {
     let mut events = 0;
     for i in 0..ORDERS_EACH {
-        let body = app.new_order_body(&format!("写{writer}号{i}")).await;
+        let body = app
+            .new_order_body(&format!(
+                "写{}号{}",
+                crate::common::han(writer),
+                crate::common::han(i)
+            ))
+            .await;
         let order = client
             .create_order(&uuid::Uuid::now_v7().to_string(), &body)
             .await

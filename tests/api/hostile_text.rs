@@ -106,6 +106,45 @@ async fn hostile_names_and_addresses_are_refused_on_their_field(db: Db) {
         assert_eq!(p.errors.len(), 1, "{p:?}");
         assert!(names_field(&p, "mailing.district"), "{p:?}");
     }
+    // A person's name is letters and its joining marks: an invisible character inside it
+    // (which makes it another name than the ID card's, and unfindable by search), an
+    // emoji, a tag character or a digit is refused on the name's own field; a street or a
+    // note is free text.
+    for bad in ["王\u{200B}五", "王五😀", "王\u{E0041}五", "王五2"] {
+        for field in [
+            "applicant.name",
+            "mailing.recipient",
+            "organization.legal_representative",
+        ] {
+            let mut body =
+                serde_json::to_value(app.new_org_order_body("张三").await).expect("json");
+            let (section, key) = field.split_once('.').expect("dotted");
+            body[section][key] = json!(bad);
+            let response = app
+                .http
+                .post(app.url("/api/v1/orders"))
+                .bearer_auth(&app.clerk)
+                .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+                .json(&body)
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(response.status(), 422, "{field} {bad:?}");
+            let p = problem(response).await;
+            assert_eq!(p.errors.len(), 1, "{field} {bad:?}: {p:?}");
+            assert!(names_field(&p, field), "{field} {bad:?}: {p:?}");
+        }
+    }
+    // A space typed between two Chinese characters is not part of the name.
+    let spaced = app
+        .client(&app.clerk)
+        .create_customer(&NewCustomer {
+            phone: unique_phone(),
+            name: "欧阳 娜娜".into(),
+        })
+        .await
+        .expect("customer");
+    assert_eq!(spaced.name, "欧阳娜娜");
     // A NUL in a field the text rule does not cover (an id) is refused too, by its path.
     let mut body = serde_json::to_value(app.new_order_body("张三").await).expect("json");
     body["customer_id"] = json!("abc\u{0}def");

@@ -293,7 +293,9 @@ async fn two_reviewers_approving_at_the_same_moment_get_one_winner(db: Db) {
     // Each reviewer opens the order (claims it) and approves at once, as fast as they can:
     // 100 rounds, exactly one decision each, the other told clearly why not.
     for round in 0..100 {
-        let order = app.submit(&format!("客户{round}")).await;
+        let order = app
+            .submit(&format!("客户{}", crate::common::han(round)))
+            .await;
         let order = app.pay(&order).await;
         let race = |token: String| {
             let client = app.client(&token);

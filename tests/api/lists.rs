@@ -18,7 +18,11 @@ async fn pages_follow_the_cursor_without_gaps_or_repeats(db: Db) {
     let app = TestApp::spawn(db).await;
     let mut created = Vec::new();
     for i in 0..7 {
-        created.push(app.submit(&format!("客户{i}")).await.order_no);
+        created.push(
+            app.submit(&format!("客户{}", crate::common::han(i)))
+                .await
+                .order_no,
+        );
     }
     let client = app.client(&app.support);
     for sort in ["newest", "oldest"] {
@@ -243,7 +247,13 @@ async fn the_counts_kept_by_the_writers_match_the_orders_after_a_rush_and_recoun
         let app = app.clone();
         writers.push(tokio::spawn(async move {
             for i in 0..3 {
-                let order = app.submit(&format!("写{w}号{i}")).await;
+                let order = app
+                    .submit(&format!(
+                        "写{}号{}",
+                        crate::common::han(w),
+                        crate::common::han(i)
+                    ))
+                    .await;
                 match (w + i) % 3 {
                     0 => {
                         app.pay(&order).await;

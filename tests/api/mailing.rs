@@ -770,7 +770,12 @@ async fn staff_type_tracking_events_when_there_is_no_provider(db: Db) {
 async fn issuing_and_declining_at_once_and_one_number_twice_get_one_outcome(db: Db) {
     let app = TestApp::spawn(db).await;
     for round in 0..10 {
-        let order = shipped(&app, &format!("客户{round}"), &format!("98{round:011}")).await;
+        let order = shipped(
+            &app,
+            &format!("客户{}", crate::common::han(round)),
+            &format!("98{round:011}"),
+        )
+        .await;
         let issue = {
             let client = app.client(&app.finance);
             let (no, version) = (order.order_no.clone(), order.version);
@@ -825,8 +830,8 @@ async fn issuing_and_declining_at_once_and_one_number_twice_get_one_outcome(db: 
     }
     // One number scanned onto two parcels at the same moment: one of them has it.
     for round in 0..10 {
-        let first = approved(&app, &format!("甲{round}")).await;
-        let second = approved(&app, &format!("乙{round}")).await;
+        let first = approved(&app, &format!("甲{}", crate::common::han(round))).await;
+        let second = approved(&app, &format!("乙{}", crate::common::han(round))).await;
         let number = format!("97{round:011}");
         let ship_one = |order: Order| {
             let client = app.client(&app.mailroom);

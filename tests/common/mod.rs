@@ -448,3 +448,16 @@ pub fn scan_pdf(pages: usize, padding: usize) -> Vec<u8> {
     );
     pdf
 }
+
+/// `n` in Chinese numerals, digit by digit (`12` → `一二`), for names told apart by a
+/// number: a person's name holds letters, not digits.
+pub fn han(n: impl std::fmt::Display) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| {
+            c.to_digit(10)
+                .and_then(|d| "〇一二三四五六七八九".chars().nth(d as usize))
+                .unwrap_or(c)
+        })
+        .collect()
+}

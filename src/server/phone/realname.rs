@@ -360,9 +360,9 @@ pub(super) async fn submit(
     if problems.name.is_some() || problems.id_number.is_some() || problems.consent.is_some() {
         return form(&ctx, &session, &typed, &problems);
     }
-    // The name passes the text rule like any name typed at the counter.
-    let name = match crate::domain::RequiredText::<50>::parse(&typed.name) {
-        Ok(name) => name.into_inner(),
+    // The name passes the person-name rule like any name typed at the counter.
+    let name = match crate::domain::person_name(&typed.name) {
+        Ok(name) => name,
         Err(e) => {
             let problems = Problems {
                 name: Some(e.render(ctx.lang)),

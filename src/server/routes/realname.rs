@@ -14,7 +14,6 @@ use crate::server::error::ApiError;
 use crate::server::extract::{Caller, parse_json};
 use crate::server::present;
 use crate::server::store::now_ms;
-use crate::server::validate::optional_text;
 
 /// Opens a verification for a customer and returns the URL to show as a QR code. A
 /// pending earlier code for the same customer stops working.
@@ -96,7 +95,12 @@ pub async fn get(
 /// Corrects the name registered for a customer who is not verified yet (the phone page
 /// checks the customer's typed name against it).
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", params(("id" = String, Path)), request_body = CustomerUpdate,
-    responses((status = 200, body = Customer), (status = 409, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 200, body = Customer),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn rename_customer(
     State(state): State<AppState>,
     caller: Caller,
@@ -105,9 +109,7 @@ pub async fn rename_customer(
 ) -> Result<Json<Customer>, ApiError> {
     caller.require(Permission::ManageCustomers)?;
     let body: CustomerUpdate = parse_json(&body)?;
-    let name = optional_text::<50>(Some(&body.name))
-        .map_err(|e| ApiError::field("name", e))?
-        .ok_or_else(|| ApiError::field("name", T::ErrRequired))?;
+    let name = crate::domain::person_name(&body.name).map_err(|e| ApiError::field("name", e))?;
     let customer = state
         .store
         .customer(&id)

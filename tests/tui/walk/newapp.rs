@@ -464,3 +464,23 @@ fn scenes(lang: Lang) -> Vec<Scene> {
 fn every_new_application_screen_is_whole_at_80_by_24() {
     walk(scenes);
 }
+
+/// Switched to an organisation after the mailing address was typed (Esc to the terms, `t`,
+/// `a`), the form opens on the company's name — the first field still empty — not on the
+/// street where the cursor was: what the clerk types next is the company's name.
+#[test]
+fn switched_to_an_organisation_the_form_opens_on_the_companys_name() {
+    let mut a = at(Lang::ZhCn, |d| {
+        form(UserType::Individual, "mailing.street")(d);
+        d.step = Step::Terms;
+    });
+    key(&mut a, KeyCode::Char('t'));
+    key(&mut a, KeyCode::Char('a'));
+    typed(&mut a, "长沙甲乙丙有限公司");
+    let newapp = a.tab_mut::<NewApp>().expect("the tab");
+    let sheet = newapp.sheet().expect("a draft");
+    assert_eq!(newapp.step(), Step::Form);
+    assert_eq!(sheet.draft.focus, "organization.name");
+    assert_eq!(sheet.text("organization.name"), "长沙甲乙丙有限公司");
+    assert!(!sheet.text("mailing.street").contains("有限公司"));
+}

@@ -16,6 +16,8 @@ pub enum Kind {
     Locked,
     /// Required text of at most this many characters.
     Text(usize),
+    /// A person's name (`domain::person_name`).
+    Person,
     /// A mobile number.
     Phone,
     /// An email address, optional.
@@ -44,7 +46,7 @@ const fn spec(key: &'static str, label: T, kind: Kind) -> Spec {
 }
 
 const MAILING: [Spec; 7] = [
-    spec("mailing.recipient", T::FormRecipient, Kind::Text(50)),
+    spec("mailing.recipient", T::FormRecipient, Kind::Person),
     spec("mailing.phone", T::FormRecipientPhone, Kind::Phone),
     spec("mailing.province", T::FormProvince, Kind::Place),
     spec("mailing.city", T::FormCity, Kind::Place),
@@ -68,7 +70,7 @@ pub fn specs(user_type: UserType) -> Vec<Spec> {
             spec(
                 "organization.legal_representative",
                 T::FormLegalRep,
-                Kind::Text(50),
+                Kind::Person,
             ),
             spec("applicant.name", T::FormHandlerName, Kind::Locked),
             spec("applicant.id_number", T::FormHandlerId, Kind::Locked),
@@ -84,7 +86,7 @@ pub fn specs(user_type: UserType) -> Vec<Spec> {
 pub fn check(kind: Kind, value: &str) -> Option<Text> {
     let result = match kind {
         Kind::Locked => return None,
-        Kind::Text(50) => RequiredText::<50>::parse(value).map(|_| ()),
+        Kind::Person => crate::domain::person_name(value).map(|_| ()),
         Kind::Text(30) => RequiredText::<30>::parse(value).map(|_| ()),
         Kind::Text(100) => RequiredText::<100>::parse(value).map(|_| ()),
         Kind::Text(_) => RequiredText::<200>::parse(value).map(|_| ()),

@@ -7,7 +7,7 @@ use super::messages::Request;
 use super::sheet::{Paying, Sheet, Waiting, expired};
 use super::{NewApp, fields};
 use crate::api::{AttachmentKind, NewCustomer, Project};
-use crate::domain::{Action, Phone, RequiredText, UserType};
+use crate::domain::{Action, Phone, UserType};
 use crate::i18n::{Lang, T};
 use crate::tui::component::Ctx;
 use crate::tui::files::Upload;
@@ -54,16 +54,18 @@ impl NewApp {
                     fields::prefill(&mut sheet.draft);
                     sheet.rebuild_inputs();
                     let specs = sheet.specs();
-                    if !specs.iter().any(|s| s.key == sheet.draft.focus) {
-                        // The first field still to fill (else the first one that can be edited).
-                        let editable = || specs.iter().filter(|s| s.kind != fields::Kind::Locked);
-                        let first = editable()
-                            .find(|s| {
-                                s.kind != fields::Kind::Email
-                                    && sheet.draft.field(s.key).trim().is_empty()
-                            })
-                            .or_else(|| editable().next());
-                        sheet.draft.focus = first.map(|s| s.key.to_owned()).unwrap_or_default();
+                    // The first field still to fill, wherever the cursor was: switched to an
+                    // organisation, the company's fields come first and are empty, and a
+                    // clerk typing at speed must not type the company's name into the
+                    // street where the cursor was left. With nothing to fill, the cursor
+                    // stays (else goes to the first field that can be edited).
+                    let editable = || specs.iter().filter(|s| s.kind != fields::Kind::Locked);
+                    let empty = editable().find(|s| {
+                        s.kind != fields::Kind::Email && sheet.draft.field(s.key).trim().is_empty()
+                    });
+                    let kept = specs.iter().any(|s| s.key == sheet.draft.focus);
+                    if let Some(first) = empty.or_else(|| (!kept).then(|| editable().next()).flatten()) {
+                        sheet.draft.focus = first.key.to_owned();
                     }
                 }
             }
@@ -78,14 +80,14 @@ impl NewApp {
                     return false;
                 };
                 if sheet.asking_name {
-                    match RequiredText::<50>::parse(&sheet.text("new_name")) {
+                    match crate::domain::person_name(&sheet.text("new_name")) {
                         Ok(name) => {
                             sheet.wait(Waiting::Step);
                             let request = Request::CreateCustomer {
                                 draft: sheet.draft.id.clone(),
                                 customer: NewCustomer {
                                     phone: sheet.text("phone"),
-                                    name: name.into_inner(),
+                                    name,
                                 },
                             };
                             ctx.ask(request);
@@ -198,7 +200,7 @@ impl NewApp {
             if key.code != KeyCode::Enter {
                 return self.type_into(key);
             }
-            match RequiredText::<50>::parse(&sheet.text("new_name")) {
+            match crate::domain::person_name(&sheet.text("new_name")) {
                 Ok(name) => {
                     sheet.wait(Waiting::Step);
                     let request = Request::RenameCustomer {
@@ -209,7 +211,7 @@ impl NewApp {
                             .as_ref()
                             .map(|c| c.id.clone())
                             .unwrap_or_default(),
-                        name: name.into_inner(),
+                        name,
                     };
                     ctx.ask(request);
                 }
