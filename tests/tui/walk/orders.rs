@@ -347,7 +347,30 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         }),
     });
     key(&mut a, KeyCode::Char('e'));
-    out.push(scene("popup tracking event", a));
+    a.take_jobs();
+    let before = render(&a, 80, 24);
+    // A state that is not one of the choices is named beside the field, with the choices
+    // in the clerk's words; nothing is sent.
+    let state = match lang {
+        Lang::ZhCn => "运输中",
+        _ => "moving",
+    };
+    typed(&mut a, state);
+    key(&mut a, KeyCode::Tab);
+    typed(&mut a, "已到达长沙邮区中心");
+    key(&mut a, KeyCode::Enter);
+    let screen = render(&a, 80, 24);
+    let one_of = ca_counter::i18n::T::ErrOneOf.get(lang);
+    let one_of = one_of.split("{0}").next().unwrap_or(one_of);
+    assert!(
+        !before.contains(one_of) && screen.contains(one_of) && !screen.contains("in_transit"),
+        "{before}\n{screen}"
+    );
+    assert!(
+        sent::<orders::Request>(&a.take_jobs()).is_empty(),
+        "nothing sent"
+    );
+    out.push(scene("popup tracking event, state not a choice", a));
 
     let mut a = opened(lang, order());
     a.shared.read_only = true;

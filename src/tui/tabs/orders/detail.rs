@@ -230,6 +230,7 @@ fn action_label(action: &str, lang: Lang) -> String {
         "labels_printed" => T::HistoryLabelsPrinted,
         "invoice_request" => T::HistoryInvoiceRequest,
         "realname" => T::HistoryRealname,
+        "tracking_event" => T::HistoryTrackingEvent,
         other => {
             return Action::parse(other)
                 .map(|a| a.label(lang).to_owned())
@@ -289,6 +290,17 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
             "phone" => T::InvoiceViaPhone.get(lang).to_owned(),
             "counter" => T::InvoiceViaCounter.get(lang).to_owned(),
             other => other.to_owned(),
+        },
+        // `in_transit: 已到达长沙邮区中心`: the state in words, then what was typed.
+        "tracking_event" => match reason.split_once(": ") {
+            Some((state, context)) => match TrackingState::parse(state) {
+                Some(state) => {
+                    let colon = if lang == Lang::ZhCn { "：" } else { ": " };
+                    format!("{}{colon}{context}", state.label().get(lang))
+                }
+                None => reason.to_owned(),
+            },
+            None => reason.to_owned(),
         },
         "ship" => {
             let (code, number) = first_rest();

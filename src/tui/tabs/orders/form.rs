@@ -219,6 +219,18 @@ pub fn paste(form: &mut Form, text: &str) {
     }
 }
 
+/// The tracking state a clerk typed: its name in either language, or its code.
+fn typed_state(typed: &str) -> Option<TrackingState> {
+    let typed = typed.trim();
+    TrackingState::ALL.into_iter().find(|s| {
+        *s != TrackingState::Unknown
+            && (s.as_str() == typed
+                || Lang::ALL
+                    .iter()
+                    .any(|lang| s.label().get(*lang).eq_ignore_ascii_case(typed)))
+    })
+}
+
 fn submit(mut form: Form, env: &Env) -> Outcome {
     let mut complete = true;
     for field in &mut form.fields {
@@ -227,6 +239,21 @@ fn submit(mut form: Form, env: &Env) -> Outcome {
             field.error = Some(T::ErrRequired.into());
             complete = false;
         }
+    }
+    // A state not among the choices is named here, with the choices in the clerk's words
+    // (the platform would list its codes).
+    if form.kind == FormKind::TrackingStep
+        && let Some(field) = form.fields.iter_mut().find(|f| f.key == "state")
+        && field.error.is_none()
+        && typed_state(&field.input.text()).is_none()
+    {
+        let names: Vec<&str> = TrackingState::ALL
+            .iter()
+            .filter(|s| **s != TrackingState::Unknown)
+            .map(|s| s.label().get(env.lang))
+            .collect();
+        field.error = Some(Text::with(T::ErrOneOf, [names.join("、")]));
+        complete = false;
     }
     if !complete {
         form.focus = form
@@ -245,15 +272,7 @@ fn submit(mut form: Form, env: &Env) -> Outcome {
         FormKind::TrackingStep => {
             // The state as a clerk types it: its name in either language, or its code.
             let typed = form.value("state").unwrap_or_default();
-            let state = TrackingState::ALL
-                .into_iter()
-                .find(|s| {
-                    s.as_str() == typed
-                        || Lang::ALL
-                            .iter()
-                            .any(|lang| s.label().get(*lang).eq_ignore_ascii_case(&typed))
-                })
-                .map_or(typed, |s| s.as_str().to_owned());
+            let state = typed_state(&typed).map_or(typed, |s| s.as_str().to_owned());
             Request::TrackingStep {
                 order_no,
                 step: NewTrackingStep {

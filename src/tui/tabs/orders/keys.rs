@@ -94,6 +94,15 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
             out.push((action_key(*action), Cmd::Act(*action), action.label(lang).to_owned()));
         }
     }
+    // A caller on the phone: the link to pay, or a fresh login code (both texted and
+    // recorded; the code is never shown here) — listed with the rest, so the agent sees
+    // what a key sends before pressing it.
+    if env.shared.permits(Permission::TextCustomers) {
+        if order.status == OrderStatus::PendingPayment {
+            out.push(('L', Cmd::SendPaymentLink, T::CmdSendPaymentLink.get(lang).to_owned()));
+        }
+        out.push(('K', Cmd::SendLoginCode, T::CmdSendLoginCode.get(lang).to_owned()));
+    }
     out
 }
 
@@ -117,7 +126,14 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             .footer(),
         );
         for (key, cmd, label) in order_actions(orders, env) {
-            out.push(Binding::new(&[Key::ch(key)], cmd, label).footer());
+            let binding = Binding::new(&[Key::ch(key)], cmd, label);
+            // Texts are for a caller on the phone: listed on the order, not in the footer
+            // the counter's everyday keys need.
+            out.push(if matches!(cmd, Cmd::SendLoginCode | Cmd::SendPaymentLink) {
+                binding
+            } else {
+                binding.footer()
+            });
         }
         let order = detail.order.as_ref();
         if !env.shared.read_only && env.shared.permits(Permission::AddNotes) && order.is_some() {
@@ -138,19 +154,6 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
         }
         if order.is_some_and(|o| o.shipment.is_some()) {
             out.push(Binding::new(&[Key::ch('t')], Cmd::Tracking, t(T::CmdTracking)).footer());
-        }
-        // A caller on the phone: a fresh login code, or the link to pay (both texted and
-        // recorded; the code is never shown here).
-        if !env.shared.read_only && env.shared.permits(Permission::TextCustomers) && order.is_some()
-        {
-            out.push(Binding::new(&[Key::ch('K')], Cmd::SendLoginCode, t(T::CmdSendLoginCode)));
-            if order.is_some_and(|o| o.status == OrderStatus::PendingPayment) {
-                out.push(Binding::new(
-                    &[Key::ch('L')],
-                    Cmd::SendPaymentLink,
-                    t(T::CmdSendPaymentLink),
-                ));
-            }
         }
         let manual = detail
             .tracking
