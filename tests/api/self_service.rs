@@ -529,6 +529,16 @@ async fn sessions_are_listed_and_ended_from_another_device(db: Db) {
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     let to = gone.location.expect("to sign in");
     assert_eq!(to, "/login?next=%2Forders&ended=1");
+    // A form sent from a page opened before (choosing bank transfer for an order) comes
+    // back, after signing in, to that order's page — not to the form's action, which is no
+    // page.
+    let posted = phone_browser
+        .post("/orders/HN20261205000004/transfer", &[])
+        .await;
+    assert_eq!(
+        posted.location.as_deref(),
+        Some("/login?next=%2Forders%2FHN20261205000004&ended=1")
+    );
     // And told why, rather than shown a bare sign-in page.
     let login = phone_browser.get(&to).await;
     assert!(login.html.contains("登录已失效"), "{}", login.html);

@@ -129,12 +129,52 @@ impl FromRequestParts<AppState> for SignedIn {
                 session_id,
             }),
             _ => {
-                let next: String =
-                    form_urlencoded::byte_serialize(visit.ctx.here.as_bytes()).collect();
+                // Back to this page after signing in; from a form (a post), to the page the
+                // form was on — its action cannot be opened as a page.
+                let here = if parts.method == axum::http::Method::GET
+                    || parts.method == axum::http::Method::HEAD
+                {
+                    visit.ctx.here.clone()
+                } else {
+                    page_of_form(parts.uri.path())
+                };
+                let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
                 // Said on the sign-in page, so that a form that went nowhere is explained.
                 let ended = if visit.ended { "&ended=1" } else { "" };
                 Err(page::see_other(&format!("/login?next={next}{ended}")))
             }
+        }
+    }
+}
+
+/// The page a form posted to `path` is on: an order's actions (`/orders/HN…/transfer`)
+/// are on the order's page, a step of the application on `/apply`, the account's on
+/// `/account`; anything else on the home page.
+fn page_of_form(path: &str) -> String {
+    let mut segments = path.trim_start_matches('/').split('/');
+    match (segments.next(), segments.next()) {
+        (Some("orders"), Some(no)) if !no.is_empty() => format!("/orders/{no}"),
+        (Some(first @ ("apply" | "account")), _) => format!("/{first}"),
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_of_form;
+
+    #[test]
+    fn a_form_is_on_the_page_it_was_posted_from() {
+        for (action, page) in [
+            ("/orders/HN20261205000004/transfer", "/orders/HN20261205000004"),
+            ("/orders/HN20261205000004/voucher", "/orders/HN20261205000004"),
+            ("/apply/scan", "/apply"),
+            ("/apply", "/apply"),
+            ("/account/sessions/abc/end", "/account"),
+            ("/logout", "/"),
+            ("/orders", "/"),
+        ] {
+            assert_eq!(page_of_form(action), page, "{action}");
         }
     }
 }
