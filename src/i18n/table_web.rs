@@ -103,6 +103,8 @@ macro_rules! web_texts {
             WebStepPrint => "打印签字", "Print and sign";
             WebStepScan => "上传扫描件", "Upload the scan";
             WebStepReview => "确认提交", "Check and submit";
+            WebRealnameIntroNoFace => "办理证书需先确认您的身份：填写姓名和身份证号，核对通过后继续。", "First we confirm who you are: type your name and ID number; once they check out, you go on.";
+            WebScanNoCode => "⚠ 没有认出申请表右上角的二维码：请确认上传的是签字后的整页申请表，看不清的话可以重新拍一张。", "⚠ The QR code at the top right of the form was not found: check that this is the whole signed form, and take the photo again if it is unclear.";
             WebRealnameIntro => "办理证书需先确认您的身份：填写姓名和身份证号后进行刷脸核验。", "First we confirm who you are: type your name and ID number, then do a face check.";
             WebRealnameStart => "开始实名认证", "Start the identity check";
             WebRealnameShowCode => "用手机扫码实名", "Verify on your phone";
@@ -184,6 +186,8 @@ macro_rules! web_texts {
             WebBankAccountNo => "账号", "Account number";
             WebTransferReference => "转账附言", "Reference";
             WebVoucherLabel => "转账凭证", "Transfer voucher";
+            WebCorrectDetails => "上面列出的申请信息（如邮寄地址、电话）需要更改的，请致电 {0}，工作人员改正后您再下载申请表打印签字。", "If the details listed above (an address, a phone number) must change, call {0}: staff correct them, then download the form to print and sign.";
+            WebUnpaidCloses => "未付款的订单将于 {0} 自动取消。", "If unpaid, this order is cancelled by itself at {0}.";
             WebCorrectIntro => "请按以上原因修改申请表，重新打印签字后拍照上传，无需再到柜台。", "Correct the form as listed, print and sign it again, and upload a photo of it; no need to come back to the counter.";
             WebCorrectionLabel => "补正后的申请表", "The corrected form";
             WebParcel => "邮寄进度", "Parcel";

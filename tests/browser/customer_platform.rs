@@ -340,10 +340,19 @@ async fn an_organisation_pays_by_transfer_and_corrects_a_returned_order_from_the
     page.type_into("#scan", &scan.display().to_string()).await;
     page.click("main form button[type=submit]").await;
     page.wait_for("form[action='/apply/submit'] button").await;
+    // Checked before it is sent: the organisation the certificate will name.
+    let review = page.text("main dl").await;
+    assert!(review.contains("湖南某某建设有限公司"), "{review}");
     page.click("form[action='/apply/submit'] button").await;
 
     // Bank transfer: the account and the reference, then the voucher from the phone.
     page.wait_for("form[action$='/transfer'] button").await;
+    // The order says what it holds, and when it closes unless paid.
+    let order_page = page.text("main").await;
+    assert!(
+        order_page.contains("湖南某某建设有限公司") && order_page.contains("自动取消"),
+        "{order_page}"
+    );
     let order_no = page
         .url()
         .await

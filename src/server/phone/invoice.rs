@@ -57,6 +57,8 @@ async fn finished(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Response {
                     dt { (ctx.t(T::PageInvoiceNo)) } dd { (number) }
                     dt { (ctx.t(sent_label)) } dd { (email) }
                 }
+                // The invoice itself is on the order's page (signed in).
+                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
             }
         }
         _ => html! {

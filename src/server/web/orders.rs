@@ -219,6 +219,11 @@ async fn order_page(
     let amount = Money::from_fen(row.amount_fen)
         .unwrap_or_default()
         .to_string();
+    let organization: Option<crate::api::Organization> = row
+        .organization_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    let mailing: Option<crate::api::MailingAddress> = serde_json::from_str(&row.mailing_json).ok();
     let body = html! {
         h1 { (ctx.fill(T::WebOrderTitle, &[&row.order_no])) }
         @if let Some(notice) = notice {
@@ -229,6 +234,19 @@ async fn order_page(
             dt { (ctx.t(T::PageProduct)) } dd { (row.project_name) " · " (row.product_name) }
             dt { (ctx.t(T::PageAmount)) } dd { (amount) }
             dt { (ctx.t(T::WebOrderStatus)) } dd.status { (status_label(ctx, row)) }
+            // What the order says, as the reviewer reads it: a reason to correct it names
+            // these.
+            @if let Some(org) = &organization {
+                dt { (ctx.t(T::WebOrgName)) } dd { (org.name) }
+                dt { (ctx.t(T::WebOrgUscc)) } dd { (org.uscc) }
+                dt { (ctx.t(T::WebOrgLegal)) } dd { (org.legal_representative) }
+            }
+            dt { (ctx.t(T::FieldApplicant)) }
+            dd { (row.applicant_name) " " (crate::domain::mask_id_number(&row.id_number)) " " (row.phone) }
+            @if let Some(m) = &mailing {
+                dt { (ctx.t(T::WebMailing)) }
+                dd { (m.recipient) " " (m.phone) " " (m.province) (m.city) (m.district) (m.street) " " (m.postal_code) }
+            }
         }
         section aria-labelledby="next-step" {
             h2 #next-step { (ctx.t(T::WebNextStep)) " " (next.label(ctx.lang)) }
@@ -267,8 +285,11 @@ async fn next_step(
     errors: &[(String, String, String)],
 ) -> Result<Markup, ApiError> {
     let base = format!("/orders/{}", row.order_no);
+    // An unpaid order is cancelled by itself after `unpaid_close_hours`: said while it waits.
+    let closes = unpaid_closes(state, ctx, row);
     Ok(match next {
         NextStep::Pay => html! {
+            @if let Some(closes) = &closes { p.hint { (closes) } }
             @if state.payments.is_some() {
                 form method="post" action=(format!("{base}/pay")) {
                     (super::form::token(ctx))
@@ -291,6 +312,7 @@ async fn next_step(
                 .to_string();
             html! {
                 p { (ctx.t(T::WebTransferIntro)) }
+                @if let Some(closes) = &closes { p.hint { (closes) } }
                 dl {
                     dt { (ctx.t(T::WebBankAccountName)) } dd { (bank.account_name) }
                     dt { (ctx.t(T::WebBankName)) } dd { (bank.bank) }
@@ -332,6 +354,7 @@ async fn next_step(
                 ol.reasons { @for reason in &reasons { li { (reason) } } }
                 p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
                 p { (ctx.t(T::WebCorrectIntro)) }
+                p { (ctx.fill(T::WebCorrectDetails, &[&ctx.hotline])) }
                 p { a href=(format!("{base}/form.pdf")) download { (ctx.t(T::WebFormAgain)) } }
                 (upload_form(ctx, &format!("{base}/correction"), row, T::WebCorrectionLabel, errors))
             }
@@ -351,6 +374,27 @@ async fn next_step(
         | NextStep::Done
         | NextStep::Cancelled => html! { p { (ctx.t(T::WebNothingToDo)) } },
     })
+}
+
+/// When an unpaid order is cancelled by itself (`[platform] unpaid_close_hours` after it was
+/// made, by the payment checker), in the page's words.
+fn unpaid_closes(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Option<String> {
+    let hours = state.config.unpaid_close_hours;
+    if hours <= 0 {
+        return None;
+    }
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(
+        i128::from(row.created_at + hours * 3_600_000) * 1_000_000,
+    )
+    .ok()?
+    .to_offset(crate::domain::CHINA);
+    let when = format!(
+        "{} {:02}:{:02}",
+        crate::server::paper::date_in(ctx.lang, at),
+        at.hour(),
+        at.minute()
+    );
+    Some(ctx.fill(T::WebUnpaidCloses, &[&when]))
 }
 
 fn upload_form(

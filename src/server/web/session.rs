@@ -166,8 +166,14 @@ mod tests {
     #[test]
     fn a_form_is_on_the_page_it_was_posted_from() {
         for (action, page) in [
-            ("/orders/HN20261205000004/transfer", "/orders/HN20261205000004"),
-            ("/orders/HN20261205000004/voucher", "/orders/HN20261205000004"),
+            (
+                "/orders/HN20261205000004/transfer",
+                "/orders/HN20261205000004",
+            ),
+            (
+                "/orders/HN20261205000004/voucher",
+                "/orders/HN20261205000004",
+            ),
             ("/apply/scan", "/apply"),
             ("/apply", "/apply"),
             ("/account/sessions/abc/end", "/account"),

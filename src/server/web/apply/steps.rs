@@ -170,7 +170,9 @@ pub async fn body(
     let inner = match step {
         Step::Realname => html! {
             h2 { (ctx.t(T::WebStepRealname)) }
-            p { (ctx.t(T::WebRealnameIntro)) }
+            // A face check only where the provider does one (Alipay's); the built-in demo
+            // check reads the name and ID number alone.
+            p { (ctx.t(if view.state.identity.name() == "alipay" { T::WebRealnameIntro } else { T::WebRealnameIntroNoFace })) }
             form method="post" action="/apply" {
                 (version(view))
                 input type="hidden" name="action" value="realname";
@@ -418,6 +420,12 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
                 dt { (ctx.t(T::FieldProject)) } dd { (product.project_name) }
                 dt { (ctx.t(T::DocProduct)) } dd { (product.name) " · " (Money::from_fen(product.price_fen).unwrap_or_default().to_string()) }
             }
+            // An organisation's certificate names it: checked here before it is paid for.
+            @if product.as_ref().and_then(|p| UserType::parse(&p.user_type)) == Some(UserType::Organization) {
+                dt { (ctx.t(T::WebOrgName)) } dd { (f.org_name) }
+                dt { (ctx.t(T::WebOrgUscc)) } dd { (f.org_uscc) }
+                dt { (ctx.t(T::WebOrgLegal)) } dd { (f.org_legal) }
+            }
             @if let Some(identity) = view.identity {
                 dt { (ctx.t(T::FieldApplicant)) } dd { (identity_line(identity)) }
             }
@@ -428,7 +436,12 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
                 (view.row.scan_name.clone().unwrap_or_default())
                 @if let Some(check) = &check {
                     br;
-                    span.ok[check.is_ok()] { (check.describe(&view.draft.reference, ctx.lang)) }
+                    // The customer is told what to do, not what a reviewer checks.
+                    @if check.outcome == crate::api::ScanOutcome::NoCode {
+                        span { (ctx.t(T::WebScanNoCode)) }
+                    } @else {
+                        span.ok[check.is_ok()] { (check.describe(&view.draft.reference, ctx.lang)) }
+                    }
                 }
             }
         }
