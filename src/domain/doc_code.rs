@@ -101,10 +101,10 @@ impl DocCode {
     }
 
     /// Whether `number` (an order number or an application reference) can be carried by
-    /// a code: 1–40 letters and digits.
+    /// a code: 1–32 letters and digits (the longest reference an order takes).
     pub fn carries(number: &str) -> bool {
         !number.is_empty()
-            && number.len() <= 40
+            && number.len() <= 32
             && number.chars().all(|c| c.is_ascii_alphanumeric())
     }
 

@@ -126,7 +126,7 @@ web_texts! { messaging_texts;
     ErrReasonRequired => "请填写原因", "a reason is required";
     ErrOneOf => "只能是以下之一：{0}", "must be one of: {0}";
     ErrNoSuchProject => "没有这个项目", "there is no such project";
-    ErrFormNeedsReference => "打印申请表需要申请编号（1–40 位字母或数字），签字扫描件靠它找到申请", "printing the form needs an application reference (1–40 letters or digits): the signed scan is matched by it";
+    ErrFormNeedsReference => "打印申请表需要申请编号（1–32 位字母或数字），签字扫描件靠它找到申请", "printing the form needs an application reference (1–32 letters or digits): the signed scan is matched by it";
     ErrListedTwice => "{0} 重复出现", "{0} is listed twice";
     ErrUnknownField => "不认识的字段", "unknown field";
     ErrInvalidValue => "值不对：{0}", "invalid value: {0}";

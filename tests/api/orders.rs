@@ -337,6 +337,14 @@ async fn the_answer_to_a_new_order_is_the_order_as_read_back(db: Db) {
                 .and_then(|v| v.to_str().ok()),
             Some(location.as_str())
         );
+        // And its version as GET gives it, for an If-Match straight after.
+        assert_eq!(
+            again.headers().get("etag").and_then(|v| v.to_str().ok()),
+            Some("\"1\"")
+        );
+        // The answer leaves the real-name check out (GET has it), rather than say null.
+        let answer: serde_json::Value = again.json().await.expect("json");
+        assert!(answer.get("realname").is_none(), "{answer}");
     }
     app.finish().await;
 }

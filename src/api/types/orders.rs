@@ -228,8 +228,10 @@ pub struct Order {
     /// The payment provider's trade number, when paid by QR code.
     #[serde(default)]
     pub trade_no: Option<String>,
-    /// What the customer's real-name verification established, beside what was submitted.
-    #[serde(default)]
+    /// What the customer's real-name verification established, beside what was submitted:
+    /// on `GET /orders/{order_no}`. The answer to `POST /orders` (and its replays) leaves it
+    /// out — it is not "not verified"; read the order for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realname: Option<RealnameCheck>,
     /// The actions the calling operator may take now, from the transition and role tables.
     pub allowed_actions: Vec<Action>,
@@ -275,6 +277,7 @@ pub struct OrderPage {
     /// The orders of this page.
     pub items: Vec<OrderSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Present on a search's answer while orders written outside the platform (a bulk
     /// import) are still being given their search terms: until then such orders may be

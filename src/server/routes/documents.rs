@@ -51,7 +51,7 @@ where
 
 /// The application form for what is typed at the counter (before submission): the same
 /// checks as submitting, then an A4 PDF to print, sign and scan. `application_ref` is
-/// required (1–40 letters and digits): the code on every page carries it, and the signed
+/// required (1–32 letters and digits): the code on every page carries it, and the signed
 /// scan is matched to the application by it.
 #[utoipa::path(post, path = "/api/v1/application-forms", request_body = NewOrder,
     responses(

@@ -130,7 +130,7 @@ pub fn with_etag(order: Order) -> Response {
 #[utoipa::path(post, path = "/api/v1/orders", request_body = NewOrder,
     params(("Idempotency-Key" = String, Header, description = "Unique per submission, e.g. the draft id")),
     responses(
-        (status = 201, body = Order, headers(("Location" = String, description = "The new order's address"))),
+        (status = 201, body = Order, headers(("Location" = String, description = "The new order's address"), ("ETag" = String, description = "Its version, for If-Match"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -239,15 +239,25 @@ fn replay(
 fn saved_response(saved: SavedResponse, replayed: bool) -> Response {
     let status = StatusCode::from_u16(saved.status).unwrap_or(StatusCode::OK);
     // The order made, as its answer names it.
-    let location = serde_json::from_str::<serde_json::Value>(&saved.body)
+    let created = serde_json::from_str::<serde_json::Value>(&saved.body)
         .ok()
+        .filter(|_| status == StatusCode::CREATED);
+    let location = created
+        .as_ref()
         .and_then(|order| order["order_no"].as_str().map(str::to_owned))
-        .filter(|_| status == StatusCode::CREATED)
         .and_then(|no| HeaderValue::from_str(&format!("/api/v1/orders/{no}")).ok());
+    // Its version, as `GET` gives it, for an `If-Match` straight after.
+    let etag = created
+        .as_ref()
+        .and_then(|order| order["version"].as_i64())
+        .and_then(|v| HeaderValue::from_str(&format!("\"{v}\"")).ok());
     let mut response = (status, saved.body).into_response();
     let headers = response.headers_mut();
     if let Some(location) = location {
         headers.insert(header::LOCATION, location);
+    }
+    if let Some(etag) = etag {
+        headers.insert(header::ETAG, etag);
     }
     headers.insert(
         header::CONTENT_TYPE,
