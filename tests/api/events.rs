@@ -193,6 +193,20 @@ async fn a_client_that_reconnects_with_last_event_id_gets_every_missed_event_onc
         nothing_more.is_err(),
         "no duplicates after the missed ones: {nothing_more:?}"
     );
+    drop(stream);
+
+    // A number this platform never gave (kept from another database): a hello with the
+    // newest number, as a fresh subscription gets, so the client reloads; then changes.
+    let mut stream = client.events(Some(last + 1_000_000)).await.expect("resume");
+    match next(&mut stream).await {
+        ServerEvent::Hello { last_event_id } => assert_eq!(last_event_id, last),
+        other => panic!("a hello first: {other:?}"),
+    }
+    let order = app.submit("戊").await;
+    match next(&mut stream).await {
+        ServerEvent::Order(event) => assert_eq!(event.order_no, order.order_no),
+        other => panic!("the change: {other:?}"),
+    }
     app.finish().await;
 }
 

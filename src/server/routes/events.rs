@@ -39,7 +39,8 @@ const REAUTH: Duration = Duration::from_secs(5);
 
 /// The live stream. A fresh subscription first gets a `hello` event whose id is the
 /// newest event now; then one `order` (OrderEvent) or `realname` (RealnameEvent) event
-/// per change.
+/// per change. With `Last-Event-ID` it resumes after that event — unless the number is
+/// beyond the newest, which this platform never gave: then it starts with a `hello` too.
 #[utoipa::path(get, path = "/api/v1/events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
     responses((status = 200, description = "text/event-stream of `hello`, `order` (OrderEvent) and `realname` (RealnameEvent) events", content_type = "text/event-stream")))]
@@ -64,8 +65,11 @@ pub async fn stream(
     let (live, published) = state.feed.subscribe();
     let mut pending = VecDeque::new();
     let (after, catching_up) = match resume {
-        Some(id) => (id, true),
-        None => {
+        Some(id) if id <= published => (id, true),
+        // A number this platform never gave (kept from another database, or from before a
+        // restore): the stream starts afresh with a `hello`, so the client reloads what it
+        // shows instead of waiting, "online", for events that will never follow it.
+        Some(_) | None => {
             pending.push_back(events::hello(published));
             (published, false)
         }
