@@ -131,6 +131,19 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
         done.verified_id_number.as_deref(),
         Some("11010519491231002X")
     );
+    // In full to the clerk who started it (whose form it fills); masked to everyone else,
+    // the mailroom and a reviewer included.
+    for token in [&app.mailroom, &app.reviewer, &app.support] {
+        let seen = app
+            .client(token)
+            .realname_session(&session.id)
+            .await
+            .expect("status");
+        assert_eq!(
+            seen.verified_id_number.as_deref(),
+            Some(ca_counter::domain::mask_id_number("11010519491231002X").as_str())
+        );
+    }
     let customer = clerk
         .find_customer(&customer.phone)
         .await

@@ -56,7 +56,10 @@ pub async fn create(
     ))
 }
 
-/// Where a verification stands.
+/// Where a verification stands. The verified ID number is given in full only to the
+/// operator who started the verification (the clerk with the customer, whose form it
+/// fills); everyone else reads it masked — the full number of a customer is read through
+/// `GET /customers/{id}/identity` or an order's `?reveal=true`, each recorded.
 #[utoipa::path(get, path = "/api/v1/realname-sessions/{id}", params(("id" = String, Path)),
     responses((status = 200, body = RealnameSession)))]
 pub async fn get(
@@ -70,10 +73,11 @@ pub async fn get(
         .realname(&id)
         .await?
         .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemRealnameNotFound)))?;
-    let reveal = caller
-        .operator
-        .roles
-        .permits(Permission::RevealPersonalData);
+    let reveal = row.created_by == caller.operator.id
+        && caller
+            .operator
+            .roles
+            .permits(Permission::RevealPersonalData);
     let mut session = present::realname(&row, now_ms(), caller.ctx.lang, reveal);
     if let (Some(name), Some(id_number)) = (&row.verified_name, &row.verified_id_number) {
         if let Some(check) = state.store.passed_check(&row.customer_id).await? {
