@@ -294,6 +294,13 @@ fn data_problem(path: &str, message: &str) -> ApiError {
     if let Some(missing) = missing_field(message) {
         return ApiError::field(&field(missing), T::ErrRequired);
     }
+    // `duplicate field `name``: the same key twice in one object.
+    if let Some(twice) = message
+        .strip_prefix("duplicate field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        return ApiError::field(&field(twice), T::ErrDuplicateKey);
+    }
     if path == "." || path.is_empty() {
         return ApiError::BadRequest {
             code: "malformed_request",
@@ -405,9 +412,38 @@ pub fn parse_query<V: DeserializeOwned>(raw: &str) -> Result<V, ApiError> {
             return Err(ApiError::field(&key, problem));
         }
     }
+    // A parameter given twice (`status=a&status=b`): named, with how to give several values.
+    let mut seen = std::collections::HashSet::new();
+    for (key, _) in form_urlencoded::parse(raw.as_bytes()) {
+        if !seen.insert(key.clone()) {
+            return Err(ApiError::field(&key, T::ErrRepeatedParameter));
+        }
+    }
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         data_problem(&path, &e.into_inner().to_string())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(e: ApiError) -> Vec<String> {
+        match e {
+            ApiError::Validation(errors) => errors.into_iter().map(|(f, _)| f).collect(),
+            other => panic!("a field problem: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_named() {
+        let twice = parse_json::<crate::api::NewCustomer>(
+            r#"{"phone": "13900001111", "name": "张三", "name": "李四"}"#.as_bytes(),
+        );
+        assert_eq!(fields(twice.err().expect("refused")), ["name"]);
+        let twice = parse_query::<crate::api::OrderQuery>("limit=1&limit=500");
+        assert_eq!(fields(twice.err().expect("refused")), ["limit"]);
+    }
 }

@@ -421,6 +421,15 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
             "limit",
             "whole number",
         ),
+        // A parameter given twice is named, with how to give several values.
+        (
+            reqwest::Method::GET,
+            "/api/v1/orders?status=cancelled&status=completed",
+            None,
+            422,
+            "status",
+            "separated by commas",
+        ),
         (
             reqwest::Method::GET,
             "/api/v1/orders?limit=99999999999999999999",
