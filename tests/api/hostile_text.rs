@@ -301,6 +301,9 @@ async fn control_characters_in_paths_and_ids_name_nothing(db: Db) {
         "/api/v1/attachments/abc%1B%5B2J",
         "/api/v1/realname/%00x",
         "/m/pay/%00",
+        "/m/notice/%00",
+        "/m/invoice/%FF",
+        "/orders/%00",
         "/api/v1/orders/HN2026%00",
     ] {
         let response = app
@@ -311,6 +314,19 @@ async fn control_characters_in_paths_and_ids_name_nothing(db: Db) {
             .await
             .expect("send");
         assert_eq!(response.status(), 404, "{path}");
+        // A customer's mangled link gets a page in their words, the API problem JSON.
+        let kind = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let expected = if path.starts_with("/api/") {
+            "application/problem+json"
+        } else {
+            "text/html"
+        };
+        assert!(kind.starts_with(expected), "{path}: {kind}");
     }
     let response = app
         .http

@@ -160,21 +160,31 @@ pub fn router(state: AppState) -> Router {
             response
         },
     ))
-    .layer(middleware::from_fn(refuse_control_paths))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        refuse_control_paths,
+    ))
     .layer(middleware::from_fn(render_problems))
     .with_state(state)
 }
 
 /// A path that decodes to a control or direction character (`%00`, `%1B`…) names nothing
-/// here; it is answered 404 before any handler could pass it to the database.
-async fn refuse_control_paths(request: axum::extract::Request, next: middleware::Next) -> Response {
+/// here; it is answered 404 before any handler could pass it to the database — problem
+/// JSON under `/api/`, a customer's page anywhere else (a mangled link from a text message).
+async fn refuse_control_paths(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
     let path = request.uri().path();
     let clean = percent_encoding::percent_decode_str(path)
         .decode_utf8()
         .is_ok_and(|p| !p.chars().any(crate::domain::is_unsafe_for_terminal));
     if clean {
         next.run(request).await
-    } else {
+    } else if path.starts_with("/api/") {
         ApiError::NotFound(Msg::new(T::ProblemRouteNotFound)).into_response()
+    } else {
+        super::web::no_such_page(&state, &request)
     }
 }
