@@ -89,6 +89,11 @@ impl Input {
     /// the caret.
     pub fn render(&self, frame: &mut Frame, area: Rect, style: Style, focus: bool) {
         let mut field = self.area.clone();
+        // A field the cursor is not in shows its start: a long address or buyer's name is
+        // read from its beginning (the view scrolls to the caret, left at the end).
+        if !focus {
+            field.move_cursor(ratatui_textarea::CursorMove::Head);
+        }
         field.set_style(style);
         field.set_cursor_style(if focus {
             Style::default().add_modifier(ratatui::style::Modifier::REVERSED)
@@ -111,6 +116,31 @@ impl Input {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_field_without_the_cursor_shows_its_start() {
+        let input = Input::new("湖南省湘潭市雨湖区韶山西路某某大厦三楼东侧302室（电梯出门右转）");
+        let shown = |focus: bool| {
+            let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(20, 1))
+                .expect("terminal");
+            terminal
+                .draw(|frame| input.render(frame, Rect::new(0, 0, 20, 1), Style::default(), focus))
+                .expect("draw");
+            let buffer = terminal.backend().buffer().clone();
+            buffer
+                .content()
+                .iter()
+                .map(|c| c.symbol())
+                .collect::<String>()
+                .replace(' ', "")
+        };
+        assert!(shown(false).starts_with("湖南省湘潭市"), "{}", shown(false));
+        assert!(
+            !shown(true).starts_with("湖南省"),
+            "with the cursor, its end: {}",
+            shown(true)
+        );
+    }
 
     #[test]
     fn typing_pasting_and_editing_keep_one_line() {
