@@ -442,8 +442,8 @@ mod tests {
         let twice = parse_json::<crate::api::NewCustomer>(
             r#"{"phone": "13900001111", "name": "张三", "name": "李四"}"#.as_bytes(),
         );
-        assert_eq!(fields(twice.err().expect("refused")), ["name"]);
+        assert_eq!(fields(twice.expect_err("refused")), ["name"]);
         let twice = parse_query::<crate::api::OrderQuery>("limit=1&limit=500");
-        assert_eq!(fields(twice.err().expect("refused")), ["limit"]);
+        assert_eq!(fields(twice.expect_err("refused")), ["limit"]);
     }
 }
