@@ -129,18 +129,20 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
                             Binding::new(&[Key::ch('u')], Cmd::UploadVoucher, t(T::CmdUploadVoucher))
                                 .footer(),
                         );
+                        // A customer who changes their mind at the counter: shown beside the
+                        // upload, so the clerk sees the way back.
+                        if qr_payment {
+                            out.push(
+                                Binding::new(&[Key::ch('p')], Cmd::PayOnline, t(T::CmdPayOnline))
+                                    .footer(),
+                            );
+                        }
                     }
                     Some(Paying::Settled) | None => {}
                 }
                 out.push(Binding::new(&[Key::ch('r')], Cmd::Receipt, t(T::CmdReceipt)).footer());
                 out.push(Binding::new(&[Key::ch('o')], Cmd::OpenOrder, t(T::CmdOpenSubmitted)).footer());
                 out.push(Binding::new(&[Key::ch('n')], Cmd::BlankForm, t(T::CmdBlankForm)).footer());
-                // Rarely wanted: last, so a narrow footer keeps the receipt.
-                if paying == Some(Paying::Transfer) && qr_payment {
-                    out.push(
-                        Binding::new(&[Key::ch('p')], Cmd::PayOnline, t(T::CmdPayOnline)).footer(),
-                    );
-                }
             }
             _ => {}
         }
