@@ -374,6 +374,13 @@ async fn the_return_sms_links_to_the_notice_on_the_phone() {
         assert!(html.contains(expected), "{expected} missing from {html}");
     }
     assert!(html.contains("tel:4006682666"));
+    // The quickest way first: upload on the order's own page; an individual is asked to
+    // sign, not to stamp.
+    assert!(
+        html.contains(&format!("href=\"/orders/{}\"", order.order_no)),
+        "{html}"
+    );
+    assert!(!html.contains("盖章"), "{html}");
     assert!(!html.contains("<script"), "no JavaScript");
     assert!(html.len() < 30_000);
     // Escaped: a reason is text, never markup.
