@@ -39,6 +39,17 @@ async fn every_state_of_every_phone_page_passes_axe() {
             .await;
     }
     check(&page, &axe, "phone-realname-blank").await;
+    // The consent's message is on its own line above the box, which keeps its place
+    // beside its words (the message once squeezed into a column to its left).
+    let placed = page
+        .run(
+            "const e = document.getElementById('consent-error').getBoundingClientRect(); \
+             const b = document.getElementById('consent').getBoundingClientRect(); \
+             return [e.bottom <= b.top + 1, e.width > 200]",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(placed, serde_json::json!([true, true]), "the consent's message");
     page.type_into("#name", "张三").await;
     page.type_into("#id_number", "110105194912310021").await;
     page.click("input[name=consent]").await;

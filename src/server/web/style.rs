@@ -33,7 +33,8 @@ input:not([type=checkbox]):not([type=radio]),select{width:100%;min-height:44px;p
 input[readonly]{background:#f1f1f1}
 input[type=file]{padding:.6rem;border:1px dashed #6b6b6b}
 fieldset{border:1px solid #6b6b6b;border-radius:.35rem;padding:.5rem 1rem}
-.choice{display:flex;gap:.6rem;align-items:center;min-height:44px}
+.choice{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;min-height:44px}
+.choice>.field-error{flex-basis:100%}
 .choice input{width:1.4rem;height:1.4rem;flex:none;margin:0}
 .choice label{font-weight:normal;margin:0}
 button,.button{display:inline-block;min-height:44px;min-width:44px;padding:.6rem 1.1rem;font-size:1rem;font-weight:600;line-height:1.5;border:2px solid #0b57d0;border-radius:.35rem;background:#0b57d0;color:#fff;text-decoration:none;text-align:center;cursor:pointer}
