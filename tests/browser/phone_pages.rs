@@ -49,7 +49,11 @@ async fn every_state_of_every_phone_page_passes_axe() {
             serde_json::json!([]),
         )
         .await;
-    assert_eq!(placed, serde_json::json!([true, true]), "the consent's message");
+    assert_eq!(
+        placed,
+        serde_json::json!([true, true]),
+        "the consent's message"
+    );
     page.type_into("#name", "张三").await;
     page.type_into("#id_number", "110105194912310021").await;
     page.click("input[name=consent]").await;

@@ -178,11 +178,22 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
         .unwrap_or_else(|| panic!("no demo code in {}", sent.html));
     let phone = hidden(&sent.html, "phone");
     let wrong = if code == "000000" { "111111" } else { "000000" };
+    let demo = hidden(&sent.html, "demo");
+    assert_eq!(demo, code, "the demo's code goes along with the form");
     let refused = browser
-        .post("/login/code", &[("phone", &phone), ("code", wrong)])
+        .post(
+            "/login/code",
+            &[("phone", &phone), ("code", wrong), ("demo", &demo)],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.html.contains("还可尝试 4 次"), "{}", refused.html);
+    // Mistyped, the demo's code is still there to read (it reaches no phone).
+    assert!(
+        refused.html.contains(&format!("本次验证码为 {code}")),
+        "{}",
+        refused.html
+    );
     assert!(
         refused.html.contains("aria-describedby"),
         "{}",

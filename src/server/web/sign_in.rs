@@ -57,6 +57,9 @@ pub struct CodeForm {
     #[serde(default)]
     code: String,
     next: Option<String>,
+    /// The demo's code, shown again after a mistyped one (built-in SMS log only).
+    #[serde(default)]
+    demo: Option<String>,
 }
 
 fn phone_form(ctx: &Ctx, typed: &str, next: &str, error: Option<&str>) -> maud::Markup {
@@ -128,6 +131,9 @@ fn code_page_markup(
             (form::token(ctx))
             input type="hidden" name="phone" value=(phone.as_str());
             input type="hidden" name="next" value=(next);
+            @if let Some(code) = demo_code {
+                input type="hidden" name="demo" value=(code);
+            }
             (form::field(&Field {
                 name: "code",
                 label: ctx.t(T::WebCodeLabel),
@@ -234,13 +240,18 @@ pub async fn check_code(
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
+    // The demo's code stays on the page after a mistyped one: nothing reaches a phone
+    // there, and the page is the only place it is shown.
+    let demo = typed.demo.as_deref().filter(|d| {
+        state.sms.name() == "log" && d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit())
+    });
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         let message = ctx.t(T::WebCodeShape);
         return page::page(
             ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
             ctx.t(T::WebCodeTitle),
-            code_page_markup(ctx, &phone, &next, Some(message), None, None),
+            code_page_markup(ctx, &phone, &next, Some(message), None, demo),
         );
     }
     let checked = match state.store.check_login_code(phone.as_str(), &code).await {
@@ -255,7 +266,7 @@ pub async fn check_code(
             ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
             ctx.t(T::WebCodeTitle),
-            code_page_markup(ctx, &phone, &next, Some(&message), None, None),
+            code_page_markup(ctx, &phone, &next, Some(&message), None, demo),
         )
     };
     match checked {
