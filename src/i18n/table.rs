@@ -368,6 +368,7 @@ web_texts! { messaging_texts;
     ReviewHeld => "你正在审核（领取至 {0}）", "you are reviewing it (claimed until {0})";
     ReviewClaiming => "正在领取…", "claiming…";
     ReviewWatching => "只读查看", "read-only";
+    MailWatching => "只读查看：寄出由邮寄岗操作", "read-only: the mailroom ships";
     QueueEmpty => "没有待审核的订单。", "nothing waiting for review.";
     DeadlineSoon => "将超时", "soon";
     DeadlineOverdue => "已超时", "overdue";
