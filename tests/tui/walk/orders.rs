@@ -126,6 +126,20 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     // texts a support agent can send (a login code asked for too soon says when).
     let mut online = unpaid();
     online.channel = ca_counter::domain::Channel::Online;
+    // Each action's key and words stay on one row (a row ends before an action that would
+    // not fit, rather than breaking its label).
+    let mut support = opened(lang, online.clone());
+    operator(&mut support, "周客服", ca_counter::domain::Role::Clerk);
+    let screen = render(&support, 80, 24);
+    for label in [
+        ca_counter::i18n::T::CmdSendLoginCode.get(lang),
+        ca_counter::i18n::T::CmdSendPaymentLink.get(lang),
+    ] {
+        assert!(
+            screen.lines().any(|row| row.contains(label)),
+            "{label} whole on a row:\n{screen}"
+        );
+    }
     out.push(scene(
         "order unpaid, submitted online",
         opened(lang, online.clone()),

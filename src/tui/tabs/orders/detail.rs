@@ -33,7 +33,13 @@ fn section<'a>(view: &View, title: T) -> Line<'a> {
 }
 
 /// The lines of an open order.
-pub fn lines<'a>(orders: &Orders, detail: &Detail, order: &Order, view: &View) -> Vec<Line<'a>> {
+pub fn lines<'a>(
+    orders: &Orders,
+    detail: &Detail,
+    order: &Order,
+    view: &View,
+    width: u16,
+) -> Vec<Line<'a>> {
     let lang = view.lang;
     let theme = view.theme;
     let dot = view.glyphs().dot;
@@ -167,10 +173,25 @@ pub fn lines<'a>(orders: &Orders, detail: &Detail, order: &Order, view: &View) -
     } else if actions.is_empty() {
         lines.push(Line::from(T::NoActions.get(lang)).style(theme.dim));
     } else {
-        let mut spans = Vec::new();
+        // Each key with its words on one row: a row ends before an action that would not
+        // fit, rather than breaking its label.
+        let mut spans: Vec<Span> = Vec::new();
+        let mut used = 0;
         for (key, _, label) in actions {
-            spans.push(Span::styled(format!(" {key} "), theme.footer_key));
-            spans.push(Span::styled(format!(" {label}   "), theme.base));
+            let (key, label) = (format!(" {key} "), format!(" {label}"));
+            let room = unicode_width::UnicodeWidthStr::width(key.as_str())
+                + unicode_width::UnicodeWidthStr::width(label.as_str());
+            if used > 0 && used + 3 + room > usize::from(width) {
+                lines.push(Line::from(std::mem::take(&mut spans)));
+                used = 0;
+            }
+            if used > 0 {
+                spans.push(Span::raw("   "));
+                used += 3;
+            }
+            used += room;
+            spans.push(Span::styled(key, theme.footer_key));
+            spans.push(Span::styled(label, theme.base));
         }
         lines.push(Line::from(spans));
     }

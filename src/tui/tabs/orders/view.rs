@@ -212,7 +212,7 @@ fn draw_detail(orders: &Orders, detail: &Detail, frame: &mut Frame, area: Rect, 
     let inner = outer.inner(area);
     paint::block(frame, area, outer, &title);
     let mut lines = match &detail.order {
-        Some(order) => detail::lines(orders, detail, order, view),
+        Some(order) => detail::lines(orders, detail, order, view, inner.width),
         None => vec![match &detail.error {
             Some(error) => Line::from(error.get(lang)).style(theme.error),
             None => Line::from(T::Loading.get(lang)).style(theme.dim),
