@@ -188,8 +188,8 @@ macro_rules! web_texts {
             WebVoucherLabel => "转账凭证", "Transfer voucher";
             WebCorrectDetails => "上面列出的申请信息（如邮寄地址、电话）需要更改的，请致电 {0}，工作人员改正后您再下载申请表打印签字。", "If the details listed above (an address, a phone number) must change, call {0}: staff correct them, then download the form to print and sign.";
             WebUnpaidCloses => "未付款的订单将于 {0} 自动取消。", "If unpaid, this order is cancelled by itself at {0}.";
-            WebCorrectIntro => "请按以上原因修改申请表，重新打印签字后拍照上传，无需再到柜台。", "Correct the form as listed, print and sign it again, and upload a photo of it; no need to come back to the counter.";
-            WebCorrectionLabel => "补正后的申请表", "The corrected form";
+            WebCorrectIntro => "请按以上原因准备补正材料——重新打印签字的申请表，或银行转账回单等——拍照或扫描后在下面上传，无需再到柜台。", "Prepare what the reasons above ask for — the application form printed and signed again, a bank transfer slip, or the like — and upload a photo or scan of it below; no need to come back to the counter.";
+            WebCorrectionLabel => "补正材料（申请表、转账回单等）", "The corrections (the form, a transfer slip…)";
             WebParcel => "邮寄进度", "Parcel";
             WebParcelNoNews => "快递公司暂无新的进度。", "No news from the carrier yet.";
             WebInvoiceIntro => "证书已寄出。如需发票，请填写开票信息。", "The certificate is on its way. If you need an invoice, tell us whom to invoice.";

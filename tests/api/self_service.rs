@@ -341,7 +341,7 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     assert!(
         refused.html.contains(theirs.order_no.as_str())
             && refused.html.contains("scan-error")
-            && refused.html.contains("补正后的申请表：")
+            && refused.html.contains("补正材料（申请表、转账回单等）：")
             && !refused.html.contains("签字后的申请表"),
         "{}",
         refused.html
