@@ -70,6 +70,14 @@ fn the_mailroom_ticks_a_batch_and_scans_numbers_one_after_another() {
         };
         assert!(screen.contains(whole), "{screen}");
         insta::assert_snapshot!(format!("mail_scan_next_{}", lang_name(lang)), screen);
+        // Stopped there, the order not shipped stays ticked for the next batch; the
+        // shipped one is not.
+        key(&mut app, KeyCode::Esc);
+        let ticked = app
+            .tab::<Mailing>()
+            .map(|m| m.ticked.clone())
+            .unwrap_or_default();
+        assert_eq!(ticked, ["HN20261128000003"], "{lang:?}");
     }
 }
 

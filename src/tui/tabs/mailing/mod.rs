@@ -188,7 +188,9 @@ impl Mailing {
                 ),
                 _ => summary,
             }));
-            self.ticked.clear();
+            // The ticks of orders not shipped stay (each shipped one was unticked as it
+            // went): stopped half-way, the rest are the next batch, not to be found and
+            // ticked again.
         }
     }
 
