@@ -774,6 +774,8 @@ web_texts! { messaging_texts;
     CmdInvoiceIssue => "开具", "issue";
     CmdTracking => "刷新物流", "refresh tracking";
     CmdTrackingStep => "录入物流事件", "add a tracking event";
+    TrackingManualHint => "这个包裹的物流由邮寄岗人工录入，不会自动更新；有新进展请按 e 录入", "This parcel's tracking is typed in by the mailroom and does not update by itself: press e to add what happened";
+    TrackingManualNote => "这个包裹的物流由邮寄岗人工录入，不会自动更新", "This parcel's tracking is typed in by the mailroom and does not update by itself";
     HistoryTrackingEvent => "录入物流事件", "added a tracking event";
     FieldTrackingState => "状态", "State";
     FieldTrackingContext => "经过（如：已到达长沙邮区中心）", "What happened";

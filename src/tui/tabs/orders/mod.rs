@@ -382,6 +382,22 @@ impl Component for Orders {
             }
             Cmd::Tracking => {
                 if let Some(detail) = &mut self.detail {
+                    // Typed in by the mailroom: nothing outside to ask, so say how it changes.
+                    let manual = detail
+                        .tracking
+                        .as_ref()
+                        .is_some_and(|t| t.as_ref().is_ok_and(|t| t.provider == "manual"));
+                    if manual {
+                        let ships = ctx
+                            .env
+                            .shared
+                            .permits(crate::domain::Permission::Act(Action::Ship));
+                        self.notice = Some(Notice::warning(Text::from(if ships {
+                            T::TrackingManualHint
+                        } else {
+                            T::TrackingManualNote
+                        })));
+                    }
                     detail.tracking = None;
                     ctx.ask(Request::Tracking {
                         order_no: detail.order_no.clone(),
