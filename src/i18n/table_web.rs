@@ -85,9 +85,7 @@ macro_rules! web_texts {
             WebVerified => "已实名", "verified";
             WebNotVerified => "尚未实名认证", "not yet verified";
             WebSessions => "已登录的设备", "Where you are signed in";
-            WebSessionDevice => "设备", "Device";
             WebSessionSince => "登录时间", "Since";
-            WebSessionAction => "操作", "Action";
             WebThisSession => "当前设备", "this device";
             WebEndSession => "退出该设备", "Sign this device out";
             WebEndAllSessions => "退出所有设备", "Sign out everywhere";

@@ -291,6 +291,16 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     small.wait_for("main").await;
     check(&small, &axe, "web-320-06-account-en").await;
     assert!(small.text("main").await.contains("Where you are signed in"));
+    // Each device in a few words with the day it signed in, not a browser's raw name
+    // broken over a narrow column.
+    let sessions = small.text("ul.sessions").await;
+    assert!(
+        sessions.contains("Android")
+            && sessions.contains("Chrome")
+            && !sessions.contains("Mozilla"),
+        "{sessions}"
+    );
+    assert!(sessions.contains("Since 20"), "{sessions}");
     small.close().await;
     page.close().await;
     app.finish().await;

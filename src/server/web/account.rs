@@ -25,7 +25,6 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
             return unavailable(ctx);
         }
     };
-    let clock = crate::server::error::china_clock;
     let body = html! {
         h1 { (ctx.t(T::WebAccount)) }
         dl {
@@ -45,23 +44,22 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
             }
         }
         h2 { (ctx.t(T::WebSessions)) }
-        table {
-            thead { tr { th { (ctx.t(T::WebSessionDevice)) } th { (ctx.t(T::WebSessionSince)) } th { span.small { (ctx.t(T::WebSessionAction)) } } } }
-            tbody {
-                @for session in &sessions {
-                    tr {
-                        td { (session.user_agent.chars().take(60).collect::<String>()) }
-                        td { (clock(session.created_at)) }
-                        td {
-                            @if session.id == who.session_id {
-                                (ctx.t(T::WebThisSession))
-                            } @else {
-                                form method="post" action="/account/sessions/end" {
-                                    (form::token(ctx))
-                                    input type="hidden" name="session" value=(session.id);
-                                    button.secondary type="submit" { (ctx.t(T::WebEndSession)) }
-                                }
-                            }
+        // One entry per device, its words on their own lines: a table's three columns
+        // broke every word on a phone.
+        ul.sessions {
+            @for session in &sessions {
+                li {
+                    strong { (device(&session.user_agent)) }
+                    br;
+                    span.small { (ctx.t(T::WebSessionSince)) " " (since(ctx, session.created_at)) }
+                    @if session.id == who.session_id {
+                        br;
+                        span.ok { (ctx.t(T::WebThisSession)) }
+                    } @else {
+                        form method="post" action="/account/sessions/end" {
+                            (form::token(ctx))
+                            input type="hidden" name="session" value=(session.id);
+                            button.secondary type="submit" { (ctx.t(T::WebEndSession)) }
                         }
                     }
                 }
@@ -80,6 +78,67 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
         }
     };
     page::page(ctx, StatusCode::OK, ctx.t(T::WebAccount), body)
+}
+
+/// A device as its browser names itself, in a few words: `Android 10 · Redmi 9A · Chrome`,
+/// `iPhone · Safari`, `Windows · Edge`; the first words of it when none is recognised.
+fn device(agent: &str) -> String {
+    let after = |key: &str| agent.split_once(key).map(|(_, rest)| rest);
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(rest) = after("Android ") {
+        let mut fields = rest.split([';', ')']).map(str::trim);
+        if let Some(version) = fields.next() {
+            parts.push(format!("Android {version}"));
+        }
+        if let Some(model) = fields
+            .next()
+            .map(|m| m.split(" Build").next().unwrap_or(m).trim())
+            .filter(|m| !m.is_empty() && *m != "K" && *m != "wv")
+        {
+            parts.push(model.to_owned());
+        }
+    } else if agent.contains("iPhone") {
+        parts.push("iPhone".into());
+    } else if agent.contains("iPad") {
+        parts.push("iPad".into());
+    } else if agent.contains("Windows") {
+        parts.push("Windows".into());
+    } else if agent.contains("Mac OS X") {
+        parts.push("Mac".into());
+    } else if agent.contains("Linux") {
+        parts.push("Linux".into());
+    }
+    let browser = [
+        ("MicroMessenger", "WeChat"),
+        ("AlipayClient", "Alipay"),
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(key, _)| agent.contains(key))
+    .map(|(_, name)| name);
+    parts.extend(browser.map(str::to_owned));
+    if parts.is_empty() {
+        return agent.chars().take(40).collect();
+    }
+    parts.join(" · ")
+}
+
+/// When a session began, with its date: `2026年12月05日（星期六） 08:23`.
+fn since(ctx: &crate::server::web::page::Ctx, ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| {
+            let t = t.to_offset(crate::domain::CHINA);
+            format!(
+                "{} {:02}:{:02}",
+                crate::server::paper::date_in(ctx.lang, t),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// Which session to end.
@@ -131,4 +190,30 @@ fn signed_out(state: &AppState) -> Response {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::device;
+
+    #[test]
+    fn a_device_is_named_in_a_few_words() {
+        for (agent, named) in [
+            (
+                "Mozilla/5.0 (Linux; Android 10; Redmi 9A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+                "Android 10 · Redmi 9A · Chrome",
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+                "iPhone · Safari",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0",
+                "Windows · Edge",
+            ),
+            ("curl/8.0", "curl/8.0"),
+        ] {
+            assert_eq!(device(agent), named, "{agent}");
+        }
+    }
 }

@@ -35,6 +35,9 @@ input[type=file]{padding:.6rem;border:1px dashed #6b6b6b}
 fieldset{border:1px solid #6b6b6b;border-radius:.35rem;padding:.5rem 1rem}
 .choice{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;min-height:44px}
 .choice>.field-error{flex-basis:100%}
+.sessions{list-style:none;padding:0}
+.sessions li{padding:.6rem 0;border-bottom:1px solid #d0d0d0}
+.sessions form{margin-top:.4rem}
 .choice input{width:1.4rem;height:1.4rem;flex:none;margin:0}
 .choice label{font-weight:normal;margin:0}
 button,.button{display:inline-block;min-height:44px;min-width:44px;padding:.6rem 1.1rem;font-size:1rem;font-weight:600;line-height:1.5;border:2px solid #0b57d0;border-radius:.35rem;background:#0b57d0;color:#fff;text-decoration:none;text-align:center;cursor:pointer}
