@@ -302,7 +302,7 @@ web_texts! { messaging_texts;
     VoucherInReview => "转账凭证已上传（{0}），订单进入待审核：审核员核对到账后通过。", "voucher uploaded ({0}): the order goes to review, where the transfer is checked.";
     LoopbackWarningRemote => "⚠ 手机无法访问这个地址（本机回环）：请平台管理员把 public_base_url 设为手机能访问的地址。", "⚠ Phones cannot reach this address (loopback): ask the platform's admin to set public_base_url.";
     ErrRepeatedParameter => "只能给一次；要给多个值请用逗号分隔（如 status=a,b）", "give it once; several values go in one, separated by commas (status=a,b)";
-    ErrDuplicateKey => "在同一个对象里出现了两次", "appears twice in the same object";
+    ErrDuplicateKey => "出现了两次，只能给一次", "appears twice: give it once";
     ErrPersonName => "姓名只能是文字，可含空格和 ·-.'，不能有数字、符号、表情或看不见的字符", "a name holds letters, with spaces and · - . ' only: no digits, symbols, emoji or invisible characters";
     ErrPlaceName => "请填写地名（如 长沙市、岳麓区），不能只有符号或数字", "a place name (like Changsha) — not only symbols or digits";
 

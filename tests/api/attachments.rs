@@ -247,6 +247,32 @@ async fn a_chunked_body_over_the_limit_is_refused_as_too_large(db: Db) {
 async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = app.submit("张三").await;
+    // `kind` twice (`other`, then `voucher`): named, nothing stored — not the last one
+    // silently winning.
+    let boundary = "XyZ-boundary";
+    let mut twice = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nother\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nvoucher\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n"
+    )
+    .into_bytes();
+    twice.extend(crate::common::scan_pdf(1, 2 * 1024));
+    twice.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{}/attachments", order.order_no)))
+        .bearer_auth(&app.clerk)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(twice)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 422);
+    let problem: ca_counter::api::Problem = response.json().await.expect("problem");
+    assert_eq!(problem.errors[0].field, "kind", "{problem:?}");
     let clerk = app.client(&app.clerk);
     let mut bomb = crate::common::scan_png(20, 20);
     bomb[16..20].copy_from_slice(&60_000u32.to_be_bytes());

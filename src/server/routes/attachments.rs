@@ -93,6 +93,13 @@ pub async fn upload(
     };
     while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
         match field.name() {
+            // Each of the two fields once: a second would leave the upload to whichever
+            // came last.
+            Some(name @ ("kind" | "file"))
+                if (name == "kind" && kind.is_some()) || (name == "file" && file.is_some()) =>
+            {
+                return Err(ApiError::field(name, T::ErrDuplicateKey));
+            }
             Some("kind") => kind = Some(field.text().await.map_err(broken)?),
             Some("file") => {
                 let name = display_name(field.file_name());
