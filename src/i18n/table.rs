@@ -692,6 +692,7 @@ web_texts! { messaging_texts;
     DocDeadlineHeading => "一、补正期限", "1. Deadline";
     DocDeadlineText => "请于 {0} 前补正（自退回之日起 {1} 日）。逾期未补正的，本申请保持“已驳回”状态，不予审核，也不寄出证书；如仍需办理，请致电 {2}。", "Please correct by {0} ({1} days from the return). Past that date the application stays returned: it is neither reviewed nor mailed; to go on with it, call {2}.";
     DocByPhoneHeading => "二、不必再跑一趟", "2. No need to come back";
+    DocByPhoneTextPerson => "用手机扫描右侧二维码（或打开短信中的链接），即可随时查看本告知书的全部事项，并登录平台在订单页上传补正材料。补正材料签字后拍照或扫描，也可致电 {0} 由工作人员接收并代为上传，或邮寄、送交受理点；收到后订单重新进入审核。", "Scan the code on the right (or open the link in the text message) to read this notice on your phone at any time, and sign in to upload the corrections on the order's page. Sign the corrected materials, photograph or scan them; or call {0}: staff take them in and upload them for you; or post or bring them to the counter. The order then goes back to review.";
     DocByPhoneText => "用手机扫描右侧二维码（或打开短信中的链接），即可随时查看本告知书的全部事项。补正材料签字、盖章后拍照或扫描，致电 {0} 由工作人员接收并代为上传，也可邮寄或送交受理点；收到后订单重新进入审核。", "Scan the code on the right (or open the link in the text message) to read this notice on your phone at any time. Sign and stamp the corrected materials, photograph or scan them and call {0}: staff take them in and upload them for you; or post or bring them to the counter. The order then goes back to review.";
     DocContactHeading => "三、咨询", "3. Questions";
     DocContactText => "审核人：{0}；服务热线：{1}。", "Reviewer: {0}; hotline: {1}.";

@@ -490,7 +490,12 @@ pub fn notice(
             ),
             (
                 T::DocByPhoneHeading.get(ZH).to_owned(),
-                T::DocByPhoneText.fill(ZH, &[hotline]),
+                // An individual signs; an organisation signs and stamps.
+                if row.user_type == "organization" {
+                    T::DocByPhoneText.fill(ZH, &[hotline])
+                } else {
+                    T::DocByPhoneTextPerson.fill(ZH, &[hotline])
+                },
             ),
             (
                 T::DocContactHeading.get(ZH).to_owned(),

@@ -230,6 +230,16 @@ async fn every_paper_of_an_order_prints_its_fields_and_a_code_that_reads_back() 
         !text.contains("请保存本回执"),
         "the notice has its own closing words"
     );
+    // An individual is asked to sign, not to stamp, and told of the upload online.
+    assert!(
+        !text.replace(char::is_whitespace, "").contains("签字、盖章"),
+        "{text}"
+    );
+    assert!(
+        text.replace(char::is_whitespace, "")
+            .contains("在订单页上传补正材料"),
+        "{text}"
+    );
     preview("paper_notice.pdf");
     let png = rasterise("paper_notice.pdf", 100).remove(0);
     let texts = crate::pdf_documents::qr_texts(&png);
