@@ -314,3 +314,28 @@ fn a_pdf_attachment_says_its_pages() {
     let _ = OrderStatus::PendingReview;
     let _: Option<Popup> = None;
 }
+
+/// Approving an order that has no scan of its signed application form: the confirmation
+/// says so before the reviewer decides; with the scan, nothing is added.
+#[test]
+fn the_approval_says_when_there_is_no_signed_form() {
+    for (with_form, warned) in [(true, false), (false, true)] {
+        let mut app = review_screen(Lang::ZhCn);
+        if !with_form
+            && let Some(order) = app
+                .tab_mut::<Review>()
+                .and_then(|r| r.screen.as_mut())
+                .and_then(|s| s.order.as_mut())
+        {
+            order.attachments.clear();
+        }
+        key(&mut app, KeyCode::Char('a'));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("审核通过订单"), "{screen}");
+        assert_eq!(
+            screen.contains("没有签字申请表的扫描件"),
+            warned,
+            "{screen}"
+        );
+    }
+}

@@ -458,7 +458,16 @@ fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, vie
     let (lang, theme) = (view.lang, view.theme);
     match popup {
         Popup::Approve => {
-            let lines = vec![Line::from(T::ApproveTitle.fill(lang, &[&screen.order_no]))];
+            let mut lines = vec![Line::from(T::ApproveTitle.fill(lang, &[&screen.order_no]))];
+            // Said before the decision: an order without its signed application form.
+            let unsigned = screen.order.as_ref().is_some_and(|o| {
+                !o.attachments
+                    .iter()
+                    .any(|a| a.kind == crate::api::AttachmentKind::SignedForm)
+            });
+            if unsigned {
+                lines.push(Line::from(T::ApproveNoSignedForm.get(lang)).style(theme.warning));
+            }
             let width = 60.min(area.width);
             let rows = paint::height(&lines, width - 4);
             let rect = popup::centered(area, width, rows + 2);
