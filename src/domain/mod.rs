@@ -40,7 +40,7 @@ pub use money::Money;
 pub use next_step::NextStep;
 pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};
 pub use role::{Permission, Role, RoleSet};
-pub use scan_codes::{Scanned, read_codes};
+pub use scan_codes::{Scanned, decode_upright, read_codes};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{
     Lines, RequiredText, human_text, is_bidi_control, is_invisible, is_unsafe_for_terminal,

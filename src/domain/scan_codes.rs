@@ -35,6 +35,14 @@ pub fn read_codes(data: &[u8]) -> Scanned {
 /// The image in grey, turned the way the camera was held; `None` when it cannot be read
 /// or is larger than [`MAX_PIXELS`].
 fn decode_gray(data: &[u8]) -> Option<GrayImage> {
+    decode_upright(data).map(DynamicImage::into_luma8)
+}
+
+/// An uploaded image decoded safely — refusing decompression bombs (at most [`MAX_PIXELS`],
+/// 16,000 px a side, 160 MB) — and turned the way the camera was held (EXIF orientation);
+/// `None` when it cannot be read. The one decoding of scans: code reading here, previews on
+/// the platform.
+pub fn decode_upright(data: &[u8]) -> Option<DynamicImage> {
     use image::ImageDecoder;
     let reader = || {
         image::ImageReader::new(std::io::Cursor::new(data))
@@ -57,7 +65,7 @@ fn decode_gray(data: &[u8]) -> Option<GrayImage> {
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
-    Some(image.into_luma8())
+    Some(image)
 }
 
 /// The longer side a page is brought to first: a whole A4 page photographed or scanned

@@ -11,9 +11,6 @@ pub use crate::domain::{Scanned, read_codes};
 /// Decodes at once, per instance, shared with the previews of `routes/attachments.rs`.
 pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// The largest image decoded, in pixels: the upload limit of `domain::inspect`.
-pub use crate::domain::MAX_PIXELS;
-
 /// Why a scan is refused: its codes name another order or application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtherOrder {

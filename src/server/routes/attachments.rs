@@ -350,34 +350,13 @@ pub async fn preview(
     Ok(response)
 }
 
-use crate::server::scan_match::{self, DECODES, MAX_PIXELS};
+use crate::server::scan_match::{self, DECODES};
 
-/// Decodes (refusing decompression bombs: at most [`MAX_PIXELS`], 160 MB), turns it the way
-/// the camera was held (EXIF orientation), scales to fit, encodes. Returns the bytes and the
+/// Decodes ([`crate::domain::decode_upright`]: no decompression bombs, turned the way the
+/// camera was held), scales to fit, encodes. Returns the bytes and the
 /// original size, or `None` when the image cannot be read.
 fn scale(data: &[u8], width: u32, height: u32, jpeg: bool) -> Option<(Vec<u8>, (u32, u32))> {
-    use image::ImageDecoder;
-    let reader = || {
-        image::ImageReader::new(std::io::Cursor::new(data))
-            .with_guessed_format()
-            .ok()
-    };
-    let (w, h) = reader()?.into_dimensions().ok()?;
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return None;
-    }
-    let mut reader = reader()?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(16_000);
-    limits.max_image_height = Some(16_000);
-    limits.max_alloc = Some(160 * 1024 * 1024);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().ok()?;
-    let orientation = decoder.orientation().ok();
-    let mut image = image::DynamicImage::from_decoder(decoder).ok()?;
-    if let Some(orientation) = orientation {
-        image.apply_orientation(orientation);
-    }
+    let image = crate::domain::decode_upright(data)?;
     let original = (image.width(), image.height());
     let image = if image.width() > width || image.height() > height {
         image.resize(width, height, image::imageops::FilterType::Triangle)
