@@ -119,6 +119,13 @@ pub fn date_in(lang: Lang, time: OffsetDateTime) -> String {
     }
 }
 
+/// A moment (unix ms) for a page in `lang`, China time: [`date_in`] and the time,
+/// `2026年12月07日（星期一） 08:23`.
+pub fn date_time_in(lang: Lang, ms: i64) -> String {
+    let t = china(ms);
+    format!("{} {:02}:{:02}", date_in(lang, t), t.hour(), t.minute())
+}
+
 /// `2026年12月07日（星期一）`
 pub fn chinese_date(time: OffsetDateTime) -> String {
     let weekday = [

@@ -51,7 +51,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
                 li {
                     strong { (device(&session.user_agent)) }
                     br;
-                    span.small { (ctx.t(T::WebSessionSince)) " " (since(ctx, session.created_at)) }
+                    span.small { (ctx.t(T::WebSessionSince)) " " (crate::server::paper::date_time_in(ctx.lang, session.created_at)) }
                     @if session.id == who.session_id {
                         br;
                         span.ok { (ctx.t(T::WebThisSession)) }
@@ -124,21 +124,6 @@ fn device(agent: &str) -> String {
         return agent.chars().take(40).collect();
     }
     parts.join(" · ")
-}
-
-/// When a session began, with its date: `2026年12月05日（星期六） 08:23`.
-fn since(ctx: &crate::server::web::page::Ctx, ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| {
-            let t = t.to_offset(crate::domain::CHINA);
-            format!(
-                "{} {:02}:{:02}",
-                crate::server::paper::date_in(ctx.lang, t),
-                t.hour(),
-                t.minute()
-            )
-        })
-        .unwrap_or_default()
 }
 
 /// Which session to end.

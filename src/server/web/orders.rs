@@ -383,17 +383,7 @@ fn unpaid_closes(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Option<String> 
     if hours <= 0 {
         return None;
     }
-    let at = time::OffsetDateTime::from_unix_timestamp_nanos(
-        i128::from(row.created_at + hours * 3_600_000) * 1_000_000,
-    )
-    .ok()?
-    .to_offset(crate::domain::CHINA);
-    let when = format!(
-        "{} {:02}:{:02}",
-        crate::server::paper::date_in(ctx.lang, at),
-        at.hour(),
-        at.minute()
-    );
+    let when = crate::server::paper::date_time_in(ctx.lang, row.created_at + hours * 3_600_000);
     Some(ctx.fill(T::WebUnpaidCloses, &[&when]))
 }
 
