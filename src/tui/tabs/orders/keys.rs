@@ -155,10 +155,7 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
         if order.is_some_and(|o| o.shipment.is_some()) {
             out.push(Binding::new(&[Key::ch('t')], Cmd::Tracking, t(T::CmdTracking)).footer());
         }
-        let manual = detail
-            .tracking
-            .as_ref()
-            .is_some_and(|t| t.as_ref().is_ok_and(|t| t.provider == "manual"));
+        let manual = detail.tracking_is_manual();
         if manual && !env.shared.read_only && env.shared.permits(Permission::Act(Action::Ship)) {
             out.push(
                 Binding::new(&[Key::ch('e')], Cmd::TrackingStep, t(T::CmdTrackingStep)).footer(),

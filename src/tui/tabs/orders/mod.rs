@@ -57,6 +57,15 @@ pub struct Detail {
     pub(crate) geometry: std::cell::Cell<(u16, u16)>,
 }
 
+impl Detail {
+    /// Whether its parcel's tracking is typed in by the mailroom (nothing outside to ask).
+    pub fn tracking_is_manual(&self) -> bool {
+        self.tracking
+            .as_ref()
+            .is_some_and(|t| t.as_ref().is_ok_and(|t| t.provider == "manual"))
+    }
+}
+
 /// The state of the 待办订单 tab.
 #[derive(Debug)]
 pub struct Orders {
@@ -383,11 +392,7 @@ impl Component for Orders {
             Cmd::Tracking => {
                 if let Some(detail) = &mut self.detail {
                     // Typed in by the mailroom: nothing outside to ask, so say how it changes.
-                    let manual = detail
-                        .tracking
-                        .as_ref()
-                        .is_some_and(|t| t.as_ref().is_ok_and(|t| t.provider == "manual"));
-                    if manual {
+                    if detail.tracking_is_manual() {
                         let ships = ctx
                             .env
                             .shared
