@@ -490,45 +490,20 @@ async fn the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_nee
             );
         }
         ca_counter::server::store::Backend::Postgres => {
+            crate::search::assert_generic_plans(
+                pool,
+                &[
+                    ("q_queue", queue.as_str(), "(100)", "using orders_review"),
+                    (
+                        "q_tracking",
+                        tracking,
+                        "('sf', 'SF1')",
+                        "using orders_tracking",
+                    ),
+                ],
+            )
+            .await;
             let mut conn = pool.acquire().await.expect("connection");
-            sqlx::raw_sql("ANALYZE; SET plan_cache_mode = force_generic_plan")
-                .execute(&mut *conn)
-                .await
-                .expect("generic plans");
-            for (name, sql, args, index) in [
-                ("q_queue", queue.as_str(), "(100)", "using orders_review"),
-                (
-                    "q_tracking",
-                    tracking,
-                    "('sf', 'SF1')",
-                    "using orders_tracking",
-                ),
-            ] {
-                sqlx::raw_sql(&format!("PREPARE {name} AS {sql}"))
-                    .execute(&mut *conn)
-                    .await
-                    .expect("prepare");
-                let plan: Vec<(String,)> =
-                    sqlx::query_as(&format!("EXPLAIN EXECUTE {name} {args}"))
-                        .fetch_all(&mut *conn)
-                        .await
-                        .expect("plan");
-                let text: Vec<&str> = plan.iter().map(|r| r.0.as_str()).collect();
-                assert!(
-                    text.iter().any(|line| line.contains(index)),
-                    "{name}: {text:?}"
-                );
-                assert!(
-                    !text
-                        .iter()
-                        .any(|line| line.contains("Seq Scan") || line.contains("Sort")),
-                    "{name}: {text:?}"
-                );
-            }
-            sqlx::raw_sql("DEALLOCATE ALL; RESET plan_cache_mode")
-                .execute(&mut *conn)
-                .await
-                .expect("reset");
             let partial: Vec<(String,)> = sqlx::query_as(
                 "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'orders' \
                  AND indexdef LIKE '% WHERE %' ORDER BY indexname",

@@ -317,63 +317,36 @@ async fn the_plans_of_search_statements_use_the_index_even_when_generic(db: Db) 
             }
         }
         ca_counter::server::store::Backend::Postgres => {
-            let mut conn = pool.acquire().await.expect("connection");
-            sqlx::raw_sql("ANALYZE; SET plan_cache_mode = force_generic_plan")
-                .execute(&mut *conn)
-                .await
-                .expect("generic plans");
-            for (name, sql, args, index) in [
-                (
-                    "s_walk",
-                    term_walk,
-                    "('n张伟', 'HN3', 51)",
-                    "order_terms_pkey",
-                ),
-                (
-                    "s_fetch",
-                    fetch,
-                    "('HN1', 'HN2', 'completed')",
-                    "orders_order_no_key",
-                ),
-                (
-                    "s_index_first",
-                    INDEX_FIRST,
-                    "(500)",
-                    "Index Scan Backward using orders_id_hash",
-                ),
-                (
-                    "s_index_next",
-                    INDEX_NEXT,
-                    "('HN3', 500)",
-                    "Index Scan Backward using orders_id_hash",
-                ),
-            ] {
-                let prepare = format!("PREPARE {name} AS {sql}");
-                sqlx::raw_sql(&prepare)
-                    .execute(&mut *conn)
-                    .await
-                    .expect("prepare");
-                let plan: Vec<(String,)> =
-                    sqlx::query_as(&format!("EXPLAIN EXECUTE {name} {args}"))
-                        .fetch_all(&mut *conn)
-                        .await
-                        .expect("plan");
-                let text: Vec<&str> = plan.iter().map(|r| r.0.as_str()).collect();
-                assert!(
-                    text.iter().any(|line| line.contains(index)),
-                    "{name}: {text:?}"
-                );
-                assert!(
-                    !text
-                        .iter()
-                        .any(|line| line.contains("Seq Scan") || line.contains("Sort")),
-                    "{name}: {text:?}"
-                );
-            }
-            sqlx::raw_sql("DEALLOCATE ALL; RESET plan_cache_mode")
-                .execute(&mut *conn)
-                .await
-                .expect("reset");
+            assert_generic_plans(
+                pool,
+                &[
+                    (
+                        "s_walk",
+                        term_walk,
+                        "('n张伟', 'HN3', 51)",
+                        "order_terms_pkey",
+                    ),
+                    (
+                        "s_fetch",
+                        fetch,
+                        "('HN1', 'HN2', 'completed')",
+                        "orders_order_no_key",
+                    ),
+                    (
+                        "s_index_first",
+                        INDEX_FIRST,
+                        "(500)",
+                        "Index Scan Backward using orders_id_hash",
+                    ),
+                    (
+                        "s_index_next",
+                        INDEX_NEXT,
+                        "('HN3', 500)",
+                        "Index Scan Backward using orders_id_hash",
+                    ),
+                ],
+            )
+            .await;
         }
     }
     app.finish().await;
@@ -635,4 +608,40 @@ async fn loaded_and_older_orders_are_searchable_and_the_platform_carries_on_afte
     }
     assert_eq!(counted(&app.client(&app.support)).await, 1001);
     app.finish().await;
+}
+
+/// Each statement's plan on PostgreSQL as a generic plan (what sqlx's prepared statements
+/// end up using): `(name, sql, arguments, index)` must use that index, with no sequential
+/// scan and no sort.
+pub(crate) async fn assert_generic_plans(pool: &sqlx::AnyPool, cases: &[(&str, &str, &str, &str)]) {
+    let mut conn = pool.acquire().await.expect("connection");
+    sqlx::raw_sql("ANALYZE; SET plan_cache_mode = force_generic_plan")
+        .execute(&mut *conn)
+        .await
+        .expect("generic plans");
+    for (name, sql, args, index) in cases {
+        sqlx::raw_sql(&format!("PREPARE {name} AS {sql}"))
+            .execute(&mut *conn)
+            .await
+            .expect("prepare");
+        let plan: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN EXECUTE {name} {args}"))
+            .fetch_all(&mut *conn)
+            .await
+            .expect("plan");
+        let text: Vec<&str> = plan.iter().map(|r| r.0.as_str()).collect();
+        assert!(
+            text.iter().any(|line| line.contains(index)),
+            "{name}: {text:?}"
+        );
+        assert!(
+            !text
+                .iter()
+                .any(|line| line.contains("Seq Scan") || line.contains("Sort")),
+            "{name}: {text:?}"
+        );
+    }
+    sqlx::raw_sql("DEALLOCATE ALL; RESET plan_cache_mode")
+        .execute(&mut *conn)
+        .await
+        .expect("reset");
 }

@@ -338,6 +338,25 @@ fn a_shipped_order_shows_its_tracking_newest_first() {
     }
 }
 
+/// A parcel's tracking, typed in by hand, with nothing on it yet.
+fn manual_tracking() -> orders::Answer {
+    orders::Answer::Tracking {
+        order_no: "HN20261128000003".into(),
+        result: Ok(Tracking {
+            carrier: "ems".into(),
+            carrier_name: "EMS".into(),
+            tracking_no: "EA123456785CN".into(),
+            provider: "manual".into(),
+            state: None,
+            events: vec![],
+            fetched_at: None,
+            checked_at: None,
+            error: None,
+            next_check_at: None,
+        }),
+    }
+}
+
 #[test]
 fn the_mailroom_types_a_tracking_event_by_its_name() {
     let mut app = app(Lang::ZhCn);
@@ -354,41 +373,13 @@ fn the_mailroom_types_a_tracking_event_by_its_name() {
         shipped_at: "2026-11-28T08:00:00Z".into(),
     });
     open_order(&mut app, shipped);
-    app.answer::<Orders>(orders::Answer::Tracking {
-        order_no: "HN20261128000003".into(),
-        result: Ok(Tracking {
-            carrier: "ems".into(),
-            carrier_name: "EMS".into(),
-            tracking_no: "EA123456785CN".into(),
-            provider: "manual".into(),
-            state: None,
-            events: vec![],
-            fetched_at: None,
-            checked_at: None,
-            error: None,
-            next_check_at: None,
-        }),
-    });
+    app.answer::<Orders>(manual_tracking());
     app.take_jobs();
     // `t` on a parcel typed in by hand says how it changes (nothing outside to ask).
     key(&mut app, KeyCode::Char('t'));
     let screen = render(&app, 80, 24);
     assert!(screen.contains("按 e 录入"), "{screen}");
-    app.answer::<Orders>(orders::Answer::Tracking {
-        order_no: "HN20261128000003".into(),
-        result: Ok(Tracking {
-            carrier: "ems".into(),
-            carrier_name: "EMS".into(),
-            tracking_no: "EA123456785CN".into(),
-            provider: "manual".into(),
-            state: None,
-            events: vec![],
-            fetched_at: None,
-            checked_at: None,
-            error: None,
-            next_check_at: None,
-        }),
-    });
+    app.answer::<Orders>(manual_tracking());
     app.take_jobs();
     key(&mut app, KeyCode::Char('e'));
     typed(&mut app, "签收");
