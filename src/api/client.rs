@@ -678,7 +678,7 @@ pub struct OrderQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[param(schema_with = super::schemas::date)]
     pub from: Option<String>,
-    /// Created on or before this date (YYYY-MM-DD, China time).
+    /// Created on or before this date (YYYY-MM-DD, China time); not before `from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[param(schema_with = super::schemas::date)]
     pub to: Option<String>,

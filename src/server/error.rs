@@ -53,6 +53,8 @@ pub enum ApiError {
     PreconditionRequired,
     /// An upload over the limit (bytes).
     TooLarge(usize),
+    /// A request body that is not an upload (JSON) is over the size limit (bytes).
+    BodyTooLarge(usize),
     /// An upload that is not JPEG, PNG or PDF.
     UnsupportedType,
     /// The database is unreachable or overloaded.
@@ -277,6 +279,11 @@ impl IntoResponse for ApiError {
             },
             ApiError::TooLarge(limit) => ProblemSpec {
                 detail: Msg::with(T::ProblemTooLargeDetail, [human_bytes(limit)]),
+                ..ProblemSpec::generic(StatusCode::PAYLOAD_TOO_LARGE)
+            },
+            ApiError::BodyTooLarge(limit) => ProblemSpec {
+                title: T::ProblemBodyTooLargeTitle,
+                detail: Msg::with(T::ProblemBodyTooLargeDetail, [human_bytes(limit)]),
                 ..ProblemSpec::generic(StatusCode::PAYLOAD_TOO_LARGE)
             },
             ApiError::UnsupportedType => ProblemSpec {

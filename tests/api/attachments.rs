@@ -208,10 +208,15 @@ async fn a_chunked_body_over_the_limit_is_refused_as_too_large(db: Db) {
         .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
             chunks,
         )))
+        .header("accept-language", "en")
         .send()
         .await
         .expect("send");
     assert_eq!(response.status(), 413);
+    // It is a body too large, not an upload: nothing was being uploaded.
+    let problem: Problem = response.json().await.expect("problem");
+    assert_eq!(problem.title, "Request body too large", "{problem:?}");
+    assert!(problem.detail.contains("64 KB"), "{problem:?}");
     // A customer's photo of the signed form over the limit: a page in their words, with the
     // way back to the upload, not problem JSON (whoever sends it: the page is the same).
     let mut photo = body.clone();

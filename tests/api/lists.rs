@@ -203,6 +203,8 @@ async fn bad_list_parameters_are_named(db: Db) {
     for (query, field) in [
         ("status=completed,,cancelled".to_owned(), "status"),
         (format!("project={unknown}"), "project"),
+        // Dates the wrong way round would be an empty page that looks like "no orders".
+        ("from=2026-12-05&to=2026-12-04".to_owned(), "to"),
     ] {
         let response = app
             .http
@@ -218,7 +220,22 @@ async fn bad_list_parameters_are_named(db: Db) {
         if field == "project" {
             assert_eq!(problem.errors[0].message, "there is no such project");
         }
+        if field == "to" {
+            assert_eq!(
+                problem.errors[0].message,
+                "the end date cannot be before the start date (2026-12-05)"
+            );
+        }
     }
+    // One day, from and to the same date, is that whole day.
+    let one_day = app
+        .http
+        .get(app.url("/api/v1/orders?from=2026-12-05&to=2026-12-05"))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(one_day.status(), 200);
     // A project of the catalog with no orders yet is an empty page, not an error.
     let projects = app.client(&app.clerk).projects("").await.expect("catalog");
     let page = app

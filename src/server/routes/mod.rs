@@ -136,6 +136,11 @@ pub fn router(state: AppState) -> Router {
                 }
                 (told, request.uri().clone())
             });
+            // An upload that is too large is a file too large; any other body is a body.
+            let upload = request
+                .headers()
+                .get(axum::http::header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"multipart/"));
             let response = next.run(request).await;
             if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
                 return response;
@@ -150,8 +155,10 @@ pub fn router(state: AppState) -> Router {
             } else if let Some((told, uri)) = customer_page {
                 let lang = super::web::request_lang(&told, uri.query());
                 super::web::too_large_page(&state, lang, uri.path().to_owned(), upload_limit)
-            } else {
+            } else if upload {
                 ApiError::TooLarge(upload_limit).into_response()
+            } else {
+                ApiError::BodyTooLarge(upload_limit).into_response()
             };
             response.headers_mut().insert(
                 axum::http::header::CONNECTION,

@@ -424,6 +424,12 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
     };
     let from_ms = date_ms(query.from.as_deref(), "from", 0, &mut errors);
     let to_ms = date_ms(query.to.as_deref(), "to", 1, &mut errors);
+    if let (Some(from), Some(to), Some(from_text)) = (from_ms, to_ms, query.from.as_deref()) {
+        // `to` is the day after the last one asked for: equal days are one whole day.
+        if to <= from {
+            errors.add("to", Msg::with(T::ErrDateRangeReversed, [from_text.trim()]));
+        }
+    }
     errors.finish()?;
     Ok(ListQuery {
         statuses,
