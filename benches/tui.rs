@@ -45,6 +45,7 @@ fn render_bench() {
         name: "李柜员".into(),
         roles: vec![Role::Clerk],
         may_reveal: true,
+        may_reveal_id_number: true,
     })));
     let stamp = now
         .format(&time::format_description::well_known::Rfc3339)

@@ -39,8 +39,12 @@ pub enum Permission {
     UploadAttachments,
     /// Add notes to an order.
     AddNotes,
-    /// See ID numbers, phones and addresses in full (audited).
+    /// See ID numbers, the scans and printed forms that carry them, phones and addresses
+    /// in full (audited): those who check who the customer is.
     RevealPersonalData,
+    /// See phones and mailing addresses in full (audited), ID numbers still masked: what
+    /// the mailroom needs to address a parcel, and no more.
+    RevealContact,
     /// Text a customer for them (a fresh login code, the link to pay): the counter and
     /// phone support, who have the customer in front of them or on the line. Each text
     /// spends the customer's own limits.
@@ -104,6 +108,7 @@ impl Role {
                     | P::UploadAttachments
                     | P::AddNotes
                     | P::RevealPersonalData
+                    | P::RevealContact
                     | P::TextCustomers
                     | P::Act(
                         Action::ChooseBankTransfer
@@ -119,11 +124,12 @@ impl Role {
                 P::ViewOrders
                     | P::AddNotes
                     | P::RevealPersonalData
+                    | P::RevealContact
                     | P::Act(Action::Approve | Action::Reject)
             ),
             Role::Mailroom => matches!(
                 permission,
-                P::ViewOrders | P::AddNotes | P::RevealPersonalData | P::Act(Action::Ship)
+                P::ViewOrders | P::AddNotes | P::RevealContact | P::Act(Action::Ship)
             ),
             Role::Finance => matches!(
                 permission,
@@ -222,6 +228,19 @@ mod tests {
         }
         assert!(support.permits(Permission::AddNotes));
         assert!(!support.permits(Permission::RevealPersonalData));
+    }
+
+    #[test]
+    fn the_mailroom_sees_where_to_send_a_parcel_but_not_who_the_customer_is() {
+        let mailroom = RoleSet::new([Role::Mailroom]);
+        assert!(mailroom.permits(Permission::RevealContact));
+        assert!(!mailroom.permits(Permission::RevealPersonalData));
+        // Whoever may see ID numbers may see phones and addresses too.
+        for role in Role::ALL {
+            if role.permits(Permission::RevealPersonalData) {
+                assert!(role.permits(Permission::RevealContact), "{role}");
+            }
+        }
     }
 
     #[test]

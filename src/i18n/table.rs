@@ -580,6 +580,8 @@ web_texts! { messaging_texts;
     FieldInvoiceNo => "发票号码", "Invoice number";
     MaskedHint => "个人信息已部分隐藏；按 R 显示完整信息（会记录在案）", "Personal data is masked; press R to show it in full (audited)";
     RevealedHint => "正在显示完整个人信息（已记录）", "Showing personal data in full (audited)";
+    MaskedContactHint => "电话和地址已部分隐藏；按 R 显示完整（会记录在案）", "Phone numbers and the address are masked; press R to show them in full (audited)";
+    RevealedContactHint => "正在显示完整电话和地址（已记录）；身份证号只对受理和审核显示", "Showing phone numbers and the address in full (audited); ID numbers are shown to the counter and review only";
     SectionActions => "可执行操作", "What you can do";
     NoActions => "当前没有你可执行的操作", "nothing you can do on this order now";
     SectionTimeline => "状态记录", "Timeline";

@@ -6,7 +6,9 @@ use crate::api::{
     MailingAddress, Order, OrderEvent, OrderSummary, Organization, RealnameEvent, RealnameStatus,
     Shipment,
 };
-use crate::domain::{Action, OrderNo, OrderStatus, UserType, mask_id_number, mask_phone};
+use crate::domain::{
+    Action, OrderNo, OrderStatus, Permission, UserType, mask_id_number, mask_phone,
+};
 
 use super::error::ApiError;
 use super::extract::Caller;
@@ -63,8 +65,16 @@ pub fn order(
         .map_err(|_| corrupt("organization"))?;
     let mut mailing: MailingAddress =
         serde_json::from_str(&row.mailing_json).map_err(|_| corrupt("mailing"))?;
-    if !reveal {
+    // The mailroom's reveal shows where to send the parcel; the ID number stays masked.
+    let reveal_id = reveal
+        && caller
+            .operator
+            .roles
+            .permits(Permission::RevealPersonalData);
+    if !reveal_id {
         applicant.id_number = mask_id_number(&applicant.id_number);
+    }
+    if !reveal {
         applicant.phone = mask_phone(&applicant.phone);
         mailing.phone = mask_phone(&mailing.phone);
         if !mailing.street.is_empty() {

@@ -274,6 +274,48 @@ async fn revealing_personal_data_is_a_permission_and_is_audited(db: Db) {
         .expect("audited");
     assert_eq!(reveal.actor.name, "reviewer-zhao");
     assert!(reveal.request_id.is_some());
+    // The mailroom's reveal is where to send the parcel: the phone and the street, recorded
+    // the same way, with the ID number still masked; the application form, which prints it,
+    // is not theirs to print.
+    let mailroom = app.client(&app.mailroom);
+    let me = mailroom.me().await.expect("me");
+    assert!(me.may_reveal && !me.may_reveal_id_number);
+    let addressed = mailroom
+        .order(&order.order_no, true)
+        .await
+        .expect("the mailroom may see the address");
+    assert!(addressed.revealed);
+    assert_eq!(addressed.mailing.street, "麓山南路 932 号");
+    assert!(!addressed.mailing.phone.contains('*'));
+    assert_eq!(addressed.applicant.id_number, "1101**********002X");
+    let form = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/orders/{}/application-form",
+            order.order_no
+        )))
+        .bearer_auth(&app.mailroom)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(form.status(), 403);
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    assert!(
+        history
+            .iter()
+            .any(|h| h.action == "reveal" && h.actor.name == "mailroom-wu")
+    );
+    assert!(
+        app.client(&app.reviewer)
+            .me()
+            .await
+            .expect("me")
+            .may_reveal_id_number
+    );
     app.finish().await;
 }
 

@@ -234,6 +234,7 @@ pub fn me(name: &str, roles: &[Role]) -> Me {
         name: name.into(),
         roles: roles.to_vec(),
         may_reveal: true,
+        may_reveal_id_number: true,
     }
 }
 

@@ -85,8 +85,12 @@ pub struct Me {
     pub name: String,
     /// The operator's roles.
     pub roles: Vec<Role>,
-    /// Whether the operator may see personal data in full (audited).
+    /// Whether the operator may see phones and addresses in full (audited).
     pub may_reveal: bool,
+    /// Whether that reveal shows the ID number too (and the operator may open scans and
+    /// print application forms): not for the mailroom.
+    #[serde(default)]
+    pub may_reveal_id_number: bool,
 }
 
 /// One action of the transition table, as clients should offer it.

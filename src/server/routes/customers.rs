@@ -68,10 +68,7 @@ pub async fn find(
 ) -> Result<Json<Vec<Customer>>, ApiError> {
     caller.require(Permission::ViewOrders)?;
     let phone = Phone::parse(&query.phone).map_err(|e| ApiError::field("phone", e))?;
-    let reveal = caller
-        .operator
-        .roles
-        .permits(Permission::RevealPersonalData);
+    let reveal = caller.operator.roles.permits(Permission::RevealContact);
     let found = state.store.customer_by_phone(&phone).await?;
     Ok(Json(
         found.iter().map(|c| present::customer(c, reveal)).collect(),

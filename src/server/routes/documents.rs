@@ -181,10 +181,7 @@ pub async fn receipt(
     let row = find_order(&state, &order_no).await?;
     let data = stored_form(&row)?;
     let status = row.status()?;
-    let in_full = caller
-        .operator
-        .roles
-        .permits(Permission::RevealPersonalData);
+    let in_full = caller.operator.roles.permits(Permission::RevealContact);
     if in_full {
         record_print(&state, &caller, &row, "receipt").await?;
     }

@@ -43,7 +43,8 @@ pub async fn ready(State(state): State<AppState>) -> Result<Json<Readiness>, Api
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me)))]
 pub async fn me(caller: Caller) -> Result<Json<Me>, ApiError> {
     Ok(Json(Me {
-        may_reveal: caller
+        may_reveal: caller.operator.roles.permits(Permission::RevealContact),
+        may_reveal_id_number: caller
             .operator
             .roles
             .permits(Permission::RevealPersonalData),

@@ -153,10 +153,26 @@ pub fn lines<'a>(
             Span::styled(order.rejection_reasons.join("；"), theme.error),
         ]));
     }
+    // The mailroom's reveal is the phone and the address; the ID number stays masked.
+    let id_too = view
+        .shared
+        .me
+        .as_ref()
+        .is_some_and(|m| m.may_reveal_id_number);
     if order.revealed {
-        lines.push(Line::from(T::RevealedHint.get(lang)).style(theme.dim));
+        let hint = if id_too {
+            T::RevealedHint
+        } else {
+            T::RevealedContactHint
+        };
+        lines.push(Line::from(hint.get(lang)).style(theme.dim));
     } else if view.shared.me.as_ref().is_some_and(|m| m.may_reveal) {
-        lines.push(Line::from(T::MaskedHint.get(lang)).style(theme.dim));
+        let hint = if id_too {
+            T::MaskedHint
+        } else {
+            T::MaskedContactHint
+        };
+        lines.push(Line::from(hint.get(lang)).style(theme.dim));
     }
 
     lines.push(Line::default());
