@@ -351,6 +351,24 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
         .expect("order");
     assert!(unchanged.invoice_request.is_none(), "nothing kept yet");
 
+    // An address pasted longer than an invoice line takes is not cut to fit without a
+    // word (the cut one would be sent as whole): it is refused beside the field.
+    let long_address = format!("长沙市岳麓区麓山南路 1 号{}", "某".repeat(110));
+    page.clear("#address").await;
+    page.type_into("#address", &long_address).await;
+    page.click("main button[type=submit]").await;
+    page.wait_for("#address-error").await;
+    let why = page.text("#address-error").await;
+    assert!(why.contains("100"), "{why}");
+    assert_eq!(
+        page.property("#address", "value").await,
+        json!(long_address),
+        "what was typed is kept whole"
+    );
+    page.clear("#address").await;
+    page.type_into("#address", "长沙市岳麓区麓山南路 1 号")
+        .await;
+
     // Fixed: the right check character, the bank and the account.
     page.clear("#tax_number").await;
     page.type_into("#tax_number", "91110000600037341L").await;

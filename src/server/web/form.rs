@@ -27,7 +27,9 @@ pub struct Field<'a> {
     pub autocomplete: &'a str,
     /// The on-screen keyboard: `text`, `numeric`, `tel`, `email`.
     pub inputmode: &'a str,
-    /// Most characters accepted.
+    /// Most characters accepted. The browser is let to take twice as many: a paste cut
+    /// silently to the limit would be sent as if whole, while one over it is refused beside
+    /// the field with the limit named (a megabyte paste is still stopped).
     pub max: usize,
     /// Shown but not changed (filled from the verification).
     pub readonly: bool,
@@ -62,7 +64,7 @@ pub fn field(f: &Field<'_>) -> Markup {
             input id=(f.name) name=(f.name) type=(if f.kind.is_empty() { "text" } else { f.kind })
                 value=(f.value) autocomplete=(if f.autocomplete.is_empty() { "off" } else { f.autocomplete })
                 inputmode=(if f.inputmode.is_empty() { "text" } else { f.inputmode })
-                maxlength=(if f.max == 0 { 200 } else { f.max })
+                maxlength=(2 * if f.max == 0 { 200 } else { f.max })
                 aria-describedby=[(!described.is_empty()).then_some(described.as_str())]
                 aria-invalid=[f.error.map(|_| "true")]
                 readonly[f.readonly];
