@@ -126,7 +126,7 @@ fn queue_row(item: &ReviewItem, selected: bool, view: &View) -> Row {
                 crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
                 pick(mark_style),
             ),
-            (marks.join(" "), pick(mark_style)),
+            (marks.join(T::MarksJoin.get(lang)), pick(mark_style)),
             (
                 item.claim.as_ref().map(|c| c.by.name.clone()).unwrap_or_default(),
                 pick(theme.accent),
