@@ -400,8 +400,8 @@ async fn operator(store: &Store, command: OperatorCommand) -> Result<()> {
                     "active"
                 };
                 println!(
-                    "{:<20} {:<36} {:<8} {:>6}  {created}",
-                    o.operator.name,
+                    "{} {:<36} {:<8} {:>6}  {created}",
+                    pad_columns(&o.operator.name, 20),
                     o.operator.roles.to_list(),
                     status,
                     o.active_tokens
@@ -438,4 +438,11 @@ fn ca_counter_time(ms: i64) -> String {
             .ok()
         })
         .unwrap_or_default()
+}
+
+/// `text` followed by spaces to fill `columns` terminal columns: a Chinese name takes two
+/// columns a character, which `{:<20}` counts as one, and the table's columns would drift.
+fn pad_columns(text: &str, columns: usize) -> String {
+    let width = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
 }

@@ -132,6 +132,20 @@ fn operator_add_prints_the_token_alone_on_the_last_line_and_it_works_while_servi
         stdout.contains("李柜员") && stdout.contains("clerk,reviewer") && stdout.contains("active")
     );
     assert!(!stdout.contains(&token), "tokens are never listed");
+    // A Chinese name's row lines up with the header: its roles start in the same column.
+    let column = |line: &str, word: &str| {
+        line.find(word)
+            .map(|at| unicode_width::UnicodeWidthStr::width(&line[..at]))
+    };
+    let header = stdout
+        .lines()
+        .find(|l| l.starts_with("NAME"))
+        .expect("header");
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("李柜员"))
+        .expect("row");
+    assert_eq!(column(row, "clerk"), column(header, "ROLES"), "{stdout}");
 
     let (ok, _, stderr) = env.run(&["operator", "add", "--name", "李柜员", "--role", "clerk"]);
     assert!(!ok);
