@@ -148,10 +148,27 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ca-counter: {e:#}");
+            eprintln!("ca-counter: {}", causes(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, each said once: a database error's text repeats
+/// its source's ("database: error returned from database: X", then "X").
+fn causes(error: &color_eyre::eyre::Report) -> String {
+    let mut said = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if said.contains(text.trim()) {
+            continue;
+        }
+        if !said.is_empty() {
+            said.push_str(": ");
+        }
+        said.push_str(&text);
+    }
+    said
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -165,6 +182,8 @@ async fn run(cli: Cli) -> Result<()> {
             no_demo,
         }) => serve(config, config_path, listen, database, no_demo).await,
         Some(Command::Operator { command, database }) => {
+            // Said first: a token made in another database than the platform's is no use.
+            eprintln!("database {}", redact(&database_url(&config, &database)));
             let store = open_store(&config, &database).await?;
             operator(&store, command).await
         }
@@ -258,15 +277,18 @@ async fn open_store(config: &Config, args: &DatabaseArgs) -> Result<Store> {
 
 /// The URL without a password, for messages.
 fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
+    let Some(scheme) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme + 3..];
+    // The credentials end at the last `@` before the path: a password may hold `@`.
+    let authority = rest.find(['/', '?']).map_or(rest, |end| &rest[..end]);
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &rest[at..]),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
     }
 }
 
@@ -283,6 +305,8 @@ async fn serve(
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in a log file or a journal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     if let Some(listen) = listen {
         config.platform.listen = listen;
@@ -310,6 +334,20 @@ async fn serve(
         "phones reach it at {}; stop with Ctrl-C",
         platform.public_base_url()
     );
+    let public = platform.public_base_url();
+    let host = public
+        .split_once("://")
+        .map_or(public, |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if config::is_unreachable_host(host) {
+        eprintln!(
+            "warning: {host} is this machine only — QR codes and text messages will send phones \
+             to an address they cannot open; set [platform] public_base_url to the address \
+             phones reach (every instance the same)"
+        );
+    }
     // Every built-in stand-in says it is one, on the first screen an operator reads.
     let demo = ca_counter::server::demo::DemoParts::of(&config.platform);
     if let Some(line) = demo.line(ca_counter::i18n::Lang::ZhCn) {
@@ -359,6 +397,10 @@ async fn operator(store: &Store, command: OperatorCommand) -> Result<()> {
             if name.is_empty() {
                 return Err(eyre!("the operator name must not be empty"));
             }
+            // A name is shown in lists, histories and the status line: one line of text, by
+            // the rule for all human text (no control or direction characters).
+            let name = &ca_counter::domain::human_text(name, ca_counter::domain::Lines::One, 50)
+                .map_err(|e| eyre!("operator name: {}", e.render(ca_counter::i18n::Lang::En)))?;
             let roles = RoleSet::parse(&roles).map_err(|bad| {
                 eyre!(
                     "unknown role {bad:?}: use clerk, support, reviewer, mailroom, finance, admin"
@@ -389,7 +431,7 @@ async fn operator(store: &Store, command: OperatorCommand) -> Result<()> {
                 );
             }
             println!(
-                "{:<20} {:<36} {:<8} {:>6}  created",
+                "{:<20} {:<36} {:<8} {:>6}  CREATED (UTC+8)",
                 "NAME", "ROLES", "STATUS", "TOKENS"
             );
             for o in operators {

@@ -632,6 +632,175 @@ impl Config {
 
     /// Checks configuration text; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config = Config::read(text, path)?;
+        match config.out_of_range().into_iter().next() {
+            None => Ok(config),
+            Some((section, key, message)) => {
+                let (line, snippet) = locate(text, section, key);
+                Err(ConfigError::Invalid {
+                    path: path.to_owned(),
+                    line,
+                    column: 1,
+                    message: format!("[{section}] {key}: {message}"),
+                    snippet,
+                })
+            }
+        }
+    }
+
+    /// Settings that parse but make no sense (a negative duration, an end before its start),
+    /// as (section, key, why). A platform started with one would misbehave for everyone on
+    /// it — `unpaid_close_hours = -5` would close every unpaid order at once — so the file
+    /// is refused instead.
+    fn out_of_range(&self) -> Vec<(&'static str, &'static str, String)> {
+        let mut problems = Vec::new();
+        let p = &self.platform;
+        let mut at_least = |section: &'static str, key: &'static str, value: i128, min: i128| {
+            if value < min {
+                problems.push((section, key, format!("must be at least {min}, not {value}")));
+            }
+        };
+        let platform = "platform";
+        at_least(platform, "max_connections", p.max_connections.into(), 1);
+        at_least(
+            platform,
+            "max_upload_bytes",
+            p.max_upload_bytes as i128,
+            1024,
+        );
+        at_least(
+            platform,
+            "payment_qr_minutes",
+            p.payment_qr_minutes.into(),
+            1,
+        );
+        at_least(
+            platform,
+            "unpaid_close_hours",
+            p.unpaid_close_hours.into(),
+            1,
+        );
+        at_least(
+            platform,
+            "payment_check_seconds",
+            p.payment_check_seconds.into(),
+            1,
+        );
+        at_least(platform, "realname_minutes", p.realname_minutes.into(), 1);
+        at_least(
+            platform,
+            "statement_timeout_seconds",
+            p.statement_timeout_seconds.into(),
+            1,
+        );
+        at_least(
+            platform,
+            "lock_timeout_seconds",
+            p.lock_timeout_seconds.into(),
+            1,
+        );
+        if let Some(n) = p.search_connections {
+            at_least(platform, "search_connections", n.into(), 1);
+        }
+        at_least(platform, "search_budget_ms", p.search_budget_ms.into(), 1);
+        at_least(
+            platform,
+            "search_budget_rows",
+            p.search_budget_rows as i128,
+            1,
+        );
+        let http = "platform.http";
+        at_least(
+            http,
+            "header_timeout_seconds",
+            p.http.header_timeout_seconds.into(),
+            1,
+        );
+        at_least(
+            http,
+            "body_idle_timeout_seconds",
+            p.http.body_idle_timeout_seconds.into(),
+            1,
+        );
+        at_least(
+            http,
+            "max_open_connections",
+            p.http.max_open_connections as i128,
+            1,
+        );
+        at_least(http, "event_backlog", p.http.event_backlog as i128, 1);
+        let review = "platform.review";
+        at_least(
+            review,
+            "promise_working_days",
+            p.review.promise_working_days.into(),
+            1,
+        );
+        at_least(review, "warn_hours", p.review.warn_hours.into(), 0);
+        at_least(review, "claim_minutes", p.review.claim_minutes.into(), 1);
+        at_least(
+            review,
+            "correction_days",
+            p.review.correction_days.into(),
+            1,
+        );
+        let mailing = "platform.mailing";
+        at_least(
+            mailing,
+            "invoice_link_days",
+            p.mailing.invoice_link_days.into(),
+            1,
+        );
+        let sms = "platform.sms";
+        at_least(sms, "max_attempts", p.sms.max_attempts.into(), 1);
+        at_least(sms, "poll_ms", p.sms.poll_ms.into(), 1);
+        at_least(sms, "lease_seconds", p.sms.lease_seconds.into(), 1);
+        at_least(
+            "platform.identity",
+            "check_ms",
+            p.identity.check_ms.into(),
+            100,
+        );
+        if p.review.workday_end.0 <= p.review.workday_start.0 {
+            problems.push((
+                review,
+                "workday_end",
+                "must be later than workday_start".to_owned(),
+            ));
+        }
+        if !(0..=100).contains(&p.invoice.tax_rate_percent) {
+            problems.push((
+                "platform.invoice",
+                "tax_rate_percent",
+                format!("must be 0–100, not {}", p.invoice.tax_rate_percent),
+            ));
+        }
+        for (key, value) in [("hotline", &p.hotline), ("ca_name", &p.ca_name)] {
+            if value.trim().is_empty() {
+                problems.push((platform, key, "must not be empty: it is printed".to_owned()));
+            }
+        }
+        if let Some(url) = &p.public_base_url {
+            let host = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"))
+                .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+            match host {
+                None | Some("") => problems.push((
+                    platform,
+                    "public_base_url",
+                    format!(
+                        "{url:?} is not an address a phone can open: write it whole, like https://ca.example.cn"
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+        problems
+    }
+
+    /// The file's text read into settings, without the range checks.
+    fn read(text: &str, path: &Path) -> Result<Config, ConfigError> {
         toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
             let before = &text[..offset];
@@ -661,6 +830,45 @@ impl Config {
             None => Ok((Config::default(), None)),
         }
     }
+}
+
+/// True for a host no phone can reach: loopback or "any address".
+pub fn is_unreachable_host(host_and_port: &str) -> bool {
+    let host = if let Some(bracketed) = host_and_port.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
+    } else {
+        host_and_port.split(':').next().unwrap_or_default()
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+}
+
+/// The line of `key` in `[section]` of `text` (1-based) and its text; the section's header
+/// when the key is not written there (a default), line 1 when neither is.
+fn locate(text: &str, section: &str, key: &str) -> (usize, String) {
+    let header = format!("[{section}]");
+    let mut in_section = section.is_empty();
+    let mut found = None;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_section = trimmed == header;
+            if in_section && found.is_none() {
+                found = Some((index + 1, line.to_owned()));
+            }
+            continue;
+        }
+        let named = trimmed
+            .split('=')
+            .next()
+            .is_some_and(|name| name.trim() == key);
+        if in_section && named {
+            return (index + 1, line.to_owned());
+        }
+    }
+    found.unwrap_or((1, text.lines().next().unwrap_or_default().to_owned()))
 }
 
 /// `~/.config/ca-counter/config.toml` (or the platform's equivalent).
@@ -755,6 +963,59 @@ mod tests {
         .unwrap_or_default();
         assert!(error.starts_with("c.toml:2:"), "{error}");
         assert!(error.contains("2026-13-01"), "{error}");
+    }
+
+    #[test]
+    fn a_setting_out_of_its_range_is_refused_with_its_line() {
+        // A negative hour count would close every unpaid order of every instance at once.
+        let text = "[platform]\nhotline = \"400\"\nunpaid_close_hours = -5\n";
+        let error = Config::parse(text, Path::new("/etc/c.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.starts_with("/etc/c.toml:3:1:"), "{error}");
+        assert!(
+            error.contains("unpaid_close_hours: must be at least 1, not -5"),
+            "{error}"
+        );
+        for (text, key) in [
+            (
+                "[platform.review]\nworkday_start = \"18:00\"\nworkday_end = \"09:00\"\n",
+                "workday_end",
+            ),
+            (
+                "[platform.invoice]\ntax_rate_percent = 600\n",
+                "tax_rate_percent",
+            ),
+            ("[platform]\npayment_qr_minutes = 0\n", "payment_qr_minutes"),
+            ("[platform]\nhotline = \"\"\n", "hotline"),
+            ("[platform.sms]\nmax_attempts = 0\n", "max_attempts"),
+            ("[platform.http]\nevent_backlog = 0\n", "event_backlog"),
+            (
+                "[platform]\npublic_base_url = \"ca.example.cn\"\n",
+                "public_base_url",
+            ),
+        ] {
+            let error = Config::parse(text, Path::new("c.toml"))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains(&format!("] {key}: ")), "{text}: {error}");
+        }
+        // An address a phone cannot reach is allowed (a demo on one machine); `serve` warns.
+        assert!(
+            Config::parse(
+                "[platform]\npublic_base_url = \"http://127.0.0.1:8080\"\n",
+                Path::new("c.toml")
+            )
+            .is_ok()
+        );
+        assert!(is_unreachable_host("127.0.0.1:8080"));
+        assert!(is_unreachable_host("0.0.0.0:8080"));
+        assert!(is_unreachable_host("[::1]:8080"));
+        assert!(is_unreachable_host("localhost"));
+        assert!(!is_unreachable_host("192.168.1.20:8080"));
+        assert!(!is_unreachable_host("ca.example.cn"));
     }
 
     #[test]

@@ -233,6 +233,13 @@ impl Platform {
         listener: TcpListener,
     ) -> Result<Platform, StartError> {
         let identity = identity_provider(&config)?;
+        // Checked before the database is opened: a wrong setting changes nothing there.
+        if matches!(
+            config.payment_provider,
+            crate::config::PaymentProvider::Alipay
+        ) {
+            alipay_keys(&config, "payment_provider")?;
+        }
         let sms = sms::provider(&config).map_err(StartError::Config)?;
         let mail = mail::provider(config.invoice.mail_provider, config.invoice.smtp.as_ref())
             .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;

@@ -226,6 +226,88 @@ fn a_bad_config_file_is_refused_naming_file_line_and_key() {
     assert!(stderr.contains("max_uplod_bytes"), "{stderr}");
 }
 
+/// What an operator gets wrong when setting a platform up is said once, in words, and
+/// changes nothing: no password in a message, no tables made in a database the program then
+/// refuses, no operator name that forges a row of `operator list`.
+#[test]
+fn an_operators_mistakes_are_said_plainly_and_change_nothing() {
+    let env = Env::new();
+    // A password with an `@` in it is not shown, in part or whole.
+    let (ok, _, stderr) = env.run(&[
+        "operator",
+        "list",
+        "--database-url",
+        "mysql://root:S3c@ret@127.0.0.1/x",
+    ]);
+    assert!(!ok);
+    assert!(
+        !stderr.contains("S3c") && !stderr.contains("ret@"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("unsupported database \"mysql\""),
+        "{stderr}"
+    );
+    // A platform refused for its configuration leaves the database untouched.
+    let path = env.dir.path().join("alipay.toml");
+    std::fs::write(&path, "[platform]\npayment_provider = \"alipay\"\n").expect("write");
+    let (ok, _, stderr) = env.run(&["serve", "--config", path.to_str().expect("utf-8 path")]);
+    assert!(!ok);
+    assert!(stderr.contains("[platform.alipay]"), "{stderr}");
+    assert!(
+        !env.dir.path().join("platform.db").exists(),
+        "no database made: {stderr}"
+    );
+    // A negative duration is refused before anything starts.
+    std::fs::write(&path, "[platform]\nunpaid_close_hours = -5\n").expect("write");
+    let (ok, _, stderr) = env.run(&["serve", "--config", path.to_str().expect("utf-8 path")]);
+    assert!(!ok);
+    assert!(
+        stderr.contains(":2:1") && stderr.contains("must be at least 1, not -5"),
+        "{stderr}"
+    );
+    // An operator command says which database it works on.
+    let (ok, _, stderr) = env.run(&["operator", "list"]);
+    assert!(ok);
+    assert!(
+        stderr.contains(&format!("database {}", env.url)),
+        "{stderr}"
+    );
+    // A name with a line break would print as a second row.
+    let (ok, _, stderr) = env.run(&[
+        "operator",
+        "add",
+        "--name",
+        "evil\nadmin    admin",
+        "--role",
+        "clerk",
+    ]);
+    assert!(!ok);
+    assert!(stderr.contains("operator name"), "{stderr}");
+    // A database a newer version has migrated is named as such, once.
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let store = ca_counter::server::store::Store::open(&env.url, 1)
+            .await
+            .expect("open");
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (999, 'from the future', TRUE, X'00', 0)",
+        )
+        .execute(store.pool())
+        .await
+        .expect("a migration from a newer version");
+        store.close().await;
+    });
+    let (ok, _, stderr) = env.run(&["operator", "list"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("upgraded by a newer ca-counter (migration 999"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("migration 999").count(), 1, "{stderr}");
+}
+
 #[test]
 fn catalog_import_loads_a_real_catalog_into_an_empty_platform() {
     let env = Env::new();

@@ -85,12 +85,27 @@ impl Backend {
     }
 }
 
+/// A migration applied to the database that this build does not know: a newer version ran
+/// on it. Said in those words, not as sqlx's "previously applied but is missing".
+fn newer_database(e: sqlx::migrate::MigrateError) -> StoreError {
+    match e {
+        sqlx::migrate::MigrateError::VersionMissing(version) => StoreError::NewerDatabase(version),
+        e => StoreError::Migrate(e),
+    }
+}
+
 /// Why the database could not do something.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The URL names no supported database.
-    #[error("unsupported database URL {0:?}: use sqlite://FILE or postgres://USER@HOST/DB")]
+    /// The URL names no supported database (its scheme only: the rest may hold a password).
+    #[error("unsupported database {0:?}: use sqlite:///FILE or postgres://USER@HOST/DB")]
     UnsupportedUrl(String),
+    /// The database was migrated by a newer ca-counter than this one.
+    #[error(
+        "this database was upgraded by a newer ca-counter (migration {0}, which this version does \
+         not have): run that version or a later one; an older one could misread its tables"
+    )]
+    NewerDatabase(i64),
     /// A query failed.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
@@ -308,9 +323,28 @@ impl Store {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             (Backend::Postgres, prepare_postgres_url(url))
         } else {
-            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+            let scheme = url.split(':').next().unwrap_or_default();
+            return Err(StoreError::UnsupportedUrl(scheme.to_owned()));
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        if backend == Backend::Postgres {
+            // One connection first, alone: a pool retries a refused connection until its
+            // timeout and then says only "pool timed out"; this says why ("connection
+            // refused", "database … does not exist", a wrong password) within seconds.
+            use sqlx::Connection;
+            match tokio::time::timeout(
+                Duration::from_secs(15),
+                sqlx::AnyConnection::connect_with(&options),
+            )
+            .await
+            {
+                Ok(Ok(conn)) => {
+                    let _ = conn.close().await;
+                }
+                Ok(Err(e)) => return Err(e.into()),
+                Err(_) => return Err(sqlx::Error::PoolTimedOut.into()),
+            }
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections.max(2))
             .acquire_timeout(Duration::from_secs(15))
@@ -373,11 +407,10 @@ impl Store {
     /// than any request should. The connection is closed afterwards, not pooled.
     async fn migrate(&self) -> StoreResult<()> {
         match self.backend {
-            Backend::Sqlite => {
-                sqlx::migrate!("src/server/store/migrations/sqlite")
-                    .run(&self.pool)
-                    .await?
-            }
+            Backend::Sqlite => sqlx::migrate!("src/server/store/migrations/sqlite")
+                .run(&self.pool)
+                .await
+                .map_err(newer_database)?,
             Backend::Postgres => {
                 use sqlx::Connection;
                 let mut conn = self.pool.acquire().await?.detach();
@@ -387,7 +420,7 @@ impl Store {
                     .run(&mut conn)
                     .await;
                 let _ = conn.close().await;
-                migrated?
+                migrated.map_err(newer_database)?
             }
         }
         Ok(())
