@@ -190,6 +190,17 @@ fn fill(template: &str, args: &[&str]) -> String {
     out
 }
 
+/// A payment method's code as people read it (`bank_transfer` → 银行转账), on screens and
+/// on paper alike.
+pub fn payment_method(code: &str, lang: Lang) -> String {
+    match code {
+        "bank_transfer" => T::PayMethodBank.get(lang).to_owned(),
+        "alipay" => T::PayMethodAlipay.get(lang).to_owned(),
+        "sandbox" => T::PayMethodSandbox.get(lang).to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,3 +240,4 @@ mod tests {
         }
     }
 }
+

@@ -194,22 +194,33 @@ pub async fn issue(
         .await
         .map_err(|e| transition_error(&row.order_no, Action::IssueInvoice, e))?;
     let zh = Lang::ZhCn;
+    // A demo invoice says so in the mail too: the subject's first words and the body's
+    // first line, not only on the attached PDF.
+    let demo = state.demo.invoice_mark();
+    let subject = T::MailInvoiceSubject.fill(zh, &[&state.config.ca_name, &invoice.invoice_no]);
+    let body = T::MailInvoiceBody.fill(
+        zh,
+        &[
+            &issued.buyer_name,
+            &row.order_no,
+            &invoice.invoice_no,
+            &Money::from_fen(invoice.total_fen)
+                .unwrap_or_default()
+                .to_string(),
+            &state.config.hotline,
+            &state.config.ca_name,
+        ],
+    );
     let mail = Mail {
         to: issued.email.as_str().to_owned(),
-        subject: T::MailInvoiceSubject.fill(zh, &[&state.config.ca_name, &invoice.invoice_no]),
-        body: T::MailInvoiceBody.fill(
-            zh,
-            &[
-                &issued.buyer_name,
-                &row.order_no,
-                &invoice.invoice_no,
-                &Money::from_fen(invoice.total_fen)
-                    .unwrap_or_default()
-                    .to_string(),
-                &state.config.hotline,
-                &state.config.ca_name,
-            ],
-        ),
+        subject: match &demo {
+            Some(mark) => format!("【{mark}】{subject}"),
+            None => subject,
+        },
+        body: match &demo {
+            Some(mark) => format!("{mark}\n\n{body}"),
+            None => body,
+        },
         attachment: Some(MailAttachment {
             file_name: format!("{}.pdf", invoice.invoice_no),
             content_type: "application/pdf".into(),

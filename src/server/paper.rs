@@ -387,11 +387,25 @@ pub fn receipt(
             line(T::FieldIdNumber, mask_id_number(&data.applicant.id_number)),
         ],
     };
+    // Kept as proof of payment: paid or not, how and when.
+    let paid = match (row.paid_at, row.payment_method.as_deref()) {
+        (Some(at), method) => T::DocPaidValue.fill(
+            ZH,
+            &[
+                &method
+                    .map(|m| crate::i18n::payment_method(m, ZH))
+                    .unwrap_or_default(),
+                &super::present::china_datetime(at),
+            ],
+        ),
+        (None, _) => T::DocUnpaid.get(ZH).to_owned(),
+    };
     rows.extend([
         line(T::FieldPhone, mask_phone(&data.applicant.phone)),
         line(T::DocProject, data.project.clone()),
         line(T::DocProduct, data.product.clone()),
         line(T::FieldAmount, amount.clone()),
+        line(T::DocPayment, paid),
         line(T::FieldStatus, status.to_owned()),
         line(T::DocAccepted, accepted.clone()),
         line(T::DocClerk, data.clerk.clone()),
@@ -400,22 +414,50 @@ pub fn receipt(
         rows.push(line(T::DocReferenceLabel, reference.clone()));
     }
     rows.push(line(T::DocPromise, promise));
-    rows.push(line(
-        T::DocDelivery,
-        T::DocDeliveryValue.fill(
-            ZH,
-            &[
-                &m.recipient,
-                &mask_phone(&m.phone),
-                &if in_full {
-                    address(m)
-                } else {
-                    mask_address(&m.province, &m.city, &m.district, &m.street)
-                },
-                &m.postal_code,
-            ],
-        ),
-    ));
+    let cancelled = row.status().ok() == Some(OrderStatus::Cancelled);
+    if let (Some(carrier), Some(number)) = (&row.carrier, &row.tracking_no) {
+        let carrier = state
+            .config
+            .mailing
+            .carrier(carrier)
+            .map_or_else(|| carrier.clone(), |c| c.name.clone());
+        rows.push(line(T::DocParcel, format!("{carrier} {number}")));
+    }
+    // Nothing is mailed for a cancelled order.
+    if !cancelled {
+        rows.push(line(
+            T::DocDelivery,
+            T::DocDeliveryValue.fill(
+                ZH,
+                &[
+                    &m.recipient,
+                    // In full where the customer is asked to check it (an operator who may
+                    // see it printed it, recorded in the order's history).
+                    &if in_full {
+                        m.phone.clone()
+                    } else {
+                        mask_phone(&m.phone)
+                    },
+                    &if in_full {
+                        address(m)
+                    } else {
+                        mask_address(&m.province, &m.city, &m.district, &m.street)
+                    },
+                    &m.postal_code,
+                ],
+            ),
+        ));
+    }
+    // Checking the address is asked only while it can still be changed, and of what is
+    // printed whole.
+    let mut notes = Vec::new();
+    if in_full && row.shipped_at.is_none() && !cancelled {
+        notes.push(T::DocReceiptCheckAddress.fill(ZH, &[&state.config.hotline]));
+    }
+    notes.extend([
+        T::DocReceiptNote2.get(ZH).to_owned(),
+        T::DocReceiptClosing.get(ZH).to_owned(),
+    ]);
     Receipt {
         ca_name: state.config.ca_name.clone(),
         title: T::DocReceiptTitle.get(ZH).to_owned(),
@@ -424,11 +466,7 @@ pub fn receipt(
         code: page_code(DocKind::Receipt, &row.order_no),
         rows,
         follow: follow(state, row),
-        notes: vec![
-            T::DocReceiptCheckAddress.fill(ZH, &[&state.config.hotline]),
-            T::DocReceiptNote2.get(ZH).to_owned(),
-            T::DocReceiptClosing.get(ZH).to_owned(),
-        ],
+        notes,
         seal: T::DocSealCounter.get(ZH).to_owned(),
         tear_off: T::DocTearOff.get(ZH).to_owned(),
         stub_title: T::DocStubTitle.get(ZH).to_owned(),
@@ -445,9 +483,21 @@ pub fn receipt(
 }
 
 /// The last day to correct an order returned at `returned_at` (Unix ms): calendar days
-/// from `[platform.review] correction_days`. Nothing happens by itself after it.
+/// from `[platform.review] correction_days`, moved on to the next working day when they end
+/// on a day the counter is closed (materials may be brought in). Nothing happens by itself
+/// after it.
 pub fn correction_deadline(state: &AppState, returned_at: i64) -> OffsetDateTime {
-    china(returned_at) + Duration::days(state.config.review.correction_days.max(1))
+    let calendar = state.config.review.calendar();
+    let mut deadline =
+        china(returned_at) + Duration::days(state.config.review.correction_days.max(1));
+    // A year of closed days at most: a calendar with no working day never loops forever.
+    for _ in 0..366 {
+        if calendar.is_workday(deadline.date()) {
+            break;
+        }
+        deadline += Duration::days(1);
+    }
+    deadline
 }
 
 /// The correction notice of a returned order: `returned` is the history's return, `round`
@@ -518,9 +568,23 @@ pub fn notice(
     }
 }
 
-/// The transfer slip of an order.
+/// When an unpaid order is cancelled by itself (Unix ms): `[platform] unpaid_close_hours`
+/// after it was made.
+pub fn unpaid_closes_at(state: &AppState, row: &OrderRow) -> i64 {
+    row.created_at + state.config.unpaid_close_hours.max(1) * 3_600_000
+}
+
+/// The transfer slip of an order: the account, the amount in figures and in words, who
+/// should pay it, by when, and what to do after.
 pub fn slip(state: &AppState, row: &OrderRow) -> TransferSlip {
     let bank = &state.config.bank;
+    let amount = Money::from_fen(row.amount_fen).unwrap_or_default();
+    let organisation = row.user_type == "organization";
+    let payer = if organisation {
+        T::DocPayerOrganisation.fill(ZH, &[&row.display_name])
+    } else {
+        row.display_name.clone()
+    };
     TransferSlip {
         ca_name: state.config.ca_name.clone(),
         title: T::DocTransferTitle.get(ZH).to_owned(),
@@ -533,16 +597,24 @@ pub fn slip(state: &AppState, row: &OrderRow) -> TransferSlip {
             line(T::DocAccountNo, bank.account_no.clone()),
             line(
                 T::FieldAmount,
-                Money::from_fen(row.amount_fen)
-                    .unwrap_or_default()
-                    .to_string(),
+                format!("{amount}（{}）", amount.to_chinese_capital()),
+            ),
+            line(T::DocPayer, payer),
+            line(
+                T::DocPayBy,
+                T::DocPayByValue.fill(
+                    ZH,
+                    &[&super::present::china_datetime(unpaid_closes_at(
+                        state, row,
+                    ))],
+                ),
             ),
             line(T::DocProject, row.project_name.clone()),
             line(T::DocProduct, row.product_name.clone()),
         ],
         notes: vec![
             T::DocTransferNote1.fill(ZH, &[&row.order_no]),
-            T::DocTransferNote2.get(ZH).to_owned(),
+            T::DocTransferNote2.fill(ZH, &[&state.config.hotline]),
         ],
         demo: state.demo.slip_mark(),
     }

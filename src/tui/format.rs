@@ -86,12 +86,7 @@ pub fn money(fen: i64) -> String {
 
 /// A payment method or provider code as staff read it (`bank_transfer` → 银行转账).
 pub fn payment_method(code: &str, lang: Lang) -> String {
-    match code {
-        "bank_transfer" => T::PayMethodBank.get(lang).to_owned(),
-        "alipay" => T::PayMethodAlipay.get(lang).to_owned(),
-        "sandbox" => T::PayMethodSandbox.get(lang).to_owned(),
-        other => other.to_owned(),
-    }
+    crate::i18n::payment_method(code, lang)
 }
 
 /// Who verified an identity, when, and the provider's id of the check: `支付宝刷脸 ✓

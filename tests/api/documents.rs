@@ -161,6 +161,9 @@ async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
     let compact = |text: &str| text.split_whitespace().collect::<String>();
     assert!(!compact(&text).contains("麓山南路932号"), "{text}");
     assert!(compact(&text).contains("湖南省长沙市岳麓区****"), "{text}");
+    // Unpaid, said so; the customer is not asked to check an address printed masked.
+    assert!(compact(&text).contains("付款未付款"), "{text}");
+    assert!(!text.contains("请当场核对"), "{text}");
     let full = get(
         format!("/api/v1/orders/{}/receipt", order.order_no),
         app.clerk.clone(),
@@ -169,6 +172,19 @@ async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
     assert_eq!(full.status(), 200);
     let full = pdf_text(&full.bytes().await.expect("pdf"));
     assert!(compact(&full).contains("麓山南路932号"), "{full}");
+    // What the customer is asked to check is printed whole: the recipient's phone too.
+    assert!(full.contains("请当场核对"), "{full}");
+    let recipient_phone = app
+        .client(&app.clerk)
+        .order(&order.order_no, true)
+        .await
+        .expect("order")
+        .mailing
+        .phone;
+    assert!(
+        full.contains(&recipient_phone),
+        "{recipient_phone} in {full}"
+    );
     let history = app
         .client(&app.admin)
         .history(&order.order_no)
@@ -193,6 +209,15 @@ async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
     .await;
     assert_eq!(reprint.status(), 200);
     assert!(pdf_text(&reprint.bytes().await.expect("pdf")).contains(order.order_no.as_str()));
+    // A receipt printed after payment is the customer's proof of it: paid, how and when.
+    let paid = app.pay(&order).await;
+    let after = get(
+        format!("/api/v1/orders/{}/receipt", paid.order_no),
+        app.clerk.clone(),
+    )
+    .await;
+    let after = compact(&pdf_text(&after.bytes().await.expect("pdf")));
+    assert!(after.contains("已付款（演示收银台，"), "{after}");
     let history = app
         .client(&app.admin)
         .history(&order.order_no)
@@ -269,6 +294,13 @@ async fn the_transfer_slip_names_the_account_amount_and_reference(db: Db) {
         "6222021000001234567",
         amount.as_str(),
         order.order_no.as_str(),
+        // The amount in words, who pays, by when, where to upload, whom to call.
+        "贰佰元整",
+        "付款人",
+        "付款期限",
+        "订单自动关闭",
+        "订单页上传转账凭证",
+        "400-668-2666",
     ] {
         assert!(
             text.contains(expected),

@@ -424,6 +424,8 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
     assert_eq!(sent.status, "kept");
     assert_eq!(sent.attachment_id.as_deref(), Some(pdf_id.as_str()));
     assert!(sent.subject.contains(&invoice.invoice_no));
+    // A demo invoice's mail says so before anything else, as its PDF does.
+    assert!(sent.subject.starts_with("【演示样例"), "{}", sent.subject);
 
     // Issuing again (an answer lost on the way): the same invoice, not a second one; a
     // different request for the completed order is refused.

@@ -595,3 +595,171 @@ fn the_receipt_notice_and_slip_print_with_the_built_in_font_alone() {
         }
     }
 }
+
+/// A word and where it is: (page, word, xMin, yMin, xMax, yMax).
+type WordBox = (usize, String, f32, f32, f32, f32);
+
+/// Every word of every page of `name` as `pdftotext -bbox` places it, with each page's
+/// (width, height).
+fn word_boxes(name: &str) -> (Vec<WordBox>, Vec<(f32, f32)>) {
+    let output = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(artifact(name))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let attr = |line: &str, key: &str| -> f32 {
+        line.find(&format!(" {key}=\""))
+            .and_then(|start| {
+                line[start + key.len() + 3..]
+                    .split('"')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(f32::NAN)
+    };
+    let (mut words, mut pages) = (Vec::new(), Vec::new());
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            pages.push((attr(line, "width"), attr(line, "height")));
+        } else if line.starts_with("<word ") {
+            let word = line
+                .split('>')
+                .nth(1)
+                .and_then(|w| w.split('<').next())
+                .unwrap_or_default()
+                .to_owned();
+            words.push((
+                pages.len(),
+                word,
+                attr(line, "xMin"),
+                attr(line, "yMin"),
+                attr(line, "xMax"),
+                attr(line, "yMax"),
+            ));
+        }
+    }
+    (words, pages)
+}
+
+/// Nothing of `name` is printed off its paper or in the 4.2 mm (12 pt) an office printer
+/// leaves blank at every edge.
+fn assert_on_the_paper(name: &str) {
+    let (words, pages) = word_boxes(name);
+    assert!(!words.is_empty(), "{name}: no text read");
+    for (page, word, x0, y0, x1, y1) in words {
+        let (width, height) = pages[page - 1];
+        assert!(
+            x0 >= 12.0 && y0 >= 12.0 && x1 <= width - 12.0 && y1 <= height - 12.0,
+            "{name} page {page}: {word:?} at ({x0}, {y0})–({x1}, {y1}) on {width}×{height}"
+        );
+    }
+}
+
+#[test]
+fn long_names_and_addresses_stay_on_the_paper() {
+    use ca_counter::server::pdf::{
+        CorrectionNotice, FollowCode, Receipt, Row, correction_notice, receipt,
+    };
+    let row = |label: &str, value: &str| Row {
+        label: label.into(),
+        value: value.into(),
+    };
+    let code = |kind| PageCode {
+        kind,
+        subject: DocSubject::Order("HN20261203000009".into()),
+        caption: "{0} 第{1}/{2}页".into(),
+    };
+    let company = "湖南省长沙市岳麓区某某市政工程建设集团有限责任公司（联合体牵头人）第三项目部湘江新区分公司麓谷片区项目管理处";
+    let street =
+        "麓山南路 932 号湖南大学科技园创业大厦 B 座 17 楼 1703 室（进门左转第二间，前台代收）"
+            .repeat(2);
+    let mut rows = vec![
+        row("申请单位", company),
+        row("统一社会信用代码", "91430100MA4L0XXXXX"),
+        row("经办人", "阿卜杜热合曼·买买提依明·艾合买提江"),
+    ];
+    rows.extend((0..12).map(|i| row(&format!("事项{i}"), "内容")));
+    rows.push(row(
+        "邮寄方式",
+        &format!("邮寄 USB Key 至：{company} {street}"),
+    ));
+    let long_receipt = receipt(
+        &fonts(),
+        &Receipt {
+            ca_name: "湖南CA".into(),
+            title: "数字证书申请受理回执".into(),
+            order_no: "HN20261203000009".into(),
+            order_label: "订单号".into(),
+            code: code(DocKind::Receipt),
+            rows,
+            follow: FollowCode {
+                payload: "https://ca.example/orders/HN20261203000009".into(),
+                caption: "扫码查看办理进度".into(),
+            },
+            notes: vec![
+                street.clone(),
+                street.clone(),
+                street.clone(),
+                "谢谢。".into(),
+            ],
+            seal: "受理点（盖章）".into(),
+            tear_off: "沿虚线剪开".into(),
+            stub_title: "存根（受理点留存）".into(),
+            stub_rows: vec![
+                row("订单号", "HN20261203000009"),
+                row("申请人", company),
+                row(
+                    "产品",
+                    "湘潭市公共资源交易系统 · 个人证书（一年） · ¥200.00",
+                ),
+            ],
+            stub_signature: "申请人签收：              日期：    年  月  日".into(),
+            demo: Some("样例 · 演示  SAMPLE — DEMO".into()),
+        },
+    )
+    .expect("render receipt");
+    std::fs::write(artifact("receipt_long.pdf"), &long_receipt.bytes).expect("write");
+    assert_on_the_paper("receipt_long.pdf");
+    // The stub went to a page of its own, whole, signature line included.
+    assert_eq!(pages_of("receipt_long.pdf"), 2);
+    let text = text_of("receipt_long.pdf", &long_receipt.bytes);
+    let stub_page = text.split('\u{c}').nth(1).unwrap_or_default();
+    assert!(
+        stub_page.contains("存根") && stub_page.contains("申请人签收"),
+        "{stub_page}"
+    );
+
+    let notice = correction_notice(
+        &fonts(),
+        &CorrectionNotice {
+            ca_name: "湖南CA".into(),
+            title: "补正材料一次性告知书".into(),
+            notice_no: "BZHN20261203000009-1".into(),
+            printed: "2026年12月3日".into(),
+            code: code(DocKind::Notice),
+            addressee: format!("{company}："),
+            intro: "您的申请需补正以下材料：".into(),
+            reasons: vec!["申请表未签字".into()],
+            rows: vec![row("审核人", "赵审核")],
+            sections: vec![("补正期限".into(), "2026年12月18日前".into())],
+            phone_link: None,
+            phone_caption: String::new(),
+            closing: "特此告知。".into(),
+            acknowledgement: "申请人签收：".into(),
+            seal: "受理点盖章".into(),
+            demo: Some("样例 · 演示  SAMPLE — DEMO".into()),
+        },
+    )
+    .expect("render notice");
+    std::fs::write(artifact("notice_long.pdf"), &notice.bytes).expect("write");
+    assert_on_the_paper("notice_long.pdf");
+    // The addressee is there whole, down to its colon.
+    let text: String = text_of("notice_long.pdf", &notice.bytes)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(text.contains(&format!("{company}：")), "{text}");
+}

@@ -15,6 +15,7 @@ on_both_databases!(
     a_claim_holds_an_order_for_one_reviewer_until_released_or_lapsed,
     an_admin_takes_over_a_claim_and_it_is_recorded,
     a_returned_order_lists_every_reason_and_comes_back_marked,
+    a_correction_deadline_on_a_closed_day_moves_to_the_next_working_day,
     scans_are_scaled_on_the_platform_and_pdfs_say_their_pages,
     claims_at_the_same_moment_get_one_holder,
     the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_need_not,
@@ -213,6 +214,62 @@ async fn an_admin_takes_over_a_claim_and_it_is_recorded(db: Db) {
         .find(|h| h.action == "release")
         .expect("a release row");
     assert_eq!(freed.reason.as_deref(), Some("reviewer-zhao"));
+    app.finish().await;
+}
+
+/// The notice offers to bring materials to the counter by its deadline: a deadline that
+/// falls on a weekend or a holiday moves on to the next working day.
+async fn a_correction_deadline_on_a_closed_day_moves_to_the_next_working_day(db: Db) {
+    use ca_counter::config::{Day, PlatformConfig, ReviewConfig};
+    let china = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
+    let today = time::OffsetDateTime::now_utc().to_offset(china).date();
+    let plain = today + time::Duration::days(7);
+    // The plain deadline and the two days after it are holidays (whatever weekday they
+    // are); the weekend after may close more.
+    let holidays: Vec<Day> = (0..3)
+        .map(|i| Day(plain + time::Duration::days(i)))
+        .collect();
+    let mut expected = plain + time::Duration::days(3);
+    while matches!(
+        expected.weekday(),
+        time::Weekday::Saturday | time::Weekday::Sunday
+    ) {
+        expected += time::Duration::days(1);
+    }
+    let config = PlatformConfig {
+        review: ReviewConfig {
+            correction_days: 7,
+            holidays,
+            ..ReviewConfig::default()
+        },
+        ..PlatformConfig::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    let order = paid(&app, "张三").await;
+    app.act(
+        &app.reviewer,
+        &order,
+        Action::Reject,
+        ActionRequest {
+            reasons: vec!["签字缺失".to_owned()],
+            ..Default::default()
+        },
+    )
+    .await;
+    let notice = app
+        .client(&app.clerk)
+        .correction_notice(&order.order_no)
+        .await
+        .expect("notice");
+    let text: String = pdf_text(&notice.bytes).split_whitespace().collect();
+    let date = format!(
+        "{:04}年{:02}月{:02}日",
+        expected.year(),
+        u8::from(expected.month()),
+        expected.day()
+    );
+    assert!(text.contains(&format!("请于{date}")), "{date} in {text}");
+    assert!(text.contains("遇休息日顺延"), "{text}");
     app.finish().await;
 }
 

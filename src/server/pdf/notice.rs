@@ -62,9 +62,12 @@ pub fn correction_notice(fonts: &Fonts, notice: &CorrectionNotice) -> Result<Pdf
     );
     page.text(MARGIN, 100.0, 10.0, notice.printed.clone());
 
-    let page = &mut flow.page;
-    page.text(MARGIN, flow.y + 12.0, 12.0, notice.addressee.clone());
-    flow.y += 20.0;
+    // A long organisation's name wraps inside the margin: the addressee is read whole.
+    let y = flow.y;
+    flow.y = flow
+        .page
+        .paragraph(MARGIN, y, 12.0, 17.0, width, &notice.addressee)
+        + 3.0;
     let y = flow.y;
     flow.y = flow
         .page

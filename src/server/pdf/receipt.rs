@@ -2,7 +2,7 @@
 //! date, how the certificate reaches them and where, a code to follow the order and the
 //! counter's seal; a tear-off line; the counter's stub the customer signs.
 
-use super::sheet::{A4_WIDTH, MARGIN, MM, Sheet, code_left, stamp_codes};
+use super::sheet::{A4_HEIGHT, A4_WIDTH, MARGIN, MM, Sheet, code_left, stamp_codes};
 use super::{Fonts, PageCode, Pdf, PdfError, Row};
 
 /// The code the customer scans to follow the order, with what it does.
@@ -48,7 +48,7 @@ pub struct Receipt {
 }
 
 /// Renders the receipt on one A4 page: the customer's part above the tear-off line, the
-/// counter's stub below.
+/// counter's stub below (on a second page when long data leaves no room for it).
 pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
     let mut sheet = Sheet::new(fonts);
     let width = A4_WIDTH - 2.0 * MARGIN;
@@ -105,20 +105,57 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
         y = sheet.paragraph(MARGIN, y, 10.0, 14.5, width, note) + 2.0;
     }
 
-    // The tear-off line: dashed from edge to edge, scissors at its start, a caption.
+    // The stub below a tear-off line; on a page of its own when long data (an
+    // organisation's name, a long address) leaves no room for it under the customer's part.
     let cut = (y + 20.0).max(520.0);
-    sheet.dashed(14.0, cut, A4_WIDTH - 14.0, cut, 0.7);
-    sheet.scissors(18.0, cut);
-    let caption = sheet.measure(&receipt.tear_off, 8.0);
-    sheet.text(
-        (A4_WIDTH - caption) / 2.0,
-        cut - 4.0,
-        8.0,
-        receipt.tear_off.clone(),
-    );
+    let stub_height = 48.0
+        + receipt
+            .stub_rows
+            .iter()
+            .map(|row| {
+                sheet
+                    .wrap(&row.value, 10.5, width - label_width)
+                    .len()
+                    .max(1) as f32
+                    * 14.0
+                    + 3.0
+            })
+            .sum::<f32>()
+        + 42.0;
+    let mut pages = Vec::new();
+    let stub_top = if cut + stub_height <= A4_HEIGHT - STUB_FOOT {
+        // The tear-off line: dashed from edge to edge, scissors at its start, a caption.
+        sheet.dashed(14.0, cut, A4_WIDTH - 14.0, cut, 0.7);
+        sheet.scissors(18.0, cut);
+        let caption = sheet.measure(&receipt.tear_off, 8.0);
+        sheet.text(
+            (A4_WIDTH - caption) / 2.0,
+            cut - 4.0,
+            8.0,
+            receipt.tear_off.clone(),
+        );
+        cut + 34.0
+    } else {
+        pages.push(std::mem::replace(&mut sheet, Sheet::new(fonts)));
+        120.0
+    };
+    draw_stub(&mut sheet, stub_top, receipt, width, label_width);
+    pages.push(sheet);
+    for page in &mut pages {
+        if let Some(mark) = &receipt.demo {
+            page.demo_band(mark);
+        }
+    }
+    stamp_codes(&mut pages, &receipt.code);
+    super::sheet::finish_pages(pages, &receipt.title)
+}
 
-    // The stub.
-    let mut y = cut + 34.0;
+/// Room kept under the stub, above the page's foot (where the demo mark goes).
+const STUB_FOOT: f32 = 30.0;
+
+/// The counter's stub from `y`: its title, its rows, the customer's signature line.
+fn draw_stub(sheet: &mut Sheet, y: f32, receipt: &Receipt, width: f32, label_width: f32) {
+    let mut y = y;
     let stub = sheet.measure(&receipt.stub_title, 13.0);
     sheet.text((A4_WIDTH - stub) / 2.0, y, 13.0, receipt.stub_title.clone());
     y += 14.0;
@@ -136,10 +173,4 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
         y += 17.0;
     }
     sheet.text(MARGIN, y + 30.0, 11.0, receipt.stub_signature.clone());
-    if let Some(mark) = &receipt.demo {
-        sheet.demo_band(mark);
-    }
-    let mut pages = vec![sheet];
-    stamp_codes(&mut pages, &receipt.code);
-    super::sheet::finish_pages(pages, &receipt.title)
 }

@@ -351,10 +351,11 @@ impl Sheet {
             },
         );
         // The same words level at the foot of the page, where they are read and copied
-        // as text (a diagonal line comes out of a PDF as scattered letters).
+        // as text (a diagonal line comes out of a PDF as scattered letters); above the
+        // 4–5 mm an office printer leaves blank at the paper's edge.
         let (foot, line) = self.fit(text, 8.0, 6.0, w - 40.0);
         let used = self.measure(&line, foot);
-        self.text_styled((w - used) / 2.0, h - 9.0, foot, line, 60, 0.0);
+        self.text_styled((w - used) / 2.0, h - 15.0, foot, line, 60, 0.0);
     }
 
     pub(super) fn finish(self, title: &str) -> Result<Pdf, PdfError> {

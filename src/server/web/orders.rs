@@ -379,11 +379,8 @@ async fn next_step(
 /// When an unpaid order is cancelled by itself (`[platform] unpaid_close_hours` after it was
 /// made, by the payment checker), in the page's words.
 fn unpaid_closes(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Option<String> {
-    let hours = state.config.unpaid_close_hours;
-    if hours <= 0 {
-        return None;
-    }
-    let when = crate::server::paper::date_time_in(ctx.lang, row.created_at + hours * 3_600_000);
+    let at = crate::server::paper::unpaid_closes_at(state, row);
+    let when = crate::server::paper::date_time_in(ctx.lang, at);
     Some(ctx.fill(T::WebUnpaidCloses, &[&when]))
 }
 
