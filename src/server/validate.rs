@@ -84,8 +84,10 @@ pub fn new_order(
     body: &NewOrder,
     customer_found: bool,
     product: Option<&ProductRow>,
+    fonts: &crate::server::pdf::Fonts,
 ) -> Result<ValidOrder, ApiError> {
     let mut errors = Errors::default();
+
     if !customer_found {
         errors.add("customer_id", T::ProblemCustomerNotFound);
     }
@@ -180,6 +182,31 @@ pub fn new_order(
             optional_text::<32>(body.terms_version.as_deref()),
         )
         .flatten();
+    // What is printed on the form the customer signs (and on the receipt, the label, the
+    // invoice) must be printable: a character no font here has would come out as its code
+    // point. Asked of what passed its own field's rule, refused on its field.
+    let mut printed = vec![("applicant.name", name.clone().unwrap_or_default())];
+    if let Some(o) = &organization {
+        printed.push(("organization.name", o.name.clone()));
+        printed.push((
+            "organization.legal_representative",
+            o.legal_representative.clone(),
+        ));
+    }
+    printed.extend([
+        ("mailing.recipient", mailing.recipient.clone()),
+        ("mailing.province", mailing.province.clone()),
+        ("mailing.city", mailing.city.clone()),
+        ("mailing.district", mailing.district.clone()),
+        ("mailing.street", mailing.street.clone()),
+    ]);
+    for (field, text) in printed {
+        let missing = fonts.unprintable(&text);
+        if !missing.is_empty() {
+            let shown: String = missing.iter().collect();
+            errors.add(field, Msg::with(T::ErrUnprintable, [shown]));
+        }
+    }
     errors.finish()?;
 
     let (Some(product), Some(user_type), Some(name), Some(id_number), Some(phone)) =

@@ -106,8 +106,36 @@ async fn the_application_form_carries_the_applicant_project_and_reference(db: Db
 
 async fn a_character_no_font_has_is_named_with_the_document(db: Db) {
     let app = TestApp::spawn(db).await;
-    // 𪚥 (U+2A6A5, CJK Extension B) is outside the built-in font.
-    let order = app.submit("张𪚥").await;
+    // 𪚥 (U+2A6A5, CJK Extension B) is outside the built-in font: an order that would print
+    // it as its code point on the form the customer signs is refused on each field, with
+    // the character named.
+    let body = app.new_order_body("张𪚥").await;
+    let refused = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(refused.status(), 422);
+    let problem: ca_counter::api::Problem = refused.json().await.expect("problem");
+    let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["applicant.name", "mailing.recipient"],
+        "{problem:?}"
+    );
+    assert!(problem.errors[0].message.contains("“𪚥”"), "{problem:?}");
+    // An order kept from before (or imported) still prints, and its printout says which
+    // characters came out as code points.
+    let order = app.submit("张三").await;
+    sqlx::query("UPDATE orders SET applicant_json = REPLACE(applicant_json, '张三', '张𪚥') WHERE order_no = $1")
+        .bind(order.order_no.as_str())
+        .execute(app.store().pool())
+        .await
+        .expect("an order from before the rule");
     let printed = app
         .client(&app.clerk)
         .receipt(&order.order_no)

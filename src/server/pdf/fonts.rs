@@ -150,6 +150,18 @@ impl Fonts {
         self.fallbacks().iter().find(|f| f.has(c))
     }
 
+    /// The characters of `text` that no font here can draw (each once, in order): printed,
+    /// they would come out as their code points (`[U+30EDE]`).
+    pub fn unprintable(&self, text: &str) -> Vec<char> {
+        let mut missing: Vec<char> = Vec::new();
+        for c in text.chars() {
+            if self.face_for(c).is_none() && !missing.contains(&c) {
+                missing.push(c);
+            }
+        }
+        missing
+    }
+
     /// How wide `text` is drawn at `size` points: the glyph advances of the faces that
     /// draw it (a character no font has counts as its printed code point).
     pub fn width(&self, text: &str, size: f32) -> f32 {

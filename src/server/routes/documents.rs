@@ -77,7 +77,7 @@ pub async fn preview_form(
     }
     let customer = state.store.customer(&order.customer_id).await?;
     let product = state.store.product(&order.product_id).await?;
-    let valid = validate::new_order(&order, customer.is_some(), product.as_ref())?;
+    let valid = validate::new_order(&order, customer.is_some(), product.as_ref(), &state.fonts)?;
     let product =
         product.ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;
     let data = FormData::unsubmitted(&valid, product, caller.operator.name.clone())

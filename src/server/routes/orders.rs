@@ -170,7 +170,12 @@ pub async fn create(
         .store
         .order_inputs(&order.customer_id, &order.product_id)
         .await?;
-    let valid = match validate::new_order(&order, inputs.customer_exists, inputs.product.as_ref()) {
+    let valid = match validate::new_order(
+        &order,
+        inputs.customer_exists,
+        inputs.product.as_ref(),
+        &state.fonts,
+    ) {
         Ok(valid) => valid,
         // A retry of a submission that went through gets its answer even if the catalog
         // has changed since (a product withdrawn must not make the clerk think no order

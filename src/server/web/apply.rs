@@ -379,7 +379,7 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
             .ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;
         let user_type = UserType::parse(&product.user_type).unwrap_or(UserType::Individual);
         let order = new_order(&who.customer, &draft, identity.as_ref(), user_type);
-        let valid = crate::server::validate::new_order(&order, true, Some(&product))?;
+        let valid = crate::server::validate::new_order(&order, true, Some(&product), &state.fonts)?;
         let mut data =
             FormData::unsubmitted(&valid, product, ctx.t(T::ChannelOnline).to_owned())
                 .ok_or_else(|| ApiError::Internal("normalised order does not read back".into()))?;
@@ -648,7 +648,8 @@ async fn submit_draft(
         .and_then(|p| UserType::parse(&p.user_type))
         .unwrap_or(UserType::Individual);
     let order = new_order(customer, &draft, identity.as_ref(), user_type);
-    let mut valid = crate::server::validate::new_order(&order, true, product.as_ref())?;
+    let mut valid =
+        crate::server::validate::new_order(&order, true, product.as_ref(), &state.fonts)?;
     valid.channel = crate::domain::Channel::Online;
     valid.terms_version = Some(state.config.terms_version.clone());
     let actor = super::orders::customer_actor(&customer.phone);

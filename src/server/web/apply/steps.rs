@@ -587,7 +587,12 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
                 .and_then(|p| UserType::parse(&p.user_type))
                 .unwrap_or(UserType::Individual);
             let order = new_order(view.customer, &next, view.identity, user_type);
-            match crate::server::validate::new_order(&order, true, product.as_ref()) {
+            match crate::server::validate::new_order(
+                &order,
+                true,
+                product.as_ref(),
+                &view.state.fonts,
+            ) {
                 Ok(_) => {
                     next.form_done = true;
                     if next.step < Step::Print {
