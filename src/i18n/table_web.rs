@@ -169,11 +169,12 @@ macro_rules! web_texts {
             WebOrderStatus => "状态", "Status";
             WebNextStep => "下一步：", "Next:";
             WebNextStepLabel => "下一步", "Next step";
-            WebNothingToDo => "目前无需您操作，进度有变化时会短信通知您。", "Nothing to do for now; we text you when something changes.";
+            WebNothingToDo => "目前无需您操作。需要您补正材料、证书寄出时，会短信通知您。", "Nothing to do for now. We text you if anything needs correcting and when the certificate is mailed.";
             WebOrderNotFound => "没有这个订单", "No such order";
             WebOrderNotFoundNext => "该订单不存在或不属于当前登录的手机号，请回到首页查看您的订单。", "This order does not exist or is not yours; see your orders from the start page.";
             WebOrderMovedOn => "订单状态已变化，已为您显示最新状态。", "The order has moved on; its latest state is shown.";
             WebPayAlipay => "支付宝支付", "Pay with Alipay";
+            WebPayDemoCashier => "在线支付（演示收银台，不扣款）", "Pay online (demo cashier: nothing is charged)";
             WebPayTransfer => "改用银行转账", "Pay by bank transfer instead";
             WebPayScan => "请用支付宝扫描二维码付款，付款后回到本页。", "Scan this code with Alipay to pay, then come back to this page.";
             WebPayQrAlt => "支付宝付款二维码", "Alipay payment QR code";
@@ -188,6 +189,12 @@ macro_rules! web_texts {
             WebUnpaidCloses => "未付款的订单将于 {0} 自动取消。", "If unpaid, this order is cancelled by itself at {0}.";
             WebCorrectIntro => "请按以上原因准备补正材料——重新打印签字的申请表，或银行转账回单等——拍照或扫描后在下面上传，无需再到柜台。", "Prepare what the reasons above ask for — the application form printed and signed again, a bank transfer slip, or the like — and upload a photo or scan of it below; no need to come back to the counter.";
             WebCorrectionLabel => "补正材料（申请表、转账回单等）", "The corrections (the form, a transfer slip…)";
+            WebCorrectionMore => "还有其他补正材料？再上传一份", "Anything else asked for? Upload another file";
+            WebCorrectionsIn => "已上传 {0} 份补正材料", "{0} correction file(s) uploaded";
+            WebResubmit => "补正材料已传齐，提交审核", "All corrections are in: send for review";
+            WebResubmitFirst => "先上传补正材料（每份一次，可分多次上传），全部传齐后再提交审核。", "Upload the corrections first (one file at a time, as many as asked for), then send them for review.";
+            WebResubmitWhenAll => "以上原因要求的材料都已上传后，请按下面的按钮提交审核；提交后不能再补充。", "When everything the reasons ask for is uploaded, press the button below to send it for review; nothing can be added after that.";
+            WebResubmitNothing => "还没有上传补正材料：请先在上面上传。", "No correction has been uploaded yet: upload it above first.";
             WebParcel => "邮寄进度", "Parcel";
             WebParcelNoNews => "快递公司暂无新的进度。", "No news from the carrier yet.";
             WebInvoiceIntro => "证书已寄出。如需发票，请填写开票信息。", "The certificate is on its way. If you need an invoice, tell us whom to invoice.";

@@ -218,6 +218,15 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{}",
         twice.html
     );
+    // Its language switch leads to the order's page: the action's address answers only
+    // its form (a link to it would be 405).
+    assert!(
+        twice
+            .html
+            .contains(&format!("href=\"/orders/{no}?lang=en\"")),
+        "{}",
+        twice.html
+    );
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(page.html.contains("转账附言"), "{}", page.html);
     // Not transferred after all: back to paying online (the order waits for payment
@@ -366,12 +375,50 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{}",
         corrected.html
     );
-    let order = app
+    // One file of several asked for: kept, the order still returned, the page listing it
+    // and taking another (a transfer slip), then sending them all together.
+    let still = app
         .client(&app.clerk)
         .order(&no, false)
         .await
         .expect("order");
+    assert_eq!(still.status, OrderStatus::Rejected);
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(
+        page.html.contains("已上传 1 份补正材料")
+            && page
+                .html
+                .contains(&format!("action=\"/orders/{no}/resubmit\"")),
+        "{}",
+        page.html
+    );
+    let slip = browser
+        .upload(
+            &format!("/orders/{no}/correction"),
+            &version,
+            voucher_jpeg(800, 600),
+            "image/jpeg",
+        )
+        .await;
+    assert_eq!(slip.status, StatusCode::SEE_OTHER, "{}", slip.html);
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(page.html.contains("已上传 2 份补正材料"), "{}", page.html);
+    let sent = browser
+        .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    let order = app
+        .client(&app.clerk)
+        .order(&no, true)
+        .await
+        .expect("order");
     assert_eq!(order.status, OrderStatus::PendingReview);
+    let corrections = order
+        .attachments
+        .iter()
+        .filter(|a| a.kind == ca_counter::api::AttachmentKind::Correction)
+        .count();
+    assert_eq!(corrections, 2, "both files go to the reviewer");
     let history = app.client(&app.clerk).history(&no).await.expect("history");
     assert!(
         history.iter().any(|h| h.actor.name.contains("线上")),

@@ -144,6 +144,11 @@ fn paid(ctx: &Ctx, back: Option<&str>) -> Response {
             h1.ok { "✓ " (title) }
             @if let Some(url) = back {
                 p { a.button href=(url) { (ctx.t(T::PagePayBackToOrder)) } }
+            } @else {
+                // Opened from the counter's screen or from a text message: either way the
+                // customer may follow the order on their own platform.
+                p { (ctx.t(T::PagePayDoneNext)) }
+                p { a.button.secondary href="/" { (ctx.t(T::PagePayMyOrders)) } }
             }
         },
     )

@@ -130,7 +130,13 @@ fn stored_form(row: &OrderRow) -> Result<FormData, ApiError> {
         amount_fen: row.amount_fen,
         application_ref: row.application_ref.clone(),
         order_no: Some(row.order_no.clone()),
-        clerk: row.submitted_by_name.clone(),
+        // An order the customer made online has no clerk: the form says so in words (the
+        // platform's own operator is named `online`), as the form printed before it did.
+        clerk: if row.channel == crate::domain::Channel::Online.as_str() {
+            T::ChannelOnline.get(Lang::ZhCn).to_owned()
+        } else {
+            row.submitted_by_name.clone()
+        },
         payment_method: row.payment_method.clone(),
     })
 }

@@ -67,6 +67,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/orders/{order_no}/correction",
             axum::routing::post(orders::upload_correction),
         )
+        .route(
+            "/orders/{order_no}/resubmit",
+            axum::routing::post(orders::resubmit),
+        )
         .route("/orders/{order_no}/invoice.pdf", get(orders::invoice_pdf))
         .route("/orders/{order_no}/form.pdf", get(orders::form_pdf))
         .layer(middleware::from_fn_with_state(state.clone(), guard::forms))

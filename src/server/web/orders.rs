@@ -293,7 +293,10 @@ async fn next_step(
             @if state.payments.is_some() {
                 form method="post" action=(format!("{base}/pay")) {
                     (super::form::token(ctx))
-                    div.actions { button type="submit" { (ctx.t(T::WebPayAlipay)) } }
+                    // The built-in cashier is named as what it is, not as Alipay.
+                    div.actions { button type="submit" {
+                        (ctx.t(if state.demo.cashier { T::WebPayDemoCashier } else { T::WebPayAlipay }))
+                    } }
                 }
             }
             form method="post" action=(format!("{base}/transfer")) {
@@ -337,18 +340,18 @@ async fn next_step(
                 .as_deref()
                 .and_then(|json| serde_json::from_str(json).ok())
                 .unwrap_or_default();
-            let returned_at = state
-                .store
-                .history(&row.id)
-                .await?
-                .iter()
-                .rev()
-                .find(|h| h.action == "reject")
-                .map_or(row.updated_at, |h| h.at);
+            let returned_at = returned_at(state, row).await?;
             let deadline = crate::server::paper::date_in(
                 ctx.lang,
                 crate::server::paper::correction_deadline(state, returned_at),
             );
+            // Each file asked for is uploaded on its own (a re-signed form, a transfer
+            // slip…); the order goes back to review when the customer says they are all in.
+            let uploaded = corrections_since(state, row, returned_at).await?;
+            let resubmit_error = errors
+                .iter()
+                .find(|(field, _, _)| field == "resubmit")
+                .map(|(_, _, message)| message.as_str());
             html! {
                 h3 { (ctx.fill(T::PageNoticeReasons, &[&reasons.len().to_string()])) }
                 ol.reasons { @for reason in &reasons { li { (reason) } } }
@@ -356,7 +359,23 @@ async fn next_step(
                 p { (ctx.t(T::WebCorrectIntro)) }
                 p { (ctx.fill(T::WebCorrectDetails, &[&ctx.hotline])) }
                 p { a href=(format!("{base}/form.pdf")) download { (ctx.t(T::WebFormAgain)) } }
-                (upload_form(ctx, &format!("{base}/correction"), row, T::WebCorrectionLabel, errors))
+                @if !uploaded.is_empty() {
+                    h3 { (ctx.fill(T::WebCorrectionsIn, &[&uploaded.len().to_string()])) }
+                    ul.uploaded { @for file in &uploaded {
+                        li { "✓ " (file.filename) " · " (crate::server::paper::date_time_in(ctx.lang, file.uploaded_at)) }
+                    } }
+                }
+                (upload_form(ctx, &format!("{base}/correction"), row,
+                    if uploaded.is_empty() { T::WebCorrectionLabel } else { T::WebCorrectionMore }, errors))
+                form method="post" action=(format!("{base}/resubmit")) {
+                    (super::form::token(ctx))
+                    input type="hidden" name="version" value=(row.version);
+                    div.field.invalid[resubmit_error.is_some()] #resubmit {
+                        p.hint { (ctx.t(if uploaded.is_empty() { T::WebResubmitFirst } else { T::WebResubmitWhenAll })) }
+                        @if let Some(error) = resubmit_error { p.field-error { (error) } }
+                    }
+                    div.actions { button type="submit" { (ctx.t(T::WebResubmit)) } }
+                }
             }
         }
         NextStep::RequestInvoice => html! {
@@ -382,6 +401,102 @@ fn unpaid_closes(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Option<String> 
     let at = crate::server::paper::unpaid_closes_at(state, row);
     let when = crate::server::paper::date_time_in(ctx.lang, at);
     Some(ctx.fill(T::WebUnpaidCloses, &[&when]))
+}
+
+/// When the order was last returned (the order's last change when its history says not).
+async fn returned_at(state: &AppState, row: &OrderRow) -> Result<i64, ApiError> {
+    Ok(state
+        .store
+        .history(&row.id)
+        .await?
+        .iter()
+        .rev()
+        .find(|h| h.action == "reject")
+        .map_or(row.updated_at, |h| h.at))
+}
+
+/// The corrections uploaded since the order was returned, oldest first.
+async fn corrections_since(
+    state: &AppState,
+    row: &OrderRow,
+    returned_at: i64,
+) -> Result<Vec<crate::server::store::AttachmentRow>, ApiError> {
+    Ok(state
+        .store
+        .attachments_of(&row.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.kind == AttachmentKind::Correction.as_str() && a.uploaded_at >= returned_at)
+        .collect())
+}
+
+/// `POST /orders/{order_no}/resubmit`: every correction uploaded since the return is in;
+/// the order goes back to review with them.
+pub async fn resubmit(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+    Form(form): Form<VersionForm>,
+) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let refused = |message: String| {
+        let (state, who, row) = (&state, &who, &row);
+        async move {
+            let errors = vec![(
+                "resubmit".to_owned(),
+                ctx.t(T::WebResubmit).to_owned(),
+                message,
+            )];
+            order_page(
+                state,
+                who,
+                row,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &errors,
+                None,
+            )
+            .await
+        }
+    };
+    if form.version != Some(row.version) {
+        return refused(ctx.t(T::WebOrderMovedOn).to_owned()).await;
+    }
+    let uploaded = match returned_at(&state, &row).await {
+        Ok(at) => corrections_since(&state, &row, at).await,
+        Err(e) => Err(e),
+    };
+    let uploaded = match uploaded {
+        Ok(uploaded) => uploaded,
+        Err(e) => return failed(ctx, e),
+    };
+    if uploaded.is_empty() {
+        return refused(ctx.t(T::WebResubmitNothing).to_owned()).await;
+    }
+    let request = ActionRequest {
+        attachment_ids: uploaded.into_iter().map(|a| a.id).collect(),
+        ..ActionRequest::default()
+    };
+    let done = perform(
+        &state,
+        &row,
+        Action::Resubmit,
+        &request,
+        Performer {
+            version: row.version,
+            actor: customer_actor(&who.customer.phone),
+            claimant: None,
+            request_id: None,
+        },
+    )
+    .await;
+    match done {
+        Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
+        Err(e) => not_now(&state, &who, &row, e, "resubmit").await,
+    }
 }
 
 fn upload_form(
@@ -565,8 +680,9 @@ pub async fn upload_voucher(
     .await
 }
 
-/// `POST /orders/{order_no}/correction` (multipart `scan`): the corrected signed scan,
-/// checked against the order's QR code as at the counter.
+/// `POST /orders/{order_no}/correction` (multipart `scan`): one of the corrections asked
+/// for (a signed form is checked against the order's QR code as at the counter), kept
+/// until the customer sends them all back to review (`/resubmit`).
 pub async fn upload_correction(
     State(state): State<AppState>,
     who: SignedIn,
@@ -653,6 +769,11 @@ async fn upload(
         Ok(id) => id,
         Err(e) => return failed(ctx, e.into()),
     };
+    // A correction may be one of several files asked for: it is kept, and the order goes
+    // back to review when the customer sends them all (`/resubmit`).
+    if kind == AttachmentKind::Correction {
+        return page::see_other(&format!("/orders/{}#resubmit", row.order_no));
+    }
     let request = ActionRequest {
         attachment_ids: vec![id],
         ..ActionRequest::default()

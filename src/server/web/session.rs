@@ -60,11 +60,7 @@ pub fn context(parts: &Parts, state: &AppState) -> Ctx {
         lang,
         ca_name: state.config.ca_name.clone(),
         hotline: state.config.hotline.clone(),
-        here: parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/".into()),
+        here: here(parts),
         signed_in: None,
         demo: state.demo.names(lang).map(str::to_owned).collect(),
         form_token: FORM_TOKEN.try_with(Clone::clone).unwrap_or_default(),
@@ -144,6 +140,27 @@ impl FromRequestParts<AppState> for SignedIn {
                 Err(page::see_other(&format!("/login?next={next}{ended}")))
             }
         }
+    }
+}
+
+/// Where the page answering `parts` is, for its language switch: the address itself for a
+/// page that was asked for; for the answer to a form posted to an action (an upload
+/// refused, `/orders/HN…/voucher`), the page the form is on — the action's own address
+/// answers only its form (405 to a link).
+fn here(parts: &Parts) -> String {
+    let path = parts.uri.path();
+    let posted_to_action = parts.method == axum::http::Method::POST
+        && !path.starts_with("/m/")
+        && path != "/login"
+        && path != "/apply";
+    if posted_to_action {
+        page_of_form(path)
+    } else {
+        parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into())
     }
 }
 

@@ -46,9 +46,10 @@ button.secondary,.button.secondary{background:#fff;color:#0b57d0}
 .actions form{margin:0}
 .error-summary{border:3px solid #b42318;border-radius:.35rem;padding:.25rem 1rem;margin:1rem 0}
 .error-summary h2{color:#b42318;margin:.5rem 0}
-dl{display:grid;grid-template-columns:minmax(6rem,auto) 1fr;gap:.3rem 1rem}
+dl{display:grid;grid-template-columns:fit-content(38%) minmax(0,1fr);gap:.3rem 1rem}
 dt{color:#4a4a4a}
-dd{margin:0}
+dd{margin:0;overflow-wrap:anywhere}
+@media (max-width:359px){dl{grid-template-columns:minmax(0,1fr);gap:0}dd{margin-bottom:.45rem}}
 .amount{font-size:1.6rem;font-weight:bold}
 .steps{display:flex;flex-wrap:wrap;gap:.25rem .75rem;padding:0;list-style:none;color:#4a4a4a;font-size:.95rem}
 .steps .now{color:#1a1a1a;font-weight:700}
