@@ -524,6 +524,8 @@ web_texts! { messaging_texts;
     ConnOnline => "在线", "online";
     ConnReconnecting => "重连中（第 {0} 次）", "reconnecting (attempt {0})";
     ConnOffline => "离线", "offline";
+    ConnRefused => "登录已失效", "signed out";
+    ErrTokenRefused => "平台不再接受你的登录（令牌已吊销或账号已停用），请联系管理员", "the platform no longer accepts your sign-in (the token was revoked or the operator disabled): ask an administrator";
     LastEvent => "最近更新 {0}", "updated {0}";
     NoEventsYet => "暂无更新", "no updates yet";
     TooSmall => "终端太小：需要至少 80×24，现在是 {0}×{1}。请放大窗口。", "Terminal too small: need at least 80×24, this is {0}×{1}. Please enlarge the window.";

@@ -165,6 +165,8 @@ impl Notice {
 /// request was made in, which is the language of the platform's words).
 pub fn describe(error: &ClientError, lang: Lang) -> Text {
     match error {
+        // The platform's own words name a header; the operator is told what it means.
+        ClientError::Problem(problem) if problem.status == 401 => T::ErrTokenRefused.into(),
         ClientError::Problem(problem) => {
             let fields: Vec<String> = problem
                 .errors

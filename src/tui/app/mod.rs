@@ -52,6 +52,8 @@ pub enum Conn {
         /// Attempt number.
         attempt: u32,
     },
+    /// The platform answers but refuses the token: revoked, or the operator disabled.
+    Refused,
     /// Lost for a while (several attempts failed).
     Offline {
         /// Why, as the platform or network said.
@@ -627,6 +629,7 @@ impl App {
                     Conn::Reconnecting { attempt }
                 };
             }
+            Msg::Refused => self.conn = Conn::Refused,
             Msg::Event(event) => {
                 self.last_event = Some(self.now);
                 // The event says how the counts move: nothing to ask.

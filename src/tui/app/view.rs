@@ -258,6 +258,10 @@ fn status_line(frame: &mut Frame, app: &App, area: Rect) {
             theme.offline,
             format!("{} {}", g.offline, T::ConnOffline.get(lang)),
         ),
+        Conn::Refused => (
+            theme.offline,
+            format!("{} {}", g.offline, T::ConnRefused.get(lang)),
+        ),
     };
     let operator = match &app.shared.me {
         Some(me) => {

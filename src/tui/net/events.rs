@@ -53,6 +53,13 @@ pub fn spawn(client: Client, tx: UnboundedSender<Msg>, quiet: Duration) {
                         }
                     }
                 }
+                Ok(Err(e)) if e.problem().is_some_and(|p| p.status == 401) => {
+                    if tx.send(Msg::Refused).is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_secs(15)).await;
+                    continue;
+                }
                 Ok(Err(e)) => e.to_string(),
                 Err(_) => format!("no answer within {} ms", quiet.as_millis()),
             };

@@ -35,6 +35,9 @@ pub enum Msg {
         /// Why.
         reason: String,
     },
+    /// The platform refuses this operator's token (revoked, or the operator disabled);
+    /// still asked now and then, in case an administrator restores it.
+    Refused,
     /// An order changed.
     Event(OrderEvent),
     /// A real-name verification changed.

@@ -96,6 +96,9 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     }
     a.shared.read_only = true;
     out.push(scene("offline and read-only", a));
+    let mut a = app(lang);
+    a.on_msg(Msg::Refused);
+    out.push(scene("token refused", a));
     let mut a = bare(lang);
     a.server_label = "https://ca-platform.hunan-ca.example.cn:8443/counter/changsha-yuelu".into();
     out.push(scene("connecting to a long address", a));
@@ -128,4 +131,27 @@ fn the_too_small_screen_is_whole_at_any_size() {
             );
         }
     }
+}
+
+/// A revoked token is said as what it is, not as "offline" or as the platform's header
+/// name: on the status line and in the message of what was refused.
+#[test]
+fn a_revoked_token_is_said_in_words() {
+    let mut a = app(Lang::ZhCn);
+    a.on_msg(Msg::Refused);
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains("登录已失效") && !screen.contains("离线"),
+        "{screen}"
+    );
+    let refused = problem(
+        "unauthorized",
+        401,
+        "missing or invalid access token (Authorization: Bearer …)",
+    );
+    let said = ca_counter::tui::text::describe(&refused, Lang::ZhCn).get(Lang::ZhCn);
+    assert!(
+        said.contains("联系管理员") && !said.contains("Bearer"),
+        "{said}"
+    );
 }

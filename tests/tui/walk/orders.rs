@@ -404,3 +404,15 @@ fn scenes(lang: Lang) -> Vec<Scene> {
 fn every_orders_screen_and_popup_is_whole_at_80_by_24() {
     walk(scenes);
 }
+
+/// A note closed with Esc opens again as it was left, on the same order.
+#[test]
+fn a_note_closed_with_esc_comes_back_with_n() {
+    let mut a = with_popup(Lang::ZhCn, order(), 'n');
+    typed(&mut a, "已致电客户，等待回传");
+    key(&mut a, KeyCode::Esc);
+    assert!(!render(&a, 80, 24).contains("等待回传"), "closed");
+    key(&mut a, KeyCode::Char('n'));
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("已致电客户，等待回传"), "{screen}");
+}

@@ -135,3 +135,20 @@ fn scenes(lang: Lang) -> Vec<Scene> {
 fn every_review_screen_and_popup_is_whole_at_80_by_24() {
     walk(scenes);
 }
+
+/// Reasons being written survive the popup closing: Esc, then `r` again, brings back the
+/// ticks and the typed text (the reviewer closed it to look at the scan again).
+#[test]
+fn reasons_closed_with_esc_come_back_with_r() {
+    let mut a = review_screen(Lang::ZhCn);
+    key(&mut a, KeyCode::Char('r'));
+    key(&mut a, KeyCode::Char('2'));
+    key(&mut a, KeyCode::Char('7'));
+    typed(&mut a, "印章不清晰");
+    key(&mut a, KeyCode::Esc);
+    assert!(!render(&a, 80, 24).contains("印章不清晰"), "closed");
+    key(&mut a, KeyCode::Char('r'));
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("印章不清晰"), "{screen}");
+    assert_eq!(screen.matches("[x]").count(), 2, "{screen}");
+}

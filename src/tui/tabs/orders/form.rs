@@ -61,6 +61,11 @@ pub struct Form {
 }
 
 impl Form {
+    /// True when anything was typed into it.
+    pub fn has_typing(&self) -> bool {
+        self.fields.iter().any(|f| !f.input.text().trim().is_empty())
+    }
+
     /// The form for `kind` on order `order_no` at `version`; `carriers`, the platform's, are
     /// offered by name for a shipment.
     pub fn new(
@@ -167,8 +172,8 @@ fn carrier_code(carriers: &[Carrier], typed: String) -> String {
 pub enum Outcome {
     /// Still open.
     Open(Box<Form>),
-    /// Closed (Esc).
-    Closed,
+    /// Closed (Esc), with what was typed in it.
+    Closed(Box<Form>),
     /// Sent.
     Sent(Box<Form>, Box<Request>),
 }
@@ -178,7 +183,7 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
     if form.submitting {
         // Waiting for the platform; Esc gives up waiting (the answer still arrives).
         return if key.code == KeyCode::Esc {
-            Outcome::Closed
+            Outcome::Closed(Box::new(form))
         } else {
             Outcome::Open(Box::new(form))
         };
@@ -186,7 +191,7 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
     let last = form.fields.len().saturating_sub(1);
     let on_file = form.fields.get(form.focus).is_some_and(|f| f.key == "file");
     match key.code {
-        KeyCode::Esc => return Outcome::Closed,
+        KeyCode::Esc => return Outcome::Closed(Box::new(form)),
         KeyCode::Tab if on_file => {
             if let Some(field) = form.fields.get_mut(form.focus) {
                 let done = complete(&field.input.text());

@@ -91,6 +91,9 @@ pub struct Orders {
     pub detail: Option<Detail>,
     /// The action popup.
     pub form: Option<Form>,
+    /// A form closed with Esc with something typed in it: opened again as it was left
+    /// (the same kind, on the same order).
+    pub left_form: Option<Form>,
     /// The `/` search line, while typed.
     pub search: Option<Input>,
     /// The last outcome.
@@ -111,6 +114,7 @@ impl Default for Orders {
             online_only: false,
             detail: None,
             form: None,
+            left_form: None,
             search: None,
             notice: None,
         }
@@ -178,6 +182,17 @@ impl Orders {
             return;
         };
         self.notice = None;
+        if let Some(mut left) = self
+            .left_form
+            .take()
+            .filter(|f| f.kind == kind && f.order_no == order.order_no)
+        {
+            left.version = order.version;
+            left.submitting = false;
+            left.error = None;
+            self.form = Some(left);
+            return;
+        }
         self.form = Some(Form::new(
             kind,
             &order.order_no,
@@ -450,7 +465,12 @@ impl Component for Orders {
         if let Some(form) = self.form.take() {
             match form::key(form, key, ctx) {
                 form::Outcome::Open(form) => self.form = Some(*form),
-                form::Outcome::Closed => {}
+                form::Outcome::Closed(form) => {
+                    // One sent and waiting is not kept: opened again it would be sent twice.
+                    if form.has_typing() && !form.submitting {
+                        self.left_form = Some(*form);
+                    }
+                }
                 form::Outcome::Sent(form, request) => {
                     self.form = Some(*form);
                     ctx.ask(*request);

@@ -272,6 +272,7 @@ impl Component for Review {
                         };
                         // The claim ended with the decision: nothing to give back.
                         screen.hold = Hold::Watching;
+                        screen.last_return = None;
                         screen.order = Some(order);
                         self.queue.remove(&order_no);
                         self.next(ctx);

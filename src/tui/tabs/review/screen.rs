@@ -90,7 +90,8 @@ pub struct Screen {
     /// The reviewer pressed a key on this order since the last renewal: only then is the
     /// claim renewed, so an order left open on an empty desk lapses and others can take it.
     pub active: bool,
-    /// The reasons checklist as last sent, to reopen with what was typed when refused.
+    /// The reasons checklist as last left (sent, closed with Esc, closed by a takeover):
+    /// reopened with what was ticked and typed.
     pub last_return: Option<Checklist>,
     /// Where the picture was last drawn, and the pixels of one cell (set by the view;
     /// half blocks are 1×2).
@@ -173,12 +174,23 @@ impl Screen {
         self.fetching = false;
     }
 
+    /// Closes the popup; reasons being written are kept for the next `r`.
+    fn close_popup(&mut self) {
+        if let Some(Popup::Return(list)) = self.popup.take() {
+            self.last_return = Some(list);
+        }
+    }
+
     /// A command on the open order.
     pub fn command(&mut self, cmd: Cmd) {
         match cmd {
             Cmd::Approve if self.may(Action::Approve) => self.popup = Some(Popup::Approve),
+            // What was ticked and typed before (closed with Esc, sent while offline, closed
+            // by a takeover) comes back: nothing typed is lost.
             Cmd::Return if self.may(Action::Reject) => {
-                self.popup = Some(Popup::Return(Checklist::default()))
+                let mut list = self.last_return.take().unwrap_or_default();
+                list.error = None;
+                self.popup = Some(Popup::Return(list));
             }
             Cmd::Save => {
                 if let Some(attachment) = self.current() {
@@ -253,7 +265,7 @@ impl Screen {
             },
             Popup::Return(mut list) => match list.key(key) {
                 Step::Open => self.popup = Some(Popup::Return(list)),
-                Step::Closed => {}
+                Step::Closed => self.last_return = Some(list),
                 Step::Send(reasons) => {
                     self.deciding = true;
                     list.error = None;
@@ -396,7 +408,7 @@ impl Screen {
                             }
                             if !self.held() {
                                 // Whatever was being decided cannot be now.
-                                self.popup = None;
+                                self.close_popup();
                             }
                         }
                         let same = self.order.as_ref().map(|o| o.attachments.len())
@@ -427,7 +439,7 @@ impl Screen {
                     // again soon.
                     Err(e) if e.problem().is_some() => {
                         self.hold = Hold::Refused(describe(&e, lang));
-                        self.popup = None;
+                        self.close_popup();
                     }
                     Err(_) => {
                         self.renewed = now - time::Duration::seconds(RENEW_SECONDS - RETRY_SECONDS);
