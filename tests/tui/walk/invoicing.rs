@@ -133,3 +133,36 @@ fn scenes(lang: Lang) -> Vec<Scene> {
 fn every_invoicing_screen_and_popup_is_whole_at_80_by_24() {
     walk(scenes);
 }
+
+/// Finance fills an invoice from the order while the customer sends their own request:
+/// the form is filled from the request and finance is told, never issued over it unseen.
+#[test]
+fn a_request_that_arrives_while_the_form_is_open_replaces_it_and_is_said() {
+    let mut a = invoice_app(Lang::ZhCn);
+    // The second order, no request yet: filled from the order; finance types a company.
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Enter);
+    ctrl(&mut a, 'u');
+    typed(&mut a, "长沙测试科技有限公司");
+    assert!(render(&a, 80, 24).contains("长沙测试科技有限公司"));
+    // The customer's request arrives with the queue's next fetch.
+    let seq = a
+        .tab_mut::<Invoicing>()
+        .map(|t| t.fetch.restart(NOW))
+        .unwrap_or(0);
+    a.answer::<Invoicing>(invoicing::Answer::Queue {
+        seq,
+        result: Ok(ca_counter::api::InvoicingQueue {
+            items: vec![
+                invoicing_item(6, "张三", true),
+                invoicing_item(7, "李四", true),
+            ],
+        }),
+    });
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains("李四（个人）") && !screen.contains("长沙测试科技有限公司"),
+        "{screen}"
+    );
+    assert!(screen.contains("刚提交"), "{screen}");
+}

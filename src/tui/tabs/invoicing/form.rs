@@ -37,6 +37,10 @@ pub struct InvoiceForm {
     pub customer_name: String,
     /// Where the request came from (`phone`, `counter`), if one was made.
     pub via: Option<String>,
+    /// The customer's request the form was filled from (as the platform sent it), or
+    /// `None` when it was filled from the order: a request that arrives or changes
+    /// meanwhile is noticed, never silently ignored.
+    pub source: Option<String>,
     /// Individual or organisation.
     pub buyer_kind: BuyerKind,
     /// 普票 or 专票.
@@ -53,6 +57,13 @@ pub struct InvoiceForm {
     pub confirming: bool,
     /// On its way.
     pub sending: bool,
+}
+
+/// The customer's request of `item` as the platform sent it, to tell whether it changed.
+pub fn source_of(item: &InvoicingItem) -> Option<String> {
+    item.request
+        .as_ref()
+        .and_then(|r| serde_json::to_string(&r.request).ok())
 }
 
 impl InvoiceForm {
@@ -91,6 +102,7 @@ impl InvoiceForm {
             amount_fen: item.order.amount_fen,
             customer_name: item.order.customer_name.clone(),
             via: item.request.as_ref().map(|r| r.via.clone()),
+            source: source_of(item),
             buyer_kind,
             invoice_kind,
             fields,

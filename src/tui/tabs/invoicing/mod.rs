@@ -12,7 +12,7 @@ mod view;
 use crossterm::event::{KeyCode, KeyEvent};
 use futures_util::future::BoxFuture;
 
-pub use form::{FIELDS, InvoiceForm, ROWS, kind_label};
+pub use form::{FIELDS, InvoiceForm, ROWS, kind_label, source_of};
 pub use keys::Cmd;
 pub use messages::{Answer, Request};
 
@@ -65,6 +65,8 @@ pub struct Invoicing {
     pub kept: Vec<InvoiceForm>,
     /// The "no invoice" popup.
     pub decline: Option<Decline>,
+    /// The queue is to be asked again at once (an issue refused as stale).
+    refetch: bool,
 }
 
 /// How many closed forms are kept.
@@ -79,6 +81,7 @@ impl Default for Invoicing {
             form: None,
             kept: Vec::new(),
             decline: None,
+            refetch: false,
         }
     }
 }
@@ -134,6 +137,29 @@ impl Invoicing {
         }
     }
 
+    /// The open form against the queue just fetched: the order's new version taken while
+    /// the customer's request is as the form has it; a request that arrived or changed
+    /// meanwhile replaces what was typed, and finance is told (the form is never issued
+    /// against a request it has not shown).
+    fn follow_open_form(&mut self) {
+        let Some(form) = self.form.as_mut().filter(|f| !f.sending) else {
+            return;
+        };
+        let Some(item) = self.queue.find(&form.order_no) else {
+            return;
+        };
+        if form.source == source_of(item) {
+            form.version = item.order.version;
+            return;
+        }
+        let order_no = form.order_no.clone();
+        *form = InvoiceForm::new(item);
+        self.notice = Some(Notice::warning(Text::with(
+            T::InvoiceRequestArrived,
+            [order_no],
+        )));
+    }
+
     fn issued(&mut self, ctx: &Env, order_no: &str, result: Result<crate::api::Order, ClientError>) {
         let lang = ctx.lang;
         let Some(form) = self.form.as_mut().filter(|f| f.order_no == order_no) else {
@@ -153,6 +179,9 @@ impl Invoicing {
                 let email = invoice.map(|i| i.email.clone()).unwrap_or_default();
                 let order_no = order_no.to_owned();
                 self.form = None;
+                // Off the queue at once, the selection on the row after it: the next
+                // customer's request, whatever the refreshed queue brings later.
+                self.queue.remove(&order_no);
                 self.notice = Some(match invoice.and_then(|i| i.mail_status.as_deref()) {
                     Some("failed") => {
                         let why = invoice.and_then(|i| i.mail_detail.clone()).unwrap_or_default();
@@ -172,7 +201,14 @@ impl Invoicing {
                     .collect();
                 form.refused(errors, lang);
             }
-            Err(e) => self.notice = Some(Notice::error(describe(&e, lang))),
+            Err(e) => {
+                // Changed meanwhile (the customer's request, most likely): the queue is
+                // asked again, and the form follows it (`follow_open_form`).
+                if e.problem().is_some_and(|p| p.status == 409) {
+                    self.refetch = true;
+                }
+                self.notice = Some(Notice::error(describe(&e, lang)));
+            }
         }
     }
 }
@@ -233,11 +269,25 @@ impl Component for Invoicing {
             Cmd::Open => {
                 if may && let Some(item) = self.queue.selected() {
                     let order_no = item.order.order_no.to_string();
-                    self.form = Some(match self.kept.iter().position(|f| f.order_no == order_no) {
-                        Some(i) => {
-                            let mut kept = self.kept.remove(i);
+                    let kept = self
+                        .kept
+                        .iter()
+                        .position(|f| f.order_no == order_no)
+                        .map(|i| self.kept.remove(i));
+                    self.form = Some(match kept {
+                        // Kept while nothing the customer asked changed: goes on as typed.
+                        Some(mut kept) if kept.source == source_of(item) => {
                             kept.version = item.order.version;
                             kept
+                        }
+                        // The customer asked (or asked again) meanwhile: their request wins,
+                        // and finance is told that what they typed was set aside.
+                        Some(_) => {
+                            self.notice = Some(Notice::warning(Text::with(
+                                T::InvoiceRequestArrived,
+                                [order_no.clone()],
+                            )));
+                            InvoiceForm::new(item)
                         }
                         None => InvoiceForm::new(item),
                     });
@@ -321,12 +371,20 @@ impl Component for Invoicing {
                 let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
                 if let Some(queue) = queue {
                     self.queue.replace(queue.items);
+                    self.follow_open_form();
                 }
                 if let Some(seq) = again {
                     ctx.ask(Request::Queue { seq });
                 }
             }
-            Answer::Issued { order_no, result } => self.issued(ctx, &order_no, result),
+            Answer::Issued { order_no, result } => {
+                self.issued(ctx, &order_no, result);
+                if std::mem::take(&mut self.refetch)
+                    && let Some(seq) = self.fetch.ask(ctx.now)
+                {
+                    ctx.ask(Request::Queue { seq });
+                }
+            }
             Answer::Declined { order_no, result } => {
                 let Some(decline) = self.decline.as_mut().filter(|d| d.order_no == order_no) else {
                     return;
@@ -339,6 +397,7 @@ impl Component for Invoicing {
                             self.form = None;
                         }
                         self.kept.retain(|f| f.order_no != order_no);
+                        self.queue.remove(&order_no);
                         self.notice =
                             Some(Notice::done(Text::with(T::InvoiceDeclinedNotice, [order_no])));
                     }
