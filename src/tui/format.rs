@@ -84,6 +84,15 @@ pub fn money(fen: i64) -> String {
         .unwrap_or_else(|| format!("{fen}"))
 }
 
+/// Where an invoice request came from (`phone`, `counter`) as staff read it.
+pub fn requested_via(via: &str, lang: Lang) -> String {
+    match via {
+        "phone" => T::InvoiceViaPhone.get(lang).to_owned(),
+        "counter" => T::InvoiceViaCounter.get(lang).to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 /// A payment method or provider code as staff read it (`bank_transfer` → 银行转账).
 pub fn payment_method(code: &str, lang: Lang) -> String {
     crate::i18n::payment_method(code, lang)

@@ -352,15 +352,17 @@ impl App {
         if self.allowed(i) {
             let out = call!(self, i, shown);
             self.absorb(i, out);
-        } else {
-            let roles = super::component::role_names(
-                self.shared.me.as_ref().map(|m| &m.roles[..]).unwrap_or(&[]),
-                self.lang,
-            );
-            self.notice = Some(Notice::error(Text::with(
-                T::TabNotForRole,
-                [roles, self.tabs[i].title().get(self.lang).to_owned()],
-            )));
+        } else if let Some(me) = &self.shared.me {
+            // Said as the tab's own screen says it: read-only first, then the role. Not
+            // before the operator is known (the roles would read as empty).
+            let title = self.tabs[i].title().get(self.lang).to_owned();
+            let text = if self.shared.read_only {
+                Text::with(T::TabNotReadOnly, [title])
+            } else {
+                let roles = super::component::role_names(&me.roles, self.lang);
+                Text::with(T::TabNotForRole, [roles, title])
+            };
+            self.notice = Some(Notice::error(text));
         }
     }
 

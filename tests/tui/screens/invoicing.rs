@@ -77,8 +77,10 @@ fn finance_fills_the_invoice_form_with_errors_next_to_fields() {
 #[test]
 fn declining_asks_for_a_note_and_sends_it() {
     let mut app = invoice_app(Lang::ZhCn);
+    // The first order's customer asked for an invoice: warned, and the note is finance's.
     key(&mut app, KeyCode::Char('d'));
     insta::assert_snapshot!("invoice_decline_zh", render(&app, 80, 24));
+    typed(&mut app, "客户来电说不要了");
     key(&mut app, KeyCode::Enter);
     let jobs = app.take_jobs();
     let requests = sent::<invoicing::Request>(&jobs);
@@ -86,7 +88,7 @@ fn declining_asks_for_a_note_and_sends_it() {
         panic!("a decline request, got {requests:?}");
     };
     assert_eq!(order_no, "HN20261128000006");
-    assert_eq!(body.reason.as_deref(), Some("客户不需要发票"));
+    assert_eq!(body.reason.as_deref(), Some("客户来电说不要了"));
 }
 
 /// A form closed with Esc keeps what was typed: the order opened again goes on with it

@@ -166,3 +166,26 @@ fn a_request_that_arrives_while_the_form_is_open_replaces_it_and_is_said() {
     );
     assert!(screen.contains("刚提交"), "{screen}");
 }
+
+/// `d` on an order whose customer asked for an invoice warns, and asks why in words
+/// rather than offering the stock "does not want one" with one Enter.
+#[test]
+fn declining_an_invoice_the_customer_asked_for_needs_a_reason() {
+    let mut a = invoice_app(Lang::ZhCn);
+    key(&mut a, KeyCode::Char('d'));
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("客户已申请开票"), "{screen}");
+    assert!(!screen.contains("客户不需要发票"), "{screen}");
+    key(&mut a, KeyCode::Enter);
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("请写明为何不开"), "{screen}");
+    assert!(
+        sent::<invoicing::Request>(&a.take_jobs()).is_empty(),
+        "nothing sent without a reason"
+    );
+    // The order nobody asked an invoice for keeps the stock note.
+    let mut a = invoice_app(Lang::ZhCn);
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Char('d'));
+    assert!(render(&a, 80, 24).contains("客户不需要发票"));
+}

@@ -47,6 +47,8 @@ pub struct Decline {
     pub sending: bool,
     /// Why it failed.
     pub error: Option<Text>,
+    /// The customer asked for an invoice (where from): declining needs a reason.
+    pub asked: Option<String>,
 }
 
 /// The state of the 开票 tab.
@@ -119,6 +121,9 @@ impl Invoicing {
         match key.code {
             KeyCode::Esc if decline.sending => {}
             KeyCode::Esc => self.decline = None,
+            KeyCode::Enter if decline.asked.is_some() && decline.input.text().trim().is_empty() => {
+                decline.error = Some(T::InvoiceDeclineWhy.into());
+            }
             KeyCode::Enter if !decline.sending => {
                 decline.sending = true;
                 decline.error = None;
@@ -305,12 +310,24 @@ impl Component for Invoicing {
                         .map(|i| (i.order.order_no.to_string(), i.order.version)),
                 };
                 if let Some((order_no, version)) = target {
+                    let asked = self
+                        .queue
+                        .find(&order_no)
+                        .and_then(|i| i.requested_via.clone());
+                    // A customer who asked for an invoice is not declined with a stock
+                    // phrase: the note says why, in finance's words.
+                    let note = if asked.is_some() {
+                        String::new()
+                    } else {
+                        T::InvoiceDeclinedNote.get(ctx.lang).to_owned()
+                    };
                     self.decline = Some(Decline {
                         order_no,
                         version,
-                        input: Input::new(T::InvoiceDeclinedNote.get(ctx.lang)),
+                        input: Input::new(&note),
                         sending: false,
                         error: None,
+                        asked,
                     });
                 }
             }

@@ -83,22 +83,16 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
 
 fn row(item: &InvoicingItem, selected: bool, view: &View) -> Row {
     let (lang, theme) = (view.lang, view.theme);
-    let via = |via: &str| {
-        if via == "phone" {
-            T::InvoiceViaPhone
-        } else {
-            T::InvoiceViaCounter
-        }
-    };
+    let via = |via: &str| crate::tui::format::requested_via(via, lang);
     let request = match &item.request {
         Some(asked) => format!(
             "{} {} {}",
-            via(&asked.via).get(lang),
+            via(&asked.via),
             kind_label(asked.request.invoice_kind).get(lang),
             asked.request.buyer_name
         ),
         None => match item.requested_via.as_deref() {
-            Some(v) => via(v).get(lang).to_owned(),
+            Some(v) => via(v),
             None => T::InvoiceNotAsked.get(lang).to_owned(),
         },
     };
@@ -243,12 +237,8 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         ))
         .style(theme.warning)
     } else if let Some(via) = &form.via {
-        let via = if via == "phone" {
-            T::InvoiceViaPhone
-        } else {
-            T::InvoiceViaCounter
-        };
-        Line::from(T::InvoiceFromRequest.fill(lang, &[via.get(lang)])).style(theme.dim)
+        let via = crate::tui::format::requested_via(via, lang);
+        Line::from(T::InvoiceFromRequest.fill(lang, &[&via])).style(theme.dim)
     } else {
         Line::from(T::InvoiceFromOrder.get(lang)).style(theme.dim)
     };
@@ -263,7 +253,12 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
 fn draw_decline(decline: &Decline, frame: &mut Frame, area: Rect, view: &View) {
     let (lang, theme) = (view.lang, view.theme);
     let width = 62.min(area.width);
-    let mut lines = vec![Line::from(T::InvoiceDeclineNote.get(lang)).style(theme.label)];
+    let mut lines = Vec::new();
+    if let Some(via) = &decline.asked {
+        let via = crate::tui::format::requested_via(via, lang);
+        lines.push(Line::from(T::InvoiceDeclineAsked.fill(lang, &[&via])).style(theme.warning));
+    }
+    lines.push(Line::from(T::InvoiceDeclineNote.get(lang)).style(theme.label));
     let mut tail = Vec::new();
     if let Some(error) = &decline.error {
         tail.push(Line::from(format!("! {}", error.get(lang))).style(theme.error));

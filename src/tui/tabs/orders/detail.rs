@@ -296,7 +296,7 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
                     .unwrap_or_else(|| T::AttachmentGone.get(lang).to_owned())
             })
             .collect::<Vec<_>>()
-            .join("、")
+            .join(T::ListJoin.get(lang))
     };
     Some(match entry.action.as_str() {
         "attach" => {
@@ -323,11 +323,7 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
             let (_, id) = first_rest();
             file_names(id)
         }
-        "invoice_request" => match reason {
-            "phone" => T::InvoiceViaPhone.get(lang).to_owned(),
-            "counter" => T::InvoiceViaCounter.get(lang).to_owned(),
-            other => other.to_owned(),
-        },
+        "invoice_request" => crate::tui::format::requested_via(reason, lang),
         // `in_transit: 已到达长沙邮区中心`: the state in words, then what was typed.
         "tracking_event" => match reason.split_once(": ") {
             Some((state, context)) => match TrackingState::parse(state) {

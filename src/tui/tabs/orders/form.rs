@@ -257,7 +257,10 @@ fn submit(mut form: Form, env: &Env) -> Outcome {
             .filter(|s| **s != TrackingState::Unknown)
             .map(|s| s.label().get(env.lang))
             .collect();
-        field.error = Some(Text::with(T::ErrOneOf, [names.join("、")]));
+        field.error = Some(Text::with(
+            T::ErrOneOf,
+            [names.join(T::ListJoin.get(env.lang))],
+        ));
         complete = false;
     }
     if !complete {
