@@ -313,6 +313,8 @@ async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
     // Before the order exists, the code names the application; every page has its own.
     let codes = codes_of("paper_form_org.pdf", 100);
     let pages = codes.len() as u32;
+    // One sheet: a customer photographs it whole with a phone.
+    assert_eq!(pages, 1, "an ordinary organisation's form fits one page");
     for (i, page) in codes.iter().enumerate() {
         assert_eq!(
             page,

@@ -213,8 +213,14 @@ fn table_row(flow: &mut Flow, row: &FormRow, width: f32) {
 
 /// "以下由受理点填写": a caption over four cells, two by two.
 fn office_block(flow: &mut Flow, office: &OfficeBlock, width: f32) {
-    let cell_height = 34.0;
     let rows = office.cells.len().div_ceil(2).max(1);
+    // Lower cells rather than a page of its own: a second sheet holding only the
+    // counter's box is one more page for a customer to photograph and upload.
+    let cell_height = if flow.fits(22.0 + 34.0 * rows as f32) {
+        34.0
+    } else {
+        24.0
+    };
     flow.room(22.0 + cell_height * rows as f32);
     let top = flow.y;
     let page = &mut flow.page;
@@ -232,7 +238,7 @@ fn office_block(flow: &mut Flow, office: &OfficeBlock, width: f32) {
         let x = MARGIN + half * (i % 2) as f32;
         let cy = y + cell_height * (i / 2) as f32;
         page.rect(x, cy, half, cell_height, 0.6);
-        page.text(x + 6.0, cy + 15.0, 10.0, cell.clone());
+        page.text(x + 6.0, cy + 14.0, 10.0, cell.clone());
     }
     flow.y = y + cell_height * rows as f32;
 }

@@ -490,6 +490,11 @@ impl Flow {
         }
     }
 
+    /// True when a block `height` high fits under what this page holds.
+    pub(super) fn fits(&self, height: f32) -> bool {
+        self.y + height <= self.bottom
+    }
+
     /// Makes room for a block `height` high: a new page when it does not fit on this one
     /// (unless the page is still empty).
     pub(super) fn room(&mut self, height: f32) {
