@@ -120,12 +120,18 @@ enum DemoCommand {
         /// With `--fast`: the seed the orders are drawn from (the same seed, the same orders).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Write them into a PostgreSQL database too: there a platform is shared by
+        /// counters, and made-up orders would wait in real queues among real ones.
+        #[arg(long)]
+        into_shared_database: bool,
     },
 }
 
 #[derive(Debug, Subcommand)]
 enum CatalogCommand {
-    /// Add or update projects and products from a TOML file (see config.example.toml).
+    /// Add or update projects and products from a TOML file: [[project]] code, name, region,
+    /// initials; [[project.product]] code, name, user_type, validity_years, price (README,
+    /// "Configuration and data").
     Import {
         /// The catalog file.
         file: PathBuf,
@@ -190,9 +196,24 @@ async fn run(cli: Cli) -> Result<()> {
         Some(Command::Demo {
             command:
                 DemoCommand::Orders {
+                    into_shared_database: false,
+                    ..
+                },
+            database,
+        }) if database_url(&config, &database).starts_with("postgres") => Err(eyre!(
+            "demo orders are made-up work: in {} (PostgreSQL, a platform shared by counters) \
+             they would wait in the real queues among real orders, with no way to tell them \
+             apart. Use a database of its own (--database-url), or pass \
+             --into-shared-database if this one is a demo",
+            redact(&database_url(&config, &database))
+        )),
+        Some(Command::Demo {
+            command:
+                DemoCommand::Orders {
                     count,
                     fast: true,
                     seed,
+                    ..
                 },
             database,
         }) => {

@@ -266,6 +266,17 @@ fn an_operators_mistakes_are_said_plainly_and_change_nothing() {
         stderr.contains(":2:1") && stderr.contains("must be at least 1, not -5"),
         "{stderr}"
     );
+    // Made-up orders are not written into a shared platform's database unless asked.
+    let (ok, _, stderr) = env.run(&[
+        "demo",
+        "orders",
+        "--count",
+        "2",
+        "--database-url",
+        "postgres://postgres@127.0.0.1:1/production",
+    ]);
+    assert!(!ok);
+    assert!(stderr.contains("--into-shared-database"), "{stderr}");
     // An operator command says which database it works on.
     let (ok, _, stderr) = env.run(&["operator", "list"]);
     assert!(ok);
