@@ -187,6 +187,18 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
     }
 }
 
+/// Drops `notice` when it says the platform cannot be reached: called when the link comes
+/// back, so the message line does not say "cannot reach the platform" beside ● 在线 (what
+/// was typed is still in its form, to send again).
+pub fn forget_offline(notice: &mut Option<Notice>) {
+    if notice
+        .as_ref()
+        .is_some_and(|n| n.text.msg.text == T::ErrOfflineKept)
+    {
+        *notice = None;
+    }
+}
+
 /// The message of a refusal that names one field (e.g. a search too broad), alone.
 pub fn field_message(error: &ClientError, lang: Lang) -> Option<Text> {
     match error {

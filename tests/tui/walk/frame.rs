@@ -155,3 +155,23 @@ fn a_revoked_token_is_said_in_words() {
         "{said}"
     );
 }
+
+/// "Cannot reach the platform" goes once the link is back: it is not left beside ● 在线.
+#[test]
+fn the_offline_message_goes_when_the_link_comes_back() {
+    use ca_counter::tui::text::Notice;
+    let mut a = app(Lang::ZhCn);
+    a.on_msg(Msg::Online);
+    a.show_tab::<Orders>();
+    a.on_msg(Msg::Reconnecting {
+        attempt: 1,
+        reason: "connection refused".into(),
+    });
+    if let Some(orders) = a.tab_mut::<Orders>() {
+        orders.notice = Some(Notice::error(ca_counter::i18n::T::ErrOfflineKept));
+    }
+    assert!(render(&a, 80, 24).contains("连不上平台"));
+    a.on_msg(Msg::Online);
+    let screen = render(&a, 80, 24);
+    assert!(!screen.contains("连不上平台"), "{screen}");
+}

@@ -493,6 +493,9 @@ impl Component for Mailing {
     }
 
     fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
+        if matches!(event, Live::Resumed) {
+            crate::tui::text::forget_offline(&mut self.notice);
+        }
         if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
             ctx.ask(Request::Queue { seq });
         }

@@ -659,6 +659,7 @@ impl Component for Orders {
                 }
             }
             Live::Resumed | Live::Refresh => {
+                crate::tui::text::forget_offline(&mut self.notice);
                 self.reload(ctx);
                 if let Some(detail) = &self.detail {
                     ctx.ask(Request::Detail {

@@ -353,6 +353,7 @@ impl Component for Review {
                 }
             }
             Live::Resumed | Live::Refresh => {
+                crate::tui::text::forget_offline(&mut self.notice);
                 if let Some(screen) = &self.screen {
                     ctx.ask(Request::Open {
                         order_no: screen.order_no.clone(),
