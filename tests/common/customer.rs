@@ -199,6 +199,19 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
         "{}",
         refused.html
     );
+    // "Send again" within the minute is refused as too soon; the code shown still works
+    // and is still shown.
+    let again = browser
+        .post(
+            "/login",
+            &[("phone", &phone), ("demo", &hidden(&refused.html, "demo"))],
+        )
+        .await;
+    assert!(
+        again.html.contains(&format!("本次验证码为 {code}")),
+        "{}",
+        again.html
+    );
     let signed = browser
         .post("/login/code", &[("phone", &phone), ("code", &code)])
         .await;

@@ -47,6 +47,9 @@ pub struct PhoneForm {
     #[serde(default)]
     phone: String,
     next: Option<String>,
+    /// The demo's code still valid, from the code page's "send again" (built-in SMS log
+    /// only): a resend refused as too soon keeps showing it.
+    demo: Option<String>,
 }
 
 /// The code form.
@@ -152,6 +155,9 @@ fn code_page_markup(
             (form::token(ctx))
             input type="hidden" name="phone" value=(phone.as_str());
             input type="hidden" name="next" value=(next);
+            @if let Some(code) = demo_code {
+                input type="hidden" name="demo" value=(code);
+            }
             div.actions { button.secondary type="submit" { (ctx.t(T::WebResendCode)) } }
         }
     }
@@ -215,6 +221,13 @@ pub async fn send_code(
         if state.sms.name() == "log" {
             demo_code = Some(code.clone());
         }
+    } else if state.sms.name() == "log" {
+        // Not sent again (too soon): the code shown before still works, and the page is the
+        // only place the demo shows it.
+        demo_code = typed
+            .demo
+            .clone()
+            .filter(|d| d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit()));
     }
     page::page(
         ctx,
