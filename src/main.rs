@@ -101,6 +101,22 @@ enum OperatorCommand {
     Token {
         /// The operator's name.
         name: String,
+        /// Revoke every token the operator has first (one leaked, a device lost).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Enable a revoked operator again, with a new token (the old ones stay revoked).
+    Restore {
+        /// The operator's name.
+        name: String,
+    },
+    /// Change an operator's roles.
+    Roles {
+        /// The operator's name.
+        name: String,
+        /// The new roles: clerk, support, reviewer, mailroom, finance, admin (comma-separated).
+        #[arg(long = "role", value_name = "ROLE[,ROLE…]")]
+        roles: String,
     },
 }
 
@@ -422,18 +438,17 @@ async fn operator(store: &Store, command: OperatorCommand) -> Result<()> {
             // the rule for all human text (no control or direction characters).
             let name = &ca_counter::domain::human_text(name, ca_counter::domain::Lines::One, 50)
                 .map_err(|e| eyre!("operator name: {}", e.render(ca_counter::i18n::Lang::En)))?;
-            let roles = RoleSet::parse(&roles).map_err(|bad| {
-                eyre!(
-                    "unknown role {bad:?}: use clerk, support, reviewer, mailroom, finance, admin"
-                )
-            })?;
-            if roles.is_empty() {
-                return Err(eyre!("give at least one role with --role"));
-            }
+            let roles = parse_roles(&roles)?;
             let (operator, token) = match store.add_operator(name, &roles).await {
                 Ok(added) => added,
                 Err(e) if e.is_unique_violation() => {
-                    return Err(eyre!("an operator named {name:?} already exists"));
+                    return Err(match no_active_operator(store, name).await.to_string() {
+                        revoked if revoked.contains("restore") => eyre!(
+                            "an operator named {name:?} already exists and is revoked: \
+                             `ca-counter operator restore {name}` enables them again"
+                        ),
+                        _ => eyre!("an operator named {name:?} already exists"),
+                    });
                 }
                 Err(e) => return Err(e.into()),
             };
@@ -478,15 +493,74 @@ async fn operator(store: &Store, command: OperatorCommand) -> Result<()> {
                 return Err(eyre!("there is no active operator named {name:?}"));
             }
         }
-        OperatorCommand::Token { name } => match store.issue_token(&name).await? {
+        OperatorCommand::Token { name, replace } => {
+            let issued = if replace {
+                store.replace_tokens(&name).await?
+            } else {
+                store.issue_token(&name).await?
+            };
+            match issued {
+                Some(token) => {
+                    if replace {
+                        println!("revoked every earlier token of {name}");
+                    }
+                    println!("new token for {name} (shown only now):");
+                    println!("{token}");
+                }
+                None => return Err(no_active_operator(store, &name).await),
+            }
+        }
+        OperatorCommand::Restore { name } => match store.restore_operator(&name).await? {
             Some(token) => {
-                println!("new token for {name} (shown only now):");
+                println!("restored operator {name}; their new token (shown only now):");
                 println!("{token}");
             }
-            None => return Err(eyre!("there is no active operator named {name:?}")),
+            None => return Err(eyre!("there is no revoked operator named {name:?}")),
         },
+        OperatorCommand::Roles { name, roles } => {
+            let roles = parse_roles(&roles)?;
+            if store.set_roles(&name, &roles).await? {
+                println!(
+                    "{name} now has roles {} (every instance takes them within 5 s)",
+                    roles.to_list()
+                );
+            } else {
+                return Err(no_active_operator(store, &name).await);
+            }
+        }
     }
     Ok(())
+}
+
+/// The roles of `--role`, or why not.
+fn parse_roles(list: &str) -> Result<RoleSet> {
+    let roles = RoleSet::parse(list).map_err(|bad| {
+        eyre!("unknown role {bad:?}: use clerk, support, reviewer, mailroom, finance, admin")
+    })?;
+    if roles.is_empty() {
+        return Err(eyre!("give at least one role with --role"));
+    }
+    Ok(roles)
+}
+
+/// Why a command for the active operator `name` found none: a revoked one is named as such,
+/// with the way back.
+async fn no_active_operator(store: &Store, name: &str) -> color_eyre::eyre::Report {
+    let revoked = store
+        .list_operators()
+        .await
+        .map(|all| {
+            all.iter()
+                .any(|o| o.operator.name == name.trim() && o.disabled_at.is_some())
+        })
+        .unwrap_or(false);
+    if revoked {
+        eyre!(
+            "operator {name:?} is revoked: `ca-counter operator restore {name}` enables them again"
+        )
+    } else {
+        eyre!("there is no active operator named {name:?}")
+    }
 }
 
 fn ca_counter_time(ms: i64) -> String {

@@ -174,6 +174,46 @@ fn operator_add_prints_the_token_alone_on_the_last_line_and_it_works_while_servi
     }
     let (ok, _, stderr) = env.run(&["operator", "revoke", "李柜员"]);
     assert!(!ok && stderr.contains("no active operator"), "{stderr}");
+    // A revoked operator is named as such, with the way back; restored, they get a new
+    // token, and the old one stays revoked.
+    let (ok, _, stderr) = env.run(&["operator", "token", "李柜员"]);
+    assert!(!ok && stderr.contains("operator restore"), "{stderr}");
+    let (ok, _, stderr) = env.run(&["operator", "add", "--name", "李柜员", "--role", "clerk"]);
+    assert!(!ok && stderr.contains("operator restore"), "{stderr}");
+    let (ok, stdout, stderr) = env.run(&["operator", "restore", "李柜员"]);
+    assert!(ok, "{stderr}");
+    let restored = stdout.lines().last().expect("token").to_owned();
+    assert_eq!(get(&format!("{base}/api/v1/me"), Some(&restored)).0, 200);
+    assert_eq!(get(&format!("{base}/api/v1/me"), Some(&token)).0, 401);
+    // New roles, taken by the platform.
+    let (ok, _, stderr) = env.run(&["operator", "roles", "李柜员", "--role", "support"]);
+    assert!(ok, "{stderr}");
+    let started = std::time::Instant::now();
+    loop {
+        let (status, body) = get(&format!("{base}/api/v1/me"), Some(&restored));
+        assert_eq!(status, 200, "{body}");
+        if body.contains("\"support\"") && !body.contains("\"clerk\"") {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(7),
+            "the new roles are not taken: {body}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // A leaked token: every earlier one revoked, one new one issued.
+    let (ok, stdout, stderr) = env.run(&["operator", "token", "李柜员", "--replace"]);
+    assert!(ok, "{stderr}");
+    let replaced = stdout.lines().last().expect("token").to_owned();
+    let started = std::time::Instant::now();
+    while get(&format!("{base}/api/v1/me"), Some(&restored)).0 != 401 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(7),
+            "the replaced token still works"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(get(&format!("{base}/api/v1/me"), Some(&replaced)).0, 200);
     assert!(stop(child).success());
 }
 

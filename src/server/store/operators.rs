@@ -234,6 +234,86 @@ impl Store {
         Ok(true)
     }
 
+    /// Enables a disabled operator again with a new token (the old ones stay revoked);
+    /// `None` if there is no disabled operator called `name`.
+    pub async fn restore_operator(&self, name: &str) -> StoreResult<Option<String>> {
+        let token = new_token();
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let id: Option<String> = sqlx::query_scalar(
+            "UPDATE operators SET disabled_at = NULL WHERE name = $1 AND disabled_at IS NOT NULL RETURNING id",
+        )
+        .bind(name.trim())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "INSERT INTO operator_tokens (token_hash, operator_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(hash_token(&token))
+        .bind(&id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(token))
+    }
+
+    /// Revokes every token of the active operator `name` and issues one new one (a token
+    /// that leaked): open streams of the old ones end as with [`Store::revoke_operator`].
+    /// `None` if there is no such active operator.
+    pub async fn replace_tokens(&self, name: &str) -> StoreResult<Option<String>> {
+        let Some(operator) = self.operator_by_name(name).await? else {
+            return Ok(None);
+        };
+        let token = new_token();
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE operator_tokens SET revoked_at = $1 WHERE operator_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(&operator.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO operator_tokens (token_hash, operator_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(hash_token(&token))
+        .bind(&operator.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let event = insert_event(
+            &mut tx,
+            self.backend,
+            NewEvent::operator_revoked(&operator.id),
+        )
+        .await?;
+        self.commit_with_event(tx, event).await?;
+        self.forget_operator(&operator.id);
+        Ok(Some(token))
+    }
+
+    /// Gives the active operator `name` these roles; false if there is no such operator.
+    /// Each instance takes them at its next look at the token (within 5 s).
+    pub async fn set_roles(&self, name: &str, roles: &RoleSet) -> StoreResult<bool> {
+        let id: Option<String> = sqlx::query_scalar(
+            "UPDATE operators SET roles = $1 WHERE name = $2 AND disabled_at IS NULL RETURNING id",
+        )
+        .bind(roles.to_list())
+        .bind(name.trim())
+        .fetch_optional(&self.pool)
+        .await?;
+        match id {
+            Some(id) => {
+                self.forget_operator(&id);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
     /// Every staff operator, by name (not the built-in one the online orders go under).
     pub async fn list_operators(&self) -> StoreResult<Vec<OperatorSummary>> {
         #[derive(sqlx::FromRow)]
