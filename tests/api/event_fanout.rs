@@ -140,11 +140,12 @@ async fn a_subscriber_that_stops_reading_is_dropped_and_the_others_go_on(db: Db)
     let start = hello(&mut slow).await;
     assert_eq!(hello(&mut fast).await, start);
 
-    // Far more than the socket buffers hold: events of 4 KB each, written straight into
-    // the table as another process would, then a change through the API that wakes the
-    // reader.
-    let bulk = 1500;
-    let session = "s".repeat(4000);
+    // Far more than the socket buffers hold (loopback's grow to 6 MB for reading and 4 MB
+    // for writing: 1,500 events of 4 KB once all fitted, on a loaded machine): 2,000 of
+    // 8 KB, written straight into the table as another process would, then a change
+    // through the API that wakes the reader.
+    let bulk = 2000;
+    let session = "s".repeat(8000);
     let seq = match app.store().backend() {
         Backend::Sqlite => "(SELECT COALESCE(MAX(seq), 0) + 1 FROM events)",
         Backend::Postgres => "NULL",

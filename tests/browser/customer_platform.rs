@@ -404,11 +404,19 @@ async fn an_organisation_pays_by_transfer_and_corrects_a_returned_order_from_the
         reasons.contains("公章不清晰") && reasons.contains("法定代表人未签字"),
         "{reasons}"
     );
+    // The corrected form is kept and listed; the order goes back to review when the
+    // customer says everything asked for is in.
     page.type_into("#scan", &scan.display().to_string()).await;
     page.click("main form[enctype='multipart/form-data'] button")
         .await;
+    page.wait_for("ul.uploaded").await;
+    check(&page, &axe, "org-07-correction-uploaded").await;
+    page.click(&format!(
+        "main form[action='/orders/{order_no}/resubmit'] button"
+    ))
+    .await;
     wait_text(&page, "dd.status", "待审核").await;
-    check(&page, &axe, "org-07-corrected").await;
+    check(&page, &axe, "org-08-corrected").await;
     let order = app
         .client(&app.clerk)
         .order(&order_no, false)

@@ -345,12 +345,25 @@ pub(super) async fn submit(
     if typed.keep.as_deref() == Some("lang") {
         return form(&ctx, &session, &typed, &Problems::default());
     }
-    // Blank fields or no consent are not a try: nothing was checked. Every problem is
-    // named at once, each by its field.
+    // Blank fields, no consent, a name that is not a name or an ID number that cannot be
+    // one (its length, its date, its check character) are not a try: nothing was asked of
+    // the provider. Every problem is named at once, each by its field.
     let missing = |blank: bool, text: T| blank.then(|| ctx.t(text).to_owned());
+    let name = (!typed.name.trim().is_empty()).then(|| crate::domain::person_name(&typed.name));
+    let id_shape = (!typed.id_number.trim().is_empty())
+        .then(|| crate::domain::IdNumber::parse(&typed.id_number));
     let problems = Problems {
-        name: missing(typed.name.trim().is_empty(), T::WebPhoneNameMissing),
-        id_number: missing(typed.id_number.trim().is_empty(), T::WebPhoneIdMissing),
+        name: missing(typed.name.trim().is_empty(), T::WebPhoneNameMissing).or_else(|| {
+            name.as_ref()
+                .and_then(|n| n.as_ref().err())
+                .map(|e| e.render(ctx.lang))
+        }),
+        id_number: missing(typed.id_number.trim().is_empty(), T::WebPhoneIdMissing).or_else(|| {
+            id_shape
+                .as_ref()
+                .and_then(|n| n.as_ref().err())
+                .map(|e| e.render(ctx.lang))
+        }),
         consent: missing(
             typed.consent.as_deref() != Some("yes"),
             T::PageRealnameNeedConsent,
@@ -361,15 +374,8 @@ pub(super) async fn submit(
         return form(&ctx, &session, &typed, &problems);
     }
     // The name passes the person-name rule like any name typed at the counter.
-    let name = match crate::domain::person_name(&typed.name) {
-        Ok(name) => name,
-        Err(e) => {
-            let problems = Problems {
-                name: Some(e.render(ctx.lang)),
-                ..Problems::default()
-            };
-            return form(&ctx, &session, &typed, &problems);
-        }
+    let Some(Ok(name)) = name else {
+        return form(&ctx, &session, &typed, &problems);
     };
     let claim = Claim {
         expected_name: session.expected_name.clone(),
