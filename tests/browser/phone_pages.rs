@@ -58,7 +58,13 @@ async fn every_state_of_every_phone_page_passes_axe() {
     page.type_into("#id_number", "110105194912310021").await;
     page.click("input[name=consent]").await;
     page.click("main button[type=submit]").await;
-    wait_text(&page, "#id_number-error", "身份证号不正确").await;
+    // A mistyped check character: named on the field (and no try spent).
+    wait_text(
+        &page,
+        "#id_number-error",
+        "身份证号校验位不对（按前 17 位应为 X），请核对是否输错",
+    )
+    .await;
     check(&page, &axe, "phone-realname-wrong").await;
     assert_eq!(page.property("#name", "value").await, json!("张三"));
     assert_eq!(

@@ -212,6 +212,30 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
         "{}",
         again.html
     );
+    // The language switch on the code page keeps the number and the code: the same page
+    // in English, nothing checked or sent.
+    let switched = browser
+        .post(
+            "/login/code?lang=en",
+            &[
+                ("phone", &phone),
+                ("code", ""),
+                ("demo", &code),
+                ("keep", "lang"),
+            ],
+        )
+        .await;
+    assert_eq!(switched.status, StatusCode::OK, "{}", switched.html);
+    assert!(
+        switched.html.contains("lang=\"en\"")
+            && switched.html.contains(&code)
+            && switched.html.contains("action=\"/login/code\"")
+            && !switched.html.contains("还可尝试"),
+        "{}",
+        switched.html
+    );
+    // Back to no choice of language (the switch remembered English).
+    browser.cookies.retain(|name, _| name != "cac_lang");
     let signed = browser
         .post("/login/code", &[("phone", &phone), ("code", &code)])
         .await;
@@ -613,5 +637,23 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     );
     let again = browser.get(&format!("{to}?submitted=1")).await;
     assert!(again.html.contains("已提交为本订单"), "{}", again.html);
+    // A step of the same application left open in another tab, sent now: the order it
+    // became, not a blank application said to have moved on.
+    let stale_step = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "printed"),
+                ("version", &version),
+                ("draft", &draft),
+            ],
+        )
+        .await;
+    assert_eq!(
+        stale_step.location.as_deref(),
+        Some(format!("{to}?submitted=1").as_str()),
+        "{}",
+        stale_step.html
+    );
     to.trim_start_matches("/orders/").to_owned()
 }

@@ -85,9 +85,10 @@ pub async fn preview_form(
     let fonts = state.fonts.clone();
     let document = paper::form(&state, &data);
     let printed = render(move || pdf::application_form(&fonts, &document)).await?;
-    let name = data
-        .application_ref
-        .unwrap_or_else(|| "application-form".into());
+    let name = match data.application_ref {
+        Some(reference) => format!("application-form-{reference}"),
+        None => "application-form".into(),
+    };
     Ok(pdf_response(printed, &name))
 }
 

@@ -213,7 +213,20 @@ pub async fn labels(
             )
             .await?;
     }
-    Ok(pdf_response(printed, T::DocMailingTitle.get(zh)))
+    // Named by when it was printed (China time), in letters any system keeps: one batch's
+    // list is told from another's.
+    let printed_at = time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    let name = format!(
+        "mailing-list-{:04}{:02}{:02}-{:02}{:02}{:02}",
+        printed_at.year(),
+        u8::from(printed_at.month()),
+        printed_at.day(),
+        printed_at.hour(),
+        printed_at.minute(),
+        printed_at.second()
+    );
+    Ok(pdf_response(printed, &name))
 }
 
 /// Where the parcel is: the provider's timeline, newest first, cached (one number is asked

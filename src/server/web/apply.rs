@@ -252,6 +252,15 @@ pub async fn save(
         phone_browser: is_phone(&headers),
     };
     if seen != Some(row.version) {
+        // The application this page was of became an order meanwhile (in another tab):
+        // that order, said to be submitted.
+        match submitted_as(&state, &who.customer, Some(get("draft"))).await {
+            Ok(Some(order_no)) => {
+                return page::see_other(&format!("/orders/{order_no}?submitted=1"));
+            }
+            Ok(None) => {}
+            Err(e) => return failed(ctx, e),
+        }
         // Another tab (or a back button) moved the application on: show where it is now,
         // and say so; nothing saved there is lost.
         let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), None);

@@ -63,6 +63,8 @@ pub struct CodeForm {
     /// The demo's code, shown again after a mistyped one (built-in SMS log only).
     #[serde(default)]
     demo: Option<String>,
+    /// `lang`: the language switch, pressed on the code page; nothing is checked.
+    keep: Option<String>,
 }
 
 fn phone_form(ctx: &Ctx, typed: &str, next: &str, error: Option<&str>) -> maud::Markup {
@@ -110,6 +112,14 @@ pub async fn phone_page(visit: Visit, Query(query): Query<Next>) -> Response {
     page::page(ctx, StatusCode::OK, ctx.t(T::WebSignInTitle), body)
 }
 
+/// The code page's context: its language switch sends the code form along (`keep=lang`),
+/// so the page comes back in the other language for the same number, nothing sent again.
+fn code_ctx(ctx: &Ctx) -> Ctx {
+    let mut ctx = ctx.clone();
+    ctx.switch_form = Some(("code-form", "/login/code".into()));
+    ctx
+}
+
 fn code_page_markup(
     ctx: &Ctx,
     phone: &Phone,
@@ -130,7 +140,7 @@ fn code_page_markup(
             p.demo role="note" { (ctx.fill(T::WebDemoCode, &[code])) }
         }
         (form::summary(ctx, &errors))
-        form method="post" action="/login/code" novalidate {
+        form #code-form method="post" action="/login/code" novalidate {
             (form::token(ctx))
             input type="hidden" name="phone" value=(phone.as_str());
             input type="hidden" name="next" value=(next);
@@ -230,7 +240,7 @@ pub async fn send_code(
             .filter(|d| d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit()));
     }
     page::page(
-        ctx,
+        &code_ctx(ctx),
         StatusCode::OK,
         ctx.t(T::WebCodeTitle),
         code_page_markup(ctx, &phone, &next, None, notice, demo_code.as_deref()),
@@ -249,6 +259,17 @@ pub async fn check_code(
     let Ok(phone) = Phone::parse(&typed.phone) else {
         return phone_page_again(ctx, &next);
     };
+    let demo_kept = typed.demo.as_deref().filter(|d| {
+        state.sms.name() == "log" && d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit())
+    });
+    if typed.keep.as_deref() == Some("lang") {
+        return page::page(
+            &code_ctx(ctx),
+            StatusCode::OK,
+            ctx.t(T::WebCodeTitle),
+            code_page_markup(ctx, &phone, &next, None, None, demo_kept),
+        );
+    }
     let code: String = crate::domain::normalize_width(&typed.code)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -261,7 +282,7 @@ pub async fn check_code(
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         let message = ctx.t(T::WebCodeShape);
         return page::page(
-            ctx,
+            &code_ctx(ctx),
             StatusCode::UNPROCESSABLE_ENTITY,
             ctx.t(T::WebCodeTitle),
             code_page_markup(ctx, &phone, &next, Some(message), None, demo),
@@ -276,7 +297,7 @@ pub async fn check_code(
     };
     let refused = |message: String| {
         page::page(
-            ctx,
+            &code_ctx(ctx),
             StatusCode::UNPROCESSABLE_ENTITY,
             ctx.t(T::WebCodeTitle),
             code_page_markup(ctx, &phone, &next, Some(&message), None, demo),

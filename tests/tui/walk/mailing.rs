@@ -1,7 +1,7 @@
 //! 邮寄: the list, scanning, refused numbers, numbers queued, the batch's end.
 
 use ca_counter::api::{MailingQueue, Shipment};
-use ca_counter::domain::OrderStatus;
+use ca_counter::domain::{Deadline, OrderStatus};
 use ca_counter::i18n::Lang;
 use ca_counter::tui::tabs::mailing::{self, Mailing};
 use crossterm::event::KeyCode;
@@ -81,7 +81,8 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     a.answer::<Mailing>(mailing::Answer::Printed(Ok(
         ca_counter::tui::print::Printed {
             to: ca_counter::tui::print::PrintedTo::Saved(
-                "/home/mailroom/.local/share/ca-counter/prints/邮寄清单-20261128-160000.pdf".into(),
+                "/home/mailroom/.local/share/ca-counter/prints/mailing-list-20261128-160000.pdf"
+                    .into(),
             ),
             unprintable: vec!['𪚥'],
         },
@@ -93,4 +94,41 @@ fn scenes(lang: Lang) -> Vec<Scene> {
 #[test]
 fn every_mailing_screen_is_whole_at_80_by_24() {
     walk(scenes);
+}
+
+/// An order of the batch shipped meanwhile by someone else leaves the batch, named, rather
+/// than being offered to scan and refused.
+#[test]
+fn an_order_shipped_elsewhere_leaves_the_batch_and_is_named() {
+    let mut a = mail_app(Lang::ZhCn);
+    key(&mut a, KeyCode::Enter);
+    // Another clerk shipped the second one: the queue's next fetch lacks it.
+    let seq = a
+        .tab_mut::<Mailing>()
+        .map(|m| m.fetch.restart(NOW))
+        .unwrap_or(0);
+    a.answer::<Mailing>(mailing::Answer::Queue {
+        seq,
+        result: Ok(MailingQueue {
+            items: vec![
+                mailing_item(1, "张三", "麓山南路 932 号", 20, Deadline::Overdue),
+                mailing_item(3, "王五", "五一大道 99 号", 2, Deadline::Ok),
+            ],
+            promise_working_days: 2,
+            carriers: carriers(),
+        }),
+    });
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("HN20261128000002 已不在待邮寄"), "{screen}");
+    let batch: Vec<String> = a
+        .tab::<Mailing>()
+        .and_then(|m| m.scan.as_ref())
+        .map(|s| {
+            s.batch
+                .iter()
+                .map(|i| i.order.order_no.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(batch, ["HN20261128000001", "HN20261128000003"]);
 }

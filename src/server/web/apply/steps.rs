@@ -147,6 +147,9 @@ fn version(view: &View<'_>) -> Markup {
     html! {
         (form::token(view.ctx))
         input type="hidden" name="version" value=(view.row.version);
+        // Which application this page is of: a tab left open after it became an order is
+        // led to that order rather than to a new, blank application.
+        input type="hidden" name="draft" value=(view.row.id);
     }
 }
 

@@ -65,7 +65,9 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 order_no,
             },
             Request::Labels { order_nos } => {
-                let name = format!("邮寄清单-{}.pdf", stamp());
+                // A name any system and any language keeps (the other prints are named
+                // by their order number).
+                let name = format!("mailing-list-{}.pdf", stamp());
                 Answer::Printed(
                     fetch_and_print(&net, &name, client.mailing_labels(&order_nos)).await,
                 )

@@ -194,6 +194,37 @@ impl Mailing {
         }
     }
 
+    /// Orders of the batch still to come that left the queue meanwhile (shipped by another
+    /// mailroom clerk, or cancelled) are taken out of it and named, rather than offered to
+    /// be scanned and refused.
+    fn drop_shipped_elsewhere(&mut self, lang: Lang) {
+        let Some(scan) = &mut self.scan else {
+            return;
+        };
+        // The one being sent is left alone: it leaves the queue because it went.
+        let first = scan.at + usize::from(scan.sending.is_some());
+        if first >= scan.batch.len() {
+            return;
+        }
+        let tail = scan.batch.split_off(first);
+        let (kept, gone): (Vec<_>, Vec<_>) = tail
+            .into_iter()
+            .partition(|item| self.queue.find(item.order.order_no.as_str()).is_some());
+        scan.batch.extend(kept);
+        if gone.is_empty() {
+            return;
+        }
+        let names: Vec<String> = gone.iter().map(|i| i.order.order_no.to_string()).collect();
+        scan.input = Input::new("");
+        self.notice = Some(Notice::warning(Text::with(
+            T::MailLeftQueue,
+            [names.join(T::ListJoin.get(lang))],
+        )));
+        if scan.finished() {
+            self.stop(lang);
+        }
+    }
+
     fn skip(&mut self, lang: Lang) {
         let Some(scan) = &mut self.scan else {
             return;
@@ -482,6 +513,7 @@ impl Component for Mailing {
                     self.queue.replace(queue.items);
                     let queue = &self.queue;
                     self.ticked.retain(|t| queue.find(t).is_some());
+                    self.drop_shipped_elsewhere(lang);
                 }
                 if let Some(seq) = again {
                     ctx.ask(Request::Queue { seq });

@@ -213,6 +213,9 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     ];
     if let Some(org) = &order.organization {
         lines.push(pair(T::FieldOrganization, format!("{} {}", org.name, org.uscc)));
+        // The authorisation on the form is signed by the legal representative: checked
+        // against the scan like the rest.
+        lines.push(pair(T::FieldLegalRep, org.legal_representative.clone()));
     }
     lines.push(pair(T::FieldProject, order.project_name.clone()));
     lines.push(pair(
