@@ -395,8 +395,42 @@ async fn the_return_sms_links_to_the_notice_on_the_phone() {
     assert!(!html.contains("盖章"), "{html}");
     assert!(!html.contains("<script"), "no JavaScript");
     assert!(html.len() < 30_000);
+    // A person's name is masked on a page a link opens.
+    assert!(html.contains("<dd>*三</dd>"), "{html}");
     // Escaped: a reason is text, never markup.
     assert!(html.contains("“仅供办理数字证书使用”"));
+    // An organisation's notice names the organisation whole: its name is public, and
+    // forty asterisks tell nobody which application this is.
+    let body = app.new_org_order_body("王经办").await;
+    let org = app
+        .client(&app.clerk)
+        .create_order("org-notice", &body)
+        .await
+        .expect("order");
+    let org = app.pay(&org).await;
+    returned(&app, &org).await;
+    let messages = app.client(&app.admin).sms_messages().await.expect("sms");
+    let link = messages
+        .iter()
+        .filter(|m| m.order_no.as_deref() == Some(org.order_no.as_str()))
+        .flat_map(|m| {
+            m.body
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .find_map(|w| w.find("http").map(|i| w[i..].to_owned()))
+        .expect("the organisation's notice link");
+    let html = app
+        .http
+        .get(&link)
+        .send()
+        .await
+        .expect("notice page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("<dd>湖南某某建设有限公司</dd>"), "{html}");
     let unknown = app
         .http
         .get(app.url("/m/notice/not-a-token"))

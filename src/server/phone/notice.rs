@@ -72,7 +72,15 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
             h1 { (title) }
             dl {
                 dt { (ctx.t(T::PageOrder)) } dd { (row.order_no) }
-                dt { (ctx.t(T::DocApplicantName)) } dd { (mask_name(&row.display_name)) }
+                // An organisation's name is public and is how it knows its application; a
+                // person's is masked (the link may be seen over a shoulder).
+                dt { (ctx.t(T::DocApplicantName)) } dd {
+                    @if row.user_type == crate::domain::UserType::Organization.as_str() {
+                        (row.display_name)
+                    } @else {
+                        (mask_name(&row.display_name))
+                    }
+                }
                 dt { (ctx.t(T::DocProduct)) } dd { (row.project_name) " · " (row.product_name) }
             }
             h2 { (ctx.fill(T::PageNoticeReasons, &[&reasons.len().to_string()])) }

@@ -49,6 +49,7 @@ button.secondary,.button.secondary{background:#fff;color:#0b57d0}
 dl{display:grid;grid-template-columns:fit-content(38%) minmax(0,1fr);gap:.3rem 1rem}
 dt{color:#4a4a4a}
 dd{margin:0;overflow-wrap:anywhere}
+a[href^="tel:"]{white-space:nowrap}
 @media (max-width:359px){dl{grid-template-columns:minmax(0,1fr);gap:0}dd{margin-bottom:.45rem}}
 .amount{font-size:1.6rem;font-weight:bold}
 .steps{display:flex;flex-wrap:wrap;gap:.25rem .75rem;padding:0;list-style:none;color:#4a4a4a;font-size:.95rem}
