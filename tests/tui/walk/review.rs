@@ -152,3 +152,36 @@ fn reasons_closed_with_esc_come_back_with_r() {
     assert!(screen.contains("印章不清晰"), "{screen}");
     assert_eq!(screen.matches("[x]").count(), 2, "{screen}");
 }
+
+/// Watching an order another reviewer holds: when they let it go, this screen claims it
+/// (as opening it would have) instead of showing their claim for ever.
+#[test]
+fn a_claim_let_go_by_another_reviewer_is_taken_up_by_the_one_watching() {
+    let mut a = review_app(Lang::ZhCn);
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: Some(Err(problem(
+            "claimed_by_other",
+            409,
+            "订单 HN20261128000003 正由 钱审核 审核（领取至 2026-11-28 16:10）",
+        ))),
+        order: Ok((order(), history())),
+    });
+    a.take_jobs();
+    let mut free = order();
+    free.claim = None;
+    a.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((free, history())),
+    });
+    let jobs = a.take_jobs();
+    let asked = sent::<review::Request>(&jobs);
+    assert!(
+        asked
+            .iter()
+            .any(|r| matches!(r, review::Request::Open { claim: true, .. })),
+        "{asked:?}"
+    );
+}

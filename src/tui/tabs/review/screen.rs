@@ -380,6 +380,7 @@ impl Screen {
                     }
                     return None;
                 }
+                let reload = claim.is_none();
                 match claim {
                     Some(Ok(claim)) => {
                         if let Some(until) = crate::tui::format::parse_time(&claim.expires_at) {
@@ -410,6 +411,19 @@ impl Screen {
                                 // Whatever was being decided cannot be now.
                                 self.close_popup();
                             }
+                        } else if reload
+                            && matches!(self.hold, Hold::Refused(_))
+                            && order.status == OrderStatus::PendingReview
+                            && order.claim.is_none()
+                            && order.allowed_actions.contains(&Action::Approve)
+                        {
+                            // The other reviewer let it go while this one was looking at
+                            // it: claimed now, as opening it would have.
+                            self.hold = Hold::Claiming;
+                            ctx.ask(Request::Open {
+                                order_no: self.order_no.clone(),
+                                claim: true,
+                            });
                         }
                         let same = self.order.as_ref().map(|o| o.attachments.len())
                             == Some(order.attachments.len());
