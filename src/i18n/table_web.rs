@@ -116,6 +116,7 @@ macro_rules! web_texts {
             WebProjectSearchHint => "例如：{0} 或 {1}（名称、地区或拼音首字母）", "For example: {0} or {1} (a name, a region or pinyin initials)";
             WebSearch => "查找", "Search";
             WebMoreProjects => "另有 {0} 个项目，请输入名称或拼音首字母查找。", "{0} more projects: type a name or the pinyin initials to find yours.";
+            WebAllProjects => "或查看全部项目", "or see them all";
             WebNoProjects => "没有找到相符的项目，请换个关键词。", "No project matches; try other words.";
             WebForIndividual => "个人证书", "for a person";
             WebForOrganisation => "机构证书", "for an organisation";

@@ -371,6 +371,31 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
             found.html
         );
     }
+    // A few are listed, with the way to see every one of the catalog's projects.
+    let listed = |html: &str| html.matches("<h3>").count();
+    assert!(
+        page.html.contains("href=\"/apply?step=project&amp;all=1\""),
+        "{}",
+        page.html
+    );
+    let all = browser.get("/apply?step=project&all=1").await;
+    let catalog = app.client(&app.clerk).projects("").await.expect("projects");
+    assert_eq!(listed(&all.html), catalog.len(), "{}", all.html);
+    assert!(listed(&page.html) < catalog.len());
+    // Each leads to its own products.
+    let first = all
+        .html
+        .split("href=\"/apply?step=project&amp;q=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a project's link")
+        .replace("&amp;", "&");
+    let products = browser.get(&format!("/apply?step=project&q={first}")).await;
+    assert!(
+        products.html.contains("name=\"product_id\""),
+        "{}",
+        products.html
+    );
     let product = app.product(ca_counter::domain::UserType::Individual).await;
     let version = hidden(&page.html, "version");
     let chosen = browser

@@ -153,6 +153,8 @@ pub struct Look {
     moved: Option<String>,
     /// Set after a change to what the printed form says, once it had been printed.
     reprint: Option<String>,
+    /// Every project listed, not only the first few.
+    all: Option<String>,
 }
 
 /// `GET /apply`: the step the customer is on (or an earlier one they went back to).
@@ -177,6 +179,7 @@ pub async fn page(
         draft: &draft,
         identity: identity.as_ref(),
         phone_browser: is_phone(&headers),
+        all_projects: look.all.is_some(),
     };
     let body = match steps::body(&view, step, &look.q.unwrap_or_default(), &[]).await {
         Ok(body) => body,
@@ -250,6 +253,7 @@ pub async fn save(
         draft: &draft,
         identity: identity.as_ref(),
         phone_browser: is_phone(&headers),
+        all_projects: false,
     };
     if seen != Some(row.version) {
         // The application this page was of became an order meanwhile (in another tab):
@@ -563,6 +567,7 @@ async fn again_with_scan_error(state: &AppState, who: &SignedIn, message: &str) 
         draft: &draft,
         identity: identity.as_ref(),
         phone_browser: false,
+        all_projects: false,
     };
     let errors = vec![(
         "scan".to_owned(),

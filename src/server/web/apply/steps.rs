@@ -110,6 +110,8 @@ pub struct View<'a> {
     pub draft: &'a Draft,
     pub identity: Option<&'a (String, String)>,
     pub phone_browser: bool,
+    /// Every project listed on the project step (`?all=1`), not only the first few.
+    pub all_projects: bool,
 }
 
 /// What handling a step's form came to.
@@ -187,8 +189,13 @@ pub async fn body(
         Step::Project => {
             // The most used first; a phone page lists a few, and the search finds the rest.
             let mut projects = view.state.store.search_projects(q.trim()).await?;
-            let more = projects.len().saturating_sub(PROJECTS_SHOWN);
-            projects.truncate(PROJECTS_SHOWN);
+            let shown = if view.all_projects {
+                projects.len()
+            } else {
+                PROJECTS_SHOWN
+            };
+            let more = projects.len().saturating_sub(shown);
+            projects.truncate(shown);
             // The example is one of this catalog's own projects, so that typing it finds
             // something: its region and the start of its pinyin initials.
             let hint = projects.first().map(|p| {
@@ -216,7 +223,21 @@ pub async fn body(
                     div.actions { button.secondary type="submit" { (ctx.t(T::WebSearch)) } }
                 }
                 @if projects.is_empty() { p { (ctx.t(T::WebNoProjects)) } }
-                @if more > 0 { p.hint { (ctx.fill(T::WebMoreProjects, &[&more.to_string()])) } }
+                // Every project, by name only (a page of every product's form would be too
+                // heavy for a cheap phone): each leads to its own products.
+                @if view.all_projects {
+                    ul.orders {
+                        @for project in &projects {
+                            li { h3 { a href=(format!("/apply?step=project&q={}", form_urlencoded::byte_serialize(project.name.as_bytes()).collect::<String>())) { (project.name) } } }
+                        }
+                    }
+                } @else {
+                @if more > 0 {
+                    p.hint {
+                        (ctx.fill(T::WebMoreProjects, &[&more.to_string()])) " "
+                        a href="/apply?step=project&all=1" { (ctx.t(T::WebAllProjects)) }
+                    }
+                }
                 ul.orders {
                     @for project in &projects {
                         li {
@@ -235,6 +256,7 @@ pub async fn body(
                             }
                         }
                     }
+                }
                 }
             }
         }
