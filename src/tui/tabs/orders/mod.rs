@@ -182,11 +182,9 @@ impl Orders {
             return;
         };
         self.notice = None;
-        if let Some(mut left) = self
-            .left_form
-            .take()
-            .filter(|f| f.kind == kind && f.order_no == order.order_no)
-        {
+        // Another order's or another kind's is not dropped by asking for this one.
+        let same = |f: &Form| f.kind == kind && f.order_no == order.order_no;
+        if let Some(mut left) = self.left_form.take_if(|f| same(f)) {
             left.version = order.version;
             left.submitting = false;
             left.error = None;
