@@ -35,7 +35,9 @@ impl Driver {
             .expect("a free port");
         // The machine may have no Chinese font: the browser also gets the one the product
         // ships for its documents, so screenshots read as the customer sees them.
-        let fonts = std::env::temp_dir().join(format!("ca-counter-fonts-{}", std::process::id()));
+        // Under the target directory, not /tmp: a directory per run would pile up there.
+        let fonts = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("browser-fonts-{}", std::process::id()));
         std::fs::create_dir_all(&fonts).expect("fontconfig dir");
         let conf = fonts.join("fonts.conf");
         std::fs::write(
