@@ -51,12 +51,8 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
         .as_deref()
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or_default();
-    let returned_at = match state.store.history(&row.id).await {
-        Ok(history) => history
-            .iter()
-            .rev()
-            .find(|h| h.action == "reject")
-            .map_or(row.updated_at, |h| h.at),
+    let returned_at = match state.store.returned_at(&row).await {
+        Ok(at) => at,
         Err(e) => {
             tracing::error!(error = %e, "notice page");
             return unavailable(ctx);

@@ -145,6 +145,23 @@ impl OperatorRecord {
     }
 }
 
+/// Keeps `token` (its hash only) as one of the operator's.
+async fn insert_token<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
+    executor: E,
+    token: &str,
+    operator_id: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO operator_tokens (token_hash, operator_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(hash_token(token))
+    .bind(operator_id)
+    .bind(now_ms())
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Adds an operator and returns it with its first token (shown once, never stored).
     /// A taken name is a unique violation (see [`StoreError::is_unique_violation`]).
@@ -167,14 +184,7 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO operator_tokens (token_hash, operator_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(hash_token(&token))
-        .bind(&operator.id)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
+        insert_token(&mut *tx, &token, &operator.id).await?;
         tx.commit().await?;
         Ok((operator, token))
     }
@@ -185,14 +195,7 @@ impl Store {
             return Ok(None);
         };
         let token = new_token();
-        sqlx::query(
-            "INSERT INTO operator_tokens (token_hash, operator_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(hash_token(&token))
-        .bind(&operator.id)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
+        insert_token(&self.pool, &token, &operator.id).await?;
         Ok(Some(token))
     }
 
@@ -238,7 +241,6 @@ impl Store {
     /// `None` if there is no disabled operator called `name`.
     pub async fn restore_operator(&self, name: &str) -> StoreResult<Option<String>> {
         let token = new_token();
-        let now = now_ms();
         let mut tx = self.begin_write().await?;
         let id: Option<String> = sqlx::query_scalar(
             "UPDATE operators SET disabled_at = NULL WHERE name = $1 AND disabled_at IS NOT NULL RETURNING id",
@@ -249,14 +251,7 @@ impl Store {
         let Some(id) = id else {
             return Ok(None);
         };
-        sqlx::query(
-            "INSERT INTO operator_tokens (token_hash, operator_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(hash_token(&token))
-        .bind(&id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        insert_token(&mut *tx, &token, &id).await?;
         tx.commit().await?;
         Ok(Some(token))
     }
@@ -276,14 +271,7 @@ impl Store {
             .bind(&operator.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO operator_tokens (token_hash, operator_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(hash_token(&token))
-        .bind(&operator.id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        insert_token(&mut *tx, &token, &operator.id).await?;
         let event = insert_event(
             &mut tx,
             self.backend,

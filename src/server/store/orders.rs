@@ -888,6 +888,18 @@ impl Store {
         Ok((id, Some(insert_event(tx, self.backend, event).await?)))
     }
 
+    /// When `row` was last returned for correction (its last change when its history
+    /// holds no return): the correction deadline counts from it.
+    pub async fn returned_at(&self, row: &OrderRow) -> StoreResult<i64> {
+        Ok(self
+            .history(&row.id)
+            .await?
+            .iter()
+            .rev()
+            .find(|h| h.action == "reject")
+            .map_or(row.updated_at, |h| h.at))
+    }
+
     /// The audit trail of an order, oldest first.
     pub async fn history(&self, order_id: &str) -> StoreResult<Vec<HistoryRow>> {
         Ok(sqlx::query_as(

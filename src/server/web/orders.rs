@@ -340,7 +340,7 @@ async fn next_step(
                 .as_deref()
                 .and_then(|json| serde_json::from_str(json).ok())
                 .unwrap_or_default();
-            let returned_at = returned_at(state, row).await?;
+            let returned_at = state.store.returned_at(row).await?;
             let deadline = crate::server::paper::date_in(
                 ctx.lang,
                 crate::server::paper::correction_deadline(state, returned_at),
@@ -403,18 +403,6 @@ fn unpaid_closes(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Option<String> 
     Some(ctx.fill(T::WebUnpaidCloses, &[&when]))
 }
 
-/// When the order was last returned (the order's last change when its history says not).
-async fn returned_at(state: &AppState, row: &OrderRow) -> Result<i64, ApiError> {
-    Ok(state
-        .store
-        .history(&row.id)
-        .await?
-        .iter()
-        .rev()
-        .find(|h| h.action == "reject")
-        .map_or(row.updated_at, |h| h.at))
-}
-
 /// The corrections uploaded since the order was returned, oldest first.
 async fn corrections_since(
     state: &AppState,
@@ -465,9 +453,9 @@ pub async fn resubmit(
     if form.version != Some(row.version) {
         return refused(ctx.t(T::WebOrderMovedOn).to_owned()).await;
     }
-    let uploaded = match returned_at(&state, &row).await {
+    let uploaded = match state.store.returned_at(&row).await {
         Ok(at) => corrections_since(&state, &row, at).await,
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     let uploaded = match uploaded {
         Ok(uploaded) => uploaded,
@@ -480,23 +468,16 @@ pub async fn resubmit(
         attachment_ids: uploaded.into_iter().map(|a| a.id).collect(),
         ..ActionRequest::default()
     };
-    let done = perform(
+    act(
         &state,
+        &who,
         &row,
         Action::Resubmit,
         &request,
-        Performer {
-            version: row.version,
-            actor: customer_actor(&who.customer.phone),
-            claimant: None,
-            request_id: None,
-        },
+        row.version,
+        "resubmit",
     )
-    .await;
-    match done {
-        Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
-        Err(e) => not_now(&state, &who, &row, e, "resubmit").await,
-    }
+    .await
 }
 
 fn upload_form(
@@ -641,15 +622,31 @@ async fn choose_payment(
         Ok(row) => row,
         Err(page) => return page,
     };
+    // A form without the version it was made from is as stale as an old one: no order has
+    // version 0, so the page says the order has moved on.
+    let version = form.version.unwrap_or(0);
+    let request = ActionRequest::default();
+    act(state, who, &row, action, &request, version, "next-step").await
+}
+
+/// Performs `action` on the customer's order `row` as them, at the `version` their page
+/// showed: to the order's page when done, else the page again saying why (by `field`).
+async fn act(
+    state: &AppState,
+    who: &SignedIn,
+    row: &OrderRow,
+    action: Action,
+    request: &ActionRequest,
+    version: i64,
+    field: &str,
+) -> Response {
     let done = perform(
         state,
-        &row,
+        row,
         action,
-        &ActionRequest::default(),
+        request,
         Performer {
-            // A form without the version it was made from is as stale as an old one: no
-            // order has version 0, so the page says the order has moved on.
-            version: form.version.unwrap_or(0),
+            version,
             actor: customer_actor(&who.customer.phone),
             claimant: None,
             request_id: None,
@@ -658,7 +655,7 @@ async fn choose_payment(
     .await;
     match done {
         Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
-        Err(e) => not_now(state, who, &row, e, "next-step").await,
+        Err(e) => not_now(state, who, row, e, field).await,
     }
 }
 
@@ -778,23 +775,7 @@ async fn upload(
         attachment_ids: vec![id],
         ..ActionRequest::default()
     };
-    let done = perform(
-        state,
-        &row,
-        action,
-        &request,
-        Performer {
-            version: row.version,
-            actor,
-            claimant: None,
-            request_id: None,
-        },
-    )
-    .await;
-    match done {
-        Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
-        Err(e) => not_now(state, who, &row, e, "scan").await,
-    }
+    act(state, who, &row, action, &request, row.version, "scan").await
 }
 
 /// `GET /orders/{order_no}/invoice.pdf`: the issued invoice.
