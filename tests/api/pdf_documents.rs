@@ -490,17 +490,8 @@ fn a_long_form_numbers_each_page_in_its_code() {
 #[test]
 fn the_receipt_notice_and_slip_print_with_the_built_in_font_alone() {
     use ca_counter::server::pdf::{
-        CorrectionNotice, FollowCode, Receipt, Row, TransferSlip, correction_notice, receipt,
+        CorrectionNotice, FollowCode, Receipt, TransferSlip, correction_notice, receipt,
         transfer_slip,
-    };
-    let row = |label: &str, value: &str| Row {
-        label: label.into(),
-        value: value.into(),
-    };
-    let code = |kind| PageCode {
-        kind,
-        subject: DocSubject::Order("HN20261203000009".into()),
-        caption: "{0} 第{1}/{2}页".into(),
     };
     let printed_receipt = receipt(
         &fonts(),
@@ -599,6 +590,23 @@ fn the_receipt_notice_and_slip_print_with_the_built_in_font_alone() {
 /// A word and where it is: (page, word, xMin, yMin, xMax, yMax).
 type WordBox = (usize, String, f32, f32, f32, f32);
 
+/// A row of a document.
+fn row(label: &str, value: &str) -> pdf::Row {
+    pdf::Row {
+        label: label.into(),
+        value: value.into(),
+    }
+}
+
+/// The corner code of a document of order HN20261203000009.
+fn code(kind: DocKind) -> PageCode {
+    PageCode {
+        kind,
+        subject: DocSubject::Order("HN20261203000009".into()),
+        caption: "{0} 第{1}/{2}页".into(),
+    }
+}
+
 /// Every word of every page of `name` as `pdftotext -bbox` places it, with each page's
 /// (width, height).
 fn word_boxes(name: &str) -> (Vec<WordBox>, Vec<(f32, f32)>) {
@@ -661,16 +669,7 @@ fn assert_on_the_paper(name: &str) {
 #[test]
 fn long_names_and_addresses_stay_on_the_paper() {
     use ca_counter::server::pdf::{
-        CorrectionNotice, FollowCode, Receipt, Row, correction_notice, receipt,
-    };
-    let row = |label: &str, value: &str| Row {
-        label: label.into(),
-        value: value.into(),
-    };
-    let code = |kind| PageCode {
-        kind,
-        subject: DocSubject::Order("HN20261203000009".into()),
-        caption: "{0} 第{1}/{2}页".into(),
+        CorrectionNotice, FollowCode, Receipt, correction_notice, receipt,
     };
     let company = "湖南省长沙市岳麓区某某市政工程建设集团有限责任公司（联合体牵头人）第三项目部湘江新区分公司麓谷片区项目管理处";
     let street =
