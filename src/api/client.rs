@@ -480,6 +480,20 @@ impl Client {
             .await
     }
 
+    /// `PATCH /orders/{order_no}`: corrects the order's mailing address or a returned
+    /// organisation's details.
+    pub async fn update_order(
+        &self,
+        order_no: &str,
+        update: &OrderUpdate,
+    ) -> Result<Order, ClientError> {
+        self.send(
+            self.request(Method::PATCH, &format!("/orders/{order_no}"))
+                .json(update),
+        )
+        .await
+    }
+
     /// `POST /orders/{order_no}/notes`
     pub async fn add_note(&self, order_no: &str, text: &str) -> Result<HistoryEntry, ClientError> {
         self.send(

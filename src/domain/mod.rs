@@ -5,6 +5,7 @@ mod channel;
 mod contact;
 mod doc_code;
 mod draft_id;
+mod edit;
 mod filetype;
 mod id_number;
 mod invoice;
@@ -27,6 +28,7 @@ pub use channel::Channel;
 pub use contact::{Email, Phone, PlaceName, PostalCode};
 pub use doc_code::{DocCode, DocKind, DocSubject};
 pub use draft_id::DraftId;
+pub use edit::OrderPart;
 pub use filetype::{
     FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, pdf_pages, sniff,
 };

@@ -49,6 +49,9 @@ pub enum Permission {
     /// phone support, who have the customer in front of them or on the line. Each text
     /// spends the customer's own limits.
     TextCustomers,
+    /// Correct an order's mailing address, and a returned organisation's details (the
+    /// counter, with the customer there: [`super::OrderPart`] says when).
+    EditOrders,
     /// Perform an order action.
     Act(Action),
     /// Manage operators and the catalog.
@@ -110,6 +113,7 @@ impl Role {
                     | P::RevealPersonalData
                     | P::RevealContact
                     | P::TextCustomers
+                    | P::EditOrders
                     | P::Act(
                         Action::ChooseBankTransfer
                             | Action::ChooseOnlinePayment

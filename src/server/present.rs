@@ -7,7 +7,7 @@ use crate::api::{
     Shipment,
 };
 use crate::domain::{
-    Action, OrderNo, OrderStatus, Permission, UserType, mask_id_number, mask_phone,
+    Action, OrderNo, OrderPart, OrderStatus, Permission, UserType, mask_id_number, mask_phone,
 };
 
 use super::error::ApiError;
@@ -132,6 +132,7 @@ pub fn order(
         trade_no: None,
         realname: None,
         allowed_actions: allowed_actions(row, status, caller),
+        editable: editable(row, status, caller),
         attachments: attachments.iter().filter_map(attachment).collect(),
         channel: crate::domain::Channel::parse(&row.channel).unwrap_or_default(),
     })
@@ -147,6 +148,16 @@ pub fn allowed_actions(row: &OrderRow, status: OrderStatus, caller: &Caller) -> 
         .into_iter()
         .filter(|a| !(a.is_review_decision() && row.submitted_by == caller.operator.id))
         .collect()
+}
+
+/// The parts of the order `caller` may correct now: the edit rule, for those who may edit.
+pub fn editable(row: &OrderRow, status: OrderStatus, caller: &Caller) -> Vec<OrderPart> {
+    match UserType::parse(&row.user_type) {
+        Some(user_type) if caller.operator.roles.permits(Permission::EditOrders) => {
+            OrderPart::editable(status, user_type)
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The live review claim on an order, if any.

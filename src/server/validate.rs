@@ -1,7 +1,7 @@
 //! Turning what a person typed into checked values, collecting every bad field at once so
 //! the answer names them all.
 
-use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, Organization};
+use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, OrderUpdate, Organization};
 use crate::domain::person_name;
 use crate::domain::{
     Email, IdNumber, InvalidValue, Lines, Phone, PostalCode, RequiredText, Uscc, UserType,
@@ -121,52 +121,12 @@ pub fn new_order(
             errors.add("organization", T::ErrRequired);
             None
         }
-        (Some(UserType::Organization), Some(o)) => {
-            let name = errors.check("organization.name", text::<100>(&o.name));
-            let uscc = errors.check("organization.uscc", Uscc::parse(&o.uscc));
-            let legal = errors.check(
-                "organization.legal_representative",
-                person_name(&o.legal_representative),
-            );
-            match (name, uscc, legal) {
-                (Some(name), Some(uscc), Some(legal_representative)) => Some(Organization {
-                    name,
-                    uscc: uscc.into(),
-                    legal_representative,
-                }),
-                _ => None,
-            }
-        }
+        (Some(UserType::Organization), Some(o)) => organization(&mut errors, o),
         // An individual order carries no organisation, whatever was sent.
         _ => None,
     };
 
-    let m = &body.mailing;
-    let mailing = MailingAddress {
-        recipient: errors
-            .check("mailing.recipient", person_name(&m.recipient))
-            .unwrap_or_default(),
-        phone: errors
-            .check("mailing.phone", Phone::parse(&m.phone))
-            .map(String::from)
-            .unwrap_or_default(),
-        province: errors
-            .check("mailing.province", place_name(&m.province))
-            .unwrap_or_default(),
-        city: errors
-            .check("mailing.city", place_name(&m.city))
-            .unwrap_or_default(),
-        district: errors
-            .check("mailing.district", place_name(&m.district))
-            .unwrap_or_default(),
-        street: errors
-            .check("mailing.street", text::<200>(&m.street))
-            .unwrap_or_default(),
-        postal_code: errors
-            .check("mailing.postal_code", PostalCode::parse(&m.postal_code))
-            .map(String::from)
-            .unwrap_or_default(),
-    };
+    let mailing = mailing(&mut errors, &body.mailing);
     let note = errors
         .check("note", optional_lines::<500>(body.note.as_deref()))
         .flatten();
@@ -182,31 +142,13 @@ pub fn new_order(
             optional_text::<32>(body.terms_version.as_deref()),
         )
         .flatten();
-    // What is printed on the form the customer signs (and on the receipt, the label, the
-    // invoice) must be printable: a character no font here has would come out as its code
-    // point. Asked of what passed its own field's rule, refused on its field.
-    let mut printed = vec![("applicant.name", name.clone().unwrap_or_default())];
-    if let Some(o) = &organization {
-        printed.push(("organization.name", o.name.clone()));
-        printed.push((
-            "organization.legal_representative",
-            o.legal_representative.clone(),
-        ));
-    }
-    printed.extend([
-        ("mailing.recipient", mailing.recipient.clone()),
-        ("mailing.province", mailing.province.clone()),
-        ("mailing.city", mailing.city.clone()),
-        ("mailing.district", mailing.district.clone()),
-        ("mailing.street", mailing.street.clone()),
-    ]);
-    for (field, text) in printed {
-        let missing = fonts.unprintable(&text);
-        if !missing.is_empty() {
-            let shown: String = missing.iter().collect();
-            errors.add(field, Msg::with(T::ErrUnprintable, [shown]));
-        }
-    }
+    printable(
+        &mut errors,
+        fonts,
+        Some(name.as_deref().unwrap_or_default()),
+        organization.as_ref(),
+        Some(&mailing),
+    );
     errors.finish()?;
 
     let (Some(product), Some(user_type), Some(name), Some(id_number), Some(phone)) =
@@ -244,6 +186,139 @@ pub fn new_order(
         application_ref,
         terms_version,
         channel: crate::domain::Channel::Counter,
+    })
+}
+
+/// An organisation's details, checked (`None` when a field is bad: recorded in `errors`).
+fn organization(errors: &mut Errors, o: &Organization) -> Option<Organization> {
+    let name = errors.check("organization.name", text::<100>(&o.name));
+    let uscc = errors.check("organization.uscc", Uscc::parse(&o.uscc));
+    let legal = errors.check(
+        "organization.legal_representative",
+        person_name(&o.legal_representative),
+    );
+    Some(Organization {
+        name: name?,
+        uscc: uscc?.into(),
+        legal_representative: legal?,
+    })
+}
+
+/// A mailing address, checked (a bad field recorded in `errors` and left empty).
+fn mailing(errors: &mut Errors, m: &MailingAddress) -> MailingAddress {
+    MailingAddress {
+        recipient: errors
+            .check("mailing.recipient", person_name(&m.recipient))
+            .unwrap_or_default(),
+        phone: errors
+            .check("mailing.phone", Phone::parse(&m.phone))
+            .map(String::from)
+            .unwrap_or_default(),
+        province: errors
+            .check("mailing.province", place_name(&m.province))
+            .unwrap_or_default(),
+        city: errors
+            .check("mailing.city", place_name(&m.city))
+            .unwrap_or_default(),
+        district: errors
+            .check("mailing.district", place_name(&m.district))
+            .unwrap_or_default(),
+        street: errors
+            .check("mailing.street", text::<200>(&m.street))
+            .unwrap_or_default(),
+        postal_code: errors
+            .check("mailing.postal_code", PostalCode::parse(&m.postal_code))
+            .map(String::from)
+            .unwrap_or_default(),
+    }
+}
+
+/// What is printed on the form the customer signs (and on the receipt, the label, the
+/// invoice) must be printable: a character no font here has would come out as its code
+/// point. Asked of what passed its own field's rule, refused on its field.
+fn printable(
+    errors: &mut Errors,
+    fonts: &crate::server::pdf::Fonts,
+    applicant_name: Option<&str>,
+    organization: Option<&Organization>,
+    mailing: Option<&MailingAddress>,
+) {
+    let mut printed = Vec::new();
+    if let Some(name) = applicant_name {
+        printed.push(("applicant.name", name));
+    }
+    if let Some(o) = organization {
+        printed.push(("organization.name", o.name.as_str()));
+        printed.push((
+            "organization.legal_representative",
+            o.legal_representative.as_str(),
+        ));
+    }
+    if let Some(m) = mailing {
+        printed.extend([
+            ("mailing.recipient", m.recipient.as_str()),
+            ("mailing.province", m.province.as_str()),
+            ("mailing.city", m.city.as_str()),
+            ("mailing.district", m.district.as_str()),
+            ("mailing.street", m.street.as_str()),
+        ]);
+    }
+    for (field, text) in printed {
+        let missing = fonts.unprintable(text);
+        if !missing.is_empty() {
+            let shown: String = missing.iter().collect();
+            errors.add(field, Msg::with(T::ErrUnprintable, [shown]));
+        }
+    }
+}
+
+/// A correction of an order, checked: the parts to replace and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidUpdate {
+    /// The new mailing address.
+    pub mailing: Option<MailingAddress>,
+    /// The organisation's new details.
+    pub organization: Option<Organization>,
+    /// Why, for the audit trail.
+    pub reason: Option<String>,
+}
+
+/// Checks a correction of an order of `user_type` as [`new_order`] checks the same parts,
+/// naming every bad field at once. Whether the order's status allows it is the store's
+/// to say (under the order's lock), not this.
+pub fn order_update(
+    body: &OrderUpdate,
+    user_type: UserType,
+    fonts: &crate::server::pdf::Fonts,
+) -> Result<ValidUpdate, ApiError> {
+    let mut errors = Errors::default();
+    if body.mailing.is_none() && body.organization.is_none() {
+        errors.add("mailing", T::ProblemNothingToUpdate);
+    }
+    let organization = match (&body.organization, user_type) {
+        (Some(_), UserType::Individual) => {
+            errors.add("organization", T::ProblemNoOrganization);
+            None
+        }
+        (Some(o), UserType::Organization) => organization(&mut errors, o),
+        (None, _) => None,
+    };
+    let mailing = body.mailing.as_ref().map(|m| mailing(&mut errors, m));
+    let reason = errors
+        .check("reason", optional_lines::<500>(body.reason.as_deref()))
+        .flatten();
+    printable(
+        &mut errors,
+        fonts,
+        None,
+        organization.as_ref(),
+        mailing.as_ref(),
+    );
+    errors.finish()?;
+    Ok(ValidUpdate {
+        mailing,
+        organization,
+        reason,
     })
 }
 

@@ -13,6 +13,7 @@ mod catalog;
 mod cli;
 mod connections;
 mod contract;
+mod corrections;
 mod crash;
 mod demo_parts;
 mod documents;

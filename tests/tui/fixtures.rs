@@ -126,6 +126,7 @@ pub fn order() -> Order {
             ca_counter::domain::Action::Approve,
             ca_counter::domain::Action::Reject,
         ],
+        editable: vec![],
         attachments: vec![Attachment {
             id: "a1".into(),
             order_no: "HN20261128000003".into(),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{Action, OrderNo, OrderStatus, UserType};
+use crate::domain::{Action, OrderNo, OrderPart, OrderStatus, UserType};
 
 use super::attachments::Attachment;
 use super::invoicing::{InvoiceInfo, InvoiceRequestView};
@@ -235,11 +235,35 @@ pub struct Order {
     pub realname: Option<RealnameCheck>,
     /// The actions the calling operator may take now, from the transition and role tables.
     pub allowed_actions: Vec<Action>,
+    /// The parts the calling operator may correct now (`PATCH /orders/{order_no}`): the
+    /// mailing address until the order is mailed, an organisation's details while it is
+    /// returned for correction; none without the permission.
+    #[serde(default)]
+    pub editable: Vec<OrderPart>,
     /// Attachments, oldest first.
     pub attachments: Vec<Attachment>,
     /// At a counter, or on the customer's own platform.
     #[serde(default)]
     pub channel: crate::domain::Channel,
+}
+
+/// `PATCH /api/v1/orders/{order_no}`: corrects what the order says. Each part given replaces
+/// that part whole; a part left out stays as it is. Which parts may change depends on the
+/// order's status (`editable` on the order says).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderUpdate {
+    /// The version the person saw; a stale one is a `409 version_conflict`.
+    pub version: i64,
+    /// The new mailing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailing: Option<MailingAddress>,
+    /// The organisation's corrected details (organisation orders).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Organization>,
+    /// Why, for the audit trail (e.g. "客户来电，搬家"), optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::api::schemas::optional_reason)]
+    pub reason: Option<String>,
 }
 
 /// One row of an order list; personal data always masked.

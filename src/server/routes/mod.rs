@@ -9,7 +9,7 @@ mod events;
 mod invoicing;
 mod mailing;
 mod openapi;
-mod orders;
+pub(crate) mod orders;
 pub(crate) mod payments;
 mod realname;
 mod reminders;
@@ -49,7 +49,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(realname::get))
         .routes(routes!(orders::create, orders::list))
         .routes(routes!(orders::counts))
-        .routes(routes!(orders::get))
+        .routes(routes!(orders::get, orders::update))
         .routes(routes!(orders::history))
         .routes(routes!(orders::add_note))
         .routes(routes!(actions::act))

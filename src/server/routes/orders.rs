@@ -10,15 +10,18 @@ use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 use crate::api::{
-    HistoryEntry, NewNote, NewOrder, Order, OrderPage, OrderQuery, Problem, SearchIndexing,
-    StatusCount,
+    HistoryEntry, NewNote, NewOrder, Order, OrderPage, OrderQuery, OrderUpdate, Problem,
+    SearchIndexing, StatusCount,
 };
-use crate::domain::{Lines, OrderNo, OrderStatus, Permission, human_text};
-use crate::i18n::{Msg, T};
+use crate::domain::{Lines, OrderNo, OrderStatus, Permission, UserType, human_text};
+use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
-use crate::server::error::ApiError;
+use crate::server::error::{ApiError, transition_error};
 use crate::server::extract::{ApiQuery, Caller, parse_json};
-use crate::server::store::{Answered, IdempotencyKey, ListQuery, OrderRow, SavedResponse, Sort};
+use crate::server::store::{
+    Actor, Answered, Edit, Edited, IdempotencyKey, ListQuery, OrderRow, SavedResponse, Sort,
+    TransitionError,
+};
 use crate::server::validate::{Errors, optional_lines};
 use crate::server::{present, validate};
 
@@ -315,6 +318,102 @@ pub async fn get(
     Ok(with_etag(
         full_order(&state, &row, &caller, query.reveal).await?,
     ))
+}
+
+/// Corrects what an order says: its mailing address until it is mailed, an organisation's
+/// details while it is returned for correction (`editable` on the order names what the
+/// caller may change now). Each part sent replaces that part whole. A stale `version` is
+/// `409 version_conflict`, a part the order's status does not let change is `409
+/// not_editable`, and nothing changes; a correction that changes nothing is answered with
+/// the order as it is. The change is in the order's history (the fields, not their values)
+/// and on the event stream.
+#[utoipa::path(patch, path = "/api/v1/orders/{order_no}", params(("order_no" = String, Path)),
+    request_body = OrderUpdate,
+    responses(
+        (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"4\"`"))),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(order_no): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::EditOrders)?;
+    let update: OrderUpdate = parse_json(&body)?;
+    let row = find_order(&state, &order_no).await?;
+    let edited = correct(
+        &state,
+        &row,
+        &update,
+        caller.actor(),
+        Some(&caller.ctx.request_id),
+    )
+    .await?;
+    Ok(with_etag(
+        full_order(&state, &edited.row, &caller, false).await?,
+    ))
+}
+
+/// Checks and makes a correction of `row` by `actor` (staff through the API, a customer on
+/// their own order page): the one door for both.
+pub async fn correct(
+    state: &AppState,
+    row: &OrderRow,
+    update: &OrderUpdate,
+    actor: Actor,
+    request_id: Option<&str>,
+) -> Result<Edited, ApiError> {
+    if update.version < 1 {
+        let shown = update.version.to_string();
+        return Err(ApiError::field(
+            "version",
+            Msg::with(T::ErrInvalidValue, [shown]),
+        ));
+    }
+    let user_type = UserType::parse(&row.user_type)
+        .ok_or_else(|| ApiError::Internal(format!("user type {}", row.user_type)))?;
+    let valid = validate::order_update(update, user_type, &state.fonts)?;
+    let edit = Edit {
+        expected_version: update.version,
+        mailing: valid.mailing,
+        organization: valid.organization,
+        actor,
+        reason: valid.reason,
+        request_id: request_id.map(str::to_owned),
+    };
+    match state.store.edit_order(&row.order_no, &edit).await {
+        Ok(edited) => Ok(edited),
+        Err(TransitionError::NotAllowed { status, version }) => {
+            let part = edit
+                .parts()
+                .into_iter()
+                .find(|p| !p.editable_in(status, user_type))
+                .unwrap_or(crate::domain::OrderPart::Mailing);
+            Err(ApiError::Conflict {
+                code: "not_editable",
+                detail: Msg::with(
+                    T::ProblemNotEditable,
+                    [
+                        Arg::from(row.order_no.as_str()),
+                        Arg::Text(status.text()),
+                        Arg::Text(part.text()),
+                    ],
+                ),
+                status: Some(status),
+                version: Some(version),
+            })
+        }
+        // The other refusals read as a transition's (the action named only by NotAllowed).
+        Err(e) => Err(transition_error(
+            &row.order_no,
+            crate::domain::Action::Resubmit,
+            e,
+        )),
+    }
 }
 
 /// Orders, newest first by default, filtered and searched; pages by cursor.

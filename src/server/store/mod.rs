@@ -25,6 +25,7 @@
 mod attachments;
 mod catalog;
 mod customers;
+mod edit;
 mod events;
 mod idempotency;
 pub mod loader;
@@ -44,6 +45,7 @@ mod sms;
 pub use attachments::{AttachmentRow, NewAttachment};
 pub use catalog::{CatalogCounts, ProductRow};
 pub use customers::CustomerRow;
+pub use edit::{EDIT_ACTION, Edit, Edited};
 pub use events::EventRow;
 pub use idempotency::{Answered, IdempotencyKey, SavedResponse};
 pub use mailing::{InvoiceRow, MailRow, NewInvoice, NewMail, TrackingEventRow, TrackingRow};

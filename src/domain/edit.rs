@@ -1,0 +1,127 @@
+//! What of an order may be changed after it was submitted, and while it is in which status:
+//! the one rule the platform enforces and the counter and the customer's pages ask.
+//!
+//! Who the applicant is (name, ID number) was verified and is never changed: a wrong person
+//! is a new order. Where the certificate goes may change until it is mailed. What the
+//! organisation's form says may change while the order is returned for correction, because
+//! the corrected form is then printed again, signed, and checked by a reviewer.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::status::{OrderStatus, UserType};
+use crate::i18n::{Lang, T};
+
+/// A part of an order that may be corrected after submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderPart {
+    /// The mailing address: recipient, phone, address, postal code.
+    Mailing,
+    /// The organisation's registered name, credit code and legal representative.
+    Organization,
+}
+
+impl OrderPart {
+    /// Every part.
+    pub const ALL: [OrderPart; 2] = [OrderPart::Mailing, OrderPart::Organization];
+
+    /// The stable wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderPart::Mailing => "mailing",
+            OrderPart::Organization => "organization",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(name: &str) -> Option<OrderPart> {
+        OrderPart::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// What it is called.
+    pub fn text(self) -> T {
+        match self {
+            OrderPart::Mailing => T::PartMailing,
+            OrderPart::Organization => T::PartOrganization,
+        }
+    }
+
+    /// What it is called, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        self.text().get(lang)
+    }
+
+    /// May this part of an order of `user_type` be changed while it is in `status`?
+    pub fn editable_in(self, status: OrderStatus, user_type: UserType) -> bool {
+        use OrderStatus as S;
+        match self {
+            // Until the parcel leaves: afterwards the address is the one it went to.
+            OrderPart::Mailing => matches!(
+                status,
+                S::PendingPayment
+                    | S::PendingVoucher
+                    | S::PendingReview
+                    | S::Rejected
+                    | S::PendingShipment
+            ),
+            // Only on a return: the corrected form goes back to review with the change.
+            OrderPart::Organization => status == S::Rejected && user_type == UserType::Organization,
+        }
+    }
+
+    /// The parts an order in `status` allows to change.
+    pub fn editable(status: OrderStatus, user_type: UserType) -> Vec<OrderPart> {
+        OrderPart::ALL
+            .into_iter()
+            .filter(|p| p.editable_in(status, user_type))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_changes_until_mailed_and_never_after() {
+        for status in OrderStatus::ALL {
+            let before_mailing = !matches!(
+                status,
+                OrderStatus::PendingInvoice | OrderStatus::Completed | OrderStatus::Cancelled
+            );
+            assert_eq!(
+                OrderPart::Mailing.editable_in(status, UserType::Individual),
+                before_mailing,
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_organisation_changes_only_on_a_return() {
+        let editable: Vec<OrderStatus> = OrderStatus::ALL
+            .into_iter()
+            .filter(|s| OrderPart::Organization.editable_in(*s, UserType::Organization))
+            .collect();
+        assert_eq!(editable, vec![OrderStatus::Rejected]);
+        assert_eq!(
+            OrderPart::editable(OrderStatus::Rejected, UserType::Organization),
+            vec![OrderPart::Mailing, OrderPart::Organization]
+        );
+        // A person's order has no organisation to correct.
+        assert_eq!(
+            OrderPart::editable(OrderStatus::Rejected, UserType::Individual),
+            vec![OrderPart::Mailing]
+        );
+        assert!(OrderPart::editable(OrderStatus::Completed, UserType::Organization).is_empty());
+    }
+
+    #[test]
+    fn wire_names_round_trip() {
+        for part in OrderPart::ALL {
+            assert_eq!(OrderPart::parse(part.as_str()), Some(part));
+        }
+        assert_eq!(OrderPart::parse("applicant"), None);
+    }
+}

@@ -1,0 +1,292 @@
+//! Correcting what an order says after it was submitted: its mailing address, a returned
+//! organisation's details. The same shape as a transition — the rule first
+//! ([`OrderPart::editable_in`]), then a compare-and-set on the order's id, status and
+//! version, with its audit row and its event in the same transaction — but the status
+//! stays, so the per-status counts do not move.
+
+use crate::api::{MailingAddress, Organization};
+use crate::domain::{OrderPart, OrderStatus, UserType};
+
+use super::events::{NewEvent, insert_event};
+use super::orders::{Actor, OrderRow, TransitionError, insert_history};
+use super::params::Params;
+use super::{Store, StoreError, now_ms, search};
+
+/// The history row's action of a correction. Its reason is the fields that changed
+/// (`mailing.street,mailing.postal_code`), then what the person gave as why, if anything.
+pub const EDIT_ACTION: &str = "edit_details";
+
+/// A correction of an order, checked.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    /// The version the person saw.
+    pub expected_version: i64,
+    /// The new mailing address.
+    pub mailing: Option<MailingAddress>,
+    /// The organisation's new details.
+    pub organization: Option<Organization>,
+    /// Who.
+    pub actor: Actor,
+    /// Why, for the audit trail.
+    pub reason: Option<String>,
+    /// The request that asked for it.
+    pub request_id: Option<String>,
+}
+
+impl Edit {
+    /// The parts this correction touches.
+    pub fn parts(&self) -> Vec<OrderPart> {
+        let mut parts = Vec::new();
+        if self.mailing.is_some() {
+            parts.push(OrderPart::Mailing);
+        }
+        if self.organization.is_some() {
+            parts.push(OrderPart::Organization);
+        }
+        parts
+    }
+}
+
+/// What a correction did.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    /// The order as it is now.
+    pub row: OrderRow,
+    /// The fields that changed (`mailing.street`); empty when the correction changed
+    /// nothing (then neither the version nor the history moved).
+    pub changed: Vec<&'static str>,
+}
+
+/// The wire names of the fields of `new` that differ from `old`.
+fn mailing_changes(old: &MailingAddress, new: &MailingAddress) -> Vec<&'static str> {
+    [
+        ("mailing.recipient", &old.recipient, &new.recipient),
+        ("mailing.phone", &old.phone, &new.phone),
+        ("mailing.province", &old.province, &new.province),
+        ("mailing.city", &old.city, &new.city),
+        ("mailing.district", &old.district, &new.district),
+        ("mailing.street", &old.street, &new.street),
+        ("mailing.postal_code", &old.postal_code, &new.postal_code),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| a != b)
+    .map(|(field, ..)| field)
+    .collect()
+}
+
+fn organization_changes(old: &Organization, new: &Organization) -> Vec<&'static str> {
+    [
+        ("organization.name", &old.name, &new.name),
+        ("organization.uscc", &old.uscc, &new.uscc),
+        (
+            "organization.legal_representative",
+            &old.legal_representative,
+            &new.legal_representative,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| a != b)
+    .map(|(field, ..)| field)
+    .collect()
+}
+
+impl Store {
+    /// Corrects `order_no` as `edit` says. Nothing changes unless every part it touches may
+    /// change in the order's status ([`TransitionError::NotAllowed`]) and the version is
+    /// the one the person saw ([`TransitionError::Conflict`]). An organisation's new name
+    /// is searchable at once (its terms are written again).
+    pub async fn edit_order(&self, order_no: &str, edit: &Edit) -> Result<Edited, TransitionError> {
+        #[derive(sqlx::FromRow)]
+        struct Current {
+            id: String,
+            status: String,
+            version: i64,
+            user_type: String,
+            applicant_name: String,
+            display_name: String,
+            phone: String,
+            mailing_json: String,
+            organization_json: Option<String>,
+        }
+        let mut tx = self.begin_write().await?;
+        // Step 1 of the lock order: the order row, before anything is read to decide.
+        let id: Option<String> = sqlx::query_scalar("SELECT id FROM orders WHERE order_no = $1")
+            .bind(order_no)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let id = id.ok_or(TransitionError::NotFound)?;
+        self.lock_order(&mut tx, &id).await?;
+        let current: Current = sqlx::query_as(
+            "SELECT id, status, version, user_type, applicant_name, display_name, phone, \
+             mailing_json, organization_json FROM orders WHERE id = $1",
+        )
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let corrupt = |what: &str| TransitionError::Store(StoreError::Corrupt(what.to_owned()));
+        let status = OrderStatus::parse(&current.status)
+            .ok_or_else(|| corrupt(&format!("status {}", current.status)))?;
+        let user_type = UserType::parse(&current.user_type)
+            .ok_or_else(|| corrupt(&format!("user type {}", current.user_type)))?;
+        if !edit
+            .parts()
+            .iter()
+            .all(|part| part.editable_in(status, user_type))
+        {
+            return Err(TransitionError::NotAllowed {
+                status,
+                version: current.version,
+            });
+        }
+        if edit.expected_version != current.version {
+            return Err(TransitionError::Conflict {
+                status,
+                version: current.version,
+            });
+        }
+
+        let old_mailing: MailingAddress =
+            serde_json::from_str(&current.mailing_json).map_err(|_| corrupt("mailing address"))?;
+        let old_org: Option<Organization> = match &current.organization_json {
+            Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("organisation"))?),
+            None => None,
+        };
+        let mut changed = Vec::new();
+        let mut mailing_json = current.mailing_json.clone();
+        if let Some(new) = &edit.mailing {
+            changed.extend(mailing_changes(&old_mailing, new));
+            mailing_json = to_json(new);
+        }
+        let mut organization_json = current.organization_json.clone();
+        let mut display_name = current.display_name.clone();
+        if let Some(new) = &edit.organization {
+            changed.extend(match &old_org {
+                Some(old) => organization_changes(old, new),
+                None => vec!["organization.name"],
+            });
+            organization_json = Some(to_json(new));
+            display_name = new.name.clone();
+        }
+        if changed.is_empty() {
+            tx.rollback().await?;
+            let row = self
+                .order_by_no(order_no)
+                .await?
+                .ok_or(TransitionError::NotFound)?;
+            return Ok(Edited { row, changed });
+        }
+
+        let updated = sqlx::query(
+            "UPDATE orders SET mailing_json = $1, organization_json = $2, display_name = $3, \
+             version = version + 1, updated_at = $4 WHERE id = $5 AND status = $6 AND version = $7",
+        )
+        .bind(&mailing_json)
+        .bind(&organization_json)
+        .bind(&display_name)
+        .bind(now_ms())
+        .bind(&current.id)
+        .bind(status.as_str())
+        .bind(current.version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            // Held under the row lock on PostgreSQL; on SQLite the write lock serialises.
+            return Err(TransitionError::Conflict {
+                status,
+                version: current.version,
+            });
+        }
+        if display_name != current.display_name {
+            // The order is found by its new name, and no longer by the old one.
+            sqlx::query("DELETE FROM order_terms WHERE order_no = $1")
+                .bind(order_no)
+                .execute(&mut *tx)
+                .await?;
+            let mut p = Params::default();
+            let sql = search::terms_insert(
+                &mut p,
+                self.backend,
+                order_no,
+                &current.applicant_name,
+                &display_name,
+                &current.phone,
+            );
+            p.query(&sql).execute(&mut *tx).await?;
+        }
+        let mut reason = changed.join(",");
+        if let Some(why) = &edit.reason {
+            reason.push(' ');
+            reason.push_str(why);
+        }
+        insert_history(
+            &mut tx,
+            &current.id,
+            &edit.actor,
+            EDIT_ACTION,
+            None,
+            None,
+            Some(&reason),
+            edit.request_id.as_deref(),
+        )
+        .await?;
+        let event = NewEvent::order(
+            &current.id,
+            order_no,
+            "updated",
+            None,
+            status,
+            current.version + 1,
+        );
+        let event_id = insert_event(&mut tx, self.backend, event).await?;
+        self.commit_with_event(tx, event_id).await?;
+        let row = self
+            .order_by_no(order_no)
+            .await?
+            .ok_or(TransitionError::NotFound)?;
+        Ok(Edited { row, changed })
+    }
+}
+
+/// JSON of a wire struct (plain strings: serializing cannot fail).
+fn to_json<V: serde::Serialize>(value: &V) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_fields_that_differ_are_named() {
+        let old = MailingAddress {
+            recipient: "张三".into(),
+            phone: "13800138000".into(),
+            province: "湖南省".into(),
+            city: "长沙市".into(),
+            district: "岳麓区".into(),
+            street: "麓山南路 1 号".into(),
+            postal_code: "410000".into(),
+        };
+        let mut new = old.clone();
+        assert!(mailing_changes(&old, &new).is_empty());
+        new.street = "麓山南路 2 号".into();
+        new.postal_code = "410082".into();
+        assert_eq!(
+            mailing_changes(&old, &new),
+            vec!["mailing.street", "mailing.postal_code"]
+        );
+        let org = Organization {
+            name: "长沙某某有限公司".into(),
+            uscc: "91430100MA4L0XXXX0".into(),
+            legal_representative: "李四".into(),
+        };
+        let renamed = Organization {
+            name: "长沙某某科技有限公司".into(),
+            ..org.clone()
+        };
+        assert_eq!(
+            organization_changes(&org, &renamed),
+            vec!["organization.name"]
+        );
+    }
+}

@@ -1,0 +1,476 @@
+//! Correcting an order after submission (`PATCH /orders/{order_no}`): the address until the
+//! order is mailed, a returned organisation's details; the rule, the compare-and-set on the
+//! version, the history, the event, the search index.
+
+use std::time::Duration;
+
+use ca_counter::api::{
+    ActionRequest, ClientError, MailingAddress, Order, OrderQuery, OrderUpdate, Organization,
+    Problem, ServerEvent,
+};
+use ca_counter::domain::{Action, OrderPart, OrderStatus};
+use futures_util::StreamExt;
+
+use crate::common::{Db, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_clerk_corrects_the_address_until_the_order_is_mailed,
+    a_bad_correction_names_every_field_and_changes_nothing,
+    a_returned_organisation_is_corrected_and_found_by_its_new_name,
+    two_corrections_from_the_same_version_one_wins,
+);
+
+fn refusal(result: Result<Order, ClientError>) -> Problem {
+    match result {
+        Ok(order) => panic!(
+            "expected a refusal, got {} v{}",
+            order.order_no, order.version
+        ),
+        Err(e) => e
+            .problem()
+            .cloned()
+            .unwrap_or_else(|| panic!("expected a problem, got {e}")),
+    }
+}
+
+fn moved_house() -> MailingAddress {
+    MailingAddress {
+        recipient: "张三".into(),
+        phone: "13900139000".into(),
+        province: "湖南省".into(),
+        city: "株洲市".into(),
+        district: "天元区".into(),
+        street: "珠江北路 99 号".into(),
+        postal_code: "412007".into(),
+    }
+}
+
+async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("张三").await;
+    // Who may change what, said on the order itself.
+    assert_eq!(order.editable, vec![OrderPart::Mailing]);
+    for (token, who) in [(&app.support, "support"), (&app.reviewer, "reviewer")] {
+        let seen = app
+            .client(token)
+            .order(&order.order_no, false)
+            .await
+            .expect("order");
+        assert!(seen.editable.is_empty(), "{who}");
+    }
+    let refused = refusal(
+        app.client(&app.support)
+            .update_order(
+                &order.order_no,
+                &OrderUpdate {
+                    version: order.version,
+                    mailing: Some(moved_house()),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 403);
+
+    let counts_before = clerk.order_counts().await.expect("counts");
+    let mut stream = app
+        .client(&app.support)
+        .events(None)
+        .await
+        .expect("subscribe");
+    let next = async |stream: &mut ca_counter::api::EventStream| match tokio::time::timeout(
+        Duration::from_secs(5),
+        stream.next(),
+    )
+    .await
+    {
+        Ok(Some(Ok(event))) => event,
+        other => panic!("no event within 5 s: {other:?}"),
+    };
+    assert!(matches!(next(&mut stream).await, ServerEvent::Hello { .. }));
+
+    let update = OrderUpdate {
+        version: order.version,
+        mailing: Some(moved_house()),
+        organization: None,
+        reason: Some("客户来电：已搬家".into()),
+    };
+    let corrected = clerk
+        .update_order(&order.order_no, &update)
+        .await
+        .expect("corrected");
+    assert_eq!(corrected.version, order.version + 1);
+    assert_eq!(corrected.status, OrderStatus::PendingPayment);
+    let shown = clerk.order(&order.order_no, true).await.expect("revealed");
+    assert_eq!(shown.mailing, moved_house());
+
+    // On the stream as an update that leaves the counts alone, with the row.
+    let ServerEvent::Order(event) = next(&mut stream).await else {
+        panic!("an order event");
+    };
+    assert_eq!(event.order_no, order.order_no);
+    assert_eq!(event.kind, "updated");
+    assert_eq!(event.version, corrected.version);
+    assert_eq!(event.count_move(), None);
+    assert_eq!(
+        clerk.order_counts().await.expect("counts"),
+        counts_before,
+        "a correction moves no order between statuses"
+    );
+
+    // In the history: which fields, and why, by whom; never the values.
+    let history = clerk.history(&order.order_no).await.expect("history");
+    let entry = history
+        .iter()
+        .find(|h| h.action == "edit_details")
+        .expect("the correction is in the history");
+    let reason = entry.reason.as_deref().unwrap_or_default();
+    assert!(
+        reason.starts_with(
+            "mailing.phone,mailing.city,mailing.district,mailing.street,mailing.postal_code "
+        ),
+        "{reason}"
+    );
+    assert!(reason.ends_with("客户来电：已搬家"), "{reason}");
+    assert!(!reason.contains("珠江北路"), "{reason}");
+    assert_eq!(entry.from_status, None);
+
+    // The version seen before is stale now: refused, nothing changed.
+    let mut stale = update.clone();
+    stale.mailing = Some(MailingAddress {
+        street: "别的地址 1 号".into(),
+        ..moved_house()
+    });
+    let refused = refusal(clerk.update_order(&order.order_no, &stale).await);
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.code, "version_conflict");
+    assert_eq!(refused.current_version, Some(corrected.version));
+    let unchanged = clerk.order(&order.order_no, true).await.expect("order");
+    assert_eq!(unchanged.mailing.street, "珠江北路 99 号");
+    assert_eq!(unchanged.version, corrected.version);
+
+    // The same address again changes nothing: no new version, no new history row.
+    let same = OrderUpdate {
+        version: corrected.version,
+        ..update.clone()
+    };
+    let again = clerk
+        .update_order(&order.order_no, &same)
+        .await
+        .expect("same address");
+    assert_eq!(again.version, corrected.version);
+    let edits = |rows: &[ca_counter::api::HistoryEntry]| {
+        rows.iter().filter(|h| h.action == "edit_details").count()
+    };
+    let rows = clerk.history(&order.order_no).await.expect("history");
+    assert_eq!(edits(&rows), edits(&history));
+    assert_eq!(edits(&rows), 1);
+
+    // Still open to change while it waits for review and for the parcel; shut once mailed.
+    let paid = app.pay(&again).await;
+    assert_eq!(paid.editable, vec![OrderPart::Mailing]);
+    let approved = app
+        .act(&app.reviewer, &paid, Action::Approve, Default::default())
+        .await;
+    let approved = clerk.order(&approved.order_no, false).await.expect("order");
+    assert_eq!(approved.editable, vec![OrderPart::Mailing]);
+    let shipped = app
+        .act(
+            &app.mailroom,
+            &approved,
+            Action::Ship,
+            ActionRequest {
+                carrier: Some("ems".into()),
+                tracking_no: Some("1234567890123".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    let shipped = clerk.order(&shipped.order_no, false).await.expect("order");
+    assert!(shipped.editable.is_empty());
+    let refused = refusal(
+        clerk
+            .update_order(
+                &order.order_no,
+                &OrderUpdate {
+                    version: shipped.version,
+                    mailing: Some(MailingAddress {
+                        street: "太迟了 1 号".into(),
+                        ..moved_house()
+                    }),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.code, "not_editable");
+    assert!(
+        refused.detail.contains("mailing address"),
+        "{}",
+        refused.detail
+    );
+    let after = clerk.order(&order.order_no, true).await.expect("order");
+    assert_eq!(after.mailing.street, "珠江北路 99 号");
+    assert_eq!(after.version, shipped.version);
+    app.finish().await;
+}
+
+async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("李四").await;
+    let bad = OrderUpdate {
+        version: order.version,
+        mailing: Some(MailingAddress {
+            phone: "123".into(),
+            province: " ".into(),
+            postal_code: "41".into(),
+            street: "街道\u{202e}反转".into(),
+            ..moved_house()
+        }),
+        organization: Some(Organization {
+            name: "某公司".into(),
+            uscc: "91110000600037341L".into(),
+            legal_representative: "王五".into(),
+        }),
+        reason: None,
+    };
+    let refused = refusal(clerk.update_order(&order.order_no, &bad).await);
+    assert_eq!(refused.status, 422);
+    let fields: Vec<&str> = refused.errors.iter().map(|e| e.field.as_str()).collect();
+    for field in [
+        "mailing.phone",
+        "mailing.province",
+        "mailing.postal_code",
+        "mailing.street",
+        // An individual's order has no organisation to correct.
+        "organization",
+    ] {
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+    // Nothing to change, and a version that cannot be.
+    let refused = refusal(
+        clerk
+            .update_order(
+                &order.order_no,
+                &OrderUpdate {
+                    version: order.version,
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 422);
+    assert_eq!(refused.errors[0].field, "mailing");
+    let refused = refusal(
+        clerk
+            .update_order(
+                &order.order_no,
+                &OrderUpdate {
+                    version: 0,
+                    mailing: Some(moved_house()),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "version");
+    // A character the documents cannot print is refused on its field, named.
+    let refused = refusal(
+        clerk
+            .update_order(
+                &order.order_no,
+                &OrderUpdate {
+                    version: order.version,
+                    mailing: Some(MailingAddress {
+                        street: "人民路 1 号 🏠".into(),
+                        ..moved_house()
+                    }),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "mailing.street");
+    assert!(refused.errors[0].message.contains('🏠'), "{refused:?}");
+    // Unknown orders are 404s.
+    let refused = refusal(
+        clerk
+            .update_order(
+                "HN20991231999999",
+                &OrderUpdate {
+                    version: 1,
+                    mailing: Some(moved_house()),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 404);
+
+    let unchanged = clerk.order(&order.order_no, true).await.expect("order");
+    assert_eq!(unchanged.version, order.version);
+    assert_eq!(unchanged.mailing.street, "麓山南路 932 号");
+    let history = clerk.history(&order.order_no).await.expect("history");
+    assert!(history.iter().all(|h| h.action != "edit_details"));
+    app.finish().await;
+}
+
+async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let body = app.new_org_order_body("王五").await;
+    let order = clerk
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("order");
+    assert_eq!(order.editable, vec![OrderPart::Mailing]);
+    let renamed = Organization {
+        name: "湘江新区测绘有限公司".into(),
+        uscc: "91110000600037341L".into(),
+        legal_representative: "赵六".into(),
+    };
+    // Not before it is returned: the form the customer signed says what it says.
+    let refused = refusal(
+        clerk
+            .update_order(
+                &order.order_no,
+                &OrderUpdate {
+                    version: order.version,
+                    organization: Some(renamed.clone()),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.code, "not_editable");
+    assert!(
+        refused.detail.contains("organisation details"),
+        "{}",
+        refused.detail
+    );
+
+    let paid = app.pay(&order).await;
+    let returned = app
+        .act(
+            &app.reviewer,
+            &paid,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["单位名称与营业执照不符".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    let returned = clerk.order(&returned.order_no, false).await.expect("order");
+    assert_eq!(returned.status, OrderStatus::Rejected);
+    assert_eq!(
+        returned.editable,
+        vec![OrderPart::Mailing, OrderPart::Organization]
+    );
+    let corrected = clerk
+        .update_order(
+            &order.order_no,
+            &OrderUpdate {
+                version: returned.version,
+                organization: Some(renamed.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected");
+    assert_eq!(corrected.status, OrderStatus::Rejected);
+    assert_eq!(
+        corrected.organization.as_ref().map(|o| o.name.as_str()),
+        Some("湘江新区测绘有限公司")
+    );
+    let history = clerk.history(&order.order_no).await.expect("history");
+    let entry = history
+        .iter()
+        .rev()
+        .find(|h| h.action == "edit_details")
+        .expect("in the history");
+    assert_eq!(
+        entry.reason.as_deref(),
+        Some("organization.name,organization.legal_representative")
+    );
+
+    // The list shows the new name, and a search finds the order by it and not the old one.
+    let search = async |q: &str| {
+        clerk
+            .orders(&OrderQuery {
+                q: Some(q.into()),
+                ..Default::default()
+            })
+            .await
+            .expect("search")
+            .items
+            .into_iter()
+            .map(|o| (o.order_no.to_string(), o.customer_name))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        search("测绘").await,
+        vec![(
+            order.order_no.to_string(),
+            "湘江新区测绘有限公司".to_owned()
+        )]
+    );
+    assert!(search("建设").await.is_empty());
+    // The applicant's own name still finds it.
+    assert_eq!(search("王五").await.len(), 1);
+    app.finish().await;
+}
+
+async fn two_corrections_from_the_same_version_one_wins(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let (a, b) = (app.client(&app.clerk), app.client(&app.admin));
+    let to = |street: &str| OrderUpdate {
+        version: order.version,
+        mailing: Some(MailingAddress {
+            street: street.into(),
+            ..moved_house()
+        }),
+        ..Default::default()
+    };
+    let (first, second) = (to("甲街 1 号"), to("乙街 2 号"));
+    let (one, two) = tokio::join!(
+        a.update_order(&order.order_no, &first),
+        b.update_order(&order.order_no, &second),
+    );
+    let (won, lost) = match (one, two) {
+        (Ok(won), Err(lost)) => (won, (lost, "乙街 2 号")),
+        (Err(lost), Ok(won)) => (won, (lost, "甲街 1 号")),
+        (one, two) => panic!("one must win: {one:?} / {two:?}"),
+    };
+    assert_eq!(lost.0.problem().map(|p| p.status), Some(409));
+    assert_eq!(won.version, order.version + 1);
+    let now = app
+        .client(&app.clerk)
+        .order(&order.order_no, true)
+        .await
+        .expect("order");
+    assert_ne!(
+        now.mailing.street, lost.1,
+        "the loser's address is not kept"
+    );
+    assert_eq!(now.version, won.version);
+    let history = app
+        .client(&app.clerk)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    assert_eq!(
+        history
+            .iter()
+            .filter(|h| h.action == "edit_details")
+            .count(),
+        1
+    );
+    app.finish().await;
+}
