@@ -28,7 +28,7 @@ use crate::server::store::{CustomerRow, NewAttachment};
 
 mod steps;
 
-pub use steps::{Step, qr_data_uri};
+pub use steps::{Step, field_of, qr_data_uri};
 
 /// What a customer has chosen and typed so far.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

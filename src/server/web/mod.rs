@@ -6,6 +6,7 @@
 
 mod account;
 mod apply;
+mod edit;
 pub(crate) mod form;
 mod guard;
 
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/orders/{order_no}/resubmit",
             axum::routing::post(orders::resubmit),
         )
+        .route("/orders/{order_no}/edit", get(edit::page).post(edit::save))
         .route("/orders/{order_no}/invoice.pdf", get(orders::invoice_pdf))
         .route("/orders/{order_no}/form.pdf", get(orders::form_pdf))
         .layer(middleware::from_fn_with_state(state.clone(), guard::forms))

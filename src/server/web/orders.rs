@@ -126,7 +126,11 @@ async fn list_page(state: &AppState, who: &SignedIn) -> Response {
 }
 
 /// The customer's own order, or the page that says there is no such order.
-async fn own_order(state: &AppState, who: &SignedIn, order_no: &str) -> Result<OrderRow, Response> {
+pub(super) async fn own_order(
+    state: &AppState,
+    who: &SignedIn,
+    order_no: &str,
+) -> Result<OrderRow, Response> {
     let ctx = &who.ctx;
     match state.store.order_by_no(order_no).await {
         Ok(Some(row)) if row.customer_id == who.customer.id => Ok(row),
@@ -146,6 +150,8 @@ async fn own_order(state: &AppState, who: &SignedIn, order_no: &str) -> Result<O
 #[serde(default)]
 pub struct Opened {
     submitted: Option<String>,
+    /// `saved`, `unchanged` or `reprint`: back from the correction form.
+    edited: Option<String>,
 }
 
 /// `GET /orders/{order_no}/form.pdf`: the order's application form, to print again, sign
@@ -186,7 +192,13 @@ pub async fn page(
         Ok(row) => row,
         Err(page) => return page,
     };
-    let notice = opened.submitted.is_some().then_some(T::WebAlreadySubmitted);
+    let notice = match (opened.submitted.is_some(), opened.edited.as_deref()) {
+        (true, _) => Some(T::WebAlreadySubmitted),
+        (false, Some("saved")) => Some(T::WebEditSaved),
+        (false, Some("unchanged")) => Some(T::WebEditUnchanged),
+        (false, Some("reprint")) => Some(T::WebEditSavedReprint),
+        _ => None,
+    };
     order_page(&state, &who, &row, StatusCode::OK, &[], notice).await
 }
 
@@ -248,6 +260,7 @@ async fn order_page(
                 dd { (m.recipient) " " (m.phone) " " (m.province) (m.city) (m.district) (m.street) " " (m.postal_code) }
             }
         }
+        (super::edit::link(ctx, row))
         section aria-labelledby="next-step" {
             h2 #next-step { (ctx.t(T::WebNextStep)) " " (next.label(ctx.lang)) }
             (step)
@@ -357,7 +370,7 @@ async fn next_step(
                 ol.reasons { @for reason in &reasons { li { (reason) } } }
                 p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
                 p { (ctx.t(T::WebCorrectIntro)) }
-                p { (ctx.fill(T::WebCorrectDetails, &[&ctx.hotline])) }
+                p { (ctx.t(T::WebCorrectDetails)) }
                 p { a href=(format!("{base}/form.pdf")) download { (ctx.t(T::WebFormAgain)) } }
                 @if !uploaded.is_empty() {
                     h3 { (ctx.fill(T::WebCorrectionsIn, &[&uploaded.len().to_string()])) }

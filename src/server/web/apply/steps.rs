@@ -505,8 +505,9 @@ fn typed(posted: &Posted) -> Fields {
     }
 }
 
-/// The form field a problem of the order's checks belongs to, with its label.
-fn field_of(path: &str) -> (&'static str, T) {
+/// The form field a problem of the order's checks belongs to, with its label (the
+/// application form's names, which the correction form shares).
+pub fn field_of(path: &str) -> (&'static str, T) {
     match path {
         "applicant.phone" => ("phone", T::FieldPhone),
         "applicant.email" => ("email", T::WebEmailOptional),
