@@ -84,6 +84,23 @@ pub fn money(fen: i64) -> String {
         .unwrap_or_else(|| format!("{fen}"))
 }
 
+/// What a field of an order (`mailing.street`, as the platform names it) is called.
+pub fn order_field(path: &str) -> Option<T> {
+    Some(match path {
+        "organization.name" => T::FormOrgName,
+        "organization.uscc" => T::FormUscc,
+        "organization.legal_representative" => T::FormLegalRep,
+        "mailing.recipient" => T::FormRecipient,
+        "mailing.phone" => T::FormRecipientPhone,
+        "mailing.province" => T::FormProvince,
+        "mailing.city" => T::FormCity,
+        "mailing.district" => T::FormDistrict,
+        "mailing.street" => T::FormStreet,
+        "mailing.postal_code" => T::FormPostalCode,
+        _ => return None,
+    })
+}
+
 /// Where an invoice request came from (`phone`, `counter`) as staff read it.
 pub fn requested_via(via: &str, lang: Lang) -> String {
     match via {

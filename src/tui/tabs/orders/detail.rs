@@ -268,6 +268,7 @@ fn action_label(action: &str, lang: Lang) -> String {
         "invoice_request" => T::HistoryInvoiceRequest,
         "realname" => T::HistoryRealname,
         "tracking_event" => T::HistoryTrackingEvent,
+        "edit_details" => T::ActionEditDetails,
         other => {
             return Action::parse(other)
                 .map(|a| a.label(lang).to_owned())
@@ -324,6 +325,21 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
             file_names(id)
         }
         "invoice_request" => crate::tui::format::requested_via(reason, lang),
+        // `mailing.street,mailing.postal_code 客户来电`: what changed in words, then why.
+        "edit_details" => {
+            let (fields, why) = first_rest();
+            let named: Vec<&str> = fields
+                .split(',')
+                .map(|f| crate::tui::format::order_field(f).map_or(f, |t| t.get(lang)))
+                .collect();
+            let colon = if lang == Lang::ZhCn { "：" } else { ": " };
+            let mut text = named.join(T::ListJoin.get(lang));
+            if !why.is_empty() {
+                text.push_str(colon);
+                text.push_str(why);
+            }
+            text
+        }
         // `in_transit: 已到达长沙邮区中心`: the state in words, then what was typed.
         "tracking_event" => match reason.split_once(": ") {
             Some((state, context)) => match TrackingState::parse(state) {

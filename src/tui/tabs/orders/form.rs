@@ -4,8 +4,11 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::messages::Request;
-use crate::api::{ActionRequest, AttachmentKind, Carrier, ClientError, NewTrackingStep};
-use crate::domain::{Action, ActionNeeds, TrackingState};
+use crate::api::{
+    ActionRequest, AttachmentKind, Carrier, ClientError, MailingAddress, NewTrackingStep, Order,
+    OrderUpdate, Organization,
+};
+use crate::domain::{Action, ActionNeeds, OrderPart, TrackingState};
 use crate::i18n::{Lang, T};
 use crate::tui::component::Env;
 use crate::tui::files::{ActFailure, Upload, problem_text};
@@ -22,6 +25,8 @@ pub enum FormKind {
     Note,
     /// A tracking event typed by staff.
     TrackingStep,
+    /// A correction of the order's mailing address (and a returned organisation's details).
+    Edit,
 }
 
 /// One field of a form.
@@ -84,6 +89,8 @@ impl Form {
             hint: None,
         };
         let fields = match kind {
+            // Made from the order by `Form::edit`; as a blank form only the reason.
+            FormKind::Edit => vec![field("reason", T::FieldOptionalNote, false)],
             FormKind::Note => vec![field("text", T::FieldNote, true)],
             FormKind::TrackingStep => {
                 let mut state = field("state", T::FieldTrackingState, true);
@@ -124,12 +131,88 @@ impl Form {
         }
     }
 
+    /// The correction form of `order` (shown in full: its address is the starting point),
+    /// with a field for each part the platform lets this operator change now, filled with
+    /// what the order says, and a reason for the audit trail.
+    pub fn edit(order: &Order) -> Form {
+        let field = |key: &'static str, label: T, value: &str, required: bool| Field {
+            key,
+            label,
+            input: Input::new(value),
+            required,
+            error: None,
+            hint: None,
+        };
+        let mut fields = Vec::new();
+        if order.editable.contains(&OrderPart::Organization)
+            && let Some(o) = &order.organization
+        {
+            fields.extend([
+                field("organization.name", T::FormOrgName, &o.name, true),
+                field("organization.uscc", T::FormUscc, &o.uscc, true),
+                field(
+                    "organization.legal_representative",
+                    T::FormLegalRep,
+                    &o.legal_representative,
+                    true,
+                ),
+            ]);
+        }
+        if order.editable.contains(&OrderPart::Mailing) {
+            let m = &order.mailing;
+            fields.extend([
+                field("mailing.recipient", T::FormRecipient, &m.recipient, true),
+                field("mailing.phone", T::FormRecipientPhone, &m.phone, true),
+                field("mailing.province", T::FormProvince, &m.province, true),
+                field("mailing.city", T::FormCity, &m.city, true),
+                field("mailing.district", T::FormDistrict, &m.district, true),
+                field("mailing.street", T::FormStreet, &m.street, true),
+                field("mailing.postal_code", T::FormPostalCode, &m.postal_code, true),
+            ]);
+        }
+        fields.push(field("reason", T::FieldEditReason, "", false));
+        Form {
+            order_no: order.order_no.to_string(),
+            version: order.version,
+            kind: FormKind::Edit,
+            fields,
+            focus: 0,
+            submitting: false,
+            error: None,
+        }
+    }
+
+    /// The correction the form asks for: the parts it has fields for.
+    fn update(&self) -> OrderUpdate {
+        let text = |key: &str| self.value(key).unwrap_or_default();
+        let has = |prefix: &str| self.fields.iter().any(|f| f.key.starts_with(prefix));
+        OrderUpdate {
+            version: self.version,
+            mailing: has("mailing.").then(|| MailingAddress {
+                recipient: text("mailing.recipient"),
+                phone: text("mailing.phone"),
+                province: text("mailing.province"),
+                city: text("mailing.city"),
+                district: text("mailing.district"),
+                street: text("mailing.street"),
+                postal_code: text("mailing.postal_code"),
+            }),
+            organization: has("organization.").then(|| Organization {
+                name: text("organization.name"),
+                uscc: text("organization.uscc"),
+                legal_representative: text("organization.legal_representative"),
+            }),
+            reason: self.value("reason"),
+        }
+    }
+
     /// The form's title.
     pub fn title(&self, lang: Lang, dot: &str) -> String {
         let what = match self.kind {
             FormKind::Act(action) => action.label(lang),
             FormKind::Note => T::CmdNote.get(lang),
             FormKind::TrackingStep => T::CmdTrackingStep.get(lang),
+            FormKind::Edit => T::CmdEditOrder.get(lang),
         };
         format!("{what}{dot}{}", self.order_no)
     }
@@ -273,6 +356,10 @@ fn submit(mut form: Form, env: &Env) -> Outcome {
     }
     let order_no = form.order_no.clone();
     let request = match form.kind {
+        FormKind::Edit => Request::Update {
+            order_no,
+            update: form.update(),
+        },
         FormKind::Note => Request::Note {
             order_no,
             text: form.value("text").unwrap_or_default(),
@@ -354,7 +441,12 @@ pub fn refused_by_platform(form: &mut Form, error: &ClientError, lang: Lang) {
     let mut placed = false;
     if let Some(problem) = error.problem() {
         for e in &problem.errors {
-            let key = e.field.split(['[', '.']).next().unwrap_or_default();
+            // A field named whole (`mailing.street`), else by its first part (`reasons[2]`).
+            let key = if form.fields.iter().any(|f| f.key == e.field) {
+                e.field.as_str()
+            } else {
+                e.field.split(['[', '.']).next().unwrap_or_default()
+            };
             let key = if key == "attachment_ids" { "file" } else { key };
             if let Some(field) = form.fields.iter_mut().find(|f| f.key == key) {
                 field.error = Some(Text::platform(e.message.clone(), lang));

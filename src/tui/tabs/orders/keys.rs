@@ -35,6 +35,8 @@ pub enum Cmd {
     Act(Action),
     /// A note.
     Note,
+    /// Correct the order's address (or a returned organisation's details).
+    Edit,
     /// Take payment at the counter (QR code or bank transfer).
     CollectPayment,
     /// Print the returned order's one-time correction notice.
@@ -140,6 +142,15 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             out.push(
                 Binding::new(&[Key::ch('n')], Cmd::Note, t(T::CmdNote))
                     .short(t(T::HintNote))
+                    .footer(),
+            );
+        }
+        // What the platform lets this operator correct now (the address until mailed). Never
+        // beside `e` for a tracking event: that is offered only once the order is mailed.
+        if !env.shared.read_only && order.is_some_and(|o| !o.editable.is_empty()) {
+            out.push(
+                Binding::new(&[Key::ch('e')], Cmd::Edit, t(T::CmdEditOrder))
+                    .short(t(T::HintEditOrder))
                     .footer(),
             );
         }

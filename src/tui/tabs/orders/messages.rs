@@ -4,7 +4,7 @@ use futures_util::future::BoxFuture;
 
 use crate::api::{
     ActionRequest, ClientError, HistoryEntry, NewTrackingStep, Order, OrderPage, OrderQuery,
-    OrderSummary, Tracking,
+    OrderSummary, OrderUpdate, Tracking,
 };
 use crate::domain::Action;
 use crate::tui::files::{ActFailure, Upload, upload_and_act};
@@ -52,6 +52,13 @@ pub enum Request {
         order_no: String,
         /// The note.
         text: String,
+    },
+    /// A correction of the order's address or organisation.
+    Update {
+        /// The order.
+        order_no: String,
+        /// The correction.
+        update: OrderUpdate,
     },
     /// Where the order's parcel is.
     Tracking {
@@ -128,6 +135,15 @@ pub enum Answer {
         /// The order after it.
         result: Result<Order, ActFailure>,
     },
+    /// Answer to [`Request::Update`].
+    Updated {
+        /// The order.
+        order_no: String,
+        /// The version the correction was made from.
+        from_version: i64,
+        /// The order after it.
+        result: Result<Order, ClientError>,
+    },
     /// Answer to [`Request::Note`].
     Noted {
         /// The order.
@@ -198,6 +214,11 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                     result,
                 }
             }
+            Request::Update { order_no, update } => Answer::Updated {
+                result: client.update_order(&order_no, &update).await,
+                from_version: update.version,
+                order_no,
+            },
             Request::Note { order_no, text } => Answer::Noted {
                 result: client.add_note(&order_no, &text).await,
                 order_no,

@@ -94,6 +94,9 @@ pub struct Orders {
     /// A form closed with Esc with something typed in it: opened again as it was left
     /// (the same kind, on the same order).
     pub left_form: Option<Form>,
+    /// The order whose correction form opens once it is shown in full (`e` on a masked
+    /// order reveals it first).
+    pub edit_after_reveal: Option<String>,
     /// The `/` search line, while typed.
     pub search: Option<Input>,
     /// The last outcome.
@@ -115,6 +118,7 @@ impl Default for Orders {
             detail: None,
             form: None,
             left_form: None,
+            edit_after_reveal: None,
             search: None,
             notice: None,
         }
@@ -182,13 +186,23 @@ impl Orders {
             return;
         };
         self.notice = None;
-        // Another order's or another kind's is not dropped by asking for this one.
-        let same = |f: &Form| f.kind == kind && f.order_no == order.order_no;
+        // Another order's or another kind's is not dropped by asking for this one. A
+        // correction left is taken up only on the order as it was: its fields hold the whole
+        // address, and sent at a newer version they would undo a change made meanwhile.
+        let same = |f: &Form| {
+            f.kind == kind
+                && f.order_no == order.order_no
+                && (kind != FormKind::Edit || f.version == order.version)
+        };
         if let Some(mut left) = self.left_form.take_if(|f| same(f)) {
             left.version = order.version;
             left.submitting = false;
             left.error = None;
             self.form = Some(left);
+            return;
+        }
+        if kind == FormKind::Edit {
+            self.form = Some(Form::edit(order));
             return;
         }
         self.form = Some(Form::new(
@@ -374,6 +388,26 @@ impl Component for Orders {
             }
             Cmd::Act(action) => self.open_form(ctx, FormKind::Act(action)),
             Cmd::Note => self.open_form(ctx, FormKind::Note),
+            Cmd::Edit => {
+                let Some(detail) = &mut self.detail else {
+                    return;
+                };
+                match &detail.order {
+                    Some(order) if order.revealed => self.open_form(ctx, FormKind::Edit),
+                    Some(_) => {
+                        // The form starts from the address in full: shown (and recorded)
+                        // first, then the form opens.
+                        detail.loading = true;
+                        self.edit_after_reveal = Some(detail.order_no.clone());
+                        self.notice = Some(Notice::info(Text::from(T::EditRevealFirst)));
+                        ctx.ask(Request::Detail {
+                            order_no: detail.order_no.clone(),
+                            reveal: true,
+                        });
+                    }
+                    None => {}
+                }
+            }
             Cmd::TrackingStep => self.open_form(ctx, FormKind::TrackingStep),
             Cmd::SendPaymentLink | Cmd::SendLoginCode => {
                 if let Some(order) = self.detail.as_ref().and_then(|d| d.order.as_ref()) {
@@ -579,11 +613,23 @@ impl Component for Orders {
                                 order_no: order.order_no.to_string(),
                             });
                         }
+                        let edit = order.revealed
+                            && self.edit_after_reveal.as_deref() == Some(order_no.as_str());
                         detail.order = Some(order);
                         detail.history = history;
                         detail.error = None;
+                        if edit {
+                            self.edit_after_reveal = None;
+                            self.notice = None;
+                            self.open_form(ctx, FormKind::Edit);
+                        }
                     }
-                    Err(e) => detail.error = Some(describe(&e, lang)),
+                    Err(e) => {
+                        detail.error = Some(describe(&e, lang));
+                        if self.edit_after_reveal.take().is_some() {
+                            self.notice = None;
+                        }
+                    }
                 }
             }
             Answer::Acted {
@@ -603,6 +649,24 @@ impl Component for Orders {
                         }))
                     }
                 },
+            },
+            Answer::Updated {
+                order_no,
+                from_version,
+                result,
+            } => match result {
+                // The same version back: nothing was different, nothing recorded.
+                Ok(order) if order.version == from_version => {
+                    if self.form.as_ref().is_some_and(|f| f.order_no == order_no) {
+                        self.form = None;
+                    }
+                    self.notice = Some(Notice::warning(Text::with(
+                        T::EditNothingChanged,
+                        [order_no],
+                    )));
+                }
+                Ok(order) => self.finish(ctx, &order_no, Some(order), T::EditOrderDone.into()),
+                Err(e) => self.refused(&order_no, &e, lang),
             },
             Answer::Noted { order_no, result } => match result {
                 Ok(_) => self.finish(ctx, &order_no, None, T::NoteAdded.into()),

@@ -238,13 +238,42 @@ fn draw_detail(orders: &Orders, detail: &Detail, frame: &mut Frame, area: Rect, 
     paint::lines(frame, inner, visible);
 }
 
+/// A row of the form popup.
+enum FormRow<'a> {
+    /// Words, wrapped whole.
+    Text(Line<'a>),
+    /// A field's input: its index, and its label beside it (a long form) or above it.
+    Input(usize, Option<Span<'a>>),
+}
+
 fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
     let lang = view.lang;
     let theme = view.theme;
     let width = 66.min(area.width);
     let text_width = width.saturating_sub(4);
+    // A long form (a whole address) puts each label beside its input, one row a field, so
+    // it fits 80×24; a short one puts the label above.
+    let compact = form.fields.len() > 4;
+    let label_of = |field: &super::Field| {
+        let mut label = field.label.get(lang).to_owned();
+        if field.required {
+            label.push_str(" *");
+        }
+        label
+    };
+    let label_width = if compact {
+        form.fields
+            .iter()
+            .map(|f| label_of(f).width())
+            .max()
+            .unwrap_or(0)
+            .min(usize::from(text_width / 2))
+            + 1
+    } else {
+        0
+    };
     // Every row the form needs, each message wrapped whole.
-    let mut rows: Vec<(Line, bool)> = Vec::new();
+    let mut rows: Vec<FormRow> = Vec::new();
     if form.fields.is_empty() {
         let question = match form.kind {
             super::FormKind::Act(action) => {
@@ -252,27 +281,41 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
             }
             _ => String::new(),
         };
-        rows.push((Line::from(question).style(theme.popup), false));
-        rows.push((Line::default(), false));
+        rows.push(FormRow::Text(Line::from(question).style(theme.popup)));
+        rows.push(FormRow::Text(Line::default()));
     }
     for (i, field) in form.fields.iter().enumerate() {
         let focus = i == form.focus && !form.submitting;
-        let mut label = field.label.get(lang).to_owned();
-        if field.required {
-            label.push_str(" *");
-        }
         let style = if focus { theme.accent } else { theme.label };
-        rows.push((Line::from(Span::styled(label, style)), false));
-        rows.push((Line::default(), true));
-        if let Some(error) = &field.error {
-            rows.push((Line::from(format!("! {}", error.get(lang))).style(theme.error), false));
-        } else if let Some(hint) = &field.hint {
-            rows.push((Line::from(hint.get(lang)).style(theme.dim), false));
+        let label = label_of(field);
+        if compact {
+            let pad = label_width.saturating_sub(label.width());
+            rows.push(FormRow::Input(
+                i,
+                Some(Span::styled(format!("{label}{}", " ".repeat(pad)), style)),
+            ));
+        } else {
+            rows.push(FormRow::Text(Line::from(Span::styled(label, style))));
+            rows.push(FormRow::Input(i, None));
         }
-        rows.push((Line::default(), false));
+        if let Some(error) = &field.error {
+            rows.push(FormRow::Text(
+                Line::from(format!("! {}", error.get(lang))).style(theme.error),
+            ));
+        } else if let Some(hint) = &field.hint {
+            rows.push(FormRow::Text(Line::from(hint.get(lang)).style(theme.dim)));
+        }
+        if !compact {
+            rows.push(FormRow::Text(Line::default()));
+        }
+    }
+    if compact {
+        rows.push(FormRow::Text(Line::default()));
     }
     if let Some(error) = &form.error {
-        rows.push((Line::from(format!("! {}", error.get(lang))).style(theme.error), false));
+        rows.push(FormRow::Text(
+            Line::from(format!("! {}", error.get(lang))).style(theme.error),
+        ));
     }
     let hint = if form.submitting {
         T::FormSubmitting
@@ -283,33 +326,43 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
     } else {
         T::FormHint
     };
-    rows.push((Line::from(hint.get(lang)).style(theme.dim), false));
+    rows.push(FormRow::Text(Line::from(hint.get(lang)).style(theme.dim)));
     let height: u16 = rows
         .iter()
-        .map(|(l, input)| if *input { 1 } else { paint::height(std::slice::from_ref(l), text_width) })
+        .map(|row| match row {
+            FormRow::Input(..) => 1,
+            FormRow::Text(line) => paint::height(std::slice::from_ref(line), text_width),
+        })
         .sum();
     let boxed = popup::centered(area, width, height + 2);
     let inner = popup::open(frame, boxed, view.theme, view.ascii, form.title(lang, view.glyphs().dot))
         .inner(Margin::new(1, 0));
     let mut y = inner.y;
-    let mut field = 0usize;
-    for (line, input) in rows {
+    for row in rows {
         if y >= inner.bottom() {
             break;
         }
-        if input {
-            let focus = field == form.focus && !form.submitting;
-            let style = if focus { theme.input_focus } else { theme.input };
-            let row = Rect::new(inner.x, y, inner.width, 1);
-            frame.render_widget(Paragraph::new("").style(style), row);
-            if let Some(f) = form.fields.get(field) {
-                f.input.render(frame, row, style, focus);
+        match row {
+            FormRow::Input(i, label) => {
+                let focus = i == form.focus && !form.submitting;
+                let style = if focus { theme.input_focus } else { theme.input };
+                let mut input_area = Rect::new(inner.x, y, inner.width, 1);
+                if let Some(label) = label {
+                    let room = Rect::new(inner.x, y, inner.width, 1);
+                    paint::lines(frame, room, vec![Line::from(label)]);
+                    let used = (label_width as u16).min(inner.width);
+                    input_area = Rect::new(inner.x + used, y, inner.width - used, 1);
+                }
+                frame.render_widget(Paragraph::new("").style(style), input_area);
+                if let Some(f) = form.fields.get(i) {
+                    f.input.render(frame, input_area, style, focus);
+                }
+                y += 1;
             }
-            field += 1;
-            y += 1;
-        } else {
-            let room = Rect::new(inner.x, y, inner.width, inner.bottom() - y);
-            y += paint::wrapped(frame, room, vec![line]);
+            FormRow::Text(line) => {
+                let room = Rect::new(inner.x, y, inner.width, inner.bottom() - y);
+                y += paint::wrapped(frame, room, vec![line]);
+            }
         }
     }
 }
