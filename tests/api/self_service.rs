@@ -8,7 +8,7 @@ use ca_counter::domain::{Action, Channel, OrderStatus};
 use reqwest::StatusCode;
 use reqwest::header;
 
-use crate::common::customer::{Browser, apply, hidden, sign_in};
+use crate::common::customer::{Browser, apply, hidden, input_value, sign_in};
 use crate::common::{Db, TestApp, scan_png, unique_phone, voucher_jpeg};
 use crate::on_both_databases;
 
@@ -19,6 +19,7 @@ on_both_databases!(
     sessions_are_listed_and_ended_from_another_device,
     a_support_agent_texts_a_login_code_and_the_payment_link_and_never_sees_the_code,
     a_form_from_elsewhere_a_planted_token_a_stale_or_an_overlong_form_changes_nothing,
+    a_customer_corrects_the_address_without_undoing_the_counters_change,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -823,5 +824,164 @@ async fn a_form_from_elsewhere_a_planted_token_a_stale_or_an_overlong_form_chang
         .post(&format!("/orders/{no}/transfer"), &[("version", &version)])
         .await;
     assert_eq!(chose.status, StatusCode::SEE_OTHER, "{}", chose.html);
+    app.finish().await;
+}
+
+async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("周八").await;
+    let no = order.order_no.to_string();
+    let phone = clerk.order(&no, true).await.expect("order").applicant.phone;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let page = browser.get(&format!("/orders/{no}")).await;
+    let edit = format!("/orders/{no}/edit");
+    assert!(
+        page.html.contains(&format!("href=\"{edit}\"")),
+        "{}",
+        page.html
+    );
+    let form = browser.get(&edit).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(input_value(&form.html, "street"), "麓山南路 932 号");
+    let version = hidden(&form.html, "version");
+    let fields = |street: &'static str, postal: &'static str, version: String| {
+        vec![
+            ("version", version),
+            ("recipient", "周八".to_owned()),
+            ("recipient_phone", phone.clone()),
+            ("province", "湖南省".to_owned()),
+            ("city", "长沙市".to_owned()),
+            ("district", "天心区".to_owned()),
+            ("street", street.to_owned()),
+            ("postal_code", postal.to_owned()),
+        ]
+    };
+    let send = async |browser: &mut Browser, path: &str, fields: &[(&str, String)]| {
+        let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        browser.post(path, &borrowed).await
+    };
+
+    // A bad postal code: named beside its field, what was typed kept, nothing saved.
+    let bad = send(
+        &mut browser,
+        &edit,
+        &fields("芙蓉中路 1 号", "41", version.clone()),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.html);
+    assert!(bad.html.contains("postal_code-error"), "{}", bad.html);
+    assert_eq!(input_value(&bad.html, "street"), "芙蓉中路 1 号");
+    // The language switch on the form keeps what was typed and saves nothing.
+    let mut switch = fields("芙蓉中路 1 号", "41", version.clone());
+    switch.push(("keep", "lang".to_owned()));
+    let english = send(&mut browser, &format!("{edit}?lang=en"), &switch).await;
+    assert_eq!(english.status, StatusCode::OK, "{}", english.html);
+    assert!(
+        english.html.contains("Save the corrections"),
+        "{}",
+        english.html
+    );
+    assert_eq!(input_value(&english.html, "street"), "芙蓉中路 1 号");
+    let unchanged = clerk.order(&no, true).await.expect("order");
+    assert_eq!(unchanged.version, order.version);
+
+    // The counter corrects the recipient's phone meanwhile: the customer's form, made
+    // from the order before, does not undo it — it is shown again with the news.
+    let mut by_counter = unchanged.mailing.clone();
+    by_counter.phone = "13700137000".into();
+    let counter_version = clerk
+        .update_order(
+            &no,
+            &ca_counter::api::OrderUpdate {
+                version: unchanged.version,
+                mailing: Some(by_counter),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("the counter's correction")
+        .version;
+    let stale = send(
+        &mut browser,
+        &edit,
+        &fields("芙蓉中路 1 号", "410011", version.clone()),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.html);
+    assert_eq!(input_value(&stale.html, "street"), "芙蓉中路 1 号");
+    assert_eq!(hidden(&stale.html, "version"), counter_version.to_string());
+    let now = clerk.order(&no, true).await.expect("order");
+    assert_eq!(now.mailing.phone, "13700137000");
+    assert_eq!(now.mailing.street, "麓山南路 932 号");
+
+    // Sent again, having seen it: saved, and back on the order's page.
+    let mut again = fields("芙蓉中路 1 号", "410011", counter_version.to_string());
+    again[2].1 = "13700137000".to_owned();
+    let saved = send(&mut browser, &edit, &again).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    assert_eq!(
+        saved.location.as_deref(),
+        Some(format!("/orders/{no}?edited=saved").as_str())
+    );
+    // (Back in Chinese, which the switch above left for English.)
+    let shown = browser
+        .get(&format!("/orders/{no}?edited=saved&lang=zh-CN"))
+        .await;
+    assert!(shown.html.contains("已保存修改"), "{}", shown.html);
+    let now = clerk.order(&no, true).await.expect("order");
+    assert_eq!(now.mailing.street, "芙蓉中路 1 号");
+    assert_eq!(now.mailing.phone, "13700137000");
+    let history = clerk.history(&no).await.expect("history");
+    let by_customer = history
+        .iter()
+        .filter(|h| h.action == "edit_details")
+        .next_back()
+        .expect("the customer's correction");
+    assert!(
+        by_customer.actor.name.starts_with("线上"),
+        "{:?}",
+        by_customer.actor
+    );
+
+    // Once mailed, the page says it can no longer change, and a form sent changes nothing.
+    let paid = app.pay(&now).await;
+    let approved = app
+        .act(&app.reviewer, &paid, Action::Approve, Default::default())
+        .await;
+    app.act(
+        &app.mailroom,
+        &approved,
+        Action::Ship,
+        ActionRequest {
+            carrier: Some("ems".into()),
+            tracking_no: Some("1234567890123".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(!page.html.contains(&format!("href=\"{edit}\"")));
+    let closed = browser.get(&edit).await;
+    assert!(closed.html.contains("已不能修改"), "{}", closed.html);
+    let shipped = clerk.order(&no, false).await.expect("order");
+    let late = send(
+        &mut browser,
+        &edit,
+        &fields("太迟了 1 号", "410011", shipped.version.to_string()),
+    )
+    .await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.html);
+    let after = clerk.order(&no, true).await.expect("order");
+    assert_eq!(after.mailing.street, "芙蓉中路 1 号");
+    assert_eq!(after.version, shipped.version);
+
+    // Someone else's order is not there for this customer.
+    let other = app.submit("吴九").await;
+    let theirs = browser
+        .get(&format!("/orders/{}/edit", other.order_no))
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }

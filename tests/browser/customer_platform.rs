@@ -404,6 +404,61 @@ async fn an_organisation_pays_by_transfer_and_corrects_a_returned_order_from_the
         reasons.contains("公章不清晰") && reasons.contains("法定代表人未签字"),
         "{reasons}"
     );
+    // The organisation's name was wrong on the form: corrected on the phone first (a
+    // mistyped credit code is named beside its field, with what was typed kept), then the
+    // form printed again carries the new name.
+    page.click(&format!("main a[href='/orders/{order_no}/edit']"))
+        .await;
+    page.wait_for("#edit-form #org_name").await;
+    check(&page, &axe, "org-06a-correct").await;
+    assert_eq!(
+        page.property("#org_name", "value").await,
+        Value::from("湖南某某建设有限公司")
+    );
+    page.clear("#org_name").await;
+    page.type_into("#org_name", "湖南某某建设集团有限公司")
+        .await;
+    page.clear("#org_uscc").await;
+    page.type_into("#org_uscc", "91110000600037341X").await;
+    page.clear("#street").await;
+    page.type_into("#street", "建设北路 18 号").await;
+    page.click("#edit-form button[type=submit]").await;
+    page.wait_for("#org_uscc-error").await;
+    check(&page, &axe, "org-06b-correct-error").await;
+    assert_eq!(
+        page.property("#org_name", "value").await,
+        Value::from("湖南某某建设集团有限公司")
+    );
+    assert_eq!(
+        page.property("#street", "value").await,
+        Value::from("建设北路 18 号")
+    );
+    page.clear("#org_uscc").await;
+    page.type_into("#org_uscc", "91110000600037341L").await;
+    page.click("#edit-form button[type=submit]").await;
+    page.wait_for("main p.ok").await;
+    check(&page, &axe, "org-06c-corrected").await;
+    let notice = page.text("main p.ok").await;
+    assert!(notice.contains("重新打印"), "{notice}");
+    let details = page.text("main dl").await;
+    assert!(
+        details.contains("湖南某某建设集团有限公司") && details.contains("建设北路 18 号"),
+        "{details}"
+    );
+    let history = app
+        .client(&app.clerk)
+        .history(&order_no)
+        .await
+        .expect("history");
+    let edit = history
+        .iter()
+        .find(|h| h.action == "edit_details")
+        .expect("the customer's correction is in the history");
+    assert!(edit.actor.name.starts_with("线上"), "{:?}", edit.actor);
+    assert_eq!(
+        edit.reason.as_deref(),
+        Some("mailing.street,organization.name")
+    );
     // The corrected form is kept and listed; the order goes back to review when the
     // customer says everything asked for is in.
     page.type_into("#scan", &scan.display().to_string()).await;
