@@ -526,3 +526,151 @@ fn search_page(
         }),
     }
 }
+
+/// The order fixture as a clerk may correct it, in full (`R` or `e` revealed it).
+fn correctable(revealed: bool) -> ca_counter::api::Order {
+    let mut order = order();
+    order.editable = vec![ca_counter::domain::OrderPart::Mailing];
+    if revealed {
+        order.revealed = true;
+        order.mailing.phone = "13812345678".into();
+        order.mailing.street = "麓山南路 932 号".into();
+    }
+    order
+}
+
+#[test]
+fn a_clerk_corrects_the_address_in_a_form_that_fits_and_errors_come_back_beside_their_fields() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        open_order(&mut app, correctable(false));
+        app.take_jobs();
+        let screen = render(&app, 80, 24);
+        let offered = if lang == Lang::ZhCn {
+            "e 修改"
+        } else {
+            "e correct"
+        };
+        assert!(screen.contains(offered), "{screen}");
+        // `e` on a masked order shows it in full first (the form starts from the address).
+        key(&mut app, KeyCode::Char('e'));
+        let jobs = app.take_jobs();
+        assert!(
+            sent::<orders::Request>(&jobs)
+                .iter()
+                .any(|r| matches!(r, orders::Request::Detail { reveal: true, .. })),
+            "{:?}",
+            sent::<orders::Request>(&jobs)
+        );
+        assert!(app.tab::<Orders>().is_some_and(|o| o.form.is_none()));
+        open_order(&mut app, correctable(true));
+        let screen = render(&app, 80, 24);
+        for shown in ["麓山南路 932 号", "13812345678", "410083"] {
+            assert!(screen.contains(shown), "{shown}:\n{screen}");
+        }
+        insta::assert_snapshot!(format!("edit_form_{}", lang_name(lang)), screen);
+
+        // To the street (the sixth field), a floor added, then to the reason and sent.
+        for _ in 0..5 {
+            key(&mut app, KeyCode::Down);
+        }
+        key(&mut app, KeyCode::End);
+        typed(&mut app, " 2 楼");
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Down);
+        typed(&mut app, "客户来电");
+        key(&mut app, KeyCode::Enter);
+        let jobs = app.take_jobs();
+        let requests = sent::<orders::Request>(&jobs);
+        let Some(orders::Request::Update { order_no, update }) = requests.first() else {
+            panic!("a correction, got {requests:?}");
+        };
+        assert_eq!(order_no, "HN20261128000003");
+        assert_eq!(update.version, 3);
+        let mailing = update.mailing.as_ref().expect("the address");
+        assert_eq!(mailing.street, "麓山南路 932 号 2 楼");
+        assert_eq!(mailing.phone, "13812345678");
+        assert_eq!(update.organization, None);
+        assert_eq!(update.reason.as_deref(), Some("客户来电"));
+
+        // Refused on two fields: each message beside its field, nothing cut.
+        let mut refused = problem("validation_failed", 422, "bad");
+        if let ca_counter::api::ClientError::Problem(p) = &mut refused {
+            p.errors = vec![
+                ca_counter::api::FieldError {
+                    field: "mailing.postal_code".into(),
+                    message: "邮政编码应为 6 位数字".into(),
+                },
+                ca_counter::api::FieldError {
+                    field: "mailing.phone".into(),
+                    message: "手机号应为 11 位".into(),
+                },
+            ];
+        }
+        app.answer::<Orders>(orders::Answer::Updated {
+            order_no: "HN20261128000003".into(),
+            from_version: 3,
+            result: Err(refused),
+        });
+        let screen = render(&app, 80, 24);
+        let postal = screen.find("410083").unwrap_or(usize::MAX);
+        let message = screen.find("! 邮政编码应为 6 位数字").unwrap_or(0);
+        assert!(postal < message, "the message under its field:\n{screen}");
+        assert!(screen.contains("! 手机号应为 11 位"), "{screen}");
+        insta::assert_snapshot!(format!("edit_form_refused_{}", lang_name(lang)), screen);
+
+        // Saved: the form closes and the order is asked for again.
+        let mut saved = correctable(false);
+        saved.version = 4;
+        app.answer::<Orders>(orders::Answer::Updated {
+            order_no: "HN20261128000003".into(),
+            from_version: 3,
+            result: Ok(saved),
+        });
+        assert!(app.tab::<Orders>().is_some_and(|o| o.form.is_none()));
+        let jobs = app.take_jobs();
+        assert!(
+            sent::<orders::Request>(&jobs)
+                .iter()
+                .any(|r| matches!(r, orders::Request::Detail { .. }))
+        );
+        let done = if lang == Lang::ZhCn {
+            "修改订单资料"
+        } else {
+            "correct the order"
+        };
+        assert!(render(&app, 80, 24).contains(done));
+    }
+}
+
+#[test]
+fn a_correction_left_is_not_sent_over_a_change_made_meanwhile() {
+    let mut app = app(Lang::ZhCn);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    open_order(&mut app, correctable(true));
+    key(&mut app, KeyCode::Char('e'));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::End);
+    typed(&mut app, " 2 楼");
+    key(&mut app, KeyCode::Esc);
+    // Opened again on the same order as it was: as it was left.
+    key(&mut app, KeyCode::Char('e'));
+    assert!(render(&app, 80, 24).contains("932 号 2 楼"));
+    key(&mut app, KeyCode::Esc);
+    // Someone changed the order meanwhile: the form starts again from what it says now.
+    let mut changed = correctable(true);
+    changed.version = 4;
+    changed.mailing.street = "岳麓大道 1 号".into();
+    open_order(&mut app, changed);
+    key(&mut app, KeyCode::Char('e'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("岳麓大道 1 号"), "{screen}");
+    assert!(!screen.contains("932 号 2 楼"), "{screen}");
+}
