@@ -448,10 +448,13 @@ pub fn receipt(
             ),
         ));
     }
-    // Checking the address is asked only while it can still be changed, and of what is
-    // printed whole.
+    // Checking the address is asked only while it can still be changed (the one rule of
+    // what may change when), and of what is printed whole.
     let mut notes = Vec::new();
-    if in_full && row.shipped_at.is_none() && !cancelled {
+    let correctable = row
+        .status()
+        .is_ok_and(|status| crate::domain::OrderPart::Mailing.editable_in(status, data.user_type));
+    if in_full && correctable {
         notes.push(T::DocReceiptCheckAddress.fill(ZH, &[&state.config.hotline]));
     }
     notes.extend([
