@@ -260,6 +260,8 @@ web_texts! { messaging_texts;
     CmdReveal => "显示完整个人信息（会记录）", "show personal data in full (audited)";
     CmdNote => "添加备注", "add a note";
     CmdEditOrder => "修改订单资料", "correct the order";
+    MailRelabel => "打印面单后地址改过了，面单上是旧地址：请重新打印此单的面单再寄", "the address was corrected after its label was printed, so the label is wrong: print its label again before mailing";
+    MailRelabelMark => "改址·", "moved · ";
     HintEditOrder => "修改", "correct";
     FieldEditReason => "修改原因（可不填）", "Why (optional)";
     EditRevealFirst => "修改需要看到完整的地址：正在显示完整信息（留痕）…", "correcting needs the full address: showing it in full (audited)…";

@@ -20,6 +20,7 @@ on_both_databases!(
     the_customer_asks_for_an_invoice_on_the_phone,
     staff_type_tracking_events_when_there_is_no_provider,
     issuing_and_declining_at_once_and_one_number_twice_get_one_outcome,
+    an_address_corrected_after_its_label_is_marked_until_printed_again,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -855,5 +856,57 @@ async fn issuing_and_declining_at_once_and_one_number_twice_get_one_outcome(db: 
         assert_eq!(refused.status, 422, "{refused:?}");
         assert_eq!(fields(&refused), ["tracking_no"]);
     }
+    app.finish().await;
+}
+
+async fn an_address_corrected_after_its_label_is_marked_until_printed_again(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = approved(&app, "钱小青").await;
+    let other = approved(&app, "孙小白").await;
+    let mailroom = app.client(&app.mailroom);
+    let relabel = async || {
+        mailroom
+            .mailing_queue()
+            .await
+            .expect("queue")
+            .items
+            .into_iter()
+            .filter(|i| i.relabel)
+            .map(|i| i.order.order_no.to_string())
+            .collect::<Vec<_>>()
+    };
+    // Corrected before any label: nothing to print again.
+    let clerk = app.client(&app.clerk);
+    let seen = clerk.order(&order.order_no, true).await.expect("order");
+    let corrected = |street: &str, version: i64| ca_counter::api::OrderUpdate {
+        version,
+        mailing: Some(ca_counter::api::MailingAddress {
+            street: street.into(),
+            ..seen.mailing.clone()
+        }),
+        ..Default::default()
+    };
+    let before = clerk
+        .update_order(&order.order_no, &corrected("芙蓉中路 1 号", seen.version))
+        .await
+        .expect("corrected");
+    assert!(relabel().await.is_empty());
+    mailroom
+        .mailing_labels(&[order.order_no.to_string(), other.order_no.to_string()])
+        .await
+        .expect("labels");
+    assert!(relabel().await.is_empty());
+    // Corrected after: the parcel's label is wrong until it is printed again.
+    clerk
+        .update_order(&order.order_no, &corrected("芙蓉中路 2 号", before.version))
+        .await
+        .expect("corrected again");
+    assert_eq!(relabel().await, vec![order.order_no.to_string()]);
+    let pdf = mailroom
+        .mailing_labels(&[order.order_no.to_string()])
+        .await
+        .expect("labels again");
+    assert!(pdf_text(&pdf.bytes).contains("芙蓉中路 2 号"));
+    assert!(relabel().await.is_empty());
     app.finish().await;
 }

@@ -513,6 +513,7 @@ pub fn mailing_item(
         promised_minutes: 1020,
         deadline,
         masked: false,
+        relabel: false,
     }
 }
 

@@ -60,6 +60,10 @@ pub struct MailingItem {
     pub deadline: crate::domain::Deadline,
     /// True when phone and address are masked for this caller.
     pub masked: bool,
+    /// The address was corrected after its label was printed: the label on the parcel is
+    /// wrong, print it again.
+    #[serde(default)]
+    pub relabel: bool,
 }
 
 /// `GET /api/v1/mailing`: orders in 待邮寄, oldest payment first.

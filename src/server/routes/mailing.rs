@@ -48,6 +48,7 @@ pub async fn queue(
         .store
         .queue(OrderStatus::PendingShipment, crate::api::QUEUE_LIMIT as i64)
         .await?;
+    let relabel = state.store.relabel_needed().await?;
     let items = rows
         .iter()
         .filter_map(|row| {
@@ -77,6 +78,7 @@ pub async fn queue(
                 promised_minutes: promised,
                 deadline: Deadline::of(waited, promised, warn),
                 masked: !ships,
+                relabel: relabel.contains(&row.id),
             })
         })
         .collect();

@@ -103,6 +103,36 @@ impl Store {
         .await?)
     }
 
+    /// The orders waiting to be mailed whose address was corrected after their label was
+    /// printed (ids): their labels are wrong. One statement for the whole queue.
+    pub async fn relabel_needed(&self) -> StoreResult<std::collections::HashSet<String>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT h.order_id, h.action, MAX(h.id) FROM order_history h \
+             JOIN orders o ON o.id = h.order_id \
+             WHERE o.status = $1 AND h.action IN ('labels_printed', $2) \
+             GROUP BY h.order_id, h.action",
+        )
+        .bind(OrderStatus::PendingShipment.as_str())
+        .bind(super::EDIT_ACTION)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut printed = std::collections::HashMap::new();
+        let mut edited = std::collections::HashMap::new();
+        // By the history rows' ids, which follow the order they were written in.
+        for (order_id, action, row) in rows {
+            if action == "labels_printed" {
+                printed.insert(order_id, row);
+            } else {
+                edited.insert(order_id, row);
+            }
+        }
+        Ok(edited
+            .into_iter()
+            .filter(|(id, row)| printed.get(id).is_some_and(|p| p < row))
+            .map(|(id, _)| id)
+            .collect())
+    }
+
     /// Another order already shipped with this carrier and number, if any.
     pub async fn order_with_tracking(
         &self,

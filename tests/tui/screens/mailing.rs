@@ -167,3 +167,40 @@ fn an_english_clerk_reads_the_carriers_english_name() {
     assert!(screen.contains("sent by SF Express"), "{screen}");
     assert!(!screen.contains("顺丰"), "{screen}");
 }
+
+#[test]
+fn a_parcel_whose_address_changed_after_its_label_says_print_it_again() {
+    for lang in Lang::ALL {
+        let mut app = mail_app(lang);
+        let seq = app.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
+        let mut moved = mailing_item(1, "张三", "芙蓉中路 1 号", 20, Deadline::Overdue);
+        moved.relabel = true;
+        app.answer::<Mailing>(mailing::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::MailingQueue {
+                items: vec![
+                    moved,
+                    mailing_item(2, "李四", "桐梓坡路 8 号", 10, Deadline::Soon),
+                ],
+                promise_working_days: 2,
+                carriers: carriers(),
+            }),
+        });
+        let screen = render(&app, 80, 24);
+        let mark = if lang == Lang::ZhCn {
+            "改址·"
+        } else {
+            "moved · "
+        };
+        assert!(screen.contains(mark), "{screen}");
+        key(&mut app, KeyCode::Enter);
+        let screen = render(&app, 80, 24);
+        let warning = if lang == Lang::ZhCn {
+            "请重新打印此单的面单"
+        } else {
+            "print its label again"
+        };
+        assert!(screen.contains(warning), "{screen}");
+        insta::assert_snapshot!(format!("mail_relabel_{}", lang_name(lang)), screen);
+    }
+}

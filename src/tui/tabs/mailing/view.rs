@@ -150,7 +150,14 @@ fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Ro
             (no.to_owned(), base),
             (item.recipient.clone(), base),
             (item.phone.clone(), base),
-            (item.address.clone(), base),
+            if item.relabel {
+                (
+                    format!("{}{}", T::MailRelabelMark.get(view.lang), item.address),
+                    pick(theme.warning),
+                )
+            } else {
+                (item.address.clone(), base)
+            },
             (
                 crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
                 pick(deadline_style),
@@ -180,7 +187,7 @@ fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
 
 fn who<'a>(item: &MailingItem, view: &View) -> Vec<Line<'a>> {
     let theme = view.theme;
-    vec![
+    let mut lines = vec![
         Line::from(vec![
             Span::styled(item.order.order_no.to_string(), theme.accent),
             Span::raw("  "),
@@ -194,7 +201,15 @@ fn who<'a>(item: &MailingItem, view: &View) -> Vec<Line<'a>> {
             format!("{} {}", item.address, item.postal_code),
             theme.base,
         )),
-    ]
+    ];
+    // The label on this parcel shows the address before its correction.
+    if item.relabel {
+        lines.push(Line::from(Span::styled(
+            format!("! {}", T::MailRelabel.get(view.lang)),
+            theme.warning,
+        )));
+    }
+    lines
 }
 
 fn scan_height(scan: &Scan, width: u16, view: &View) -> u16 {
