@@ -261,6 +261,7 @@ web_texts! { messaging_texts;
     CmdNote => "添加备注", "add a note";
     CmdEditOrder => "修改订单资料", "correct the order";
     MailRelabel => "打印面单后地址改过了，面单上是旧地址：请重新打印此单的面单再寄", "the address was corrected after its label was printed, so the label is wrong: print its label again before mailing";
+    CorrectedSinceReturn => "退回后改过：{0}（{1}），请核对补正材料与之相符", "corrected since the return: {0} ({1}); check the corrections match";
     MailRelabelMark => "改址·", "moved · ";
     HintEditOrder => "修改", "correct";
     FieldEditReason => "修改原因（可不填）", "Why (optional)";

@@ -339,3 +339,52 @@ fn the_approval_says_when_there_is_no_signed_form() {
         );
     }
 }
+
+#[test]
+fn a_correction_since_the_return_is_named_beside_the_order() {
+    for lang in Lang::ALL {
+        let mut app = review_app(lang);
+        key(&mut app, KeyCode::Enter);
+        let mut order = order();
+        order.resubmissions = 1;
+        let mut history = history();
+        let entry = |id, action: &str, who: &str, reason: &str| ca_counter::api::HistoryEntry {
+            id,
+            at: "2026-11-28T09:00:00Z".into(),
+            actor: ca_counter::api::Actor {
+                id: None,
+                name: who.into(),
+            },
+            action: action.into(),
+            from_status: None,
+            to_status: None,
+            reason: Some(reason.into()),
+            request_id: None,
+        };
+        history.push(entry(5, "reject", "赵审核", "单位名称与营业执照不符"));
+        history.push(entry(
+            6,
+            "edit_details",
+            "线上 139****0000",
+            "organization.name,organization.legal_representative",
+        ));
+        app.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: None,
+            order: Ok((order, history)),
+        });
+        let screen = render(&app, 80, 24);
+        let named = if lang == Lang::ZhCn {
+            "退回后改过：机构名称、法定代表人"
+        } else {
+            "Organisation, Legal rep. ("
+        };
+        assert!(screen.contains(named), "{screen}");
+        let said = if lang == Lang::ZhCn {
+            "退回后改过"
+        } else {
+            "corrected since the return"
+        };
+        assert!(screen.contains(said), "{screen}");
+    }
+}

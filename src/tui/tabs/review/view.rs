@@ -280,6 +280,31 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             T::PreviousReturn.fill(lang, &[&last]),
             theme.warning,
         )));
+        // What was corrected since the return (the corrected form must say the same).
+        let since = screen
+            .history
+            .iter()
+            .rposition(|h| h.action == "reject")
+            .map_or(0, |i| i + 1);
+        for edit in screen.history[since.min(screen.history.len())..]
+            .iter()
+            .filter(|h| h.action == "edit_details")
+        {
+            let fields = edit
+                .reason
+                .as_deref()
+                .and_then(|r| r.split_whitespace().next())
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(format::order_field)
+                .map(|t| t.get(lang))
+                .collect::<Vec<_>>()
+                .join(T::ListJoin.get(lang));
+            lines.push(Line::from(Span::styled(
+                T::CorrectedSinceReturn.fill(lang, &[&fields, &edit.actor.name]),
+                theme.warning,
+            )));
+        }
     }
     paint::wrapped(frame, area, lines);
 }
