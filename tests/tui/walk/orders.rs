@@ -58,6 +58,15 @@ fn with_popup(
     app
 }
 
+/// An order a clerk corrects (its address, in full).
+fn order_for_edit_conflict() -> ca_counter::api::Order {
+    let mut o = order();
+    o.editable = vec![ca_counter::domain::OrderPart::Mailing];
+    o.revealed = true;
+    o.mailing.street = "麓山南路 932 号".into();
+    o
+}
+
 fn field_error(field: &str, message: &str) -> ca_counter::api::ClientError {
     let mut e = problem(
         "validation_failed",
@@ -327,6 +336,52 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         )),
     });
     out.push(scene("popup note, refused", a));
+
+    // The longest correction: a returned organisation's details and its address, in full,
+    // refused on two fields and as a whole.
+    let mut o = order();
+    o.status = OrderStatus::Rejected;
+    o.allowed_actions = vec![Action::Resubmit];
+    o.user_type = ca_counter::domain::UserType::Organization;
+    o.organization = Some(Organization {
+        name: "湖南某某建设工程有限公司长沙分公司".into(),
+        uscc: "91430100MA4L12345X".into(),
+        legal_representative: "欧阳娜娜".into(),
+    });
+    o.editable = vec![
+        ca_counter::domain::OrderPart::Mailing,
+        ca_counter::domain::OrderPart::Organization,
+    ];
+    o.revealed = true;
+    o.mailing.phone = "13812345678".into();
+    o.mailing.street = "岳麓大道 233 号湖南大学科技园创业大楼 1208 室".into();
+    out.push(scene("popup correction", with_popup(lang, o.clone(), 'e')));
+    let mut a = with_popup(lang, o, 'e');
+    key(&mut a, KeyCode::Enter);
+    let mut refused = field_error(
+        "organization.uscc",
+        "统一社会信用代码校验位不对，请核对是否输错",
+    );
+    if let ca_counter::api::ClientError::Problem(p) = &mut refused {
+        p.errors.push(FieldError {
+            field: "mailing.postal_code".into(),
+            message: "邮政编码应为 6 位数字".into(),
+        });
+    }
+    a.answer::<Orders>(orders::Answer::Updated {
+        order_no: "HN20261128000003".into(),
+        from_version: 3,
+        result: Err(refused),
+    });
+    out.push(scene("popup correction, refused on two fields", a));
+    let mut a = with_popup(lang, order_for_edit_conflict(), 'e');
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Orders>(orders::Answer::Updated {
+        order_no: "HN20261128000003".into(),
+        from_version: 3,
+        result: Err(conflict("version_conflict", OrderStatus::PendingReview, 4)),
+    });
+    out.push(scene("popup correction, changed meanwhile", a));
 
     let mut a = app(lang);
     operator(&mut a, "吴邮寄", Role::Mailroom);
