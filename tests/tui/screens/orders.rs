@@ -620,6 +620,13 @@ fn a_clerk_corrects_the_address_in_a_form_that_fits_and_errors_come_back_beside_
         let message = screen.find("! 邮政编码应为 6 位数字").unwrap_or(0);
         assert!(postal < message, "the message under its field:\n{screen}");
         assert!(screen.contains("! 手机号应为 11 位"), "{screen}");
+        // The cursor goes to the first field refused (the recipient's phone).
+        assert_eq!(
+            app.tab::<Orders>()
+                .and_then(|o| o.form.as_ref())
+                .map(|f| f.focus),
+            Some(1)
+        );
         insta::assert_snapshot!(format!("edit_form_refused_{}", lang_name(lang)), screen);
 
         // Saved: the form closes and the order is asked for again.

@@ -454,7 +454,12 @@ pub fn refused_by_platform(form: &mut Form, error: &ClientError, lang: Lang) {
             }
         }
     }
-    if !placed {
+    if placed {
+        // To the first field refused, as when a required one is left blank.
+        if let Some(at) = form.fields.iter().position(|f| f.error.is_some()) {
+            form.focus = at;
+        }
+    } else {
         form.error = Some(describe(error, lang));
     }
 }
