@@ -353,6 +353,13 @@ impl Client {
             .await
     }
 
+    /// `GET /orders/{order_no}/application-form`: the order's application form as it
+    /// stands, to print again and sign.
+    pub async fn order_application_form(&self, order_no: &str) -> Result<PdfFile, ClientError> {
+        self.pdf(self.request(Method::GET, &format!("/orders/{order_no}/application-form")))
+            .await
+    }
+
     /// `GET /orders/{order_no}/receipt`: the acceptance receipt.
     pub async fn receipt(&self, order_no: &str) -> Result<PdfFile, ClientError> {
         self.pdf(self.request(Method::GET, &format!("/orders/{order_no}/receipt")))

@@ -147,7 +147,14 @@ pub async fn save(
         // Mailed (or cancelled) since the form was shown: the page says so.
         return edit_page(&who, &row, &typed, &[], None, StatusCode::CONFLICT);
     }
-    let update = typed.update(&parts, typed.version.unwrap_or(row.version));
+    // A form without the version it was made from cannot say it saw the order as it is.
+    let Some(version) = typed.version else {
+        let mut kept = typed.clone();
+        kept.version = Some(row.version);
+        let moved = ctx.t(T::WebOrderMovedOn).to_owned();
+        return edit_page(&who, &row, &kept, &[], Some(moved), StatusCode::CONFLICT);
+    };
+    let update = typed.update(&parts, version);
     let actor = customer_actor(&who.customer.phone);
     match crate::server::routes::orders::correct(&state, &row, &update, actor, None).await {
         Ok(edited) => {

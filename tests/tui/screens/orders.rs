@@ -681,3 +681,67 @@ fn a_correction_left_is_not_sent_over_a_change_made_meanwhile() {
     assert!(screen.contains("岳麓大道 1 号"), "{screen}");
     assert!(!screen.contains("932 号 2 楼"), "{screen}");
 }
+
+#[test]
+fn a_returned_organisation_corrected_at_the_counter_is_told_to_print_the_form_again() {
+    let mut app = app(Lang::ZhCn);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let mut returned = correctable(true);
+    returned.status = OrderStatus::Rejected;
+    returned.allowed_actions = vec![ca_counter::domain::Action::Resubmit];
+    returned.user_type = ca_counter::domain::UserType::Organization;
+    returned.organization = Some(ca_counter::api::Organization {
+        name: "湖南某某建设有限公司".into(),
+        uscc: "91110000600037341L".into(),
+        legal_representative: "李四".into(),
+    });
+    returned.editable = vec![
+        ca_counter::domain::OrderPart::Mailing,
+        ca_counter::domain::OrderPart::Organization,
+    ];
+    open_order(&mut app, returned.clone());
+    key(&mut app, KeyCode::Char('e'));
+    // The organisation's name comes first; a word added, then Enter through to the end.
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    typed(&mut app, "集团");
+    for _ in 0..11 {
+        key(&mut app, KeyCode::Enter);
+    }
+    let jobs = app.take_jobs();
+    let requests = sent::<orders::Request>(&jobs);
+    let Some(orders::Request::Update { update, .. }) = requests
+        .iter()
+        .find(|r| matches!(r, orders::Request::Update { .. }))
+    else {
+        panic!("a correction, got {requests:?}");
+    };
+    let organization = update.organization.as_ref().expect("the organisation");
+    assert_eq!(organization.name, "湖南某某建设集团有限公司");
+    assert!(update.mailing.is_some());
+    let mut corrected = returned;
+    corrected.version = 4;
+    corrected.organization = Some(organization.clone());
+    app.answer::<Orders>(orders::Answer::Updated {
+        order_no: "HN20261128000003".into(),
+        from_version: 3,
+        result: Ok(corrected.clone()),
+    });
+    open_order(&mut app, corrected);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("按 f 打印新的申请表"), "{screen}");
+    key(&mut app, KeyCode::Char('f'));
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<orders::Request>(&jobs)
+            .iter()
+            .any(|r| matches!(r, orders::Request::PrintForm { order_no } if order_no == "HN20261128000003")),
+        "{:?}",
+        sent::<orders::Request>(&jobs)
+    );
+}

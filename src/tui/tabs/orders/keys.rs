@@ -41,6 +41,8 @@ pub enum Cmd {
     CollectPayment,
     /// Print the returned order's one-time correction notice.
     PrintNotice,
+    /// Print the order's application form as it stands (to sign again).
+    PrintForm,
     /// Ask again where the parcel is.
     Tracking,
     /// Type a tracking event (no tracking provider).
@@ -96,6 +98,11 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
             out.push((action_key(*action), Cmd::Act(*action), action.label(lang).to_owned()));
         }
     }
+    // The form as the order says now (after a correction, to sign again): it shows the
+    // ID number, so for those who may see it.
+    if env.shared.permits(Permission::RevealPersonalData) && !order.status.is_final() {
+        out.push(('f', Cmd::PrintForm, T::ActionPrintForm.get(lang).to_owned()));
+    }
     // A caller on the phone: the link to pay, or a fresh login code (both texted and
     // recorded; the code is never shown here) — listed with the rest, so the agent sees
     // what a key sends before pressing it.
@@ -131,7 +138,8 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             let binding = Binding::new(&[Key::ch(key)], cmd, label);
             // Texts are for a caller on the phone: listed on the order, not in the footer
             // the counter's everyday keys need.
-            out.push(if matches!(cmd, Cmd::SendLoginCode | Cmd::SendPaymentLink) {
+            // Nor is printing the form again, now and then.
+            out.push(if matches!(cmd, Cmd::SendLoginCode | Cmd::SendPaymentLink | Cmd::PrintForm) {
                 binding
             } else {
                 binding.footer()

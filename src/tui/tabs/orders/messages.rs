@@ -89,6 +89,11 @@ pub enum Request {
         /// The order.
         order_no: String,
     },
+    /// Print the order's application form as it stands.
+    PrintForm {
+        /// The order.
+        order_no: String,
+    },
 }
 
 /// What came back.
@@ -165,7 +170,7 @@ pub enum Answer {
         /// The tracking now.
         result: Result<Tracking, ClientError>,
     },
-    /// Answer to [`Request::PrintNotice`].
+    /// Answer to [`Request::PrintNotice`] and [`Request::PrintForm`].
     PrintedNotice(Result<Printed, PrintError>),
 }
 
@@ -244,6 +249,12 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 order_no,
                 payment_link: false,
             },
+            Request::PrintForm { order_no } => {
+                let name = format!("{order_no}-application-form.pdf");
+                Answer::PrintedNotice(
+                    fetch_and_print(&net, &name, client.order_application_form(&order_no)).await,
+                )
+            }
             Request::PrintNotice { order_no } => {
                 let name = format!("{order_no}-补正告知书.pdf");
                 Answer::PrintedNotice(

@@ -428,11 +428,14 @@ impl Component for Orders {
                     ctx.signal(Signal::CollectPayment(Box::new(order)));
                 }
             }
-            Cmd::PrintNotice => {
+            Cmd::PrintNotice | Cmd::PrintForm => {
                 if let Some(detail) = &self.detail {
                     self.notice = Some(Notice::working());
-                    ctx.ask(Request::PrintNotice {
-                        order_no: detail.order_no.clone(),
+                    let order_no = detail.order_no.clone();
+                    ctx.ask(if cmd == Cmd::PrintForm {
+                        Request::PrintForm { order_no }
+                    } else {
+                        Request::PrintNotice { order_no }
                     });
                 }
             }
@@ -665,7 +668,22 @@ impl Component for Orders {
                         [order_no],
                     )));
                 }
-                Ok(order) => self.finish(ctx, &order_no, Some(order), T::EditOrderDone.into()),
+                Ok(order) => {
+                    let before = self
+                        .detail
+                        .as_ref()
+                        .filter(|d| d.order_no == order_no)
+                        .and_then(|d| d.order.as_ref())
+                        .and_then(|o| o.organization.clone());
+                    let reprint = order.organization.is_some() && order.organization != before;
+                    self.finish(ctx, &order_no, Some(order), T::EditOrderDone.into());
+                    if reprint {
+                        self.notice = Some(Notice::done(Text::with(
+                            T::EditReprintForm,
+                            [order_no.clone()],
+                        )));
+                    }
+                }
                 Err(e) => self.refused(&order_no, &e, lang),
             },
             Answer::Noted { order_no, result } => match result {
