@@ -160,6 +160,7 @@ web_texts! { messaging_texts;
     ProblemSelfReviewDetail => "订单 {0} 是你提交的，须由其他审核员审核", "you submitted order {0}; another reviewer must review it";
     ProblemProviderOnlyDetail => "“{0}”只能由支付渠道确认，不能手工执行", "\"{0}\" is confirmed by the payment provider and cannot be done by hand";
     ProblemNotFoundTitle => "找不到", "Not found";
+    ProblemAttachmentBeforeReturn => "这份文件是订单退回之前上传的（或与当时上传的文件完全相同），不能作为补正材料：请上传补正后的材料", "this file was uploaded before the order was returned (or is the very same file as one sent then), so it is not a correction: upload the corrected one";
     ProblemNothingToUpdate => "请给出要修改的收件信息或单位信息", "give the mailing address or the organisation's details to change";
     ProblemNoOrganization => "个人证书订单没有单位信息", "an individual's order has no organisation";
     ProblemNotEditable => "订单 {0} 为“{1}”，此时不能修改{2}", "order {0} is {1}: its {2} cannot be changed now";

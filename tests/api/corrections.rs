@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use ca_counter::api::{
-    ActionRequest, ClientError, MailingAddress, Order, OrderQuery, OrderUpdate, Organization,
-    Problem, ServerEvent,
+    ActionRequest, AttachmentKind, ClientError, MailingAddress, Order, OrderQuery, OrderUpdate,
+    Organization, Problem, ServerEvent,
 };
 use ca_counter::domain::{Action, OrderPart, OrderStatus};
 use futures_util::StreamExt;
@@ -328,6 +328,16 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
         .await
         .expect("order");
     assert_eq!(order.editable, vec![OrderPart::Mailing]);
+    let form_scan = clerk
+        .upload_attachment(
+            &order.order_no,
+            // Sent as a "correction" while unpaid (nothing had been returned yet).
+            AttachmentKind::Correction,
+            "signed-form.png",
+            crate::common::scan_png(620, 877),
+        )
+        .await
+        .expect("the signed form");
     let renamed = Organization {
         name: "湘江新区测绘有限公司".into(),
         uscc: "91110000600037341L".into(),
@@ -398,6 +408,71 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
         entry.reason.as_deref(),
         Some("organization.name,organization.legal_representative")
     );
+
+    // A correction uploaded before the change still goes back to review with it; the very
+    // file sent before the return (kept once) is named as not a correction.
+    let clerk_upload = |name: &'static str, bytes: Vec<u8>| {
+        let clerk = app.client(&app.clerk);
+        let order_no = order.order_no.to_string();
+        async move {
+            clerk
+                .upload_attachment(&order_no, AttachmentKind::Correction, name, bytes)
+                .await
+                .expect("upload")
+        }
+    };
+    let signed_again = clerk_upload("signed-again.jpg", crate::common::voucher_jpeg(64, 48)).await;
+    let now = clerk.order(&order.order_no, false).await.expect("order");
+    let again = clerk
+        .update_order(
+            &order.order_no,
+            &OrderUpdate {
+                version: now.version,
+                organization: Some(Organization {
+                    legal_representative: "赵七".into(),
+                    ..renamed.clone()
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected again");
+    // The same file sent again after the return is the file kept from before.
+    let same = clerk_upload("signed-form.png", crate::common::scan_png(620, 877)).await;
+    assert_eq!(same.id, form_scan.id);
+    let refused = refusal(
+        clerk
+            .act(
+                &order.order_no,
+                Action::Resubmit,
+                &ActionRequest {
+                    version: Some(again.version),
+                    attachment_ids: vec![same.id],
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.errors[0]
+            .message
+            .contains("before the order was returned"),
+        "{refused:?}"
+    );
+    let resubmitted = clerk
+        .act(
+            &order.order_no,
+            Action::Resubmit,
+            &ActionRequest {
+                version: Some(again.version),
+                attachment_ids: vec![signed_again.id],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("the correction sent before the change goes to review");
+    assert_eq!(resubmitted.status, OrderStatus::PendingReview);
 
     // The list shows the new name, and a search finds the order by it and not the old one.
     let search = async |q: &str| {

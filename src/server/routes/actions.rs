@@ -447,19 +447,31 @@ async fn check_attachments(
         return Ok(());
     }
 
+    // Since the return, not since the order last changed: a correction of its address or
+    // organisation meanwhile does not make the files already sent stale.
+    let returned_at = match action {
+        Action::UploadVoucher => None,
+        _ => Some(state.store.returned_at(order).await?),
+    };
     for (i, id) in ids.iter().enumerate() {
         let field = format!("attachment_ids[{i}]");
         let Some(attachment) = state.store.attachment(id).await? else {
             errors.add(&field, T::ProblemAttachmentNotFound);
             continue;
         };
-        let fits = attachment.order_id == order.id
-            && match action {
-                Action::UploadVoucher => attachment.kind == "voucher",
-                _ => attachment.uploaded_at >= order.updated_at,
-            };
-        if !fits {
+        if attachment.order_id != order.id {
             errors.add(&field, Msg::with(T::ErrInvalidValue, [id.as_str()]));
+            continue;
+        }
+        match returned_at {
+            None if attachment.kind != "voucher" => {
+                errors.add(&field, Msg::with(T::ErrInvalidValue, [id.as_str()]));
+            }
+            // The same bytes as a file sent before the return are that file (kept once).
+            Some(returned_at) if attachment.uploaded_at < returned_at => {
+                errors.add(&field, T::ProblemAttachmentBeforeReturn);
+            }
+            _ => {}
         }
     }
     Ok(())
