@@ -292,6 +292,9 @@ pub fn order_update(
     fonts: &crate::server::pdf::Fonts,
 ) -> Result<ValidUpdate, ApiError> {
     let mut errors = Errors::default();
+    if body.applicant.is_some() {
+        errors.add("applicant", T::ProblemApplicantFixed);
+    }
     if body.mailing.is_none() && body.organization.is_none() {
         errors.add("mailing", T::ProblemNothingToUpdate);
     }

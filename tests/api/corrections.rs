@@ -65,7 +65,7 @@ async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
             .update_order(
                 &order.order_no,
                 &OrderUpdate {
-                    version: order.version,
+                    version: Some(order.version),
                     mailing: Some(moved_house()),
                     ..Default::default()
                 },
@@ -92,10 +92,11 @@ async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
     assert!(matches!(next(&mut stream).await, ServerEvent::Hello { .. }));
 
     let update = OrderUpdate {
-        version: order.version,
+        version: Some(order.version),
         mailing: Some(moved_house()),
         organization: None,
         reason: Some("客户来电：已搬家".into()),
+        ..Default::default()
     };
     let corrected = clerk
         .update_order(&order.order_no, &update)
@@ -151,9 +152,21 @@ async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
     assert_eq!(unchanged.mailing.street, "珠江北路 99 号");
     assert_eq!(unchanged.version, corrected.version);
 
+    // The order's ETag back as If-Match is the version too: stale, it is refused.
+    let answer = app
+        .http
+        .patch(app.url(&format!("/api/v1/orders/{}", order.order_no)))
+        .bearer_auth(&app.clerk)
+        .header("If-Match", format!("\"{}\"", order.version))
+        .json(&serde_json::json!({"mailing": serde_json::to_value(moved_house()).expect("json")}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(answer.status(), 409);
+
     // The same address again changes nothing: no new version, no new history row.
     let same = OrderUpdate {
-        version: corrected.version,
+        version: Some(corrected.version),
         ..update.clone()
     };
     let again = clerk
@@ -195,7 +208,7 @@ async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
             .update_order(
                 &order.order_no,
                 &OrderUpdate {
-                    version: shipped.version,
+                    version: Some(shipped.version),
                     mailing: Some(MailingAddress {
                         street: "太迟了 1 号".into(),
                         ..moved_house()
@@ -223,7 +236,7 @@ async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
     let clerk = app.client(&app.clerk);
     let order = app.submit("李四").await;
     let bad = OrderUpdate {
-        version: order.version,
+        version: Some(order.version),
         mailing: Some(MailingAddress {
             phone: "123".into(),
             province: " ".into(),
@@ -236,7 +249,7 @@ async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
             uscc: "91110000600037341L".into(),
             legal_representative: "王五".into(),
         }),
-        reason: None,
+        ..Default::default()
     };
     let refused = refusal(clerk.update_order(&order.order_no, &bad).await);
     assert_eq!(refused.status, 422);
@@ -257,7 +270,7 @@ async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
             .update_order(
                 &order.order_no,
                 &OrderUpdate {
-                    version: order.version,
+                    version: Some(order.version),
                     ..Default::default()
                 },
             )
@@ -270,7 +283,7 @@ async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
             .update_order(
                 &order.order_no,
                 &OrderUpdate {
-                    version: 0,
+                    version: Some(0),
                     mailing: Some(moved_house()),
                     ..Default::default()
                 },
@@ -284,7 +297,7 @@ async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
             .update_order(
                 &order.order_no,
                 &OrderUpdate {
-                    version: order.version,
+                    version: Some(order.version),
                     mailing: Some(MailingAddress {
                         street: "人民路 1 号 🏠".into(),
                         ..moved_house()
@@ -296,13 +309,57 @@ async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
     );
     assert_eq!(refused.errors[0].field, "mailing.street");
     assert!(refused.errors[0].message.contains('🏠'), "{refused:?}");
+    // The applicant is refused by name; the version may come as the order's ETag instead,
+    // and one that disagrees with the body's is named.
+    let refused = refusal(
+        clerk
+            .update_order(
+                &order.order_no,
+                &OrderUpdate {
+                    version: Some(order.version),
+                    applicant: Some(serde_json::json!({"name": "坏人"})),
+                    mailing: Some(moved_house()),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "applicant");
+    let patch = |if_match: &str, body: serde_json::Value| {
+        app.http
+            .patch(app.url(&format!("/api/v1/orders/{}", order.order_no)))
+            .bearer_auth(&app.clerk)
+            .header("If-Match", if_match)
+            .json(&body)
+            .send()
+    };
+    let mailing = serde_json::to_value(moved_house()).expect("json");
+    let answer = patch(
+        "\"9\"",
+        serde_json::json!({"version": order.version, "mailing": mailing}),
+    )
+    .await
+    .expect("patch");
+    assert_eq!(answer.status(), 422);
+    let problem: Problem = answer.json().await.expect("problem");
+    assert_eq!(problem.errors[0].field, "If-Match");
+    let answer = app
+        .http
+        .patch(app.url(&format!("/api/v1/orders/{}", order.order_no)))
+        .bearer_auth(&app.clerk)
+        .json(&serde_json::json!({"mailing": mailing}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(answer.status(), 428, "no version at all");
+
     // Unknown orders are 404s.
     let refused = refusal(
         clerk
             .update_order(
                 "HN20991231999999",
                 &OrderUpdate {
-                    version: 1,
+                    version: Some(1),
                     mailing: Some(moved_house()),
                     ..Default::default()
                 },
@@ -349,7 +406,7 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
             .update_order(
                 &order.order_no,
                 &OrderUpdate {
-                    version: order.version,
+                    version: Some(order.version),
                     organization: Some(renamed.clone()),
                     ..Default::default()
                 },
@@ -386,7 +443,7 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
         .update_order(
             &order.order_no,
             &OrderUpdate {
-                version: returned.version,
+                version: Some(returned.version),
                 organization: Some(renamed.clone()),
                 ..Default::default()
             },
@@ -427,7 +484,7 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
         .update_order(
             &order.order_no,
             &OrderUpdate {
-                version: now.version,
+                version: Some(now.version),
                 organization: Some(Organization {
                     legal_representative: "赵七".into(),
                     ..renamed.clone()
@@ -506,7 +563,7 @@ async fn two_corrections_from_the_same_version_one_wins(db: Db) {
     let order = app.submit("张三").await;
     let (a, b) = (app.client(&app.clerk), app.client(&app.admin));
     let to = |street: &str| OrderUpdate {
-        version: order.version,
+        version: Some(order.version),
         mailing: Some(MailingAddress {
             street: street.into(),
             ..moved_house()

@@ -879,7 +879,7 @@ async fn an_address_corrected_after_its_label_is_marked_until_printed_again(db: 
     let clerk = app.client(&app.clerk);
     let seen = clerk.order(&order.order_no, true).await.expect("order");
     let corrected = |street: &str, version: i64| ca_counter::api::OrderUpdate {
-        version,
+        version: Some(version),
         mailing: Some(ca_counter::api::MailingAddress {
             street: street.into(),
             ..seen.mailing.clone()

@@ -895,7 +895,7 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
         .update_order(
             &no,
             &ca_counter::api::OrderUpdate {
-                version: unchanged.version,
+                version: Some(unchanged.version),
                 mailing: Some(by_counter),
                 ..Default::default()
             },

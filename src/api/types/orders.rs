@@ -247,13 +247,21 @@ pub struct Order {
     pub channel: crate::domain::Channel,
 }
 
-/// `PATCH /api/v1/orders/{order_no}`: corrects what the order says. Each part given replaces
-/// that part whole; a part left out stays as it is. Which parts may change depends on the
-/// order's status (`editable` on the order says).
+/// `PATCH /api/v1/orders/{order_no}`: corrects what the order says. Give at least one of
+/// `mailing` and `organization`; each part given replaces that part whole, a part left out
+/// stays as it is. Which parts may change depends on the order's status (`editable` on the
+/// order says); the applicant never does.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OrderUpdate {
-    /// The version the person saw; a stale one is a `409 version_conflict`.
-    pub version: i64,
+    /// The version the person saw (or the order's `ETag` as `If-Match`); a stale one is a
+    /// `409 version_conflict`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Not correctable: the applicant was verified (a wrong person is a new order). Sent,
+    /// it is refused by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub applicant: Option<serde_json::Value>,
     /// The new mailing address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailing: Option<MailingAddress>,

@@ -58,26 +58,7 @@ pub async fn act(
     } else {
         parse_json(&body)?
     };
-    let header_version = if_match(&headers)?;
-    if let (Some(body), Some(header)) = (request.version, header_version)
-        && body != header
-    {
-        return Err(ApiError::field(
-            "If-Match",
-            Msg::with(T::ErrVersionsDisagree, [body.to_string()]),
-        ));
-    }
-    let version = match request.version {
-        Some(v) if v < 1 => {
-            let shown = v.to_string();
-            return Err(ApiError::field(
-                "version",
-                Msg::with(T::ErrInvalidValue, [shown]),
-            ));
-        }
-        Some(v) => v,
-        None => header_version.ok_or(ApiError::PreconditionRequired)?,
-    };
+    let version = version_seen(request.version, &headers)?;
     let row = find_order(&state, &order_no).await?;
     if action.is_review_decision() && row.submitted_by == caller.operator.id {
         return Err(ApiError::Forbidden {
@@ -266,6 +247,31 @@ async fn customer_message(
         }
         _ => None,
     })
+}
+
+/// The version the caller saw: `version` in the body or the order's `ETag` back as
+/// `If-Match` (both, if they disagree, are a 422; neither is a 428).
+pub(super) fn version_seen(body: Option<i64>, headers: &HeaderMap) -> Result<i64, ApiError> {
+    let header_version = if_match(headers)?;
+    if let (Some(body), Some(header)) = (body, header_version)
+        && body != header
+    {
+        return Err(ApiError::field(
+            "If-Match",
+            Msg::with(T::ErrVersionsDisagree, [body.to_string()]),
+        ));
+    }
+    match body {
+        Some(v) if v < 1 => {
+            let shown = v.to_string();
+            Err(ApiError::field(
+                "version",
+                Msg::with(T::ErrInvalidValue, [shown]),
+            ))
+        }
+        Some(v) => Ok(v),
+        None => header_version.ok_or(ApiError::PreconditionRequired),
+    }
 }
 
 /// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.

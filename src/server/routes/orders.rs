@@ -327,23 +327,27 @@ pub async fn get(
 /// not_editable`, and nothing changes; a correction that changes nothing is answered with
 /// the order as it is. The change is in the order's history (the fields, not their values)
 /// and on the event stream.
-#[utoipa::path(patch, path = "/api/v1/orders/{order_no}", params(("order_no" = String, Path)),
+#[utoipa::path(patch, path = "/api/v1/orders/{order_no}",
+    params(("order_no" = String, Path), ("If-Match" = Option<String>, Header)),
     request_body = OrderUpdate,
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"4\"`"))),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not correct orders (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`version_conflict`: the order changed since the version sent; `not_editable`: its status does not let that part change. `current_status` and `current_version` say where it is", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field that does not fit, an organisation on an individual's order, an applicant, or nothing to change: each named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No version: send `version` or `If-Match`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     caller.require(Permission::EditOrders)?;
-    let update: OrderUpdate = parse_json(&body)?;
+    let mut update: OrderUpdate = parse_json(&body)?;
+    update.version = Some(super::actions::version_seen(update.version, &headers)?);
     let row = find_order(&state, &order_no).await?;
     let edited = correct(
         &state,
@@ -367,18 +371,21 @@ pub async fn correct(
     actor: Actor,
     request_id: Option<&str>,
 ) -> Result<Edited, ApiError> {
-    if update.version < 1 {
-        let shown = update.version.to_string();
-        return Err(ApiError::field(
-            "version",
-            Msg::with(T::ErrInvalidValue, [shown]),
-        ));
-    }
+    let version = match update.version {
+        Some(v) if v >= 1 => v,
+        other => {
+            let shown = other.map(|v| v.to_string()).unwrap_or_default();
+            return Err(ApiError::field(
+                "version",
+                Msg::with(T::ErrInvalidValue, [shown]),
+            ));
+        }
+    };
     let user_type = UserType::parse(&row.user_type)
         .ok_or_else(|| ApiError::Internal(format!("user type {}", row.user_type)))?;
     let valid = validate::order_update(update, user_type, &state.fonts)?;
     let edit = Edit {
-        expected_version: update.version,
+        expected_version: version,
         mailing: valid.mailing,
         organization: valid.organization,
         actor,

@@ -85,10 +85,10 @@ impl EditForm {
                 legal_representative: self.org_legal.clone().unwrap_or_default(),
             });
         OrderUpdate {
-            version,
+            version: Some(version),
             mailing,
             organization,
-            reason: None,
+            ..OrderUpdate::default()
         }
     }
 }

@@ -187,7 +187,8 @@ impl Form {
         let text = |key: &str| self.value(key).unwrap_or_default();
         let has = |prefix: &str| self.fields.iter().any(|f| f.key.starts_with(prefix));
         OrderUpdate {
-            version: self.version,
+            version: Some(self.version),
+            applicant: None,
             mailing: has("mailing.").then(|| MailingAddress {
                 recipient: text("mailing.recipient"),
                 phone: text("mailing.phone"),

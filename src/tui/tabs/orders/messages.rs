@@ -221,7 +221,7 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
             }
             Request::Update { order_no, update } => Answer::Updated {
                 result: client.update_order(&order_no, &update).await,
-                from_version: update.version,
+                from_version: update.version.unwrap_or_default(),
                 order_no,
             },
             Request::Note { order_no, text } => Answer::Noted {
