@@ -936,8 +936,7 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
     let history = clerk.history(&no).await.expect("history");
     let by_customer = history
         .iter()
-        .filter(|h| h.action == "edit_details")
-        .next_back()
+        .rfind(|h| h.action == "edit_details")
         .expect("the customer's correction");
     assert!(
         by_customer.actor.name.starts_with("线上"),
