@@ -745,3 +745,78 @@ fn a_returned_organisation_corrected_at_the_counter_is_told_to_print_the_form_ag
         sent::<orders::Request>(&jobs)
     );
 }
+
+#[test]
+fn a_correction_refused_because_the_order_changed_keeps_what_was_typed_and_takes_the_rest() {
+    let mut app = app(Lang::ZhCn);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    open_order(&mut app, correctable(true));
+    key(&mut app, KeyCode::Char('e'));
+    // The postal code (the seventh field) typed anew, then sent.
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Down);
+    }
+    ctrl(&mut app, 'u');
+    typed(&mut app, "410005");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    app.answer::<Orders>(orders::Answer::Updated {
+        order_no: "HN20261128000003".into(),
+        from_version: 3,
+        result: Err(conflict("version_conflict", OrderStatus::PendingReview, 4)),
+    });
+    // Read again in full, then the form is brought up to date.
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<orders::Request>(&jobs)
+            .iter()
+            .any(|r| matches!(r, orders::Request::Detail { reveal: true, .. })),
+        "{:?}",
+        sent::<orders::Request>(&jobs)
+    );
+    let mut changed = correctable(true);
+    changed.version = 4;
+    changed.mailing.recipient = "王五妻".into();
+    changed.mailing.postal_code = "410013".into();
+    open_order(&mut app, changed);
+    let screen = render(&app, 80, 24);
+    let form = app
+        .tab::<Orders>()
+        .and_then(|o| o.form.clone())
+        .expect("the form stays open");
+    assert_eq!(form.version, 4);
+    let value = |key: &str| {
+        form.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.input.text())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        value("mailing.recipient"),
+        "王五妻",
+        "left alone: the new value"
+    );
+    assert_eq!(value("mailing.postal_code"), "410005", "typed: kept");
+    assert!(
+        screen.contains("订单刚被他人修改（收件人、邮政编码）"),
+        "{screen}"
+    );
+    assert!(screen.contains("这一栏刚被他人改为：410013"), "{screen}");
+    insta::assert_snapshot!("edit_form_rebased_zh", screen);
+    // Ctrl-R puts back what the order says now.
+    ctrl(&mut app, 'r');
+    let form = app
+        .tab::<Orders>()
+        .and_then(|o| o.form.clone())
+        .expect("the form");
+    let postal = form
+        .fields
+        .iter()
+        .find(|f| f.key == "mailing.postal_code")
+        .map(|f| f.input.text());
+    assert_eq!(postal.as_deref(), Some("410013"));
+}

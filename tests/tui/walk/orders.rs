@@ -58,6 +58,23 @@ fn with_popup(
     app
 }
 
+/// A returned organisation's order a clerk corrects, every part, in full.
+fn o_all_fields() -> ca_counter::api::Order {
+    let mut o = order_for_edit_conflict();
+    o.status = OrderStatus::Rejected;
+    o.user_type = ca_counter::domain::UserType::Organization;
+    o.organization = Some(Organization {
+        name: "湖南某某建设工程有限公司".into(),
+        uscc: "91430100MA4L12345X".into(),
+        legal_representative: "欧阳娜娜".into(),
+    });
+    o.editable = vec![
+        ca_counter::domain::OrderPart::Mailing,
+        ca_counter::domain::OrderPart::Organization,
+    ];
+    o
+}
+
 /// An order a clerk corrects (its address, in full).
 fn order_for_edit_conflict() -> ca_counter::api::Order {
     let mut o = order();
@@ -374,6 +391,43 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         result: Err(refused),
     });
     out.push(scene("popup correction, refused on two fields", a));
+    // Every field blanked and refused: taller than the screen, so it scrolls to the field
+    // being typed in, the end of the form still shown.
+    let mut a = with_popup(lang, o_all_fields(), 'e');
+    let count = a
+        .tab::<Orders>()
+        .and_then(|t| t.form.as_ref())
+        .map_or(0, |f| f.fields.len());
+    for _ in 0..count {
+        ctrl(&mut a, 'u');
+        key(&mut a, KeyCode::Down);
+    }
+    key(&mut a, KeyCode::Enter);
+    let mut refused = field_error("organization.name", "必填");
+    if let ca_counter::api::ClientError::Problem(p) = &mut refused {
+        for field in [
+            "organization.uscc",
+            "organization.legal_representative",
+            "mailing.recipient",
+            "mailing.phone",
+            "mailing.province",
+            "mailing.city",
+            "mailing.district",
+            "mailing.street",
+            "mailing.postal_code",
+        ] {
+            p.errors.push(FieldError {
+                field: field.into(),
+                message: "必填".into(),
+            });
+        }
+    }
+    a.answer::<Orders>(orders::Answer::Updated {
+        order_no: "HN20261128000003".into(),
+        from_version: 3,
+        result: Err(refused),
+    });
+    out.push(scene("popup correction, every field refused", a));
     let mut a = with_popup(lang, order_for_edit_conflict(), 'e');
     key(&mut a, KeyCode::Enter);
     a.answer::<Orders>(orders::Answer::Updated {

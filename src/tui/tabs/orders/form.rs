@@ -44,6 +44,9 @@ pub struct Field {
     pub error: Option<Text>,
     /// A hint under the field (completion choices, the names it takes).
     pub hint: Option<Text>,
+    /// What the order said when the form was filled from it (a correction form): a field
+    /// still holding it was not changed by the operator.
+    pub initial: String,
 }
 
 /// A popup that asks for what an action needs.
@@ -87,6 +90,7 @@ impl Form {
             required,
             error: None,
             hint: None,
+            initial: String::new(),
         };
         let fields = match kind {
             // Made from the order by `Form::edit`; as a blank form only the reason.
@@ -142,6 +146,7 @@ impl Form {
             required,
             error: None,
             hint: None,
+            initial: value.to_owned(),
         };
         let mut fields = Vec::new();
         if order.editable.contains(&OrderPart::Organization)
@@ -180,6 +185,44 @@ impl Form {
             submitting: false,
             error: None,
         }
+    }
+
+    /// Puts back what the order said in every field (a correction form), dropping what
+    /// was typed.
+    pub fn reset(&mut self) {
+        for field in &mut self.fields {
+            field.input.set_text(&field.initial);
+            field.error = None;
+        }
+        self.error = None;
+        self.focus = 0;
+    }
+
+    /// The correction form against `order` as it is now, after someone else changed it:
+    /// the fields the operator left alone take the order's new values, those they changed
+    /// keep what was typed (marked when the order changed them too), and the form is at
+    /// the order's new version. Returns the fields the order changed.
+    pub fn rebase(&mut self, order: &Order) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        for field in &mut self.fields {
+            let Some(now) = order_value(order, field.key) else {
+                continue;
+            };
+            let typed = field.input.text();
+            let untouched = typed.trim() == field.initial.trim();
+            if now != field.initial {
+                changed.push(field.key);
+                if untouched {
+                    field.input.set_text(&now);
+                } else if typed.trim() != now {
+                    field.error = Some(Text::with(T::EditChangedToo, [now.clone()]));
+                }
+            }
+            field.initial = now;
+        }
+        self.version = order.version;
+        self.submitting = false;
+        changed
     }
 
     /// The correction the form asks for: the parts it has fields for.
@@ -225,6 +268,25 @@ impl Form {
             .map(|f| f.input.text().trim().to_owned())
             .filter(|v| !v.is_empty())
     }
+}
+
+/// What `order` says in the correction form's field `key` (`mailing.street`).
+fn order_value(order: &Order, key: &str) -> Option<String> {
+    let m = &order.mailing;
+    let o = order.organization.as_ref();
+    Some(match key {
+        "mailing.recipient" => m.recipient.clone(),
+        "mailing.phone" => m.phone.clone(),
+        "mailing.province" => m.province.clone(),
+        "mailing.city" => m.city.clone(),
+        "mailing.district" => m.district.clone(),
+        "mailing.street" => m.street.clone(),
+        "mailing.postal_code" => m.postal_code.clone(),
+        "organization.name" => o?.name.clone(),
+        "organization.uscc" => o?.uscc.clone(),
+        "organization.legal_representative" => o?.legal_representative.clone(),
+        _ => return None,
+    })
 }
 
 /// A carrier as the form offers it: its name in `lang`.
@@ -274,8 +336,12 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
     }
     let last = form.fields.len().saturating_sub(1);
     let on_file = form.fields.get(form.focus).is_some_and(|f| f.key == "file");
+    let ctrl = key
+        .modifiers
+        .contains(crossterm::event::KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Esc => return Outcome::Closed(Box::new(form)),
+        KeyCode::Char('r') if ctrl && form.kind == FormKind::Edit => form.reset(),
         KeyCode::Tab if on_file => {
             if let Some(field) = form.fields.get_mut(form.focus) {
                 let done = complete(&field.input.text());
@@ -322,9 +388,12 @@ fn typed_state(typed: &str) -> Option<TrackingState> {
 
 fn submit(mut form: Form, env: &Env) -> Outcome {
     let mut complete = true;
+    // A correction is checked whole by the platform, every problem named at once (blank
+    // ones among them), rather than the blanks here first and the rest on a second try.
+    let check_blanks = form.kind != FormKind::Edit;
     for field in &mut form.fields {
         field.error = None;
-        if field.required && field.input.is_blank() {
+        if check_blanks && field.required && field.input.is_blank() {
             field.error = Some(T::ErrRequired.into());
             complete = false;
         }

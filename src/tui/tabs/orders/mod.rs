@@ -97,6 +97,9 @@ pub struct Orders {
     /// The order whose correction form opens once it is shown in full (`e` on a masked
     /// order reveals it first).
     pub edit_after_reveal: Option<String>,
+    /// The order whose correction form, refused because the order changed meanwhile, is
+    /// brought up to date once the order is read again in full.
+    pub rebase_after_reveal: Option<String>,
     /// The `/` search line, while typed.
     pub search: Option<Input>,
     /// The last outcome.
@@ -119,6 +122,7 @@ impl Default for Orders {
             form: None,
             left_form: None,
             edit_after_reveal: None,
+            rebase_after_reveal: None,
             search: None,
             notice: None,
         }
@@ -197,7 +201,8 @@ impl Orders {
         if let Some(mut left) = self.left_form.take_if(|f| same(f)) {
             left.version = order.version;
             left.submitting = false;
-            left.error = None;
+            // A correction reopened is said to be the one left, with the way back.
+            left.error = (kind == FormKind::Edit).then(|| Text::from(T::EditResumed));
             self.form = Some(left);
             return;
         }
@@ -618,6 +623,26 @@ impl Component for Orders {
                         }
                         let edit = order.revealed
                             && self.edit_after_reveal.as_deref() == Some(order_no.as_str());
+                        let rebase = order.revealed
+                            && self.rebase_after_reveal.as_deref() == Some(order_no.as_str());
+                        if rebase {
+                            self.rebase_after_reveal = None;
+                            if let Some(form) = self
+                                .form
+                                .as_mut()
+                                .filter(|f| f.kind == FormKind::Edit && f.order_no == order_no)
+                            {
+                                let changed: Vec<&str> = form
+                                    .rebase(&order)
+                                    .into_iter()
+                                    .map(|f| crate::tui::format::order_field(f).map_or(f, |t| t.get(lang)))
+                                    .collect();
+                                form.error = Some(Text::with(
+                                    T::EditRebased,
+                                    [changed.join(T::ListJoin.get(lang))],
+                                ));
+                            }
+                        }
                         detail.order = Some(order);
                         detail.history = history;
                         detail.error = None;
@@ -631,6 +656,13 @@ impl Component for Orders {
                         detail.error = Some(describe(&e, lang));
                         if self.edit_after_reveal.take().is_some() {
                             self.notice = None;
+                        }
+                        // The order could not be read again: the form says so, as it was.
+                        if self.rebase_after_reveal.take().is_some()
+                            && let Some(form) = self.form.as_mut().filter(|f| f.order_no == order_no)
+                        {
+                            form.submitting = false;
+                            form.error = Some(describe(&e, lang));
                         }
                     }
                 }
@@ -683,6 +715,25 @@ impl Component for Orders {
                             [order_no.clone()],
                         )));
                     }
+                }
+                // Changed meanwhile: read again in full, then the form is brought up to
+                // date, keeping what was typed (not sent over the change, not lost).
+                Err(e)
+                    if e.problem().is_some_and(|p| p.code == "version_conflict")
+                        && self
+                            .form
+                            .as_ref()
+                            .is_some_and(|f| f.kind == FormKind::Edit && f.order_no == order_no) =>
+                {
+                    if let Some(form) = self.form.as_mut() {
+                        form.submitting = true;
+                        form.error = Some(Text::from(T::EditRebasing));
+                    }
+                    self.rebase_after_reveal = Some(order_no.clone());
+                    ctx.ask(Request::Detail {
+                        order_no,
+                        reveal: true,
+                    });
                 }
                 Err(e) => self.refused(&order_no, &e, lang),
             },

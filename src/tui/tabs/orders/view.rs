@@ -309,6 +309,8 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
             rows.push(FormRow::Text(Line::default()));
         }
     }
+    // The fields end here; what follows (the form's own message, the keys) always shows.
+    let fields_end = rows.len();
     if compact {
         rows.push(FormRow::Text(Line::default()));
     }
@@ -323,17 +325,45 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
         T::ConfirmHint
     } else if form.fields.iter().any(|f| f.key == "file") {
         T::FormHintFile
+    } else if form.kind == super::FormKind::Edit {
+        T::FormHintEdit
     } else {
         T::FormHint
     };
     rows.push(FormRow::Text(Line::from(hint.get(lang)).style(theme.dim)));
-    let height: u16 = rows
+    let heights: Vec<u16> = rows
         .iter()
         .map(|row| match row {
             FormRow::Input(..) => 1,
             FormRow::Text(line) => paint::height(std::slice::from_ref(line), text_width),
         })
-        .sum();
+        .collect();
+    let height: u16 = heights.iter().sum();
+    // Taller than the screen (a long form with many messages): the fields scroll so the
+    // one being typed in, and the message under it, show; the end of the form stays.
+    let room = area.height.saturating_sub(2);
+    let mut first = 0;
+    if height > room {
+        let tail: u16 = heights[fields_end..].iter().sum();
+        let room = room.saturating_sub(tail);
+        let focused = rows
+            .iter()
+            .position(|r| matches!(r, FormRow::Input(i, _) if *i == form.focus))
+            .unwrap_or(0);
+        let needed = (focused + 2).min(fields_end);
+        while first < focused && heights[first..needed].iter().sum::<u16>() > room {
+            first += 1;
+        }
+        let mut used = 0;
+        let mut last = first;
+        while last < fields_end && used + heights[last] <= room {
+            used += heights[last];
+            last += 1;
+        }
+        rows.drain(last..fields_end);
+        rows.drain(..first);
+    }
+    let height = height.min(room);
     let boxed = popup::centered(area, width, height + 2);
     let inner = popup::open(frame, boxed, view.theme, view.ascii, form.title(lang, view.glyphs().dot))
         .inner(Margin::new(1, 0));
