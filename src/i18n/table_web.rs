@@ -195,9 +195,12 @@ macro_rules! web_texts {
             WebEditOrgReprint => "单位信息印在申请表上：修改后请重新打印申请表，签字盖章后作为补正材料上传。", "The organisation's details are printed on the application form: after changing them, print the form again, sign and stamp it, and upload it as a correction.";
             WebEditSave => "保存修改", "Save the corrections";
             WebEditClosed => "订单当前为“{0}”，已不能修改。如需帮助请联系客服。", "The order is now {0} and can no longer be changed. Contact us if you need help.";
+            WebEditShipped => "证书已经寄出（运单号 {0}），收件信息不能再修改。如需帮助请联系客服。", "The certificate has been mailed (parcel {0}), so the address can no longer change. Contact us if you need help.";
             WebEditSaved => "已保存修改。", "The corrections are saved.";
             WebEditUnchanged => "内容与原来相同，没有修改。", "Nothing was different, so nothing changed.";
             WebEditSavedReprint => "已保存修改。单位信息变了：请在下面下载申请表重新打印，签字盖章后作为补正材料上传。", "The corrections are saved. The organisation's details changed: download the form below, print it again, sign and stamp it, and upload it as a correction.";
+            WebEditRebased => "这张订单刚刚有人修改过（在柜台，或在您的另一个页面）。下面您没改动的栏目已换成订单现在的内容，您改的保留了；请核对后再保存。", "This order was just changed (at the counter, or in another tab of yours). The fields you did not touch now show what it says; yours are kept. Check, then save.";
+            WebEditChangedToo => "这一栏刚被改为“{0}”；下面保留的是您填的，请确认", "this was just changed to “{0}”; what you typed is kept below, check it";
             WebBackToOrder => "返回订单", "Back to the order";
             WebUnpaidCloses => "未付款的订单将于 {0} 自动取消。", "If unpaid, this order is cancelled by itself at {0}.";
             WebCorrectIntro => "请按以上原因准备补正材料——重新打印签字的申请表，或银行转账回单等——拍照或扫描后在下面上传，无需再到柜台。", "Prepare what the reasons above ask for — the application form printed and signed again, a bank transfer slip, or the like — and upload a photo or scan of it below; no need to come back to the counter.";

@@ -846,8 +846,27 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
     assert_eq!(form.status, StatusCode::OK);
     assert_eq!(input_value(&form.html, "street"), "麓山南路 932 号");
     let version = hidden(&form.html, "version");
+    // What the form was made from goes back with it (hidden), as a browser sends it.
+    let names = [
+        "recipient",
+        "recipient_phone",
+        "province",
+        "city",
+        "district",
+        "street",
+        "postal_code",
+    ];
+    let originals: Vec<(String, String)> = names
+        .iter()
+        .map(|n| {
+            (
+                format!("orig_{n}"),
+                hidden(&form.html, &format!("orig_{n}")),
+            )
+        })
+        .collect();
     let fields = |street: &'static str, postal: &'static str, version: String| {
-        vec![
+        let mut out = vec![
             ("version", version),
             ("recipient", "周八".to_owned()),
             ("recipient_phone", phone.clone()),
@@ -856,7 +875,19 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
             ("district", "天心区".to_owned()),
             ("street", street.to_owned()),
             ("postal_code", postal.to_owned()),
-        ]
+        ];
+        for (name, value) in &originals {
+            out.push((name.as_str(), value.clone()));
+        }
+        out
+    };
+    // The page as shown, sent as it is (its inputs, what it was made from, its version).
+    let as_shown = |html: &str| {
+        let mut out = vec![("version", hidden(html, "version"))];
+        for n in names {
+            out.push((n, input_value(html, n)));
+        }
+        out
     };
     let send = async |browser: &mut Browser, path: &str, fields: &[(&str, String)]| {
         let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -910,15 +941,32 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
     )
     .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.html);
+    // What was typed stays; the phone the customer left alone is now the counter's.
     assert_eq!(input_value(&stale.html, "street"), "芙蓉中路 1 号");
+    assert_eq!(input_value(&stale.html, "recipient_phone"), "13700137000");
     assert_eq!(hidden(&stale.html, "version"), counter_version.to_string());
+    // (In English: the switch above left it so.)
+    assert!(stale.html.contains("was just changed"), "{}", stale.html);
     let now = clerk.order(&no, true).await.expect("order");
     assert_eq!(now.mailing.phone, "13700137000");
     assert_eq!(now.mailing.street, "麓山南路 932 号");
 
-    // Sent again, having seen it: saved, and back on the order's page.
-    let mut again = fields("芙蓉中路 1 号", "410011", counter_version.to_string());
-    again[2].1 = "13700137000".to_owned();
+    // Sent again as shown: saved with both changes, and back on the order's page.
+    let mut again = as_shown(&stale.html);
+    for n in names {
+        again.push((
+            match n {
+                "recipient" => "orig_recipient",
+                "recipient_phone" => "orig_recipient_phone",
+                "province" => "orig_province",
+                "city" => "orig_city",
+                "district" => "orig_district",
+                "street" => "orig_street",
+                _ => "orig_postal_code",
+            },
+            hidden(&stale.html, &format!("orig_{n}")),
+        ));
+    }
     let saved = send(&mut browser, &edit, &again).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
     assert_eq!(
@@ -963,7 +1011,7 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(!page.html.contains(&format!("href=\"{edit}\"")));
     let closed = browser.get(&edit).await;
-    assert!(closed.html.contains("已不能修改"), "{}", closed.html);
+    assert!(closed.html.contains("证书已经寄出（运单号 1234567890123）"), "{}", closed.html);
     let shipped = clerk.order(&no, false).await.expect("order");
     let late = send(
         &mut browser,

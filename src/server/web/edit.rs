@@ -22,68 +22,143 @@ use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::store::OrderRow;
 
-/// What the correction form sends (its fields as the application form names them).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+/// The organisation's fields, then the address's, as the application form names them.
+const ORG_FIELDS: [&str; 3] = ["org_name", "org_uscc", "org_legal"];
+const MAIL_FIELDS: [&str; 7] = [
+    "recipient",
+    "recipient_phone",
+    "province",
+    "city",
+    "district",
+    "street",
+    "postal_code",
+];
+
+/// What the correction form holds: each field as typed, and as the order said when the
+/// form was made (`orig_<field>`, hidden), so a form sent after the order changed takes
+/// the change in the fields the customer left alone instead of undoing it.
+#[derive(Debug, Clone, Default)]
 pub struct EditForm {
     version: Option<i64>,
-    /// `lang`: the language switch, pressed on the form (nothing is saved).
-    keep: Option<String>,
-    recipient: String,
-    recipient_phone: String,
-    province: String,
-    city: String,
-    district: String,
-    street: String,
-    postal_code: String,
-    org_name: Option<String>,
-    org_uscc: Option<String>,
-    org_legal: Option<String>,
+    /// The language switch, pressed on the form (nothing is saved).
+    keep_lang: bool,
+    values: std::collections::BTreeMap<&'static str, String>,
+    orig: std::collections::BTreeMap<&'static str, String>,
+}
+
+impl<'de> Deserialize<'de> for EditForm {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<EditForm, D::Error> {
+        let posted: Vec<(String, String)> = Vec::deserialize(deserializer)?;
+        let get = |name: &str| {
+            posted
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let mut form = EditForm {
+            version: get("version").and_then(|v| v.trim().parse().ok()),
+            keep_lang: get("keep").as_deref() == Some("lang"),
+            ..EditForm::default()
+        };
+        for name in ORG_FIELDS.into_iter().chain(MAIL_FIELDS) {
+            if let Some(value) = get(name) {
+                form.values.insert(name, value);
+            }
+            if let Some(value) = get(&format!("orig_{name}")) {
+                form.orig.insert(name, value);
+            }
+        }
+        Ok(form)
+    }
+}
+
+/// What the order says in each of the form's fields.
+fn order_values(row: &OrderRow) -> std::collections::BTreeMap<&'static str, String> {
+    let m: MailingAddress = serde_json::from_str(&row.mailing_json).unwrap_or_default();
+    let mut values = std::collections::BTreeMap::from([
+        ("recipient", m.recipient),
+        ("recipient_phone", m.phone),
+        ("province", m.province),
+        ("city", m.city),
+        ("district", m.district),
+        ("street", m.street),
+        ("postal_code", m.postal_code),
+    ]);
+    let org: Option<Organization> = row
+        .organization_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    if let Some(o) = org {
+        values.extend([
+            ("org_name", o.name),
+            ("org_uscc", o.uscc),
+            ("org_legal", o.legal_representative),
+        ]);
+    }
+    values
 }
 
 impl EditForm {
     /// The form as the order says now.
     fn of(row: &OrderRow) -> EditForm {
-        let mailing: MailingAddress = serde_json::from_str(&row.mailing_json).unwrap_or_default();
-        let org: Option<Organization> = row
-            .organization_json
-            .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok());
+        let values = order_values(row);
         EditForm {
             version: Some(row.version),
-            keep: None,
-            recipient: mailing.recipient,
-            recipient_phone: mailing.phone,
-            province: mailing.province,
-            city: mailing.city,
-            district: mailing.district,
-            street: mailing.street,
-            postal_code: mailing.postal_code,
-            org_name: org.as_ref().map(|o| o.name.clone()),
-            org_uscc: org.as_ref().map(|o| o.uscc.clone()),
-            org_legal: org.map(|o| o.legal_representative),
+            keep_lang: false,
+            orig: values.clone(),
+            values,
         }
+    }
+
+    fn value(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+
+    /// The form against `row` as it is now, after it changed since the form was made: the
+    /// fields the customer left alone take the order's new values, those they changed keep
+    /// what was typed, and each field the order changed under a typed one is named with
+    /// its new value. Returns the fields the order changed, and those changes.
+    fn rebase(&mut self, row: &OrderRow) -> Vec<(&'static str, String)> {
+        let now = order_values(row);
+        let mut changed = Vec::new();
+        for (name, value) in &now {
+            let was = self.orig.get(name).cloned().unwrap_or_default();
+            if *value == was {
+                continue;
+            }
+            let typed = self.values.get(name).cloned().unwrap_or_default();
+            if typed.trim() == was.trim() {
+                self.values.insert(name, value.clone());
+            } else if typed.trim() != value.trim() {
+                changed.push((*name, value.clone()));
+            }
+        }
+        self.orig = now;
+        self.version = Some(row.version);
+        changed
     }
 
     /// The correction it asks for, of the parts the order allows to change.
     fn update(&self, parts: &[OrderPart], version: i64) -> OrderUpdate {
+        let v = |name: &str| self.value(name);
         let mailing = parts.contains(&OrderPart::Mailing).then(|| MailingAddress {
-            recipient: self.recipient.clone(),
-            phone: self.recipient_phone.clone(),
-            province: self.province.clone(),
-            city: self.city.clone(),
-            district: self.district.clone(),
-            street: self.street.clone(),
-            postal_code: self.postal_code.clone(),
+            recipient: v("recipient"),
+            phone: v("recipient_phone"),
+            province: v("province"),
+            city: v("city"),
+            district: v("district"),
+            street: v("street"),
+            postal_code: v("postal_code"),
         });
         // Only when the form had the organisation's fields (a page shown before the order
         // was returned has none: its address is saved, the organisation left alone).
-        let organization = (parts.contains(&OrderPart::Organization) && self.org_name.is_some())
-            .then(|| Organization {
-                name: self.org_name.clone().unwrap_or_default(),
-                uscc: self.org_uscc.clone().unwrap_or_default(),
-                legal_representative: self.org_legal.clone().unwrap_or_default(),
-            });
+        let organization = (parts.contains(&OrderPart::Organization)
+            && self.values.contains_key("org_name"))
+        .then(|| Organization {
+            name: v("org_name"),
+            uscc: v("org_uscc"),
+            legal_representative: v("org_legal"),
+        });
         OrderUpdate {
             version: Some(version),
             mailing,
@@ -139,7 +214,7 @@ pub async fn save(
         Ok(row) => row,
         Err(page) => return page,
     };
-    if typed.keep.as_deref() == Some("lang") {
+    if typed.keep_lang {
         return edit_page(&who, &row, &typed, &[], None, StatusCode::OK);
     }
     let parts = parts_of(&row);
@@ -191,25 +266,57 @@ pub async fn save(
             )
         }
         // Changed meanwhile (at the counter, in another tab) or no longer open to change:
-        // what was typed is kept, beside what the order says now.
-        Err(ApiError::Conflict { detail, .. }) => {
+        // the form is brought up to what the order says now, keeping what was typed, and
+        // says what changed; nothing the other side did is undone by sending it again.
+        Err(ApiError::Conflict { code, detail, .. }) => {
             let fresh = match state.store.order_by_no(&row.order_no).await {
                 Ok(Some(fresh)) => fresh,
                 Ok(None) => row.clone(),
                 Err(e) => return failed(ctx, e.into()),
             };
             let mut kept = typed.clone();
-            kept.version = Some(fresh.version);
+            let both = kept.rebase(&fresh);
+            let errors: Vec<(String, String, String)> = both
+                .iter()
+                .map(|(name, now)| {
+                    (
+                        (*name).to_owned(),
+                        ctx.t(label_of(name)).to_owned(),
+                        ctx.fill(T::WebEditChangedToo, &[now]),
+                    )
+                })
+                .collect();
+            let message = if code == "version_conflict" {
+                ctx.t(T::WebEditRebased).to_owned()
+            } else {
+                detail.render(ctx.lang)
+            };
             edit_page(
                 &who,
                 &fresh,
                 &kept,
-                &[],
-                Some(detail.render(ctx.lang)),
+                &errors,
+                Some(message),
                 StatusCode::CONFLICT,
             )
         }
         Err(e) => failed(ctx, e),
+    }
+}
+
+/// The label of a form field, by its name.
+fn label_of(name: &str) -> T {
+    match name {
+        "org_name" => T::WebOrgName,
+        "org_uscc" => T::WebOrgUscc,
+        "org_legal" => T::WebOrgLegal,
+        "recipient" => T::WebRecipient,
+        "recipient_phone" => T::WebRecipientPhone,
+        "province" => T::WebProvince,
+        "city" => T::WebCity,
+        "district" => T::WebDistrict,
+        "street" => T::WebStreet,
+        _ => T::WebPostalCode,
     }
 }
 
@@ -230,9 +337,11 @@ fn edit_page(
     let back =
         html! { p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::WebBackToOrder)) } } };
     if parts.is_empty() {
-        let why = match row.status() {
-            Ok(status) => ctx.fill(T::WebEditClosed, &[status.text().get(ctx.lang)]),
-            Err(_) => ctx.fill(T::WebEditClosed, &[""]),
+        let why = match (&row.tracking_no, row.status()) {
+            // Mailed (perhaps while the form was open): said with the parcel's number.
+            (Some(number), _) => ctx.fill(T::WebEditShipped, &[number]),
+            (None, Ok(status)) => ctx.fill(T::WebEditClosed, &[status.text().get(ctx.lang)]),
+            (None, Err(_)) => ctx.fill(T::WebEditClosed, &[""]),
         };
         let body = html! {
             h1 { (title) }
@@ -268,6 +377,7 @@ fn edit_page(
         })
     };
     let t = typed;
+    let v = |name: &str| t.value(name);
     let shipped_soon = row.status().ok() == Some(OrderStatus::PendingShipment);
     let body = html! {
         h1 { (title) }
@@ -278,24 +388,27 @@ fn edit_page(
         form #edit-form method="post" action=(action) novalidate {
             (form::token(ctx))
             input type="hidden" name="version" value=(t.version.unwrap_or(row.version));
+            @for (name, was) in &t.orig {
+                input type="hidden" name=(format!("orig_{name}")) value=(was);
+            }
             @if parts.contains(&OrderPart::Organization) {
                 fieldset {
-                    legend { (ctx.t(T::FieldOrganization)) }
+                    legend { (ctx.t(T::PartOrganization)) }
                     p.hint { (ctx.t(T::WebEditOrgReprint)) }
-                    (field("org_name", T::WebOrgName, t.org_name.as_deref().unwrap_or_default(), "text", "organization", "text", 100))
-                    (field("org_uscc", T::WebOrgUscc, t.org_uscc.as_deref().unwrap_or_default(), "text", "off", "text", 18))
-                    (field("org_legal", T::WebOrgLegal, t.org_legal.as_deref().unwrap_or_default(), "text", "off", "text", 50))
+                    (field("org_name", T::WebOrgName, &v("org_name"), "text", "organization", "text", 100))
+                    (field("org_uscc", T::WebOrgUscc, &v("org_uscc"), "text", "off", "text", 18))
+                    (field("org_legal", T::WebOrgLegal, &v("org_legal"), "text", "off", "text", 50))
                 }
             }
             fieldset {
                 legend { (ctx.t(T::WebMailing)) }
-                (field("recipient", T::WebRecipient, &t.recipient, "text", "shipping name", "text", 50))
-                (field("recipient_phone", T::WebRecipientPhone, &t.recipient_phone, "tel", "shipping tel-national", "tel", 20))
-                (field("province", T::WebProvince, &t.province, "text", "shipping address-level1", "text", 30))
-                (field("city", T::WebCity, &t.city, "text", "shipping address-level2", "text", 30))
-                (field("district", T::WebDistrict, &t.district, "text", "shipping address-level3", "text", 30))
-                (field("street", T::WebStreet, &t.street, "text", "shipping street-address", "text", 200))
-                (field("postal_code", T::WebPostalCode, &t.postal_code, "text", "shipping postal-code", "numeric", 6))
+                (field("recipient", T::WebRecipient, &v("recipient"), "text", "shipping name", "text", 50))
+                (field("recipient_phone", T::WebRecipientPhone, &v("recipient_phone"), "tel", "shipping tel-national", "tel", 20))
+                (field("province", T::WebProvince, &v("province"), "text", "shipping address-level1", "text", 30))
+                (field("city", T::WebCity, &v("city"), "text", "shipping address-level2", "text", 30))
+                (field("district", T::WebDistrict, &v("district"), "text", "shipping address-level3", "text", 30))
+                (field("street", T::WebStreet, &v("street"), "text", "shipping street-address", "text", 200))
+                (field("postal_code", T::WebPostalCode, &v("postal_code"), "text", "shipping postal-code", "numeric", 6))
             }
             div.actions { button type="submit" { (ctx.t(T::WebEditSave)) } }
         }
