@@ -1011,7 +1011,11 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(!page.html.contains(&format!("href=\"{edit}\"")));
     let closed = browser.get(&edit).await;
-    assert!(closed.html.contains("证书已经寄出（运单号 1234567890123）"), "{}", closed.html);
+    assert!(
+        closed.html.contains("证书已经寄出（运单号 1234567890123）"),
+        "{}",
+        closed.html
+    );
     let shipped = clerk.order(&no, false).await.expect("order");
     let late = send(
         &mut browser,

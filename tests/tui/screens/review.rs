@@ -368,6 +368,14 @@ fn a_correction_since_the_return_is_named_beside_the_order() {
             "线上 139****0000",
             "organization.name,organization.legal_representative",
         ));
+        // Corrected again, by the counter: still one line, each field and person once.
+        history.push(entry(
+            7,
+            "edit_details",
+            "李柜员",
+            "mailing.street 客户来电",
+        ));
+        history.push(entry(8, "edit_details", "李柜员", "organization.name"));
         app.answer::<Review>(review::Answer::Opened {
             order_no: "HN20261128000003".into(),
             claim: None,
@@ -377,7 +385,7 @@ fn a_correction_since_the_return_is_named_beside_the_order() {
         let named = if lang == Lang::ZhCn {
             "退回后改过：机构名称、法定代表人"
         } else {
-            "Organisation, Legal rep. ("
+            "Organisation, Legal rep., Street"
         };
         assert!(screen.contains(named), "{screen}");
         let said = if lang == Lang::ZhCn {
@@ -385,6 +393,14 @@ fn a_correction_since_the_return_is_named_beside_the_order() {
         } else {
             "corrected since the return"
         };
-        assert!(screen.contains(said), "{screen}");
+        assert_eq!(screen.matches(said).count(), 1, "{screen}");
+        // Both who corrected it, once each.
+        let who = if lang == Lang::ZhCn {
+            "0000、李柜员）"
+        } else {
+            "0000, 李柜员)"
+        };
+        assert!(screen.contains(who), "{screen}");
+        assert_eq!(screen.matches("李柜员").count(), 1, "{screen}");
     }
 }

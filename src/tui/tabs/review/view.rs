@@ -286,22 +286,34 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             .iter()
             .rposition(|h| h.action == "reject")
             .map_or(0, |i| i + 1);
+        // Every correction since, in one line: the fields once each, and who.
+        let mut fields: Vec<&str> = Vec::new();
+        let mut who: Vec<&str> = Vec::new();
         for edit in screen.history[since.min(screen.history.len())..]
             .iter()
             .filter(|h| h.action == "edit_details")
         {
-            let fields = edit
+            let named = edit
                 .reason
                 .as_deref()
                 .and_then(|r| r.split_whitespace().next())
                 .unwrap_or_default()
                 .split(',')
                 .filter_map(format::order_field)
-                .map(|t| t.get(lang))
-                .collect::<Vec<_>>()
-                .join(T::ListJoin.get(lang));
+                .map(|t| t.get(lang));
+            for field in named {
+                if !fields.contains(&field) {
+                    fields.push(field);
+                }
+            }
+            if !who.contains(&edit.actor.name.as_str()) {
+                who.push(&edit.actor.name);
+            }
+        }
+        if !fields.is_empty() {
+            let join = T::ListJoin.get(lang);
             lines.push(Line::from(Span::styled(
-                T::CorrectedSinceReturn.fill(lang, &[&fields, &edit.actor.name]),
+                T::CorrectedSinceReturn.fill(lang, &[&fields.join(join), &who.join(join)]),
                 theme.warning,
             )));
         }
