@@ -820,3 +820,39 @@ fn a_correction_refused_because_the_order_changed_keeps_what_was_typed_and_takes
         .map(|f| f.input.text());
     assert_eq!(postal.as_deref(), Some("410013"));
 }
+
+#[test]
+fn a_correction_in_the_timeline_names_what_changed_and_why_apart() {
+    for (lang, said) in [
+        (Lang::ZhCn, "改了详细地址、邮政编码；原因：客户来电"),
+        (
+            Lang::En,
+            "changed: Street address, Postal code; why: 客户来电",
+        ),
+    ] {
+        let mut app = app(lang);
+        let mut history = history();
+        history.push(ca_counter::api::HistoryEntry {
+            id: 9,
+            at: "2026-11-28T08:00:00Z".into(),
+            actor: ca_counter::api::Actor {
+                id: Some("o1".into()),
+                name: "李柜员".into(),
+            },
+            action: "edit_details".into(),
+            from_status: None,
+            to_status: None,
+            reason: Some("mailing.street,mailing.postal_code 客户来电".into()),
+            request_id: None,
+        });
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        app.answer::<Orders>(orders::Answer::Detail {
+            order_no: "HN20261128000003".into(),
+            result: Ok((order(), history)),
+        });
+        let screen = render(&app, 100, 30);
+        assert!(screen.contains(said), "{screen}");
+    }
+}

@@ -332,11 +332,11 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
                 .split(',')
                 .map(|f| crate::tui::format::order_field(f).map_or(f, |t| t.get(lang)))
                 .collect();
-            let colon = if lang == Lang::ZhCn { "：" } else { ": " };
-            let mut text = named.join(T::ListJoin.get(lang));
+            // What changed, then why — never read as the new value.
+            let mut text = T::EditChangedFields.fill(lang, &[&named.join(T::ListJoin.get(lang))]);
             if !why.is_empty() {
-                text.push_str(colon);
-                text.push_str(why);
+                text.push_str(if lang == Lang::ZhCn { "；" } else { "; " });
+                text.push_str(&T::EditWhy.fill(lang, &[why]));
             }
             text
         }
