@@ -190,7 +190,7 @@ fn a_parcel_whose_address_changed_after_its_label_says_print_it_again() {
         let mark = if lang == Lang::ZhCn {
             "改址·"
         } else {
-            "moved · "
+            "relabel · "
         };
         assert!(screen.contains(mark), "{screen}");
         key(&mut app, KeyCode::Enter);
@@ -202,5 +202,73 @@ fn a_parcel_whose_address_changed_after_its_label_says_print_it_again() {
         };
         assert!(screen.contains(warning), "{screen}");
         insta::assert_snapshot!(format!("mail_relabel_{}", lang_name(lang)), screen);
+        // A scanner's number and Enter: refused until the label is printed again.
+        typed(&mut app, "EA123456785CN");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.take_jobs().is_empty(), "nothing shipped");
+        let screen = render(&app, 80, 24);
+        let first = if lang == Lang::ZhCn {
+            "请先按 Ctrl-P 重新打印面单"
+        } else {
+            "press Ctrl-P to"
+        };
+        assert!(screen.contains(first), "{screen}");
+        // Printed again: the queue, asked again, says so, and the scan goes.
+        let seq = app.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
+        app.answer::<Mailing>(mailing::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::MailingQueue {
+                items: vec![
+                    mailing_item(1, "张三", "芙蓉中路 1 号", 20, Deadline::Overdue),
+                    mailing_item(2, "李四", "桐梓坡路 8 号", 10, Deadline::Soon),
+                ],
+                promise_working_days: 2,
+                carriers: carriers(),
+            }),
+        });
+        typed(&mut app, "EA123456785CN");
+        key(&mut app, KeyCode::Enter);
+        let jobs = app.take_jobs();
+        assert!(
+            sent::<mailing::Request>(&jobs)
+                .iter()
+                .any(|r| matches!(r, mailing::Request::Ship { order_no, .. } if order_no == "HN20261128000001")),
+            "{:?}",
+            sent::<mailing::Request>(&jobs)
+        );
     }
+}
+
+#[test]
+fn an_address_corrected_while_its_parcel_is_up_shows_at_once() {
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    // The queue asked again after the change: the parcel up shows the new address, its
+    // label to print again, and its new version goes with the number.
+    let seq = app.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
+    let mut moved = mailing_item(1, "张三", "芙蓉中路 1 号", 20, Deadline::Overdue);
+    moved.relabel = true;
+    moved.order.version = 7;
+    app.answer::<Mailing>(mailing::Answer::Queue {
+        seq,
+        result: Ok(MailingQueue {
+            items: vec![
+                moved,
+                mailing_item(2, "李四", "桐梓坡路 8 号", 10, Deadline::Soon),
+                mailing_item(3, "王五", "五一大道 99 号", 2, Deadline::Ok),
+            ],
+            promise_working_days: 2,
+            carriers: carriers(),
+        }),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("芙蓉中路 1 号"), "{screen}");
+    assert!(screen.contains("请重新打印此单的面单"), "{screen}");
+    let version = app
+        .tab::<Mailing>()
+        .and_then(|m| m.scan.as_ref())
+        .and_then(|s| s.current())
+        .map(|i| i.order.version);
+    assert_eq!(version, Some(7));
 }

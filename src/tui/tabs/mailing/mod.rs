@@ -210,7 +210,15 @@ impl Mailing {
         let (kept, gone): (Vec<_>, Vec<_>) = tail
             .into_iter()
             .partition(|item| self.queue.find(item.order.order_no.as_str()).is_some());
-        scan.batch.extend(kept);
+        // Those still to come are as the queue says now: an address corrected meanwhile
+        // shows (with its label to print again), and the number goes with their version.
+        let queue = &self.queue;
+        scan.batch.extend(kept.into_iter().map(|item| {
+            queue
+                .find(item.order.order_no.as_str())
+                .cloned()
+                .unwrap_or(item)
+        }));
         if gone.is_empty() {
             return;
         }
@@ -262,6 +270,13 @@ impl Mailing {
         let typed = scan.input.text();
         // A scanner that reads nothing sends a bare Enter: nothing to do.
         if typed.trim().is_empty() {
+            return;
+        }
+        // Its label shows the address before a correction: not mailed until it is printed
+        // again (a scanner's Enter would send it before anyone read the warning).
+        if item.relabel {
+            scan.error = Some(Text::from(T::MailRelabelFirst));
+            scan.input = Input::new("");
             return;
         }
         let name = Self::carrier_name(&carrier, ctx.lang);
@@ -520,7 +535,15 @@ impl Component for Mailing {
                 }
             }
             Answer::Shipped { order_no, result } => self.shipped(ctx, &order_no, result),
-            Answer::Printed(result) => self.notice = Some(printed_notice(&result, lang)),
+            Answer::Printed(result) => {
+                // Labels printed again: the queue says which no longer need it.
+                if result.is_ok()
+                    && let Some(seq) = self.fetch.changed(ctx.now, true)
+                {
+                    ctx.ask(Request::Queue { seq });
+                }
+                self.notice = Some(printed_notice(&result, lang));
+            }
         }
     }
 
