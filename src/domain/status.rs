@@ -146,7 +146,8 @@ pub enum ActionNeeds {
     Reasons,
     /// An uploaded voucher attachment.
     Voucher,
-    /// One or more newly uploaded attachments.
+    /// One or more newly uploaded attachments (none for a resubmission when the order's
+    /// details were corrected since it was returned).
     Attachments,
     /// Carrier and tracking number.
     Shipment,

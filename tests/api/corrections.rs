@@ -19,6 +19,7 @@ on_both_databases!(
     a_bad_correction_names_every_field_and_changes_nothing,
     a_returned_organisation_is_corrected_and_found_by_its_new_name,
     two_corrections_from_the_same_version_one_wins,
+    a_return_answered_by_correcting_the_address_goes_back_to_review_without_a_file,
 );
 
 fn refusal(result: Result<Order, ClientError>) -> Problem {
@@ -604,5 +605,78 @@ async fn two_corrections_from_the_same_version_one_wins(db: Db) {
             .count(),
         1
     );
+    app.finish().await;
+}
+
+async fn a_return_answered_by_correcting_the_address_goes_back_to_review_without_a_file(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("张三").await;
+    let paid = app.pay(&order).await;
+    let returned = app
+        .act(
+            &app.reviewer,
+            &paid,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["收件地址不完整，请补充门牌号".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    let resubmit = |version: i64| ActionRequest {
+        version: Some(version),
+        ..Default::default()
+    };
+    // Not corrected yet: a file is needed.
+    let refused = refusal(
+        clerk
+            .act(
+                &order.order_no,
+                Action::Resubmit,
+                &resubmit(returned.version),
+            )
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "attachment_ids");
+    let corrected = clerk
+        .update_order(
+            &order.order_no,
+            &OrderUpdate {
+                version: Some(returned.version),
+                mailing: Some(moved_house()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected");
+    let back = clerk
+        .act(
+            &order.order_no,
+            Action::Resubmit,
+            &resubmit(corrected.version),
+        )
+        .await
+        .expect("back to review with the correction alone");
+    assert_eq!(back.status, OrderStatus::PendingReview);
+    assert_eq!(back.resubmissions, 1);
+    // Returned again: the correction before the last return does not count any more.
+    let again = app
+        .act(
+            &app.reviewer,
+            &back,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["申请表缺少签字".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    let refused = refusal(
+        clerk
+            .act(&order.order_no, Action::Resubmit, &resubmit(again.version))
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "attachment_ids");
     app.finish().await;
 }

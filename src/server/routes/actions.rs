@@ -341,10 +341,13 @@ async fn details(
                 vec![SetColumn::Int("paid_at", Some(now_ms()))]
             };
             let listed = request.attachment_ids.join(",");
-            (
-                Some(reason.map(|r| format!("{r} ({listed})")).unwrap_or(listed)),
-                set,
-            )
+            let reason = match (reason, listed.is_empty()) {
+                (Some(r), false) => Some(format!("{r} ({listed})")),
+                (Some(r), true) => Some(r),
+                (None, false) => Some(listed),
+                (None, true) => None,
+            };
+            (reason, set)
         }
         Action::Ship => {
             let code = request
@@ -444,6 +447,11 @@ async fn check_attachments(
     errors: &mut Errors,
 ) -> Result<(), ApiError> {
     if ids.is_empty() {
+        // A return answered by correcting the order's details (its address, the
+        // organisation) needs no file; otherwise the corrected materials are needed.
+        if action == Action::Resubmit && state.store.corrected_since_return(order).await? {
+            return Ok(());
+        }
         errors.add("attachment_ids", T::ErrRequired);
         return Ok(());
     }

@@ -10,7 +10,7 @@ use crate::domain::{OrderPart, OrderStatus, UserType};
 use super::events::{NewEvent, insert_event};
 use super::orders::{Actor, OrderRow, TransitionError, insert_history};
 use super::params::Params;
-use super::{Store, StoreError, now_ms, search};
+use super::{Store, StoreError, StoreResult, now_ms, search};
 
 /// The history row's action of a correction. Its reason is the fields that changed
 /// (`mailing.street,mailing.postal_code`), then what the person gave as why, if anything.
@@ -91,6 +91,17 @@ fn organization_changes(old: &Organization, new: &Organization) -> Vec<&'static 
 }
 
 impl Store {
+    /// Whether the order's details were corrected since it was last returned: a return
+    /// answered that way may go back to review without a file.
+    pub async fn corrected_since_return(&self, row: &OrderRow) -> StoreResult<bool> {
+        let history = self.history(&row.id).await?;
+        let since = history
+            .iter()
+            .rposition(|h| h.action == "reject")
+            .map_or(history.len(), |i| i + 1);
+        Ok(history[since..].iter().any(|h| h.action == EDIT_ACTION))
+    }
+
     /// Corrects `order_no` as `edit` says. Nothing changes unless every part it touches may
     /// change in the order's status ([`TransitionError::NotAllowed`]) and the version is
     /// the one the person saw ([`TransitionError::Conflict`]). An organisation's new name

@@ -361,6 +361,12 @@ async fn next_step(
             // Each file asked for is uploaded on its own (a re-signed form, a transfer
             // slip…); the order goes back to review when the customer says they are all in.
             let uploaded = corrections_since(state, row, returned_at).await?;
+            let corrected = state.store.corrected_since_return(row).await?;
+            let resubmit_hint = match (uploaded.is_empty(), corrected) {
+                (false, _) => T::WebResubmitWhenAll,
+                (true, true) => T::WebResubmitCorrected,
+                (true, false) => T::WebResubmitFirst,
+            };
             let resubmit_error = errors
                 .iter()
                 .find(|(field, _, _)| field == "resubmit")
@@ -384,7 +390,7 @@ async fn next_step(
                     (super::form::token(ctx))
                     input type="hidden" name="version" value=(row.version);
                     div.field.invalid[resubmit_error.is_some()] #resubmit {
-                        p.hint { (ctx.t(if uploaded.is_empty() { T::WebResubmitFirst } else { T::WebResubmitWhenAll })) }
+                        p.hint { (ctx.t(resubmit_hint)) }
                         @if let Some(error) = resubmit_error { p.field-error { (error) } }
                     }
                     div.actions { button type="submit" { (ctx.t(T::WebResubmit)) } }
@@ -474,7 +480,13 @@ pub async fn resubmit(
         Ok(uploaded) => uploaded,
         Err(e) => return failed(ctx, e),
     };
-    if uploaded.is_empty() {
+    let corrected = match state.store.corrected_since_return(&row).await {
+        Ok(corrected) => corrected,
+        Err(e) => return failed(ctx, e.into()),
+    };
+    // Nothing uploaded is fine when the return was answered by correcting the order's
+    // details here (an address, the organisation).
+    if uploaded.is_empty() && !corrected {
         return refused(ctx.t(T::WebResubmitNothing).to_owned()).await;
     }
     let request = ActionRequest {

@@ -111,9 +111,10 @@ impl Form {
                 ActionNeeds::Reason => vec![field("reason", T::FieldReason, true)],
                 ActionNeeds::OptionalNote => vec![field("reason", T::FieldOptionalNote, false)],
                 ActionNeeds::Reasons => vec![field("reasons", T::FieldReasons, true)],
-                ActionNeeds::Voucher | ActionNeeds::Attachments => {
-                    vec![field("file", T::FieldFilePath, true)]
-                }
+                ActionNeeds::Voucher => vec![field("file", T::FieldFilePath, true)],
+                // None when the order's details were corrected since the return: the
+                // platform says when a file is needed.
+                ActionNeeds::Attachments => vec![field("file", T::FieldFilePath, false)],
                 ActionNeeds::Shipment => {
                     let mut carrier = field("carrier", T::FieldCarrier, true);
                     let names: Vec<String> =
