@@ -291,6 +291,14 @@ pub fn is_place_char(c: char) -> bool {
         || matches!(c, ' ' | '·' | '-' | '、' | '(' | ')' | '（' | '）')
 }
 
+/// One line printed on a document (an organisation's name, a street): the text rule, then
+/// without the invisible characters a paste can carry inside it (a zero-width space in
+/// `零宽\u{200B}测试有限公司` would make the printed name unfindable by what it shows).
+pub fn printed_line<const MAX: usize>(input: &str) -> Result<String, InvalidValue> {
+    let text = RequiredText::<MAX>::parse(input)?.into_inner();
+    Ok(text.chars().filter(|c| !is_invisible(*c)).collect())
+}
+
 /// A province, city or district as typed for an address: human text made of
 /// [`is_place_char`] characters with at least one letter, at most 30 characters — so
 /// `!!@@` never reaches a mailing label. The contract's pattern is built from the same two
@@ -406,6 +414,22 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_printed_line_loses_the_invisible_characters_inside_it() {
+        assert_eq!(
+            printed_line::<100>("零宽\u{200B}测试\u{2060}有限公司"),
+            Ok("零宽测试有限公司".into())
+        );
+        assert_eq!(
+            printed_line::<100>("麓山南路\u{FEFF} 932 号"),
+            Ok("麓山南路 932 号".into())
+        );
+        assert_eq!(
+            code(printed_line::<100>("\u{200B}")),
+            Some(T::ErrInvisibleOnly)
+        );
     }
 
     #[test]

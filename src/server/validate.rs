@@ -4,8 +4,8 @@
 use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, OrderUpdate, Organization};
 use crate::domain::person_name;
 use crate::domain::{
-    Email, IdNumber, InvalidValue, Lines, Phone, PostalCode, RequiredText, Uscc, UserType,
-    human_text, place_name,
+    Email, IdNumber, InvalidValue, Lines, Phone, PostalCode, Uscc, UserType, human_text,
+    place_name, printed_line,
 };
 use crate::i18n::{Msg, T};
 
@@ -41,10 +41,6 @@ impl Errors {
             Err(ApiError::Validation(self.0))
         }
     }
-}
-
-fn text<const MAX: usize>(value: &str) -> Result<String, InvalidValue> {
-    RequiredText::<MAX>::parse(value).map(RequiredText::into_inner)
 }
 
 /// Optional one-line human text: `None` when blank, else checked by the text rule.
@@ -191,7 +187,7 @@ pub fn new_order(
 
 /// An organisation's details, checked (`None` when a field is bad: recorded in `errors`).
 fn organization(errors: &mut Errors, o: &Organization) -> Option<Organization> {
-    let name = errors.check("organization.name", text::<100>(&o.name));
+    let name = errors.check("organization.name", printed_line::<100>(&o.name));
     let uscc = errors.check("organization.uscc", Uscc::parse(&o.uscc));
     let legal = errors.check(
         "organization.legal_representative",
@@ -224,7 +220,7 @@ fn mailing(errors: &mut Errors, m: &MailingAddress) -> MailingAddress {
             .check("mailing.district", place_name(&m.district))
             .unwrap_or_default(),
         street: errors
-            .check("mailing.street", text::<200>(&m.street))
+            .check("mailing.street", printed_line::<200>(&m.street))
             .unwrap_or_default(),
         postal_code: errors
             .check("mailing.postal_code", PostalCode::parse(&m.postal_code))

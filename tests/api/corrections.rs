@@ -374,6 +374,24 @@ async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
     assert_eq!(unchanged.mailing.street, "麓山南路 932 号");
     let history = clerk.history(&order.order_no).await.expect("history");
     assert!(history.iter().all(|h| h.action != "edit_details"));
+
+    // A zero-width space pasted inside a street is not kept: the label shows what is read.
+    let pasted = clerk
+        .update_order(
+            &order.order_no,
+            &OrderUpdate {
+                version: Some(order.version),
+                mailing: Some(MailingAddress {
+                    street: "珠江北路\u{200B} 99 号".into(),
+                    ..moved_house()
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected");
+    let shown = clerk.order(&pasted.order_no, true).await.expect("order");
+    assert_eq!(shown.mailing.street, "珠江北路 99 号");
     app.finish().await;
 }
 
