@@ -175,7 +175,7 @@ web_texts! { messaging_texts;
     ProblemConflictTitle => "订单已被改动", "Order changed";
     ProblemConflictStateTitle => "当前状态下无法这样做", "Not possible in the current state";
     ProblemInvalidTransition => "订单 {0} 当前是“{1}”，不能“{2}”", "order {0} is {1}; it cannot be \"{2}\"";
-    ProblemVersionConflict => "订单 {0} 已被他人改动（现为第 {1} 版，“{2}”），请刷新后再试", "order {0} was changed by someone else (now version {1}, {2}); refresh and try again";
+    ProblemVersionConflict => "订单 {0} 刚刚有了改动（现为“{2}”），请看最新内容后再试", "order {0} has just changed (it is now {2}); look at it as it is now and try again";
     ProblemCustomerExists => "手机号 {0} 已有客户", "a customer with phone {0} already exists";
     ProblemIdempotencyInvalid => "Idempotency-Key 请求头只能是 1–200 个可见的 ASCII 字符", "the Idempotency-Key header must be 1–200 visible ASCII characters";
     ProblemIdempotencyMissing => "创建订单需要 Idempotency-Key 请求头", "creating an order needs an Idempotency-Key header";

@@ -114,6 +114,7 @@ async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
     };
     assert_eq!(event.order_no, order.order_no);
     assert_eq!(event.kind, "updated");
+    assert_eq!(event.action.as_deref(), Some("edit_details"));
     assert_eq!(event.version, corrected.version);
     assert_eq!(event.count_move(), None);
     assert_eq!(

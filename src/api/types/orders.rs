@@ -415,7 +415,8 @@ pub struct OrderEvent {
     pub order_no: OrderNo,
     /// `created`, `transition`, `attachment`, `note`, `claim`, `updated`, `payment`.
     pub kind: String,
-    /// The action, for transitions.
+    /// The action, for transitions; `edit_details` for a correction of the order's details
+    /// (kind `updated`).
     pub action: Option<String>,
     /// Status after the change.
     pub status: OrderStatus,

@@ -240,11 +240,12 @@ impl Store {
             edit.request_id.as_deref(),
         )
         .await?;
+        // An update, named as the history names it (the fields are in the history).
         let event = NewEvent::order(
             &current.id,
             order_no,
             "updated",
-            None,
+            Some(EDIT_ACTION),
             status,
             current.version + 1,
         );

@@ -98,6 +98,11 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
             out.push((action_key(*action), Cmd::Act(*action), action.label(lang).to_owned()));
         }
     }
+    // What the platform lets this operator correct now (the address until mailed). Never
+    // beside `e` for a tracking event: that is offered only once the order is mailed.
+    if !order.editable.is_empty() {
+        out.push(('e', Cmd::Edit, T::CmdEditOrder.get(lang).to_owned()));
+    }
     // The form as the order says now (after a correction, to sign again): it shows the
     // ID number, so for those who may see it.
     if env.shared.permits(Permission::RevealPersonalData) && !order.status.is_final() {
@@ -135,7 +140,10 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             .footer(),
         );
         for (key, cmd, label) in order_actions(orders, env) {
-            let binding = Binding::new(&[Key::ch(key)], cmd, label);
+            let mut binding = Binding::new(&[Key::ch(key)], cmd, label);
+            if cmd == Cmd::Edit {
+                binding = binding.short(t(T::HintEditOrder));
+            }
             // Texts are for a caller on the phone: listed on the order, not in the footer
             // the counter's everyday keys need.
             // Nor is printing the form again, now and then.
@@ -150,15 +158,6 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             out.push(
                 Binding::new(&[Key::ch('n')], Cmd::Note, t(T::CmdNote))
                     .short(t(T::HintNote))
-                    .footer(),
-            );
-        }
-        // What the platform lets this operator correct now (the address until mailed). Never
-        // beside `e` for a tracking event: that is offered only once the order is mailed.
-        if !env.shared.read_only && order.is_some_and(|o| !o.editable.is_empty()) {
-            out.push(
-                Binding::new(&[Key::ch('e')], Cmd::Edit, t(T::CmdEditOrder))
-                    .short(t(T::HintEditOrder))
                     .footer(),
             );
         }
