@@ -133,7 +133,7 @@ web_texts! { messaging_texts;
     ErrListedTwice => "{0} 重复出现", "{0} is listed twice";
     ErrUnknownField => "不认识的字段", "unknown field";
     ErrInvalidValue => "值不对：{0}", "invalid value: {0}";
-    ErrUnprintable => "“{0}”无法打印在申请表上；请换一种写法，或联系客服（管理员可配置能打印它的字体）", "\"{0}\" cannot be printed on the application form: write it another way, or ask the hotline (an administrator can configure a font that prints it)";
+    ErrUnprintable => "“{0}”无法打印在申请表上；请换一种写法，确需此字的请联系客服", "\"{0}\" cannot be printed on the application form: write it another way, or if it must be this character, ask the hotline";
     ErrDateRangeReversed => "结束日期不能早于开始日期（{0}）", "the end date cannot be before the start date ({0})";
     ErrVersionsDisagree => "与请求体中的 version（{0}）不一致，无法判断以哪个为准", "disagrees with the version in the body ({0}); which one is meant cannot be told";
     ErrExpectedText => "应为文本（带引号的字符串）", "must be text (a quoted string)";

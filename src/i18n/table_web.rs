@@ -196,6 +196,8 @@ macro_rules! web_texts {
             WebEditSave => "保存修改", "Save the corrections";
             WebEditClosed => "订单当前为“{0}”，已不能修改。如需帮助请联系客服。", "The order is now {0} and can no longer be changed. Contact us if you need help.";
             WebEditShipped => "证书已经寄出（运单号 {0}），收件信息不能再修改。如需帮助请联系客服。", "The certificate has been mailed (parcel {0}), so the address can no longer change. Contact us if you need help.";
+            WebVoucherIn => "转账凭证已上传，订单进入审核：核对到账后通过，届时短信通知您。", "The transfer voucher is in and the order is in review: it is approved once the transfer is seen, and we text you then.";
+            WebResubmitted => "补正材料已提交审核，审核结果会短信通知您。", "The corrections are sent for review; we text you the result.";
             WebEditSaved => "已保存修改。", "The corrections are saved.";
             WebEditUnchanged => "内容与原来相同，没有修改。", "Nothing was different, so nothing changed.";
             WebEditSavedReprint => "已保存修改。单位信息变了：请在下面下载申请表重新打印，签字盖章后作为补正材料上传。", "The corrections are saved. The organisation's details changed: download the form below, print it again, sign and stamp it, and upload it as a correction.";

@@ -266,6 +266,11 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         )
         .await;
     assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.html);
+    // Back on the order, told the voucher is in.
+    let to = uploaded.location.expect("to the order");
+    assert_eq!(to, format!("/orders/{no}?done=voucher"));
+    let told = browser.get(&to).await;
+    assert!(told.html.contains("转账凭证已上传"), "{}", told.html);
     let order = app
         .client(&app.clerk)
         .order(&no, false)

@@ -152,6 +152,8 @@ pub struct Opened {
     submitted: Option<String>,
     /// `saved`, `unchanged` or `reprint`: back from the correction form.
     edited: Option<String>,
+    /// `voucher` or `resubmit`: what the customer just did.
+    done: Option<String>,
 }
 
 /// `GET /orders/{order_no}/form.pdf`: the order's application form, to print again, sign
@@ -197,7 +199,11 @@ pub async fn page(
         (false, Some("saved")) => Some(T::WebEditSaved),
         (false, Some("unchanged")) => Some(T::WebEditUnchanged),
         (false, Some("reprint")) => Some(T::WebEditSavedReprint),
-        _ => None,
+        _ => match opened.done.as_deref() {
+            Some("voucher") => Some(T::WebVoucherIn),
+            Some("resubmit") => Some(T::WebResubmitted),
+            _ => None,
+        },
     };
     order_page(&state, &who, &row, StatusCode::OK, &[], notice).await
 }
@@ -679,7 +685,15 @@ async fn act(
     )
     .await;
     match done {
-        Ok(_) => page::see_other(&format!("/orders/{}", row.order_no)),
+        // Back on the order's page, saying what was done (the voucher in, sent for review).
+        Ok(_) => {
+            let said = match action {
+                Action::UploadVoucher => "?done=voucher",
+                Action::Resubmit => "?done=resubmit",
+                _ => "",
+            };
+            page::see_other(&format!("/orders/{}{said}", row.order_no))
+        }
         Err(e) => not_now(state, who, row, e, field).await,
     }
 }
