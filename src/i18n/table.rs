@@ -269,7 +269,7 @@ web_texts! { messaging_texts;
     HintEditOrder => "修改", "correct";
     FieldEditReason => "修改原因（可不填）", "Why (optional)";
     EditRevealFirst => "修改需要看到完整的地址：正在显示完整信息（留痕）…", "correcting needs the full address: showing it in full (audited)…";
-    EditOrderDone => "修改订单资料", "correct the order";
+    EditOrderDone => "修改订单资料", "correcting the order";
     EditReprintForm => "已修改订单 {0}：单位信息变了，按 f 打印新的申请表，请客户签字盖章后作为补正材料上传", "order {0} corrected: the organisation changed, so press f to print the new form for the customer to sign and stamp, and upload it as a correction";
     EditChangedToo => "这一栏刚被他人改为：{0}（保留了你填的，请确认）", "just changed by someone else to: {0} (yours is kept; check it)";
     EditRebasing => "订单刚被他人修改，正在载入最新内容…", "the order was just changed by someone else; loading it…";

@@ -224,6 +224,7 @@ pub struct Order {
     pub claim: Option<Claim>,
     /// How often it came back corrected after being returned.
     #[serde(default)]
+    #[schema(required = true)]
     pub resubmissions: i64,
     /// The payment provider's trade number, when paid by QR code.
     #[serde(default)]
@@ -239,6 +240,7 @@ pub struct Order {
     /// mailing address until the order is mailed, an organisation's details while it is
     /// returned for correction; none without the permission.
     #[serde(default)]
+    #[schema(required = true)]
     pub editable: Vec<OrderPart>,
     /// Attachments, oldest first.
     pub attachments: Vec<Attachment>,

@@ -645,11 +645,12 @@ fn a_clerk_corrects_the_address_in_a_form_that_fits_and_errors_come_back_beside_
                 .any(|r| matches!(r, orders::Request::Detail { .. }))
         );
         let done = if lang == Lang::ZhCn {
-            "修改订单资料"
+            "已修改订单资料：HN20261128000003"
         } else {
-            "correct the order"
+            "correcting the order: HN20261128000003 done"
         };
-        assert!(render(&app, 80, 24).contains(done));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(done), "{screen}");
     }
 }
 
