@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::apply::failed;
-use super::form::{self, Field};
+use super::form;
 use super::orders::{customer_actor, own_order};
 use super::page::{self, Ctx};
 use super::session::SignedIn;
@@ -21,18 +21,6 @@ use crate::i18n::T;
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::store::OrderRow;
-
-/// The organisation's fields, then the address's, as the application form names them.
-const ORG_FIELDS: [&str; 3] = ["org_name", "org_uscc", "org_legal"];
-const MAIL_FIELDS: [&str; 7] = [
-    "recipient",
-    "recipient_phone",
-    "province",
-    "city",
-    "district",
-    "street",
-    "postal_code",
-];
 
 /// What the correction form holds: each field as typed, and as the order said when the
 /// form was made (`orig_<field>`, hidden), so a form sent after the order changed takes
@@ -60,7 +48,11 @@ impl<'de> Deserialize<'de> for EditForm {
             keep_lang: get("keep").as_deref() == Some("lang"),
             ..EditForm::default()
         };
-        for name in ORG_FIELDS.into_iter().chain(MAIL_FIELDS) {
+        for name in form::ORGANISATION
+            .iter()
+            .chain(&form::MAILING)
+            .map(|s| s.name)
+        {
             if let Some(value) = get(name) {
                 form.values.insert(name, value);
             }
@@ -306,18 +298,11 @@ pub async fn save(
 
 /// The label of a form field, by its name.
 fn label_of(name: &str) -> T {
-    match name {
-        "org_name" => T::WebOrgName,
-        "org_uscc" => T::WebOrgUscc,
-        "org_legal" => T::WebOrgLegal,
-        "recipient" => T::WebRecipient,
-        "recipient_phone" => T::WebRecipientPhone,
-        "province" => T::WebProvince,
-        "city" => T::WebCity,
-        "district" => T::WebDistrict,
-        "street" => T::WebStreet,
-        _ => T::WebPostalCode,
-    }
+    form::ORGANISATION
+        .iter()
+        .chain(&form::MAILING)
+        .find(|s| s.name == name)
+        .map_or(T::WebPostalCode, |s| s.label)
 }
 
 fn edit_page(
@@ -351,31 +336,6 @@ fn edit_page(
         };
         return page::page(ctx, status, &title, body);
     }
-    let e = |field: &str| {
-        errors
-            .iter()
-            .find(|(f, _, _)| f == field)
-            .map(|(_, _, m)| m.as_str())
-    };
-    let field = |name: &str,
-                 label: T,
-                 value: &str,
-                 kind: &'static str,
-                 auto: &'static str,
-                 mode: &'static str,
-                 max: usize| {
-        form::field(&Field {
-            name,
-            label: ctx.t(label),
-            value,
-            error: e(name),
-            kind,
-            autocomplete: auto,
-            inputmode: mode,
-            max,
-            ..Field::default()
-        })
-    };
     let t = typed;
     let v = |name: &str| t.value(name);
     let shipped_soon = row.status().ok() == Some(OrderStatus::PendingShipment);
@@ -395,20 +355,12 @@ fn edit_page(
                 fieldset {
                     legend { (ctx.t(T::PartOrganization)) }
                     p.hint { (ctx.t(T::WebEditOrgReprint)) }
-                    (field("org_name", T::WebOrgName, &v("org_name"), "text", "organization", "text", 100))
-                    (field("org_uscc", T::WebOrgUscc, &v("org_uscc"), "text", "off", "text", 18))
-                    (field("org_legal", T::WebOrgLegal, &v("org_legal"), "text", "off", "text", 50))
+                    (form::fields(ctx, &form::ORGANISATION, v, errors))
                 }
             }
             fieldset {
                 legend { (ctx.t(T::WebMailing)) }
-                (field("recipient", T::WebRecipient, &v("recipient"), "text", "shipping name", "text", 50))
-                (field("recipient_phone", T::WebRecipientPhone, &v("recipient_phone"), "tel", "shipping tel-national", "tel", 20))
-                (field("province", T::WebProvince, &v("province"), "text", "shipping address-level1", "text", 30))
-                (field("city", T::WebCity, &v("city"), "text", "shipping address-level2", "text", 30))
-                (field("district", T::WebDistrict, &v("district"), "text", "shipping address-level3", "text", 30))
-                (field("street", T::WebStreet, &v("street"), "text", "shipping street-address", "text", 200))
-                (field("postal_code", T::WebPostalCode, &v("postal_code"), "text", "shipping postal-code", "numeric", 6))
+                (form::fields(ctx, &form::MAILING, v, errors))
             }
             div.actions { button type="submit" { (ctx.t(T::WebEditSave)) } }
         }

@@ -102,3 +102,137 @@ pub fn summary(ctx: &Ctx, errors: &[(String, String, String)]) -> Markup {
         }
     }
 }
+
+/// A field of an order's own parts (the organisation, the mailing address) as the
+/// application form and the correction form both show it.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    /// Its name and id (the application form's).
+    pub name: &'static str,
+    /// Its label.
+    pub label: T,
+    /// `text`, `tel`.
+    pub kind: &'static str,
+    /// The `autocomplete` token.
+    pub autocomplete: &'static str,
+    /// The on-screen keyboard.
+    pub inputmode: &'static str,
+    /// Most characters accepted.
+    pub max: usize,
+}
+
+const fn spec(
+    name: &'static str,
+    label: T,
+    kind: &'static str,
+    autocomplete: &'static str,
+    inputmode: &'static str,
+    max: usize,
+) -> Spec {
+    Spec {
+        name,
+        label,
+        kind,
+        autocomplete,
+        inputmode,
+        max,
+    }
+}
+
+/// The organisation's fields.
+pub const ORGANISATION: [Spec; 3] = [
+    spec(
+        "org_name",
+        T::WebOrgName,
+        "text",
+        "organization",
+        "text",
+        100,
+    ),
+    spec("org_uscc", T::WebOrgUscc, "text", "off", "text", 18),
+    spec("org_legal", T::WebOrgLegal, "text", "off", "text", 50),
+];
+
+/// The mailing address's fields.
+pub const MAILING: [Spec; 7] = [
+    spec(
+        "recipient",
+        T::WebRecipient,
+        "text",
+        "shipping name",
+        "text",
+        50,
+    ),
+    spec(
+        "recipient_phone",
+        T::WebRecipientPhone,
+        "tel",
+        "shipping tel-national",
+        "tel",
+        20,
+    ),
+    spec(
+        "province",
+        T::WebProvince,
+        "text",
+        "shipping address-level1",
+        "text",
+        30,
+    ),
+    spec(
+        "city",
+        T::WebCity,
+        "text",
+        "shipping address-level2",
+        "text",
+        30,
+    ),
+    spec(
+        "district",
+        T::WebDistrict,
+        "text",
+        "shipping address-level3",
+        "text",
+        30,
+    ),
+    spec(
+        "street",
+        T::WebStreet,
+        "text",
+        "shipping street-address",
+        "text",
+        200,
+    ),
+    spec(
+        "postal_code",
+        T::WebPostalCode,
+        "text",
+        "shipping postal-code",
+        "numeric",
+        6,
+    ),
+];
+
+/// The fields of `specs`, each holding `value(name)`, with its error from `errors`.
+pub fn fields(
+    ctx: &Ctx,
+    specs: &[Spec],
+    value: impl Fn(&str) -> String,
+    errors: &[(String, String, String)],
+) -> Markup {
+    html! {
+        @for s in specs {
+            (field(&Field {
+                name: s.name,
+                label: ctx.t(s.label),
+                value: &value(s.name),
+                error: errors.iter().find(|(f, _, _)| f == s.name).map(|(_, _, m)| m.as_str()),
+                kind: s.kind,
+                autocomplete: s.autocomplete,
+                inputmode: s.inputmode,
+                max: s.max,
+                ..Field::default()
+            }))
+        }
+    }
+}

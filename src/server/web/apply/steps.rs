@@ -389,6 +389,22 @@ async fn form_step(
             ..Field::default()
         })
     };
+    let value = |name: &str| {
+        match name {
+            "org_name" => &f.org_name,
+            "org_uscc" => &f.org_uscc,
+            "org_legal" => &f.org_legal,
+            "recipient" => &f.recipient,
+            "recipient_phone" => &f.recipient_phone,
+            "province" => &f.province,
+            "city" => &f.city,
+            "district" => &f.district,
+            "street" => &f.street,
+            "postal_code" => &f.postal_code,
+            _ => "",
+        }
+        .to_owned()
+    };
     Ok(html! {
         h2 { (ctx.t(T::WebStepForm)) }
         (form::summary(ctx, errors))
@@ -406,20 +422,12 @@ async fn form_step(
             @if organisation {
                 fieldset {
                     legend { (ctx.t(T::FieldOrganization)) }
-                    (field("org_name", T::WebOrgName, &f.org_name, "text", "organization", "text", 100))
-                    (field("org_uscc", T::WebOrgUscc, &f.org_uscc, "text", "off", "text", 18))
-                    (field("org_legal", T::WebOrgLegal, &f.org_legal, "text", "off", "text", 50))
+                    (form::fields(ctx, &form::ORGANISATION, value, errors))
                 }
             }
             fieldset {
                 legend { (ctx.t(T::WebMailing)) }
-                (field("recipient", T::WebRecipient, &f.recipient, "text", "shipping name", "text", 50))
-                (field("recipient_phone", T::WebRecipientPhone, &f.recipient_phone, "tel", "shipping tel-national", "tel", 20))
-                (field("province", T::WebProvince, &f.province, "text", "shipping address-level1", "text", 30))
-                (field("city", T::WebCity, &f.city, "text", "shipping address-level2", "text", 30))
-                (field("district", T::WebDistrict, &f.district, "text", "shipping address-level3", "text", 30))
-                (field("street", T::WebStreet, &f.street, "text", "shipping street-address", "text", 200))
-                (field("postal_code", T::WebPostalCode, &f.postal_code, "text", "shipping postal-code", "numeric", 6))
+                (form::fields(ctx, &form::MAILING, value, errors))
             }
             div.actions { button type="submit" { (ctx.t(T::WebNext)) } }
         }
