@@ -1039,5 +1039,22 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
         .get(&format!("/orders/{}/edit", other.order_no))
         .await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+
+    // Signed out in another tab, then the form sent: to sign in, told it was not sent, and
+    // back to the form afterwards.
+    browser.post("/logout", &[]).await;
+    let lost = send(
+        &mut browser,
+        &edit,
+        &fields("芙蓉中路 3 号", "410011", "9".into()),
+    )
+    .await;
+    assert_eq!(lost.status, StatusCode::SEE_OTHER, "{}", lost.html);
+    let to = lost.location.expect("to sign in");
+    assert!(to.contains("ended=1"), "{to}");
+    assert!(
+        to.contains(&format!("next=%2Forders%2F{no}%2Fedit")),
+        "{to}"
+    );
     app.finish().await;
 }

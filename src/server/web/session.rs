@@ -135,8 +135,14 @@ impl FromRequestParts<AppState> for SignedIn {
                     page_of_form(parts.uri.path())
                 };
                 let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
-                // Said on the sign-in page, so that a form that went nowhere is explained.
-                let ended = if visit.ended { "&ended=1" } else { "" };
+                // Said on the sign-in page, so that a form that went nowhere is explained: a
+                // session that ended, or a form sent with none (signed out in another tab).
+                let posted = parts.method == axum::http::Method::POST;
+                let ended = if visit.ended || posted {
+                    "&ended=1"
+                } else {
+                    ""
+                };
                 Err(page::see_other(&format!("/login?next={next}{ended}")))
             }
         }
@@ -169,9 +175,11 @@ fn here(parts: &Parts) -> String {
 /// `/account`; anything else on the home page.
 fn page_of_form(path: &str) -> String {
     let mut segments = path.trim_start_matches('/').split('/');
-    match (segments.next(), segments.next()) {
-        (Some("orders"), Some(no)) if !no.is_empty() => format!("/orders/{no}"),
-        (Some(first @ ("apply" | "account")), _) => format!("/{first}"),
+    match (segments.next(), segments.next(), segments.next()) {
+        // The correction form is a page of its own.
+        (Some("orders"), Some(no), Some("edit")) if !no.is_empty() => format!("/orders/{no}/edit"),
+        (Some("orders"), Some(no), _) if !no.is_empty() => format!("/orders/{no}"),
+        (Some(first @ ("apply" | "account")), _, _) => format!("/{first}"),
         _ => "/".to_owned(),
     }
 }
@@ -192,6 +200,10 @@ mod tests {
                 "/orders/HN20261205000004",
             ),
             ("/apply/scan", "/apply"),
+            (
+                "/orders/HN20261205000004/edit",
+                "/orders/HN20261205000004/edit",
+            ),
             ("/apply", "/apply"),
             ("/account/sessions/abc/end", "/account"),
             ("/logout", "/"),
