@@ -41,16 +41,18 @@ impl Caller {
 
     /// The 403 for this caller, naming their roles.
     pub fn forbidden(&self) -> ApiError {
+        // The roles by their names in the caller's language (客服, not `support`).
+        let lang = self.ctx.lang;
         let roles: Vec<&str> = self
             .operator
             .roles
             .roles()
             .iter()
-            .map(|r| r.as_str())
+            .map(|r| r.label(lang))
             .collect();
         ApiError::Forbidden {
             code: "forbidden",
-            detail: Msg::with(T::ProblemForbiddenDetail, [roles.join(",")]),
+            detail: Msg::with(T::ProblemForbiddenDetail, [roles.join(T::ListJoin.get(lang))]),
         }
     }
 
