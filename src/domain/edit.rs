@@ -79,9 +79,46 @@ impl OrderPart {
     }
 }
 
+/// The reasons a reviewer picks from to return an order (the checklist), each asking for
+/// a document: the form signed or stamped again, a readable scan, a voucher. "Other" is
+/// typed and asks for whatever it says.
+pub const DOCUMENT_REASONS: [T; 6] = [
+    T::ReasonSignatureMissing,
+    T::ReasonStampMissing,
+    T::ReasonFormUnreadable,
+    T::ReasonDataMismatch,
+    T::ReasonVoucherAmount,
+    T::ReasonVoucherUnreadable,
+];
+
+/// Whether a return for `reasons` (as recorded, in the reviewer's language) may be answered
+/// by correcting the order's details alone, without a new file: only when no reason is one
+/// of the checklist's, which each ask for a document.
+pub fn answerable_by_correction(reasons: &[String]) -> bool {
+    !reasons.iter().any(|reason| {
+        let reason = reason.trim();
+        DOCUMENT_REASONS
+            .iter()
+            .any(|t| Lang::ALL.iter().any(|lang| t.get(*lang) == reason))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_return_asking_for_a_document_is_not_answered_by_a_correction_alone() {
+        assert!(answerable_by_correction(&["邮寄地址缺少门牌号".into()]));
+        assert!(!answerable_by_correction(&[
+            "邮寄地址缺少门牌号".into(),
+            "申请表缺少签字".into()
+        ]));
+        // Recorded in English by an English-speaking reviewer, the same.
+        assert!(!answerable_by_correction(
+            &["the form is not signed".into()]
+        ));
+    }
 
     #[test]
     fn the_address_changes_until_mailed_and_never_after() {

@@ -28,7 +28,7 @@ pub use channel::Channel;
 pub use contact::{Email, Phone, PlaceName, PostalCode};
 pub use doc_code::{DocCode, DocKind, DocSubject};
 pub use draft_id::DraftId;
-pub use edit::OrderPart;
+pub use edit::{DOCUMENT_REASONS, OrderPart, answerable_by_correction};
 pub use filetype::{
     FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, pdf_pages, sniff,
 };

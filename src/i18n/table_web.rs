@@ -213,6 +213,7 @@ macro_rules! web_texts {
             WebResubmitFirst => "先上传补正材料（每份一次，可分多次上传），全部传齐后再提交审核。", "Upload the corrections first (one file at a time, as many as asked for), then send them for review.";
             WebResubmitWhenAll => "以上原因要求的材料都已上传后，请按下面的按钮提交审核；提交后不能再补充。", "When everything the reasons ask for is uploaded, press the button below to send it for review; nothing can be added after that.";
             WebResubmitCorrected => "您已在线改正了订单资料。退回原因只涉及这些资料的，可以直接提交审核；还要求其他材料（如重新签字的申请表）的，请先在上面上传。", "You corrected the order's details online. If the reasons ask only for that, send it for review now; if they ask for anything else (such as the form signed again), upload it above first.";
+            WebResubmitByEditing => "退回原因如果只涉及订单资料（如收件地址），用订单资料下方的修改链接改正后，即可直接提交审核，无需上传；要求其他材料的，请先在上面上传。", "If the reasons concern only the order's details (such as the address), correct them with the link under the details and send it for review, with nothing to upload; if they ask for anything else, upload it above first.";
             WebResubmitNothing => "还没有上传补正材料：请先在上面上传。", "No correction has been uploaded yet: upload it above first.";
             WebParcel => "邮寄进度", "Parcel";
             WebParcelNoNews => "快递公司暂无新的进度。", "No news from the carrier yet.";

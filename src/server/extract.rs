@@ -52,7 +52,10 @@ impl Caller {
             .collect();
         ApiError::Forbidden {
             code: "forbidden",
-            detail: Msg::with(T::ProblemForbiddenDetail, [roles.join(T::ListJoin.get(lang))]),
+            detail: Msg::with(
+                T::ProblemForbiddenDetail,
+                [roles.join(T::ListJoin.get(lang))],
+            ),
         }
     }
 

@@ -697,5 +697,26 @@ async fn a_return_answered_by_correcting_the_address_goes_back_to_review_without
             .await,
     );
     assert_eq!(refused.errors[0].field, "attachment_ids");
+    // A return asking for the signed form is not answered by correcting the address.
+    let edited = clerk
+        .update_order(
+            &order.order_no,
+            &OrderUpdate {
+                version: Some(again.version),
+                mailing: Some(MailingAddress {
+                    street: "珠江北路 99 号 101 室".into(),
+                    ..moved_house()
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected");
+    let refused = refusal(
+        clerk
+            .act(&order.order_no, Action::Resubmit, &resubmit(edited.version))
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "attachment_ids");
     app.finish().await;
 }

@@ -437,6 +437,22 @@ fn is_blank(value: Option<&str>) -> bool {
     value.is_none_or(|v| v.trim().is_empty())
 }
 
+/// Whether the returned `order` may go back to review without a new file: its details were
+/// corrected since the return, and no reason it was returned for asks for a document
+/// (`domain::answerable_by_correction`).
+pub(crate) async fn may_resubmit_without_file(
+    state: &AppState,
+    order: &OrderRow,
+) -> Result<bool, ApiError> {
+    let reasons: Vec<String> = order
+        .rejection_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default();
+    Ok(crate::domain::answerable_by_correction(&reasons)
+        && state.store.corrected_since_return(order).await?)
+}
+
 /// A voucher must be an uploaded voucher of this order; corrected materials must be
 /// attachments of this order uploaded since it was returned.
 async fn check_attachments(
@@ -449,7 +465,7 @@ async fn check_attachments(
     if ids.is_empty() {
         // A return answered by correcting the order's details (its address, the
         // organisation) needs no file; otherwise the corrected materials are needed.
-        if action == Action::Resubmit && state.store.corrected_since_return(order).await? {
+        if action == Action::Resubmit && may_resubmit_without_file(state, order).await? {
             return Ok(());
         }
         errors.add("attachment_ids", T::ErrRequired);

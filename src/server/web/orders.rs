@@ -367,11 +367,16 @@ async fn next_step(
             // Each file asked for is uploaded on its own (a re-signed form, a transfer
             // slip…); the order goes back to review when the customer says they are all in.
             let uploaded = corrections_since(state, row, returned_at).await?;
-            let corrected = state.store.corrected_since_return(row).await?;
-            let resubmit_hint = match (uploaded.is_empty(), corrected) {
-                (false, _) => T::WebResubmitWhenAll,
-                (true, true) => T::WebResubmitCorrected,
-                (true, false) => T::WebResubmitFirst,
+            let corrected =
+                crate::server::routes::actions::may_resubmit_without_file(state, row).await?;
+            // A return about the details alone is answered by correcting them: said before
+            // the customer prints and signs for nothing, and after they did correct them.
+            let by_editing = crate::domain::answerable_by_correction(&reasons);
+            let resubmit_hint = match (uploaded.is_empty(), corrected, by_editing) {
+                (false, _, _) => T::WebResubmitWhenAll,
+                (true, true, _) => T::WebResubmitCorrected,
+                (true, false, true) => T::WebResubmitByEditing,
+                (true, false, false) => T::WebResubmitFirst,
             };
             let resubmit_error = errors
                 .iter()
@@ -486,10 +491,11 @@ pub async fn resubmit(
         Ok(uploaded) => uploaded,
         Err(e) => return failed(ctx, e),
     };
-    let corrected = match state.store.corrected_since_return(&row).await {
-        Ok(corrected) => corrected,
-        Err(e) => return failed(ctx, e.into()),
-    };
+    let corrected =
+        match crate::server::routes::actions::may_resubmit_without_file(&state, &row).await {
+            Ok(corrected) => corrected,
+            Err(e) => return failed(ctx, e),
+        };
     // Nothing uploaded is fine when the return was answered by correcting the order's
     // details here (an address, the organisation).
     if uploaded.is_empty() && !corrected {

@@ -7,16 +7,12 @@ use crate::i18n::{Lang, T};
 use crate::tui::text::Text;
 use crate::tui::widgets::input::Input;
 
-/// The reasons a reviewer picks from, in the order shown; the last is "other" with text.
-pub const REASONS: [T; 7] = [
-    T::ReasonSignatureMissing,
-    T::ReasonStampMissing,
-    T::ReasonFormUnreadable,
-    T::ReasonDataMismatch,
-    T::ReasonVoucherAmount,
-    T::ReasonVoucherUnreadable,
-    T::ReasonOther,
-];
+/// The reasons a reviewer picks from, in the order shown (the domain's, each asking for a
+/// document); the last is "other" with text.
+pub const REASONS: [T; 7] = {
+    let d = crate::domain::DOCUMENT_REASONS;
+    [d[0], d[1], d[2], d[3], d[4], d[5], T::ReasonOther]
+};
 
 /// The row of "other".
 pub const OTHER: usize = REASONS.len() - 1;
