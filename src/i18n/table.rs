@@ -162,6 +162,7 @@ web_texts! { messaging_texts;
     ProblemNotFoundTitle => "找不到", "Not found";
     ProblemAttachmentBeforeReturn => "这份文件是订单退回之前上传的（或与当时上传的文件完全相同），不能作为补正材料：请上传补正后的材料", "this file was uploaded before the order was returned (or is the very same file as one sent then), so it is not a correction: upload the corrected one";
     ProblemApplicantFixed => "申请人已实名认证，不能修改；申请人有误的，需由本人另行申请", "the applicant was verified and cannot be changed; a different person applies on their own";
+    ProblemRelabel => "订单 {0} 的收件信息在打印面单后改过，面单上是旧地址：请先重新打印面单（邮寄页 p），再寄出", "order {0}'s address was corrected after its label was printed, so the label is wrong: print it again (p in Mailing) before mailing";
     ProblemNothingToUpdate => "请给出要修改的收件信息或单位信息", "give the mailing address or the organisation's details to change";
     ProblemNoOrganization => "个人证书订单没有单位信息", "an individual's order has no organisation";
     ProblemNotEditable => "订单 {0} 为“{1}”，此时不能修改{2}", "order {0} is {1}: its {2} cannot be changed now";

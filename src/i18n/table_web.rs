@@ -201,7 +201,7 @@ macro_rules! web_texts {
             WebEditSaved => "已保存修改。", "The corrections are saved.";
             WebEditUnchanged => "内容与原来相同，没有修改。", "Nothing was different, so nothing changed.";
             WebEditSavedReprint => "已保存修改。单位信息变了：请在下面下载申请表重新打印，签字盖章后作为补正材料上传。", "The corrections are saved. The organisation's details changed: download the form below, print it again, sign and stamp it, and upload it as a correction.";
-            WebEditRebased => "这张订单刚刚有人修改过（在柜台，或在您的另一个页面）。下面您没改动的栏目已换成订单现在的内容，您改的保留了；请核对后再保存。", "This order was just changed (at the counter, or in another tab of yours). The fields you did not touch now show what it says; yours are kept. Check, then save.";
+            WebEditRebased => "这张订单刚刚有人修改过（在柜台，或在您的另一个页面），改了：{0}。下面您没改动的栏目已换成订单现在的内容，您改的保留了；请核对后再保存。", "This order was just changed (at the counter, or in another tab of yours): {0}. The fields you did not touch now show what it says; yours are kept. Check, then save.";
             WebEditChangedToo => "这一栏刚被改为“{0}”；下面保留的是您填的，请确认", "this was just changed to “{0}”; what you typed is kept below, check it";
             WebBackToOrder => "返回订单", "Back to the order";
             WebUnpaidCloses => "未付款的订单将于 {0} 自动取消。", "If unpaid, this order is cancelled by itself at {0}.";

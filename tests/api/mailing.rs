@@ -902,11 +902,33 @@ async fn an_address_corrected_after_its_label_is_marked_until_printed_again(db: 
         .await
         .expect("corrected again");
     assert_eq!(relabel().await, vec![order.order_no.to_string()]);
+    // Not mailed with the wrong label, whatever screen or client asks.
+    let now = mailroom.order(&order.order_no, false).await.expect("order");
+    let refused = problem(
+        mailroom
+            .act(
+                &order.order_no,
+                Action::Ship,
+                &ship(&now, "ems", "1234567890123"),
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.code, "relabel_needed");
     let pdf = mailroom
         .mailing_labels(&[order.order_no.to_string()])
         .await
         .expect("labels again");
     assert!(pdf_text(&pdf.bytes).contains("芙蓉中路 2 号"));
     assert!(relabel().await.is_empty());
+    let shipped = mailroom
+        .act(
+            &order.order_no,
+            Action::Ship,
+            &ship(&now, "ems", "1234567890123"),
+        )
+        .await
+        .expect("mailed once its label is right");
+    assert_eq!(shipped.status, OrderStatus::PendingInvoice);
     app.finish().await;
 }

@@ -350,6 +350,16 @@ async fn details(
             (reason, set)
         }
         Action::Ship => {
+            // Its label shows the address before a correction: not mailed with it, from
+            // whichever screen or client.
+            if state.store.needs_relabel(&order.id).await? {
+                return Err(ApiError::Conflict {
+                    code: "relabel_needed",
+                    detail: Msg::with(T::ProblemRelabel, [order.order_no.as_str()]),
+                    status: order.status().ok(),
+                    version: Some(order.version),
+                });
+            }
             let code = request
                 .carrier
                 .as_deref()

@@ -133,6 +133,23 @@ impl Store {
             .collect())
     }
 
+    /// Whether the order's address was corrected after its label was last printed.
+    pub async fn needs_relabel(&self, order_id: &str) -> StoreResult<bool> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT action, MAX(id) FROM order_history WHERE order_id = $1 \
+             AND action IN ('labels_printed', $2) GROUP BY action",
+        )
+        .bind(order_id)
+        .bind(super::EDIT_ACTION)
+        .fetch_all(&self.pool)
+        .await?;
+        let last = |action: &str| rows.iter().find(|(a, _)| a == action).map(|(_, id)| *id);
+        Ok(matches!(
+            (last("labels_printed"), last(super::EDIT_ACTION)),
+            (Some(printed), Some(edited)) if printed < edited
+        ))
+    }
+
     /// Another order already shipped with this carrier and number, if any.
     pub async fn order_with_tracking(
         &self,

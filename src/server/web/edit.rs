@@ -90,6 +90,15 @@ fn order_values(row: &OrderRow) -> std::collections::BTreeMap<&'static str, Stri
     values
 }
 
+/// What bringing a form up to date found.
+#[derive(Debug, Default)]
+struct Rebased {
+    /// The fields the order changed since the form was made.
+    changed: Vec<&'static str>,
+    /// Those of them the customer had typed in too: the order's new value.
+    both: Vec<(&'static str, String)>,
+}
+
 impl EditForm {
     /// The form as the order says now.
     fn of(row: &OrderRow) -> EditForm {
@@ -110,24 +119,25 @@ impl EditForm {
     /// fields the customer left alone take the order's new values, those they changed keep
     /// what was typed, and each field the order changed under a typed one is named with
     /// its new value. Returns the fields the order changed, and those changes.
-    fn rebase(&mut self, row: &OrderRow) -> Vec<(&'static str, String)> {
+    fn rebase(&mut self, row: &OrderRow) -> Rebased {
         let now = order_values(row);
-        let mut changed = Vec::new();
+        let mut rebased = Rebased::default();
         for (name, value) in &now {
             let was = self.orig.get(name).cloned().unwrap_or_default();
             if *value == was {
                 continue;
             }
+            rebased.changed.push(name);
             let typed = self.values.get(name).cloned().unwrap_or_default();
             if typed.trim() == was.trim() {
                 self.values.insert(name, value.clone());
             } else if typed.trim() != value.trim() {
-                changed.push((*name, value.clone()));
+                rebased.both.push((*name, value.clone()));
             }
         }
         self.orig = now;
         self.version = Some(row.version);
-        changed
+        rebased
     }
 
     /// The correction it asks for, of the parts the order allows to change.
@@ -267,8 +277,9 @@ pub async fn save(
                 Err(e) => return failed(ctx, e.into()),
             };
             let mut kept = typed.clone();
-            let both = kept.rebase(&fresh);
-            let errors: Vec<(String, String, String)> = both
+            let rebased = kept.rebase(&fresh);
+            let errors: Vec<(String, String, String)> = rebased
+                .both
                 .iter()
                 .map(|(name, now)| {
                     (
@@ -279,7 +290,8 @@ pub async fn save(
                 })
                 .collect();
             let message = if code == "version_conflict" {
-                ctx.t(T::WebEditRebased).to_owned()
+                let named: Vec<&str> = rebased.changed.iter().map(|n| ctx.t(label_of(n))).collect();
+                ctx.fill(T::WebEditRebased, &[&named.join(ctx.t(T::ListJoin))])
             } else {
                 detail.render(ctx.lang)
             };
