@@ -486,6 +486,21 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
         Some("organization.name,organization.legal_representative")
     );
 
+    // The organisation's name is on the signed form: not back to review without the form
+    // signed again.
+    let refused = refusal(
+        clerk
+            .act(
+                &order.order_no,
+                Action::Resubmit,
+                &ActionRequest {
+                    version: Some(corrected.version),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "attachment_ids");
     // A correction uploaded before the change still goes back to review with it; the very
     // file sent before the return (kept once) is named as not a correction.
     let clerk_upload = |name: &'static str, bytes: Vec<u8>| {

@@ -447,9 +447,10 @@ fn is_blank(value: Option<&str>) -> bool {
     value.is_none_or(|v| v.trim().is_empty())
 }
 
-/// Whether the returned `order` may go back to review without a new file: its details were
-/// corrected since the return, and no reason it was returned for asks for a document
-/// (`domain::answerable_by_correction`).
+/// Whether the returned `order` may go back to review without a new file: its mailing
+/// address was corrected since the return, nothing printed on the signed form was (an
+/// organisation's corrected details need the form signed again), and no reason it was
+/// returned for asks for a document (`domain::answerable_by_correction`).
 pub(crate) async fn may_resubmit_without_file(
     state: &AppState,
     order: &OrderRow,
@@ -459,8 +460,11 @@ pub(crate) async fn may_resubmit_without_file(
         .as_deref()
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or_default();
-    Ok(crate::domain::answerable_by_correction(&reasons)
-        && state.store.corrected_since_return(order).await?)
+    if !crate::domain::answerable_by_correction(&reasons) {
+        return Ok(false);
+    }
+    let fields = state.store.corrected_since_return(order).await?;
+    Ok(!fields.is_empty() && fields.iter().all(|f| f.starts_with("mailing.")))
 }
 
 /// A voucher must be an uploaded voucher of this order; corrected materials must be

@@ -91,15 +91,25 @@ fn organization_changes(old: &Organization, new: &Organization) -> Vec<&'static 
 }
 
 impl Store {
-    /// Whether the order's details were corrected since it was last returned: a return
-    /// answered that way may go back to review without a file.
-    pub async fn corrected_since_return(&self, row: &OrderRow) -> StoreResult<bool> {
+    /// The fields of the order corrected since it was last returned (`mailing.street`),
+    /// each once, in the order first corrected.
+    pub async fn corrected_since_return(&self, row: &OrderRow) -> StoreResult<Vec<String>> {
         let history = self.history(&row.id).await?;
         let since = history
             .iter()
             .rposition(|h| h.action == "reject")
             .map_or(history.len(), |i| i + 1);
-        Ok(history[since..].iter().any(|h| h.action == EDIT_ACTION))
+        let mut fields: Vec<String> = Vec::new();
+        for h in history[since..].iter().filter(|h| h.action == EDIT_ACTION) {
+            let named = h.reason.as_deref().unwrap_or_default();
+            let named = named.split_whitespace().next().unwrap_or_default();
+            for field in named.split(',').filter(|f| !f.is_empty()) {
+                if !fields.iter().any(|f| f == field) {
+                    fields.push(field.to_owned());
+                }
+            }
+        }
+        Ok(fields)
     }
 
     /// Corrects `order_no` as `edit` says. Nothing changes unless every part it touches may
