@@ -149,16 +149,6 @@ impl Store {
             .ok_or_else(|| corrupt(&format!("status {}", current.status)))?;
         let user_type = UserType::parse(&current.user_type)
             .ok_or_else(|| corrupt(&format!("user type {}", current.user_type)))?;
-        if !edit
-            .parts()
-            .iter()
-            .all(|part| part.editable_in(status, user_type))
-        {
-            return Err(TransitionError::NotAllowed {
-                status,
-                version: current.version,
-            });
-        }
         if edit.expected_version != current.version {
             return Err(TransitionError::Conflict {
                 status,
@@ -175,18 +165,38 @@ impl Store {
         let mut changed = Vec::new();
         let mut mailing_json = current.mailing_json.clone();
         if let Some(new) = &edit.mailing {
-            changed.extend(mailing_changes(&old_mailing, new));
-            mailing_json = to_json(new);
+            let fields = mailing_changes(&old_mailing, new);
+            if !fields.is_empty() {
+                changed.extend(fields);
+                mailing_json = to_json(new);
+            }
         }
         let mut organization_json = current.organization_json.clone();
         let mut display_name = current.display_name.clone();
         if let Some(new) = &edit.organization {
-            changed.extend(match &old_org {
+            let fields = match &old_org {
                 Some(old) => organization_changes(old, new),
                 None => vec!["organization.name"],
-            });
-            organization_json = Some(to_json(new));
-            display_name = new.name.clone();
+            };
+            if !fields.is_empty() {
+                changed.extend(fields);
+                organization_json = Some(to_json(new));
+                display_name = new.name.clone();
+            }
+        }
+        // The rule asks of the parts that change: a part sent as it is (a form that always
+        // sends the organisation) changes nothing, whatever the status.
+        let parts_changed = OrderPart::ALL.into_iter().filter(|part| {
+            let prefix = format!("{}.", part.as_str());
+            changed.iter().any(|f| f.starts_with(&prefix))
+        });
+        for part in parts_changed {
+            if !part.editable_in(status, user_type) {
+                return Err(TransitionError::NotAllowed {
+                    status,
+                    version: current.version,
+                });
+            }
         }
         if changed.is_empty() {
             tx.rollback().await?;
