@@ -385,7 +385,7 @@ fn a_correction_since_the_return_is_named_beside_the_order() {
         let named = if lang == Lang::ZhCn {
             "退回后改过：机构名称、法定代表人"
         } else {
-            "Organisation, Legal rep., Street"
+            "Organisation, Legal rep., mailing"
         };
         assert!(screen.contains(named), "{screen}");
         let said = if lang == Lang::ZhCn {

@@ -293,13 +293,21 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             .iter()
             .filter(|h| h.action == "edit_details")
         {
+            // The organisation's fields one by one (the signed form prints them); the
+            // address as one, which keeps the line short at 80×24.
             let named = edit
                 .reason
                 .as_deref()
                 .and_then(|r| r.split_whitespace().next())
                 .unwrap_or_default()
                 .split(',')
-                .filter_map(format::order_field)
+                .filter_map(|f| {
+                    if f.starts_with("mailing.") {
+                        Some(T::PartMailing)
+                    } else {
+                        format::order_field(f)
+                    }
+                })
                 .map(|t| t.get(lang));
             for field in named {
                 if !fields.contains(&field) {
