@@ -190,19 +190,29 @@ impl Orders {
             return;
         };
         self.notice = None;
-        // Another order's or another kind's is not dropped by asking for this one. A
-        // correction left is taken up only on the order as it was: its fields hold the whole
-        // address, and sent at a newer version they would undo a change made meanwhile.
-        let same = |f: &Form| {
-            f.kind == kind
-                && f.order_no == order.order_no
-                && (kind != FormKind::Edit || f.version == order.version)
-        };
+        // Another order's or another kind's is not dropped by asking for this one.
+        let same = |f: &Form| f.kind == kind && f.order_no == order.order_no;
         if let Some(mut left) = self.left_form.take_if(|f| same(f)) {
-            left.version = order.version;
             left.submitting = false;
-            // A correction reopened is said to be the one left, with the way back.
-            left.error = (kind == FormKind::Edit).then(|| Text::from(T::EditResumed));
+            left.error = None;
+            if kind == FormKind::Edit && left.version != order.version {
+                // The order changed since: what was typed stays, the fields left alone take
+                // the change (sent as they were, they would undo it), and that is said.
+                let lang = ctx.lang;
+                let changed: Vec<&str> = left
+                    .rebase(order)
+                    .into_iter()
+                    .map(|f| crate::tui::format::order_field(f).map_or(f, |t| t.get(lang)))
+                    .collect();
+                left.error = Some(Text::with(
+                    T::EditRebased,
+                    [changed.join(T::ListJoin.get(lang))],
+                ));
+            } else if kind == FormKind::Edit {
+                // A correction reopened is said to be the one left, with the way back.
+                left.error = Some(Text::from(T::EditResumed));
+            }
+            left.version = order.version;
             self.form = Some(left);
             return;
         }
