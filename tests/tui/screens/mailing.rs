@@ -213,6 +213,17 @@ fn a_parcel_whose_address_changed_after_its_label_says_print_it_again() {
             "press Ctrl-P to"
         };
         assert!(screen.contains(first), "{screen}");
+        // Ctrl-P prints this parcel's label alone.
+        ctrl(&mut app, 'p');
+        let jobs = app.take_jobs();
+        let labels: Vec<Vec<String>> = sent::<mailing::Request>(&jobs)
+            .into_iter()
+            .filter_map(|r| match r {
+                mailing::Request::Labels { order_nos } => Some(order_nos),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(labels, vec![vec!["HN20261128000001".to_owned()]]);
         // Printed again: the queue, asked again, says so, and the scan goes.
         let seq = app.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
         app.answer::<Mailing>(mailing::Answer::Queue {
@@ -226,6 +237,8 @@ fn a_parcel_whose_address_changed_after_its_label_says_print_it_again() {
                 carriers: carriers(),
             }),
         });
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains(first), "the refusal goes:\n{screen}");
         typed(&mut app, "EA123456785CN");
         key(&mut app, KeyCode::Enter);
         let jobs = app.take_jobs();

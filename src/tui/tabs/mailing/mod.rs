@@ -117,11 +117,18 @@ impl Mailing {
         }
     }
 
-    /// The orders whose labels print: the batch being scanned, the ticked ones, or the
+    /// The orders whose labels print: while scanning, the parcel up if its label must be
+    /// printed again, else the batch's parcels still to go; the ticked ones; or the
     /// selected one.
     fn label_orders(&self) -> Vec<String> {
         if let Some(scan) = &self.scan {
-            return scan.batch.iter().map(|i| i.order.order_no.to_string()).collect();
+            if let Some(item) = scan.current().filter(|i| i.relabel) {
+                return vec![item.order.order_no.to_string()];
+            }
+            return scan.batch[scan.at.min(scan.batch.len())..]
+                .iter()
+                .map(|i| i.order.order_no.to_string())
+                .collect();
         }
         let items = self.queue.items();
         let ticked: Vec<String> = items
@@ -219,6 +226,12 @@ impl Mailing {
                 .cloned()
                 .unwrap_or(item)
         }));
+        // Its label printed again: the refusal to scan it goes.
+        if scan.current().is_some_and(|i| !i.relabel)
+            && scan.error == Some(Text::from(T::MailRelabelFirst))
+        {
+            scan.error = None;
+        }
         if gone.is_empty() {
             return;
         }
