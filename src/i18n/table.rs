@@ -410,7 +410,7 @@ web_texts! { messaging_texts;
     OwnOrder => "本人受理", "yours";
     MarksJoin => " ", ", ";
     ListJoin => "、", ", ";
-    MailLeftQueue => "{0} 已不在待邮寄（他人已寄出或订单已变），已从本批移除", "{0} left the queue (shipped by someone else, or changed) and is out of this batch";
+    MailLeftQueue => "{0} 已不在待邮寄（他人已寄出或订单已变），已从本批移除。", "{0} left the queue (shipped by someone else, or changed) and is out of this batch.";
     ReviewOwnOrder => "本人受理的订单，须由其他审核人审核", "you submitted this order: another reviewer decides it";
     SectionApplicant => "申请信息", "Application";
     SectionRealname => "实名认证", "Identity check";

@@ -186,7 +186,7 @@ impl Mailing {
                 T::MailBatchSummary,
                 [scan.done.len().to_string(), scan.skipped.len().to_string()],
             );
-            self.notice = Some(Notice::done(match &self.notice {
+            let text = match &self.notice {
                 // The last order's message stays, with the batch after it.
                 Some(last) if !scan.done.is_empty() => compose(
                     T::TwoSentences,
@@ -194,7 +194,17 @@ impl Mailing {
                     lang,
                 ),
                 _ => summary,
-            }));
+            };
+            // A warning among it (an order that left the batch) is not marked done.
+            let warned = self
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.tone == crate::tui::text::Tone::Warning);
+            self.notice = Some(if warned {
+                Notice::warning(text)
+            } else {
+                Notice::done(text)
+            });
             // The ticks of orders not shipped stay (each shipped one was unticked as it
             // went): stopped half-way, the rest are the next batch, not to be found and
             // ticked again.
