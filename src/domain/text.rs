@@ -256,6 +256,16 @@ pub fn person_name(input: &str) -> Result<String, InvalidValue> {
     if !text.chars().all(|c| is_name_char(c) || c.is_whitespace()) {
         return Err(T::ErrPersonName.into());
     }
+    let name = fold_spaces(&text);
+    if !name.chars().any(char::is_alphabetic) {
+        return Err(T::ErrPersonName.into());
+    }
+    Ok(name)
+}
+
+/// Spaces of a name folded: any run of spaces (ideographic ones too) becomes one, and a
+/// space between two Chinese characters goes (`张 三` → `张三`; `Li Na` stays).
+fn fold_spaces(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut name = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -273,10 +283,14 @@ pub fn person_name(input: &str) -> Result<String, InvalidValue> {
         }
         name.push(' ');
     }
-    if !name.chars().any(char::is_alphabetic) {
-        return Err(T::ErrPersonName.into());
-    }
-    Ok(name)
+    name
+}
+
+/// An organisation's registered name as typed: a [`printed_line`] of at most `MAX`
+/// characters with its spaces folded as a person's name's are (`湘潭市　岳塘区…` →
+/// `湘潭市岳塘区…`), so it prints and is found as registered.
+pub fn organisation_name<const MAX: usize>(input: &str) -> Result<String, InvalidValue> {
+    Ok(fold_spaces(&printed_line::<MAX>(input)?))
 }
 
 /// A letter of a place name: Chinese (the CJK blocks of names) or Latin.
@@ -414,6 +428,18 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_organisations_name_folds_its_spaces() {
+        assert_eq!(
+            organisation_name::<100>("湘潭市\u{3000}岳塘区 环保科技有限公司"),
+            Ok("湘潭市岳塘区环保科技有限公司".into())
+        );
+        assert_eq!(
+            organisation_name::<100>("Hunan  ABC   Co., Ltd."),
+            Ok("Hunan ABC Co., Ltd.".into())
+        );
     }
 
     #[test]

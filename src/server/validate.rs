@@ -5,7 +5,7 @@ use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, OrderUpdate, 
 use crate::domain::person_name;
 use crate::domain::{
     Email, IdNumber, InvalidValue, Lines, Phone, PostalCode, Uscc, UserType, human_text,
-    place_name, printed_line,
+    organisation_name, place_name, printed_line,
 };
 use crate::i18n::{Msg, T};
 
@@ -187,7 +187,7 @@ pub fn new_order(
 
 /// An organisation's details, checked (`None` when a field is bad: recorded in `errors`).
 fn organization(errors: &mut Errors, o: &Organization) -> Option<Organization> {
-    let name = errors.check("organization.name", printed_line::<100>(&o.name));
+    let name = errors.check("organization.name", organisation_name::<100>(&o.name));
     let uscc = errors.check("organization.uscc", Uscc::parse(&o.uscc));
     let legal = errors.check(
         "organization.legal_representative",
