@@ -255,9 +255,10 @@ pub struct Order {
 /// order says); the applicant never does.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OrderUpdate {
-    /// The version the person saw (or the order's `ETag` as `If-Match`); a stale one is a
-    /// `409 version_conflict`.
+    /// The version the person saw; a stale one is a `409 version_conflict`. (The order's
+    /// `ETag` sent back as `If-Match` is taken instead when this is left out.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64, required = true, minimum = 1)]
     pub version: Option<i64>,
     /// Not correctable: the applicant was verified (a wrong person is a new order). Sent,
     /// it is refused by name.

@@ -323,9 +323,9 @@ pub async fn get(
 /// Corrects what an order says: its mailing address until it is mailed, an organisation's
 /// details while it is returned for correction (`editable` on the order names what the
 /// caller may change now). Each part sent replaces that part whole. A stale `version` is
-/// `409 version_conflict`, a part the order's status does not let change is `409
-/// not_editable`, and nothing changes; a correction that changes nothing is answered with
-/// the order as it is. The change is in the order's history (the fields, not their values)
+/// `409 version_conflict`, a change to a part the order's status does not let change is
+/// `409 not_editable`, and nothing changes; a correction that changes nothing (a part sent
+/// as it is) is answered with the order as it is. The change is in the order's history (the fields, not their values)
 /// and on the event stream.
 #[utoipa::path(patch, path = "/api/v1/orders/{order_no}",
     params(("order_no" = String, Path), ("If-Match" = Option<String>, Header)),

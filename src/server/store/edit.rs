@@ -112,10 +112,11 @@ impl Store {
         Ok(fields)
     }
 
-    /// Corrects `order_no` as `edit` says. Nothing changes unless every part it touches may
-    /// change in the order's status ([`TransitionError::NotAllowed`]) and the version is
-    /// the one the person saw ([`TransitionError::Conflict`]). An organisation's new name
-    /// is searchable at once (its terms are written again).
+    /// Corrects `order_no` as `edit` says. Nothing changes unless the version is the one
+    /// the person saw ([`TransitionError::Conflict`]) and every part it changes may change
+    /// in the order's status ([`TransitionError::NotAllowed`]); a part sent as it is
+    /// changes nothing and is not asked about. An organisation's new name is searchable at
+    /// once (its terms are written again).
     pub async fn edit_order(&self, order_no: &str, edit: &Edit) -> Result<Edited, TransitionError> {
         #[derive(sqlx::FromRow)]
         struct Current {
