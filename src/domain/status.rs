@@ -146,8 +146,8 @@ pub enum ActionNeeds {
     Reasons,
     /// An uploaded voucher attachment.
     Voucher,
-    /// One or more newly uploaded attachments (none for a resubmission when the order's
-    /// details were corrected since it was returned).
+    /// One or more newly uploaded attachments (none for a resubmission when a return
+    /// about the address alone was answered by correcting it).
     Attachments,
     /// Carrier and tracking number.
     Shipment,

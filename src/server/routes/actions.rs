@@ -477,8 +477,8 @@ async fn check_attachments(
     errors: &mut Errors,
 ) -> Result<(), ApiError> {
     if ids.is_empty() {
-        // A return answered by correcting the order's details (its address, the
-        // organisation) needs no file; otherwise the corrected materials are needed.
+        // A return about the address alone, answered by correcting it, needs no file;
+        // otherwise the corrected materials are needed.
         if action == Action::Resubmit && may_resubmit_without_file(state, order).await? {
             return Ok(());
         }

@@ -496,8 +496,8 @@ pub async fn resubmit(
             Ok(corrected) => corrected,
             Err(e) => return failed(ctx, e),
         };
-    // Nothing uploaded is fine when the return was answered by correcting the order's
-    // details here (an address, the organisation).
+    // Nothing uploaded is fine when a return about the address alone was answered by
+    // correcting it (`actions::may_resubmit_without_file`).
     if uploaded.is_empty() && !corrected {
         return refused(ctx.t(T::WebResubmitNothing).to_owned()).await;
     }
