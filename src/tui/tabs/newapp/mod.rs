@@ -118,9 +118,15 @@ impl NewApp {
 
     fn save_at(&mut self, ctx: &mut Ctx<Request>, index: usize) {
         let now = ctx.now_ms();
+        let worked_on = index == self.current;
         if let Some(sheet) = self.sheets.get_mut(index) {
             sheet.sync();
-            sheet.draft.updated_at = now;
+            // "Worked on last" is the draft the clerk was at: one saved in the background
+            // (a verification that came back while another customer is being served) does
+            // not become the one a restarted counter opens.
+            if worked_on || sheet.draft.updated_at == 0 {
+                sheet.draft.updated_at = now;
+            }
             ctx.ask(Request::SaveDraft(Box::new(sheet.draft.clone())));
         }
     }
