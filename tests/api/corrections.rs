@@ -47,6 +47,28 @@ fn moved_house() -> MailingAddress {
     }
 }
 
+/// The address of [`moved_house`] with another street.
+fn at_street(street: &str) -> MailingAddress {
+    MailingAddress {
+        street: street.into(),
+        ..moved_house()
+    }
+}
+
+/// The order returned by the reviewer for `reason`.
+async fn returned_for(app: &TestApp, order: &Order, reason: &str) -> Order {
+    app.act(
+        &app.reviewer,
+        order,
+        Action::Reject,
+        ActionRequest {
+            reasons: vec![reason.into()],
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
     let app = TestApp::spawn(db).await;
     let clerk = app.client(&app.clerk);
@@ -148,10 +170,7 @@ async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
 
     // The version seen before is stale now: refused, nothing changed.
     let mut stale = update.clone();
-    stale.mailing = Some(MailingAddress {
-        street: "别的地址 1 号".into(),
-        ..moved_house()
-    });
+    stale.mailing = Some(at_street("别的地址 1 号"));
     let refused = refusal(clerk.update_order(&order.order_no, &stale).await);
     assert_eq!(refused.status, 409);
     assert_eq!(refused.code, "version_conflict");
@@ -217,10 +236,7 @@ async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
                 &order.order_no,
                 &OrderUpdate {
                     version: Some(shipped.version),
-                    mailing: Some(MailingAddress {
-                        street: "太迟了 1 号".into(),
-                        ..moved_house()
-                    }),
+                    mailing: Some(at_street("太迟了 1 号")),
                     ..Default::default()
                 },
             )
@@ -306,10 +322,7 @@ async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
                 &order.order_no,
                 &OrderUpdate {
                     version: Some(order.version),
-                    mailing: Some(MailingAddress {
-                        street: "人民路 1 号 🏠".into(),
-                        ..moved_house()
-                    }),
+                    mailing: Some(at_street("人民路 1 号 🏠")),
                     ..Default::default()
                 },
             )
@@ -388,10 +401,7 @@ async fn a_bad_correction_names_every_field_and_changes_nothing(db: Db) {
             &order.order_no,
             &OrderUpdate {
                 version: Some(order.version),
-                mailing: Some(MailingAddress {
-                    street: "珠江北路\u{200B} 99 号".into(),
-                    ..moved_house()
-                }),
+                mailing: Some(at_street("珠江北路\u{200B} 99 号")),
                 ..Default::default()
             },
         )
@@ -466,17 +476,7 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
     };
 
     let paid = app.pay(&order).await;
-    let returned = app
-        .act(
-            &app.reviewer,
-            &paid,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["单位名称与营业执照不符".into()],
-                ..Default::default()
-            },
-        )
-        .await;
+    let returned = returned_for(&app, &paid, "单位名称与营业执照不符").await;
     let returned = clerk.order(&returned.order_no, false).await.expect("order");
     assert_eq!(returned.status, OrderStatus::Rejected);
     assert_eq!(
@@ -623,10 +623,7 @@ async fn two_corrections_from_the_same_version_one_wins(db: Db) {
     let (a, b) = (app.client(&app.clerk), app.client(&app.admin));
     let to = |street: &str| OrderUpdate {
         version: Some(order.version),
-        mailing: Some(MailingAddress {
-            street: street.into(),
-            ..moved_house()
-        }),
+        mailing: Some(at_street(street)),
         ..Default::default()
     };
     let (first, second) = (to("甲街 1 号"), to("乙街 2 号"));
@@ -671,17 +668,7 @@ async fn a_return_answered_by_correcting_the_address_goes_back_to_review_without
     let clerk = app.client(&app.clerk);
     let order = app.submit("张三").await;
     let paid = app.pay(&order).await;
-    let returned = app
-        .act(
-            &app.reviewer,
-            &paid,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["收件地址不完整，请补充门牌号".into()],
-                ..Default::default()
-            },
-        )
-        .await;
+    let returned = returned_for(&app, &paid, "收件地址不完整，请补充门牌号").await;
     let resubmit = |version: i64| ActionRequest {
         version: Some(version),
         ..Default::default()
@@ -719,17 +706,7 @@ async fn a_return_answered_by_correcting_the_address_goes_back_to_review_without
     assert_eq!(back.status, OrderStatus::PendingReview);
     assert_eq!(back.resubmissions, 1);
     // Returned again: the correction before the last return does not count any more.
-    let again = app
-        .act(
-            &app.reviewer,
-            &back,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["申请表缺少签字".into()],
-                ..Default::default()
-            },
-        )
-        .await;
+    let again = returned_for(&app, &back, "申请表缺少签字").await;
     let refused = refusal(
         clerk
             .act(&order.order_no, Action::Resubmit, &resubmit(again.version))
@@ -742,10 +719,7 @@ async fn a_return_answered_by_correcting_the_address_goes_back_to_review_without
             &order.order_no,
             &OrderUpdate {
                 version: Some(again.version),
-                mailing: Some(MailingAddress {
-                    street: "珠江北路 99 号 101 室".into(),
-                    ..moved_house()
-                }),
+                mailing: Some(at_street("珠江北路 99 号 101 室")),
                 ..Default::default()
             },
         )
