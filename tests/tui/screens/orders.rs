@@ -527,6 +527,23 @@ fn search_page(
     }
 }
 
+/// The app with `order` open from the list (its third row).
+fn opened(lang: Lang, order: ca_counter::api::Order) -> ca_counter::tui::app::App {
+    let mut app = app(lang);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    open_order(&mut app, order);
+    app
+}
+
+/// The open popup form.
+fn form_of(app: &ca_counter::tui::app::App) -> orders::Form {
+    app.tab::<Orders>()
+        .and_then(|o| o.form.clone())
+        .expect("a form is open")
+}
+
 /// The order fixture as a clerk may correct it, in full (`R` or `e` revealed it).
 fn correctable(revealed: bool) -> ca_counter::api::Order {
     let mut order = order();
@@ -542,11 +559,7 @@ fn correctable(revealed: bool) -> ca_counter::api::Order {
 #[test]
 fn a_clerk_corrects_the_address_in_a_form_that_fits_and_errors_come_back_beside_their_fields() {
     for lang in Lang::ALL {
-        let mut app = app(lang);
-        key(&mut app, KeyCode::Down);
-        key(&mut app, KeyCode::Down);
-        key(&mut app, KeyCode::Enter);
-        open_order(&mut app, correctable(false));
+        let mut app = opened(lang, correctable(false));
         app.take_jobs();
         let screen = render(&app, 80, 24);
         let offered = if lang == Lang::ZhCn {
@@ -656,11 +669,7 @@ fn a_clerk_corrects_the_address_in_a_form_that_fits_and_errors_come_back_beside_
 
 #[test]
 fn a_correction_left_is_brought_up_to_a_change_made_meanwhile() {
-    let mut app = app(Lang::ZhCn);
-    key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::Enter);
-    open_order(&mut app, correctable(true));
+    let mut app = opened(Lang::ZhCn, correctable(true));
     key(&mut app, KeyCode::Char('e'));
     for _ in 0..5 {
         key(&mut app, KeyCode::Down);
@@ -756,11 +765,7 @@ fn a_returned_organisation_corrected_at_the_counter_is_told_to_print_the_form_ag
 
 #[test]
 fn a_correction_refused_because_the_order_changed_keeps_what_was_typed_and_takes_the_rest() {
-    let mut app = app(Lang::ZhCn);
-    key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::Enter);
-    open_order(&mut app, correctable(true));
+    let mut app = opened(Lang::ZhCn, correctable(true));
     key(&mut app, KeyCode::Char('e'));
     // The postal code (the seventh field) typed anew, then sent.
     for _ in 0..6 {
@@ -791,10 +796,7 @@ fn a_correction_refused_because_the_order_changed_keeps_what_was_typed_and_takes
     changed.mailing.postal_code = "410013".into();
     open_order(&mut app, changed);
     let screen = render(&app, 80, 24);
-    let form = app
-        .tab::<Orders>()
-        .and_then(|o| o.form.clone())
-        .expect("the form stays open");
+    let form = form_of(&app);
     assert_eq!(form.version, 4);
     let value = |key: &str| {
         form.fields
@@ -817,10 +819,7 @@ fn a_correction_refused_because_the_order_changed_keeps_what_was_typed_and_takes
     insta::assert_snapshot!("edit_form_rebased_zh", screen);
     // Ctrl-R puts back what the order says now.
     ctrl(&mut app, 'r');
-    let form = app
-        .tab::<Orders>()
-        .and_then(|o| o.form.clone())
-        .expect("the form");
+    let form = form_of(&app);
     let postal = form
         .fields
         .iter()
