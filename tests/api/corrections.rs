@@ -216,18 +216,7 @@ async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
         .await;
     let approved = clerk.order(&approved.order_no, false).await.expect("order");
     assert_eq!(approved.editable, vec![OrderPart::Mailing]);
-    let shipped = app
-        .act(
-            &app.mailroom,
-            &approved,
-            Action::Ship,
-            ActionRequest {
-                carrier: Some("ems".into()),
-                tracking_no: Some("1234567890123".into()),
-                ..Default::default()
-            },
-        )
-        .await;
+    let shipped = crate::mailing::ship_approved(&app, &approved, "1234567890123").await;
     let shipped = clerk.order(&shipped.order_no, false).await.expect("order");
     assert!(shipped.editable.is_empty());
     let refused = refusal(

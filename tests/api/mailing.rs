@@ -44,9 +44,14 @@ pub(crate) async fn approved(app: &TestApp, name: &str) -> Order {
 
 pub(crate) async fn shipped(app: &TestApp, name: &str, number: &str) -> Order {
     let order = approved(app, name).await;
+    ship_approved(app, &order, number).await
+}
+
+/// An approved `order` mailed by EMS with `number`.
+pub(crate) async fn ship_approved(app: &TestApp, order: &Order, number: &str) -> Order {
     app.act(
         &app.mailroom,
-        &order,
+        order,
         Action::Ship,
         ActionRequest {
             carrier: Some("ems".into()),

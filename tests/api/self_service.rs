@@ -1002,17 +1002,7 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
     let approved = app
         .act(&app.reviewer, &paid, Action::Approve, Default::default())
         .await;
-    app.act(
-        &app.mailroom,
-        &approved,
-        Action::Ship,
-        ActionRequest {
-            carrier: Some("ems".into()),
-            tracking_no: Some("1234567890123".into()),
-            ..Default::default()
-        },
-    )
-    .await;
+    crate::mailing::ship_approved(&app, &approved, "1234567890123").await;
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(!page.html.contains(&format!("href=\"{edit}\"")));
     let closed = browser.get(&edit).await;
