@@ -79,6 +79,26 @@ impl OrderPart {
     }
 }
 
+/// The audit row of a correction says which fields changed, then why:
+/// `mailing.street,mailing.postal_code 客户来电` (the fields never hold a space).
+pub fn edit_record(fields: &[&str], why: Option<&str>) -> String {
+    let mut record = fields.join(",");
+    if let Some(why) = why {
+        record.push(' ');
+        record.push_str(why);
+    }
+    record
+}
+
+/// The fields and the why of a correction's audit row ([`edit_record`]).
+pub fn read_edit_record(record: &str) -> (Vec<&str>, &str) {
+    let (fields, why) = record.trim().split_once(' ').unwrap_or((record.trim(), ""));
+    (
+        fields.split(',').filter(|f| !f.is_empty()).collect(),
+        why.trim(),
+    )
+}
+
 /// The reasons a reviewer picks from to return an order (the checklist), each asking for
 /// a document: the form signed or stamped again, a readable scan, a voucher. "Other" is
 /// typed and asks for whatever it says.
@@ -106,6 +126,23 @@ pub fn answerable_by_correction(reasons: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_corrections_record_reads_back_its_fields_and_why() {
+        let record = edit_record(
+            &["mailing.street", "mailing.postal_code"],
+            Some("客户 来电"),
+        );
+        assert_eq!(record, "mailing.street,mailing.postal_code 客户 来电");
+        assert_eq!(
+            read_edit_record(&record),
+            (vec!["mailing.street", "mailing.postal_code"], "客户 来电")
+        );
+        assert_eq!(
+            read_edit_record("organization.name"),
+            (vec!["organization.name"], "")
+        );
+    }
 
     #[test]
     fn a_return_asking_for_a_document_is_not_answered_by_a_correction_alone() {

@@ -28,7 +28,9 @@ pub use channel::Channel;
 pub use contact::{Email, Phone, PlaceName, PostalCode};
 pub use doc_code::{DocCode, DocKind, DocSubject};
 pub use draft_id::DraftId;
-pub use edit::{DOCUMENT_REASONS, OrderPart, answerable_by_correction};
+pub use edit::{
+    DOCUMENT_REASONS, OrderPart, answerable_by_correction, edit_record, read_edit_record,
+};
 pub use filetype::{
     FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, pdf_pages, sniff,
 };

@@ -15,7 +15,7 @@ use crate::server::AppState;
 use crate::server::error::{ApiError, transition_error};
 use crate::server::extract::{Caller, parse_json};
 use crate::server::sms::{self, NewSms, SmsKind};
-use crate::server::store::{OrderRow, SetColumn, Transition, TransitionError, now_ms};
+use crate::server::store::{OrderRow, SetColumn, SinceReturn, Transition, TransitionError, now_ms};
 use crate::server::validate::{Errors, optional_lines, optional_text};
 
 use super::orders::{find_order, full_order, with_etag};
@@ -448,23 +448,18 @@ fn is_blank(value: Option<&str>) -> bool {
 }
 
 /// Whether the returned `order` may go back to review without a new file: its mailing
-/// address was corrected since the return, nothing printed on the signed form was (an
-/// organisation's corrected details need the form signed again), and no reason it was
+/// address was corrected since the return (`since`), nothing printed on the signed form was
+/// (an organisation's corrected details need the form signed again), and no reason it was
 /// returned for asks for a document (`domain::answerable_by_correction`).
-pub(crate) async fn may_resubmit_without_file(
-    state: &AppState,
-    order: &OrderRow,
-) -> Result<bool, ApiError> {
+pub(crate) fn may_resubmit_without_file(order: &OrderRow, since: &SinceReturn) -> bool {
     let reasons: Vec<String> = order
         .rejection_json
         .as_deref()
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or_default();
-    if !crate::domain::answerable_by_correction(&reasons) {
-        return Ok(false);
-    }
-    let fields = state.store.corrected_since_return(order).await?;
-    Ok(!fields.is_empty() && fields.iter().all(|f| f.starts_with("mailing.")))
+    crate::domain::answerable_by_correction(&reasons)
+        && !since.corrected.is_empty()
+        && since.corrected.iter().all(|f| f.starts_with("mailing."))
 }
 
 /// A voucher must be an uploaded voucher of this order; corrected materials must be
@@ -479,7 +474,9 @@ async fn check_attachments(
     if ids.is_empty() {
         // A return about the address alone, answered by correcting it, needs no file;
         // otherwise the corrected materials are needed.
-        if action == Action::Resubmit && may_resubmit_without_file(state, order).await? {
+        if action == Action::Resubmit
+            && may_resubmit_without_file(order, &state.store.since_return(order).await?)
+        {
             return Ok(());
         }
         errors.add("attachment_ids", T::ErrRequired);

@@ -47,6 +47,15 @@ impl Edit {
     }
 }
 
+/// What happened to an order since it was last returned ([`Store::since_return`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SinceReturn {
+    /// When it was returned (unix ms); the correction deadline counts from it.
+    pub at: i64,
+    /// The fields corrected since.
+    pub corrected: Vec<String>,
+}
+
 /// What a correction did.
 #[derive(Debug, Clone)]
 pub struct Edited {
@@ -91,25 +100,27 @@ fn organization_changes(old: &Organization, new: &Organization) -> Vec<&'static 
 }
 
 impl Store {
-    /// The fields of the order corrected since it was last returned (`mailing.street`),
-    /// each once, in the order first corrected.
-    pub async fn corrected_since_return(&self, row: &OrderRow) -> StoreResult<Vec<String>> {
+    /// When the order was last returned (its last change, when it never was) and the
+    /// fields corrected since (`mailing.street`, each once, in the order first corrected):
+    /// one read of its history.
+    pub async fn since_return(&self, row: &OrderRow) -> StoreResult<SinceReturn> {
         let history = self.history(&row.id).await?;
-        let since = history
-            .iter()
-            .rposition(|h| h.action == "reject")
-            .map_or(history.len(), |i| i + 1);
-        let mut fields: Vec<String> = Vec::new();
+        let last_return = history.iter().rposition(|h| h.action == "reject");
+        let mut corrected: Vec<String> = Vec::new();
+        let since = last_return.map_or(history.len(), |i| i + 1);
         for h in history[since..].iter().filter(|h| h.action == EDIT_ACTION) {
-            let named = h.reason.as_deref().unwrap_or_default();
-            let named = named.split_whitespace().next().unwrap_or_default();
-            for field in named.split(',').filter(|f| !f.is_empty()) {
-                if !fields.iter().any(|f| f == field) {
-                    fields.push(field.to_owned());
+            let (named, _) =
+                crate::domain::read_edit_record(h.reason.as_deref().unwrap_or_default());
+            for field in named {
+                if !corrected.iter().any(|f| f == field) {
+                    corrected.push(field.to_owned());
                 }
             }
         }
-        Ok(fields)
+        Ok(SinceReturn {
+            at: last_return.map_or(row.updated_at, |i| history[i].at),
+            corrected,
+        })
     }
 
     /// Corrects `order_no` as `edit` says. Nothing changes unless the version is the one
@@ -245,11 +256,7 @@ impl Store {
             );
             p.query(&sql).execute(&mut *tx).await?;
         }
-        let mut reason = changed.join(",");
-        if let Some(why) = &edit.reason {
-            reason.push(' ');
-            reason.push_str(why);
-        }
+        let reason = crate::domain::edit_record(&changed, edit.reason.as_deref());
         insert_history(
             &mut tx,
             &current.id,

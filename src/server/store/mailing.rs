@@ -116,38 +116,20 @@ impl Store {
         .bind(super::EDIT_ACTION)
         .fetch_all(&self.pool)
         .await?;
-        let mut printed = std::collections::HashMap::new();
-        let mut edited = std::collections::HashMap::new();
-        // By the history rows' ids, which follow the order they were written in.
-        for (order_id, action, row) in rows {
-            if action == "labels_printed" {
-                printed.insert(order_id, row);
-            } else {
-                edited.insert(order_id, row);
-            }
-        }
-        Ok(edited
-            .into_iter()
-            .filter(|(id, row)| printed.get(id).is_some_and(|p| p < row))
-            .map(|(id, _)| id)
-            .collect())
+        Ok(edited_after_labels(rows))
     }
 
     /// Whether the order's address was corrected after its label was last printed.
     pub async fn needs_relabel(&self, order_id: &str) -> StoreResult<bool> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT action, MAX(id) FROM order_history WHERE order_id = $1 \
-             AND action IN ('labels_printed', $2) GROUP BY action",
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT order_id, action, MAX(id) FROM order_history WHERE order_id = $1 \
+             AND action IN ('labels_printed', $2) GROUP BY order_id, action",
         )
         .bind(order_id)
         .bind(super::EDIT_ACTION)
         .fetch_all(&self.pool)
         .await?;
-        let last = |action: &str| rows.iter().find(|(a, _)| a == action).map(|(_, id)| *id);
-        Ok(matches!(
-            (last("labels_printed"), last(super::EDIT_ACTION)),
-            (Some(printed), Some(edited)) if printed < edited
-        ))
+        Ok(!edited_after_labels(rows).is_empty())
     }
 
     /// Another order already shipped with this carrier and number, if any.
@@ -518,5 +500,24 @@ fn check_code(order_id: &str, invoice_no: &str) -> String {
         .iter()
         .take(20)
         .map(|b| char::from(b'0' + b % 10))
+        .collect()
+}
+
+/// Of `(order, action, last history row)` rows, the orders whose last correction came after
+/// their last label (by the history rows' ids, which follow the order they were written in).
+fn edited_after_labels(rows: Vec<(String, String, i64)>) -> std::collections::HashSet<String> {
+    let mut printed = std::collections::HashMap::new();
+    let mut edited = std::collections::HashMap::new();
+    for (order_id, action, row) in rows {
+        if action == "labels_printed" {
+            printed.insert(order_id, row);
+        } else {
+            edited.insert(order_id, row);
+        }
+    }
+    edited
+        .into_iter()
+        .filter(|(id, row)| printed.get(id).is_some_and(|p| p < row))
+        .map(|(id, _)| id)
         .collect()
 }

@@ -891,13 +891,7 @@ impl Store {
     /// When `row` was last returned for correction (its last change when its history
     /// holds no return): the correction deadline counts from it.
     pub async fn returned_at(&self, row: &OrderRow) -> StoreResult<i64> {
-        Ok(self
-            .history(&row.id)
-            .await?
-            .iter()
-            .rev()
-            .find(|h| h.action == "reject")
-            .map_or(row.updated_at, |h| h.at))
+        Ok(self.since_return(row).await?.at)
     }
 
     /// The audit trail of an order, oldest first.

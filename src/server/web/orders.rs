@@ -359,7 +359,8 @@ async fn next_step(
                 .as_deref()
                 .and_then(|json| serde_json::from_str(json).ok())
                 .unwrap_or_default();
-            let returned_at = state.store.returned_at(row).await?;
+            let since = state.store.since_return(row).await?;
+            let returned_at = since.at;
             let deadline = crate::server::paper::date_in(
                 ctx.lang,
                 crate::server::paper::correction_deadline(state, returned_at),
@@ -367,8 +368,7 @@ async fn next_step(
             // Each file asked for is uploaded on its own (a re-signed form, a transfer
             // slip…); the order goes back to review when the customer says they are all in.
             let uploaded = corrections_since(state, row, returned_at).await?;
-            let corrected =
-                crate::server::routes::actions::may_resubmit_without_file(state, row).await?;
+            let corrected = crate::server::routes::actions::may_resubmit_without_file(row, &since);
             // A return about the details alone is answered by correcting them: said before
             // the customer prints and signs for nothing, and after they did correct them.
             let by_editing = crate::domain::answerable_by_correction(&reasons);
@@ -483,19 +483,15 @@ pub async fn resubmit(
     if form.version != Some(row.version) {
         return refused(ctx.t(T::WebOrderMovedOn).to_owned()).await;
     }
-    let uploaded = match state.store.returned_at(&row).await {
-        Ok(at) => corrections_since(&state, &row, at).await,
-        Err(e) => Err(e.into()),
+    let since = match state.store.since_return(&row).await {
+        Ok(since) => since,
+        Err(e) => return failed(ctx, e.into()),
     };
-    let uploaded = match uploaded {
+    let uploaded = match corrections_since(&state, &row, since.at).await {
         Ok(uploaded) => uploaded,
         Err(e) => return failed(ctx, e),
     };
-    let corrected =
-        match crate::server::routes::actions::may_resubmit_without_file(&state, &row).await {
-            Ok(corrected) => corrected,
-            Err(e) => return failed(ctx, e),
-        };
+    let corrected = crate::server::routes::actions::may_resubmit_without_file(&row, &since);
     // Nothing uploaded is fine when a return about the address alone was answered by
     // correcting it (`actions::may_resubmit_without_file`).
     if uploaded.is_empty() && !corrected {

@@ -327,9 +327,9 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
         "invoice_request" => crate::tui::format::requested_via(reason, lang),
         // `mailing.street,mailing.postal_code 客户来电`: what changed in words, then why.
         "edit_details" => {
-            let (fields, why) = first_rest();
+            let (fields, why) = crate::domain::read_edit_record(reason);
             let named: Vec<&str> = fields
-                .split(',')
+                .into_iter()
                 .map(|f| crate::tui::format::order_field(f).map_or(f, |t| t.get(lang)))
                 .collect();
             // What changed, then why — never read as the new value.

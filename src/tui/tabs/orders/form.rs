@@ -203,7 +203,7 @@ impl Form {
     /// the fields the operator left alone take the order's new values, those they changed
     /// keep what was typed (marked when the order changed them too), and the form is at
     /// the order's new version. Returns the fields the order changed.
-    pub fn rebase(&mut self, order: &Order) -> Vec<&'static str> {
+    fn rebase(&mut self, order: &Order) -> Vec<&'static str> {
         let mut changed = Vec::new();
         for field in &mut self.fields {
             let Some(now) = order_value(order, field.key) else {
@@ -224,6 +224,19 @@ impl Form {
         self.version = order.version;
         self.submitting = false;
         changed
+    }
+
+    /// [`Form::rebase`], said on the form: which fields the order changed.
+    pub fn rebase_and_say(&mut self, order: &Order, lang: Lang) {
+        let changed: Vec<&str> = self
+            .rebase(order)
+            .into_iter()
+            .map(|f| crate::tui::format::order_field(f).map_or(f, |t| t.get(lang)))
+            .collect();
+        self.error = Some(Text::with(
+            T::EditRebased,
+            [changed.join(T::ListJoin.get(lang))],
+        ));
     }
 
     /// The correction the form asks for: the parts it has fields for.

@@ -198,16 +198,7 @@ impl Orders {
             if kind == FormKind::Edit && left.version != order.version {
                 // The order changed since: what was typed stays, the fields left alone take
                 // the change (sent as they were, they would undo it), and that is said.
-                let lang = ctx.lang;
-                let changed: Vec<&str> = left
-                    .rebase(order)
-                    .into_iter()
-                    .map(|f| crate::tui::format::order_field(f).map_or(f, |t| t.get(lang)))
-                    .collect();
-                left.error = Some(Text::with(
-                    T::EditRebased,
-                    [changed.join(T::ListJoin.get(lang))],
-                ));
+                left.rebase_and_say(order, ctx.lang);
             } else if kind == FormKind::Edit {
                 // A correction reopened is said to be the one left, with the way back.
                 left.error = Some(Text::from(T::EditResumed));
@@ -642,15 +633,7 @@ impl Component for Orders {
                                 .as_mut()
                                 .filter(|f| f.kind == FormKind::Edit && f.order_no == order_no)
                             {
-                                let changed: Vec<&str> = form
-                                    .rebase(&order)
-                                    .into_iter()
-                                    .map(|f| crate::tui::format::order_field(f).map_or(f, |t| t.get(lang)))
-                                    .collect();
-                                form.error = Some(Text::with(
-                                    T::EditRebased,
-                                    [changed.join(T::ListJoin.get(lang))],
-                                ));
+                                form.rebase_and_say(&order, lang);
                             }
                         }
                         detail.order = Some(order);

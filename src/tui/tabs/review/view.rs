@@ -295,12 +295,9 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
         {
             // The organisation's fields one by one (the signed form prints them); the
             // address as one, which keeps the line short at 80×24.
-            let named = edit
-                .reason
-                .as_deref()
-                .and_then(|r| r.split_whitespace().next())
-                .unwrap_or_default()
-                .split(',')
+            let (named, _) = crate::domain::read_edit_record(edit.reason.as_deref().unwrap_or_default());
+            let named = named
+                .into_iter()
                 .filter_map(|f| {
                     if f.starts_with("mailing.") {
                         Some(T::PartMailing)
