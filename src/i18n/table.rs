@@ -276,7 +276,7 @@ web_texts! { messaging_texts;
     EditRebasing => "订单刚被他人修改，正在载入最新内容…", "the order was just changed by someone else; loading it…";
     EditRebased => "订单刚被他人修改（{0}）：你没动过的栏目已换成最新内容，你改的保留；请核对后再提交", "the order was just changed by someone else ({0}): the fields you left are now as it says, yours are kept; check, then submit";
     EditResumed => "接着上次未提交的修改；按 Ctrl-R 恢复订单现有内容", "your unsent changes from before; Ctrl-R puts back what the order says";
-    FormHintEdit => "Tab/↓ 下一栏 · 最后一栏 Enter 提交 · Ctrl-R 恢复原内容 · Esc 返回", "Tab/↓ next field · Enter on the last submits · Ctrl-R puts back · Esc back";
+    FormHintEdit => "Tab/↓ 下一栏 · 末栏 Enter 提交 · Ctrl-R 恢复 · Esc 返回", "Tab/↓ next · Enter on last sends · Ctrl-R resets · Esc back";
     EditChangedFields => "改了{0}", "changed: {0}";
     EditWhy => "原因：{0}", "why: {0}";
     EditNothingChanged => "内容没有变化，订单 {0} 未修改", "nothing was different: order {0} is unchanged";

@@ -670,6 +670,13 @@ fn a_clerk_corrects_the_address_in_a_form_that_fits_and_errors_come_back_beside_
 #[test]
 fn a_correction_left_is_brought_up_to_a_change_made_meanwhile() {
     let mut app = opened(Lang::ZhCn, correctable(true));
+    // Opened and closed with nothing changed: nothing is kept to come back to.
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('e'));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("接着上次未提交的修改"), "{screen}");
+    key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('e'));
     for _ in 0..5 {
         key(&mut app, KeyCode::Down);

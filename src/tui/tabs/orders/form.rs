@@ -69,9 +69,12 @@ pub struct Form {
 }
 
 impl Form {
-    /// True when anything was typed into it.
+    /// True when anything was typed into it: a field differs from what it started with
+    /// (blank, or what the order says on a correction form).
     pub fn has_typing(&self) -> bool {
-        self.fields.iter().any(|f| !f.input.text().trim().is_empty())
+        self.fields
+            .iter()
+            .any(|f| f.input.text().trim() != f.initial.trim())
     }
 
     /// The form for `kind` on order `order_no` at `version`; `carriers`, the platform's, are
