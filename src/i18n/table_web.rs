@@ -160,6 +160,8 @@ macro_rules! web_texts {
             WebTransferCanGoBack => "选择银行转账后，转账前仍可改回支付宝付款。", "Having chosen bank transfer, you can still pay by Alipay instead until you transfer.";
             WebPayOnlineInstead => "还没有转账：改用支付宝付款", "Not transferred yet: pay by Alipay instead";
             WebSessionEnded => "登录已失效（已过期，或已在其他设备退出），刚才这一页没有提交成功。请重新登录后继续，之前各步已保存的内容仍在。", "Your sign-in has ended (it expired, or you signed out on another device), so the last page was not sent. Sign in again to go on; what earlier steps saved is still there.";
+            WebSessionEndedKept => "登录已失效（已过期，或已在其他设备退出），刚才的表单没有提交。您填写的内容已暂存一小时：请用同一手机号重新登录，回到表单时会自动填回，核对后再提交。", "Your sign-in has ended (it expired, or you signed out on another device), so the form was not sent. What you typed is kept for an hour: sign in again with the same number and it is filled back in for you to check and send.";
+            WebFormRestored => "已填回您登录失效前填写的内容（尚未提交），请核对后再提交。", "What you typed before your sign-in ended is filled back in (not sent yet). Check it and send it again.";
             WebSubmitForm => "提交", "Send";
             WebDraftMovedOn => "这份申请已在另一个页面中更新，已为您显示最新内容，请核对后继续。", "This application was changed in another tab; the latest is shown. Check it and go on.";
 

@@ -20,6 +20,7 @@ on_both_databases!(
     a_support_agent_texts_a_login_code_and_the_payment_link_and_never_sees_the_code,
     a_form_from_elsewhere_a_planted_token_a_stale_or_an_overlong_form_changes_nothing,
     a_customer_corrects_the_address_without_undoing_the_counters_change,
+    a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -1046,5 +1047,233 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
         to.contains(&format!("next=%2Forders%2F{no}%2Fedit")),
         "{to}"
     );
+    app.finish().await;
+}
+
+/// Ends every session of the customer with `phone` as if it had been left unused for
+/// longer than a session lasts, and lets them ask for a new code at once.
+async fn sign_in_ends(app: &TestApp, phone: &str) {
+    for sql in [
+        "UPDATE customer_sessions SET last_seen_at = last_seen_at - 15 * 86400000 \
+         WHERE customer_id = (SELECT id FROM customers WHERE phone = $1)",
+        "UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(phone)
+            .execute(app.store().pool())
+            .await
+            .expect("the clock");
+    }
+}
+
+/// The customer, signed in, through real-name, the certificate and the terms to the
+/// application form; its page.
+async fn to_the_form(app: &TestApp, browser: &mut Browser, name: &str, id_number: &str) -> String {
+    let page = browser.get("/apply").await;
+    let started = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "realname"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let realname = started.location.expect("to the verification");
+    PhonePage::open(&app.http, &app.url(&realname))
+        .await
+        .expect("verification page")
+        .submit(
+            &app.http,
+            &[("name", name), ("id_number", id_number), ("consent", "yes")],
+        )
+        .await
+        .expect("verified");
+    let product = app.product(ca_counter::domain::UserType::Individual).await;
+    for step in [
+        vec![("action", "product"), ("product_id", product.as_str())],
+        vec![("action", "terms"), ("accept", "yes")],
+    ] {
+        let page = browser.get("/apply").await;
+        let version = hidden(&page.html, "version");
+        let mut fields = step;
+        fields.push(("version", &version));
+        let went = browser.post("/apply", &fields).await;
+        assert_eq!(went.status, StatusCode::SEE_OTHER, "{}", went.html);
+    }
+    let form = browser.get("/apply").await;
+    assert!(form.html.contains("id=\"apply-form\""), "{}", form.html);
+    form.html
+}
+
+async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let phone = unique_phone();
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let form = to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
+
+    // The form is filled in on a page left open while the sign-in ran out, then sent.
+    sign_in_ends(&app, &phone).await;
+    let (version, draft) = (hidden(&form, "version"), hidden(&form, "draft"));
+    let typed = [
+        ("action", "form"),
+        ("version", version.as_str()),
+        ("draft", draft.as_str()),
+        ("phone", phone.as_str()),
+        ("email", ""),
+        ("recipient", "王小明"),
+        ("recipient_phone", "13900001111"),
+        ("province", "湖南省"),
+        ("city", "长沙市"),
+        ("district", "岳麓区"),
+        ("street", "桐梓坡路 88 号 3 栋 1204"),
+        ("postal_code", "410013"),
+    ];
+    let sent = browser.post("/apply", &typed).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/login?next=%2Fapply&ended=1&kept=1")
+    );
+    let stash = sent
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("cac_stash="))
+        .expect("a cookie for what was kept");
+    assert!(
+        stash.contains("HttpOnly") && stash.contains("Max-Age=3600"),
+        "{stash}"
+    );
+    let login = browser.get("/login?next=%2Fapply&ended=1&kept=1").await;
+    assert!(login.html.contains("已暂存一小时"), "{}", login.html);
+    // Kept apart, not saved into the application, and without the form token.
+    let saved: String = sqlx::query_scalar("SELECT data_json FROM customer_drafts WHERE id = $1")
+        .bind(&draft)
+        .fetch_one(app.store().pool())
+        .await
+        .expect("the draft");
+    assert!(!saved.contains("桐梓坡路"), "{saved}");
+    let body: String = sqlx::query_scalar("SELECT body FROM form_stashes")
+        .fetch_one(app.store().pool())
+        .await
+        .expect("the stash");
+    assert!(!body.contains("form_token"), "{body}");
+
+    // Signed in again: the form is filled back in, said so, and still not sent.
+    sign_in(&mut browser, &phone).await;
+    let back = browser.get("/apply").await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.html);
+    assert!(back.html.contains("已填回"), "{}", back.html);
+    assert_eq!(
+        input_value(&back.html, "street"),
+        "桐梓坡路 88 号 3 栋 1204"
+    );
+    assert_eq!(input_value(&back.html, "postal_code"), "410013");
+    assert!(
+        back.set_cookies
+            .iter()
+            .any(|c| c.starts_with("cac_stash=;")),
+        "{:?}",
+        back.set_cookies
+    );
+    // Given once.
+    let again = browser.get("/apply").await;
+    assert!(!again.html.contains("已填回"), "{}", again.html);
+    assert!(!again.html.contains("桐梓坡路"), "{}", again.html);
+
+    // The correction form, the same way; the counter changes the order meanwhile.
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("周八").await;
+    let no = order.order_no.to_string();
+    let owner = clerk.order(&no, true).await.expect("order").applicant.phone;
+    let mut customer = Browser::new(&app);
+    sign_in(&mut customer, &owner).await;
+    let edit = format!("/orders/{no}/edit");
+    let page = customer.get(&edit).await;
+    sign_in_ends(&app, &owner).await;
+    let mut fields: Vec<(String, String)> = [
+        "recipient",
+        "recipient_phone",
+        "province",
+        "city",
+        "district",
+        "street",
+        "postal_code",
+    ]
+    .iter()
+    .flat_map(|n| {
+        [
+            (n.to_string(), input_value(&page.html, n)),
+            (
+                format!("orig_{n}"),
+                hidden(&page.html, &format!("orig_{n}")),
+            ),
+        ]
+    })
+    .collect();
+    fields.push(("version".into(), hidden(&page.html, "version")));
+    for (name, value) in &mut fields {
+        if name == "street" {
+            *value = "芙蓉中路 8 号".into();
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let sent = customer.post(&edit, &borrowed).await;
+    assert_eq!(
+        sent.location.as_deref(),
+        Some(format!("/login?next=%2Forders%2F{no}%2Fedit&ended=1&kept=1").as_str()),
+        "{}",
+        sent.html
+    );
+    let before = clerk.order(&no, true).await.expect("order");
+    let mut by_counter = before.mailing.clone();
+    by_counter.postal_code = "410005".into();
+    clerk
+        .update_order(
+            &no,
+            &ca_counter::api::OrderUpdate {
+                version: Some(before.version),
+                mailing: Some(by_counter),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("the counter's correction");
+    // Someone else signing in on this browser is not given it.
+    let stranger = unique_phone();
+    let mut shared = Browser::new(&app);
+    sign_in(&mut shared, &stranger).await;
+    let token = sent
+        .set_cookies
+        .iter()
+        .find_map(|c| c.strip_prefix("cac_stash="))
+        .and_then(|c| c.split(';').next())
+        .expect("the stash's cookie")
+        .to_owned();
+    let customer_id: String = sqlx::query_scalar("SELECT id FROM customers WHERE phone = $1")
+        .bind(&stranger)
+        .fetch_one(app.store().pool())
+        .await
+        .expect("the stranger");
+    assert_eq!(
+        app.store()
+            .take_stash(&token, &customer_id, &edit)
+            .await
+            .expect("stash"),
+        None
+    );
+    // The customer is: what they typed, brought up to the counter's change, not sent.
+    sign_in(&mut customer, &owner).await;
+    let back = customer.get(&edit).await;
+    assert!(back.html.contains("已填回"), "{}", back.html);
+    assert_eq!(input_value(&back.html, "street"), "芙蓉中路 8 号");
+    assert_eq!(input_value(&back.html, "postal_code"), "410005");
+    let now = clerk.order(&no, true).await.expect("order");
+    assert_eq!(now.mailing.street, before.mailing.street);
+    assert_eq!(now.mailing.postal_code, "410005");
     app.finish().await;
 }

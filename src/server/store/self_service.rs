@@ -23,6 +23,8 @@ pub const WRONG_CODES: i64 = 5;
 pub const LOCK_MS: i64 = 15 * 60 * 1000;
 /// A session unused this long ends.
 pub const SESSION_IDLE_MS: i64 = 14 * 24 * 60 * 60 * 1000;
+/// How long a form sent after its sign-in ended is kept for the customer to sign in again.
+pub const STASH_MS: i64 = 60 * 60 * 1000;
 
 /// Whether a code may be sent now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -313,6 +315,72 @@ impl Store {
             .await?,
         };
         Ok(ended.rows_affected() > 0)
+    }
+
+    /// Whose session `token` was, live or ended (expired, or signed out), if the platform
+    /// ever opened it.
+    pub async fn session_owner(&self, token: &str) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT customer_id FROM customer_sessions WHERE token_hash = $1")
+                .bind(super::hash_token(token))
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Keeps `body`, a form `customer_id` sent to `path` after their sign-in had ended,
+    /// for [`STASH_MS`]; returns the token that gives it back ([`Store::take_stash`]).
+    /// Stashes past their time go, and so does an earlier one of the same page.
+    pub async fn stash_form(
+        &self,
+        customer_id: &str,
+        path: &str,
+        body: &str,
+    ) -> StoreResult<String> {
+        let token = new_token();
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "DELETE FROM form_stashes WHERE created_at <= $1 OR (customer_id = $2 AND path = $3)",
+        )
+        .bind(now - STASH_MS)
+        .bind(customer_id)
+        .bind(path)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO form_stashes (token_hash, customer_id, path, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(super::hash_token(&token))
+        .bind(customer_id)
+        .bind(path)
+        .bind(body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// The form stashed under `token`, if it is `customer_id`'s, was sent to `path` and is
+    /// not past its time; given once (it is gone after).
+    pub async fn take_stash(
+        &self,
+        token: &str,
+        customer_id: &str,
+        path: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "DELETE FROM form_stashes WHERE token_hash = $1 AND customer_id = $2 AND path = $3 \
+             AND created_at > $4 RETURNING body",
+        )
+        .bind(super::hash_token(token))
+        .bind(customer_id)
+        .bind(path)
+        .bind(now_ms() - STASH_MS)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The customer's application in progress.

@@ -14,7 +14,7 @@ use maud::html;
 use serde::{Deserialize, Serialize};
 
 use super::page::{self, Ctx};
-use super::session::{SignedIn, unavailable};
+use super::session::{FormPost, SignedIn, forget_stash, restore, unavailable};
 use crate::api::{Applicant, AttachmentKind, MailingAddress, NewOrder, Organization};
 use crate::domain::{UserType, mask_id_number};
 use crate::i18n::T;
@@ -169,14 +169,31 @@ pub async fn page(
         Ok(loaded) => loaded,
         Err(e) => return failed(ctx, e),
     };
-    let asked = look.step.as_deref().and_then(Step::parse);
+    let mut asked = look.step.as_deref().and_then(Step::parse);
+    // A form sent after the sign-in had ended, of this very application: filled back in.
+    let mut shown = draft.clone();
+    let mut restored = false;
+    if let Some(posted) = restore(&state, &headers, &who, "/apply").await {
+        let sent = |name: &str| {
+            posted
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        if sent("action") == Some("form") && sent("draft").is_none_or(|d| d == row.id) {
+            shown.fields = steps::typed(&posted);
+            asked = Some(Step::Form);
+            restored = true;
+        }
+    }
     let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), asked);
+    let restored = restored && step == Step::Form;
     let view = steps::View {
         ctx,
         state: &state,
         customer: &who.customer,
         row: &row,
-        draft: &draft,
+        draft: if restored { &shown } else { &draft },
         identity: identity.as_ref(),
         phone_browser: is_phone(&headers),
         all_projects: look.all.is_some(),
@@ -185,19 +202,22 @@ pub async fn page(
         Ok(body) => body,
         Err(e) => return failed(ctx, e),
     };
-    let body = if look.moved.is_some() {
+    let body = if restored {
+        html! { p.bad role="status" { (ctx.t(T::WebFormRestored)) } (body) }
+    } else if look.moved.is_some() {
         html! { p.bad role="status" { (ctx.t(T::WebDraftMovedOn)) } (body) }
     } else if look.reprint.is_some() && step == Step::Print {
         html! { p.bad role="status" { (ctx.t(T::WebReprintAfterChange)) } (body) }
     } else {
         body
     };
-    page::page(
+    let response = page::page(
         &switching(ctx, step),
         StatusCode::OK,
         ctx.t(T::WebApplyTitle),
         body,
-    )
+    );
+    forget_stash(&state, &headers, response)
 }
 
 /// The page's context, with the language switch sending the form's typed values along
@@ -225,9 +245,8 @@ pub type Posted = Vec<(String, String)>;
 /// errors, everything typed kept).
 pub async fn save(
     State(state): State<AppState>,
-    who: SignedIn,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    FormPost { who, body }: FormPost,
 ) -> Response {
     let ctx = &who.ctx;
     let posted: Posted = form_urlencoded::parse(&body)
@@ -445,15 +464,18 @@ pub async fn upload_scan(
         let scanned =
             crate::server::scan_match::scan(received.data.clone(), received.content_type).await;
         // The form printed for this application carries its reference: another's is refused.
-        let check = match crate::server::scan_match::check(&scanned, "", Some(&draft.reference)) {
-            Ok(check) => check,
-            Err(other) => {
-                return Ok(Err(ctx.fill(
-                    T::WebScanOtherApplication,
-                    &[other.found.as_str(), &draft.reference],
-                )));
-            }
-        };
+        // (Its edition is the form's, as the reference is: a changed form gets a new one.)
+        let check =
+            match crate::server::scan_match::check(&scanned, "", Some(&draft.reference), None) {
+                Ok(check) => check,
+                Err(crate::server::scan_match::Refused::OtherOrder(found)) => {
+                    return Ok(Err(ctx.fill(
+                        T::WebScanOtherApplication,
+                        &[found.as_str(), &draft.reference],
+                    )));
+                }
+                Err(other) => return Ok(Err(other.message(&draft.reference).render(ctx.lang))),
+            };
         let check_json = serde_json::to_string(&check).ok();
         let saved = state
             .store

@@ -3,18 +3,16 @@
 //! and uploaded with the corrections). Through the same door as the counter
 //! (`routes::orders::correct`), so the same rule, checks, history and event.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::{Markup, html};
-use serde::Deserialize;
 
 use super::apply::failed;
 use super::form;
 use super::orders::{customer_actor, own_order};
 use super::page::{self, Ctx};
-use super::session::SignedIn;
+use super::session::{FormPost, SignedIn, forget_stash, restore};
 use crate::api::{MailingAddress, OrderUpdate, Organization};
 use crate::domain::{OrderPart, OrderStatus, UserType};
 use crate::i18n::T;
@@ -34,9 +32,9 @@ pub struct EditForm {
     orig: std::collections::BTreeMap<&'static str, String>,
 }
 
-impl<'de> Deserialize<'de> for EditForm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<EditForm, D::Error> {
-        let posted: Vec<(String, String)> = Vec::deserialize(deserializer)?;
+impl EditForm {
+    /// The form as posted.
+    fn from_posted(posted: &[(String, String)]) -> EditForm {
         let get = |name: &str| {
             posted
                 .iter()
@@ -60,7 +58,7 @@ impl<'de> Deserialize<'de> for EditForm {
                 form.orig.insert(name, value);
             }
         }
-        Ok(form)
+        form
     }
 }
 
@@ -194,24 +192,70 @@ pub fn link(ctx: &Ctx, row: &OrderRow) -> Markup {
 pub async fn page(
     State(state): State<AppState>,
     who: SignedIn,
+    headers: HeaderMap,
     Path(order_no): Path<String>,
 ) -> Response {
     let row = match own_order(&state, &who, &order_no).await {
         Ok(row) => row,
         Err(page) => return page,
     };
-    edit_page(&who, &row, &EditForm::of(&row), &[], None, StatusCode::OK)
+    let path = format!("/orders/{}/edit", row.order_no);
+    let response = match restore(&state, &headers, &who, &path).await {
+        // A form sent after the sign-in had ended: filled back in, brought up to what the
+        // order says now if it changed since, and not sent.
+        Some(posted) => {
+            let mut typed = EditForm::from_posted(&posted);
+            typed.keep_lang = false;
+            let ctx = &who.ctx;
+            let mut errors = Vec::new();
+            let mut notice = ctx.t(T::WebFormRestored).to_owned();
+            if typed.version != Some(row.version) {
+                let rebased = typed.rebase(&row);
+                errors = changed_too(ctx, &rebased);
+                if !rebased.changed.is_empty() {
+                    notice = format!("{notice} {}", rebased_message(ctx, &rebased));
+                }
+            }
+            edit_page(&who, &row, &typed, &errors, Some(notice), StatusCode::OK)
+        }
+        None => edit_page(&who, &row, &EditForm::of(&row), &[], None, StatusCode::OK),
+    };
+    forget_stash(&state, &headers, response)
+}
+
+/// The errors beside the fields the order changed under what the customer typed.
+fn changed_too(ctx: &Ctx, rebased: &Rebased) -> Vec<(String, String, String)> {
+    rebased
+        .both
+        .iter()
+        .map(|(name, now)| {
+            (
+                (*name).to_owned(),
+                ctx.t(label_of(name)).to_owned(),
+                ctx.fill(T::WebEditChangedToo, &[now]),
+            )
+        })
+        .collect()
+}
+
+/// What the form says of the fields the order changed since it was made.
+fn rebased_message(ctx: &Ctx, rebased: &Rebased) -> String {
+    let named: Vec<&str> = rebased.changed.iter().map(|n| ctx.t(label_of(n))).collect();
+    ctx.fill(T::WebEditRebased, &[&named.join(ctx.t(T::ListJoin))])
 }
 
 /// `POST /orders/{order_no}/edit`: saved, to the order's page; else the form again with
 /// what was typed and why.
 pub async fn save(
     State(state): State<AppState>,
-    who: SignedIn,
     Path(order_no): Path<String>,
-    Form(typed): Form<EditForm>,
+    FormPost { who, body }: FormPost,
 ) -> Response {
     let ctx = &who.ctx;
+    let posted: Vec<(String, String)> = form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let typed = EditForm::from_posted(&posted);
     let row = match own_order(&state, &who, &order_no).await {
         Ok(row) => row,
         Err(page) => return page,
@@ -278,20 +322,9 @@ pub async fn save(
             };
             let mut kept = typed.clone();
             let rebased = kept.rebase(&fresh);
-            let errors: Vec<(String, String, String)> = rebased
-                .both
-                .iter()
-                .map(|(name, now)| {
-                    (
-                        (*name).to_owned(),
-                        ctx.t(label_of(name)).to_owned(),
-                        ctx.fill(T::WebEditChangedToo, &[now]),
-                    )
-                })
-                .collect();
+            let errors = changed_too(ctx, &rebased);
             let message = if code == "version_conflict" {
-                let named: Vec<&str> = rebased.changed.iter().map(|n| ctx.t(label_of(n))).collect();
-                ctx.fill(T::WebEditRebased, &[&named.join(ctx.t(T::ListJoin))])
+                rebased_message(ctx, &rebased)
             } else {
                 detail.render(ctx.lang)
             };

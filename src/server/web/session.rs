@@ -1,17 +1,18 @@
 //! Who is visiting: the page's context (language, form token, demo notice) and, when the
 //! session cookie names a live session, the signed-in customer.
 
-use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
-use super::guard::{FORM_TOKEN, cookie, request_lang};
+use super::guard::{FORM_FIELD, FORM_TOKEN, cookie, request_lang};
 use super::page::{self, Ctx};
 use crate::domain::mask_phone;
 use crate::i18n::T;
 use crate::server::AppState;
 use crate::server::store::CustomerRow;
+use crate::server::store::self_service::STASH_MS;
 
 /// The cookie that carries a customer's session.
 pub const SESSION_COOKIE: &str = "cac_session";
@@ -134,19 +135,141 @@ impl FromRequestParts<AppState> for SignedIn {
                 } else {
                     page_of_form(parts.uri.path())
                 };
-                let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
                 // Said on the sign-in page, so that a form that went nowhere is explained: a
                 // session that ended, or a form sent with none (signed out in another tab).
                 let posted = parts.method == axum::http::Method::POST;
-                let ended = if visit.ended || posted {
-                    "&ended=1"
-                } else {
-                    ""
-                };
-                Err(page::see_other(&format!("/login?next={next}{ended}")))
+                Err(sign_in_again(&here, visit.ended || posted, false))
             }
         }
     }
+}
+
+/// To the sign-in page, and back to `page` after it; `ended` says the sign-in had ended
+/// (a form went nowhere), `kept` that what the form held was kept ([`FormPost`]).
+fn sign_in_again(page: &str, ended: bool, kept: bool) -> Response {
+    let next: String = form_urlencoded::byte_serialize(page.as_bytes()).collect();
+    let ended = if ended { "&ended=1" } else { "" };
+    let kept = if kept { "&kept=1" } else { "" };
+    page::see_other(&format!("/login?next={next}{ended}{kept}"))
+}
+
+/// The cookie that gives a stashed form back to the browser that sent it.
+pub const STASH_COOKIE: &str = "cac_stash";
+
+/// A form a signed-in customer sent: who they are, and what it held.
+///
+/// A long form sent after the customer's sign-in had ended (it expired on a page left open,
+/// or they signed out on another device) is not thrown away: when the browser's cookie
+/// names a session the platform opened, what the form held is kept for an hour
+/// ([`Store::stash_form`](crate::server::store::Store::stash_form)), the browser gets a
+/// cookie for it, and the sign-in page says so. Signed in again as the same customer, the
+/// form's page gives it back ([`restore`]), to be checked and sent again; nothing is saved
+/// or sent on its behalf. Only the forms with much typing are kept: the application form
+/// and the correction form.
+pub struct FormPost {
+    /// The customer.
+    pub who: SignedIn,
+    /// The form's body, as sent.
+    pub body: axum::body::Bytes,
+}
+
+/// Whether a form posted to `path` with `body` is kept when its sign-in has ended.
+fn stashable(path: &str, body: &[u8]) -> bool {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["apply"] => form_urlencoded::parse(body).any(|(k, v)| k == "action" && v == "form"),
+        ["orders", no, "edit"] => !no.is_empty(),
+        _ => false,
+    }
+}
+
+impl FromRequest<AppState> for FormPost {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let signed_in = SignedIn::from_request_parts(&mut parts, state).await;
+        let path = parts.uri.path().to_owned();
+        let session = cookie(&parts.headers, SESSION_COOKIE);
+        let ctx = context(&parts, state);
+        let body = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let refused = match signed_in {
+            Ok(who) => return Ok(FormPost { who, body }),
+            Err(refused) => refused,
+        };
+        let Some(session) = session.filter(|_| stashable(&path, &body)) else {
+            return Err(refused);
+        };
+        let owner = match state.store.session_owner(&session).await {
+            Ok(Some(owner)) => owner,
+            Ok(None) => return Err(refused),
+            Err(e) => {
+                tracing::warn!(error = %e, "owner of an ended session");
+                return Err(unavailable(&ctx));
+            }
+        };
+        // The form token is the browser's, and a new one is given at sign-in: not kept.
+        let kept: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form_urlencoded::parse(&body).filter(|(k, _)| k != FORM_FIELD))
+            .finish();
+        let token = match state.store.stash_form(&owner, &path, &kept).await {
+            Ok(token) => token,
+            Err(e) => {
+                tracing::warn!(error = %e, "keeping a form sent after its sign-in ended");
+                return Err(unavailable(&ctx));
+            }
+        };
+        let mut response = sign_in_again(&page_of_form(&path), true, true);
+        let cookie = format!(
+            "{STASH_COOKIE}={token}; Max-Age={}; SameSite=Lax{}",
+            STASH_MS / 1000,
+            super::guard::cookie_attributes(state)
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        Err(response)
+    }
+}
+
+/// The form stashed for `who` on `path` in this browser ([`FormPost`]), as it was sent;
+/// given once. Its cookie is dropped by [`forget_stash`] on the page's answer.
+pub async fn restore(
+    state: &AppState,
+    headers: &HeaderMap,
+    who: &SignedIn,
+    path: &str,
+) -> Option<Vec<(String, String)>> {
+    let token = cookie(headers, STASH_COOKIE)?;
+    match state.store.take_stash(&token, &who.customer.id, path).await {
+        Ok(body) => body.map(|body| {
+            form_urlencoded::parse(body.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        }),
+        Err(e) => {
+            // The form is then shown as the platform has it; the stash waits for the next
+            // visit within its hour.
+            tracing::warn!(error = %e, "a stashed form");
+            None
+        }
+    }
+}
+
+/// `response` with the stash cookie dropped, when the request brought one.
+pub fn forget_stash(state: &AppState, headers: &HeaderMap, mut response: Response) -> Response {
+    if cookie(headers, STASH_COOKIE).is_some() {
+        let gone = format!(
+            "{STASH_COOKIE}=; Max-Age=0; SameSite=Lax{}",
+            super::guard::cookie_attributes(state)
+        );
+        if let Ok(value) = HeaderValue::from_str(&gone) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// Where the page answering `parts` is, for its language switch: the address itself for a

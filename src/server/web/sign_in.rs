@@ -34,11 +34,13 @@ fn local(next: Option<&str>) -> String {
     }
 }
 
-/// `?next=`, and `ended` when the browser's session had ended.
+/// `?next=`, `ended` when the browser's session had ended, and `kept` when the form it
+/// sent was kept for after signing in again.
 #[derive(Debug, Deserialize)]
 pub struct Next {
     next: Option<String>,
     ended: Option<String>,
+    kept: Option<String>,
 }
 
 /// The phone-number form.
@@ -104,10 +106,14 @@ pub async fn phone_page(visit: Visit, Query(query): Query<Next>) -> Response {
     }
     let ctx = &visit.ctx;
     let form = phone_form(ctx, "", &next, None);
-    let body = if query.ended.is_some() {
-        html! { p.bad role="status" { (ctx.t(T::WebSessionEnded)) } (form) }
-    } else {
-        form
+    let ended = match (&query.ended, &query.kept) {
+        (_, Some(_)) => Some(T::WebSessionEndedKept),
+        (Some(_), None) => Some(T::WebSessionEnded),
+        (None, None) => None,
+    };
+    let body = match ended {
+        Some(said) => html! { p.bad role="status" { (ctx.t(said)) } (form) },
+        None => form,
     };
     page::page(ctx, StatusCode::OK, ctx.t(T::WebSignInTitle), body)
 }

@@ -489,7 +489,7 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
 }
 
 /// The form's fields from what was posted.
-fn typed(posted: &Posted) -> Fields {
+pub(super) fn typed(posted: &Posted) -> Fields {
     let get = |name: &str| {
         posted
             .iter()
