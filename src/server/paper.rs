@@ -162,12 +162,39 @@ fn page_code(kind: DocKind, order_no: &str) -> PageCode {
         kind,
         subject: DocSubject::Order(order_no.to_owned()),
         caption: T::DocCodeCaption.get(ZH).to_owned(),
+        edition: None,
     }
 }
 
+/// The edition of a form printed for `organization` ([`crate::domain::form_edition`]).
+pub fn edition(organization: Option<&Organization>) -> Option<String> {
+    crate::domain::form_edition(organization.map(|o| {
+        (
+            o.name.as_str(),
+            o.uscc.as_str(),
+            o.legal_representative.as_str(),
+        )
+    }))
+}
+
+/// The edition of the form `order` prints now: a scan of another edition was printed
+/// before its organisation's details were corrected.
+pub fn edition_of(order: &OrderRow) -> Option<String> {
+    let organization: Option<Organization> = order
+        .organization_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok());
+    edition(organization.as_ref())
+}
+
 /// The code of a form: its order, or before there is one its application reference — if
-/// it has one a code can hold (letters and digits, as the counter makes them).
-fn form_code(order_no: Option<&str>, reference: Option<&str>) -> Option<PageCode> {
+/// it has one a code can hold (letters and digits, as the counter makes them) — and the
+/// edition of what it says of the organisation.
+fn form_code(
+    order_no: Option<&str>,
+    reference: Option<&str>,
+    organization: Option<&Organization>,
+) -> Option<PageCode> {
     let subject = match (order_no, reference) {
         (Some(no), _) => DocSubject::Order(no.to_owned()),
         (None, Some(r)) if crate::domain::DocCode::carries(r) => {
@@ -179,6 +206,7 @@ fn form_code(order_no: Option<&str>, reference: Option<&str>) -> Option<PageCode
         kind: DocKind::Form,
         subject,
         caption: T::DocCodeCaption.get(ZH).to_owned(),
+        edition: edition(organization),
     })
 }
 
@@ -284,7 +312,11 @@ pub fn form(state: &AppState, data: &FormData) -> ApplicationForm {
         .to_owned(),
         reference,
         date: T::DocDate.fill(ZH, &[&today()]),
-        code: form_code(data.order_no.as_deref(), data.application_ref.as_deref()),
+        code: form_code(
+            data.order_no.as_deref(),
+            data.application_ref.as_deref(),
+            data.organization.as_ref(),
+        ),
         rows,
         declaration: if organization {
             T::DocDeclarationOrganization

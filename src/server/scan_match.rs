@@ -5,18 +5,11 @@
 //! instance, off the async workers, and a time budget across the attempts.
 
 use crate::api::{ScanCheck, ScanOutcome};
-use crate::domain::{DocCode, DocSubject};
+use crate::domain::{DocCode, DocKind, DocSubject};
 pub use crate::domain::{Scanned, read_codes};
 
 /// Decodes at once, per instance, shared with the previews of `routes/attachments.rs`.
 pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
-/// Why a scan is refused: its codes name another order or application.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OtherOrder {
-    /// The number the code names.
-    pub found: String,
-}
 
 /// Reads the codes of an upload of `content_type` (off the async workers, two at a time).
 pub async fn scan(data: Vec<u8>, content_type: &str) -> Scanned {
@@ -32,12 +25,16 @@ pub async fn scan(data: Vec<u8>, content_type: &str) -> Scanned {
 }
 
 /// The check of a scan for the order `order_no` (whose form was printed as
-/// `application_ref` before it existed): refused when a code names anything else.
+/// `application_ref` before it existed, and whose organisation's form is now at
+/// `edition`): refused when a code names anything else, or a form printed before the
+/// organisation's details were corrected (a code without an edition, from before editions
+/// were printed, cannot tell and passes).
 pub fn check(
     scanned: &Scanned,
     order_no: &str,
     application_ref: Option<&str>,
-) -> Result<ScanCheck, OtherOrder> {
+    edition: Option<&str>,
+) -> Result<ScanCheck, Refused> {
     let empty = |outcome| ScanCheck {
         outcome,
         found: None,
@@ -58,9 +55,14 @@ pub fn check(
         }
     };
     if let Some(other) = codes.iter().find(|c| !ours(c)) {
-        return Err(OtherOrder {
-            found: other.subject.number().to_owned(),
-        });
+        return Err(Refused::OtherOrder(other.subject.number().to_owned()));
+    }
+    let stale = |code: &DocCode| {
+        code.kind == DocKind::Form
+            && matches!((&code.edition, edition), (Some(was), Some(now)) if !was.eq_ignore_ascii_case(now))
+    };
+    if codes.iter().any(stale) {
+        return Err(Refused::OldForm);
     }
     let mut pages_read: Vec<u32> = codes.iter().map(|c| c.page).collect();
     pages_read.sort_unstable();
@@ -81,6 +83,8 @@ pub enum Refused {
     OtherOrder(String),
     /// One of the platform's own papers (its code read) sent as a transfer voucher.
     OurPaper(String),
+    /// The form as it was printed before the organisation's details were corrected.
+    OldForm,
 }
 
 impl Refused {
@@ -92,11 +96,12 @@ impl Refused {
                 Msg::with(T::ProblemScanOtherOrder, [found.as_str(), order_no])
             }
             Refused::OurPaper(found) => Msg::with(T::ProblemVoucherIsOurPaper, [found.as_str()]),
+            Refused::OldForm => Msg::new(T::ProblemScanOldForm),
         }
     }
 }
 
-/// The one check of a file uploaded as `kind` to an order, for the counter's API and the
+/// The one check of a file uploaded as `kind` to `order`, for the counter's API and the
 /// customer's pages alike: a signed form or a correction must be this order's (its
 /// `ScanCheck` is kept, as JSON); a voucher must not be one of our own papers — a bank's
 /// slip carries none of our codes. Other kinds are not read.
@@ -104,16 +109,20 @@ pub async fn check_upload(
     kind: crate::api::AttachmentKind,
     data: &[u8],
     content_type: &str,
-    order_no: &str,
-    application_ref: Option<&str>,
+    order: &crate::server::store::OrderRow,
 ) -> Result<Option<String>, Refused> {
     use crate::api::AttachmentKind as K;
     match kind {
         K::SignedForm | K::Correction => {
             let scanned = scan(data.to_vec(), content_type).await;
-            check(&scanned, order_no, application_ref)
-                .map(|check| serde_json::to_string(&check).ok())
-                .map_err(|other| Refused::OtherOrder(other.found))
+            let edition = crate::server::paper::edition_of(order);
+            check(
+                &scanned,
+                &order.order_no,
+                order.application_ref.as_deref(),
+                edition.as_deref(),
+            )
+            .map(|check| serde_json::to_string(&check).ok())
         }
         K::Voucher => match scan(data.to_vec(), content_type).await {
             Scanned::Codes(codes) if !codes.is_empty() => {
@@ -136,6 +145,7 @@ mod tests {
             subject,
             page,
             pages,
+            edition: None,
         }
     }
 
@@ -145,7 +155,7 @@ mod tests {
             code(DocSubject::Order("HN1".into()), 1, 2),
             code(DocSubject::Application("SQ9".into()), 2, 2),
         ]);
-        let check = check(&scanned, "HN1", Some("SQ9")).expect("ours");
+        let check = check(&scanned, "HN1", Some("SQ9"), None).expect("ours");
         assert_eq!(check.outcome, ScanOutcome::Matches);
         assert_eq!(check.pages_read, vec![1, 2]);
         assert!(check.is_ok());
@@ -155,13 +165,34 @@ mod tests {
     fn a_scan_of_another_order_is_refused_naming_it() {
         let scanned = Scanned::Codes(vec![code(DocSubject::Order("HN2".into()), 1, 1)]);
         assert_eq!(
-            check(&scanned, "HN1", None),
-            Err(OtherOrder {
-                found: "HN2".into()
-            })
+            check(&scanned, "HN1", None, None),
+            Err(Refused::OtherOrder("HN2".into()))
         );
         let before = Scanned::Codes(vec![code(DocSubject::Application("SQ8".into()), 1, 1)]);
-        assert!(check(&before, "HN1", Some("SQ9")).is_err());
+        assert!(check(&before, "HN1", Some("SQ9"), None).is_err());
+    }
+
+    #[test]
+    fn a_form_printed_before_the_organisation_was_corrected_is_refused() {
+        let printed = |edition: Option<&str>| {
+            Scanned::Codes(vec![DocCode {
+                edition: edition.map(str::to_owned),
+                ..code(DocSubject::Order("HN1".into()), 1, 1)
+            }])
+        };
+        assert_eq!(
+            check(&printed(Some("K3Q9")), "HN1", None, Some("7ZP2")),
+            Err(Refused::OldForm)
+        );
+        // The form as it stands; one printed before editions were; an individual's.
+        for (scanned, now) in [
+            (printed(Some("K3Q9")), Some("k3q9")),
+            (printed(None), Some("7ZP2")),
+            (printed(None), None),
+        ] {
+            let check = check(&scanned, "HN1", None, now).expect("accepted");
+            assert_eq!(check.outcome, ScanOutcome::Matches);
+        }
     }
 
     #[test]
@@ -171,7 +202,7 @@ mod tests {
             (Scanned::Pdf, ScanOutcome::NotChecked),
             (Scanned::Unreadable, ScanOutcome::Unreadable),
         ] {
-            let check = check(&scanned, "HN1", None).expect("accepted");
+            let check = check(&scanned, "HN1", None, None).expect("accepted");
             assert_eq!(check.outcome, outcome);
             assert!(!check.is_ok());
         }

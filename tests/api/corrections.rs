@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ca_counter::api::{
     ActionRequest, AttachmentKind, ClientError, MailingAddress, Order, OrderQuery, OrderUpdate,
-    Organization, Problem, ServerEvent,
+    Organization, Problem, ScanOutcome, ServerEvent,
 };
 use ca_counter::domain::{Action, OrderPart, OrderStatus};
 use futures_util::StreamExt;
@@ -18,6 +18,7 @@ on_both_databases!(
     a_clerk_corrects_the_address_until_the_order_is_mailed,
     a_bad_correction_names_every_field_and_changes_nothing,
     a_returned_organisation_is_corrected_and_found_by_its_new_name,
+    a_form_printed_before_the_organisation_was_corrected_is_refused,
     two_corrections_from_the_same_version_one_wins,
     a_return_answered_by_correcting_the_address_goes_back_to_review_without_a_file,
 );
@@ -720,5 +721,89 @@ async fn a_return_answered_by_correcting_the_address_goes_back_to_review_without
             .await,
     );
     assert_eq!(refused.errors[0].field, "attachment_ids");
+    app.finish().await;
+}
+
+async fn a_form_printed_before_the_organisation_was_corrected_is_refused(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let body = app.new_org_order_body("王五").await;
+    let order = clerk
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("order");
+    // The form as printed for the customer to sign, before anything was returned.
+    let printed = |order_no: String| {
+        let clerk = app.client(&app.clerk);
+        async move {
+            let pdf = clerk
+                .order_application_form(&order_no)
+                .await
+                .expect("the form");
+            crate::common::scanned(&pdf.bytes)
+        }
+    };
+    let old_paper = printed(order.order_no.to_string()).await;
+    let paid = app.pay(&order).await;
+    let returned = returned_for(&app, &paid, "单位名称与营业执照不符").await;
+    let returned = clerk.order(&returned.order_no, false).await.expect("order");
+    let upload = |name: &'static str, bytes: Vec<u8>| {
+        let clerk = app.client(&app.clerk);
+        let order_no = order.order_no.to_string();
+        async move {
+            clerk
+                .upload_attachment(&order_no, AttachmentKind::Correction, name, bytes)
+                .await
+        }
+    };
+    // Before the correction, the form printed is this order's as it stands.
+    let before = upload("signed.png", old_paper.clone())
+        .await
+        .expect("the form as it stands");
+    assert_eq!(
+        before.scan_check.as_ref().map(|c| c.outcome),
+        Some(ScanOutcome::Matches)
+    );
+    clerk
+        .update_order(
+            &order.order_no,
+            &OrderUpdate {
+                version: Some(returned.version),
+                organization: Some(Organization {
+                    name: "湘江新区测绘有限公司".into(),
+                    ..body.organization.clone().expect("an organisation")
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected");
+    // After it, the old printout (its code still names the order) is refused, as a
+    // correction and as the signed form, and said why; nothing is stored.
+    for kind in [AttachmentKind::Correction, AttachmentKind::SignedForm] {
+        let refused = clerk
+            .upload_attachment(&order.order_no, kind, "old.png", old_paper.clone())
+            .await;
+        let Err(ClientError::Problem(problem)) = refused else {
+            panic!("an old printout taken as {kind:?}: {refused:?}");
+        };
+        assert_eq!(problem.status, 422);
+        assert!(
+            problem.errors[0]
+                .message
+                .contains("before the organisation's details were corrected"),
+            "{problem:?}"
+        );
+    }
+    // The form printed again is taken, and matches.
+    let new_paper = printed(order.order_no.to_string()).await;
+    assert_ne!(new_paper, old_paper);
+    let taken = upload("signed-again.png", new_paper)
+        .await
+        .expect("the form printed again");
+    assert_eq!(
+        taken.scan_check.as_ref().map(|c| c.outcome),
+        Some(ScanOutcome::Matches)
+    );
     app.finish().await;
 }

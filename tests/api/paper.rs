@@ -117,7 +117,8 @@ async fn every_paper_of_an_order_prints_its_fields_and_a_code_that_reads_back() 
             kind: DocKind::Form,
             subject: DocSubject::Order(order.order_no.to_string()),
             page: 1,
-            pages: 1
+            pages: 1,
+            edition: None,
         }]
     );
 
@@ -323,6 +324,12 @@ async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
                 subject: DocSubject::Application("SQ7F3K9QAB".into()),
                 page: i as u32 + 1,
                 pages,
+                // And the edition of what it says of the organisation.
+                edition: ca_counter::domain::form_edition(Some((
+                    "湖南某某建设有限公司",
+                    "91110000600037341L",
+                    "李四"
+                ))),
             }]
         );
     }

@@ -452,6 +452,7 @@ fn a_long_form_numbers_each_page_in_its_code() {
             kind: DocKind::Form,
             subject: DocSubject::Order("HN20261203000009".into()),
             caption: "{0} 第{1}/{2}页".into(),
+            edition: Some("K3Q9".into()),
         }),
         rows,
         declaration: "本单位声明：以上信息真实、准确、完整。".into(),
@@ -480,6 +481,7 @@ fn a_long_form_numbers_each_page_in_its_code() {
                 subject: DocSubject::Order("HN20261203000009".into()),
                 page: i as u32 + 1,
                 pages: count,
+                edition: Some("K3Q9".into()),
             }])
         );
     }
@@ -604,6 +606,7 @@ fn code(kind: DocKind) -> PageCode {
         kind,
         subject: DocSubject::Order("HN20261203000009".into()),
         caption: "{0} 第{1}/{2}页".into(),
+        edition: None,
     }
 }
 

@@ -189,6 +189,7 @@ async fn photographed_forms_still_read_back_to_their_order() {
         subject: DocSubject::Order(order.order_no.to_string()),
         page: 1,
         pages: 1,
+        edition: None,
     };
     let photographed = perspective(&page);
     let variants: Vec<(&str, Vec<u8>)> = vec![

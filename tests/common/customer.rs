@@ -300,18 +300,7 @@ async fn printed_form(browser: &Browser) -> Vec<u8> {
         .bytes()
         .await
         .expect("pdf");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("form.pdf");
-    std::fs::write(&path, &pdf).expect("write pdf");
-    let out = dir.path().join("page");
-    let status = std::process::Command::new("pdftoppm")
-        .args(["-png", "-r", "120", "-singlefile"])
-        .arg(&path)
-        .arg(&out)
-        .status()
-        .expect("pdftoppm (poppler-utils) must be installed");
-    assert!(status.success());
-    std::fs::read(out.with_extension("png")).expect("png")
+    super::scanned(&pdf)
 }
 
 pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: &str) -> String {

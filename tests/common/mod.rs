@@ -383,6 +383,22 @@ pub mod customer;
 pub mod kuaidi100;
 
 /// A real PNG scan, `width`×`height`: white paper with a dark band where the signature is.
+/// The first page of `pdf`, printed and scanned at 120 dpi (pdftoppm), as a PNG.
+pub fn scanned(pdf: &[u8]) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("paper.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = dir.path().join("page");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "120", "-singlefile"])
+        .arg(&path)
+        .arg(&out)
+        .status()
+        .expect("pdftoppm (poppler-utils) must be installed");
+    assert!(status.success());
+    std::fs::read(out.with_extension("png")).expect("png")
+}
+
 pub fn scan_png(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |_, y| {
         if y > height * 3 / 4 && y < height * 4 / 5 {

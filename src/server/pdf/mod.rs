@@ -80,6 +80,8 @@ pub struct PageCode {
     pub subject: crate::domain::DocSubject,
     /// Printed under the code: `{0}` the number, `{1}` the page, `{2}` the page count.
     pub caption: String,
+    /// The form's edition ([`crate::domain::form_edition`]), in the code only.
+    pub edition: Option<String>,
 }
 
 /// A box to tick and its label.

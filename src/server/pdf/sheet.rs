@@ -523,6 +523,7 @@ pub(super) fn stamp_codes(pages: &mut [Sheet], code: &super::PageCode) {
             subject: code.subject.clone(),
             page: n,
             pages: count,
+            edition: code.edition.clone(),
         }
         .payload();
         let x = page.width - CODE_INSET - CODE_SIDE;

@@ -783,8 +783,7 @@ async fn upload(
         kind,
         &received.data,
         received.content_type,
-        &row.order_no,
-        row.application_ref.as_deref(),
+        &row,
     )
     .await
     {
