@@ -61,6 +61,20 @@ pub fn street() -> Object {
     .build()
 }
 
+/// The province of an address: one of mainland China's 31 provinces, autonomous regions
+/// and municipalities, by its full name, its short name or its pinyin (`domain::province`;
+/// kept and shown in full).
+pub fn province() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(crate::domain::province_names()))
+        .description(Some(
+            "A province of mainland China: its full name (湖南省), short name (湖南) or pinyin \
+             (Hunan, in any case); kept and answered in full",
+        ))
+        .build()
+}
+
 /// A province, city or district: Chinese or Latin letters, digits, spaces and `·-()（）`,
 /// at least one letter.
 pub fn place() -> Object {

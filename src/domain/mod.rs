@@ -15,6 +15,7 @@ mod next_step;
 mod order_no;
 #[cfg(test)]
 mod properties;
+mod province;
 mod role;
 mod scan_codes;
 mod status;
@@ -26,7 +27,7 @@ mod workdays;
 
 pub use channel::Channel;
 pub use contact::{Email, Phone, PlaceName, PostalCode};
-pub use doc_code::{DocCode, DocKind, DocSubject};
+pub use doc_code::{DocCode, DocKind, DocSubject, form_edition};
 pub use draft_id::DraftId;
 pub use edit::{
     DOCUMENT_REASONS, OrderPart, answerable_by_correction, edit_record, read_edit_record,
@@ -43,6 +44,7 @@ pub use mask::{mask_address, mask_email, mask_id_number, mask_name, mask_phone};
 pub use money::Money;
 pub use next_step::NextStep;
 pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};
+pub use province::{PROVINCES, province, province_names};
 pub use role::{Permission, Role, RoleSet};
 pub use scan_codes::{Scanned, decode_upright, read_codes};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};

@@ -336,6 +336,7 @@ web_texts! { messaging_texts;
     ErrRepeatedParameter => "只能给一次；要给多个值请用逗号分隔（如 status=a,b）", "give it once; several values go in one, separated by commas (status=a,b)";
     ErrDuplicateKey => "出现了两次，只能给一次", "appears twice: give it once";
     ErrPersonName => "姓名只能是文字，可含空格和 ·-.'，不能有数字、符号、表情或看不见的字符", "a name holds letters, with spaces and · - . ' only: no digits, symbols, emoji or invisible characters";
+    ErrProvince => "请填写省份（省、自治区或直辖市），如 湖南省，也可只写 湖南", "a province of mainland China, like 湖南省 (湖南, or Hunan, will do)";
     ErrPlaceName => "请填写地名（如 长沙市、岳麓区），不能只有符号或数字", "a place name (like Changsha) — not only symbols or digits";
 
     // TUI: the 新申请 tab.

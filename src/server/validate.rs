@@ -211,7 +211,7 @@ fn mailing(errors: &mut Errors, m: &MailingAddress) -> MailingAddress {
             .map(String::from)
             .unwrap_or_default(),
         province: errors
-            .check("mailing.province", place_name(&m.province))
+            .check("mailing.province", crate::domain::province(&m.province))
             .unwrap_or_default(),
         city: errors
             .check("mailing.city", place_name(&m.city))

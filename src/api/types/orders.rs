@@ -51,8 +51,8 @@ pub struct MailingAddress {
     /// Recipient mobile number.
     #[schema(schema_with = crate::api::schemas::phone)]
     pub phone: String,
-    /// Province, e.g. 湖南省.
-    #[schema(schema_with = crate::api::schemas::place)]
+    /// Province, e.g. 湖南省 (or 湖南, or Hunan: kept in full).
+    #[schema(schema_with = crate::api::schemas::province)]
     pub province: String,
     /// City, e.g. 长沙市.
     #[schema(schema_with = crate::api::schemas::place)]

@@ -1,0 +1,123 @@
+//! The province of a mailing address: one of mainland China's 31 provincial-level
+//! divisions (provinces, autonomous regions, municipalities), named in full as a courier's
+//! label names it. A customer may type it short (湖南) or in pinyin (Hunan); it is kept in
+//! full (湖南省). Hong Kong, Macau and Taiwan have no six-digit postal code, which every
+//! address here carries, so they are not among them.
+
+use super::{InvalidValue, normalize_width};
+use crate::i18n::T;
+
+/// Each division: its full name, its short name, its name in pinyin (as a form in
+/// English would have it typed).
+pub const PROVINCES: [(&str, &str, &str); 31] = [
+    ("北京市", "北京", "Beijing"),
+    ("天津市", "天津", "Tianjin"),
+    ("河北省", "河北", "Hebei"),
+    ("山西省", "山西", "Shanxi"),
+    ("内蒙古自治区", "内蒙古", "Inner Mongolia"),
+    ("辽宁省", "辽宁", "Liaoning"),
+    ("吉林省", "吉林", "Jilin"),
+    ("黑龙江省", "黑龙江", "Heilongjiang"),
+    ("上海市", "上海", "Shanghai"),
+    ("江苏省", "江苏", "Jiangsu"),
+    ("浙江省", "浙江", "Zhejiang"),
+    ("安徽省", "安徽", "Anhui"),
+    ("福建省", "福建", "Fujian"),
+    ("江西省", "江西", "Jiangxi"),
+    ("山东省", "山东", "Shandong"),
+    ("河南省", "河南", "Henan"),
+    ("湖北省", "湖北", "Hubei"),
+    ("湖南省", "湖南", "Hunan"),
+    ("广东省", "广东", "Guangdong"),
+    ("广西壮族自治区", "广西", "Guangxi"),
+    ("海南省", "海南", "Hainan"),
+    ("重庆市", "重庆", "Chongqing"),
+    ("四川省", "四川", "Sichuan"),
+    ("贵州省", "贵州", "Guizhou"),
+    ("云南省", "云南", "Yunnan"),
+    ("西藏自治区", "西藏", "Tibet"),
+    ("陕西省", "陕西", "Shaanxi"),
+    ("甘肃省", "甘肃", "Gansu"),
+    ("青海省", "青海", "Qinghai"),
+    ("宁夏回族自治区", "宁夏", "Ningxia"),
+    ("新疆维吾尔自治区", "新疆", "Xinjiang"),
+];
+
+/// Every way [`province`] takes a division's name as it is written (full, short, pinyin):
+/// the contract lists them.
+pub fn province_names() -> impl Iterator<Item = &'static str> {
+    PROVINCES
+        .iter()
+        .flat_map(|(full, short, pinyin)| [*full, *short, *pinyin])
+}
+
+/// The province of an address as typed, in full: `湖南`, `湖南省`, `Hunan`, `hunan` →
+/// `湖南省` (full-width letters and spaces around it are folded first). Anything else —
+/// a city, a misspelling, another country — is refused with the list's form in the message.
+pub fn province(input: &str) -> Result<String, InvalidValue> {
+    let folded = normalize_width(input);
+    let typed = folded.trim();
+    let latin: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    PROVINCES
+        .iter()
+        .find(|(full, short, pinyin)| {
+            typed == *full || typed == *short || latin == pinyin.replace(' ', "").to_lowercase()
+        })
+        .map(|(full, _, _)| (*full).to_owned())
+        .ok_or_else(|| T::ErrProvince.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_province_is_kept_in_full_however_it_was_typed() {
+        for (typed, kept) in [
+            ("湖南省", "湖南省"),
+            (" 湖南 ", "湖南省"),
+            ("Hunan", "湖南省"),
+            ("HUNAN", "湖南省"),
+            ("ｈｕｎａｎ", "湖南省"),
+            ("广西", "广西壮族自治区"),
+            ("inner mongolia", "内蒙古自治区"),
+            ("Shaanxi", "陕西省"),
+            ("Shanxi", "山西省"),
+            ("北京", "北京市"),
+        ] {
+            assert_eq!(province(typed).as_deref().ok(), Some(kept), "{typed}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_not_a_province() {
+        for typed in [
+            "火星",
+            "长沙市",
+            "湖南省长沙市",
+            "Hunan Province",
+            "香港",
+            "",
+            "  ",
+            "湖",
+        ] {
+            assert!(province(typed).is_err(), "{typed}");
+        }
+    }
+
+    #[test]
+    fn the_names_are_distinct() {
+        let mut all: Vec<String> = province_names()
+            .map(|n| n.replace(' ', "").to_lowercase())
+            .collect();
+        let count = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), count);
+        assert_eq!(count, 93);
+    }
+}
