@@ -17,6 +17,7 @@ on_both_databases!(
     a_search_that_cannot_finish_in_its_budget_answers_what_it_found_or_asks_for_more,
     the_plans_of_search_statements_use_the_index_even_when_generic,
     loaded_and_older_orders_are_searchable_and_the_platform_carries_on_after_them,
+    demo_orders_load_twice_into_one_database,
 );
 
 async fn search(app: &TestApp, query: OrderQuery) -> Vec<OrderSummary> {
@@ -644,4 +645,31 @@ pub(crate) async fn assert_generic_plans(pool: &sqlx::AnyPool, cases: &[(&str, &
         .execute(&mut *conn)
         .await
         .expect("reset");
+}
+
+async fn demo_orders_load_twice_into_one_database(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let store = app.store().clone();
+    // Twice, with the same seed even: new order numbers and new parcels, no duplicate.
+    for _ in 0..2 {
+        let loaded = store.load_demo_orders(300, 5, |_| {}).await.expect("load");
+        assert_eq!(loaded.orders, 300);
+    }
+    let (orders, parcels): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT tracking_no) FROM orders")
+            .fetch_one(store.pool())
+            .await
+            .expect("count");
+    assert_eq!(orders, 600);
+    let shipped: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE tracking_no IS NOT NULL")
+            .fetch_one(store.pool())
+            .await
+            .expect("shipped");
+    assert!(
+        shipped > 300,
+        "most of three years' orders were mailed: {shipped}"
+    );
+    assert_eq!(parcels, shipped);
+    app.finish().await;
 }

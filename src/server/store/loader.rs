@@ -186,6 +186,12 @@ impl Store {
             .into_iter()
             .map(|(day, last)| (day, u32::try_from(last).unwrap_or(u32::MAX)))
             .collect();
+        // Tracking numbers go on from the orders already there, so that loading again into
+        // the same database gives new parcels rather than a duplicate.
+        let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders")
+            .fetch_one(&self.pool)
+            .await?;
+        let parcel_base = u64::try_from(before).unwrap_or(0);
         let mut batch: Vec<Vec<Value>> = Vec::with_capacity(ORDERS_PER_TRANSACTION);
         let mut terms: Vec<(String, String)> = Vec::new();
         for i in 0..count {
@@ -293,7 +299,7 @@ impl Store {
                 Value::MaybeText(paid.then(|| "alipay".to_owned())),
                 Value::MaybeInt(paid.then_some(at + 600_000)),
                 Value::MaybeText(shipped.then(|| "ems".to_owned())),
-                Value::MaybeText(shipped.then(|| s10(i))),
+                Value::MaybeText(shipped.then(|| s10(parcel_base + i))),
                 Value::MaybeInt(shipped.then_some(at + 86_400_000)),
                 Value::Text(submitter.clone()),
                 Value::Int(at),
