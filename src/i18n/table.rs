@@ -821,6 +821,8 @@ web_texts! { messaging_texts;
     CmdMailSkip => "跳过此单", "skip this order";
     CmdMailLabels => "打印邮寄清单和面单", "print mailing list and labels";
     HintMailLabels => "打印邮寄清单和面单", "print labels";
+    HintMailStop => "结束扫描", "stop";
+    HintMailSkip => "跳过此单", "skip";
     HintMailStart => "扫描单号寄出", "scan to ship";
     HintMailToggle => "勾选/取消", "tick";
     CmdInvoiceOpen => "填写/开具发票", "fill in and issue";

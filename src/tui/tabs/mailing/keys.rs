@@ -36,14 +36,19 @@ pub fn bindings(mailing: &Mailing, env: &Env) -> Vec<Binding<Cmd>> {
     let t = |t: T| t.get(env.lang).to_owned();
     if mailing.scan.is_some() {
         return vec![
-            Binding::new(&[Key::code(KeyCode::Esc)], Cmd::Stop, t(T::CmdMailStop)).footer(),
+            Binding::new(&[Key::code(KeyCode::Esc)], Cmd::Stop, t(T::CmdMailStop))
+                .short(t(T::HintMailStop))
+                .footer(),
             Binding::new(
                 &[Key::ctrl('n'), Key::code(KeyCode::Down)],
                 Cmd::Skip,
                 t(T::CmdMailSkip),
             )
+            .short(t(T::HintMailSkip))
             .footer(),
-            Binding::new(&[Key::ctrl('p')], Cmd::Labels, t(T::CmdMailLabels)).footer(),
+            Binding::new(&[Key::ctrl('p')], Cmd::Labels, t(T::CmdMailLabels))
+                .short(t(T::HintMailLabels))
+                .footer(),
         ];
     }
     let mut out = Vec::new();
