@@ -306,6 +306,8 @@ fn form(
             @for f in &TEXT_FIELDS[3..] { (text_field(f)) }
             div.actions { button type="submit" { (ctx.t(T::PageInvoiceSubmit)) } }
         }
+        // Not now: back to the order (its page asks the customer to sign in).
+        p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
     };
     let status = if errors.is_empty() {
         StatusCode::OK

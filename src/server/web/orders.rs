@@ -417,11 +417,12 @@ async fn next_step(
         NextStep::DownloadInvoice => html! {
             p { a.button href=(format!("{base}/invoice.pdf")) { (ctx.t(T::WebInvoiceDownload)) } }
         },
-        NextStep::AwaitReview
-        | NextStep::AwaitShipment
-        | NextStep::AwaitInvoice
-        | NextStep::Done
-        | NextStep::Cancelled => html! { p { (ctx.t(T::WebNothingToDo)) } },
+        // Nothing for the customer to do: what is happening, and how they will hear.
+        NextStep::AwaitReview => html! { p { (ctx.t(T::WebNothingToDo)) } },
+        NextStep::AwaitShipment => html! { p { (ctx.t(T::WebAwaitShipment)) } },
+        NextStep::AwaitInvoice => html! { p { (ctx.t(T::WebAwaitInvoice)) } },
+        NextStep::Done => html! { p { (ctx.t(T::WebAllDone)) } },
+        NextStep::Cancelled => html! { p { (ctx.t(T::WebCancelledNothing)) } },
     })
 }
 
