@@ -1222,7 +1222,28 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
+    // A customer has one stash at most, the form sent last, whatever pages were posted to.
+    let elsewhere = customer
+        .post("/orders/HN20990101000001/edit", &borrowed)
+        .await;
+    assert!(
+        elsewhere
+            .location
+            .as_deref()
+            .is_some_and(|l| l.contains("kept=1")),
+        "{:?}",
+        elsewhere.location
+    );
     let sent = customer.post(&edit, &borrowed).await;
+    let stashes: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM form_stashes WHERE customer_id = \
+         (SELECT id FROM customers WHERE phone = $1)",
+    )
+    .bind(&owner)
+    .fetch_one(app.store().pool())
+    .await
+    .expect("stashes");
+    assert_eq!(stashes, 1);
     assert_eq!(
         sent.location.as_deref(),
         Some(format!("/login?next=%2Forders%2F{no}%2Fedit&ended=1&kept=1").as_str()),

@@ -330,7 +330,8 @@ impl Store {
 
     /// Keeps `body`, a form `customer_id` sent to `path` after their sign-in had ended,
     /// for [`STASH_MS`]; returns the token that gives it back ([`Store::take_stash`]).
-    /// Stashes past their time go, and so does an earlier one of the same page.
+    /// Stashes past their time go, and so does the customer's earlier one: a customer has
+    /// one at most (the form they sent last), however many pages a script posts to.
     pub async fn stash_form(
         &self,
         customer_id: &str,
@@ -340,14 +341,11 @@ impl Store {
         let token = new_token();
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "DELETE FROM form_stashes WHERE created_at <= $1 OR (customer_id = $2 AND path = $3)",
-        )
-        .bind(now - STASH_MS)
-        .bind(customer_id)
-        .bind(path)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("DELETE FROM form_stashes WHERE created_at <= $1 OR customer_id = $2")
+            .bind(now - STASH_MS)
+            .bind(customer_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO form_stashes (token_hash, customer_id, path, body, created_at) \
              VALUES ($1, $2, $3, $4, $5)",
