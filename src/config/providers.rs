@@ -189,6 +189,10 @@ pub struct SmsTemplates {
     /// Without it, those reminders fail (and say so in the outbox).
     #[serde(default)]
     pub payment_link: String,
+    /// The order's mailing address was changed, to the applicant: `${order_no}`,
+    /// `${address}`. Without it, those messages fail (and say so in the outbox).
+    #[serde(default)]
+    pub address_changed: String,
 }
 
 #[cfg(test)]

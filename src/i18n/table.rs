@@ -668,6 +668,7 @@ web_texts! { messaging_texts;
     DocAccepted => "受理时间", "Accepted";
     DocClerk => "受理人", "Clerk";
     DocReceiptNote2 => "材料需补正的，我们会一次性告知全部事项，并以短信发送在手机上查看的链接。", "If anything needs correcting, you are told everything at once, with a text message linking to the notice on your phone.";
+    SmsAddressChanged => "【{0}】您的数字证书订单 {1} 的收件地址已改为：{2}。如非您本人或您委托的人所改，请立即致电 {3}。", "[{0}] The mailing address of your certificate order {1} was changed to: {2}. If you did not ask for this, call {3} at once.";
     SmsReturned => "【{0}】您的数字证书申请（订单 {1}）需补正：{2}。请在手机上查看一次性告知书及补正方法：{3} 咨询电话 {4}。", "[{0}] Your certificate application (order {1}) needs corrections: {2}. Read the notice and how to correct on your phone: {3} Questions: {4}.";
     DocCorrectionTitle => "补正材料一次性告知书", "Notice of corrections needed";
     DocCorrectionIntro => "您于 {0} 提交的数字证书申请（订单号 {1}）经审核，需补正以下全部事项，请一次补齐：", "Your certificate application of {0} (order {1}) was reviewed and needs every correction below; please make them all at once:";

@@ -209,6 +209,25 @@ async fn a_clerk_corrects_the_address_until_the_order_is_mailed(db: Db) {
     assert_eq!(edits(&rows), edits(&history));
     assert_eq!(edits(&rows), 1);
 
+    // The applicant is texted where it goes now (region, street masked), once: the same
+    // address sent again and the stale attempts sent nothing.
+    let texts: Vec<_> = app
+        .client(&app.admin)
+        .sms_messages()
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|m| m.kind.as_deref() == Some("address_changed"))
+        .collect();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!(texts[0].order_no.as_deref(), Some(order.order_no.as_str()));
+    assert_eq!(texts[0].phone, shown.applicant.phone);
+    assert!(
+        texts[0].body.contains("湖南省株洲市天元区****") && !texts[0].body.contains("珠江北路"),
+        "{}",
+        texts[0].body
+    );
+
     // Still open to change while it waits for review and for the parcel; shut once mailed.
     let paid = app.pay(&again).await;
     assert_eq!(paid.editable, vec![OrderPart::Mailing]);

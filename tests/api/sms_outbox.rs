@@ -40,6 +40,7 @@ fn config(gateway: &SmsGateway, dir: &std::path::Path, secret: &str) -> Platform
             shipped: "SMS_100000002".into(),
             login_code: "SMS_100000003".into(),
             payment_link: "SMS_100000004".into(),
+            address_changed: "SMS_100000005".into(),
         },
     });
     config

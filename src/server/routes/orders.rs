@@ -384,6 +384,10 @@ pub async fn correct(
     let user_type = UserType::parse(&row.user_type)
         .ok_or_else(|| ApiError::Internal(format!("user type {}", row.user_type)))?;
     let valid = validate::order_update(update, user_type, &state.fonts)?;
+    let address_sms = valid
+        .mailing
+        .as_ref()
+        .map(|m| (state.sms.name(), address_changed_sms(state, row, m)));
     let edit = Edit {
         expected_version: version,
         mailing: valid.mailing,
@@ -391,9 +395,15 @@ pub async fn correct(
         actor,
         reason: valid.reason,
         request_id: request_id.map(str::to_owned),
+        address_sms,
     };
     match state.store.edit_order(&row.order_no, &edit).await {
-        Ok(edited) => Ok(edited),
+        Ok(edited) => {
+            if edited.texted {
+                state.sms_wake.notify_one();
+            }
+            Ok(edited)
+        }
         Err(TransitionError::NotAllowed { status, version }) => {
             let part = edit
                 .parts()
@@ -421,6 +431,37 @@ pub async fn correct(
             e,
         )),
     }
+}
+
+/// The text to the applicant of `row` when its mailing address becomes `mailing`: where
+/// it goes now (the region, the street masked, as on any screen that has not revealed it)
+/// and whom to call if they did not ask for it.
+fn address_changed_sms(
+    state: &AppState,
+    row: &OrderRow,
+    mailing: &crate::api::MailingAddress,
+) -> crate::server::sms::NewSms {
+    let address = crate::domain::mask_address(
+        &mailing.province,
+        &mailing.city,
+        &mailing.district,
+        &mailing.street,
+    );
+    let body = T::SmsAddressChanged.fill(
+        crate::i18n::Lang::ZhCn,
+        &[
+            &state.config.ca_name,
+            &row.order_no,
+            &address,
+            &state.config.hotline,
+        ],
+    );
+    crate::server::sms::message(
+        crate::server::sms::SmsKind::AddressChanged,
+        &row.phone,
+        body,
+        &[("order_no", &row.order_no), ("address", &address)],
+    )
 }
 
 /// Orders, newest first by default, filtered and searched; pages by cursor.

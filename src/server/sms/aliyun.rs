@@ -176,6 +176,7 @@ impl AliyunSms {
             SmsKind::Shipped => &self.templates.shipped,
             SmsKind::LoginCode => &self.templates.login_code,
             SmsKind::PaymentLink => &self.templates.payment_link,
+            SmsKind::AddressChanged => &self.templates.address_changed,
         }
     }
 }

@@ -26,6 +26,10 @@ pub enum SmsKind {
     /// A reminder to pay, with the order's page on the customer's platform: `order_no`,
     /// `amount`, `link`.
     PaymentLink,
+    /// The order's mailing address was changed (by the customer online or by staff): to the
+    /// applicant, so that a change they did not ask for is caught before the certificate
+    /// goes elsewhere: `order_no`, `address` (the region, the street masked).
+    AddressChanged,
 }
 
 impl SmsKind {
@@ -36,6 +40,7 @@ impl SmsKind {
             SmsKind::Shipped => "shipped",
             SmsKind::LoginCode => "login_code",
             SmsKind::PaymentLink => "payment_link",
+            SmsKind::AddressChanged => "address_changed",
         }
     }
 
@@ -46,6 +51,7 @@ impl SmsKind {
             SmsKind::Shipped,
             SmsKind::LoginCode,
             SmsKind::PaymentLink,
+            SmsKind::AddressChanged,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)

@@ -31,6 +31,9 @@ pub struct Edit {
     pub reason: Option<String>,
     /// The request that asked for it.
     pub request_id: Option<String>,
+    /// The text to the applicant (and who sends it) written into the outbox with the
+    /// correction when the address changes.
+    pub address_sms: Option<(&'static str, crate::server::sms::NewSms)>,
 }
 
 impl Edit {
@@ -64,6 +67,8 @@ pub struct Edited {
     /// The fields that changed (`mailing.street`); empty when the correction changed
     /// nothing (then neither the version nor the history moved).
     pub changed: Vec<&'static str>,
+    /// A text went into the outbox with it (the address changed).
+    pub texted: bool,
 }
 
 /// The wire names of the fields of `new` that differ from `old`.
@@ -216,7 +221,11 @@ impl Store {
                 .order_by_no(order_no)
                 .await?
                 .ok_or(TransitionError::NotFound)?;
-            return Ok(Edited { row, changed });
+            return Ok(Edited {
+                row,
+                changed,
+                texted: false,
+            });
         }
 
         let updated = sqlx::query(
@@ -278,12 +287,24 @@ impl Store {
             current.version + 1,
         );
         let event_id = insert_event(&mut tx, self.backend, event).await?;
+        let texted = match &edit.address_sms {
+            Some((provider, message)) if changed.iter().any(|f| f.starts_with("mailing.")) => {
+                self.enqueue_sms_in(&mut tx, Some(&current.id), provider, message)
+                    .await?;
+                true
+            }
+            _ => false,
+        };
         self.commit_with_event(tx, event_id).await?;
         let row = self
             .order_by_no(order_no)
             .await?
             .ok_or(TransitionError::NotFound)?;
-        Ok(Edited { row, changed })
+        Ok(Edited {
+            row,
+            changed,
+            texted,
+        })
     }
 }
 
