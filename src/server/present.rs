@@ -133,7 +133,10 @@ pub fn order(
         realname: None,
         allowed_actions: allowed_actions(row, status, caller),
         editable: editable(row, status, caller),
-        attachments: attachments.iter().filter_map(attachment).collect(),
+        attachments: attachments
+            .iter()
+            .filter_map(|a| attachment(a, row))
+            .collect(),
         channel: crate::domain::Channel::parse(&row.channel).unwrap_or_default(),
     })
 }
@@ -207,7 +210,7 @@ pub fn history(row: &HistoryRow) -> HistoryEntry {
 }
 
 /// Attachment metadata.
-pub fn attachment(row: &AttachmentRow) -> Option<Attachment> {
+pub fn attachment(row: &AttachmentRow, order: &OrderRow) -> Option<Attachment> {
     Some(Attachment {
         id: row.id.clone(),
         order_no: row.order_no.clone(),
@@ -221,10 +224,7 @@ pub fn attachment(row: &AttachmentRow) -> Option<Attachment> {
             name: row.uploaded_by_name.clone(),
         },
         uploaded_at: rfc3339(row.uploaded_at),
-        scan_check: row
-            .scan_json
-            .as_deref()
-            .and_then(|json| serde_json::from_str(json).ok()),
+        scan_check: crate::server::scan_match::kept(row.scan_json.as_deref(), order),
     })
 }
 

@@ -41,6 +41,7 @@ pub fn check(
         pages_read: Vec::new(),
         pages: None,
         document: None,
+        edition: None,
     };
     let codes = match scanned {
         Scanned::Pdf => return Ok(empty(ScanOutcome::NotChecked)),
@@ -73,7 +74,27 @@ pub fn check(
         pages_read,
         pages: codes.iter().map(|c| c.pages).max(),
         document: codes.first().map(|c| c.kind.as_str().to_owned()),
+        edition: codes.iter().find_map(|c| c.edition.clone()),
     })
+}
+
+/// A kept check of a scan of `order`, as it reads now: a form whose edition the order no
+/// longer has (its organisation was corrected after the scan was uploaded) is
+/// [`ScanOutcome::Outdated`], not a match.
+pub fn as_of(mut check: ScanCheck, order: &crate::server::store::OrderRow) -> ScanCheck {
+    if let Some(was) = &check.edition
+        && check.document.as_deref() == Some(DocKind::Form.as_str())
+        && crate::server::paper::edition_of(order).is_some_and(|now| !now.eq_ignore_ascii_case(was))
+    {
+        check.outcome = ScanOutcome::Outdated;
+    }
+    check
+}
+
+/// The kept check `json` of a scan of `order`, as it reads now ([`as_of`]).
+pub fn kept(json: Option<&str>, order: &crate::server::store::OrderRow) -> Option<ScanCheck> {
+    json.and_then(|json| serde_json::from_str(json).ok())
+        .map(|check| as_of(check, order))
 }
 
 /// Why an upload is refused before it is stored.
@@ -104,7 +125,8 @@ impl Refused {
 /// The one check of a file uploaded as `kind` to `order`, for the counter's API and the
 /// customer's pages alike: a signed form or a correction must be this order's (its
 /// `ScanCheck` is kept, as JSON); a voucher must not be one of our own papers — a bank's
-/// slip carries none of our codes. Other kinds are not read.
+/// slip carries none of our codes; any other file is refused as a form or a correction
+/// would be, and its check not kept.
 pub async fn check_upload(
     kind: crate::api::AttachmentKind,
     data: &[u8],
@@ -130,7 +152,21 @@ pub async fn check_upload(
             }
             _ => Ok(None),
         },
-        _ => Ok(None),
+        // Any other file may still be one of our papers, sent under another name: the
+        // same refusals (another order's, a form printed before a correction), nothing
+        // kept — an ID copy is not expected to carry a code.
+        K::ApplicationForm | K::Other => {
+            let scanned = scan(data.to_vec(), content_type).await;
+            let edition = crate::server::paper::edition_of(order);
+            check(
+                &scanned,
+                &order.order_no,
+                order.application_ref.as_deref(),
+                edition.as_deref(),
+            )
+            .map(|_| None)
+        }
+        K::Invoice => Ok(None),
     }
 }
 

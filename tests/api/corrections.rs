@@ -797,9 +797,28 @@ async fn a_form_printed_before_the_organisation_was_corrected_is_refused(db: Db)
         )
         .await
         .expect("corrected");
-    // After it, the old printout (its code still names the order) is refused, as a
-    // correction and as the signed form, and said why; nothing is stored.
-    for kind in [AttachmentKind::Correction, AttachmentKind::SignedForm] {
+    // The scan taken before now reads as outdated, not as a match.
+    let now = clerk.order(&order.order_no, false).await.expect("order");
+    let kept = now
+        .attachments
+        .iter()
+        .find(|a| a.id == before.id)
+        .and_then(|a| a.scan_check.clone())
+        .expect("its check");
+    assert_eq!(kept.outcome, ScanOutcome::Outdated);
+    assert!(
+        kept.describe(order.order_no.as_str(), ca_counter::i18n::Lang::ZhCn)
+            .starts_with("⚠"),
+        "{kept:?}"
+    );
+    // After it, the old printout (its code still names the order) is refused under any
+    // kind — a correction, the signed form, "other" — and said why; nothing is stored.
+    for kind in [
+        AttachmentKind::Correction,
+        AttachmentKind::SignedForm,
+        AttachmentKind::Other,
+        AttachmentKind::ApplicationForm,
+    ] {
         let refused = clerk
             .upload_attachment(&order.order_no, kind, "old.png", old_paper.clone())
             .await;
@@ -817,6 +836,8 @@ async fn a_form_printed_before_the_organisation_was_corrected_is_refused(db: Db)
     // The form printed again is taken, and matches.
     let new_paper = printed(order.order_no.to_string()).await;
     assert_ne!(new_paper, old_paper);
+    let stored = clerk.order(&order.order_no, false).await.expect("order");
+    assert_eq!(stored.attachments.len(), now.attachments.len());
     let taken = upload("signed-again.png", new_paper)
         .await
         .expect("the form printed again");

@@ -144,6 +144,7 @@ pub fn order() -> Order {
                 pages_read: vec![1],
                 pages: Some(1),
                 document: Some("form".into()),
+                edition: None,
             }),
         }],
     }

@@ -115,6 +115,10 @@ pub enum ScanOutcome {
     NotChecked,
     /// The image could not be decoded (damaged, or larger than 40 megapixels).
     Unreadable,
+    /// An organisation's form of this order, printed before its name, credit code or legal
+    /// representative was corrected: it no longer says what the order says. (Such a scan
+    /// is refused once the order is corrected; one uploaded before is shown so after.)
+    Outdated,
 }
 
 /// The check of a scan against its order's printed QR codes, kept with the attachment.
@@ -134,6 +138,10 @@ pub struct ScanCheck {
     /// The printed document the codes are on: `form`, `receipt`, `notice`, `slip`.
     #[serde(default)]
     pub document: Option<String>,
+    /// The edition an organisation's form carries in its codes (`K3Q9`): what it says of
+    /// the organisation, in short.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
 }
 
 impl ScanCheck {
@@ -169,6 +177,7 @@ impl ScanCheck {
             ScanOutcome::NoCode => T::ScanNoCode.get(lang).to_owned(),
             ScanOutcome::NotChecked => T::ScanNotChecked.get(lang).to_owned(),
             ScanOutcome::Unreadable => T::ScanUnreadable.get(lang).to_owned(),
+            ScanOutcome::Outdated => T::ScanOutdated.get(lang).to_owned(),
         }
     }
 }

@@ -187,8 +187,8 @@ pub async fn upload(
         .attachment(&id)
         .await?
         .ok_or_else(|| ApiError::Internal("attachment vanished after insert".into()))?;
-    let attachment =
-        present::attachment(&row).ok_or_else(|| ApiError::Internal("attachment kind".into()))?;
+    let attachment = present::attachment(&row, &order)
+        .ok_or_else(|| ApiError::Internal("attachment kind".into()))?;
     Ok((StatusCode::CREATED, Json(attachment)))
 }
 

@@ -54,9 +54,10 @@ pub async fn queue(
                 resubmissions: row.resubmissions,
                 claim: claim(row),
                 own: row.submitted_by == caller.operator.id,
-                scan_check: checks
-                    .get(&row.id)
-                    .and_then(|json| serde_json::from_str(json).ok()),
+                scan_check: crate::server::scan_match::kept(
+                    checks.get(&row.id).map(String::as_str),
+                    row,
+                ),
             })
         })
         .collect();
