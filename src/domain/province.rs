@@ -43,12 +43,21 @@ pub const PROVINCES: [(&str, &str, &str); 31] = [
     ("新疆维吾尔自治区", "新疆", "Xinjiang"),
 ];
 
-/// Every way [`province`] takes a division's name as it is written (full, short, pinyin):
-/// the contract lists them.
+/// Other names in Latin letters a division goes by (its pinyin where the list above has
+/// the English name), and the division's full name.
+const ALSO: [(&str, &str); 3] = [
+    ("Xizang", "西藏自治区"),
+    ("Neimenggu", "内蒙古自治区"),
+    ("Nei Mongol", "内蒙古自治区"),
+];
+
+/// Every way [`province`] takes a division's name as it is written (full, short, pinyin),
+/// each once: the contract lists them.
 pub fn province_names() -> impl Iterator<Item = &'static str> {
     PROVINCES
         .iter()
         .flat_map(|(full, short, pinyin)| [*full, *short, *pinyin])
+        .chain(ALSO.iter().map(|(name, _)| *name))
 }
 
 /// The province of an address as typed, in full: `湖南`, `湖南省`, `Hunan`, `hunan` →
@@ -62,12 +71,17 @@ pub fn province(input: &str) -> Result<String, InvalidValue> {
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect();
+    let spelled = |name: &str| latin == name.replace(' ', "").to_lowercase();
     PROVINCES
         .iter()
-        .find(|(full, short, pinyin)| {
-            typed == *full || typed == *short || latin == pinyin.replace(' ', "").to_lowercase()
+        .find(|(full, short, pinyin)| typed == *full || typed == *short || spelled(pinyin))
+        .map(|(full, _, _)| *full)
+        .or_else(|| {
+            ALSO.iter()
+                .find(|(name, _)| spelled(name))
+                .map(|(_, full)| *full)
         })
-        .map(|(full, _, _)| (*full).to_owned())
+        .map(str::to_owned)
         .ok_or_else(|| T::ErrProvince.into())
 }
 
@@ -85,6 +99,9 @@ mod tests {
             ("ｈｕｎａｎ", "湖南省"),
             ("广西", "广西壮族自治区"),
             ("inner mongolia", "内蒙古自治区"),
+            ("Neimenggu", "内蒙古自治区"),
+            ("Xizang", "西藏自治区"),
+            ("Tibet", "西藏自治区"),
             ("Shaanxi", "陕西省"),
             ("Shanxi", "山西省"),
             ("北京", "北京市"),
@@ -118,6 +135,6 @@ mod tests {
         all.sort();
         all.dedup();
         assert_eq!(all.len(), count);
-        assert_eq!(count, 93);
+        assert_eq!(count, 96);
     }
 }
