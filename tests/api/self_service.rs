@@ -1160,6 +1160,20 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
         .expect("the stash");
     assert!(!body.contains("form_token"), "{body}");
 
+    // Someone else signs in on this browser first: they see none of it, and it waits.
+    let someone = unique_phone();
+    sign_in(&mut browser, &someone).await;
+    let theirs = browser.get("/apply").await;
+    assert!(!theirs.html.contains("桐梓坡路"), "{}", theirs.html);
+    assert!(
+        !theirs
+            .set_cookies
+            .iter()
+            .any(|c| c.starts_with("cac_stash=")),
+        "{:?}",
+        theirs.set_cookies
+    );
+    browser.post("/logout", &[]).await;
     // Signed in again: the form is filled back in, said so, and still not sent.
     sign_in(&mut browser, &phone).await;
     let back = browser.get("/apply").await;

@@ -173,7 +173,8 @@ pub async fn page(
     // A form sent after the sign-in had ended, of this very application: filled back in.
     let mut shown = draft.clone();
     let mut restored = false;
-    if let Some(posted) = restore(&state, &headers, &who, "/apply").await {
+    let given = restore(&state, &headers, &who, "/apply").await;
+    if let Some(posted) = &given {
         let sent = |name: &str| {
             posted
                 .iter()
@@ -181,7 +182,7 @@ pub async fn page(
                 .map(|(_, v)| v.as_str())
         };
         if sent("action") == Some("form") && sent("draft").is_none_or(|d| d == row.id) {
-            shown.fields = steps::typed(&posted);
+            shown.fields = steps::typed(posted);
             asked = Some(Step::Form);
             restored = true;
         }
@@ -217,7 +218,10 @@ pub async fn page(
         ctx.t(T::WebApplyTitle),
         body,
     );
-    forget_stash(&state, &headers, response)
+    match given {
+        Some(_) => forget_stash(&state, response),
+        None => response,
+    }
 }
 
 /// The page's context, with the language switch sending the form's typed values along

@@ -200,7 +200,7 @@ pub async fn page(
         Err(page) => return page,
     };
     let path = format!("/orders/{}/edit", row.order_no);
-    let response = match restore(&state, &headers, &who, &path).await {
+    match restore(&state, &headers, &who, &path).await {
         // A form sent after the sign-in had ended: filled back in, brought up to what the
         // order says now if it changed since, and not sent.
         Some(posted) => {
@@ -216,11 +216,11 @@ pub async fn page(
                     notice = format!("{notice} {}", rebased_message(ctx, &rebased));
                 }
             }
-            edit_page(&who, &row, &typed, &errors, Some(notice), StatusCode::OK)
+            let shown = edit_page(&who, &row, &typed, &errors, Some(notice), StatusCode::OK);
+            forget_stash(&state, shown)
         }
         None => edit_page(&who, &row, &EditForm::of(&row), &[], None, StatusCode::OK),
-    };
-    forget_stash(&state, &headers, response)
+    }
 }
 
 /// The errors beside the fields the order changed under what the customer typed.

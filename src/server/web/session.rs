@@ -235,7 +235,9 @@ impl FromRequest<AppState> for FormPost {
 }
 
 /// The form stashed for `who` on `path` in this browser ([`FormPost`]), as it was sent;
-/// given once. Its cookie is dropped by [`forget_stash`] on the page's answer.
+/// given once. The page that shows it drops its cookie ([`forget_stash`]); a page that
+/// finds none leaves the cookie alone (someone else signed in on this browser first: the
+/// stash waits, within its hour, for its own customer).
 pub async fn restore(
     state: &AppState,
     headers: &HeaderMap,
@@ -258,16 +260,14 @@ pub async fn restore(
     }
 }
 
-/// `response` with the stash cookie dropped, when the request brought one.
-pub fn forget_stash(state: &AppState, headers: &HeaderMap, mut response: Response) -> Response {
-    if cookie(headers, STASH_COOKIE).is_some() {
-        let gone = format!(
-            "{STASH_COOKIE}=; Max-Age=0; SameSite=Lax{}",
-            super::guard::cookie_attributes(state)
-        );
-        if let Ok(value) = HeaderValue::from_str(&gone) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+/// `response` with the stash cookie dropped (its form was given back).
+pub fn forget_stash(state: &AppState, mut response: Response) -> Response {
+    let gone = format!(
+        "{STASH_COOKIE}=; Max-Age=0; SameSite=Lax{}",
+        super::guard::cookie_attributes(state)
+    );
+    if let Ok(value) = HeaderValue::from_str(&gone) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
 }
