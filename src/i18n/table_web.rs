@@ -163,6 +163,7 @@ macro_rules! web_texts {
             WebSessionEndedKept => "登录已失效（已过期，或已在其他设备退出），刚才的表单没有提交。您填写的内容已暂存一小时：请用同一手机号重新登录，回到表单时会自动填回，核对后再提交。", "Your sign-in has ended (it expired, or you signed out on another device), so the form was not sent. What you typed is kept for an hour: sign in again with the same number and it is filled back in for you to check and send.";
             WebFormRestored => "已填回您登录失效前填写的内容（尚未提交），请核对后再提交。", "What you typed before your sign-in ended is filled back in (not sent yet). Check it and send it again.";
             WebSubmitForm => "提交", "Send";
+            WebDraftMovedOnTyped => "这份申请刚在另一个页面中保存过。下面是您在本页填写的内容，还没有保存：请核对后点“下一步”，它将替换另一个页面保存的内容。", "This application was just saved in another tab. Below is what you typed on this page, not saved yet: check it and press Next, and it replaces what the other tab saved.";
             WebDraftMovedOn => "这份申请已在另一个页面中更新，已为您显示最新内容，请核对后继续。", "This application was changed in another tab; the latest is shown. Check it and go on.";
 
             // My orders.

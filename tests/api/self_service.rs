@@ -1196,6 +1196,31 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     assert!(!again.html.contains("已填回"), "{}", again.html);
     assert!(!again.html.contains("桐梓坡路"), "{}", again.html);
 
+    // The form open in two tabs: the one sent second is shown again as typed, unsaved,
+    // and said so — not swapped for the other tab's next step.
+    let version = hidden(&again.html, "version");
+    let tab = |field: &'static str, value: &'static str| {
+        typed
+            .iter()
+            .map(|(k, v)| match *k {
+                "version" => (*k, version.clone()),
+                k if k == field => (k, value.to_owned()),
+                k => (k, (*v).to_owned()),
+            })
+            .collect::<Vec<(&str, String)>>()
+    };
+    let send = async |browser: &mut Browser, fields: Vec<(&str, String)>| {
+        let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        browser.post("/apply", &borrowed).await
+    };
+    let first = send(&mut browser, tab("street", "湘府路 1 号")).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
+    let second = send(&mut browser, tab("postal_code", "410001")).await;
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.html);
+    assert!(second.html.contains("还没有保存"), "{}", second.html);
+    assert_eq!(input_value(&second.html, "postal_code"), "410001");
+    assert_ne!(hidden(&second.html, "version"), version);
+
     // The correction form, the same way; the counter changes the order meanwhile.
     let clerk = app.client(&app.clerk);
     let order = app.submit("周八").await;

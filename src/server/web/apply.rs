@@ -289,12 +289,29 @@ pub async fn save(
             Err(e) => return failed(ctx, e),
         }
         // Another tab (or a back button) moved the application on: show where it is now,
-        // and say so; nothing saved there is lost.
-        let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), None);
-        let notice = html! { p.bad role="status" { (ctx.t(T::WebDraftMovedOn)) } };
+        // and say so; nothing saved there is lost. A form sent from here is shown again as
+        // it was typed (not saved: sending it again replaces what the other tab saved).
+        let sent_form = get("action") == "form" && get("keep") != "lang";
+        let asked = sent_form.then_some(Step::Form);
+        let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), asked);
+        let typed_kept = sent_form && step == Step::Form;
+        let mut shown = draft.clone();
+        if typed_kept {
+            shown.fields = steps::typed(&posted);
+        }
+        let view = steps::View {
+            draft: &shown,
+            ..view
+        };
+        let said = if typed_kept {
+            T::WebDraftMovedOnTyped
+        } else {
+            T::WebDraftMovedOn
+        };
+        let notice = html! { p.bad role="status" { (ctx.t(said)) } };
         return match steps::body(&view, step, "", &[]).await {
             Ok(body) => page::page(
-                ctx,
+                &switching(ctx, step),
                 StatusCode::CONFLICT,
                 ctx.t(T::WebApplyTitle),
                 html! { (notice) (body) },
