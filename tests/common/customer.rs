@@ -519,6 +519,37 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     // The prefilled form prints.
     let pdf = browser.get("/apply/form.pdf").await;
     assert_eq!(pdf.status, StatusCode::OK);
+    // A mistake seen on the paper before saying it is printed: the print step leads back
+    // to the form, and the change asks to print again — under a new reference, so the
+    // paper printed first is not taken as this one.
+    let page = browser.get("/apply").await;
+    assert!(
+        page.html.contains("href=\"/apply?step=form\""),
+        "{}",
+        page.html
+    );
+    let reference = |html: &str| {
+        html.split("SQ")
+            .nth(1)
+            .map(|rest| rest.chars().take(8).collect::<String>())
+            .unwrap_or_else(|| panic!("no reference in {html}"))
+    };
+    let first = reference(&page.html);
+    let form = browser.get("/apply?step=form").await;
+    let version = hidden(&form.html, "version");
+    let mut typo: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| !matches!(*k, "version" | "email"))
+        .copied()
+        .collect();
+    typo.push(("version", &version));
+    typo.push(("email", "seen-on-paper@example.com"));
+    let again = browser.post("/apply", &typo).await;
+    assert_eq!(again.location.as_deref(), Some("/apply?reprint=1"));
+    let page = browser.get("/apply").await;
+    assert_ne!(reference(&page.html), first);
+    let pdf = browser.get("/apply/form.pdf").await;
+    assert_eq!(pdf.status, StatusCode::OK);
     let page = browser.get("/apply").await;
     let version = hidden(&page.html, "version");
     browser

@@ -82,6 +82,8 @@ pub struct DraftRow {
     pub scan_name: Option<String>,
     /// Its QR check, as JSON.
     pub scan_json: Option<String>,
+    /// The reference whose form was last downloaded to print.
+    pub printed_ref: Option<String>,
 }
 
 /// A code's stored form (a code is only six digits: the pepper is the row's own number so
@@ -384,12 +386,23 @@ impl Store {
     /// The customer's application in progress.
     pub async fn draft_of(&self, customer_id: &str) -> StoreResult<Option<DraftRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, version, data_json, scan_type, scan_name, scan_json FROM customer_drafts \
+            "SELECT id, version, data_json, scan_type, scan_name, scan_json, printed_ref FROM customer_drafts \
              WHERE customer_id = $1",
         )
         .bind(customer_id)
         .fetch_optional(&self.pool)
         .await?)
+    }
+
+    /// Notes that the form of `reference` was downloaded to print (the draft's version
+    /// stays: see migration 0016).
+    pub async fn draft_printed(&self, customer_id: &str, reference: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE customer_drafts SET printed_ref = $1 WHERE customer_id = $2")
+            .bind(reference)
+            .bind(customer_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// The signed scan kept with the draft.

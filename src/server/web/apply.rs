@@ -325,7 +325,11 @@ pub async fn save(
             // scanned) before no longer matches the application. Print it again; a scan
             // of the old paper is dropped rather than sent to review as "matches".
             // (A product chosen anew goes back to the terms; the paper is stale all the same.)
-            let printed = draft.step > Step::Print || row.scan_type.is_some();
+            // Printed: downloaded to print (the customer may print and sign before saying
+            // so), or past the print step.
+            let printed = row.printed_ref.as_deref() == Some(draft.reference.as_str())
+                || draft.step > Step::Print
+                || row.scan_type.is_some();
             let reprint =
                 printed && (next.fields != draft.fields || next.product_id != draft.product_id);
             if reprint {
@@ -422,7 +426,7 @@ pub fn new_order(
 pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response {
     let ctx = &who.ctx;
     let built = async {
-        let (_, draft) = draft_of(&state, &who.customer).await?;
+        let (row, draft) = draft_of(&state, &who.customer).await?;
         let identity = verified(&state, &who.customer).await?;
         let product_id = draft.product_id.clone().unwrap_or_default();
         let product = state
@@ -443,6 +447,12 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?
             .map_err(|e| ApiError::Internal(e.to_string()))?;
+        if row.printed_ref.as_deref() != Some(draft.reference.as_str()) {
+            state
+                .store
+                .draft_printed(&who.customer.id, &draft.reference)
+                .await?;
+        }
         Ok::<_, ApiError>((draft.reference, printed))
     };
     match built.await {

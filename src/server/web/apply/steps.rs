@@ -302,6 +302,9 @@ pub async fn body(
                 input type="hidden" name="action" value="printed";
                 div.actions { button type="submit" { (ctx.t(T::WebPrinted)) } }
             }
+            // A mistake seen on the paper: back to the form (a change then asks to print
+            // again, under a new reference).
+            p { a href="/apply?step=form" { (ctx.t(T::WebChangeForm)) } }
         },
         Step::Scan => {
             let action = format!(
