@@ -60,17 +60,33 @@ pub fn province_names() -> impl Iterator<Item = &'static str> {
         .chain(ALSO.iter().map(|(name, _)| *name))
 }
 
-/// The province of an address as typed, in full: `湖南`, `湖南省`, `Hunan`, `hunan` →
-/// `湖南省` (full-width letters and spaces around it are folded first). Anything else —
-/// a city, a misspelling, another country — is refused with the list's form in the message.
+/// What a name in Latin letters may end with and still name the division alone.
+const LATIN_SUFFIXES: [&str; 7] = [
+    "province",
+    "sheng",
+    "municipality",
+    "shi",
+    "autonomousregion",
+    "zizhiqu",
+    "city",
+];
+
+/// The province of an address as typed, in full: `湖南`, `湖南省`, `湖南 省`, `Hunan`,
+/// `hunan province` → `湖南省` (full-width letters are folded and spaces dropped first).
+/// Anything else — a city, a misspelling, Hong Kong, another country — is refused, the
+/// message naming what was typed.
 pub fn province(input: &str) -> Result<String, InvalidValue> {
     let folded = normalize_width(input);
-    let typed = folded.trim();
-    let latin: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let shown = folded.trim();
+    if shown.is_empty() {
+        return Err(T::ErrRequired.into());
+    }
+    let typed: String = shown.chars().filter(|c| !c.is_whitespace()).collect();
+    let lower = typed.to_lowercase();
+    let latin = LATIN_SUFFIXES
+        .iter()
+        .find_map(|suffix| lower.strip_suffix(suffix).filter(|rest| !rest.is_empty()))
+        .unwrap_or(&lower);
     let spelled = |name: &str| latin == name.replace(' ', "").to_lowercase();
     PROVINCES
         .iter()
@@ -82,7 +98,10 @@ pub fn province(input: &str) -> Result<String, InvalidValue> {
                 .map(|(_, full)| *full)
         })
         .map(str::to_owned)
-        .ok_or_else(|| T::ErrProvince.into())
+        .ok_or_else(|| {
+            let shown: String = shown.chars().take(30).collect();
+            crate::i18n::Msg::with(T::ErrProvince, [shown]).into()
+        })
 }
 
 #[cfg(test)]
@@ -105,6 +124,12 @@ mod tests {
             ("Shaanxi", "陕西省"),
             ("Shanxi", "山西省"),
             ("北京", "北京市"),
+            ("湖南 省", "湖南省"),
+            ("Hunan Province", "湖南省"),
+            ("hunansheng", "湖南省"),
+            ("Beijing Shi", "北京市"),
+            ("Xizang Zizhiqu", "西藏自治区"),
+            ("Nei Menggu", "内蒙古自治区"),
         ] {
             assert_eq!(province(typed).as_deref().ok(), Some(kept), "{typed}");
         }
@@ -116,14 +141,19 @@ mod tests {
             "火星",
             "长沙市",
             "湖南省长沙市",
-            "Hunan Province",
+            "Changsha",
             "香港",
             "",
             "  ",
             "湖",
+            "sheng",
         ] {
             assert!(province(typed).is_err(), "{typed}");
         }
+        let said = province("长沙市")
+            .err()
+            .map(|e| e.render(crate::i18n::Lang::ZhCn));
+        assert!(said.is_some_and(|s| s.contains("「长沙市」")));
     }
 
     #[test]

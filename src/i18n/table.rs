@@ -151,7 +151,7 @@ web_texts! { messaging_texts;
 
     // API problems (title, then detail).
     ProblemValidationTitle => "输入有误", "Invalid input";
-    ProblemValidationDetail => "有 {0} 处输入需要修改", "{0} field(s) need correcting";
+    ProblemValidationDetail => "有 {0} 处输入需要修改", "Some entries need correcting ({0})";
     ProblemUnauthorizedTitle => "未登录", "Not authenticated";
     ProblemUnauthorizedDetail => "缺少或无效的访问令牌（Authorization: Bearer …）", "missing or invalid access token (Authorization: Bearer …)";
     ProblemForbiddenTitle => "无权操作", "Not allowed";
@@ -274,6 +274,7 @@ web_texts! { messaging_texts;
     EditReprintForm => "已修改订单 {0}：单位信息变了，按 f 打印新的申请表，请客户签字盖章后作为补正材料上传", "order {0} corrected: the organisation changed, so press f to print the new form for the customer to sign and stamp, and upload it as a correction";
     EditChangedToo => "这一栏刚被他人改为：{0}（保留了你填的，请确认）", "just changed by someone else to: {0} (yours is kept; check it)";
     EditRebasing => "订单刚被他人修改，正在载入最新内容…", "the order was just changed by someone else; loading it…";
+    EditStatusMoved => "订单刚被他人处理，现在是“{0}”；你填写的内容都保留着，请核对后再提交", "the order was just moved on by someone else and is now {0}; what you typed is kept: check, then submit";
     EditRebased => "订单刚被他人修改（{0}）：你没动过的栏目已换成最新内容，你改的保留；请核对后再提交", "the order was just changed by someone else ({0}): the fields you left are now as it says, yours are kept; check, then submit";
     EditResumed => "接着上次未提交的修改；按 Ctrl-R 恢复订单现有内容", "your unsent changes from before; Ctrl-R puts back what the order says";
     FormHintEdit => "Tab/↓ 下一栏 · 末栏 Enter 提交 · Ctrl-R 恢复 · Esc 返回", "Tab/↓ next · Enter on last sends · Ctrl-R resets · Esc back";
@@ -336,7 +337,7 @@ web_texts! { messaging_texts;
     ErrRepeatedParameter => "只能给一次；要给多个值请用逗号分隔（如 status=a,b）", "give it once; several values go in one, separated by commas (status=a,b)";
     ErrDuplicateKey => "出现了两次，只能给一次", "appears twice: give it once";
     ErrPersonName => "姓名只能是文字，可含空格和 ·-.'，不能有数字、符号、表情或看不见的字符", "a name holds letters, with spaces and · - . ' only: no digits, symbols, emoji or invisible characters";
-    ErrProvince => "请填写省份（省、自治区或直辖市），如 湖南省，也可只写 湖南", "a province of mainland China, like 湖南省 (湖南, or Hunan, will do)";
+    ErrProvince => "「{0}」不是中国大陆的省、自治区或直辖市：请填写如 湖南省（也可只写 湖南 或 Hunan）；港澳台地区无法邮寄", "“{0}” is not a province of mainland China: write one like 湖南省 (湖南, or Hunan, will do); Hong Kong, Macau and Taiwan cannot be mailed to";
     ErrPlaceName => "请填写地名（如 长沙市、岳麓区），不能只有符号或数字", "a place name (like Changsha) — not only symbols or digits";
 
     // TUI: the 新申请 tab.
@@ -549,6 +550,7 @@ web_texts! { messaging_texts;
     FormDistrict => "区/县", "District";
     FormStreet => "详细地址", "Street address";
     FormPostalCode => "邮政编码", "Postal code";
+    FormFile => "文件", "File";
 
     // TUI: status line.
     EmbeddedPlatform => "内置平台", "embedded platform";

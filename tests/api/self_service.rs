@@ -1220,6 +1220,22 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     assert!(second.html.contains("还没有保存"), "{}", second.html);
     assert_eq!(input_value(&second.html, "postal_code"), "410001");
     assert_ne!(hidden(&second.html, "version"), version);
+    // The province typed short or in pinyin is kept, and shown back, in full.
+    let version = hidden(&second.html, "version");
+    let pinyin: Vec<(&str, String)> = tab("province", "Hunan")
+        .into_iter()
+        .map(|(k, v)| {
+            if k == "version" {
+                (k, version.clone())
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let saved = send(&mut browser, pinyin).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let form = browser.get("/apply?step=form").await;
+    assert_eq!(input_value(&form.html, "province"), "湖南省");
 
     // The correction form, the same way; the counter changes the order meanwhile.
     let clerk = app.client(&app.clerk);

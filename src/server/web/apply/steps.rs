@@ -491,6 +491,37 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
     })
 }
 
+/// `fields` as the checks that passed (`valid`) keep them.
+fn normalised(fields: Fields, valid: &crate::server::store::ValidOrder) -> Fields {
+    let applicant: Option<crate::api::Applicant> = serde_json::from_str(&valid.applicant_json).ok();
+    let organization: Option<crate::api::Organization> = valid
+        .organization_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok());
+    let mailing: Option<crate::api::MailingAddress> =
+        serde_json::from_str(&valid.mailing_json).ok();
+    let mut out = fields;
+    if let Some(a) = applicant {
+        out.phone = a.phone;
+        out.email = a.email.unwrap_or_default();
+    }
+    if let Some(o) = organization {
+        out.org_name = o.name;
+        out.org_uscc = o.uscc;
+        out.org_legal = o.legal_representative;
+    }
+    if let Some(m) = mailing {
+        out.recipient = m.recipient;
+        out.recipient_phone = m.phone;
+        out.province = m.province;
+        out.city = m.city;
+        out.district = m.district;
+        out.street = m.street;
+        out.postal_code = m.postal_code;
+    }
+    out
+}
+
 /// The form's fields from what was posted.
 pub(super) fn typed(posted: &Posted) -> Fields {
     let get = |name: &str| {
@@ -630,7 +661,10 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
                 product.as_ref(),
                 &view.state.fonts,
             ) {
-                Ok(_) => {
+                Ok(valid) => {
+                    // Kept as the order will keep it (湖南 → 湖南省, a phone's spaces
+                    // gone), so the confirm step and the printed form read the same.
+                    next.fields = normalised(next.fields, &valid);
                     next.form_done = true;
                     if next.step < Step::Print {
                         next.step = Step::Print;

@@ -26,8 +26,10 @@ pub enum Kind {
     PostalCode,
     /// A unified social credit code.
     Uscc,
-    /// A province, city or district.
+    /// A city or district.
     Place,
+    /// A province of mainland China (`domain::province`), kept in full.
+    Province,
 }
 
 /// One field of the form.
@@ -48,7 +50,7 @@ const fn spec(key: &'static str, label: T, kind: Kind) -> Spec {
 const MAILING: [Spec; 7] = [
     spec("mailing.recipient", T::FormRecipient, Kind::Person),
     spec("mailing.phone", T::FormRecipientPhone, Kind::Phone),
-    spec("mailing.province", T::FormProvince, Kind::Place),
+    spec("mailing.province", T::FormProvince, Kind::Province),
     spec("mailing.city", T::FormCity, Kind::Place),
     spec("mailing.district", T::FormDistrict, Kind::Place),
     spec("mailing.street", T::FormStreet, Kind::Text(200)),
@@ -96,8 +98,20 @@ pub fn check(kind: Kind, value: &str) -> Option<Text> {
         Kind::PostalCode => PostalCode::parse(value).map(|_| ()),
         Kind::Uscc => Uscc::parse(value).map(|_| ()),
         Kind::Place => PlaceName::parse(value).map(|_| ()),
+        Kind::Province => crate::domain::province(value).map(|_| ()),
     };
     result.err().map(Text::from)
+}
+
+/// `value` as the platform will keep it, when that reads otherwise (a province typed
+/// short or in pinyin, in full: 湖南 → 湖南省); `None` when it stays as typed.
+pub fn kept(kind: Kind, value: &str) -> Option<String> {
+    match kind {
+        Kind::Province => crate::domain::province(value)
+            .ok()
+            .filter(|full| full != value),
+        _ => None,
+    }
 }
 
 /// Whether `c` may be typed into a mobile number: what `domain::Phone` reads (digits,
@@ -193,6 +207,13 @@ mod tests {
         assert_eq!(check(Kind::Locked, ""), None);
         assert!(check(Kind::Place, "!!@@").is_some(), "a city is a name");
         assert_eq!(check(Kind::Place, "长沙市"), None);
+        // A province is one of mainland China's, checked as the field is left, and shown
+        // as it will be kept.
+        assert!(en(Kind::Province, "火星").is_some_and(|m| m.contains("not a province")));
+        assert_eq!(check(Kind::Province, "Hunan"), None);
+        assert_eq!(kept(Kind::Province, "湖南").as_deref(), Some("湖南省"));
+        assert_eq!(kept(Kind::Province, "湖南省"), None);
+        assert_eq!(kept(Kind::Place, "长沙"), None);
     }
 
     #[test]

@@ -366,32 +366,43 @@ impl NewApp {
             .iter()
             .position(|s| s.key == sheet.draft.focus)
             .unwrap_or(0);
-        // Each field is checked as it is left, with the platform's own rules.
-        let leave = |sheet: &mut Sheet| {
+        // Each field is checked as it is left, with the platform's own rules, and shown as
+        // the platform will keep it (湖南 → 湖南省). Going back up, a field not filled in
+        // yet is not called missing.
+        let leave = |sheet: &mut Sheet, forward: bool| {
             if let Some(spec) = specs.iter().find(|s| s.key == sheet.draft.focus) {
-                match fields::check(spec.kind, &sheet.text(spec.key)) {
+                let value = sheet.text(spec.key);
+                if !forward && value.trim().is_empty() {
+                    return;
+                }
+                match fields::check(spec.kind, &value) {
                     Some(error) => {
                         sheet.errors.insert(spec.key.to_owned(), error);
                     }
-                    None => sheet.field_corrected(spec.key),
+                    None => {
+                        if let Some(kept) = fields::kept(spec.kind, &value) {
+                            sheet.set_text(spec.key, &kept);
+                        }
+                        sheet.field_corrected(spec.key);
+                    }
                 }
             }
         };
         match key.code {
             KeyCode::Tab | KeyCode::Down => {
-                leave(sheet);
+                leave(sheet, true);
                 if let Some(next) = editable.get(at + 1) {
                     sheet.draft.focus = next.key.to_owned();
                 }
             }
             KeyCode::BackTab | KeyCode::Up => {
-                leave(sheet);
+                leave(sheet, false);
                 if let Some(previous) = at.checked_sub(1).and_then(|i| editable.get(i)) {
                     sheet.draft.focus = previous.key.to_owned();
                 }
             }
             KeyCode::Enter if at + 1 < editable.len() => {
-                leave(sheet);
+                leave(sheet, true);
                 sheet.draft.focus = editable[at + 1].key.to_owned();
             }
             KeyCode::Enter => {
