@@ -168,10 +168,17 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
         // The platform's own words name a header; the operator is told what it means.
         ClientError::Problem(problem) if problem.status == 401 => T::ErrTokenRefused.into(),
         ClientError::Problem(problem) => {
+            // Each field by the name the forms give it (省, not `mailing.province`).
             let fields: Vec<String> = problem
                 .errors
                 .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
+                .map(|e| {
+                    let name = field_label(&e.field).map_or(e.field.as_str(), |t| t.get(lang));
+                    match lang {
+                        Lang::ZhCn => format!("{name}：{}", e.message),
+                        Lang::En => format!("{name}: {}", e.message),
+                    }
+                })
                 .collect();
             let text = match (fields.is_empty(), lang) {
                 (true, _) => problem.detail.clone(),
@@ -185,6 +192,31 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
             Text::with(T::ErrUnexpected, [status.to_string()])
         }
     }
+}
+
+/// The label the forms give the field the platform names by its path.
+pub fn field_label(path: &str) -> Option<T> {
+    Some(match path {
+        "applicant.name" => T::FormName,
+        "applicant.id_number" => T::FormIdNumber,
+        "applicant.phone" => T::FormPhone,
+        "applicant.email" => T::FieldEmail,
+        "organization.name" => T::FormOrgName,
+        "organization.uscc" => T::FormUscc,
+        "organization.legal_representative" => T::FormLegalRep,
+        "mailing.recipient" => T::FormRecipient,
+        "mailing.phone" => T::FormRecipientPhone,
+        "mailing.province" => T::FormProvince,
+        "mailing.city" => T::FormCity,
+        "mailing.district" => T::FormDistrict,
+        "mailing.street" => T::FormStreet,
+        "mailing.postal_code" => T::FormPostalCode,
+        "file" => T::FormFile,
+        "tracking_no" => T::FieldTrackingNo,
+        "carrier" => T::FieldCarrier,
+        "reason" | "reasons" => T::FieldReason,
+        _ => return None,
+    })
 }
 
 /// Drops `notice` when it says the platform cannot be reached: called when the link comes

@@ -836,6 +836,38 @@ fn a_correction_refused_because_the_order_changed_keeps_what_was_typed_and_takes
 }
 
 #[test]
+fn a_correction_refused_because_the_order_was_mailed_meanwhile_says_so() {
+    let mut app = opened(Lang::ZhCn, correctable(true));
+    key(&mut app, KeyCode::Char('e'));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Down);
+    }
+    typed(&mut app, "之一");
+    for _ in 0..2 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    app.answer::<Orders>(orders::Answer::Updated {
+        order_no: "HN20261128000003".into(),
+        from_version: 3,
+        result: Err(conflict("version_conflict", OrderStatus::PendingInvoice, 4)),
+    });
+    app.take_jobs();
+    // Mailed meanwhile: nothing of the address changed, and it can change no more.
+    let mut mailed = correctable(true);
+    mailed.version = 4;
+    mailed.status = OrderStatus::PendingInvoice;
+    mailed.editable = Vec::new();
+    open_order(&mut app, mailed);
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("此时不能修改") && !screen.contains("（）"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn a_correction_in_the_timeline_names_what_changed_and_why_apart() {
     for (lang, said) in [
         (Lang::ZhCn, "改了详细地址、邮政编码；原因：客户来电"),

@@ -9,7 +9,7 @@ use crate::api::{
     OrderUpdate, Organization,
 };
 use crate::domain::{Action, ActionNeeds, OrderPart, TrackingState};
-use crate::i18n::{Lang, T};
+use crate::i18n::{Arg, Lang, T};
 use crate::tui::component::Env;
 use crate::tui::files::{ActFailure, Upload, problem_text};
 use crate::tui::text::{Text, describe};
@@ -236,10 +236,29 @@ impl Form {
             .into_iter()
             .map(|f| crate::tui::format::order_field(f).map_or(f, |t| t.get(lang)))
             .collect();
-        self.error = Some(Text::with(
-            T::EditRebased,
-            [changed.join(T::ListJoin.get(lang))],
-        ));
+        // Moved on (mailed, say) to where a part of this form can no longer change: said
+        // so, rather than "changed by someone else" with nothing named.
+        let has = |prefix: &str| self.fields.iter().any(|f| f.key.starts_with(prefix));
+        let shut = [
+            (OrderPart::Mailing, has("mailing.")),
+            (OrderPart::Organization, has("organization.")),
+        ]
+        .into_iter()
+        .find(|(part, asked)| *asked && !order.editable.contains(part));
+        self.error = Some(match shut {
+            Some((part, _)) => Text::with(
+                T::ProblemNotEditable,
+                [
+                    Arg::Plain(order.order_no.to_string()),
+                    Arg::Text(order.status.text()),
+                    Arg::Text(part.text()),
+                ],
+            ),
+            None if changed.is_empty() => {
+                Text::with(T::EditStatusMoved, [Arg::Text(order.status.text())])
+            }
+            None => Text::with(T::EditRebased, [changed.join(T::ListJoin.get(lang))]),
+        });
     }
 
     /// The correction the form asks for: the parts it has fields for.
