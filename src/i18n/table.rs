@@ -393,6 +393,8 @@ web_texts! { messaging_texts;
     ReturnOtherNeeded => "请写明“其他”原因", "write what the other reason is";
     ReturnPickOne => "请至少选择一项原因", "pick at least one reason";
     ReturnTitle => "退回补正：勾选全部原因（数字或空格勾选；按 7 后直接输入其他原因；Enter 退回，Esc 返回）", "Return for correction: tick every reason (a digit or Space ticks; 7 then type the other reason; Enter returns, Esc goes back)";
+    ApproveNoRealname => "⚠ 这一单没有实名认证记录：申请人本人未经核验", "⚠ This order has no identity check: the applicant was never verified";
+    ApproveRealnameDiffers => "✗ 实名认证的姓名或身份证号与订单上的申请人不一致", "✗ The verified name or ID number differs from the order's applicant";
     ApproveNoSignedForm => "⚠ 这一单没有签字申请表的扫描件", "⚠ This order has no scan of the signed application form";
     ApproveTitle => "审核通过订单 {0}？（Enter 确认，Esc 返回）", "Approve order {0}? (Enter confirms, Esc goes back)";
     SaveTitle => "Tab 补全路径，Enter 保存，Esc 返回", "Tab completes the path, Enter saves, Esc goes back";

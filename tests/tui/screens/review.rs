@@ -337,6 +337,37 @@ fn the_approval_says_when_there_is_no_signed_form() {
             warned,
             "{screen}"
         );
+        assert!(!screen.contains("没有实名认证记录"), "{screen}");
+    }
+}
+
+/// Approving an order whose applicant was never verified, or verified as someone else:
+/// the confirmation says so.
+#[test]
+fn the_approval_says_when_the_applicant_was_not_verified_as_themself() {
+    for (lang, check, said) in [
+        (Lang::ZhCn, None, "没有实名认证记录"),
+        (Lang::En, None, "no identity check"),
+        (Lang::ZhCn, Some(false), "与订单上的申请人不一致"),
+    ] {
+        let mut app = review_screen(lang);
+        if let Some(order) = app
+            .tab_mut::<Review>()
+            .and_then(|r| r.screen.as_mut())
+            .and_then(|s| s.order.as_mut())
+        {
+            match check {
+                None => order.realname = None,
+                Some(matches) => {
+                    if let Some(realname) = order.realname.as_mut() {
+                        realname.matches_applicant = matches;
+                    }
+                }
+            }
+        }
+        key(&mut app, KeyCode::Char('a'));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(said), "{screen}");
     }
 }
 

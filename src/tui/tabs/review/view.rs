@@ -513,6 +513,16 @@ fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, vie
             if unsigned {
                 lines.push(Line::from(T::ApproveNoSignedForm.get(lang)).style(theme.warning));
             }
+            // And one whose applicant was never verified, or verified as someone else.
+            if let Some(order) = &screen.order {
+                match &order.realname {
+                    None => lines
+                        .push(Line::from(T::ApproveNoRealname.get(lang)).style(theme.warning)),
+                    Some(check) if !check.matches_applicant => lines
+                        .push(Line::from(T::ApproveRealnameDiffers.get(lang)).style(theme.error)),
+                    Some(_) => {}
+                }
+            }
             let width = 60.min(area.width);
             let rows = paint::height(&lines, width - 4);
             let rect = popup::centered(area, width, rows + 2);
