@@ -177,6 +177,9 @@ macro_rules! web_texts {
             WebAwaitShipment => "审核已通过，证书正在准备寄出，目前无需您操作。寄出时会短信通知您运单号。", "Approved: the certificate is being prepared for mailing; nothing to do for now. We text you the tracking number when it is mailed.";
             WebAwaitInvoice => "证书已寄出；发票正在开具，开好后会发到您填写的邮箱，也可在本页下载。目前无需您操作。", "The certificate is on its way, and the invoice is being issued: once it is, it is e-mailed to the address you gave, and you can download it here. Nothing to do for now.";
             WebAllDone => "订单已完成，无需其他操作。", "The order is complete; nothing more to do.";
+            WebNoInvoiceCall => "本订单未开具发票；如需发票，请致电 {0}。", "No invoice was issued for this order; if you need one, call {0}.";
+            WebCancelledWhy => "取消原因：{0}", "Why it was cancelled: {0}";
+            WebInvoiceChange => "修改开票信息", "Change the invoice details";
             WebCancelledNothing => "订单已取消，无需其他操作。", "The order was cancelled; nothing more to do.";
             WebOrderNotFound => "没有这个订单", "No such order";
             WebOrderNotFoundNext => "该订单不存在或不属于当前登录的手机号，请回到首页查看您的订单。", "This order does not exist or is not yours; see your orders from the start page.";
@@ -203,8 +206,8 @@ macro_rules! web_texts {
             WebEditSave => "保存修改", "Save the corrections";
             WebEditClosed => "订单当前为“{0}”，已不能修改。如需帮助请联系客服。", "The order is now {0} and can no longer be changed. Contact us if you need help.";
             WebEditShipped => "证书已经寄出（运单号 {0}），收件信息不能再修改。如需帮助请联系客服。", "The certificate has been mailed (parcel {0}), so the address can no longer change. Contact us if you need help.";
-            WebVoucherIn => "转账凭证已上传，订单进入审核：核对到账后通过，届时短信通知您。", "The transfer voucher is in and the order is in review: it is approved once the transfer is seen, and we text you then.";
-            WebResubmitted => "补正材料已提交审核，审核结果会短信通知您。", "The corrections are sent for review; we text you the result.";
+            WebVoucherIn => "转账凭证已上传，订单进入审核：核对到账后通过。需要补正材料、证书寄出时，会短信通知您。", "The transfer voucher is in and the order is in review: it is approved once the transfer is seen. We text you if anything needs correcting and when the certificate is mailed.";
+            WebResubmitted => "补正材料已提交审核。如仍需补正，或证书寄出时，会短信通知您。", "The corrections are sent for review. We text you if anything more is needed, and when the certificate is mailed.";
             WebEditSaved => "已保存修改。", "The corrections are saved.";
             WebEditUnchanged => "内容与原来相同，没有修改。", "Nothing was different, so nothing changed.";
             WebEditSavedReprint => "已保存修改。单位信息变了：请在下面下载申请表重新打印，签字盖章后作为补正材料上传。", "The corrections are saved. The organisation's details changed: download the form below, print it again, sign and stamp it, and upload it as a correction.";
@@ -228,7 +231,7 @@ macro_rules! web_texts {
             WebInvoiceAsk => "申请发票", "Ask for the invoice";
             WebInvoiceDownload => "下载发票（PDF）", "Download the invoice (PDF)";
             WebInvoiceNotYet => "发票尚未开具", "The invoice is not issued yet";
-            WebInvoiceNotYetNext => "开具后会短信通知您，届时可在订单页下载。", "We text you when it is issued; then download it from the order's page.";
+            WebInvoiceNotYetNext => "开具后会发到您填写的邮箱，也可在订单页下载。", "Once issued, it is e-mailed to the address you gave, and you can download it from the order's page.";
         }
     };
 }

@@ -21,6 +21,7 @@ on_both_databases!(
     a_form_from_elsewhere_a_planted_token_a_stale_or_an_overlong_form_changes_nothing,
     a_customer_corrects_the_address_without_undoing_the_counters_change,
     a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer,
+    a_cancelled_or_uninvoiced_order_says_so_on_the_customers_page,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -1351,5 +1352,64 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     let now = clerk.order(&no, true).await.expect("order");
     assert_eq!(now.mailing.street, before.mailing.street);
     assert_eq!(now.mailing.postal_code, "410005");
+    app.finish().await;
+}
+
+async fn a_cancelled_or_uninvoiced_order_says_so_on_the_customers_page(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let cancelled = app.submit("陈七").await;
+    let phone = clerk
+        .order(&cancelled.order_no, true)
+        .await
+        .expect("order")
+        .applicant
+        .phone;
+    app.act(
+        &app.clerk,
+        &cancelled,
+        Action::Cancel,
+        ActionRequest {
+            reason: Some("客户改为机构证书".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let page = browser
+        .get(&format!("/orders/{}", cancelled.order_no))
+        .await;
+    assert!(
+        page.html.contains("取消原因：客户改为机构证书"),
+        "{}",
+        page.html
+    );
+
+    // Mailed, and finance closes it without an invoice: the page does not say "nothing
+    // more" alone — it says no invoice came, and whom to call for one.
+    let order = app.submit("陈七").await;
+    let paid = app.pay(&order).await;
+    let approved = app
+        .act(&app.reviewer, &paid, Action::Approve, Default::default())
+        .await;
+    let shipped = crate::mailing::ship_approved(&app, &approved, "1234567890128").await;
+    app.act(
+        &app.finance,
+        &shipped,
+        Action::DeclineInvoice,
+        Default::default(),
+    )
+    .await;
+    let owner = clerk
+        .order(&order.order_no, true)
+        .await
+        .expect("order")
+        .applicant
+        .phone;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &owner).await;
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    assert!(page.html.contains("本订单未开具发票"), "{}", page.html);
     app.finish().await;
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 
-use super::{Page, gone, hotline_link, unavailable};
+use super::{Page, gone, unavailable};
 use crate::domain::{BuyerKind, InvoiceKind, InvoiceRequestInput, Money, OrderStatus, mask_email};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
@@ -64,7 +64,7 @@ async fn finished(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Response {
         _ => html! {
             h1 { (ctx.t(T::PageInvoiceClosed)) }
             p { (ctx.fill(T::PageInvoiceCallUs, &[&ctx.hotline])) }
-            (hotline_link(ctx))
+            p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
         },
     };
     page(ctx, StatusCode::OK, ctx.t(T::PageInvoiceTitle), body)

@@ -420,9 +420,31 @@ async fn next_step(
         // Nothing for the customer to do: what is happening, and how they will hear.
         NextStep::AwaitReview => html! { p { (ctx.t(T::WebNothingToDo)) } },
         NextStep::AwaitShipment => html! { p { (ctx.t(T::WebAwaitShipment)) } },
-        NextStep::AwaitInvoice => html! { p { (ctx.t(T::WebAwaitInvoice)) } },
-        NextStep::Done => html! { p { (ctx.t(T::WebAllDone)) } },
-        NextStep::Cancelled => html! { p { (ctx.t(T::WebCancelledNothing)) } },
+        NextStep::AwaitInvoice => html! {
+            p { (ctx.t(T::WebAwaitInvoice)) }
+            // Until it is issued, what was asked for may still be changed.
+            @if let Some(token) = &row.invoice_token {
+                p { a href=(format!("/m/invoice/{token}")) { (ctx.t(T::WebInvoiceChange)) } }
+            }
+        },
+        NextStep::Done => html! {
+            p { (ctx.t(T::WebAllDone)) }
+            p { (ctx.fill(T::WebNoInvoiceCall, &[&ctx.hotline])) }
+        },
+        NextStep::Cancelled => {
+            // Why, in the words it was cancelled with (a clerk's, or the payment checker's).
+            let history = state.store.history(&row.id).await?;
+            let why = history
+                .iter()
+                .rev()
+                .find(|h| h.action == "cancel")
+                .and_then(|h| h.reason.clone())
+                .filter(|r| !r.trim().is_empty());
+            html! {
+                @if let Some(why) = why { p { (ctx.fill(T::WebCancelledWhy, &[&why])) } }
+                p { (ctx.t(T::WebCancelledNothing)) }
+            }
+        }
     })
 }
 
