@@ -214,7 +214,7 @@ pub async fn send_code(
             return unavailable(ctx);
         }
     };
-    let clock = |ms: i64| crate::server::error::china_clock(ms);
+    let clock = until_clock;
     let (notice, sent) = match issued {
         CodeIssue::Send => (None, true),
         CodeIssue::TooSoon(at) => (Some(ctx.fill(T::WebCodeTooSoon, &[&clock(at)])), false),
@@ -316,10 +316,7 @@ pub async fn check_code(
         }
         CodeCheck::NoCode => return refused(ctx.t(T::WebCodeExpired).to_owned()),
         CodeCheck::Locked(until) => {
-            return refused(ctx.fill(
-                T::WebCodeLocked,
-                &[&crate::server::error::china_clock(until)],
-            ));
+            return refused(ctx.fill(T::WebCodeLocked, &[&until_clock(until)]));
         }
     }
     let agent = headers
@@ -353,6 +350,12 @@ pub async fn check_code(
     response
 }
 
+/// The minute from which something refused until `ms` is allowed, as "try after HH:MM"
+/// reads it: rounded up, so that trying at that minute works.
+fn until_clock(ms: i64) -> String {
+    crate::server::error::china_clock((ms + 59_999) / 60_000 * 60_000)
+}
+
 fn phone_page_again(ctx: &Ctx, next: &str) -> Response {
     page::page(
         ctx,
@@ -365,6 +368,14 @@ fn phone_page_again(ctx: &Ctx, next: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn try_after_names_a_minute_when_it_works() {
+        // 16:04:27 China time reads 16:05; 16:05:00 stays 16:05.
+        let at = |h: i64, m: i64, s: i64| ((h - 8) * 3600 + m * 60 + s) * 1000;
+        assert_eq!(until_clock(at(16, 4, 27)), "16:05");
+        assert_eq!(until_clock(at(16, 5, 0)), "16:05");
+    }
 
     #[test]
     fn after_signing_in_only_local_paths_are_followed() {
