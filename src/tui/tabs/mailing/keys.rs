@@ -63,11 +63,15 @@ pub fn bindings(mailing: &Mailing, env: &Env) -> Vec<Binding<Cmd>> {
                 .short(t(T::HintMailToggle))
                 .footer(),
         );
-        out.push(Binding::new(&[Key::ch('A')], Cmd::ToggleAll, t(T::CmdMailToggleAll)));
         out.push(Binding::new(&[Key::ch('c')], Cmd::NextCarrier, t(T::CmdMailCarrier)).footer());
         out.push(
             Binding::new(&[Key::ch('p'), Key::ctrl('p')], Cmd::Labels, t(T::CmdMailLabels))
                 .short(t(T::HintMailLabels))
+                .footer(),
+        );
+        out.push(
+            Binding::new(&[Key::ch('A')], Cmd::ToggleAll, t(T::CmdMailToggleAll))
+                .short(t(T::HintMailToggleAll))
                 .footer(),
         );
     }

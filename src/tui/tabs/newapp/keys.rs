@@ -99,9 +99,21 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
     if !typing {
         match step {
             Step::Realname if !verified => {
-                out.push(Binding::new(&[Key::ch('r')], Cmd::FreshCode, t(T::CmdFreshCode)).footer());
-                out.push(Binding::new(&[Key::ch('z')], Cmd::Enlarge, t(T::CmdEnlarge)).footer());
-                out.push(Binding::new(&[Key::ch('e')], Cmd::EditName, t(T::CmdEditName)).footer());
+                out.push(
+                    Binding::new(&[Key::ch('r')], Cmd::FreshCode, t(T::CmdFreshCode))
+                        .short(t(T::HintFreshCode))
+                        .footer(),
+                );
+                out.push(
+                    Binding::new(&[Key::ch('z')], Cmd::Enlarge, t(T::CmdEnlarge))
+                        .short(t(T::HintEnlarge))
+                        .footer(),
+                );
+                out.push(
+                    Binding::new(&[Key::ch('e')], Cmd::EditName, t(T::CmdEditName))
+                        .short(t(T::HintEditName))
+                        .footer(),
+                );
             }
             Step::Terms => {
                 out.push(Binding::new(&[Key::ch('a')], Cmd::AcceptTerms, t(T::CmdAcceptTerms)).footer());
@@ -140,9 +152,23 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
                     }
                     Some(Paying::Settled) | None => {}
                 }
-                out.push(Binding::new(&[Key::ch('r')], Cmd::Receipt, t(T::CmdReceipt)).footer());
-                out.push(Binding::new(&[Key::ch('o')], Cmd::OpenOrder, t(T::CmdOpenSubmitted)).footer());
-                out.push(Binding::new(&[Key::ch('n')], Cmd::BlankForm, t(T::CmdBlankForm)).footer());
+                // The way on first: the order (payment and what follows), the next customer;
+                // the receipt is Ctrl-P's too.
+                out.push(
+                    Binding::new(&[Key::ch('o')], Cmd::OpenOrder, t(T::CmdOpenSubmitted))
+                        .short(t(T::HintOpenSubmitted))
+                        .footer(),
+                );
+                out.push(
+                    Binding::new(&[Key::ch('n')], Cmd::BlankForm, t(T::CmdBlankForm))
+                        .short(t(T::HintBlankForm))
+                        .footer(),
+                );
+                out.push(
+                    Binding::new(&[Key::ch('r')], Cmd::Receipt, t(T::CmdReceipt))
+                        .short(t(T::HintReceipt))
+                        .footer(),
+                );
             }
             _ => {}
         }
