@@ -116,7 +116,8 @@ macro_rules! web_texts {
             WebProjectSearchHint => "例如：{0} 或 {1}（名称、地区或拼音首字母）", "For example: {0} or {1} (a name, a region or pinyin initials)";
             WebSearch => "查找", "Search";
             WebMoreProjects => "另有 {0} 个项目，请输入名称或拼音首字母查找。", "{0} more projects: type a name or the pinyin initials to find yours.";
-            WebAllProjects => "或查看全部项目", "or see them all";
+            WebOrganisationLegend => "单位信息", "Organisation details";
+            WebAllProjects => "或查看全部项目", "Or see them all";
             WebNoProjects => "没有找到相符的项目，请换个关键词。", "No project matches; try other words.";
             WebForIndividual => "个人证书", "for a person";
             WebForOrganisation => "机构证书", "for an organisation";
@@ -157,8 +158,8 @@ macro_rules! web_texts {
             WebReprintAfterChange => "您修改了申请表上的内容，之前打印的申请表已不再适用：请重新打印、签字后再上传。", "You changed what the application form says, so the form printed before no longer matches: print it again, sign it and upload it.";
             WebAlreadySubmitted => "这份申请已提交为本订单，无需再次提交。", "This application was already submitted as this order; there is nothing more to submit.";
             WebFormAgain => "下载本订单的申请表（重新打印、签字）", "Download this order's application form (to print and sign again)";
-            WebTransferCanGoBack => "选择银行转账后，转账前仍可改回支付宝付款。", "Having chosen bank transfer, you can still pay by Alipay instead until you transfer.";
-            WebPayOnlineInstead => "还没有转账：改用支付宝付款", "Not transferred yet: pay by Alipay instead";
+            WebTransferCanGoBack => "选择银行转账后，转账前仍可改回在线支付。", "Having chosen bank transfer, you can still pay online instead until you transfer.";
+            WebPayOnlineInstead => "还没有转账：改用在线支付", "Not transferred yet: pay online instead";
             WebSessionEnded => "登录已失效（已过期，或已在其他设备退出），刚才这一页没有提交成功。请重新登录后继续，之前各步已保存的内容仍在。", "Your sign-in has ended (it expired, or you signed out on another device), so the last page was not sent. Sign in again to go on; what earlier steps saved is still there.";
             WebSessionEndedKept => "登录已失效（已过期，或已在其他设备退出），刚才的表单没有提交。您填写的内容已暂存一小时：请用同一手机号重新登录，回到表单时会自动填回，核对后再提交。", "Your sign-in has ended (it expired, or you signed out on another device), so the form was not sent. What you typed is kept for an hour: sign in again with the same number and it is filled back in for you to check and send.";
             WebFormRestored => "已填回您登录失效前填写的内容（尚未提交），请核对后再提交。", "What you typed before your sign-in ended is filled back in (not sent yet). Check it and send it again.";
@@ -206,6 +207,8 @@ macro_rules! web_texts {
             WebEditSave => "保存修改", "Save the corrections";
             WebEditClosed => "订单当前为“{0}”，已不能修改。如需帮助请联系客服。", "The order is now {0} and can no longer be changed. Contact us if you need help.";
             WebEditShipped => "证书已经寄出（运单号 {0}），收件信息不能再修改。如需帮助请联系客服。", "The certificate has been mailed (parcel {0}), so the address can no longer change. Contact us if you need help.";
+            WebJustSubmitted => "申请已提交，订单号见下方。下一步见本页“下一步”。", "Your application is submitted: its order number is below, and what to do next is under “Next step”.";
+            WebSignedOut => "已退出登录。", "You are signed out.";
             WebVoucherIn => "转账凭证已上传，订单进入审核：核对到账后通过。需要补正材料、证书寄出时，会短信通知您。", "The transfer voucher is in and the order is in review: it is approved once the transfer is seen. We text you if anything needs correcting and when the certificate is mailed.";
             WebResubmitted => "补正材料已提交审核。如仍需补正，或证书寄出时，会短信通知您。", "The corrections are sent for review. We text you if anything more is needed, and when the certificate is mailed.";
             WebEditSaved => "已保存修改。", "The corrections are saved.";

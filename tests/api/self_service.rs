@@ -181,7 +181,10 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     // Sessions are listed and end.
     let account = browser.get("/account").await;
     assert!(account.html.contains("当前设备"), "{}", account.html);
-    browser.post("/logout", &[]).await;
+    let out = browser.post("/logout", &[]).await;
+    let to = out.location.expect("to the sign-in page");
+    let login = browser.get(&to).await;
+    assert!(login.html.contains("已退出登录"), "{}", login.html);
     let after = browser.get("/orders").await;
     assert_eq!(after.status, StatusCode::SEE_OTHER);
     app.finish().await;

@@ -203,11 +203,13 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     page.click("form[action='/apply/submit'] button").await;
     page.wait_for("form[action$='/pay'] button").await;
     check(&page, &axe, "web-12-order-unpaid").await;
+    assert!(page.text("main").await.contains("申请已提交"));
     let order_no = page
         .url()
         .await
         .rsplit('/')
         .next()
+        .and_then(|last| last.split('?').next())
         .expect("the order's page")
         .to_owned();
     let clerk = app.client(&app.clerk);
@@ -368,6 +370,7 @@ async fn an_organisation_pays_by_transfer_and_corrects_a_returned_order_from_the
         .await
         .rsplit('/')
         .next()
+        .and_then(|last| last.split('?').next())
         .expect("the order's page")
         .to_owned();
     page.click("form[action$='/transfer'] button").await;

@@ -670,8 +670,15 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     let first = browser
         .post("/apply/submit", &[("version", &version), ("draft", &draft)])
         .await;
-    let to = first.location.expect("to the order");
+    let went = first.location.expect("to the order");
+    // Said on the order's page: submitted, and what comes next.
+    let to = went
+        .strip_suffix("?done=submitted")
+        .unwrap_or_else(|| panic!("{went}"))
+        .to_owned();
     assert!(to.starts_with("/orders/"), "{to}");
+    let landed = browser.get(&went).await;
+    assert!(landed.html.contains("申请已提交"), "{}", landed.html);
     // The page from before, sent again (the back button): the order it became.
     let second = browser
         .post("/apply/submit", &[("version", &version), ("draft", &draft)])

@@ -166,7 +166,7 @@ pub async fn sign_out(State(state): State<AppState>, who: SignedIn) -> Response 
 }
 
 fn signed_out(state: &AppState) -> Response {
-    let mut response = page::see_other("/login");
+    let mut response = page::see_other("/login?out=1");
     let cookie = format!(
         "{SESSION_COOKIE}=; Max-Age=0; SameSite=Lax{}",
         super::guard::cookie_attributes(state)

@@ -653,7 +653,7 @@ pub async fn submit(
         .find(|(k, _)| k == "draft")
         .map(|(_, v)| v.into_owned());
     match submit_draft(&state, &who.customer, version).await {
-        Ok(order_no) => page::see_other(&format!("/orders/{order_no}")),
+        Ok(order_no) => page::see_other(&format!("/orders/{order_no}?done=submitted")),
         Err(ApiError::Validation(_)) => page::see_other("/apply?step=form"),
         Err(ApiError::Conflict { .. }) => {
             // A page from before this application became an order (the back button): the

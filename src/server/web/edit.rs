@@ -398,7 +398,7 @@ fn edit_page(
             }
             @if parts.contains(&OrderPart::Organization) {
                 fieldset {
-                    legend { (ctx.t(T::PartOrganization)) }
+                    legend { (ctx.t(T::WebOrganisationLegend)) }
                     p.hint { (ctx.t(T::WebEditOrgReprint)) }
                     (form::fields(ctx, &form::ORGANISATION, v, errors))
                 }

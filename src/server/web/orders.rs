@@ -152,7 +152,7 @@ pub struct Opened {
     submitted: Option<String>,
     /// `saved`, `unchanged` or `reprint`: back from the correction form.
     edited: Option<String>,
-    /// `voucher` or `resubmit`: what the customer just did.
+    /// `submitted`, `voucher` or `resubmit`: what the customer just did.
     done: Option<String>,
 }
 
@@ -200,6 +200,7 @@ pub async fn page(
         (false, Some("unchanged")) => Some(T::WebEditUnchanged),
         (false, Some("reprint")) => Some(T::WebEditSavedReprint),
         _ => match opened.done.as_deref() {
+            Some("submitted") => Some(T::WebJustSubmitted),
             Some("voucher") => Some(T::WebVoucherIn),
             Some("resubmit") => Some(T::WebResubmitted),
             _ => None,
@@ -274,7 +275,7 @@ async fn order_page(
         @if let Some(tracking) = tracking {
             section aria-labelledby="parcel" {
                 h2 #parcel { (ctx.t(T::WebParcel)) }
-                p { (tracking.carrier_name) " " span.order-no { (tracking.tracking_no) } }
+                p { (carrier_in(state, ctx, &tracking.carrier, &tracking.carrier_name)) " " span.order-no { (tracking.tracking_no) } }
                 @if tracking.events.is_empty() {
                     p { (ctx.t(T::WebParcelNoNews)) }
                 } @else {
@@ -446,6 +447,15 @@ async fn next_step(
             }
         }
     })
+}
+
+/// The carrier's name in the page's language (its configured English name, when it has
+/// one), else the name the platform gave.
+fn carrier_in(state: &AppState, ctx: &Ctx, code: &str, given: &str) -> String {
+    match (ctx.lang, state.config.mailing.carrier(code)) {
+        (crate::i18n::Lang::En, Some(c)) if !c.name_en.is_empty() => c.name_en.clone(),
+        _ => given.to_owned(),
+    }
 }
 
 /// When an unpaid order is cancelled by itself (`[platform] unpaid_close_hours` after it was

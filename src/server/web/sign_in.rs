@@ -41,6 +41,8 @@ pub struct Next {
     next: Option<String>,
     ended: Option<String>,
     kept: Option<String>,
+    /// Just signed out.
+    out: Option<String>,
 }
 
 /// The phone-number form.
@@ -111,9 +113,10 @@ pub async fn phone_page(visit: Visit, Query(query): Query<Next>) -> Response {
         (Some(_), None) => Some(T::WebSessionEnded),
         (None, None) => None,
     };
-    let body = match ended {
-        Some(said) => html! { p.bad role="status" { (ctx.t(said)) } (form) },
-        None => form,
+    let body = match (ended, query.out.is_some()) {
+        (Some(said), _) => html! { p.bad role="status" { (ctx.t(said)) } (form) },
+        (None, true) => html! { p.ok role="status" { (ctx.t(T::WebSignedOut)) } (form) },
+        (None, false) => form,
     };
     page::page(ctx, StatusCode::OK, ctx.t(T::WebSignInTitle), body)
 }

@@ -449,6 +449,8 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
         .as_deref()
         .and_then(|j| serde_json::from_str(j).ok());
     let f = &view.draft.fields;
+    let organisation = product.as_ref().and_then(|p| UserType::parse(&p.user_type))
+        == Some(UserType::Organization);
     Ok(html! {
         h2 { (ctx.t(T::WebStepReview)) }
         dl {
@@ -457,13 +459,14 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
                 dt { (ctx.t(T::DocProduct)) } dd { (product.name) " · " (Money::from_fen(product.price_fen).unwrap_or_default().to_string()) }
             }
             // An organisation's certificate names it: checked here before it is paid for.
-            @if product.as_ref().and_then(|p| UserType::parse(&p.user_type)) == Some(UserType::Organization) {
+            @if organisation {
                 dt { (ctx.t(T::WebOrgName)) } dd { (f.org_name) }
                 dt { (ctx.t(T::WebOrgUscc)) } dd { (f.org_uscc) }
                 dt { (ctx.t(T::WebOrgLegal)) } dd { (f.org_legal) }
             }
+            // The person, under the name the form gives them (an organisation's handler).
             @if let Some(identity) = view.identity {
-                dt { (ctx.t(T::FieldApplicant)) } dd { (identity_line(identity)) }
+                dt { (ctx.t(if organisation { T::WebHandler } else { T::FieldApplicant })) } dd { (identity_line(identity)) }
             }
             dt { (ctx.t(T::WebMailing)) }
             dd { (f.recipient) " " (f.recipient_phone) " " (f.province) (f.city) (f.district) (f.street) " " (f.postal_code) }
