@@ -356,6 +356,36 @@ async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
             "经办人身份证号",
         ],
     );
+
+    // A long name and a long address: set closer, still one sheet to photograph, every
+    // word on it.
+    let mut long = body.clone();
+    let name = "湖南省长沙市岳麓区湘江新区某某某某智慧城市信息科技发展研究院湘潭分院联合体成员单位某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某有限责任公司";
+    if let Some(org) = long.organization.as_mut() {
+        org.name = name.into();
+    }
+    long.mailing.street =
+        "麓山南路 932 号湖南大学科技园创业大厦 A 座 18 层 1806 室（前台转交，工作日 9:00–17:30，周末请勿投递；如前台无人，请致电收件人后放入 1 楼东侧快递柜，柜号以短信为准；大件请走货梯，货梯在大厦北门右转 30 米处）"
+            .into();
+    let response = app
+        .http
+        .post(app.url("/api/v1/application-forms"))
+        .bearer_auth(&app.clerk)
+        .json(&long)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.expect("pdf");
+    let text = text_of("paper_form_org_long.pdf", &bytes);
+    assert_has(&text, &["授权委托书", "以下由受理点填写", "1806"]);
+    assert!(text.replace([' ', '\n'], "").contains(name), "{text}");
+    let codes = codes_of("paper_form_org_long.pdf", 100);
+    assert_eq!(
+        codes.len(),
+        1,
+        "a long organisation's form still fits one page"
+    );
     app.finish().await;
 }
 

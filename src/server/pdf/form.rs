@@ -81,38 +81,105 @@ pub struct ApplicationForm {
 }
 
 const LABEL_WIDTH: f32 = 108.0;
-const SIZE: f32 = 10.5;
-const LEADING: f32 = 14.0;
 
-/// Renders the application form, on as many A4 pages as it takes.
+/// How tightly the form is set.
+struct Style {
+    /// Text size in the table and paragraphs.
+    size: f32,
+    /// Line height.
+    leading: f32,
+    /// The signature box's height.
+    signature: f32,
+    /// Space after the table.
+    gap: f32,
+}
+
+/// The form as it is set when it fits one sheet.
+const REGULAR: Style = Style {
+    size: 10.5,
+    leading: 14.0,
+    signature: 58.0,
+    gap: 14.0,
+};
+
+/// Set closer, for a form that would run onto a second sheet by a little (a long
+/// organisation name, a long address): one sheet is what a customer photographs whole
+/// and uploads as one picture. Never under 9 points.
+const CLOSER: [Style; 2] = [
+    Style {
+        size: 9.5,
+        leading: 12.5,
+        signature: 50.0,
+        gap: 10.0,
+    },
+    Style {
+        size: 9.0,
+        leading: 11.5,
+        signature: 46.0,
+        gap: 8.0,
+    },
+];
+
+/// Renders the application form: on one A4 sheet, set closer if that is what it takes,
+/// else (a form far too long for one) on as many sheets as it takes, set as usual.
 pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, PdfError> {
+    let regular = lay_out(fonts, form, &REGULAR);
+    let mut pages = if regular.len() == 1 {
+        regular
+    } else {
+        CLOSER
+            .iter()
+            .map(|style| lay_out(fonts, form, style))
+            .find(|pages| pages.len() == 1)
+            .unwrap_or(regular)
+    };
+    for page in &mut pages {
+        page.text(MARGIN, A4_HEIGHT - 24.0, 8.5, form.footer.clone());
+        if let Some(mark) = &form.demo {
+            page.demo_band(mark);
+        }
+    }
+    if let Some(code) = &form.code {
+        stamp_codes(&mut pages, code);
+    }
+    super::sheet::finish_pages(pages, &form.title)
+}
+
+/// The form's pages set in `style` (without footer, demo band and codes).
+fn lay_out(fonts: &Fonts, form: &ApplicationForm, style: &Style) -> Vec<Sheet> {
+    let (size, leading) = (style.size, style.leading);
     let width = A4_WIDTH - 2.0 * MARGIN;
     let bottom = A4_HEIGHT - 36.0;
     let mut flow = Flow::new(fonts, 0.0, 120.0, bottom);
     header(&mut flow.page, form);
     flow.y = 118.0;
     for row in &form.rows {
-        table_row(&mut flow, row, width);
+        table_row(&mut flow, row, width, style);
     }
-    flow.y += 14.0;
+    flow.y += style.gap;
 
-    let lines = flow.page.wrap(&form.declaration, SIZE, width).len() as f32;
-    flow.room(lines * LEADING + 72.0);
+    let lines = flow.page.wrap(&form.declaration, size, width).len() as f32;
+    flow.room(lines * leading + style.signature + 14.0);
     let y = flow.y;
     flow.y = flow
         .page
-        .paragraph(MARGIN, y, SIZE, LEADING, width, &form.declaration)
+        .paragraph(MARGIN, y, size, leading, width, &form.declaration)
         + 6.0;
     let y = flow.y;
     let page = &mut flow.page;
-    page.rect(MARGIN, y, width, 58.0, 0.8);
+    page.rect(MARGIN, y, width, style.signature, 0.8);
     page.text(MARGIN + 8.0, y + 20.0, 11.0, form.signature.clone());
-    page.right(MARGIN + width - 12.0, y + 49.0, 11.0, &form.date_blank);
-    flow.y = y + 68.0;
+    page.right(
+        MARGIN + width - 12.0,
+        y + style.signature - 9.0,
+        11.0,
+        &form.date_blank,
+    );
+    flow.y = y + style.signature + 10.0;
 
     if let Some(auth) = &form.authorization {
-        let lines = flow.page.wrap(&auth.text, SIZE, width - 16.0).len() as f32;
-        let height = 24.0 + lines * LEADING + 62.0;
+        let lines = flow.page.wrap(&auth.text, size, width - 16.0).len() as f32;
+        let height = 24.0 + lines * leading + 62.0;
         flow.room(height);
         let top = flow.y;
         let page = &mut flow.page;
@@ -127,8 +194,8 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
         let y = page.paragraph(
             MARGIN + 8.0,
             top + 23.0,
-            SIZE,
-            LEADING,
+            size,
+            leading,
             width - 16.0,
             &auth.text,
         );
@@ -148,18 +215,7 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
     }
 
     office_block(&mut flow, &form.office, width);
-
-    let mut pages = flow.finish();
-    for page in &mut pages {
-        page.text(MARGIN, A4_HEIGHT - 24.0, 8.5, form.footer.clone());
-        if let Some(mark) = &form.demo {
-            page.demo_band(mark);
-        }
-    }
-    if let Some(code) = &form.code {
-        stamp_codes(&mut pages, code);
-    }
-    super::sheet::finish_pages(pages, &form.title)
+    flow.finish()
 }
 
 /// Title, CA and reference, kept left of the code in the top right corner.
@@ -174,13 +230,14 @@ fn header(page: &mut Sheet, form: &ApplicationForm) {
 }
 
 /// One row of the table: label cell and value cell, the value wrapped or boxes laid out.
-fn table_row(flow: &mut Flow, row: &FormRow, width: f32) {
+fn table_row(flow: &mut Flow, row: &FormRow, width: f32, style: &Style) {
+    let (size, leading) = (style.size, style.leading);
     let value_width = width - LABEL_WIDTH - 16.0;
     let (label, lines) = match row {
-        FormRow::Text { label, value } => (label, flow.page.wrap(value, SIZE, value_width)),
+        FormRow::Text { label, value } => (label, flow.page.wrap(value, size, value_width)),
         FormRow::Choices { label, .. } => (label, vec![String::new()]),
     };
-    let height = 8.0 + LEADING * lines.len().max(1) as f32;
+    let height = 8.0 + leading * lines.len().max(1) as f32;
     flow.room(height);
     let y = flow.y;
     let page = &mut flow.page;
@@ -192,19 +249,19 @@ fn table_row(flow: &mut Flow, row: &FormRow, width: f32) {
         y + height,
         0.5,
     );
-    let (size, label) = page.fit(label, SIZE, 7.0, LABEL_WIDTH - 12.0);
-    page.text(MARGIN + 6.0, y + 4.0 + SIZE + 1.0, size, label);
+    let (label_size, label) = page.fit(label, size, 7.0, LABEL_WIDTH - 12.0);
+    page.text(MARGIN + 6.0, y + 4.0 + size + 1.0, label_size, label);
     let x = MARGIN + LABEL_WIDTH + 8.0;
     match row {
         FormRow::Text { .. } => {
             for (i, line) in lines.into_iter().enumerate() {
-                page.text(x, y + 5.0 + SIZE + LEADING * i as f32, SIZE, line);
+                page.text(x, y + 5.0 + size + leading * i as f32, size, line);
             }
         }
         FormRow::Choices { choices, .. } => {
             let mut at = x;
             for choice in choices {
-                at = page.checkbox(at, y + 5.0 + SIZE, SIZE, choice.ticked, &choice.label);
+                at = page.checkbox(at, y + 5.0 + size, size, choice.ticked, &choice.label);
             }
         }
     }
