@@ -774,6 +774,7 @@ web_texts! { messaging_texts;
     ProblemVoucherIsOurPaper => "这是本平台打印的单据（{0}），不是银行转账凭证：请上传银行的转账回单或转账成功的截图", "this is one of our own papers ({0}), not a bank transfer voucher: upload the bank's slip or a screenshot of the transfer";
     ScanMatchesApplication => "扫描件与申请 {0} 第 {1} 页一致 ✓", "Scan matches application {0}, page {1} ✓";
     ScanPagesMissing => "⚠ 扫描件属于订单 {0}，但只读到第 {1} 页（共 {2} 页），请核对是否缺页", "⚠ Scan belongs to order {0} but only page {1} of {2} was read: check for missing pages";
+    ScanPagesMissingApplication => "⚠ 扫描件属于申请 {0}，但只读到第 {1} 页（共 {2} 页）：请把各页拍进同一张照片，或上传扫描成一个 PDF 的全部页面", "⚠ Scan belongs to application {0} but only page {1} of {2} was read: photograph every page in one picture, or upload all pages scanned into one PDF";
     ScanNoCode => "⚠ 扫描件上未读到订单二维码，请人工核对是否为本订单的材料", "⚠ No order QR code read on the scan: check by eye that it belongs to this order";
     ScanNotChecked => "⚠ PDF 扫描件无法自动核对订单二维码，请人工核对", "⚠ A PDF scan cannot be checked against the order's QR code: check by eye";
     ScanUnreadable => "⚠ 图片无法读取，未能核对订单二维码，请人工核对", "⚠ The image cannot be read, so its QR code was not checked: check by eye";

@@ -173,6 +173,9 @@ impl ScanCheck {
             ScanOutcome::Matches if self.is_ok() => {
                 T::ScanMatches.fill(lang, &[order_no, &format!("{read}/{pages}")])
             }
+            ScanOutcome::Matches if !order_no.starts_with("HN") => {
+                T::ScanPagesMissingApplication.fill(lang, &[order_no, &read, &pages])
+            }
             ScanOutcome::Matches => T::ScanPagesMissing.fill(lang, &[order_no, &read, &pages]),
             ScanOutcome::NoCode => T::ScanNoCode.get(lang).to_owned(),
             ScanOutcome::NotChecked => T::ScanNotChecked.get(lang).to_owned(),
