@@ -435,3 +435,37 @@ fn a_correction_since_the_return_is_named_beside_the_order() {
         assert_eq!(screen.matches("李柜员").count(), 1, "{screen}");
     }
 }
+
+/// Opening an order another reviewer holds: who has it and until when, in one line that
+/// fits beside the header (which names the order already).
+#[test]
+fn an_order_held_by_another_reviewer_says_who_and_until_when() {
+    for (lang, said) in [
+        (Lang::ZhCn, "钱审核 正在审核（领取至 16:10）"),
+        (Lang::En, "钱审核 is reviewing it (held until 16:10)"),
+    ] {
+        let mut app = review_app(lang);
+        key(&mut app, KeyCode::Enter);
+        let mut held = order();
+        held.claim = Some(ca_counter::api::Claim {
+            by: ca_counter::api::Actor {
+                id: Some("someone-else".into()),
+                name: "钱审核".into(),
+            },
+            expires_at: "2026-11-28T08:10:00Z".into(),
+        });
+        app.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: Some(Err(problem(
+                "claimed_by_other",
+                409,
+                "订单 HN20261128000003 正由 钱审核 审核（领取至 16:10）",
+            ))),
+            order: Ok((held, history())),
+        });
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(said), "{screen}");
+        let header = screen.lines().nth(1).unwrap_or_default();
+        assert_eq!(header.matches("HN20261128000003").count(), 1, "{screen}");
+    }
+}

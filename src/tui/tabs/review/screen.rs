@@ -411,6 +411,23 @@ impl Screen {
                                 // Whatever was being decided cannot be now.
                                 self.close_popup();
                             }
+                        } else if matches!(self.hold, Hold::Refused(_))
+                            && order.status == OrderStatus::PendingReview
+                            && let Some(other) = order
+                                .claim
+                                .as_ref()
+                                .filter(|c| c.by.id.as_deref() != ctx.shared.me.as_ref().map(|m| m.id.as_str()))
+                        {
+                            // Held by another reviewer: who, and until when, in a line that
+                            // does not name the order again (the header does).
+                            let until = crate::tui::format::parse_time(&other.expires_at)
+                                .map(crate::tui::format::china)
+                                .map(|t| format!("{:02}:{:02}", t.hour(), t.minute()))
+                                .unwrap_or_default();
+                            self.hold = Hold::Refused(Text::with(
+                                T::ClaimHeldBy,
+                                [other.by.name.clone(), until],
+                            ));
                         } else if reload
                             && matches!(self.hold, Hold::Refused(_))
                             && order.status == OrderStatus::PendingReview
