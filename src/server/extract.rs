@@ -177,7 +177,9 @@ fn serde_words(error: &serde_json::Error) -> String {
 /// serde's `message`): serde stops at the first, so each one found is given a stand-in and
 /// the rest read again — a wrong value one of the kind it should have (`""`, `0`, `false`,
 /// `[]`), a missing field `null` (then, if it may not be empty, one of its kind) — until
-/// what is left fits or a field's kind has no stand-in (an object, a choice of words).
+/// what is left fits or a field's kind has no stand-in (a choice of words). An object
+/// missing or of the wrong kind is named once and stood in for by `{}`: the fields after
+/// it are still named, the ones inside it are not (the object itself is what is missing).
 fn every_field_problem<V: DeserializeOwned>(
     mut body: serde_json::Value,
     mut errors: Vec<(String, Msg)>,
@@ -186,6 +188,8 @@ fn every_field_problem<V: DeserializeOwned>(
 ) -> Vec<(String, Msg)> {
     let (mut path, mut message) = (path.to_owned(), message.to_owned());
     let mut tried: Vec<(String, String)> = Vec::new();
+    // Objects named as missing or wrong, whose own fields are not named after them.
+    let mut whole: Vec<String> = Vec::new();
     // A body names at most a few dozen fields; the bound keeps a hostile one cheap.
     for _ in 0..64 {
         if tried.iter().any(|(p, m)| *p == path && *m == message) {
@@ -196,6 +200,12 @@ fn every_field_problem<V: DeserializeOwned>(
             Some(name) => put_at(&mut body, &path, name, serde_json::Value::Null),
             None => match stand_in(&message) {
                 Some(value) => replace_at(&mut body, &path, value),
+                None if matches!(expected(&message), Expected::Object)
+                    && !message.starts_with("unknown variant") =>
+                {
+                    whole.push(path.clone());
+                    replace_at(&mut body, &path, serde_json::json!({}))
+                }
                 None => false,
             },
         };
@@ -211,7 +221,12 @@ fn every_field_problem<V: DeserializeOwned>(
             break;
         };
         for (field, error) in more {
-            if !errors.iter().any(|(named, _)| *named == field) {
+            let inside = whole.iter().any(|object| {
+                field
+                    .strip_prefix(object.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+            });
+            if !inside && !errors.iter().any(|(named, _)| *named == field) {
                 errors.push((field, error));
             }
         }

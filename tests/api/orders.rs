@@ -518,6 +518,28 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
                 && message.starts_with("must be text")),
         "{named:?}"
     );
+    // An empty object: every required field at once, objects named whole (not each of
+    // their own fields).
+    let (got, text) = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Accept-Language", "en")
+        .header("Idempotency-Key", "empty")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .expect("send");
+    let problem: Problem = text.json().await.expect("problem");
+    assert_eq!(got, 422);
+    let mut fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["applicant", "customer_id", "mailing", "product_id"],
+        "{problem:?}"
+    );
     // Not JSON at all: where it stops being JSON, in the caller's words.
     let (got, text) = app
         .http
