@@ -109,6 +109,10 @@ pub struct Rows<T> {
     /// How many the last [`Rows::replace`] gave.
     fetched: usize,
     selected: usize,
+    /// The operator has moved the selection: from then on it stays on its order as rows
+    /// come and go. Until then it stays on the first row, the newest (a list opened for
+    /// the first time after orders came in shows them at the top, selected).
+    moved: bool,
     offset: Cell<usize>,
     viewport: Cell<usize>,
 }
@@ -119,6 +123,7 @@ impl<T> Default for Rows<T> {
             items: Vec::new(),
             fetched: 0,
             selected: 0,
+            moved: false,
             offset: Cell::new(0),
             viewport: Cell::new(10),
         }
@@ -217,6 +222,7 @@ impl<T: Keyed> Rows<T> {
     pub fn select(&mut self, key: &str) -> bool {
         match self.items.iter().position(|r| r.key() == key) {
             Some(i) => {
+                self.moved = true;
                 self.selected = i;
                 true
             }
@@ -226,10 +232,15 @@ impl<T: Keyed> Rows<T> {
 
     /// Selects the row at `index` (clamped).
     pub fn select_index(&mut self, index: usize) {
+        self.moved = true;
         self.selected = index.min(self.items.len().saturating_sub(1));
     }
 
     fn reselect(&mut self, key: Option<String>) {
+        if !self.moved {
+            self.selected = 0;
+            return;
+        }
         if let Some(key) = key {
             self.select(&key);
         }
@@ -243,6 +254,7 @@ impl<T: Keyed> Rows<T> {
         }
         let last = self.items.len() - 1;
         let page = self.viewport.get().max(1);
+        self.moved = true;
         self.selected = match motion {
             Motion::Up => self.selected.saturating_sub(1),
             Motion::Down => (self.selected + 1).min(last),
@@ -554,6 +566,20 @@ mod tests {
         assert_eq!(list.selected_key().as_deref(), Some("x"));
         list.replace(vec![]);
         assert_eq!(list.selected(), None);
+    }
+
+    #[test]
+    fn an_untouched_list_keeps_the_newest_selected_as_rows_arrive() {
+        let mut list = rows(&["a", "b"]);
+        list.insert(0, Row("n1"));
+        list.insert(0, Row("n2"));
+        assert_eq!(list.selected_key().as_deref(), Some("n2"));
+        list.replace(vec![Row("n3"), Row("n2"), Row("n1"), Row("a")]);
+        assert_eq!(list.selected_key().as_deref(), Some("n3"));
+        // Once moved, the selection stays on its order.
+        list.go(Motion::Down);
+        list.insert(0, Row("n4"));
+        assert_eq!(list.selected_key().as_deref(), Some("n2"));
     }
 
     #[test]
