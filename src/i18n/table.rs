@@ -853,6 +853,7 @@ web_texts! { messaging_texts;
     TrackingStepAdded => "录入物流事件", "add a tracking event";
     PrintingNow => "正在生成…", "preparing…";
     MailBatchSummary => "本批已寄出 {0} 单，跳过 {1} 单。", "This batch: {0} shipped, {1} skipped.";
+    MailBatchSummaryLeft => "本批已寄出 {0} 单，跳过 {1} 单，还有 {2} 单未扫描（仍待邮寄）。", "This batch: {0} shipped, {1} skipped, {2} not scanned (still to be mailed).";
     MailNoCarrier => "没有可选的承运商：请在平台配置 [platform.mailing] carriers", "no carriers: configure [platform.mailing] carriers on the platform";
     MailShipped => "{0} 已由{1}寄出，单号 {2}。", "{0} sent by {1}, number {2}.";
     MailWaitForAnswer => "上一单还在提交，等它有结果再结束", "the last number is still on its way; stop once it is answered";

@@ -155,6 +155,22 @@ fn numbers_scanned_while_one_is_on_its_way_go_in_turn() {
 }
 
 #[test]
+fn a_batch_stopped_early_counts_the_orders_not_scanned() {
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "EA123456785CN");
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    app.answer::<Mailing>(shipped("HN20261128000001", "ems", "EA123456785CN"));
+    key(&mut app, KeyCode::Esc);
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("本批已寄出 1 单，跳过 0 单，还有 2 单未扫描"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn an_english_clerk_reads_the_carriers_english_name() {
     let mut app = mail_app(Lang::En);
     key(&mut app, KeyCode::Char('c'));

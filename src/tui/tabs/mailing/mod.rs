@@ -182,10 +182,23 @@ impl Mailing {
             return;
         }
         if let Some(scan) = self.scan.take() {
-            let summary = Text::with(
-                T::MailBatchSummary,
-                [scan.done.len().to_string(), scan.skipped.len().to_string()],
-            );
+            // Those not reached are still to be mailed: said, so none is taken for sent.
+            let left = scan.batch.len().saturating_sub(scan.at);
+            let summary = if left == 0 {
+                Text::with(
+                    T::MailBatchSummary,
+                    [scan.done.len().to_string(), scan.skipped.len().to_string()],
+                )
+            } else {
+                Text::with(
+                    T::MailBatchSummaryLeft,
+                    [
+                        scan.done.len().to_string(),
+                        scan.skipped.len().to_string(),
+                        left.to_string(),
+                    ],
+                )
+            };
             let text = match &self.notice {
                 // The last order's message stays, with the batch after it.
                 Some(last) if !scan.done.is_empty() => compose(
