@@ -250,7 +250,7 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 payment_link: false,
             },
             Request::PrintForm { order_no } => {
-                let name = format!("{order_no}-application-form.pdf");
+                let name = format!("{order_no}-申请表.pdf");
                 Answer::PrintedNotice(
                     fetch_and_print(&net, &name, client.order_application_form(&order_no)).await,
                 )
