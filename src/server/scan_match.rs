@@ -135,38 +135,30 @@ pub async fn check_upload(
 ) -> Result<Option<String>, Refused> {
     use crate::api::AttachmentKind as K;
     match kind {
-        K::SignedForm | K::Correction => {
-            let scanned = scan(data.to_vec(), content_type).await;
-            let edition = crate::server::paper::edition_of(order);
-            check(
-                &scanned,
-                &order.order_no,
-                order.application_ref.as_deref(),
-                edition.as_deref(),
-            )
-            .map(|check| serde_json::to_string(&check).ok())
-        }
         K::Voucher => match scan(data.to_vec(), content_type).await {
             Scanned::Codes(codes) if !codes.is_empty() => {
                 Err(Refused::OurPaper(codes[0].subject.number().to_owned()))
             }
             _ => Ok(None),
         },
+        K::Invoice => Ok(None),
         // Any other file may still be one of our papers, sent under another name: the
-        // same refusals (another order's, a form printed before a correction), nothing
-        // kept — an ID copy is not expected to carry a code.
-        K::ApplicationForm | K::Other => {
+        // same refusals (another order's, a form printed before a correction). Its check
+        // is kept for a signed form or a correction only — an ID copy is not expected to
+        // carry a code.
+        K::SignedForm | K::Correction | K::ApplicationForm | K::Other => {
             let scanned = scan(data.to_vec(), content_type).await;
             let edition = crate::server::paper::edition_of(order);
-            check(
+            let checked = check(
                 &scanned,
                 &order.order_no,
                 order.application_ref.as_deref(),
                 edition.as_deref(),
-            )
-            .map(|_| None)
+            )?;
+            Ok(matches!(kind, K::SignedForm | K::Correction)
+                .then(|| serde_json::to_string(&checked).ok())
+                .flatten())
         }
-        K::Invoice => Ok(None),
     }
 }
 

@@ -199,7 +199,9 @@ impl FromRequest<AppState> for FormPost {
             Ok(who) => return Ok(FormPost { who, body }),
             Err(refused) => refused,
         };
-        let Some(session) = session.filter(|_| stashable(&path, &body)) else {
+        // Only a form turned away to sign in (not one the platform could not answer).
+        let to_sign_in = refused.status() == StatusCode::SEE_OTHER;
+        let Some(session) = session.filter(|_| to_sign_in && stashable(&path, &body)) else {
             return Err(refused);
         };
         let owner = match state.store.session_owner(&session).await {
