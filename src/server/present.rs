@@ -46,6 +46,17 @@ fn corrupt(what: &str) -> ApiError {
     ApiError::Internal(format!("corrupt stored {what}"))
 }
 
+/// Whether an answer to `caller` shows ID numbers whole (the applicant's, the verified
+/// identity's): only when revealed, and only to those who may reveal personal data — the
+/// mailroom's reveal shows where to send the parcel, its ID numbers stay masked.
+pub fn reveals_id_numbers(caller: &Caller, reveal: bool) -> bool {
+    reveal
+        && caller
+            .operator
+            .roles
+            .permits(Permission::RevealPersonalData)
+}
+
 /// The full order for `caller`.
 pub fn order(
     row: &OrderRow,
@@ -65,13 +76,7 @@ pub fn order(
         .map_err(|_| corrupt("organization"))?;
     let mut mailing: MailingAddress =
         serde_json::from_str(&row.mailing_json).map_err(|_| corrupt("mailing"))?;
-    // The mailroom's reveal shows where to send the parcel; the ID number stays masked.
-    let reveal_id = reveal
-        && caller
-            .operator
-            .roles
-            .permits(Permission::RevealPersonalData);
-    if !reveal_id {
+    if !reveals_id_numbers(caller, reveal) {
         applicant.id_number = mask_id_number(&applicant.id_number);
     }
     if !reveal {

@@ -248,6 +248,31 @@ async fn revealing_personal_data_is_a_permission_and_is_audited(db: Db) {
     let order = app.submit("张三").await;
     assert_eq!(order.applicant.id_number, "1101**********002X");
     assert!(order.applicant.phone.contains("****"));
+    // The customer's identity verified on the phone page (its ID number is on the order
+    // as the verified identity's too).
+    let session = app
+        .client(&app.clerk)
+        .create_realname_session(&order.customer_id)
+        .await
+        .expect("session");
+    let verified = ca_counter::api::submit_phone_form(
+        &app.http,
+        &session.url.expect("url"),
+        &[
+            ("name", "张三"),
+            ("id_number", "11010519491231002X"),
+            ("consent", "yes"),
+        ],
+    )
+    .await
+    .expect("post");
+    assert!(
+        verified
+            .text()
+            .await
+            .expect("page")
+            .contains("实名认证成功")
+    );
     assert_eq!(order.mailing.street, "****");
     let refused = app
         .client(&app.support)
@@ -288,6 +313,15 @@ async fn revealing_personal_data_is_a_permission_and_is_audited(db: Db) {
     assert_eq!(addressed.mailing.street, "麓山南路 932 号");
     assert!(!addressed.mailing.phone.contains('*'));
     assert_eq!(addressed.applicant.id_number, "1101**********002X");
+    // The verified identity's too (it was shown whole once).
+    assert_eq!(
+        addressed.realname.as_ref().map(|r| r.id_number.as_str()),
+        Some("1101**********002X")
+    );
+    assert_eq!(
+        revealed.realname.as_ref().map(|r| r.id_number.as_str()),
+        Some("11010519491231002X")
+    );
     let form = app
         .http
         .get(app.url(&format!(

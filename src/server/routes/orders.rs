@@ -106,7 +106,7 @@ pub(super) async fn full_order(
                 .map(|n| crate::domain::mask_name(n))
                 .collect(),
             matches_applicant: name == row.applicant_name && id_number == row.id_number,
-            id_number: if order.revealed {
+            id_number: if present::reveals_id_numbers(caller, order.revealed) {
                 id_number
             } else {
                 crate::domain::mask_id_number(&id_number)
