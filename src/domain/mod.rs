@@ -46,7 +46,7 @@ pub use next_step::NextStep;
 pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};
 pub use province::{PROVINCES, province, province_names};
 pub use role::{Permission, Role, RoleSet};
-pub use scan_codes::{Scanned, decode_upright, read_codes};
+pub use scan_codes::{Scanned, decode_upright, generated_codes, read_codes};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{
     Lines, RequiredText, human_text, is_bidi_control, is_invisible, is_unsafe_for_terminal,

@@ -20,8 +20,37 @@ pub enum Scanned {
     Codes(Vec<DocCode>),
     /// A PDF, not looked into.
     Pdf,
+    /// One of the platform's own PDF files, as it made it (its codes are in its metadata,
+    /// see [`generated_codes`]): the document itself, not a scan or photo of the paper.
+    Generated(Vec<DocCode>),
     /// An image that could not be decoded.
     Unreadable,
+}
+
+/// The codes a PDF the platform made names in its metadata (each page's code, as a
+/// keyword), without drawing it; none for any other file. A scan of the printed paper
+/// carries no such metadata, so a non-empty answer means the file itself was sent.
+pub fn generated_codes(data: &[u8]) -> Vec<DocCode> {
+    const MARK: &[u8] = b"CAC:";
+    let mut found: Vec<DocCode> = Vec::new();
+    let mut rest = data;
+    while let Some(at) = rest.windows(MARK.len()).position(|w| w == MARK) {
+        let tail = &rest[at..];
+        let len = tail
+            .iter()
+            .take(64)
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'/'))
+            .count();
+        if let Some(code) = std::str::from_utf8(&tail[..len])
+            .ok()
+            .and_then(DocCode::parse)
+            && !found.contains(&code)
+        {
+            found.push(code);
+        }
+        rest = &tail[len.max(MARK.len())..];
+    }
+    found
 }
 
 /// Decodes an image (JPEG or PNG) and reads every one of our codes on it.
@@ -169,4 +198,29 @@ fn codes_in(image: &GrayImage) -> Vec<DocCode> {
     codes.sort_by_key(|c| (c.subject.number().to_owned(), c.page));
     codes.dedup();
     codes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{DocKind, DocSubject};
+
+    #[test]
+    fn a_file_the_platform_made_names_its_codes_in_its_metadata() {
+        let made = b"%PDF-1.7\n1 0 obj << /Keywords (CAC:F:O:HN20261205000001:1/2:K3Q9, \
+                     CAC:F:O:HN20261205000001:2/2:K3Q9) >> endobj\n<pdf:Keywords>\
+                     CAC:F:O:HN20261205000001:1/2:K3Q9</pdf:Keywords>";
+        let codes = generated_codes(made);
+        assert_eq!(codes.len(), 2, "{codes:?}");
+        assert_eq!(codes[0].kind, DocKind::Form);
+        assert_eq!(
+            codes[0].subject,
+            DocSubject::Order("HN20261205000001".into())
+        );
+        assert_eq!(codes[1].page, 2);
+        assert_eq!(codes[0].edition.as_deref(), Some("K3Q9"));
+        // A scanner's PDF, or text that only starts like a code: none.
+        assert!(generated_codes(b"%PDF-1.4 /Producer (Canon) CAC: CAC:X").is_empty());
+        assert!(generated_codes(b"").is_empty());
+    }
 }

@@ -780,6 +780,8 @@ web_texts! { messaging_texts;
     ScanNotChecked => "⚠ PDF 扫描件无法自动核对订单二维码，请人工核对", "⚠ A PDF scan cannot be checked against the order's QR code: check by eye";
     ScanUnreadable => "⚠ 图片无法读取，未能核对订单二维码，请人工核对", "⚠ The image cannot be read, so its QR code was not checked: check by eye";
     ScanOutdated => "⚠ 扫描件是单位信息修改前打印的申请表，与订单现在的内容不符", "⚠ the scan is of the form printed before the organisation's details were corrected: it no longer matches the order";
+    NewScanUnsigned => "这是保存下来的申请表 PDF 本身，没有签字：请打印出来，客户签字（机构盖章）后扫描，再选扫描件", "this is the saved PDF of the form itself, unsigned: print it, have the customer sign it (an organisation stamps it), scan it, then choose the scan";
+    ProblemScanUnsigned => "这是平台生成的文件本身，上面没有签字，未保存：请打印出来，签字（单位加盖公章）后拍照或扫描上传", "This is the platform's own file, with nothing signed on it; it was not stored. Print it, sign it (and stamp it, for an organisation), then upload a photo or scan of the paper";
     ProblemScanOldForm => "这份申请表是单位信息修改之前打印的，与订单现在的内容不符，未保存：请重新打印申请表，签字盖章后上传", "This form was printed before the organisation's details were corrected and no longer matches the order; it was not stored. Print the form again, have it signed and stamped, and upload that";
     ProblemScanOtherOrder => "这份扫描件上的二维码属于 {0}，不是订单 {1} 的材料，未保存；请上传本订单的材料", "The QR code on this scan belongs to {0}, not to order {1}; it was not stored — upload this order's own materials";
 

@@ -14,7 +14,12 @@ pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2
 /// Reads the codes of an upload of `content_type` (off the async workers, two at a time).
 pub async fn scan(data: Vec<u8>, content_type: &str) -> Scanned {
     if content_type == "application/pdf" {
-        return Scanned::Pdf;
+        let codes = crate::domain::generated_codes(&data);
+        return if codes.is_empty() {
+            Scanned::Pdf
+        } else {
+            Scanned::Generated(codes)
+        };
     }
     let Ok(_turn) = DECODES.acquire().await else {
         return Scanned::Unreadable;
@@ -47,7 +52,7 @@ pub fn check(
         Scanned::Pdf => return Ok(empty(ScanOutcome::NotChecked)),
         Scanned::Unreadable => return Ok(empty(ScanOutcome::Unreadable)),
         Scanned::Codes(codes) if codes.is_empty() => return Ok(empty(ScanOutcome::NoCode)),
-        Scanned::Codes(codes) => codes,
+        Scanned::Codes(codes) | Scanned::Generated(codes) => codes,
     };
     let ours = |code: &DocCode| match &code.subject {
         DocSubject::Order(no) => no.eq_ignore_ascii_case(order_no),
@@ -106,6 +111,8 @@ pub enum Refused {
     OurPaper(String),
     /// The form as it was printed before the organisation's details were corrected.
     OldForm,
+    /// The platform's own PDF file sent as the signed paper: nothing on it is signed.
+    Unsigned,
 }
 
 impl Refused {
@@ -118,6 +125,7 @@ impl Refused {
             }
             Refused::OurPaper(found) => Msg::with(T::ProblemVoucherIsOurPaper, [found.as_str()]),
             Refused::OldForm => Msg::new(T::ProblemScanOldForm),
+            Refused::Unsigned => Msg::new(T::ProblemScanUnsigned),
         }
     }
 }
@@ -136,7 +144,7 @@ pub async fn check_upload(
     use crate::api::AttachmentKind as K;
     match kind {
         K::Voucher => match scan(data.to_vec(), content_type).await {
-            Scanned::Codes(codes) if !codes.is_empty() => {
+            Scanned::Codes(codes) | Scanned::Generated(codes) if !codes.is_empty() => {
                 Err(Refused::OurPaper(codes[0].subject.number().to_owned()))
             }
             _ => Ok(None),
@@ -155,6 +163,12 @@ pub async fn check_upload(
                 order.application_ref.as_deref(),
                 edition.as_deref(),
             )?;
+            // The file as the platform made it is no scan of the signed paper.
+            if matches!(kind, K::SignedForm | K::Correction)
+                && matches!(scanned, Scanned::Generated(_))
+            {
+                return Err(Refused::Unsigned);
+            }
             Ok(matches!(kind, K::SignedForm | K::Correction)
                 .then(|| serde_json::to_string(&checked).ok())
                 .flatten())

@@ -70,6 +70,9 @@ pub enum FileProblem {
     /// A signed form whose QR code names another application or order (that number,
     /// this application's).
     OtherPaper(String, String),
+    /// The platform's own PDF of the form (a print saved to a file), not a scan of the
+    /// signed paper.
+    Unsigned,
 }
 
 /// Reads and checks a file: there, not empty, within `limit` (0: no limit known), JPEG,
@@ -127,6 +130,11 @@ pub async fn check_signed_form(
     use crate::domain::{DocSubject, Scanned};
     let (mut info, bytes) = check(path, limit).await?;
     if info.content_type == "application/pdf" {
+        // A print saved as a PDF (no printer here) is the form itself, unsigned: refused
+        // here, as the platform would refuse it after the order was made.
+        if !crate::domain::generated_codes(&bytes).is_empty() {
+            return Err(FileProblem::Unsigned);
+        }
         return Ok(info);
     }
     let scanned = tokio::task::spawn_blocking(move || crate::domain::read_codes(&bytes))
@@ -170,6 +178,7 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         FileProblem::OtherPaper(found, reference) => {
             Text::with(T::NewScanOtherPaper, [found.clone(), reference.clone()])
         }
+        FileProblem::Unsigned => T::NewScanUnsigned.into(),
         FileProblem::TooLarge(size, limit) => {
             Text::with(T::NewScanTooLarge, [mb(*size), mb(*limit)])
         }

@@ -763,6 +763,11 @@ async fn a_form_printed_before_the_organisation_was_corrected_is_refused(db: Db)
         }
     };
     let old_paper = printed(order.order_no.to_string()).await;
+    let old_pdf = clerk
+        .order_application_form(&order.order_no)
+        .await
+        .expect("the form")
+        .bytes;
     let paid = app.pay(&order).await;
     let returned = returned_for(&app, &paid, "单位名称与营业执照不符").await;
     let returned = clerk.order(&returned.order_no, false).await.expect("order");
@@ -833,11 +838,55 @@ async fn a_form_printed_before_the_organisation_was_corrected_is_refused(db: Db)
             "{problem:?}"
         );
     }
+    // The old form's PDF file too: its codes are in its metadata, with its edition.
+    let refused = clerk
+        .upload_attachment(&order.order_no, AttachmentKind::Other, "old.pdf", old_pdf)
+        .await;
+    let Err(ClientError::Problem(problem)) = refused else {
+        panic!("the old form's PDF: {refused:?}");
+    };
+    assert!(
+        problem.errors[0]
+            .message
+            .contains("before the organisation's details were corrected"),
+        "{problem:?}"
+    );
+    // And the new form's file itself, sent as the signed correction: nothing is signed on
+    // it. Kept as the application form, it is what it is.
+    let new_pdf = clerk
+        .order_application_form(&order.order_no)
+        .await
+        .expect("the form")
+        .bytes;
+    let refused = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "form.pdf",
+            new_pdf.clone(),
+        )
+        .await;
+    let Err(ClientError::Problem(problem)) = refused else {
+        panic!("the form's own PDF as a correction: {refused:?}");
+    };
+    assert!(
+        problem.errors[0].message.contains("nothing signed on it"),
+        "{problem:?}"
+    );
+    clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::ApplicationForm,
+            "form.pdf",
+            new_pdf,
+        )
+        .await
+        .expect("the generated form, kept as such");
     // The form printed again is taken, and matches.
     let new_paper = printed(order.order_no.to_string()).await;
     assert_ne!(new_paper, old_paper);
     let stored = clerk.order(&order.order_no, false).await.expect("order");
-    assert_eq!(stored.attachments.len(), now.attachments.len());
+    assert_eq!(stored.attachments.len(), now.attachments.len() + 1);
     let taken = upload("signed-again.png", new_paper)
         .await
         .expect("the form printed again");

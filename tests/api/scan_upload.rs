@@ -78,10 +78,25 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
             .map(|i| i.code),
         Ok(CodeRead::NoCode)
     );
+    // The print saved as a PDF (no printer at this counter) is the form itself, unsigned:
+    // refused before the order is made.
     let pdf = dir.path().join("form.pdf");
     std::fs::write(&pdf, &printed.bytes).expect("pdf");
     assert_eq!(
-        check_signed_form(&pdf, 0, "SQ2B8D4HXY")
+        check_signed_form(&pdf, 0, "SQ2B8D4HXY").await,
+        Err(FileProblem::Unsigned)
+    );
+    // A scanner's PDF (the same pages, none of the platform's metadata) is not looked into.
+    let mut bytes = printed.bytes.clone();
+    for at in 0..bytes.len().saturating_sub(4) {
+        if &bytes[at..at + 4] == b"CAC:" {
+            bytes[at..at + 4].copy_from_slice(b"XXX:");
+        }
+    }
+    let scanned_pdf = dir.path().join("scanner.pdf");
+    std::fs::write(&scanned_pdf, &bytes).expect("pdf");
+    assert_eq!(
+        check_signed_form(&scanned_pdf, 0, "SQ2B8D4HXY")
             .await
             .map(|i| i.code),
         Ok(CodeRead::NotRead)

@@ -574,6 +574,27 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         "{}",
         garbage.html
     );
+    // The downloaded file itself, sent instead of a photo of the signed paper: refused.
+    let file = browser
+        .http
+        .get(format!("{}/apply/form.pdf", browser.base))
+        .header(header::COOKIE, browser.cookie_header())
+        .send()
+        .await
+        .expect("form")
+        .bytes()
+        .await
+        .expect("pdf");
+    let unsigned = browser
+        .upload("/apply/scan", &version, file.to_vec(), "application/pdf")
+        .await;
+    assert_eq!(
+        unsigned.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unsigned.html
+    );
+    assert!(unsigned.html.contains("没有签字"), "{}", unsigned.html);
     // The form as printed, scanned (its code names the application).
     let old_paper = printed_form(browser).await;
     let scanned = browser

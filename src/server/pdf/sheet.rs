@@ -59,6 +59,9 @@ pub(super) struct Sheet {
     texts: Vec<Text>,
     lines: Vec<Line>,
     squares: Vec<(f32, f32, f32, f32)>,
+    /// The text of the code stamped on it ([`stamp_codes`]), kept in the file's metadata
+    /// too: the file itself, uploaded instead of a scan of the signed paper, is known.
+    code: Option<String>,
 }
 
 impl Sheet {
@@ -76,6 +79,7 @@ impl Sheet {
             texts: Vec::new(),
             lines: Vec::new(),
             squares: Vec::new(),
+            code: None,
         }
     }
 
@@ -440,7 +444,14 @@ pub(super) fn finish_pages(sheets: Vec<Sheet>, title: &str) -> Result<Pdf, PdfEr
         surface.finish();
         page.finish();
     }
-    document.set_metadata(krilla::metadata::Metadata::new().title(title.to_owned()));
+    // Each page's code as a keyword (`CAC:F:O:HN…:1/1`): what the file is, read back
+    // without drawing it (`domain::generated_codes`).
+    let keywords: Vec<String> = sheets.iter().filter_map(|s| s.code.clone()).collect();
+    document.set_metadata(
+        krilla::metadata::Metadata::new()
+            .title(title.to_owned())
+            .keywords(keywords),
+    );
     let bytes = document
         .finish()
         .map_err(|e| PdfError::Write(format!("{e:?}")))?;
@@ -526,6 +537,7 @@ pub(super) fn stamp_codes(pages: &mut [Sheet], code: &super::PageCode) {
             edition: code.edition.clone(),
         }
         .payload();
+        page.code = Some(payload.clone());
         let x = page.width - CODE_INSET - CODE_SIDE;
         let y = CODE_INSET;
         page.qr(x, y, CODE_SIDE, &payload);

@@ -507,6 +507,11 @@ pub async fn upload_scan(
                 }
                 Err(other) => return Ok(Err(other.message(&draft.reference).render(ctx.lang))),
             };
+        // The downloaded file itself, sent instead of a photo of the signed paper.
+        if matches!(scanned, crate::domain::Scanned::Generated(_)) {
+            let refused = crate::server::scan_match::Refused::Unsigned;
+            return Ok(Err(refused.message(&draft.reference).render(ctx.lang)));
+        }
         let check_json = serde_json::to_string(&check).ok();
         let saved = state
             .store
