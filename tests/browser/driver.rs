@@ -1,6 +1,7 @@
 //! A WebDriver client just large enough for the phone tests: chromedriver on a free port
 //! and a headless Chromium the size of a phone.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,13 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // chromedriver and every browser it started are one process group: killing
+        // chromedriver alone left its browsers running, orphaned, after each test.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -52,6 +60,7 @@ impl Driver {
         )
         .expect("fontconfig file");
         let child = Command::new("chromedriver")
+            .process_group(0)
             .env("FONTCONFIG_FILE", &conf)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
