@@ -43,6 +43,52 @@ pub const PROVINCES: [(&str, &str, &str); 31] = [
     ("新疆维吾尔自治区", "新疆", "Xinjiang"),
 ];
 
+/// The first two digits of each division's postal codes (China Post's allocation; a
+/// division may have several).
+const POSTAL: [(&str, &[u8]); 31] = [
+    ("北京市", &[10]),
+    ("天津市", &[30]),
+    ("河北省", &[5, 6, 7]),
+    ("山西省", &[3, 4]),
+    ("内蒙古自治区", &[1, 2]),
+    ("辽宁省", &[11, 12]),
+    ("吉林省", &[13]),
+    ("黑龙江省", &[15, 16]),
+    ("上海市", &[20]),
+    ("江苏省", &[21, 22]),
+    ("浙江省", &[31, 32]),
+    ("安徽省", &[23, 24]),
+    ("福建省", &[35, 36]),
+    ("江西省", &[33, 34]),
+    ("山东省", &[25, 26, 27]),
+    ("河南省", &[45, 46, 47]),
+    ("湖北省", &[43, 44]),
+    ("湖南省", &[41, 42]),
+    ("广东省", &[51, 52]),
+    ("广西壮族自治区", &[53, 54]),
+    ("海南省", &[57]),
+    ("重庆市", &[40]),
+    ("四川省", &[61, 62, 63, 64]),
+    ("贵州省", &[55, 56]),
+    ("云南省", &[65, 66, 67]),
+    ("西藏自治区", &[85, 86]),
+    ("陕西省", &[71, 72]),
+    ("甘肃省", &[73, 74]),
+    ("青海省", &[81]),
+    ("宁夏回族自治区", &[75]),
+    ("新疆维吾尔自治区", &[83, 84]),
+];
+
+/// The division a six-digit postal code belongs to (its full name), by its first two
+/// digits; `None` for a code no division has.
+pub fn province_of_postal_code(code: &str) -> Option<&'static str> {
+    let head: u8 = code.get(..2)?.parse().ok()?;
+    POSTAL
+        .iter()
+        .find(|(_, heads)| heads.contains(&head))
+        .map(|(full, _)| *full)
+}
+
 /// Other names in Latin letters a division goes by (its pinyin where the list above has
 /// the English name), and the division's full name.
 const ALSO: [(&str, &str); 3] = [
@@ -154,6 +200,35 @@ mod tests {
             .err()
             .map(|e| e.render(crate::i18n::Lang::ZhCn));
         assert!(said.is_some_and(|s| s.contains("「长沙市」")));
+    }
+
+    #[test]
+    fn a_postal_code_belongs_to_one_division() {
+        for (code, full) in [
+            ("410083", "湖南省"),
+            ("421000", "湖南省"),
+            ("100000", "北京市"),
+            ("010000", "内蒙古自治区"),
+            ("065000", "河北省"),
+            ("518000", "广东省"),
+            ("850000", "西藏自治区"),
+            ("860000", "西藏自治区"),
+            ("830000", "新疆维吾尔自治区"),
+            ("400000", "重庆市"),
+        ] {
+            assert_eq!(province_of_postal_code(code), Some(full), "{code}");
+        }
+        assert_eq!(province_of_postal_code("990000"), None);
+        assert_eq!(province_of_postal_code("x"), None);
+        // Every division has its codes, and no two share a head.
+        let mut heads: Vec<u8> = POSTAL.iter().flat_map(|(_, h)| h.iter().copied()).collect();
+        let count = heads.len();
+        heads.sort_unstable();
+        heads.dedup();
+        assert_eq!(heads.len(), count);
+        for (full, _, _) in PROVINCES {
+            assert!(POSTAL.iter().any(|(f, _)| *f == full), "{full}");
+        }
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn organization(errors: &mut Errors, o: &Organization) -> Option<Organization> {
 
 /// A mailing address, checked (a bad field recorded in `errors` and left empty).
 fn mailing(errors: &mut Errors, m: &MailingAddress) -> MailingAddress {
-    MailingAddress {
+    let checked = MailingAddress {
         recipient: errors
             .check("mailing.recipient", person_name(&m.recipient))
             .unwrap_or_default(),
@@ -226,7 +226,27 @@ fn mailing(errors: &mut Errors, m: &MailingAddress) -> MailingAddress {
             .check("mailing.postal_code", PostalCode::parse(&m.postal_code))
             .map(String::from)
             .unwrap_or_default(),
+    };
+    // A province and a postal code that disagree would send the parcel nowhere (a
+    // province typed in pinyin by mistake, a code from an old address): the code is
+    // named with the province it belongs to.
+    if let Some(belongs) = crate::domain::province_of_postal_code(&checked.postal_code)
+        && !checked.province.is_empty()
+        && belongs != checked.province
+    {
+        errors.add(
+            "mailing.postal_code",
+            Msg::with(
+                T::ErrPostalProvince,
+                [
+                    checked.postal_code.clone(),
+                    belongs.to_owned(),
+                    checked.province.clone(),
+                ],
+            ),
+        );
     }
+    checked
 }
 
 /// What is printed on the form the customer signs (and on the receipt, the label, the

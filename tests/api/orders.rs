@@ -540,6 +540,24 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
         ["applicant", "customer_id", "mailing", "product_id"],
         "{problem:?}"
     );
+    // A province and a postal code that disagree: the code is named, with its province.
+    let mut elsewhere = app.new_order_body("张三").await;
+    elsewhere.mailing.province = "Xizang".into();
+    elsewhere.mailing.postal_code = "410083".into();
+    let refused = app
+        .client(&app.clerk)
+        .create_order("elsewhere", &elsewhere)
+        .await
+        .expect_err("refused");
+    let problem = refused.problem().expect("a problem");
+    assert_eq!(problem.status, 422);
+    assert_eq!(problem.errors.len(), 1, "{problem:?}");
+    assert_eq!(problem.errors[0].field, "mailing.postal_code");
+    assert!(
+        problem.errors[0].message.contains("湖南省")
+            && problem.errors[0].message.contains("西藏自治区"),
+        "{problem:?}"
+    );
     // Not JSON at all: where it stops being JSON, in the caller's words.
     let (got, text) = app
         .http
