@@ -523,7 +523,7 @@ mod tests {
         let found = errors(&input);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "tax_number");
-        assert!(found[0].1.contains("should be L"), "{found:?}");
+        assert!(found[0].1.contains("does not add up"), "{found:?}");
     }
 
     #[test]

@@ -62,7 +62,7 @@ async fn every_state_of_every_phone_page_passes_axe() {
     wait_text(
         &page,
         "#id_number-error",
-        "身份证号校验位不对（按前 17 位应为 X），请核对是否输错",
+        "身份证号有误：末位校验码与前 17 位对不上，请逐位核对证件",
     )
     .await;
     check(&page, &axe, "phone-realname-wrong").await;

@@ -202,7 +202,7 @@ mod tests {
         assert_eq!(check(Kind::Phone, "138 1234 5678"), None);
         assert!(en(Kind::Phone, "12345").is_some_and(|m| m.contains("mobile number")));
         assert_eq!(check(Kind::Email, ""), None, "email is optional");
-        assert!(en(Kind::Uscc, "91110000600037341M").is_some_and(|m| m.contains("should be L")));
+        assert!(en(Kind::Uscc, "91110000600037341M").is_some_and(|m| m.contains("does not add up")));
         assert!(check(Kind::Text(30), "  ").is_some());
         assert_eq!(check(Kind::Locked, ""), None);
         assert!(check(Kind::Place, "!!@@").is_some(), "a city is a name");
