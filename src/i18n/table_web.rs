@@ -139,6 +139,7 @@ macro_rules! web_texts {
             WebDistrict => "区县", "District";
             WebStreet => "详细地址", "Street address";
             WebPostalCode => "邮政编码", "Postal code";
+            WebPrintIntroIndividual => "请下载申请表，打印后签字，再拍照或扫描上传。", "Download the application form, print it, sign it, then upload a photo or scan of it.";
             WebPrintIntro => "请下载申请表，打印后签字（机构加盖公章），再拍照或扫描上传。", "Download the application form, print it, sign it (organisations: add the seal), then photograph or scan it.";
             WebDownloadForm => "下载申请表（PDF）", "Download the form (PDF)";
             WebReference => "申请编号 {0}（印在申请表上）", "Application reference {0} (printed on the form)";
@@ -151,6 +152,7 @@ macro_rules! web_texts {
             WebScanMissing => "请选择要上传的文件", "Choose a file to upload";
             WebScanUnreadable => "文件无法读取，请重新拍照或换一个文件", "The file cannot be read; take the photo again or choose another file";
             WebUploadBroken => "上传中断，请重试", "The upload broke off; try again";
+            WebScanEarlierPrintout => "这是您修改内容之前打印的申请表（{0}），与现在填写的不符，未保存：请下载新的申请表，打印、签字后上传。", "This is the form you printed before changing it ({0}); it no longer matches and was not stored. Download the new form, print it, sign it and upload that.";
             WebScanOtherApplication => "这张申请表属于 {0}，不是本申请（{1}）的，请上传本申请的申请表", "This form belongs to {0}, not to this application ({1}); upload this application's form";
             WebChangeForm => "修改填写的信息", "Change the form";
             WebChangeScan => "重新上传扫描件", "Upload the scan again";
@@ -169,6 +171,8 @@ macro_rules! web_texts {
 
             // My orders.
             WebMyOrders => "我的订单", "My orders";
+            WebApplicationBegun => "您有一份尚未提交的申请，填写的内容都已保存。", "You have an application not yet submitted; what you typed is saved.";
+            WebApplyContinue => "继续填写申请", "Go on with the application";
             WebNoOrders => "您还没有订单。", "You have no orders yet.";
             WebOrderTitle => "订单 {0}", "Order {0}";
             WebOrderStatus => "状态", "Status";

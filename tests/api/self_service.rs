@@ -1240,6 +1240,9 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
     let form = browser.get("/apply?step=form").await;
     assert_eq!(input_value(&form.html, "province"), "湖南省");
+    // The home page offers to go on with it, not a new one.
+    let home = browser.get("/").await;
+    assert!(home.html.contains("继续填写申请"), "{}", home.html);
 
     // The correction form, the same way; the counter changes the order meanwhile.
     let clerk = app.client(&app.clerk);

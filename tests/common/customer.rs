@@ -620,7 +620,7 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     let page = browser.get("/apply?reprint=1").await;
     assert!(page.html.contains("请重新打印"), "{}", page.html);
     let version = printed_again(browser).await;
-    // The old paper, scanned again, is another application's now: refused.
+    // The old paper, scanned again, is refused, as the customer's own earlier printout.
     let stale = browser
         .upload("/apply/scan", &version, old_paper, "image/png")
         .await;
@@ -630,6 +630,7 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         "{}",
         stale.html
     );
+    assert!(stale.html.contains("修改内容之前打印"), "{}", stale.html);
     scan_the_print(browser, &version).await;
     // Its code named the application (there is no order yet).
     let page = browser.get("/apply").await;

@@ -43,6 +43,8 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
             html! {
                 h1 { (title) }
                 p { (ctx.fill(T::PageNoticeDone, &[&row.order_no, label])) }
+                // Where the order is followed now (its page asks the customer to sign in).
+                p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
             },
         );
     }

@@ -46,6 +46,9 @@ pub struct Draft {
     pub form_done: bool,
     /// The step the customer is on.
     pub step: Step,
+    /// References this application had before (the latest few): a scan of a form printed
+    /// under one is this customer's own earlier printout, said so.
+    pub superseded: Vec<String>,
 }
 
 /// The form's fields as typed (names as in [`NewOrder`]).
@@ -335,9 +338,11 @@ pub async fn save(
             if reprint {
                 next.step = next.step.min(Step::Print);
                 // A new reference for the new paper: the old printout's code names the old
-                // one, so a scan of it is refused as another application's rather than
-                // taken as this one's.
-                next.reference = new_reference();
+                // one, so a scan of it is refused rather than taken as this one's (and said
+                // to be the customer's own earlier printout).
+                let old = std::mem::replace(&mut next.reference, new_reference());
+                next.superseded.insert(0, old);
+                next.superseded.truncate(5);
             }
             let json = match serde_json::to_string(&next) {
                 Ok(json) => json,
@@ -438,7 +443,12 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
         let order = new_order(&who.customer, &draft, identity.as_ref(), user_type);
         let valid = crate::server::validate::new_order(&order, true, Some(&product), &state.fonts)?;
         let mut data =
-            FormData::unsubmitted(&valid, product, ctx.t(T::ChannelOnline).to_owned())
+            // The paper is Chinese whatever the page's language, its taker's name too.
+            FormData::unsubmitted(
+                &valid,
+                product,
+                T::ChannelOnline.get(crate::i18n::Lang::ZhCn).to_owned(),
+            )
                 .ok_or_else(|| ApiError::Internal("normalised order does not read back".into()))?;
         data.application_ref = Some(draft.reference.clone());
         let document = paper::form(&state, &data);
@@ -499,6 +509,14 @@ pub async fn upload_scan(
         let check =
             match crate::server::scan_match::check(&scanned, "", Some(&draft.reference), None) {
                 Ok(check) => check,
+                Err(crate::server::scan_match::Refused::OtherOrder(found))
+                    if draft
+                        .superseded
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(&found)) =>
+                {
+                    return Ok(Err(ctx.fill(T::WebScanEarlierPrintout, &[found.as_str()])));
+                }
                 Err(crate::server::scan_match::Refused::OtherOrder(found)) => {
                     return Ok(Err(ctx.fill(
                         T::WebScanOtherApplication,

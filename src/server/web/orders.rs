@@ -96,9 +96,21 @@ async fn list_page(state: &AppState, who: &SignedIn) -> Response {
         Ok(orders) => orders,
         Err(e) => return failed(ctx, e.into()),
     };
+    // An application begun and not submitted is offered to go on with, not as a new one.
+    let begun = match state.store.draft_of(&who.customer.id).await {
+        Ok(draft) => draft
+            .and_then(|row| serde_json::from_str::<apply::Draft>(&row.data_json).ok())
+            .is_some_and(|draft| draft.product_id.is_some()),
+        Err(e) => return failed(ctx, e.into()),
+    };
     let body = html! {
         h1 { (ctx.t(T::WebMyOrders)) }
-        p { a.button href="/apply" { (ctx.t(T::WebApplyNew)) } }
+        @if begun {
+            p { (ctx.t(T::WebApplicationBegun)) }
+            p { a.button href="/apply" { (ctx.t(T::WebApplyContinue)) } }
+        } @else {
+            p { a.button href="/apply" { (ctx.t(T::WebApplyNew)) } }
+        }
         @if orders.is_empty() {
             p { (ctx.t(T::WebNoOrders)) }
         } @else {
@@ -260,7 +272,8 @@ async fn order_page(
                 dt { (ctx.t(T::WebOrgUscc)) } dd { (org.uscc) }
                 dt { (ctx.t(T::WebOrgLegal)) } dd { (org.legal_representative) }
             }
-            dt { (ctx.t(T::FieldApplicant)) }
+            // An organisation's applicant is its handler, as the form says.
+            dt { (ctx.t(if row.organization_json.is_some() { T::WebHandler } else { T::FieldApplicant })) }
             dd { (row.applicant_name) " " (crate::domain::mask_id_number(&row.id_number)) " " (row.phone) }
             @if let Some(m) = &mailing {
                 dt { (ctx.t(T::WebMailing)) }

@@ -292,9 +292,22 @@ pub async fn body(
             }
         }
         Step::Form => form_step(view, errors).await?,
-        Step::Print => html! {
+        Step::Print => {
+            // A stamp is an organisation's; an individual only signs.
+            let organisation = match &view.draft.product_id {
+                Some(id) => view.state.store.product(id).await?,
+                None => None,
+            }
+            .and_then(|p| UserType::parse(&p.user_type))
+                == Some(UserType::Organization);
+            let intro = if organisation {
+                T::WebPrintIntro
+            } else {
+                T::WebPrintIntroIndividual
+            };
+            html! {
             h2 { (ctx.t(T::WebStepPrint)) }
-            p { (ctx.t(T::WebPrintIntro)) }
+            p { (ctx.t(intro)) }
             p { a.button href="/apply/form.pdf" { (ctx.t(T::WebDownloadForm)) } }
             p.small { (ctx.fill(T::WebReference, &[&view.draft.reference])) }
             form method="post" action="/apply" {
@@ -305,7 +318,8 @@ pub async fn body(
             // A mistake seen on the paper: back to the form (a change then asks to print
             // again, under a new reference).
             p { a href="/apply?step=form" { (ctx.t(T::WebChangeForm)) } }
-        },
+            }
+        }
         Step::Scan => {
             let action = format!(
                 "/apply/scan?{}={}",

@@ -126,10 +126,15 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
                 match paying {
                     Some(Paying::Choose) => {
                         if qr_payment {
-                            out.push(Binding::new(&[Key::ch('p')], Cmd::PayQr, t(T::CmdPayQr)).footer());
+                            out.push(
+                                Binding::new(&[Key::ch('p')], Cmd::PayQr, t(T::CmdPayQr))
+                                    .short(t(T::HintPayQr))
+                                    .footer(),
+                            );
                         }
                         out.push(
                             Binding::new(&[Key::ch('b')], Cmd::BankTransfer, t(T::CmdBankTransfer))
+                                .short(t(T::HintBankTransfer))
                                 .footer(),
                         );
                     }
@@ -139,6 +144,7 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
                     Some(Paying::Transfer) => {
                         out.push(
                             Binding::new(&[Key::ch('u')], Cmd::UploadVoucher, t(T::CmdUploadVoucher))
+                                .short(t(T::HintUploadVoucher))
                                 .footer(),
                         );
                         // A customer who changes their mind at the counter: shown beside the
@@ -146,6 +152,7 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
                         if qr_payment {
                             out.push(
                                 Binding::new(&[Key::ch('p')], Cmd::PayOnline, t(T::CmdPayOnline))
+                                    .short(t(T::HintPayOnline))
                                     .footer(),
                             );
                         }
