@@ -113,7 +113,7 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
     // provider, and a phone keyboard's typo must not spend one of five.
     let (_, html) = phone_post(&app, &url, "张3", "110101199003077757", true).await;
     assert!(
-        html.contains("校验位")
+        html.contains("校验码")
             && html.contains("姓名只能是文字")
             && html.contains("还可以尝试 5 次"),
         "{html}"
