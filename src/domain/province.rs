@@ -127,7 +127,11 @@ pub fn province(input: &str) -> Result<String, InvalidValue> {
     if shown.is_empty() {
         return Err(T::ErrRequired.into());
     }
-    let typed: String = shown.chars().filter(|c| !c.is_whitespace()).collect();
+    // Spaces and the invisible characters a paste carries (a zero-width space) go.
+    let typed: String = shown
+        .chars()
+        .filter(|c| !c.is_whitespace() && !super::is_invisible(*c))
+        .collect();
     let lower = typed.to_lowercase();
     let latin = LATIN_SUFFIXES
         .iter()
@@ -171,6 +175,7 @@ mod tests {
             ("Shanxi", "山西省"),
             ("北京", "北京市"),
             ("湖南 省", "湖南省"),
+            ("湖\u{200B}南", "湖南省"),
             ("Hunan Province", "湖南省"),
             ("hunansheng", "湖南省"),
             ("Beijing Shi", "北京市"),

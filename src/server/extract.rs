@@ -124,6 +124,14 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
 /// platform reads is reported against that field (fields it does not know are ignored, NUL
 /// or not).
 pub fn parse_json<V: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<V, ApiError> {
+    // Every body of this API is an object. serde would read a struct from an array too,
+    // field by field in order, which no client means and the document does not say.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::BadRequest {
+            code: "malformed_request",
+            detail: Msg::new(T::ProblemBodyNotObject),
+        });
+    }
     let value: V = read_json(bytes)?;
     if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
         && let Ok(read) = serde_json::to_value(&value)

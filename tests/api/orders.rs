@@ -541,6 +541,19 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
         ["applicant", "customer_id", "mailing", "product_id"],
         "{problem:?}"
     );
+    // An array where the object goes: not read field by field in order.
+    let (got, text) = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Idempotency-Key", "array")
+        .json(&serde_json::json!(["c", "p", {}, {}]))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .expect("send");
+    let problem: Problem = text.json().await.expect("problem");
+    assert_eq!((got, problem.code.as_str()), (400, "malformed_request"));
     // A province and a postal code that disagree: the code is named, with its province.
     let mut elsewhere = app.new_order_body("张三").await;
     elsewhere.mailing.province = "Xizang".into();
