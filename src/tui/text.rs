@@ -194,28 +194,20 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
     }
 }
 
-/// The label the forms give the field the platform names by its path.
+/// The label the forms give the field the platform names by its path: an order's own
+/// fields as [`crate::tui::format::order_field`] names them, and the others a refusal
+/// may name.
 pub fn field_label(path: &str) -> Option<T> {
-    Some(match path {
-        "applicant.name" => T::FormName,
-        "applicant.id_number" => T::FormIdNumber,
-        "applicant.phone" => T::FormPhone,
-        "applicant.email" => T::FieldEmail,
-        "organization.name" => T::FormOrgName,
-        "organization.uscc" => T::FormUscc,
-        "organization.legal_representative" => T::FormLegalRep,
-        "mailing.recipient" => T::FormRecipient,
-        "mailing.phone" => T::FormRecipientPhone,
-        "mailing.province" => T::FormProvince,
-        "mailing.city" => T::FormCity,
-        "mailing.district" => T::FormDistrict,
-        "mailing.street" => T::FormStreet,
-        "mailing.postal_code" => T::FormPostalCode,
-        "file" => T::FormFile,
-        "tracking_no" => T::FieldTrackingNo,
-        "carrier" => T::FieldCarrier,
-        "reason" | "reasons" => T::FieldReason,
-        _ => return None,
+    crate::tui::format::order_field(path).or(match path {
+        "applicant.name" => Some(T::FormName),
+        "applicant.id_number" => Some(T::FormIdNumber),
+        "applicant.phone" => Some(T::FormPhone),
+        "applicant.email" => Some(T::FieldEmail),
+        "file" => Some(T::FormFile),
+        "tracking_no" => Some(T::FieldTrackingNo),
+        "carrier" => Some(T::FieldCarrier),
+        "reason" | "reasons" => Some(T::FieldReason),
+        _ => None,
     })
 }
 
