@@ -44,7 +44,7 @@ pub use mask::{mask_address, mask_email, mask_id_number, mask_name, mask_phone};
 pub use money::Money;
 pub use next_step::NextStep;
 pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};
-pub use province::{PROVINCES, province, province_names, province_of_postal_code};
+pub use province::{PROVINCES, postal_code_in, province, province_names, province_of_postal_code};
 pub use role::{Permission, Role, RoleSet};
 pub use scan_codes::{Scanned, decode_upright, generated_codes, read_codes};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};

@@ -79,6 +79,15 @@ const POSTAL: [(&str, &[u8]); 31] = [
     ("新疆维吾尔自治区", &[83, 84]),
 ];
 
+/// Places served from a neighbouring division's postal codes: the first four digits, and
+/// the division they are in. 阿拉善盟 (Inner Mongolia) is served from Ningxia's and
+/// Gansu's: 阿拉善左旗 7503xx, 额济纳旗 7354xx, 阿拉善右旗 7373xx.
+const POSTAL_ELSEWHERE: [(&str, &str); 3] = [
+    ("7503", "内蒙古自治区"),
+    ("7354", "内蒙古自治区"),
+    ("7373", "内蒙古自治区"),
+];
+
 /// The division a six-digit postal code belongs to (its full name), by its first two
 /// digits; `None` for a code no division has.
 pub fn province_of_postal_code(code: &str) -> Option<&'static str> {
@@ -87,6 +96,27 @@ pub fn province_of_postal_code(code: &str) -> Option<&'static str> {
         .iter()
         .find(|(_, heads)| heads.contains(&head))
         .map(|(full, _)| *full)
+}
+
+/// Whether an address in `province` (its full name) may have postal code `code`: the
+/// code's division is the province, or the code serves a place of that province from a
+/// neighbour's range. Refused with the division the code belongs to. A code no division
+/// has is not this rule's to refuse.
+pub fn postal_code_in(province: &str, code: &str) -> Result<(), InvalidValue> {
+    let Some(belongs) = province_of_postal_code(code) else {
+        return Ok(());
+    };
+    let served_across = POSTAL_ELSEWHERE
+        .iter()
+        .any(|(head, full)| code.starts_with(head) && *full == province);
+    if province.is_empty() || belongs == province || served_across {
+        return Ok(());
+    }
+    Err(crate::i18n::Msg::with(
+        T::ErrPostalProvince,
+        [code.to_owned(), belongs.to_owned(), province.to_owned()],
+    )
+    .into())
 }
 
 /// Other names in Latin letters a division goes by (its pinyin where the list above has
@@ -224,6 +254,14 @@ mod tests {
             assert_eq!(province_of_postal_code(code), Some(full), "{code}");
         }
         assert_eq!(province_of_postal_code("990000"), None);
+        // 阿拉善盟 is Inner Mongolia, served from Ningxia's and Gansu's ranges.
+        for code in ["750306", "735400", "737300"] {
+            assert!(postal_code_in("内蒙古自治区", code).is_ok(), "{code}");
+        }
+        assert!(postal_code_in("宁夏回族自治区", "750306").is_ok());
+        assert!(postal_code_in("湖南省", "750306").is_err());
+        assert!(postal_code_in("北京市", "410083").is_err());
+        assert!(postal_code_in("湖南省", "410083").is_ok());
         assert_eq!(province_of_postal_code("x"), None);
         // Every division has its codes, and no two share a head.
         let mut heads: Vec<u8> = POSTAL.iter().flat_map(|(_, h)| h.iter().copied()).collect();

@@ -230,22 +230,10 @@ fn mailing(errors: &mut Errors, m: &MailingAddress) -> MailingAddress {
     // A province and a postal code that disagree would send the parcel nowhere (a
     // province typed in pinyin by mistake, a code from an old address): the code is
     // named with the province it belongs to.
-    if let Some(belongs) = crate::domain::province_of_postal_code(&checked.postal_code)
-        && !checked.province.is_empty()
-        && belongs != checked.province
-    {
-        errors.add(
-            "mailing.postal_code",
-            Msg::with(
-                T::ErrPostalProvince,
-                [
-                    checked.postal_code.clone(),
-                    belongs.to_owned(),
-                    checked.province.clone(),
-                ],
-            ),
-        );
-    }
+    errors.check(
+        "mailing.postal_code",
+        crate::domain::postal_code_in(&checked.province, &checked.postal_code),
+    );
     checked
 }
 

@@ -400,3 +400,32 @@ fn city_and_district_must_be_place_names() {
     let screen = render(&app, 80, 24);
     assert!(screen.contains("请填写地名"), "{screen}");
 }
+
+/// A postal code of another province than the one typed: said under the postal code as it
+/// is left, and the form does not go on to the scan until it agrees.
+#[test]
+fn a_postal_code_of_another_province_is_said_and_holds_the_form() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
+        draft.step = Step::Form;
+        draft.order_no = None;
+        draft
+            .fields
+            .insert("mailing.province".into(), "湖南省".into());
+        draft.focus = "mailing.postal_code".into();
+        *newapp = NewApp::with_drafts(vec![draft]);
+    }
+    ctrl(&mut app, 'u');
+    typed(&mut app, "100080");
+    key(&mut app, KeyCode::BackTab);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("属于北京市"), "{screen}");
+    // The last field's Enter does not go on.
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Form));
+}

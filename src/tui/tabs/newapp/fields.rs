@@ -103,6 +103,17 @@ pub fn check(kind: Kind, value: &str) -> Option<Text> {
     result.err().map(Text::from)
 }
 
+/// What is wrong with the address as a whole: a postal code of another province than the
+/// one typed (`domain::postal_code_in`), said on the postal code; `None` when the two
+/// agree or either is not yet a valid value of its own.
+pub fn check_address(province: &str, postal_code: &str) -> Option<Text> {
+    let full = crate::domain::province(province).ok()?;
+    let code = PostalCode::parse(postal_code).ok()?;
+    crate::domain::postal_code_in(&full, code.as_str())
+        .err()
+        .map(Text::from)
+}
+
 /// `value` as the platform will keep it, when that reads otherwise (a province typed
 /// short or in pinyin, in full: 湖南 → 湖南省); `None` when it stays as typed.
 pub fn kept(kind: Kind, value: &str) -> Option<String> {
@@ -214,6 +225,13 @@ mod tests {
         assert_eq!(kept(Kind::Province, "湖南").as_deref(), Some("湖南省"));
         assert_eq!(kept(Kind::Province, "湖南省"), None);
         assert_eq!(kept(Kind::Place, "长沙"), None);
+        // The province and the postal code agree, or the postal code says why not.
+        assert_eq!(check_address("湖南", "410005"), None);
+        assert!(
+            check_address("湖南省", "100080")
+                .is_some_and(|t| t.get(Lang::ZhCn).contains("北京市"))
+        );
+        assert_eq!(check_address("火星", "100080"), None, "said on the province");
     }
 
     #[test]

@@ -386,6 +386,10 @@ impl NewApp {
                         sheet.field_corrected(spec.key);
                     }
                 }
+                // The province and the postal code together, said on the postal code.
+                if matches!(spec.key, "mailing.province" | "mailing.postal_code") {
+                    address_together(sheet);
+                }
             }
         };
         match key.code {
@@ -413,6 +417,7 @@ impl NewApp {
                         sheet.errors.insert(spec.key.to_owned(), error);
                     }
                 }
+                address_together(sheet);
                 if !fields::locked_values_valid(&sheet.draft) {
                     sheet.notice = Some(Notice::error(T::NewIdentityMissing));
                     return true;
@@ -556,5 +561,21 @@ impl NewApp {
     fn command_open(&mut self, ctx: &mut Ctx<Request>) {
         use crate::tui::component::Component;
         self.command(ctx, super::Cmd::OpenOrder);
+    }
+}
+
+/// The address checked as a whole ([`fields::check_address`]): a postal code of another
+/// province is said on the postal code; one that agrees drops that message (a format error
+/// of the postal code itself is left to its own check).
+fn address_together(sheet: &mut Sheet) {
+    const POSTAL: &str = "mailing.postal_code";
+    match fields::check_address(&sheet.text("mailing.province"), &sheet.text(POSTAL)) {
+        Some(error) => {
+            sheet.errors.insert(POSTAL.to_owned(), error);
+        }
+        None if fields::check(fields::Kind::PostalCode, &sheet.text(POSTAL)).is_none() => {
+            sheet.field_corrected(POSTAL);
+        }
+        None => {}
     }
 }
