@@ -38,9 +38,21 @@ pub fn mask_email(email: &str) -> String {
     }
 }
 
+/// The region of an address as it is written on a label: province, city and district in
+/// a row (`湖南省长沙市岳麓区`), the city left out where it is the province itself (a
+/// municipality: `北京市海淀区`, not `北京市北京市海淀区`).
+pub fn region(province: &str, city: &str, district: &str) -> String {
+    let city = if city.trim() == province.trim() {
+        ""
+    } else {
+        city
+    };
+    format!("{province}{city}{district}")
+}
+
 /// The region stays (`湖南省长沙市岳麓区`), the street and number become `****`.
 pub fn mask_address(province: &str, city: &str, district: &str, street: &str) -> String {
-    let mut out = format!("{province}{city}{district}");
+    let mut out = region(province, city, district);
     if !street.trim().is_empty() {
         out.push_str("****");
     }
@@ -61,6 +73,12 @@ fn keep_ends(value: &str, head: usize, tail: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_municipality_is_named_once() {
+        assert_eq!(region("北京市", "北京市", "海淀区"), "北京市海淀区");
+        assert_eq!(region("湖南省", "长沙市", "岳麓区"), "湖南省长沙市岳麓区");
+    }
 
     #[test]
     fn masks_match_the_design() {

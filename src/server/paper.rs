@@ -211,7 +211,11 @@ fn form_code(
 }
 
 fn address(m: &MailingAddress) -> String {
-    format!("{}{}{}{}", m.province, m.city, m.district, m.street)
+    format!(
+        "{}{}",
+        crate::domain::region(&m.province, &m.city, &m.district),
+        m.street
+    )
 }
 
 /// The application form.

@@ -68,8 +68,8 @@ pub async fn queue(
                 recipient: mailing.recipient.clone(),
                 phone,
                 address: format!(
-                    "{}{}{} {}",
-                    mailing.province, mailing.city, mailing.district, street
+                    "{} {street}",
+                    crate::domain::region(&mailing.province, &mailing.city, &mailing.district)
                 ),
                 postal_code: mailing.postal_code.clone(),
                 product_name: row.product_name.clone(),
@@ -174,8 +174,9 @@ pub async fn labels(
             recipient: mailing.recipient,
             phone: mailing.phone,
             address: format!(
-                "{}{}{}{}",
-                mailing.province, mailing.city, mailing.district, mailing.street
+                "{}{}",
+                crate::domain::region(&mailing.province, &mailing.city, &mailing.district),
+                mailing.street
             ),
             postal_code: mailing.postal_code,
             product: format!("{} {}", row.project_name, row.product_name),

@@ -93,8 +93,12 @@ pub fn lines<'a>(
         theme,
         T::FieldMailing,
         format!(
-            "{} {} {}{}{} {} {}",
-            m.recipient, m.phone, m.province, m.city, m.district, m.street, m.postal_code
+            "{} {} {} {} {}",
+            m.recipient,
+            m.phone,
+            crate::domain::region(&m.province, &m.city, &m.district),
+            m.street,
+            m.postal_code
         ),
         lang,
     )));

@@ -586,12 +586,14 @@ fn submit(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
     lines.push(pair(
         T::FieldMailing,
         format!(
-            "{} {} {}{}{}{} {}",
+            "{} {} {}{} {}",
             d.field("mailing.recipient"),
             d.field("mailing.phone"),
-            d.field("mailing.province"),
-            d.field("mailing.city"),
-            d.field("mailing.district"),
+            crate::domain::region(
+                d.field("mailing.province"),
+                d.field("mailing.city"),
+                d.field("mailing.district")
+            ),
             d.field("mailing.street"),
             d.field("mailing.postal_code")
         ),
