@@ -77,12 +77,12 @@ pub struct PostalCode(String);
 string_newtype!(PostalCode);
 
 impl PostalCode {
-    /// Accepts six digits, full-width included.
+    /// Accepts six digits, full-width included, spaces between them dropped (`410 011`).
     pub fn parse(input: &str) -> Result<PostalCode, InvalidValue> {
         let folded = normalize_width(input);
-        let code = folded.trim();
+        let code: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
         if code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()) {
-            Ok(PostalCode(code.to_owned()))
+            Ok(PostalCode(code))
         } else {
             Err(T::ErrPostalCode.into())
         }
@@ -180,6 +180,11 @@ mod tests {
             Ok("410000".into())
         );
         assert!(PostalCode::parse("４１１１０１").is_ok());
+        assert_eq!(
+            PostalCode::parse("410 011").map(|p| p.0),
+            Ok("410011".into())
+        );
+        assert!(PostalCode::parse("410 01").is_err());
         assert!(PostalCode::parse("41000").is_err());
         assert!(PostalCode::parse("41000a").is_err());
     }

@@ -153,7 +153,8 @@ macro_rules! web_texts {
             WebScanUnreadable => "文件无法读取，请重新拍照或换一个文件", "The file cannot be read; take the photo again or choose another file";
             WebUploadBroken => "上传中断，请重试", "The upload broke off; try again";
             WebScanEarlierPrintout => "这是您修改内容之前打印的申请表（{0}），与现在填写的不符，未保存：请下载新的申请表，打印、签字后上传。", "This is the form you printed before changing it ({0}); it no longer matches and was not stored. Download the new form, print it, sign it and upload that.";
-            WebScanOtherApplication => "这张申请表属于 {0}，不是本申请（{1}）的，请上传本申请的申请表", "This form belongs to {0}, not to this application ({1}); upload this application's form";
+            WebScanOtherOrder => "这份扫描件不是本订单（{0}）的材料，未保存：请上传本订单的材料", "This scan is not this order's ({0}); it was not stored. Upload this order's own papers";
+            WebScanOtherApplication => "这张申请表不是本申请（{1}）的，未保存：请上传本申请的申请表", "This form is not this application's ({1}); it was not stored. Upload this application's form";
             WebChangeForm => "修改填写的信息", "Change the form";
             WebChangeScan => "重新上传扫描件", "Upload the scan again";
             WebSubmit => "确认提交", "Submit";
@@ -211,7 +212,7 @@ macro_rules! web_texts {
             WebEditSave => "保存修改", "Save the corrections";
             WebEditClosed => "订单当前为“{0}”，已不能修改。如需帮助请联系客服。", "The order is now {0} and can no longer be changed. Contact us if you need help.";
             WebEditShipped => "证书已经寄出（运单号 {0}），收件信息不能再修改。如需帮助请联系客服。", "The certificate has been mailed (parcel {0}), so the address can no longer change. Contact us if you need help.";
-            WebJustSubmitted => "申请已提交，订单号见下方。下一步见本页“下一步”。", "Your application is submitted: its order number is below, and what to do next is under “Next step”.";
+            WebJustSubmitted => "申请已提交，订单号见上方；接下来要做什么，见下方“下一步”。", "Your application is submitted: its order number is above, and what to do next is under “Next step” below.";
             WebSignedOut => "已退出登录。", "You are signed out.";
             WebVoucherIn => "转账凭证已上传，订单进入审核：核对到账后通过。需要补正材料、证书寄出时，会短信通知您。", "The transfer voucher is in and the order is in review: it is approved once the transfer is seen. We text you if anything needs correcting and when the certificate is mailed.";
             WebResubmitted => "补正材料已提交审核。如仍需补正，或证书寄出时，会短信通知您。", "The corrections are sent for review. We text you if anything more is needed, and when the certificate is mailed.";

@@ -359,7 +359,9 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         refused.html
     );
     assert!(
-        refused.html.contains(theirs.order_no.as_str())
+        // Another customer's order is not named to this one.
+        !refused.html.contains(theirs.order_no.as_str())
+            && refused.html.contains("不是本订单")
             && refused.html.contains("scan-error")
             && refused.html.contains("补正材料（申请表、转账回单等）：")
             && !refused.html.contains("签字后的申请表"),

@@ -835,7 +835,14 @@ async fn upload(
     {
         Ok(scan_json) => scan_json,
         Err(why) => {
-            return refused(why.message(&row.order_no).render(ctx.lang)).await;
+            // Another customer's paper is not named to this one.
+            let said = match why {
+                crate::server::scan_match::Refused::OtherOrder(_) => {
+                    ctx.fill(T::WebScanOtherOrder, &[&row.order_no])
+                }
+                other => other.message(&row.order_no).render(ctx.lang),
+            };
+            return refused(said).await;
         }
     };
     let actor = customer_actor(&who.customer.phone);
