@@ -1202,6 +1202,51 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     assert!(!again.html.contains("已填回"), "{}", again.html);
     assert!(!again.html.contains("桐梓坡路"), "{}", again.html);
 
+    // Signed out in another tab of this browser, then the form sent from this one: kept
+    // too (the sign-out's token names whose it is).
+    {
+        let mut tab = Browser::new(&app);
+        sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+            .bind(&phone)
+            .execute(app.store().pool())
+            .await
+            .expect("the clock");
+        sign_in(&mut tab, &phone).await;
+        // The new session's page, typed in, then signed out from a second tab.
+        let page = tab.get("/apply?step=form").await;
+        let version = hidden(&page.html, "version");
+        tab.post("/logout", &[]).await;
+        let mut again: Vec<(&str, &str)> = typed
+            .iter()
+            .filter(|(k, _)| *k != "version")
+            .copied()
+            .collect();
+        again.push(("version", &version));
+        let sent = tab.post("/apply", &again).await;
+        assert!(
+            sent.location
+                .as_deref()
+                .is_some_and(|l| l.contains("kept=1")),
+            "{:?}",
+            sent.location
+        );
+        let restored = {
+            sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+                .bind(&phone)
+                .execute(app.store().pool())
+                .await
+                .expect("the clock");
+            sign_in(&mut tab, &phone).await;
+            tab.get("/apply").await
+        };
+        assert!(restored.html.contains("已填回"), "{}", restored.html);
+        sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+            .bind(&phone)
+            .execute(app.store().pool())
+            .await
+            .expect("the clock");
+    }
+
     // The form open in two tabs: the one sent second is shown again as typed, unsaved,
     // and said so — not swapped for the other tab's next step.
     let version = hidden(&again.html, "version");

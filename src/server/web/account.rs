@@ -3,17 +3,18 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use maud::html;
 use serde::Deserialize;
 
 use super::form;
 use super::page;
-use super::session::{SESSION_COOKIE, SignedIn, unavailable};
+use super::session::{SESSION_COOKIE, SignedIn, WAS_COOKIE, unavailable};
 use crate::domain::mask_phone;
 use crate::i18n::T;
 use crate::server::AppState;
+use crate::server::store::self_service::STASH_MS;
 
 /// `GET /account`
 pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
@@ -137,11 +138,12 @@ pub struct EndSession {
 pub async fn end_session(
     State(state): State<AppState>,
     who: SignedIn,
+    headers: HeaderMap,
     Form(form): Form<EndSession>,
 ) -> Response {
     let which = (form.session != "all").then_some(form.session.as_str());
     match state.store.end_sessions(&who.customer.id, which).await {
-        Ok(_) if which.is_none() => signed_out(&state),
+        Ok(_) if which.is_none() => signed_out(&state, &headers),
         Ok(_) => page::see_other("/account"),
         Err(e) => {
             tracing::warn!(error = %e, "ending a session");
@@ -151,13 +153,17 @@ pub async fn end_session(
 }
 
 /// `POST /logout`
-pub async fn sign_out(State(state): State<AppState>, who: SignedIn) -> Response {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    who: SignedIn,
+    headers: HeaderMap,
+) -> Response {
     match state
         .store
         .end_sessions(&who.customer.id, Some(&who.session_id))
         .await
     {
-        Ok(_) => signed_out(&state),
+        Ok(_) => signed_out(&state, &headers),
         Err(e) => {
             tracing::warn!(error = %e, "signing out");
             unavailable(&who.ctx)
@@ -165,14 +171,25 @@ pub async fn sign_out(State(state): State<AppState>, who: SignedIn) -> Response 
     }
 }
 
-fn signed_out(state: &AppState) -> Response {
+/// To the sign-in page, the session cookie gone. Its token is kept an hour as
+/// [`WAS_COOKIE`]: a form another tab of this browser sends after the sign-out is then
+/// still known as this customer's, and kept for them ([`super::session::FormPost`]).
+fn signed_out(state: &AppState, headers: &HeaderMap) -> Response {
     let mut response = page::see_other("/login?out=1");
-    let cookie = format!(
-        "{SESSION_COOKIE}=; Max-Age=0; SameSite=Lax{}",
-        super::guard::cookie_attributes(state)
-    );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
+    let attributes = super::guard::cookie_attributes(state);
+    let mut cookies = vec![format!(
+        "{SESSION_COOKIE}=; Max-Age=0; SameSite=Lax{attributes}"
+    )];
+    if let Some(token) = super::guard::cookie(headers, SESSION_COOKIE) {
+        cookies.push(format!(
+            "{WAS_COOKIE}={token}; Max-Age={}; SameSite=Lax{attributes}",
+            STASH_MS / 1000
+        ));
+    }
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     response
 }

@@ -156,11 +156,15 @@ fn sign_in_again(page: &str, ended: bool, kept: bool) -> Response {
 /// The cookie that gives a stashed form back to the browser that sent it.
 pub const STASH_COOKIE: &str = "cac_stash";
 
+/// The session token of a sign-out in this browser, kept an hour: a form another tab sends
+/// afterwards is known as that customer's (the session itself is ended and opens nothing).
+pub const WAS_COOKIE: &str = "cac_was";
+
 /// A form a signed-in customer sent: who they are, and what it held.
 ///
 /// A long form sent after the customer's sign-in had ended (it expired on a page left open,
-/// or they signed out on another device) is not thrown away: when the browser's cookie
-/// names a session the platform opened, what the form held is kept for an hour
+/// or they signed out on another device or in another tab) is not thrown away: when the
+/// browser's cookie names a session the platform opened (its own, or [`WAS_COOKIE`]), what the form held is kept for an hour
 /// ([`Store::stash_form`](crate::server::store::Store::stash_form)), the browser gets a
 /// cookie for it, and the sign-in page says so. Signed in again as the same customer, the
 /// form's page gives it back ([`restore`]), to be checked and sent again; nothing is saved
@@ -190,7 +194,10 @@ impl FromRequest<AppState> for FormPost {
         let (mut parts, body) = request.into_parts();
         let signed_in = SignedIn::from_request_parts(&mut parts, state).await;
         let path = parts.uri.path().to_owned();
-        let session = cookie(&parts.headers, SESSION_COOKIE);
+        let session = cookie(&parts.headers, SESSION_COOKIE)
+            .filter(|t| !t.is_empty())
+            .or_else(|| cookie(&parts.headers, WAS_COOKIE))
+            .filter(|t| !t.is_empty());
         let ctx = context(&parts, state);
         let body = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
             .await

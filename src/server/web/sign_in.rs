@@ -346,6 +346,15 @@ pub async fn check_code(
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
+    // A sign-out's token kept for forms sent after it is done with.
+    let was = format!(
+        "{}=; Max-Age=0; SameSite=Lax{}",
+        super::session::WAS_COOKIE,
+        super::guard::cookie_attributes(&state)
+    );
+    if let Ok(value) = HeaderValue::from_str(&was) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
     // A new form token with the new session: one planted before sign-in is worth nothing.
     if let Ok(value) = HeaderValue::from_str(&super::guard::form_cookie(&state)) {
         response.headers_mut().append(header::SET_COOKIE, value);
