@@ -24,12 +24,26 @@ pub struct Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         // chromedriver and every browser it started are one process group: killing
-        // chromedriver alone left its browsers running, orphaned, after each test.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        // chromedriver alone left its browsers running, orphaned, after each test. Asked
+        // to end first (a browser that ends removes its files under /tmp), then killed.
+        let group = format!("-{}", self.child.id());
+        let signal = |name: &str| {
+            let _ = Command::new("kill")
+                .args([name, "--", &group])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        };
+        signal("-TERM");
+        let asked = Instant::now();
+        while asked.elapsed() < Duration::from_secs(2) {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        signal("-KILL");
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
