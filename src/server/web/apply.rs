@@ -178,12 +178,7 @@ pub async fn page(
     let mut restored = false;
     let given = restore(&state, &headers, &who, "/apply").await;
     if let Some(posted) = &given {
-        let sent = |name: &str| {
-            posted
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
+        let sent = |name: &str| super::form::sent(posted, name);
         if sent("action") == Some("form") && sent("draft").is_none_or(|d| d == row.id) {
             shown.fields = steps::typed(posted);
             asked = Some(Step::Form);
@@ -245,8 +240,7 @@ pub fn is_phone(headers: &HeaderMap) -> bool {
         .is_some_and(|ua| ua.contains("Mobi") || ua.contains("Android") || ua.contains("iPhone"))
 }
 
-/// What a step's form sends.
-pub type Posted = Vec<(String, String)>;
+pub use super::form::Posted;
 
 /// `POST /apply`: saves what a step sent and goes on (or shows the step again with its
 /// errors, everything typed kept).
@@ -256,16 +250,8 @@ pub async fn save(
     FormPost { who, body }: FormPost,
 ) -> Response {
     let ctx = &who.ctx;
-    let posted: Posted = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let get = |name: &str| {
-        posted
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    };
+    let posted = super::form::posted(&body);
+    let get = |name: &str| super::form::sent(&posted, name).unwrap_or_default();
     let seen: Option<i64> = get("version").parse().ok();
     let (row, draft, identity) = match application(&state, &who.customer).await {
         Ok(loaded) => loaded,

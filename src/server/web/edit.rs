@@ -35,12 +35,7 @@ pub struct EditForm {
 impl EditForm {
     /// The form as posted.
     fn from_posted(posted: &[(String, String)]) -> EditForm {
-        let get = |name: &str| {
-            posted
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        };
+        let get = |name: &str| form::sent(posted, name).map(str::to_owned);
         let mut form = EditForm {
             version: get("version").and_then(|v| v.trim().parse().ok()),
             keep_lang: get("keep").as_deref() == Some("lang"),
@@ -252,10 +247,7 @@ pub async fn save(
     FormPost { who, body }: FormPost,
 ) -> Response {
     let ctx = &who.ctx;
-    let posted: Vec<(String, String)> = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let typed = EditForm::from_posted(&posted);
+    let typed = EditForm::from_posted(&form::posted(&body));
     let row = match own_order(&state, &who, &order_no).await {
         Ok(row) => row,
         Err(page) => return page,

@@ -236,3 +236,21 @@ pub fn fields(
         }
     }
 }
+
+/// What a form sent: its fields, in order, as text.
+pub type Posted = Vec<(String, String)>;
+
+/// The fields of a form's body (`application/x-www-form-urlencoded`).
+pub fn posted(body: &[u8]) -> Posted {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// The value a form sent for `name` (the first, if it was sent twice).
+pub fn sent<'a>(posted: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    posted
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}

@@ -252,14 +252,10 @@ pub async fn restore(
     headers: &HeaderMap,
     who: &SignedIn,
     path: &str,
-) -> Option<Vec<(String, String)>> {
+) -> Option<super::form::Posted> {
     let token = cookie(headers, STASH_COOKIE)?;
     match state.store.take_stash(&token, &who.customer.id, path).await {
-        Ok(body) => body.map(|body| {
-            form_urlencoded::parse(body.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect()
-        }),
+        Ok(body) => body.map(|body| super::form::posted(body.as_bytes())),
         Err(e) => {
             // The form is then shown as the platform has it; the stash waits for the next
             // visit within its hour.

@@ -541,13 +541,7 @@ fn normalised(fields: Fields, valid: &crate::server::store::ValidOrder) -> Field
 
 /// The form's fields from what was posted.
 pub(super) fn typed(posted: &Posted) -> Fields {
-    let get = |name: &str| {
-        posted
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| form::sent(posted, name).unwrap_or_default().to_owned();
     Fields {
         phone: get("phone"),
         email: get("email"),
@@ -587,13 +581,7 @@ pub fn field_of(path: &str) -> (&'static str, T) {
 /// Handles what a step's form sent.
 pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiError> {
     let ctx = view.ctx;
-    let get = |name: &str| {
-        posted
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| form::sent(posted, name).unwrap_or_default();
     let mut next = view.draft.clone();
     match get("action") {
         "realname" => {
