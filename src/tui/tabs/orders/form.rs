@@ -238,10 +238,9 @@ impl Form {
             .collect();
         // Moved on (mailed, say) to where a part of this form can no longer change: said
         // so, rather than "changed by someone else" with nothing named.
-        let has = |prefix: &str| self.fields.iter().any(|f| f.key.starts_with(prefix));
         let shut = [
-            (OrderPart::Mailing, has("mailing.")),
-            (OrderPart::Organization, has("organization.")),
+            (OrderPart::Mailing, self.has("mailing.")),
+            (OrderPart::Organization, self.has("organization.")),
         ]
         .into_iter()
         .find(|(part, asked)| *asked && !order.editable.contains(part));
@@ -264,11 +263,10 @@ impl Form {
     /// The correction the form asks for: the parts it has fields for.
     fn update(&self) -> OrderUpdate {
         let text = |key: &str| self.value(key).unwrap_or_default();
-        let has = |prefix: &str| self.fields.iter().any(|f| f.key.starts_with(prefix));
         OrderUpdate {
             version: Some(self.version),
             applicant: None,
-            mailing: has("mailing.").then(|| MailingAddress {
+            mailing: self.has("mailing.").then(|| MailingAddress {
                 recipient: text("mailing.recipient"),
                 phone: text("mailing.phone"),
                 province: text("mailing.province"),
@@ -277,7 +275,7 @@ impl Form {
                 street: text("mailing.street"),
                 postal_code: text("mailing.postal_code"),
             }),
-            organization: has("organization.").then(|| Organization {
+            organization: self.has("organization.").then(|| Organization {
                 name: text("organization.name"),
                 uscc: text("organization.uscc"),
                 legal_representative: text("organization.legal_representative"),
@@ -295,6 +293,11 @@ impl Form {
             FormKind::Edit => T::CmdEditOrder.get(lang),
         };
         format!("{what}{dot}{}", self.order_no)
+    }
+
+    /// Whether the form has fields under `prefix` (`mailing.`): the parts it corrects.
+    fn has(&self, prefix: &str) -> bool {
+        self.fields.iter().any(|f| f.key.starts_with(prefix))
     }
 
     fn value(&self, key: &str) -> Option<String> {
