@@ -449,16 +449,10 @@ async fn cancel_racing_a_notify_has_one_outcome_every_round(db: Db) {
 /// The customer's platform on a phone: `alipay.trade.wap.pay` sends the customer into
 /// Alipay's mobile cashier with a signed request, and back; the one notify path pays it.
 async fn a_customer_pays_on_the_phone_in_alipays_mobile_cashier(db: Db) {
-    use crate::common::customer::{Browser, sign_in};
+    use crate::common::customer::{Browser, owner_phone, sign_in};
     let (app, gateway) = spawn(db, |_| {}).await;
     let order = app.submit("张三").await;
-    let phone = app
-        .client(&app.clerk)
-        .order(&order.order_no, true)
-        .await
-        .expect("order")
-        .applicant
-        .phone;
+    let phone = owner_phone(&app, order.order_no.as_str()).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &phone).await;
     let sent = browser
@@ -506,13 +500,7 @@ async fn a_customer_pays_on_the_phone_in_alipays_mobile_cashier(db: Db) {
 
     // On a PC the same page shows the face-to-face QR code to scan with the phone.
     let second = app.submit("张三").await;
-    let customer_phone = app
-        .client(&app.clerk)
-        .order(&second.order_no, true)
-        .await
-        .expect("order")
-        .applicant
-        .phone;
+    let customer_phone = owner_phone(&app, second.order_no.as_str()).await;
     let mut pc = Browser::with_agent(
         &app,
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
@@ -547,16 +535,10 @@ async fn a_customer_pays_on_the_phone_in_alipays_mobile_cashier(db: Db) {
 /// paying; minutes later the counter shows a QR code. The cashier's trade is closed at
 /// Alipay first, so only the code can be paid — not both.
 async fn a_qr_code_asked_beside_the_mobile_cashier_closes_the_cashier_first(db: Db) {
-    use crate::common::customer::{Browser, sign_in};
+    use crate::common::customer::{Browser, owner_phone, sign_in};
     let (app, gateway) = spawn(db, |_| {}).await;
     let order = app.submit("张三").await;
-    let phone = app
-        .client(&app.clerk)
-        .order(&order.order_no, true)
-        .await
-        .expect("order")
-        .applicant
-        .phone;
+    let phone = owner_phone(&app, order.order_no.as_str()).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &phone).await;
     let sent = browser

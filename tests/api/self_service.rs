@@ -8,7 +8,7 @@ use ca_counter::domain::{Action, Channel, OrderStatus};
 use reqwest::StatusCode;
 use reqwest::header;
 
-use crate::common::customer::{Browser, apply, hidden, input_value, sign_in};
+use crate::common::customer::{Browser, apply, hidden, input_value, owner_phone, sign_in};
 use crate::common::{Db, TestApp, scan_png, unique_phone, voucher_jpeg};
 use crate::on_both_databases;
 
@@ -194,13 +194,7 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     let app = TestApp::spawn(db).await;
     // An order made at the counter for this number shows on the customer's platform.
     let counter = app.submit("孙七").await;
-    let phone = app
-        .client(&app.clerk)
-        .order(&counter.order_no, true)
-        .await
-        .expect("order")
-        .applicant
-        .phone;
+    let phone = owner_phone(&app, counter.order_no.as_str()).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &phone).await;
     let no = counter.order_no.as_str().to_owned();
@@ -561,11 +555,7 @@ async fn sessions_are_listed_and_ended_from_another_device(db: Db) {
     let mut phone_browser = Browser::new(&app);
     sign_in(&mut phone_browser, &phone).await;
     // The next code may be asked for a minute later.
-    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
-        .bind(&phone)
-        .execute(app.store().pool())
-        .await
-        .expect("the clock");
+    a_code_may_go_again(&app, &phone).await;
     let mut pc = Browser::new(&app);
     sign_in(&mut pc, &phone).await;
     let account = pc.get("/account").await;
@@ -740,13 +730,7 @@ async fn a_form_from_elsewhere_a_planted_token_a_stale_or_an_overlong_form_chang
     let app = TestApp::spawn(db).await;
     let counter = app.submit("周八").await;
     let no = counter.order_no.clone();
-    let phone = app
-        .client(&app.clerk)
-        .order(&no, true)
-        .await
-        .expect("order")
-        .applicant
-        .phone;
+    let phone = owner_phone(&app, &no).await;
     let mut browser = Browser::new(&app);
     browser.get("/login").await;
     let planted = browser.token();
@@ -844,7 +828,7 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
     let clerk = app.client(&app.clerk);
     let order = app.submit("周八").await;
     let no = order.order_no.to_string();
-    let phone = clerk.order(&no, true).await.expect("order").applicant.phone;
+    let phone = owner_phone(&app, &no).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &phone).await;
     let page = browser.get(&format!("/orders/{no}")).await;
@@ -1059,17 +1043,24 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
 /// Ends every session of the customer with `phone` as if it had been left unused for
 /// longer than a session lasts, and lets them ask for a new code at once.
 async fn sign_in_ends(app: &TestApp, phone: &str) {
-    for sql in [
+    sqlx::query(
         "UPDATE customer_sessions SET last_seen_at = last_seen_at - 15 * 86400000 \
          WHERE customer_id = (SELECT id FROM customers WHERE phone = $1)",
-        "UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1",
-    ] {
-        sqlx::query(sql)
-            .bind(phone)
-            .execute(app.store().pool())
-            .await
-            .expect("the clock");
-    }
+    )
+    .bind(phone)
+    .execute(app.store().pool())
+    .await
+    .expect("the clock");
+    a_code_may_go_again(app, phone).await;
+}
+
+/// Lets the customer with `phone` ask for a new sign-in code at once (one goes a minute).
+async fn a_code_may_go_again(app: &TestApp, phone: &str) {
+    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+        .bind(phone)
+        .execute(app.store().pool())
+        .await
+        .expect("the clock");
 }
 
 /// The customer, signed in, through real-name, the certificate and the terms to the
@@ -1206,11 +1197,7 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     // too (the sign-out's token names whose it is).
     {
         let mut tab = Browser::new(&app);
-        sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
-            .bind(&phone)
-            .execute(app.store().pool())
-            .await
-            .expect("the clock");
+        a_code_may_go_again(&app, &phone).await;
         sign_in(&mut tab, &phone).await;
         // The new session's page, typed in, then signed out from a second tab.
         let page = tab.get("/apply?step=form").await;
@@ -1231,20 +1218,12 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
             sent.location
         );
         let restored = {
-            sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
-                .bind(&phone)
-                .execute(app.store().pool())
-                .await
-                .expect("the clock");
+            a_code_may_go_again(&app, &phone).await;
             sign_in(&mut tab, &phone).await;
             tab.get("/apply").await
         };
         assert!(restored.html.contains("已填回"), "{}", restored.html);
-        sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
-            .bind(&phone)
-            .execute(app.store().pool())
-            .await
-            .expect("the clock");
+        a_code_may_go_again(&app, &phone).await;
     }
 
     // The form open in two tabs: the one sent second is shown again as typed, unsaved,
@@ -1295,7 +1274,7 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     let clerk = app.client(&app.clerk);
     let order = app.submit("周八").await;
     let no = order.order_no.to_string();
-    let owner = clerk.order(&no, true).await.expect("order").applicant.phone;
+    let owner = owner_phone(&app, &no).await;
     let mut customer = Browser::new(&app);
     sign_in(&mut customer, &owner).await;
     let edit = format!("/orders/{no}/edit");
@@ -1410,14 +1389,8 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
 
 async fn a_cancelled_or_uninvoiced_order_says_so_on_the_customers_page(db: Db) {
     let app = TestApp::spawn(db).await;
-    let clerk = app.client(&app.clerk);
     let cancelled = app.submit("陈七").await;
-    let phone = clerk
-        .order(&cancelled.order_no, true)
-        .await
-        .expect("order")
-        .applicant
-        .phone;
+    let phone = owner_phone(&app, cancelled.order_no.as_str()).await;
     app.act(
         &app.clerk,
         &cancelled,
@@ -1454,12 +1427,7 @@ async fn a_cancelled_or_uninvoiced_order_says_so_on_the_customers_page(db: Db) {
         Default::default(),
     )
     .await;
-    let owner = clerk
-        .order(&order.order_no, true)
-        .await
-        .expect("order")
-        .applicant
-        .phone;
+    let owner = owner_phone(&app, order.order_no.as_str()).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &owner).await;
     let page = browser.get(&format!("/orders/{}", order.order_no)).await;

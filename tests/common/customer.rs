@@ -166,6 +166,17 @@ pub fn input_value(html: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no input {name} in {html}"))
 }
 
+/// The mobile number of the customer who owns order `order_no` (its applicant's), as the
+/// counter sees it revealed.
+pub async fn owner_phone(app: &TestApp, order_no: &str) -> String {
+    app.client(&app.clerk)
+        .order(order_no, true)
+        .await
+        .expect("order")
+        .applicant
+        .phone
+}
+
 /// Signs in with the demo code shown on the page (the `log` SMS provider sends nothing).
 pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
     browser.get("/login").await;
@@ -290,7 +301,12 @@ async fn scan_the_print(browser: &mut Browser, version: &str) {
 /// The application form as `/apply/form.pdf` gives it now, printed and scanned at 120 dpi
 /// (pdftoppm), as a PNG.
 async fn printed_form(browser: &Browser) -> Vec<u8> {
-    let pdf = browser
+    super::scanned(&form_pdf(browser).await)
+}
+
+/// The application form's PDF file as `/apply/form.pdf` gives it now.
+async fn form_pdf(browser: &Browser) -> Vec<u8> {
+    browser
         .http
         .get(format!("{}/apply/form.pdf", browser.base))
         .header(header::COOKIE, browser.cookie_header())
@@ -299,8 +315,8 @@ async fn printed_form(browser: &Browser) -> Vec<u8> {
         .expect("form")
         .bytes()
         .await
-        .expect("pdf");
-    super::scanned(&pdf)
+        .expect("pdf")
+        .to_vec()
 }
 
 pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: &str) -> String {
@@ -575,18 +591,9 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         garbage.html
     );
     // The downloaded file itself, sent instead of a photo of the signed paper: refused.
-    let file = browser
-        .http
-        .get(format!("{}/apply/form.pdf", browser.base))
-        .header(header::COOKIE, browser.cookie_header())
-        .send()
-        .await
-        .expect("form")
-        .bytes()
-        .await
-        .expect("pdf");
+    let file = form_pdf(browser).await;
     let unsigned = browser
-        .upload("/apply/scan", &version, file.to_vec(), "application/pdf")
+        .upload("/apply/scan", &version, file, "application/pdf")
         .await;
     assert_eq!(
         unsigned.status,
