@@ -379,19 +379,6 @@ fn a_correction_since_the_return_is_named_beside_the_order() {
         let mut order = order();
         order.resubmissions = 1;
         let mut history = history();
-        let entry = |id, action: &str, who: &str, reason: &str| ca_counter::api::HistoryEntry {
-            id,
-            at: "2026-11-28T09:00:00Z".into(),
-            actor: ca_counter::api::Actor {
-                id: None,
-                name: who.into(),
-            },
-            action: action.into(),
-            from_status: None,
-            to_status: None,
-            reason: Some(reason.into()),
-            request_id: None,
-        };
         history.push(entry(5, "reject", "赵审核", "单位名称与营业执照不符"));
         history.push(entry(
             6,
@@ -433,6 +420,119 @@ fn a_correction_since_the_return_is_named_beside_the_order() {
         };
         assert!(screen.contains(who), "{screen}");
         assert_eq!(screen.matches("李柜员").count(), 1, "{screen}");
+    }
+}
+
+/// One line of an order's history, at 09:00 on the fixture's day.
+fn entry(id: i64, action: &str, who: &str, reason: &str) -> ca_counter::api::HistoryEntry {
+    ca_counter::api::HistoryEntry {
+        id,
+        at: "2026-11-28T09:00:00Z".into(),
+        actor: ca_counter::api::Actor {
+            id: None,
+            name: who.into(),
+        },
+        action: action.into(),
+        from_status: None,
+        to_status: None,
+        reason: Some(reason.into()),
+        request_id: None,
+    }
+}
+
+/// An organisation's order, returned and corrected, verified as someone with other names
+/// too: taller than the facts pane at 80×24. The last row says how much is below and on
+/// which key; PgDn shows the rest (the correction last of all), PgUp goes back.
+#[test]
+fn a_long_application_pages_beside_the_scan() {
+    for lang in Lang::ALL {
+        let mut app = review_app(lang);
+        key(&mut app, KeyCode::Enter);
+        let mut order = order();
+        order.user_type = ca_counter::domain::UserType::Organization;
+        order.organization = Some(ca_counter::api::Organization {
+            name: "湖南省某某市政建设工程集团有限责任公司第三分公司".into(),
+            uscc: "91110000600037341L".into(),
+            legal_representative: "李四".into(),
+        });
+        order.realname = Some(ca_counter::api::RealnameCheck {
+            name: "王五".into(),
+            id_number: "1101**********002X".into(),
+            verified_at: "2026-11-28T07:20:00Z".into(),
+            matches_applicant: true,
+            provider: Some("alipay".into()),
+            transaction_id: Some("2109b5e671aa3ff2eb4851816c65828f".into()),
+            other_names: vec!["王六".into(), "王七".into()],
+        });
+        order.trade_no = Some("2026112822001412345678901234".into());
+        order.resubmissions = 1;
+        let mut history = history();
+        history.push(entry(
+            5,
+            "reject",
+            "赵审核",
+            "单位名称与营业执照不符，请核对后重新上传",
+        ));
+        history.push(entry(6, "edit_details", "李柜员", "organization.name"));
+        app.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: None,
+            order: Ok((order, history)),
+        });
+        let (below, above, last) = if lang == Lang::ZhCn {
+            ("下面还有", "上面还有资料（PgUp）", "退回后改过")
+        } else {
+            (
+                "more rows below (PgDn)",
+                "more details above (PgUp)",
+                "corrected since the return",
+            )
+        };
+        let first = render(&app, 80, 24);
+        assert!(first.contains(below), "{first}");
+        assert!(
+            first.contains("PgDn"),
+            "the footer offers the page key:\n{first}"
+        );
+        assert!(
+            !first.contains(last),
+            "the test needs a pane that overflows:\n{first}"
+        );
+        let mut pages = vec![first.clone()];
+        for _ in 0..5 {
+            key(&mut app, KeyCode::PageDown);
+            let page = render(&app, 80, 24);
+            if pages.last() == Some(&page) {
+                break;
+            }
+            pages.push(page);
+        }
+        let end = pages.last().cloned().unwrap_or_default();
+        assert!(pages.len() > 1, "PgDn moved nothing:\n{first}");
+        assert!(end.contains(last), "{end}");
+        assert!(end.contains(above), "{end}");
+        assert!(
+            end.contains("PgUp"),
+            "the footer offers the way back:\n{end}"
+        );
+        insta::assert_snapshot!(
+            format!("review_long_application_end_{}", lang_name(lang)),
+            end
+        );
+        // Every fact was on some page, whole.
+        let all = pages.join("\n");
+        for fact in [
+            "91110000600037341L",
+            "李四",
+            "2026112822001412345678901234",
+            "王六、王七",
+        ] {
+            assert!(all.contains(fact), "{fact} never shown:\n{all}");
+        }
+        for _ in 0..5 {
+            key(&mut app, KeyCode::PageUp);
+        }
+        assert_eq!(render(&app, 80, 24), first);
     }
 }
 

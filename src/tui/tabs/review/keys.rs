@@ -54,6 +54,8 @@ pub enum Cmd {
     Save,
     /// Take the review over (administrators; recorded).
     TakeOver,
+    /// Scroll the application's facts a page down (`true`) or up.
+    Facts(bool),
 }
 
 /// The bindings of the tab in its present state.
@@ -99,6 +101,22 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
         out.push(Binding::new(&[Key::ch('T')], Cmd::TakeOver, t(T::CmdTakeOver)).footer());
     }
     out.push(Binding::new(&[Key::ch('n')], Cmd::Next, t(T::CmdReviewNext)).footer());
+    // A long application (an organisation's, returned and corrected) is taller than the
+    // pane at 80×24: it pages, and the footer says so only then.
+    let (rows, total) = screen.facts_geometry.get();
+    if total > rows {
+        let at_end = screen.facts_scroll >= total - rows;
+        out.push(
+            Binding::new(&[Key::code(KeyCode::PageDown)], Cmd::Facts(true), t(T::CmdFactsDown))
+                .short(t(T::HintFactsDown))
+                .footer_if(!at_end),
+        );
+        out.push(
+            Binding::new(&[Key::code(KeyCode::PageUp)], Cmd::Facts(false), t(T::CmdFactsUp))
+                .short(t(T::HintFactsUp))
+                .footer_if(at_end),
+        );
+    }
     if screen.attachments().len() > 1 {
         out.push(
             Binding::new(

@@ -96,6 +96,10 @@ pub struct Screen {
     /// Where the picture was last drawn, and the pixels of one cell (set by the view;
     /// half blocks are 1×2).
     pub picture_cells: Cell<(ratatui::layout::Rect, (u32, u32))>,
+    /// Rows of the application's facts scrolled past (a long one does not fit 80×24).
+    pub facts_scroll: u16,
+    /// Rows the facts pane has and rows its facts take (set by the view).
+    pub facts_geometry: Cell<(u16, u16)>,
 }
 
 impl Screen {
@@ -119,6 +123,8 @@ impl Screen {
             active: true,
             last_return: None,
             picture_cells: Cell::new((ratatui::layout::Rect::default(), (1, 2))),
+            facts_scroll: 0,
+            facts_geometry: Cell::new((0, 0)),
         }
     }
 
@@ -212,6 +218,17 @@ impl Screen {
                     };
                     self.show_attachment();
                 }
+            }
+            Cmd::Facts(down) => {
+                let (rows, total) = self.facts_geometry.get();
+                // A page less a row, so the line read last is still in sight.
+                let page = rows.saturating_sub(1).max(1);
+                self.facts_scroll = if down {
+                    self.facts_scroll.saturating_add(page)
+                } else {
+                    self.facts_scroll.saturating_sub(page)
+                }
+                .min(total.saturating_sub(rows));
             }
             Cmd::ZoomIn | Cmd::ZoomOut | Cmd::ZoomFit => {
                 self.zoom = match cmd {

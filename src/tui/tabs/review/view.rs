@@ -323,7 +323,34 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             )));
         }
     }
-    paint::wrapped(frame, area, lines);
+    // Wrapped here, so paging moves by screen rows and never cuts a line. Taller than the
+    // pane, the last row says what is below (or that the rest is above) and on which key.
+    let rows: Vec<Line> = lines
+        .iter()
+        .flat_map(|l| paint::wrap_line(l, area.width))
+        .collect();
+    let total = rows.len() as u16;
+    if total <= area.height {
+        screen.facts_geometry.set((area.height, total));
+        paint::lines(frame, area, rows);
+        return;
+    }
+    let body = area.height.saturating_sub(1);
+    screen.facts_geometry.set((body, total));
+    let scroll = screen.facts_scroll.min(total - body);
+    let below = total - body - scroll;
+    let more = if below > 0 {
+        T::FactsMoreBelow.fill(lang, &[&below.to_string()])
+    } else {
+        T::FactsMoreAbove.get(lang).to_owned()
+    };
+    let mut visible: Vec<Line> = rows
+        .into_iter()
+        .skip(usize::from(scroll))
+        .take(usize::from(body))
+        .collect();
+    visible.push(Line::from(Span::styled(more, theme.dim)));
+    paint::lines(frame, area, visible);
 }
 
 /// The attachment shown: its title, then the picture (or why there is none).
