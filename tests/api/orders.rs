@@ -141,6 +141,21 @@ async fn the_same_idempotency_key_twice_makes_one_order(db: Db) {
     assert_eq!(page.items.len(), 1);
     let history = client.history(&first.order_no).await.expect("history");
     assert_eq!(history.iter().filter(|h| h.action == "submit").count(), 1);
+    // Retries take no number: the next order is the next number, on both databases.
+    for _ in 0..3 {
+        client.create_order("draft-42", &body).await.expect("retry");
+    }
+    let next = client.create_order("draft-43", &body).await.expect("next");
+    assert_eq!(
+        next.order_no.as_str()[8..].parse::<u32>().ok(),
+        first.order_no.as_str()[8..]
+            .parse::<u32>()
+            .ok()
+            .map(|n| n + 1),
+        "{} then {}",
+        first.order_no,
+        next.order_no
+    );
     // The product is withdrawn from sale: a retry still gets the order it made.
     sqlx::query("UPDATE products SET active = 0")
         .execute(app.store().pool())

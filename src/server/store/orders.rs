@@ -515,9 +515,15 @@ impl Store {
     /// That transaction commits without waiting for the disk (`synchronous_commit = off`):
     /// the order's own commit, later, does wait, and writing its commit record flushes
     /// every record before it, so a number is never lost under an order that was kept.
-    /// A number taken for an order that then rolls back (a retry answered from its
-    /// idempotency key, a failure) is not given again: numbers on PostgreSQL may skip.
-    async fn begin_order(&self) -> StoreResult<(Option<Transaction<'static, Any>>, OrderNo)> {
+    /// A number taken for an order that then rolls back (a failure, a retry racing its
+    /// first try) is not given again: numbers on PostgreSQL may skip. A retry whose key was
+    /// answered already takes none: the same statement looks the key up, and `None` says
+    /// it is there (so retries, which every counter makes on a network error, leave no
+    /// gaps).
+    async fn begin_order(
+        &self,
+        key: &IdempotencyKey<'_>,
+    ) -> StoreResult<Option<(Option<Transaction<'static, Any>>, OrderNo)>> {
         let today = time::OffsetDateTime::now_utc().to_offset(CHINA).date();
         let day = format!(
             "{:04}{:02}{:02}",
@@ -525,35 +531,43 @@ impl Store {
             u8::from(today.month()),
             today.day()
         );
-        let next = "INSERT INTO order_counters (day, last) VALUES ($1, 1) \
+        let next = "INSERT INTO order_counters (day, last) SELECT $1, 1 WHERE NOT EXISTS \
+                    (SELECT 1 FROM idempotency_keys WHERE operator_id = $2 AND key = $3) \
                     ON CONFLICT (day) DO UPDATE SET last = order_counters.last + 1 RETURNING last";
         let (tx, seq) = match self.backend {
             Backend::Sqlite => {
                 let mut tx = self.begin_write().await?;
-                let seq: i64 = sqlx::query_scalar(next)
+                let seq: Option<i64> = sqlx::query_scalar(next)
                     .bind(&day)
-                    .fetch_one(&mut *tx)
+                    .bind(key.operator_id)
+                    .bind(key.key)
+                    .fetch_optional(&mut *tx)
                     .await?;
                 (Some(tx), seq)
             }
             Backend::Postgres => {
                 // One prepared statement, its own implicit transaction: `set_config(…,
                 // true)` is `SET LOCAL`, so that transaction commits without waiting.
-                let seq: i64 = sqlx::query_scalar(&format!(
+                let seq: Option<i64> = sqlx::query_scalar(&format!(
                     "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)), \
                      next AS ({next}) SELECT next.last FROM next, quick"
                 ))
                 .bind(&day)
-                .fetch_one(&self.pool)
+                .bind(key.operator_id)
+                .bind(key.key)
+                .fetch_optional(&self.pool)
                 .await?;
                 (None, seq)
             }
+        };
+        let Some(seq) = seq else {
+            return Ok(None);
         };
         let order_no =
             OrderNo::new(today, u32::try_from(seq).unwrap_or(u32::MAX)).ok_or_else(|| {
                 StoreError::Corrupt(format!("order sequence {seq} exhausted for {day}"))
             })?;
-        Ok((tx, order_no))
+        Ok(Some((tx, order_no)))
     }
 
     /// Creates `order` by `actor`, and saves what `answer` makes of it under `key`, in one
@@ -574,7 +588,24 @@ impl Store {
         key: &IdempotencyKey<'_>,
         answer: impl FnOnce(&Inserted) -> Result<SavedResponse, E>,
     ) -> Result<Answered, E> {
-        let (tx, order_no) = self.begin_order().await?;
+        let Some((tx, order_no)) = self.begin_order(key).await? else {
+            // Answered before: that answer, and no number taken.
+            return match self
+                .answered_idempotency_key(key.operator_id, key.key)
+                .await?
+            {
+                Some((request_hash, answer)) => Ok(Answered::Taken {
+                    request_hash,
+                    answer,
+                }),
+                // A key saved without an answer is not an order's: not this request's.
+                None => Err(StoreError::Corrupt(format!(
+                    "idempotency key {} kept without its answer",
+                    key.key
+                ))
+                .into()),
+            };
+        };
         let inserted = Inserted {
             id: new_id(),
             order_no: order_no.as_str().to_owned(),
