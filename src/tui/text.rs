@@ -211,6 +211,15 @@ pub fn field_label(path: &str) -> Option<T> {
     })
 }
 
+/// Drops `text` when the platform worded it in another language than `lang`: called on a
+/// language switch, so a message under a field goes as the message line's does (it cannot
+/// be worded again; sending again asks the platform in the new language).
+pub fn drop_stale(text: &mut Option<Text>, lang: Lang) {
+    if text.as_ref().is_some_and(|t| t.stale_in(lang)) {
+        *text = None;
+    }
+}
+
 /// Drops `notice` when it says the platform cannot be reached: called when the link comes
 /// back, so the message line does not say "cannot reach the platform" beside ● 在线 (what
 /// was typed is still in its form, to send again).

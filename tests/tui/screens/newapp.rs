@@ -429,3 +429,58 @@ fn a_postal_code_of_another_province_is_said_and_holds_the_form() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Form));
 }
+
+/// The platform's words under the form's fields, after a switch to English: a field the
+/// counter's own check finds wrong says so in English; one only the platform refused loses
+/// its Chinese message (it cannot be worded again; sending asks again in English).
+#[test]
+fn a_language_switch_words_field_messages_again_or_drops_them() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    let mut refused = problem("validation_failed", 422, "资料有误");
+    if let ca_counter::api::ClientError::Problem(p) = &mut refused {
+        p.errors = vec![
+            ca_counter::api::FieldError {
+                field: "mailing.postal_code".into(),
+                message: "平台说：邮政编码应为 6 位数字".into(),
+            },
+            ca_counter::api::FieldError {
+                field: "mailing.street".into(),
+                message: "平台说：街道地址太短".into(),
+            },
+        ];
+    }
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
+        draft.step = Step::Form;
+        draft.order_no = None;
+        draft
+            .fields
+            .insert("mailing.postal_code".into(), "4100".into());
+        draft
+            .fields
+            .insert("mailing.street".into(), "麓山南路 1 号".into());
+        *newapp = NewApp::with_drafts(vec![draft]);
+        if let Some(sheet) = newapp.sheets.first_mut() {
+            assert!(sheet.refused_fields(&refused, Lang::ZhCn).is_some());
+        }
+    }
+    let before = render(&app, 80, 24);
+    assert!(before.contains("平台说：街道地址太短"), "{before}");
+    ctrl(&mut app, 'l');
+    let after = render(&app, 80, 24);
+    assert!(!after.contains("平台说"), "{after}");
+    let errors = app
+        .tab::<NewApp>()
+        .and_then(|n| n.sheet())
+        .map(|s| s.errors.clone())
+        .unwrap_or_default();
+    assert!(!errors.contains_key("mailing.street"), "{errors:?}");
+    let postal = errors
+        .get("mailing.postal_code")
+        .map(|t| t.get(Lang::En))
+        .unwrap_or_default();
+    assert!(postal.contains("6 digits"), "{postal}");
+    assert!(after.contains(&postal), "{after}");
+    // The typing stays.
+    assert!(after.contains("4100"), "{after}");
+}

@@ -641,6 +641,13 @@ fn a_clerk_corrects_the_address_in_a_form_that_fits_and_errors_come_back_beside_
             Some(1)
         );
         insta::assert_snapshot!(format!("edit_form_refused_{}", lang_name(lang)), screen);
+        // In the other language the platform's words go (they cannot be worded again);
+        // what was typed stays, and back in this language nothing comes back worded wrong.
+        ctrl(&mut app, 'l');
+        let switched = render(&app, 80, 24);
+        assert!(!switched.contains("邮政编码应为 6 位数字"), "{switched}");
+        assert!(switched.contains("2 楼"), "{switched}");
+        ctrl(&mut app, 'l');
 
         // Saved: the form closes and the order is asked for again.
         let mut saved = correctable(false);

@@ -428,6 +428,15 @@ impl Component for Invoicing {
         if matches!(event, Live::Resumed) {
             crate::tui::text::forget_offline(&mut self.notice);
         }
+        if matches!(event, Live::Language) {
+            // The platform's words under a field go, as the message line's do.
+            for form in self.form.iter_mut().chain(self.kept.iter_mut()) {
+                form.errors.retain(|(_, text)| !text.stale_in(ctx.lang));
+            }
+            if let Some(decline) = &mut self.decline {
+                crate::tui::text::drop_stale(&mut decline.error, ctx.lang);
+            }
+        }
         if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
             ctx.ask(Request::Queue { seq });
         }

@@ -587,6 +587,12 @@ impl Component for Mailing {
         if matches!(event, Live::Resumed) {
             crate::tui::text::forget_offline(&mut self.notice);
         }
+        if matches!(event, Live::Language)
+            && let Some(scan) = &mut self.scan
+        {
+            // The platform's words under the number go, as the message line's do.
+            crate::tui::text::drop_stale(&mut scan.error, ctx.lang);
+        }
         if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
             ctx.ask(Request::Queue { seq });
         }

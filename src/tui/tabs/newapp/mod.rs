@@ -622,7 +622,11 @@ impl Component for NewApp {
                     .unwrap_or_default();
                 self.rebase_codes(&base);
             }
-            Live::Language => {}
+            Live::Language => {
+                for sheet in &mut self.sheets {
+                    sheet.reword(ctx.lang);
+                }
+            }
         }
     }
 

@@ -95,6 +95,33 @@ impl Sheet {
     }
 
     /// A field's message went: when none is left, neither is the message counting them.
+    /// After a language switch: a field's message the platform worded in the other
+    /// language is worded again by the counter's own check of the field when that finds
+    /// the same field wrong, and goes otherwise (as the message line's does).
+    pub fn reword(&mut self, lang: Lang) {
+        let specs = self.specs();
+        let stale: Vec<String> = self
+            .errors
+            .iter()
+            .filter(|(_, text)| text.stale_in(lang))
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in stale {
+            let own = specs
+                .iter()
+                .find(|s| s.key == key)
+                .and_then(|s| fields::check(s.kind, &self.text(s.key)));
+            match own {
+                Some(error) => {
+                    self.errors.insert(key, error);
+                }
+                None => {
+                    self.errors.remove(&key);
+                }
+            }
+        }
+    }
+
     pub fn field_corrected(&mut self, key: &str) {
         if self.errors.remove(key).is_none() || !self.notice_of_fields {
             return;

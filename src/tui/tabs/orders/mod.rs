@@ -792,7 +792,19 @@ impl Component for Orders {
                     });
                 }
             }
-            Live::Realname(_) | Live::Language | Live::Platform => {}
+            Live::Language => {
+                use crate::tui::text::drop_stale;
+                for form in self.form.iter_mut().chain(self.left_form.iter_mut()) {
+                    drop_stale(&mut form.error, ctx.lang);
+                    for field in &mut form.fields {
+                        drop_stale(&mut field.error, ctx.lang);
+                    }
+                }
+                if let Some(detail) = &mut self.detail {
+                    drop_stale(&mut detail.error, ctx.lang);
+                }
+            }
+            Live::Realname(_) | Live::Platform => {}
         }
     }
 

@@ -361,7 +361,12 @@ impl Component for Review {
                     });
                 }
             }
-            Live::Realname(_) | Live::Language | Live::Platform => {}
+            Live::Language => {
+                if let Some(screen) = &mut self.screen {
+                    screen.reword(ctx.lang);
+                }
+            }
+            Live::Realname(_) | Live::Platform => {}
         }
         if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
             ctx.ask(Request::Queue { seq });

@@ -13,7 +13,7 @@ use super::messages::{Answer, Request, SaveError};
 use super::popup::{Checklist, Popup, Step};
 use crate::api::{ActionRequest, Attachment, HistoryEntry, Order};
 use crate::domain::{Action, OrderStatus};
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
 use crate::tui::component::Ctx;
 use crate::tui::files::{FileProblem, problem_text};
 use crate::tui::text::{Notice, Text, describe};
@@ -125,6 +125,19 @@ impl Screen {
             picture_cells: Cell::new((ratatui::layout::Rect::default(), (1, 2))),
             facts_scroll: 0,
             facts_geometry: Cell::new((0, 0)),
+        }
+    }
+
+    /// After a language switch: the popups' messages the platform worded go.
+    pub fn reword(&mut self, lang: Lang) {
+        use crate::tui::text::drop_stale;
+        match &mut self.popup {
+            Some(Popup::Return(list)) => drop_stale(&mut list.error, lang),
+            Some(Popup::Save { error, .. }) => drop_stale(error, lang),
+            _ => {}
+        }
+        if let Some(list) = &mut self.last_return {
+            drop_stale(&mut list.error, lang);
         }
     }
 
