@@ -791,11 +791,24 @@ impl PhonePage {
         http: &reqwest::Client,
         fields: &[(&str, &str)],
     ) -> Result<reqwest::Response, reqwest::Error> {
+        self.submit_with(http, fields, &[]).await
+    }
+
+    /// [`PhonePage::submit`] with `headers` besides (an `Origin`, say).
+    pub async fn submit_with(
+        &self,
+        http: &reqwest::Client,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Result<reqwest::Response, reqwest::Error> {
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push((super::PHONE_FORM_FIELD, &self.token));
         let mut request = http.post(&self.url).form(&form);
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         request.send().await
     }

@@ -16,6 +16,7 @@ on_both_databases!(
     the_clerk_can_correct_the_name_until_verified,
     one_id_number_under_two_names_is_flagged_to_clerk_and_reviewer,
     a_new_verification_says_where_it_stands,
+    phone_forms_naming_another_site_are_refused,
 );
 
 /// Plays the customer's phone: fills the form and posts it as a browser would.
@@ -417,5 +418,77 @@ async fn a_new_verification_says_where_it_stands(db: Db) {
         .await
         .expect("send");
     assert_eq!(there.status(), 200);
+    app.finish().await;
+}
+
+/// The real-name form and the demo cashier, posted with their own page's token and cookie
+/// but naming another site as `Origin` or `Referer` (a page elsewhere that had the
+/// customer's browser post them): refused, nothing tried, nothing paid. From this site's
+/// own address, the same posts go through.
+async fn phone_forms_naming_another_site_are_refused(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let customer = app.customer("张三").await;
+    let clerk = app.client(&app.clerk);
+    let session = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let url = session.url.clone().expect("url");
+    let fields = [
+        ("name", "张三"),
+        ("id_number", "11010519491231002X"),
+        ("consent", "yes"),
+    ];
+    let page = ca_counter::api::PhonePage::open(&app.http, &url)
+        .await
+        .expect("page");
+    for header in [
+        ("origin", "https://evil.example"),
+        ("referer", "https://evil.example/x"),
+    ] {
+        let refused = page
+            .submit_with(&app.http, &fields, &[header])
+            .await
+            .expect("post");
+        assert_eq!(refused.status(), 403, "{header:?}");
+        let html = refused.text().await.expect("page");
+        assert!(html.contains("此表单只能在本页提交"), "{html}");
+    }
+    let seen = clerk.realname_session(&session.id).await.expect("status");
+    assert_eq!(seen.status, RealnameStatus::Pending);
+    assert_eq!(seen.attempts, 0);
+    let own = page
+        .submit_with(&app.http, &fields, &[("origin", app.base.as_str())])
+        .await
+        .expect("post");
+    assert_eq!(own.status(), 200);
+    let seen = clerk.realname_session(&session.id).await.expect("status");
+    assert_eq!(seen.status, RealnameStatus::Verified);
+
+    let order = app.submit("李四").await;
+    let payment = clerk
+        .create_payment(&order.order_no, "sandbox")
+        .await
+        .expect("payment");
+    let cashier = ca_counter::api::PhonePage::open(&app.http, &payment.pay_url)
+        .await
+        .expect("cashier");
+    let refused = cashier
+        .submit_with(&app.http, &[], &[("origin", "https://evil.example")])
+        .await
+        .expect("pay");
+    assert_eq!(refused.status(), 403);
+    let unpaid = clerk.order(&order.order_no, false).await.expect("order");
+    assert_eq!(
+        unpaid.status,
+        ca_counter::domain::OrderStatus::PendingPayment
+    );
+    let paid = cashier
+        .submit_with(&app.http, &[], &[("referer", payment.pay_url.as_str())])
+        .await
+        .expect("pay");
+    assert_eq!(paid.status(), 200);
+    let now = clerk.order(&order.order_no, false).await.expect("order");
+    assert_ne!(now.status, ca_counter::domain::OrderStatus::PendingPayment);
     app.finish().await;
 }

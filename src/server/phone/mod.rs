@@ -66,8 +66,8 @@ impl FromRequestParts<AppState> for Page {
 }
 
 /// A form on these pages may only be posted from these pages. Two checks, either enough
-/// on its own: a browser that says where a post comes from (`Sec-Fetch-Site`) must say
-/// `same-origin`; and every form carries a token that must match the `SameSite=Strict`
+/// on its own: a browser that says where a post comes from (`Sec-Fetch-Site`, `Origin`,
+/// `Referer`) must name this site; and every form carries a token that must match the `SameSite=Strict`
 /// cookie its page set, which another site can neither read nor make the browser send.
 /// A post from another site — a page that makes the customer's browser pay, or ask for an
 /// invoice, behind their back — is refused before it does anything.
@@ -131,9 +131,13 @@ async fn same_origin_forms(
     let form_token = form_urlencoded::parse(&bytes)
         .find(|(name, _)| name == PHONE_FORM_FIELD)
         .map(|(_, value)| value.into_owned());
+    // The browser's word on where the post comes from, and, as the customer platform's
+    // forms, the `Origin` (or `Referer`) it names: another site's is refused whatever
+    // cookie it carries.
     let foreign_site = site
         .as_deref()
-        .is_some_and(|s| s != "same-origin" && s != "none");
+        .is_some_and(|s| s != "same-origin" && s != "none")
+        || web::guard::from_elsewhere(&state, &parts.headers);
     let token_ok = matches!((&cookie_token, &form_token), (Some(c), Some(f)) if c == f);
     if foreign_site || !token_ok {
         return foreign_form(

@@ -155,7 +155,7 @@ struct Refused {
 /// A browser sends `Origin` with every cross-site post, whatever cookies it holds. Our
 /// pages' `no-referrer` policy makes a browser send `Origin: null` with their own posts,
 /// so `null` says nothing here (`Sec-Fetch-Site` and the token still do).
-fn from_elsewhere(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+pub(crate) fn from_elsewhere(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
     let sent_from = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))

@@ -8,7 +8,7 @@ mod account;
 mod apply;
 mod edit;
 pub(crate) mod form;
-mod guard;
+pub(crate) mod guard;
 
 pub use guard::{no_such_page, request_lang, too_large_page};
 mod orders;
