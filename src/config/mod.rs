@@ -162,6 +162,9 @@ pub struct PlatformConfig {
     pub search_budget_ms: u64,
     /// How many candidate orders one search may look at before it answers the same way.
     pub search_budget_rows: usize,
+    /// Sign-in codes one client address may have sent in an hour, to any numbers (each
+    /// number has its own limits too); 0 for no limit.
+    pub sign_in_codes_per_address_hour: u32,
     /// Connections and their timeouts.
     pub http: HttpConfig,
     /// How SQLite makes a commit durable: `full` (the default: an acknowledged order or
@@ -209,6 +212,10 @@ pub struct HttpConfig {
     /// meanwhile goes out together, in one write (an event after a quiet spell goes at
     /// once). 0 writes every event on its own.
     pub event_batch_ms: u64,
+    /// The reverse proxies in front of the platform: a request through one of them is from
+    /// the address it names in `X-Forwarded-For` (for the request log and the sign-in
+    /// limits); any other peer is the client itself, whatever it writes there.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for HttpConfig {
@@ -219,6 +226,10 @@ impl Default for HttpConfig {
             max_open_connections: 4096,
             event_backlog: 1024,
             event_batch_ms: 25,
+            trusted_proxies: vec![
+                std::net::IpAddr::from([127, 0, 0, 1]),
+                std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+            ],
         }
     }
 }
@@ -256,6 +267,7 @@ impl Default for PlatformConfig {
             search_connections: None,
             search_budget_ms: 1000,
             search_budget_rows: 4000,
+            sign_in_codes_per_address_hour: 20,
             http: HttpConfig::default(),
             sqlite_synchronous: SqliteSynchronous::Full,
         }
@@ -918,6 +930,14 @@ mod tests {
         assert_eq!(example.platform.listen, defaults.listen);
         assert_eq!(example.platform.max_upload_bytes, defaults.max_upload_bytes);
         assert_eq!(example.platform.max_connections, defaults.max_connections);
+        assert_eq!(
+            example.platform.sign_in_codes_per_address_hour,
+            defaults.sign_in_codes_per_address_hour
+        );
+        assert_eq!(
+            example.platform.http.trusted_proxies,
+            defaults.http.trusted_proxies
+        );
         assert_eq!(
             example.platform.payment_qr_minutes,
             defaults.payment_qr_minutes

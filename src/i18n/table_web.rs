@@ -75,6 +75,7 @@ macro_rules! web_texts {
             WebDemoCode => "演示环境不发送真实短信，本次验证码为 {0}。", "Demo: no real text is sent; the code is {0}.";
             WebCodeTooSoon => "验证码发送过于频繁，请于 {0} 后再试；已收到的验证码仍然有效。", "Codes are sent at most once a minute: try again after {0}; a code you received still works.";
             WebCodeDailyLimit => "该号码今天获取验证码的次数已达上限，请明天再试或拨打客服电话。", "This number has had today's codes; try again tomorrow or call the hotline.";
+            WebCodeAddressLimit => "从这个网络请求的验证码过多，请于 {0} 后再试；急办请拨打客服电话 {1}。", "Too many codes have been asked for from this network: try again after {0}, or call {1} if it is urgent.";
             WebCodeLocked => "验证码错误次数过多，该号码已锁定至 {0}。", "Too many wrong codes: this number is locked until {0}.";
             WebCodeShape => "验证码是 6 位数字", "The code is 6 digits";
             WebCodeWrong => "验证码不正确，还可尝试 {0} 次", "That code is not right. Tries left: {0}";

@@ -362,6 +362,11 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         None => path.clone(),
     };
 
+    let client = request
+        .extensions()
+        .get::<super::listen::ClientAddr>()
+        .map(|c| c.0.to_string())
+        .unwrap_or_default();
     request.extensions_mut().insert(RequestContext {
         lang,
         request_id: request_id.clone(),
@@ -442,8 +447,9 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
     }
     tracing::info!(
+        target: "ca_counter::request",
         %method, path = %logged_path, status = response.status().as_u16(),
-        ms = started.elapsed().as_millis() as u64, request_id, "request"
+        ms = started.elapsed().as_millis() as u64, client, request_id, "request"
     );
     response
 }

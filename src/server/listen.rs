@@ -5,6 +5,7 @@
 //! once instead of waiting in the kernel's queue. Event streams are responses being written,
 //! so none of these cut them; they end when the platform stops.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,6 +51,7 @@ pub async fn serve(
         .keep_alive_interval(Some(Duration::from_secs(20)))
         .keep_alive_timeout(Duration::from_secs(20));
     let builder = Arc::new(builder);
+    let trusted: Arc<[IpAddr]> = config.trusted_proxies.clone().into();
     let open = Arc::new(Semaphore::new(config.max_open_connections.max(1)));
     let graceful = GracefulShutdown::new();
     loop {
@@ -57,7 +59,7 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
             _ = shutdown.wait_for(|stopping| *stopping) => break,
         };
-        let (stream, _peer) = match accepted {
+        let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors (or another passing trouble): wait a moment rather
@@ -78,6 +80,7 @@ pub async fn serve(
             continue;
         };
         let app = app.clone();
+        let trusted = trusted.clone();
         let builder = builder.clone();
         let watcher = graceful.watcher();
         let mut stopping = shutdown.clone();
@@ -103,7 +106,16 @@ pub async fn serve(
                     return;
                 }
             }
-            let service = TowerToHyperService::new(app);
+            // Each request learns whom it is from (behind a trusted proxy, from the
+            // proxy's `X-Forwarded-For`): the request log and the sign-in limits use it.
+            let app = TowerToHyperService::new(app);
+            let service = hyper::service::service_fn(
+                move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    let client = client_addr(peer.ip(), request.headers(), &trusted);
+                    request.extensions_mut().insert(ClientAddr(client));
+                    hyper::service::Service::call(&app, request)
+                },
+            );
             let connection = builder
                 .serve_connection_with_upgrades(TokioIo::new(stream), service)
                 .into_owned();
@@ -127,5 +139,119 @@ pub fn raise_open_file_limit() -> Option<u64> {
             tracing::warn!(error = %e, "cannot raise the open-file limit");
             None
         }
+    }
+}
+
+/// The address a request came from (a request extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
+
+/// Whom a request on a connection from `peer` is from: `peer` itself, unless it is one of
+/// `trusted` (the reverse proxies in front of the platform); then the address that proxy
+/// says it had the request from, the last in `X-Forwarded-For` (each proxy appends its
+/// own peer) that is not itself a trusted proxy. Anything before that was written by the
+/// client and proves nothing; an entry that is not an address stops the walk at the proxy
+/// that passed it on.
+pub fn client_addr(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut from = peer;
+    for hop in hops.into_iter().rev() {
+        let Some(addr) = parse_hop(hop) else {
+            return from;
+        };
+        from = addr;
+        if !trusted.contains(&addr) {
+            return addr;
+        }
+    }
+    from
+}
+
+/// One `X-Forwarded-For` entry: an address, perhaps with a port (`[::1]:443`, `1.2.3.4:80`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(addr) = hop.parse::<IpAddr>() {
+        return Some(addr);
+    }
+    if let Ok(socket) = hop.parse::<std::net::SocketAddr>() {
+        return Some(socket.ip());
+    }
+    hop.strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(addr, _)| addr.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                headers.append("x-forwarded-for", value);
+            }
+        }
+        headers
+    }
+
+    #[test]
+    fn a_client_is_its_peer_unless_the_peer_is_a_trusted_proxy() {
+        let trusted = [ip("127.0.0.1"), ip("10.0.0.5")];
+        // Straight from a client: what it writes in the header is ignored.
+        let headers = forwarded(&["9.9.9.9"]);
+        assert_eq!(
+            client_addr(ip("203.0.113.7"), &headers, &trusted),
+            ip("203.0.113.7")
+        );
+        // Through the proxy: the address it appended, not the one the client wrote first.
+        let headers = forwarded(&["9.9.9.9, 203.0.113.7"]);
+        assert_eq!(
+            client_addr(ip("127.0.0.1"), &headers, &trusted),
+            ip("203.0.113.7")
+        );
+        // Through two trusted proxies, in two headers.
+        let headers = forwarded(&["9.9.9.9, 203.0.113.7", "10.0.0.5"]);
+        assert_eq!(
+            client_addr(ip("127.0.0.1"), &headers, &trusted),
+            ip("203.0.113.7")
+        );
+        // Ports and brackets.
+        let headers = forwarded(&["[2001:db8::1]:443"]);
+        assert_eq!(
+            client_addr(ip("127.0.0.1"), &headers, &trusted),
+            ip("2001:db8::1")
+        );
+        let headers = forwarded(&["198.51.100.2:80"]);
+        assert_eq!(
+            client_addr(ip("127.0.0.1"), &headers, &trusted),
+            ip("198.51.100.2")
+        );
+        // Garbage stops at the proxy that passed it on; no header is the proxy itself.
+        let headers = forwarded(&["evil, 10.0.0.5"]);
+        assert_eq!(
+            client_addr(ip("127.0.0.1"), &headers, &trusted),
+            ip("10.0.0.5")
+        );
+        assert_eq!(
+            client_addr(ip("127.0.0.1"), &HeaderMap::new(), &trusted),
+            ip("127.0.0.1")
+        );
+        // Nobody trusted: always the peer.
+        let headers = forwarded(&["203.0.113.7"]);
+        assert_eq!(client_addr(ip("127.0.0.1"), &headers, &[]), ip("127.0.0.1"));
     }
 }

@@ -22,6 +22,7 @@ on_both_databases!(
     a_customer_corrects_the_address_without_undoing_the_counters_change,
     a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer,
     a_cancelled_or_uninvoiced_order_says_so_on_the_customers_page,
+    one_address_has_only_so_many_numbers_texted_an_hour,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -439,7 +440,10 @@ async fn issue(
     phone: &str,
     code: &str,
 ) -> ca_counter::server::store::self_service::CodeIssue {
-    store.issue_login_code(phone, code).await.expect("issue")
+    store
+        .issue_login_code(phone, code, None)
+        .await
+        .expect("issue")
 }
 
 async fn check(
@@ -1432,5 +1436,59 @@ async fn a_cancelled_or_uninvoiced_order_says_so_on_the_customers_page(db: Db) {
     sign_in(&mut browser, &owner).await;
     let page = browser.get(&format!("/orders/{}", order.order_no)).await;
     assert!(page.html.contains("本订单未开具发票"), "{}", page.html);
+    app.finish().await;
+}
+
+/// A script asking for sign-in codes for number after number from one address: each
+/// number's own limits never stop it, the address's does (the CA pays for each text).
+/// Behind the platform's trusted proxy (loopback here) the address is the one the proxy
+/// forwards, so two customers behind it are counted apart.
+async fn one_address_has_only_so_many_numbers_texted_an_hour(db: Db) {
+    let config = ca_counter::config::PlatformConfig {
+        sign_in_codes_per_address_hour: 3,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    let admin = app.client(&app.admin);
+    let texted = |phone: String| {
+        let admin = admin.clone();
+        async move {
+            admin
+                .sms_messages()
+                .await
+                .expect("sms")
+                .iter()
+                .filter(|m| m.phone == phone)
+                .count()
+        }
+    };
+    let mut browser = Browser::new(&app);
+    browser.get("/login").await;
+    for _ in 0..3 {
+        let phone = unique_phone();
+        let sent = browser.post("/login", &[("phone", &phone)]).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.html);
+        assert_eq!(texted(phone).await, 1);
+    }
+    let phone = unique_phone();
+    let refused = browser.post("/login", &[("phone", &phone)]).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        refused.html.contains("从这个网络请求的验证码过多") && refused.html.contains("400"),
+        "{}",
+        refused.html
+    );
+    // What was typed stays in the form.
+    assert!(refused.html.contains(&phone), "{}", refused.html);
+    assert_eq!(texted(phone.clone()).await, 0);
+    // Another customer behind the proxy is another address; the first one's count holds.
+    let forwarded = [("x-forwarded-for", "203.0.113.9")];
+    let sent = browser
+        .post_with("/login", &[("phone", &phone)], &forwarded)
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.html);
+    assert_eq!(texted(phone).await, 1);
+    let again = browser.post("/login", &[("phone", &unique_phone())]).await;
+    assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS);
     app.finish().await;
 }

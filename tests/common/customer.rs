@@ -112,18 +112,29 @@ impl Browser {
     }
 
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        self.post_with(path, fields, &[]).await
+    }
+
+    /// [`Browser::post`] with `headers` besides (as a proxy on the way adds them).
+    pub async fn post_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let token = self.token();
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("form_token", &token));
-        let response = self
+        let mut request = self
             .http
             .post(format!("{}{path}", self.base))
             .header(header::COOKIE, self.cookie_header())
             .header("sec-fetch-site", "same-origin")
-            .form(&form)
-            .send()
-            .await
-            .expect("post");
+            .form(&form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("post");
         self.read(response).await
     }
 

@@ -40,7 +40,11 @@ pub async fn login_code(
         .await?
         .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
-    let issued = state.store.issue_login_code(&customer.phone, &code).await?;
+    // Staff asking for a customer: the number's limits, not an address's.
+    let issued = state
+        .store
+        .issue_login_code(&customer.phone, &code, None)
+        .await?;
     let (outcome, retry_at) = match issued {
         CodeIssue::Send => {
             let message = sms::login_code(&state.config.ca_name, &customer.phone, &code);
@@ -51,6 +55,7 @@ pub async fn login_code(
         CodeIssue::TooSoon(at) => ("too_soon", Some(rfc3339(at))),
         CodeIssue::DailyLimit => ("daily_limit", None),
         CodeIssue::Locked(until) => ("locked", Some(rfc3339(until))),
+        CodeIssue::AddressLimit(at) => ("too_soon", Some(rfc3339(at))),
     };
     state
         .store

@@ -17,6 +17,8 @@ pub const CODE_MS: i64 = 5 * 60 * 1000;
 pub const RESEND_MS: i64 = 60 * 1000;
 /// At most this many codes per number per day (China time).
 pub const CODES_PER_DAY: i64 = 10;
+/// The window of the per-address limit on sign-in codes.
+pub const HOUR_MS: i64 = 60 * 60 * 1000;
 /// Wrong codes before the number is locked.
 pub const WRONG_CODES: i64 = 5;
 /// How long a locked number stays locked.
@@ -37,6 +39,8 @@ pub enum CodeIssue {
     DailyLimit,
     /// Too many wrong codes: locked until this time.
     Locked(i64),
+    /// The client address asked for its hour's codes already; the next may go at this time.
+    AddressLimit(i64),
 }
 
 /// What a typed code turned out to be.
@@ -132,9 +136,16 @@ impl Store {
     }
 
     /// Keeps `code` as the live sign-in code of `phone` if the limits allow one now (one a
-    /// minute, ten a day, none while locked). Whether the number belongs to a customer
-    /// plays no part: the answer is the same for every number.
-    pub async fn issue_login_code(&self, phone: &str, code: &str) -> StoreResult<CodeIssue> {
+    /// minute, ten a day, none while locked; and, for a code a client asked for, `from`:
+    /// its address and how many codes an address may ask for in an hour, 0 for no limit).
+    /// Whether the number belongs to a customer plays no part: the answer is the same for
+    /// every number.
+    pub async fn issue_login_code(
+        &self,
+        phone: &str,
+        code: &str,
+        from: Option<(&str, u32)>,
+    ) -> StoreResult<CodeIssue> {
         let now = now_ms();
         let today = china_day(now);
         let mut tx = self.begin_write().await?;
@@ -161,6 +172,32 @@ impl Store {
             if row.day == today && row.sent_today >= CODES_PER_DAY {
                 tx.rollback().await?;
                 return Ok(CodeIssue::DailyLimit);
+            }
+        }
+        if let Some((address, per_hour)) = from.filter(|(_, n)| *n > 0) {
+            // One statement counts the code against the address's hour (a new hour starts
+            // the count again); over the limit, the transaction is rolled back, count too.
+            sqlx::query("DELETE FROM sign_in_senders WHERE window_start <= $1")
+                .bind(now - HOUR_MS)
+                .execute(&mut *tx)
+                .await?;
+            let (window_start, sent): (i64, i64) = sqlx::query_as(
+                "INSERT INTO sign_in_senders (address, window_start, sent) VALUES ($1, $2, 1) \
+                 ON CONFLICT (address) DO UPDATE SET \
+                 window_start = CASE WHEN sign_in_senders.window_start + $3 <= $2 \
+                   THEN $2 ELSE sign_in_senders.window_start END, \
+                 sent = CASE WHEN sign_in_senders.window_start + $3 <= $2 \
+                   THEN 1 ELSE sign_in_senders.sent + 1 END \
+                 RETURNING window_start, sent",
+            )
+            .bind(address)
+            .bind(now)
+            .bind(HOUR_MS)
+            .fetch_one(&mut *tx)
+            .await?;
+            if sent > i64::from(per_hour) {
+                tx.rollback().await?;
+                return Ok(CodeIssue::AddressLimit(window_start + HOUR_MS));
             }
         }
         let sent_today = match &row {

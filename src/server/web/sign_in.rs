@@ -192,6 +192,7 @@ pub async fn code_page(Query(query): Query<Next>) -> Response {
 /// `POST /login`: sends a code (if the limits allow) and shows the code form.
 pub async fn send_code(
     State(state): State<AppState>,
+    client: Option<axum::Extension<crate::server::listen::ClientAddr>>,
     visit: Visit,
     Form(typed): Form<PhoneForm>,
 ) -> Response {
@@ -210,7 +211,17 @@ pub async fn send_code(
         }
     };
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
-    let issued = match state.store.issue_login_code(phone.as_str(), &code).await {
+    // One client may have codes sent to so many numbers an hour: a script cannot have the
+    // CA pay for texts to number after number.
+    let address = client.map(|c| c.0.0.to_string());
+    let from = address
+        .as_deref()
+        .map(|a| (a, state.config.sign_in_codes_per_address_hour));
+    let issued = match state
+        .store
+        .issue_login_code(phone.as_str(), &code, from)
+        .await
+    {
         Ok(issued) => issued,
         Err(e) => {
             tracing::warn!(error = %e, "sign-in code");
@@ -223,6 +234,19 @@ pub async fn send_code(
         CodeIssue::TooSoon(at) => (Some(ctx.fill(T::WebCodeTooSoon, &[&clock(at)])), false),
         CodeIssue::DailyLimit => (Some(ctx.t(T::WebCodeDailyLimit).to_owned()), false),
         CodeIssue::Locked(until) => (Some(ctx.fill(T::WebCodeLocked, &[&clock(until)])), false),
+        CodeIssue::AddressLimit(at) => {
+            tracing::warn!(
+                client = address.as_deref().unwrap_or_default(),
+                "sign-in codes: an address asked for its hour's codes"
+            );
+            let message = ctx.fill(T::WebCodeAddressLimit, &[&clock(at), &ctx.hotline]);
+            return page::page(
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                ctx.t(T::WebSignInTitle),
+                phone_form(ctx, &typed.phone, &next, Some(&message)),
+            );
+        }
     };
     let mut demo_code = None;
     if sent {
