@@ -23,6 +23,7 @@ on_both_databases!(
     a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer,
     a_cancelled_or_uninvoiced_order_says_so_on_the_customers_page,
     one_address_has_only_so_many_numbers_texted_an_hour,
+    a_product_tapped_on_a_page_left_behind_is_the_one_taken,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -1490,5 +1491,46 @@ async fn one_address_has_only_so_many_numbers_texted_an_hour(db: Db) {
     assert_eq!(texted(phone).await, 1);
     let again = browser.post("/login", &[("phone", &unique_phone())]).await;
     assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS);
+    app.finish().await;
+}
+
+/// Back to the project list, a product tapped on a page older than the application: the
+/// product tapped is taken (its terms shown, what was accepted for the other undone), not
+/// the one the application had on a page that looks as if the tap went through.
+async fn a_product_tapped_on_a_page_left_behind_is_the_one_taken(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &unique_phone()).await;
+    let form = to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
+    let first = app.product(ca_counter::domain::UserType::Individual).await;
+    let (other, other_name): (String, String) = sqlx::query_as(
+        "SELECT id, name FROM products WHERE user_type = 'individual' AND id <> $1 \
+         ORDER BY price_fen DESC LIMIT 1",
+    )
+    .bind(&first)
+    .fetch_one(app.store().pool())
+    .await
+    .expect("another product");
+    // The list as it was before the product and the terms were saved.
+    let old_version = (hidden(&form, "version").parse::<i64>().unwrap_or(2) - 2).to_string();
+    let tapped = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "product"),
+                ("product_id", &other),
+                ("version", &old_version),
+            ],
+        )
+        .await;
+    assert_eq!(tapped.status, StatusCode::SEE_OTHER, "{}", tapped.html);
+    let terms = browser.get("/apply").await;
+    assert!(terms.html.contains(&other_name), "{}", terms.html);
+    assert!(terms.html.contains("name=\"accept\""), "{}", terms.html);
+    assert!(
+        !terms.html.contains("已在另一个页面中更新"),
+        "{}",
+        terms.html
+    );
     app.finish().await;
 }

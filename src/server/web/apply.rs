@@ -277,6 +277,12 @@ pub async fn save(
             Ok(None) => {}
             Err(e) => return failed(ctx, e),
         }
+    }
+    // A product tapped is the customer's whole answer to its step, whatever the page it was
+    // tapped on knew (Back to the list, another product): taken as tapped, as a fresh list
+    // would take it — never the product the application had, on a page that looks as if
+    // the tap went through.
+    if seen != Some(row.version) && get("action") != "product" {
         // Another tab (or a back button) moved the application on: show where it is now,
         // and say so; nothing saved there is lost. A form sent from here is shown again as
         // it was typed (not saved: sending it again replaces what the other tab saved).
