@@ -378,6 +378,21 @@ async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_rec
             }
         }
     }
+    // The reviewer zooms into a scan (a larger preview of it): still one look, one row. A
+    // second download is another copy out: another row.
+    let reviewer = app.client(&app.reviewer);
+    let scan = uploaded
+        .iter()
+        .find(|a| a.content_type.starts_with("image/"))
+        .expect("an image");
+    for size in [128, 256, 512] {
+        reviewer
+            .attachment_preview(&scan.id, size, size)
+            .await
+            .expect("zoomed");
+    }
+    reviewer.attachment(&scan.id).await.expect("again");
+    expected_rows.push(("reviewer-zhao", "download_attachment", scan.id.clone()));
     let history = clerk.history(&order.order_no).await.expect("history");
     let mut recorded: Vec<(String, String, String)> = history
         .iter()

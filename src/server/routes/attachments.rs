@@ -227,17 +227,27 @@ async fn readable(
         .await?
         .ok_or_else(not_found)?;
     let order = find_order(state, &row.order_no).await?;
-    state
-        .store
-        .record(
-            &order,
-            &caller.actor(),
-            how,
-            Some(&format!("{} {}", row.kind, row.id)),
-            Some(&caller.ctx.request_id),
-            None,
-        )
-        .await?;
+    let what = format!("{} {}", row.kind, row.id);
+    // A preview at each zoom is one look: recorded once in ten minutes per person and file.
+    // A download is recorded every time (a copy leaves the platform).
+    let seen = how == "preview_attachment"
+        && state
+            .store
+            .recorded_lately(&order, &caller.actor(), how, &what, 10 * 60 * 1000)
+            .await?;
+    if !seen {
+        state
+            .store
+            .record(
+                &order,
+                &caller.actor(),
+                how,
+                Some(&what),
+                Some(&caller.ctx.request_id),
+                None,
+            )
+            .await?;
+    }
     Ok((row, data))
 }
 

@@ -882,6 +882,31 @@ impl Store {
         Ok(row)
     }
 
+    /// Whether `actor` was recorded doing `action` about `reason` on `order` in the last
+    /// `within_ms` (a reviewer zooming into a scan asks for it again at each size: one
+    /// line says they looked at it).
+    pub async fn recorded_lately(
+        &self,
+        order: &OrderRow,
+        actor: &Actor,
+        action: &str,
+        reason: &str,
+        within_ms: i64,
+    ) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM order_history WHERE order_id = $1 AND actor_id = $2 \
+             AND action = $3 AND reason = $4 AND at > $5 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(&order.id)
+        .bind(actor.operator_id())
+        .bind(action)
+        .bind(reason)
+        .bind(now_ms() - within_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// [`Store::record`] inside a caller's transaction; returns the history row id and
     /// the event id to announce. The event carries the order's status and version as
     /// committed now — read holding the order's row lock, so no transition can slip in

@@ -569,3 +569,66 @@ fn an_order_held_by_another_reviewer_says_who_and_until_when() {
         assert_eq!(header.matches("HN20261128000003").count(), 1, "{screen}");
     }
 }
+
+/// A reviewer looking on at an order another holds: the other approves it, it is mailed
+/// and invoiced. The screen says where it went and that no one reviews it now, and it
+/// keeps the scan the reviewer was looking at — it does not open the invoice by itself
+/// (which the platform would record as this reviewer viewing it).
+#[test]
+fn an_order_decided_while_looked_on_keeps_its_scan_and_drops_the_claim_line() {
+    let mut app = review_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    let mut held = order();
+    held.claim = Some(ca_counter::api::Claim {
+        by: ca_counter::api::Actor {
+            id: Some("someone-else".into()),
+            name: "钱审核".into(),
+        },
+        expires_at: "2026-11-28T08:10:00Z".into(),
+    });
+    app.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: Some(Err(problem(
+            "claimed_by_other",
+            409,
+            "订单 HN20261128000003 正由 钱审核 审核（领取至 16:10）",
+        ))),
+        order: Ok((held.clone(), history())),
+    });
+    app.answer::<Review>(review::Answer::Preview {
+        id: "a1".into(),
+        width: 400,
+        height: 400,
+        result: Ok(scan(400, 200)),
+    });
+    app.take_jobs();
+    let mut done = held;
+    done.status = OrderStatus::Completed;
+    done.claim = None;
+    let mut invoice = done.attachments[0].clone();
+    invoice.id = "inv1".into();
+    invoice.kind = ca_counter::api::AttachmentKind::Invoice;
+    invoice.content_type = "application/pdf".into();
+    invoice.filename = "电子发票.pdf".into();
+    invoice.uploaded_at = "2026-11-30T07:35:00Z".into();
+    invoice.scan_check = None;
+    done.attachments.push(invoice);
+    app.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((done, history())),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("正在审核"), "{screen}");
+    assert!(screen.contains("已完成"), "{screen}");
+    assert!(
+        screen.contains("2/2"),
+        "still the scan, now the second of two:\n{screen}"
+    );
+    let jobs = app.take_jobs();
+    let previews: Vec<review::Request> = sent::<review::Request>(&jobs)
+        .into_iter()
+        .filter(|r| matches!(r, review::Request::Preview { .. }))
+        .collect();
+    assert!(previews.is_empty(), "{previews:?}");
+}

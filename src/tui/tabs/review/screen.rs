@@ -442,6 +442,12 @@ impl Screen {
                                 self.close_popup();
                             }
                         } else if matches!(self.hold, Hold::Refused(_))
+                            && order.status != OrderStatus::PendingReview
+                        {
+                            // Decided (by whoever held it) while this reviewer looked on:
+                            // no one holds it now, and the header says where it went.
+                            self.hold = Hold::Watching;
+                        } else if matches!(self.hold, Hold::Refused(_))
                             && order.status == OrderStatus::PendingReview
                             && let Some(other) = order
                                 .claim
@@ -472,12 +478,23 @@ impl Screen {
                                 claim: true,
                             });
                         }
-                        let same = self.order.as_ref().map(|o| o.attachments.len())
-                            == Some(order.attachments.len());
+                        // The attachment on screen stays on screen when others arrive (an
+                        // invoice issued meanwhile, a corrected scan): the reviewer chose
+                        // it, and opening another would record them viewing what they never
+                        // asked to see.
+                        let shown = self.current().map(|a| a.id.clone());
                         self.order = Some(order);
                         self.history = history;
-                        if !same {
-                            self.show_attachment();
+                        let now_at = shown
+                            .as_ref()
+                            .and_then(|id| self.attachments().iter().position(|a| &a.id == id));
+                        match now_at {
+                            Some(at) => self.attachment = at,
+                            None => {
+                                self.attachment = 0;
+                                self.picture = None;
+                                self.show_attachment();
+                            }
                         }
                         None
                     }
