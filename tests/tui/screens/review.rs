@@ -412,15 +412,32 @@ fn a_correction_since_the_return_is_named_beside_the_order() {
             "corrected since the return"
         };
         assert_eq!(screen.matches(said).count(), 1, "{screen}");
-        // Both who corrected it, once each.
+        // Both who corrected it, once each, with the reason given; and where it goes now
+        // (read as one text: the pane wraps it).
+        let facts = left_pane(&app);
         let who = if lang == Lang::ZhCn {
-            "0000、李柜员）"
+            "0000、李柜员：客户来电）"
         } else {
-            "0000, 李柜员)"
+            "0000, 李柜员: 客户来电)"
         };
-        assert!(screen.contains(who), "{screen}");
+        assert!(facts.contains(&who.replace(' ', "")), "{facts}");
+        assert!(facts.contains("湖南省长沙市岳麓区****"), "{facts}");
         assert_eq!(screen.matches("李柜员").count(), 1, "{screen}");
     }
+}
+
+/// The review screen's left pane at 80×24 as one text, its rows joined (what it wraps is
+/// read whole), without spaces (a wide character's second cell is one).
+fn left_pane(app: &ca_counter::tui::app::App) -> String {
+    let terminal = terminal(app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 2..22 {
+        for x in 1..37 {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+    }
+    text.replace(' ', "")
 }
 
 /// One line of an order's history, at 09:00 on the fixture's day.

@@ -222,6 +222,19 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
         T::DocProduct,
         format!("{}{dot}{}", order.product_name, format::money(order.amount_fen)),
     ));
+    // Where the certificate goes (masked as the order came), so a corrected address can be
+    // seen beside the line that says it was corrected.
+    let mailing = &order.mailing;
+    lines.push(pair(
+        T::FieldMailing,
+        format!(
+            "{} {} {}{}",
+            mailing.recipient,
+            mailing.phone,
+            crate::domain::region(&mailing.province, &mailing.city, &mailing.district),
+            mailing.street
+        ),
+    ));
     lines.push(section(T::SectionRealname));
     match &order.realname {
         Some(check) => {
@@ -286,16 +299,18 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             .iter()
             .rposition(|h| h.action == "reject")
             .map_or(0, |i| i + 1);
-        // Every correction since, in one line: the fields once each, and who.
+        // Every correction since, in one line: the fields once each, and who (with the
+        // reason they gave, when they gave one).
         let mut fields: Vec<&str> = Vec::new();
-        let mut who: Vec<&str> = Vec::new();
+        let mut who: Vec<(&str, Vec<&str>)> = Vec::new();
         for edit in screen.history[since.min(screen.history.len())..]
             .iter()
             .filter(|h| h.action == "edit_details")
         {
             // The organisation's fields one by one (the signed form prints them); the
             // address as one, which keeps the line short at 80×24.
-            let (named, _) = crate::domain::read_edit_record(edit.reason.as_deref().unwrap_or_default());
+            let (named, why) =
+                crate::domain::read_edit_record(edit.reason.as_deref().unwrap_or_default());
             let named = named
                 .into_iter()
                 .filter_map(|f| {
@@ -311,12 +326,29 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
                     fields.push(field);
                 }
             }
-            if !who.contains(&edit.actor.name.as_str()) {
-                who.push(&edit.actor.name);
+            let at = match who.iter().position(|(name, _)| *name == edit.actor.name) {
+                Some(at) => at,
+                None => {
+                    who.push((&edit.actor.name, Vec::new()));
+                    who.len() - 1
+                }
+            };
+            if !why.is_empty() && !who[at].1.contains(&why) {
+                who[at].1.push(why);
             }
         }
         if !fields.is_empty() {
             let join = T::ListJoin.get(lang);
+            let who: Vec<String> = who
+                .into_iter()
+                .map(|(name, whys)| {
+                    if whys.is_empty() {
+                        name.to_owned()
+                    } else {
+                        T::CorrectedBecause.fill(lang, &[name, &whys.join(join)])
+                    }
+                })
+                .collect();
             lines.push(Line::from(Span::styled(
                 T::CorrectedSinceReturn.fill(lang, &[&fields.join(join), &who.join(join)]),
                 theme.warning,
