@@ -72,7 +72,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
             popup::clear(frame, row, view.theme);
             paint::line(frame, row, Line::from(Span::styled(":", app.theme.accent)));
             let field = Rect::new(row.x + 1, row.y, row.width.saturating_sub(1), 1);
-            input.render(frame, field, app.theme.input_focus, true);
+            input.render(
+                frame,
+                field,
+                app.theme.input_focus,
+                true,
+                view.glyphs().ellipsis,
+            );
         }
         None => {}
     }
@@ -466,6 +472,7 @@ fn help(
         Rect::new(find.x + width, find.y, find.width.saturating_sub(width), 1),
         app.theme.input_focus,
         true,
+        "…",
     );
     let matches = app.help_entries(&filter.text());
     if matches.is_empty() {

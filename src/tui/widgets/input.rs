@@ -86,8 +86,15 @@ impl Input {
     }
 
     /// Draws the field into `area` (one line); with `focus`, places the terminal cursor on
-    /// the caret.
-    pub fn render(&self, frame: &mut Frame, area: Rect, style: Style, focus: bool) {
+    /// the caret. Without it, a text longer than the field shows its start and ends with
+    /// `ellipsis`, so it is never read as whole when it is not.
+    pub fn render(&self, frame: &mut Frame, area: Rect, style: Style, focus: bool, ellipsis: &str) {
+        let text = self.text();
+        if !focus && crate::tui::text::width(&text) > usize::from(area.width) {
+            let cut = crate::tui::text::fit(&text, usize::from(area.width), ellipsis);
+            frame.render_widget(ratatui::widgets::Paragraph::new(cut).style(style), area);
+            return;
+        }
         let mut field = self.area.clone();
         // A field the cursor is not in shows its start: a long address or buyer's name is
         // read from its beginning (the view scrolls to the caret, left at the end).
@@ -124,7 +131,9 @@ mod tests {
             let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(20, 1))
                 .expect("terminal");
             terminal
-                .draw(|frame| input.render(frame, Rect::new(0, 0, 20, 1), Style::default(), focus))
+                .draw(|frame| {
+                    input.render(frame, Rect::new(0, 0, 20, 1), Style::default(), focus, "…")
+                })
                 .expect("draw");
             let buffer = terminal.backend().buffer().clone();
             buffer
@@ -135,6 +144,8 @@ mod tests {
                 .replace(' ', "")
         };
         assert!(shown(false).starts_with("湖南省湘潭市"), "{}", shown(false));
+        // Cut, and says so.
+        assert!(shown(false).ends_with('…'), "{}", shown(false));
         assert!(
             !shown(true).starts_with("湖南省"),
             "with the cursor, its end: {}",

@@ -484,3 +484,32 @@ fn a_language_switch_words_field_messages_again_or_drops_them() {
     // The typing stays.
     assert!(after.contains("4100"), "{after}");
 }
+
+/// A street longer than its field, the cursor elsewhere: the field takes the row's width,
+/// and what still does not fit ends with an ellipsis (never read as the whole street).
+#[test]
+fn a_long_value_uses_the_row_and_says_it_is_cut() {
+    let street =
+        "湘潭市岳塘区高新技术产业开发区晓塘路与芙蓉大道交汇处东北角湘潭智造谷产业园三期七栋十二楼";
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
+        draft.step = Step::Form;
+        draft.order_no = None;
+        draft.fields.insert("mailing.street".into(), street.into());
+        draft.focus = "mailing.recipient".into();
+        *newapp = NewApp::with_drafts(vec![draft]);
+    }
+    let screen = render(&app, 80, 24);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("湘潭市岳塘区"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(row.contains('…'), "{screen}");
+    // More of it than the 48 columns a short value's field has.
+    assert!(
+        row.contains("湘潭市岳塘区高新技术产业开发区晓塘路与芙蓉大道"),
+        "{screen}"
+    );
+}

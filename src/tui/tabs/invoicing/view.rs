@@ -205,7 +205,7 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
             theme.input
         };
         if let Some(input) = form.fields.get(i) {
-            input.render(frame, input_area, style, focus);
+            input.render(frame, input_area, style, focus, view.glyphs().ellipsis);
         }
         y += 1;
         let message = match (form.error(name), form.warning(name)) {
@@ -270,7 +270,7 @@ fn draw_decline(decline: &Decline, frame: &mut Frame, area: Rect, view: &View) {
     let inner = popup::open(frame, rect, view.theme, view.ascii, title).inner(Margin::new(1, 0));
     let mut y = inner.y + paint::wrapped(frame, inner, std::mem::take(&mut lines));
     let field = Rect::new(inner.x, y, inner.width, 1);
-    decline.input.render(frame, field, theme.input_focus, !decline.sending);
+    decline.input.render(frame, field, theme.input_focus, !decline.sending, view.glyphs().ellipsis);
     y += 1;
     paint::wrapped(frame, Rect::new(inner.x, y, inner.width, inner.bottom().saturating_sub(y)), tail);
 }

@@ -246,7 +246,7 @@ fn draw_scan(scan: &Scan, frame: &mut Frame, area: Rect, view: &View) {
     } else {
         theme.input
     };
-    scan.input.render(frame, input_area, style, focus);
+    scan.input.render(frame, input_area, style, focus, view.glyphs().ellipsis);
     let below = Rect::new(inner.x, y + 1, inner.width, inner.bottom().saturating_sub(y + 1));
     paint::wrapped(frame, below, vec![scan_message(scan, view)]);
 }

@@ -29,7 +29,7 @@ pub fn draw(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
         let width = label.width() as u16;
         paint::line(frame, row, Line::from(Span::styled(label, view.theme.accent)));
         let field = Rect::new(row.x + width, row.y, row.width.saturating_sub(width), 1);
-        input.render(frame, field, view.theme.input_focus, true);
+        input.render(frame, field, view.theme.input_focus, true, view.glyphs().ellipsis);
     }
     if let Some(form) = &orders.form {
         form_popup(frame, area, view, form);
@@ -385,7 +385,7 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
                 }
                 frame.render_widget(Paragraph::new("").style(style), input_area);
                 if let Some(f) = form.fields.get(i) {
-                    f.input.render(frame, input_area, style, focus);
+                    f.input.render(frame, input_area, style, focus, view.glyphs().ellipsis);
                 }
                 y += 1;
             }

@@ -607,7 +607,7 @@ fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, vie
             let rect = popup::centered(area, width, rows + 2);
             let inner = popup::open(frame, rect, view.theme, view.ascii, T::CmdSaveAttachment.get(lang).to_owned())
                 .inner(Margin::new(1, 0));
-            input.render(frame, Rect::new(inner.x, inner.y, inner.width, 1), theme.input_focus, true);
+            input.render(frame, Rect::new(inner.x, inner.y, inner.width, 1), theme.input_focus, true, view.glyphs().ellipsis);
             let below = Rect::new(inner.x, inner.y + 1, inner.width, inner.height.saturating_sub(1));
             paint::wrapped(frame, below, lines);
         }
@@ -646,7 +646,7 @@ fn checklist(list: &Checklist, frame: &mut Frame, area: Rect, view: &View) {
             let field = Rect::new(row.x + w, y, row.width.saturating_sub(w), 1);
             let focus = list.cursor == OTHER;
             let input_style = if focus { theme.input_focus } else { theme.input };
-            list.other.render(frame, field, input_style, focus);
+            list.other.render(frame, field, input_style, focus, view.glyphs().ellipsis);
         } else {
             paint::line(frame, row, Line::from(Span::styled(label, style)));
         }

@@ -164,16 +164,22 @@ pub(super) fn field_row(
     let label_col = label_col.min(area.width);
     let style = if focus { theme.accent } else { theme.label };
     paint::line(frame, Rect::new(area.x, area.y, label_col, 1), Line::from(Span::styled(label.to_owned(), style)));
+    // 48 columns, or as many as a longer value needs (a long organisation name, a street)
+    // while the row has them; what still does not fit ends with an ellipsis.
+    let needed = sheet
+        .inputs
+        .get(key)
+        .map_or(0, |input| input.text().width() as u16 + 1);
     let input_area = Rect::new(
         area.x + label_col,
         area.y,
-        area.width.saturating_sub(label_col).min(48),
+        area.width.saturating_sub(label_col).min(needed.max(48)),
         1,
     );
     let style = if focus { theme.input_focus } else { theme.input };
     frame.render_widget(ratatui::widgets::Paragraph::new("").style(style), input_area);
     if let Some(input) = sheet.inputs.get(key) {
-        input.render(frame, input_area, style, focus);
+        input.render(frame, input_area, style, focus, view.glyphs().ellipsis);
     }
     let mut rows = 1;
     if let Some(error) = sheet.errors.get(key) {
