@@ -80,7 +80,14 @@ fn declining_asks_for_a_note_and_sends_it() {
     // The first order's customer asked for an invoice: warned, and the note is finance's.
     key(&mut app, KeyCode::Char('d'));
     insta::assert_snapshot!("invoice_decline_zh", render(&app, 80, 24));
-    typed(&mut app, "客户来电说不要了");
+    typed(&mut app, "客户来电");
+    // Closed with Esc and opened again: the note as typed.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.tab::<Invoicing>().is_some_and(|i| i.decline.is_none()));
+    key(&mut app, KeyCode::Char('d'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("客户来电"), "{screen}");
+    typed(&mut app, "说不要了");
     key(&mut app, KeyCode::Enter);
     let jobs = app.take_jobs();
     let requests = sent::<invoicing::Request>(&jobs);

@@ -67,6 +67,9 @@ pub struct Invoicing {
     pub kept: Vec<InvoiceForm>,
     /// The "no invoice" popup.
     pub decline: Option<Decline>,
+    /// The "no invoice" popup as closed with Esc: `d` on the same order again goes on with
+    /// what was typed.
+    pub left_decline: Option<Decline>,
     /// The queue is to be asked again at once (an issue refused as stale).
     refetch: bool,
 }
@@ -83,6 +86,7 @@ impl Default for Invoicing {
             form: None,
             kept: Vec::new(),
             decline: None,
+            left_decline: None,
             refetch: false,
         }
     }
@@ -120,7 +124,12 @@ impl Invoicing {
         };
         match key.code {
             KeyCode::Esc if decline.sending => {}
-            KeyCode::Esc => self.decline = None,
+            KeyCode::Esc => {
+                self.left_decline = self.decline.take().map(|mut d| {
+                    d.error = None;
+                    d
+                });
+            }
             KeyCode::Enter if decline.asked.is_some() && decline.input.text().trim().is_empty() => {
                 decline.error = Some(T::InvoiceDeclineWhy.into());
             }
@@ -321,6 +330,15 @@ impl Component for Invoicing {
                     } else {
                         T::InvoiceDeclinedNote.get(ctx.lang).to_owned()
                     };
+                    // Closed with Esc before: what was typed comes back (on the order as
+                    // it is now).
+                    let same = |d: &Decline| d.order_no == order_no;
+                    if let Some(mut left) = self.left_decline.take_if(|d| same(d)) {
+                        left.version = version;
+                        left.asked = asked;
+                        self.decline = Some(left);
+                        return;
+                    }
                     self.decline = Some(Decline {
                         order_no,
                         version,
@@ -433,7 +451,7 @@ impl Component for Invoicing {
             for form in self.form.iter_mut().chain(self.kept.iter_mut()) {
                 form.errors.retain(|(_, text)| !text.stale_in(ctx.lang));
             }
-            if let Some(decline) = &mut self.decline {
+            for decline in self.decline.iter_mut().chain(self.left_decline.iter_mut()) {
                 crate::tui::text::drop_stale(&mut decline.error, ctx.lang);
             }
         }
