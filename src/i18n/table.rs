@@ -265,6 +265,7 @@ web_texts! { messaging_texts;
     CmdEditOrder => "修改订单资料", "correct the order";
     MailRelabel => "打印面单后地址改过了，面单上是旧地址：请重新打印此单的面单再寄", "the address was corrected after its label was printed, so the label is wrong: print its label again before mailing";
     CorrectedSinceReturn => "退回后改过：{0}（{1}）", "corrected since the return: {0} ({1})";
+    FixMarkedFields => "请先改正标红的栏目：{0}（光标已移到第一个）", "correct the fields marked first: {0} (the cursor is on the first)";
     CorrectedBecause => "{0}：{1}", "{0}: {1}";
     MailRelabelFirst => "此单面单上是改址前的地址：请先按 Ctrl-P 重新打印面单，贴好后再扫描", "this parcel's label shows the address before its correction: press Ctrl-P to print it again, put it on, then scan";
     MailRelabelMark => "改址·", "relabel · ";

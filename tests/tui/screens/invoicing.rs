@@ -32,6 +32,13 @@ fn finance_fills_the_invoice_form_with_errors_next_to_fields() {
         ctrl(&mut app, 's');
         assert!(app.take_jobs().is_empty(), "nothing sent with errors");
         let screen = render(&app, 80, 24);
+        // Said, naming the field, not only a caret moved.
+        let said = if lang == Lang::En {
+            "correct the fields marked first: Tax number"
+        } else {
+            "请先改正标红的栏目：税号/信用代码"
+        };
+        assert!(screen.contains(said), "{screen}");
         insta::assert_snapshot!(format!("invoice_form_errors_{}", lang_name(lang)), screen);
         // Fixed, with the 专票 fields, it asks to confirm (naming the invoice), then sends.
         ctrl(&mut app, 'u');

@@ -292,6 +292,15 @@ pub fn row_of(field: &str) -> Option<usize> {
     }
 }
 
+/// The label of the form's row that holds `field`.
+pub fn label_of(field: &str) -> Option<T> {
+    match field {
+        "buyer_kind" => Some(T::FieldInvBuyerKind),
+        "invoice_kind" => Some(T::FieldInvKind),
+        _ => FIELDS.iter().find(|(f, _)| *f == field).map(|(_, label)| *label),
+    }
+}
+
 /// The label of an invoice kind.
 pub fn kind_label(kind: InvoiceKind) -> T {
     match kind {

@@ -102,7 +102,28 @@ impl Invoicing {
         }
         if !form.check() {
             form.confirming = false;
+            // Said, with the fields by name: the caret moved to the first, and typing
+            // there must not surprise anyone.
+            let join = T::ListJoin.get(ctx.lang);
+            let names: Vec<&str> = form
+                .errors
+                .iter()
+                .filter_map(|(f, _)| form::label_of(f))
+                .map(|t| t.get(ctx.lang))
+                .collect();
+            self.notice = Some(Notice::error(Text::with(
+                T::FixMarkedFields,
+                [names.join(join)],
+            )));
             return;
+        }
+        // Corrected: the call to correct goes.
+        if self
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.msg.text == T::FixMarkedFields)
+        {
+            self.notice = None;
         }
         if !form.confirming {
             form.confirming = true;
