@@ -24,6 +24,7 @@ on_both_databases!(
     a_cancelled_or_uninvoiced_order_says_so_on_the_customers_page,
     one_address_has_only_so_many_numbers_texted_an_hour,
     a_product_tapped_on_a_page_left_behind_is_the_one_taken,
+    a_locked_number_asking_again_is_told_so_and_shown_no_code,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -1532,5 +1533,38 @@ async fn a_product_tapped_on_a_page_left_behind_is_the_one_taken(db: Db) {
         "{}",
         terms.html
     );
+    app.finish().await;
+}
+
+/// Five wrong codes lock the number; "send again" then says until when, on the number's
+/// form — not "a code was sent" with the old code beside the lock.
+async fn a_locked_number_asking_again_is_told_so_and_shown_no_code(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut browser = Browser::new(&app);
+    browser.get("/login").await;
+    let phone = unique_phone();
+    let sent = browser.post("/login", &[("phone", &phone)]).await;
+    let demo = hidden(&sent.html, "demo");
+    let wrong = if demo == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        browser
+            .post(
+                "/login/code",
+                &[("phone", &phone), ("code", wrong), ("demo", &demo)],
+            )
+            .await;
+    }
+    let again = browser
+        .post("/login", &[("phone", &phone), ("demo", &demo)])
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        again.html
+    );
+    assert!(again.html.contains("已锁定至"), "{}", again.html);
+    assert!(!again.html.contains("本次验证码为"), "{}", again.html);
+    assert!(!again.html.contains("验证码已发送"), "{}", again.html);
     app.finish().await;
 }

@@ -233,7 +233,17 @@ pub async fn send_code(
         CodeIssue::Send => (None, true),
         CodeIssue::TooSoon(at) => (Some(ctx.fill(T::WebCodeTooSoon, &[&clock(at)])), false),
         CodeIssue::DailyLimit => (Some(ctx.t(T::WebCodeDailyLimit).to_owned()), false),
-        CodeIssue::Locked(until) => (Some(ctx.fill(T::WebCodeLocked, &[&clock(until)])), false),
+        // Locked, no code works (an earlier one neither): the number's form again, saying
+        // until when, not a page that says a code was sent and shows the old one.
+        CodeIssue::Locked(until) => {
+            let message = ctx.fill(T::WebCodeLocked, &[&clock(until)]);
+            return page::page(
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                ctx.t(T::WebSignInTitle),
+                phone_form(ctx, &typed.phone, &next, Some(&message)),
+            );
+        }
         CodeIssue::AddressLimit(at) => {
             tracing::warn!(
                 client = address.as_deref().unwrap_or_default(),
