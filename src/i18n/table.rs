@@ -984,6 +984,7 @@ web_texts! { messaging_texts;
     PageInvoiceClosed => "本订单的开票已结束", "Invoicing for this order is closed";
     PageInvoiceCallUs => "如需发票，请致电 {0}。", "For an invoice, call {0}.";
     PageInvoiceReceived => "开票信息已提交", "Your request has been received";
+    PageInvoiceReceivedOutbox => "开具后电子发票会出现在订单页面上，可以下载。本平台为演示：邮件只存于平台发件箱，不会真正发到 {0}。", "Once issued, the invoice is on your order's page to download. This platform is a demo: mail is only kept in its outbox and does not reach {0}.";
     PageInvoiceReceivedText => "我们开具后会把电子发票发送到 {0}。", "We will e-mail the invoice to {0} once it is issued.";
     PageInvoiceAlreadyAsked => "您已提交过开票信息，可修改后再次提交。", "You have sent a request already; you may change it and send again.";
     PageInvoiceSpecialHint => "以下四项仅专用发票必填（专票仅限单位）：", "The four fields below are required for a special VAT invoice (organisations only):";

@@ -381,6 +381,11 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
     page.wait_heading("开票信息已提交").await;
     let told = page.text("main p").await;
     assert!(told.contains("c***@example.com"), "{told}");
+    // The demo's outbox sends nothing, and the page does not promise an e-mail.
+    assert!(
+        told.contains("演示") && !told.contains("会把电子发票发送到"),
+        "{told}"
+    );
     keep("invoice-phone-received.png", &page.screenshot().await);
     page.close().await;
 

@@ -157,7 +157,12 @@ pub(super) async fn submit(
         ctx.t(T::PageInvoiceTitle),
         html! {
             h1.ok { "✓ " (title) }
-            p { (ctx.fill(T::PageInvoiceReceivedText, &[&mask_email(request.email.as_str())])) }
+            // "We will e-mail it" only when mail is sent: the demo outbox keeps it.
+            @if state.mail.name() == "outbox" {
+                p { (ctx.fill(T::PageInvoiceReceivedOutbox, &[&mask_email(request.email.as_str())])) }
+            } @else {
+                p { (ctx.fill(T::PageInvoiceReceivedText, &[&mask_email(request.email.as_str())])) }
+            }
             p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
         },
     )
