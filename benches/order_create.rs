@@ -326,7 +326,7 @@ impl Bare {
     async fn prepare(url: &str) -> Bare {
         let store = Store::open(url, 2).await.expect("open the database");
         store
-            .import_catalog(&ca_counter::server::catalog::demo_catalog())
+            .import_catalog(&ca_counter::server::catalog::demo_catalog(), false)
             .await
             .expect("db")
             .expect("catalog");

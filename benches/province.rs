@@ -93,7 +93,7 @@ async fn run(label: &str, url: &str, orders: usize, runs: usize) {
     if (have as usize) < orders {
         if store.catalog_is_empty().await.expect("catalog") {
             store
-                .import_catalog(&ca_counter::server::catalog::demo_catalog())
+                .import_catalog(&ca_counter::server::catalog::demo_catalog(), false)
                 .await
                 .expect("db")
                 .expect("catalog");

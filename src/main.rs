@@ -151,6 +151,10 @@ enum CatalogCommand {
     Import {
         /// The catalog file.
         file: PathBuf,
+        /// Withdraw from sale every project and product not in the file (the demo
+        /// catalog an empty database started with, say); orders that name them keep them.
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -236,7 +240,7 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open_store(&config, &database).await?;
             if store.catalog_is_empty().await? {
                 store
-                    .import_catalog(&ca_counter::server::catalog::demo_catalog())
+                    .import_catalog(&ca_counter::server::catalog::demo_catalog(), false)
                     .await??;
             }
             let started = std::time::Instant::now();
@@ -281,18 +285,31 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Catalog {
-            command: CatalogCommand::Import { file },
+            command: CatalogCommand::Import { file, replace },
             database,
         }) => {
             let catalog = Catalog::load(&file)?;
             let store = open_store(&config, &database).await?;
-            let counts = store.import_catalog(&catalog).await??;
+            let counts = store.import_catalog(&catalog, replace).await??;
             println!(
-                "imported {} projects and {} products from {}",
+                "imported {} projects and {} products from {}{}",
                 counts.projects,
                 counts.products,
-                file.display()
+                file.display(),
+                if replace {
+                    "; every other project and product is withdrawn from sale"
+                } else {
+                    ""
+                }
             );
+            let demo = store.demo_products_on_sale().await?;
+            if demo > 0 {
+                eprintln!(
+                    "warning: {demo} products of the demo catalog (example projects and \
+                     prices) are still on sale; `catalog import --replace {}` withdraws them",
+                    file.display()
+                );
+            }
             Ok(())
         }
     }

@@ -783,6 +783,8 @@ web_texts! { messaging_texts;
     DemoPartMail => "邮件（仅存发件箱）", "e-mail (only kept in the outbox)";
     DemoPartSeller => "销售方（示例配置）", "seller (example configuration)";
     DemoPartBank => "收款账户（示例配置）", "bank account (example configuration)";
+    DemoPartAlipaySandbox => "支付宝（沙箱网关，测试资金与测试身份）", "Alipay (its sandbox gateway: test money, test identities)";
+    DemoPartCatalog => "项目与价格（演示目录，请导入本机构的目录）", "projects and prices (the demo catalog: import your own)";
     QueueScanUnchecked => "扫描件待核", "scan unchecked";
     ScanMatches => "扫描件与订单 {0} 第 {1} 页一致 ✓", "Scan matches order {0}, page {1} ✓";
     ProblemVoucherIsOurPaper => "这是本平台打印的单据（{0}），不是银行转账凭证：请上传银行的转账回单或转账成功的截图", "this is one of our own papers ({0}), not a bank transfer voucher: upload the bank's slip or a screenshot of the transfer";

@@ -28,6 +28,11 @@ pub struct DemoParts {
     pub seller: bool,
     /// The bank account for transfers is the example config's placeholder.
     pub bank: bool,
+    /// Payments or identity checks go to Alipay's sandbox gateway (test money, test faces).
+    pub alipay_sandbox: bool,
+    /// Products of the demo catalog are on sale: example projects and prices (learnt from
+    /// the database at start, [`DemoParts::with_catalog`]).
+    pub catalog: bool,
 }
 
 impl DemoParts {
@@ -46,6 +51,21 @@ impl DemoParts {
                 || config.invoice.seller_tax_number == invoice.seller_tax_number,
             bank: config.bank.account_name == bank.account_name
                 || config.bank.account_no == bank.account_no,
+            alipay_sandbox: (config.payment_provider == PaymentProvider::Alipay
+                || config.identity_provider == IdentityProvider::Alipay)
+                && config
+                    .alipay
+                    .as_ref()
+                    .is_some_and(|a| is_sandbox_gateway(&a.gateway)),
+            catalog: false,
+        }
+    }
+
+    /// These parts, with the demo catalog's products on sale or not.
+    pub fn with_catalog(self, demo_products_on_sale: bool) -> DemoParts {
+        DemoParts {
+            catalog: demo_products_on_sale,
+            ..self
         }
     }
 
@@ -64,6 +84,8 @@ impl DemoParts {
             (self.mail, DemoPart::Mail),
             (self.seller, DemoPart::Seller),
             (self.bank, DemoPart::Bank),
+            (self.alipay_sandbox, DemoPart::AlipaySandbox),
+            (self.catalog, DemoPart::Catalog),
         ]
         .into_iter()
         .filter(|(on, _)| *on)
@@ -104,6 +126,19 @@ impl DemoParts {
     }
 }
 
+/// Whether `gateway` is Alipay's sandbox (openapi-sandbox.dl.alipaydev.com and the like):
+/// its money and faces are test ones.
+pub fn is_sandbox_gateway(gateway: &str) -> bool {
+    let host = gateway
+        .split_once("://")
+        .map_or(gateway, |(_, rest)| rest)
+        .split(['/', ':', '?'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    host.contains("sandbox") || host.ends_with("alipaydev.com")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,11 +164,25 @@ mod tests {
         config.bank.account_name = "湖南省数字认证服务中心有限公司".into();
         config.bank.account_no = "43050178360800000123".into();
         let parts = DemoParts::of(&config);
-        assert!(!parts.seller && !parts.bank);
+        assert!(!parts.seller && !parts.bank && !parts.alipay_sandbox);
         assert!(parts.slip_mark().is_none());
         // The built-in numbering alone still marks the invoice.
         assert!(parts.invoice_mark().is_some());
         assert!(parts.order_mark(Some("alipay")).is_none());
         assert!(parts.order_mark(Some("sandbox")).is_some());
+    }
+
+    #[test]
+    fn alipays_sandbox_gateway_is_a_demo_part() {
+        assert!(is_sandbox_gateway(
+            "https://openapi-sandbox.dl.alipaydev.com/gateway.do"
+        ));
+        assert!(is_sandbox_gateway(
+            "https://openapi.alipaydev.com/gateway.do"
+        ));
+        assert!(!is_sandbox_gateway("https://openapi.alipay.com/gateway.do"));
+        assert!(!is_sandbox_gateway(
+            "https://openapi.alipay.com/gateway.do?x=sandbox"
+        ));
     }
 }

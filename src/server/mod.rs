@@ -285,7 +285,9 @@ impl Platform {
             invoicing::provider(config.invoice.provider, &store, &config.invoice.region_code)
                 .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
         if config.demo_catalog && store.catalog_is_empty().await? {
-            store.import_catalog(&catalog::demo_catalog()).await??;
+            store
+                .import_catalog(&catalog::demo_catalog(), false)
+                .await??;
             tracing::info!("loaded the demo catalog");
         }
         let addr = listener.local_addr()?;
@@ -330,7 +332,8 @@ impl Platform {
             store.clone(),
             shutdown_rx.clone(),
         )));
-        let demo = demo::DemoParts::of(&config);
+        let demo =
+            demo::DemoParts::of(&config).with_catalog(store.demo_products_on_sale().await? > 0);
         if let Some(line) = demo.line(crate::i18n::Lang::En) {
             tracing::warn!("{line}");
         }

@@ -4,6 +4,7 @@
 
 use ca_counter::api::{ActionRequest, DemoPart, IssueInvoice, Order};
 use ca_counter::domain::{Action, InvoiceRequestInput};
+use ca_counter::i18n::Lang;
 
 use crate::common::{Db, TestApp};
 
@@ -40,6 +41,8 @@ async fn the_default_platform_names_its_demo_parts_to_clients_and_on_phone_pages
             DemoPart::Mail,
             DemoPart::Seller,
             DemoPart::Bank,
+            // The demo catalog an empty database started with.
+            DemoPart::Catalog,
         ]
     );
     let customer = app.customer("张三").await;
@@ -61,7 +64,8 @@ async fn the_default_platform_names_its_demo_parts_to_clients_and_on_phone_pages
         html.contains("class=\"demo\"")
             && html.contains("演示环境")
             && html.contains("实名核验（内置：仅校验证件号与姓名）")
-            && html.contains("支付（沙箱收银台）"),
+            && html.contains("支付（沙箱收银台）")
+            && html.contains("项目与价格（演示目录"),
         "{html}"
     );
 
@@ -101,5 +105,66 @@ async fn the_default_platform_names_its_demo_parts_to_clients_and_on_phone_pages
         .expect("html");
     assert!(page.contains("邮件仅存于平台发件箱"), "{page}");
     assert!(!page.contains("已发送至"), "{page}");
+    app.finish().await;
+}
+
+/// The CA's own catalog imported with `--replace`: the demo catalog's example projects and
+/// prices are withdrawn from sale (orders naming them keep them), and a platform started
+/// on it no longer names the catalog a demo part. Without `--replace` they stay on sale,
+/// and it still does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_catalog_imported_with_replace_withdraws_the_demo_one() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let own: ca_counter::server::catalog::Catalog = toml::from_str(
+        r#"
+        [[project]]
+        code = "xiangtan-own"
+        name = "湘潭市公共资源交易系统（本机构）"
+        region = "湘潭市"
+        [[project.product]]
+        code = "xiangtan-own-person-1y"
+        name = "个人证书（1年）"
+        user_type = "individual"
+        validity_years = 1
+        price = "260.00"
+        "#,
+    )
+    .expect("catalog");
+    let url = app.db.as_ref().expect("db").url.clone();
+    let store = app.store();
+    store
+        .import_catalog(&own, false)
+        .await
+        .expect("db")
+        .expect("added");
+    assert!(store.demo_products_on_sale().await.expect("count") > 0);
+    let added = crate::common::second_instance(&url).await;
+    let health = ca_counter::api::Client::new(&added.base_url(), &app.clerk, Lang::En)
+        .expect("client")
+        .health()
+        .await
+        .expect("health");
+    assert!(health.demo_parts.contains(&DemoPart::Catalog));
+    added.shutdown().await.expect("stop");
+
+    store
+        .import_catalog(&own, true)
+        .await
+        .expect("db")
+        .expect("replaced");
+    assert_eq!(store.demo_products_on_sale().await.expect("count"), 0);
+    let replaced = crate::common::second_instance(&url).await;
+    let client =
+        ca_counter::api::Client::new(&replaced.base_url(), &app.clerk, Lang::En).expect("client");
+    let health = client.health().await.expect("health");
+    assert!(
+        !health.demo_parts.contains(&DemoPart::Catalog),
+        "{:?}",
+        health.demo_parts
+    );
+    // Only the CA's own project is offered.
+    let projects = client.projects("").await.expect("projects");
+    assert_eq!(projects.len(), 1, "{projects:?}");
+    replaced.shutdown().await.expect("stop");
     app.finish().await;
 }

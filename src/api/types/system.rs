@@ -47,6 +47,10 @@ pub enum DemoPart {
     Seller,
     /// The example configuration's placeholder bank account.
     Bank,
+    /// Payments or identity checks at Alipay's sandbox gateway.
+    AlipaySandbox,
+    /// Products of the demo catalog on sale (example projects and prices).
+    Catalog,
 }
 
 impl DemoPart {
@@ -61,6 +65,8 @@ impl DemoPart {
             DemoPart::Mail => T::DemoPartMail,
             DemoPart::Seller => T::DemoPartSeller,
             DemoPart::Bank => T::DemoPartBank,
+            DemoPart::AlipaySandbox => T::DemoPartAlipaySandbox,
+            DemoPart::Catalog => T::DemoPartCatalog,
         }
         .get(lang)
     }

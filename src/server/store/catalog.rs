@@ -65,16 +65,27 @@ impl Store {
     }
 
     /// Adds or updates (by code) every project and product of `catalog`, in one
-    /// transaction.
+    /// transaction; with `replace`, every project and product not in it is withdrawn from
+    /// sale (kept, for the orders that name it).
     pub async fn import_catalog(
         &self,
         catalog: &Catalog,
+        replace: bool,
     ) -> StoreResult<Result<CatalogCounts, CatalogError>> {
         if let Err(e) = catalog.check() {
             return Ok(Err(e));
         }
         let mut counts = CatalogCounts::default();
         let mut tx = self.begin_write().await?;
+        if replace {
+            // All withdrawn, then those in the file put back on sale below.
+            sqlx::query("UPDATE products SET active = 0")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE projects SET active = 0")
+                .execute(&mut *tx)
+                .await?;
+        }
         for (order, project) in catalog.projects.iter().enumerate() {
             let project_id: String = sqlx::query_scalar(
                 "INSERT INTO projects (id, code, name, region, initials, sort_order, active) \
@@ -121,6 +132,20 @@ impl Store {
         }
         tx.commit().await?;
         Ok(Ok(counts))
+    }
+
+    /// How many products on sale are the demo catalog's (example projects and prices).
+    pub async fn demo_products_on_sale(&self) -> StoreResult<usize> {
+        let on_sale: Vec<String> = sqlx::query_scalar("SELECT code FROM products WHERE active = 1")
+            .fetch_all(&self.pool)
+            .await?;
+        let demo: std::collections::HashSet<String> = crate::server::catalog::demo_catalog()
+            .projects
+            .into_iter()
+            .flat_map(|p| p.products)
+            .map(|p| p.code)
+            .collect();
+        Ok(on_sale.iter().filter(|code| demo.contains(*code)).count())
     }
 
     /// Active projects whose name, region, code or pinyin initials contain `query` (all when
