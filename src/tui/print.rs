@@ -57,16 +57,17 @@ pub async fn print(net: &Net, name: &str, pdf: PdfFile) -> Result<Printed, Print
         bytes: pdf,
         unprintable,
     } = pdf;
-    let dir = net.data_dir.join("prints");
     // Names come from order numbers and references, never from users; slashes go anyway.
-    let path = dir.join(name.replace(['/', '\\'], "_"));
+    // The file holds the customer's data: this user's only, its directory made 0700.
+    let path = net
+        .data_dir
+        .join("prints")
+        .join(name.replace(['/', '\\'], "_"));
     let target = path.clone();
-    let saved = tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(&target, pdf)
-    })
-    .await
-    .map_err(|_| PrintError::Save(path.clone(), std::io::ErrorKind::Other))?;
+    let saved =
+        tokio::task::spawn_blocking(move || crate::tui::files::write_private(&target, &pdf))
+            .await
+            .map_err(|_| PrintError::Save(path.clone(), std::io::ErrorKind::Other))?;
     saved.map_err(|e| PrintError::Save(path.clone(), e.kind()))?;
     let Some(printer) = net.print.printer.clone().filter(|p| !p.trim().is_empty()) else {
         return Ok(Printed {

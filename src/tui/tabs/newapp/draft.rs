@@ -246,16 +246,10 @@ pub fn load_all(dir: &Path) -> Vec<Draft> {
 /// Saves a draft atomically (write, sync, rename), so a crash leaves the old or the new
 /// version, never half of one.
 pub fn save(dir: &Path, draft: &Draft) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     let path = dir.join(format!("{}.json", draft.id));
     let temp = dir.join(format!(".{}.tmp", draft.id));
     let bytes = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
-    {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(&bytes)?;
-        file.sync_all()?;
-    }
+    crate::tui::files::write_private(&temp, &bytes)?;
     std::fs::rename(&temp, &path)
 }
 
@@ -285,6 +279,16 @@ mod tests {
         save(dir.path(), &first).unwrap_or_else(|e| panic!("{e}"));
         save(dir.path(), &second).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(load_all(dir.path()), vec![first.clone(), second.clone()]);
+        // A draft holds the customer's name, ID number and address: this user's only.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let file = dir.path().join(format!("{}.json", first.id));
+            let mode = std::fs::metadata(&file)
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or(0);
+            assert_eq!(mode, 0o600, "{mode:o}");
+        }
         delete(dir.path(), &first.id).unwrap_or_else(|e| panic!("{e}"));
         delete(dir.path(), &first.id).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(load_all(dir.path()), vec![second]);

@@ -202,10 +202,17 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 }
             }
             Request::Save { id, path } => Answer::Saved(match client.attachment(&id).await {
-                Ok((_, bytes)) => tokio::fs::write(&path, bytes)
+                Ok((_, bytes)) => {
+                    let target = path.clone();
+                    let written = tokio::task::spawn_blocking(move || {
+                        crate::tui::files::write_private(&target, &bytes)
+                    })
                     .await
-                    .map(|()| path.clone())
-                    .map_err(|e| SaveError::Io(path, e.kind())),
+                    .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+                    written
+                        .map(|()| path.clone())
+                        .map_err(|e| SaveError::Io(path, e.kind()))
+                }
                 Err(e) => Err(SaveError::Api(e)),
             }),
         }
