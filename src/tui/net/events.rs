@@ -27,6 +27,11 @@ pub fn spawn(client: Client, tx: UnboundedSender<Msg>, quiet: Duration) {
             let opened = tokio::time::timeout(quiet, client.events_within(last, quiet)).await;
             let reason = match opened {
                 Ok(Ok(mut stream)) => {
+                    // The log says when the link came (back), for whoever is asked later
+                    // why a counter showed 离线.
+                    if attempt > 0 || last.is_none() {
+                        tracing::info!(after_event = ?last, attempts = attempt, "event stream connected");
+                    }
                     attempt = 0;
                     if tx.send(Msg::Online).is_err() {
                         return;
@@ -54,6 +59,9 @@ pub fn spawn(client: Client, tx: UnboundedSender<Msg>, quiet: Duration) {
                     }
                 }
                 Ok(Err(e)) if e.problem().is_some_and(|p| p.status == 401) => {
+                    tracing::warn!(
+                        "the platform refused this operator's token (revoked or replaced)"
+                    );
                     if tx.send(Msg::Refused).is_err() {
                         return;
                     }
@@ -64,6 +72,7 @@ pub fn spawn(client: Client, tx: UnboundedSender<Msg>, quiet: Duration) {
                 Err(_) => format!("no answer within {} ms", quiet.as_millis()),
             };
             attempt += 1;
+            tracing::warn!(attempt, %reason, "event stream lost; reconnecting");
             if tx.send(Msg::Reconnecting { attempt, reason }).is_err() {
                 return;
             }
