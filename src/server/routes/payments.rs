@@ -284,6 +284,12 @@ pub async fn alipay_notify(
     Form(params): Form<BTreeMap<String, String>>,
 ) -> Result<&'static str, ApiError> {
     let Some(provider) = state.payments.clone().filter(|p| p.name() == "alipay") else {
+        // Not Alipay's to answer here (another provider is configured): refused, and the
+        // log says so, with what it claimed to be about.
+        tracing::warn!(
+            out_trade_no = params.get("out_trade_no").map(String::as_str),
+            "an Alipay notify while payments are not Alipay's: refused"
+        );
         return Ok("failure");
     };
     let outcome = notify::process(&state.store, provider.as_ref(), &params).await?;
