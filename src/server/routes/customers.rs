@@ -19,7 +19,9 @@ use crate::server::{present, validate};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CustomerQuery {
-    /// Mobile number (spaces, dashes, `+86` and full-width digits are read too).
+    /// Mobile number, its 11 digits: the form a client should send. (A number pasted with
+    /// spaces, dashes, a `+86` prefix or full-width digits is read as well, for clerks
+    /// typing by hand; the schema names only the plain form.)
     #[param(
         required = true,
         pattern = "^1[3-9][0-9]{9}$",
