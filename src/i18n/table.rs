@@ -145,7 +145,7 @@ web_texts! { messaging_texts;
     ProblemMethodTitle => "不支持的请求方法", "Method not allowed";
     ProblemMethodDetail => "此地址不接受这种请求方法，见接口文档", "this address does not take that method: see the API documentation";
     ProblemMediaTitle => "不支持的内容类型", "Unsupported media type";
-    ProblemMediaDetail => "请求体应为 application/json", "the body must be application/json";
+    ProblemMediaDetail => "请求体的类型（Content-Type）不是本接口接受的，见接口文档", "the body's Content-Type is not one this operation takes: see the API document";
     ProblemBodyNotJson => "请求体不是有效的 JSON（第 {0} 行第 {1} 列）", "the body is not valid JSON (line {0}, column {1})";
     ProblemBodyNotObject => "请求体应为 JSON 对象，字段见接口文档", "the body must be a JSON object with the fields the API documents";
 
