@@ -61,6 +61,27 @@ pub(crate) async fn check(page: &Session<'_>, axe: &str, name: &str) {
         )
         .await;
     assert_eq!(wide, Value::Bool(false), "{name} scrolls sideways");
+    // Every thing to tap is at least 44 CSS px tall (a box or radio button by its label).
+    let small = page
+        .run(
+            "const small = [];\
+             for (const e of document.querySelectorAll('a[href], button, select, input:not([type=hidden]), label')) {\
+               const r = e.getBoundingClientRect();\
+               if ((r.width === 0 && r.height === 0) || e.closest('.skip')) continue;\
+               const box = e.type === 'checkbox' || e.type === 'radio';\
+               if (e.tagName === 'LABEL' && !(e.control && (e.control.type === 'checkbox' || e.control.type === 'radio'))) continue;\
+               if (box && e.labels && [...e.labels].some(l => l.getBoundingClientRect().height >= 43.5)) continue;\
+               if (r.height < 43.5) small.push(e.tagName + ' ' + JSON.stringify(e.textContent.trim().slice(0, 30)) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));\
+             }\
+             return small;",
+            serde_json::json!([]),
+        )
+        .await;
+    let small: Vec<&str> = small
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert!(small.is_empty(), "{name}: too small to tap: {small:#?}");
     keep(&format!("{name}.png"), &page.screenshot().await);
 }
 

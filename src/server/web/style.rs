@@ -1,6 +1,7 @@
 //! The one stylesheet of every page customers see (`/m/style.css`): readable on a cheap
 //! phone and at 200 % text, 320 px wide without sideways scrolling, text at 4.5:1 contrast
-//! or better, inputs and buttons at least 44 px tall, focus always visible.
+//! or better, everything to tap (inputs, buttons, links, a box's label) at least 44 px
+//! tall, focus always visible.
 
 /// The stylesheet.
 pub const STYLESHEET: &str = r#"
@@ -15,6 +16,7 @@ a:focus,button:focus,input:focus,select:focus{outline:3px solid #b45309;outline-
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;justify-content:space-between;align-items:center;padding:.5rem 1rem;border-bottom:1px solid #d0d0d0}
 header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
 header a,footer a{display:inline-block;min-height:44px;line-height:44px}
+main a:not(.button){display:inline-block;min-height:44px;padding:.6rem 0}
 button.switch{min-height:44px;padding:0;border:0;background:none;color:#0b57d0;font-weight:normal;text-decoration:underline}
 .site{font-weight:bold;text-decoration:none;color:#1a1a1a}
 main{max-width:40rem;margin:0 auto;padding:1rem}
@@ -38,8 +40,8 @@ fieldset{border:1px solid #6b6b6b;border-radius:.35rem;padding:.5rem 1rem}
 .sessions{list-style:none;padding:0}
 .sessions li{padding:.6rem 0;border-bottom:1px solid #d0d0d0}
 .sessions form{margin-top:.4rem}
-.choice input{width:1.4rem;height:1.4rem;flex:none;margin:0}
-.choice label{font-weight:normal;margin:0}
+.choice input{width:1.6rem;height:1.6rem;flex:none;margin:0}
+.choice label{font-weight:normal;margin:0;display:inline-flex;align-items:center;min-height:44px}
 button,.button{display:inline-block;min-height:44px;min-width:44px;padding:.6rem 1.1rem;font-size:1rem;font-weight:600;line-height:1.5;border:2px solid #0b57d0;border-radius:.35rem;background:#0b57d0;color:#fff;text-decoration:none;text-align:center;cursor:pointer}
 button.secondary,.button.secondary{background:#fff;color:#0b57d0}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin:1.25rem 0}

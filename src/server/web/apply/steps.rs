@@ -277,8 +277,10 @@ pub async fn body(
             html! {
                 h2 { (ctx.t(T::WebStepTerms)) }
                 @if let Some(product) = &product {
-                    p { (product.project_name) " · " (product.name) " · "
-                        (ctx.t(match UserType::parse(&product.user_type) { Some(UserType::Organization) => T::WebForOrganisation, _ => T::WebForIndividual })) }
+                    // Whom it is for, unless the product's name says so already (个人证书…).
+                    @let whom = ctx.t(match UserType::parse(&product.user_type) { Some(UserType::Organization) => T::WebForOrganisation, _ => T::WebForIndividual });
+                    p { (product.project_name) " · " (product.name)
+                        @if !product.name.contains(whom) { " · " (whom) } }
                     p { a href="/apply?step=project" { (ctx.t(T::WebChangeProduct)) } }
                 }
                 div.terms tabindex="0" role="region" aria-label=(ctx.t(T::WebStepTerms)) { (text) }
