@@ -1533,6 +1533,13 @@ async fn a_product_tapped_on_a_page_left_behind_is_the_one_taken(db: Db) {
         "{}",
         terms.html
     );
+    // Whom it is for is not said twice (the product's name says it).
+    assert!(other_name.contains("个人证书"), "{other_name}");
+    assert!(
+        !terms.html.contains(&format!("{other_name} · 个人证书")),
+        "{}",
+        terms.html
+    );
     app.finish().await;
 }
 
