@@ -1504,6 +1504,16 @@ async fn a_product_tapped_on_a_page_left_behind_is_the_one_taken(db: Db) {
     sign_in(&mut browser, &unique_phone()).await;
     let form = to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
     let first = app.product(ca_counter::domain::UserType::Individual).await;
+    // The form says what it applies for, with the way back to choose again.
+    let first_name: String = sqlx::query_scalar("SELECT name FROM products WHERE id = $1")
+        .bind(&first)
+        .fetch_one(app.store().pool())
+        .await
+        .expect("the product");
+    assert!(
+        form.contains(&first_name) && form.contains("href=\"/apply?step=project\""),
+        "{form}"
+    );
     let (other, other_name): (String, String) = sqlx::query_as(
         "SELECT id, name FROM products WHERE user_type = 'individual' AND id <> $1 \
          ORDER BY price_fen DESC LIMIT 1",

@@ -426,6 +426,15 @@ async fn form_step(
     };
     Ok(html! {
         h2 { (ctx.t(T::WebStepForm)) }
+        // What this form applies for, and the way back to choose again (coming back the
+        // next day, the customer sees what they chose).
+        @if let Some(product) = &product {
+            p {
+                (product.project_name) " · " (product.name) " · "
+                (Money::from_fen(product.price_fen).unwrap_or_default().to_string()) " "
+                a href="/apply?step=project" { (ctx.t(T::WebChangeProduct)) }
+            }
+        }
         (form::summary(ctx, errors))
         form #apply-form method="post" action="/apply" novalidate {
             (version(view))
