@@ -1522,6 +1522,14 @@ async fn a_product_tapped_on_a_page_left_behind_is_the_one_taken(db: Db) {
     .fetch_one(app.store().pool())
     .await
     .expect("another product");
+    // A search that finds nothing leads on to every project.
+    let none = browser.get("/apply?step=project&q=zzzzzz").await;
+    assert!(
+        none.html.contains("没有找到相符的项目")
+            && none.html.contains("href=\"/apply?step=project&amp;all=1\""),
+        "{}",
+        none.html
+    );
     // The list as it was before the product and the terms were saved.
     let old_version = (hidden(&form, "version").parse::<i64>().unwrap_or(2) - 2).to_string();
     let tapped = browser

@@ -222,7 +222,10 @@ pub async fn body(
                     }))
                     div.actions { button.secondary type="submit" { (ctx.t(T::WebSearch)) } }
                 }
-                @if projects.is_empty() { p { (ctx.t(T::WebNoProjects)) } }
+                // Nothing found: the way on is every project, not a dead end.
+                @if projects.is_empty() {
+                    p { (ctx.t(T::WebNoProjects)) " " a href="/apply?step=project&all=1" { (ctx.t(T::WebAllProjects)) } }
+                }
                 // Every project, by name only (a page of every product's form would be too
                 // heavy for a cheap phone): each leads to its own products.
                 @if view.all_projects {
