@@ -184,6 +184,12 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     // Sessions are listed and end.
     let account = browser.get("/account").await;
     assert!(account.html.contains("当前设备"), "{}", account.html);
+    // And lead back to the orders.
+    assert!(
+        account.html.contains("href=\"/orders\""),
+        "{}",
+        account.html
+    );
     let out = browser.post("/logout", &[]).await;
     let to = out.location.expect("to the sign-in page");
     let login = browser.get(&to).await;

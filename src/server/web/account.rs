@@ -28,6 +28,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Response {
     };
     let body = html! {
         h1 { (ctx.t(T::WebAccount)) }
+        p { a href="/orders" { (ctx.t(T::WebMyOrders)) } }
         dl {
             dt { (ctx.t(T::WebPhoneLabel)) }
             dd { (mask_phone(&who.customer.phone)) }
