@@ -180,6 +180,7 @@ macro_rules! web_texts {
             WebOrderStatus => "状态", "Status";
             WebNextStep => "下一步：", "Next:";
             WebNextStepLabel => "下一步", "Next step";
+            WebMailedBy => "按承诺，证书最迟于 {0} {1} 前寄出。", "As promised, the certificate is mailed by {1} on {0} at the latest.";
             WebNothingToDo => "材料正在审核，目前无需您操作。需要您补正材料、证书寄出时，会短信通知您。", "Your documents are being reviewed; nothing to do for now. We text you if anything needs correcting and when the certificate is mailed.";
             WebAwaitShipment => "审核已通过，证书正在准备寄出，目前无需您操作。寄出时会短信通知您运单号。", "Approved: the certificate is being prepared for mailing; nothing to do for now. We text you the tracking number when it is mailed.";
             WebAwaitInvoice => "证书已寄出；发票正在开具，开好后会发到您填写的邮箱，也可在本页下载。目前无需您操作。", "The certificate is on its way, and the invoice is being issued: once it is, it is e-mailed to the address you gave, and you can download it here. Nothing to do for now.";

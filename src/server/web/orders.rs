@@ -310,6 +310,16 @@ async fn order_page(
 }
 
 /// The form or the words of the order's next step.
+/// "Mailed by …": the promise (`[platform.review]`, working days from payment).
+fn promise(state: &AppState, ctx: &Ctx, row: &OrderRow) -> String {
+    let by = crate::server::paper::promised_by(state, row.paid_at);
+    let date = crate::server::paper::date_in(ctx.lang, by);
+    ctx.fill(
+        T::WebMailedBy,
+        &[&date, &format!("{:02}:{:02}", by.hour(), by.minute())],
+    )
+}
+
 async fn next_step(
     state: &AppState,
     ctx: &Ctx,
@@ -432,8 +442,15 @@ async fn next_step(
             p { a.button href=(format!("{base}/invoice.pdf")) { (ctx.t(T::WebInvoiceDownload)) } }
         },
         // Nothing for the customer to do: what is happening, and how they will hear.
-        NextStep::AwaitReview => html! { p { (ctx.t(T::WebNothingToDo)) } },
-        NextStep::AwaitShipment => html! { p { (ctx.t(T::WebAwaitShipment)) } },
+        // Paid and waiting: by when the certificate is mailed, as the CA promises it.
+        NextStep::AwaitReview => html! {
+            p { (ctx.t(T::WebNothingToDo)) }
+            p { (promise(state, ctx, row)) }
+        },
+        NextStep::AwaitShipment => html! {
+            p { (ctx.t(T::WebAwaitShipment)) }
+            p { (promise(state, ctx, row)) }
+        },
         NextStep::AwaitInvoice => html! {
             p { (ctx.t(T::WebAwaitInvoice)) }
             // Until it is issued, what was asked for may still be changed.
