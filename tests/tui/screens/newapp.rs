@@ -513,3 +513,62 @@ fn a_long_value_uses_the_row_and_says_it_is_cut() {
         "{screen}"
     );
 }
+
+/// The last look before an organisation's order is made: the legal representative is
+/// there to check, and a long value goes on under its value, the labels a column.
+#[test]
+fn the_summary_names_the_legal_representative_and_keeps_its_labels_a_column() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
+        draft.step = Step::Submit;
+        draft.order_no = None;
+        if let Some(choice) = &mut draft.choice {
+            choice.user_type = Some(ca_counter::domain::UserType::Organization);
+            choice.product_name = "机构证书（1年）".into();
+        }
+        for (key, value) in [
+            (
+                "organization.name",
+                "湖南省湘潭市岳塘区高新技术产业开发区国际智能制造研究院有限责任公司华中区域运营中心",
+            ),
+            ("organization.uscc", "91430300MA4L12345L"),
+            ("organization.legal_representative", "王建国"),
+            ("mailing.recipient", "王建国"),
+            ("mailing.phone", "13900001234"),
+            ("mailing.province", "湖南省"),
+            ("mailing.city", "湘潭市"),
+            ("mailing.district", "岳塘区"),
+            (
+                "mailing.street",
+                "晓塘路与芙蓉大道交汇处东北角湘潭智造谷产业园三期七栋十二楼",
+            ),
+            ("mailing.postal_code", "411100"),
+        ] {
+            draft.fields.insert(key.into(), value.into());
+        }
+        *newapp = NewApp::with_drafts(vec![draft]);
+    }
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("法定代表人") && screen.contains("王建国"),
+        "{screen}"
+    );
+    // The organisation's name, wrapped: its second row starts under the value.
+    let rows: Vec<&str> = screen.lines().collect();
+    let first = rows
+        .iter()
+        .position(|l| l.contains("湖南省湘潭市岳塘区"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    // Columns on screen (a Chinese character takes two).
+    let column = |row: &str, text: &str| {
+        row.find(text)
+            .map(|at| unicode_width::UnicodeWidthStr::width(&row[..at]))
+    };
+    let value_at = column(rows[first], "湖南省湘潭市岳塘区");
+    assert_eq!(
+        column(rows[first + 1], "华中区域运营中心"),
+        value_at,
+        "{screen}"
+    );
+}

@@ -564,32 +564,49 @@ fn submit(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         T::FieldApplicant,
         T::FieldPhone,
         T::FieldOrganization,
+        T::FieldLegalRep,
         T::FieldMailing,
         T::FieldScanPath,
         T::ReferenceLabel,
     ];
     let col = usize::from(label_width(&labels.map(|l| l.get(lang))));
-    let pair = |label: T, value: String| {
+    // A label and its value; a value longer than the row goes on under the value, not
+    // under the label (the labels stay a column the eye runs down).
+    let value_width = usize::from(area.width).saturating_sub(col).max(10);
+    let pair = |label: T, value: String| -> Vec<Line<'static>> {
         let label = label.get(lang);
         let pad = col.saturating_sub(label.width());
-        Line::from(vec![
-            Span::styled(format!("{label}{}", " ".repeat(pad)), theme.label),
-            Span::raw(value),
-        ])
+        crate::tui::text::wrap(&value, value_width)
+            .into_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let head = if i == 0 {
+                    format!("{label}{}", " ".repeat(pad))
+                } else {
+                    " ".repeat(col)
+                };
+                Line::from(vec![Span::styled(head, theme.label), Span::raw(part)])
+            })
+            .collect()
     };
     let customer = d.customer.clone().unwrap_or_default();
-    let mut lines = vec![
-        pair(T::FieldApplicant, format!("{}  {}", d.field("applicant.name"), d.field("applicant.id_number"))),
-        pair(T::FieldPhone, customer.phone.clone()),
-    ];
+    let mut lines = pair(
+        T::FieldApplicant,
+        format!("{}  {}", d.field("applicant.name"), d.field("applicant.id_number")),
+    );
+    lines.extend(pair(T::FieldPhone, customer.phone.clone()));
     if sheet.user_type() == Some(crate::domain::UserType::Organization) {
-        lines.push(pair(
+        lines.extend(pair(
             T::FieldOrganization,
             format!("{}  {}", d.field("organization.name"), d.field("organization.uscc")),
         ));
+        lines.extend(pair(
+            T::FieldLegalRep,
+            d.field("organization.legal_representative").to_owned(),
+        ));
     }
     lines.push(choice_line(view, sheet));
-    lines.push(pair(
+    lines.extend(pair(
         T::FieldMailing,
         format!(
             "{} {} {}{} {}",
@@ -605,9 +622,9 @@ fn submit(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         ),
     ));
     if let Some(scan) = &d.scan {
-        lines.push(pair(T::FieldScanPath, format!("{} ({})", scan.path, crate::tui::files::mb(scan.size))));
+        lines.extend(pair(T::FieldScanPath, format!("{} ({})", scan.path, crate::tui::files::mb(scan.size))));
     }
-    lines.push(pair(T::ReferenceLabel, d.reference.clone()));
+    lines.extend(pair(T::ReferenceLabel, d.reference.clone()));
     lines.push(Line::default());
     lines.push(Line::from(T::SubmitHint.get(lang)).style(theme.accent));
     paint::wrapped(frame, area, lines);
