@@ -85,6 +85,17 @@ async fn a_silent_stream_is_called_reconnecting_within_its_quiet_time() {
         reason: "no data".into(),
     });
     assert!(render(&app, 80, 24).contains("重连中（第 1 次）"));
+    // Still no platform ten seconds on (each attempt waits out its timeout): 离线, not
+    // 重连中 for as long as it lasts.
+    let now = app.now;
+    app.on_tick(now + time::Duration::seconds(5));
+    assert!(render(&app, 80, 24).contains("重连中"));
+    app.on_tick(now + time::Duration::seconds(11));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("离线") && !screen.contains("重连中"),
+        "{screen}"
+    );
     // And the stream is opened again.
     assert!(matches!(next(&mut rx).await, Some(Msg::Online)));
 }

@@ -40,6 +40,9 @@ use super::widgets::picture::ColorMode;
 use crate::domain::OrderStatus;
 use crate::i18n::{Lang, T};
 
+/// Seconds of reconnecting after which the status line says 离线.
+const OFFLINE_AFTER: i64 = 10;
+
 /// The connection to the platform as the status line tells it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Conn {
@@ -92,6 +95,8 @@ pub struct App {
     pub server_label: ServerLabel,
     /// Connection state.
     pub conn: Conn,
+    /// Since when the event stream is lost, and why (last said).
+    link_lost: Option<(OffsetDateTime, String)>,
     /// When the last event arrived.
     pub last_event: Option<OffsetDateTime>,
     /// What every tab may read: the operator, the platform, read-only mode.
@@ -186,6 +191,7 @@ impl App {
             graphics: None,
             server_label,
             conn: Conn::Connecting,
+            link_lost: None,
             last_event: None,
             shared: Shared::default(),
             now,
@@ -525,6 +531,16 @@ impl App {
     /// each tab refreshes what it keeps live.
     pub fn on_tick(&mut self, now: OffsetDateTime) {
         self.now = now;
+        // A platform that stays silent (a stopped process, a dead link whose every attempt
+        // waits out its timeout) reads 离线 after a while, not 重连中 for minutes.
+        if let (Conn::Reconnecting { .. }, Some((since, reason))) = (&self.conn, &self.link_lost)
+            && (now - *since).whole_seconds() >= OFFLINE_AFTER
+        {
+            self.conn = Conn::Offline {
+                reason: reason.clone(),
+            };
+            self.dirty = true;
+        }
         let due = self
             .last_full_tick
             .is_none_or(|last| (now - last).whole_seconds() >= 15);
@@ -612,6 +628,7 @@ impl App {
                 }
             }
             Msg::Online => {
+                self.link_lost = None;
                 let was_down = !matches!(self.conn, Conn::Connecting | Conn::Online);
                 self.conn = Conn::Online;
                 if self.shared.me.is_none() {
@@ -625,7 +642,12 @@ impl App {
                 }
             }
             Msg::Reconnecting { attempt, reason } => {
-                self.conn = if attempt >= 4 {
+                let since = match &self.link_lost {
+                    Some((since, _)) => *since,
+                    None => self.now,
+                };
+                self.link_lost = Some((since, reason.clone()));
+                self.conn = if attempt >= 4 || (self.now - since).whole_seconds() >= OFFLINE_AFTER {
                     Conn::Offline { reason }
                 } else {
                     Conn::Reconnecting { attempt }

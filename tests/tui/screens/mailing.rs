@@ -122,6 +122,15 @@ fn numbers_scanned_while_one_is_on_its_way_go_in_turn() {
     let jobs = app.take_jobs();
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     assert!(render(&app, 80, 24).contains("另有 2 个单号排队"));
+    // No answer for seconds (the platform is down): said, and what to do.
+    let now = app.now;
+    app.on_tick(now + time::Duration::seconds(6));
+    app.take_jobs();
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("平台暂未回应") && screen.contains("排队的 2 个单号已记下"),
+        "{screen}"
+    );
     // Esc does not drop a number on its way.
     key(&mut app, KeyCode::Esc);
     assert!(app.tab::<Mailing>().is_some_and(|m| m.scan.is_some()));

@@ -46,6 +46,8 @@ pub struct Scan {
     pub error: Option<Text>,
     /// The number on its way to the platform.
     pub sending: Option<String>,
+    /// Since when it is on its way (a platform slow to answer is said to be).
+    pub sending_since: Option<time::OffsetDateTime>,
     /// Numbers entered while the last was still on its way, oldest first: each goes as
     /// soon as the one before is through (a scanner does not wait).
     pub waiting: Vec<String>,
@@ -167,6 +169,7 @@ impl Mailing {
             input: Input::new(""),
             error: None,
             sending: None,
+            sending_since: None,
             waiting: Vec::new(),
             done: Vec::new(),
             skipped: Vec::new(),
@@ -338,6 +341,7 @@ impl Mailing {
         scan.input = Input::new("");
         scan.error = None;
         scan.sending = Some(number.clone());
+        scan.sending_since = Some(ctx.now);
         ctx.ask(Request::Ship {
             order_no: item.order.order_no.to_string(),
             body: ActionRequest {
@@ -365,6 +369,7 @@ impl Mailing {
         let Some(number) = scan.sending.take() else {
             return;
         };
+        scan.sending_since = None;
         match result {
             Ok(order) => {
                 let code = order.shipment.as_ref().map(|s| s.carrier.clone()).unwrap_or_default();

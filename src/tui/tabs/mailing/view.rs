@@ -167,10 +167,23 @@ fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Ro
     }
 }
 
+/// Seconds without the platform's answer after which the scan says it is waiting.
+const SLOW_SECONDS: i64 = 5;
+
 /// The lines under the number field: sending, queued, refused, or the hint.
 fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
     let (lang, theme) = (view.lang, view.theme);
+    // No answer for a while (the platform or the link is down): what became of the
+    // numbers, and whether to go on scanning.
+    let slow = scan
+        .sending_since
+        .is_some_and(|since| (view.now - since).whole_seconds() >= SLOW_SECONDS);
     match (&scan.sending, &scan.error) {
+        (Some(number), _) if slow => Line::from(T::MailSendingSlow.fill(
+            lang,
+            &[number, &scan.waiting.len().to_string()],
+        ))
+        .style(theme.warning),
         (Some(number), _) if scan.waiting.is_empty() => {
             Line::from(T::MailSending.fill(lang, &[number])).style(theme.dim)
         }
