@@ -133,6 +133,17 @@ async fn the_served_contract_is_one_a_generated_client_can_use() {
             .unwrap_or_default()
     };
     assert!(required("ActionRequest").contains(&"version".to_owned()));
+    // The event stream's payloads are described, for a client that follows it.
+    for (schema, field) in [
+        ("EventHello", "last_event_id"),
+        ("OrderEvent", "order_no"),
+        ("RealnameEvent", "session_id"),
+    ] {
+        assert!(
+            required(schema).contains(&field.to_owned()),
+            "{schema}.{field}"
+        );
+    }
     assert!(required("IssueInvoice").contains(&"version".to_owned()));
     for field in ["customer_id", "product_id", "applicant", "mailing"] {
         assert!(

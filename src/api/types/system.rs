@@ -177,3 +177,12 @@ pub struct FieldWarning {
     /// The message.
     pub message: String,
 }
+
+/// The first event of a fresh subscription to `GET /api/v1/events` (event `hello`, `id:` =
+/// `last_event_id`): where the stream starts. A client that held lists reloads them, then
+/// follows the `order` and `realname` events after it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EventHello {
+    /// The newest event now (0 on an empty platform).
+    pub last_event_id: i64,
+}

@@ -19,6 +19,8 @@ use crate::api::schemas;
             message per field; messages follow Accept-Language (zh-CN default, en). Every route \
             but health, the Alipay notification and this document needs `Authorization: Bearer`.",
     ),
+    // The event stream's payloads, which no route body names (`GET /api/v1/events`).
+    components(schemas(crate::api::EventHello, crate::api::OrderEvent, crate::api::RealnameEvent)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
 )]
