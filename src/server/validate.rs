@@ -112,14 +112,17 @@ pub fn new_order(
             .map(String::from),
     };
 
-    let organization = match (user_type, &body.organization) {
+    let (organization, org_passed) = match (user_type, &body.organization) {
         (Some(UserType::Organization), None) => {
             errors.add("organization", T::ErrRequired);
-            None
+            (None, None)
         }
-        (Some(UserType::Organization), Some(o)) => organization(&mut errors, o),
+        (Some(UserType::Organization), Some(o)) => {
+            let (whole, passed) = organization(&mut errors, o);
+            (whole, Some(passed))
+        }
         // An individual order carries no organisation, whatever was sent.
-        _ => None,
+        _ => (None, None),
     };
 
     let mailing = mailing(&mut errors, &body.mailing);
@@ -142,7 +145,7 @@ pub fn new_order(
         &mut errors,
         fonts,
         Some(name.as_deref().unwrap_or_default()),
-        organization.as_ref(),
+        org_passed.as_ref(),
         Some(&mailing),
     );
     errors.finish()?;
@@ -186,18 +189,30 @@ pub fn new_order(
 }
 
 /// An organisation's details, checked (`None` when a field is bad: recorded in `errors`).
-fn organization(errors: &mut Errors, o: &Organization) -> Option<Organization> {
+/// An organisation, checked: whole when every field passed; and, either way, the fields
+/// that passed (the others empty), to be asked whether they print — so one refusal names
+/// every bad field at once.
+fn organization(errors: &mut Errors, o: &Organization) -> (Option<Organization>, Organization) {
     let name = errors.check("organization.name", organisation_name::<100>(&o.name));
     let uscc = errors.check("organization.uscc", Uscc::parse(&o.uscc));
     let legal = errors.check(
         "organization.legal_representative",
         person_name(&o.legal_representative),
     );
-    Some(Organization {
-        name: name?,
-        uscc: uscc?.into(),
-        legal_representative: legal?,
-    })
+    let passed = Organization {
+        name: name.clone().unwrap_or_default(),
+        uscc: String::new(),
+        legal_representative: legal.clone().unwrap_or_default(),
+    };
+    let whole = match (name, uscc, legal) {
+        (Some(name), Some(uscc), Some(legal)) => Some(Organization {
+            name,
+            uscc: uscc.into(),
+            legal_representative: legal,
+        }),
+        _ => None,
+    };
+    (whole, passed)
 }
 
 /// A mailing address, checked (a bad field recorded in `errors` and left empty).
@@ -302,13 +317,16 @@ pub fn order_update(
     if body.mailing.is_none() && body.organization.is_none() {
         errors.add("mailing", T::ProblemNothingToUpdate);
     }
-    let organization = match (&body.organization, user_type) {
+    let (organization, org_passed) = match (&body.organization, user_type) {
         (Some(_), UserType::Individual) => {
             errors.add("organization", T::ProblemNoOrganization);
-            None
+            (None, None)
         }
-        (Some(o), UserType::Organization) => organization(&mut errors, o),
-        (None, _) => None,
+        (Some(o), UserType::Organization) => {
+            let (whole, passed) = organization(&mut errors, o);
+            (whole, Some(passed))
+        }
+        (None, _) => (None, None),
     };
     let mailing = body.mailing.as_ref().map(|m| mailing(&mut errors, m));
     let reason = errors
@@ -318,7 +336,7 @@ pub fn order_update(
         &mut errors,
         fonts,
         None,
-        organization.as_ref(),
+        org_passed.as_ref(),
         mailing.as_ref(),
     );
     errors.finish()?;

@@ -135,6 +135,25 @@ async fn hostile_names_and_addresses_are_refused_on_their_field(db: Db) {
             assert!(names_field(&p, field), "{field} {bad:?}: {p:?}");
         }
     }
+    // An organisation's name with an emoji (no font prints it) and a wrong credit code:
+    // both named in one refusal, not the emoji only once the code is right.
+    let mut body = serde_json::to_value(app.new_org_order_body("张三").await).expect("json");
+    body["organization"]["name"] = json!("湘潭😀科技有限公司");
+    body["organization"]["uscc"] = json!("91110000600037341A");
+    let response = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    let p = problem(response).await;
+    assert!(
+        names_field(&p, "organization.name") && names_field(&p, "organization.uscc"),
+        "{p:?}"
+    );
     // A space typed between two Chinese characters is not part of the name.
     let spaced = app
         .client(&app.clerk)
