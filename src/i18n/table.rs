@@ -458,6 +458,8 @@ web_texts! { messaging_texts;
     CmdFactsUp => "申请资料往上翻一页", "page the application's details up";
     HintFactsDown => "资料下页", "more details";
     HintFactsUp => "资料上页", "details above";
+    HelpMoreBelow => "……下面还有 {0} 项（↓，或输入字查找）", "… {0} more below (↓, or type to find)";
+    HelpMoreAbove => "……上面还有 {0} 项（↑）", "… {0} more above (↑)";
     FactsMoreBelow => "……下面还有 {0} 行（PgDn）", "… {0} more rows below (PgDn)";
     FactsMoreAbove => "……上面还有资料（PgUp）", "… more details above (PgUp)";
     CmdTakeOver => "接手审核（管理员，记入历史）", "take the review over (administrators; recorded)";

@@ -482,8 +482,28 @@ fn help(
             Line::from(T::HelpNoMatch.get(lang)).style(app.theme.dim),
         );
     }
-    let visible = list.height as usize;
+    // More than fit: the last row says how many are below (or above), so no command is
+    // out of sight without a word.
+    let overflow = matches.len() > list.height as usize;
+    let visible = if overflow {
+        (list.height as usize).saturating_sub(1)
+    } else {
+        list.height as usize
+    };
     let offset = selected.saturating_sub(visible.saturating_sub(1));
+    if overflow {
+        let below = matches.len().saturating_sub(offset + visible);
+        let text = if below > 0 {
+            T::HelpMoreBelow.fill(lang, &[&below.to_string()])
+        } else {
+            T::HelpMoreAbove.fill(lang, &[&offset.to_string()])
+        };
+        paint::line(
+            frame,
+            Rect::new(list.x, list.bottom().saturating_sub(1), list.width, 1),
+            Line::from(format!(" {text}")).style(app.theme.dim),
+        );
+    }
     let key_width = matches
         .iter()
         .map(|m| m.keys.width())

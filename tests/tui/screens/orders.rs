@@ -95,6 +95,29 @@ fn help_finds_commands_by_words_and_command_line_commands() {
     assert_eq!(app.theme.name, "mono");
 }
 
+/// The whole help, taller than the screen: its last row says how many commands are below,
+/// and once the selection reaches the end, how many are above.
+#[test]
+fn help_says_how_many_commands_are_out_of_sight() {
+    for (lang, below, above) in [
+        (Lang::ZhCn, "下面还有", "上面还有"),
+        (Lang::En, "more below", "more above"),
+    ] {
+        let mut app = app(lang);
+        key(&mut app, KeyCode::Char('?'));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(below), "{screen}");
+        for _ in 0..200 {
+            key(&mut app, KeyCode::Down);
+        }
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains(above) && !screen.contains(below),
+            "{screen}"
+        );
+    }
+}
+
 #[test]
 fn the_embedded_platform_is_named_in_the_language_switched_to() {
     let mut app = app(Lang::ZhCn);
