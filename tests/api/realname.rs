@@ -457,11 +457,34 @@ async fn phone_forms_naming_another_site_are_refused(db: Db) {
     let seen = clerk.realname_session(&session.id).await.expect("status");
     assert_eq!(seen.status, RealnameStatus::Pending);
     assert_eq!(seen.attempts, 0);
+    // From its own page it goes through, and the answer is the code's own address (so Back
+    // and reload show the result, never "send the form again?").
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let own = page
-        .submit_with(&app.http, &fields, &[("origin", app.base.as_str())])
+        .submit_with(&no_redirect, &fields, &[("origin", app.base.as_str())])
         .await
         .expect("post");
-    assert_eq!(own.status(), 200);
+    assert_eq!(own.status(), 303);
+    let location = own
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(url.ends_with(&location), "{location}");
+    let shown = app
+        .http
+        .get(&url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(shown.contains("✓"), "{shown}");
     let seen = clerk.realname_session(&session.id).await.expect("status");
     assert_eq!(seen.status, RealnameStatus::Verified);
 
@@ -484,10 +507,10 @@ async fn phone_forms_naming_another_site_are_refused(db: Db) {
         ca_counter::domain::OrderStatus::PendingPayment
     );
     let paid = cashier
-        .submit_with(&app.http, &[], &[("referer", payment.pay_url.as_str())])
+        .submit_with(&no_redirect, &[], &[("referer", payment.pay_url.as_str())])
         .await
         .expect("pay");
-    assert_eq!(paid.status(), 200);
+    assert_eq!(paid.status(), 303);
     let now = clerk.order(&order.order_no, false).await.expect("order");
     assert_ne!(now.status, ca_counter::domain::OrderStatus::PendingPayment);
     app.finish().await;

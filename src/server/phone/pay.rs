@@ -93,6 +93,7 @@ pub(super) async fn pay(
     Page(ctx): Page,
     Path(token): Path<String>,
     Query(back): Query<ReturnTo>,
+    uri: axum::http::Uri,
 ) -> Response {
     let back = back.on(&state);
     let payment = match live_payment(&state, &ctx, &token, back.as_deref()).await {
@@ -107,7 +108,11 @@ pub(super) async fn pay(
         .yuan_string();
     let params = sandbox.paid_notify(&payment.out_trade_no, &amount, &payment.product_name);
     match notify::process(&state.store, sandbox.as_ref(), &params).await {
-        Ok(Outcome::Paid | Outcome::Repeat) => paid(&ctx, back.as_deref()),
+        // Paid: the cashier's own address says so from now on (Back and reload show it,
+        // never "send the form again?").
+        Ok(Outcome::Paid | Outcome::Repeat) => crate::server::web::page::see_other(
+            uri.path_and_query().map_or(uri.path(), |p| p.as_str()),
+        ),
         Ok(other) => {
             tracing::warn!(?other, order = %payment.order_no, "sandbox payment not applied");
             let title = ctx.t(T::ProblemPaymentClosed);

@@ -468,6 +468,8 @@ pub(super) async fn submit(
             let problems = Problems::of_reason(&ctx, updated.last_error.as_deref());
             form(&ctx, &updated, &typed, &problems)
         }
-        other => finished(&ctx, other, &updated),
+        // Decided: the page that says so is the code's own address, so Back and reload
+        // show it again rather than ask to send the form twice.
+        _ => crate::server::web::page::see_other(&format!("/m/realname/{token}")),
     }
 }
