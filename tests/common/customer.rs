@@ -115,6 +115,19 @@ impl Browser {
         self.post_with(path, fields, &[]).await
     }
 
+    /// [`Browser::post`], then the page its `303 See Other` leads to, as a browser follows
+    /// it (the sign-in's code page is an address of its own).
+    pub async fn post_follow(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let answer = self.post(path, fields).await;
+        match (&answer.status, &answer.location) {
+            (&StatusCode::SEE_OTHER, Some(to)) => {
+                let to = to.clone();
+                self.get(&to).await
+            }
+            _ => answer,
+        }
+    }
+
     /// [`Browser::post`] with `headers` besides (as a proxy on the way adds them).
     pub async fn post_with(
         &mut self,
@@ -192,6 +205,11 @@ pub async fn owner_phone(app: &TestApp, order_no: &str) -> String {
 pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
     browser.get("/login").await;
     let sent = browser.post("/login", &[("phone", typed_phone)]).await;
+    // The code page is an address of its own: Back and reload show it again.
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    let to = sent.location.clone().unwrap_or_default();
+    assert!(to.starts_with("/login/code?"), "{to}");
+    let sent = browser.get(&to).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.html);
     let code: String = sent
         .html
@@ -224,7 +242,7 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
     // "Send again" within the minute is refused as too soon; the code shown still works
     // and is still shown.
     let again = browser
-        .post(
+        .post_follow(
             "/login",
             &[("phone", &phone), ("demo", &hidden(&refused.html, "demo"))],
         )

@@ -182,11 +182,34 @@ fn code_page_markup(
     }
 }
 
-/// `GET /login/code`: there is nothing to show without a number; start again.
-pub async fn code_page(Query(query): Query<Next>) -> Response {
+/// `GET /login/code`: the code form for the number a code was asked for (the answer to
+/// `POST /login`); without a number, there is nothing to show: start again.
+pub async fn code_page(
+    State(state): State<AppState>,
+    visit: Visit,
+    Query(query): Query<CodeQuery>,
+) -> Response {
+    let ctx = &visit.ctx;
     let next = local(query.next.as_deref());
-    let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-    page::see_other(&format!("/login?next={target}"))
+    let Some(phone) = query.phone.as_deref().and_then(|p| Phone::parse(p).ok()) else {
+        let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        return page::see_other(&format!("/login?next={target}"));
+    };
+    let notice = match (query.said.as_deref(), query.at) {
+        (Some("soon"), Some(at)) => Some(ctx.fill(T::WebCodeTooSoon, &[&until_clock(at)])),
+        (Some("daily"), _) => Some(ctx.t(T::WebCodeDailyLimit).to_owned()),
+        _ => None,
+    };
+    // Only the demo's built-in SMS log shows a code on the page.
+    let demo_code = query.demo.filter(|d| {
+        state.sms.name() == "log" && d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit())
+    });
+    page::page(
+        &code_ctx(ctx),
+        StatusCode::OK,
+        ctx.t(T::WebCodeTitle),
+        code_page_markup(ctx, &phone, &next, None, notice, demo_code.as_deref()),
+    )
 }
 
 /// `POST /login`: sends a code (if the limits allow) and shows the code form.
@@ -231,8 +254,8 @@ pub async fn send_code(
     let clock = until_clock;
     let (notice, sent) = match issued {
         CodeIssue::Send => (None, true),
-        CodeIssue::TooSoon(at) => (Some(ctx.fill(T::WebCodeTooSoon, &[&clock(at)])), false),
-        CodeIssue::DailyLimit => (Some(ctx.t(T::WebCodeDailyLimit).to_owned()), false),
+        CodeIssue::TooSoon(at) => (Some(Said::Soon(at)), false),
+        CodeIssue::DailyLimit => (Some(Said::Daily), false),
         // Locked, no code works (an earlier one neither): the number's form again, saying
         // until when, not a page that says a code was sent and shows the old one.
         CodeIssue::Locked(until) => {
@@ -282,12 +305,44 @@ pub async fn send_code(
             .clone()
             .filter(|d| d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit()));
     }
-    page::page(
-        &code_ctx(ctx),
-        StatusCode::OK,
-        ctx.t(T::WebCodeTitle),
-        code_page_markup(ctx, &phone, &next, None, notice, demo_code.as_deref()),
-    )
+    // The code page is an address of its own (post, then redirect, then get): Back from
+    // it, or a reload, shows it again rather than asking to send the number twice.
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("phone", phone.as_str());
+    query.append_pair("next", &next);
+    if let Some(code) = &demo_code {
+        query.append_pair("demo", code);
+    }
+    match notice {
+        Some(Said::Soon(at)) => {
+            query.append_pair("said", "soon");
+            query.append_pair("at", &at.to_string());
+        }
+        Some(Said::Daily) => {
+            query.append_pair("said", "daily");
+        }
+        None => {}
+    }
+    page::see_other(&format!("/login/code?{}", query.finish()))
+}
+
+/// Why no code was sent now, as the code page says it.
+enum Said {
+    /// One was sent less than a minute ago; the next may go at this time (unix ms).
+    Soon(i64),
+    /// The number had today's codes.
+    Daily,
+}
+
+/// `GET /login/code?phone=…`: what the code page shows, from the redirect of
+/// [`send_code`].
+#[derive(Debug, Default, Deserialize)]
+pub struct CodeQuery {
+    phone: Option<String>,
+    next: Option<String>,
+    demo: Option<String>,
+    said: Option<String>,
+    at: Option<i64>,
 }
 
 /// `POST /login/code`: a right code signs in (a session cookie) and goes on.
