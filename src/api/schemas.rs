@@ -132,6 +132,18 @@ pub fn phone() -> Object {
     .build()
 }
 
+/// The number a courier calls the recipient on: a mobile number, or a landline with its
+/// area code as the platform keeps it (`0731-85172903`, `-123` an extension).
+pub fn recipient_phone() -> Object {
+    string(
+        Some("^(1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8}(-[0-9]{1,6})?)$".into()),
+        11,
+        20,
+        "Mainland mobile number, or a landline with its area code (0731-85172903)",
+    )
+    .build()
+}
+
 /// A resident ID number (GB 11643): 18 characters, the last a check digit or `X`.
 pub fn id_number() -> Object {
     string(

@@ -70,6 +70,66 @@ impl Phone {
     }
 }
 
+/// The number a courier calls the recipient on: a mobile number ([`Phone`]'s rule), or a
+/// landline with its area code (an office's), kept as `0731-85172903` (and `-123` for an
+/// extension).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RecipientPhone(String);
+string_newtype!(RecipientPhone);
+
+impl RecipientPhone {
+    /// A mobile number as [`Phone::parse`] reads it; else a landline: an area code of 3 or
+    /// 4 digits starting with 0 (010, 020–029 have 3), 7 or 8 digits, an extension of up
+    /// to 6 after `-` or 转. Spaces, brackets and full-width digits are read too:
+    /// `(0731) 8517 2903`, `073185172903`, `010-12345678转123`.
+    pub fn parse(input: &str) -> Result<RecipientPhone, InvalidValue> {
+        if let Ok(mobile) = Phone::parse(input) {
+            return Ok(RecipientPhone(mobile.0));
+        }
+        let refused = || InvalidValue::from(T::ErrRecipientPhone);
+        let folded = normalize_width(input).replace('转', "-");
+        let cleaned: String = folded
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '(' | ')'))
+            .collect();
+        let parts: Vec<&str> = cleaned.split('-').collect();
+        if parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(refused());
+        }
+        let (area, number, extension) = match parts.as_slice() {
+            [whole] => {
+                let area_len = if whole.starts_with("01") || whole.starts_with("02") {
+                    3
+                } else {
+                    4
+                };
+                if whole.len() <= area_len {
+                    return Err(refused());
+                }
+                (&whole[..area_len], &whole[area_len..], None)
+            }
+            [area, number] => (*area, *number, None),
+            [area, number, extension] => (*area, *number, Some(*extension)),
+            _ => return Err(refused()),
+        };
+        let area_ok = area.starts_with('0') && (3..=4).contains(&area.len());
+        let number_ok = (7..=8).contains(&number.len());
+        let extension_ok = extension.is_none_or(|e| e.len() <= 6);
+        if !(area_ok && number_ok && extension_ok) {
+            return Err(refused());
+        }
+        Ok(RecipientPhone(match extension {
+            Some(extension) => format!("{area}-{number}-{extension}"),
+            None => format!("{area}-{number}"),
+        }))
+    }
+}
+
 /// A six-digit postal code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -138,6 +198,41 @@ impl Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recipient_is_called_on_a_mobile_or_an_office_landline() {
+        for (typed, kept) in [
+            ("138 1234 5678", "13812345678"),
+            ("0731-85172903", "0731-85172903"),
+            ("(0731) 8517 2903", "0731-85172903"),
+            ("073185172903", "0731-85172903"),
+            ("01012345678", "010-12345678"),
+            ("010-1234567", "010-1234567"),
+            ("０７３１－８５１７２９０３", "0731-85172903"),
+            ("0731-85172903转123", "0731-85172903-123"),
+            ("0731-85172903-8001", "0731-85172903-8001"),
+        ] {
+            assert_eq!(
+                RecipientPhone::parse(typed).map(String::from),
+                Ok(kept.to_owned()),
+                "{typed}"
+            );
+        }
+        for bad in [
+            "",
+            "12345",
+            "85172903",
+            "0731-851729",
+            "0731-851729031",
+            "731-85172903",
+            "0731--85172903",
+            "0731-85172903-1234567",
+            "0731-8517290a",
+            "+86 0731 85172903",
+        ] {
+            assert!(RecipientPhone::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn phone_numbers_in_the_shapes_people_type_them() {

@@ -26,7 +26,7 @@ mod uscc;
 mod workdays;
 
 pub use channel::Channel;
-pub use contact::{Email, Phone, PlaceName, PostalCode};
+pub use contact::{Email, Phone, PlaceName, PostalCode, RecipientPhone};
 pub use doc_code::{DocCode, DocKind, DocSubject, form_edition};
 pub use draft_id::DraftId;
 pub use edit::{

@@ -4,8 +4,8 @@
 use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, OrderUpdate, Organization};
 use crate::domain::person_name;
 use crate::domain::{
-    Email, IdNumber, InvalidValue, Lines, Phone, PostalCode, Uscc, UserType, human_text,
-    organisation_name, place_name, printed_line,
+    Email, IdNumber, InvalidValue, Lines, Phone, PostalCode, RecipientPhone, Uscc, UserType,
+    human_text, organisation_name, place_name, printed_line,
 };
 use crate::i18n::{Msg, T};
 
@@ -222,7 +222,7 @@ fn mailing(errors: &mut Errors, m: &MailingAddress) -> MailingAddress {
             .check("mailing.recipient", person_name(&m.recipient))
             .unwrap_or_default(),
         phone: errors
-            .check("mailing.phone", Phone::parse(&m.phone))
+            .check("mailing.phone", RecipientPhone::parse(&m.phone))
             .map(String::from)
             .unwrap_or_default(),
         province: errors

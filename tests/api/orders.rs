@@ -18,6 +18,7 @@ on_both_databases!(
     the_answer_to_a_new_order_is_the_order_as_read_back,
     a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words,
     orders_submitted_together_are_each_written_whole_and_once,
+    the_courier_may_call_an_office_landline,
 );
 
 fn problem(e: ClientError) -> Problem {
@@ -722,5 +723,44 @@ async fn orders_submitted_together_are_each_written_whole_and_once(db: Db) {
         };
         assert_eq!(actions, expected, "{name}");
     }
+    app.finish().await;
+}
+
+/// An organisation's parcel often goes to an office: the recipient's number may be a
+/// landline with its area code, kept in one form; a number that is neither is refused by
+/// a message that says what is taken. The applicant's own number stays a mobile (texts go
+/// there).
+async fn the_courier_may_call_an_office_landline(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client(&app.clerk);
+    let mut body = app.new_order_body("张三").await;
+    body.mailing.phone = "(0731) 8517 2903".into();
+    let order = client
+        .create_order("landline", &body)
+        .await
+        .expect("created");
+    let seen = client.order(&order.order_no, true).await.expect("order");
+    assert_eq!(seen.mailing.phone, "0731-85172903");
+    body.mailing.phone = "85172903".into();
+    let refused = problem(
+        client
+            .create_order("no-area", &body)
+            .await
+            .expect_err("refused"),
+    );
+    assert_eq!(refused.errors[0].field, "mailing.phone");
+    assert!(
+        refused.errors[0].message.contains("area code"),
+        "{refused:?}"
+    );
+    let mut body = app.new_order_body("李四").await;
+    body.applicant.phone = "0731-85172903".into();
+    let refused = problem(
+        client
+            .create_order("applicant", &body)
+            .await
+            .expect_err("refused"),
+    );
+    assert_eq!(refused.errors[0].field, "applicant.phone");
     app.finish().await;
 }

@@ -48,8 +48,8 @@ pub struct MailingAddress {
     /// Recipient name.
     #[schema(schema_with = crate::api::schemas::name)]
     pub recipient: String,
-    /// Recipient mobile number.
-    #[schema(schema_with = crate::api::schemas::phone)]
+    /// The number the courier calls: a mobile, or a landline with its area code.
+    #[schema(schema_with = crate::api::schemas::recipient_phone)]
     pub phone: String,
     /// Province, e.g. 湖南省 (or 湖南, or Hunan: kept in full).
     #[schema(schema_with = crate::api::schemas::province)]

@@ -33,8 +33,8 @@ use super::orders::find_order;
     responses(
         (status = 201, body = Payment),
         (status = 200, description = "the live code opened earlier", body = Payment),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`code` says why: `invalid_transition` (the order cannot be paid now: its `status` and `version` are in the problem), `qr_payment_off` (this platform takes bank transfers only), `payment_in_progress` (another request is opening this order's code this moment: ask again in a second, and get that code)"),
+        (status = 503, body = Problem, content_type = "application/problem+json", description = "`payment_provider_unavailable`: the provider did not answer; nothing was opened"),
     ))]
 pub async fn create(
     State(state): State<AppState>,

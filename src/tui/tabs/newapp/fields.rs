@@ -20,6 +20,9 @@ pub enum Kind {
     Person,
     /// A mobile number.
     Phone,
+    /// The number a courier calls: a mobile, or a landline with its area code
+    /// (`domain::RecipientPhone`), kept as the platform keeps it.
+    RecipientPhone,
     /// An email address, optional.
     Email,
     /// A six-digit postal code.
@@ -49,7 +52,7 @@ const fn spec(key: &'static str, label: T, kind: Kind) -> Spec {
 
 const MAILING: [Spec; 7] = [
     spec("mailing.recipient", T::FormRecipient, Kind::Person),
-    spec("mailing.phone", T::FormRecipientPhone, Kind::Phone),
+    spec("mailing.phone", T::FormRecipientPhone, Kind::RecipientPhone),
     spec("mailing.province", T::FormProvince, Kind::Province),
     spec("mailing.city", T::FormCity, Kind::Place),
     spec("mailing.district", T::FormDistrict, Kind::Place),
@@ -93,6 +96,7 @@ pub fn check(kind: Kind, value: &str) -> Option<Text> {
         Kind::Text(100) => RequiredText::<100>::parse(value).map(|_| ()),
         Kind::Text(_) => RequiredText::<200>::parse(value).map(|_| ()),
         Kind::Phone => Phone::parse(value).map(|_| ()),
+        Kind::RecipientPhone => crate::domain::RecipientPhone::parse(value).map(|_| ()),
         Kind::Email if value.trim().is_empty() => Ok(()),
         Kind::Email => Email::parse(value).map(|_| ()),
         Kind::PostalCode => PostalCode::parse(value).map(|_| ()),
@@ -121,6 +125,10 @@ pub fn kept(kind: Kind, value: &str) -> Option<String> {
         Kind::Province => crate::domain::province(value)
             .ok()
             .filter(|full| full != value),
+        Kind::RecipientPhone => crate::domain::RecipientPhone::parse(value)
+            .ok()
+            .map(String::from)
+            .filter(|kept| kept != value),
         _ => None,
     }
 }
@@ -129,6 +137,12 @@ pub fn kept(kind: Kind, value: &str) -> Option<String> {
 /// full-width digits, spaces, dashes, `+86`).
 pub fn phone_char(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, ' ' | '　' | '-' | '+')
+}
+
+/// Whether `c` may be typed into a recipient's number: a mobile's characters, and a
+/// landline's brackets and 转 (an extension).
+pub fn recipient_phone_char(c: char) -> bool {
+    phone_char(c) || matches!(c, '(' | ')' | '（' | '）' | '转')
 }
 
 /// Fills the fields a clerk would otherwise retype: the verified name and ID number, the
@@ -211,6 +225,14 @@ mod tests {
         use crate::i18n::Lang;
         let en = |kind, value| check(kind, value).map(|t| t.get(Lang::En));
         assert_eq!(check(Kind::Phone, "138 1234 5678"), None);
+        // The recipient may be called on an office's landline, kept in one form.
+        assert_eq!(check(Kind::RecipientPhone, "(0731) 8517 2903"), None);
+        assert_eq!(
+            kept(Kind::RecipientPhone, "(0731) 8517 2903").as_deref(),
+            Some("0731-85172903")
+        );
+        assert!(check(Kind::RecipientPhone, "85172903").is_some());
+        assert!(check(Kind::Phone, "0731-85172903").is_some());
         assert!(en(Kind::Phone, "12345").is_some_and(|m| m.contains("mobile number")));
         assert_eq!(check(Kind::Email, ""), None, "email is optional");
         assert!(en(Kind::Uscc, "91110000600037341M").is_some_and(|m| m.contains("does not add up")));

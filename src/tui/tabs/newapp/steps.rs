@@ -430,13 +430,17 @@ impl NewApp {
                     }
                 }
             }
-            // A mobile number field takes only what a number is written with, said at once.
+            // A number field takes only what a number is written with, said at once.
             KeyCode::Char(c)
                 if !key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
-                    && !fields::phone_char(c)
-                    && specs
-                        .iter()
-                        .any(|s| s.key == sheet.draft.focus && s.kind == fields::Kind::Phone) =>
+                    && specs.iter().any(|s| {
+                        s.key == sheet.draft.focus
+                            && match s.kind {
+                                fields::Kind::Phone => !fields::phone_char(c),
+                                fields::Kind::RecipientPhone => !fields::recipient_phone_char(c),
+                                _ => false,
+                            }
+                    }) =>
             {
                 let focus = sheet.draft.focus.clone();
                 sheet.errors.insert(focus, T::NewPhoneDigitsOnly.into());
