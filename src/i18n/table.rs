@@ -268,7 +268,7 @@ web_texts! { messaging_texts;
     CorrectedSinceReturn => "退回后改过：{0}（{1}）", "corrected since the return: {0} ({1})";
     FixMarkedFields => "请先改正标红的栏目：{0}（光标已移到第一个）", "correct the fields marked first: {0} (the cursor is on the first)";
     CorrectedBecause => "{0}：{1}", "{0}: {1}";
-    MailRelabelFirst => "此单面单上是改址前的地址：请先按 Ctrl-P 重新打印面单，贴好后再扫描", "this parcel's label shows the address before its correction: press Ctrl-P to print it again, put it on, then scan";
+    MailRelabelFirst => "此单面单上是改址前的地址：请先按 Ctrl-P 重新打印面单；贴好后按 Enter 寄出（单号已记下）", "this parcel's label shows the address before its correction: press Ctrl-P to print it again and put it on; then Enter sends it (the number is kept)";
     MailRelabelMark => "改址·", "relabel · ";
     HintEditOrder => "修改", "correct";
     FieldEditReason => "修改原因（可不填）", "Why (optional)";

@@ -46,6 +46,9 @@ pub struct Scan {
     pub error: Option<Text>,
     /// The number on its way to the platform.
     pub sending: Option<String>,
+    /// A number scanned for a parcel whose label had to be printed again: put back in the
+    /// field once it is, to send with Enter (not scanned twice).
+    pub held: Option<String>,
     /// Since when it is on its way (a platform slow to answer is said to be).
     pub sending_since: Option<time::OffsetDateTime>,
     /// Numbers entered while the last was still on its way, oldest first: each goes as
@@ -170,6 +173,7 @@ impl Mailing {
             error: None,
             sending: None,
             sending_since: None,
+            held: None,
             waiting: Vec::new(),
             done: Vec::new(),
             skipped: Vec::new(),
@@ -252,11 +256,17 @@ impl Mailing {
                 .cloned()
                 .unwrap_or(item)
         }));
-        // Its label printed again: the refusal to scan it goes.
+        // Its label printed again: the refusal to scan it goes, and the number scanned for
+        // it comes back into the field, for Enter to send.
         if scan.current().is_some_and(|i| !i.relabel)
             && scan.error == Some(Text::from(T::MailRelabelFirst))
         {
             scan.error = None;
+            if let Some(number) = scan.held.take()
+                && scan.input.is_blank()
+            {
+                scan.input = Input::new(&number);
+            }
         }
         if gone.is_empty() {
             return;
@@ -315,6 +325,7 @@ impl Mailing {
         // again (a scanner's Enter would send it before anyone read the warning).
         if item.relabel {
             scan.error = Some(Text::from(T::MailRelabelFirst));
+            scan.held = Some(typed.trim().to_owned());
             scan.input = Input::new("");
             return;
         }
