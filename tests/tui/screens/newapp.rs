@@ -387,14 +387,9 @@ fn once_verified_the_clerk_is_on_the_project_step_without_a_key() {
 
 #[test]
 fn city_and_district_must_be_place_names() {
-    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
-    if let Some(newapp) = app.tab_mut::<NewApp>() {
-        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
-        draft.step = Step::Form;
-        draft.order_no = None;
+    let mut app = at_step(Step::Form, |draft| {
         draft.focus = "mailing.city".into();
-        *newapp = NewApp::with_drafts(vec![draft]);
-    }
+    });
     typed(&mut app, "!!@@");
     key(&mut app, KeyCode::Tab);
     let screen = render(&app, 80, 24);
@@ -405,17 +400,12 @@ fn city_and_district_must_be_place_names() {
 /// is left, and the form does not go on to the scan until it agrees.
 #[test]
 fn a_postal_code_of_another_province_is_said_and_holds_the_form() {
-    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
-    if let Some(newapp) = app.tab_mut::<NewApp>() {
-        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
-        draft.step = Step::Form;
-        draft.order_no = None;
+    let mut app = at_step(Step::Form, |draft| {
         draft
             .fields
             .insert("mailing.province".into(), "湖南省".into());
         draft.focus = "mailing.postal_code".into();
-        *newapp = NewApp::with_drafts(vec![draft]);
-    }
+    });
     ctrl(&mut app, 'u');
     typed(&mut app, "100080");
     key(&mut app, KeyCode::BackTab);
@@ -491,15 +481,10 @@ fn a_language_switch_words_field_messages_again_or_drops_them() {
 fn a_long_value_uses_the_row_and_says_it_is_cut() {
     let street =
         "湘潭市岳塘区高新技术产业开发区晓塘路与芙蓉大道交汇处东北角湘潭智造谷产业园三期七栋十二楼";
-    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
-    if let Some(newapp) = app.tab_mut::<NewApp>() {
-        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
-        draft.step = Step::Form;
-        draft.order_no = None;
+    let mut app = at_step(Step::Form, |draft| {
         draft.fields.insert("mailing.street".into(), street.into());
         draft.focus = "mailing.recipient".into();
-        *newapp = NewApp::with_drafts(vec![draft]);
-    }
+    });
     let screen = render(&app, 80, 24);
     let row = screen
         .lines()
@@ -518,11 +503,7 @@ fn a_long_value_uses_the_row_and_says_it_is_cut() {
 /// there to check, and a long value goes on under its value, the labels a column.
 #[test]
 fn the_summary_names_the_legal_representative_and_keeps_its_labels_a_column() {
-    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
-    if let Some(newapp) = app.tab_mut::<NewApp>() {
-        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
-        draft.step = Step::Submit;
-        draft.order_no = None;
+    let mut app = at_step(Step::Submit, |draft| {
         if let Some(choice) = &mut draft.choice {
             choice.user_type = Some(ca_counter::domain::UserType::Organization);
             choice.product_name = "机构证书（1年）".into();
@@ -547,8 +528,7 @@ fn the_summary_names_the_legal_representative_and_keeps_its_labels_a_column() {
         ] {
             draft.fields.insert(key.into(), value.into());
         }
-        *newapp = NewApp::with_drafts(vec![draft]);
-    }
+    });
     let screen = render(&app, 80, 24);
     assert!(
         screen.contains("法定代表人") && screen.contains("王建国"),
@@ -571,4 +551,17 @@ fn the_summary_names_the_legal_representative_and_keeps_its_labels_a_column() {
         value_at,
         "{screen}"
     );
+}
+
+/// The draft of [`submitted`], not submitted, at `step`, as `edit` leaves it.
+fn at_step(step: Step, edit: impl FnOnce(&mut Draft)) -> ca_counter::tui::app::App {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        let mut draft = newapp.sheet().map(|s| s.draft.clone()).unwrap_or_default();
+        draft.step = step;
+        draft.order_no = None;
+        edit(&mut draft);
+        *newapp = NewApp::with_drafts(vec![draft]);
+    }
+    app
 }

@@ -553,47 +553,10 @@ fn a_long_application_pages_beside_the_scan() {
     }
 }
 
-/// Opening an order another reviewer holds: who has it and until when, in one line that
-/// fits beside the header (which names the order already).
-#[test]
-fn an_order_held_by_another_reviewer_says_who_and_until_when() {
-    for (lang, said) in [
-        (Lang::ZhCn, "钱审核 正在审核（领取至 16:10）"),
-        (Lang::En, "钱审核 is reviewing it (held until 16:10)"),
-    ] {
-        let mut app = review_app(lang);
-        key(&mut app, KeyCode::Enter);
-        let mut held = order();
-        held.claim = Some(ca_counter::api::Claim {
-            by: ca_counter::api::Actor {
-                id: Some("someone-else".into()),
-                name: "钱审核".into(),
-            },
-            expires_at: "2026-11-28T08:10:00Z".into(),
-        });
-        app.answer::<Review>(review::Answer::Opened {
-            order_no: "HN20261128000003".into(),
-            claim: Some(Err(problem(
-                "claimed_by_other",
-                409,
-                "订单 HN20261128000003 正由 钱审核 审核（领取至 16:10）",
-            ))),
-            order: Ok((held, history())),
-        });
-        let screen = render(&app, 80, 24);
-        assert!(screen.contains(said), "{screen}");
-        let header = screen.lines().nth(1).unwrap_or_default();
-        assert_eq!(header.matches("HN20261128000003").count(), 1, "{screen}");
-    }
-}
-
-/// A reviewer looking on at an order another holds: the other approves it, it is mailed
-/// and invoiced. The screen says where it went and that no one reviews it now, and it
-/// keeps the scan the reviewer was looking at — it does not open the invoice by itself
-/// (which the platform would record as this reviewer viewing it).
-#[test]
-fn an_order_decided_while_looked_on_keeps_its_scan_and_drops_the_claim_line() {
-    let mut app = review_app(Lang::ZhCn);
+/// Order 3 opened from the queue while 钱审核 holds it (until 16:10): the app, and the
+/// order as it was answered.
+fn opened_while_held_by_another(lang: Lang) -> (ca_counter::tui::app::App, ca_counter::api::Order) {
+    let mut app = review_app(lang);
     key(&mut app, KeyCode::Enter);
     let mut held = order();
     held.claim = Some(ca_counter::api::Claim {
@@ -612,6 +575,32 @@ fn an_order_decided_while_looked_on_keeps_its_scan_and_drops_the_claim_line() {
         ))),
         order: Ok((held.clone(), history())),
     });
+    (app, held)
+}
+
+/// Opening an order another reviewer holds: who has it and until when, in one line that
+/// fits beside the header (which names the order already).
+#[test]
+fn an_order_held_by_another_reviewer_says_who_and_until_when() {
+    for (lang, said) in [
+        (Lang::ZhCn, "钱审核 正在审核（领取至 16:10）"),
+        (Lang::En, "钱审核 is reviewing it (held until 16:10)"),
+    ] {
+        let (app, _) = opened_while_held_by_another(lang);
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(said), "{screen}");
+        let header = screen.lines().nth(1).unwrap_or_default();
+        assert_eq!(header.matches("HN20261128000003").count(), 1, "{screen}");
+    }
+}
+
+/// A reviewer looking on at an order another holds: the other approves it, it is mailed
+/// and invoiced. The screen says where it went and that no one reviews it now, and it
+/// keeps the scan the reviewer was looking at — it does not open the invoice by itself
+/// (which the platform would record as this reviewer viewing it).
+#[test]
+fn an_order_decided_while_looked_on_keeps_its_scan_and_drops_the_claim_line() {
+    let (mut app, held) = opened_while_held_by_another(Lang::ZhCn);
     app.answer::<Review>(review::Answer::Preview {
         id: "a1".into(),
         width: 400,
