@@ -195,10 +195,21 @@ pub async fn code_page(
         let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
         return page::see_other(&format!("/login?next={target}"));
     };
-    let notice = match (query.said.as_deref(), query.at) {
-        (Some("soon"), Some(at)) => Some(ctx.fill(T::WebCodeTooSoon, &[&until_clock(at)])),
-        (Some("daily"), _) => Some(ctx.t(T::WebCodeDailyLimit).to_owned()),
-        _ => None,
+    // What the last step said: why no code was sent (a notice), or why the code typed
+    // did not sign in (under the field).
+    let (notice, error) = match (query.said.as_deref(), query.at, query.left) {
+        (Some("soon"), Some(at), _) => {
+            (Some(ctx.fill(T::WebCodeTooSoon, &[&until_clock(at)])), None)
+        }
+        (Some("daily"), _, _) => (Some(ctx.t(T::WebCodeDailyLimit).to_owned()), None),
+        (Some("wrong"), _, Some(left)) => {
+            (None, Some(ctx.fill(T::WebCodeWrong, &[&left.to_string()])))
+        }
+        (Some("expired"), _, _) => (None, Some(ctx.t(T::WebCodeExpired).to_owned())),
+        (Some("locked"), Some(at), _) => {
+            (None, Some(ctx.fill(T::WebCodeLocked, &[&until_clock(at)])))
+        }
+        _ => (None, None),
     };
     // Only the demo's built-in SMS log shows a code on the page.
     let demo_code = query.demo.filter(|d| {
@@ -208,7 +219,14 @@ pub async fn code_page(
         &code_ctx(ctx),
         StatusCode::OK,
         ctx.t(T::WebCodeTitle),
-        code_page_markup(ctx, &phone, &next, None, notice, demo_code.as_deref()),
+        code_page_markup(
+            ctx,
+            &phone,
+            &next,
+            error.as_deref(),
+            notice,
+            demo_code.as_deref(),
+        ),
     )
 }
 
@@ -343,6 +361,7 @@ pub struct CodeQuery {
     demo: Option<String>,
     said: Option<String>,
     at: Option<i64>,
+    left: Option<i64>,
 }
 
 /// `POST /login/code`: a right code signs in (a session cookie) and goes on.
@@ -393,23 +412,27 @@ pub async fn check_code(
             return unavailable(ctx);
         }
     };
-    let refused = |message: String| {
-        page::page(
-            &code_ctx(ctx),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.t(T::WebCodeTitle),
-            code_page_markup(ctx, &phone, &next, Some(&message), None, demo),
-        )
+    // A try spent is answered at the code page's own address, saying so: a reload there
+    // shows it again and never sends the same wrong code twice (which would spend another
+    // try, and lock the number after four reloads).
+    let refused = |said: &str, extra: Option<(&str, String)>| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("phone", phone.as_str());
+        query.append_pair("next", &next);
+        if let Some(code) = demo {
+            query.append_pair("demo", code);
+        }
+        query.append_pair("said", said);
+        if let Some((name, value)) = &extra {
+            query.append_pair(name, value);
+        }
+        page::see_other(&format!("/login/code?{}", query.finish()))
     };
     match checked {
         CodeCheck::Right => {}
-        CodeCheck::Wrong(left) => {
-            return refused(ctx.fill(T::WebCodeWrong, &[&left.to_string()]));
-        }
-        CodeCheck::NoCode => return refused(ctx.t(T::WebCodeExpired).to_owned()),
-        CodeCheck::Locked(until) => {
-            return refused(ctx.fill(T::WebCodeLocked, &[&until_clock(until)]));
-        }
+        CodeCheck::Wrong(left) => return refused("wrong", Some(("left", left.to_string()))),
+        CodeCheck::NoCode => return refused("expired", None),
+        CodeCheck::Locked(until) => return refused("locked", Some(("at", until.to_string()))),
     }
     let agent = headers
         .get(header::USER_AGENT)
