@@ -481,7 +481,7 @@ fn a_language_switch_words_field_messages_again_or_drops_them() {
 fn a_long_value_uses_the_row_and_says_it_is_cut() {
     let street =
         "湘潭市岳塘区高新技术产业开发区晓塘路与芙蓉大道交汇处东北角湘潭智造谷产业园三期七栋十二楼";
-    let mut app = at_step(Step::Form, |draft| {
+    let app = at_step(Step::Form, |draft| {
         draft.fields.insert("mailing.street".into(), street.into());
         draft.focus = "mailing.recipient".into();
     });
@@ -503,7 +503,7 @@ fn a_long_value_uses_the_row_and_says_it_is_cut() {
 /// there to check, and a long value goes on under its value, the labels a column.
 #[test]
 fn the_summary_names_the_legal_representative_and_keeps_its_labels_a_column() {
-    let mut app = at_step(Step::Submit, |draft| {
+    let app = at_step(Step::Submit, |draft| {
         if let Some(choice) = &mut draft.choice {
             choice.user_type = Some(ca_counter::domain::UserType::Organization);
             choice.product_name = "机构证书（1年）".into();
