@@ -1521,9 +1521,30 @@ async fn a_product_tapped_on_a_page_left_behind_is_the_one_taken(db: Db) {
         .await
         .expect("the product");
     assert!(
-        form.contains(&first_name) && form.contains("href=\"/apply?step=project\""),
+        form.contains(&first_name) && form.contains("name=\"keep\" value=\"product\""),
         "{form}"
     );
+    // Choosing again from the form keeps what was typed there.
+    let chose_again = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "form"),
+                ("keep", "product"),
+                ("version", &hidden(&form, "version")),
+                ("street", "麓山南路 932 号"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        chose_again.location.as_deref(),
+        Some("/apply?step=project"),
+        "{}",
+        chose_again.html
+    );
+    let kept = browser.get("/apply").await;
+    assert!(kept.html.contains("麓山南路 932 号"), "{}", kept.html);
+    let form = kept.html;
     let (other, other_name): (String, String) = sqlx::query_as(
         "SELECT id, name FROM products WHERE user_type = 'individual' AND id <> $1 \
          ORDER BY price_fen DESC LIMIT 1",

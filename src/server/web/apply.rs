@@ -286,7 +286,7 @@ pub async fn save(
         // Another tab (or a back button) moved the application on: show where it is now,
         // and say so; nothing saved there is lost. A form sent from here is shown again as
         // it was typed (not saved: sending it again replaces what the other tab saved).
-        let sent_form = get("action") == "form" && get("keep") != "lang";
+        let sent_form = get("action") == "form" && !matches!(get("keep"), "lang" | "product");
         let asked = sent_form.then_some(Step::Form);
         let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), asked);
         let typed_kept = sent_form && step == Step::Form;
@@ -346,6 +346,7 @@ pub async fn save(
                 .await
             {
                 Ok(Some(_)) if get("keep") == "lang" => page::see_other("/apply?step=form"),
+                Ok(Some(_)) if get("keep") == "product" => page::see_other("/apply?step=project"),
                 Ok(Some(_)) if reprint => page::see_other("/apply?reprint=1"),
                 Ok(Some(_)) => page::see_other("/apply"),
                 Ok(None) => page::see_other("/apply?moved=1"),

@@ -435,7 +435,10 @@ async fn form_step(
             p {
                 (product.project_name) " · " (product.name) " · "
                 (Money::from_fen(product.price_fen).unwrap_or_default().to_string()) " "
-                a href="/apply?step=project" { (ctx.t(T::WebChangeProduct)) }
+                // A button of the form, so what was typed is kept before choosing again.
+                button.switch type="submit" form="apply-form" formnovalidate name="keep" value="product" {
+                    (ctx.t(T::WebChangeProduct))
+                }
             }
         }
         (form::summary(ctx, errors))
@@ -655,9 +658,10 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             next.step = Step::Form;
             Ok(Outcome::Saved(next))
         }
-        // The language switch, pressed on the form: what was typed is kept as it is
-        // (checked when the customer goes on), and the form is shown again.
-        "form" if get("keep") == "lang" => {
+        // The language switch, or "choose again", pressed on the form: what was typed is
+        // kept as it is (checked when the customer goes on); then the form is shown again,
+        // or the projects.
+        "form" if matches!(get("keep"), "lang" | "product") => {
             let fields = typed(posted);
             next.form_done = next.form_done && fields == view.draft.fields;
             next.fields = fields;
