@@ -885,7 +885,7 @@ web_texts! { messaging_texts;
     MailScanTitle => "扫描单号（第 {0}/{1} 单）", "Scan the tracking number ({0} of {1})";
     MailTrackingNo => "运单号", "Tracking no.";
     MailSending => "正在寄出 {0}…", "sending {0}…";
-    MailSendingSlow => "平台暂未回应：{0} 及排队的 {1} 个单号已记下，恢复后按顺序寄出；可以继续扫描，不要关闭本窗口。", "no answer from the platform yet: {0} and the {1} numbers queued are kept and go in order once it answers; go on scanning, and keep this window open.";
+    MailSendingSlow => "平台暂未回应：{0}（及其后排队的 {1} 个）已记下，恢复后按顺序寄出；可以继续扫描，不要关闭本窗口。", "no answer from the platform yet: {0} (and {1} queued after it) is kept and goes once it answers; go on scanning, and keep this window open.";
     MailScanHint => "扫描或输入单号后按 Enter；↓ 跳过此单；Esc 结束", "scan or type the number, then Enter; ↓ skips; Esc stops";
     ColTick => "选", "Sel";
     ColRecipient => "收件人", "Recipient";

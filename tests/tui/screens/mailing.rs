@@ -128,7 +128,7 @@ fn numbers_scanned_while_one_is_on_its_way_go_in_turn() {
     app.take_jobs();
     let screen = render(&app, 80, 24);
     assert!(
-        screen.contains("平台暂未回应") && screen.contains("排队的 2 个单号已记下"),
+        screen.contains("平台暂未回应") && screen.contains("排队的 2 个）已记下"),
         "{screen}"
     );
     // Esc does not drop a number on its way.
@@ -310,4 +310,66 @@ fn an_address_corrected_while_its_parcel_is_up_shows_at_once() {
         .and_then(|s| s.current())
         .map(|i| i.order.version);
     assert_eq!(version, Some(7));
+}
+
+/// The platform goes down while a parcel's number is on its way and two more are queued:
+/// that number stays with its parcel (in its field, not the next parcel's number), the
+/// queued ones stay queued and are said to be, and when the link is back it goes again by
+/// itself, for the parcel it was scanned for.
+#[test]
+fn a_number_unanswered_in_an_outage_stays_with_its_parcel_and_goes_when_the_link_is_back() {
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    for number in ["EA123456785CN", "1234567890123", "LX314159268CN"] {
+        typed(&mut app, number);
+        key(&mut app, KeyCode::Enter);
+    }
+    app.take_jobs();
+    // No answer: the request failed on the way (a reqwest error, as a refused connection).
+    ca_counter::api::install_tls_provider();
+    let network = reqwest::Client::new()
+        .get("not an address")
+        .build()
+        .map(|_| ())
+        .expect_err("an invalid address is a reqwest error");
+    app.answer::<Mailing>(mailing::Answer::Shipped {
+        order_no: "HN20261128000001".into(),
+        result: Err(ca_counter::api::ClientError::Network(network)),
+    });
+    assert!(
+        app.take_jobs().is_empty(),
+        "nothing else sent while it is down"
+    );
+    let screen = render(&app, 80, 24);
+    let field = screen
+        .lines()
+        .find(|l| l.contains("运单号"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        field.contains("EA123456785CN"),
+        "its own number in its field:\n{screen}"
+    );
+    assert!(screen.contains("另有 2 个单号"), "{screen}");
+    // The link comes back: sent again, for order 1.
+    app.on_msg(ca_counter::tui::net::Msg::Reconnecting {
+        attempt: 1,
+        reason: "down".into(),
+    });
+    app.on_msg(ca_counter::tui::net::Msg::Online);
+    let jobs = app.take_jobs();
+    let ships: Vec<(String, Option<String>)> = sent::<mailing::Request>(&jobs)
+        .into_iter()
+        .filter_map(|r| match r {
+            mailing::Request::Ship { order_no, body } => Some((order_no, body.tracking_no)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ships,
+        vec![(
+            "HN20261128000001".to_owned(),
+            Some("EA123456785CN".to_owned())
+        )]
+    );
 }

@@ -46,6 +46,8 @@ pub struct Scan {
     pub error: Option<Text>,
     /// The number on its way to the platform.
     pub sending: Option<String>,
+    /// The last send was not answered (network): sent again once the platform is back.
+    pub resend: bool,
     /// A number scanned for a parcel whose label had to be printed again: put back in the
     /// field once it is, to send with Enter (not scanned twice).
     pub held: Option<String>,
@@ -174,6 +176,7 @@ impl Mailing {
             sending: None,
             sending_since: None,
             held: None,
+            resend: false,
             waiting: Vec::new(),
             done: Vec::new(),
             skipped: Vec::new(),
@@ -381,6 +384,7 @@ impl Mailing {
             return;
         };
         scan.sending_since = None;
+        scan.resend = false;
         match result {
             Ok(order) => {
                 let code = order.shipment.as_ref().map(|s| s.carrier.clone()).unwrap_or_default();
@@ -424,14 +428,17 @@ impl Mailing {
             Err(e) => {
                 scan.error = Some(compose(
                     T::TypedAndWhy,
-                    &[&Text::plain(number), &field_error(&e, lang)],
+                    &[&Text::plain(number.clone()), &field_error(&e, lang)],
                     lang,
                 ));
-                // Numbers scanned meanwhile are not sent: this order still needs its
-                // number, and the clerk decides. The first is put in the field.
-                if !scan.waiting.is_empty() && scan.input.is_blank() {
-                    let next = scan.waiting.remove(0);
-                    scan.input = Input::new(&next);
+                // Numbers scanned meanwhile stay queued for the parcels after this one:
+                // never put in this order's field.
+                if e.problem().is_none() {
+                    // Not refused, not answered (the link or the platform is down): this
+                    // parcel's number stays in its field, and goes again by itself once the
+                    // platform is back (or with Enter).
+                    scan.input = Input::new(&number);
+                    scan.resend = true;
                 }
             }
         }
@@ -602,6 +609,15 @@ impl Component for Mailing {
     fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
         if matches!(event, Live::Resumed) {
             crate::tui::text::forget_offline(&mut self.notice);
+            // The number the outage held up goes now, for the parcel it was scanned for.
+            if let Some(scan) = &mut self.scan
+                && scan.resend
+                && scan.sending.is_none()
+            {
+                scan.resend = false;
+                scan.error = None;
+                self.submit(ctx);
+            }
         }
         if matches!(event, Live::Language)
             && let Some(scan) = &mut self.scan

@@ -193,6 +193,13 @@ fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
             T::MailWaiting.fill(lang, &[&scan.waiting.len().to_string()])
         ))
         .style(theme.dim),
+        // Refused or unanswered, with numbers queued for the parcels after: said too.
+        (None, Some(error)) if !scan.waiting.is_empty() => Line::from(format!(
+            "! {} {}",
+            error.get(lang),
+            T::MailWaiting.fill(lang, &[&scan.waiting.len().to_string()])
+        ))
+        .style(theme.error),
         (None, Some(error)) => Line::from(format!("! {}", error.get(lang))).style(theme.error),
         (None, None) => Line::from(T::MailScanHint.get(lang)).style(theme.dim),
     }
