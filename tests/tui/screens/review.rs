@@ -638,3 +638,28 @@ fn an_order_decided_while_looked_on_keeps_its_scan_and_drops_the_claim_line() {
         .collect();
     assert!(previews.is_empty(), "{previews:?}");
 }
+
+/// A corrected address is read in full before it is approved: `R` asks for the order with
+/// its personal data (the platform records it), and help finds it.
+#[test]
+fn the_reviewer_may_reveal_the_order_in_full() {
+    let mut app = review_screen(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('R'));
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<review::Request>(&jobs).iter().any(|r| matches!(
+            r,
+            review::Request::Open {
+                reveal: true,
+                claim: false,
+                ..
+            }
+        )),
+        "{:?}",
+        sent::<review::Request>(&jobs)
+    );
+    key(&mut app, KeyCode::Char('?'));
+    typed(&mut app, "完整");
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("显示完整个人信息"), "{screen}");
+}

@@ -56,6 +56,8 @@ pub enum Cmd {
     TakeOver,
     /// Scroll the application's facts a page down (`true`) or up.
     Facts(bool),
+    /// Show the order's personal data in full (recorded).
+    Reveal,
 }
 
 /// The bindings of the tab in its present state.
@@ -101,6 +103,11 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
         out.push(Binding::new(&[Key::ch('T')], Cmd::TakeOver, t(T::CmdTakeOver)).footer());
     }
     out.push(Binding::new(&[Key::ch('n')], Cmd::Next, t(T::CmdReviewNext)).footer());
+    if env.shared.permits(Permission::RevealPersonalData) && !screen.revealed() {
+        out.push(
+            Binding::new(&[Key::ch('R')], Cmd::Reveal, t(T::CmdReveal)).short(t(T::HintReveal)),
+        );
+    }
     // A long application (an organisation's, returned and corrected) is taller than the
     // pane at 80×24: it pages, and the footer says so only then.
     let (rows, total) = screen.facts_geometry.get();

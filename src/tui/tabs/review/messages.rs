@@ -22,6 +22,8 @@ pub enum Request {
         order_no: String,
         /// Claim it too.
         claim: bool,
+        /// With its personal data in full (recorded by the platform).
+        reveal: bool,
     },
     /// Renew the claim.
     Renew {
@@ -135,14 +137,18 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 seq,
                 result: client.review_queue().await,
             },
-            Request::Open { order_no, claim } => {
+            Request::Open {
+                order_no,
+                claim,
+                reveal,
+            } => {
                 let claim = if claim {
                     Some(client.claim(&order_no, false).await)
                 } else {
                     None
                 };
                 let order = async {
-                    let order = client.order(&order_no, false).await?;
+                    let order = client.order(&order_no, reveal).await?;
                     let history = client.history(&order_no).await?;
                     Ok((order, history))
                 }

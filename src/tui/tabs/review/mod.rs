@@ -92,6 +92,7 @@ impl Review {
         ctx.ask(Request::Open {
             order_no: order_no.to_owned(),
             claim,
+            reveal: false,
         });
         self.queue.select(order_no);
     }
@@ -204,6 +205,20 @@ impl Component for Review {
                 }
             }
             Cmd::Next => self.next(ctx),
+            // The order again, its personal data in full (the platform records who looked):
+            // a corrected address read before it is approved.
+            Cmd::Reveal => {
+                let may = ctx.shared.permits(Permission::RevealPersonalData);
+                if let Some(screen) = &self.screen
+                    && may
+                {
+                    ctx.ask(Request::Open {
+                        order_no: screen.order_no.clone(),
+                        claim: false,
+                        reveal: true,
+                    });
+                }
+            }
             Cmd::TakeOver => {
                 let may = ctx.shared.permits(Permission::Administer);
                 if let Some(screen) = &mut self.screen
@@ -301,6 +316,7 @@ impl Component for Review {
                                 ctx.ask(Request::Open {
                                     order_no: order_no.clone(),
                                     claim: false,
+                                    reveal: false,
                                 });
                             }
                             Some(problem) if problem.status == 422 && action == Action::Reject => {
@@ -349,6 +365,7 @@ impl Component for Review {
                     ctx.ask(Request::Open {
                         order_no: screen.order_no.clone(),
                         claim: false,
+                        reveal: false,
                     });
                 }
             }
@@ -358,6 +375,7 @@ impl Component for Review {
                     ctx.ask(Request::Open {
                         order_no: screen.order_no.clone(),
                         claim: false,
+                        reveal: false,
                     });
                 }
             }

@@ -157,6 +157,11 @@ impl Screen {
         self.attachments().get(self.attachment).copied()
     }
 
+    /// Whether the order on screen came with its personal data in full.
+    pub fn revealed(&self) -> bool {
+        self.order.as_ref().is_some_and(|o| o.revealed)
+    }
+
     /// True while this reviewer holds the order.
     pub fn held(&self) -> bool {
         matches!(self.hold, Hold::Held(_))
@@ -476,6 +481,7 @@ impl Screen {
                             ctx.ask(Request::Open {
                                 order_no: self.order_no.clone(),
                                 claim: true,
+                                reveal: false,
                             });
                         }
                         // The attachment on screen stays on screen when others arrive (an
