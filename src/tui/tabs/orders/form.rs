@@ -544,6 +544,27 @@ pub fn refused(form: &mut Form, failure: &ActFailure, lang: Lang) {
     }
 }
 
+/// The rule of a correction's field, as the platform checks it: the message in the
+/// counter's own words when `value` breaks it (for a field whose platform message is
+/// stale after a language switch), `None` when it passes or has no rule here.
+pub fn own_check(key: &str, value: &str) -> Option<Text> {
+    use crate::domain as d;
+    let checked: Result<(), d::InvalidValue> = match key {
+        "organization.name" => d::organisation_name::<100>(value).map(drop),
+        "organization.uscc" => d::Uscc::parse(value).map(drop),
+        "organization.legal_representative" | "mailing.recipient" => {
+            d::person_name(value).map(drop)
+        }
+        "mailing.phone" => d::RecipientPhone::parse(value).map(drop),
+        "mailing.province" => d::province(value).map(drop),
+        "mailing.city" | "mailing.district" => d::place_name(value).map(drop),
+        "mailing.street" => d::printed_line::<200>(value).map(drop),
+        "mailing.postal_code" => d::PostalCode::parse(value).map(drop),
+        _ => Ok(()),
+    };
+    checked.err().map(Text::from)
+}
+
 /// The platform refused with `error`.
 pub fn refused_by_platform(form: &mut Form, error: &ClientError, lang: Lang) {
     form.submitting = false;
@@ -576,6 +597,17 @@ pub fn refused_by_platform(form: &mut Form, error: &ClientError, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_correction_field_is_checked_again_in_the_counters_own_words() {
+        let said = |key: &str, value: &str| own_check(key, value).map(|t| t.get(Lang::En));
+        assert!(said("organization.uscc", "12345").is_some_and(|m| m.contains("18")));
+        assert!(said("mailing.phone", "85172903").is_some_and(|m| m.contains("area code")));
+        assert!(said("mailing.recipient", "0731-8517").is_some());
+        assert_eq!(said("mailing.postal_code", "410083"), None);
+        assert_eq!(said("mailing.phone", "0731-85172903"), None);
+        assert_eq!(said("reason", "anything"), None);
+    }
     use crate::domain::TrackingFormat;
 
     fn carriers() -> Vec<Carrier> {

@@ -796,8 +796,12 @@ impl Component for Orders {
                 use crate::tui::text::drop_stale;
                 for form in self.form.iter_mut().chain(self.left_form.iter_mut()) {
                     drop_stale(&mut form.error, ctx.lang);
+                    // A field the platform refused says so again in the counter's own
+                    // words when its own check finds it wrong too; else its message goes.
                     for field in &mut form.fields {
-                        drop_stale(&mut field.error, ctx.lang);
+                        if field.error.as_ref().is_some_and(|e| e.stale_in(ctx.lang)) {
+                            field.error = form::own_check(field.key, &field.input.text());
+                        }
                     }
                 }
                 if let Some(detail) = &mut self.detail {
