@@ -44,6 +44,14 @@ fn finance_fills_the_invoice_form_with_errors_next_to_fields() {
         ctrl(&mut app, 'u');
         typed(&mut app, "91110000600037341L");
         key(&mut app, KeyCode::Down);
+        // The call to correct follows: the tax number no longer named.
+        let screen = render(&app, 80, 24);
+        let fixed = if lang == Lang::En {
+            "first: Address"
+        } else {
+            "栏目：地址"
+        };
+        assert!(screen.contains(fixed), "{screen}");
         for text in [
             "长沙市岳麓区麓山南路 1 号",
             "0731-88880000",

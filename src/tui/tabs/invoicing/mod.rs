@@ -18,7 +18,7 @@ pub use messages::{Answer, Request};
 
 use crate::api::{ActionRequest, ClientError, InvoicingItem, IssueInvoice};
 use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
 use crate::tui::component::{Component, Ctx, Env, Live, View};
 use crate::tui::keys::{Binding, Focus};
 use crate::tui::list::{Fetch, Rows};
@@ -104,17 +104,7 @@ impl Invoicing {
             form.confirming = false;
             // Said, with the fields by name: the caret moved to the first, and typing
             // there must not surprise anyone.
-            let join = T::ListJoin.get(ctx.lang);
-            let names: Vec<&str> = form
-                .errors
-                .iter()
-                .filter_map(|(f, _)| form::label_of(f))
-                .map(|t| t.get(ctx.lang))
-                .collect();
-            self.notice = Some(Notice::error(Text::with(
-                T::FixMarkedFields,
-                [names.join(join)],
-            )));
+            self.notice = Self::fix_marked(form, ctx.lang);
             return;
         }
         // Corrected: the call to correct goes.
@@ -137,6 +127,25 @@ impl Invoicing {
                 request: Some(form.input()),
             },
         });
+    }
+
+    /// "Correct the fields marked first: …", naming the fields still marked (none: no
+    /// message). Worded now, in `lang`: a language switch hides it until asked again.
+    fn fix_marked(form: &InvoiceForm, lang: Lang) -> Option<Notice> {
+        let join = T::ListJoin.get(lang);
+        let names: Vec<&str> = form
+            .errors
+            .iter()
+            .filter_map(|(f, _)| form::label_of(f))
+            .map(|t| t.get(lang))
+            .collect();
+        (!names.is_empty()).then(|| {
+            Notice::error(crate::tui::text::compose(
+                T::FixMarkedFields,
+                &[&Text::plain(names.join(join))],
+                lang,
+            ))
+        })
     }
 
     fn decline_key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) {
@@ -405,6 +414,13 @@ impl Component for Invoicing {
         };
         if form.key(key) {
             self.issue(ctx);
+        } else if self
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.msg.text == T::FixMarkedFields)
+        {
+            // The call to correct follows the fields as they are corrected.
+            self.notice = Self::fix_marked(form, ctx.lang);
         }
         true
     }
