@@ -823,6 +823,7 @@ web_texts! { messaging_texts;
     PagePayTitle => "支付（演示收银台）", "Pay (demo cashier)";
     PagePayButton => "确认支付", "Pay";
     PagePayDone => "支付成功", "Paid";
+    PagePayDemoPaid => "演示收银台：没有真正扣款，本页不是付款凭证。", "Demo cashier: no money was taken, and this page is no proof of payment.";
     PagePayDoneNext => "在柜台办理的，工作人员会继续为您办理；审核、寄出的进度可登录平台在“我的订单”中查看。", "If you are at a counter, the clerk carries on from here; follow the review and the parcel under My orders on our platform.";
     PagePayMyOrders => "我的订单", "My orders";
     PageRealnameTitle => "实名认证", "Identity check";

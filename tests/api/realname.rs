@@ -511,6 +511,17 @@ async fn phone_forms_naming_another_site_are_refused(db: Db) {
         .await
         .expect("pay");
     assert_eq!(paid.status(), 303);
+    // The demo cashier's "paid" says it took no money: no screenshot of it passes for one.
+    let said = app
+        .http
+        .get(&payment.pay_url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(said.contains("没有真正扣款"), "{said}");
     let now = clerk.order(&order.order_no, false).await.expect("order");
     assert_ne!(now.status, ca_counter::domain::OrderStatus::PendingPayment);
     app.finish().await;

@@ -435,6 +435,9 @@ async fn an_organisation_pays_by_transfer_and_corrects_a_returned_order_from_the
         .await;
     page.wait_for("#edit-form #org_name").await;
     check(&page, &axe, "org-06a-correct").await;
+    // The person verified is the organisation's handler, and the page says so.
+    let intro = page.main_text().await.unwrap_or_default();
+    assert!(intro.contains("经办人姓名和身份证号"), "{intro}");
     assert_eq!(
         page.property("#org_name", "value").await,
         Value::from("湖南某某建设有限公司")

@@ -147,6 +147,9 @@ fn paid(ctx: &Ctx, back: Option<&str>) -> Response {
         title,
         html! {
             h1.ok { "✓ " (title) }
+            // This cashier is the demo's: a screenshot of this page must not pass for a
+            // payment.
+            p.demo role="note" { (ctx.t(T::PagePayDemoPaid)) }
             @if let Some(url) = back {
                 p { a.button href=(url) { (ctx.t(T::PagePayBackToOrder)) } }
             } @else {

@@ -380,7 +380,12 @@ fn edit_page(
         h1 { (title) }
         @if let Some(conflict) = &conflict { p.bad role="alert" { (conflict) } }
         (form::summary(ctx, errors))
-        p { (ctx.t(T::WebEditIntro)) }
+        // Whose name was verified: the applicant's, or an organisation's handler's.
+        p { (ctx.t(if UserType::parse(&row.user_type) == Some(UserType::Organization) {
+            T::WebEditIntroHandler
+        } else {
+            T::WebEditIntro
+        })) }
         @if shipped_soon { p.hint { (ctx.t(T::WebEditBeforeMailing)) } }
         form #edit-form method="post" action=(action) novalidate {
             (form::token(ctx))

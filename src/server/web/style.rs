@@ -17,6 +17,7 @@ header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;justify-content:space-between;
 header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
 header a,footer a{display:inline-block;min-height:44px;line-height:44px}
 main a:not(.button){display:inline-block;min-height:44px;padding:.6rem 0}
+.error-summary li>a{display:block}
 button.switch{min-height:44px;padding:0;border:0;background:none;color:#0b57d0;font-weight:normal;text-decoration:underline}
 .site{font-weight:bold;text-decoration:none;color:#1a1a1a}
 main{max-width:40rem;margin:0 auto;padding:1rem}
