@@ -397,6 +397,9 @@ async fn an_organisation_pays_by_transfer_and_corrects_a_returned_order_from_the
     page.click("form[action$='/transfer'] button").await;
     page.wait_for("#scan").await;
     check(&page, &axe, "org-05-transfer").await;
+    // An organisation is told to pay from its own account.
+    let told = page.main_text().await.unwrap_or_default();
+    assert!(told.contains("对公账户"), "{told}");
     assert!(
         page.text("main").await.contains(&order_no),
         "the reference is the order number"

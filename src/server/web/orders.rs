@@ -16,7 +16,7 @@ use super::apply::{self, failed, is_phone, read_upload};
 use super::page::{self, Ctx};
 use super::session::{SignedIn, Visit};
 use crate::api::{ActionRequest, AttachmentKind};
-use crate::domain::{Action, Money, NextStep, OrderStatus, mask_phone};
+use crate::domain::{Action, Money, NextStep, OrderStatus, UserType, mask_phone};
 use crate::i18n::T;
 use crate::server::AppState;
 use crate::server::error::ApiError;
@@ -356,8 +356,13 @@ async fn next_step(
             let amount = Money::from_fen(row.amount_fen)
                 .unwrap_or_default()
                 .to_string();
+            // An organisation pays from its own account (as the printed slip says): a
+            // transfer from someone's personal account is not the organisation's payment.
+            let organisation = UserType::parse(&row.user_type) == Some(UserType::Organization);
             html! {
                 p { (ctx.t(T::WebTransferIntro)) }
+                @if organisation { p { strong { (ctx.t(T::WebTransferFromOrganisation)) } } }
+                p.hint { (ctx.t(T::WebTransferChecked)) }
                 @if let Some(closes) = &closes { p.hint { (closes) } }
                 dl {
                     dt { (ctx.t(T::WebBankAccountName)) } dd { (bank.account_name) }
