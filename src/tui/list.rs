@@ -430,10 +430,14 @@ impl Fetch {
         lang: Lang,
         now: OffsetDateTime,
     ) -> (Option<T>, Option<u64>) {
-        let outcome = result
-            .as_ref()
-            .map(|_| ())
-            .map_err(|e| super::text::describe(e, lang));
+        // A list holds nothing typed: the platform unreachable is said plainly (the forms'
+        // "what you typed is kept" is not for it).
+        let outcome = result.as_ref().map(|_| ()).map_err(|e| match e {
+            crate::api::ClientError::Network(_) => {
+                super::text::Text::from(crate::i18n::T::ErrOffline)
+            }
+            other => super::text::describe(other, lang),
+        });
         let (take, again) = self.answered(seq, outcome, now);
         if take == Take::Use
             && let Err(error) = &result

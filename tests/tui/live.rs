@@ -191,10 +191,26 @@ fn a_queue_that_fails_to_load_is_retried_and_says_so() {
         "not at once"
     );
     app.on_tick(NOW + time::Duration::seconds(6));
+    let jobs = app.take_jobs();
+    let again = sent::<review::Request>(&jobs).iter().find_map(|r| match r {
+        review::Request::Queue { seq } => Some(*seq),
+        _ => None,
+    });
+    assert!(again.is_some(), "retried");
+    // The platform unreachable: said plainly (a list holds nothing typed to keep).
+    ca_counter::api::install_tls_provider();
+    let network = reqwest::Client::new()
+        .get("not an address")
+        .build()
+        .map(|_| ())
+        .expect_err("a reqwest error");
+    app.answer::<Review>(review::Answer::Queue {
+        seq: again.unwrap_or(0),
+        result: Err(ca_counter::api::ClientError::Network(network)),
+    });
+    let screen = render(&app, 80, 24);
     assert!(
-        sent::<review::Request>(&app.take_jobs())
-            .iter()
-            .any(|r| matches!(r, review::Request::Queue { .. })),
-        "retried"
+        screen.contains("连不上平台") && !screen.contains("已填写的内容保留"),
+        "{screen}"
     );
 }
