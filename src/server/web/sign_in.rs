@@ -230,7 +230,8 @@ pub async fn code_page(
     )
 }
 
-/// `POST /login`: sends a code (if the limits allow) and shows the code form.
+/// `POST /login`: sends a code (if the limits allow) and sends the browser on to the code
+/// page ([`to_code_page`]).
 pub async fn send_code(
     State(state): State<AppState>,
     client: Option<axum::Extension<crate::server::listen::ClientAddr>>,
@@ -278,12 +279,7 @@ pub async fn send_code(
         // until when, not a page that says a code was sent and shows the old one.
         CodeIssue::Locked(until) => {
             let message = ctx.fill(T::WebCodeLocked, &[&clock(until)]);
-            return page::page(
-                ctx,
-                StatusCode::TOO_MANY_REQUESTS,
-                ctx.t(T::WebSignInTitle),
-                phone_form(ctx, &typed.phone, &next, Some(&message)),
-            );
+            return not_now(ctx, &typed.phone, &next, &message);
         }
         CodeIssue::AddressLimit(at) => {
             tracing::warn!(
@@ -291,12 +287,7 @@ pub async fn send_code(
                 "sign-in codes: an address asked for its hour's codes"
             );
             let message = ctx.fill(T::WebCodeAddressLimit, &[&clock(at), &ctx.hotline]);
-            return page::page(
-                ctx,
-                StatusCode::TOO_MANY_REQUESTS,
-                ctx.t(T::WebSignInTitle),
-                phone_form(ctx, &typed.phone, &next, Some(&message)),
-            );
+            return not_now(ctx, &typed.phone, &next, &message);
         }
     };
     let mut demo_code = None;
@@ -323,23 +314,41 @@ pub async fn send_code(
             .clone()
             .filter(|d| d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit()));
     }
-    // The code page is an address of its own (post, then redirect, then get): Back from
-    // it, or a reload, shows it again rather than asking to send the number twice.
+    let said: Vec<(&str, String)> = match notice {
+        Some(Said::Soon(at)) => vec![("said", "soon".into()), ("at", at.to_string())],
+        Some(Said::Daily) => vec![("said", "daily".into())],
+        None => Vec::new(),
+    };
+    to_code_page(&phone, &next, demo_code.as_deref(), &said)
+}
+
+/// The number's form again, with why no code goes now (429).
+fn not_now(ctx: &Ctx, typed: &str, next: &str, message: &str) -> Response {
+    page::page(
+        ctx,
+        StatusCode::TOO_MANY_REQUESTS,
+        ctx.t(T::WebSignInTitle),
+        phone_form(ctx, typed, next, Some(message)),
+    )
+}
+
+/// To the code page of `phone`, saying `said` (what [`code_page`] reads): the code page
+/// is an address of its own (post, then redirect, then get), so Back to it or a reload
+/// shows it again and never sends the number, or a code, twice.
+fn to_code_page(
+    phone: &Phone,
+    next: &str,
+    demo: Option<&str>,
+    said: &[(&str, String)],
+) -> Response {
     let mut query = form_urlencoded::Serializer::new(String::new());
     query.append_pair("phone", phone.as_str());
-    query.append_pair("next", &next);
-    if let Some(code) = &demo_code {
+    query.append_pair("next", next);
+    if let Some(code) = demo {
         query.append_pair("demo", code);
     }
-    match notice {
-        Some(Said::Soon(at)) => {
-            query.append_pair("said", "soon");
-            query.append_pair("at", &at.to_string());
-        }
-        Some(Said::Daily) => {
-            query.append_pair("said", "daily");
-        }
-        None => {}
+    for (name, value) in said {
+        query.append_pair(name, value);
     }
     page::see_other(&format!("/login/code?{}", query.finish()))
 }
@@ -415,24 +424,16 @@ pub async fn check_code(
     // A try spent is answered at the code page's own address, saying so: a reload there
     // shows it again and never sends the same wrong code twice (which would spend another
     // try, and lock the number after four reloads).
-    let refused = |said: &str, extra: Option<(&str, String)>| {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("phone", phone.as_str());
-        query.append_pair("next", &next);
-        if let Some(code) = demo {
-            query.append_pair("demo", code);
-        }
-        query.append_pair("said", said);
-        if let Some((name, value)) = &extra {
-            query.append_pair(name, value);
-        }
-        page::see_other(&format!("/login/code?{}", query.finish()))
-    };
+    let refused = |said: &[(&str, String)]| to_code_page(&phone, &next, demo, said);
     match checked {
         CodeCheck::Right => {}
-        CodeCheck::Wrong(left) => return refused("wrong", Some(("left", left.to_string()))),
-        CodeCheck::NoCode => return refused("expired", None),
-        CodeCheck::Locked(until) => return refused("locked", Some(("at", until.to_string()))),
+        CodeCheck::Wrong(left) => {
+            return refused(&[("said", "wrong".into()), ("left", left.to_string())]);
+        }
+        CodeCheck::NoCode => return refused(&[("said", "expired".into())]),
+        CodeCheck::Locked(until) => {
+            return refused(&[("said", "locked".into()), ("at", until.to_string())]);
+        }
     }
     let agent = headers
         .get(header::USER_AGENT)
