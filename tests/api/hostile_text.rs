@@ -43,6 +43,18 @@ async fn problem(response: reqwest::Response) -> Problem {
     response.json().await.expect("problem json")
 }
 
+/// `body` posted to `POST /api/v1/orders` by the clerk, with a fresh idempotency key.
+async fn post_order(app: &TestApp, body: &serde_json::Value) -> reqwest::Response {
+    app.http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+        .json(body)
+        .send()
+        .await
+        .expect("send")
+}
+
 fn names_field(problem: &Problem, field: &str) -> bool {
     problem.errors.iter().any(|e| e.field == field)
 }
@@ -76,15 +88,7 @@ async fn hostile_names_and_addresses_are_refused_on_their_field(db: Db) {
             let mut body = serde_json::to_value(app.new_order_body("张三").await).expect("json");
             let (section, key) = field.split_once('.').expect("dotted");
             body[section][key] = json!(bad);
-            let response = app
-                .http
-                .post(app.url("/api/v1/orders"))
-                .bearer_auth(&app.clerk)
-                .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
-                .json(&body)
-                .send()
-                .await
-                .expect("send");
+            let response = post_order(&app, &body).await;
             let p = problem(response).await;
             assert!(names_field(&p, field), "{field} {kind} {bad:?}: {p:?}");
         }
@@ -93,15 +97,7 @@ async fn hostile_names_and_addresses_are_refused_on_their_field(db: Db) {
     for bad in ["!!@@", "123", "---"] {
         let mut body = serde_json::to_value(app.new_order_body("张三").await).expect("json");
         body["mailing"]["district"] = json!(bad);
-        let response = app
-            .http
-            .post(app.url("/api/v1/orders"))
-            .bearer_auth(&app.clerk)
-            .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
-            .json(&body)
-            .send()
-            .await
-            .expect("send");
+        let response = post_order(&app, &body).await;
         let p = problem(response).await;
         assert_eq!(p.errors.len(), 1, "{p:?}");
         assert!(names_field(&p, "mailing.district"), "{p:?}");
@@ -120,15 +116,7 @@ async fn hostile_names_and_addresses_are_refused_on_their_field(db: Db) {
                 serde_json::to_value(app.new_org_order_body("张三").await).expect("json");
             let (section, key) = field.split_once('.').expect("dotted");
             body[section][key] = json!(bad);
-            let response = app
-                .http
-                .post(app.url("/api/v1/orders"))
-                .bearer_auth(&app.clerk)
-                .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
-                .json(&body)
-                .send()
-                .await
-                .expect("send");
+            let response = post_order(&app, &body).await;
             assert_eq!(response.status(), 422, "{field} {bad:?}");
             let p = problem(response).await;
             assert_eq!(p.errors.len(), 1, "{field} {bad:?}: {p:?}");
@@ -140,15 +128,7 @@ async fn hostile_names_and_addresses_are_refused_on_their_field(db: Db) {
     let mut body = serde_json::to_value(app.new_org_order_body("张三").await).expect("json");
     body["organization"]["name"] = json!("湘潭😀科技有限公司");
     body["organization"]["uscc"] = json!("91110000600037341A");
-    let response = app
-        .http
-        .post(app.url("/api/v1/orders"))
-        .bearer_auth(&app.clerk)
-        .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
-        .json(&body)
-        .send()
-        .await
-        .expect("send");
+    let response = post_order(&app, &body).await;
     let p = problem(response).await;
     assert!(
         names_field(&p, "organization.name") && names_field(&p, "organization.uscc"),
@@ -167,15 +147,7 @@ async fn hostile_names_and_addresses_are_refused_on_their_field(db: Db) {
     // A NUL in a field the text rule does not cover (an id) is refused too, by its path.
     let mut body = serde_json::to_value(app.new_order_body("张三").await).expect("json");
     body["customer_id"] = json!("abc\u{0}def");
-    let response = app
-        .http
-        .post(app.url("/api/v1/orders"))
-        .bearer_auth(&app.clerk)
-        .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
-        .json(&body)
-        .send()
-        .await
-        .expect("send");
+    let response = post_order(&app, &body).await;
     let p = problem(response).await;
     assert!(names_field(&p, "customer_id"), "{p:?}");
     // Combining marks are composed (NFC), so the same name is stored one way only.

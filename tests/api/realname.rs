@@ -475,15 +475,10 @@ async fn phone_forms_naming_another_site_are_refused(db: Db) {
         .unwrap_or_default()
         .to_owned();
     assert!(url.ends_with(&location), "{location}");
-    let shown = app
-        .http
-        .get(&url)
-        .send()
+    let shown = ca_counter::api::PhonePage::open(&app.http, &url)
         .await
         .expect("page")
-        .text()
-        .await
-        .expect("html");
+        .html;
     assert!(shown.contains("✓"), "{shown}");
     let seen = clerk.realname_session(&session.id).await.expect("status");
     assert_eq!(seen.status, RealnameStatus::Verified);
@@ -512,15 +507,10 @@ async fn phone_forms_naming_another_site_are_refused(db: Db) {
         .expect("pay");
     assert_eq!(paid.status(), 303);
     // The demo cashier's "paid" says it took no money: no screenshot of it passes for one.
-    let said = app
-        .http
-        .get(&payment.pay_url)
-        .send()
+    let said = ca_counter::api::PhonePage::open(&app.http, &payment.pay_url)
         .await
         .expect("page")
-        .text()
-        .await
-        .expect("html");
+        .html;
     assert!(said.contains("没有真正扣款"), "{said}");
     let now = clerk.order(&order.order_no, false).await.expect("order");
     assert_ne!(now.status, ca_counter::domain::OrderStatus::PendingPayment);
