@@ -90,6 +90,25 @@ pub fn edit_record(fields: &[&str], why: Option<&str>) -> String {
     record
 }
 
+/// The rule of an order's organisation or mailing field by its path
+/// (`mailing.postal_code`): the value as the order keeps it, or why not. The one table
+/// the platform checks orders and corrections by, and the counter checks a correction's
+/// fields by again after a language switch. A path with no rule here is kept as typed.
+pub fn check_order_field(path: &str, value: &str) -> Result<String, super::InvalidValue> {
+    use super::{PostalCode, RecipientPhone, Uscc};
+    match path {
+        "organization.name" => super::organisation_name::<100>(value),
+        "organization.uscc" => Uscc::parse(value).map(String::from),
+        "organization.legal_representative" | "mailing.recipient" => super::person_name(value),
+        "mailing.phone" => RecipientPhone::parse(value).map(String::from),
+        "mailing.province" => super::province(value),
+        "mailing.city" | "mailing.district" => super::place_name(value),
+        "mailing.street" => super::printed_line::<200>(value),
+        "mailing.postal_code" => PostalCode::parse(value).map(String::from),
+        _ => Ok(value.to_owned()),
+    }
+}
+
 /// The fields and the why of a correction's audit row ([`edit_record`]).
 pub fn read_edit_record(record: &str) -> (Vec<&str>, &str) {
     let (fields, why) = record.trim().split_once(' ').unwrap_or((record.trim(), ""));

@@ -30,7 +30,8 @@ pub use contact::{Email, Phone, PlaceName, PostalCode, RecipientPhone};
 pub use doc_code::{DocCode, DocKind, DocSubject, form_edition};
 pub use draft_id::DraftId;
 pub use edit::{
-    DOCUMENT_REASONS, OrderPart, answerable_by_correction, edit_record, read_edit_record,
+    DOCUMENT_REASONS, OrderPart, answerable_by_correction, check_order_field, edit_record,
+    read_edit_record,
 };
 pub use filetype::{
     FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, pdf_pages, sniff,

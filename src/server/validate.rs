@@ -4,8 +4,7 @@
 use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, OrderUpdate, Organization};
 use crate::domain::person_name;
 use crate::domain::{
-    Email, IdNumber, InvalidValue, Lines, Phone, PostalCode, RecipientPhone, Uscc, UserType,
-    human_text, organisation_name, place_name, printed_line,
+    Email, IdNumber, InvalidValue, Lines, Phone, UserType, check_order_field, human_text,
 };
 use crate::i18n::{Msg, T};
 
@@ -193,12 +192,10 @@ pub fn new_order(
 /// that passed (the others empty), to be asked whether they print — so one refusal names
 /// every bad field at once.
 fn organization(errors: &mut Errors, o: &Organization) -> (Option<Organization>, Organization) {
-    let name = errors.check("organization.name", organisation_name::<100>(&o.name));
-    let uscc = errors.check("organization.uscc", Uscc::parse(&o.uscc));
-    let legal = errors.check(
-        "organization.legal_representative",
-        person_name(&o.legal_representative),
-    );
+    let mut field = |path: &str, value: &str| errors.check(path, check_order_field(path, value));
+    let name = field("organization.name", &o.name);
+    let uscc = field("organization.uscc", &o.uscc);
+    let legal = field("organization.legal_representative", &o.legal_representative);
     let passed = Organization {
         name: name.clone().unwrap_or_default(),
         uscc: String::new(),
@@ -207,7 +204,7 @@ fn organization(errors: &mut Errors, o: &Organization) -> (Option<Organization>,
     let whole = match (name, uscc, legal) {
         (Some(name), Some(uscc), Some(legal)) => Some(Organization {
             name,
-            uscc: uscc.into(),
+            uscc,
             legal_representative: legal,
         }),
         _ => None,
@@ -217,30 +214,19 @@ fn organization(errors: &mut Errors, o: &Organization) -> (Option<Organization>,
 
 /// A mailing address, checked (a bad field recorded in `errors` and left empty).
 fn mailing(errors: &mut Errors, m: &MailingAddress) -> MailingAddress {
+    let mut field = |path: &str, value: &str| {
+        errors
+            .check(path, check_order_field(path, value))
+            .unwrap_or_default()
+    };
     let checked = MailingAddress {
-        recipient: errors
-            .check("mailing.recipient", person_name(&m.recipient))
-            .unwrap_or_default(),
-        phone: errors
-            .check("mailing.phone", RecipientPhone::parse(&m.phone))
-            .map(String::from)
-            .unwrap_or_default(),
-        province: errors
-            .check("mailing.province", crate::domain::province(&m.province))
-            .unwrap_or_default(),
-        city: errors
-            .check("mailing.city", place_name(&m.city))
-            .unwrap_or_default(),
-        district: errors
-            .check("mailing.district", place_name(&m.district))
-            .unwrap_or_default(),
-        street: errors
-            .check("mailing.street", printed_line::<200>(&m.street))
-            .unwrap_or_default(),
-        postal_code: errors
-            .check("mailing.postal_code", PostalCode::parse(&m.postal_code))
-            .map(String::from)
-            .unwrap_or_default(),
+        recipient: field("mailing.recipient", &m.recipient),
+        phone: field("mailing.phone", &m.phone),
+        province: field("mailing.province", &m.province),
+        city: field("mailing.city", &m.city),
+        district: field("mailing.district", &m.district),
+        street: field("mailing.street", &m.street),
+        postal_code: field("mailing.postal_code", &m.postal_code),
     };
     // A province and a postal code that disagree would send the parcel nowhere (a
     // province typed in pinyin by mistake, a code from an old address): the code is

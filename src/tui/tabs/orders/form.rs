@@ -544,25 +544,14 @@ pub fn refused(form: &mut Form, failure: &ActFailure, lang: Lang) {
     }
 }
 
-/// The rule of a correction's field, as the platform checks it: the message in the
-/// counter's own words when `value` breaks it (for a field whose platform message is
-/// stale after a language switch), `None` when it passes or has no rule here.
+/// The rule of a correction's field, as the platform checks it
+/// ([`crate::domain::check_order_field`]): the message in the counter's own words when
+/// `value` breaks it (for a field whose platform message is stale after a language
+/// switch), `None` when it passes or has no rule.
 pub fn own_check(key: &str, value: &str) -> Option<Text> {
-    use crate::domain as d;
-    let checked: Result<(), d::InvalidValue> = match key {
-        "organization.name" => d::organisation_name::<100>(value).map(drop),
-        "organization.uscc" => d::Uscc::parse(value).map(drop),
-        "organization.legal_representative" | "mailing.recipient" => {
-            d::person_name(value).map(drop)
-        }
-        "mailing.phone" => d::RecipientPhone::parse(value).map(drop),
-        "mailing.province" => d::province(value).map(drop),
-        "mailing.city" | "mailing.district" => d::place_name(value).map(drop),
-        "mailing.street" => d::printed_line::<200>(value).map(drop),
-        "mailing.postal_code" => d::PostalCode::parse(value).map(drop),
-        _ => Ok(()),
-    };
-    checked.err().map(Text::from)
+    crate::domain::check_order_field(key, value)
+        .err()
+        .map(Text::from)
 }
 
 /// The platform refused with `error`.
