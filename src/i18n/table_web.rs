@@ -113,6 +113,7 @@ macro_rules! web_texts {
             PagePayBackToOrder => "返回我的订单", "Back to my order";
             PageRealnameBackToApply => "继续申请", "Go on with the application";
             WebRealnameDone => "我已在手机上完成", "I finished on my phone";
+            WebRealnameAlready => "您已通过实名认证：{0}。", "Your identity is confirmed: {0}.";
             WebProjectSearch => "项目名称或拼音首字母", "Project name or pinyin initials";
             WebProjectSearchHint => "例如：{0} 或 {1}（名称、地区或拼音首字母）", "For example: {0} or {1} (a name, a region or pinyin initials)";
             WebSearch => "查找", "Search";

@@ -25,6 +25,7 @@ on_both_databases!(
     one_address_has_only_so_many_numbers_texted_an_hour,
     a_product_tapped_on_a_page_left_behind_is_the_one_taken,
     a_locked_number_asking_again_is_told_so_and_shown_no_code,
+    back_from_a_step_shows_the_step_before_and_going_on_loses_nothing,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -1101,16 +1102,22 @@ async fn to_the_form(app: &TestApp, browser: &mut Browser, name: &str, id_number
         .await
         .expect("verified");
     let product = app.product(ca_counter::domain::UserType::Individual).await;
-    for step in [
-        vec![("action", "product"), ("product_id", product.as_str())],
-        vec![("action", "terms"), ("accept", "yes")],
+    for (step, then) in [
+        (
+            vec![("action", "product"), ("product_id", product.as_str())],
+            "/apply?step=terms",
+        ),
+        (
+            vec![("action", "terms"), ("accept", "yes")],
+            "/apply?step=form",
+        ),
     ] {
         let page = browser.get("/apply").await;
         let version = hidden(&page.html, "version");
         let mut fields = step;
         fields.push(("version", &version));
         let went = browser.post("/apply", &fields).await;
-        assert_eq!(went.status, StatusCode::SEE_OTHER, "{}", went.html);
+        assert_eq!(went.location.as_deref(), Some(then), "{}", went.html);
     }
     let form = browser.get("/apply").await;
     assert!(form.html.contains("id=\"apply-form\""), "{}", form.html);
@@ -1258,7 +1265,12 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
         browser.post("/apply", &borrowed).await
     };
     let first = send(&mut browser, tab("street", "湘府路 1 号")).await;
-    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
+    assert_eq!(
+        first.location.as_deref(),
+        Some("/apply?step=print"),
+        "{}",
+        first.html
+    );
     let second = send(&mut browser, tab("postal_code", "410001")).await;
     assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.html);
     assert!(second.html.contains("还没有保存"), "{}", second.html);
@@ -1277,7 +1289,12 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
         })
         .collect();
     let saved = send(&mut browser, pinyin).await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    assert_eq!(
+        saved.location.as_deref(),
+        Some("/apply?step=print"),
+        "{}",
+        saved.html
+    );
     let form = browser.get("/apply?step=form").await;
     assert_eq!(input_value(&form.html, "province"), "湖南省");
     // The home page offers to go on with it, not a new one.
@@ -1622,5 +1639,125 @@ async fn a_locked_number_asking_again_is_told_so_and_shown_no_code(db: Db) {
     assert!(again.html.contains("已锁定至"), "{}", again.html);
     assert!(!again.html.contains("本次验证码为"), "{}", again.html);
     assert!(!again.html.contains("验证码已发送"), "{}", again.html);
+    app.finish().await;
+}
+
+/// Each step of the application is a page of its own: the browser's Back from a step shows
+/// the one before (the terms as accepted, the verification said done), and going on from
+/// there again loses nothing the application had reached.
+async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &unique_phone()).await;
+    // `/apply` (home's link) leads on to the step the application is at, at its address.
+    let entry = browser.get_once("/apply").await;
+    assert_eq!(entry.location.as_deref(), Some("/apply?step=realname"));
+    let form = to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
+    let entry = browser.get_once("/apply").await;
+    assert_eq!(entry.location.as_deref(), Some("/apply?step=form"));
+
+    // Back from the form: the terms, as accepted; again: the projects; once more: the
+    // verification, said done, with the way on.
+    let terms = browser.get("/apply?step=terms").await;
+    assert!(
+        terms.html.contains("aria-current=\"step\">阅读协议"),
+        "{}",
+        terms.html
+    );
+    assert!(
+        terms.html.contains("name=\"accept\"") && terms.html.contains("checked"),
+        "{}",
+        terms.html
+    );
+    let projects = browser.get("/apply?step=project").await;
+    assert!(
+        projects.html.contains("name=\"product_id\""),
+        "{}",
+        projects.html
+    );
+    let realname = browser.get("/apply?step=realname").await;
+    assert!(
+        realname
+            .html
+            .contains("您已通过实名认证：王小明 1101**********002X")
+            && realname.html.contains("href=\"/apply?step=project\"")
+            && !realname.html.contains("value=\"realname\""),
+        "{}",
+        realname.html
+    );
+    // On again from the terms: the form, at its own address.
+    let on = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "terms"),
+                ("accept", "yes"),
+                ("version", &hidden(&terms.html, "version")),
+            ],
+        )
+        .await;
+    assert_eq!(
+        on.location.as_deref(),
+        Some("/apply?step=form"),
+        "{}",
+        on.html
+    );
+
+    // The form filled in leads to the print step; printed, to the scan step.
+    let phone = input_value(&form, "phone");
+    let form = browser.get("/apply?step=form").await;
+    let version = hidden(&form.html, "version");
+    let filled = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "form"),
+                ("version", &version),
+                ("phone", &phone),
+                ("email", ""),
+                ("recipient", "王小明"),
+                ("recipient_phone", "13900001111"),
+                ("province", "湖南省"),
+                ("city", "长沙市"),
+                ("district", "岳麓区"),
+                ("street", "麓山南路 1 号"),
+                ("postal_code", "410083"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        filled.location.as_deref(),
+        Some("/apply?step=print"),
+        "{}",
+        filled.html
+    );
+    let print = browser.get("/apply?step=print").await;
+    let printed = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "printed"),
+                ("version", &hidden(&print.html, "version")),
+            ],
+        )
+        .await;
+    assert_eq!(printed.location.as_deref(), Some("/apply?step=scan"));
+
+    // Back to the terms from the scan step and on again: the application is still at the
+    // scan, not asked to print the paper once more.
+    let terms = browser.get("/apply?step=terms").await;
+    let on = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "terms"),
+                ("accept", "yes"),
+                ("version", &hidden(&terms.html, "version")),
+            ],
+        )
+        .await;
+    assert_eq!(on.location.as_deref(), Some("/apply?step=form"));
+    let entry = browser.get_once("/apply").await;
+    assert_eq!(entry.location.as_deref(), Some("/apply?step=scan"));
     app.finish().await;
 }

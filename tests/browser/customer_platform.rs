@@ -191,6 +191,18 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     page.click("#accept").await;
     page.click("main form button[type=submit]").await;
     page.wait_for("#province").await;
+    // The browser's Back from the form: the terms as accepted, at their own address —
+    // not the refusal sent again, nor the form still; on from there, the form.
+    page.history(true).await;
+    page.wait_for("#accept:checked").await;
+    assert!(page.url().await.ends_with("/apply?step=terms"));
+    assert!(
+        page.main_text()
+            .await
+            .is_some_and(|t| !t.contains("请阅读并勾选"))
+    );
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#province").await;
     page.type_into("#province", "湖南省").await;
     page.type_into("#city", "长沙市").await;
     page.type_into("#district", "岳麓区").await;
@@ -207,6 +219,21 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     );
     page.type_into("#postal_code", "83").await;
     page.click("main form button[type=submit]").await;
+    page.wait_for("main a[href='/apply/form.pdf']").await;
+    // Back from the print step: the form as saved, no longer marked wrong; Forward: the
+    // print step again. (A refusal is a page of its own, so neither asks to send a form.)
+    page.history(true).await;
+    page.wait_for("#postal_code").await;
+    assert_eq!(
+        page.property("#postal_code", "value").await.as_str(),
+        Some("410083")
+    );
+    assert!(
+        page.main_text()
+            .await
+            .is_some_and(|t| !t.contains("邮政编码应为"))
+    );
+    page.history(false).await;
     page.wait_for("main a[href='/apply/form.pdf']").await;
     check(&page, &axe, "web-09-print").await;
     page.click("main form button[type=submit]").await;

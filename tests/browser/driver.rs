@@ -305,6 +305,18 @@ impl<'a> Session<'a> {
             .await
     }
 
+    /// The browser's Back (or Forward), as the customer presses it; waits for the page.
+    pub async fn history(&self, back: bool) {
+        let to = if back { "back" } else { "forward" };
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &format!("/session/{}/{to}", self.id),
+                Some(json!({})),
+            )
+            .await;
+    }
+
     /// The page's address now.
     pub async fn url(&self) -> String {
         self.driver

@@ -100,7 +100,25 @@ impl Browser {
         }
     }
 
+    /// A page as a browser opens it, as far as the application goes: a `303 See Other` to
+    /// one of its steps is followed (`/apply` leads on to its step's own address); other
+    /// redirects are the answer, for the test to read.
     pub async fn get(&mut self, path: &str) -> Answer {
+        let mut answer = self.get_once(path).await;
+        for _ in 0..5 {
+            match (&answer.status, &answer.location) {
+                (&StatusCode::SEE_OTHER, Some(to)) if to.starts_with("/apply") => {
+                    let to = to.clone();
+                    answer = self.get_once(&to).await;
+                }
+                _ => break,
+            }
+        }
+        answer
+    }
+
+    /// One `GET`, its answer as it came (a redirect not followed).
+    pub async fn get_once(&mut self, path: &str) -> Answer {
         let response = self
             .http
             .get(format!("{}{path}", self.base))
@@ -119,6 +137,12 @@ impl Browser {
     /// it (the sign-in's code page is an address of its own).
     pub async fn post_follow(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let answer = self.post(path, fields).await;
+        self.followed(answer).await
+    }
+
+    /// The page a `303 See Other` leads to, as a browser follows it (any other answer as
+    /// it is).
+    pub async fn followed(&mut self, answer: Answer) -> Answer {
         match (&answer.status, &answer.location) {
             (&StatusCode::SEE_OTHER, Some(to)) => {
                 let to = to.clone();
@@ -333,7 +357,12 @@ async fn scan_the_print(browser: &mut Browser, version: &str) {
     let scanned = browser
         .upload("/apply/scan", version, paper, "image/png")
         .await;
-    assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
+    assert_eq!(
+        scanned.location.as_deref(),
+        Some("/apply?step=review"),
+        "{}",
+        scanned.html
+    );
 }
 
 /// The application form as `/apply/form.pdf` gives it now, printed and scanned at 120 dpi
@@ -451,16 +480,24 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
             ],
         )
         .await;
-    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.html);
+    assert_eq!(
+        chosen.location.as_deref(),
+        Some("/apply?step=terms"),
+        "{}",
+        chosen.html
+    );
 
     // The terms: refused unticked, with the message by the box.
     let page = browser.get("/apply").await;
     let version = hidden(&page.html, "version");
+    // (A refusal is a page at the step's own address: Back and reload there send nothing.)
     let unticked = browser
         .post("/apply", &[("action", "terms"), ("version", &version)])
         .await;
-    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unticked.location.as_deref(), Some("/apply?step=terms"));
+    let unticked = browser.followed(unticked).await;
     assert!(unticked.html.contains("accept-error"), "{}", unticked.html);
+    let version = hidden(&unticked.html, "version");
     let ticked = browser
         .post(
             "/apply",
@@ -471,7 +508,12 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
             ],
         )
         .await;
-    assert_eq!(ticked.status, StatusCode::SEE_OTHER, "{}", ticked.html);
+    assert_eq!(
+        ticked.location.as_deref(),
+        Some("/apply?step=form"),
+        "{}",
+        ticked.html
+    );
 
     // The form: a wrong postcode is named beside its field, and what was typed stays.
     let page = browser.get("/apply").await;
@@ -501,12 +543,8 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         ("postal_code", "4100"),
     ];
     let wrong = browser.post("/apply", &fields).await;
-    assert_eq!(
-        wrong.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        wrong.html
-    );
+    assert_eq!(wrong.location.as_deref(), Some("/apply?step=form"));
+    let wrong = browser.followed(wrong).await;
     assert!(wrong.html.contains("postal_code-error"), "{}", wrong.html);
     assert!(wrong.html.contains("麓山南路 1 号"), "{}", wrong.html);
     // The language switch on the form sends what was typed along: English, then back,
@@ -568,7 +606,12 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     fields.retain(|(k, _)| *k != "postal_code");
     fields.push(("postal_code", "410083"));
     let right = browser.post("/apply", &fields).await;
-    assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.html);
+    assert_eq!(
+        right.location.as_deref(),
+        Some("/apply?step=print"),
+        "{}",
+        right.html
+    );
 
     // The prefilled form prints.
     let pdf = browser.get("/apply/form.pdf").await;
@@ -599,7 +642,10 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     typo.push(("version", &version));
     typo.push(("email", "seen-on-paper@example.com"));
     let again = browser.post("/apply", &typo).await;
-    assert_eq!(again.location.as_deref(), Some("/apply?reprint=1"));
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/apply?step=print&reprint=1")
+    );
     let page = browser.get("/apply").await;
     assert_ne!(reference(&page.html), first);
     let pdf = browser.get("/apply/form.pdf").await;
@@ -622,30 +668,29 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
             "image/jpeg",
         )
         .await;
-    assert_eq!(
-        garbage.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        garbage.html
-    );
+    assert_eq!(garbage.location.as_deref(), Some("/apply?step=scan"));
+    let garbage = browser.followed(garbage).await;
+    assert!(garbage.html.contains("scan-error"), "{}", garbage.html);
     // The downloaded file itself, sent instead of a photo of the signed paper: refused.
     let file = form_pdf(browser).await;
+    let version = hidden(&garbage.html, "version");
     let unsigned = browser
         .upload("/apply/scan", &version, file, "application/pdf")
         .await;
-    assert_eq!(
-        unsigned.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        unsigned.html
-    );
+    let unsigned = browser.followed(unsigned).await;
     assert!(unsigned.html.contains("没有签字"), "{}", unsigned.html);
+    let version = hidden(&unsigned.html, "version");
     // The form as printed, scanned (its code names the application).
     let old_paper = printed_form(browser).await;
     let scanned = browser
         .upload("/apply/scan", &version, old_paper.clone(), "image/png")
         .await;
-    assert_eq!(scanned.status, StatusCode::SEE_OTHER, "{}", scanned.html);
+    assert_eq!(
+        scanned.location.as_deref(),
+        Some("/apply?step=review"),
+        "{}",
+        scanned.html
+    );
 
     // The street changed after the signed form went up: the paper no longer says what
     // the application says, so it is printed again and the old scan is dropped.
@@ -658,7 +703,7 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     let saved = browser.post("/apply", &changed).await;
     assert_eq!(
         saved.location.as_deref(),
-        Some("/apply?reprint=1"),
+        Some("/apply?step=print&reprint=1"),
         "{}",
         saved.html
     );
@@ -669,14 +714,18 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     let stale = browser
         .upload("/apply/scan", &version, old_paper, "image/png")
         .await;
-    assert_eq!(
-        stale.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        stale.html
-    );
+    let stale = browser.followed(stale).await;
     assert!(stale.html.contains("修改内容之前打印"), "{}", stale.html);
+    let version = hidden(&stale.html, "version");
     scan_the_print(browser, &version).await;
+    // What the refusal said goes once a scan is taken: Back to the scan step says nothing
+    // of the earlier printout.
+    let back = browser.get("/apply?step=scan").await;
+    assert!(
+        back.html.contains("capture=") && !back.html.contains("修改内容之前打印"),
+        "{}",
+        back.html
+    );
     // Its code named the application (there is no order yet).
     let page = browser.get("/apply").await;
     assert!(page.html.contains("扫描件与申请 SQ"), "{}", page.html);
@@ -704,7 +753,7 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         .await;
     assert_eq!(
         chosen.location.as_deref(),
-        Some("/apply?reprint=1"),
+        Some("/apply?step=terms"),
         "{}",
         chosen.html
     );
@@ -726,7 +775,12 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     again.retain(|(k, _)| *k != "version");
     again.push(("version", &version));
     let saved = browser.post("/apply", &again).await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    assert_eq!(
+        saved.location.as_deref(),
+        Some("/apply?step=print"),
+        "{}",
+        saved.html
+    );
     let version = printed_again(browser).await;
     scan_the_print(browser, &version).await;
 

@@ -5,9 +5,12 @@
 //! to print, the signed scan (camera or file, checked as at the counter, its QR code
 //! against this application), and submitting, once. What is typed is kept on the platform
 //! after every step: a customer who closes the browser comes back to where they were; a
-//! second tab on the same application is told, not overwritten.
+//! second tab on the same application is told, not overwritten. Each step is a page at its
+//! own address (`/apply?step=terms`), and a refused form is kept with the application and
+//! shown at its step's address (post, redirect, get): the browser's Back goes to the step
+//! before, and neither Back nor reload ever sends a form again.
 
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
@@ -49,6 +52,25 @@ pub struct Draft {
     /// References this application had before (the latest few): a scan of a form printed
     /// under one is this customer's own earlier printout, said so.
     pub superseded: Vec<String>,
+    /// A step's form the platform refused, as it was sent.
+    pub refused: Option<Box<Refused>>,
+}
+
+/// A step's form the platform refused, kept with the application so that the refusal is a
+/// page at the step's own address (post, redirect, get): Back and reload there never send
+/// a form again. Its messages are worked out again for the page, in the page's language.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Refused {
+    /// The step whose form was refused.
+    pub step: Step,
+    /// The form as typed (the form step's).
+    pub fields: Fields,
+    /// What was said where it cannot be worked out again (an upload: its file is not kept).
+    pub said: Option<String>,
+    /// The application's version once the refusal was kept: shown while nothing has
+    /// changed since.
+    pub at: i64,
 }
 
 /// The form's fields as typed (names as in [`NewOrder`]).
@@ -165,6 +187,7 @@ pub async fn page(
     State(state): State<AppState>,
     who: SignedIn,
     headers: HeaderMap,
+    bare: RawQuery,
     Query(look): Query<Look>,
 ) -> Response {
     let ctx = &who.ctx;
@@ -172,11 +195,18 @@ pub async fn page(
         Ok(loaded) => loaded,
         Err(e) => return failed(ctx, e),
     };
+    let given = restore(&state, &headers, &who, "/apply").await;
+    // `/apply` alone (a link from home, from the orders, from the phone's verification):
+    // on to the step the application is at, at that step's own address, so that Back from
+    // the next step comes back to this one rather than to whatever step is furthest then.
+    if given.is_none() && bare.0.as_deref().is_none_or(str::is_empty) {
+        let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), None);
+        return page::see_other(&step.address());
+    }
     let mut asked = look.step.as_deref().and_then(Step::parse);
     // A form sent after the sign-in had ended, of this very application: filled back in.
     let mut shown = draft.clone();
     let mut restored = false;
-    let given = restore(&state, &headers, &who, "/apply").await;
     if let Some(posted) = &given {
         let sent = |name: &str| super::form::sent(posted, name);
         if sent("action") == Some("form") && sent("draft").is_none_or(|d| d == row.id) {
@@ -187,17 +217,36 @@ pub async fn page(
     }
     let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), asked);
     let restored = restored && step == Step::Form;
+    if !restored {
+        shown.fields = draft.fields.clone();
+    }
+    // The step's form refused just now (nothing changed since): shown again as it was sent,
+    // with its messages.
+    let refused = draft
+        .refused
+        .clone()
+        .filter(|r| r.step == step && r.at == row.version && !restored);
+    if let Some(refused) = refused.as_ref().filter(|r| r.step == Step::Form) {
+        shown.fields = refused.fields.clone();
+    }
     let view = steps::View {
         ctx,
         state: &state,
         customer: &who.customer,
         row: &row,
-        draft: if restored { &shown } else { &draft },
+        draft: &shown,
         identity: identity.as_ref(),
         phone_browser: is_phone(&headers),
         all_projects: look.all.is_some(),
     };
-    let body = match steps::body(&view, step, &look.q.unwrap_or_default(), &[]).await {
+    let errors = match &refused {
+        Some(refused) => match steps::refusal(&view, refused).await {
+            Ok(errors) => errors,
+            Err(e) => return failed(ctx, e),
+        },
+        None => Vec::new(),
+    };
+    let body = match steps::body(&view, step, &look.q.unwrap_or_default(), &errors).await {
         Ok(body) => body,
         Err(e) => return failed(ctx, e),
     };
@@ -315,7 +364,8 @@ pub async fn save(
         };
     }
     match steps::handle(&view, &posted).await {
-        Ok(steps::Outcome::Saved(mut next)) => {
+        Ok(steps::Outcome::Saved(mut next, then)) => {
+            next.refused = None;
             // What the printed form says has changed: the paper printed (and signed, and
             // scanned) before no longer matches the application. Print it again; a scan
             // of the old paper is dropped rather than sent to review as "matches".
@@ -345,10 +395,14 @@ pub async fn save(
                 .save_draft(&who.customer.id, Some(row.version), &json, reprint)
                 .await
             {
-                Ok(Some(_)) if get("keep") == "lang" => page::see_other("/apply?step=form"),
-                Ok(Some(_)) if get("keep") == "product" => page::see_other("/apply?step=project"),
-                Ok(Some(_)) if reprint => page::see_other("/apply?reprint=1"),
-                Ok(Some(_)) => page::see_other("/apply"),
+                // The next step at an address of its own (the page asking for it shows the
+                // furthest the application allows, if that is earlier).
+                // (Printing again is said on the print step: the terms and the form for
+                // another certificate come first.)
+                Ok(Some(_)) if reprint && then >= Step::Print => {
+                    page::see_other(&format!("{}&reprint=1", Step::Print.address()))
+                }
+                Ok(Some(_)) => page::see_other(&then.address()),
                 Ok(None) => page::see_other("/apply?moved=1"),
                 Err(e) => failed(ctx, e.into()),
             }
@@ -358,6 +412,17 @@ pub async fn save(
             errors,
             typed,
         }) => {
+            // Kept, then shown at the step's address; shown from here only if keeping it
+            // failed (another tab moved the application on meanwhile).
+            let refused = Refused {
+                step,
+                fields: typed.clone(),
+                said: None,
+                at: row.version + 1,
+            };
+            if keep_refusal(&state, &who.customer.id, &row, &draft, refused).await {
+                return page::see_other(&step.address());
+            }
             let mut shown = draft.clone();
             shown.fields = typed;
             let view = steps::View {
@@ -541,7 +606,7 @@ pub async fn upload_scan(
         })
     };
     match handled.await {
-        Ok(Ok(())) => page::see_other("/apply"),
+        Ok(Ok(())) => page::see_other(&Step::Review.address()),
         Ok(Err(message)) => again_with_scan_error(&state, &who, &message).await,
         Err(e) => failed(ctx, e),
     }
@@ -622,12 +687,47 @@ pub async fn read_upload(
     })
 }
 
+/// Keeps a refused step's form with the application, unless it changed meanwhile: whether
+/// it was kept.
+async fn keep_refusal(
+    state: &AppState,
+    customer_id: &str,
+    row: &DraftRow,
+    draft: &Draft,
+    refused: Refused,
+) -> bool {
+    let kept = Draft {
+        refused: Some(Box::new(refused)),
+        ..draft.clone()
+    };
+    let Ok(json) = serde_json::to_string(&kept) else {
+        return false;
+    };
+    matches!(
+        state
+            .store
+            .save_draft(customer_id, Some(row.version), &json, false)
+            .await,
+        Ok(Some(_))
+    )
+}
+
+/// The scan step with what was wrong with the upload, at the step's own address.
 async fn again_with_scan_error(state: &AppState, who: &SignedIn, message: &str) -> Response {
     let ctx = &who.ctx;
     let (row, draft, identity) = match application(state, &who.customer).await {
         Ok(loaded) => loaded,
         Err(e) => return failed(ctx, e),
     };
+    let refused = Refused {
+        step: Step::Scan,
+        fields: draft.fields.clone(),
+        said: Some(message.to_owned()),
+        at: row.version + 1,
+    };
+    if keep_refusal(state, &who.customer.id, &row, &draft, refused).await {
+        return page::see_other(&Step::Scan.address());
+    }
     let view = steps::View {
         ctx,
         state,

@@ -18,6 +18,12 @@ pub const FORM_COOKIE: &str = "cac_form";
 pub const FORM_FIELD: &str = "form_token";
 /// The cookie that keeps the language a customer chose.
 pub const LANG_COOKIE: &str = "cac_lang";
+/// A value that changes with every form the platform takes (a `303` after a `POST`). A
+/// browser keeps a page left behind, to show it at once on Back, only while the site's
+/// cookies stay as they were (Chrome's back/forward cache for `no-store` pages): once a form
+/// has changed something, Back asks the platform for the page again and shows what is true
+/// now — not a page whose form would be refused as out of date.
+pub const CHANGED_COOKIE: &str = "cac_changed";
 
 tokio::task_local! {
     /// The token of the page being answered, for forms to carry.
@@ -118,7 +124,8 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
             token
         }
     };
-    let mut response = if request.method() == Method::POST {
+    let posted = request.method() == Method::POST;
+    let mut response = if posted {
         match checked(&state, request, cookie_token.as_deref()).await {
             Ok(request) => FORM_TOKEN.scope(token, next.run(request)).await,
             Err(refused) => refused_page(&state, refused),
@@ -126,6 +133,12 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
     } else {
         FORM_TOKEN.scope(token, next.run(request)).await
     };
+    if posted && response.status() == StatusCode::SEE_OTHER {
+        set_cookies.push(format!(
+            "{CHANGED_COOKIE}={}; SameSite=Lax{attributes}",
+            crate::server::store::new_token()
+        ));
+    }
     for value in set_cookies {
         if let Ok(value) = HeaderValue::from_str(&value) {
             response.headers_mut().append(header::SET_COOKIE, value);

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::form::{self, Field};
 use super::super::page::Ctx;
-use super::{Draft, Fields, Posted, identity_line, new_order};
+use super::{Draft, Fields, Posted, Refused, identity_line, new_order};
 use crate::domain::{Money, UserType};
 use crate::i18n::T;
 use crate::server::AppState;
@@ -47,6 +47,12 @@ impl Step {
         Step::Scan,
         Step::Review,
     ];
+
+    /// The step's own address: each step a page of its own, so that the browser's Back
+    /// goes to the step before, as on any site of several pages.
+    pub fn address(self) -> String {
+        format!("/apply?step={}", self.name())
+    }
 
     fn name(self) -> &'static str {
         match self {
@@ -116,12 +122,13 @@ pub struct View<'a> {
 
 /// What handling a step's form came to.
 pub enum Outcome {
-    /// Keep this draft (then show the next step).
-    Saved(Draft),
+    /// Keep this draft, then show this step (the one after the step sent, or the furthest
+    /// the draft allows if that is earlier).
+    Saved(Draft, Step),
     /// Show `step` again with `errors` (field, label, message) and what was typed.
     Again {
         step: Step,
-        errors: Vec<(String, String, String)>,
+        errors: Vec<FieldError>,
         typed: Fields,
     },
     /// Go to this address.
@@ -173,6 +180,15 @@ pub async fn body(
             .map(|(_, _, m)| m.as_str())
     };
     let inner = match step {
+        // Back to this step once the identity is confirmed: said so, and the way on.
+        Step::Realname if view.identity.is_some() => {
+            let who = view.identity.map(identity_line).unwrap_or_default();
+            html! {
+                h2 { (ctx.t(T::WebStepRealname)) }
+                p role="status" { (ctx.fill(T::WebRealnameAlready, &[who.as_str()])) }
+                p { a.button href=(Step::Project.address()) { (ctx.t(T::PageRealnameBackToApply)) } }
+            }
+        }
         Step::Realname => html! {
             h2 { (ctx.t(T::WebStepRealname)) }
             // A face check only where the provider does one (Alipay's); the built-in demo
@@ -595,6 +611,76 @@ pub fn field_of(path: &str) -> (&'static str, T) {
     }
 }
 
+/// An error beside a field: the field's name, its label, the message.
+pub type FieldError = (String, String, String);
+
+/// The terms' box left unticked.
+fn terms_unticked(ctx: &Ctx) -> FieldError {
+    (
+        "accept".into(),
+        ctx.t(T::WebAcceptTerms).into(),
+        ctx.t(T::WebMustAccept).into(),
+    )
+}
+
+/// The draft's form checked by the rules the order will be checked by: its values as the
+/// order will keep them (湖南 → 湖南省, a phone's spaces gone, so that the confirm step
+/// and the printed form read the same), or the errors beside their fields.
+async fn check_form(
+    view: &View<'_>,
+    draft: &Draft,
+) -> Result<Result<Fields, Vec<FieldError>>, ApiError> {
+    let ctx = view.ctx;
+    let product = match &draft.product_id {
+        Some(id) => view.state.store.product(id).await?,
+        None => None,
+    };
+    let user_type = product
+        .as_ref()
+        .and_then(|p| UserType::parse(&p.user_type))
+        .unwrap_or(UserType::Individual);
+    let order = new_order(view.customer, draft, view.identity, user_type);
+    match crate::server::validate::new_order(&order, true, product.as_ref(), &view.state.fonts) {
+        Ok(valid) => Ok(Ok(normalised(draft.fields.clone(), &valid))),
+        Err(ApiError::Validation(problems)) => Ok(Err(problems
+            .iter()
+            .map(|(path, message)| {
+                let (field, label) = field_of(path);
+                (
+                    field.to_owned(),
+                    ctx.t(label).to_owned(),
+                    message.render(ctx.lang),
+                )
+            })
+            .collect())),
+        Err(other) => Err(other),
+    }
+}
+
+/// What a refused step's form was told, worked out again for its page (in the page's
+/// language; the form's fields are those the view shows, as they were sent).
+pub async fn refusal(view: &View<'_>, refused: &Refused) -> Result<Vec<FieldError>, ApiError> {
+    let ctx = view.ctx;
+    Ok(match refused.step {
+        Step::Terms => vec![terms_unticked(ctx)],
+        Step::Form => check_form(view, view.draft)
+            .await?
+            .err()
+            .unwrap_or_default(),
+        _ => refused
+            .said
+            .iter()
+            .map(|said| {
+                (
+                    "scan".to_owned(),
+                    ctx.t(T::WebScanLabel).to_owned(),
+                    said.clone(),
+                )
+            })
+            .collect(),
+    })
+}
+
 /// Handles what a step's form sent.
 pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiError> {
     let ctx = view.ctx;
@@ -636,8 +722,8 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
                         next.form_done = false;
                     }
                     next.product_id = Some(product.id);
-                    next.step = Step::Terms;
-                    Ok(Outcome::Saved(next))
+                    next.step = next.step.max(Step::Terms);
+                    Ok(Outcome::Saved(next, Step::Terms))
                 }
                 None => Ok(Outcome::Go("/apply?step=project".into())),
             }
@@ -646,17 +732,13 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             if get("accept") != "yes" {
                 return Ok(Outcome::Again {
                     step: Step::Terms,
-                    errors: vec![(
-                        "accept".into(),
-                        ctx.t(T::WebAcceptTerms).into(),
-                        ctx.t(T::WebMustAccept).into(),
-                    )],
+                    errors: vec![terms_unticked(ctx)],
                     typed: next.fields,
                 });
             }
             next.terms_accepted = true;
-            next.step = Step::Form;
-            Ok(Outcome::Saved(next))
+            next.step = next.step.max(Step::Form);
+            Ok(Outcome::Saved(next, Step::Form))
         }
         // The language switch, or "choose again", pressed on the form: what was typed is
         // kept as it is (checked when the customer goes on); then the form is shown again,
@@ -665,59 +747,32 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             let fields = typed(posted);
             next.form_done = next.form_done && fields == view.draft.fields;
             next.fields = fields;
-            Ok(Outcome::Saved(next))
+            let then = if get("keep") == "product" {
+                Step::Project
+            } else {
+                Step::Form
+            };
+            Ok(Outcome::Saved(next, then))
         }
         "form" => {
             next.fields = typed(posted);
-            let product = match &next.product_id {
-                Some(id) => view.state.store.product(id).await?,
-                None => None,
-            };
-            let user_type = product
-                .as_ref()
-                .and_then(|p| UserType::parse(&p.user_type))
-                .unwrap_or(UserType::Individual);
-            let order = new_order(view.customer, &next, view.identity, user_type);
-            match crate::server::validate::new_order(
-                &order,
-                true,
-                product.as_ref(),
-                &view.state.fonts,
-            ) {
-                Ok(valid) => {
-                    // Kept as the order will keep it (湖南 → 湖南省, a phone's spaces
-                    // gone), so the confirm step and the printed form read the same.
-                    next.fields = normalised(next.fields, &valid);
+            match check_form(view, &next).await? {
+                Ok(fields) => {
+                    next.fields = fields;
                     next.form_done = true;
-                    if next.step < Step::Print {
-                        next.step = Step::Print;
-                    }
-                    Ok(Outcome::Saved(next))
+                    next.step = next.step.max(Step::Print);
+                    Ok(Outcome::Saved(next, Step::Print))
                 }
-                Err(ApiError::Validation(problems)) => {
-                    let errors = problems
-                        .iter()
-                        .map(|(path, message)| {
-                            let (field, label) = field_of(path);
-                            (
-                                field.to_owned(),
-                                ctx.t(label).to_owned(),
-                                message.render(ctx.lang),
-                            )
-                        })
-                        .collect();
-                    Ok(Outcome::Again {
-                        step: Step::Form,
-                        errors,
-                        typed: next.fields,
-                    })
-                }
-                Err(other) => Err(other),
+                Err(errors) => Ok(Outcome::Again {
+                    step: Step::Form,
+                    errors,
+                    typed: next.fields,
+                }),
             }
         }
         "printed" => {
-            next.step = Step::Scan;
-            Ok(Outcome::Saved(next))
+            next.step = next.step.max(Step::Scan);
+            Ok(Outcome::Saved(next, Step::Scan))
         }
         _ => Ok(Outcome::Go("/apply".into())),
     }
