@@ -26,6 +26,7 @@ on_both_databases!(
     a_product_tapped_on_a_page_left_behind_is_the_one_taken,
     a_locked_number_asking_again_is_told_so_and_shown_no_code,
     back_from_a_step_shows_the_step_before_and_going_on_loses_nothing,
+    a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -1759,5 +1760,49 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
     assert_eq!(on.location.as_deref(), Some("/apply?step=form"));
     let entry = browser.get_once("/apply").await;
     assert_eq!(entry.location.as_deref(), Some("/apply?step=scan"));
+    app.finish().await;
+}
+
+/// A form the platform refuses is answered by a redirect to a page of its own (post,
+/// redirect, get): a reload or Back there shows the refusal again, in this browser only,
+/// and never asks to send the form again.
+async fn a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut browser = Browser::new(&app);
+    browser.get("/login").await;
+    let refused = browser.post("/login", &[("phone", "1390000")]).await;
+    let address = refused
+        .refusal_address
+        .clone()
+        .expect("the refusal at an address of its own");
+    assert!(address.starts_with("/login?refused="), "{address}");
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.html.contains("phone-error") && refused.html.contains("1390000"),
+        "{}",
+        refused.html
+    );
+    // A reload: the same page, nothing sent.
+    let again = browser.get_once(&address).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.html, refused.html);
+    // Another browser given the address sees nothing of it: the sign-in page as it is.
+    let mut other = Browser::new(&app);
+    other.get("/login").await;
+    let elsewhere = other.get_once(&address).await;
+    assert_eq!(elsewhere.status, StatusCode::SEE_OTHER);
+    assert_eq!(elsewhere.location.as_deref(), Some("/login"));
+    // A form the platform takes is a redirect as before, not a kept page.
+    let phone = unique_phone();
+    let taken = browser.post("/login", &[("phone", &phone)]).await;
+    assert!(taken.refusal_address.is_none());
+    assert!(
+        taken
+            .location
+            .as_deref()
+            .is_some_and(|l| !l.contains("refused=")),
+        "{:?}",
+        taken.location
+    );
     app.finish().await;
 }

@@ -27,6 +27,8 @@ pub struct Answer {
     pub html: String,
     pub location: Option<String>,
     pub set_cookies: Vec<String>,
+    /// The address a refused form's page was shown at, after the post's redirect.
+    pub refusal_address: Option<String>,
 }
 
 impl Browser {
@@ -97,6 +99,7 @@ impl Browser {
             html,
             location,
             set_cookies,
+            refusal_address: None,
         }
     }
 
@@ -172,7 +175,22 @@ impl Browser {
             request = request.header(*name, *value);
         }
         let response = request.send().await.expect("post");
-        self.read(response).await
+        let answer = self.read(response).await;
+        self.refusal_shown(answer).await
+    }
+
+    /// A refused form's page, which the platform shows at an address of its own (post,
+    /// redirect, get), as a browser follows it there: the page, with the status it had.
+    async fn refusal_shown(&mut self, answer: Answer) -> Answer {
+        match (&answer.status, &answer.location) {
+            (&StatusCode::SEE_OTHER, Some(to)) if to.contains("?refused=") => {
+                let to = to.clone();
+                let mut shown = self.get_once(&to).await;
+                shown.refusal_address = Some(to);
+                shown
+            }
+            _ => answer,
+        }
     }
 
     pub async fn upload(&mut self, path: &str, version: &str, data: Vec<u8>, mime: &str) -> Answer {
@@ -191,7 +209,8 @@ impl Browser {
             .send()
             .await
             .expect("upload");
-        self.read(response).await
+        let answer = self.read(response).await;
+        self.refusal_shown(answer).await
     }
 }
 

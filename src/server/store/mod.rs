@@ -36,6 +36,7 @@ mod orders;
 mod params;
 mod payments;
 mod realname;
+mod refusals;
 mod review;
 pub use review::REVIEW_QUEUE;
 pub mod search;

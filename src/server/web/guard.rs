@@ -6,7 +6,7 @@
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::page::{self, Ctx};
 use crate::i18n::{Lang, T};
@@ -125,6 +125,15 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
         }
     };
     let posted = request.method() == Method::POST;
+    // A refusal kept for this browser, asked for at its own address (`?refused=`).
+    if let Some(kept) = refusal_asked(&request) {
+        return match cookie_token.as_deref() {
+            Some(browser) => refusal_again(&state, browser, &kept, request.uri().path()).await,
+            None => page::see_other(&super::session::page_of_form(request.uri().path())),
+        };
+    }
+    let path = request.uri().path().to_owned();
+    let browser = posted.then(|| token.clone());
     let mut response = if posted {
         match checked(&state, request, cookie_token.as_deref()).await {
             Ok(request) => FORM_TOKEN.scope(token, next.run(request)).await,
@@ -133,6 +142,9 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
     } else {
         FORM_TOKEN.scope(token, next.run(request)).await
     };
+    if let Some(browser) = browser {
+        response = shown_after_redirect(&state, &browser, &path, response).await;
+    }
     if posted && response.status() == StatusCode::SEE_OTHER {
         set_cookies.push(format!(
             "{CHANGED_COOKIE}={}; SameSite=Lax{attributes}",
@@ -145,6 +157,86 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
         }
     }
     response
+}
+
+/// The query parameter that names a refusal kept for the browser.
+const REFUSED_PARAM: &str = "refused";
+
+/// The token of the refusal page a `GET` asks for, if it asks for one.
+fn refusal_asked(request: &Request) -> Option<String> {
+    if request.method() != Method::GET {
+        return None;
+    }
+    form_urlencoded::parse(request.uri().query()?.as_bytes())
+        .find(|(k, _)| k == REFUSED_PARAM)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// A page refusing a form (its answer was 409, 422 or 429), shown after a redirect: kept
+/// for the browser that sent the form, and the browser sent to an address of its own that
+/// gives it again. Back and reload there then show the refusal rather than ask to send the
+/// form again (a `no-store` answer to a post cannot be shown again without sending it).
+/// Any other answer, or a refusal that could not be kept, goes as it is.
+async fn shown_after_redirect(
+    state: &AppState,
+    browser: &str,
+    path: &str,
+    response: Response,
+) -> Response {
+    let refused = matches!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS
+    );
+    let page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !refused || !page {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // Pages are under 30 KB; one over the bound is given as it is.
+    let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
+        return page::message(
+            &plain_ctx(state, Lang::ZhCn, path.to_owned()),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            T::PageUnavailable.get(Lang::ZhCn),
+            T::PageUnavailableNext.get(Lang::ZhCn),
+        );
+    };
+    let kept = match std::str::from_utf8(&bytes) {
+        Ok(html) => state
+            .store
+            .keep_refusal_page(browser, parts.status.as_u16(), html)
+            .await
+            .map_err(|e| tracing::warn!(error = %e, "keeping a refusal page")),
+        Err(_) => Err(()),
+    };
+    match kept {
+        Ok(token) => page::see_other(&format!("{path}?{REFUSED_PARAM}={token}")),
+        Err(()) => Response::from_parts(parts, axum::body::Body::from(bytes)),
+    }
+}
+
+/// The refusal kept under `token` for `browser`, with the status it had; past its time (or
+/// another browser's), the page the form was on, as it is now.
+async fn refusal_again(state: &AppState, browser: &str, token: &str, path: &str) -> Response {
+    match state.store.refusal_page(token, browser).await {
+        Ok(Some((status, body))) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let mut response = (status, body).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            response
+        }
+        Ok(None) => page::see_other(&super::session::page_of_form(path)),
+        Err(e) => {
+            tracing::warn!(error = %e, "a refusal page");
+            page::see_other(&super::session::page_of_form(path))
+        }
+    }
 }
 
 /// A `Set-Cookie` value with a new form token (when a customer signs in).

@@ -301,13 +301,13 @@ fn here(parts: &Parts) -> String {
 /// The page a form posted to `path` is on: an order's actions (`/orders/HN…/transfer`)
 /// are on the order's page, a step of the application on `/apply`, the account's on
 /// `/account`; anything else on the home page.
-fn page_of_form(path: &str) -> String {
+pub(super) fn page_of_form(path: &str) -> String {
     let mut segments = path.trim_start_matches('/').split('/');
     match (segments.next(), segments.next(), segments.next()) {
         // The correction form is a page of its own.
         (Some("orders"), Some(no), Some("edit")) if !no.is_empty() => format!("/orders/{no}/edit"),
         (Some("orders"), Some(no), _) if !no.is_empty() => format!("/orders/{no}"),
-        (Some(first @ ("apply" | "account")), _, _) => format!("/{first}"),
+        (Some(first @ ("apply" | "account" | "login")), _, _) => format!("/{first}"),
         _ => "/".to_owned(),
     }
 }
@@ -335,6 +335,7 @@ mod tests {
             ("/apply", "/apply"),
             ("/account/sessions/abc/end", "/account"),
             ("/logout", "/"),
+            ("/login", "/login"),
             ("/orders", "/"),
         ] {
             assert_eq!(page_of_form(action), page, "{action}");
