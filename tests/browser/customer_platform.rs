@@ -161,9 +161,18 @@ async fn verify(page: &Session<'_>, axe: &str, name: &str, checked: Option<&str>
     page.click("main form button[type=submit]").await;
     page.wait_for("#id_number").await;
     page.type_into("#name", name).await;
-    page.type_into("#id_number", "11010519491231002X").await;
+    // A mistyped check character first: refused, everything typed kept.
+    page.type_into("#id_number", "110105194912310021").await;
     page.click("input[name=consent]").await;
     page.click("main button[type=submit]").await;
+    page.wait_for(".field-error").await;
+    page.clear("#id_number").await;
+    page.type_into("#id_number", "11010519491231002X").await;
+    page.click("main button[type=submit]").await;
+    page.wait_for("a.button[href='/apply']").await;
+    // Back from the verified page: the verification as it stands now (verified) — not
+    // the refusal put right since, nor the browser asking to send the form again.
+    page.history(true).await;
     page.wait_for("a.button[href='/apply']").await;
     page.click("a.button[href='/apply']").await;
 }

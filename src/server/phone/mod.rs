@@ -101,6 +101,12 @@ async fn same_origin_forms(
             web::cookie_attributes(&state)
         )
     });
+    // A refusal kept for this browser, asked for at its own address; past its time, the
+    // page itself (a phone page's form is posted to the page's own address).
+    if let Some(kept) = web::guard::refusal_asked(&request) {
+        let path = request.uri().path().to_owned();
+        return web::guard::refusal_again(&state, cookie_token.as_deref(), &kept, &path).await;
+    }
     if request.method() != Method::POST {
         let (token, fresh) = match cookie_token {
             Some(token) => (token, false),
@@ -147,8 +153,10 @@ async fn same_origin_forms(
         );
     }
     let token = cookie_token.unwrap_or_default();
+    let path = parts.uri.path().to_owned();
     let request = Request::from_parts(parts, axum::body::Body::from(bytes));
-    let response = FORM_TOKEN.scope(token, next.run(request)).await;
+    let response = FORM_TOKEN.scope(token.clone(), next.run(request)).await;
+    let response = web::guard::after_post(&state, &token, &path, response).await;
     with_cookies(response, chosen)
 }
 

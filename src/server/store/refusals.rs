@@ -58,4 +58,13 @@ impl Store {
         .await?;
         Ok(row.and_then(|(status, body)| Some((u16::try_from(status).ok()?, body))))
     }
+
+    /// Drops the pages kept for `browser` (a form of theirs was taken since).
+    pub async fn forget_refusal_pages(&self, browser: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM refusal_pages WHERE browser_hash = $1")
+            .bind(hash_token(browser))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

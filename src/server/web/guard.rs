@@ -127,10 +127,9 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
     let posted = request.method() == Method::POST;
     // A refusal kept for this browser, asked for at its own address (`?refused=`).
     if let Some(kept) = refusal_asked(&request) {
-        return match cookie_token.as_deref() {
-            Some(browser) => refusal_again(&state, browser, &kept, request.uri().path()).await,
-            None => page::see_other(&super::session::page_of_form(request.uri().path())),
-        };
+        let path = request.uri().path();
+        let fallback = super::session::page_of_form(path);
+        return refusal_again(&state, cookie_token.as_deref(), &kept, &fallback).await;
     }
     let path = request.uri().path().to_owned();
     let browser = posted.then(|| token.clone());
@@ -143,13 +142,7 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
         FORM_TOKEN.scope(token, next.run(request)).await
     };
     if let Some(browser) = browser {
-        response = shown_after_redirect(&state, &browser, &path, response).await;
-    }
-    if posted && response.status() == StatusCode::SEE_OTHER {
-        set_cookies.push(format!(
-            "{CHANGED_COOKIE}={}; SameSite=Lax{attributes}",
-            crate::server::store::new_token()
-        ));
+        response = after_post(&state, &browser, &path, response).await;
     }
     for value in set_cookies {
         if let Ok(value) = HeaderValue::from_str(&value) {
@@ -163,7 +156,7 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
 const REFUSED_PARAM: &str = "refused";
 
 /// The token of the refusal page a `GET` asks for, if it asks for one.
-fn refusal_asked(request: &Request) -> Option<String> {
+pub(crate) fn refusal_asked(request: &Request) -> Option<String> {
     if request.method() != Method::GET {
         return None;
     }
@@ -172,20 +165,59 @@ fn refusal_asked(request: &Request) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// A page refusing a form (its answer was 409, 422 or 429), shown after a redirect: kept
-/// for the browser that sent the form, and the browser sent to an address of its own that
-/// gives it again. Back and reload there then show the refusal rather than ask to send the
-/// form again (a `no-store` answer to a post cannot be shown again without sending it).
-/// Any other answer, or a refusal that could not be kept, goes as it is.
+/// What every form's answer gets, on the customer platform and on the phone pages:
+///
+/// - a refusal is shown after a redirect ([`shown_after_redirect`]);
+/// - a form taken (a `303`) drops the browser's kept refusals — Back to one shows the page
+///   as it is now, not the mistake already put right — and changes [`CHANGED_COOKIE`].
+pub(crate) async fn after_post(
+    state: &AppState,
+    browser: &str,
+    path: &str,
+    response: Response,
+) -> Response {
+    let mut response = shown_after_redirect(state, browser, path, response).await;
+    if response.status() != StatusCode::SEE_OTHER {
+        return response;
+    }
+    let kept_refusal = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|to| to.contains(&format!("?{REFUSED_PARAM}=")));
+    if !kept_refusal && let Err(e) = state.store.forget_refusal_pages(browser).await {
+        tracing::warn!(error = %e, "dropping kept refusal pages");
+    }
+    let changed = format!(
+        "{CHANGED_COOKIE}={}; SameSite=Lax{}",
+        crate::server::store::new_token(),
+        cookie_attributes(state)
+    );
+    if let Ok(value) = HeaderValue::from_str(&changed) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// A page answering a form (a refusal — 409, 422, 429 — or a page of its own, 200), shown
+/// after a redirect: kept for the browser that sent the form, and the browser sent to an
+/// address of its own that gives it again. Back and reload there then show the page rather
+/// than ask to send the form again (a `no-store` answer to a post cannot be shown again
+/// without sending it). Any other answer, or a page that could not be kept, goes as it is.
 async fn shown_after_redirect(
     state: &AppState,
     browser: &str,
     path: &str,
     response: Response,
 ) -> Response {
+    // A page answering the post itself: a refusal, or a page that goes on from the form
+    // (the phone's verification tried again, a QR code to scan).
     let refused = matches!(
         response.status(),
-        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS
+        StatusCode::OK
+            | StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::CONFLICT
+            | StatusCode::TOO_MANY_REQUESTS
     );
     let page = response
         .headers()
@@ -218,9 +250,18 @@ async fn shown_after_redirect(
     }
 }
 
-/// The refusal kept under `token` for `browser`, with the status it had; past its time (or
-/// another browser's), the page the form was on, as it is now.
-async fn refusal_again(state: &AppState, browser: &str, token: &str, path: &str) -> Response {
+/// The refusal kept under `token` for `browser`, with the status it had; past its time,
+/// put right since, or another browser's: `fallback`, the page the form was on, as it is
+/// now.
+pub(crate) async fn refusal_again(
+    state: &AppState,
+    browser: Option<&str>,
+    token: &str,
+    fallback: &str,
+) -> Response {
+    let Some(browser) = browser else {
+        return page::see_other(fallback);
+    };
     match state.store.refusal_page(token, browser).await {
         Ok(Some((status, body))) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
@@ -231,10 +272,10 @@ async fn refusal_again(state: &AppState, browser: &str, token: &str, path: &str)
             );
             response
         }
-        Ok(None) => page::see_other(&super::session::page_of_form(path)),
+        Ok(None) => page::see_other(fallback),
         Err(e) => {
             tracing::warn!(error = %e, "a refusal page");
-            page::see_other(&super::session::page_of_form(path))
+            page::see_other(fallback)
         }
     }
 }
