@@ -154,6 +154,7 @@ macro_rules! web_texts {
             WebScanMissing => "请选择要上传的文件", "Choose a file to upload";
             WebScanUnreadable => "文件无法读取，请重新拍照或换一个文件", "The file cannot be read; take the photo again or choose another file";
             WebUploadBroken => "上传中断，请重试", "The upload broke off; try again";
+            WebScanAlready => "已上传签字的申请表：{0}。如需更换，请重新选择文件上传。", "The signed form is uploaded: {0}. To replace it, choose another file.";
             WebScanEarlierPrintout => "这是您修改内容之前打印的申请表（{0}），与现在填写的不符，未保存：请下载新的申请表，打印、签字后上传。", "This is the form you printed before changing it ({0}); it no longer matches and was not stored. Download the new form, print it, sign it and upload that.";
             WebScanOtherOrder => "这份扫描件不是本订单（{0}）的材料，未保存：请上传本订单的材料", "This scan is not this order's ({0}); it was not stored. Upload this order's own papers";
             WebScanOtherApplication => "这张申请表不是本申请（{1}）的，未保存：请上传本申请的申请表", "This form is not this application's ({1}); it was not stored. Upload this application's form";

@@ -356,11 +356,7 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         .unwrap_or_else(super::store::new_id);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    // Phone-page paths carry bearer tokens (cashier, real-name): never log them.
-    let logged_path = match path.strip_prefix("/m/") {
-        Some(rest) => format!("/m/{}/…", rest.split('/').next().unwrap_or_default()),
-        None => path.clone(),
-    };
+    let logged_path = loggable_path(&path);
 
     let client = request
         .extensions()
@@ -454,6 +450,15 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// `path` as it may be logged: phone-page paths carry bearer tokens (cashier, real-name,
+/// notice, invoice), which are never logged — `/m/pay/…`.
+pub fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/m/") {
+        Some(rest) => format!("/m/{}/…", rest.split('/').next().unwrap_or_default()),
+        None => path.to_owned(),
+    }
+}
+
 /// How a refused transition reads.
 pub fn transition_error(
     order_no: &str,
@@ -540,4 +545,21 @@ pub fn china_clock(ms: i64) -> String {
             format!("{:02}:{:02}", t.hour(), t.minute())
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn a_phone_pages_token_never_reaches_the_log() {
+        for (path, logged) in [
+            ("/m/pay/Zemo9fNhOnG36YHEXCL-4A", "/m/pay/…"),
+            ("/m/notice/Zemo9fNhOnG36YHEXCL-4A", "/m/notice/…"),
+            ("/m/realname/abc/def", "/m/realname/…"),
+            ("/orders/HN20261205000001", "/orders/HN20261205000001"),
+        ] {
+            assert_eq!(loggable_path(path), logged);
+        }
+    }
 }

@@ -364,7 +364,7 @@ async fn printed_again(browser: &mut Browser) -> String {
         .await;
     let page = browser.get("/apply").await;
     assert!(
-        page.html.contains("capture="),
+        page.html.contains("id=\"scan\""),
         "the scan is asked for again"
     );
     hidden(&page.html, "version")
@@ -675,9 +675,9 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         .post("/apply", &[("action", "printed"), ("version", &version)])
         .await;
 
-    // The signed scan, from the camera.
+    // The signed scan (a photo or a file).
     let page = browser.get("/apply").await;
-    assert!(page.html.contains("capture="), "{}", page.html);
+    assert!(page.html.contains("id=\"scan\""), "{}", page.html);
     let version = hidden(&page.html, "version");
     let garbage = browser
         .upload(
@@ -741,7 +741,9 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     // of the earlier printout.
     let back = browser.get("/apply?step=scan").await;
     assert!(
-        back.html.contains("capture=") && !back.html.contains("修改内容之前打印"),
+        back.html.contains("id=\"scan\"")
+            && back.html.contains("已上传签字的申请表")
+            && !back.html.contains("修改内容之前打印"),
         "{}",
         back.html
     );

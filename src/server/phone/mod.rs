@@ -180,7 +180,7 @@ fn chosen_lang(query: Option<&str>) -> Option<Lang> {
 /// The page for a post that did not come from its own page.
 fn foreign_form(ctx: &Ctx, path: &str, why: &str) -> Response {
     tracing::warn!(
-        path,
+        path = %crate::server::error::loggable_path(path),
         why,
         "a phone form not sent from its own page was refused"
     );

@@ -660,6 +660,15 @@ async fn not_now(
     field: &str,
 ) -> Response {
     let ctx = &who.ctx;
+    // A page left behind (Back, another tab, the counter): the order has moved on since.
+    // Not the customer's mistake: the order as it stands now, said so.
+    let moved_on = matches!(
+        &error,
+        ApiError::Conflict {
+            code: "invalid_transition" | "not_awaiting_payment" | "version_conflict",
+            ..
+        }
+    );
     let message = match &error {
         ApiError::Conflict { detail, .. } | ApiError::Missing { detail, .. } => {
             detail.render(ctx.lang)
@@ -677,6 +686,17 @@ async fn not_now(
         Ok(None) => row.clone(),
         Err(e) => return failed(ctx, e.into()),
     };
+    if moved_on {
+        return order_page(
+            state,
+            who,
+            &row,
+            StatusCode::OK,
+            &[],
+            Some(T::WebOrderMovedOn),
+        )
+        .await;
+    }
     let errors = vec![(
         field.to_owned(),
         ctx.t(T::WebNextStepLabel).to_owned(),

@@ -350,6 +350,11 @@ pub async fn body(
             html! {
                 h2 { (ctx.t(T::WebStepScan)) }
                 p { (ctx.t(T::WebScanIntro)) }
+                // Back at this step with a scan already taken: said, so that it is not
+                // sent again for nothing.
+                @if let (Some(name), true) = (view.row.scan_name.as_deref(), view.row.scan_type.is_some()) {
+                    p role="status" { "✓ " (ctx.fill(T::WebScanAlready, &[name])) }
+                }
                 (form::summary(ctx, errors))
                 form method="post" action=(action) enctype="multipart/form-data" {
                     input type="hidden" name="version" value=(view.row.version);
@@ -357,7 +362,9 @@ pub async fn body(
                         label for="scan" { (ctx.t(T::WebScanLabel)) }
                         p.hint id="scan-hint" { (ctx.t(T::WebScanHint)) }
                         @if let Some(error) = error_of("scan") { p.field-error id="scan-error" { (error) } }
-                        input type="file" id="scan" name="scan" accept="image/*,application/pdf" capture="environment"
+                        // No `capture`: on a phone it opens the camera alone, and a scan
+                        // kept as a file (a PDF from a scanner) could not be chosen.
+                        input type="file" id="scan" name="scan" accept="image/*,application/pdf"
                             aria-describedby=(if error_of("scan").is_some() { "scan-hint scan-error" } else { "scan-hint" });
                     }
                     div.actions { button type="submit" { (ctx.t(T::WebUpload)) } }
