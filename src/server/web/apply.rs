@@ -180,6 +180,14 @@ pub struct Look {
     reprint: Option<String>,
     /// Every project listed, not only the first few.
     all: Option<String>,
+    /// The application the address was given for (the review step's): Back to it once it
+    /// has become an order leads to that order, not to a new, blank application.
+    draft: Option<String>,
+}
+
+/// The review step's address, naming the application it is of (see [`Look::draft`]).
+fn review_address(draft_id: &str) -> String {
+    format!("{}&draft={draft_id}", Step::Review.address())
 }
 
 /// `GET /apply`: the step the customer is on (or an earlier one they went back to).
@@ -201,7 +209,21 @@ pub async fn page(
     // the next step comes back to this one rather than to whatever step is furthest then.
     if given.is_none() && bare.0.as_deref().is_none_or(str::is_empty) {
         let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), None);
-        return page::see_other(&step.address());
+        return page::see_other(&if step == Step::Review {
+            review_address(&row.id)
+        } else {
+            step.address()
+        });
+    }
+    // An address given for an application that has since become an order: that order.
+    if let Some(earlier) = look.draft.as_deref().filter(|d| *d != row.id) {
+        match submitted_as(&state, &who.customer, Some(earlier)).await {
+            Ok(Some(order_no)) => {
+                return page::see_other(&format!("/orders/{order_no}?submitted=1"));
+            }
+            Ok(None) => {}
+            Err(e) => return failed(ctx, e),
+        }
     }
     let mut asked = look.step.as_deref().and_then(Step::parse);
     // A form sent after the sign-in had ended, of this very application: filled back in.
@@ -606,7 +628,10 @@ pub async fn upload_scan(
         })
     };
     match handled.await {
-        Ok(Ok(())) => page::see_other(&Step::Review.address()),
+        Ok(Ok(())) => match draft_of(&state, &who.customer).await {
+            Ok((row, _)) => page::see_other(&review_address(&row.id)),
+            Err(e) => failed(ctx, e),
+        },
         Ok(Err(message)) => again_with_scan_error(&state, &who, &message).await,
         Err(e) => failed(ctx, e),
     }
