@@ -1762,6 +1762,59 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
     assert_eq!(on.location.as_deref(), Some("/apply?step=form"));
     let entry = browser.get_once("/apply").await;
     assert_eq!(entry.location.as_deref(), Some("/apply?step=scan"));
+
+    // A street changed while switching language, then put back as it was: no change to
+    // the paper — the same reference, not printed again.
+    let reference = |html: &str| {
+        html.split("SQ")
+            .nth(1)
+            .map(|rest| rest.chars().take(8).collect::<String>())
+            .unwrap_or_else(|| panic!("no reference in {html}"))
+    };
+    let before = reference(&browser.get("/apply?step=print").await.html);
+    let form = browser.get("/apply?step=form").await;
+    let fields = |street: &'static str, version: String| {
+        vec![
+            ("action", "form".to_owned()),
+            ("version", version),
+            ("phone", phone.clone()),
+            ("email", String::new()),
+            ("recipient", "王小明".to_owned()),
+            ("recipient_phone", "13900001111".to_owned()),
+            ("province", "湖南省".to_owned()),
+            ("city", "长沙市".to_owned()),
+            ("district", "岳麓区".to_owned()),
+            ("street", street.to_owned()),
+            ("postal_code", "410083".to_owned()),
+        ]
+    };
+    let mut switched = fields("麓山南路 9 号", hidden(&form.html, "version"));
+    switched.push(("keep", "lang".to_owned()));
+    let borrowed: Vec<(&str, &str)> = switched.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let went = browser.post("/apply?lang=en", &borrowed).await;
+    assert_eq!(went.location.as_deref(), Some("/apply?step=form"));
+    let form = browser.get("/apply?step=form&lang=zh-CN").await;
+    let back = fields("麓山南路 1 号", hidden(&form.html, "version"));
+    let borrowed: Vec<(&str, &str)> = back.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = browser.post("/apply", &borrowed).await;
+    assert_eq!(
+        saved.location.as_deref(),
+        Some("/apply?step=print"),
+        "{}",
+        saved.html
+    );
+    let print = browser.get("/apply?step=print").await;
+    assert_eq!(reference(&print.html), before);
+    assert!(!print.html.contains("请重新打印"), "{}", print.html);
+
+    // A real change: a new reference, and the print step says why, however it is reached.
+    let form = browser.get("/apply?step=form").await;
+    let changed = fields("麓山南路 2 号", hidden(&form.html, "version"));
+    let borrowed: Vec<(&str, &str)> = changed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post("/apply", &borrowed).await;
+    let print = browser.get("/apply?step=print").await;
+    assert_ne!(reference(&print.html), before);
+    assert!(print.html.contains("请重新打印"), "{}", print.html);
     app.finish().await;
 }
 

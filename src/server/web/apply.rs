@@ -54,6 +54,8 @@ pub struct Draft {
     pub superseded: Vec<String>,
     /// A step's form the platform refused, as it was sent.
     pub refused: Option<Box<Refused>>,
+    /// The form as last checked and found right: what a printed paper says.
+    pub checked: Option<Box<Fields>>,
 }
 
 /// A step's form the platform refused, kept with the application so that the refusal is a
@@ -276,7 +278,13 @@ pub async fn page(
         html! { p.bad role="status" { (ctx.t(T::WebFormRestored)) } (body) }
     } else if look.moved.is_some() {
         html! { p.bad role="status" { (ctx.t(T::WebDraftMovedOn)) } (body) }
-    } else if look.reprint.is_some() && step == Step::Print {
+    } else if step == Step::Print
+        && (look.reprint.is_some()
+            || (!draft.superseded.is_empty()
+                && row.printed_ref.as_deref() != Some(draft.reference.as_str())))
+    {
+        // Printed before under another reference, not yet under this one: whatever the way
+        // here, the paper (and any scan of it) went with the change.
         html! { p.bad role="status" { (ctx.t(T::WebReprintAfterChange)) } (body) }
     } else {
         body
@@ -397,8 +405,17 @@ pub async fn save(
             let printed = row.printed_ref.as_deref() == Some(draft.reference.as_str())
                 || draft.step > Step::Print
                 || row.scan_type.is_some();
-            let reprint =
-                printed && (next.fields != draft.fields || next.product_id != draft.product_id);
+            // Compared with the form as last checked — what the paper says —, not with
+            // values typed since and kept unchecked (the language switch, "choose again"):
+            // a change put back as it was is no change.
+            let on_paper = draft.checked.as_deref().unwrap_or(&draft.fields);
+            let checked_now = next.form_done && get("action") == "form" && get("keep").is_empty();
+            let reprint = printed
+                && ((checked_now && next.fields != *on_paper)
+                    || next.product_id != draft.product_id);
+            if checked_now {
+                next.checked = Some(Box::new(next.fields.clone()));
+            }
             if reprint {
                 next.step = next.step.min(Step::Print);
                 // A new reference for the new paper: the old printout's code names the old
