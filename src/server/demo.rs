@@ -118,10 +118,14 @@ impl DemoParts {
             .then(|| T::DemoMarkDocument.get(Lang::ZhCn).to_owned())
     }
 
-    /// The mark a document of an order carries when the order was paid through the
-    /// sandbox cashier (`payment_method` of the order).
+    /// The mark a document of an order carries when a stand-in had a hand in the order:
+    /// paid through the sandbox cashier (`payment_method` of the order), the applicant
+    /// verified by the built-in check or Alipay's sandbox, or its project and price from the
+    /// demo catalog. The application form is printed, signed and kept before payment: it
+    /// must not pass for a real application then either.
     pub fn order_mark(&self, payment_method: Option<&str>) -> Option<String> {
-        (payment_method == Some(crate::server::payments::sandbox::SANDBOX_ID))
+        let sandbox_paid = payment_method == Some(crate::server::payments::sandbox::SANDBOX_ID);
+        (sandbox_paid || self.identity || self.alipay_sandbox || self.catalog)
             .then(|| T::DemoMarkDocument.get(Lang::ZhCn).to_owned())
     }
 }
@@ -163,8 +167,13 @@ mod tests {
         config.invoice.seller_tax_number = "91430100MA4L123456".into();
         config.bank.account_name = "湖南省数字认证服务中心有限公司".into();
         config.bank.account_no = "43050178360800000123".into();
+        // The built-in identity check alone marks every paper of an order.
+        assert!(DemoParts::of(&config).order_mark(None).is_some());
+        config.identity_provider = IdentityProvider::Alipay;
         let parts = DemoParts::of(&config);
         assert!(!parts.seller && !parts.bank && !parts.alipay_sandbox);
+        assert!(parts.order_mark(None).is_none());
+        assert!(parts.with_catalog(true).order_mark(None).is_some());
         assert!(parts.slip_mark().is_none());
         // The built-in numbering alone still marks the invoice.
         assert!(parts.invoice_mark().is_some());
