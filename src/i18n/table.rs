@@ -531,6 +531,8 @@ web_texts! { messaging_texts;
     PayQrExpired => "上次的收款码已过期：按 p 重新生成。", "the last payment code has expired: press p for a new one.";
     PayQrTitle => "请客户用支付宝扫右侧二维码付款：", "The customer scans the code on the right with Alipay:";
     PayQrStep1 => "1. 打开支付宝“扫一扫”", "1. Open Alipay and tap Scan";
+    PayQrTitleDemo => "演示收银台（不是支付宝，不扣款）：请客户用手机扫右侧二维码：", "Demo cashier (not Alipay, no money taken): the customer scans the code on the right:";
+    PayQrStep1Demo => "1. 用手机相机或任意扫码应用扫码", "1. Scan with the phone's camera or any QR app";
     PayQrStep2 => "2. 核对金额 {0} 后付款", "2. Check the amount {0}, then pay";
     PayQrStep3 => "3. 付款成功后本屏自动更新，无需按键", "3. This screen updates by itself once paid";
     PayQrHint => "z 全屏放大 · Esc 换一种付款方式", "z full screen · Esc pay another way";

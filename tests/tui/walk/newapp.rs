@@ -403,6 +403,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
                     url: "https://qr.alipay.com/bax03431ljhokirwl38f00a7".into(),
                     amount_fen: 30_000,
                     expires_at: "2026-11-28T07:00:00Z".into(),
+                    demo: false,
                 });
             }),
         ),
@@ -418,6 +419,8 @@ fn scenes(lang: Lang) -> Vec<Scene> {
                     expires_at: stamp(
                         time::OffsetDateTime::now_utc() + time::Duration::minutes(15),
                     ),
+                    // The platform's sandbox cashier: said beside the code.
+                    demo: true,
                 });
             }),
         ),

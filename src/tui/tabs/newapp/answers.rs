@@ -171,6 +171,7 @@ impl NewApp {
                 match result {
                     Ok(payment) => {
                         sheet.draft.payment = Some(PaymentInfo {
+                            demo: payment.method == "sandbox",
                             url: payment.pay_url,
                             amount_fen: payment.amount_fen,
                             expires_at: payment.expires_at,

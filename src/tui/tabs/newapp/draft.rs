@@ -127,6 +127,9 @@ pub struct PaymentInfo {
     pub amount_fen: i64,
     /// When the code stops working (RFC 3339).
     pub expires_at: String,
+    /// The platform's sandbox cashier, not Alipay: said beside the code.
+    #[serde(default)]
+    pub demo: bool,
 }
 
 /// One draft.

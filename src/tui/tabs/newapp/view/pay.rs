@@ -89,8 +89,18 @@ fn amount(sheet: &Sheet) -> String {
 fn qr_lines(view: &View, sheet: &Sheet, amount: &str, lines: &mut Vec<Line<'static>>) {
     let lang = view.lang;
     let theme = view.theme;
-    lines.push(Line::from(Span::styled(T::PayQrTitle.get(lang), theme.label)));
-    lines.push(Line::from(T::PayQrStep1.get(lang)));
+    // The sandbox cashier is no Alipay, and takes no money: said where the clerk reads.
+    let demo = sheet.draft.payment.as_ref().is_some_and(|p| p.demo);
+    if demo {
+        lines.push(Line::from(Span::styled(
+            T::PayQrTitleDemo.get(lang),
+            theme.warning,
+        )));
+        lines.push(Line::from(T::PayQrStep1Demo.get(lang)));
+    } else {
+        lines.push(Line::from(Span::styled(T::PayQrTitle.get(lang), theme.label)));
+        lines.push(Line::from(T::PayQrStep1.get(lang)));
+    }
     lines.push(Line::from(T::PayQrStep2.fill(lang, &[amount])));
     lines.push(Line::from(T::PayQrStep3.get(lang)));
     lines.push(Line::default());
