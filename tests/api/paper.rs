@@ -109,7 +109,10 @@ async fn every_paper_of_an_order_prints_its_fields_and_a_code_that_reads_back() 
     );
     // Unpaid, but its applicant verified by the built-in check and its product from the
     // demo catalog: the paper, signed and kept before any payment, says it is a demo.
-    assert!(text.contains("样例"), "an order made with stand-ins: {text}");
+    assert!(
+        text.contains("样例"),
+        "an order made with stand-ins: {text}"
+    );
     preview("paper_form.pdf");
     let codes = codes_of("paper_form.pdf", 100);
     assert_eq!(codes.len(), 1);

@@ -61,6 +61,13 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     let mut a = special(lang);
     ctrl(&mut a, 's');
     out.push(scene("special invoice with every error", a));
+    // A special invoice for an individual: the message on its own line under the choice.
+    let mut a = invoice_app(lang);
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Up);
+    key(&mut a, KeyCode::Right);
+    ctrl(&mut a, 's');
+    out.push(scene("special invoice for an individual", a));
     let mut a = invoice_app(lang);
     key(&mut a, KeyCode::Down);
     key(&mut a, KeyCode::Enter);

@@ -135,11 +135,17 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         .chain([T::FieldInvBuyerKind, T::FieldInvKind].map(|l| l.get(lang).width() + 2))
         .max()
         .unwrap_or(16) as u16;
-    let choice = |row: usize, label: T, options: [(T, bool); 2], error: Option<String>| {
-        let focused = form.focus == row;
+    // The focused field's label is marked as on the counter's form (the accent), not only
+    // its cursor: a reviewer on a slow link or a mono theme finds it at a glance.
+    let label_style = |focused: bool| if focused { theme.accent } else { theme.label };
+    let choice = |row: usize, label: T, options: [(T, bool); 2]| {
+        let focused = form.focus == row && !form.sending;
         let text = label.get(lang);
         let pad = usize::from(label_width).saturating_sub(text.width());
-        let mut spans = vec![Span::styled(format!("{text}{}", " ".repeat(pad)), theme.label)];
+        let mut spans = vec![Span::styled(
+            format!("{text}{}", " ".repeat(pad)),
+            label_style(focused),
+        )];
         for (option, on) in options {
             let mark = if on { "(•) " } else { "( ) " };
             let style = if on && focused {
@@ -154,15 +160,21 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         if focused {
             spans.push(Span::styled(T::InvoiceToggleHint.get(lang), theme.dim));
         }
-        if let Some(error) = error {
-            spans.push(Span::styled(format!(" ! {error}"), theme.error));
-        }
         Line::from(spans)
     };
     let mut y = inner.y;
     let put = |frame: &mut Frame, lines: Vec<Line>, y: &mut u16| {
         if *y < inner.bottom() {
             *y += paint::wrapped(frame, Rect::new(inner.x, *y, inner.width, inner.bottom() - *y), lines);
+        }
+    };
+    // A field's message on its own line under the field, after the labels' column, as
+    // every field of the form has it.
+    let message_under = |frame: &mut Frame, message: Line, y: &mut u16| {
+        if *y < inner.bottom() {
+            let indent = label_width.min(inner.width / 3);
+            let room = Rect::new(inner.x + indent, *y, inner.width - indent, inner.bottom() - *y);
+            *y += paint::wrapped(frame, room, vec![message]);
         }
     };
     let buyer = choice(
@@ -172,9 +184,11 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
             (T::OptBuyerIndividual, form.buyer_kind == BuyerKind::Individual),
             (T::OptBuyerOrganisation, form.buyer_kind == BuyerKind::Organisation),
         ],
-        form.error("buyer_kind").map(|e| e.get(lang)),
     );
     put(frame, vec![buyer], &mut y);
+    if let Some(error) = form.error("buyer_kind") {
+        message_under(frame, Line::from(format!("! {}", error.get(lang))).style(theme.error), &mut y);
+    }
     let kind = choice(
         1,
         T::FieldInvKind,
@@ -182,9 +196,11 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
             (T::OptInvoiceNormal, form.invoice_kind == InvoiceKind::Normal),
             (T::OptInvoiceSpecial, form.invoice_kind == InvoiceKind::Special),
         ],
-        form.error("invoice_kind").map(|e| e.get(lang)),
     );
     put(frame, vec![kind], &mut y);
+    if let Some(error) = form.error("invoice_kind") {
+        message_under(frame, Line::from(format!("! {}", error.get(lang))).style(theme.error), &mut y);
+    }
     for (i, (name, label)) in FIELDS.iter().enumerate() {
         if y >= inner.bottom() {
             break;
@@ -197,8 +213,8 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         } else {
             label.get(lang).to_owned()
         };
-        paint::line(frame, label_area, Line::from(text).style(theme.label));
         let focus = form.focus == i + 2 && !form.sending;
+        paint::line(frame, label_area, Line::from(text).style(label_style(focus)));
         let style = if focus {
             theme.input_focus
         } else {
@@ -216,12 +232,8 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
             ),
             (None, None) => None,
         };
-        if let Some(message) = message
-            && y < inner.bottom()
-        {
-            let indent = label_width.min(inner.width / 3);
-            let room = Rect::new(inner.x + indent, y, inner.width - indent, inner.bottom() - y);
-            y += paint::wrapped(frame, room, vec![message]);
+        if let Some(message) = message {
+            message_under(frame, message, &mut y);
         }
     }
     let status = if form.sending {
