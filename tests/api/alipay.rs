@@ -134,6 +134,21 @@ async fn a_notified_payment_moves_the_order_once_however_often_it_is_repeated(db
         "{history:?}"
     );
     assert!(history.iter().any(|(a, _)| a == "payment_created"));
+    // Who opened it is the operator by their id, as every other row of the trail names
+    // them (a name can change or be reused).
+    let created = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history")
+        .into_iter()
+        .find(|h| h.action == "payment_created")
+        .expect("the payment's row");
+    assert!(
+        created.actor.id.as_deref().is_some_and(|id| !id.is_empty()),
+        "{:?}",
+        created.actor
+    );
     app.finish().await;
 }
 

@@ -32,7 +32,7 @@ use super::orders::{find_order, full_order, with_etag};
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"4\"`"))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`version_conflict` (the order changed since the `version` sent) or `invalid_transition` (the action is not allowed from its status now); two requests racing may get either, and both carry the order's `status` and `version`: reload it and look. A review decision without this reviewer's claim: `claim_required`, or `claimed_by_other` naming who holds it."),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`version_conflict` (the order changed since the `version` sent) or `invalid_transition` (the action is not allowed from its status now); two requests racing may get either, and both carry the order's `current_status` and `current_version`: reload it and look. A review decision without this reviewer's claim: `claim_required`, or `claimed_by_other` naming who holds it."),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 428, body = Problem, content_type = "application/problem+json"),
     ))]

@@ -52,7 +52,10 @@ const PROBLEMS: &[(&str, &str)] = &[
         "The order is not in a state that allows this; `current_status` and `current_version` say where it is",
     ),
     ("413", "The body is over the upload limit"),
-    ("415", "The file is not JPEG, PNG or PDF"),
+    (
+        "415",
+        "The body is not of a type this operation takes (an upload: JPEG, PNG or PDF; a form: `application/x-www-form-urlencoded`)",
+    ),
     (
         "422",
         "Bad input: `errors` names each field and what is wrong with it",

@@ -21,7 +21,7 @@ use crate::server::extract::{Caller, parse_json, parse_query};
 use crate::server::payments::Charge;
 use crate::server::payments::notify;
 use crate::server::present::rfc3339;
-use crate::server::store::{Opened, OrderRow, PaymentRow};
+use crate::server::store::{Actor, Opened, OrderRow, PaymentRow};
 
 use super::orders::find_order;
 
@@ -33,7 +33,7 @@ use super::orders::find_order;
     responses(
         (status = 201, body = Payment),
         (status = 200, description = "the live code opened earlier", body = Payment),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`code` says why: `invalid_transition` (the order cannot be paid now: its `status` and `version` are in the problem), `qr_payment_off` (this platform takes bank transfers only), `payment_in_progress` (another request is opening this order's code this moment: ask again in a second, and get that code)"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`code` says why: `invalid_transition` (the order cannot be paid now: its `current_status` and `current_version` are in the problem), `qr_payment_off` (this platform takes bank transfers only), `payment_in_progress` (another request is opening this order's code this moment: ask again in a second, and get that code)"),
         (status = 503, body = Problem, content_type = "application/problem+json", description = "`payment_provider_unavailable`: the provider did not answer; nothing was opened"),
     ))]
 pub async fn create(
@@ -51,7 +51,7 @@ pub async fn create(
         ));
     }
     let order = find_order(&state, &order_no).await?;
-    let (fresh, payment) = open_qr(&state, &order, &caller.operator.name).await?;
+    let (fresh, payment) = open_qr(&state, &order, &caller.actor()).await?;
     let status = if fresh {
         StatusCode::CREATED
     } else {
@@ -153,12 +153,12 @@ fn charge_of(state: &AppState, order: &OrderRow, payment: &PaymentRow) -> Charge
 }
 
 /// Opens a QR payment (face-to-face `precreate`) for `order`, or answers the live one:
-/// `(true, new)` or `(false, live)`. `by` is who asked, for the order's history. The
+/// `(true, new)` or `(false, live)`. `by` is who asked (the operator, with their id; or the customer), for the order's history. The
 /// counter's API and the customer's PC page both come here.
 pub(crate) async fn open_qr(
     state: &AppState,
     order: &OrderRow,
-    by: &str,
+    by: &Actor,
 ) -> Result<(bool, PaymentRow), ApiError> {
     let provider = provider_of(state)?;
     payable(order)?;
@@ -182,7 +182,7 @@ pub(crate) async fn open_qr(
             );
             state
                 .store
-                .payment_note(&order.order_no, by, "payment_created", &reason)
+                .record_payment_created(&order.order_no, by, &reason)
                 .await?;
             let mut payment = payment;
             payment.qr_code = Some(qr_code);
@@ -218,7 +218,7 @@ pub(crate) async fn open_qr(
 pub(crate) async fn open_wap(
     state: &AppState,
     order: &OrderRow,
-    by: &str,
+    by: &Actor,
     return_url: &str,
 ) -> Result<String, ApiError> {
     let provider = provider_of(state)?;
@@ -247,7 +247,7 @@ pub(crate) async fn open_wap(
         );
         state
             .store
-            .payment_note(&order.order_no, by, "payment_created", &reason)
+            .record_payment_created(&order.order_no, by, &reason)
             .await?;
     }
     Ok(url)

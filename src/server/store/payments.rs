@@ -417,6 +417,21 @@ impl Store {
         Ok(())
     }
 
+    /// Records in the order's history that `by` (an operator, with their id, or the
+    /// customer) opened a payment.
+    pub async fn record_payment_created(
+        &self,
+        order_no: &str,
+        by: &Actor,
+        reason: &str,
+    ) -> StoreResult<()> {
+        if let Some(order) = self.order_by_no(order_no).await? {
+            self.record(&order, by, "payment_created", Some(reason), None, None)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The sandbox's (or another self-made) private key, made by `make` on first use. Two
     /// instances starting at once agree on one key.
     pub async fn provider_key(

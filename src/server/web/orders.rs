@@ -621,7 +621,7 @@ pub async fn pay(
         Ok(row) => row,
         Err(page) => return page,
     };
-    let by = customer_label(&who.customer.phone);
+    let by = customer_actor(&who.customer.phone);
     if is_phone(&headers) {
         let back = format!("{}/orders/{}", state.public_base, row.order_no);
         return match crate::server::routes::payments::open_wap(&state, &row, &by, &back).await {
