@@ -98,6 +98,13 @@ impl DemoParts {
         self.list().into_iter().map(move |part| part.label(lang))
     }
 
+    /// The stand-ins in use, each named in `lang` as a customer's page names them.
+    pub fn customer_names(&self, lang: Lang) -> impl Iterator<Item = &'static str> {
+        self.list()
+            .into_iter()
+            .map(move |part| part.customer_label(lang))
+    }
+
     /// One line naming every stand-in (`演示部件（不是真实服务）：…`), or none.
     pub fn line(&self, lang: Lang) -> Option<String> {
         let sep = if lang == Lang::ZhCn { "；" } else { "; " };

@@ -68,6 +68,13 @@ async fn the_default_platform_names_its_demo_parts_to_clients_and_on_phone_pages
             && html.contains("项目与价格（演示目录"),
         "{html}"
     );
+    // In the customer's words: what they must not do, not the operator's instructions.
+    assert!(
+        html.contains("收款账户（示例账户，请勿转账）")
+            && !html.contains("请导入本机构的目录")
+            && !html.contains("示例配置"),
+        "{html}"
+    );
 
     // An invoice e-mailed to the outbox: the phone says it was kept, not sent.
     let order = shipped(&app, "李四").await;

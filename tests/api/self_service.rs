@@ -1689,16 +1689,7 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
         realname.html
     );
     // On again from the terms: the form, at its own address.
-    let on = browser
-        .post(
-            "/apply",
-            &[
-                ("action", "terms"),
-                ("accept", "yes"),
-                ("version", &hidden(&terms.html, "version")),
-            ],
-        )
-        .await;
+    let on = accept_terms(&mut browser, &terms.html).await;
     assert_eq!(
         on.location.as_deref(),
         Some("/apply?step=form"),
@@ -1749,16 +1740,7 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
     // Back to the terms from the scan step and on again: the application is still at the
     // scan, not asked to print the paper once more.
     let terms = browser.get("/apply?step=terms").await;
-    let on = browser
-        .post(
-            "/apply",
-            &[
-                ("action", "terms"),
-                ("accept", "yes"),
-                ("version", &hidden(&terms.html, "version")),
-            ],
-        )
-        .await;
+    let on = accept_terms(&mut browser, &terms.html).await;
     assert_eq!(on.location.as_deref(), Some("/apply?step=form"));
     let entry = browser.get_once("/apply").await;
     assert_eq!(entry.location.as_deref(), Some("/apply?step=scan"));
@@ -1860,4 +1842,19 @@ async fn a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it(db: Db
         taken.location
     );
     app.finish().await;
+}
+
+/// The terms accepted on `page` (the terms step as the browser has it).
+async fn accept_terms(browser: &mut Browser, page: &str) -> crate::common::customer::Answer {
+    let version = hidden(page, "version");
+    browser
+        .post(
+            "/apply",
+            &[
+                ("action", "terms"),
+                ("accept", "yes"),
+                ("version", &version),
+            ],
+        )
+        .await
 }

@@ -70,6 +70,18 @@ impl DemoPart {
         }
         .get(lang)
     }
+
+    /// What it is called on a customer's page: the operator's instructions (import your
+    /// catalog, fill in the account) left out, and what the customer must not do said.
+    pub fn customer_label(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::T;
+        match self {
+            DemoPart::Seller => T::DemoPartSellerCustomer.get(lang),
+            DemoPart::Bank => T::DemoPartBankCustomer.get(lang),
+            DemoPart::Catalog => T::DemoPartCatalogCustomer.get(lang),
+            other => other.label(lang),
+        }
+    }
 }
 
 /// `GET /api/v1/health/ready`: the platform can serve (its database answers and takes

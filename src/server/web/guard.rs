@@ -395,7 +395,7 @@ fn plain_ctx(state: &AppState, lang: Lang, path: String) -> Ctx {
         hotline: state.config.hotline.clone(),
         here: path,
         signed_in: None,
-        demo: state.demo.names(lang).map(str::to_owned).collect(),
+        demo: state.demo.customer_names(lang).map(str::to_owned).collect(),
         form_token: String::new(),
         switch_form: None,
     }

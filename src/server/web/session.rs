@@ -63,7 +63,7 @@ pub fn context(parts: &Parts, state: &AppState) -> Ctx {
         hotline: state.config.hotline.clone(),
         here: here(parts),
         signed_in: None,
-        demo: state.demo.names(lang).map(str::to_owned).collect(),
+        demo: state.demo.customer_names(lang).map(str::to_owned).collect(),
         form_token: FORM_TOKEN.try_with(Clone::clone).unwrap_or_default(),
         switch_form: None,
     }
