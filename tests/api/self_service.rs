@@ -27,6 +27,7 @@ on_both_databases!(
     a_locked_number_asking_again_is_told_so_and_shown_no_code,
     back_from_a_step_shows_the_step_before_and_going_on_loses_nothing,
     a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it,
+    the_pcs_verification_code_is_never_kept_to_be_shown_again,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -1857,4 +1858,39 @@ async fn accept_terms(browser: &mut Browser, page: &str) -> crate::common::custo
             ],
         )
         .await
+}
+
+/// On a PC, starting the verification answers with the QR code for the phone. That code
+/// holds the verification's bearer token, which the platform keeps only hashed: the page
+/// is answered as it is, never kept to be shown again like other pages answering a form.
+async fn the_pcs_verification_code_is_never_kept_to_be_shown_again(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut pc = Browser::with_agent(
+        &app,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    );
+    sign_in(&mut pc, &unique_phone()).await;
+    let page = pc.get("/apply").await;
+    let shown = pc
+        .post(
+            "/apply",
+            &[
+                ("action", "realname"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert!(shown.refusal_address.is_none());
+    assert!(
+        shown.html.contains("/m/realname/") && shown.html.contains("data:image/svg+xml"),
+        "{}",
+        shown.html
+    );
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM refusal_pages")
+        .fetch_one(app.store().pool())
+        .await
+        .expect("count");
+    assert_eq!(kept, 0);
+    app.finish().await;
 }

@@ -479,9 +479,14 @@ pub async fn save(
             }
         }
         Ok(steps::Outcome::Go(to)) => page::see_other(&to),
-        Ok(steps::Outcome::Show(body)) => {
-            page::page(ctx, StatusCode::OK, ctx.t(T::WebApplyTitle), body)
-        }
+        // The phone's QR code holds the verification's bearer token, which the platform
+        // keeps only hashed: this page is not kept to be shown again.
+        Ok(steps::Outcome::Show(body)) => super::guard::not_kept(page::page(
+            ctx,
+            StatusCode::OK,
+            ctx.t(T::WebApplyTitle),
+            body,
+        )),
         Err(e) => failed(ctx, e),
     }
 }
