@@ -62,31 +62,10 @@ async fn local_admin_token(store: &Store, path: &Path) -> Result<String> {
                 .1
         }
     };
-    save_secret(path, &token)
+    // Readable by this user only, as drafts and prints are.
+    super::files::write_private(path, format!("{token}\n").as_bytes())
         .wrap_err_with(|| format!("cannot save the local token to {}", path.display()))?;
     Ok(token)
-}
-
-fn save_secret(path: &Path, secret: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    use std::io::Write;
-    let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    file.write_all(secret.as_bytes())?;
-    file.write_all(b"\n")
 }
 
 #[cfg(test)]
