@@ -669,10 +669,7 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     typo.push(("version", &version));
     typo.push(("email", "seen-on-paper@example.com"));
     let again = browser.post("/apply", &typo).await;
-    assert_eq!(
-        again.location.as_deref(),
-        Some("/apply?step=print&reprint=1")
-    );
+    assert_eq!(again.location.as_deref(), Some("/apply?step=print"));
     let page = browser.get("/apply").await;
     assert_ne!(reference(&page.html), first);
     let pdf = browser.get("/apply/form.pdf").await;
@@ -725,11 +722,11 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     let saved = browser.post("/apply", &changed).await;
     assert_eq!(
         saved.location.as_deref(),
-        Some("/apply?step=print&reprint=1"),
+        Some("/apply?step=print"),
         "{}",
         saved.html
     );
-    let page = browser.get("/apply?reprint=1").await;
+    let page = browser.get("/apply?step=print").await;
     assert!(page.html.contains("请重新打印"), "{}", page.html);
     let version = printed_again(browser).await;
     // The old paper, scanned again, is refused, as the customer's own earlier printout.

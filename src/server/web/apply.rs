@@ -61,6 +61,9 @@ pub struct Draft {
 /// A step's form the platform refused, kept with the application so that the refusal is a
 /// page at the step's own address (post, redirect, get): Back and reload there never send
 /// a form again. Its messages are worked out again for the page, in the page's language.
+/// (Other customer pages' refusals are kept as pages by `guard::after_post`; the
+/// application keeps its own so that what was typed stays with the application and the
+/// refusal sits at the step's address, which Back returns to once it is put right.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Refused {
@@ -178,8 +181,6 @@ pub struct Look {
     q: Option<String>,
     /// Set after a post from a page the application had moved on from (another tab).
     moved: Option<String>,
-    /// Set after a change to what the printed form says, once it had been printed.
-    reprint: Option<String>,
     /// Every project listed, not only the first few.
     all: Option<String>,
     /// The application the address was given for (the review step's): Back to it once it
@@ -227,31 +228,34 @@ pub async fn page(
             Err(e) => return failed(ctx, e),
         }
     }
-    let mut asked = look.step.as_deref().and_then(Step::parse);
     // A form sent after the sign-in had ended, of this very application: filled back in.
-    let mut shown = draft.clone();
-    let mut restored = false;
-    if let Some(posted) = &given {
+    let stashed = given.as_ref().and_then(|posted| {
         let sent = |name: &str| super::form::sent(posted, name);
-        if sent("action") == Some("form") && sent("draft").is_none_or(|d| d == row.id) {
-            shown.fields = steps::typed(posted);
-            asked = Some(Step::Form);
-            restored = true;
-        }
-    }
+        (sent("action") == Some("form") && sent("draft").is_none_or(|d| d == row.id))
+            .then(|| steps::typed(posted))
+    });
+    let asked = match stashed {
+        Some(_) => Some(Step::Form),
+        None => look.step.as_deref().and_then(Step::parse),
+    };
     let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), asked);
-    let restored = restored && step == Step::Form;
-    if !restored {
-        shown.fields = draft.fields.clone();
-    }
+    let stashed = stashed.filter(|_| step == Step::Form);
+    let restored = stashed.is_some();
     // The step's form refused just now (nothing changed since): shown again as it was sent,
     // with its messages.
     let refused = draft
         .refused
         .clone()
         .filter(|r| r.step == step && r.at == row.version && !restored);
-    if let Some(refused) = refused.as_ref().filter(|r| r.step == Step::Form) {
-        shown.fields = refused.fields.clone();
+    let typed = stashed.or_else(|| {
+        refused
+            .as_ref()
+            .filter(|r| r.step == Step::Form)
+            .map(|r| r.fields.clone())
+    });
+    let mut shown = draft.clone();
+    if let Some(typed) = typed {
+        shown.fields = typed;
     }
     let view = steps::View {
         ctx,
@@ -279,12 +283,11 @@ pub async fn page(
     } else if look.moved.is_some() {
         html! { p.bad role="status" { (ctx.t(T::WebDraftMovedOn)) } (body) }
     } else if step == Step::Print
-        && (look.reprint.is_some()
-            || (!draft.superseded.is_empty()
-                && row.printed_ref.as_deref() != Some(draft.reference.as_str())))
+        && !draft.superseded.is_empty()
+        && row.printed_ref.as_deref() != Some(draft.reference.as_str())
     {
-        // Printed before under another reference, not yet under this one: whatever the way
-        // here, the paper (and any scan of it) went with the change.
+        // Printed before under another reference, not yet under this one: the paper (and
+        // any scan of it) went with a change to what it says.
         html! { p.bad role="status" { (ctx.t(T::WebReprintAfterChange)) } (body) }
     } else {
         body
@@ -435,12 +438,8 @@ pub async fn save(
                 .await
             {
                 // The next step at an address of its own (the page asking for it shows the
-                // furthest the application allows, if that is earlier).
-                // (Printing again is said on the print step: the terms and the form for
-                // another certificate come first.)
-                Ok(Some(_)) if reprint && then >= Step::Print => {
-                    page::see_other(&format!("{}&reprint=1", Step::Print.address()))
-                }
+                // furthest the application allows, if that is earlier; the print step says
+                // when the paper must be printed again).
                 Ok(Some(_)) => page::see_other(&then.address()),
                 Ok(None) => page::see_other("/apply?moved=1"),
                 Err(e) => failed(ctx, e.into()),
@@ -645,15 +644,12 @@ pub async fn upload_scan(
             )
             .await?;
         Ok::<_, ApiError>(match saved {
-            Some(_) => Ok(()),
+            Some(_) => Ok(row.id),
             None => Err(ctx.t(T::WebDraftMovedOn).to_owned()),
         })
     };
     match handled.await {
-        Ok(Ok(())) => match draft_of(&state, &who.customer).await {
-            Ok((row, _)) => page::see_other(&review_address(&row.id)),
-            Err(e) => failed(ctx, e),
-        },
+        Ok(Ok(draft_id)) => page::see_other(&review_address(&draft_id)),
         Ok(Err(message)) => again_with_scan_error(&state, &who, &message).await,
         Err(e) => failed(ctx, e),
     }

@@ -352,7 +352,7 @@ pub async fn body(
                 p { (ctx.t(T::WebScanIntro)) }
                 // Back at this step with a scan already taken: said, so that it is not
                 // sent again for nothing.
-                @if let (Some(name), true) = (view.row.scan_name.as_deref(), view.row.scan_type.is_some()) {
+                @if let Some(name) = view.row.scan_name.as_deref().filter(|_| view.row.scan_type.is_some()) {
                     p role="status" { "✓ " (ctx.fill(T::WebScanAlready, &[name])) }
                 }
                 (form::summary(ctx, errors))
