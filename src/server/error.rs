@@ -57,6 +57,9 @@ pub enum ApiError {
     BodyTooLarge(usize),
     /// An upload that is not JPEG, PNG or PDF.
     UnsupportedType,
+    /// A body sent as something else than JSON to an operation that takes JSON (its
+    /// Content-Type, as sent).
+    NotJson(String),
     /// The database is unreachable or overloaded.
     Unavailable,
     /// The database's disk is full: nothing can be written until space is freed.
@@ -290,6 +293,12 @@ impl IntoResponse for ApiError {
                 code: "unsupported_media_type",
                 title: T::ProblemUnsupportedTypeTitle,
                 detail: Msg::new(T::ProblemUnsupportedTypeDetail),
+                ..ProblemSpec::generic(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            },
+            ApiError::NotJson(sent) => ProblemSpec {
+                code: "unsupported_media_type",
+                title: T::ProblemMediaTitle,
+                detail: Msg::with(T::ProblemNotJsonDetail, [sent]),
                 ..ProblemSpec::generic(StatusCode::UNSUPPORTED_MEDIA_TYPE)
             },
             ApiError::Unavailable => ProblemSpec::generic(StatusCode::SERVICE_UNAVAILABLE),

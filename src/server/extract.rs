@@ -2,13 +2,15 @@
 //! strings and paths whose rejections are problem documents.
 //!
 //! A route checks the caller's permission before it reads what they sent: it takes its
-//! body as bytes and parses it with [`parse_json`] after [`Caller::require`] (and a query
+//! body as a [`JsonBody`] and parses it with [`parse_json`] after [`Caller::require`] (and a query
 //! with [`parse_query`], where not every role may use the route), so whoever may not do
 //! something is told so (403), not how to shape the request (422).
 
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use super::AppState;
@@ -119,11 +121,76 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     }
 }
 
+/// A body an operation reads as JSON, with what its Content-Type said: the type is judged
+/// by [`parse_json`], after the caller's permission, so whoever may not do something is
+/// told that first.
+#[derive(Debug)]
+pub struct JsonBody {
+    bytes: Bytes,
+    /// The Content-Type sent when it is not JSON (none sent is taken as JSON).
+    not_json: Option<String>,
+}
+
+impl std::ops::Deref for JsonBody {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+/// True for `application/json` and `application/…+json`, with or without parameters.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|sub| sub.ends_with("+json"))
+}
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let not_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .filter(|t| !is_json(t));
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(JsonBody { bytes, not_json })
+    }
+}
+
+/// Parses a JSON body ([`parse_json_bytes`]), refusing one sent as another type (415): a
+/// form-encoded `curl -d` is told to send JSON, not that its fields are wrong.
+pub fn parse_json<V: DeserializeOwned + serde::Serialize>(body: &JsonBody) -> Result<V, ApiError> {
+    if let Some(sent) = &body.not_json {
+        // Said back as sent, printable ASCII only and short (it is the caller's header).
+        let shown: String = sent
+            .chars()
+            .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .take(80)
+            .collect();
+        return Err(ApiError::NotJson(shown));
+    }
+    parse_json_bytes(&body.bytes)
+}
+
 /// Parses JSON, naming the field whose value has the wrong type or shape. A NUL character
 /// is valid in no field of this API (and PostgreSQL refuses it): one in a field the
 /// platform reads is reported against that field (fields it does not know are ignored, NUL
 /// or not).
-pub fn parse_json<V: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<V, ApiError> {
+pub fn parse_json_bytes<V: DeserializeOwned + serde::Serialize>(
+    bytes: &[u8],
+) -> Result<V, ApiError> {
     // Every body of this API is an object. serde would read a struct from an array too,
     // field by field in order, which no client means and the document does not say.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
@@ -467,7 +534,7 @@ mod tests {
 
     #[test]
     fn a_key_given_twice_is_named() {
-        let twice = parse_json::<crate::api::NewCustomer>(
+        let twice = parse_json_bytes::<crate::api::NewCustomer>(
             r#"{"phone": "13900001111", "name": "张三", "name": "李四"}"#.as_bytes(),
         );
         assert_eq!(fields(twice.expect_err("refused")), ["name"]);

@@ -17,6 +17,7 @@ on_both_databases!(
     order_numbers_carry_the_date_and_increase,
     the_answer_to_a_new_order_is_the_order_as_read_back,
     a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words,
+    a_json_operation_tells_a_form_encoded_body_to_send_json,
     orders_submitted_together_are_each_written_whole_and_once,
     the_courier_may_call_an_office_landline,
 );
@@ -363,6 +364,68 @@ async fn the_answer_to_a_new_order_is_the_order_as_read_back(db: Db) {
         let answer: serde_json::Value = again.json().await.expect("json");
         assert!(answer.get("realname").is_none(), "{answer}");
     }
+    app.finish().await;
+}
+
+/// `curl -d` sends a form: the operation says it takes JSON (415, naming the type sent)
+/// and creates nothing; JSON with a charset, or no type at all, is read as JSON; and whoever
+/// may not do it is told that first, whatever they sent.
+async fn a_json_operation_tells_a_form_encoded_body_to_send_json(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let post = |token: &str, content_type: Option<&str>, body: &str| {
+        let mut request = app
+            .http
+            .post(app.url("/api/v1/customers"))
+            .bearer_auth(token)
+            .header("Accept-Language", "en")
+            .body(body.to_owned());
+        if let Some(content_type) = content_type {
+            request = request.header("Content-Type", content_type);
+        }
+        async move {
+            let response = request.send().await.expect("send");
+            let status = response.status().as_u16();
+            (status, response.text().await.expect("body"))
+        }
+    };
+    let json = r#"{"phone": "13900002222", "name": "张三"}"#;
+    let (status, text) = post(
+        &app.clerk,
+        Some("application/x-www-form-urlencoded"),
+        "phone=13900002222&name=%E5%BC%A0%E4%B8%89",
+    )
+    .await;
+    assert_eq!(status, 415, "{text}");
+    let problem: Problem = serde_json::from_str(&text).expect("problem");
+    assert_eq!(problem.code, "unsupported_media_type", "{text}");
+    assert!(
+        problem.detail.contains("application/json")
+            && problem.detail.contains("application/x-www-form-urlencoded"),
+        "{text}"
+    );
+    // JSON itself, sent as text, is refused as well: the type is what is judged.
+    let (status, text) = post(&app.clerk, Some("text/plain"), json).await;
+    assert_eq!(status, 415, "{text}");
+    let (status, text) = post(&app.support, Some("text/plain"), json).await;
+    assert_eq!(status, 403, "the role first: {text}");
+    let found = app
+        .http
+        .get(app.url("/api/v1/customers?phone=13900002222"))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    let found: serde_json::Value = found.json().await.expect("json");
+    assert_eq!(found, json!([]), "nothing was created");
+    let (status, text) = post(&app.clerk, Some("application/json; charset=UTF-8"), json).await;
+    assert_eq!(status, 201, "{text}");
+    let (status, text) = post(
+        &app.clerk,
+        None,
+        r#"{"phone": "13900003333", "name": "李四"}"#,
+    )
+    .await;
+    assert_eq!(status, 201, "no type is read as JSON: {text}");
     app.finish().await;
 }
 

@@ -2,7 +2,6 @@
 //! of the table. The role table decides who, the transition table decides when, the
 //! database decides who was first.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -13,7 +12,7 @@ use crate::domain::{Action, Permission, TrackingNo, next_status};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::{ApiError, transition_error};
-use crate::server::extract::{Caller, parse_json};
+use crate::server::extract::{Caller, JsonBody, parse_json};
 use crate::server::sms::{self, NewSms, SmsKind};
 use crate::server::store::{OrderRow, SetColumn, SinceReturn, Transition, TransitionError, now_ms};
 use crate::server::validate::{Errors, optional_lines, optional_text};
@@ -41,7 +40,7 @@ pub async fn act(
     caller: Caller,
     Path((order_no, action_name)): Path<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     let action = Action::parse(&action_name).ok_or_else(|| {
         ApiError::NotFound(Msg::with(T::ProblemUnknownAction, [action_name.as_str()]))

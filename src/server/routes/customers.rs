@@ -1,7 +1,6 @@
 //! Customers, found and created by mobile number.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -12,7 +11,7 @@ use crate::domain::{Permission, Phone};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiQuery, Caller, parse_json};
+use crate::server::extract::{ApiQuery, Caller, JsonBody, parse_json};
 use crate::server::{present, validate};
 
 /// `?phone=`
@@ -40,7 +39,7 @@ pub struct CustomerQuery {
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<(StatusCode, Json<Customer>), ApiError> {
     caller.require(Permission::ManageCustomers)?;
     let body: NewCustomer = parse_json(&body)?;

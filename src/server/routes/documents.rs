@@ -2,7 +2,6 @@
 //! the acceptance receipt, and the application terms shown at the counter.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +11,7 @@ use crate::domain::{OrderStatus, Permission, UserType};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, parse_json};
+use crate::server::extract::{Caller, JsonBody, parse_json};
 use crate::server::paper::{self, FormData};
 use crate::server::pdf;
 use crate::server::store::OrderRow;
@@ -62,7 +61,7 @@ where
 pub async fn preview_form(
     State(state): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     caller.require(Permission::CreateOrders)?;
     let order: NewOrder = parse_json(&body)?;

@@ -4,7 +4,6 @@
 //! Declining is the `decline_invoice` action.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 
 use crate::api::{
@@ -15,7 +14,7 @@ use crate::domain::{Action, InvoiceRequest, InvoiceRequestInput, OrderStatus, Pe
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, parse_json};
+use crate::server::extract::{Caller, JsonBody, parse_json};
 use crate::server::invoicing;
 use crate::server::present::{rfc3339, summary};
 use crate::server::store::OrderRow;
@@ -103,7 +102,7 @@ pub async fn save_request(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Json<InvoiceRequestSaved>, ApiError> {
     caller.require(Permission::Act(Action::IssueInvoice))?;
     let input: InvoiceRequestInput = parse_json(&body)?;
@@ -167,7 +166,7 @@ pub async fn issue(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Json<Order>, ApiError> {
     caller.require(Permission::Act(Action::IssueInvoice))?;
     let body: IssueInvoice = if body.iter().all(u8::is_ascii_whitespace) {

@@ -3,7 +3,6 @@
 //! /api/v1/orders/{order_no}/tracking`). Shipping itself is the `ship` action.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
@@ -16,7 +15,7 @@ use crate::domain::{Action, Deadline, OrderStatus, Permission, mask_phone};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, parse_json};
+use crate::server::extract::{Caller, JsonBody, parse_json};
 use crate::server::logistics::TrackingState;
 use crate::server::pdf::{self, MailingCaptions, MailingLabel, MailingSheet};
 use crate::server::present::{china_datetime, rfc3339, summary};
@@ -119,7 +118,7 @@ pub(super) fn carriers(state: &AppState) -> Vec<Carrier> {
 pub async fn labels(
     State(state): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     caller.require(Permission::Act(Action::Ship))?;
     let request: LabelsRequest = parse_json(&body)?;
@@ -262,7 +261,7 @@ pub async fn add_step(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<
     (
         StatusCode,

@@ -54,7 +54,7 @@ const PROBLEMS: &[(&str, &str)] = &[
     ("413", "The body is over the upload limit"),
     (
         "415",
-        "The body is not of a type this operation takes (an upload: JPEG, PNG or PDF; a form: `application/x-www-form-urlencoded`)",
+        "The body is not of a type this operation takes (JSON: `application/json`; an upload: JPEG, PNG or PDF; a form: `application/x-www-form-urlencoded`)",
     ),
     (
         "422",
@@ -118,7 +118,7 @@ fn shape_parameters(operation: &mut Operation) {
 /// inside (500) or find the database away (503); those that need a token can be refused it
 /// (401, 403); a path parameter names something that may not exist (404); input can be
 /// unreadable (400) or wrong (422); a body can be too large (413); an upload can be of the
-/// wrong type (415); an action can need the version (428) and find the order moved on (409).
+/// wrong type, a JSON body sent as another (415); an action can need the version (428) and find the order moved on (409).
 fn add_problems(operation: &mut Operation) {
     let public = operation
         .security
@@ -138,6 +138,10 @@ fn add_problems(operation: &mut Operation) {
         .request_body
         .as_ref()
         .is_some_and(|b| b.content.contains_key("application/x-www-form-urlencoded"));
+    let json = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|b| b.content.contains_key("application/json"));
     let mut statuses = vec!["500", "503"];
     if !public {
         statuses.extend(["401", "403"]);
@@ -151,7 +155,7 @@ fn add_problems(operation: &mut Operation) {
     if operation.request_body.is_some() {
         statuses.push("413");
     }
-    if multipart || form {
+    if multipart || form || json {
         statuses.push("415");
     }
     if has_if_match {

@@ -1,7 +1,6 @@
 //! Orders: submission (idempotent), lookup, lists, counts, the audit trail and notes.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,7 +16,7 @@ use crate::domain::{Lines, OrderNo, OrderStatus, Permission, UserType, human_tex
 use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
 use crate::server::error::{ApiError, transition_error};
-use crate::server::extract::{ApiQuery, Caller, parse_json};
+use crate::server::extract::{ApiQuery, Caller, JsonBody, parse_json};
 use crate::server::store::{
     Actor, Answered, Edit, Edited, IdempotencyKey, ListQuery, OrderRow, SavedResponse, Sort,
     TransitionError,
@@ -141,7 +140,7 @@ pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     caller.require(Permission::CreateOrders)?;
     let key = match headers
@@ -343,7 +342,7 @@ pub async fn update(
     caller: Caller,
     Path(order_no): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     caller.require(Permission::EditOrders)?;
     let mut update: OrderUpdate = parse_json(&body)?;
@@ -665,7 +664,7 @@ pub async fn add_note(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<(StatusCode, Json<HistoryEntry>), ApiError> {
     caller.require(Permission::AddNotes)?;
     let note: NewNote = parse_json(&body)?;

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use axum::Form;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -17,7 +16,7 @@ use crate::domain::{Action, Money, Permission, next_status};
 use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, parse_json, parse_query};
+use crate::server::extract::{Caller, JsonBody, parse_json, parse_query};
 use crate::server::payments::Charge;
 use crate::server::payments::notify;
 use crate::server::present::rfc3339;
@@ -40,7 +39,7 @@ pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<(StatusCode, Json<Payment>), ApiError> {
     caller.require(Permission::CreateOrders)?;
     let body: NewPayment = parse_json(&body)?;

@@ -2,7 +2,6 @@
 //! the customer's phone does the rest on `/m/realname/{token}`.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 
@@ -11,7 +10,7 @@ use crate::domain::Permission;
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, parse_json};
+use crate::server::extract::{Caller, JsonBody, parse_json};
 use crate::server::present;
 use crate::server::store::now_ms;
 
@@ -25,7 +24,7 @@ use crate::server::store::now_ms;
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<
     (
         StatusCode,
@@ -109,7 +108,7 @@ pub async fn rename_customer(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Json<Customer>, ApiError> {
     caller.require(Permission::ManageCustomers)?;
     let body: CustomerUpdate = parse_json(&body)?;

@@ -2,7 +2,6 @@
 //! `POST|DELETE /api/v1/orders/{order_no}/claim`.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
@@ -11,7 +10,7 @@ use crate::domain::{Action, Deadline, OrderStatus, Permission};
 use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
 use crate::server::error::{ApiError, claim_conflict};
-use crate::server::extract::{Caller, parse_json};
+use crate::server::extract::{Caller, JsonBody, parse_json};
 use crate::server::present::{claim, rfc3339, summary};
 use crate::server::store::{Claimed, now_ms};
 
@@ -82,7 +81,7 @@ pub async fn take(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Json<Claim>, ApiError> {
     caller.require(Permission::Act(Action::Approve))?;
     let request: ClaimRequest = if body.iter().all(u8::is_ascii_whitespace) {
