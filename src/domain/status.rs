@@ -362,6 +362,15 @@ impl UserType {
             UserType::Organization => T::UserTypeOrganization.get(lang),
         }
     }
+
+    /// What the person on the application is called: the applicant, or for an
+    /// organisation the handler who applies for it (as the printed form says).
+    pub fn person_label(self) -> T {
+        match self {
+            UserType::Individual => T::FieldApplicant,
+            UserType::Organization => T::FieldHandler,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use super::net::{Erased, Job, Net, Route};
 use super::text::Notice;
 use super::theme::Theme;
 use super::widgets::picture::ColorMode;
-use crate::api::{Carrier, Health, Me, Order, OrderEvent, RealnameEvent};
+use crate::api::{Carrier, DemoPart, Health, Me, Order, OrderEvent, RealnameEvent};
 use crate::domain::{OrderStatus, Permission, Role, RoleSet};
 use crate::i18n::{Lang, T};
 
@@ -57,6 +57,14 @@ impl Shared {
             Permission::ViewOrders | Permission::RevealPersonalData | Permission::RevealContact
         );
         (looking || !self.read_only) && self.roles().permits(permission)
+    }
+
+    /// Is this part of the platform a built-in stand-in? What it produced (an invoice
+    /// number, a text message) is then said to be a demo wherever the TUI shows it.
+    pub fn demo(&self, part: DemoPart) -> bool {
+        self.platform
+            .as_ref()
+            .is_some_and(|h| h.demo_parts.contains(&part))
     }
 
     /// The largest upload the platform takes (10 MB until it says).

@@ -127,6 +127,13 @@ async fn a_day_of_mailing_and_invoicing_ends_with_every_order_completed() {
     finance.wait_text("再按 Enter 确认", WAIT);
     finance.send("\r");
     finance.wait_text(&format!("✓ {} 发票已开具", c.order_no), WAIT);
+    // The built-in numbering is no tax authority's: the notice says so (however wrapped).
+    let joined: String = finance.screen().split_whitespace().collect();
+    assert!(
+        joined.contains("（演示，非税务发票）"),
+        "{}",
+        finance.screen()
+    );
     finance.wait_text("待开票 2 单", WAIT);
 
     // The first order at the counter, from what the order says.

@@ -76,6 +76,12 @@ async fn a_reviewer_returns_an_order_and_approves_it_once_corrected() {
     reviewer.send("4");
     reviewer.send("\r");
     reviewer.wait_text("已退回补正", WAIT);
+    // Texts only logged (the demo's): the reviewer is told the customer gets none.
+    reviewer.wait_for("the demo SMS said", WAIT, |s| {
+        s.split_whitespace()
+            .collect::<String>()
+            .contains("短信为演示")
+    });
     let returned = app
         .client(&app.admin)
         .order(&order.order_no, false)

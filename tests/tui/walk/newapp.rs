@@ -487,3 +487,38 @@ fn switched_to_an_organisation_the_form_opens_on_the_companys_name() {
     assert_eq!(sheet.text("organization.name"), "长沙甲乙丙有限公司");
     assert!(!sheet.text("mailing.street").contains("有限公司"));
 }
+
+/// Back at the project step to change the product (Esc from the terms), the lists open on
+/// what was chosen — the project, and its product among several — not on the first.
+#[test]
+fn back_at_the_project_step_the_choice_is_selected() {
+    let mut a = at(Lang::ZhCn, |d| {
+        d.customer = Some(customer(true));
+        d.choice = Some(Choice {
+            project_id: "p1".into(),
+            project_name: "湘潭市公共资源交易系统".into(),
+            product_id: "k2".into(),
+            product_name: "机构证书（1年，含电子印章）".into(),
+            ..choice(UserType::Organization)
+        });
+        d.step = Step::Terms;
+    });
+    key(&mut a, KeyCode::Esc);
+    let seq = {
+        let newapp = a.tab_mut::<NewApp>().expect("the tab");
+        assert_eq!(newapp.step(), Step::Project);
+        newapp.projects_seq()
+    };
+    a.answer::<NewApp>(newapp::Answer::Projects {
+        seq,
+        result: Ok(projects()),
+    });
+    let newapp = a.tab_mut::<NewApp>().expect("the tab");
+    assert_eq!((newapp.project_sel, newapp.product_sel), (0, Some(1)));
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("机构证书（1年，含电子印章）"), "{screen}");
+    // Typing a search starts from the top again.
+    typed(&mut a, "湖南");
+    let newapp = a.tab_mut::<NewApp>().expect("the tab");
+    assert_eq!(newapp.project_sel, 0);
+}

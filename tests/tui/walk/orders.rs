@@ -84,6 +84,40 @@ fn order_for_edit_conflict() -> ca_counter::api::Order {
     o
 }
 
+/// An organisation's order, mailed and invoiced (special), seen in full.
+fn invoiced_organisation() -> ca_counter::api::Order {
+    let mut o = order();
+    o.user_type = ca_counter::domain::UserType::Organization;
+    o.organization = Some(Organization {
+        name: "湖南某某建设工程有限公司长沙分公司".into(),
+        uscc: "91430100MA4L12345X".into(),
+        legal_representative: "欧阳娜娜".into(),
+    });
+    o.applicant.email = Some("ouyang.nana@example.com".into());
+    o.revealed = true;
+    o.status = OrderStatus::Completed;
+    o.allowed_actions = vec![];
+    o.shipment = Some(Shipment {
+        carrier: "shunfeng".into(),
+        tracking_no: "SF1234567890123".into(),
+        shipped_at: "2026-11-28T08:00:00Z".into(),
+    });
+    o.invoice = Some(InvoiceInfo {
+        invoice_no: "26430000000000000042".into(),
+        invoice_kind: "special".into(),
+        buyer_name: "湖南某某建设工程有限公司长沙分公司".into(),
+        net_fen: 18_868,
+        tax_fen: 1_132,
+        total_fen: 20_000,
+        attachment_id: None,
+        email: "fi*****@example.com".into(),
+        mail_status: Some("sent".into()),
+        mail_detail: None,
+        issued_at: "2026-11-28T08:00:00Z".into(),
+    });
+    o
+}
+
 fn field_error(field: &str, message: &str) -> ca_counter::api::ClientError {
     let mut e = problem(
         "validation_failed",
@@ -216,35 +250,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     o.rejection_reasons = vec!["申请表缺少签字".into(), "信息与实名认证结果不一致".into()];
     out.push(scene("order returned", opened(lang, o.clone())));
 
-    let mut o = order();
-    o.user_type = ca_counter::domain::UserType::Organization;
-    o.organization = Some(Organization {
-        name: "湖南某某建设工程有限公司长沙分公司".into(),
-        uscc: "91430100MA4L12345X".into(),
-        legal_representative: "欧阳娜娜".into(),
-    });
-    o.applicant.email = Some("ouyang.nana@example.com".into());
-    o.revealed = true;
-    o.status = OrderStatus::Completed;
-    o.allowed_actions = vec![];
-    o.shipment = Some(Shipment {
-        carrier: "shunfeng".into(),
-        tracking_no: "SF1234567890123".into(),
-        shipped_at: "2026-11-28T08:00:00Z".into(),
-    });
-    o.invoice = Some(InvoiceInfo {
-        invoice_no: "26430000000000000042".into(),
-        invoice_kind: "special".into(),
-        buyer_name: "湖南某某建设工程有限公司长沙分公司".into(),
-        net_fen: 18_868,
-        tax_fen: 1_132,
-        total_fen: 20_000,
-        attachment_id: None,
-        email: "fi*****@example.com".into(),
-        mail_status: Some("sent".into()),
-        mail_detail: None,
-        issued_at: "2026-11-28T08:00:00Z".into(),
-    });
+    let o = invoiced_organisation();
     let mut a = opened(lang, o);
     a.answer::<Orders>(orders::Answer::Tracking {
         order_no: "HN20261128000003".into(),
@@ -524,4 +530,70 @@ fn a_note_closed_with_esc_comes_back_with_n() {
     key(&mut a, KeyCode::Char('n'));
     let screen = render(&a, 80, 24);
     assert!(screen.contains("已致电客户，等待回传"), "{screen}");
+}
+
+/// A support agent pressing an action key their role lacks is told whose it is, rather than
+/// nothing happening.
+#[test]
+fn an_action_key_of_another_role_says_whose_it_is() {
+    for (lang, words) in [
+        (
+            Lang::ZhCn,
+            "“审核通过”需要审核、管理员角色，你的角色（客服）不能办理",
+        ),
+        (
+            Lang::En,
+            "\"approve\" needs the role reviewer, admin; your role (support)",
+        ),
+    ] {
+        let mut o = order();
+        // The platform offers a support agent no action on it.
+        o.allowed_actions = vec![];
+        let mut a = opened(lang, o);
+        operator(&mut a, "周客服", Role::Support);
+        a.take_jobs();
+        key(&mut a, KeyCode::Char('a'));
+        let screen = render(&a, 80, 24);
+        assert!(
+            screen
+                .split_whitespace()
+                .collect::<String>()
+                .contains(&words.replace(' ', "")),
+            "{screen}"
+        );
+        assert_eq!(a.take_jobs().len(), 0, "nothing asked of the platform");
+    }
+}
+
+/// An organisation's person is its handler (经办人), as on its form; an invoice from the
+/// built-in numbering says it is no tax invoice.
+#[test]
+fn an_organisations_order_names_its_handler_and_a_demo_invoice_says_so() {
+    let mut a = opened(Lang::ZhCn, invoiced_organisation());
+    let screen = render(&a, 100, 40);
+    assert!(
+        screen.contains("经办人") && !screen.contains("申请人"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("非税务发票"),
+        "no demo said before the platform does: {screen}"
+    );
+    a.frame_answer(ca_counter::tui::app::FrameAnswer::Health(Ok(
+        ca_counter::api::Health {
+            status: "ok".into(),
+            version: "t".into(),
+            database: "sqlite".into(),
+            max_upload_bytes: 10 << 20,
+            public_base_url: String::new(),
+            qr_payment: true,
+            demo_parts: vec![ca_counter::api::DemoPart::Invoices],
+        },
+    )));
+    // Wide enough for the invoice's line to stay one row.
+    let screen = render(&a, 160, 40);
+    assert!(
+        screen.contains("26430000000000000042（演示，非税务发票）"),
+        "{screen}"
+    );
 }

@@ -16,9 +16,9 @@ pub use form::{FIELDS, InvoiceForm, ROWS, kind_label, source_of};
 pub use keys::Cmd;
 pub use messages::{Answer, Request};
 
-use crate::api::{ActionRequest, ClientError, InvoicingItem, IssueInvoice};
+use crate::api::{ActionRequest, ClientError, DemoPart, InvoicingItem, IssueInvoice};
 use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
-use crate::i18n::{Lang, T};
+use crate::i18n::{Arg, Lang, T};
 use crate::tui::component::{Component, Ctx, Env, Live, View};
 use crate::tui::keys::{Binding, Focus};
 use crate::tui::list::{Fetch, Rows};
@@ -222,6 +222,13 @@ impl Invoicing {
                 let invoice = order.invoice.as_ref();
                 let email = invoice.map(|i| i.email.clone()).unwrap_or_default();
                 let order_no = order_no.to_owned();
+                // A number from the built-in sequence is no tax authority's: the clerk
+                // must not read it to the customer as one.
+                let mark = if ctx.shared.demo(DemoPart::Invoices) {
+                    Arg::Text(T::DemoInvoiceMark)
+                } else {
+                    Arg::Plain(String::new())
+                };
                 self.form = None;
                 // Off the queue at once, the selection on the row after it: the next
                 // customer's request, whatever the refreshed queue brings later.
@@ -229,12 +236,21 @@ impl Invoicing {
                 self.notice = Some(match invoice.and_then(|i| i.mail_status.as_deref()) {
                     Some("failed") => {
                         let why = invoice.and_then(|i| i.mail_detail.clone()).unwrap_or_default();
-                        Notice::warning(Text::with(T::InvoiceMailFailed, [order_no, number, why]))
+                        Notice::warning(Text::with(
+                            T::InvoiceMailFailed,
+                            [order_no.into(), number.into(), why.into(), mark],
+                        ))
                     }
                     Some("kept") => {
-                        Notice::done(Text::with(T::InvoiceKeptNotice, [order_no, number, email]))
+                        Notice::done(Text::with(
+                        T::InvoiceKeptNotice,
+                        [order_no.into(), number.into(), email.into(), mark],
+                    ))
                     }
-                    _ => Notice::done(Text::with(T::InvoiceIssuedNotice, [order_no, number, email])),
+                    _ => Notice::done(Text::with(
+                        T::InvoiceIssuedNotice,
+                        [order_no.into(), number.into(), email.into(), mark],
+                    )),
                 });
             }
             Err(ClientError::Problem(problem)) if !problem.errors.is_empty() => {

@@ -27,11 +27,7 @@ impl NewApp {
                     return;
                 }
                 match result {
-                    Ok(projects) => {
-                        self.projects = projects;
-                        self.project_sel =
-                            self.project_sel.min(self.projects.len().saturating_sub(1));
-                    }
+                    Ok(projects) => self.projects_found(projects),
                     Err(e) => {
                         if let Some(sheet) = self.sheet_mut() {
                             sheet.notice = Some(Notice::error(describe(&e, lang)));

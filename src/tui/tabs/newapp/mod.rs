@@ -58,6 +58,9 @@ pub struct NewApp {
     /// Choosing a product of the selected project (its index), or still the project.
     pub product_sel: Option<usize>,
     projects_seq: u64,
+    /// The next project list selects the draft's chosen project and product (back at the
+    /// project step to change it, the cursor starts where the choice is).
+    reselect: bool,
     /// The QR code is shown full-screen.
     pub enlarged: bool,
     /// Ctrl-D was pressed once: a second press discards the draft.
@@ -491,6 +494,10 @@ impl NewApp {
             }
             sheet.draft.step = step.previous();
             sheet.notice = None;
+        }
+        if step.previous() == Step::Project {
+            // Back to change the product: the cursor on what was chosen.
+            self.select_choice();
         }
         true
     }

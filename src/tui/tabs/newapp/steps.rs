@@ -42,6 +42,7 @@ impl NewApp {
             Step::Project => {
                 self.product_sel = None;
                 self.search_projects(ctx);
+                self.reselect = true;
             }
             Step::Terms => {
                 self.terms_scroll = 0;
@@ -241,8 +242,34 @@ impl NewApp {
         });
     }
 
+    /// Takes the latest project list: the cursor on the draft's choice when the step was
+    /// just entered, else where it was (within the list).
+    pub(super) fn projects_found(&mut self, projects: Vec<Project>) {
+        self.projects = projects;
+        self.project_sel = self.project_sel.min(self.projects.len().saturating_sub(1));
+        if std::mem::take(&mut self.reselect) {
+            self.select_choice();
+        }
+    }
+
+    /// The cursor on the draft's chosen project, and on its product when it has several
+    /// (the list opened on it), when the list holds it.
+    pub(super) fn select_choice(&mut self) {
+        let Some(choice) = self.sheet().and_then(|s| s.draft.choice.clone()) else {
+            return;
+        };
+        let Some(at) = self.projects.iter().position(|p| p.id == choice.project_id) else {
+            return;
+        };
+        self.project_sel = at;
+        let products = &self.projects[at].products;
+        if products.len() > 1 {
+            self.product_sel = products.iter().position(|p| p.id == choice.product_id);
+        }
+    }
+
     /// The number of the latest project search (older answers are dropped).
-    pub(super) fn projects_seq(&self) -> u64 {
+    pub fn projects_seq(&self) -> u64 {
         self.projects_seq
     }
 
@@ -304,6 +331,7 @@ impl NewApp {
                 }
                 self.project_sel = 0;
                 self.search_projects(ctx);
+                self.reselect = false;
             }
         }
         true

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::keys::order_actions;
 use super::{Detail, Orders};
-use crate::api::{AttachmentKind, HistoryEntry, Order, Tracking};
+use crate::api::{AttachmentKind, DemoPart, HistoryEntry, Order, Tracking};
 use crate::domain::{Action, OrderStatus, TrackingState};
 use crate::i18n::{Lang, T};
 use crate::tui::component::{Env, View};
@@ -75,7 +75,7 @@ pub fn lines<'a>(
         lang,
     )));
     let a = &order.applicant;
-    let mut applicant = pair(theme, T::FieldApplicant, a.name.clone(), lang);
+    let mut applicant = pair(theme, order.user_type.person_label(), a.name.clone(), lang);
     applicant.extend(pair(theme, T::FieldIdNumber, a.id_number.clone(), lang));
     applicant.extend(pair(theme, T::FieldPhone, a.phone.clone(), lang));
     lines.push(Line::from(applicant));
@@ -125,12 +125,23 @@ pub fn lines<'a>(
         ));
     }
     match (&order.invoice, &order.invoice_no) {
-        (Some(invoice), _) => money.extend(pair(
-            theme,
-            T::FieldInvoice,
-            format!("{} {} {}", invoice.invoice_no, invoice.buyer_name, invoice.email),
-            lang,
-        )),
+        (Some(invoice), _) => {
+            // Issued by the built-in sequence: no tax authority's number.
+            let mark = if view.shared.demo(DemoPart::Invoices) {
+                T::DemoInvoiceMark.get(lang)
+            } else {
+                ""
+            };
+            money.extend(pair(
+                theme,
+                T::FieldInvoice,
+                format!(
+                    "{}{mark} {} {}",
+                    invoice.invoice_no, invoice.buyer_name, invoice.email
+                ),
+                lang,
+            ))
+        }
         (None, Some(number)) => money.extend(pair(theme, T::FieldInvoice, number.clone(), lang)),
         (None, None) => {}
     }

@@ -298,6 +298,50 @@ impl Orders {
     }
 }
 
+impl Orders {
+    /// The key of an action the open order's status has, pressed by an operator whose roles
+    /// may not do it: says whose it is, rather than nothing (a support agent pressing `a`
+    /// learns that approving is the reviewer's).
+    fn not_for_role(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
+        let crossterm::event::KeyCode::Char(c) = key.code else {
+            return false;
+        };
+        let Some(order) = self.detail.as_ref().and_then(|d| d.order.as_ref()) else {
+            return false;
+        };
+        let shared = ctx.env.shared;
+        let Some(me) = shared.me.as_ref().filter(|_| !shared.read_only) else {
+            return false;
+        };
+        let Some(action) = crate::domain::TRANSITIONS.iter().find_map(|&(action, from, _)| {
+            (from == order.status
+                && action != Action::IssueInvoice
+                && keys::action_key(action) == c
+                && !shared.permits(Permission::Act(action)))
+            .then_some(action)
+        }) else {
+            return false;
+        };
+        let lang = ctx.env.lang;
+        let whose: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.permits(Permission::Act(action)))
+            .collect();
+        let mut text = Text::with(
+            T::ActionNotForRole,
+            [
+                action.label(lang).to_owned(),
+                crate::tui::component::role_names(&whose, lang),
+                crate::tui::component::role_names(&me.roles, lang),
+            ],
+        );
+        // Role names are worded now: after a language switch the notice is not shown.
+        text.worded_in = Some(lang);
+        self.notice = Some(Notice::error(text));
+        true
+    }
+}
+
 impl Component for Orders {
     type Cmd = Cmd;
     type Request = Request;
@@ -519,7 +563,7 @@ impl Component for Orders {
             }
             return true;
         }
-        false
+        self.not_for_role(ctx, key)
     }
 
     fn paste(&mut self, _ctx: &mut Ctx<Request>, text: &str) -> bool {

@@ -236,6 +236,22 @@ fn draw_detail(orders: &Orders, detail: &Detail, frame: &mut Frame, area: Rect, 
         .collect();
     // Each row is whole by construction; the view shows a window of them (↑↓ scroll).
     paint::lines(frame, inner, visible);
+    // What the window leaves out, on the bottom border: a long order (history, tracking)
+    // does not end at the panel's edge without a word.
+    let below = total.saturating_sub(scroll + inner.height);
+    let hint = if below > 0 {
+        T::OrderMoreBelow.fill(lang, &[&below.to_string()])
+    } else if scroll > 0 {
+        T::OrderMoreAbove.fill(lang, &[&scroll.to_string()])
+    } else {
+        return;
+    };
+    let text = format!(" {hint} ");
+    let width = crate::tui::text::width(&text) as u16;
+    if area.height > 2 && area.width > width + 4 {
+        let at = Rect::new(area.right() - width - 2, area.bottom() - 1, width, 1);
+        paint::line(frame, at, Line::from(Span::styled(text, theme.dim)));
+    }
 }
 
 /// A row of the form popup.

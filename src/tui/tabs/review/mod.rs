@@ -16,7 +16,7 @@ pub use messages::{Answer, Request};
 pub use popup::{Checklist, Popup, REASONS};
 pub use screen::{Hold, Picture, Screen};
 
-use crate::api::ReviewItem;
+use crate::api::{DemoPart, ReviewItem};
 use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
 use crate::i18n::T;
 use crate::tui::component::{Component, Ctx, Env, Live, View};
@@ -282,6 +282,9 @@ impl Component for Review {
                     Ok(order) => {
                         let done = if action == Action::Approve {
                             T::ReviewApproved
+                        } else if ctx.env.shared.demo(DemoPart::Sms) {
+                            // Only logged: the clerk must tell the customer otherwise.
+                            T::ReviewReturnedDemoSms
                         } else {
                             T::ReviewReturned
                         };

@@ -206,7 +206,7 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     let mut lines = vec![
         section(T::SectionApplicant),
         pair(
-            T::FieldApplicant,
+            order.user_type.person_label(),
             format!("{} {}", order.applicant.name, order.applicant.id_number),
         ),
         pair(T::FieldPhone, order.applicant.phone.clone()),

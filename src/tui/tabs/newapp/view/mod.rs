@@ -560,8 +560,13 @@ fn submit(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
     let lang = view.lang;
     let theme = view.theme;
     let d = &sheet.draft;
+    // The person applying, or for an organisation its handler (as on the form).
+    let person = sheet
+        .user_type()
+        .unwrap_or(crate::domain::UserType::Individual)
+        .person_label();
     let labels = [
-        T::FieldApplicant,
+        person,
         T::FieldPhone,
         T::FieldOrganization,
         T::FieldLegalRep,
@@ -591,7 +596,7 @@ fn submit(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
     };
     let customer = d.customer.clone().unwrap_or_default();
     let mut lines = pair(
-        T::FieldApplicant,
+        person,
         format!("{}  {}", d.field("applicant.name"), d.field("applicant.id_number")),
     );
     lines.extend(pair(T::FieldPhone, customer.phone.clone()));
