@@ -403,7 +403,9 @@ async fn serve(
         );
     }
     // Every built-in stand-in says it is one, on the first screen an operator reads.
-    let demo = ca_counter::server::demo::DemoParts::of(&config.platform);
+    // As the platform counted them at start (the demo catalog's products included), the
+    // same in both languages.
+    let demo = platform.demo();
     if let Some(line) = demo.line(ca_counter::i18n::Lang::ZhCn) {
         eprintln!("{line}");
         eprintln!(

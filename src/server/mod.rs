@@ -91,6 +91,7 @@ pub enum StartError {
 pub struct Platform {
     addr: SocketAddr,
     public_base: String,
+    demo: demo::DemoParts,
     store: Store,
     shutdown: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
@@ -364,6 +365,7 @@ impl Platform {
         Ok(Platform {
             addr,
             public_base,
+            demo,
             store,
             shutdown,
             server,
@@ -385,6 +387,12 @@ impl Platform {
     /// The public base URL used in QR codes.
     pub fn public_base_url(&self) -> &str {
         &self.public_base
+    }
+
+    /// The built-in stand-ins it runs with (the demo catalog's products counted as at
+    /// start).
+    pub fn demo(&self) -> demo::DemoParts {
+        self.demo
     }
 
     /// The database.

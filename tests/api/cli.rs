@@ -10,13 +10,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_ca-counter");
 struct Env {
     dir: tempfile::TempDir,
     url: String,
+    /// What `serve` has written to stderr so far.
+    said: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Env {
     fn new() -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("platform.db").display());
-        Env { dir, url }
+        Env {
+            dir,
+            url,
+            said: Default::default(),
+        }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -51,8 +57,12 @@ impl Env {
             .expect("spawn serve");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = std::sync::mpsc::channel();
+        let said = self.said.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(mut said) = said.lock() {
+                    said.push(line.clone());
+                }
                 if let Some(rest) = line.split(" on http://").nth(1) {
                     let address = rest
                         .split_whitespace()
@@ -418,6 +428,19 @@ fn serve_loads_the_demo_catalog_into_a_fresh_database() {
     let projects: serde_json::Value = serde_json::from_str(&all).expect("json");
     assert!(projects.as_array().map(Vec::len).unwrap_or(0) >= 15);
     assert!(stop(child).success());
+    // The start-up lines name the demo catalog in both languages, as the platform counts
+    // its parts (a Chinese line once left it out).
+    let said = env.said.lock().expect("lines").join("\n");
+    let zh = said
+        .lines()
+        .find(|l| l.starts_with("演示部件"))
+        .unwrap_or_else(|| panic!("a Chinese demo line: {said}"));
+    assert!(zh.contains("演示目录"), "{said}");
+    let en = said
+        .lines()
+        .find(|l| l.starts_with("demo parts"))
+        .unwrap_or_else(|| panic!("an English demo line: {said}"));
+    assert!(en.contains("demo catalog"), "{said}");
 }
 
 #[test]
