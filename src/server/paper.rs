@@ -423,8 +423,16 @@ pub fn receipt(
             line(T::FieldIdNumber, mask_id_number(&data.applicant.id_number)),
         ],
     };
-    // Kept as proof of payment: paid or not, how and when.
+    // Kept as proof of payment: paid or not, how and when. A transfer's voucher is only
+    // the customer's word until review has checked it against the account.
+    let checked = !matches!(
+        row.status().ok(),
+        Some(OrderStatus::PendingReview | OrderStatus::Rejected)
+    );
     let paid = match (row.paid_at, row.payment_method.as_deref()) {
+        (Some(at), Some("bank_transfer")) if !checked => {
+            T::DocVoucherUnchecked.fill(ZH, &[&super::present::china_datetime(at)])
+        }
         (Some(at), method) => T::DocPaidValue.fill(
             ZH,
             &[
@@ -636,7 +644,7 @@ pub fn slip(state: &AppState, row: &OrderRow) -> TransferSlip {
             line(T::DocAccountNo, bank.account_no.clone()),
             line(
                 T::FieldAmount,
-                format!("{amount}（{}）", amount.to_chinese_capital()),
+                format!("{amount}（人民币{}）", amount.to_chinese_capital()),
             ),
             line(T::DocPayer, payer),
             line(

@@ -8,6 +8,7 @@ use crate::on_both_databases;
 on_both_databases!(
     the_application_form_carries_the_applicant_project_and_reference,
     the_receipt_and_a_reprint_name_the_order,
+    a_transfer_is_paid_on_the_receipt_only_once_review_has_checked_it,
     a_character_no_font_has_is_named_with_the_document,
     a_configured_font_that_is_not_there_stops_the_start_naming_it,
     the_terms_come_in_the_operators_language,
@@ -347,5 +348,95 @@ async fn the_transfer_slip_names_the_account_amount_and_reference(db: Db) {
         ),
         Ok(_) => panic!("a slip for a paid order"),
     }
+    app.finish().await;
+}
+
+/// A transfer's voucher is the customer's word until review has checked it against the
+/// account: the receipt (kept as proof of payment) says so, also once the order is
+/// returned, and says paid once it is approved.
+async fn a_transfer_is_paid_on_the_receipt_only_once_review_has_checked_it(db: Db) {
+    use ca_counter::api::{ActionRequest, AttachmentKind};
+    use ca_counter::domain::Action;
+    let app = TestApp::spawn(db).await;
+    let receipt = |order_no: String| {
+        let request = app
+            .http
+            .get(app.url(&format!("/api/v1/orders/{order_no}/receipt")))
+            .bearer_auth(&app.clerk);
+        async move {
+            let bytes = request
+                .send()
+                .await
+                .expect("send")
+                .bytes()
+                .await
+                .expect("pdf");
+            pdf_text(&bytes).split_whitespace().collect::<String>()
+        }
+    };
+    let order = app.submit("张三").await;
+    let order = app
+        .act(
+            &app.clerk,
+            &order,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    let voucher = app
+        .client(&app.clerk)
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Voucher,
+            "voucher.jpg",
+            crate::common::voucher_jpeg(64, 48),
+        )
+        .await
+        .expect("voucher");
+    let with_voucher = ActionRequest {
+        attachment_ids: vec![voucher.id],
+        ..Default::default()
+    };
+    let order = app
+        .act(&app.clerk, &order, Action::UploadVoucher, with_voucher)
+        .await;
+    let text = receipt(order.order_no.to_string()).await;
+    assert!(
+        text.contains("已提交银行转账凭证") && text.contains("待核实到账"),
+        "{text}"
+    );
+    assert!(!text.contains("已付款"), "{text}");
+    let reject = ActionRequest {
+        reasons: vec!["转账金额与订单金额不符".into()],
+        ..Default::default()
+    };
+    let order = app.act(&app.reviewer, &order, Action::Reject, reject).await;
+    let text = receipt(order.order_no.to_string()).await;
+    assert!(
+        text.contains("待核实到账") && !text.contains("已付款"),
+        "{text}"
+    );
+    let corrected = app
+        .client(&app.clerk)
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "voucher-again.jpg",
+            crate::common::voucher_jpeg(64, 48),
+        )
+        .await
+        .expect("correction");
+    let resubmit = ActionRequest {
+        attachment_ids: vec![corrected.id],
+        ..Default::default()
+    };
+    let order = app
+        .act(&app.clerk, &order, Action::Resubmit, resubmit)
+        .await;
+    let order = app
+        .act(&app.reviewer, &order, Action::Approve, Default::default())
+        .await;
+    let text = receipt(order.order_no.to_string()).await;
+    assert!(text.contains("已付款（银行转账，"), "{text}");
     app.finish().await;
 }

@@ -218,9 +218,12 @@ fn batch(n: usize) -> MailingSheet {
             },
             postal_code: "410082".into(),
             product: "个人证书（1年）".into(),
+            // Every fourth paid only at the sandbox cashier.
+            demo: (i % 4 == 0).then(|| "演示订单·未实际收款".into()),
         })
         .collect();
     MailingSheet {
+        demo: (n >= 4).then(|| "样例 · 演示 SAMPLE — DEMO".into()),
         ca_name: "湖南CA".into(),
         title: "邮寄清单".into(),
         printed_at: "打印时间 2026-11-28 15:30".into(),
@@ -234,8 +237,43 @@ fn batch(n: usize) -> MailingSheet {
             product: "产品".into(),
             count: "共 {0} 件".into(),
             sender: "寄件人：湖南CA 长沙受理中心 长沙市岳麓区麓谷大道627号 0731-88886666".into(),
+            demo_row: "（演示，未实际收款）".into(),
+            page_of: "第 {0} 页 共 {1} 页".into(),
         },
     }
+}
+
+/// A parcel paid only at the sandbox cashier says so on its label and its list row, the
+/// list's pages carry the demo mark and their numbers; a real parcel's label says nothing.
+#[test]
+fn a_demo_parcel_says_so_on_its_label_and_the_list() {
+    let sheet = batch(9);
+    let bytes = pdf::mailing_sheet(&fonts(), &sheet)
+        .expect("render mailing sheet")
+        .bytes;
+    let text = text_of("mailing_demo.pdf", &bytes);
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let squeezed = |page: &str| page.split_whitespace().collect::<String>();
+    // The list: parcels 4 and 8 are demo orders (their order number's cell wraps).
+    let list = squeezed(pages[0]);
+    assert!(list.contains("HN20261128000004（"), "{list}");
+    assert!(!list.contains("HN20261128000003（"), "{list}");
+    assert_eq!(list.matches("演示，未实际收款）").count(), 2, "{list}");
+    assert!(list.contains("第1页共1页"), "{list}");
+    // The first label page: parcels 1–8, two of them demo orders; the second, parcel 9.
+    let labels = squeezed(pages[1]);
+    assert_eq!(labels.matches("演示订单·未实际收款").count(), 2, "{labels}");
+    assert!(!squeezed(pages[2]).contains("演示订单"), "{}", pages[2]);
+    // A long list numbers each of its pages.
+    let sheet = batch(50);
+    let bytes = pdf::mailing_sheet(&fonts(), &sheet)
+        .expect("render mailing sheet")
+        .bytes;
+    let text = squeezed(&text_of("mailing_demo_50.pdf", &bytes));
+    assert!(
+        text.contains("第1页共3页") && text.contains("第3页共3页"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! representative, and the block the counter fills in. Every page carries the code of
 //! its order (or application) and page, so the signed scan finds its order by itself.
 
-use super::sheet::{A4_HEIGHT, A4_WIDTH, Flow, MARGIN, Sheet, code_left, stamp_codes};
+use super::sheet::{
+    A4_WIDTH, DEMO_BASELINE, FOOT_BASELINE, Flow, MARGIN, SEAL, Sheet, code_left, stamp_codes,
+};
 use super::{Choice, Fonts, PageCode, Pdf, PdfError};
 
 /// One line of the form's table.
@@ -134,9 +136,9 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
             .unwrap_or(regular)
     };
     for page in &mut pages {
-        page.text(MARGIN, A4_HEIGHT - 24.0, 8.5, form.footer.clone());
+        page.text(MARGIN, FOOT_BASELINE, 8.5, form.footer.clone());
         if let Some(mark) = &form.demo {
-            page.demo_band(mark);
+            page.demo_band(mark, DEMO_BASELINE);
         }
     }
     if let Some(code) = &form.code {
@@ -149,7 +151,8 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
 fn lay_out(fonts: &Fonts, form: &ApplicationForm, style: &Style) -> Vec<Sheet> {
     let (size, leading) = (style.size, style.leading);
     let width = A4_WIDTH - 2.0 * MARGIN;
-    let bottom = A4_HEIGHT - 36.0;
+    // Above the footer line.
+    let bottom = FOOT_BASELINE - 12.0;
     let mut flow = Flow::new(fonts, 0.0, 120.0, bottom);
     header(&mut flow.page, form);
     flow.y = 118.0;
@@ -178,8 +181,15 @@ fn lay_out(fonts: &Fonts, form: &ApplicationForm, style: &Style) -> Vec<Sheet> {
     flow.y = y + style.signature + 10.0;
 
     if let Some(auth) = &form.authorization {
-        let lines = flow.page.wrap(&auth.text, size, width - 16.0).len() as f32;
-        let height = 24.0 + lines * leading + 62.0;
+        // The seal's space holds a real 公章 (a 40–42 mm round seal), right of the
+        // authorisation; the representative signs under its words, their name wrapped
+        // there however long.
+        let seal_x = MARGIN + width - SEAL - 10.0;
+        let text_width = seal_x - MARGIN - 8.0 - 10.0;
+        let lines = flow.page.wrap(&auth.text, size, text_width).len() as f32;
+        let signature = flow.page.wrap(&auth.signature, 11.0, text_width);
+        let left = lines * leading + 8.0 + 16.0 * signature.len() as f32 + 26.0;
+        let height = 26.0 + left.max(SEAL + 6.0) + 10.0;
         flow.room(height);
         let top = flow.y;
         let page = &mut flow.page;
@@ -196,21 +206,29 @@ fn lay_out(fonts: &Fonts, form: &ApplicationForm, style: &Style) -> Vec<Sheet> {
             top + 23.0,
             size,
             leading,
-            width - 16.0,
+            text_width,
             &auth.text,
         );
-        page.text(MARGIN + 8.0, y + 20.0, 11.0, auth.signature.clone());
-        let seal_w = 110.0;
-        let seal_x = MARGIN + width - seal_w - 12.0;
-        page.dashed_rect(seal_x, y + 2.0, seal_w, 48.0);
+        let mut line_y = y + 18.0;
+        for line in signature {
+            page.text(MARGIN + 8.0, line_y, 11.0, line);
+            line_y += 16.0;
+        }
+        page.text(
+            MARGIN + 8.0,
+            (line_y + 8.0).max(top + 26.0 + SEAL - 4.0),
+            11.0,
+            auth.date_blank.clone(),
+        );
+        let seal_top = top + 26.0;
+        page.dashed_rect(seal_x, seal_top, SEAL, SEAL);
         let seal_label = page.measure(&auth.seal, 9.0);
         page.text(
-            seal_x + (seal_w - seal_label) / 2.0,
-            y + 30.0,
+            seal_x + (SEAL - seal_label) / 2.0,
+            seal_top + SEAL / 2.0 + 3.0,
             9.0,
             auth.seal.clone(),
         );
-        page.text(MARGIN + 8.0, y + 45.0, 11.0, auth.date_blank.clone());
         flow.y = top + height + 6.0;
     }
 

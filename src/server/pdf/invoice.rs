@@ -2,7 +2,7 @@
 //! code a checker scans in the top left, number, date and check code top right, buyer and
 //! seller by name and tax number, the item, the totals, 备注 and the issuer.
 
-use super::sheet::{Align, MM, Sheet};
+use super::sheet::{Align, EDGE, MM, Sheet};
 use super::text::{self, SMALLEST};
 use super::{Fonts, Pdf, PdfError};
 
@@ -117,7 +117,7 @@ pub struct InvoiceDocument {
 const PAGE_WIDTH: f32 = 241.0 * MM;
 const PAGE_HEIGHT: f32 = 140.0 * MM;
 /// Margin of the invoice.
-const INVOICE_MARGIN: f32 = 22.0;
+const INVOICE_MARGIN: f32 = EDGE;
 /// Side of the QR code, quiet zone included.
 const QR_SIDE: f32 = 21.0 * MM;
 
@@ -383,10 +383,13 @@ pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Pdf, PdfError> {
         half,
     );
     sheet.text(left + 4.0, y + 20.0, size, issuer);
-    // A long remark makes the page taller, never cut.
-    sheet.height = sheet.height.max(y + 20.0 + INVOICE_MARGIN);
+    // A long remark makes the page taller, never cut; a demo's level mark gets a line of
+    // its own under the issuer, above the margin.
+    let foot = if doc.demo.is_some() { 14.0 } else { 0.0 };
+    sheet.height = sheet.height.max(y + 20.0 + foot + INVOICE_MARGIN);
     if let Some(mark) = &doc.demo {
-        sheet.demo_band(mark);
+        let level_at = sheet.height - INVOICE_MARGIN - 2.0;
+        sheet.demo_band(mark, level_at);
     }
     sheet.finish(&doc.title)
 }

@@ -1,6 +1,8 @@
 //! The mailing list for the post office and the labels to stick on the parcels.
 
-use super::sheet::{A4_HEIGHT as HEIGHT, A4_WIDTH as WIDTH, Align, Sheet};
+use super::sheet::{
+    A4_HEIGHT as HEIGHT, A4_WIDTH as WIDTH, Align, DEMO_BASELINE, FOOT_BASELINE, Sheet,
+};
 use super::text::{self, SMALLEST};
 use super::{Fonts, Pdf, PdfError};
 
@@ -18,6 +20,9 @@ pub struct MailingLabel {
     pub postal_code: String,
     /// What is in the parcel, e.g. 个人证书（1年）.
     pub product: String,
+    /// Paid only at the sandbox cashier: the label says so (演示订单·未实际收款), so no real
+    /// certificate goes out for money never received.
+    pub demo: Option<String>,
 }
 
 /// The fixed captions of a mailing sheet, in the caller's language.
@@ -38,6 +43,10 @@ pub struct MailingCaptions {
     pub count: String,
     /// The small sender line on each label, e.g. 寄件人：湖南CA 长沙受理点 0731-8888xxxx.
     pub sender: String,
+    /// After a demo order's number in the list, e.g. （演示，未实际收款）.
+    pub demo_row: String,
+    /// The list's page numbers, with `{0}` and `{1}`, e.g. 第 {0} 页 共 {1} 页.
+    pub page_of: String,
 }
 
 /// A batch of parcels: the list for the post office, then the labels to stick on.
@@ -52,6 +61,8 @@ pub struct MailingSheet {
     pub labels: Vec<MailingLabel>,
     /// The fixed captions.
     pub captions: MailingCaptions,
+    /// The demo mark of the list's pages, when a parcel of it is a demo order.
+    pub demo: Option<String>,
 }
 
 /// Margin of the mailing list pages.
@@ -67,6 +78,20 @@ const LABELS_DOWN: usize = 4;
 /// page.
 pub fn mailing_sheet(fonts: &Fonts, batch: &MailingSheet) -> Result<Pdf, PdfError> {
     let mut pages = mailing_list(fonts, batch);
+    // The list is handed over with the parcels: each page says which it is, and a list
+    // with a demo order on it says it is a demo.
+    let count = pages.len();
+    for (i, page) in pages.iter_mut().enumerate() {
+        let numbers = batch
+            .captions
+            .page_of
+            .replace("{0}", &(i + 1).to_string())
+            .replace("{1}", &count.to_string());
+        page.centred(FOOT_BASELINE, 8.0, &numbers);
+        if let Some(mark) = &batch.demo {
+            page.demo_band(mark, DEMO_BASELINE);
+        }
+    }
     for chunk in batch.labels.chunks(LABELS_ACROSS * LABELS_DOWN) {
         let mut page = Sheet::new(fonts);
         for (i, label) in chunk.iter().enumerate() {
@@ -128,9 +153,13 @@ fn mailing_list(fonts: &Fonts, batch: &MailingSheet) -> Vec<Sheet> {
     let mut y = list_header(&mut page, &columns, &headers, table_top, size);
 
     for (n, label) in batch.labels.iter().enumerate() {
+        let order_no = match &label.demo {
+            Some(_) => format!("{}{}", label.order_no, captions.demo_row),
+            None => label.order_no.clone(),
+        };
         let cells = [
             (n + 1).to_string(),
-            label.order_no.clone(),
+            order_no,
             label.recipient.clone(),
             label.phone.clone(),
             label.postal_code.clone(),
@@ -216,8 +245,18 @@ fn mailing_label(
     let inner = width - 2.0 * pad;
     let left = x + pad;
 
+    let mut postal_room = inner;
+    if let Some(mark) = &label.demo {
+        // Top right, boxed, beside the postal code: seen before the parcel is sealed.
+        let (size, mark) = page.fit(mark, 9.0, SMALLEST, inner / 2.0);
+        let w = page.measure(&mark, size);
+        let right = left + inner;
+        page.rect(right - w - 6.0, y + 11.0, w + 6.0, size + 6.0, 0.8);
+        page.right(right - 3.0, y + 13.0 + size, size, &mark);
+        postal_room = inner - w - 12.0;
+    }
     let postal = format!("{} {}", captions.postal_code, label.postal_code);
-    let (size, postal) = page.fit(&postal, 10.0, SMALLEST, inner);
+    let (size, postal) = page.fit(&postal, 10.0, SMALLEST, postal_room);
     page.text(left, y + 22.0, size, postal);
 
     // The recipient large on one line, or smaller on two: never cut.

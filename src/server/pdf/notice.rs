@@ -2,7 +2,9 @@
 //! reason numbered, a deadline and what happens after it, how to correct from a phone, who
 //! reviewed and whom to call, the applicant's acknowledgement and the counter's seal.
 
-use super::sheet::{A4_HEIGHT, A4_WIDTH, Flow, MARGIN, MM, code_left, stamp_codes};
+use super::sheet::{
+    A4_HEIGHT, A4_WIDTH, DEMO_BASELINE, Flow, MARGIN, MM, SEAL, code_left, stamp_codes,
+};
 use super::{Fonts, PageCode, Pdf, PdfError, Row};
 
 /// What the correction notice shows.
@@ -142,28 +144,33 @@ pub fn correction_notice(fonts: &Fonts, notice: &CorrectionNotice) -> Result<Pdf
         }
     }
 
-    flow.room(120.0);
+    // The counter's seal: room for a real 公章 (see `SEAL`).
+    flow.room(SEAL + 54.0);
     let y = flow.y + 4.0;
     let page = &mut flow.page;
     page.text(MARGIN + 21.0, y + 12.0, SIZE, notice.closing.clone());
-    let seal_w = 120.0;
-    let seal_x = MARGIN + width - seal_w;
-    page.dashed_rect(seal_x, y + 4.0, seal_w, 66.0);
+    let seal_x = MARGIN + width - SEAL;
+    page.dashed_rect(seal_x, y + 4.0, SEAL, SEAL);
     let seal = page.measure(&notice.seal, 9.0);
     page.text(
-        seal_x + (seal_w - seal) / 2.0,
-        y + 40.0,
+        seal_x + (SEAL - seal) / 2.0,
+        y + 4.0 + SEAL / 2.0 + 3.0,
         9.0,
         notice.seal.clone(),
     );
-    page.right(seal_x - 10.0, y + 62.0, SIZE, &notice.ca_name);
-    page.text(MARGIN, y + 104.0, 11.0, notice.acknowledgement.clone());
-    flow.y = y + 116.0;
+    page.right(seal_x - 10.0, y + SEAL - 4.0, SIZE, &notice.ca_name);
+    page.text(
+        MARGIN,
+        y + SEAL + 38.0,
+        11.0,
+        notice.acknowledgement.clone(),
+    );
+    flow.y = y + SEAL + 50.0;
 
     let mut pages = flow.finish();
     if let Some(mark) = &notice.demo {
         for page in &mut pages {
-            page.demo_band(mark);
+            page.demo_band(mark, DEMO_BASELINE);
         }
     }
     stamp_codes(&mut pages, &notice.code);

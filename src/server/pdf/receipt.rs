@@ -2,7 +2,9 @@
 //! date, how the certificate reaches them and where, a code to follow the order and the
 //! counter's seal; a tear-off line; the counter's stub the customer signs.
 
-use super::sheet::{A4_HEIGHT, A4_WIDTH, MARGIN, MM, Sheet, code_left, stamp_codes};
+use super::sheet::{
+    A4_HEIGHT, A4_WIDTH, DEMO_BASELINE, EDGE, MARGIN, MM, SEAL, Sheet, code_left, stamp_codes,
+};
 use super::{Fonts, PageCode, Pdf, PdfError, Row};
 
 /// The code the customer scans to follow the order, with what it does.
@@ -82,7 +84,8 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
         &receipt.follow.payload,
     );
     let text_x = MARGIN + follow_side;
-    let seal_w = 120.0;
+    // The counter's seal: room for a real 公章 (see `SEAL`).
+    let seal_w = SEAL;
     let seal_x = MARGIN + width - seal_w;
     let after = sheet.paragraph(
         text_x,
@@ -92,15 +95,15 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
         seal_x - text_x - 12.0,
         &receipt.follow.caption,
     );
-    sheet.dashed_rect(seal_x, y, seal_w, follow_side);
+    sheet.dashed_rect(seal_x, y, seal_w, SEAL);
     let seal = sheet.measure(&receipt.seal, 9.0);
     sheet.text(
         seal_x + (seal_w - seal) / 2.0,
-        y + follow_side / 2.0 + 3.0,
+        y + SEAL / 2.0 + 3.0,
         9.0,
         receipt.seal.clone(),
     );
-    y = (y + follow_side).max(after) + 10.0;
+    y = (y + SEAL).max(after) + 10.0;
     for note in &receipt.notes {
         y = sheet.paragraph(MARGIN, y, 10.0, 14.5, width, note) + 2.0;
     }
@@ -125,8 +128,8 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
     let mut pages = Vec::new();
     let stub_top = if cut + stub_height <= A4_HEIGHT - STUB_FOOT {
         // The tear-off line: dashed from edge to edge, scissors at its start, a caption.
-        sheet.dashed(14.0, cut, A4_WIDTH - 14.0, cut, 0.7);
-        sheet.scissors(18.0, cut);
+        sheet.dashed(EDGE, cut, A4_WIDTH - EDGE, cut, 0.7);
+        sheet.scissors(EDGE + 4.0, cut);
         let caption = sheet.measure(&receipt.tear_off, 8.0);
         sheet.text(
             (A4_WIDTH - caption) / 2.0,
@@ -143,15 +146,15 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
     pages.push(sheet);
     for page in &mut pages {
         if let Some(mark) = &receipt.demo {
-            page.demo_band(mark);
+            page.demo_band(mark, DEMO_BASELINE);
         }
     }
     stamp_codes(&mut pages, &receipt.code);
     super::sheet::finish_pages(pages, &receipt.title)
 }
 
-/// Room kept under the stub, above the page's foot (where the demo mark goes).
-const STUB_FOOT: f32 = 30.0;
+/// Room kept under the stub: the edge an office printer leaves blank, and a little.
+const STUB_FOOT: f32 = EDGE + 4.0;
 
 /// The counter's stub from `y`: its title, its rows, the customer's signature line.
 fn draw_stub(sheet: &mut Sheet, y: f32, receipt: &Receipt, width: f32, label_width: f32) {

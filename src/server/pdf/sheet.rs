@@ -20,6 +20,20 @@ pub(super) const A4_WIDTH: f32 = 595.28;
 pub(super) const A4_HEIGHT: f32 = 841.89;
 /// The margin of the forms.
 pub(super) const MARGIN: f32 = 56.0;
+
+/// Nothing is printed nearer the paper's edge than 10 mm: office laser printers leave the
+/// outer 4–5 mm blank, some more.
+pub(super) const EDGE: f32 = 10.0 * MM;
+
+/// The side of a seal's space: 42 mm, a round 公章 (40–42 mm) with room around it.
+pub(super) const SEAL: f32 = 42.0 * MM;
+
+/// Where an A4 page's footer line sits (its baseline), clear of `EDGE`.
+pub(super) const FOOT_BASELINE: f32 = A4_HEIGHT - EDGE - 2.0;
+
+/// Where the level demo mark of an A4 page sits (its baseline): at the top, left of the
+/// page's code, clear of `EDGE`, above the first text.
+pub(super) const DEMO_BASELINE: f32 = EDGE + 7.0;
 /// One millimetre in points.
 pub(super) const MM: f32 = 72.0 / 25.4;
 
@@ -331,8 +345,9 @@ impl Sheet {
     }
 
     /// The demo mark: `text` in large grey letters across the middle of the page, corner
-    /// to corner, so that no copy of the page passes for the real thing.
-    pub(super) fn demo_band(&mut self, text: &str) {
+    /// to corner, so that no copy of the page passes for the real thing; and level, with
+    /// its baseline at `level_at`, where it is read and copied as text.
+    pub(super) fn demo_band(&mut self, text: &str, level_at: f32) {
         let (w, h) = (self.width, self.height);
         let angle = (h / w).atan().to_degrees().min(35.0);
         let length = (w * w + h * h).sqrt() * 0.8;
@@ -354,12 +369,11 @@ impl Sheet {
                 angle,
             },
         );
-        // The same words level at the foot of the page, where they are read and copied
-        // as text (a diagonal line comes out of a PDF as scattered letters); above the
-        // 4–5 mm an office printer leaves blank at the paper's edge.
-        let (foot, line) = self.fit(text, 8.0, 6.0, w - 40.0);
+        // The same words level (a diagonal line comes out of a PDF as scattered letters),
+        // clear of the edge an office printer leaves blank (see `EDGE`).
+        let (foot, line) = self.fit(text, 8.0, 6.0, w - 2.0 * EDGE);
         let used = self.measure(&line, foot);
-        self.text_styled((w - used) / 2.0, h - 15.0, foot, line, 60, 0.0);
+        self.text_styled((w - used) / 2.0, level_at, foot, line, 60, 0.0);
     }
 
     pub(super) fn finish(self, title: &str) -> Result<Pdf, PdfError> {

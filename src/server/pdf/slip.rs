@@ -1,7 +1,7 @@
 //! The bank-transfer slip: the CA's account, the amount and the order number to write as
 //! the transfer's reference.
 
-use super::sheet::{A4_WIDTH, MARGIN, Sheet, code_left, stamp_codes};
+use super::sheet::{A4_WIDTH, DEMO_BASELINE, MARGIN, Sheet, code_left, stamp_codes};
 use super::{Fonts, PageCode, Pdf, PdfError, Row};
 
 /// What the transfer slip shows.
@@ -54,7 +54,7 @@ pub fn transfer_slip(fonts: &Fonts, slip: &TransferSlip) -> Result<Pdf, PdfError
         y = sheet.paragraph(MARGIN, y, 10.5, 15.5, width, note) + 2.0;
     }
     if let Some(mark) = &slip.demo {
-        sheet.demo_band(mark);
+        sheet.demo_band(mark, DEMO_BASELINE);
     }
     let mut pages = vec![sheet];
     stamp_codes(&mut pages, &slip.code);

@@ -179,10 +179,19 @@ pub async fn labels(
             ),
             postal_code: mailing.postal_code,
             product: format!("{} {}", row.project_name, row.product_name),
+            // Paid only at the sandbox cashier: no money came in for this parcel.
+            demo: (row.payment_method.as_deref()
+                == Some(crate::server::payments::sandbox::SANDBOX_ID))
+            .then(|| T::DocMailingDemoLabel.get(zh).to_owned()),
         });
     }
     let t = |text: T| text.get(zh).to_owned();
+    let demo = labels
+        .iter()
+        .any(|l| l.demo.is_some())
+        .then(|| T::DemoMarkDocument.get(zh).to_owned());
     let sheet = MailingSheet {
+        demo,
         ca_name: state.config.ca_name.clone(),
         title: t(T::DocMailingTitle),
         printed_at: china_datetime(now_ms()),
@@ -196,6 +205,8 @@ pub async fn labels(
             product: t(T::DocProduct),
             count: t(T::DocMailingCount),
             sender: T::DocMailingSender.fill(zh, &[&state.config.ca_name, &state.config.hotline]),
+            demo_row: t(T::DocMailingDemoRow),
+            page_of: t(T::DocPageOf),
         },
     };
     let fonts = state.fonts.clone();
