@@ -153,19 +153,47 @@ fn is_json(content_type: &str) -> bool {
             .is_some_and(|sub| sub.ends_with("+json"))
 }
 
+/// The largest JSON body an operation reads. The largest the API's clients send (a
+/// mailing batch of a few hundred order numbers) is a few kilobytes; a body of megabytes
+/// would only cost the instance CPU that its other requests (health probes too) wait for.
+pub const JSON_LIMIT: usize = 256 * 1024;
+
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let not_json = req
             .headers()
             .get(header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .filter(|t| !is_json(t));
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        Ok(JsonBody { bytes, not_json })
+        let too_large = || {
+            // Left unread: the connection cannot carry another request.
+            let mut response = ApiError::BodyTooLarge(JSON_LIMIT).into_response();
+            response.headers_mut().insert(
+                header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+            response
+        };
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > JSON_LIMIT as u64) {
+            return Err(too_large());
+        }
+        match axum::body::to_bytes(req.into_body(), JSON_LIMIT).await {
+            Ok(bytes) => Ok(JsonBody { bytes, not_json }),
+            // Over the limit as it arrived (no length declared), or cut off.
+            Err(e) if e.to_string().contains("length limit") => Err(too_large()),
+            Err(e) => Err(ApiError::BadRequest {
+                code: "malformed_request",
+                detail: Msg::with(T::ProblemBodyUnreadable, [e.to_string()]),
+            }
+            .into_response()),
+        }
     }
 }
 

@@ -18,6 +18,7 @@ on_both_databases!(
     the_answer_to_a_new_order_is_the_order_as_read_back,
     a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words,
     a_json_operation_tells_a_form_encoded_body_to_send_json,
+    a_json_body_of_megabytes_is_refused_unread,
     orders_submitted_together_are_each_written_whole_and_once,
     the_courier_may_call_an_office_landline,
 );
@@ -364,6 +365,47 @@ async fn the_answer_to_a_new_order_is_the_order_as_read_back(db: Db) {
         let answer: serde_json::Value = again.json().await.expect("json");
         assert!(answer.get("realname").is_none(), "{answer}");
     }
+    app.finish().await;
+}
+
+/// A JSON body far beyond anything the API takes (a 2 MB name) is refused as too large
+/// before it is read — reading megabytes of JSON costs the instance CPU its other
+/// requests wait for — and the connection is closed.
+async fn a_json_body_of_megabytes_is_refused_unread(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let body = format!(
+        r#"{{"phone": "13900004444", "name": "{}"}}"#,
+        "张".repeat(700_000)
+    );
+    let response = app
+        .http
+        .post(app.url("/api/v1/customers"))
+        .bearer_auth(&app.clerk)
+        .header("Content-Type", "application/json")
+        .header("Accept-Language", "en")
+        .body(body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status().as_u16(), 413);
+    assert_eq!(
+        response
+            .headers()
+            .get("connection")
+            .and_then(|v| v.to_str().ok()),
+        Some("close")
+    );
+    let problem: Problem = response.json().await.expect("problem");
+    assert!(problem.detail.contains("256 KB"), "{problem:?}");
+    let found = app
+        .http
+        .get(app.url("/api/v1/customers?phone=13900004444"))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    let found: serde_json::Value = found.json().await.expect("json");
+    assert_eq!(found, json!([]));
     app.finish().await;
 }
 
