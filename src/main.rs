@@ -540,7 +540,7 @@ async fn operator(store: &Store, command: OperatorCommand) -> Result<()> {
             let roles = parse_roles(&roles)?;
             if store.set_roles(&name, &roles).await? {
                 println!(
-                    "{name} now has roles {} (every instance takes them within 5 s)",
+                    "{name} now has roles {} (every instance takes them at once; open screens reconnect)",
                     roles.to_list()
                 );
             } else {

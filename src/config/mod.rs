@@ -153,6 +153,9 @@ pub struct PlatformConfig {
     /// How long a statement may wait for a lock (PostgreSQL) or for the write lock
     /// (SQLite) before it gives up, in seconds.
     pub lock_timeout_seconds: u64,
+    /// How long a request waits for a database connection (the pool busy, or the
+    /// database away) before it answers 503 with Retry-After, in seconds.
+    pub connection_wait_seconds: u64,
     /// Database connections kept for order searches, apart from `max_connections`, so a
     /// broad search never makes a page or an action wait; default: the number of cores
     /// (at least 2, at most 16).
@@ -264,6 +267,7 @@ impl Default for PlatformConfig {
             invoice: InvoiceConfig::default(),
             statement_timeout_seconds: 30,
             lock_timeout_seconds: 10,
+            connection_wait_seconds: 5,
             search_connections: None,
             search_budget_ms: 1000,
             search_budget_rows: 4000,
@@ -709,6 +713,12 @@ impl Config {
             platform,
             "lock_timeout_seconds",
             p.lock_timeout_seconds.into(),
+            1,
+        );
+        at_least(
+            platform,
+            "connection_wait_seconds",
+            p.connection_wait_seconds.into(),
             1,
         );
         if let Some(n) = p.search_connections {

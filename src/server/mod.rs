@@ -258,6 +258,26 @@ impl Platform {
         }
         let fonts = pdf::Fonts::load(config.pdf_font.as_deref())
             .map_err(|e| StartError::Config(format!("[platform] pdf_font: {e}")))?;
+        // The terms are a step of every application: a file that cannot be read stops the
+        // start, not each application later (it is read again for each request, so an
+        // edit needs no restart).
+        if let Some(path) = &config.terms_file {
+            match std::fs::read_to_string(path) {
+                Ok(text) if !text.trim().is_empty() => {}
+                Ok(_) => {
+                    return Err(StartError::Config(format!(
+                        "[platform] terms_file: {} is empty",
+                        path.display()
+                    )));
+                }
+                Err(e) => {
+                    return Err(StartError::Config(format!(
+                        "[platform] terms_file: cannot read {} as UTF-8 text: {e}",
+                        path.display()
+                    )));
+                }
+            }
+        }
         let store = Store::open_with(
             database_url,
             store::PoolSettings {
@@ -266,6 +286,9 @@ impl Platform {
                     config.statement_timeout_seconds.max(1),
                 ),
                 lock_timeout: std::time::Duration::from_secs(config.lock_timeout_seconds.max(1)),
+                connection_wait: std::time::Duration::from_secs(
+                    config.connection_wait_seconds.max(1),
+                ),
                 sqlite_synchronous: config.sqlite_synchronous,
                 search_connections: config.search_connections.unwrap_or_else(|| {
                     std::thread::available_parallelism()

@@ -130,7 +130,9 @@ pub enum Delivery {
         /// `event: …\nid: …\ndata: …\n\n`.
         bytes: Bytes,
     },
-    /// The operator was revoked: their streams end here (never sent).
+    /// The operator was revoked, or their roles changed: their streams end here (never
+    /// sent), and every instance stops taking their tokens from memory (a client
+    /// reconnects and is known by its roles as they are now).
     Revoked {
         /// Whose.
         operator_id: String,

@@ -115,6 +115,21 @@ impl<'a> NewEvent<'a> {
         }
     }
 
+    /// An operator's roles changed: like a revocation, streams opened with their tokens
+    /// end (to be opened again under the new roles) and instances forget them.
+    pub fn operator_roles_changed(operator_id: &'a str) -> Self {
+        NewEvent {
+            topic: "operator",
+            subject_id: operator_id,
+            subject_no: "",
+            kind: "roles",
+            action: None,
+            status: "roles",
+            from_status: None,
+            version: 0,
+        }
+    }
+
     /// An operator was disabled and their tokens revoked: streams opened with them end.
     pub fn operator_revoked(operator_id: &'a str) -> Self {
         NewEvent {

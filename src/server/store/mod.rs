@@ -285,6 +285,9 @@ pub struct PoolSettings {
     /// SQLite's durability: `FULL` (each commit on the disk before it is acknowledged) or
     /// `NORMAL`.
     pub sqlite_synchronous: crate::config::SqliteSynchronous,
+    /// How long a request waits for a connection before it is told the database is
+    /// unavailable.
+    pub connection_wait: Duration,
     /// Connections for searches, apart from the others.
     pub search_connections: u32,
     /// What one search may do.
@@ -292,12 +295,14 @@ pub struct PoolSettings {
 }
 
 impl PoolSettings {
-    /// `max_connections` connections, 30 s per statement, 10 s per lock wait.
+    /// `max_connections` connections, 30 s per statement, 10 s per lock wait, 5 s for a
+    /// connection.
     pub fn new(max_connections: u32) -> PoolSettings {
         PoolSettings {
             max_connections,
             statement_timeout: Duration::from_secs(30),
             lock_timeout: Duration::from_secs(10),
+            connection_wait: Duration::from_secs(5),
             sqlite_synchronous: crate::config::SqliteSynchronous::Full,
             search_connections: 4,
             search_budget: search::Budget::default(),
@@ -350,7 +355,7 @@ impl Store {
         }
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections.max(2))
-            .acquire_timeout(Duration::from_secs(15))
+            .acquire_timeout(settings.connection_wait)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     match backend {

@@ -284,22 +284,28 @@ impl Store {
     }
 
     /// Gives the active operator `name` these roles; false if there is no such operator.
-    /// Each instance takes them at its next look at the token (within 5 s).
+    /// Every instance takes them at once (as its event reader reads the change), and the
+    /// operator's open event streams end, to be opened again under them.
     pub async fn set_roles(&self, name: &str, roles: &RoleSet) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
         let id: Option<String> = sqlx::query_scalar(
             "UPDATE operators SET roles = $1 WHERE name = $2 AND disabled_at IS NULL RETURNING id",
         )
         .bind(roles.to_list())
         .bind(name.trim())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        match id {
-            Some(id) => {
-                self.forget_operator(&id);
-                Ok(true)
-            }
-            None => Ok(false),
-        }
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        // Every instance, as its event reader reads this, stops taking the operator's tokens
+        // from memory (a demotion takes effect at once, as a revocation does), and their
+        // open streams end, to be opened again under the new roles.
+        let event =
+            insert_event(&mut tx, self.backend, NewEvent::operator_roles_changed(&id)).await?;
+        self.commit_with_event(tx, event).await?;
+        self.forget_operator(&id);
+        Ok(true)
     }
 
     /// Every staff operator, by name (not the built-in one the online orders go under).

@@ -631,7 +631,9 @@ impl App {
                 self.link_lost = None;
                 let was_down = !matches!(self.conn, Conn::Connecting | Conn::Online);
                 self.conn = Conn::Online;
-                if self.shared.me.is_none() {
+                // Back after a drop: the operator's roles may have changed meanwhile (the
+                // platform ends their stream when they do).
+                if self.shared.me.is_none() || was_down {
                     self.frame_ask(FrameRequest::Me);
                 }
                 if was_down {
