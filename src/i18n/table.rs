@@ -1005,6 +1005,8 @@ web_texts! { messaging_texts;
     PageInvoiceTitle => "申请电子发票", "Request an e-invoice";
     PageInvoiceIssued => "发票已开具", "Your invoice has been issued";
     PageInvoiceNo => "发票号码", "Invoice number";
+    PageInvoiceBuyer => "发票抬头", "Made out to";
+    PageInvoiceChangeNotApplied => "您刚提交的开票信息没有生效：发票在此之前已按上面的抬头开具。如需更正，请致电 {0}。", "What you just sent was not applied: the invoice had already been issued to the name above. To have it corrected, call {0}.";
     PageInvoiceEmail => "已发送至", "Sent to";
     PageInvoiceClosed => "本订单的开票已结束", "Invoicing for this order is closed";
     PageInvoiceCallUs => "如需发票，请致电 {0}。", "For an invoice, call {0}.";

@@ -242,6 +242,7 @@ macro_rules! web_texts {
             WebResubmitNothing => "还没有上传补正材料：请先在上面上传。", "No correction has been uploaded yet: upload it above first.";
             WebParcel => "邮寄进度", "Parcel";
             WebParcelNoNews => "快递公司暂无新的进度。", "No news from the carrier yet.";
+            WebParcelNoNewsManual => "暂无物流更新（本平台不自动查询快递公司）。可凭运单号在快递公司的网站、小程序或客服电话查询。", "No updates yet (this platform does not ask the carrier by itself). Look the tracking number up on the carrier's website, app or hotline.";
             WebInvoiceIntro => "证书已寄出。如需发票，请填写开票信息。", "The certificate is on its way. If you need an invoice, tell us whom to invoice.";
             WebInvoiceAsk => "申请发票", "Ask for the invoice";
             WebInvoiceDownload => "下载发票（PDF）", "Download the invoice (PDF)";

@@ -175,3 +175,30 @@ async fn a_catalog_imported_with_replace_withdraws_the_demo_one() {
     replaced.shutdown().await.expect("stop");
     app.finish().await;
 }
+
+/// Without a tracking service nobody asks the carrier: the customer's order page says so
+/// and where to ask, rather than "no news from the carrier", as if someone had.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_parcel_no_one_tracks_says_so_on_the_customers_page() {
+    use crate::common::customer::{Browser, owner_phone, sign_in};
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = shipped(&app, "张三").await;
+    let no = order.order_no.to_string();
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &owner_phone(&app, &no).await).await;
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(
+        page.html.contains("EA123456785CN") && page.html.contains("本平台不自动查询快递公司"),
+        "{}",
+        page.html
+    );
+    assert!(!page.html.contains("快递公司暂无新的进度"), "{}", page.html);
+    // The hotline under every page is a number the phone dials with a tap.
+    assert!(
+        page.html
+            .contains("<a href=\"tel:4006682666\">400-668-2666</a>"),
+        "{}",
+        page.html
+    );
+    app.finish().await;
+}

@@ -608,6 +608,13 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     assert_eq!(view.via, "phone");
     assert_eq!(view.request.email.as_str(), "zhang@example.com");
     assert!(queue.items[1].request.is_none());
+    // Two tabs left open on the form while finance issues.
+    let left_open = ca_counter::api::PhonePage::open(&app.http, &link)
+        .await
+        .expect("page");
+    let also_open = ca_counter::api::PhonePage::open(&app.http, &link)
+        .await
+        .expect("page");
     // Finance issues the saved request as it is.
     let current = app
         .client(&app.finance)
@@ -638,6 +645,40 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
         .expect("html");
     assert!(
         html.contains(&done.invoice_no.clone().unwrap_or_default()),
+        "{html}"
+    );
+    assert!(html.contains("发票抬头") && html.contains("张三"), "{html}");
+    // A change sent from the form left open meanwhile is not applied, and the page says so
+    // (it once showed only "issued", the new name silently dropped).
+    let late = left_open
+        .submit(
+            &app.http,
+            &[
+                ("buyer_kind", "individual"),
+                ("invoice_kind", "normal"),
+                ("buyer_name", "张三丰"),
+                ("email", "zhang@example.com"),
+            ],
+        )
+        .await
+        .expect("post");
+    let html = late.text().await.expect("html");
+    assert!(html.contains("您刚提交的开票信息没有生效"), "{html}");
+    let same = also_open
+        .submit(
+            &app.http,
+            &[
+                ("buyer_kind", "individual"),
+                ("invoice_kind", "normal"),
+                ("buyer_name", "张三"),
+                ("email", "zhang@example.com"),
+            ],
+        )
+        .await
+        .expect("post");
+    let html = same.text().await.expect("html");
+    assert!(
+        !html.contains("没有生效") && html.contains("发票已开具"),
         "{html}"
     );
     // A made-up link.

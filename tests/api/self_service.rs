@@ -118,10 +118,13 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     let phone = unique_phone();
     let spaced = format!("{} {} {}", &phone[..3], &phone[3..7], &phone[7..]);
     sign_in(&mut browser, &spaced).await;
-    // One code a minute: asking again at once is told when, and nothing is sent.
+    // One code a minute: asking again at once (from a browser not signed in) is told
+    // when, and nothing is sent.
+    let session = browser.take_session();
     let again = browser.post_follow("/login", &[("phone", &phone)]).await;
     assert!(again.html.contains("发送过于频繁"), "{}", again.html);
     assert!(!again.html.contains("本次验证码为"), "{}", again.html);
+    browser.put_session(session);
     // The outbox keeps the text masked: an administrator never reads the code.
     let admin = app.client(&app.admin);
     let messages = admin.sms_messages().await.expect("sms");
@@ -919,6 +922,20 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.html);
     assert!(bad.html.contains("postal_code-error"), "{}", bad.html);
     assert_eq!(input_value(&bad.html, "street"), "芙蓉中路 1 号");
+    // Shown at its list of errors: on a small phone the page would open at its top, the
+    // errors below the fold.
+    assert!(
+        bad.html.contains("id=\"error-summary-title\""),
+        "{}",
+        bad.html
+    );
+    assert!(
+        bad.refusal_address
+            .as_deref()
+            .is_some_and(|a| a.ends_with("#error-summary-title")),
+        "{:?}",
+        bad.refusal_address
+    );
     // The language switch on the form keeps what was typed and saves nothing.
     let mut switch = fields("芙蓉中路 1 号", "41", version.clone());
     switch.push(("keep", "lang".to_owned()));
@@ -1582,6 +1599,24 @@ async fn a_product_tapped_on_a_page_left_behind_is_the_one_taken(db: Db) {
         "{}",
         none.html
     );
+    // In English each product says whom it is for (the catalog's names are Chinese).
+    let english = browser
+        .get("/apply?step=project&q=%E6%B9%98%E6%BD%AD&lang=en")
+        .await;
+    assert!(
+        english.html.contains("for an organisation") && english.html.contains("for a person"),
+        "{}",
+        english.html
+    );
+    // In Chinese the name says so already: not twice.
+    let chinese = browser
+        .get("/apply?step=project&q=%E6%B9%98%E6%BD%AD&lang=zh-CN")
+        .await;
+    assert!(
+        !chinese.html.contains("个人证书（1年） · 个人证书"),
+        "{}",
+        chinese.html
+    );
     // The list as it was before the product and the terms were saved.
     let old_version = (hidden(&form, "version").parse::<i64>().unwrap_or(2) - 2).to_string();
     let tapped = browser
@@ -1813,7 +1848,7 @@ async fn a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it(db: Db
         .refusal_address
         .clone()
         .expect("the refusal at an address of its own");
-    assert!(address.starts_with("/login?refused="), "{address}");
+    assert!(address.starts_with("/login?answer="), "{address}");
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused.html.contains("phone-error") && refused.html.contains("1390000"),
@@ -1838,7 +1873,7 @@ async fn a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it(db: Db
         taken
             .location
             .as_deref()
-            .is_some_and(|l| !l.contains("refused=")),
+            .is_some_and(|l| !l.contains("answer=")),
         "{:?}",
         taken.location
     );

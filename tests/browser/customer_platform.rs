@@ -196,6 +196,15 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     page.wait_for("#accept").await;
     page.click("main form button[type=submit]").await;
     page.wait_for("#accept-error").await;
+    // On a phone the terms fill the screen: the refusal opens at its errors, not at the top
+    // of a page that looks unchanged.
+    let scrolled = page
+        .run("return window.scrollY;", serde_json::json!([]))
+        .await;
+    assert!(
+        scrolled.as_f64().is_some_and(|y| y > 200.0),
+        "the refused terms opened at {scrolled}"
+    );
     check(&page, &axe, "web-07-terms-refused").await;
     page.click("#accept").await;
     page.click("main form button[type=submit]").await;
@@ -204,7 +213,13 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     // not the refusal sent again, nor the form still; on from there, the form.
     page.history(true).await;
     page.wait_for("#accept:checked").await;
-    assert!(page.url().await.ends_with("/apply?step=terms"));
+    assert!(
+        page.url()
+            .await
+            .split('#')
+            .next()
+            .is_some_and(|u| u.ends_with("/apply?step=terms"))
+    );
     assert!(
         page.main_text()
             .await

@@ -49,6 +49,18 @@ impl Browser {
         }
     }
 
+    /// Takes the session cookie away (the browser as one not signed in), to be put back.
+    pub fn take_session(&mut self) -> Option<String> {
+        self.cookies.remove("cac_session")
+    }
+
+    /// Puts back a session cookie taken by [`Browser::take_session`].
+    pub fn put_session(&mut self, session: Option<String>) {
+        if let Some(session) = session {
+            self.cookies.insert("cac_session".into(), session);
+        }
+    }
+
     pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
@@ -183,7 +195,7 @@ impl Browser {
     /// redirect, get), as a browser follows it there: the page, with the status it had.
     async fn refusal_shown(&mut self, answer: Answer) -> Answer {
         match (&answer.status, &answer.location) {
-            (&StatusCode::SEE_OTHER, Some(to)) if to.contains("?refused=") => {
+            (&StatusCode::SEE_OTHER, Some(to)) if to.contains("?answer=") => {
                 let to = to.clone();
                 let mut shown = self.get_once(&to).await;
                 shown.refusal_address = Some(to);
@@ -337,7 +349,13 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
         session.contains("HttpOnly") && session.contains("SameSite=Lax"),
         "{session}"
     );
-    // The code is used: it does not sign in twice.
+    // Back to the code page, signed in: on to where the customer was going, not a code
+    // form whose code is spent.
+    let back = browser.get_once(&to).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    assert_eq!(back.location.as_deref(), Some("/"));
+    // The code is used: it does not sign in twice (a browser without the session).
+    let session = browser.take_session();
     let again = browser
         .post_follow("/login/code", &[("phone", &phone), ("code", &code)])
         .await;
@@ -346,6 +364,7 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
         "{}",
         again.html
     );
+    browser.put_session(session);
 }
 
 /// Applies from home to a submitted order; returns its number.
@@ -521,7 +540,11 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     let unticked = browser
         .post("/apply", &[("action", "terms"), ("version", &version)])
         .await;
-    assert_eq!(unticked.location.as_deref(), Some("/apply?step=terms"));
+    // At the errors: on a small phone the terms fill the screen above them.
+    assert_eq!(
+        unticked.location.as_deref(),
+        Some("/apply?step=terms#error-summary-title")
+    );
     let unticked = browser.followed(unticked).await;
     assert!(unticked.html.contains("accept-error"), "{}", unticked.html);
     let version = hidden(&unticked.html, "version");
@@ -570,7 +593,10 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         ("postal_code", "4100"),
     ];
     let wrong = browser.post("/apply", &fields).await;
-    assert_eq!(wrong.location.as_deref(), Some("/apply?step=form"));
+    assert_eq!(
+        wrong.location.as_deref(),
+        Some("/apply?step=form#error-summary-title")
+    );
     let wrong = browser.followed(wrong).await;
     assert!(wrong.html.contains("postal_code-error"), "{}", wrong.html);
     assert!(wrong.html.contains("麓山南路 1 号"), "{}", wrong.html);
@@ -692,7 +718,10 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
             "image/jpeg",
         )
         .await;
-    assert_eq!(garbage.location.as_deref(), Some("/apply?step=scan"));
+    assert_eq!(
+        garbage.location.as_deref(),
+        Some("/apply?step=scan#error-summary-title")
+    );
     let garbage = browser.followed(garbage).await;
     assert!(garbage.html.contains("scan-error"), "{}", garbage.html);
     // The downloaded file itself, sent instead of a photo of the signed paper: refused.

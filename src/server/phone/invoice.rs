@@ -35,15 +35,42 @@ async fn order_for(state: &AppState, ctx: &Ctx, token: &str) -> Result<OrderRow,
     Ok(row)
 }
 
-/// What the page says once the order no longer waits for an invoice.
-async fn finished(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Response {
+/// What the page says once the order no longer waits for an invoice; `typed`, a request
+/// sent from a page left behind, is said not to have been applied when it asked for
+/// another buyer than the invoice names.
+async fn finished(
+    state: &AppState,
+    ctx: &Ctx,
+    row: &OrderRow,
+    typed: Option<&InvoiceRequestInput>,
+) -> Response {
     let invoice = state.store.invoice_for(&row.id).await.ok().flatten();
     let body = match (&row.invoice_no, invoice) {
         (Some(number), Some(invoice)) => {
-            let email =
-                serde_json::from_str::<crate::domain::InvoiceRequest>(&invoice.request_json)
-                    .map(|r| mask_email(r.email.as_str()))
-                    .unwrap_or_default();
+            let issued =
+                serde_json::from_str::<crate::domain::InvoiceRequest>(&invoice.request_json).ok();
+            let email = issued
+                .as_ref()
+                .map(|r| mask_email(r.email.as_str()))
+                .unwrap_or_default();
+            let buyer = issued
+                .as_ref()
+                .map(|r| r.buyer_name.clone())
+                .unwrap_or_default();
+            let not_applied = match (typed, &issued) {
+                (Some(typed), Some(issued)) => {
+                    let squeeze = |s: &str| -> String {
+                        s.chars()
+                            .filter(|c| !c.is_whitespace())
+                            .collect::<String>()
+                            .to_uppercase()
+                    };
+                    squeeze(&typed.buyer_name) != squeeze(&issued.buyer_name)
+                        || squeeze(&typed.tax_number)
+                            != squeeze(issued.tax_number.as_deref().unwrap_or_default())
+                }
+                _ => false,
+            };
             // "Sent to" only when it was: the demo outbox keeps the mail and sends nothing.
             let mail = state.store.latest_mail(&row.id).await.ok().flatten();
             let sent_label = match mail.as_ref().map(|(status, _)| status.as_str()) {
@@ -55,7 +82,11 @@ async fn finished(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Response {
                 h1.ok { "✓ " (ctx.t(T::PageInvoiceIssued)) }
                 dl {
                     dt { (ctx.t(T::PageInvoiceNo)) } dd { (number) }
+                    dt { (ctx.t(T::PageInvoiceBuyer)) } dd { (buyer) }
                     dt { (ctx.t(sent_label)) } dd { (email) }
+                }
+                @if not_applied {
+                    p.bad role="status" { (ctx.fill(T::PageInvoiceChangeNotApplied, &[&ctx.hotline])) }
                 }
                 // The invoice itself is on the order's page (signed in).
                 p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
@@ -81,7 +112,7 @@ pub(super) async fn form_page(
         Err(page) => return page,
     };
     if row.status().ok() != Some(OrderStatus::PendingInvoice) {
-        return finished(&state, &ctx, &row).await;
+        return finished(&state, &ctx, &row, None).await;
     }
     let input = match crate::server::invoicing::saved_request(&row) {
         Some(request) => crate::domain::InvoiceRequestInput::from(&request),
@@ -104,12 +135,12 @@ pub(super) async fn submit(
         Ok(row) => row,
         Err(page) => return page,
     };
-    if row.status().ok() != Some(OrderStatus::PendingInvoice) {
-        return finished(&state, &ctx, &row).await;
-    }
     // Every field is text and may be missing: only a body that is not a form at all
     // (or names a field twice) fails, and then the form shows again, empty.
     let input: InvoiceRequestInput = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    if row.status().ok() != Some(OrderStatus::PendingInvoice) {
+        return finished(&state, &ctx, &row, Some(&input)).await;
+    }
     if form_urlencoded::parse(&body).any(|(name, value)| name == "keep" && value == "lang") {
         let saved = row.invoice_request_json.is_some();
         return form(&ctx, &token, &row, &input, &[], saved);
@@ -133,7 +164,7 @@ pub(super) async fn submit(
         .await
     {
         Ok(true) => {}
-        Ok(false) => return finished(&state, &ctx, &row).await,
+        Ok(false) => return finished(&state, &ctx, &row, Some(&input)).await,
         Err(e) => {
             tracing::error!(error = %e, "invoice request");
             return unavailable(&ctx);
@@ -145,7 +176,7 @@ pub(super) async fn submit(
             _ => return unavailable(&ctx),
         };
         match crate::server::invoicing::issue(&state, &fresh, None, &request, &actor, None).await {
-            Ok(done) => return finished(&state, &ctx, &done).await,
+            Ok(done) => return finished(&state, &ctx, &done, None).await,
             // Kept for finance to issue by hand: the request is saved.
             Err(e) => tracing::warn!(order = %row.order_no, error = ?e, "automatic invoice"),
         }

@@ -459,7 +459,7 @@ pub async fn save(
                 at: row.version + 1,
             };
             if keep_refusal(&state, &who.customer.id, &row, &draft, refused).await {
-                return page::see_other(&step.address());
+                return page::see_other(&format!("{}{}", step.address(), super::form::TO_ERRORS));
             }
             let mut shown = draft.clone();
             shown.fields = typed;
@@ -769,7 +769,11 @@ async fn again_with_scan_error(state: &AppState, who: &SignedIn, message: &str) 
         at: row.version + 1,
     };
     if keep_refusal(state, &who.customer.id, &row, &draft, refused).await {
-        return page::see_other(&Step::Scan.address());
+        return page::see_other(&format!(
+            "{}{}",
+            Step::Scan.address(),
+            super::form::TO_ERRORS
+        ));
     }
     let view = steps::View {
         ctx,

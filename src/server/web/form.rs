@@ -87,6 +87,11 @@ pub fn checkbox(name: &str, label: &str, checked: bool, error: Option<&str>) -> 
     }
 }
 
+/// The fragment of a refused form's page that lands on its errors: on a small phone the
+/// page would otherwise open at its top, the errors a screen or two below, and look as if
+/// nothing had happened.
+pub const TO_ERRORS: &str = "#error-summary-title";
+
 /// Every error of a form, first on the page, each a link to its field.
 pub fn summary(ctx: &Ctx, errors: &[(String, String, String)]) -> Markup {
     html! {

@@ -125,7 +125,7 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
         }
     };
     let posted = request.method() == Method::POST;
-    // A refusal kept for this browser, asked for at its own address (`?refused=`).
+    // A refusal kept for this browser, asked for at its own address (`?answer=`).
     if let Some(kept) = refusal_asked(&request) {
         let path = request.uri().path();
         let fallback = super::session::page_of_form(path);
@@ -152,8 +152,9 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
-/// The query parameter that names a refusal kept for the browser.
-const REFUSED_PARAM: &str = "refused";
+/// The query parameter that names a page kept for the browser (a refusal, or a page that
+/// goes on from the form).
+const ANSWER_PARAM: &str = "answer";
 
 /// The token of the refusal page a `GET` asks for, if it asks for one.
 pub(crate) fn refusal_asked(request: &Request) -> Option<String> {
@@ -161,7 +162,7 @@ pub(crate) fn refusal_asked(request: &Request) -> Option<String> {
         return None;
     }
     form_urlencoded::parse(request.uri().query()?.as_bytes())
-        .find(|(k, _)| k == REFUSED_PARAM)
+        .find(|(k, _)| k == ANSWER_PARAM)
         .map(|(_, v)| v.into_owned())
 }
 
@@ -184,7 +185,7 @@ pub(crate) async fn after_post(
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|to| to.contains(&format!("?{REFUSED_PARAM}=")));
+        .is_some_and(|to| to.contains(&format!("?{ANSWER_PARAM}=")));
     if !kept_refusal && let Err(e) = state.store.forget_refusal_pages(browser).await {
         tracing::warn!(error = %e, "dropping kept refusal pages");
     }
@@ -247,16 +248,23 @@ async fn shown_after_redirect(
             T::PageUnavailableNext.get(Lang::ZhCn),
         );
     };
+    let mut to_errors = "";
     let kept = match std::str::from_utf8(&bytes) {
-        Ok(html) => state
-            .store
-            .keep_refusal_page(browser, parts.status.as_u16(), html)
-            .await
-            .map_err(|e| tracing::warn!(error = %e, "keeping a refusal page")),
+        Ok(html) => {
+            // Shown at its errors when it lists some.
+            if html.contains(&format!("id=\"{}\"", &super::form::TO_ERRORS[1..])) {
+                to_errors = super::form::TO_ERRORS;
+            }
+            state
+                .store
+                .keep_refusal_page(browser, parts.status.as_u16(), html)
+                .await
+                .map_err(|e| tracing::warn!(error = %e, "keeping a refusal page"))
+        }
         Err(_) => Err(()),
     };
     match kept {
-        Ok(token) => page::see_other(&format!("{path}?{REFUSED_PARAM}={token}")),
+        Ok(token) => page::see_other(&format!("{path}?{ANSWER_PARAM}={token}{to_errors}")),
         Err(()) => Response::from_parts(parts, axum::body::Body::from(bytes)),
     }
 }

@@ -290,7 +290,9 @@ async fn order_page(
                 h2 #parcel { (ctx.t(T::WebParcel)) }
                 p { (carrier_in(state, ctx, &tracking.carrier, &tracking.carrier_name)) " " span.order-no { (tracking.tracking_no) } }
                 @if tracking.events.is_empty() {
-                    p { (ctx.t(T::WebParcelNoNews)) }
+                    // Without a tracking service nobody asks the carrier: said so, with
+                    // where the customer can ask themselves.
+                    p { (ctx.t(if tracking.provider == "manual" { T::WebParcelNoNewsManual } else { T::WebParcelNoNews })) }
                 } @else {
                     ol.timeline {
                         @for event in &tracking.events {

@@ -100,7 +100,13 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                     (body)
                 }
                 footer {
-                    (ctx.fill(T::WebHotline, &[&ctx.hotline]))
+                    // A number a phone can dial with one tap.
+                    @let dial: String = ctx.hotline.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+                    @if dial.is_empty() {
+                        (ctx.fill(T::WebHotline, &[&ctx.hotline]))
+                    } @else {
+                        (ctx.fill(T::WebHotline, &[""])) a href=(format!("tel:{dial}")) { (ctx.hotline) }
+                    }
                 }
             }
         }

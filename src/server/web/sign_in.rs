@@ -191,6 +191,11 @@ pub async fn code_page(
 ) -> Response {
     let ctx = &visit.ctx;
     let next = local(query.next.as_deref());
+    // Signed in already (Back to this page after signing in): on to where they were going,
+    // not a code form whose code is spent and whose old mistakes still show.
+    if visit.customer.is_some() {
+        return page::see_other(&next);
+    }
     let Some(phone) = query.phone.as_deref().and_then(|p| Phone::parse(p).ok()) else {
         let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
         return page::see_other(&format!("/login?next={target}"));

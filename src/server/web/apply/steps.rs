@@ -263,12 +263,17 @@ pub async fn body(
                             h3 { (project.name) }
                             div.actions {
                                 @for product in &project.products {
+                                    // Whom it is for in the page's words, unless the catalog's
+                                    // name says so already (个人证书…): an English reader
+                                    // tells a person's from an organisation's.
+                                    @let whom = ctx.t(match product.user_type { UserType::Organization => T::WebForOrganisation, UserType::Individual => T::WebForIndividual });
+                                    @let name = if product.name.contains(whom) { product.name.clone() } else { format!("{} · {whom}", product.name) };
                                     form method="post" action="/apply" {
                                         (version(view))
                                         input type="hidden" name="action" value="product";
                                         input type="hidden" name="product_id" value=(product.id);
-                                        button type="submit" aria-label=(format!("{} {} {}", project.name, product.name, Money::from_fen(product.price_fen).unwrap_or_default())) {
-                                            (product.name) " · " (Money::from_fen(product.price_fen).unwrap_or_default().to_string())
+                                        button type="submit" aria-label=(format!("{} {} {}", project.name, name, Money::from_fen(product.price_fen).unwrap_or_default())) {
+                                            (name) " · " (Money::from_fen(product.price_fen).unwrap_or_default().to_string())
                                         }
                                     }
                                 }
