@@ -59,6 +59,41 @@ pub fn mask_address(province: &str, city: &str, district: &str, street: &str) ->
     out
 }
 
+/// Free text a user named (a scan's file name, `张三 13812345678 身份证 4301….png`) with
+/// what reads as a mobile number (11 digits from 1) or an ID number (18 characters, the
+/// last a digit or X, or 15 digits) masked like those fields; other numbers stay.
+pub fn mask_numbers_in(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        // An ID number's check character may be an X.
+        if i - start == 17 && i < chars.len() && matches!(chars[i], 'X' | 'x') {
+            i += 1;
+        }
+        // A number is one only where it stands alone (not the middle of a longer code).
+        let alone = (start == 0 || !chars[start - 1].is_ascii_alphanumeric())
+            && (i == chars.len() || !chars[i].is_ascii_alphanumeric());
+        let run: String = chars[start..i].iter().collect();
+        let masked = match run.len() {
+            11 if alone && run.starts_with('1') => mask_phone(&run),
+            15 | 18 if alone => mask_id_number(&run),
+            _ => run,
+        };
+        out.push_str(&masked);
+    }
+    out
+}
+
 fn keep_ends(value: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = value.chars().collect();
     if chars.len() <= head + tail {
@@ -73,6 +108,30 @@ fn keep_ends(value: &str, head: usize, tail: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_a_file_name_are_masked_like_their_fields() {
+        assert_eq!(
+            mask_numbers_in("张三 13812345678 身份证 430102199001010016.png"),
+            "张三 138****5678 身份证 4301**********0016.png"
+        );
+        assert_eq!(
+            mask_numbers_in("id-11010519491231002X.jpg"),
+            "id-1101**********002X.jpg"
+        );
+        // Dates, counts and other numbers stay.
+        assert_eq!(
+            mask_numbers_in("scan 20261205 p2.pdf"),
+            "scan 20261205 p2.pdf"
+        );
+        assert_eq!(mask_numbers_in("IMG_0042.jpg"), "IMG_0042.jpg");
+        assert_eq!(mask_numbers_in("23812345678.png"), "23812345678.png");
+        // A courier's number with its letters is no ID number.
+        assert_eq!(
+            mask_numbers_in("YT123456789012345.jpg"),
+            "YT123456789012345.jpg"
+        );
+    }
 
     #[test]
     fn a_municipality_is_named_once() {

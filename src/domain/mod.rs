@@ -41,7 +41,9 @@ pub use invoice::{
     BuyerKind, FieldMessages, INVOICE_LINE_MAX, InvoiceKind, InvoiceRequest, InvoiceRequestInput,
     required_field as invoice_field_required, validate as validate_invoice_request,
 };
-pub use mask::{mask_address, mask_email, mask_id_number, mask_name, mask_phone, region};
+pub use mask::{
+    mask_address, mask_email, mask_id_number, mask_name, mask_numbers_in, mask_phone, region,
+};
 pub use money::Money;
 pub use next_step::NextStep;
 pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};

@@ -994,6 +994,7 @@ web_texts! { messaging_texts;
     DocMailingDemoLabel => "演示订单·未实际收款", "demo order · nothing received";
     DocMailingDemoRow => "（演示，未实际收款）", " (demo, nothing received)";
     DocPageOf => "第 {0} 页 共 {1} 页", "page {0} of {1}";
+    DocContinued => "{0}（续）", "{0} (continued)";
     PageNoticeDone => "订单 {0} 目前无需补正（当前状态：{1}）。", "Order {0} needs no correction now (status: {1}).";
     PageNoticeReasons => "需补正的事项（共 {0} 项）", "What needs correcting ({0})";
     PageNoticeDeadline => "请于 {0} 前补正。逾期未补正的，申请保持“已驳回”状态，不予审核，也不寄出证书。", "Please correct by {0}. Past that date the application stays returned: it is neither reviewed nor mailed.";

@@ -158,10 +158,12 @@ fn is_json(content_type: &str) -> bool {
 /// would only cost the instance CPU that its other requests (health probes too) wait for.
 pub const JSON_LIMIT: usize = 256 * 1024;
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
+impl FromRequest<AppState> for JsonBody {
     type Rejection = Response;
 
-    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        // Never more than an upload may be (a platform set to take small files).
+        let limit = JSON_LIMIT.min(state.config.max_upload_bytes);
         let not_json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -169,7 +171,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .filter(|t| !is_json(t));
         let too_large = || {
             // Left unread: the connection cannot carry another request.
-            let mut response = ApiError::BodyTooLarge(JSON_LIMIT).into_response();
+            let mut response = ApiError::BodyTooLarge(limit).into_response();
             response.headers_mut().insert(
                 header::CONNECTION,
                 axum::http::HeaderValue::from_static("close"),
@@ -181,10 +183,10 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > JSON_LIMIT as u64) {
+        if declared.is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
-        match axum::body::to_bytes(req.into_body(), JSON_LIMIT).await {
+        match axum::body::to_bytes(req.into_body(), limit).await {
             Ok(bytes) => Ok(JsonBody { bytes, not_json }),
             // Over the limit as it arrived (no length declared), or cut off.
             Err(e) if e.to_string().contains("length limit") => Err(too_large()),

@@ -7,8 +7,8 @@ use time::{Duration, OffsetDateTime};
 
 use super::AppState;
 use super::pdf::{
-    ApplicationForm, Authorization, Choice, CorrectionNotice, FollowCode, FormRow, OfficeBlock,
-    PageCode, Receipt, Row, TransferSlip,
+    ApplicationForm, Authorization, Choice, Continued, CorrectionNotice, FollowCode, FormRow,
+    OfficeBlock, PageCode, Receipt, Row, TransferSlip,
 };
 use super::store::{HistoryRow, OrderRow};
 use crate::api::{Applicant, MailingAddress, Organization};
@@ -305,15 +305,22 @@ pub fn form(state: &AppState, data: &FormData) -> ApplicationForm {
         seal: T::DocAuthSeal.get(ZH).to_owned(),
         date_blank: T::DocDateBlank.get(ZH).to_owned(),
     });
+    let title = if organization {
+        T::DocFormTitleOrganization
+    } else {
+        T::DocFormTitleIndividual
+    }
+    .get(ZH)
+    .to_owned();
+    let continued = Continued {
+        title: T::DocContinued.fill(ZH, &[&title]),
+        reference: reference.clone(),
+        page_of: T::DocPageOf.get(ZH).to_owned(),
+    };
     ApplicationForm {
         ca_name: ca.clone(),
-        title: if organization {
-            T::DocFormTitleOrganization
-        } else {
-            T::DocFormTitleIndividual
-        }
-        .get(ZH)
-        .to_owned(),
+        title,
+        continued,
         reference,
         date: T::DocDate.fill(ZH, &[&today()]),
         code: form_code(
@@ -569,10 +576,16 @@ pub fn notice(
         u8::from(submitted.month()),
         submitted.day()
     );
+    let notice_no = T::DocNoticeNo.fill(ZH, &[&format!("BZ{}-{round}", row.order_no)]);
     CorrectionNotice {
         ca_name: state.config.ca_name.clone(),
         title: T::DocCorrectionTitle.get(ZH).to_owned(),
-        notice_no: T::DocNoticeNo.fill(ZH, &[&format!("BZ{}-{round}", row.order_no)]),
+        continued: Continued {
+            title: T::DocContinued.fill(ZH, &[T::DocCorrectionTitle.get(ZH)]),
+            reference: format!("{}  {}", notice_no, row.display_name),
+            page_of: T::DocPageOf.get(ZH).to_owned(),
+        },
+        notice_no,
         printed: T::DocDate.fill(ZH, &[&today()]),
         code: page_code(DocKind::Notice, &row.order_no),
         addressee: T::DocAddressee.fill(ZH, &[&row.display_name]),

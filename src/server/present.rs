@@ -209,7 +209,11 @@ pub fn history(row: &HistoryRow) -> HistoryEntry {
         action: row.action.clone(),
         from_status: row.from_status.as_deref().and_then(OrderStatus::parse),
         to_status: row.to_status.as_deref().and_then(OrderStatus::parse),
-        reason: row.reason.clone(),
+        // An upload's row names its file (see `attachment`).
+        reason: match row.action.as_str() {
+            "attach" => row.reason.as_deref().map(crate::domain::mask_numbers_in),
+            _ => row.reason.clone(),
+        },
         request_id: row.request_id.clone(),
     }
 }
@@ -223,7 +227,9 @@ pub fn attachment(row: &AttachmentRow, order: &OrderRow) -> Option<Attachment> {
         content_type: row.content_type.clone(),
         size: row.size,
         sha256: row.sha256.clone(),
-        filename: row.filename.clone(),
+        // Scanners name files after what they hold (a phone, an ID number): masked as
+        // those fields are, for every role.
+        filename: crate::domain::mask_numbers_in(&row.filename),
         uploaded_by: WireActor {
             id: Some(row.uploaded_by.clone()),
             name: row.uploaded_by_name.clone(),

@@ -13,6 +13,7 @@ on_both_databases!(
     a_chunked_body_over_the_limit_is_refused_as_too_large,
     a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused,
     personal_attachments_follow_the_reveal_permission_and_every_look_is_recorded,
+    a_file_named_after_a_phone_and_an_id_number_shows_them_masked,
 );
 
 fn png() -> Vec<u8> {
@@ -417,5 +418,43 @@ async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_rec
         recorded, expected,
         "one audit row per look, naming who and which"
     );
+    app.finish().await;
+}
+
+/// Scanners name files after what they hold: a phone and an ID number in a file's name
+/// are masked wherever the name is shown (the order's attachments, its history), as the
+/// fields themselves are.
+async fn a_file_named_after_a_phone_and_an_id_number_shows_them_masked(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let attachment = app
+        .client(&app.clerk)
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "张三 13812345678 身份证 430102199001010016.png",
+            png(),
+        )
+        .await
+        .expect("upload");
+    assert_eq!(
+        attachment.filename,
+        "张三 138****5678 身份证 4301**********0016.png"
+    );
+    let support = app.client(&app.support);
+    let seen = support.order(&order.order_no, false).await.expect("order");
+    let names: Vec<&str> = seen
+        .attachments
+        .iter()
+        .map(|a| a.filename.as_str())
+        .collect();
+    assert_eq!(names, ["张三 138****5678 身份证 4301**********0016.png"]);
+    let history = support.history(&order.order_no).await.expect("history");
+    let json = serde_json::to_string(&history).expect("json");
+    assert!(
+        !json.contains("13812345678") && !json.contains("430102199001010016"),
+        "{json}"
+    );
+    assert!(json.contains("138****5678"), "{json}");
     app.finish().await;
 }

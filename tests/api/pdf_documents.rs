@@ -503,10 +503,30 @@ fn a_long_form_numbers_each_page_in_its_code() {
         },
         footer: "受理人：李柜员".into(),
         demo: None,
+        continued: pdf::Continued {
+            title: "数字证书申请表（机构）（续）".into(),
+            reference: "订单号 HN20261203000009".into(),
+            page_of: "第 {0} 页 共 {1} 页".into(),
+        },
     };
     let printed = pdf::application_form(&fonts(), &form).expect("render form");
     let text = text_of("form_long.pdf", &printed.bytes);
     assert!(!text.contains('…'), "{text}");
+    // A second sheet read alone says what it continues and which it is.
+    let sheets: Vec<String> = text
+        .split('\u{c}')
+        .map(|p| p.split_whitespace().collect())
+        .collect();
+    assert!(
+        sheets[1].contains("数字证书申请表（机构）（续）")
+            && sheets[1].contains("订单号HN20261203000009"),
+        "{}",
+        sheets[1]
+    );
+    assert!(
+        sheets[0].contains("第1页共") && sheets[1].contains("第2页共"),
+        "{text}"
+    );
     let pages = rasterise("form_long.pdf", 100);
     assert!(pages.len() >= 2, "{} pages", pages.len());
     let count = pages.len() as u32;
@@ -578,6 +598,7 @@ fn the_receipt_notice_and_slip_print_with_the_built_in_font_alone() {
             acknowledgement: "申请人签收：".into(),
             seal: "受理点盖章".into(),
             demo: None,
+            continued: Default::default(),
         },
     )
     .expect("render notice");
@@ -791,6 +812,7 @@ fn long_names_and_addresses_stay_on_the_paper() {
             acknowledgement: "申请人签收：".into(),
             seal: "受理点盖章".into(),
             demo: Some("样例 · 演示  SAMPLE — DEMO".into()),
+            continued: Default::default(),
         },
     )
     .expect("render notice");

@@ -417,11 +417,31 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{}",
         page.html
     );
-    let slip = browser
+    // The very voucher sent before the return corrects nothing: refused, named.
+    let same = browser
         .upload(
             &format!("/orders/{no}/correction"),
             &version,
             voucher_jpeg(800, 600),
+            "image/jpeg",
+        )
+        .await;
+    assert_eq!(
+        same.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        same.html
+    );
+    assert!(
+        same.html.contains("与退回前提交的“photo”完全相同"),
+        "{}",
+        same.html
+    );
+    let slip = browser
+        .upload(
+            &format!("/orders/{no}/correction"),
+            &version,
+            voucher_jpeg(640, 480),
             "image/jpeg",
         )
         .await;
@@ -444,6 +464,17 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         .filter(|a| a.kind == ca_counter::api::AttachmentKind::Correction)
         .count();
     assert_eq!(corrections, 2, "both files go to the reviewer");
+    // Sent again from the page left behind in another tab: the order as it is now, said
+    // to have moved on — not a list of errors with nothing to fix.
+    let again = browser
+        .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.html);
+    assert!(
+        again.html.contains("订单状态已变化") && !again.html.contains("error-summary"),
+        "{}",
+        again.html
+    );
     let history = app.client(&app.clerk).history(&no).await.expect("history");
     assert!(
         history.iter().any(|h| h.actor.name.contains("线上")),

@@ -540,9 +540,13 @@ async fn an_organisation_pays_by_transfer_and_corrects_a_returned_order_from_the
         edit.reason.as_deref(),
         Some("mailing.street,organization.name")
     );
-    // The corrected form is kept and listed; the order goes back to review when the
-    // customer says everything asked for is in.
-    page.type_into("#scan", &scan.display().to_string()).await;
+    // The corrected form — printed again, signed and stamped anew: not the file sent
+    // before, which the platform refuses as correcting nothing — is kept and listed; the
+    // order goes back to review when the customer says everything asked for is in.
+    let corrected = dir.path().join("signed-form-again.png");
+    std::fs::write(&corrected, scan_png(1240, 1750)).expect("scan file");
+    page.type_into("#scan", &corrected.display().to_string())
+        .await;
     page.click("main form[enctype='multipart/form-data'] button")
         .await;
     page.wait_for("ul.uploaded").await;

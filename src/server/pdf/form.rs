@@ -80,6 +80,8 @@ pub struct ApplicationForm {
     pub footer: String,
     /// The demo mark, when the form was made with a stand-in.
     pub demo: Option<String>,
+    /// What its pages after the first say, when it runs onto more.
+    pub continued: super::sheet::Continued,
 }
 
 const LABEL_WIDTH: f32 = 108.0;
@@ -141,6 +143,7 @@ pub fn application_form(fonts: &Fonts, form: &ApplicationForm) -> Result<Pdf, Pd
             page.demo_band(mark, DEMO_BASELINE);
         }
     }
+    super::sheet::mark_continued(&mut pages, &form.continued);
     if let Some(code) = &form.code {
         stamp_codes(&mut pages, code);
     }

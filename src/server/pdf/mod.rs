@@ -24,6 +24,7 @@ pub use invoice::{InvoiceDocument, InvoiceLabels, InvoiceParty, invoice};
 pub use mailing::{MailingCaptions, MailingLabel, MailingSheet, mailing_sheet};
 pub use notice::{CorrectionNotice, correction_notice};
 pub use receipt::{FollowCode, Receipt, receipt};
+pub use sheet::Continued;
 pub use slip::{TransferSlip, transfer_slip};
 
 /// Why a document could not be made.

@@ -43,6 +43,8 @@ pub struct CorrectionNotice {
     pub seal: String,
     /// The demo mark, when the order went through a stand-in.
     pub demo: Option<String>,
+    /// What its pages after the first say, when it runs onto more.
+    pub continued: super::sheet::Continued,
 }
 
 const SIZE: f32 = 10.5;
@@ -173,6 +175,7 @@ pub fn correction_notice(fonts: &Fonts, notice: &CorrectionNotice) -> Result<Pdf
             page.demo_band(mark, DEMO_BASELINE);
         }
     }
+    super::sheet::mark_continued(&mut pages, &notice.continued);
     stamp_codes(&mut pages, &notice.code);
     super::sheet::finish_pages(pages, &notice.title)
 }

@@ -446,6 +446,42 @@ impl Sheet {
 }
 
 /// Writes `sheets` as the pages of one PDF titled `title`, each page its sheet's size.
+/// How the pages of a document of several say what they are, in the paper's words.
+#[derive(Debug, Clone, Default)]
+pub struct Continued {
+    /// At the top of every page after the first, e.g. 数字证书申请表（个人）（续）.
+    pub title: String,
+    /// Under it, what the document is of, e.g. 订单号 HN20261128000001.
+    pub reference: String,
+    /// At the foot of every page, with `{0}` and `{1}`, e.g. 第 {0} 页 共 {1} 页.
+    pub page_of: String,
+}
+
+/// A document that runs onto more pages: every page after the first says what it
+/// continues (left of its code, where the first page has its title), and every page says
+/// which of how many it is — a second sheet read alone, or photographed alone, is still
+/// known.
+pub(super) fn mark_continued(pages: &mut [Sheet], continued: &Continued) {
+    let count = pages.len();
+    if count < 2 {
+        return;
+    }
+    for (i, page) in pages.iter_mut().enumerate() {
+        if i > 0 {
+            let room = code_left(page.width) - MARGIN - 8.0;
+            let (size, title) = page.fit(&continued.title, 12.0, 9.0, room);
+            page.text(MARGIN, 64.0, size, title);
+            let (size, line) = page.fit(&continued.reference, 9.5, 7.0, room);
+            page.text(MARGIN, 82.0, size, line);
+        }
+        let numbers = continued
+            .page_of
+            .replace("{0}", &(i + 1).to_string())
+            .replace("{1}", &count.to_string());
+        page.right(page.width - MARGIN, FOOT_BASELINE, 8.5, &numbers);
+    }
+}
+
 pub(super) fn finish_pages(sheets: Vec<Sheet>, title: &str) -> Result<Pdf, PdfError> {
     let mut document = Document::new();
     let mut unprintable = BTreeSet::new();

@@ -503,6 +503,22 @@ fn unpaid_closes(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Option<String> 
     Some(ctx.fill(T::WebUnpaidCloses, &[&when]))
 }
 
+/// The name of a file of the order with exactly these bytes, uploaded before it was last
+/// returned, if there is one.
+async fn sent_before_return(state: &AppState, row: &OrderRow, data: &[u8]) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let sha256 = hex::encode(Sha256::digest(data));
+    let since = state.store.since_return(row).await.ok()?;
+    state
+        .store
+        .attachments_of(&row.id)
+        .await
+        .ok()?
+        .into_iter()
+        .find(|a| a.sha256 == sha256 && a.uploaded_at < since.at)
+        .map(|a| a.filename)
+}
+
 /// The corrections uploaded since the order was returned, oldest first.
 async fn corrections_since(
     state: &AppState,
@@ -550,8 +566,17 @@ pub async fn resubmit(
             .await
         }
     };
+    // From a page left behind: nothing for the customer to fix, the order as it is now.
     if form.version != Some(row.version) {
-        return refused(ctx.t(T::WebOrderMovedOn).to_owned()).await;
+        return order_page(
+            &state,
+            &who,
+            &row,
+            StatusCode::OK,
+            &[],
+            Some(T::WebOrderMovedOn),
+        )
+        .await;
     }
     let since = match state.store.since_return(&row).await {
         Ok(since) => since,
@@ -867,7 +892,19 @@ async fn upload(
     // Without the version its form was made from, an upload is as stale as one with an
     // old version.
     if received.version != Some(row.version) {
-        return refused(ctx.t(T::WebOrderMovedOn).to_owned()).await;
+        // Named, so that the customer knows the file is not on the order.
+        let said = ctx.fill(
+            T::WebFileNotTaken,
+            &[&received.filename, ctx.t(T::WebOrderMovedOn)],
+        );
+        return refused(said).await;
+    }
+    // A correction that is the very file the order was returned over (the same signed
+    // form sent again) corrects nothing: said now, not found out at the next review.
+    if kind == AttachmentKind::Correction
+        && let Some(earlier) = sent_before_return(state, &row, &received.data).await
+    {
+        return refused(ctx.fill(T::WebSameFileAsReturned, &[&earlier])).await;
     }
     let scan_json = match crate::server::scan_match::check_upload(
         kind,
