@@ -194,6 +194,9 @@ macro_rules! web_texts {
             WebOrderNotFound => "没有这个订单", "No such order";
             WebOrderNotFoundNext => "该订单不存在或不属于当前登录的手机号，请回到首页查看您的订单。", "This order does not exist or is not yours; see your orders from the start page.";
             WebOrderMovedOn => "订单状态已变化，已为您显示最新状态。", "The order has moved on; its latest state is shown.";
+            WebReceiptDownload => "下载受理回执（可打印保存；付款后即为付款凭证）", "Download the acceptance receipt (to print or keep; once paid, it is your proof of payment)";
+            WebNoticeDownload => "下载一次性告知书（PDF）", "Download the correction notice (PDF)";
+            WebSlipDownload => "下载转账付款说明（带去银行或发给出纳）", "Download the transfer slip (for the bank, or your cashier)";
             WebFileNotTaken => "“{0}”没有上传：{1}", "\"{0}\" was not uploaded: {1}";
             WebSameFileAsReturned => "这个文件与退回前提交的“{0}”完全相同。请按上面的退回原因修改后，重新拍照或扫描再上传。", "This file is the very one sent before the order was returned (\"{0}\"). Put right what the reasons above say, then photograph or scan it again.";
             WebPayAlipay => "支付宝支付", "Pay with Alipay";

@@ -188,13 +188,18 @@ impl FromRequest<AppState> for JsonBody {
         }
         match axum::body::to_bytes(req.into_body(), limit).await {
             Ok(bytes) => Ok(JsonBody { bytes, not_json }),
-            // Over the limit as it arrived (no length declared), or cut off.
+            // Over the limit as it arrived (no length declared): the limit's own error
+            // (here, or the platform's body limit around every request) names itself so.
             Err(e) if e.to_string().contains("length limit") => Err(too_large()),
-            Err(e) => Err(ApiError::BadRequest {
-                code: "malformed_request",
-                detail: Msg::with(T::ProblemBodyUnreadable, [e.to_string()]),
+            // Cut off, or stalled past the body timeout.
+            Err(e) => {
+                tracing::info!(error = %e, "a JSON body could not be read");
+                Err(ApiError::BadRequest {
+                    code: "malformed_request",
+                    detail: Msg::new(T::ProblemBodyUnreadable),
+                }
+                .into_response())
             }
-            .into_response()),
         }
     }
 }

@@ -633,6 +633,21 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
         .await
         .expect("issued");
     assert_eq!(done.status, OrderStatus::Completed);
+    // The answer carries the order's version as its ETag, as every answer with the order
+    // does (asked again — a retry whose answer was lost — it is the same invoice).
+    let again = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{}/invoice", order.order_no)))
+        .bearer_auth(&app.finance)
+        .json(&serde_json::json!({"version": current.version}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(again.status(), 200);
+    assert_eq!(
+        again.headers().get("etag").and_then(|v| v.to_str().ok()),
+        Some(format!("\"{}\"", done.version).as_str())
+    );
     // The link now says the invoice is out.
     let html = app
         .http

@@ -271,6 +271,18 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         .await;
     assert_eq!(chose.status, StatusCode::SEE_OTHER, "{}", chose.html);
     let page = browser.get(&format!("/orders/{no}")).await;
+    // The slip to take to the bank, as the counter prints it.
+    assert!(
+        page.html
+            .contains(&format!("href=\"/orders/{no}/slip.pdf\"")),
+        "{}",
+        page.html
+    );
+    let slip = pdf_of(&browser, &format!("/orders/{no}/slip.pdf")).await;
+    assert!(
+        slip.contains("银行转账付款说明") && slip.contains(no.as_str()),
+        "{slip}"
+    );
     let version = hidden(&page.html, "version");
     let uploaded = browser
         .upload(
@@ -350,6 +362,37 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     let bytes = form.bytes().await.expect("pdf");
     let pdf = crate::pdf_documents::text_of(&format!("returned-form-{no}.pdf"), &bytes);
     assert!(pdf.contains(no.as_str()), "{pdf}");
+    // The notice itself, and the receipt — which says the transfer is still to be checked.
+    assert!(
+        page.html
+            .contains(&format!("href=\"/orders/{no}/notice.pdf\"")),
+        "{}",
+        page.html
+    );
+    let notice = pdf_of(&browser, &format!("/orders/{no}/notice.pdf")).await;
+    assert!(
+        notice.contains("补正材料一次性告知书") && notice.contains("缺少身份证复印件"),
+        "{notice}"
+    );
+    let receipt = pdf_of(&browser, &format!("/orders/{no}/receipt.pdf")).await;
+    assert!(receipt.contains("待核实到账"), "{receipt}");
+    // Another customer gets none of them; a slip for an order no longer waiting for its
+    // money is not given (it would have it paid twice).
+    let mut stranger = Browser::new(&app);
+    sign_in(&mut stranger, &unique_phone()).await;
+    let theirs = stranger
+        .get_once(&format!("/orders/{no}/receipt.pdf"))
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let no_slip = browser.get_once(&format!("/orders/{no}/slip.pdf")).await;
+    assert_eq!(no_slip.status, StatusCode::SEE_OTHER);
+    let history = app.client(&app.clerk).history(&no).await.expect("history");
+    assert!(
+        history
+            .iter()
+            .any(|h| h.action == "print" && h.reason.as_deref() == Some("correction_notice")),
+        "{history:?}"
+    );
     let version = hidden(&page.html, "version");
     // Another order's form, photographed: refused on the phone, both numbers named, and
     // the order stays returned.
@@ -1722,6 +1765,11 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
     // `/apply` (home's link) leads on to the step the application is at, at its address.
     let entry = browser.get_once("/apply").await;
     assert_eq!(entry.location.as_deref(), Some("/apply?step=realname"));
+    // A step not reached yet (Back past an application submitted since, into this new
+    // one): the step it is at, at its own address — the address says what is shown.
+    let ahead = browser.get_once("/apply?step=scan").await;
+    assert_eq!(ahead.status, StatusCode::SEE_OTHER);
+    assert_eq!(ahead.location.as_deref(), Some("/apply?step=realname"));
     let form = to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
     let entry = browser.get_once("/apply").await;
     assert_eq!(entry.location.as_deref(), Some("/apply?step=form"));
@@ -1909,6 +1957,23 @@ async fn a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it(db: Db
         taken.location
     );
     app.finish().await;
+}
+
+/// The text of a PDF the signed-in `browser` downloads from `path` (squeezed of spaces).
+async fn pdf_of(browser: &Browser, path: &str) -> String {
+    let response = browser
+        .http
+        .get(format!("{}{path}", browser.base))
+        .header(header::COOKIE, browser.cookie_header())
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let bytes = response.bytes().await.expect("pdf");
+    let name = path.trim_start_matches('/').replace('/', "-");
+    crate::pdf_documents::text_of(&name, &bytes)
+        .split_whitespace()
+        .collect()
 }
 
 /// The terms accepted on `page` (the terms step as the browser has it).

@@ -185,16 +185,26 @@ pub async fn receipt(
 ) -> Result<Response, ApiError> {
     caller.require(Permission::ViewOrders)?;
     let row = find_order(&state, &order_no).await?;
-    let data = stored_form(&row)?;
-    let status = row.status()?;
     let in_full = caller.operator.roles.permits(Permission::RevealContact);
     if in_full {
         record_print(&state, &caller, &row, "receipt").await?;
     }
-    let document = paper::receipt(&state, &row, &data, status.label(Lang::ZhCn), in_full);
-    let fonts = state.fonts.clone();
-    let printed = render(move || pdf::receipt(&fonts, &document)).await?;
+    let printed = receipt_pdf(&state, &row, in_full).await?;
     Ok(pdf_response(printed, &format!("{}-receipt", row.order_no)))
+}
+
+/// The receipt of `row`, its address in full or not (for the counter's printer or for the
+/// customer's own download).
+pub(crate) async fn receipt_pdf(
+    state: &AppState,
+    row: &OrderRow,
+    in_full: bool,
+) -> Result<pdf::Pdf, ApiError> {
+    let data = stored_form(row)?;
+    let status = row.status()?;
+    let document = paper::receipt(state, row, &data, status.label(Lang::ZhCn), in_full);
+    let fonts = state.fonts.clone();
+    render(move || pdf::receipt(&fonts, &document)).await
 }
 
 /// The one-time correction notice (一次性告知书) of a returned order: every reason it was
@@ -211,6 +221,15 @@ pub async fn correction_notice(
 ) -> Result<Response, ApiError> {
     caller.require(Permission::ViewOrders)?;
     let row = find_order(&state, &order_no).await?;
+    let printed = notice_pdf(&state, &row).await?;
+    Ok(pdf_response(
+        printed,
+        &format!("{}-correction", row.order_no),
+    ))
+}
+
+/// The correction notice of `row`, or 409 when it is not returned.
+pub(crate) async fn notice_pdf(state: &AppState, row: &OrderRow) -> Result<pdf::Pdf, ApiError> {
     let status = row.status()?;
     let reasons: Vec<String> = row
         .rejection_json
@@ -234,13 +253,9 @@ pub async fn correction_notice(
         .max(1);
     let token = state.store.notice_token(&row.id).await?;
     let link = format!("{}/m/notice/{token}", state.public_base);
-    let document = paper::notice(&state, &row, &reasons, returned, round, Some(link));
+    let document = paper::notice(state, row, &reasons, returned, round, Some(link));
     let fonts = state.fonts.clone();
-    let printed = render(move || pdf::correction_notice(&fonts, &document)).await?;
-    Ok(pdf_response(
-        printed,
-        &format!("{}-correction", row.order_no),
-    ))
+    render(move || pdf::correction_notice(&fonts, &document)).await
 }
 
 /// The CA's account for bank transfers (the order number is the transfer's reference).
@@ -280,10 +295,15 @@ pub async fn transfer_slip(
             caller.ctx.lang,
         ));
     }
-    let document = paper::slip(&state, &row);
-    let fonts = state.fonts.clone();
-    let printed = render(move || pdf::transfer_slip(&fonts, &document)).await?;
+    let printed = slip_pdf(&state, &row).await?;
     Ok(pdf_response(printed, &format!("{}-transfer", row.order_no)))
+}
+
+/// The transfer slip of `row` (its caller checks that the order waits for its money).
+pub(crate) async fn slip_pdf(state: &AppState, row: &OrderRow) -> Result<pdf::Pdf, ApiError> {
+    let document = paper::slip(state, row);
+    let fonts = state.fonts.clone();
+    render(move || pdf::transfer_slip(&fonts, &document)).await
 }
 
 /// The application terms, in the operator's language (or the configured file).

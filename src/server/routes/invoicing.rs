@@ -19,7 +19,7 @@ use crate::server::invoicing;
 use crate::server::present::{rfc3339, summary};
 use crate::server::store::OrderRow;
 
-use super::orders::{find_order, full_order};
+use super::orders::{find_order, full_order, with_etag};
 
 /// Orders waiting for their invoice: those the customer asked for first (oldest request
 /// first), then the rest by mailing date.
@@ -157,7 +157,7 @@ async fn not_waiting(state: &AppState, order_no: &str) -> Result<ApiError, ApiEr
 #[utoipa::path(post, path = "/api/v1/orders/{order_no}/invoice", params(("order_no" = String, Path)),
     request_body = IssueInvoice,
     responses(
-        (status = 200, body = Order),
+        (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"6\"`"))),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 428, body = Problem, content_type = "application/problem+json"),
@@ -167,7 +167,7 @@ pub async fn issue(
     caller: Caller,
     Path(order_no): Path<String>,
     body: JsonBody,
-) -> Result<Json<Order>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     caller.require(Permission::Act(Action::IssueInvoice))?;
     let body: IssueInvoice = if body.iter().all(u8::is_ascii_whitespace) {
         IssueInvoice::default()
@@ -196,7 +196,7 @@ pub async fn issue(
             Some((request, _)) => json(request)? == invoice.request_json,
         };
         if same {
-            return Ok(Json(full_order(&state, &row, &caller, false).await?));
+            return Ok(with_etag(full_order(&state, &row, &caller, false).await?));
         }
     }
     // "Not now" before "fix these fields".
@@ -262,7 +262,11 @@ pub async fn issue(
         Some(&caller.ctx.request_id),
     )
     .await?;
-    Ok(Json(full_order(&state, &updated, &caller, false).await?))
+    // Its version as the ETag, as every answer with the order (the invoice moves it on
+    // twice: the request kept, then the invoice issued).
+    Ok(with_etag(
+        full_order(&state, &updated, &caller, false).await?,
+    ))
 }
 
 /// E-mails sent to customers, newest first (with the `outbox` provider, this is where

@@ -239,6 +239,15 @@ pub async fn page(
         None => look.step.as_deref().and_then(Step::parse),
     };
     let step = steps::current(&draft, identity.is_some(), row.scan_type.is_some(), asked);
+    // A step the application has not reached (Back, past an application submitted since,
+    // into a new one): its own step's address, so that the address says what is shown.
+    if given.is_none() && asked.is_some_and(|asked| asked != step) {
+        return page::see_other(&if step == Step::Review {
+            review_address(&row.id)
+        } else {
+            step.address()
+        });
+    }
     let stashed = stashed.filter(|_| step == Step::Form);
     let restored = stashed.is_some();
     // The step's form refused just now (nothing changed since): shown again as it was sent,

@@ -75,6 +75,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/orders/{order_no}/edit", get(edit::page).post(edit::save))
         .route("/orders/{order_no}/invoice.pdf", get(orders::invoice_pdf))
         .route("/orders/{order_no}/form.pdf", get(orders::form_pdf))
+        .route("/orders/{order_no}/receipt.pdf", get(orders::receipt_pdf))
+        .route("/orders/{order_no}/notice.pdf", get(orders::notice_pdf))
+        .route("/orders/{order_no}/slip.pdf", get(orders::slip_pdf))
         .layer(middleware::from_fn_with_state(state.clone(), guard::forms))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -195,6 +195,92 @@ pub async fn form_pdf(
     }
 }
 
+/// Which of the order's papers the customer downloads from its page.
+#[derive(Debug, Clone, Copy)]
+pub enum Paper {
+    /// The acceptance receipt (their proof of payment once paid).
+    Receipt,
+    /// The one-time correction notice of a returned order.
+    Notice,
+    /// The transfer slip, while the order waits for a transfer.
+    Slip,
+}
+
+/// `GET /orders/{order_no}/receipt.pdf`, `…/notice.pdf`, `…/slip.pdf`: the order's papers
+/// as the counter prints them, for the customer to keep or print; each download is in the
+/// order's history.
+pub async fn paper_pdf(state: &AppState, who: &SignedIn, order_no: &str, paper: Paper) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(state, who, order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let status = row.status().ok();
+    // A slip only while the order waits for its money (one for an order paid would have
+    // it paid twice); a notice only while it is returned.
+    let available = match paper {
+        Paper::Receipt => true,
+        Paper::Notice => status == Some(OrderStatus::Rejected),
+        Paper::Slip => matches!(
+            status,
+            Some(OrderStatus::PendingPayment | OrderStatus::PendingVoucher)
+        ),
+    };
+    if !available {
+        return page::see_other(&format!("/orders/{}", row.order_no));
+    }
+    let (what, name) = match paper {
+        Paper::Receipt => ("receipt", "receipt"),
+        Paper::Notice => ("correction_notice", "correction"),
+        Paper::Slip => ("transfer_slip", "transfer"),
+    };
+    let printed = async {
+        let actor = customer_actor(&who.customer.phone);
+        state
+            .store
+            .record(&row, &actor, "print", Some(what), None, None)
+            .await?;
+        use crate::server::routes::documents as papers;
+        // The customer's own receipt: their address in full, for them to check.
+        match paper {
+            Paper::Receipt => papers::receipt_pdf(state, &row, true).await,
+            Paper::Notice => papers::notice_pdf(state, &row).await,
+            Paper::Slip => papers::slip_pdf(state, &row).await,
+        }
+    };
+    match printed.await {
+        Ok(pdf) => apply::pdf_download(pdf.bytes, &format!("{}-{name}", row.order_no)),
+        Err(e) => failed(ctx, e),
+    }
+}
+
+/// `GET /orders/{order_no}/receipt.pdf`
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+) -> Response {
+    paper_pdf(&state, &who, &order_no, Paper::Receipt).await
+}
+
+/// `GET /orders/{order_no}/notice.pdf`
+pub async fn notice_pdf(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+) -> Response {
+    paper_pdf(&state, &who, &order_no, Paper::Notice).await
+}
+
+/// `GET /orders/{order_no}/slip.pdf`
+pub async fn slip_pdf(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+) -> Response {
+    paper_pdf(&state, &who, &order_no, Paper::Slip).await
+}
+
 /// `GET /orders/{order_no}`
 pub async fn page(
     State(state): State<AppState>,
@@ -281,6 +367,7 @@ async fn order_page(
             }
         }
         (super::edit::link(ctx, row))
+        p { a href=(format!("/orders/{}/receipt.pdf", row.order_no)) download { (ctx.t(T::WebReceiptDownload)) } }
         section aria-labelledby="next-step" {
             h2 #next-step { (ctx.t(T::WebNextStep)) " " (next.label(ctx.lang)) }
             (step)
@@ -373,6 +460,7 @@ async fn next_step(
                     dt { (ctx.t(T::PageAmount)) } dd { (amount) }
                     dt { (ctx.t(T::WebTransferReference)) } dd.order-no { (row.order_no) }
                 }
+                p { a href=(format!("{base}/slip.pdf")) download { (ctx.t(T::WebSlipDownload)) } }
                 (upload_form(ctx, &format!("{base}/voucher"), row, T::WebVoucherLabel, errors))
                 // Not transferred after all: back to paying online.
                 @if state.payments.is_some() {
@@ -417,6 +505,7 @@ async fn next_step(
                 h3 { (ctx.fill(T::PageNoticeReasons, &[&reasons.len().to_string()])) }
                 ol.reasons { @for reason in &reasons { li { (reason) } } }
                 p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
+                p { a href=(format!("{base}/notice.pdf")) download { (ctx.t(T::WebNoticeDownload)) } }
                 p { (ctx.t(T::WebCorrectIntro)) }
                 p { (ctx.t(T::WebCorrectDetails)) }
                 p { a href=(format!("{base}/form.pdf")) download { (ctx.t(T::WebFormAgain)) } }
