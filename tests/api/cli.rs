@@ -331,6 +331,33 @@ fn an_operators_mistakes_are_said_plainly_and_change_nothing() {
         stderr.contains("terms_file") && stderr.contains("no-such-terms.txt"),
         "{stderr}"
     );
+    // A URL naming another service's port (an HTTP server): said so, not the protocol's
+    // bytes read as a length ("expected to read 1414811696 bytes").
+    let http = std::net::TcpListener::bind("127.0.0.1:0").expect("listener");
+    let port = http.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in http.incoming().take(4) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 512];
+            let _ = stream.read(&mut buffer);
+            let _ = stream.write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let (ok, _, stderr) = env.run(&[
+        "operator",
+        "list",
+        "--database-url",
+        &format!("postgres://postgres:secret@127.0.0.1:{port}/x"),
+    ]);
+    assert!(!ok);
+    assert!(
+        stderr.contains(&format!("127.0.0.1:{port} does not answer as PostgreSQL")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("secret"), "{stderr}");
     // Made-up orders are not written into a shared platform's database unless asked.
     let (ok, _, stderr) = env.run(&[
         "demo",

@@ -126,6 +126,28 @@ pub enum StoreError {
     /// Stored data did not parse (a bug or a hand-edited row).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+    /// Something answered at the database's address, but not as PostgreSQL does.
+    #[error(
+        "the server at {0} does not answer as PostgreSQL does (is it the right host and \
+         port? PostgreSQL listens on 5432 by default)"
+    )]
+    NotPostgres(String),
+}
+
+/// True for a first connection that reached a server speaking something else than
+/// PostgreSQL's protocol.
+fn speaks_other_protocol(error: &sqlx::Error) -> bool {
+    let text = error.to_string();
+    matches!(error, sqlx::Error::Protocol(_))
+        || text.contains("expected to read")
+        || text.contains("unexpected response from server")
+}
+
+/// `host:port` of a database URL (never its user or password).
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    rest.split(['/', '?']).next().unwrap_or_default().to_owned()
 }
 
 impl StoreError {
@@ -348,6 +370,11 @@ impl Store {
             {
                 Ok(Ok(conn)) => {
                     let _ = conn.close().await;
+                }
+                // Another service at that port (an HTTP server, say) answers with bytes the
+                // protocol reads as a length or a message it does not know.
+                Ok(Err(e)) if speaks_other_protocol(&e) => {
+                    return Err(StoreError::NotPostgres(host_of(&url)));
                 }
                 Ok(Err(e)) => return Err(e.into()),
                 Err(_) => return Err(sqlx::Error::PoolTimedOut.into()),
