@@ -46,6 +46,20 @@ fn words_right_edges(name: &str) -> Vec<(String, f32)> {
         .collect()
 }
 
+/// The application form the platform prints for `body` (before the order exists).
+async fn form_pdf(app: &TestApp, body: &ca_counter::api::NewOrder) -> Vec<u8> {
+    let response = app
+        .http
+        .post(app.url("/api/v1/application-forms"))
+        .bearer_auth(&app.clerk)
+        .json(body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    response.bytes().await.expect("pdf").to_vec()
+}
+
 /// Every expected piece is there (compared without spaces: pdftotext lays out columns),
 /// and nothing was cut short with an ellipsis.
 fn assert_has(text: &str, expected: &[&str]) {
@@ -316,16 +330,7 @@ async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
     let app = TestApp::spawn(Db::Sqlite).await;
     let mut body = app.new_org_order_body("王经办").await;
     body.application_ref = Some("SQ7F3K9QAB".into());
-    let response = app
-        .http
-        .post(app.url("/api/v1/application-forms"))
-        .bearer_auth(&app.clerk)
-        .json(&body)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(response.status(), 200);
-    let bytes = response.bytes().await.expect("pdf");
+    let bytes = form_pdf(&app, &body).await;
     let text = text_of("paper_form_org.pdf", &bytes);
     assert_has(
         &text,
@@ -404,16 +409,7 @@ async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
     long.mailing.street =
         "麓山南路 932 号湖南大学科技园创业大厦 A 座 18 层 1806 室（前台转交，工作日 9:00–17:30，周末请勿投递；如前台无人，请致电收件人后放入 1 楼东侧快递柜，柜号以短信为准；大件请走货梯，货梯在大厦北门右转 30 米处）"
             .into();
-    let response = app
-        .http
-        .post(app.url("/api/v1/application-forms"))
-        .bearer_auth(&app.clerk)
-        .json(&long)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(response.status(), 200);
-    let bytes = response.bytes().await.expect("pdf");
+    let bytes = form_pdf(&app, &long).await;
     let text = text_of("paper_form_org_long.pdf", &bytes);
     assert_has(&text, &["授权委托书", "以下由受理点填写", "1806"]);
     assert!(text.replace([' ', '\n'], "").contains(name), "{text}");
@@ -432,16 +428,7 @@ async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
     if let Some(org) = long.organization.as_mut() {
         org.legal_representative = representative.into();
     }
-    let response = app
-        .http
-        .post(app.url("/api/v1/application-forms"))
-        .bearer_auth(&app.clerk)
-        .json(&long)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(response.status(), 200);
-    let bytes = response.bytes().await.expect("pdf");
+    let bytes = form_pdf(&app, &long).await;
     let text = text_of("paper_form_org_representative.pdf", &bytes);
     assert_has(
         &text,
