@@ -110,6 +110,12 @@ enum OperatorCommand {
         /// The operator's name.
         name: String,
     },
+    /// Who changed which operator's access, and when (newest first).
+    Log {
+        /// How many lines at most.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Change an operator's roles.
     Roles {
         /// The operator's name.
@@ -211,6 +217,8 @@ async fn run(cli: Cli) -> Result<()> {
             // Said first: a token made in another database than the platform's is no use.
             eprintln!("database {}", redact(&database_url(&config, &database)));
             let store = open_store(&config, &database).await?;
+            // The operator log names who ran the command.
+            let store = store.acting_as(&command_runner());
             operator(&store, command).await
         }
         Some(Command::Demo {
@@ -536,6 +544,30 @@ async fn operator(store: &Store, command: OperatorCommand) -> Result<()> {
             }
             None => return Err(eyre!("there is no revoked operator named {name:?}")),
         },
+        OperatorCommand::Log { limit } => {
+            let lines = store.operator_log(limit.max(1)).await?;
+            if lines.is_empty() {
+                println!("no changes to operators yet");
+                return Ok(());
+            }
+            println!(
+                "{:<17} {:<15} {} {:<28} BY",
+                "AT (UTC+8)",
+                "ACTION",
+                pad_columns("OPERATOR", 20),
+                "ROLES"
+            );
+            for line in lines {
+                println!(
+                    "{:<17} {:<15} {} {:<28} {}",
+                    ca_counter_time(line.at),
+                    line.action,
+                    pad_columns(&line.operator_name, 20),
+                    line.detail.unwrap_or_default(),
+                    line.by_whom
+                );
+            }
+        }
         OperatorCommand::Roles { name, roles } => {
             let roles = parse_roles(&roles)?;
             if store.set_roles(&name, &roles).await? {
@@ -580,6 +612,20 @@ async fn no_active_operator(store: &Store, name: &str) -> color_eyre::eyre::Repo
     } else {
         eyre!("there is no active operator named {name:?}")
     }
+}
+
+/// Who runs this command, as the operator log names them: the system user and host.
+fn command_runner() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".into());
+    format!("{user}@{host} (ca-counter operator)")
 }
 
 fn ca_counter_time(ms: i64) -> String {

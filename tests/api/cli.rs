@@ -227,6 +227,38 @@ fn operator_add_prints_the_token_alone_on_the_last_line_and_it_works_while_servi
     }
     assert_eq!(get(&format!("{base}/api/v1/me"), Some(&replaced)).0, 200);
     assert!(stop(child).success());
+    // Every change to 李柜员's access is in the operator log, newest first, with who ran
+    // the command; a mistake (a second revoke) changed nothing and is not.
+    let (ok, stdout, stderr) = env
+        .command(&["operator", "log"])
+        .env("USER", "zhang-admin")
+        .output()
+        .map(|o| {
+            (
+                o.status.success(),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        })
+        .expect("run");
+    assert!(ok, "{stderr}");
+    let actions: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("李柜员"))
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    assert_eq!(
+        actions,
+        ["replace_tokens", "roles", "restore", "revoke", "add"],
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("roles") && l.contains("support")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(ca-counter operator)"), "{stdout}");
 }
 
 #[test]

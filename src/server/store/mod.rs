@@ -248,6 +248,9 @@ pub struct Store {
     /// Writes waiting for SQLite's write lock (see [`Store::begin_write`]): background work
     /// that holds the lock again and again lets them go first.
     writers_waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Who the operator log names as making the changes this handle makes
+    /// ([`Store::acting_as`]).
+    acting: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for Store {
@@ -430,6 +433,7 @@ impl Store {
             auth: operators::AuthCache::default(),
             unindexed: Default::default(),
             writers_waiting: Default::default(),
+            acting: std::sync::Arc::from("ca-counter"),
         };
         store.migrate().await?;
         store.search_key = store.load_search_key().await?;

@@ -162,7 +162,66 @@ async fn insert_token<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
     Ok(())
 }
 
+/// One line of the operator log: a change to an operator's access.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OperatorLogRow {
+    /// When (unix ms).
+    pub at: i64,
+    /// The operator changed, by name (as then).
+    pub operator_name: String,
+    /// `add`, `revoke`, `restore`, `token`, `replace_tokens` or `roles`.
+    pub action: String,
+    /// The roles given, where the change gave some.
+    pub detail: Option<String>,
+    /// Who made the change.
+    pub by_whom: String,
+}
+
+/// Appends a line to the operator log, in the change's own transaction.
+async fn log_change(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    by: &str,
+    operator_id: &str,
+    operator_name: &str,
+    action: &str,
+    detail: Option<&str>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO operator_log (at, operator_id, operator_name, action, detail, by_whom) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(now_ms())
+    .bind(operator_id)
+    .bind(operator_name)
+    .bind(action)
+    .bind(detail)
+    .bind(by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
+    /// This store, its changes to operators logged as made by `who` (e.g.
+    /// `root@counter-01 (ca-counter operator)`).
+    pub fn acting_as(&self, who: &str) -> Store {
+        Store {
+            acting: std::sync::Arc::from(who),
+            ..self.clone()
+        }
+    }
+
+    /// The operator log, newest first, at most `limit` lines.
+    pub async fn operator_log(&self, limit: i64) -> StoreResult<Vec<OperatorLogRow>> {
+        Ok(sqlx::query_as(
+            "SELECT at, operator_name, action, detail, by_whom FROM operator_log \
+             ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Adds an operator and returns it with its first token (shown once, never stored).
     /// A taken name is a unique violation (see [`StoreError::is_unique_violation`]).
     pub async fn add_operator(
@@ -185,6 +244,16 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         insert_token(&mut *tx, &token, &operator.id).await?;
+        let roles = roles.to_list();
+        log_change(
+            &mut tx,
+            &self.acting,
+            &operator.id,
+            &operator.name,
+            "add",
+            Some(&roles),
+        )
+        .await?;
         tx.commit().await?;
         Ok((operator, token))
     }
@@ -195,7 +264,18 @@ impl Store {
             return Ok(None);
         };
         let token = new_token();
-        insert_token(&self.pool, &token, &operator.id).await?;
+        let mut tx = self.begin_write().await?;
+        insert_token(&mut *tx, &token, &operator.id).await?;
+        log_change(
+            &mut tx,
+            &self.acting,
+            &operator.id,
+            &operator.name,
+            "token",
+            None,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(Some(token))
     }
 
@@ -229,6 +309,7 @@ impl Store {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+        log_change(&mut tx, &self.acting, &id, name.trim(), "revoke", None).await?;
         // Streams opened with the revoked tokens read this in order with everything else and
         // end before delivering anything committed after it.
         let event = insert_event(&mut tx, self.backend, NewEvent::operator_revoked(&id)).await?;
@@ -252,6 +333,7 @@ impl Store {
             return Ok(None);
         };
         insert_token(&mut *tx, &token, &id).await?;
+        log_change(&mut tx, &self.acting, &id, name.trim(), "restore", None).await?;
         tx.commit().await?;
         Ok(Some(token))
     }
@@ -272,6 +354,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         insert_token(&mut *tx, &token, &operator.id).await?;
+        log_change(
+            &mut tx,
+            &self.acting,
+            &operator.id,
+            &operator.name,
+            "replace_tokens",
+            None,
+        )
+        .await?;
         let event = insert_event(
             &mut tx,
             self.backend,
@@ -298,6 +389,16 @@ impl Store {
         let Some(id) = id else {
             return Ok(false);
         };
+        let listed = roles.to_list();
+        log_change(
+            &mut tx,
+            &self.acting,
+            &id,
+            name.trim(),
+            "roles",
+            Some(&listed),
+        )
+        .await?;
         // Every instance, as its event reader reads this, stops taking the operator's tokens
         // from memory (a demotion takes effect at once, as a revocation does), and their
         // open streams end, to be opened again under the new roles.
