@@ -377,6 +377,8 @@ async fn serve(
         config.platform.demo_catalog = false;
     }
     let url = database_url(&config, &database);
+    // A wrong setting is said before the port is taken (a port in use would hide it).
+    Platform::check_config(&config.platform).wrap_err("configuration")?;
     let listener = tokio::net::TcpListener::bind(config.platform.listen)
         .await
         .wrap_err_with(|| format!("cannot listen on {}", config.platform.listen))?;

@@ -99,6 +99,26 @@ pub struct Platform {
     jobs: Vec<JoinHandle<()>>,
 }
 
+/// The terms are a step of every application: a file that cannot be read stops the start,
+/// not each application later (it is read again for each request, so an edit needs no
+/// restart).
+fn check_terms(config: &PlatformConfig) -> Result<(), StartError> {
+    let Some(path) = &config.terms_file else {
+        return Ok(());
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => Ok(()),
+        Ok(_) => Err(StartError::Config(format!(
+            "[platform] terms_file: {} is empty",
+            path.display()
+        ))),
+        Err(e) => Err(StartError::Config(format!(
+            "[platform] terms_file: cannot read {} as UTF-8 text: {e}",
+            path.display()
+        ))),
+    }
+}
+
 /// The configured QR payment provider (and the sandbox, when it is the one).
 async fn payment_provider(
     config: &PlatformConfig,
@@ -228,6 +248,25 @@ fn logistics_provider(
 impl Platform {
     /// Opens the database (migrating it, loading the demo catalog into an empty one when
     /// configured) and serves on `listener` until [`Platform::shutdown`].
+    /// Every setting [`Platform::start`] would refuse before it opens the database (the
+    /// providers' settings and keys, the terms file), checked without starting anything:
+    /// `serve` asks this before it takes its port, so that a wrong setting is said first and
+    /// all at once, not after the port is found taken.
+    pub fn check_config(config: &PlatformConfig) -> Result<(), StartError> {
+        identity_provider(config)?;
+        if matches!(
+            config.payment_provider,
+            crate::config::PaymentProvider::Alipay
+        ) {
+            alipay_keys(config, "payment_provider")?;
+        }
+        sms::provider(config).map_err(StartError::Config)?;
+        mail::provider(config.invoice.mail_provider, config.invoice.smtp.as_ref())
+            .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
+        logistics_provider(&config.mailing)?;
+        check_terms(config)
+    }
+
     pub async fn start(
         config: PlatformConfig,
         database_url: &str,
@@ -258,26 +297,7 @@ impl Platform {
         }
         let fonts = pdf::Fonts::load(config.pdf_font.as_deref())
             .map_err(|e| StartError::Config(format!("[platform] pdf_font: {e}")))?;
-        // The terms are a step of every application: a file that cannot be read stops the
-        // start, not each application later (it is read again for each request, so an
-        // edit needs no restart).
-        if let Some(path) = &config.terms_file {
-            match std::fs::read_to_string(path) {
-                Ok(text) if !text.trim().is_empty() => {}
-                Ok(_) => {
-                    return Err(StartError::Config(format!(
-                        "[platform] terms_file: {} is empty",
-                        path.display()
-                    )));
-                }
-                Err(e) => {
-                    return Err(StartError::Config(format!(
-                        "[platform] terms_file: cannot read {} as UTF-8 text: {e}",
-                        path.display()
-                    )));
-                }
-            }
-        }
+        check_terms(&config)?;
         let store = Store::open_with(
             database_url,
             store::PoolSettings {

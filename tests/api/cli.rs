@@ -342,6 +342,21 @@ fn an_operators_mistakes_are_said_plainly_and_change_nothing() {
         !env.dir.path().join("platform.db").exists(),
         "no database made: {stderr}"
     );
+    // With its port taken as well, the setting is what is said (the port hid it).
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("listener");
+    let port = taken.local_addr().expect("address").port();
+    std::fs::write(
+        &path,
+        format!("[platform]\nlisten = \"127.0.0.1:{port}\"\npayment_provider = \"alipay\"\n"),
+    )
+    .expect("write");
+    let (ok, _, stderr) = env.run(&["serve", "--config", path.to_str().expect("utf-8 path")]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("[platform.alipay]") && !stderr.contains("cannot listen"),
+        "{stderr}"
+    );
+    drop(taken);
     // A negative duration is refused before anything starts.
     std::fs::write(&path, "[platform]\nunpaid_close_hours = -5\n").expect("write");
     let (ok, _, stderr) = env.run(&["serve", "--config", path.to_str().expect("utf-8 path")]);
