@@ -237,8 +237,8 @@ fn batch(n: usize) -> MailingSheet {
             product: "产品".into(),
             count: "共 {0} 件".into(),
             sender: "寄件人：湖南CA 长沙受理中心 长沙市岳麓区麓谷大道627号 0731-88886666".into(),
-            demo_row: "（演示，未实际收款）".into(),
             page_of: "第 {0} 页 共 {1} 页".into(),
+            handover: "交接人签字：______    揽件员签字：______    日期：____".into(),
         },
     }
 }
@@ -254,26 +254,32 @@ fn a_demo_parcel_says_so_on_its_label_and_the_list() {
     let text = text_of("mailing_demo.pdf", &bytes);
     let pages: Vec<&str> = text.split('\u{c}').collect();
     let squeezed = |page: &str| page.split_whitespace().collect::<String>();
-    // The list: parcels 4 and 8 are demo orders (their order number's cell wraps).
+    // The list: parcels 4 and 8 are demo orders, marked under their numbers.
     let list = squeezed(pages[0]);
-    assert!(list.contains("HN20261128000004（"), "{list}");
-    assert!(!list.contains("HN20261128000003（"), "{list}");
-    assert_eq!(list.matches("演示，未实际收款）").count(), 2, "{list}");
-    assert!(list.contains("第1页共1页"), "{list}");
+    assert_eq!(list.matches("演示订单·未实际收款").count(), 2, "{list}");
+    assert!(
+        list.contains("第1页共3页") && list.contains("交接人签字"),
+        "{list}"
+    );
     // The first label page: parcels 1–8, two of them demo orders; the second, parcel 9.
     let labels = squeezed(pages[1]);
     assert_eq!(labels.matches("演示订单·未实际收款").count(), 2, "{labels}");
     assert!(!squeezed(pages[2]).contains("演示订单"), "{}", pages[2]);
-    // A long list numbers each of its pages.
+    // A long batch numbers each of its pages.
     let sheet = batch(50);
     let bytes = pdf::mailing_sheet(&fonts(), &sheet)
         .expect("render mailing sheet")
         .bytes;
     let text = squeezed(&text_of("mailing_demo_50.pdf", &bytes));
-    assert!(
-        text.contains("第1页共3页") && text.contains("第3页共3页"),
-        "{text}"
-    );
+    // Every page of the batch, list and labels, numbered of all of them.
+    let count = pages_of("mailing_demo_50.pdf");
+    assert!(count >= 2 + 7, "{count} pages");
+    for n in 1..=count {
+        assert!(
+            text.contains(&format!("第{n}页共{count}页")),
+            "page {n}: {text}"
+        );
+    }
 }
 
 #[test]

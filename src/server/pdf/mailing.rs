@@ -1,7 +1,7 @@
 //! The mailing list for the post office and the labels to stick on the parcels.
 
 use super::sheet::{
-    A4_HEIGHT as HEIGHT, A4_WIDTH as WIDTH, Align, DEMO_BASELINE, FOOT_BASELINE, Sheet,
+    A4_HEIGHT as HEIGHT, A4_WIDTH as WIDTH, Align, DEMO_BASELINE, EDGE, FOOT_BASELINE, Sheet,
 };
 use super::text::{self, SMALLEST};
 use super::{Fonts, Pdf, PdfError};
@@ -20,8 +20,8 @@ pub struct MailingLabel {
     pub postal_code: String,
     /// What is in the parcel, e.g. 个人证书（1年）.
     pub product: String,
-    /// Paid only at the sandbox cashier: the label says so (演示订单·未实际收款), so no real
-    /// certificate goes out for money never received.
+    /// A demo order's mark on its label and its list row (演示订单·未实际收款 when no money
+    /// came in), so no real certificate goes out for it.
     pub demo: Option<String>,
 }
 
@@ -43,10 +43,11 @@ pub struct MailingCaptions {
     pub count: String,
     /// The small sender line on each label, e.g. 寄件人：湖南CA 长沙受理点 0731-8888xxxx.
     pub sender: String,
-    /// After a demo order's number in the list, e.g. （演示，未实际收款）.
-    pub demo_row: String,
-    /// The list's page numbers, with `{0}` and `{1}`, e.g. 第 {0} 页 共 {1} 页.
+    /// The batch's page numbers, with `{0}` and `{1}`, e.g. 第 {0} 页 共 {1} 页.
     pub page_of: String,
+    /// Under the list: who handed the parcels over and who took them, e.g.
+    /// 交接人签字：…  揽件员签字：…  日期：.
+    pub handover: String,
 }
 
 /// A batch of parcels: the list for the post office, then the labels to stick on.
@@ -67,8 +68,10 @@ pub struct MailingSheet {
 
 /// Margin of the mailing list pages.
 const LIST_MARGIN: f32 = 40.0;
-/// Margin of the label pages and the gap between labels.
-const LABEL_MARGIN: f32 = 28.0;
+/// Margins of the label pages — clear of the edge a printer leaves blank, and at the foot
+/// of the page's number — and the gap between labels.
+const LABEL_MARGIN: f32 = EDGE + 2.0;
+const LABEL_FOOT: f32 = EDGE + 16.0;
 const LABEL_GAP: f32 = 12.0;
 /// Labels across and down an A4 page.
 const LABELS_ACROSS: usize = 2;
@@ -78,17 +81,9 @@ const LABELS_DOWN: usize = 4;
 /// page.
 pub fn mailing_sheet(fonts: &Fonts, batch: &MailingSheet) -> Result<Pdf, PdfError> {
     let mut pages = mailing_list(fonts, batch);
-    // The list is handed over with the parcels: each page says which it is, and a list
-    // with a demo order on it says it is a demo.
-    let count = pages.len();
-    for (i, page) in pages.iter_mut().enumerate() {
-        let numbers = batch
-            .captions
-            .page_of
-            .replace("{0}", &(i + 1).to_string())
-            .replace("{1}", &count.to_string());
-        page.centred(FOOT_BASELINE, 8.0, &numbers);
-        if let Some(mark) = &batch.demo {
+    // A list with a demo order on it says it is a demo.
+    if let Some(mark) = &batch.demo {
+        for page in &mut pages {
             page.demo_band(mark, DEMO_BASELINE);
         }
     }
@@ -104,6 +99,17 @@ pub fn mailing_sheet(fonts: &Fonts, batch: &MailingSheet) -> Result<Pdf, PdfErro
             );
         }
         pages.push(page);
+    }
+    // Handed over with the parcels: each page of the batch, list and labels, says which
+    // it is of how many.
+    let count = pages.len();
+    for (i, page) in pages.iter_mut().enumerate() {
+        let numbers = batch
+            .captions
+            .page_of
+            .replace("{0}", &(i + 1).to_string())
+            .replace("{1}", &count.to_string());
+        page.centred(FOOT_BASELINE, 8.0, &numbers);
     }
     super::sheet::finish_pages(pages, &batch.title)
 }
@@ -153,8 +159,9 @@ fn mailing_list(fonts: &Fonts, batch: &MailingSheet) -> Vec<Sheet> {
     let mut y = list_header(&mut page, &columns, &headers, table_top, size);
 
     for (n, label) in batch.labels.iter().enumerate() {
+        // The label's own mark, on its own line under the number.
         let order_no = match &label.demo {
-            Some(_) => format!("{}{}", label.order_no, captions.demo_row),
+            Some(mark) => format!("{}\n{mark}", label.order_no),
             None => label.order_no.clone(),
         };
         let cells = [
@@ -192,6 +199,13 @@ fn mailing_list(fonts: &Fonts, batch: &MailingSheet) -> Vec<Sheet> {
         page.line(left, y, right, y, 0.4);
     }
     list_frame(&mut page, &columns, table_top, y);
+    // Who handed the parcels over and who took them: signed on the list.
+    if y + 44.0 > bottom {
+        pages.push(std::mem::replace(&mut page, Sheet::new(fonts)));
+        y = LIST_MARGIN;
+    }
+    let (size, handover) = page.fit(&captions.handover, 10.5, SMALLEST, right - left);
+    page.text(left, y + 34.0, size, handover);
     pages.push(page);
     pages
 }
@@ -236,8 +250,8 @@ fn mailing_label(
     let captions = &batch.captions;
     let width = (WIDTH - 2.0 * LABEL_MARGIN - (LABELS_ACROSS - 1) as f32 * LABEL_GAP)
         / LABELS_ACROSS as f32;
-    let height =
-        (HEIGHT - 2.0 * LABEL_MARGIN - (LABELS_DOWN - 1) as f32 * LABEL_GAP) / LABELS_DOWN as f32;
+    let height = (HEIGHT - LABEL_MARGIN - LABEL_FOOT - (LABELS_DOWN - 1) as f32 * LABEL_GAP)
+        / LABELS_DOWN as f32;
     let x = LABEL_MARGIN + across as f32 * (width + LABEL_GAP);
     let y = LABEL_MARGIN + down as f32 * (height + LABEL_GAP);
     page.rect(x, y, width, height, 0.8);

@@ -38,7 +38,12 @@ pub(super) fn wrap(fonts: &Fonts, text: &str, size: f32, width: f32) -> Vec<Stri
                         at > 0 && !tail.trim().is_empty() && fonts.width(tail, size) + w <= width
                     })
             } else {
-                None
+                // An opening mark never ends a line (避尾): it goes down with what it opens.
+                starts.last().copied().filter(|&at| {
+                    let mut chars = line[at..].chars();
+                    at > 0
+                        && matches!((chars.next(), chars.next()), (Some(c), None) if opens_char(c))
+                })
             };
             let carried = carried.map(|at| {
                 let tail = line[at..].to_owned();
@@ -79,6 +84,11 @@ pub(super) fn wrap(fonts: &Fonts, text: &str, size: f32, width: f32) -> Vec<Stri
 fn closes(token: &str) -> bool {
     let mut chars = token.chars();
     matches!((chars.next(), chars.next()), (Some(c), None) if closes_char(c))
+}
+
+/// Opening brackets and quotation marks.
+fn opens_char(c: char) -> bool {
+    matches!(c, '（' | '【' | '《' | '「' | '『' | '“' | '‘' | '(')
 }
 
 /// Closing punctuation and brackets.
@@ -250,6 +260,21 @@ mod tests {
                 text.replace(' ', ""),
                 "{width}"
             );
+        }
+    }
+
+    /// An opening bracket never ends a line: it goes down with what it opens, nothing
+    /// lost (a 授权委托书 once read "联合运营中心（" / "有限合伙）").
+    #[test]
+    fn an_opening_mark_never_ends_a_line() {
+        let fonts = fonts();
+        let text = "湖南湘江新区智慧城市联合运营中心（有限合伙）委托经办人“王经办”办理《数字证书申请》事宜";
+        for width in (60..300).step_by(5) {
+            let lines = wrap(&fonts, text, 10.0, width as f32);
+            for line in &lines[..lines.len() - 1] {
+                assert!(!line.ends_with(['（', '“', '《']), "{width}: {lines:?}");
+            }
+            assert_eq!(lines.concat(), text, "{width}");
         }
     }
 

@@ -179,10 +179,7 @@ pub async fn labels(
             ),
             postal_code: mailing.postal_code,
             product: format!("{} {}", row.project_name, row.product_name),
-            // Paid only at the sandbox cashier: no money came in for this parcel.
-            demo: (row.payment_method.as_deref()
-                == Some(crate::server::payments::sandbox::SANDBOX_ID))
-            .then(|| T::DocMailingDemoLabel.get(zh).to_owned()),
+            demo: parcel_mark(&state, row.payment_method.as_deref()),
         });
     }
     let t = |text: T| text.get(zh).to_owned();
@@ -205,8 +202,8 @@ pub async fn labels(
             product: t(T::DocProduct),
             count: t(T::DocMailingCount),
             sender: T::DocMailingSender.fill(zh, &[&state.config.ca_name, &state.config.hotline]),
-            demo_row: t(T::DocMailingDemoRow),
             page_of: t(T::DocPageOf),
+            handover: t(T::DocMailingHandover),
         },
     };
     let fonts = state.fonts.clone();
@@ -373,4 +370,22 @@ pub async fn add_step(
         )],
         Json(crate::server::tracking::tracking(&state, &row).await?),
     ))
+}
+
+/// What a parcel's label says when a stand-in had a hand in its order: paid only at the
+/// sandbox cashier, or by transfer to the example account, no money came in
+/// (演示订单·未实际收款); verified by the built-in check or sold from the demo catalog, it is
+/// a demo order all the same (演示订单). A real certificate must not go out for either.
+fn parcel_mark(state: &AppState, payment_method: Option<&str>) -> Option<String> {
+    let zh = Lang::ZhCn;
+    let sandbox = payment_method == Some(crate::server::payments::sandbox::SANDBOX_ID);
+    let example_account = payment_method == Some("bank_transfer") && state.demo.bank;
+    if sandbox || example_account {
+        Some(T::DocMailingDemoLabel.get(zh).to_owned())
+    } else {
+        state
+            .demo
+            .order_mark(payment_method)
+            .map(|_| T::DocMailingDemoOrder.get(zh).to_owned())
+    }
 }
