@@ -64,6 +64,7 @@ fn render_bench() {
             created_at: stamp.clone(),
             updated_at: stamp.clone(),
             channel: ca_counter::domain::Channel::Counter,
+            payment_method: None,
         })
         .collect();
     app.show_tab::<Orders>();

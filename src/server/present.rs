@@ -194,6 +194,7 @@ pub fn summary(row: &OrderRow) -> Option<OrderSummary> {
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
         channel: crate::domain::Channel::parse(&row.channel).unwrap_or_default(),
+        payment_method: row.payment_method.clone(),
     })
 }
 

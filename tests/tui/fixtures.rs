@@ -64,6 +64,7 @@ pub fn summary(no: u32, name: &str, status: OrderStatus, minutes_ago: i64) -> Or
         created_at: stamp(at),
         updated_at: stamp(at),
         channel: ca_counter::domain::Channel::Counter,
+        payment_method: None,
     }
 }
 

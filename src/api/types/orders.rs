@@ -304,6 +304,10 @@ pub struct OrderSummary {
     /// At a counter, or on the customer's own platform.
     #[serde(default)]
     pub channel: crate::domain::Channel,
+    /// How it was paid or is being paid: `alipay`, `sandbox` (the demo cashier: no money),
+    /// `bank_transfer`; absent before a way is chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<String>,
 }
 
 /// A page of orders.

@@ -132,3 +132,35 @@ fn an_order_shipped_elsewhere_leaves_the_batch_and_is_named() {
         .unwrap_or_default();
     assert_eq!(batch, ["HN20261128000001", "HN20261128000003"]);
 }
+
+/// A parcel whose order no money came in for — paid at the demo cashier — says so in the
+/// mailroom's list before its address; a real payment's does not.
+#[test]
+fn a_parcel_paid_at_the_demo_cashier_is_marked_in_the_list() {
+    let mut a = app(Lang::ZhCn);
+    operator(&mut a, "吴邮寄", ca_counter::domain::Role::Mailroom);
+    a.show_tab::<Mailing>();
+    let seq = a.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
+    let mut demo = mailing_item(1, "张三", "麓山南路 932 号", 2, Deadline::Ok);
+    demo.order.payment_method = Some("sandbox".into());
+    let mut real = mailing_item(2, "李四", "桐梓坡路 8 号", 2, Deadline::Ok);
+    real.order.payment_method = Some("alipay".into());
+    a.answer::<Mailing>(mailing::Answer::Queue {
+        seq,
+        result: Ok(MailingQueue {
+            items: vec![demo, real],
+            promise_working_days: 2,
+            carriers: carriers(),
+        }),
+    });
+    let screen = render(&a, 80, 24);
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(row("张三").contains("【演示·未实际收款】"), "{screen}");
+    assert!(!row("李四").contains("演示"), "{screen}");
+}

@@ -330,6 +330,7 @@ mod tests {
                 created_at: String::new(),
                 updated_at: String::new(),
                 channel: crate::domain::Channel::Counter,
+                payment_method: None,
             },
             user_type: UserType::Individual,
             shipped_at: None,

@@ -101,6 +101,12 @@ fn row(item: &InvoicingItem, selected: bool, view: &View) -> Row {
     } else {
         theme.dim
     };
+    // No money came in for it (the demo cashier, the example account): said first.
+    let (request, style) = if view.shared.paid_in_demo(item.order.payment_method.as_deref()) {
+        (format!("{}{request}", T::DemoUnpaidMark.get(lang)), theme.warning)
+    } else {
+        (request, style)
+    };
     let base = if selected { theme.selection } else { theme.base };
     let pick = |s| if selected { theme.selection } else { s };
     Row {

@@ -150,7 +150,14 @@ fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Ro
             (no.to_owned(), base),
             (item.recipient.clone(), base),
             (item.phone.clone(), base),
-            if item.relabel {
+            // A parcel whose order no money came in for (the demo cashier, the example
+            // account) says so before anything else: no real certificate goes out for it.
+            if view.shared.paid_in_demo(item.order.payment_method.as_deref()) {
+                (
+                    format!("{}{}", T::DemoUnpaidMark.get(view.lang), item.address),
+                    pick(theme.warning),
+                )
+            } else if item.relabel {
                 (
                     format!("{}{}", T::MailRelabelMark.get(view.lang), item.address),
                     pick(theme.warning),

@@ -105,10 +105,19 @@ pub fn lines<'a>(
     let mut money = Vec::new();
     if let Some(method) = &order.payment_method {
         let when = order.paid_at.as_deref().map(format::datetime).unwrap_or_default();
+        // Paid into the example account: no money came in (the demo cashier's name says
+        // so itself).
+        let demo = if method != "sandbox" && view.shared.paid_in_demo(Some(method)) {
+            T::DemoUnpaidMark.get(lang)
+        } else {
+            ""
+        };
         money.extend(pair(
             theme,
             T::FieldPayment,
-            format!("{} {when}", format::payment_method(method, lang)).trim().to_owned(),
+            format!("{demo}{} {when}", format::payment_method(method, lang))
+                .trim()
+                .to_owned(),
             lang,
         ));
     }
