@@ -69,9 +69,15 @@ async fn a_day_of_mailing_and_invoicing_ends_with_every_order_completed() {
     mailroom.send("EA123456785CN\r1234567890123\r");
     mailroom.wait_text("扫描单号（第 3/3 单）", WAIT);
     mailroom.wait_text(
-        &format!("✓ {} 已由EMS寄出，单号 1234567890123", b.order_no),
+        &format!("✓ {} 已由 EMS 寄出，单号 1234567890123", b.order_no),
         WAIT,
     );
+    // Texts only logged: the mailroom is told the customer hears nothing of the parcel.
+    mailroom.wait_for("the demo SMS said", WAIT, |s| {
+        s.split_whitespace()
+            .collect::<String>()
+            .contains("短信为演示")
+    });
     // The first number again, for the third parcel: refused at once, nothing sent.
     mailroom.send("EA123456785CN\r");
     mailroom.wait_text(&format!("已用于订单 {}", a.order_no), WAIT);

@@ -522,3 +522,38 @@ fn back_at_the_project_step_the_choice_is_selected() {
     let newapp = a.tab_mut::<NewApp>().expect("the tab");
     assert_eq!(newapp.project_sel, 0);
 }
+
+/// With the built-in cashier, the way to pay is named as what it is: a demo cashier, not
+/// Alipay — before the clerk tells the customer to open Alipay.
+#[test]
+fn the_demo_cashier_is_not_offered_as_alipay() {
+    let mut a = at(Lang::ZhCn, done(OrderStatus::PendingPayment, |_| {}));
+    a.frame_answer(FrameAnswer::Health(Ok(Health {
+        status: "ok".into(),
+        version: "t".into(),
+        database: "sqlite".into(),
+        max_upload_bytes: 10 << 20,
+        public_base_url: String::new(),
+        qr_payment: true,
+        demo_parts: vec![ca_counter::api::DemoPart::Cashier],
+    })));
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("演示收银台扫码"), "{screen}");
+    assert!(!screen.contains("支付宝扫码"), "{screen}");
+}
+
+/// The terms the customer reads follow a language switch: asked for again in the shown
+/// language, not left in the one they were fetched in (English terms once stayed on the
+/// Chinese screen after switching there and back).
+#[test]
+fn a_language_switch_asks_for_the_terms_again() {
+    let mut a = at(Lang::ZhCn, |d| {
+        d.customer = Some(customer(true));
+        d.choice = Some(choice(UserType::Individual));
+        d.step = Step::Terms;
+    });
+    a.take_jobs();
+    ctrl(&mut a, 'l');
+    let asked = sent::<newapp::Request>(&a.take_jobs());
+    assert!(asked.contains(&newapp::Request::Terms), "{asked:?}");
+}

@@ -396,9 +396,15 @@ impl Mailing {
                 scan.done.push((order_no.to_owned(), number.clone()));
                 scan.at += 1;
                 scan.error = None;
+                // Texts only logged: the customer hears nothing of the parcel.
+                let sms = if ctx.env.shared.demo(crate::api::DemoPart::Sms) {
+                    crate::i18n::Arg::Text(T::MailShippedDemoSms)
+                } else {
+                    crate::i18n::Arg::Plain(String::new())
+                };
                 self.notice = Some(Notice::done(Text::with(
                     T::MailShipped,
-                    [order_no.to_owned(), name, number],
+                    [order_no.to_owned().into(), name.into(), number.into(), sms],
                 )));
                 self.ticked.retain(|t| t != order_no);
                 // What was scanned meanwhile is for the next order.

@@ -127,7 +127,15 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
                     Some(Paying::Choose) => {
                         if qr_payment {
                             out.push(
-                                Binding::new(&[Key::ch('p')], Cmd::PayQr, t(T::CmdPayQr))
+                                Binding::new(
+                                    &[Key::ch('p')],
+                                    Cmd::PayQr,
+                                    t(if env.shared.demo(crate::api::DemoPart::Cashier) {
+                                        T::CmdPayQrDemo
+                                    } else {
+                                        T::CmdPayQr
+                                    }),
+                                )
                                     .short(t(T::HintPayQr))
                                     .footer(),
                             );

@@ -633,6 +633,9 @@ impl Component for NewApp {
                 for sheet in &mut self.sheets {
                     sheet.reword(ctx.lang);
                 }
+                // The terms the customer reads come in the shown language: asked again, not
+                // left in the one they were fetched in.
+                ctx.ask(Request::Terms);
             }
         }
     }

@@ -43,7 +43,13 @@ pub(super) fn done(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Shee
             lines.push(Line::from(Span::styled(T::PayChoose.get(lang), theme.label)));
             let qr = view.shared.platform.as_ref().is_none_or(|h| h.qr_payment);
             if qr {
-                lines.push(Line::from(T::PayChooseQr.get(lang)));
+                // The built-in cashier is named as what it is, not as Alipay.
+                let choice = if view.shared.demo(crate::api::DemoPart::Cashier) {
+                    T::PayChooseQrDemo
+                } else {
+                    T::PayChooseQr
+                };
+                lines.push(Line::from(choice.get(lang)));
             } else {
                 lines.push(Line::from(Span::styled(T::PayNoQr.get(lang), theme.dim)));
             }
