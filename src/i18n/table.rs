@@ -761,6 +761,7 @@ web_texts! { messaging_texts;
     DocSaturday => "星期六", "Saturday";
     DocSunday => "星期日", "Sunday";
     DocPromise => "承诺寄出", "Mailed by";
+    DocShippedLabel => "寄出", "Mailed";
     DocPromisePaid => "{0}前寄出（付款后 {1} 个工作日内）", "by {0} ({1} working days after payment)";
     DocPromiseCancelled => "订单已取消，不再寄出", "the order is cancelled: nothing will be mailed";
     DocPromiseAfterCorrection => "补正完成后 {0} 个工作日内寄出（自补正完成之日起计算）", "within {0} working days of the correction (counted from the day it is complete)";

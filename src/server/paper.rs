@@ -464,7 +464,13 @@ pub fn receipt(
     if let Some(reference) = &data.application_ref {
         rows.push(line(T::DocReferenceLabel, reference.clone()));
     }
-    rows.push(line(T::DocPromise, promise));
+    // Once mailed, the row says when it went, not what was promised.
+    let promise_label = if row.shipped_at.is_some() {
+        T::DocShippedLabel
+    } else {
+        T::DocPromise
+    };
+    rows.push(line(promise_label, promise));
     let cancelled = row.status().ok() == Some(OrderStatus::Cancelled);
     if let (Some(carrier), Some(number)) = (&row.carrier, &row.tracking_no) {
         let carrier = state
@@ -532,6 +538,11 @@ pub fn receipt(
             line(T::DocClerk, data.clerk.clone()),
         ],
         stub_signature: T::DocStubSignature.get(ZH).to_owned(),
+        continued: Continued {
+            title: T::DocContinued.fill(ZH, &[T::DocReceiptTitle.get(ZH)]),
+            reference: format!("{} {}", T::DocOrderLabel.get(ZH), row.order_no),
+            page_of: T::DocPageOf.get(ZH).to_owned(),
+        },
         demo: state.demo.order_mark(row.payment_method.as_deref()),
     }
 }
@@ -582,7 +593,7 @@ pub fn notice(
         title: T::DocCorrectionTitle.get(ZH).to_owned(),
         continued: Continued {
             title: T::DocContinued.fill(ZH, &[T::DocCorrectionTitle.get(ZH)]),
-            reference: format!("{}  {}", notice_no, row.display_name),
+            reference: notice_no.clone(),
             page_of: T::DocPageOf.get(ZH).to_owned(),
         },
         notice_no,

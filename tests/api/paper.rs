@@ -536,3 +536,36 @@ async fn the_return_sms_links_to_the_notice_on_the_phone() {
     assert_eq!(unknown.status(), 404);
     app.finish().await;
 }
+
+/// Once the certificate is mailed, the receipt's row says when it went (寄出), not a
+/// promise (承诺寄出) of something already done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_mailed_orders_receipt_says_when_it_went_not_a_promise() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = app.pay(&app.submit("张三").await).await;
+    let order = app
+        .act(&app.reviewer, &order, Action::Approve, Default::default())
+        .await;
+    let order = app
+        .act(
+            &app.mailroom,
+            &order,
+            Action::Ship,
+            ActionRequest {
+                carrier: Some("ems".into()),
+                tracking_no: Some("EA123456785CN".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    let receipt = get(
+        &app,
+        &app.clerk,
+        &format!("/api/v1/orders/{}/receipt", order.order_no),
+    )
+    .await;
+    let text = text_of("paper_receipt_mailed.pdf", &receipt);
+    assert_has(&text, &["寄出", "已于", "EA123456785CN"]);
+    assert!(!text.contains("承诺寄出"), "{text}");
+    app.finish().await;
+}

@@ -581,6 +581,7 @@ fn the_receipt_notice_and_slip_print_with_the_built_in_font_alone() {
             stub_title: "存根（受理点留存）".into(),
             stub_rows: vec![row("订单号", "HN20261203000009")],
             stub_signature: "申请人签收".into(),
+            continued: Default::default(),
             demo: None,
         },
     )
@@ -784,6 +785,11 @@ fn long_names_and_addresses_stay_on_the_paper() {
                 ),
             ],
             stub_signature: "申请人签收：              日期：    年  月  日".into(),
+            continued: ca_counter::server::pdf::Continued {
+                title: "数字证书申请受理回执（续）".into(),
+                reference: "订单号 HN20261203000009".into(),
+                page_of: "第 {0} 页 共 {1} 页".into(),
+            },
             demo: Some("样例 · 演示  SAMPLE — DEMO".into()),
         },
     )
@@ -796,6 +802,12 @@ fn long_names_and_addresses_stay_on_the_paper() {
     let stub_page = text.split('\u{c}').nth(1).unwrap_or_default();
     assert!(
         stub_page.contains("存根") && stub_page.contains("申请人签收"),
+        "{stub_page}"
+    );
+    // Read alone, the stub's sheet says what it continues and which it is.
+    let squeezed: String = stub_page.split_whitespace().collect();
+    assert!(
+        squeezed.contains("数字证书申请受理回执（续）") && squeezed.contains("第2页共2页"),
         "{stub_page}"
     );
 

@@ -289,8 +289,44 @@ fn table_row(flow: &mut Flow, row: &FormRow, width: f32, style: &Style) {
     flow.y = y + height;
 }
 
-/// "以下由受理点填写": a caption over four cells, two by two.
+/// "以下由受理点填写": a caption over the counter's cells — with room, the seal's (the third
+/// of four) standing tall on the right, 42 mm for a real 公章, beside the others; else
+/// two by two, lower, so the form keeps to its sheet.
 fn office_block(flow: &mut Flow, office: &OfficeBlock, width: f32) {
+    let caption = |flow: &mut Flow, top: f32| {
+        let page = &mut flow.page;
+        page.dashed(MARGIN, top + 4.0, MARGIN + width, top + 4.0, 0.6);
+        let caption_width = page.measure(&office.title, 10.0);
+        page.text(
+            MARGIN + (width - caption_width) / 2.0,
+            top + 17.0,
+            10.0,
+            office.title.clone(),
+        );
+    };
+    if office.cells.len() == 4 && flow.fits(22.0 + SEAL) {
+        let top = flow.y;
+        caption(flow, top);
+        let y = top + 22.0;
+        let seal_w = SEAL + 16.0;
+        let left_w = width - seal_w;
+        let row = SEAL / 3.0;
+        let page = &mut flow.page;
+        for (i, at) in [0usize, 1, 3].into_iter().enumerate() {
+            let cy = y + row * i as f32;
+            page.rect(MARGIN, cy, left_w, row, 0.6);
+            page.text(MARGIN + 6.0, cy + 14.0, 10.0, office.cells[at].clone());
+        }
+        page.rect(MARGIN + left_w, y, seal_w, SEAL, 0.6);
+        page.text(
+            MARGIN + left_w + 6.0,
+            y + 14.0,
+            10.0,
+            office.cells[2].clone(),
+        );
+        flow.y = y + SEAL;
+        return;
+    }
     let rows = office.cells.len().div_ceil(2).max(1);
     // Lower cells rather than a page of its own: a second sheet holding only the
     // counter's box is one more page for a customer to photograph and upload.
@@ -301,17 +337,10 @@ fn office_block(flow: &mut Flow, office: &OfficeBlock, width: f32) {
     };
     flow.room(22.0 + cell_height * rows as f32);
     let top = flow.y;
-    let page = &mut flow.page;
-    page.dashed(MARGIN, top + 4.0, MARGIN + width, top + 4.0, 0.6);
-    let caption_width = page.measure(&office.title, 10.0);
-    page.text(
-        MARGIN + (width - caption_width) / 2.0,
-        top + 17.0,
-        10.0,
-        office.title.clone(),
-    );
+    caption(flow, top);
     let y = top + 22.0;
     let half = width / 2.0;
+    let page = &mut flow.page;
     for (i, cell) in office.cells.iter().enumerate() {
         let x = MARGIN + half * (i % 2) as f32;
         let cy = y + cell_height * (i / 2) as f32;

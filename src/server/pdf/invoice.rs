@@ -140,8 +140,9 @@ pub fn invoice(fonts: &Fonts, doc: &InvoiceDocument) -> Result<Pdf, PdfError> {
     let width = right - left;
     let top = INVOICE_MARGIN;
 
-    // The checker's QR code top left (its quiet zone reaches into the margin).
-    let quiet = QR_SIDE * 4.0 / 29.0;
+    // The checker's QR code top left, its modules at the margin (its quiet zone reaches
+    // into it: the longer the payload, the more modules and the narrower the zone).
+    let quiet = Sheet::qr_quiet(QR_SIDE, &doc.qr_payload);
     sheet.qr(left - quiet, top - quiet, QR_SIDE, &doc.qr_payload);
 
     // Number, date and check code top right; the title centred in the room left of them.

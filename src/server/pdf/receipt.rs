@@ -47,6 +47,8 @@ pub struct Receipt {
     pub stub_signature: String,
     /// The demo mark, when the order went through a stand-in.
     pub demo: Option<String>,
+    /// What its page after the first says, when the stub goes onto one of its own.
+    pub continued: super::sheet::Continued,
 }
 
 /// Renders the receipt on one A4 page: the customer's part above the tear-off line, the
@@ -149,6 +151,7 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
             page.demo_band(mark, DEMO_BASELINE);
         }
     }
+    super::sheet::mark_continued(&mut pages, &receipt.continued);
     stamp_codes(&mut pages, &receipt.code);
     super::sheet::finish_pages(pages, &receipt.title)
 }

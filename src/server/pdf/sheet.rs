@@ -268,6 +268,14 @@ impl Sheet {
     /// A QR code of `payload` with its top left (quiet zone included) at `x`, `y` and
     /// `side` points wide, drawn as vector squares; the four modules of quiet zone stay
     /// blank. Returns false (and draws nothing) when the payload is too long for a code.
+    /// The width of the quiet zone [`Sheet::qr`] leaves around the code of `payload` drawn
+    /// `side` wide (four modules: how many there are depends on the payload's length).
+    pub(super) fn qr_quiet(side: f32, payload: &str) -> f32 {
+        let n = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+            .map_or(21, |code| code.width());
+        side * 4.0 / (n + 8) as f32
+    }
+
     pub(super) fn qr(&mut self, x: f32, y: f32, side: f32, payload: &str) -> bool {
         let Ok(code) =
             qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
