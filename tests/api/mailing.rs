@@ -21,6 +21,7 @@ on_both_databases!(
     staff_type_tracking_events_when_there_is_no_provider,
     issuing_and_declining_at_once_and_one_number_twice_get_one_outcome,
     an_address_corrected_after_its_label_is_marked_until_printed_again,
+    a_callers_note_reaches_the_mailroom_with_the_parcel,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -999,5 +1000,40 @@ async fn an_address_corrected_after_its_label_is_marked_until_printed_again(db: 
         .await
         .expect("mailed once its label is right");
     assert_eq!(shipped.status, OrderStatus::PendingInvoice);
+    app.finish().await;
+}
+
+/// Support takes a call: "send it to the front desk". The mailroom's queue carries the
+/// order's latest note with the parcel, where it is packed.
+async fn a_callers_note_reaches_the_mailroom_with_the_parcel(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let noted = approved(&app, "张三").await;
+    let plain = approved(&app, "李四").await;
+    let support = app.client(&app.support);
+    support
+        .add_note(&noted.order_no, "客户来电：请寄到公司前台")
+        .await
+        .expect("note");
+    support
+        .add_note(&noted.order_no, "客户再次来电：寄到公司前台，收件人不变")
+        .await
+        .expect("note");
+    let queue = app
+        .client(&app.mailroom)
+        .mailing_queue()
+        .await
+        .expect("queue");
+    let note_of = |no: &str| {
+        queue
+            .items
+            .iter()
+            .find(|i| i.order.order_no.as_str() == no)
+            .and_then(|i| i.note.clone())
+    };
+    assert_eq!(
+        note_of(noted.order_no.as_str()).as_deref(),
+        Some("客户再次来电：寄到公司前台，收件人不变")
+    );
+    assert_eq!(note_of(plain.order_no.as_str()), plain.note);
     app.finish().await;
 }

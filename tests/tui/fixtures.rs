@@ -516,6 +516,7 @@ pub fn mailing_item(
         deadline,
         masked: false,
         relabel: false,
+        note: None,
     }
 }
 

@@ -64,6 +64,9 @@ pub struct MailingItem {
     /// wrong, print it again.
     #[serde(default)]
     pub relabel: bool,
+    /// The order's latest note (a caller's instructions for the parcel), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `GET /api/v1/mailing`: orders in 待邮寄, oldest payment first.

@@ -48,6 +48,7 @@ pub async fn queue(
         .queue(OrderStatus::PendingShipment, crate::api::QUEUE_LIMIT as i64)
         .await?;
     let relabel = state.store.relabel_needed().await?;
+    let notes = state.store.notes_to_mail().await?;
     let items = rows
         .iter()
         .filter_map(|row| {
@@ -78,6 +79,8 @@ pub async fn queue(
                 deadline: Deadline::of(waited, promised, warn),
                 masked: !ships,
                 relabel: relabel.contains(&row.id),
+                // The latest note, else the one given at submission.
+                note: notes.get(&row.id).cloned().or_else(|| row.note.clone()),
             })
         })
         .collect();

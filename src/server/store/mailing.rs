@@ -119,6 +119,25 @@ impl Store {
         Ok(edited_after_labels(rows))
     }
 
+    /// The latest note on each order waiting to be mailed (a caller's "send it to the front
+    /// desk"), by order id: the mailroom reads it where it works.
+    pub async fn notes_to_mail(&self) -> StoreResult<std::collections::HashMap<String, String>> {
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT h.order_id, h.reason FROM order_history h \
+             JOIN orders o ON o.id = h.order_id \
+             WHERE o.status = $1 AND h.action = 'note' \
+             AND h.id = (SELECT MAX(n.id) FROM order_history n \
+                         WHERE n.order_id = h.order_id AND n.action = 'note')",
+        )
+        .bind(OrderStatus::PendingShipment.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, note)| note.map(|n| (id, n)))
+            .collect())
+    }
+
     /// Whether the order's address was corrected after its label was last printed.
     pub async fn needs_relabel(&self, order_id: &str) -> StoreResult<bool> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(

@@ -164,3 +164,35 @@ fn a_parcel_paid_at_the_demo_cashier_is_marked_in_the_list() {
     assert!(row("张三").contains("【演示·未实际收款】"), "{screen}");
     assert!(!row("李四").contains("演示"), "{screen}");
 }
+
+/// A caller's note on a parcel ("send it to the front desk") is marked in the list and
+/// read in full when the parcel is scanned, before it is packed.
+#[test]
+fn a_note_on_a_parcel_is_read_where_it_is_packed() {
+    let mut a = app(Lang::ZhCn);
+    operator(&mut a, "吴邮寄", ca_counter::domain::Role::Mailroom);
+    a.show_tab::<Mailing>();
+    let seq = a.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
+    let mut noted = mailing_item(1, "张三", "麓山南路 932 号", 2, Deadline::Ok);
+    noted.note = Some("客户要求寄到公司前台".into());
+    a.answer::<Mailing>(mailing::Answer::Queue {
+        seq,
+        result: Ok(MailingQueue {
+            items: vec![
+                noted,
+                mailing_item(2, "李四", "桐梓坡路 8 号", 2, Deadline::Ok),
+            ],
+            promise_working_days: 2,
+            carriers: carriers(),
+        }),
+    });
+    let screen = render(&a, 80, 24);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("张三"))
+        .unwrap_or_default();
+    assert!(row.contains("【有备注】"), "{screen}");
+    key(&mut a, KeyCode::Enter);
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("客户要求寄到公司前台"), "{screen}");
+}

@@ -162,6 +162,12 @@ fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Ro
                     format!("{}{}", T::MailRelabelMark.get(view.lang), item.address),
                     pick(theme.warning),
                 )
+            } else if item.note.is_some() {
+                // A note to read before packing (shown in full when it is scanned).
+                (
+                    format!("{}{}", T::MailNoteMark.get(view.lang), item.address),
+                    pick(theme.warning),
+                )
             } else {
                 (item.address.clone(), base)
             },
@@ -233,6 +239,20 @@ fn who<'a>(item: &MailingItem, view: &View) -> Vec<Line<'a>> {
     if item.relabel {
         lines.push(Line::from(Span::styled(
             format!("! {}", T::MailRelabel.get(view.lang)),
+            theme.warning,
+        )));
+    }
+    // What a caller asked for this parcel, read as it is packed.
+    if let Some(note) = &item.note {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", T::FieldNote.get(view.lang)), theme.warning),
+            Span::styled(note.clone(), theme.base),
+        ]));
+    }
+    // No money came in for it: said before it is packed.
+    if view.shared.paid_in_demo(item.order.payment_method.as_deref()) {
+        lines.push(Line::from(Span::styled(
+            T::DemoUnpaidMark.get(view.lang),
             theme.warning,
         )));
     }
