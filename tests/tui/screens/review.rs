@@ -496,16 +496,19 @@ fn a_long_application_pages_beside_the_scan() {
             claim: None,
             order: Ok((order, history)),
         });
-        let (below, above, last) = if lang == Lang::ZhCn {
-            ("下面还有", "上面还有资料（PgUp）", "退回后改过")
+        let (below, above, last, changed) = if lang == Lang::ZhCn {
+            ("下面还有", "上面还有资料（PgUp）", "交易号", "退回后改过")
         } else {
             (
                 "more rows below (PgDn)",
                 "more details above (PgUp)",
+                "trade no.",
                 "corrected since the return",
             )
         };
         let first = render(&app, 80, 24);
+        // A resubmission: why it came back and what changed since, on the first page.
+        assert!(first.contains(changed), "{first}");
         assert!(first.contains(below), "{first}");
         assert!(
             first.contains("PgDn"),

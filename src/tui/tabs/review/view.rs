@@ -281,6 +281,9 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     if let Some(trade) = &order.trade_no {
         lines.push(pair(T::PaymentTrade, trade.clone()));
     }
+    // A resubmission: why it came back and what changed since, read first — above the
+    // fold, not two pages down (moved to the top below).
+    let resubmitted_from = lines.len();
     if order.resubmissions > 0 {
         let last = screen
             .history
@@ -355,6 +358,8 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             )));
         }
     }
+    let resubmission = lines.split_off(resubmitted_from);
+    lines.splice(0..0, resubmission);
     // Wrapped here, so paging moves by screen rows and never cuts a line. Taller than the
     // pane, the last row says what is below (or that the rest is above) and on which key.
     let rows: Vec<Line> = lines
