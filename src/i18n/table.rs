@@ -654,6 +654,7 @@ web_texts! { messaging_texts;
     FieldInvoiceNo => "发票号码", "Invoice number";
     DemoInvoiceMark => "（演示，非税务发票）", " (demo, not a tax invoice)";
     DemoUnpaidMark => "【演示·未实际收款】", "[demo: nothing received] ";
+    ErrSameFileAsReturned => "与退回前提交的“{0}”是同一个文件：请按退回原因更正后重新扫描", "the very file sent before the return (\"{0}\"): correct what the reasons say, then scan again";
     MailNoteMark => "【有备注】", "[note] ";
     MaskedHint => "个人信息已部分隐藏；按 R 显示完整信息（会记录在案）", "Personal data is masked; press R to show it in full (audited)";
     RevealedHint => "正在显示完整个人信息（已记录）", "Showing personal data in full (audited)";

@@ -21,6 +21,7 @@ on_both_databases!(
     a_form_printed_before_the_organisation_was_corrected_is_refused,
     two_corrections_from_the_same_version_one_wins,
     a_return_answered_by_correcting_the_address_goes_back_to_review_without_a_file,
+    the_very_file_an_order_was_returned_over_is_no_correction,
 );
 
 fn refusal(result: Result<Order, ClientError>) -> Problem {
@@ -562,9 +563,25 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
         )
         .await
         .expect("corrected again");
-    // The same file sent again after the return is the file kept from before.
-    let same = clerk_upload("signed-form.png", crate::common::scan_png(620, 877)).await;
-    assert_eq!(same.id, form_scan.id);
+    // The same file sent again after the return is refused as no correction, naming it;
+    // named by its id, the file kept from before is not one either.
+    let same = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "signed-form.png",
+            crate::common::scan_png(620, 877),
+        )
+        .await
+        .expect_err("the file sent before the return");
+    assert!(
+        same.problem().is_some_and(|p| p
+            .errors
+            .iter()
+            .any(|e| e.field == "file" && e.message.contains("signed-form.png"))),
+        "{same}"
+    );
+    let same = form_scan.clone();
     let refused = refusal(
         clerk
             .act(
@@ -894,5 +911,75 @@ async fn a_form_printed_before_the_organisation_was_corrected_is_refused(db: Db)
         taken.scan_check.as_ref().map(|c| c.outcome),
         Some(ScanOutcome::Matches)
     );
+    app.finish().await;
+}
+
+/// A "correction" with the very bytes of the signed form the order was returned over is
+/// refused on `file`, naming the earlier file; a new scan is taken, and a retry of that
+/// new one is the same upload, not a refusal.
+async fn the_very_file_an_order_was_returned_over_is_no_correction(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("张三").await;
+    let signed = crate::common::scan_png(620, 877);
+    clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "张三-签字.png",
+            signed.clone(),
+        )
+        .await
+        .expect("the signed form");
+    let order = app.pay(&order).await;
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["申请表签字不清晰".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    let refused = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "again.png",
+            signed.clone(),
+        )
+        .await
+        .expect_err("the same file");
+    let problem = refused.problem().cloned().expect("a problem");
+    assert_eq!(problem.status, 422);
+    assert!(
+        problem
+            .errors
+            .iter()
+            .any(|e| e.field == "file" && e.message.contains("张三-签字.png")),
+        "{problem:?}"
+    );
+    let rescanned = crate::common::scan_png(620, 880);
+    let first = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "rescanned.png",
+            rescanned.clone(),
+        )
+        .await
+        .expect("a new scan");
+    let retried = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "rescanned.png",
+            rescanned,
+        )
+        .await
+        .expect("a retry");
+    assert_eq!(first.id, retried.id);
     app.finish().await;
 }

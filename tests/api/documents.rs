@@ -422,7 +422,7 @@ async fn a_transfer_is_paid_on_the_receipt_only_once_review_has_checked_it(db: D
             &order.order_no,
             AttachmentKind::Correction,
             "voucher-again.jpg",
-            crate::common::voucher_jpeg(64, 48),
+            crate::common::voucher_jpeg(64, 50),
         )
         .await
         .expect("correction");

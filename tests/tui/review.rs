@@ -12,10 +12,11 @@ use ca_counter::domain::OrderStatus;
 
 const WAIT: Duration = Duration::from_secs(15);
 
-/// A real PNG: a form, white with a dark signature band.
-fn scan_png() -> Vec<u8> {
+/// A real PNG: a form, white with a dark signature band at `band` (a scan made again has
+/// its own: the very file returned is no correction).
+fn scan_png(band: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(600, 800, |_, y| {
-        if (500..540).contains(&y) {
+        if (band..band + 40).contains(&y) {
             image::Rgb([20, 20, 20])
         } else {
             image::Rgb([245, 245, 245])
@@ -37,7 +38,7 @@ async fn a_reviewer_returns_an_order_and_approves_it_once_corrected() {
             &order.order_no,
             AttachmentKind::SignedForm,
             "signed.png",
-            scan_png(),
+            scan_png(500),
         )
         .await
         .expect("scan");
@@ -48,7 +49,7 @@ async fn a_reviewer_returns_an_order_and_approves_it_once_corrected() {
     std::fs::create_dir_all(&reviewer_dir).expect("dir");
     std::fs::create_dir_all(&clerk_dir).expect("dir");
     let corrected = clerk_dir.join("corrected.png");
-    std::fs::write(&corrected, scan_png()).expect("corrected scan");
+    std::fs::write(&corrected, scan_png(520)).expect("corrected scan");
 
     // The reviewer opens the queue and the order: claimed, the scan drawn.
     let mut reviewer = Tui::connect(&app.base, &app.reviewer, &reviewer_dir, "zh-CN", 80, 24);

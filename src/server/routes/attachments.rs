@@ -157,6 +157,15 @@ pub async fn upload(
             ));
         }
     };
+    // A correction that is the very file the order was returned over corrects nothing.
+    if kind == AttachmentKind::Correction
+        && let Some(earlier) = state.store.sent_before_return(&order, &data).await?
+    {
+        return Err(ApiError::field(
+            "file",
+            Msg::with(T::ErrSameFileAsReturned, [earlier]),
+        ));
+    }
     // A signed form or a correction carries its order's QR code: a form of another order
     // is refused before anything is stored; no code is allowed, and flagged. A voucher
     // that is one of our own papers is refused.

@@ -151,3 +151,22 @@ impl Store {
         )
     }
 }
+
+impl Store {
+    /// The name of a file of `order` with exactly these bytes, uploaded before the order was
+    /// last returned: a "correction" that is the file it was returned over corrects nothing.
+    pub async fn sent_before_return(
+        &self,
+        order: &OrderRow,
+        data: &[u8],
+    ) -> StoreResult<Option<String>> {
+        let sha256 = hex::encode(Sha256::digest(data));
+        let since = self.since_return(order).await?;
+        Ok(self
+            .attachments_of(&order.id)
+            .await?
+            .into_iter()
+            .find(|a| a.sha256 == sha256 && a.uploaded_at < since.at)
+            .map(|a| a.filename))
+    }
+}

@@ -197,7 +197,7 @@ pub async fn form_pdf(
 
 /// Which of the order's papers the customer downloads from its page.
 #[derive(Debug, Clone, Copy)]
-pub enum Paper {
+enum Paper {
     /// The acceptance receipt (their proof of payment once paid).
     Receipt,
     /// The one-time correction notice of a returned order.
@@ -209,7 +209,7 @@ pub enum Paper {
 /// `GET /orders/{order_no}/receipt.pdf`, `…/notice.pdf`, `…/slip.pdf`: the order's papers
 /// as the counter prints them, for the customer to keep or print; each download is in the
 /// order's history.
-pub async fn paper_pdf(state: &AppState, who: &SignedIn, order_no: &str, paper: Paper) -> Response {
+async fn paper_pdf(state: &AppState, who: &SignedIn, order_no: &str, paper: Paper) -> Response {
     let ctx = &who.ctx;
     let row = match own_order(state, who, order_no).await {
         Ok(row) => row,
@@ -590,22 +590,6 @@ fn unpaid_closes(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Option<String> 
     let at = crate::server::paper::unpaid_closes_at(state, row);
     let when = crate::server::paper::date_time_in(ctx.lang, at);
     Some(ctx.fill(T::WebUnpaidCloses, &[&when]))
-}
-
-/// The name of a file of the order with exactly these bytes, uploaded before it was last
-/// returned, if there is one.
-async fn sent_before_return(state: &AppState, row: &OrderRow, data: &[u8]) -> Option<String> {
-    use sha2::{Digest, Sha256};
-    let sha256 = hex::encode(Sha256::digest(data));
-    let since = state.store.since_return(row).await.ok()?;
-    state
-        .store
-        .attachments_of(&row.id)
-        .await
-        .ok()?
-        .into_iter()
-        .find(|a| a.sha256 == sha256 && a.uploaded_at < since.at)
-        .map(|a| a.filename)
 }
 
 /// The corrections uploaded since the order was returned, oldest first.
@@ -991,7 +975,7 @@ async fn upload(
     // A correction that is the very file the order was returned over (the same signed
     // form sent again) corrects nothing: said now, not found out at the next review.
     if kind == AttachmentKind::Correction
-        && let Some(earlier) = sent_before_return(state, &row, &received.data).await
+        && let Ok(Some(earlier)) = state.store.sent_before_return(&row, &received.data).await
     {
         return refused(ctx.fill(T::WebSameFileAsReturned, &[&earlier])).await;
     }
