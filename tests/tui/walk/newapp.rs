@@ -557,3 +557,17 @@ fn a_language_switch_asks_for_the_terms_again() {
     let asked = sent::<newapp::Request>(&a.take_jobs());
     assert!(asked.contains(&newapp::Request::Terms), "{asked:?}");
 }
+
+/// The summary checked before submitting shows the e-mail the invoice and notices go to,
+/// with the rest of what was typed.
+#[test]
+fn the_summary_before_submitting_shows_the_email() {
+    let a = at(Lang::ZhCn, |d| {
+        form(UserType::Individual, "")(d);
+        d.fields
+            .insert("applicant.email".into(), "nana@example.com".into());
+        d.step = Step::Submit;
+    });
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("nana@example.com"), "{screen}");
+}

@@ -568,6 +568,7 @@ fn submit(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
     let labels = [
         person,
         T::FieldPhone,
+        T::FieldEmail,
         T::FieldOrganization,
         T::FieldLegalRep,
         T::FieldMailing,
@@ -600,6 +601,11 @@ fn submit(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         format!("{}  {}", d.field("applicant.name"), d.field("applicant.id_number")),
     );
     lines.extend(pair(T::FieldPhone, customer.phone.clone()));
+    // The e-mail the invoice and the notices go to, checked with the rest.
+    let email = d.field("applicant.email");
+    if !email.is_empty() {
+        lines.extend(pair(T::FieldEmail, email.to_owned()));
+    }
     if sheet.user_type() == Some(crate::domain::UserType::Organization) {
         lines.extend(pair(
             T::FieldOrganization,
