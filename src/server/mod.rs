@@ -99,6 +99,38 @@ pub struct Platform {
     jobs: Vec<JoinHandle<()>>,
 }
 
+/// The providers a platform is started with, made from its settings.
+struct Providers {
+    identity: Arc<dyn identity::IdentityProvider>,
+    sms: Arc<dyn sms::SmsProvider>,
+    mail: Arc<dyn mail::MailProvider>,
+    logistics: Option<Arc<dyn logistics::LogisticsProvider>>,
+}
+
+/// Every provider the settings name, with what it needs (keys, sections), and the terms
+/// file: what [`Platform::check_config`] asks before `serve` takes its port and
+/// [`Platform::start`] before it opens the database.
+fn providers(config: &PlatformConfig) -> Result<Providers, StartError> {
+    let identity = identity_provider(config)?;
+    if matches!(
+        config.payment_provider,
+        crate::config::PaymentProvider::Alipay
+    ) {
+        alipay_keys(config, "payment_provider")?;
+    }
+    let sms = sms::provider(config).map_err(StartError::Config)?;
+    let mail = mail::provider(config.invoice.mail_provider, config.invoice.smtp.as_ref())
+        .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
+    let logistics = logistics_provider(&config.mailing)?;
+    check_terms(config)?;
+    Ok(Providers {
+        identity,
+        sms,
+        mail,
+        logistics,
+    })
+}
+
 /// The terms are a step of every application: a file that cannot be read stops the start,
 /// not each application later (it is read again for each request, so an edit needs no
 /// restart).
@@ -253,18 +285,7 @@ impl Platform {
     /// `serve` asks this before it takes its port, so that a wrong setting is said first and
     /// all at once, not after the port is found taken.
     pub fn check_config(config: &PlatformConfig) -> Result<(), StartError> {
-        identity_provider(config)?;
-        if matches!(
-            config.payment_provider,
-            crate::config::PaymentProvider::Alipay
-        ) {
-            alipay_keys(config, "payment_provider")?;
-        }
-        sms::provider(config).map_err(StartError::Config)?;
-        mail::provider(config.invoice.mail_provider, config.invoice.smtp.as_ref())
-            .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
-        logistics_provider(&config.mailing)?;
-        check_terms(config)
+        providers(config).map(|_| ())
     }
 
     pub async fn start(
@@ -272,18 +293,13 @@ impl Platform {
         database_url: &str,
         listener: TcpListener,
     ) -> Result<Platform, StartError> {
-        let identity = identity_provider(&config)?;
         // Checked before the database is opened: a wrong setting changes nothing there.
-        if matches!(
-            config.payment_provider,
-            crate::config::PaymentProvider::Alipay
-        ) {
-            alipay_keys(&config, "payment_provider")?;
-        }
-        let sms = sms::provider(&config).map_err(StartError::Config)?;
-        let mail = mail::provider(config.invoice.mail_provider, config.invoice.smtp.as_ref())
-            .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
-        let logistics = logistics_provider(&config.mailing)?;
+        let Providers {
+            identity,
+            sms,
+            mail,
+            logistics,
+        } = providers(&config)?;
         if let Some(limit) = listen::raise_open_file_limit() {
             let wanted = config.http.max_open_connections as u64 + 256;
             if limit < wanted {
@@ -297,7 +313,6 @@ impl Platform {
         }
         let fonts = pdf::Fonts::load(config.pdf_font.as_deref())
             .map_err(|e| StartError::Config(format!("[platform] pdf_font: {e}")))?;
-        check_terms(&config)?;
         let store = Store::open_with(
             database_url,
             store::PoolSettings {
