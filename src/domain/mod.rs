@@ -44,7 +44,7 @@ pub use invoice::{
 pub use mask::{
     mask_address, mask_email, mask_id_number, mask_name, mask_numbers_in, mask_phone, region,
 };
-pub use money::Money;
+pub use money::{Money, paid_without_money};
 pub use next_step::NextStep;
 pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};
 pub use province::{PROVINCES, postal_code_in, province, province_names, province_of_postal_code};

@@ -142,9 +142,30 @@ impl std::fmt::Display for Money {
     }
 }
 
+/// Was an order paid without money coming in — at the sandbox cashier, or by transfer to
+/// the example bank account (`example_account`: the configured account is still the
+/// placeholder)? Its certificate must not go out, nor its invoice pass for one. The one
+/// rule the mailroom's labels and the TUI's lists both follow.
+pub fn paid_without_money(payment_method: Option<&str>, example_account: bool) -> bool {
+    match payment_method {
+        Some("sandbox") => true,
+        Some("bank_transfer") => example_account,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_came_in_unless_the_cashier_or_the_account_was_a_stand_in() {
+        assert!(paid_without_money(Some("sandbox"), false));
+        assert!(paid_without_money(Some("bank_transfer"), true));
+        assert!(!paid_without_money(Some("bank_transfer"), false));
+        assert!(!paid_without_money(Some("alipay"), true));
+        assert!(!paid_without_money(None, true));
+    }
 
     #[test]
     fn shown_with_yuan_sign_thousands_and_two_decimals() {

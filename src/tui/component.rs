@@ -70,11 +70,7 @@ impl Shared {
     /// Was an order paid without money coming in: at the sandbox cashier, or by transfer to
     /// the example account? Its certificate must not go out, nor its invoice pass for one.
     pub fn paid_in_demo(&self, payment_method: Option<&str>) -> bool {
-        match payment_method {
-            Some("sandbox") => true,
-            Some("bank_transfer") => self.demo(DemoPart::Bank),
-            _ => false,
-        }
+        crate::domain::paid_without_money(payment_method, self.demo(DemoPart::Bank))
     }
 
     /// The largest upload the platform takes (10 MB until it says).

@@ -381,9 +381,7 @@ pub async fn add_step(
 /// a demo order all the same (演示订单). A real certificate must not go out for either.
 fn parcel_mark(state: &AppState, payment_method: Option<&str>) -> Option<String> {
     let zh = Lang::ZhCn;
-    let sandbox = payment_method == Some(crate::server::payments::sandbox::SANDBOX_ID);
-    let example_account = payment_method == Some("bank_transfer") && state.demo.bank;
-    if sandbox || example_account {
+    if crate::domain::paid_without_money(payment_method, state.demo.bank) {
         Some(T::DocMailingDemoLabel.get(zh).to_owned())
     } else {
         state
