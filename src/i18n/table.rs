@@ -520,6 +520,7 @@ web_texts! { messaging_texts;
     TermsTitle => "数字证书申请条款（{0}）", "Terms of application ({0})";
     AcceptHint => "请客户阅读（↑↓ 翻看）；客户同意后按 a 继续。", "Let the customer read (↑↓ to scroll); press a once they accept.";
     FromRealname => "（实名认证结果）", "(from the identity check)";
+    FilledFromLast => "地址等已按上次订单 {0} 填好，请与客户核对", "Address etc. filled in from the last order {0}: check with the customer";
     PrinterIs => "打印机 {0}", "printer {0}";
     NoPrinter => "未配置打印机：保存为 PDF", "no printer configured: saved as PDF";
     ScanStep1 => "1. 按 Ctrl-P 打印申请表，请客户签字（机构盖章）", "1. Ctrl-P prints the form; the customer signs it (an organisation stamps it)";

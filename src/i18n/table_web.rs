@@ -124,6 +124,7 @@ macro_rules! web_texts {
             WebForIndividual => "个人证书", "for a person";
             WebForOrganisation => "机构证书", "for an organisation";
             WebChangeProduct => "重新选择项目", "Choose another project";
+            WebFilledFromLast => "已按您上次的订单（{0}）填好邮寄地址等，如有变化请修改。", "Your address and other details are filled in from your last order ({0}); change anything that is no longer right.";
             WebAcceptTerms => "我已阅读并同意上述协议", "I have read and accept these terms";
             WebMustAccept => "请阅读并勾选同意协议", "Read and accept the terms to go on";
             WebNext => "下一步", "Next";

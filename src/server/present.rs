@@ -13,7 +13,8 @@ use crate::domain::{
 use super::error::ApiError;
 use super::extract::Caller;
 use super::store::{
-    AttachmentRow, CustomerRow, EventRow, HistoryRow, MAX_ATTEMPTS, OrderRow, RealnameRow,
+    AttachmentRow, CustomerRow, EventRow, HistoryRow, LastDetailsRow, MAX_ATTEMPTS, OrderRow,
+    RealnameRow,
 };
 use crate::api::RealnameSession;
 use crate::i18n::Lang;
@@ -254,6 +255,22 @@ pub fn customer(row: &CustomerRow, reveal: bool) -> Customer {
         created_at: rfc3339(row.created_at),
         order_count: row.order_count,
     }
+}
+
+/// What a customer's latest order said, in full (for a caller who may reveal it); `None`
+/// when the stored JSON cannot be read, which only costs the next form its prefill.
+pub fn last_order(row: &LastDetailsRow) -> Option<crate::api::LastOrderDetails> {
+    let applicant: Applicant = serde_json::from_str(&row.applicant_json).ok()?;
+    let organization = match row.organization_json.as_deref() {
+        Some(json) => Some(serde_json::from_str::<Organization>(json).ok()?),
+        None => None,
+    };
+    Some(crate::api::LastOrderDetails {
+        order_no: row.order_no.clone(),
+        email: applicant.email.filter(|e| !e.trim().is_empty()),
+        organization,
+        mailing: serde_json::from_str(&row.mailing_json).ok()?,
+    })
 }
 
 /// A verification session for an operator; `reveal` shows the verified ID number in full.

@@ -1,6 +1,7 @@
 //! Submitting orders: validation, idempotency, reading them back.
 
-use ca_counter::api::{ClientError, Problem};
+use ca_counter::api::{ActionRequest, ClientError, Problem};
+use ca_counter::domain::Action;
 use serde_json::json;
 
 use crate::common::{Db, TestApp};
@@ -21,6 +22,7 @@ on_both_databases!(
     a_json_body_of_megabytes_is_refused_unread,
     orders_submitted_together_are_each_written_whole_and_once,
     the_courier_may_call_an_office_landline,
+    a_returning_customers_next_form_starts_from_their_last_order,
 );
 
 fn problem(e: ClientError) -> Problem {
@@ -867,5 +869,60 @@ async fn the_courier_may_call_an_office_landline(db: Db) {
             .expect_err("refused"),
     );
     assert_eq!(refused.errors[0].field, "applicant.phone");
+    app.finish().await;
+}
+
+/// A customer who applied before: the identity a new application's form is filled from
+/// carries what their latest order (not a cancelled one) said — the e-mail, the
+/// organisation, the address as last corrected.
+async fn a_returning_customers_next_form_starts_from_their_last_order(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let mut body = app.new_org_order_body("张三").await;
+    verify(&app, &body.customer_id, "张三").await;
+    let identity = clerk
+        .customer_identity(&body.customer_id)
+        .await
+        .expect("identity");
+    assert_eq!(identity.last_order, None, "no order yet");
+
+    body.mailing.street = "岳麓大道 88 号".into();
+    let kept = clerk
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("order");
+    // A later order, cancelled: not what the customer's details are taken from.
+    let mut other = body.clone();
+    other.mailing.street = "作废的地址 1 号".into();
+    other.applicant.email = None;
+    let cancelled = clerk
+        .create_order(&uuid::Uuid::now_v7().to_string(), &other)
+        .await
+        .expect("order");
+    app.act(
+        &app.clerk,
+        &cancelled,
+        Action::Cancel,
+        ActionRequest {
+            reason: Some("客户改主意".into()),
+            ..ActionRequest::default()
+        },
+    )
+    .await;
+
+    let last = clerk
+        .customer_identity(&body.customer_id)
+        .await
+        .expect("identity")
+        .last_order
+        .expect("the last order's details");
+    assert_eq!(last.order_no, kept.order_no.to_string());
+    assert_eq!(last.email.as_deref(), Some("zhangsan@example.com"));
+    assert_eq!(last.organization, body.organization);
+    assert_eq!(last.mailing.street, "岳麓大道 88 号");
+    assert_eq!(
+        last.mailing.phone, body.mailing.phone,
+        "in full, for the form"
+    );
     app.finish().await;
 }

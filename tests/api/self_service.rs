@@ -150,6 +150,48 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
         .expect("list");
     assert!(online.items.iter().any(|o| o.order_no.as_str() == order_no));
 
+    // A second application starts from what the first said: the address is filled in, and
+    // the form says from which order, to be checked.
+    let page = browser.get("/apply").await;
+    let version = hidden(&page.html, "version");
+    let product = app.product(ca_counter::domain::UserType::Individual).await;
+    browser
+        .post(
+            "/apply",
+            &[
+                ("action", "product"),
+                ("product_id", &product),
+                ("version", &version),
+            ],
+        )
+        .await;
+    let page = browser.get("/apply").await;
+    let version = hidden(&page.html, "version");
+    browser
+        .post(
+            "/apply",
+            &[
+                ("action", "terms"),
+                ("accept", "yes"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    let form = browser.get("/apply").await;
+    assert!(form.html.contains("name=\"street\""), "{}", form.html);
+    let first = clerk.order(&order_no, true).await.expect("order");
+    assert_eq!(input_value(&form.html, "street"), first.mailing.street);
+    assert_eq!(
+        input_value(&form.html, "recipient_phone"),
+        first.mailing.phone
+    );
+    assert!(
+        form.html
+            .contains(&format!("已按您上次的订单（{order_no}）填好")),
+        "{}",
+        form.html
+    );
+
     // My orders: the order, and its one next step.
     let mine = browser.get("/").await;
     assert!(mine.html.contains(&order_no), "{}", mine.html);

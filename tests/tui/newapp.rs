@@ -346,7 +346,8 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     tui.wait_text(&format!("订单 {} · 待审核", order.order_no), WAIT);
 
     // The same customer comes back for a second certificate: verified already, so the
-    // form carries the name and ID number of that verification, and it goes through.
+    // form carries the name and ID number of that verification, and the address of the
+    // first order (said so, to be checked with the customer); it goes through.
     tui.send("\x1bOP"); // F1
     tui.send("\x0e"); // Ctrl-N, a new draft
     tui.wait_text("输入客户的手机号", WAIT);
@@ -361,15 +362,27 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     tui.send("a");
     tui.wait_text("（实名认证结果）", WAIT);
     tui.wait_text("11010519491231002X", WAIT);
+    tui.wait_text("填好，请与客户核对", WAIT);
+    assert!(
+        tui.screen()
+            .contains(&format!("上次订单 {}", order.order_no))
+            && tui.screen().contains("麓山南路 932 号")
+            && tui.screen().contains("410083"),
+        "{}",
+        tui.screen()
+    );
     // The footer says how the form goes on.
     tui.wait_text("Enter 下一栏", WAIT);
-    // The mobile number on the form takes no letter either (two fields up from 市,
-    // where the cursor waits).
-    tui.send("\x1b[Z\x1b[Z");
+    // Nothing left empty: the cursor waits on the first field to check, the mobile
+    // number, which takes no letter either.
     tui.send("a");
     tui.wait_text("手机号只能输入数字", WAIT);
     assert!(tui.screen().contains("13812345678 "), "{}", tui.screen());
-    tui.send("\t\t");
+    // The customer has moved: the clerk clears the old address (from 市 on: e-mail,
+    // recipient, their number and the province come first).
+    tui.send("\t\t\t\t\t");
+    tui.send("\x05\x15\t\x05\x15\t\x05\x15\t\x05\x15");
+    tui.wait_for("the address cleared", WAIT, |s| !s.contains("麓山南路"));
     // Printed before the address is typed: the platform names the fields, each message
     // goes beside its field (no field paths in the message), the cursor to the first; the
     // count follows the corrections.

@@ -33,7 +33,7 @@ pub struct Customer {
 
 /// `GET /api/v1/customers/{id}/identity`: who a verified customer's real-name verification
 /// said they are, for the forms of their next application.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VerifiedIdentity {
     /// The verified name.
     pub name: String,
@@ -42,6 +42,26 @@ pub struct VerifiedIdentity {
     pub id_number: String,
     /// When the verification passed (RFC 3339).
     pub verified_at: String,
+    /// What the customer's latest order (not a cancelled one) said, for a form that asks
+    /// again for what has not changed; the clerk checks it with the customer. `null` for
+    /// a customer with no such order.
+    #[serde(default)]
+    pub last_order: Option<LastOrderDetails>,
+}
+
+/// What a customer's latest order said about them, for the form of their next one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LastOrderDetails {
+    /// The order's number.
+    pub order_no: String,
+    /// The e-mail it gave, if any.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The organisation, for an organisation's order.
+    #[serde(default)]
+    pub organization: Option<super::Organization>,
+    /// Where it was mailed (as last corrected).
+    pub mailing: super::MailingAddress,
 }
 
 /// `PATCH /api/v1/customers/{id}`: correct the registered name before verification.

@@ -78,7 +78,7 @@ pub async fn find(
 
 /// Who a verified customer is, as their real-name verification established it: for the
 /// forms of a new application (the counter fills the name and ID number from it rather
-/// than having them typed again). 404 for a customer never verified. The read is recorded
+/// than having them typed again, and the contact details from the latest order). 404 for a customer never verified. The read is recorded
 /// in the customer's audit trail.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/identity", params(("id" = String, Path)),
     responses(
@@ -106,9 +106,15 @@ pub async fn identity(
         .store
         .customer_audit(&customer.id, &caller.actor(), "identity_read", None)
         .await?;
+    let last_order = state
+        .store
+        .last_details(&customer.id)
+        .await?
+        .and_then(|row| present::last_order(&row));
     Ok(Json(VerifiedIdentity {
         name,
         id_number,
         verified_at: present::rfc3339(at),
+        last_order,
     }))
 }

@@ -20,6 +20,19 @@ pub struct CustomerRow {
     pub order_count: i64,
 }
 
+/// What a customer's latest order said about them ([`Store::last_details`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LastDetailsRow {
+    /// The order's number.
+    pub order_no: String,
+    /// `api::Applicant` as JSON.
+    pub applicant_json: String,
+    /// `api::Organization` as JSON, for an organisation's order.
+    pub organization_json: Option<String>,
+    /// `api::MailingAddress` as JSON.
+    pub mailing_json: String,
+}
+
 const SELECT: &str = "SELECT c.id, c.phone, c.name, c.realname_verified_at, c.created_at, \
     (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id) AS order_count FROM customers c";
 
@@ -64,6 +77,21 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.and_then(|(name, id_number, at)| Some((name, id_number?, at?))))
+    }
+
+    /// What the customer's latest order (not a cancelled one) said about them — its number,
+    /// applicant, organisation and mailing address as JSON, the address as last corrected —
+    /// for the form of their next application: a customer who renews is not asked again
+    /// for what has not changed.
+    pub async fn last_details(&self, customer_id: &str) -> StoreResult<Option<LastDetailsRow>> {
+        Ok(sqlx::query_as(
+            "SELECT order_no, applicant_json, organization_json, mailing_json FROM orders \
+             WHERE customer_id = $1 AND status <> 'cancelled' \
+             ORDER BY created_at DESC, order_no DESC LIMIT 1",
+        )
+        .bind(customer_id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn customer(&self, id: &str) -> StoreResult<Option<CustomerRow>> {

@@ -45,7 +45,7 @@ mod sms;
 
 pub use attachments::{AttachmentRow, NewAttachment};
 pub use catalog::{CatalogCounts, ProductRow};
-pub use customers::CustomerRow;
+pub use customers::{CustomerRow, LastDetailsRow};
 pub use edit::{EDIT_ACTION, Edit, Edited, SinceReturn};
 pub use events::EventRow;
 pub use idempotency::{Answered, IdempotencyKey, SavedResponse};

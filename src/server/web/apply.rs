@@ -56,6 +56,9 @@ pub struct Draft {
     pub refused: Option<Box<Refused>>,
     /// The form as last checked and found right: what a printed paper says.
     pub checked: Option<Box<Fields>>,
+    /// The form began with what this earlier order (its number) said: said on the form's
+    /// page, to be checked.
+    pub filled_from: Option<String>,
 }
 
 /// A step's form the platform refused, kept with the application so that the refusal is a
@@ -125,7 +128,7 @@ async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow,
         let draft = serde_json::from_str(&row.data_json).unwrap_or_default();
         return Ok((row, draft));
     }
-    let draft = Draft {
+    let mut draft = Draft {
         reference: new_reference(),
         fields: Fields {
             phone: customer.phone.clone(),
@@ -134,6 +137,31 @@ async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow,
         },
         ..Draft::default()
     };
+    // A customer who applied before starts from what their latest order said: the e-mail,
+    // the organisation and where it was mailed (the form says so, to be checked).
+    if let Some(last) = state
+        .store
+        .last_details(&customer.id)
+        .await?
+        .and_then(|row| crate::server::present::last_order(&row))
+    {
+        let f = &mut draft.fields;
+        let m = last.mailing;
+        f.email = last.email.unwrap_or_default();
+        if let Some(o) = last.organization {
+            f.org_name = o.name;
+            f.org_uscc = o.uscc;
+            f.org_legal = o.legal_representative;
+        }
+        f.recipient = m.recipient;
+        f.recipient_phone = m.phone;
+        f.province = m.province;
+        f.city = m.city;
+        f.district = m.district;
+        f.street = m.street;
+        f.postal_code = m.postal_code;
+        draft.filled_from = Some(last.order_no);
+    }
     let json = serde_json::to_string(&draft).map_err(|e| ApiError::Internal(e.to_string()))?;
     state
         .store

@@ -469,6 +469,9 @@ async fn form_step(
                 }
             }
         }
+        @if let Some(order_no) = view.draft.filled_from.as_ref().filter(|_| !view.draft.form_done) {
+            p.hint { (ctx.fill(T::WebFilledFromLast, &[order_no])) }
+        }
         (form::summary(ctx, errors))
         form #apply-form method="post" action="/apply" novalidate {
             (version(view))

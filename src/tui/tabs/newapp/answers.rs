@@ -48,6 +48,7 @@ impl NewApp {
                         sheet.notice = None;
                         let verified = customer.realname_verified;
                         if let Some(identity) = identity {
+                            sheet.draft.last_order = identity.last_order;
                             sheet.draft.realname = Some(RealnameInfo {
                                 status: RealnameStatus::Verified.as_str().to_owned(),
                                 verified_name: Some(identity.name),

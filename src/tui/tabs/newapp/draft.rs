@@ -180,6 +180,13 @@ pub struct Draft {
     /// The customer pays by bank transfer (the order went to 待上传凭证).
     #[serde(default)]
     pub by_transfer: bool,
+    /// What the customer's latest order said (contact details, organisation), for the form.
+    #[serde(default)]
+    pub last_order: Option<crate::api::LastOrderDetails>,
+    /// The form's empty fields were filled from that order (its number): said above the
+    /// form until the draft is submitted, so the clerk checks them with the customer.
+    #[serde(default)]
+    pub filled_from: Option<String>,
     /// Last change (unix ms).
     pub updated_at: i64,
 }

@@ -146,7 +146,9 @@ pub fn recipient_phone_char(c: char) -> bool {
 }
 
 /// Fills the fields a clerk would otherwise retype: the verified name and ID number, the
-/// customer's phone, Hunan as the province. Typed values are kept.
+/// customer's phone; the e-mail, the organisation and the mailing address their latest
+/// order gave (noted in `filled_from`, for the clerk to check them with the customer);
+/// Hunan as the province. Typed values are kept.
 pub fn prefill(draft: &mut Draft) {
     let realname = draft.realname.clone().unwrap_or_default();
     let customer = draft.customer.clone().unwrap_or_default();
@@ -154,6 +156,38 @@ pub fn prefill(draft: &mut Draft) {
         .verified_name
         .clone()
         .unwrap_or(customer.name.clone());
+    let organisation = draft.choice.as_ref().and_then(|c| c.user_type) == Some(UserType::Organization);
+    if let Some(last) = draft.last_order.clone() {
+        let m = &last.mailing;
+        let mut from_last = vec![
+            ("mailing.recipient", m.recipient.as_str()),
+            ("mailing.phone", m.phone.as_str()),
+            ("mailing.province", m.province.as_str()),
+            ("mailing.city", m.city.as_str()),
+            ("mailing.district", m.district.as_str()),
+            ("mailing.street", m.street.as_str()),
+            ("mailing.postal_code", m.postal_code.as_str()),
+            ("applicant.email", last.email.as_deref().unwrap_or("")),
+        ];
+        if organisation && let Some(o) = &last.organization {
+            from_last.extend([
+                ("organization.name", o.name.as_str()),
+                ("organization.uscc", o.uscc.as_str()),
+                ("organization.legal_representative", o.legal_representative.as_str()),
+            ]);
+        }
+        let mut filled = false;
+        for (key, value) in from_last {
+            let entry = draft.fields.entry(key.to_owned()).or_default();
+            if entry.trim().is_empty() && !value.trim().is_empty() {
+                *entry = value.to_owned();
+                filled = true;
+            }
+        }
+        if filled {
+            draft.filled_from = Some(last.order_no.clone());
+        }
+    }
     let mut set = |key: &str, value: &str, overwrite: bool| {
         let entry = draft.fields.entry(key.to_owned()).or_default();
         if overwrite || entry.trim().is_empty() {

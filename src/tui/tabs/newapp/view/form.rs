@@ -17,7 +17,13 @@ pub fn draw(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
     let lang = view.lang;
     let theme = view.theme;
     let specs = sheet.specs();
-    let head = vec![choice_line(view, sheet)];
+    let mut head = vec![choice_line(view, sheet)];
+    if let Some(order_no) = &sheet.draft.filled_from {
+        head.push(Line::from(Span::styled(
+            T::FilledFromLast.fill(lang, &[order_no]),
+            theme.info,
+        )));
+    }
     let head_rows = paint::height(&head, area.width);
     paint::wrapped(frame, area, head);
     let body = Rect::new(
