@@ -1,9 +1,12 @@
 //! Demo orders for training and trying the product: walk-in customers taken through the
-//! real API on an in-process platform — submitted by a demo clerk, paid at the sandbox
-//! cashier, approved by a demo reviewer — so the 邮寄 and 开票 tabs have a day's work.
+//! real API on an in-process platform — verified by the built-in demo check, submitted by
+//! a demo clerk with a stand-in scan of the signed form (a blank page named as a demo),
+//! paid at the sandbox cashier, approved by a demo reviewer — so the 邮寄 and 开票 tabs
+//! have a day's work.
 
 use crate::api::{
-    ActionRequest, Applicant, Client, ClientError, MailingAddress, NewCustomer, NewOrder,
+    ActionRequest, Applicant, AttachmentKind, Client, ClientError, MailingAddress, NewCustomer,
+    NewOrder,
 };
 use crate::config::PlatformConfig;
 use crate::domain::{Action, RoleSet, UserType};
@@ -40,6 +43,27 @@ const STREETS: [&str; 6] = [
     "岳麓大道 218 号",
 ];
 
+/// The (valid, well-known test) ID number every demo applicant gives.
+const DEMO_ID_NUMBER: &str = "11010519491231002X";
+
+/// The stand-in for a demo order's signed form: a blank A4-shaped page with a few grey
+/// rules, no signature — the review screen's scan check says it carries no order code,
+/// as it should of a page nobody signed.
+fn blank_scan() -> Result<Vec<u8>, DemoError> {
+    let (width, height) = (420, 594);
+    let page = image::GrayImage::from_fn(width, height, |_, y| {
+        if y > 60 && y % 48 == 0 {
+            image::Luma([170])
+        } else {
+            image::Luma([250])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| DemoError::Other(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
 /// A demo operator's token: the operator is made if missing.
 async fn token(store: &Store, name: &str, roles: &str) -> Result<String, DemoError> {
     let roles = RoleSet::parse(roles).map_err(|bad| DemoError::Other(bad.to_string()))?;
@@ -62,8 +86,9 @@ pub async fn orders(
 ) -> Result<Vec<String>, DemoError> {
     crate::api::install_tls_provider();
     let mut config = config.clone();
-    // Demo money only, on a loopback port nobody else sees.
+    // Demo money and demo identity checks only, on a loopback port nobody else sees.
     config.payment_provider = crate::config::PaymentProvider::Sandbox;
+    config.identity_provider = crate::config::IdentityProvider::Builtin;
     config.public_base_url = None;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -115,13 +140,32 @@ async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoErro
                 name: name.into(),
             })
             .await?;
+        // Verified as the counter does it: the customer's phone answers the real-name page.
+        let session = clerk.create_realname_session(&customer.id).await?;
+        let url = session
+            .url
+            .ok_or_else(|| DemoError::Other("the real-name session has no page".into()))?;
+        let form = [
+            ("name", name),
+            ("id_number", DEMO_ID_NUMBER),
+            ("consent", "yes"),
+        ];
+        let verified = crate::api::submit_phone_form(&http, &url, &form)
+            .await
+            .map_err(|e| DemoError::Other(e.to_string()))?;
+        if !verified.status().is_success() {
+            return Err(DemoError::Other(format!(
+                "the demo real-name check answered {}",
+                verified.status()
+            )));
+        }
         let product = products[i % products.len()];
         let body = NewOrder {
             customer_id: customer.id,
             product_id: product.id.clone(),
             applicant: Applicant {
                 name: name.into(),
-                id_number: "11010519491231002X".into(),
+                id_number: DEMO_ID_NUMBER.into(),
                 phone: phone.clone(),
                 email: Some(format!("demo{}@example.com", i + 1)),
             },
@@ -141,6 +185,14 @@ async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoErro
         };
         let order = clerk
             .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+            .await?;
+        clerk
+            .upload_attachment(
+                &order.order_no,
+                AttachmentKind::SignedForm,
+                "演示扫描件（无签字）.png",
+                blank_scan()?,
+            )
             .await?;
         let payment = clerk.create_payment(&order.order_no, "sandbox").await?;
         let paid = crate::api::submit_phone_form(&http, &payment.pay_url, &[])

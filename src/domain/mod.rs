@@ -1,6 +1,7 @@
 //! The rules of the business, with no IO: order statuses and the transition table, who may
 //! do what, and types that can only hold valid values.
 
+mod approval;
 mod channel;
 mod contact;
 mod doc_code;
@@ -25,6 +26,7 @@ mod tracking_state;
 mod uscc;
 mod workdays;
 
+pub use approval::{ApprovalGap, approval_gaps};
 pub use channel::Channel;
 pub use contact::{Email, Phone, PlaceName, PostalCode, RecipientPhone};
 pub use doc_code::{DocCode, DocKind, DocSubject, form_edition};

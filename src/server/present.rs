@@ -7,7 +7,8 @@ use crate::api::{
     Shipment,
 };
 use crate::domain::{
-    Action, OrderNo, OrderPart, OrderStatus, Permission, UserType, mask_id_number, mask_phone,
+    Action, OrderNo, OrderPart, OrderStatus, Permission, UserType, mask_email, mask_id_number,
+    mask_phone,
 };
 
 use super::error::ApiError;
@@ -82,6 +83,7 @@ pub fn order(
     }
     if !reveal {
         applicant.phone = mask_phone(&applicant.phone);
+        applicant.email = applicant.email.as_deref().map(mask_email);
         mailing.phone = mask_phone(&mailing.phone);
         if !mailing.street.is_empty() {
             mailing.street = "****".into();

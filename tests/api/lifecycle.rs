@@ -297,6 +297,7 @@ async fn two_reviewers_approving_at_the_same_moment_get_one_winner(db: Db) {
         let order = app
             .submit(&format!("客户{}", crate::common::han(round)))
             .await;
+        app.ready_for_approval(&order).await;
         let order = app.pay(&order).await;
         let race = |token: String| {
             let client = app.client(&token);

@@ -19,6 +19,7 @@ on_both_databases!(
     scans_are_scaled_on_the_platform_and_pdfs_say_their_pages,
     claims_at_the_same_moment_get_one_holder,
     the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_need_not,
+    an_order_is_approved_only_with_its_applicant_verified_and_its_form_signed,
 );
 
 fn code(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
@@ -31,8 +32,10 @@ fn code(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, Stri
     }
 }
 
+/// A paid order that may be approved: its customer verified, its signed form scanned.
 async fn paid(app: &TestApp, name: &str) -> Order {
     let order = app.submit(name).await;
+    app.ready_for_approval(&order).await;
     app.pay(&order).await
 }
 
@@ -574,5 +577,96 @@ async fn the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_nee
             );
         }
     }
+    app.finish().await;
+}
+
+/// Verifies the order's customer on the phone page as `name` with `id_number`.
+async fn verify_as(app: &TestApp, order: &Order, name: &str, id_number: &str) {
+    let session = app
+        .client(&app.clerk)
+        .create_realname_session(&order.customer_id)
+        .await
+        .expect("session");
+    let form = [("name", name), ("id_number", id_number), ("consent", "yes")];
+    let page = ca_counter::api::submit_phone_form(&app.http, &session.url.expect("url"), &form)
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("实名认证成功"), "{page}");
+}
+
+/// An order made through the API without the counter's steps is paid and reviewed, but
+/// approved only once its customer was verified as its applicant and its signed form is
+/// in; the reviewer is told each thing missing, and nothing changes meanwhile. Its e-mail
+/// is masked like its phone for whoever does not reveal.
+async fn an_order_is_approved_only_with_its_applicant_verified_and_its_form_signed(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.pay(&app.submit("张三").await).await;
+    let zhao = app.client(&app.reviewer);
+    zhao.claim(&order.order_no, false).await.expect("claim");
+    let refused = |detail: &str, wanted: &[&str], unwanted: &[&str]| {
+        for w in wanted {
+            assert!(detail.contains(w), "{w}: {detail}");
+        }
+        for u in unwanted {
+            assert!(!detail.contains(u), "{u}: {detail}");
+        }
+    };
+    let (status, code_, detail) = code(
+        zhao.act(&order.order_no, Action::Approve, &approve(&order))
+            .await,
+    );
+    assert_eq!((status, code_.as_str()), (409, "not_ready_for_approval"));
+    refused(
+        &detail,
+        &[
+            "the customer has not passed the real-name check",
+            "and there is no scan of the signed application form",
+            "Return it, naming what is missing",
+        ],
+        &[],
+    );
+
+    // Verified, but with another ID number than the order's applicant gave.
+    verify_as(&app, &order, "张三", "110105199003071239").await;
+    app.client(&app.clerk)
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "signed.png",
+            crate::common::scan_png(60, 84),
+        )
+        .await
+        .expect("scan");
+    let current = zhao.order(&order.order_no, false).await.expect("order");
+    let (status, code_, detail) = code(
+        zhao.act(&order.order_no, Action::Approve, &approve(&current))
+            .await,
+    );
+    assert_eq!((status, code_.as_str()), (409, "not_ready_for_approval"));
+    refused(&detail, &["another name or ID number"], &["scan"]);
+    let unchanged = zhao.order(&order.order_no, false).await.expect("order");
+    assert_eq!(
+        (unchanged.status, unchanged.version),
+        (OrderStatus::PendingReview, current.version)
+    );
+
+    // Verified as the applicant: approved.
+    verify_as(&app, &order, "张三", "11010519491231002X").await;
+    let approved = zhao
+        .act(&order.order_no, Action::Approve, &approve(&current))
+        .await
+        .expect("approve");
+    assert_eq!(approved.status, OrderStatus::PendingShipment);
+
+    // The e-mail, masked for a role that does not reveal.
+    let seen = app
+        .client(&app.support)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(seen.applicant.email.as_deref(), Some("z***@example.com"));
     app.finish().await;
 }

@@ -6,8 +6,8 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use ca_counter::api::{
-    ActionRequest, Applicant, Client, Customer, MailingAddress, NewCustomer, NewOrder, Order,
-    Organization,
+    ActionRequest, Applicant, AttachmentKind, Client, Customer, MailingAddress, NewCustomer,
+    NewOrder, Order, Organization,
 };
 use ca_counter::config::PlatformConfig;
 use ca_counter::domain::{Action, RoleSet, UserType};
@@ -297,8 +297,17 @@ impl TestApp {
         action: Action,
         request: ActionRequest,
     ) -> Order {
+        let mut version = order.version;
+        if action == Action::Approve && self.ready_for_approval(order).await {
+            version = self
+                .client(&self.admin)
+                .order(&order.order_no, false)
+                .await
+                .expect("order")
+                .version;
+        }
         let request = ActionRequest {
-            version: Some(order.version),
+            version: Some(version),
             ..request
         };
         if matches!(action, Action::Approve | Action::Reject) {
@@ -311,6 +320,64 @@ impl TestApp {
             .act(&order.order_no, action, &request)
             .await
             .unwrap_or_else(|e| panic!("{action} on {}: {e}", order.order_no))
+    }
+}
+
+impl TestApp {
+    /// Gives `order` what an approval needs, as the counter would have: the customer
+    /// verified as its applicant on the phone page (unless verified already, perhaps as
+    /// someone else, which the test then means), and a scan of the signed form. True when
+    /// it had to add something.
+    pub async fn ready_for_approval(&self, order: &Order) -> bool {
+        let admin = self.client(&self.admin);
+        let full = admin.order(&order.order_no, true).await.expect("order");
+        let customer = self
+            .store()
+            .customer(&full.customer_id)
+            .await
+            .expect("db")
+            .expect("customer");
+        let mut added = false;
+        if customer.realname_verified_at.is_none() {
+            added = true;
+            let session = self
+                .client(&self.clerk)
+                .create_realname_session(&full.customer_id)
+                .await
+                .expect("real-name session");
+            let url = session.url.expect("url");
+            let form = [
+                ("name", full.applicant.name.as_str()),
+                ("id_number", full.applicant.id_number.as_str()),
+                ("consent", "yes"),
+            ];
+            let page = ca_counter::api::submit_phone_form(&self.http, &url, &form)
+                .await
+                .expect("post")
+                .text()
+                .await
+                .expect("page");
+            assert!(page.contains("实名认证成功"), "{page}");
+        }
+        let signed = full.attachments.iter().any(|a| {
+            matches!(
+                a.kind,
+                AttachmentKind::SignedForm | AttachmentKind::Correction
+            )
+        });
+        if !signed {
+            self.client(&self.clerk)
+                .upload_attachment(
+                    &order.order_no,
+                    AttachmentKind::SignedForm,
+                    "signed.png",
+                    scan_png(60, 84),
+                )
+                .await
+                .expect("the signed form");
+            added = true;
+        }
+        added
     }
 }
 

@@ -42,6 +42,8 @@ async fn a_reviewer_returns_an_order_and_approves_it_once_corrected() {
         )
         .await
         .expect("scan");
+    // Verified as its applicant, as at the counter: approval needs it.
+    app.ready_for_approval(&order).await;
     let order = app.pay(&order).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let reviewer_dir = dir.path().join("reviewer");

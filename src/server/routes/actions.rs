@@ -7,9 +7,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 
 use crate::api::schemas::{MAX_ATTACHMENT_IDS, MAX_REASONS};
-use crate::api::{ActionRequest, Order, Problem};
-use crate::domain::{Action, Permission, TrackingNo, next_status};
-use crate::i18n::{Lang, Msg, T};
+use crate::api::{ActionRequest, AttachmentKind, Order, Problem};
+use crate::domain::{Action, Permission, TrackingNo, approval_gaps, next_status};
+use crate::i18n::{Arg, Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::{ApiError, transition_error};
 use crate::server::extract::{Caller, JsonBody, parse_json};
@@ -31,7 +31,7 @@ use super::orders::{find_order, full_order, with_etag};
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"4\"`"))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`version_conflict` (the order changed since the `version` sent) or `invalid_transition` (the action is not allowed from its status now); two requests racing may get either, and both carry the order's `current_status` and `current_version`: reload it and look. A review decision without this reviewer's claim: `claim_required`, or `claimed_by_other` naming who holds it."),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`version_conflict` (the order changed since the `version` sent) or `invalid_transition` (the action is not allowed from its status now); two requests racing may get either, and both carry the order's `current_status` and `current_version`: reload it and look. A review decision without this reviewer's claim: `claim_required`, or `claimed_by_other` naming who holds it. An approval of an order whose customer was not verified by the real-name check as its applicant, or that has no scan of the signed form: `not_ready_for_approval`, naming what is missing. A shipment whose label was printed before an address correction: `relabel_needed`."),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 428, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -140,6 +140,15 @@ pub async fn perform(
                 version: row.version,
             },
         ));
+    }
+    // An approval the order is not ready for is refused — said to the reviewer who holds
+    // its claim (anyone else is told whose it is, by the compare-and-set below).
+    if action == Action::Approve
+        && row
+            .live_claim(now_ms())
+            .is_some_and(|(id, _, _)| Some(id) == by.claimant.as_deref())
+    {
+        approvable(state, row).await?;
     }
     let (reason, set) = details(state, row, action, request).await?;
     let message = customer_message(state, row, action, &set).await?;
@@ -438,6 +447,51 @@ async fn details(
     };
     errors.finish()?;
     Ok(outcome)
+}
+
+/// Refuses an approval the order is not ready for (`domain::approval_gaps`): the customer
+/// verified as the applicant, a scan of the signed form attached.
+async fn approvable(state: &AppState, order: &OrderRow) -> Result<(), ApiError> {
+    let verified = state.store.verified_identity(&order.customer_id).await?;
+    let signed_form = state
+        .store
+        .attachments_of(&order.id)
+        .await?
+        .iter()
+        .any(|a| {
+            matches!(
+                AttachmentKind::parse(&a.kind),
+                Some(AttachmentKind::SignedForm | AttachmentKind::Correction)
+            )
+        });
+    let gaps = approval_gaps(
+        verified
+            .as_ref()
+            .map(|(name, id, _)| (name.as_str(), id.as_str())),
+        (&order.applicant_name, order.id_number.as_str()),
+        signed_form,
+    );
+    let Some(first) = gaps.first() else {
+        return Ok(());
+    };
+    let also = if gaps.len() > 1 {
+        Arg::Text(T::GapAlsoNoSignedForm)
+    } else {
+        Arg::Plain(String::new())
+    };
+    Err(ApiError::Conflict {
+        code: "not_ready_for_approval",
+        detail: Msg::with(
+            T::ProblemNotReadyForApproval,
+            [
+                Arg::Plain(order.order_no.clone()),
+                Arg::Text(first.text()),
+                also,
+            ],
+        ),
+        status: order.status().ok(),
+        version: Some(order.version),
+    })
 }
 
 /// True when the value was absent or blank (so "required" is the right message, not a
