@@ -228,6 +228,15 @@ impl Client {
         .await
     }
 
+    /// `GET /customers/{id}/online`: where the customer stands on their own platform.
+    pub async fn customer_online(
+        &self,
+        customer_id: &str,
+    ) -> Result<crate::api::CustomerOnline, ClientError> {
+        self.send(self.request(Method::GET, &format!("/customers/{customer_id}/online")))
+            .await
+    }
+
     /// `POST /orders/{order_no}/payment-link`: texts the customer the link to pay.
     pub async fn send_payment_link(&self, order_no: &str) -> Result<Reminder, ClientError> {
         self.send(self.request(Method::POST, &format!("/orders/{order_no}/payment-link")))

@@ -28,6 +28,7 @@ on_both_databases!(
     back_from_a_step_shows_the_step_before_and_going_on_loses_nothing,
     a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it,
     the_pcs_verification_code_is_never_kept_to_be_shown_again,
+    a_support_agent_sees_where_a_caller_with_no_order_is_stuck,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -2065,5 +2066,116 @@ async fn the_pcs_verification_code_is_never_kept_to_be_shown_again(db: Db) {
         .await
         .expect("count");
     assert_eq!(kept, 0);
+    app.finish().await;
+}
+
+/// A caller with no order yet (stuck at the start of an application on their phone): the
+/// support agent sees when they last signed in, the step their application is at as their
+/// page names it, their failed real-name tries and what their page last refused.
+async fn a_support_agent_sees_where_a_caller_with_no_order_is_stuck(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let support = app.client(&app.support);
+    let phone = unique_phone();
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let customer = support
+        .find_customer(&phone)
+        .await
+        .expect("find")
+        .expect("the customer signing in");
+    let online = support.customer_online(&customer.id).await.expect("online");
+    assert!(online.last_seen_at.is_some(), "{online:?}");
+
+    // At the real-name step, a try mistyped (no try spent, nothing verified).
+    let page = browser.get("/apply").await;
+    let version = hidden(&page.html, "version");
+    let started = browser
+        .post("/apply", &[("action", "realname"), ("version", &version)])
+        .await;
+    let realname = started.location.expect("to the verification");
+    let wrong = PhonePage::open(&app.http, &app.url(&realname))
+        .await
+        .expect("verification page")
+        .submit(
+            &app.http,
+            &[
+                ("name", "王小明"),
+                ("id_number", "110105199003071238"),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+        .expect("a try")
+        .text()
+        .await
+        .expect("html");
+    assert!(!wrong.contains("实名认证成功"), "{wrong}");
+    let online = support.customer_online(&customer.id).await.expect("online");
+    let application = online.application.expect("the application");
+    assert_eq!(
+        (application.step.as_str(), application.step_no),
+        ("realname", 1)
+    );
+    assert_eq!(application.step_label, "Identity");
+    let tried = online.realname.expect("the verification");
+    assert_eq!(
+        (tried.status, tried.attempts_left),
+        (ca_counter::api::RealnameStatus::Pending, 5)
+    );
+
+    // Verified, a certificate chosen, and the terms sent unticked: the agent reads what
+    // the customer's page says.
+    let verified = PhonePage::open(&app.http, &app.url(&realname))
+        .await
+        .expect("verification page")
+        .submit(
+            &app.http,
+            &[
+                ("name", "王小明"),
+                ("id_number", "11010519491231002X"),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+        .expect("verified")
+        .text()
+        .await
+        .expect("html");
+    assert!(verified.contains("实名认证成功"), "{verified}");
+    let product = app.product(ca_counter::domain::UserType::Individual).await;
+    let page = browser.get("/apply").await;
+    browser
+        .post(
+            "/apply",
+            &[
+                ("action", "product"),
+                ("product_id", &product),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let page = browser.get("/apply").await;
+    browser
+        .post(
+            "/apply",
+            &[
+                ("action", "terms"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let online = support.customer_online(&customer.id).await.expect("online");
+    let application = online.application.expect("the application");
+    assert_eq!(application.step, "terms");
+    assert!(application.product.is_some(), "{application:?}");
+    assert_eq!(
+        application.refused.as_deref(),
+        Some("Read and accept the terms to go on")
+    );
+    // Nobody with the number: 404 for an unknown customer.
+    match support.customer_online("no-such-customer").await {
+        Err(e) => assert_eq!(e.problem().map(|p| p.status), Some(404), "{e:?}"),
+        Ok(found) => panic!("{found:?}"),
+    }
     app.finish().await;
 }

@@ -259,3 +259,57 @@ async fn a_search_too_broad_asks_the_clerk_to_type_more() {
     assert!(tui.wait_exit(WAIT), "quits cleanly");
     app.finish().await;
 }
+
+/// A caller with no order yet: their number, searched for by a support agent, says who they
+/// are and where their own application is stuck — in Chinese and in English, nothing cut
+/// at 80×24 — and K texts them a login code, said to reach nobody while texts are a demo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let phone = crate::common::unique_phone();
+    let mut browser = crate::common::customer::Browser::new(&app);
+    crate::common::customer::sign_in(&mut browser, &phone).await;
+    browser.get("/apply").await;
+
+    let mut tui = start(&app, &app.support, dir.path(), "zh-CN");
+    tui.wait_text("● 在线", WAIT);
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    tui.send(&format!("{phone}\r"));
+    tui.wait_text("这个手机号还没有订单", WAIT);
+    tui.wait_text("网上申请 第 1/7 步 实名认证", WAIT);
+    tui.wait_text("最近一次在网上登录", WAIT);
+    assert!(tui.screen().contains("未实名"), "{}", tui.screen());
+    tui.wait_text("K 短信发送登录验证码", WAIT);
+    // Signed in a moment ago: one code a minute.
+    tui.send("K");
+    tui.wait_text("一分钟内只能发送一次验证码", WAIT);
+    // A minute later the agent's code goes — into the demo's log, which says so.
+    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 120000")
+        .execute(app.store().pool())
+        .await
+        .expect("a minute later");
+    tui.send("K");
+    tui.wait_text("客户收不到", WAIT);
+    // The next search starts empty: the next caller's number is typed afresh.
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    tui.send("13800000000\r");
+    tui.wait_text("平台上也没有这个号码的客户", WAIT);
+    assert!(!tui.screen().contains(&format!("{phone}13800000000")));
+    // In English, the same card.
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    tui.send(&format!("{phone}\r"));
+    tui.wait_text("这个手机号还没有订单", WAIT);
+    tui.send("\x0c"); // Ctrl-L
+    tui.wait_text("No order with this number yet", WAIT);
+    tui.wait_text("step 1 of 7, Identity", WAIT);
+    for line in tui.screen().lines() {
+        assert!(!line.contains("这个手机号"), "{line}");
+    }
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT), "quits cleanly");
+    app.finish().await;
+}

@@ -84,3 +84,38 @@ pub struct Reminder {
     /// When another may be asked for (RFC 3339), with `too_soon` and `locked`.
     pub retry_at: Option<String>,
 }
+
+/// `GET /api/v1/customers/{id}/online`: where a customer stands on their own platform — for
+/// a support agent on the phone with a customer who has no order to look at yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerOnline {
+    /// When the customer was last seen signed in (RFC 3339); `null` if never.
+    #[serde(default)]
+    pub last_seen_at: Option<String>,
+    /// Their application in progress, if they began one.
+    #[serde(default)]
+    pub application: Option<OnlineApplication>,
+    /// Their latest real-name verification (at the counter or from their phone), masked.
+    #[serde(default)]
+    pub realname: Option<super::RealnameSession>,
+}
+
+/// A customer's application in progress on their own platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OnlineApplication {
+    /// The step it is at: `realname`, `project`, `terms`, `form`, `print`, `scan` or `review`.
+    pub step: String,
+    /// The step as the customer's page names it, in the caller's language.
+    pub step_label: String,
+    /// The step's number of seven.
+    pub step_no: i64,
+    /// The certificate chosen (project · product), if chosen.
+    #[serde(default)]
+    pub product: Option<String>,
+    /// What the platform last refused on the step the customer is on, in words (the
+    /// caller's language), while nothing has changed since; `null` otherwise.
+    #[serde(default)]
+    pub refused: Option<String>,
+    /// When it last changed (RFC 3339).
+    pub updated_at: String,
+}

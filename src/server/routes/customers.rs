@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::api::{Customer, NewCustomer, Problem, VerifiedIdentity};
+use crate::api::{Customer, CustomerOnline, NewCustomer, Problem, VerifiedIdentity};
 use crate::domain::{Permission, Phone};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
@@ -116,5 +116,44 @@ pub async fn identity(
         id_number,
         verified_at: present::rfc3339(at),
         last_order,
+    }))
+}
+
+/// Where a customer stands on their own platform: when last seen, their application in
+/// progress (its step as their page names it, the certificate chosen, what was last
+/// refused there) and their latest real-name verification (masked) — for a support agent
+/// on the phone with a customer who has no order yet.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/online", params(("id" = String, Path)),
+    responses(
+        (status = 200, body = CustomerOnline),
+        (status = 404, description = "no such customer", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn online(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerOnline>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let customer = state
+        .store
+        .customer(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    let standing = state.store.online_standing(&customer.id).await?;
+    let lang = caller.ctx.lang;
+    let application = match &standing.draft {
+        Some((row, updated_at)) => Some(
+            crate::server::web::apply::standing(&state, &customer, row, *updated_at, lang).await?,
+        ),
+        None => None,
+    };
+    let now = crate::server::store::now_ms();
+    Ok(Json(CustomerOnline {
+        last_seen_at: standing.last_seen_at.map(present::rfc3339),
+        application,
+        realname: standing
+            .realname
+            .as_ref()
+            .map(|row| present::realname(row, now, lang, false)),
     }))
 }

@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(review::take, review::release))
         .routes(routes!(sms::list))
         .routes(routes!(reminders::login_code))
+        .routes(routes!(customers::online))
         .routes(routes!(reminders::payment_link))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))

@@ -203,6 +203,16 @@ impl Store {
         Ok((row, token))
     }
 
+    /// The customer's latest session, whatever became of it.
+    pub async fn latest_realname(&self, customer_id: &str) -> StoreResult<Option<RealnameRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT} WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1"
+        ))
+        .bind(customer_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// The session with this id.
     pub async fn realname(&self, id: &str) -> StoreResult<Option<RealnameRow>> {
         Ok(sqlx::query_as(&format!("{SELECT} WHERE id = $1"))

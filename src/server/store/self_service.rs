@@ -115,7 +115,67 @@ struct CodeRow {
     sent_today: i64,
 }
 
+/// Where a customer stands on their own platform, for a support agent on the phone with
+/// them ([`Store::online_standing`]).
+#[derive(Debug, Clone, Default)]
+pub struct OnlineStanding {
+    /// When they last signed in, or were last seen signed in (unix ms).
+    pub last_seen_at: Option<i64>,
+    /// Their application in progress: the draft, whether its scan is in, when it last
+    /// changed (unix ms).
+    pub draft: Option<(DraftRow, i64)>,
+    /// Their latest real-name verification.
+    pub realname: Option<super::RealnameRow>,
+}
+
 impl Store {
+    /// What a support agent needs to see of a customer who has no order to look at: their
+    /// last visit, their application in progress, their latest real-name verification.
+    pub async fn online_standing(&self, customer_id: &str) -> StoreResult<OnlineStanding> {
+        let last_seen_at: Option<(Option<i64>,)> = sqlx::query_as(
+            "SELECT MAX(last_seen_at) FROM customer_sessions WHERE customer_id = $1",
+        )
+        .bind(customer_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        #[derive(sqlx::FromRow)]
+        struct Draft {
+            id: String,
+            version: i64,
+            data_json: String,
+            scan_type: Option<String>,
+            scan_name: Option<String>,
+            scan_json: Option<String>,
+            printed_ref: Option<String>,
+            updated_at: i64,
+        }
+        let draft: Option<Draft> = sqlx::query_as(
+            "SELECT id, version, data_json, scan_type, scan_name, scan_json, printed_ref, updated_at \
+             FROM customer_drafts WHERE customer_id = $1",
+        )
+        .bind(customer_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(OnlineStanding {
+            last_seen_at: last_seen_at.and_then(|(at,)| at),
+            draft: draft.map(|d| {
+                (
+                    DraftRow {
+                        id: d.id,
+                        version: d.version,
+                        data_json: d.data_json,
+                        scan_type: d.scan_type,
+                        scan_name: d.scan_name,
+                        scan_json: d.scan_json,
+                        printed_ref: d.printed_ref,
+                    },
+                    d.updated_at,
+                )
+            }),
+            realname: self.latest_realname(customer_id).await?,
+        })
+    }
+
     async fn code_row(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,

@@ -994,3 +994,45 @@ pub fn failed(ctx: &Ctx, error: ApiError) -> Response {
 pub fn identity_line(identity: &(String, String)) -> String {
     format!("{} {}", identity.0, mask_id_number(&identity.1))
 }
+
+/// Where the customer's application in progress stands, for a support agent (in `lang`):
+/// its step as the customer's page shows it, the certificate chosen, and what the
+/// platform last refused on that step while it still stands (an upload's message, the
+/// terms unticked, a form with fields to correct).
+pub async fn standing(
+    state: &AppState,
+    customer: &CustomerRow,
+    draft_row: &DraftRow,
+    updated_at: i64,
+    lang: crate::i18n::Lang,
+) -> Result<crate::api::OnlineApplication, ApiError> {
+    let draft: Draft = serde_json::from_str(&draft_row.data_json).unwrap_or_default();
+    let verified = customer.realname_verified_at.is_some();
+    let step = steps::current(&draft, verified, draft_row.scan_type.is_some(), None);
+    let product = match &draft.product_id {
+        Some(id) => state
+            .store
+            .product(id)
+            .await?
+            .map(|p| format!("{} · {}", p.project_name, p.name)),
+        None => None,
+    };
+    let refused = draft
+        .refused
+        .as_ref()
+        .filter(|r| r.step == step && r.at == draft_row.version)
+        .map(|r| match r.step {
+            Step::Terms => T::WebMustAccept.get(lang).to_owned(),
+            Step::Form => T::SupportFormRefused.get(lang).to_owned(),
+            _ => r.said.clone().unwrap_or_default(),
+        })
+        .filter(|said| !said.is_empty());
+    Ok(crate::api::OnlineApplication {
+        step: step.code().to_owned(),
+        step_label: step.label().get(lang).to_owned(),
+        step_no: step.number(),
+        product,
+        refused,
+        updated_at: crate::server::present::rfc3339(updated_at),
+    })
+}

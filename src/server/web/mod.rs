@@ -5,7 +5,7 @@
 //! zh-CN by default and English on request, every form guarded against other sites.
 
 mod account;
-mod apply;
+pub(crate) mod apply;
 mod edit;
 pub(crate) mod form;
 pub(crate) mod guard;

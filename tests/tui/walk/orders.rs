@@ -563,6 +563,24 @@ fn an_action_key_of_another_role_says_whose_it_is() {
         );
         assert_eq!(a.take_jobs().len(), 0, "nothing asked of the platform");
     }
+    // The order view's other keys of other roles say so too: correcting the address
+    // (and where the caller may do it themselves), printing the form.
+    for (pressed, words) in [
+        ('e', "需要柜台受理、管理员角色"),
+        ('e', "在自己的订单页修改收件信息"),
+        ('f', "需要柜台受理、审核、管理员角色"),
+    ] {
+        let mut o = order();
+        o.allowed_actions = vec![];
+        o.editable = vec![];
+        let mut a = opened(Lang::ZhCn, o);
+        operator(&mut a, "周客服", Role::Support);
+        a.take_jobs();
+        key(&mut a, KeyCode::Char(pressed));
+        let screen: String = render(&a, 80, 24).split_whitespace().collect();
+        assert!(screen.contains(words), "{pressed}: {screen}");
+        assert_eq!(a.take_jobs().len(), 0, "nothing asked of the platform");
+    }
 }
 
 /// An organisation's person is its handler (经办人), as on its form; an invoice from the

@@ -71,7 +71,20 @@ impl Step {
         Step::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    fn label(self) -> T {
+    /// The step's number, 1 to 7.
+    pub fn number(self) -> i64 {
+        Step::ALL
+            .iter()
+            .position(|s| *s == self)
+            .map_or(1, |i| i as i64 + 1)
+    }
+
+    /// Its name in addresses and in the API (`realname`…).
+    pub fn code(self) -> &'static str {
+        self.name()
+    }
+
+    pub(crate) fn label(self) -> T {
         match self {
             Step::Realname => T::WebStepRealname,
             Step::Project => T::WebStepProject,

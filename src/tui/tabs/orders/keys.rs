@@ -51,6 +51,8 @@ pub enum Cmd {
     SendPaymentLink,
     /// Text the customer a fresh login code for their own platform.
     SendLoginCode,
+    /// Text a login code to the customer a number search found with no order.
+    CallerLoginCode,
 }
 
 /// The status-filter keys of the list.
@@ -215,6 +217,14 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
         out.push(
             Binding::new(&[Key::code(KeyCode::Esc)], Cmd::ClearSearch, t(T::CmdClearSearch))
                 .footer(),
+        );
+    }
+    if matches!(&orders.caller, Some(Some(_)))
+        && orders.rows.is_empty()
+        && env.shared.permits(Permission::TextCustomers)
+    {
+        out.push(
+            Binding::new(&[Key::ch('K')], Cmd::CallerLoginCode, t(T::CmdSendLoginCode)).footer(),
         );
     }
     out.extend(motion_bindings(Cmd::Move, lang, true));

@@ -3,7 +3,7 @@
 use futures_util::future::BoxFuture;
 
 use crate::api::{
-    ActionRequest, ClientError, HistoryEntry, NewTrackingStep, Order, OrderPage, OrderQuery,
+    ActionRequest, ClientError, Customer, CustomerOnline, HistoryEntry, NewTrackingStep, Order, OrderPage, OrderQuery,
     OrderSummary, OrderUpdate, Tracking,
 };
 use crate::domain::Action;
@@ -83,6 +83,14 @@ pub enum Request {
         order_no: String,
         /// Its customer.
         customer_id: String,
+    },
+    /// The customer with this mobile number and where they stand on their own platform,
+    /// asked when a search for the number found no order.
+    Caller {
+        /// The list query's number it answers.
+        seq: u64,
+        /// The number searched for.
+        phone: String,
     },
     /// Print the one-time correction notice of a returned order.
     PrintNotice {
@@ -172,6 +180,13 @@ pub enum Answer {
     },
     /// Answer to [`Request::PrintNotice`] and [`Request::PrintForm`].
     PrintedNotice(Result<Printed, PrintError>),
+    /// Answer to [`Request::Caller`]: `None` for a number the platform does not know.
+    Caller {
+        /// The list query's number it answers.
+        seq: u64,
+        /// The customer and where they stand.
+        result: Result<Option<(Customer, CustomerOnline)>, ClientError>,
+    },
 }
 
 /// Runs a request.
@@ -249,6 +264,19 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 order_no,
                 payment_link: false,
             },
+            Request::Caller { seq, phone } => {
+                let result = async {
+                    match client.find_customer(&phone).await? {
+                        Some(customer) => {
+                            let online = client.customer_online(&customer.id).await?;
+                            Ok(Some((customer, online)))
+                        }
+                        None => Ok(None),
+                    }
+                }
+                .await;
+                Answer::Caller { seq, result }
+            }
             Request::PrintForm { order_no } => {
                 let name = format!("{order_no}-申请表.pdf");
                 Answer::PrintedNotice(

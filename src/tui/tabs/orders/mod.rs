@@ -104,6 +104,9 @@ pub struct Orders {
     pub search: Option<Input>,
     /// The last outcome.
     pub notice: Option<Notice>,
+    /// A search for a mobile number that found no order: the customer with that number
+    /// and where they stand on their own platform (`None` inside: nobody has it).
+    pub caller: Option<Option<(crate::api::Customer, crate::api::CustomerOnline)>>,
 }
 
 impl Default for Orders {
@@ -125,6 +128,7 @@ impl Default for Orders {
             rebase_after_reveal: None,
             search: None,
             notice: None,
+            caller: None,
         }
     }
 }
@@ -149,6 +153,7 @@ impl Orders {
     fn reload(&mut self, ctx: &mut Ctx<Request>) {
         let seq = self.fetch.restart(ctx.now);
         self.more = false;
+        self.caller = None;
         ctx.ask(Request::Page {
             seq,
             query: self.query(None),
@@ -313,28 +318,51 @@ impl Orders {
         let Some(me) = shared.me.as_ref().filter(|_| !shared.read_only) else {
             return false;
         };
-        let Some(action) = crate::domain::TRANSITIONS.iter().find_map(|&(action, from, _)| {
+        let lang = ctx.env.lang;
+        let action = crate::domain::TRANSITIONS.iter().find_map(|&(action, from, _)| {
             (from == order.status
                 && action != Action::IssueInvoice
                 && keys::action_key(action) == c
                 && !shared.permits(Permission::Act(action)))
             .then_some(action)
-        }) else {
-            return false;
+        });
+        // The order view's other keys of other roles: correcting the order, reading it in
+        // full, printing its form.
+        let (label, permission) = match (action, c) {
+            (Some(action), _) => (action.label(lang).to_owned(), Permission::Act(action)),
+            (None, 'e') if !order.status.is_final() && !shared.permits(Permission::EditOrders) => {
+                (T::CmdEditOrder.get(lang).to_owned(), Permission::EditOrders)
+            }
+            (None, 'R')
+                if !order.revealed
+                    && !shared.permits(Permission::RevealPersonalData)
+                    && !shared.permits(Permission::RevealContact) =>
+            {
+                (T::CmdReveal.get(lang).to_owned(), Permission::RevealPersonalData)
+            }
+            (None, 'f')
+                if !order.status.is_final() && !shared.permits(Permission::RevealPersonalData) =>
+            {
+                (T::ActionPrintForm.get(lang).to_owned(), Permission::RevealPersonalData)
+            }
+            _ => return false,
         };
-        let lang = ctx.env.lang;
         let whose: Vec<Role> = Role::ALL
             .into_iter()
-            .filter(|r| r.permits(Permission::Act(action)))
+            .filter(|r| r.permits(permission))
             .collect();
         let mut text = Text::with(
             T::ActionNotForRole,
             [
-                action.label(lang).to_owned(),
+                label,
                 crate::tui::component::role_names(&whose, lang),
                 crate::tui::component::role_names(&me.roles, lang),
             ],
         );
+        // An address the caller wants changed: they may change it on their own order page.
+        if permission == Permission::EditOrders {
+            text = Text::with(T::EditNotForRoleSelfService, [text.get(lang)]);
+        }
         // Role names are worded now: after a language switch the notice is not shown.
         text.worded_in = Some(lang);
         self.notice = Some(Notice::error(text));
@@ -408,7 +436,8 @@ impl Component for Orders {
                 self.detail = None;
                 self.notice = None;
             }
-            Cmd::Search => self.search = Some(Input::new(&self.query)),
+            // Empty: the next search is most often for the next caller, not a refinement.
+            Cmd::Search => self.search = Some(Input::new("")),
             Cmd::ClearSearch => {
                 self.query.clear();
                 self.status = None;
@@ -459,6 +488,15 @@ impl Component for Orders {
                 }
             }
             Cmd::TrackingStep => self.open_form(ctx, FormKind::TrackingStep),
+            Cmd::CallerLoginCode => {
+                if let Some(Some((customer, _))) = &self.caller {
+                    self.notice = Some(Notice::working());
+                    ctx.ask(Request::SendLoginCode {
+                        order_no: String::new(),
+                        customer_id: customer.id.clone(),
+                    });
+                }
+            }
             Cmd::SendPaymentLink | Cmd::SendLoginCode => {
                 if let Some(order) = self.detail.as_ref().and_then(|d| d.order.as_ref()) {
                     let order_no = order.order_no.to_string();
@@ -626,6 +664,19 @@ impl Component for Orders {
                     self.search_indexing = None;
                 }
                 if let Some(page) = page {
+                    // A mobile number with no order: a caller who has none yet (stuck at
+                    // the start of an application on their phone) — who they are and
+                    // where they stand is asked for.
+                    let phone = crate::domain::Phone::parse(self.query.trim()).ok();
+                    if page.items.is_empty()
+                        && let Some(phone) = phone
+                        && ctx.env.shared.permits(Permission::ViewOrders)
+                    {
+                        ctx.ask(Request::Caller {
+                            seq,
+                            phone: phone.as_str().to_owned(),
+                        });
+                    }
                     self.rows.replace(page.items);
                     self.next_cursor = page.next_cursor;
                     self.search_indexing = page.search_indexing;
@@ -794,12 +845,23 @@ impl Component for Orders {
                 }
             }
             Answer::PrintedNotice(result) => self.notice = Some(printed_notice(&result, lang)),
+            Answer::Caller { seq, result } => {
+                if seq == self.fetch.seq() && self.rows.is_empty() {
+                    match result {
+                        Ok(found) => self.caller = Some(found),
+                        Err(e) => self.notice = Some(Notice::error(describe(&e, lang))),
+                    }
+                }
+            }
             Answer::Reminded {
                 order_no,
                 payment_link,
                 result,
             } => match result {
-                Ok(reminder) => self.notice = Some(reminded(&reminder, payment_link)),
+                Ok(reminder) => {
+                    let demo = ctx.env.shared.demo(crate::api::DemoPart::Sms);
+                    self.notice = Some(reminded(&reminder, payment_link, demo));
+                }
                 Err(e) => self.refused(&order_no, &e, lang),
             },
         }
@@ -850,6 +912,16 @@ impl Component for Orders {
                 }
                 if let Some(detail) = &mut self.detail {
                     drop_stale(&mut detail.error, ctx.lang);
+                }
+                // A caller's standing holds the platform's words (their page's step and
+                // messages): asked again in the new language.
+                if matches!(self.caller, Some(Some(_)))
+                    && let Ok(phone) = crate::domain::Phone::parse(self.query.trim())
+                {
+                    ctx.ask(Request::Caller {
+                        seq: self.fetch.seq(),
+                        phone: phone.as_str().to_owned(),
+                    });
                 }
             }
             Live::Realname(_) | Live::Platform => {}
@@ -905,8 +977,9 @@ impl Orders {
     }
 }
 
-/// What became of a text sent to the customer (never the code itself).
-fn reminded(reminder: &crate::api::Reminder, payment_link: bool) -> Notice {
+/// What became of a text sent to the customer (never the code itself); with texts only
+/// logged (`demo`), that the customer gets none.
+fn reminded(reminder: &crate::api::Reminder, payment_link: bool, demo: bool) -> Notice {
     let at = reminder
         .retry_at
         .as_deref()
@@ -914,6 +987,8 @@ fn reminded(reminder: &crate::api::Reminder, payment_link: bool) -> Notice {
         .map(crate::tui::format::clock)
         .unwrap_or_default();
     match reminder.outcome.as_str() {
+        "queued" if demo && payment_link => Notice::warning(Text::from(T::PaymentLinkDemoSms)),
+        "queued" if demo => Notice::warning(Text::from(T::LoginCodeDemoSms)),
         "queued" => Notice::done(Text::from(T::ReminderQueued)),
         "too_soon" if payment_link => Notice::warning(Text::with(T::PaymentLinkTooSoon, [at])),
         _ if payment_link => Notice::warning(Text::from(T::PaymentLinkDailyLimit)),

@@ -50,6 +50,16 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
             Line::from(error.get(lang)).style(theme.error)
         } else if !orders.fetch.loaded {
             Line::from(T::Loading.get(lang)).style(theme.dim)
+        } else if let Some(caller) = &orders.caller {
+            let lines = caller_lines(caller.as_ref(), view);
+            let message = Rect::new(
+                table_area.x + 1,
+                table_area.y + 1,
+                table_area.width.saturating_sub(2),
+                table_area.height.saturating_sub(1),
+            );
+            paint::wrapped(frame, message, lines);
+            return;
         } else if orders.query.is_empty() && orders.status.is_none() {
             Line::from(T::NoOrders.get(lang)).style(theme.dim)
         } else {
@@ -411,4 +421,72 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
             }
         }
     }
+}
+
+/// A number searched for with no order: who has it, and where they stand on their own
+/// platform — the step their page is at, what it last refused, their real-name check —
+/// so a support agent on the phone knows what the caller sees.
+fn caller_lines<'a>(
+    caller: Option<&(crate::api::Customer, crate::api::CustomerOnline)>,
+    view: &View,
+) -> Vec<Line<'a>> {
+    let (lang, theme) = (view.lang, view.theme);
+    let Some((customer, online)) = caller else {
+        return vec![Line::from(T::CallerUnknown.get(lang)).style(theme.dim)];
+    };
+    let when = |at: &str| format::datetime(at);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{} ", T::CallerNoOrder.get(lang)), theme.dim),
+        Span::styled(customer.name.clone(), theme.title),
+        Span::raw(format!("  {}  ", customer.phone)),
+        if customer.realname_verified {
+            Span::styled(T::CallerVerified.get(lang), theme.success)
+        } else {
+            Span::styled(T::CallerNotVerified.get(lang), theme.warning)
+        },
+    ])];
+    lines.push(Line::from(match &online.last_seen_at {
+        Some(at) => T::CallerLastSeen.fill(lang, &[&when(at)]),
+        None => T::CallerNeverSignedIn.get(lang).to_owned(),
+    }));
+    match &online.application {
+        Some(app) => {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", T::CallerApplication.get(lang)), theme.label),
+                Span::raw(T::CallerStep.fill(
+                    lang,
+                    &[&app.step_no.to_string(), &app.step_label, &when(&app.updated_at)],
+                )),
+            ]));
+            if let Some(product) = &app.product {
+                lines.push(Line::from(format!("  {product}")));
+            }
+            if let Some(refused) = &app.refused {
+                lines.push(Line::from(Span::styled(
+                    T::CallerRefused.fill(lang, &[refused]),
+                    theme.warning,
+                )));
+            }
+        }
+        None => lines.push(Line::from(T::CallerNoApplication.get(lang)).style(theme.dim)),
+    }
+    if let Some(realname) = online.realname.as_ref().filter(|_| !customer.realname_verified) {
+        use crate::api::RealnameStatus;
+        let mut text = match realname.status {
+            RealnameStatus::Locked => T::CallerRealnameLocked.get(lang).to_owned(),
+            RealnameStatus::Expired | RealnameStatus::Superseded => {
+                T::CallerRealnameExpired.get(lang).to_owned()
+            }
+            _ if realname.attempts == 0 => T::CallerRealnameStarted.get(lang).to_owned(),
+            _ => T::CallerRealname.fill(
+                lang,
+                &[&realname.attempts.to_string(), &realname.attempts_left.to_string()],
+            ),
+        };
+        if let Some(reason) = &realname.reason_text {
+            text.push_str(&T::LastTryFailed.fill(lang, &[reason]));
+        }
+        lines.push(Line::from(Span::styled(text, theme.warning)));
+    }
+    lines
 }
