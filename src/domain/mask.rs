@@ -47,7 +47,34 @@ pub fn region(province: &str, city: &str, district: &str) -> String {
     } else {
         city
     };
-    format!("{province}{city}{district}")
+    join_address(&[province, city, district])
+}
+
+/// A whole address as it is written on a parcel: the region, then the street
+/// (`湖南省长沙市岳麓区麓山南路 932 号`).
+pub fn address(province: &str, city: &str, district: &str, street: &str) -> String {
+    join_address(&[&region(province, city, district), street])
+}
+
+/// Address parts one after another, as Chinese addresses are written, with a space where
+/// a part in Latin letters or digits meets another (`湖南省 Xiangtan Yuetang No. 88 …`, not
+/// `湖南省XiangtanYuetangNo. 88 …`).
+fn join_address(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let meets_latin = out
+            .chars()
+            .next_back()
+            .zip(part.chars().next())
+            .is_some_and(|(end, start)| {
+                end.is_ascii_alphanumeric() || start.is_ascii_alphanumeric()
+            });
+        if meets_latin {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// The region stays (`湖南省长沙市岳麓区`), the street and number become `****`.
@@ -108,6 +135,23 @@ fn keep_ends(value: &str, head: usize, tail: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_is_written_whole_and_latin_parts_keep_their_spaces() {
+        assert_eq!(
+            address("湖南省", "长沙市", "岳麓区", "麓山南路 932 号"),
+            "湖南省长沙市岳麓区麓山南路 932 号"
+        );
+        assert_eq!(
+            address("北京市", "北京市", "海淀区", "中关村大街 1 号"),
+            "北京市海淀区中关村大街 1 号"
+        );
+        assert_eq!(
+            address("湖南省", "Xiangtan", "Yuetang", "No. 88 Jianshe North Road"),
+            "湖南省 Xiangtan Yuetang No. 88 Jianshe North Road"
+        );
+        assert_eq!(address("湖南省", " ", "岳麓区", ""), "湖南省岳麓区");
+    }
 
     #[test]
     fn numbers_in_a_file_name_are_masked_like_their_fields() {

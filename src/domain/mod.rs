@@ -44,7 +44,8 @@ pub use invoice::{
     required_field as invoice_field_required, validate as validate_invoice_request,
 };
 pub use mask::{
-    mask_address, mask_email, mask_id_number, mask_name, mask_numbers_in, mask_phone, region,
+    address, mask_address, mask_email, mask_id_number, mask_name, mask_numbers_in, mask_phone,
+    region,
 };
 pub use money::{Money, paid_without_money};
 pub use next_step::NextStep;

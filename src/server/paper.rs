@@ -211,11 +211,7 @@ fn form_code(
 }
 
 fn address(m: &MailingAddress) -> String {
-    format!(
-        "{}{}",
-        crate::domain::region(&m.province, &m.city, &m.district),
-        m.street
-    )
+    crate::domain::address(&m.province, &m.city, &m.district, &m.street)
 }
 
 /// The application form.

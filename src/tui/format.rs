@@ -110,6 +110,24 @@ pub fn requested_via(via: &str, lang: Lang) -> String {
     }
 }
 
+/// Who did something, as the counter names them: a customer on their own platform
+/// (the platform's built-in `online` operator, or `线上 138****0000` in a history) in the
+/// counter's language; a payment provider by its name; an operator as they are named.
+pub fn actor(id: Option<&str>, name: &str, lang: Lang) -> String {
+    // The platform writes the history's customer in Chinese (`web::orders::customer_label`).
+    let online = T::ChannelOnline.get(Lang::ZhCn);
+    let rest = if name == "online" || name == online {
+        Some("")
+    } else {
+        name.strip_prefix(online).filter(|r| r.starts_with(' '))
+    };
+    match rest {
+        Some(rest) => format!("{}{rest}", T::ChannelOnline.get(lang)),
+        None if id.is_none() => payment_method(name, lang),
+        None => name.to_owned(),
+    }
+}
+
 /// A payment method or provider code as staff read it (`bank_transfer` → 银行转账).
 pub fn payment_method(code: &str, lang: Lang) -> String {
     crate::i18n::payment_method(code, lang)
@@ -162,5 +180,22 @@ mod tests {
             "2026-10-01"
         );
         assert_eq!(datetime("2026-11-28T08:32:00Z"), "2026-11-28 16:32");
+    }
+
+    #[test]
+    fn a_customer_online_is_named_in_the_counters_language() {
+        let online = Some("00000000-0000-7000-8000-0000000c0de1");
+        assert_eq!(actor(online, "online", Lang::ZhCn), "线上");
+        assert_eq!(actor(online, "online", Lang::En), "online");
+        assert_eq!(
+            actor(None, "线上 139****0003", Lang::En),
+            "online 139****0003"
+        );
+        assert_eq!(
+            actor(None, "线上 139****0003", Lang::ZhCn),
+            "线上 139****0003"
+        );
+        assert_eq!(actor(Some("op-1"), "李柜员", Lang::En), "李柜员");
+        assert_eq!(actor(None, "bank_transfer", Lang::ZhCn), "银行转账");
     }
 }

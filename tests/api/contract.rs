@@ -38,6 +38,15 @@ async fn the_served_contract_is_one_a_generated_client_can_use() {
         .expect("json");
     let all = operations(&doc);
     assert!(all.len() >= 40, "{} operations", all.len());
+    // Each operation's id is its own: a generator names a method by it.
+    let mut ids = std::collections::BTreeMap::new();
+    for (method, path, operation) in &all {
+        let id = operation["operationId"].as_str().unwrap_or_default();
+        assert!(!id.is_empty(), "{method} {path}: no operationId");
+        if let Some(other) = ids.insert(id.to_owned(), format!("{method} {path}")) {
+            panic!("operationId {id} is both {other} and {method} {path}");
+        }
+    }
     for (method, path, operation) in &all {
         let what = format!("{} {path}", method.to_uppercase());
         for parameter in parameters(operation) {

@@ -79,7 +79,7 @@ pub struct InvoicingQueue {
 /// `POST /api/v1/orders/{order_no}/invoice`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct IssueInvoice {
-    /// The version you saw.
+    /// The version you saw (or send the ETag back as `If-Match`).
     #[serde(
         default,
         deserialize_with = "super::json_integer::optional",

@@ -31,7 +31,7 @@ pub struct CustomerQuery {
 }
 
 /// Adds a customer; a mobile number already known is `409 customer_exists`.
-#[utoipa::path(post, path = "/api/v1/customers", request_body = NewCustomer, responses(
+#[utoipa::path(post, operation_id = "create_customer", path = "/api/v1/customers", request_body = NewCustomer, responses(
     (status = 201, body = Customer),
     (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),

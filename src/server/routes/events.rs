@@ -43,7 +43,7 @@ const REAUTH: Duration = Duration::from_secs(5);
 /// beyond the newest, which this platform never gave: then it starts with a `hello` too.
 #[utoipa::path(get, path = "/api/v1/events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
-    responses((status = 200, description = "text/event-stream (`retry: 2000`, a `:keep-alive` comment line when 5 s pass without an event). Events: `hello` (data: EventHello, `id:` its `last_event_id`) first on a fresh subscription; then `order` (data: OrderEvent) and `realname` (data: RealnameEvent), each with `id:` = its `id`, in commit order without gaps. Send the last `id:` seen as `Last-Event-ID` to resume after it.", content_type = "text/event-stream")))]
+    responses((status = 200, description = "text/event-stream (`retry: 2000`, a `:keep-alive` comment line when 5 s pass without an event). Events: `hello` (data: EventHello, `id:` its `last_event_id`) first on a fresh subscription; then `order` (data: OrderEvent) and `realname` (data: RealnameEvent), each with `id:` = its `id`, in commit order, none missed. Ids increase; one skipped is an event this stream does not carry (a change to an operator's access), not a loss. Send the last `id:` seen as `Last-Event-ID` to resume after it.", content_type = "text/event-stream")))]
 pub async fn stream(
     State(state): State<AppState>,
     caller: Caller,
@@ -107,7 +107,7 @@ pub async fn stream(
         [
             (
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("text/event-stream"),
+                HeaderValue::from_static("text/event-stream; charset=utf-8"),
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         ],

@@ -11,7 +11,7 @@ use crate::api::{
     IssueInvoice, MailMessage, Order, Problem,
 };
 use crate::domain::{Action, InvoiceRequest, InvoiceRequestInput, OrderStatus, Permission};
-use crate::i18n::{Msg, T};
+use crate::i18n::T;
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{Caller, JsonBody, parse_json};
@@ -23,7 +23,7 @@ use super::orders::{find_order, full_order, with_etag};
 
 /// Orders waiting for their invoice: those the customer asked for first (oldest request
 /// first), then the rest by mailing date.
-#[utoipa::path(get, path = "/api/v1/invoicing", responses((status = 200, body = InvoicingQueue)))]
+#[utoipa::path(get, operation_id = "invoicing_queue", path = "/api/v1/invoicing", responses((status = 200, body = InvoicingQueue)))]
 pub async fn queue(
     State(state): State<AppState>,
     caller: Caller,
@@ -154,7 +154,7 @@ async fn not_waiting(state: &AppState, order_no: &str) -> Result<ApiError, ApiEr
 /// Issues the invoice: the number from the invoice provider, the e-invoice PDF kept on the
 /// order and e-mailed to the buyer, and the order 已完成. With `request`, that request is
 /// checked and kept first; without, the customer's saved request is issued.
-#[utoipa::path(post, path = "/api/v1/orders/{order_no}/invoice", params(("order_no" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/orders/{order_no}/invoice", params(("order_no" = String, Path), ("If-Match" = Option<String>, Header, description = "The order's version (its ETag), instead of `version` in the body")),
     request_body = IssueInvoice,
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"6\"`"))),
@@ -166,6 +166,7 @@ pub async fn issue(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
+    headers: axum::http::HeaderMap,
     body: JsonBody,
 ) -> Result<axum::response::Response, ApiError> {
     caller.require(Permission::Act(Action::IssueInvoice))?;
@@ -174,14 +175,8 @@ pub async fn issue(
     } else {
         parse_json(&body)?
     };
-    let version = body.version.ok_or(ApiError::PreconditionRequired)?;
-    if version < 1 {
-        let shown = version.to_string();
-        return Err(ApiError::field(
-            "version",
-            Msg::with(T::ErrInvalidValue, [shown]),
-        ));
-    }
+    // `version` in the body or the ETag back as `If-Match`, as every action takes it.
+    let version = super::actions::version_seen(body.version, &headers)?;
     let row = find_order(&state, &order_no).await?;
     let checked = body.request.as_ref().map(check).transpose()?;
     let json = |request: &InvoiceRequest| {

@@ -31,7 +31,7 @@ const LABELS_LIMIT: usize = 200;
 /// Orders waiting to be mailed, oldest payment first, with recipient, phone and address
 /// (in full for those who ship, masked for everyone else) and the time against the
 /// promise.
-#[utoipa::path(get, path = "/api/v1/mailing", responses((status = 200, body = MailingQueue)))]
+#[utoipa::path(get, operation_id = "mailing_queue", path = "/api/v1/mailing", responses((status = 200, body = MailingQueue)))]
 pub async fn queue(
     State(state): State<AppState>,
     caller: Caller,
@@ -175,10 +175,11 @@ pub async fn labels(
             order_no: row.order_no.clone(),
             recipient: mailing.recipient,
             phone: mailing.phone,
-            address: format!(
-                "{}{}",
-                crate::domain::region(&mailing.province, &mailing.city, &mailing.district),
-                mailing.street
+            address: crate::domain::address(
+                &mailing.province,
+                &mailing.city,
+                &mailing.district,
+                &mailing.street,
             ),
             postal_code: mailing.postal_code,
             product: format!("{} {}", row.project_name, row.product_name),

@@ -128,9 +128,11 @@ pub fn with_etag(order: Order) -> Response {
 }
 
 /// Submits an order (→ 待支付). Requires an `Idempotency-Key` header: the same key again
-/// returns the same order and never makes a second one.
-#[utoipa::path(post, path = "/api/v1/orders", request_body = NewOrder,
-    params(("Idempotency-Key" = String, Header, description = "Unique per submission, e.g. the draft id")),
+/// from the same operator returns the same order (as it was answered then) and never makes
+/// a second one; a key is the operator's own, so another operator's token with the same key
+/// is another submission.
+#[utoipa::path(post, operation_id = "create_order", path = "/api/v1/orders", request_body = NewOrder,
+    params(("Idempotency-Key" = String, Header, description = "Unique per submission of this operator, e.g. the draft id")),
     responses(
         (status = 201, body = Order, headers(("Location" = String, description = "The new order's address"), ("ETag" = String, description = "Its version, for If-Match"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -287,7 +289,7 @@ pub struct RevealQuery {
 }
 
 /// One order in full.
-#[utoipa::path(get, path = "/api/v1/orders/{order_no}", params(("order_no" = String, Path), RevealQuery),
+#[utoipa::path(get, operation_id = "get_order", path = "/api/v1/orders/{order_no}", params(("order_no" = String, Path), RevealQuery),
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's version, `\"3\"`: send it back as `If-Match` with an action"))),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -471,7 +473,7 @@ fn address_changed_sms(
 /// orders for a bounded time: past that it answers what it found with a `next_cursor` to go
 /// on from (a page may then hold fewer than `limit` orders), or, having found nothing, 422
 /// on the field `q` ("范围太大，请输入更多字": type more).
-#[utoipa::path(get, path = "/api/v1/orders", params(OrderQuery), responses(
+#[utoipa::path(get, operation_id = "list_orders", path = "/api/v1/orders", params(OrderQuery), responses(
     (status = 200, body = OrderPage),
     (status = 422, description = "a bad filter, or a search too broad to answer within its budget", body = Problem, content_type = "application/problem+json")))]
 pub async fn list(

@@ -27,7 +27,7 @@ use super::orders::find_order;
 /// Opens a QR payment for an order in 待支付 with the configured provider (Alipay
 /// face-to-face, or the sandbox cashier) and returns what the QR code encodes. Asking
 /// again while a code is live returns the same code.
-#[utoipa::path(post, path = "/api/v1/orders/{order_no}/payments", params(("order_no" = String, Path)),
+#[utoipa::path(post, operation_id = "create_payment", path = "/api/v1/orders/{order_no}/payments", params(("order_no" = String, Path)),
     request_body = NewPayment,
     responses(
         (status = 201, body = Payment),
@@ -311,7 +311,7 @@ pub struct PaymentQuery {
 }
 
 /// Payments in a status: finance looks here for refunds to make.
-#[utoipa::path(get, path = "/api/v1/payments", params(PaymentQuery), responses((status = 200, body = [Payment])))]
+#[utoipa::path(get, operation_id = "list_payments", path = "/api/v1/payments", params(PaymentQuery), responses((status = 200, body = [Payment])))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,

@@ -16,7 +16,7 @@ use crate::server::store::now_ms;
 
 /// Opens a verification for a customer and returns the URL to show as a QR code. A
 /// pending earlier code for the same customer stops working.
-#[utoipa::path(post, path = "/api/v1/realname-sessions", request_body = NewRealnameSession,
+#[utoipa::path(post, operation_id = "create_realname_session", path = "/api/v1/realname-sessions", request_body = NewRealnameSession,
     responses(
         (status = 201, body = RealnameSession, headers(("Location" = String, description = "Where the verification stands"))),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -59,7 +59,7 @@ pub async fn create(
 /// operator who started the verification (the clerk with the customer, whose form it
 /// fills); everyone else reads it masked — the full number of a customer is read through
 /// `GET /customers/{id}/identity` or an order's `?reveal=true`, each recorded.
-#[utoipa::path(get, path = "/api/v1/realname-sessions/{id}", params(("id" = String, Path)),
+#[utoipa::path(get, operation_id = "get_realname_session", path = "/api/v1/realname-sessions/{id}", params(("id" = String, Path)),
     responses((status = 200, body = RealnameSession)))]
 pub async fn get(
     State(state): State<AppState>,

@@ -18,7 +18,7 @@ use super::orders::find_order;
 
 /// Orders waiting for review, oldest payment first, each with its working time against
 /// the promise and who is reviewing it now.
-#[utoipa::path(get, path = "/api/v1/review-queue", responses((status = 200, body = ReviewQueue)))]
+#[utoipa::path(get, operation_id = "review_queue", path = "/api/v1/review-queue", responses((status = 200, body = ReviewQueue)))]
 pub async fn queue(
     State(state): State<AppState>,
     caller: Caller,

@@ -32,7 +32,7 @@ pub struct SmsQuery {
 /// Text messages to customers, newest first, with how sending them went (the gateway's
 /// code and id, tries, the next try). `?status=failed` and `?status=unknown` are what
 /// needs an administrator.
-#[utoipa::path(get, path = "/api/v1/sms", params(SmsQuery), responses((status = 200, body = [SmsMessage])))]
+#[utoipa::path(get, operation_id = "list_sms", path = "/api/v1/sms", params(SmsQuery), responses((status = 200, body = [SmsMessage])))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,

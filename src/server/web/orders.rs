@@ -363,7 +363,7 @@ async fn order_page(
             dd { (row.applicant_name) " " (crate::domain::mask_id_number(&row.id_number)) " " (row.phone) }
             @if let Some(m) = &mailing {
                 dt { (ctx.t(T::WebMailing)) }
-                dd { (m.recipient) " " (m.phone) " " (crate::domain::region(&m.province, &m.city, &m.district)) (m.street) " " (m.postal_code) }
+                dd { (m.recipient) " " (m.phone) " " (crate::domain::address(&m.province, &m.city, &m.district, &m.street)) " " (m.postal_code) }
             }
         }
         (super::edit::link(ctx, row))

@@ -13,6 +13,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::tui::text::{screen_safe, unsafe_char, wrap};
 
 /// One text the program meant to show, and where.
@@ -193,12 +195,37 @@ pub fn block(frame: &mut Frame, area: Rect, block: Block, title: &str) {
 }
 
 /// Removes control and bidi characters from every cell: whatever the platform sent, the
-/// terminal only ever gets text.
+/// terminal only ever gets text. And blanks the column a wide character covers: ratatui's
+/// paragraphs write a Chinese character without clearing that column, so a border drawn
+/// there first stays in the buffer though the screen never shows it — and when a popup's
+/// border later replaces the character, the diff, finding that column unchanged, never
+/// sends it: the popup's border came out with a gap per character of what was under it.
 pub fn make_safe(buffer: &mut Buffer) {
     for cell in buffer.content.iter_mut() {
         if cell.symbol().chars().any(unsafe_char) {
             let safe: String = cell.symbol().chars().filter(|c| !unsafe_char(*c)).collect();
             cell.set_symbol(if safe.is_empty() { " " } else { &safe });
+        }
+    }
+    let width = usize::from(buffer.area.width);
+    for row in buffer.content.chunks_mut(width.max(1)) {
+        let mut x = 0;
+        while x < row.len() {
+            // Text only: a picture's cells carry their own widths and are left as they are.
+            let text = |cell: &ratatui::buffer::Cell| {
+                matches!(cell.diff_option, ratatui::buffer::CellDiffOption::None)
+            };
+            let covers = if text(&row[x]) {
+                row[x].symbol().width()
+            } else {
+                1
+            };
+            for hidden in row.iter_mut().skip(x + 1).take(covers.saturating_sub(1)) {
+                if text(hidden) && hidden.symbol() != " " {
+                    hidden.set_symbol(" ");
+                }
+            }
+            x += covers.max(1);
         }
     }
 }
@@ -207,6 +234,23 @@ pub fn make_safe(buffer: &mut Buffer) {
 mod tests {
     use super::*;
     use ratatui::style::Stylize;
+
+    /// A hint in Chinese drawn on a border, then a popup's border over it: every column of
+    /// the popup's border is sent to the terminal.
+    #[test]
+    fn a_border_drawn_over_chinese_is_sent_whole() {
+        use ratatui::widgets::Widget;
+        let area = Rect::new(0, 0, 12, 1);
+        let mut shown = Buffer::empty(area);
+        shown.set_string(0, 0, "─".repeat(12), Style::default());
+        Paragraph::new("下面还有").render(Rect::new(2, 0, 8, 1), &mut shown);
+        make_safe(&mut shown);
+        assert_eq!(shown[(3, 0)].symbol(), " ", "the column 下 covers is blank");
+        let mut next = Buffer::empty(area);
+        next.set_string(0, 0, "─".repeat(12), Style::default());
+        let sent: Vec<u16> = shown.diff(&next).iter().map(|(x, _, _)| *x).collect();
+        assert_eq!(sent, (2..10).collect::<Vec<u16>>());
+    }
 
     #[test]
     fn wrapping_keeps_each_words_style() {

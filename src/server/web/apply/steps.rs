@@ -544,7 +544,7 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
                 dt { (ctx.t(if organisation { T::WebHandler } else { T::FieldApplicant })) } dd { (identity_line(identity)) }
             }
             dt { (ctx.t(T::WebMailing)) }
-            dd { (f.recipient) " " (f.recipient_phone) " " (crate::domain::region(&f.province, &f.city, &f.district)) (f.street) " " (f.postal_code) }
+            dd { (f.recipient) " " (f.recipient_phone) " " (crate::domain::address(&f.province, &f.city, &f.district, &f.street)) " " (f.postal_code) }
             dt { (ctx.t(T::WebStepScan)) }
             dd {
                 (view.row.scan_name.clone().unwrap_or_default())

@@ -162,7 +162,11 @@ pub fn lines<'a>(
         T::FieldSubmittedBy,
         format!(
             "{} {}",
-            order.submitted_by.name,
+            format::actor(
+                order.submitted_by.id.as_deref(),
+                &order.submitted_by.name,
+                lang
+            ),
             format::datetime(&order.created_at)
         ),
         lang,
@@ -259,7 +263,11 @@ pub fn lines<'a>(
                     "  {}  {} KB  {}  {}",
                     attachment.content_type,
                     (attachment.size + 1023) / 1024,
-                    attachment.uploaded_by.name,
+                    format::actor(
+                        attachment.uploaded_by.id.as_deref(),
+                        &attachment.uploaded_by.name,
+                        lang
+                    ),
                     format::datetime(&attachment.uploaded_at)
                 ),
                 theme.dim,
@@ -398,11 +406,7 @@ fn history_line<'a>(entry: &HistoryEntry, order: &Order, view: &View) -> Line<'a
         s.map(|s| s.short_text().get(lang).to_owned())
             .unwrap_or_default()
     };
-    let actor = if entry.actor.id.is_none() {
-        format::payment_method(&entry.actor.name, lang)
-    } else {
-        entry.actor.name.clone()
-    };
+    let actor = format::actor(entry.actor.id.as_deref(), &entry.actor.name, lang);
     let mut spans = vec![
         Span::styled(format!("{}  ", format::datetime(&entry.at)), theme.dim),
         Span::styled(format!("{actor}  "), theme.label),

@@ -228,11 +228,15 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     lines.push(pair(
         T::FieldMailing,
         format!(
-            "{} {} {}{}",
+            "{} {} {}",
             mailing.recipient,
             mailing.phone,
-            crate::domain::region(&mailing.province, &mailing.city, &mailing.district),
-            mailing.street
+            crate::domain::address(
+                &mailing.province,
+                &mailing.city,
+                &mailing.district,
+                &mailing.street
+            ),
         ),
     ));
     lines.push(section(T::SectionRealname));
