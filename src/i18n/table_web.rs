@@ -123,6 +123,7 @@ macro_rules! web_texts {
             WebNoProjects => "没有找到相符的项目，请换个关键词。", "No project matches; try other words.";
             WebForIndividual => "个人证书", "for a person";
             WebForOrganisation => "机构证书", "for an organisation";
+            WebPhoneIsAccount => "您登录用的手机号：订单的短信都发到这个号码", "The number you signed in with: the order's text messages go to it";
             WebChangeProduct => "重新选择项目", "Choose another project";
             WebFilledFromLast => "已按您上次的订单（{0}）填好邮寄地址等，如有变化请修改。", "Your address and other details are filled in from your last order ({0}); change anything that is no longer right.";
             WebAcceptTerms => "我已阅读并同意上述协议", "I have read and accept these terms";

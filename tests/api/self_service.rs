@@ -137,8 +137,11 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
 
     let order_no = apply(&app, &mut browser, "王小明", "11010519491231002X").await;
 
-    // The counter sees it, marked online, with the customer's own number.
+    // The counter sees it, marked online, with the customer's own number (the one signed
+    // in with, not one typed on the form).
     let clerk = app.client(&app.clerk);
+    let revealed = clerk.order(&order_no, true).await.expect("order");
+    assert_eq!(revealed.applicant.phone, phone);
     let order = clerk.order(&order_no, false).await.expect("order");
     assert_eq!(order.channel, Channel::Online);
     assert_eq!(order.status, OrderStatus::PendingPayment);

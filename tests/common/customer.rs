@@ -573,7 +573,13 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         page.html
     );
     let version = hidden(&page.html, "version");
-    let phone = input_value(&page.html, "phone");
+    // The number signed in with, read-only: another typed over it is not taken.
+    assert!(
+        page.html.contains("id=\"phone\"") && page.html.contains("readonly"),
+        "{}",
+        page.html
+    );
+    let phone = "13800001111".to_owned();
     assert_eq!(
         input_value(&page.html, "recipient"),
         name,

@@ -542,7 +542,9 @@ pub fn new_order(
         applicant: Applicant {
             name,
             id_number,
-            phone: f.phone.clone(),
+            // The number the customer signed in with, whatever a form said: the order's
+            // texts (its invoice link among them) go to it.
+            phone: customer.phone.clone(),
             email: Some(f.email.clone()).filter(|e| !e.trim().is_empty()),
         },
         organization: (user_type == UserType::Organization).then(|| Organization {

@@ -494,7 +494,20 @@ async fn form_step(
                 @if let Some(identity) = view.identity {
                     p { (identity_line(identity)) " " span.ok { "✓ " (ctx.t(T::WebVerified)) } }
                 }
-                (field("phone", T::FieldPhone, &f.phone, "tel", "tel-national", "tel", 20))
+                // The number signed in with: the order's texts go to it, so it is not
+                // another typed here.
+                (form::field(&Field {
+                    name: "phone",
+                    label: ctx.t(T::FieldPhone),
+                    value: &view.customer.phone,
+                    hint: Some(ctx.t(T::WebPhoneIsAccount)),
+                    kind: "tel",
+                    autocomplete: "tel-national",
+                    inputmode: "tel",
+                    max: 20,
+                    readonly: true,
+                    ..Field::default()
+                }))
                 (field("email", T::WebEmailOptional, &f.email, "email", "email", "email", 254))
             }
             @if organisation {
@@ -784,6 +797,7 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
         }
         "form" => {
             next.fields = typed(posted);
+            next.fields.phone = view.customer.phone.clone();
             match check_form(view, &next).await? {
                 Ok(fields) => {
                     next.fields = fields;
