@@ -29,6 +29,7 @@ on_both_databases!(
     a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it,
     the_pcs_verification_code_is_never_kept_to_be_shown_again,
     a_support_agent_sees_where_a_caller_with_no_order_is_stuck,
+    a_code_page_address_written_by_someone_else_shows_nothing_it_says,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -2180,5 +2181,40 @@ async fn a_support_agent_sees_where_a_caller_with_no_order_is_stuck(db: Db) {
         Err(e) => assert_eq!(e.problem().map(|p| p.status), Some(404), "{e:?}"),
         Ok(found) => panic!("{found:?}"),
     }
+    app.finish().await;
+}
+
+/// The code page says only what the platform said: an address written by someone else (a
+/// "code", a wrong-try count, a lock) or one the platform wrote and someone changed leads
+/// back to the sign-in page, and shows none of it.
+async fn a_code_page_address_written_by_someone_else_shows_nothing_it_says(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut browser = Browser::new(&app);
+    let forged = browser
+        .get_once("/login/code?phone=13800000000&next=%2F&demo=999999&said=wrong&left=99")
+        .await;
+    assert_eq!(forged.status, StatusCode::SEE_OTHER, "{}", forged.html);
+    assert_eq!(forged.location.as_deref(), Some("/login?next=%2F"));
+    assert!(!forged.html.contains("999999"), "{}", forged.html);
+
+    // The platform's own address works; the same with its demo code changed does not.
+    let phone = unique_phone();
+    browser.get("/login").await;
+    let sent = browser.post("/login", &[("phone", &phone)]).await;
+    let to = sent.location.expect("to the code page");
+    assert!(to.contains("sig="), "{to}");
+    let page = browser.get(&to).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("本次验证码为"), "{}", page.html);
+    let code: String = page
+        .html
+        .split_once("本次验证码为 ")
+        .map(|(_, rest)| rest.chars().take(6).collect())
+        .expect("the demo code");
+    let other = if code == "123456" { "654321" } else { "123456" };
+    let changed = to.replace(&format!("demo={code}"), &format!("demo={other}"));
+    let changed = browser.get_once(&changed).await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.html);
+    assert!(!changed.html.contains(other), "{}", changed.html);
     app.finish().await;
 }

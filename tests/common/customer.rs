@@ -284,6 +284,8 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
     // A try spent is answered at the code page's own address: reloading it sends nothing.
     assert_eq!(refused.status, StatusCode::SEE_OTHER, "{}", refused.html);
     let to = refused.location.clone().unwrap_or_default();
+    // Opened at the message, beside the field.
+    assert!(to.ends_with("#error-summary-title"), "{to}");
     let refused = browser.get(&to).await;
     assert!(refused.html.contains("还可尝试 4 次"), "{}", refused.html);
     let reloaded = browser.get(&to).await;

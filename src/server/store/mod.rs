@@ -336,6 +336,14 @@ impl PoolSettings {
 }
 
 impl Store {
+    /// Signs what a page's address says (`search::page_mac`), so that a page showing it can
+    /// tell its own address from one written by someone else.
+    pub fn page_mac(&self, message: &str) -> String {
+        search::page_mac(&self.search_key, message)
+    }
+}
+
+impl Store {
     /// Connects to `url` and runs the migrations. SQLite files (and their directory) are
     /// created when missing.
     pub async fn open(url: &str, max_connections: u32) -> StoreResult<Store> {

@@ -220,6 +220,18 @@ pub fn id_hash(search_key: &[u8], id_number: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// A page's own signature of what its address says (hex, 128 bits): HMAC-SHA256 under the
+/// platform's secret key, kept apart from the ID numbers' hashes by its `page:` prefix.
+pub fn page_mac(search_key: &[u8], message: &str) -> String {
+    let mut mac = match Hmac::<Sha256>::new_from_slice(search_key) {
+        Ok(mac) => mac,
+        Err(_) => return String::new(),
+    };
+    mac.update(b"page:");
+    mac.update(message.as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
 /// How many orders a batch gives their terms and hash, per transaction, beside the clerks'
 /// writes. On PostgreSQL a batch locks only its own orders, and a bigger one rewrites the
 /// same index pages fewer times: a fixed 5,000. On SQLite a batch holds the database's

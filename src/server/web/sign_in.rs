@@ -196,7 +196,23 @@ pub async fn code_page(
     if visit.customer.is_some() {
         return page::see_other(&next);
     }
-    let Some(phone) = query.phone.as_deref().and_then(|p| Phone::parse(p).ok()) else {
+    // Only an address the platform wrote (after sending a code, or refusing one) is a code
+    // page: one written by anyone else would say a code was sent, or show a "code", that
+    // the platform never did. Without a number, or without the platform's signature:
+    // start again.
+    let signed = query.sig.as_deref().is_some_and(|sig| {
+        let expected = state.store.page_mac(&query.signed_text());
+        // Compared in constant time: how long a refusal takes says nothing of the signature.
+        !expected.is_empty()
+            && sig.len() == expected.len()
+            && sig
+                .bytes()
+                .zip(expected.bytes())
+                .fold(0u8, |differ, (a, b)| differ | (a ^ b))
+                == 0
+    });
+    let phone = query.phone.as_deref().and_then(|p| Phone::parse(p).ok());
+    let Some(phone) = phone.filter(|_| signed) else {
         let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
         return page::see_other(&format!("/login?next={target}"));
     };
@@ -324,7 +340,7 @@ pub async fn send_code(
         Some(Said::Daily) => vec![("said", "daily".into())],
         None => Vec::new(),
     };
-    to_code_page(&phone, &next, demo_code.as_deref(), &said)
+    to_code_page(&state.store, &phone, &next, demo_code.as_deref(), &said)
 }
 
 /// The number's form again, with why no code goes now (429).
@@ -341,11 +357,26 @@ fn not_now(ctx: &Ctx, typed: &str, next: &str, message: &str) -> Response {
 /// is an address of its own (post, then redirect, then get), so Back to it or a reload
 /// shows it again and never sends the number, or a code, twice.
 fn to_code_page(
+    store: &crate::server::store::Store,
     phone: &Phone,
     next: &str,
     demo: Option<&str>,
     said: &[(&str, String)],
 ) -> Response {
+    let said_of = |name: &str| {
+        said.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let page = CodeQuery {
+        phone: Some(phone.as_str().to_owned()),
+        next: Some(next.to_owned()),
+        demo: demo.map(str::to_owned),
+        said: said_of("said"),
+        at: said_of("at").and_then(|v| v.parse().ok()),
+        left: said_of("left").and_then(|v| v.parse().ok()),
+        sig: None,
+    };
     let mut query = form_urlencoded::Serializer::new(String::new());
     query.append_pair("phone", phone.as_str());
     query.append_pair("next", next);
@@ -355,7 +386,15 @@ fn to_code_page(
     for (name, value) in said {
         query.append_pair(name, value);
     }
-    page::see_other(&format!("/login/code?{}", query.finish()))
+    query.append_pair("sig", &store.page_mac(&page.signed_text()));
+    // A code refused is said beside its field: the page opens there (on a small phone the
+    // demo's banner and the notice fill the first screen).
+    let at_errors = if matches!(page.said.as_deref(), Some("wrong" | "expired" | "locked")) {
+        super::form::TO_ERRORS
+    } else {
+        ""
+    };
+    page::see_other(&format!("/login/code?{}{at_errors}", query.finish()))
 }
 
 /// Why no code was sent now, as the code page says it.
@@ -367,7 +406,8 @@ enum Said {
 }
 
 /// `GET /login/code?phone=…`: what the code page shows, from the redirect of
-/// [`send_code`].
+/// [`send_code`], signed by the platform (`sig`): a page that says a code was sent, shows
+/// the demo's code or counts tries left says only what the platform said.
 #[derive(Debug, Default, Deserialize)]
 pub struct CodeQuery {
     phone: Option<String>,
@@ -376,6 +416,24 @@ pub struct CodeQuery {
     said: Option<String>,
     at: Option<i64>,
     left: Option<i64>,
+    sig: Option<String>,
+}
+
+impl CodeQuery {
+    /// What the signature covers: every field, in one order.
+    fn signed_text(&self) -> String {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let number = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+        format!(
+            "login-code\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+            text(&self.phone),
+            text(&self.next),
+            text(&self.demo),
+            text(&self.said),
+            number(self.at),
+            number(self.left)
+        )
+    }
 }
 
 /// `POST /login/code`: a right code signs in (a session cookie) and goes on.
@@ -429,7 +487,7 @@ pub async fn check_code(
     // A try spent is answered at the code page's own address, saying so: a reload there
     // shows it again and never sends the same wrong code twice (which would spend another
     // try, and lock the number after four reloads).
-    let refused = |said: &[(&str, String)]| to_code_page(&phone, &next, demo, said);
+    let refused = |said: &[(&str, String)]| to_code_page(&state.store, &phone, &next, demo, said);
     match checked {
         CodeCheck::Right => {}
         CodeCheck::Wrong(left) => {
