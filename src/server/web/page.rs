@@ -86,13 +86,21 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                             }
                         }
                     }
+                    // One line on every page (on a small phone the parts listed took the
+                    // whole first screen); the parts open below it.
                     @if !ctx.demo.is_empty() {
-                        p.demo role="note" {
-                            strong { (ctx.t(T::WebDemoTitle)) } " "
-                            (ctx.fill(T::WebDemoParts, &[&ctx.demo.join(match ctx.lang {
-                                Lang::ZhCn => "、",
-                                Lang::En => ", ",
-                            })]))
+                        div.demo role="note" {
+                            details {
+                                summary {
+                                    strong { (ctx.t(T::WebDemoTitle)) } " " (ctx.t(T::WebDemoShort))
+                                }
+                                p {
+                                    (ctx.fill(T::WebDemoParts, &[&ctx.demo.join(match ctx.lang {
+                                        Lang::ZhCn => "、",
+                                        Lang::En => ", ",
+                                    })]))
+                                }
+                            }
                         }
                     }
                 }
