@@ -152,7 +152,7 @@ macro_rules! web_texts {
             WebBackToPrint => "返回下载申请表", "Back to the form download";
             WebScanIntro => "请上传签字后的申请表：可直接拍照，也可选择文件。", "Upload the signed form: take a photo or choose a file.";
             WebScanLabel => "签字后的申请表", "The signed form";
-            WebScanHint => "照片（JPEG、PNG）或 PDF，整页清晰可见", "A photo (JPEG, PNG) or a PDF, the whole page readable";
+            WebScanHint => "照片（JPEG、PNG）或 PDF，整页清晰可见，不超过 {0} MB（手机照片太大时可截图后上传）", "A photo (JPEG, PNG) or a PDF, the whole page readable, at most {0} MB (a phone photo too large: upload a screenshot of it)";
             WebUpload => "上传", "Upload";
             WebScanMissing => "请选择要上传的文件", "Choose a file to upload";
             WebScanUnreadable => "文件无法读取，请重新拍照或换一个文件", "The file cannot be read; take the photo again or choose another file";

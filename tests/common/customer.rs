@@ -714,9 +714,14 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         .post("/apply", &[("action", "printed"), ("version", &version)])
         .await;
 
-    // The signed scan (a photo or a file).
+    // The signed scan (a photo or a file), its largest size said beside the field.
     let page = browser.get("/apply").await;
     assert!(page.html.contains("id=\"scan\""), "{}", page.html);
+    assert!(
+        page.html.contains(" MB（手机照片太大时可截图后上传）"),
+        "{}",
+        page.html
+    );
     let version = hidden(&page.html, "version");
     let garbage = browser
         .upload(

@@ -417,6 +417,7 @@ fn plain_ctx(state: &AppState, lang: Lang, path: String) -> Ctx {
         demo: state.demo.customer_names(lang).map(str::to_owned).collect(),
         form_token: String::new(),
         switch_form: None,
+        upload_mb: (state.config.max_upload_bytes / (1024 * 1024)).max(1),
     }
 }
 

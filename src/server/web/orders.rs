@@ -698,7 +698,7 @@ fn upload_form(
             input type="hidden" name="version" value=(row.version);
             div.field.invalid[error.is_some()] {
                 label for="scan" { (ctx.t(label)) }
-                p.hint id="scan-hint" { (ctx.t(T::WebScanHint)) }
+                p.hint id="scan-hint" { (ctx.fill(T::WebScanHint, &[&ctx.upload_mb.to_string()])) }
                 @if let Some(error) = error { p.field-error id="scan-error" { (error) } }
                 input type="file" id="scan" name="scan" accept="image/*,application/pdf"
                     aria-describedby=(if error.is_some() { "scan-hint scan-error" } else { "scan-hint" });

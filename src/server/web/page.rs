@@ -29,6 +29,8 @@ pub struct Ctx {
     /// A form whose typed values the language switch sends along (its id and action), so
     /// that switching language mid-form loses nothing.
     pub switch_form: Option<(&'static str, String)>,
+    /// The largest file a customer may upload, in MB (said beside each upload field).
+    pub upload_mb: usize,
 }
 
 impl Ctx {

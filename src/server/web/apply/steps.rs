@@ -378,7 +378,7 @@ pub async fn body(
                     input type="hidden" name="version" value=(view.row.version);
                     div.field.invalid[error_of("scan").is_some()] {
                         label for="scan" { (ctx.t(T::WebScanLabel)) }
-                        p.hint id="scan-hint" { (ctx.t(T::WebScanHint)) }
+                        p.hint id="scan-hint" { (ctx.fill(T::WebScanHint, &[&ctx.upload_mb.to_string()])) }
                         @if let Some(error) = error_of("scan") { p.field-error id="scan-error" { (error) } }
                         // No `capture`: on a phone it opens the camera alone, and a scan
                         // kept as a file (a PDF from a scanner) could not be chosen.
