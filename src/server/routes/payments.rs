@@ -269,6 +269,10 @@ pub(crate) fn wire(state: &AppState, payment: PaymentRow) -> Payment {
         amount_fen: payment.amount_fen,
         status: payment.status,
         expires_at: rfc3339(payment.expires_at),
+        out_trade_no: payment.out_trade_no,
+        trade_no: payment.trade_no,
+        created_at: rfc3339(payment.created_at),
+        paid_at: payment.paid_at.map(rfc3339),
     }
 }
 
