@@ -125,6 +125,8 @@ macro_rules! web_texts {
             WebForIndividual => "个人证书", "for a person";
             WebForOrganisation => "机构证书", "for an organisation";
             WebPhoneIsAccount => "您登录用的手机号：订单的短信都发到这个号码", "The number you signed in with: the order's text messages go to it";
+            WebEarlierOrder => "您上次的申请已是订单 {0}，这里开始的是一份新的申请。", "Your last application is order {0}; this is a new one.";
+            WebSeeEarlierOrder => "查看那份订单", "See that order";
             WebChangeProduct => "重新选择项目", "Choose another project";
             WebFilledFromLast => "已按您上次的订单（{0}）填好邮寄地址等，如有变化请修改。", "Your address and other details are filled in from your last order ({0}); change anything that is no longer right.";
             WebAcceptTerms => "我已阅读并同意上述协议", "I have read and accept these terms";

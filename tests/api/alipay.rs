@@ -267,7 +267,10 @@ async fn money_for_a_cancelled_order_is_kept_for_a_refund(db: Db) {
     // What finance needs to find the money in Alipay's statement and refund it: our
     // reference, Alipay's number, when it was paid.
     assert_eq!(refunds[0].out_trade_no, out_trade_no);
-    assert_eq!(refunds[0].trade_no.as_deref(), params.get("trade_no").map(String::as_str));
+    assert_eq!(
+        refunds[0].trade_no.as_deref(),
+        params.get("trade_no").map(String::as_str)
+    );
     assert!(refunds[0].paid_at.is_some(), "{:?}", refunds[0]);
     let history = history_actions(&app, &order).await;
     assert_eq!(

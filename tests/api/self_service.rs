@@ -156,8 +156,16 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     assert!(online.items.iter().any(|o| o.order_no.as_str() == order_no));
 
     // A second application starts from what the first said: the address is filled in, and
-    // the form says from which order, to be checked.
+    // the form says from which order, to be checked. Its first step says where the first
+    // one is (Back after submitting lands here).
     let page = browser.get("/apply").await;
+    assert!(
+        page.html
+            .contains(&format!("您上次的申请已是订单 {order_no}"))
+            && page.html.contains(&format!("href=\"/orders/{order_no}\"")),
+        "{}",
+        page.html
+    );
     let version = hidden(&page.html, "version");
     let product = app.product(ca_counter::domain::UserType::Individual).await;
     browser

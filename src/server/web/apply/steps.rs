@@ -238,6 +238,14 @@ pub async fn body(
             });
             html! {
                 h2 { (ctx.t(T::WebStepProject)) }
+                // A new application after an earlier one (Back from the one just sent, or
+                // a year later): where that one is, so it is not taken as lost.
+                @if let Some(order_no) = view.draft.filled_from.as_ref().filter(|_| view.draft.product_id.is_none()) {
+                    p.hint {
+                        (ctx.fill(T::WebEarlierOrder, &[order_no])) " "
+                        a href=(format!("/orders/{order_no}")) { (ctx.t(T::WebSeeEarlierOrder)) }
+                    }
+                }
                 form method="get" action="/apply" role="search" {
                     input type="hidden" name="step" value="project";
                     (form::field(&Field {
