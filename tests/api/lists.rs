@@ -12,6 +12,7 @@ on_both_databases!(
     status_filters_and_counts_agree,
     bad_list_parameters_are_named,
     the_counts_kept_by_the_writers_match_the_orders_after_a_rush_and_recounts_beside_it,
+    finance_pages_through_payments_with_what_reconciles_them,
 );
 
 async fn pages_follow_the_cursor_without_gaps_or_repeats(db: Db) {
@@ -341,4 +342,52 @@ async fn the_counts_kept_by_the_writers_match_the_orders_after_a_rush_and_recoun
     if let Ok(app) = std::sync::Arc::try_unwrap(app) {
         app.finish().await;
     }
+}
+
+/// Finance reads the paid payments a page at a time, oldest first, each with the references
+/// a provider's statement names it by and when it was paid; a page size out of range is
+/// named.
+async fn finance_pages_through_payments_with_what_reconciles_them(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut paid = Vec::new();
+    for i in 0..3 {
+        let order = app.submit(&format!("客户{}", crate::common::han(i))).await;
+        paid.push(app.pay(&order).await.order_no.to_string());
+    }
+    let page = |query: String| {
+        let app = &app;
+        async move {
+            app.http
+                .get(app.url(&format!("/api/v1/payments?status=paid{query}")))
+                .bearer_auth(&app.finance)
+                .send()
+                .await
+                .expect("send")
+        }
+    };
+    let first: Vec<ca_counter::api::Payment> =
+        page("&limit=2".into()).await.json().await.expect("json");
+    assert_eq!(first.len(), 2);
+    let last = &first[1].id;
+    let second: Vec<ca_counter::api::Payment> = page(format!("&limit=2&after={last}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let orders: Vec<&str> = first
+        .iter()
+        .chain(&second)
+        .map(|p| p.order_no.as_str())
+        .collect();
+    assert_eq!(orders, paid, "oldest first, each once");
+    for payment in first.iter().chain(&second) {
+        assert!(!payment.out_trade_no.is_empty(), "{payment:?}");
+        assert!(payment.paid_at.is_some(), "{payment:?}");
+        assert!(!payment.created_at.is_empty(), "{payment:?}");
+    }
+    let refused = page("&limit=0".into()).await;
+    assert_eq!(refused.status(), 422);
+    let problem: Problem = refused.json().await.expect("problem");
+    assert_eq!(problem.errors[0].field, "limit", "{problem:?}");
+    app.finish().await;
 }

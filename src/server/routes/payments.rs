@@ -304,7 +304,7 @@ pub async fn alipay_notify(
     Ok(outcome.answer())
 }
 
-/// `?status=`
+/// `?status=&after=&limit=`
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PaymentQuery {
@@ -312,9 +312,19 @@ pub struct PaymentQuery {
     /// `pending`, `paid` or `closed`.
     #[param(pattern = "^(refund_needed|pending|paid|closed)$")]
     status: String,
+    /// The next page: the `id` of the last payment of the page before.
+    #[serde(default)]
+    #[param(pattern = "^[0-9A-Za-z-]{1,64}$")]
+    after: Option<String>,
+    /// At most this many (1–500, 500 by default).
+    #[serde(default)]
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
 }
 
-/// Payments in a status: finance looks here for refunds to make.
+/// Payments in a status, oldest first, a page at a time (`after` the last one's `id`):
+/// finance looks here for refunds to make, and reconciles against the provider's statement
+/// by `out_trade_no` and `trade_no`.
 #[utoipa::path(get, operation_id = "list_payments", path = "/api/v1/payments", params(PaymentQuery), responses((status = 200, body = [Payment])))]
 pub async fn list(
     State(state): State<AppState>,
@@ -332,7 +342,16 @@ pub async fn list(
             Msg::with(T::ErrOneOf, ["refund_needed, pending, paid, closed"]),
         ));
     }
-    let rows = state.store.payments_in(&query.status, 500).await?;
+    let limit = query.limit.unwrap_or(500);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::field("limit", Msg::with(T::ErrOneOf, ["1–500"])));
+    }
+    let after = query
+        .after
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    let rows = state.store.payments_in(&query.status, after, limit).await?;
     Ok(Json(
         rows.into_iter().map(|row| wire(&state, row)).collect(),
     ))

@@ -199,14 +199,37 @@ impl Store {
     }
 
     /// Payments in `status`, oldest first.
-    pub async fn payments_in(&self, status: &str, limit: i64) -> StoreResult<Vec<PaymentRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{SELECT} WHERE p.status = $1 ORDER BY p.created_at LIMIT $2"
-        ))
-        .bind(status)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+    pub async fn payments_in(
+        &self,
+        status: &str,
+        after: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<PaymentRow>> {
+        Ok(match after {
+            None => {
+                sqlx::query_as(&format!(
+                    "{SELECT} WHERE p.status = $1 ORDER BY p.created_at, p.id LIMIT $2"
+                ))
+                .bind(status)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            // The page after a payment: from the `(status, created_at)` index onwards.
+            Some(after) => {
+                sqlx::query_as(&format!(
+                    "{SELECT} WHERE p.status = $1 AND EXISTS (SELECT 1 FROM payments a \
+                     WHERE a.id = $2 AND (p.created_at > a.created_at \
+                     OR (p.created_at = a.created_at AND p.id > a.id))) \
+                     ORDER BY p.created_at, p.id LIMIT $3"
+                ))
+                .bind(status)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        })
     }
 
     /// Pending payments not asked about since `before` (unix ms), oldest first.

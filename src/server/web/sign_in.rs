@@ -129,7 +129,27 @@ fn code_ctx(ctx: &Ctx) -> Ctx {
     ctx
 }
 
+/// The demo's code as the code page's forms carry it: with the platform's signature for
+/// this number, so that a form can only bring back a code the platform showed
+/// ([`demo_from`]).
+fn demo_token(store: &crate::server::store::Store, phone: &Phone, code: &str) -> String {
+    let mac = store.page_mac(&format!("demo-code\u{0}{}\u{0}{code}", phone.as_str()));
+    format!("{code}.{mac}")
+}
+
+/// The demo's code a form brought back, if the platform signed it for this number and the
+/// texts are the demo's log (nothing reaches a phone, so the page is where it is shown).
+fn demo_from(state: &AppState, phone: &Phone, sent: Option<&str>) -> Option<String> {
+    let (code, _) = sent?.split_once('.')?;
+    let genuine = code.len() == 6
+        && code.bytes().all(|b| b.is_ascii_digit())
+        && state.sms.name() == "log"
+        && sent == Some(demo_token(&state.store, phone, code).as_str());
+    genuine.then(|| code.to_owned())
+}
+
 fn code_page_markup(
+    state: &AppState,
     ctx: &Ctx,
     phone: &Phone,
     next: &str,
@@ -137,6 +157,7 @@ fn code_page_markup(
     notice: Option<String>,
     demo_code: Option<&str>,
 ) -> maud::Markup {
+    let demo_field = demo_code.map(|code| demo_token(&state.store, phone, code));
     let errors: Vec<(String, String, String)> = error
         .map(|e| ("code".into(), ctx.t(T::WebCodeLabel).into(), e.into()))
         .into_iter()
@@ -153,8 +174,8 @@ fn code_page_markup(
             (form::token(ctx))
             input type="hidden" name="phone" value=(phone.as_str());
             input type="hidden" name="next" value=(next);
-            @if let Some(code) = demo_code {
-                input type="hidden" name="demo" value=(code);
+            @if let Some(token) = &demo_field {
+                input type="hidden" name="demo" value=(token);
             }
             (form::field(&Field {
                 name: "code",
@@ -174,8 +195,8 @@ fn code_page_markup(
             (form::token(ctx))
             input type="hidden" name="phone" value=(phone.as_str());
             input type="hidden" name="next" value=(next);
-            @if let Some(code) = demo_code {
-                input type="hidden" name="demo" value=(code);
+            @if let Some(token) = &demo_field {
+                input type="hidden" name="demo" value=(token);
             }
             div.actions { button.secondary type="submit" { (ctx.t(T::WebResendCode)) } }
         }
@@ -241,6 +262,7 @@ pub async fn code_page(
         StatusCode::OK,
         ctx.t(T::WebCodeTitle),
         code_page_markup(
+            &state,
             ctx,
             &phone,
             &next,
@@ -330,10 +352,7 @@ pub async fn send_code(
     } else if state.sms.name() == "log" {
         // Not sent again (too soon): the code shown before still works, and the page is the
         // only place the demo shows it.
-        demo_code = typed
-            .demo
-            .clone()
-            .filter(|d| d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit()));
+        demo_code = demo_from(&state, &phone, typed.demo.as_deref());
     }
     let said: Vec<(&str, String)> = match notice {
         Some(Said::Soon(at)) => vec![("said", "soon".into()), ("at", at.to_string())],
@@ -448,15 +467,13 @@ pub async fn check_code(
     let Ok(phone) = Phone::parse(&typed.phone) else {
         return phone_page_again(ctx, &next);
     };
-    let demo_kept = typed.demo.as_deref().filter(|d| {
-        state.sms.name() == "log" && d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit())
-    });
+    let demo_kept = demo_from(&state, &phone, typed.demo.as_deref());
     if typed.keep.as_deref() == Some("lang") {
         return page::page(
             &code_ctx(ctx),
             StatusCode::OK,
             ctx.t(T::WebCodeTitle),
-            code_page_markup(ctx, &phone, &next, None, None, demo_kept),
+            code_page_markup(&state, ctx, &phone, &next, None, None, demo_kept.as_deref()),
         );
     }
     let code: String = crate::domain::normalize_width(&typed.code)
@@ -465,16 +482,14 @@ pub async fn check_code(
         .collect();
     // The demo's code stays on the page after a mistyped one: nothing reaches a phone
     // there, and the page is the only place it is shown.
-    let demo = typed.demo.as_deref().filter(|d| {
-        state.sms.name() == "log" && d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit())
-    });
+    let demo = demo_kept.as_deref();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         let message = ctx.t(T::WebCodeShape);
         return page::page(
             &code_ctx(ctx),
             StatusCode::UNPROCESSABLE_ENTITY,
             ctx.t(T::WebCodeTitle),
-            code_page_markup(ctx, &phone, &next, Some(message), None, demo),
+            code_page_markup(&state, ctx, &phone, &next, Some(message), None, demo),
         );
     }
     let checked = match state.store.check_login_code(phone.as_str(), &code).await {

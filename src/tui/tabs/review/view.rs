@@ -272,10 +272,18 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
         None => lines.push(Line::from(Span::styled(T::RealnameNone.get(lang), theme.warning))),
     }
     lines.push(section(T::SectionPayment));
+    // Money that never came in (the example account, or the demo cashier) is said so to
+    // whoever approves it, as on the order view.
+    let demo = match order.payment_method.as_deref() {
+        Some(m) if m != "sandbox" && view.shared.paid_in_demo(Some(m)) => {
+            T::DemoUnpaidMark.get(lang)
+        }
+        _ => "",
+    };
     let method = order
         .payment_method
         .as_deref()
-        .map(|m| format::payment_method(m, lang))
+        .map(|m| format!("{demo}{}", format::payment_method(m, lang)))
         .unwrap_or_default();
     let paid = order.paid_at.as_deref().map(format::datetime).unwrap_or_default();
     lines.push(Line::from(format!(
