@@ -641,6 +641,13 @@ async fn an_order_is_approved_only_with_its_applicant_verified_and_its_form_sign
         .await
         .expect("scan");
     let current = zhao.order(&order.order_no, false).await.expect("order");
+    // A version seen before the payment: stale, said so before anything else.
+    let stale = ActionRequest {
+        version: Some(current.version - 1),
+        ..ActionRequest::default()
+    };
+    let (status, code_, _) = code(zhao.act(&order.order_no, Action::Approve, &stale).await);
+    assert_eq!((status, code_.as_str()), (409, "version_conflict"));
     let (status, code_, detail) = code(
         zhao.act(&order.order_no, Action::Approve, &approve(&current))
             .await,

@@ -30,6 +30,7 @@ on_both_databases!(
     the_pcs_verification_code_is_never_kept_to_be_shown_again,
     a_support_agent_sees_where_a_caller_with_no_order_is_stuck,
     a_code_page_address_written_by_someone_else_shows_nothing_it_says,
+    a_company_from_the_last_order_waits_through_a_persons_form,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -2253,4 +2254,120 @@ async fn a_code_page_address_written_by_someone_else_shows_nothing_it_says(db: D
         .await;
     assert!(!switched.html.contains(other), "{}", switched.html);
     app.finish().await;
+}
+
+/// A customer whose last order was their company's starts a new application as a person,
+/// sends that form, then chooses the company's certificate after all: the company's
+/// details from the last order are still there to check.
+async fn a_company_from_the_last_order_waits_through_a_persons_form(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let phone = unique_phone();
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let clerk = app.client(&app.clerk);
+    let customer = clerk
+        .find_customer(&phone)
+        .await
+        .expect("find")
+        .expect("customer");
+    let session = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let verified = ca_counter::api::submit_phone_form(
+        &app.http,
+        &session.url.expect("url"),
+        &[
+            ("name", "王小明"),
+            ("id_number", "11010519491231002X"),
+            ("consent", "yes"),
+        ],
+    )
+    .await
+    .expect("post")
+    .text()
+    .await
+    .expect("page");
+    assert!(verified.contains("实名认证成功"), "{verified}");
+    let mut body = app.new_org_order_body("王小明").await;
+    body.customer_id = customer.id.clone();
+    body.applicant.phone = phone.clone();
+    clerk
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("the company's order");
+
+    let person = app.product(ca_counter::domain::UserType::Individual).await;
+    let form = choose(&mut browser, &person).await;
+    assert!(!form.html.contains("name=\"org_name\""), "{}", form.html);
+    let mut fields = vec![("action", "form".to_owned())];
+    for name in [
+        "version",
+        "email",
+        "recipient",
+        "recipient_phone",
+        "province",
+        "city",
+        "district",
+        "street",
+        "postal_code",
+    ] {
+        let value = if name == "version" {
+            hidden(&form.html, name)
+        } else {
+            input_value(&form.html, name)
+        };
+        fields.push((name, value));
+    }
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sent = browser.post("/apply", &fields).await;
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/apply?step=print"),
+        "{}",
+        sent.html
+    );
+
+    let company = app
+        .product(ca_counter::domain::UserType::Organization)
+        .await;
+    let form = choose(&mut browser, &company).await;
+    let organization = body.organization.expect("organisation");
+    assert_eq!(
+        input_value(&form.html, "org_name"),
+        organization.name,
+        "{}",
+        form.html
+    );
+    assert_eq!(input_value(&form.html, "org_uscc"), organization.uscc);
+    app.finish().await;
+}
+
+/// Chooses `product` on the project step, accepts the terms if asked, and opens the form.
+async fn choose(browser: &mut Browser, product: &str) -> crate::common::customer::Answer {
+    let page = browser.get("/apply?step=project").await;
+    browser
+        .post(
+            "/apply",
+            &[
+                ("action", "product"),
+                ("product_id", product),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let page = browser.get("/apply").await;
+    if page.html.contains("name=\"accept\"") {
+        browser
+            .post(
+                "/apply",
+                &[
+                    ("action", "terms"),
+                    ("accept", "yes"),
+                    ("version", &hidden(&page.html, "version")),
+                ],
+            )
+            .await;
+    }
+    browser.get("/apply?step=form").await
 }

@@ -148,6 +148,17 @@ pub async fn perform(
             .live_claim(now_ms())
             .is_some_and(|(id, _, _)| Some(id) == by.claimant.as_deref())
     {
+        // A stale version is said as such first: the order changed since it was seen.
+        if row.version != version {
+            return Err(transition_error(
+                &row.order_no,
+                action,
+                TransitionError::Conflict {
+                    status,
+                    version: row.version,
+                },
+            ));
+        }
         approvable(state, row).await?;
     }
     let (reason, set) = details(state, row, action, request).await?;

@@ -621,6 +621,22 @@ fn normalised(fields: Fields, valid: &crate::server::store::ValidOrder) -> Field
     out
 }
 
+/// The application's form as this customer posted it: the mobile number the one signed in
+/// with, and — a person's form having none — the organisation's fields as the application
+/// held them (its last order's company waits for an organisation's certificate chosen
+/// later).
+fn typed_over(posted: &Posted, view: &View<'_>) -> Fields {
+    let mut fields = typed(posted);
+    fields.phone = view.customer.phone.clone();
+    if form::sent(posted, "org_name").is_none() {
+        let held = &view.draft.fields;
+        fields.org_name = held.org_name.clone();
+        fields.org_uscc = held.org_uscc.clone();
+        fields.org_legal = held.org_legal.clone();
+    }
+    fields
+}
+
 /// The form's fields from what was posted.
 pub(super) fn typed(posted: &Posted) -> Fields {
     let get = |name: &str| form::sent(posted, name).unwrap_or_default().to_owned();
@@ -793,7 +809,7 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
         // kept as it is (checked when the customer goes on); then the form is shown again,
         // or the projects.
         "form" if matches!(get("keep"), "lang" | "product") => {
-            let fields = typed(posted);
+            let fields = typed_over(posted, view);
             next.form_done = next.form_done && fields == view.draft.fields;
             next.fields = fields;
             let then = if get("keep") == "product" {
@@ -804,8 +820,7 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             Ok(Outcome::Saved(next, then))
         }
         "form" => {
-            next.fields = typed(posted);
-            next.fields.phone = view.customer.phone.clone();
+            next.fields = typed_over(posted, view);
             match check_form(view, &next).await? {
                 Ok(fields) => {
                     next.fields = fields;
