@@ -274,8 +274,13 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
 
     let mut tui = start(&app, &app.support, dir.path(), "zh-CN");
     tui.wait_text("● 在线", WAIT);
+    // Support starts on 待办订单 once the platform has said who they are: the list first,
+    // then the search (a `/` pressed before would go to the tab shown at start).
+    tui.wait_text("还没有订单", WAIT);
     tui.send("/");
-    tui.wait_text("/ 查找", WAIT);
+    tui.wait_for("the search line open", WAIT, |s| {
+        s.lines().any(|l| l.trim_start().starts_with("/ 查找"))
+    });
     tui.send(&format!("{phone}\r"));
     tui.wait_text("这个手机号还没有订单", WAIT);
     tui.wait_text("网上申请 第 1/7 步 实名认证", WAIT);

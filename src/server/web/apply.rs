@@ -111,6 +111,35 @@ pub struct Fields {
     pub postal_code: String,
 }
 
+impl Fields {
+    /// Takes what an order says — its e-mail, organisation and mailing address, each when
+    /// given — into the form's fields.
+    pub(crate) fn take(
+        &mut self,
+        email: Option<String>,
+        organization: Option<Organization>,
+        mailing: Option<MailingAddress>,
+    ) {
+        if let Some(email) = email {
+            self.email = email;
+        }
+        if let Some(o) = organization {
+            self.org_name = o.name;
+            self.org_uscc = o.uscc;
+            self.org_legal = o.legal_representative;
+        }
+        if let Some(m) = mailing {
+            self.recipient = m.recipient;
+            self.recipient_phone = m.phone;
+            self.province = m.province;
+            self.city = m.city;
+            self.district = m.district;
+            self.street = m.street;
+            self.postal_code = m.postal_code;
+        }
+    }
+}
+
 /// A new application reference: `SQ` and eight characters from an alphabet without look-alikes.
 fn new_reference() -> String {
     use rand::Rng;
@@ -145,21 +174,11 @@ async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow,
         .await?
         .and_then(|row| crate::server::present::last_order(&row))
     {
-        let f = &mut draft.fields;
-        let m = last.mailing;
-        f.email = last.email.unwrap_or_default();
-        if let Some(o) = last.organization {
-            f.org_name = o.name;
-            f.org_uscc = o.uscc;
-            f.org_legal = o.legal_representative;
-        }
-        f.recipient = m.recipient;
-        f.recipient_phone = m.phone;
-        f.province = m.province;
-        f.city = m.city;
-        f.district = m.district;
-        f.street = m.street;
-        f.postal_code = m.postal_code;
+        draft.fields.take(
+            Some(last.email.unwrap_or_default()),
+            last.organization,
+            Some(last.mailing),
+        );
         draft.filled_from = Some(last.order_no);
     }
     let json = serde_json::to_string(&draft).map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -600,24 +600,11 @@ fn normalised(fields: Fields, valid: &crate::server::store::ValidOrder) -> Field
     let mailing: Option<crate::api::MailingAddress> =
         serde_json::from_str(&valid.mailing_json).ok();
     let mut out = fields;
-    if let Some(a) = applicant {
+    let email = applicant.map(|a| {
         out.phone = a.phone;
-        out.email = a.email.unwrap_or_default();
-    }
-    if let Some(o) = organization {
-        out.org_name = o.name;
-        out.org_uscc = o.uscc;
-        out.org_legal = o.legal_representative;
-    }
-    if let Some(m) = mailing {
-        out.recipient = m.recipient;
-        out.recipient_phone = m.phone;
-        out.province = m.province;
-        out.city = m.city;
-        out.district = m.district;
-        out.street = m.street;
-        out.postal_code = m.postal_code;
-    }
+        a.email.unwrap_or_default()
+    });
+    out.take(email, organization, mailing);
     out
 }
 
