@@ -614,6 +614,7 @@ web_texts! { messaging_texts;
     LoginCodeDemoSms => "已记下，但短信为演示，只记入日志，客户收不到这条验证码：请客户一分钟后在登录页重新获取（演示平台把验证码显示在页面上）", "Recorded, but texts are a demo, only logged: the customer gets no code. Ask them to ask for one on the sign-in page after a minute (the demo platform shows it on the page)";
     CallerUnknown => "没有这个手机号的订单，平台上也没有这个号码的客户（Esc 清除查找）", "no order with this mobile number, and no customer has it (Esc clears the search)";
     CallerNoOrder => "这个手机号还没有订单。客户", "No order with this number yet. Customer";
+    CallerNoName => "（还没有姓名）", "(no name yet)";
     CallerVerified => "已实名", "verified";
     CallerNotVerified => "未实名", "not verified";
     CallerLastSeen => "最近在网上活动：{0}", "last active online: {0}";

@@ -78,8 +78,8 @@ pub async fn find(
 
 /// Who a verified customer is, as their real-name verification established it: for the
 /// forms of a new application (the counter fills the name and ID number from it rather
-/// than having them typed again, and the contact details from the latest order). 404 for a customer never verified. The read is recorded
-/// in the customer's audit trail.
+/// than having them typed again, and the contact details from the latest order). 404 for
+/// a customer never verified. The read is recorded in the customer's audit trail.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/identity", params(("id" = String, Path)),
     responses(
         (status = 200, body = VerifiedIdentity),

@@ -437,7 +437,12 @@ fn caller_lines<'a>(
     let when = |at: &str| format::datetime(at);
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{} ", T::CallerNoOrder.get(lang)), theme.dim),
-        Span::styled(customer.name.clone(), theme.title),
+        // A customer who signed in online and never gave a name has none yet.
+        if customer.name.trim().is_empty() {
+            Span::styled(T::CallerNoName.get(lang), theme.dim)
+        } else {
+            Span::styled(customer.name.clone(), theme.title)
+        },
         Span::raw(format!("  {}  ", customer.phone)),
         if customer.realname_verified {
             Span::styled(T::CallerVerified.get(lang), theme.success)
