@@ -285,7 +285,12 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     tui.wait_text("这个手机号还没有订单", WAIT);
     tui.wait_text("网上申请 第 1/7 步 实名认证", WAIT);
     tui.wait_text("最近在网上活动", WAIT);
-    assert!(tui.screen().contains("未实名"), "{}", tui.screen());
+    // Signed in online, no name given yet: said, not a blank.
+    assert!(
+        tui.screen().contains("未实名") && tui.screen().contains("（还没有姓名）"),
+        "{}",
+        tui.screen()
+    );
     tui.wait_text("K 短信发送登录验证码", WAIT);
     // Signed in a moment ago: one code a minute.
     tui.send("K");
