@@ -142,9 +142,7 @@ pub async fn online(
     let standing = state.store.online_standing(&customer.id).await?;
     let lang = caller.ctx.lang;
     let application = match &standing.draft {
-        Some((row, updated_at)) => Some(
-            crate::server::web::apply::standing(&state, &customer, row, *updated_at, lang).await?,
-        ),
+        Some(row) => Some(crate::server::web::apply::standing(&state, &customer, row, lang).await?),
         None => None,
     };
     let now = crate::server::store::now_ms();

@@ -88,6 +88,8 @@ pub struct DraftRow {
     pub scan_json: Option<String>,
     /// The reference whose form was last downloaded to print.
     pub printed_ref: Option<String>,
+    /// When it last changed (unix ms).
+    pub updated_at: i64,
 }
 
 /// A code's stored form (a code is only six digits: the pepper is the row's own number so
@@ -121,9 +123,8 @@ struct CodeRow {
 pub struct OnlineStanding {
     /// When they last signed in, or were last seen signed in (unix ms).
     pub last_seen_at: Option<i64>,
-    /// Their application in progress: the draft, whether its scan is in, when it last
-    /// changed (unix ms).
-    pub draft: Option<(DraftRow, i64)>,
+    /// Their application in progress.
+    pub draft: Option<DraftRow>,
     /// Their latest real-name verification.
     pub realname: Option<super::RealnameRow>,
 }
@@ -138,40 +139,9 @@ impl Store {
         .bind(customer_id)
         .fetch_optional(&self.pool)
         .await?;
-        #[derive(sqlx::FromRow)]
-        struct Draft {
-            id: String,
-            version: i64,
-            data_json: String,
-            scan_type: Option<String>,
-            scan_name: Option<String>,
-            scan_json: Option<String>,
-            printed_ref: Option<String>,
-            updated_at: i64,
-        }
-        let draft: Option<Draft> = sqlx::query_as(
-            "SELECT id, version, data_json, scan_type, scan_name, scan_json, printed_ref, updated_at \
-             FROM customer_drafts WHERE customer_id = $1",
-        )
-        .bind(customer_id)
-        .fetch_optional(&self.pool)
-        .await?;
         Ok(OnlineStanding {
             last_seen_at: last_seen_at.and_then(|(at,)| at),
-            draft: draft.map(|d| {
-                (
-                    DraftRow {
-                        id: d.id,
-                        version: d.version,
-                        data_json: d.data_json,
-                        scan_type: d.scan_type,
-                        scan_name: d.scan_name,
-                        scan_json: d.scan_json,
-                        printed_ref: d.printed_ref,
-                    },
-                    d.updated_at,
-                )
-            }),
+            draft: self.draft_of(customer_id).await?,
             realname: self.latest_realname(customer_id).await?,
         })
     }
@@ -483,7 +453,8 @@ impl Store {
     /// The customer's application in progress.
     pub async fn draft_of(&self, customer_id: &str) -> StoreResult<Option<DraftRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, version, data_json, scan_type, scan_name, scan_json, printed_ref FROM customer_drafts \
+            "SELECT id, version, data_json, scan_type, scan_name, scan_json, printed_ref, updated_at \
+             FROM customer_drafts \
              WHERE customer_id = $1",
         )
         .bind(customer_id)

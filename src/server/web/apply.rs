@@ -1024,7 +1024,6 @@ pub async fn standing(
     state: &AppState,
     customer: &CustomerRow,
     draft_row: &DraftRow,
-    updated_at: i64,
     lang: crate::i18n::Lang,
 ) -> Result<crate::api::OnlineApplication, ApiError> {
     let draft: Draft = serde_json::from_str(&draft_row.data_json).unwrap_or_default();
@@ -1054,6 +1053,6 @@ pub async fn standing(
         step_no: step.number(),
         product,
         refused,
-        updated_at: crate::server::present::rfc3339(updated_at),
+        updated_at: crate::server::present::rfc3339(draft_row.updated_at),
     })
 }

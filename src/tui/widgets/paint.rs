@@ -201,31 +201,35 @@ pub fn block(frame: &mut Frame, area: Rect, block: Block, title: &str) {
 /// border later replaces the character, the diff, finding that column unchanged, never
 /// sends it: the popup's border came out with a gap per character of what was under it.
 pub fn make_safe(buffer: &mut Buffer) {
-    for cell in buffer.content.iter_mut() {
+    use ratatui::buffer::{Cell, CellDiffOption};
+    let clean = |cell: &mut Cell| {
         if cell.symbol().chars().any(unsafe_char) {
             let safe: String = cell.symbol().chars().filter(|c| !unsafe_char(*c)).collect();
             cell.set_symbol(if safe.is_empty() { " " } else { &safe });
         }
-    }
-    let width = usize::from(buffer.area.width);
-    for row in buffer.content.chunks_mut(width.max(1)) {
+    };
+    // Text only: a picture's cells carry their own widths and are left as they are.
+    let text = |cell: &Cell| matches!(cell.diff_option, CellDiffOption::None);
+    let width = usize::from(buffer.area.width).max(1);
+    for row in buffer.content.chunks_mut(width) {
         let mut x = 0;
         while x < row.len() {
-            // Text only: a picture's cells carry their own widths and are left as they are.
-            let text = |cell: &ratatui::buffer::Cell| {
-                matches!(cell.diff_option, ratatui::buffer::CellDiffOption::None)
-            };
+            clean(&mut row[x]);
             let covers = if text(&row[x]) {
-                row[x].symbol().width()
+                row[x].symbol().width().max(1)
             } else {
                 1
             };
-            for hidden in row.iter_mut().skip(x + 1).take(covers.saturating_sub(1)) {
-                if text(hidden) && hidden.symbol() != " " {
-                    hidden.set_symbol(" ");
+            for hidden in row.iter_mut().skip(x + 1).take(covers - 1) {
+                if text(hidden) {
+                    if hidden.symbol() != " " {
+                        hidden.set_symbol(" ");
+                    }
+                } else {
+                    clean(hidden);
                 }
             }
-            x += covers.max(1);
+            x += covers;
         }
     }
 }

@@ -304,6 +304,11 @@ impl Orders {
 }
 
 impl Orders {
+    /// The mobile number searched for, when the search is one (a caller's number).
+    fn searched_phone(&self) -> Option<crate::domain::Phone> {
+        crate::domain::Phone::parse(self.query.trim()).ok()
+    }
+
     /// The key of an action the open order's status has, pressed by an operator whose roles
     /// may not do it: says whose it is, rather than nothing (a support agent pressing `a`
     /// learns that approving is the reviewer's).
@@ -667,9 +672,8 @@ impl Component for Orders {
                     // A mobile number with no order: a caller who has none yet (stuck at
                     // the start of an application on their phone) — who they are and
                     // where they stand is asked for.
-                    let phone = crate::domain::Phone::parse(self.query.trim()).ok();
                     if page.items.is_empty()
-                        && let Some(phone) = phone
+                        && let Some(phone) = self.searched_phone()
                         && ctx.env.shared.permits(Permission::ViewOrders)
                     {
                         ctx.ask(Request::Caller {
@@ -916,7 +920,7 @@ impl Component for Orders {
                 // A caller's standing holds the platform's words (their page's step and
                 // messages): asked again in the new language.
                 if matches!(self.caller, Some(Some(_)))
-                    && let Ok(phone) = crate::domain::Phone::parse(self.query.trim())
+                    && let Some(phone) = self.searched_phone()
                 {
                     ctx.ask(Request::Caller {
                         seq: self.fetch.seq(),
