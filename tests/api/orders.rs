@@ -723,25 +723,6 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
     app.finish().await;
 }
 
-/// Verifies `customer` on the phone page as the customer would.
-async fn verify(app: &TestApp, customer_id: &str, name: &str) {
-    let session = app
-        .client(&app.clerk)
-        .create_realname_session(customer_id)
-        .await
-        .expect("session");
-    let url = session.url.expect("url");
-    let form = [
-        ("name", name),
-        ("id_number", "11010519491231002X"),
-        ("consent", "yes"),
-    ];
-    let page = ca_counter::api::submit_phone_form(&app.http, &url, &form)
-        .await
-        .expect("post");
-    assert!(page.text().await.expect("page").contains("实名认证成功"));
-}
-
 /// Ten clerks' orders at once, half for verified customers, and a double press, while
 /// the status counts every order statement writes are held by someone else (on
 /// PostgreSQL: a lock the test takes, so they all queue and then go together). Each order
@@ -756,7 +737,8 @@ async fn orders_submitted_together_are_each_written_whole_and_once(db: Db) {
     for (i, name) in names.iter().enumerate() {
         let body = app.new_order_body(name).await;
         if i % 2 == 0 {
-            verify(&app, &body.customer_id, name).await;
+            app.verify_customer(&body.customer_id, name, "11010519491231002X")
+                .await;
         }
         bodies.push(body);
     }
@@ -879,7 +861,8 @@ async fn a_returning_customers_next_form_starts_from_their_last_order(db: Db) {
     let app = TestApp::spawn(db).await;
     let clerk = app.client(&app.clerk);
     let mut body = app.new_org_order_body("张三").await;
-    verify(&app, &body.customer_id, "张三").await;
+    app.verify_customer(&body.customer_id, "张三", "11010519491231002X")
+        .await;
     let identity = clerk
         .customer_identity(&body.customer_id)
         .await

@@ -580,23 +580,6 @@ async fn the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_nee
     app.finish().await;
 }
 
-/// Verifies the order's customer on the phone page as `name` with `id_number`.
-async fn verify_as(app: &TestApp, order: &Order, name: &str, id_number: &str) {
-    let session = app
-        .client(&app.clerk)
-        .create_realname_session(&order.customer_id)
-        .await
-        .expect("session");
-    let form = [("name", name), ("id_number", id_number), ("consent", "yes")];
-    let page = ca_counter::api::submit_phone_form(&app.http, &session.url.expect("url"), &form)
-        .await
-        .expect("post")
-        .text()
-        .await
-        .expect("page");
-    assert!(page.contains("实名认证成功"), "{page}");
-}
-
 /// An order made through the API without the counter's steps is paid and reviewed, but
 /// approved only once its customer was verified as its applicant and its signed form is
 /// in; the reviewer is told each thing missing, and nothing changes meanwhile. Its e-mail
@@ -630,7 +613,8 @@ async fn an_order_is_approved_only_with_its_applicant_verified_and_its_form_sign
     );
 
     // Verified, but with another ID number than the order's applicant gave.
-    verify_as(&app, &order, "张三", "110105199003071239").await;
+    app.verify_customer(&order.customer_id, "张三", "110105199003071239")
+        .await;
     app.client(&app.clerk)
         .upload_attachment(
             &order.order_no,
@@ -661,7 +645,8 @@ async fn an_order_is_approved_only_with_its_applicant_verified_and_its_form_sign
     );
 
     // Verified as the applicant: approved.
-    verify_as(&app, &order, "张三", "11010519491231002X").await;
+    app.verify_customer(&order.customer_id, "张三", "11010519491231002X")
+        .await;
     let approved = zhao
         .act(&order.order_no, Action::Approve, &approve(&current))
         .await

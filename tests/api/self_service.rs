@@ -167,31 +167,8 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
         "{}",
         page.html
     );
-    let version = hidden(&page.html, "version");
     let product = app.product(ca_counter::domain::UserType::Individual).await;
-    browser
-        .post(
-            "/apply",
-            &[
-                ("action", "product"),
-                ("product_id", &product),
-                ("version", &version),
-            ],
-        )
-        .await;
-    let page = browser.get("/apply").await;
-    let version = hidden(&page.html, "version");
-    browser
-        .post(
-            "/apply",
-            &[
-                ("action", "terms"),
-                ("accept", "yes"),
-                ("version", &version),
-            ],
-        )
-        .await;
-    let form = browser.get("/apply").await;
+    let form = choose(&mut browser, &product).await;
     assert!(form.html.contains("name=\"street\""), "{}", form.html);
     let first = clerk.order(&order_no, true).await.expect("order");
     assert_eq!(input_value(&form.html, "street"), first.mailing.street);
@@ -2270,25 +2247,8 @@ async fn a_company_from_the_last_order_waits_through_a_persons_form(db: Db) {
         .await
         .expect("find")
         .expect("customer");
-    let session = clerk
-        .create_realname_session(&customer.id)
-        .await
-        .expect("session");
-    let verified = ca_counter::api::submit_phone_form(
-        &app.http,
-        &session.url.expect("url"),
-        &[
-            ("name", "王小明"),
-            ("id_number", "11010519491231002X"),
-            ("consent", "yes"),
-        ],
-    )
-    .await
-    .expect("post")
-    .text()
-    .await
-    .expect("page");
-    assert!(verified.contains("实名认证成功"), "{verified}");
+    app.verify_customer(&customer.id, "王小明", "11010519491231002X")
+        .await;
     let mut body = app.new_org_order_body("王小明").await;
     body.customer_id = customer.id.clone();
     body.applicant.phone = phone.clone();

@@ -324,6 +324,25 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Verifies `customer_id` as the counter does: a real-name code, answered on the
+    /// customer's phone page as `name` with `id_number`.
+    pub async fn verify_customer(&self, customer_id: &str, name: &str, id_number: &str) {
+        let session = self
+            .client(&self.clerk)
+            .create_realname_session(customer_id)
+            .await
+            .expect("real-name session");
+        let url = session.url.expect("url");
+        let form = [("name", name), ("id_number", id_number), ("consent", "yes")];
+        let page = ca_counter::api::submit_phone_form(&self.http, &url, &form)
+            .await
+            .expect("post")
+            .text()
+            .await
+            .expect("page");
+        assert!(page.contains("实名认证成功"), "{page}");
+    }
+
     /// Gives `order` what an approval needs, as the counter would have: the customer
     /// verified as its applicant on the phone page (unless verified already, perhaps as
     /// someone else, which the test then means), and a scan of the signed form. True when
@@ -340,24 +359,12 @@ impl TestApp {
         let mut added = false;
         if customer.realname_verified_at.is_none() {
             added = true;
-            let session = self
-                .client(&self.clerk)
-                .create_realname_session(&full.customer_id)
-                .await
-                .expect("real-name session");
-            let url = session.url.expect("url");
-            let form = [
-                ("name", full.applicant.name.as_str()),
-                ("id_number", full.applicant.id_number.as_str()),
-                ("consent", "yes"),
-            ];
-            let page = ca_counter::api::submit_phone_form(&self.http, &url, &form)
-                .await
-                .expect("post")
-                .text()
-                .await
-                .expect("page");
-            assert!(page.contains("实名认证成功"), "{page}");
+            self.verify_customer(
+                &full.customer_id,
+                &full.applicant.name,
+                &full.applicant.id_number,
+            )
+            .await;
         }
         let signed = full.attachments.iter().any(|a| {
             matches!(

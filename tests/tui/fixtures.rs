@@ -610,3 +610,16 @@ pub fn invoice_app(lang: Lang) -> App {
     });
     app
 }
+
+/// The platform tells `app` it runs these built-in stand-ins (its health, as at start).
+pub fn platform_demo(app: &mut App, parts: Vec<ca_counter::api::DemoPart>) {
+    app.frame_answer(FrameAnswer::Health(Ok(ca_counter::api::Health {
+        status: "ok".into(),
+        version: "t".into(),
+        database: "sqlite".into(),
+        max_upload_bytes: 10 << 20,
+        public_base_url: String::new(),
+        qr_payment: true,
+        demo_parts: parts,
+    })));
+}

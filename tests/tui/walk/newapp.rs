@@ -528,15 +528,7 @@ fn back_at_the_project_step_the_choice_is_selected() {
 #[test]
 fn the_demo_cashier_is_not_offered_as_alipay() {
     let mut a = at(Lang::ZhCn, done(OrderStatus::PendingPayment, |_| {}));
-    a.frame_answer(FrameAnswer::Health(Ok(Health {
-        status: "ok".into(),
-        version: "t".into(),
-        database: "sqlite".into(),
-        max_upload_bytes: 10 << 20,
-        public_base_url: String::new(),
-        qr_payment: true,
-        demo_parts: vec![ca_counter::api::DemoPart::Cashier],
-    })));
+    platform_demo(&mut a, vec![ca_counter::api::DemoPart::Cashier]);
     let screen = render(&a, 80, 24);
     assert!(screen.contains("演示收银台扫码"), "{screen}");
     assert!(!screen.contains("支付宝扫码"), "{screen}");

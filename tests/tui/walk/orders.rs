@@ -597,17 +597,7 @@ fn an_organisations_order_names_its_handler_and_a_demo_invoice_says_so() {
         !screen.contains("非税务发票"),
         "no demo said before the platform does: {screen}"
     );
-    a.frame_answer(ca_counter::tui::app::FrameAnswer::Health(Ok(
-        ca_counter::api::Health {
-            status: "ok".into(),
-            version: "t".into(),
-            database: "sqlite".into(),
-            max_upload_bytes: 10 << 20,
-            public_base_url: String::new(),
-            qr_payment: true,
-            demo_parts: vec![ca_counter::api::DemoPart::Invoices],
-        },
-    )));
+    platform_demo(&mut a, vec![ca_counter::api::DemoPart::Invoices]);
     // Wide enough for the invoice's line to stay one row.
     let screen = render(&a, 160, 40);
     assert!(

@@ -191,17 +191,7 @@ fn a_claim_let_go_by_another_reviewer_is_taken_up_by_the_one_watching() {
 #[test]
 fn a_transfer_into_the_example_account_is_marked_for_the_reviewer() {
     let mut a = review_app(Lang::ZhCn);
-    a.frame_answer(ca_counter::tui::app::FrameAnswer::Health(Ok(
-        ca_counter::api::Health {
-            status: "ok".into(),
-            version: "t".into(),
-            database: "sqlite".into(),
-            max_upload_bytes: 10 << 20,
-            public_base_url: String::new(),
-            qr_payment: true,
-            demo_parts: vec![ca_counter::api::DemoPart::Bank],
-        },
-    )));
+    platform_demo(&mut a, vec![ca_counter::api::DemoPart::Bank]);
     key(&mut a, KeyCode::Enter);
     let mut transferred = order();
     transferred.payment_method = Some("bank_transfer".into());
