@@ -640,6 +640,14 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         "{}",
         css.html
     );
+    // A read-only field (the number signed in with) looks it: grey, outranking the rule
+    // that makes every text field white.
+    assert!(
+        css.html
+            .contains("input[readonly]:not([type=checkbox]):not([type=radio]){background:#f1f1f1"),
+        "{}",
+        css.html
+    );
     for lang in ["en", "zh-CN"] {
         let page = browser.get("/apply?step=form").await;
         let version = hidden(&page.html, "version");

@@ -35,7 +35,7 @@ h2{font-size:1.15rem}
 .field-error{margin:.1rem 0;color:#b42318;font-weight:600}
 .invalid input,.invalid select{border-color:#b42318;border-width:2px}
 input:not([type=checkbox]):not([type=radio]),select{width:100%;min-height:44px;padding:.55rem .7rem;font-size:1rem;border:1px solid #6b6b6b;border-radius:.35rem;background:#fff;color:#1a1a1a}
-input[readonly]{background:#f1f1f1}
+input[readonly]:not([type=checkbox]):not([type=radio]){background:#f1f1f1;border-style:dashed}
 input[type=file]{padding:.6rem;border:1px dashed #6b6b6b}
 fieldset{border:1px solid #6b6b6b;border-radius:.35rem;padding:.5rem 1rem}
 .choice{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;min-height:44px}
