@@ -26,6 +26,23 @@ impl ApprovalGap {
             ApprovalGap::NoSignedForm => T::GapNoSignedForm,
         }
     }
+
+    /// The reason on the return checklist ([`super::RETURN_REASONS`]) that asks the
+    /// customer for what is missing.
+    pub fn return_reason(self) -> T {
+        match self {
+            ApprovalGap::NotVerified => T::ReasonNotVerified,
+            ApprovalGap::NotTheApplicant => T::ReasonDataMismatch,
+            ApprovalGap::NoSignedForm => T::ReasonNoSignedForm,
+        }
+    }
+}
+
+/// Whether the real-name check's `verified` name and ID number are the `applicant`'s: the
+/// same name, and the same ID number with its check letter in either case.
+pub fn verified_as(verified: (&str, &str), applicant: (&str, &str)) -> bool {
+    verified.0.trim() == applicant.0.trim()
+        && verified.1.trim().eq_ignore_ascii_case(applicant.1.trim())
 }
 
 /// What keeps an order from approval: `verified` is the name and ID number the customer's
@@ -39,10 +56,7 @@ pub fn approval_gaps(
     let mut gaps = Vec::new();
     match verified {
         None => gaps.push(ApprovalGap::NotVerified),
-        Some((name, id_number))
-            if name.trim() != applicant.0.trim()
-                || !id_number.trim().eq_ignore_ascii_case(applicant.1.trim()) =>
-        {
+        Some(verified) if !verified_as(verified, applicant) => {
             gaps.push(ApprovalGap::NotTheApplicant);
         }
         Some(_) => {}

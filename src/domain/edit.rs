@@ -118,17 +118,34 @@ pub fn read_edit_record(record: &str) -> (Vec<&str>, &str) {
     )
 }
 
-/// The reasons a reviewer picks from to return an order (the checklist), each asking for
-/// a document: the form signed or stamped again, a readable scan, a voucher. "Other" is
-/// typed and asks for whatever it says.
-pub const DOCUMENT_REASONS: [T; 6] = [
+/// The reasons on the reviewer's checklist that each ask for a document: the form signed
+/// or stamped again, a readable scan, the scan not sent at all, a voucher.
+pub const DOCUMENT_REASONS: [T; 7] = [
     T::ReasonSignatureMissing,
     T::ReasonStampMissing,
     T::ReasonFormUnreadable,
     T::ReasonDataMismatch,
     T::ReasonVoucherAmount,
     T::ReasonVoucherUnreadable,
+    T::ReasonNoSignedForm,
 ];
+
+/// The reasons a reviewer picks from to return an order (the checklist), in the order
+/// shown: the documents', then the real-name check not passed (answered by the check, not
+/// a file). "Other" is typed and asks for whatever it says.
+pub const RETURN_REASONS: [T; 8] = {
+    let d = DOCUMENT_REASONS;
+    [
+        d[0],
+        d[1],
+        d[2],
+        d[3],
+        d[4],
+        d[5],
+        d[6],
+        T::ReasonNotVerified,
+    ]
+};
 
 /// Whether a return for `reasons` (as recorded, in the reviewer's language) may be answered
 /// by correcting the order's details alone, without a new file: only when no reason is one

@@ -26,14 +26,14 @@ mod tracking_state;
 mod uscc;
 mod workdays;
 
-pub use approval::{ApprovalGap, approval_gaps};
+pub use approval::{ApprovalGap, approval_gaps, verified_as};
 pub use channel::Channel;
 pub use contact::{Email, Phone, PlaceName, PostalCode, RecipientPhone};
 pub use doc_code::{DocCode, DocKind, DocSubject, form_edition};
 pub use draft_id::DraftId;
 pub use edit::{
-    DOCUMENT_REASONS, OrderPart, answerable_by_correction, check_order_field, edit_record,
-    read_edit_record,
+    DOCUMENT_REASONS, OrderPart, RETURN_REASONS, answerable_by_correction, check_order_field,
+    edit_record, read_edit_record,
 };
 pub use filetype::{
     FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, pdf_pages, sniff,

@@ -465,8 +465,6 @@ pub fn review_screen(lang: Lang) -> App {
 
 /// The review screen, the verified ID number having been used under `other_names` too.
 pub fn review_screen_with(lang: Lang, other_names: Vec<String>) -> App {
-    let mut app = review_app(lang);
-    key(&mut app, KeyCode::Enter);
     let mut order = order();
     order.realname = Some(RealnameCheck {
         name: "王五".into(),
@@ -477,6 +475,13 @@ pub fn review_screen_with(lang: Lang, other_names: Vec<String>) -> App {
         transaction_id: Some("2109b5e671aa3ff2eb4851816c65828f".into()),
         other_names,
     });
+    review_screen_of(lang, order)
+}
+
+/// The review screen on `order`, claimed, its scan received.
+pub fn review_screen_of(lang: Lang, order: Order) -> App {
+    let mut app = review_app(lang);
+    key(&mut app, KeyCode::Enter);
     let claim = Claim {
         by: actor("赵审核"),
         expires_at: "2026-11-28T08:15:00Z".into(),

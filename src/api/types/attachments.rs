@@ -34,6 +34,15 @@ impl AttachmentKind {
         AttachmentKind::Other,
     ];
 
+    /// Whether a file of this kind is the signed application form: its scan, or one sent
+    /// again as a correction after a return. An order needs one to be approved.
+    pub fn carries_signed_form(self) -> bool {
+        matches!(
+            self,
+            AttachmentKind::SignedForm | AttachmentKind::Correction
+        )
+    }
+
     /// The wire and database name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -469,12 +469,7 @@ async fn approvable(state: &AppState, order: &OrderRow) -> Result<(), ApiError> 
         .attachments_of(&order.id)
         .await?
         .iter()
-        .any(|a| {
-            matches!(
-                AttachmentKind::parse(&a.kind),
-                Some(AttachmentKind::SignedForm | AttachmentKind::Correction)
-            )
-        });
+        .any(|a| AttachmentKind::parse(&a.kind).is_some_and(AttachmentKind::carries_signed_form));
     let gaps = approval_gaps(
         verified
             .as_ref()

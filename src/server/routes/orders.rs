@@ -104,7 +104,10 @@ pub(super) async fn full_order(
                 .iter()
                 .map(|n| crate::domain::mask_name(n))
                 .collect(),
-            matches_applicant: name == row.applicant_name && id_number == row.id_number,
+            matches_applicant: crate::domain::verified_as(
+                (&name, &id_number),
+                (&row.applicant_name, &row.id_number),
+            ),
             id_number: if present::reveals_id_numbers(caller, order.revealed) {
                 id_number
             } else {

@@ -48,7 +48,7 @@ fn the_review_screen_shows_the_order_beside_its_scan() {
     let mut app = review_screen(Lang::ZhCn);
     key(&mut app, KeyCode::Char('r'));
     key(&mut app, KeyCode::Char('1'));
-    key(&mut app, KeyCode::Char('7'));
+    key(&mut app, KeyCode::Char('9'));
     key(&mut app, KeyCode::Enter);
     let screen = render(&app, 80, 24);
     assert!(screen.contains("请写明“其他”原因"), "{screen}");
@@ -71,7 +71,7 @@ fn one_id_number_under_another_name_is_flagged_to_the_reviewer() {
 fn text_typed_after_ticking_other_is_sent_as_its_reason() {
     let mut app = review_screen(Lang::ZhCn);
     key(&mut app, KeyCode::Char('r'));
-    key(&mut app, KeyCode::Char('7'));
+    key(&mut app, KeyCode::Char('9'));
     typed(&mut app, "印章模糊");
     key(&mut app, KeyCode::Enter);
     let jobs = app.take_jobs();
@@ -665,4 +665,70 @@ fn the_reviewer_may_reveal_the_order_in_full() {
     typed(&mut app, "完整");
     let screen = render(&app, 80, 24);
     assert!(screen.contains("显示完整个人信息"), "{screen}");
+}
+
+/// An order the platform would not approve (its customer never verified, no scan of the
+/// signed form): `a` says both, and `r` opens the checklist with both reasons ticked, so
+/// the reviewer returns it with one Enter (the walk checks both popups are whole).
+#[test]
+fn an_unready_order_is_returned_for_what_it_lacks() {
+    for (lang, lacks) in [
+        (
+            Lang::ZhCn,
+            ["申请人未通过实名认证", "没有签字申请表的扫描件"],
+        ),
+        (
+            Lang::En,
+            [
+                "has not passed the real-name check",
+                "no scan of the signed",
+            ],
+        ),
+    ] {
+        let mut order = order();
+        order.realname = None;
+        order.attachments.clear();
+        let mut app = review_screen_of(lang, order);
+        key(&mut app, KeyCode::Char('a'));
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains(if lang == Lang::ZhCn {
+                "没有实名认证记录"
+            } else {
+                "no identity check"
+            }),
+            "{screen}"
+        );
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('r'));
+        let screen = render(&app, 80, 24);
+        assert_eq!(screen.matches("[x]").count(), 2, "{screen}");
+        for reason in lacks {
+            let line = screen.lines().find(|l| l.contains(reason));
+            assert!(
+                line.is_some_and(|l| l.contains("[x]")),
+                "{reason} ticked:\n{screen}"
+            );
+        }
+        key(&mut app, KeyCode::Enter);
+        let jobs = app.take_jobs();
+        let decided = sent::<review::Request>(&jobs)
+            .into_iter()
+            .find_map(|r| match r {
+                review::Request::Decide { body, .. } => Some(body.reasons),
+                _ => None,
+            });
+        // Kept in Chinese: they go into the customer's text and notice.
+        assert_eq!(
+            decided,
+            Some(vec![
+                "没有签字申请表的扫描件".to_owned(),
+                "申请人未通过实名认证".to_owned()
+            ])
+        );
+    }
+    // A ready order's checklist starts empty.
+    let mut app = review_screen(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(render(&app, 80, 24).matches("[x]").count(), 0);
 }

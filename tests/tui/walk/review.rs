@@ -77,7 +77,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     let mut a = review_screen(lang);
     key(&mut a, KeyCode::Char('r'));
     key(&mut a, KeyCode::Char('2'));
-    key(&mut a, KeyCode::Char('7'));
+    key(&mut a, KeyCode::Char('9'));
     typed(
         &mut a,
         "印章与单位名称不一致，请加盖与营业执照一致的公章后重新扫描上传",
@@ -87,6 +87,17 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     key(&mut a, KeyCode::Char('r'));
     key(&mut a, KeyCode::Enter);
     out.push(scene("popup return with nothing ticked", a));
+    for popup in ['a', 'r'] {
+        let mut order = order();
+        order.realname = None;
+        order.attachments.clear();
+        let mut a = review_screen_of(lang, order);
+        key(&mut a, KeyCode::Char(popup));
+        out.push(scene(
+            &format!("popup {popup} over an order not ready for approval"),
+            a,
+        ));
+    }
     let mut a = review_screen(lang);
     key(&mut a, KeyCode::Char('s'));
     key(&mut a, KeyCode::Enter);
@@ -143,7 +154,7 @@ fn reasons_closed_with_esc_come_back_with_r() {
     let mut a = review_screen(Lang::ZhCn);
     key(&mut a, KeyCode::Char('r'));
     key(&mut a, KeyCode::Char('2'));
-    key(&mut a, KeyCode::Char('7'));
+    key(&mut a, KeyCode::Char('9'));
     typed(&mut a, "印章不清晰");
     key(&mut a, KeyCode::Esc);
     assert!(!render(&a, 80, 24).contains("印章不清晰"), "closed");

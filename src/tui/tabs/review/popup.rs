@@ -1,17 +1,18 @@
 //! The popups over an order under review: "approve?", the checklist of reasons to return
-//! it (the last, "other", takes text: press 7 and type), and where to save an attachment.
+//! it (the last, "other", takes text: press its digit and type), and where to save an attachment.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use crate::domain::ApprovalGap;
 use crate::i18n::{Lang, T};
 use crate::tui::text::Text;
 use crate::tui::widgets::input::Input;
 
-/// The reasons a reviewer picks from, in the order shown (the domain's, each asking for a
-/// document); the last is "other" with text.
-pub const REASONS: [T; 7] = {
-    let d = crate::domain::DOCUMENT_REASONS;
-    [d[0], d[1], d[2], d[3], d[4], d[5], T::ReasonOther]
+/// The reasons a reviewer picks from, in the order shown (the domain's); the last is
+/// "other" with text.
+pub const REASONS: [T; 9] = {
+    let d = crate::domain::RETURN_REASONS;
+    [d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], T::ReasonOther]
 };
 
 /// The row of "other".
@@ -49,6 +50,8 @@ pub struct Checklist {
     pub other: Input,
     /// What is wrong with the choice.
     pub error: Option<Text>,
+    /// Some reasons were ticked for the reviewer: what the order lacks for approval.
+    pub gaps_ticked: bool,
 }
 
 impl Default for Checklist {
@@ -58,6 +61,7 @@ impl Default for Checklist {
             cursor: 0,
             other: Input::new(""),
             error: None,
+            gaps_ticked: false,
         }
     }
 }
@@ -73,8 +77,24 @@ pub enum Step {
 }
 
 impl Checklist {
+    /// A fresh checklist with the reasons for what the order lacks for approval ticked,
+    /// the cursor on the first of them.
+    pub fn for_gaps(gaps: &[ApprovalGap]) -> Self {
+        let mut list = Checklist::default();
+        for gap in gaps {
+            if let Some(i) = REASONS.iter().position(|r| *r == gap.return_reason()) {
+                if !list.gaps_ticked {
+                    list.cursor = i;
+                }
+                list.checked[i] = true;
+                list.gaps_ticked = true;
+            }
+        }
+        list
+    }
+
     /// A key. On the "other" row letters and digits type its text (and tick it); elsewhere
-    /// digits tick a reason, 7 moves to "other" ready to type.
+    /// digits tick a reason, the last digit moves to "other" ready to type.
     pub fn key(&mut self, key: KeyEvent) -> Step {
         let on_other = self.cursor == OTHER;
         match key.code {
@@ -86,7 +106,7 @@ impl Checklist {
                 self.checked[self.cursor] = !self.checked[self.cursor];
                 self.error = None;
             }
-            KeyCode::Char(c @ '1'..='7') if !on_other => {
+            KeyCode::Char(c @ '1'..='9') if !on_other => {
                 self.error = None;
                 let i = usize::from(c as u8 - b'1');
                 self.checked[i] = !self.checked[i];
@@ -157,7 +177,7 @@ mod tests {
     fn text_typed_after_ticking_other_is_its_reason() {
         let mut list = Checklist::default();
         list.key(key(KeyCode::Char('1')));
-        list.key(key(KeyCode::Char('7')));
+        list.key(key(KeyCode::Char('9')));
         for c in "印章模糊 2 处".chars() {
             list.key(key(KeyCode::Char(c)));
         }
@@ -170,7 +190,7 @@ mod tests {
     #[test]
     fn other_without_text_asks_for_it() {
         let mut list = Checklist::default();
-        list.key(key(KeyCode::Char('7')));
+        list.key(key(KeyCode::Char('9')));
         assert!(matches!(list.key(key(KeyCode::Enter)), Step::Open));
         assert_eq!(list.error, Some(T::ReturnOtherNeeded.into()));
         let mut empty = Checklist::default();

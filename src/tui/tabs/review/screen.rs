@@ -12,7 +12,7 @@ use super::keys::{Cmd, Pan};
 use super::messages::{Answer, Request, SaveError};
 use super::popup::{Checklist, Popup, Step};
 use crate::api::{ActionRequest, Attachment, HistoryEntry, Order};
-use crate::domain::{Action, OrderStatus};
+use crate::domain::{Action, ApprovalGap, OrderStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::component::Ctx;
 use crate::tui::files::{FileProblem, problem_text};
@@ -205,14 +205,37 @@ impl Screen {
         }
     }
 
+    /// What the open order lacks for approval, as far as the order shows it: the
+    /// platform's rule (`domain::approval_gaps`), read from what it said of the real-name
+    /// check and the attachments.
+    pub fn gaps(&self) -> Vec<ApprovalGap> {
+        let Some(order) = &self.order else {
+            return Vec::new();
+        };
+        let mut gaps = Vec::new();
+        match &order.realname {
+            None => gaps.push(ApprovalGap::NotVerified),
+            Some(check) if !check.matches_applicant => gaps.push(ApprovalGap::NotTheApplicant),
+            Some(_) => {}
+        }
+        if !order.attachments.iter().any(|a| a.kind.carries_signed_form()) {
+            gaps.push(ApprovalGap::NoSignedForm);
+        }
+        gaps
+    }
+
     /// A command on the open order.
     pub fn command(&mut self, cmd: Cmd) {
         match cmd {
             Cmd::Approve if self.may(Action::Approve) => self.popup = Some(Popup::Approve),
             // What was ticked and typed before (closed with Esc, sent while offline, closed
             // by a takeover) comes back: nothing typed is lost.
+            // A fresh one has ticked what the order lacks for approval.
             Cmd::Return if self.may(Action::Reject) => {
-                let mut list = self.last_return.take().unwrap_or_default();
+                let mut list = self
+                    .last_return
+                    .take()
+                    .unwrap_or_else(|| Checklist::for_gaps(&self.gaps()));
                 list.error = None;
                 self.popup = Some(Popup::Return(list));
             }

@@ -12,7 +12,7 @@ use super::popup::{Checklist, OTHER, Popup, REASONS};
 use super::screen::{Hold, Screen};
 use super::Review;
 use crate::api::ReviewItem;
-use crate::domain::{Deadline, OrderStatus};
+use crate::domain::{ApprovalGap, Deadline, OrderStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::component::View;
 use crate::tui::format;
@@ -580,24 +580,13 @@ fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, vie
     match popup {
         Popup::Approve => {
             let mut lines = vec![Line::from(T::ApproveTitle.fill(lang, &[&screen.order_no]))];
-            // Said before the decision: an order without its signed application form.
-            let unsigned = screen.order.as_ref().is_some_and(|o| {
-                !o.attachments
-                    .iter()
-                    .any(|a| a.kind == crate::api::AttachmentKind::SignedForm)
-            });
-            if unsigned {
-                lines.push(Line::from(T::ApproveNoSignedForm.get(lang)).style(theme.warning));
-            }
-            // And one whose applicant was never verified, or verified as someone else.
-            if let Some(order) = &screen.order {
-                match &order.realname {
-                    None => lines
-                        .push(Line::from(T::ApproveNoRealname.get(lang)).style(theme.warning)),
-                    Some(check) if !check.matches_applicant => lines
-                        .push(Line::from(T::ApproveRealnameDiffers.get(lang)).style(theme.error)),
-                    Some(_) => {}
-                }
+            // Said before the decision: what the order lacks for approval.
+            for gap in screen.gaps() {
+                lines.push(match gap {
+                    ApprovalGap::NoSignedForm => Line::from(T::ApproveNoSignedForm.get(lang)).style(theme.warning),
+                    ApprovalGap::NotVerified => Line::from(T::ApproveNoRealname.get(lang)).style(theme.warning),
+                    ApprovalGap::NotTheApplicant => Line::from(T::ApproveRealnameDiffers.get(lang)).style(theme.error),
+                });
             }
             let width = 60.min(area.width);
             let rows = paint::height(&lines, width - 4);
@@ -635,7 +624,10 @@ fn checklist(list: &Checklist, frame: &mut Frame, area: Rect, view: &View) {
     let (lang, theme) = (view.lang, view.theme);
     let width = 68.min(area.width);
     let text_width = width - 4;
-    let intro = vec![Line::from(T::ReturnTitle.get(lang)).style(theme.dim)];
+    let mut intro = vec![Line::from(T::ReturnTitle.fill(lang, &[&(OTHER + 1).to_string()])).style(theme.dim)];
+    if list.gaps_ticked {
+        intro.push(Line::from(T::ReturnGapsTicked.get(lang)).style(theme.warning));
+    }
     let mut tail = Vec::new();
     if let Some(error) = &list.error {
         tail.push(Line::from(format!("! {}", error.get(lang))).style(theme.error));
