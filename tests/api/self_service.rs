@@ -2169,6 +2169,51 @@ async fn a_support_agent_sees_where_a_caller_with_no_order_is_stuck(db: Db) {
         application.refused.as_deref(),
         Some("Read and accept the terms to go on")
     );
+
+    // The form sent with a postal code of five digits: the agent is told which field and
+    // what its page says beside it.
+    let page = browser.get("/apply").await;
+    browser
+        .post(
+            "/apply",
+            &[
+                ("action", "terms"),
+                ("accept", "yes"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let form = browser.get("/apply").await;
+    let (version, draft) = (hidden(&form.html, "version"), hidden(&form.html, "draft"));
+    let sent = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "form"),
+                ("version", version.as_str()),
+                ("draft", draft.as_str()),
+                ("phone", phone.as_str()),
+                ("email", ""),
+                ("recipient", "王小明"),
+                ("recipient_phone", "13900001111"),
+                ("province", "湖南省"),
+                ("city", "长沙市"),
+                ("district", "岳麓区"),
+                ("street", "桐梓坡路 88 号 3 栋 1204"),
+                ("postal_code", "41001"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    let online = support.customer_online(&customer.id).await.expect("online");
+    let application = online.application.expect("the application");
+    assert_eq!(application.step, "form");
+    let refused = application.refused.expect("the form's refusal");
+    assert!(
+        refused.starts_with("the form the customer sent has 1 field(s) to correct")
+            && refused.contains("Postal code: "),
+        "{refused}"
+    );
     // Nobody with the number: 404 for an unknown customer.
     match support.customer_online("no-such-customer").await {
         Err(e) => assert_eq!(e.problem().map(|p| p.status), Some(404), "{e:?}"),

@@ -1027,8 +1027,8 @@ pub async fn standing(
     lang: crate::i18n::Lang,
 ) -> Result<crate::api::OnlineApplication, ApiError> {
     let draft: Draft = serde_json::from_str(&draft_row.data_json).unwrap_or_default();
-    let verified = customer.realname_verified_at.is_some();
-    let step = steps::current(&draft, verified, draft_row.scan_type.is_some(), None);
+    let is_verified = customer.realname_verified_at.is_some();
+    let step = steps::current(&draft, is_verified, draft_row.scan_type.is_some(), None);
     let product = match &draft.product_id {
         Some(id) => state
             .store
@@ -1037,16 +1037,37 @@ pub async fn standing(
             .map(|p| format!("{} · {}", p.project_name, p.name)),
         None => None,
     };
-    let refused = draft
+    let refused = match draft
         .refused
         .as_ref()
         .filter(|r| r.step == step && r.at == draft_row.version)
-        .map(|r| match r.step {
-            Step::Terms => T::WebMustAccept.get(lang).to_owned(),
-            Step::Form => T::SupportFormRefused.get(lang).to_owned(),
-            _ => r.said.clone().unwrap_or_default(),
-        })
-        .filter(|said| !said.is_empty());
+    {
+        None => None,
+        Some(r) => match r.step {
+            Step::Terms => Some(T::WebMustAccept.get(lang).to_owned()),
+            // Each field to correct, as the customer's page says it beside the field.
+            Step::Form => {
+                let identity = verified(state, customer).await?;
+                let sent = Draft {
+                    fields: r.fields.clone(),
+                    ..draft.clone()
+                };
+                let problems =
+                    steps::form_problems(state, customer, &sent, identity.as_ref(), lang)
+                        .await?
+                        .err()
+                        .unwrap_or_default();
+                let listed = problems
+                    .iter()
+                    .map(|(_, label, message)| T::SupportFieldProblem.fill(lang, &[label, message]))
+                    .collect::<Vec<_>>()
+                    .join(T::ClauseJoin.get(lang));
+                Some(T::SupportFormRefused.fill(lang, &[&problems.len().to_string(), &listed]))
+            }
+            _ => r.said.clone(),
+        },
+    }
+    .filter(|said| !said.is_empty());
     Ok(crate::api::OnlineApplication {
         step: step.code().to_owned(),
         step_label: step.label().get(lang).to_owned(),

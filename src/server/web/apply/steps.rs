@@ -9,7 +9,7 @@ use super::super::form::{self, Field};
 use super::super::page::Ctx;
 use super::{Draft, Fields, Posted, Refused, identity_line, new_order};
 use crate::domain::{Money, UserType};
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::store::CustomerRow;
@@ -682,17 +682,36 @@ async fn check_form(
     view: &View<'_>,
     draft: &Draft,
 ) -> Result<Result<Fields, Vec<FieldError>>, ApiError> {
-    let ctx = view.ctx;
+    form_problems(
+        view.state,
+        view.customer,
+        draft,
+        view.identity,
+        view.ctx.lang,
+    )
+    .await
+}
+
+/// The application form of `draft` checked as the platform checks an order: its fields
+/// normalised, or each field's problem (field, label, message) in `lang`. The customer's
+/// page and the support agent's caller card tell the same.
+pub async fn form_problems(
+    state: &AppState,
+    customer: &CustomerRow,
+    draft: &Draft,
+    identity: Option<&(String, String)>,
+    lang: Lang,
+) -> Result<Result<Fields, Vec<FieldError>>, ApiError> {
     let product = match &draft.product_id {
-        Some(id) => view.state.store.product(id).await?,
+        Some(id) => state.store.product(id).await?,
         None => None,
     };
     let user_type = product
         .as_ref()
         .and_then(|p| UserType::parse(&p.user_type))
         .unwrap_or(UserType::Individual);
-    let order = new_order(view.customer, draft, view.identity, user_type);
-    match crate::server::validate::new_order(&order, true, product.as_ref(), &view.state.fonts) {
+    let order = new_order(customer, draft, identity, user_type);
+    match crate::server::validate::new_order(&order, true, product.as_ref(), &state.fonts) {
         Ok(valid) => Ok(Ok(normalised(draft.fields.clone(), &valid))),
         Err(ApiError::Validation(problems)) => Ok(Err(problems
             .iter()
@@ -700,8 +719,8 @@ async fn check_form(
                 let (field, label) = field_of(path);
                 (
                     field.to_owned(),
-                    ctx.t(label).to_owned(),
-                    message.render(ctx.lang),
+                    label.get(lang).to_owned(),
+                    message.render(lang),
                 )
             })
             .collect())),
