@@ -114,6 +114,10 @@ macro_rules! web_texts {
             PagePayBackToOrder => "返回我的订单", "Back to my order";
             PageRealnameBackToApply => "继续申请", "Go on with the application";
             WebRealnameDone => "我已在手机上完成", "I finished on my phone";
+            WebRealnameNotYet => "还没有收到手机上的认证结果。请用手机扫描下方二维码，在手机上完成后再点“我已在手机上完成”。", "No result from your phone yet. Scan the code below with your phone, finish there, then press “I finished on my phone” again.";
+            WebRealnameTriedNotYet => "手机上已尝试 {0} 次，还没有通过：{1}。还可尝试 {2} 次，请在手机上核对后再试。", "Tried {0} time(s) on your phone, not yet confirmed: {1}. {2} more tries; check what you typed on the phone and try again.";
+            WebRealnameCodeLocked => "尝试次数已用完，这个二维码已失效。请重新显示二维码再试，或携带身份证到柜台办理。", "No tries are left on this code; it no longer works. Show a new code and try again, or bring your ID card to the counter.";
+            WebRealnameCodeGone => "这个二维码已失效（超过有效时间，或已显示了新的二维码）。请重新显示二维码。", "This code no longer works (its time ran out, or a newer code was shown). Show a new code.";
             WebRealnameAlready => "您已通过实名认证：{0}。", "Your identity is confirmed: {0}.";
             WebProjectSearch => "项目名称或拼音首字母", "Project name or pinyin initials";
             WebProjectSearchHint => "例如：{0} 或 {1}（名称、地区或拼音首字母）", "For example: {0} or {1} (a name, a region or pinyin initials)";

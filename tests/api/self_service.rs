@@ -28,6 +28,7 @@ on_both_databases!(
     back_from_a_step_shows_the_step_before_and_going_on_loses_nothing,
     a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it,
     the_pcs_verification_code_is_never_kept_to_be_shown_again,
+    i_finished_on_my_phone_says_where_the_check_stands,
     a_support_agent_sees_where_a_caller_with_no_order_is_stuck,
     a_code_page_address_written_by_someone_else_shows_nothing_it_says,
     a_company_from_the_last_order_waits_through_a_persons_form,
@@ -2064,6 +2065,129 @@ async fn the_pcs_verification_code_is_never_kept_to_be_shown_again(db: Db) {
         .expect("count");
     assert_eq!(kept, 0);
     app.finish().await;
+}
+
+/// "I finished on my phone" on the PC's code page: said not yet while the phone has not
+/// finished (with the tries it made and why they failed), the same code kept; a code
+/// replaced by a newer one is said to be gone; once verified, on to the next step.
+async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut pc = Browser::with_agent(
+        &app,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    );
+    sign_in(&mut pc, &unique_phone()).await;
+    let page = pc.get("/apply").await;
+    let shown = pc
+        .post(
+            "/apply",
+            &[
+                ("action", "realname"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let token = hidden(&shown.html, "token");
+    let version = hidden(&shown.html, "version");
+    let asked = finished_on_phone(&mut pc, &version, &token).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.html);
+    assert!(
+        asked.html.contains("还没有收到手机上的认证结果"),
+        "{}",
+        asked.html
+    );
+    assert_eq!(
+        hidden(&asked.html, "token"),
+        token,
+        "the same code, still good"
+    );
+
+    // A mistyped ID number on the phone is no try (the demo check fails no other way; a
+    // failed face check is a try, said with its reason): still not yet.
+    let phone_page = format!("/m/realname/{token}");
+    PhonePage::open(&app.http, &app.url(&phone_page))
+        .await
+        .expect("verification page")
+        .submit(
+            &app.http,
+            &[
+                ("name", "王小明"),
+                ("id_number", "110105199003071238"),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+        .expect("a try");
+    let asked = finished_on_phone(&mut pc, &version, &token).await;
+    assert!(
+        asked.html.contains("还没有收到手机上的认证结果"),
+        "{}",
+        asked.html
+    );
+
+    // Verified on the phone: on to choosing the certificate.
+    PhonePage::open(&app.http, &app.url(&phone_page))
+        .await
+        .expect("verification page")
+        .submit(
+            &app.http,
+            &[
+                ("name", "王小明"),
+                ("id_number", "11010519491231002X"),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+        .expect("verified");
+    let asked = finished_on_phone(&mut pc, &version, &token).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.html);
+    assert_eq!(asked.location.as_deref(), Some("/apply?step=project"));
+
+    // Another customer's PC: a code replaced by a newer one is gone, and a new one offered.
+    let mut other = Browser::with_agent(
+        &app,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    );
+    sign_in(&mut other, &unique_phone()).await;
+    let mut token = String::new();
+    let mut version = String::new();
+    for _ in 0..2 {
+        let page = other.get("/apply").await;
+        let shown = other
+            .post(
+                "/apply",
+                &[
+                    ("action", "realname"),
+                    ("version", &hidden(&page.html, "version")),
+                ],
+            )
+            .await;
+        if token.is_empty() {
+            token = hidden(&shown.html, "token");
+        }
+        version = hidden(&shown.html, "version");
+    }
+    let asked = finished_on_phone(&mut other, &version, &token).await;
+    assert!(asked.html.contains("这个二维码已失效"), "{}", asked.html);
+    assert!(asked.html.contains("value=\"realname\""), "{}", asked.html);
+    app.finish().await;
+}
+
+/// "I finished on my phone", pressed on the code page with this `version` and `token`.
+async fn finished_on_phone(
+    pc: &mut Browser,
+    version: &str,
+    token: &str,
+) -> crate::common::customer::Answer {
+    pc.post(
+        "/apply",
+        &[
+            ("action", "realname_done"),
+            ("version", version),
+            ("token", token),
+        ],
+    )
+    .await
 }
 
 /// A caller with no order yet (stuck at the start of an application on their phone): the

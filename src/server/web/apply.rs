@@ -420,7 +420,9 @@ pub async fn save(
     // tapped on knew (Back to the list, another product): taken as tapped, as a fresh list
     // would take it — never the product the application had, on a page that looks as if
     // the tap went through.
-    if seen != Some(row.version) && get("action") != "product" {
+    // "I finished on my phone" asks where the check stands: the phone's check moving the
+    // application on is what it waits for.
+    if seen != Some(row.version) && !matches!(get("action"), "product" | "realname_done") {
         // Another tab (or a back button) moved the application on: show where it is now,
         // and say so; nothing saved there is lost. A form sent from here is shown again as
         // it was typed (not saved: sending it again replaces what the other tab saved).

@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 use super::super::form::{self, Field};
 use super::super::page::Ctx;
 use super::{Draft, Fields, Posted, Refused, identity_line, new_order};
+use crate::api::RealnameStatus;
 use crate::domain::{Money, UserType};
 use crate::i18n::{Lang, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::store::CustomerRow;
 use crate::server::store::self_service::DraftRow;
 use crate::server::store::self_service::ONLINE_OPERATOR_ID;
+use crate::server::store::{CustomerRow, MAX_ATTEMPTS};
 
 /// A step of the application, in order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -728,6 +729,28 @@ pub async fn form_problems(
     }
 }
 
+/// The page with the code a PC shows for the check on a phone, its bearer `token` (kept
+/// in this page alone: "I finished" sends it back, in the body, never in an address), and
+/// what became of the tries so far when asked.
+fn realname_code(view: &View<'_>, token: &str, said: Option<String>) -> Markup {
+    let ctx = view.ctx;
+    let url = format!("{}/m/realname/{token}", view.state.public_base);
+    html! {
+        h1 { (ctx.t(T::WebApplyTitle)) }
+        h2 { (ctx.t(T::WebStepRealname)) }
+        @if let Some(said) = said { p.bad role="status" { (said) } }
+        p { (ctx.t(T::WebRealnameScan)) }
+        img.qr src=(qr_data_uri(&url)) alt=(ctx.t(T::WebRealnameQrAlt));
+        p.small { (url) }
+        form method="post" action="/apply" {
+            (version(view))
+            input type="hidden" name="action" value="realname_done";
+            input type="hidden" name="token" value=(token);
+            div.actions { button type="submit" { (ctx.t(T::WebRealnameDone)) } }
+        }
+    }
+}
+
 /// What a refused step's form was told, worked out again for its page (in the page's
 /// language; the form's fields are those the view shows, as they were sent).
 pub async fn refusal(view: &View<'_>, refused: &Refused) -> Result<Vec<FieldError>, ApiError> {
@@ -770,18 +793,58 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
                     valid_ms,
                 )
                 .await?;
-            let url = format!("{}/m/realname/{token}", view.state.public_base);
             if view.phone_browser {
                 return Ok(Outcome::Go(format!("/m/realname/{token}")));
             }
-            let qr = qr_data_uri(&url);
-            Ok(Outcome::Show(html! {
-                h1 { (ctx.t(T::WebApplyTitle)) }
-                h2 { (ctx.t(T::WebStepRealname)) }
-                p { (ctx.t(T::WebRealnameScan)) }
-                img.qr src=(qr) alt=(ctx.t(T::WebRealnameQrAlt));
-                p.small { (url) }
-                p { a.button href="/apply" { (ctx.t(T::WebRealnameDone)) } }
+            Ok(Outcome::Show(realname_code(view, &token, None)))
+        }
+        // "I finished on my phone": on once the check passed; else what became of the try,
+        // with the same code (still good) or the way to a new one.
+        "realname_done" => {
+            if view.identity.is_some() {
+                return Ok(Outcome::Go(Step::Project.address()));
+            }
+            let token = get("token");
+            let session = match token {
+                "" => None,
+                token => view.state.store.realname_by_token(token).await?,
+            }
+            .filter(|s| s.customer_id == view.customer.id);
+            let now = crate::server::store::now_ms();
+            Ok(Outcome::Show(match session {
+                Some(session) if session.status_at(now) == RealnameStatus::Pending => {
+                    let said = if session.attempts == 0 {
+                        ctx.t(T::WebRealnameNotYet).to_owned()
+                    } else {
+                        let why =
+                            crate::server::identity::reason_text(session.last_error.as_deref());
+                        ctx.fill(
+                            T::WebRealnameTriedNotYet,
+                            &[
+                                &session.attempts.to_string(),
+                                ctx.t(why),
+                                &(MAX_ATTEMPTS - session.attempts).max(0).to_string(),
+                            ],
+                        )
+                    };
+                    realname_code(view, token, Some(said))
+                }
+                session => {
+                    let said = match session.map(|s| s.status_at(now)) {
+                        Some(RealnameStatus::Locked) => T::WebRealnameCodeLocked,
+                        _ => T::WebRealnameCodeGone,
+                    };
+                    html! {
+                        h1 { (ctx.t(T::WebApplyTitle)) }
+                        h2 { (ctx.t(T::WebStepRealname)) }
+                        p.bad role="status" { (ctx.t(said)) }
+                        form method="post" action="/apply" {
+                            (version(view))
+                            input type="hidden" name="action" value="realname";
+                            div.actions { button type="submit" { (ctx.t(T::WebRealnameShowCode)) } }
+                        }
+                    }
+                }
             }))
         }
         "product" => {
