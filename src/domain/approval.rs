@@ -7,7 +7,10 @@
 use crate::i18n::T;
 
 /// Something an order lacks for approval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum ApprovalGap {
     /// The customer has not passed the real-name check.
     NotVerified,
@@ -24,6 +27,15 @@ impl ApprovalGap {
             ApprovalGap::NotVerified => T::GapNotVerified,
             ApprovalGap::NotTheApplicant => T::GapNotTheApplicant,
             ApprovalGap::NoSignedForm => T::GapNoSignedForm,
+        }
+    }
+
+    /// The gap in a word or two, as the review queue marks an order.
+    pub fn mark(self) -> T {
+        match self {
+            ApprovalGap::NotVerified => T::GapMarkNotVerified,
+            ApprovalGap::NotTheApplicant => T::GapMarkNotTheApplicant,
+            ApprovalGap::NoSignedForm => T::GapMarkNoSignedForm,
         }
     }
 

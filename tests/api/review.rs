@@ -602,6 +602,19 @@ async fn an_order_is_approved_only_with_its_applicant_verified_and_its_form_sign
             .await,
     );
     assert_eq!((status, code_.as_str()), (409, "not_ready_for_approval"));
+    // The queue marks it so before it is opened.
+    let gaps = |queue: ca_counter::api::ReviewQueue| {
+        queue
+            .items
+            .into_iter()
+            .find(|i| i.order.order_no == order.order_no)
+            .map(|i| i.gaps)
+    };
+    use ca_counter::domain::ApprovalGap;
+    assert_eq!(
+        gaps(zhao.review_queue().await.expect("queue")),
+        Some(vec![ApprovalGap::NotVerified, ApprovalGap::NoSignedForm])
+    );
     refused(
         &detail,
         &[
@@ -638,15 +651,23 @@ async fn an_order_is_approved_only_with_its_applicant_verified_and_its_form_sign
     );
     assert_eq!((status, code_.as_str()), (409, "not_ready_for_approval"));
     refused(&detail, &["another name or ID number"], &["scan"]);
+    assert_eq!(
+        gaps(zhao.review_queue().await.expect("queue")),
+        Some(vec![ApprovalGap::NotTheApplicant])
+    );
     let unchanged = zhao.order(&order.order_no, false).await.expect("order");
     assert_eq!(
         (unchanged.status, unchanged.version),
         (OrderStatus::PendingReview, current.version)
     );
 
-    // Verified as the applicant: approved.
+    // Verified as the applicant: nothing missing, approved.
     app.verify_customer(&order.customer_id, "张三", "11010519491231002X")
         .await;
+    assert_eq!(
+        gaps(zhao.review_queue().await.expect("queue")),
+        Some(vec![])
+    );
     let approved = zhao
         .act(&order.order_no, Action::Approve, &approve(&current))
         .await

@@ -410,6 +410,7 @@ pub fn review_item(no: u32, name: &str, waited_hours: i64, deadline: Deadline) -
         claim: None,
         own: false,
         scan_check: None,
+        gaps: vec![],
     }
 }
 

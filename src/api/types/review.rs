@@ -112,6 +112,10 @@ pub struct ReviewItem {
     /// uploaded (`ScanCheck::describe` gives the line to show).
     #[serde(default)]
     pub scan_check: Option<super::attachments::ScanCheck>,
+    /// What keeps it from approval (the customer not verified as its applicant, no scan of
+    /// the signed form); empty when it may be approved.
+    #[serde(default)]
+    pub gaps: Vec<crate::domain::ApprovalGap>,
 }
 
 /// `GET /api/v1/review-queue`.

@@ -34,6 +34,7 @@ pub async fn queue(
         .review_queue(crate::api::QUEUE_LIMIT as i64)
         .await?;
     let checks = state.store.queue_scan_checks().await?;
+    let facts = state.store.queue_approval_facts().await?;
     let items = rows
         .iter()
         .filter_map(|row| {
@@ -57,6 +58,16 @@ pub async fn queue(
                     checks.get(&row.id).map(String::as_str),
                     row,
                 ),
+                gaps: facts.get(&row.id).map_or_else(Vec::new, |facts| {
+                    crate::domain::approval_gaps(
+                        facts
+                            .verified
+                            .as_ref()
+                            .map(|(name, id)| (name.as_str(), id.as_str())),
+                        (&row.applicant_name, &row.id_number),
+                        facts.signed_form,
+                    )
+                }),
             })
         })
         .collect();

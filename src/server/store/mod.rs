@@ -57,7 +57,7 @@ pub use orders::{
 };
 pub use payments::{Confirmed, Opened, PaymentRow};
 pub use realname::{Attempt, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, RealnameRow};
-pub use review::Claimed;
+pub use review::{ApprovalFacts, Claimed};
 pub use sms::{SmsDone, SmsRow};
 
 use std::path::Path;

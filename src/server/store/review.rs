@@ -7,6 +7,7 @@
 use super::orders::SELECT_ORDER;
 use super::orders::{Actor, OrderRow};
 use super::{Store, StoreError, StoreResult, now_ms};
+use crate::api::AttachmentKind;
 use crate::domain::OrderStatus;
 
 /// The review queue's condition and order, as the partial index `orders_review` holds it.
@@ -247,4 +248,61 @@ impl Store {
         // Oldest first: the newest of each order is the one kept.
         Ok(rows.into_iter().collect())
     }
+
+    /// What approval asks of each order awaiting review, by order id: the identity its
+    /// customer was verified with, if any, and whether a scan of the signed form (or a
+    /// correction sent for it) is attached (`AttachmentKind::carries_signed_form`).
+    pub async fn queue_approval_facts(
+        &self,
+    ) -> StoreResult<std::collections::HashMap<String, ApprovalFacts>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: String,
+            name: String,
+            id_number: Option<String>,
+            realname_verified_at: Option<i64>,
+            signed_forms: i64,
+        }
+        let kinds: Vec<&str> = AttachmentKind::ALL
+            .into_iter()
+            .filter(|k| k.carries_signed_form())
+            .map(AttachmentKind::as_str)
+            .collect();
+        let marks: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT o.id, c.name, c.id_number, c.realname_verified_at, \
+             (SELECT COUNT(*) FROM attachments a WHERE a.order_id = o.id \
+              AND a.kind IN ({})) AS signed_forms \
+             FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = $1",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, Row>(&sql).bind(OrderStatus::PendingReview.as_str());
+        for kind in kinds {
+            query = query.bind(kind);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let verified = row
+                    .id_number
+                    .filter(|_| row.realname_verified_at.is_some())
+                    .map(|n| (row.name, n));
+                let facts = ApprovalFacts {
+                    verified,
+                    signed_form: row.signed_forms > 0,
+                };
+                (row.id, facts)
+            })
+            .collect())
+    }
+}
+
+/// What approval asks of an order awaiting review ([`Store::queue_approval_facts`]).
+#[derive(Debug, Clone, Default)]
+pub struct ApprovalFacts {
+    /// The name and ID number its customer was verified with.
+    pub verified: Option<(String, String)>,
+    /// A scan of the signed form (or its correction) is attached.
+    pub signed_form: bool,
 }

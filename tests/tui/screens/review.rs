@@ -331,7 +331,9 @@ fn the_approval_says_when_there_is_no_signed_form() {
         }
         key(&mut app, KeyCode::Char('a'));
         let screen = render(&app, 80, 24);
-        assert!(screen.contains("审核通过订单"), "{screen}");
+        // Asked to confirm, or (not ready) offered to return it instead.
+        let title = if with_form { "审核通过订单" } else { "还不能审核通过" };
+        assert!(screen.contains(title), "{screen}");
         assert_eq!(
             screen.contains("没有签字申请表的扫描件"),
             warned,
@@ -731,4 +733,81 @@ fn an_unready_order_is_returned_for_what_it_lacks() {
     let mut app = review_screen(Lang::ZhCn);
     key(&mut app, KeyCode::Char('r'));
     assert_eq!(render(&app, 80, 24).matches("[x]").count(), 0);
+}
+
+/// The queue marks an order the platform would not approve before it is opened, and `a`
+/// on it offers to return it rather than asking to confirm what is bound to fail.
+#[test]
+fn the_queue_marks_what_keeps_an_order_from_approval() {
+    use ca_counter::domain::ApprovalGap;
+    for (lang, marks) in [
+        (Lang::ZhCn, "未实名 无签字扫描件"),
+        (Lang::En, "not verified"),
+    ] {
+        let mut app = app(lang);
+        operator(&mut app, "赵审核", Role::Reviewer);
+        app.show_tab::<Review>();
+        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+        let mut unready = review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok);
+        unready.gaps = vec![ApprovalGap::NotVerified, ApprovalGap::NoSignedForm];
+        app.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items: vec![
+                    unready,
+                    review_item(4, "李四", 2, ca_counter::domain::Deadline::Ok),
+                ],
+                promise_working_days: 2,
+            }),
+        });
+        let screen = render(&app, 80, 24);
+        let row = |name: &str| {
+            screen
+                .lines()
+                .find(|l| l.contains(name))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(row("张三").contains(marks), "{screen}");
+        assert!(!row("李四").contains(marks), "{screen}");
+    }
+    let mut order = order();
+    order.realname = None;
+    let mut app = review_screen_of(Lang::ZhCn, order);
+    key(&mut app, KeyCode::Char('a'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("还不能审核通过"), "{screen}");
+    key(&mut app, KeyCode::Enter);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("[x] 申请人未通过实名认证"), "{screen}");
+    assert!(
+        app.take_jobs()
+            .iter()
+            .all(|j| sent::<review::Request>(std::slice::from_ref(j))
+                .iter()
+                .all(|r| !matches!(r, review::Request::Decide { .. }))),
+        "nothing sent yet"
+    );
+}
+
+/// Another reviewer's order: `a` and `r` say why they cannot be used, instead of nothing.
+#[test]
+fn a_decision_on_an_order_held_by_another_says_why_not() {
+    let mut a = review_app(Lang::ZhCn);
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: Some(Err(problem(
+            "claimed_by_other",
+            409,
+            "订单 HN20261128000003 正由 钱审核 审核（领取至 2026-11-28 16:10）",
+        ))),
+        order: Ok((order(), history())),
+    });
+    for k in ['a', 'r'] {
+        key(&mut a, KeyCode::Char(k));
+        let screen = render(&a, 80, 24);
+        assert!(screen.contains("这一单现在不能由你审核"), "{k}: {screen}");
+        assert!(!screen.contains("退回补正："), "{k}: {screen}");
+    }
 }

@@ -35,6 +35,8 @@ pub struct InvoiceForm {
     pub amount_fen: i64,
     /// The customer.
     pub customer_name: String,
+    /// How the order was paid (the demo cashier's and the example account's take no money).
+    pub payment_method: Option<String>,
     /// Where the request came from (`phone`, `counter`), if one was made.
     pub via: Option<String>,
     /// The customer's request the form was filled from (as the platform sent it), or
@@ -101,6 +103,7 @@ impl InvoiceForm {
             version: item.order.version,
             amount_fen: item.order.amount_fen,
             customer_name: item.order.customer_name.clone(),
+            payment_method: item.order.payment_method.clone(),
             via: item.request.as_ref().map(|r| r.via.clone()),
             source: source_of(item),
             buyer_kind,

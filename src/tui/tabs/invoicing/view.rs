@@ -103,7 +103,7 @@ fn row(item: &InvoicingItem, selected: bool, view: &View) -> Row {
     };
     // No money came in for it (the demo cashier, the example account): said first.
     let (request, style) = if view.shared.paid_in_demo(item.order.payment_method.as_deref()) {
-        (format!("{}{request}", T::DemoUnpaidMark.get(lang)), theme.warning)
+        (format!("{}{request}", T::DemoUnpaidTag.get(lang)), theme.warning)
     } else {
         (request, style)
     };
@@ -245,13 +245,22 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
     let status = if form.sending {
         Line::from(T::InvoiceSending.get(lang)).style(theme.dim)
     } else if form.confirming {
-        Line::from(T::InvoiceConfirm.fill(
-            lang,
-            &[
-                &form.amount(),
-                kind_label(form.invoice_kind).get(lang),
-                &form.fields.first().map(|f| f.text()).unwrap_or_default(),
-            ],
+        // An order no money came in for says so before the invoice is issued for it.
+        let unpaid = if view.shared.paid_in_demo(form.payment_method.as_deref()) {
+            T::DemoUnpaidMark.get(lang)
+        } else {
+            ""
+        };
+        Line::from(format!(
+            "{unpaid}{}",
+            T::InvoiceConfirm.fill(
+                lang,
+                &[
+                    &form.amount(),
+                    kind_label(form.invoice_kind).get(lang),
+                    &form.fields.first().map(|f| f.text()).unwrap_or_default(),
+                ],
+            )
         ))
         .style(theme.warning)
     } else if let Some(via) = &form.via {

@@ -154,7 +154,7 @@ fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Ro
             // account) says so before anything else: no real certificate goes out for it.
             if view.shared.paid_in_demo(item.order.payment_method.as_deref()) {
                 (
-                    format!("{}{}", T::DemoUnpaidMark.get(view.lang), item.address),
+                    format!("{}{}", T::DemoUnpaidTag.get(view.lang), item.address),
                     pick(theme.warning),
                 )
             } else if item.relabel {

@@ -93,11 +93,25 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
         .short(t(T::HintBack))
         .footer(),
     ];
-    if allowed(Action::Approve) {
-        out.push(Binding::new(&[Key::ch('a')], Cmd::Approve, t(T::CmdReviewApprove)).footer());
-    }
-    if allowed(Action::Reject) {
-        out.push(Binding::new(&[Key::ch('r')], Cmd::Return, t(T::CmdReviewReturn)).footer());
+    // A decision this reviewer may make but not now (another holds the order, they
+    // submitted it, the claim is being asked for): the key says why instead of nothing.
+    let not_now = |action: Action| {
+        env.shared.permits(Permission::Act(action))
+            && !screen.held()
+            && screen
+                .order
+                .as_ref()
+                .is_some_and(|o| o.allowed_actions.contains(&action))
+    };
+    for (action, key, cmd, name) in [
+        (Action::Approve, 'a', Cmd::Approve, T::CmdReviewApprove),
+        (Action::Reject, 'r', Cmd::Return, T::CmdReviewReturn),
+    ] {
+        if allowed(action) {
+            out.push(Binding::new(&[Key::ch(key)], cmd, t(name)).footer());
+        } else if not_now(action) {
+            out.push(Binding::new(&[Key::ch(key)], cmd, t(name)));
+        }
     }
     if env.shared.permits(Permission::Administer) && matches!(screen.hold, Hold::Refused(_)) {
         out.push(Binding::new(&[Key::ch('T')], Cmd::TakeOver, t(T::CmdTakeOver)).footer());

@@ -232,8 +232,8 @@ impl Component for Review {
                 }
             }
             other => {
-                if let Some(screen) = &mut self.screen {
-                    screen.command(other);
+                if let Some(notice) = self.screen.as_mut().and_then(|s| s.command(other)) {
+                    self.notice = Some(notice);
                 }
             }
         }

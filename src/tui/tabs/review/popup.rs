@@ -102,8 +102,15 @@ impl Checklist {
             KeyCode::Enter => return self.submit(),
             KeyCode::Up | KeyCode::BackTab => self.cursor = self.cursor.saturating_sub(1),
             KeyCode::Down | KeyCode::Tab => self.cursor = (self.cursor + 1).min(OTHER),
-            KeyCode::Char(' ') if !on_other || self.other.is_blank() => {
+            // On "other", Space ticks it, then types (a reviewer writing the reason starts
+            // with a space as often as not); Backspace on its empty text unticks it.
+            KeyCode::Char(' ') if !on_other || !self.checked[OTHER] => {
                 self.checked[self.cursor] = !self.checked[self.cursor];
+                self.error = None;
+            }
+            KeyCode::Backspace if on_other && self.other.is_blank() => {
+                self.other = Input::new("");
+                self.checked[OTHER] = false;
                 self.error = None;
             }
             KeyCode::Char(c @ '1'..='9') if !on_other => {
@@ -185,6 +192,27 @@ mod tests {
             Step::Send(reasons) => assert_eq!(reasons, ["申请表缺少签字", "印章模糊 2 处"]),
             _ => panic!("sent"),
         }
+    }
+
+    #[test]
+    fn space_after_choosing_other_types_and_backspace_on_nothing_unticks_it() {
+        let mut list = Checklist::default();
+        list.key(key(KeyCode::Char('9')));
+        list.key(key(KeyCode::Char(' ')));
+        assert!(list.checked[OTHER], "still ticked");
+        for c in "印章模糊".chars() {
+            list.key(key(KeyCode::Char(c)));
+        }
+        match list.key(key(KeyCode::Enter)) {
+            Step::Send(reasons) => assert_eq!(reasons, ["印章模糊"]),
+            _ => panic!("sent"),
+        }
+        let mut list = Checklist::default();
+        list.key(key(KeyCode::Char('9')));
+        list.key(key(KeyCode::Backspace));
+        assert!(!list.checked[OTHER]);
+        list.key(key(KeyCode::Char(' ')));
+        assert!(list.checked[OTHER], "Space ticks it again");
     }
 
     #[test]

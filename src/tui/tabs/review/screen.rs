@@ -224,9 +224,21 @@ impl Screen {
         gaps
     }
 
-    /// A command on the open order.
-    pub fn command(&mut self, cmd: Cmd) {
+    /// Why a decision cannot be made on the order now, if it cannot.
+    fn not_now(&self) -> Option<Notice> {
+        match &self.hold {
+            Hold::Held(_) => None,
+            Hold::Refused(_) => Some(Notice::warning(T::ReviewNotYours)),
+            Hold::Own => Some(Notice::warning(T::ReviewOwnOrder)),
+            Hold::Claiming => Some(Notice::info(T::ReviewClaiming)),
+            Hold::Watching => Some(Notice::warning(T::ReviewWatchingOnly)),
+        }
+    }
+
+    /// A command on the open order; what it says when it cannot be done now.
+    pub fn command(&mut self, cmd: Cmd) -> Option<Notice> {
         match cmd {
+            Cmd::Approve | Cmd::Return if !self.held() => return self.not_now(),
             Cmd::Approve if self.may(Action::Approve) => self.popup = Some(Popup::Approve),
             // What was ticked and typed before (closed with Esc, sent while offline, closed
             // by a takeover) comes back: nothing typed is lost.
@@ -297,6 +309,7 @@ impl Screen {
             }
             _ => {}
         }
+        None
     }
 
     /// A key while a popup is open; true when it was used.
@@ -306,6 +319,15 @@ impl Screen {
         };
         let version = self.order.as_ref().map(|o| o.version);
         match popup {
+            // Not ready: the platform would refuse it; Enter (or `r`) returns it instead,
+            // the reasons for what it lacks ticked.
+            Popup::Approve if !self.gaps().is_empty() => match key.code {
+                KeyCode::Enter | KeyCode::Char('r') if self.may(Action::Reject) => {
+                    let _ = self.command(Cmd::Return);
+                }
+                KeyCode::Esc | KeyCode::Char('n') => {}
+                _ => self.popup = Some(Popup::Approve),
+            },
             Popup::Approve => match key.code {
                 KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('a') => {
                     self.deciding = true;

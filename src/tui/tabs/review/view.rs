@@ -115,6 +115,8 @@ fn queue_row(item: &ReviewItem, selected: bool, view: &View) -> Row {
     if item.scan_check.as_ref().is_some_and(|c| !c.is_ok()) {
         marks.push(T::QueueScanUnchecked.get(lang));
     }
+    // What keeps it from approval, before it is opened.
+    marks.extend(item.gaps.iter().map(|gap| gap.mark().get(lang)));
     let base = if selected { theme.selection } else { theme.base };
     let pick = |style| if selected { theme.selection } else { style };
     Row {
@@ -579,9 +581,12 @@ fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, vie
     let (lang, theme) = (view.lang, view.theme);
     match popup {
         Popup::Approve => {
-            let mut lines = vec![Line::from(T::ApproveTitle.fill(lang, &[&screen.order_no]))];
-            // Said before the decision: what the order lacks for approval.
-            for gap in screen.gaps() {
+            // Said before the decision: what the order lacks for approval, and then it is
+            // not asked for but offered to be returned.
+            let gaps = screen.gaps();
+            let title = if gaps.is_empty() { T::ApproveTitle } else { T::ApproveNotReadyTitle };
+            let mut lines = vec![Line::from(title.fill(lang, &[&screen.order_no]))];
+            for gap in gaps {
                 lines.push(match gap {
                     ApprovalGap::NoSignedForm => Line::from(T::ApproveNoSignedForm.get(lang)).style(theme.warning),
                     ApprovalGap::NotVerified => Line::from(T::ApproveNoRealname.get(lang)).style(theme.warning),
