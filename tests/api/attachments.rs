@@ -245,7 +245,7 @@ async fn a_chunked_body_over_the_limit_is_refused_as_too_large(db: Db) {
     );
     let html = response.text().await.expect("page");
     assert!(
-        html.contains("文件太大") && html.contains("href=\"/apply\""),
+        html.contains("文件太大") && html.contains("href=\"/apply?step=scan&amp;too_large=1\""),
         "{html}"
     );
     app.finish().await;

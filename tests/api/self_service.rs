@@ -1900,6 +1900,17 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
     assert_eq!(on.location.as_deref(), Some("/apply?step=form"));
     let entry = browser.get_once("/apply").await;
     assert_eq!(entry.location.as_deref(), Some("/apply?step=scan"));
+    // Back from the page refusing a photo over the limit (refused before anything read
+    // it): the limit said beside the upload.
+    let back = browser.get("/apply?step=scan&too_large=1").await;
+    assert!(back.html.contains("上传不能超过"), "{}", back.html);
+    assert!(
+        !browser
+            .get("/apply?step=scan")
+            .await
+            .html
+            .contains("上传不能超过")
+    );
 
     // A street changed while switching language, then put back as it was: no change to
     // the paper — the same reference, not printed again.

@@ -230,6 +230,9 @@ pub struct Look {
     moved: Option<String>,
     /// Every project listed, not only the first few.
     all: Option<String>,
+    /// Back from the page refusing an upload over the platform's limit (refused before
+    /// anything read it): said beside the upload, instead of what was refused before.
+    too_large: Option<String>,
     /// The application the address was given for (the review step's): Back to it once it
     /// has become an order leads to that order, not to a new, blank application.
     draft: Option<String>,
@@ -324,6 +327,16 @@ pub async fn page(
         all_projects: look.all.is_some(),
     };
     let errors = match &refused {
+        _ if look.too_large.is_some() && step == Step::Scan => vec![(
+            "scan".to_owned(),
+            ctx.t(T::WebScanLabel).to_owned(),
+            T::ProblemTooLargeDetail.fill(
+                ctx.lang,
+                &[&crate::server::error::human_bytes(
+                    state.config.max_upload_bytes,
+                )],
+            ),
+        )],
         Some(refused) => match steps::refusal(&view, refused).await {
             Ok(errors) => errors,
             Err(e) => return failed(ctx, e),

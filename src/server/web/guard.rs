@@ -457,7 +457,7 @@ fn not_a_page(state: &AppState, lang: Lang, path: String, status: StatusCode) ->
 /// how large a file may be, with the way back to the page it came from.
 pub fn too_large_page(state: &AppState, lang: Lang, path: String, limit_bytes: usize) -> Response {
     let back = match path.rsplit_once('/') {
-        Some(("/apply", _)) => "/apply".to_owned(),
+        Some(("/apply", _)) => "/apply?step=scan&too_large=1".to_owned(),
         Some((order, "voucher" | "correction")) if order.starts_with("/orders/") => {
             order.to_owned()
         }

@@ -332,7 +332,11 @@ fn the_approval_says_when_there_is_no_signed_form() {
         key(&mut app, KeyCode::Char('a'));
         let screen = render(&app, 80, 24);
         // Asked to confirm, or (not ready) offered to return it instead.
-        let title = if with_form { "审核通过订单" } else { "还不能审核通过" };
+        let title = if with_form {
+            "审核通过订单"
+        } else {
+            "还不能审核通过"
+        };
         assert!(screen.contains(title), "{screen}");
         assert_eq!(
             screen.contains("没有签字申请表的扫描件"),
