@@ -132,9 +132,11 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
 /// `path` with `lang=` set to `lang` (other parameters kept).
 pub fn with_lang(path: &str, lang: Lang) -> String {
     let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    // A page kept to be shown again (`answer=`) is kept as it was written, in its
+    // language: in the other, the address itself is shown afresh.
     let mut pairs: Vec<String> = query
         .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .filter(|p| !p.is_empty() && !p.starts_with("lang=") && !p.starts_with("answer="))
         .map(str::to_owned)
         .collect();
     pairs.push(format!("lang={}", lang.tag()));
@@ -174,6 +176,11 @@ mod tests {
         assert_eq!(
             with_lang("/apply?step=2&lang=en", Lang::ZhCn),
             "/apply?step=2&lang=zh-CN"
+        );
+        // A page kept to be shown again is in its own language: the address afresh.
+        assert_eq!(
+            with_lang("/m/invoice/t0?answer=OiPk&lang=zh-CN", Lang::En),
+            "/m/invoice/t0?lang=en"
         );
     }
 }
