@@ -78,6 +78,9 @@ macro_rules! web_texts {
             WebCodeDailyLimit => "该号码今天获取验证码的次数已达上限，请明天再试或拨打客服电话。", "This number has had today's codes; try again tomorrow or call the hotline.";
             WebCodeAddressLimit => "从这个网络请求的验证码过多，请于 {0} 后再试；急办请拨打客服电话 {1}。", "Too many codes have been asked for from this network: try again after {0}, or call {1} if it is urgent.";
             WebCodeLocked => "验证码错误次数过多，该号码已锁定至 {0}。", "Too many wrong codes: this number is locked until {0}.";
+            WebCodeLockedTitle => "这个号码暂时不能登录", "This number cannot sign in for now";
+            WebCodeLockedNext => "验证码错误次数过多，该号码已锁定至 {0}，在此之前任何验证码都不能登录。请到时再来；急需办理请致电 {1}。", "Too many wrong codes: this number is locked until {0}, and no code signs in before then. Come back then, or call {1} if it is urgent.";
+            WebSignInOtherNumber => "用其他手机号登录", "Sign in with another number";
             WebCodeShape => "验证码是 6 位数字", "The code is 6 digits";
             WebCodeWrong => "验证码不正确，还可尝试 {0} 次", "That code is not right. Tries left: {0}";
             WebCodeExpired => "验证码已过期或已使用，请重新获取", "The code has expired or was used; ask for a new one";

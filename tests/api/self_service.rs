@@ -1773,14 +1773,28 @@ async fn a_locked_number_asking_again_is_told_so_and_shown_no_code(db: Db) {
     } else {
         "000000"
     };
+    let mut last = None;
     for _ in 0..5 {
-        browser
-            .post(
-                "/login/code",
-                &[("phone", &phone), ("code", wrong), ("demo", &demo)],
-            )
-            .await;
+        last = Some(
+            browser
+                .post_follow(
+                    "/login/code",
+                    &[("phone", &phone), ("code", wrong), ("demo", &demo)],
+                )
+                .await,
+        );
     }
+    // The fifth wrong code: said locked until when, with the hotline, and nothing offered
+    // that cannot work then (no code field, no "send again", no demo code).
+    let locked = last.expect("tries").html;
+    assert!(
+        locked.contains("已锁定至") && locked.contains("400-"),
+        "{locked}"
+    );
+    for gone in ["name=\"code\"", "重新发送", "本次验证码为"] {
+        assert!(!locked.contains(gone), "{gone}: {locked}");
+    }
+    assert!(locked.contains("用其他手机号登录"), "{locked}");
     let again = browser
         .post_follow("/login", &[("phone", &phone), ("demo", &demo)])
         .await;

@@ -253,6 +253,21 @@ pub async fn code_page(
         }
         _ => (None, None),
     };
+    // Locked: no code signs in until then, so none is asked for, and none sent again.
+    if let (Some("locked"), Some(at)) = (query.said.as_deref(), query.at) {
+        let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        let title = ctx.t(T::WebCodeLockedTitle);
+        return page::page(
+            &code_ctx(ctx),
+            StatusCode::OK,
+            title,
+            html! {
+                h1.bad { (title) }
+                p role="status" { (ctx.fill(T::WebCodeLockedNext, &[&until_clock(at), &ctx.hotline])) }
+                p { a.button href=(format!("/login?next={target}")) { (ctx.t(T::WebSignInOtherNumber)) } }
+            },
+        );
+    }
     // Only the demo's built-in SMS log shows a code on the page.
     let demo_code = query.demo.filter(|d| {
         state.sms.name() == "log" && d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit())
