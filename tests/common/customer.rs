@@ -769,8 +769,9 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     let page = browser.get("/apply?step=form").await;
     let version = hidden(&page.html, "version");
     let mut changed = fields.clone();
-    changed.retain(|(k, _)| !matches!(*k, "street" | "version"));
+    changed.retain(|(k, _)| !matches!(*k, "street" | "version" | "email"));
     changed.push(("street", "麓山南路 2 号"));
+    changed.push(("email", "wang@example.com"));
     changed.push(("version", &version));
     let saved = browser.post("/apply", &changed).await;
     assert_eq!(
@@ -858,8 +859,16 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     let version = printed_again(browser).await;
     scan_the_print(browser, &version).await;
 
-    // Submit — twice, as an impatient thumb would: one order.
+    // Submit — twice, as an impatient thumb would: one order. What is submitted is shown
+    // first: the e-mail, the recipient, the address and the postal code each readable.
     let page = browser.get("/apply").await;
+    assert!(
+        page.html.contains("<dd>wang@example.com</dd>")
+            && page.html.contains("麓山南路 2 号<br>")
+            && page.html.contains("邮政编码 4100"),
+        "{}",
+        page.html
+    );
     let version = hidden(&page.html, "version");
     let draft = hidden(&page.html, "draft");
     let first = browser

@@ -565,8 +565,17 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
             @if let Some(identity) = view.identity {
                 dt { (ctx.t(if organisation { T::WebHandler } else { T::FieldApplicant })) } dd { (identity_line(identity)) }
             }
+            // Where the invoice and notices go, when given.
+            @if !f.email.trim().is_empty() {
+                dt { (ctx.t(T::FieldEmail)) } dd { (f.email) }
+            }
+            // Who receives it, then where: lines of their own, as on a parcel.
             dt { (ctx.t(T::WebMailing)) }
-            dd { (f.recipient) " " (f.recipient_phone) " " (crate::domain::address(&f.province, &f.city, &f.district, &f.street)) " " (f.postal_code) }
+            dd {
+                (f.recipient) " " (f.recipient_phone) br;
+                (crate::domain::address(&f.province, &f.city, &f.district, &f.street)) br;
+                (ctx.t(T::FormPostalCode)) " " (f.postal_code)
+            }
             dt { (ctx.t(T::WebStepScan)) }
             dd {
                 (view.row.scan_name.clone().unwrap_or_default())
