@@ -203,6 +203,13 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     let again = browser.post(&format!("/orders/{order_no}/pay"), &[]).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.html);
     assert_eq!(again.location.as_deref(), Some(cashier.as_str()));
+    // The cashier has its way back to the order, for a customer who will pay later.
+    let unpaid = PhonePage::open(&app.http, &cashier).await.expect("cashier");
+    assert!(
+        unpaid.html.contains(&format!("/orders/{order_no}\">")),
+        "{}",
+        unpaid.html
+    );
     let paid = PhonePage::open(&app.http, &cashier)
         .await
         .expect("cashier")

@@ -83,6 +83,13 @@ pub(super) async fn cashier(
                 (form::token(&ctx))
                 div.actions { button type="submit" { (ctx.t(T::PagePayButton)) } }
             }
+            // Not paying now: back to the order (it waits for payment), or, opened from
+            // the counter's screen or a text, to the customer's own pages.
+            @if let Some(url) = &back {
+                p { a href=(url) { (ctx.t(T::PagePayBackToOrder)) } }
+            } @else {
+                p { a href="/" { (ctx.t(T::PagePayMyOrders)) } }
+            }
         },
     )
 }
