@@ -226,6 +226,24 @@ async fn labels_print_for_the_chosen_orders_with_full_addresses(db: Db) {
     }
     assert!(text.contains("王小明") && text.contains("赵小红"), "{text}");
     assert!(text.contains("麓山南路"), "{text}");
+    // An organisation's parcel names it on its label, for its front desk.
+    let body = app.new_org_order_body("孙七").await;
+    let org = app
+        .client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("org order");
+    let org = app.pay(&org).await;
+    let org = app
+        .act(&app.reviewer, &org, Action::Approve, Default::default())
+        .await;
+    let pdf = app
+        .client(&app.mailroom)
+        .mailing_labels(&[org.order_no.to_string()])
+        .await
+        .expect("labels");
+    let text = pdf_text(&pdf.bytes).replace(char::is_whitespace, "");
+    assert!(text.contains("湖南某某建设有限公司"), "{text}");
     // Printing full addresses is in each order's history.
     let history = app
         .client(&app.admin)

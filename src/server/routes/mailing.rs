@@ -171,16 +171,28 @@ pub async fn labels(
     for row in &rows {
         let mailing: MailingAddress = serde_json::from_str(&row.mailing_json)
             .map_err(|_| ApiError::Internal("corrupt stored mailing".into()))?;
+        // An organisation's parcel names it after the street, as a courier's form does:
+        // the front desk of a company takes it in.
+        let organisation = row
+            .organization_json
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<crate::api::Organization>(json).ok())
+            .map(|o| o.name)
+            .filter(|name| !name.trim().is_empty());
+        let mut address = crate::domain::address(
+            &mailing.province,
+            &mailing.city,
+            &mailing.district,
+            &mailing.street,
+        );
+        if let Some(name) = organisation {
+            address = format!("{address} {name}");
+        }
         labels.push(MailingLabel {
             order_no: row.order_no.clone(),
             recipient: mailing.recipient,
             phone: mailing.phone,
-            address: crate::domain::address(
-                &mailing.province,
-                &mailing.city,
-                &mailing.district,
-                &mailing.street,
-            ),
+            address,
             postal_code: mailing.postal_code,
             product: format!("{} {}", row.project_name, row.product_name),
             demo: parcel_mark(&state, row.payment_method.as_deref()),
