@@ -932,3 +932,38 @@ fn a_correction_in_the_timeline_names_what_changed_and_why_apart() {
         assert!(screen.contains(said), "{screen}");
     }
 }
+
+/// An order whose e-invoice was issued offers it again (`i`), to finance and the counter
+/// alike: a customer who lost the e-mail, or finance's own file.
+#[test]
+fn an_issued_invoice_is_printed_again_from_the_order() {
+    let mut order = order();
+    order.status = OrderStatus::Completed;
+    order.allowed_actions.clear();
+    let mut invoice = order.attachments[0].clone();
+    invoice.id = "inv1".into();
+    invoice.kind = ca_counter::api::AttachmentKind::Invoice;
+    invoice.filename = "电子发票.pdf".into();
+    invoice.content_type = "application/pdf".into();
+    order.attachments.push(invoice);
+    for (lang, offered) in [
+        (Lang::ZhCn, "i  打印电子发票"),
+        (Lang::En, "i  print the e-invoice"),
+    ] {
+        let mut app = opened(lang, order.clone());
+        operator(&mut app, "孙财务", Role::Finance);
+        open_order(&mut app, order.clone());
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(offered), "{screen}");
+        key(&mut app, KeyCode::Char('i'));
+        let jobs = app.take_jobs();
+        assert!(
+            sent::<orders::Request>(&jobs).iter().any(|r| matches!(
+                r,
+                orders::Request::PrintInvoice { attachment_id, .. } if attachment_id == "inv1"
+            )),
+            "{:?}",
+            sent::<orders::Request>(&jobs)
+        );
+    }
+}

@@ -43,6 +43,8 @@ pub enum Cmd {
     PrintNotice,
     /// Print the order's application form as it stands (to sign again).
     PrintForm,
+    /// Print (and keep) the order's issued e-invoice.
+    PrintInvoice,
     /// Ask again where the parcel is.
     Tracking,
     /// Type a tracking event (no tracking provider).
@@ -110,6 +112,14 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
     if env.shared.permits(Permission::RevealPersonalData) && !order.status.is_final() {
         out.push(('f', Cmd::PrintForm, T::ActionPrintForm.get(lang).to_owned()));
     }
+    // The e-invoice issued for it, again (a customer who lost the e-mail, finance's file).
+    if order
+        .attachments
+        .iter()
+        .any(|a| a.kind == crate::api::AttachmentKind::Invoice)
+    {
+        out.push(('i', Cmd::PrintInvoice, T::ActionPrintInvoice.get(lang).to_owned()));
+    }
     // A caller on the phone: the link to pay, or a fresh login code (both texted and
     // recorded; the code is never shown here) — listed with the rest, so the agent sees
     // what a key sends before pressing it.
@@ -149,7 +159,10 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             // Texts are for a caller on the phone: listed on the order, not in the footer
             // the counter's everyday keys need.
             // Nor is printing the form again, now and then.
-            out.push(if matches!(cmd, Cmd::SendLoginCode | Cmd::SendPaymentLink | Cmd::PrintForm) {
+            out.push(if matches!(
+                cmd,
+                Cmd::SendLoginCode | Cmd::SendPaymentLink | Cmd::PrintForm | Cmd::PrintInvoice
+            ) {
                 binding
             } else {
                 binding.footer()

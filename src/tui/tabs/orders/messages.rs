@@ -102,6 +102,13 @@ pub enum Request {
         /// The order.
         order_no: String,
     },
+    /// Print the order's issued e-invoice (its attachment).
+    PrintInvoice {
+        /// The order.
+        order_no: String,
+        /// The invoice's attachment.
+        attachment_id: String,
+    },
 }
 
 /// What came back.
@@ -178,7 +185,8 @@ pub enum Answer {
         /// The tracking now.
         result: Result<Tracking, ClientError>,
     },
-    /// Answer to [`Request::PrintNotice`] and [`Request::PrintForm`].
+    /// Answer to [`Request::PrintNotice`], [`Request::PrintForm`] and
+    /// [`Request::PrintInvoice`].
     PrintedNotice(Result<Printed, PrintError>),
     /// Answer to [`Request::Caller`]: `None` for a number the platform does not know.
     Caller {
@@ -282,6 +290,22 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 Answer::PrintedNotice(
                     fetch_and_print(&net, &name, client.order_application_form(&order_no)).await,
                 )
+            }
+            Request::PrintInvoice {
+                order_no,
+                attachment_id,
+            } => {
+                let name = format!("{order_no}-电子发票.pdf");
+                let fetch = async {
+                    client
+                        .attachment(&attachment_id)
+                        .await
+                        .map(|(_, bytes)| crate::api::PdfFile {
+                            bytes,
+                            unprintable: Vec::new(),
+                        })
+                };
+                Answer::PrintedNotice(fetch_and_print(&net, &name, fetch).await)
             }
             Request::PrintNotice { order_no } => {
                 let name = format!("{order_no}-补正告知书.pdf");

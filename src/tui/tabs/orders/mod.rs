@@ -532,6 +532,24 @@ impl Component for Orders {
                     });
                 }
             }
+            Cmd::PrintInvoice => {
+                let invoice = self.detail.as_ref().and_then(|d| {
+                    let order = d.order.as_ref()?;
+                    let invoice = order
+                        .attachments
+                        .iter()
+                        .rev()
+                        .find(|a| a.kind == crate::api::AttachmentKind::Invoice)?;
+                    Some((d.order_no.clone(), invoice.id.clone()))
+                });
+                if let Some((order_no, attachment_id)) = invoice {
+                    self.notice = Some(Notice::working());
+                    ctx.ask(Request::PrintInvoice {
+                        order_no,
+                        attachment_id,
+                    });
+                }
+            }
             Cmd::Tracking => {
                 if let Some(detail) = &mut self.detail {
                     // Typed in by the mailroom: nothing outside to ask, so say how it changes.
