@@ -19,6 +19,7 @@ on_both_databases!(
     two_instances_send_each_message_once_through_a_failing_gateway,
     refused_numbers_and_a_wrong_key_end_as_failed_for_the_administrator,
     a_message_whose_sender_died_mid_send_is_never_sent_again,
+    a_gateway_out_of_reach_never_puts_a_code_or_a_number_into_what_is_said,
 );
 
 fn config(gateway: &SmsGateway, dir: &std::path::Path, secret: &str) -> PlatformConfig {
@@ -237,5 +238,43 @@ async fn a_message_whose_sender_died_mid_send_is_never_sent_again(db: Db) {
     // `unknown` is never due again: nothing reached the gateway, nothing will.
     assert!(gateway.received().is_empty());
     assert!(store.due_sms("aliyun", 10).await.expect("due").is_empty());
+    app.finish().await;
+}
+
+/// The gateway out of reach: the failure is said (logged, and listed for the
+/// administrator) without the request's address, whose query holds the number and the
+/// template's variables — a login code would let whoever reads it sign in.
+async fn a_gateway_out_of_reach_never_puts_a_code_or_a_number_into_what_is_said(db: Db) {
+    let gateway = SmsGateway::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut config = config(&gateway, dir.path(), SECRET);
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let port = closed.local_addr().expect("address").port();
+    drop(closed);
+    if let Some(aliyun) = config.sms.aliyun.as_mut() {
+        aliyun.endpoint = format!("http://127.0.0.1:{port}");
+    }
+    let app = TestApp::spawn_with(db, config).await;
+    app.store()
+        .enqueue_sms(
+            "aliyun",
+            &sms::login_code("湖南CA", "13912340000", "606392"),
+        )
+        .await
+        .expect("enqueue");
+    let messages = settled(&app).await;
+    let said: Vec<&str> = messages
+        .iter()
+        .filter_map(|m| m.detail.as_deref())
+        .collect();
+    assert_eq!(said.len(), 1, "{messages:?}");
+    for secret in ["606392", "13912340000", "TemplateParam", "PhoneNumbers"] {
+        assert!(!said[0].contains(secret), "{secret}: {messages:?}");
+        assert!(
+            !messages[0].body.contains(secret) || secret.len() > 6,
+            "{messages:?}"
+        );
+    }
     app.finish().await;
 }

@@ -235,17 +235,21 @@ impl SmsProvider for AliyunSms {
             }
             let response = match request.send().await {
                 Ok(response) => response,
-                // No connection: nothing reached Aliyun.
+                // No connection: nothing reached Aliyun. Said without the address: its
+                // query holds the number and the template's variables (a login code).
                 Err(e) if e.is_connect() => {
-                    return Err(NotSent::Retry("connect".into(), e.to_string()));
+                    return Err(NotSent::Retry(
+                        "connect".into(),
+                        e.without_url().to_string(),
+                    ));
                 }
-                Err(e) => return Err(NotSent::Unknown(e.to_string())),
+                Err(e) => return Err(NotSent::Unknown(e.without_url().to_string())),
             };
             let status = response.status();
             let body = response
                 .text()
                 .await
-                .map_err(|e| NotSent::Unknown(e.to_string()))?;
+                .map_err(|e| NotSent::Unknown(e.without_url().to_string()))?;
             let answer: serde_json::Value = serde_json::from_str(&body).map_err(|_| {
                 if status.is_server_error() {
                     NotSent::Retry(status.as_u16().to_string(), body.clone())

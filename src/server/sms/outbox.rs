@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 
-use super::{Delivered, NotSent, SmsProvider};
+use super::{Delivered, NotSent, Outgoing, SmsProvider};
 use crate::config::SmsConfig;
 use crate::server::store::{SmsDone, Store, StoreError, now_ms};
 
@@ -96,6 +96,7 @@ pub async fn round(
             }
             Err(NotSent::Unknown(detail)) => SmsDone::Unknown { detail },
         };
+        let done = scrubbed(done, &outgoing);
         if let SmsDone::Failed { code, detail } | SmsDone::Retry { code, detail, .. } = &done {
             tracing::warn!(message = %outgoing.id, %code, %detail, attempt, "sms not taken by the gateway");
         }
@@ -104,4 +105,73 @@ pub async fn round(
             .await?;
     }
     Ok(())
+}
+
+/// `done` with the message's number and template variables (a login code among them)
+/// blanked wherever the gateway's words repeat them: what a failure says is logged and
+/// listed (`GET /sms`), where a code must never be read.
+fn scrubbed(done: SmsDone, outgoing: &Outgoing) -> SmsDone {
+    let scrub = |detail: String| {
+        let mut detail = detail;
+        let secrets = outgoing
+            .params
+            .values()
+            .map(String::as_str)
+            .chain([outgoing.phone.as_str()])
+            .filter(|v| v.trim().chars().count() >= 4);
+        for secret in secrets {
+            detail = detail.replace(secret.trim(), "••••••");
+        }
+        detail
+    };
+    match done {
+        SmsDone::Failed { code, detail } => SmsDone::Failed {
+            code,
+            detail: scrub(detail),
+        },
+        SmsDone::Retry {
+            code,
+            detail,
+            next_at,
+        } => SmsDone::Retry {
+            code,
+            detail: scrub(detail),
+            next_at,
+        },
+        SmsDone::Unknown { detail } => SmsDone::Unknown {
+            detail: scrub(detail),
+        },
+        sent => sent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever a gateway's answer repeats of the request (a proxy's error page quoting
+    /// its address, say) loses the number and the code before it is logged or kept.
+    #[test]
+    fn a_failure_is_said_without_the_number_or_the_code() {
+        let outgoing = Outgoing {
+            id: "m1".into(),
+            kind: super::super::SmsKind::LoginCode,
+            phone: "13912340000".into(),
+            params: [("code".to_owned(), "606392".to_owned())].into(),
+            body: String::new(),
+        };
+        let done = SmsDone::Retry {
+            code: "502".into(),
+            detail: "bad gateway for PhoneNumbers=13912340000&TemplateParam={\"code\":\"606392\"}"
+                .into(),
+            next_at: 0,
+        };
+        let SmsDone::Retry { detail, .. } = scrubbed(done, &outgoing) else {
+            panic!("still a retry");
+        };
+        assert!(
+            !detail.contains("606392") && !detail.contains("13912340000"),
+            "{detail}"
+        );
+    }
 }
