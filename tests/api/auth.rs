@@ -10,6 +10,7 @@ on_both_databases!(
     every_other_route_needs_a_valid_token,
     a_revoked_operator_is_locked_out,
     a_revoked_operators_open_event_stream_ends_before_the_next_change,
+    a_restored_operator_resuming_from_before_the_revocation_gets_every_event,
     a_revocation_by_another_process_ends_the_stream_within_seconds,
     me_names_the_operator_and_roles,
     revealing_personal_data_is_a_permission_and_is_audited,
@@ -205,6 +206,62 @@ async fn a_revoked_operators_open_event_stream_ends_before_the_next_change(db: D
         .err()
         .expect("reconnecting is refused");
     assert_eq!(refused.problem().map(|p| p.status), Some(401));
+    app.finish().await;
+}
+
+/// An operator revoked and restored (a new token), whose client resumes from an event
+/// before the revocation: the revocation read again ended the old token, not this one —
+/// the stream goes on with everything after (it closed at once, every time, and a client
+/// retrying by the rules never caught up).
+async fn a_restored_operator_resuming_from_before_the_revocation_gets_every_event(db: Db) {
+    use ca_counter::api::ServerEvent;
+    let app = TestApp::spawn(db).await;
+    let mut stream = app
+        .client(&app.support)
+        .events(None)
+        .await
+        .expect("subscribe");
+    let Some(ServerEvent::Hello { last_event_id }) = next_or_end(&mut stream, 5).await else {
+        panic!("hello");
+    };
+    drop(stream);
+    assert!(
+        app.store()
+            .revoke_operator("support-zhou")
+            .await
+            .expect("revoke")
+    );
+    let token = app
+        .store()
+        .restore_operator("support-zhou")
+        .await
+        .expect("restore")
+        .expect("a new token");
+    let before = app.submit("甲").await;
+    let mut stream = app
+        .client(&token)
+        .events(Some(last_event_id))
+        .await
+        .expect("resume");
+    match next_or_end(&mut stream, 5).await {
+        Some(ServerEvent::Order(e)) => assert_eq!(e.order_no, before.order_no),
+        other => panic!("the order made after the restore arrives: {other:?}"),
+    }
+    let after = app.submit("乙").await;
+    match next_or_end(&mut stream, 5).await {
+        Some(ServerEvent::Order(e)) => assert_eq!(e.order_no, after.order_no),
+        other => panic!("the stream goes on: {other:?}"),
+    }
+    // The old token, resuming the same way, is refused.
+    let refused = app
+        .client(&app.support)
+        .events(Some(last_event_id))
+        .await
+        .err();
+    assert_eq!(
+        refused.and_then(|e| e.problem().map(|p| p.status)),
+        Some(401)
+    );
     app.finish().await;
 }
 

@@ -95,8 +95,10 @@ pub async fn stream(
         store: state.store.clone(),
         live,
         after,
+        opened_at: published,
         catching_up,
         ended: false,
+        verify: false,
         pending,
     };
     let body = futures_util::stream::unfold(stream, |mut stream| async move {
@@ -146,6 +148,11 @@ struct Subscriber {
     /// The operator was revoked or the platform stops: what is pending goes out, then the
     /// stream ends.
     ended: bool,
+    /// The last event published when the stream opened (its token was checked then).
+    opened_at: i64,
+    /// A revocation of this operator from before the stream opened was read while
+    /// catching up: the token is asked about again (it was issued since, or not).
+    verify: bool,
     pending: VecDeque<Bytes>,
 }
 
@@ -155,6 +162,11 @@ impl Subscriber {
     /// reconnects with `Last-Event-ID`).
     async fn next(&mut self) -> Option<Bytes> {
         loop {
+            if std::mem::take(&mut self.verify)
+                && !still_valid(&self.store, &self.token_hash, &self.operator_id).await
+            {
+                self.ended = true;
+            }
             if !self.pending.is_empty() {
                 return self.flush().await;
             }
@@ -281,9 +293,15 @@ impl Subscriber {
                     self.pending.push_back(bytes.clone());
                 }
             }
-            // What came before is theirs, nothing after.
+            // What came before is theirs, nothing after. A revocation from before the
+            // stream opened (read again after `Last-Event-ID`) ended an earlier token,
+            // or this one in the moment before it opened: the token is asked about.
             Delivery::Revoked { operator_id } if *operator_id == self.operator_id => {
-                self.ended = true;
+                if event.seq <= self.opened_at {
+                    self.verify = true;
+                } else {
+                    self.ended = true;
+                }
             }
             Delivery::Revoked { .. } | Delivery::Nothing => {}
         }
