@@ -378,7 +378,11 @@ async fn serve(
     }
     let url = database_url(&config, &database);
     // A wrong setting is said before the port is taken (a port in use would hide it).
-    Platform::check_config(&config.platform).wrap_err("configuration")?;
+    // (It names the section and key; the file it is in, when there is one.)
+    Platform::check_config(&config.platform).wrap_err_with(|| match &config_path {
+        Some(path) => format!("in {}", path.display()),
+        None => "with no configuration file".to_owned(),
+    })?;
     let listener = tokio::net::TcpListener::bind(config.platform.listen)
         .await
         .wrap_err_with(|| format!("cannot listen on {}", config.platform.listen))?;

@@ -186,11 +186,12 @@ pub struct SmsTemplates {
     /// The customer's login code: `${code}`.
     pub login_code: String,
     /// A reminder to pay, sent by a support agent: `${order_no}`, `${amount}`, `${link}`.
-    /// Without it, those reminders fail (and say so in the outbox).
+    /// Required like the others: the platform does not start without it (it reads as
+    /// empty when left out, to be named with any other missing).
     #[serde(default)]
     pub payment_link: String,
     /// The order's mailing address was changed, to the applicant: `${order_no}`,
-    /// `${address}`. Without it, those messages fail (and say so in the outbox).
+    /// `${address}`. Required: the warning that a certificate's address was changed.
     #[serde(default)]
     pub address_changed: String,
 }

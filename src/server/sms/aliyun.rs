@@ -132,10 +132,32 @@ pub struct AliyunSms {
 impl AliyunSms {
     /// A client from `[platform.sms.aliyun]` (reads the secret's file).
     pub fn new(config: &AliyunSmsConfig) -> Result<AliyunSms, String> {
+        // Every kind of message the platform texts has its template: one without would
+        // fail for every customer it is for (the address-changed warning among them).
+        let t = &config.templates;
+        let missing: Vec<&str> = [
+            ("returned", &t.returned),
+            ("shipped", &t.shipped),
+            ("login_code", &t.login_code),
+            ("payment_link", &t.payment_link),
+            ("address_changed", &t.address_changed),
+        ]
+        .into_iter()
+        .filter(|(_, code)| code.trim().is_empty())
+        .map(|(name, _)| name)
+        .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "[platform.sms.aliyun] templates has no template code for {} (each kind of \
+                 message needs its own, approved in the Aliyun console; see \
+                 config.example.toml for their variables)",
+                missing.join(", ")
+            ));
+        }
         let secret = std::fs::read_to_string(&config.access_key_secret_file)
             .map_err(|e| {
                 format!(
-                    "cannot read {}: {e}",
+                    "[platform.sms.aliyun] access_key_secret_file: cannot read {}: {e}",
                     config.access_key_secret_file.display()
                 )
             })?
@@ -285,6 +307,29 @@ mod tests {
         assert_eq!(
             canonical_query(&[("SignName", "湖南CA"), ("PhoneNumbers", "13812345678")]),
             "PhoneNumbers=13812345678&SignName=%E6%B9%96%E5%8D%97CA"
+        );
+    }
+
+    /// A template left out is named at start, not found by the first customer it fails.
+    #[test]
+    fn every_kind_of_message_needs_its_template() {
+        let config = AliyunSmsConfig {
+            endpoint: "http://127.0.0.1:9".into(),
+            access_key_id: "LTAI".into(),
+            access_key_secret_file: "/nonexistent".into(),
+            sign_name: "湖南CA".into(),
+            templates: crate::config::SmsTemplates {
+                returned: "SMS_1".into(),
+                shipped: "SMS_2".into(),
+                login_code: "SMS_3".into(),
+                payment_link: String::new(),
+                address_changed: " ".into(),
+            },
+        };
+        let refused = AliyunSms::new(&config).err().unwrap_or_default();
+        assert!(
+            refused.contains("payment_link, address_changed") && !refused.contains("login_code"),
+            "{refused}"
         );
     }
 
