@@ -115,6 +115,15 @@ pub enum StoreError {
     /// Migrations failed.
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The directory a SQLite database was named in does not exist.
+    #[error(
+        "the directory {path} does not exist: correct database_url, or create it \
+         (mkdir -m 700) if the database is to live there"
+    )]
+    NoDirectory {
+        /// The directory.
+        path: String,
+    },
     /// The database directory could not be created.
     #[error("cannot create the database directory {path}: {source}")]
     Directory {
@@ -612,22 +621,40 @@ async fn search_pool(
         .connect_lazy_with(options))
 }
 
-/// Makes sure a SQLite URL creates its file and that the file's directory exists.
+/// Makes sure a SQLite URL creates its file, readable by its owner alone (it holds ID
+/// numbers, addresses and scans; SQLite gives its `-wal` and `-shm` files the same mode).
+/// Only the data directory is made when missing (0700): a database elsewhere whose
+/// directory does not exist is a typo more often than not, and would start empty.
 fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
     let rest = url.trim_start_matches("sqlite:");
     let rest = rest.strip_prefix("//").unwrap_or(rest);
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:"
-        && let Some(parent) = Path::new(path)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent).map_err(|source| StoreError::Directory {
-            path: parent.display().to_string(),
-            source,
-        })?;
-    }
     let mut query = query.to_owned();
+    let read_only = query.split('&').any(|p| p.starts_with("mode=ro"));
+    if path != ":memory:" && !read_only {
+        let file = Path::new(path);
+        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            if !parent.starts_with(crate::config::data_dir()) {
+                return Err(StoreError::NoDirectory {
+                    path: parent.display().to_string(),
+                });
+            }
+            private_dir(parent).map_err(|source| StoreError::Directory {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
+        if !file.exists() {
+            private_file(file).map_err(|source| StoreError::Directory {
+                path: file.display().to_string(),
+                source,
+            })?;
+        } else {
+            warn_if_shared(file);
+        }
+    }
     if !query.split('&').any(|p| p.starts_with("mode=")) {
         if !query.is_empty() {
             query.push('&');
@@ -635,6 +662,50 @@ fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
         query.push_str("mode=rwc");
     }
     Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// A directory (and those above it) only its owner may enter.
+fn private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// A new, empty database file only its owner may read (SQLite takes an empty file as an
+/// empty database).
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Made meanwhile (another instance starting): it is there.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Says so when an existing database file may be read by others than its owner.
+fn warn_if_shared(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                file = %path.display(),
+                mode = format!("{:o}", meta.permissions().mode() & 0o777),
+                "the database file may be read by other users of this machine \
+                 (it holds ID numbers, addresses and scans): chmod 600 it and its -wal and -shm files"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// A PostgreSQL URL naming this machine by a loopback address (`localhost`, `127.0.0.1`,
@@ -741,15 +812,28 @@ mod tests {
     }
 
     #[test]
-    fn sqlite_urls_create_their_file() {
+    fn sqlite_urls_create_their_file_for_its_owner_alone() {
         let dir = std::env::temp_dir().join(format!("cac-url-{}", new_id()));
+        // A directory that does not exist (outside the data directory): a typo, refused.
         let url = format!("sqlite://{}/sub/x.db", dir.display());
+        assert!(matches!(
+            prepare_sqlite_url(&url),
+            Err(StoreError::NoDirectory { .. })
+        ));
+        assert!(!dir.exists());
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let url = format!("sqlite://{}/x.db", dir.display());
         let prepared = prepare_sqlite_url(&url).unwrap_or_default();
         assert_eq!(
             prepared,
-            format!("sqlite://{}/sub/x.db?mode=rwc", dir.display())
+            format!("sqlite://{}/x.db?mode=rwc", dir.display())
         );
-        assert!(dir.join("sub").is_dir());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join("x.db")).map(|m| m.permissions().mode());
+            assert_eq!(mode.map(|m| m & 0o777).ok(), Some(0o600));
+        }
         let _ = std::fs::remove_dir_all(dir);
         assert_eq!(
             prepare_sqlite_url("sqlite:x.db?mode=ro").unwrap_or_default(),
