@@ -620,11 +620,11 @@ async fn no_active_operator(store: &Store, name: &str) -> color_eyre::eyre::Repo
     }
 }
 
-/// Who runs this command, as the operator log names them: the system user and host.
+/// Who runs this command, as the operator log names them: the system user and host. The
+/// user is the process's own (its uid, named from `/etc/passwd`), not `$USER`, which the
+/// caller sets as they like (and systemd and containers leave unset).
 fn command_runner() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".into());
+    let user = system_user().unwrap_or_else(|| "unknown".into());
     let host = std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|h| h.trim().to_owned())
@@ -632,6 +632,34 @@ fn command_runner() -> String {
         .or_else(|| std::env::var("HOSTNAME").ok())
         .unwrap_or_else(|| "localhost".into());
     format!("{user}@{host} (ca-counter operator)")
+}
+
+/// The name (and uid) of the user this process runs as.
+fn system_user() -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // `/proc/self` belongs to the process's user.
+        let uid = std::fs::metadata("/proc/self").ok()?.uid();
+        let name = std::fs::read_to_string("/etc/passwd")
+            .ok()
+            .and_then(|passwd| {
+                passwd.lines().find_map(|line| {
+                    let mut fields = line.split(':');
+                    let name = fields.next()?;
+                    let id = fields.nth(1)?;
+                    (id.parse::<u32>().ok() == Some(uid)).then(|| name.to_owned())
+                })
+            });
+        Some(match name {
+            Some(name) => name,
+            None => format!("uid {uid}"),
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        std::env::var("USERNAME").ok()
+    }
 }
 
 fn ca_counter_time(ms: i64) -> String {

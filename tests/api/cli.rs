@@ -198,8 +198,14 @@ fn operator_add_prints_the_token_alone_on_the_last_line_and_it_works_while_servi
     // New roles, taken by the platform as soon as its event reader reads the change (every
     // 2 s on SQLite for another process's), not when its memory of the token runs out (5 s):
     // a demotion takes effect like a revocation.
-    let (ok, _, stderr) = env.run(&["operator", "roles", "李柜员", "--role", "support"]);
-    assert!(ok, "{stderr}");
+    // (Run by someone who says they are someone else: the log names who they are.)
+    let ok = env
+        .command(&["operator", "roles", "李柜员", "--role", "support"])
+        .env("USER", "mallory")
+        .env("LOGNAME", "mallory")
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok);
     let started = std::time::Instant::now();
     loop {
         let (status, body) = get(&format!("{base}/api/v1/me"), Some(&restored));
@@ -259,6 +265,19 @@ fn operator_add_prints_the_token_alone_on_the_last_line_and_it_works_while_servi
         "{stdout}"
     );
     assert!(stdout.contains("(ca-counter operator)"), "{stdout}");
+    let me = Command::new("id")
+        .arg("-un")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .expect("id -un");
+    let roles = stdout
+        .lines()
+        .find(|l| l.contains("李柜员") && l.contains("roles"))
+        .unwrap_or_default();
+    assert!(
+        roles.contains(&format!("{me}@")) && !roles.contains("mallory"),
+        "{stdout}"
+    );
 }
 
 #[test]
