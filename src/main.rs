@@ -337,7 +337,8 @@ async fn open_store(config: &Config, args: &DatabaseArgs) -> Result<Store> {
         .wrap_err_with(|| format!("cannot open the database {}", redact(&url)))
 }
 
-/// The URL without a password, for messages.
+/// The URL without a password (in its credentials or as a `password=` parameter), for
+/// messages.
 fn redact(url: &str) -> String {
     let Some(scheme) = url.find("://") else {
         return url.to_owned();
@@ -345,12 +346,25 @@ fn redact(url: &str) -> String {
     let rest = &url[scheme + 3..];
     // The credentials end at the last `@` before the path: a password may hold `@`.
     let authority = rest.find(['/', '?']).map_or(rest, |end| &rest[..end]);
-    match authority.rfind('@') {
+    let without = match authority.rfind('@') {
         Some(at) => match authority[..at].split_once(':') {
             Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &rest[at..]),
             None => url.to_owned(),
         },
         None => url.to_owned(),
+    };
+    match without.split_once('?') {
+        Some((base, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{base}?{}", query.join("&"))
+        }
+        None => without,
     }
 }
 
@@ -681,4 +695,22 @@ fn ca_counter_time(ms: i64) -> String {
 fn pad_columns(text: &str, columns: usize) -> String {
     let width = unicode_width::UnicodeWidthStr::width(text);
     format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_password_is_never_shown() {
+        assert_eq!(
+            redact("postgres://app:s3cr@t@db.example/ca?sslmode=require"),
+            "postgres://app:***@db.example/ca?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgres://app@127.0.0.1:5432/ca?password=S3cretQ&sslmode=disable"),
+            "postgres://app@127.0.0.1:5432/ca?password=***&sslmode=disable"
+        );
+        assert_eq!(redact("sqlite:///var/lib/x.db"), "sqlite:///var/lib/x.db");
+    }
 }
