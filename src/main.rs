@@ -413,7 +413,7 @@ async fn serve(
             .unwrap_or_else(|| "defaults".into()),
     );
     eprintln!(
-        "phones reach it at {}; stop with Ctrl-C",
+        "phones are sent to {}; stop with Ctrl-C",
         platform.public_base_url()
     );
     let public = platform.public_base_url();
@@ -424,10 +424,16 @@ async fn serve(
         .next()
         .unwrap_or_default();
     if config::is_unreachable_host(host) {
+        // 0.0.0.0 (or ::) listens on every interface, but is no address to open.
+        let what = if host.starts_with("0.0.0.0") || host.starts_with("[::]") {
+            "means every interface of this machine, not an address a phone can open"
+        } else {
+            "is this machine only"
+        };
         eprintln!(
-            "warning: {host} is this machine only — QR codes and text messages will send phones \
-             to an address they cannot open; set [platform] public_base_url to the address \
-             phones reach (every instance the same)"
+            "warning: {host} {what} — QR codes and text messages will send phones to an \
+             address they cannot open; set [platform] public_base_url to the address phones \
+             reach (every instance the same)"
         );
     }
     // Every built-in stand-in says it is one, on the first screen an operator reads.

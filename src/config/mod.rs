@@ -773,6 +773,13 @@ impl Config {
             p.mailing.invoice_link_days.into(),
             1,
         );
+        // 快递100 bills each query and blocks a number asked about too often.
+        at_least(
+            mailing,
+            "tracking_refresh_minutes",
+            p.mailing.tracking_refresh_minutes.into(),
+            30,
+        );
         let sms = "platform.sms";
         at_least(sms, "max_attempts", p.sms.max_attempts.into(), 1);
         at_least(sms, "poll_ms", p.sms.poll_ms.into(), 1);
@@ -1020,6 +1027,10 @@ mod tests {
             ("[platform]\npayment_qr_minutes = 0\n", "payment_qr_minutes"),
             ("[platform]\nhotline = \"\"\n", "hotline"),
             ("[platform.sms]\nmax_attempts = 0\n", "max_attempts"),
+            (
+                "[platform.mailing]\ntracking_refresh_minutes = 5\n",
+                "tracking_refresh_minutes",
+            ),
             ("[platform.http]\nevent_backlog = 0\n", "event_backlog"),
             (
                 "[platform]\npublic_base_url = \"ca.example.cn\"\n",

@@ -129,6 +129,7 @@ web_texts! { messaging_texts;
     ErrOrderNo => "订单号格式不对（例如 HN20261128000001）", "not an order number (like HN20261128000001)";
     ErrReasonRequired => "请填写原因", "a reason is required";
     ErrOneOf => "只能是以下之一：{0}", "must be one of: {0}";
+    ErrBetween => "应为 {0} 到 {1} 之间的整数", "must be a whole number from {0} to {1}";
     ErrNoSuchProject => "没有这个项目", "there is no such project";
     ErrFormNeedsReference => "打印申请表需要申请编号（1–32 位字母或数字），签字扫描件靠它找到申请", "printing the form needs an application reference (1–32 letters or digits): the signed scan is matched by it";
     ErrListedTwice => "{0} 重复出现", "{0} is listed twice";

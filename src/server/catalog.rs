@@ -145,14 +145,24 @@ impl Catalog {
 }
 
 impl CatalogProduct {
-    /// The price in fen.
+    /// The price in fen: at least a fen (a certificate given away is not sold through a
+    /// cashier; Alipay takes nothing under ¥0.01).
     pub fn price_fen(&self) -> Result<i64, CatalogError> {
-        Money::parse_yuan(&self.price).map(Money::fen).map_err(|e| {
-            CatalogError(format!(
-                "product {}: price {:?}: {e}",
+        let fen = Money::parse_yuan(&self.price)
+            .map(Money::fen)
+            .map_err(|e| {
+                CatalogError(format!(
+                    "product {}: price {:?}: {e}",
+                    self.code, self.price
+                ))
+            })?;
+        if fen < 1 {
+            return Err(CatalogError(format!(
+                "product {}: price {:?}: a price is at least 0.01 (yuan)",
                 self.code, self.price
-            ))
-        })
+            )));
+        }
+        Ok(fen)
     }
 }
 
@@ -377,5 +387,13 @@ mod tests {
             .map(|e| e.0)
             .unwrap_or_default();
         assert!(error.contains("product x"), "{error}");
+        let free: Result<Catalog, _> = toml::from_str(&text.replace("'abc'", "'0'"));
+        let error = free
+            .map(|c| c.check())
+            .ok()
+            .and_then(Result::err)
+            .map(|e| e.0)
+            .unwrap_or_default();
+        assert!(error.contains("at least 0.01"), "{error}");
     }
 }

@@ -389,5 +389,12 @@ async fn finance_pages_through_payments_with_what_reconciles_them(db: Db) {
     assert_eq!(refused.status(), 422);
     let problem: Problem = refused.json().await.expect("problem");
     assert_eq!(problem.errors[0].field, "limit", "{problem:?}");
+    // Said as the range it is, not as a list of one.
+    assert!(
+        problem.errors[0].message.contains("1")
+            && problem.errors[0].message.contains("500")
+            && !problem.errors[0].message.contains("one of"),
+        "{problem:?}"
+    );
     app.finish().await;
 }

@@ -536,7 +536,7 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
     };
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        errors.add("limit", Msg::with(T::ErrOneOf, ["1–200"]));
+        errors.add("limit", Msg::with(T::ErrBetween, ["1", "200"]));
     }
     // A cursor is a position in the list, not an order to find: its shape is enough.
     let cursor = match &query.cursor {

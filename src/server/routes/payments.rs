@@ -344,7 +344,10 @@ pub async fn list(
     }
     let limit = query.limit.unwrap_or(500);
     if !(1..=500).contains(&limit) {
-        return Err(ApiError::field("limit", Msg::with(T::ErrOneOf, ["1–500"])));
+        return Err(ApiError::field(
+            "limit",
+            Msg::with(T::ErrBetween, ["1", "500"]),
+        ));
     }
     let after = query
         .after
