@@ -22,7 +22,17 @@ use crate::config::HttpConfig;
 
 /// What a connection over the limit is told, whatever it asked.
 fn busy() -> Vec<u8> {
-    let body = r#"{"type":"https://ca-counter.invalid/problems/too-many-connections","title":"Service Unavailable","status":503,"code":"too_many_connections","detail":"The platform has as many connections as it serves; try again in a moment."}"#;
+    use crate::i18n::{Lang, T};
+    // Said before any request is read, so in both languages.
+    let both = |t: T| format!("{} / {}", t.get(Lang::ZhCn), t.get(Lang::En));
+    let body = serde_json::json!({
+        "type": "https://ca-counter.invalid/problems/too-many-connections",
+        "title": both(T::ProblemBusyTitle),
+        "status": 503,
+        "code": "too_many_connections",
+        "detail": both(T::ProblemBusyDetail),
+    })
+    .to_string();
     format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\n\
          retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",

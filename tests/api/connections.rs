@@ -82,6 +82,16 @@ async fn a_connection_over_the_limit_is_told_503_at_once() {
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     assert!(answer.contains("retry-after: 1"), "{answer}");
     assert!(answer.contains("too_many_connections"), "{answer}");
+    // Before any request is read, so said in both languages; its length as written.
+    assert!(
+        answer.contains("平台的连接数已满") && answer.contains("try again"),
+        "{answer}"
+    );
+    let (head, body) = answer.split_once("\r\n\r\n").expect("head and body");
+    assert!(
+        head.contains(&format!("content-length: {}", body.len())),
+        "{answer}"
+    );
     app.finish().await;
 }
 
