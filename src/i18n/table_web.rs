@@ -259,6 +259,7 @@ macro_rules! web_texts {
             WebResubmitNothing => "还没有上传补正材料：请先在上面上传。", "No correction has been uploaded yet: upload it above first.";
             WebParcel => "邮寄进度", "Parcel";
             WebParcelNoNews => "快递公司暂无新的进度。", "No news from the carrier yet.";
+            WebParcelTypedByStaff => "以上进度由工作人员录入，本平台不自动查询快递公司；最新进度可凭运单号在快递公司的网站、小程序或客服电话查询。", "These updates are typed in by our staff; this platform does not ask the carrier by itself. For the latest, look the tracking number up on the carrier's website, app or hotline.";
             WebParcelNoNewsManual => "暂无物流更新（本平台不自动查询快递公司）。可凭运单号在快递公司的网站、小程序或客服电话查询。", "No updates yet (this platform does not ask the carrier by itself). Look the tracking number up on the carrier's website, app or hotline.";
             WebInvoiceIntro => "证书已寄出。如需发票，请填写开票信息。", "The certificate is on its way. If you need an invoice, tell us whom to invoice.";
             WebInvoiceAsk => "申请发票", "Ask for the invoice";

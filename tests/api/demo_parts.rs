@@ -193,6 +193,26 @@ async fn a_parcel_no_one_tracks_says_so_on_the_customers_page() {
         page.html
     );
     assert!(!page.html.contains("快递公司暂无新的进度"), "{}", page.html);
+    // The recipient, the address and the postal code each on a line of their own.
+    assert!(page.html.contains("邮政编码 "), "{}", page.html);
+    // A step typed in by the mailroom: shown, and said to be typed in by staff.
+    app.client(&app.mailroom)
+        .add_tracking_step(
+            &no,
+            &ca_counter::api::NewTrackingStep {
+                state: "collected".into(),
+                context: "长沙邮区中心已收件".into(),
+                at: None,
+            },
+        )
+        .await
+        .expect("step");
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(
+        page.html.contains("长沙邮区中心已收件") && page.html.contains("由工作人员录入"),
+        "{}",
+        page.html
+    );
     // The hotline under every page is a number the phone dials with a tap.
     assert!(
         page.html

@@ -34,7 +34,8 @@ pub async fn queue(
         .review_queue(crate::api::QUEUE_LIMIT as i64)
         .await?;
     let checks = state.store.queue_scan_checks().await?;
-    let facts = state.store.queue_approval_facts().await?;
+    let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+    let facts = state.store.queue_approval_facts(&ids).await?;
     let items = rows
         .iter()
         .filter_map(|row| {

@@ -776,6 +776,7 @@ mod tests {
     #[tokio::test]
     async fn a_write_waiting_for_sqlites_lock_is_counted_until_it_has_it() -> StoreResult<()> {
         let dir = std::env::temp_dir().join(format!("cac-wait-{}", new_id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
         let url = format!("sqlite://{}/x.db", dir.display());
         let store = Store::open(&url, 3).await?;
         assert_eq!(store.writers_waiting(), 0);

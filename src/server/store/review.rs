@@ -249,12 +249,17 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
-    /// What approval asks of each order awaiting review, by order id: the identity its
-    /// customer was verified with, if any, and whether a scan of the signed form (or a
-    /// correction sent for it) is attached (`AttachmentKind::carries_signed_form`).
+    /// What approval asks of the orders `ids` (those the review queue lists), by order
+    /// id: the identity its customer was verified with, if any, and whether a scan of the
+    /// signed form (or a correction sent for it) is attached
+    /// (`AttachmentKind::carries_signed_form`).
     pub async fn queue_approval_facts(
         &self,
+        ids: &[String],
     ) -> StoreResult<std::collections::HashMap<String, ApprovalFacts>> {
+        if ids.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
         #[derive(sqlx::FromRow)]
         struct Row {
             id: String,
@@ -268,17 +273,26 @@ impl Store {
             .filter(|k| k.carries_signed_form())
             .map(AttachmentKind::as_str)
             .collect();
-        let marks: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 2)).collect();
+        let marks = |from: usize, count: usize| -> String {
+            (from..from + count)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let sql = format!(
             "SELECT o.id, c.name, c.id_number, c.realname_verified_at, \
              (SELECT COUNT(*) FROM attachments a WHERE a.order_id = o.id \
               AND a.kind IN ({})) AS signed_forms \
-             FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = $1",
-            marks.join(", ")
+             FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id IN ({})",
+            marks(1, kinds.len()),
+            marks(1 + kinds.len(), ids.len()),
         );
-        let mut query = sqlx::query_as::<_, Row>(&sql).bind(OrderStatus::PendingReview.as_str());
+        let mut query = sqlx::query_as::<_, Row>(&sql);
         for kind in kinds {
             query = query.bind(kind);
+        }
+        for id in ids {
+            query = query.bind(id);
         }
         let rows = query.fetch_all(&self.pool).await?;
         Ok(rows

@@ -363,7 +363,11 @@ async fn order_page(
             dd { (row.applicant_name) " " (crate::domain::mask_id_number(&row.id_number)) " " (row.phone) }
             @if let Some(m) = &mailing {
                 dt { (ctx.t(T::WebMailing)) }
-                dd { (m.recipient) " " (m.phone) " " (crate::domain::address(&m.province, &m.city, &m.district, &m.street)) " " (m.postal_code) }
+                dd {
+                    (m.recipient) " " (m.phone) br;
+                    (crate::domain::address(&m.province, &m.city, &m.district, &m.street)) br;
+                    (ctx.t(T::FormPostalCode)) " " (m.postal_code)
+                }
             }
         }
         (super::edit::link(ctx, row))
@@ -389,6 +393,10 @@ async fn order_page(
                                 @if let Some(place) = &event.location { " · " (place) }
                             }
                         }
+                    }
+                    // Typed in by the CA's staff: the carrier's own news may be newer.
+                    @if tracking.provider == "manual" {
+                        p.hint { (ctx.t(T::WebParcelTypedByStaff)) }
                     }
                 }
             }
