@@ -507,8 +507,15 @@ pub fn receipt(
     let correctable = row
         .status()
         .is_ok_and(|status| crate::domain::OrderPart::Mailing.editable_in(status, data.user_type));
+    let at_counter = row.channel != crate::domain::Channel::Online.as_str();
     if in_full && correctable {
-        notes.push(T::DocReceiptCheckAddress.fill(ZH, &[&state.config.hotline]));
+        // Online, nobody stands at a counter to be told.
+        let check = if at_counter {
+            T::DocReceiptCheckAddress
+        } else {
+            T::DocReceiptCheckAddressOnline
+        };
+        notes.push(check.fill(ZH, &[&state.config.hotline]));
     }
     notes.extend([
         T::DocReceiptNote2.get(ZH).to_owned(),
@@ -539,6 +546,7 @@ pub fn receipt(
             reference: format!("{} {}", T::DocOrderLabel.get(ZH), row.order_no),
             page_of: T::DocPageOf.get(ZH).to_owned(),
         },
+        at_counter,
         demo: state.demo.order_mark(row.payment_method.as_deref()),
     }
 }

@@ -582,6 +582,7 @@ fn the_receipt_notice_and_slip_print_with_the_built_in_font_alone() {
             stub_rows: vec![row("订单号", "HN20261203000009")],
             stub_signature: "申请人签收".into(),
             continued: Default::default(),
+            at_counter: true,
             demo: None,
         },
     )
@@ -790,6 +791,7 @@ fn long_names_and_addresses_stay_on_the_paper() {
                 reference: "订单号 HN20261203000009".into(),
                 page_of: "第 {0} 页 共 {1} 页".into(),
             },
+            at_counter: true,
             demo: Some("样例 · 演示  SAMPLE — DEMO".into()),
         },
     )

@@ -184,6 +184,13 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
         form.html
     );
 
+    // Its receipt is the customer's own: no counter's seal to stamp, no stub to tear off
+    // and keep, and the address checked online, not "tell the clerk".
+    let receipt = pdf_of(&browser, &format!("/orders/{order_no}/receipt.pdf")).await;
+    assert!(receipt.contains(&order_no), "{receipt}");
+    for counter_only in ["受理点（盖章）", "存根", "受理人员", "申请人签收"] {
+        assert!(!receipt.contains(counter_only), "{counter_only}: {receipt}");
+    }
     // My orders: the order, and its one next step.
     let mine = browser.get("/").await;
     assert!(mine.html.contains(&order_no), "{}", mine.html);

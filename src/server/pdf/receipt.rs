@@ -49,6 +49,9 @@ pub struct Receipt {
     pub demo: Option<String>,
     /// What its page after the first says, when the stub goes onto one of its own.
     pub continued: super::sheet::Continued,
+    /// Handed over at a counter: with the counter's seal and the stub the customer signs.
+    /// An order the customer submitted online has neither (nobody stamps or keeps it).
+    pub at_counter: bool,
 }
 
 /// Renders the receipt on one A4 page: the customer's part above the tear-off line, the
@@ -87,7 +90,7 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
     );
     let text_x = MARGIN + follow_side;
     // The counter's seal: room for a real 公章 (see `SEAL`).
-    let seal_w = SEAL;
+    let seal_w = if receipt.at_counter { SEAL } else { 0.0 };
     let seal_x = MARGIN + width - seal_w;
     let after = sheet.paragraph(
         text_x,
@@ -97,17 +100,30 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
         seal_x - text_x - 12.0,
         &receipt.follow.caption,
     );
-    sheet.dashed_rect(seal_x, y, seal_w, SEAL);
-    let seal = sheet.measure(&receipt.seal, 9.0);
-    sheet.text(
-        seal_x + (seal_w - seal) / 2.0,
-        y + SEAL / 2.0 + 3.0,
-        9.0,
-        receipt.seal.clone(),
-    );
-    y = (y + SEAL).max(after) + 10.0;
+    if receipt.at_counter {
+        sheet.dashed_rect(seal_x, y, seal_w, SEAL);
+        let seal = sheet.measure(&receipt.seal, 9.0);
+        sheet.text(
+            seal_x + (seal_w - seal) / 2.0,
+            y + SEAL / 2.0 + 3.0,
+            9.0,
+            receipt.seal.clone(),
+        );
+        y = (y + SEAL).max(after) + 10.0;
+    } else {
+        y = (y + follow_side).max(after) + 10.0;
+    }
     for note in &receipt.notes {
         y = sheet.paragraph(MARGIN, y, 10.0, 14.5, width, note) + 2.0;
+    }
+    // Online: nothing to tear off and keep.
+    if !receipt.at_counter {
+        if let Some(mark) = &receipt.demo {
+            sheet.demo_band(mark, DEMO_BASELINE);
+        }
+        let mut pages = vec![sheet];
+        stamp_codes(&mut pages, &receipt.code);
+        return super::sheet::finish_pages(pages, &receipt.title);
     }
 
     // The stub below a tear-off line; on a page of its own when long data (an
