@@ -131,6 +131,11 @@ pub struct PlatformConfig {
     pub ca_name: String,
     /// The service hotline printed on receipts.
     pub hotline: String,
+    /// The CA's QQ number for support, under every customer page ("" for none).
+    pub support_qq: String,
+    /// Another telephone for support (an office line), under every customer page ("" for
+    /// none).
+    pub support_phone: String,
     /// A font asked first for characters the built-in font lacks (rare ideographs).
     pub pdf_font: Option<PathBuf>,
     /// A text file with the application terms to show at the counter (default: built in).
@@ -257,6 +262,8 @@ impl Default for PlatformConfig {
             realname_minutes: 10,
             ca_name: "湖南CA".into(),
             hotline: "400-668-2666".into(),
+            support_qq: "4006682666".into(),
+            support_phone: "0731-85172903".into(),
             pdf_font: None,
             terms_file: None,
             terms_version: "2026-12".into(),

@@ -53,6 +53,8 @@ macro_rules! web_texts {
             WebDemoShort => "部分功能为演示，不产生真实效力（点此查看）", "some parts are stand-ins with no real effect (tap to see which)";
             WebDemoParts => "以下部分为演示替身，不产生真实效力：{0}。", "these parts are stand-ins and have no real effect: {0}.";
             WebHotline => "客服电话 {0}", "Hotline {0}";
+            WebSupportQq => "客服QQ {0}", "QQ {0}";
+            WebSupportPhone => "电话 {0}", "Telephone {0}";
             WebBackHome => "回到首页", "Back to the start";
             WebBackToPage => "返回上一页", "Back to the page";
             WebTryAgain => "出错了，请稍后再试；如一再出现，请拨打客服电话。", "Something went wrong. Try again in a moment; if it keeps happening, call the hotline.";

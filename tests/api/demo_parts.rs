@@ -213,7 +213,14 @@ async fn a_parcel_no_one_tracks_says_so_on_the_customers_page() {
         "{}",
         page.html
     );
-    // The hotline under every page is a number the phone dials with a tap.
+    // The hotline under every page is a number the phone dials with a tap; the CA's QQ and
+    // its office line beside it, as its own guide gives them.
+    assert!(
+        page.html.contains("客服QQ 4006682666")
+            && page.html.contains("<a href=\"tel:073185172903\">0731-85172903</a>"),
+        "{}",
+        page.html
+    );
     assert!(
         page.html
             .contains("<a href=\"tel:4006682666\">400-668-2666</a>"),

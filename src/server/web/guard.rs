@@ -412,6 +412,10 @@ fn plain_ctx(state: &AppState, lang: Lang, path: String) -> Ctx {
         lang,
         ca_name: state.config.ca_name.clone(),
         hotline: state.config.hotline.clone(),
+        support: (
+            state.config.support_qq.clone(),
+            state.config.support_phone.clone(),
+        ),
         here: path,
         signed_in: None,
         demo: state.demo.customer_names(lang).map(str::to_owned).collect(),

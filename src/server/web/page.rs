@@ -18,6 +18,8 @@ pub struct Ctx {
     pub ca_name: String,
     /// The hotline.
     pub hotline: String,
+    /// Support's QQ number and other telephone ("" for none).
+    pub support: (String, String),
     /// The path and query of this page, for the language switch to come back to.
     pub here: String,
     /// Whether a customer is signed in (their masked number).
@@ -111,11 +113,18 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                 }
                 footer {
                     // A number a phone can dial with one tap.
-                    @let dial: String = ctx.hotline.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-                    @if dial.is_empty() {
+                    @let dial = |number: &str| -> String { number.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect() };
+                    @if dial(&ctx.hotline).is_empty() {
                         (ctx.fill(T::WebHotline, &[&ctx.hotline]))
                     } @else {
-                        (ctx.fill(T::WebHotline, &[""])) a href=(format!("tel:{dial}")) { (ctx.hotline) }
+                        (ctx.fill(T::WebHotline, &[""])) a href=(format!("tel:{}", dial(&ctx.hotline))) { (ctx.hotline) }
+                    }
+                    @let (qq, phone) = &ctx.support;
+                    @if !qq.trim().is_empty() {
+                        " · " (ctx.fill(T::WebSupportQq, &[qq]))
+                    }
+                    @if !dial(phone).is_empty() {
+                        " · " (ctx.fill(T::WebSupportPhone, &[""])) a href=(format!("tel:{}", dial(phone))) { (phone) }
                     }
                 }
             }

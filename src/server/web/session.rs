@@ -61,6 +61,10 @@ pub fn context(parts: &Parts, state: &AppState) -> Ctx {
         lang,
         ca_name: state.config.ca_name.clone(),
         hotline: state.config.hotline.clone(),
+        support: (
+            state.config.support_qq.clone(),
+            state.config.support_phone.clone(),
+        ),
         here: here(parts),
         signed_in: None,
         demo: state.demo.customer_names(lang).map(str::to_owned).collect(),
