@@ -173,6 +173,23 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     assert!(form.html.contains("name=\"street\""), "{}", form.html);
     let first = clerk.order(&order_no, true).await.expect("order");
     assert_eq!(input_value(&form.html, "street"), first.mailing.street);
+    // The first order's address corrected meanwhile (the customer called): nothing was
+    // typed over the filled form, so it follows — the corrected address, not the old one.
+    let mut moved = first.mailing.clone();
+    moved.street = "桐梓坡路 99 号".into();
+    clerk
+        .update_order(
+            &order_no,
+            &ca_counter::api::OrderUpdate {
+                version: Some(first.version),
+                mailing: Some(moved),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected");
+    let form = browser.get("/apply?step=form").await;
+    assert_eq!(input_value(&form.html, "street"), "桐梓坡路 99 号");
     assert_eq!(
         input_value(&form.html, "recipient_phone"),
         first.mailing.phone

@@ -59,6 +59,9 @@ pub struct Draft {
     /// The form began with what this earlier order (its number) said: said on the form's
     /// page, to be checked.
     pub filled_from: Option<String>,
+    /// The fields as that order filled them: while nothing was typed over them, they
+    /// follow the order (corrected after a return) until the form is sent.
+    pub filled: Option<Box<Fields>>,
 }
 
 /// A step's form the platform refused, kept with the application so that the refusal is a
@@ -153,33 +156,52 @@ fn new_reference() -> String {
 
 /// The customer's draft, begun if there is none.
 async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow, Draft), ApiError> {
+    let blank = Fields {
+        phone: customer.phone.clone(),
+        recipient_phone: customer.phone.clone(),
+        ..Fields::default()
+    };
     if let Some(row) = state.store.draft_of(&customer.id).await? {
-        let draft = serde_json::from_str(&row.data_json).unwrap_or_default();
+        let draft: Draft = serde_json::from_str(&row.data_json).unwrap_or_default();
+        // Filled from an order, and nothing typed over it yet: what the order says now
+        // (its organisation corrected after a return, say), not what it said then.
+        let untouched = !draft.form_done && draft.filled.as_deref() == Some(&draft.fields);
+        if untouched
+            && let Some(fresh) = filled_from_last(state, customer, &blank).await?
+            && draft.filled.as_deref() != Some(&fresh.fields)
+        {
+            let next = Draft {
+                fields: fresh.fields.clone(),
+                filled: Some(Box::new(fresh.fields)),
+                filled_from: Some(fresh.order_no),
+                ..draft.clone()
+            };
+            let json =
+                serde_json::to_string(&next).map_err(|e| ApiError::Internal(e.to_string()))?;
+            // Another tab moved it on meanwhile: that one stands.
+            if state
+                .store
+                .save_draft(&customer.id, Some(row.version), &json, false)
+                .await?
+                .is_some()
+                && let Some(row) = state.store.draft_of(&customer.id).await?
+            {
+                return Ok((row, next));
+            }
+        }
         return Ok((row, draft));
     }
     let mut draft = Draft {
         reference: new_reference(),
-        fields: Fields {
-            phone: customer.phone.clone(),
-            recipient_phone: customer.phone.clone(),
-            ..Fields::default()
-        },
+        fields: blank.clone(),
         ..Draft::default()
     };
     // A customer who applied before starts from what their latest order said: the e-mail,
     // the organisation and where it was mailed (the form says so, to be checked).
-    if let Some(last) = state
-        .store
-        .last_details(&customer.id)
-        .await?
-        .and_then(|row| crate::server::present::last_order(&row))
-    {
-        draft.fields.take(
-            Some(last.email.unwrap_or_default()),
-            last.organization,
-            Some(last.mailing),
-        );
-        draft.filled_from = Some(last.order_no);
+    if let Some(fresh) = filled_from_last(state, customer, &blank).await? {
+        draft.fields = fresh.fields.clone();
+        draft.filled = Some(Box::new(fresh.fields));
+        draft.filled_from = Some(fresh.order_no);
     }
     let json = serde_json::to_string(&draft).map_err(|e| ApiError::Internal(e.to_string()))?;
     state
@@ -193,6 +215,38 @@ async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow,
         .ok_or_else(|| ApiError::Internal("draft vanished after saving".into()))?;
     let draft = serde_json::from_str(&row.data_json).unwrap_or(draft);
     Ok((row, draft))
+}
+
+/// The form's fields as the customer's latest order (not a cancelled one) fills them, over
+/// `blank`, with that order's number.
+struct Filled {
+    fields: Fields,
+    order_no: String,
+}
+
+async fn filled_from_last(
+    state: &AppState,
+    customer: &CustomerRow,
+    blank: &Fields,
+) -> Result<Option<Filled>, ApiError> {
+    let Some(last) = state
+        .store
+        .last_details(&customer.id)
+        .await?
+        .and_then(|row| crate::server::present::last_order(&row))
+    else {
+        return Ok(None);
+    };
+    let mut fields = blank.clone();
+    fields.take(
+        Some(last.email.unwrap_or_default()),
+        last.organization,
+        Some(last.mailing),
+    );
+    Ok(Some(Filled {
+        fields,
+        order_no: last.order_no,
+    }))
 }
 
 /// The customer's draft (stored row and contents) and their verified identity, if any.

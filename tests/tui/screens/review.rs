@@ -746,7 +746,7 @@ fn the_queue_marks_what_keeps_an_order_from_approval() {
     use ca_counter::domain::ApprovalGap;
     for (lang, marks) in [
         (Lang::ZhCn, "未实名 无签字扫描件"),
-        (Lang::En, "not verified"),
+        (Lang::En, "no ID check, no scan"),
     ] {
         let mut app = app(lang);
         operator(&mut app, "赵审核", Role::Reviewer);

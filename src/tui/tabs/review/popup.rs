@@ -123,6 +123,17 @@ impl Checklist {
                     self.checked[OTHER] = true;
                 }
             }
+            // Letters typed on another row are the start of "other": taken there, not lost.
+            KeyCode::Char(c)
+                if !on_other
+                    && !c.is_control()
+                    && key.modifiers.difference(crossterm::event::KeyModifiers::SHIFT).is_empty() =>
+            {
+                self.cursor = OTHER;
+                self.checked[OTHER] = true;
+                self.other.key(key);
+                self.error = None;
+            }
             _ if on_other => {
                 if self.other.key(key) {
                     self.error = None;
@@ -213,6 +224,17 @@ mod tests {
         assert!(!list.checked[OTHER]);
         list.key(key(KeyCode::Char(' ')));
         assert!(list.checked[OTHER], "Space ticks it again");
+    }
+
+    #[test]
+    fn letters_typed_on_another_row_go_to_other() {
+        let mut list = Checklist::default();
+        list.key(key(KeyCode::Down));
+        for c in "xyz".chars() {
+            list.key(key(KeyCode::Char(c)));
+        }
+        assert_eq!((list.cursor, list.other.text()), (OTHER, "xyz".to_owned()));
+        assert!(list.checked[OTHER]);
     }
 
     #[test]
