@@ -240,6 +240,13 @@ impl Action {
         matches!(self, Action::Approve | Action::Reject)
     }
 
+    /// True for actions that put material before review (the transfer's voucher, the
+    /// corrected files): whoever took one does not decide the order either, as whoever
+    /// submitted it does not — nobody checks their own proof of payment.
+    pub fn prepares_review(self) -> bool {
+        matches!(self, Action::UploadVoucher | Action::Resubmit)
+    }
+
     /// True for actions only a payment provider may perform.
     pub fn is_provider_only(self) -> bool {
         matches!(self, Action::Pay)

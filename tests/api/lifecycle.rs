@@ -15,6 +15,7 @@ on_both_databases!(
     two_reviewers_approving_at_the_same_moment_get_one_winner,
     a_clerk_calling_approve_is_forbidden,
     a_reviewer_cannot_approve_an_order_they_submitted,
+    a_reviewer_cannot_decide_an_order_whose_voucher_they_sent,
     a_stale_version_is_a_conflict_with_the_current_state,
     actions_ask_for_what_they_need,
     payment_is_confirmed_by_the_provider_not_by_hand,
@@ -388,6 +389,86 @@ async fn a_reviewer_cannot_approve_an_order_they_submitted(db: Db) {
         assert_eq!(refused.status, 403, "{action}");
         assert_eq!(refused.code, "self_review", "{action}");
     }
+    let approved = app
+        .act(&app.reviewer, &order, Action::Approve, Default::default())
+        .await;
+    assert_eq!(approved.status, OrderStatus::PendingShipment);
+    app.finish().await;
+}
+
+/// An operator who is clerk and reviewer sends the bank transfer's voucher of an order
+/// another clerk submitted: they do not decide it either — nobody checks their own proof
+/// of payment. Not offered, refused by the claim and by the decision, marked theirs in
+/// the queue; another reviewer approves it.
+async fn a_reviewer_cannot_decide_an_order_whose_voucher_they_sent(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let order = app
+        .act(
+            &app.clerk_reviewer,
+            &order,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    let both = app.client(&app.clerk_reviewer);
+    let voucher = both
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Voucher,
+            "voucher.jpg",
+            crate::common::voucher_jpeg(64, 48),
+        )
+        .await
+        .expect("voucher");
+    let order = app
+        .act(
+            &app.clerk_reviewer,
+            &order,
+            Action::UploadVoucher,
+            ActionRequest {
+                attachment_ids: vec![voucher.id],
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(order.status, OrderStatus::PendingReview);
+    let seen = both.order(&order.order_no, false).await.expect("order");
+    assert!(
+        !seen.allowed_actions.contains(&Action::Approve),
+        "{:?}",
+        seen.allowed_actions
+    );
+    let refused = both
+        .claim(&order.order_no, false)
+        .await
+        .err()
+        .and_then(|e| e.problem().map(|p| (p.status, p.code.clone())));
+    assert_eq!(refused, Some((403, "self_review".to_owned())));
+    let refused = problem(
+        both.act(
+            &order.order_no,
+            Action::Approve,
+            &ActionRequest {
+                version: Some(order.version),
+                ..Default::default()
+            },
+        )
+        .await,
+    );
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (403, "self_review")
+    );
+    assert!(refused.detail.contains("voucher"), "{refused:?}");
+    let queue = both.review_queue().await.expect("queue");
+    assert!(
+        queue
+            .items
+            .iter()
+            .any(|i| i.order.order_no == order.order_no && i.own),
+        "{queue:?}"
+    );
     let approved = app
         .act(&app.reviewer, &order, Action::Approve, Default::default())
         .await;

@@ -59,11 +59,8 @@ pub async fn act(
     };
     let version = version_seen(request.version, &headers)?;
     let row = find_order(&state, &order_no).await?;
-    if action.is_review_decision() && row.submitted_by == caller.operator.id {
-        return Err(ApiError::Forbidden {
-            code: "self_review",
-            detail: Msg::with(T::ProblemSelfReviewDetail, [row.order_no.as_str()]),
-        });
+    if action.is_review_decision() {
+        super::review::not_their_own(&state, &row, &caller.operator.id).await?;
     }
     // A ship whose first answer was lost, sent again: the same shipment, not a refusal.
     if action == Action::Ship

@@ -44,6 +44,15 @@ pub(super) async fn full_order(
 ) -> Result<Order, ApiError> {
     let attachments = state.store.attachments_of(&row.id).await?;
     let mut order = present::order(row, &attachments, caller, reveal)?;
+    // Not offered to whoever sent its voucher or corrected files either (the rule:
+    // `review::not_their_own`).
+    if order.allowed_actions.iter().any(|a| a.is_review_decision())
+        && super::review::not_their_own(state, row, &caller.operator.id)
+            .await
+            .is_err()
+    {
+        order.allowed_actions.retain(|a| !a.is_review_decision());
+    }
     order.trade_no = state.store.paid_trade_no(&row.id).await?;
     // Tax, bank and contact details: for those who issue invoices, or revealed (audited).
     if order.revealed

@@ -12,7 +12,7 @@ use crate::server::AppState;
 use crate::server::error::{ApiError, claim_conflict};
 use crate::server::extract::{Caller, JsonBody, parse_json};
 use crate::server::present::{claim, rfc3339, summary};
-use crate::server::store::{Claimed, now_ms};
+use crate::server::store::{Claimed, OrderRow, now_ms};
 
 use super::orders::find_order;
 
@@ -36,6 +36,7 @@ pub async fn queue(
     let checks = state.store.queue_scan_checks().await?;
     let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
     let facts = state.store.queue_approval_facts(&ids).await?;
+    let prepared = state.store.prepared_by(&caller.operator.id, &ids).await?;
     let items = rows
         .iter()
         .filter_map(|row| {
@@ -54,7 +55,7 @@ pub async fn queue(
                 deadline: Deadline::of(waited, promised, warn),
                 resubmissions: row.resubmissions,
                 claim: claim(row),
-                own: row.submitted_by == caller.operator.id,
+                own: row.submitted_by == caller.operator.id || prepared.contains(&row.id),
                 scan_check: crate::server::scan_match::kept(
                     checks.get(&row.id).map(String::as_str),
                     row,
@@ -105,13 +106,7 @@ pub async fn take(
         caller.require(Permission::Administer)?;
     }
     let row = find_order(&state, &order_no).await?;
-    if row.submitted_by == caller.operator.id {
-        // Whoever took the application does not review it.
-        return Err(ApiError::Forbidden {
-            code: "self_review",
-            detail: Msg::with(T::ProblemSelfReviewDetail, [row.order_no.as_str()]),
-        });
-    }
+    not_their_own(&state, &row, &caller.operator.id).await?;
     let lease = state.config.review.claim_minutes.max(1) * 60_000;
     let outcome = state
         .store
@@ -185,4 +180,30 @@ pub async fn release(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuses a review of `row` by `operator_id` when it is their own work: they submitted
+/// the order, or put its material before review (`Action::prepares_review`: the
+/// transfer's voucher, the corrected files) — nobody checks their own proof of payment.
+pub(crate) async fn not_their_own(
+    state: &AppState,
+    row: &OrderRow,
+    operator_id: &str,
+) -> Result<(), ApiError> {
+    let detail = if row.submitted_by == operator_id {
+        T::ProblemSelfReviewDetail
+    } else if state
+        .store
+        .prepared_by(operator_id, std::slice::from_ref(&row.id))
+        .await?
+        .contains(&row.id)
+    {
+        T::ProblemSelfReviewPrepared
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::Forbidden {
+        code: "self_review",
+        detail: Msg::with(detail, [row.order_no.as_str()]),
+    })
 }

@@ -249,6 +249,43 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
+    /// Of the orders `ids`, those whose material `operator_id` put before review
+    /// (`Action::prepares_review`: the transfer's voucher, the corrected files).
+    pub async fn prepared_by(
+        &self,
+        operator_id: &str,
+        ids: &[String],
+    ) -> StoreResult<std::collections::HashSet<String>> {
+        if ids.is_empty() {
+            return Ok(std::collections::HashSet::new());
+        }
+        let actions: Vec<&str> = crate::domain::Action::ALL
+            .into_iter()
+            .filter(|a| a.prepares_review())
+            .map(crate::domain::Action::as_str)
+            .collect();
+        let marks = |from: usize, count: usize| -> String {
+            (from..from + count)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sql = format!(
+            "SELECT DISTINCT order_id FROM order_history WHERE actor_id = $1 \
+             AND action IN ({}) AND order_id IN ({})",
+            marks(2, actions.len()),
+            marks(2 + actions.len(), ids.len()),
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql).bind(operator_id);
+        for action in actions {
+            query = query.bind(action);
+        }
+        for id in ids {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_all(&self.pool).await?.into_iter().collect())
+    }
+
     /// What approval asks of the orders `ids` (those the review queue lists), by order
     /// id: the identity its customer was verified with, if any, and whether a scan of the
     /// signed form (or a correction sent for it) is attached

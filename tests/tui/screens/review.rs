@@ -252,7 +252,7 @@ fn read_only_and_own_orders_are_opened_without_a_claim() {
     // And the reviewer is told why there is nothing to decide.
     let screen = render(&app, 80, 24);
     assert!(
-        screen.contains("本人受理的订单，须由其他审核人审核"),
+        screen.contains("本人受理或送审过材料的订单，须由其他审核人审核"),
         "{screen}"
     );
     // An administrator's own order: nothing to take over either.
@@ -270,7 +270,7 @@ fn read_only_and_own_orders_are_opened_without_a_claim() {
     });
     key(&mut app, KeyCode::Enter);
     let screen = render(&app, 80, 24);
-    assert!(screen.contains("本人受理的订单"), "{screen}");
+    assert!(screen.contains("本人受理或送审过材料的订单"), "{screen}");
     assert!(!screen.contains("接手"), "{screen}");
 }
 
