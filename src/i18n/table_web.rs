@@ -119,7 +119,7 @@ macro_rules! web_texts {
             PagePayBackToOrder => "返回我的订单", "Back to my order";
             PageRealnameBackToApply => "继续申请", "Go on with the application";
             WebRealnameDone => "我已在手机上完成", "I finished on my phone";
-            WebRealnameNotYet => "还没有收到手机上的认证结果。请用手机扫描下方二维码，在手机上完成后再点“我已在手机上完成”。", "No result from your phone yet. Scan the code below with your phone, finish there, then press “I finished on my phone” again.";
+            WebRealnameNotYet => "还没有收到手机上的认证结果。", "No result from your phone yet.";
             WebRealnameTriedNotYet => "手机上已尝试 {0} 次，还没有通过：{1}。还可尝试 {2} 次，请在手机上核对后再试。", "Tried {0} time(s) on your phone, not yet confirmed: {1}. {2} more tries; check what you typed on the phone and try again.";
             WebRealnameCodeLocked => "尝试次数已用完，这个二维码已失效。请重新显示二维码再试，或携带身份证到柜台办理。", "No tries are left on this code; it no longer works. Show a new code and try again, or bring your ID card to the counter.";
             WebRealnameCodeGone => "这个二维码已失效（超过有效时间，或已显示了新的二维码）。请重新显示二维码。", "This code no longer works (its time ran out, or a newer code was shown). Show a new code.";
@@ -217,6 +217,7 @@ macro_rules! web_texts {
             WebPayDemoCashier => "在线支付（演示收银台，不扣款）", "Pay online (demo cashier: nothing is charged)";
             WebPayTransfer => "改用银行转账", "Pay by bank transfer instead";
             WebPayScan => "请用支付宝扫描二维码付款，付款后回到本页。", "Scan this code with Alipay to pay, then come back to this page.";
+            WebPayScanDemo => "请用手机扫描二维码，打开演示收银台付款（演示，不扣款），付款后回到本页。", "Scan this code with your phone to open the demo cashier (a demo: nothing is charged), then come back to this page.";
             WebPayQrAlt => "支付宝付款二维码", "Alipay payment QR code";
             WebPaidDone => "我已付款，查看订单", "I have paid: see the order";
             WebTransferFromOrganisation => "请从本单位的对公账户转出；个人账户转入的款项不能作为单位付款。", "Transfer from the organisation's own bank account: money from a personal account is not the organisation's payment.";

@@ -543,6 +543,12 @@ async fn a_customer_pays_on_the_phone_in_alipays_mobile_cashier(db: Db) {
         "{}",
         shown.html
     );
+    // Alipay's own code: scanned with Alipay.
+    assert!(
+        shown.html.contains("请用支付宝扫描二维码付款"),
+        "{}",
+        shown.html
+    );
     assert_eq!(
         gateway
             .calls()

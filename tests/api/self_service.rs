@@ -29,6 +29,7 @@ on_both_databases!(
     a_refused_form_is_a_page_of_its_own_for_the_browser_that_sent_it,
     the_pcs_verification_code_is_never_kept_to_be_shown_again,
     i_finished_on_my_phone_says_where_the_check_stands,
+    the_demo_cashiers_code_on_a_pc_says_it_is_the_demo,
     a_support_agent_sees_where_a_caller_with_no_order_is_stuck,
     a_code_page_address_written_by_someone_else_shows_nothing_it_says,
     a_company_from_the_last_order_waits_through_a_persons_form,
@@ -2182,7 +2183,7 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
     );
 
     // Verified on the phone: on to choosing the certificate.
-    PhonePage::open(&app.http, &app.url(&phone_page))
+    let verified = PhonePage::open(&app.http, &app.url(&phone_page))
         .await
         .expect("verification page")
         .submit(
@@ -2194,7 +2195,15 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
             ],
         )
         .await
-        .expect("verified");
+        .expect("verified")
+        .text()
+        .await
+        .expect("html");
+    // The phone sends the customer back to the computer the code was shown on.
+    assert!(
+        verified.contains("回到电脑上点“我已在手机上完成”"),
+        "{verified}"
+    );
     let asked = finished_on_phone(&mut pc, &version, &token).await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.html);
     assert_eq!(asked.location.as_deref(), Some("/apply?step=project"));
@@ -2226,6 +2235,39 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
     let asked = finished_on_phone(&mut other, &version, &token).await;
     assert!(asked.html.contains("这个二维码已失效"), "{}", asked.html);
     assert!(asked.html.contains("value=\"realname\""), "{}", asked.html);
+    // The phone that opened the old code is told to scan the new one on the computer (not
+    // that a counter issued it).
+    let old = PhonePage::open(&app.http, &app.url(&format!("/m/realname/{token}")))
+        .await
+        .expect("old code");
+    assert!(
+        old.html.contains("请扫描电脑上显示的新二维码"),
+        "{}",
+        old.html
+    );
+    app.finish().await;
+}
+
+/// On a PC the order's pay page shows a code for the phone; with the demo cashier it says
+/// that it opens the demo cashier (nothing charged), not "scan with Alipay" (Alipay
+/// cannot pay it).
+async fn the_demo_cashiers_code_on_a_pc_says_it_is_the_demo(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let mut pc = Browser::with_agent(
+        &app,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    );
+    sign_in(&mut pc, &owner_phone(&app, order.order_no.as_str()).await).await;
+    let shown = pc
+        .post_follow(&format!("/orders/{}/pay", order.order_no), &[])
+        .await;
+    assert!(
+        shown.html.contains("打开演示收银台付款（演示，不扣款）")
+            && !shown.html.contains("支付宝扫描"),
+        "{}",
+        shown.html
+    );
     app.finish().await;
 }
 

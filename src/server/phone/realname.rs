@@ -95,6 +95,12 @@ fn finished(ctx: &Ctx, status: RealnameStatus, session: &RealnameRow) -> Respons
         RealnameStatus::Verified => (StatusCode::OK, Some("ok"), T::PageRealnameDone),
         RealnameStatus::Locked => (StatusCode::GONE, Some("bad"), T::PageRealnameLocked),
         RealnameStatus::Expired => (StatusCode::GONE, Some("bad"), T::PageRealnameExpired),
+        // Replaced by a newer code: where it was shown (their PC, or a counter's screen).
+        RealnameStatus::Superseded if online => (
+            StatusCode::GONE,
+            Some("bad"),
+            T::PageRealnameSupersededOnline,
+        ),
         RealnameStatus::Superseded => (StatusCode::GONE, Some("bad"), T::PageRealnameSuperseded),
         RealnameStatus::Pending => (StatusCode::OK, None, T::PageRealnameTitle),
     };
@@ -105,6 +111,8 @@ fn finished(ctx: &Ctx, status: RealnameStatus, session: &RealnameRow) -> Respons
         html! {
             h1 class=[class] { @if class == Some("ok") { "✓ " } (ctx.t(text)) }
             @if online {
+                // Begun on a PC (its code scanned with this phone): the way on is there.
+                @if class == Some("ok") { p { (ctx.t(T::PageRealnameBackToPc)) } }
                 p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
             } @else {
                 p { (ctx.t(T::PageRealnameBackToCounter)) }

@@ -747,7 +747,8 @@ pub async fn pay(
                 ctx.t(T::PagePayTitle),
                 html! {
                     h1 { (ctx.t(T::PagePayTitle)) }
-                    p { (ctx.t(T::WebPayScan)) }
+                    // The demo cashier's code is no Alipay code: said what it opens.
+                    p { (ctx.t(if state.sandbox.is_some() { T::WebPayScanDemo } else { T::WebPayScan })) }
                     img.qr src=(qr) alt=(ctx.t(T::WebPayQrAlt));
                     p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::WebPaidDone)) } }
                 },
