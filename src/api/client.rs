@@ -412,6 +412,15 @@ impl Client {
         Ok(found.into_iter().next())
     }
 
+    /// `GET /sign-ins?phone=`: how the number's sign-in to the customer's pages stands.
+    pub async fn sign_in_standing(&self, phone: &str) -> Result<SignInStanding, ClientError> {
+        self.send(
+            self.request(Method::GET, "/sign-ins")
+                .query(&[("phone", phone)]),
+        )
+        .await
+    }
+
     /// `GET /customers/{id}/identity`: a verified customer's name and ID number.
     pub async fn customer_identity(&self, id: &str) -> Result<VerifiedIdentity, ClientError> {
         self.send(self.request(Method::GET, &format!("/customers/{id}/identity")))

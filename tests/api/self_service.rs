@@ -1827,6 +1827,20 @@ async fn a_locked_number_asking_again_is_told_so_and_shown_no_code(db: Db) {
         assert!(!locked.contains(gone), "{gone}: {locked}");
     }
     assert!(locked.contains("用其他手机号登录"), "{locked}");
+    // Support, with the caller on the phone, reads the lock and until when (the number
+    // is nobody's customer yet: it never got in); never the code.
+    let support = app.client(&app.support);
+    let standing = support.sign_in_standing(&phone).await.expect("standing");
+    assert_eq!(standing.codes_today, 1, "{standing:?}");
+    assert!(standing.locked_until.is_some(), "{standing:?}");
+    assert!(support.find_customer(&phone).await.expect("find").is_none());
+    let nobody = support
+        .sign_in_standing(&unique_phone())
+        .await
+        .expect("a number never used");
+    assert_eq!(nobody, ca_counter::api::SignInStanding::default());
+    let bad = support.sign_in_standing("12345").await.err();
+    assert_eq!(bad.and_then(|e| e.problem().map(|p| p.status)), Some(422));
     let again = browser
         .post_follow("/login", &[("phone", &phone), ("demo", &demo)])
         .await;

@@ -308,6 +308,33 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     tui.send("13800000000\r");
     tui.wait_text("平台上也没有这个号码的客户", WAIT);
     assert!(!tui.screen().contains(&format!("{phone}13800000000")));
+    // A caller whose code "does not work": five wrong ones locked the number (never a
+    // customer: they never got in). Said, with until when.
+    let locked = crate::common::unique_phone();
+    let mut locked_out = crate::common::customer::Browser::new(&app);
+    locked_out.get("/login").await;
+    let sent = locked_out
+        .post_follow("/login", &[("phone", &locked)])
+        .await;
+    let demo = crate::common::customer::hidden(&sent.html, "demo");
+    let wrong = if demo.starts_with("000000") {
+        "111111"
+    } else {
+        "000000"
+    };
+    for _ in 0..5 {
+        locked_out
+            .post(
+                "/login/code",
+                &[("phone", &locked), ("code", wrong), ("demo", &demo)],
+            )
+            .await;
+    }
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    tui.send(&format!("{locked}\r"));
+    tui.wait_text("还没有登录成功过", WAIT);
+    tui.wait_text("验证码输错次数过多，已锁定至", WAIT);
     // In English, the same card.
     tui.send("/");
     tui.wait_text("/ 查找", WAIT);

@@ -119,3 +119,20 @@ pub struct OnlineApplication {
     /// When it last changed (RFC 3339).
     pub updated_at: String,
 }
+
+/// How a mobile number's sign-in to the customer's pages stands now:
+/// `GET /api/v1/sign-ins?phone=` — for a support agent with a caller whose code "does not
+/// work" (the number need not be a customer's yet: one becomes a customer by signing in).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SignInStanding {
+    /// Codes sent to it today (China's day; ten at most).
+    pub codes_today: i64,
+    /// When the last code was sent (RFC 3339).
+    #[serde(default)]
+    pub last_code_at: Option<String>,
+    /// Wrong codes typed since the last one was sent (five lock the number).
+    pub wrong_tries: i64,
+    /// Locked until then (RFC 3339): no code signs in before, and none is sent.
+    #[serde(default)]
+    pub locked_until: Option<String>,
+}

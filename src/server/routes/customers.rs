@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::api::{Customer, CustomerOnline, NewCustomer, Problem, VerifiedIdentity};
+use crate::api::{
+    Customer, CustomerOnline, NewCustomer, Problem, SignInStanding, VerifiedIdentity,
+};
 use crate::domain::{Permission, Phone};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
@@ -74,6 +76,30 @@ pub async fn find(
     Ok(Json(
         found.iter().map(|c| present::customer(c, reveal)).collect(),
     ))
+}
+
+/// How a mobile number's sign-in to the customer's pages stands now — codes sent today,
+/// the last one's time, wrong tries since, a lock and its end — for a support agent whose
+/// caller's code "does not work" (a number need not be a customer's yet: one becomes a
+/// customer by signing in). Never the code.
+#[utoipa::path(get, path = "/api/v1/sign-ins", params(CustomerQuery), responses(
+    (status = 200, body = SignInStanding),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<CustomerQuery>,
+) -> Result<Json<SignInStanding>, ApiError> {
+    caller.require(Permission::ViewOrders)?;
+    let phone = Phone::parse(&query.phone).map_err(|e| ApiError::field("phone", e))?;
+    let standing = state.store.sign_in_standing(phone.as_str()).await?;
+    Ok(Json(SignInStanding {
+        codes_today: standing.codes_today,
+        last_code_at: standing.last_code_at.map(present::rfc3339),
+        wrong_tries: standing.wrong_tries,
+        locked_until: standing.locked_until.map(present::rfc3339),
+    }))
 }
 
 /// Who a verified customer is, as their real-name verification established it: for the

@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(sms::list))
         .routes(routes!(reminders::login_code))
         .routes(routes!(customers::online))
+        .routes(routes!(customers::sign_in))
         .routes(routes!(reminders::payment_link))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))

@@ -117,6 +117,19 @@ struct CodeRow {
     sent_today: i64,
 }
 
+/// How a mobile number's sign-in stands ([`Store::sign_in_standing`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignInStanding {
+    /// Codes sent today (China's day).
+    pub codes_today: i64,
+    /// When the last code was sent (unix ms).
+    pub last_code_at: Option<i64>,
+    /// Wrong codes typed since it was sent.
+    pub wrong_tries: i64,
+    /// Locked until then (unix ms), when locked now.
+    pub locked_until: Option<i64>,
+}
+
 /// Where a customer stands on their own platform, for a support agent on the phone with
 /// them ([`Store::online_standing`]).
 #[derive(Debug, Clone, Default)]
@@ -143,6 +156,32 @@ impl Store {
             last_seen_at: last_seen_at.and_then(|(at,)| at),
             draft: self.draft_of(customer_id).await?,
             realname: self.latest_realname(customer_id).await?,
+        })
+    }
+
+    /// How `phone`'s sign-in stands now, for a support agent with a caller whose code does
+    /// not work: codes sent today, the last one's time, wrong tries since, the lock's end.
+    pub async fn sign_in_standing(&self, phone: &str) -> StoreResult<SignInStanding> {
+        let row: Option<CodeRow> = sqlx::query_as(
+            "SELECT code_hash, sent_at, expires_at, wrong, locked_until, day, sent_today \
+             FROM login_codes WHERE phone = $1",
+        )
+        .bind(phone)
+        .fetch_optional(&self.pool)
+        .await?;
+        let now = now_ms();
+        Ok(match row {
+            None => SignInStanding::default(),
+            Some(row) => SignInStanding {
+                codes_today: if row.day == china_day(now) {
+                    row.sent_today
+                } else {
+                    0
+                },
+                last_code_at: row.sent_at,
+                wrong_tries: row.wrong,
+                locked_until: row.locked_until.filter(|until| *until > now),
+            },
         })
     }
 

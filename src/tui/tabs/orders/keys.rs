@@ -232,7 +232,7 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
                 .footer(),
         );
     }
-    if matches!(&orders.caller, Some(Some(_)))
+    if orders.caller.as_ref().is_some_and(|c| c.customer.is_some())
         && orders.rows.is_empty()
         && env.shared.permits(Permission::TextCustomers)
     {

@@ -188,13 +188,24 @@ pub enum Answer {
     /// Answer to [`Request::PrintNotice`], [`Request::PrintForm`] and
     /// [`Request::PrintInvoice`].
     PrintedNotice(Result<Printed, PrintError>),
-    /// Answer to [`Request::Caller`]: `None` for a number the platform does not know.
+    /// Answer to [`Request::Caller`].
     Caller {
         /// The list query's number it answers.
         seq: u64,
         /// The customer and where they stand.
-        result: Result<Option<(Customer, CustomerOnline)>, ClientError>,
+        result: Result<CallerCard, ClientError>,
     },
+}
+
+/// A number searched for with no order: the customer who has it (`None`: nobody yet) and
+/// where they stand on their own platform, and how the number's sign-in stands (a caller
+/// whose code "does not work" may be locked out, customer or not).
+#[derive(Debug, Clone)]
+pub struct CallerCard {
+    /// The customer, and where they stand online.
+    pub customer: Option<(Customer, CustomerOnline)>,
+    /// The number's sign-in.
+    pub sign_in: crate::api::SignInStanding,
 }
 
 /// Runs a request.
@@ -274,13 +285,15 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
             },
             Request::Caller { seq, phone } => {
                 let result = async {
-                    match client.find_customer(&phone).await? {
+                    let customer = match client.find_customer(&phone).await? {
                         Some(customer) => {
                             let online = client.customer_online(&customer.id).await?;
-                            Ok(Some((customer, online)))
+                            Some((customer, online))
                         }
-                        None => Ok(None),
-                    }
+                        None => None,
+                    };
+                    let sign_in = client.sign_in_standing(&phone).await?;
+                    Ok(CallerCard { customer, sign_in })
                 }
                 .await;
                 Answer::Caller { seq, result }

@@ -104,9 +104,9 @@ pub struct Orders {
     pub search: Option<Input>,
     /// The last outcome.
     pub notice: Option<Notice>,
-    /// A search for a mobile number that found no order: the customer with that number
-    /// and where they stand on their own platform (`None` inside: nobody has it).
-    pub caller: Option<Option<(crate::api::Customer, crate::api::CustomerOnline)>>,
+    /// A search for a mobile number that found no order: who has it, where they stand on
+    /// their own platform, how the number's sign-in stands.
+    pub caller: Option<messages::CallerCard>,
 }
 
 impl Default for Orders {
@@ -494,7 +494,7 @@ impl Component for Orders {
             }
             Cmd::TrackingStep => self.open_form(ctx, FormKind::TrackingStep),
             Cmd::CallerLoginCode => {
-                if let Some(Some((customer, _))) = &self.caller {
+                if let Some((customer, _)) = self.caller.as_ref().and_then(|c| c.customer.as_ref()) {
                     self.notice = Some(Notice::working());
                     ctx.ask(Request::SendLoginCode {
                         order_no: String::new(),
@@ -937,7 +937,7 @@ impl Component for Orders {
                 }
                 // A caller's standing holds the platform's words (their page's step and
                 // messages): asked again in the new language.
-                if matches!(self.caller, Some(Some(_)))
+                if self.caller.as_ref().is_some_and(|c| c.customer.is_some())
                     && let Some(phone) = self.searched_phone()
                 {
                     ctx.ask(Request::Caller {

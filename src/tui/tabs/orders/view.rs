@@ -51,7 +51,7 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
         } else if !orders.fetch.loaded {
             Line::from(T::Loading.get(lang)).style(theme.dim)
         } else if let Some(caller) = &orders.caller {
-            let lines = caller_lines(caller.as_ref(), view);
+            let lines = caller_lines(caller, view);
             let message = Rect::new(
                 table_area.x + 1,
                 table_area.y + 1,
@@ -426,13 +426,17 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
 /// A number searched for with no order: who has it, and where they stand on their own
 /// platform — the step their page is at, what it last refused, their real-name check —
 /// so a support agent on the phone knows what the caller sees.
-fn caller_lines<'a>(
-    caller: Option<&(crate::api::Customer, crate::api::CustomerOnline)>,
-    view: &View,
-) -> Vec<Line<'a>> {
+fn caller_lines<'a>(card: &super::messages::CallerCard, view: &View) -> Vec<Line<'a>> {
     let (lang, theme) = (view.lang, view.theme);
-    let Some((customer, online)) = caller else {
-        return vec![Line::from(T::CallerUnknown.get(lang)).style(theme.dim)];
+    let sign_in = sign_in_lines(&card.sign_in, view);
+    let Some((customer, online)) = &card.customer else {
+        // Nobody has the number yet; one who asked for codes and never got in is said so.
+        if sign_in.is_empty() {
+            return vec![Line::from(T::CallerUnknown.get(lang)).style(theme.dim)];
+        }
+        let mut lines = vec![Line::from(T::CallerNotYetCustomer.get(lang)).style(theme.dim)];
+        lines.extend(sign_in);
+        return lines;
     };
     let when = |at: &str| format::datetime(at);
     let mut lines = vec![Line::from(vec![
@@ -493,5 +497,39 @@ fn caller_lines<'a>(
         }
         lines.push(Line::from(Span::styled(text, theme.warning)));
     }
+    lines.extend(sign_in);
     lines
+}
+
+/// How the number's sign-in stands, when there is something to say: locked (until when),
+/// or codes sent today and wrong ones typed since.
+fn sign_in_lines<'a>(sign_in: &crate::api::SignInStanding, view: &View) -> Vec<Line<'a>> {
+    let (lang, theme) = (view.lang, view.theme);
+    let clock = |at: &str| {
+        format::parse_time(at)
+            .map(|t| format::clock(t)[..5].to_owned())
+            .unwrap_or_default()
+    };
+    if let Some(until) = &sign_in.locked_until {
+        return vec![Line::from(Span::styled(
+            T::CallerSignInLocked.fill(lang, &[&clock(until)]),
+            theme.error,
+        ))];
+    }
+    if sign_in.codes_today == 0 && sign_in.wrong_tries == 0 {
+        return Vec::new();
+    }
+    let last = sign_in.last_code_at.as_deref().map(clock).unwrap_or_default();
+    let style = if sign_in.wrong_tries > 0 { theme.warning } else { theme.base };
+    vec![Line::from(Span::styled(
+        T::CallerSignInCodes.fill(
+            lang,
+            &[
+                &sign_in.codes_today.to_string(),
+                &last,
+                &sign_in.wrong_tries.to_string(),
+            ],
+        ),
+        style,
+    ))]
 }
