@@ -335,6 +335,11 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     tui.send(&format!("{locked}\r"));
     tui.wait_text("还没有登录成功过", WAIT);
     tui.wait_text("验证码输错次数过多，已锁定至", WAIT);
+    // Its last four digits find no order, and say the whole number finds the customer.
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    tui.send(&format!("{}\r", &locked[7..]));
+    tui.wait_text("请输入完整的 11 位手机号", WAIT);
     // In English, the same card.
     tui.send("/");
     tui.wait_text("/ 查找", WAIT);
@@ -346,6 +351,8 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     for line in tui.screen().lines() {
         assert!(!line.contains("这个手机号"), "{line}");
     }
+    // What the card offers is in the footer in English too (it was pushed off the line).
+    tui.wait_text("K text a login code", WAIT);
     tui.send("q");
     assert!(tui.wait_exit(WAIT), "quits cleanly");
     app.finish().await;

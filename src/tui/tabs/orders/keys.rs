@@ -197,10 +197,13 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
         out.extend(motion_bindings(Cmd::Move, lang, true));
         return out;
     }
+    // Nothing listed (a caller's card shown instead): no opening or sorting in the footer,
+    // so that what the card offers fits beside the search (`K`, in English too).
+    let listed = !orders.rows.is_empty();
     out.push(
         Binding::new(&[Key::code(KeyCode::Enter)], Cmd::Open, t(T::CmdOpen))
             .short(t(T::HintOpen))
-            .footer(),
+            .footer_if(listed),
     );
     out.push(
         Binding::new(&[Key::ch('/')], Cmd::Search, t(T::CmdSearch))
@@ -223,7 +226,7 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
     out.push(
         Binding::new(&[Key::ch('o')], Cmd::ToggleSort, t(T::CmdSort))
             .short(t(T::HintSort))
-            .footer(),
+            .footer_if(listed),
     );
     out.push(Binding::new(&[Key::ch('l')], Cmd::ToggleOnline, t(T::CmdOnlineOnly)));
     if !orders.query.is_empty() || orders.status.is_some() || orders.online_only {

@@ -62,6 +62,10 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
             return;
         } else if orders.query.is_empty() && orders.status.is_none() {
             Line::from(T::NoOrders.get(lang)).style(theme.dim)
+        } else if is_phone_tail(&orders.query) {
+            // The tail of a number finds orders; a customer with none is found by the
+            // whole number (the card): said, for the agent with a caller on the phone.
+            Line::from(T::NoMatchingOrdersPhoneTail.get(lang)).style(theme.dim)
         } else {
             Line::from(T::NoMatchingOrders.get(lang)).style(theme.dim)
         };
@@ -532,4 +536,10 @@ fn sign_in_lines<'a>(sign_in: &crate::api::SignInStanding, view: &View) -> Vec<L
         ),
         style,
     ))]
+}
+
+/// A search of 4 to 10 digits: the tail of a mobile number (or of an order number).
+fn is_phone_tail(query: &str) -> bool {
+    let digits = query.trim();
+    (4..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
