@@ -338,7 +338,8 @@ pub fn human_bytes(bytes: usize) -> String {
 pub struct RequestContext {
     /// From `Accept-Language`.
     pub lang: Lang,
-    /// From `X-Request-Id` when sane, else new.
+    /// The platform's own, new for every request (a client's `X-Request-Id` is logged
+    /// beside it, never taken for it).
     pub request_id: String,
 }
 
@@ -352,7 +353,11 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(Lang::from_accept_language)
         .unwrap_or_default();
-    let request_id = request
+    // The platform's own id for the request, new every time: it goes into the order's
+    // history, so a client may not choose it (it could name another's request). A
+    // client's own id, when sane, is logged beside it to correlate with their logs.
+    let request_id = super::store::new_id();
+    let client_request_id = request
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -361,8 +366,8 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
                 && v.len() <= 64
                 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        .map(str::to_owned)
-        .unwrap_or_else(super::store::new_id);
+        .unwrap_or_default()
+        .to_owned();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let logged_path = loggable_path(&path);
@@ -454,7 +459,8 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
     tracing::info!(
         target: "ca_counter::request",
         %method, path = %logged_path, status = response.status().as_u16(),
-        ms = started.elapsed().as_millis() as u64, client, request_id, "request"
+        ms = started.elapsed().as_millis() as u64, client, request_id, client_request_id,
+        "request"
     );
     response
 }

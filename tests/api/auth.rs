@@ -15,6 +15,7 @@ on_both_databases!(
     me_names_the_operator_and_roles,
     revealing_personal_data_is_a_permission_and_is_audited,
     a_caller_who_may_not_is_told_so_before_anything_they_sent_is_read,
+    the_request_id_in_an_orders_history_is_the_platforms_own,
 );
 
 async fn health_and_openapi_need_no_token(db: Db) {
@@ -469,5 +470,48 @@ async fn a_caller_who_may_not_is_told_so_before_anything_they_sent_is_read(db: D
         let problem: Problem = response.json().await.expect("problem");
         assert!(problem.errors.is_empty(), "{method} {path}: {problem:?}");
     }
+    app.finish().await;
+}
+
+/// A client's `X-Request-Id` never becomes the id an order's history records (it could
+/// name another's request, as a forged trail): the platform's own, new each time, is
+/// answered and recorded.
+async fn the_request_id_in_an_orders_history_is_the_platforms_own(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let chosen = "01a2478b-5a87-71cf-8bd0-4708e4a81635";
+    let answered = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{}/notes", order.order_no)))
+        .bearer_auth(&app.clerk)
+        .header("x-request-id", chosen)
+        .json(&serde_json::json!({ "text": "客户来电" }))
+        .send()
+        .await
+        .expect("note");
+    assert!(answered.status().is_success(), "{:?}", answered.status());
+    let id = answered
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!id.is_empty() && id != chosen, "{id}");
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    let note = history
+        .iter()
+        .rev()
+        .find(|h| h.action == "note")
+        .expect("noted");
+    assert_eq!(note.request_id.as_deref(), Some(id.as_str()));
+    assert!(
+        history
+            .iter()
+            .all(|h| h.request_id.as_deref() != Some(chosen))
+    );
     app.finish().await;
 }
