@@ -78,12 +78,13 @@ pub fn order(
         .map_err(|_| corrupt("organization"))?;
     let mut mailing: MailingAddress =
         serde_json::from_str(&row.mailing_json).map_err(|_| corrupt("mailing"))?;
+    // The mailroom's reveal is where the parcel goes: not the ID number, not the e-mail.
     if !reveals_id_numbers(caller, reveal) {
         applicant.id_number = mask_id_number(&applicant.id_number);
+        applicant.email = applicant.email.as_deref().map(mask_email);
     }
     if !reveal {
         applicant.phone = mask_phone(&applicant.phone);
-        applicant.email = applicant.email.as_deref().map(mask_email);
         mailing.phone = mask_phone(&mailing.phone);
         if !mailing.street.is_empty() {
             mailing.street = "****".into();

@@ -363,6 +363,20 @@ async fn revealing_personal_data_is_a_permission_and_is_audited(db: Db) {
     let mailroom = app.client(&app.mailroom);
     let me = mailroom.me().await.expect("me");
     assert!(me.may_reveal && !me.may_reveal_id_number);
+    // Not before the order is one it ships (unpaid, in review, returned): refused.
+    let early = mailroom.order(&order.order_no, true).await.err();
+    assert_eq!(
+        early.and_then(|e| e.problem().map(|p| (p.status, p.code.clone()))),
+        Some((403, "not_for_mailing".to_owned()))
+    );
+    let paid = app.pay(&order).await;
+    app.act(
+        &app.reviewer,
+        &paid,
+        ca_counter::domain::Action::Approve,
+        Default::default(),
+    )
+    .await;
     let addressed = mailroom
         .order(&order.order_no, true)
         .await
@@ -371,6 +385,16 @@ async fn revealing_personal_data_is_a_permission_and_is_audited(db: Db) {
     assert_eq!(addressed.mailing.street, "麓山南路 932 号");
     assert!(!addressed.mailing.phone.contains('*'));
     assert_eq!(addressed.applicant.id_number, "1101**********002X");
+    // Nor the e-mail: a parcel is not sent there.
+    assert!(
+        addressed
+            .applicant
+            .email
+            .as_deref()
+            .is_none_or(|e| e.contains("***")),
+        "{:?}",
+        addressed.applicant.email
+    );
     // The verified identity's too (it was shown whole once).
     assert_eq!(
         addressed.realname.as_ref().map(|r| r.id_number.as_str()),

@@ -304,6 +304,7 @@ pub struct RevealQuery {
 #[utoipa::path(get, operation_id = "get_order", path = "/api/v1/orders/{order_no}", params(("order_no" = String, Path), RevealQuery),
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's version, `\"3\"`: send it back as `If-Match` with an action"))),
+        (status = 403, description = "`reveal=true` by a role that may not (`forbidden`), or by the mailroom for an order it does not ship (`not_for_mailing`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(
@@ -316,6 +317,22 @@ pub async fn get(
     let row = find_order(&state, &order_no).await?;
     if query.reveal {
         caller.require(Permission::RevealContact)?;
+        // Contact alone (the mailroom): where to send a parcel, for orders it ships.
+        let mails = matches!(
+            row.status()?,
+            OrderStatus::PendingShipment | OrderStatus::PendingInvoice | OrderStatus::Completed
+        );
+        if !caller
+            .operator
+            .roles
+            .permits(Permission::RevealPersonalData)
+            && !mails
+        {
+            return Err(ApiError::Forbidden {
+                code: "not_for_mailing",
+                detail: Msg::with(T::ProblemRevealNotMailed, [row.order_no.as_str()]),
+            });
+        }
         state
             .store
             .record(
