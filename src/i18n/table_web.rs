@@ -119,6 +119,8 @@ macro_rules! web_texts {
             PagePayBackToOrder => "返回我的订单", "Back to my order";
             PageRealnameBackToApply => "继续申请", "Go on with the application";
             WebRealnameDone => "我已在手机上完成", "I finished on my phone";
+            WebRealnameCodeValid => "二维码 {0} 分钟内有效。", "The code is good for {0} more minute(s).";
+            WebRealnameNewCode => "换一个二维码", "Show a new code";
             WebRealnameNotYet => "还没有收到手机上的认证结果。", "No result from your phone yet.";
             WebRealnameTriedNotYet => "手机上已尝试 {0} 次，还没有通过：{1}。还可尝试 {2} 次，请在手机上核对后再试。", "Tried {0} time(s) on your phone, not yet confirmed: {1}. {2} more tries; check what you typed on the phone and try again.";
             WebRealnameCodeLocked => "尝试次数已用完，这个二维码已失效。请重新显示二维码再试，或携带身份证到柜台办理。", "No tries are left on this code; it no longer works. Show a new code and try again, or bring your ID card to the counter.";

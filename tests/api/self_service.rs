@@ -2103,18 +2103,17 @@ async fn accept_terms(browser: &mut Browser, page: &str) -> crate::common::custo
         .await
 }
 
-/// On a PC, starting the verification answers with the QR code for the phone. That code
-/// holds the verification's bearer token, which the platform keeps only hashed: the page
-/// is answered as it is, never kept to be shown again like other pages answering a form.
+/// On a PC, starting the verification shows the QR code for the phone at the real-name
+/// step's own address: reload and Back there show it again, never "send the form again?".
+/// The code holds the verification's bearer token, which the platform keeps only hashed:
+/// it stays in this browser's cookie (HttpOnly, SameSite=Strict), never in an address, and
+/// no page holding it is kept to be shown again.
 async fn the_pcs_verification_code_is_never_kept_to_be_shown_again(db: Db) {
     let app = TestApp::spawn(db).await;
-    let mut pc = Browser::with_agent(
-        &app,
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
-    );
+    let mut pc = pc_browser(&app);
     sign_in(&mut pc, &unique_phone()).await;
     let page = pc.get("/apply").await;
-    let shown = pc
+    let started = pc
         .post(
             "/apply",
             &[
@@ -2123,13 +2122,27 @@ async fn the_pcs_verification_code_is_never_kept_to_be_shown_again(db: Db) {
             ],
         )
         .await;
-    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
-    assert!(shown.refusal_address.is_none());
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.html);
+    assert_eq!(started.location.as_deref(), Some("/apply?step=realname"));
+    let cookie = started
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("cac_rn="))
+        .expect("the code's cookie");
     assert!(
-        shown.html.contains("/m/realname/") && shown.html.contains("data:image/svg+xml"),
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let shown = pc.get("/apply?step=realname").await;
+    let token = code_token(&shown.html);
+    assert!(
+        shown.html.contains("data:image/svg+xml") && shown.html.contains("分钟内有效"),
         "{}",
         shown.html
     );
+    // Reloaded: the same code.
+    let again = pc.get("/apply?step=realname").await;
+    assert_eq!(code_token(&again.html), token);
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM refusal_pages")
         .fetch_one(app.store().pool())
         .await
@@ -2138,40 +2151,49 @@ async fn the_pcs_verification_code_is_never_kept_to_be_shown_again(db: Db) {
     app.finish().await;
 }
 
+/// A desktop browser.
+fn pc_browser(app: &TestApp) -> Browser {
+    Browser::with_agent(
+        app,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    )
+}
+
+/// The bearer token of the code a PC's page shows (its address is printed under it).
+fn code_token(html: &str) -> String {
+    html.split("/m/realname/")
+        .nth(1)
+        .and_then(|rest| rest.split(['<', '"']).next())
+        .unwrap_or_else(|| panic!("no code in {html}"))
+        .to_owned()
+}
+
 /// "I finished on my phone" on the PC's code page: said not yet while the phone has not
-/// finished (with the tries it made and why they failed), the same code kept; a code
-/// replaced by a newer one is said to be gone; once verified, on to the next step.
+/// finished, the same code kept; once verified, on to the next step. A code replaced by
+/// a newer one (shown in another browser) is said to be gone, with a new one offered.
 async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
     let app = TestApp::spawn(db).await;
-    let mut pc = Browser::with_agent(
-        &app,
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
-    );
-    sign_in(&mut pc, &unique_phone()).await;
+    let mut pc = pc_browser(&app);
+    let phone = unique_phone();
+    sign_in(&mut pc, &phone).await;
     let page = pc.get("/apply").await;
-    let shown = pc
-        .post(
-            "/apply",
-            &[
-                ("action", "realname"),
-                ("version", &hidden(&page.html, "version")),
-            ],
-        )
-        .await;
-    let token = hidden(&shown.html, "token");
-    let version = hidden(&shown.html, "version");
-    let asked = finished_on_phone(&mut pc, &version, &token).await;
-    assert_eq!(asked.status, StatusCode::OK, "{}", asked.html);
+    pc.post(
+        "/apply",
+        &[
+            ("action", "realname"),
+            ("version", &hidden(&page.html, "version")),
+        ],
+    )
+    .await;
+    let shown = pc.get("/apply?step=realname").await;
+    let token = code_token(&shown.html);
+    let asked = finished_on_phone(&mut pc, &hidden(&shown.html, "version")).await;
     assert!(
         asked.html.contains("还没有收到手机上的认证结果"),
         "{}",
         asked.html
     );
-    assert_eq!(
-        hidden(&asked.html, "token"),
-        token,
-        "the same code, still good"
-    );
+    assert_eq!(code_token(&asked.html), token, "the same code, still good");
 
     // A mistyped ID number on the phone is no try (the demo check fails no other way; a
     // failed face check is a try, said with its reason): still not yet.
@@ -2189,15 +2211,49 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
         )
         .await
         .expect("a try");
-    let asked = finished_on_phone(&mut pc, &version, &token).await;
+    let asked = finished_on_phone(&mut pc, &hidden(&shown.html, "version")).await;
     assert!(
         asked.html.contains("还没有收到手机上的认证结果"),
         "{}",
         asked.html
     );
 
-    // Verified on the phone: on to choosing the certificate.
-    let verified = PhonePage::open(&app.http, &app.url(&phone_page))
+    // Another browser of the same customer shows a new code: this one's is gone, said so
+    // with the way to a new one; the phone that opened it is told to scan the new one on
+    // the computer (not that a counter issued it).
+    let mut other = pc_browser(&app);
+    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+        .bind(&phone)
+        .execute(app.store().pool())
+        .await
+        .expect("a minute later");
+    sign_in(&mut other, &phone).await;
+    let page = other.get("/apply?step=realname").await;
+    other
+        .post(
+            "/apply",
+            &[
+                ("action", "realname"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let gone = pc.get("/apply?step=realname").await;
+    assert!(gone.html.contains("这个二维码已失效"), "{}", gone.html);
+    assert!(gone.html.contains("value=\"realname\""), "{}", gone.html);
+    let old = PhonePage::open(&app.http, &app.url(&phone_page))
+        .await
+        .expect("old code");
+    assert!(
+        old.html.contains("请扫描电脑上显示的新二维码"),
+        "{}",
+        old.html
+    );
+
+    // Verified on the phone with the new code: on to choosing the certificate.
+    let code_page = other.get("/apply?step=realname").await;
+    let new_code = code_token(&code_page.html);
+    let verified = PhonePage::open(&app.http, &app.url(&format!("/m/realname/{new_code}")))
         .await
         .expect("verification page")
         .submit(
@@ -2218,47 +2274,9 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
         verified.contains("回到电脑上点“我已在手机上完成”"),
         "{verified}"
     );
-    let asked = finished_on_phone(&mut pc, &version, &token).await;
+    let asked = finished_on_phone(&mut other, &hidden(&code_page.html, "version")).await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.html);
     assert_eq!(asked.location.as_deref(), Some("/apply?step=project"));
-
-    // Another customer's PC: a code replaced by a newer one is gone, and a new one offered.
-    let mut other = Browser::with_agent(
-        &app,
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
-    );
-    sign_in(&mut other, &unique_phone()).await;
-    let mut token = String::new();
-    let mut version = String::new();
-    for _ in 0..2 {
-        let page = other.get("/apply").await;
-        let shown = other
-            .post(
-                "/apply",
-                &[
-                    ("action", "realname"),
-                    ("version", &hidden(&page.html, "version")),
-                ],
-            )
-            .await;
-        if token.is_empty() {
-            token = hidden(&shown.html, "token");
-        }
-        version = hidden(&shown.html, "version");
-    }
-    let asked = finished_on_phone(&mut other, &version, &token).await;
-    assert!(asked.html.contains("这个二维码已失效"), "{}", asked.html);
-    assert!(asked.html.contains("value=\"realname\""), "{}", asked.html);
-    // The phone that opened the old code is told to scan the new one on the computer (not
-    // that a counter issued it).
-    let old = PhonePage::open(&app.http, &app.url(&format!("/m/realname/{token}")))
-        .await
-        .expect("old code");
-    assert!(
-        old.html.contains("请扫描电脑上显示的新二维码"),
-        "{}",
-        old.html
-    );
     app.finish().await;
 }
 
@@ -2285,21 +2303,19 @@ async fn the_demo_cashiers_code_on_a_pc_says_it_is_the_demo(db: Db) {
     app.finish().await;
 }
 
-/// "I finished on my phone", pressed on the code page with this `version` and `token`.
-async fn finished_on_phone(
-    pc: &mut Browser,
-    version: &str,
-    token: &str,
-) -> crate::common::customer::Answer {
-    pc.post(
-        "/apply",
-        &[
-            ("action", "realname_done"),
-            ("version", version),
-            ("token", token),
-        ],
-    )
-    .await
+/// "I finished on my phone", pressed on the code page with this `version`; followed to the
+/// page it leads to when that is the code's page again.
+async fn finished_on_phone(pc: &mut Browser, version: &str) -> crate::common::customer::Answer {
+    let answer = pc
+        .post(
+            "/apply",
+            &[("action", "realname_done"), ("version", version)],
+        )
+        .await;
+    match answer.location.as_deref() {
+        Some(to) if to.starts_with("/apply?step=realname") => pc.get(to).await,
+        _ => answer,
+    }
 }
 
 /// A caller with no order yet (stuck at the start of an application on their phone): the

@@ -287,10 +287,16 @@ pub struct Look {
     /// Back from the page refusing an upload over the platform's limit (refused before
     /// anything read it): said beside the upload, instead of what was refused before.
     too_large: Option<String>,
+    /// "I finished on my phone" was pressed: the code's page says what became of it.
+    asked: Option<String>,
     /// The application the address was given for (the review step's): Back to it once it
     /// has become an order leads to that order, not to a new, blank application.
     draft: Option<String>,
 }
+
+/// The cookie holding the bearer token of the verification whose code a PC shows (the
+/// real-name step's own address shows it while it is good).
+const REALNAME_COOKIE: &str = "cac_rn";
 
 /// The review step's address, naming the application it is of (see [`Look::draft`]).
 fn review_address(draft_id: &str) -> String {
@@ -397,9 +403,22 @@ pub async fn page(
         },
         None => Vec::new(),
     };
-    let body = match steps::body(&view, step, &look.q.unwrap_or_default(), &errors).await {
-        Ok(body) => body,
-        Err(e) => return failed(ctx, e),
+    // On a PC, a code shown for the phone (its token in this browser's cookie).
+    let code = match super::guard::cookie(&headers, REALNAME_COOKIE) {
+        Some(token) if step == Step::Realname && identity.is_none() => {
+            match steps::code_page(&view, &token, look.asked.is_some()).await {
+                Ok(code) => code,
+                Err(e) => return failed(ctx, e),
+            }
+        }
+        _ => None,
+    };
+    let body = match code {
+        Some(code) => code,
+        None => match steps::body(&view, step, &look.q.unwrap_or_default(), &errors).await {
+            Ok(body) => body,
+            Err(e) => return failed(ctx, e),
+        },
     };
     let body = if restored {
         html! { p.bad role="status" { (ctx.t(T::WebFormRestored)) } (body) }
@@ -603,14 +622,22 @@ pub async fn save(
             }
         }
         Ok(steps::Outcome::Go(to)) => page::see_other(&to),
-        // The phone's QR code holds the verification's bearer token, which the platform
-        // keeps only hashed: this page is not kept to be shown again.
-        Ok(steps::Outcome::Show(body)) => super::guard::not_kept(page::page(
-            ctx,
-            StatusCode::OK,
-            ctx.t(T::WebApplyTitle),
-            body,
-        )),
+        // The code for the phone, at the step's own address: its bearer token (kept only
+        // hashed by the platform) stays in this browser's cookie, for that address alone.
+        Ok(steps::Outcome::Code(token)) => {
+            let mut response = page::see_other(&Step::Realname.address());
+            let cookie = format!(
+                "{REALNAME_COOKIE}={token}; Max-Age={}; SameSite=Strict{}",
+                state.config.realname_minutes.clamp(1, 24 * 60) * 60,
+                super::guard::cookie_attributes(&state)
+            );
+            if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+                response
+                    .headers_mut()
+                    .append(axum::http::header::SET_COOKIE, value);
+            }
+            response
+        }
         Err(e) => failed(ctx, e),
     }
 }

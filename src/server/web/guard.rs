@@ -200,17 +200,6 @@ pub(crate) async fn after_post(
     response
 }
 
-/// Marks a page answering a form as one not to keep ([`shown_after_redirect`]): it holds
-/// a secret the platform keeps only hashed.
-#[derive(Debug, Clone, Copy)]
-struct NotKept;
-
-/// `response`, answered as it is rather than kept and shown after a redirect.
-pub(crate) fn not_kept(mut response: Response) -> Response {
-    response.extensions_mut().insert(NotKept);
-    response
-}
-
 /// A page answering a form (a refusal — 409, 422, 429 — or a page of its own, 200), shown
 /// after a redirect: kept for the browser that sent the form, and the browser sent to an
 /// address of its own that gives it again. Back and reload there then show the page rather
@@ -223,7 +212,7 @@ async fn shown_after_redirect(
     response: Response,
 ) -> Response {
     // A page answering the post itself: a refusal, or a page that goes on from the form
-    // (the phone's verification tried again, a QR code to scan).
+    // (the phone's verification tried again).
     let answering = matches!(
         response.status(),
         StatusCode::OK
@@ -235,7 +224,7 @@ async fn shown_after_redirect(
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if !answering || !page || response.extensions().get::<NotKept>().is_some() {
+    if !answering || !page {
         return response;
     }
     let (parts, body) = response.into_parts();

@@ -147,8 +147,10 @@ pub enum Outcome {
     },
     /// Go to this address.
     Go(String),
-    /// Show this page (a QR code for the phone).
-    Show(Markup),
+    /// A verification begun on a PC: its code is shown at the real-name step's own address
+    /// (this bearer token kept in the browser's cookie, never in an address), so that
+    /// reload and Back there show it again rather than send a form.
+    Code(String),
 }
 
 /// The steps so far, the current one marked.
@@ -738,26 +740,84 @@ pub async fn form_problems(
     }
 }
 
-/// The page with the code a PC shows for the check on a phone, its bearer `token` (kept
-/// in this page alone: "I finished" sends it back, in the body, never in an address), and
-/// what became of the tries so far when asked.
-fn realname_code(view: &View<'_>, token: &str, said: Option<String>) -> Markup {
+/// The real-name step on a PC with a code shown (its bearer `token`, from the browser's
+/// cookie): the code while it is good — with, when `asked` ("I finished on my phone"),
+/// what became of the tries so far —, or why it is gone and the way to a new one. `None`:
+/// the token is not this customer's (the step as usual then).
+pub async fn code_page(
+    view: &View<'_>,
+    token: &str,
+    asked: bool,
+) -> Result<Option<Markup>, ApiError> {
     let ctx = view.ctx;
-    let url = format!("{}/m/realname/{token}", view.state.public_base);
-    html! {
-        h1 { (ctx.t(T::WebApplyTitle)) }
-        h2 { (ctx.t(T::WebStepRealname)) }
-        @if let Some(said) = said { p.bad role="status" { (said) } }
-        p { (ctx.t(T::WebRealnameScan)) }
-        img.qr src=(qr_data_uri(&url)) alt=(ctx.t(T::WebRealnameQrAlt));
-        p.small { (url) }
-        form method="post" action="/apply" {
-            (version(view))
-            input type="hidden" name="action" value="realname_done";
-            input type="hidden" name="token" value=(token);
-            div.actions { button type="submit" { (ctx.t(T::WebRealnameDone)) } }
+    let Some(session) = view
+        .state
+        .store
+        .realname_by_token(token)
+        .await?
+        .filter(|s| s.customer_id == view.customer.id)
+    else {
+        return Ok(None);
+    };
+    let now = crate::server::store::now_ms();
+    let status = session.status_at(now);
+    let inner = if status == RealnameStatus::Pending {
+        let said = match (asked, session.attempts) {
+            (false, _) => None,
+            (true, 0) => Some(ctx.t(T::WebRealnameNotYet).to_owned()),
+            (true, tries) => {
+                let why = crate::server::identity::reason_text(session.last_error.as_deref());
+                Some(ctx.fill(
+                    T::WebRealnameTriedNotYet,
+                    &[
+                        &tries.to_string(),
+                        ctx.t(why),
+                        &(MAX_ATTEMPTS - tries).max(0).to_string(),
+                    ],
+                ))
+            }
+        };
+        let url = format!("{}/m/realname/{token}", view.state.public_base);
+        let minutes = ((session.expires_at - now) / 60_000).max(1).to_string();
+        html! {
+            h2 { (ctx.t(T::WebStepRealname)) }
+            @if let Some(said) = said { p.bad role="status" { (said) } }
+            p { (ctx.t(T::WebRealnameScan)) }
+            img.qr src=(qr_data_uri(&url)) alt=(ctx.t(T::WebRealnameQrAlt));
+            p.small { (url) }
+            p.hint { (ctx.fill(T::WebRealnameCodeValid, &[&minutes])) }
+            form method="post" action="/apply" {
+                (version(view))
+                input type="hidden" name="action" value="realname_done";
+                div.actions { button type="submit" { (ctx.t(T::WebRealnameDone)) } }
+            }
+            // A code that will not scan (a glare, a cracked screen): a new one.
+            form method="post" action="/apply" {
+                (version(view))
+                input type="hidden" name="action" value="realname";
+                div.actions { button.secondary type="submit" { (ctx.t(T::WebRealnameNewCode)) } }
+            }
         }
-    }
+    } else {
+        let said = match status {
+            RealnameStatus::Locked => T::WebRealnameCodeLocked,
+            _ => T::WebRealnameCodeGone,
+        };
+        html! {
+            h2 { (ctx.t(T::WebStepRealname)) }
+            p.bad role="status" { (ctx.t(said)) }
+            form method="post" action="/apply" {
+                (version(view))
+                input type="hidden" name="action" value="realname";
+                div.actions { button type="submit" { (ctx.t(T::WebRealnameShowCode)) } }
+            }
+        }
+    };
+    Ok(Some(html! {
+        h1 { (ctx.t(T::WebApplyTitle)) }
+        (progress(ctx, Step::Realname))
+        (inner)
+    }))
 }
 
 /// What a refused step's form was told, worked out again for its page (in the page's
@@ -805,57 +865,15 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             if view.phone_browser {
                 return Ok(Outcome::Go(format!("/m/realname/{token}")));
             }
-            Ok(Outcome::Show(realname_code(view, &token, None)))
+            Ok(Outcome::Code(token))
         }
-        // "I finished on my phone": on once the check passed; else what became of the try,
-        // with the same code (still good) or the way to a new one.
-        "realname_done" => {
-            if view.identity.is_some() {
-                return Ok(Outcome::Go(Step::Project.address()));
-            }
-            let token = get("token");
-            let session = match token {
-                "" => None,
-                token => view.state.store.realname_by_token(token).await?,
-            }
-            .filter(|s| s.customer_id == view.customer.id);
-            let now = crate::server::store::now_ms();
-            Ok(Outcome::Show(match session {
-                Some(session) if session.status_at(now) == RealnameStatus::Pending => {
-                    let said = if session.attempts == 0 {
-                        ctx.t(T::WebRealnameNotYet).to_owned()
-                    } else {
-                        let why =
-                            crate::server::identity::reason_text(session.last_error.as_deref());
-                        ctx.fill(
-                            T::WebRealnameTriedNotYet,
-                            &[
-                                &session.attempts.to_string(),
-                                ctx.t(why),
-                                &(MAX_ATTEMPTS - session.attempts).max(0).to_string(),
-                            ],
-                        )
-                    };
-                    realname_code(view, token, Some(said))
-                }
-                session => {
-                    let said = match session.map(|s| s.status_at(now)) {
-                        Some(RealnameStatus::Locked) => T::WebRealnameCodeLocked,
-                        _ => T::WebRealnameCodeGone,
-                    };
-                    html! {
-                        h1 { (ctx.t(T::WebApplyTitle)) }
-                        h2 { (ctx.t(T::WebStepRealname)) }
-                        p.bad role="status" { (ctx.t(said)) }
-                        form method="post" action="/apply" {
-                            (version(view))
-                            input type="hidden" name="action" value="realname";
-                            div.actions { button type="submit" { (ctx.t(T::WebRealnameShowCode)) } }
-                        }
-                    }
-                }
-            }))
-        }
+        // "I finished on my phone": on once the check passed; else the code's page again,
+        // saying what became of the try (`asked`).
+        "realname_done" => Ok(Outcome::Go(if view.identity.is_some() {
+            Step::Project.address()
+        } else {
+            format!("{}&asked=1", Step::Realname.address())
+        })),
         "product" => {
             let product = view.state.store.product(get("product_id")).await?;
             match product {
