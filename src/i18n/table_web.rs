@@ -50,7 +50,7 @@ macro_rules! web_texts {
             WebAccount => "我的账户", "My account";
             WebOtherLanguage => "English", "中文";
             WebDemoTitle => "演示环境：", "Demo:";
-            WebDemoShort => "部分功能为演示，不产生真实效力（点此查看）", "some parts are stand-ins with no real effect (tap to see which)";
+            WebDemoShort => "部分功能为演示，不产生真实效力（点此查看）", "some parts are stand-ins with no real effect (open to see which)";
             WebDemoParts => "以下部分为演示替身，不产生真实效力：{0}。", "these parts are stand-ins and have no real effect: {0}.";
             WebHotline => "客服电话 {0}", "Hotline {0}";
             WebSupportQq => "客服QQ {0}", "QQ {0}";
