@@ -71,6 +71,15 @@ impl Params {
         format!("${}", self.0.len())
     }
 
+    /// Adds each of `values`; returns their placeholders joined for an `IN (…)` list.
+    pub(super) fn add_all<V: Into<Bind>>(&mut self, values: impl IntoIterator<Item = V>) -> String {
+        values
+            .into_iter()
+            .map(|value| self.add(value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// `sql` with these parameters bound.
     pub(super) fn query(self, sql: &str) -> Query<'_, Any, AnyArguments<'_>> {
         bind_all!(sqlx::query(sql), self.0)

@@ -6,6 +6,7 @@
 
 use super::orders::SELECT_ORDER;
 use super::orders::{Actor, OrderRow};
+use super::params::Params;
 use super::{Store, StoreError, StoreResult, now_ms};
 use crate::api::AttachmentKind;
 use crate::domain::OrderStatus;
@@ -259,30 +260,20 @@ impl Store {
         if ids.is_empty() {
             return Ok(std::collections::HashSet::new());
         }
-        let actions: Vec<&str> = crate::domain::Action::ALL
-            .into_iter()
-            .filter(|a| a.prepares_review())
-            .map(crate::domain::Action::as_str)
-            .collect();
-        let marks = |from: usize, count: usize| -> String {
-            (from..from + count)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let sql = format!(
-            "SELECT DISTINCT order_id FROM order_history WHERE actor_id = $1 \
-             AND action IN ({}) AND order_id IN ({})",
-            marks(2, actions.len()),
-            marks(2 + actions.len(), ids.len()),
+        let mut params = Params::default();
+        let operator = params.add(operator_id);
+        let actions = params.add_all(
+            crate::domain::Action::ALL
+                .into_iter()
+                .filter(|a| a.prepares_review())
+                .map(crate::domain::Action::as_str),
         );
-        let mut query = sqlx::query_scalar::<_, String>(&sql).bind(operator_id);
-        for action in actions {
-            query = query.bind(action);
-        }
-        for id in ids {
-            query = query.bind(id);
-        }
+        let orders = params.add_all(ids);
+        let sql = format!(
+            "SELECT DISTINCT order_id FROM order_history WHERE actor_id = {operator} \
+             AND action IN ({actions}) AND order_id IN ({orders})"
+        );
+        let query = params.query_scalar::<String>(&sql);
         Ok(query.fetch_all(&self.pool).await?.into_iter().collect())
     }
 
@@ -305,32 +296,21 @@ impl Store {
             realname_verified_at: Option<i64>,
             signed_forms: i64,
         }
-        let kinds: Vec<&str> = AttachmentKind::ALL
-            .into_iter()
-            .filter(|k| k.carries_signed_form())
-            .map(AttachmentKind::as_str)
-            .collect();
-        let marks = |from: usize, count: usize| -> String {
-            (from..from + count)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let mut params = Params::default();
+        let kinds = params.add_all(
+            AttachmentKind::ALL
+                .into_iter()
+                .filter(|k| k.carries_signed_form())
+                .map(AttachmentKind::as_str),
+        );
+        let orders = params.add_all(ids);
         let sql = format!(
             "SELECT o.id, c.name, c.id_number, c.realname_verified_at, \
              (SELECT COUNT(*) FROM attachments a WHERE a.order_id = o.id \
-              AND a.kind IN ({})) AS signed_forms \
-             FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id IN ({})",
-            marks(1, kinds.len()),
-            marks(1 + kinds.len(), ids.len()),
+              AND a.kind IN ({kinds})) AS signed_forms \
+             FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id IN ({orders})"
         );
-        let mut query = sqlx::query_as::<_, Row>(&sql);
-        for kind in kinds {
-            query = query.bind(kind);
-        }
-        for id in ids {
-            query = query.bind(id);
-        }
+        let query = params.query_as::<Row>(&sql);
         let rows = query.fetch_all(&self.pool).await?;
         Ok(rows
             .into_iter()
