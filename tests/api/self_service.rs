@@ -2198,19 +2198,7 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
     // A mistyped ID number on the phone is no try (the demo check fails no other way; a
     // failed face check is a try, said with its reason): still not yet.
     let phone_page = format!("/m/realname/{token}");
-    PhonePage::open(&app.http, &app.url(&phone_page))
-        .await
-        .expect("verification page")
-        .submit(
-            &app.http,
-            &[
-                ("name", "王小明"),
-                ("id_number", "110105199003071238"),
-                ("consent", "yes"),
-            ],
-        )
-        .await
-        .expect("a try");
+    verify_on_phone(&app, &app.url(&phone_page), "王小明", "110105199003071238").await;
     let asked = finished_on_phone(&mut pc, &hidden(&shown.html, "version")).await;
     assert!(
         asked.html.contains("还没有收到手机上的认证结果"),
@@ -2253,22 +2241,13 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
     // Verified on the phone with the new code: on to choosing the certificate.
     let code_page = other.get("/apply?step=realname").await;
     let new_code = code_token(&code_page.html);
-    let verified = PhonePage::open(&app.http, &app.url(&format!("/m/realname/{new_code}")))
-        .await
-        .expect("verification page")
-        .submit(
-            &app.http,
-            &[
-                ("name", "王小明"),
-                ("id_number", "11010519491231002X"),
-                ("consent", "yes"),
-            ],
-        )
-        .await
-        .expect("verified")
-        .text()
-        .await
-        .expect("html");
+    let verified = verify_on_phone(
+        &app,
+        &app.url(&format!("/m/realname/{new_code}")),
+        "王小明",
+        "11010519491231002X",
+    )
+    .await;
     // The phone sends the customer back to the computer the code was shown on.
     assert!(
         verified.contains("回到电脑上点“我已在手机上完成”"),
@@ -2342,22 +2321,7 @@ async fn a_support_agent_sees_where_a_caller_with_no_order_is_stuck(db: Db) {
         .post("/apply", &[("action", "realname"), ("version", &version)])
         .await;
     let realname = started.location.expect("to the verification");
-    let wrong = PhonePage::open(&app.http, &app.url(&realname))
-        .await
-        .expect("verification page")
-        .submit(
-            &app.http,
-            &[
-                ("name", "王小明"),
-                ("id_number", "110105199003071238"),
-                ("consent", "yes"),
-            ],
-        )
-        .await
-        .expect("a try")
-        .text()
-        .await
-        .expect("html");
+    let wrong = verify_on_phone(&app, &app.url(&realname), "王小明", "110105199003071238").await;
     assert!(!wrong.contains("实名认证成功"), "{wrong}");
     let online = support.customer_online(&customer.id).await.expect("online");
     let application = online.application.expect("the application");
@@ -2374,22 +2338,7 @@ async fn a_support_agent_sees_where_a_caller_with_no_order_is_stuck(db: Db) {
 
     // Verified, a certificate chosen, and the terms sent unticked: the agent reads what
     // the customer's page says.
-    let verified = PhonePage::open(&app.http, &app.url(&realname))
-        .await
-        .expect("verification page")
-        .submit(
-            &app.http,
-            &[
-                ("name", "王小明"),
-                ("id_number", "11010519491231002X"),
-                ("consent", "yes"),
-            ],
-        )
-        .await
-        .expect("verified")
-        .text()
-        .await
-        .expect("html");
+    let verified = verify_on_phone(&app, &app.url(&realname), "王小明", "11010519491231002X").await;
     assert!(verified.contains("实名认证成功"), "{verified}");
     let product = app.product(ca_counter::domain::UserType::Individual).await;
     let page = browser.get("/apply").await;
@@ -2627,4 +2576,21 @@ async fn choose(browser: &mut Browser, product: &str) -> crate::common::customer
             .await;
     }
     browser.get("/apply?step=form").await
+}
+
+/// The real-name page at `url` (the code's address), filled and sent as the customer's
+/// phone would: the page it answers.
+async fn verify_on_phone(app: &TestApp, url: &str, name: &str, id_number: &str) -> String {
+    PhonePage::open(&app.http, url)
+        .await
+        .expect("verification page")
+        .submit(
+            &app.http,
+            &[("name", name), ("id_number", id_number), ("consent", "yes")],
+        )
+        .await
+        .expect("a try")
+        .text()
+        .await
+        .expect("html")
 }
