@@ -165,7 +165,7 @@ web_texts! { messaging_texts;
     ProblemSelfReviewTitle => "不能审核自己提交的订单", "Cannot review your own order";
     ProblemSelfReviewDetail => "订单 {0} 是你提交的，须由其他审核员审核", "you submitted order {0}; another reviewer must review it";
     ProblemRevealNotMailed => "订单 {0} 还不到邮寄（或已不再邮寄），邮寄岗位不能显示其完整信息", "order {0} is not one the mailroom ships: its details are not shown in full to the mailroom";
-    ProblemSelfReviewPrepared => "订单 {0} 的转账凭证或补正材料是你提交的，须由其他审核员审核", "you sent order {0}'s transfer voucher or corrected files; another reviewer must review it";
+    ProblemSelfReviewPrepared => "订单 {0} 的材料（扫描件、转账凭证、补正或所改信息）有你经手的，须由其他审核员审核", "you handled some of order {0}'s material (a scan, the transfer voucher, a correction or a change to its details); another reviewer must review it";
     ProblemProviderOnlyDetail => "“{0}”只能由支付渠道确认，不能手工执行", "\"{0}\" is confirmed by the payment provider and cannot be done by hand";
     ProblemNotFoundTitle => "找不到", "Not found";
     ProblemAttachmentBeforeReturn => "这份文件是订单退回之前上传的（或与当时上传的文件完全相同），不能作为补正材料：请上传补正后的材料", "this file was uploaded before the order was returned (or is the very same file as one sent then), so it is not a correction: upload the corrected one";

@@ -59,6 +59,21 @@ pub fn reveals_id_numbers(caller: &Caller, reveal: bool) -> bool {
             .permits(Permission::RevealPersonalData)
 }
 
+/// Whether `caller` may see `row`'s contact details whole (its phones and street): those
+/// who may reveal personal data, always; the mailroom (contact alone), for the orders it
+/// ships — from 待邮寄 on. The reveal and the receipt printed in full both ask this.
+pub fn reveals_contact(caller: &Caller, row: &OrderRow) -> bool {
+    let roles = &caller.operator.roles;
+    roles.permits(Permission::RevealPersonalData)
+        || (roles.permits(Permission::RevealContact)
+            && matches!(
+                row.status(),
+                Ok(OrderStatus::PendingShipment
+                    | OrderStatus::PendingInvoice
+                    | OrderStatus::Completed)
+            ))
+}
+
 /// The full order for `caller`.
 pub fn order(
     row: &OrderRow,

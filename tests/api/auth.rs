@@ -363,11 +363,18 @@ async fn revealing_personal_data_is_a_permission_and_is_audited(db: Db) {
     let mailroom = app.client(&app.mailroom);
     let me = mailroom.me().await.expect("me");
     assert!(me.may_reveal && !me.may_reveal_id_number);
-    // Not before the order is one it ships (unpaid, in review, returned): refused.
+    // Not before the order is one it ships (unpaid, in review, returned): refused, and
+    // its receipt prints the address masked.
     let early = mailroom.order(&order.order_no, true).await.err();
     assert_eq!(
         early.and_then(|e| e.problem().map(|p| (p.status, p.code.clone()))),
         Some((403, "not_for_mailing".to_owned()))
+    );
+    let receipt = mailroom.receipt(&order.order_no).await.expect("receipt");
+    let text = crate::documents::pdf_text(&receipt.bytes);
+    assert!(
+        !text.contains("麓山南路 932") && !text.contains(&revealed.mailing.phone),
+        "{text}"
     );
     let paid = app.pay(&order).await;
     app.act(

@@ -396,10 +396,10 @@ async fn a_reviewer_cannot_approve_an_order_they_submitted(db: Db) {
     app.finish().await;
 }
 
-/// An operator who is clerk and reviewer sends the bank transfer's voucher of an order
-/// another clerk submitted: they do not decide it either — nobody checks their own proof
-/// of payment. Not offered, refused by the claim and by the decision, marked theirs in
-/// the queue; another reviewer approves it.
+/// An operator who is clerk and reviewer attaches the bank transfer's voucher of an order
+/// another clerk submitted (and that clerk sends it on): they do not decide it either —
+/// nobody checks their own proof of payment. Not offered, refused by the claim and by the
+/// decision, marked theirs in the queue; another reviewer approves it.
 async fn a_reviewer_cannot_decide_an_order_whose_voucher_they_sent(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = app.submit("张三").await;
@@ -421,9 +421,10 @@ async fn a_reviewer_cannot_decide_an_order_whose_voucher_they_sent(db: Db) {
         )
         .await
         .expect("voucher");
+    // A colleague sends it on: the file is still the reviewer's own.
     let order = app
         .act(
-            &app.clerk_reviewer,
+            &app.clerk,
             &order,
             Action::UploadVoucher,
             ActionRequest {
@@ -460,7 +461,7 @@ async fn a_reviewer_cannot_decide_an_order_whose_voucher_they_sent(db: Db) {
         (refused.status, refused.code.as_str()),
         (403, "self_review")
     );
-    assert!(refused.detail.contains("voucher"), "{refused:?}");
+    assert!(refused.detail.contains("transfer voucher"), "{refused:?}");
     let queue = both.review_queue().await.expect("queue");
     assert!(
         queue

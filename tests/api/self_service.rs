@@ -1841,6 +1841,16 @@ async fn a_locked_number_asking_again_is_told_so_and_shown_no_code(db: Db) {
     assert_eq!(nobody, ca_counter::api::SignInStanding::default());
     let bad = support.sign_in_standing("12345").await.err();
     assert_eq!(bad.and_then(|e| e.problem().map(|p| p.status)), Some(422));
+    // Only for those who help customers sign in (the counter and phone support).
+    let finance = app
+        .client(&app.finance)
+        .sign_in_standing(&phone)
+        .await
+        .err();
+    assert_eq!(
+        finance.and_then(|e| e.problem().map(|p| p.status)),
+        Some(403)
+    );
     let again = browser
         .post_follow("/login", &[("phone", &phone), ("demo", &demo)])
         .await;

@@ -317,17 +317,7 @@ pub async fn get(
     let row = find_order(&state, &order_no).await?;
     if query.reveal {
         caller.require(Permission::RevealContact)?;
-        // Contact alone (the mailroom): where to send a parcel, for orders it ships.
-        let mails = matches!(
-            row.status()?,
-            OrderStatus::PendingShipment | OrderStatus::PendingInvoice | OrderStatus::Completed
-        );
-        if !caller
-            .operator
-            .roles
-            .permits(Permission::RevealPersonalData)
-            && !mails
-        {
+        if !present::reveals_contact(&caller, &row) {
             return Err(ApiError::Forbidden {
                 code: "not_for_mailing",
                 detail: Msg::with(T::ProblemRevealNotMailed, [row.order_no.as_str()]),

@@ -250,8 +250,10 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
-    /// Of the orders `ids`, those whose material `operator_id` put before review
-    /// (`Action::prepares_review`: the transfer's voucher, the corrected files).
+    /// Of the orders `ids`, those whose material `operator_id` put before review: a file
+    /// they attached (a scan, a voucher, a correction — whoever then sent it on), an
+    /// action that sends material on (`Action::prepares_review`), or a correction of its
+    /// details.
     pub async fn prepared_by(
         &self,
         operator_id: &str,
@@ -268,10 +270,13 @@ impl Store {
                 .filter(|a| a.prepares_review())
                 .map(crate::domain::Action::as_str),
         );
+        let edit = params.add(super::EDIT_ACTION);
         let orders = params.add_all(ids);
         let sql = format!(
-            "SELECT DISTINCT order_id FROM order_history WHERE actor_id = {operator} \
-             AND action IN ({actions}) AND order_id IN ({orders})"
+            "SELECT order_id FROM order_history WHERE actor_id = {operator} \
+             AND action IN ({actions}, {edit}) AND order_id IN ({orders}) \
+             UNION SELECT order_id FROM attachments WHERE uploaded_by = {operator} \
+             AND order_id IN ({orders})"
         );
         let query = params.query_scalar::<String>(&sql);
         Ok(query.fetch_all(&self.pool).await?.into_iter().collect())
