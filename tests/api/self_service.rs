@@ -2289,6 +2289,14 @@ async fn the_demo_cashiers_code_on_a_pc_says_it_is_the_demo(db: Db) {
         "{}",
         shown.html
     );
+    // "I have paid" before paying: said that nothing came in, not the order as if nothing
+    // happened; a crafted "voucher sent" on an order that has none says nothing.
+    let back = pc.get(&format!("/orders/{}?paid=1", order.order_no)).await;
+    assert!(back.html.contains("还没有收到这笔付款"), "{}", back.html);
+    let crafted = pc
+        .get(&format!("/orders/{}?done=voucher", order.order_no))
+        .await;
+    assert!(!crafted.html.contains("转账凭证已上传"), "{}", crafted.html);
     app.finish().await;
 }
 

@@ -166,6 +166,8 @@ pub struct Opened {
     edited: Option<String>,
     /// `submitted`, `voucher` or `resubmit`: what the customer just did.
     done: Option<String>,
+    /// "I have paid" pressed on a PC's payment page: said so when no payment came in.
+    paid: Option<String>,
 }
 
 /// `GET /orders/{order_no}/form.pdf`: the order's application form, to print again, sign
@@ -297,10 +299,22 @@ pub async fn page(
         (false, Some("saved")) => Some(T::WebEditSaved),
         (false, Some("unchanged")) => Some(T::WebEditUnchanged),
         (false, Some("reprint")) => Some(T::WebEditSavedReprint),
-        _ => match opened.done.as_deref() {
-            Some("submitted") => Some(T::WebJustSubmitted),
-            Some("voucher") => Some(T::WebVoucherIn),
-            Some("resubmit") => Some(T::WebResubmitted),
+        // Said only while the order stands as the step leaves it (an address written by
+        // anyone else says nothing that is not so).
+        _ => match (opened.done.as_deref(), row.status().ok()) {
+            (Some("submitted"), Some(OrderStatus::PendingPayment)) => Some(T::WebJustSubmitted),
+            (Some("voucher" | "resubmit"), Some(OrderStatus::PendingReview)) => {
+                Some(if opened.done.as_deref() == Some("voucher") {
+                    T::WebVoucherIn
+                } else {
+                    T::WebResubmitted
+                })
+            }
+            _ if opened.paid.is_some()
+                && row.status().ok() == Some(OrderStatus::PendingPayment) =>
+            {
+                Some(T::WebNotPaidYet)
+            }
             _ => None,
         },
     };
@@ -750,7 +764,7 @@ pub async fn pay(
                     // The demo cashier's code is no Alipay code: said what it opens.
                     p { (ctx.t(if state.sandbox.is_some() { T::WebPayScanDemo } else { T::WebPayScan })) }
                     img.qr src=(qr) alt=(ctx.t(T::WebPayQrAlt));
-                    p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::WebPaidDone)) } }
+                    p { a.button href=(format!("/orders/{}?paid=1", row.order_no)) { (ctx.t(T::WebPaidDone)) } }
                 },
             )
         }
