@@ -60,7 +60,7 @@ macro_rules! web_texts {
             WebTryAgain => "出错了，请稍后再试；如一再出现，请拨打客服电话。", "Something went wrong. Try again in a moment; if it keeps happening, call the hotline.";
             WebErrorSummary => "有 {0} 处需要修改", "Please correct the following ({0})";
             WebLabelled => "{0}：{1}", "{0}: {1}";
-            WebWelcomeTitle => "在手机上办理数字证书", "Apply for a digital certificate from your phone";
+            WebWelcomeTitle => "在线办理数字证书", "Apply for a digital certificate online";
             WebWelcomeIntro => "用手机号登录，即可在线实名、填写申请、支付并查看办理进度。在柜台办理的订单也会显示在这里。", "Sign in with your mobile number to verify your identity, apply, pay and follow your orders. Orders made at a counter show here too.";
 
             // Signing in.
