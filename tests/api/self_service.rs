@@ -30,6 +30,7 @@ on_both_databases!(
     the_pcs_verification_code_is_never_kept_to_be_shown_again,
     i_finished_on_my_phone_says_where_the_check_stands,
     the_demo_cashiers_code_on_a_pc_says_it_is_the_demo,
+    an_application_begun_before_the_first_order_is_filled_from_it,
     a_support_agent_sees_where_a_caller_with_no_order_is_stuck,
     a_code_page_address_written_by_someone_else_shows_nothing_it_says,
     a_company_from_the_last_order_waits_through_a_persons_form,
@@ -191,6 +192,7 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
         .expect("corrected");
     let form = browser.get("/apply?step=form").await;
     assert_eq!(input_value(&form.html, "street"), "桐梓坡路 99 号");
+
     assert_eq!(
         input_value(&form.html, "recipient_phone"),
         first.mailing.phone
@@ -201,6 +203,52 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
         "{}",
         form.html
     );
+    // The form sent as its page showed it, an e-mail typed, while the clerk corrected the
+    // first order once more: taken as sent (not "another page saved this"), and the order
+    // corrected later does not overwrite what the customer saw and sent.
+    let corrected = clerk.order(&order_no, true).await.expect("order");
+    let mut again = corrected.mailing.clone();
+    again.street = "桐梓坡路 100 号".into();
+    clerk
+        .update_order(
+            &order_no,
+            &ca_counter::api::OrderUpdate {
+                version: Some(corrected.version),
+                mailing: Some(again),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected again");
+    let field = |name: &str| input_value(&form.html, name);
+    let (version, draft) = (hidden(&form.html, "version"), hidden(&form.html, "draft"));
+    let sent = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "form"),
+                ("version", version.as_str()),
+                ("draft", draft.as_str()),
+                ("phone", field("phone").as_str()),
+                ("email", "wang@example.com"),
+                ("recipient", field("recipient").as_str()),
+                ("recipient_phone", field("recipient_phone").as_str()),
+                ("province", field("province").as_str()),
+                ("city", field("city").as_str()),
+                ("district", field("district").as_str()),
+                ("street", field("street").as_str()),
+                ("postal_code", field("postal_code").as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/apply?step=print"),
+        "{}",
+        sent.html
+    );
+    let form = browser.get("/apply?step=form").await;
+    assert_eq!(input_value(&form.html, "street"), "桐梓坡路 99 号");
 
     // Its receipt is the customer's own: no counter's seal to stamp, no stub to tear off
     // and keep, and the address checked online, not "tell the clerk".
@@ -2266,6 +2314,38 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
     let asked = finished_on_phone(&mut other, &hidden(&code_page.html, "version")).await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.html);
     assert_eq!(asked.location.as_deref(), Some("/apply?step=project"));
+    app.finish().await;
+}
+
+/// An application begun online (left blank) before the counter made the customer's first
+/// order: on to its form, it is filled from that order, as one begun after it is.
+async fn an_application_begun_before_the_first_order_is_filled_from_it(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let phone = unique_phone();
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    browser.get("/apply").await;
+    let customer = app
+        .client(&app.clerk)
+        .find_customer(&phone)
+        .await
+        .expect("find")
+        .expect("the customer signed in");
+    let mut body = app.new_order_body("王小明").await;
+    body.customer_id = customer.id;
+    body.applicant.phone = phone.clone();
+    body.mailing.street = "桐梓坡路 7 号".into();
+    let order = app
+        .client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("order");
+    let form = to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
+    assert_eq!(input_value(&form, "street"), "桐梓坡路 7 号", "{form}");
+    assert!(
+        form.contains(&format!("已按您上次的订单（{}）填好", order.order_no)),
+        "{form}"
+    );
     app.finish().await;
 }
 

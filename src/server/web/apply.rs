@@ -162,33 +162,7 @@ async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow,
         ..Fields::default()
     };
     if let Some(row) = state.store.draft_of(&customer.id).await? {
-        let draft: Draft = serde_json::from_str(&row.data_json).unwrap_or_default();
-        // Filled from an order, and nothing typed over it yet: what the order says now
-        // (its organisation corrected after a return, say), not what it said then.
-        let untouched = !draft.form_done && draft.filled.as_deref() == Some(&draft.fields);
-        if untouched
-            && let Some(fresh) = filled_from_last(state, customer, &blank).await?
-            && draft.filled.as_deref() != Some(&fresh.fields)
-        {
-            let next = Draft {
-                fields: fresh.fields.clone(),
-                filled: Some(Box::new(fresh.fields)),
-                filled_from: Some(fresh.order_no),
-                ..draft.clone()
-            };
-            let json =
-                serde_json::to_string(&next).map_err(|e| ApiError::Internal(e.to_string()))?;
-            // Another tab moved it on meanwhile: that one stands.
-            if state
-                .store
-                .save_draft(&customer.id, Some(row.version), &json, false)
-                .await?
-                .is_some()
-                && let Some(row) = state.store.draft_of(&customer.id).await?
-            {
-                return Ok((row, next));
-            }
-        }
+        let draft = serde_json::from_str(&row.data_json).unwrap_or_default();
         return Ok((row, draft));
     }
     let mut draft = Draft {
@@ -214,6 +188,53 @@ async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow,
         .await?
         .ok_or_else(|| ApiError::Internal("draft vanished after saving".into()))?;
     let draft = serde_json::from_str(&row.data_json).unwrap_or(draft);
+    Ok((row, draft))
+}
+
+/// The application as a page shows it: filled from an order (or begun blank before the
+/// first), and nothing typed over it yet, it follows what the latest order says now (its
+/// organisation corrected after a return, its address corrected by a clerk), not what it
+/// said then. Only where a page is shown (`GET`): a form sent is taken as the page showed
+/// it.
+async fn followed(
+    state: &AppState,
+    customer: &CustomerRow,
+    row: DraftRow,
+    draft: Draft,
+) -> Result<(DraftRow, Draft), ApiError> {
+    let blank = Fields {
+        phone: customer.phone.clone(),
+        recipient_phone: customer.phone.clone(),
+        ..Fields::default()
+    };
+    // Untouched: as filled from an order, or still blank (begun before the first order).
+    let untouched = !draft.form_done
+        && match draft.filled.as_deref() {
+            Some(filled) => *filled == draft.fields,
+            None => draft.fields == blank,
+        };
+    if untouched
+        && let Some(fresh) = filled_from_last(state, customer, &blank).await?
+        && draft.filled.as_deref() != Some(&fresh.fields)
+    {
+        let next = Draft {
+            fields: fresh.fields.clone(),
+            filled: Some(Box::new(fresh.fields)),
+            filled_from: Some(fresh.order_no),
+            ..draft.clone()
+        };
+        let json = serde_json::to_string(&next).map_err(|e| ApiError::Internal(e.to_string()))?;
+        // Another tab moved it on meanwhile: that one stands.
+        if state
+            .store
+            .save_draft(&customer.id, Some(row.version), &json, false)
+            .await?
+            .is_some()
+            && let Some(row) = state.store.draft_of(&customer.id).await?
+        {
+            return Ok((row, next));
+        }
+    }
     Ok((row, draft))
 }
 
@@ -314,6 +335,10 @@ pub async fn page(
     let ctx = &who.ctx;
     let (row, draft, identity) = match application(&state, &who.customer).await {
         Ok(loaded) => loaded,
+        Err(e) => return failed(ctx, e),
+    };
+    let (row, draft) = match followed(&state, &who.customer, row, draft).await {
+        Ok(followed) => followed,
         Err(e) => return failed(ctx, e),
     };
     let given = restore(&state, &headers, &who, "/apply").await;
