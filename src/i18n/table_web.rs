@@ -219,6 +219,7 @@ macro_rules! web_texts {
             WebPayDemoCashier => "在线支付（演示收银台，不扣款）", "Pay online (demo cashier: nothing is charged)";
             WebPayTransfer => "改用银行转账", "Pay by bank transfer instead";
             WebPayScan => "请用支付宝扫描二维码付款，付款后回到本页。", "Scan this code with Alipay to pay, then come back to this page.";
+            WebPayCodeExpired => "付款二维码已过有效时间，请用下方的付款按钮重新付款。", "The payment code ran out: use the payment button below to pay again.";
             WebNotPaidYet => "还没有收到这笔付款。已付款的，请稍等片刻后刷新本页；还没付款的，请用下方的付款按钮重新付款。", "No payment has come in yet. If you have paid, wait a moment and reload this page; if not, use the payment button below again.";
             WebPayScanDemo => "请用手机扫描二维码，打开演示收银台付款（演示，不扣款），付款后回到本页。", "Scan this code with your phone to open the demo cashier (a demo: nothing is charged), then come back to this page.";
             WebPayQrAlt => "支付宝付款二维码", "Alipay payment QR code";

@@ -534,9 +534,15 @@ async fn a_customer_pays_on_the_phone_in_alipays_mobile_cashier(db: Db) {
         .await
         .expect("the clock");
     sign_in(&mut pc, &customer_phone).await;
-    let shown = pc
+    let sent = pc
         .post(&format!("/orders/{}/pay", second.order_no), &[])
         .await;
+    // At an address of its own: reload and Back show the code as it stands.
+    assert_eq!(
+        sent.location.as_deref(),
+        Some(format!("/orders/{}/pay", second.order_no).as_str())
+    );
+    let shown = pc.followed(sent).await;
     assert_eq!(shown.status, reqwest::StatusCode::OK, "{}", shown.html);
     assert!(
         shown.html.contains("class=\"qr\"") && shown.html.contains("data:image/svg+xml"),

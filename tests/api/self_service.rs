@@ -2266,7 +2266,11 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
 
     // Another browser of the same customer shows a new code: this one's is gone, said so
     // with the way to a new one; the phone that opened it is told to scan the new one on
-    // the computer (not that a counter issued it).
+    // the computer (not that a counter issued it), also when it sends its form then — at
+    // an address of its own (a reload sends nothing again).
+    let open_on_phone = PhonePage::open(&app.http, &app.url(&phone_page))
+        .await
+        .expect("verification page");
     let mut other = pc_browser(&app);
     sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
         .bind(&phone)
@@ -2287,6 +2291,23 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
     let gone = pc.get("/apply?step=realname").await;
     assert!(gone.html.contains("这个二维码已失效"), "{}", gone.html);
     assert!(gone.html.contains("value=\"realname\""), "{}", gone.html);
+    let sent = open_on_phone
+        .submit(
+            &app.http,
+            &[
+                ("name", "王小明"),
+                ("id_number", "11010519491231002X"),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+        .expect("sent on the old code");
+    assert!(
+        sent.status() == StatusCode::SEE_OTHER || sent.url().as_str().contains("answer="),
+        "{:?} {}",
+        sent.status(),
+        sent.url()
+    );
     let old = PhonePage::open(&app.http, &app.url(&phone_page))
         .await
         .expect("old code");
@@ -2369,6 +2390,14 @@ async fn the_demo_cashiers_code_on_a_pc_says_it_is_the_demo(db: Db) {
         "{}",
         shown.html
     );
+    // The code's page shows the amount and how long it is good; reloaded, the same code.
+    assert!(
+        shown.html.contains("¥200.00") && shown.html.contains("分钟内有效"),
+        "{}",
+        shown.html
+    );
+    let again = pc.get(&format!("/orders/{}/pay", order.order_no)).await;
+    assert!(again.html.contains("打开演示收银台付款"), "{}", again.html);
     // "I have paid" before paying: said that nothing came in, not the order as if nothing
     // happened; a crafted "voucher sent" on an order that has none says nothing.
     let back = pc.get(&format!("/orders/{}?paid=1", order.order_no)).await;
@@ -2377,6 +2406,16 @@ async fn the_demo_cashiers_code_on_a_pc_says_it_is_the_demo(db: Db) {
         .get(&format!("/orders/{}?done=voucher", order.order_no))
         .await;
     assert!(!crafted.html.contains("转账凭证已上传"), "{}", crafted.html);
+    // Paid (on the phone): the code's page leads to the order, not to a code to pay again.
+    let paid = app.pay(&order).await;
+    assert_eq!(paid.status, ca_counter::domain::OrderStatus::PendingReview);
+    let after = pc
+        .get_once(&format!("/orders/{}/pay", order.order_no))
+        .await;
+    assert_eq!(
+        after.location.as_deref(),
+        Some(format!("/orders/{}", order.order_no).as_str())
+    );
     app.finish().await;
 }
 

@@ -200,7 +200,7 @@ pub(crate) async fn after_post(
     response
 }
 
-/// A page answering a form (a refusal — 409, 422, 429 — or a page of its own, 200), shown
+/// A page answering a form (a refusal — 409, 410, 422, 429 — or a page of its own, 200), shown
 /// after a redirect: kept for the browser that sent the form, and the browser sent to an
 /// address of its own that gives it again. Back and reload there then show the page rather
 /// than ask to send the form again (a `no-store` answer to a post cannot be shown again
@@ -218,6 +218,7 @@ async fn shown_after_redirect(
         StatusCode::OK
             | StatusCode::UNPROCESSABLE_ENTITY
             | StatusCode::CONFLICT
+            | StatusCode::GONE
             | StatusCode::TOO_MANY_REQUESTS
     );
     let page = response

@@ -51,7 +51,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/apply/submit", axum::routing::post(apply::submit))
         .route("/orders", get(orders::list))
         .route("/orders/{order_no}", get(orders::page))
-        .route("/orders/{order_no}/pay", axum::routing::post(orders::pay))
+        .route(
+            "/orders/{order_no}/pay",
+            axum::routing::get(orders::pay_page).post(orders::pay),
+        )
         .route(
             "/orders/{order_no}/transfer",
             axum::routing::post(orders::choose_transfer),

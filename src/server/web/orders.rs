@@ -168,6 +168,8 @@ pub struct Opened {
     done: Option<String>,
     /// "I have paid" pressed on a PC's payment page: said so when no payment came in.
     paid: Option<String>,
+    /// A PC's payment code ran out: said so, with the way to a new one.
+    expired: Option<String>,
 }
 
 /// `GET /orders/{order_no}/form.pdf`: the order's application form, to print again, sign
@@ -314,6 +316,11 @@ pub async fn page(
                 && row.status().ok() == Some(OrderStatus::PendingPayment) =>
             {
                 Some(T::WebNotPaidYet)
+            }
+            _ if opened.expired.is_some()
+                && row.status().ok() == Some(OrderStatus::PendingPayment) =>
+            {
+                Some(T::WebPayCodeExpired)
             }
             _ => None,
         },
@@ -738,7 +745,6 @@ pub async fn pay(
     Path(order_no): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = &who.ctx;
     let row = match own_order(&state, &who, &order_no).await {
         Ok(row) => row,
         Err(page) => return page,
@@ -751,25 +757,60 @@ pub async fn pay(
             Err(e) => not_now(&state, &who, &row, e, "next-step").await,
         };
     }
+    // The code at an address of its own: reload and Back there show it as it stands.
     match crate::server::routes::payments::open_qr(&state, &row, &by).await {
-        Ok((_, payment)) => {
-            let wire = crate::server::routes::payments::wire(&state, payment);
-            let qr = apply::qr_data_uri(&wire.pay_url);
-            page::page(
-                ctx,
-                StatusCode::OK,
-                ctx.t(T::PagePayTitle),
-                html! {
-                    h1 { (ctx.t(T::PagePayTitle)) }
-                    // The demo cashier's code is no Alipay code: said what it opens.
-                    p { (ctx.t(if state.sandbox.is_some() { T::WebPayScanDemo } else { T::WebPayScan })) }
-                    img.qr src=(qr) alt=(ctx.t(T::WebPayQrAlt));
-                    p { a.button href=(format!("/orders/{}?paid=1", row.order_no)) { (ctx.t(T::WebPaidDone)) } }
-                },
-            )
-        }
+        Ok(_) => page::see_other(&format!("/orders/{}/pay", row.order_no)),
         Err(e) => not_now(&state, &who, &row, e, "next-step").await,
     }
+}
+
+/// `GET /orders/{order_no}/pay`: on a PC, the order's live payment code to scan with the
+/// phone, with the amount and how long it is good. Paid meanwhile, or its code run out:
+/// the order's page (which says so, and offers to pay again).
+pub async fn pay_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let order_page = format!("/orders/{}", row.order_no);
+    if row.status().ok() != Some(OrderStatus::PendingPayment) {
+        return page::see_other(&order_page);
+    }
+    let payment = match state.store.open_payment(&row.id).await {
+        Ok(Some(payment)) => payment,
+        Ok(None) => return page::see_other(&format!("{order_page}?expired=1")),
+        Err(e) => return failed(ctx, e.into()),
+    };
+    let minutes = ((payment.expires_at - crate::server::store::now_ms()) / 60_000)
+        .max(1)
+        .to_string();
+    let amount = Money::from_fen(payment.amount_fen)
+        .unwrap_or_default()
+        .to_string();
+    let wire = crate::server::routes::payments::wire(&state, payment);
+    let qr = apply::qr_data_uri(&wire.pay_url);
+    page::page(
+        ctx,
+        StatusCode::OK,
+        ctx.t(T::PagePayTitle),
+        html! {
+            h1 { (ctx.t(T::PagePayTitle)) }
+            dl {
+                dt { (ctx.t(T::PageOrder)) } dd { (row.order_no) }
+                dt { (ctx.t(T::PageAmount)) } dd.amount { (amount) }
+            }
+            // The demo cashier's code is no Alipay code: said what it opens.
+            p { (ctx.t(if state.sandbox.is_some() { T::WebPayScanDemo } else { T::WebPayScan })) }
+            img.qr src=(qr) alt=(ctx.t(T::WebPayQrAlt));
+            p.hint { (ctx.fill(T::WebRealnameCodeValid, &[&minutes])) }
+            p { a.button href=(format!("{order_page}?paid=1")) { (ctx.t(T::WebPaidDone)) } }
+        },
+    )
 }
 
 /// The order's page again, saying why the step could not be taken now.
