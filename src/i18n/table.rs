@@ -911,6 +911,7 @@ web_texts! { messaging_texts;
     PageRealnameLocked => "错误次数过多，此二维码已锁定", "Too many failed tries; this code is locked";
     PageRealnameExpired => "二维码已过期", "This code has expired";
     PageRealnameSuperseded => "此二维码已失效（柜台已生成新的二维码）", "This code is no longer valid (the counter issued a new one)";
+    PageRealnameExpiredOnline => "此二维码已过有效时间：请在电脑上重新显示二维码再扫描", "This code's time ran out: show a new one on your computer and scan it";
     PageRealnameSupersededOnline => "此二维码已失效（已显示了新的二维码）：请扫描电脑上显示的新二维码", "This code is no longer valid (a newer one was shown): scan the new code on your computer";
     PageRealnameBackToPc => "在电脑上申请的，请回到电脑上点“我已在手机上完成”继续；在这部手机上申请的，点下方按钮继续。", "If you are applying on a computer, go back to it and press “I finished on my phone”; if on this phone, go on below.";
     PageRealnameBackToCounter => "请回到柜台，由工作人员继续办理。", "Please return to the counter; the clerk will continue.";

@@ -2201,6 +2201,22 @@ async fn the_pcs_verification_code_is_never_kept_to_be_shown_again(db: Db) {
     // Reloaded: the same code.
     let again = pc.get("/apply?step=realname").await;
     assert_eq!(code_token(&again.html), token);
+    // Its time run out: the PC says so, with the way to a new one (not the step's start as
+    // if none had been shown); the phone says to show a new one on the computer.
+    sqlx::query("UPDATE realname_sessions SET expires_at = 1")
+        .execute(app.store().pool())
+        .await
+        .expect("ran out");
+    let gone = pc.get("/apply?step=realname").await;
+    assert!(gone.html.contains("这个二维码已失效"), "{}", gone.html);
+    let phone = PhonePage::open(&app.http, &app.url(&format!("/m/realname/{token}")))
+        .await
+        .expect("the phone");
+    assert!(
+        phone.html.contains("请在电脑上重新显示二维码"),
+        "{}",
+        phone.html
+    );
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM refusal_pages")
         .fetch_one(app.store().pool())
         .await

@@ -94,6 +94,9 @@ fn finished(ctx: &Ctx, status: RealnameStatus, session: &RealnameRow) -> Respons
     let (code, class, text) = match status {
         RealnameStatus::Verified => (StatusCode::OK, Some("ok"), T::PageRealnameDone),
         RealnameStatus::Locked => (StatusCode::GONE, Some("bad"), T::PageRealnameLocked),
+        RealnameStatus::Expired if online => {
+            (StatusCode::GONE, Some("bad"), T::PageRealnameExpiredOnline)
+        }
         RealnameStatus::Expired => (StatusCode::GONE, Some("bad"), T::PageRealnameExpired),
         // Replaced by a newer code: where it was shown (their PC, or a counter's screen).
         RealnameStatus::Superseded if online => (

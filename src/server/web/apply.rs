@@ -651,9 +651,10 @@ pub async fn save(
         // hashed by the platform) stays in this browser's cookie, for that address alone.
         Ok(steps::Outcome::Code(token)) => {
             let mut response = page::see_other(&Step::Realname.address());
+            // Kept a day (the code itself is good for its minutes): a page reloaded after
+            // it ran out says so, rather than starting over as if none had been shown.
             let cookie = format!(
-                "{REALNAME_COOKIE}={token}; Max-Age={}; SameSite=Strict{}",
-                state.config.realname_minutes.clamp(1, 24 * 60) * 60,
+                "{REALNAME_COOKIE}={token}; Max-Age=86400; SameSite=Strict{}",
                 super::guard::cookie_attributes(&state)
             );
             if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
