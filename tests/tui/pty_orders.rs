@@ -302,6 +302,8 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
         .expect("a minute later");
     tui.send("K");
     tui.wait_text("客户收不到", WAIT);
+    // The card counts it at once (it read one code until a refresh).
+    tui.wait_text("今天已发送验证码 2 条", WAIT);
     // The next search starts empty: the next caller's number is typed afresh.
     tui.send("/");
     tui.wait_text("/ 查找", WAIT);

@@ -883,6 +883,15 @@ impl Component for Orders {
                 Ok(reminder) => {
                     let demo = ctx.env.shared.demo(crate::api::DemoPart::Sms);
                     self.notice = Some(reminded(&reminder, payment_link, demo));
+                    // A caller's card counts the codes sent: asked again with this one.
+                    if self.caller.is_some()
+                        && let Some(phone) = self.searched_phone()
+                    {
+                        ctx.ask(Request::Caller {
+                            seq: self.fetch.seq(),
+                            phone: phone.as_str().to_owned(),
+                        });
+                    }
                 }
                 Err(e) => self.refused(&order_no, &e, lang),
             },
