@@ -515,8 +515,16 @@ fn sign_in_lines<'a>(sign_in: &crate::api::SignInStanding, view: &View) -> Vec<L
             .unwrap_or_default()
     };
     if let Some(until) = &sign_in.locked_until {
+        // The minute it is over, as the customer's page says it (rounded up: at the
+        // minute shown it is no longer locked).
+        let over = format::parse_time(until)
+            .map(|t| {
+                let up = t + time::Duration::seconds(59);
+                format::clock(up)[..5].to_owned()
+            })
+            .unwrap_or_default();
         return vec![Line::from(Span::styled(
-            T::CallerSignInLocked.fill(lang, &[&clock(until)]),
+            T::CallerSignInLocked.fill(lang, &[&over]),
             theme.error,
         ))];
     }
