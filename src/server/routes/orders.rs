@@ -44,7 +44,7 @@ pub(super) async fn full_order(
 ) -> Result<Order, ApiError> {
     let attachments = state.store.attachments_of(&row.id).await?;
     let mut order = present::order(row, &attachments, caller, reveal)?;
-    // Not offered to whoever sent its voucher or corrected files either (the rule:
+    // Not offered to whoever handled its material either (the rule:
     // `review::not_their_own`).
     if order.allowed_actions.iter().any(|a| a.is_review_decision())
         && super::review::not_their_own(state, row, &caller.operator.id)

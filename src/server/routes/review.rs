@@ -183,8 +183,9 @@ pub async fn release(
 }
 
 /// Refuses a review of `row` by `operator_id` when it is their own work: they submitted
-/// the order, or put its material before review (`Action::prepares_review`: the
-/// transfer's voucher, the corrected files) — nobody checks their own proof of payment.
+/// the order, or handled its material (`Store::prepared_by`: a file they attached, the
+/// voucher or corrections they sent on, a correction of its details) — nobody checks
+/// their own proof of payment.
 pub(crate) async fn not_their_own(
     state: &AppState,
     row: &OrderRow,

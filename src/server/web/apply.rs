@@ -154,13 +154,18 @@ fn new_reference() -> String {
     format!("SQ{tail}")
 }
 
-/// The customer's draft, begun if there is none.
-async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow, Draft), ApiError> {
-    let blank = Fields {
+/// A form never filled in: the number signed in with, for the applicant and the parcel.
+fn blank_fields(customer: &CustomerRow) -> Fields {
+    Fields {
         phone: customer.phone.clone(),
         recipient_phone: customer.phone.clone(),
         ..Fields::default()
-    };
+    }
+}
+
+/// The customer's draft, begun if there is none.
+async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow, Draft), ApiError> {
+    let blank = blank_fields(customer);
     if let Some(row) = state.store.draft_of(&customer.id).await? {
         let draft = serde_json::from_str(&row.data_json).unwrap_or_default();
         return Ok((row, draft));
@@ -202,11 +207,7 @@ async fn followed(
     row: DraftRow,
     draft: Draft,
 ) -> Result<(DraftRow, Draft), ApiError> {
-    let blank = Fields {
-        phone: customer.phone.clone(),
-        recipient_phone: customer.phone.clone(),
-        ..Fields::default()
-    };
+    let blank = blank_fields(customer);
     // Untouched: as filled from an order, or still blank (begun before the first order).
     let untouched = !draft.form_done
         && match draft.filled.as_deref() {
