@@ -106,8 +106,8 @@ pub struct ReviewItem {
     pub resubmissions: i64,
     /// Who is reviewing it now.
     pub claim: Option<Claim>,
-    /// The caller submitted it, or sent its transfer voucher or corrected files (and so
-    /// may not decide it).
+    /// The caller submitted it, or handled its material — attached a file, sent its
+    /// voucher or corrections on, corrected its details — and so may not decide it.
     pub own: bool,
     /// The QR code check of its newest signed form or correction scan, if one was
     /// uploaded (`ScanCheck::describe` gives the line to show).
