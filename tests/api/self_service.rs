@@ -8,7 +8,9 @@ use ca_counter::domain::{Action, Channel, OrderStatus};
 use reqwest::StatusCode;
 use reqwest::header;
 
-use crate::common::customer::{Browser, apply, hidden, input_value, owner_phone, sign_in};
+use crate::common::customer::{
+    Browser, apply, correct_mailing, hidden, input_value, owner_phone, sign_in, verify_on_phone,
+};
 use crate::common::{Db, TestApp, scan_png, unique_phone, voucher_jpeg};
 use crate::on_both_databases;
 
@@ -177,19 +179,7 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     assert_eq!(input_value(&form.html, "street"), first.mailing.street);
     // The first order's address corrected meanwhile (the customer called): nothing was
     // typed over the filled form, so it follows — the corrected address, not the old one.
-    let mut moved = first.mailing.clone();
-    moved.street = "桐梓坡路 99 号".into();
-    clerk
-        .update_order(
-            &order_no,
-            &ca_counter::api::OrderUpdate {
-                version: Some(first.version),
-                mailing: Some(moved),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("corrected");
+    correct_mailing(&clerk, &first, |m| m.street = "桐梓坡路 99 号".into()).await;
     let form = browser.get("/apply?step=form").await;
     assert_eq!(input_value(&form.html, "street"), "桐梓坡路 99 号");
 
@@ -207,19 +197,7 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     // first order once more: taken as sent (not "another page saved this"), and the order
     // corrected later does not overwrite what the customer saw and sent.
     let corrected = clerk.order(&order_no, true).await.expect("order");
-    let mut again = corrected.mailing.clone();
-    again.street = "桐梓坡路 100 号".into();
-    clerk
-        .update_order(
-            &order_no,
-            &ca_counter::api::OrderUpdate {
-                version: Some(corrected.version),
-                mailing: Some(again),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("corrected again");
+    correct_mailing(&clerk, &corrected, |m| m.street = "桐梓坡路 100 号".into()).await;
     let field = |name: &str| input_value(&form.html, name);
     let (version, draft) = (hidden(&form.html, "version"), hidden(&form.html, "draft"));
     let sent = browser
@@ -1143,19 +1121,8 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
 
     // The counter corrects the recipient's phone meanwhile: the customer's form, made
     // from the order before, does not undo it — it is shown again with the news.
-    let mut by_counter = unchanged.mailing.clone();
-    by_counter.phone = "13700137000".into();
-    let counter_version = clerk
-        .update_order(
-            &no,
-            &ca_counter::api::OrderUpdate {
-                version: Some(unchanged.version),
-                mailing: Some(by_counter),
-                ..Default::default()
-            },
-        )
+    let counter_version = correct_mailing(&clerk, &unchanged, |m| m.phone = "13700137000".into())
         .await
-        .expect("the counter's correction")
         .version;
     let stale = send(
         &mut browser,
@@ -1582,19 +1549,7 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
         sent.html
     );
     let before = clerk.order(&no, true).await.expect("order");
-    let mut by_counter = before.mailing.clone();
-    by_counter.postal_code = "410005".into();
-    clerk
-        .update_order(
-            &no,
-            &ca_counter::api::OrderUpdate {
-                version: Some(before.version),
-                mailing: Some(by_counter),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("the counter's correction");
+    correct_mailing(&clerk, &before, |m| m.postal_code = "410005".into()).await;
     // Someone else signing in on this browser is not given it.
     let stranger = unique_phone();
     let mut shared = Browser::new(&app);
@@ -2729,21 +2684,4 @@ async fn choose(browser: &mut Browser, product: &str) -> crate::common::customer
             .await;
     }
     browser.get("/apply?step=form").await
-}
-
-/// The real-name page at `url` (the code's address), filled and sent as the customer's
-/// phone would: the page it answers.
-async fn verify_on_phone(app: &TestApp, url: &str, name: &str, id_number: &str) -> String {
-    PhonePage::open(&app.http, url)
-        .await
-        .expect("verification page")
-        .submit(
-            &app.http,
-            &[("name", name), ("id_number", id_number), ("consent", "yes")],
-        )
-        .await
-        .expect("a try")
-        .text()
-        .await
-        .expect("html")
 }

@@ -461,18 +461,7 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         intro.contains("网上办理") && !intro.contains("柜台"),
         "{intro}"
     );
-    let verified = PhonePage::open(&app.http, &app.url(&realname))
-        .await
-        .expect("verification page")
-        .submit(
-            &app.http,
-            &[("name", name), ("id_number", id_number), ("consent", "yes")],
-        )
-        .await
-        .expect("verified")
-        .text()
-        .await
-        .expect("html");
+    let verified = verify_on_phone(app, &app.url(&realname), name, id_number).await;
     assert!(verified.contains("href=\"/apply\""), "{verified}");
 
     // The project, by pinyin initials. The search's example is one of the catalog's own:
@@ -921,4 +910,43 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
         stale_step.html
     );
     to.trim_start_matches("/orders/").to_owned()
+}
+
+/// The real-name page at `url` (the code's address), filled and sent as the customer's
+/// phone would: the page it answers.
+pub async fn verify_on_phone(app: &TestApp, url: &str, name: &str, id_number: &str) -> String {
+    PhonePage::open(&app.http, url)
+        .await
+        .expect("verification page")
+        .submit(
+            &app.http,
+            &[("name", name), ("id_number", id_number), ("consent", "yes")],
+        )
+        .await
+        .expect("a try")
+        .text()
+        .await
+        .expect("html")
+}
+
+/// `order`'s mailing address corrected by `clerk` (`edit` changes it), as the counter
+/// would with the customer on the phone: the order as it is then.
+pub async fn correct_mailing(
+    clerk: &ca_counter::api::Client,
+    order: &ca_counter::api::Order,
+    edit: impl FnOnce(&mut ca_counter::api::MailingAddress),
+) -> ca_counter::api::Order {
+    let mut mailing = order.mailing.clone();
+    edit(&mut mailing);
+    clerk
+        .update_order(
+            order.order_no.as_str(),
+            &ca_counter::api::OrderUpdate {
+                version: Some(order.version),
+                mailing: Some(mailing),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("the counter's correction")
 }
