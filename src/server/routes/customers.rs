@@ -14,6 +14,7 @@ use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{ApiQuery, Caller, JsonBody, parse_json};
+use crate::server::store::CustomerRow;
 use crate::server::{present, validate};
 
 /// `?phone=`
@@ -120,11 +121,7 @@ pub async fn identity(
 ) -> Result<Json<VerifiedIdentity>, ApiError> {
     caller.require(Permission::CreateOrders)?;
     caller.require(Permission::RevealPersonalData)?;
-    let customer = state
-        .store
-        .customer(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    let customer = find_customer(&state, &id).await?;
     let (name, id_number, at) = state
         .store
         .verified_identity(&customer.id)
@@ -162,11 +159,7 @@ pub async fn online(
     Path(id): Path<String>,
 ) -> Result<Json<CustomerOnline>, ApiError> {
     caller.require(Permission::ViewOrders)?;
-    let customer = state
-        .store
-        .customer(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    let customer = find_customer(&state, &id).await?;
     let standing = state.store.online_standing(&customer.id).await?;
     let lang = caller.ctx.lang;
     let application = match &standing.draft {
@@ -182,4 +175,13 @@ pub async fn online(
             .as_ref()
             .map(|row| present::realname(row, now, lang, false)),
     }))
+}
+
+/// The customer with this id, or 404 naming none.
+pub(super) async fn find_customer(state: &AppState, id: &str) -> Result<CustomerRow, ApiError> {
+    state
+        .store
+        .customer(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))
 }

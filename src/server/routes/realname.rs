@@ -113,11 +113,7 @@ pub async fn rename_customer(
     caller.require(Permission::ManageCustomers)?;
     let body: CustomerUpdate = parse_json(&body)?;
     let name = crate::domain::person_name(&body.name).map_err(|e| ApiError::field("name", e))?;
-    let customer = state
-        .store
-        .customer(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    let customer = super::customers::find_customer(&state, &id).await?;
     if !state
         .store
         .rename_unverified_customer(&customer.id, &name)
@@ -130,10 +126,6 @@ pub async fn rename_customer(
             version: None,
         });
     }
-    let row = state
-        .store
-        .customer(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    let row = super::customers::find_customer(&state, &id).await?;
     Ok(Json(present::customer(&row, true)))
 }

@@ -10,7 +10,7 @@ use rand::Rng;
 
 use crate::api::{Problem, Reminder};
 use crate::domain::{Money, NextStep, Permission};
-use crate::i18n::{Lang, Msg, T};
+use crate::i18n::{Lang, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::Caller;
@@ -34,11 +34,7 @@ pub async fn login_code(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Reminder>), ApiError> {
     caller.require(Permission::TextCustomers)?;
-    let customer = state
-        .store
-        .customer(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(Msg::new(T::ProblemCustomerNotFound)))?;
+    let customer = super::customers::find_customer(&state, &id).await?;
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
     // Staff asking for a customer: the number's limits, not an address's.
     let issued = state
