@@ -217,9 +217,9 @@ async fn a_parcel_no_one_tracks_says_so_on_the_customers_page() {
     // its office line beside it, as its own guide gives them.
     assert!(
         page.html.contains("客服QQ 4006682666")
-            && page
-                .html
-                .contains("<a href=\"tel:073185172903\">0731-85172903</a>"),
+            && page.html.contains(
+                "<span class=\"contact\">电话 <a href=\"tel:073185172903\">0731-85172903</a></span>"
+            ),
         "{}",
         page.html
     );

@@ -114,17 +114,20 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                 footer {
                     // A number a phone can dial with one tap.
                     @let dial = |number: &str| -> String { number.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect() };
-                    @if dial(&ctx.hotline).is_empty() {
-                        (ctx.fill(T::WebHotline, &[&ctx.hotline]))
-                    } @else {
-                        (ctx.fill(T::WebHotline, &[""])) a href=(format!("tel:{}", dial(&ctx.hotline))) { (ctx.hotline) }
+                    // Each way to reach support on one line of its own when they wrap.
+                    span.contact {
+                        @if dial(&ctx.hotline).is_empty() {
+                            (ctx.fill(T::WebHotline, &[&ctx.hotline]))
+                        } @else {
+                            (ctx.fill(T::WebHotline, &[""])) a href=(format!("tel:{}", dial(&ctx.hotline))) { (ctx.hotline) }
+                        }
                     }
                     @let (qq, phone) = &ctx.support;
                     @if !qq.trim().is_empty() {
-                        " · " (ctx.fill(T::WebSupportQq, &[qq]))
+                        " · " span.contact { (ctx.fill(T::WebSupportQq, &[qq])) }
                     }
                     @if !dial(phone).is_empty() {
-                        " · " (ctx.fill(T::WebSupportPhone, &[""])) a href=(format!("tel:{}", dial(phone))) { (phone) }
+                        " · " span.contact { (ctx.fill(T::WebSupportPhone, &[""])) a href=(format!("tel:{}", dial(phone))) { (phone) } }
                     }
                 }
             }
