@@ -506,7 +506,7 @@ fn a_long_application_pages_beside_the_scan() {
             ("下面还有", "上面还有资料（PgUp）", "交易号", "退回后改过")
         } else {
             (
-                "more rows below (PgDn)",
+                "more below (PgDn)",
                 "more details above (PgUp)",
                 "trade no.",
                 "corrected since the return",
