@@ -256,6 +256,7 @@ pub fn attachment(row: &AttachmentRow, order: &OrderRow) -> Option<Attachment> {
         },
         uploaded_at: rfc3339(row.uploaded_at),
         scan_check: crate::server::scan_match::kept(row.scan_json.as_deref(), order),
+        also_on: Vec::new(),
     })
 }
 

@@ -20,7 +20,103 @@ on_both_databases!(
     claims_at_the_same_moment_get_one_holder,
     the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_need_not,
     an_order_is_approved_only_with_its_applicant_verified_and_its_form_signed,
+    one_voucher_sent_for_two_orders_is_said_to_their_reviewer,
 );
+
+/// A transfer voucher is what review approves a transfer's payment on: the same file sent
+/// for two orders (one transfer, two orders) is said on each order's voucher and marked in
+/// the queue, so the reviewer checks the transfer pays for both. A voucher of its own, or
+/// the same file sent twice for one order, is not.
+async fn one_voucher_sent_for_two_orders_is_said_to_their_reviewer(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let mut sent = Vec::new();
+    for (name, voucher) in [
+        ("张三", crate::common::voucher_jpeg(64, 48)),
+        ("李四", crate::common::voucher_jpeg(64, 48)),
+        ("王五", crate::common::voucher_jpeg(64, 52)),
+    ] {
+        let order = app.submit(name).await;
+        let order = app
+            .act(
+                &app.clerk,
+                &order,
+                Action::ChooseBankTransfer,
+                Default::default(),
+            )
+            .await;
+        // Sent twice for its own order (a retry): one order, no twin.
+        for _ in 0..2 {
+            clerk
+                .upload_attachment(
+                    &order.order_no,
+                    AttachmentKind::Other,
+                    "again.jpg",
+                    crate::common::voucher_jpeg(64, 40 + sent.len() as u32),
+                )
+                .await
+                .expect("other upload");
+        }
+        let file = clerk
+            .upload_attachment(
+                &order.order_no,
+                AttachmentKind::Voucher,
+                "voucher.jpg",
+                voucher,
+            )
+            .await
+            .expect("voucher upload");
+        let with_voucher = ActionRequest {
+            attachment_ids: vec![file.id],
+            ..Default::default()
+        };
+        let order = app
+            .act(&app.clerk, &order, Action::UploadVoucher, with_voucher)
+            .await;
+        assert_eq!(order.status, OrderStatus::PendingReview);
+        sent.push(order.order_no.to_string());
+    }
+    let reviewer = app.client(&app.reviewer);
+    let also_on = |order: &Order, kind: AttachmentKind| -> Vec<String> {
+        order
+            .attachments
+            .iter()
+            .filter(|a| a.kind == kind)
+            .flat_map(|a| a.also_on.clone())
+            .collect()
+    };
+    let first = reviewer.order(&sent[0], false).await.expect("order");
+    let second = reviewer.order(&sent[1], false).await.expect("order");
+    let third = reviewer.order(&sent[2], false).await.expect("order");
+    assert_eq!(also_on(&first, AttachmentKind::Voucher), [sent[1].clone()]);
+    assert_eq!(also_on(&second, AttachmentKind::Voucher), [sent[0].clone()]);
+    assert!(
+        also_on(&third, AttachmentKind::Voucher).is_empty(),
+        "{third:?}"
+    );
+    for order in [&first, &second, &third] {
+        assert!(
+            also_on(order, AttachmentKind::Other).is_empty(),
+            "{order:?}"
+        );
+        // The platform's own documents are never compared.
+        assert!(also_on(order, AttachmentKind::ApplicationForm).is_empty());
+    }
+    let queue = reviewer.review_queue().await.expect("queue");
+    let marked: Vec<(String, bool)> = queue
+        .items
+        .iter()
+        .map(|item| (item.order.order_no.to_string(), item.file_elsewhere))
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            (sent[0].clone(), true),
+            (sent[1].clone(), true),
+            (sent[2].clone(), false)
+        ]
+    );
+}
 
 fn code(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
     match result {

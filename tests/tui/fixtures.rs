@@ -138,6 +138,7 @@ pub fn order() -> Order {
             filename: "签字申请表.png".into(),
             uploaded_by: actor("李柜员"),
             uploaded_at: "2026-11-28T07:35:00Z".into(),
+            also_on: Vec::new(),
             // Its printed QR code read back on upload: this order, page 1 of 1.
             scan_check: Some(ca_counter::api::ScanCheck {
                 outcome: ca_counter::api::ScanOutcome::Matches,
@@ -411,6 +412,7 @@ pub fn review_item(no: u32, name: &str, waited_hours: i64, deadline: Deadline) -
         own: false,
         scan_check: None,
         gaps: vec![],
+        file_elsewhere: false,
     }
 }
 

@@ -69,6 +69,16 @@ impl AttachmentKind {
         .get(lang)
     }
 
+    /// Whether the file came from outside (a customer or a clerk supplied it), not made by
+    /// the platform: the same bytes on two orders of these kinds are said to the reviewer
+    /// (`Attachment::also_on`).
+    pub fn supplied(self) -> bool {
+        !matches!(
+            self,
+            AttachmentKind::ApplicationForm | AttachmentKind::Invoice
+        )
+    }
+
     /// Whether those who issue invoices may read it without the permission to reveal
     /// personal data: the e-invoice, which finance makes and sends. Every attachment shows
     /// personal data (an individual's invoice names their ID number as the buyer's tax
@@ -109,6 +119,11 @@ pub struct Attachment {
     /// review screen shows [`ScanCheck::describe`].
     #[serde(default)]
     pub scan_check: Option<ScanCheck>,
+    /// For a file a customer or clerk supplied: the other orders that carry the same bytes
+    /// as a supplied file (one transfer voucher sent for two orders, a scan sent again for
+    /// another order), by order number, ascending. Empty when none does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_on: Vec<String>,
 }
 
 /// What the QR code check of an uploaded scan found (signed forms and corrections).

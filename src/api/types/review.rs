@@ -117,6 +117,10 @@ pub struct ReviewItem {
     /// the signed form); empty when it may be approved.
     #[serde(default)]
     pub gaps: Vec<crate::domain::ApprovalGap>,
+    /// A file supplied for it (a transfer voucher, a scan) is on another order too: the
+    /// order's attachments say which (`Attachment::also_on`).
+    #[serde(default)]
+    pub file_elsewhere: bool,
 }
 
 /// `GET /api/v1/review-queue`.

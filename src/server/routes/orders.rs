@@ -44,6 +44,11 @@ pub(super) async fn full_order(
 ) -> Result<Order, ApiError> {
     let attachments = state.store.attachments_of(&row.id).await?;
     let mut order = present::order(row, &attachments, caller, reveal)?;
+    for (id, order_no) in state.store.files_elsewhere(&row.id).await? {
+        if let Some(file) = order.attachments.iter_mut().find(|a| a.id == id) {
+            file.also_on.push(order_no);
+        }
+    }
     // Not offered to whoever handled its material either (the rule:
     // `review::not_their_own`).
     if order.allowed_actions.iter().any(|a| a.is_review_decision())

@@ -60,6 +60,7 @@ pub async fn queue(
                     checks.get(&row.id).map(String::as_str),
                     row,
                 ),
+                file_elsewhere: facts.get(&row.id).is_some_and(|f| f.file_elsewhere),
                 gaps: facts.get(&row.id).map_or_else(Vec::new, |facts| {
                     crate::domain::approval_gaps(
                         facts

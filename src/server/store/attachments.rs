@@ -152,6 +152,30 @@ impl Store {
     }
 }
 
+/// The kinds of file customers and clerks supply (`AttachmentKind::supplied`), as the SQL
+/// the partial index `attachments_supplied` (migration 0020) is written with: SQLite uses a
+/// partial index only for a query whose condition repeats the index's own.
+pub(crate) const SUPPLIED_KINDS: &str = "('signed_form', 'voucher', 'correction', 'other')";
+
+impl Store {
+    /// For each supplied file of `order_id` whose bytes another order carries too (as a
+    /// supplied file): the file's id and that order's number, by order number. One
+    /// transfer voucher sent for two orders, one order's signed scan sent for another.
+    pub async fn files_elsewhere(&self, order_id: &str) -> StoreResult<Vec<(String, String)>> {
+        let sql = format!(
+            "SELECT DISTINCT a.id, o.order_no FROM attachments a \
+             JOIN attachments b ON b.sha256 = a.sha256 AND b.order_id <> a.order_id \
+             AND b.kind IN {SUPPLIED_KINDS} \
+             JOIN orders o ON o.id = b.order_id \
+             WHERE a.order_id = $1 AND a.kind IN {SUPPLIED_KINDS} ORDER BY o.order_no"
+        );
+        Ok(sqlx::query_as::<_, (String, String)>(&sql)
+            .bind(order_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}
+
 impl Store {
     /// The name of a file of `order` with exactly these bytes, uploaded before the order was
     /// last returned: a "correction" that is the file it was returned over corrects nothing.

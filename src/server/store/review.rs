@@ -285,7 +285,8 @@ impl Store {
     /// What approval asks of the orders `ids` (those the review queue lists), by order
     /// id: the identity its customer was verified with, if any, and whether a scan of the
     /// signed form (or a correction sent for it) is attached
-    /// (`AttachmentKind::carries_signed_form`).
+    /// (`AttachmentKind::carries_signed_form`); and whether a file supplied for it is on
+    /// another order too.
     pub async fn queue_approval_facts(
         &self,
         ids: &[String],
@@ -300,6 +301,7 @@ impl Store {
             id_number: Option<String>,
             realname_verified_at: Option<i64>,
             signed_forms: i64,
+            files_elsewhere: i64,
         }
         let mut params = Params::default();
         let kinds = params.add_all(
@@ -309,10 +311,14 @@ impl Store {
                 .map(AttachmentKind::as_str),
         );
         let orders = params.add_all(ids);
+        let supplied = super::attachments::SUPPLIED_KINDS;
         let sql = format!(
             "SELECT o.id, c.name, c.id_number, c.realname_verified_at, \
              (SELECT COUNT(*) FROM attachments a WHERE a.order_id = o.id \
-              AND a.kind IN ({kinds})) AS signed_forms \
+              AND a.kind IN ({kinds})) AS signed_forms, \
+             (SELECT COUNT(*) FROM attachments a JOIN attachments b ON b.sha256 = a.sha256 \
+              AND b.order_id <> a.order_id AND b.kind IN {supplied} \
+              WHERE a.order_id = o.id AND a.kind IN {supplied}) AS files_elsewhere \
              FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id IN ({orders})"
         );
         let query = params.query_as::<Row>(&sql);
@@ -327,6 +333,7 @@ impl Store {
                 let facts = ApprovalFacts {
                     verified,
                     signed_form: row.signed_forms > 0,
+                    file_elsewhere: row.files_elsewhere > 0,
                 };
                 (row.id, facts)
             })
@@ -341,4 +348,6 @@ pub struct ApprovalFacts {
     pub verified: Option<(String, String)>,
     /// A scan of the signed form (or its correction) is attached.
     pub signed_form: bool,
+    /// A file supplied for it is on another order too ([`Store::files_elsewhere`]).
+    pub file_elsewhere: bool,
 }

@@ -967,3 +967,28 @@ fn an_issued_invoice_is_printed_again_from_the_order() {
         );
     }
 }
+
+/// A transfer voucher on another order too is said under it in the order's view (support
+/// and the counter see what the reviewer sees).
+#[test]
+fn a_voucher_on_another_order_too_is_said_in_the_order_view() {
+    for (lang, said) in [
+        (Lang::ZhCn, "这张转账凭证也附在订单 HN20261128000007 上"),
+        (
+            Lang::En,
+            "this transfer voucher is also on order HN20261128000007",
+        ),
+    ] {
+        let mut order = order();
+        for file in &mut order.attachments {
+            file.kind = ca_counter::api::AttachmentKind::Voucher;
+            file.also_on = vec!["HN20261128000007".into()];
+        }
+        let app = opened(lang, order);
+        let screen = render(&app, 120, 60);
+        assert!(screen.contains(said), "{screen}");
+        let app = opened(lang, crate::fixtures::order());
+        let screen = render(&app, 120, 60);
+        assert!(!screen.contains("HN20261128000007"), "{screen}");
+    }
+}

@@ -815,3 +815,78 @@ fn a_decision_on_an_order_held_by_another_says_why_not() {
         assert!(!screen.contains("退回补正："), "{k}: {screen}");
     }
 }
+
+/// One transfer voucher sent for two orders: beside the voucher, the other order, whole,
+/// in both languages, with nothing else on the screen cut; the queue marks it.
+#[test]
+fn a_voucher_sent_for_another_order_too_is_said_beside_it() {
+    use ca_counter::api::AttachmentKind;
+    for (lang, said, mark) in [
+        (
+            Lang::ZhCn,
+            "⚠ 这张转账凭证也附在订单 HN20261128000007 上：请核对这笔转账是否付清了每一单",
+            "文件重复",
+        ),
+        (
+            Lang::En,
+            "⚠ this transfer voucher is also on order HN20261128000007: check that the transfer pays for each",
+            "file reused",
+        ),
+    ] {
+        let mut order = order();
+        for file in &mut order.attachments {
+            file.kind = AttachmentKind::Voucher;
+            file.scan_check = None;
+            file.also_on = vec!["HN20261128000007".into()];
+        }
+        let app = review_screen_of(lang, order);
+        let (screen, problems) = crate::walk::check::draw(&app, 80, 24);
+        assert!(problems.is_empty(), "{problems:?}\n{screen}");
+        let mut terminal = terminal(&app, 80, 24);
+        ca_counter::tui::widgets::paint::record_start();
+        terminal
+            .draw(|frame| ca_counter::tui::app::draw(frame, &app))
+            .expect("draw");
+        let record = ca_counter::tui::widgets::paint::record_take().unwrap_or_default();
+        assert!(
+            record.texts.iter().any(|t| t.text == said),
+            "{said} not drawn:\n{screen}"
+        );
+        // Without a twin, nothing is said.
+        let app = review_screen_of(lang, crate::fixtures::order());
+        let (screen, _) = crate::walk::check::draw(&app, 80, 24);
+        assert!(!screen.contains("HN20261128000007"), "{screen}");
+
+        let mut app = app_for_queue(lang);
+        let mut twin = review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok);
+        twin.file_elsewhere = true;
+        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+        app.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items: vec![
+                    twin,
+                    review_item(4, "李四", 2, ca_counter::domain::Deadline::Ok),
+                ],
+                promise_working_days: 2,
+            }),
+        });
+        let screen = render(&app, 80, 24);
+        let row = |name: &str| {
+            screen
+                .lines()
+                .find(|l| l.contains(name))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(row("张三").contains(mark), "{screen}");
+        assert!(!row("李四").contains(mark), "{screen}");
+    }
+}
+
+fn app_for_queue(lang: Lang) -> ca_counter::tui::app::App {
+    let mut app = app(lang);
+    operator(&mut app, "赵审核", Role::Reviewer);
+    app.show_tab::<Review>();
+    app
+}

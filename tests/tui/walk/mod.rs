@@ -3,7 +3,7 @@
 //! purpose with an ellipsis before it was drawn), every popup keeps its border next to
 //! Chinese text, and no control character reaches the terminal.
 
-mod check;
+pub(crate) mod check;
 mod frame;
 mod invoicing;
 mod mailing;

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use super::popup::{Checklist, OTHER, Popup, REASONS};
 use super::screen::{Hold, Screen};
 use super::Review;
-use crate::api::ReviewItem;
+use crate::api::{AttachmentKind, ReviewItem};
 use crate::domain::{ApprovalGap, Deadline, OrderStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::component::View;
@@ -114,6 +114,9 @@ fn queue_row(item: &ReviewItem, selected: bool, view: &View) -> Row {
     }
     if item.scan_check.as_ref().is_some_and(|c| !c.is_ok()) {
         marks.push(T::QueueScanUnchecked.get(lang));
+    }
+    if item.file_elsewhere {
+        marks.push(T::QueueFileElsewhere.get(lang));
     }
     // What keeps it from approval, before it is opened.
     marks.extend(item.gaps.iter().map(|gap| gap.mark().get(lang)));
@@ -408,34 +411,42 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
 fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     let (lang, theme) = (view.lang, view.theme);
     // Under the title, whether the scan's QR code names this order (signed forms and
-    // corrections are checked on upload).
+    // corrections are checked on upload), and the other orders the same file is on.
     let check = screen.current().and_then(|c| c.scan_check.as_ref());
-    let check_line = match (check, &screen.order) {
-        (Some(check), Some(order)) => {
-            let style = if check.is_ok() {
-                theme.success
-            } else {
-                theme.warning
-            };
-            Some(Line::from(Span::styled(
-                check.describe(order.order_no.as_str(), lang),
-                style,
-            )))
-        }
-        _ => None,
-    };
-    // Wrapped, never cut: on a narrow screen the verdict takes two rows.
-    let check_rows = check_line
-        .as_ref()
-        .map_or(0, |line| paint::height(std::slice::from_ref(line), area.width).max(1));
-    let [title, check_row, room] = Layout::vertical([
+    let mut notes = Vec::new();
+    if let (Some(check), Some(order)) = (check, &screen.order) {
+        let style = if check.is_ok() {
+            theme.success
+        } else {
+            theme.warning
+        };
+        notes.push(Line::from(Span::styled(
+            check.describe(order.order_no.as_str(), lang),
+            style,
+        )));
+    }
+    if let Some(file) = screen.current().filter(|c| !c.also_on.is_empty()) {
+        let text = if file.kind == AttachmentKind::Voucher {
+            T::VoucherAlsoOn
+        } else {
+            T::FileAlsoOn
+        };
+        let orders = file.also_on.join(T::ListJoin.get(lang));
+        notes.push(Line::from(Span::styled(
+            text.fill(lang, &[&orders]),
+            theme.warning,
+        )));
+    }
+    // Wrapped, never cut: on a narrow screen a verdict takes two rows.
+    let note_rows = paint::height(&notes, area.width);
+    let [title, notes_area, room] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(check_rows),
+        Constraint::Length(note_rows),
         Constraint::Min(1),
     ])
     .areas(area);
-    if let Some(line) = check_line {
-        paint::wrapped(frame, check_row, vec![line]);
+    if !notes.is_empty() {
+        paint::wrapped(frame, notes_area, notes);
     }
     let attachments = screen.attachments();
     let Some(current) = screen.current() else {
