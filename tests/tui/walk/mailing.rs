@@ -145,10 +145,15 @@ fn a_parcel_paid_at_the_demo_cashier_is_marked_in_the_list() {
     demo.order.payment_method = Some("sandbox".into());
     let mut real = mailing_item(2, "李四", "桐梓坡路 8 号", 2, Deadline::Ok);
     real.order.payment_method = Some("alipay".into());
+    // Paid at the demo cashier and readdressed after its label: both said (the demo mark
+    // hid the relabel mark, which every parcel of a demo platform then lacked).
+    let mut moved = mailing_item(3, "王五", "芙蓉中路 1 号", 2, Deadline::Ok);
+    moved.order.payment_method = Some("sandbox".into());
+    moved.relabel = true;
     a.answer::<Mailing>(mailing::Answer::Queue {
         seq,
         result: Ok(MailingQueue {
-            items: vec![demo, real],
+            items: vec![demo, real, moved],
             promise_working_days: 2,
             carriers: carriers(),
         }),
@@ -164,6 +169,7 @@ fn a_parcel_paid_at_the_demo_cashier_is_marked_in_the_list() {
     // A short tag, so the street still shows at 80 columns (the whole mark took it all).
     assert!(row("张三").contains("演示·湖南省长沙市"), "{screen}");
     assert!(!row("李四").contains("演示"), "{screen}");
+    assert!(row("王五").contains("演示·改址·湖南省"), "{screen}");
 }
 
 /// A caller's note on a parcel ("send it to the front desk") is marked in the list and

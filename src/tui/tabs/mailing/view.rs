@@ -150,26 +150,29 @@ fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Ro
             (no.to_owned(), base),
             (item.recipient.clone(), base),
             (item.phone.clone(), base),
-            // A parcel whose order no money came in for (the demo cashier, the example
-            // account) says so before anything else: no real certificate goes out for it.
-            if view.shared.paid_in_demo(item.order.payment_method.as_deref()) {
-                (
-                    format!("{}{}", T::DemoUnpaidTag.get(view.lang), item.address),
-                    pick(theme.warning),
-                )
-            } else if item.relabel {
-                (
-                    format!("{}{}", T::MailRelabelMark.get(view.lang), item.address),
-                    pick(theme.warning),
-                )
-            } else if item.note.is_some() {
-                // A note to read before packing (shown in full when it is scanned).
-                (
-                    format!("{}{}", T::MailNoteMark.get(view.lang), item.address),
-                    pick(theme.warning),
-                )
-            } else {
-                (item.address.clone(), base)
+            // Before the address, what to know before packing, each its own mark: no money
+            // came in for it (the demo cashier, the example account: no real certificate
+            // goes out for it), its label shows the address before a correction, a note to
+            // read (shown in full when it is scanned).
+            {
+                let marks: String = [
+                    (
+                        view.shared
+                            .paid_in_demo(item.order.payment_method.as_deref()),
+                        T::DemoUnpaidTag,
+                    ),
+                    (item.relabel, T::MailRelabelMark),
+                    (item.note.is_some(), T::MailNoteMark),
+                ]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, mark)| mark.get(view.lang))
+                .collect();
+                if marks.is_empty() {
+                    (item.address.clone(), base)
+                } else {
+                    (format!("{marks}{}", item.address), pick(theme.warning))
+                }
             },
             (
                 crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
