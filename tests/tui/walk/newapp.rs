@@ -169,6 +169,25 @@ fn leave_all(app: &mut App, count: usize) {
     }
 }
 
+/// At `step`, Ctrl-P, and the platform refuses the form for a character its fonts cannot
+/// print in the street (an emoji pasted there).
+fn refused_print(lang: Lang, step: impl FnOnce(&mut Draft)) -> App {
+    let mut a = at(lang, step);
+    ctrl(&mut a, 'p');
+    let mut refusal = problem("validation_failed", 422, "有 1 处输入需要修改");
+    if let ca_counter::api::ClientError::Problem(p) = &mut refusal {
+        p.errors = vec![ca_counter::api::FieldError {
+            field: "mailing.street".into(),
+            message: "“😀”无法打印在申请表上；请换一种写法，确需此字的请联系客服".into(),
+        }];
+    }
+    a.answer::<NewApp>(newapp::Answer::Printed {
+        draft: draft_id(DRAFT),
+        result: Err(ca_counter::tui::print::PrintError::Platform(refusal)),
+    });
+    a
+}
+
 fn scenes(lang: Lang) -> Vec<Scene> {
     let mut out = vec![scene("customer", at(lang, |_| {}))];
     let mut a = at(lang, |d| d.phone = "1391234567".into());
@@ -295,6 +314,10 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         }),
     });
     out.push(scene("scan, form printed", a));
+    out.push(scene(
+        "scan, form refused for a field",
+        refused_print(lang, scan),
+    ));
     let checked = |d: &mut Draft| {
         scan(d);
         d.scan = Some(FileInfo {
@@ -562,4 +585,25 @@ fn the_summary_before_submitting_shows_the_email() {
     });
     let screen = render(&a, 80, 24);
     assert!(screen.contains("nana@example.com"), "{screen}");
+}
+
+/// A form the platform refuses to print for a field — from the scan step, where Ctrl-P
+/// prints it too — goes back to the form with the message under that field and the
+/// cursor on it, not at the bottom of the scan step (it was lost on the way back).
+#[test]
+fn a_form_refused_at_printing_goes_back_to_its_field() {
+    let scan = |d: &mut Draft| {
+        d.step = Step::Scan;
+        d.customer = Some(customer(true));
+        d.choice = Some(choice(UserType::Individual));
+    };
+    let a = refused_print(Lang::ZhCn, scan);
+    let draft = a
+        .tab::<NewApp>()
+        .and_then(|n| n.sheet())
+        .map(|s| (s.draft.step, s.draft.focus.clone()))
+        .expect("a sheet");
+    assert_eq!(draft, (Step::Form, "mailing.street".to_owned()));
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("无法打印在申请表上"), "{screen}");
 }

@@ -118,12 +118,18 @@ impl NewApp {
                     return;
                 };
                 sheet.done(Waiting::Print);
-                // The form refused for its fields: each message by its field.
+                // The form refused for its fields (a character the form cannot print, found
+                // only by the platform's fonts): back to the form, each message by its
+                // field, as a submission refused for them is.
                 let by_fields = match &result {
                     Err(crate::tui::print::PrintError::Platform(e))
-                        if sheet.draft.step == Step::Form =>
+                        if matches!(sheet.draft.step, Step::Form | Step::Scan | Step::Submit) =>
                     {
-                        sheet.refused_fields(e, lang)
+                        let notice = sheet.refused_fields(e, lang);
+                        if notice.is_some() {
+                            sheet.draft.step = Step::Form;
+                        }
+                        notice
                     }
                     _ => None,
                 };
