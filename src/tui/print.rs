@@ -34,8 +34,19 @@ pub enum PrintError {
     Platform(ClientError),
     /// The file could not be saved.
     Save(PathBuf, std::io::ErrorKind),
-    /// The print command failed.
-    Command(String),
+    /// The print command failed; the document is saved at the path all the same.
+    Command(PathBuf, CommandFailure),
+}
+
+/// How the print command failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommandFailure {
+    /// No such program (`[print] command`, `lp` by default: CUPS is not installed).
+    NotFound(String),
+    /// It could not be run for another reason (as the system says it).
+    NotRun(String, std::io::ErrorKind),
+    /// It ran and refused the job: the printer and what the command said.
+    Refused(String, String),
 }
 
 /// Fetches a document with `fetch` and prints it as `name`.
@@ -82,17 +93,39 @@ pub async fn print(net: &Net, name: &str, pdf: PdfFile) -> Result<Printed, Print
         .arg(&path)
         .output()
         .await
-        .map_err(|e| PrintError::Command(format!("{command}: {e}")))?;
+        .map_err(|e| {
+            PrintError::Command(
+                path.clone(),
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    CommandFailure::NotFound(command.clone())
+                } else {
+                    CommandFailure::NotRun(command.clone(), e.kind())
+                },
+            )
+        })?;
     if output.status.success() {
         Ok(Printed {
             to: PrintedTo::Printer(printer, path),
             unprintable,
         })
     } else {
-        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
-        Err(PrintError::Command(format!(
-            "{command} -d {printer}: {stderr}"
-        )))
+        // What the command said, as it said it (CUPS speaks the system's language): its
+        // first line, shortened, so the saved file's path still fits the message lines.
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default();
+        let words = first.split_whitespace().collect::<Vec<_>>().join(" ");
+        let said = if words.chars().count() > 60 {
+            format!("{}…", words.chars().take(59).collect::<String>())
+        } else {
+            words
+        };
+        Err(PrintError::Command(
+            path,
+            CommandFailure::Refused(printer, said),
+        ))
     }
 }
 
@@ -126,8 +159,21 @@ pub fn printed_notice(result: &Result<Printed, PrintError>, lang: Lang) -> Notic
             T::FileUnwritable,
             [path.display().to_string(), format!("{kind}")],
         )),
-        Err(PrintError::Command(message)) => {
-            Notice::error(Text::with(T::NewPrintFailed, [message.clone()]))
+        // The document is saved all the same: the message says where, to print it from.
+        Err(PrintError::Command(path, failure)) => {
+            let path = path.display().to_string();
+            Notice::error(match failure {
+                CommandFailure::NotFound(command) => {
+                    Text::with(T::PrintCommandMissing, [command.clone(), path])
+                }
+                CommandFailure::NotRun(command, kind) => Text::with(
+                    T::PrintCommandNotRun,
+                    [command.clone(), kind.to_string(), path],
+                ),
+                CommandFailure::Refused(printer, said) => {
+                    Text::with(T::PrintRefused, [printer.clone(), said.clone(), path])
+                }
+            })
         }
     }
 }
@@ -140,4 +186,81 @@ pub fn stamp() -> String {
             "[year][month][day]-[hour][minute][second]"
         ))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Client;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn net(dir: &std::path::Path, command: &str) -> Net {
+        let client = Client::new("http://127.0.0.1:9", "t", Lang::ZhCn).expect("client");
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        Net::new(
+            client,
+            tx,
+            dir.to_owned(),
+            crate::config::PrintConfig {
+                printer: Some("counter-1".into()),
+                command: Some(command.into()),
+            },
+        )
+    }
+
+    fn pdf() -> PdfFile {
+        PdfFile {
+            bytes: b"%PDF-1.7 test".to_vec(),
+            unprintable: Vec::new(),
+        }
+    }
+
+    /// A printer that cannot be reached (no CUPS on the machine, a queue that refuses):
+    /// the clerk is told in their language why and where the saved document is, to print
+    /// it from there — not the system's words alone ("No such file or directory (os
+    /// error 2)").
+    #[tokio::test]
+    async fn a_print_that_fails_says_why_and_where_the_document_is() {
+        let dir = tempfile::tempdir().expect("dir");
+        let saved = dir.path().join("prints").join("HN1-申请表.pdf");
+        let missing = dir.path().join("no-such-lp");
+        let result = print(
+            &net(dir.path(), &missing.display().to_string()),
+            "HN1-申请表.pdf",
+            pdf(),
+        )
+        .await;
+        assert!(
+            matches!(&result, Err(PrintError::Command(path, CommandFailure::NotFound(_))) if *path == saved),
+            "{result:?}"
+        );
+        assert!(saved.exists());
+        let said = printed_notice(&result, Lang::ZhCn).text.get(Lang::ZhCn);
+        assert!(
+            said.contains("找不到打印命令") && said.contains(&saved.display().to_string()),
+            "{said}"
+        );
+        assert!(!said.contains("os error"), "{said}");
+
+        let refusing = dir.path().join("lp");
+        std::fs::write(
+            &refusing,
+            "#!/bin/sh\necho 'lp: The printer or class does not exist.' >&2\nexit 1\n",
+        )
+        .expect("script");
+        std::fs::set_permissions(&refusing, std::fs::Permissions::from_mode(0o700)).expect("mode");
+        let result = print(
+            &net(dir.path(), &refusing.display().to_string()),
+            "HN1-申请表.pdf",
+            pdf(),
+        )
+        .await;
+        let said = printed_notice(&result, Lang::En).text.get(Lang::En);
+        assert!(
+            said.contains(
+                "the printer counter-1 did not take it: lp: The printer or class does not exist."
+            ) && said.contains(&saved.display().to_string()),
+            "{said}"
+        );
+    }
 }

@@ -442,7 +442,10 @@ fn a_message_about_one_order_does_not_stay_on_another() {
     key(&mut app, KeyCode::Enter);
     open_order(&mut app, order());
     app.answer::<Orders>(orders::Answer::PrintedNotice(Err(
-        ca_counter::tui::print::PrintError::Command("lp: no printer".into()),
+        ca_counter::tui::print::PrintError::Command(
+            "/tmp/p.pdf".into(),
+            ca_counter::tui::print::CommandFailure::Refused("c1".into(), "lp: no printer".into()),
+        ),
     )));
     assert!(render(&app, 80, 24).contains("lp: no printer"));
     key(&mut app, KeyCode::Esc);

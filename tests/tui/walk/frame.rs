@@ -106,9 +106,12 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     let mut a = app(lang);
     a.answer::<Orders>(orders::Answer::PrintedNotice(Err(
         ca_counter::tui::print::PrintError::Command(
-            "lp -d Counter-Printer-2F-East: lp: error - The printer or class does not exist; \
-             ask the administrator to add it in CUPS (http://localhost:631)"
-                .into(),
+            "/home/clerk/.local/share/ca-counter/prints/HN20261128000001-受理回执.pdf".into(),
+            ca_counter::tui::print::CommandFailure::Refused(
+                "Counter-Printer-2F-East".into(),
+                // At most 60 characters of what the command said (`print::print`).
+                "lp: error - The printer or class does not exist; ask the a…".into(),
+            ),
         ),
     )));
     out.push(scene("a long message wraps", a));
