@@ -401,6 +401,7 @@ web_texts! { messaging_texts;
     CmdCollectPayment => "收款（扫码或银行转账）", "take payment (QR code or bank transfer)";
     ActionPrintNotice => "打印告知书", "print the notice";
     ActionPrintForm => "打印申请表", "print the form";
+    ActionPrintReceipt => "打印受理回执", "print the receipt";
     ActionCollect => "收款", "take payment";
     KindApplicationForm => "申请表", "application form";
     KindSignedForm => "签字申请表", "signed form";

@@ -995,3 +995,31 @@ fn a_voucher_on_another_order_too_is_said_in_the_order_view() {
         assert!(!screen.contains("HN20261128000007"), "{screen}");
     }
 }
+
+/// The receipt of an order opened in 待办订单 (paid since the counter printed the first,
+/// or lost): `r` prints it as it stands; support, who takes no applications, is not offered it.
+#[test]
+fn the_receipt_is_printed_again_from_the_order_view() {
+    let mut app = opened(Lang::ZhCn, order());
+    app.take_jobs();
+    key(&mut app, KeyCode::Char('?'));
+    assert!(render(&app, 80, 40).contains("打印受理回执"));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('r'));
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<orders::Request>(&jobs)
+            .iter()
+            .any(|r| matches!(r, orders::Request::PrintReceipt { order_no } if order_no == "HN20261128000003")),
+        "no receipt asked"
+    );
+    let mut app = opened(Lang::ZhCn, order());
+    operator(&mut app, "孙客服", Role::Support);
+    app.take_jobs();
+    key(&mut app, KeyCode::Char('r'));
+    assert!(
+        sent::<orders::Request>(&app.take_jobs())
+            .iter()
+            .all(|r| !matches!(r, orders::Request::PrintReceipt { .. }))
+    );
+}

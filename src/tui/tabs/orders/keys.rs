@@ -45,6 +45,9 @@ pub enum Cmd {
     PrintForm,
     /// Print (and keep) the order's issued e-invoice.
     PrintInvoice,
+    /// Print the order's acceptance receipt as it stands (paid since, a copy for the
+    /// customer).
+    PrintReceipt,
     /// Ask again where the parcel is.
     Tracking,
     /// Type a tracking event (no tracking provider).
@@ -112,6 +115,11 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
     if env.shared.permits(Permission::RevealPersonalData) && !order.status.is_final() {
         out.push(('f', Cmd::PrintForm, T::ActionPrintForm.get(lang).to_owned()));
     }
+    // The receipt as the order stands (paid since the first one was printed, lost): for
+    // those who take customers' applications, as the counter prints it after submitting.
+    if env.shared.permits(Permission::CreateOrders) && order.status != OrderStatus::Cancelled {
+        out.push(('r', Cmd::PrintReceipt, T::ActionPrintReceipt.get(lang).to_owned()));
+    }
     // The e-invoice issued for it, again (a customer who lost the e-mail, finance's file).
     if order
         .attachments
@@ -161,7 +169,11 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             // Nor is printing the form again, now and then.
             out.push(if matches!(
                 cmd,
-                Cmd::SendLoginCode | Cmd::SendPaymentLink | Cmd::PrintForm | Cmd::PrintInvoice
+                Cmd::SendLoginCode
+                    | Cmd::SendPaymentLink
+                    | Cmd::PrintForm
+                    | Cmd::PrintInvoice
+                    | Cmd::PrintReceipt
             ) {
                 binding
             } else {

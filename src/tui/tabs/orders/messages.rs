@@ -102,6 +102,11 @@ pub enum Request {
         /// The order.
         order_no: String,
     },
+    /// Print the order's acceptance receipt as it stands.
+    PrintReceipt {
+        /// The order.
+        order_no: String,
+    },
     /// Print the order's issued e-invoice (its attachment).
     PrintInvoice {
         /// The order.
@@ -309,6 +314,12 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 let name = format!("{order_no}-申请表.pdf");
                 Answer::PrintedNotice(
                     fetch_and_print(&net, &name, client.order_application_form(&order_no)).await,
+                )
+            }
+            Request::PrintReceipt { order_no } => {
+                let name = format!("{order_no}-受理回执.pdf");
+                Answer::PrintedNotice(
+                    fetch_and_print(&net, &name, client.receipt(&order_no)).await,
                 )
             }
             Request::PrintInvoice {

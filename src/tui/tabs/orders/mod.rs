@@ -521,14 +521,14 @@ impl Component for Orders {
                     ctx.signal(Signal::CollectPayment(Box::new(order)));
                 }
             }
-            Cmd::PrintNotice | Cmd::PrintForm => {
+            Cmd::PrintNotice | Cmd::PrintForm | Cmd::PrintReceipt => {
                 if let Some(detail) = &self.detail {
                     self.notice = Some(Notice::working());
                     let order_no = detail.order_no.clone();
-                    ctx.ask(if cmd == Cmd::PrintForm {
-                        Request::PrintForm { order_no }
-                    } else {
-                        Request::PrintNotice { order_no }
+                    ctx.ask(match cmd {
+                        Cmd::PrintForm => Request::PrintForm { order_no },
+                        Cmd::PrintReceipt => Request::PrintReceipt { order_no },
+                        _ => Request::PrintNotice { order_no },
                     });
                 }
             }
