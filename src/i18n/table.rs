@@ -733,7 +733,7 @@ web_texts! { messaging_texts;
     FileIsDirectory => "{0} 是文件夹，请选到具体文件（Tab 补全）", "{0} is a folder; pick a file in it (Tab completes)";
     FileUnreadable => "无法读取 {0}", "cannot read {0}";
     ErrOffline => "连不上平台", "cannot reach the platform";
-    ErrOfflineKept => "连不上平台；已填写的内容保留，连上后再提交", "cannot reach the platform; what you typed is kept, submit again once it is back";
+    ErrOfflineKept => "连不上平台；已填写的内容都在，连上后再试", "cannot reach the platform; what you typed is kept: try again once it is back";
     ErrUnexpected => "平台的回答无法理解（HTTP {0}），请看日志", "the platform's answer made no sense (HTTP {0}); see the log";
 
     // Printed documents (always Chinese: they are the CA's forms).

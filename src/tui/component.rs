@@ -181,6 +181,26 @@ impl View<'_> {
         super::widgets::glyphs(self.ascii)
     }
 
+    /// A message as every screen shows it: its tone's colour and mark, then its words.
+    pub fn notice_line(&self, notice: &Notice) -> Line<'static> {
+        use super::text::Tone;
+        let g = self.glyphs();
+        let (style, mark) = match notice.tone {
+            Tone::Done => (self.theme.success, g.check),
+            Tone::Info => (self.theme.info, ""),
+            Tone::Warning => (self.theme.warning, g.warning),
+            Tone::Error => (self.theme.error, "!"),
+            Tone::Working => (self.theme.dim, ""),
+        };
+        let text = notice.text.get(self.lang);
+        let text = if mark.is_empty() || text.starts_with(mark) {
+            format!(" {text}")
+        } else {
+            format!(" {mark} {text}")
+        };
+        Line::from(text).style(style)
+    }
+
     /// For a queue that lists `listed` of the orders in `status`, oldest first, from an
     /// answer that held `fetched`: when that answer was full ([`crate::api::QUEUE_LIMIT`])
     /// and the platform holds more, a line saying how many in all — `共 5652 单，这里列出最早的

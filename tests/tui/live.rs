@@ -210,7 +210,7 @@ fn a_queue_that_fails_to_load_is_retried_and_says_so() {
     });
     let screen = render(&app, 80, 24);
     assert!(
-        screen.contains("连不上平台") && !screen.contains("已填写的内容保留"),
+        screen.contains("连不上平台") && !screen.contains("已填写的内容都在"),
         "{screen}"
     );
 }

@@ -159,7 +159,7 @@ async fn a_platform_restart_is_ridden_out_and_nothing_is_missed() {
     platform.shutdown().await.expect("stops");
     tui.wait_text("重连中", WAIT);
     tui.send("\r");
-    tui.wait_text("连不上平台；已填写的内容保留", WAIT);
+    tui.wait_text("连不上平台；已填写的内容都在", WAIT);
     assert!(
         tui.screen().contains("客户下午再来"),
         "the typed note stays:\n{}",

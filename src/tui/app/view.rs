@@ -14,7 +14,7 @@ use crate::i18n::{Lang, T};
 use crate::tui::component::View;
 use crate::tui::format;
 use crate::tui::keys;
-use crate::tui::text::{Notice, Tone, fit};
+use crate::tui::text::{Notice, fit};
 use crate::tui::theme::strip_colour;
 use crate::tui::widgets::{glyphs, paint, popup};
 
@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let message = app.message();
     let message_lines: Vec<Line> = message
-        .map(|n| vec![notice_line(app, n)])
+        .map(|n| vec![view.notice_line(n)])
         .unwrap_or_default();
     let rows = paint::height(&message_lines, area.width).min(MESSAGE_ROWS);
     let [tabs, main, message_area, status, footer] = Layout::vertical([
@@ -117,24 +117,6 @@ impl App {
             .or(tab)
             .filter(|n| !n.text.stale_in(self.lang))
     }
-}
-
-fn notice_line<'a>(app: &App, notice: &Notice) -> Line<'a> {
-    let g = glyphs(app.ascii);
-    let (style, mark) = match notice.tone {
-        Tone::Done => (app.theme.success, g.check),
-        Tone::Info => (app.theme.info, ""),
-        Tone::Warning => (app.theme.warning, g.warning),
-        Tone::Error => (app.theme.error, "!"),
-        Tone::Working => (app.theme.dim, ""),
-    };
-    let text = notice.text.get(app.lang);
-    let text = if mark.is_empty() || text.starts_with(mark) {
-        format!(" {text}")
-    } else {
-        format!(" {mark} {text}")
-    };
-    Line::from(text).style(style)
 }
 
 fn too_small(frame: &mut Frame, app: &App, area: Rect) {

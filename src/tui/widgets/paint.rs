@@ -182,6 +182,15 @@ pub fn wrapped(frame: &mut Frame, area: Rect, lines: Vec<Line>) -> u16 {
     y - area.y
 }
 
+/// Draws `lines` as [`wrapped`] does; when they do not all fit, without their empty
+/// spacing lines first (a screen that gave rows to a message beside a code).
+pub fn squeezed(frame: &mut Frame, area: Rect, mut lines: Vec<Line>) -> u16 {
+    if height(&lines, area.width) > area.height {
+        lines.retain(|l| l.spans.iter().any(|s| !s.content.trim().is_empty()));
+    }
+    wrapped(frame, area, lines)
+}
+
 /// Draws `block` at `area`, remembering its title.
 pub fn block(frame: &mut Frame, area: Rect, block: Block, title: &str) {
     if area.width > 2 {

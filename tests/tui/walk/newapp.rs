@@ -188,6 +188,32 @@ fn refused_print(lang: Lang, step: impl FnOnce(&mut Draft)) -> App {
     a
 }
 
+/// `app` with `notice` on its shown draft.
+fn with_notice(mut app: App, notice: ca_counter::tui::text::Notice) -> App {
+    if let Some(sheet) = app.tab_mut::<NewApp>().and_then(|n| n.sheets.first_mut()) {
+        sheet.notice = Some(notice);
+    }
+    app
+}
+
+fn offline() -> ca_counter::tui::text::Notice {
+    ca_counter::tui::text::Notice::error(ca_counter::tui::text::Text::from(
+        ca_counter::i18n::T::ErrOfflineKept,
+    ))
+}
+
+fn saved() -> ca_counter::tui::text::Notice {
+    ca_counter::tui::print::printed_notice(
+        &Ok(ca_counter::tui::print::Printed {
+            to: ca_counter::tui::print::PrintedTo::Saved(
+                "/home/clerk/.local/share/ca-counter/prints/HN20261128000001-受理回执.pdf".into(),
+            ),
+            unprintable: vec![],
+        }),
+        Lang::ZhCn,
+    )
+}
+
 fn scenes(lang: Lang) -> Vec<Scene> {
     let mut out = vec![scene("customer", at(lang, |_| {}))];
     let mut a = at(lang, |d| d.phone = "1391234567".into());
@@ -212,6 +238,10 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     let mut a = at(lang, realname("pending", None));
     a.shared.embedded = true;
     out.push(scene("real-name code, embedded platform", a));
+    out.push(scene(
+        "real-name code, platform unreachable",
+        with_notice(at(lang, realname("pending", None)), offline()),
+    ));
     let mut a = at(lang, realname("pending", None));
     ctrl(&mut a, 'd');
     ctrl(&mut a, 'n');
@@ -449,6 +479,25 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         ),
     ));
     out.push(scene(
+        "pay: code, receipt saved",
+        with_notice(
+            at(
+                lang,
+                done(OrderStatus::PendingPayment, |d| {
+                    d.payment = Some(PaymentInfo {
+                        url: "http://127.0.0.1:41265/m/pay/AbCdEfGhIjKlMnOpQrStUv".into(),
+                        amount_fen: 30_000,
+                        expires_at: stamp(
+                            time::OffsetDateTime::now_utc() + time::Duration::minutes(15),
+                        ),
+                        demo: true,
+                    });
+                }),
+            ),
+            saved(),
+        ),
+    ));
+    out.push(scene(
         "pay: transfer",
         at(lang, done(OrderStatus::PendingVoucher, |_| {})),
     ));
@@ -606,4 +655,46 @@ fn a_form_refused_at_printing_goes_back_to_its_field() {
     assert_eq!(draft, (Step::Form, "mailing.street".to_owned()));
     let screen = render(&a, 80, 24);
     assert!(screen.contains("无法打印在申请表上"), "{screen}");
+}
+
+/// A message about a code on screen (the platform out of reach when a new one was asked,
+/// the receipt saved while the customer pays) goes beside the code, which stays whole at
+/// 80×24 (it went under the screen and took the code's rows: "no room for the code");
+/// "cannot reach the platform" goes once the link is back.
+#[test]
+fn a_message_beside_a_live_code_leaves_the_code_on_screen() {
+    for lang in Lang::ALL {
+        for (notice, said) in [
+            (offline(), ca_counter::i18n::T::ErrOfflineKept.get(lang)),
+            (saved(), "HN20261128000001-受理回执.pdf"),
+        ] {
+            let app = with_notice(at(lang, realname("pending", None)), notice);
+            let screen = render(&app, 80, 24);
+            assert!(
+                !screen.contains(ca_counter::i18n::T::EnlargeToSee.get(lang)),
+                "{screen}"
+            );
+            assert!(screen.contains('▀') || screen.contains('▄'), "{screen}");
+            let (screen, problems) = crate::walk::check::draw(&app, 80, 24);
+            assert!(problems.is_empty(), "{problems:?}\n{screen}");
+            let mut terminal = terminal(&app, 80, 24);
+            ca_counter::tui::widgets::paint::record_start();
+            terminal
+                .draw(|frame| ca_counter::tui::app::draw(frame, &app))
+                .expect("draw");
+            let record = ca_counter::tui::widgets::paint::record_take().unwrap_or_default();
+            assert!(
+                record.texts.iter().any(|t| t.text.contains(said)),
+                "{said} not drawn:\n{screen}"
+            );
+        }
+    }
+    let mut app = with_notice(at(Lang::ZhCn, realname("pending", None)), offline());
+    app.on_msg(ca_counter::tui::net::Msg::Reconnecting {
+        attempt: 1,
+        reason: "closed".into(),
+    });
+    app.on_msg(ca_counter::tui::net::Msg::Online);
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("连不上平台"), "{screen}");
 }

@@ -70,6 +70,15 @@ pub struct NewApp {
 }
 
 impl NewApp {
+    /// The shown sheet's message, or that it is working.
+    pub fn message(&self) -> Option<&Notice> {
+        let sheet = self.sheet()?;
+        sheet
+            .notice
+            .as_ref()
+            .or_else(|| sheet.busy().then_some(&*WORKING))
+    }
+
     /// The tab with `drafts` (or one blank draft), back on the one worked on last.
     pub fn with_drafts(drafts: Vec<Draft>) -> NewApp {
         let mut sheets: Vec<Sheet> = drafts.into_iter().map(Sheet::new).collect();
@@ -619,7 +628,22 @@ impl Component for NewApp {
                     }
                 }
             }
-            Live::Resumed | Live::Refresh => self.fetch_all(ctx),
+            Live::Resumed | Live::Refresh => {
+                // The platform is back: "cannot reach it" is no longer so (what was asked
+                // then is asked again, or the clerk presses the key again).
+                if matches!(event, Live::Resumed) {
+                    for sheet in &mut self.sheets {
+                        if sheet
+                            .notice
+                            .as_ref()
+                            .is_some_and(|n| n.text.msg.text == T::ErrOfflineKept)
+                        {
+                            sheet.notice = None;
+                        }
+                    }
+                }
+                self.fetch_all(ctx)
+            }
             Live::Platform => {
                 let base = ctx
                     .shared
@@ -661,12 +685,15 @@ impl Component for NewApp {
         })
     }
 
+    /// The sheet's message, under the screen — except beside a live code, which draws it
+    /// in the column of its instructions ([`NewApp::message`]): under the screen it takes
+    /// the rows the code needs at 80×24, and the customer about to scan sees no code.
     fn notice(&self) -> Option<&Notice> {
         let sheet = self.sheet()?;
-        sheet
-            .notice
-            .as_ref()
-            .or_else(|| sheet.busy().then_some(&*WORKING))
+        if !self.enlarged && sheet.live_code().is_some() {
+            return None;
+        }
+        self.message()
     }
 
     fn fullscreen(&self) -> bool {

@@ -67,7 +67,25 @@ pub fn draw(newapp: &NewApp, frame: &mut Frame, area: Rect, view: &View) {
             let [left, right] =
                 Layout::horizontal([Constraint::Min(30), Constraint::Length(width)]).areas(top);
             draw_qr(frame, view, qr.as_ref(), right);
-            left
+            // The message goes under the instructions, beside the code, not under the
+            // screen (where it would take the code's rows).
+            match newapp.message() {
+                Some(notice) => {
+                    let lines = vec![view.notice_line(notice)];
+                    let inner = left.width.saturating_sub(2);
+                    let rows = paint::height(&lines, inner).min(left.height / 2);
+                    let [rest, message] =
+                        Layout::vertical([Constraint::Min(1), Constraint::Length(rows)])
+                            .areas(left);
+                    paint::wrapped(
+                        frame,
+                        Rect::new(message.x + 1, message.y, inner, message.height),
+                        lines,
+                    );
+                    rest
+                }
+                None => left,
+            }
         }
         None => body,
     };

@@ -79,7 +79,8 @@ pub(super) fn done(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Shee
             lines.push(Line::from(T::DoneHint.get(lang)).style(theme.dim));
         }
     }
-    paint::wrapped(frame, area, lines);
+    // Beside the code a message may take rows: the spacing goes first.
+    paint::squeezed(frame, area, lines);
 }
 
 /// The amount as money: the code's when one is shown, else the product's price.
