@@ -14,7 +14,58 @@ on_both_databases!(
     changes_arrive_on_the_stream_as_they_happen,
     an_event_says_where_the_order_came_from_and_carries_its_row,
     the_counts_name_the_newest_event_they_include,
+    a_resume_after_an_event_this_instance_has_not_read_yet_repeats_nothing,
 );
+
+/// A client that got an event through another instance (or from a stream's catch-up,
+/// which reads the table ahead of its instance's reader) resumes after it on an instance
+/// that has not read it yet: it goes on after that event — no `hello` as if the number
+/// were never given, and the event not sent again when the instance reads it (the client
+/// counted it twice).
+async fn a_resume_after_an_event_this_instance_has_not_read_yet_repeats_nothing(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let url = app.db.as_ref().expect("db").url.clone();
+    let other = second_instance(&url).await;
+    let through_other =
+        ca_counter::api::Client::new(&other.base_url(), &app.clerk, ca_counter::i18n::Lang::En)
+            .expect("client");
+    let body = app.new_order_body("张三").await;
+    let before = other.store().last_event_id().await.expect("newest event");
+    let made = through_other
+        .create_order("resume-ahead-1", &body)
+        .await
+        .expect("order through instance B");
+    // Its event numbered (on PostgreSQL just after its commit, by the sequencer).
+    let mut seen = before;
+    for _ in 0..100 {
+        seen = other.store().last_event_id().await.expect("newest event");
+        if seen > before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(seen > before, "the order's event is numbered");
+    // At once on instance A: on SQLite it reads another process's commits every 2 s.
+    let mut stream = app
+        .client(&app.support)
+        .events(Some(seen))
+        .await
+        .expect("resume on A");
+    let order = app.submit("李四").await;
+    match next(&mut stream).await {
+        ServerEvent::Order(event) => {
+            assert!(event.id > seen, "{} again (after {seen})", event.id);
+            assert_eq!(event.order_no, order.order_no);
+            assert_ne!(event.order_no, made.order_no);
+        }
+        other => panic!("the change after {seen}: {other:?}"),
+    }
+    let nothing_more = tokio::time::timeout(Duration::from_millis(2500), stream.next()).await;
+    assert!(nothing_more.is_err(), "nothing repeated: {nothing_more:?}");
+    drop(stream);
+    other.shutdown().await.expect("B stops");
+    app.finish().await;
+}
 
 async fn next(stream: &mut EventStream) -> ServerEvent {
     match tokio::time::timeout(Duration::from_secs(5), stream.next()).await {

@@ -64,8 +64,15 @@ pub async fn stream(
     // Subscribed before anything is read: whatever is published from now on comes through.
     let (live, published) = state.feed.subscribe();
     let mut pending = VecDeque::new();
+    // A number past what this instance has read may be one it has not read yet: given by
+    // another instance, or by a stream's catch-up, which reads the table ahead of this
+    // instance's reader. The table says.
+    let given = match resume {
+        Some(id) if id > published => id <= state.store.last_event_id().await?,
+        _ => false,
+    };
     let (after, catching_up) = match resume {
-        Some(id) if id <= published => (id, true),
+        Some(id) if id <= published || given => (id, true),
         // A number this platform never gave (kept from another database, or from before a
         // restore): the stream starts afresh with a `hello`, so the client reloads what it
         // shows instead of waiting, "online", for events that will never follow it.
