@@ -21,7 +21,68 @@ on_both_databases!(
     the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_need_not,
     an_order_is_approved_only_with_its_applicant_verified_and_its_form_signed,
     one_voucher_sent_for_two_orders_is_said_to_their_reviewer,
+    a_file_added_under_review_makes_a_decision_on_an_earlier_read_stale,
 );
+
+/// The version is what a decision is taken on: a file attached while the order waits for
+/// review moves it, so a reviewer who read the order before cannot approve files they never
+/// saw (`409 version_conflict`). Before review, a file waits for the action that sends it
+/// on and moves nothing.
+async fn a_file_added_under_review_makes_a_decision_on_an_earlier_read_stale(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let unpaid = app.submit("李四").await;
+    clerk
+        .upload_attachment(
+            &unpaid.order_no,
+            AttachmentKind::Other,
+            "id-card.jpg",
+            crate::common::voucher_jpeg(64, 44),
+        )
+        .await
+        .expect("upload before review");
+    let read = clerk.order(&unpaid.order_no, false).await.expect("order");
+    assert_eq!(read.version, unpaid.version, "no decision waits on it yet");
+
+    let order = app.pay(&app.submit("张三").await).await;
+    app.verify_customer(&order.customer_id, "张三", "11010519491231002X")
+        .await;
+    clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "signed.png",
+            crate::common::scan_png(60, 84),
+        )
+        .await
+        .expect("scan");
+    let zhao = app.client(&app.reviewer);
+    zhao.claim(&order.order_no, false).await.expect("claim");
+    let seen = zhao.order(&order.order_no, false).await.expect("order");
+    clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "signed-again.png",
+            crate::common::scan_png(60, 90),
+        )
+        .await
+        .expect("another scan");
+    let (status, code_, _) = code(
+        zhao.act(&order.order_no, Action::Approve, &approve(&seen))
+            .await,
+    );
+    assert_eq!((status, code_.as_str()), (409, "version_conflict"));
+    let now = zhao.order(&order.order_no, false).await.expect("order");
+    assert_eq!(now.version, seen.version + 1);
+    assert_eq!(now.attachments.len(), seen.attachments.len() + 1);
+    let approved = zhao
+        .act(&order.order_no, Action::Approve, &approve(&now))
+        .await
+        .expect("approve on what was seen");
+    assert_eq!(approved.status, OrderStatus::PendingShipment);
+    app.finish().await;
+}
 
 /// A transfer voucher is what review approves a transfer's payment on: the same file sent
 /// for two orders (one transfer, two orders) is said on each order's voucher and marked in

@@ -75,6 +75,16 @@ impl Store {
             tx.rollback().await?;
             return Ok(id);
         }
+        // A file added while the order waits for a decision changes what is decided on:
+        // its version moves (the order's row first, the lock order), so a decision sent
+        // with the version read before is refused as stale, not taken on files its
+        // reviewer never saw. Before review the action that sends the files on moves it.
+        sqlx::query(
+            "UPDATE orders SET version = version + 1 WHERE id = $1 AND status = 'pending_review'",
+        )
+        .bind(&order.id)
+        .execute(&mut *tx)
+        .await?;
         let reason = format!("{} {}", attachment.kind, attachment.filename);
         let id = insert_attachment_in(&mut tx, attachment, &sha256).await?;
         let (_, event_id) = self
