@@ -489,7 +489,10 @@ fn address_changed_sms(
     )
 }
 
-/// Orders, newest first by default, filtered and searched; pages by cursor.
+/// Orders, newest first by default, filtered and searched; pages by cursor. A page is
+/// what the list holds when read: an order committed after a later-numbered one may land
+/// behind a cursor already passed, and order numbers may skip (one taken by a request that
+/// failed) — to follow new orders, follow `GET /api/v1/events`.
 ///
 /// A search (`q`) is answered from an index: an order number (or its last 12–14 digits, or
 /// `HN` and its start), a mobile or its last 4–10 digits (phones only), an ID number (by its

@@ -322,9 +322,12 @@ pub struct PaymentQuery {
     limit: Option<i64>,
 }
 
-/// Payments in a status, oldest first, a page at a time (`after` the last one's `id`):
-/// finance looks here for refunds to make, and reconciles against the provider's statement
-/// by `out_trade_no` and `trade_no`.
+/// Payments in a status, oldest first by when they were opened, a page at a time (`after`
+/// the last one's `id`): finance looks here for refunds to make, and reconciles against the
+/// provider's statement by `out_trade_no` and `trade_no`. A page is what the list holds when
+/// read, not a feed: a payment opened earlier and paid later joins `paid` behind a cursor
+/// already passed — reconcile by reading the list from its start (a payment confirmed is an
+/// order's `pay` event on `GET /api/v1/events`).
 #[utoipa::path(get, operation_id = "list_payments", path = "/api/v1/payments", params(PaymentQuery), responses((status = 200, body = [Payment])))]
 pub async fn list(
     State(state): State<AppState>,
