@@ -152,6 +152,7 @@ web_texts! { messaging_texts;
     ProblemMediaDetail => "请求体的类型（Content-Type）不是本接口接受的，见接口文档", "the body's Content-Type is not one this operation takes: see the API document";
     ProblemNotJsonDetail => "本接口的请求体是 JSON：请以 Content-Type: application/json 发送（收到的是 {0}）", "this operation takes a JSON body: send it as Content-Type: application/json (it came as {0})";
     ProblemBodyNotJson => "请求体不是有效的 JSON（第 {0} 行第 {1} 列）", "the body is not valid JSON (line {0}, column {1})";
+    ProblemNotMultipartDetail => "上传文件请以 multipart/form-data 发送 kind 与 file 两栏（收到的是 {0}）", "an upload is sent as multipart/form-data with the fields kind and file (it came as {0})";
     ProblemBodyNotObject => "请求体应为 JSON 对象，字段见接口文档", "the body must be a JSON object with the fields the API documents";
     ProblemBodyUnreadable => "请求体未能读完（连接中断，或停顿过久）", "the body could not be read to its end (the connection broke, or it stalled too long)";
 

@@ -60,6 +60,9 @@ pub enum ApiError {
     /// A body sent as something else than JSON to an operation that takes JSON (its
     /// Content-Type, as sent).
     NotJson(String),
+    /// A body sent to an upload as something else than `multipart/form-data` (its
+    /// Content-Type, as sent).
+    NotMultipart(String),
     /// The database is unreachable or overloaded.
     Unavailable,
     /// The database's disk is full: nothing can be written until space is freed.
@@ -293,6 +296,12 @@ impl IntoResponse for ApiError {
                 code: "unsupported_media_type",
                 title: T::ProblemUnsupportedTypeTitle,
                 detail: Msg::new(T::ProblemUnsupportedTypeDetail),
+                ..ProblemSpec::generic(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            },
+            ApiError::NotMultipart(sent) => ProblemSpec {
+                code: "unsupported_media_type",
+                title: T::ProblemMediaTitle,
+                detail: Msg::with(T::ProblemNotMultipartDetail, [sent]),
                 ..ProblemSpec::generic(StatusCode::UNSUPPORTED_MEDIA_TYPE)
             },
             ApiError::NotJson(sent) => ProblemSpec {

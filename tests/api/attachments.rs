@@ -280,6 +280,27 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
     assert_eq!(response.status(), 422);
     let problem: ca_counter::api::Problem = response.json().await.expect("problem");
     assert_eq!(problem.errors[0].field, "kind", "{problem:?}");
+    // Not an upload at all — JSON, or multipart without its boundary: 415, naming the type
+    // it came as (it was a 400 "invalid value: Bad Request").
+    for sent in ["application/json", "multipart/form-data"] {
+        let response = app
+            .http
+            .post(app.url(&format!("/api/v1/orders/{}/attachments", order.order_no)))
+            .bearer_auth(&app.clerk)
+            .header("content-type", sent)
+            .header("accept-language", "en")
+            .body("{}")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 415, "{sent}");
+        let problem: ca_counter::api::Problem = response.json().await.expect("problem");
+        assert_eq!(problem.code, "unsupported_media_type");
+        assert!(
+            problem.detail.contains("multipart/form-data") && problem.detail.contains(sent),
+            "{problem:?}"
+        );
+    }
     let clerk = app.client(&app.clerk);
     let mut bomb = crate::common::scan_png(20, 20);
     bomb[16..20].copy_from_slice(&60_000u32.to_be_bytes());

@@ -399,6 +399,32 @@ async fn a_json_body_of_megabytes_is_refused_unread(db: Db) {
     );
     let problem: Problem = response.json().await.expect("problem");
     assert!(problem.detail.contains("256 KB"), "{problem:?}");
+    // Said to be past the upload limit too (a `Content-Length` of 11 MB, refused before a
+    // byte of it is read), the limit said is JSON's, not an upload's.
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut raw = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /api/v1/customers HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nAccept-Language: en\r\nContent-Length: {}\r\n\r\n",
+        app.clerk,
+        11 * 1024 * 1024
+    );
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    raw.write_all(head.as_bytes()).await.expect("head");
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        raw.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.contains("256 KB") && !answer.contains("10 MB"),
+        "{answer}"
+    );
     let found = app
         .http
         .get(app.url("/api/v1/customers?phone=13900004444"))

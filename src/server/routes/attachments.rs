@@ -65,9 +65,24 @@ pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     Path(order_no): Path<String>,
-    mut multipart: Multipart,
+    headers: axum::http::HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<Attachment>), ApiError> {
     caller.require(Permission::UploadAttachments)?;
+    // Not an upload at all (JSON, or multipart without its boundary): said as the type it
+    // came as, like the JSON operations say theirs.
+    let mut multipart = multipart.map_err(|_| {
+        let sent = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("nothing");
+        ApiError::NotMultipart(
+            sent.chars()
+                .filter(|c| c.is_ascii_graphic() || *c == ' ')
+                .take(80)
+                .collect(),
+        )
+    })?;
     let order = find_order(&state, &order_no).await?;
     if order.status()? == OrderStatus::Cancelled {
         return Err(ApiError::Conflict {

@@ -160,7 +160,9 @@ pub fn router(state: AppState) -> Router {
             } else if upload {
                 ApiError::TooLarge(upload_limit).into_response()
             } else {
-                ApiError::BodyTooLarge(upload_limit).into_response()
+                // Every other body of the API is JSON, whose limit is its own (the upload
+                // limit let it this far only).
+                ApiError::BodyTooLarge(crate::server::extract::JSON_LIMIT).into_response()
             };
             response.headers_mut().insert(
                 axum::http::header::CONNECTION,
