@@ -66,6 +66,16 @@ impl OrderStatus {
         self.text().get(lang)
     }
 
+    /// The label a customer reads (their pages, the receipt they keep): staff's, except
+    /// that an order returned for correction reads 待补正 — "rejected" (已驳回) to someone
+    /// who paid reads as refused and their money gone.
+    pub fn customer_label(self, lang: Lang) -> &'static str {
+        match self {
+            OrderStatus::Rejected => T::StatusCustomerRejected.get(lang),
+            other => other.label(lang),
+        }
+    }
+
     /// The i18n entry of the label.
     pub fn text(self) -> T {
         match self {

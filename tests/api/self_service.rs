@@ -420,6 +420,18 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{}",
         page.html
     );
+    // Told it is to be corrected, and what becomes of the money past the deadline — not
+    // "rejected" (已驳回), which a customer who paid reads as refused.
+    assert!(
+        page.html.contains("待补正") && !page.html.contains("已驳回"),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html.contains("已付的款项仍记在本订单上"),
+        "{}",
+        page.html
+    );
     // In English the deadline is an English date.
     let english = browser
         .http
@@ -468,6 +480,10 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     );
     let receipt = pdf_of(&browser, &format!("/orders/{no}/receipt.pdf")).await;
     assert!(receipt.contains("待核实到账"), "{receipt}");
+    assert!(
+        receipt.contains("待补正") && !receipt.contains("已驳回"),
+        "{receipt}"
+    );
     // Another customer gets none of them; a slip for an order no longer waiting for its
     // money is not given (it would have it paid twice).
     let mut stranger = Browser::new(&app);

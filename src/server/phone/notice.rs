@@ -35,7 +35,9 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
     let title = ctx.t(T::DocCorrectionTitle);
     let status = row.status().ok();
     if status != Some(OrderStatus::Rejected) {
-        let label = status.map(|s| s.label(ctx.lang)).unwrap_or_default();
+        let label = status
+            .map(|s| s.customer_label(ctx.lang))
+            .unwrap_or_default();
         return page(
             ctx,
             StatusCode::OK,

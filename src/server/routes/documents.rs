@@ -203,7 +203,14 @@ pub(crate) async fn receipt_pdf(
 ) -> Result<pdf::Pdf, ApiError> {
     let data = stored_form(row)?;
     let status = row.status()?;
-    let document = paper::receipt(state, row, &data, status.label(Lang::ZhCn), in_full);
+    // The customer keeps it: their words for the status.
+    let document = paper::receipt(
+        state,
+        row,
+        &data,
+        status.customer_label(Lang::ZhCn),
+        in_full,
+    );
     let fonts = state.fonts.clone();
     render(move || pdf::receipt(&fonts, &document)).await
 }

@@ -83,7 +83,9 @@ fn next_of(row: &OrderRow) -> NextStep {
 }
 
 fn status_label(ctx: &Ctx, row: &OrderRow) -> &'static str {
-    row.status().map(|s| s.label(ctx.lang)).unwrap_or_default()
+    row.status()
+        .map(|s| s.customer_label(ctx.lang))
+        .unwrap_or_default()
 }
 
 async fn list_page(state: &AppState, who: &SignedIn) -> Response {
