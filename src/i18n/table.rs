@@ -848,6 +848,8 @@ web_texts! { messaging_texts;
     DocNoticeQrCaption => "手机查看本告知书", "this notice on your phone";
     DocNoticeClosing => "特此告知。", "Yours faithfully,";
     DocAcknowledgement => "申请人签收：                              日期：        年      月      日", "Received by the applicant:                    Date:";
+    DocInvoiceDemoTitle => "{0}·演示样例", "{0} · demo";
+    DocDemoFileTag => "-演示样例", "-demo";
     DemoMarkInvoice => "演示样例 · 非税务发票  DEMO — NOT A TAX INVOICE", "DEMO — NOT A TAX INVOICE";
     DemoMarkDocument => "样例 · 演示  SAMPLE — DEMO", "SAMPLE — DEMO";
     DemoPartIdentity => "实名核验（内置：仅校验证件号与姓名）", "identity check (built in: ID number and name only)";

@@ -158,8 +158,13 @@ pub async fn issue(
                         kind: "invoice".into(),
                         content_type: "application/pdf".into(),
                         filename: format!(
-                            "{}-{}.pdf",
+                            "{}{}-{}.pdf",
                             T::DocInvoiceFile.get(Lang::ZhCn),
+                            if state.demo.invoice_mark().is_some() {
+                                T::DocDemoFileTag.get(Lang::ZhCn)
+                            } else {
+                                ""
+                            },
                             invoice.invoice_no
                         ),
                         data: bytes.clone(),
@@ -304,7 +309,12 @@ async fn render(
         invoice.check_code.as_deref().unwrap_or_default()
     );
     let document = InvoiceDocument {
-        title: title.get(zh).to_owned(),
+        // A demo's heading says so too, and so does the file's title (what a mail client or
+        // a folder lists), not only the band across the page.
+        title: match &demo {
+            Some(_) => T::DocInvoiceDemoTitle.fill(zh, &[title.get(zh)]),
+            None => title.get(zh).to_owned(),
+        },
         invoice_no: invoice.invoice_no.clone(),
         issued_on: format!(
             "{}年{:02}月{:02}日",
@@ -329,8 +339,12 @@ async fn render(
         amount: plain(invoice.net_fen),
         tax_rate: format!("{}%", config.tax_rate_percent),
         tax: plain(invoice.tax_fen),
-        total: money(invoice.total_fen).to_string(),
-        total_capital: money(invoice.total_fen).to_chinese_capital(),
+        // Figures as the rows print them (no thousands separators, as on a 数电票), and the
+        // capitals with 圆, as tax invoices write the unit.
+        total: plain(invoice.total_fen),
+        total_capital: money(invoice.total_fen)
+            .to_chinese_capital()
+            .replace('元', "圆"),
         remarks: remarks.join("\n"),
         issuer: invoice
             .issued_by

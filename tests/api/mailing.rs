@@ -385,9 +385,11 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
     let (content_type, pdf) = finance.attachment(&pdf_id).await.expect("pdf");
     assert_eq!(content_type, "application/pdf");
     let text = pdf_text(&pdf);
+    // With 圆, as tax invoices write it.
     let capital = Money::from_fen(order.amount_fen)
         .expect("money")
-        .to_chinese_capital();
+        .to_chinese_capital()
+        .replace('元', "圆");
     for expected in [
         "湖南某某建设有限公司",
         "91110000600037341L",
@@ -409,6 +411,29 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
         invoice.invoice_no
     );
     crate::pdf_documents::text_of(&name, &pdf);
+    // From the built-in provider its heading, the file's title (what a mail client or a
+    // folder lists) and its file name say it is a demo, not only the band across the page.
+    assert!(
+        text.contains("电子发票（增值税专用发票）·演示样例"),
+        "{text}"
+    );
+    let info = std::process::Command::new("pdfinfo")
+        .arg(crate::pdf_documents::artifact(&name))
+        .output()
+        .expect("pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout).into_owned();
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Title:") && l.contains("演示样例")),
+        "{info}"
+    );
+    let stored = done
+        .attachments
+        .iter()
+        .find(|a| a.id == pdf_id)
+        .map(|a| a.filename.clone())
+        .unwrap_or_default();
+    assert!(stored.contains("演示样例"), "{stored}");
     // Read as a scanner would, at 200 dpi and, should that miss it, at 300 (the reader of
     // these tests, rqrr, now and then misses a code the other resolution reads).
     let codes: Vec<String> = [200, 300]
@@ -634,6 +659,14 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     let also_open = ca_counter::api::PhonePage::open(&app.http, &link)
         .await
         .expect("page");
+    // Before it is issued, the PDF's address leads back to the request's page.
+    let early = app
+        .http
+        .get(format!("{link}/invoice.pdf"))
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(early.url().as_str(), link.as_str());
     // Finance issues the saved request as it is.
     let current = app
         .client(&app.finance)
@@ -682,6 +715,32 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
         "{html}"
     );
     assert!(html.contains("发票抬头") && html.contains("张三"), "{html}");
+    // The invoice itself from the link (without a sign-in: the demo mails nothing), its
+    // name saying it is a demo.
+    assert!(html.contains("/invoice.pdf\""), "{html}");
+    let pdf = app
+        .http
+        .get(format!("{link}/invoice.pdf"))
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(
+        pdf.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    assert!(
+        pdf.headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("-DEMO.pdf")),
+        "{:?}",
+        pdf.headers()
+    );
+    let bytes = pdf.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"%PDF"));
     // A change sent from the form left open meanwhile is not applied, and the page says so
     // (it once showed only "issued", the new name silently dropped).
     let late = left_open

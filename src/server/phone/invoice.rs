@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use super::{Page, gone, unavailable};
@@ -88,8 +88,12 @@ async fn finished(
                 @if not_applied {
                     p.bad role="status" { (ctx.fill(T::PageInvoiceChangeNotApplied, &[&ctx.hotline])) }
                 }
-                // The invoice itself is on the order's page (signed in).
-                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
+                // The invoice itself, by the link the SMS sent (in the demo no mail goes), and
+                // on the order's page (signed in).
+                @if let Some(token) = &row.invoice_token {
+                    p { a.button href=(format!("/m/invoice/{token}/invoice.pdf")) { (ctx.t(T::WebInvoiceDownload)) } }
+                }
+                p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
             }
         }
         _ => html! {
@@ -99,6 +103,29 @@ async fn finished(
         },
     };
     page(ctx, StatusCode::OK, ctx.t(T::PageInvoiceTitle), body)
+}
+
+/// `GET /m/invoice/{token}/invoice.pdf`: the issued invoice, to whoever holds the link the
+/// shipping SMS sent (its page names the invoice and the buyer already), for as long as the
+/// link lives.
+pub(super) async fn pdf(
+    State(state): State<AppState>,
+    Page(ctx): Page,
+    Path(token): Path<String>,
+) -> Response {
+    let row = match order_for(&state, &ctx, &token).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    match crate::server::web::orders::invoice_file(&state, &row).await {
+        Ok(Some(file)) => file,
+        // Not issued yet: the request's page says where it stands.
+        Ok(None) => axum::response::Redirect::to(&format!("/m/invoice/{token}")).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "invoice download");
+            unavailable(&ctx)
+        }
+    }
 }
 
 /// `GET /m/invoice/{token}`

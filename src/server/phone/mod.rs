@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/m/invoice/{token}",
             get(invoice::form_page).post(invoice::submit),
         )
+        .route("/m/invoice/{token}/invoice.pdf", get(invoice::pdf))
         .route("/m/notice/{token}", get(notice::notice_page))
         .route(
             "/m/realname/{token}",

@@ -11,7 +11,7 @@ pub(crate) mod form;
 pub(crate) mod guard;
 
 pub use guard::{no_such_page, request_lang, too_large_page};
-mod orders;
+pub(crate) mod orders;
 pub(crate) mod page;
 mod session;
 mod sign_in;

@@ -1091,6 +1091,33 @@ async fn upload(
     act(state, who, &row, action, &request, row.version, "scan").await
 }
 
+/// The issued e-invoice of `row` as a download, `None` before it is issued: for the
+/// customer's order page and for the link the shipping SMS sent (`/m/invoice/{token}`).
+pub(crate) async fn invoice_file(
+    state: &AppState,
+    row: &OrderRow,
+) -> crate::server::store::StoreResult<Option<Response>> {
+    let Some(invoice) = state.store.invoice_for(&row.id).await? else {
+        return Ok(None);
+    };
+    let Some(attachment_id) = invoice.attachment_id else {
+        return Ok(None);
+    };
+    let Some(bytes) = state.store.attachment_data(&attachment_id).await? else {
+        return Ok(None);
+    };
+    // A demo's file says so by its name too.
+    let demo = if state.demo.invoice_mark().is_some() {
+        "-DEMO"
+    } else {
+        ""
+    };
+    Ok(Some(apply::pdf_download(
+        bytes,
+        &format!("invoice-{}{demo}", row.order_no),
+    )))
+}
+
 /// `GET /orders/{order_no}/invoice.pdf`: the issued invoice.
 pub async fn invoice_pdf(
     State(state): State<AppState>,
@@ -1102,17 +1129,8 @@ pub async fn invoice_pdf(
         Ok(row) => row,
         Err(page) => return page,
     };
-    let bytes = async {
-        let Some(invoice) = state.store.invoice_for(&row.id).await? else {
-            return Ok(None);
-        };
-        let Some(attachment_id) = invoice.attachment_id else {
-            return Ok(None);
-        };
-        state.store.attachment_data(&attachment_id).await
-    };
-    match bytes.await {
-        Ok(Some(bytes)) => apply::pdf_download(bytes, &format!("invoice-{}", row.order_no)),
+    match invoice_file(&state, &row).await {
+        Ok(Some(file)) => file,
         Ok(None) => page::message(
             ctx,
             StatusCode::NOT_FOUND,
