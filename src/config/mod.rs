@@ -477,7 +477,7 @@ impl Default for InvoiceConfig {
     fn default() -> Self {
         InvoiceConfig {
             provider: InvoiceProvider::Builtin,
-            seller_name: "湖南CA（示例，请在配置中填写）".into(),
+            seller_name: "湖南CA（示例销售方，非真实发票）".into(),
             seller_tax_number: "91430100MA4L00000F".into(),
             seller_address_phone: "长沙市岳麓区示例路 1 号 0731-00000000".into(),
             seller_bank_account: "示例银行长沙分行 6222000000000000000".into(),
@@ -599,7 +599,7 @@ pub struct BankConfig {
 impl Default for BankConfig {
     fn default() -> Self {
         BankConfig {
-            account_name: "湖南CA（示例账户，请在配置中填写）".into(),
+            account_name: "湖南CA（示例账户，请勿转账）".into(),
             bank: "示例银行长沙分行".into(),
             account_no: "6222 0000 0000 0000 000".into(),
         }
