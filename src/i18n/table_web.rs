@@ -76,7 +76,7 @@ macro_rules! web_texts {
             WebSignIn => "登录", "Sign in";
             WebResendCode => "重新发送验证码", "Send a new code";
             WebDemoCode => "演示环境不发送真实短信，本次验证码为 {0}。", "Demo: no real text is sent; the code is {0}.";
-            WebCodeTooSoon => "验证码发送过于频繁，请于 {0} 后再试；已收到的验证码仍然有效。", "Codes are sent at most once a minute: try again after {0}; a code you received still works.";
+            WebCodeTooSoon => "这次没有发送新的验证码：一分钟内只能发送一次，请于 {0} 后再试。5 分钟内收到且还没用过的验证码仍可输入。", "No new code was sent this time: codes go at most once a minute, try again after {0}. A code received in the last 5 minutes and not yet used still works.";
             WebCodeDailyLimit => "该号码今天获取验证码的次数已达上限，请明天再试或拨打客服电话。", "This number has had today's codes; try again tomorrow or call the hotline.";
             WebCodeAddressLimit => "从这个网络请求的验证码过多，请于 {0} 后再试；急办请拨打客服电话 {1}。", "Too many codes have been asked for from this network: try again after {0}, or call {1} if it is urgent.";
             WebCodeLocked => "验证码错误次数过多，该号码已锁定至 {0}。", "Too many wrong codes: this number is locked until {0}.";

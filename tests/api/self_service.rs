@@ -130,8 +130,14 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     // when, and nothing is sent.
     let session = browser.take_session();
     let again = browser.post_follow("/login", &[("phone", &phone)]).await;
-    assert!(again.html.contains("发送过于频繁"), "{}", again.html);
+    assert!(
+        again.html.contains("这次没有发送新的验证码"),
+        "{}",
+        again.html
+    );
     assert!(!again.html.contains("本次验证码为"), "{}", again.html);
+    // Nor is a code said to have been sent.
+    assert!(!again.html.contains("验证码已发送至"), "{}", again.html);
     browser.put_session(session);
     // The outbox keeps the text masked: an administrator never reads the code.
     let admin = app.client(&app.admin);

@@ -164,8 +164,12 @@ fn code_page_markup(
         .collect();
     html! {
         h1 { (ctx.t(T::WebCodeTitle)) }
-        p { (ctx.fill(T::WebCodeSent, &[&mask_phone(phone.as_str())])) }
-        @if let Some(notice) = notice { p.bad role="status" { (notice) } }
+        // A notice says why no code went this time: then none is said to have been sent.
+        @if let Some(notice) = notice {
+            p.bad role="status" { (notice) }
+        } @else {
+            p { (ctx.fill(T::WebCodeSent, &[&mask_phone(phone.as_str())])) }
+        }
         @if let Some(code) = demo_code {
             p.demo role="note" { (ctx.fill(T::WebDemoCode, &[code])) }
         }
