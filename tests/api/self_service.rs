@@ -621,17 +621,19 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         .filter(|a| a.kind == ca_counter::api::AttachmentKind::Correction)
         .count();
     assert_eq!(corrections, 2, "both files go to the reviewer");
-    // Sent again from the page left behind in another tab: the order as it is now, said
-    // to have moved on — not a list of errors with nothing to fix.
+    // Sent again from the page left behind (a second tap on a slow network): the order as
+    // it is now, in review, said so — not "moved on", nor a list of errors with nothing
+    // to fix.
     let again = browser
         .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
         .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.html);
     assert!(
-        again.html.contains("订单状态已变化") && !again.html.contains("error-summary"),
+        again.html.contains("订单已在审核中") && !again.html.contains("error-summary"),
         "{}",
         again.html
     );
+    assert!(!again.html.contains("订单状态已变化"), "{}", again.html);
     let history = app.client(&app.clerk).history(&no).await.expect("history");
     assert!(
         history.iter().any(|h| h.actor.name.contains("线上")),

@@ -670,7 +670,8 @@ pub async fn resubmit(
             .await
         }
     };
-    // From a page left behind: nothing for the customer to fix, the order as it is now.
+    // From a page left behind (or a second tap): nothing for the customer to fix, the
+    // order as it is now.
     if form.version != Some(row.version) {
         return order_page(
             &state,
@@ -678,7 +679,7 @@ pub async fn resubmit(
             &row,
             StatusCode::OK,
             &[],
-            Some(T::WebOrderMovedOn),
+            Some(moved_on(&row)),
         )
         .await;
     }
@@ -815,6 +816,17 @@ pub async fn pay_page(
     )
 }
 
+/// What the order's page says when a step was sent from a page the order has left: in
+/// review, that it is (a second tap on "send for review" on a slow network is the usual
+/// way here, and "the order has moved on" read as a failure); else that it moved on.
+fn moved_on(row: &OrderRow) -> T {
+    if row.status().ok() == Some(OrderStatus::PendingReview) {
+        T::WebInReviewAlready
+    } else {
+        T::WebOrderMovedOn
+    }
+}
+
 /// The order's page again, saying why the step could not be taken now.
 /// `field` is where the message belongs: `scan` beside an upload, else the next step's
 /// heading.
@@ -859,7 +871,7 @@ async fn not_now(
             &row,
             StatusCode::OK,
             &[],
-            Some(T::WebOrderMovedOn),
+            Some(self::moved_on(&row)),
         )
         .await;
     }
