@@ -574,6 +574,13 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{}",
         page.html
     );
+    // A photo with no form's code on it is not ticked off: the customer is told what to
+    // check, as at the application's scan step.
+    assert!(
+        page.html.contains("没有认出申请表右上角的二维码") && !page.html.contains("✓ photo"),
+        "{}",
+        page.html
+    );
     // The very voucher sent before the return corrects nothing: refused, named.
     let same = browser
         .upload(

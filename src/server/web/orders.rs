@@ -543,7 +543,20 @@ async fn next_step(
                 @if !uploaded.is_empty() {
                     h3 { (ctx.fill(T::WebCorrectionsIn, &[&uploaded.len().to_string()])) }
                     ul.uploaded { @for file in &uploaded {
-                        li { "✓ " (file.filename) " · " (crate::server::paper::date_time_in(ctx.lang, file.uploaded_at)) }
+                        @let check = crate::server::scan_match::kept(file.scan_json.as_deref(), row);
+                        li {
+                            (file.filename) " · " (crate::server::paper::date_time_in(ctx.lang, file.uploaded_at))
+                            // What the form's code says, as at the application's scan step:
+                            // a photo with no code of ours is not ticked off as the form.
+                            @if let Some(check) = &check {
+                                br;
+                                @if check.outcome == crate::api::ScanOutcome::NoCode {
+                                    span { (ctx.t(T::WebCorrectionNoCode)) }
+                                } @else {
+                                    span.ok[check.is_ok()] { (check.describe(row.order_no.as_str(), ctx.lang)) }
+                                }
+                            }
+                        }
                     } }
                 }
                 (upload_form(ctx, &format!("{base}/correction"), row,
