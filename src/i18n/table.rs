@@ -831,6 +831,7 @@ web_texts! { messaging_texts;
     DocFollowOnline => "扫码用申请时的手机号登录，查看办理进度与物流；或拨打服务热线 {0}，报订单号 {1}。", "Scan and sign in with the mobile number you applied with to follow the application and the parcel; or call the hotline {0} and quote order {1}.";
     DocReceiptCheckAddress => "请当场核对邮寄地址与收件人；如有错误，请立即告知受理人员，或在证书寄出前登录在线平台在订单页“修改收件信息”，或致电 {0}，以免证书寄错。", "Check the mailing address and recipient now; if anything is wrong, tell the clerk, or before the certificate is mailed change it on the order's page online (“Change the mailing address”), or call {0}, so it is not mis-sent.";
     DocReceiptCheckAddressOnline => "请核对邮寄地址与收件人；如有错误，请在证书寄出前登录在线平台，在订单页“修改收件信息”，或致电 {0}，以免证书寄错。", "Check the mailing address and recipient; if anything is wrong, change it on the order's page online (“Change the mailing address”) before the certificate is mailed, or call {0}, so it is not mis-sent.";
+    DocReceiptCancelledNote => "本订单已取消，不再办理；本回执仅作记录。如有疑问，请致电 {0}。", "This order is cancelled and goes no further; this receipt is a record only. Questions: call {0}.";
     DocReceiptClosing => "请妥善保存本回执，凭订单号查询办理进度。", "Keep this receipt; quote the order number to follow your application.";
     DocSealCounter => "受理点（盖章）", "Counter's seal";
     DocTearOff => "沿虚线剪开：上联交申请人保存，下联由受理点留存", "Cut along the dashed line: the upper part is the applicant's, the lower part stays at the counter";

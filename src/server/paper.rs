@@ -517,10 +517,16 @@ pub fn receipt(
         };
         notes.push(check.fill(ZH, &[&state.config.hotline]));
     }
-    notes.extend([
-        T::DocReceiptNote2.get(ZH).to_owned(),
-        T::DocReceiptClosing.get(ZH).to_owned(),
-    ]);
+    // A cancelled order goes no further: no corrections to be told of, no progress to
+    // follow, no stub to sign (it reads as a live application otherwise).
+    if cancelled {
+        notes.push(T::DocReceiptCancelledNote.fill(ZH, &[&state.config.hotline]));
+    } else {
+        notes.extend([
+            T::DocReceiptNote2.get(ZH).to_owned(),
+            T::DocReceiptClosing.get(ZH).to_owned(),
+        ]);
+    }
     Receipt {
         ca_name: state.config.ca_name.clone(),
         title: T::DocReceiptTitle.get(ZH).to_owned(),
@@ -546,7 +552,7 @@ pub fn receipt(
             reference: format!("{} {}", T::DocOrderLabel.get(ZH), row.order_no),
             page_of: T::DocPageOf.get(ZH).to_owned(),
         },
-        at_counter,
+        at_counter: at_counter && !cancelled,
         demo: state.demo.order_mark(row.payment_method.as_deref()),
     }
 }

@@ -246,7 +246,11 @@ async fn every_paper_of_an_order_prints_its_fields_and_a_code_that_reads_back() 
     )
     .await;
     let text = text_of("paper_receipt_cancelled.pdf", &receipt);
-    assert_has(&text, &["订单已取消，不再寄出"]);
+    assert_has(&text, &["订单已取消，不再寄出", "本回执仅作记录"]);
+    // Nothing to follow, correct or sign for: no stub, no seal, no "keep this to follow".
+    for live in ["一次性告知", "凭订单号查询办理进度", "存根", "盖章"] {
+        assert!(!text.contains(live), "{live} in:\n{text}");
+    }
     let notice = get(
         &app,
         &app.clerk,
