@@ -301,6 +301,11 @@ fn no_line_start(c: char) -> bool {
     "，。、；：！？）》」』】,.;:!?)".contains(c)
 }
 
+/// Characters that must not end a line (opening punctuation): they go with what follows.
+fn no_line_end(c: char) -> bool {
+    "（《「『【“‘(".contains(c)
+}
+
 /// Breaks `text` into lines of at most `width` columns: English between words (a word
 /// longer than a line is broken), Chinese between characters, keeping the text's own
 /// line breaks. Spaces at a break are dropped.
@@ -320,9 +325,17 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                 while j < chars.len() && chars[j] == ' ' {
                     j += 1;
                 }
-            } else if !breaks_anywhere(c) {
-                while j < chars.len() && chars[j] != ' ' && !breaks_anywhere(chars[j]) {
-                    j += 1;
+            } else {
+                // Opening punctuation goes with the character or word after it.
+                let mut k = i;
+                while k + 1 < chars.len() && no_line_end(chars[k]) && chars[k + 1] != ' ' {
+                    k += 1;
+                }
+                j = k + 1;
+                if !breaks_anywhere(chars[k]) {
+                    while j < chars.len() && chars[j] != ' ' && !breaks_anywhere(chars[j]) {
+                        j += 1;
+                    }
                 }
             }
             // Closing punctuation stays with what it closes.
@@ -354,8 +367,20 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                 for ch in token.chars() {
                     let cw = ch.width().unwrap_or(0);
                     if used + cw > width && used > 0 {
+                        // Opening punctuation goes down with what it opens.
+                        let carried = line
+                            .chars()
+                            .last()
+                            .filter(|c| no_line_end(*c) && line.chars().count() > 1);
+                        if carried.is_some() {
+                            line.pop();
+                        }
                         out.push(std::mem::take(&mut line).trim_end().to_owned());
                         used = 0;
+                        if let Some(c) = carried {
+                            line.push(c);
+                            used = c.width().unwrap_or(0);
+                        }
                     }
                     line.push(ch);
                     used += cw;
@@ -398,6 +423,28 @@ mod tests {
         let lines = wrap("请核对是否输错，谢谢", 7);
         assert!(lines.iter().all(|l| !l.starts_with('，')), "{lines:?}");
         assert!(lines.iter().all(|l| l.width() <= 8), "{lines:?}");
+    }
+
+    #[test]
+    fn opening_punctuation_never_ends_a_line() {
+        for width in 8..20 {
+            let lines = wrap(
+                "扫描件不是本申请（SQ7F3K9QAB）的申请表，也不是“本订单”的",
+                width,
+            );
+            assert!(
+                lines.iter().all(|l| !l.ends_with(['（', '“'])),
+                "{width}: {lines:?}"
+            );
+            assert!(
+                lines.iter().all(|l| l.width() <= width),
+                "{width}: {lines:?}"
+            );
+            assert_eq!(
+                lines.concat(),
+                "扫描件不是本申请（SQ7F3K9QAB）的申请表，也不是“本订单”的"
+            );
+        }
     }
 
     #[test]

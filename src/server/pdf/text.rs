@@ -61,17 +61,30 @@ pub(super) fn wrap(fonts: &Fonts, text: &str, size: f32, width: f32) -> Vec<Stri
                 starts.push(0);
                 line.push_str(&tail);
             }
+            // A run wider than a line (a landline with its extension, an e-mail address)
+            // breaks after its last `-` `.` `@` `/` `_` that fits, where a reader sees
+            // the break; only a run without one is split anywhere.
             let mut start = line.len();
+            let mut soft: Option<usize> = None;
             for c in token.trim_start().chars() {
                 let w = fonts.width(c.encode_utf8(&mut [0; 4]), size);
                 if used + w > width && !line.is_empty() {
+                    let rest = soft
+                        .filter(|&at| at > start && at < line.len())
+                        .map(|at| line.split_off(at))
+                        .unwrap_or_default();
                     lines.push(std::mem::take(&mut line));
-                    used = 0.0;
+                    used = fonts.width(&rest, size);
+                    line = rest;
                     start = 0;
+                    soft = None;
                     starts.clear();
                 }
                 line.push(c);
                 used += w;
+                if matches!(c, '-' | '.' | '@' | '/' | '_') {
+                    soft = Some(line.len());
+                }
             }
             starts.push(start);
         }
@@ -303,6 +316,27 @@ mod tests {
         );
         assert!(
             lines.iter().all(|l| fonts.width(l, 9.0) <= 200.0),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_phone_or_address_breaks_where_a_reader_sees_the_break() {
+        let fonts = fonts();
+        let phone = "0731-85172903-1234";
+        let width = fonts.width("0731-85172903-12", 10.0);
+        let lines = wrap(&fonts, phone, 10.0, width);
+        assert_eq!(lines, ["0731-85172903-", "1234"]);
+        let email = "purposes.only@some-very-long-subdomain.example-company.com.cn";
+        let width = fonts.width("purposes.only@some-very-long-su", 10.0);
+        let lines = wrap(&fonts, email, 10.0, width);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert_eq!(lines.concat(), email);
+        for line in &lines[..lines.len() - 1] {
+            assert!(line.ends_with(['-', '.', '@']), "{lines:?}");
+        }
+        assert!(
+            lines.iter().all(|l| fonts.width(l, 10.0) <= width),
             "{lines:?}"
         );
     }
