@@ -244,6 +244,13 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     // My orders: the order, and its one next step.
     let mine = browser.get("/").await;
     assert!(mine.html.contains(&order_no), "{}", mine.html);
+    // The next step is a link to where it is taken.
+    assert!(
+        mine.html
+            .contains(&format!("href=\"/orders/{order_no}#next-step\"")),
+        "{}",
+        mine.html
+    );
     let page = browser.get(&format!("/orders/{order_no}")).await;
     assert!(page.html.contains("请支付"), "{}", page.html);
 

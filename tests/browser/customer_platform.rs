@@ -358,6 +358,22 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     let small = Session::mobile(&driver, 320, 640).await;
     sign_in(&small, &app, &phone, &axe, "web-320").await;
     check(&small, &axe, "web-320-04-my-orders").await;
+    // Zoomed in (a customer who reads large), every way to reach support still fits: the
+    // hotline's label and number go on two lines rather than off the screen.
+    let wide = small
+        .run(
+            "document.body.style.zoom = '1.75';\
+             const wide = document.documentElement.scrollWidth > document.documentElement.clientWidth;\
+             document.body.style.zoom = '';\
+             return wide;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(
+        wide,
+        Value::Bool(false),
+        "zoomed, the page scrolls sideways"
+    );
     small.open(&app.url(&format!("/orders/{order_no}"))).await;
     small.wait_for("dd.status").await;
     check(&small, &axe, "web-320-05-order").await;

@@ -771,6 +771,8 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     );
     let page = browser.get("/apply?step=print").await;
     assert!(page.html.contains("请重新打印"), "{}", page.html);
+    // Where else the paper comes from, for a customer with no printer.
+    assert!(page.html.contains("家里没有打印机"), "{}", page.html);
     let version = printed_again(browser).await;
     // The old paper, scanned again, is refused, as the customer's own earlier printout.
     let stale = browser

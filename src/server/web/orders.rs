@@ -127,8 +127,12 @@ async fn list_page(state: &AppState, who: &SignedIn) -> Response {
                         }
                         p.status {
                             (status_label(ctx, row))
+                            // The customer's next step is a link to where it is taken (it
+                            // looked like a button and did nothing).
                             @if next.is_customers_turn() {
-                                " — " strong { (next.label(ctx.lang)) }
+                                " — " a href=(format!("/orders/{}#next-step", row.order_no)) {
+                                    strong { (next.label(ctx.lang)) }
+                                }
                             }
                         }
                     }

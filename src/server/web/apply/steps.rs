@@ -360,6 +360,8 @@ pub async fn body(
             p { (ctx.t(intro)) }
             p { a.button href="/apply/form.pdf" { (ctx.t(T::WebDownloadForm)) } }
             p.small { (ctx.fill(T::WebReference, &[&view.draft.reference])) }
+            // Not everyone has a printer: where else the paper comes from.
+            p.small { (ctx.fill(T::WebNoPrinter, &[&ctx.hotline])) }
             form method="post" action="/apply" {
                 (version(view))
                 input type="hidden" name="action" value="printed";
