@@ -634,6 +634,21 @@ fn the_summary_before_submitting_shows_the_email() {
     });
     let screen = render(&a, 80, 24);
     assert!(screen.contains("nana@example.com"), "{screen}");
+    // An address typed in Latin letters reads with its spaces (it ran district and street
+    // together: "YueluLushan South Rd").
+    let a = at(Lang::En, |d| {
+        form(UserType::Individual, "")(d);
+        for (field, value) in [
+            ("mailing.city", "Changsha"),
+            ("mailing.district", "Yuelu"),
+            ("mailing.street", "Lushan South Rd 932"),
+        ] {
+            d.fields.insert(field.into(), value.into());
+        }
+        d.step = Step::Submit;
+    });
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("Yuelu Lushan South Rd 932"), "{screen}");
 }
 
 /// A form the platform refuses to print for a field — from the scan step, where Ctrl-P

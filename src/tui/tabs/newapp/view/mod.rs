@@ -637,16 +637,17 @@ fn submit(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
     lines.push(choice_line(view, sheet));
     lines.extend(pair(
         T::FieldMailing,
+        // The address as every document writes it (a space where Latin parts meet).
         format!(
-            "{} {} {}{} {}",
+            "{} {} {} {}",
             d.field("mailing.recipient"),
             d.field("mailing.phone"),
-            crate::domain::region(
+            crate::domain::address(
                 d.field("mailing.province"),
                 d.field("mailing.city"),
-                d.field("mailing.district")
+                d.field("mailing.district"),
+                d.field("mailing.street")
             ),
-            d.field("mailing.street"),
             d.field("mailing.postal_code")
         ),
     ));
