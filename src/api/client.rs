@@ -695,6 +695,7 @@ impl Client {
     Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, utoipa::IntoParams,
 )]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct OrderQuery {
     /// Comma-separated statuses, e.g. `pending_review,rejected`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -154,6 +154,7 @@ web_texts! { messaging_texts;
     ProblemNotJsonDetail => "本接口的请求体是 JSON：请以 Content-Type: application/json 发送（收到的是 {0}）", "this operation takes a JSON body: send it as Content-Type: application/json (it came as {0})";
     ProblemBodyNotJson => "请求体不是有效的 JSON（第 {0} 行第 {1} 列）", "the body is not valid JSON (line {0}, column {1})";
     ProblemNotMultipartDetail => "上传文件请以 multipart/form-data 发送 kind 与 file 两栏（收到的是 {0}）", "an upload is sent as multipart/form-data with the fields kind and file (it came as {0})";
+    ProblemQueryUnreadable => "查询参数无法读取：% 后须为两位十六进制数，且解码后为 UTF-8", "the query cannot be read: a % must be followed by two hex digits, and the decoded bytes be UTF-8";
     ProblemBodyNotObject => "请求体应为 JSON 对象，字段见接口文档", "the body must be a JSON object with the fields the API documents";
     ProblemBodyUnreadable => "请求体未能读完（连接中断，或停顿过久）", "the body could not be read to its end (the connection broke, or it stalled too long)";
 
@@ -358,6 +359,7 @@ web_texts! { messaging_texts;
     VerifiedGoOn => "已实名：{0}。请选择项目。", "verified: {0}. Now the project.";
     VoucherInReview => "转账凭证已上传（{0}），订单进入待审核：审核员核对到账后通过。", "voucher uploaded ({0}): the order goes to review, where the transfer is checked.";
     LoopbackWarningRemote => "⚠ 手机无法访问这个地址（本机回环）：请平台管理员把 public_base_url 设为手机能访问的地址。", "⚠ Phones cannot reach this address (loopback): ask the platform's admin to set public_base_url.";
+    ErrUnknownParameter => "本接口没有这个参数（可用的有：{0}）", "this operation takes no such parameter (it takes: {0})";
     ErrRepeatedParameter => "只能给一次；要给多个值请用逗号分隔（如 status=a,b）", "give it once; several values go in one, separated by commas (status=a,b)";
     ErrDuplicateKey => "出现了两次，只能给一次", "appears twice: give it once";
     ErrPersonName => "姓名只能是文字，可含空格和 ·-.'，不能有数字、符号、表情或看不见的字符", "a name holds letters, with spaces and · - . ' only: no digits, symbols, emoji or invisible characters";

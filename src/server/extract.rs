@@ -527,6 +527,14 @@ impl<V: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<V> {
 
 /// Parses a query string, naming the parameter that does not fit.
 pub fn parse_query<V: DeserializeOwned>(raw: &str) -> Result<V, ApiError> {
+    // A `%` not followed by two hex digits, or bytes that are not UTF-8 once decoded: the
+    // query cannot be read as sent (it was searched for as typed, and found nothing).
+    if !readable_query(raw) {
+        return Err(ApiError::BadRequest {
+            code: "malformed_request",
+            detail: Msg::new(T::ProblemQueryUnreadable),
+        });
+    }
     // No parameter of this API holds a control or direction character (PostgreSQL
     // refuses NUL; a search for one would match nothing or everything).
     for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
@@ -552,8 +560,52 @@ pub fn parse_query<V: DeserializeOwned>(raw: &str) -> Result<V, ApiError> {
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
-        data_problem(&path, &e.into_inner().to_string())
+        let message = e.into_inner().to_string();
+        // A parameter the operation does not take (`limt=5`, `stauts=`): named, with the
+        // ones it takes — not ignored, which answered the whole list unfiltered.
+        if let Some(rest) = message.strip_prefix("unknown field `")
+            && let Some((name, expected)) = rest.split_once('`')
+        {
+            let takes: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+            return ApiError::field(name, Msg::with(T::ErrUnknownParameter, [takes.join(", ")]));
+        }
+        data_problem(&path, &message)
     })
+}
+
+/// Whether `raw` decodes: every `%` followed by two hex digits, and the bytes UTF-8.
+fn readable_query(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (
+                    bytes.get(i + 1).copied().and_then(hex),
+                    bytes.get(i + 2).copied().and_then(hex),
+                ) {
+                    (Some(high), Some(low)) => decoded.push((high * 16 + low) as u8),
+                    _ => return false,
+                }
+                i += 3;
+            }
+            b'&' | b'=' => {
+                // Each part is decoded on its own.
+                if std::str::from_utf8(&decoded).is_err() {
+                    return false;
+                }
+                decoded.clear();
+                i += 1;
+            }
+            byte => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
 }
 
 #[cfg(test)]
@@ -575,5 +627,43 @@ mod tests {
         assert_eq!(fields(twice.expect_err("refused")), ["name"]);
         let twice = parse_query::<crate::api::OrderQuery>("limit=1&limit=500");
         assert_eq!(fields(twice.expect_err("refused")), ["limit"]);
+    }
+
+    /// A misspelt parameter is named with the ones the operation takes: ignored, it
+    /// answered the whole list unfiltered (`limt=5&stauts=completed`).
+    #[test]
+    fn a_parameter_the_operation_does_not_take_is_named() {
+        let refused =
+            parse_query::<crate::api::OrderQuery>("stauts=completed").expect_err("refused");
+        match refused {
+            ApiError::Validation(errors) => {
+                assert_eq!(errors.len(), 1);
+                assert_eq!(errors[0].0, "stauts");
+                let said = errors[0].1.render(crate::i18n::Lang::En);
+                assert!(said.contains("status") && said.contains("limit"), "{said}");
+            }
+            other => panic!("a field problem: {other:?}"),
+        }
+        assert!(parse_query::<crate::api::OrderQuery>("status=completed&limit=5").is_ok());
+    }
+
+    /// A query whose encoding cannot be read is refused, not searched for as typed.
+    #[test]
+    fn a_query_that_cannot_be_decoded_is_refused() {
+        for raw in ["q=%ZZ", "q=%FF%FE", "q=%E5%BC", "q=abc%2"] {
+            assert!(
+                matches!(
+                    parse_query::<crate::api::OrderQuery>(raw),
+                    Err(ApiError::BadRequest {
+                        code: "malformed_request",
+                        ..
+                    })
+                ),
+                "{raw}"
+            );
+        }
+        for raw in ["q=%E5%BC%A0%E4%B8%89", "q=138+1234", "q=a%25b", ""] {
+            assert!(parse_query::<crate::api::OrderQuery>(raw).is_ok(), "{raw}");
+        }
     }
 }

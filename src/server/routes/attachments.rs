@@ -314,6 +314,7 @@ pub async fn download(
 /// How large a preview may be asked for.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct PreviewQuery {
     /// Largest width in pixels (16–2048, default 1024).
     width: Option<u32>,

@@ -14,6 +14,7 @@ use crate::server::extract::{ApiQuery, Caller};
 /// `?q=`
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectQuery {
     /// Part of the name, region, code or pinyin initials; empty lists all.
     #[serde(default)]

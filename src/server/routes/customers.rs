@@ -20,6 +20,7 @@ use crate::server::{present, validate};
 /// `?phone=`
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerQuery {
     /// Mobile number, its 11 digits: the form a client should send. (A number pasted with
     /// spaces, dashes, a `+86` prefix or full-width digits is read as well, for clerks

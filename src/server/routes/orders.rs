@@ -298,6 +298,7 @@ fn saved_response(saved: SavedResponse, replayed: bool) -> Response {
 /// `?reveal=true`
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct RevealQuery {
     /// Show phones and street in full, and the ID number to those who check identities
     /// (clerk, reviewer, admin; the mailroom's reveal leaves it masked). Audited.

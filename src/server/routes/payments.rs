@@ -307,6 +307,7 @@ pub async fn alipay_notify(
 /// `?status=&after=&limit=`
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct PaymentQuery {
     /// `refund_needed` (money that arrived for an order that could not take it),
     /// `pending`, `paid` or `closed`.

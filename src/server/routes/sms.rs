@@ -22,6 +22,7 @@ const STATUSES: [&str; 6] = ["queued", "sending", "sent", "logged", "failed", "u
 /// `?status=`
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct SmsQuery {
     /// Only messages in this status: `queued`, `sending`, `sent`, `logged`, `failed` or
     /// `unknown`.
