@@ -713,3 +713,56 @@ fn a_message_beside_a_live_code_leaves_the_code_on_screen() {
     let screen = render(&app, 80, 24);
     assert!(!screen.contains("连不上平台"), "{screen}");
 }
+
+/// A returning customer applying for a product they have an order for still under way (a
+/// walk-in who came back to ask about the first): said at once, whole at 80×24, with the
+/// way out; another product, or the platform out of reach, says nothing.
+#[test]
+fn a_second_application_for_a_product_under_way_is_said() {
+    for lang in Lang::ALL {
+        let mut a = at(lang, |d| {
+            d.step = Step::Project;
+            d.phone = "13912345678".into();
+            d.customer = Some(customer(true));
+        });
+        a.take_jobs();
+        key(&mut a, KeyCode::Enter);
+        key(&mut a, KeyCode::Enter);
+        let asked = sent::<newapp::Request>(&a.take_jobs());
+        assert!(
+            asked.iter().any(|r| matches!(
+                r,
+                newapp::Request::OpenOrders { phone, .. } if phone == "13912345678"
+            )),
+            "{asked:?}"
+        );
+        let mut same = summary(7, "欧阳娜娜", OrderStatus::PendingReview, 60);
+        same.product_name = "个人证书（1年）".into();
+        let mut other = summary(8, "欧阳娜娜", OrderStatus::PendingShipment, 60);
+        other.product_name = "机构证书（1年，含电子印章）".into();
+        a.answer::<NewApp>(newapp::Answer::OpenOrders {
+            draft: draft_id(DRAFT),
+            result: Ok(vec![same, other]),
+        });
+        let (screen, problems) = crate::walk::check::draw(&a, 80, 24);
+        assert!(problems.is_empty(), "{problems:?}\n{screen}");
+        assert!(screen.contains("HN20261128000007"), "{screen}");
+        assert!(!screen.contains("HN20261128000008"), "{screen}");
+        assert!(screen.contains("Ctrl-D"), "{screen}");
+    }
+    let mut a = at(Lang::ZhCn, |d| {
+        d.step = Step::Project;
+        d.phone = "13912345678".into();
+        d.customer = Some(customer(true));
+    });
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Enter);
+    let mut elsewhere = summary(9, "欧阳娜娜", OrderStatus::PendingReview, 60);
+    elsewhere.project_name = "湖南省政府采购电子卖场（含长沙市、湘潭市分站）".into();
+    a.answer::<NewApp>(newapp::Answer::OpenOrders {
+        draft: draft_id(DRAFT),
+        result: Ok(vec![elsewhere]),
+    });
+    let screen = render(&a, 80, 24);
+    assert!(!screen.contains("HN20261128000009"), "{screen}");
+}

@@ -19,6 +19,34 @@ impl NewApp {
         let lang = ctx.lang;
         let touched = draft_of(&answer);
         match answer {
+            Answer::OpenOrders { draft, result } => {
+                let Some(sheet) = self.by_id(&draft) else {
+                    return;
+                };
+                // Unknown (the platform out of reach): nothing said; the order goes on.
+                let (Ok(open), Some(choice)) = (result, sheet.draft.choice.as_ref()) else {
+                    return;
+                };
+                let same: Vec<String> = open
+                    .iter()
+                    .filter(|o| {
+                        o.project_name == choice.project_name
+                            && o.product_name == choice.product_name
+                            && sheet.draft.order_no.as_deref() != Some(o.order_no.as_str())
+                    })
+                    .map(|o| match lang {
+                        Lang::ZhCn => format!("{}（{}）", o.order_no, o.status.short_text().get(lang)),
+                        Lang::En => format!("{} ({})", o.order_no, o.status.short_text().get(lang)),
+                    })
+                    .collect();
+                if !same.is_empty() && sheet.draft.order_no.is_none() {
+                    sheet.notice = Some(Notice::warning(Text::with(
+                        T::NewSameProductOpen,
+                        [same.join(T::ListJoin.get(lang))],
+                    )));
+                }
+                return;
+            }
             Answer::Terms(Ok(terms)) => self.terms = Some(terms),
             Answer::Bank(Ok(bank)) => self.bank = Some(bank),
             Answer::Terms(Err(_)) | Answer::Bank(Err(_)) | Answer::Written => return,

@@ -62,6 +62,13 @@ pub enum Request {
         /// What is typed.
         query: String,
     },
+    /// The customer's orders still under way, to say when this application repeats one.
+    OpenOrders {
+        /// The draft.
+        draft: DraftId,
+        /// The customer's mobile number.
+        phone: String,
+    },
     /// The application terms.
     Terms,
     /// The CA's bank account.
@@ -185,6 +192,13 @@ pub enum Answer {
         /// Matches.
         result: Result<Vec<Project>, ClientError>,
     },
+    /// Answer to [`Request::OpenOrders`].
+    OpenOrders {
+        /// The draft.
+        draft: DraftId,
+        /// The orders still under way.
+        result: Result<Vec<crate::api::OrderSummary>, ClientError>,
+    },
     /// Answer to [`Request::Terms`].
     Terms(Result<Terms, ClientError>),
     /// Answer to [`Request::BankAccount`].
@@ -299,6 +313,25 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 seq,
                 result: client.projects(&query).await,
             },
+            Request::OpenOrders { draft, phone } => {
+                // Every status an order is still under way in (not completed or cancelled).
+                let open = crate::domain::OrderStatus::ALL
+                    .into_iter()
+                    .filter(|s| !s.is_final())
+                    .map(crate::domain::OrderStatus::as_str)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let query = crate::api::OrderQuery {
+                    q: Some(phone),
+                    status: Some(open),
+                    limit: Some(50),
+                    ..Default::default()
+                };
+                Answer::OpenOrders {
+                    draft,
+                    result: client.orders(&query).await.map(|page| page.items),
+                }
+            }
             Request::Terms => Answer::Terms(client.terms().await),
             Request::BankAccount => Answer::Bank(client.bank_account().await),
             Request::PrintForm {

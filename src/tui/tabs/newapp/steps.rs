@@ -287,6 +287,15 @@ impl NewApp {
                 validity_years: product.validity_years,
                 price_fen: product.price_fen,
             });
+            // A customer with orders: one for the same product still under way is said
+            // before a second is made (a walk-in who came back to ask about the first).
+            // By the number typed (the one the platform shows may be masked).
+            if sheet.draft.customer.as_ref().is_some_and(|c| c.order_count > 0) {
+                ctx.ask(Request::OpenOrders {
+                    draft: sheet.draft.id.clone(),
+                    phone: sheet.draft.phone.clone(),
+                });
+            }
         }
         self.go(ctx, Step::Terms);
     }
