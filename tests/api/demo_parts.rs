@@ -213,6 +213,15 @@ async fn a_parcel_no_one_tracks_says_so_on_the_customers_page() {
         "{}",
         page.html
     );
+    // The state the step puts the parcel in, in a word, for the parcel and for the step.
+    assert!(
+        page.html.contains("· <strong>揽收</strong>")
+            && page
+                .html
+                .contains("<strong>揽收</strong> 长沙邮区中心已收件"),
+        "{}",
+        page.html
+    );
     // The hotline under every page is a number the phone dials with a tap; the CA's QQ and
     // its office line beside it, as its own guide gives them.
     assert!(

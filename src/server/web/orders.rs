@@ -406,7 +406,14 @@ async fn order_page(
         @if let Some(tracking) = tracking {
             section aria-labelledby="parcel" {
                 h2 #parcel { (ctx.t(T::WebParcel)) }
-                p { (carrier_in(state, ctx, &tracking.carrier, &tracking.carrier_name)) " " span.order-no { (tracking.tracking_no) } }
+                // Where it is, in a word (揽收, 运输中, 派件中, 已签收), before the timeline.
+                @let label = |name: &str| crate::domain::TrackingState::parse(name).map(|s| ctx.t(s.label()));
+                p {
+                    (carrier_in(state, ctx, &tracking.carrier, &tracking.carrier_name)) " " span.order-no { (tracking.tracking_no) }
+                    @if let Some(now) = tracking.state.as_deref().and_then(label) {
+                        " · " strong { (now) }
+                    }
+                }
                 @if tracking.events.is_empty() {
                     // Without a tracking service nobody asks the carrier: said so, with
                     // where the customer can ask themselves.
@@ -416,6 +423,9 @@ async fn order_page(
                         @for event in &tracking.events {
                             li {
                                 span.small { (event.time) } " "
+                                @if let Some(step) = event.state.as_deref().and_then(label) {
+                                    strong { (step) } " "
+                                }
                                 (event.context)
                                 @if let Some(place) = &event.location { " · " (place) }
                             }
