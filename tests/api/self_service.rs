@@ -1343,10 +1343,13 @@ async fn to_the_form(app: &TestApp, browser: &mut Browser, name: &str, id_number
 
 async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: Db) {
     let app = TestApp::spawn(db).await;
-    let phone = unique_phone();
+    // A customer with an earlier order: the new form starts from it.
+    let earlier = app.submit("王小明").await;
+    let phone = owner_phone(&app, earlier.order_no.as_str()).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &phone).await;
     let form = to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
+    assert!(form.contains("已按您上次的订单"), "{form}");
 
     // The form is filled in on a page left open while the sign-in ran out, then sent.
     sign_in_ends(&app, &phone).await;
@@ -1414,6 +1417,8 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     let back = browser.get("/apply").await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.html);
     assert!(back.html.contains("已填回"), "{}", back.html);
+    // What they typed is what the form shows now, not the earlier order's details.
+    assert!(!back.html.contains("已按您上次的订单"), "{}", back.html);
     assert_eq!(
         input_value(&back.html, "street"),
         "桐梓坡路 88 号 3 栋 1204"

@@ -402,6 +402,11 @@ pub async fn page(
     if let Some(typed) = typed {
         shown.fields = typed;
     }
+    // What the customer typed is put back: "filled in from your last order" is no longer
+    // what the form shows (the two notes said the opposite of each other).
+    if restored {
+        shown.filled_from = None;
+    }
     let view = steps::View {
         ctx,
         state: &state,
