@@ -299,7 +299,9 @@ async fn render(
     let qr_payload = format!(
         "{}01,{kind_code},,{},{},{:04}{:02}{:02},{}",
         demo.as_ref()
-            .map(|_| "DEMO 演示样例 非税务发票 NOT A TAX INVOICE,")
+            // ASCII only, as a real invoice's code is: some readers (OpenCV's) miss a code
+            // whose bytes are UTF-8 Chinese.
+            .map(|_| "DEMO - NOT A TAX INVOICE,")
             .unwrap_or_default(),
         invoice.invoice_no,
         plain(invoice.net_fen),
