@@ -291,6 +291,7 @@ web_texts! { messaging_texts;
     FixMarkedFields => "请先改正标红的栏目：{0}（光标已移到第一个）", "correct the fields marked first: {0} (the cursor is on the first)";
     CorrectedBecause => "{0}：{1}", "{0}: {1}";
     MailRelabelFirst => "此单面单上是改址前的地址：请先按 Ctrl-P 重新打印面单；贴好后按 Enter 寄出（单号已记下）", "this parcel's label shows the address before its correction: press Ctrl-P to print it again and put it on; then Enter sends it (the number is kept)";
+    MailRelabelHeldOther => "这一单已记下单号 {0}，还在等重新打印面单（Ctrl-P）；刚扫的 {1} 没有记到这一单，请到它那一件时再扫", "this parcel's number {0} is kept while its label is printed again (Ctrl-P); {1}, just scanned, was not taken for it: scan it again at its own parcel";
     MailRelabelMark => "改址·", "relabel · ";
     HintEditOrder => "修改", "correct";
     FieldEditReason => "修改原因（可不填）", "Why (optional)";

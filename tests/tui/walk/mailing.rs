@@ -42,6 +42,28 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         key(&mut a, KeyCode::Enter);
     }
     out.push(scene("numbers queued", a));
+    // A parcel to relabel, and the scanner running ahead: both numbers said, whole.
+    let mut a = mail_app(lang);
+    let seq = a.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
+    let mut moved = mailing_item(1, "张三", "芙蓉中路 1 号", 20, Deadline::Overdue);
+    moved.relabel = true;
+    a.answer::<Mailing>(mailing::Answer::Queue {
+        seq,
+        result: Ok(MailingQueue {
+            items: vec![
+                moved,
+                mailing_item(2, "李四", "桐梓坡路 8 号", 10, Deadline::Soon),
+            ],
+            promise_working_days: 2,
+            carriers: carriers(),
+        }),
+    });
+    key(&mut a, KeyCode::Enter);
+    for number in ["EA123456785CN", "EA123456799CN"] {
+        typed(&mut a, number);
+        key(&mut a, KeyCode::Enter);
+    }
+    out.push(scene("relabel, the next parcel scanned ahead", a));
     let mut a = mail_app(lang);
     key(&mut a, KeyCode::Enter);
     typed(&mut a, "EA123456785CN");

@@ -48,9 +48,10 @@ pub struct Scan {
     pub sending: Option<String>,
     /// The last send was not answered (network): sent again once the platform is back.
     pub resend: bool,
-    /// A number scanned for a parcel whose label had to be printed again: put back in the
-    /// field once it is, to send with Enter (not scanned twice).
-    pub held: Option<String>,
+    /// A number scanned for a parcel whose label had to be printed again, with that
+    /// parcel's order: put back in the field once it is, to send with Enter (not scanned
+    /// twice) — for that parcel only.
+    pub held: Option<(String, String)>,
     /// Since when it is on its way (a platform slow to answer is said to be).
     pub sending_since: Option<time::OffsetDateTime>,
     /// Numbers entered while the last was still on its way, oldest first: each goes as
@@ -261,11 +262,16 @@ impl Mailing {
         }));
         // Its label printed again: the refusal to scan it goes, and the number scanned for
         // it comes back into the field, for Enter to send.
-        if scan.current().is_some_and(|i| !i.relabel)
-            && scan.error == Some(Text::from(T::MailRelabelFirst))
-        {
+        let up = scan.current().map(|i| (i.order.order_no.to_string(), i.relabel));
+        if scan.held.as_ref().is_some_and(|(order, _)| up.as_ref().map(|(no, _)| no) != Some(order)) {
+            // The parcel it was kept for is no longer up (gone from the queue): neither
+            // its number nor why it waited are the next one's.
+            scan.held = None;
             scan.error = None;
-            if let Some(number) = scan.held.take()
+        }
+        if up.is_some_and(|(_, relabel)| !relabel) && scan.held.is_some() {
+            scan.error = None;
+            if let Some((_, number)) = scan.held.take()
                 && scan.input.is_blank()
             {
                 scan.input = Input::new(&number);
@@ -296,6 +302,8 @@ impl Mailing {
             scan.skipped.push(item.order.order_no.to_string());
             scan.at += 1;
             scan.error = None;
+            // A number kept for the parcel skipped is not the next one's.
+            scan.held = None;
             scan.input = Input::new("");
             if scan.finished() {
                 self.stop(lang);
@@ -326,9 +334,19 @@ impl Mailing {
         }
         // Its label shows the address before a correction: not mailed until it is printed
         // again (a scanner's Enter would send it before anyone read the warning).
+        // The first number scanned for it is kept; another one scanned meanwhile (the next
+        // parcel's, the scanner running ahead) is not taken for it: said, and not kept.
         if item.relabel {
-            scan.error = Some(Text::from(T::MailRelabelFirst));
-            scan.held = Some(typed.trim().to_owned());
+            let typed = typed.trim().to_owned();
+            scan.error = Some(match &scan.held {
+                Some((_, held)) if *held != typed => {
+                    Text::with(T::MailRelabelHeldOther, [held.clone(), typed])
+                }
+                _ => {
+                    scan.held = Some((item.order.order_no.to_string(), typed));
+                    Text::from(T::MailRelabelFirst)
+                }
+            });
             scan.input = Input::new("");
             return;
         }
@@ -396,6 +414,7 @@ impl Mailing {
                 scan.done.push((order_no.to_owned(), number.clone()));
                 scan.at += 1;
                 scan.error = None;
+                scan.held = None;
                 // Texts only logged: the customer hears nothing of the parcel.
                 let sms = if ctx.env.shared.demo(crate::api::DemoPart::Sms) {
                     crate::i18n::Arg::Text(T::MailShippedDemoSms)
