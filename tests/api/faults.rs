@@ -282,3 +282,77 @@ async fn a_full_disk_answers_507_and_heals_when_space_is_freed() {
     }
     assert!(freed.elapsed() < Duration::from_secs(10));
 }
+
+/// A database that refuses the platform's connections (an operator's `ALLOW_CONNECTIONS
+/// false` during a restore, the database renamed) is unavailable — 503 with Retry-After,
+/// "try again" — not 500 "internal error" on every request; and the platform carries on
+/// when it lets it in again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL suite NOT RUN: set CA_COUNTER_TEST_PG=postgres://postgres@127.0.0.1:5432/postgres"
+)]
+async fn a_database_that_refuses_connections_is_unavailable_not_a_defect() {
+    use sqlx::Connection;
+    ca_counter::api::install_tls_provider();
+    let admin_url = std::env::var("CA_COUNTER_TEST_PG").expect("CA_COUNTER_TEST_PG");
+    let name = format!("cacounter_test_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("admin");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
+    let (server, _) = admin_url.rsplit_once('/').expect("a database in the URL");
+    let url = format!("{server}/{name}");
+    let platform = crate::common::second_instance(&url).await;
+    let (_, token) = platform
+        .store()
+        .add_operator(
+            "clerk-refused",
+            &ca_counter::domain::RoleSet::parse("clerk").expect("roles"),
+        )
+        .await
+        .expect("operator");
+    let http = reqwest::Client::new();
+    let list = || {
+        http.get(format!("{}/api/v1/orders", platform.base_url()))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(list().await.expect("send").status(), 200);
+    for statement in [
+        format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"),
+        format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+    ] {
+        sqlx::query(&statement)
+            .execute(&mut admin)
+            .await
+            .expect("refuse connections");
+    }
+    let refused = list().await.expect("send");
+    assert_eq!(refused.status(), 503);
+    assert!(refused.headers().contains_key("retry-after"));
+    let problem: ca_counter::api::Problem = refused.json().await.expect("problem");
+    assert_eq!(problem.code, "unavailable", "{problem:?}");
+    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .execute(&mut admin)
+        .await
+        .expect("let it in");
+    let started = Instant::now();
+    loop {
+        if list().await.expect("send").status() == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never came back"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    platform.shutdown().await.expect("stop");
+    let _ = sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await;
+}

@@ -182,7 +182,7 @@ impl StoreError {
                 let message = db.message();
                 if is_storage_full(&code, message) {
                     Trouble::StorageFull
-                } else if is_transient(&code) {
+                } else if is_transient(&code) || refuses_connections(&code, message) {
                     Trouble::Unavailable
                 } else {
                     Trouble::Bug
@@ -233,6 +233,15 @@ fn is_transient(code: &str) -> bool {
             code,
             "57P01" | "57P02" | "57P03" | "53300" | "57014" | "55P03" | "40001" | "40P01"
         )
+}
+
+/// The database refusing this instance a connection: not accepting any (an operator's
+/// `ALLOW_CONNECTIONS false`, a restore under way: 55000 with those words), gone or
+/// renamed (3D000), or no longer letting this user in (28000, 28P01). Nothing the request
+/// did: the instance cannot reach its data, and says so as unavailable, not as a defect.
+fn refuses_connections(code: &str, message: &str) -> bool {
+    matches!(code, "3D000" | "28000" | "28P01")
+        || (code == "55000" && message.contains("accepting connections"))
 }
 
 /// Shorthand for store results.
