@@ -890,3 +890,51 @@ fn app_for_queue(lang: Lang) -> ca_counter::tui::app::App {
     app.show_tab::<Review>();
     app
 }
+
+/// A corrected scan sent right after the return opens before the one it replaces: by time
+/// (not its text: `…00Z` is earlier than `…00.5Z`), and in the same instant by the
+/// platform's order (it lists them oldest first).
+#[test]
+fn the_newest_file_opens_first_even_in_the_same_second() {
+    for (first, second) in [
+        ("2026-11-28T07:35:00Z", "2026-11-28T07:35:00.500Z"),
+        ("2026-11-28T07:35:00Z", "2026-11-28T07:35:00Z"),
+    ] {
+        let mut order = order();
+        let mut corrected = order.attachments[0].clone();
+        order.attachments[0].uploaded_at = first.into();
+        corrected.id = "a2".into();
+        corrected.filename = "补正.png".into();
+        corrected.uploaded_at = second.into();
+        order.attachments.push(corrected);
+        let app = review_screen_of(Lang::ZhCn, order);
+        let shown = app
+            .tab::<Review>()
+            .and_then(|r| r.screen.as_ref())
+            .and_then(|s| s.attachments().first().map(|a| a.id.clone()));
+        assert_eq!(shown.as_deref(), Some("a2"), "{first} / {second}");
+    }
+    // Sent after the order was returned: said beside the file, so it is not taken for the
+    // file it corrects.
+    let mut order = order();
+    let mut corrected = order.attachments[0].clone();
+    corrected.id = "a2".into();
+    corrected.uploaded_at = "2026-11-28T08:00:00Z".into();
+    order.attachments.push(corrected);
+    let mut app = review_screen_of(Lang::ZhCn, order);
+    if let Some(screen) = app.tab_mut::<Review>().and_then(|r| r.screen.as_mut()) {
+        let mut returned = screen.history[0].clone();
+        returned.action = "reject".into();
+        returned.at = "2026-11-28T07:50:00Z".into();
+        screen.history.push(returned);
+    }
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("附件 1/2：签字申请表 · 退回后补交"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char(']'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("附件 2/2：签字申请表"), "{screen}");
+    assert!(!screen.contains("退回后补交"), "{screen}");
+}

@@ -141,15 +141,20 @@ impl Screen {
         }
     }
 
-    /// The attachments, newest first (a corrected scan before the one it replaces).
+    /// The attachments, newest first (a corrected scan before the one it replaces): by
+    /// their time (not its text — `…12Z` reads after `…12.5Z`), and of two in the same
+    /// instant the one the platform lists later (it lists them oldest first).
     pub fn attachments(&self) -> Vec<&Attachment> {
-        let mut all: Vec<&Attachment> = self
+        let mut all: Vec<(usize, &Attachment)> = self
             .order
             .as_ref()
-            .map(|o| o.attachments.iter().collect())
+            .map(|o| o.attachments.iter().enumerate().collect())
             .unwrap_or_default();
-        all.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at));
-        all
+        all.sort_by(|(i, a), (j, b)| {
+            let at = |x: &Attachment| crate::tui::format::parse_time(&x.uploaded_at);
+            at(b).cmp(&at(a)).then(j.cmp(i))
+        });
+        all.into_iter().map(|(_, a)| a).collect()
     }
 
     /// The attachment shown.

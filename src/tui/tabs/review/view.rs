@@ -466,6 +466,16 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             current.kind.label(lang),
         ],
     );
+    // Sent since the order was last returned: the correction, not what it corrects.
+    let returned_at = screen
+        .history
+        .iter()
+        .filter(|h| h.action == "reject")
+        .filter_map(|h| format::parse_time(&h.at))
+        .max();
+    if returned_at.is_some_and(|at| format::parse_time(&current.uploaded_at).is_some_and(|up| up > at)) {
+        heading.push_str(&format!(" · {}", T::AttachmentSinceReturn.get(lang)));
+    }
     if screen.zoom > 1 {
         heading.push_str(&format!(
             "  {}",
