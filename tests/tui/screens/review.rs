@@ -814,6 +814,21 @@ fn a_decision_on_an_order_held_by_another_says_why_not() {
         assert!(screen.contains("这一单现在不能由你审核"), "{k}: {screen}");
         assert!(!screen.contains("退回补正："), "{k}: {screen}");
     }
+    // The other reviewer lets it go and the claim is taken up: why not is no longer so.
+    a.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: Some(Ok(ca_counter::api::Claim {
+            by: ca_counter::api::Actor {
+                id: Some("o1".into()),
+                name: "赵审核".into(),
+            },
+            expires_at: "2026-11-28T08:15:00Z".into(),
+        })),
+        order: Ok((order(), history())),
+    });
+    let screen = render(&a, 80, 24);
+    assert!(!screen.contains("这一单现在不能由你审核"), "{screen}");
+    assert!(screen.contains("你正在审核"), "{screen}");
 }
 
 /// One transfer voucher sent for two orders: beside the voucher, the other order, whole,

@@ -633,13 +633,7 @@ impl Component for NewApp {
                 // then is asked again, or the clerk presses the key again).
                 if matches!(event, Live::Resumed) {
                     for sheet in &mut self.sheets {
-                        if sheet
-                            .notice
-                            .as_ref()
-                            .is_some_and(|n| n.text.msg.text == T::ErrOfflineKept)
-                        {
-                            sheet.notice = None;
-                        }
+                        crate::tui::text::forget_offline(&mut sheet.notice);
                     }
                 }
                 self.fetch_all(ctx)

@@ -339,6 +339,17 @@ impl Component for Review {
                 Some(screen) => {
                     if let Some(notice) = screen.answer(ctx, other) {
                         self.notice = Some(notice);
+                    } else if screen.held()
+                        && self.notice.as_ref().is_some_and(|n| {
+                            matches!(
+                                n.text.msg.text,
+                                T::ReviewNotYours | T::ReviewClaiming | T::ReviewWatchingOnly
+                            )
+                        })
+                    {
+                        // The claim is the reviewer's now: why they could not decide is
+                        // no longer so.
+                        self.notice = None;
                     }
                 }
                 None => match other {
