@@ -816,6 +816,23 @@ impl Config {
                 problems.push((platform, key, "must not be empty: it is printed".to_owned()));
             }
         }
+        // The platform a TUI talks to: a URL with its scheme (`127.0.0.1:8080` alone was
+        // taken, and the TUI said "cannot reach the platform" for ever).
+        if let Some(url) = &self.server.url {
+            let host = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"))
+                .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+            if matches!(host, None | Some("")) {
+                problems.push((
+                    "server",
+                    "url",
+                    format!(
+                        "{url:?} is not the platform's address: write it whole, like https://ca-platform.internal or http://127.0.0.1:8080"
+                    ),
+                ));
+            }
+        }
         if let Some(url) = &p.public_base_url {
             let host = url
                 .strip_prefix("https://")
@@ -1007,6 +1024,29 @@ mod tests {
         .unwrap_or_default();
         assert!(error.starts_with("c.toml:2:"), "{error}");
         assert!(error.contains("2026-13-01"), "{error}");
+    }
+
+    /// The TUI's `[server] url` without its scheme is refused at start, naming the key and
+    /// how to write it (it was taken, and the TUI said "cannot reach the platform" for
+    /// ever).
+    #[test]
+    fn a_server_url_without_its_scheme_is_refused() {
+        let error = Config::parse("[server]\nurl = \"127.0.0.1:8080\"\n", Path::new("t.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.starts_with("t.toml:2:"), "{error}");
+        assert!(
+            error.contains("url") && error.contains("http://127.0.0.1:8080"),
+            "{error}"
+        );
+        for fine in [
+            "http://127.0.0.1:8080",
+            "https://ca-platform.internal/counter",
+        ] {
+            let text = format!("[server]\nurl = \"{fine}\"\n");
+            assert!(Config::parse(&text, Path::new("t.toml")).is_ok(), "{fine}");
+        }
     }
 
     #[test]
