@@ -213,12 +213,52 @@ impl View<'_> {
         listed: usize,
         fetched: usize,
     ) -> Option<Line<'static>> {
+        let all = self.waiting_beyond(status, listed, fetched)?;
+        let text = T::QueueListedOfAll.fill(self.lang, &[&listed.to_string(), &all.to_string()]);
+        Some(Line::from(text).style(self.theme.warning))
+    }
+
+    /// How many orders wait in `status` when more than the `listed` do ([`Self::listed_of`]).
+    pub fn waiting_beyond(
+        &self,
+        status: OrderStatus,
+        listed: usize,
+        fetched: usize,
+    ) -> Option<i64> {
         let all = self.counts.get(status)?;
-        (fetched >= crate::api::QUEUE_LIMIT && all > listed as i64).then(|| {
-            let text =
-                T::QueueListedOfAll.fill(self.lang, &[&listed.to_string(), &all.to_string()]);
-            Line::from(text).style(self.theme.warning)
-        })
+        (fetched >= crate::api::QUEUE_LIMIT && all > listed as i64).then_some(all)
+    }
+
+    /// A queue's counts for its summary line, from the `listed` orders of an answer that
+    /// held `fetched`: how many wait (all of them, when more than are listed), and a count
+    /// of the listed (overdue ones, say) as a floor when the rest are not listed
+    /// (`500+`): a supervisor reading the line must not take 500 for what waits.
+    pub fn queue_counts(
+        &self,
+        status: OrderStatus,
+        listed: usize,
+        fetched: usize,
+        of_listed: &[usize],
+    ) -> (String, Vec<String>) {
+        match self.waiting_beyond(status, listed, fetched) {
+            Some(all) => (
+                all.to_string(),
+                of_listed
+                    .iter()
+                    .map(|n| {
+                        if *n == listed {
+                            format!("{n}+")
+                        } else {
+                            n.to_string()
+                        }
+                    })
+                    .collect(),
+            ),
+            None => (
+                listed.to_string(),
+                of_listed.iter().map(usize::to_string).collect(),
+            ),
+        }
     }
 }
 

@@ -349,3 +349,33 @@ fn first_row(screen: &str) -> &str {
     let row = screen.lines().next().unwrap_or_default();
     row.split(" Hidden by").next().unwrap_or_default()
 }
+
+/// A queue listing its oldest 500 of more: the summary line counts what waits, not the
+/// 500 listed, and an overdue count that covers every listed order is a floor (`500+`).
+#[test]
+fn a_cut_queues_summary_counts_what_waits() {
+    let mut app = review_app(Lang::ZhCn);
+    let n = QUEUE_LIMIT as u32;
+    if let Some(seq) = app.tab::<Review>().map(|t| t.fetch.seq()) {
+        app.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items: (1..=n)
+                    .map(|i| review_item(i, "张三", 20, Deadline::Overdue))
+                    .collect(),
+                promise_working_days: 2,
+            }),
+        });
+    }
+    set_queues(&mut app, 602, 1, 1);
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains(&format!("待审核 602 单 · 已超时 {QUEUE_LIMIT}+ · 将超时 0")),
+        "{screen}"
+    );
+    let mut app = mail_app(Lang::En);
+    fill_queue(&mut app);
+    set_queues(&mut app, 1, 1586, 1);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("1586 to mail (0 overdue)"), "{screen}");
+}

@@ -52,14 +52,16 @@ fn summary_line<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
     if mailing.fetch.loaded {
         let items = mailing.queue.items();
         let overdue = items.iter().filter(|i| i.deadline == Deadline::Overdue).count();
+        let (waiting, of_listed) = view.queue_counts(
+            OrderStatus::PendingShipment,
+            mailing.queue.len(),
+            mailing.queue.fetched(),
+            &[overdue],
+        );
         spans.push(Span::styled(
             T::MailSummary.fill(
                 lang,
-                &[
-                    &items.len().to_string(),
-                    &overdue.to_string(),
-                    &mailing.ticked.len().to_string(),
-                ],
+                &[&waiting, &of_listed[0], &mailing.ticked.len().to_string()],
             ),
             theme.dim,
         ));

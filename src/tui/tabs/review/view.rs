@@ -34,13 +34,19 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     let count = |d: Deadline| items.iter().filter(|i| i.deadline == d).count();
     let mut summary = Vec::new();
     if review.fetch.loaded {
+        let (waiting, of_listed) = view.queue_counts(
+            OrderStatus::PendingReview,
+            review.queue.len(),
+            review.queue.fetched(),
+            &[count(Deadline::Overdue), count(Deadline::Soon)],
+        );
         summary.push(Span::styled(
             T::QueueSummary.fill(
                 lang,
                 &[
-                    &items.len().to_string(),
-                    &count(Deadline::Overdue).to_string(),
-                    &count(Deadline::Soon).to_string(),
+                    &waiting,
+                    &of_listed[0],
+                    &of_listed[1],
                     &review.promise_days.max(1).to_string(),
                 ],
             ),
