@@ -391,7 +391,14 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         request_id: request_id.clone(),
     });
     let started = std::time::Instant::now();
-    let mut response = next.run(request).await;
+    // Whatever the request logs on its way (a failure's ERROR line) carries its id, as the
+    // problem the client is shown does: found by the id a clerk reads out.
+    let mut response = {
+        use tracing::Instrument;
+        next.run(request)
+            .instrument(tracing::info_span!("request", request_id = %request_id))
+            .await
+    };
     let status = response.status();
     let is_problem = response
         .headers()

@@ -583,3 +583,43 @@ fn demo_orders_wait_to_be_mailed() {
     });
     assert_eq!(waiting, 6);
 }
+
+/// What a request logs on its way carries its id, as the problem its client is shown does:
+/// an operator finds the line by the id a clerk reads out (only the access line had it).
+#[test]
+fn a_request_logs_with_its_id() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    let (child, base) = env.serve(&[]);
+    let (ok, stdout, stderr) = env.run(&["operator", "add", "--name", "张柜员", "--role", "clerk"]);
+    assert!(ok, "{stderr}");
+    let token = stdout.lines().last().expect("a token").to_owned();
+    // A body cut off on its way: the platform says it could not read it, and logs why.
+    let address = base.trim_start_matches("http://").to_owned();
+    let mut raw = std::net::TcpStream::connect(&address).expect("connect");
+    write!(
+        raw,
+        "POST /api/v1/customers HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"phone\""
+    )
+    .expect("write");
+    raw.shutdown(std::net::Shutdown::Write).expect("shutdown");
+    let mut answer = String::new();
+    let _ = raw.read_to_string(&mut answer);
+    let id = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("x-request-id: "))
+        .map(|id| id.trim().to_owned())
+        .unwrap_or_else(|| panic!("a request id in: {answer}"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let said = env.said.lock().map(|s| s.clone()).unwrap_or_default();
+        if let Some(line) = said.iter().find(|l| l.contains("could not be read")) {
+            assert!(line.contains(&id), "{line}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no line: {said:#?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(stop(child).success());
+}
