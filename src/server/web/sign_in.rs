@@ -323,7 +323,11 @@ pub async fn send_code(
         .map(|a| (a, state.config.sign_in_codes_per_address_hour));
     let issued = match state
         .store
-        .issue_login_code(phone.as_str(), &code, from)
+        .issue_login_code(
+            phone.as_str(),
+            &code,
+            crate::server::store::self_service::CodeAsker::Client(from),
+        )
         .await
     {
         Ok(issued) => issued,
