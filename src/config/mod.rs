@@ -213,6 +213,10 @@ pub struct HttpConfig {
     /// Connections served at once; above this, new ones are answered 503 at once. Each
     /// counter holds about two (its event stream and its requests).
     pub max_open_connections: usize,
+    /// Connections one client address may hold at once (not a trusted proxy, whose
+    /// clients are many): above this its new ones are answered 503, so one address cannot
+    /// take every connection the platform has.
+    pub max_connections_per_client: usize,
     /// How many events an event stream may fall behind the platform before it is ended
     /// (its client resumes where it was): a slow client never slows the others.
     pub event_backlog: usize,
@@ -232,6 +236,7 @@ impl Default for HttpConfig {
             header_timeout_seconds: 15,
             body_idle_timeout_seconds: 30,
             max_open_connections: 4096,
+            max_connections_per_client: 256,
             event_backlog: 1024,
             event_batch_ms: 25,
             trusted_proxies: vec![
@@ -755,6 +760,12 @@ impl Config {
             http,
             "max_open_connections",
             p.http.max_open_connections as i128,
+            1,
+        );
+        at_least(
+            http,
+            "max_connections_per_client",
+            p.http.max_connections_per_client as i128,
             1,
         );
         at_least(http, "event_backlog", p.http.event_backlog as i128, 1);

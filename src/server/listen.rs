@@ -2,7 +2,9 @@
 //! must send its request head within `header_timeout` (which on HTTP/1 also closes an idle
 //! keep-alive connection), a request body that stops arriving is cut after
 //! `body_idle_timeout`, and above `max_open_connections` a new connection is answered 503 at
-//! once instead of waiting in the kernel's queue. Event streams are responses being written,
+//! once instead of waiting in the kernel's queue — as is one above
+//! `max_connections_per_client` from one address (not a trusted proxy), so a single client
+//! cannot hold every connection. Event streams are responses being written,
 //! so none of these cut them; they end when the platform stops.
 
 use std::net::IpAddr;
@@ -41,6 +43,48 @@ fn busy() -> Vec<u8> {
     .into_bytes()
 }
 
+/// The connections each client address holds now.
+struct PerClient {
+    limit: usize,
+    open: std::sync::Mutex<std::collections::HashMap<IpAddr, usize>>,
+}
+
+impl PerClient {
+    /// One more connection of `ip`, if it holds fewer than the limit; given back when the
+    /// slot is dropped.
+    fn take(self: &Arc<Self>, ip: IpAddr) -> Option<ClientSlot> {
+        let mut open = self.open.lock().ok()?;
+        let held = open.entry(ip).or_insert(0);
+        if *held >= self.limit {
+            return None;
+        }
+        *held += 1;
+        Some(ClientSlot {
+            of: self.clone(),
+            ip,
+        })
+    }
+}
+
+/// A connection counted against its client address.
+struct ClientSlot {
+    of: Arc<PerClient>,
+    ip: IpAddr,
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.of.open.lock()
+            && let Some(held) = open.get_mut(&self.ip)
+        {
+            *held = held.saturating_sub(1);
+            if *held == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` turns true; then stops accepting, lets the
 /// requests in flight finish (the caller bounds how long), and returns.
 pub async fn serve(
@@ -63,6 +107,10 @@ pub async fn serve(
     let builder = Arc::new(builder);
     let trusted: Arc<[IpAddr]> = config.trusted_proxies.clone().into();
     let open = Arc::new(Semaphore::new(config.max_open_connections.max(1)));
+    let per_client = Arc::new(PerClient {
+        limit: config.max_connections_per_client.max(1),
+        open: std::sync::Mutex::new(std::collections::HashMap::new()),
+    });
     let graceful = GracefulShutdown::new();
     loop {
         let accepted = tokio::select! {
@@ -80,7 +128,13 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let Ok(permit) = open.clone().try_acquire_owned() else {
+        let client_slot = if trusted.contains(&peer.ip()) {
+            Some(None)
+        } else {
+            per_client.take(peer.ip()).map(Some)
+        };
+        let (Ok(permit), Some(client_slot)) = (open.clone().try_acquire_owned(), client_slot)
+        else {
             tokio::spawn(async move {
                 let mut stream = stream;
                 let _ =
@@ -133,6 +187,7 @@ pub async fn serve(
                 tracing::debug!(error = %e, "connection ended with an error");
             }
             drop(permit);
+            drop(client_slot);
         });
     }
     drop(listener);

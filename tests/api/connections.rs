@@ -95,6 +95,47 @@ async fn a_connection_over_the_limit_is_told_503_at_once() {
     app.finish().await;
 }
 
+/// One address holding its share of connections (half-sent requests, a script) is told
+/// 503 for the next at once, while the platform keeps the rest for everyone else; its
+/// connections closed, it is served again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_client_cannot_hold_every_connection() {
+    let mut config = config(4096);
+    config.http.max_connections_per_client = 5;
+    // Loopback is this test's client, not a proxy.
+    config.http.trusted_proxies = Vec::new();
+    let app = TestApp::spawn_with(Db::Sqlite, config).await;
+    let held = connect_idle(&app, 5).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut over = connect_idle(&app, 1).await.remove(0);
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(2), over.read_to_end(&mut answer))
+        .await
+        .expect("answered at once")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("too_many_connections"), "{answer}");
+    drop(held);
+    let started = Instant::now();
+    loop {
+        let health = reqwest::Client::new()
+            .get(app.url("/api/v1/health"))
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await;
+        if health.is_ok_and(|h| h.status().is_success()) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "not served again"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sockets_that_never_sent_a_request_do_not_hold_up_shutdown() {
     // The default header timeout (15 s) is longer than shutdown's grace for requests in
