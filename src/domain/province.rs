@@ -100,10 +100,14 @@ pub fn province_of_postal_code(code: &str) -> Option<&'static str> {
 
 /// Whether an address in `province` (its full name) may have postal code `code`: the
 /// code's division is the province, or the code serves a place of that province from a
-/// neighbour's range. Refused with the division the code belongs to. A code no division
-/// has is not this rule's to refuse.
+/// neighbour's range. Refused with the division the code belongs to; a code no division
+/// has (`999999`, `000000`) is refused for an address in one of them (Hong Kong's and
+/// Macao's `999077`/`999078` are for addresses there).
 pub fn postal_code_in(province: &str, code: &str) -> Result<(), InvalidValue> {
     let Some(belongs) = province_of_postal_code(code) else {
+        if POSTAL.iter().any(|(full, _)| *full == province) && code.len() == 6 {
+            return Err(crate::i18n::Msg::with(T::ErrPostalNowhere, [code.to_owned()]).into());
+        }
         return Ok(());
     };
     let served_across = POSTAL_ELSEWHERE
@@ -262,6 +266,12 @@ mod tests {
         assert!(postal_code_in("湖南省", "750306").is_err());
         assert!(postal_code_in("北京市", "410083").is_err());
         assert!(postal_code_in("湖南省", "410083").is_ok());
+        // A code no mainland division has, for an address in one: refused (it printed on
+        // a label); Hong Kong's is for an address there.
+        for code in ["999999", "990000", "000000"] {
+            assert!(postal_code_in("湖南省", code).is_err(), "{code}");
+        }
+        assert!(postal_code_in("香港特别行政区", "999077").is_ok());
         assert_eq!(province_of_postal_code("x"), None);
         // Every division has its codes, and no two share a head.
         let mut heads: Vec<u8> = POSTAL.iter().flat_map(|(_, h)| h.iter().copied()).collect();
