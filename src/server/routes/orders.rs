@@ -510,6 +510,15 @@ pub async fn list(
     ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<OrderPage>, ApiError> {
     caller.require(Permission::ViewOrders)?;
+    // An ID number finds a person's name and orders: for those who may see ID numbers,
+    // not a lookup for roles that reveal nothing (support, the mailroom, finance).
+    if query
+        .q
+        .as_deref()
+        .is_some_and(|q| crate::domain::IdNumber::parse(q.trim()).is_ok())
+    {
+        caller.require(Permission::RevealPersonalData)?;
+    }
     let list = list_query(&query)?;
     if let Some(project) = &list.project_id
         && !state.store.project_exists(project).await?
