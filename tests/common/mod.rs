@@ -503,9 +503,22 @@ pub fn voucher_jpeg(width: u32, height: u32) -> Vec<u8> {
 /// A real PDF of `pages` empty A4 pages, objects and cross-reference table written out;
 /// `padding` bytes of comment make it as large as a test needs.
 pub fn scan_pdf(pages: usize, padding: usize) -> Vec<u8> {
+    pdf_with_catalog("<< /Type /Catalog /Pages 2 0 R >>", pages, padding)
+}
+
+/// A one-page PDF that runs a script when opened (as an attacker would upload one).
+pub fn scripted_pdf() -> Vec<u8> {
+    pdf_with_catalog(
+        "<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+        1,
+        0,
+    )
+}
+
+fn pdf_with_catalog(catalog: &str, pages: usize, padding: usize) -> Vec<u8> {
     let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", i + 3)).collect();
     let mut objects = vec![
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        catalog.to_owned(),
         format!(
             "<< /Type /Pages /Kids [{}] /Count {pages} >>",
             kids.join(" ")

@@ -159,6 +159,7 @@ pub async fn upload(
     let content_type = match crate::domain::inspect(&data) {
         Ok(inspected) => inspected.kind.mime(),
         Err(FileProblem::NotAScan) => return Err(ApiError::UnsupportedType),
+        Err(FileProblem::ActivePdf) => return Err(ApiError::field("file", T::ErrActivePdf)),
         Err(FileProblem::Unreadable(kind)) => {
             return Err(ApiError::field(
                 "file",

@@ -904,6 +904,7 @@ pub async fn read_upload(
             T::ProblemUnsupportedTypeDetail.get(lang).to_owned()
         }
         crate::domain::FileProblem::Unreadable(_) => T::WebScanUnreadable.get(lang).to_owned(),
+        crate::domain::FileProblem::ActivePdf => T::ErrActivePdf.get(lang).to_owned(),
         crate::domain::FileProblem::TooManyPixels(w, h) => {
             T::ErrTooManyPixels.fill(lang, &[&w.to_string(), &h.to_string()])
         }
