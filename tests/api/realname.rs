@@ -174,6 +174,32 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
     .await
     .expect("audit");
     assert_eq!(audited.len(), 1);
+    // An administrator reads the trail — who read the identity, and when; nobody else.
+    let trail = app
+        .http
+        .get(app.url(&format!("/api/v1/customers/{}/audit", customer.id)))
+        .bearer_auth(&app.admin)
+        .send()
+        .await
+        .expect("audit");
+    assert_eq!(trail.status(), 200);
+    let trail: Vec<ca_counter::api::CustomerAuditEntry> = trail.json().await.expect("trail");
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == "identity_read" && e.actor.name == "clerk-li"),
+        "{trail:?}"
+    );
+    for token in [&app.clerk, &app.support] {
+        let refused = app
+            .http
+            .get(app.url(&format!("/api/v1/customers/{}/audit", customer.id)))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("audit");
+        assert_eq!(refused.status(), 403);
+    }
 
     // The counter hears: created, the success (the typo was no try; a failed try is heard
     // in `five_wrong_tries_lock_the_code`).

@@ -31,6 +31,21 @@ pub struct Customer {
     pub order_count: i64,
 }
 
+/// One entry of a customer's audit trail (`GET /api/v1/customers/{id}/audit`): who read or
+/// did what about the customer outside any one order — their verified identity read for a
+/// new application, a login code texted for them, their own sign-ins and changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerAuditEntry {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who: an operator (with their id), the customer, or the platform.
+    pub actor: super::orders::Actor,
+    /// What, e.g. `identity_read`, `login_code_sent`, `sign_in`.
+    pub action: String,
+    /// More about it, when there is more (never a code or a full ID number).
+    pub detail: Option<String>,
+}
+
 /// `GET /api/v1/customers/{id}/identity`: who a verified customer's real-name verification
 /// said they are, for the forms of their next application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

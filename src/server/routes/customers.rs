@@ -7,7 +7,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::api::{
-    Customer, CustomerOnline, NewCustomer, Problem, SignInStanding, VerifiedIdentity,
+    Customer, CustomerAuditEntry, CustomerOnline, NewCustomer, Problem, SignInStanding,
+    VerifiedIdentity,
 };
 use crate::domain::{Permission, Phone};
 use crate::i18n::{Msg, T};
@@ -104,6 +105,36 @@ pub async fn sign_in(
         wrong_tries: standing.wrong_tries,
         locked_until: standing.locked_until.map(present::rfc3339),
     }))
+}
+
+/// A customer's audit trail, newest first (at most 500 entries): who read their verified
+/// identity for a new application, texted them a login code, and what they did themselves
+/// (sign-ins, changes) — for administrators, who answer for every read of personal data.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/audit", params(("id" = String, Path)),
+    responses(
+        (status = 200, body = [CustomerAuditEntry]),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<CustomerAuditEntry>>, ApiError> {
+    caller.require(Permission::Administer)?;
+    let customer = find_customer(&state, &id).await?;
+    let trail = state.store.customer_trail(&customer.id, 500).await?;
+    Ok(Json(
+        trail
+            .into_iter()
+            .map(|(at, actor_id, name, action, detail)| CustomerAuditEntry {
+                at: present::rfc3339(at),
+                actor: crate::api::Actor { id: actor_id, name },
+                action,
+                detail,
+            })
+            .collect(),
+    ))
 }
 
 /// Who a verified customer is, as their real-name verification established it: for the

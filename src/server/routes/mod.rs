@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(catalog::projects))
         .routes(routes!(customers::create, customers::find))
         .routes(routes!(customers::identity))
+        .routes(routes!(customers::audit))
         .routes(routes!(realname::rename_customer))
         .routes(routes!(realname::create))
         .routes(routes!(realname::get))

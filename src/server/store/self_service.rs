@@ -655,6 +655,23 @@ impl Store {
         Ok(())
     }
 
+    /// The newest `limit` entries of a customer's audit trail, newest first: (at, operator
+    /// id, who, action, detail).
+    pub async fn customer_trail(
+        &self,
+        customer_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, Option<String>, String, String, Option<String>)>> {
+        Ok(sqlx::query_as(
+            "SELECT at, actor_id, actor_name, action, detail FROM customer_audit \
+             WHERE customer_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(customer_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// The customer with this mobile number, made on their first sign-in (no name yet: the
     /// real-name step gives it).
     pub async fn customer_for_sign_in(
