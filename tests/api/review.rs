@@ -374,6 +374,24 @@ async fn an_admin_takes_over_a_claim_and_it_is_recorded(db: Db) {
         .find(|h| h.action == "release")
         .expect("a release row");
     assert_eq!(freed.reason.as_deref(), Some("reviewer-zhao"));
+
+    // A reviewer revoked lets go of what they held: another takes it up at once, not when
+    // the lease runs out.
+    zhao.claim(&order.order_no, false)
+        .await
+        .expect("claim before leaving");
+    assert!(
+        app.store()
+            .revoke_operator("reviewer-zhao")
+            .await
+            .expect("revoke")
+    );
+    let taken = app
+        .client(&app.reviewer2)
+        .claim(&order.order_no, false)
+        .await
+        .expect("free for another reviewer");
+    assert_eq!(taken.by.name, "reviewer-qian");
     app.finish().await;
 }
 
