@@ -969,6 +969,12 @@ fn an_issued_invoice_is_printed_again_from_the_order() {
             sent::<orders::Request>(&jobs)
         );
     }
+    // Support may not read it (the platform answers 403): not offered.
+    let mut app = opened(Lang::ZhCn, order.clone());
+    operator(&mut app, "孙客服", Role::Support);
+    open_order(&mut app, order);
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("打印电子发票"), "{screen}");
 }
 
 /// A transfer voucher on another order too is said under it in the order's view (support

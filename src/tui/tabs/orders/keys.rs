@@ -120,11 +120,14 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
     if env.shared.permits(Permission::CreateOrders) && order.status != OrderStatus::Cancelled {
         out.push(('r', Cmd::PrintReceipt, T::ActionPrintReceipt.get(lang).to_owned()));
     }
-    // The e-invoice issued for it, again (a customer who lost the e-mail, finance's file).
+    // The e-invoice issued for it, again (a customer who lost the e-mail, finance's file):
+    // for those the platform lets read it (finance, and who may see personal data).
     if order
         .attachments
         .iter()
         .any(|a| a.kind == crate::api::AttachmentKind::Invoice)
+        && (env.shared.permits(Permission::Act(Action::IssueInvoice))
+            || env.shared.permits(Permission::RevealPersonalData))
     {
         out.push(('i', Cmd::PrintInvoice, T::ActionPrintInvoice.get(lang).to_owned()));
     }
