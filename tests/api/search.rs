@@ -687,5 +687,14 @@ async fn demo_orders_load_twice_into_one_database(db: Db) {
         "most of three years' orders were mailed: {shipped}"
     );
     assert_eq!(parcels, shipped);
+    // The operator that submitted them holds no live token.
+    let live: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM operator_tokens t JOIN operators o ON o.id = t.operator_id \
+         WHERE o.name = 'demo-loader' AND t.revoked_at IS NULL",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("tokens");
+    assert_eq!(live, 0);
     app.finish().await;
 }
