@@ -111,6 +111,25 @@ fn declining_asks_for_a_note_and_sends_it() {
     };
     assert_eq!(order_no, "HN20261128000006");
     assert_eq!(body.reason.as_deref(), Some("客户来电说不要了"));
+    // The order changed meanwhile (the customer asked again on the phone): the popup goes
+    // and the queue is asked again, rather than Enter repeating the refusal for ever.
+    app.answer::<Invoicing>(invoicing::Answer::Declined {
+        order_no: "HN20261128000006".into(),
+        result: Err(conflict(
+            "version_conflict",
+            ca_counter::domain::OrderStatus::PendingInvoice,
+            9,
+        )),
+    });
+    assert!(app.tab::<Invoicing>().is_some_and(|i| i.decline.is_none()));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("没有标记为不开票"), "{screen}");
+    assert!(
+        sent::<invoicing::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, invoicing::Request::Queue { .. })),
+        "the queue asked again"
+    );
 }
 
 /// A form closed with Esc keeps what was typed: the order opened again goes on with it

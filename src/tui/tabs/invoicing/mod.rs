@@ -23,7 +23,7 @@ use crate::tui::component::{Component, Ctx, Env, Live, View};
 use crate::tui::keys::{Binding, Focus};
 use crate::tui::list::{Fetch, Rows};
 use crate::tui::net::Net;
-use crate::tui::text::{Notice, Text, describe};
+use crate::tui::text::{Notice, Text, compose, describe};
 use crate::tui::widgets::input::Input;
 
 /// How often the queue is fetched again while shown.
@@ -488,6 +488,20 @@ impl Component for Invoicing {
                         self.queue.remove(&order_no);
                         self.notice =
                             Some(Notice::done(Text::with(T::InvoiceDeclinedNotice, [order_no])));
+                    }
+                    // The order changed meanwhile (the customer asked for an invoice): the
+                    // popup goes, the queue is asked again, and `d` opens it afresh on the
+                    // order as it is — Enter again repeated the same refusal for ever.
+                    Err(e) if e.problem().is_some_and(|p| p.code == "version_conflict") => {
+                        self.decline = None;
+                        self.notice = Some(Notice::warning(compose(
+                            T::InvoiceDeclineChanged,
+                            &[&describe(&e, lang)],
+                            lang,
+                        )));
+                        if let Some(seq) = self.fetch.ask(ctx.now) {
+                            ctx.ask(Request::Queue { seq });
+                        }
                     }
                     Err(e) => decline.error = Some(describe(&e, lang)),
                 }
