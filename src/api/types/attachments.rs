@@ -126,6 +126,23 @@ pub struct Attachment {
     pub also_on: Vec<String>,
 }
 
+impl Attachment {
+    /// What staff read beside the file when another order carries the same bytes
+    /// (`also_on`): for a voucher, to check the transfer pays for each order.
+    pub fn also_on_said(&self, lang: crate::i18n::Lang) -> Option<String> {
+        use crate::i18n::T;
+        if self.also_on.is_empty() {
+            return None;
+        }
+        let text = if self.kind == AttachmentKind::Voucher {
+            T::VoucherAlsoOn
+        } else {
+            T::FileAlsoOn
+        };
+        Some(text.fill(lang, &[&self.also_on.join(T::ListJoin.get(lang))]))
+    }
+}
+
 /// What the QR code check of an uploaded scan found (signed forms and corrections).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -204,3 +204,20 @@ impl Store {
             .map(|a| a.filename))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::api::AttachmentKind;
+
+    /// The SQL list of supplied kinds (written out for SQLite's partial index) is the one
+    /// rule `AttachmentKind::supplied` gives.
+    #[test]
+    fn the_supplied_kinds_in_sql_are_the_rules() {
+        let rule: Vec<String> = AttachmentKind::ALL
+            .into_iter()
+            .filter(|k| k.supplied())
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        assert_eq!(super::SUPPLIED_KINDS, format!("({})", rule.join(", ")));
+    }
+}

@@ -273,14 +273,8 @@ pub fn lines<'a>(
                 theme.dim,
             ),
         ]));
-        if !attachment.also_on.is_empty() {
-            let text = if attachment.kind == crate::api::AttachmentKind::Voucher {
-                T::VoucherAlsoOn
-            } else {
-                T::FileAlsoOn
-            };
-            let orders = attachment.also_on.join(T::ListJoin.get(lang));
-            lines.push(Line::from(text.fill(lang, &[&orders])).style(theme.warning));
+        if let Some(said) = attachment.also_on_said(lang) {
+            lines.push(Line::from(said).style(theme.warning));
         }
     }
     lines

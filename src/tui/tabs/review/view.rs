@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use super::popup::{Checklist, OTHER, Popup, REASONS};
 use super::screen::{Hold, Screen};
 use super::Review;
-use crate::api::{AttachmentKind, ReviewItem};
+use crate::api::ReviewItem;
 use crate::domain::{ApprovalGap, Deadline, OrderStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::component::View;
@@ -431,17 +431,8 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             style,
         )));
     }
-    if let Some(file) = screen.current().filter(|c| !c.also_on.is_empty()) {
-        let text = if file.kind == AttachmentKind::Voucher {
-            T::VoucherAlsoOn
-        } else {
-            T::FileAlsoOn
-        };
-        let orders = file.also_on.join(T::ListJoin.get(lang));
-        notes.push(Line::from(Span::styled(
-            text.fill(lang, &[&orders]),
-            theme.warning,
-        )));
+    if let Some(said) = screen.current().and_then(|c| c.also_on_said(lang)) {
+        notes.push(Line::from(Span::styled(said, theme.warning)));
     }
     // Wrapped, never cut: on a narrow screen a verdict takes two rows.
     let note_rows = paint::height(&notes, area.width);
