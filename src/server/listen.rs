@@ -53,7 +53,12 @@ impl PerClient {
     /// One more connection of `ip`, if it holds fewer than the limit; given back when the
     /// slot is dropped.
     fn take(self: &Arc<Self>, ip: IpAddr) -> Option<ClientSlot> {
-        let mut open = self.open.lock().ok()?;
+        // A panic elsewhere while counting leaves the counts as they were: go on with them
+        // (refusing every connection for ever would be worse).
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let held = open.entry(ip).or_insert(0);
         if *held >= self.limit {
             return None;
@@ -74,9 +79,12 @@ struct ClientSlot {
 
 impl Drop for ClientSlot {
     fn drop(&mut self) {
-        if let Ok(mut open) = self.of.open.lock()
-            && let Some(held) = open.get_mut(&self.ip)
-        {
+        let mut open = self
+            .of
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(held) = open.get_mut(&self.ip) {
             *held = held.saturating_sub(1);
             if *held == 0 {
                 open.remove(&self.ip);

@@ -318,14 +318,13 @@ impl Store {
         // The orders they held for review go back to the queue now, not when the lease runs
         // out (another reviewer was told "held by" someone gone). Each on its own, under
         // its order's lock, after the revocation: the one lock order.
-        let held: Vec<String> =
-            // Claims are on orders awaiting review: read from the review queue's index.
-            sqlx::query_scalar(
-                "SELECT order_no FROM orders WHERE status = 'pending_review' AND claimed_by = $1",
-            )
-                .bind(&id)
-                .fetch_all(&self.pool)
-                .await?;
+        // Claims are on orders awaiting review: read from the review queue's index.
+        let held: Vec<String> = sqlx::query_scalar(
+            "SELECT order_no FROM orders WHERE status = 'pending_review' AND claimed_by = $1",
+        )
+        .bind(&id)
+        .fetch_all(&self.pool)
+        .await?;
         for order_no in held {
             if let Some(row) = self.order_by_no(&order_no).await? {
                 self.release(&row, &id, false, None).await?;
