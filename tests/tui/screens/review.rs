@@ -857,14 +857,10 @@ fn a_voucher_sent_for_another_order_too_is_said_beside_it() {
         let app = review_screen_of(lang, order);
         let (screen, problems) = crate::walk::check::draw(&app, 80, 24);
         assert!(problems.is_empty(), "{problems:?}\n{screen}");
-        let mut terminal = terminal(&app, 80, 24);
-        ca_counter::tui::widgets::paint::record_start();
-        terminal
-            .draw(|frame| ca_counter::tui::app::draw(frame, &app))
-            .expect("draw");
-        let record = ca_counter::tui::widgets::paint::record_take().unwrap_or_default();
         assert!(
-            record.texts.iter().any(|t| t.text == said),
+            crate::walk::check::drawn_texts(&app, 80, 24)
+                .iter()
+                .any(|t| t == said),
             "{said} not drawn:\n{screen}"
         );
         // Without a twin, nothing is said.

@@ -133,6 +133,20 @@ pub fn draw(app: &App, width: u16, height: u16) -> (String, Vec<String>) {
     (format!("{}", terminal.backend()), problems)
 }
 
+/// The texts `app` draws at `width`×`height`, each whole as it meant to show it (a text
+/// wrapped over rows is one), for a test that a message was drawn in full.
+pub fn drawn_texts(app: &App, width: u16, height: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    paint::record_start();
+    terminal.draw(|frame| app::draw(frame, app)).expect("draw");
+    paint::record_take()
+        .unwrap_or_default()
+        .texts
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
+}
+
 /// Checks one screen at 80×24; the problems, named.
 pub fn screen(name: &str, app: &App) -> Vec<String> {
     let (screen, problems) = draw(app, 80, 24);
