@@ -34,6 +34,19 @@ async fn connect_idle(app: &TestApp, n: usize) -> Vec<TcpStream> {
     sockets
 }
 
+/// What one more connection is told, once those opened before are settled: read to its
+/// end, within 2 s.
+async fn one_more(app: &TestApp) -> String {
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut over = connect_idle(app, 1).await.remove(0);
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(2), over.read_to_end(&mut answer))
+        .await
+        .expect("answered at once")
+        .expect("read");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_idle_sockets_neither_stop_the_platform_nor_stay_open() {
     let app = TestApp::spawn_with(Db::Sqlite, config(4096)).await;
@@ -71,14 +84,7 @@ async fn two_thousand_idle_sockets_neither_stop_the_platform_nor_stay_open() {
 async fn a_connection_over_the_limit_is_told_503_at_once() {
     let app = TestApp::spawn_with(Db::Sqlite, config(20)).await;
     let _held = connect_idle(&app, 20).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let mut over = connect_idle(&app, 1).await.remove(0);
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(2), over.read_to_end(&mut answer))
-        .await
-        .expect("answered at once")
-        .expect("read");
-    let answer = String::from_utf8_lossy(&answer);
+    let answer = one_more(&app).await;
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     assert!(answer.contains("retry-after: 1"), "{answer}");
     assert!(answer.contains("too_many_connections"), "{answer}");
@@ -106,14 +112,7 @@ async fn one_client_cannot_hold_every_connection() {
     config.http.trusted_proxies = Vec::new();
     let app = TestApp::spawn_with(Db::Sqlite, config).await;
     let held = connect_idle(&app, 5).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let mut over = connect_idle(&app, 1).await.remove(0);
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(2), over.read_to_end(&mut answer))
-        .await
-        .expect("answered at once")
-        .expect("read");
-    let answer = String::from_utf8_lossy(&answer);
+    let answer = one_more(&app).await;
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     assert!(answer.contains("too_many_connections"), "{answer}");
     drop(held);

@@ -383,22 +383,8 @@ async fn a_transfer_is_paid_on_the_receipt_only_once_review_has_checked_it(db: D
             Default::default(),
         )
         .await;
-    let voucher = app
-        .client(&app.clerk)
-        .upload_attachment(
-            &order.order_no,
-            AttachmentKind::Voucher,
-            "voucher.jpg",
-            crate::common::voucher_jpeg(64, 48),
-        )
-        .await
-        .expect("voucher");
-    let with_voucher = ActionRequest {
-        attachment_ids: vec![voucher.id],
-        ..Default::default()
-    };
     let order = app
-        .act(&app.clerk, &order, Action::UploadVoucher, with_voucher)
+        .send_voucher(&order, crate::common::voucher_jpeg(64, 48))
         .await;
     let text = receipt(order.order_no.to_string()).await;
     assert!(

@@ -118,22 +118,7 @@ async fn one_voucher_sent_for_two_orders_is_said_to_their_reviewer(db: Db) {
                 .await
                 .expect("other upload");
         }
-        let file = clerk
-            .upload_attachment(
-                &order.order_no,
-                AttachmentKind::Voucher,
-                "voucher.jpg",
-                voucher,
-            )
-            .await
-            .expect("voucher upload");
-        let with_voucher = ActionRequest {
-            attachment_ids: vec![file.id],
-            ..Default::default()
-        };
-        let order = app
-            .act(&app.clerk, &order, Action::UploadVoucher, with_voucher)
-            .await;
+        let order = app.send_voucher(&order, voucher).await;
         assert_eq!(order.status, OrderStatus::PendingReview);
         sent.push(order.order_no.to_string());
     }

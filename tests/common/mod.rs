@@ -264,6 +264,32 @@ impl TestApp {
         self.submit_as(&self.clerk, name).await
     }
 
+    /// Sends a transfer's voucher (`bytes`, a JPEG) for an order waiting for one, as the
+    /// clerk does: the file, then `upload_voucher` with it. The order, now in review.
+    pub async fn send_voucher(&self, order: &Order, bytes: Vec<u8>) -> Order {
+        let file = self
+            .client(&self.clerk)
+            .upload_attachment(
+                &order.order_no,
+                ca_counter::api::AttachmentKind::Voucher,
+                "voucher.jpg",
+                bytes,
+            )
+            .await
+            .expect("voucher upload");
+        let with_voucher = ca_counter::api::ActionRequest {
+            attachment_ids: vec![file.id],
+            ..Default::default()
+        };
+        self.act(
+            &self.clerk,
+            order,
+            ca_counter::domain::Action::UploadVoucher,
+            with_voucher,
+        )
+        .await
+    }
+
     /// Pays an order through the sandbox cashier, as the customer's phone would.
     pub async fn pay(&self, order: &Order) -> Order {
         let payment = self

@@ -748,32 +748,11 @@ fn the_queue_marks_what_keeps_an_order_from_approval() {
         (Lang::ZhCn, "未实名 无签字扫描件"),
         (Lang::En, "no ID check, no scan"),
     ] {
-        let mut app = app(lang);
-        operator(&mut app, "赵审核", Role::Reviewer);
-        app.show_tab::<Review>();
-        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
         let mut unready = review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok);
         unready.gaps = vec![ApprovalGap::NotVerified, ApprovalGap::NoSignedForm];
-        app.answer::<Review>(review::Answer::Queue {
-            seq,
-            result: Ok(ca_counter::api::ReviewQueue {
-                items: vec![
-                    unready,
-                    review_item(4, "李四", 2, ca_counter::domain::Deadline::Ok),
-                ],
-                promise_working_days: 2,
-            }),
-        });
-        let screen = render(&app, 80, 24);
-        let row = |name: &str| {
-            screen
-                .lines()
-                .find(|l| l.contains(name))
-                .unwrap_or_default()
-                .to_owned()
-        };
-        assert!(row("张三").contains(marks), "{screen}");
-        assert!(!row("李四").contains(marks), "{screen}");
+        let (marked, plain, screen) = queue_rows(lang, unready);
+        assert!(marked.contains(marks), "{screen}");
+        assert!(!plain.contains(marks), "{screen}");
     }
     let mut order = order();
     order.realname = None;
@@ -868,38 +847,40 @@ fn a_voucher_sent_for_another_order_too_is_said_beside_it() {
         let (screen, _) = crate::walk::check::draw(&app, 80, 24);
         assert!(!screen.contains("HN20261128000007"), "{screen}");
 
-        let mut app = app_for_queue(lang);
         let mut twin = review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok);
         twin.file_elsewhere = true;
-        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
-        app.answer::<Review>(review::Answer::Queue {
-            seq,
-            result: Ok(ca_counter::api::ReviewQueue {
-                items: vec![
-                    twin,
-                    review_item(4, "李四", 2, ca_counter::domain::Deadline::Ok),
-                ],
-                promise_working_days: 2,
-            }),
-        });
-        let screen = render(&app, 80, 24);
-        let row = |name: &str| {
-            screen
-                .lines()
-                .find(|l| l.contains(name))
-                .unwrap_or_default()
-                .to_owned()
-        };
-        assert!(row("张三").contains(mark), "{screen}");
-        assert!(!row("李四").contains(mark), "{screen}");
+        let (marked, plain, screen) = queue_rows(lang, twin);
+        assert!(marked.contains(mark), "{screen}");
+        assert!(!plain.contains(mark), "{screen}");
     }
 }
 
-fn app_for_queue(lang: Lang) -> ca_counter::tui::app::App {
+/// The queue with `marked` (张三's order) above an unmarked one (李四's), drawn at 80×24:
+/// the two rows and the whole screen.
+fn queue_rows(lang: Lang, marked: ca_counter::api::ReviewItem) -> (String, String, String) {
     let mut app = app(lang);
     operator(&mut app, "赵审核", Role::Reviewer);
     app.show_tab::<Review>();
-    app
+    let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+    app.answer::<Review>(review::Answer::Queue {
+        seq,
+        result: Ok(ca_counter::api::ReviewQueue {
+            items: vec![
+                marked,
+                review_item(4, "李四", 2, ca_counter::domain::Deadline::Ok),
+            ],
+            promise_working_days: 2,
+        }),
+    });
+    let screen = render(&app, 80, 24);
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (row("张三"), row("李四"), screen)
 }
 
 /// A corrected scan sent right after the return opens before the one it replaces: by time

@@ -461,41 +461,21 @@ fn scenes(lang: Lang) -> Vec<Scene> {
             }),
         ),
     ));
-    out.push(scene(
-        "pay: code",
-        at(
-            lang,
-            done(OrderStatus::PendingPayment, |d| {
-                d.payment = Some(PaymentInfo {
-                    url: "http://127.0.0.1:41265/m/pay/AbCdEfGhIjKlMnOpQrStUv".into(),
-                    amount_fen: 30_000,
-                    expires_at: stamp(
-                        time::OffsetDateTime::now_utc() + time::Duration::minutes(15),
-                    ),
-                    // The platform's sandbox cashier: said beside the code.
-                    demo: true,
-                });
-            }),
-        ),
-    ));
+    // The platform's sandbox cashier's live code (said beside the code as the demo).
+    let paying = |d: &mut Draft| {
+        done(OrderStatus::PendingPayment, |d| {
+            d.payment = Some(PaymentInfo {
+                url: "http://127.0.0.1:41265/m/pay/AbCdEfGhIjKlMnOpQrStUv".into(),
+                amount_fen: 30_000,
+                expires_at: stamp(time::OffsetDateTime::now_utc() + time::Duration::minutes(15)),
+                demo: true,
+            });
+        })(d)
+    };
+    out.push(scene("pay: code", at(lang, paying)));
     out.push(scene(
         "pay: code, receipt saved",
-        with_notice(
-            at(
-                lang,
-                done(OrderStatus::PendingPayment, |d| {
-                    d.payment = Some(PaymentInfo {
-                        url: "http://127.0.0.1:41265/m/pay/AbCdEfGhIjKlMnOpQrStUv".into(),
-                        amount_fen: 30_000,
-                        expires_at: stamp(
-                            time::OffsetDateTime::now_utc() + time::Duration::minutes(15),
-                        ),
-                        demo: true,
-                    });
-                }),
-            ),
-            saved(),
-        ),
+        with_notice(at(lang, paying), saved()),
     ));
     out.push(scene(
         "pay: transfer",
