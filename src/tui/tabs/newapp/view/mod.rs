@@ -71,7 +71,13 @@ pub fn draw(newapp: &NewApp, frame: &mut Frame, area: Rect, view: &View) {
             // screen (where it would take the code's rows).
             match newapp.message() {
                 Some(notice) => {
-                    let lines = vec![view.notice_line(notice)];
+                    // Under the instructions, at their indent (the message line's own
+                    // leading space would indent its first row twice).
+                    let mut line = view.notice_line(notice);
+                    if let Some(first) = line.spans.first_mut() {
+                        first.content = first.content.trim_start().to_owned().into();
+                    }
+                    let lines = vec![line];
                     let inner = left.width.saturating_sub(2);
                     let rows = paint::height(&lines, inner).min(left.height / 2);
                     let [rest, message] =
