@@ -492,6 +492,21 @@ async fn operator(store: &Store, command: OperatorCommand) -> Result<()> {
             let name = &ca_counter::domain::human_text(name, ca_counter::domain::Lines::One, 50)
                 .map_err(|e| eyre!("operator name: {}", e.render(ca_counter::i18n::Lang::En)))?;
             let roles = parse_roles(&roles)?;
+            // Histories, lists and the status line name operators; two names a reader
+            // cannot tell apart ("Li" and "li") would make them say the wrong person.
+            let lower = name.to_lowercase();
+            if let Some(like) = store
+                .list_operators()
+                .await?
+                .into_iter()
+                .find(|o| o.operator.name != *name && o.operator.name.to_lowercase() == lower)
+            {
+                return Err(eyre!(
+                    "an operator named {:?} already exists; a name differing only in case \
+                     would be confused with it in histories: choose another",
+                    like.operator.name
+                ));
+            }
             let (operator, token) = match store.add_operator(name, &roles).await {
                 Ok(added) => added,
                 Err(e) if e.is_unique_violation() => {

@@ -163,6 +163,12 @@ fn operator_add_prints_the_token_alone_on_the_last_line_and_it_works_while_servi
     let (ok, _, stderr) = env.run(&["operator", "add", "--name", "x", "--role", "boss"]);
     assert!(!ok);
     assert!(stderr.contains("unknown role \"boss\""), "{stderr}");
+    // Names a history could not tell apart are refused, naming the one already there.
+    let (ok, _, _) = env.run(&["operator", "add", "--name", "Wang Fang", "--role", "clerk"]);
+    assert!(ok);
+    let (ok, _, stderr) = env.run(&["operator", "add", "--name", "wang fang", "--role", "clerk"]);
+    assert!(!ok && stderr.contains("differing only in case"), "{stderr}");
+    assert!(stderr.contains("\"Wang Fang\""), "{stderr}");
 
     let (ok, _, _) = env.run(&["operator", "revoke", "李柜员"]);
     assert!(ok);
