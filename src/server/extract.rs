@@ -139,18 +139,20 @@ impl std::ops::Deref for JsonBody {
     }
 }
 
-/// True for `application/json` and `application/…+json`, with or without parameters.
+/// True for `application/json`, with no charset or UTF-8's (the body is read as UTF-8;
+/// another would be read wrong, and `…+json` types such as a merge patch mean something
+/// this API does not do).
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || essence
-            .strip_prefix("application/")
-            .is_some_and(|sub| sub.ends_with("+json"))
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        && parts.all(|parameter| match parameter.split_once('=') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+                let value = value.trim().trim_matches('"');
+                value.eq_ignore_ascii_case("utf-8") || value.eq_ignore_ascii_case("utf8")
+            }
+            _ => true,
+        })
 }
 
 /// The largest JSON body an operation reads. The largest the API's clients send (a
@@ -244,9 +246,61 @@ pub fn parse_json_bytes<V: DeserializeOwned + serde::Serialize>(
     Ok(value)
 }
 
+/// Reads one JSON value into `V`: a field `V` does not take is named, not dropped (a typo
+/// in an optional field would lose what it carried without a word), and nothing may follow
+/// the value (a body spliced from two would be taken for its first half).
 fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let mut unknown: Vec<String> = Vec::new();
+    let mut note = |path: serde_ignored::Path| unknown.push(ignored_path(&path));
+    let read = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+        &mut deserializer,
+        &mut note,
+    ));
+    let value = read.map_err(|e| read_problem::<V>(bytes, e))?;
+    if let Err(e) = deserializer.end() {
+        return Err(ApiError::BadRequest {
+            code: "malformed_request",
+            detail: Msg::with(
+                T::ProblemBodyAfterJson,
+                [e.line().to_string(), e.column().to_string()],
+            ),
+        });
+    }
+    if !unknown.is_empty() {
+        return Err(ApiError::Validation(
+            unknown
+                .into_iter()
+                .map(|field| (field, Msg::new(T::ErrUnknownField)))
+                .collect(),
+        ));
+    }
+    Ok(value)
+}
+
+/// A field's path as the API's other field errors name it (`mailing.floor`,
+/// `orders[2].note`).
+fn ignored_path(path: &serde_ignored::Path) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}[{index}]", ignored_path(parent)),
+        Path::Map { parent, key } => match ignored_path(parent) {
+            parent if parent.is_empty() => key.clone(),
+            parent => format!("{parent}.{key}"),
+        },
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => ignored_path(parent),
+    }
+}
+
+/// What is wrong with a body serde could not read into `V`.
+fn read_problem<V: DeserializeOwned>(
+    bytes: &[u8],
+    e: serde_path_to_error::Error<serde_json::Error>,
+) -> ApiError {
+    {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
@@ -269,7 +323,7 @@ fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
             }
             (first, _) => first,
         }
-    })
+    }
 }
 
 /// serde's words for a value that does not fit, without the position they end with (the
@@ -616,6 +670,25 @@ mod tests {
         match e {
             ApiError::Validation(errors) => errors.into_iter().map(|(f, _)| f).collect(),
             other => panic!("a field problem: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_is_application_json_in_utf_8() {
+        for taken in [
+            "application/json",
+            "Application/JSON; charset=UTF-8",
+            "application/json;charset=\"utf-8\"",
+        ] {
+            assert!(is_json(taken), "{taken}");
+        }
+        for refused in [
+            "application/merge-patch+json",
+            "application/foo+json",
+            "application/json; charset=latin1",
+            "text/json",
+        ] {
+            assert!(!is_json(refused), "{refused}");
         }
     }
 

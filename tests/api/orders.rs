@@ -738,6 +738,47 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
         text.contains("not valid JSON (line 1, column 8)") && !text.contains("EOF"),
         "{text}"
     );
+    // A body that goes on after its object (two spliced, a stray tail) is not taken for
+    // its first half; a field the operation does not take is named, not dropped — and in
+    // neither case is an order made.
+    let mut whole = serde_json::to_value(app.new_order_body("张三").await).expect("json");
+    for (key, body) in [
+        ("tail", format!("{whole}xyz")),
+        ("two", format!("{whole} {{\"a\":1}}")),
+    ] {
+        let (got, text) = app
+            .http
+            .post(app.url("/api/v1/orders"))
+            .bearer_auth(&app.clerk)
+            .header("Idempotency-Key", key)
+            .header("Content-Type", "application/json")
+            .header("Accept-Language", "en")
+            .body(body)
+            .send()
+            .await
+            .map(|r| (r.status().as_u16(), r))
+            .expect("send");
+        let text = text.text().await.expect("body");
+        assert_eq!(got, 400, "{text}");
+        assert!(text.contains("goes on after its JSON value"), "{text}");
+    }
+    whole["mailing"]["floor"] = "3".into();
+    whole["notes"] = "please hurry".into();
+    let (got, text) = app
+        .http
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&app.clerk)
+        .header("Idempotency-Key", "unknown-fields")
+        .json(&whole)
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .expect("send");
+    let problem: Problem = text.json().await.expect("problem");
+    assert_eq!(got, 422, "{problem:?}");
+    let mut named: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    named.sort_unstable();
+    assert_eq!(named, ["mailing.floor", "notes"], "{problem:?}");
     // A method an address does not take: a problem saying so.
     let (got, text) = send(reqwest::Method::DELETE, "/api/v1/orders", None).await;
     assert_eq!(got, 405, "{text}");

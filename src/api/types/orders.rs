@@ -375,7 +375,8 @@ pub struct ActionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(pattern = "^[A-Za-z0-9 -]{4,40}$", nullable)]
     pub tracking_no: Option<String>,
-    /// Invoice number, for `issue_invoice`.
+    /// Not taken: an invoice is issued through `POST /api/v1/orders/{order_no}/invoice`,
+    /// which makes it with its number and PDF (`issue_invoice` is not an action to post).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(pattern = "^[0-9A-Za-z]{8,32}$", nullable)]
     pub invoice_no: Option<String>,

@@ -83,6 +83,28 @@ pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
             add_problems(operation);
         }
     }
+    if let Some(components) = openapi.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            no_null_default_when_required(schema);
+        }
+    }
+}
+
+/// A field a body must carry has no default; one that serde fills when it is left out
+/// (`#[serde(default)]`, an `Option`) is written `"default": null`, which a string's
+/// schema cannot hold, and which validators of the document refuse.
+fn no_null_default_when_required(schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
+    let RefOr::T(utoipa::openapi::schema::Schema::Object(object)) = schema else {
+        return;
+    };
+    for (name, property) in object.properties.iter_mut() {
+        if let RefOr::T(utoipa::openapi::schema::Schema::Object(field)) = property
+            && field.default == Some(serde_json::Value::Null)
+            && object.required.contains(name)
+        {
+            field.default = None;
+        }
+    }
 }
 
 fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
@@ -105,6 +127,7 @@ fn shape_parameters(operation: &mut Operation) {
             (ParameterIn::Path, "id") => Some(schemas::id()),
             (ParameterIn::Header, "Idempotency-Key") => Some(schemas::idempotency_key()),
             (ParameterIn::Header, "If-Match") => Some(schemas::if_match()),
+            (ParameterIn::Path, "action") => Some(posted_actions()),
             (ParameterIn::Header, "Last-Event-ID") => Some(schemas::event_id()),
             _ => None,
         };
@@ -112,6 +135,22 @@ fn shape_parameters(operation: &mut Operation) {
             parameter.schema = Some(RefOr::T(schema.into()));
         }
     }
+}
+
+/// The actions a caller may post: not `pay` (only the payment provider's confirmation
+/// pays an order) nor `issue_invoice` (an invoice is issued through
+/// `POST /api/v1/orders/{order_no}/invoice`, which makes it with its PDF).
+fn posted_actions() -> utoipa::openapi::schema::Object {
+    use crate::domain::Action;
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(
+            Action::ALL
+                .into_iter()
+                .filter(|a| !matches!(a, Action::Pay | Action::IssueInvoice))
+                .map(Action::as_str),
+        ))
+        .build()
 }
 
 /// The problem answers an operation can give, by what it takes: every operation can fail
