@@ -469,7 +469,9 @@ pub struct InvoiceConfig {
     pub issuer: String,
     /// The two-digit region code in built-in invoice numbers (43: Hunan).
     pub region_code: String,
-    /// Issue requests made on the customer's phone at once, without finance.
+    /// Issue requests made on the customer's phone at once, without finance (the CA's
+    /// flow: once reviewed, the customer issues their own invoice); `false` leaves each
+    /// to finance in the TUI.
     pub auto_issue: bool,
     /// How invoices are e-mailed: `outbox` (kept for an administrator to read at
     /// `GET /api/v1/mail`) or `smtp` (configured under `[platform.invoice.smtp]`).
@@ -490,7 +492,7 @@ impl Default for InvoiceConfig {
             tax_rate_percent: 6,
             issuer: "系统".into(),
             region_code: "43".into(),
-            auto_issue: false,
+            auto_issue: true,
             mail_provider: MailProvider::Outbox,
             smtp: None,
         }
@@ -1013,7 +1015,7 @@ mod tests {
             example.platform.invoice.seller_tax_number,
             defaults.invoice.seller_tax_number
         );
-        assert!(!example.platform.invoice.auto_issue);
+        assert!(example.platform.invoice.auto_issue);
     }
 
     #[test]

@@ -184,6 +184,16 @@ macro_rules! web_texts {
             WebInReviewAlready => "订单已在审核中：材料已提交（再点一次不会重复提交）。需要补正、证书寄出时，会短信通知您。", "The order is in review: its material is sent (another tap sends nothing more). We text you if anything needs correcting and when the certificate is mailed.";
             WebFormAgain => "下载本订单的申请表（重新打印、签字）", "Download this order's application form (to print and sign again)";
             WebTransferCanGoBack => "选择银行转账后，转账前仍可改回在线支付。", "Having chosen bank transfer, you can still pay online instead until you transfer.";
+            WebCancelLink => "不需要了：取消这笔订单", "Not needed any more: cancel this order";
+            WebCancelTitle => "取消订单 {0}？", "Cancel order {0}?";
+            WebCancelText => "取消后这笔订单不能再支付，也不会寄出证书；以后需要时重新申请即可。", "Once cancelled, the order cannot be paid and no certificate is mailed; apply again whenever you need one.";
+            WebCancelTransferred => "已经转账的，请不要取消：上传转账凭证，订单就会进入审核。", "If you have already transferred the money, do not cancel: upload the voucher and the order goes to review.";
+            WebCancelConfirm => "确认取消订单", "Yes, cancel the order";
+            WebCancelKeep => "不取消，返回订单", "No, back to the order";
+            WebCancelled => "订单已取消。", "The order is cancelled.";
+            WebCancelReason => "客户在手机上取消", "cancelled by the customer on their phone";
+            WebParenthesised => "（{0}）", " ({0})";
+            WebSameProductOpen => "您已有同一产品的订单正在办理：{0}。同一证书不必再申请一次：请到该订单继续办理（不需要的，可在该订单中取消）。", "You already have an order for this product under way: {0}. There is no need to apply for the same certificate again: carry on with that order (one you no longer need can be cancelled there).";
             WebPayOnlineInstead => "还没有转账：改用在线支付", "Not transferred yet: pay online instead";
             WebSessionEnded => "登录已失效（已过期，或已在其他设备退出），刚才这一页没有提交成功。请重新登录后继续，之前各步已保存的内容仍在。", "Your sign-in has ended (it expired, or you signed out on another device), so the last page was not sent. Sign in again to go on; what earlier steps saved is still there.";
             WebSessionEndedKept => "登录已失效（已过期，或已在其他设备退出），刚才的表单没有提交。您填写的内容已暂存一小时：请用同一手机号重新登录，回到表单时会自动填回，核对后再提交。", "Your sign-in has ended (it expired, or you signed out on another device), so the form was not sent. What you typed is kept for an hour: sign in again with the same number and it is filled back in for you to check and send.";
@@ -204,6 +214,7 @@ macro_rules! web_texts {
             WebMailedBy => "按承诺，证书最迟于 {0} {1} 前寄出。", "As promised, the certificate is mailed by {1} on {0} at the latest.";
             WebNothingToDo => "材料正在审核，目前无需您操作。需要您补正材料、证书寄出时，会短信通知您。", "Your documents are being reviewed; nothing to do for now. We text you if anything needs correcting and when the certificate is mailed.";
             WebAwaitShipment => "审核已通过，证书正在准备寄出，目前无需您操作。寄出时会短信通知您运单号。", "Approved: the certificate is being prepared for mailing; nothing to do for now. We text you the tracking number when it is mailed.";
+            WebAwaitInvoiceOutbox => "证书已寄出；发票正在开具，开好后可在本页下载（本平台为演示：不会真正发邮件）。目前无需您操作。", "The certificate is on its way, and the invoice is being issued: once it is, you can download it here (this platform is a demo: no e-mail is really sent). Nothing to do for now.";
             WebAwaitInvoice => "证书已寄出；发票正在开具，开好后会发到您填写的邮箱，也可在本页下载。目前无需您操作。", "The certificate is on its way, and the invoice is being issued: once it is, it is e-mailed to the address you gave, and you can download it here. Nothing to do for now.";
             WebAllDone => "订单已完成，无需其他操作。", "The order is complete; nothing more to do.";
             WebNoInvoiceCall => "本订单未开具发票；如需发票，请致电 {0}。", "No invoice was issued for this order; if you need one, call {0}.";

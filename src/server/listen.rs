@@ -139,7 +139,7 @@ pub async fn serve(
         let client_slot = if trusted.contains(&peer.ip()) {
             Some(None)
         } else {
-            per_client.take(peer.ip()).map(Some)
+            per_client.take(client_network(peer.ip())).map(Some)
         };
         let (Ok(permit), Some(client_slot)) = (open.clone().try_acquire_owned(), client_slot)
         else {
@@ -219,6 +219,29 @@ pub fn raise_open_file_limit() -> Option<u64> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
 
+/// What a limit per client counts `ip` as: an IPv4 address itself, an IPv6 address by its
+/// /64 — one subscriber's network, in which a client may take any of 2⁶⁴ addresses (and a
+/// limit per address would count each apart). An IPv4 address written as IPv6 is IPv4.
+pub fn client_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(
+                u128::from(v6) & !((1u128 << 64) - 1),
+            )),
+        },
+    }
+}
+
+/// [`client_network`] as a limit's key: `203.0.113.7`, `2001:db8:9:9::/64`.
+pub fn client_network_key(ip: IpAddr) -> String {
+    match client_network(ip) {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => format!("{v6}/64"),
+    }
+}
+
 /// Whom a request on a connection from `peer` is from: `peer` itself, unless it is one of
 /// `trusted` (the reverse proxies in front of the platform); then the address that proxy
 /// says it had the request from, the last in `X-Forwarded-For` (each proxy appends its
@@ -269,6 +292,17 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_network() {
+        let key = |text: &str| client_network_key(ip(text));
+        assert_eq!(key("2001:db8:9:9::100"), "2001:db8:9:9::/64");
+        assert_eq!(key("2001:db8:9:9::100"), key("2001:db8:9:9:ffff:1:2:3"));
+        assert_ne!(key("2001:db8:9:9::1"), key("2001:db8:9:a::1"));
+        assert_eq!(key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_ne!(key("203.0.113.7"), key("203.0.113.8"));
     }
 
     fn forwarded(values: &[&str]) -> HeaderMap {

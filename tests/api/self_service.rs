@@ -36,6 +36,7 @@ on_both_databases!(
     a_support_agent_sees_where_a_caller_with_no_order_is_stuck,
     a_code_page_address_written_by_someone_else_shows_nothing_it_says,
     a_company_from_the_last_order_waits_through_a_persons_form,
+    the_same_product_applied_for_again_is_pointed_to_the_open_order_which_can_be_cancelled,
 );
 
 async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online(db: Db) {
@@ -1760,6 +1761,22 @@ async fn one_address_has_only_so_many_numbers_texted_an_hour(db: Db) {
         .post_follow("/login", &[("phone", &unique_phone())])
         .await;
     assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS);
+    // An IPv6 client taking a new address of its /64 for each number is one client.
+    let mut sent = 0;
+    for host in 1..=5 {
+        let address = format!("2001:db8:9:9::{host}");
+        let answer = browser
+            .post_with(
+                "/login",
+                &[("phone", &unique_phone())],
+                &[("x-forwarded-for", address.as_str())],
+            )
+            .await;
+        if answer.status == StatusCode::SEE_OTHER {
+            sent += 1;
+        }
+    }
+    assert_eq!(sent, 3, "three numbers an hour from one /64");
     app.finish().await;
 }
 
@@ -2728,6 +2745,111 @@ async fn a_company_from_the_last_order_waits_through_a_persons_form(db: Db) {
         form.html
     );
     assert_eq!(input_value(&form.html, "org_uscc"), organization.uscc);
+    app.finish().await;
+}
+
+/// A customer with an unpaid order who applies for the same product again is shown that
+/// order (with a link) before the terms and again before submitting; the unpaid order is
+/// cancelled from its page after a second question, and the warning goes with it.
+async fn the_same_product_applied_for_again_is_pointed_to_the_open_order_which_can_be_cancelled(
+    db: Db,
+) {
+    let app = TestApp::spawn(db).await;
+    let phone = unique_phone();
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let clerk = app.client(&app.clerk);
+    let customer = clerk
+        .find_customer(&phone)
+        .await
+        .expect("find")
+        .expect("customer");
+    app.verify_customer(&customer.id, "王小明", "11010519491231002X")
+        .await;
+    let mut body = app.new_order_body("王小明").await;
+    body.customer_id = customer.id.clone();
+    body.applicant.phone = phone.clone();
+    let open = clerk
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("the first order");
+    let no = open.order_no.as_str().to_owned();
+
+    // The same product again: the open order is named and linked on the terms page.
+    let page = browser.get("/apply?step=project").await;
+    browser
+        .post(
+            "/apply",
+            &[
+                ("action", "product"),
+                ("product_id", body.product_id.as_str()),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let terms = browser.get("/apply").await;
+    assert!(terms.html.contains("name=\"accept\""), "{}", terms.html);
+    assert!(
+        terms.html.contains("您已有同一产品的订单正在办理")
+            && terms.html.contains(&format!("href=\"/orders/{no}\""))
+            && terms.html.contains("（待支付）"),
+        "{}",
+        terms.html
+    );
+
+    // The order's page offers to cancel it; the first tap only asks.
+    let order = browser.get(&format!("/orders/{no}")).await;
+    assert!(
+        order
+            .html
+            .contains(&format!("href=\"/orders/{no}/cancel\"")),
+        "{}",
+        order.html
+    );
+    let asked = browser.get(&format!("/orders/{no}/cancel")).await;
+    assert!(asked.html.contains("确认取消订单"), "{}", asked.html);
+    let still = clerk.order(&no, false).await.expect("order");
+    assert_eq!(still.status, OrderStatus::PendingPayment);
+    // A stale question (the order moved on since) changes nothing.
+    let stale = browser
+        .post(&format!("/orders/{no}/cancel"), &[("version", "0")])
+        .await;
+    assert_ne!(stale.status, StatusCode::SEE_OTHER, "{}", stale.html);
+    assert_eq!(
+        clerk.order(&no, false).await.expect("order").status,
+        OrderStatus::PendingPayment
+    );
+    let cancelled = browser
+        .post(
+            &format!("/orders/{no}/cancel"),
+            &[("version", &hidden(&asked.html, "version"))],
+        )
+        .await;
+    let to = cancelled.location.expect("to the order");
+    let page = browser.get(&to).await;
+    assert!(page.html.contains("订单已取消"), "{}", page.html);
+    let order = clerk.order(&no, false).await.expect("order");
+    assert_eq!(order.status, OrderStatus::Cancelled);
+    // Its history says who cancelled it, in the platform's words.
+    let history = clerk.history(&no).await.expect("history");
+    assert!(
+        history.iter().any(|h| h.action == "cancel"
+            && h.reason.as_deref() == Some("客户在手机上取消")
+            && h.actor.name.contains("线上")),
+        "{history:?}"
+    );
+    // Nothing open any more: no warning; a cancelled order offers no cancel.
+    let terms = browser.get("/apply").await;
+    assert!(
+        !terms.html.contains("您已有同一产品的订单正在办理"),
+        "{}",
+        terms.html
+    );
+    let again = browser.get(&format!("/orders/{no}/cancel")).await;
+    assert_eq!(
+        again.location.as_deref(),
+        Some(format!("/orders/{no}").as_str())
+    );
     app.finish().await;
 }
 

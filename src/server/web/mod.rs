@@ -64,6 +64,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             axum::routing::post(orders::choose_online),
         )
         .route(
+            "/orders/{order_no}/cancel",
+            get(orders::cancel_page).post(orders::cancel),
+        )
+        .route(
             "/orders/{order_no}/voucher",
             axum::routing::post(orders::upload_voucher),
         )

@@ -311,6 +311,7 @@ pub async fn page(
         // anyone else says nothing that is not so).
         _ => match (opened.done.as_deref(), row.status().ok()) {
             (Some("submitted"), Some(OrderStatus::PendingPayment)) => Some(T::WebJustSubmitted),
+            (Some("cancelled"), Some(OrderStatus::Cancelled)) => Some(T::WebCancelled),
             (Some("voucher" | "resubmit"), Some(OrderStatus::PendingReview)) => {
                 Some(if opened.done.as_deref() == Some("voucher") {
                     T::WebVoucherIn
@@ -484,6 +485,7 @@ async fn next_step(
             @if state.payments.is_some() {
                 p.hint { (ctx.t(T::WebTransferCanGoBack)) }
             }
+            p { a href=(format!("{base}/cancel")) { (ctx.t(T::WebCancelLink)) } }
         },
         NextStep::UploadVoucher => {
             let bank = &state.config.bank;
@@ -515,6 +517,7 @@ async fn next_step(
                         div.actions { button.secondary type="submit" { (ctx.t(T::WebPayOnlineInstead)) } }
                     }
                 }
+                p { a href=(format!("{base}/cancel")) { (ctx.t(T::WebCancelLink)) } }
             }
         }
         NextStep::Correct => {
@@ -606,7 +609,8 @@ async fn next_step(
             p { (promise(state, ctx, row)) }
         },
         NextStep::AwaitInvoice => html! {
-            p { (ctx.t(T::WebAwaitInvoice)) }
+            // "E-mailed" only when mail is sent: the demo outbox keeps it.
+            p { (ctx.t(if state.mail.name() == "outbox" { T::WebAwaitInvoiceOutbox } else { T::WebAwaitInvoice })) }
             // Until it is issued, what was asked for may still be changed.
             @if let Some(token) = &row.invoice_token {
                 p { a href=(format!("/m/invoice/{token}")) { (ctx.t(T::WebInvoiceChange)) } }
@@ -955,6 +959,75 @@ async fn choose_payment(
     act(state, who, &row, action, &request, version, "next-step").await
 }
 
+/// `GET /orders/{order_no}/cancel`: whether to cancel an order not paid yet, asked once
+/// more (a tap on a small screen is easily a mistake); an order past paying is its page.
+pub async fn cancel_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+) -> Response {
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let status = row.status().ok();
+    if !status.is_some_and(|s| crate::domain::next_status(Action::Cancel, s).is_some()) {
+        return page::see_other(&format!("/orders/{}", row.order_no));
+    }
+    let ctx = &who.ctx;
+    let title = ctx.fill(T::WebCancelTitle, &[&row.order_no]);
+    let body = html! {
+        h1 { (title) }
+        dl {
+            dt { (ctx.t(T::PageProduct)) } dd { (row.project_name) " · " (row.product_name) }
+            dt { (ctx.t(T::PageAmount)) } dd { (Money::from_fen(row.amount_fen).unwrap_or_default().to_string()) }
+        }
+        p { (ctx.t(T::WebCancelText)) }
+        // Money may be on its way: the voucher, not a cancellation, is what it needs.
+        @if status == Some(OrderStatus::PendingVoucher) {
+            p { strong { (ctx.t(T::WebCancelTransferred)) } }
+        }
+        form method="post" action=(format!("/orders/{}/cancel", row.order_no)) {
+            (super::form::token(ctx))
+            input type="hidden" name="version" value=(row.version);
+            div.actions { button.secondary type="submit" { (ctx.t(T::WebCancelConfirm)) } }
+        }
+        p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::WebCancelKeep)) } }
+    };
+    page::page(ctx, StatusCode::OK, &title, body)
+}
+
+/// `POST /orders/{order_no}/cancel`: the customer cancels an order not paid yet, at the
+/// version the question showed (a payment that came in meanwhile wins: the page says the
+/// order has moved on).
+pub async fn cancel(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+    Form(form): Form<VersionForm>,
+) -> Response {
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    // The history is written in the platform's language, whatever the customer reads.
+    let request = ActionRequest {
+        reason: Some(T::WebCancelReason.get(crate::i18n::Lang::ZhCn).to_owned()),
+        ..ActionRequest::default()
+    };
+    let version = form.version.unwrap_or(0);
+    act(
+        &state,
+        &who,
+        &row,
+        Action::Cancel,
+        &request,
+        version,
+        "next-step",
+    )
+    .await
+}
+
 /// Performs `action` on the customer's order `row` as them, at the `version` their page
 /// showed: to the order's page when done, else the page again saying why (by `field`).
 async fn act(
@@ -985,6 +1058,7 @@ async fn act(
             let said = match action {
                 Action::UploadVoucher => "?done=voucher",
                 Action::Resubmit => "?done=resubmit",
+                Action::Cancel => "?done=cancelled",
                 _ => "",
             };
             page::see_other(&format!("/orders/{}{said}", row.order_no))

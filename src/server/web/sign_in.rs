@@ -316,8 +316,9 @@ pub async fn send_code(
     };
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
     // One client may have codes sent to so many numbers an hour: a script cannot have the
-    // CA pay for texts to number after number.
-    let address = client.map(|c| c.0.0.to_string());
+    // CA pay for texts to number after number. An IPv6 client counts by its /64 (it may
+    // take any address in it).
+    let address = client.map(|c| crate::server::listen::client_network_key(c.0.0));
     let from = address
         .as_deref()
         .map(|a| (a, state.config.sign_in_codes_per_address_hour));

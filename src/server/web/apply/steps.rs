@@ -331,6 +331,7 @@ pub async fn body(
                         @if !product.name.contains(whom) { " · " (whom) } }
                     p { a href="/apply?step=project" { (ctx.t(T::WebChangeProduct)) } }
                 }
+                (same_product_open(view).await?)
                 div.terms tabindex="0" role="region" aria-label=(ctx.t(T::WebStepTerms)) { (text) }
                 (form::summary(ctx, errors))
                 form method="post" action="/apply" {
@@ -554,6 +555,7 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
         == Some(UserType::Organization);
     Ok(html! {
         h2 { (ctx.t(T::WebStepReview)) }
+        (same_product_open(view).await?)
         dl {
             @if let Some(product) = &product {
                 dt { (ctx.t(T::FieldProject)) } dd { (product.project_name) }
@@ -602,6 +604,39 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
             div.actions { button type="submit" { (ctx.t(T::WebSubmit)) } }
         }
     })
+}
+
+/// The customer's orders of the product this application is for that are still under
+/// way, said with a link to each: the same certificate applied for twice is paid for twice
+/// (the counter warns its clerk the same way). Nothing when there are none.
+async fn same_product_open(view: &View<'_>) -> Result<Markup, ApiError> {
+    let Some(product) = view.draft.product_id.as_deref() else {
+        return Ok(html! {});
+    };
+    let ctx = view.ctx;
+    let open: Vec<_> = view
+        .state
+        .store
+        .orders_of_customer(&view.customer.id, 50)
+        .await?
+        .into_iter()
+        .filter(|o| o.product_id == product && o.status().is_ok_and(|s| !s.is_final()))
+        .collect();
+    if open.is_empty() {
+        return Ok(html! {});
+    }
+    let list = html! {
+        @for (i, order) in open.iter().enumerate() {
+            @if i > 0 { (ctx.t(T::ListJoin)) }
+            a href=(format!("/orders/{}", order.order_no)) { (order.order_no) }
+            @if let Ok(status) = order.status() {
+                (ctx.fill(T::WebParenthesised, &[status.customer_label(ctx.lang)]))
+            }
+        }
+    };
+    let text = ctx.t(T::WebSameProductOpen);
+    let (before, after) = text.split_once("{0}").unwrap_or((text, ""));
+    Ok(html! { p.bad role="status" { "⚠ " (before) (list) (after) } })
 }
 
 /// `fields` as the checks that passed (`valid`) keep them.
