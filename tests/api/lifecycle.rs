@@ -649,6 +649,29 @@ async fn actions_ask_for_what_they_need(db: Db) {
             .await,
     );
     assert_eq!(refused.errors[0].field, "reasons");
+    // Reasons are texted to the customer in the CA's name: none may send them elsewhere.
+    let refused = problem(
+        app.client(&app.reviewer)
+            .act(
+                &paid.order_no,
+                Action::Reject,
+                &ActionRequest {
+                    version: Some(paid.version),
+                    reasons: vec![
+                        "签字不清晰".into(),
+                        "请访问 http://evil.example/login 重新上传".into(),
+                    ],
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.errors.len(), 1, "{refused:?}");
+    assert_eq!(refused.errors[0].field, "reasons[1]");
+    assert!(
+        refused.errors[0].message.contains("web address"),
+        "{refused:?}"
+    );
     let approved = app
         .act(&app.reviewer, &paid, Action::Approve, Default::default())
         .await;

@@ -589,7 +589,15 @@ pub(crate) async fn invoice_link(app: &TestApp, order_no: &str) -> String {
 }
 
 async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
-    let app = TestApp::spawn(db).await;
+    // A platform whose finance issues each request (the default issues it at once, below).
+    let config = PlatformConfig {
+        invoice: ca_counter::config::InvoiceConfig {
+            auto_issue: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
     let order = shipped(&app, "张三", "EA123456785CN").await;
     let link = invoice_link(&app, &order.order_no).await;
     // The page, prefilled from the order.
@@ -784,15 +792,9 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     assert_eq!(missing.status(), 404);
     app.finish().await;
 
-    // With automatic issuing, the phone's request is issued at once.
-    let config = PlatformConfig {
-        invoice: ca_counter::config::InvoiceConfig {
-            auto_issue: true,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let app = TestApp::spawn_with(db, config).await;
+    // By default (the CA's flow: the customer issues it), the phone's request is issued
+    // at once.
+    let app = TestApp::spawn(db).await;
     let order = shipped(&app, "王五", "EA123456785CN").await;
     let link = invoice_link(&app, &order.order_no).await;
     let page = ca_counter::api::submit_phone_form(

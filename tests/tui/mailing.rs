@@ -44,7 +44,15 @@ async fn invoice_link(app: &TestApp, order_no: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_day_of_mailing_and_invoicing_ends_with_every_order_completed() {
-    let app = TestApp::spawn(Db::Sqlite).await;
+    // A platform whose finance issues what customers ask for on the phone.
+    let config = ca_counter::config::PlatformConfig {
+        invoice: ca_counter::config::InvoiceConfig {
+            auto_issue: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(Db::Sqlite, config).await;
     let a = approved(&app, "张三").await;
     let b = approved(&app, "李四").await;
     let c = approved(&app, "王五").await;

@@ -327,6 +327,10 @@ async fn details(
             let mut reasons = Vec::new();
             for (i, text) in request.reasons.iter().enumerate() {
                 match optional_text::<200>(Some(text)) {
+                    // Texted to the customer in the CA's name: no link but the platform's.
+                    Ok(Some(text)) if crate::domain::has_web_address(&text) => {
+                        errors.add(&format!("reasons[{i}]"), T::ErrReasonWebAddress);
+                    }
                     Ok(Some(text)) => reasons.push(text),
                     Ok(None) => errors.add(&format!("reasons[{i}]"), T::ErrRequired),
                     Err(e) => errors.add(&format!("reasons[{i}]"), e),

@@ -58,6 +58,7 @@ pub struct UploadForm {
     request_body(content_type = "multipart/form-data", content = UploadForm),
     responses(
         (status = 201, body = Attachment),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`order_cancelled`: the order is cancelled; `transfer_not_chosen`: a voucher for an order still waiting to be paid online (choose bank transfer first)."),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -152,6 +153,16 @@ pub async fn upload(
             .filter(uploadable)
             .ok_or_else(|| ApiError::field("kind", Msg::with(T::ErrOneOf, [kinds.join(", ")])))?,
     };
+    // A transfer voucher for an order whose customer has not chosen to pay by transfer
+    // would sit on it as proof of a payment nobody expects.
+    if kind == AttachmentKind::Voucher && order.status()? == OrderStatus::PendingPayment {
+        return Err(ApiError::Conflict {
+            code: "transfer_not_chosen",
+            detail: Msg::with(T::ProblemTransferNotChosen, [order.order_no.as_str()]),
+            status: Some(OrderStatus::PendingPayment),
+            version: Some(order.version),
+        });
+    }
     let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
         return Err(ApiError::field("file", T::ErrRequired));
     };

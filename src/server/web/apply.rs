@@ -84,6 +84,20 @@ pub struct Refused {
     pub at: i64,
 }
 
+/// How long an upload's refusal is said again at its step: long enough for a reload or
+/// Back, not a day later, when a customer coming back would read of a photo they no longer
+/// remember sending. (A refused form's fields are what was typed: kept for good.)
+const UPLOAD_REFUSAL_SHOWN_MS: i64 = 30 * 60 * 1000;
+
+impl Refused {
+    /// Whether this refusal of an upload, kept with `row`, is too old to say again.
+    fn stale(&self, row: &DraftRow) -> bool {
+        self.said.is_some()
+            && crate::server::store::now_ms().saturating_sub(row.updated_at)
+                > UPLOAD_REFUSAL_SHOWN_MS
+    }
+}
+
 /// The form's fields as typed (names as in [`NewOrder`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -391,7 +405,7 @@ pub async fn page(
     let refused = draft
         .refused
         .clone()
-        .filter(|r| r.step == step && r.at == row.version && !restored);
+        .filter(|r| r.step == step && r.at == row.version && !restored && !r.stale(&row));
     let typed = stashed.or_else(|| {
         refused
             .as_ref()
@@ -1169,7 +1183,7 @@ pub async fn standing(
     let refused = match draft
         .refused
         .as_ref()
-        .filter(|r| r.step == step && r.at == draft_row.version)
+        .filter(|r| r.step == step && r.at == draft_row.version && !r.stale(draft_row))
     {
         None => None,
         Some(r) => match r.step {
@@ -1205,4 +1219,42 @@ pub async fn standing(
         refused,
         updated_at: crate::server::present::rfc3339(draft_row.updated_at),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft_updated(ago_ms: i64) -> DraftRow {
+        DraftRow {
+            id: "d".into(),
+            version: 3,
+            data_json: "{}".into(),
+            scan_type: None,
+            scan_name: None,
+            scan_json: None,
+            printed_ref: None,
+            updated_at: crate::server::store::now_ms() - ago_ms,
+        }
+    }
+
+    /// An upload's refusal is said on reload and Back, not to a customer back a day later;
+    /// a refused form keeps what was typed however long ago.
+    #[test]
+    fn an_upload_refused_long_ago_is_not_said_again() {
+        let upload = Refused {
+            step: Step::Scan,
+            said: Some("图片太大".into()),
+            at: 3,
+            ..Refused::default()
+        };
+        assert!(!upload.stale(&draft_updated(60_000)));
+        assert!(upload.stale(&draft_updated(24 * 3600 * 1000)));
+        let form = Refused {
+            step: Step::Form,
+            at: 3,
+            ..Refused::default()
+        };
+        assert!(!form.stale(&draft_updated(24 * 3600 * 1000)));
+    }
 }

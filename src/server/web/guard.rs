@@ -457,7 +457,9 @@ pub fn too_large_page(state: &AppState, lang: Lang, path: String, limit_bytes: u
         }
         _ => "/".to_owned(),
     };
-    let ctx = plain_ctx(state, lang, path);
+    // Its language switch leads to the page it came from (the address posted to is no
+    // page of its own).
+    let ctx = plain_ctx(state, lang, back.clone());
     let limit_mb = (limit_bytes / (1024 * 1024)).max(1).to_string();
     let title = T::PageFileTooLarge.get(lang);
     let mut response = page::page(

@@ -971,7 +971,7 @@ pub async fn cancel_page(
         Err(page) => return page,
     };
     let status = row.status().ok();
-    if !status.is_some_and(|s| crate::domain::next_status(Action::Cancel, s).is_some()) {
+    if status.is_none_or(|s| crate::domain::next_status(Action::Cancel, s).is_none()) {
         return page::see_other(&format!("/orders/{}", row.order_no));
     }
     let ctx = &who.ctx;
