@@ -116,6 +116,9 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// How long an ordinary request may take (uploads take longer).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(12);
+
 impl Client {
     /// A client for the platform at `base_url` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base_url: &str, token: &str, lang: Lang) -> Result<Client, ClientError> {
@@ -153,7 +156,9 @@ impl Client {
             .request(method, format!("{}{API_PREFIX}{path}", self.base))
             .bearer_auth(&self.token)
             .header(header::ACCEPT_LANGUAGE, self.lang.tag())
-            .timeout(Duration::from_secs(30))
+            // A platform that takes this long is not answering (a hung instance, a stalled
+            // proxy): the screen says so rather than show "loading…" for half a minute.
+            .timeout(REQUEST_TIMEOUT)
     }
 
     async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ClientError> {

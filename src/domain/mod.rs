@@ -50,7 +50,9 @@ pub use mask::{
 pub use money::{Money, paid_without_money};
 pub use next_step::NextStep;
 pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};
-pub use province::{PROVINCES, postal_code_in, province, province_names, province_of_postal_code};
+pub use province::{
+    PROVINCES, postal_code_in, province, province_names, province_of_postal_code, without_province,
+};
 pub use role::{Permission, Role, RoleSet};
 pub use scan_codes::{Scanned, decode_upright, generated_codes, read_codes};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};

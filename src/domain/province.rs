@@ -131,6 +131,18 @@ const ALSO: [(&str, &str); 3] = [
     ("Nei Mongol", "内蒙古自治区"),
 ];
 
+/// `name` without the full name of a province-level division it begins with (`湖南省政府
+/// 采购网` → `政府采购网`): on one province's platform every project begins so, and a
+/// narrow column shows only what tells them apart. A name that is nothing else is kept.
+pub fn without_province(name: &str) -> &str {
+    PROVINCES
+        .iter()
+        .find_map(|(full, _, _)| name.strip_prefix(full))
+        .map(str::trim_start)
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(name)
+}
+
 /// Every way [`province`] takes a division's name as it is written (full, short, pinyin),
 /// each once: the contract lists them.
 pub fn province_names() -> impl Iterator<Item = &'static str> {
@@ -190,6 +202,17 @@ pub fn province(input: &str) -> Result<String, InvalidValue> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_projects_province_is_dropped_where_room_is_short() {
+        assert_eq!(super::without_province("湖南省政府采购网"), "政府采购网");
+        assert_eq!(
+            super::without_province("湘潭市公共资源交易系统"),
+            "湘潭市公共资源交易系统"
+        );
+        assert_eq!(super::without_province("北京市 数字证书"), "数字证书");
+        assert_eq!(super::without_province("湖南省"), "湖南省");
+    }
+
     use super::*;
 
     #[test]

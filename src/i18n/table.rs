@@ -481,7 +481,7 @@ web_texts! { messaging_texts;
     NoAttachmentsToReview => "没有附件", "no attachments";
     PictureLoading => "正在加载图片…", "loading the picture…";
     AttachmentOf => "附件 {0}/{1}：{2}", "attachment {0}/{1}: {2}";
-    AttachmentSinceReturn => "退回后补交", "sent since the return";
+    AttachmentSinceReturn => "退回后补交", "after return";
     ZoomLevel => "放大 {0}×", "zoom {0}×";
     PaymentTrade => "交易号", "trade no.";
     CmdPrintNotice => "打印补正一次性告知书", "print the one-time correction notice";

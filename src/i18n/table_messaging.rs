@@ -15,7 +15,7 @@ macro_rules! messaging_texts {
             RealnameOtherNames => "注意：此身份证号曾以其他姓名登记或申请：{0}", "Note: this ID number was registered or applied for under another name: {0}";
             RealnameVerifiedBy => "{0} ✓ {1}", "{0} ✓ {1}";
             RealnameVerifiedById => "{0} ✓ {1}，certify_id {2}", "{0} ✓ {1}, certify_id {2}";
-            RealnameVerifiedOtherNames => "已实名 ✓ {0}。注意：此身份证号曾以其他姓名登记或申请：{1}，请核对证件。", "verified ✓ {0}. Note: this ID number was registered or applied for under another name: {1}; check the ID card.";
+            RealnameVerifiedOtherNames => "已实名为 {0}，但此身份证号曾以其他姓名登记或申请：{1}，请核对证件。", "verified as {0}, but this ID number was registered or applied for under another name: {1}; check the ID card.";
             ProviderAlipayFace => "支付宝刷脸", "Alipay face check";
             ProviderBuiltinCheck => "内置演示核验（仅校验号码与姓名）", "built-in demo check (number and name only)";
             HistoryRealname => "实名认证", "identity verified";

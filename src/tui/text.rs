@@ -290,6 +290,44 @@ pub fn fit(text: &str, width: usize, ellipsis: &str) -> String {
     out
 }
 
+/// `text` cut to `width` columns in its middle, its start and its end kept around
+/// `ellipsis`: for values that share their start (every project of a province begins
+/// 湖南省, every address too), where the end tells them apart.
+pub fn fit_middle(text: &str, width: usize, ellipsis: &str) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(ellipsis.width());
+    if room < 4 {
+        return fit(text, width, ellipsis);
+    }
+    // A third for the start, the rest for the end.
+    let head_room = room / 3;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > head_room {
+            break;
+        }
+        used += w;
+        head.push(c);
+    }
+    let tail_room = room - used;
+    let mut tail: Vec<char> = Vec::new();
+    let mut tail_used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if tail_used + w > tail_room {
+            break;
+        }
+        tail_used += w;
+        tail.push(c);
+    }
+    tail.reverse();
+    format!("{head}{ellipsis}{}", tail.into_iter().collect::<String>())
+}
+
 /// True for characters a line may break before or after without a space (Chinese,
 /// Japanese, Korean and their punctuation).
 fn breaks_anywhere(c: char) -> bool {
@@ -401,6 +439,21 @@ pub fn rows(text: &str, width: usize) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Projects of one province, cut to a narrow column, still differ: their ends are kept.
+    #[test]
+    fn a_value_cut_in_the_middle_keeps_its_end() {
+        let a = fit_middle("湖南省公共资源交易系统", 12, "…");
+        let b = fit_middle("湖南省政府采购网", 12, "…");
+        assert!(a.width() <= 12 && b.width() <= 12, "{a} {b}");
+        assert_ne!(a, b);
+        assert!(a.starts_with('湖') && a.ends_with("系统"), "{a}");
+        assert_eq!(fit_middle("张三", 12, "…"), "张三");
+        assert_eq!(
+            fit_middle("Yuelu Lushan South Rd 1", 12, "..."),
+            "Yue...h Rd 1"
+        );
+    }
 
     #[test]
     fn english_wraps_between_words_and_chinese_between_characters() {

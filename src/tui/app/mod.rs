@@ -220,6 +220,12 @@ impl App {
             let out = self.tabs[i].start(env(&self.shared, self.lang, self.now, false));
             self.absorb(i, out);
         }
+        // The first tab this session may use (read-only: not 新申请, which only says so).
+        if !self.allowed(self.shown)
+            && let Some(first) = (0..self.tabs.len()).find(|i| self.allowed(*i))
+        {
+            self.shown = first;
+        }
         self.show(self.shown);
     }
 

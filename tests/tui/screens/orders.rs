@@ -268,6 +268,24 @@ fn ascii_borders_use_no_box_drawing_characters() {
     );
 }
 
+/// A read-only session opens on a tab it can use, not on 新申请 saying it cannot.
+#[test]
+fn read_only_opens_on_a_tab_it_can_use() {
+    let theme = ca_counter::tui::theme::load("default", None, false).expect("theme");
+    let mut app = ca_counter::tui::app::App::new(
+        Lang::ZhCn,
+        theme,
+        "https://ca-platform.internal".into(),
+        NOW,
+        ca_counter::tui::tabs::all(&Default::default()),
+    );
+    app.shared.read_only = true;
+    app.start();
+    assert!(app.allowed(app.shown()), "tab {}", app.shown());
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("只读模式下不能使用"), "{screen}");
+}
+
 #[test]
 fn read_only_lists_no_action_marks_the_status_line_and_offers_no_key() {
     let mut app = app(Lang::ZhCn);

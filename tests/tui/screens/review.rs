@@ -808,6 +808,31 @@ fn a_decision_on_an_order_held_by_another_says_why_not() {
     let screen = render(&a, 80, 24);
     assert!(!screen.contains("这一单现在不能由你审核"), "{screen}");
     assert!(screen.contains("你正在审核"), "{screen}");
+
+    // Held by another who then decides it: read again, the order is on its way to the
+    // mailroom, and why this reviewer could not decide it goes.
+    let mut b = review_app(Lang::ZhCn);
+    key(&mut b, KeyCode::Enter);
+    b.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: Some(Err(problem(
+            "claimed_by_other",
+            409,
+            "订单 HN20261128000003 正由 钱审核 审核（领取至 2026-11-28 16:10）",
+        ))),
+        order: Ok((order(), history())),
+    });
+    key(&mut b, KeyCode::Char('a'));
+    assert!(render(&b, 80, 24).contains("这一单现在不能由你审核"));
+    let mut approved = order();
+    approved.status = OrderStatus::PendingShipment;
+    b.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((approved, history())),
+    });
+    let screen = render(&b, 80, 24);
+    assert!(!screen.contains("这一单现在不能由你审核"), "{screen}");
 }
 
 /// One transfer voucher sent for two orders: beside the voucher, the other order, whole,

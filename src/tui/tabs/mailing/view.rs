@@ -110,17 +110,26 @@ fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
         Column::new(T::ColAddress.get(lang), 10).grow(),
         Column::new(T::ColWaited.get(lang), 9),
     ];
+    let address_width = usize::from(table::widths(&columns, area.width)[4]);
     let rows = items
         .iter()
         .enumerate()
         .skip(offset)
         .take(body)
-        .map(|(i, item)| row(mailing, item, i == cursor, view))
+        .map(|(i, item)| row(mailing, item, i == cursor, address_width, view))
         .collect();
     table::draw(frame, area, &columns, theme.header, rows, view.glyphs().ellipsis);
 }
 
-fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Row {
+/// A parcel's row; its address fitted to `address_width` columns after its marks, which
+/// are never cut (the address is, in its middle: its street tells parcels apart).
+fn row(
+    mailing: &Mailing,
+    item: &MailingItem,
+    selected: bool,
+    address_width: usize,
+    view: &View,
+) -> Row {
     let theme = view.theme;
     let no = item.order.order_no.as_str();
     let done = mailing
@@ -170,10 +179,13 @@ fn row(mailing: &Mailing, item: &MailingItem, selected: bool, view: &View) -> Ro
                 .filter(|(on, _)| *on)
                 .map(|(_, mark)| mark.get(view.lang))
                 .collect();
+                let room = address_width.saturating_sub(crate::tui::text::width(&marks));
+                let address =
+                    crate::tui::text::fit_middle(&item.address, room, view.glyphs().ellipsis);
                 if marks.is_empty() {
-                    (item.address.clone(), base)
+                    (address, base)
                 } else {
-                    (format!("{marks}{}", item.address), pick(theme.warning))
+                    (format!("{marks}{address}"), pick(theme.warning))
                 }
             },
             (

@@ -112,7 +112,7 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
                     ),
                     (order.customer_name.clone(), style),
                     (order.phone.clone(), style),
-                    (order.project_name.clone(), style),
+                    (crate::domain::without_province(&order.project_name).to_owned(), style),
                     (order.status.short_text().get(lang).to_owned(), status_style),
                     (format::money(order.amount_fen), style),
                     (format::relative(&order.updated_at, view.now, lang), style),

@@ -339,7 +339,11 @@ impl Component for Review {
                 Some(screen) => {
                     if let Some(notice) = screen.answer(ctx, other) {
                         self.notice = Some(notice);
-                    } else if screen.held()
+                    } else if (screen.held()
+                        || screen
+                            .order
+                            .as_ref()
+                            .is_some_and(|o| o.status != OrderStatus::PendingReview))
                         && self.notice.as_ref().is_some_and(|n| {
                             matches!(
                                 n.text.msg.text,
@@ -347,8 +351,8 @@ impl Component for Review {
                             )
                         })
                     {
-                        // The claim is the reviewer's now: why they could not decide is
-                        // no longer so.
+                        // The claim is the reviewer's now, or the order was decided by
+                        // someone else: why they could not decide is no longer so.
                         self.notice = None;
                     }
                 }

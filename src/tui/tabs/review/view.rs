@@ -132,7 +132,7 @@ fn queue_row(item: &ReviewItem, selected: bool, view: &View) -> Row {
         cells: vec![
             (item.order.order_no.to_string(), base),
             (item.order.customer_name.clone(), base),
-            (item.order.project_name.clone(), base),
+            (crate::domain::without_province(&item.order.project_name).to_owned(), base),
             (
                 crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
                 pick(mark_style),
@@ -479,6 +479,8 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             T::ZoomLevel.fill(lang, &[&screen.zoom.to_string()])
         ));
     }
+    // Cut with a mark where it does not fit (English runs longer), never mid-word unseen.
+    let heading = crate::tui::text::fit(&heading, usize::from(title.width), "…");
     paint::line(frame, title, Line::from(Span::styled(heading, theme.label)));
     let cell = match view.graphics {
         Some(picker) => {
