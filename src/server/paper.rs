@@ -380,12 +380,21 @@ pub fn follow(state: &AppState, row: &OrderRow) -> FollowCode {
 
 /// The acceptance receipt of an order; its mailing address `in_full` or with the street
 /// masked.
+/// What a receipt says of its own printing.
+pub struct Printing {
+    /// Which print of the order's receipt this is (1: the first).
+    pub copy: usize,
+    /// For a cancelled order: when (Unix ms) and why.
+    pub cancelled: Option<(i64, String)>,
+}
+
 pub fn receipt(
     state: &AppState,
     row: &OrderRow,
     data: &FormData,
     status: &str,
     in_full: bool,
+    printing: Printing,
 ) -> Receipt {
     let name = data
         .organization
@@ -468,6 +477,16 @@ pub fn receipt(
     };
     rows.push(line(promise_label, promise));
     let cancelled = row.status().ok() == Some(OrderStatus::Cancelled);
+    // When and why it was cancelled, as its history says: the paper squares with it.
+    if let (true, Some((at, why))) = (cancelled, &printing.cancelled) {
+        let when = super::present::china_datetime(*at);
+        let value = if why.trim().is_empty() {
+            when
+        } else {
+            T::DocCancelledValue.fill(ZH, &[&when, why])
+        };
+        rows.push(line(T::DocCancelledAt, value));
+    }
     if let (Some(carrier), Some(number)) = (&row.carrier, &row.tracking_no) {
         let carrier = state
             .config
@@ -501,6 +520,16 @@ pub fn receipt(
             ),
         ));
     }
+    // When it was printed, and which copy once there was one before.
+    let now = super::present::china_datetime(crate::server::store::now_ms());
+    rows.push(line(
+        T::DocPrintedAt,
+        if printing.copy > 1 {
+            T::DocReprinted.fill(ZH, &[&now, &printing.copy.to_string()])
+        } else {
+            now
+        },
+    ));
     // Checking the address is asked only while it can still be changed (the one rule of
     // what may change when), and of what is printed whole.
     let mut notes = Vec::new();

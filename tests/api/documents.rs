@@ -203,6 +203,9 @@ async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
     assert!(compact(&full).contains("麓山南路932号"), "{full}");
     // What the customer is asked to check is printed whole: the recipient's phone too.
     assert!(full.contains("请当场核对"), "{full}");
+    // It says when it was printed; the first the counter printed is no reprint.
+    assert!(full.contains("打印时间"), "{full}");
+    assert!(!full.contains("补打"), "{full}");
     let recipient_phone = app
         .client(&app.clerk)
         .order(&order.order_no, true)
@@ -247,6 +250,8 @@ async fn the_receipt_and_a_reprint_name_the_order(db: Db) {
     .await;
     let after = compact(&pdf_text(&after.bytes().await.expect("pdf")));
     assert!(after.contains("已付款（演示收银台，"), "{after}");
+    // The counter's second: marked as such, with its number.
+    assert!(after.contains("（补打，第2份）"), "{after}");
     let history = app
         .client(&app.admin)
         .history(&order.order_no)

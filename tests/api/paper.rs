@@ -247,6 +247,25 @@ async fn every_paper_of_an_order_prints_its_fields_and_a_code_that_reads_back() 
     .await;
     let text = text_of("paper_receipt_cancelled.pdf", &receipt);
     assert_has(&text, &["订单已取消，不再寄出", "本回执仅作记录"]);
+    // When and why, as its history says.
+    assert!(
+        text.split_whitespace()
+            .collect::<String>()
+            .contains("原因：客户改日再来"),
+        "{text}"
+    );
+    // And a cancelled order's form is not printed again as if it went on.
+    let form = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/orders/{}/application-form",
+            dropped.order_no
+        )))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(form.status(), 409);
     // Nothing to follow, correct or sign for: no stub, no seal, no "keep this to follow".
     for live in ["一次性告知", "凭订单号查询办理进度", "存根", "盖章"] {
         assert!(!text.contains(live), "{live} in:\n{text}");
@@ -571,5 +590,58 @@ async fn a_mailed_orders_receipt_says_when_it_went_not_a_promise() {
     let text = text_of("paper_receipt_mailed.pdf", &receipt);
     assert_has(&text, &["寄出", "已于", "EA123456785CN"]);
     assert!(!text.contains("承诺寄出"), "{text}");
+    app.finish().await;
+}
+
+/// Every QR code on the pages of `name` rasterised at `dpi`, as a phone reading the paper
+/// would get them (any payload, not only the platform's own codes).
+fn payloads_of(name: &str, dpi: u32) -> Vec<String> {
+    rasterise(name, dpi)
+        .into_iter()
+        .flat_map(|png| {
+            let image = image::open(png).expect("png").into_luma8();
+            let (w, h) = (image.width() as usize, image.height() as usize);
+            let raw = image.into_raw();
+            let mut prepared =
+                rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| raw[y * w + x]);
+            prepared
+                .detect_grids()
+                .into_iter()
+                .filter_map(|grid| grid.decode().ok().map(|(_, text)| text))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A long organisation's receipt on a demo platform pushes its codes down into the demo
+/// band across the page: they still read (the band is kept off them), the one to follow
+/// the order leading to it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_long_receipts_codes_read_through_the_demo_band() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let mut body = app.new_org_order_body("王小明").await;
+    if let Some(org) = body.organization.as_mut() {
+        org.name = format!("湖南{}建设工程有限责任公司", "某某长名称".repeat(17));
+    }
+    body.mailing.street = format!("麓山南路 932 号{}", "科技园区某某大厦".repeat(20));
+    let order = app
+        .client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("order");
+    let no = order.order_no.as_str();
+    let receipt = get(&app, &app.clerk, &format!("/api/v1/orders/{no}/receipt")).await;
+    let text = text_of("paper_receipt_long_demo.pdf", &receipt);
+    assert!(
+        text.contains("样例"),
+        "a demo platform's paper says so:\n{text}"
+    );
+    let payloads = payloads_of("paper_receipt_long_demo.pdf", 150);
+    assert!(
+        payloads
+            .iter()
+            .any(|p| p.ends_with(&format!("/orders/{no}"))),
+        "the code to follow the order reads: {payloads:?}"
+    );
     app.finish().await;
 }

@@ -73,6 +73,9 @@ pub(super) struct Sheet {
     texts: Vec<Text>,
     lines: Vec<Line>,
     squares: Vec<(f32, f32, f32, f32)>,
+    /// Areas kept white over the demo mark (codes, quiet zone included): grey under a
+    /// code's light modules kept scanners from reading it on a long page.
+    clears: Vec<(f32, f32, f32, f32)>,
     /// The text of the code stamped on it ([`stamp_codes`]), kept in the file's metadata
     /// too: the file itself, uploaded instead of a scan of the signed paper, is known.
     code: Option<String>,
@@ -93,6 +96,7 @@ impl Sheet {
             texts: Vec::new(),
             lines: Vec::new(),
             squares: Vec::new(),
+            clears: Vec::new(),
             code: None,
         }
     }
@@ -285,6 +289,7 @@ impl Sheet {
         let n = code.width();
         let quiet = 4;
         let module = side / (n + 2 * quiet) as f32;
+        self.clears.push((x, y, side, side));
         let colors = code.to_colors();
         for row in 0..n {
             let mut col = 0;
@@ -391,7 +396,39 @@ impl Sheet {
     /// Puts this sheet on one page; returns the characters no font has.
     fn draw(&self, surface: &mut Surface<'_>) -> BTreeSet<char> {
         let mut unprintable = BTreeSet::new();
-        for item in &self.texts {
+        // The turned demo mark first, then white where codes go, then the page's own text.
+        let (turned, level): (Vec<&Text>, Vec<&Text>) =
+            self.texts.iter().partition(|t| t.angle != 0.0);
+        self.draw_texts(surface, &turned, &mut unprintable);
+        if !self.clears.is_empty() && !turned.is_empty() {
+            let mut builder = PathBuilder::new();
+            for (x, y, w, h) in &self.clears {
+                if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
+                    builder.push_rect(rect);
+                }
+            }
+            if let Some(path) = builder.finish() {
+                surface.set_stroke(None);
+                surface.set_fill(Some(Fill {
+                    paint: rgb::Color::white().into(),
+                    ..Fill::default()
+                }));
+                surface.draw_path(&path);
+            }
+        }
+        self.draw_texts(surface, &level, &mut unprintable);
+        self.draw_shapes(surface);
+        unprintable
+    }
+
+    /// Draws `texts`, noting the characters no font has in `unprintable`.
+    fn draw_texts(
+        &self,
+        surface: &mut Surface<'_>,
+        texts: &[&Text],
+        unprintable: &mut BTreeSet<char>,
+    ) {
+        for item in texts {
             surface.set_fill(Some(Fill {
                 paint: rgb::Color::new(item.gray, item.gray, item.gray).into(),
                 ..Fill::default()
@@ -401,7 +438,7 @@ impl Sheet {
                 surface.push_transform(&Transform::from_rotate_at(-item.angle, item.x, item.y));
             }
             let mut x = item.x;
-            for (face, run) in runs(&self.fonts, &item.text, &mut unprintable) {
+            for (face, run) in runs(&self.fonts, &item.text, unprintable) {
                 surface.draw_text(
                     Point::from_xy(x, item.y),
                     face.font.clone(),
@@ -416,6 +453,10 @@ impl Sheet {
                 surface.pop();
             }
         }
+    }
+
+    /// Draws the filled squares (codes) and the lines.
+    fn draw_shapes(&self, surface: &mut Surface<'_>) {
         if !self.squares.is_empty() {
             let mut builder = PathBuilder::new();
             for (x, y, w, h) in &self.squares {
@@ -449,7 +490,6 @@ impl Sheet {
                 surface.draw_path(&path);
             }
         }
-        unprintable
     }
 }
 

@@ -144,7 +144,10 @@ fn stored_form(row: &OrderRow) -> Result<FormData, ApiError> {
 /// The application form of a submitted order, to print again. It shows personal data in
 /// full, so it needs the reveal permission and is recorded in the order's history.
 #[utoipa::path(get, path = "/api/v1/orders/{order_no}/application-form", params(("order_no" = String, Path)),
-    responses((status = 200, description = "the form", content_type = "application/pdf")))]
+    responses(
+        (status = 200, description = "the form", content_type = "application/pdf"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`order_cancelled`: a cancelled order's form is not printed again"),
+    ))]
 pub async fn order_form(
     State(state): State<AppState>,
     caller: Caller,
@@ -152,6 +155,15 @@ pub async fn order_form(
 ) -> Result<Response, ApiError> {
     caller.require(Permission::RevealPersonalData)?;
     let row = find_order(&state, &order_no).await?;
+    // A cancelled order's form, signed, would read as a live application.
+    if row.status()? == OrderStatus::Cancelled {
+        return Err(ApiError::Conflict {
+            code: "order_cancelled",
+            detail: Msg::with(T::ProblemOrderCancelled, [row.order_no.as_str()]),
+            status: Some(OrderStatus::Cancelled),
+            version: Some(row.version),
+        });
+    }
     record_print(&state, &caller, &row, "application_form").await?;
     let printed = stored_application_form(&state, &row).await?;
     Ok(pdf_response(
@@ -190,19 +202,34 @@ pub async fn receipt(
     if in_full {
         record_print(&state, &caller, &row, "receipt").await?;
     }
-    let printed = receipt_pdf(&state, &row, in_full).await?;
+    let printed = receipt_pdf(&state, &row, in_full, in_full).await?;
     Ok(pdf_response(printed, &format!("{}-receipt", row.order_no)))
 }
 
 /// The receipt of `row`, its address in full or not (for the counter's printer or for the
-/// customer's own download).
+/// customer's own download); `recorded` when this print is in the order's history already.
+/// It says when it was printed, and which copy it is once there was one before (a second
+/// receipt in a customer's hands is not a second payment), and for a cancelled order when
+/// and why.
 pub(crate) async fn receipt_pdf(
     state: &AppState,
     row: &OrderRow,
     in_full: bool,
+    recorded: bool,
 ) -> Result<pdf::Pdf, ApiError> {
     let data = stored_form(row)?;
     let status = row.status()?;
+    let history = state.store.history(&row.id).await?;
+    let copy = history
+        .iter()
+        .filter(|h| h.action == "print" && h.reason.as_deref() == Some("receipt"))
+        .count()
+        + usize::from(!recorded);
+    let cancelled = history
+        .iter()
+        .rev()
+        .find(|h| h.action == "cancel")
+        .map(|h| (h.at, h.reason.clone().unwrap_or_default()));
     // The customer keeps it: their words for the status.
     let document = paper::receipt(
         state,
@@ -210,6 +237,7 @@ pub(crate) async fn receipt_pdf(
         &data,
         status.customer_label(Lang::ZhCn),
         in_full,
+        paper::Printing { copy, cancelled },
     );
     let fonts = state.fonts.clone();
     render(move || pdf::receipt(&fonts, &document)).await

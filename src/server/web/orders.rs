@@ -191,6 +191,11 @@ pub async fn form_pdf(
         Ok(row) => row,
         Err(page) => return page,
     };
+    // A cancelled order's form, signed, would read as a live application: its page says
+    // where it stands.
+    if row.status().ok() == Some(OrderStatus::Cancelled) {
+        return page::see_other(&format!("/orders/{}", row.order_no));
+    }
     let printed = async {
         let actor = customer_actor(&who.customer.phone);
         state
@@ -253,7 +258,7 @@ async fn paper_pdf(state: &AppState, who: &SignedIn, order_no: &str, paper: Pape
         use crate::server::routes::documents as papers;
         // The customer's own receipt: their address in full, for them to check.
         match paper {
-            Paper::Receipt => papers::receipt_pdf(state, &row, true).await,
+            Paper::Receipt => papers::receipt_pdf(state, &row, true, true).await,
             Paper::Notice => papers::notice_pdf(state, &row).await,
             Paper::Slip => papers::slip_pdf(state, &row).await,
         }
