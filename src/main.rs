@@ -70,6 +70,14 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// After restoring a backup, before any instance serves it (all stopped): moves today's
+    /// order numbers and this year's invoice numbers past any given since the backup, and
+    /// replaces every operator's tokens (those revoked since would work again), printing
+    /// each active operator's new token.
+    Restored {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Manage the catalog of projects and products.
     Catalog {
         #[command(subcommand)]
@@ -170,6 +178,23 @@ fn main() -> ExitCode {
         // The TUI installs its own hooks, which give the terminal back first.
         let _ = color_eyre::install();
     }
+    if matches!(cli.command, Some(Command::Serve { .. })) {
+        // A request that panics ends alone; the platform goes on. Its log says so in one
+        // line, in the request's span (its id), not a coloured backtrace without either.
+        std::panic::set_hook(Box::new(|info| {
+            let place = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let what = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(%place, panic = %what, "a task panicked; the platform goes on");
+        }));
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -213,6 +238,23 @@ async fn run(cli: Cli) -> Result<()> {
             database,
             no_demo,
         }) => serve(config, config_path, listen, database, no_demo).await,
+        Some(Command::Restored { database }) => {
+            eprintln!("database {}", redact(&database_url(&config, &database)));
+            let store = open_store(&config, &database).await?;
+            let store = store.acting_as(&command_runner());
+            let issued = store.after_restore().await?;
+            println!(
+                "today's order numbers moved on by {}, this year's invoice numbers by {}; \
+                 every earlier token is revoked. Each operator's new token (hand each to its \
+                 owner only):",
+                ca_counter::server::store::RESTORE_ORDER_MARGIN,
+                ca_counter::server::store::RESTORE_INVOICE_MARGIN
+            );
+            for (name, token) in issued {
+                println!("{name}\t{token}");
+            }
+            Ok(())
+        }
         Some(Command::Operator { command, database }) => {
             // Said first: a token made in another database than the platform's is no use.
             eprintln!("database {}", redact(&database_url(&config, &database)));

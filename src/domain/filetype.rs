@@ -93,12 +93,30 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
             if u64::from(width) * u64::from(height) > MAX_PIXELS {
                 return Err(FileProblem::TooManyPixels(width, height));
             }
+            // Cut off in sending (a dropped upload, a copy stopped short): its header reads,
+            // its picture does not, and a reviewer would find half a voucher.
+            if !ends_whole(kind, data) {
+                return Err(FileProblem::Unreadable(kind));
+            }
             Ok(Inspected {
                 kind,
                 pixels: Some((width, height)),
                 pages: None,
             })
         }
+    }
+}
+
+/// Whether an image runs to its end: a PNG to its `IEND` chunk, a JPEG to its end-of-image
+/// marker (which the compressed data cannot hold: a 0xFF byte there is always followed by
+/// 0x00 or a restart marker). Some cameras write their own data after the end; it is
+/// looked for near the end, not at it.
+fn ends_whole(kind: FileType, data: &[u8]) -> bool {
+    let tail = &data[data.len().saturating_sub(256 * 1024)..];
+    match kind {
+        FileType::Png => tail.windows(4).any(|w| w == b"IEND"),
+        FileType::Jpeg => tail.windows(2).any(|w| w == [0xFF, 0xD9]),
+        FileType::Pdf => true,
     }
 }
 
@@ -231,6 +249,30 @@ mod tests {
             .write_to(&mut out, image::ImageFormat::Png)
             .unwrap_or_default();
         out.into_inner()
+    }
+
+    /// An image cut off in sending is refused though its header reads; a whole one, and
+    /// one with a camera's own data after its end, are not.
+    #[test]
+    fn an_image_cut_short_is_unreadable() {
+        let png = real_png(40, 30);
+        assert_eq!(
+            inspect(&png[..100]),
+            Err(FileProblem::Unreadable(FileType::Png))
+        );
+        let mut jpeg = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(64, 48, image::Rgb([200, 30, 30]))
+            .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+            .unwrap_or_default();
+        let jpeg = jpeg.into_inner();
+        assert!(inspect(&jpeg).is_ok());
+        assert_eq!(
+            inspect(&jpeg[..jpeg.len() - 2]),
+            Err(FileProblem::Unreadable(FileType::Jpeg))
+        );
+        let mut trailer = jpeg.clone();
+        trailer.extend_from_slice(b"SEFT camera data after the image");
+        assert!(inspect(&trailer).is_ok());
     }
 
     #[test]

@@ -114,6 +114,10 @@ const SMALLEST_ENLARGED: u32 = 400;
 /// scaled or sharpened picture is made once and kept for its quarter turn: a page with no
 /// code goes through every attempt, and scaling is most of an attempt's work.
 fn find_codes(image: &GrayImage, deadline: Instant) -> Vec<DocCode> {
+    // Noise, as it came (enlarged, it is smoothed into blobs that look like anything).
+    if busyness(image) > TOO_BUSY {
+        return Vec::new();
+    }
     let long = image.width().max(image.height());
     let mut attempts: Vec<(u32, bool)> = Vec::new();
     if long < FIRST_SIDE {
@@ -184,6 +188,30 @@ fn resized(image: &GrayImage, long: u32, side: u32) -> GrayImage {
         .into_luma8()
 }
 
+/// The share of neighbouring pixels, side by side, on either side of the picture's mean
+/// grey: a page (text, a code, margins) changes there a few times a row in a hundred
+/// pixels; noise, at every other pixel.
+fn busyness(image: &GrayImage) -> f64 {
+    let raw = image.as_raw();
+    let w = image.width() as usize;
+    if raw.is_empty() || w < 2 {
+        return 0.0;
+    }
+    let mean = raw.iter().map(|&p| u64::from(p)).sum::<u64>() / raw.len() as u64;
+    let dark = |p: u8| u64::from(p) < mean;
+    let changes = raw
+        .chunks(w)
+        .map(|row| row.windows(2).filter(|p| dark(p[0]) != dark(p[1])).count())
+        .sum::<usize>();
+    changes as f64 / raw.len() as f64
+}
+
+/// Above this [`busyness`] a picture as it came holds no code the detector could read, and
+/// its candidates are without end (a picture of noise kept it busy for minutes, unbounded
+/// by the budget, which is looked at between attempts; the upload gives up waiting on it,
+/// see `server::scan_match::scan`).
+const TOO_BUSY: f64 = 0.3;
+
 /// Every code of ours the detector reads on `image`, each page once.
 fn codes_in(image: &GrayImage) -> Vec<DocCode> {
     let (w, h) = (image.width() as usize, image.height() as usize);
@@ -222,5 +250,29 @@ mod tests {
         // A scanner's PDF, or text that only starts like a code: none.
         assert!(generated_codes(b"%PDF-1.4 /Producer (Canon) CAC: CAC:X").is_empty());
         assert!(generated_codes(b"").is_empty());
+    }
+}
+#[cfg(test)]
+mod noise {
+    /// A picture of noise is given up at once: the detector found candidates in it without
+    /// end, for minutes.
+    #[test]
+    fn a_picture_of_noise_is_not_searched() {
+        let mut seed = 12345u64;
+        let img = image::RgbImage::from_fn(500, 700, |_, _| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            image::Rgb([seed as u8, (seed >> 8) as u8, (seed >> 16) as u8])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png)
+            .unwrap_or_default();
+        let started = std::time::Instant::now();
+        assert_eq!(
+            super::read_codes(&out.into_inner()),
+            super::Scanned::Codes(Vec::new())
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }

@@ -228,6 +228,216 @@ impl ProblemSpec {
     }
 }
 
+/// Every problem `code` the API answers, with its status and what it means: the list the
+/// document gives under `Problem.code` (a test holds the code to it).
+pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
+    ("bad_request", 400, "the request could not be read"),
+    (
+        "malformed_request",
+        400,
+        "the body or a header could not be read (not JSON, a tail after it, a bad header)",
+    ),
+    (
+        "idempotency_key_missing",
+        400,
+        "a create without its `Idempotency-Key`",
+    ),
+    (
+        "idempotency_key_invalid",
+        400,
+        "an `Idempotency-Key` that is empty, too long or not printable ASCII",
+    ),
+    (
+        "issue_through_invoice",
+        400,
+        "`issue_invoice` posted as an action: issue through `POST /orders/{order_no}/invoice`",
+    ),
+    ("unauthorized", 401, "no valid bearer token"),
+    (
+        "forbidden",
+        403,
+        "the operator's roles do not allow this (the detail names the roles that do)",
+    ),
+    (
+        "self_review",
+        403,
+        "a reviewer deciding an order they submitted or corrected",
+    ),
+    (
+        "provider_only",
+        403,
+        "an action only the payment provider's confirmation takes (`pay`)",
+    ),
+    ("not_found", 404, "no such order, customer, file or address"),
+    (
+        "method_not_allowed",
+        405,
+        "the address does not take this method",
+    ),
+    (
+        "version_conflict",
+        409,
+        "the order changed since the version sent: read it again",
+    ),
+    (
+        "invalid_transition",
+        409,
+        "the action is not allowed from the order's status now",
+    ),
+    (
+        "claim_required",
+        409,
+        "a review decision without this reviewer's claim",
+    ),
+    (
+        "claimed_by_other",
+        409,
+        "another reviewer holds the order (the detail names them and until when)",
+    ),
+    (
+        "not_in_review",
+        409,
+        "a claim on an order that is not waiting for review",
+    ),
+    (
+        "not_ready_for_approval",
+        409,
+        "an approval the order is not ready for (the detail names what is missing)",
+    ),
+    (
+        "relabel_needed",
+        409,
+        "a shipment whose label was printed before an address correction",
+    ),
+    (
+        "not_editable",
+        409,
+        "a part of the order its status does not let change",
+    ),
+    (
+        "not_returned",
+        409,
+        "a correction notice for an order that is not returned",
+    ),
+    (
+        "not_awaiting_payment",
+        409,
+        "a payment, reminder or slip for an order that waits for no money",
+    ),
+    (
+        "payment_in_progress",
+        409,
+        "another payment of the order is being opened",
+    ),
+    ("order_cancelled", 409, "the order is cancelled"),
+    (
+        "transfer_not_chosen",
+        409,
+        "a voucher for an order waiting to be paid online",
+    ),
+    (
+        "invoice_issued",
+        409,
+        "the order's invoice is issued already",
+    ),
+    ("not_shipped", 409, "tracking for an order not mailed"),
+    (
+        "tracking_from_provider",
+        409,
+        "tracking steps typed while a tracking service provides them",
+    ),
+    (
+        "not_for_mailing",
+        409,
+        "the mailroom revealing an order it does not ship",
+    ),
+    (
+        "customer_exists",
+        409,
+        "a customer with this phone number exists",
+    ),
+    (
+        "customer_verified",
+        409,
+        "a real-name check for a customer verified already",
+    ),
+    (
+        "draft_moved_on",
+        409,
+        "an application changed since the page was read",
+    ),
+    (
+        "qr_payment_off",
+        409,
+        "payment by QR code is not configured on this platform",
+    ),
+    (
+        "no_preview",
+        409,
+        "a PDF of several pages, which has no preview: download it",
+    ),
+    (
+        "unreadable_image",
+        409,
+        "an image that cannot be read for a preview",
+    ),
+    (
+        "payload_too_large",
+        413,
+        "a body or file over the limit (the detail says it)",
+    ),
+    (
+        "unsupported_media_type",
+        415,
+        "a body or file of a type the operation does not take",
+    ),
+    (
+        "validation_failed",
+        422,
+        "fields that do not fit, each named in `errors`",
+    ),
+    (
+        "version_required",
+        428,
+        "an action without `version` or `If-Match`",
+    ),
+    (
+        "internal",
+        500,
+        "a failure inside the platform (quote `request_id` to an administrator)",
+    ),
+    (
+        "unavailable",
+        503,
+        "the database is away or overloaded: retry after `Retry-After`",
+    ),
+    (
+        "payment_provider_unavailable",
+        503,
+        "the payment provider could not be reached",
+    ),
+    (
+        "invoice_provider_failed",
+        503,
+        "the invoice provider failed (nothing was issued)",
+    ),
+    (
+        "storage_full",
+        507,
+        "the database's disk is full: nothing can be written until space is freed",
+    ),
+];
+
+/// The `Problem.code` description: every code, with its status and meaning.
+pub fn problem_codes_described() -> String {
+    let mut text =
+        String::from("Stable machine-readable code. Every code the API answers (status: meaning):");
+    for (code, status, meaning) in PROBLEM_CODES {
+        text.push_str(&format!("\n- `{code}` ({status}): {meaning}"));
+    }
+    text
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let spec = match self {
@@ -580,6 +790,56 @@ pub fn china_clock(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// Every code the platform's source gives a problem is in the documented list, and
+    /// each generic status's too: a new code cannot be added unseen by integrators.
+    #[test]
+    fn every_problem_code_is_documented() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(&path).unwrap_or_default());
+                }
+            }
+        }
+        let mut texts = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server"),
+            &mut texts,
+        );
+        let documented = |code: &str| PROBLEM_CODES.iter().any(|(c, _, _)| *c == code);
+        let mut found = 0;
+        for text in &texts {
+            for (at, _) in text.match_indices("code: \"") {
+                if text[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let rest = &text[at + 7..];
+                let code: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if code.is_empty() || !rest[code.len()..].starts_with('"') {
+                    continue;
+                }
+                found += 1;
+                assert!(documented(&code), "{code} is not in PROBLEM_CODES");
+            }
+        }
+        assert!(found > 30, "the source was read: {found}");
+        for code in ["claimed_by_other", "claim_required"] {
+            assert!(documented(code), "{code}");
+        }
+        for status in [400, 401, 404, 405, 413, 415, 500, 503] {
+            let code = ProblemSpec::generic(StatusCode::from_u16(status).unwrap_or_default()).code;
+            assert!(documented(code), "{code}");
+        }
+    }
+
     use super::loggable_path;
 
     #[test]

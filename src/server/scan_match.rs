@@ -21,13 +21,37 @@ pub async fn scan(data: Vec<u8>, content_type: &str) -> Scanned {
             Scanned::Generated(codes)
         };
     }
-    let Ok(_turn) = DECODES.acquire().await else {
+    // A picture that keeps the detector busy (noise: candidates without end) must not hold
+    // everyone's uploads: waited for so long, then the file goes on unread (the reviewer
+    // reads it by eye). The turn goes with the decode, and is given back only when it ends,
+    // so no more than two run however many give up on them.
+    let Ok(Ok(turn)) = tokio::time::timeout(WAIT_FOR_TURN, DECODES.acquire()).await else {
+        tracing::warn!("no turn to read an upload's codes: kept unread");
         return Scanned::Unreadable;
     };
-    tokio::task::spawn_blocking(move || read_codes(&data))
-        .await
-        .unwrap_or(Scanned::Unreadable)
+    let decoding = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        read_codes(&data)
+    });
+    match tokio::time::timeout(DECODE_LIMIT, decoding).await {
+        Ok(Ok(scanned)) => scanned,
+        Ok(Err(_)) => Scanned::Unreadable,
+        Err(_) => {
+            tracing::warn!(
+                seconds = DECODE_LIMIT.as_secs(),
+                "an upload's codes not read in time: kept unread"
+            );
+            Scanned::Unreadable
+        }
+    }
 }
+
+/// How long an upload waits for a turn to have its codes read.
+const WAIT_FOR_TURN: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// How long an upload waits for its codes to be read (the reading gives up between its
+/// attempts after 6 s; one attempt on a picture of noise can run far longer).
+const DECODE_LIMIT: std::time::Duration = std::time::Duration::from_secs(8);
 
 /// The check of a scan for the order `order_no` (whose form was printed as
 /// `application_ref` before it existed, and whose organisation's form is now at

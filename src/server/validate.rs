@@ -73,6 +73,17 @@ pub fn new_customer(body: &NewCustomer) -> Result<(Phone, String), ApiError> {
     }
 }
 
+/// What is wrong with an `id` nothing was found under: its form when it is not one of
+/// ours (a lower-case UUID), else `missing`.
+fn id_problem(id: &str, missing: T) -> T {
+    let ours = id.len() == 36
+        && id.chars().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_digit() || ('a'..='f').contains(&c),
+        });
+    if ours { missing } else { T::ErrIdForm }
+}
+
 /// Checks a new order against its product. `customer_found` and `product` are what the
 /// database said about the ids given.
 pub fn new_order(
@@ -83,12 +94,20 @@ pub fn new_order(
 ) -> Result<ValidOrder, ApiError> {
     let mut errors = Errors::default();
 
+    // An id not written as ids are (an upper-case UUID, a number) is said to be so, not
+    // to name nobody.
     if !customer_found {
-        errors.add("customer_id", T::ProblemCustomerNotFound);
+        errors.add(
+            "customer_id",
+            id_problem(&body.customer_id, T::ProblemCustomerNotFound),
+        );
     }
     let user_type = match product {
         None => {
-            errors.add("product_id", T::ProblemProductNotFound);
+            errors.add(
+                "product_id",
+                id_problem(&body.product_id, T::ProblemProductNotFound),
+            );
             None
         }
         Some(p) => {

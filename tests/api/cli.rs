@@ -629,3 +629,35 @@ fn a_request_logs_with_its_id() {
     }
     assert!(stop(child).success());
 }
+
+/// After a backup is restored: `restored` moves today's order numbers past those given
+/// since (customers hold receipts with them), revokes every token (one revoked since the
+/// backup works again otherwise) and prints each operator's new one, which works.
+#[test]
+fn restored_moves_the_numbers_on_and_replaces_every_token() {
+    let env = Env::new();
+    let (ok, stdout, stderr) = env.run(&["operator", "add", "--name", "王柜员", "--role", "clerk"]);
+    assert!(ok, "{stderr}");
+    let old = stdout.lines().last().expect("token").to_owned();
+    let (ok, stdout, stderr) = env.run(&["restored"]);
+    assert!(ok, "{stderr}");
+    let new = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("王柜员\t"))
+        .expect("the operator's new token")
+        .to_owned();
+    assert!(new.starts_with("cac_") && new != old, "{stdout}");
+    let (child, base) = env.serve(&[]);
+    assert_eq!(get(&format!("{base}/api/v1/me"), Some(&old)).0, 401);
+    assert_eq!(get(&format!("{base}/api/v1/me"), Some(&new)).0, 200);
+    let _ = stop(child);
+    // The next order of the day is numbered past the margin.
+    let (ok, stdout, stderr) = env.run(&["demo", "orders", "--count", "1"]);
+    assert!(ok, "{stderr}");
+    let number = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("HN"))
+        .expect("an order number");
+    let seq: u32 = number[10..].parse().expect("its number of the day");
+    assert!(seq > 10_000, "{number}");
+}

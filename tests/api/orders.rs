@@ -779,6 +779,22 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
     let mut named: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
     named.sort_unstable();
     assert_eq!(named, ["mailing.floor", "notes"], "{problem:?}");
+    // An id written otherwise than ids are is said to be so, not to name nobody.
+    let mut upper = app.new_order_body("张三").await;
+    upper.customer_id = upper.customer_id.to_uppercase();
+    let refused = app
+        .client(&app.clerk)
+        .create_order("upper-case-id", &upper)
+        .await
+        .expect_err("refused");
+    let problem = refused.problem().expect("a problem");
+    let said = problem
+        .errors
+        .iter()
+        .find(|e| e.field == "customer_id")
+        .map(|e| e.message.clone())
+        .unwrap_or_default();
+    assert!(said.contains("UUID"), "{problem:?}");
     // A method an address does not take: a problem saying so.
     let (got, text) = send(reqwest::Method::DELETE, "/api/v1/orders", None).await;
     assert_eq!(got, 405, "{text}");

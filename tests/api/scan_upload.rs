@@ -329,6 +329,14 @@ async fn a_form_of_another_order_is_refused_naming_both(db: Db) {
     assert!(order.attachments.is_empty(), "nothing stored");
     // The order's own form sent as the transfer voucher: one of our papers, not a bank's.
     let own = png(&scanned_form(&app, &mine, 100).await);
+    let mine = app
+        .act(
+            &app.clerk,
+            &mine,
+            ca_counter::domain::Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
     let refused = app
         .client(&app.clerk)
         .upload_attachment(&mine.order_no, AttachmentKind::Voucher, "voucher.png", own)
@@ -373,6 +381,14 @@ async fn a_blank_page_or_a_pdf_is_accepted_and_flagged(db: Db) {
         Some(ScanOutcome::NotChecked)
     );
     // A voucher is no form: not checked at all.
+    let order = app
+        .act(
+            &app.clerk,
+            &order,
+            ca_counter::domain::Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
     let voucher = clerk
         .upload_attachment(
             &order.order_no,

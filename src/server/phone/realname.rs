@@ -88,7 +88,12 @@ fn go_on(ctx: &Ctx, session: &RealnameRow) -> Response {
 }
 
 /// The page for a code in any state but pending.
-fn finished(ctx: &Ctx, status: RealnameStatus, session: &RealnameRow) -> Response {
+fn finished(
+    state: &AppState,
+    ctx: &Ctx,
+    status: RealnameStatus,
+    session: &RealnameRow,
+) -> Response {
     // A session the customer started on their own platform leads back to their application.
     let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
     let (code, class, text) = match status {
@@ -113,6 +118,11 @@ fn finished(ctx: &Ctx, status: RealnameStatus, session: &RealnameRow) -> Respons
         ctx.t(T::PageRealnameTitle),
         html! {
             h1 class=[class] { @if class == Some("ok") { "✓ " } (ctx.t(text)) }
+            // The built-in check is a stand-in: a screenshot of this page must not pass for
+            // a real verification.
+            @if class == Some("ok") && state.demo.identity {
+                p.demo role="note" { (ctx.t(T::PageRealnameDemoDone)) }
+            }
             @if online {
                 // Begun on a PC (its code scanned with this phone): the way on is there.
                 @if class == Some("ok") { p { (ctx.t(T::PageRealnameBackToPc)) } }
@@ -236,7 +246,7 @@ pub(super) async fn page_for(
                 None => Problems::default(),
             },
         ),
-        other => finished(&ctx, other, &session),
+        other => finished(&state, &ctx, other, &session),
     }
 }
 
@@ -262,13 +272,13 @@ pub(super) async fn returned(
         }
     }
     match state.store.realname(&session.id).await {
-        Ok(Some(now)) => page_of(&ctx, &now),
+        Ok(Some(now)) => page_of(&state, &ctx, &now),
         _ => gone(&ctx),
     }
 }
 
 /// Where a session stands, as its page.
-fn page_of(ctx: &Ctx, session: &RealnameRow) -> Response {
+fn page_of(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Response {
     match session.status_at(now_ms()) {
         RealnameStatus::Pending if session.certify_id.is_some() => go_on(ctx, session),
         RealnameStatus::Pending => form(
@@ -277,7 +287,7 @@ fn page_of(ctx: &Ctx, session: &RealnameRow) -> Response {
             &RealnameForm::default(),
             &Problems::of_reason(ctx, session.last_error.as_deref()),
         ),
-        other => finished(ctx, other, session),
+        other => finished(state, ctx, other, session),
     }
 }
 
@@ -312,7 +322,7 @@ async fn begin_check(
     {
         Ok(Some(going)) => go_on(ctx, &going),
         Ok(None) => match state.store.realname(&session.id).await {
-            Ok(Some(now)) => page_of(ctx, &now),
+            Ok(Some(now)) => page_of(state, ctx, &now),
             _ => gone(ctx),
         },
         Err(e) => {
@@ -350,7 +360,7 @@ pub(super) async fn submit(
     };
     let status = session.status_at(now_ms());
     if status != RealnameStatus::Pending {
-        return finished(&ctx, status, &session);
+        return finished(&state, &ctx, status, &session);
     }
     // The language switch: the same form in the other language, as typed.
     if typed.keep.as_deref() == Some("lang") {
@@ -465,7 +475,7 @@ pub(super) async fn submit(
         Ok(Some(updated)) => updated,
         // Another try (or the clock) moved the session on: show where it stands.
         Ok(None) => match state.store.realname(&session.id).await {
-            Ok(Some(now)) => return finished(&ctx, now.status_at(now_ms()), &now),
+            Ok(Some(now)) => return finished(&state, &ctx, now.status_at(now_ms()), &now),
             _ => return gone(&ctx),
         },
         Err(e) => {

@@ -87,6 +87,14 @@ pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
         for schema in components.schemas.values_mut() {
             no_null_default_when_required(schema);
         }
+        // Every code a problem may carry, listed where its field is described.
+        if let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(problem))) =
+            components.schemas.get_mut("Problem")
+            && let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(code))) =
+                problem.properties.get_mut("code")
+        {
+            code.description = Some(crate::server::error::problem_codes_described());
+        }
     }
 }
 

@@ -50,7 +50,9 @@ pub use edit::{EDIT_ACTION, Edit, Edited, SinceReturn};
 pub use events::EventRow;
 pub use idempotency::{Answered, IdempotencyKey, SavedResponse};
 pub use mailing::{InvoiceRow, MailRow, NewInvoice, NewMail, TrackingEventRow, TrackingRow};
-pub use operators::{Operator, OperatorSummary, hash_token};
+pub use operators::{
+    Operator, OperatorSummary, RESTORE_INVOICE_MARGIN, RESTORE_ORDER_MARGIN, hash_token,
+};
 pub use orders::{
     Actor, HistoryRow, Inserted, ListQuery, OrderInputs, OrderRow, Page, SetColumn, Sort,
     Transition, TransitionError, ValidOrder,

@@ -43,6 +43,13 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
+/// How far [`Store::after_restore`] moves today's order numbers on: more than a province
+/// takes in a day.
+pub const RESTORE_ORDER_MARGIN: i64 = 10_000;
+
+/// How far [`Store::after_restore`] moves this year's invoice numbers on.
+pub const RESTORE_INVOICE_MARGIN: i64 = 100_000;
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -351,6 +358,60 @@ impl Store {
         log_change(&mut tx, &self.acting, &id, name.trim(), "restore", None).await?;
         tx.commit().await?;
         Ok(Some(token))
+    }
+
+    /// Brings a database restored from a backup past what was given out since the backup:
+    /// today's order numbers move on by [`RESTORE_ORDER_MARGIN`] and this year's invoice
+    /// numbers by [`RESTORE_INVOICE_MARGIN`] (customers hold papers with those given since,
+    /// which would be given again), and every token is revoked, those revoked since the
+    /// backup among them, each active operator getting one new token. One transaction: run
+    /// with every instance stopped. Returns each active operator's name and new token.
+    pub async fn after_restore(&self) -> StoreResult<Vec<(String, String)>> {
+        let now = now_ms();
+        let today = time::OffsetDateTime::now_utc()
+            .to_offset(crate::domain::CHINA)
+            .date();
+        let day = format!(
+            "{:04}{:02}{:02}",
+            today.year(),
+            u8::from(today.month()),
+            today.day()
+        );
+        let operators: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, name FROM operators WHERE disabled_at IS NULL ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO order_counters (day, last) VALUES ($1, $2) \
+             ON CONFLICT (day) DO UPDATE SET last = order_counters.last + $2",
+        )
+        .bind(&day)
+        .bind(RESTORE_ORDER_MARGIN)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO invoice_counters (year, last) VALUES ($1, $2) \
+             ON CONFLICT (year) DO UPDATE SET last = invoice_counters.last + $2",
+        )
+        .bind(i64::from(today.year()))
+        .bind(RESTORE_INVOICE_MARGIN)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE operator_tokens SET revoked_at = $1 WHERE revoked_at IS NULL")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let mut issued = Vec::with_capacity(operators.len());
+        for (id, name) in operators {
+            let token = new_token();
+            insert_token(&mut *tx, &token, &id).await?;
+            log_change(&mut tx, &self.acting, &id, &name, "restored", None).await?;
+            issued.push((name, token));
+        }
+        tx.commit().await?;
+        Ok(issued)
     }
 
     /// Revokes every token of the active operator `name` and issues one new one (a token

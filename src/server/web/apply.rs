@@ -914,13 +914,12 @@ pub async fn read_upload(
         return Err(T::WebScanMissing.get(lang).to_owned());
     };
     let inspected = crate::domain::inspect(&data).map_err(|problem| match problem {
-        crate::domain::FileProblem::NotAScan => {
-            T::ProblemUnsupportedTypeDetail.get(lang).to_owned()
-        }
+        // A phone's words: its camera, not a scanner (the counter's say a scanner's).
+        crate::domain::FileProblem::NotAScan => T::WebNotAScan.get(lang).to_owned(),
         crate::domain::FileProblem::Unreadable(_) => T::WebScanUnreadable.get(lang).to_owned(),
         crate::domain::FileProblem::ActivePdf => T::ErrActivePdf.get(lang).to_owned(),
         crate::domain::FileProblem::TooManyPixels(w, h) => {
-            T::ErrTooManyPixels.fill(lang, &[&w.to_string(), &h.to_string()])
+            T::WebTooManyPixels.fill(lang, &[&w.to_string(), &h.to_string()])
         }
     })?;
     Ok(Upload {

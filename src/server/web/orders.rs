@@ -574,6 +574,8 @@ async fn next_step(
                                 br;
                                 @if check.outcome == crate::api::ScanOutcome::NoCode {
                                     span { (ctx.t(T::WebCorrectionNoCode)) }
+                                } @else if check.outcome == crate::api::ScanOutcome::NotChecked {
+                                    span { (ctx.t(T::WebScanPdfNotChecked)) }
                                 } @else {
                                     span.ok[check.is_ok()] { (check.describe(row.order_no.as_str(), ctx.lang)) }
                                 }

@@ -590,6 +590,8 @@ async fn review(view: &View<'_>) -> Result<Markup, ApiError> {
                     // The customer is told what to do, not what a reviewer checks.
                     @if check.outcome == crate::api::ScanOutcome::NoCode {
                         span { (ctx.t(T::WebScanNoCode)) }
+                    } @else if check.outcome == crate::api::ScanOutcome::NotChecked {
+                        span { (ctx.t(T::WebScanPdfNotChecked)) }
                     } @else {
                         span.ok[check.is_ok()] { (check.describe(&view.draft.reference, ctx.lang)) }
                     }
