@@ -400,21 +400,8 @@ impl Sheet {
         let (turned, level): (Vec<&Text>, Vec<&Text>) =
             self.texts.iter().partition(|t| t.angle != 0.0);
         self.draw_texts(surface, &turned, &mut unprintable);
-        if !self.clears.is_empty() && !turned.is_empty() {
-            let mut builder = PathBuilder::new();
-            for (x, y, w, h) in &self.clears {
-                if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
-                    builder.push_rect(rect);
-                }
-            }
-            if let Some(path) = builder.finish() {
-                surface.set_stroke(None);
-                surface.set_fill(Some(Fill {
-                    paint: rgb::Color::white().into(),
-                    ..Fill::default()
-                }));
-                surface.draw_path(&path);
-            }
+        if !turned.is_empty() {
+            fill_rects(surface, &self.clears, rgb::Color::white());
         }
         self.draw_texts(surface, &level, &mut unprintable);
         self.draw_shapes(surface);
@@ -457,22 +444,7 @@ impl Sheet {
 
     /// Draws the filled squares (codes) and the lines.
     fn draw_shapes(&self, surface: &mut Surface<'_>) {
-        if !self.squares.is_empty() {
-            let mut builder = PathBuilder::new();
-            for (x, y, w, h) in &self.squares {
-                if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
-                    builder.push_rect(rect);
-                }
-            }
-            if let Some(path) = builder.finish() {
-                surface.set_stroke(None);
-                surface.set_fill(Some(Fill {
-                    paint: rgb::Color::black().into(),
-                    ..Fill::default()
-                }));
-                surface.draw_path(&path);
-            }
-        }
+        fill_rects(surface, &self.squares, rgb::Color::black());
         surface.set_fill(None);
         for line in &self.lines {
             let mut builder = PathBuilder::new();
@@ -490,6 +462,24 @@ impl Sheet {
                 surface.draw_path(&path);
             }
         }
+    }
+}
+
+/// Fills `rects` (x, y, width, height) in `color`, unstroked, as one path.
+fn fill_rects(surface: &mut Surface<'_>, rects: &[(f32, f32, f32, f32)], color: rgb::Color) {
+    let mut builder = PathBuilder::new();
+    for (x, y, w, h) in rects {
+        if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
+            builder.push_rect(rect);
+        }
+    }
+    if let Some(path) = builder.finish() {
+        surface.set_stroke(None);
+        surface.set_fill(Some(Fill {
+            paint: color.into(),
+            ..Fill::default()
+        }));
+        surface.draw_path(&path);
     }
 }
 
