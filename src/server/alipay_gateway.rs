@@ -75,6 +75,14 @@ impl Gateway {
         signer: Signer,
         verifier: Verifier,
     ) -> Result<Gateway, GatewayError> {
+        // Said at start, not at the first customer's payment.
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|e| GatewayError::Unreachable(format!("gateway {url:?}: {e}")))?;
+        if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
+            return Err(GatewayError::Unreachable(format!(
+                "gateway {url:?} is not an https address"
+            )));
+        }
         crate::api::install_tls_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
@@ -237,6 +245,23 @@ mod tests {
             verifier,
         )
         .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A gateway that is no address is refused when the platform starts, not at the first
+    /// customer's payment.
+    #[test]
+    fn a_gateway_that_is_no_address_is_refused() {
+        for bad in ["htp:/openapi", "openapi.alipay.com/gateway.do", "ftp://x/y"] {
+            let signer = Signer::from_text(include_str!("payments/testdata/merchant_private.pem"))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let verifier =
+                Verifier::from_text(include_str!("payments/testdata/gateway_public.pem"))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                Gateway::new(bad, "2021000000000001", signer, verifier).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

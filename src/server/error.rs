@@ -527,11 +527,15 @@ impl IntoResponse for ApiError {
                 detail: Msg::new(T::ProblemStorageFullDetail),
                 ..ProblemSpec::generic(StatusCode::INSUFFICIENT_STORAGE)
             },
-            ApiError::Missing { code, detail } => ProblemSpec {
-                code,
-                detail,
-                ..ProblemSpec::generic(StatusCode::SERVICE_UNAVAILABLE)
-            },
+            ApiError::Missing { code, detail } => {
+                // A provider failing, a part missing: for the operator on call, at WARN.
+                tracing::warn!(code, detail = %detail.render(Lang::En), "a part of the platform failed");
+                ProblemSpec {
+                    code,
+                    detail,
+                    ..ProblemSpec::generic(StatusCode::SERVICE_UNAVAILABLE)
+                }
+            }
             ApiError::Internal(message) => {
                 tracing::error!(%message, "request failed");
                 ProblemSpec::generic(StatusCode::INTERNAL_SERVER_ERROR)

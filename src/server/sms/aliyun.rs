@@ -163,6 +163,14 @@ impl AliyunSms {
             })?
             .trim()
             .to_owned();
+        // An empty file (made and never filled) signs nothing Aliyun accepts: every text
+        // would fail, and the platform would start as if it sent them.
+        if secret.is_empty() {
+            return Err(format!(
+                "[platform.sms.aliyun] access_key_secret_file: {} is empty",
+                config.access_key_secret_file.display()
+            ));
+        }
         let endpoint = config.endpoint.trim_end_matches('/').to_owned();
         let url = reqwest::Url::parse(&endpoint)
             .map_err(|e| format!("[platform.sms.aliyun] endpoint {endpoint:?}: {e}"))?;
@@ -331,6 +339,29 @@ mod tests {
             refused.contains("payment_link, address_changed") && !refused.contains("login_code"),
             "{refused}"
         );
+    }
+
+    /// A secret file made and never filled is named at start.
+    #[test]
+    fn an_empty_secret_is_refused_at_start() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, "   \n").unwrap_or_else(|e| panic!("{e}"));
+        let config = AliyunSmsConfig {
+            endpoint: "http://127.0.0.1:9".into(),
+            access_key_id: "LTAI".into(),
+            access_key_secret_file: secret,
+            sign_name: "湖南CA".into(),
+            templates: crate::config::SmsTemplates {
+                returned: "SMS_1".into(),
+                shipped: "SMS_2".into(),
+                login_code: "SMS_3".into(),
+                payment_link: "SMS_4".into(),
+                address_changed: "SMS_5".into(),
+            },
+        };
+        let refused = AliyunSms::new(&config).err().unwrap_or_default();
+        assert!(refused.contains("is empty"), "{refused}");
     }
 
     /// The expected signature was computed apart from this code (Python's `hmac` and
