@@ -179,7 +179,7 @@ fn main() -> ExitCode {
         let _ = color_eyre::install();
     }
     if matches!(cli.command, Some(Command::Serve { .. })) {
-        // A request that panics ends alone; the platform goes on. Its log says so in one
+        // A request that panics ends alone and the platform goes on: its log says so in one
         // line, in the request's span (its id), not a coloured backtrace without either.
         std::panic::set_hook(Box::new(|info| {
             let place = info
@@ -192,7 +192,12 @@ fn main() -> ExitCode {
                 .map(|s| (*s).to_owned())
                 .or_else(|| info.payload().downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            tracing::error!(%place, panic = %what, "a task panicked; the platform goes on");
+            // Before the log is set up (or if it never is), said on stderr all the same.
+            if tracing::dispatcher::has_been_set() {
+                tracing::error!(%place, panic = %what, "a task panicked");
+            } else {
+                eprintln!("ca-counter: panicked at {place}: {what}");
+            }
         }));
     }
     let runtime = match tokio::runtime::Runtime::new() {

@@ -171,9 +171,9 @@ pub fn postal_code() -> Object {
     string(Some("^[0-9]{6}$".into()), 6, 6, "Six-digit postal code").build()
 }
 
-/// The mailbox as `domain::Email` takes it (a dot-atom), in ASCII and kept within its 64
-/// characters (up to three dot-separated parts of 20), then its domain.
-const EMAIL_PATTERN: &str = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,20}(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,20}){0,2}@([A-Za-z0-9-]+\.)+[A-Za-z0-9-]+$";
+/// The mailbox as `domain::Email` takes it (parts between dots, no quoting characters),
+/// then its domain.
+const EMAIL_PATTERN: &str = r#"^[^@.\s\u0000-\u001F"(),:;<>\[\\\]]{1,64}(\.[^@.\s\u0000-\u001F"(),:;<>\[\\\]]{1,64}){0,3}@([A-Za-z0-9-]+\.)+[A-Za-z0-9-]+$"#;
 
 /// An optional e-mail address.
 pub fn optional_email() -> Object {

@@ -170,8 +170,8 @@ pub struct PlatformConfig {
     pub search_budget_ms: u64,
     /// How many candidate orders one search may look at before it answers the same way.
     pub search_budget_rows: usize,
-    /// Sign-in codes one client address may have sent in an hour, to any numbers (each
-    /// number has its own limits too); 0 for no limit.
+    /// Sign-in codes one client address (an IPv6 client: its /64) may have sent in an
+    /// hour, to any numbers (each number has its own limits too); 0 for no limit.
     pub sign_in_codes_per_address_hour: u32,
     /// Connections and their timeouts.
     pub http: HttpConfig,
@@ -213,7 +213,8 @@ pub struct HttpConfig {
     /// Connections served at once; above this, new ones are answered 503 at once. Each
     /// counter holds about two (its event stream and its requests).
     pub max_open_connections: usize,
-    /// Connections one client address may hold at once (not a trusted proxy, whose
+    /// Connections one client address (an IPv6 client: its /64) may hold at once (not a
+    /// trusted proxy, whose
     /// clients are many): above this its new ones are answered 503, so one address cannot
     /// take every connection the platform has.
     pub max_connections_per_client: usize,

@@ -181,15 +181,15 @@ impl Email {
         let labels_ok = domain
             .split('.')
             .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
-        // The mailbox as people write it (RFC 5322's dot-atom): a quoted one, legal but
-        // unused, could carry `<`, `"` or spaces into every place that shows or mails it.
-        let atom = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+        // The mailbox as people write it, dots between its parts: a quoted one, legal but
+        // unused, could carry `<`, `"` or brackets into every place that shows or mails it.
+        // (The same rule is the API schema's pattern, `api::schemas::email`.)
+        let quoting = |c: char| "\"(),:;<>[\\]".contains(c);
         let local_ok = local
             .split('.')
-            .all(|part| !part.is_empty() && part.chars().all(atom));
+            .all(|part| !part.is_empty() && !part.chars().any(quoting));
         if local.is_empty()
             || !local_ok
-            || local.len() > 64
             || address.len() > 254
             || local.contains('@')
             || address.chars().any(|c| c.is_whitespace() || c.is_control())

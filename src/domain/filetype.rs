@@ -112,11 +112,40 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
 /// 0x00 or a restart marker). Some cameras write their own data after the end; it is
 /// looked for near the end, not at it.
 fn ends_whole(kind: FileType, data: &[u8]) -> bool {
-    let tail = &data[data.len().saturating_sub(256 * 1024)..];
     match kind {
-        FileType::Png => tail.windows(4).any(|w| w == b"IEND"),
-        FileType::Jpeg => tail.windows(2).any(|w| w == [0xFF, 0xD9]),
+        FileType::Png => {
+            let tail = &data[data.len().saturating_sub(256 * 1024)..];
+            tail.windows(4).any(|w| w == b"IEND")
+        }
+        // After the picture's own data begins: the markers before it are walked by their
+        // lengths, so a thumbnail's end inside them does not count; what a camera writes
+        // after the end (a motion photo's video) is not looked into.
+        FileType::Jpeg => jpeg_scan_start(data)
+            .is_some_and(|start| data[start..].windows(2).any(|w| w == [0xFF, 0xD9])),
         FileType::Pdf => true,
+    }
+}
+
+/// Where a JPEG's first scan (its compressed picture) starts, its segments before it
+/// walked by their lengths; `None` when they run off the end.
+fn jpeg_scan_start(data: &[u8]) -> Option<usize> {
+    let mut at = 2;
+    loop {
+        let marker = *data.get(at + 1)?;
+        if *data.get(at)? != 0xFF {
+            return None;
+        }
+        match marker {
+            // Fill bytes before a marker.
+            0xFF => at += 1,
+            0xDA => return Some(at),
+            0x01 | 0xD0..=0xD7 => at += 2,
+            _ => {
+                let length =
+                    usize::from(u16::from_be_bytes([*data.get(at + 2)?, *data.get(at + 3)?]));
+                at += 2 + length;
+            }
+        }
     }
 }
 
@@ -153,7 +182,7 @@ fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
         b"RichMediaContent",
         b"AA",
     ];
-    const ACTIONS: [&[u8]; 11] = [
+    const ACTIONS: [&[u8]; 10] = [
         b"JavaScript",
         b"Launch",
         b"ImportData",
@@ -164,7 +193,6 @@ fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
         b"RichMediaExecute",
         b"Sound",
         b"Movie",
-        b"Thread",
     ];
     /// Annotations that play something.
     const PLAYERS: [&[u8]; 5] = [b"RichMedia", b"Movie", b"Sound", b"Screen", b"3D"];
@@ -204,16 +232,30 @@ fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
     }
     // A web address opened by itself, the action written in place or as an object of its
     // own.
+    // An action and those it chains to (`/Next`, one or several), a few deep.
+    fn opens_uri(action: &Dict<'_>, depth: u8) -> bool {
+        use hayro_syntax::object::Array;
+        if depth > 8 {
+            return false;
+        }
+        let uri = action.get::<Name<'_>>(b"S").is_some_and(|name| {
+            let name: &[u8] = name.as_ref();
+            name == b"URI"
+        });
+        uri || action
+            .get::<Dict<'_>>(b"Next")
+            .is_some_and(|next| opens_uri(&next, depth + 1))
+            || action.get::<Array<'_>>(b"Next").is_some_and(|all| {
+                all.iter::<Dict<'_>>()
+                    .any(|next| opens_uri(&next, depth + 1))
+            })
+    }
     let opens_a_link = |object: &Object<'_>| {
         let Object::Dict(dict) = object else {
             return false;
         };
         dict.get::<Dict<'_>>(b"OpenAction")
-            .and_then(|action| action.get::<Name<'_>>(b"S"))
-            .is_some_and(|name| {
-                let name: &[u8] = name.as_ref();
-                name == b"URI"
-            })
+            .is_some_and(|action| opens_uri(&action, 0))
     };
     pdf.objects()
         .into_iter()
@@ -273,6 +315,10 @@ mod tests {
         let mut trailer = jpeg.clone();
         trailer.extend_from_slice(b"SEFT camera data after the image");
         assert!(inspect(&trailer).is_ok());
+        // A motion photo: a video after the picture's end, with no end marker in it.
+        let mut motion = jpeg.clone();
+        motion.extend(std::iter::repeat_n(0x11u8, 400 * 1024));
+        assert!(inspect(&motion).is_ok());
     }
 
     #[test]
@@ -385,6 +431,10 @@ mod tests {
                 &[][..],
             ),
             (
+                "<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit] /Next << /S /URI /URI (http://evil.example/) >> >> >>",
+                &[][..],
+            ),
+            (
                 "<< /Type /Catalog /Pages 2 0 R >>",
                 &["<< /Type /Annot /Subtype /RichMedia /Rect [0 0 10 10] >>"][..],
             ),
@@ -408,6 +458,12 @@ mod tests {
             ],
         );
         assert_eq!(inspect(&with_a_link).map(|i| i.pages), Ok(Some(2)));
+        // Article threads, as some word processors write: no action.
+        let with_threads = pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R /Threads [5 0 R] >>",
+            &["<< /Type /Thread /I << /Title (Chapter 1) >> >>"],
+        );
+        assert_eq!(inspect(&with_threads).map(|i| i.pages), Ok(Some(2)));
     }
 
     #[test]

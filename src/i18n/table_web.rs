@@ -193,7 +193,7 @@ macro_rules! web_texts {
             WebCancelled => "订单已取消。", "The order is cancelled.";
             WebCancelReason => "客户在手机上取消", "cancelled by the customer on their phone";
             WebParenthesised => "（{0}）", " ({0})";
-            WebSameProductOpen => "您已有同一产品的订单正在办理：{0}。同一证书不必再申请一次：请到该订单继续办理（不需要的，可在该订单中取消）。", "You already have an order for this product under way: {0}. There is no need to apply for the same certificate again: carry on with that order (one you no longer need can be cancelled there).";
+            WebSameProductOpen => "您已有同一产品的订单正在办理：{0}。同一证书不必再申请一次：请到该订单继续办理（还没付款、又不需要了的，可以在订单页取消）。", "You already have an order for this product under way: {0}. There is no need to apply for the same certificate again: carry on with that order (one not paid yet that you no longer need can be cancelled on its page).";
             WebPayOnlineInstead => "还没有转账：改用在线支付", "Not transferred yet: pay online instead";
             WebSessionEnded => "登录已失效（已过期，或已在其他设备退出），刚才这一页没有提交成功。请重新登录后继续，之前各步已保存的内容仍在。", "Your sign-in has ended (it expired, or you signed out on another device), so the last page was not sent. Sign in again to go on; what earlier steps saved is still there.";
             WebSessionEndedKept => "登录已失效（已过期，或已在其他设备退出），刚才的表单没有提交。您填写的内容已暂存一小时：请用同一手机号重新登录，回到表单时会自动填回，核对后再提交。", "Your sign-in has ended (it expired, or you signed out on another device), so the form was not sent. What you typed is kept for an hour: sign in again with the same number and it is filled back in for you to check and send.";

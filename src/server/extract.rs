@@ -221,10 +221,9 @@ pub fn parse_json<V: DeserializeOwned + serde::Serialize>(body: &JsonBody) -> Re
     parse_json_bytes(&body.bytes)
 }
 
-/// Parses JSON, naming the field whose value has the wrong type or shape. A NUL character
-/// is valid in no field of this API (and PostgreSQL refuses it): one in a field the
-/// platform reads is reported against that field (fields it does not know are ignored, NUL
-/// or not).
+/// Parses JSON, naming the field whose value has the wrong type or shape, and any field
+/// the operation does not take ([`read_json`]). A NUL character is valid in no field of
+/// this API (and PostgreSQL refuses it): one in a field is reported against that field.
 pub fn parse_json_bytes<V: DeserializeOwned + serde::Serialize>(
     bytes: &[u8],
 ) -> Result<V, ApiError> {

@@ -378,8 +378,6 @@ pub fn follow(state: &AppState, row: &OrderRow) -> FollowCode {
     }
 }
 
-/// The acceptance receipt of an order; its mailing address `in_full` or with the street
-/// masked.
 /// What a receipt says of its own printing.
 pub struct Printing {
     /// Which print of the order's receipt this is (1: the first).
@@ -388,6 +386,8 @@ pub struct Printing {
     pub cancelled: Option<(i64, String)>,
 }
 
+/// The acceptance receipt of an order; its mailing address `in_full` or with the street
+/// masked.
 pub fn receipt(
     state: &AppState,
     row: &OrderRow,
@@ -724,7 +724,14 @@ pub fn slip(state: &AppState, row: &OrderRow) -> TransferSlip {
         ],
         notes: vec![
             T::DocTransferNote1.fill(ZH, &[&row.order_no]),
-            T::DocTransferNote2.fill(ZH, &[&state.config.hotline]),
+            // Where the voucher goes, written out: the slip is read away from any screen.
+            T::DocTransferNote2.fill(
+                ZH,
+                &[
+                    &state.config.hotline,
+                    &format!("{}/orders/{}", state.public_base, row.order_no),
+                ],
+            ),
         ],
         demo: state.demo.slip_mark(),
     }

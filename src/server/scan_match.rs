@@ -47,7 +47,7 @@ pub async fn scan(data: Vec<u8>, content_type: &str) -> Scanned {
 }
 
 /// How long an upload waits for a turn to have its codes read.
-const WAIT_FOR_TURN: std::time::Duration = std::time::Duration::from_secs(3);
+const WAIT_FOR_TURN: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How long an upload waits for its codes to be read (the reading gives up between its
 /// attempts after 6 s; one attempt on a picture of noise can run far longer).

@@ -341,6 +341,13 @@ async fn the_transfer_slip_names_the_account_amount_and_reference(db: Db) {
             "{expected:?} missing from:\n{text}"
         );
     }
+    // Where the voucher goes, written out (the slip is read away from any screen).
+    let squeezed: String = text.split_whitespace().collect();
+    let address = format!("/orders/{}", order.order_no);
+    assert!(
+        squeezed.contains(&address),
+        "{address} missing from:\n{text}"
+    );
     let missing = client.transfer_slip("HN20990101999999").await;
     assert!(missing.is_err(), "an unknown order has no slip");
     // Once paid, no slip: one would have the customer pay twice.

@@ -170,7 +170,7 @@ pub struct Opened {
     submitted: Option<String>,
     /// `saved`, `unchanged` or `reprint`: back from the correction form.
     edited: Option<String>,
-    /// `submitted`, `voucher` or `resubmit`: what the customer just did.
+    /// `submitted`, `voucher`, `resubmit` or `cancelled`: what the customer just did.
     done: Option<String>,
     /// "I have paid" pressed on a PC's payment page: said so when no payment came in.
     paid: Option<String>,

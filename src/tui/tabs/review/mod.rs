@@ -337,13 +337,13 @@ impl Component for Review {
             }
             other => match &mut self.screen {
                 Some(screen) => {
+                    let in_review =
+                        |s: &screen::Screen| s.order.as_ref().map(|o| o.status == OrderStatus::PendingReview);
+                    let was_in_review = in_review(screen);
                     if let Some(notice) = screen.answer(ctx, other) {
                         self.notice = Some(notice);
                     } else if (screen.held()
-                        || screen
-                            .order
-                            .as_ref()
-                            .is_some_and(|o| o.status != OrderStatus::PendingReview))
+                        || (was_in_review == Some(true) && in_review(screen) == Some(false)))
                         && self.notice.as_ref().is_some_and(|n| {
                             matches!(
                                 n.text.msg.text,
