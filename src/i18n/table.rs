@@ -775,6 +775,7 @@ web_texts! { messaging_texts;
     DocFooter => "受理人：{0}    服务热线：{1}", "Clerk: {0}    Hotline: {1}";
     DocReceiptTitle => "数字证书申请受理回执", "Acknowledgement of application";
     DocAccepted => "受理时间", "Accepted";
+    DocMailingRelabelled => "改址重打", "readdressed";
     DocPrintedAt => "打印时间", "Printed";
     DocReprinted => "{0}（补打，第 {1} 份）", "{0} (reprint, copy {1})";
     DocCancelledAt => "取消", "Cancelled";

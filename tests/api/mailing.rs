@@ -1068,7 +1068,10 @@ async fn an_address_corrected_after_its_label_is_marked_until_printed_again(db: 
         .mailing_labels(&[order.order_no.to_string()])
         .await
         .expect("labels again");
-    assert!(pdf_text(&pdf.bytes).contains("芙蓉中路 2 号"));
+    let text = pdf_text(&pdf.bytes);
+    assert!(text.contains("芙蓉中路 2 号"));
+    // Told from the stale label it replaces.
+    assert!(text.contains("改址重打"), "{text}");
     assert!(relabel().await.is_empty());
     let shipped = mailroom
         .act(

@@ -20,8 +20,9 @@ pub struct MailingLabel {
     pub postal_code: String,
     /// What is in the parcel, e.g. 个人证书（1年）.
     pub product: String,
-    /// A demo order's mark on its label and its list row (演示订单·未实际收款 when no money
-    /// came in), so no real certificate goes out for it.
+    /// The label's marks on it and its list row: a demo order's (演示订单·未实际收款 when no
+    /// money came in), so no real certificate goes out for it; 改址重打 for one printed again
+    /// after its address was corrected.
     pub demo: Option<String>,
 }
 

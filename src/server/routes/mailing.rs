@@ -167,6 +167,10 @@ pub async fn labels(
     }
     errors.finish()?;
     let zh = Lang::ZhCn;
+    // Printed again after an address correction: said on the label, so the mailroom tells
+    // it from the stale one it replaces.
+    let relabelled = state.store.relabel_needed().await?;
+    let mut any_demo = false;
     let mut labels = Vec::with_capacity(rows.len());
     for row in &rows {
         let mailing: MailingAddress = serde_json::from_str(&row.mailing_json)
@@ -195,14 +199,24 @@ pub async fn labels(
             address,
             postal_code: mailing.postal_code,
             product: format!("{} {}", row.project_name, row.product_name),
-            demo: parcel_mark(&state, row.payment_method.as_deref()),
+            demo: {
+                let demo = parcel_mark(&state, row.payment_method.as_deref());
+                any_demo |= demo.is_some();
+                let marks: Vec<String> = [
+                    demo,
+                    relabelled
+                        .contains(&row.id)
+                        .then(|| T::DocMailingRelabelled.get(zh).to_owned()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                (!marks.is_empty()).then(|| marks.join("·"))
+            },
         });
     }
     let t = |text: T| text.get(zh).to_owned();
-    let demo = labels
-        .iter()
-        .any(|l| l.demo.is_some())
-        .then(|| T::DemoMarkDocument.get(zh).to_owned());
+    let demo = any_demo.then(|| T::DemoMarkDocument.get(zh).to_owned());
     let sheet = MailingSheet {
         demo,
         ca_name: state.config.ca_name.clone(),
