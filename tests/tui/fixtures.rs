@@ -599,6 +599,17 @@ pub fn invoicing_item(no: u32, name: &str, asked: bool) -> InvoicingItem {
 }
 
 pub fn invoice_app(lang: Lang) -> App {
+    invoice_app_with(
+        lang,
+        vec![
+            invoicing_item(6, "张三", true),
+            invoicing_item(7, "李四", false),
+        ],
+    )
+}
+
+/// 开票 for a finance clerk, its queue answered with `items`.
+pub fn invoice_app_with(lang: Lang, items: Vec<InvoicingItem>) -> App {
     let mut app = app(lang);
     operator(&mut app, "郑财务", Role::Finance);
     app.show_tab::<Invoicing>();
@@ -609,12 +620,7 @@ pub fn invoice_app(lang: Lang) -> App {
     };
     app.answer::<Invoicing>(invoicing::Answer::Queue {
         seq,
-        result: Ok(InvoicingQueue {
-            items: vec![
-                invoicing_item(6, "张三", true),
-                invoicing_item(7, "李四", false),
-            ],
-        }),
+        result: Ok(InvoicingQueue { items }),
     });
     app
 }

@@ -213,9 +213,10 @@ fn not_for_role(frame: &mut Frame, app: &App, area: Rect) {
     let width = 64.min(area.width);
     let rows = paint::height(&lines, width - 4) + 4;
     let boxed = popup::centered(area, width, rows);
-    let block = crate::tui::widgets::block(theme, app.ascii, tab.title().get(lang).into(), false);
+    let title = crate::tui::widgets::title_for(tab.title().get(lang), boxed.width);
+    let block = crate::tui::widgets::block(theme, app.ascii, title.clone(), false);
     let inner = block.inner(boxed).inner(ratatui::layout::Margin::new(1, 1));
-    paint::block(frame, boxed, block, tab.title().get(lang));
+    paint::block(frame, boxed, block, &title);
     paint::wrapped(frame, inner, lines);
 }
 

@@ -108,6 +108,13 @@ pub fn border_set(ascii: bool) -> border::Set<'static> {
     }
 }
 
+/// `title` fitted to a block `width` columns wide, cut in its middle with its corners
+/// and the spaces around it kept: an invoice's title with a long buyer's name had run
+/// into the popup's corner, losing the amount at its end.
+pub fn title_for(title: &str, width: u16) -> String {
+    crate::tui::text::fit_middle(title, usize::from(width).saturating_sub(4), "…")
+}
+
 /// A bordered block with a title.
 pub fn block<'a>(theme: &Theme, ascii: bool, title: String, focus: bool) -> Block<'a> {
     Block::default()

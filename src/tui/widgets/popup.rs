@@ -51,6 +51,7 @@ pub fn clear(frame: &mut Frame, area: Rect, theme: &Theme) {
 pub fn open(frame: &mut Frame, area: Rect, theme: &Theme, ascii: bool, title: String) -> Rect {
     clear(frame, area, theme);
     paint::note_popup(area);
+    let title = super::title_for(&title, area.width);
     let block = super::block(theme, ascii, title.clone(), true).style(theme.popup);
     let inner = block.inner(area);
     paint::block(frame, area, block, &title);

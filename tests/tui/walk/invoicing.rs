@@ -118,6 +118,18 @@ fn scenes(lang: Lang) -> Vec<Scene> {
             ),
         ),
     ));
+    // An organisation's long name in the form's title: cut in its middle, the amount
+    // and the corner kept.
+    let mut a = invoice_app_with(
+        lang,
+        vec![invoicing_item(
+            6,
+            "湖南省长沙市岳麓区某某某某建设工程集团有限公司第三分公司项目经理部",
+            true,
+        )],
+    );
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("form for an organisation with a long name", a));
     let mut a = invoice_app(lang);
     key(&mut a, KeyCode::Char('d'));
     out.push(scene("popup no invoice", a));

@@ -131,6 +131,7 @@ fn row(item: &InvoicingItem, selected: bool, view: &View) -> Row {
 fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
     let (lang, theme) = (view.lang, view.theme);
     let title = T::InvoiceFormTitle.fill(lang, &[&form.order_no, &form.customer_name, &form.amount()]);
+    let title = crate::tui::widgets::title_for(&title, area.width);
     let outer = block(theme, view.ascii, title.clone(), true);
     let inner = outer.inner(area);
     paint::block(frame, area, outer, &title);

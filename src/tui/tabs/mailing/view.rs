@@ -291,6 +291,7 @@ fn draw_scan(scan: &Scan, frame: &mut Frame, area: Rect, view: &View) {
             &scan.batch.len().to_string(),
         ],
     );
+    let title = crate::tui::widgets::title_for(&title, area.width);
     let outer = block(theme, view.ascii, title.clone(), true);
     let inner = outer.inner(area);
     paint::block(frame, area, outer, &title);

@@ -222,6 +222,7 @@ fn draw_detail(orders: &Orders, detail: &Detail, frame: &mut Frame, area: Rect, 
         ),
         None => format!("{} {}", T::OrderTitle.get(lang), detail.order_no),
     };
+    let title = crate::tui::widgets::title_for(&title, area.width);
     let outer = block(theme, view.ascii, title.clone(), true);
     let inner = outer.inner(area);
     paint::block(frame, area, outer, &title);

@@ -513,7 +513,7 @@ fn terms(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area: R
     paint::wrapped(frame, head_area, head);
     match &newapp.terms {
         Some(t) => {
-            let title = T::TermsTitle.fill(lang, &[&t.version]);
+            let title = crate::tui::widgets::title_for(&T::TermsTitle.fill(lang, &[&t.version]), text.width);
             let block = crate::tui::widgets::block(theme, view.ascii, title.clone(), true);
             let inner = block.inner(text);
             paint::block(frame, text, block, &title);
