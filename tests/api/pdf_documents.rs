@@ -265,6 +265,10 @@ fn a_demo_parcel_says_so_on_its_label_and_the_list() {
     let labels = squeezed(pages[1]);
     assert_eq!(labels.matches("演示订单·未实际收款").count(), 2, "{labels}");
     assert!(!squeezed(pages[2]).contains("演示订单"), "{}", pages[2]);
+    // Each page of labels says when it was printed, as the list does in its head.
+    for page in &pages[1..=2] {
+        assert!(squeezed(page).contains("打印时间2026-11-28"), "{page}");
+    }
     // A long batch numbers each of its pages.
     let sheet = batch(50);
     let bytes = pdf::mailing_sheet(&fonts(), &sheet)

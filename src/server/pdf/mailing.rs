@@ -82,6 +82,7 @@ const LABELS_DOWN: usize = 4;
 /// page.
 pub fn mailing_sheet(fonts: &Fonts, batch: &MailingSheet) -> Result<Pdf, PdfError> {
     let mut pages = mailing_list(fonts, batch);
+    let list_pages = pages.len();
     // A list with a demo order on it says it is a demo.
     if let Some(mark) = &batch.demo {
         for page in &mut pages {
@@ -102,7 +103,8 @@ pub fn mailing_sheet(fonts: &Fonts, batch: &MailingSheet) -> Result<Pdf, PdfErro
         pages.push(page);
     }
     // Handed over with the parcels: each page of the batch, list and labels, says which
-    // it is of how many.
+    // it is of how many; a page of labels also says when it was printed (the list says so
+    // in its head), so a sheet left on the table is told from a fresher print.
     let count = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
         let numbers = batch
@@ -110,7 +112,12 @@ pub fn mailing_sheet(fonts: &Fonts, batch: &MailingSheet) -> Result<Pdf, PdfErro
             .page_of
             .replace("{0}", &(i + 1).to_string())
             .replace("{1}", &count.to_string());
-        page.centred(FOOT_BASELINE, 8.0, &numbers);
+        let foot = if i < list_pages {
+            numbers
+        } else {
+            format!("{}    {numbers}", batch.printed_at)
+        };
+        page.centred(FOOT_BASELINE, 8.0, &foot);
     }
     super::sheet::finish_pages(pages, &batch.title)
 }
