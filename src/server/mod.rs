@@ -419,7 +419,12 @@ impl Platform {
             listen::serve(listener, app, http, shutdown_rx).await;
             Ok(())
         });
-        tracing::info!(%addr, database = store.backend().as_str(), "platform listening");
+        tracing::info!(
+            %addr,
+            database = store.backend().as_str(),
+            at = %store::location(database_url),
+            "platform listening"
+        );
         Ok(Platform {
             addr,
             public_base,

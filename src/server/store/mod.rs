@@ -154,6 +154,25 @@ fn speaks_other_protocol(error: &sqlx::Error) -> bool {
         || text.contains("unexpected response from server")
 }
 
+/// Where a database URL leads, for the start-up log: a SQLite file's absolute path (a
+/// relative one is read from the directory the platform was started in, which a service
+/// manager may make `/`), or PostgreSQL's `host:port/database` (never its user or
+/// password).
+pub fn location(url: &str) -> String {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let path = rest.split('?').next().unwrap_or_default();
+        if path == ":memory:" {
+            return path.to_owned();
+        }
+        return std::path::absolute(path)
+            .map_or_else(|_| path.to_owned(), |p| p.display().to_string());
+    }
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    rest.split('?').next().unwrap_or_default().to_owned()
+}
+
 /// `host:port` of a database URL (never its user or password).
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -747,6 +766,20 @@ fn prepare_postgres_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_start_up_log_names_where_the_database_is_without_its_password() {
+        let here = std::env::current_dir().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            location("sqlite://data/ca.db?mode=rwc"),
+            here.join("data/ca.db").display().to_string()
+        );
+        assert_eq!(location("sqlite:///var/lib/ca.db"), "/var/lib/ca.db");
+        assert_eq!(
+            location("postgres://ca:secret@db.internal:5432/ca?sslmode=require"),
+            "db.internal:5432/ca"
+        );
+    }
 
     #[test]
     fn loopback_postgres_urls_connect_without_tls_unless_told() {
