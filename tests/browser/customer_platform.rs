@@ -82,6 +82,20 @@ pub(crate) async fn check(page: &Session<'_>, axe: &str, name: &str) {
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     assert!(small.is_empty(), "{name}: too small to tap: {small:#?}");
+    // A status badge is as wide as its words, not stretched across the page.
+    let stretched = page
+        .run(
+            "const out = [];\
+             for (const e of document.querySelectorAll('.status')) {\
+               const words = document.createRange(); words.selectNodeContents(e);\
+               const r = e.getBoundingClientRect();\
+               if (r.width > words.getBoundingClientRect().width + 24) out.push(e.textContent.trim() + ' ' + Math.round(r.width));\
+             }\
+             return out;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(stretched, serde_json::json!([]), "{name}: a stretched status badge");
     keep(&format!("{name}.png"), &page.screenshot().await);
 }
 

@@ -114,7 +114,8 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                 footer {
                     // A number a phone can dial with one tap.
                     @let dial = |number: &str| -> String { number.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect() };
-                    // Each way to reach support on one line of its own when they wrap.
+                    // Each way to reach support on one line of its own when they wrap, set
+                    // apart by space, not a "·" left dangling at a line's end.
                     span.contact {
                         @if dial(&ctx.hotline).is_empty() {
                             (ctx.fill(T::WebHotline, &[&ctx.hotline]))
@@ -124,10 +125,10 @@ pub fn page(ctx: &Ctx, status: StatusCode, title: &str, body: Markup) -> Respons
                     }
                     @let (qq, phone) = &ctx.support;
                     @if !qq.trim().is_empty() {
-                        " · " span.contact { (ctx.fill(T::WebSupportQq, &[qq])) }
+                        span.contact { (ctx.fill(T::WebSupportQq, &[qq])) }
                     }
                     @if !dial(phone).is_empty() {
-                        " · " span.contact { (ctx.fill(T::WebSupportPhone, &[""])) a href=(format!("tel:{}", dial(phone))) { (phone) } }
+                        span.contact { (ctx.fill(T::WebSupportPhone, &[""])) a href=(format!("tel:{}", dial(phone))) { (phone) } }
                     }
                 }
             }

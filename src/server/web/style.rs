@@ -21,7 +21,7 @@ main a:not(.button){display:inline-block;min-height:44px;padding:.6rem 0}
 button.switch{min-height:44px;padding:0;border:0;background:none;color:#0b57d0;font-weight:normal;text-decoration:underline}
 .site{font-weight:bold;text-decoration:none;color:#1a1a1a}
 main{max-width:40rem;margin:0 auto;padding:1rem}
-footer{max-width:40rem;margin:0 auto;padding:1rem;color:#4a4a4a;border-top:1px solid #d0d0d0}
+footer{display:flex;flex-wrap:wrap;gap:0 1.5rem;max-width:40rem;margin:0 auto;padding:1rem;color:#4a4a4a;border-top:1px solid #d0d0d0}
 footer .contact{display:inline-block}footer .contact a{white-space:nowrap}
 h1{font-size:1.4rem;line-height:1.3}
 h2{font-size:1.15rem}
@@ -63,6 +63,7 @@ a[href^="tel:"]{white-space:nowrap}
 .orders{list-style:none;padding:0}
 .orders li{border:1px solid #d0d0d0;border-radius:.35rem;padding:.75rem;margin:.75rem 0}
 .status{display:inline-block;padding:0 .4rem;border:1px solid #4a4a4a;border-radius:.25rem}
+dd.status{justify-self:start}
 .timeline{padding-left:1.2rem}
 .terms{max-height:18rem;overflow:auto;border:1px solid #d0d0d0;padding:.5rem .75rem;white-space:pre-wrap}
 .qr{display:block;width:14rem;max-width:100%;height:auto;image-rendering:pixelated;border:8px solid #fff;outline:1px solid #d0d0d0}
