@@ -95,7 +95,11 @@ pub(crate) async fn check(page: &Session<'_>, axe: &str, name: &str) {
             serde_json::json!([]),
         )
         .await;
-    assert_eq!(stretched, serde_json::json!([]), "{name}: a stretched status badge");
+    assert_eq!(
+        stretched,
+        serde_json::json!([]),
+        "{name}: a stretched status badge"
+    );
     keep(&format!("{name}.png"), &page.screenshot().await);
 }
 

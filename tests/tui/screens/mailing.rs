@@ -163,6 +163,82 @@ fn numbers_scanned_while_one_is_on_its_way_go_in_turn() {
     assert!(screen.contains("本批已寄出 3 单"), "{screen}");
 }
 
+/// The numbers each ship request in `jobs` carried, with its order.
+fn ships(jobs: &[ca_counter::tui::net::Job]) -> Vec<(String, String)> {
+    sent::<mailing::Request>(jobs)
+        .into_iter()
+        .filter_map(|r| match r {
+            mailing::Request::Ship { order_no, body } => {
+                Some((order_no, body.tracking_no.unwrap_or_default()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// A scanner types the next parcel's number while an answer comes in: what it typed so
+/// far stays in the field and the number goes to its own parcel (the answer had replaced
+/// the field with the queued number, losing the keys typed, and every later parcel got
+/// its neighbour's number).
+#[test]
+fn an_answer_arriving_mid_number_loses_no_key_and_shifts_no_number() {
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    for number in ["EA123456785CN", "1234567890123"] {
+        typed(&mut app, number);
+        key(&mut app, KeyCode::Enter);
+    }
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000001".into(), "EA123456785CN".into())]
+    );
+    // The third parcel's number half typed when the first is answered.
+    typed(&mut app, "LX3141");
+    app.answer::<Mailing>(shipped("HN20261128000001", "ems", "EA123456785CN"));
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000002".into(), "1234567890123".into())]
+    );
+    typed(&mut app, "59268CN");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.take_jobs().is_empty(), "waits for the second's answer");
+    app.answer::<Mailing>(shipped("HN20261128000002", "ems", "1234567890123"));
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000003".into(), "LX314159268CN".into())]
+    );
+    // A number the platform did not answer stays with its parcel; the next one typed
+    // meanwhile is not lost either.
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "EA123456785CN");
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    typed(&mut app, "12345");
+    ca_counter::api::install_tls_provider();
+    let network = reqwest::Client::new()
+        .get("not an address")
+        .build()
+        .map(|_| ())
+        .expect_err("an invalid address is a reqwest error");
+    app.answer::<Mailing>(mailing::Answer::Shipped {
+        order_no: "HN20261128000001".into(),
+        result: Err(ca_counter::api::ClientError::Network(network)),
+    });
+    typed(&mut app, "67890123");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000001".into(), "EA123456785CN".into())],
+        "the first parcel's number goes again, for it"
+    );
+    app.answer::<Mailing>(shipped("HN20261128000001", "ems", "EA123456785CN"));
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000002".into(), "1234567890123".into())]
+    );
+}
+
 #[test]
 fn a_batch_stopped_early_counts_the_orders_not_scanned() {
     let mut app = mail_app(Lang::ZhCn);

@@ -46,8 +46,10 @@ pub struct Scan {
     pub error: Option<Text>,
     /// The number on its way to the platform.
     pub sending: Option<String>,
-    /// The last send was not answered (network): sent again once the platform is back.
-    pub resend: bool,
+    /// The number of the parcel that is up, sent and not answered (the link or the
+    /// platform was down): sent again once the platform is back, or with Enter. Kept
+    /// apart from the field, which may hold the next parcel's number being typed.
+    pub unsent: Option<String>,
     /// A number scanned for a parcel whose label had to be printed again, with that
     /// parcel's order: put back in the field once it is, to send with Enter (not scanned
     /// twice) — for that parcel only.
@@ -177,7 +179,7 @@ impl Mailing {
             sending: None,
             sending_since: None,
             held: None,
-            resend: false,
+            unsent: None,
             waiting: Vec::new(),
             done: Vec::new(),
             skipped: Vec::new(),
@@ -247,6 +249,7 @@ impl Mailing {
         if first >= scan.batch.len() {
             return;
         }
+        let was_up = scan.current().map(|i| i.order.order_no.to_string());
         let tail = scan.batch.split_off(first);
         let (kept, gone): (Vec<_>, Vec<_>) = tail
             .into_iter()
@@ -263,6 +266,11 @@ impl Mailing {
         // Its label printed again: the refusal to scan it goes, and the number scanned for
         // it comes back into the field, for Enter to send.
         let up = scan.current().map(|i| (i.order.order_no.to_string(), i.relabel));
+        // A number the platform did not answer was for the parcel that was up: if that
+        // one left, the number is not the next parcel's.
+        if up.as_ref().map(|(no, _)| no) != was_up.as_ref() {
+            scan.unsent = None;
+        }
         if scan.held.as_ref().is_some_and(|(order, _)| up.as_ref().map(|(no, _)| no) != Some(order)) {
             // The parcel it was kept for is no longer up (gone from the queue): neither
             // its number nor why it waited are the next one's.
@@ -304,6 +312,7 @@ impl Mailing {
             scan.error = None;
             // A number kept for the parcel skipped is not the next one's.
             scan.held = None;
+            scan.unsent = None;
             scan.input = Input::new("");
             if scan.finished() {
                 self.stop(lang);
@@ -311,27 +320,46 @@ impl Mailing {
         }
     }
 
+    /// Enter in the scan: the number in the field goes, or waits its turn behind the one
+    /// on its way; a number the platform did not answer goes again first.
     fn submit(&mut self, ctx: &mut Ctx<Request>) {
+        let Some(scan) = &mut self.scan else {
+            return;
+        };
+        let typed = scan.input.text();
+        // A scanner that reads nothing sends a bare Enter: nothing typed.
+        let typed = (!typed.trim().is_empty()).then_some(typed);
+        if let Some(typed) = &typed
+            && (scan.sending.is_some() || scan.unsent.is_some())
+        {
+            // The next parcel's: after the one that is up.
+            scan.waiting.push(typed.clone());
+            scan.input = Input::new("");
+        }
+        if scan.sending.is_some() {
+            return;
+        }
+        if let Some(number) = scan.unsent.take() {
+            scan.error = None;
+            self.send(ctx, number);
+            return;
+        }
+        if let Some(typed) = typed {
+            scan.input = Input::new("");
+            self.send(ctx, typed);
+        }
+    }
+
+    /// Sends `typed` as the number of the parcel that is up. Never touches the field: it
+    /// holds what is typed for the parcels after (a scanner does not wait for answers).
+    fn send(&mut self, ctx: &mut Ctx<Request>, typed: String) {
         let carrier = self.chosen_carrier().cloned();
         let Some(scan) = &mut self.scan else {
             return;
         };
-        if scan.sending.is_some() {
-            let typed = scan.input.text();
-            if !typed.trim().is_empty() {
-                scan.waiting.push(typed);
-                scan.input = Input::new("");
-            }
-            return;
-        }
         let (Some(item), Some(carrier)) = (scan.current().cloned(), carrier) else {
             return;
         };
-        let typed = scan.input.text();
-        // A scanner that reads nothing sends a bare Enter: nothing to do.
-        if typed.trim().is_empty() {
-            return;
-        }
         // Its label shows the address before a correction: not mailed until it is printed
         // again (a scanner's Enter would send it before anyone read the warning).
         // The first number scanned for it is kept; another one scanned meanwhile (the next
@@ -347,7 +375,6 @@ impl Mailing {
                     Text::from(T::MailRelabelFirst)
                 }
             });
-            scan.input = Input::new("");
             return;
         }
         let name = Self::carrier_name(&carrier, ctx.lang);
@@ -360,17 +387,13 @@ impl Mailing {
                     &[&Text::plain(typed.trim()), &Text::from(e)],
                     ctx.lang,
                 ));
-                scan.input = Input::new("");
                 return;
             }
         };
         if let Some((other, _)) = scan.done.iter().find(|(_, n)| *n == number) {
             scan.error = Some(Text::with(T::ErrTrackingNoUsed, [number.clone(), other.clone()]));
-            scan.input = Input::new("");
             return;
         }
-        // The field is free at once for the next parcel's number.
-        scan.input = Input::new("");
         scan.error = None;
         scan.sending = Some(number.clone());
         scan.sending_since = Some(ctx.now);
@@ -402,7 +425,6 @@ impl Mailing {
             return;
         };
         scan.sending_since = None;
-        scan.resend = false;
         match result {
             Ok(order) => {
                 let code = order.shipment.as_ref().map(|s| s.carrier.clone()).unwrap_or_default();
@@ -426,12 +448,10 @@ impl Mailing {
                     [order_no.to_owned().into(), name.into(), number.into(), sms],
                 )));
                 self.ticked.retain(|t| t != order_no);
-                // What was scanned meanwhile is for the next order.
-                let send_next = !scan.waiting.is_empty() && !scan.finished();
-                if send_next {
-                    let next = scan.waiting.remove(0);
-                    scan.input = Input::new(&next);
-                }
+                // What was scanned meanwhile is for the next order; what is being typed
+                // stays in the field.
+                let next = (!scan.waiting.is_empty() && !scan.finished())
+                    .then(|| scan.waiting.remove(0));
                 if scan.finished() {
                     let unused = std::mem::take(&mut scan.waiting);
                     self.stop(lang);
@@ -446,8 +466,8 @@ impl Mailing {
                             lang,
                         )));
                     }
-                } else if send_next {
-                    self.submit(ctx);
+                } else if let Some(next) = next {
+                    self.send(ctx, next);
                 }
             }
             Err(e) => {
@@ -460,10 +480,10 @@ impl Mailing {
                 // never put in this order's field.
                 if e.problem().is_none() {
                     // Not refused, not answered (the link or the platform is down): this
-                    // parcel's number stays in its field, and goes again by itself once the
-                    // platform is back (or with Enter).
-                    scan.input = Input::new(&number);
-                    scan.resend = true;
+                    // parcel's number is kept for it, shown in its field while nothing is
+                    // typed there, and goes again by itself once the platform is back (or
+                    // with Enter).
+                    scan.unsent = Some(number);
                 }
             }
         }
@@ -636,12 +656,11 @@ impl Component for Mailing {
             crate::tui::text::forget_offline(&mut self.notice);
             // The number the outage held up goes now, for the parcel it was scanned for.
             if let Some(scan) = &mut self.scan
-                && scan.resend
                 && scan.sending.is_none()
+                && let Some(number) = scan.unsent.take()
             {
-                scan.resend = false;
                 scan.error = None;
-                self.submit(ctx);
+                self.send(ctx, number);
             }
         }
         if matches!(event, Live::Language)

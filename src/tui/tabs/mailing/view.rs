@@ -11,6 +11,7 @@ use crate::domain::{Deadline, OrderStatus};
 use crate::i18n::T;
 use crate::tui::component::View;
 use crate::tui::widgets::table::{self, Column, Row};
+use crate::tui::widgets::input::Input;
 use crate::tui::widgets::{block, paint};
 
 /// Draws the tab.
@@ -311,7 +312,14 @@ fn draw_scan(scan: &Scan, frame: &mut Frame, area: Rect, view: &View) {
     } else {
         theme.input
     };
-    scan.input.render(frame, input_area, style, focus, view.glyphs().ellipsis);
+    // A number the platform did not answer shows in its parcel's field until another is
+    // typed there (the next parcel's, which waits behind it).
+    match &scan.unsent {
+        Some(number) if scan.input.is_blank() => {
+            Input::new(number).render(frame, input_area, style, focus, view.glyphs().ellipsis);
+        }
+        _ => scan.input.render(frame, input_area, style, focus, view.glyphs().ellipsis),
+    }
     let below = Rect::new(inner.x, y + 1, inner.width, inner.bottom().saturating_sub(y + 1));
     paint::wrapped(frame, below, vec![scan_message(scan, view)]);
 }
