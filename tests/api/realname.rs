@@ -17,6 +17,7 @@ on_both_databases!(
     one_id_number_under_two_names_is_flagged_to_clerk_and_reviewer,
     a_new_verification_says_where_it_stands,
     phone_forms_naming_another_site_are_refused,
+    a_verified_identity_is_never_replaced_by_a_second_check,
 );
 
 /// Plays the customer's phone: fills the form and posts it as a browser would.
@@ -540,5 +541,47 @@ async fn phone_forms_naming_another_site_are_refused(db: Db) {
     assert!(said.contains("没有真正扣款"), "{said}");
     let now = clerk.order(&order.order_no, false).await.expect("order");
     assert_ne!(now.status, ca_counter::domain::OrderStatus::PendingPayment);
+    app.finish().await;
+}
+
+/// A verified customer's name and ID number stand: a second code is refused (it had
+/// replaced them, and an order paid under the first no longer matched its applicant), and
+/// a code still open when the customer was verified (two instances racing) is void.
+async fn a_verified_identity_is_never_replaced_by_a_second_check(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let customer = app.customer("刘八").await;
+    app.verify_customer(&customer.id, "刘八", "430102198008034227")
+        .await;
+    match clerk.create_realname_session(&customer.id).await {
+        Err(e) => {
+            let problem = e.problem().expect("a problem");
+            assert_eq!(
+                (problem.status, problem.code.as_str()),
+                (409, "customer_verified"),
+                "{problem:?}"
+            );
+        }
+        Ok(session) => panic!("a second check opened: {session:?}"),
+    }
+    // A code opened past the route's check, answered with another ID number.
+    let clerk_id = clerk.me().await.expect("me").id;
+    let (stale, token) = app
+        .store()
+        .create_realname_session(&customer.id, "刘八", &clerk_id, 600_000)
+        .await
+        .expect("a session made directly");
+    let url = format!("{}/m/realname/{token}", app.base);
+    let page =
+        crate::common::customer::verify_on_phone(&app, &url, "刘八", "430102198706251341").await;
+    assert!(!page.contains("实名认证成功"), "{page}");
+    let identity = clerk
+        .customer_identity(&customer.id)
+        .await
+        .expect("identity");
+    assert_eq!(identity.id_number, "430102198008034227");
+    let seen = clerk.realname_session(&stale.id).await.expect("status");
+    assert_eq!(seen.status, RealnameStatus::Superseded);
+    assert_eq!(seen.verified_id_number, None);
     app.finish().await;
 }

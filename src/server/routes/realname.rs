@@ -19,6 +19,8 @@ use crate::server::store::now_ms;
 #[utoipa::path(post, operation_id = "create_realname_session", path = "/api/v1/realname-sessions", request_body = NewRealnameSession,
     responses(
         (status = 201, body = RealnameSession, headers(("Location" = String, description = "Where the verification stands"))),
+        (status = 409, body = Problem, content_type = "application/problem+json",
+            description = "`customer_verified`: the customer is verified already; the verified name and ID number stand"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
@@ -40,6 +42,17 @@ pub async fn create(
         .customer(&body.customer_id)
         .await?
         .ok_or_else(|| ApiError::field("customer_id", T::ProblemCustomerNotFound))?;
+    // A verified customer's name and ID number stand: a second check would replace them
+    // under the orders already made (an order paid and waiting for review would no longer
+    // match its applicant).
+    if customer.realname_verified_at.is_some() {
+        return Err(ApiError::Conflict {
+            code: "customer_verified",
+            detail: Msg::new(T::ProblemCustomerVerified),
+            status: None,
+            version: None,
+        });
+    }
     let valid_ms = state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
     let (row, token) = state
         .store

@@ -284,17 +284,35 @@ impl Store {
             tx.rollback().await?;
             return Ok(None);
         }
-        if let Some(check) = check {
-            insert_check(&mut tx, session, check, now).await?;
-        }
         if let (Some(name), Some(id_number)) = (name, id_number) {
-            sqlx::query("UPDATE customers SET name = $1, id_number = $2, realname_verified_at = $3 WHERE id = $4")
-                .bind(name)
-                .bind(id_number)
-                .bind(now)
-                .bind(&session.customer_id)
+            // Never over a verified identity: a session opened before the customer was
+            // verified another way is void, and the verified name and number stand.
+            let written = sqlx::query(
+                "UPDATE customers SET name = $1, id_number = $2, realname_verified_at = $3 \
+                 WHERE id = $4 AND realname_verified_at IS NULL",
+            )
+            .bind(name)
+            .bind(id_number)
+            .bind(now)
+            .bind(&session.customer_id)
+            .execute(&mut *tx)
+            .await?;
+            if written.rows_affected() == 0 {
+                sqlx::query(
+                    "UPDATE realname_sessions SET status = 'superseded', verified_name = NULL, \
+                     verified_id_number = NULL WHERE id = $1",
+                )
+                .bind(&session.id)
                 .execute(&mut *tx)
                 .await?;
+                let event = NewEvent::realname(&session.id, RealnameStatus::Superseded, attempts);
+                let event_id = insert_event(&mut tx, self.backend, event).await?;
+                self.commit_with_event(tx, event_id).await?;
+                return Ok(None);
+            }
+        }
+        if let Some(check) = check {
+            insert_check(&mut tx, session, check, now).await?;
         }
         let event_id = insert_event(
             &mut tx,
