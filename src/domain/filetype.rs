@@ -73,6 +73,9 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
     let kind = sniff(data).ok_or(FileProblem::NotAScan)?;
     match kind {
         FileType::Pdf => {
+            if !pdf_within_bounds(data) {
+                return Err(FileProblem::Unreadable(kind));
+            }
             let pdf =
                 hayro_syntax::Pdf::new(data.to_vec()).map_err(|_| FileProblem::Unreadable(kind))?;
             let pages = pdf.pages().len();
@@ -267,9 +270,186 @@ pub fn pdf_pages(data: &[u8]) -> Option<usize> {
     if sniff(data)? != FileType::Pdf {
         return None;
     }
+    if !pdf_within_bounds(data) {
+        return None;
+    }
     let pdf = hayro_syntax::Pdf::new(data.to_vec()).ok()?;
     let pages = pdf.pages().len();
     (pages > 0).then_some(pages)
+}
+
+/// The most a PDF's streams other than its pictures may inflate to, all together: the
+/// parser unpacks its object and cross-reference streams whole, in memory, and a scan's
+/// come to a few hundred kilobytes. A 0.5 MB file that unpacks to 500 MB (a "PDF bomb")
+/// had taken half a minute and half a gigabyte per upload.
+pub const MAX_PDF_INFLATED: u64 = 32 << 20;
+
+/// Whether reading `pdf`'s structure stays within [`MAX_PDF_INFLATED`], judged before the
+/// parser unpacks anything. Every `stream` in the file is looked at, whatever object it
+/// belongs to: all but pictures are inflated as they would be (zlib, then raw deflate, as
+/// the parser tries them), counting the bytes and keeping none. Refused outright, as no
+/// scanner writes them: encryption (its streams cannot be measured), a stream whose
+/// filters or type are given by reference, and the old text and LZW encodings that would
+/// hide a compressed stream from the count.
+fn pdf_within_bounds(pdf: &[u8]) -> bool {
+    if contains(pdf, b"/Encrypt") {
+        return false;
+    }
+    let mut budget = MAX_PDF_INFLATED;
+    let mut from = 0;
+    while let Some(at) = find(&pdf[from..], b"stream").map(|i| from + i) {
+        from = at + 6;
+        // `endstream`, or a word that merely ends so.
+        if at >= 3 && &pdf[at - 3..at] == b"end" {
+            continue;
+        }
+        let data = match pdf.get(from..) {
+            Some([b'\r', b'\n', rest @ ..]) | Some([b'\n', rest @ ..]) => rest,
+            _ => continue,
+        };
+        if let Some((start, dict)) = stream_dict(&pdf[..at]) {
+            let dict = dict.as_slice();
+            let referenced = |key: &[u8]| {
+                find(dict, key).is_some_and(|i| {
+                    dict[i + key.len()..]
+                        .iter()
+                        .find(|c| !c.is_ascii_whitespace())
+                        .is_some_and(u8::is_ascii_digit)
+                })
+            };
+            if referenced(b"/Filter") || referenced(b"/Type") {
+                return false;
+            }
+            const HIDING: [&[u8]; 7] = [
+                b"/ASCIIHexDecode",
+                b"/ASCII85Decode",
+                b"/LZWDecode",
+                b"/RunLengthDecode",
+                b"/AHx",
+                b"/A85",
+                b"/LZW",
+            ];
+            // A picture is taken for one only when its dictionary could not be misread:
+            // no string or comment in it (where a `<<` would mislead the search for its
+            // start), and right after its object's `N G obj`.
+            let picture = contains(dict, b"/Image")
+                && !contains(dict, b"/ObjStm")
+                && !contains(dict, b"/XRef")
+                && !dict.iter().any(|c| matches!(c, b'(' | b')' | b'%'))
+                && after_object_header(&pdf[..start]);
+            if picture {
+                continue;
+            }
+            if HIDING.iter().any(|f| contains(dict, f)) {
+                return false;
+            }
+        }
+        let inflated = inflated_size(data, true, budget).max(inflated_size(data, false, budget));
+        match budget.checked_sub(inflated) {
+            Some(left) if inflated < budget => budget = left,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The dictionary written just before a `stream` keyword that starts at the end of
+/// `before`: where it starts, and its text with names' `#xx` escapes decoded (`/Obj#53tm`
+/// is `/ObjStm`); `None` when there is none to find within 64 KB.
+fn stream_dict(before: &[u8]) -> Option<(usize, Vec<u8>)> {
+    let end = before.iter().rposition(|c| !c.is_ascii_whitespace())?;
+    if end < 1 || &before[end - 1..=end] != b">>" {
+        return None;
+    }
+    let floor = end.saturating_sub(64 << 10);
+    let mut depth = 0usize;
+    let mut i = end + 1;
+    while i >= floor + 2 {
+        match &before[i - 2..i] {
+            b">>" => {
+                depth += 1;
+                i -= 2;
+            }
+            b"<<" => {
+                depth -= 1;
+                i -= 2;
+                if depth == 0 {
+                    return Some((i, unescape_names(&before[i..=end])));
+                }
+            }
+            _ => i -= 1,
+        }
+    }
+    None
+}
+
+/// Whether `before` (what precedes a dictionary) ends with an object header (`12 0 obj`).
+fn after_object_header(before: &[u8]) -> bool {
+    let Some(head) = before.trim_ascii_end().strip_suffix(b"obj") else {
+        return false;
+    };
+    let mut words = head
+        .trim_ascii_end()
+        .rsplitn(3, |c| c.is_ascii_whitespace());
+    let generation = words.next().unwrap_or_default();
+    let number = words.next().unwrap_or_default();
+    !generation.is_empty()
+        && !number.is_empty()
+        && generation.iter().all(u8::is_ascii_digit)
+        && number.iter().all(u8::is_ascii_digit)
+}
+
+/// `text` with every `#xx` (two hex digits) replaced by its byte.
+fn unescape_names(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if text[i] == b'#'
+            && let (Some(hi), Some(lo)) = (
+                text.get(i + 1).copied().and_then(hex),
+                text.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(text[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// How many bytes `data` inflates to (a zlib stream, or raw deflate), counted up to a
+/// little past `cap` and kept nowhere. A deflate stream ends by itself, so the rest of the
+/// file after it does not matter; a stream broken part-way counts what came before.
+fn inflated_size(data: &[u8], zlib: bool, cap: u64) -> u64 {
+    use flate2::{Decompress, FlushDecompress, Status};
+    let mut inflater = Decompress::new(zlib);
+    let mut out = vec![0u8; 64 << 10];
+    let mut input = data;
+    loop {
+        let (read, written) = (inflater.total_in(), inflater.total_out());
+        let status = inflater.decompress(input, &mut out, FlushDecompress::None);
+        let consumed = usize::try_from(inflater.total_in() - read).unwrap_or(usize::MAX);
+        input = input.get(consumed..).unwrap_or_default();
+        match status {
+            Ok(Status::StreamEnd) | Err(_) => break,
+            Ok(_) if inflater.total_out() == written && consumed == 0 => break,
+            Ok(_) if inflater.total_out() > cap => break,
+            Ok(_) => {}
+        }
+    }
+    inflater.total_out()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    find(haystack, needle).is_some()
 }
 
 #[cfg(test)]
@@ -464,6 +644,77 @@ mod tests {
             &["<< /Type /Thread /I << /Title (Chapter 1) >> >>"],
         );
         assert_eq!(inspect(&with_threads).map(|i| i.pages), Ok(Some(2)));
+    }
+
+    fn deflated(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(data).unwrap_or_else(|e| panic!("{e}"));
+        encoder.finish().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A two-page PDF with one more object: `dict` and its stream `data`.
+    fn pdf_with_stream(dict: &str, data: &[u8]) -> Vec<u8> {
+        let pdf = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &["@@"]);
+        let at = pdf
+            .windows(2)
+            .position(|w| w == b"@@")
+            .unwrap_or_else(|| panic!("placeholder"));
+        let mut out = pdf[..at].to_vec();
+        out.extend(format!("{dict}\nstream\n").bytes());
+        out.extend_from_slice(data);
+        out.extend(b"\nendstream");
+        out.extend_from_slice(&pdf[at + 2..]);
+        out
+    }
+
+    /// A small file whose object stream unpacks to more than the parser may take in memory
+    /// is refused before it is parsed, however its dictionary hides what it is; a picture
+    /// that unpacks as much is a picture, never unpacked, and passes.
+    #[test]
+    fn a_pdf_that_unpacks_to_too_much_is_refused_unparsed() {
+        let zeros = vec![0u8; (MAX_PDF_INFLATED + (1 << 20)) as usize];
+        let bomb = deflated(&zeros);
+        assert!(bomb.len() < 200 << 10, "{} bytes", bomb.len());
+        for dict in [
+            "<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>",
+            // Names escaped, a picture's words, and a string that would mislead a search
+            // for the dictionary's start.
+            "<< /Type /Obj#53tm /N 1 /First 4 /Note (<<) /Subtype /Image /Filter /Fl#61teDecode >>",
+            // Its type given by reference.
+            "<< /Type 9 0 R /Subtype /Image /Filter /FlateDecode >>",
+        ] {
+            let pdf = pdf_with_stream(dict, &bomb);
+            let started = std::time::Instant::now();
+            assert_eq!(
+                inspect(&pdf),
+                Err(FileProblem::Unreadable(FileType::Pdf)),
+                "{dict}"
+            );
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            assert_eq!(pdf_pages(&pdf), None);
+        }
+        // A compressed stream behind a text encoding cannot be measured: refused.
+        let hex: String = deflated(b"1 0 ")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let pdf = pdf_with_stream(
+            "<< /Type /ObjStm /N 1 /First 4 /Filter [/ASCIIHexDecode /FlateDecode] >>",
+            hex.as_bytes(),
+        );
+        assert!(!pdf_within_bounds(&pdf));
+        // A picture of as many bytes: not unpacked by anyone here, taken.
+        let picture = pdf_with_stream(
+            "<< /Type /XObject /Subtype /Image /Width 4000 /Height 3000 /ColorSpace /DeviceRGB \
+             /BitsPerComponent 8 /DecodeParms << /Predictor 15 /Columns 4000 >> /Filter /FlateDecode >>",
+            &bomb,
+        );
+        assert!(pdf_within_bounds(&picture));
+        // Small compressed streams of a scan's own: taken.
+        let small = pdf_with_stream("<< /Filter /FlateDecode >>", &deflated(&[b'q'; 4096]));
+        assert!(pdf_within_bounds(&small));
+        assert_eq!(pdf_pages(&small), Some(2));
     }
 
     #[test]
