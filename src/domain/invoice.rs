@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Email, IdNumber, InvalidValue, RequiredText, Uscc, text::normalize_width};
+use super::{Email, IdNumber, InvalidValue, Uscc, text::normalize_width};
 use crate::i18n::{Msg, T};
 
 /// Who the invoice is made out to (发票抬头类型).
@@ -192,7 +192,9 @@ pub fn validate(
     }
     let buyer_name = report.check(
         "buyer_name",
-        RequiredText::<100>::parse(&input.buyer_name).map(RequiredText::into_inner),
+        // Printed on a tax invoice as the buyer's registered name: without what a paste
+        // carries unseen inside it (`湘潭\u{200B}示例…` was printed as `湘潭[U+200B]示例…`).
+        crate::domain::text::organisation_name::<100>(&input.buyer_name),
     );
     let tax_number = match tax_number(buyer_kind, &input.tax_number) {
         Ok((value, warning)) => {
@@ -296,7 +298,7 @@ fn optional(
 pub const INVOICE_LINE_MAX: usize = 100;
 
 fn text(input: &str) -> Result<String, InvalidValue> {
-    RequiredText::<INVOICE_LINE_MAX>::parse(input).map(RequiredText::into_inner)
+    crate::domain::text::printed_line::<INVOICE_LINE_MAX>(input)
 }
 
 /// A landline or mobile number: `0731-85172903`, `(0731) 8517 2903`, `+86 138…`.
@@ -435,6 +437,31 @@ mod tests {
 
     fn fields(input: &InvoiceRequestInput) -> Vec<&'static str> {
         errors(input).into_iter().map(|(field, _)| field).collect()
+    }
+
+    /// What a paste carries unseen inside a buyer's name, address or bank is not printed
+    /// on the invoice; spaces inside a Chinese name fold as the order's organisation's do.
+    #[test]
+    fn a_buyer_name_pasted_with_invisible_characters_is_printed_as_it_shows() {
+        let mut input = person_normal();
+        input.buyer_name = "湘潭\u{200B}示例科技有限公司".into();
+        let Ok((request, _)) = validate(&input) else {
+            panic!("refused");
+        };
+        assert_eq!(request.buyer_name, "湘潭示例科技有限公司");
+        let mut input = company_special();
+        input.buyer_name = "湖南某某　科技有限公司".into();
+        input.bank = "中国银行\u{2060}长沙麓谷支行".into();
+        input.address = "长沙市岳麓区\u{FEFF}麓谷大道 1 号".into();
+        let Ok((request, _)) = validate(&input) else {
+            panic!("refused");
+        };
+        assert_eq!(request.buyer_name, "湖南某某科技有限公司");
+        assert_eq!(request.bank.as_deref(), Some("中国银行长沙麓谷支行"));
+        assert_eq!(
+            request.address.as_deref(),
+            Some("长沙市岳麓区麓谷大道 1 号")
+        );
     }
 
     #[test]
