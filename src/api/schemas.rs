@@ -34,7 +34,8 @@ pub fn name() -> Object {
         50,
         "A person's name: letters of any script, with spaces and · - . ' only — no digits, \
          symbols, emoji or invisible characters (422 names the field; a space between two \
-         Chinese characters is dropped)",
+         Chinese characters is dropped, and a keyboard's dot between a name's parts — `•`, \
+         `・` — is kept as the ID card's `·`)",
     )
     .build()
 }

@@ -252,7 +252,8 @@ fn is_han(c: char) -> bool {
 /// Spaces are folded: runs become one, and a space between two Chinese characters goes
 /// (`张 三` → `张三`; `Li Na` stays).
 pub fn person_name(input: &str) -> Result<String, InvalidValue> {
-    let text = RequiredText::<PERSON_NAME_MAX>::parse(&normalize_width(input))?.into_inner();
+    let text =
+        RequiredText::<PERSON_NAME_MAX>::parse(&name_dots(&normalize_width(input)))?.into_inner();
     if !text.chars().all(|c| is_name_char(c) || c.is_whitespace()) {
         return Err(T::ErrPersonName.into());
     }
@@ -261,6 +262,18 @@ pub fn person_name(input: &str) -> Result<String, InvalidValue> {
         return Err(T::ErrPersonName.into());
     }
     Ok(name)
+}
+
+/// The dots a phone keyboard offers between the parts of a name (`•`, `・`, `‧`, `∙`, `⋅`)
+/// written as the ID card writes them, `·` (U+00B7): `阿卜杜•热合曼` is the same person as
+/// `阿卜杜·热合曼`, and must read and be found as one.
+fn name_dots(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '•' | '・' | '‧' | '∙' | '⋅' | '･' => '·',
+            c => c,
+        })
+        .collect()
 }
 
 /// Spaces of a name folded: any run of spaces (ideographic ones too) becomes one, and a
@@ -385,6 +398,10 @@ mod tests {
             (" 张 三 ", "张三"),
             ("欧阳  娜娜", "欧阳娜娜"),
             ("阿卜杜拉·买买提", "阿卜杜拉·买买提"),
+            // A keyboard's dots are the ID card's.
+            ("阿卜杜•热合曼", "阿卜杜·热合曼"),
+            ("阿卜杜・热合曼", "阿卜杜·热合曼"),
+            ("阿卜杜‧热合曼", "阿卜杜·热合曼"),
             ("Li  Na", "Li Na"),
             ("O'Brien-Smith Jr.", "O'Brien-Smith Jr."),
             ("张 Li", "张 Li"),
