@@ -516,6 +516,22 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{history:?}"
     );
     let version = hidden(&page.html, "version");
+    // A file whose name carries a control character (its part's headers do not read):
+    // said so, not "choose a file", and the order stays returned.
+    let odd = browser
+        .upload_named(
+            &format!("/orders/{no}/correction"),
+            &version,
+            &scan_png(124, 175),
+            "image/png",
+            b"a\x1b[31mb.png",
+        )
+        .await;
+    assert!(
+        odd.html.contains("文件名里有特殊字符") && !odd.html.contains("请选择要上传的文件"),
+        "{}",
+        odd.html
+    );
     // Another order's form, photographed: refused on the phone, both numbers named, and
     // the order stays returned.
     let theirs = app.submit("郑十").await;

@@ -205,6 +205,42 @@ impl Browser {
         }
     }
 
+    /// An upload whose part names its file `name` as raw bytes, as a browser sends it (a
+    /// client library would escape what a file manager lets through).
+    pub async fn upload_named(
+        &mut self,
+        path: &str,
+        version: &str,
+        data: &[u8],
+        mime: &str,
+        name: &[u8],
+    ) -> Answer {
+        let boundary = "----raw-upload-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n{version}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"scan\"; filename=\""
+        )
+        .into_bytes();
+        body.extend_from_slice(name);
+        body.extend(format!("\"\r\nContent-Type: {mime}\r\n\r\n").bytes());
+        body.extend_from_slice(data);
+        body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+        let response = self
+            .http
+            .post(format!("{}{path}?form_token={}", self.base, self.token()))
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("upload");
+        let answer = self.read(response).await;
+        self.refusal_shown(answer).await
+    }
+
     pub async fn upload(&mut self, path: &str, version: &str, data: Vec<u8>, mime: &str) -> Answer {
         let part = reqwest::multipart::Part::bytes(data)
             .file_name("photo")

@@ -877,7 +877,14 @@ pub async fn read_upload(
     let limit = state.config.max_upload_bytes;
     let mut version = None;
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(mut field)) = multipart.next_field().await {
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // A part whose headers do not read — a file name with a control character in
+            // it, as some file managers let through — is not "no file chosen".
+            Err(_) => return Err(T::WebUploadMalformed.get(lang).to_owned()),
+        };
         match field.name() {
             Some("version") => version = field.text().await.ok().and_then(|v| v.parse().ok()),
             Some("scan") => {
