@@ -371,6 +371,7 @@ web_texts! { messaging_texts;
     ErrDuplicateKey => "出现了两次，只能给一次", "appears twice: give it once";
     ErrPersonName => "姓名只能是文字，可含空格和 ·-.'，不能有数字、符号、表情或看不见的字符", "a name holds letters, with spaces and · - . ' only: no digits, symbols, emoji or invisible characters";
     InvoiceDeclineChanged => "没有标记为不开票：{0}。请按 d 重新查看这一单（客户可能刚申请了开票）", "not marked as no invoice: {0}. Press d to look at the order again (the customer may have just asked for one)";
+    ErrPaymentCursor => "不是这份付款列表中的编号：请从列表开头重新读取", "not the id of a payment on this list: read the list again from its start";
     ErrActivePdf => "这个 PDF 会在打开时执行操作（脚本、启动程序或内嵌文件），不能作为扫描件：请上传扫描或拍照得到的图片或 PDF", "this PDF does things when opened (scripts, launching programs, files inside): it cannot be taken as a scan — upload an image or a PDF from a scanner or camera";
     ErrPostalNowhere => "邮政编码 {0} 不存在（内地的邮政编码没有这样开头的）：请核对", "postal code {0} does not exist (no mainland code starts so): check it";
     ErrPostalProvince => "邮政编码 {0} 属于{1}，与所填省份（{2}）不符：请核对省份和邮政编码", "postal code {0} is in {1}, not in the province given ({2}): check both";

@@ -348,7 +348,7 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
     ),
     (
         "not_for_mailing",
-        409,
+        403,
         "the mailroom revealing an order it does not ship",
     ),
     (

@@ -509,7 +509,10 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
             )
             .await,
     );
-    assert_eq!(refused.status, 409);
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (409, "invoice_issued")
+    );
     let mail = app.client(&app.admin).mail_messages().await.expect("mail");
     assert_eq!(mail.len(), 1, "one invoice, one e-mail");
     // Invoice numbers are never typed in through the generic action.

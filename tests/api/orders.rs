@@ -252,6 +252,8 @@ async fn a_missing_idempotency_key_is_a_clear_error(db: Db) {
         non_ascii,
         // Not the documented `^[!-~]{1,200}$`.
         reqwest::header::HeaderValue::from_static("a b"),
+        // There, and empty.
+        reqwest::header::HeaderValue::from_static(""),
     ] {
         let response = app
             .http

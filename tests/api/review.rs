@@ -821,7 +821,13 @@ async fn an_order_is_approved_only_with_its_applicant_verified_and_its_form_sign
         (OrderStatus::PendingReview, current.version)
     );
 
-    // Verified as the applicant: nothing missing, approved.
+    // Verified as the applicant: nothing missing, approved. (A verified identity is never
+    // replaced through the platform; the test makes the customer unverified again.)
+    sqlx::query("UPDATE customers SET realname_verified_at = NULL WHERE id = $1")
+        .bind(&order.customer_id)
+        .execute(app.store().pool())
+        .await
+        .expect("unverify");
     app.verify_customer(&order.customer_id, "张三", "11010519491231002X")
         .await;
     assert_eq!(

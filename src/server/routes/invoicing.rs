@@ -11,7 +11,7 @@ use crate::api::{
     IssueInvoice, MailMessage, Order, Problem,
 };
 use crate::domain::{Action, InvoiceRequest, InvoiceRequestInput, OrderStatus, Permission};
-use crate::i18n::T;
+use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{Caller, JsonBody, parse_json};
@@ -158,7 +158,8 @@ async fn not_waiting(state: &AppState, order_no: &str) -> Result<ApiError, ApiEr
     request_body = IssueInvoice,
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"6\"`"))),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json",
+            description = "`invoice_issued` (the order is invoiced already, for another buyer than this request's: the same request again answers the order), `invalid_transition` or `version_conflict`"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 428, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -193,6 +194,13 @@ pub async fn issue(
         if same {
             return Ok(with_etag(full_order(&state, &row, &caller, false).await?));
         }
+        // Another buyer for an order invoiced already: not a second invoice.
+        return Err(ApiError::Conflict {
+            code: "invoice_issued",
+            detail: Msg::with(T::ProblemInvoiceIssued, [row.order_no.as_str()]),
+            status: row.status().ok(),
+            version: Some(row.version),
+        });
     }
     // "Not now" before "fix these fields".
     let status = row.status()?;

@@ -166,14 +166,16 @@ pub async fn create(
         .get("idempotency-key")
         .map(|v| v.to_str().map(str::trim))
     {
-        None | Some(Ok("")) => {
+        None => {
             return Err(ApiError::BadRequest {
                 code: "idempotency_key_missing",
                 detail: Msg::new(T::ProblemIdempotencyMissing),
             });
         }
         // A key is visible ASCII, without spaces (`^[!-~]{1,200}$`), as documented.
-        Some(Ok(key)) if key.len() <= 200 && key.bytes().all(|b| b.is_ascii_graphic()) => {
+        Some(Ok(key))
+            if !key.is_empty() && key.len() <= 200 && key.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
             key.to_owned()
         }
         Some(_) => {

@@ -329,7 +329,11 @@ pub struct PaymentQuery {
 /// read, not a feed: a payment opened earlier and paid later joins `paid` behind a cursor
 /// already passed — reconcile by reading the list from its start (a payment confirmed is an
 /// order's `pay` event on `GET /api/v1/events`).
-#[utoipa::path(get, operation_id = "list_payments", path = "/api/v1/payments", params(PaymentQuery), responses((status = 200, body = [Payment])))]
+#[utoipa::path(get, operation_id = "list_payments", path = "/api/v1/payments", params(PaymentQuery), responses(
+    (status = 200, body = [Payment]),
+    (status = 422, body = Problem, content_type = "application/problem+json",
+        description = "A bad `status` or `limit`, or an `after` that names no payment"),
+))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -358,6 +362,17 @@ pub async fn list(
         .as_deref()
         .map(str::trim)
         .filter(|a| !a.is_empty());
+    // A cursor that names no payment is said, not answered with an empty page a client
+    // would take for the end of the list.
+    if let Some(after) = after {
+        let shaped = after.len() <= 64
+            && after
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !shaped || !state.store.payment_exists(after).await? {
+            return Err(ApiError::field("after", T::ErrPaymentCursor));
+        }
+    }
     let rows = state.store.payments_in(&query.status, after, limit).await?;
     Ok(Json(
         rows.into_iter().map(|row| wire(&state, row)).collect(),

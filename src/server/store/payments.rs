@@ -198,6 +198,17 @@ impl Store {
             .await?)
     }
 
+    /// Whether a payment with this id exists (a page's cursor names one).
+    pub async fn payment_exists(&self, id: &str) -> StoreResult<bool> {
+        Ok(
+            sqlx::query_scalar::<_, i32>("SELECT 1 FROM payments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .is_some(),
+        )
+    }
+
     /// Payments in `status`, oldest first.
     pub async fn payments_in(
         &self,
