@@ -133,7 +133,10 @@ impl Role {
             ),
             Role::Mailroom => matches!(
                 permission,
-                P::ViewOrders | P::AddNotes | P::RevealContact | P::Act(Action::Ship)
+                P::ViewOrders
+                    | P::AddNotes
+                    | P::RevealContact
+                    | P::Act(Action::Ship | Action::ReturnParcel)
             ),
             Role::Finance => matches!(
                 permission,

@@ -142,6 +142,9 @@ pub enum Action {
     DeclineInvoice,
     /// The order was abandoned before payment.
     Cancel,
+    /// The courier brought the parcel back (address unknown, refused): the order goes back
+    /// to be mailed again, its shipment cleared, the address open to correction.
+    ReturnParcel,
 }
 
 /// What an action asks of the person doing it, beyond the order's version.
@@ -169,7 +172,7 @@ pub enum ActionNeeds {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::Pay,
         Action::ChooseBankTransfer,
         Action::ChooseOnlinePayment,
@@ -181,6 +184,7 @@ impl Action {
         Action::IssueInvoice,
         Action::DeclineInvoice,
         Action::Cancel,
+        Action::ReturnParcel,
     ];
 
     /// The stable wire name, e.g. `choose_bank_transfer`.
@@ -197,6 +201,7 @@ impl Action {
             Action::IssueInvoice => "issue_invoice",
             Action::DeclineInvoice => "decline_invoice",
             Action::Cancel => "cancel",
+            Action::ReturnParcel => "return_parcel",
         }
     }
 
@@ -224,6 +229,7 @@ impl Action {
             Action::IssueInvoice => T::ActionIssueInvoice,
             Action::DeclineInvoice => T::ActionDeclineInvoice,
             Action::Cancel => T::ActionCancel,
+            Action::ReturnParcel => T::ActionReturnParcel,
         }
     }
 
@@ -240,7 +246,7 @@ impl Action {
             Action::Ship => ActionNeeds::Shipment,
             Action::IssueInvoice => ActionNeeds::Invoice,
             Action::DeclineInvoice => ActionNeeds::OptionalNote,
-            Action::Cancel => ActionNeeds::Reason,
+            Action::Cancel | Action::ReturnParcel => ActionNeeds::Reason,
         }
     }
 
@@ -323,6 +329,11 @@ pub const TRANSITIONS: &[(Action, OrderStatus, OrderStatus)] = &[
         Action::DeclineInvoice,
         OrderStatus::PendingInvoice,
         OrderStatus::Completed,
+    ),
+    (
+        Action::ReturnParcel,
+        OrderStatus::PendingInvoice,
+        OrderStatus::PendingShipment,
     ),
     (
         Action::Cancel,

@@ -302,6 +302,7 @@ pub fn action_key(action: crate::domain::Action) -> char {
         Action::IssueInvoice => 'i',
         Action::DeclineInvoice => 'd',
         Action::Cancel => 'c',
+        Action::ReturnParcel => 'B',
     }
 }
 

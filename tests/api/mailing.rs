@@ -22,6 +22,7 @@ on_both_databases!(
     issuing_and_declining_at_once_and_one_number_twice_get_one_outcome,
     an_address_corrected_after_its_label_is_marked_until_printed_again,
     a_callers_note_reaches_the_mailroom_with_the_parcel,
+    a_parcel_the_courier_brings_back_is_mailed_again,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -1120,5 +1121,100 @@ async fn a_callers_note_reaches_the_mailroom_with_the_parcel(db: Db) {
         Some("客户再次来电：寄到公司前台，收件人不变")
     );
     assert_eq!(note_of(plain.order_no.as_str()), plain.note);
+    app.finish().await;
+}
+
+/// The courier brings a parcel back (address unknown): the mailroom says so with a reason,
+/// and the order is to be mailed again — out of finance's list, its invoice link dead, its
+/// address open to correction — then goes with a new number.
+async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let link = invoice_link(&app, &order.order_no).await;
+    let mailroom = app.client(&app.mailroom);
+    assert!(
+        order.allowed_actions.contains(&Action::ReturnParcel) || {
+            let seen = mailroom.order(&order.order_no, false).await.expect("order");
+            seen.allowed_actions.contains(&Action::ReturnParcel)
+        }
+    );
+    // Not without a reason; not by finance.
+    let bare = ActionRequest {
+        version: Some(order.version),
+        ..Default::default()
+    };
+    let refused = problem(
+        mailroom
+            .act(&order.order_no, Action::ReturnParcel, &bare)
+            .await,
+    );
+    assert_eq!(fields(&refused), ["reason"]);
+    let why = ActionRequest {
+        version: Some(order.version),
+        reason: Some("地址不详，无法投递".into()),
+        ..Default::default()
+    };
+    let refused = problem(
+        app.client(&app.finance)
+            .act(&order.order_no, Action::ReturnParcel, &why)
+            .await,
+    );
+    assert_eq!(refused.status, 403);
+    let back = mailroom
+        .act(&order.order_no, Action::ReturnParcel, &why)
+        .await
+        .expect("returned");
+    assert_eq!(back.status, OrderStatus::PendingShipment);
+    assert!(back.shipment.is_none(), "{:?}", back.shipment);
+    let history = mailroom.history(&order.order_no).await.expect("history");
+    let entry = history
+        .iter()
+        .find(|h| h.action == "return_parcel")
+        .expect("a history row");
+    assert_eq!(
+        entry.reason.as_deref(),
+        Some("地址不详，无法投递 (ems EA123456785CN)")
+    );
+    // Out of finance's list, in the mailroom's; the SMS's invoice link no longer works.
+    let invoicing = app
+        .client(&app.finance)
+        .invoicing_queue()
+        .await
+        .expect("invoicing");
+    assert!(
+        !invoicing
+            .items
+            .iter()
+            .any(|i| i.order.order_no == order.order_no)
+    );
+    let queue = mailroom.mailing_queue().await.expect("queue");
+    assert!(
+        queue
+            .items
+            .iter()
+            .any(|i| i.order.order_no == order.order_no)
+    );
+    let dead = app.http.get(&link).send().await.expect("page");
+    assert_eq!(dead.status(), 404);
+    // The address can be corrected again; then mailed with a new number.
+    let seen = app
+        .client(&app.clerk)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert!(!seen.editable.is_empty(), "{:?}", seen.editable);
+    let again = mailroom
+        .act(
+            &order.order_no,
+            Action::Ship,
+            &ship(&back, "ems", "1234567890123"),
+        )
+        .await
+        .expect("mailed again");
+    assert_eq!(again.status, OrderStatus::PendingInvoice);
+    assert_eq!(
+        again.shipment.as_ref().map(|s| s.tracking_no.as_str()),
+        Some("1234567890123")
+    );
     app.finish().await;
 }

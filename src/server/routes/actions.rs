@@ -323,6 +323,34 @@ async fn details(
             }
             (reason, vec![])
         }
+        // The courier brought it back: said why, and mailed again from the start — its
+        // shipment and the link to ask for an invoice go (a parcel not received is not
+        // invoiced), the address is open to correction, a new number comes with it.
+        Action::ReturnParcel => {
+            if reason.is_none() && is_blank(request.reason.as_deref()) {
+                errors.add("reason", T::ErrReasonRequired);
+            }
+            let shipped = match (&order.carrier, &order.tracking_no) {
+                (Some(carrier), Some(number)) => format!("{carrier} {number}"),
+                _ => String::new(),
+            };
+            let reason = reason.map(|r| {
+                if shipped.is_empty() {
+                    r
+                } else {
+                    format!("{r} ({shipped})")
+                }
+            });
+            (
+                reason,
+                vec![
+                    SetColumn::Text("carrier", None),
+                    SetColumn::Text("tracking_no", None),
+                    SetColumn::Int("shipped_at", None),
+                    SetColumn::Text("invoice_token", None),
+                ],
+            )
+        }
         Action::Reject => {
             let mut reasons = Vec::new();
             for (i, text) in request.reasons.iter().enumerate() {
