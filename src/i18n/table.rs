@@ -52,7 +52,7 @@ web_texts! { messaging_texts;
     ActionIssueInvoice => "开具发票", "issue invoice";
     ActionDeclineInvoice => "不开发票", "no invoice wanted";
     ActionCancel => "取消订单", "cancel order";
-    ActionReturnParcel => "包裹退回", "parcel returned";
+    ActionReturnParcel => "登记退件", "record a returned parcel";
     ActionNote => "备注", "note";
     ActionAttach => "上传附件", "attachment uploaded";
     ActionPrint => "打印", "printed";

@@ -1173,7 +1173,7 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
         .expect("a history row");
     assert_eq!(
         entry.reason.as_deref(),
-        Some("地址不详，无法投递 (ems EA123456785CN)")
+        Some("地址不详，无法投递 (EMS EA123456785CN)")
     );
     // Out of finance's list, in the mailroom's; the SMS's invoice link no longer works.
     let invoicing = app

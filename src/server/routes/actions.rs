@@ -331,7 +331,10 @@ async fn details(
                 errors.add("reason", T::ErrReasonRequired);
             }
             let shipped = match (&order.carrier, &order.tracking_no) {
-                (Some(carrier), Some(number)) => format!("{carrier} {number}"),
+                (Some(code), Some(number)) => {
+                    let carrier = state.config.mailing.carrier(code);
+                    format!("{} {number}", carrier.map_or(code.as_str(), |c| c.name.as_str()))
+                }
                 _ => String::new(),
             };
             let reason = reason.map(|r| {
