@@ -125,6 +125,23 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
         [org.clone(), zhang.clone(), ouyang.clone(), ding.clone()]
     );
 
+    // An invoice's number (a customer calling about it quotes it): its order, and only it.
+    sqlx::query(
+        "INSERT INTO invoices (order_id, invoice_no, invoice_kind, request_json, net_fen, \
+         tax_fen, total_fen, provider, issued_at) \
+         SELECT id, '26430000000000000042', 'normal', '{}', 18868, 1132, 20000, 'demo', 0 \
+         FROM orders WHERE order_no = $1",
+    )
+    .bind(&zhang)
+    .execute(app.store().pool())
+    .await
+    .expect("an invoice");
+    assert_eq!(
+        numbers(&app, "2643 0000 0000 0000 0042").await,
+        vec![zhang.clone()]
+    );
+    assert!(numbers(&app, "26430000000000000043").await.is_empty());
+
     // The ID number by its keyed hash: the stored hash is not the number.
     let (hash,): (String,) = sqlx::query_as("SELECT id_hash FROM orders WHERE order_no = $1")
         .bind(&ding)

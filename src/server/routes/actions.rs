@@ -333,7 +333,10 @@ async fn details(
             let shipped = match (&order.carrier, &order.tracking_no) {
                 (Some(code), Some(number)) => {
                     let carrier = state.config.mailing.carrier(code);
-                    format!("{} {number}", carrier.map_or(code.as_str(), |c| c.name.as_str()))
+                    format!(
+                        "{} {number}",
+                        carrier.map_or(code.as_str(), |c| c.name.as_str())
+                    )
                 }
                 _ => String::new(),
             };

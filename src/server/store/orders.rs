@@ -972,6 +972,21 @@ impl Store {
         match search::key(typed, &self.search_key) {
             Key::Nothing => Ok(Page::default()),
             Key::Term { term, verify } => self.walk_term(query, &term, verify.as_ref()).await,
+            // One row of the invoice number's unique index, then the order by its number.
+            Key::InvoiceNo(number) => {
+                let invoiced: Vec<String> = sqlx::query_scalar(
+                    "SELECT o.order_no FROM invoices i JOIN orders o ON o.id = i.order_id \
+                     WHERE i.invoice_no = $1",
+                )
+                .bind(&number)
+                .fetch_all(&self.search)
+                .await?;
+                if invoiced.is_empty() {
+                    return Ok(Page::default());
+                }
+                let key = Key::OrderNos(invoiced);
+                self.list_where(query, Some(&key), &self.search).await
+            }
             exact => self.list_where(query, Some(&exact), &self.search).await,
         }
     }
@@ -1011,6 +1026,8 @@ impl Store {
             Some(Key::Phone(phone)) => {
                 conditions.push(format!("o.phone = {}", binds.add(phone.clone())))
             }
+            // Read as the order number it belongs to first (`list_orders`).
+            Some(Key::InvoiceNo(_)) => conditions.push("1 = 0".into()),
         }
         if let Some(cursor) = &query.cursor {
             let op = if query.sort == Sort::Newest { "<" } else { ">" };

@@ -7,6 +7,7 @@
 //! | `HN20261128000042` (any case, full-width, spaces) | an order number | `orders.order_no` (unique) |
 //! | `261128000042`, `20261128000042` (12–14 digits) | an order number without its `HN` / century | the same, exact |
 //! | `HN202611`, `HN2026112800` | the start of order numbers | a range of `order_no` |
+//! | 20 digits | an invoice number (数电票) | `invoices.invoice_no` (unique), then the order by its id |
 //! | a valid ID number | its keyed hash | `orders.id_hash` (HMAC-SHA256 under the platform's search key; the plain number is never searched) |
 //! | an 11-digit mobile | that phone | `orders.phone` |
 //! | 4–10 digits | the end of a mobile (phones only, never order numbers) | the term `p` + its last 4 digits in `order_terms`, then the rest checked on the row |
@@ -65,6 +66,8 @@ pub const GRAM_CHARS: usize = 24;
 const MAX_GRAM: usize = 3;
 /// Digits of a phone's tail kept as a term.
 const TAIL_DIGITS: usize = 4;
+/// Digits of an invoice number (a 数电票's, as the invoice provider issues them).
+const INVOICE_NO_DIGITS: usize = 20;
 
 /// How much one search may do before it answers with what it found.
 #[derive(Debug, Clone, Copy)]
@@ -95,6 +98,8 @@ pub enum Key {
     IdHash(String),
     /// One mobile number.
     Phone(String),
+    /// The order invoiced under this invoice number (20 digits).
+    InvoiceNo(String),
     /// Orders under one term of `order_terms`; when `verify` is given, only those whose
     /// phone ends with it (`Tail`) or whose names contain it (`Name`).
     Term {
@@ -154,6 +159,8 @@ pub fn key(typed: &str, search_key: &[u8]) -> Key {
                     Key::OrderNos(candidates)
                 }
             }
+            // A customer calling about an invoice quotes its number.
+            INVOICE_NO_DIGITS => Key::InvoiceNo(compact),
             _ => Key::Nothing,
         };
     }
@@ -663,6 +670,10 @@ mod tests {
         );
         assert_eq!(key("HN202611", KEY), Key::OrderPrefix("HN202611".into()));
         assert_eq!(key("13812345678", KEY), Key::Phone("13812345678".into()));
+        assert_eq!(
+            key("2643 0000 0000 0000 0042", KEY),
+            Key::InvoiceNo("26430000000000000042".into())
+        );
         assert_eq!(
             key("5678", KEY),
             Key::Term {
