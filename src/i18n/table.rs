@@ -318,6 +318,7 @@ web_texts! { messaging_texts;
     CmdUnknown => "不认识的命令“{0}”；可用：:order 订单号、:phone 手机号、:theme 名称、:lang en|zh-CN、:q", "unknown command \"{0}\"; try :order NO, :phone NUMBER, :theme NAME, :lang en|zh-CN, :q";
     ThemeChanged => "已换成主题 {0}", "theme {0}";
     InvoiceFormKept => "订单 {0} 的发票信息已保留，再次打开该订单可继续填写", "the invoice details of order {0} are kept: open the order again to go on";
+    InvoiceLeftQueue => "订单 {0} 已不在待开票列表：客户已在手机上自助开票，或同事已开票或登记不开票。表单已关闭，你填写的内容未提交；可在“待办订单”中打开该单查看", "order {0} has left the list to invoice: the customer issued it on their phone, or a colleague issued or declined it. The form is closed and nothing you typed was sent; open the order under Orders to see it";
     InvoiceRequestArrived => "订单 {0} 的客户刚提交（或修改）了开票申请：已按申请重新填写，你之前填写的未采用，请核对", "the customer of order {0} has just sent (or changed) an invoice request: the form is filled from it instead of what you typed; check it";
     SearchDigitsTooFew => "请至少输入 4 位数字（手机号或订单号的末尾）", "type at least 4 digits (the end of a phone or order number)";
     FilePages => "{0} 页", "{0} p.";

@@ -186,6 +186,44 @@ fn a_request_that_arrives_while_the_form_is_open_replaces_it_and_is_said() {
     assert!(screen.contains("刚提交"), "{screen}");
 }
 
+/// The order of an open form leaves the list (the customer issued it on the phone): the
+/// form closes and finance is told, rather than "issuing" it to be answered with the
+/// invoice already there as if this form had made it.
+#[test]
+fn an_order_invoiced_elsewhere_while_its_form_is_open_closes_it_and_is_said() {
+    for lang in Lang::ALL {
+        let mut a = invoice_app(lang);
+        key(&mut a, KeyCode::Down);
+        key(&mut a, KeyCode::Enter);
+        ctrl(&mut a, 'u');
+        typed(&mut a, "长沙测试科技有限公司");
+        let seq = a
+            .tab_mut::<Invoicing>()
+            .map(|t| t.fetch.restart(NOW))
+            .unwrap_or(0);
+        a.answer::<Invoicing>(invoicing::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::InvoicingQueue {
+                items: vec![invoicing_item(6, "张三", true)],
+            }),
+        });
+        assert!(a.tab::<Invoicing>().is_some_and(|i| i.form.is_none()));
+        let screen = render(&a, 80, 24);
+        let said = if lang == Lang::ZhCn {
+            "自助开票"
+        } else {
+            "has left the list"
+        };
+        assert!(screen.contains(said), "{screen}");
+        ctrl(&mut a, 's');
+        assert!(
+            sent::<invoicing::Request>(&a.take_jobs())
+                .iter()
+                .all(|r| !matches!(r, invoicing::Request::Issue { .. }))
+        );
+    }
+}
+
 /// `d` on an order whose customer asked for an invoice warns, and asks why in words
 /// rather than offering the stock "does not want one" with one Enter.
 #[test]

@@ -190,6 +190,12 @@ impl Invoicing {
             return;
         };
         let Some(item) = self.queue.find(&form.order_no) else {
+            // Gone from the list meanwhile: invoiced by the customer on the phone or by a
+            // colleague, or declined. Said, and the form closed: issuing it now would only
+            // be answered with the invoice already there, as if this one made it.
+            let order_no = form.order_no.clone();
+            self.form = None;
+            self.notice = Some(Notice::warning(Text::with(T::InvoiceLeftQueue, [order_no])));
             return;
         };
         if form.source == source_of(item) {
