@@ -740,6 +740,56 @@ fn assert_on_the_paper(name: &str) {
     }
 }
 
+/// A short customer's part with an organisation's long stub: one sheet, the tear-off line
+/// raised so the stub fits under it (the stub had gone to a second sheet under a page
+/// two-thirds empty).
+#[test]
+fn a_short_receipt_keeps_its_long_stub_on_the_same_sheet() {
+    use ca_counter::server::pdf::{FollowCode, Receipt, receipt};
+    let company = "湖南省长沙市岳麓区某某市政工程建设集团有限责任公司第三项目部";
+    let printed = receipt(
+        &fonts(),
+        &Receipt {
+            ca_name: "湖南CA".into(),
+            title: "数字证书申请受理回执".into(),
+            order_no: "HN20261203000041".into(),
+            order_label: "订单号".into(),
+            code: code(DocKind::Receipt),
+            rows: vec![row("申请单位", company), row("金额", "¥500.00")],
+            follow: FollowCode {
+                payload: "https://ca.example/orders/HN20261203000041".into(),
+                caption: "扫码查看办理进度".into(),
+            },
+            notes: vec!["谢谢。".into()],
+            seal: "受理点（盖章）".into(),
+            tear_off: "沿虚线剪开".into(),
+            stub_title: "存根（受理点留存）".into(),
+            stub_rows: (0..14)
+                .map(|i| row(&format!("项目{i}"), company))
+                .collect(),
+            stub_signature: "申请人签收：              日期：    年  月  日".into(),
+            continued: ca_counter::server::pdf::Continued {
+                title: "数字证书申请受理回执（续）".into(),
+                reference: "订单号 HN20261203000041".into(),
+                page_of: "第 {0} 页 共 {1} 页".into(),
+            },
+            at_counter: true,
+            demo: None,
+        },
+    )
+    .expect("render receipt");
+    std::fs::write(artifact("receipt_long_stub.pdf"), &printed.bytes).expect("write");
+    assert_eq!(pages_of("receipt_long_stub.pdf"), 1);
+    assert_on_the_paper("receipt_long_stub.pdf");
+    let text: String = text_of("receipt_long_stub.pdf", &printed.bytes)
+        .split_whitespace()
+        .collect();
+    assert!(
+        text.contains("沿虚线剪开") && text.contains("项目13") && text.contains("申请人签收"),
+        "{text}"
+    );
+}
+
 #[test]
 fn long_names_and_addresses_stay_on_the_paper() {
     use ca_counter::server::pdf::{

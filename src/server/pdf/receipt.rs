@@ -128,7 +128,6 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
 
     // The stub below a tear-off line; on a page of its own when long data (an
     // organisation's name, a long address) leaves no room for it under the customer's part.
-    let cut = (y + 20.0).max(520.0);
     let stub_height = 48.0
         + receipt
             .stub_rows
@@ -143,6 +142,10 @@ pub fn receipt(fonts: &Fonts, receipt: &Receipt) -> Result<Pdf, PdfError> {
             })
             .sum::<f32>()
         + 42.0;
+    // The tear-off line near the middle of the page, raised as far as the customer's part
+    // allows when a long stub (an organisation's) would not fit under it there: a second
+    // sheet only when the two parts do not share one.
+    let cut = (y + 20.0).max(520.0_f32.min(A4_HEIGHT - STUB_FOOT - stub_height));
     let mut pages = Vec::new();
     let stub_top = if cut + stub_height <= A4_HEIGHT - STUB_FOOT {
         // The tear-off line: dashed from edge to edge, scissors at its start, a caption.
