@@ -239,6 +239,7 @@ fn batch(n: usize) -> MailingSheet {
             sender: "寄件人：湖南CA 长沙受理中心 长沙市岳麓区麓谷大道627号 0731-88886666".into(),
             page_of: "第 {0} 页 共 {1} 页".into(),
             handover: "交接人签字：______    揽件员签字：______    日期：____".into(),
+            continued: "{0}（续）".into(),
         },
     }
 }
@@ -275,6 +276,18 @@ fn a_demo_parcel_says_so_on_its_label_and_the_list() {
         .expect("render mailing sheet")
         .bytes;
     let text = squeezed(&text_of("mailing_demo_50.pdf", &bytes));
+    // A list page after the first says what it continues, and when it was printed.
+    let raw = text_of("mailing_demo_50.pdf", &bytes);
+    let second: String = raw
+        .split('\u{c}')
+        .nth(1)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert!(
+        second.contains("湖南CA邮寄清单（续）") && second.contains("打印时间2026-11-28"),
+        "{second}"
+    );
     // Every page of the batch, list and labels, numbered of all of them.
     let count = pages_of("mailing_demo_50.pdf");
     assert!(count >= 2 + 7, "{count} pages");
@@ -764,9 +777,7 @@ fn a_short_receipt_keeps_its_long_stub_on_the_same_sheet() {
             seal: "受理点（盖章）".into(),
             tear_off: "沿虚线剪开".into(),
             stub_title: "存根（受理点留存）".into(),
-            stub_rows: (0..14)
-                .map(|i| row(&format!("项目{i}"), company))
-                .collect(),
+            stub_rows: (0..14).map(|i| row(&format!("项目{i}"), company)).collect(),
             stub_signature: "申请人签收：              日期：    年  月  日".into(),
             continued: ca_counter::server::pdf::Continued {
                 title: "数字证书申请受理回执（续）".into(),

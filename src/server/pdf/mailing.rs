@@ -49,6 +49,9 @@ pub struct MailingCaptions {
     /// Under the list: who handed the parcels over and who took them, e.g.
     /// 交接人签字：…  揽件员签字：…  日期：.
     pub handover: String,
+    /// The head of a list page after the first, with `{0}` for the list's title, e.g.
+    /// `{0}（续）`: a sheet read alone says what it continues.
+    pub continued: String,
 }
 
 /// A batch of parcels: the list for the post office, then the labels to stick on.
@@ -190,7 +193,14 @@ fn mailing_list(fonts: &Fonts, batch: &MailingSheet) -> Vec<Sheet> {
         if y + height > bottom && y > table_top + 20.5 {
             list_frame(&mut page, &columns, table_top, y);
             pages.push(std::mem::replace(&mut page, Sheet::new(fonts)));
-            table_top = LIST_MARGIN;
+            let head = format!(
+                "{}    {}",
+                captions.continued.replace("{0}", &heading),
+                batch.printed_at
+            );
+            let (head_size, head) = page.fit(&head, 10.0, SMALLEST, right - left);
+            page.text(left, LIST_MARGIN + 10.0, head_size, head);
+            table_top = LIST_MARGIN + 18.0;
             y = list_header(&mut page, &columns, &headers, table_top, size);
         }
         for (cell, (x, _)) in wrapped.iter().zip(&columns) {

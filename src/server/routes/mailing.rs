@@ -234,6 +234,7 @@ pub async fn labels(
             sender: T::DocMailingSender.fill(zh, &[&state.config.ca_name, &state.config.hotline]),
             page_of: t(T::DocPageOf),
             handover: t(T::DocMailingHandover),
+            continued: t(T::DocContinued),
         },
     };
     let fonts = state.fonts.clone();
