@@ -100,6 +100,22 @@ pub(crate) async fn check(page: &Session<'_>, axe: &str, name: &str) {
         serde_json::json!([]),
         "{name}: a stretched status badge"
     );
+    // An order number (a transfer's reference, copied by hand) is never split across lines.
+    let split = page
+        .run(
+            "return [...document.querySelectorAll('.order-no')]\
+               .filter(e => { const r = document.createRange(); r.selectNodeContents(e);\
+                 const tops = [...r.getClientRects()].map(q => q.top);\
+                 return Math.max(...tops) - Math.min(...tops) > 10; })\
+               .map(e => e.textContent.trim());",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(
+        split,
+        serde_json::json!([]),
+        "{name}: an order number split across lines"
+    );
     keep(&format!("{name}.png"), &page.screenshot().await);
 }
 
