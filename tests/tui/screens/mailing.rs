@@ -45,7 +45,11 @@ fn the_mailroom_ticks_a_batch_and_scans_numbers_one_after_another() {
             format!("mail_scan_error_{}", lang_name(lang)),
             render(&app, 80, 24)
         );
-        // The right one goes to the platform for the first order of the batch.
+        // The right one, typed again once the refusal is read, goes to the platform for
+        // the first order of the batch.
+        let now = app.now;
+        app.on_tick(now + time::Duration::seconds(3));
+        app.take_jobs();
         typed(&mut app, "EA123456785CN");
         key(&mut app, KeyCode::Enter);
         let jobs = app.take_jobs();
@@ -236,6 +240,96 @@ fn an_answer_arriving_mid_number_loses_no_key_and_shifts_no_number() {
     assert_eq!(
         ships(&app.take_jobs()),
         [("HN20261128000002".into(), "1234567890123".into())]
+    );
+}
+
+/// A scanner runs ahead of a refused number: what it scanned after is never put on the
+/// refused parcel's order (every later order had got its neighbour's number). The clerk
+/// says whose the held numbers are: the next parcels' (`Ctrl-N` skips the refused one) or
+/// this parcel's, scanned again (`Ctrl-S`).
+#[test]
+fn numbers_scanned_after_a_refused_one_never_land_on_its_order() {
+    // Queued behind the first: the second is refused when its turn comes, the third stays
+    // queued for the third parcel.
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    for number in ["EA123456785CN", "EA123456784CN", "LX314159268CN"] {
+        typed(&mut app, number);
+        key(&mut app, KeyCode::Enter);
+    }
+    app.take_jobs();
+    app.answer::<Mailing>(shipped("HN20261128000001", "ems", "EA123456785CN"));
+    assert!(ships(&app.take_jobs()).is_empty(), "nothing for the second");
+    // A scanner's next number, moments after: held too, and the scan pauses.
+    typed(&mut app, "1234567890123");
+    key(&mut app, KeyCode::Enter);
+    assert!(ships(&app.take_jobs()).is_empty(), "nothing for the second");
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("已暂停") && screen.contains("Ctrl-N"),
+        "{screen}"
+    );
+    // They were the next parcels': the refused one skipped, they go on in order.
+    ctrl(&mut app, 'n');
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000003".into(), "LX314159268CN".into())]
+    );
+
+    // Refused at once (nothing on its way), the same parcel scanned again moments later:
+    // held, and Ctrl-S gives it to this parcel.
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "EA123456784CN");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "EA123456785CN");
+    key(&mut app, KeyCode::Enter);
+    assert!(ships(&app.take_jobs()).is_empty());
+    ctrl(&mut app, 's');
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000001".into(), "EA123456785CN".into())]
+    );
+    // Typed again at a person's pace, it goes at once.
+    app.answer::<Mailing>(shipped("HN20261128000001", "ems", "EA123456785CN"));
+    typed(&mut app, "EA123456784CN");
+    key(&mut app, KeyCode::Enter);
+    let now = app.now;
+    app.on_tick(now + time::Duration::seconds(3));
+    app.take_jobs();
+    typed(&mut app, "1234567890123");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000002".into(), "1234567890123".into())]
+    );
+}
+
+/// `↓` pressed right after a number, while it is on its way, skips the parcel after it:
+/// in turn, not lost (the next number had landed on the parcel meant to be skipped).
+#[test]
+fn a_skip_pressed_while_a_number_is_on_its_way_skips_in_turn() {
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "EA123456785CN");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Down);
+    typed(&mut app, "LX314159268CN");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000001".into(), "EA123456785CN".into())]
+    );
+    app.answer::<Mailing>(shipped("HN20261128000001", "ems", "EA123456785CN"));
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000003".into(), "LX314159268CN".into())]
+    );
+    assert_eq!(
+        app.tab::<Mailing>()
+            .and_then(|m| m.scan.as_ref())
+            .map(|s| s.skipped.clone()),
+        Some(vec!["HN20261128000002".to_owned()])
     );
 }
 

@@ -42,6 +42,14 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         key(&mut a, KeyCode::Enter);
     }
     out.push(scene("numbers queued", a));
+    // A scanner running ahead of a refused number: paused, the three ways on said whole.
+    let mut a = mail_app(lang);
+    key(&mut a, KeyCode::Enter);
+    for number in ["EA123456784CN", "1234567890123", "LX314159268CN"] {
+        typed(&mut a, number);
+        key(&mut a, KeyCode::Enter);
+    }
+    out.push(scene("paused after a refusal", a));
     // A parcel to relabel, and the scanner running ahead: both numbers said, whole.
     let mut a = mail_app(lang);
     let seq = a.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);

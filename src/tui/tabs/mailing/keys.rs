@@ -29,6 +29,8 @@ pub enum Cmd {
     Skip,
     /// The mailing list and labels of the batch, the ticked or the selected orders.
     Labels,
+    /// A scan paused after a refusal: the numbers queued go from the parcel that is up on.
+    UseQueued,
 }
 
 /// The bindings of the tab in its present state.
@@ -49,7 +51,14 @@ pub fn bindings(mailing: &Mailing, env: &Env) -> Vec<Binding<Cmd>> {
             Binding::new(&[Key::ctrl('p')], Cmd::Labels, t(T::CmdMailLabels))
                 .short(t(T::HintMailLabels))
                 .footer(),
-        ];
+        ]
+        .into_iter()
+        .chain(mailing.scan.as_ref().filter(|s| s.paused).map(|_| {
+            Binding::new(&[Key::ctrl('s')], Cmd::UseQueued, t(T::CmdMailUseQueued))
+                .short(t(T::HintMailUseQueued))
+                .footer()
+        }))
+        .collect();
     }
     let mut out = Vec::new();
     if env.shared.permits(Permission::Act(Action::Ship)) && !mailing.queue.is_empty() {

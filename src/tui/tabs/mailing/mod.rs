@@ -56,16 +56,58 @@ pub struct Scan {
     pub held: Option<(String, String)>,
     /// Since when it is on its way (a platform slow to answer is said to be).
     pub sending_since: Option<time::OffsetDateTime>,
-    /// Numbers entered while the last was still on its way, oldest first: each goes as
-    /// soon as the one before is through (a scanner does not wait).
-    pub waiting: Vec<String>,
+    /// Numbers (and skips) entered while the last was still on its way, or just after a
+    /// refusal, oldest first: each goes, in turn, once the parcel before is through (a
+    /// scanner does not wait for answers).
+    pub waiting: Vec<Queued>,
+    /// Until when numbers entered are taken for the parcels after the one that is up: a
+    /// number was just refused, and what a scanner sends within moments of it was scanned
+    /// off the next parcels, not typed again for this one (nobody reads a refusal and
+    /// types 13 characters that fast). Each such number holds it a moment longer.
+    pub hold_until: Option<time::OffsetDateTime>,
+    /// A number came within [`Scan::hold_until`]: nothing more is sent until the clerk
+    /// says whose the queued numbers are — this parcel's on (`Ctrl-S`), or the ones after
+    /// it, this one skipped (`Ctrl-N`) — or stops (`Esc`).
+    pub paused: bool,
     /// Shipped in this batch: order and number.
     pub done: Vec<(String, String)>,
     /// Skipped in this batch.
     pub skipped: Vec<String>,
 }
 
+/// What was entered for a parcel while the one before was not through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Queued {
+    /// A number scanned or typed with Enter.
+    Number(String),
+    /// `↓`: the parcel is skipped.
+    Skip,
+}
+
+/// How long after a refusal (or the last number entered in that time) numbers entered
+/// are taken for the parcels after the one that is up.
+const HOLD_AFTER_REFUSAL: time::Duration = time::Duration::milliseconds(1500);
+
 impl Scan {
+    /// The numbers queued (not the skips), oldest first.
+    pub fn queued_numbers(&self) -> Vec<&str> {
+        self.waiting
+            .iter()
+            .filter_map(|q| match q {
+                Queued::Number(n) => Some(n.as_str()),
+                Queued::Skip => None,
+            })
+            .collect()
+    }
+
+    /// A refusal of the parcel that is up: what is entered in the next moments is held
+    /// (a scanner running ahead, or the parcel scanned again: only the clerk knows). Not
+    /// for the last parcel: nothing comes after it.
+    fn refused(&mut self, now: time::OffsetDateTime, why: Text) {
+        self.error = Some(why);
+        self.hold_until = (self.at + 1 < self.batch.len()).then_some(now + HOLD_AFTER_REFUSAL);
+    }
+
     /// The order whose number is awaited.
     pub fn current(&self) -> Option<&MailingItem> {
         self.batch.get(self.at)
@@ -180,6 +222,8 @@ impl Mailing {
             sending_since: None,
             held: None,
             unsent: None,
+            hold_until: None,
+            paused: false,
             waiting: Vec::new(),
             done: Vec::new(),
             skipped: Vec::new(),
@@ -226,7 +270,13 @@ impl Mailing {
                 .notice
                 .as_ref()
                 .is_some_and(|n| n.tone == crate::tui::text::Tone::Warning);
-            self.notice = Some(if warned {
+            // Numbers entered and never sent (more than the parcels, or behind a refusal
+            // when the batch was stopped): said, so their parcels are scanned again.
+            let unused = scan.queued_numbers().join(" ");
+            self.notice = Some(if !unused.is_empty() {
+                let extra = Text::with(T::MailUnused, [unused]);
+                Notice::warning(compose(T::TwoSentences, &[&text, &extra], lang))
+            } else if warned {
                 Notice::warning(text)
             } else {
                 Notice::done(text)
@@ -279,6 +329,8 @@ impl Mailing {
         }
         if up.is_some_and(|(_, relabel)| !relabel) && scan.held.is_some() {
             scan.error = None;
+            scan.hold_until = None;
+            scan.paused = false;
             if let Some((_, number)) = scan.held.take()
                 && scan.input.is_blank()
             {
@@ -299,13 +351,31 @@ impl Mailing {
         }
     }
 
-    fn skip(&mut self, lang: Lang) {
+    /// `↓`: the parcel that is up is skipped — at once, or in its turn when numbers
+    /// entered before are still to go (a skip pressed right after a number is for the
+    /// parcel after it).
+    fn skip(&mut self, ctx: &mut Ctx<Request>) {
         let Some(scan) = &mut self.scan else {
             return;
         };
-        if scan.sending.is_some() {
+        if !scan.paused && (scan.sending.is_some() || !scan.waiting.is_empty()) {
+            scan.waiting.push(Queued::Skip);
             return;
         }
+        // Paused after a refusal: the refused parcel is skipped, and the numbers held go
+        // to the ones after it.
+        scan.paused = false;
+        self.skip_now(ctx.lang, true);
+        self.drain(ctx);
+    }
+
+    /// Skips the parcel that is up. `clear` empties the field (a skip pressed now: what
+    /// was typed was for this parcel); a skip taken from the queue leaves what is being
+    /// typed for the parcels after.
+    fn skip_now(&mut self, lang: Lang, clear: bool) {
+        let Some(scan) = &mut self.scan else {
+            return;
+        };
         if let Some(item) = scan.current() {
             scan.skipped.push(item.order.order_no.to_string());
             scan.at += 1;
@@ -313,9 +383,37 @@ impl Mailing {
             // A number kept for the parcel skipped is not the next one's.
             scan.held = None;
             scan.unsent = None;
-            scan.input = Input::new("");
+            scan.hold_until = None;
+            if clear {
+                scan.input = Input::new("");
+            }
             if scan.finished() {
                 self.stop(lang);
+            }
+        }
+    }
+
+    /// What was entered ahead goes, in turn, while the parcel that is up is free: a number
+    /// is sent (and waits for its answer), a skip skips. Stops at a refusal — the parcel
+    /// that is up needs its own number first, and the rest stay queued for the parcels
+    /// after it — and at a label to print again.
+    fn drain(&mut self, ctx: &mut Ctx<Request>) {
+        loop {
+            let Some(scan) = &mut self.scan else {
+                return;
+            };
+            if scan.sending.is_some()
+                || scan.unsent.is_some()
+                || scan.paused
+                || scan.error.is_some()
+                || scan.finished()
+                || scan.waiting.is_empty()
+            {
+                return;
+            }
+            match scan.waiting.remove(0) {
+                Queued::Skip => self.skip_now(ctx.lang, false),
+                Queued::Number(number) => self.send(ctx, number),
             }
         }
     }
@@ -329,14 +427,19 @@ impl Mailing {
         let typed = scan.input.text();
         // A scanner that reads nothing sends a bare Enter: nothing typed.
         let typed = (!typed.trim().is_empty()).then_some(typed);
+        let held = scan.hold_until.is_some_and(|until| ctx.now < until);
         if let Some(typed) = &typed
-            && (scan.sending.is_some() || scan.unsent.is_some())
+            && (scan.sending.is_some() || scan.unsent.is_some() || held || scan.paused)
         {
-            // The next parcel's: after the one that is up.
-            scan.waiting.push(typed.clone());
+            // After the one that is up, or held after a refusal until the clerk says.
+            scan.waiting.push(Queued::Number(typed.clone()));
             scan.input = Input::new("");
+            if held {
+                scan.paused = true;
+                scan.hold_until = Some(ctx.now + HOLD_AFTER_REFUSAL);
+            }
         }
-        if scan.sending.is_some() {
+        if scan.sending.is_some() || held || scan.paused {
             return;
         }
         if let Some(number) = scan.unsent.take() {
@@ -366,6 +469,7 @@ impl Mailing {
         // parcel's, the scanner running ahead) is not taken for it: said, and not kept.
         if item.relabel {
             let typed = typed.trim().to_owned();
+            // (Its own hold: the first number is kept; another is said and not taken.)
             scan.error = Some(match &scan.held {
                 Some((_, held)) if *held != typed => {
                     Text::with(T::MailRelabelHeldOther, [held.clone(), typed])
@@ -382,19 +486,22 @@ impl Mailing {
         let number = match TrackingNo::parse(carrier.format, name, &typed) {
             Ok(number) => number.as_str().to_owned(),
             Err(e) => {
-                scan.error = Some(compose(
+                let why = compose(
                     T::TypedAndWhy,
                     &[&Text::plain(typed.trim()), &Text::from(e)],
                     ctx.lang,
-                ));
+                );
+                scan.refused(ctx.now, why);
                 return;
             }
         };
         if let Some((other, _)) = scan.done.iter().find(|(_, n)| *n == number) {
-            scan.error = Some(Text::with(T::ErrTrackingNoUsed, [number.clone(), other.clone()]));
+            let why = Text::with(T::ErrTrackingNoUsed, [number.clone(), other.clone()]);
+            scan.refused(ctx.now, why);
             return;
         }
         scan.error = None;
+        scan.hold_until = None;
         scan.sending = Some(number.clone());
         scan.sending_since = Some(ctx.now);
         ctx.ask(Request::Ship {
@@ -450,32 +557,23 @@ impl Mailing {
                 self.ticked.retain(|t| t != order_no);
                 // What was scanned meanwhile is for the next order; what is being typed
                 // stays in the field.
-                let next = (!scan.waiting.is_empty() && !scan.finished())
-                    .then(|| scan.waiting.remove(0));
                 if scan.finished() {
-                    let unused = std::mem::take(&mut scan.waiting);
                     self.stop(lang);
-                    if !unused.is_empty()
-                        && let Some(notice) = &self.notice
-                    {
-                        // More numbers than orders: say which were not used.
-                        let extra = Text::with(T::MailUnused, [unused.join(" ")]);
-                        self.notice = Some(Notice::warning(compose(
-                            T::TwoSentences,
-                            &[&notice.text, &extra],
-                            lang,
-                        )));
-                    }
-                } else if let Some(next) = next {
-                    self.send(ctx, next);
+                } else {
+                    self.drain(ctx);
                 }
             }
             Err(e) => {
-                scan.error = Some(compose(
+                let why = compose(
                     T::TypedAndWhy,
                     &[&Text::plain(number.clone()), &field_error(&e, lang)],
                     lang,
-                ));
+                );
+                if e.problem().is_some() {
+                    scan.refused(ctx.now, why);
+                } else {
+                    scan.error = Some(why);
+                }
                 // Numbers scanned meanwhile stay queued for the parcels after this one:
                 // never put in this order's field.
                 if e.problem().is_none() {
@@ -581,7 +679,15 @@ impl Component for Mailing {
             }
             Cmd::Start => self.start(ctx),
             Cmd::Stop => self.stop(ctx.lang),
-            Cmd::Skip => self.skip(ctx.lang),
+            Cmd::Skip => self.skip(ctx),
+            Cmd::UseQueued => {
+                if let Some(scan) = self.scan.as_mut().filter(|s| s.paused) {
+                    scan.paused = false;
+                    scan.hold_until = None;
+                    scan.error = None;
+                    self.drain(ctx);
+                }
+            }
             Cmd::Labels => {
                 let order_nos = self.label_orders();
                 if !order_nos.is_empty() {
@@ -599,7 +705,10 @@ impl Component for Mailing {
         match key.code {
             KeyCode::Enter => self.submit(ctx),
             _ => {
-                if scan.input.key(key) {
+                // A refusal stays in sight while numbers wait behind it (a scanner's next
+                // characters must not hide it).
+                let held = scan.hold_until.is_some_and(|until| ctx.now < until);
+                if scan.input.key(key) && scan.waiting.is_empty() && !held {
                     scan.error = None;
                 }
             }

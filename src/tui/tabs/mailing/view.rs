@@ -212,23 +212,30 @@ fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
     match (&scan.sending, &scan.error) {
         (Some(number), _) if slow => Line::from(T::MailSendingSlow.fill(
             lang,
-            &[number, &scan.waiting.len().to_string()],
+            &[number, &scan.queued_numbers().len().to_string()],
         ))
         .style(theme.warning),
-        (Some(number), _) if scan.waiting.is_empty() => {
+        (Some(number), _) if scan.queued_numbers().is_empty() => {
             Line::from(T::MailSending.fill(lang, &[number])).style(theme.dim)
         }
         (Some(number), _) => Line::from(format!(
             "{} {}",
             T::MailSending.fill(lang, &[number]),
-            T::MailWaiting.fill(lang, &[&scan.waiting.len().to_string()])
+            T::MailWaiting.fill(lang, &[&scan.queued_numbers().len().to_string()])
         ))
         .style(theme.dim),
-        // Refused or unanswered, with numbers queued for the parcels after: said too.
-        (None, Some(error)) if !scan.waiting.is_empty() => Line::from(format!(
+        // Paused after a refusal: what was refused, and whose the numbers held are.
+        (None, Some(error)) if scan.paused => Line::from(format!(
             "! {} {}",
             error.get(lang),
-            T::MailWaiting.fill(lang, &[&scan.waiting.len().to_string()])
+            T::MailPaused.fill(lang, &[&scan.queued_numbers().len().to_string()])
+        ))
+        .style(theme.error),
+        // Refused or unanswered, with numbers queued for the parcels after: said too.
+        (None, Some(error)) if !scan.queued_numbers().is_empty() => Line::from(format!(
+            "! {} {}",
+            error.get(lang),
+            T::MailWaiting.fill(lang, &[&scan.queued_numbers().len().to_string()])
         ))
         .style(theme.error),
         (None, Some(error)) => Line::from(format!("! {}", error.get(lang))).style(theme.error),
