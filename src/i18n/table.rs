@@ -298,6 +298,8 @@ web_texts! { messaging_texts;
     MailRelabelFirst => "此单面单上是改址前的地址：请先按 Ctrl-P 重新打印面单；贴好后按 Enter 寄出（单号已记下）", "this parcel's label shows the address before its correction: press Ctrl-P to print it again and put it on; then Enter sends it (the number is kept)";
     MailRelabelHeldOther => "这一单已记下单号 {0}，还在等重新打印面单（Ctrl-P）；刚扫的 {1} 没有记到这一单，请到它那一件时再扫", "this parcel's number {0} is kept while its label is printed again (Ctrl-P); {1}, just scanned, was not taken for it: scan it again at its own parcel";
     MailRelabelMark => "改址·", "relabel · ";
+    MailReturnedMark => "退回·", "returned · ";
+    MailReturned => "上次寄出被退回：{0}。请先核对地址（可请客户或柜台改址），再寄", "its last parcel came back: {0}. Check the address first (the customer or the counter can correct it), then mail it";
     HintEditOrder => "修改", "correct";
     FieldEditReason => "修改原因（可不填）", "Why (optional)";
     EditRevealFirst => "修改需要看到完整的地址：正在显示完整信息（留痕）…", "correcting needs the full address: showing it in full (audited)…";

@@ -1187,12 +1187,16 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
             .iter()
             .any(|i| i.order.order_no == order.order_no)
     );
+    // Marked in the mailroom's list with why, to check the address before mailing again.
     let queue = mailroom.mailing_queue().await.expect("queue");
-    assert!(
-        queue
-            .items
-            .iter()
-            .any(|i| i.order.order_no == order.order_no)
+    let item = queue
+        .items
+        .iter()
+        .find(|i| i.order.order_no == order.order_no)
+        .expect("in the mailroom's list");
+    assert_eq!(
+        item.returned.as_deref(),
+        Some("地址不详，无法投递 (EMS EA123456785CN)")
     );
     let dead = app.http.get(&link).send().await.expect("page");
     assert_eq!(dead.status(), 404);

@@ -525,6 +525,7 @@ pub fn mailing_item(
         masked: false,
         relabel: false,
         note: None,
+        returned: None,
     }
 }
 

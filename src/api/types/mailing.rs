@@ -67,6 +67,10 @@ pub struct MailingItem {
     /// The order's latest note (a caller's instructions for the parcel), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Why the courier brought its last parcel back (`return_parcel`), when it was mailed
+    /// before: check the address before mailing it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<String>,
 }
 
 /// `GET /api/v1/mailing`: orders in 待邮寄, oldest payment first.

@@ -49,6 +49,7 @@ pub async fn queue(
         .await?;
     let relabel = state.store.relabel_needed().await?;
     let notes = state.store.notes_to_mail().await?;
+    let returns = state.store.returns_to_mail().await?;
     let items = rows
         .iter()
         .filter_map(|row| {
@@ -81,6 +82,7 @@ pub async fn queue(
                 relabel: relabel.contains(&row.id),
                 // The latest note, else the one given at submission.
                 note: notes.get(&row.id).cloned().or_else(|| row.note.clone()),
+                returned: returns.get(&row.id).cloned(),
             })
         })
         .collect();

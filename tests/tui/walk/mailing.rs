@@ -9,6 +9,23 @@ use crossterm::event::KeyCode;
 use super::{Scene, scene, walk};
 use crate::fixtures::*;
 
+/// 邮寄 with one order whose parcel the courier brought back.
+fn returned(lang: Lang) -> ca_counter::tui::app::App {
+    let mut a = mail_app(lang);
+    let seq = a.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
+    let mut back = mailing_item(1, "张三", "麓山南路 932 号", 20, Deadline::Overdue);
+    back.returned = Some("地址不详，查无此人 (EMS EA123456785CN)".into());
+    a.answer::<Mailing>(mailing::Answer::Queue {
+        seq,
+        result: Ok(MailingQueue {
+            items: vec![back],
+            promise_working_days: 2,
+            carriers: carriers(),
+        }),
+    });
+    a
+}
+
 fn scenes(lang: Lang) -> Vec<Scene> {
     let mut out = vec![scene("list", mail_app(lang))];
     let mut a = mail_app(lang);
@@ -50,6 +67,11 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         key(&mut a, KeyCode::Enter);
     }
     out.push(scene("paused after a refusal", a));
+    // A parcel the courier brought back: marked in the list, why said when it is up.
+    out.push(scene("a returned parcel in the list", returned(lang)));
+    let mut a = returned(lang);
+    key(&mut a, KeyCode::Enter);
+    out.push(scene("a returned parcel up for scanning", a));
     // A parcel to relabel, and the scanner running ahead: both numbers said, whole.
     let mut a = mail_app(lang);
     let seq = a.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);

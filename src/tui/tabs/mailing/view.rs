@@ -173,6 +173,7 @@ fn row(
                             .paid_in_demo(item.order.payment_method.as_deref()),
                         T::DemoUnpaidTag,
                     ),
+                    (item.returned.is_some(), T::MailReturnedMark),
                     (item.relabel, T::MailRelabelMark),
                     (item.note.is_some(), T::MailNoteMark),
                 ]
@@ -260,6 +261,13 @@ fn who<'a>(item: &MailingItem, view: &View) -> Vec<Line<'a>> {
             theme.base,
         )),
     ];
+    // Brought back by the courier: why, before it goes to the same address again.
+    if let Some(why) = &item.returned {
+        lines.push(Line::from(Span::styled(
+            format!("! {}", T::MailReturned.fill(view.lang, &[why])),
+            theme.warning,
+        )));
+    }
     // The label on this parcel shows the address before its correction.
     if item.relabel {
         lines.push(Line::from(Span::styled(
