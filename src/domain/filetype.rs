@@ -296,6 +296,9 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
         return false;
     }
     let mut budget = MAX_PDF_INFLATED;
+    let mut syntax = Syntax::default();
+    // Where the syntax not yet read starts (the file's, outside its streams' data).
+    let mut syntax_from = 0;
     let mut from = 0;
     while let Some(at) = find(&pdf[from..], b"stream").map(|i| from + i) {
         from = at + 6;
@@ -307,7 +310,16 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
             Some([b'\r', b'\n', rest @ ..]) | Some([b'\n', rest @ ..]) => rest,
             _ => continue,
         };
-        if let Some((start, dict)) = stream_dict(&pdf[..at]) {
+        if !syntax.read(&pdf[syntax_from.min(at)..at]) {
+            return false;
+        }
+        // The data is not syntax: read on after its `endstream`.
+        let data_start = pdf.len() - data.len();
+        syntax_from = find(data, b"endstream").map_or(pdf.len(), |end| data_start + end + 9);
+        from = syntax_from.max(from);
+        // An object stream's objects are syntax the parser reads: read here too, unpacked
+        // (as is a stream whose dictionary could not be read with certainty).
+        let objects = if let Some((start, dict)) = stream_dict(&pdf[..at]) {
             let dict = dict.as_slice();
             let referenced = |key: &[u8]| {
                 find(dict, key).is_some_and(|i| {
@@ -343,14 +355,146 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
             if HIDING.iter().any(|f| contains(dict, f)) {
                 return false;
             }
-        }
-        let inflated = inflated_size(data, true, budget).max(inflated_size(data, false, budget));
+            contains(dict, b"/ObjStm") || dict.iter().any(|c| matches!(c, b'(' | b')' | b'%'))
+        } else {
+            true
+        };
+        let mut kept = objects.then(Vec::new);
+        let inflated =
+            inflate(data, true, budget, kept.as_mut()).max(inflate(data, false, budget, None));
         match budget.checked_sub(inflated) {
             Some(left) if inflated < budget => budget = left,
             _ => return false,
         }
+        if let Some(objects) = kept {
+            let mut inner = Syntax {
+                kids: std::mem::take(&mut syntax.kids),
+                ..Syntax::default()
+            };
+            let sound = inner.read(&objects);
+            syntax.kids = inner.kids;
+            if !sound {
+                return false;
+            }
+        }
     }
-    true
+    syntax.read(&pdf[syntax_from.min(pdf.len())..])
+}
+
+/// The deepest arrays and dictionaries may nest in a PDF's syntax: the parser reads them by
+/// recursion, and a 10 KB file of 5,000 nested brackets had overflowed its stack and ended
+/// the platform. A scan's go a few deep.
+pub const MAX_PDF_NESTING: usize = 64;
+/// The most pages a page tree may list, all its `/Kids` together: the parser walks it
+/// whole, and a tree listing one child 500,000 times (or the same child twice at each of
+/// 40 levels) had taken minutes and gigabytes.
+pub const MAX_PDF_KIDS: usize = 20_000;
+
+/// What [`Syntax::read`] has seen of a PDF's syntax so far.
+#[derive(Debug, Default)]
+struct Syntax {
+    /// Arrays and dictionaries open now.
+    depth: usize,
+    /// References listed in `/Kids` arrays, all together.
+    kids: usize,
+}
+
+impl Syntax {
+    /// Reads `text` (PDF syntax: objects, not streams' data). False when it nests deeper
+    /// than [`MAX_PDF_NESTING`], lists more than [`MAX_PDF_KIDS`] kids, or lists a kid twice
+    /// in one `/Kids`.
+    fn read(&mut self, text: &[u8]) -> bool {
+        let mut i = 0;
+        while i < text.len() {
+            match text[i] {
+                b'%' => {
+                    while i < text.len() && !matches!(text[i], b'\n' | b'\r') {
+                        i += 1;
+                    }
+                }
+                b'(' => i = skip_string(text, i),
+                b'<' if text.get(i + 1) == Some(&b'<') => {
+                    self.depth += 1;
+                    i += 1;
+                }
+                b'<' => {
+                    while i < text.len() && text[i] != b'>' {
+                        i += 1;
+                    }
+                }
+                b'>' if text.get(i + 1) == Some(&b'>') => {
+                    self.depth = self.depth.saturating_sub(1);
+                    i += 1;
+                }
+                b'[' => self.depth += 1,
+                b']' => self.depth = self.depth.saturating_sub(1),
+                b'/' if text[i + 1..].starts_with(b"Kids") => {
+                    let Some((listed, end)) = kids_of(text, i + 5) else {
+                        i += 1;
+                        continue;
+                    };
+                    let mut seen = std::collections::HashSet::new();
+                    if listed.iter().any(|n| !seen.insert(*n)) {
+                        return false;
+                    }
+                    self.kids += listed.len();
+                    i = end;
+                    continue;
+                }
+                _ => {}
+            }
+            if self.depth > MAX_PDF_NESTING || self.kids > MAX_PDF_KIDS {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+}
+
+/// The end of the literal string that opens at `at` (balanced parentheses, `\` escapes).
+fn skip_string(text: &[u8], at: usize) -> usize {
+    let mut open = 0usize;
+    let mut i = at;
+    while i < text.len() {
+        match text[i] {
+            b'\\' => i += 1,
+            b'(' => open += 1,
+            b')' => {
+                open -= 1;
+                if open == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The object numbers a `/Kids` array lists (`[3 0 R 4 0 R]`), read from `at` (after the
+/// name), and where the array ends; `None` when no array follows.
+fn kids_of(text: &[u8], at: usize) -> Option<(Vec<u64>, usize)> {
+    let start = at
+        + text
+            .get(at..)?
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())?;
+    if text.get(start) != Some(&b'[') {
+        return None;
+    }
+    let end = start + text[start..].iter().position(|c| *c == b']')?;
+    let words: Vec<&[u8]> = text[start + 1..end]
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let numbers = words
+        .windows(3)
+        .filter(|w| w[2] == b"R")
+        .filter_map(|w| std::str::from_utf8(w[0]).ok()?.parse().ok())
+        .collect();
+    Some((numbers, end + 1))
 }
 
 /// The dictionary written just before a `stream` keyword that starts at the end of
@@ -422,9 +566,9 @@ fn unescape_names(text: &[u8]) -> Vec<u8> {
 }
 
 /// How many bytes `data` inflates to (a zlib stream, or raw deflate), counted up to a
-/// little past `cap` and kept nowhere. A deflate stream ends by itself, so the rest of the
+/// little past `cap`, kept in `keep` if given. A deflate stream ends by itself, so the rest of the
 /// file after it does not matter; a stream broken part-way counts what came before.
-fn inflated_size(data: &[u8], zlib: bool, cap: u64) -> u64 {
+fn inflate(data: &[u8], zlib: bool, cap: u64, mut keep: Option<&mut Vec<u8>>) -> u64 {
     use flate2::{Decompress, FlushDecompress, Status};
     let mut inflater = Decompress::new(zlib);
     let mut out = vec![0u8; 64 << 10];
@@ -434,6 +578,10 @@ fn inflated_size(data: &[u8], zlib: bool, cap: u64) -> u64 {
         let status = inflater.decompress(input, &mut out, FlushDecompress::None);
         let consumed = usize::try_from(inflater.total_in() - read).unwrap_or(usize::MAX);
         input = input.get(consumed..).unwrap_or_default();
+        if let Some(kept) = keep.as_deref_mut() {
+            let made = usize::try_from(inflater.total_out() - written).unwrap_or(0);
+            kept.extend_from_slice(&out[..made.min(out.len())]);
+        }
         match status {
             Ok(Status::StreamEnd) | Err(_) => break,
             Ok(_) if inflater.total_out() == written && consumed == 0 => break,
@@ -715,6 +863,47 @@ mod tests {
         let small = pdf_with_stream("<< /Filter /FlateDecode >>", &deflated(&[b'q'; 4096]));
         assert!(pdf_within_bounds(&small));
         assert_eq!(pdf_pages(&small), Some(2));
+    }
+
+    /// Syntax the parser would read by recursion too deep for its stack, or a page tree it
+    /// would walk for minutes: refused before it is parsed, in an object or inside an
+    /// object stream; a scan's own shallow syntax and page tree pass.
+    #[test]
+    fn a_pdf_nested_too_deep_or_with_a_page_tree_too_big_is_refused_unparsed() {
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        let pdf = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[&deep]);
+        assert_eq!(inspect(&pdf), Err(FileProblem::Unreadable(FileType::Pdf)));
+        let deep_dicts = format!("{}{}", "<< /A ".repeat(3000), ">>".repeat(3000));
+        let pdf = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[&deep_dicts]);
+        assert_eq!(pdf_pages(&pdf), None);
+        // Inside an object stream.
+        let inner = format!("5 0 {}{}", "[".repeat(5000), "]".repeat(5000));
+        let pdf = pdf_with_stream(
+            "<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>",
+            &deflated(inner.as_bytes()),
+        );
+        assert!(!pdf_within_bounds(&pdf));
+        // Brackets in a string or a comment are not nesting.
+        let quoted = format!("<< /Note ({}) >>\n% {}", "[".repeat(500), "<<".repeat(500));
+        assert_eq!(
+            pdf_pages(&pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[&quoted])),
+            Some(2)
+        );
+        // A page tree listing one child twice, or too many children.
+        let twice = pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            &["<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>"],
+        );
+        assert!(!pdf_within_bounds(&twice));
+        let many: String = (0..MAX_PDF_KIDS + 1)
+            .map(|i| format!("{} 0 R ", i + 10))
+            .collect();
+        let wide = pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            &[&format!("<< /Type /Pages /Kids [{many}] /Count 1 >>")],
+        );
+        assert!(!pdf_within_bounds(&wide));
+        assert!(pdf_within_bounds(&two_page_pdf()));
     }
 
     #[test]
