@@ -254,6 +254,9 @@ fn is_han(c: char) -> bool {
 pub fn person_name(input: &str) -> Result<String, InvalidValue> {
     let text =
         RequiredText::<PERSON_NAME_MAX>::parse(&name_dots(&normalize_width(input)))?.into_inner();
+    if stacks_marks(&text) {
+        return Err(T::ErrStackedMarks.into());
+    }
     if !text.chars().all(|c| is_name_char(c) || c.is_whitespace()) {
         return Err(T::ErrPersonName.into());
     }
@@ -323,7 +326,27 @@ pub fn is_place_char(c: char) -> bool {
 /// `零宽\u{200B}测试有限公司` would make the printed name unfindable by what it shows).
 pub fn printed_line<const MAX: usize>(input: &str) -> Result<String, InvalidValue> {
     let text = RequiredText::<MAX>::parse(input)?.into_inner();
+    if stacks_marks(&text) {
+        return Err(T::ErrStackedMarks.into());
+    }
     Ok(text.chars().filter(|c| !is_invisible(*c)).collect())
+}
+
+/// The most combining marks one letter carries in any written language (Vietnamese has
+/// two): more, stacked fifty deep, is defacement, not a name or an address.
+const MAX_MARKS_PER_LETTER: usize = 3;
+
+/// Whether `text` stacks more than [`MAX_MARKS_PER_LETTER`] combining marks on a letter.
+fn stacks_marks(text: &str) -> bool {
+    let mut run = 0;
+    text.chars().any(|c| {
+        if unicode_normalization::char::is_combining_mark(c) {
+            run += 1;
+        } else {
+            run = 0;
+        }
+        run > MAX_MARKS_PER_LETTER
+    })
 }
 
 /// A province, city or district as typed for an address: human text made of
@@ -398,7 +421,8 @@ mod tests {
             (" 张 三 ", "张三"),
             ("欧阳  娜娜", "欧阳娜娜"),
             ("阿卜杜拉·买买提", "阿卜杜拉·买买提"),
-            // A keyboard's dots are the ID card's.
+            // A keyboard's dots are the ID card's; a Vietnamese name keeps its two marks.
+            ("Nguyễn", "Nguyễn"),
             ("阿卜杜•热合曼", "阿卜杜·热合曼"),
             ("阿卜杜・热合曼", "阿卜杜·热合曼"),
             ("阿卜杜‧热合曼", "阿卜杜·热合曼"),
@@ -416,6 +440,7 @@ mod tests {
             "王\u{200D}五",
             "王五😀",
             "王\u{E0041}五",
+            "a\u{301}\u{301}\u{301}\u{301}",
             "张三3",
             "<b>张三</b>",
             "张三@",

@@ -140,6 +140,8 @@ web_texts! { messaging_texts;
     ErrFormNeedsReference => "打印申请表需要申请编号（1–32 位字母或数字），签字扫描件靠它找到申请", "printing the form needs an application reference (1–32 letters or digits): the signed scan is matched by it";
     ErrListedTwice => "{0} 重复出现", "{0} is listed twice";
     ErrInvalidValue => "值不对：{0}", "invalid value: {0}";
+    ErrStackedMarks => "一个字上叠了太多符号：请按证件或营业执照上的写法填写", "too many marks stacked on one letter: write it as on the ID or the business licence";
+    ErrUnprintableInvoice => "“{0}”无法打印在发票上；请换一种写法", "\"{0}\" cannot be printed on the invoice: write it another way";
     ErrUnprintable => "“{0}”无法打印在申请表上；请换一种写法，确需此字的请联系客服", "\"{0}\" cannot be printed on the application form: write it another way, or if it must be this character, ask the hotline";
     ErrDateRangeReversed => "结束日期不能早于开始日期（{0}）", "the end date cannot be before the start date ({0})";
     ErrVersionsDisagree => "与请求体中的 version（{0}）不一致，无法判断以哪个为准", "disagrees with the version in the body ({0}); which one is meant cannot be told";

@@ -333,6 +333,35 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
     for field in ["address", "phone", "bank", "account"] {
         assert!(named.contains(&field), "{field} in {named:?}");
     }
+    // What no font here draws (it would print as "[U+0E47]" on a tax invoice), and marks
+    // stacked on a letter: refused on their fields.
+    let mut unprintable = request(
+        "organisation",
+        "special",
+        "湖南某某科技有限公司a\u{301}\u{301}\u{301}\u{301}\u{301}",
+        "91110000600037341L",
+    );
+    unprintable.address = "长沙市岳麓区\u{E01}\u{E02}".into();
+    unprintable.phone = "0731-1234567".into();
+    unprintable.bank = "中国银行\u{2800}\u{2800}长沙分行".into();
+    unprintable.account = "62220000111122223333".into();
+    let refused = problem(
+        finance
+            .save_invoice_request(&order.order_no, &unprintable)
+            .await,
+    );
+    let mut named = fields(&refused);
+    named.sort_unstable();
+    assert_eq!(named, ["buyer_name"], "{refused:?}");
+    unprintable.buyer_name = "湖南某某科技有限公司".into();
+    let refused = problem(
+        finance
+            .save_invoice_request(&order.order_no, &unprintable)
+            .await,
+    );
+    let mut named = fields(&refused);
+    named.sort_unstable();
+    assert_eq!(named, ["address", "bank"], "{refused:?}");
     // A legacy 15-character tax number is kept with a warning.
     let saved = finance
         .save_invoice_request(

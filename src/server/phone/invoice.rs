@@ -176,6 +176,10 @@ pub(super) async fn submit(
         Ok((request, _warnings)) => request,
         Err(errors) => return form(&ctx, &token, &row, &input, &errors, false),
     };
+    let unprintable = crate::server::routes::invoicing::unprintable(&state.fonts, &request);
+    if !unprintable.is_empty() {
+        return form(&ctx, &token, &row, &input, &unprintable, false);
+    }
     let Ok(json) = serde_json::to_string(&request) else {
         return unavailable(&ctx);
     };

@@ -77,16 +77,42 @@ pub(crate) fn request_view(row: &OrderRow) -> Option<InvoiceRequestView> {
 /// Checks an invoice request: every bad field at once (422), or the request with its
 /// warnings.
 pub(crate) fn check(
+    fonts: &crate::server::pdf::Fonts,
     input: &InvoiceRequestInput,
 ) -> Result<(InvoiceRequest, crate::domain::FieldMessages), ApiError> {
-    crate::domain::validate_invoice_request(input).map_err(|errors| {
+    let to_api = |errors: Vec<(&'static str, Msg)>| {
         ApiError::Validation(
             errors
                 .into_iter()
                 .map(|(field, msg)| (field.to_owned(), msg))
                 .collect(),
         )
+    };
+    let (request, warnings) = crate::domain::validate_invoice_request(input).map_err(to_api)?;
+    let unprintable = unprintable(fonts, &request);
+    if !unprintable.is_empty() {
+        return Err(to_api(unprintable));
+    }
+    Ok((request, warnings))
+}
+
+/// The fields of an invoice request printed on the invoice that hold a character no font
+/// here draws (it would come out as its code point, `[U+0E47]`, on a tax invoice).
+pub(crate) fn unprintable(
+    fonts: &crate::server::pdf::Fonts,
+    request: &InvoiceRequest,
+) -> Vec<(&'static str, Msg)> {
+    [
+        ("buyer_name", Some(request.buyer_name.as_str())),
+        ("address", request.address.as_deref()),
+        ("bank", request.bank.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(field, text)| {
+        let missing: String = fonts.unprintable(text?).into_iter().collect();
+        (!missing.is_empty()).then(|| (field, Msg::with(T::ErrUnprintableInvoice, [missing])))
     })
+    .collect()
 }
 
 /// Keeps the invoice request for an order in 待开票 (made at the counter, or on the phone
@@ -107,7 +133,7 @@ pub async fn save_request(
     caller.require(Permission::Act(Action::IssueInvoice))?;
     let input: InvoiceRequestInput = parse_json(&body)?;
     let row = find_order(&state, &order_no).await?;
-    let (request, warnings) = check(&input)?;
+    let (request, warnings) = check(&state.fonts, &input)?;
     let json = serde_json::to_string(&request).map_err(|e| ApiError::Internal(e.to_string()))?;
     if !state
         .store
@@ -179,7 +205,11 @@ pub async fn issue(
     // `version` in the body or the ETag back as `If-Match`, as every action takes it.
     let version = super::actions::version_seen(body.version, &headers)?;
     let row = find_order(&state, &order_no).await?;
-    let checked = body.request.as_ref().map(check).transpose()?;
+    let checked = body
+        .request
+        .as_ref()
+        .map(|input| check(&state.fonts, input))
+        .transpose()?;
     let json = |request: &InvoiceRequest| {
         serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))
     };

@@ -6,7 +6,7 @@ mod catalog;
 mod customers;
 pub(crate) mod documents;
 mod events;
-mod invoicing;
+pub(crate) mod invoicing;
 mod mailing;
 mod openapi;
 pub(crate) mod orders;
