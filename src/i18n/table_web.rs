@@ -171,6 +171,7 @@ macro_rules! web_texts {
             WebUpload => "上传", "Upload";
             WebScanMissing => "请选择要上传的文件", "Choose a file to upload";
             WebScanUnreadable => "文件无法读取，请重新拍照或换一个文件", "The file cannot be read; take the photo again or choose another file";
+            WebParcelReturned => "您的证书包裹被快递退回：{0}。我们会重新寄出；收件地址如有误，请先在下方修改。", "Your certificate's parcel came back from the courier: {0}. It will be mailed again; if the address is wrong, correct it below first.";
             WebUploadBroken => "上传中断，请重试", "The upload broke off; try again";
             WebUploadMalformed => "文件没能读取，可能是文件名里有特殊字符：请把文件改成简单的名字（如“申请表.jpg”）再上传", "The file could not be read, perhaps because of an unusual character in its name: rename it simply (such as form.jpg) and upload it again";
             WebScanAlready => "已上传签字的申请表：{0}。如需更换，请重新选择文件上传。", "The signed form is uploaded: {0}. To replace it, choose another file.";

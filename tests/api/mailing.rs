@@ -1229,6 +1229,19 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
     );
     let dead = app.http.get(&link).send().await.expect("page");
     assert_eq!(dead.status(), 404);
+    // The customer's own page says it came back, and why.
+    {
+        use crate::common::customer::{Browser, owner_phone, sign_in};
+        let phone = owner_phone(&app, order.order_no.as_str()).await;
+        let mut browser = Browser::new(&app);
+        sign_in(&mut browser, &phone).await;
+        let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+        assert!(
+            page.html.contains("被快递退回") && page.html.contains("地址不详，无法投递"),
+            "{}",
+            page.html
+        );
+    }
     // The address can be corrected again; then mailed with a new number.
     let seen = app
         .client(&app.clerk)

@@ -355,6 +355,21 @@ async fn order_page(
         Ok(step) => step,
         Err(e) => return failed(ctx, e),
     };
+    // To be mailed again after the courier brought the parcel back: said, with why, so
+    // the customer checks the address (it is open to correction until it goes).
+    let returned = if row.status().ok() == Some(OrderStatus::PendingShipment) {
+        match state.store.history(&row.id).await {
+            Ok(history) => history
+                .iter()
+                .rev()
+                .find(|h| matches!(h.action.as_str(), "return_parcel" | "ship"))
+                .filter(|h| h.action == "return_parcel")
+                .map(|h| h.reason.clone().unwrap_or_default()),
+            Err(e) => return failed(ctx, e.into()),
+        }
+    } else {
+        None
+    };
     let tracking = if row.tracking_no.is_some() {
         match crate::server::tracking::tracking(state, row).await {
             Ok(tracking) => Some(tracking),
@@ -378,6 +393,9 @@ async fn order_page(
         h1 { (ctx.fill(T::WebOrderTitle, &[&row.order_no])) }
         @if let Some(notice) = notice {
             p.ok role="status" { (ctx.t(notice)) }
+        }
+        @if let Some(why) = &returned {
+            p.bad role="status" { (ctx.fill(T::WebParcelReturned, &[why])) }
         }
         (super::form::summary(ctx, errors))
         dl {
