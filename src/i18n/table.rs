@@ -756,6 +756,7 @@ web_texts! { messaging_texts;
     FileUnreadable => "无法读取 {0}", "cannot read {0}";
     ErrOffline => "连不上平台", "cannot reach the platform";
     NewSameProductOpen => "这位客户已有同一产品尚未办完的订单 {0}：如不是要再办一份，按两次 Ctrl-D 丢弃本草稿，到待办订单查看那一单", "this customer already has an order for the same product under way, {0}: unless a second one is wanted, Ctrl-D twice discards this draft; the order is in Orders";
+    ErrNoAnswerKept => "平台没有回应，可能已经收到；已填写的内容都在：稍后按 Ctrl-R 刷新看结果，再试也不会重复办理", "no answer from the platform, which may have received it; what you typed is kept: press Ctrl-R shortly to see the result (trying again never does it twice)";
     ErrOfflineKept => "连不上平台；已填写的内容都在，连上后再试", "cannot reach the platform; what you typed is kept: try again once it is back";
     ErrUnexpected => "平台的回答无法理解（HTTP {0}），请看日志", "the platform's answer made no sense (HTTP {0}); see the log";
 

@@ -187,7 +187,12 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
             };
             Text::platform(text, lang)
         }
-        ClientError::Network(_) => T::ErrOfflineKept.into(),
+        // Not connected: nothing went. Connected and no answer (it timed out, the link
+        // dropped on the way back): it may have gone through, and the operator is not told
+        // it did not — a submitted order was once reported as never sent. The answer is
+        // found by looking (a retried submit or action is never done twice).
+        ClientError::Network(e) if e.is_connect() => T::ErrOfflineKept.into(),
+        ClientError::Network(_) => T::ErrNoAnswerKept.into(),
         ClientError::Unexpected { status, .. } => {
             Text::with(T::ErrUnexpected, [status.to_string()])
         }
@@ -439,6 +444,47 @@ pub fn rows(text: &str, width: usize) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Refused at connecting, nothing went: "cannot reach". Connected and never answered:
+    /// it may have gone through, and the operator is not told it did not.
+    #[tokio::test]
+    async fn a_request_never_answered_is_not_said_to_have_failed_to_reach() {
+        crate::api::install_tls_provider();
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_millis(300))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        // A port nobody listens on.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let refused = client
+            .get(format!("http://{closed}/"))
+            .send()
+            .await
+            .expect_err("refused");
+        let said = describe(&ClientError::Network(refused), Lang::ZhCn);
+        assert_eq!(said.msg.text, T::ErrOfflineKept);
+        // Accepts, reads, never answers.
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let address = silent.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let held = tokio::spawn(async move {
+            let kept = silent.accept().await;
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            drop(kept);
+        });
+        let unanswered = client
+            .post(format!("http://{address}/api/v1/orders"))
+            .body("{}")
+            .send()
+            .await
+            .expect_err("no answer");
+        held.abort();
+        let said = describe(&ClientError::Network(unanswered), Lang::ZhCn);
+        assert_eq!(said.msg.text, T::ErrNoAnswerKept);
+    }
 
     /// Projects of one province, cut to a narrow column, still differ: their ends are kept.
     #[test]

@@ -84,6 +84,20 @@ fn text_typed_after_ticking_other_is_sent_as_its_reason() {
     assert_eq!(decided, Some(vec!["印章模糊".to_owned()]));
 }
 
+/// A decision on its way says so at once, in place of what the line said before (the last
+/// order's "approved" had stayed up through a slow link, read as this one's).
+#[test]
+fn a_return_on_its_way_says_so_until_answered() {
+    let mut app = review_screen(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('9'));
+    typed(&mut app, "印章模糊");
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.take_jobs().is_empty(), "sent");
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("正在处理"), "{screen}");
+}
+
 /// The scan's colours land in the right cells: red on the left, blue on the right, the
 /// black bar in the middle rows; every picture cell a half block.
 #[test]

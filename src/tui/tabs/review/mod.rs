@@ -244,7 +244,14 @@ impl Component for Review {
             return false;
         };
         screen.active = true;
-        screen.popup_key(ctx, key)
+        let before = screen.deciding;
+        let used = screen.popup_key(ctx, key);
+        // A decision on its way says so at once: the last order's "approved" (or nothing)
+        // had stayed on the line for the seconds a slow link takes, read as this one's.
+        if !before && screen.deciding {
+            self.notice = Some(Notice::working());
+        }
+        used
     }
 
     fn paste(&mut self, _ctx: &mut Ctx<Request>, text: &str) -> bool {
@@ -294,7 +301,11 @@ impl Component for Review {
                         screen.order = Some(order);
                         self.queue.remove(&order_no);
                         self.next(ctx);
-                        let more = self.notice.take().map(|n| n.text.get(lang));
+                        let more = self
+                            .notice
+                            .take()
+                            .filter(|n| n.tone != crate::tui::text::Tone::Working)
+                            .map(|n| n.text.get(lang));
                         let text = done.fill(lang, &[&order_no]);
                         let text = match more {
                             Some(more) => format!("{text} {more}"),
