@@ -892,7 +892,7 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
         // Verified already (on another phone, or at the counter): nothing to verify, and
         // the verified name and ID number stand; the application goes on from its step.
         "realname" if view.customer.realname_verified_at.is_some() => {
-            return Ok(Outcome::Go("/apply".into()));
+            Ok(Outcome::Go("/apply".into()))
         }
         "realname" => {
             let valid_ms = view.state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
