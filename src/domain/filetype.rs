@@ -306,9 +306,17 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
         if at >= 3 && &pdf[at - 3..at] == b"end" {
             continue;
         }
+        // After `stream` the end of its line (the parser also takes a bare CR).
         let data = match pdf.get(from..) {
-            Some([b'\r', b'\n', rest @ ..]) | Some([b'\n', rest @ ..]) => rest,
+            Some([b'\r', b'\n', rest @ ..])
+            | Some([b'\n', rest @ ..])
+            | Some([b'\r', rest @ ..]) => rest,
             _ => continue,
+        };
+        // Only after a dictionary is it a stream (not the word in a comment or a string,
+        // which would hide what follows from this reading).
+        let Some((start, dict)) = stream_dict(&pdf[..at]) else {
+            continue;
         };
         if !syntax.read(&pdf[syntax_from.min(at)..at]) {
             return false;
@@ -319,7 +327,7 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
         from = syntax_from.max(from);
         // An object stream's objects are syntax the parser reads: read here too, unpacked
         // (as is a stream whose dictionary could not be read with certainty).
-        let objects = if let Some((start, dict)) = stream_dict(&pdf[..at]) {
+        let objects = {
             let dict = dict.as_slice();
             let referenced = |key: &[u8]| {
                 find(dict, key).is_some_and(|i| {
@@ -346,6 +354,7 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
             // start), and right after its object's `N G obj`.
             let picture = contains(dict, b"/Image")
                 && !contains(dict, b"/ObjStm")
+                && !contains(dict, b"/First")
                 && !contains(dict, b"/XRef")
                 && !dict.iter().any(|c| matches!(c, b'(' | b')' | b'%'))
                 && after_object_header(&pdf[..start]);
@@ -355,9 +364,15 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
             if HIDING.iter().any(|f| contains(dict, f)) {
                 return false;
             }
-            contains(dict, b"/ObjStm") || dict.iter().any(|c| matches!(c, b'(' | b')' | b'%'))
-        } else {
-            true
+            // An object stream is one with `/First`, whatever its type says; unpacked with
+            // a predictor its bytes would not be what is read here.
+            let objects = contains(dict, b"/ObjStm")
+                || contains(dict, b"/First")
+                || dict.iter().any(|c| matches!(c, b'(' | b')' | b'%'));
+            if objects && contains(dict, b"/Predictor") {
+                return false;
+            }
+            objects
         };
         let mut kept = objects.then(Vec::new);
         let inflated =
@@ -485,6 +500,14 @@ fn kids_of(text: &[u8], at: usize) -> Option<(Vec<u64>, usize)> {
         return None;
     }
     let end = start + text[start..].iter().position(|c| *c == b']')?;
+    // Only a flat list of references is read here; anything nested in it is left to the
+    // main reading, which counts its depth.
+    if text[start + 1..end]
+        .iter()
+        .any(|c| matches!(c, b'[' | b'<' | b'(' | b'%'))
+    {
+        return None;
+    }
     let words: Vec<&[u8]> = text[start + 1..end]
         .split(|c| c.is_ascii_whitespace())
         .filter(|w| !w.is_empty())
@@ -903,6 +926,26 @@ mod tests {
             &[&format!("<< /Type /Pages /Kids [{many}] /Count 1 >>")],
         );
         assert!(!pdf_within_bounds(&wide));
+        // Nesting hidden inside `/Kids`, an object stream named only by `/First`, a stream
+        // opened by a bare CR: read all the same.
+        let in_kids = format!("<< /Type /Pages /Kids [{}] /Count 1 >>", "[".repeat(5000));
+        assert!(!pdf_within_bounds(&pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            &[&in_kids]
+        )));
+        let untyped = pdf_with_stream(
+            "<< /N 1 /First 4 /Subtype /Image /Filter /FlateDecode >>",
+            &deflated(inner.as_bytes()),
+        );
+        assert!(!pdf_within_bounds(&untyped));
+        let mut bare_cr = pdf_with_stream(
+            "<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>",
+            &deflated(inner.as_bytes()),
+        );
+        if let Some(at) = bare_cr.windows(7).position(|w| w == b"stream\n") {
+            bare_cr[at + 6] = b'\r';
+        }
+        assert!(!pdf_within_bounds(&bare_cr));
         assert!(pdf_within_bounds(&two_page_pdf()));
     }
 

@@ -326,10 +326,12 @@ pub fn is_place_char(c: char) -> bool {
 /// `零宽\u{200B}测试有限公司` would make the printed name unfindable by what it shows).
 pub fn printed_line<const MAX: usize>(input: &str) -> Result<String, InvalidValue> {
     let text = RequiredText::<MAX>::parse(input)?.into_inner();
+    // Counted once the invisible characters are out: one between marks hid a stack.
+    let text: String = text.chars().filter(|c| !is_invisible(*c)).collect();
     if stacks_marks(&text) {
         return Err(T::ErrStackedMarks.into());
     }
-    Ok(text.chars().filter(|c| !is_invisible(*c)).collect())
+    Ok(text)
 }
 
 /// The most combining marks one letter carries in any written language (Vietnamese has
@@ -449,6 +451,12 @@ mod tests {
             assert!(person_name(refused).is_err(), "{refused:?}");
         }
         assert!(person_name("").is_err());
+        // On a printed line, an invisible character between marks does not split a stack.
+        assert!(printed_line::<100>("a\u{301}\u{301}\u{200B}\u{301}\u{301}\u{301}").is_err());
+        assert_eq!(
+            printed_line::<100>("Nguy\u{1EC5}n\u{200B}").as_deref(),
+            Ok("Nguyễn")
+        );
     }
 
     #[test]

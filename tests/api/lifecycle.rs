@@ -75,6 +75,24 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
         .await;
     assert_eq!(a.status, OrderStatus::PendingInvoice);
     assert_eq!(a.shipment.as_ref().map(|s| s.carrier.as_str()), Some("ems"));
+    // The courier brings it back: to be mailed again, then mailed with a new number.
+    step(&a, Action::ReturnParcel);
+    let a = app
+        .act(
+            &app.mailroom,
+            &a,
+            Action::ReturnParcel,
+            ActionRequest {
+                reason: Some("地址不详".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(a.status, OrderStatus::PendingShipment);
+    let a = app
+        .act(&app.mailroom, &a, Action::Ship, ship("EA123456785CN"))
+        .await;
+    assert_eq!(a.status, OrderStatus::PendingInvoice);
     by_status.push(a.clone());
     step(&a, Action::IssueInvoice);
     let a = app

@@ -122,38 +122,35 @@ impl Store {
     /// Why the courier brought back the parcel of each order waiting to be mailed again
     /// (its latest `return_parcel`), by order id.
     pub async fn returns_to_mail(&self) -> StoreResult<std::collections::HashMap<String, String>> {
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-            "SELECT h.order_id, h.reason FROM order_history h \
-             JOIN orders o ON o.id = h.order_id \
-             WHERE o.status = $1 AND h.action = 'return_parcel' \
-             AND h.id = (SELECT MAX(n.id) FROM order_history n \
-                         WHERE n.order_id = h.order_id AND n.action = 'return_parcel')",
-        )
-        .bind(OrderStatus::PendingShipment.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, why)| (id, why.unwrap_or_default()))
-            .collect())
+        self.latest_to_mail("return_parcel").await
     }
 
     /// The latest note on each order waiting to be mailed (a caller's "send it to the front
     /// desk"), by order id: the mailroom reads it where it works.
     pub async fn notes_to_mail(&self) -> StoreResult<std::collections::HashMap<String, String>> {
+        self.latest_to_mail("note").await
+    }
+
+    /// The words of the latest history row of `action` on each order waiting to be
+    /// mailed, by order id (rows without words left out).
+    async fn latest_to_mail(
+        &self,
+        action: &str,
+    ) -> StoreResult<std::collections::HashMap<String, String>> {
         let rows: Vec<(String, Option<String>)> = sqlx::query_as(
             "SELECT h.order_id, h.reason FROM order_history h \
              JOIN orders o ON o.id = h.order_id \
-             WHERE o.status = $1 AND h.action = 'note' \
+             WHERE o.status = $1 AND h.action = $2 \
              AND h.id = (SELECT MAX(n.id) FROM order_history n \
-                         WHERE n.order_id = h.order_id AND n.action = 'note')",
+                         WHERE n.order_id = h.order_id AND n.action = $2)",
         )
         .bind(OrderStatus::PendingShipment.as_str())
+        .bind(action)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, note)| note.map(|n| (id, n)))
+            .filter_map(|(id, words)| words.map(|w| (id, w)))
             .collect())
     }
 

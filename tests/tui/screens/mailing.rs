@@ -305,6 +305,49 @@ fn numbers_scanned_after_a_refused_one_never_land_on_its_order() {
     );
 }
 
+/// A number refused by the platform while the next was already queued: the queued one stays
+/// the next parcel's whatever the clerk then says — `Ctrl-S` gives this parcel the number
+/// scanned again, `↓` skips it and the queue goes on.
+#[test]
+fn numbers_queued_before_a_refusal_stay_the_next_parcels() {
+    let refusal = || mailing::Answer::Shipped {
+        order_no: "HN20261128000001".into(),
+        result: Err(problem("validation_failed", 422, "单号已用于其他订单")),
+    };
+    for skip in [false, true] {
+        let mut app = mail_app(Lang::ZhCn);
+        key(&mut app, KeyCode::Enter);
+        for number in ["EA123456785CN", "1234567890123"] {
+            typed(&mut app, number);
+            key(&mut app, KeyCode::Enter);
+        }
+        app.take_jobs();
+        app.answer::<Mailing>(refusal());
+        assert!(ships(&app.take_jobs()).is_empty());
+        if skip {
+            key(&mut app, KeyCode::Down);
+            assert_eq!(
+                ships(&app.take_jobs()),
+                [("HN20261128000002".into(), "1234567890123".into())]
+            );
+            continue;
+        }
+        // The parcel scanned again moments later: held; Ctrl-S gives it this parcel.
+        typed(&mut app, "LX314159268CN");
+        key(&mut app, KeyCode::Enter);
+        ctrl(&mut app, 's');
+        assert_eq!(
+            ships(&app.take_jobs()),
+            [("HN20261128000001".into(), "LX314159268CN".into())]
+        );
+        app.answer::<Mailing>(shipped("HN20261128000001", "ems", "LX314159268CN"));
+        assert_eq!(
+            ships(&app.take_jobs()),
+            [("HN20261128000002".into(), "1234567890123".into())]
+        );
+    }
+}
+
 /// `↓` pressed right after a number, while it is on its way, skips the parcel after it:
 /// in turn, not lost (the next number had landed on the parcel meant to be skipped).
 #[test]

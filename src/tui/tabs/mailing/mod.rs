@@ -69,6 +69,9 @@ pub struct Scan {
     /// says whose the queued numbers are — this parcel's on (`Ctrl-S`), or the ones after
     /// it, this one skipped (`Ctrl-N`) — or stops (`Esc`).
     pub paused: bool,
+    /// How many of `waiting` were queued before the last refusal: numbers entered while
+    /// the refused one was on its way, for the parcels after it whatever comes.
+    pub queued_before_refusal: usize,
     /// Shipped in this batch: order and number.
     pub done: Vec<(String, String)>,
     /// Skipped in this batch.
@@ -105,6 +108,7 @@ impl Scan {
     /// for the last parcel: nothing comes after it.
     fn refused(&mut self, now: time::OffsetDateTime, why: Text) {
         self.error = Some(why);
+        self.queued_before_refusal = self.waiting.len();
         self.hold_until = (self.at + 1 < self.batch.len()).then_some(now + HOLD_AFTER_REFUSAL);
     }
 
@@ -224,6 +228,7 @@ impl Mailing {
             unsent: None,
             hold_until: None,
             paused: false,
+            queued_before_refusal: 0,
             waiting: Vec::new(),
             done: Vec::new(),
             skipped: Vec::new(),
@@ -290,7 +295,8 @@ impl Mailing {
     /// Orders of the batch still to come that left the queue meanwhile (shipped by another
     /// mailroom clerk, or cancelled) are taken out of it and named, rather than offered to
     /// be scanned and refused.
-    fn drop_shipped_elsewhere(&mut self, lang: Lang) {
+    fn drop_shipped_elsewhere(&mut self, ctx: &mut Ctx<Request>) {
+        let lang = ctx.lang;
         let Some(scan) = &mut self.scan else {
             return;
         };
@@ -318,8 +324,13 @@ impl Mailing {
         let up = scan.current().map(|i| (i.order.order_no.to_string(), i.relabel));
         // A number the platform did not answer was for the parcel that was up: if that
         // one left, the number is not the next parcel's.
+        // So were a refusal of it and the pause after: what is queued goes on to the
+        // parcel now up.
         if up.as_ref().map(|(no, _)| no) != was_up.as_ref() {
             scan.unsent = None;
+            scan.error = None;
+            scan.hold_until = None;
+            scan.paused = false;
         }
         if scan.held.as_ref().is_some_and(|(order, _)| up.as_ref().map(|(no, _)| no) != Some(order)) {
             // The parcel it was kept for is no longer up (gone from the queue): neither
@@ -348,6 +359,8 @@ impl Mailing {
         )));
         if scan.finished() {
             self.stop(lang);
+        } else {
+            self.drain(ctx);
         }
     }
 
@@ -358,12 +371,12 @@ impl Mailing {
         let Some(scan) = &mut self.scan else {
             return;
         };
-        if !scan.paused && (scan.sending.is_some() || !scan.waiting.is_empty()) {
+        if scan.sending.is_some() {
             scan.waiting.push(Queued::Skip);
             return;
         }
-        // Paused after a refusal: the refused parcel is skipped, and the numbers held go
-        // to the ones after it.
+        // Nothing on its way (a refusal, or a pause after one, stands): the parcel up is
+        // skipped now, and the numbers queued go to the ones after it.
         scan.paused = false;
         self.skip_now(ctx.lang, true);
         self.drain(ctx);
@@ -682,6 +695,16 @@ impl Component for Mailing {
             Cmd::Skip => self.skip(ctx),
             Cmd::UseQueued => {
                 if let Some(scan) = self.scan.as_mut().filter(|s| s.paused) {
+                    // The first number entered after the refusal is this parcel's, scanned
+                    // again; those queued before it stay the next parcels', then the rest.
+                    let before = scan.queued_before_refusal.min(scan.waiting.len());
+                    let mut after = scan.waiting.split_off(before);
+                    let first = after
+                        .iter()
+                        .position(|q| matches!(q, Queued::Number(_)))
+                        .map(|i| after.remove(i));
+                    let earlier = std::mem::take(&mut scan.waiting);
+                    scan.waiting = first.into_iter().chain(earlier).chain(after).collect();
                     scan.paused = false;
                     scan.hold_until = None;
                     scan.error = None;
@@ -741,7 +764,7 @@ impl Component for Mailing {
                     self.queue.replace(queue.items);
                     let queue = &self.queue;
                     self.ticked.retain(|t| queue.find(t).is_some());
-                    self.drop_shipped_elsewhere(lang);
+                    self.drop_shipped_elsewhere(ctx);
                 }
                 if let Some(seq) = again {
                     ctx.ask(Request::Queue { seq });
