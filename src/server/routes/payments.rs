@@ -331,8 +331,10 @@ pub struct PaymentQuery {
 /// order's `pay` event on `GET /api/v1/events`).
 #[utoipa::path(get, operation_id = "list_payments", path = "/api/v1/payments", params(PaymentQuery), responses(
     (status = 200, body = [Payment]),
+    (status = 404, body = Problem, content_type = "application/problem+json",
+        description = "`after` names no payment (a cursor from another list, mistyped): read the list again from its start"),
     (status = 422, body = Problem, content_type = "application/problem+json",
-        description = "A bad `status` or `limit`, or an `after` that names no payment"),
+        description = "A bad `status` or `limit`, or an `after` that cannot be a payment's id"),
 ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -363,14 +365,18 @@ pub async fn list(
         .map(str::trim)
         .filter(|a| !a.is_empty());
     // A cursor that names no payment is said, not answered with an empty page a client
-    // would take for the end of the list.
+    // would take for the end of the list: 422 when it cannot be an id, 404 when no
+    // payment has it.
     if let Some(after) = after {
         let shaped = after.len() <= 64
             && after
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !shaped || !state.store.payment_exists(after).await? {
+        if !shaped {
             return Err(ApiError::field("after", T::ErrPaymentCursor));
+        }
+        if !state.store.payment_exists(after).await? {
+            return Err(ApiError::NotFound(Msg::new(T::ErrPaymentCursor)));
         }
     }
     let rows = state.store.payments_in(&query.status, after, limit).await?;
