@@ -187,11 +187,11 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
             };
             Text::platform(text, lang)
         }
-        // Not connected: nothing went. Connected and no answer (it timed out, the link
+        // Not connected (or never built): nothing went. Connected and no answer (it timed out, the link
         // dropped on the way back): it may have gone through, and the operator is not told
         // it did not — a submitted order was once reported as never sent. The answer is
         // found by looking (a retried submit or action is never done twice).
-        ClientError::Network(e) if e.is_connect() => T::ErrOfflineKept.into(),
+        ClientError::Network(e) if e.is_connect() || e.is_builder() => T::ErrOfflineKept.into(),
         ClientError::Network(_) => T::ErrNoAnswerKept.into(),
         ClientError::Unexpected { status, .. } => {
             Text::with(T::ErrUnexpected, [status.to_string()])

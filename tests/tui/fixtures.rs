@@ -626,6 +626,17 @@ pub fn invoice_app_with(lang: Lang, items: Vec<InvoicingItem>) -> App {
     app
 }
 
+/// A request that failed on the way (a reqwest error, as a refused connection is).
+pub fn network_error() -> ca_counter::api::ClientError {
+    ca_counter::api::install_tls_provider();
+    let error = reqwest::Client::new()
+        .get("not an address")
+        .build()
+        .map(|_| ())
+        .expect_err("an invalid address is a reqwest error");
+    ca_counter::api::ClientError::Network(error)
+}
+
 /// The platform tells `app` it runs these built-in stand-ins (its health, as at start).
 pub fn platform_demo(app: &mut App, parts: Vec<ca_counter::api::DemoPart>) {
     app.frame_answer(FrameAnswer::Health(Ok(ca_counter::api::Health {

@@ -46,12 +46,7 @@ pub async fn create(
     // under the orders already made (an order paid and waiting for review would no longer
     // match its applicant).
     if customer.realname_verified_at.is_some() {
-        return Err(ApiError::Conflict {
-            code: "customer_verified",
-            detail: Msg::new(T::ProblemCustomerVerified),
-            status: None,
-            version: None,
-        });
+        return Err(customer_verified());
     }
     let valid_ms = state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
     let (row, token) = state
@@ -108,6 +103,17 @@ pub async fn get(
     Ok(Json(session))
 }
 
+/// 409 for a change to a verified customer's identity: the verified name and ID number
+/// stand.
+fn customer_verified() -> ApiError {
+    ApiError::Conflict {
+        code: "customer_verified",
+        detail: Msg::new(T::ProblemCustomerVerified),
+        status: None,
+        version: None,
+    }
+}
+
 /// Corrects the name registered for a customer who is not verified yet (the phone page
 /// checks the customer's typed name against it).
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", params(("id" = String, Path)), request_body = CustomerUpdate,
@@ -132,12 +138,7 @@ pub async fn rename_customer(
         .rename_unverified_customer(&customer.id, &name)
         .await?
     {
-        return Err(ApiError::Conflict {
-            code: "customer_verified",
-            detail: Msg::new(T::ProblemCustomerVerified),
-            status: None,
-            version: None,
-        });
+        return Err(customer_verified());
     }
     let row = super::customers::find_customer(&state, &id).await?;
     Ok(Json(present::customer(&row, true)))

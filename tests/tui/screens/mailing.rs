@@ -219,15 +219,9 @@ fn an_answer_arriving_mid_number_loses_no_key_and_shifts_no_number() {
     key(&mut app, KeyCode::Enter);
     app.take_jobs();
     typed(&mut app, "12345");
-    ca_counter::api::install_tls_provider();
-    let network = reqwest::Client::new()
-        .get("not an address")
-        .build()
-        .map(|_| ())
-        .expect_err("an invalid address is a reqwest error");
     app.answer::<Mailing>(mailing::Answer::Shipped {
         order_no: "HN20261128000001".into(),
-        result: Err(ca_counter::api::ClientError::Network(network)),
+        result: Err(network_error()),
     });
     typed(&mut app, "67890123");
     key(&mut app, KeyCode::Enter);
@@ -551,15 +545,9 @@ fn a_number_unanswered_in_an_outage_stays_with_its_parcel_and_goes_when_the_link
     }
     app.take_jobs();
     // No answer: the request failed on the way (a reqwest error, as a refused connection).
-    ca_counter::api::install_tls_provider();
-    let network = reqwest::Client::new()
-        .get("not an address")
-        .build()
-        .map(|_| ())
-        .expect_err("an invalid address is a reqwest error");
     app.answer::<Mailing>(mailing::Answer::Shipped {
         order_no: "HN20261128000001".into(),
-        result: Err(ca_counter::api::ClientError::Network(network)),
+        result: Err(network_error()),
     });
     assert!(
         app.take_jobs().is_empty(),
