@@ -11,6 +11,33 @@ pub use crate::domain::{Scanned, read_codes};
 /// Decodes at once, per instance, shared with the previews of `routes/attachments.rs`.
 pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
+/// What an uploaded file is (`domain::inspect`), judged off the request workers: a PDF is
+/// unpacked and read through before its parser sees it, which takes a core for a moment
+/// on a large file. The data comes back with the answer.
+pub async fn inspect(
+    data: Vec<u8>,
+) -> (
+    Vec<u8>,
+    Result<crate::domain::Inspected, crate::domain::FileProblem>,
+) {
+    let kind = crate::domain::sniff(&data);
+    let judged = tokio::task::spawn_blocking(move || {
+        let judged = crate::domain::inspect(&data);
+        (data, judged)
+    })
+    .await;
+    match judged {
+        Ok(judged) => judged,
+        // The check itself failed: unreadable, never taken.
+        Err(_) => (
+            Vec::new(),
+            Err(kind.map_or(crate::domain::FileProblem::NotAScan, |k| {
+                crate::domain::FileProblem::Unreadable(k)
+            })),
+        ),
+    }
+}
+
 /// Reads the codes of an upload of `content_type` (off the async workers, two at a time).
 pub async fn scan(data: Vec<u8>, content_type: &str) -> Scanned {
     if content_type == "application/pdf" {

@@ -167,7 +167,8 @@ pub async fn upload(
         return Err(ApiError::field("file", T::ErrRequired));
     };
     // Judged by content, and read far enough to know it is what it claims.
-    let content_type = match crate::domain::inspect(&data) {
+    let (data, inspected) = scan_match::inspect(data).await;
+    let content_type = match inspected {
         Ok(inspected) => inspected.kind.mime(),
         Err(FileProblem::NotAScan) => return Err(ApiError::UnsupportedType),
         Err(FileProblem::ActivePdf) => return Err(ApiError::field("file", T::ErrActivePdf)),

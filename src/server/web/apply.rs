@@ -920,7 +920,8 @@ pub async fn read_upload(
     let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
         return Err(T::WebScanMissing.get(lang).to_owned());
     };
-    let inspected = crate::domain::inspect(&data).map_err(|problem| match problem {
+    let (data, inspected) = crate::server::scan_match::inspect(data).await;
+    let inspected = inspected.map_err(|problem| match problem {
         // A phone's words: its camera, not a scanner (the counter's say a scanner's).
         crate::domain::FileProblem::NotAScan => T::WebNotAScan.get(lang).to_owned(),
         crate::domain::FileProblem::Unreadable(_) => T::WebScanUnreadable.get(lang).to_owned(),
