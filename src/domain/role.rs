@@ -140,7 +140,11 @@ impl Role {
             ),
             Role::Finance => matches!(
                 permission,
-                P::ViewOrders | P::AddNotes | P::Act(Action::IssueInvoice | Action::DeclineInvoice)
+                P::ViewOrders
+                    | P::AddNotes
+                    | P::Act(
+                        Action::IssueInvoice | Action::DeclineInvoice | Action::ReverseInvoice
+                    )
             ),
         }
     }

@@ -23,7 +23,10 @@ pub enum OrderStatus {
     PendingShipment,
     /// Mailed; the customer may request an invoice.
     PendingInvoice,
-    /// Invoiced, or the invoice declined.
+    /// Invoiced, or the invoice declined. An issued invoice found wrong may still be
+    /// reversed (`reverse_invoice`), which brings the order back to [`PendingInvoice`].
+    ///
+    /// [`PendingInvoice`]: OrderStatus::PendingInvoice
     Completed,
     /// Abandoned before payment.
     Cancelled,
@@ -104,9 +107,10 @@ impl OrderStatus {
         }
     }
 
-    /// True when no action leads anywhere from here.
+    /// True when the application is over: completed or cancelled. (A completed order's
+    /// invoice may still be reversed, which reopens its invoicing, not the application.)
     pub fn is_final(self) -> bool {
-        Action::ALL.iter().all(|a| next_status(*a, self).is_none())
+        matches!(self, OrderStatus::Completed | OrderStatus::Cancelled)
     }
 }
 
@@ -145,6 +149,9 @@ pub enum Action {
     /// The courier brought the parcel back (address unknown, refused): the order goes back
     /// to be mailed again, its shipment cleared, the address open to correction.
     ReturnParcel,
+    /// The issued invoice was wrong (the buyer's title, its tax number): a red-letter
+    /// invoice (红字发票) cancels it in full, and the order waits for a new one.
+    ReverseInvoice,
 }
 
 /// What an action asks of the person doing it, beyond the order's version.
@@ -172,7 +179,7 @@ pub enum ActionNeeds {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::Pay,
         Action::ChooseBankTransfer,
         Action::ChooseOnlinePayment,
@@ -185,6 +192,7 @@ impl Action {
         Action::DeclineInvoice,
         Action::Cancel,
         Action::ReturnParcel,
+        Action::ReverseInvoice,
     ];
 
     /// The stable wire name, e.g. `choose_bank_transfer`.
@@ -202,6 +210,7 @@ impl Action {
             Action::DeclineInvoice => "decline_invoice",
             Action::Cancel => "cancel",
             Action::ReturnParcel => "return_parcel",
+            Action::ReverseInvoice => "reverse_invoice",
         }
     }
 
@@ -230,6 +239,7 @@ impl Action {
             Action::DeclineInvoice => T::ActionDeclineInvoice,
             Action::Cancel => T::ActionCancel,
             Action::ReturnParcel => T::ActionReturnParcel,
+            Action::ReverseInvoice => T::ActionReverseInvoice,
         }
     }
 
@@ -246,7 +256,7 @@ impl Action {
             Action::Ship => ActionNeeds::Shipment,
             Action::IssueInvoice => ActionNeeds::Invoice,
             Action::DeclineInvoice => ActionNeeds::OptionalNote,
-            Action::Cancel | Action::ReturnParcel => ActionNeeds::Reason,
+            Action::Cancel | Action::ReturnParcel | Action::ReverseInvoice => ActionNeeds::Reason,
         }
     }
 
@@ -334,6 +344,11 @@ pub const TRANSITIONS: &[(Action, OrderStatus, OrderStatus)] = &[
         Action::ReturnParcel,
         OrderStatus::PendingInvoice,
         OrderStatus::PendingShipment,
+    ),
+    (
+        Action::ReverseInvoice,
+        OrderStatus::Completed,
+        OrderStatus::PendingInvoice,
     ),
     (
         Action::Cancel,
@@ -448,6 +463,11 @@ mod tests {
         assert_eq!(next_status(Action::Pay, OrderStatus::Cancelled), None);
         assert!(OrderStatus::Completed.is_final());
         assert!(OrderStatus::Cancelled.is_final());
+        assert_eq!(
+            next_status(Action::ReverseInvoice, OrderStatus::Completed),
+            Some(OrderStatus::PendingInvoice)
+        );
+        assert_eq!(next_status(Action::Cancel, OrderStatus::Completed), None);
         assert!(!OrderStatus::Rejected.is_final());
         let allowed = OrderStatus::ALL
             .iter()

@@ -288,6 +288,13 @@ macro_rules! web_texts {
             WebInvoiceAsk => "申请发票", "Ask for the invoice";
             WebInvoiceDownload => "下载发票（PDF）", "Download the invoice (PDF)";
             WebInvoiceNotYet => "发票尚未开具", "The invoice is not issued yet";
+            WebInvoiceNotFound => "没有这张发票", "There is no such invoice on this order";
+            WebInvoiceNotFoundNext => "请回到订单页查看它的发票；如有疑问请致电 {0}。", "See the invoices on the order's page; questions: {0}.";
+            WebReversedInvoices => "已红冲的发票", "Reversed invoices";
+            WebInvoiceReversedLine => "发票 {0}（{1}）已红冲，红字发票 {2} 冲销了它的全部金额。", "Invoice {0} ({1}) was reversed: red-letter invoice {2} cancels it in full.";
+            WebInvoiceReversedWhy => "原因：{0}", "Why: {0}";
+            WebRedInvoiceDownload => "下载红字发票（PDF）", "Download the red-letter invoice (PDF)";
+            WebReversedInvoiceDownload => "下载原发票（PDF）", "Download the reversed invoice (PDF)";
             WebInvoiceNotYetNext => "开具后会发到您填写的邮箱，也可在订单页下载。", "Once issued, it is e-mailed to the address you gave, and you can download it from the order's page.";
         }
     };

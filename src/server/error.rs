@@ -340,6 +340,11 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
         409,
         "the order's invoice is issued already",
     ),
+    (
+        "no_invoice",
+        409,
+        "reversing an invoice on an order that has none issued (not invoiced, or declined)",
+    ),
     ("not_shipped", 409, "tracking for an order not mailed"),
     (
         "tracking_from_provider",

@@ -2,6 +2,11 @@
 //! asking twice never makes two invoices), the platform draws the e-invoice PDF, keeps it
 //! on the order, completes the order through the transition table and e-mails the PDF.
 //! Used by finance in the 开票 tab and, when configured, by the customer's own request.
+//!
+//! Reversing one (红冲, [`reverse`]): the provider gives a red-letter invoice for the blue
+//! one (asked with the blue invoice as its serial), drawn with negative amounts and the
+//! numbers it cancels, kept on the order and e-mailed to the buyer; the `reverse_invoice`
+//! action then brings the order back to 待开票 for a new invoice.
 
 use std::sync::Arc;
 
@@ -12,8 +17,8 @@ use super::error::{ApiError, transition_error};
 use super::mail::{self, Mail, MailAttachment};
 use super::pdf::{self, InvoiceDocument, InvoiceLabels, InvoiceParty};
 use super::store::{
-    Actor, InvoiceRow, NewAttachment, NewInvoice, OrderRow, SetColumn, Store, Transition,
-    TransitionError,
+    Actor, InvoiceRow, NewAttachment, NewInvoice, NewRedInvoice, OrderRow, SetColumn, Store,
+    Transition, TransitionError,
 };
 use crate::domain::{Action, BuyerKind, InvoiceKind, InvoiceRequest, Money, OrderStatus};
 use crate::i18n::{Lang, Msg, T};
@@ -25,6 +30,11 @@ pub trait InvoiceProvider: Send + Sync {
     fn name(&self) -> &'static str;
     /// The invoice for `new.order_id`: issued now, or the one issued before.
     fn issue<'a>(&'a self, new: &'a NewInvoice<'a>) -> BoxFuture<'a, Result<InvoiceRow, String>>;
+    /// The red-letter invoice cancelling `new.blue`: issued now, or the one issued before.
+    fn reverse<'a>(
+        &'a self,
+        new: &'a NewRedInvoice<'a>,
+    ) -> BoxFuture<'a, Result<InvoiceRow, String>>;
 }
 
 /// Numbers invoices from the platform's own yearly sequence.
@@ -42,6 +52,18 @@ impl InvoiceProvider for Builtin {
         Box::pin(async move {
             self.store
                 .builtin_invoice(new, &self.region)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn reverse<'a>(
+        &'a self,
+        new: &'a NewRedInvoice<'a>,
+    ) -> BoxFuture<'a, Result<InvoiceRow, String>> {
+        Box::pin(async move {
+            self.store
+                .builtin_red_invoice(new, &self.region)
                 .await
                 .map_err(|e| e.to_string())
         })
@@ -134,51 +156,8 @@ pub async fn issue(
     // moment gets the first one's).
     let issued: InvoiceRequest =
         serde_json::from_str(&invoice.request_json).unwrap_or_else(|_| request.clone());
-    let (pdf_bytes, attachment_id) = match &invoice.attachment_id {
-        Some(id) => (
-            state
-                .store
-                .attachment_data(id)
-                .await?
-                .ok_or_else(|| ApiError::Internal(format!("invoice pdf {id} missing")))?,
-            id.clone(),
-        ),
-        None => {
-            let bytes = render(state, row, &invoice, &issued).await?;
-            let uploaded_by = match actor {
-                Actor::Operator { id, .. } => id.clone(),
-                Actor::System(_) | Actor::Customer(_) => row.submitted_by.clone(),
-            };
-            let id = state
-                .store
-                .attach(
-                    row,
-                    NewAttachment {
-                        order_id: row.id.clone(),
-                        kind: "invoice".into(),
-                        content_type: "application/pdf".into(),
-                        filename: format!(
-                            "{}{}-{}.pdf",
-                            T::DocInvoiceFile.get(Lang::ZhCn),
-                            if state.demo.invoice_mark().is_some() {
-                                T::DocDemoFileTag.get(Lang::ZhCn)
-                            } else {
-                                ""
-                            },
-                            invoice.invoice_no
-                        ),
-                        data: bytes.clone(),
-                        uploaded_by,
-                        scan_json: None,
-                    },
-                    actor,
-                    request_id,
-                )
-                .await?;
-            state.store.set_invoice_attachment(&row.id, &id).await?;
-            (bytes, id)
-        }
-    };
+    let (pdf_bytes, attachment_id, _) =
+        kept_pdf(state, row, &invoice, &issued, actor, request_id).await?;
     let step = Transition {
         sms: None,
         action: Action::IssueInvoice,
@@ -199,9 +178,6 @@ pub async fn issue(
         .await
         .map_err(|e| transition_error(&row.order_no, Action::IssueInvoice, e))?;
     let zh = Lang::ZhCn;
-    // A demo invoice says so in the mail too: the subject's first words and the body's
-    // first line, not only on the attached PDF.
-    let demo = state.demo.invoice_mark();
     let subject = T::MailInvoiceSubject.fill(zh, &[&state.config.ca_name, &invoice.invoice_no]);
     let body = T::MailInvoiceBody.fill(
         zh,
@@ -216,6 +192,116 @@ pub async fn issue(
             &state.config.ca_name,
         ],
     );
+    send_mail(
+        state,
+        row,
+        &invoice,
+        &issued,
+        subject,
+        body,
+        pdf_bytes,
+        &attachment_id,
+    )
+    .await;
+    Ok(updated)
+}
+
+/// Reverses the order's invoice (红冲) with a red-letter invoice: the provider's (asked
+/// with the blue invoice as its serial, so a retry after a lost answer gets the same red
+/// one), drawn, kept on the order and e-mailed to the buyer the blue one went to. The
+/// order is not moved here: the `reverse_invoice` action does that with the text this
+/// returns for its history. Refused (409 `no_invoice`) for an order with no invoice
+/// issued (declined, or never invoiced).
+pub async fn reverse(
+    state: &AppState,
+    row: &OrderRow,
+    reason: &str,
+    actor: &Actor,
+    request_id: Option<&str>,
+) -> Result<String, ApiError> {
+    let no_invoice = || ApiError::Conflict {
+        code: "no_invoice",
+        detail: Msg::with(T::ProblemNoInvoice, [row.order_no.as_str()]),
+        status: row.status().ok(),
+        version: Some(row.version),
+    };
+    // The invoice the order names — reversed already, if a first attempt got that far.
+    let Some(number) = row.invoice_no.as_deref() else {
+        return Err(no_invoice());
+    };
+    let Some(blue) = state
+        .store
+        .invoice_by_no(number)
+        .await?
+        .filter(|invoice| invoice.order_id == row.id && !invoice.is_red())
+    else {
+        return Err(no_invoice());
+    };
+    let issued_by = match actor {
+        Actor::Operator { name, .. } => name.clone(),
+        Actor::System(_) | Actor::Customer(_) => state.config.invoice.issuer.clone(),
+    };
+    let new = NewRedInvoice {
+        blue: &blue,
+        reason,
+        issued_by: &issued_by,
+    };
+    let red = state.invoices.reverse(&new).await.map_err(|why| {
+        tracing::error!(order = %row.order_no, %why, "invoice provider (red)");
+        ApiError::Missing {
+            code: "invoice_provider_failed",
+            detail: Msg::with(T::ProblemInvoiceProvider, [why]),
+        }
+    })?;
+    let issued: InvoiceRequest = serde_json::from_str(&red.request_json)
+        .map_err(|e| ApiError::Internal(format!("invoice {}: {e}", red.invoice_no)))?;
+    let (pdf_bytes, attachment_id, drawn_now) =
+        kept_pdf(state, row, &red, &issued, actor, request_id).await?;
+    // Mailed once, when it was made: a retry does not mail the buyer again.
+    if drawn_now {
+        let zh = Lang::ZhCn;
+        let subject = T::MailRedInvoiceSubject.fill(zh, &[&state.config.ca_name, &red.invoice_no]);
+        let body = T::MailRedInvoiceBody.fill(
+            zh,
+            &[
+                &issued.buyer_name,
+                &row.order_no,
+                &blue.invoice_no,
+                &red.invoice_no,
+                &state.config.hotline,
+                &state.config.ca_name,
+            ],
+        );
+        send_mail(
+            state,
+            row,
+            &red,
+            &issued,
+            subject,
+            body,
+            pdf_bytes,
+            &attachment_id,
+        )
+        .await;
+    }
+    Ok(T::HistoryInvoiceReversed.fill(Lang::ZhCn, &[reason, &blue.invoice_no, &red.invoice_no]))
+}
+
+/// E-mails an invoice's PDF to the buyer (a demo's mail says so in its subject's first
+/// words and its body's first line, not only on the attached PDF). A failure is logged:
+/// the invoice stands, and its mail's state is shown with the order.
+#[allow(clippy::too_many_arguments)]
+async fn send_mail(
+    state: &AppState,
+    row: &OrderRow,
+    invoice: &InvoiceRow,
+    issued: &InvoiceRequest,
+    subject: String,
+    body: String,
+    pdf_bytes: Vec<u8>,
+    attachment_id: &str,
+) {
+    let demo = state.demo.invoice_mark();
     let mail = Mail {
         to: issued.email.as_str().to_owned(),
         subject: match &demo {
@@ -236,14 +322,93 @@ pub async fn issue(
         &state.store,
         state.mail.as_ref(),
         Some(&row.id),
-        Some(&attachment_id),
+        Some(attachment_id),
         &mail,
     )
     .await
     {
         tracing::error!(order = %row.order_no, error = %e, "recording the invoice mail");
     }
-    Ok(updated)
+}
+
+/// The invoice's PDF as kept on the order: drawn and attached the first time (`true`), read
+/// back after.
+async fn kept_pdf(
+    state: &AppState,
+    row: &OrderRow,
+    invoice: &InvoiceRow,
+    issued: &InvoiceRequest,
+    actor: &Actor,
+    request_id: Option<&str>,
+) -> Result<(Vec<u8>, String, bool), ApiError> {
+    Ok(match &invoice.attachment_id {
+        Some(id) => (
+            state
+                .store
+                .attachment_data(id)
+                .await?
+                .ok_or_else(|| ApiError::Internal(format!("invoice pdf {id} missing")))?,
+            id.clone(),
+            false,
+        ),
+        None => {
+            let bytes = render(state, row, invoice, issued).await?;
+            let uploaded_by = match actor {
+                Actor::Operator { id, .. } => id.clone(),
+                Actor::System(_) | Actor::Customer(_) => row.submitted_by.clone(),
+            };
+            let id = state
+                .store
+                .attach(
+                    row,
+                    NewAttachment {
+                        order_id: row.id.clone(),
+                        kind: "invoice".into(),
+                        content_type: "application/pdf".into(),
+                        filename: format!(
+                            "{}{}-{}.pdf",
+                            if invoice.is_red() {
+                                T::DocRedInvoiceFile.get(Lang::ZhCn)
+                            } else {
+                                T::DocInvoiceFile.get(Lang::ZhCn)
+                            },
+                            if state.demo.invoice_mark().is_some() {
+                                T::DocDemoFileTag.get(Lang::ZhCn)
+                            } else {
+                                ""
+                            },
+                            invoice.invoice_no
+                        ),
+                        data: bytes.clone(),
+                        uploaded_by,
+                        scan_json: None,
+                    },
+                    actor,
+                    request_id,
+                )
+                .await?;
+            if !state
+                .store
+                .set_invoice_attachment(&invoice.invoice_no, &id)
+                .await?
+            {
+                // Drawn by someone else at the same moment: theirs is the one kept (and
+                // mailed); this copy stays among the order's files.
+                let theirs = state
+                    .store
+                    .invoice_by_no(&invoice.invoice_no)
+                    .await?
+                    .and_then(|i| i.attachment_id)
+                    .ok_or_else(|| ApiError::Internal("invoice pdf vanished".into()))?;
+                let bytes =
+                    state.store.attachment_data(&theirs).await?.ok_or_else(|| {
+                        ApiError::Internal(format!("invoice pdf {theirs} missing"))
+                    })?;
+                return Ok((bytes, theirs, false));
+            }
+            (bytes, id, true)
+        }
+    })
 }
 
 /// Draws the e-invoice (off the async workers: drawing takes a while).
@@ -255,8 +420,13 @@ async fn render(
 ) -> Result<Vec<u8>, ApiError> {
     let config = &state.config.invoice;
     let zh = Lang::ZhCn;
-    let money = |fen: i64| Money::from_fen(fen).unwrap_or_default();
-    let plain = |fen: i64| money(fen).yuan_string();
+    // A red invoice's figures are negative, written with their sign (as a 数电票 writes
+    // them), and its total in words is marked （负数）.
+    let money = |fen: i64| Money::from_fen(fen.abs()).unwrap_or_default();
+    let plain = |fen: i64| {
+        let sign = if fen < 0 { "-" } else { "" };
+        format!("{sign}{}", money(fen).yuan_string())
+    };
     let issued =
         time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(invoice.issued_at) * 1_000_000)
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
@@ -270,7 +440,16 @@ async fn render(
     };
     // Addresses and bank accounts go in 备注 when the buyer asked for them (as on a
     // 数电票), the seller's with them.
-    let mut remarks = vec![format!("{} {}", T::DocOrderLabel.get(zh), row.order_no)];
+    let mut remarks = Vec::new();
+    // A red invoice names the blue invoice it cancels and its confirmation first, as a
+    // 数电票's 备注 does.
+    if let Some(blue) = &invoice.reverses {
+        remarks.push(T::DocRedInvoiceReverses.fill(
+            zh,
+            &[blue, invoice.confirmation_no.as_deref().unwrap_or_default()],
+        ));
+    }
+    remarks.push(format!("{} {}", T::DocOrderLabel.get(zh), row.order_no));
     let buyer_address = join(&request.address, &request.phone);
     let buyer_bank = join(&request.bank, &request.account);
     if !buyer_address.is_empty() || !buyer_bank.is_empty() {
@@ -336,17 +515,26 @@ async fn render(
         item_name: config.item_name.clone(),
         item_spec: row.product_name.clone(),
         unit: T::DocInvoiceUnitItem.get(zh).to_owned(),
-        quantity: "1".into(),
-        unit_price: plain(invoice.net_fen),
+        // A red invoice takes the quantity back (负数量) at the same unit price.
+        quantity: if invoice.net_fen < 0 { "-1" } else { "1" }.into(),
+        unit_price: plain(invoice.net_fen.abs()),
         amount: plain(invoice.net_fen),
         tax_rate: format!("{}%", config.tax_rate_percent),
         tax: plain(invoice.tax_fen),
         // Figures as the rows print them (no thousands separators, as on a 数电票), and the
         // capitals with 圆, as tax invoices write the unit.
         total: plain(invoice.total_fen),
-        total_capital: money(invoice.total_fen)
-            .to_chinese_capital()
-            .replace('元', "圆"),
+        total_capital: format!(
+            "{}{}",
+            if invoice.total_fen < 0 {
+                T::DocInvoiceNegative.get(zh)
+            } else {
+                ""
+            },
+            money(invoice.total_fen)
+                .to_chinese_capital()
+                .replace('元', "圆")
+        ),
         remarks: remarks.join("\n"),
         issuer: invoice
             .issued_by

@@ -144,6 +144,7 @@ pub fn order(
         },
         invoice_no: row.invoice_no.clone(),
         invoice: None,
+        reversed_invoices: Vec::new(),
         invoice_request: None,
         submitted_by: WireActor {
             id: Some(row.submitted_by.clone()),
@@ -174,6 +175,8 @@ pub fn allowed_actions(row: &OrderRow, status: OrderStatus, caller: &Caller) -> 
         .actions_for(status)
         .into_iter()
         .filter(|a| !(a.is_review_decision() && row.submitted_by == caller.operator.id))
+        // Only an invoice issued is reversed (not one declined).
+        .filter(|a| !(*a == Action::ReverseInvoice && row.invoice_no.is_none()))
         .collect()
 }
 
@@ -360,6 +363,33 @@ pub enum StreamEvent {
     Order(OrderEvent),
     /// `event: realname`
     Realname(RealnameEvent),
+}
+
+/// The reversed invoices among an order's invoices, oldest first, each with the red-letter
+/// invoice that cancelled it.
+pub fn reversed_invoices(
+    invoices: &[crate::server::store::InvoiceRow],
+) -> Vec<crate::api::ReversedInvoice> {
+    invoices
+        .iter()
+        .filter_map(|blue| {
+            let red_no = blue.reversed_by.as_deref()?;
+            let red = invoices.iter().find(|i| i.invoice_no == red_no)?;
+            let request: Option<crate::domain::InvoiceRequest> =
+                serde_json::from_str(&blue.request_json).ok();
+            Some(crate::api::ReversedInvoice {
+                invoice_no: blue.invoice_no.clone(),
+                buyer_name: request.map(|r| r.buyer_name).unwrap_or_default(),
+                total_fen: blue.total_fen,
+                attachment_id: blue.attachment_id.clone(),
+                red_invoice_no: red.invoice_no.clone(),
+                confirmation_no: red.confirmation_no.clone(),
+                red_attachment_id: red.attachment_id.clone(),
+                reason: red.reason.clone(),
+                reversed_at: rfc3339(red.issued_at),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -303,6 +303,7 @@ pub fn action_key(action: crate::domain::Action) -> char {
         Action::DeclineInvoice => 'd',
         Action::Cancel => 'c',
         Action::ReturnParcel => 'B',
+        Action::ReverseInvoice => 'H',
     }
 }
 

@@ -113,6 +113,32 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
         .await
         .expect("issue the invoice");
     assert_eq!(a.status, OrderStatus::Completed);
+    // Issued to the wrong name: reversed by a red-letter invoice, and issued anew.
+    step(&a, Action::ReverseInvoice);
+    let a = app
+        .act(
+            &app.finance,
+            &a,
+            Action::ReverseInvoice,
+            ActionRequest {
+                reason: Some("抬头错误".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(a.status, OrderStatus::PendingInvoice);
+    let a = app
+        .client(&app.finance)
+        .issue_invoice(
+            &a.order_no,
+            &ca_counter::api::IssueInvoice {
+                version: Some(a.version),
+                request: None,
+            },
+        )
+        .await
+        .expect("issue the invoice again");
+    assert_eq!(a.status, OrderStatus::Completed);
     by_status.push(a.clone());
 
     // Bank transfer path with a return for correction.

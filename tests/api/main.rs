@@ -22,6 +22,7 @@ mod event_order;
 mod events;
 mod faults;
 mod hostile_text;
+mod invoice_reversal;
 mod kuaidi100_client;
 mod lifecycle;
 mod lists;

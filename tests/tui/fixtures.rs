@@ -115,6 +115,7 @@ pub fn order() -> Order {
         shipment: None,
         invoice_no: None,
         invoice: None,
+        reversed_invoices: Vec::new(),
         invoice_request: None,
         submitted_by: actor("李柜员"),
         created_at: "2026-11-28T07:30:00Z".into(),
@@ -595,6 +596,7 @@ pub fn invoicing_item(no: u32, name: &str, asked: bool) -> InvoicingItem {
         shipped_at: Some("2026-11-27T07:00:00Z".into()),
         requested_via: request.as_ref().map(|r| r.via.clone()),
         request,
+        reversed_invoice_no: None,
         suggested,
     }
 }

@@ -49,6 +49,30 @@ pub struct InvoiceInfo {
     pub issued_at: String,
 }
 
+/// An invoice reversed (红冲): the blue invoice and the red-letter one that cancelled it
+/// in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReversedInvoice {
+    /// The blue invoice's number.
+    pub invoice_no: String,
+    /// The buyer it named.
+    pub buyer_name: String,
+    /// Its total, in fen (the red invoice's is the same, negative).
+    pub total_fen: i64,
+    /// Its PDF (an attachment of the order).
+    pub attachment_id: Option<String>,
+    /// The red-letter invoice's number.
+    pub red_invoice_no: String,
+    /// The red-letter confirmation's number (红字发票信息确认单编号).
+    pub confirmation_no: Option<String>,
+    /// The red-letter invoice's PDF (an attachment of the order).
+    pub red_attachment_id: Option<String>,
+    /// Why it was reversed, as finance said it.
+    pub reason: Option<String>,
+    /// When (RFC 3339).
+    pub reversed_at: String,
+}
+
 /// One order waiting for its invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InvoicingItem {
@@ -64,6 +88,10 @@ pub struct InvoicingItem {
     /// Where the request came from (`phone`, `counter`), shown to everyone.
     #[serde(default)]
     pub requested_via: Option<String>,
+    /// The number of the invoice reversed when the order came back for a new one (红冲),
+    /// if it did.
+    #[serde(default)]
+    pub reversed_invoice_no: Option<String>,
     /// What the order suggests for a new request (buyer, tax number, e-mail).
     #[schema(value_type = Object)]
     pub suggested: crate::domain::InvoiceRequestInput,

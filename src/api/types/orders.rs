@@ -207,9 +207,12 @@ pub struct Order {
     pub shipment: Option<Shipment>,
     /// Invoice number, once invoiced.
     pub invoice_no: Option<String>,
-    /// The invoice, once issued.
+    /// The invoice, once issued (not one reversed).
     #[serde(default)]
     pub invoice: Option<InvoiceInfo>,
+    /// Invoices reversed (红冲), oldest first, each with its red-letter invoice.
+    #[serde(default)]
+    pub reversed_invoices: Vec<crate::api::ReversedInvoice>,
     /// The customer's invoice request, once made.
     #[serde(default)]
     pub invoice_request: Option<InvoiceRequestView>,

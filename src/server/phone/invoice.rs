@@ -146,7 +146,37 @@ pub(super) async fn form_page(
         None => crate::server::invoicing::suggested(&row),
     };
     let saved = row.invoice_request_json.is_some();
-    form(&ctx, &token, &row, &input, &[], saved)
+    // Back after its invoice was reversed (红冲): said, so the request kept is looked at
+    // again rather than taken as done.
+    let reversed = match state.store.reversed_pending(&[row.id.as_str()]).await {
+        Ok(mut found) => found.remove(&row.id),
+        Err(e) => {
+            tracing::error!(error = %e, "invoice page");
+            None
+        }
+    };
+    if let Some(number) = reversed {
+        return form(&ctx, &token, &row, &input, &[], Asked::Reversed(&number));
+    }
+    form(
+        &ctx,
+        &token,
+        &row,
+        &input,
+        &[],
+        if saved { Asked::Saved } else { Asked::Not },
+    )
+}
+
+/// What the form says of a request made before.
+#[derive(Clone, Copy)]
+enum Asked<'a> {
+    /// None was.
+    Not,
+    /// One is kept and may be changed.
+    Saved,
+    /// The invoice issued for it was reversed (its number): to be looked at again.
+    Reversed(&'a str),
 }
 
 /// `POST /m/invoice/{token}`: the request, or — from the language switch (`keep=lang`) —
@@ -170,15 +200,22 @@ pub(super) async fn submit(
     }
     if form_urlencoded::parse(&body).any(|(name, value)| name == "keep" && value == "lang") {
         let saved = row.invoice_request_json.is_some();
-        return form(&ctx, &token, &row, &input, &[], saved);
+        return form(
+            &ctx,
+            &token,
+            &row,
+            &input,
+            &[],
+            if saved { Asked::Saved } else { Asked::Not },
+        );
     }
     let request = match crate::domain::validate_invoice_request(&input) {
         Ok((request, _warnings)) => request,
-        Err(errors) => return form(&ctx, &token, &row, &input, &errors, false),
+        Err(errors) => return form(&ctx, &token, &row, &input, &errors, Asked::Not),
     };
     let unprintable = crate::server::routes::invoicing::unprintable(&state.fonts, &request);
     if !unprintable.is_empty() {
-        return form(&ctx, &token, &row, &input, &unprintable, false);
+        return form(&ctx, &token, &row, &input, &unprintable, Asked::Not);
     }
     let Ok(json) = serde_json::to_string(&request) else {
         return unavailable(&ctx);
@@ -292,7 +329,7 @@ fn form(
     row: &OrderRow,
     input: &InvoiceRequestInput,
     errors: &[(&'static str, Msg)],
-    saved: bool,
+    asked: Asked<'_>,
 ) -> Response {
     let error_of = |field: &str| -> Option<String> {
         let all: Vec<String> = errors
@@ -356,7 +393,11 @@ fn form(
             dt { (ctx.t(T::PageProduct)) } dd { (row.project_name) " " (row.product_name) }
             dt { (ctx.t(T::PageAmount)) } dd { (amount) }
         }
-        @if saved { p.ok { (ctx.t(T::PageInvoiceAlreadyAsked)) } }
+        @match asked {
+            Asked::Saved => { p.ok { (ctx.t(T::PageInvoiceAlreadyAsked)) } }
+            Asked::Reversed(number) => { p.bad role="status" { (ctx.fill(T::PageInvoiceReversed, &[number])) } }
+            Asked::Not => {}
+        }
         (form::summary(ctx, &listed))
         form #invoice-form method="post" novalidate {
             (form::token(ctx))

@@ -31,7 +31,7 @@ use super::orders::{find_order, full_order, with_etag};
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"4\"`"))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`version_conflict` (the order changed since the `version` sent) or `invalid_transition` (the action is not allowed from its status now); two requests racing may get either, and both carry the order's `current_status` and `current_version`: reload it and look. A review decision without this reviewer's claim: `claim_required`, or `claimed_by_other` naming who holds it. An approval of an order whose customer was not verified by the real-name check as its applicant, or that has no scan of the signed form: `not_ready_for_approval`, naming what is missing. A shipment whose label was printed before an address correction: `relabel_needed`."),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`version_conflict` (the order changed since the `version` sent) or `invalid_transition` (the action is not allowed from its status now); two requests racing may get either, and both carry the order's `current_status` and `current_version`: reload it and look. A review decision without this reviewer's claim: `claim_required`, or `claimed_by_other` naming who holds it. An approval of an order whose customer was not verified by the real-name check as its applicant, or that has no scan of the signed form: `not_ready_for_approval`, naming what is missing. A shipment whose label was printed before an address correction: `relabel_needed`. `reverse_invoice` on an order with no invoice issued (it was declined): `no_invoice`."),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 428, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -158,7 +158,32 @@ pub async fn perform(
         }
         approvable(state, row).await?;
     }
-    let (reason, set) = details(state, row, action, request).await?;
+    let (mut reason, set) = details(state, row, action, request).await?;
+    // A reversal's red-letter invoice is made before the order moves, on the version the
+    // person saw (a retry after a lost answer gets the same red invoice from the provider).
+    if action == Action::ReverseInvoice {
+        if row.version != version {
+            return Err(transition_error(
+                &row.order_no,
+                action,
+                TransitionError::Conflict {
+                    status,
+                    version: row.version,
+                },
+            ));
+        }
+        let why = reason.clone().unwrap_or_default();
+        reason = Some(
+            crate::server::invoicing::reverse(
+                state,
+                row,
+                &why,
+                &by.actor,
+                by.request_id.as_deref(),
+            )
+            .await?,
+        );
+    }
     let message = customer_message(state, row, action, &set).await?;
     let texted = message.is_some();
     let step = Transition {
@@ -356,6 +381,23 @@ async fn details(
                     SetColumn::Text("invoice_token", None),
                 ],
             )
+        }
+        // A wrong invoice cancelled by a red one (made in `perform`): the order waits for a
+        // new invoice; the request stays, to be corrected and issued again.
+        Action::ReverseInvoice => {
+            // "Not now" before "fix these fields".
+            if order.invoice_no.is_none() {
+                return Err(ApiError::Conflict {
+                    code: "no_invoice",
+                    detail: Msg::with(T::ProblemNoInvoice, [order.order_no.as_str()]),
+                    status: order.status().ok(),
+                    version: Some(order.version),
+                });
+            }
+            if reason.is_none() && is_blank(request.reason.as_deref()) {
+                errors.add("reason", T::ErrReasonRequired);
+            }
+            (reason, vec![SetColumn::Text("invoice_no", None)])
         }
         Action::Reject => {
             let mut reasons = Vec::new();

@@ -37,6 +37,11 @@ pub async fn queue(
         .store
         .queue(OrderStatus::PendingInvoice, crate::api::QUEUE_LIMIT as i64)
         .await?;
+    // Orders back for a new invoice after theirs was reversed (红冲), said as such.
+    let reversed = state
+        .store
+        .reversed_pending(&rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>())
+        .await?;
     let mut items: Vec<(Option<i64>, InvoicingItem)> = rows
         .iter()
         .filter_map(|row| {
@@ -48,6 +53,7 @@ pub async fn queue(
                     shipped_at: row.shipped_at.map(rfc3339),
                     request: request_view(row).filter(|_| issues),
                     requested_via: row.invoice_requested_via.clone(),
+                    reversed_invoice_no: reversed.get(&row.id).cloned(),
                     suggested: if issues {
                         invoicing::suggested(row)
                     } else {

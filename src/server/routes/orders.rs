@@ -70,7 +70,14 @@ pub(super) async fn full_order(
     {
         order.invoice_request = super::invoicing::request_view(row);
     }
-    if let Some(invoice) = state.store.invoice_for(&row.id).await? {
+    // Every invoice of the order: the one that counts, and those reversed with their red
+    // ones (one read).
+    let invoices = state.store.invoices_of(&row.id).await?;
+    order.reversed_invoices = present::reversed_invoices(&invoices);
+    if let Some(invoice) = invoices
+        .into_iter()
+        .find(|i| i.reverses.is_none() && i.reversed_by.is_none())
+    {
         let request: Option<crate::domain::InvoiceRequest> =
             serde_json::from_str(&invoice.request_json).ok();
         order.invoice = Some(crate::api::InvoiceInfo {

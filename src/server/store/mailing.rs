@@ -25,7 +25,7 @@ pub struct TrackingEventRow {
     pub context: String,
 }
 
-/// An issued invoice.
+/// An issued invoice: blue (the sale's), or red (红字, cancelling a blue one in full).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InvoiceRow {
     pub order_id: String,
@@ -41,6 +41,30 @@ pub struct InvoiceRow {
     pub issued_at: i64,
     /// The check code (校验码) the provider gave, if it gives one.
     pub check_code: Option<String>,
+    /// A red invoice: the number of the blue invoice it cancels.
+    pub reverses: Option<String>,
+    /// A red invoice: its confirmation's number (红字发票信息确认单编号).
+    pub confirmation_no: Option<String>,
+    /// A red invoice: why the blue one was reversed, as finance said it.
+    pub reason: Option<String>,
+    /// A blue invoice reversed: its red invoice's number.
+    pub reversed_by: Option<String>,
+}
+
+impl InvoiceRow {
+    /// True for a red-letter invoice.
+    pub fn is_red(&self) -> bool {
+        self.reverses.is_some()
+    }
+}
+
+/// A blue invoice to cancel with a red one, as the provider is asked: the blue invoice is
+/// the request's serial, so asking twice never makes two red invoices.
+#[derive(Debug, Clone)]
+pub struct NewRedInvoice<'a> {
+    pub blue: &'a InvoiceRow,
+    pub reason: &'a str,
+    pub issued_by: &'a str,
 }
 
 /// What an invoice is for, as the provider is asked.
@@ -84,7 +108,8 @@ pub struct NewMail<'a> {
 }
 
 const INVOICE_COLUMNS: &str = "order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, total_fen, \
-    provider, attachment_id, issued_by, issued_at, check_code";
+    provider, attachment_id, issued_by, issued_at, check_code, reverses, confirmation_no, reason, \
+    reversed_by";
 
 impl Store {
     /// Orders in `status`, oldest first by `paid_at` (mailing) or `shipped_at` (invoicing).
@@ -259,14 +284,71 @@ impl Store {
         .await?)
     }
 
-    /// The invoice issued for an order, if any.
+    /// The invoice that counts for an order, if any: the blue invoice issued and not
+    /// reversed.
     pub async fn invoice_for(&self, order_id: &str) -> StoreResult<Option<InvoiceRow>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE order_id = $1"
+            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE order_id = $1 \
+             AND reverses IS NULL AND reversed_by IS NULL"
         ))
         .bind(order_id)
         .fetch_optional(&self.pool)
         .await?)
+    }
+
+    /// Every invoice of an order, blue and red, in the order they were issued.
+    pub async fn invoices_of(&self, order_id: &str) -> StoreResult<Vec<InvoiceRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE order_id = $1 \
+             ORDER BY issued_at, invoice_no"
+        ))
+        .bind(order_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// An invoice by its number.
+    pub async fn invoice_by_no(&self, invoice_no: &str) -> StoreResult<Option<InvoiceRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE invoice_no = $1"
+        ))
+        .bind(invoice_no)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Of `order_ids`, those whose last invoice was reversed and not issued again, with
+    /// the reversed invoice's number: finance's queue says an order came back for a new
+    /// invoice.
+    pub async fn reversed_pending(
+        &self,
+        order_ids: &[&str],
+    ) -> StoreResult<std::collections::HashMap<String, String>> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in order_ids.chunks(200) {
+            if chunk.is_empty() {
+                continue;
+            }
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT b.order_id, b.invoice_no, b.issued_at FROM invoices b \
+                 WHERE b.reversed_by IS NOT NULL AND b.order_id IN ({}) \
+                 AND NOT EXISTS (SELECT 1 FROM invoices c WHERE c.order_id = b.order_id \
+                 AND c.reverses IS NULL AND c.reversed_by IS NULL)",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            let mut rows = query.fetch_all(&self.pool).await?;
+            // The latest reversed one, where an order was reversed more than once.
+            rows.sort_by_key(|(_, _, at)| *at);
+            for (order_id, invoice_no, _) in rows {
+                found.insert(order_id, invoice_no);
+            }
+        }
+        Ok(found)
     }
 
     /// The built-in provider's invoice for an order: the one already issued, or a new one
@@ -281,25 +363,8 @@ impl Store {
         if let Some(existing) = self.invoice_for(new.order_id).await? {
             return Ok(existing);
         }
-        let today = time::OffsetDateTime::now_utc()
-            .to_offset(crate::domain::CHINA)
-            .date();
-        let year = i64::from(today.year());
         let mut tx = self.begin_write().await?;
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO invoice_counters (year, last) VALUES ($1, 1) \
-             ON CONFLICT (year) DO UPDATE SET last = invoice_counters.last + 1 RETURNING last",
-        )
-        .bind(year)
-        .fetch_one(&mut *tx)
-        .await?;
-        let region: String = region
-            .chars()
-            .filter(char::is_ascii_digit)
-            .chain("00".chars())
-            .take(2)
-            .collect();
-        let invoice_no = format!("{:02}{region}0{seq:015}", year % 100);
+        let (invoice_no, _) = builtin_number(&mut tx, region).await?;
         let inserted = sqlx::query(
             "INSERT INTO invoices (order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, \
              total_fen, provider, issued_by, issued_at, check_code) \
@@ -328,18 +393,89 @@ impl Store {
             .ok_or_else(|| super::StoreError::Corrupt("invoice vanished".into()))
     }
 
-    /// Records the PDF of an invoice.
+    /// The built-in provider's red-letter invoice for a blue one: the one made before, or a
+    /// new one numbered from the same yearly sequence, with negative amounts, the blue
+    /// invoice's buyer, and a confirmation number (红字发票信息确认单编号) of 20 digits.
+    /// The blue invoice is marked reversed in the same transaction.
+    pub async fn builtin_red_invoice(
+        &self,
+        new: &NewRedInvoice<'_>,
+        region: &str,
+    ) -> StoreResult<InvoiceRow> {
+        let existing = |store: &Store| {
+            let blue = new.blue.invoice_no.clone();
+            let store = store.clone();
+            async move {
+                sqlx::query_as::<_, InvoiceRow>(&format!(
+                    "SELECT {INVOICE_COLUMNS} FROM invoices WHERE reverses = $1"
+                ))
+                .bind(blue)
+                .fetch_optional(&store.pool)
+                .await
+            }
+        };
+        if let Some(red) = existing(self).await? {
+            return Ok(red);
+        }
+        let mut tx = self.begin_write().await?;
+        let (invoice_no, confirmation_no) = builtin_number(&mut tx, region).await?;
+        let inserted = sqlx::query(
+            "INSERT INTO invoices (order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, \
+             total_fen, provider, issued_by, issued_at, check_code, reverses, confirmation_no, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(&new.blue.order_id)
+        .bind(&invoice_no)
+        .bind(&new.blue.invoice_kind)
+        .bind(&new.blue.request_json)
+        .bind(-new.blue.net_fen)
+        .bind(-new.blue.tax_fen)
+        .bind(-new.blue.total_fen)
+        .bind(new.issued_by)
+        .bind(now_ms())
+        .bind(check_code(&new.blue.order_id, &invoice_no))
+        .bind(&new.blue.invoice_no)
+        .bind(&confirmation_no)
+        .bind(new.reason)
+        .execute(&mut *tx)
+        .await;
+        match inserted.map_err(super::StoreError::from) {
+            Ok(_) => {
+                sqlx::query(
+                    "UPDATE invoices SET reversed_by = $1 WHERE invoice_no = $2 \
+                     AND reversed_by IS NULL",
+                )
+                .bind(&invoice_no)
+                .bind(&new.blue.invoice_no)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+            }
+            // Someone reversed it a moment ago: theirs is the one.
+            Err(e) if e.is_unique_violation() => tx.rollback().await?,
+            Err(e) => return Err(e),
+        }
+        existing(self)
+            .await?
+            .ok_or_else(|| super::StoreError::Corrupt("red invoice vanished".into()))
+    }
+
+    /// Records the PDF of an invoice, unless one was recorded first (`false`: two people
+    /// drew it at the same moment, and the other's counts).
     pub async fn set_invoice_attachment(
         &self,
-        order_id: &str,
+        invoice_no: &str,
         attachment_id: &str,
-    ) -> StoreResult<()> {
-        sqlx::query("UPDATE invoices SET attachment_id = $1 WHERE order_id = $2")
-            .bind(attachment_id)
-            .bind(order_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    ) -> StoreResult<bool> {
+        let updated = sqlx::query(
+            "UPDATE invoices SET attachment_id = $1 WHERE invoice_no = $2 \
+             AND attachment_id IS NULL",
+        )
+        .bind(attachment_id)
+        .bind(invoice_no)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() > 0)
     }
 
     /// The cached provider answer for a parcel.
@@ -528,6 +664,37 @@ impl Store {
 
 /// The built-in invoice's check code: 20 digits from its order and number, so a
 /// checker has the field it reads (the built-in invoice is a demo, never a tax invoice).
+/// The built-in provider's next number from this year's sequence — year (2), region (2),
+/// channel `0`, then 15 digits: 20 digits, as electronic invoices are numbered — and the
+/// confirmation number a red invoice carries with it (channel `1`, the same digits).
+async fn builtin_number(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    region: &str,
+) -> StoreResult<(String, String)> {
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(crate::domain::CHINA)
+        .date();
+    let year = i64::from(today.year());
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO invoice_counters (year, last) VALUES ($1, 1) \
+         ON CONFLICT (year) DO UPDATE SET last = invoice_counters.last + 1 RETURNING last",
+    )
+    .bind(year)
+    .fetch_one(&mut **tx)
+    .await?;
+    let region: String = region
+        .chars()
+        .filter(char::is_ascii_digit)
+        .chain("00".chars())
+        .take(2)
+        .collect();
+    let yy = year % 100;
+    Ok((
+        format!("{yy:02}{region}0{seq:015}"),
+        format!("{yy:02}{region}1{seq:015}"),
+    ))
+}
+
 fn check_code(order_id: &str, invoice_no: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(format!("{order_id}/{invoice_no}").as_bytes());

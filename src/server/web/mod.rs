@@ -81,6 +81,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/orders/{order_no}/edit", get(edit::page).post(edit::save))
         .route("/orders/{order_no}/invoice.pdf", get(orders::invoice_pdf))
+        .route(
+            "/orders/{order_no}/invoices/{file}",
+            get(orders::invoice_pdf_by_no),
+        )
         .route("/orders/{order_no}/form.pdf", get(orders::form_pdf))
         .route("/orders/{order_no}/receipt.pdf", get(orders::receipt_pdf))
         .route("/orders/{order_no}/notice.pdf", get(orders::notice_pdf))

@@ -370,6 +370,11 @@ async fn order_page(
     } else {
         None
     };
+    // Invoices reversed (红冲): the customer may have booked one, and needs the red one.
+    let reversed = match state.store.invoices_of(&row.id).await {
+        Ok(invoices) => crate::server::present::reversed_invoices(&invoices),
+        Err(e) => return failed(ctx, e.into()),
+    };
     let tracking = if row.tracking_no.is_some() {
         match crate::server::tracking::tracking(state, row).await {
             Ok(tracking) => Some(tracking),
@@ -458,6 +463,25 @@ async fn order_page(
                     // Typed in by the CA's staff: the carrier's own news may be newer.
                     @if tracking.provider == "manual" {
                         p.hint { (ctx.t(T::WebParcelTypedByStaff)) }
+                    }
+                }
+            }
+        }
+        @if !reversed.is_empty() {
+            section aria-labelledby="invoices" {
+                h2 #invoices { (ctx.t(T::WebReversedInvoices)) }
+                ul {
+                    @for r in &reversed {
+                        li {
+                            (ctx.fill(T::WebInvoiceReversedLine, &[&r.invoice_no, &r.buyer_name, &r.red_invoice_no]))
+                            @if let Some(why) = r.reason.as_deref().filter(|w| !w.trim().is_empty()) {
+                                br; span.small { (ctx.fill(T::WebInvoiceReversedWhy, &[why])) }
+                            }
+                            br;
+                            a href=(format!("/orders/{}/invoices/{}.pdf", row.order_no, r.red_invoice_no)) download { (ctx.t(T::WebRedInvoiceDownload)) }
+                            " "
+                            a href=(format!("/orders/{}/invoices/{}.pdf", row.order_no, r.invoice_no)) download { (ctx.t(T::WebReversedInvoiceDownload)) }
+                        }
                     }
                 }
             }
@@ -1254,6 +1278,49 @@ pub(crate) async fn invoice_file(
         bytes,
         &format!("invoice-{}{demo}", row.order_no),
     )))
+}
+
+/// `GET /orders/{order_no}/invoices/{invoice_no}.pdf`: any invoice of the customer's
+/// order by its number — one reversed, or the red-letter invoice that reversed it.
+pub async fn invoice_pdf_by_no(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path((order_no, file)): Path<(String, String)>,
+) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    let number = file.strip_suffix(".pdf").unwrap_or(&file);
+    let found = async {
+        let invoices = state.store.invoices_of(&row.id).await?;
+        let Some(attachment_id) = invoices
+            .into_iter()
+            .find(|i| i.invoice_no == number)
+            .and_then(|i| i.attachment_id)
+        else {
+            return Ok(None);
+        };
+        state.store.attachment_data(&attachment_id).await
+    };
+    match found.await {
+        Ok(Some(bytes)) => {
+            let demo = if state.demo.invoice_mark().is_some() {
+                "-DEMO"
+            } else {
+                ""
+            };
+            apply::pdf_download(bytes, &format!("invoice-{number}{demo}"))
+        }
+        Ok(None) => page::message(
+            ctx,
+            StatusCode::NOT_FOUND,
+            ctx.t(T::WebInvoiceNotFound),
+            &ctx.fill(T::WebInvoiceNotFoundNext, &[&ctx.hotline]),
+        ),
+        Err(e) => failed(ctx, ApiError::from(e)),
+    }
 }
 
 /// `GET /orders/{order_no}/invoice.pdf`: the issued invoice.

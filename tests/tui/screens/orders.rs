@@ -1047,3 +1047,74 @@ fn the_receipt_is_printed_again_from_the_order_view() {
             .all(|r| !matches!(r, orders::Request::PrintReceipt { .. }))
     );
 }
+
+/// Finance reverses a wrong invoice from the order (`H`): the form says what follows (a
+/// red-letter invoice to the buyer, the order back to 待开票), asks why, and sends it; the
+/// reversed invoice is listed in the order's view with its red one.
+#[test]
+fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
+    let mut order = order();
+    order.status = OrderStatus::Completed;
+    order.allowed_actions = vec![ca_counter::domain::Action::ReverseInvoice];
+    order.invoice_no = Some("26430000000000000009".into());
+    order.reversed_invoices = vec![ca_counter::api::ReversedInvoice {
+        invoice_no: "26430000000000000002".into(),
+        buyer_name: "湖南某某建设公司".into(),
+        total_fen: 20_000,
+        attachment_id: None,
+        red_invoice_no: "26430000000000000005".into(),
+        confirmation_no: Some("26431000000000000005".into()),
+        red_attachment_id: None,
+        reason: Some("抬头错误".into()),
+        reversed_at: "2026-11-29T07:00:00Z".into(),
+    }];
+    for (lang, offered, listed, said) in [
+        (
+            Lang::ZhCn,
+            "H  红冲发票",
+            "26430000000000000002 湖南某某建设公司 → 红字 26430000000000000005",
+            "订单回到待开票",
+        ),
+        (
+            Lang::En,
+            "H  reverse the invoice",
+            "26430000000000000002 湖南某某建设公司 → red-letter 26430000000000000005",
+            "returns to \"to be invoiced\"",
+        ),
+    ] {
+        let mut app = opened(lang, order.clone());
+        operator(&mut app, "孙财务", Role::Finance);
+        open_order(&mut app, order.clone());
+        let screen = render(&app, 120, 40);
+        assert!(screen.contains(offered), "{screen}");
+        assert!(screen.contains(listed), "{screen}");
+        key(&mut app, KeyCode::Char('H'));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(said), "{screen}");
+        insta::assert_snapshot!(format!("reverse_invoice_{}", lang_name(lang)), screen);
+        typed(&mut app, "抬头少了有限二字");
+        app.take_jobs();
+        key(&mut app, KeyCode::Enter);
+        let jobs = app.take_jobs();
+        assert!(
+            sent::<orders::Request>(&jobs).iter().any(|r| matches!(
+                r,
+                orders::Request::Act { action: ca_counter::domain::Action::ReverseInvoice, body, .. }
+                    if body.reason.as_deref() == Some("抬头少了有限二字")
+            )),
+            "{:?}",
+            sent::<orders::Request>(&jobs)
+        );
+    }
+    // The clerk (whom the platform does not offer it) pressing it is told whose it is.
+    order.allowed_actions.clear();
+    let mut app = opened(Lang::ZhCn, order.clone());
+    operator(&mut app, "李柜员", Role::Clerk);
+    open_order(&mut app, order);
+    key(&mut app, KeyCode::Char('H'));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("“红冲发票”需要开票、管理员角色"),
+        "{screen}"
+    );
+}

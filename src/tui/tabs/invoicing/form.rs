@@ -43,6 +43,8 @@ pub struct InvoiceForm {
     /// `None` when it was filled from the order: a request that arrives or changes
     /// meanwhile is noticed, never silently ignored.
     pub source: Option<String>,
+    /// The invoice reversed (红冲) when the order came back for this new one, if it did.
+    pub reversed: Option<String>,
     /// Individual or organisation.
     pub buyer_kind: BuyerKind,
     /// 普票 or 专票.
@@ -106,6 +108,7 @@ impl InvoiceForm {
             payment_method: item.order.payment_method.clone(),
             via: item.request.as_ref().map(|r| r.via.clone()),
             source: source_of(item),
+            reversed: item.reversed_invoice_no.clone(),
             buyer_kind,
             invoice_kind,
             fields,
@@ -339,6 +342,7 @@ mod tests {
             shipped_at: None,
             requested_via: None,
             request: None,
+            reversed_invoice_no: None,
             suggested: InvoiceRequestInput {
                 buyer_name: "李四".into(),
                 email: "lisi@example.com".into(),

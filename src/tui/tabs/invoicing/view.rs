@@ -101,6 +101,12 @@ fn row(item: &InvoicingItem, selected: bool, view: &View) -> Row {
     } else {
         theme.dim
     };
+    // Back for a new invoice after its own was reversed (红冲).
+    let request = if item.reversed_invoice_no.is_some() {
+        format!("{}{request}", T::InvoiceReissueTag.get(lang))
+    } else {
+        request
+    };
     // No money came in for it (the demo cashier, the example account): said first.
     let (request, style) = if view.shared.paid_in_demo(item.order.payment_method.as_deref()) {
         (format!("{}{request}", T::DemoUnpaidTag.get(lang)), theme.warning)
@@ -264,6 +270,9 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
             )
         ))
         .style(theme.warning)
+    } else if let Some(reversed) = &form.reversed {
+        // Back after its invoice was reversed: the title is what was wrong.
+        Line::from(T::InvoiceReissue.fill(lang, &[reversed])).style(theme.warning)
     } else if let Some(via) = &form.via {
         let via = crate::tui::format::requested_via(via, lang);
         Line::from(T::InvoiceFromRequest.fill(lang, &[&via])).style(theme.dim)

@@ -157,6 +157,22 @@ pub fn lines<'a>(
     if !money.is_empty() {
         lines.push(Line::from(money));
     }
+    // Invoices reversed (红冲), each with the red-letter invoice that cancelled it.
+    for reversed in &order.reversed_invoices {
+        lines.push(Line::from(pair(
+            theme,
+            T::FieldReversedInvoice,
+            T::ReversedInvoiceLine.fill(
+                lang,
+                &[
+                    &reversed.invoice_no,
+                    &reversed.buyer_name,
+                    &reversed.red_invoice_no,
+                ],
+            ),
+            lang,
+        )));
+    }
     let mut submitted = pair(
         theme,
         T::FieldSubmittedBy,

@@ -111,7 +111,16 @@ impl Form {
             }
             FormKind::Act(action) => match action.needs() {
                 ActionNeeds::Nothing => vec![],
-                ActionNeeds::Reason => vec![field("reason", T::FieldReason, true)],
+                ActionNeeds::Reason => {
+                    let mut reason = field("reason", T::FieldReason, true);
+                    // What follows, where it is not only the order's status moving.
+                    reason.hint = match action {
+                        Action::ReverseInvoice => Some(T::HintReverseInvoice.into()),
+                        Action::ReturnParcel => Some(T::HintReturnParcel.into()),
+                        _ => None,
+                    };
+                    vec![reason]
+                }
                 ActionNeeds::OptionalNote => vec![field("reason", T::FieldOptionalNote, false)],
                 ActionNeeds::Reasons => vec![field("reasons", T::FieldReasons, true)],
                 ActionNeeds::Voucher => vec![field("file", T::FieldFilePath, true)],

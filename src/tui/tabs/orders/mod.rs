@@ -535,12 +535,17 @@ impl Component for Orders {
             Cmd::PrintInvoice => {
                 let invoice = self.detail.as_ref().and_then(|d| {
                     let order = d.order.as_ref()?;
-                    let invoice = order
-                        .attachments
-                        .iter()
-                        .rev()
-                        .find(|a| a.kind == crate::api::AttachmentKind::Invoice)?;
-                    Some((d.order_no.clone(), invoice.id.clone()))
+                    // The invoice that counts; after a reversal, the red one (the latest).
+                    let current = order.invoice.as_ref().and_then(|i| i.attachment_id.clone());
+                    let latest = || {
+                        order
+                            .attachments
+                            .iter()
+                            .rev()
+                            .find(|a| a.kind == crate::api::AttachmentKind::Invoice)
+                            .map(|a| a.id.clone())
+                    };
+                    Some((d.order_no.clone(), current.or_else(latest)?))
                 });
                 if let Some((order_no, attachment_id)) = invoice {
                     self.notice = Some(Notice::working());

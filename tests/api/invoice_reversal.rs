@@ -1,0 +1,395 @@
+//! Reversing an invoice (红冲): finance cancels a wrong invoice with a red-letter invoice
+//! (negative amounts, the blue number and a confirmation number in its remarks, e-mailed to
+//! the buyer), the order comes back to 待开票 with the reversed number said in the queue,
+//! and a new invoice is issued under a new number. Only finance (and admin) may; only an
+//! issued invoice is reversed; two reversals at once make one red invoice.
+
+use ca_counter::api::{ActionRequest, ClientError, IssueInvoice, Order, OrderQuery};
+use ca_counter::domain::{Action, InvoiceRequestInput, Money, OrderStatus};
+use reqwest::StatusCode;
+use reqwest::header;
+
+use crate::common::customer::{Browser, owner_phone, sign_in};
+use crate::common::{Db, TestApp};
+use crate::mailing::shipped;
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew,
+    only_an_issued_invoice_is_reversed_and_only_by_finance,
+    two_reversals_at_once_make_one_red_invoice,
+);
+
+fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
+    match result {
+        Ok(value) => panic!("expected a refusal, got {value:?}"),
+        Err(e) => e.problem().cloned().expect("a problem document"),
+    }
+}
+
+fn organisation(name: &str, tax: &str) -> InvoiceRequestInput {
+    InvoiceRequestInput {
+        buyer_kind: Some("organisation".into()),
+        invoice_kind: Some("normal".into()),
+        buyer_name: name.into(),
+        tax_number: tax.into(),
+        email: "finance@example.com".into(),
+        ..Default::default()
+    }
+}
+
+/// `order` invoiced by finance to `name`.
+async fn invoiced(app: &TestApp, order: &Order, name: &str) -> Order {
+    app.client(&app.finance)
+        .issue_invoice(
+            &order.order_no,
+            &IssueInvoice {
+                version: Some(order.version),
+                request: Some(organisation(name, "91110000600037341L")),
+            },
+        )
+        .await
+        .expect("issued")
+}
+
+fn reason(order: &Order, why: &str) -> ActionRequest {
+    ActionRequest {
+        version: Some(order.version),
+        reason: Some(why.into()),
+        ..Default::default()
+    }
+}
+
+async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let finance = app.client(&app.finance);
+    let done = invoiced(&app, &order, "湖南某某建设公司").await;
+    let blue = done.invoice.clone().expect("the invoice");
+    assert!(done.allowed_actions.contains(&Action::ReverseInvoice));
+
+    // Without a reason, or on a version seen before: refused, and nothing is made.
+    let refused = problem(
+        finance
+            .act(&order.order_no, Action::ReverseInvoice, &reason(&done, " "))
+            .await,
+    );
+    assert_eq!(refused.status, 422, "{refused:?}");
+    assert_eq!(refused.errors[0].field, "reason");
+    let refused = problem(
+        finance
+            .act(
+                &order.order_no,
+                Action::ReverseInvoice,
+                &reason(&order, "抬头错误"),
+            )
+            .await,
+    );
+    assert_eq!(refused.code, "version_conflict", "{refused:?}");
+    let unchanged = finance.order(&order.order_no, false).await.expect("order");
+    assert!(unchanged.reversed_invoices.is_empty());
+    assert_eq!(unchanged.invoice.as_ref(), Some(&blue));
+
+    // Reversed: back to 待开票, no invoice that counts, the red one beside the blue one.
+    let back = finance
+        .act(
+            &order.order_no,
+            Action::ReverseInvoice,
+            &reason(&done, "抬头少了“有限”二字"),
+        )
+        .await
+        .expect("reversed");
+    assert_eq!(back.status, OrderStatus::PendingInvoice);
+    assert!(back.invoice.is_none());
+    assert!(back.invoice_no.is_none());
+    let [reversed] = back.reversed_invoices.as_slice() else {
+        panic!("one reversed invoice: {:?}", back.reversed_invoices);
+    };
+    assert_eq!(reversed.invoice_no, blue.invoice_no);
+    assert_eq!(reversed.buyer_name, "湖南某某建设公司");
+    assert_eq!(reversed.total_fen, order.amount_fen);
+    assert_eq!(reversed.red_invoice_no.len(), 20);
+    assert_ne!(reversed.red_invoice_no, blue.invoice_no);
+    let confirmation = reversed.confirmation_no.clone().expect("confirmation");
+    assert_eq!(confirmation.len(), 20);
+    assert_eq!(reversed.reason.as_deref(), Some("抬头少了“有限”二字"));
+
+    // The red invoice: negative figures, "负数" in words, the blue number and the
+    // confirmation's in its remarks, the same buyer; a demo says so.
+    let red_id = reversed.red_attachment_id.clone().expect("the red PDF");
+    let (_, pdf) = finance.attachment(&red_id).await.expect("red pdf");
+    let text: String = crate::pdf_documents::text_of("red-invoice.pdf", &pdf)
+        .split_whitespace()
+        .collect();
+    let total = Money::from_fen(order.amount_fen)
+        .expect("money")
+        .yuan_string();
+    for expected in [
+        format!("-{total}"),
+        "（负数）".to_owned(),
+        format!("被红冲蓝字数电发票号码：{}", blue.invoice_no),
+        format!("红字发票信息确认单编号：{confirmation}"),
+        reversed.red_invoice_no.clone(),
+        "湖南某某建设公司".to_owned(),
+        "演示样例".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "{expected} in:\n{text}");
+    }
+    // The blue invoice's own PDF is unchanged and still readable.
+    assert_eq!(reversed.attachment_id, blue.attachment_id);
+
+    // E-mailed to the buyer the blue one went to, with the red PDF.
+    let mail = app.client(&app.admin).mail_messages().await.expect("mail");
+    assert_eq!(mail.len(), 2, "the invoice's and the red one's");
+    let red_mail = mail
+        .iter()
+        .find(|m| m.attachment_id.as_deref() == Some(red_id.as_str()))
+        .expect("the red invoice's mail");
+    assert_eq!(red_mail.to, "finance@example.com");
+    assert!(red_mail.subject.contains(&reversed.red_invoice_no));
+    assert!(
+        red_mail.body.contains(&blue.invoice_no),
+        "{}",
+        red_mail.body
+    );
+
+    // The history says why and which numbers.
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    let reversal = history
+        .iter()
+        .rev()
+        .find(|h| h.action == "reverse_invoice")
+        .expect("the reversal in the history");
+    let said = reversal.reason.clone().unwrap_or_default();
+    for expected in ["抬头少了", &blue.invoice_no, &reversed.red_invoice_no] {
+        assert!(said.contains(expected), "{expected} in {said}");
+    }
+
+    // Finance's queue has it again, said as back for a new invoice, with the request to
+    // correct.
+    let queue = finance.invoicing_queue().await.expect("queue");
+    let item = queue
+        .items
+        .iter()
+        .find(|i| i.order.order_no == order.order_no)
+        .expect("in the queue");
+    assert_eq!(
+        item.reversed_invoice_no.as_deref(),
+        Some(blue.invoice_no.as_str())
+    );
+    let kept = item.request.as_ref().expect("the request kept");
+    assert_eq!(kept.request.buyer_name, "湖南某某建设公司");
+    // The customer's invoice link (from the shipping SMS) says so, with the request to
+    // correct, rather than "already asked".
+    let link = crate::mailing::invoice_link(&app, order.order_no.as_str()).await;
+    let html = app
+        .http
+        .get(&link)
+        .send()
+        .await
+        .expect("the invoice page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains(&format!("发票 {} 已红冲", blue.invoice_no)),
+        "{html}"
+    );
+    assert!(html.contains("湖南某某建设公司"), "{html}");
+
+    // Issued anew, to the right title: a third number, the order 已完成 again.
+    let again = finance
+        .issue_invoice(
+            &order.order_no,
+            &IssueInvoice {
+                version: Some(back.version),
+                request: Some(organisation("湖南某某建设有限公司", "91110000600037341L")),
+            },
+        )
+        .await
+        .expect("issued anew");
+    assert_eq!(again.status, OrderStatus::Completed);
+    let new = again.invoice.clone().expect("the new invoice");
+    assert_ne!(new.invoice_no, blue.invoice_no);
+    assert_ne!(new.invoice_no, reversed.red_invoice_no);
+    assert_eq!(new.buyer_name, "湖南某某建设有限公司");
+    assert_eq!(new.total_fen, order.amount_fen);
+    assert_eq!(again.reversed_invoices.len(), 1);
+    let queue = finance.invoicing_queue().await.expect("queue");
+    assert!(
+        queue
+            .items
+            .iter()
+            .all(|i| i.order.order_no != order.order_no)
+    );
+
+    // Each of the three numbers finds the order.
+    for number in [&blue.invoice_no, &reversed.red_invoice_no, &new.invoice_no] {
+        let page = finance
+            .orders(&OrderQuery {
+                q: Some(number.clone()),
+                ..Default::default()
+            })
+            .await
+            .expect("search");
+        let found: Vec<&str> = page.items.iter().map(|o| o.order_no.as_str()).collect();
+        assert_eq!(found, [order.order_no.as_str()], "{number}");
+    }
+
+    // The customer's page lists the reversed invoice with both PDFs to download, and its
+    // invoice is the new one; another order's invoice number is not theirs to fetch.
+    let phone = owner_phone(&app, order.order_no.as_str()).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    assert!(page.html.contains("已红冲的发票"), "{}", page.html);
+    assert!(
+        page.html.contains(&reversed.red_invoice_no),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("抬头少了"), "{}", page.html);
+    let fetch = |path: String| {
+        let request = browser
+            .http
+            .get(format!("{}{path}", browser.base))
+            .header(header::COOKIE, browser.cookie_header());
+        async move { request.send().await.expect("a page") }
+    };
+    let red = fetch(format!(
+        "/orders/{}/invoices/{}.pdf",
+        order.order_no, reversed.red_invoice_no
+    ))
+    .await;
+    assert_eq!(red.status(), StatusCode::OK);
+    assert_eq!(red.bytes().await.expect("pdf").as_ref(), pdf.as_slice());
+    let current = fetch(format!("/orders/{}/invoice.pdf", order.order_no)).await;
+    assert_eq!(current.status(), StatusCode::OK);
+    let current: String =
+        crate::pdf_documents::text_of("reissued.pdf", &current.bytes().await.expect("pdf"))
+            .split_whitespace()
+            .collect();
+    assert!(current.contains(&new.invoice_no), "{current}");
+    let other = shipped(&app, "李四", "EA123456799CN").await;
+    let other = invoiced(&app, &other, "别家公司").await;
+    let elsewhere = fetch(format!(
+        "/orders/{}/invoices/{}.pdf",
+        order.order_no,
+        other.invoice_no.clone().unwrap_or_default()
+    ))
+    .await;
+    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+async fn only_an_issued_invoice_is_reversed_and_only_by_finance(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let finance = app.client(&app.finance);
+    // Declined: nothing to reverse, and it is not offered.
+    let order = shipped(&app, "王五", "EA123456785CN").await;
+    let declined = app
+        .act(
+            &app.finance,
+            &order,
+            Action::DeclineInvoice,
+            ActionRequest::default(),
+        )
+        .await;
+    assert!(!declined.allowed_actions.contains(&Action::ReverseInvoice));
+    let refused = problem(
+        finance
+            .act(
+                &order.order_no,
+                Action::ReverseInvoice,
+                &reason(&declined, "要发票了"),
+            )
+            .await,
+    );
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (409, "no_invoice"),
+        "{refused:?}"
+    );
+    // Not yet invoiced: not now.
+    let waiting = shipped(&app, "赵六", "EA123456799CN").await;
+    let refused = problem(
+        finance
+            .act(
+                &waiting.order_no,
+                Action::ReverseInvoice,
+                &reason(&waiting, "错了"),
+            )
+            .await,
+    );
+    assert_eq!(refused.code, "invalid_transition", "{refused:?}");
+    // Invoiced: the clerk, the mailroom and support may not; finance may.
+    let done = invoiced(&app, &waiting, "赵六公司").await;
+    for token in [&app.clerk, &app.mailroom, &app.support, &app.reviewer] {
+        let refused = problem(
+            app.client(token)
+                .act(
+                    &waiting.order_no,
+                    Action::ReverseInvoice,
+                    &reason(&done, "错了"),
+                )
+                .await,
+        );
+        assert_eq!(refused.status, 403, "{refused:?}");
+    }
+    let still = finance
+        .order(&waiting.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(still.status, OrderStatus::Completed);
+    assert!(still.reversed_invoices.is_empty());
+    let back = finance
+        .act(
+            &waiting.order_no,
+            Action::ReverseInvoice,
+            &reason(&done, "税号错了"),
+        )
+        .await
+        .expect("finance reverses");
+    assert_eq!(back.status, OrderStatus::PendingInvoice);
+    app.finish().await;
+}
+
+async fn two_reversals_at_once_make_one_red_invoice(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "孙七", "EA123456785CN").await;
+    let done = invoiced(&app, &order, "孙七公司").await;
+    let finance = app.client(&app.finance);
+    let admin = app.client(&app.admin);
+    let body = reason(&done, "抬头错误");
+    let (a, b) = tokio::join!(
+        finance.act(&order.order_no, Action::ReverseInvoice, &body),
+        admin.act(&order.order_no, Action::ReverseInvoice, &body),
+    );
+    let won = [&a, &b].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(won, 1, "{a:?} {b:?}");
+    for result in [a, b] {
+        if let Err(e) = result {
+            let code = e.problem().map(|p| p.code.clone()).unwrap_or_default();
+            assert!(
+                ["version_conflict", "invalid_transition"].contains(&code.as_str()),
+                "{e:?}"
+            );
+        }
+    }
+    let now = finance.order(&order.order_no, false).await.expect("order");
+    assert_eq!(now.status, OrderStatus::PendingInvoice);
+    assert_eq!(now.reversed_invoices.len(), 1);
+    let (reds,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM invoices WHERE reverses IS NOT NULL")
+            .fetch_one(app.store().pool())
+            .await
+            .expect("count");
+    assert_eq!(reds, 1);
+    let mail = admin.mail_messages().await.expect("mail");
+    assert_eq!(mail.len(), 2, "the invoice's and one red one's");
+    app.finish().await;
+}
