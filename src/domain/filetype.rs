@@ -382,12 +382,22 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
             _ => return false,
         }
         if let Some(objects) = kept {
+            // Its objects have no `N G obj` of their own: where each starts is in the
+            // stream's head (pairs of number and offset, from `/First`).
+            let starts = first_of(&dict)
+                .map(|first| object_starts(&objects, first))
+                .unwrap_or_default();
             let mut inner = Syntax {
                 kids: std::mem::take(&mut syntax.kids),
+                parents: std::mem::take(&mut syntax.parents),
+                unknown: syntax.unknown,
+                starts,
                 ..Syntax::default()
             };
             let sound = inner.read(&objects);
             syntax.kids = inner.kids;
+            syntax.parents = inner.parents;
+            syntax.unknown = inner.unknown;
             if !sound {
                 return false;
             }
@@ -412,16 +422,34 @@ struct Syntax {
     depth: usize,
     /// References listed in `/Kids` arrays, all together.
     kids: usize,
+    /// Which object lists each kid. A page-tree node has one parent: a kid listed by two
+    /// (every node of a level listing both nodes of the next) makes the parser's walk of
+    /// the tree double at each level — 40 levels of 2 nodes, a few kilobytes, are 2⁴⁰
+    /// visits — while each list, and the count of kids, stays small.
+    parents: std::collections::HashMap<u64, u64>,
+    /// The object being read, by its `N G obj` (a later revision of the same object
+    /// may list its kids again).
+    current: Option<u64>,
+    /// In an object stream: where each of its objects starts, and its number.
+    starts: Vec<(usize, u64)>,
+    /// Lists whose object is not known, counted: each is a parent of its own.
+    unknown: u64,
 }
 
 impl Syntax {
     /// Reads `text` (PDF syntax: objects, not streams' data). False when it nests deeper
-    /// than [`MAX_PDF_NESTING`], lists more than [`MAX_PDF_KIDS`] kids, or lists a kid twice
-    /// in one `/Kids`.
+    /// than [`MAX_PDF_NESTING`], lists more than [`MAX_PDF_KIDS`] kids, lists a kid twice
+    /// in one `/Kids`, or a kid another object lists too.
     fn read(&mut self, text: &[u8]) -> bool {
         let mut i = 0;
         while i < text.len() {
             match text[i] {
+                b'o' if text[i..].starts_with(b"obj")
+                    && text.get(i + 3).is_none_or(|c| !c.is_ascii_alphanumeric())
+                    && after_object_header(&text[..i + 3]) =>
+                {
+                    self.current = object_number_before(&text[..i]);
+                }
                 b'%' => {
                     while i < text.len() && !matches!(text[i], b'\n' | b'\r') {
                         i += 1;
@@ -451,6 +479,25 @@ impl Syntax {
                     let mut seen = std::collections::HashSet::new();
                     if listed.iter().any(|n| !seen.insert(*n)) {
                         return false;
+                    }
+                    let parent = match self.starts.iter().rev().find(|(at, _)| *at <= i) {
+                        Some((_, number)) => *number,
+                        None => match self.current {
+                            Some(number) => number,
+                            None => {
+                                self.unknown += 1;
+                                u64::MAX - self.unknown
+                            }
+                        },
+                    };
+                    for kid in &listed {
+                        if self
+                            .parents
+                            .insert(*kid, parent)
+                            .is_some_and(|before| before != parent)
+                        {
+                            return false;
+                        }
                     }
                     self.kids += listed.len();
                     i = end;
@@ -551,6 +598,44 @@ fn stream_dict(before: &[u8]) -> Option<(usize, Vec<u8>)> {
 }
 
 /// Whether `before` (what precedes a dictionary) ends with an object header (`12 0 obj`).
+/// The object number of the `N G` that ends `before` (what precedes an `obj`).
+fn object_number_before(before: &[u8]) -> Option<u64> {
+    let mut words = before
+        .trim_ascii_end()
+        .rsplitn(3, |c| c.is_ascii_whitespace());
+    let _generation = words.next()?;
+    std::str::from_utf8(words.next()?).ok()?.parse().ok()
+}
+
+/// An object stream's `/First`: where its first object starts, after the head.
+fn first_of(dict: &[u8]) -> Option<usize> {
+    let at = find(dict, b"/First")? + 6;
+    let digits: Vec<u8> = dict[at..]
+        .iter()
+        .skip_while(|c| c.is_ascii_whitespace())
+        .take_while(|c| c.is_ascii_digit())
+        .copied()
+        .collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+/// Where each object of an unpacked object stream starts (`first` plus its offset) and its
+/// number, from the stream's head of number–offset pairs.
+fn object_starts(objects: &[u8], first: usize) -> Vec<(usize, u64)> {
+    let head = objects.get(..first.min(objects.len())).unwrap_or_default();
+    let numbers: Vec<u64> = head
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .map_while(|w| std::str::from_utf8(w).ok()?.parse().ok())
+        .collect();
+    let mut starts: Vec<(usize, u64)> = numbers
+        .chunks_exact(2)
+        .filter_map(|pair| Some((first.checked_add(usize::try_from(pair[1]).ok()?)?, pair[0])))
+        .collect();
+    starts.sort_unstable();
+    starts
+}
+
 fn after_object_header(before: &[u8]) -> bool {
     let Some(head) = before.trim_ascii_end().strip_suffix(b"obj") else {
         return false;
@@ -926,6 +1011,62 @@ mod tests {
             &[&format!("<< /Type /Pages /Kids [{many}] /Count 1 >>")],
         );
         assert!(!pdf_within_bounds(&wide));
+        // Nodes sharing their children across lists: each level's two nodes list both of
+        // the next, so that a walk of the tree doubles at every level (2⁴⁰ visits from a
+        // few kilobytes), each list small and no kid twice in one. Refused — at the top
+        // of the file and inside an object stream alike.
+        // (Object 5 is its root, 6 and 7 the first level, 8 and 9 the next…; the last
+        // level lists two pages of its own, 86 and 87. Not shared, each node lists the
+        // next node on its own side.)
+        let tree = |shared: bool| {
+            let levels = 40;
+            let mut nodes = vec!["<< /Type /Pages /Kids [6 0 R 7 0 R] /Count 2 >>".to_owned()];
+            for level in 0..levels {
+                let (a, b) = (6 + 2 * level, 7 + 2 * level);
+                for side in [a, b] {
+                    let next = match (level + 1 == levels, shared) {
+                        (true, true) => "86 0 R 87 0 R".to_owned(),
+                        (true, false) => format!("{} 0 R", 86 + side - a),
+                        (false, true) => format!("{} 0 R {} 0 R", a + 2, b + 2),
+                        (false, false) => format!("{} 0 R", side + 2),
+                    };
+                    nodes.push(format!("<< /Type /Pages /Kids [{next}] /Count 1 >>"));
+                }
+            }
+            for _ in 0..2 {
+                nodes.push("<< /Type /Page /MediaBox [0 0 595 842] >>".to_owned());
+            }
+            assert_eq!(nodes.len() + 4, 87);
+            let refs: Vec<&str> = nodes.iter().map(String::as_str).collect();
+            pdf_of("<< /Type /Catalog /Pages 5 0 R >>", &refs)
+        };
+        let dag = tree(true);
+        assert!(dag.len() < 8 << 10, "{} bytes", dag.len());
+        assert!(!pdf_within_bounds(&dag));
+        assert!(pdf_within_bounds(&tree(false)));
+        // Objects 50 and 51 in one object stream, listing `kids` each.
+        let packed = |kids: [[u32; 2]; 2]| {
+            let head: String = (0..2).map(|i| format!("{} {} ", 50 + i, i * 60)).collect();
+            let mut packed = head.clone();
+            for [a, b] in kids {
+                let node = format!("<< /Type /Pages /Kids [{a} 0 R {b} 0 R] /Count 2 >>");
+                packed.push_str(&format!("{node:<60}"));
+            }
+            pdf_with_stream(
+                &format!(
+                    "<< /Type /ObjStm /N 2 /First {} /Filter /FlateDecode >>",
+                    head.len()
+                ),
+                &deflated(packed.as_bytes()),
+            )
+        };
+        assert!(!pdf_within_bounds(&packed([[52, 53], [52, 53]])));
+        assert!(pdf_within_bounds(&packed([[52, 53], [54, 55]])));
+        // A page tree written again by a later revision of the same object (an
+        // incremental save) lists its kids again: not shared, and read.
+        let mut revised = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]);
+        revised.extend(b"2 0 obj\n<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>\nendobj\n");
+        assert!(pdf_within_bounds(&revised));
         // Nesting hidden inside `/Kids`, an object stream named only by `/First`, a stream
         // opened by a bare CR: read all the same.
         let in_kids = format!("<< /Type /Pages /Kids [{}] /Count 1 >>", "[".repeat(5000));
