@@ -715,7 +715,8 @@ pub struct OrderQuery {
     #[param(pattern = "^(counter|online)$")]
     pub channel: Option<String>,
     /// Order number (or its tail, or `HN` and its start), mobile (or its last 4–10
-    /// digits), exact ID number, or part of a name.
+    /// digits), exact ID number, the 20 digits of its invoice, the tracking number of its
+    /// parcel, or part of a name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[param(schema_with = super::schemas::search)]
     pub q: Option<String>,

@@ -222,7 +222,7 @@ pub fn search() -> Object {
         Some(format!("{blank}|{pattern}")),
         0,
         100,
-        "Search text: order number, phone or its last digits, name, exact ID number",
+        "Search text: order number, phone or its last digits, name, exact ID number, invoice or tracking number",
     )
     .build()
 }

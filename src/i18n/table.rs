@@ -289,7 +289,7 @@ web_texts! { messaging_texts;
     CmdBottom => "到已载入的最后一条", "last loaded row";
     CmdOpen => "打开订单", "open order";
     CmdBack => "返回列表", "back to the list";
-    CmdSearch => "查找（订单号、手机号、姓名、身份证号、发票号码）", "search (order number, phone, name, ID number, invoice number)";
+    CmdSearch => "查找（订单号、手机号、姓名、身份证号、发票号码、运单号）", "search (order number, phone, name, ID number, invoice or tracking number)";
     CmdClearSearch => "清除查找和筛选", "clear search and filter";
     CmdCommandLine => "命令行（:order 订单号、:phone 手机号、:theme、:lang、:q）", "command line (:order NO, :phone NUMBER, :theme, :lang, :q)";
     CmdHelp => "帮助", "help";

@@ -6,7 +6,7 @@ use ca_counter::api::{OrderQuery, OrderSummary, Problem};
 use ca_counter::config::PlatformConfig;
 use ca_counter::domain::OrderStatus;
 use ca_counter::server::store::Store;
-use ca_counter::server::store::search::{INDEX_FIRST, INDEX_NEXT};
+use ca_counter::server::store::search::{BY_TRACKING, INDEX_FIRST, INDEX_NEXT};
 
 use crate::common::{Db, TestApp};
 use crate::on_both_databases;
@@ -141,6 +141,26 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
         vec![zhang.clone()]
     );
     assert!(numbers(&app, "26430000000000000043").await.is_empty());
+
+    // A parcel's number (the courier or the customer quotes it): the order mailed under it.
+    // Twelve digits are also an order number's tail: both are answered.
+    let tail12 = ding[4..].to_owned();
+    for (number, carrier) in [("EA123456785CN", "ems"), (tail12.as_str(), "zto")] {
+        sqlx::query("UPDATE orders SET carrier = $1, tracking_no = $2 WHERE order_no = $3")
+            .bind(carrier)
+            .bind(number)
+            .bind(if carrier == "ems" { &zhang } else { &org })
+            .execute(app.store().pool())
+            .await
+            .expect("mailed");
+    }
+    assert_eq!(numbers(&app, "ea 1234 5678 5cn").await, vec![zhang.clone()]);
+    assert!(numbers(&app, "EA123456794CN").await.is_empty());
+    let mut both = numbers(&app, &tail12).await;
+    both.sort();
+    let mut wanted = vec![org.clone(), ding.clone()];
+    wanted.sort();
+    assert_eq!(both, wanted);
 
     // The ID number by its keyed hash: the stored hash is not the number.
     let (hash,): (String,) = sqlx::query_as("SELECT id_hash FROM orders WHERE order_no = $1")
@@ -330,6 +350,19 @@ async fn the_plans_of_search_statements_use_the_index_even_when_generic(db: Db) 
                     "{text:?}"
                 );
             }
+            // A parcel's number: its own partial index.
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {BY_TRACKING}"))
+                    .bind("EA123456785CN")
+                    .fetch_all(pool)
+                    .await
+                    .expect("plan");
+            let text: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+            assert!(
+                text.iter()
+                    .any(|line| line.starts_with("SEARCH orders USING INDEX orders_tracking_no")),
+                "{text:?}"
+            );
             // The batches of imported orders: a backward range of the hash index, no sort.
             for (sql, args) in [(INDEX_FIRST, 1), (INDEX_NEXT, 2)] {
                 let explain = format!("EXPLAIN QUERY PLAN {sql}");
@@ -365,6 +398,12 @@ async fn the_plans_of_search_statements_use_the_index_even_when_generic(db: Db) 
                         fetch,
                         "('HN1', 'HN2', 'completed')",
                         "orders_order_no_key",
+                    ),
+                    (
+                        "s_tracking",
+                        BY_TRACKING,
+                        "('EA123456785CN')",
+                        "orders_tracking_no",
                     ),
                     (
                         "s_index_first",

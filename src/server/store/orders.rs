@@ -987,6 +987,23 @@ impl Store {
                 let key = Key::OrderNos(invoiced);
                 self.list_where(query, Some(&key), &self.search).await
             }
+            // The parcel's number in its index (one or two orders: carriers do not reuse
+            // numbers, but two carriers' may meet), with the order numbers the same
+            // digits may be.
+            Key::Tracking { number, mut orders } => {
+                let mailed: Vec<String> = sqlx::query_scalar(super::search::BY_TRACKING)
+                    .bind(&number)
+                    .fetch_all(&self.search)
+                    .await?;
+                orders.extend(mailed);
+                orders.sort_unstable();
+                orders.dedup();
+                if orders.is_empty() {
+                    return Ok(Page::default());
+                }
+                let key = Key::OrderNos(orders);
+                self.list_where(query, Some(&key), &self.search).await
+            }
             exact => self.list_where(query, Some(&exact), &self.search).await,
         }
     }
@@ -1027,7 +1044,7 @@ impl Store {
                 conditions.push(format!("o.phone = {}", binds.add(phone.clone())))
             }
             // Read as the order number it belongs to first (`list_orders`).
-            Some(Key::InvoiceNo(_)) => conditions.push("1 = 0".into()),
+            Some(Key::InvoiceNo(_) | Key::Tracking { .. }) => conditions.push("1 = 0".into()),
         }
         if let Some(cursor) = &query.cursor {
             let op = if query.sort == Sort::Newest { "<" } else { ">" };

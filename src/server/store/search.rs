@@ -5,7 +5,8 @@
 //! | typed | read as | answered from |
 //! |---|---|---|
 //! | `HN20261128000042` (any case, full-width, spaces) | an order number | `orders.order_no` (unique) |
-//! | `261128000042`, `20261128000042` (12–14 digits) | an order number without its `HN` / century | the same, exact |
+//! | `261128000042`, `20261128000042` (12–14 digits) | an order number without its `HN` / century, or a tracking number | the same, exact; and `orders.tracking_no` |
+//! | 15–19 digits, or two letters and 8–30 letters and digits (`EA123456785CN`, `SF1234567890123`) | a tracking number (运单号) of a parcel mailed now | `orders.tracking_no` (partial index `orders_tracking_no`), then the orders by their numbers |
 //! | `HN202611`, `HN2026112800` | the start of order numbers | a range of `order_no` |
 //! | 20 digits | an invoice number (数电票) | `invoices.invoice_no` (unique), then the order by its id |
 //! | a valid ID number | its keyed hash | `orders.id_hash` (HMAC-SHA256 under the platform's search key; the plain number is never searched) |
@@ -37,6 +38,10 @@
 //!   SQLite:     SEARCH order_terms USING PRIMARY KEY (term=? AND order_no<?)
 //!   PostgreSQL: Limit -> Index Only Scan Backward using order_terms_pkey on order_terms
 //!                          Index Cond: ((term = $1) AND (order_no < $2))
+//! SELECT order_no FROM orders WHERE tracking_no = $1 LIMIT 20
+//!   SQLite:     SEARCH orders USING INDEX orders_tracking_no (tracking_no=?)
+//!   PostgreSQL: Limit -> Index Scan using orders_tracking_no on orders
+//!                          Index Cond: (tracking_no = $1)
 //! SELECT … FROM orders o JOIN … WHERE o.order_no IN ($1, …, $n) AND …
 //!   SQLite:     SEARCH o USING INDEX sqlite_autoindex_orders_2 (order_no=?)
 //!   PostgreSQL: Index Scan using orders_order_no_key on orders o
@@ -100,6 +105,14 @@ pub enum Key {
     Phone(String),
     /// The order invoiced under this invoice number (20 digits).
     InvoiceNo(String),
+    /// The orders mailed under this tracking number, and `orders` besides (what the same
+    /// digits read as an order number are).
+    Tracking {
+        /// The number, as stored: capitals and digits.
+        number: String,
+        /// Order numbers the same text may be.
+        orders: Vec<String>,
+    },
     /// Orders under one term of `order_terms`; when `verify` is given, only those whose
     /// phone ends with it (`Tail`) or whose names contain it (`Name`).
     Term {
@@ -146,19 +159,24 @@ pub fn key(typed: &str, search_key: &[u8]) -> Key {
                 verify: (compact.len() > TAIL_DIGITS).then(|| Verify::Tail(compact.clone())),
             },
             12..=14 => {
-                // A 12- or 13-digit tail leaves out the century ("20") or its first digit.
+                // A 12- or 13-digit tail leaves out the century ("20") or its first digit;
+                // the same digits may be a parcel's number (中通, 顺丰 and others write
+                // 12–15 digits).
                 let candidates: Vec<String> = ["20", "2", ""]
                     .iter()
                     .filter(|c| c.len() + compact.len() == 14)
                     .map(|c| format!("{}{c}{compact}", ORDER_PREFIX))
                     .filter_map(|n| OrderNo::parse(&n).ok().map(String::from))
                     .collect();
-                if candidates.is_empty() {
-                    Key::Nothing
-                } else {
-                    Key::OrderNos(candidates)
+                Key::Tracking {
+                    number: compact,
+                    orders: candidates,
                 }
             }
+            15..INVOICE_NO_DIGITS => Key::Tracking {
+                number: compact,
+                orders: Vec::new(),
+            },
             // A customer calling about an invoice quotes its number.
             INVOICE_NO_DIGITS => Key::InvoiceNo(compact),
             _ => Key::Nothing,
@@ -170,6 +188,20 @@ pub fn key(typed: &str, search_key: &[u8]) -> Key {
         && digits.chars().all(|c| c.is_ascii_digit())
     {
         return Key::OrderPrefix(compact);
+    }
+    // A parcel's number with letters: two letters first (EMS's `EA…CN`, `SF…`, `JD…`,
+    // `YT…`), at least eight digits, nothing but capitals and digits.
+    if (10..=32).contains(&compact.len())
+        && compact.chars().take(2).all(|c| c.is_ascii_uppercase())
+        && compact
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && compact.chars().filter(char::is_ascii_digit).count() >= 8
+    {
+        return Key::Tracking {
+            number: compact,
+            orders: Vec::new(),
+        };
     }
     let text: Vec<char> = typed.to_lowercase().chars().collect();
     if text.len() <= MAX_GRAM {
@@ -278,6 +310,9 @@ impl BatchSize {
 
 /// How many orders lack their search terms and hash (a range of the hash index).
 const COUNT_UNINDEXED: &str = "SELECT COUNT(*) FROM orders WHERE id_hash IS NULL";
+/// The orders mailed under a tracking number (the partial index `orders_tracking_no`; the
+/// plans are checked by `tests/api/search.rs`).
+pub const BY_TRACKING: &str = "SELECT order_no FROM orders WHERE tracking_no = $1 LIMIT 20";
 /// The newest batch of orders without their terms and hash (a backward range of the hash
 /// index, `orders_id_hash (id_hash, order_no)`; the plans are checked by
 /// `tests/api/search.rs`).
@@ -662,12 +697,35 @@ mod tests {
         );
         assert_eq!(
             key("261128000042", KEY),
-            Key::OrderNos(vec!["HN20261128000042".into()])
+            Key::Tracking {
+                number: "261128000042".into(),
+                orders: vec!["HN20261128000042".into()]
+            }
         );
         assert_eq!(
             key("20261128000042", KEY),
-            Key::OrderNos(vec!["HN20261128000042".into()])
+            Key::Tracking {
+                number: "20261128000042".into(),
+                orders: vec!["HN20261128000042".into()]
+            }
         );
+        // Tracking numbers: digits too long for an order number, or letters and digits.
+        for (typed, number) in [
+            ("ea 123 456 785 cn", "EA123456785CN"),
+            ("SF1234567890123", "SF1234567890123"),
+            ("773012345678901", "773012345678901"),
+        ] {
+            assert_eq!(
+                key(typed, KEY),
+                Key::Tracking {
+                    number: number.into(),
+                    orders: Vec::new()
+                },
+                "{typed}"
+            );
+        }
+        // A name in letters is a name, whatever its length.
+        assert!(matches!(key("ouyanglilan", KEY), Key::Term { .. }));
         assert_eq!(key("HN202611", KEY), Key::OrderPrefix("HN202611".into()));
         assert_eq!(key("13812345678", KEY), Key::Phone("13812345678".into()));
         assert_eq!(
