@@ -147,7 +147,8 @@ pub enum Action {
     /// The order was abandoned before payment.
     Cancel,
     /// The courier brought the parcel back (address unknown, refused): the order goes back
-    /// to be mailed again, its shipment cleared, the address open to correction.
+    /// to be mailed again, its shipment cleared, the address open to correction. Once
+    /// 已完成, its invoice (or its being declined) stands, and it is 已完成 again when mailed.
     ReturnParcel,
     /// The issued invoice was wrong (the buyer's title, its tax number): a red-letter
     /// invoice (红字发票) cancels it in full, and the order waits for a new one.
@@ -343,6 +344,11 @@ pub const TRANSITIONS: &[(Action, OrderStatus, OrderStatus)] = &[
     (
         Action::ReturnParcel,
         OrderStatus::PendingInvoice,
+        OrderStatus::PendingShipment,
+    ),
+    (
+        Action::ReturnParcel,
+        OrderStatus::Completed,
         OrderStatus::PendingShipment,
     ),
     (

@@ -1047,6 +1047,9 @@ web_texts! { messaging_texts;
     // Mailing and invoicing (platform).
     KindInvoice => "电子发票", "e-invoice";
     ProblemNoInvoice => "订单 {0} 没有开出的发票可红冲（未开票，或客户不要发票）", "order {0} has no issued invoice to reverse (not invoiced, or the invoice was declined)";
+    HistoryInvoiceStands => "{0}（退件前已开具，沿用）", "{0} (issued before the parcel came back; it stands)";
+    HistoryDeclineStands => "退件前已选择不开发票，沿用", "the invoice was declined before the parcel came back; that stands";
+    SystemReshipped => "平台（重新邮寄）", "platform (mailed again)";
     HistoryInvoiceReversed => "{0}（红冲 {1}，红字发票 {2}）", "{0} (reversed {1} with red-letter invoice {2})";
     ProblemInvoiceIssued => "订单 {0} 的发票已开具（或正在开具），不能再记为不要发票", "order {0}'s invoice has been (or is being) issued; it cannot be declined now";
     ProblemNotForMailing => "订单 {0} 不在待邮寄或待开票，不打印面单", "order {0} is not waiting to be mailed or invoiced; no label is printed";

@@ -139,6 +139,24 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
         .await
         .expect("issue the invoice again");
     assert_eq!(a.status, OrderStatus::Completed);
+    // Its parcel comes back after all: mailed again, and 已完成 again under that invoice.
+    step(&a, Action::ReturnParcel);
+    let a = app
+        .act(
+            &app.mailroom,
+            &a,
+            Action::ReturnParcel,
+            ActionRequest {
+                reason: Some("拒收".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(a.status, OrderStatus::PendingShipment);
+    let a = app
+        .act(&app.mailroom, &a, Action::Ship, ship("EA271828189CN"))
+        .await;
+    assert_eq!(a.status, OrderStatus::Completed);
     by_status.push(a.clone());
 
     // Bank transfer path with a return for correction.

@@ -23,6 +23,7 @@ on_both_databases!(
     an_address_corrected_after_its_label_is_marked_until_printed_again,
     a_callers_note_reaches_the_mailroom_with_the_parcel,
     a_parcel_the_courier_brings_back_is_mailed_again,
+    a_parcel_back_after_its_invoice_is_mailed_again_under_that_invoice,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -1261,6 +1262,124 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
     assert_eq!(
         again.shipment.as_ref().map(|s| s.tracking_no.as_str()),
         Some("1234567890123")
+    );
+    app.finish().await;
+}
+
+/// The customer invoiced on their phone before the parcel reached them, and the courier
+/// brought it back: the mailroom records it all the same (the order is mailed again), the
+/// invoice stands — nothing issued or mailed again — and once mailed the order is 已完成
+/// again by itself. An order whose invoice was declined stays declined.
+async fn a_parcel_back_after_its_invoice_is_mailed_again_under_that_invoice(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let finance = app.client(&app.finance);
+    let done = finance
+        .issue_invoice(
+            &order.order_no,
+            &IssueInvoice {
+                version: Some(order.version),
+                request: Some(request("individual", "normal", "张三", "")),
+            },
+        )
+        .await
+        .expect("issued");
+    let invoice_no = done.invoice_no.clone().expect("invoiced");
+    let mailroom = app.client(&app.mailroom);
+    let seen = mailroom.order(&order.order_no, false).await.expect("order");
+    assert!(seen.allowed_actions.contains(&Action::ReturnParcel));
+    let back = mailroom
+        .act(
+            &order.order_no,
+            Action::ReturnParcel,
+            &ActionRequest {
+                version: Some(seen.version),
+                reason: Some("收件人拒收".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("returned");
+    assert_eq!(back.status, OrderStatus::PendingShipment);
+    assert!(back.shipment.is_none());
+    assert_eq!(back.invoice_no.as_deref(), Some(invoice_no.as_str()));
+    let queue = mailroom.mailing_queue().await.expect("queue");
+    assert!(
+        queue
+            .items
+            .iter()
+            .any(|i| i.order.order_no == order.order_no && i.returned.is_some())
+    );
+    let again = mailroom
+        .act(
+            &order.order_no,
+            Action::Ship,
+            &ship(&back, "ems", "EA314159268CN"),
+        )
+        .await
+        .expect("mailed again");
+    assert_eq!(again.status, OrderStatus::Completed);
+    assert_eq!(again.invoice_no.as_deref(), Some(invoice_no.as_str()));
+    assert_eq!(
+        again.shipment.as_ref().map(|s| s.tracking_no.as_str()),
+        Some("EA314159268CN")
+    );
+    let history = mailroom.history(&order.order_no).await.expect("history");
+    let last = history.last().expect("history");
+    assert_eq!(last.action, "issue_invoice");
+    assert!(
+        last.reason
+            .as_deref()
+            .is_some_and(|r| r.contains(&invoice_no) && r.contains("沿用")),
+        "{last:?}"
+    );
+    let mail = app.client(&app.admin).mail_messages().await.expect("mail");
+    assert_eq!(mail.len(), 1, "the invoice mailed once: {mail:?}");
+    assert!(
+        finance
+            .invoicing_queue()
+            .await
+            .expect("queue")
+            .items
+            .iter()
+            .all(|i| i.order.order_no != order.order_no)
+    );
+
+    // Declined, brought back, mailed again: declined still.
+    let other = shipped(&app, "李四", "EA123456799CN").await;
+    let declined = app
+        .act(
+            &app.finance,
+            &other,
+            Action::DeclineInvoice,
+            ActionRequest::default(),
+        )
+        .await;
+    let back = app
+        .act(
+            &app.mailroom,
+            &declined,
+            Action::ReturnParcel,
+            ActionRequest {
+                reason: Some("地址不详".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    let again = mailroom
+        .act(
+            &other.order_no,
+            Action::Ship,
+            &ship(&back, "ems", "EA271828189CN"),
+        )
+        .await
+        .expect("mailed again");
+    assert_eq!(again.status, OrderStatus::Completed);
+    assert!(again.invoice_no.is_none());
+    let history = mailroom.history(&other.order_no).await.expect("history");
+    assert_eq!(
+        history.last().map(|h| h.action.as_str()),
+        Some("decline_invoice")
     );
     app.finish().await;
 }

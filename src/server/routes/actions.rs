@@ -8,7 +8,7 @@ use axum::response::Response;
 
 use crate::api::schemas::{MAX_ATTACHMENT_IDS, MAX_REASONS};
 use crate::api::{ActionRequest, AttachmentKind, Order, Problem};
-use crate::domain::{Action, Permission, TrackingNo, approval_gaps, next_status};
+use crate::domain::{Action, OrderStatus, Permission, TrackingNo, approval_gaps, next_status};
 use crate::i18n::{Arg, Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::{ApiError, transition_error};
@@ -216,7 +216,60 @@ pub async fn perform(
     if texted {
         state.sms_wake.notify_one();
     }
+    if action == Action::Ship {
+        return Ok(invoiced_before_return(state, updated).await);
+    }
     Ok(updated)
+}
+
+/// An order mailed again after a parcel came back once it was 已完成 (invoiced, or its
+/// invoice declined): that stands, and the order is 已完成 again at once, by the platform,
+/// under the same invoice (nothing issued or mailed again). Otherwise, or when that step
+/// fails (it is logged), the order as mailed.
+async fn invoiced_before_return(state: &AppState, shipped: OrderRow) -> OrderRow {
+    let history = match state.store.history(&shipped.id).await {
+        Ok(history) => history,
+        Err(e) => {
+            tracing::error!(order = %shipped.order_no, error = %e, "history after shipping");
+            return shipped;
+        }
+    };
+    let returned_completed = history
+        .iter()
+        .rev()
+        .find(|h| h.action == Action::ReturnParcel.as_str())
+        .is_some_and(|h| h.from_status.as_deref() == Some(OrderStatus::Completed.as_str()));
+    if !returned_completed {
+        return shipped;
+    }
+    let zh = crate::i18n::Lang::ZhCn;
+    let (action, reason) = match &shipped.invoice_no {
+        Some(number) => (
+            Action::IssueInvoice,
+            T::HistoryInvoiceStands.fill(zh, &[number]),
+        ),
+        None => (
+            Action::DeclineInvoice,
+            T::HistoryDeclineStands.get(zh).to_owned(),
+        ),
+    };
+    let step = Transition {
+        sms: None,
+        claimed_by: None,
+        action,
+        expected_version: Some(shipped.version),
+        actor: crate::server::store::Actor::System(T::SystemReshipped.get(zh).to_owned()),
+        reason: Some(reason),
+        request_id: None,
+        set: Vec::new(),
+    };
+    match state.store.transition(&shipped.order_no, step).await {
+        Ok(done) => done,
+        Err(e) => {
+            tracing::error!(order = %shipped.order_no, error = %e, "completing a reshipped order");
+            shipped
+        }
+    }
 }
 
 /// The text message an action sends the customer, if any: returned for correction (every
@@ -372,15 +425,17 @@ async fn details(
                     format!("{r} ({shipped})")
                 }
             });
-            (
-                reason,
-                vec![
-                    SetColumn::Text("carrier", None),
-                    SetColumn::Text("tracking_no", None),
-                    SetColumn::Int("shipped_at", None),
-                    SetColumn::Text("invoice_token", None),
-                ],
-            )
+            let mut set = vec![
+                SetColumn::Text("carrier", None),
+                SetColumn::Text("tracking_no", None),
+                SetColumn::Int("shipped_at", None),
+            ];
+            // Not yet invoiced: the link to ask for it goes with the parcel. Invoiced (or
+            // declined) already, that stands: the sale did not change.
+            if order.status().ok() == Some(OrderStatus::PendingInvoice) {
+                set.push(SetColumn::Text("invoice_token", None));
+            }
+            (reason, set)
         }
         // A wrong invoice cancelled by a red one (made in `perform`): the order waits for a
         // new invoice; the request stays, to be corrected and issued again.
