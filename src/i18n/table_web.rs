@@ -288,6 +288,7 @@ macro_rules! web_texts {
             WebInvoiceAsk => "申请发票", "Ask for the invoice";
             WebInvoiceDownload => "下载发票（PDF）", "Download the invoice (PDF)";
             WebInvoiceNotYet => "发票尚未开具", "The invoice is not issued yet";
+            WebInvoiceDownloadNo => "下载发票 {0}（PDF）", "Download invoice {0} (PDF)";
             WebInvoiceNotFound => "没有这张发票", "There is no such invoice on this order";
             WebInvoiceNotFoundNext => "请回到订单页查看它的发票；如有疑问请致电 {0}。", "See the invoices on the order's page; questions: {0}.";
             WebReversedInvoices => "已红冲的发票", "Reversed invoices";

@@ -270,6 +270,10 @@ pub async fn reverse(
                 &red.invoice_no,
                 &state.config.hotline,
                 &state.config.ca_name,
+                &format!(
+                    "-{}",
+                    Money::from_fen(red.total_fen.abs()).unwrap_or_default()
+                ),
             ],
         );
         send_mail(
@@ -357,10 +361,11 @@ async fn kept_pdf(
                 Actor::Operator { id, .. } => id.clone(),
                 Actor::System(_) | Actor::Customer(_) => row.submitted_by.clone(),
             };
-            let id = state
+            let kept = state
                 .store
-                .attach(
+                .attach_invoice_pdf(
                     row,
+                    &invoice.invoice_no,
                     NewAttachment {
                         order_id: row.id.clone(),
                         kind: "invoice".into(),
@@ -387,13 +392,9 @@ async fn kept_pdf(
                     request_id,
                 )
                 .await?;
-            if !state
-                .store
-                .set_invoice_attachment(&invoice.invoice_no, &id)
-                .await?
-            {
+            let Some(id) = kept else {
                 // Drawn by someone else at the same moment: theirs is the one kept (and
-                // mailed); this copy stays among the order's files.
+                // mailed), and nothing of this one is.
                 let theirs = state
                     .store
                     .invoice_by_no(&invoice.invoice_no)
@@ -405,7 +406,7 @@ async fn kept_pdf(
                         ApiError::Internal(format!("invoice pdf {theirs} missing"))
                     })?;
                 return Ok((bytes, theirs, false));
-            }
+            };
             (bytes, id, true)
         }
     })

@@ -102,6 +102,28 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
     assert_eq!(back.status, OrderStatus::PendingInvoice);
     assert!(back.invoice.is_none());
     assert!(back.invoice_no.is_none());
+    // Sent again (its answer lost), by finance with the same reason: the order as it is;
+    // with another reason it is someone else's reversal, and "not now".
+    let replay = finance
+        .act(
+            &order.order_no,
+            Action::ReverseInvoice,
+            &reason(&done, "抬头少了“有限”二字"),
+        )
+        .await
+        .expect("the same reversal");
+    assert_eq!(replay.version, back.version);
+    assert_eq!(replay.reversed_invoices, back.reversed_invoices);
+    let refused = problem(
+        finance
+            .act(
+                &order.order_no,
+                Action::ReverseInvoice,
+                &reason(&done, "别的原因"),
+            )
+            .await,
+    );
+    assert_eq!(refused.code, "invalid_transition", "{refused:?}");
     let [reversed] = back.reversed_invoices.as_slice() else {
         panic!("one reversed invoice: {:?}", back.reversed_invoices);
     };
@@ -152,6 +174,12 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
         "{}",
         red_mail.body
     );
+    let minus = format!("-{}", Money::from_fen(order.amount_fen).expect("money"));
+    assert!(
+        red_mail.body.contains(&minus),
+        "{minus} in {}",
+        red_mail.body
+    );
 
     // The history says why and which numbers.
     let history = app
@@ -177,10 +205,14 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
         .iter()
         .find(|i| i.order.order_no == order.order_no)
         .expect("in the queue");
-    assert_eq!(
-        item.reversed_invoice_no.as_deref(),
-        Some(blue.invoice_no.as_str())
-    );
+    let note = item
+        .reversed
+        .as_ref()
+        .expect("said as back for a new invoice");
+    assert_eq!(note.invoice_no, blue.invoice_no);
+    assert_eq!(note.reason.as_deref(), Some("抬头少了“有限”二字"));
+    assert_eq!(note.buyer_name, "湖南某某建设公司");
+    assert_eq!(note.tax_number.as_deref(), Some("91110000600037341L"));
     let kept = item.request.as_ref().expect("the request kept");
     assert_eq!(kept.request.buyer_name, "湖南某某建设公司");
     // The customer's invoice link (from the shipping SMS) says so, with the request to
@@ -364,13 +396,23 @@ async fn two_reversals_at_once_make_one_red_invoice(db: Db) {
     let done = invoiced(&app, &order, "孙七公司").await;
     let finance = app.client(&app.finance);
     let admin = app.client(&app.admin);
-    let body = reason(&done, "抬头错误");
+    let (mine, theirs) = (
+        reason(&done, "财务：抬头错误"),
+        reason(&done, "管理员：税号错误"),
+    );
     let (a, b) = tokio::join!(
-        finance.act(&order.order_no, Action::ReverseInvoice, &body),
-        admin.act(&order.order_no, Action::ReverseInvoice, &body),
+        finance.act(&order.order_no, Action::ReverseInvoice, &mine),
+        admin.act(&order.order_no, Action::ReverseInvoice, &theirs),
     );
     let won = [&a, &b].iter().filter(|r| r.is_ok()).count();
     assert_eq!(won, 1, "{a:?} {b:?}");
+    // The red invoice is the winner's: their reason, their name on it; nothing of the
+    // other request is kept (no second copy of the PDF, no line of theirs in the history).
+    let (winner, why) = if a.is_ok() {
+        ("finance", "财务：抬头错误")
+    } else {
+        ("admin", "管理员：税号错误")
+    };
     for result in [a, b] {
         if let Err(e) = result {
             let code = e.problem().map(|p| p.code.clone()).unwrap_or_default();
@@ -383,6 +425,33 @@ async fn two_reversals_at_once_make_one_red_invoice(db: Db) {
     let now = finance.order(&order.order_no, false).await.expect("order");
     assert_eq!(now.status, OrderStatus::PendingInvoice);
     assert_eq!(now.reversed_invoices.len(), 1);
+    assert_eq!(now.reversed_invoices[0].reason.as_deref(), Some(why));
+    let (issuer,): (String,) =
+        sqlx::query_as("SELECT issued_by FROM invoices WHERE reverses IS NOT NULL")
+            .fetch_one(app.store().pool())
+            .await
+            .expect("issuer");
+    let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM operators WHERE roles = $1")
+        .bind(winner)
+        .fetch_all(app.store().pool())
+        .await
+        .expect("operators");
+    assert!(
+        names.iter().any(|(n,)| *n == issuer),
+        "{issuer} of {names:?}"
+    );
+    let red_files = now
+        .attachments
+        .iter()
+        .filter(|f| f.filename.starts_with("红字"))
+        .count();
+    assert_eq!(red_files, 1, "{:?}", now.attachments);
+    let history = admin.history(&order.order_no).await.expect("history");
+    let attached: Vec<_> = history
+        .iter()
+        .filter(|h| h.action == "attach" && h.reason.as_deref().is_some_and(|r| r.contains("红字")))
+        .collect();
+    assert_eq!(attached.len(), 1, "{attached:?}");
     let (reds,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM invoices WHERE reverses IS NOT NULL")
             .fetch_one(app.store().pool())

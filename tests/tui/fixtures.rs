@@ -596,7 +596,7 @@ pub fn invoicing_item(no: u32, name: &str, asked: bool) -> InvoicingItem {
         shipped_at: Some("2026-11-27T07:00:00Z".into()),
         requested_via: request.as_ref().map(|r| r.via.clone()),
         request,
-        reversed_invoice_no: None,
+        reversed: None,
         suggested,
     }
 }

@@ -73,6 +73,19 @@ pub struct ReversedInvoice {
     pub reversed_at: String,
 }
 
+/// What finance is told of an order back for a new invoice after its own was reversed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReissueNote {
+    /// The reversed invoice's number.
+    pub invoice_no: String,
+    /// Why it was reversed, as finance said it.
+    pub reason: Option<String>,
+    /// The buyer it named.
+    pub buyer_name: String,
+    /// The tax number it named, if any.
+    pub tax_number: Option<String>,
+}
+
 /// One order waiting for its invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InvoicingItem {
@@ -88,10 +101,10 @@ pub struct InvoicingItem {
     /// Where the request came from (`phone`, `counter`), shown to everyone.
     #[serde(default)]
     pub requested_via: Option<String>,
-    /// The number of the invoice reversed when the order came back for a new one (红冲),
-    /// if it did.
+    /// The invoice reversed (红冲) when the order came back for a new one, if it did:
+    /// only for those who issue invoices (it names the buyer's tax number).
     #[serde(default)]
-    pub reversed_invoice_no: Option<String>,
+    pub reversed: Option<ReissueNote>,
     /// What the order suggests for a new request (buyer, tax number, e-mail).
     #[schema(value_type = Object)]
     pub suggested: crate::domain::InvoiceRequestInput,

@@ -149,7 +149,7 @@ pub(super) async fn form_page(
     // Back after its invoice was reversed (红冲): said, so the request kept is looked at
     // again rather than taken as done.
     let reversed = match state.store.reversed_pending(&[row.id.as_str()]).await {
-        Ok(mut found) => found.remove(&row.id),
+        Ok(mut found) => found.remove(&row.id).map(|note| note.invoice_no),
         Err(e) => {
             tracing::error!(error = %e, "invoice page");
             None

@@ -24,16 +24,18 @@ use super::orders::{find_order, full_order, with_etag};
 /// does not allow is `409` with the current status and version, and nothing changes. A
 /// `ship` sent again with the carrier and tracking number the order was shipped with is
 /// answered `200` with the order as it is (the same parcel: a retry whose first answer
-/// was lost), whatever version it carries.
+/// was lost), whatever version it carries; so is a `reverse_invoice` sent again by the
+/// operator who reversed the order's invoice, with the same reason, while nothing has been
+/// issued since.
 #[utoipa::path(post, path = "/api/v1/orders/{order_no}/actions/{action}",
     params(("order_no" = String, Path), ("action" = Action, Path), ("If-Match" = Option<String>, Header)),
     request_body = ActionRequest,
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"4\"`"))),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "`forbidden` (your roles may not take this action), `provider_only` (`pay`: only the payment provider's notification pays an order) or `self_review` (a review decision on an order you submitted, or whose voucher or corrections you supplied)"),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "`version_conflict` (the order changed since the `version` sent) or `invalid_transition` (the action is not allowed from its status now); two requests racing may get either, and both carry the order's `current_status` and `current_version`: reload it and look. A review decision without this reviewer's claim: `claim_required`, or `claimed_by_other` naming who holds it. An approval of an order whose customer was not verified by the real-name check as its applicant, or that has no scan of the signed form: `not_ready_for_approval`, naming what is missing. A shipment whose label was printed before an address correction: `relabel_needed`. `reverse_invoice` on an order with no invoice issued (it was declined): `no_invoice`."),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 428, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed`: what the action needs is missing or malformed (a reason, the carrier and number, the files), each field named in `errors`; or `If-Match` disagreeing with `version`"),
+        (status = 428, body = Problem, content_type = "application/problem+json", description = "`version_required`: neither `version` nor `If-Match` was sent"),
     ))]
 pub async fn act(
     State(state): State<AppState>,
@@ -78,6 +80,19 @@ pub async fn act(
             request.tracking_no.as_deref().unwrap_or_default(),
         )
         && row.tracking_no.as_deref() == Some(number.as_str())
+    {
+        return Ok(with_etag(full_order(&state, &row, &caller, false).await?));
+    }
+    // A reversal whose first answer was lost, sent again by whoever made it: the order as
+    // it is (its invoice reversed with this reason, nothing issued since), not a refusal.
+    if action == Action::ReverseInvoice
+        && row.status()? == OrderStatus::PendingInvoice
+        && row.invoice_no.is_none()
+        && let Ok(Some(reason)) = optional_lines::<500>(request.reason.as_deref())
+        && let Some(red) = state.store.invoices_of(&row.id).await?.pop()
+        && red.is_red()
+        && red.reason.as_deref() == Some(reason.as_str())
+        && red.issued_by.as_deref() == Some(caller.operator.name.as_str())
     {
         return Ok(with_etag(full_order(&state, &row, &caller, false).await?));
     }
@@ -159,19 +174,43 @@ pub async fn perform(
         approvable(state, row).await?;
     }
     let (mut reason, set) = details(state, row, action, request).await?;
-    // A reversal's red-letter invoice is made before the order moves, on the version the
-    // person saw (a retry after a lost answer gets the same red invoice from the provider).
+    let mut version = version;
+    // A reversal's red-letter invoice is made before the order moves — asked for, drawn,
+    // mailed — by whoever holds the order for it first (its version moved on by one): a
+    // second person reversing at the same moment is told the order changed before anything
+    // is made in their name. (A retry after a lost answer gets the same red invoice from
+    // the provider.)
     if action == Action::ReverseInvoice {
-        if row.version != version {
-            return Err(transition_error(
+        let conflict = |row: &OrderRow| -> Result<ApiError, ApiError> {
+            Ok(transition_error(
                 &row.order_no,
                 action,
                 TransitionError::Conflict {
-                    status,
+                    status: row.status()?,
                     version: row.version,
                 },
-            ));
+            ))
+        };
+        if row.version != version {
+            return Err(conflict(row)?);
         }
+        version = match state.store.hold_version(row, status, version).await? {
+            Some(held) => held,
+            None => {
+                let now = super::orders::find_order(state, &row.order_no).await?;
+                return Err(match now.status()? {
+                    s if s == status => conflict(&now)?,
+                    s => transition_error(
+                        &now.order_no,
+                        action,
+                        TransitionError::NotAllowed {
+                            status: s,
+                            version: now.version,
+                        },
+                    ),
+                });
+            }
+        };
         let why = reason.clone().unwrap_or_default();
         reason = Some(
             crate::server::invoicing::reverse(

@@ -53,7 +53,7 @@ pub async fn queue(
                     shipped_at: row.shipped_at.map(rfc3339),
                     request: request_view(row).filter(|_| issues),
                     requested_via: row.invoice_requested_via.clone(),
-                    reversed_invoice_no: reversed.get(&row.id).cloned(),
+                    reversed: reversed.get(&row.id).cloned().filter(|_| issues),
                     suggested: if issues {
                         invoicing::suggested(row)
                     } else {

@@ -506,7 +506,10 @@ fn address_changed_sms(
 ///
 /// A search (`q`) is answered from an index: an order number (or its last 12–14 digits, or
 /// `HN` and its start), a mobile or its last 4–10 digits (phones only), an ID number (by its
-/// keyed hash), or part of a name. One search looks at a bounded number of candidate
+/// keyed hash), the 20 digits of any invoice of the order (one reversed, or the red-letter
+/// invoice that reversed it; not the red-letter confirmation's number), the tracking number
+/// of its parcel now (12–19 digits, or two letters and at least eight digits; 12–14 digits
+/// are also read as an order number's tail), or part of a name. One search looks at a bounded number of candidate
 /// orders for a bounded time: past that it answers what it found with a `next_cursor` to go
 /// on from (a page may then hold fewer than `limit` orders), or, having found nothing, 422
 /// on the field `q` ("范围太大，请输入更多字": type more).

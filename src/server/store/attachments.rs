@@ -106,6 +106,56 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Keeps `attachment`, the PDF drawn for invoice `invoice_no`, as that invoice's own —
+    /// unless one was kept first (two people drew it at the same moment): then nothing is
+    /// written, not the file, not its line in the history, and `None` says so. The file,
+    /// its history row and the invoice's link are one transaction; the invoice's row is
+    /// updated only while it has no file, so of two drawings one is kept.
+    pub async fn attach_invoice_pdf(
+        &self,
+        order: &OrderRow,
+        invoice_no: &str,
+        attachment: NewAttachment,
+        actor: &Actor,
+        request_id: Option<&str>,
+    ) -> StoreResult<Option<String>> {
+        let sha256 = hex::encode(Sha256::digest(&attachment.data));
+        let reason = format!("{} {}", attachment.kind, attachment.filename);
+        let mut tx = self.begin_write().await?;
+        let id = insert_attachment_in(&mut tx, attachment, &sha256).await?;
+        let linked = sqlx::query(
+            "UPDATE invoices SET attachment_id = $1 WHERE invoice_no = $2 \
+             AND attachment_id IS NULL",
+        )
+        .bind(&id)
+        .bind(invoice_no)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if linked == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let (_, event_id) = self
+            .record_in(
+                &mut tx,
+                order,
+                actor,
+                "attach",
+                Some(&reason),
+                request_id,
+                Some("attachment"),
+            )
+            .await?;
+        match event_id {
+            Some(event_id) => self.commit_with_event(tx, event_id).await?,
+            None => tx.commit().await?,
+        }
+        Ok(Some(id))
+    }
+}
+
 async fn insert_attachment_in(
     tx: &mut Transaction<'static, Any>,
     attachment: NewAttachment,

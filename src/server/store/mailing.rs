@@ -270,6 +270,30 @@ impl Store {
         Ok(true)
     }
 
+    /// Holds the order for a change that takes a while (reversing its invoice: the red
+    /// invoice is asked for, drawn and mailed before the order moves): its version moves on
+    /// by one, only if it is still `version` in `status`. Of two people doing it at once,
+    /// one holds it and goes on with the new version; the other is told the order changed,
+    /// before anything is made in their name. `None` when it was not held.
+    pub async fn hold_version(
+        &self,
+        order: &OrderRow,
+        status: OrderStatus,
+        version: i64,
+    ) -> StoreResult<Option<i64>> {
+        let updated = sqlx::query(
+            "UPDATE orders SET version = version + 1 WHERE id = $1 AND status = $2 \
+             AND version = $3",
+        )
+        .bind(&order.id)
+        .bind(status.as_str())
+        .bind(version)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok((updated > 0).then_some(version + 1))
+    }
+
     /// The latest e-mail about an order: its status and why it failed.
     pub async fn latest_mail(
         &self,
@@ -318,12 +342,12 @@ impl Store {
     }
 
     /// Of `order_ids`, those whose last invoice was reversed and not issued again, with
-    /// the reversed invoice's number: finance's queue says an order came back for a new
-    /// invoice.
+    /// the reversed invoice's number and why it was reversed: finance's queue says an order
+    /// came back for a new invoice.
     pub async fn reversed_pending(
         &self,
         order_ids: &[&str],
-    ) -> StoreResult<std::collections::HashMap<String, String>> {
+    ) -> StoreResult<std::collections::HashMap<String, crate::api::ReissueNote>> {
         let mut found = std::collections::HashMap::new();
         for chunk in order_ids.chunks(200) {
             if chunk.is_empty() {
@@ -331,21 +355,37 @@ impl Store {
             }
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT b.order_id, b.invoice_no, b.issued_at FROM invoices b \
+                "SELECT b.order_id, b.invoice_no, b.issued_at, r.reason, b.request_json \
+                 FROM invoices b \
+                 JOIN invoices r ON r.invoice_no = b.reversed_by \
                  WHERE b.reversed_by IS NOT NULL AND b.order_id IN ({}) \
                  AND NOT EXISTS (SELECT 1 FROM invoices c WHERE c.order_id = b.order_id \
                  AND c.reverses IS NULL AND c.reversed_by IS NULL)",
                 marks.join(", ")
             );
-            let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql);
+            let mut query =
+                sqlx::query_as::<_, (String, String, i64, Option<String>, String)>(&sql);
             for id in chunk {
                 query = query.bind(*id);
             }
             let mut rows = query.fetch_all(&self.pool).await?;
             // The latest reversed one, where an order was reversed more than once.
-            rows.sort_by_key(|(_, _, at)| *at);
-            for (order_id, invoice_no, _) in rows {
-                found.insert(order_id, invoice_no);
+            rows.sort_by_key(|(_, _, at, _, _)| *at);
+            for (order_id, invoice_no, _, reason, request) in rows {
+                let request: Option<crate::domain::InvoiceRequest> =
+                    serde_json::from_str(&request).ok();
+                found.insert(
+                    order_id,
+                    crate::api::ReissueNote {
+                        invoice_no,
+                        reason,
+                        buyer_name: request
+                            .as_ref()
+                            .map(|r| r.buyer_name.clone())
+                            .unwrap_or_default(),
+                        tax_number: request.and_then(|r| r.tax_number),
+                    },
+                );
             }
         }
         Ok(found)

@@ -645,7 +645,13 @@ async fn next_step(
             }
         },
         NextStep::DownloadInvoice => html! {
-            p { a.button href=(format!("{base}/invoice.pdf")) { (ctx.t(T::WebInvoiceDownload)) } }
+            // By its number: an order whose invoice was reversed lists others below.
+            p { a.button href=(format!("{base}/invoice.pdf")) {
+                @match &row.invoice_no {
+                    Some(number) => (ctx.fill(T::WebInvoiceDownloadNo, &[number])),
+                    None => (ctx.t(T::WebInvoiceDownload)),
+                }
+            } }
         },
         // Nothing for the customer to do: what is happening, and how they will hear.
         // Paid and waiting: by when the certificate is mailed, as the CA promises it.

@@ -1057,6 +1057,19 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
     order.status = OrderStatus::Completed;
     order.allowed_actions = vec![ca_counter::domain::Action::ReverseInvoice];
     order.invoice_no = Some("26430000000000000009".into());
+    order.invoice = Some(ca_counter::api::InvoiceInfo {
+        invoice_no: "26430000000000000009".into(),
+        invoice_kind: "normal".into(),
+        buyer_name: "湖南某某建设有限公司".into(),
+        net_fen: 18_868,
+        tax_fen: 1_132,
+        total_fen: 20_000,
+        attachment_id: None,
+        email: "f***@example.com".into(),
+        mail_status: None,
+        mail_detail: None,
+        issued_at: "2026-11-29T08:00:00Z".into(),
+    });
     order.reversed_invoices = vec![ca_counter::api::ReversedInvoice {
         invoice_no: "26430000000000000002".into(),
         buyer_name: "湖南某某建设公司".into(),
@@ -1073,13 +1086,13 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
             Lang::ZhCn,
             "H  红冲发票",
             "26430000000000000002 湖南某某建设公司 → 红字 26430000000000000005",
-            "订单回到待开票",
+            "冲销发票 26430000000000000009",
         ),
         (
             Lang::En,
             "H  reverse the invoice",
             "26430000000000000002 湖南某某建设公司 → red-letter 26430000000000000005",
-            "returns to \"to be invoiced\"",
+            "cancelling invoice 26430000000000000009",
         ),
     ] {
         let mut app = opened(lang, order.clone());

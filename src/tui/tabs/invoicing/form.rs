@@ -44,7 +44,7 @@ pub struct InvoiceForm {
     /// meanwhile is noticed, never silently ignored.
     pub source: Option<String>,
     /// The invoice reversed (红冲) when the order came back for this new one, if it did.
-    pub reversed: Option<String>,
+    pub reversed: Option<crate::api::ReissueNote>,
     /// Individual or organisation.
     pub buyer_kind: BuyerKind,
     /// 普票 or 专票.
@@ -108,7 +108,7 @@ impl InvoiceForm {
             payment_method: item.order.payment_method.clone(),
             via: item.request.as_ref().map(|r| r.via.clone()),
             source: source_of(item),
-            reversed: item.reversed_invoice_no.clone(),
+            reversed: item.reversed.clone(),
             buyer_kind,
             invoice_kind,
             fields,
@@ -118,6 +118,24 @@ impl InvoiceForm {
             confirming: false,
             sending: false,
         }
+    }
+
+    /// True when the order came back after its invoice was reversed and the form names
+    /// the same buyer and tax number as that invoice did (what was wrong is often just
+    /// that).
+    pub fn same_as_reversed(&self) -> bool {
+        let Some(note) = &self.reversed else {
+            return false;
+        };
+        let squeeze = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_uppercase()
+        };
+        let input = self.input();
+        squeeze(&input.buyer_name) == squeeze(&note.buyer_name)
+            && squeeze(&input.tax_number) == squeeze(note.tax_number.as_deref().unwrap_or_default())
     }
 
     /// A text field has the caret (letters type).
@@ -342,7 +360,7 @@ mod tests {
             shipped_at: None,
             requested_via: None,
             request: None,
-            reversed_invoice_no: None,
+            reversed: None,
             suggested: InvoiceRequestInput {
                 buyer_name: "李四".into(),
                 email: "lisi@example.com".into(),

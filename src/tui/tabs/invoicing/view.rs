@@ -31,11 +31,22 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
     let items = invoicing.queue.items();
     let mut spans = Vec::new();
     if invoicing.fetch.loaded {
-        let asked = items.iter().filter(|i| i.request.is_some()).count();
+        // A request kept from an invoice reversed since is not a new one.
+        let asked = items
+            .iter()
+            .filter(|i| i.request.is_some() && i.reversed.is_none())
+            .count();
+        let reissues = items.iter().filter(|i| i.reversed.is_some()).count();
         spans.push(Span::styled(
             T::InvoiceSummary.fill(lang, &[&items.len().to_string(), &asked.to_string()]),
             theme.dim,
         ));
+        if reissues > 0 {
+            spans.push(Span::styled(
+                T::InvoiceSummaryReissues.fill(lang, &[&reissues.to_string()]),
+                theme.warning,
+            ));
+        }
     }
     if let Some(stale) = invoicing.fetch.stale_text(lang) {
         spans.push(Span::styled(format!("  {stale}"), theme.warning));
@@ -102,7 +113,7 @@ fn row(item: &InvoicingItem, selected: bool, view: &View) -> Row {
         theme.dim
     };
     // Back for a new invoice after its own was reversed (红冲).
-    let request = if item.reversed_invoice_no.is_some() {
+    let request = if item.reversed.is_some() {
         format!("{}{request}", T::InvoiceReissueTag.get(lang))
     } else {
         request
@@ -258,8 +269,14 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         } else {
             ""
         };
+        // The same buyer as the invoice just reversed: said before it is issued again.
+        let same = if form.same_as_reversed() {
+            T::InvoiceReissueSame.get(lang)
+        } else {
+            ""
+        };
         Line::from(format!(
-            "{unpaid}{}",
+            "{unpaid}{same}{}",
             T::InvoiceConfirm.fill(
                 lang,
                 &[
@@ -271,8 +288,9 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         ))
         .style(theme.warning)
     } else if let Some(reversed) = &form.reversed {
-        // Back after its invoice was reversed: the title is what was wrong.
-        Line::from(T::InvoiceReissue.fill(lang, &[reversed])).style(theme.warning)
+        // Back after its invoice was reversed: which, and what was wrong.
+        let why = reversed.reason.as_deref().unwrap_or_default();
+        Line::from(T::InvoiceReissue.fill(lang, &[&reversed.invoice_no, why])).style(theme.warning)
     } else if let Some(via) = &form.via {
         let via = crate::tui::format::requested_via(via, lang);
         Line::from(T::InvoiceFromRequest.fill(lang, &[&via])).style(theme.dim)

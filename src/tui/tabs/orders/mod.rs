@@ -216,13 +216,27 @@ impl Orders {
             self.form = Some(Form::edit(order));
             return;
         }
-        self.form = Some(Form::new(
+        let mut form = Form::new(
             kind,
             &order.order_no,
             order.version,
             ctx.lang,
             &ctx.env.shared.carriers,
-        ));
+        );
+        // A reversal names the invoice it cancels: its number, buyer and amount.
+        if kind == FormKind::Act(Action::ReverseInvoice)
+            && let (Some(invoice), Some(field)) = (&order.invoice, form.fields.first_mut())
+        {
+            field.hint = Some(Text::with(
+                T::HintReverseInvoiceOf,
+                [
+                    invoice.invoice_no.clone(),
+                    invoice.buyer_name.clone(),
+                    crate::tui::format::money(invoice.total_fen),
+                ],
+            ));
+        }
+        self.form = Some(form);
     }
 
     /// Brings one row up to date after an event: replaced, removed when it no longer
