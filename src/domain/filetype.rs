@@ -64,6 +64,13 @@ pub enum FileProblem {
     Unreadable(FileType),
     /// An image with more pixels than [`MAX_PIXELS`].
     TooManyPixels(u32, u32),
+    /// A PDF locked with a password or permissions (bank statements often are): its
+    /// contents cannot be checked.
+    LockedPdf,
+    /// A PDF written in a way no scanner writes and that cannot be measured before it is
+    /// parsed (old text or LZW encodings, filters chained, hundreds of updates saved onto
+    /// it): saved again as PDF, or a photo, goes through.
+    UnusualPdf,
 }
 
 /// Reads enough of `data` to know it is what it claims: an image's header must decode to
@@ -73,9 +80,7 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
     let kind = sniff(data).ok_or(FileProblem::NotAScan)?;
     match kind {
         FileType::Pdf => {
-            if !pdf_within_bounds(data) {
-                return Err(FileProblem::Unreadable(kind));
-            }
+            pdf_bounds(data)?;
             let pdf =
                 hayro_syntax::Pdf::new(data.to_vec()).map_err(|_| FileProblem::Unreadable(kind))?;
             let pages = pdf.pages().len();
@@ -288,12 +293,21 @@ pub const MAX_PDF_INFLATED: u64 = 32 << 20;
 /// parser unpacks anything. Every `stream` in the file is looked at, whatever object it
 /// belongs to: all but pictures are inflated as they would be (zlib, then raw deflate, as
 /// the parser tries them), counting the bytes and keeping none. Refused outright, as no
-/// scanner writes them: encryption (its streams cannot be measured), a stream whose
-/// filters or type are given by reference, and the old text and LZW encodings that would
-/// hide a compressed stream from the count.
-fn pdf_within_bounds(pdf: &[u8]) -> bool {
+/// scanner writes them: encryption (its streams cannot be measured:
+/// [`FileProblem::LockedPdf`]), a stream whose filters or type are given by reference, the
+/// old text and LZW encodings and chained filters that would hide a compressed stream from
+/// the count, and more than [`MAX_PDF_REVISIONS`] revisions ([`FileProblem::UnusualPdf`]).
+/// What is beyond the bounds is [`FileProblem::Unreadable`].
+fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
+    let damaged = || Err(FileProblem::Unreadable(FileType::Pdf));
     if contains(pdf, b"/Encrypt") {
-        return false;
+        return Err(FileProblem::LockedPdf);
+    }
+    // Its revisions: the parser reads every cross-reference section down the chain of
+    // updates, at a cost that grows with their square.
+    let mut sections = xref_keywords(pdf);
+    if sections > MAX_PDF_REVISIONS {
+        return Err(FileProblem::UnusualPdf);
     }
     let mut budget = MAX_PDF_INFLATED;
     let mut syntax = Syntax::default();
@@ -319,7 +333,7 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
             continue;
         };
         if !syntax.read(&pdf[syntax_from.min(at)..at]) {
-            return false;
+            return damaged();
         }
         // The data is not syntax: read on after its `endstream`.
         let data_start = pdf.len() - data.len();
@@ -338,7 +352,7 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
                 })
             };
             if referenced(b"/Filter") || referenced(b"/Type") {
-                return false;
+                return Err(FileProblem::UnusualPdf);
             }
             const HIDING: [&[u8]; 7] = [
                 b"/ASCIIHexDecode",
@@ -362,7 +376,18 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
                 continue;
             }
             if HIDING.iter().any(|f| contains(dict, f)) {
-                return false;
+                return Err(FileProblem::UnusualPdf);
+            }
+            // Chained filters would hide a stream's true size from a single inflation.
+            if names(dict, b"FlateDecode") + names(dict, b"Fl") > 1 {
+                return Err(FileProblem::UnusualPdf);
+            }
+            // A cross-reference stream is a revision's section too.
+            if names(dict, b"XRef") > 0 {
+                sections += 1;
+                if sections > MAX_PDF_REVISIONS {
+                    return Err(FileProblem::UnusualPdf);
+                }
             }
             // An object stream is one with `/First`, whatever its type says; unpacked with
             // a predictor its bytes would not be what is read here.
@@ -370,7 +395,7 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
                 || contains(dict, b"/First")
                 || dict.iter().any(|c| matches!(c, b'(' | b')' | b'%'));
             if objects && contains(dict, b"/Predictor") {
-                return false;
+                return damaged();
             }
             objects
         };
@@ -379,7 +404,7 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
             inflate(data, true, budget, kept.as_mut()).max(inflate(data, false, budget, None));
         match budget.checked_sub(inflated) {
             Some(left) if inflated < budget => budget = left,
-            _ => return false,
+            _ => return damaged(),
         }
         if let Some(objects) = kept {
             // Its objects have no `N G obj` of their own: where each starts is in the
@@ -399,11 +424,50 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
             syntax.parents = inner.parents;
             syntax.unknown = inner.unknown;
             if !sound {
-                return false;
+                return damaged();
             }
         }
     }
-    syntax.read(&pdf[syntax_from.min(pdf.len())..])
+    if syntax.read(&pdf[syntax_from.min(pdf.len())..]) {
+        Ok(())
+    } else {
+        damaged()
+    }
+}
+
+/// Whether [`pdf_bounds`] lets `pdf` through to the parser.
+fn pdf_within_bounds(pdf: &[u8]) -> bool {
+    pdf_bounds(pdf).is_ok()
+}
+
+/// The most cross-reference sections a PDF may have — its first and one for each update
+/// saved onto it (a signature, a note): the parser reads them all, and a file of 10,000
+/// empty updates (1 MB) had taken a minute of a core. Scans have one; edited and signed
+/// files a few.
+pub const MAX_PDF_REVISIONS: usize = 64;
+
+/// How many cross-reference sections `pdf` starts with the keyword `xref` (each update
+/// written the classic way has one; those written as streams are counted with the
+/// streams).
+fn xref_keywords(pdf: &[u8]) -> usize {
+    pdf.windows(6)
+        .filter(|w| w[0].is_ascii_whitespace() && &w[1..5] == b"xref" && w[5].is_ascii_whitespace())
+        .count()
+}
+
+/// How many times the name `/name` occurs in `dict` (a whole name: not the start of a
+/// longer one).
+fn names(dict: &[u8], name: &[u8]) -> usize {
+    let whole = name.len() + 1;
+    (0..dict.len().saturating_sub(name.len()))
+        .filter(|&i| {
+            dict[i] == b'/'
+                && dict[i + 1..].starts_with(name)
+                && dict
+                    .get(i + whole)
+                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+        .count()
 }
 
 /// The deepest arrays and dictionaries may nest in a PDF's syntax: the parser reads them by
@@ -932,21 +996,43 @@ mod tests {
         let zeros = vec![0u8; (MAX_PDF_INFLATED + (1 << 20)) as usize];
         let bomb = deflated(&zeros);
         assert!(bomb.len() < 200 << 10, "{} bytes", bomb.len());
+        // Packed twice (a bomb inside a bomb: one inflation sees 200 KB), under either
+        // spelling of the filter: refused; packed once, a page's few bytes pass.
+        let twice = deflated(&bomb);
         for dict in [
-            "<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>",
+            "<< /Filter [/FlateDecode /FlateDecode] >>",
+            "<< /Filter [/Fl/Fl] >>",
+            "<< /Filter [ /FlateDecode /Fl ] >>",
+        ] {
+            assert_eq!(
+                inspect(&pdf_with_stream(dict, &twice)),
+                Err(FileProblem::UnusualPdf),
+                "{dict}"
+            );
+        }
+        let page = pdf_with_stream("<< /Filter /FlateDecode >>", &deflated(b"0 0 m 10 10 l S"));
+        assert!(pdf_within_bounds(&page));
+        let damaged = FileProblem::Unreadable(FileType::Pdf);
+        for (dict, said) in [
+            (
+                "<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>",
+                &damaged,
+            ),
             // Names escaped, a picture's words, and a string that would mislead a search
             // for the dictionary's start.
-            "<< /Type /Obj#53tm /N 1 /First 4 /Note (<<) /Subtype /Image /Filter /Fl#61teDecode >>",
-            // Its type given by reference.
-            "<< /Type 9 0 R /Subtype /Image /Filter /FlateDecode >>",
+            (
+                "<< /Type /Obj#53tm /N 1 /First 4 /Note (<<) /Subtype /Image /Filter /Fl#61teDecode >>",
+                &damaged,
+            ),
+            // Its type given by reference: no scanner writes that.
+            (
+                "<< /Type 9 0 R /Subtype /Image /Filter /FlateDecode >>",
+                &FileProblem::UnusualPdf,
+            ),
         ] {
             let pdf = pdf_with_stream(dict, &bomb);
             let started = std::time::Instant::now();
-            assert_eq!(
-                inspect(&pdf),
-                Err(FileProblem::Unreadable(FileType::Pdf)),
-                "{dict}"
-            );
+            assert_eq!(inspect(&pdf).as_ref(), Err(said), "{dict}");
             assert!(started.elapsed() < std::time::Duration::from_secs(5));
             assert_eq!(pdf_pages(&pdf), None);
         }
@@ -959,7 +1045,16 @@ mod tests {
             "<< /Type /ObjStm /N 1 /First 4 /Filter [/ASCIIHexDecode /FlateDecode] >>",
             hex.as_bytes(),
         );
-        assert!(!pdf_within_bounds(&pdf));
+        // Said as what it is, with a way through (scan again, print to PDF, a photo) —
+        // not as damaged; so is a locked file.
+        assert_eq!(inspect(&pdf), Err(FileProblem::UnusualPdf));
+        let locked = pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            &["<< /Filter /Standard /V 2 /R 3 /P -44 >>"],
+        );
+        let mut locked = String::from_utf8_lossy(&locked).into_owned();
+        locked = locked.replace("/Root 1 0 R", "/Root 1 0 R /Encrypt 5 0 R");
+        assert_eq!(inspect(locked.as_bytes()), Err(FileProblem::LockedPdf));
         // A picture of as many bytes: not unpacked by anyone here, taken.
         let picture = pdf_with_stream(
             "<< /Type /XObject /Subtype /Image /Width 4000 /Height 3000 /ColorSpace /DeviceRGB \
@@ -1062,6 +1157,33 @@ mod tests {
         };
         assert!(!pdf_within_bounds(&packed([[52, 53], [52, 53]])));
         assert!(pdf_within_bounds(&packed([[52, 53], [54, 55]])));
+        // Updates saved onto the file, one after another: a few are read (an edited or
+        // signed file), too many are refused before the parser follows them all.
+        let updated = |times: usize| {
+            let mut pdf = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]);
+            let text = String::from_utf8_lossy(&pdf).into_owned();
+            let mut prev: usize = text
+                .rsplit("startxref\n")
+                .next()
+                .and_then(|t| t.lines().next())
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("startxref"));
+            for _ in 0..times {
+                let at = pdf.len();
+                pdf.extend(
+                    format!(
+                        "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 5 /Root 1 0 R /Prev {prev} >>\nstartxref\n{at}\n%%EOF\n"
+                    )
+                    .bytes(),
+                );
+                prev = at;
+            }
+            pdf
+        };
+        assert_eq!(pdf_pages(&updated(10)), Some(2));
+        let started = std::time::Instant::now();
+        assert_eq!(inspect(&updated(3_000)), Err(FileProblem::UnusualPdf));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
         // A page tree written again by a later revision of the same object (an
         // incremental save) lists its kids again: not shared, and read.
         let mut revised = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]);

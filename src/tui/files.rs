@@ -97,6 +97,10 @@ pub enum FileProblem {
     NotAScan,
     /// A PDF that does things when opened (scripts, programs, files inside).
     ActivePdf,
+    /// The platform's: locked with a password or permissions.
+    LockedPdf,
+    /// The platform's: written in a way that cannot be checked.
+    UnusualPdf,
     /// Starts like a JPEG, PNG or PDF but does not read as one.
     Unreadable(&'static str),
     /// An image with more pixels than the platform decodes (width, height).
@@ -136,6 +140,8 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
     let inspected = crate::domain::inspect(&bytes).map_err(|refused| match refused {
         Refused::NotAScan => FileProblem::NotAScan,
         Refused::ActivePdf => FileProblem::ActivePdf,
+        Refused::LockedPdf => FileProblem::LockedPdf,
+        Refused::UnusualPdf => FileProblem::UnusualPdf,
         Refused::Unreadable(kind) => FileProblem::Unreadable(match kind {
             FileType::Jpeg => "JPEG",
             FileType::Png => "PNG",
@@ -210,6 +216,8 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         FileProblem::Io(_) => Text::with(T::FileUnreadable, [shown]),
         FileProblem::NotAScan => T::ProblemUnsupportedTypeDetail.into(),
         FileProblem::ActivePdf => T::ErrActivePdf.into(),
+        FileProblem::LockedPdf => T::ErrLockedPdf.into(),
+        FileProblem::UnusualPdf => T::ErrUnusualPdf.into(),
         FileProblem::Unreadable(kind) => Text::with(T::ErrFileUnreadable, [*kind]),
         FileProblem::TooManyPixels(width, height) => {
             Text::with(T::ErrTooManyPixels, [width.to_string(), height.to_string()])

@@ -172,6 +172,8 @@ pub async fn upload(
         Ok(inspected) => inspected.kind.mime(),
         Err(FileProblem::NotAScan) => return Err(ApiError::UnsupportedType),
         Err(FileProblem::ActivePdf) => return Err(ApiError::field("file", T::ErrActivePdf)),
+        Err(FileProblem::LockedPdf) => return Err(ApiError::field("file", T::ErrLockedPdf)),
+        Err(FileProblem::UnusualPdf) => return Err(ApiError::field("file", T::ErrUnusualPdf)),
         Err(FileProblem::Unreadable(kind)) => {
             return Err(ApiError::field(
                 "file",

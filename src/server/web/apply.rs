@@ -926,6 +926,8 @@ pub async fn read_upload(
         crate::domain::FileProblem::NotAScan => T::WebNotAScan.get(lang).to_owned(),
         crate::domain::FileProblem::Unreadable(_) => T::WebScanUnreadable.get(lang).to_owned(),
         crate::domain::FileProblem::ActivePdf => T::ErrActivePdf.get(lang).to_owned(),
+        crate::domain::FileProblem::LockedPdf => T::ErrLockedPdf.get(lang).to_owned(),
+        crate::domain::FileProblem::UnusualPdf => T::ErrUnusualPdf.get(lang).to_owned(),
         crate::domain::FileProblem::TooManyPixels(w, h) => {
             T::WebTooManyPixels.fill(lang, &[&w.to_string(), &h.to_string()])
         }
