@@ -1063,6 +1063,7 @@ web_texts! { messaging_texts;
     ProblemNotShipped => "订单 {0} 尚未邮寄", "order {0} has not been mailed";
     ProblemTrackingFromProvider => "物流信息由快递查询服务提供，不能手工录入", "tracking comes from the tracking service and cannot be typed in";
     ProblemIssueThroughInvoice => "订单 {0} 请在开票页填写开票信息后开具，发票号由开票服务生成", "issue order {0}'s invoice from the invoicing tab; the number comes from the invoicing service";
+    ErrTrackingNoReturned => "单号 {0} 是订单 {1} 被退回的包裹用过的面单，请换一张新面单", "tracking number {0} was on the parcel of order {1} that came back: use a new label";
     ErrTrackingNoTaken => "单号 {0} 已用于另一订单，请核对是否重复扫描", "tracking number {0} is already on another order; was it scanned twice?";
     ErrTrackingInFuture => "时间不能晚于现在", "the time cannot be in the future";
     ErrTrackingBeforeShipped => "时间不能早于寄出时间（{0}）", "the time cannot be before the parcel was shipped ({0})";

@@ -1243,6 +1243,43 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
             page.html
         );
     }
+    // The returned parcel's number still finds the order, and is never put on a new label:
+    // not this order's, not another's.
+    let found = mailroom
+        .orders(&ca_counter::api::OrderQuery {
+            q: Some("EA123456785CN".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("search");
+    let found: Vec<&str> = found.items.iter().map(|o| o.order_no.as_str()).collect();
+    assert_eq!(found, [order.order_no.as_str()]);
+    let refused = problem(
+        mailroom
+            .act(
+                &order.order_no,
+                Action::Ship,
+                &ship(&back, "ems", "EA123456785CN"),
+            )
+            .await,
+    );
+    assert_eq!(fields(&refused), ["tracking_no"]);
+    assert!(
+        refused.errors[0].message.contains("came back")
+            && refused.errors[0].message.contains(order.order_no.as_str()),
+        "{refused:?}"
+    );
+    let other = approved(&app, "李四").await;
+    let refused = problem(
+        mailroom
+            .act(
+                &other.order_no,
+                Action::Ship,
+                &ship(&other, "ems", "EA123456785CN"),
+            )
+            .await,
+    );
+    assert_eq!(fields(&refused), ["tracking_no"]);
     // The address can be corrected again; then mailed with a new number.
     let seen = app
         .client(&app.clerk)

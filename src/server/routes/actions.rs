@@ -576,14 +576,19 @@ async fn details(
                 errors.check("tracking_no", TrackingNo::parse(c.format, &c.name, typed))
             });
             if let (Some(carrier), Some(tracking)) = (carrier, &tracking)
-                && let Some(other) = state
+                && let Some((other, returned)) = state
                     .store
                     .order_with_tracking(&carrier.code, tracking.as_str(), &order.id)
                     .await?
             {
+                let said = if returned {
+                    T::ErrTrackingNoReturned
+                } else {
+                    T::ErrTrackingNoUsed
+                };
                 errors.add(
                     "tracking_no",
-                    Msg::with(T::ErrTrackingNoUsed, [tracking.as_str(), other.as_str()]),
+                    Msg::with(said, [tracking.as_str(), other.as_str()]),
                 );
             }
             let tracking = tracking.map(|t| t.as_str().to_owned()).unwrap_or_default();

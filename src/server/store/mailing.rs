@@ -198,8 +198,8 @@ impl Store {
         carrier: &str,
         tracking_no: &str,
         except_id: &str,
-    ) -> StoreResult<Option<String>> {
-        Ok(sqlx::query_scalar(
+    ) -> StoreResult<Option<(String, bool)>> {
+        let mailed: Option<String> = sqlx::query_scalar(
             "SELECT order_no FROM orders WHERE carrier = $1 AND tracking_no = $2 AND id <> $3 \
              ORDER BY order_no LIMIT 1",
         )
@@ -207,7 +207,21 @@ impl Store {
         .bind(tracking_no)
         .bind(except_id)
         .fetch_optional(&self.pool)
-        .await?)
+        .await?;
+        if let Some(order_no) = mailed {
+            return Ok(Some((order_no, false)));
+        }
+        // A parcel that came back under it, this order's or another's: a waybill is used
+        // once.
+        let returned: Option<String> = sqlx::query_scalar(
+            "SELECT o.order_no FROM parcel_returns r JOIN orders o ON o.id = r.order_id \
+             WHERE r.carrier = $1 AND r.tracking_no = $2",
+        )
+        .bind(carrier)
+        .bind(tracking_no)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(returned.map(|order_no| (order_no, true)))
     }
 
     /// The order a customer's invoice link belongs to.

@@ -709,10 +709,12 @@ impl Store {
             claimed_by: Option<String>,
             claimed_by_name: Option<String>,
             claim_expires_at: Option<i64>,
+            carrier: Option<String>,
+            tracking_no: Option<String>,
         }
         let current: Current = sqlx::query_as(
-            "SELECT id, status, version, claimed_by, claimed_by_name, claim_expires_at \
-             FROM orders WHERE order_no = $1",
+            "SELECT id, status, version, claimed_by, claimed_by_name, claim_expires_at, \
+             carrier, tracking_no FROM orders WHERE order_no = $1",
         )
         .bind(order_no)
         .fetch_optional(&mut **tx)
@@ -813,6 +815,22 @@ impl Store {
                 status: now_status,
                 version,
             });
+        }
+        // The returned parcel's number stays with the order (found by search, never put
+        // on a new label) when the order's own is cleared.
+        if step.action == Action::ReturnParcel
+            && let (Some(carrier), Some(number)) = (&current.carrier, &current.tracking_no)
+        {
+            sqlx::query(
+                "INSERT INTO parcel_returns (carrier, tracking_no, order_id, returned_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (carrier, tracking_no) DO NOTHING",
+            )
+            .bind(carrier)
+            .bind(number)
+            .bind(&current.id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
         }
         if matches!(step.action, Action::Cancel | Action::ChooseBankTransfer) {
             // The order will not be paid by QR code any more: the open codes stop working.
@@ -991,11 +1009,13 @@ impl Store {
             // numbers, but two carriers' may meet), with the order numbers the same
             // digits may be.
             Key::Tracking { number, mut orders } => {
-                let mailed: Vec<String> = sqlx::query_scalar(super::search::BY_TRACKING)
-                    .bind(&number)
-                    .fetch_all(&self.search)
-                    .await?;
-                orders.extend(mailed);
+                for statement in [super::search::BY_TRACKING, super::search::BY_RETURNED] {
+                    let found: Vec<String> = sqlx::query_scalar(statement)
+                        .bind(&number)
+                        .fetch_all(&self.search)
+                        .await?;
+                    orders.extend(found);
+                }
                 orders.sort_unstable();
                 orders.dedup();
                 if orders.is_empty() {

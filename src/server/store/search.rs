@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `HN20261128000042` (any case, full-width, spaces) | an order number | `orders.order_no` (unique) |
 //! | `261128000042`, `20261128000042` (12–14 digits) | an order number without its `HN` / century, or a tracking number | the same, exact; and `orders.tracking_no` |
-//! | 15–19 digits, or two letters and 8–30 letters and digits (`EA123456785CN`, `SF1234567890123`) | a tracking number (运单号) of a parcel mailed now | `orders.tracking_no` (partial index `orders_tracking_no`), then the orders by their numbers |
+//! | 15–19 digits, or two letters and 8–30 letters and digits (`EA123456785CN`, `SF1234567890123`) | a tracking number (运单号): of a parcel mailed now, or of one the courier brought back | `orders.tracking_no` (partial index `orders_tracking_no`) and `parcel_returns.tracking_no` (`parcel_returns_number`), then the orders by their numbers |
 //! | `HN202611`, `HN2026112800` | the start of order numbers | a range of `order_no` |
 //! | 20 digits | an invoice number (数电票) | `invoices.invoice_no` (unique), then the order by its id |
 //! | a valid ID number | its keyed hash | `orders.id_hash` (HMAC-SHA256 under the platform's search key; the plain number is never searched) |
@@ -42,6 +42,11 @@
 //!   SQLite:     SEARCH orders USING INDEX orders_tracking_no (tracking_no=?)
 //!   PostgreSQL: Limit -> Index Scan using orders_tracking_no on orders
 //!                          Index Cond: (tracking_no = $1)
+//! SELECT o.order_no FROM parcel_returns r JOIN orders o ON o.id = r.order_id WHERE r.tracking_no = $1 LIMIT 20
+//!   SQLite:     SEARCH r USING INDEX parcel_returns_number (tracking_no=?)
+//!               SEARCH o USING INDEX sqlite_autoindex_orders_1 (id=?)
+//!   PostgreSQL: Limit -> Nested Loop -> Index Scan using parcel_returns_number on parcel_returns r
+//!                                      -> Index Scan using orders_pkey on orders o
 //! SELECT … FROM orders o JOIN … WHERE o.order_no IN ($1, …, $n) AND …
 //!   SQLite:     SEARCH o USING INDEX sqlite_autoindex_orders_2 (order_no=?)
 //!   PostgreSQL: Index Scan using orders_order_no_key on orders o
@@ -313,6 +318,9 @@ const COUNT_UNINDEXED: &str = "SELECT COUNT(*) FROM orders WHERE id_hash IS NULL
 /// The orders mailed under a tracking number (the partial index `orders_tracking_no`; the
 /// plans are checked by `tests/api/search.rs`).
 pub const BY_TRACKING: &str = "SELECT order_no FROM orders WHERE tracking_no = $1 LIMIT 20";
+/// The orders whose parcel under a tracking number came back (`parcel_returns_number`).
+pub const BY_RETURNED: &str = "SELECT o.order_no FROM parcel_returns r \
+    JOIN orders o ON o.id = r.order_id WHERE r.tracking_no = $1 LIMIT 20";
 /// The newest batch of orders without their terms and hash (a backward range of the hash
 /// index, `orders_id_hash (id_hash, order_no)`; the plans are checked by
 /// `tests/api/search.rs`).
