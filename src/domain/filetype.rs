@@ -333,7 +333,11 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
             continue;
         };
         if !syntax.read(&pdf[syntax_from.min(at)..at]) {
-            return damaged();
+            return if syntax.unusual {
+                Err(FileProblem::UnusualPdf)
+            } else {
+                damaged()
+            };
         }
         // The data is not syntax: read on after its `endstream`.
         let data_start = pdf.len() - data.len();
@@ -412,27 +416,41 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
             let starts = first_of(&dict)
                 .map(|first| object_starts(&objects, first))
                 .unwrap_or_default();
+            // A head naming one object twice would credit two lists to one owner.
+            let mut named = std::collections::HashSet::new();
+            if starts.iter().any(|(_, number)| !named.insert(*number)) {
+                return Err(FileProblem::UnusualPdf);
+            }
             let mut inner = Syntax {
                 kids: std::mem::take(&mut syntax.kids),
-                parents: std::mem::take(&mut syntax.parents),
+                lists: std::mem::take(&mut syntax.lists),
                 unknown: syntax.unknown,
                 starts,
                 ..Syntax::default()
             };
             let sound = inner.read(&objects);
             syntax.kids = inner.kids;
-            syntax.parents = inner.parents;
+            syntax.lists = inner.lists;
             syntax.unknown = inner.unknown;
+            if inner.unusual {
+                return Err(FileProblem::UnusualPdf);
+            }
             if !sound {
                 return damaged();
             }
         }
     }
-    if syntax.read(&pdf[syntax_from.min(pdf.len())..]) {
-        Ok(())
-    } else {
-        damaged()
+    if !syntax.read(&pdf[syntax_from.min(pdf.len())..]) {
+        return if syntax.unusual {
+            Err(FileProblem::UnusualPdf)
+        } else {
+            damaged()
+        };
     }
+    if syntax.shares_kids() {
+        return damaged();
+    }
+    Ok(())
 }
 
 /// Whether [`pdf_bounds`] lets `pdf` through to the parser.
@@ -446,12 +464,13 @@ fn pdf_within_bounds(pdf: &[u8]) -> bool {
 /// files a few.
 pub const MAX_PDF_REVISIONS: usize = 64;
 
-/// How many cross-reference sections `pdf` starts with the keyword `xref` (each update
-/// written the classic way has one; those written as streams are counted with the
-/// streams).
+/// How many cross-reference sections `pdf` has that start with the keyword `xref` (each
+/// update written the classic way has one; those written as streams are counted with the
+/// streams). The parser reads `xref` wherever a `/Prev` points, whatever comes before it:
+/// every one is counted but `startxref`'s.
 fn xref_keywords(pdf: &[u8]) -> usize {
-    pdf.windows(6)
-        .filter(|w| w[0].is_ascii_whitespace() && &w[1..5] == b"xref" && w[5].is_ascii_whitespace())
+    (0..pdf.len().saturating_sub(3))
+        .filter(|&i| &pdf[i..i + 4] == b"xref" && !pdf[..i].ends_with(b"start"))
         .count()
 }
 
@@ -486,11 +505,17 @@ struct Syntax {
     depth: usize,
     /// References listed in `/Kids` arrays, all together.
     kids: usize,
-    /// Which object lists each kid. A page-tree node has one parent: a kid listed by two
+    /// Each object's `/Kids`, its latest definition (a later revision of the object
+    /// replaces its list). A page-tree node has one parent: a kid in two objects' lists
     /// (every node of a level listing both nodes of the next) makes the parser's walk of
     /// the tree double at each level — 40 levels of 2 nodes, a few kilobytes, are 2⁴⁰
-    /// visits — while each list, and the count of kids, stays small.
-    parents: std::collections::HashMap<u64, u64>,
+    /// visits — while each list, and the count of kids, stays small
+    /// ([`Syntax::shares_kids`]).
+    lists: std::collections::HashMap<u64, Vec<u64>>,
+    /// Written in a way no scanner writes and this reading cannot follow: `/Kids` not
+    /// given as a list of references (a reference to an array, a comment or anything
+    /// nested in it), an object stream's head naming one object twice.
+    unusual: bool,
     /// The object being read, by its `N G obj` (a later revision of the same object
     /// may list its kids again).
     current: Option<u64>,
@@ -535,10 +560,13 @@ impl Syntax {
                 }
                 b'[' => self.depth += 1,
                 b']' => self.depth = self.depth.saturating_sub(1),
-                b'/' if text[i + 1..].starts_with(b"Kids") => {
-                    let Some((listed, end)) = kids_of(text, i + 5) else {
-                        i += 1;
-                        continue;
+                // A name, as the parser reads it (`#xx` escapes decoded): `/Kids`, however
+                // written, is followed by its list of references and nothing else.
+                b'/' if is_kids(text, i) => {
+                    let after = name_end(text, i);
+                    let Some((listed, end)) = kids_of(text, after) else {
+                        self.unusual = true;
+                        return false;
                     };
                     let mut seen = std::collections::HashSet::new();
                     if listed.iter().any(|n| !seen.insert(*n)) {
@@ -554,16 +582,8 @@ impl Syntax {
                             }
                         },
                     };
-                    for kid in &listed {
-                        if self
-                            .parents
-                            .insert(*kid, parent)
-                            .is_some_and(|before| before != parent)
-                        {
-                            return false;
-                        }
-                    }
                     self.kids += listed.len();
+                    self.lists.insert(parent, listed);
                     i = end;
                     continue;
                 }
@@ -576,6 +596,33 @@ impl Syntax {
         }
         true
     }
+
+    /// True when a kid is in two objects' `/Kids` (each object's latest list).
+    fn shares_kids(&self) -> bool {
+        let mut parent_of = std::collections::HashMap::new();
+        self.lists.iter().any(|(parent, kids)| {
+            kids.iter().any(|kid| {
+                parent_of
+                    .insert(*kid, *parent)
+                    .is_some_and(|p| p != *parent)
+            })
+        })
+    }
+}
+
+/// Where the name that starts at `at` (its `/`) ends.
+fn name_end(text: &[u8], at: usize) -> usize {
+    at + 1
+        + text[at + 1..]
+            .iter()
+            .position(|c| c.is_ascii_whitespace() || b"()<>[]{}/%".contains(c))
+            .unwrap_or(text.len() - at - 1)
+}
+
+/// Whether the name that starts at `at` is `/Kids` as the parser reads it (`/K#69ds` too).
+fn is_kids(text: &[u8], at: usize) -> bool {
+    let name = &text[at + 1..name_end(text, at)];
+    name == b"Kids" || (name.contains(&b'#') && unescape_names(name) == b"Kids")
 }
 
 /// The end of the literal string that opens at `at` (balanced parentheses, `\` escapes).
@@ -611,8 +658,8 @@ fn kids_of(text: &[u8], at: usize) -> Option<(Vec<u64>, usize)> {
         return None;
     }
     let end = start + text[start..].iter().position(|c| *c == b']')?;
-    // Only a flat list of references is read here; anything nested in it is left to the
-    // main reading, which counts its depth.
+    // Only a flat list of references is read; anything else in it (nesting, a comment, a
+    // string) is not followed here, and the file is refused as unusual.
     if text[start + 1..end]
         .iter()
         .any(|c| matches!(c, b'[' | b'<' | b'(' | b'%'))
@@ -1184,6 +1231,61 @@ mod tests {
         let started = std::time::Instant::now();
         assert_eq!(inspect(&updated(3_000)), Err(FileProblem::UnusualPdf));
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // The same sharing, written so that a reading of literal `/Kids [..]` would miss
+        // it: a name escaped, a comment before the list, the list given by reference.
+        let escaped = pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            &["<< /Type /Pages /K#69ds [3 0 R 4 0 R] /Count 2 >>"],
+        );
+        assert!(!pdf_within_bounds(&escaped));
+        for node in [
+            "<< /Type /Pages /Kids%x\n[3 0 R 4 0 R] /Count 2 >>",
+            "<< /Type /Pages /Kids 6 0 R /Count 2 >>",
+        ] {
+            let pdf = pdf_of(
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                &[node, "[3 0 R 4 0 R]"],
+            );
+            assert_eq!(inspect(&pdf), Err(FileProblem::UnusualPdf), "{node}");
+        }
+        // An object stream's head naming one object twice (two lists, one owner).
+        let head = "50 0 50 60 ";
+        let mut body = head.to_owned();
+        for _ in 0..2 {
+            body.push_str(&format!(
+                "{:<60}",
+                "<< /Type /Pages /Kids [52 0 R 53 0 R] /Count 2 >>"
+            ));
+        }
+        let twice_named = pdf_with_stream(
+            &format!(
+                "<< /Type /ObjStm /N 2 /First {} /Filter /FlateDecode >>",
+                head.len()
+            ),
+            &deflated(body.as_bytes()),
+        );
+        assert_eq!(inspect(&twice_named), Err(FileProblem::UnusualPdf));
+        // Updates chained without a space before their `xref`: counted all the same.
+        let mut glued = updated(0);
+        let mut prev = glued.len();
+        for _ in 0..200 {
+            let at = glued.len();
+            glued.extend(
+                format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 5 /Root 1 0 R /Prev {prev} >>\nstartxref\n{at}\n%%EOF")
+                    .bytes(),
+            );
+            prev = at;
+        }
+        assert_eq!(inspect(&glued), Err(FileProblem::UnusualPdf));
+        // Pages moved under a new node by a later revision (the old node written again,
+        // listing the new one, which lists the pages): each node's latest list counts,
+        // and none is shared.
+        let mut moved = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]);
+        moved.extend(
+            b"2 0 obj\n<< /Type /Pages /Kids [9 0 R] /Count 2 >>\nendobj\n\
+              9 0 obj\n<< /Type /Pages /Parent 2 0 R /Kids [3 0 R 4 0 R] /Count 2 >>\nendobj\n",
+        );
+        assert!(pdf_within_bounds(&moved));
         // A page tree written again by a later revision of the same object (an
         // incremental save) lists its kids again: not shared, and read.
         let mut revised = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]);
