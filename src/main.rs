@@ -207,7 +207,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    // Work still running off the async workers (a crafted upload being checked) does not
+    // keep a stopped platform alive: a moment for it, then the process ends.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ca-counter: {}", causes(&e));

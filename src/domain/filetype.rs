@@ -309,6 +309,11 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
     if sections > MAX_PDF_REVISIONS {
         return Err(FileProblem::UnusualPdf);
     }
+    // Each section's entries, as many as its bytes can hold: the parser makes room for
+    // every entry a section says it has.
+    if !classic_xref_entries_fit(pdf) {
+        return damaged();
+    }
     let mut budget = MAX_PDF_INFLATED;
     let mut syntax = Syntax::default();
     // Where the syntax not yet read starts (the file's, outside its streams' data).
@@ -316,6 +321,7 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
     let mut from = 0;
     while let Some(at) = find(&pdf[from..], b"stream").map(|i| from + i) {
         from = at + 6;
+        let mut xref_entries: Option<(u64, u64)> = None;
         // `endstream`, or a word that merely ends so.
         if at >= 3 && &pdf[at - 3..at] == b"end" {
             continue;
@@ -382,15 +388,27 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
             if HIDING.iter().any(|f| contains(dict, f)) {
                 return Err(FileProblem::UnusualPdf);
             }
-            // Chained filters would hide a stream's true size from a single inflation.
-            if names(dict, b"FlateDecode") + names(dict, b"Fl") > 1 {
+            // Only Flate, once, is measured here: any other filter on a stream that is not
+            // a picture (`/RL`, a picture's `/DCT` or `/CCF` on an object stream) would
+            // hide its true size, and so would chained filters.
+            let filters = filter_names(dict);
+            if filters.len() > 1
+                || filters
+                    .iter()
+                    .any(|f| f.as_slice() != b"FlateDecode" && f.as_slice() != b"Fl")
+            {
                 return Err(FileProblem::UnusualPdf);
             }
-            // A cross-reference stream is a revision's section too.
+            // A cross-reference stream is a revision's section too; its entries are as
+            // many as its bytes hold (checked once it is inflated).
             if names(dict, b"XRef") > 0 {
                 sections += 1;
                 if sections > MAX_PDF_REVISIONS {
                     return Err(FileProblem::UnusualPdf);
+                }
+                match xref_stream_entries(dict) {
+                    Some(entries) => xref_entries = Some(entries),
+                    None => return damaged(),
                 }
             }
             // An object stream is one with `/First`, whatever its type says; unpacked with
@@ -409,6 +427,13 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
         match budget.checked_sub(inflated) {
             Some(left) if inflated < budget => budget = left,
             _ => return damaged(),
+        }
+        // Entries of no width, or more than the stream holds (`/Index [1 2000000000]`
+        // under `/W [0 0 0]`: 20 GB made room for from 400 bytes).
+        if let Some((entries, width)) = xref_entries.take()
+            && (width == 0 || entries.saturating_mul(width) > inflated.max(data.len() as u64))
+        {
+            return damaged();
         }
         if let Some(objects) = kept {
             // Its objects have no `N G obj` of their own: where each starts is in the
@@ -472,6 +497,98 @@ fn xref_keywords(pdf: &[u8]) -> usize {
     (0..pdf.len().saturating_sub(3))
         .filter(|&i| &pdf[i..i + 4] == b"xref" && !pdf[..i].ends_with(b"start"))
         .count()
+}
+
+/// The names a stream dictionary's `/Filter` gives (one, or an array's).
+fn filter_names(dict: &[u8]) -> Vec<Vec<u8>> {
+    let Some(at) = find(dict, b"/Filter") else {
+        return Vec::new();
+    };
+    let rest = &dict[at + 7..];
+    let rest = &rest[rest
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(rest.len())..];
+    let value = match rest.first() {
+        Some(b'[') => &rest[1..rest.iter().position(|c| *c == b']').unwrap_or(rest.len())],
+        Some(b'/') => &rest[..name_end(rest, 0)],
+        _ => return Vec::new(),
+    };
+    value
+        .split(|c| *c == b'/')
+        .skip(1)
+        .map(|name| name.trim_ascii().to_vec())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// A cross-reference stream's entries, as `(count, bytes each)`: `/Index`'s counts (else
+/// `/Size`) and `/W`'s widths; `None` when they cannot be read.
+fn xref_stream_entries(dict: &[u8]) -> Option<(u64, u64)> {
+    let numbers_after = |key: &[u8]| -> Option<Vec<u64>> {
+        let at = find(dict, key)? + key.len();
+        let rest = dict[at..].trim_ascii_start();
+        let list = rest.strip_prefix(b"[")?;
+        let end = list.iter().position(|c| *c == b']')?;
+        list[..end]
+            .split(|c| c.is_ascii_whitespace())
+            .filter(|w| !w.is_empty())
+            .map(|w| std::str::from_utf8(w).ok()?.parse().ok())
+            .collect()
+    };
+    let widths = numbers_after(b"/W")?;
+    let width = widths.iter().try_fold(0u64, |sum, w| sum.checked_add(*w))?;
+    let count = match numbers_after(b"/Index") {
+        Some(index) => index
+            .chunks(2)
+            .map(|pair| pair.get(1).copied().unwrap_or(0))
+            .try_fold(0u64, |sum, c| sum.checked_add(c))?,
+        None => {
+            let at = find(dict, b"/Size")? + 5;
+            let digits: Vec<u8> = dict[at..]
+                .iter()
+                .skip_while(|c| c.is_ascii_whitespace())
+                .take_while(|c| c.is_ascii_digit())
+                .copied()
+                .collect();
+            std::str::from_utf8(&digits).ok()?.parse().ok()?
+        }
+    };
+    Some((count, width))
+}
+
+/// Whether every classic cross-reference subsection (`xref`, then `first count` and that
+/// many 20-byte lines) says no more entries than the file has bytes for.
+fn classic_xref_entries_fit(pdf: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(at) = find(&pdf[from..], b"xref").map(|i| from + i) {
+        from = at + 4;
+        if pdf[..at].ends_with(b"start") {
+            continue;
+        }
+        let left = (pdf.len() - from) as u64;
+        // The subsection heads: two numbers on a line of their own.
+        for line in pdf[from..]
+            .split(|c| matches!(c, b'\n' | b'\r'))
+            .map(<[u8]>::trim_ascii)
+            .filter(|l| !l.is_empty())
+            .take_while(|l| !l.starts_with(b"trailer"))
+        {
+            let words: Vec<&[u8]> = line
+                .split(|c| c.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if let [_, count] = words.as_slice()
+                && let Some(count) = std::str::from_utf8(count)
+                    .ok()
+                    .and_then(|c| c.parse::<u64>().ok())
+                && count.saturating_mul(18) > left
+            {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// How many times the name `/name` occurs in `dict` (a whole name: not the start of a
@@ -1059,6 +1176,45 @@ mod tests {
         }
         let page = pdf_with_stream("<< /Filter /FlateDecode >>", &deflated(b"0 0 m 10 10 l S"));
         assert!(pdf_within_bounds(&page));
+        // Any other filter on what is not a picture hides its size: run-length under its
+        // short name, a picture's filter on an object stream.
+        for dict in [
+            "<< /Type /ObjStm /N 1 /First 4 /Filter /RL >>",
+            "<< /Filter [/DCT] >>",
+            "<< /Type /ObjStm /N 1 /First 4 /Filter /CCF >>",
+        ] {
+            assert_eq!(
+                inspect(&pdf_with_stream(dict, b"5 0 << >>")),
+                Err(FileProblem::UnusualPdf),
+                "{dict}"
+            );
+        }
+        // A cross-reference stream says how many entries it has: never more than its
+        // bytes hold (400 bytes had made room for two billion), in a stream or in the
+        // classic table.
+        let entries = pdf_with_stream(
+            "<< /Type /XRef /Size 2000000000 /Index [1 2000000000] /W [0 0 0] >>",
+            &[0; 24],
+        );
+        let started = std::time::Instant::now();
+        assert_eq!(
+            inspect(&entries),
+            Err(FileProblem::Unreadable(FileType::Pdf))
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let many = pdf_with_stream(
+            "<< /Type /XRef /Size 9000000 /W [1 2 1] /Filter /FlateDecode >>",
+            &deflated(&[1; 40]),
+        );
+        assert!(!pdf_within_bounds(&many));
+        let fitting = pdf_with_stream(
+            "<< /Type /XRef /Size 10 /W [1 2 1] /Filter /FlateDecode >>",
+            &deflated(&[1; 40]),
+        );
+        assert!(pdf_within_bounds(&fitting));
+        let mut table = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]);
+        table.extend(b"xref\n0 2000000000\n0000000000 65535 f \ntrailer\n<< /Size 5 >>\n");
+        assert!(!pdf_within_bounds(&table));
         let damaged = FileProblem::Unreadable(FileType::Pdf);
         for (dict, said) in [
             (

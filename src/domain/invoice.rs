@@ -375,6 +375,11 @@ fn tax_number(
                     Err(_) => {}
                 }
             }
+            // A company's credit code on a person's invoice (left from switching the buyer
+            // to a person): said, not printed. A sole trader's (个体工商户, `92…`) may be.
+            if uscc.is_ok() && buyer == Some(BuyerKind::Individual) && !cleaned.starts_with("92") {
+                return Err(T::ErrUsccForIndividual.into());
+            }
             uscc.map(|code| (Some(code.as_str().to_owned()), None))
         }
         15 | 20 if cleaned.bytes().all(|b| b.is_ascii_alphanumeric()) => {
@@ -385,11 +390,55 @@ fn tax_number(
     }
 }
 
+/// Whether two buyers, `(name, tax number)`, are the same as a tax invoice names them:
+/// the same tax number when there is one, else the same name (spaces and case aside).
+pub fn same_buyer(a: (&str, Option<&str>), b: (&str, Option<&str>)) -> bool {
+    let squeeze = |s: &str| -> String {
+        normalize_width(s)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase()
+    };
+    let (a_tax, b_tax) = (
+        squeeze(a.1.unwrap_or_default()),
+        squeeze(b.1.unwrap_or_default()),
+    );
+    if !a_tax.is_empty() || !b_tax.is_empty() {
+        return a_tax == b_tax;
+    }
+    squeeze(a.0) == squeeze(b.0)
+}
+
 fn looks_like_id_number(cleaned: &str) -> bool {
     let b = cleaned.as_bytes();
     b.len() == 18
         && b[..17].iter().all(u8::is_ascii_digit)
         && (b[17].is_ascii_digit() || b[17] == b'X')
+}
+
+#[cfg(test)]
+mod same_buyer_tests {
+    use super::same_buyer;
+
+    #[test]
+    fn the_same_buyer_is_the_same_tax_number_or_with_none_the_same_name() {
+        assert!(same_buyer(
+            ("湖南某某公司", Some("91110000600037341L")),
+            ("湖南 某某 公司", Some("91110000600037341l"))
+        ));
+        // Another name under the same number is still that buyer; another number is not.
+        assert!(same_buyer(
+            ("张伟", Some("91110000600037341L")),
+            ("湖南某某公司", Some("91110000600037341L"))
+        ));
+        assert!(!same_buyer(
+            ("湖南某某公司", Some("91110000600037341L")),
+            ("湖南某某公司", None)
+        ));
+        assert!(same_buyer(("张伟", None), ("张 伟", Some(""))));
+        assert!(!same_buyer(("张伟", None), ("张炜", None)));
+    }
 }
 
 #[cfg(test)]
@@ -502,6 +551,20 @@ mod tests {
                     .to_owned()
             )]
         );
+    }
+
+    /// A credit code left in the form after switching the buyer to a person: said, not
+    /// printed on a person's invoice.
+    #[test]
+    fn a_person_does_not_carry_an_organisations_credit_code() {
+        let input = InvoiceRequestInput {
+            tax_number: "91110000600037341L".into(),
+            ..person_normal()
+        };
+        let refused = errors(&input);
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert_eq!(refused[0].0, "tax_number");
+        assert!(refused[0].1.contains("organisation"), "{refused:?}");
     }
 
     #[test]
@@ -618,13 +681,14 @@ mod tests {
             validate(&person).map(|(r, _)| r.tax_number).ok(),
             Some(Some(ID_NUMBER.to_owned()))
         );
-        let person_with_code = InvoiceRequestInput {
-            tax_number: "９１１１００００６０００３７３４１ｌ".into(),
+        // A sole trader's credit code (个体工商户, 92…) on a person's invoice: theirs.
+        let sole_trader = InvoiceRequestInput {
+            tax_number: "９２４３０１００ＭＡ４Ｌ１２３４５７".into(),
             ..person_normal()
         };
         assert_eq!(
-            validate(&person_with_code).map(|(r, _)| r.tax_number).ok(),
-            Some(Some(USCC.to_owned()))
+            validate(&sole_trader).map(|(r, _)| r.tax_number).ok(),
+            Some(Some("92430100MA4L123457".to_owned()))
         );
     }
 

@@ -57,7 +57,7 @@ web_texts! { messaging_texts;
     HintReverseInvoice => "将开出红字发票冲销原发票并发给买方；订单回到待开票，再按新的抬头开票", "A red-letter invoice cancelling this one goes to the buyer; the order returns to \"to be invoiced\" for a new invoice";
     HintReverseInvoiceOf => "将开出红字发票冲销发票 {0}（{1}，{2}）并发给买方；订单回到待开票，改正后重开。客户会在订单页看到这个原因", "A red-letter invoice cancelling invoice {0} ({1}, {2}) goes to the buyer; the order returns to \"to be invoiced\" to be issued anew. The customer reads this reason on their order page";
     InvoiceReissue => "原发票 {0} 已红冲（{1}）：改正后重开", "Invoice {0} was reversed ({1}): correct it, then issue anew";
-    InvoiceReissueSame => "⚠ 抬头和税号与已红冲的发票相同。", "⚠ Same buyer and tax number as the reversed invoice. ";
+    InvoiceReissueSame => "⚠ 买方与已红冲的发票相同（同一税号或同一抬头）。", "⚠ The same buyer as the reversed invoice (its tax number, or its name). ";
     FieldReversedInvoice => "已红冲", "Reversed";
     ReversedInvoiceLine => "{0} {1} → 红字 {2}", "{0} {1} → red-letter {2}";
     InvoiceReissueTag => "重开·", "reissue·";
@@ -1051,6 +1051,9 @@ web_texts! { messaging_texts;
 
     // Mailing and invoicing (platform).
     KindInvoice => "电子发票", "e-invoice";
+    ErrOwnTaxNumber => "这是本机构（销售方）自己的税号，请填买方的税号", "this is the CA's own (the seller's) tax number: enter the buyer's";
+    ErrUsccForIndividual => "这是单位的统一社会信用代码：开给单位请把抬头类型选为“单位”；开给个人可不填税号", "this is an organisation's credit code: for an organisation choose it as the buyer type; for a person the tax number may be left empty";
+    ProblemReversalUnderWay => "订单 {0} 的发票正由 {1} 红冲，请稍后刷新再看", "order {0}'s invoice is being reversed by {1}: refresh in a moment and look";
     ProblemNoInvoice => "订单 {0} 没有开出的发票可红冲（未开票，或客户不要发票）", "order {0} has no issued invoice to reverse (not invoiced, or the invoice was declined)";
     HistoryInvoiceStands => "{0}（退件前已开具，沿用）", "{0} (issued before the parcel came back; it stands)";
     HistoryDeclineStands => "退件前已选择不开发票，沿用", "the invoice was declined before the parcel came back; that stands";
@@ -1140,6 +1143,8 @@ web_texts! { messaging_texts;
     PageInvoiceReceivedOutbox => "开具后电子发票会出现在订单页面上，可以下载。本平台为演示：邮件只存于平台发件箱，不会真正发到 {0}。", "Once issued, the invoice is on your order's page to download. This platform is a demo: mail is only kept in its outbox and does not reach {0}.";
     PageInvoiceReceivedText => "我们开具后会把电子发票发送到 {0}。", "We will e-mail the invoice to {0} once it is issued.";
     PageInvoiceAlreadyAsked => "您已提交过开票信息，可修改后再次提交。", "You have sent a request already; you may change it and send again.";
+    PageInvoiceParcelReturned => "包裹被快递退回了", "The parcel came back";
+    PageInvoiceParcelReturnedNext => "重新寄出后，可以在这里申请发票（已开的发票不受影响）。订单页写明了退回原因，收件地址如有误请在订单页修改；如有疑问请致电 {0}。", "Once it is mailed again you can ask for the invoice here (an invoice already issued stands). Your order page says why it came back; correct the address there if it is wrong. Questions: {0}.";
     PageInvoiceReversed => "发票 {0} 已红冲，将为您重新开具，无需操作；如抬头或税号需要改正，请在下面修改后提交。", "Invoice {0} was reversed and will be issued anew: nothing to do, unless the buyer's name or tax number needs correcting — then correct it below and send.";
     PageInvoiceSpecialHint => "以下四项仅专用发票必填（专票仅限单位）：", "The four fields below are required for a special VAT invoice (organisations only):";
     PageInvoiceSubmit => "提交开票信息", "Send request";

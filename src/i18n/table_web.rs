@@ -289,6 +289,7 @@ macro_rules! web_texts {
             WebInvoiceDownload => "下载发票（PDF）", "Download the invoice (PDF)";
             WebInvoiceNotYet => "发票尚未开具", "The invoice is not issued yet";
             WebInvoiceDownloadNo => "下载发票 {0}（PDF）", "Download invoice {0} (PDF)";
+            WebReissueSame => "与已红冲的发票 {0} 的买方相同：如需改正，请修改抬头或税号；无需改正则不必提交，我们会为您重新开具", "The same buyer as the reversed invoice {0}: correct the name or tax number if it was wrong; if nothing needs correcting, there is no need to send — it will be issued anew for you";
             WebInvoiceNotFound => "没有这张发票", "There is no such invoice on this order";
             WebInvoiceNotFoundNext => "请回到订单页查看它的发票；如有疑问请致电 {0}。", "See the invoices on the order's page; questions: {0}.";
             WebReversedInvoices => "已红冲的发票", "Reversed invoices";

@@ -237,14 +237,15 @@ pub async fn reverse(
     else {
         return Err(no_invoice());
     };
-    let issued_by = match actor {
-        Actor::Operator { name, .. } => name.clone(),
-        Actor::System(_) | Actor::Customer(_) => state.config.invoice.issuer.clone(),
+    let (issued_by, issuer_id) = match actor {
+        Actor::Operator { name, id } => (name.clone(), Some(id.as_str())),
+        Actor::System(_) | Actor::Customer(_) => (state.config.invoice.issuer.clone(), None),
     };
     let new = NewRedInvoice {
         blue: &blue,
         reason,
         issued_by: &issued_by,
+        issuer_id,
     };
     let red = state.invoices.reverse(&new).await.map_err(|why| {
         tracing::error!(order = %row.order_no, %why, "invoice provider (red)");
@@ -255,10 +256,11 @@ pub async fn reverse(
     })?;
     let issued: InvoiceRequest = serde_json::from_str(&red.request_json)
         .map_err(|e| ApiError::Internal(format!("invoice {}: {e}", red.invoice_no)))?;
-    let (pdf_bytes, attachment_id, drawn_now) =
+    let (pdf_bytes, attachment_id, _) =
         kept_pdf(state, row, &red, &issued, actor, request_id).await?;
-    // Mailed once, when it was made: a retry does not mail the buyer again.
-    if drawn_now {
+    // Mailed once: a retry does not mail the buyer again, one cut short before mailing
+    // does.
+    if !state.store.mailed_with(&attachment_id).await? {
         let zh = Lang::ZhCn;
         let subject = T::MailRedInvoiceSubject.fill(zh, &[&state.config.ca_name, &red.invoice_no]);
         let body = T::MailRedInvoiceBody.fill(
@@ -289,6 +291,51 @@ pub async fn reverse(
         .await;
     }
     Ok(T::HistoryInvoiceReversed.fill(Lang::ZhCn, &[reason, &blue.invoice_no, &red.invoice_no]))
+}
+
+/// How long a reversal left unfinished is its operator's alone.
+pub const REVERSAL_LEFT_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Refuses (409) to start on an order whose invoice someone else is reversing: its red
+/// invoice made, the order not moved yet (their answer on its way, or their attempt cut
+/// short). Theirs is not made again in another's name, nor another change made under it.
+/// `by` and `reason`: who asks, for a reversal (their own attempt goes on); `None` for
+/// any other change. An attempt left for [`REVERSAL_LEFT_AFTER`] is anyone's to finish
+/// (the red invoice stays as it was made).
+pub async fn reversal_under_way(
+    state: &AppState,
+    row: &OrderRow,
+    by: Option<(&Actor, &str)>,
+) -> Result<(), ApiError> {
+    let Some(number) = row.invoice_no.as_deref() else {
+        return Ok(());
+    };
+    let Some(red) = state.store.red_of(number).await? else {
+        return Ok(());
+    };
+    let theirs = match by {
+        Some((Actor::Operator { id, .. }, reason)) => {
+            red.issuer_id.as_deref() != Some(id.as_str()) || red.reason.as_deref() != Some(reason)
+        }
+        _ => true,
+    };
+    let left = crate::server::store::now_ms() - red.issued_at
+        > i64::try_from(REVERSAL_LEFT_AFTER.as_millis()).unwrap_or(i64::MAX);
+    if theirs && !left {
+        return Err(ApiError::Conflict {
+            code: "version_conflict",
+            detail: Msg::with(
+                T::ProblemReversalUnderWay,
+                [
+                    row.order_no.as_str(),
+                    red.issued_by.as_deref().unwrap_or_default(),
+                ],
+            ),
+            status: row.status().ok(),
+            version: Some(row.version),
+        });
+    }
+    Ok(())
 }
 
 /// E-mails an invoice's PDF to the buyer (a demo's mail says so in its subject's first
@@ -357,9 +404,13 @@ async fn kept_pdf(
         ),
         None => {
             let bytes = render(state, row, invoice, issued).await?;
+            // The platform's own issuing (a customer's request) is the online operator's,
+            // not the clerk's who took the order.
             let uploaded_by = match actor {
                 Actor::Operator { id, .. } => id.clone(),
-                Actor::System(_) | Actor::Customer(_) => row.submitted_by.clone(),
+                Actor::System(_) | Actor::Customer(_) => {
+                    crate::server::store::self_service::ONLINE_OPERATOR_ID.to_owned()
+                }
             };
             let kept = state
                 .store

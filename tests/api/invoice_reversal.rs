@@ -232,6 +232,26 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
         "{html}"
     );
     assert!(html.contains("湖南某某建设公司"), "{html}");
+    // Sent as it came (the same buyer as the invoice reversed): not issued again, said.
+    let same = ca_counter::api::submit_phone_form(
+        &app.http,
+        &link,
+        &[
+            ("buyer_kind", "organisation"),
+            ("invoice_kind", "normal"),
+            ("buyer_name", "湖南某某建设公司"),
+            ("tax_number", "91110000600037341L"),
+            ("email", "finance@example.com"),
+        ],
+    )
+    .await
+    .expect("sent")
+    .text()
+    .await
+    .expect("html");
+    assert!(same.contains("与已红冲的发票"), "{same}");
+    let still = finance.order(&order.order_no, false).await.expect("order");
+    assert_eq!(still.status, OrderStatus::PendingInvoice);
 
     // Issued anew, to the right title: a third number, the order 已完成 again.
     let again = finance
@@ -358,6 +378,20 @@ async fn only_an_issued_invoice_is_reversed_and_only_by_finance(db: Db) {
             .await,
     );
     assert_eq!(refused.code, "invalid_transition", "{refused:?}");
+    // The CA's own tax number on the buyer's side: refused, on its field.
+    let refused = problem(
+        finance
+            .save_invoice_request(
+                &waiting.order_no,
+                &organisation("赵六公司", "91430100MA4L00000F"),
+            )
+            .await,
+    );
+    assert_eq!(refused.errors[0].field, "tax_number", "{refused:?}");
+    let waiting = finance
+        .order(&waiting.order_no, false)
+        .await
+        .expect("order");
     // Invoiced: the clerk, the mailroom and support may not; finance may.
     let done = invoiced(&app, &waiting, "赵六公司").await;
     for token in [&app.clerk, &app.mailroom, &app.support, &app.reviewer] {

@@ -1228,8 +1228,21 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
         item.returned.as_deref(),
         Some("地址不详，无法投递 (EMS EA123456785CN)")
     );
-    let dead = app.http.get(&link).send().await.expect("page");
-    assert_eq!(dead.status(), 404);
+    // The customer's invoice link says the parcel came back (nothing to invoice until it
+    // is mailed again), and works again once it is.
+    let returned_page = app
+        .http
+        .get(&link)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        returned_page.contains("包裹被快递退回了"),
+        "{returned_page}"
+    );
     // The customer's own page says it came back, and why.
     {
         use crate::common::customer::{Browser, owner_phone, sign_in};
@@ -1300,6 +1313,19 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
         again.shipment.as_ref().map(|s| s.tracking_no.as_str()),
         Some("1234567890123")
     );
+    let form = app
+        .http
+        .get(&link)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        form.contains("buyer_name"),
+        "the request form again: {form}"
+    );
     app.finish().await;
 }
 
@@ -1347,6 +1373,7 @@ async fn a_parcel_back_after_its_invoice_is_mailed_again_under_that_invoice(db: 
             .iter()
             .any(|i| i.order.order_no == order.order_no && i.returned.is_some())
     );
+    let link = invoice_link(&app, &order.order_no).await;
     let again = mailroom
         .act(
             &order.order_no,
@@ -1357,6 +1384,17 @@ async fn a_parcel_back_after_its_invoice_is_mailed_again_under_that_invoice(db: 
         .expect("mailed again");
     assert_eq!(again.status, OrderStatus::Completed);
     assert_eq!(again.invoice_no.as_deref(), Some(invoice_no.as_str()));
+    // The link the customer had still gives them their invoice.
+    let page = app
+        .http
+        .get(&link)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains(&invoice_no), "{page}");
     assert_eq!(
         again.shipment.as_ref().map(|s| s.tracking_no.as_str()),
         Some("EA314159268CN")

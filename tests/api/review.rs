@@ -706,7 +706,13 @@ async fn the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_nee
             .expect("indexes");
             assert_eq!(
                 partial.into_iter().map(|r| r.0).collect::<Vec<_>>(),
-                ["orders_invoice_token", "orders_review", "orders_tracking"]
+                [
+                    "orders_invoice_token",
+                    "orders_review",
+                    "orders_tracking",
+                    // A parcel's number alone, for search: only mailed orders' rows.
+                    "orders_tracking_no",
+                ]
             );
         }
         ca_counter::server::store::Backend::Postgres => {
@@ -733,7 +739,13 @@ async fn the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_nee
             .expect("indexes");
             assert_eq!(
                 partial.into_iter().map(|r| r.0).collect::<Vec<_>>(),
-                ["orders_invoice_token", "orders_review", "orders_tracking"]
+                [
+                    "orders_invoice_token",
+                    "orders_review",
+                    "orders_tracking",
+                    // A parcel's number alone, for search: only mailed orders' rows.
+                    "orders_tracking_no",
+                ]
             );
         }
     }

@@ -84,6 +84,8 @@ pub struct ReissueNote {
     pub buyer_name: String,
     /// The tax number it named, if any.
     pub tax_number: Option<String>,
+    /// Its kind: `normal` (普通发票) or `special` (专用发票).
+    pub invoice_kind: String,
 }
 
 /// One order waiting for its invoice.

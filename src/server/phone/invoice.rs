@@ -44,6 +44,16 @@ async fn finished(
     row: &OrderRow,
     typed: Option<&InvoiceRequestInput>,
 ) -> Response {
+    // The parcel came back: nothing to invoice until it is mailed again (the link works
+    // again then); what was typed is not kept.
+    if row.status().ok() == Some(OrderStatus::PendingShipment) {
+        let body = html! {
+            h1 { (ctx.t(T::PageInvoiceParcelReturned)) }
+            p { (ctx.fill(T::PageInvoiceParcelReturnedNext, &[&ctx.hotline])) }
+            p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
+        };
+        return page(ctx, StatusCode::OK, ctx.t(T::PageInvoiceTitle), body);
+    }
     let invoice = state.store.invoice_for(&row.id).await.ok().flatten();
     let body = match (&row.invoice_no, invoice) {
         (Some(number), Some(invoice)) => {
@@ -213,9 +223,32 @@ pub(super) async fn submit(
         Ok((request, _warnings)) => request,
         Err(errors) => return form(&ctx, &token, &row, &input, &errors, Asked::Not),
     };
-    let unprintable = crate::server::routes::invoicing::unprintable(&state.fonts, &request);
+    let unprintable = crate::server::routes::invoicing::not_for_print(&state, &request);
     if !unprintable.is_empty() {
         return form(&ctx, &token, &row, &input, &unprintable, Asked::Not);
+    }
+    // Back after its invoice was reversed, sent as that invoice was (a tap on the form as
+    // it came): not issued again the same — nothing to send unless it needs correcting.
+    if let Ok(mut found) = state.store.reversed_pending(&[row.id.as_str()]).await
+        && let Some(note) = found.remove(&row.id)
+        && request.invoice_kind.as_str() == note.invoice_kind
+        && crate::domain::same_buyer(
+            (&request.buyer_name, request.tax_number.as_deref()),
+            (&note.buyer_name, note.tax_number.as_deref()),
+        )
+    {
+        let said = [(
+            "buyer_name",
+            Msg::with(T::WebReissueSame, [note.invoice_no.as_str()]),
+        )];
+        return form(
+            &ctx,
+            &token,
+            &row,
+            &input,
+            &said,
+            Asked::Reversed(&note.invoice_no),
+        );
     }
     let Ok(json) = serde_json::to_string(&request) else {
         return unavailable(&ctx);

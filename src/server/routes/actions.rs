@@ -92,7 +92,7 @@ pub async fn act(
         && let Some(red) = state.store.invoices_of(&row.id).await?.pop()
         && red.is_red()
         && red.reason.as_deref() == Some(reason.as_str())
-        && red.issued_by.as_deref() == Some(caller.operator.name.as_str())
+        && red.issuer_id.as_deref() == Some(caller.operator.id.as_str())
     {
         return Ok(with_etag(full_order(&state, &row, &caller, false).await?));
     }
@@ -194,6 +194,12 @@ pub async fn perform(
         if row.version != version {
             return Err(conflict(row)?);
         }
+        crate::server::invoicing::reversal_under_way(
+            state,
+            row,
+            Some((&by.actor, reason.as_deref().unwrap_or_default())),
+        )
+        .await?;
         version = match state.store.hold_version(row, status, version).await? {
             Some(held) => held,
             None => {
@@ -282,7 +288,19 @@ async fn invoiced_before_return(state: &AppState, shipped: OrderRow) -> OrderRow
         return shipped;
     }
     let zh = crate::i18n::Lang::ZhCn;
-    let (action, reason) = match &shipped.invoice_no {
+    // The invoice that counts, not merely the number the order names (one reversed since
+    // would be issued again by finance, not kept).
+    let current = match state.store.invoice_for(&shipped.id).await {
+        Ok(current) => current.map(|i| i.invoice_no),
+        Err(e) => {
+            tracing::error!(order = %shipped.order_no, error = %e, "invoice after shipping");
+            return shipped;
+        }
+    };
+    if shipped.invoice_no.is_some() && current.is_none() {
+        return shipped;
+    }
+    let (action, reason) = match &current {
         Some(number) => (
             Action::IssueInvoice,
             T::HistoryInvoiceStands.fill(zh, &[number]),
@@ -444,6 +462,8 @@ async fn details(
         // shipment and the link to ask for an invoice go (a parcel not received is not
         // invoiced), the address is open to correction, a new number comes with it.
         Action::ReturnParcel => {
+            // Not under a reversal on its way: its invoice is about to change.
+            crate::server::invoicing::reversal_under_way(state, order, None).await?;
             if reason.is_none() && is_blank(request.reason.as_deref()) {
                 errors.add("reason", T::ErrReasonRequired);
             }
@@ -464,17 +484,16 @@ async fn details(
                     format!("{r} ({shipped})")
                 }
             });
-            let mut set = vec![
-                SetColumn::Text("carrier", None),
-                SetColumn::Text("tracking_no", None),
-                SetColumn::Int("shipped_at", None),
-            ];
-            // Not yet invoiced: the link to ask for it goes with the parcel. Invoiced (or
-            // declined) already, that stands: the sale did not change.
-            if order.status().ok() == Some(OrderStatus::PendingInvoice) {
-                set.push(SetColumn::Text("invoice_token", None));
-            }
-            (reason, set)
+            // The customer's invoice link stays theirs: until mailed again it says the parcel
+            // came back (nothing is invoiced meanwhile); an invoice issued stays there.
+            (
+                reason,
+                vec![
+                    SetColumn::Text("carrier", None),
+                    SetColumn::Text("tracking_no", None),
+                    SetColumn::Int("shipped_at", None),
+                ],
+            )
         }
         // A wrong invoice cancelled by a red one (made in `perform`): the order waits for a
         // new invoice; the request stays, to be corrected and issued again.
@@ -598,7 +617,16 @@ async fn details(
                     SetColumn::Text("carrier", Some(code.to_owned())),
                     SetColumn::Text("tracking_no", Some(tracking)),
                     SetColumn::Int("shipped_at", Some(now_ms())),
-                    SetColumn::Text("invoice_token", Some(crate::server::store::new_token())),
+                    // Mailed again after a return: the link the customer has goes on working.
+                    SetColumn::Text(
+                        "invoice_token",
+                        Some(
+                            order
+                                .invoice_token
+                                .clone()
+                                .unwrap_or_else(crate::server::store::new_token),
+                        ),
+                    ),
                 ],
             )
         }

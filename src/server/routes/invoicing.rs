@@ -83,7 +83,7 @@ pub(crate) fn request_view(row: &OrderRow) -> Option<InvoiceRequestView> {
 /// Checks an invoice request: every bad field at once (422), or the request with its
 /// warnings.
 pub(crate) fn check(
-    fonts: &crate::server::pdf::Fonts,
+    state: &AppState,
     input: &InvoiceRequestInput,
 ) -> Result<(InvoiceRequest, crate::domain::FieldMessages), ApiError> {
     let to_api = |errors: Vec<(&'static str, Msg)>| {
@@ -95,11 +95,36 @@ pub(crate) fn check(
         )
     };
     let (request, warnings) = crate::domain::validate_invoice_request(input).map_err(to_api)?;
-    let unprintable = unprintable(fonts, &request);
-    if !unprintable.is_empty() {
-        return Err(to_api(unprintable));
+    let refused = not_for_print(state, &request);
+    if !refused.is_empty() {
+        return Err(to_api(refused));
     }
     Ok((request, warnings))
+}
+
+/// What a valid request still may not be issued with: a character no font here prints,
+/// and the CA's own tax number on the buyer's side (a paste from the seller's line).
+pub(crate) fn not_for_print(
+    state: &AppState,
+    request: &InvoiceRequest,
+) -> Vec<(&'static str, Msg)> {
+    let mut refused = unprintable(&state.fonts, request);
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase()
+    };
+    let seller = squeeze(&state.config.invoice.seller_tax_number);
+    if !seller.is_empty()
+        && request
+            .tax_number
+            .as_deref()
+            .is_some_and(|number| squeeze(number) == seller)
+    {
+        refused.push(("tax_number", Msg::new(T::ErrOwnTaxNumber)));
+    }
+    refused
 }
 
 /// The fields of an invoice request printed on the invoice that hold a character no font
@@ -139,7 +164,7 @@ pub async fn save_request(
     caller.require(Permission::Act(Action::IssueInvoice))?;
     let input: InvoiceRequestInput = parse_json(&body)?;
     let row = find_order(&state, &order_no).await?;
-    let (request, warnings) = check(&state.fonts, &input)?;
+    let (request, warnings) = check(&state, &input)?;
     let json = serde_json::to_string(&request).map_err(|e| ApiError::Internal(e.to_string()))?;
     if !state
         .store
@@ -214,7 +239,7 @@ pub async fn issue(
     let checked = body
         .request
         .as_ref()
-        .map(|input| check(&state.fonts, input))
+        .map(|input| check(&state, input))
         .transpose()?;
     let json = |request: &InvoiceRequest| {
         serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))

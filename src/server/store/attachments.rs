@@ -123,6 +123,8 @@ impl Store {
         let sha256 = hex::encode(Sha256::digest(&attachment.data));
         let reason = format!("{} {}", attachment.kind, attachment.filename);
         let mut tx = self.begin_write().await?;
+        // The lock order: the order's row first.
+        self.lock_order(&mut tx, &order.id).await?;
         let id = insert_attachment_in(&mut tx, attachment, &sha256).await?;
         let linked = sqlx::query(
             "UPDATE invoices SET attachment_id = $1 WHERE invoice_no = $2 \

@@ -49,6 +49,8 @@ pub struct InvoiceRow {
     pub reason: Option<String>,
     /// A blue invoice reversed: its red invoice's number.
     pub reversed_by: Option<String>,
+    /// A red invoice: the operator who asked for it, if one did.
+    pub issuer_id: Option<String>,
 }
 
 impl InvoiceRow {
@@ -65,6 +67,8 @@ pub struct NewRedInvoice<'a> {
     pub blue: &'a InvoiceRow,
     pub reason: &'a str,
     pub issued_by: &'a str,
+    /// The operator asking, if one is.
+    pub issuer_id: Option<&'a str>,
 }
 
 /// What an invoice is for, as the provider is asked.
@@ -109,7 +113,7 @@ pub struct NewMail<'a> {
 
 const INVOICE_COLUMNS: &str = "order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, total_fen, \
     provider, attachment_id, issued_by, issued_at, check_code, reverses, confirmation_no, reason, \
-    reversed_by";
+    reversed_by, issuer_id";
 
 impl Store {
     /// Orders in `status`, oldest first by `paid_at` (mailing) or `shipped_at` (invoicing).
@@ -345,6 +349,26 @@ impl Store {
         .await?)
     }
 
+    /// The red-letter invoice that reverses `blue_no`, if one was made.
+    pub async fn red_of(&self, blue_no: &str) -> StoreResult<Option<InvoiceRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {INVOICE_COLUMNS} FROM invoices WHERE reverses = $1"
+        ))
+        .bind(blue_no)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Whether an e-mail carrying attachment `attachment_id` was written (sent or kept).
+    pub async fn mailed_with(&self, attachment_id: &str) -> StoreResult<bool> {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT id FROM mail_messages WHERE attachment_id = $1 LIMIT 1")
+                .bind(attachment_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
     /// An invoice by its number.
     pub async fn invoice_by_no(&self, invoice_no: &str) -> StoreResult<Option<InvoiceRow>> {
         Ok(sqlx::query_as(&format!(
@@ -397,6 +421,10 @@ impl Store {
                             .as_ref()
                             .map(|r| r.buyer_name.clone())
                             .unwrap_or_default(),
+                        invoice_kind: request
+                            .as_ref()
+                            .map_or("normal", |r| r.invoice_kind.as_str())
+                            .to_owned(),
                         tax_number: request.and_then(|r| r.tax_number),
                     },
                 );
@@ -475,8 +503,8 @@ impl Store {
         let (invoice_no, confirmation_no) = builtin_number(&mut tx, region).await?;
         let inserted = sqlx::query(
             "INSERT INTO invoices (order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, \
-             total_fen, provider, issued_by, issued_at, check_code, reverses, confirmation_no, reason) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $9, $10, $11, $12, $13)",
+             total_fen, provider, issued_by, issued_at, check_code, reverses, confirmation_no, reason, \
+             issuer_id) VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(&new.blue.order_id)
         .bind(&invoice_no)
@@ -491,6 +519,7 @@ impl Store {
         .bind(&new.blue.invoice_no)
         .bind(&confirmation_no)
         .bind(new.reason)
+        .bind(new.issuer_id)
         .execute(&mut *tx)
         .await;
         match inserted.map_err(super::StoreError::from) {

@@ -121,21 +121,18 @@ impl InvoiceForm {
     }
 
     /// True when the order came back after its invoice was reversed and the form names
-    /// the same buyer and tax number as that invoice did (what was wrong is often just
-    /// that).
+    /// the buyer that invoice did — the same tax number, or with none the same name (what
+    /// was wrong is often just that).
     pub fn same_as_reversed(&self) -> bool {
         let Some(note) = &self.reversed else {
             return false;
         };
-        let squeeze = |s: &str| -> String {
-            s.chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                .to_uppercase()
-        };
         let input = self.input();
-        squeeze(&input.buyer_name) == squeeze(&note.buyer_name)
-            && squeeze(&input.tax_number) == squeeze(note.tax_number.as_deref().unwrap_or_default())
+        self.invoice_kind.as_str() == note.invoice_kind
+            && crate::domain::same_buyer(
+            (&input.buyer_name, Some(input.tax_number.as_str())),
+            (&note.buyer_name, note.tax_number.as_deref()),
+        )
     }
 
     /// A text field has the caret (letters type).

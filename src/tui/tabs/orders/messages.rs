@@ -113,6 +113,8 @@ pub enum Request {
         order_no: String,
         /// The invoice's attachment.
         attachment_id: String,
+        /// Its file name, as the platform named it.
+        file_name: String,
     },
 }
 
@@ -325,8 +327,10 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
             Request::PrintInvoice {
                 order_no,
                 attachment_id,
+                file_name,
             } => {
-                let name = format!("{order_no}-电子发票.pdf");
+                // The order's number first, as every print of the counter is named.
+                let name = format!("{order_no}-{file_name}");
                 let fetch = async {
                     client
                         .attachment(&attachment_id)

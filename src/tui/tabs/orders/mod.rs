@@ -559,13 +559,21 @@ impl Component for Orders {
                             .find(|a| a.kind == crate::api::AttachmentKind::Invoice)
                             .map(|a| a.id.clone())
                     };
-                    Some((d.order_no.clone(), current.or_else(latest)?))
+                    let id = current.or_else(latest)?;
+                    // Saved under its own name (红字…, its number), not one for every print.
+                    let name = order
+                        .attachments
+                        .iter()
+                        .find(|a| a.id == id)
+                        .map(|a| a.filename.clone())?;
+                    Some((d.order_no.clone(), id, name))
                 });
-                if let Some((order_no, attachment_id)) = invoice {
+                if let Some((order_no, attachment_id, file_name)) = invoice {
                     self.notice = Some(Notice::working());
                     ctx.ask(Request::PrintInvoice {
                         order_no,
                         attachment_id,
+                        file_name,
                     });
                 }
             }

@@ -3,9 +3,10 @@
 -- invoice (红字发票, negative amounts) that names it in `reverses`, and the blue one names
 -- its red one in `reversed_by`; the order then waits for a new blue invoice. Invoices were
 -- keyed by order (one per order for good): they are keyed by number now, and one index
--- keeps one current invoice per order.
+-- keeps one current invoice per order. `issuer_id`: the operator who asked for a red
+-- invoice (a retry of theirs is told apart from someone else's reversal by it).
 CREATE TABLE invoices_by_number (
-    invoice_no      TEXT PRIMARY KEY,
+    invoice_no      TEXT NOT NULL PRIMARY KEY,
     order_id        TEXT NOT NULL REFERENCES orders(id),
     invoice_kind    TEXT NOT NULL,
     request_json    TEXT NOT NULL,
@@ -20,7 +21,8 @@ CREATE TABLE invoices_by_number (
     reverses        TEXT UNIQUE,
     confirmation_no TEXT,
     reason          TEXT,
-    reversed_by     TEXT
+    reversed_by     TEXT,
+    issuer_id       TEXT
 );
 INSERT INTO invoices_by_number (invoice_no, order_id, invoice_kind, request_json, net_fen,
     tax_fen, total_fen, provider, attachment_id, issued_by, issued_at, check_code)
