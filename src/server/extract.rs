@@ -591,8 +591,7 @@ pub fn parse_query<V: DeserializeOwned>(raw: &str) -> Result<V, ApiError> {
     // No parameter of this API holds a control or direction character (PostgreSQL
     // refuses NUL; a search for one would match nothing or everything).
     for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
-        // Whitespace around a value (a barcode scanner's Enter after a number) is not in it.
-        let problem = if value.trim().chars().any(char::is_control) {
+        let problem = if value.chars().any(char::is_control) {
             Some(T::ErrControlChars)
         } else if value.chars().any(crate::domain::is_bidi_control) {
             Some(T::ErrBidiChars)

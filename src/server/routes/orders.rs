@@ -602,12 +602,7 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
     let q = errors
         .check(
             "q",
-            // A scanner's Enter after the number, or a tab pasted with it, is not part of it.
-            human_text(
-                query.q.as_deref().unwrap_or_default().trim(),
-                Lines::One,
-                100,
-            ),
+            human_text(query.q.as_deref().unwrap_or_default(), Lines::One, 100),
         )
         .filter(|q| !q.is_empty());
     let project_id = match query.project.as_deref() {

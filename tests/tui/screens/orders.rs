@@ -1131,3 +1131,37 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
         "{screen}"
     );
 }
+
+/// An action's form left open while the order moved on (a colleague reversed the invoice
+/// first): closed and said when the order is read again, what was typed kept for the form's
+/// next opening.
+#[test]
+fn a_form_whose_action_the_order_no_longer_allows_is_closed_and_said() {
+    let mut order = order();
+    order.status = OrderStatus::Completed;
+    order.allowed_actions = vec![ca_counter::domain::Action::ReverseInvoice];
+    let mut app = opened(Lang::ZhCn, order.clone());
+    operator(&mut app, "孙财务", Role::Finance);
+    open_order(&mut app, order.clone());
+    key(&mut app, KeyCode::Char('H'));
+    typed(&mut app, "抬头错误");
+    // One field: no "next field" to go to.
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("下一栏"), "{screen}");
+    let mut moved = order.clone();
+    moved.status = OrderStatus::PendingInvoice;
+    moved.version += 2;
+    moved.allowed_actions = vec![ca_counter::domain::Action::DeclineInvoice];
+    open_order(&mut app, moved.clone());
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("订单现为“待开票”，“红冲发票”已不能办理"),
+        "{screen}"
+    );
+    assert!(!screen.contains("原因 *"), "{screen}");
+    // Back to 已完成 (say, it was not reversed after all): the form comes back as typed.
+    open_order(&mut app, order.clone());
+    key(&mut app, KeyCode::Char('H'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("抬头错误"), "{screen}");
+}

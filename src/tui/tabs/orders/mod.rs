@@ -19,7 +19,7 @@ pub use messages::{Answer, Request};
 
 use crate::api::{HistoryEntry, Order, OrderQuery, OrderSummary, Tracking};
 use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
-use crate::i18n::T;
+use crate::i18n::{Arg, T};
 use crate::tui::component::{Component, Ctx, Env, Live, Signal, View};
 use crate::tui::keys::{Binding, Focus};
 use crate::tui::list::{Fetch, Motion, Rows};
@@ -779,6 +779,26 @@ impl Component for Orders {
                             {
                                 form.rebase_and_say(&order, lang);
                             }
+                        }
+                        // An action's form left open while the order moved on (a colleague
+                        // reversed the invoice first, the customer paid): closed and said,
+                        // what was typed kept for the form's next opening.
+                        let gone = self.form.as_ref().and_then(|f| match f.kind {
+                            FormKind::Act(action)
+                                if f.order_no == order_no
+                                    && !f.submitting
+                                    && !order.allowed_actions.contains(&action) =>
+                            {
+                                Some(action)
+                            }
+                            _ => None,
+                        });
+                        if let Some(action) = gone {
+                            self.left_form = self.form.take();
+                            self.notice = Some(Notice::error(Text::with(
+                                T::ActionNoLongerOpen,
+                                [Arg::Text(action.text()), Arg::Text(order.status.text())],
+                            )));
                         }
                         detail.order = Some(order);
                         detail.history = history;

@@ -358,6 +358,9 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
         T::FormHintFile
     } else if form.kind == super::FormKind::Edit {
         T::FormHintEdit
+    } else if form.fields.len() == 1 {
+        // One field: no next one to go to.
+        T::FormHintSingle
     } else {
         T::FormHint
     };
