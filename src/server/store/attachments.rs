@@ -87,13 +87,30 @@ impl Store {
         .await?;
         let reason = format!("{} {}", attachment.kind, attachment.filename);
         let id = insert_attachment_in(&mut tx, attachment, &sha256).await?;
+        self.commit_attached(tx, order, actor, &reason, request_id)
+            .await?;
+        Ok(id)
+    }
+}
+
+impl Store {
+    /// Writes the history line of a file kept in `tx` (`reason`: its kind and name) and
+    /// commits, with its event.
+    async fn commit_attached(
+        &self,
+        mut tx: Transaction<'static, Any>,
+        order: &OrderRow,
+        actor: &Actor,
+        reason: &str,
+        request_id: Option<&str>,
+    ) -> StoreResult<()> {
         let (_, event_id) = self
             .record_in(
                 &mut tx,
                 order,
                 actor,
                 "attach",
-                Some(&reason),
+                Some(reason),
                 request_id,
                 Some("attachment"),
             )
@@ -102,11 +119,9 @@ impl Store {
             Some(event_id) => self.commit_with_event(tx, event_id).await?,
             None => tx.commit().await?,
         }
-        Ok(id)
+        Ok(())
     }
-}
 
-impl Store {
     /// Keeps `attachment`, the PDF drawn for invoice `invoice_no`, as that invoice's own —
     /// unless one was kept first (two people drew it at the same moment): then nothing is
     /// written, not the file, not its line in the history, and `None` says so. The file,
@@ -139,21 +154,8 @@ impl Store {
             tx.rollback().await?;
             return Ok(None);
         }
-        let (_, event_id) = self
-            .record_in(
-                &mut tx,
-                order,
-                actor,
-                "attach",
-                Some(&reason),
-                request_id,
-                Some("attachment"),
-            )
+        self.commit_attached(tx, order, actor, &reason, request_id)
             .await?;
-        match event_id {
-            Some(event_id) => self.commit_with_event(tx, event_id).await?,
-            None => tx.commit().await?,
-        }
         Ok(Some(id))
     }
 }
