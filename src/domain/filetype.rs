@@ -309,11 +309,6 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
     if sections > MAX_PDF_REVISIONS {
         return Err(FileProblem::UnusualPdf);
     }
-    // Each section's entries, as many as its bytes can hold: the parser makes room for
-    // every entry a section says it has.
-    if !classic_xref_entries_fit(pdf) {
-        return damaged();
-    }
     let mut budget = MAX_PDF_INFLATED;
     let mut syntax = Syntax::default();
     // Where the syntax not yet read starts (the file's, outside its streams' data).
@@ -326,17 +321,24 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
         if at >= 3 && &pdf[at - 3..at] == b"end" {
             continue;
         }
-        // After `stream` the end of its line (the parser also takes a bare CR).
-        let data = match pdf.get(from..) {
+        // Only after a dictionary is it a stream (not the word in a comment or a string,
+        // which would hide what follows from this reading) — with blanks or a comment
+        // between, as the parser reads it.
+        let Some((start, dict)) = stream_dict(&pdf[..at]) else {
+            continue;
+        };
+        // After `stream` the end of its line (the parser also takes a bare CR; blanks
+        // before it are taken as nothing); anything else is not followed here.
+        let after = pdf.get(from..).unwrap_or_default();
+        let blanks = after
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t' | b'\0'))
+            .count();
+        let data = match after.get(blanks..) {
             Some([b'\r', b'\n', rest @ ..])
             | Some([b'\n', rest @ ..])
             | Some([b'\r', rest @ ..]) => rest,
-            _ => continue,
-        };
-        // Only after a dictionary is it a stream (not the word in a comment or a string,
-        // which would hide what follows from this reading).
-        let Some((start, dict)) = stream_dict(&pdf[..at]) else {
-            continue;
+            _ => return Err(FileProblem::UnusualPdf),
         };
         if !syntax.read(&pdf[syntax_from.min(at)..at]) {
             return if syntax.unusual {
@@ -345,9 +347,17 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
                 damaged()
             };
         }
-        // The data is not syntax: read on after its `endstream`.
+        // The data is not syntax: read on after its `endstream`. An object written inside
+        // it (`7 0 obj`) is one the parser can be sent to by its table, unread here.
         let data_start = pdf.len() - data.len();
-        syntax_from = find(data, b"endstream").map_or(pdf.len(), |end| data_start + end + 9);
+        let data_end = find(data, b"endstream").unwrap_or(data.len());
+        if holds_object(&data[..data_end]) {
+            return Err(FileProblem::UnusualPdf);
+        }
+        syntax_from = data_start + data_end + 9;
+        if data_end == data.len() {
+            syntax_from = pdf.len();
+        }
         from = syntax_from.max(from);
         // An object stream's objects are syntax the parser reads: read here too, unpacked
         // (as is a stream whose dictionary could not be read with certainty).
@@ -391,11 +401,35 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
             // Only Flate, once, is measured here: any other filter on a stream that is not
             // a picture (`/RL`, a picture's `/DCT` or `/CCF` on an object stream) would
             // hide its true size, and so would chained filters.
-            let filters = filter_names(dict);
+            let Some(filters) = filter_names(dict) else {
+                return Err(FileProblem::UnusualPdf);
+            };
             if filters.len() > 1
                 || filters
                     .iter()
                     .any(|f| f.as_slice() != b"FlateDecode" && f.as_slice() != b"Fl")
+            {
+                return Err(FileProblem::UnusualPdf);
+            }
+            // And however the key is written: any other filter's name anywhere in the
+            // dictionary, or Flate's twice.
+            const OTHER_FILTERS: [&[u8]; 13] = [
+                b"RL",
+                b"RunLengthDecode",
+                b"DCT",
+                b"DCTDecode",
+                b"CCF",
+                b"CCITTFaxDecode",
+                b"JBIG2Decode",
+                b"JPXDecode",
+                b"Crypt",
+                b"AHx",
+                b"A85",
+                b"LZW",
+                b"LZWDecode",
+            ];
+            if names(dict, b"FlateDecode") + names(dict, b"Fl") > 1
+                || OTHER_FILTERS.iter().any(|f| names(dict, f) > 0)
             {
                 return Err(FileProblem::UnusualPdf);
             }
@@ -472,8 +506,10 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
             damaged()
         };
     }
+    // Shared, or a page moved under another node by a later save (which this reading
+    // cannot tell apart): said as unusual, with what to send instead.
     if syntax.shares_kids() {
-        return damaged();
+        return Err(FileProblem::UnusualPdf);
     }
     Ok(())
 }
@@ -499,27 +535,59 @@ fn xref_keywords(pdf: &[u8]) -> usize {
         .count()
 }
 
-/// The names a stream dictionary's `/Filter` gives (one, or an array's).
-fn filter_names(dict: &[u8]) -> Vec<Vec<u8>> {
+/// Whether `data` (a stream's bytes, as written) holds an object header (`7 0 obj`).
+fn holds_object(data: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(at) = find(&data[from..], b"obj").map(|i| from + i) {
+        from = at + 3;
+        if data
+            .get(at + 3)
+            .is_none_or(|c| is_pdf_space(*c) || matches!(c, b'<' | b'['))
+            && after_object_header(&data[..at + 3])
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// PDF's blanks: ASCII whitespace, form feed and NUL (which the parser skips too).
+fn is_pdf_space(c: u8) -> bool {
+    c.is_ascii_whitespace() || c == b'\0' || c == 0x0C
+}
+
+/// The names a stream dictionary's `/Filter` gives (one, or an array's); `None` when its
+/// value is anything else (a reference, a comment before it) — not followed here.
+fn filter_names(dict: &[u8]) -> Option<Vec<Vec<u8>>> {
     let Some(at) = find(dict, b"/Filter") else {
-        return Vec::new();
+        return Some(Vec::new());
     };
     let rest = &dict[at + 7..];
     let rest = &rest[rest
         .iter()
-        .position(|c| !c.is_ascii_whitespace())
+        .position(|c| !is_pdf_space(*c))
         .unwrap_or(rest.len())..];
     let value = match rest.first() {
         Some(b'[') => &rest[1..rest.iter().position(|c| *c == b']').unwrap_or(rest.len())],
         Some(b'/') => &rest[..name_end(rest, 0)],
-        _ => return Vec::new(),
+        _ => return None,
     };
-    value
-        .split(|c| *c == b'/')
-        .skip(1)
-        .map(|name| name.trim_ascii().to_vec())
-        .filter(|name| !name.is_empty())
-        .collect()
+    if value.contains(&b'%') {
+        return None;
+    }
+    Some(
+        value
+            .split(|c| *c == b'/')
+            .skip(1)
+            .map(|name| {
+                name.iter()
+                    .copied()
+                    .filter(|c| !is_pdf_space(*c))
+                    .collect::<Vec<u8>>()
+            })
+            .filter(|name| !name.is_empty())
+            .collect(),
+    )
 }
 
 /// A cross-reference stream's entries, as `(count, bytes each)`: `/Index`'s counts (else
@@ -557,40 +625,6 @@ fn xref_stream_entries(dict: &[u8]) -> Option<(u64, u64)> {
     Some((count, width))
 }
 
-/// Whether every classic cross-reference subsection (`xref`, then `first count` and that
-/// many 20-byte lines) says no more entries than the file has bytes for.
-fn classic_xref_entries_fit(pdf: &[u8]) -> bool {
-    let mut from = 0;
-    while let Some(at) = find(&pdf[from..], b"xref").map(|i| from + i) {
-        from = at + 4;
-        if pdf[..at].ends_with(b"start") {
-            continue;
-        }
-        let left = (pdf.len() - from) as u64;
-        // The subsection heads: two numbers on a line of their own.
-        for line in pdf[from..]
-            .split(|c| matches!(c, b'\n' | b'\r'))
-            .map(<[u8]>::trim_ascii)
-            .filter(|l| !l.is_empty())
-            .take_while(|l| !l.starts_with(b"trailer"))
-        {
-            let words: Vec<&[u8]> = line
-                .split(|c| c.is_ascii_whitespace())
-                .filter(|w| !w.is_empty())
-                .collect();
-            if let [_, count] = words.as_slice()
-                && let Some(count) = std::str::from_utf8(count)
-                    .ok()
-                    .and_then(|c| c.parse::<u64>().ok())
-                && count.saturating_mul(18) > left
-            {
-                return false;
-            }
-        }
-    }
-    true
-}
-
 /// How many times the name `/name` occurs in `dict` (a whole name: not the start of a
 /// longer one).
 fn names(dict: &[u8], name: &[u8]) -> usize {
@@ -622,13 +656,18 @@ struct Syntax {
     depth: usize,
     /// References listed in `/Kids` arrays, all together.
     kids: usize,
-    /// Each object's `/Kids`, its latest definition (a later revision of the object
-    /// replaces its list). A page-tree node has one parent: a kid in two objects' lists
-    /// (every node of a level listing both nodes of the next) makes the parser's walk of
-    /// the tree double at each level — 40 levels of 2 nodes, a few kilobytes, are 2⁴⁰
-    /// visits — while each list, and the count of kids, stays small
-    /// ([`Syntax::shares_kids`]).
-    lists: std::collections::HashMap<u64, Vec<u64>>,
+    /// The kids each object lists, in any of its definitions (the parser reads the one
+    /// its cross-reference table points at, which need not be the last). A page-tree node
+    /// has one parent: a kid in two objects' lists (every node of a level listing both
+    /// nodes of the next) makes the parser's walk of the tree double at each level — 40
+    /// levels of 2 nodes, a few kilobytes, are 2⁴⁰ visits — while each list, and the
+    /// count of kids, stays small ([`Syntax::shares_kids`]).
+    lists: std::collections::HashMap<u64, std::collections::HashSet<u64>>,
+    /// Definitions read so far (each `N G obj`), to tell one from the next.
+    definition: u64,
+    /// The definitions that listed kids: one list each (two in one object — one nested in
+    /// the other — would be credited to one owner).
+    listing: std::collections::HashSet<u64>,
     /// Written in a way no scanner writes and this reading cannot follow: `/Kids` not
     /// given as a list of references (a reference to an array, a comment or anything
     /// nested in it), an object stream's head naming one object twice.
@@ -655,6 +694,7 @@ impl Syntax {
                     && after_object_header(&text[..i + 3]) =>
                 {
                     self.current = object_number_before(&text[..i]);
+                    self.definition += 1;
                 }
                 b'%' => {
                     while i < text.len() && !matches!(text[i], b'\n' | b'\r') {
@@ -699,8 +739,18 @@ impl Syntax {
                             }
                         },
                     };
+                    // Which definition lists them: in an object stream, the object its
+                    // head places here; else the last `N G obj`.
+                    let definition = match self.starts.iter().rposition(|(at, _)| *at <= i) {
+                        Some(index) => index as u64,
+                        None => self.definition,
+                    };
+                    if !self.listing.insert(definition) {
+                        self.unusual = true;
+                        return false;
+                    }
                     self.kids += listed.len();
-                    self.lists.insert(parent, listed);
+                    self.lists.entry(parent).or_default().extend(listed);
                     i = end;
                     continue;
                 }
@@ -714,7 +764,7 @@ impl Syntax {
         true
     }
 
-    /// True when a kid is in two objects' `/Kids` (each object's latest list).
+    /// True when a kid is in two objects' `/Kids` (any of their definitions).
     fn shares_kids(&self) -> bool {
         let mut parent_of = std::collections::HashMap::new();
         self.lists.iter().any(|(parent, kids)| {
@@ -732,7 +782,7 @@ fn name_end(text: &[u8], at: usize) -> usize {
     at + 1
         + text[at + 1..]
             .iter()
-            .position(|c| c.is_ascii_whitespace() || b"()<>[]{}/%".contains(c))
+            .position(|c| is_pdf_space(*c) || b"()<>[]{}/%".contains(c))
             .unwrap_or(text.len() - at - 1)
 }
 
@@ -766,11 +816,7 @@ fn skip_string(text: &[u8], at: usize) -> usize {
 /// The object numbers a `/Kids` array lists (`[3 0 R 4 0 R]`), read from `at` (after the
 /// name), and where the array ends; `None` when no array follows.
 fn kids_of(text: &[u8], at: usize) -> Option<(Vec<u64>, usize)> {
-    let start = at
-        + text
-            .get(at..)?
-            .iter()
-            .position(|c| !c.is_ascii_whitespace())?;
+    let start = at + text.get(at..)?.iter().position(|c| !is_pdf_space(*c))?;
     if text.get(start) != Some(&b'[') {
         return None;
     }
@@ -784,7 +830,7 @@ fn kids_of(text: &[u8], at: usize) -> Option<(Vec<u64>, usize)> {
         return None;
     }
     let words: Vec<&[u8]> = text[start + 1..end]
-        .split(|c| c.is_ascii_whitespace())
+        .split(|c| is_pdf_space(*c))
         .filter(|w| !w.is_empty())
         .collect();
     let numbers = words
@@ -799,7 +845,14 @@ fn kids_of(text: &[u8], at: usize) -> Option<(Vec<u64>, usize)> {
 /// `before`: where it starts, and its text with names' `#xx` escapes decoded (`/Obj#53tm`
 /// is `/ObjStm`); `None` when there is none to find within 64 KB.
 fn stream_dict(before: &[u8]) -> Option<(usize, Vec<u8>)> {
-    let end = before.iter().rposition(|c| !c.is_ascii_whitespace())?;
+    // The dictionary right before (blanks between), else before a comment there (a `%`
+    // inside the dictionary's own strings is not taken for one first).
+    let plain = before.iter().rposition(|c| !is_pdf_space(*c))?;
+    dict_ending_at(before, plain).or_else(|| dict_ending_at(before, end_of_syntax(before)?))
+}
+
+/// The dictionary whose `>>` ends at `end`.
+fn dict_ending_at(before: &[u8], end: usize) -> Option<(usize, Vec<u8>)> {
     if end < 1 || &before[end - 1..=end] != b">>" {
         return None;
     }
@@ -825,12 +878,29 @@ fn stream_dict(before: &[u8]) -> Option<(usize, Vec<u8>)> {
     None
 }
 
+/// Where the last syntax of `text` ends: blanks and comments after it are skipped, as
+/// the parser skips them (`>>%…\nstream`, `>>\0stream`).
+fn end_of_syntax(text: &[u8]) -> Option<usize> {
+    let mut end = text.len();
+    loop {
+        let last = text[..end].iter().rposition(|c| !is_pdf_space(*c))?;
+        let line_start = text[..=last]
+            .iter()
+            .rposition(|c| matches!(c, b'\n' | b'\r'))
+            .map_or(0, |i| i + 1);
+        match text[line_start..=last].iter().position(|c| *c == b'%') {
+            // A comment to the end of its line: what is before it.
+            Some(p) => end = line_start + p,
+            None => return Some(last),
+        }
+    }
+}
+
 /// Whether `before` (what precedes a dictionary) ends with an object header (`12 0 obj`).
 /// The object number of the `N G` that ends `before` (what precedes an `obj`).
 fn object_number_before(before: &[u8]) -> Option<u64> {
-    let mut words = before
-        .trim_ascii_end()
-        .rsplitn(3, |c| c.is_ascii_whitespace());
+    let trimmed = &before[..before.iter().rposition(|c| !is_pdf_space(*c))? + 1];
+    let mut words = trimmed.rsplitn(3, |c| is_pdf_space(*c));
     let _generation = words.next()?;
     std::str::from_utf8(words.next()?).ok()?.parse().ok()
 }
@@ -865,12 +935,15 @@ fn object_starts(objects: &[u8], first: usize) -> Vec<(usize, u64)> {
 }
 
 fn after_object_header(before: &[u8]) -> bool {
-    let Some(head) = before.trim_ascii_end().strip_suffix(b"obj") else {
+    let trim = |t: &[u8]| -> usize {
+        t.iter()
+            .rposition(|c| !is_pdf_space(*c))
+            .map_or(0, |i| i + 1)
+    };
+    let Some(head) = before[..trim(before)].strip_suffix(b"obj") else {
         return false;
     };
-    let mut words = head
-        .trim_ascii_end()
-        .rsplitn(3, |c| c.is_ascii_whitespace());
+    let mut words = head[..trim(head)].rsplitn(3, |c| is_pdf_space(*c));
     let generation = words.next().unwrap_or_default();
     let number = words.next().unwrap_or_default();
     !generation.is_empty()
@@ -1212,9 +1285,7 @@ mod tests {
             &deflated(&[1; 40]),
         );
         assert!(pdf_within_bounds(&fitting));
-        let mut table = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]);
-        table.extend(b"xref\n0 2000000000\n0000000000 65535 f \ntrailer\n<< /Size 5 >>\n");
-        assert!(!pdf_within_bounds(&table));
+
         let damaged = FileProblem::Unreadable(FileType::Pdf);
         for (dict, said) in [
             (
@@ -1434,14 +1505,54 @@ mod tests {
         }
         assert_eq!(inspect(&glued), Err(FileProblem::UnusualPdf));
         // Pages moved under a new node by a later revision (the old node written again,
-        // listing the new one, which lists the pages): each node's latest list counts,
-        // and none is shared.
+        // listing the new one, which lists the pages): which definition the parser reads
+        // is its table's, not known here — refused as unusual (a scanner never does it),
+        // as is a tree hiding sharing behind a later definition.
         let mut moved = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]);
         moved.extend(
             b"2 0 obj\n<< /Type /Pages /Kids [9 0 R] /Count 2 >>\nendobj\n\
               9 0 obj\n<< /Type /Pages /Parent 2 0 R /Kids [3 0 R 4 0 R] /Count 2 >>\nendobj\n",
         );
-        assert!(pdf_within_bounds(&moved));
+        assert_eq!(inspect(&moved), Err(FileProblem::UnusualPdf));
+        let mut hidden = dag.clone();
+        hidden.extend(b"6 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+        assert!(!pdf_within_bounds(&hidden));
+        // NUL for a blank, where the parser takes it for one.
+        let nul = pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            &["<< /Type /Pages /Kids\0[3\x000\x00R 4\x000\x00R] /Count 2 >>"],
+        );
+        assert!(!pdf_within_bounds(&nul));
+        // An object written inside a stream's bytes, for the table to point at.
+        let inside = pdf_with_stream(
+            "<< /Length 60 >>",
+            b"7 0 obj << /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >> endobj",
+        );
+        assert_eq!(inspect(&inside), Err(FileProblem::UnusualPdf));
+        // A stream after a comment or a NUL is measured all the same.
+        let zeros = vec![0u8; (MAX_PDF_INFLATED + (1 << 20)) as usize];
+        for spelling in ["%c\n", "\0"] {
+            let mut pdf = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &["@@"]);
+            let at = pdf
+                .windows(2)
+                .position(|w| w == b"@@")
+                .unwrap_or_else(|| panic!("placeholder"));
+            let mut out = pdf[..at].to_vec();
+            out.extend(format!("<< /Filter /FlateDecode >>{spelling}stream\n").bytes());
+            out.extend_from_slice(&deflated(&zeros));
+            out.extend(b"\nendstream");
+            out.extend_from_slice(&pdf[at + 2..]);
+            pdf = out;
+            assert!(!pdf_within_bounds(&pdf), "{spelling:?}");
+        }
+        // A filter's name after a NUL or a comment: not followed, refused.
+        for dict in ["<< /Filter\0[/Fl /Fl] >>", "<< /Filter%c\n[/Fl /Fl] >>"] {
+            assert_eq!(
+                inspect(&pdf_with_stream(dict, &deflated(b"q"))),
+                Err(FileProblem::UnusualPdf),
+                "{dict:?}"
+            );
+        }
         // A page tree written again by a later revision of the same object (an
         // incremental save) lists its kids again: not shared, and read.
         let mut revised = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]);

@@ -366,6 +366,13 @@ fn tax_number(
     }
     match cleaned.chars().count() {
         18 => {
+            // A person's ID number first: one in about 31 also passes a credit code's
+            // check character.
+            if buyer == Some(BuyerKind::Individual)
+                && let Ok(id) = IdNumber::parse(&cleaned)
+            {
+                return Ok((Some(id.as_str().to_owned()), None));
+            }
             let uscc = Uscc::parse(&cleaned);
             if uscc.is_err() && buyer != Some(BuyerKind::Organisation) {
                 match IdNumber::parse(&cleaned) {
@@ -390,8 +397,8 @@ fn tax_number(
     }
 }
 
-/// Whether two buyers, `(name, tax number)`, are the same as a tax invoice names them:
-/// the same tax number when there is one, else the same name (spaces and case aside).
+/// Whether two buyers, `(name, tax number)`, are named alike on a tax invoice: the same
+/// name and the same tax number (or none), spaces, width and case aside.
 pub fn same_buyer(a: (&str, Option<&str>), b: (&str, Option<&str>)) -> bool {
     let squeeze = |s: &str| -> String {
         normalize_width(s)
@@ -400,14 +407,8 @@ pub fn same_buyer(a: (&str, Option<&str>), b: (&str, Option<&str>)) -> bool {
             .collect::<String>()
             .to_uppercase()
     };
-    let (a_tax, b_tax) = (
-        squeeze(a.1.unwrap_or_default()),
-        squeeze(b.1.unwrap_or_default()),
-    );
-    if !a_tax.is_empty() || !b_tax.is_empty() {
-        return a_tax == b_tax;
-    }
     squeeze(a.0) == squeeze(b.0)
+        && squeeze(a.1.unwrap_or_default()) == squeeze(b.1.unwrap_or_default())
 }
 
 fn looks_like_id_number(cleaned: &str) -> bool {
@@ -427,9 +428,9 @@ mod same_buyer_tests {
             ("湖南某某公司", Some("91110000600037341L")),
             ("湖南 某某 公司", Some("91110000600037341l"))
         ));
-        // Another name under the same number is still that buyer; another number is not.
-        assert!(same_buyer(
-            ("张伟", Some("91110000600037341L")),
+        // A name corrected under the same number is another title; another number too.
+        assert!(!same_buyer(
+            ("湖南某某有限公司", Some("91110000600037341L")),
             ("湖南某某公司", Some("91110000600037341L"))
         ));
         assert!(!same_buyer(

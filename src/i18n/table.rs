@@ -757,6 +757,7 @@ web_texts! { messaging_texts;
     ConfirmAction => "确定要对订单 {1} “{0}”吗？", "{0} order {1}?";
     ConfirmHint => "Enter 或 y 确定 · Esc 返回", "Enter or y to confirm · Esc to go back";
     FormHint => "Tab/↓ 下一栏 · Enter 提交 · Esc 返回", "Tab/↓ next field · Enter submit · Esc back";
+    FormOrderChanged => "订单在此期间有了变化：请核对后再提交（填写的内容已保留）", "the order changed meanwhile: check before sending (what you typed is kept)";
     ActionNoLongerOpen => "订单现为“{1}”，“{0}”已不能办理（填写的内容已保留）", "the order is now \"{1}\": \"{0}\" can no longer be done (what you typed is kept)";
     FormHintSingle => "Enter 提交 · Esc 返回", "Enter submit · Esc back";
     FormHintFile => "Tab 补全路径 · Enter 提交 · Esc 返回", "Tab completes the path · Enter submit · Esc back";

@@ -227,15 +227,16 @@ pub(super) async fn submit(
     if !unprintable.is_empty() {
         return form(&ctx, &token, &row, &input, &unprintable, Asked::Not);
     }
-    // Back after its invoice was reversed, sent as that invoice was (a tap on the form as
-    // it came): not issued again the same — nothing to send unless it needs correcting.
+    let Ok(json) = serde_json::to_string(&request) else {
+        return unavailable(&ctx);
+    };
+    // Back after its invoice was reversed, sent exactly as that invoice was (a tap on the
+    // form as it came): not issued again the same — nothing to send unless something in
+    // it needs correcting (a name, a bank account, the kind, the e-mail).
     if let Ok(mut found) = state.store.reversed_pending(&[row.id.as_str()]).await
         && let Some(note) = found.remove(&row.id)
-        && request.invoice_kind.as_str() == note.invoice_kind
-        && crate::domain::same_buyer(
-            (&request.buyer_name, request.tax_number.as_deref()),
-            (&note.buyer_name, note.tax_number.as_deref()),
-        )
+        && let Ok(Some(reversed)) = state.store.invoice_by_no(&note.invoice_no).await
+        && reversed.request_json == json
     {
         let said = [(
             "buyer_name",
@@ -250,9 +251,6 @@ pub(super) async fn submit(
             Asked::Reversed(&note.invoice_no),
         );
     }
-    let Ok(json) = serde_json::to_string(&request) else {
-        return unavailable(&ctx);
-    };
     // The history is written in the platform's language, whatever the customer reads.
     let actor = Actor::System(
         T::ActorCustomerPhone

@@ -1159,9 +1159,24 @@ fn a_form_whose_action_the_order_no_longer_allows_is_closed_and_said() {
         "{screen}"
     );
     assert!(!screen.contains("原因 *"), "{screen}");
-    // Back to 已完成 (say, it was not reversed after all): the form comes back as typed.
-    open_order(&mut app, order.clone());
+    // 已完成 again, under another invoice (issued anew meanwhile): the form comes back
+    // for the order as it is now, what was typed kept, and the change said.
+    let mut again = order.clone();
+    again.version += 4;
+    open_order(&mut app, again.clone());
     key(&mut app, KeyCode::Char('H'));
     let screen = render(&app, 80, 24);
     assert!(screen.contains("抬头错误"), "{screen}");
+    assert!(screen.contains("订单在此期间有了变化"), "{screen}");
+    app.take_jobs();
+    key(&mut app, KeyCode::Enter);
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<orders::Request>(&jobs).iter().any(|r| matches!(
+            r,
+            orders::Request::Act { body, .. } if body.version == Some(again.version)
+        )),
+        "{:?}",
+        sent::<orders::Request>(&jobs)
+    );
 }

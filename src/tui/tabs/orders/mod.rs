@@ -197,6 +197,26 @@ impl Orders {
         self.notice = None;
         // Another order's or another kind's is not dropped by asking for this one.
         let same = |f: &Form| f.kind == kind && f.order_no == order.order_no;
+        // An action's form left while the order changed: made again for the order as it
+        // is now (what it names, its version), what was typed kept, and that said.
+        let changed = matches!(kind, FormKind::Act(_))
+            && self
+                .left_form
+                .as_ref()
+                .is_some_and(|f| same(f) && f.version != order.version);
+        let typed: Vec<(&'static str, String)> = if changed {
+            self.left_form
+                .take()
+                .map(|left| {
+                    left.fields
+                        .iter()
+                        .map(|f| (f.key, f.input.text().to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         if let Some(mut left) = self.left_form.take_if(|f| same(f)) {
             left.submitting = false;
             left.error = None;
@@ -223,6 +243,14 @@ impl Orders {
             ctx.lang,
             &ctx.env.shared.carriers,
         );
+        for field in &mut form.fields {
+            if let Some((_, text)) = typed.iter().find(|(key, _)| *key == field.key) {
+                field.input = crate::tui::widgets::input::Input::new(text);
+            }
+        }
+        if changed {
+            form.error = Some(Text::from(T::FormOrderChanged));
+        }
         // A reversal names the invoice it cancels: its number, buyer and amount.
         if kind == FormKind::Act(Action::ReverseInvoice)
             && let (Some(invoice), Some(field)) = (&order.invoice, form.fields.first_mut())
