@@ -293,50 +293,8 @@ pub async fn reverse(
     Ok(T::HistoryInvoiceReversed.fill(Lang::ZhCn, &[reason, &blue.invoice_no, &red.invoice_no]))
 }
 
-/// How long a reversal left unfinished is its operator's alone.
+/// How long a reversal's hold on its order lasts (one cut short is anyone's after it).
 pub const REVERSAL_LEFT_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
-
-/// Refuses (409) to start on an order whose invoice someone else is reversing: its red
-/// invoice made, the order not moved yet (their answer on its way, or their attempt cut
-/// short). Theirs is not made again in another's name, nor another change made under it.
-/// `by` and `reason`: who asks, for a reversal (their own attempt goes on); `None` for
-/// any other change. An attempt left for [`REVERSAL_LEFT_AFTER`] is anyone's to finish
-/// (the red invoice stays as it was made).
-pub async fn reversal_under_way(
-    state: &AppState,
-    row: &OrderRow,
-    by: Option<(&Actor, &str)>,
-) -> Result<(), ApiError> {
-    let Some(number) = row.invoice_no.as_deref() else {
-        return Ok(());
-    };
-    let Some(red) = state.store.red_of(number).await? else {
-        return Ok(());
-    };
-    let theirs = match by {
-        Some((Actor::Operator { id, .. }, reason)) => {
-            red.issuer_id.as_deref() != Some(id.as_str()) || red.reason.as_deref() != Some(reason)
-        }
-        _ => true,
-    };
-    let left = crate::server::store::now_ms() - red.issued_at
-        > i64::try_from(REVERSAL_LEFT_AFTER.as_millis()).unwrap_or(i64::MAX);
-    if theirs && !left {
-        return Err(ApiError::Conflict {
-            code: "version_conflict",
-            detail: Msg::with(
-                T::ProblemReversalUnderWay,
-                [
-                    row.order_no.as_str(),
-                    red.issued_by.as_deref().unwrap_or_default(),
-                ],
-            ),
-            status: row.status().ok(),
-            version: Some(row.version),
-        });
-    }
-    Ok(())
-}
 
 /// E-mails an invoice's PDF to the buyer (a demo's mail says so in its subject's first
 /// words and its body's first line, not only on the attached PDF). A failure is logged:

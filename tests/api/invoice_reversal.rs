@@ -18,6 +18,7 @@ on_both_databases!(
     a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew,
     only_an_issued_invoice_is_reversed_and_only_by_finance,
     two_reversals_at_once_make_one_red_invoice,
+    a_reversal_under_way_holds_its_order,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -494,5 +495,74 @@ async fn two_reversals_at_once_make_one_red_invoice(db: Db) {
     assert_eq!(reds, 1);
     let mail = admin.mail_messages().await.expect("mail");
     assert_eq!(mail.len(), 2, "the invoice's and one red one's");
+    app.finish().await;
+}
+
+/// A reversal holds its order until it moves (its version on, its claim live): another
+/// finance clerk reversing, or the mailroom recording a returned parcel, in that time is
+/// told whose reversal is under way, and nothing of theirs is made.
+async fn a_reversal_under_way_holds_its_order(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "周八", "EA123456785CN").await;
+    let done = invoiced(&app, &order, "周八公司").await;
+    let (finance_id, finance_name): (String, String) =
+        sqlx::query_as("SELECT id, name FROM operators WHERE roles = 'finance'")
+            .fetch_one(app.store().pool())
+            .await
+            .expect("finance");
+    let row = app
+        .store()
+        .order_by_no(&order.order_no)
+        .await
+        .expect("read")
+        .expect("order");
+    let until = ca_counter::server::store::now_ms() + 60_000;
+    let held = app
+        .store()
+        .hold_version(
+            &row,
+            OrderStatus::Completed,
+            done.version,
+            (&finance_id, &finance_name),
+            until,
+        )
+        .await
+        .expect("hold")
+        .expect("held");
+    let seen = ActionRequest {
+        version: Some(held),
+        reason: Some("另一个原因".into()),
+        ..Default::default()
+    };
+    for (token, action) in [
+        (&app.admin, Action::ReverseInvoice),
+        (&app.mailroom, Action::ReturnParcel),
+    ] {
+        let refused = problem(app.client(token).act(&order.order_no, action, &seen).await);
+        assert_eq!(refused.status, 409, "{action}: {refused:?}");
+        assert!(
+            refused.detail.contains(&finance_name),
+            "{action}: {refused:?}"
+        );
+    }
+    let now = app
+        .client(&app.admin)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(now.status, OrderStatus::Completed);
+    assert!(now.reversed_invoices.is_empty());
+    // Its holder goes on, and the order moves (the hold with it).
+    let back = app
+        .client(&app.finance)
+        .act(
+            &order.order_no,
+            Action::ReverseInvoice,
+            &reason(&now, "抬头错误"),
+        )
+        .await
+        .expect("the holder reverses");
+    assert_eq!(back.status, OrderStatus::PendingInvoice);
+    assert!(back.claim.is_none(), "{:?}", back.claim);
     app.finish().await;
 }

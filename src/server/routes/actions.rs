@@ -175,6 +175,7 @@ pub async fn perform(
     }
     let (mut reason, set) = details(state, row, action, request).await?;
     let mut version = version;
+    let mut claimant = by.claimant.clone();
     // A reversal's red-letter invoice is made before the order moves — asked for, drawn,
     // mailed — by whoever holds the order for it first (its version moved on by one): a
     // second person reversing at the same moment is told the order changed before anything
@@ -194,17 +195,30 @@ pub async fn perform(
         if row.version != version {
             return Err(conflict(row)?);
         }
-        crate::server::invoicing::reversal_under_way(
-            state,
-            row,
-            Some((&by.actor, reason.as_deref().unwrap_or_default())),
-        )
-        .await?;
-        version = match state.store.hold_version(row, status, version).await? {
-            Some(held) => held,
+        let crate::server::store::Actor::Operator { id, name } = &by.actor else {
+            return Err(ApiError::Internal("a reversal is an operator's".into()));
+        };
+        let until = now_ms()
+            + i64::try_from(crate::server::invoicing::REVERSAL_LEFT_AFTER.as_millis())
+                .unwrap_or(i64::MAX / 2);
+        version = match state
+            .store
+            .hold_version(row, status, version, (id, name), until)
+            .await?
+        {
+            Some(held) => {
+                claimant = Some(id.clone());
+                held
+            }
             None => {
                 let now = super::orders::find_order(state, &row.order_no).await?;
                 return Err(match now.status()? {
+                    // Held by someone else, their reversal under way.
+                    s if s == status
+                        && let Some((_, holder, _)) = now.live_claim(now_ms()) =>
+                    {
+                        reversal_under_way(&now, holder)
+                    }
                     s if s == status => conflict(&now)?,
                     s => transition_error(
                         &now.order_no,
@@ -233,7 +247,7 @@ pub async fn perform(
     let texted = message.is_some();
     let step = Transition {
         sms: message.map(|m| (state.sms.name(), m)),
-        claimed_by: by.claimant,
+        claimed_by: claimant,
         action,
         expected_version: Some(version),
         actor: by.actor,
@@ -241,23 +255,33 @@ pub async fn perform(
         request_id: by.request_id,
         set,
     };
-    let updated = state
-        .store
-        .transition(&row.order_no, step)
-        .await
-        .map_err(|e| match e {
-            // Two counters shipping one number at the same moment: the index decides.
-            TransitionError::Store(e) if action == Action::Ship && e.is_unique_violation() => {
-                ApiError::field(
-                    "tracking_no",
-                    Msg::with(
-                        T::ErrTrackingNoTaken,
-                        [request.tracking_no.as_deref().unwrap_or_default().trim()],
-                    ),
-                )
-            }
-            e => transition_error(&row.order_no, action, e),
-        })?;
+    let updated = match state.store.transition(&row.order_no, step).await {
+        Ok(updated) => updated,
+        // Two counters shipping one number at the same moment: the index decides.
+        Err(TransitionError::Store(e)) if action == Action::Ship && e.is_unique_violation() => {
+            return Err(ApiError::field(
+                "tracking_no",
+                Msg::with(
+                    T::ErrTrackingNoTaken,
+                    [request.tracking_no.as_deref().unwrap_or_default().trim()],
+                ),
+            ));
+        }
+        // A 已完成 order held by someone's reversal under way (the mailroom recording a
+        // return meanwhile; a reversal whose hold was taken over): said as that.
+        Err(e @ (TransitionError::Conflict { .. } | TransitionError::NotClaimed { .. }))
+            if status == OrderStatus::Completed =>
+        {
+            let now = super::orders::find_order(state, &row.order_no).await?;
+            return Err(match now.live_claim(now_ms()) {
+                Some((_, holder, _)) if now.status()? == OrderStatus::Completed => {
+                    reversal_under_way(&now, holder)
+                }
+                _ => transition_error(&row.order_no, action, e),
+            });
+        }
+        Err(e) => return Err(transition_error(&row.order_no, action, e)),
+    };
     if texted {
         state.sms_wake.notify_one();
     }
@@ -265,6 +289,19 @@ pub async fn perform(
         return Ok(invoiced_before_return(state, updated).await);
     }
     Ok(updated)
+}
+
+/// 409: the order's invoice is being reversed by `holder` (their hold on it is live).
+fn reversal_under_way(order: &OrderRow, holder: &str) -> ApiError {
+    ApiError::Conflict {
+        code: "version_conflict",
+        detail: Msg::with(
+            T::ProblemReversalUnderWay,
+            [order.order_no.as_str(), holder],
+        ),
+        status: order.status().ok(),
+        version: Some(order.version),
+    }
 }
 
 /// An order mailed again after a parcel came back once it was 已完成 (invoiced, or its
@@ -462,8 +499,6 @@ async fn details(
         // shipment and the link to ask for an invoice go (a parcel not received is not
         // invoiced), the address is open to correction, a new number comes with it.
         Action::ReturnParcel => {
-            // Not under a reversal on its way: its invoice is about to change.
-            crate::server::invoicing::reversal_under_way(state, order, None).await?;
             if reason.is_none() && is_blank(request.reason.as_deref()) {
                 errors.add("reason", T::ErrReasonRequired);
             }
@@ -510,7 +545,16 @@ async fn details(
             if reason.is_none() && is_blank(request.reason.as_deref()) {
                 errors.add("reason", T::ErrReasonRequired);
             }
-            (reason, vec![SetColumn::Text("invoice_no", None)])
+            // The hold taken for it goes with the order's move.
+            (
+                reason,
+                vec![
+                    SetColumn::Text("invoice_no", None),
+                    SetColumn::Text("claimed_by", None),
+                    SetColumn::Text("claimed_by_name", None),
+                    SetColumn::Int("claim_expires_at", None),
+                ],
+            )
         }
         Action::Reject => {
             let mut reasons = Vec::new();

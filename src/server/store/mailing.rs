@@ -289,23 +289,33 @@ impl Store {
     }
 
     /// Holds the order for a change that takes a while (reversing its invoice: the red
-    /// invoice is asked for, drawn and mailed before the order moves): its version moves on
-    /// by one, only if it is still `version` in `status`. Of two people doing it at once,
-    /// one holds it and goes on with the new version; the other is told the order changed,
-    /// before anything is made in their name. `None` when it was not held.
+    /// invoice is asked for, drawn and mailed before the order moves), in one
+    /// compare-and-set: its version moves on by one and its claim is `holder`'s until
+    /// `until` — only if it is still `version` in `status` and nobody else's claim is
+    /// live. Of two people doing it at once, one holds it; the other is refused before
+    /// anything is made in their name, and so is any other change of the order meanwhile
+    /// (`store::transition` on a 已完成 order wants no live claim but its own). The
+    /// change's own transition takes the claim with it. `None` when it was not held.
     pub async fn hold_version(
         &self,
         order: &OrderRow,
         status: OrderStatus,
         version: i64,
+        holder: (&str, &str),
+        until: i64,
     ) -> StoreResult<Option<i64>> {
         let updated = sqlx::query(
-            "UPDATE orders SET version = version + 1 WHERE id = $1 AND status = $2 \
-             AND version = $3",
+            "UPDATE orders SET version = version + 1, claimed_by = $4, claimed_by_name = $5, \
+             claim_expires_at = $6 WHERE id = $1 AND status = $2 AND version = $3 \
+             AND (claimed_by IS NULL OR claim_expires_at <= $7 OR claimed_by = $4)",
         )
         .bind(&order.id)
         .bind(status.as_str())
         .bind(version)
+        .bind(holder.0)
+        .bind(holder.1)
+        .bind(until)
+        .bind(now_ms())
         .execute(&self.pool)
         .await?
         .rows_affected();

@@ -776,6 +776,13 @@ impl Store {
                 n + 3,
                 n + 4
             ));
+        } else if status == OrderStatus::Completed {
+            // A 已完成 order held for a change under way (its invoice being reversed) is
+            // not changed under it by anyone else.
+            sql.push_str(&format!(
+                " AND (claimed_by IS NULL OR claim_expires_at <= ${})",
+                n + 3
+            ));
         }
         let mut query = sqlx::query(&sql).bind(to.as_str()).bind(now);
         for column in &step.set {
@@ -787,6 +794,8 @@ impl Store {
         let mut query = query.bind(&current.id).bind(status.as_str()).bind(expected);
         if let Some(decider) = &step.claimed_by {
             query = query.bind(decider.clone()).bind(now);
+        } else if status == OrderStatus::Completed {
+            query = query.bind(now);
         }
         let updated = query.execute(&mut **tx).await?;
         if updated.rows_affected() == 1 {
