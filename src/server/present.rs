@@ -192,6 +192,10 @@ pub fn editable(row: &OrderRow, status: OrderStatus, caller: &Caller) -> Vec<Ord
 
 /// The live review claim on an order, if any.
 pub fn claim(row: &OrderRow) -> Option<crate::api::Claim> {
+    // A review claim (a 已完成 order's is a reversal's hold, not the reviewer's).
+    if row.status().ok() != Some(OrderStatus::PendingReview) {
+        return None;
+    }
     row.live_claim(crate::server::store::now_ms())
         .map(|(id, name, until)| crate::api::Claim {
             by: WireActor {

@@ -215,7 +215,8 @@ pub async fn perform(
                 return Err(match now.status()? {
                     // Held by someone else, their reversal under way.
                     s if s == status
-                        && let Some((_, holder, _)) = now.live_claim(now_ms()) =>
+                        && let Some((holder_id, holder, _)) = now.live_claim(now_ms())
+                        && holder_id != id.as_str() =>
                     {
                         reversal_under_way(&now, holder)
                     }
@@ -232,16 +233,24 @@ pub async fn perform(
             }
         };
         let why = reason.clone().unwrap_or_default();
-        reason = Some(
-            crate::server::invoicing::reverse(
-                state,
-                row,
-                &why,
-                &by.actor,
-                by.request_id.as_deref(),
-            )
-            .await?,
-        );
+        let made = crate::server::invoicing::reverse(
+            state,
+            row,
+            &why,
+            &by.actor,
+            by.request_id.as_deref(),
+        )
+        .await;
+        reason = match made {
+            Ok(said) => Some(said),
+            Err(e) => {
+                // Failed before the order moved: the hold goes, nobody waits for it.
+                if let Err(release) = state.store.release_hold(&row.id, id).await {
+                    tracing::error!(order = %row.order_no, error = %release, "releasing a hold");
+                }
+                return Err(e);
+            }
+        };
     }
     let message = customer_message(state, row, action, &set).await?;
     let texted = message.is_some();

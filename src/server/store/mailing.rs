@@ -322,6 +322,20 @@ impl Store {
         Ok((updated > 0).then_some(version + 1))
     }
 
+    /// Lets go of `holder`'s hold on a 已完成 order (their reversal failed before the order
+    /// moved), so that others need not wait for it to lapse.
+    pub async fn release_hold(&self, order_id: &str, holder: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE orders SET claimed_by = NULL, claimed_by_name = NULL, claim_expires_at = NULL \
+             WHERE id = $1 AND claimed_by = $2 AND status = 'completed'",
+        )
+        .bind(order_id)
+        .bind(holder)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// The latest e-mail about an order: its status and why it failed.
     pub async fn latest_mail(
         &self,

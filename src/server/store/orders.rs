@@ -736,9 +736,12 @@ impl Store {
             });
         }
         let now = now_ms();
+        // A review decision wants its claim live; a reversal's own move only that the hold
+        // is still its operator's (nobody took it over), however long the red invoice took.
+        let timed = step.action.is_review_decision();
         if let Some(decider) = &step.claimed_by {
             let held = current.claimed_by.as_ref() == Some(decider)
-                && current.claim_expires_at.is_some_and(|t| t > now);
+                && (!timed || current.claim_expires_at.is_some_and(|t| t > now));
             if !held {
                 let holder = match (current.claimed_by_name, current.claim_expires_at) {
                     (Some(name), Some(until)) if until > now => Some((name, until)),
@@ -770,12 +773,14 @@ impl Store {
             n + 1,
             n + 2
         ));
-        if step.claimed_by.is_some() {
+        if step.claimed_by.is_some() && timed {
             sql.push_str(&format!(
                 " AND claimed_by = ${} AND claim_expires_at > ${}",
                 n + 3,
                 n + 4
             ));
+        } else if step.claimed_by.is_some() {
+            sql.push_str(&format!(" AND claimed_by = ${}", n + 3));
         } else if status == OrderStatus::Completed {
             // A 已完成 order held for a change under way (its invoice being reversed) is
             // not changed under it by anyone else.
@@ -793,7 +798,10 @@ impl Store {
         }
         let mut query = query.bind(&current.id).bind(status.as_str()).bind(expected);
         if let Some(decider) = &step.claimed_by {
-            query = query.bind(decider.clone()).bind(now);
+            query = query.bind(decider.clone());
+            if timed {
+                query = query.bind(now);
+            }
         } else if status == OrderStatus::Completed {
             query = query.bind(now);
         }

@@ -166,7 +166,8 @@ impl Store {
             .map(|(_, name)| name);
         let released = sqlx::query(
             "UPDATE orders SET claimed_by = NULL, claimed_by_name = NULL, claim_expires_at = NULL \
-             WHERE id = $1 AND claimed_by IS NOT NULL AND (claimed_by = $2 OR $3 = 1)",
+             WHERE id = $1 AND claimed_by IS NOT NULL AND (claimed_by = $2 OR $3 = 1) \
+             AND status = 'pending_review'",
         )
         .bind(&order.id)
         .bind(operator_id)
