@@ -367,22 +367,13 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
                 find(dict, key).is_some_and(|i| {
                     dict[i + key.len()..]
                         .iter()
-                        .find(|c| !c.is_ascii_whitespace())
+                        .find(|c| !is_pdf_space(**c))
                         .is_some_and(u8::is_ascii_digit)
                 })
             };
             if referenced(b"/Filter") || referenced(b"/Type") {
                 return Err(FileProblem::UnusualPdf);
             }
-            const HIDING: [&[u8]; 7] = [
-                b"/ASCIIHexDecode",
-                b"/ASCII85Decode",
-                b"/LZWDecode",
-                b"/RunLengthDecode",
-                b"/AHx",
-                b"/A85",
-                b"/LZW",
-            ];
             // A picture is taken for one only when its dictionary could not be misread:
             // no string or comment in it (where a `<<` would mislead the search for its
             // start), and right after its object's `N G obj`.
@@ -394,9 +385,6 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
                 && after_object_header(&pdf[..start]);
             if picture {
                 continue;
-            }
-            if HIDING.iter().any(|f| contains(dict, f)) {
-                return Err(FileProblem::UnusualPdf);
             }
             // Only Flate, once, is measured here: any other filter on a stream that is not
             // a picture (`/RL`, a picture's `/DCT` or `/CCF` on an object stream) would
@@ -412,8 +400,11 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
                 return Err(FileProblem::UnusualPdf);
             }
             // And however the key is written: any other filter's name anywhere in the
-            // dictionary, or Flate's twice.
-            const OTHER_FILTERS: [&[u8]; 13] = [
+            // dictionary (the text encodings and LZW among them, which would hide a packed
+            // stream from the count), or Flate's twice.
+            const OTHER_FILTERS: [&[u8]; 15] = [
+                b"ASCIIHexDecode",
+                b"ASCII85Decode",
                 b"RL",
                 b"RunLengthDecode",
                 b"DCT",

@@ -508,19 +508,7 @@ impl Store {
         new: &NewRedInvoice<'_>,
         region: &str,
     ) -> StoreResult<InvoiceRow> {
-        let existing = |store: &Store| {
-            let blue = new.blue.invoice_no.clone();
-            let store = store.clone();
-            async move {
-                sqlx::query_as::<_, InvoiceRow>(&format!(
-                    "SELECT {INVOICE_COLUMNS} FROM invoices WHERE reverses = $1"
-                ))
-                .bind(blue)
-                .fetch_optional(&store.pool)
-                .await
-            }
-        };
-        if let Some(red) = existing(self).await? {
+        if let Some(red) = self.red_of(&new.blue.invoice_no).await? {
             return Ok(red);
         }
         let mut tx = self.begin_write().await?;
@@ -562,27 +550,9 @@ impl Store {
             Err(e) if e.is_unique_violation() => tx.rollback().await?,
             Err(e) => return Err(e),
         }
-        existing(self)
+        self.red_of(&new.blue.invoice_no)
             .await?
             .ok_or_else(|| super::StoreError::Corrupt("red invoice vanished".into()))
-    }
-
-    /// Records the PDF of an invoice, unless one was recorded first (`false`: two people
-    /// drew it at the same moment, and the other's counts).
-    pub async fn set_invoice_attachment(
-        &self,
-        invoice_no: &str,
-        attachment_id: &str,
-    ) -> StoreResult<bool> {
-        let updated = sqlx::query(
-            "UPDATE invoices SET attachment_id = $1 WHERE invoice_no = $2 \
-             AND attachment_id IS NULL",
-        )
-        .bind(attachment_id)
-        .bind(invoice_no)
-        .execute(&self.pool)
-        .await?;
-        Ok(updated.rows_affected() > 0)
     }
 
     /// The cached provider answer for a parcel.
