@@ -289,6 +289,12 @@ pub enum Signal {
     CollectPayment(Box<Order>),
     /// Find orders by this phone number (or its last digits).
     FindPhone(String),
+    /// A form the operator had open was closed or refilled by someone else's change (a
+    /// colleague acted first, the customer sent a request): the frame holds the keys until
+    /// the operator has read why, so that what they were typing does not run the list's
+    /// keys (`d` declining the next order's invoice, Enter opening its form). No tab takes
+    /// it.
+    Interrupted(Notice),
 }
 
 /// A component: a tab with its state, keys, requests and view.

@@ -330,6 +330,14 @@ impl App {
             self.jobs.push(job);
         }
         for signal in out.signals {
+            if let Signal::Interrupted(notice) = signal {
+                // Only the shown tab is being typed into; a hidden one keeps its message.
+                if i == self.shown {
+                    self.overlay = Some(Overlay::Halt { notice });
+                    self.dirty = true;
+                }
+                continue;
+            }
             self.deliver(&signal, Some(i));
         }
     }

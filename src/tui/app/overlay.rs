@@ -1,6 +1,6 @@
 //! What the frame draws over the tabs and that takes the keyboard: the `?` help (type to
-//! find a command — a key, a word, or a `:` command — Enter runs it) and the `:` command
-//! line.
+//! find a command — a key, a word, or a `:` command — Enter runs it), the `:` command
+//! line, and the halt after a form was pulled from under the operator's fingers.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -28,6 +28,12 @@ pub enum Overlay {
         /// What is typed.
         input: Input,
     },
+    /// A form was closed or refilled by someone else's change: why, and every key but
+    /// Enter and Esc (which go on) ignored until then.
+    Halt {
+        /// Why.
+        notice: Notice,
+    },
 }
 
 impl Overlay {
@@ -50,6 +56,8 @@ impl Overlay {
     pub fn paste(&mut self, text: &str) {
         match self {
             Overlay::Help { filter: input, .. } | Overlay::Command { input } => input.paste(text),
+            // Pasted text was meant for the form that went.
+            Overlay::Halt { .. } => {}
         }
     }
 }
@@ -171,6 +179,11 @@ impl App {
                     input.key(key);
                     self.overlay = Some(Overlay::Command { input });
                 }
+            },
+            Overlay::Halt { notice } => match key.code {
+                // Read: what it said stays on the message line.
+                KeyCode::Esc | KeyCode::Enter => {}
+                _ => self.overlay = Some(Overlay::Halt { notice }),
             },
         }
     }

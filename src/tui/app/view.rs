@@ -80,6 +80,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 view.glyphs().ellipsis,
             );
         }
+        Some(Overlay::Halt { notice }) => halt(frame, app, main, notice),
         None => {}
     }
     paint::make_safe(frame.buffer_mut());
@@ -332,6 +333,18 @@ fn status_line(frame: &mut Frame, app: &App, area: Rect) {
 /// Key hints from the bindings, as many as fit; help always shown.
 fn footer_line(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
+    if matches!(app.overlay, Some(Overlay::Halt { .. })) {
+        // Nothing else works until it is read.
+        let line = Line::from(vec![
+            Span::styled(" Enter ", theme.footer_key),
+            Span::styled(
+                format!("{} ", T::HaltGoOn.get(app.lang)),
+                theme.footer_label,
+            ),
+        ]);
+        paint::line(frame, area, line);
+        return;
+    }
     let mut hints: Vec<(String, String)> = Vec::new();
     let i = app.shown;
     let push = |key: Option<&keys::Key>, label: String, hints: &mut Vec<(String, String)>| {
@@ -391,6 +404,35 @@ fn footer_line(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(format!("{label} "), theme.footer_label));
     }
     paint::line(frame, area, Line::from(spans));
+}
+
+/// Why a form went, over everything, until Enter or Esc.
+fn halt(frame: &mut Frame, app: &App, main: Rect, notice: &Notice) {
+    let lang = app.lang;
+    let view = app.view();
+    let width = main.width.min(64);
+    let inner_width = width.saturating_sub(2);
+    let text = vec![view.notice_line(notice)];
+    let hint = vec![Line::from(format!(" {}", T::HaltHint.get(lang))).style(app.theme.dim)];
+    let text_rows = paint::height(&text, inner_width);
+    let hint_rows = paint::height(&hint, inner_width);
+    let height = (text_rows + hint_rows + 3).min(main.height);
+    let area = popup::centered(main, width, height);
+    let inner = popup::open(
+        frame,
+        area,
+        view.theme,
+        view.ascii,
+        T::HaltTitle.get(lang).to_owned(),
+    );
+    let [text_area, _, hint_area] = Layout::vertical([
+        Constraint::Length(text_rows),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    paint::wrapped(frame, text_area, text);
+    paint::wrapped(frame, hint_area, hint);
 }
 
 fn help(

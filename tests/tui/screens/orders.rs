@@ -1159,6 +1159,15 @@ fn a_form_whose_action_the_order_no_longer_allows_is_closed_and_said() {
         "{screen}"
     );
     assert!(!screen.contains("原因 *"), "{screen}");
+    // Held until read: the rest of what was typed takes none of the order view's keys.
+    assert!(screen.contains("请先阅读"), "{screen}");
+    app.take_jobs();
+    typed(&mut app, "Hx");
+    assert!(app.take_jobs().is_empty());
+    key(&mut app, KeyCode::Esc);
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("请先阅读"), "{screen}");
+    assert!(!screen.contains("原因 *"), "no form opened: {screen}");
     // 已完成 again, under another invoice (issued anew meanwhile): the form comes back
     // for the order as it is now, what was typed kept, and the change said.
     let mut again = order.clone();

@@ -215,12 +215,38 @@ fn an_order_invoiced_elsewhere_while_its_form_is_open_closes_it_and_is_said() {
             "has left the list"
         };
         assert!(screen.contains(said), "{screen}");
+        // Held until read: finance was typing, and the list's keys would have taken the
+        // rest — `d` declining the next order's invoice, Enter opening its form.
+        let held = if lang == Lang::ZhCn {
+            "请先阅读"
+        } else {
+            "Read this first"
+        };
+        assert!(screen.contains(held), "{screen}");
+        let problems = super::check::screen("halt", &a);
+        assert!(problems.is_empty(), "{problems:?}");
         ctrl(&mut a, 's');
+        typed(&mut a, "d有限公司");
+        assert!(
+            a.tab::<Invoicing>().is_some_and(|i| i.decline.is_none()),
+            "`d` declined nothing"
+        );
         assert!(
             sent::<invoicing::Request>(&a.take_jobs())
                 .iter()
                 .all(|r| !matches!(r, invoicing::Request::Issue { .. }))
         );
+        key(&mut a, KeyCode::Enter);
+        let screen = render(&a, 80, 24);
+        assert!(!screen.contains(held), "{screen}");
+        assert!(screen.contains(said), "the message stays: {screen}");
+        assert!(
+            a.tab::<Invoicing>().is_some_and(|i| i.form.is_none()),
+            "Enter opened no other order's form"
+        );
+        // The list works again.
+        key(&mut a, KeyCode::Enter);
+        assert!(a.tab::<Invoicing>().is_some_and(|i| i.form.is_some()));
     }
 }
 

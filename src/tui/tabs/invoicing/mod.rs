@@ -19,7 +19,7 @@ pub use messages::{Answer, Request};
 use crate::api::{ActionRequest, ClientError, DemoPart, InvoicingItem, IssueInvoice};
 use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
 use crate::i18n::{Arg, Lang, T};
-use crate::tui::component::{Component, Ctx, Env, Live, View};
+use crate::tui::component::{Component, Ctx, Env, Live, Signal, View};
 use crate::tui::keys::{Binding, Focus};
 use crate::tui::list::{Fetch, Rows};
 use crate::tui::net::Net;
@@ -185,7 +185,7 @@ impl Invoicing {
     /// the customer's request is as the form has it; a request that arrived or changed
     /// meanwhile replaces what was typed, and finance is told (the form is never issued
     /// against a request it has not shown).
-    fn follow_open_form(&mut self) {
+    fn follow_open_form(&mut self, ctx: &mut Ctx<Request>) {
         let Some(form) = self.form.as_mut().filter(|f| !f.sending) else {
             return;
         };
@@ -195,7 +195,9 @@ impl Invoicing {
             // be answered with the invoice already there, as if this one made it.
             let order_no = form.order_no.clone();
             self.form = None;
-            self.notice = Some(Notice::warning(Text::with(T::InvoiceLeftQueue, [order_no])));
+            let notice = Notice::warning(Text::with(T::InvoiceLeftQueue, [order_no]));
+            ctx.signal(Signal::Interrupted(notice.clone()));
+            self.notice = Some(notice);
             return;
         };
         if form.source == source_of(item) {
@@ -204,10 +206,9 @@ impl Invoicing {
         }
         let order_no = form.order_no.clone();
         *form = InvoiceForm::new(item);
-        self.notice = Some(Notice::warning(Text::with(
-            T::InvoiceRequestArrived,
-            [order_no],
-        )));
+        let notice = Notice::warning(Text::with(T::InvoiceRequestArrived, [order_no]));
+        ctx.signal(Signal::Interrupted(notice.clone()));
+        self.notice = Some(notice);
     }
 
     fn issued(&mut self, ctx: &Env, order_no: &str, result: Result<crate::api::Order, ClientError>) {
@@ -465,7 +466,7 @@ impl Component for Invoicing {
                 let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
                 if let Some(queue) = queue {
                     self.queue.replace(queue.items);
-                    self.follow_open_form();
+                    self.follow_open_form(ctx);
                 }
                 if let Some(seq) = again {
                     ctx.ask(Request::Queue { seq });

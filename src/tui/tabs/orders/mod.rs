@@ -823,10 +823,12 @@ impl Component for Orders {
                         });
                         if let Some(action) = gone {
                             self.left_form = self.form.take();
-                            self.notice = Some(Notice::error(Text::with(
+                            let notice = Notice::error(Text::with(
                                 T::ActionNoLongerOpen,
                                 [Arg::Text(action.text()), Arg::Text(order.status.text())],
-                            )));
+                            ));
+                            ctx.signal(Signal::Interrupted(notice.clone()));
+                            self.notice = Some(notice);
                         }
                         detail.order = Some(order);
                         detail.history = history;
@@ -1047,7 +1049,7 @@ impl Component for Orders {
                 self.reload(ctx);
                 true
             }
-            Signal::CollectPayment(_) => false,
+            Signal::CollectPayment(_) | Signal::Interrupted(_) => false,
         }
     }
 
