@@ -47,6 +47,9 @@ pub struct InvoiceForm {
     pub reversed: Option<crate::api::ReissueNote>,
     /// Individual or organisation.
     pub buyer_kind: BuyerKind,
+    /// The buyer's name and tax number for the other kind, put aside when the kind was
+    /// switched: switching back brings them back.
+    pub other_buyer: Option<(String, String)>,
     /// 普票 or 专票.
     pub invoice_kind: InvoiceKind,
     /// The text fields, as [`FIELDS`].
@@ -110,6 +113,7 @@ impl InvoiceForm {
             source: source_of(item),
             reversed: item.reversed.clone(),
             buyer_kind,
+            other_buyer: None,
             invoice_kind,
             fields,
             focus: 2,
@@ -260,10 +264,7 @@ impl InvoiceForm {
             KeyCode::BackTab => self.move_to((self.focus + ROWS - 1) % ROWS),
             KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if self.focus < 2 => {
                 if self.focus == 0 {
-                    self.buyer_kind = match self.buyer_kind {
-                        BuyerKind::Individual => BuyerKind::Organisation,
-                        BuyerKind::Organisation => BuyerKind::Individual,
-                    };
+                    self.switch_buyer_kind();
                 } else {
                     self.invoice_kind = match self.invoice_kind {
                         InvoiceKind::Normal => InvoiceKind::Special,
@@ -292,6 +293,42 @@ impl InvoiceForm {
             _ => {}
         }
         false
+    }
+
+    /// 个人 ⇄ 单位. A person's name is no company's, nor a company's a person's: switching
+    /// to 单位 from the customer's own name (or none) puts it and its tax number aside and
+    /// brings back the company's typed before, if any (else empty fields, to be typed);
+    /// switching to 个人 from a company's puts that aside and brings back the person's
+    /// (at first the customer's name, no tax number). A name typed for the new kind before
+    /// switching stays where it is.
+    fn switch_buyer_kind(&mut self) {
+        let name = self.fields[0].text().trim().to_owned();
+        let customer = self.customer_name.trim();
+        let (to, swap, default) = match self.buyer_kind {
+            BuyerKind::Individual => (
+                BuyerKind::Organisation,
+                name.is_empty() || name == customer,
+                (String::new(), String::new()),
+            ),
+            BuyerKind::Organisation => (
+                BuyerKind::Individual,
+                name != customer,
+                (self.customer_name.clone(), String::new()),
+            ),
+        };
+        self.buyer_kind = to;
+        if !swap {
+            return;
+        }
+        let (new_name, new_tax) = self.other_buyer.take().unwrap_or(default);
+        let tax = self.fields[1].text();
+        self.other_buyer = Some((self.fields[0].text(), tax));
+        self.fields[0] = Input::new(&new_name);
+        self.fields[1] = Input::new(&new_tax);
+        for name in ["buyer_name", "tax_number"] {
+            self.errors.retain(|(f, _)| f != name);
+            self.warnings.retain(|(f, _)| f != name);
+        }
     }
 
     /// Pasted text goes into the field with the caret.
@@ -378,5 +415,49 @@ mod tests {
         form.key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
         assert!(form.error("email").is_some(), "checked on leaving");
         assert!(form.error("address").is_none(), "only the field left");
+    }
+
+    fn press(form: &mut InvoiceForm, code: KeyCode) {
+        form.key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    fn type_in(form: &mut InvoiceForm, text: &str) {
+        form.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        for c in text.chars() {
+            press(form, KeyCode::Char(c));
+        }
+    }
+
+    #[test]
+    fn switching_to_a_company_does_not_keep_the_persons_name_and_back_brings_it_back() {
+        let mut form = InvoiceForm::new(&item());
+        form.focus = 0;
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.buyer_kind, BuyerKind::Organisation);
+        assert_eq!(form.fields[0].text(), "", "the person's name is not the company's");
+        assert_eq!(form.fields[1].text(), "");
+        form.focus = 2;
+        type_in(&mut form, "湘潭某某科技有限公司");
+        form.focus = 3;
+        type_in(&mut form, "91430300MA4L000000");
+        form.focus = 0;
+        press(&mut form, KeyCode::Left);
+        assert_eq!(form.buyer_kind, BuyerKind::Individual);
+        assert_eq!(form.fields[0].text(), "李四");
+        assert_eq!(form.fields[1].text(), "", "a company's code is no person's");
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.fields[0].text(), "湘潭某某科技有限公司", "what was typed comes back");
+        assert_eq!(form.fields[1].text(), "91430300MA4L000000");
+    }
+
+    #[test]
+    fn a_company_typed_before_switching_stays() {
+        let mut form = InvoiceForm::new(&item());
+        form.focus = 2;
+        type_in(&mut form, "湘潭某某科技有限公司");
+        form.focus = 0;
+        press(&mut form, KeyCode::Char(' '));
+        assert_eq!(form.buyer_kind, BuyerKind::Organisation);
+        assert_eq!(form.fields[0].text(), "湘潭某某科技有限公司");
     }
 }
