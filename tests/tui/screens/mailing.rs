@@ -586,3 +586,45 @@ fn a_number_unanswered_in_an_outage_stays_with_its_parcel_and_goes_when_the_link
         )]
     );
 }
+
+/// A parcel that came back, was corrected and has a note: its marks whole would leave the
+/// address no room at 80 columns, so each is one character, said above the list; wider,
+/// they are whole again.
+#[test]
+fn marks_that_would_hide_the_address_are_shortened_and_explained() {
+    for lang in Lang::ALL {
+        let mut app = mail_app(lang);
+        let seq = app.tab::<Mailing>().map(|m| m.fetch.seq()).unwrap_or(0);
+        let mut back = mailing_item(1, "张三", "芙蓉中路 1 号", 20, Deadline::Overdue);
+        back.relabel = true;
+        back.returned = Some("查无此人".into());
+        back.note = Some("周末不在家".into());
+        app.answer::<Mailing>(mailing::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::MailingQueue {
+                items: vec![
+                    back,
+                    mailing_item(2, "李四", "桐梓坡路 8 号", 10, Deadline::Soon),
+                ],
+                promise_working_days: 2,
+                carriers: carriers(),
+            }),
+        });
+        let screen = render(&app, 80, 24);
+        let (marks, legend) = if lang == Lang::ZhCn {
+            ("[退改注]湖南", "退=退回，改=改址，注=有备注")
+        } else {
+            ("[RLN]湖南", "R = returned, L = relabel, N = note")
+        };
+        assert!(screen.contains(marks), "{screen}");
+        assert!(screen.contains(legend), "{screen}");
+        let wide = render(&app, 200, 30);
+        let whole = if lang == Lang::ZhCn {
+            "退回·改址·【有备注】湖南"
+        } else {
+            "returned · relabel · [note] 湖南"
+        };
+        assert!(wide.contains(whole), "{wide}");
+        assert!(!wide.contains(legend), "{wide}");
+    }
+}

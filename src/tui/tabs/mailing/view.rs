@@ -21,6 +21,10 @@ pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
         let queue = &mailing.queue;
         summary.extend(view.listed_of(OrderStatus::PendingShipment, queue.len(), queue.fetched()));
     }
+    let short = short_marks(mailing, area.width, view);
+    if short {
+        summary.push(legend(mailing, view));
+    }
     let summary_rows = paint::height(&summary, area.width).max(1);
     let scan_rows = mailing.scan.as_ref().map_or(0, |s| scan_height(s, area.width, view));
     let [summary_area, table_area, scan_area] = Layout::vertical([
@@ -30,7 +34,7 @@ pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
     ])
     .areas(area);
     paint::wrapped(frame, summary_area, summary);
-    draw_table(mailing, frame, table_area, view);
+    draw_table(mailing, frame, table_area, short, view);
     if let Some(scan) = &mailing.scan {
         draw_scan(scan, frame, scan_area, view);
     }
@@ -80,7 +84,93 @@ fn summary_line<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
     Line::from(spans)
 }
 
-fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
+/// The columns of the list.
+fn columns(view: &View) -> [Column; 6] {
+    let lang = view.lang;
+    [
+        Column::new(T::ColTick.get(lang), 3),
+        Column::new(T::ColOrderNo.get(lang), 16),
+        Column::new(T::ColRecipient.get(lang), 8),
+        Column::new(T::ColPhone.get(lang), 11),
+        Column::new(T::ColAddress.get(lang), 10).grow(),
+        Column::new(T::ColWaited.get(lang), 9),
+    ]
+}
+
+/// The marks that may be put before a parcel's address, whole and as one character, in
+/// their order: no money came in for it (the demo cashier, the example account: no real
+/// certificate goes out for it), it came back, its label shows the address before a
+/// correction, a note to read (shown in full when it is scanned).
+const MARKS: [(T, T); 4] = [
+    (T::DemoUnpaidTag, T::DemoUnpaidShort),
+    (T::MailReturnedMark, T::MailReturnedShort),
+    (T::MailRelabelMark, T::MailRelabelShort),
+    (T::MailNoteMark, T::MailNoteShort),
+];
+
+/// Which of [`MARKS`] a parcel has.
+fn marks_of(item: &MailingItem, view: &View) -> [bool; 4] {
+    [
+        view.shared
+            .paid_in_demo(item.order.payment_method.as_deref()),
+        item.returned.is_some(),
+        item.relabel,
+        item.note.is_some(),
+    ]
+}
+
+/// A parcel's marks, whole or each as one character (`[演退]`).
+fn marks(item: &MailingItem, short: bool, view: &View) -> String {
+    let on = MARKS
+        .iter()
+        .zip(marks_of(item, view))
+        .filter(|(_, on)| *on)
+        .map(|((full, one), _)| if short { one } else { full }.get(view.lang));
+    let text: String = on.collect();
+    if short && !text.is_empty() {
+        format!("[{text}]")
+    } else {
+        text
+    }
+}
+
+/// True when, at this width, a listed parcel's marks whole would take more than half its
+/// address's room (at 80 columns a demo parcel come back with a note left none): then each
+/// mark is one character, explained above the list.
+fn short_marks(mailing: &Mailing, width: u16, view: &View) -> bool {
+    let room = usize::from(table::widths(&columns(view), width)[4]);
+    mailing
+        .queue
+        .items()
+        .iter()
+        .any(|item| crate::tui::text::width(&marks(item, false, view)) * 2 > room)
+}
+
+/// What the one-character marks mean, those listed only.
+fn legend<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
+    let lang = view.lang;
+    let mut listed = [false; 4];
+    for item in mailing.queue.items() {
+        for (seen, on) in listed.iter_mut().zip(marks_of(item, view)) {
+            *seen |= on;
+        }
+    }
+    let parts: Vec<String> = MARKS
+        .iter()
+        .zip(listed)
+        .filter(|(_, on)| *on)
+        .map(|((full, one), _)| {
+            let full = full
+                .get(lang)
+                .trim_matches(|c: char| matches!(c, ' ' | '·' | '【' | '】' | '[' | ']'));
+            T::MailMarkMeans.fill(lang, &[one.get(lang), full])
+        })
+        .collect();
+    let sep = if lang == crate::i18n::Lang::ZhCn { "，" } else { ", " };
+    Line::from(T::MailMarksLegend.fill(lang, &[&parts.join(sep)])).style(view.theme.dim)
+}
+
+fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, short: bool, view: &View) {
     let (lang, theme) = (view.lang, view.theme);
     if mailing.queue.is_empty() {
         let text = if let Some(error) = &mailing.fetch.error {
@@ -103,21 +193,14 @@ fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
     let cursor = current.unwrap_or(mailing.queue.selected_index());
     let body = area.height.saturating_sub(1) as usize;
     let offset = mailing.queue.scroll(body, Some(cursor));
-    let columns = [
-        Column::new(T::ColTick.get(lang), 3),
-        Column::new(T::ColOrderNo.get(lang), 16),
-        Column::new(T::ColRecipient.get(lang), 8),
-        Column::new(T::ColPhone.get(lang), 11),
-        Column::new(T::ColAddress.get(lang), 10).grow(),
-        Column::new(T::ColWaited.get(lang), 9),
-    ];
+    let columns = columns(view);
     let address_width = usize::from(table::widths(&columns, area.width)[4]);
     let rows = items
         .iter()
         .enumerate()
         .skip(offset)
         .take(body)
-        .map(|(i, item)| row(mailing, item, i == cursor, address_width, view))
+        .map(|(i, item)| row(mailing, item, i == cursor, address_width, short, view))
         .collect();
     table::draw(frame, area, &columns, theme.header, rows, view.glyphs().ellipsis);
 }
@@ -129,6 +212,7 @@ fn row(
     item: &MailingItem,
     selected: bool,
     address_width: usize,
+    short: bool,
     view: &View,
 ) -> Row {
     let theme = view.theme;
@@ -162,25 +246,10 @@ fn row(
             (no.to_owned(), base),
             (item.recipient.clone(), base),
             (item.phone.clone(), base),
-            // Before the address, what to know before packing, each its own mark: no money
-            // came in for it (the demo cashier, the example account: no real certificate
-            // goes out for it), its label shows the address before a correction, a note to
-            // read (shown in full when it is scanned).
+            // Before the address, what to know before packing, each its own mark
+            // ([`marks_of`]).
             {
-                let marks: String = [
-                    (
-                        view.shared
-                            .paid_in_demo(item.order.payment_method.as_deref()),
-                        T::DemoUnpaidTag,
-                    ),
-                    (item.returned.is_some(), T::MailReturnedMark),
-                    (item.relabel, T::MailRelabelMark),
-                    (item.note.is_some(), T::MailNoteMark),
-                ]
-                .into_iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, mark)| mark.get(view.lang))
-                .collect();
+                let marks = marks(item, short, view);
                 let room = address_width.saturating_sub(crate::tui::text::width(&marks));
                 let address =
                     crate::tui::text::fit_middle(&item.address, room, view.glyphs().ellipsis);
