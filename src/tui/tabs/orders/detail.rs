@@ -133,6 +133,11 @@ pub fn lines<'a>(
             lang,
         ));
     }
+    if !money.is_empty() {
+        lines.push(Line::from(money));
+    }
+    // The invoice on a line of its own: wrapped after a payment and a parcel, its label
+    // had ended one line and its number begun the next.
     match (&order.invoice, &order.invoice_no) {
         (Some(invoice), _) => {
             // Issued by the built-in sequence: no tax authority's number.
@@ -141,21 +146,26 @@ pub fn lines<'a>(
             } else {
                 ""
             };
-            money.extend(pair(
+            let kind = crate::domain::InvoiceKind::parse(&invoice.invoice_kind)
+                .map(|k| k.label().get(lang))
+                .unwrap_or_default();
+            lines.push(Line::from(pair(
                 theme,
                 T::FieldInvoice,
                 format!(
-                    "{}{mark} {} {}",
-                    invoice.invoice_no, invoice.buyer_name, invoice.email
+                    "{}{mark} {kind} {} {} {}",
+                    invoice.invoice_no,
+                    invoice.buyer_name,
+                    format::money(invoice.total_fen),
+                    invoice.email
                 ),
                 lang,
-            ))
+            )));
         }
-        (None, Some(number)) => money.extend(pair(theme, T::FieldInvoice, number.clone(), lang)),
+        (None, Some(number)) => {
+            lines.push(Line::from(pair(theme, T::FieldInvoice, number.clone(), lang)));
+        }
         (None, None) => {}
-    }
-    if !money.is_empty() {
-        lines.push(Line::from(money));
     }
     // Invoices reversed (红冲), each with the red-letter invoice that cancelled it.
     for reversed in &order.reversed_invoices {
