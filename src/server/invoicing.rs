@@ -84,6 +84,48 @@ pub fn provider(
     }
 }
 
+/// What an invoice is drawn with besides its buyer and amounts: the seller, the item and
+/// the tax rate, as configured when it is issued, kept on its row (`seller_json`) so that
+/// its red-letter invoice repeats them whatever the configuration says by then.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Seller {
+    /// 销售方名称.
+    pub name: String,
+    /// 销售方纳税人识别号.
+    pub tax_number: String,
+    /// Address and telephone.
+    pub address_phone: String,
+    /// Bank and account.
+    pub bank_account: String,
+    /// 项目名称.
+    pub item_name: String,
+    /// 税率, in percent.
+    pub tax_rate_percent: i64,
+}
+
+impl Seller {
+    /// As configured now.
+    pub fn configured(config: &crate::config::InvoiceConfig) -> Seller {
+        Seller {
+            name: config.seller_name.clone(),
+            tax_number: config.seller_tax_number.clone(),
+            address_phone: config.seller_address_phone.clone(),
+            bank_account: config.seller_bank_account.clone(),
+            item_name: config.item_name.clone(),
+            tax_rate_percent: config.tax_rate_percent,
+        }
+    }
+
+    /// The invoice's own; for an invoice issued before they were kept, as configured now.
+    pub fn of(invoice: &InvoiceRow, config: &crate::config::InvoiceConfig) -> Seller {
+        invoice
+            .seller_json
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_else(|| Seller::configured(config))
+    }
+}
+
 /// A tax-inclusive total split into amount and tax at `rate_percent`, in fen, rounded half
 /// up on the amount so that amount + tax is always the total.
 pub fn split_tax(total_fen: i64, rate_percent: i64) -> (i64, i64) {
@@ -127,9 +169,12 @@ pub async fn issue(
         ));
     }
     let config = &state.config.invoice;
-    let (net, tax) = split_tax(row.amount_fen, config.tax_rate_percent);
+    let seller = Seller::configured(config);
+    let (net, tax) = split_tax(row.amount_fen, seller.tax_rate_percent);
     let request_json =
         serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let seller_json =
+        serde_json::to_string(&seller).map_err(|e| ApiError::Internal(e.to_string()))?;
     // 开票人 is the operator who issued it; the platform's own issuing (a customer's
     // request with auto_issue) prints the configured issuer.
     let issued_by = match actor {
@@ -144,6 +189,7 @@ pub async fn issue(
         tax_fen: tax,
         total_fen: row.amount_fen,
         issued_by: &issued_by,
+        seller_json: &seller_json,
     };
     let invoice = state.invoices.issue(&new).await.map_err(|why| {
         tracing::error!(order = %row.order_no, %why, "invoice provider");
@@ -429,6 +475,8 @@ async fn render(
     request: &InvoiceRequest,
 ) -> Result<Vec<u8>, ApiError> {
     let config = &state.config.invoice;
+    // A red invoice is drawn with its blue invoice's seller, item and rate.
+    let seller = Seller::of(invoice, config);
     let zh = Lang::ZhCn;
     // A red invoice's figures are negative, written with their sign (as a 数电票 writes
     // them), and its total in words is marked （负数）.
@@ -466,11 +514,8 @@ async fn render(
         for (label, value) in [
             (T::DocInvoiceBuyerAddress, buyer_address),
             (T::DocInvoiceBuyerBank, buyer_bank),
-            (
-                T::DocInvoiceSellerAddress,
-                config.seller_address_phone.clone(),
-            ),
-            (T::DocInvoiceSellerBank, config.seller_bank_account.clone()),
+            (T::DocInvoiceSellerAddress, seller.address_phone.clone()),
+            (T::DocInvoiceSellerBank, seller.bank_account.clone()),
         ] {
             if !value.is_empty() {
                 remarks.push(label.fill(zh, &[&value]));
@@ -514,22 +559,22 @@ async fn render(
             issued.day()
         ),
         seller: InvoiceParty {
-            name: config.seller_name.clone(),
-            tax_number: config.seller_tax_number.clone(),
+            name: seller.name.clone(),
+            tax_number: seller.tax_number.clone(),
         },
         buyer: InvoiceParty {
             name: request.buyer_name.clone(),
             tax_number: request.tax_number.clone().unwrap_or_default(),
         },
         labels: labels(zh),
-        item_name: config.item_name.clone(),
+        item_name: seller.item_name.clone(),
         item_spec: row.product_name.clone(),
         unit: T::DocInvoiceUnitItem.get(zh).to_owned(),
         // A red invoice takes the quantity back (负数量) at the same unit price.
         quantity: if invoice.net_fen < 0 { "-1" } else { "1" }.into(),
         unit_price: plain(invoice.net_fen.abs()),
         amount: plain(invoice.net_fen),
-        tax_rate: format!("{}%", config.tax_rate_percent),
+        tax_rate: format!("{}%", seller.tax_rate_percent),
         tax: plain(invoice.tax_fen),
         // Figures as the rows print them (no thousands separators, as on a 数电票), and the
         // capitals with 圆, as tax invoices write the unit.

@@ -19,6 +19,7 @@ on_both_databases!(
     only_an_issued_invoice_is_reversed_and_only_by_finance,
     two_reversals_at_once_make_one_red_invoice,
     a_reversal_under_way_holds_its_order,
+    a_red_invoice_repeats_its_blue_invoices_seller_and_rate_after_the_configuration_changed,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -564,5 +565,89 @@ async fn a_reversal_under_way_holds_its_order(db: Db) {
         .expect("the holder reverses");
     assert_eq!(back.status, OrderStatus::PendingInvoice);
     assert!(back.claim.is_none(), "{:?}", back.claim);
+    app.finish().await;
+}
+
+/// The seller's name and the tax rate changed in the configuration between the invoice and
+/// its reversal (a new rate, a renamed company): the red invoice repeats the blue one's, as
+/// a red invoice cancels exactly what was issued; the new invoice takes the new ones.
+async fn a_red_invoice_repeats_its_blue_invoices_seller_and_rate_after_the_configuration_changed(
+    db: Db,
+) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let done = invoiced(&app, &order, "湖南某某建设公司").await;
+    let blue = done.invoice.clone().expect("the invoice");
+    let mut config = ca_counter::config::PlatformConfig::default();
+    config.invoice.seller_name = "湖南CA改名后的公司（示例）".into();
+    config.invoice.tax_rate_percent = 13;
+    config.invoice.item_name = "*信息技术服务*新的项目名称".into();
+    let url = app.db.as_ref().expect("db").url.clone();
+    let renamed = crate::common::second_instance_with(&url, config).await;
+    let finance = ca_counter::api::Client::new(
+        &renamed.base_url(),
+        &app.finance,
+        ca_counter::i18n::Lang::En,
+    )
+    .expect("client");
+    let back = finance
+        .act(
+            &order.order_no,
+            Action::ReverseInvoice,
+            &reason(&done, "税率有误"),
+        )
+        .await
+        .expect("reversed");
+    let [reversed] = back.reversed_invoices.as_slice() else {
+        panic!("one reversed invoice: {:?}", back.reversed_invoices);
+    };
+    let red_id = reversed.red_attachment_id.clone().expect("the red PDF");
+    let (_, pdf) = finance.attachment(&red_id).await.expect("red pdf");
+    let red: String = crate::pdf_documents::text_of("red-invoice.pdf", &pdf)
+        .split_whitespace()
+        .collect();
+    for (expected, there) in [
+        ("湖南CA（示例销售方，非真实发票）", true),
+        ("6%", true),
+        ("数字证书服务费", true),
+        ("改名后", false),
+        ("13%", false),
+        ("新的项目名称", false),
+    ] {
+        assert_eq!(red.contains(expected), there, "{expected} in:\n{red}");
+    }
+    // Its amounts are the blue one's, negated.
+    let (net, tax) = (
+        Money::from_fen(blue.net_fen).expect("net").yuan_string(),
+        Money::from_fen(blue.tax_fen).expect("tax").yuan_string(),
+    );
+    assert!(
+        red.contains(&format!("-{net}")) && red.contains(&format!("-{tax}")),
+        "{red}"
+    );
+    // Issued anew, the new invoice is drawn as configured now.
+    let anew = finance
+        .issue_invoice(
+            &order.order_no,
+            &IssueInvoice {
+                version: Some(back.version),
+                request: Some(organisation("湖南某某建设有限公司", "91110000600037341L")),
+            },
+        )
+        .await
+        .expect("issued anew");
+    let new_id = anew
+        .invoice
+        .as_ref()
+        .and_then(|i| i.attachment_id.clone())
+        .expect("the new PDF");
+    let (_, pdf) = finance.attachment(&new_id).await.expect("new pdf");
+    let new: String = crate::pdf_documents::text_of("new-invoice.pdf", &pdf)
+        .split_whitespace()
+        .collect();
+    for expected in ["湖南CA改名后的公司（示例）", "13%", "新的项目名称"] {
+        assert!(new.contains(expected), "{expected} in:\n{new}");
+    }
+    renamed.shutdown().await.expect("stop");
     app.finish().await;
 }

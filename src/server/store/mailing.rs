@@ -51,6 +51,9 @@ pub struct InvoiceRow {
     pub reversed_by: Option<String>,
     /// A red invoice: the operator who asked for it, if one did.
     pub issuer_id: Option<String>,
+    /// The seller, item and tax rate it was drawn with (`invoicing::Seller` as JSON), kept
+    /// so that a red invoice repeats its blue one's; `None` before migration 0024.
+    pub seller_json: Option<String>,
 }
 
 impl InvoiceRow {
@@ -81,6 +84,8 @@ pub struct NewInvoice<'a> {
     pub tax_fen: i64,
     pub total_fen: i64,
     pub issued_by: &'a str,
+    /// The seller, item and tax rate it is drawn with, as JSON.
+    pub seller_json: &'a str,
 }
 
 /// A stored e-mail.
@@ -113,7 +118,7 @@ pub struct NewMail<'a> {
 
 const INVOICE_COLUMNS: &str = "order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, total_fen, \
     provider, attachment_id, issued_by, issued_at, check_code, reverses, confirmation_no, reason, \
-    reversed_by, issuer_id";
+    reversed_by, issuer_id, seller_json";
 
 impl Store {
     /// Orders in `status`, oldest first by `paid_at` (mailing) or `shipped_at` (invoicing).
@@ -473,8 +478,8 @@ impl Store {
         let (invoice_no, _) = builtin_number(&mut tx, region).await?;
         let inserted = sqlx::query(
             "INSERT INTO invoices (order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, \
-             total_fen, provider, issued_by, issued_at, check_code) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $9, $10)",
+             total_fen, provider, issued_by, issued_at, check_code, seller_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $9, $10, $11)",
         )
         .bind(new.order_id)
         .bind(&invoice_no)
@@ -486,6 +491,7 @@ impl Store {
         .bind(new.issued_by)
         .bind(now_ms())
         .bind(check_code(new.order_id, &invoice_no))
+        .bind(new.seller_json)
         .execute(&mut *tx)
         .await;
         match inserted.map_err(super::StoreError::from) {
@@ -516,7 +522,8 @@ impl Store {
         let inserted = sqlx::query(
             "INSERT INTO invoices (order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, \
              total_fen, provider, issued_by, issued_at, check_code, reverses, confirmation_no, reason, \
-             issuer_id) VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $9, $10, $11, $12, $13, $14)",
+             issuer_id, seller_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(&new.blue.order_id)
         .bind(&invoice_no)
@@ -532,6 +539,8 @@ impl Store {
         .bind(&confirmation_no)
         .bind(new.reason)
         .bind(new.issuer_id)
+        // Drawn as its blue invoice was.
+        .bind(&new.blue.seller_json)
         .execute(&mut *tx)
         .await;
         match inserted.map_err(super::StoreError::from) {
