@@ -85,6 +85,14 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// The platform's own: checks one uploaded file read from standard input, within a
+    /// bound on memory, and answers on one line.
+    #[command(hide = true, name = "check-upload")]
+    CheckUpload {
+        /// The most memory the check may take, in MiB.
+        #[arg(long, value_name = "MIB")]
+        memory_mb: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,6 +182,11 @@ enum CatalogCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::CheckUpload { memory_mb }) = cli.command {
+        // A child of the platform: bounded before it reads anything, no runtime, no log.
+        capped::limit(memory_mb.saturating_mul(1 << 20));
+        return ca_counter::server::scan_match::check_from_stdin();
+    }
     if cli.command.is_some() {
         // The TUI installs its own hooks, which give the terminal back first.
         let _ = color_eyre::install();
@@ -240,6 +253,9 @@ fn causes(error: &color_eyre::eyre::Report) -> String {
 async fn run(cli: Cli) -> Result<()> {
     let (mut config, config_path) = Config::discover(cli.config.as_deref())?;
     config.ui.read_only |= cli.read_only;
+    // Uploaded PDFs are checked by this very program, each in a process of its own (the
+    // platform served, or embedded in the counter); without its path, in the platform's.
+    config.platform.upload_check.program = std::env::current_exe().ok();
     match cli.command {
         None => ca_counter::tui::run(config).await,
         Some(Command::Serve {
@@ -247,6 +263,7 @@ async fn run(cli: Cli) -> Result<()> {
             database,
             no_demo,
         }) => serve(config, config_path, listen, database, no_demo).await,
+        Some(Command::CheckUpload { .. }) => Ok(()),
         Some(Command::Restored { database }) => {
             eprintln!("database {}", redact(&database_url(&config, &database)));
             let store = open_store(&config, &database).await?;
@@ -440,6 +457,11 @@ async fn serve(
     }
     if no_demo {
         config.platform.demo_catalog = false;
+    }
+    if config.platform.upload_check.program.is_none() {
+        tracing::warn!(
+            "this program's path is unknown: uploaded PDFs are checked in its own process, unbounded"
+        );
     }
     let url = database_url(&config, &database);
     // A wrong setting is said before the port is taken (a port in use would hide it).
@@ -785,4 +807,107 @@ mod tests {
         );
         assert_eq!(redact("sqlite:///var/lib/x.db"), "sqlite:///var/lib/x.db");
     }
+}
+
+/// The allocator, bounded on request: a child checking an upload
+/// (`ca-counter check-upload`) may take only so much memory — an allocation past the bound
+/// fails, and the process ends without an answer, which refuses the file. Until a bound is
+/// set (the platform, the TUI) nothing is counted.
+mod capped {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+
+    /// The bound in bytes; `usize::MAX` for none.
+    static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
+    /// Bytes taken since the bound was set (what was freed of earlier allocations makes it
+    /// go below zero, never past the bound).
+    static TAKEN: AtomicIsize = AtomicIsize::new(0);
+
+    /// Bounds what the process may allocate from now on.
+    pub fn limit(bytes: usize) {
+        TAKEN.store(0, Ordering::SeqCst);
+        LIMIT.store(bytes, Ordering::SeqCst);
+    }
+
+    fn take(size: usize) -> bool {
+        let limit = LIMIT.load(Ordering::Relaxed);
+        if limit == usize::MAX {
+            return true;
+        }
+        let size = isize::try_from(size).unwrap_or(isize::MAX);
+        let before = TAKEN.fetch_add(size, Ordering::Relaxed);
+        let after = before.saturating_add(size);
+        if usize::try_from(after).is_ok_and(|after| after > limit) {
+            TAKEN.fetch_sub(size, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
+
+    fn give(size: usize) {
+        if LIMIT.load(Ordering::Relaxed) != usize::MAX {
+            TAKEN.fetch_sub(
+                isize::try_from(size).unwrap_or(isize::MAX),
+                Ordering::Relaxed,
+            );
+        }
+    }
+
+    struct Capped;
+
+    // SAFETY: every call goes to the system allocator with the caller's own arguments; an
+    // allocation past the bound is answered as the system allocator answers one it cannot
+    // make (a null pointer), which callers must handle.
+    unsafe impl GlobalAlloc for Capped {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            if !take(layout.size()) {
+                return std::ptr::null_mut();
+            }
+            // SAFETY: the caller's layout, as the contract asks.
+            let p = unsafe { System.alloc(layout) };
+            if p.is_null() {
+                give(layout.size());
+            }
+            p
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            if !take(layout.size()) {
+                return std::ptr::null_mut();
+            }
+            // SAFETY: the caller's layout, as the contract asks.
+            let p = unsafe { System.alloc_zeroed(layout) };
+            if p.is_null() {
+                give(layout.size());
+            }
+            p
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: a block this allocator gave, with its layout, as the contract asks.
+            unsafe { System.dealloc(ptr, layout) };
+            give(layout.size());
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let old = layout.size();
+            if new_size > old && !take(new_size - old) {
+                return std::ptr::null_mut();
+            }
+            // SAFETY: a block this allocator gave, its layout and a valid new size, as
+            // the contract asks.
+            let p = unsafe { System.realloc(ptr, layout, new_size) };
+            if p.is_null() {
+                if new_size > old {
+                    give(new_size - old);
+                }
+            } else if new_size < old {
+                give(old - new_size);
+            }
+            p
+        }
+    }
+
+    #[global_allocator]
+    static ALLOCATOR: Capped = Capped;
 }

@@ -175,6 +175,8 @@ pub struct PlatformConfig {
     pub sign_in_codes_per_address_hour: u32,
     /// Connections and their timeouts.
     pub http: HttpConfig,
+    /// How uploaded PDFs are checked: each in a process of its own, bounded.
+    pub upload_check: UploadCheckConfig,
     /// How SQLite makes a commit durable: `full` (the default: an acknowledged order or
     /// payment survives a power cut — each commit waits for the disk) or `normal` (faster;
     /// a power cut may lose the last commits, a killed process loses nothing).
@@ -286,7 +288,44 @@ impl Default for PlatformConfig {
             search_budget_rows: 4000,
             sign_in_codes_per_address_hour: 20,
             http: HttpConfig::default(),
+            upload_check: UploadCheckConfig::default(),
             sqlite_synchronous: SqliteSynchronous::Full,
+        }
+    }
+}
+
+/// `[platform.upload_check]`: an uploaded PDF is parsed in a process of its own, so a file
+/// built to exhaust the parser (a page tree without end, a stream that unpacks to
+/// gigabytes) costs one bounded process, never the platform's memory or a worker for
+/// minutes. Pictures are only measured, in the platform itself.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UploadCheckConfig {
+    /// How long one check may take, in seconds (a scanner's 10 MB PDF takes well under
+    /// one).
+    pub seconds: u64,
+    /// The most memory one check may take, in MiB.
+    pub memory_mb: usize,
+    /// Checks at once per instance; more wait for a turn.
+    pub at_once: usize,
+    /// How long an upload waits for a turn before it is answered "busy, send it again",
+    /// in seconds.
+    pub wait_seconds: u64,
+    /// The program run for each check (`<program> check-upload`): the running
+    /// `ca-counter` itself when serving; `None` checks in the platform's own process (a
+    /// platform embedded in tests or in the counter).
+    #[serde(skip)]
+    pub program: Option<PathBuf>,
+}
+
+impl Default for UploadCheckConfig {
+    fn default() -> Self {
+        UploadCheckConfig {
+            seconds: 20,
+            memory_mb: 512,
+            at_once: 2,
+            wait_seconds: 30,
+            program: None,
         }
     }
 }

@@ -71,6 +71,13 @@ pub enum FileProblem {
     /// parsed (old text or LZW encodings, filters chained, hundreds of updates saved onto
     /// it): saved again as PDF, or a photo, goes through.
     UnusualPdf,
+    /// A PDF whose check ran past the time or memory the platform gives one (it checks
+    /// each in a process of its own with both bounded): a file built to exhaust the
+    /// parser, or one with far more inside than a scan.
+    CostlyPdf,
+    /// Every check slot stayed taken for as long as an upload waits for one: nothing is
+    /// wrong with the file, it is sent again a little later.
+    ChecksBusy,
 }
 
 /// Reads enough of `data` to know it is what it claims: an image's header must decode to

@@ -387,6 +387,8 @@ web_texts! { messaging_texts;
     ErrPersonName => "姓名只能是文字，可含空格和 ·-.'，不能有数字、符号、表情或看不见的字符", "a name holds letters, with spaces and · - . ' only: no digits, symbols, emoji or invisible characters";
     InvoiceDeclineChanged => "没有标记为不开票：{0}。请按 d 重新查看这一单（客户可能刚申请了开票）", "not marked as no invoice: {0}. Press d to look at the order again (the customer may have just asked for one)";
     ErrPaymentCursor => "不是这份付款列表中的编号：请从列表开头重新读取", "not the id of a payment on this list: read the list again from its start";
+    ErrCostlyPdf => "这个 PDF 检查时超出了平台给每个文件的时间或内存（内容远多于一份扫描件）：请分成几个较小的文件，或“打印为 PDF”另存后再传，也可以拍照上传", "checking this PDF took more time or memory than the platform gives one file (far more inside than a scan): split it into smaller files, or \"print to PDF\" and upload that, or upload a photo";
+    ErrChecksBusy => "正在检查的上传文件太多，请稍等片刻再传（文件本身没有问题）", "too many uploads are being checked right now: send it again in a moment (nothing is wrong with the file)";
     ErrLockedPdf => "这个 PDF 设有密码或权限保护，无法检查：请去掉保护后另存为 PDF（或“打印为 PDF”），也可以拍照或截图上传图片", "this PDF is locked with a password or permissions and cannot be checked: save it again without the lock (or \"print to PDF\"), or upload a photo or screenshot instead";
     ErrUnusualPdf => "这个 PDF 的写法少见（编码方式或改存次数），无法检查：请用扫描仪重新扫描，或“打印为 PDF”另存后再传，也可以拍照上传", "this PDF is written in an unusual way (its encoding, or how many times it was saved over) and cannot be checked: scan it again, or \"print to PDF\" and upload that, or upload a photo";
     ErrActivePdf => "这个 PDF 会在打开时执行操作（脚本、启动程序或内嵌文件），不能作为扫描件：请上传扫描或拍照得到的图片或 PDF", "this PDF does things when opened (scripts, launching programs, files inside): it cannot be taken as a scan — upload an image or a PDF from a scanner or camera";

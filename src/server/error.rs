@@ -427,6 +427,12 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
         "the invoice provider failed (nothing was issued)",
     ),
     (
+        "checks_busy",
+        503,
+        "every check of uploaded PDFs stayed taken for as long as an upload waits for one \
+         ([platform.upload_check]): nothing is wrong with the file, send it again shortly",
+    ),
+    (
         "storage_full",
         507,
         "the database's disk is full: nothing can be written until space is freed",

@@ -110,6 +110,26 @@ struct Providers {
 /// Every provider the settings name, with what it needs (keys, sections), and the terms
 /// file: what [`Platform::check_config`] asks before `serve` takes its port and
 /// [`Platform::start`] before it opens the database.
+/// `[platform.upload_check]` within what a check needs: a scanner's PDF takes well under
+/// a second and tens of MiB.
+fn check_upload_check(check: &crate::config::UploadCheckConfig) -> Result<(), StartError> {
+    let wrong = |key: &str, what: &str| {
+        Err(StartError::Config(format!(
+            "[platform.upload_check] {key}: {what}"
+        )))
+    };
+    if check.seconds == 0 {
+        return wrong("seconds", "at least 1");
+    }
+    if check.memory_mb < 64 {
+        return wrong("memory_mb", "at least 64 (a 10 MB upload is read twice)");
+    }
+    if check.at_once == 0 {
+        return wrong("at_once", "at least 1");
+    }
+    Ok(())
+}
+
 fn providers(config: &PlatformConfig) -> Result<Providers, StartError> {
     let identity = identity_provider(config)?;
     if matches!(
@@ -123,6 +143,7 @@ fn providers(config: &PlatformConfig) -> Result<Providers, StartError> {
         .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
     let logistics = logistics_provider(&config.mailing)?;
     check_terms(config)?;
+    check_upload_check(&config.upload_check)?;
     Ok(Providers {
         identity,
         sms,

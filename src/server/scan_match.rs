@@ -5,21 +5,42 @@
 //! instance, off the async workers, and a time budget across the attempts.
 
 use crate::api::{ScanCheck, ScanOutcome};
+use crate::config::UploadCheckConfig;
 use crate::domain::{DocCode, DocKind, DocSubject};
+use crate::domain::{FileProblem, FileType, Inspected};
 pub use crate::domain::{Scanned, read_codes};
 
 /// Decodes at once, per instance, shared with the previews of `routes/attachments.rs`.
 pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// What an uploaded file is (`domain::inspect`), judged off the request workers: a PDF is
-/// unpacked and read through before its parser sees it, which takes a core for a moment
-/// on a large file. The data comes back with the answer.
+/// What an uploaded file is (`domain::inspect`), judged off the request workers. A PDF is
+/// unpacked and parsed, which a crafted file can make cost minutes and gigabytes: with a
+/// program to run ([`UploadCheckConfig::program`], the platform when serving), it is
+/// checked in a process of its own, within the configured time and memory, a few at
+/// once. The data comes back with the answer.
 pub async fn inspect(
+    config: &UploadCheckConfig,
     data: Vec<u8>,
-) -> (
-    Vec<u8>,
-    Result<crate::domain::Inspected, crate::domain::FileProblem>,
-) {
+) -> (Vec<u8>, Result<Inspected, FileProblem>) {
+    if let (Some(program), Some(FileType::Pdf)) = (&config.program, crate::domain::sniff(&data)) {
+        match in_child(program, config, &data).await {
+            Ok(judged) => return (data, judged),
+            Err(e) => {
+                // The program could not be started (replaced by an upgrade while running,
+                // the process table full): checked here, and the operator told.
+                tracing::error!(
+                    error = %e,
+                    program = %program.display(),
+                    "cannot start the upload check: checked in the platform's process"
+                );
+            }
+        }
+    }
+    in_process(data).await
+}
+
+/// Checks in this process, off the async workers.
+async fn in_process(data: Vec<u8>) -> (Vec<u8>, Result<Inspected, FileProblem>) {
     let kind = crate::domain::sniff(&data);
     let judged = tokio::task::spawn_blocking(move || {
         let judged = crate::domain::inspect(&data);
@@ -31,10 +52,140 @@ pub async fn inspect(
         // The check itself failed: unreadable, never taken.
         Err(_) => (
             Vec::new(),
-            Err(kind.map_or(crate::domain::FileProblem::NotAScan, |k| {
-                crate::domain::FileProblem::Unreadable(k)
-            })),
+            Err(kind.map_or(FileProblem::NotAScan, FileProblem::Unreadable)),
         ),
+    }
+}
+
+/// The name the platform runs itself by to check an upload.
+pub const CHECK_SUBCOMMAND: &str = "check-upload";
+
+/// Checks at once in this instance (sized by the first configuration that asks).
+static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+
+/// `data` checked by `program check-upload`: the file on its input, one line back. A
+/// check that runs out of time is killed; one that ends without a line (past its memory,
+/// crashed) is refused as costly. `Err` only when the program cannot be started.
+async fn in_child(
+    program: &std::path::Path,
+    config: &UploadCheckConfig,
+    data: &[u8],
+) -> std::io::Result<Result<Inspected, FileProblem>> {
+    use tokio::io::AsyncWriteExt;
+    let turns = TURNS.get_or_init(|| tokio::sync::Semaphore::new(config.at_once.max(1)));
+    let wait = std::time::Duration::from_secs(config.wait_seconds);
+    let Ok(Ok(_turn)) = tokio::time::timeout(wait, turns.acquire()).await else {
+        tracing::warn!(
+            at_once = config.at_once,
+            "no turn to check an upload: answered busy"
+        );
+        return Ok(Err(FileProblem::ChecksBusy));
+    };
+    let mut child = tokio::process::Command::new(program)
+        .arg(CHECK_SUBCOMMAND)
+        .arg("--memory-mb")
+        .arg(config.memory_mb.to_string())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdin = child.stdin.take();
+    let run = async move {
+        if let Some(mut stdin) = stdin {
+            // A child that stopped reading (past its memory) ends the writing; its
+            // status says the rest.
+            let _ = stdin.write_all(data).await;
+        }
+        child.wait_with_output().await
+    };
+    let limit = std::time::Duration::from_secs(config.seconds);
+    let output = match tokio::time::timeout(limit, run).await {
+        Ok(Ok(output)) => output,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "an upload's check could not be read: refused");
+            return Ok(Err(FileProblem::CostlyPdf));
+        }
+        // Dropped, the child is killed.
+        Err(_) => {
+            tracing::warn!(
+                seconds = config.seconds,
+                bytes = data.len(),
+                "an uploaded PDF's check ran out of time: refused"
+            );
+            return Ok(Err(FileProblem::CostlyPdf));
+        }
+    };
+    let answer = String::from_utf8_lossy(&output.stdout);
+    match parse_answer(answer.trim()) {
+        Some(judged) if output.status.success() => Ok(judged),
+        _ => {
+            tracing::warn!(
+                status = %output.status,
+                memory_mb = config.memory_mb,
+                bytes = data.len(),
+                "an uploaded PDF's check ended without an answer (past its memory?): refused"
+            );
+            Ok(Err(FileProblem::CostlyPdf))
+        }
+    }
+}
+
+/// The child's side of [`in_child`] (`ca-counter check-upload`): reads the file from its
+/// input and writes one line, `ok <pages>` or `refused <why>`.
+pub fn check_from_stdin() -> std::process::ExitCode {
+    use std::io::{Read, Write};
+    let mut data = Vec::new();
+    if std::io::stdin().lock().read_to_end(&mut data).is_err() {
+        return std::process::ExitCode::FAILURE;
+    }
+    let line = answer_line(&crate::domain::inspect(&data));
+    match writeln!(std::io::stdout().lock(), "{line}") {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(_) => std::process::ExitCode::FAILURE,
+    }
+}
+
+/// The words the child and the platform agree on for each refusal.
+const REFUSALS: [(FileProblem, &str); 7] = [
+    (FileProblem::NotAScan, "not_a_scan"),
+    (FileProblem::ActivePdf, "active"),
+    (FileProblem::LockedPdf, "locked"),
+    (FileProblem::UnusualPdf, "unusual"),
+    (FileProblem::Unreadable(FileType::Pdf), "unreadable"),
+    (FileProblem::CostlyPdf, "costly"),
+    (FileProblem::ChecksBusy, "busy"),
+];
+
+fn answer_line(judged: &Result<Inspected, FileProblem>) -> String {
+    match judged {
+        Ok(inspected) => format!("ok {}", inspected.pages.unwrap_or(0)),
+        Err(problem) => {
+            let word = REFUSALS
+                .iter()
+                .find(|(p, _)| p == problem)
+                .map_or("unreadable", |(_, word)| word);
+            format!("refused {word}")
+        }
+    }
+}
+
+fn parse_answer(line: &str) -> Option<Result<Inspected, FileProblem>> {
+    let (verdict, rest) = line.split_once(' ')?;
+    match verdict {
+        "ok" => {
+            let pages: usize = rest.parse().ok()?;
+            (pages > 0).then_some(Ok(Inspected {
+                kind: FileType::Pdf,
+                pixels: None,
+                pages: Some(pages),
+            }))
+        }
+        "refused" => REFUSALS
+            .iter()
+            .find(|(_, word)| *word == rest)
+            .map(|(problem, _)| Err(*problem)),
+        _ => None,
     }
 }
 
@@ -239,6 +390,34 @@ mod tests {
             page,
             pages,
             edition: None,
+        }
+    }
+
+    #[test]
+    fn the_checkers_answer_reads_back_as_it_was_said_and_nothing_else_does() {
+        for (problem, _) in REFUSALS {
+            assert_eq!(
+                parse_answer(&answer_line(&Err(problem))),
+                Some(Err(problem))
+            );
+        }
+        let pages = Inspected {
+            kind: FileType::Pdf,
+            pixels: None,
+            pages: Some(3),
+        };
+        assert_eq!(parse_answer(&answer_line(&Ok(pages))), Some(Ok(pages)));
+        for said in [
+            "",
+            "ok",
+            "ok 0",
+            "ok -1",
+            "ok three",
+            "refused",
+            "refused fine",
+            "yes 3",
+        ] {
+            assert_eq!(parse_answer(said), None, "{said:?}");
         }
     }
 

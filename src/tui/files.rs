@@ -142,6 +142,9 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
         Refused::ActivePdf => FileProblem::ActivePdf,
         Refused::LockedPdf => FileProblem::LockedPdf,
         Refused::UnusualPdf => FileProblem::UnusualPdf,
+        // The platform's check in a process of its own says these; the counter's reading
+        // here is in its own process, without bounds.
+        Refused::CostlyPdf | Refused::ChecksBusy => FileProblem::UnusualPdf,
         Refused::Unreadable(kind) => FileProblem::Unreadable(match kind {
             FileType::Jpeg => "JPEG",
             FileType::Png => "PNG",

@@ -39,3 +39,4 @@ mod self_service;
 mod sms_outbox;
 mod smtp_mail;
 mod tracking;
+mod upload_check;

@@ -167,13 +167,20 @@ pub async fn upload(
         return Err(ApiError::field("file", T::ErrRequired));
     };
     // Judged by content, and read far enough to know it is what it claims.
-    let (data, inspected) = scan_match::inspect(data).await;
+    let (data, inspected) = scan_match::inspect(&state.config.upload_check, data).await;
     let content_type = match inspected {
         Ok(inspected) => inspected.kind.mime(),
         Err(FileProblem::NotAScan) => return Err(ApiError::UnsupportedType),
         Err(FileProblem::ActivePdf) => return Err(ApiError::field("file", T::ErrActivePdf)),
         Err(FileProblem::LockedPdf) => return Err(ApiError::field("file", T::ErrLockedPdf)),
         Err(FileProblem::UnusualPdf) => return Err(ApiError::field("file", T::ErrUnusualPdf)),
+        Err(FileProblem::CostlyPdf) => return Err(ApiError::field("file", T::ErrCostlyPdf)),
+        Err(FileProblem::ChecksBusy) => {
+            return Err(ApiError::Missing {
+                code: "checks_busy",
+                detail: Msg::new(T::ErrChecksBusy),
+            });
+        }
         Err(FileProblem::Unreadable(kind)) => {
             return Err(ApiError::field(
                 "file",

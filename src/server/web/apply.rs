@@ -920,7 +920,8 @@ pub async fn read_upload(
     let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
         return Err(T::WebScanMissing.get(lang).to_owned());
     };
-    let (data, inspected) = crate::server::scan_match::inspect(data).await;
+    let (data, inspected) =
+        crate::server::scan_match::inspect(&state.config.upload_check, data).await;
     let inspected = inspected.map_err(|problem| match problem {
         // A phone's words: its camera, not a scanner (the counter's say a scanner's).
         crate::domain::FileProblem::NotAScan => T::WebNotAScan.get(lang).to_owned(),
@@ -928,6 +929,8 @@ pub async fn read_upload(
         crate::domain::FileProblem::ActivePdf => T::ErrActivePdf.get(lang).to_owned(),
         crate::domain::FileProblem::LockedPdf => T::ErrLockedPdf.get(lang).to_owned(),
         crate::domain::FileProblem::UnusualPdf => T::ErrUnusualPdf.get(lang).to_owned(),
+        crate::domain::FileProblem::CostlyPdf => T::ErrCostlyPdf.get(lang).to_owned(),
+        crate::domain::FileProblem::ChecksBusy => T::ErrChecksBusy.get(lang).to_owned(),
         crate::domain::FileProblem::TooManyPixels(w, h) => {
             T::WebTooManyPixels.fill(lang, &[&w.to_string(), &h.to_string()])
         }

@@ -1,0 +1,192 @@
+//! Uploaded PDFs checked in a process of their own (`ca-counter check-upload`), bounded in
+//! time and memory, a few at once: what the child answers is what the upload gets; a child
+//! that runs out of time, ends without an answer or cannot get a turn refuses the file
+//! (or asks for it again) and leaves the platform as it was.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ca_counter::api::AttachmentKind;
+use ca_counter::config::PlatformConfig;
+
+use crate::common::{Db, TestApp};
+
+fn checked_by(program: &Path, seconds: u64, at_once: usize, wait_seconds: u64) -> PlatformConfig {
+    let mut config = PlatformConfig::default();
+    config.upload_check.program = Some(program.to_path_buf());
+    config.upload_check.seconds = seconds;
+    config.upload_check.at_once = at_once;
+    config.upload_check.wait_seconds = wait_seconds;
+    config
+}
+
+/// A stand-in for the checker: a shell script.
+fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_real_checker_answers_for_each_pdf_and_pictures_stay_in_the_platform() {
+    let program = PathBuf::from(env!("CARGO_BIN_EXE_ca-counter"));
+    let app = TestApp::spawn_with(Db::Sqlite, checked_by(&program, 20, 2, 30)).await;
+    let order = app.submit("张三").await;
+    let clerk = app.client(&app.clerk);
+    let kept = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Other,
+            "three.pdf",
+            crate::common::scan_pdf(3, 64 * 1024),
+        )
+        .await
+        .expect("a plain PDF is taken");
+    assert_eq!(kept.content_type, "application/pdf");
+    // The child's refusals are the upload's, each in its own words.
+    let mut garbage = b"%PDF-1.7\n".to_vec();
+    garbage.extend(std::iter::repeat_n(b'x', 4000));
+    for (name, bytes, said) in [
+        (
+            "scripted.pdf",
+            crate::common::scripted_pdf(),
+            "does things when opened",
+        ),
+        ("garbage.pdf", garbage, "PDF"),
+    ] {
+        let refused = clerk
+            .upload_attachment(&order.order_no, AttachmentKind::Other, name, bytes)
+            .await
+            .expect_err(name);
+        let problem = refused.problem().expect("problem");
+        assert_eq!(problem.status, 422, "{name}: {problem:?}");
+        assert!(
+            problem
+                .errors
+                .iter()
+                .any(|e| e.field == "file" && e.message.contains(said)),
+            "{name}: {problem:?}"
+        );
+    }
+    // A picture is measured in the platform: no child, the same answer.
+    clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Other,
+            "scan.png",
+            crate::common::scan_png(120, 170),
+        )
+        .await
+        .expect("a picture is taken");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_check_past_its_time_or_without_an_answer_refuses_the_file_and_a_full_house_says_busy() {
+    let dir = tempfile::tempdir().expect("dir");
+    let order_pdf = || crate::common::scan_pdf(1, 2 * 1024);
+    // Past its time: killed at 2 s, the file refused in words, nothing stored.
+    let slow = script(dir.path(), "slow.sh", "cat >/dev/null; sleep 30");
+    let app = TestApp::spawn_with(Db::Sqlite, checked_by(&slow, 2, 1, 1)).await;
+    let order = app.submit("张三").await;
+    let clerk = app.client(&app.clerk);
+    let started = Instant::now();
+    let refused = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Other,
+            "slow.pdf",
+            order_pdf(),
+        )
+        .await
+        .expect_err("refused");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(10), "cut at its limit: {took:?}");
+    let problem = refused.problem().expect("problem");
+    assert_eq!(problem.status, 422, "{problem:?}");
+    assert!(
+        problem
+            .errors
+            .iter()
+            .any(|e| e.field == "file" && e.message.contains("memory")),
+        "{problem:?}"
+    );
+    // Two at once with one turn: the second waits its 1 s and is told to send it again
+    // (503, the file not blamed); the first is refused as above.
+    let (first, second) = tokio::join!(
+        clerk.upload_attachment(&order.order_no, AttachmentKind::Other, "a.pdf", order_pdf()),
+        async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            clerk
+                .upload_attachment(&order.order_no, AttachmentKind::Other, "b.pdf", order_pdf())
+                .await
+        }
+    );
+    assert_eq!(
+        first.expect_err("refused").problem().map(|p| p.status),
+        Some(422)
+    );
+    let busy = second.expect_err("busy");
+    let problem = busy.problem().expect("problem");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (503, "checks_busy"),
+        "{problem:?}"
+    );
+    let order = clerk.order(&order.order_no, false).await.expect("order");
+    assert!(order.attachments.is_empty(), "nothing was stored");
+    app.finish().await;
+    // Ended without an answer (killed by a signal, as a check past its memory ends) or
+    // with one it cannot have said: refused the same way.
+    for (name, body) in [
+        ("crash.sh", "cat >/dev/null; kill -ABRT $$"),
+        ("babble.sh", "cat >/dev/null; echo ok zero"),
+    ] {
+        let program = script(dir.path(), name, body);
+        let app = TestApp::spawn_with(Db::Sqlite, checked_by(&program, 10, 2, 10)).await;
+        let order = app.submit("张三").await;
+        let refused = app
+            .client(&app.clerk)
+            .upload_attachment(&order.order_no, AttachmentKind::Other, "x.pdf", order_pdf())
+            .await
+            .expect_err(name);
+        let problem = refused.problem().expect("problem");
+        assert_eq!(problem.status, 422, "{name}: {problem:?}");
+        app.finish().await;
+    }
+}
+
+/// The child itself: within its memory it answers; past it, it ends without an answer.
+#[test]
+fn the_checker_answers_on_one_line_and_ends_without_one_past_its_memory() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let run = |memory_mb: &str, data: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ca-counter"))
+            .args(["check-upload", "--memory-mb", memory_mb])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(data);
+        }
+        child.wait_with_output().expect("wait")
+    };
+    let pdf = crate::common::scan_pdf(2, 8 * 1024 * 1024);
+    let out = run("256", &pdf);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok 2");
+    let out = run("256", &crate::common::scripted_pdf());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "refused active"
+    );
+    // 8 MB cannot even be read within 4 MiB.
+    let out = run("4", &pdf);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+}
