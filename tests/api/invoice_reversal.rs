@@ -307,6 +307,13 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
         page.html
     );
     assert!(page.html.contains("抬头少了"), "{}", page.html);
+    // Each link says which invoice it fetches (several reversals would read alike).
+    for link in [
+        format!("下载红字发票 {}（PDF）", reversed.red_invoice_no),
+        format!("下载原发票 {}（PDF）", reversed.invoice_no),
+    ] {
+        assert!(page.html.contains(&link), "{link} in {}", page.html);
+    }
     let fetch = |path: String| {
         let request = browser
             .http
@@ -535,11 +542,15 @@ async fn a_reversal_under_way_holds_its_order(db: Db) {
         reason: Some("另一个原因".into()),
         ..Default::default()
     };
-    for (token, action) in [
-        (&app.admin, Action::ReverseInvoice),
-        (&app.mailroom, Action::ReturnParcel),
+    // The version before the hold too: a reversal sent a moment after the first is told
+    // whose is under way, not "it is now 已完成" (which it was all along).
+    let before = reason(&done, "另一个原因");
+    for (token, action, sent) in [
+        (&app.admin, Action::ReverseInvoice, &seen),
+        (&app.admin, Action::ReverseInvoice, &before),
+        (&app.mailroom, Action::ReturnParcel, &seen),
     ] {
-        let refused = problem(app.client(token).act(&order.order_no, action, &seen).await);
+        let refused = problem(app.client(token).act(&order.order_no, action, sent).await);
         assert_eq!(refused.status, 409, "{action}: {refused:?}");
         assert!(
             refused.detail.contains(&finance_name),

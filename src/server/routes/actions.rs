@@ -192,12 +192,19 @@ pub async fn perform(
                 },
             ))
         };
-        if row.version != version {
-            return Err(conflict(row)?);
-        }
         let crate::server::store::Actor::Operator { id, name } = &by.actor else {
             return Err(ApiError::Internal("a reversal is an operator's".into()));
         };
+        if row.version != version {
+            // Moved on by someone else's hold: their reversal is under way (the order is
+            // still 已完成 until it is done, which "it is now 已完成" would not explain).
+            return Err(match row.live_claim(now_ms()) {
+                Some((holder_id, holder, _)) if holder_id != id.as_str() => {
+                    reversal_under_way(row, holder)
+                }
+                _ => conflict(row)?,
+            });
+        }
         let until = now_ms()
             + i64::try_from(crate::server::invoicing::REVERSAL_LEFT_AFTER.as_millis())
                 .unwrap_or(i64::MAX / 2);
