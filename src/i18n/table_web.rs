@@ -295,8 +295,8 @@ macro_rules! web_texts {
             WebReversedInvoices => "已红冲的发票", "Reversed invoices";
             WebInvoiceReversedLine => "发票 {0}（{1}）已红冲，红字发票 {2} 冲销了它的全部金额。", "Invoice {0} ({1}) was reversed: red-letter invoice {2} cancels it in full.";
             WebInvoiceReversedWhy => "原因：{0}", "Why: {0}";
-            WebRedInvoiceDownload => "下载红字发票（PDF）", "Download the red-letter invoice (PDF)";
-            WebReversedInvoiceDownload => "下载原发票（PDF）", "Download the reversed invoice (PDF)";
+            WebRedInvoiceDownload => "下载红字发票 {0}（PDF）", "Download red-letter invoice {0} (PDF)";
+            WebReversedInvoiceDownload => "下载原发票 {0}（PDF）", "Download reversed invoice {0} (PDF)";
             WebInvoiceNotYetNext => "开具后会发到您填写的邮箱，也可在订单页下载。", "Once issued, it is e-mailed to the address you gave, and you can download it from the order's page.";
         }
     };

@@ -478,9 +478,9 @@ async fn order_page(
                                 br; span.small { (ctx.fill(T::WebInvoiceReversedWhy, &[why])) }
                             }
                             br;
-                            a href=(format!("/orders/{}/invoices/{}.pdf", row.order_no, r.red_invoice_no)) download { (ctx.t(T::WebRedInvoiceDownload)) }
+                            a href=(format!("/orders/{}/invoices/{}.pdf", row.order_no, r.red_invoice_no)) download { (ctx.fill(T::WebRedInvoiceDownload, &[&r.red_invoice_no])) }
                             " "
-                            a href=(format!("/orders/{}/invoices/{}.pdf", row.order_no, r.invoice_no)) download { (ctx.t(T::WebReversedInvoiceDownload)) }
+                            a href=(format!("/orders/{}/invoices/{}.pdf", row.order_no, r.invoice_no)) download { (ctx.fill(T::WebReversedInvoiceDownload, &[&r.invoice_no])) }
                         }
                     }
                 }
