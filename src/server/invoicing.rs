@@ -304,9 +304,9 @@ pub async fn reverse(
         .map_err(|e| ApiError::Internal(format!("invoice {}: {e}", red.invoice_no)))?;
     let (pdf_bytes, attachment_id, _) =
         kept_pdf(state, row, &red, &issued, actor, request_id).await?;
-    // Mailed once: a retry does not mail the buyer again, one cut short before mailing
-    // does.
-    if !state.store.mailed_with(&attachment_id).await? {
+    // Mailed once (`send_mail`): a retry does not mail the buyer again, one cut short
+    // before mailing does.
+    {
         let zh = Lang::ZhCn;
         let subject = T::MailRedInvoiceSubject.fill(zh, &[&state.config.ca_name, &red.invoice_no]);
         let body = T::MailRedInvoiceBody.fill(
@@ -342,7 +342,7 @@ pub async fn reverse(
 /// How long a reversal's hold on its order lasts (one cut short is anyone's after it).
 pub const REVERSAL_LEFT_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// E-mails an invoice's PDF to the buyer (a demo's mail says so in its subject's first
+/// E-mails an invoice's PDF to the buyer, once (a demo's mail says so in its subject's first
 /// words and its body's first line, not only on the attached PDF). A failure is logged:
 /// the invoice stands, and its mail's state is shown with the order.
 #[allow(clippy::too_many_arguments)]
@@ -373,11 +373,13 @@ async fn send_mail(
             bytes: pdf_bytes,
         }),
     };
-    if let Err(e) = mail::send(
+    // Once: a retry while the first attempt is still on its way, or after it, sends
+    // nothing; one cut short before mailing (its sender stopped) sends it.
+    if let Err(e) = mail::send_once(
         &state.store,
         state.mail.as_ref(),
-        Some(&row.id),
-        Some(attachment_id),
+        &row.id,
+        attachment_id,
         &mail,
     )
     .await

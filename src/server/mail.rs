@@ -173,13 +173,31 @@ pub fn provider(
 
 /// Sends `mail` about an order and records it and how it went. A failure to send is
 /// recorded, not raised.
-pub async fn send(
+/// Sends `mail` (with an order's attachment) once however many overlapping attempts ask:
+/// claimed first ([`Store::claim_mail`]), then sent and its outcome recorded. `None` when
+/// it was sent before or is being sent.
+pub async fn send_once(
     store: &Store,
     provider: &dyn MailProvider,
-    order_id: Option<&str>,
-    attachment_id: Option<&str>,
+    order_id: &str,
+    attachment_id: &str,
     mail: &Mail,
-) -> StoreResult<Result<(), String>> {
+) -> StoreResult<Option<Result<(), String>>> {
+    let claim = store
+        .claim_mail(&NewMail {
+            order_id: Some(order_id),
+            to: &mail.to,
+            subject: &mail.subject,
+            body: &mail.body,
+            attachment_id: Some(attachment_id),
+            provider: provider.name(),
+            status: "sending",
+            detail: None,
+        })
+        .await?;
+    let Some(id) = claim else {
+        return Ok(None);
+    };
     let outcome = provider.send(mail).await;
     let (status, detail) = match &outcome {
         Ok(status) => (*status, None),
@@ -188,17 +206,6 @@ pub async fn send(
             ("failed", Some(why.as_str()))
         }
     };
-    store
-        .record_mail(&NewMail {
-            order_id,
-            to: &mail.to,
-            subject: &mail.subject,
-            body: &mail.body,
-            attachment_id,
-            provider: provider.name(),
-            status,
-            detail,
-        })
-        .await?;
-    Ok(outcome.map(|_| ()))
+    store.finish_mail(&id, status, detail).await?;
+    Ok(Some(outcome.map(|_| ())))
 }

@@ -20,6 +20,7 @@ on_both_databases!(
     two_reversals_at_once_make_one_red_invoice,
     a_reversal_under_way_holds_its_order,
     a_red_invoice_repeats_its_blue_invoices_seller_and_rate_after_the_configuration_changed,
+    an_invoices_mail_is_claimed_by_one_attempt_only,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -660,5 +661,84 @@ async fn a_red_invoice_repeats_its_blue_invoices_seller_and_rate_after_the_confi
         assert!(new.contains(expected), "{expected} in:\n{new}");
     }
     renamed.shutdown().await.expect("stop");
+    app.finish().await;
+}
+
+/// An invoice's mail is claimed before it is sent: of overlapping attempts (a retry while
+/// the first is on its way) one sends; one whose sender stopped is taken over after ten
+/// minutes; once it went (or failed), none sends it again.
+async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
+    use ca_counter::server::store::NewMail;
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "吴九", "EA123456785CN").await;
+    let done = invoiced(&app, &order, "吴九公司").await;
+    let row = app
+        .store()
+        .order_by_no(&order.order_no)
+        .await
+        .expect("read")
+        .expect("order");
+    // A file of the order no mail carried yet.
+    let file = app
+        .client(&app.clerk)
+        .upload_attachment(
+            &order.order_no,
+            ca_counter::api::AttachmentKind::Other,
+            "scan.png",
+            crate::common::scan_png(120, 170),
+        )
+        .await
+        .expect("uploaded");
+    let mail = NewMail {
+        order_id: Some(&row.id),
+        to: "finance@example.com",
+        subject: "发票",
+        body: "附件",
+        attachment_id: Some(&file.id),
+        provider: "outbox",
+        status: "sending",
+        detail: None,
+    };
+    let store = app.store();
+    let (a, b, c) = tokio::join!(
+        store.claim_mail(&mail),
+        store.claim_mail(&mail),
+        store.claim_mail(&mail)
+    );
+    let claims: Vec<String> = [a, b, c]
+        .into_iter()
+        .filter_map(|r| r.expect("claim"))
+        .collect();
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    // Its sender stopped: after ten minutes the next attempt takes it over.
+    assert!(store.claim_mail(&mail).await.expect("claim").is_none());
+    sqlx::query("UPDATE mail_messages SET created_at = created_at - 660000 WHERE id = $1")
+        .bind(&claims[0])
+        .execute(store.pool())
+        .await
+        .expect("age it");
+    let again = store.claim_mail(&mail).await.expect("claim");
+    assert_eq!(again.as_deref(), Some(claims[0].as_str()));
+    store
+        .finish_mail(&claims[0], "failed", Some("mailbox full"))
+        .await
+        .expect("finish");
+    assert!(store.claim_mail(&mail).await.expect("claim").is_none());
+    let listed = app.client(&app.admin).mail_messages().await.expect("mail");
+    let ours: Vec<_> = listed
+        .iter()
+        .filter(|m| m.attachment_id.as_deref() == Some(file.id.as_str()))
+        .collect();
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    assert_eq!(ours[0].status, "failed");
+    // The invoice's own mail went once, as before.
+    let invoice_file = done.invoice.and_then(|i| i.attachment_id).expect("pdf");
+    assert_eq!(
+        listed
+            .iter()
+            .filter(|m| m.attachment_id.as_deref() == Some(invoice_file.as_str()))
+            .count(),
+        1
+    );
     app.finish().await;
 }

@@ -39,7 +39,8 @@ pub struct InvoiceInfo {
     pub attachment_id: Option<String>,
     /// Where it was e-mailed (masked).
     pub email: String,
-    /// How the e-mail went: `sent`, `kept` (outbox) or `failed`.
+    /// How the e-mail went: `sent`, `kept` (outbox) or `failed`; `sending` while it is on
+    /// its way.
     #[serde(default)]
     pub mail_status: Option<String>,
     /// Why it failed.
@@ -163,7 +164,8 @@ pub struct MailMessage {
     pub attachment_id: Option<String>,
     /// `outbox` or `smtp`.
     pub provider: String,
-    /// `kept`, `sent` or `failed`.
+    /// `kept`, `sent` or `failed`; `sending` while it is on its way (one that stays so for
+    /// ten minutes, its sender stopped, is sent by the next attempt).
     pub status: String,
     /// Why it failed.
     pub detail: Option<String>,

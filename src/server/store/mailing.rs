@@ -116,6 +116,10 @@ pub struct NewMail<'a> {
     pub detail: Option<&'a str>,
 }
 
+/// How long a mail may stay `sending` before another attempt takes it over (its sender
+/// stopped before it could say how it went): well beyond an SMTP server's answer.
+pub const MAIL_CLAIM_LAPSES: std::time::Duration = std::time::Duration::from_secs(600);
+
 const INVOICE_COLUMNS: &str = "order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, total_fen, \
     provider, attachment_id, issued_by, issued_at, check_code, reverses, confirmation_no, reason, \
     reversed_by, issuer_id, seller_json";
@@ -386,16 +390,6 @@ impl Store {
         .bind(blue_no)
         .fetch_optional(&self.pool)
         .await?)
-    }
-
-    /// Whether an e-mail carrying attachment `attachment_id` was written (sent or kept).
-    pub async fn mailed_with(&self, attachment_id: &str) -> StoreResult<bool> {
-        let found: Option<String> =
-            sqlx::query_scalar("SELECT id FROM mail_messages WHERE attachment_id = $1 LIMIT 1")
-                .bind(attachment_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(found.is_some())
     }
 
     /// An invoice by its number.
@@ -714,24 +708,75 @@ impl Store {
         .await?)
     }
 
-    /// Records an e-mail and how sending it went.
-    pub async fn record_mail(&self, mail: &NewMail<'_>) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO mail_messages (id, order_id, to_addr, subject, body, attachment_id, provider, \
-             status, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    /// Claims the sending of `mail` (with its attachment) for this caller: its row is
+    /// written `sending` first, under the order's lock, so that two overlapping attempts —
+    /// a retry while the first is still on its way — mail it once. `None` when a mail with
+    /// that attachment was recorded already (sent, kept or failed: never again by itself),
+    /// or is being sent; a `sending` row older than [`MAIL_CLAIM_LAPSES`] (its sender
+    /// stopped) is taken over. Finished with [`Store::finish_mail`].
+    pub async fn claim_mail(&self, mail: &NewMail<'_>) -> StoreResult<Option<String>> {
+        let (Some(order_id), Some(attachment_id)) = (mail.order_id, mail.attachment_id) else {
+            return Err(super::StoreError::Corrupt(
+                "a claimed mail belongs to an order's attachment".into(),
+            ));
+        };
+        let mut tx = self.begin_write().await?;
+        self.lock_order(&mut tx, order_id).await?;
+        let earlier: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT id, status, created_at FROM mail_messages WHERE attachment_id = $1",
         )
-        .bind(new_id())
-        .bind(mail.order_id)
-        .bind(mail.to)
-        .bind(mail.subject)
-        .bind(mail.body)
-        .bind(mail.attachment_id)
-        .bind(mail.provider)
-        .bind(mail.status)
-        .bind(mail.detail)
-        .bind(now_ms())
-        .execute(&self.pool)
+        .bind(attachment_id)
+        .fetch_all(&mut *tx)
         .await?;
+        let now = now_ms();
+        let lapsed = now - i64::try_from(MAIL_CLAIM_LAPSES.as_millis()).unwrap_or(i64::MAX / 2);
+        let claimed = match earlier.as_slice() {
+            [] => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO mail_messages (id, order_id, to_addr, subject, body, attachment_id, \
+                     provider, status, detail, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'sending', NULL, $8)",
+                )
+                .bind(&id)
+                .bind(order_id)
+                .bind(mail.to)
+                .bind(mail.subject)
+                .bind(mail.body)
+                .bind(attachment_id)
+                .bind(mail.provider)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                Some(id)
+            }
+            [(id, status, at)] if status == "sending" && *at < lapsed => {
+                sqlx::query("UPDATE mail_messages SET created_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Some(id.clone())
+            }
+            _ => None,
+        };
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    /// How a claimed mail went (`sent`, `kept` or `failed`, and why).
+    pub async fn finish_mail(
+        &self,
+        id: &str,
+        status: &str,
+        detail: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE mail_messages SET status = $1, detail = $2 WHERE id = $3")
+            .bind(status)
+            .bind(detail)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
