@@ -29,7 +29,7 @@ pub enum Overlay {
         input: Input,
     },
     /// A form was closed or refilled by someone else's change: why, and every key but
-    /// Enter and Esc (which go on) ignored until then.
+    /// Esc (which goes on) ignored until then.
     Halt {
         /// Why.
         notice: Notice,
@@ -181,8 +181,10 @@ impl App {
                 }
             },
             Overlay::Halt { notice } => match key.code {
-                // Read: what it said stays on the message line.
-                KeyCode::Esc | KeyCode::Enter => {}
+                // Read: what it said stays on the message line. Only Esc: Enter is what
+                // the form was being filled with (each field ends with it), and one
+                // dismissing the box let the rest of the typing run the list's keys.
+                KeyCode::Esc => {}
                 _ => self.overlay = Some(Overlay::Halt { notice }),
             },
         }

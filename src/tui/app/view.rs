@@ -336,7 +336,7 @@ fn footer_line(frame: &mut Frame, app: &App, area: Rect) {
     if matches!(app.overlay, Some(Overlay::Halt { .. })) {
         // Nothing else works until it is read.
         let line = Line::from(vec![
-            Span::styled(" Enter ", theme.footer_key),
+            Span::styled(" Esc ", theme.footer_key),
             Span::styled(
                 format!("{} ", T::HaltGoOn.get(app.lang)),
                 theme.footer_label,
@@ -411,9 +411,11 @@ fn halt(frame: &mut Frame, app: &App, main: Rect, notice: &Notice) {
     let lang = app.lang;
     let view = app.view();
     let width = main.width.min(64);
-    let inner_width = width.saturating_sub(2);
-    let text = vec![view.notice_line(notice)];
-    let hint = vec![Line::from(format!(" {}", T::HaltHint.get(lang))).style(app.theme.dim)];
+    // One column of margin inside the border on each side, wrapped lines too.
+    let inner_width = width.saturating_sub(4);
+    let line = view.notice_line(notice);
+    let text = vec![Line::from(line.to_string().trim_start().to_owned()).style(line.style)];
+    let hint = vec![Line::from(T::HaltHint.get(lang)).style(app.theme.dim)];
     let text_rows = paint::height(&text, inner_width);
     let hint_rows = paint::height(&hint, inner_width);
     let height = (text_rows + hint_rows + 3).min(main.height);
@@ -424,6 +426,12 @@ fn halt(frame: &mut Frame, app: &App, main: Rect, notice: &Notice) {
         view.theme,
         view.ascii,
         T::HaltTitle.get(lang).to_owned(),
+    );
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
     );
     let [text_area, _, hint_area] = Layout::vertical([
         Constraint::Length(text_rows),

@@ -236,14 +236,23 @@ fn an_order_invoiced_elsewhere_while_its_form_is_open_closes_it_and_is_said() {
                 .iter()
                 .all(|r| !matches!(r, invoicing::Request::Issue { .. }))
         );
+        // Enter (each field ends with it) does not go on, and the typing after it does
+        // not decline the next order; only Esc does.
         key(&mut a, KeyCode::Enter);
+        typed(&mut a, "d");
+        key(&mut a, KeyCode::Enter);
+        let screen = render(&a, 80, 24);
+        assert!(screen.contains(held), "{screen}");
+        assert!(
+            a.tab::<Invoicing>()
+                .is_some_and(|i| i.form.is_none() && i.decline.is_none()),
+            "Enter opened no other order's form, d no decline"
+        );
+        assert!(sent::<invoicing::Request>(&a.take_jobs()).is_empty());
+        key(&mut a, KeyCode::Esc);
         let screen = render(&a, 80, 24);
         assert!(!screen.contains(held), "{screen}");
         assert!(screen.contains(said), "the message stays: {screen}");
-        assert!(
-            a.tab::<Invoicing>().is_some_and(|i| i.form.is_none()),
-            "Enter opened no other order's form"
-        );
         // The list works again.
         key(&mut a, KeyCode::Enter);
         assert!(a.tab::<Invoicing>().is_some_and(|i| i.form.is_some()));
