@@ -339,6 +339,93 @@ pub async fn reverse(
     Ok(T::HistoryInvoiceReversed.fill(Lang::ZhCn, &[reason, &blue.invoice_no, &red.invoice_no]))
 }
 
+/// What a reversal's move sets on its order: no invoice that counts (the order waits for a
+/// new one; the request stays, to be corrected and issued again), and the hold taken for
+/// it gone with it.
+pub fn reversal_columns() -> Vec<SetColumn> {
+    vec![
+        SetColumn::Text("invoice_no", None),
+        SetColumn::Text("claimed_by", None),
+        SetColumn::Text("claimed_by_name", None),
+        SetColumn::Int("claim_expires_at", None),
+    ]
+}
+
+/// Finishes reversals cut short: 已完成 orders whose reversal's hold lapsed. Where the red
+/// invoice was made (the process stopped before the order moved), the reversal is taken
+/// up where it stopped, as its operator's retry would — the same red invoice, its PDF
+/// drawn and kept and its mail sent if they were not — and the order moved, by the
+/// platform, the history naming who asked and why: no order stays 已完成 under an invoice
+/// the tax platform holds cancelled. Where nothing was made, the hold is let go. Returns
+/// how many orders were moved.
+pub async fn finish_cut_short(state: &AppState) -> Result<usize, ApiError> {
+    let store = &state.store;
+    let now = crate::server::store::now_ms();
+    let mut moved = 0;
+    for row in store.lapsed_reversal_holds(now, 50).await? {
+        let red = match row.invoice_no.as_deref() {
+            Some(number) => match store.invoice_by_no(number).await? {
+                Some(blue) if blue.order_id == row.id => match blue.reversed_by.as_deref() {
+                    Some(red) => store.invoice_by_no(red).await?,
+                    None => None,
+                },
+                _ => None,
+            },
+            None => None,
+        };
+        let Some(red) = red else {
+            store.clear_lapsed_hold(&row.id, row.version, now).await?;
+            continue;
+        };
+        let zh = Lang::ZhCn;
+        let actor = Actor::System(T::SystemReversalFinished.get(zh).to_owned());
+        let reason = red.reason.clone().unwrap_or_default();
+        let said = reverse(state, &row, &reason, &actor, None).await?;
+        let step = Transition {
+            sms: None,
+            claimed_by: None,
+            action: Action::ReverseInvoice,
+            expected_version: Some(row.version),
+            actor,
+            reason: Some(
+                T::HistoryReversalFinished
+                    .fill(zh, &[red.issued_by.as_deref().unwrap_or_default(), &said]),
+            ),
+            request_id: None,
+            set: reversal_columns(),
+        };
+        match store.transition(&row.order_no, step).await {
+            Ok(_) => {
+                moved += 1;
+                tracing::warn!(
+                    order = %row.order_no,
+                    red = %red.invoice_no,
+                    "a reversal cut short was finished by the platform"
+                );
+            }
+            // Moved meanwhile (its operator sent it again): nothing left to do.
+            Err(TransitionError::Conflict { .. } | TransitionError::NotAllowed { .. }) => {}
+            Err(e) => {
+                tracing::warn!(order = %row.order_no, error = %e, "finishing a reversal");
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// Runs [`finish_cut_short`] at start and every minute until shutdown.
+pub async fn cut_short_job(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = finish_cut_short(&state).await {
+            tracing::warn!(error = ?e, "finishing reversals cut short failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
 /// How long a reversal's hold on its order lasts (one cut short is anyone's after it).
 pub const REVERSAL_LEFT_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
 

@@ -434,6 +434,10 @@ impl Platform {
             invoices,
             logistics,
         };
+        jobs.push(tokio::spawn(invoicing::cut_short_job(
+            state.clone(),
+            shutdown_rx.clone(),
+        )));
         let http = state.config.http.clone();
         let app = routes::router(state);
         let server = tokio::spawn(async move {

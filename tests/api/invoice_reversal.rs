@@ -21,6 +21,7 @@ on_both_databases!(
     a_reversal_under_way_holds_its_order,
     a_red_invoice_repeats_its_blue_invoices_seller_and_rate_after_the_configuration_changed,
     an_invoices_mail_is_claimed_by_one_attempt_only,
+    a_reversal_cut_short_is_finished_by_the_platform,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -740,5 +741,128 @@ async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
             .count(),
         1
     );
+    app.finish().await;
+}
+
+/// A reversal cut short — its red invoice made, the process stopped before the order moved
+/// — is finished by the platform once its hold lapses: the same red invoice, its PDF kept
+/// and mailed once, the order 待开票, the history naming who asked and why. A lapsed hold
+/// under which nothing was made is let go, the order left as it was.
+async fn a_reversal_cut_short_is_finished_by_the_platform(db: Db) {
+    use ca_counter::server::store::NewRedInvoice;
+    let app = TestApp::spawn(db).await;
+    let store = app.store();
+    let (finance_id, finance_name): (String, String) =
+        sqlx::query_as("SELECT id, name FROM operators WHERE roles = 'finance'")
+            .fetch_one(store.pool())
+            .await
+            .expect("finance");
+    let lapsed = ca_counter::server::store::now_ms() - 1_000;
+    // Cut short after its red invoice.
+    let order = shipped(&app, "郑十", "EA123456785CN").await;
+    let done = invoiced(&app, &order, "郑十公司").await;
+    let blue_no = done.invoice.as_ref().expect("invoice").invoice_no.clone();
+    let row = store
+        .order_by_no(&order.order_no)
+        .await
+        .expect("read")
+        .expect("order");
+    store
+        .hold_version(
+            &row,
+            OrderStatus::Completed,
+            done.version,
+            (&finance_id, &finance_name),
+            lapsed,
+        )
+        .await
+        .expect("hold")
+        .expect("held");
+    let blue = store
+        .invoice_by_no(&blue_no)
+        .await
+        .expect("read")
+        .expect("blue");
+    let red = store
+        .builtin_red_invoice(
+            &NewRedInvoice {
+                blue: &blue,
+                reason: "税号错误",
+                issued_by: &finance_name,
+                issuer_id: Some(&finance_id),
+            },
+            "43",
+        )
+        .await
+        .expect("red invoice");
+    // Held, nothing made.
+    let other = shipped(&app, "王十一", "EA223456788CN").await;
+    let other_done = invoiced(&app, &other, "王十一公司").await;
+    let other_row = store
+        .order_by_no(&other.order_no)
+        .await
+        .expect("read")
+        .expect("order");
+    store
+        .hold_version(
+            &other_row,
+            OrderStatus::Completed,
+            other_done.version,
+            (&finance_id, &finance_name),
+            lapsed,
+        )
+        .await
+        .expect("hold")
+        .expect("held");
+    // A platform starting (as after the crash) finishes it at once.
+    let url = app.db.as_ref().expect("db").url.clone();
+    let restarted = crate::common::second_instance(&url).await;
+    let admin = app.client(&app.admin);
+    let mut now = admin.order(&order.order_no, false).await.expect("order");
+    for _ in 0..100 {
+        if now.status == OrderStatus::PendingInvoice {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        now = admin.order(&order.order_no, false).await.expect("order");
+    }
+    assert_eq!(now.status, OrderStatus::PendingInvoice, "{now:?}");
+    assert!(now.invoice_no.is_none() && now.claim.is_none(), "{now:?}");
+    let [reversed] = now.reversed_invoices.as_slice() else {
+        panic!("one reversed invoice: {:?}", now.reversed_invoices);
+    };
+    assert_eq!(reversed.red_invoice_no, red.invoice_no);
+    assert_eq!(reversed.reason.as_deref(), Some("税号错误"));
+    let red_pdf = reversed
+        .red_attachment_id
+        .clone()
+        .expect("the red PDF kept");
+    let mail = admin.mail_messages().await.expect("mail");
+    assert_eq!(
+        mail.iter()
+            .filter(|m| m.attachment_id.as_deref() == Some(red_pdf.as_str()))
+            .count(),
+        1,
+        "{mail:?}"
+    );
+    let history = admin.history(&order.order_no).await.expect("history");
+    let last = history.last().expect("history");
+    assert_eq!(last.action, "reverse_invoice");
+    let said = last.reason.clone().unwrap_or_default();
+    for expected in [finance_name.as_str(), "税号错误", &blue_no, &red.invoice_no] {
+        assert!(said.contains(expected), "{expected} in {said}");
+    }
+    // The other: let go, as it was.
+    let other_now = admin.order(&other.order_no, false).await.expect("order");
+    assert_eq!(other_now.status, OrderStatus::Completed);
+    let (holder,): (Option<String>,) =
+        sqlx::query_as("SELECT claimed_by FROM orders WHERE order_no = $1")
+            .bind(other.order_no.as_str())
+            .fetch_one(store.pool())
+            .await
+            .expect("hold");
+    assert_eq!(holder, None);
+    assert_eq!(other_now.invoice_no, other_done.invoice_no);
+    restarted.shutdown().await.expect("stop");
     app.finish().await;
 }

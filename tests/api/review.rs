@@ -707,6 +707,8 @@ async fn the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_nee
             assert_eq!(
                 partial.into_iter().map(|r| r.0).collect::<Vec<_>>(),
                 [
+                    // 已完成 orders held by a reversal under way (or cut short).
+                    "orders_completed_held",
                     "orders_invoice_token",
                     "orders_review",
                     "orders_tracking",
@@ -740,6 +742,8 @@ async fn the_queue_is_read_from_its_own_index_and_a_new_order_enters_none_it_nee
             assert_eq!(
                 partial.into_iter().map(|r| r.0).collect::<Vec<_>>(),
                 [
+                    // 已完成 orders held by a reversal under way (or cut short).
+                    "orders_completed_held",
                     "orders_invoice_token",
                     "orders_review",
                     "orders_tracking",

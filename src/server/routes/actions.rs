@@ -561,16 +561,7 @@ async fn details(
             if reason.is_none() && is_blank(request.reason.as_deref()) {
                 errors.add("reason", T::ErrReasonRequired);
             }
-            // The hold taken for it goes with the order's move.
-            (
-                reason,
-                vec![
-                    SetColumn::Text("invoice_no", None),
-                    SetColumn::Text("claimed_by", None),
-                    SetColumn::Text("claimed_by_name", None),
-                    SetColumn::Int("claim_expires_at", None),
-                ],
-            )
+            (reason, crate::server::invoicing::reversal_columns())
         }
         Action::Reject => {
             let mut reasons = Vec::new();

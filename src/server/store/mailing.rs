@@ -345,6 +345,40 @@ impl Store {
         Ok(())
     }
 
+    /// 已完成 orders held by a reversal whose hold lapsed before `now` (the partial index
+    /// `orders_completed_held`), oldest first: reversals cut short, for the platform to
+    /// finish.
+    pub async fn lapsed_reversal_holds(&self, now: i64, limit: i64) -> StoreResult<Vec<OrderRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{SELECT_ORDER} WHERE o.status = 'completed' AND o.claimed_by IS NOT NULL \
+             AND o.claim_expires_at <= $1 ORDER BY o.claim_expires_at LIMIT $2"
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Clears a lapsed hold on a 已完成 order whose reversal made nothing (nobody reversed
+    /// it since: its version is still `version`).
+    pub async fn clear_lapsed_hold(
+        &self,
+        order_id: &str,
+        version: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE orders SET claimed_by = NULL, claimed_by_name = NULL, claim_expires_at = NULL \
+             WHERE id = $1 AND version = $2 AND status = 'completed' AND claim_expires_at <= $3",
+        )
+        .bind(order_id)
+        .bind(version)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// The latest e-mail about an order: its status and why it failed.
     pub async fn latest_mail(
         &self,
