@@ -489,6 +489,7 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
             syntax.kids = inner.kids;
             syntax.lists = inner.lists;
             syntax.unknown = inner.unknown;
+            syntax.active |= inner.active;
             if inner.unusual {
                 return Err(FileProblem::UnusualPdf);
             }
@@ -508,6 +509,9 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
     // cannot tell apart): said as unusual, with what to send instead.
     if syntax.shares_kids() {
         return Err(FileProblem::UnusualPdf);
+    }
+    if syntax.active {
+        return Err(FileProblem::ActivePdf);
     }
     Ok(())
 }
@@ -677,7 +681,36 @@ struct Syntax {
     starts: Vec<(usize, u64)>,
     /// Lists whose object is not known, counted: each is a parent of its own.
     unknown: u64,
+    /// A name that asks a viewer to act ([`ACTIVE_NAMES`]) written anywhere in the
+    /// syntax, whether or not the parser would reach its object (one the parser drops —
+    /// its header's generation not its table's — a viewer rebuilding the table finds).
+    active: bool,
 }
+
+/// Names only a PDF that acts when opened writes (scripts, actions that launch, import,
+/// submit, open other files or play, files carried inside, XFA forms, rich media, actions
+/// run on events): none is needed by a scan, nor written by a scanner or an office
+/// program's export. Found anywhere in a file's syntax, as keys or values, the file is
+/// refused, whatever objects the parser reads.
+const ACTIVE_NAMES: [&[u8]; 17] = [
+    b"JS",
+    b"JavaScript",
+    b"AA",
+    b"EmbeddedFile",
+    b"EmbeddedFiles",
+    b"XFA",
+    b"RichMedia",
+    b"RichMediaContent",
+    b"RichMediaExecute",
+    b"Launch",
+    b"ImportData",
+    b"SubmitForm",
+    b"GoToE",
+    b"GoToR",
+    b"Rendition",
+    b"Movie",
+    b"Sound",
+];
 
 impl Syntax {
     /// Reads `text` (PDF syntax: objects, not streams' data). False when it nests deeper
@@ -749,6 +782,18 @@ impl Syntax {
                     }
                     self.kids += listed.len();
                     self.lists.entry(parent).or_default().extend(listed);
+                    i = end;
+                    continue;
+                }
+                b'/' => {
+                    let end = name_end(text, i);
+                    let name = &text[i + 1..end];
+                    let active = if name.contains(&b'#') {
+                        ACTIVE_NAMES.contains(&unescape_names(name).as_slice())
+                    } else {
+                        ACTIVE_NAMES.contains(&name)
+                    };
+                    self.active |= active;
                     i = end;
                     continue;
                 }
@@ -1199,6 +1244,49 @@ mod tests {
             &["<< /Type /Thread /I << /Title (Chapter 1) >> >>"],
         );
         assert_eq!(inspect(&with_threads).map(|i| i.pages), Ok(Some(2)));
+    }
+
+    /// An action the parser never reaches — its object's header names another generation
+    /// than its table (`5 1 obj` where the table says 0), so the parser drops it while a
+    /// viewer rebuilding the table runs it (a tester's) — is refused all the same, its
+    /// names written anywhere, escaped or not; words in a string, and a blend mode, are not
+    /// actions.
+    #[test]
+    fn an_action_the_parser_would_not_reach_is_refused_by_its_names() {
+        let mismatched = |catalog: &str, action: &str| {
+            let pdf = pdf_of(catalog, &[action]);
+            let text = String::from_utf8_lossy(&pdf).replace("5 0 obj", "5 1 obj");
+            text.into_bytes()
+        };
+        for (catalog, action) in [
+            (
+                "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 1 R >>",
+                "<< /S /JavaScript /JS (app.alert(1)) >>",
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Launch /F (calc.exe) >> >>",
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Annot /Subtype /Widget /Rect [0 0 9 9] /A#41 << /S /J#61vaScript /J#53 (1) >> >>",
+            ),
+        ] {
+            let pdf = mismatched(catalog, action);
+            assert!(
+                contains(&pdf, b"5 1 obj"),
+                "{}",
+                String::from_utf8_lossy(&pdf)
+            );
+            assert_eq!(inspect(&pdf), Err(FileProblem::ActivePdf), "{action}");
+        }
+        for harmless in [
+            "<< /Type /Annot /Subtype /Text /Rect [0 0 9 9] /Contents (see /JS and /Launch) >>",
+            "<< /Type /ExtGState /BM /Screen >>",
+        ] {
+            let pdf = pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[harmless]);
+            assert_eq!(inspect(&pdf).map(|i| i.pages), Ok(Some(2)), "{harmless}");
+        }
     }
 
     fn deflated(data: &[u8]) -> Vec<u8> {
