@@ -666,7 +666,7 @@ async fn a_red_invoice_repeats_its_blue_invoices_seller_and_rate_after_the_confi
 }
 
 /// An invoice's mail is claimed before it is sent: of overlapping attempts (a retry while
-/// the first is on its way) one sends; one whose sender stopped is taken over after ten
+/// the first is on its way) one sends; one whose sender stopped is taken over after two
 /// minutes; once it went (or failed), none sends it again.
 async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
     use ca_counter::server::store::NewMail;
@@ -711,7 +711,7 @@ async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
         .filter_map(|r| r.expect("claim"))
         .collect();
     assert_eq!(claims.len(), 1, "{claims:?}");
-    // Its sender stopped: after ten minutes the next attempt takes it over.
+    // Its sender stopped: after two minutes the next attempt takes it over.
     assert!(store.claim_mail(&mail).await.expect("claim").is_none());
     sqlx::query("UPDATE mail_messages SET created_at = created_at - 660000 WHERE id = $1")
         .bind(&claims[0])

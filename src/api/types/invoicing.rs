@@ -165,7 +165,7 @@ pub struct MailMessage {
     /// `outbox` or `smtp`.
     pub provider: String,
     /// `kept`, `sent` or `failed`; `sending` while it is on its way (one that stays so for
-    /// ten minutes, its sender stopped, is sent by the next attempt).
+    /// two minutes, its sender stopped, is sent by the next attempt).
     pub status: String,
     /// Why it failed.
     pub detail: Option<String>,

@@ -117,8 +117,10 @@ pub struct NewMail<'a> {
 }
 
 /// How long a mail may stay `sending` before another attempt takes it over (its sender
-/// stopped before it could say how it went): well beyond an SMTP server's answer.
-pub const MAIL_CLAIM_LAPSES: std::time::Duration = std::time::Duration::from_secs(600);
+/// stopped before it could say how it went): beyond an SMTP exchange's timeouts, and
+/// shorter than a reversal's hold (`invoicing::REVERSAL_LEFT_AFTER`), so that the attempt
+/// finishing a reversal cut short mails its red invoice.
+pub const MAIL_CLAIM_LAPSES: std::time::Duration = std::time::Duration::from_secs(120);
 
 const INVOICE_COLUMNS: &str = "order_id, invoice_no, invoice_kind, request_json, net_fen, tax_fen, total_fen, \
     provider, attachment_id, issued_by, issued_at, check_code, reverses, confirmation_no, reason, \
@@ -805,7 +807,10 @@ impl Store {
         status: &str,
         detail: Option<&str>,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE mail_messages SET status = $1, detail = $2 WHERE id = $3")
+        // Still this sender's (not taken over meanwhile by an attempt after it lapsed).
+        sqlx::query(
+            "UPDATE mail_messages SET status = $1, detail = $2 WHERE id = $3 AND status = 'sending'",
+        )
             .bind(status)
             .bind(detail)
             .bind(id)
