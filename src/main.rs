@@ -183,7 +183,9 @@ enum CatalogCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::CheckUpload { memory_mb }) = cli.command {
-        // A child of the platform: bounded before it reads anything, no runtime, no log.
+        // A child of the platform: bounded before it reads anything, no runtime, no log,
+        // and no core dump when it ends past its memory (each would be as large).
+        let _ = rlimit::setrlimit(rlimit::Resource::CORE, 0, 0);
         capped::limit(memory_mb.saturating_mul(1 << 20));
         return ca_counter::server::scan_match::check_from_stdin();
     }
@@ -254,8 +256,14 @@ async fn run(cli: Cli) -> Result<()> {
     let (mut config, config_path) = Config::discover(cli.config.as_deref())?;
     config.ui.read_only |= cli.read_only;
     // Uploaded PDFs are checked by this very program, each in a process of its own (the
-    // platform served, or embedded in the counter); without its path, in the platform's.
-    config.platform.upload_check.program = std::env::current_exe().ok();
+    // platform served, or embedded in the counter): on Linux the running image itself,
+    // whatever was installed over its file since (an upgrade, a release directory pruned).
+    let running = std::path::Path::new("/proc/self/exe");
+    config.platform.upload_check.program = if running.exists() {
+        Some(running.to_path_buf())
+    } else {
+        std::env::current_exe().ok()
+    };
     match cli.command {
         None => ca_counter::tui::run(config).await,
         Some(Command::Serve {
@@ -459,9 +467,9 @@ async fn serve(
         config.platform.demo_catalog = false;
     }
     if config.platform.upload_check.program.is_none() {
-        tracing::warn!(
-            "this program's path is unknown: uploaded PDFs are checked in its own process, unbounded"
-        );
+        return Err(eyre!(
+            "cannot find this program's own file, which checks each uploaded PDF in a process of its own"
+        ));
     }
     let url = database_url(&config, &database);
     // A wrong setting is said before the port is taken (a port in use would hide it).

@@ -304,7 +304,8 @@ pub struct UploadCheckConfig {
     /// How long one check may take, in seconds (a scanner's 10 MB PDF takes well under
     /// one).
     pub seconds: u64,
-    /// The most memory one check may take, in MiB.
+    /// The most memory one check may take, in MiB (at least three times
+    /// `max_upload_bytes` and 32 MiB more).
     pub memory_mb: usize,
     /// Checks at once per instance; more wait for a turn.
     pub at_once: usize,
@@ -312,8 +313,9 @@ pub struct UploadCheckConfig {
     /// in seconds.
     pub wait_seconds: u64,
     /// The program run for each check (`<program> check-upload`): the running
-    /// `ca-counter` itself when serving; `None` checks in the platform's own process (a
-    /// platform embedded in tests or in the counter).
+    /// `ca-counter` itself (serving, or the platform embedded in the counter); `None`
+    /// checks in the platform's own process — only for a platform started by another
+    /// program (tests, benches): `serve` refuses to start without one.
     #[serde(skip)]
     pub program: Option<PathBuf>,
 }

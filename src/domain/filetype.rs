@@ -72,8 +72,9 @@ pub enum FileProblem {
     /// it): saved again as PDF, or a photo, goes through.
     UnusualPdf,
     /// A PDF whose check ran past the time or memory the platform gives one (it checks
-    /// each in a process of its own with both bounded): a file built to exhaust the
-    /// parser, or one with far more inside than a scan.
+    /// each in a process of its own with both bounded), or whose streams unpack to more
+    /// than [`MAX_PDF_INFLATED`]: a file built to exhaust the parser, or one with far more
+    /// inside than a scan.
     CostlyPdf,
     /// Every check slot stayed taken for as long as an upload waits for one: nothing is
     /// wrong with the file, it is sent again a little later.
@@ -104,8 +105,11 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
             })
         }
         FileType::Jpeg | FileType::Png => {
-            let (width, height) = image_size(data).ok_or(FileProblem::Unreadable(kind))?;
-            if u64::from(width) * u64::from(height) > MAX_PIXELS {
+            let (width, height, depth) = image_header(data).ok_or(FileProblem::Unreadable(kind))?;
+            // Its pixels, and the bytes they take decoded: a 16-bit RGBA picture of 40 MP
+            // (310 KB of PNG) is 320 MB.
+            let pixels = u64::from(width) * u64::from(height);
+            if pixels > MAX_PIXELS || pixels.saturating_mul(depth) > MAX_DECODED_BYTES {
                 return Err(FileProblem::TooManyPixels(width, height));
             }
             // Cut off in sending (a dropped upload, a copy stopped short): its header reads,
@@ -162,6 +166,27 @@ fn jpeg_scan_start(data: &[u8]) -> Option<usize> {
             }
         }
     }
+}
+
+/// The most bytes an uploaded image may take decoded, as its header says (the decoding of
+/// scans is bounded the same: `scan_codes::decode_upright`).
+pub const MAX_DECODED_BYTES: u64 = 160 * 1024 * 1024;
+
+/// Width, height and bytes per pixel decoded of a PNG or JPEG image, from its header
+/// (`None` when the header does not decode or gives an empty image).
+fn image_header(data: &[u8]) -> Option<(u32, u32, u64)> {
+    use image::ImageDecoder;
+    let format = match sniff(data)? {
+        FileType::Png => image::ImageFormat::Png,
+        FileType::Jpeg => image::ImageFormat::Jpeg,
+        FileType::Pdf => return None,
+    };
+    let decoder = image::ImageReader::with_format(std::io::Cursor::new(data), format)
+        .into_decoder()
+        .ok()?;
+    let (width, height) = decoder.dimensions();
+    let depth = u64::from(decoder.color_type().bytes_per_pixel());
+    (width > 0 && height > 0).then_some((width, height, depth))
 }
 
 /// Width and height of a PNG or JPEG image, from its decoded header (`None` when the header
@@ -456,9 +481,10 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
         let mut kept = objects.then(Vec::new);
         let inflated =
             inflate(data, true, budget, kept.as_mut()).max(inflate(data, false, budget, None));
+        // Past it: far more inside than a scan (a "PDF bomb"), not a damaged file.
         match budget.checked_sub(inflated) {
             Some(left) if inflated < budget => budget = left,
-            _ => return damaged(),
+            _ => return Err(FileProblem::CostlyPdf),
         }
         // Entries of no width, or more than the stream holds (`/Index [1 2000000000]`
         // under `/W [0 0 0]`: 20 GB made room for from 400 bytes).
@@ -1289,6 +1315,42 @@ mod tests {
         }
     }
 
+    /// A picture whose pixels are few enough but take more than 160 MB decoded (40 MP of
+    /// 16-bit RGBA, 320 MB, from a file of a few hundred kilobytes: a tester's) is refused
+    /// by its header, before anything decodes it.
+    #[test]
+    fn a_picture_too_large_decoded_is_refused_by_its_header() {
+        let png = |width: u32, height: u32, depth: u8, colour: u8| {
+            let chunk = |kind: &[u8], body: &[u8]| {
+                let mut crc = flate2::Crc::new();
+                crc.update(kind);
+                crc.update(body);
+                let mut out = (body.len() as u32).to_be_bytes().to_vec();
+                out.extend_from_slice(kind);
+                out.extend_from_slice(body);
+                out.extend_from_slice(&crc.sum().to_be_bytes());
+                out
+            };
+            let mut header = width.to_be_bytes().to_vec();
+            header.extend_from_slice(&height.to_be_bytes());
+            header.extend_from_slice(&[depth, colour, 0, 0, 0]);
+            let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+            out.extend(chunk(b"IHDR", &header));
+            out.extend(chunk(b"IDAT", &deflated(&[0; 64])));
+            out.extend(chunk(b"IEND", &[]));
+            out
+        };
+        assert_eq!(
+            inspect(&png(6300, 6330, 16, 6)),
+            Err(FileProblem::TooManyPixels(6300, 6330))
+        );
+        // The same pixels in 8-bit grey are 40 MB decoded: measured, not refused for size.
+        assert!(!matches!(
+            inspect(&png(6300, 6330, 8, 0)),
+            Err(FileProblem::TooManyPixels(..))
+        ));
+    }
+
     fn deflated(data: &[u8]) -> Vec<u8> {
         use std::io::Write;
         let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -1372,17 +1434,18 @@ mod tests {
         );
         assert!(pdf_within_bounds(&fitting));
 
-        let damaged = FileProblem::Unreadable(FileType::Pdf);
+        // Said as too much inside (not as damaged: a tester's).
+        let costly = FileProblem::CostlyPdf;
         for (dict, said) in [
             (
                 "<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>",
-                &damaged,
+                &costly,
             ),
             // Names escaped, a picture's words, and a string that would mislead a search
             // for the dictionary's start.
             (
                 "<< /Type /Obj#53tm /N 1 /First 4 /Note (<<) /Subtype /Image /Filter /Fl#61teDecode >>",
-                &damaged,
+                &costly,
             ),
             // Its type given by reference: no scanner writes that.
             (

@@ -171,11 +171,9 @@ pub fn provider(
     }
 }
 
-/// Sends `mail` about an order and records it and how it went. A failure to send is
-/// recorded, not raised.
 /// Sends `mail` (with an order's attachment) once however many overlapping attempts ask:
-/// claimed first ([`Store::claim_mail`]), then sent and its outcome recorded. `None` when
-/// it was sent before or is being sent.
+/// claimed first ([`Store::claim_mail`]), then sent and its outcome recorded (a failure to
+/// send is recorded, not raised). `None` when it was sent before or is being sent.
 pub async fn send_once(
     store: &Store,
     provider: &dyn MailProvider,

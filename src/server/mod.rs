@@ -68,6 +68,8 @@ pub struct AppState {
     pub invoices: Arc<dyn invoicing::InvoiceProvider>,
     /// Parcel tracking from a provider; `None`: events typed by staff (`manual`).
     pub logistics: Option<Arc<dyn logistics::LogisticsProvider>>,
+    /// Uploaded files' checks (a PDF's in a process of its own) and their turns.
+    pub uploads: scan_match::UploadChecks,
 }
 
 /// Why the platform could not start.
@@ -107,12 +109,10 @@ struct Providers {
     logistics: Option<Arc<dyn logistics::LogisticsProvider>>,
 }
 
-/// Every provider the settings name, with what it needs (keys, sections), and the terms
-/// file: what [`Platform::check_config`] asks before `serve` takes its port and
-/// [`Platform::start`] before it opens the database.
 /// `[platform.upload_check]` within what a check needs: a scanner's PDF takes well under
-/// a second and tens of MiB.
-fn check_upload_check(check: &crate::config::UploadCheckConfig) -> Result<(), StartError> {
+/// a second and tens of MiB; the largest upload is held twice and parsed.
+fn check_upload_check(config: &PlatformConfig) -> Result<(), StartError> {
+    let check = &config.upload_check;
     let wrong = |key: &str, what: &str| {
         Err(StartError::Config(format!(
             "[platform.upload_check] {key}: {what}"
@@ -121,8 +121,16 @@ fn check_upload_check(check: &crate::config::UploadCheckConfig) -> Result<(), St
     if check.seconds == 0 {
         return wrong("seconds", "at least 1");
     }
-    if check.memory_mb < 64 {
-        return wrong("memory_mb", "at least 64 (a 10 MB upload is read twice)");
+    let least = (config.max_upload_bytes.saturating_mul(3) >> 20)
+        .saturating_add(32)
+        .max(64);
+    if check.memory_mb < least {
+        return wrong(
+            "memory_mb",
+            &format!(
+                "at least {least} (the largest upload, max_upload_bytes, is held twice and parsed)"
+            ),
+        );
     }
     if check.at_once == 0 {
         return wrong("at_once", "at least 1");
@@ -130,6 +138,9 @@ fn check_upload_check(check: &crate::config::UploadCheckConfig) -> Result<(), St
     Ok(())
 }
 
+/// Every provider the settings name, with what it needs (keys, sections), and the terms
+/// file: what [`Platform::check_config`] asks before `serve` takes its port and
+/// [`Platform::start`] before it opens the database.
 fn providers(config: &PlatformConfig) -> Result<Providers, StartError> {
     let identity = identity_provider(config)?;
     if matches!(
@@ -143,7 +154,7 @@ fn providers(config: &PlatformConfig) -> Result<Providers, StartError> {
         .map_err(|e| StartError::Config(format!("[platform.invoice] {e}")))?;
     let logistics = logistics_provider(&config.mailing)?;
     check_terms(config)?;
-    check_upload_check(&config.upload_check)?;
+    check_upload_check(config)?;
     Ok(Providers {
         identity,
         sms,
@@ -417,6 +428,7 @@ impl Platform {
         if let Some(line) = demo.line(crate::i18n::Lang::En) {
             tracing::warn!("{line}");
         }
+        let uploads = scan_match::UploadChecks::new(&config.upload_check);
         let state = AppState {
             store: store.clone(),
             demo,
@@ -433,6 +445,7 @@ impl Platform {
             mail,
             invoices,
             logistics,
+            uploads,
         };
         jobs.push(tokio::spawn(invoicing::cut_short_job(
             state.clone(),

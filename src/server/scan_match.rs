@@ -13,30 +13,187 @@ pub use crate::domain::{Scanned, read_codes};
 /// Decodes at once, per instance, shared with the previews of `routes/attachments.rs`.
 pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// What an uploaded file is (`domain::inspect`), judged off the request workers. A PDF is
-/// unpacked and parsed, which a crafted file can make cost minutes and gigabytes: with a
-/// program to run ([`UploadCheckConfig::program`], the platform when serving), it is
-/// checked in a process of its own, within the configured time and memory, a few at
-/// once. The data comes back with the answer.
-pub async fn inspect(
-    config: &UploadCheckConfig,
-    data: Vec<u8>,
-) -> (Vec<u8>, Result<Inspected, FileProblem>) {
-    if let (Some(program), Some(FileType::Pdf)) = (&config.program, crate::domain::sniff(&data)) {
-        match in_child(program, config, &data).await {
-            Ok(judged) => return (data, judged),
-            Err(e) => {
-                // The program could not be started (replaced by an upgrade while running,
-                // the process table full): checked here, and the operator told.
-                tracing::error!(
-                    error = %e,
-                    program = %program.display(),
-                    "cannot start the upload check: checked in the platform's process"
+/// The platform's checks of uploaded files: its configuration and its turns (a few at
+/// once per instance, sized by [`UploadCheckConfig::at_once`]).
+#[derive(Debug, Clone)]
+pub struct UploadChecks {
+    config: UploadCheckConfig,
+    turns: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Uploads holding a turn or waiting for one, each holding its file in memory: past
+    /// [`UploadChecks::most_waiting`] a new one is answered busy at once.
+    in_line: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Each uploader's own turn (an operator, a customer): one check of theirs at a time,
+    /// so that one person sending crafted files takes one of the turns, not all.
+    own: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Semaphore>>>,
+    >,
+}
+
+/// A place in line for a check, given back when dropped.
+struct InLine(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for InLine {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl UploadChecks {
+    /// Checks as `config` says.
+    pub fn new(config: &UploadCheckConfig) -> UploadChecks {
+        UploadChecks {
+            config: config.clone(),
+            turns: std::sync::Arc::new(tokio::sync::Semaphore::new(config.at_once.max(1))),
+            in_line: std::sync::Arc::default(),
+            own: std::sync::Arc::default(),
+        }
+    }
+
+    /// How many uploads may hold or wait for a turn at once (each holds its file).
+    fn most_waiting(&self) -> usize {
+        self.config.at_once.max(1) * 8
+    }
+
+    /// `uploader`'s own turn, made when first asked and dropped when nobody holds it.
+    fn own_turn(&self, uploader: &str) -> std::sync::Arc<tokio::sync::Semaphore> {
+        let mut own = self
+            .own
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        own.retain(|_, turn| std::sync::Arc::strong_count(turn) > 1);
+        own.entry(uploader.to_owned())
+            .or_insert_with(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1)))
+            .clone()
+    }
+
+    /// What an uploaded file is (`domain::inspect`), judged off the request workers. A PDF
+    /// is unpacked and parsed, which a crafted file can make cost minutes and gigabytes:
+    /// with a program to run ([`UploadCheckConfig::program`], the platform when serving),
+    /// it is checked in a process of its own, within the configured time and memory, a few
+    /// at once — and never here: a check that cannot be started is answered busy. The
+    /// data comes back with the answer.
+    pub async fn inspect(
+        &self,
+        uploader: &str,
+        data: Vec<u8>,
+    ) -> (Vec<u8>, Result<Inspected, FileProblem>) {
+        if let (Some(program), Some(FileType::Pdf)) =
+            (&self.config.program, crate::domain::sniff(&data))
+        {
+            let judged = match self.in_child(program, uploader, &data).await {
+                Ok(judged) => judged,
+                Err(e) => {
+                    // The process table full, the program gone: refused for now, never
+                    // parsed unbounded in the platform.
+                    tracing::error!(
+                        error = %e,
+                        program = %program.display(),
+                        "cannot start an upload's check: answered busy"
+                    );
+                    Err(FileProblem::ChecksBusy)
+                }
+            };
+            return (data, judged);
+        }
+        in_process(data).await
+    }
+
+    /// A stored PDF's page count, read as an upload is (in a process of its own); `None`
+    /// when it cannot be read now.
+    pub async fn pdf_pages(&self, reader: &str, data: Vec<u8>) -> Option<usize> {
+        self.inspect(reader, data)
+            .await
+            .1
+            .ok()
+            .and_then(|i| i.pages)
+    }
+
+    /// `data` checked by `program check-upload`: the file on its input, one line back. A
+    /// check that runs out of time is killed; one that ends without a line (past its
+    /// memory, crashed) is refused as costly. `Err` only when the program cannot be
+    /// started.
+    async fn in_child(
+        &self,
+        program: &std::path::Path,
+        uploader: &str,
+        data: &[u8],
+    ) -> std::io::Result<Result<Inspected, FileProblem>> {
+        use tokio::io::AsyncWriteExt;
+        let config = &self.config;
+        let busy = |why: &str| {
+            tracing::warn!(at_once = config.at_once, uploader, "{why}: answered busy");
+            Ok(Err(FileProblem::ChecksBusy))
+        };
+        // A bounded line: past it the file is let go at once rather than held waiting.
+        let placed = self
+            .in_line
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let _in_line = InLine(self.in_line.clone());
+        if placed >= self.most_waiting() {
+            return busy("too many uploads waiting for a check");
+        }
+        let wait = std::time::Duration::from_secs(config.wait_seconds);
+        let own = self.own_turn(uploader);
+        let turns = async {
+            let own = own.acquire().await;
+            let all = self.turns.acquire().await;
+            (own, all)
+        };
+        let Ok((Ok(_own), Ok(_turn))) = tokio::time::timeout(wait, turns).await else {
+            return busy("no turn to check an upload");
+        };
+        // Nothing of the platform's environment (its database address, its keys' paths)
+        // reaches the child.
+        let mut child = tokio::process::Command::new(program)
+            .env_clear()
+            .arg(CHECK_SUBCOMMAND)
+            .arg("--memory-mb")
+            .arg(config.memory_mb.to_string())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdin = child.stdin.take();
+        let run = async move {
+            if let Some(mut stdin) = stdin {
+                // A child that stopped reading (past its memory) ends the writing; its
+                // status says the rest.
+                let _ = stdin.write_all(data).await;
+            }
+            child.wait_with_output().await
+        };
+        let limit = std::time::Duration::from_secs(config.seconds);
+        let output = match tokio::time::timeout(limit, run).await {
+            Ok(Ok(output)) => output,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "an upload's check could not be read: refused");
+                return Ok(Err(FileProblem::CostlyPdf));
+            }
+            // Dropped, the child is killed.
+            Err(_) => {
+                tracing::warn!(
+                    seconds = config.seconds,
+                    bytes = data.len(),
+                    "an uploaded PDF's check ran out of time: refused"
                 );
+                return Ok(Err(FileProblem::CostlyPdf));
+            }
+        };
+        let answer = String::from_utf8_lossy(&output.stdout);
+        match parse_answer(answer.trim()) {
+            Some(judged) if output.status.success() => Ok(judged),
+            _ => {
+                tracing::warn!(
+                    status = %output.status,
+                    memory_mb = config.memory_mb,
+                    bytes = data.len(),
+                    "an uploaded PDF's check ended without an answer (past its memory?): refused"
+                );
+                Ok(Err(FileProblem::CostlyPdf))
             }
         }
     }
-    in_process(data).await
 }
 
 /// Checks in this process, off the async workers.
@@ -60,78 +217,7 @@ async fn in_process(data: Vec<u8>) -> (Vec<u8>, Result<Inspected, FileProblem>) 
 /// The name the platform runs itself by to check an upload.
 pub const CHECK_SUBCOMMAND: &str = "check-upload";
 
-/// Checks at once in this instance (sized by the first configuration that asks).
-static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-
-/// `data` checked by `program check-upload`: the file on its input, one line back. A
-/// check that runs out of time is killed; one that ends without a line (past its memory,
-/// crashed) is refused as costly. `Err` only when the program cannot be started.
-async fn in_child(
-    program: &std::path::Path,
-    config: &UploadCheckConfig,
-    data: &[u8],
-) -> std::io::Result<Result<Inspected, FileProblem>> {
-    use tokio::io::AsyncWriteExt;
-    let turns = TURNS.get_or_init(|| tokio::sync::Semaphore::new(config.at_once.max(1)));
-    let wait = std::time::Duration::from_secs(config.wait_seconds);
-    let Ok(Ok(_turn)) = tokio::time::timeout(wait, turns.acquire()).await else {
-        tracing::warn!(
-            at_once = config.at_once,
-            "no turn to check an upload: answered busy"
-        );
-        return Ok(Err(FileProblem::ChecksBusy));
-    };
-    let mut child = tokio::process::Command::new(program)
-        .arg(CHECK_SUBCOMMAND)
-        .arg("--memory-mb")
-        .arg(config.memory_mb.to_string())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()?;
-    let stdin = child.stdin.take();
-    let run = async move {
-        if let Some(mut stdin) = stdin {
-            // A child that stopped reading (past its memory) ends the writing; its
-            // status says the rest.
-            let _ = stdin.write_all(data).await;
-        }
-        child.wait_with_output().await
-    };
-    let limit = std::time::Duration::from_secs(config.seconds);
-    let output = match tokio::time::timeout(limit, run).await {
-        Ok(Ok(output)) => output,
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "an upload's check could not be read: refused");
-            return Ok(Err(FileProblem::CostlyPdf));
-        }
-        // Dropped, the child is killed.
-        Err(_) => {
-            tracing::warn!(
-                seconds = config.seconds,
-                bytes = data.len(),
-                "an uploaded PDF's check ran out of time: refused"
-            );
-            return Ok(Err(FileProblem::CostlyPdf));
-        }
-    };
-    let answer = String::from_utf8_lossy(&output.stdout);
-    match parse_answer(answer.trim()) {
-        Some(judged) if output.status.success() => Ok(judged),
-        _ => {
-            tracing::warn!(
-                status = %output.status,
-                memory_mb = config.memory_mb,
-                bytes = data.len(),
-                "an uploaded PDF's check ended without an answer (past its memory?): refused"
-            );
-            Ok(Err(FileProblem::CostlyPdf))
-        }
-    }
-}
-
-/// The child's side of [`in_child`] (`ca-counter check-upload`): reads the file from its
+/// The child's side of [`UploadChecks::inspect`] (`ca-counter check-upload`): reads the file from its
 /// input and writes one line, `ok <pages>` or `refused <why>`.
 pub fn check_from_stdin() -> std::process::ExitCode {
     use std::io::{Read, Write};
@@ -147,14 +233,14 @@ pub fn check_from_stdin() -> std::process::ExitCode {
 }
 
 /// The words the child and the platform agree on for each refusal.
-const REFUSALS: [(FileProblem, &str); 7] = [
+/// (No turn is the platform's own refusal, never the child's.)
+const REFUSALS: [(FileProblem, &str); 6] = [
     (FileProblem::NotAScan, "not_a_scan"),
     (FileProblem::ActivePdf, "active"),
     (FileProblem::LockedPdf, "locked"),
     (FileProblem::UnusualPdf, "unusual"),
     (FileProblem::Unreadable(FileType::Pdf), "unreadable"),
     (FileProblem::CostlyPdf, "costly"),
-    (FileProblem::ChecksBusy, "busy"),
 ];
 
 fn answer_line(judged: &Result<Inspected, FileProblem>) -> String {

@@ -101,6 +101,8 @@ pub enum FileProblem {
     LockedPdf,
     /// The platform's: written in a way that cannot be checked.
     UnusualPdf,
+    /// The platform's: far more inside than a scan (streams that unpack past the bound).
+    CostlyPdf,
     /// Starts like a JPEG, PNG or PDF but does not read as one.
     Unreadable(&'static str),
     /// An image with more pixels than the platform decodes (width, height).
@@ -142,9 +144,9 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
         Refused::ActivePdf => FileProblem::ActivePdf,
         Refused::LockedPdf => FileProblem::LockedPdf,
         Refused::UnusualPdf => FileProblem::UnusualPdf,
-        // The platform's check in a process of its own says these; the counter's reading
-        // here is in its own process, without bounds.
-        Refused::CostlyPdf | Refused::ChecksBusy => FileProblem::UnusualPdf,
+        Refused::CostlyPdf => FileProblem::CostlyPdf,
+        // Only the platform's checks wait for a turn; never said of a reading here.
+        Refused::ChecksBusy => FileProblem::UnusualPdf,
         Refused::Unreadable(kind) => FileProblem::Unreadable(match kind {
             FileType::Jpeg => "JPEG",
             FileType::Png => "PNG",
@@ -221,6 +223,7 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         FileProblem::ActivePdf => T::ErrActivePdf.into(),
         FileProblem::LockedPdf => T::ErrLockedPdf.into(),
         FileProblem::UnusualPdf => T::ErrUnusualPdf.into(),
+        FileProblem::CostlyPdf => T::ErrCostlyPdf.into(),
         FileProblem::Unreadable(kind) => Text::with(T::ErrFileUnreadable, [*kind]),
         FileProblem::TooManyPixels(width, height) => {
             Text::with(T::ErrTooManyPixels, [width.to_string(), height.to_string()])

@@ -307,6 +307,31 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
             "{problem:?}"
         );
     }
+    // Cut off on the way (no closing boundary): said in our words, in the language
+    // asked, not the multipart library's English.
+    let cut = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.7 abc"
+    );
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{}/attachments", order.order_no)))
+        .bearer_auth(&app.clerk)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("accept-language", "zh-CN")
+        .body(cut)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 400);
+    let problem: ca_counter::api::Problem = response.json().await.expect("problem");
+    assert_eq!(problem.code, "malformed_request");
+    assert!(
+        problem.detail.contains("重新上传") && !problem.detail.contains("incomplete"),
+        "{problem:?}"
+    );
     let clerk = app.client(&app.clerk);
     let mut bomb = crate::common::scan_png(20, 20);
     bomb[16..20].copy_from_slice(&60_000u32.to_be_bytes());

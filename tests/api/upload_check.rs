@@ -54,7 +54,7 @@ async fn the_real_checker_answers_for_each_pdf_and_pictures_stay_in_the_platform
             crate::common::scripted_pdf(),
             "does things when opened",
         ),
-        ("garbage.pdf", garbage, "PDF"),
+        ("garbage.pdf", garbage, "damaged or not a real PDF"),
     ] {
         let refused = clerk
             .upload_attachment(&order.order_no, AttachmentKind::Other, name, bytes)
@@ -113,8 +113,8 @@ async fn a_check_past_its_time_or_without_an_answer_refuses_the_file_and_a_full_
             .any(|e| e.field == "file" && e.message.contains("memory")),
         "{problem:?}"
     );
-    // Two at once with one turn: the second waits its 1 s and is told to send it again
-    // (503, the file not blamed); the first is refused as above.
+    // Two of one clerk's at once: the second waits its 1 s for the clerk's own turn and
+    // is told to send it again (503, the file not blamed); the first is refused as above.
     let (first, second) = tokio::join!(
         clerk.upload_attachment(&order.order_no, AttachmentKind::Other, "a.pdf", order_pdf()),
         async {
@@ -189,4 +189,108 @@ fn the_checker_answers_on_one_line_and_ends_without_one_past_its_memory() {
     let out = run("4", &pdf);
     assert!(!out.status.success(), "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
+}
+
+/// One person sending crafted files takes one turn, not all: with two turns, a second
+/// clerk's file is checked while the first clerk's three wait for that clerk's own turn;
+/// and past eight waiting per turn a new upload is let go at once, not held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_uploader_takes_one_turn_and_the_line_is_bounded() {
+    let dir = tempfile::tempdir().expect("dir");
+    let slow = script(dir.path(), "slow.sh", "cat >/dev/null; sleep 30");
+    let app = TestApp::spawn_with(Db::Sqlite, checked_by(&slow, 3, 2, 2)).await;
+    let order = app.submit("张三").await;
+    let (one, other) = (app.client(&app.clerk), app.client(&app.clerk2));
+    let pdf = || crate::common::scan_pdf(1, 2 * 1024);
+    let upload = |client: ca_counter::api::Client, name: &'static str| {
+        let order_no = order.order_no.clone();
+        let data = pdf();
+        async move {
+            client
+                .upload_attachment(&order_no, AttachmentKind::Other, name, data)
+                .await
+                .expect_err(name)
+                .problem()
+                .map(|p| p.status)
+        }
+    };
+    let (a, b, c, d) = tokio::join!(
+        upload(one.clone(), "a.pdf"),
+        upload(one.clone(), "b.pdf"),
+        upload(one.clone(), "c.pdf"),
+        async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            upload(other.clone(), "d.pdf").await
+        }
+    );
+    let mut ones = [a, b, c];
+    ones.sort();
+    // One of the first clerk's checked (and refused past its time), two told busy.
+    assert_eq!(ones, [Some(422), Some(503), Some(503)]);
+    assert_eq!(d, Some(422), "the other clerk's file had a turn");
+    app.finish().await;
+
+    // One turn: at most eight in line; the rest answered at once.
+    let app = TestApp::spawn_with(Db::Sqlite, checked_by(&slow, 2, 1, 4)).await;
+    let order = app.submit("张三").await;
+    let started = Instant::now();
+    let answers = futures_util::future::join_all((0..12).map(|i| {
+        let client = app.client(&app.clerk);
+        let order_no = order.order_no.clone();
+        async move {
+            let answer = client
+                .upload_attachment(
+                    &order_no,
+                    AttachmentKind::Other,
+                    &format!("{i}.pdf"),
+                    crate::common::scan_pdf(1, 2 * 1024),
+                )
+                .await
+                .expect_err("refused");
+            (answer.problem().map(|p| p.status), started.elapsed())
+        }
+    }))
+    .await;
+    let at_once = answers
+        .iter()
+        .filter(|(status, took)| *status == Some(503) && *took < Duration::from_secs(1))
+        .count();
+    assert!(at_once >= 4, "{answers:?}");
+    app.finish().await;
+}
+
+/// A check that cannot be started (the program gone, the process table full) refuses the
+/// PDF for now — 503, send it again — and never parses it in the platform instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_check_that_cannot_start_is_busy_never_parsed_in_the_platform() {
+    let missing = PathBuf::from("/nonexistent/ca-counter");
+    let app = TestApp::spawn_with(Db::Sqlite, checked_by(&missing, 20, 2, 30)).await;
+    let order = app.submit("张三").await;
+    let clerk = app.client(&app.clerk);
+    let refused = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Other,
+            "plain.pdf",
+            crate::common::scan_pdf(1, 2 * 1024),
+        )
+        .await
+        .expect_err("not checked, not taken");
+    let problem = refused.problem().expect("problem");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (503, "checks_busy"),
+        "{problem:?}"
+    );
+    // Pictures are measured in the platform, as ever.
+    clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Other,
+            "scan.png",
+            crate::common::scan_png(120, 170),
+        )
+        .await
+        .expect("a picture is taken");
+    app.finish().await;
 }

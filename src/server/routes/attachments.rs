@@ -101,9 +101,11 @@ pub async fn upload(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::TooLarge(limit)
         } else {
+            // Said in our words (the library's are English whatever the language asked).
+            tracing::info!(error = %e.body_text(), "a malformed upload");
             ApiError::BadRequest {
                 code: "malformed_request",
-                detail: Msg::with(T::ErrInvalidValue, [e.body_text()]),
+                detail: Msg::new(T::ErrUploadMalformed),
             }
         }
     };
@@ -167,7 +169,7 @@ pub async fn upload(
         return Err(ApiError::field("file", T::ErrRequired));
     };
     // Judged by content, and read far enough to know it is what it claims.
-    let (data, inspected) = scan_match::inspect(&state.config.upload_check, data).await;
+    let (data, inspected) = state.uploads.inspect(&caller.operator.id, data).await;
     let content_type = match inspected {
         Ok(inspected) => inspected.kind.mime(),
         Err(FileProblem::NotAScan) => return Err(ApiError::UnsupportedType),
@@ -362,7 +364,12 @@ pub async fn preview(
 ) -> Result<Response, ApiError> {
     let (row, data) = readable(&state, &caller, &id, "preview_attachment").await?;
     if row.content_type == "application/pdf" {
-        let pages = crate::domain::pdf_pages(&data).unwrap_or(0);
+        // Read as an upload is (in a process of its own), never parsed here.
+        let pages = state
+            .uploads
+            .pdf_pages(&caller.operator.id, data)
+            .await
+            .unwrap_or(0);
         return Err(ApiError::Conflict {
             code: "no_preview",
             detail: Msg::with(T::ProblemPdfNoPreview, [pages.to_string()]),

@@ -794,7 +794,7 @@ pub async fn upload_scan(
     multipart: Multipart,
 ) -> Response {
     let ctx = &who.ctx;
-    let received = match read_upload(&state, ctx.lang, multipart).await {
+    let received = match read_upload(&state, &who, multipart).await {
         Ok(received) => received,
         Err(message) => return again_with_scan_error(&state, &who, &message).await,
     };
@@ -871,9 +871,10 @@ pub struct Upload {
 /// `Err` is the message for the page.
 pub async fn read_upload(
     state: &AppState,
-    lang: crate::i18n::Lang,
+    who: &SignedIn,
     mut multipart: Multipart,
 ) -> Result<Upload, String> {
+    let lang = who.ctx.lang;
     let limit = state.config.max_upload_bytes;
     let mut version = None;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -920,8 +921,7 @@ pub async fn read_upload(
     let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
         return Err(T::WebScanMissing.get(lang).to_owned());
     };
-    let (data, inspected) =
-        crate::server::scan_match::inspect(&state.config.upload_check, data).await;
+    let (data, inspected) = state.uploads.inspect(&who.customer.id, data).await;
     let inspected = inspected.map_err(|problem| match problem {
         // A phone's words: its camera, not a scanner (the counter's say a scanner's).
         crate::domain::FileProblem::NotAScan => T::WebNotAScan.get(lang).to_owned(),

@@ -1192,7 +1192,7 @@ async fn upload(
         )
         .await
     };
-    let received = match read_upload(state, ctx.lang, multipart).await {
+    let received = match read_upload(state, who, multipart).await {
         Ok(received) => received,
         Err(message) => return refused(message).await,
     };
