@@ -614,7 +614,7 @@ fn marks_that_would_hide_the_address_are_shortened_and_explained() {
         let (marks, legend) = if lang == Lang::ZhCn {
             ("[退改注]湖南", "退=退回，改=改址，注=有备注")
         } else {
-            ("[RLN]湖南", "R = returned, L = relabel, N = note")
+            ("[BLN]湖南", "B = returned, L = relabel, N = note")
         };
         assert!(screen.contains(marks), "{screen}");
         assert!(screen.contains(legend), "{screen}");

@@ -1152,10 +1152,25 @@ fn a_form_whose_action_the_order_no_longer_allows_is_closed_and_said() {
     moved.status = OrderStatus::PendingInvoice;
     moved.version += 2;
     moved.allowed_actions = vec![ca_counter::domain::Action::DeclineInvoice];
-    open_order(&mut app, moved.clone());
+    // Its history's last line is the colleague's reversal: named.
+    let mut told = history();
+    let mut last = told.last().cloned().expect("history");
+    last.id += 1;
+    last.actor = ca_counter::api::Actor {
+        id: Some("o9".into()),
+        name: "钱财务".into(),
+    };
+    last.action = "reverse_invoice".into();
+    last.from_status = Some(OrderStatus::Completed);
+    last.to_status = Some(OrderStatus::PendingInvoice);
+    told.push(last);
+    app.answer::<Orders>(orders::Answer::Detail {
+        order_no: moved.order_no.to_string(),
+        result: Ok((moved.clone(), told)),
+    });
     let screen = render(&app, 80, 24);
     assert!(
-        screen.contains("订单现为“待开票”，“红冲发票”已不能办理"),
+        screen.contains("钱财务 刚办理了“红冲发票”，订单现为“待开票”：“红冲发票”已不能办理"),
         "{screen}"
     );
     assert!(!screen.contains("原因 *"), "{screen}");

@@ -197,6 +197,20 @@ fn an_order_invoiced_elsewhere_while_its_form_is_open_closes_it_and_is_said() {
         key(&mut a, KeyCode::Enter);
         ctrl(&mut a, 'u');
         typed(&mut a, "长沙测试科技有限公司");
+        // Its event first (a colleague declined it), then the queue without it.
+        a.on_msg(ca_counter::tui::net::Msg::Event(
+            ca_counter::api::OrderEvent {
+                id: 9_000,
+                order_no: no("HN20261128000007"),
+                kind: "transition".into(),
+                action: Some("decline_invoice".into()),
+                status: ca_counter::domain::OrderStatus::Completed,
+                from: Some(ca_counter::domain::OrderStatus::PendingInvoice),
+                version: 5,
+                at: "2026-11-28T08:00:00Z".into(),
+                order: None,
+            },
+        ));
         let seq = a
             .tab_mut::<Invoicing>()
             .map(|t| t.fetch.restart(NOW))
@@ -209,10 +223,11 @@ fn an_order_invoiced_elsewhere_while_its_form_is_open_closes_it_and_is_said() {
         });
         assert!(a.tab::<Invoicing>().is_some_and(|i| i.form.is_none()));
         let screen = render(&a, 80, 24);
+        // What happened, as its event said.
         let said = if lang == Lang::ZhCn {
-            "自助开票"
+            "刚被办理了“不开发票”"
         } else {
-            "has left the list"
+            "has just had \"no invoice wanted\" done"
         };
         assert!(screen.contains(said), "{screen}");
         // Held until read: finance was typing, and the list's keys would have taken the

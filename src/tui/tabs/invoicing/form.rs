@@ -310,13 +310,19 @@ impl InvoiceForm {
                 name.is_empty() || name == customer,
                 (String::new(), String::new()),
             ),
+            // A company's name or its credit code: neither is a person's.
             BuyerKind::Organisation => (
                 BuyerKind::Individual,
-                name != customer,
+                name != customer || !self.fields[1].text().trim().is_empty(),
                 (self.customer_name.clone(), String::new()),
             ),
         };
         self.buyer_kind = to;
+        // A special invoice is an organisation's alone: a person's is a general one.
+        if to == BuyerKind::Individual && self.invoice_kind == InvoiceKind::Special {
+            self.invoice_kind = InvoiceKind::Normal;
+            self.errors.retain(|(f, _)| f != "invoice_kind");
+        }
         if !swap {
             return;
         }
@@ -448,6 +454,14 @@ mod tests {
         press(&mut form, KeyCode::Right);
         assert_eq!(form.fields[0].text(), "湘潭某某科技有限公司", "what was typed comes back");
         assert_eq!(form.fields[1].text(), "91430300MA4L000000");
+        // A company's special invoice: back to a person, it is a general one.
+        form.focus = 1;
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.invoice_kind, InvoiceKind::Special);
+        form.focus = 0;
+        press(&mut form, KeyCode::Left);
+        assert_eq!(form.buyer_kind, BuyerKind::Individual);
+        assert_eq!(form.invoice_kind, InvoiceKind::Normal);
     }
 
     #[test]

@@ -72,6 +72,9 @@ pub struct Invoicing {
     pub left_decline: Option<Decline>,
     /// The queue is to be asked again at once (an issue refused as stale).
     refetch: bool,
+    /// What was last done to the open form's order, as its event said (issued, declined):
+    /// said when the form closes for it.
+    moved: Option<(String, Action)>,
 }
 
 /// How many closed forms are kept.
@@ -87,6 +90,7 @@ impl Default for Invoicing {
             kept: Vec::new(),
             decline: None,
             left_decline: None,
+            moved: None,
             refetch: false,
         }
     }
@@ -195,7 +199,14 @@ impl Invoicing {
             // be answered with the invoice already there, as if this one made it.
             let order_no = form.order_no.clone();
             self.form = None;
-            let notice = Notice::warning(Text::with(T::InvoiceLeftQueue, [order_no]));
+            // What happened, when its event said (else the ways it can leave).
+            let notice = Notice::warning(match self.moved.take() {
+                Some((moved, action)) if moved == order_no => Text::with(
+                    T::InvoiceLeftQueueFor,
+                    [Arg::Plain(order_no), Arg::Text(action.text())],
+                ),
+                _ => Text::with(T::InvoiceLeftQueue, [order_no]),
+            });
             ctx.signal(Signal::Interrupted(notice.clone()));
             self.notice = Some(notice);
             return;
@@ -517,6 +528,13 @@ impl Component for Invoicing {
     }
 
     fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
+        if let Live::Order(event) = event
+            && let Some(form) = &self.form
+            && form.order_no == event.order_no.as_str()
+            && let Some(action) = event.action.as_deref().and_then(Action::parse)
+        {
+            self.moved = Some((form.order_no.clone(), action));
+        }
         if matches!(event, Live::Resumed) {
             crate::tui::text::forget_offline(&mut self.notice);
         }

@@ -823,10 +823,38 @@ impl Component for Orders {
                         });
                         if let Some(action) = gone {
                             self.left_form = self.form.take();
-                            let notice = Notice::error(Text::with(
-                                T::ActionNoLongerOpen,
-                                [Arg::Text(action.text()), Arg::Text(order.status.text())],
-                            ));
+                            // Who moved it, and how: the history's last line, when it
+                            // is the move into the status the order has now.
+                            let by = history.last().and_then(|h| {
+                                if h.to_status != Some(order.status) || h.from_status == h.to_status
+                                {
+                                    return None;
+                                }
+                                let done = crate::domain::Action::parse(&h.action)?;
+                                Some((
+                                    crate::tui::format::actor(
+                                        h.actor.id.as_deref(),
+                                        &h.actor.name,
+                                        lang,
+                                    ),
+                                    done,
+                                ))
+                            });
+                            let notice = Notice::error(match by {
+                                Some((who, done)) => Text::with(
+                                    T::ActionTakenBy,
+                                    [
+                                        Arg::Text(action.text()),
+                                        Arg::Text(order.status.text()),
+                                        Arg::Plain(who),
+                                        Arg::Text(done.text()),
+                                    ],
+                                ),
+                                None => Text::with(
+                                    T::ActionNoLongerOpen,
+                                    [Arg::Text(action.text()), Arg::Text(order.status.text())],
+                                ),
+                            });
                             ctx.signal(Signal::Interrupted(notice.clone()));
                             self.notice = Some(notice);
                         }
