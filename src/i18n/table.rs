@@ -755,6 +755,7 @@ web_texts! { messaging_texts;
     SectionActions => "可执行操作", "What you can do";
     NoActions => "这一单当前没有待你办理的环节", "no step of this order is yours to take now";
     ActionPrintInvoice => "打印电子发票", "print the e-invoice";
+    ActionPrintRedInvoice => "打印红字发票（原发票已红冲）", "print the red-letter invoice (the invoice was reversed)";
     SectionTimeline => "状态记录", "Timeline";
     SectionAttachments => "附件", "Attachments";
     NoAttachments => "没有附件", "no attachments";

@@ -358,6 +358,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     for paragraph in text.split('\n') {
         let mut line = String::new();
         let mut used = 0usize;
+        let began = out.len();
         // Tokens: a run of spaces, a word, or one wide character.
         let chars: Vec<char> = paragraph.chars().collect();
         let mut i = 0;
@@ -431,7 +432,11 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             }
             i = j;
         }
-        out.push(line.trim_end().to_owned());
+        // Spaces that ran past a full line leave nothing to show: no empty row after it
+        // (an empty paragraph is a row of its own).
+        if !line.trim_end().is_empty() || out.len() == began {
+            out.push(line.trim_end().to_owned());
+        }
     }
     out
 }
@@ -444,6 +449,16 @@ pub fn rows(text: &str, width: usize) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A line filled to its last column and followed by spaces (a label's gap before the
+    /// next) takes one row, not a second empty one; an empty paragraph keeps its row.
+    #[test]
+    fn spaces_after_a_full_line_make_no_empty_row() {
+        assert_eq!(wrap("已红冲 1234   ", 11), vec!["已红冲 1234"]);
+        assert_eq!(wrap("abcd   ", 4), vec!["abcd"]);
+        assert_eq!(wrap("a\n\nb", 4), vec!["a", "", "b"]);
+        assert_eq!(wrap("", 4), vec![""]);
+    }
 
     /// Refused at connecting, nothing went: "cannot reach". Connected and never answered:
     /// it may have gone through, and the operator is not told it did not.

@@ -990,9 +990,29 @@ fn an_issued_invoice_is_printed_again_from_the_order() {
     // Support may not read it (the platform answers 403): not offered.
     let mut app = opened(Lang::ZhCn, order.clone());
     operator(&mut app, "孙客服", Role::Support);
-    open_order(&mut app, order);
+    open_order(&mut app, order.clone());
     let screen = render(&app, 80, 24);
     assert!(!screen.contains("打印电子发票"), "{screen}");
+    // Reversed and not issued anew: what prints is the red-letter invoice, said so.
+    let mut reversed = order;
+    reversed.status = OrderStatus::PendingInvoice;
+    reversed.invoice = None;
+    reversed.reversed_invoices = vec![ca_counter::api::ReversedInvoice {
+        invoice_no: "26430000000000000009".into(),
+        buyer_name: "湖南某某建设有限公司".into(),
+        total_fen: 20_000,
+        attachment_id: None,
+        red_invoice_no: "26430000000000000010".into(),
+        confirmation_no: None,
+        red_attachment_id: Some("inv1".into()),
+        reason: Some("抬头错误".into()),
+        reversed_at: "2026-11-28T08:00:00Z".into(),
+    }];
+    let mut app = opened(Lang::ZhCn, reversed.clone());
+    operator(&mut app, "孙财务", Role::Finance);
+    open_order(&mut app, reversed);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("i  打印红字发票"), "{screen}");
 }
 
 /// A transfer voucher on another order too is said under it in the order's view (support

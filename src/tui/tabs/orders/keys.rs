@@ -129,7 +129,13 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
         && (env.shared.permits(Permission::Act(Action::IssueInvoice))
             || env.shared.permits(Permission::RevealPersonalData))
     {
-        out.push(('i', Cmd::PrintInvoice, T::ActionPrintInvoice.get(lang).to_owned()));
+        // Reversed and not issued anew: what prints is the red-letter invoice, said so.
+        let label = if order.invoice.is_none() && !order.reversed_invoices.is_empty() {
+            T::ActionPrintRedInvoice
+        } else {
+            T::ActionPrintInvoice
+        };
+        out.push(('i', Cmd::PrintInvoice, label.get(lang).to_owned()));
     }
     // A caller on the phone: the link to pay, or a fresh login code (both texted and
     // recorded; the code is never shown here) — listed with the rest, so the agent sees
