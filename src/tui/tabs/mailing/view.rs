@@ -63,11 +63,13 @@ fn summary_line<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
             mailing.queue.fetched(),
             &[overdue],
         );
+        // While scanning, the batch is what is ticked (all listed, when none was).
+        let ticked = match &mailing.scan {
+            Some(scan) => scan.batch.len(),
+            None => mailing.ticked.len(),
+        };
         spans.push(Span::styled(
-            T::MailSummary.fill(
-                lang,
-                &[&waiting, &of_listed[0], &mailing.ticked.len().to_string()],
-            ),
+            T::MailSummary.fill(lang, &[&waiting, &of_listed[0], &ticked.to_string()]),
             theme.dim,
         ));
         if let Some(carrier) = mailing.chosen_carrier() {
