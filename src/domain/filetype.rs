@@ -64,6 +64,9 @@ pub enum FileProblem {
     Unreadable(FileType),
     /// An image with more pixels than [`MAX_PIXELS`].
     TooManyPixels(u32, u32),
+    /// An image within [`MAX_PIXELS`] whose pixels take more than [`MAX_DECODED_BYTES`]
+    /// decoded (16 bits a channel, an alpha channel): width and height.
+    TooDeepPixels(u32, u32),
     /// A PDF locked with a password or permissions (bank statements often are): its
     /// contents cannot be checked.
     LockedPdf,
@@ -109,8 +112,11 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
             // Its pixels, and the bytes they take decoded: a 16-bit RGBA picture of 40 MP
             // (310 KB of PNG) is 320 MB.
             let pixels = u64::from(width) * u64::from(height);
-            if pixels > MAX_PIXELS || pixels.saturating_mul(depth) > MAX_DECODED_BYTES {
+            if pixels > MAX_PIXELS {
                 return Err(FileProblem::TooManyPixels(width, height));
+            }
+            if pixels.saturating_mul(depth) > MAX_DECODED_BYTES {
+                return Err(FileProblem::TooDeepPixels(width, height));
             }
             // Cut off in sending (a dropped upload, a copy stopped short): its header reads,
             // its picture does not, and a reviewer would find half a voucher.
@@ -213,27 +219,6 @@ pub fn image_size(data: &[u8]) -> Option<(u32, u32)> {
 /// a page, as scanners write) is not one.
 fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
     use hayro_syntax::object::{Dict, MaybeRef, Name, Object};
-    const KEYS: [&[u8]; 7] = [
-        b"JS",
-        b"JavaScript",
-        b"EmbeddedFile",
-        b"EmbeddedFiles",
-        b"XFA",
-        b"RichMediaContent",
-        b"AA",
-    ];
-    const ACTIONS: [&[u8]; 10] = [
-        b"JavaScript",
-        b"Launch",
-        b"ImportData",
-        b"SubmitForm",
-        b"GoToE",
-        b"GoToR",
-        b"Rendition",
-        b"RichMediaExecute",
-        b"Sound",
-        b"Movie",
-    ];
     /// Annotations that play something.
     const PLAYERS: [&[u8]; 5] = [b"RichMedia", b"Movie", b"Sound", b"Screen", b"3D"];
     fn active(object: &Object<'_>, depth: u8) -> bool {
@@ -251,19 +236,22 @@ fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
             }
             _ => return false,
         };
+        // The names of [`ACTIVE_NAMES`] as keys or values (the reading before the parser
+        // refuses them anywhere; here as the parser reads each object), and annotations
+        // that play something.
         dict.entries().any(|(key, value)| {
             let key: &[u8] = key.as_ref();
-            if KEYS.contains(&key) {
+            if ACTIVE_NAMES.contains(&key) {
                 return true;
             }
             match value {
-                MaybeRef::NotRef(Object::Name(name)) if key == b"S" || key == b"Type" => {
-                    let name: &[u8] = name.as_ref();
-                    ACTIONS.contains(&name) || name == b"EmbeddedFile"
-                }
                 MaybeRef::NotRef(Object::Name(name)) if key == b"Subtype" => {
                     let name: &[u8] = name.as_ref();
-                    PLAYERS.contains(&name)
+                    PLAYERS.contains(&name) || ACTIVE_NAMES.contains(&name)
+                }
+                MaybeRef::NotRef(Object::Name(name)) => {
+                    let name: &[u8] = name.as_ref();
+                    ACTIVE_NAMES.contains(&name)
                 }
                 MaybeRef::NotRef(inner) => active(&inner, depth + 1),
                 MaybeRef::Ref(_) => false,
@@ -718,12 +706,16 @@ struct Syntax {
 /// run on events): none is needed by a scan, nor written by a scanner or an office
 /// program's export. Found anywhere in a file's syntax, as keys or values, the file is
 /// refused, whatever objects the parser reads.
-const ACTIVE_NAMES: [&[u8]; 17] = [
+const ACTIVE_NAMES: [&[u8]; 19] = [
     b"JS",
     b"JavaScript",
     b"AA",
     b"EmbeddedFile",
     b"EmbeddedFiles",
+    // A file attached to a page, and a file specification carrying its file (`/EF`),
+    // whatever the carried stream's type says.
+    b"FileAttachment",
+    b"EF",
     b"XFA",
     b"RichMedia",
     b"RichMediaContent",
@@ -1244,6 +1236,19 @@ mod tests {
                 "<< /Type /Catalog /Pages 2 0 R >>",
                 &["<< /Type /Annot /Subtype /RichMedia /Rect [0 0 10 10] >>"][..],
             ),
+            // A file attached to a page, its stream not typed as an embedded file (a
+            // tester's: `pdfdetach` lists it).
+            (
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                &[
+                    "<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS << /Type /Filespec /F (invoice.exe) /EF << /F 6 0 R >> >> >>",
+                    "<< /Length 2 >>",
+                ][..],
+            ),
+            (
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                &["<< /Type /Filespec /F (invoice.exe) /EF << /F 6 0 R >> >>"][..],
+            ),
         ] {
             assert_eq!(
                 inspect(&pdf_of(catalog, more)),
@@ -1342,12 +1347,12 @@ mod tests {
         };
         assert_eq!(
             inspect(&png(6300, 6330, 16, 6)),
-            Err(FileProblem::TooManyPixels(6300, 6330))
+            Err(FileProblem::TooDeepPixels(6300, 6330))
         );
         // The same pixels in 8-bit grey are 40 MB decoded: measured, not refused for size.
         assert!(!matches!(
             inspect(&png(6300, 6330, 8, 0)),
-            Err(FileProblem::TooManyPixels(..))
+            Err(FileProblem::TooManyPixels(..) | FileProblem::TooDeepPixels(..))
         ));
     }
 

@@ -22,11 +22,37 @@ pub struct UploadChecks {
     /// Uploads holding a turn or waiting for one, each holding its file in memory: past
     /// [`UploadChecks::most_waiting`] a new one is answered busy at once.
     in_line: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    /// Each uploader's own turn (an operator, a customer): one check of theirs at a time,
-    /// so that one person sending crafted files takes one of the turns, not all.
-    own: std::sync::Arc<
-        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Semaphore>>>,
-    >,
+    /// Each uploader's own (an operator, a customer): one check of theirs at a time, and
+    /// at most [`PER_UPLOADER`] uploads of theirs under way, so that one person sending
+    /// crafted files takes one of the turns and none of the others' places in line.
+    own: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Own>>>>,
+    /// Page counts of stored PDFs already read for a preview, by attachment: a reviewer
+    /// paging back and forth (or a flood of previews) costs one check each.
+    pages: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+/// An uploader's turn and how many of their uploads are under way.
+#[derive(Debug)]
+struct Own {
+    turn: tokio::sync::Semaphore,
+    under_way: std::sync::atomic::AtomicUsize,
+}
+
+/// Uploads of one uploader under way at once (read, then checked): more are answered
+/// busy before their file is read.
+pub const PER_UPLOADER: usize = 2;
+
+/// A place of an uploader's, taken before their file is read and given back when dropped
+/// ([`UploadChecks::place`]).
+#[derive(Debug)]
+pub struct Place(std::sync::Arc<Own>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0
+            .under_way
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// A place in line for a check, given back when dropped.
@@ -46,7 +72,19 @@ impl UploadChecks {
             turns: std::sync::Arc::new(tokio::sync::Semaphore::new(config.at_once.max(1))),
             in_line: std::sync::Arc::default(),
             own: std::sync::Arc::default(),
+            pages: std::sync::Arc::default(),
         }
+    }
+
+    /// A place for one more upload of `uploader`'s, before its file is read: `None` (say
+    /// busy) when [`PER_UPLOADER`] of theirs are under way.
+    pub fn place(&self, uploader: &str) -> Option<Place> {
+        let own = self.own(uploader);
+        let before = own
+            .under_way
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let place = Place(own);
+        (before < PER_UPLOADER).then_some(place)
     }
 
     /// How many uploads may hold or wait for a turn at once (each holds its file).
@@ -54,15 +92,20 @@ impl UploadChecks {
         self.config.at_once.max(1) * 8
     }
 
-    /// `uploader`'s own turn, made when first asked and dropped when nobody holds it.
-    fn own_turn(&self, uploader: &str) -> std::sync::Arc<tokio::sync::Semaphore> {
+    /// `uploader`'s own, made when first asked and dropped when nobody holds it.
+    fn own(&self, uploader: &str) -> std::sync::Arc<Own> {
         let mut own = self
             .own
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        own.retain(|_, turn| std::sync::Arc::strong_count(turn) > 1);
+        own.retain(|_, own| std::sync::Arc::strong_count(own) > 1);
         own.entry(uploader.to_owned())
-            .or_insert_with(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1)))
+            .or_insert_with(|| {
+                std::sync::Arc::new(Own {
+                    turn: tokio::sync::Semaphore::new(1),
+                    under_way: std::sync::atomic::AtomicUsize::new(0),
+                })
+            })
             .clone()
     }
 
@@ -100,12 +143,41 @@ impl UploadChecks {
 
     /// A stored PDF's page count, read as an upload is (in a process of its own); `None`
     /// when it cannot be read now.
-    pub async fn pdf_pages(&self, reader: &str, data: Vec<u8>) -> Option<usize> {
-        self.inspect(reader, data)
+    pub async fn pdf_pages(
+        &self,
+        reader: &str,
+        attachment_id: &str,
+        data: Vec<u8>,
+    ) -> Option<usize> {
+        let known = self
+            .pages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(attachment_id)
+            .copied();
+        if known.is_some() {
+            return known;
+        }
+        let place = self.place(reader)?;
+        let pages = self
+            .inspect(reader, data)
             .await
             .1
             .ok()
-            .and_then(|i| i.pages)
+            .and_then(|i| i.pages);
+        drop(place);
+        if let Some(pages) = pages {
+            let mut known = self
+                .pages
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Kept for a province's reviewers' day; forgotten all at once past it.
+            if known.len() >= 10_000 {
+                known.clear();
+            }
+            known.insert(attachment_id.to_owned(), pages);
+        }
+        pages
     }
 
     /// `data` checked by `program check-upload`: the file on its input, one line back. A
@@ -133,9 +205,9 @@ impl UploadChecks {
             return busy("too many uploads waiting for a check");
         }
         let wait = std::time::Duration::from_secs(config.wait_seconds);
-        let own = self.own_turn(uploader);
+        let own = self.own(uploader);
         let turns = async {
-            let own = own.acquire().await;
+            let own = own.turn.acquire().await;
             let all = self.turns.acquire().await;
             (own, all)
         };

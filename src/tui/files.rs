@@ -107,6 +107,8 @@ pub enum FileProblem {
     Unreadable(&'static str),
     /// An image with more pixels than the platform decodes (width, height).
     TooManyPixels(u32, u32),
+    /// An image whose pixels take too much memory decoded (width, height).
+    TooDeepPixels(u32, u32),
     /// Bigger than the platform takes (size, limit).
     TooLarge(u64, u64),
     /// Empty.
@@ -153,6 +155,7 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
             FileType::Pdf => "PDF",
         }),
         Refused::TooManyPixels(width, height) => FileProblem::TooManyPixels(width, height),
+        Refused::TooDeepPixels(width, height) => FileProblem::TooDeepPixels(width, height),
     })?;
     let detail = match (inspected.pages, inspected.pixels) {
         (None, Some((width, height))) => format!("{width}×{height} px"),
@@ -227,6 +230,9 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         FileProblem::Unreadable(kind) => Text::with(T::ErrFileUnreadable, [*kind]),
         FileProblem::TooManyPixels(width, height) => {
             Text::with(T::ErrTooManyPixels, [width.to_string(), height.to_string()])
+        }
+        FileProblem::TooDeepPixels(width, height) => {
+            Text::with(T::ErrTooDeepPixels, [width.to_string(), height.to_string()])
         }
         FileProblem::Empty => Text::with(T::NewScanEmpty, [shown]),
         FileProblem::OtherPaper(found, reference) => {

@@ -52,6 +52,14 @@ pub struct UploadForm {
     file: Vec<u8>,
 }
 
+/// 503: every check is taken, or this uploader's uploads are all under way.
+fn checks_busy() -> ApiError {
+    ApiError::Missing {
+        code: "checks_busy",
+        detail: Msg::new(T::ErrChecksBusy),
+    }
+}
+
 /// Uploads a file to an order: multipart fields `kind` (`signed_form`, `voucher`,
 /// `correction`, `application_form`, `other`) and `file`.
 #[utoipa::path(post, path = "/api/v1/orders/{order_no}/attachments", params(("order_no" = String, Path)),
@@ -94,6 +102,11 @@ pub async fn upload(
         });
     }
     let limit = state.config.max_upload_bytes;
+    // A place of the operator's before the file is read: one person's flood of uploads
+    // is answered at once, not held in memory waiting for a check.
+    let Some(_place) = state.uploads.place(&caller.operator.id) else {
+        return Err(checks_busy());
+    };
 
     let mut kind: Option<String> = None;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -177,16 +190,17 @@ pub async fn upload(
         Err(FileProblem::LockedPdf) => return Err(ApiError::field("file", T::ErrLockedPdf)),
         Err(FileProblem::UnusualPdf) => return Err(ApiError::field("file", T::ErrUnusualPdf)),
         Err(FileProblem::CostlyPdf) => return Err(ApiError::field("file", T::ErrCostlyPdf)),
-        Err(FileProblem::ChecksBusy) => {
-            return Err(ApiError::Missing {
-                code: "checks_busy",
-                detail: Msg::new(T::ErrChecksBusy),
-            });
-        }
+        Err(FileProblem::ChecksBusy) => return Err(checks_busy()),
         Err(FileProblem::Unreadable(kind)) => {
             return Err(ApiError::field(
                 "file",
                 Msg::with(T::ErrFileUnreadable, [kind_name(kind)]),
+            ));
+        }
+        Err(FileProblem::TooDeepPixels(width, height)) => {
+            return Err(ApiError::field(
+                "file",
+                Msg::with(T::ErrTooDeepPixels, [width.to_string(), height.to_string()]),
             ));
         }
         Err(FileProblem::TooManyPixels(width, height)) => {
@@ -367,12 +381,14 @@ pub async fn preview(
         // Read as an upload is (in a process of its own), never parsed here.
         let pages = state
             .uploads
-            .pdf_pages(&caller.operator.id, data)
-            .await
-            .unwrap_or(0);
+            .pdf_pages(&caller.operator.id, &id, data)
+            .await;
         return Err(ApiError::Conflict {
             code: "no_preview",
-            detail: Msg::with(T::ProblemPdfNoPreview, [pages.to_string()]),
+            detail: match pages {
+                Some(pages) => Msg::with(T::ProblemPdfNoPreview, [pages.to_string()]),
+                None => Msg::new(T::ProblemPdfNoPreviewUncounted),
+            },
             status: None,
             version: None,
         });

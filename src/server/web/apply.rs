@@ -876,6 +876,11 @@ pub async fn read_upload(
 ) -> Result<Upload, String> {
     let lang = who.ctx.lang;
     let limit = state.config.max_upload_bytes;
+    // A place of the customer's before the file is read (one person's flood is answered
+    // at once, not held in memory).
+    let Some(_place) = state.uploads.place(&who.customer.id) else {
+        return Err(T::ErrChecksBusy.get(lang).to_owned());
+    };
     let mut version = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
@@ -933,6 +938,9 @@ pub async fn read_upload(
         crate::domain::FileProblem::ChecksBusy => T::ErrChecksBusy.get(lang).to_owned(),
         crate::domain::FileProblem::TooManyPixels(w, h) => {
             T::WebTooManyPixels.fill(lang, &[&w.to_string(), &h.to_string()])
+        }
+        crate::domain::FileProblem::TooDeepPixels(w, h) => {
+            T::ErrTooDeepPixels.fill(lang, &[&w.to_string(), &h.to_string()])
         }
     })?;
     Ok(Upload {
