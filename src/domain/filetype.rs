@@ -317,7 +317,9 @@ pub const MAX_PDF_INFLATED: u64 = 32 << 20;
 /// [`FileProblem::LockedPdf`]), a stream whose filters or type are given by reference, the
 /// old text and LZW encodings and chained filters that would hide a compressed stream from
 /// the count, and more than [`MAX_PDF_REVISIONS`] revisions ([`FileProblem::UnusualPdf`]).
-/// What is beyond the bounds is [`FileProblem::Unreadable`].
+/// Streams that unpack past [`MAX_PDF_INFLATED`] are [`FileProblem::CostlyPdf`]; what else
+/// is beyond the bounds is [`FileProblem::Unreadable`]; a name of [`ACTIVE_NAMES`] anywhere
+/// in the syntax is [`FileProblem::ActivePdf`].
 fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
     let damaged = || Err(FileProblem::Unreadable(FileType::Pdf));
     if contains(pdf, b"/Encrypt") {
@@ -469,6 +471,12 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
         let mut kept = objects.then(Vec::new);
         let inflated =
             inflate(data, true, budget, kept.as_mut()).max(inflate(data, false, budget, None));
+        // An object stream written plain (no filter): its objects are its bytes as they are.
+        if let Some(objects) = kept.as_mut()
+            && filter_names(&dict).is_some_and(|filters| filters.is_empty())
+        {
+            *objects = data[..data_end].to_vec();
+        }
         // Past it: far more inside than a scan (a "PDF bomb"), not a damaged file.
         match budget.checked_sub(inflated) {
             Some(left) if inflated < budget => budget = left,
@@ -1311,6 +1319,26 @@ mod tests {
             );
             assert_eq!(inspect(&pdf), Err(FileProblem::ActivePdf), "{action}");
         }
+        // In an object stream written plain (no filter), and in one whose dictionary
+        // escapes its names (read unescaped, as the parser reads it).
+        let objects = b"9 0 << /S /JavaScript /JS (app.alert(1)) >>";
+        assert_eq!(
+            inspect(&pdf_with_stream(
+                &format!(
+                    "<< /Type /ObjStm /N 1 /First 4 /Length {} >>",
+                    objects.len()
+                ),
+                objects
+            )),
+            Err(FileProblem::ActivePdf)
+        );
+        assert_eq!(
+            inspect(&pdf_with_stream(
+                "<< /Type /Obj#53tm /N 1 /Fir#73t 4 /Filter /FlateDecode >>",
+                &deflated(objects)
+            )),
+            Err(FileProblem::ActivePdf)
+        );
         for harmless in [
             "<< /Type /Annot /Subtype /Text /Rect [0 0 9 9] /Contents (see /JS and /Launch) >>",
             "<< /Type /ExtGState /BM /Screen >>",

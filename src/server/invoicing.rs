@@ -359,58 +359,71 @@ pub fn reversal_columns() -> Vec<SetColumn> {
 /// the tax platform holds cancelled. Where nothing was made, the hold is let go. Returns
 /// how many orders were moved.
 pub async fn finish_cut_short(state: &AppState) -> Result<usize, ApiError> {
-    let store = &state.store;
     let now = crate::server::store::now_ms();
     let mut moved = 0;
-    for row in store.lapsed_reversal_holds(now, 50).await? {
-        let red = match row.invoice_no.as_deref() {
-            Some(number) => match store.invoice_by_no(number).await? {
-                Some(blue) if blue.order_id == row.id => match blue.reversed_by.as_deref() {
-                    Some(red) => store.invoice_by_no(red).await?,
-                    None => None,
-                },
-                _ => None,
-            },
-            None => None,
-        };
-        let Some(red) = red else {
-            store.clear_lapsed_hold(&row.id, row.version, now).await?;
-            continue;
-        };
-        let zh = Lang::ZhCn;
-        let actor = Actor::System(T::SystemReversalFinished.get(zh).to_owned());
-        let reason = red.reason.clone().unwrap_or_default();
-        let said = reverse(state, &row, &reason, &actor, None).await?;
-        let step = Transition {
-            sms: None,
-            claimed_by: None,
-            action: Action::ReverseInvoice,
-            expected_version: Some(row.version),
-            actor,
-            reason: Some(
-                T::HistoryReversalFinished
-                    .fill(zh, &[red.issued_by.as_deref().unwrap_or_default(), &said]),
-            ),
-            request_id: None,
-            set: reversal_columns(),
-        };
-        match store.transition(&row.order_no, step).await {
-            Ok(_) => {
-                moved += 1;
-                tracing::warn!(
-                    order = %row.order_no,
-                    red = %red.invoice_no,
-                    "a reversal cut short was finished by the platform"
-                );
-            }
-            // Moved meanwhile (its operator sent it again): nothing left to do.
-            Err(TransitionError::Conflict { .. } | TransitionError::NotAllowed { .. }) => {}
+    for row in state.store.lapsed_reversal_holds(now, 50).await? {
+        // One order that cannot be finished now (its PDF, the provider) is logged and
+        // left for the next round; the others behind it go on.
+        match finish_one(state, &row, now).await {
+            Ok(true) => moved += 1,
+            Ok(false) => {}
             Err(e) => {
-                tracing::warn!(order = %row.order_no, error = %e, "finishing a reversal");
+                tracing::warn!(order = %row.order_no, error = ?e, "finishing a reversal cut short");
             }
         }
     }
     Ok(moved)
+}
+
+/// [`finish_cut_short`] for one order: true when it was moved.
+async fn finish_one(state: &AppState, row: &OrderRow, now: i64) -> Result<bool, ApiError> {
+    let store = &state.store;
+    let red = match row.invoice_no.as_deref() {
+        Some(number) => match store.invoice_by_no(number).await? {
+            Some(blue) if blue.order_id == row.id => match blue.reversed_by.as_deref() {
+                Some(red) => store.invoice_by_no(red).await?,
+                None => None,
+            },
+            _ => None,
+        },
+        None => None,
+    };
+    let Some(red) = red else {
+        // Let go only while no red invoice cancels its invoice (one made meanwhile by a
+        // reversal still running keeps the hold for this job's next round).
+        store.clear_lapsed_hold(&row.id, row.version, now).await?;
+        return Ok(false);
+    };
+    let zh = Lang::ZhCn;
+    let actor = Actor::System(T::SystemReversalFinished.get(zh).to_owned());
+    let reason = red.reason.clone().unwrap_or_default();
+    let said = reverse(state, row, &reason, &actor, None).await?;
+    let step = Transition {
+        sms: None,
+        claimed_by: None,
+        action: Action::ReverseInvoice,
+        expected_version: Some(row.version),
+        actor,
+        reason: Some(
+            T::HistoryReversalFinished
+                .fill(zh, &[red.issued_by.as_deref().unwrap_or_default(), &said]),
+        ),
+        request_id: None,
+        set: reversal_columns(),
+    };
+    match store.transition(&row.order_no, step).await {
+        Ok(_) => {
+            tracing::warn!(
+                order = %row.order_no,
+                red = %red.invoice_no,
+                "a reversal cut short was finished by the platform"
+            );
+            Ok(true)
+        }
+        // Moved meanwhile (its operator sent it again): nothing left to do.
+        Err(TransitionError::Conflict { .. } | TransitionError::NotAllowed { .. }) => Ok(false),
+        Err(e) => Err(transition_error(&row.order_no, Action::ReverseInvoice, e)),
+    }
 }
 
 /// Runs [`finish_cut_short`] at start and every minute until shutdown.

@@ -193,7 +193,7 @@ pub async fn send_once(
             detail: None,
         })
         .await?;
-    let Some(id) = claim else {
+    let Some(claim) = claim else {
         return Ok(None);
     };
     let outcome = provider.send(mail).await;
@@ -204,6 +204,6 @@ pub async fn send_once(
             ("failed", Some(why.as_str()))
         }
     };
-    store.finish_mail(&id, status, detail).await?;
+    store.finish_mail(&claim, status, detail).await?;
     Ok(Some(outcome.map(|_| ())))
 }

@@ -38,6 +38,9 @@ struct Own {
     under_way: std::sync::atomic::AtomicUsize,
 }
 
+/// How long a preview waits for a stored PDF's page count.
+const PREVIEW_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Uploads of one uploader under way at once (read, then checked): more are answered
 /// busy before their file is read.
 pub const PER_UPLOADER: usize = 2;
@@ -159,11 +162,12 @@ impl UploadChecks {
             return known;
         }
         let place = self.place(reader)?;
-        let pages = self
-            .inspect(reader, data)
+        // A preview answers within the counter's patience: a check that cannot have its
+        // turn soon says no count (and is killed when let go).
+        let pages = tokio::time::timeout(PREVIEW_WAIT, self.inspect(reader, data))
             .await
-            .1
             .ok()
+            .and_then(|(_, judged)| judged.ok())
             .and_then(|i| i.pages);
         drop(place);
         if let Some(pages) = pages {
@@ -252,6 +256,14 @@ impl UploadChecks {
                 return Ok(Err(FileProblem::CostlyPdf));
             }
         };
+        // Started but not run (126: not executable, 127: not found): the program's fault,
+        // not the file's.
+        if matches!(output.status.code(), Some(126 | 127)) {
+            return Err(std::io::Error::other(format!(
+                "the check ended with {}",
+                output.status
+            )));
+        }
         let answer = String::from_utf8_lossy(&output.stdout);
         match parse_answer(answer.trim()) {
             Some(judged) if output.status.success() => Ok(judged),

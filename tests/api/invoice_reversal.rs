@@ -706,22 +706,31 @@ async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
         store.claim_mail(&mail),
         store.claim_mail(&mail)
     );
-    let claims: Vec<String> = [a, b, c]
+    let claims: Vec<ca_counter::server::store::MailClaim> = [a, b, c]
         .into_iter()
         .filter_map(|r| r.expect("claim"))
         .collect();
     assert_eq!(claims.len(), 1, "{claims:?}");
     // Its sender stopped: after two minutes the next attempt takes it over.
     assert!(store.claim_mail(&mail).await.expect("claim").is_none());
-    sqlx::query("UPDATE mail_messages SET created_at = created_at - 660000 WHERE id = $1")
-        .bind(&claims[0])
+    sqlx::query("UPDATE mail_messages SET created_at = created_at - 130000 WHERE id = $1")
+        .bind(&claims[0].id)
         .execute(store.pool())
         .await
         .expect("age it");
-    let again = store.claim_mail(&mail).await.expect("claim");
-    assert_eq!(again.as_deref(), Some(claims[0].as_str()));
+    let again = store
+        .claim_mail(&mail)
+        .await
+        .expect("claim")
+        .expect("taken over after two minutes");
+    assert_eq!(again.id, claims[0].id);
+    // The first sender, late, does not write over the one that took over.
     store
-        .finish_mail(&claims[0], "failed", Some("mailbox full"))
+        .finish_mail(&claims[0], "sent", None)
+        .await
+        .expect("finish");
+    store
+        .finish_mail(&again, "failed", Some("mailbox full"))
         .await
         .expect("finish");
     assert!(store.claim_mail(&mail).await.expect("claim").is_none());
@@ -814,13 +823,41 @@ async fn a_reversal_cut_short_is_finished_by_the_platform(db: Db) {
         .await
         .expect("hold")
         .expect("held");
+    // Held, its hold live (a reversal under way): not touched.
+    let live = shipped(&app, "赵十二", "EA323456785CN").await;
+    let live_done = invoiced(&app, &live, "赵十二公司").await;
+    let live_row = store
+        .order_by_no(&live.order_no)
+        .await
+        .expect("read")
+        .expect("order");
+    store
+        .hold_version(
+            &live_row,
+            OrderStatus::Completed,
+            live_done.version,
+            (&finance_id, &finance_name),
+            ca_counter::server::store::now_ms() + 600_000,
+        )
+        .await
+        .expect("hold")
+        .expect("held");
     // A platform starting (as after the crash) finishes it at once.
     let url = app.db.as_ref().expect("db").url.clone();
     let restarted = crate::common::second_instance(&url).await;
     let admin = app.client(&app.admin);
     let mut now = admin.order(&order.order_no, false).await.expect("order");
-    for _ in 0..100 {
-        if now.status == OrderStatus::PendingInvoice {
+    let other_held = || async {
+        let (holder,): (Option<String>,) =
+            sqlx::query_as("SELECT claimed_by FROM orders WHERE order_no = $1")
+                .bind(other.order_no.as_str())
+                .fetch_one(store.pool())
+                .await
+                .expect("hold");
+        holder.is_some()
+    };
+    for _ in 0..300 {
+        if now.status == OrderStatus::PendingInvoice && !other_held().await {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -862,6 +899,17 @@ async fn a_reversal_cut_short_is_finished_by_the_platform(db: Db) {
             .await
             .expect("hold");
     assert_eq!(holder, None);
+    let (holder,): (Option<String>,) =
+        sqlx::query_as("SELECT claimed_by FROM orders WHERE order_no = $1")
+            .bind(live.order_no.as_str())
+            .fetch_one(store.pool())
+            .await
+            .expect("hold");
+    assert_eq!(
+        holder.as_deref(),
+        Some(finance_id.as_str()),
+        "a live hold stays"
+    );
     assert_eq!(other_now.invoice_no, other_done.invoice_no);
     restarted.shutdown().await.expect("stop");
     app.finish().await;

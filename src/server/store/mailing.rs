@@ -116,6 +116,16 @@ pub struct NewMail<'a> {
     pub detail: Option<&'a str>,
 }
 
+/// A mail claimed for sending ([`Store::claim_mail`]): its row, and when it was claimed
+/// (a claim taken over after it lapsed is another one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailClaim {
+    /// The mail's row.
+    pub id: String,
+    /// When it was claimed (ms).
+    pub at: i64,
+}
+
 /// How long a mail may stay `sending` before another attempt takes it over (its sender
 /// stopped before it could say how it went): beyond an SMTP exchange's timeouts, and
 /// shorter than a reversal's hold (`invoicing::REVERSAL_LEFT_AFTER`), so that the attempt
@@ -371,7 +381,8 @@ impl Store {
     ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE orders SET claimed_by = NULL, claimed_by_name = NULL, claim_expires_at = NULL \
-             WHERE id = $1 AND version = $2 AND status = 'completed' AND claim_expires_at <= $3",
+             WHERE id = $1 AND version = $2 AND status = 'completed' AND claim_expires_at <= $3 \
+             AND NOT EXISTS (SELECT 1 FROM invoices WHERE reverses = orders.invoice_no)",
         )
         .bind(order_id)
         .bind(version)
@@ -750,7 +761,7 @@ impl Store {
     /// that attachment was recorded already (sent, kept or failed: never again by itself),
     /// or is being sent; a `sending` row older than [`MAIL_CLAIM_LAPSES`] (its sender
     /// stopped) is taken over. Finished with [`Store::finish_mail`].
-    pub async fn claim_mail(&self, mail: &NewMail<'_>) -> StoreResult<Option<String>> {
+    pub async fn claim_mail(&self, mail: &NewMail<'_>) -> StoreResult<Option<MailClaim>> {
         let (Some(order_id), Some(attachment_id)) = (mail.order_id, mail.attachment_id) else {
             return Err(super::StoreError::Corrupt(
                 "a claimed mail belongs to an order's attachment".into(),
@@ -784,7 +795,7 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                Some(id)
+                Some(MailClaim { id, at: now })
             }
             [(id, status, at)] if status == "sending" && *at < lapsed => {
                 sqlx::query("UPDATE mail_messages SET created_at = $1 WHERE id = $2")
@@ -792,7 +803,10 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                Some(id.clone())
+                Some(MailClaim {
+                    id: id.clone(),
+                    at: now,
+                })
             }
             _ => None,
         };
@@ -803,19 +817,22 @@ impl Store {
     /// How a claimed mail went (`sent`, `kept` or `failed`, and why).
     pub async fn finish_mail(
         &self,
-        id: &str,
+        claim: &MailClaim,
         status: &str,
         detail: Option<&str>,
     ) -> StoreResult<()> {
-        // Still this sender's (not taken over meanwhile by an attempt after it lapsed).
+        // Still this claim's (not taken over meanwhile by an attempt after it lapsed: that
+        // one says how its own sending went).
         sqlx::query(
-            "UPDATE mail_messages SET status = $1, detail = $2 WHERE id = $3 AND status = 'sending'",
+            "UPDATE mail_messages SET status = $1, detail = $2 \
+             WHERE id = $3 AND created_at = $4 AND status = 'sending'",
         )
-            .bind(status)
-            .bind(detail)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        .bind(status)
+        .bind(detail)
+        .bind(&claim.id)
+        .bind(claim.at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -406,7 +406,7 @@ fn footer_line(frame: &mut Frame, app: &App, area: Rect) {
     paint::line(frame, area, Line::from(spans));
 }
 
-/// Why a form went, over everything, until Enter or Esc.
+/// Why a form went, over everything, until Esc.
 fn halt(frame: &mut Frame, app: &App, main: Rect, notice: &Notice) {
     let lang = app.lang;
     let view = app.view();

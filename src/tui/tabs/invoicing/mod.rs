@@ -534,6 +534,15 @@ impl Component for Invoicing {
             && let Some(action) = event.action.as_deref().and_then(Action::parse)
         {
             self.moved = Some((form.order_no.clone(), action));
+        } else if let Live::Order(event) = event
+            && self
+                .moved
+                .as_ref()
+                .is_some_and(|(no, _)| no == event.order_no.as_str())
+            && self.form.is_none()
+        {
+            // Its form closed meanwhile: what was done to it says nothing of the next.
+            self.moved = None;
         }
         if matches!(event, Live::Resumed) {
             crate::tui::text::forget_offline(&mut self.notice);
