@@ -290,8 +290,12 @@ fn active_content(pdf: &hayro_syntax::Pdf) -> bool {
         .any(|object| active(&object, 0) || opens_a_link(&object))
 }
 
-/// The number of pages of a PDF that parses (`None` when it does not, or has none).
-pub fn pdf_pages(data: &[u8]) -> Option<usize> {
+/// The number of pages of a PDF that parses (`None` when it does not, or has none), read
+/// here, unbounded: the tests' measure. The platform reads a stored PDF's pages as it
+/// checks an upload (`server::scan_match::UploadChecks::pdf_pages`, in a process of its
+/// own).
+#[cfg(test)]
+fn pdf_pages(data: &[u8]) -> Option<usize> {
     if sniff(data)? != FileType::Pdf {
         return None;
     }
@@ -383,7 +387,7 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
         from = syntax_from.max(from);
         // An object stream's objects are syntax the parser reads: read here too, unpacked
         // (as is a stream whose dictionary could not be read with certainty).
-        let objects = {
+        let (objects, plain) = {
             let dict = dict.as_slice();
             let referenced = |key: &[u8]| {
                 find(dict, key).is_some_and(|i| {
@@ -466,15 +470,13 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
             if objects && contains(dict, b"/Predictor") {
                 return damaged();
             }
-            objects
+            // Written plain (no filter): its objects are its bytes as they are.
+            (objects, filters.is_empty())
         };
         let mut kept = objects.then(Vec::new);
         let inflated =
             inflate(data, true, budget, kept.as_mut()).max(inflate(data, false, budget, None));
-        // An object stream written plain (no filter): its objects are its bytes as they are.
-        if let Some(objects) = kept.as_mut()
-            && filter_names(&dict).is_some_and(|filters| filters.is_empty())
-        {
+        if let Some(objects) = kept.as_mut().filter(|_| plain) {
             *objects = data[..data_end].to_vec();
         }
         // Past it: far more inside than a scan (a "PDF bomb"), not a damaged file.
@@ -538,7 +540,8 @@ fn pdf_bounds(pdf: &[u8]) -> Result<(), FileProblem> {
     Ok(())
 }
 
-/// Whether [`pdf_bounds`] lets `pdf` through to the parser.
+/// Whether [`pdf_bounds`] lets `pdf` through to the parser (the tests' measure).
+#[cfg(test)]
 fn pdf_within_bounds(pdf: &[u8]) -> bool {
     pdf_bounds(pdf).is_ok()
 }

@@ -35,9 +35,7 @@ pub use edit::{
     DOCUMENT_REASONS, OrderPart, RETURN_REASONS, answerable_by_correction, check_order_field,
     edit_record, read_edit_record,
 };
-pub use filetype::{
-    FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, pdf_pages, sniff,
-};
+pub use filetype::{FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, sniff};
 pub use id_number::IdNumber;
 pub use invoice::{
     BuyerKind, FieldMessages, INVOICE_LINE_MAX, InvoiceKind, InvoiceRequest, InvoiceRequestInput,

@@ -1,4 +1,7 @@
-//! Reads the QR codes printed on our paper back from an uploaded scan, so a signed form
+//! What an upload is, and what it says. [`UploadChecks`]: every uploaded file is judged by
+//! its content — a PDF parsed only in a process of its own (`ca-counter check-upload`),
+//! bounded in time and memory, a few at once, one per uploader. Then the QR codes printed
+//! on our paper are read back from an uploaded scan, so a signed form
 //! finds its order by itself (see `domain::DocCode`; the reading itself is
 //! `domain::read_codes`, which the counter also runs on a file before it is sent). Bounded
 //! like the previews: at most 40 megapixels and 160 MB decoded, two decodes at a time per

@@ -51,15 +51,7 @@ async fn the_default_platform_names_its_demo_parts_to_clients_and_on_phone_pages
         .create_realname_session(&customer.id)
         .await
         .expect("session");
-    let html = app
-        .http
-        .get(session.url.as_deref().expect("url"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = app.html(session.url.as_deref().expect("url")).await;
     assert!(
         html.contains("class=\"demo\"")
             && html.contains("演示环境")
@@ -101,15 +93,7 @@ async fn the_default_platform_names_its_demo_parts_to_clients_and_on_phone_pages
         )
         .await
         .expect("issued");
-    let page = app
-        .http
-        .get(app.url(&format!("/m/invoice/{token}")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.html(&app.url(&format!("/m/invoice/{token}"))).await;
     assert!(page.contains("邮件仅存于平台发件箱"), "{page}");
     assert!(!page.contains("已发送至"), "{page}");
     app.finish().await;

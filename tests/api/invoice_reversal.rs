@@ -64,6 +64,42 @@ fn reason(order: &Order, why: &str) -> ActionRequest {
     }
 }
 
+/// The finance operator's id and name.
+async fn finance_operator(app: &TestApp) -> (String, String) {
+    sqlx::query_as("SELECT id, name FROM operators WHERE roles = 'finance'")
+        .fetch_one(app.store().pool())
+        .await
+        .expect("finance")
+}
+
+/// Holds invoiced `order` (at `version`) for finance's reversal until `until` (ms), as a
+/// reversal does before it makes anything; the version it moved on to.
+async fn hold(app: &TestApp, order: &Order, version: i64, until: i64) -> i64 {
+    let (id, name) = finance_operator(app).await;
+    let row = app
+        .store()
+        .order_by_no(&order.order_no)
+        .await
+        .expect("read")
+        .expect("order");
+    app.store()
+        .hold_version(&row, OrderStatus::Completed, version, (&id, &name), until)
+        .await
+        .expect("hold")
+        .expect("held")
+}
+
+/// Who holds the order now (its claim's columns, lapsed or not).
+async fn holder(app: &TestApp, order: &Order) -> Option<String> {
+    let (holder,): (Option<String>,) =
+        sqlx::query_as("SELECT claimed_by FROM orders WHERE order_no = $1")
+            .bind(order.order_no.as_str())
+            .fetch_one(app.store().pool())
+            .await
+            .expect("hold");
+    holder
+}
+
 async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = shipped(&app, "张三", "EA123456785CN").await;
@@ -222,15 +258,7 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
     // The customer's invoice link (from the shipping SMS) says so, with the request to
     // correct, rather than "already asked".
     let link = crate::mailing::invoice_link(&app, order.order_no.as_str()).await;
-    let html = app
-        .http
-        .get(&link)
-        .send()
-        .await
-        .expect("the invoice page")
-        .text()
-        .await
-        .expect("html");
+    let html = app.html(&link).await;
     assert!(
         html.contains(&format!("发票 {} 已红冲", blue.invoice_no)),
         "{html}"
@@ -515,30 +543,14 @@ async fn a_reversal_under_way_holds_its_order(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = shipped(&app, "周八", "EA123456785CN").await;
     let done = invoiced(&app, &order, "周八公司").await;
-    let (finance_id, finance_name): (String, String) =
-        sqlx::query_as("SELECT id, name FROM operators WHERE roles = 'finance'")
-            .fetch_one(app.store().pool())
-            .await
-            .expect("finance");
-    let row = app
-        .store()
-        .order_by_no(&order.order_no)
-        .await
-        .expect("read")
-        .expect("order");
-    let until = ca_counter::server::store::now_ms() + 60_000;
-    let held = app
-        .store()
-        .hold_version(
-            &row,
-            OrderStatus::Completed,
-            done.version,
-            (&finance_id, &finance_name),
-            until,
-        )
-        .await
-        .expect("hold")
-        .expect("held");
+    let (_, finance_name) = finance_operator(&app).await;
+    let held = hold(
+        &app,
+        &order,
+        done.version,
+        ca_counter::server::store::now_ms() + 60_000,
+    )
+    .await;
     let seen = ActionRequest {
         version: Some(held),
         reason: Some("另一个原因".into()),
@@ -761,32 +773,13 @@ async fn a_reversal_cut_short_is_finished_by_the_platform(db: Db) {
     use ca_counter::server::store::NewRedInvoice;
     let app = TestApp::spawn(db).await;
     let store = app.store();
-    let (finance_id, finance_name): (String, String) =
-        sqlx::query_as("SELECT id, name FROM operators WHERE roles = 'finance'")
-            .fetch_one(store.pool())
-            .await
-            .expect("finance");
+    let (finance_id, finance_name) = finance_operator(&app).await;
     let lapsed = ca_counter::server::store::now_ms() - 1_000;
     // Cut short after its red invoice.
     let order = shipped(&app, "郑十", "EA123456785CN").await;
     let done = invoiced(&app, &order, "郑十公司").await;
     let blue_no = done.invoice.as_ref().expect("invoice").invoice_no.clone();
-    let row = store
-        .order_by_no(&order.order_no)
-        .await
-        .expect("read")
-        .expect("order");
-    store
-        .hold_version(
-            &row,
-            OrderStatus::Completed,
-            done.version,
-            (&finance_id, &finance_name),
-            lapsed,
-        )
-        .await
-        .expect("hold")
-        .expect("held");
+    hold(&app, &order, done.version, lapsed).await;
     let blue = store
         .invoice_by_no(&blue_no)
         .await
@@ -807,57 +800,24 @@ async fn a_reversal_cut_short_is_finished_by_the_platform(db: Db) {
     // Held, nothing made.
     let other = shipped(&app, "王十一", "EA223456788CN").await;
     let other_done = invoiced(&app, &other, "王十一公司").await;
-    let other_row = store
-        .order_by_no(&other.order_no)
-        .await
-        .expect("read")
-        .expect("order");
-    store
-        .hold_version(
-            &other_row,
-            OrderStatus::Completed,
-            other_done.version,
-            (&finance_id, &finance_name),
-            lapsed,
-        )
-        .await
-        .expect("hold")
-        .expect("held");
+    hold(&app, &other, other_done.version, lapsed).await;
     // Held, its hold live (a reversal under way): not touched.
     let live = shipped(&app, "赵十二", "EA323456785CN").await;
     let live_done = invoiced(&app, &live, "赵十二公司").await;
-    let live_row = store
-        .order_by_no(&live.order_no)
-        .await
-        .expect("read")
-        .expect("order");
-    store
-        .hold_version(
-            &live_row,
-            OrderStatus::Completed,
-            live_done.version,
-            (&finance_id, &finance_name),
-            ca_counter::server::store::now_ms() + 600_000,
-        )
-        .await
-        .expect("hold")
-        .expect("held");
+    hold(
+        &app,
+        &live,
+        live_done.version,
+        ca_counter::server::store::now_ms() + 600_000,
+    )
+    .await;
     // A platform starting (as after the crash) finishes it at once.
     let url = app.db.as_ref().expect("db").url.clone();
     let restarted = crate::common::second_instance(&url).await;
     let admin = app.client(&app.admin);
     let mut now = admin.order(&order.order_no, false).await.expect("order");
-    let other_held = || async {
-        let (holder,): (Option<String>,) =
-            sqlx::query_as("SELECT claimed_by FROM orders WHERE order_no = $1")
-                .bind(other.order_no.as_str())
-                .fetch_one(store.pool())
-                .await
-                .expect("hold");
-        holder.is_some()
-    };
     for _ in 0..300 {
-        if now.status == OrderStatus::PendingInvoice && !other_held().await {
+        if now.status == OrderStatus::PendingInvoice && holder(&app, &other).await.is_none() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -892,21 +852,9 @@ async fn a_reversal_cut_short_is_finished_by_the_platform(db: Db) {
     // The other: let go, as it was.
     let other_now = admin.order(&other.order_no, false).await.expect("order");
     assert_eq!(other_now.status, OrderStatus::Completed);
-    let (holder,): (Option<String>,) =
-        sqlx::query_as("SELECT claimed_by FROM orders WHERE order_no = $1")
-            .bind(other.order_no.as_str())
-            .fetch_one(store.pool())
-            .await
-            .expect("hold");
-    assert_eq!(holder, None);
-    let (holder,): (Option<String>,) =
-        sqlx::query_as("SELECT claimed_by FROM orders WHERE order_no = $1")
-            .bind(live.order_no.as_str())
-            .fetch_one(store.pool())
-            .await
-            .expect("hold");
+    assert_eq!(holder(&app, &other).await, None);
     assert_eq!(
-        holder.as_deref(),
+        holder(&app, &live).await.as_deref(),
         Some(finance_id.as_str()),
         "a live hold stays"
     );

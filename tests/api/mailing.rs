@@ -743,15 +743,7 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
         Some(format!("\"{}\"", done.version).as_str())
     );
     // The link now says the invoice is out.
-    let html = app
-        .http
-        .get(&link)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = app.html(&link).await;
     assert!(
         html.contains(&done.invoice_no.clone().unwrap_or_default()),
         "{html}"
@@ -1230,15 +1222,7 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
     );
     // The customer's invoice link says the parcel came back (nothing to invoice until it
     // is mailed again), and works again once it is.
-    let returned_page = app
-        .http
-        .get(&link)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let returned_page = app.html(&link).await;
     assert!(
         returned_page.contains("包裹被快递退回了"),
         "{returned_page}"
@@ -1313,15 +1297,7 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
         again.shipment.as_ref().map(|s| s.tracking_no.as_str()),
         Some("1234567890123")
     );
-    let form = app
-        .http
-        .get(&link)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let form = app.html(&link).await;
     assert!(
         form.contains("buyer_name"),
         "the request form again: {form}"
@@ -1385,15 +1361,7 @@ async fn a_parcel_back_after_its_invoice_is_mailed_again_under_that_invoice(db: 
     assert_eq!(again.status, OrderStatus::Completed);
     assert_eq!(again.invoice_no.as_deref(), Some(invoice_no.as_str()));
     // The link the customer had still gives them their invoice.
-    let page = app
-        .http
-        .get(&link)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.html(&link).await;
     assert!(page.contains(&invoice_no), "{page}");
     assert_eq!(
         again.shipment.as_ref().map(|s| s.tracking_no.as_str()),

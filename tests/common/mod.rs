@@ -162,6 +162,19 @@ impl TestApp {
         Client::with_http(self.http.clone(), &self.base, token, Lang::En)
     }
 
+    /// The page at `url` (a full address, as a text message gives it), as a phone with no
+    /// session reads it.
+    pub async fn html(&self, url: &str) -> String {
+        self.http
+            .get(url)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
