@@ -1084,6 +1084,7 @@ web_texts! { messaging_texts;
     ProblemInvoiceIssued => "订单 {0} 的发票已开具（或正在开具），不能再记为不要发票", "order {0}'s invoice has been (or is being) issued; it cannot be declined now";
     ProblemNotForMailing => "订单 {0} 不在待邮寄或待开票，不打印面单", "order {0} is not waiting to be mailed or invoiced; no label is printed";
     InvoiceMailFailed => "{0} 发票已开具：{1}{3}；但邮件未发出（{2}），请另行发送", "{0} invoiced: {1}{3}; but the e-mail failed ({2}); send it another way";
+    InvoiceMailWaiting => "{0} 发票已开具：{1}{3}；邮件暂未发出（{2}），平台稍后自动重发", "{0} invoiced: {1}{3}; the e-mail did not go yet ({2}); the platform will try again";
     ProblemInvoiceProvider => "开票服务暂时不可用：{0}", "the invoicing service is unavailable: {0}";
     ProblemNotShipped => "订单 {0} 尚未邮寄", "order {0} has not been mailed";
     ProblemTrackingFromProvider => "物流信息由快递查询服务提供，不能手工录入", "tracking comes from the tracking service and cannot be typed in";

@@ -33,6 +33,7 @@ macro_rules! messaging_texts {
             DemoStartLine => "演示部件（不是真实服务）：{0}", "demo parts (not real services): {0}";
             DemoHelpTitle => "演示部件（不是真实服务）", "Demo parts (not real services)";
             PageInvoiceMailNotSent => "邮件未能发出，请联系客服：", "The e-mail could not be sent; please call us:";
+            PageInvoiceMailPending => "邮件正在发送，稍后请查收：", "The e-mail is on its way to:";
             PageInvoiceKeptInOutbox => "邮件仅存于平台发件箱（演示），未真正发出：", "The e-mail was only kept in the platform's outbox (demo), not sent:";
 
             // The SMS outbox, as administrators see it.

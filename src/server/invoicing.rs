@@ -426,11 +426,54 @@ async fn finish_one(state: &AppState, row: &OrderRow, now: i64) -> Result<bool, 
     }
 }
 
-/// Runs [`finish_cut_short`] at start and every minute until shutdown.
-pub async fn cut_short_job(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+/// Sends again the invoices' mails due for another try: their sender stopped while they
+/// were on their way, or the mail server refused them for now. Each as it was first
+/// written, with its PDF as kept; through [`mail::send_once`], so an instance beside this
+/// one sends it once between them. How many went.
+pub async fn resend_due_mail(state: &AppState) -> Result<usize, ApiError> {
+    let now = crate::server::store::now_ms();
+    let mut sent = 0;
+    for due in state.store.due_mail(now, 50).await? {
+        let Some(bytes) = state.store.attachment_data(&due.attachment_id).await? else {
+            tracing::error!(mail = %due.id, "an invoice's mail lost its PDF");
+            continue;
+        };
+        let mail = Mail {
+            to: due.to_addr,
+            subject: due.subject,
+            body: due.body,
+            attachment: Some(MailAttachment {
+                file_name: format!("{}.pdf", due.invoice_no),
+                content_type: "application/pdf".into(),
+                bytes,
+            }),
+        };
+        match mail::send_once(
+            &state.store,
+            state.mail.as_ref(),
+            &due.order_id,
+            &due.attachment_id,
+            &mail,
+        )
+        .await
+        {
+            Ok(Some(Ok(()))) => sent += 1,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(mail = %due.id, error = %e, "sending a mail again"),
+        }
+    }
+    Ok(sent)
+}
+
+/// The platform's own rounds, at start and every minute until shutdown: reversals cut
+/// short finished ([`finish_cut_short`]), mails due sent again ([`resend_due_mail`]).
+pub async fn upkeep_job(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     loop {
         if let Err(e) = finish_cut_short(&state).await {
             tracing::warn!(error = ?e, "finishing reversals cut short failed");
+        }
+        if let Err(e) = resend_due_mail(&state).await {
+            tracing::warn!(error = ?e, "sending mails again failed");
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}

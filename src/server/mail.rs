@@ -12,7 +12,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use super::store::{NewMail, Store, StoreResult};
+use super::store::{MailOutcome, NewMail, Store, StoreResult, now_ms};
 use crate::config::SmtpConfig;
 
 /// A file sent with a message.
@@ -39,13 +39,40 @@ pub struct Mail {
     pub attachment: Option<MailAttachment>,
 }
 
+/// Why a message did not go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailFailure {
+    /// What the server (or the connection) said.
+    pub why: String,
+    /// Refused for good (a 5xx answer, an address that cannot be written): trying again
+    /// would be refused again. Otherwise — the server unreachable, a timeout, a 4xx "try
+    /// later" — it is tried again.
+    pub lasting: bool,
+}
+
+impl MailFailure {
+    fn lasting(why: String) -> MailFailure {
+        MailFailure { why, lasting: true }
+    }
+}
+
 /// Sends one message.
 pub trait MailProvider: Send + Sync {
     /// The provider's name, recorded with each message.
     fn name(&self) -> &'static str;
     /// Sends `mail`; `Ok(status)` is what to record (`sent`, `kept`).
-    fn send<'a>(&'a self, mail: &'a Mail) -> BoxFuture<'a, Result<&'static str, String>>;
+    fn send<'a>(&'a self, mail: &'a Mail) -> BoxFuture<'a, Result<&'static str, MailFailure>>;
 }
+
+/// How long after a try refused for now the next one goes: the tries of one mail spread
+/// over about three hours (a mail server restarted, a network down for the afternoon);
+/// after the last it is `failed`, for finance to send another way.
+pub const RETRY_AFTER: [Duration; 4] = [
+    Duration::from_secs(60),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(30 * 60),
+    Duration::from_secs(150 * 60),
+];
 
 /// Keeps messages for an administrator instead of sending them.
 pub struct Outbox;
@@ -55,7 +82,7 @@ impl MailProvider for Outbox {
         "outbox"
     }
 
-    fn send<'a>(&'a self, _mail: &'a Mail) -> BoxFuture<'a, Result<&'static str, String>> {
+    fn send<'a>(&'a self, _mail: &'a Mail) -> BoxFuture<'a, Result<&'static str, MailFailure>> {
         Box::pin(async { Ok("kept") })
     }
 }
@@ -133,14 +160,19 @@ impl MailProvider for Smtp {
         "smtp"
     }
 
-    fn send<'a>(&'a self, mail: &'a Mail) -> BoxFuture<'a, Result<&'static str, String>> {
+    fn send<'a>(&'a self, mail: &'a Mail) -> BoxFuture<'a, Result<&'static str, MailFailure>> {
         Box::pin(async move {
-            let message = self.message(mail)?;
+            let message = self.message(mail).map_err(MailFailure::lasting)?;
             self.transport
                 .send(message)
                 .await
                 .map(|_| "sent")
-                .map_err(|e| e.to_string())
+                .map_err(|e| MailFailure {
+                    why: e.to_string(),
+                    // Refused by its answer (5xx), or by our own side: again would be
+                    // the same. Anything else (gone, timed out, 4xx) may pass later.
+                    lasting: e.is_permanent() || e.is_client(),
+                })
         })
     }
 }
@@ -173,14 +205,15 @@ pub fn provider(
 
 /// Sends `mail` (with an order's attachment) once however many overlapping attempts ask:
 /// claimed first ([`Store::claim_mail`]), then sent and its outcome recorded (a failure to
-/// send is recorded, not raised). `None` when it was sent before or is being sent.
+/// send is recorded, not raised: one refused for now waits for its next try, see
+/// [`RETRY_AFTER`]). `None` when it went before, is being sent, or waits for its next try.
 pub async fn send_once(
     store: &Store,
     provider: &dyn MailProvider,
     order_id: &str,
     attachment_id: &str,
     mail: &Mail,
-) -> StoreResult<Option<Result<(), String>>> {
+) -> StoreResult<Option<Result<(), MailFailure>>> {
     let claim = store
         .claim_mail(&NewMail {
             order_id: Some(order_id),
@@ -197,13 +230,29 @@ pub async fn send_once(
         return Ok(None);
     };
     let outcome = provider.send(mail).await;
-    let (status, detail) = match &outcome {
-        Ok(status) => (*status, None),
-        Err(why) => {
-            tracing::warn!(%why, "mail not sent");
-            ("failed", Some(why.as_str()))
+    let recorded = match &outcome {
+        Ok(status) => MailOutcome::Done(status),
+        Err(failure) => {
+            let next = usize::try_from(claim.attempt - 1)
+                .ok()
+                .and_then(|tried| RETRY_AFTER.get(tried))
+                .filter(|_| !failure.lasting);
+            tracing::warn!(
+                why = %failure.why,
+                attempt = claim.attempt,
+                again = next.is_some(),
+                "mail not sent"
+            );
+            match next {
+                Some(after) => MailOutcome::Waiting {
+                    why: &failure.why,
+                    retry_at: now_ms()
+                        .saturating_add(i64::try_from(after.as_millis()).unwrap_or(i64::MAX)),
+                },
+                None => MailOutcome::Failed(&failure.why),
+            }
         }
     };
-    store.finish_mail(&claim, status, detail).await?;
+    store.finish_mail(&claim, &recorded).await?;
     Ok(Some(outcome.map(|_| ())))
 }

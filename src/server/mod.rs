@@ -447,7 +447,7 @@ impl Platform {
             logistics,
             uploads,
         };
-        jobs.push(tokio::spawn(invoicing::cut_short_job(
+        jobs.push(tokio::spawn(invoicing::upkeep_job(
             state.clone(),
             shutdown_rx.clone(),
         )));

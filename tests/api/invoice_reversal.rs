@@ -681,7 +681,7 @@ async fn a_red_invoice_repeats_its_blue_invoices_seller_and_rate_after_the_confi
 /// the first is on its way) one sends; one whose sender stopped is taken over after two
 /// minutes; once it went (or failed), none sends it again.
 async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
-    use ca_counter::server::store::NewMail;
+    use ca_counter::server::store::{MailOutcome, NewMail};
     let app = TestApp::spawn(db).await;
     let order = shipped(&app, "吴九", "EA123456785CN").await;
     let done = invoiced(&app, &order, "吴九公司").await;
@@ -725,7 +725,7 @@ async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
     assert_eq!(claims.len(), 1, "{claims:?}");
     // Its sender stopped: after two minutes the next attempt takes it over.
     assert!(store.claim_mail(&mail).await.expect("claim").is_none());
-    sqlx::query("UPDATE mail_messages SET created_at = created_at - 130000 WHERE id = $1")
+    sqlx::query("UPDATE mail_messages SET retry_at = retry_at - 130000 WHERE id = $1")
         .bind(&claims[0].id)
         .execute(store.pool())
         .await
@@ -737,12 +737,13 @@ async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
         .expect("taken over after two minutes");
     assert_eq!(again.id, claims[0].id);
     // The first sender, late, does not write over the one that took over.
+    assert_eq!(again.attempt, 2);
     store
-        .finish_mail(&claims[0], "sent", None)
+        .finish_mail(&claims[0], &MailOutcome::Done("sent"))
         .await
         .expect("finish");
     store
-        .finish_mail(&again, "failed", Some("mailbox full"))
+        .finish_mail(&again, &MailOutcome::Failed("mailbox full"))
         .await
         .expect("finish");
     assert!(store.claim_mail(&mail).await.expect("claim").is_none());
@@ -753,15 +754,48 @@ async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
         .collect();
     assert_eq!(ours.len(), 1, "{ours:?}");
     assert_eq!(ours[0].status, "failed");
+    assert_eq!(ours[0].attempts, 2);
+    assert_eq!(ours[0].next_try_at, None);
     // The invoice's own mail went once, as before.
     let invoice_file = done.invoice.and_then(|i| i.attachment_id).expect("pdf");
-    assert_eq!(
-        listed
-            .iter()
+    let invoice_mail: Vec<_> = listed
+        .iter()
+        .filter(|m| m.attachment_id.as_deref() == Some(invoice_file.as_str()))
+        .collect();
+    assert_eq!(invoice_mail.len(), 1, "{invoice_mail:?}");
+    assert_eq!(invoice_mail[0].status, "kept");
+    // Its sender stopped while it was on its way (claimed, never finished), and nobody
+    // asked again: once the claim lapses, the platform sends it itself — an instance
+    // starting (as after the crash) at once.
+    sqlx::query(
+        "UPDATE mail_messages SET status = 'sending', retry_at = $1 WHERE attachment_id = $2",
+    )
+    .bind(ca_counter::server::store::now_ms() - 1)
+    .bind(&invoice_file)
+    .execute(store.pool())
+    .await
+    .expect("cut short");
+    let url = app.db.as_ref().expect("db").url.clone();
+    let restarted = crate::common::second_instance(&url).await;
+    let admin = app.client(&app.admin);
+    let mut again = Vec::new();
+    for _ in 0..100 {
+        again = admin
+            .mail_messages()
+            .await
+            .expect("mail")
+            .into_iter()
             .filter(|m| m.attachment_id.as_deref() == Some(invoice_file.as_str()))
-            .count(),
-        1
-    );
+            .collect();
+        if again.iter().all(|m| m.status != "sending") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(again.len(), 1, "{again:?}");
+    assert_eq!((again[0].status.as_str(), again[0].attempts), ("kept", 2));
+    assert_eq!(again[0].subject, invoice_mail[0].subject);
+    restarted.shutdown().await.expect("stop");
     app.finish().await;
 }
 

@@ -2,7 +2,8 @@
 //! local port speaks enough RFC 5321 for lettre (EHLO, AUTH PLAIN/LOGIN, MAIL, RCPT,
 //! DATA, RSET, NOOP, QUIT) and keeps what it is told. The invoice reaches the buyer with
 //! its PDF; a server that refuses, or is gone, does not stop the invoice and the failure is
-//! recorded; a misspelt `security` stops the platform at start.
+//! recorded — refused for good (5xx) it stays failed, gone or "later" (4xx) the platform
+//! sends it again at its next try; a misspelt `security` stops the platform at start.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -27,6 +28,8 @@ struct Rules {
     login: Option<(String, String)>,
     /// Recipients answered `550`.
     refused: Vec<String>,
+    /// Recipients answered `451` ("try again later", as greylisting does).
+    greylisted: Vec<String>,
 }
 
 /// One accepted message: the envelope and the data as sent, dot-stuffing undone.
@@ -63,7 +66,12 @@ impl Drop for SmtpStandIn {
 
 impl SmtpStandIn {
     async fn start(rules: Rules) -> SmtpStandIn {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        SmtpStandIn::start_on("127.0.0.1:0".parse().expect("address"), rules).await
+    }
+
+    /// On `addr`: a server back where it was.
+    async fn start_on(addr: SocketAddr, rules: Rules) -> SmtpStandIn {
+        let listener = TcpListener::bind(addr).await.expect("bind");
         let addr = listener.local_addr().expect("address");
         let seen = Arc::new(Mutex::new(Seen::default()));
         let rules = Arc::new(rules);
@@ -151,6 +159,9 @@ async fn converse(
             "RCPT" => match address(rest, "TO:") {
                 Some(rcpt) if rules.refused.contains(&rcpt) => {
                     format!("550 5.1.1 <{rcpt}>: mailbox unavailable")
+                }
+                Some(rcpt) if rules.greylisted.contains(&rcpt) => {
+                    format!("451 4.7.1 <{rcpt}>: greylisted, try again later")
                 }
                 Some(rcpt) => {
                     to.push(rcpt);
@@ -597,7 +608,8 @@ async fn a_refusing_or_missing_mail_server_does_not_hold_up_the_invoice() {
     .await;
     let app = TestApp::spawn_with(Db::Sqlite, smtp_platform(&server, None, None)).await;
 
-    // The server refuses the recipient: the invoice is out, the mail failed with the reason.
+    // The server refuses the recipient for good (5xx): the invoice is out, the mail failed
+    // with the reason.
     let order = shipped(&app, "张三", "EA123456785CN").await;
     let done = issue(&app, &order, "张三", "nobody@example.com").await;
     assert_eq!(done.status, OrderStatus::Completed);
@@ -611,18 +623,121 @@ async fn a_refusing_or_missing_mail_server_does_not_hold_up_the_invoice() {
         "{detail}"
     );
 
-    // The server is gone altogether.
+    // Refused for good: never tried again.
+    assert_eq!(mail.attempts, 1);
+    assert_eq!(mail.next_try_at, None);
+    let refused = order;
+
+    // The server is gone altogether: the invoice is out, its mail waits for the next try.
     server.stop().await;
     let order = shipped(&app, "李四", "1234567890123").await;
     let done = issue(&app, &order, "李四", "li@example.com").await;
     assert_eq!(done.status, OrderStatus::Completed);
-    assert!(done.invoice.is_some());
+    let invoice = done.invoice.clone().expect("invoice");
+    assert_eq!(
+        invoice.mail_status.as_deref(),
+        Some("waiting"),
+        "{invoice:?}"
+    );
     let mail = mail_about(&app, &order.order_no).await;
-    assert_eq!(mail.status, "failed");
+    assert_eq!(mail.status, "waiting");
     assert!(
         mail.detail.as_deref().is_some_and(|d| !d.is_empty()),
         "{mail:?}"
     );
+    assert_eq!(mail.attempts, 1);
+    let next = time::OffsetDateTime::parse(
+        mail.next_try_at.as_deref().expect("its next try"),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("RFC 3339");
+    let wait = next - time::OffsetDateTime::now_utc();
+    assert!(
+        wait > time::Duration::seconds(30) && wait <= time::Duration::seconds(61),
+        "next try in {wait}"
+    );
+    // Not before its time: an instance starting now leaves it.
+    let url = app.db.as_ref().expect("db").url.clone();
+    let early = crate::common::second_instance_with(&url, smtp_platform(&server, None, None)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(mail_about(&app, &order.order_no).await.status, "waiting");
+    early.shutdown().await.expect("stop");
+
+    // The server is back where it was and the try is due: the platform sends it, as it
+    // was written, with its PDF; the one refused for good stays as it was.
+    let back = SmtpStandIn::start_on(
+        server.addr,
+        Rules {
+            greylisted: vec!["grey@example.com".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    sqlx::query("UPDATE mail_messages SET retry_at = $1 WHERE id = $2")
+        .bind(ca_counter::server::store::now_ms() - 1)
+        .bind(&mail.id)
+        .execute(app.store().pool())
+        .await
+        .expect("due now");
+    let later = crate::common::second_instance_with(&url, smtp_platform(&back, None, None)).await;
+    let mut now = mail_about(&app, &order.order_no).await;
+    for _ in 0..100 {
+        if now.status != "waiting" && now.status != "sending" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        now = mail_about(&app, &order.order_no).await;
+    }
+    assert_eq!(now.status, "sent", "{now:?}");
+    assert_eq!(now.attempts, 2);
+    assert_eq!(now.next_try_at, None);
+    assert_eq!(now.subject, mail.subject);
+    let received = {
+        let seen = back.seen();
+        assert_eq!(seen.messages.len(), 1, "{:?}", seen.messages);
+        seen.messages[0].clone()
+    };
+    assert_eq!(received.to, ["li@example.com"]);
+    let raw = String::from_utf8(received.data).expect("an ASCII/UTF-8 message");
+    let parts = Part::parse(&raw).parts();
+    let pdf = parts
+        .iter()
+        .find(|p| p.header("content-type").starts_with("application/pdf"))
+        .expect("a PDF part");
+    assert!(
+        pdf.header("content-disposition")
+            .contains(&format!("{}.pdf", invoice.invoice_no)),
+        "{raw}"
+    );
+    let (_, stored) = app
+        .client(&app.finance)
+        .attachment(invoice.attachment_id.as_deref().expect("the PDF"))
+        .await
+        .expect("pdf");
+    assert_eq!(pdf.decoded(), stored);
+    let first = mail_about(&app, &refused.order_no).await;
+    assert_eq!((first.status.as_str(), first.attempts), ("failed", 1));
+    // A server that says "later" (4xx): the mail waits for its next try too.
+    let order_grey = shipped(&app, "王五", "EA223456788CN").await;
+    issue(&app, &order_grey, "王五", "grey@example.com").await;
+    let grey = mail_about(&app, &order_grey.order_no).await;
+    assert_eq!(grey.status, "waiting", "{grey:?}");
+    assert!(
+        grey.detail.as_deref().is_some_and(|d| d.contains("451")),
+        "{grey:?}"
+    );
+    assert!(grey.next_try_at.is_some());
+    // The finance clerk's order view says so too.
+    let shown = app
+        .client(&app.finance)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(
+        shown.invoice.and_then(|i| i.mail_status).as_deref(),
+        Some("sent")
+    );
+    later.shutdown().await.expect("stop");
     app.finish().await;
 }
 

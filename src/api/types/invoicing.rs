@@ -40,7 +40,8 @@ pub struct InvoiceInfo {
     /// Where it was e-mailed (masked).
     pub email: String,
     /// How the e-mail went: `sent`, `kept` (outbox) or `failed`; `sending` while it is on
-    /// its way.
+    /// its way, `waiting` while the platform is to try again (the mail server refused it
+    /// for now).
     #[serde(default)]
     pub mail_status: Option<String>,
     /// Why it failed.
@@ -164,11 +165,19 @@ pub struct MailMessage {
     pub attachment_id: Option<String>,
     /// `outbox` or `smtp`.
     pub provider: String,
-    /// `kept`, `sent` or `failed`; `sending` while it is on its way (one that stays so for
-    /// two minutes, its sender stopped, is sent by the next attempt).
+    /// `kept`, `sent` or `failed` (refused for good, or after its last try); `sending`
+    /// while it is on its way (one that stays so for two minutes, its sender stopped, is
+    /// sent again by the platform); `waiting` when the mail server refused it for now or
+    /// could not be reached: the platform tries again at `next_try_at`.
     pub status: String,
-    /// Why it failed.
+    /// Why it failed, or why it waits.
     pub detail: Option<String>,
     /// When (RFC 3339).
     pub created_at: String,
+    /// How many times it was tried.
+    #[serde(default)]
+    pub attempts: i64,
+    /// When it is tried again, while `waiting` (RFC 3339).
+    #[serde(default)]
+    pub next_try_at: Option<String>,
 }

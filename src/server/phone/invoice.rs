@@ -86,6 +86,8 @@ async fn finished(
             let sent_label = match mail.as_ref().map(|(status, _)| status.as_str()) {
                 Some("sent") => T::PageInvoiceEmail,
                 Some("kept") => T::PageInvoiceKeptInOutbox,
+                // Tried again by the platform (its mail server refused it for now).
+                Some("sending" | "waiting") => T::PageInvoiceMailPending,
                 _ => T::PageInvoiceMailNotSent,
             };
             html! {

@@ -344,17 +344,27 @@ pub async fn mail(
     let rows = state.store.mail_messages(200).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|row| MailMessage {
-                id: row.id,
-                order_no: row.order_no,
-                to: row.to_addr,
-                subject: row.subject,
-                body: row.body,
-                attachment_id: row.attachment_id,
-                provider: row.provider,
-                status: row.status,
-                detail: row.detail,
-                created_at: rfc3339(row.created_at),
+            .map(|row| {
+                // Shown only for a mail waiting to be tried again (a claim's lapse is the
+                // platform's own business).
+                let next_try_at = (row.status == "waiting")
+                    .then_some(row.retry_at)
+                    .flatten()
+                    .map(rfc3339);
+                MailMessage {
+                    id: row.id,
+                    order_no: row.order_no,
+                    to: row.to_addr,
+                    subject: row.subject,
+                    body: row.body,
+                    attachment_id: row.attachment_id,
+                    provider: row.provider,
+                    status: row.status,
+                    detail: row.detail,
+                    created_at: rfc3339(row.created_at),
+                    attempts: row.attempts,
+                    next_try_at,
+                }
             })
             .collect(),
     ))

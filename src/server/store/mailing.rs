@@ -101,6 +101,8 @@ pub struct MailRow {
     pub status: String,
     pub detail: Option<String>,
     pub created_at: i64,
+    pub attempts: i64,
+    pub retry_at: Option<i64>,
 }
 
 /// An e-mail to record.
@@ -116,14 +118,45 @@ pub struct NewMail<'a> {
     pub detail: Option<&'a str>,
 }
 
-/// A mail claimed for sending ([`Store::claim_mail`]): its row, and when it was claimed
-/// (a claim taken over after it lapsed is another one).
+/// A mail claimed for sending ([`Store::claim_mail`]): its row, and which attempt this is
+/// (a claim taken over after it lapsed, or a later try, is another one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailClaim {
     /// The mail's row.
     pub id: String,
-    /// When it was claimed (ms).
-    pub at: i64,
+    /// Which try this is: 1 for the first.
+    pub attempt: i64,
+}
+
+/// How a claimed mail went ([`Store::finish_mail`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome<'a> {
+    /// Handed over: `sent`, or `kept` by the outbox.
+    Done(&'static str),
+    /// Refused for now: `waiting`, tried again at this time (ms).
+    Waiting { why: &'a str, retry_at: i64 },
+    /// Refused for good, or too often: `failed`.
+    Failed(&'a str),
+}
+
+/// An invoice's mail due for another try ([`Store::due_mail`]): its sender stopped, or the
+/// mail server refused it for now.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueMail {
+    /// The mail's row.
+    pub id: String,
+    /// The order it is about.
+    pub order_id: String,
+    /// Recipient, subject and body, as first sent.
+    pub to_addr: String,
+    /// Subject.
+    pub subject: String,
+    /// Body.
+    pub body: String,
+    /// The invoice's PDF.
+    pub attachment_id: String,
+    /// The invoice's number (its file's name in the mail).
+    pub invoice_no: String,
 }
 
 /// How long a mail may stay `sending` before another attempt takes it over (its sender
@@ -758,9 +791,10 @@ impl Store {
     /// Claims the sending of `mail` (with its attachment) for this caller: its row is
     /// written `sending` first, under the order's lock, so that two overlapping attempts —
     /// a retry while the first is still on its way — mail it once. `None` when a mail with
-    /// that attachment was recorded already (sent, kept or failed: never again by itself),
-    /// or is being sent; a `sending` row older than [`MAIL_CLAIM_LAPSES`] (its sender
-    /// stopped) is taken over. Finished with [`Store::finish_mail`].
+    /// that attachment went already (sent, kept, failed for good), is being sent, or waits
+    /// for its next try; one whose time came — a `sending` row whose claim lapsed after
+    /// [`MAIL_CLAIM_LAPSES`] (its sender stopped), a `waiting` one at its `retry_at` — is
+    /// taken over. Finished with [`Store::finish_mail`].
     pub async fn claim_mail(&self, mail: &NewMail<'_>) -> StoreResult<Option<MailClaim>> {
         let (Some(order_id), Some(attachment_id)) = (mail.order_id, mail.attachment_id) else {
             return Err(super::StoreError::Corrupt(
@@ -769,21 +803,21 @@ impl Store {
         };
         let mut tx = self.begin_write().await?;
         self.lock_order(&mut tx, order_id).await?;
-        let earlier: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT id, status, created_at FROM mail_messages WHERE attachment_id = $1",
+        let earlier: Vec<(String, String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT id, status, retry_at, attempts FROM mail_messages WHERE attachment_id = $1",
         )
         .bind(attachment_id)
         .fetch_all(&mut *tx)
         .await?;
         let now = now_ms();
-        let lapsed = now - i64::try_from(MAIL_CLAIM_LAPSES.as_millis()).unwrap_or(i64::MAX / 2);
+        let lapses = now + i64::try_from(MAIL_CLAIM_LAPSES.as_millis()).unwrap_or(i64::MAX / 4);
         let claimed = match earlier.as_slice() {
             [] => {
                 let id = new_id();
                 sqlx::query(
                     "INSERT INTO mail_messages (id, order_id, to_addr, subject, body, attachment_id, \
-                     provider, status, detail, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'sending', NULL, $8)",
+                     provider, status, detail, created_at, attempts, retry_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'sending', NULL, $8, 1, $9)",
                 )
                 .bind(&id)
                 .bind(order_id)
@@ -793,19 +827,27 @@ impl Store {
                 .bind(attachment_id)
                 .bind(mail.provider)
                 .bind(now)
+                .bind(lapses)
                 .execute(&mut *tx)
                 .await?;
-                Some(MailClaim { id, at: now })
+                Some(MailClaim { id, attempt: 1 })
             }
-            [(id, status, at)] if status == "sending" && *at < lapsed => {
-                sqlx::query("UPDATE mail_messages SET created_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+            [(id, status, Some(due), attempts)]
+                if (status == "sending" || status == "waiting") && *due <= now =>
+            {
+                sqlx::query(
+                    "UPDATE mail_messages SET status = 'sending', attempts = $1, retry_at = $2, \
+                     provider = $3 WHERE id = $4",
+                )
+                .bind(attempts + 1)
+                .bind(lapses)
+                .bind(mail.provider)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
                 Some(MailClaim {
                     id: id.clone(),
-                    at: now,
+                    attempt: attempts + 1,
                 })
             }
             _ => None,
@@ -814,33 +856,55 @@ impl Store {
         Ok(claimed)
     }
 
-    /// How a claimed mail went (`sent`, `kept` or `failed`, and why).
+    /// How a claimed mail went. Only while it is still this claim's: one taken over
+    /// meanwhile (after it lapsed) says how its own sending went.
     pub async fn finish_mail(
         &self,
         claim: &MailClaim,
-        status: &str,
-        detail: Option<&str>,
+        outcome: &MailOutcome<'_>,
     ) -> StoreResult<()> {
-        // Still this claim's (not taken over meanwhile by an attempt after it lapsed: that
-        // one says how its own sending went).
+        let (status, detail, retry_at) = match outcome {
+            MailOutcome::Done(status) => (*status, None, None),
+            MailOutcome::Waiting { why, retry_at } => ("waiting", Some(*why), Some(*retry_at)),
+            MailOutcome::Failed(why) => ("failed", Some(*why), None),
+        };
         sqlx::query(
-            "UPDATE mail_messages SET status = $1, detail = $2 \
-             WHERE id = $3 AND created_at = $4 AND status = 'sending'",
+            "UPDATE mail_messages SET status = $1, detail = $2, retry_at = $3 \
+             WHERE id = $4 AND attempts = $5 AND status = 'sending'",
         )
         .bind(status)
         .bind(detail)
+        .bind(retry_at)
         .bind(&claim.id)
-        .bind(claim.at)
+        .bind(claim.attempt)
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Invoices' mails due for another try at `now` (the partial index `mail_messages_due`),
+    /// the longest waiting first: claims whose sender stopped, mails the server refused
+    /// for now.
+    pub async fn due_mail(&self, now: i64, limit: i64) -> StoreResult<Vec<DueMail>> {
+        Ok(sqlx::query_as(
+            "SELECT m.id, m.order_id, m.to_addr, m.subject, m.body, m.attachment_id, i.invoice_no \
+             FROM mail_messages m JOIN invoices i \
+               ON i.order_id = m.order_id AND i.attachment_id = m.attachment_id \
+             WHERE m.retry_at IS NOT NULL AND m.retry_at <= $1 \
+               AND m.status IN ('sending', 'waiting') \
+             ORDER BY m.retry_at LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The newest e-mails first.
     pub async fn mail_messages(&self, limit: i64) -> StoreResult<Vec<MailRow>> {
         Ok(sqlx::query_as(
             "SELECT m.id, o.order_no, m.to_addr, m.subject, m.body, m.attachment_id, m.provider, \
-             m.status, m.detail, m.created_at FROM mail_messages m LEFT JOIN orders o ON o.id = m.order_id \
+             m.status, m.detail, m.created_at, m.attempts, m.retry_at FROM mail_messages m LEFT JOIN orders o ON o.id = m.order_id \
              ORDER BY m.created_at DESC, m.id DESC LIMIT $1",
         )
         .bind(limit)

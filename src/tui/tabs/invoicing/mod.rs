@@ -259,6 +259,13 @@ impl Invoicing {
                             [order_no.into(), number.into(), why.into(), mark],
                         ))
                     }
+                    Some("waiting") => {
+                        let why = invoice.and_then(|i| i.mail_detail.clone()).unwrap_or_default();
+                        Notice::warning(Text::with(
+                            T::InvoiceMailWaiting,
+                            [order_no.into(), number.into(), why.into(), mark],
+                        ))
+                    }
                     Some("kept") => {
                         Notice::done(Text::with(
                         T::InvoiceKeptNotice,
