@@ -7,3 +7,4 @@ pub mod domain;
 pub mod i18n;
 pub mod server;
 pub mod tui;
+pub mod upload_check;

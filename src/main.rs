@@ -187,7 +187,7 @@ fn main() -> ExitCode {
         // and no core dump when it ends past its memory (each would be as large).
         let _ = rlimit::setrlimit(rlimit::Resource::CORE, 0, 0);
         capped::limit(memory_mb.saturating_mul(1 << 20));
-        return ca_counter::server::scan_match::check_from_stdin();
+        return ca_counter::upload_check::check_from_stdin();
     }
     if cli.command.is_some() {
         // The TUI installs its own hooks, which give the terminal back first.

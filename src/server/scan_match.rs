@@ -12,6 +12,7 @@ use crate::config::UploadCheckConfig;
 use crate::domain::{DocCode, DocKind, DocSubject};
 use crate::domain::{FileProblem, FileType, Inspected};
 pub use crate::domain::{Scanned, read_codes};
+use crate::upload_check::ChildRun;
 
 /// Decodes at once, per instance, shared with the previews of `routes/attachments.rs`.
 pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
@@ -197,7 +198,6 @@ impl UploadChecks {
         uploader: &str,
         data: &[u8],
     ) -> std::io::Result<Result<Inspected, FileProblem>> {
-        use tokio::io::AsyncWriteExt;
         let config = &self.config;
         let busy = |why: &str| {
             tracing::warn!(at_once = config.at_once, uploader, "{why}: answered busy");
@@ -221,58 +221,19 @@ impl UploadChecks {
         let Ok((Ok(_own), Ok(_turn))) = tokio::time::timeout(wait, turns).await else {
             return busy("no turn to check an upload");
         };
-        // Nothing of the platform's environment (its database address, its keys' paths)
-        // reaches the child.
-        let mut child = tokio::process::Command::new(program)
-            .env_clear()
-            .arg(CHECK_SUBCOMMAND)
-            .arg("--memory-mb")
-            .arg(config.memory_mb.to_string())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()?;
-        let stdin = child.stdin.take();
-        let run = async move {
-            if let Some(mut stdin) = stdin {
-                // A child that stopped reading (past its memory) ends the writing; its
-                // status says the rest.
-                let _ = stdin.write_all(data).await;
-            }
-            child.wait_with_output().await
-        };
-        let limit = std::time::Duration::from_secs(config.seconds);
-        let output = match tokio::time::timeout(limit, run).await {
-            Ok(Ok(output)) => output,
-            Ok(Err(e)) => {
-                tracing::warn!(error = %e, "an upload's check could not be read: refused");
-                return Ok(Err(FileProblem::CostlyPdf));
-            }
-            // Dropped, the child is killed.
-            Err(_) => {
+        match crate::upload_check::run(program, config.seconds, config.memory_mb, data).await? {
+            ChildRun::Judged(judged) => Ok(judged),
+            ChildRun::OutOfTime => {
                 tracing::warn!(
                     seconds = config.seconds,
                     bytes = data.len(),
                     "an uploaded PDF's check ran out of time: refused"
                 );
-                return Ok(Err(FileProblem::CostlyPdf));
+                Ok(Err(FileProblem::CostlyPdf))
             }
-        };
-        // Started but not run (126: not executable, 127: not found): the program's fault,
-        // not the file's.
-        if matches!(output.status.code(), Some(126 | 127)) {
-            return Err(std::io::Error::other(format!(
-                "the check ended with {}",
-                output.status
-            )));
-        }
-        let answer = String::from_utf8_lossy(&output.stdout);
-        match parse_answer(answer.trim()) {
-            Some(judged) if output.status.success() => Ok(judged),
-            _ => {
+            ChildRun::NoAnswer(why) => {
                 tracing::warn!(
-                    status = %output.status,
+                    %why,
                     memory_mb = config.memory_mb,
                     bytes = data.len(),
                     "an uploaded PDF's check ended without an answer (past its memory?): refused"
@@ -298,67 +259,6 @@ async fn in_process(data: Vec<u8>) -> (Vec<u8>, Result<Inspected, FileProblem>) 
             Vec::new(),
             Err(kind.map_or(FileProblem::NotAScan, FileProblem::Unreadable)),
         ),
-    }
-}
-
-/// The name the platform runs itself by to check an upload.
-pub const CHECK_SUBCOMMAND: &str = "check-upload";
-
-/// The child's side of [`UploadChecks::inspect`] (`ca-counter check-upload`): reads the file from its
-/// input and writes one line, `ok <pages>` or `refused <why>`.
-pub fn check_from_stdin() -> std::process::ExitCode {
-    use std::io::{Read, Write};
-    let mut data = Vec::new();
-    if std::io::stdin().lock().read_to_end(&mut data).is_err() {
-        return std::process::ExitCode::FAILURE;
-    }
-    let line = answer_line(&crate::domain::inspect(&data));
-    match writeln!(std::io::stdout().lock(), "{line}") {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(_) => std::process::ExitCode::FAILURE,
-    }
-}
-
-/// The words the child and the platform agree on for each refusal.
-/// (No turn is the platform's own refusal, never the child's.)
-const REFUSALS: [(FileProblem, &str); 6] = [
-    (FileProblem::NotAScan, "not_a_scan"),
-    (FileProblem::ActivePdf, "active"),
-    (FileProblem::LockedPdf, "locked"),
-    (FileProblem::UnusualPdf, "unusual"),
-    (FileProblem::Unreadable(FileType::Pdf), "unreadable"),
-    (FileProblem::CostlyPdf, "costly"),
-];
-
-fn answer_line(judged: &Result<Inspected, FileProblem>) -> String {
-    match judged {
-        Ok(inspected) => format!("ok {}", inspected.pages.unwrap_or(0)),
-        Err(problem) => {
-            let word = REFUSALS
-                .iter()
-                .find(|(p, _)| p == problem)
-                .map_or("unreadable", |(_, word)| word);
-            format!("refused {word}")
-        }
-    }
-}
-
-fn parse_answer(line: &str) -> Option<Result<Inspected, FileProblem>> {
-    let (verdict, rest) = line.split_once(' ')?;
-    match verdict {
-        "ok" => {
-            let pages: usize = rest.parse().ok()?;
-            (pages > 0).then_some(Ok(Inspected {
-                kind: FileType::Pdf,
-                pixels: None,
-                pages: Some(pages),
-            }))
-        }
-        "refused" => REFUSALS
-            .iter()
-            .find(|(_, word)| *word == rest)
-            .map(|(problem, _)| Err(*problem)),
-        _ => None,
     }
 }
 
@@ -563,34 +463,6 @@ mod tests {
             page,
             pages,
             edition: None,
-        }
-    }
-
-    #[test]
-    fn the_checkers_answer_reads_back_as_it_was_said_and_nothing_else_does() {
-        for (problem, _) in REFUSALS {
-            assert_eq!(
-                parse_answer(&answer_line(&Err(problem))),
-                Some(Err(problem))
-            );
-        }
-        let pages = Inspected {
-            kind: FileType::Pdf,
-            pixels: None,
-            pages: Some(3),
-        };
-        assert_eq!(parse_answer(&answer_line(&Ok(pages))), Some(Ok(pages)));
-        for said in [
-            "",
-            "ok",
-            "ok 0",
-            "ok -1",
-            "ok three",
-            "refused",
-            "refused fine",
-            "yes 3",
-        ] {
-            assert_eq!(parse_answer(said), None, "{said:?}");
         }
     }
 

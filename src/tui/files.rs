@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::text::Text;
 use crate::api::{ActionRequest, AttachmentKind, Client, ClientError, Order};
+use crate::config::UploadCheckConfig;
 use crate::domain::Action;
 use crate::i18n::T;
 
@@ -123,7 +124,14 @@ pub enum FileProblem {
 
 /// Reads and checks a file: there, not empty, within `limit` (0: no limit known), JPEG,
 /// PNG or PDF by content; described with its pixel size or page count. Returns the bytes.
-pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileProblem> {
+/// A PDF is parsed as the platform parses it, in a process of its own bounded by `checks`
+/// (`upload_check`), so a crafted or enormous file the clerk picks never holds the
+/// counter.
+pub async fn check(
+    path: &Path,
+    limit: u64,
+    checks: &UploadCheckConfig,
+) -> Result<(FileInfo, Vec<u8>), FileProblem> {
     let meta = tokio::fs::metadata(path)
         .await
         .map_err(|e| FileProblem::Io(e.kind()))?;
@@ -141,7 +149,8 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
     }
     // The platform's own reading of a file: what it would refuse is refused here first.
     use crate::domain::{FileProblem as Refused, FileType};
-    let inspected = crate::domain::inspect(&bytes).map_err(|refused| match refused {
+    let (bytes, judged) = inspect(bytes, checks).await;
+    let inspected = judged.map_err(|refused| match refused {
         Refused::NotAScan => FileProblem::NotAScan,
         Refused::ActivePdf => FileProblem::ActivePdf,
         Refused::LockedPdf => FileProblem::LockedPdf,
@@ -172,6 +181,45 @@ pub async fn check(path: &Path, limit: u64) -> Result<(FileInfo, Vec<u8>), FileP
     Ok((info, bytes))
 }
 
+/// The platform's judgement of `bytes`: a PDF in a child process when there is a program
+/// to run (the counter always has itself), a picture by its header here; off the async
+/// workers either way. A child that cannot be started leaves the reading to this process
+/// (the clerk's own file, and the platform checks it again in its own child).
+async fn inspect(
+    bytes: Vec<u8>,
+    checks: &UploadCheckConfig,
+) -> (
+    Vec<u8>,
+    Result<crate::domain::Inspected, crate::domain::FileProblem>,
+) {
+    use crate::domain::{FileProblem as Refused, FileType};
+    use crate::upload_check::ChildRun;
+    if let (Some(program), Some(FileType::Pdf)) = (&checks.program, crate::domain::sniff(&bytes)) {
+        match crate::upload_check::run(program, checks.seconds, checks.memory_mb, &bytes).await {
+            Ok(ChildRun::Judged(judged)) => return (bytes, judged),
+            Ok(ChildRun::OutOfTime | ChildRun::NoAnswer(_)) => {
+                return (bytes, Err(Refused::CostlyPdf));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot start a file's check: read here");
+            }
+        }
+    }
+    let kind = crate::domain::sniff(&bytes);
+    match tokio::task::spawn_blocking(move || {
+        let judged = crate::domain::inspect(&bytes);
+        (bytes, judged)
+    })
+    .await
+    {
+        Ok(judged) => judged,
+        Err(_) => (
+            Vec::new(),
+            Err(kind.map_or(Refused::NotAScan, Refused::Unreadable)),
+        ),
+    }
+}
+
 /// [`check`], and for the signed form of application `reference`: its QR code read as the
 /// platform will read it on upload (`domain::read_codes`), so the form of another
 /// application is refused here, before the order is made, not after. A PDF is not read.
@@ -179,9 +227,10 @@ pub async fn check_signed_form(
     path: &Path,
     limit: u64,
     reference: &str,
+    checks: &UploadCheckConfig,
 ) -> Result<FileInfo, FileProblem> {
     use crate::domain::{DocSubject, Scanned};
-    let (mut info, bytes) = check(path, limit).await?;
+    let (mut info, bytes) = check(path, limit, checks).await?;
     if info.content_type == "application/pdf" {
         // A print saved as a PDF (no printer here) is the form itself, unsigned: refused
         // here, as the platform would refuse it after the order was made.
@@ -278,13 +327,14 @@ pub enum ActFailure {
 /// action with it attached.
 pub async fn upload_and_act(
     client: &Client,
+    checks: &UploadCheckConfig,
     order_no: &str,
     action: Action,
     mut body: ActionRequest,
     upload: Option<Upload>,
 ) -> Result<Order, ActFailure> {
     if let Some(Upload { kind, path, limit }) = upload {
-        let (_, bytes) = check(&path, limit)
+        let (_, bytes) = check(&path, limit, checks)
             .await
             .map_err(|problem| ActFailure::File(path.clone(), problem))?;
         let name = path
@@ -312,21 +362,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let fake = dir.path().join("scan.jpg");
         std::fs::write(&fake, b"not an image").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(check(&fake, 0).await.err(), Some(FileProblem::NotAScan));
         assert_eq!(
-            check(&fake, 4).await.err(),
+            check(&fake, 0, &UploadCheckConfig::default()).await.err(),
+            Some(FileProblem::NotAScan)
+        );
+        assert_eq!(
+            check(&fake, 4, &UploadCheckConfig::default()).await.err(),
             Some(FileProblem::TooLarge(12, 4))
         );
         let empty = dir.path().join("empty.png");
         std::fs::write(&empty, b"").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(check(&empty, 0).await.err(), Some(FileProblem::Empty));
+        assert_eq!(
+            check(&empty, 0, &UploadCheckConfig::default()).await.err(),
+            Some(FileProblem::Empty)
+        );
         let missing = dir.path().join("missing.png");
         assert_eq!(
-            check(&missing, 0).await.err(),
+            check(&missing, 0, &UploadCheckConfig::default())
+                .await
+                .err(),
             Some(FileProblem::Io(std::io::ErrorKind::NotFound))
         );
         assert_eq!(
-            check(dir.path(), 0).await.err(),
+            check(dir.path(), 0, &UploadCheckConfig::default())
+                .await
+                .err(),
             Some(FileProblem::Io(std::io::ErrorKind::IsADirectory))
         );
     }

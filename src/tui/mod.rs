@@ -129,7 +129,13 @@ pub async fn run(config: Config) -> Result<()> {
 async fn event_loop(app: &mut App, client: Client, config: &Config) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     net::events::spawn(client.clone(), tx.clone(), net::events::QUIET);
-    let mut net = net::Net::new(client, tx, data_dir(), config.print.clone());
+    let mut net = net::Net::new(
+        client,
+        tx,
+        data_dir(),
+        config.print.clone(),
+        config.platform.upload_check.clone(),
+    );
     app.start();
     let mut terminal = terminal::Terminal::enter(config.ui.mouse)?;
     if let Ok((width, height)) = crossterm::terminal::size() {

@@ -205,6 +205,7 @@ mod tests {
                 printer: Some("counter-1".into()),
                 command: Some(command.into()),
             },
+            Default::default(),
         )
     }
 

@@ -28,6 +28,11 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
     use ca_counter::tui::files::{CodeRead, FileProblem, check_signed_form};
     let app = TestApp::spawn(Db::Sqlite).await;
     let dir = tempfile::tempdir().expect("dir");
+    // PDFs read as the counter reads them: by the program itself, in a process of its own.
+    let checks = ca_counter::config::UploadCheckConfig {
+        program: Some(env!("CARGO_BIN_EXE_ca-counter").into()),
+        ..Default::default()
+    };
     let mut body = app.new_order_body("欧阳娜娜").await;
     body.application_ref = Some("SQ7F3K9QAB".into());
     let printed = app
@@ -41,20 +46,20 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
     let scan = dir.path().join("申请表.jpg");
     std::fs::write(&scan, jpeg(&page, 80)).expect("scan");
 
-    let read = check_signed_form(&scan, 0, "SQ7F3K9QAB")
+    let read = check_signed_form(&scan, 0, "SQ7F3K9QAB", &checks)
         .await
         .expect("ours");
     assert_eq!(read.code, CodeRead::Matches);
     assert_eq!(read.content_type, "image/jpeg");
     assert_eq!(
-        check_signed_form(&scan, 0, "sq7f3k9qab")
+        check_signed_form(&scan, 0, "sq7f3k9qab", &checks)
             .await
             .map(|i| i.code),
         Ok(CodeRead::Matches),
         "the reference in any case"
     );
     assert_eq!(
-        check_signed_form(&scan, 0, "SQ2B8D4HXY").await,
+        check_signed_form(&scan, 0, "SQ2B8D4HXY", &checks).await,
         Err(FileProblem::OtherPaper(
             "SQ7F3K9QAB".into(),
             "SQ2B8D4HXY".into()
@@ -64,7 +69,7 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
     let theirs = dir.path().join("订单申请表.png");
     std::fs::write(&theirs, png(&scanned_form(&app, &order, 100).await)).expect("scan");
     assert_eq!(
-        check_signed_form(&theirs, 0, "SQ7F3K9QAB").await,
+        check_signed_form(&theirs, 0, "SQ7F3K9QAB", &checks).await,
         Err(FileProblem::OtherPaper(
             order.order_no.to_string(),
             "SQ7F3K9QAB".into()
@@ -73,7 +78,7 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
     let blank = dir.path().join("blank.png");
     std::fs::write(&blank, png(&GrayImage::from_pixel(800, 1100, Luma([255])))).expect("blank");
     assert_eq!(
-        check_signed_form(&blank, 0, "SQ7F3K9QAB")
+        check_signed_form(&blank, 0, "SQ7F3K9QAB", &checks)
             .await
             .map(|i| i.code),
         Ok(CodeRead::NoCode)
@@ -83,7 +88,7 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
     let pdf = dir.path().join("form.pdf");
     std::fs::write(&pdf, &printed.bytes).expect("pdf");
     assert_eq!(
-        check_signed_form(&pdf, 0, "SQ2B8D4HXY").await,
+        check_signed_form(&pdf, 0, "SQ2B8D4HXY", &checks).await,
         Err(FileProblem::Unsigned)
     );
     // A scanner's PDF (the same pages, none of the platform's metadata) is not looked into.
@@ -96,7 +101,7 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
     let scanned_pdf = dir.path().join("scanner.pdf");
     std::fs::write(&scanned_pdf, &bytes).expect("pdf");
     assert_eq!(
-        check_signed_form(&scanned_pdf, 0, "SQ2B8D4HXY")
+        check_signed_form(&scanned_pdf, 0, "SQ2B8D4HXY", &checks)
             .await
             .map(|i| i.code),
         Ok(CodeRead::NotRead)

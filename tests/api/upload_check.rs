@@ -295,3 +295,67 @@ async fn a_check_that_cannot_start_is_busy_never_parsed_in_the_platform() {
         .expect("a picture is taken");
     app.finish().await;
 }
+
+/// The counter's own check of a file the clerk picks, before anything is sent: a PDF is
+/// parsed by the program in a process of its own, as the platform parses it — one that
+/// does things when opened refused, one whose check runs out of time refused within the
+/// bound (the counter goes on); a program that cannot be started leaves the reading to the
+/// counter itself, which still refuses what the platform would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_counter_checks_a_pdf_the_clerk_picks_in_a_process_of_its_own() {
+    use ca_counter::config::UploadCheckConfig;
+    use ca_counter::tui::files::{FileProblem, check};
+    let dir = tempfile::tempdir().expect("dir");
+    let plain = dir.path().join("three.pdf");
+    std::fs::write(&plain, crate::common::scan_pdf(3, 64 * 1024)).expect("pdf");
+    let scripted = dir.path().join("scripted.pdf");
+    std::fs::write(&scripted, crate::common::scripted_pdf()).expect("pdf");
+    let real = UploadCheckConfig {
+        program: Some(env!("CARGO_BIN_EXE_ca-counter").into()),
+        ..Default::default()
+    };
+    let (info, _) = check(&plain, 0, &real).await.expect("a plain PDF");
+    assert_eq!(info.pages, Some(3));
+    assert_eq!(
+        check(&scripted, 0, &real).await.err(),
+        Some(FileProblem::ActivePdf)
+    );
+    // A check that never answers is cut at its bound: the file refused, nothing held.
+    let slow = UploadCheckConfig {
+        program: Some(script(dir.path(), "slow", "cat >/dev/null; sleep 30")),
+        seconds: 1,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    assert_eq!(
+        check(&plain, 0, &slow).await.err(),
+        Some(FileProblem::CostlyPdf)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // One that ends without a word (past its memory) refuses it too.
+    let silent = UploadCheckConfig {
+        program: Some(script(dir.path(), "silent", "cat >/dev/null; exit 1")),
+        ..Default::default()
+    };
+    assert_eq!(
+        check(&plain, 0, &silent).await.err(),
+        Some(FileProblem::CostlyPdf)
+    );
+    // No program to run: read here, the same answers.
+    let gone = UploadCheckConfig {
+        program: Some(dir.path().join("no-such-program")),
+        ..Default::default()
+    };
+    assert_eq!(
+        check(&plain, 0, &gone).await.map(|(i, _)| i.pages),
+        Ok(Some(3))
+    );
+    assert_eq!(
+        check(&scripted, 0, &gone).await.err(),
+        Some(FileProblem::ActivePdf)
+    );
+}

@@ -553,6 +553,7 @@ async fn submitting_one_draft_twice_makes_one_order() {
         tx,
         dir.path().to_owned(),
         Default::default(),
+        Default::default(),
     );
     let order = app.new_order_body("王五").await;
     let draft = DraftId::new();

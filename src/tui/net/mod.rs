@@ -56,6 +56,9 @@ pub struct Net {
     pub data_dir: PathBuf,
     /// Printer settings.
     pub print: PrintConfig,
+    /// How a file the clerk picks is checked before it is sent (a PDF in a process of its
+    /// own, as the platform checks it).
+    pub checks: crate::config::UploadCheckConfig,
     lane: UnboundedSender<Lane>,
 }
 
@@ -71,6 +74,7 @@ impl Net {
         tx: UnboundedSender<Msg>,
         data_dir: PathBuf,
         print: PrintConfig,
+        checks: crate::config::UploadCheckConfig,
     ) -> Net {
         let (lane, mut queue) = unbounded_channel::<Lane>();
         tokio::spawn(async move {
@@ -88,6 +92,7 @@ impl Net {
             tx,
             data_dir,
             print,
+            checks,
             lane,
         }
     }

@@ -371,7 +371,7 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 limit,
                 reference,
             } => Answer::ScanChecked {
-                result: files::check_signed_form(&path, limit, &reference).await,
+                result: files::check_signed_form(&path, limit, &reference, &net.checks).await,
                 draft,
                 path,
             },
@@ -387,7 +387,7 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 upload,
             } => Answer::Acted {
                 draft,
-                result: upload_and_act(client, &order_no, action, body, upload).await,
+                result: upload_and_act(client, &net.checks, &order_no, action, body, upload).await,
             },
             Request::Order { draft, order_no } => Answer::Order {
                 draft,
@@ -425,7 +425,7 @@ async fn submit(
         .await
         .map_err(SubmitError::Order)?;
     let no = created.order_no.to_string();
-    let (_, bytes) = files::check(scan, 0)
+    let (_, bytes) = files::check(scan, 0, &net.checks)
         .await
         .map_err(|problem| SubmitError::Scan(no.clone(), problem))?;
     let name = scan

@@ -370,7 +370,7 @@ async fn act(
             .await
             .map_err(ActFailure::Api)?;
     }
-    let result = upload_and_act(client, order_no, action, body, upload).await;
+    let result = upload_and_act(client, &net.checks, order_no, action, body, upload).await;
     if decision
         && result.is_err()
         && let Err(e) = client.release(order_no).await
