@@ -209,16 +209,24 @@ impl FromRequest<AppState> for JsonBody {
 /// Parses a JSON body ([`parse_json_bytes`]), refusing one sent as another type (415): a
 /// form-encoded `curl -d` is told to send JSON, not that its fields are wrong.
 pub fn parse_json<V: DeserializeOwned + serde::Serialize>(body: &JsonBody) -> Result<V, ApiError> {
-    if let Some(sent) = &body.not_json {
-        // Said back as sent, printable ASCII only and short (it is the caller's header).
-        let shown: String = sent
-            .chars()
-            .filter(|c| c.is_ascii_graphic() || *c == ' ')
-            .take(80)
-            .collect();
-        return Err(ApiError::NotJson(shown));
-    }
+    not_json(body)?;
     parse_json_bytes(&body.bytes)
+}
+
+/// A body sent as another type than JSON (415).
+fn not_json(body: &JsonBody) -> Result<(), ApiError> {
+    match &body.not_json {
+        Some(sent) => {
+            // Said back as sent, printable ASCII only and short (it is the caller's header).
+            let shown: String = sent
+                .chars()
+                .filter(|c| c.is_ascii_graphic() || *c == ' ')
+                .take(80)
+                .collect();
+            Err(ApiError::NotJson(shown))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Parses JSON, naming the field whose value has the wrong type or shape, and any field
@@ -227,6 +235,83 @@ pub fn parse_json<V: DeserializeOwned + serde::Serialize>(body: &JsonBody) -> Re
 pub fn parse_json_bytes<V: DeserializeOwned + serde::Serialize>(
     bytes: &[u8],
 ) -> Result<V, ApiError> {
+    match read_body(bytes)? {
+        Lenient::Fits(value) => Ok(value),
+        Lenient::Unfit(unfit) => Err(ApiError::Validation(unfit.errors)),
+    }
+}
+
+/// A body read leniently ([`parse_json_lenient`]).
+pub enum Lenient<V> {
+    /// It fits: every field there and of its kind, none the operation does not take.
+    Fits(V),
+    /// It does not: the fields that do not fit, and the body read with a stand-in for each.
+    Unfit(Unfit<V>),
+}
+
+/// A body whose fields do not fit, for the operation to refuse after its own checks.
+pub struct Unfit<V> {
+    errors: Vec<(String, Msg)>,
+    /// The body with each field that does not fit stood in for (`""`, `0`, `[]`, a
+    /// missing field `null`), the ones the operation does not take left out: only for the
+    /// operation's own checks, never to act on.
+    pub stand_in: V,
+}
+
+impl<V> Unfit<V> {
+    /// The refusal: the fields that do not fit, then what the operation's own checks of
+    /// the stand-in found in the other fields (a field already named is not named again,
+    /// nor one inside an object named: the object is what is missing or wrong).
+    pub fn refused<W>(self, checked: Result<W, ApiError>) -> ApiError {
+        let mut errors = self.errors;
+        if let Err(ApiError::Validation(more)) = checked {
+            for (field, message) in more {
+                let named = errors.iter().any(|(named, _)| {
+                    field == *named
+                        || field
+                            .strip_prefix(named.as_str())
+                            .is_some_and(|rest| rest.starts_with(['.', '[']))
+                });
+                if !named {
+                    errors.push((field, message));
+                }
+            }
+        }
+        ApiError::Validation(errors)
+    }
+}
+
+/// [`parse_json`], keeping a body whose fields do not fit for the operation's own checks,
+/// so that its answer names every field at once: a misspelt field beside a wrong phone
+/// number, a missing one beside a bad name. `Err` for what is not a body of fields at all
+/// (not JSON, not an object, text after it).
+pub fn parse_json_lenient<V: DeserializeOwned + serde::Serialize>(
+    body: &JsonBody,
+) -> Result<Lenient<V>, ApiError> {
+    not_json(body)?;
+    read_body(&body.bytes)
+}
+
+/// [`parse_json_lenient`] with the operation's own checks (`check`, of the fields alone):
+/// the body and what `check` made of it, or every field that does not fit and every one
+/// `check` refuses, at once.
+pub fn parse_json_checked<V: DeserializeOwned + serde::Serialize, W>(
+    body: &JsonBody,
+    check: impl Fn(&V) -> Result<W, ApiError>,
+) -> Result<(V, W), ApiError> {
+    match parse_json_lenient(body)? {
+        Lenient::Fits(value) => {
+            let checked = check(&value)?;
+            Ok((value, checked))
+        }
+        Lenient::Unfit(unfit) => {
+            let checked = check(&unfit.stand_in);
+            Err(unfit.refused(checked))
+        }
+    }
+}
+
+fn read_body<V: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<Lenient<V>, ApiError> {
     // Every body of this API is an object. serde would read a struct from an array too,
     // field by field in order, which no client means and the document does not say.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
@@ -235,20 +320,26 @@ pub fn parse_json_bytes<V: DeserializeOwned + serde::Serialize>(
             detail: Msg::new(T::ProblemBodyNotObject),
         });
     }
-    let value: V = read_json(bytes)?;
+    let value: V = match read_json(bytes)? {
+        Lenient::Fits(value) => value,
+        unfit => return Ok(unfit),
+    };
     if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
         && let Ok(read) = serde_json::to_value(&value)
         && let Some(path) = nul_path(&read, String::new())
     {
-        return Err(ApiError::field(&path, T::ErrControlChars));
+        return Ok(Lenient::Unfit(Unfit {
+            errors: vec![(path, Msg::new(T::ErrControlChars))],
+            stand_in: value,
+        }));
     }
-    Ok(value)
+    Ok(Lenient::Fits(value))
 }
 
 /// Reads one JSON value into `V`: a field `V` does not take is named, not dropped (a typo
 /// in an optional field would lose what it carried without a word), and nothing may follow
 /// the value (a body spliced from two would be taken for its first half).
-fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
+fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<Lenient<V>, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let mut unknown: Vec<String> = Vec::new();
     let mut note = |path: serde_ignored::Path| unknown.push(ignored_path(&path));
@@ -256,25 +347,34 @@ fn read_json<V: DeserializeOwned>(bytes: &[u8]) -> Result<V, ApiError> {
         &mut deserializer,
         &mut note,
     ));
-    let value = read.map_err(|e| read_problem::<V>(bytes, e))?;
+    let value = match read {
+        Ok(value) => value,
+        Err(e) => return read_problem::<V>(bytes, e).map(Lenient::Unfit),
+    };
     if let Err(e) = deserializer.end() {
-        return Err(ApiError::BadRequest {
-            code: "malformed_request",
-            detail: Msg::with(
-                T::ProblemBodyAfterJson,
-                [e.line().to_string(), e.column().to_string()],
-            ),
-        });
+        return Err(after_json(&e));
     }
-    if !unknown.is_empty() {
-        return Err(ApiError::Validation(
-            unknown
-                .into_iter()
-                .map(|field| (field, Msg::new(T::ErrUnknownField)))
-                .collect(),
-        ));
+    if unknown.is_empty() {
+        return Ok(Lenient::Fits(value));
     }
-    Ok(value)
+    Ok(Lenient::Unfit(Unfit {
+        errors: unknown
+            .into_iter()
+            .map(|field| (field, Msg::new(T::ErrUnknownField)))
+            .collect(),
+        stand_in: value,
+    }))
+}
+
+/// Text after the body's value.
+fn after_json(e: &serde_json::Error) -> ApiError {
+    ApiError::BadRequest {
+        code: "malformed_request",
+        detail: Msg::with(
+            T::ProblemBodyAfterJson,
+            [e.line().to_string(), e.column().to_string()],
+        ),
+    }
 }
 
 /// A field's path as the API's other field errors name it (`mailing.floor`,
@@ -294,34 +394,61 @@ fn ignored_path(path: &serde_ignored::Path) -> String {
     }
 }
 
-/// What is wrong with a body serde could not read into `V`.
+/// What is wrong with a body serde could not read into `V`: not JSON, or text after it
+/// (`Err`); else its fields that do not fit, with the body read with a stand-in for each
+/// (and the fields `V` does not take named too) — or `Err` when no stand-in makes it fit.
 fn read_problem<V: DeserializeOwned>(
     bytes: &[u8],
     e: serde_path_to_error::Error<serde_json::Error>,
-) -> ApiError {
-    {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return ApiError::BadRequest {
-                code: "malformed_request",
-                detail: Msg::with(
-                    T::ProblemBodyNotJson,
-                    [inner.line().to_string(), inner.column().to_string()],
-                ),
-            };
-        }
-        let message = serde_words(&inner);
-        // The rest are looked for in a body of a form's size: each look reads it again.
-        let body = (bytes.len() <= 64 * 1024)
-            .then(|| serde_json::from_slice(bytes).ok())
-            .flatten();
-        match (data_problem(&path, &message), body) {
-            (ApiError::Validation(errors), Some(body)) => {
-                ApiError::Validation(every_field_problem::<V>(body, errors, &path, &message))
+) -> Result<Unfit<V>, ApiError> {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let not_json = |e: &serde_json::Error| ApiError::BadRequest {
+        code: "malformed_request",
+        detail: Msg::with(
+            T::ProblemBodyNotJson,
+            [e.line().to_string(), e.column().to_string()],
+        ),
+    };
+    if inner.is_syntax() || inner.is_eof() {
+        return Err(not_json(&inner));
+    }
+    // serde stopped inside the value: the rest of it is read too, and what follows it, so
+    // that a body that is not JSON, or two bodies spliced, is said so before its fields.
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        return Err(if e.to_string().starts_with("trailing characters") {
+            after_json(&e)
+        } else {
+            not_json(&e)
+        });
+    }
+    let message = serde_words(&inner);
+    let first = data_problem(&path, &message);
+    // The rest are looked for in a body of a form's size: each look reads it again.
+    let body: Option<serde_json::Value> = (bytes.len() <= 64 * 1024)
+        .then(|| serde_json::from_slice(bytes).ok())
+        .flatten();
+    match (first, body) {
+        (ApiError::Validation(errors), Some(body)) => {
+            let (mut errors, body) = every_field_problem::<V>(body, errors, &path, &message);
+            // What is left, read once more: the fields `V` does not take, and the stand-in.
+            let mut unknown = Vec::new();
+            let read: Result<V, _> = serde_ignored::deserialize(&body, |path| {
+                unknown.push(ignored_path(&path));
+            });
+            match read {
+                Ok(stand_in) => {
+                    for field in unknown {
+                        if !errors.iter().any(|(named, _)| *named == field) {
+                            errors.push((field, Msg::new(T::ErrUnknownField)));
+                        }
+                    }
+                    Ok(Unfit { errors, stand_in })
+                }
+                Err(_) => Err(ApiError::Validation(errors)),
             }
-            (first, _) => first,
         }
+        (first, _) => Err(first),
     }
 }
 
@@ -348,7 +475,7 @@ fn every_field_problem<V: DeserializeOwned>(
     mut errors: Vec<(String, Msg)>,
     path: &str,
     message: &str,
-) -> Vec<(String, Msg)> {
+) -> (Vec<(String, Msg)>, serde_json::Value) {
     let (mut path, mut message) = (path.to_owned(), message.to_owned());
     let mut tried: Vec<(String, String)> = Vec::new();
     // Objects named as missing or wrong, whose own fields are not named after them.
@@ -394,7 +521,7 @@ fn every_field_problem<V: DeserializeOwned>(
             }
         }
     }
-    errors
+    (errors, body)
 }
 
 /// The field serde's `message` says is missing.

@@ -220,6 +220,26 @@ async fn notifications_with_a_changed_amount_wrong_app_or_bad_signature_are_refu
             .await
             .expect("count");
     assert_eq!(recorded, 5, "every notification is kept, accepted or not");
+    // Anyone may post here: a body of megabytes is refused unread, saying its limit, and
+    // nothing is recorded of it.
+    let mut huge = gateway.notify_params(&out_trade_no, |_| {});
+    huge.insert("padding".into(), "x".repeat(300 * 1024));
+    let response = app
+        .http
+        .post(notify_url(&app))
+        .form(&huge)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status().as_u16(), 413);
+    let said = response.text().await.expect("body");
+    assert!(said.contains("64 KB"), "{said}");
+    let recorded: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM payment_events WHERE kind = 'notify'")
+            .fetch_one(app.store().pool())
+            .await
+            .expect("count");
+    assert_eq!(recorded, 5);
     app.finish().await;
 }
 

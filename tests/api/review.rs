@@ -323,12 +323,17 @@ async fn an_admin_takes_over_a_claim_and_it_is_recorded(db: Db) {
     let admin = app.client(&app.admin);
     let (status, code_, _) = code(admin.claim(&order.order_no, false).await);
     assert_eq!((status, code_.as_str()), (409, "claimed_by_other"));
-    let (status, _, _) = code(
+    let (status, _, detail) = code(
         app.client(&app.reviewer2)
             .claim(&order.order_no, true)
             .await,
     );
     assert_eq!(status, 403, "only administrators take over");
+    // Said as such: not that a reviewer may not claim at all.
+    assert!(
+        detail.contains("only an administrator may take over"),
+        "{detail}"
+    );
     let taken = admin.claim(&order.order_no, true).await.expect("takeover");
     assert_eq!(taken.by.name, "admin");
     let history = admin.history(&order.order_no).await.expect("history");

@@ -275,6 +275,19 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
         "{}",
         unpaid.html
     );
+    // And says until when it takes the payment (HH:MM, China time).
+    let until = unpaid
+        .html
+        .split("请在 ")
+        .nth(1)
+        .and_then(|rest| rest.split(" 前完成支付").next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        until.len() == 5 && until.as_bytes()[2] == b':',
+        "{}",
+        unpaid.html
+    );
     let paid = PhonePage::open(&app.http, &cashier)
         .await
         .expect("cashier")

@@ -78,6 +78,7 @@ pub(super) async fn cashier(
                 dt { (ctx.t(T::PageProduct)) } dd { (payment.project_name) " " (payment.product_name) }
                 dt { (ctx.t(T::PageAmount)) } dd.amount { (amount) }
             }
+            p.hint { (ctx.fill(T::PagePayUntil, &[&crate::server::error::china_clock(payment.expires_at)])) }
             // No action: the post goes back to this address, `?return=` included.
             form method="post" {
                 (form::token(&ctx))

@@ -354,9 +354,11 @@ pub async fn download(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewQuery {
-    /// Largest width in pixels (16–2048, default 1024).
+    /// Largest width in pixels: 16–2048, a value outside taken as the nearest; 1024 by
+    /// default.
     width: Option<u32>,
-    /// Largest height in pixels (16–2048, default 1024).
+    /// Largest height in pixels: 16–2048, a value outside taken as the nearest; 1024 by
+    /// default.
     height: Option<u32>,
 }
 

@@ -14,7 +14,7 @@ use crate::domain::{Permission, Phone};
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{ApiQuery, Caller, JsonBody, parse_json};
+use crate::server::extract::{ApiQuery, Caller, JsonBody, parse_json_checked};
 use crate::server::store::CustomerRow;
 use crate::server::{present, validate};
 
@@ -47,8 +47,7 @@ pub async fn create(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<Customer>), ApiError> {
     caller.require(Permission::ManageCustomers)?;
-    let body: NewCustomer = parse_json(&body)?;
-    let (phone, name) = validate::new_customer(&body)?;
+    let (_, (phone, name)) = parse_json_checked(&body, validate::new_customer)?;
     match state
         .store
         .add_customer(&phone, &name, &caller.operator.id)

@@ -14,7 +14,7 @@ use crate::domain::{Action, InvoiceRequest, InvoiceRequestInput, OrderStatus, Pe
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, JsonBody, parse_json};
+use crate::server::extract::{Caller, JsonBody, parse_json, parse_json_checked};
 use crate::server::invoicing;
 use crate::server::present::{rfc3339, summary};
 use crate::server::store::OrderRow;
@@ -94,7 +94,30 @@ pub(crate) fn check(
                 .collect(),
         )
     };
-    let (request, warnings) = crate::domain::validate_invoice_request(input).map_err(to_api)?;
+    let (request, warnings) = match crate::domain::validate_invoice_request(input) {
+        Ok(valid) => valid,
+        Err(mut errors) => {
+            // What would refuse it once the rest is right is named beside the rest, not
+            // after it: the seller's own number, a character the invoice cannot print.
+            let mut more = unprintable_in(
+                &state.fonts,
+                [
+                    ("buyer_name", Some(input.buyer_name.as_str())),
+                    ("address", Some(input.address.as_str())),
+                    ("bank", Some(input.bank.as_str())),
+                ],
+            );
+            if is_own_tax_number(state, Some(input.tax_number.as_str())) {
+                more.push(("tax_number", Msg::new(T::ErrOwnTaxNumber)));
+            }
+            for (field, message) in more {
+                if !errors.iter().any(|(named, _)| *named == field) {
+                    errors.push((field, message));
+                }
+            }
+            return Err(to_api(errors));
+        }
+    };
     let refused = not_for_print(state, &request);
     if !refused.is_empty() {
         return Err(to_api(refused));
@@ -109,6 +132,14 @@ pub(crate) fn not_for_print(
     request: &InvoiceRequest,
 ) -> Vec<(&'static str, Msg)> {
     let mut refused = unprintable(&state.fonts, request);
+    if is_own_tax_number(state, request.tax_number.as_deref()) {
+        refused.push(("tax_number", Msg::new(T::ErrOwnTaxNumber)));
+    }
+    refused
+}
+
+/// Whether `tax_number` is the CA's own (the seller's), however spaced or cased.
+fn is_own_tax_number(state: &AppState, tax_number: Option<&str>) -> bool {
     let squeeze = |s: &str| -> String {
         s.chars()
             .filter(|c| !c.is_whitespace())
@@ -116,15 +147,7 @@ pub(crate) fn not_for_print(
             .to_uppercase()
     };
     let seller = squeeze(&state.config.invoice.seller_tax_number);
-    if !seller.is_empty()
-        && request
-            .tax_number
-            .as_deref()
-            .is_some_and(|number| squeeze(number) == seller)
-    {
-        refused.push(("tax_number", Msg::new(T::ErrOwnTaxNumber)));
-    }
-    refused
+    !seller.is_empty() && tax_number.is_some_and(|number| squeeze(number) == seller)
 }
 
 /// The fields of an invoice request printed on the invoice that hold a character no font
@@ -133,17 +156,28 @@ pub(crate) fn unprintable(
     fonts: &crate::server::pdf::Fonts,
     request: &InvoiceRequest,
 ) -> Vec<(&'static str, Msg)> {
-    [
-        ("buyer_name", Some(request.buyer_name.as_str())),
-        ("address", request.address.as_deref()),
-        ("bank", request.bank.as_deref()),
-    ]
-    .into_iter()
-    .filter_map(|(field, text)| {
-        let missing: String = fonts.unprintable(text?).into_iter().collect();
-        (!missing.is_empty()).then(|| (field, Msg::with(T::ErrUnprintableInvoice, [missing])))
-    })
-    .collect()
+    unprintable_in(
+        fonts,
+        [
+            ("buyer_name", Some(request.buyer_name.as_str())),
+            ("address", request.address.as_deref()),
+            ("bank", request.bank.as_deref()),
+        ],
+    )
+}
+
+/// Of `fields` (name, text), those holding a character no font here prints.
+fn unprintable_in<'a>(
+    fonts: &crate::server::pdf::Fonts,
+    fields: impl IntoIterator<Item = (&'static str, Option<&'a str>)>,
+) -> Vec<(&'static str, Msg)> {
+    fields
+        .into_iter()
+        .filter_map(|(field, text)| {
+            let missing: String = fonts.unprintable(text?).into_iter().collect();
+            (!missing.is_empty()).then(|| (field, Msg::with(T::ErrUnprintableInvoice, [missing])))
+        })
+        .collect()
 }
 
 /// Keeps the invoice request for an order in 待开票 (made at the counter, or on the phone
@@ -162,9 +196,9 @@ pub async fn save_request(
     body: JsonBody,
 ) -> Result<Json<InvoiceRequestSaved>, ApiError> {
     caller.require(Permission::Act(Action::IssueInvoice))?;
-    let input: InvoiceRequestInput = parse_json(&body)?;
+    let (_, (request, warnings)) =
+        parse_json_checked(&body, |input: &InvoiceRequestInput| check(&state, input))?;
     let row = find_order(&state, &order_no).await?;
-    let (request, warnings) = check(&state, &input)?;
     let json = serde_json::to_string(&request).map_err(|e| ApiError::Internal(e.to_string()))?;
     if !state
         .store

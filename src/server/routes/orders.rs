@@ -16,7 +16,7 @@ use crate::domain::{Lines, OrderNo, OrderStatus, Permission, UserType, human_tex
 use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
 use crate::server::error::{ApiError, transition_error};
-use crate::server::extract::{ApiQuery, Caller, JsonBody, parse_json};
+use crate::server::extract::{ApiQuery, Caller, JsonBody, Lenient, parse_json, parse_json_lenient};
 use crate::server::store::{
     Actor, Answered, Edit, Edited, IdempotencyKey, ListQuery, OrderRow, SavedResponse, Sort,
     TransitionError,
@@ -192,7 +192,25 @@ pub async fn create(
             });
         }
     };
-    let order: NewOrder = parse_json(&body)?;
+    let order: NewOrder = match parse_json_lenient(&body)? {
+        Lenient::Fits(order) => order,
+        // Refused with every field at once: those that do not fit, and what the order's
+        // own checks find in the others.
+        Lenient::Unfit(unfit) => {
+            let order = &unfit.stand_in;
+            let inputs = state
+                .store
+                .order_inputs(&order.customer_id, &order.product_id)
+                .await?;
+            let checked = validate::new_order(
+                order,
+                inputs.customer_exists,
+                inputs.product.as_ref(),
+                &state.fonts,
+            );
+            return Err(unfit.refused(checked));
+        }
+    };
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&order).unwrap_or_default(),
     ));

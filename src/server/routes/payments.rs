@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use axum::Form;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -284,8 +283,23 @@ pub(crate) fn wire(state: &AppState, payment: PaymentRow) -> Payment {
     responses((status = 200, description = "`success` or `failure`", content_type = "text/plain")))]
 pub async fn alipay_notify(
     State(state): State<AppState>,
-    Form(params): Form<BTreeMap<String, String>>,
+    request: axum::extract::Request,
 ) -> Result<&'static str, ApiError> {
+    // Anyone may post here (no token): no more is read than a notification holds, a few
+    // kilobytes, not the ten megabytes an upload may be.
+    let bytes = match axum::body::to_bytes(request.into_body(), NOTIFY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(e) if e.to_string().contains("length limit") => {
+            return Err(ApiError::BodyTooLarge(NOTIFY_LIMIT));
+        }
+        Err(_) => {
+            return Err(ApiError::BadRequest {
+                code: "malformed_request",
+                detail: Msg::new(T::ProblemBodyUnreadable),
+            });
+        }
+    };
+    let params: BTreeMap<String, String> = form_urlencoded::parse(&bytes).into_owned().collect();
     let Some(provider) = state.payments.clone().filter(|p| p.name() == "alipay") else {
         // Not Alipay's to answer here (another provider is configured): refused, and the
         // log says so, with what it claimed to be about.
@@ -303,6 +317,10 @@ pub async fn alipay_notify(
     );
     Ok(outcome.answer())
 }
+
+/// The most an Alipay notification may be: its parameters and signature are a few
+/// kilobytes.
+const NOTIFY_LIMIT: usize = 64 * 1024;
 
 /// `?status=&after=&limit=`
 #[derive(Debug, Deserialize, IntoParams)]

@@ -10,7 +10,7 @@ use crate::domain::Permission;
 use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, JsonBody, parse_json};
+use crate::server::extract::{Caller, JsonBody, parse_json, parse_json_checked};
 use crate::server::present;
 use crate::server::store::now_ms;
 
@@ -130,8 +130,9 @@ pub async fn rename_customer(
     body: JsonBody,
 ) -> Result<Json<Customer>, ApiError> {
     caller.require(Permission::ManageCustomers)?;
-    let body: CustomerUpdate = parse_json(&body)?;
-    let name = crate::domain::person_name(&body.name).map_err(|e| ApiError::field("name", e))?;
+    let (_, name) = parse_json_checked(&body, |body: &CustomerUpdate| {
+        crate::domain::person_name(&body.name).map_err(|e| ApiError::field("name", e))
+    })?;
     let customer = super::customers::find_customer(&state, &id).await?;
     if !state
         .store

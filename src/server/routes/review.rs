@@ -103,8 +103,13 @@ pub async fn take(
     } else {
         parse_json(&body)?
     };
-    if request.takeover {
-        caller.require(Permission::Administer)?;
+    // Taking over another reviewer's claim is an administrator's: said so, not that the
+    // reviewer may not claim at all.
+    if request.takeover && !caller.operator.roles.permits(Permission::Administer) {
+        return Err(ApiError::Forbidden {
+            code: "forbidden",
+            detail: Msg::new(T::ProblemTakeoverAdminOnly),
+        });
     }
     let row = find_order(&state, &order_no).await?;
     not_their_own(&state, &row, &caller.operator.id).await?;

@@ -64,6 +64,7 @@ a[href^="tel:"]{white-space:nowrap}
 .orders li{border:1px solid #d0d0d0;border-radius:.35rem;padding:.75rem;margin:.75rem 0}
 .status{display:inline-block;padding:0 .4rem;border:1px solid #4a4a4a;border-radius:.25rem}
 dd.status{justify-self:start}
+.status::first-letter{text-transform:uppercase}
 .timeline{padding-left:1.2rem}
 .terms{max-height:18rem;overflow:auto;border:1px solid #d0d0d0;padding:.5rem .75rem;white-space:pre-wrap}
 .qr{display:block;width:14rem;max-width:100%;height:auto;image-rendering:pixelated;border:8px solid #fff;outline:1px solid #d0d0d0}
