@@ -320,20 +320,48 @@ fn read_body<V: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<Len
             detail: Msg::new(T::ProblemBodyNotObject),
         });
     }
-    let value: V = match read_json(bytes)? {
-        Lenient::Fits(value) => value,
-        unfit => return Ok(unfit),
+    let (mut errors, value) = match read_json(bytes)? {
+        Lenient::Fits(value) => (Vec::new(), value),
+        Lenient::Unfit(unfit) => (unfit.errors, unfit.stand_in),
     };
-    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
-        && let Ok(read) = serde_json::to_value(&value)
-        && let Some(path) = nul_path(&read, String::new())
-    {
-        return Ok(Lenient::Unfit(Unfit {
-            errors: vec![(path, Msg::new(T::ErrControlChars))],
-            stand_in: value,
-        }));
+    // A NUL is valid in no field (PostgreSQL refuses it): named, and the stand-in, which
+    // the operation's checks may look up, holds none.
+    let mut read = None;
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        let mut tree = serde_json::to_value(&value).ok();
+        if let Some(path) = tree.as_ref().and_then(|t| nul_path(t, String::new()))
+            && !errors.iter().any(|(named, _)| *named == path)
+        {
+            errors.push((path, Msg::new(T::ErrControlChars)));
+        }
+        if let Some(tree) = tree.as_mut() {
+            without_nul(tree);
+        }
+        read = Some(tree);
     }
-    Ok(Lenient::Fits(value))
+    if errors.is_empty() {
+        return Ok(Lenient::Fits(value));
+    }
+    let stand_in = match read {
+        None => value,
+        Some(tree) => match tree.and_then(|t| serde_json::from_value(t).ok()) {
+            Some(clean) => clean,
+            // No stand-in without the NUL: the fields that do not fit alone.
+            None => return Err(ApiError::Validation(errors)),
+        },
+    };
+    Ok(Lenient::Unfit(Unfit { errors, stand_in }))
+}
+
+/// Empties every string holding a NUL.
+fn without_nul(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.contains('\0') => text.clear(),
+        Value::Array(items) => items.iter_mut().for_each(without_nul),
+        Value::Object(fields) => fields.values_mut().for_each(without_nul),
+        _ => {}
+    }
 }
 
 /// Reads one JSON value into `V`: a field `V` does not take is named, not dropped (a typo
@@ -415,12 +443,12 @@ fn read_problem<V: DeserializeOwned>(
     }
     // serde stopped inside the value: the rest of it is read too, and what follows it, so
     // that a body that is not JSON, or two bodies spliced, is said so before its fields.
-    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-        return Err(if e.to_string().starts_with("trailing characters") {
-            after_json(&e)
-        } else {
-            not_json(&e)
-        });
+    let mut whole = serde_json::Deserializer::from_slice(bytes);
+    if let Err(e) = <serde::de::IgnoredAny as serde::Deserialize>::deserialize(&mut whole) {
+        return Err(not_json(&e));
+    }
+    if let Err(e) = whole.end() {
+        return Err(after_json(&e));
     }
     let message = serde_words(&inner);
     let first = data_problem(&path, &message);

@@ -429,13 +429,27 @@ async fn finish_one(state: &AppState, row: &OrderRow, now: i64) -> Result<bool, 
 /// Sends again the invoices' mails due for another try: their sender stopped while they
 /// were on their way, or the mail server refused them for now. Each as it was first
 /// written, with its PDF as kept; through [`mail::send_once`], so an instance beside this
-/// one sends it once between them. How many went.
-pub async fn resend_due_mail(state: &AppState) -> Result<usize, ApiError> {
+/// one sends it once between them. One whose invoice was reversed since, or whose PDF is
+/// gone, is given up. The round stops when the server does not answer (the others would
+/// not go either) and at shutdown. How many went.
+pub async fn resend_due_mail(
+    state: &AppState,
+    shutdown: &tokio::sync::watch::Receiver<bool>,
+) -> Result<usize, ApiError> {
     let now = crate::server::store::now_ms();
     let mut sent = 0;
     for due in state.store.due_mail(now, 50).await? {
+        if *shutdown.borrow() {
+            break;
+        }
+        let give_up = |why: T| state.store.give_up_mail(&due.id, why.get(Lang::ZhCn), now);
+        let Some(invoice_no) = due.invoice_no.clone().filter(|_| due.reversed == 0) else {
+            give_up(T::MailGivenUpReversed).await?;
+            continue;
+        };
         let Some(bytes) = state.store.attachment_data(&due.attachment_id).await? else {
             tracing::error!(mail = %due.id, "an invoice's mail lost its PDF");
+            give_up(T::MailGivenUpNoPdf).await?;
             continue;
         };
         let mail = Mail {
@@ -443,7 +457,7 @@ pub async fn resend_due_mail(state: &AppState) -> Result<usize, ApiError> {
             subject: due.subject,
             body: due.body,
             attachment: Some(MailAttachment {
-                file_name: format!("{}.pdf", due.invoice_no),
+                file_name: format!("{invoice_no}.pdf"),
                 content_type: "application/pdf".into(),
                 bytes,
             }),
@@ -458,6 +472,7 @@ pub async fn resend_due_mail(state: &AppState) -> Result<usize, ApiError> {
         .await
         {
             Ok(Some(Ok(()))) => sent += 1,
+            Ok(Some(Err(failure))) if !failure.answered => break,
             Ok(_) => {}
             Err(e) => tracing::warn!(mail = %due.id, error = %e, "sending a mail again"),
         }
@@ -472,7 +487,7 @@ pub async fn upkeep_job(state: AppState, mut shutdown: tokio::sync::watch::Recei
         if let Err(e) = finish_cut_short(&state).await {
             tracing::warn!(error = ?e, "finishing reversals cut short failed");
         }
-        if let Err(e) = resend_due_mail(&state).await {
+        if let Err(e) = resend_due_mail(&state, &shutdown).await {
             tracing::warn!(error = ?e, "sending mails again failed");
         }
         tokio::select! {

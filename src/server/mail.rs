@@ -44,17 +44,31 @@ pub struct Mail {
 pub struct MailFailure {
     /// What the server (or the connection) said.
     pub why: String,
-    /// Refused for good (a 5xx answer, an address that cannot be written): trying again
-    /// would be refused again. Otherwise — the server unreachable, a timeout, a 4xx "try
-    /// later" — it is tried again.
+    /// Refused for good — the recipient or the message refused (a 5xx answer about the
+    /// mailbox or the message, an address that cannot be written): trying again would be
+    /// refused again. Otherwise — the server unreachable or silent, a 4xx "try later", a
+    /// login or encryption the server would not do (a configuration being mended) — it
+    /// is tried again.
     pub lasting: bool,
+    /// The server answered (it refused this mail): the next mail may still go. Without an
+    /// answer (unreachable, timed out), the others would not either.
+    pub answered: bool,
 }
 
 impl MailFailure {
     fn lasting(why: String) -> MailFailure {
-        MailFailure { why, lasting: true }
+        MailFailure {
+            why,
+            lasting: true,
+            answered: true,
+        }
     }
 }
+
+/// The longest one message may take to hand over, connection and all: a server that
+/// accepts the connection and then says nothing must not hold the sender (or its claim,
+/// which lapses after [`crate::server::store::MAIL_CLAIM_LAPSES`]).
+pub const SEND_LIMIT: Duration = Duration::from_secs(60);
 
 /// Sends one message.
 pub trait MailProvider: Send + Sync {
@@ -167,11 +181,20 @@ impl MailProvider for Smtp {
                 .send(message)
                 .await
                 .map(|_| "sent")
-                .map_err(|e| MailFailure {
-                    why: e.to_string(),
-                    // Refused by its answer (5xx), or by our own side: again would be
-                    // the same. Anything else (gone, timed out, 4xx) may pass later.
-                    lasting: e.is_permanent() || e.is_client(),
+                .map_err(|e| {
+                    use lettre::transport::smtp::response::Category;
+                    // Refused for good only by a permanent answer about the mailbox or
+                    // the message (5x0 syntax, 55x mail system); a refused login (535)
+                    // or anything else may pass once the configuration is mended.
+                    let lasting = e.is_permanent()
+                        && e.status().is_some_and(|code| {
+                            matches!(code.category, Category::MailSystem | Category::Syntax)
+                        });
+                    MailFailure {
+                        why: e.to_string(),
+                        lasting,
+                        answered: e.is_response(),
+                    }
                 })
         })
     }
@@ -229,14 +252,21 @@ pub async fn send_once(
     let Some(claim) = claim else {
         return Ok(None);
     };
-    let outcome = provider.send(mail).await;
+    let outcome = match tokio::time::timeout(SEND_LIMIT, provider.send(mail)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(MailFailure {
+            why: format!(
+                "the mail server did not finish within {} s",
+                SEND_LIMIT.as_secs()
+            ),
+            lasting: false,
+            answered: false,
+        }),
+    };
     let recorded = match &outcome {
         Ok(status) => MailOutcome::Done(status),
         Err(failure) => {
-            let next = usize::try_from(claim.attempt - 1)
-                .ok()
-                .and_then(|tried| RETRY_AFTER.get(tried))
-                .filter(|_| !failure.lasting);
+            let next = next_try(claim.attempt, failure.lasting);
             tracing::warn!(
                 why = %failure.why,
                 attempt = claim.attempt,
@@ -253,6 +283,62 @@ pub async fn send_once(
             }
         }
     };
-    store.finish_mail(&claim, &recorded).await?;
+    // Said once sent, whatever the database is doing: a claim left `sending` would be
+    // sent again when it lapses.
+    let mut tries = 0;
+    loop {
+        match store.finish_mail(&claim, &recorded).await {
+            Ok(()) => break,
+            Err(e) if tries < 3 => {
+                tries += 1;
+                tracing::warn!(error = %e, tries, "recording how a mail went");
+                tokio::time::sleep(Duration::from_millis(250 << tries)).await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, mail = %claim.id, "how a mail went is not recorded: it may go again");
+                return Err(e);
+            }
+        }
+    }
     Ok(Some(outcome.map(|_| ())))
+}
+
+/// After try number `attempt` failed: how long until the next ([`RETRY_AFTER`]), or
+/// `None` when there is none (refused for good, or that was the last).
+pub fn next_try(attempt: i64, lasting: bool) -> Option<Duration> {
+    if lasting {
+        return None;
+    }
+    usize::try_from(attempt - 1)
+        .ok()
+        .and_then(|tried| RETRY_AFTER.get(tried))
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Five tries spread over about three hours, the last one `failed`; one refused for
+    /// good is never tried again.
+    #[test]
+    fn a_mail_is_tried_five_times_and_never_again_when_refused_for_good() {
+        let waits: Vec<Option<Duration>> = (1..=5).map(|n| next_try(n, false)).collect();
+        assert_eq!(
+            waits,
+            [
+                Some(Duration::from_secs(60)),
+                Some(Duration::from_secs(300)),
+                Some(Duration::from_secs(1800)),
+                Some(Duration::from_secs(9000)),
+                None,
+            ]
+        );
+        let total: Duration = waits.iter().flatten().sum();
+        assert_eq!(total.as_secs() / 60, 186);
+        assert_eq!(next_try(1, true), None);
+        assert_eq!(next_try(0, false), None);
+        // A claim lapses after two minutes: a send never outlasts it.
+        assert!(SEND_LIMIT < crate::server::store::MAIL_CLAIM_LAPSES);
+    }
 }

@@ -104,6 +104,8 @@ pub enum FileProblem {
     UnusualPdf,
     /// The platform's: far more inside than a scan (streams that unpack past the bound).
     CostlyPdf,
+    /// A PDF too large to read here while the checker cannot be started.
+    CannotCheck,
     /// Starts like a JPEG, PNG or PDF but does not read as one.
     Unreadable(&'static str),
     /// An image with more pixels than the platform decodes (width, height).
@@ -156,8 +158,8 @@ pub async fn check(
         Refused::LockedPdf => FileProblem::LockedPdf,
         Refused::UnusualPdf => FileProblem::UnusualPdf,
         Refused::CostlyPdf => FileProblem::CostlyPdf,
-        // Only the platform's checks wait for a turn; never said of a reading here.
-        Refused::ChecksBusy => FileProblem::UnusualPdf,
+        // No checker to run (the counter's own: never the platform's turns).
+        Refused::ChecksBusy => FileProblem::CannotCheck,
         Refused::Unreadable(kind) => FileProblem::Unreadable(match kind {
             FileType::Jpeg => "JPEG",
             FileType::Png => "PNG",
@@ -183,8 +185,13 @@ pub async fn check(
 
 /// The platform's judgement of `bytes`: a PDF in a child process when there is a program
 /// to run (the counter always has itself), a picture by its header here; off the async
-/// workers either way. A child that cannot be started leaves the reading to this process
-/// (the clerk's own file, and the platform checks it again in its own child).
+/// workers either way. A child that cannot be started leaves the reading of a small PDF
+/// to this process (the clerk's own file, checked again by the platform in its own
+/// child); a larger one is refused for now rather than parsed here unbounded.
+/// The largest PDF read in the counter itself when its checker cannot be started: a
+/// scanner's few pages, whose parsing the counter can afford.
+const READ_HERE_AT_MOST: usize = 2 * 1024 * 1024;
+
 async fn inspect(
     bytes: Vec<u8>,
     checks: &UploadCheckConfig,
@@ -200,8 +207,12 @@ async fn inspect(
             Ok(ChildRun::OutOfTime | ChildRun::NoAnswer(_)) => {
                 return (bytes, Err(Refused::CostlyPdf));
             }
-            Err(e) => {
+            Err(e) if bytes.len() <= READ_HERE_AT_MOST => {
                 tracing::warn!(error = %e, "cannot start a file's check: read here");
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot start a file's check: refused for now");
+                return (bytes, Err(Refused::ChecksBusy));
             }
         }
     }
@@ -276,6 +287,7 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         FileProblem::LockedPdf => T::ErrLockedPdf.into(),
         FileProblem::UnusualPdf => T::ErrUnusualPdf.into(),
         FileProblem::CostlyPdf => T::ErrCostlyPdf.into(),
+        FileProblem::CannotCheck => T::FileCannotCheck.into(),
         FileProblem::Unreadable(kind) => Text::with(T::ErrFileUnreadable, [*kind]),
         FileProblem::TooManyPixels(width, height) => {
             Text::with(T::ErrTooManyPixels, [width.to_string(), height.to_string()])

@@ -21,6 +21,7 @@ on_both_databases!(
     a_reversal_under_way_holds_its_order,
     a_red_invoice_repeats_its_blue_invoices_seller_and_rate_after_the_configuration_changed,
     an_invoices_mail_is_claimed_by_one_attempt_only,
+    a_waiting_mail_of_an_invoice_reversed_since_is_given_up,
     a_reversal_cut_short_is_finished_by_the_platform,
 );
 
@@ -795,6 +796,82 @@ async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
     assert_eq!(again.len(), 1, "{again:?}");
     assert_eq!((again[0].status.as_str(), again[0].attempts), ("kept", 2));
     assert_eq!(again[0].subject, invoice_mail[0].subject);
+    restarted.shutdown().await.expect("stop");
+    app.finish().await;
+}
+
+/// An invoice's mail waiting for its next try (the mail server down) when finance reverses
+/// the invoice: the cancelled invoice is not sent hours later — the platform gives it up,
+/// saying why — while the red invoice's own mail goes.
+async fn a_waiting_mail_of_an_invoice_reversed_since_is_given_up(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "钱七", "EA123456785CN").await;
+    let done = invoiced(&app, &order, "钱七公司").await;
+    let blue_pdf = done
+        .invoice
+        .as_ref()
+        .and_then(|i| i.attachment_id.clone())
+        .expect("pdf");
+    let store = app.store();
+    sqlx::query(
+        "UPDATE mail_messages SET status = 'waiting', detail = 'connection refused', \
+         retry_at = $1 WHERE attachment_id = $2",
+    )
+    .bind(ca_counter::server::store::now_ms() + 600_000)
+    .bind(&blue_pdf)
+    .execute(store.pool())
+    .await
+    .expect("waiting");
+    let back = app
+        .client(&app.finance)
+        .act(
+            &order.order_no,
+            Action::ReverseInvoice,
+            &reason(&done, "抬头错误"),
+        )
+        .await
+        .expect("reversed");
+    let red_pdf = back.reversed_invoices[0]
+        .red_attachment_id
+        .clone()
+        .expect("red pdf");
+    // Its try comes: an instance starting now takes it up.
+    sqlx::query("UPDATE mail_messages SET retry_at = $1 WHERE attachment_id = $2")
+        .bind(ca_counter::server::store::now_ms() - 1)
+        .bind(&blue_pdf)
+        .execute(store.pool())
+        .await
+        .expect("due");
+    let url = app.db.as_ref().expect("db").url.clone();
+    let restarted = crate::common::second_instance(&url).await;
+    let admin = app.client(&app.admin);
+    let mut blue = None;
+    for _ in 0..100 {
+        blue = admin
+            .mail_messages()
+            .await
+            .expect("mail")
+            .into_iter()
+            .find(|m| m.attachment_id.as_deref() == Some(blue_pdf.as_str()));
+        if blue.as_ref().is_some_and(|m| m.status != "waiting") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let blue = blue.expect("the blue invoice's mail");
+    assert_eq!(blue.status, "failed", "{blue:?}");
+    assert_eq!(blue.attempts, 1, "never sent again: {blue:?}");
+    assert_eq!(blue.next_try_at, None);
+    assert!(
+        blue.detail.as_deref().is_some_and(|d| d.contains("红冲")),
+        "{blue:?}"
+    );
+    let mail = admin.mail_messages().await.expect("mail");
+    assert!(
+        mail.iter()
+            .any(|m| m.attachment_id.as_deref() == Some(red_pdf.as_str()) && m.status == "kept"),
+        "{mail:?}"
+    );
     restarted.shutdown().await.expect("stop");
     app.finish().await;
 }

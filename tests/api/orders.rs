@@ -837,6 +837,23 @@ async fn a_body_or_query_that_does_not_fit_names_the_field_in_the_callers_words(
         named,
         ["applicant", "customer_id", "foo", "mailing", "product_id"]
     );
+    // A body right but for one field the operation does not take: refused, and nothing
+    // is made of it (its stand-in is only looked at).
+    let (status, _, named) = post(
+        "/api/v1/customers",
+        "-",
+        r#"{"phone":"13900007777","name":"孙八","nickname":"小孙"}"#.into(),
+    )
+    .await;
+    assert_eq!((status, named), (422, vec!["nickname".to_owned()]));
+    assert!(
+        app.client(&app.clerk)
+            .find_customer("13900007777")
+            .await
+            .expect("looked up")
+            .is_none(),
+        "no customer made"
+    );
     // Two bodies spliced are two bodies, whether or not the first would fit.
     let (status, code, _) = post("/api/v1/orders", "spliced", "{} {}".into()).await;
     assert_eq!((status, code.as_str()), (400, "malformed_request"));

@@ -660,7 +660,16 @@ async fn a_refusing_or_missing_mail_server_does_not_hold_up_the_invoice() {
     let url = app.db.as_ref().expect("db").url.clone();
     let early = crate::common::second_instance_with(&url, smtp_platform(&server, None, None)).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(mail_about(&app, &order.order_no).await.status, "waiting");
+    let untouched = mail_about(&app, &order.order_no).await;
+    assert_eq!(
+        (
+            untouched.status.as_str(),
+            untouched.attempts,
+            untouched.next_try_at.as_deref()
+        ),
+        ("waiting", 1, mail.next_try_at.as_deref()),
+        "not tried before its time"
+    );
     early.shutdown().await.expect("stop");
 
     // The server is back where it was and the try is due: the platform sends it, as it

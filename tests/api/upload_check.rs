@@ -358,4 +358,15 @@ async fn the_counter_checks_a_pdf_the_clerk_picks_in_a_process_of_its_own() {
         check(&scripted, 0, &gone).await.err(),
         Some(FileProblem::ActivePdf)
     );
+    // ... only a scanner's few pages: a large one is not parsed here unbounded.
+    let large = dir.path().join("large.pdf");
+    std::fs::write(&large, crate::common::scan_pdf(3, 3 * 1024 * 1024)).expect("pdf");
+    assert_eq!(
+        check(&large, 0, &gone).await.err(),
+        Some(FileProblem::CannotCheck)
+    );
+    assert_eq!(
+        check(&large, 0, &real).await.map(|(i, _)| i.pages),
+        Ok(Some(3))
+    );
 }

@@ -99,12 +99,20 @@ pub(crate) fn check(
         Err(mut errors) => {
             // What would refuse it once the rest is right is named beside the rest, not
             // after it: the seller's own number, a character the invoice cannot print.
+            // Each read as the valid request would carry it (the text rule, invisible
+            // characters out): what it would print, not what was pasted.
+            let printed = |text: &str| crate::domain::printed_line::<4096>(text).ok();
+            let (buyer, address, bank) = (
+                printed(&input.buyer_name),
+                printed(&input.address),
+                printed(&input.bank),
+            );
             let mut more = unprintable_in(
                 &state.fonts,
                 [
-                    ("buyer_name", Some(input.buyer_name.as_str())),
-                    ("address", Some(input.address.as_str())),
-                    ("bank", Some(input.bank.as_str())),
+                    ("buyer_name", buyer.as_deref()),
+                    ("address", address.as_deref()),
+                    ("bank", bank.as_deref()),
                 ],
             );
             if is_own_tax_number(state, Some(input.tax_number.as_str())) {

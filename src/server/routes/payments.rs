@@ -284,19 +284,36 @@ pub(crate) fn wire(state: &AppState, payment: PaymentRow) -> Payment {
 pub async fn alipay_notify(
     State(state): State<AppState>,
     request: axum::extract::Request,
-) -> Result<&'static str, ApiError> {
+) -> Result<&'static str, axum::response::Response> {
+    use axum::response::IntoResponse;
     // Anyone may post here (no token): no more is read than a notification holds, a few
-    // kilobytes, not the ten megabytes an upload may be.
+    // kilobytes, not the ten megabytes an upload may be. One refused as too large is left
+    // unread, so its connection cannot carry another request.
+    let too_large = || {
+        let mut response = ApiError::BodyTooLarge(NOTIFY_LIMIT).into_response();
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+        response
+    };
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > NOTIFY_LIMIT as u64) {
+        return Err(too_large());
+    }
     let bytes = match axum::body::to_bytes(request.into_body(), NOTIFY_LIMIT).await {
         Ok(bytes) => bytes,
-        Err(e) if e.to_string().contains("length limit") => {
-            return Err(ApiError::BodyTooLarge(NOTIFY_LIMIT));
-        }
+        Err(e) if e.to_string().contains("length limit") => return Err(too_large()),
         Err(_) => {
             return Err(ApiError::BadRequest {
                 code: "malformed_request",
                 detail: Msg::new(T::ProblemBodyUnreadable),
-            });
+            }
+            .into_response());
         }
     };
     let params: BTreeMap<String, String> = form_urlencoded::parse(&bytes).into_owned().collect();
@@ -309,7 +326,9 @@ pub async fn alipay_notify(
         );
         return Ok("failure");
     };
-    let outcome = notify::process(&state.store, provider.as_ref(), &params).await?;
+    let outcome = notify::process(&state.store, provider.as_ref(), &params)
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
     tracing::info!(
         ?outcome,
         out_trade_no = params.get("out_trade_no").map(String::as_str),

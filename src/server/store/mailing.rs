@@ -155,13 +155,16 @@ pub struct DueMail {
     pub body: String,
     /// The invoice's PDF.
     pub attachment_id: String,
-    /// The invoice's number (its file's name in the mail).
-    pub invoice_no: String,
+    /// The invoice's number (its file's name in the mail); `None` when no invoice has
+    /// that PDF (nothing to send).
+    pub invoice_no: Option<String>,
+    /// 1 when the invoice was reversed since (红冲): its PDF is not sent any more.
+    pub reversed: i64,
 }
 
 /// How long a mail may stay `sending` before another attempt takes it over (its sender
-/// stopped before it could say how it went): beyond an SMTP exchange's timeouts, and
-/// shorter than a reversal's hold (`invoicing::REVERSAL_LEFT_AFTER`), so that the attempt
+/// stopped before it could say how it went): beyond the longest a send may take
+/// (`mail::SEND_LIMIT`), and shorter than a reversal's hold (`invoicing::REVERSAL_LEFT_AFTER`), so that the attempt
 /// finishing a reversal cut short mails its red invoice.
 pub const MAIL_CLAIM_LAPSES: std::time::Duration = std::time::Duration::from_secs(120);
 
@@ -803,14 +806,16 @@ impl Store {
         };
         let mut tx = self.begin_write().await?;
         self.lock_order(&mut tx, order_id).await?;
-        let earlier: Vec<(String, String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT id, status, retry_at, attempts FROM mail_messages WHERE attachment_id = $1",
+        let earlier: Vec<(String, String, Option<i64>, i64, i64)> = sqlx::query_as(
+            "SELECT id, status, retry_at, attempts, created_at FROM mail_messages \
+             WHERE attachment_id = $1",
         )
         .bind(attachment_id)
         .fetch_all(&mut *tx)
         .await?;
         let now = now_ms();
-        let lapses = now + i64::try_from(MAIL_CLAIM_LAPSES.as_millis()).unwrap_or(i64::MAX / 4);
+        let lapse = i64::try_from(MAIL_CLAIM_LAPSES.as_millis()).unwrap_or(i64::MAX / 4);
+        let lapses = now + lapse;
         let claimed = match earlier.as_slice() {
             [] => {
                 let id = new_id();
@@ -832,8 +837,12 @@ impl Store {
                 .await?;
                 Some(MailClaim { id, attempt: 1 })
             }
-            [(id, status, Some(due), attempts)]
-                if (status == "sending" || status == "waiting") && *due <= now =>
+            // Its time came: a waiting mail's next try, a claim whose sender stopped (one
+            // claimed by an instance of an earlier version has no `retry_at`: it lapses
+            // as claims did, two minutes after it was taken).
+            [(id, status, due, attempts, created)]
+                if (status == "sending" || status == "waiting")
+                    && due.unwrap_or(created + lapse) <= now =>
             {
                 sqlx::query(
                     "UPDATE mail_messages SET status = 'sending', attempts = $1, retry_at = $2, \
@@ -887,17 +896,34 @@ impl Store {
     /// for now.
     pub async fn due_mail(&self, now: i64, limit: i64) -> StoreResult<Vec<DueMail>> {
         Ok(sqlx::query_as(
-            "SELECT m.id, m.order_id, m.to_addr, m.subject, m.body, m.attachment_id, i.invoice_no \
-             FROM mail_messages m JOIN invoices i \
+            "SELECT m.id, m.order_id, m.to_addr, m.subject, m.body, m.attachment_id, i.invoice_no, \
+               CASE WHEN i.reversed_by IS NULL THEN 0 ELSE 1 END AS reversed \
+             FROM mail_messages m LEFT JOIN invoices i \
                ON i.order_id = m.order_id AND i.attachment_id = m.attachment_id \
              WHERE m.retry_at IS NOT NULL AND m.retry_at <= $1 \
-               AND m.status IN ('sending', 'waiting') \
+               AND m.status IN ('sending', 'waiting') AND m.attachment_id IS NOT NULL \
              ORDER BY m.retry_at LIMIT $2",
         )
         .bind(now)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    /// Gives up a mail due for another try that is not to be sent (its invoice reversed
+    /// since, its PDF gone): `failed`, saying why, so that it stops coming due. Only while
+    /// it is still due (not claimed meanwhile).
+    pub async fn give_up_mail(&self, id: &str, why: &str, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE mail_messages SET status = 'failed', detail = $1, retry_at = NULL \
+             WHERE id = $2 AND status IN ('sending', 'waiting') AND retry_at <= $3",
+        )
+        .bind(why)
+        .bind(id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// The newest e-mails first.

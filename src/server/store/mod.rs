@@ -50,8 +50,8 @@ pub use edit::{EDIT_ACTION, Edit, Edited, SinceReturn};
 pub use events::EventRow;
 pub use idempotency::{Answered, IdempotencyKey, SavedResponse};
 pub use mailing::{
-    DueMail, InvoiceRow, MailClaim, MailOutcome, MailRow, NewInvoice, NewMail, NewRedInvoice,
-    TrackingEventRow, TrackingRow,
+    DueMail, InvoiceRow, MAIL_CLAIM_LAPSES, MailClaim, MailOutcome, MailRow, NewInvoice, NewMail,
+    NewRedInvoice, TrackingEventRow, TrackingRow,
 };
 pub use operators::{
     Operator, OperatorSummary, RESTORE_INVOICE_MARGIN, RESTORE_ORDER_MARGIN, hash_token,
