@@ -577,6 +577,39 @@ fn back_at_the_project_step_the_choice_is_selected() {
 
 /// With the built-in cashier, the way to pay is named as what it is: a demo cashier, not
 /// Alipay — before the clerk tells the customer to open Alipay.
+/// A PDF of the signed form: its code is read neither here nor on the platform, so the
+/// clerk is told to look at the paper (another customer's form would pass); a picture's
+/// code is read and says nothing of the kind.
+#[test]
+fn a_pdf_scan_tells_the_clerk_its_code_is_not_checked() {
+    for (lang, said) in [
+        (Lang::ZhCn, "PDF 上的二维码不自动核对"),
+        (Lang::En, "a PDF's QR code is not checked"),
+    ] {
+        for (content_type, code, shown) in [
+            ("application/pdf", CodeRead::NotRead, true),
+            ("image/jpeg", CodeRead::Matches, false),
+        ] {
+            let a = at(lang, |d| {
+                d.step = Step::Scan;
+                d.customer = Some(customer(true));
+                d.choice = Some(choice(UserType::Individual));
+                d.scan_path = "/home/clerk/申请表.pdf".into();
+                d.scan = Some(FileInfo {
+                    path: d.scan_path.clone(),
+                    content_type: content_type.into(),
+                    size: 534_000,
+                    detail: String::new(),
+                    pages: Some(1),
+                    code,
+                });
+            });
+            let screen = render(&a, 80, 24);
+            assert_eq!(screen.contains(said), shown, "{content_type}:\n{screen}");
+        }
+    }
+}
+
 #[test]
 fn the_demo_cashier_is_not_offered_as_alipay() {
     let mut a = at(Lang::ZhCn, done(OrderStatus::PendingPayment, |_| {}));

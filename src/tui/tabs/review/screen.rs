@@ -139,6 +139,9 @@ impl Screen {
         if let Some(list) = &mut self.last_return {
             drop_stale(&mut list.error, lang);
         }
+        // The platform's note on the attachment (a PDF's pages, an unreadable picture) is
+        // asked for again in the new language.
+        drop_stale(&mut self.picture_note, lang);
     }
 
     /// The attachments, newest first (a corrected scan before the one it replaces): by
