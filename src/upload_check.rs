@@ -7,13 +7,17 @@
 
 use std::path::Path;
 
-use crate::domain::{FileProblem, FileType, Inspected};
+use crate::domain::{DocCode, FileProblem, FileType, Inspected, pdf_page_codes};
+
+/// The QR codes read from a PDF's pages when they are pictures (possibly none); `None`
+/// when no page is one (nothing could be read).
+pub type PdfCodes = Option<Vec<DocCode>>;
 
 /// How a check in a child went.
 #[derive(Debug)]
 pub enum ChildRun {
-    /// It answered.
-    Judged(Result<Inspected, FileProblem>),
+    /// It answered, with the codes of its pages when they are pictures.
+    Judged(Result<Inspected, FileProblem>, PdfCodes),
     /// It ran out of time and was killed.
     OutOfTime,
     /// It ended without an answer (past its memory, crashed), or its answer could not be
@@ -21,13 +25,14 @@ pub enum ChildRun {
     NoAnswer(String),
 }
 
-/// `data` checked by `program check-upload`, within `seconds` and `memory_mb`: the file
-/// on its input, one line back. `Err` only when the program cannot be run (cannot be
+/// `data` checked by `program check-upload`, within `seconds` and `memory_mb` (a PDF's
+/// pages read for QR codes too when `codes`): the file on its input, one line back. `Err` only when the program cannot be run (cannot be
 /// started, or 126/127: not executable, not found): the program's fault, not the file's.
 pub async fn run(
     program: &Path,
     seconds: u64,
     memory_mb: usize,
+    codes: bool,
     data: &[u8],
 ) -> std::io::Result<ChildRun> {
     use tokio::io::AsyncWriteExt;
@@ -38,6 +43,7 @@ pub async fn run(
         .arg(CHECK_SUBCOMMAND)
         .arg("--memory-mb")
         .arg(memory_mb.to_string())
+        .args(codes.then_some(CODES_FLAG))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -67,7 +73,7 @@ pub async fn run(
     }
     let answer = String::from_utf8_lossy(&output.stdout);
     Ok(match parse_answer(answer.trim()) {
-        Some(judged) if output.status.success() => ChildRun::Judged(judged),
+        Some((judged, codes)) if output.status.success() => ChildRun::Judged(judged, codes),
         _ => ChildRun::NoAnswer(output.status.to_string()),
     })
 }
@@ -75,15 +81,25 @@ pub async fn run(
 /// The name the platform runs itself by to check an upload.
 pub const CHECK_SUBCOMMAND: &str = "check-upload";
 
+/// The child's flag to read a PDF's pages for QR codes too.
+pub const CODES_FLAG: &str = "--codes";
+
 /// The child's side of [`run`] (`ca-counter check-upload`): reads the file from its input
-/// and writes one line, `ok <pages>` or `refused <why>`.
-pub fn check_from_stdin() -> std::process::ExitCode {
+/// and writes one line: `ok <pages>`, `ok <pages> codes[ <code>…]` when its pages are
+/// pictures whose QR codes were looked for (a scanner's PDF: [`pdf_page_codes`]), or
+/// `refused <why>`.
+pub fn check_from_stdin(read_codes: bool) -> std::process::ExitCode {
     use std::io::{Read, Write};
     let mut data = Vec::new();
     if std::io::stdin().lock().read_to_end(&mut data).is_err() {
         return std::process::ExitCode::FAILURE;
     }
-    let line = answer_line(&crate::domain::inspect(&data));
+    let judged = crate::domain::inspect(&data);
+    let codes = match &judged {
+        Ok(inspected) if read_codes && inspected.kind == FileType::Pdf => pdf_page_codes(&data),
+        _ => None,
+    };
+    let line = answer_line(&judged, codes.as_deref());
     match writeln!(std::io::stdout().lock(), "{line}") {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(_) => std::process::ExitCode::FAILURE,
@@ -101,9 +117,19 @@ const REFUSALS: [(FileProblem, &str); 6] = [
     (FileProblem::CostlyPdf, "costly"),
 ];
 
-fn answer_line(judged: &Result<Inspected, FileProblem>) -> String {
+fn answer_line(judged: &Result<Inspected, FileProblem>, codes: Option<&[DocCode]>) -> String {
     match judged {
-        Ok(inspected) => format!("ok {}", inspected.pages.unwrap_or(0)),
+        Ok(inspected) => {
+            let mut line = format!("ok {}", inspected.pages.unwrap_or(0));
+            if let Some(codes) = codes {
+                line.push_str(" codes");
+                for code in codes {
+                    line.push(' ');
+                    line.push_str(&code.payload());
+                }
+            }
+            line
+        }
         Err(problem) => {
             let word = REFUSALS
                 .iter()
@@ -114,21 +140,30 @@ fn answer_line(judged: &Result<Inspected, FileProblem>) -> String {
     }
 }
 
-fn parse_answer(line: &str) -> Option<Result<Inspected, FileProblem>> {
+fn parse_answer(line: &str) -> Option<(Result<Inspected, FileProblem>, PdfCodes)> {
     let (verdict, rest) = line.split_once(' ')?;
     match verdict {
         "ok" => {
-            let pages: usize = rest.parse().ok()?;
-            (pages > 0).then_some(Ok(Inspected {
-                kind: FileType::Pdf,
-                pixels: None,
-                pages: Some(pages),
-            }))
+            let mut words = rest.split(' ');
+            let pages: usize = words.next()?.parse().ok()?;
+            let codes = match words.next() {
+                None => None,
+                Some("codes") => Some(words.map(DocCode::parse).collect::<Option<Vec<_>>>()?),
+                Some(_) => return None,
+            };
+            (pages > 0).then_some((
+                Ok(Inspected {
+                    kind: FileType::Pdf,
+                    pixels: None,
+                    pages: Some(pages),
+                }),
+                codes,
+            ))
         }
         "refused" => REFUSALS
             .iter()
             .find(|(_, word)| *word == rest)
-            .map(|(problem, _)| Err(*problem)),
+            .map(|(problem, _)| (Err(*problem), None)),
         _ => None,
     }
 }
@@ -141,8 +176,8 @@ mod tests {
     fn the_checkers_answer_reads_back_as_it_was_said_and_nothing_else_does() {
         for (problem, _) in REFUSALS {
             assert_eq!(
-                parse_answer(&answer_line(&Err(problem))),
-                Some(Err(problem))
+                parse_answer(&answer_line(&Err(problem), None)),
+                Some((Err(problem), None))
             );
         }
         let pages = Inspected {
@@ -150,13 +185,29 @@ mod tests {
             pixels: None,
             pages: Some(3),
         };
-        assert_eq!(parse_answer(&answer_line(&Ok(pages))), Some(Ok(pages)));
+        assert_eq!(
+            parse_answer(&answer_line(&Ok(pages), None)),
+            Some((Ok(pages), None))
+        );
+        // A scanner's PDF: the codes on its pages, or none read on its pictures.
+        let codes = vec![
+            DocCode::parse("CAC:F:O:HN20261206000001:1/2").expect("code"),
+            DocCode::parse("CAC:F:A:SQ7F3K9QAB:2/2:AB12").expect("code"),
+        ];
+        for read in [codes, Vec::new()] {
+            assert_eq!(
+                parse_answer(&answer_line(&Ok(pages), Some(&read))),
+                Some((Ok(pages), Some(read.clone())))
+            );
+        }
         for said in [
             "",
             "ok",
             "ok 0",
             "ok -1",
             "ok three",
+            "ok 3 pages",
+            "ok 3 codes not-a-code",
             "refused",
             "refused fine",
             "yes 3",

@@ -53,6 +53,105 @@ pub fn generated_codes(data: &[u8]) -> Vec<DocCode> {
     found
 }
 
+/// The most pages of a PDF looked at for a code: a form has one or two, each coded.
+const PDF_PAGES_READ: usize = 2;
+
+/// Our codes on a scanner's PDF: each of its first pages is a picture — a JPEG, as
+/// scanners and phones write them, or 8-bit grey or colour pixels deflated — read as a
+/// photo is, within the one budget. `None` when no page is such a picture (a document
+/// drawn, not scanned; a fax's black-and-white coding): nothing could be read. It parses
+/// the PDF: run only where that is bounded (the upload check's own process, after
+/// `inspect` measured the file).
+pub fn pdf_page_codes(data: &[u8]) -> Option<Vec<DocCode>> {
+    let pdf = hayro_syntax::Pdf::new(data.to_vec()).ok()?;
+    let deadline = Instant::now() + BUDGET;
+    let mut read_any = false;
+    let mut found: Vec<DocCode> = Vec::new();
+    for page in pdf.pages().iter().take(PDF_PAGES_READ) {
+        let Some(picture) = page_picture(page) else {
+            continue;
+        };
+        read_any = true;
+        for code in find_codes(&picture, deadline) {
+            if !found.contains(&code) {
+                found.push(code);
+            }
+        }
+        // One page's code names the paper; past the budget, none more is looked at.
+        if !found.is_empty() || Instant::now() >= deadline {
+            break;
+        }
+    }
+    read_any.then_some(found)
+}
+
+/// The largest picture drawn on `page`, in grey: a JPEG decoded as an upload is (bounded),
+/// or 8-bit grey or RGB pixels deflated; `None` for any other kind, or none.
+fn page_picture(page: &hayro_syntax::page::Page<'_>) -> Option<GrayImage> {
+    use hayro_syntax::Filter;
+    use hayro_syntax::object::{Name, Stream};
+    let objects = &page.resources().x_objects;
+    let mut largest: Option<(u64, u32, u32, Stream<'_>)> = None;
+    for key in objects.keys() {
+        let Some(stream) = objects.get::<Stream<'_>>(key.as_ref()) else {
+            continue;
+        };
+        let dict = stream.dict();
+        let image = dict
+            .get::<Name<'_>>(b"Subtype")
+            .is_some_and(|n| n.as_ref() == b"Image");
+        let (Some(width), Some(height)) = (dict.get::<u32>(b"Width"), dict.get::<u32>(b"Height"))
+        else {
+            continue;
+        };
+        let area = u64::from(width) * u64::from(height);
+        if image && largest.as_ref().is_none_or(|(most, ..)| area > *most) {
+            largest = Some((area, width, height, stream));
+        }
+    }
+    let (area, width, height, stream) = largest?;
+    match stream.filters().as_slice() {
+        [Filter::DctDecode] => decode_gray(&stream.raw_data()),
+        [Filter::FlateDecode] => {
+            let dict = stream.dict();
+            let channels: u64 = match dict.get::<Name<'_>>(b"ColorSpace") {
+                Some(n) if n.as_ref() == b"DeviceGray" => 1,
+                Some(n) if n.as_ref() == b"DeviceRGB" => 3,
+                _ => return None,
+            };
+            if dict.get::<u32>(b"BitsPerComponent") != Some(8)
+                || area > MAX_PIXELS
+                || area * channels > super::filetype::MAX_DECODED_BYTES
+            {
+                return None;
+            }
+            let pixels = stream.decoded().ok()?;
+            let row = usize::try_from(u64::from(width) * channels).ok()?;
+            let needed = row.checked_mul(usize::try_from(height).ok()?)?;
+            if pixels.len() < needed {
+                return None;
+            }
+            let step = usize::try_from(channels).ok()?;
+            Some(GrayImage::from_fn(width, height, |x, y| {
+                let at = y as usize * row + x as usize * step;
+                let luma = if step == 1 {
+                    pixels[at]
+                } else {
+                    // ITU-R 601 weights, as the image crate greys a picture.
+                    let (r, g, b) = (
+                        u32::from(pixels[at]),
+                        u32::from(pixels[at + 1]),
+                        u32::from(pixels[at + 2]),
+                    );
+                    ((r * 299 + g * 587 + b * 114) / 1000) as u8
+                };
+                image::Luma([luma])
+            }))
+        }
+        _ => None,
+    }
+}
+
 /// Decodes an image (JPEG or PNG) and reads every one of our codes on it.
 pub fn read_codes(data: &[u8]) -> Scanned {
     match decode_gray(data) {

@@ -12,7 +12,7 @@ use crate::config::UploadCheckConfig;
 use crate::domain::{DocCode, DocKind, DocSubject};
 use crate::domain::{FileProblem, FileType, Inspected};
 pub use crate::domain::{Scanned, read_codes};
-use crate::upload_check::ChildRun;
+use crate::upload_check::{ChildRun, PdfCodes};
 
 /// Decodes at once, per instance, shared with the previews of `routes/attachments.rs`.
 pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
@@ -126,11 +126,21 @@ impl UploadChecks {
         &self,
         uploader: &str,
         data: Vec<u8>,
-    ) -> (Vec<u8>, Result<Inspected, FileProblem>) {
+    ) -> (Vec<u8>, Result<Inspected, FileProblem>, PdfCodes) {
+        self.inspect_reading(uploader, data, true).await
+    }
+
+    /// [`UploadChecks::inspect`]; a PDF's pages read for QR codes when `codes`.
+    async fn inspect_reading(
+        &self,
+        uploader: &str,
+        data: Vec<u8>,
+        codes: bool,
+    ) -> (Vec<u8>, Result<Inspected, FileProblem>, PdfCodes) {
         if let (Some(program), Some(FileType::Pdf)) =
             (&self.config.program, crate::domain::sniff(&data))
         {
-            let judged = match self.in_child(program, uploader, &data).await {
+            let (judged, codes) = match self.in_child(program, uploader, &data, codes).await {
                 Ok(judged) => judged,
                 Err(e) => {
                     // The process table full, the program gone: refused for now, never
@@ -140,12 +150,13 @@ impl UploadChecks {
                         program = %program.display(),
                         "cannot start an upload's check: answered busy"
                     );
-                    Err(FileProblem::ChecksBusy)
+                    (Err(FileProblem::ChecksBusy), None)
                 }
             };
-            return (data, judged);
+            return (data, judged, codes);
         }
-        in_process(data).await
+        let (data, judged) = in_process(data).await;
+        (data, judged, None)
     }
 
     /// A stored PDF's page count, read as an upload is (in a process of its own); `None`
@@ -168,10 +179,11 @@ impl UploadChecks {
         let place = self.place(reader)?;
         // A preview answers within the counter's patience: a check that cannot have its
         // turn soon says no count (and is killed when let go).
-        let pages = tokio::time::timeout(PREVIEW_WAIT, self.inspect(reader, data))
+        // Its pages only: its codes were read when it was uploaded.
+        let pages = tokio::time::timeout(PREVIEW_WAIT, self.inspect_reading(reader, data, false))
             .await
             .ok()
-            .and_then(|(_, judged)| judged.ok())
+            .and_then(|(_, judged, _)| judged.ok())
             .and_then(|i| i.pages);
         drop(place);
         if let Some(pages) = pages {
@@ -197,11 +209,12 @@ impl UploadChecks {
         program: &std::path::Path,
         uploader: &str,
         data: &[u8],
-    ) -> std::io::Result<Result<Inspected, FileProblem>> {
+        codes: bool,
+    ) -> std::io::Result<(Result<Inspected, FileProblem>, PdfCodes)> {
         let config = &self.config;
         let busy = |why: &str| {
             tracing::warn!(at_once = config.at_once, uploader, "{why}: answered busy");
-            Ok(Err(FileProblem::ChecksBusy))
+            Ok((Err(FileProblem::ChecksBusy), None))
         };
         // A bounded line: past it the file is let go at once rather than held waiting.
         let placed = self
@@ -221,15 +234,17 @@ impl UploadChecks {
         let Ok((Ok(_own), Ok(_turn))) = tokio::time::timeout(wait, turns).await else {
             return busy("no turn to check an upload");
         };
-        match crate::upload_check::run(program, config.seconds, config.memory_mb, data).await? {
-            ChildRun::Judged(judged) => Ok(judged),
+        match crate::upload_check::run(program, config.seconds, config.memory_mb, codes, data)
+            .await?
+        {
+            ChildRun::Judged(judged, codes) => Ok((judged, codes)),
             ChildRun::OutOfTime => {
                 tracing::warn!(
                     seconds = config.seconds,
                     bytes = data.len(),
                     "an uploaded PDF's check ran out of time: refused"
                 );
-                Ok(Err(FileProblem::CostlyPdf))
+                Ok((Err(FileProblem::CostlyPdf), None))
             }
             ChildRun::NoAnswer(why) => {
                 tracing::warn!(
@@ -238,7 +253,7 @@ impl UploadChecks {
                     bytes = data.len(),
                     "an uploaded PDF's check ended without an answer (past its memory?): refused"
                 );
-                Ok(Err(FileProblem::CostlyPdf))
+                Ok((Err(FileProblem::CostlyPdf), None))
             }
         }
     }
@@ -263,13 +278,14 @@ async fn in_process(data: Vec<u8>) -> (Vec<u8>, Result<Inspected, FileProblem>) 
 }
 
 /// Reads the codes of an upload of `content_type` (off the async workers, two at a time).
-pub async fn scan(data: Vec<u8>, content_type: &str) -> Scanned {
+pub async fn scan(data: Vec<u8>, content_type: &str, pdf_codes: PdfCodes) -> Scanned {
     if content_type == "application/pdf" {
-        let codes = crate::domain::generated_codes(&data);
-        return if codes.is_empty() {
-            Scanned::Pdf
-        } else {
-            Scanned::Generated(codes)
+        let generated = crate::domain::generated_codes(&data);
+        return match pdf_codes {
+            _ if !generated.is_empty() => Scanned::Generated(generated),
+            // A scanner's PDF: its pages are pictures, read in the upload's check.
+            Some(codes) => Scanned::Codes(codes),
+            None => Scanned::Pdf,
         };
     }
     // A picture that keeps the detector busy (noise: candidates without end) must not hold
@@ -414,11 +430,12 @@ pub async fn check_upload(
     kind: crate::api::AttachmentKind,
     data: &[u8],
     content_type: &str,
+    pdf_codes: PdfCodes,
     order: &crate::server::store::OrderRow,
 ) -> Result<Option<String>, Refused> {
     use crate::api::AttachmentKind as K;
     match kind {
-        K::Voucher => match scan(data.to_vec(), content_type).await {
+        K::Voucher => match scan(data.to_vec(), content_type, pdf_codes).await {
             Scanned::Codes(codes) | Scanned::Generated(codes) if !codes.is_empty() => {
                 Err(Refused::OurPaper(codes[0].subject.number().to_owned()))
             }
@@ -430,7 +447,7 @@ pub async fn check_upload(
         // is kept for a signed form or a correction only — an ID copy is not expected to
         // carry a code.
         K::SignedForm | K::Correction | K::ApplicationForm | K::Other => {
-            let scanned = scan(data.to_vec(), content_type).await;
+            let scanned = scan(data.to_vec(), content_type, pdf_codes).await;
             let edition = crate::server::paper::edition_of(order);
             let checked = check(
                 &scanned,

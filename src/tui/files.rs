@@ -9,6 +9,7 @@ use crate::api::{ActionRequest, AttachmentKind, Client, ClientError, Order};
 use crate::config::UploadCheckConfig;
 use crate::domain::Action;
 use crate::i18n::T;
+use crate::upload_check::PdfCodes;
 
 /// Writes `bytes` to `path` readable by this user only (0600 on Unix), making its
 /// directory (0700) when missing: drafts, prints and saved scans hold names, ID numbers
@@ -134,6 +135,17 @@ pub async fn check(
     limit: u64,
     checks: &UploadCheckConfig,
 ) -> Result<(FileInfo, Vec<u8>), FileProblem> {
+    let (info, bytes, _) = check_reading(path, limit, checks, false).await?;
+    Ok((info, bytes))
+}
+
+/// [`check`]; a PDF's pages read for QR codes too when `codes` (in the checker's process).
+async fn check_reading(
+    path: &Path,
+    limit: u64,
+    checks: &UploadCheckConfig,
+    codes: bool,
+) -> Result<(FileInfo, Vec<u8>, PdfCodes), FileProblem> {
     let meta = tokio::fs::metadata(path)
         .await
         .map_err(|e| FileProblem::Io(e.kind()))?;
@@ -151,7 +163,7 @@ pub async fn check(
     }
     // The platform's own reading of a file: what it would refuse is refused here first.
     use crate::domain::{FileProblem as Refused, FileType};
-    let (bytes, judged) = inspect(bytes, checks).await;
+    let (bytes, judged, pdf_codes) = inspect(bytes, checks, codes).await;
     let inspected = judged.map_err(|refused| match refused {
         Refused::NotAScan => FileProblem::NotAScan,
         Refused::ActivePdf => FileProblem::ActivePdf,
@@ -180,39 +192,44 @@ pub async fn check(
         pages: inspected.pages.map(|p| p as u32),
         code: CodeRead::NotRead,
     };
-    Ok((info, bytes))
+    Ok((info, bytes, pdf_codes))
 }
 
-/// The platform's judgement of `bytes`: a PDF in a child process when there is a program
-/// to run (the counter always has itself), a picture by its header here; off the async
-/// workers either way. A child that cannot be started leaves the reading of a small PDF
-/// to this process (the clerk's own file, checked again by the platform in its own
-/// child); a larger one is refused for now rather than parsed here unbounded.
 /// The largest PDF read in the counter itself when its checker cannot be started: a
 /// scanner's few pages, whose parsing the counter can afford.
 const READ_HERE_AT_MOST: usize = 2 * 1024 * 1024;
 
+/// The platform's judgement of `bytes`: a PDF in a child process when there is a program
+/// to run (the counter always has itself; its pages read for QR codes when `codes`), a
+/// picture by its header here; off the async workers either way. A child that cannot be
+/// started leaves the reading of a small PDF to this process (the clerk's own file,
+/// checked again by the platform in its own child; its codes not read); a larger one is
+/// refused for now rather than parsed here unbounded.
 async fn inspect(
     bytes: Vec<u8>,
     checks: &UploadCheckConfig,
+    codes: bool,
 ) -> (
     Vec<u8>,
     Result<crate::domain::Inspected, crate::domain::FileProblem>,
+    PdfCodes,
 ) {
     use crate::domain::{FileProblem as Refused, FileType};
     use crate::upload_check::ChildRun;
     if let (Some(program), Some(FileType::Pdf)) = (&checks.program, crate::domain::sniff(&bytes)) {
-        match crate::upload_check::run(program, checks.seconds, checks.memory_mb, &bytes).await {
-            Ok(ChildRun::Judged(judged)) => return (bytes, judged),
+        match crate::upload_check::run(program, checks.seconds, checks.memory_mb, codes, &bytes)
+            .await
+        {
+            Ok(ChildRun::Judged(judged, codes)) => return (bytes, judged, codes),
             Ok(ChildRun::OutOfTime | ChildRun::NoAnswer(_)) => {
-                return (bytes, Err(Refused::CostlyPdf));
+                return (bytes, Err(Refused::CostlyPdf), None);
             }
             Err(e) if bytes.len() <= READ_HERE_AT_MOST => {
                 tracing::warn!(error = %e, "cannot start a file's check: read here");
             }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot start a file's check: refused for now");
-                return (bytes, Err(Refused::ChecksBusy));
+                return (bytes, Err(Refused::ChecksBusy), None);
             }
         }
     }
@@ -223,17 +240,19 @@ async fn inspect(
     })
     .await
     {
-        Ok(judged) => judged,
+        Ok((bytes, judged)) => (bytes, judged, None),
         Err(_) => (
             Vec::new(),
             Err(kind.map_or(Refused::NotAScan, Refused::Unreadable)),
+            None,
         ),
     }
 }
 
 /// [`check`], and for the signed form of application `reference`: its QR code read as the
-/// platform will read it on upload (`domain::read_codes`), so the form of another
-/// application is refused here, before the order is made, not after. A PDF is not read.
+/// platform will read it on upload (`domain::read_codes`; a scanner's PDF, whose pages are
+/// pictures, in the checker's process), so the form of another application is refused
+/// here, before the order is made, not after. A PDF drawn, not scanned, is not read.
 pub async fn check_signed_form(
     path: &Path,
     limit: u64,
@@ -241,18 +260,22 @@ pub async fn check_signed_form(
     checks: &UploadCheckConfig,
 ) -> Result<FileInfo, FileProblem> {
     use crate::domain::{DocSubject, Scanned};
-    let (mut info, bytes) = check(path, limit, checks).await?;
-    if info.content_type == "application/pdf" {
+    let (mut info, bytes, pdf_codes) = check_reading(path, limit, checks, true).await?;
+    let scanned = if info.content_type == "application/pdf" {
         // A print saved as a PDF (no printer here) is the form itself, unsigned: refused
         // here, as the platform would refuse it after the order was made.
         if !crate::domain::generated_codes(&bytes).is_empty() {
             return Err(FileProblem::Unsigned);
         }
-        return Ok(info);
-    }
-    let scanned = tokio::task::spawn_blocking(move || crate::domain::read_codes(&bytes))
-        .await
-        .unwrap_or(Scanned::Unreadable);
+        match pdf_codes {
+            Some(codes) => Scanned::Codes(codes),
+            None => return Ok(info),
+        }
+    } else {
+        tokio::task::spawn_blocking(move || crate::domain::read_codes(&bytes))
+            .await
+            .unwrap_or(Scanned::Unreadable)
+    };
     if let Scanned::Codes(codes) = scanned {
         let ours = |subject: &DocSubject| matches!(subject, DocSubject::Application(r) if r.eq_ignore_ascii_case(reference));
         if let Some(other) = codes.iter().find(|c| !ours(&c.subject)) {

@@ -106,6 +106,28 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
             .map(|i| i.code),
         Ok(CodeRead::NotRead)
     );
+    // A scanner's PDF, its page a picture (a JPEG as scanners write it, or grey pixels
+    // deflated): its code is read as a photo's, in the checker's process — this
+    // application's matches, another's is refused before the order is made.
+    for deflated in [false, true] {
+        let scanner = dir.path().join(format!("scanner-{deflated}.pdf"));
+        std::fs::write(&scanner, scanner_pdf(&page, deflated)).expect("pdf");
+        assert_eq!(
+            check_signed_form(&scanner, 0, "SQ7F3K9QAB", &checks)
+                .await
+                .map(|i| i.code),
+            Ok(CodeRead::Matches),
+            "deflated: {deflated}"
+        );
+        assert_eq!(
+            check_signed_form(&scanner, 0, "SQ2B8D4HXY", &checks).await,
+            Err(FileProblem::OtherPaper(
+                "SQ7F3K9QAB".into(),
+                "SQ2B8D4HXY".into()
+            )),
+            "deflated: {deflated}"
+        );
+    }
     app.finish().await;
 }
 
@@ -183,6 +205,64 @@ fn jpeg(image: &GrayImage, quality: u8) -> Vec<u8> {
         .write_with_encoder(encoder)
         .expect("jpeg");
     out.into_inner()
+}
+
+/// A scanner's PDF of `page`: one A4 page that is the picture, stored as scanners store it
+/// (the JPEG's own bytes, `/DCTDecode`), or as grey pixels deflated when `deflated`.
+pub(crate) fn scanner_pdf(page: &GrayImage, deflated: bool) -> Vec<u8> {
+    use std::io::Write;
+    let (w, h) = (page.width(), page.height());
+    let (filter, data) = if deflated {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(page.as_raw()).expect("deflate");
+        ("/FlateDecode", z.finish().expect("deflate"))
+    } else {
+        ("/DCTDecode", jpeg(page, 85))
+    };
+    let content = b"q 595 0 0 842 0 0 cm /Im0 Do Q".to_vec();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+          /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>"
+            .to_vec(),
+    ];
+    let mut image = format!(
+        "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray \
+         /BitsPerComponent 8 /Filter {filter} /Length {} >>\nstream\n",
+        data.len()
+    )
+    .into_bytes();
+    image.extend_from_slice(&data);
+    image.extend_from_slice(b"\nendstream");
+    objects.push(image);
+    let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+    stream.extend_from_slice(&content);
+    stream.extend_from_slice(b"\nendstream");
+    objects.push(stream);
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(object);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
 }
 
 pub(crate) fn png(image: &GrayImage) -> Vec<u8> {
@@ -332,6 +412,53 @@ async fn a_form_of_another_order_is_refused_naming_both(db: Db) {
         .await
         .expect("order");
     assert!(order.attachments.is_empty(), "nothing stored");
+    // The same form scanned to a PDF (its page a JPEG, as scanners write it): read in the
+    // upload's own process, and refused the same.
+    let mut config = ca_counter::config::PlatformConfig::default();
+    config.upload_check.program = Some(env!("CARGO_BIN_EXE_ca-counter").into());
+    let url = app.db.as_ref().expect("db").url.clone();
+    let checked = crate::common::second_instance_with(&url, config).await;
+    let clerk =
+        ca_counter::api::Client::new(&checked.base_url(), &app.clerk, Lang::En).expect("client");
+    let theirs_page = scanned_form(&app, &theirs, 100).await;
+    let refused = clerk
+        .upload_attachment(
+            &mine.order_no,
+            AttachmentKind::SignedForm,
+            "scan.pdf",
+            scanner_pdf(&theirs_page, false),
+        )
+        .await
+        .expect_err("another order's form, as a PDF");
+    let problem = refused.problem().expect("a problem document");
+    assert_eq!(problem.status, 422, "{problem:?}");
+    assert!(
+        problem.errors.iter().any(|e| e.field == "file"
+            && e.message.contains(theirs.order_no.as_str())
+            && e.message.contains(mine.order_no.as_str())),
+        "{problem:?}"
+    );
+    // Its own form, scanned to a PDF, is matched like a photo of it.
+    let mine_page = scanned_form(&app, &mine, 100).await;
+    let kept = clerk
+        .upload_attachment(
+            &mine.order_no,
+            AttachmentKind::SignedForm,
+            "scan.pdf",
+            scanner_pdf(&mine_page, false),
+        )
+        .await
+        .expect("its own form");
+    assert_eq!(
+        kept.scan_check.map(|c| c.outcome),
+        Some(ScanOutcome::Matches)
+    );
+    checked.shutdown().await.expect("stop");
+    let mine = app
+        .client(&app.clerk)
+        .order(&mine.order_no, false)
+        .await
+        .expect("order");
     // The order's own form sent as the transfer voucher: one of our papers, not a bank's.
     let own = png(&scanned_form(&app, &mine, 100).await);
     let mine = app

@@ -152,7 +152,9 @@ pub enum ScanOutcome {
     /// No code of ours was read: a blank page, a photo too blurred or cut, or paper
     /// printed without one. Accepted, to be checked by eye.
     NoCode,
-    /// A PDF upload: its pages are not rasterised, so it was not checked.
+    /// A PDF upload whose pages are not pictures (drawn, not scanned; a fax's coding): its
+    /// code could not be read, so it was not checked. (A scanner's PDF, its pages
+    /// pictures, is read like a photo: `matches`, `no_code`.)
     NotChecked,
     /// The image could not be decoded (damaged, or larger than 40 megapixels).
     Unreadable,

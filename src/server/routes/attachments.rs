@@ -182,7 +182,7 @@ pub async fn upload(
         return Err(ApiError::field("file", T::ErrRequired));
     };
     // Judged by content, and read far enough to know it is what it claims.
-    let (data, inspected) = state.uploads.inspect(&caller.operator.id, data).await;
+    let (data, inspected, pdf_codes) = state.uploads.inspect(&caller.operator.id, data).await;
     let content_type = match inspected {
         Ok(inspected) => inspected.kind.mime(),
         Err(FileProblem::NotAScan) => return Err(ApiError::UnsupportedType),
@@ -222,7 +222,7 @@ pub async fn upload(
     // A signed form or a correction carries its order's QR code: a form of another order
     // is refused before anything is stored; no code is allowed, and flagged. A voucher
     // that is one of our own papers is refused.
-    let scan_json = scan_match::check_upload(kind, &data, content_type, &order)
+    let scan_json = scan_match::check_upload(kind, &data, content_type, pdf_codes, &order)
         .await
         .map_err(|refused| ApiError::field("file", refused.message(&order.order_no)))?;
     let attachment = NewAttachment {

@@ -803,8 +803,12 @@ pub async fn upload_scan(
         if received.version != Some(row.version) {
             return Ok(Err(ctx.t(T::WebDraftMovedOn).to_owned()));
         }
-        let scanned =
-            crate::server::scan_match::scan(received.data.clone(), received.content_type).await;
+        let scanned = crate::server::scan_match::scan(
+            received.data.clone(),
+            received.content_type,
+            received.pdf_codes.clone(),
+        )
+        .await;
         // The form printed for this application carries its reference: another's is refused.
         // (Its edition is the form's, as the reference is: a changed form gets a new one.)
         let check =
@@ -865,6 +869,8 @@ pub struct Upload {
     pub content_type: &'static str,
     /// Its name (display only).
     pub filename: String,
+    /// A PDF's QR codes, read from its pages when they are pictures.
+    pub pdf_codes: crate::upload_check::PdfCodes,
 }
 
 /// Reads a multipart upload (`version`, `scan`) and checks the file as the counter does;
@@ -926,7 +932,7 @@ pub async fn read_upload(
     let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
         return Err(T::WebScanMissing.get(lang).to_owned());
     };
-    let (data, inspected) = state.uploads.inspect(&who.customer.id, data).await;
+    let (data, inspected, pdf_codes) = state.uploads.inspect(&who.customer.id, data).await;
     let inspected = inspected.map_err(|problem| match problem {
         // A phone's words: its camera, not a scanner (the counter's say a scanner's).
         crate::domain::FileProblem::NotAScan => T::WebNotAScan.get(lang).to_owned(),
@@ -948,6 +954,7 @@ pub async fn read_upload(
         data,
         content_type: inspected.kind.mime(),
         filename,
+        pdf_codes,
     })
 }
 

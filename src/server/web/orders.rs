@@ -1217,6 +1217,7 @@ async fn upload(
         kind,
         &received.data,
         received.content_type,
+        received.pdf_codes.clone(),
         &row,
     )
     .await
