@@ -95,6 +95,9 @@ enum Command {
         /// Reads a PDF's pages for our QR codes too (a scanner's pictures).
         #[arg(long)]
         codes: bool,
+        /// Answers a PDF's first page as the picture it is, for a preview.
+        #[arg(long)]
+        picture: bool,
     },
 }
 
@@ -185,12 +188,17 @@ enum CatalogCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::CheckUpload { memory_mb, codes }) = cli.command {
+    if let Some(Command::CheckUpload {
+        memory_mb,
+        codes,
+        picture,
+    }) = cli.command
+    {
         // A child of the platform: bounded before it reads anything, no runtime, no log,
         // and no core dump when it ends past its memory (each would be as large).
         let _ = rlimit::setrlimit(rlimit::Resource::CORE, 0, 0);
         capped::limit(memory_mb.saturating_mul(1 << 20));
-        return ca_counter::upload_check::check_from_stdin(codes);
+        return ca_counter::upload_check::check_from_stdin(codes, picture);
     }
     if cli.command.is_some() {
         // The TUI installs its own hooks, which give the terminal back first.

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::domain::{DocCode, FileProblem, FileType, Inspected, pdf_page_codes};
+use crate::domain::{DocCode, FileProblem, FileType, Inspected, pdf_first_picture, pdf_page_codes};
 
 /// The QR codes read from a PDF's pages when they are pictures (possibly none); `None`
 /// when no page is one (nothing could be read).
@@ -26,8 +26,9 @@ pub enum ChildRun {
 }
 
 /// `data` checked by `program check-upload`, within `seconds` and `memory_mb` (a PDF's
-/// pages read for QR codes too when `codes`): the file on its input, one line back. `Err` only when the program cannot be run (cannot be
-/// started, or 126/127: not executable, not found): the program's fault, not the file's.
+/// pages read for QR codes too when `codes`): the file on its input, one line back. `Err`
+/// only when the program cannot be run (cannot be started, or 126/127: not executable,
+/// not found): the program's fault, not the file's.
 pub async fn run(
     program: &Path,
     seconds: u64,
@@ -35,6 +36,51 @@ pub async fn run(
     codes: bool,
     data: &[u8],
 ) -> std::io::Result<ChildRun> {
+    let output = match in_child(
+        program,
+        seconds,
+        memory_mb,
+        codes.then_some(CODES_FLAG),
+        data,
+    )
+    .await?
+    {
+        Ok(output) => output,
+        Err(ended) => return Ok(ended),
+    };
+    let answer = String::from_utf8_lossy(&output.stdout);
+    Ok(match parse_answer(answer.trim()) {
+        Some((judged, codes)) if output.status.success() => ChildRun::Judged(judged, codes),
+        _ => ChildRun::NoAnswer(output.status.to_string()),
+    })
+}
+
+/// The first page of the PDF `data` as a picture, taken out by `program check-upload
+/// --picture` within the same bounds: a JPEG's bytes (`true`) or a PNG's; `None` when its
+/// page is no picture, or the child said nothing readable. `Err` as for [`run`].
+pub async fn first_picture(
+    program: &Path,
+    seconds: u64,
+    memory_mb: usize,
+    data: &[u8],
+) -> std::io::Result<Option<(Vec<u8>, bool)>> {
+    let Ok(output) = in_child(program, seconds, memory_mb, Some(PICTURE_FLAG), data).await? else {
+        return Ok(None);
+    };
+    if !output.status.success() {
+        return Ok(None);
+    }
+    Ok(parse_picture(&output.stdout))
+}
+
+/// Runs `program check-upload` on `data`: its output, or how it ended without one.
+async fn in_child(
+    program: &Path,
+    seconds: u64,
+    memory_mb: usize,
+    flag: Option<&str>,
+    data: &[u8],
+) -> std::io::Result<Result<std::process::Output, ChildRun>> {
     use tokio::io::AsyncWriteExt;
     // Nothing of the caller's environment (a database address, keys' paths) reaches the
     // child.
@@ -43,7 +89,7 @@ pub async fn run(
         .arg(CHECK_SUBCOMMAND)
         .arg("--memory-mb")
         .arg(memory_mb.to_string())
-        .args(codes.then_some(CODES_FLAG))
+        .args(flag)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -61,9 +107,9 @@ pub async fn run(
     let output = match tokio::time::timeout(std::time::Duration::from_secs(seconds), running).await
     {
         Ok(Ok(output)) => output,
-        Ok(Err(e)) => return Ok(ChildRun::NoAnswer(e.to_string())),
+        Ok(Err(e)) => return Ok(Err(ChildRun::NoAnswer(e.to_string()))),
         // Dropped, the child is killed.
-        Err(_) => return Ok(ChildRun::OutOfTime),
+        Err(_) => return Ok(Err(ChildRun::OutOfTime)),
     };
     if matches!(output.status.code(), Some(126 | 127)) {
         return Err(std::io::Error::other(format!(
@@ -71,11 +117,37 @@ pub async fn run(
             output.status
         )));
     }
-    let answer = String::from_utf8_lossy(&output.stdout);
-    Ok(match parse_answer(answer.trim()) {
-        Some((judged, codes)) if output.status.success() => ChildRun::Judged(judged, codes),
-        _ => ChildRun::NoAnswer(output.status.to_string()),
-    })
+    Ok(Ok(output))
+}
+
+/// `picture jpeg|png <len>` and the picture's bytes after the line, or `none`.
+fn picture_answer(picture: Option<&(Vec<u8>, bool)>) -> Vec<u8> {
+    match picture {
+        Some((bytes, jpeg)) => {
+            let kind = if *jpeg { "jpeg" } else { "png" };
+            let mut out = format!("picture {kind} {}\n", bytes.len()).into_bytes();
+            out.extend_from_slice(bytes);
+            out
+        }
+        None => b"none\n".to_vec(),
+    }
+}
+
+fn parse_picture(out: &[u8]) -> Option<(Vec<u8>, bool)> {
+    let end = out.iter().position(|b| *b == b'\n')?;
+    let line = std::str::from_utf8(&out[..end]).ok()?;
+    let mut words = line.split(' ');
+    if words.next()? != "picture" {
+        return None;
+    }
+    let jpeg = match words.next()? {
+        "jpeg" => true,
+        "png" => false,
+        _ => return None,
+    };
+    let len: usize = words.next()?.parse().ok()?;
+    let bytes = &out[end + 1..];
+    (words.next().is_none() && bytes.len() == len).then(|| (bytes.to_vec(), jpeg))
 }
 
 /// The name the platform runs itself by to check an upload.
@@ -84,15 +156,32 @@ pub const CHECK_SUBCOMMAND: &str = "check-upload";
 /// The child's flag to read a PDF's pages for QR codes too.
 pub const CODES_FLAG: &str = "--codes";
 
+/// The child's flag to answer a PDF's first page as a picture instead.
+pub const PICTURE_FLAG: &str = "--picture";
+
 /// The child's side of [`run`] (`ca-counter check-upload`): reads the file from its input
 /// and writes one line: `ok <pages>`, `ok <pages> codes[ <code>…]` when its pages are
 /// pictures whose QR codes were looked for (a scanner's PDF: [`pdf_page_codes`]), or
 /// `refused <why>`.
-pub fn check_from_stdin(read_codes: bool) -> std::process::ExitCode {
+pub fn check_from_stdin(read_codes: bool, picture: bool) -> std::process::ExitCode {
     use std::io::{Read, Write};
     let mut data = Vec::new();
     if std::io::stdin().lock().read_to_end(&mut data).is_err() {
         return std::process::ExitCode::FAILURE;
+    }
+    if picture {
+        // Only a PDF that passes the check is opened for its picture.
+        let taken = match crate::domain::inspect(&data) {
+            Ok(inspected) if inspected.kind == FileType::Pdf => pdf_first_picture(&data),
+            _ => None,
+        };
+        return match std::io::stdout()
+            .lock()
+            .write_all(&picture_answer(taken.as_ref()))
+        {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(_) => std::process::ExitCode::FAILURE,
+        };
     }
     let judged = crate::domain::inspect(&data);
     let codes = match &judged {
@@ -200,6 +289,16 @@ mod tests {
                 Some((Ok(pages), Some(read.clone())))
             );
         }
+        for picture in [
+            Some((vec![0xFF, 0xD8, b'\n', 0], true)),
+            Some((vec![1, 2], false)),
+            None,
+        ] {
+            assert_eq!(parse_picture(&picture_answer(picture.as_ref())), picture);
+        }
+        let mut short = picture_answer(Some(&(vec![1, 2, 3], true)));
+        short.pop();
+        assert_eq!(parse_picture(&short), None, "cut short");
         for said in [
             "",
             "ok",

@@ -52,7 +52,9 @@ pub use province::{
     PROVINCES, postal_code_in, province, province_names, province_of_postal_code, without_province,
 };
 pub use role::{Permission, Role, RoleSet};
-pub use scan_codes::{Scanned, decode_upright, generated_codes, pdf_page_codes, read_codes};
+pub use scan_codes::{
+    Scanned, decode_upright, generated_codes, pdf_first_picture, pdf_page_codes, read_codes,
+};
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{
     Lines, RequiredText, has_web_address, human_text, is_bidi_control, is_invisible,

@@ -85,9 +85,44 @@ pub fn pdf_page_codes(data: &[u8]) -> Option<Vec<DocCode>> {
     read_any.then_some(found)
 }
 
+/// The picture a scanned page is.
+enum PagePicture {
+    /// A JPEG's own bytes (`/DCTDecode`).
+    Jpeg(Vec<u8>),
+    /// Pixels deflated, in grey.
+    Gray(GrayImage),
+}
+
 /// The largest picture drawn on `page`, in grey: a JPEG decoded as an upload is (bounded),
 /// or 8-bit grey or RGB pixels deflated; `None` for any other kind, or none.
 fn page_picture(page: &hayro_syntax::page::Page<'_>) -> Option<GrayImage> {
+    match picture_of(page)? {
+        PagePicture::Jpeg(bytes) => decode_gray(&bytes),
+        PagePicture::Gray(image) => Some(image),
+    }
+}
+
+/// The first page of a scanner's PDF as a picture, to be shown where a PDF cannot be:
+/// the JPEG it holds as it is (`true`), or its deflated pixels as a grey PNG (`false`);
+/// `None` when the page is no such picture. It parses the PDF: run only where that is
+/// bounded (the upload check's own process).
+pub fn pdf_first_picture(data: &[u8]) -> Option<(Vec<u8>, bool)> {
+    let pdf = hayro_syntax::Pdf::new(data.to_vec()).ok()?;
+    match picture_of(pdf.pages().first()?)? {
+        PagePicture::Jpeg(bytes) => Some((bytes, true)),
+        PagePicture::Gray(image) => {
+            let mut out = std::io::Cursor::new(Vec::new());
+            DynamicImage::ImageLuma8(image)
+                .write_to(&mut out, image::ImageFormat::Png)
+                .ok()?;
+            Some((out.into_inner(), false))
+        }
+    }
+}
+
+/// The largest picture drawn on `page`, as it is stored: a JPEG's bytes, or 8-bit grey or
+/// RGB pixels deflated (greyed, within [`MAX_PIXELS`] and the decoded-bytes bound).
+fn picture_of(page: &hayro_syntax::page::Page<'_>) -> Option<PagePicture> {
     use hayro_syntax::Filter;
     use hayro_syntax::object::{Name, Stream};
     let objects = &page.resources().x_objects;
@@ -111,7 +146,7 @@ fn page_picture(page: &hayro_syntax::page::Page<'_>) -> Option<GrayImage> {
     }
     let (area, width, height, stream) = largest?;
     match stream.filters().as_slice() {
-        [Filter::DctDecode] => decode_gray(&stream.raw_data()),
+        [Filter::DctDecode] => Some(PagePicture::Jpeg(stream.raw_data().into_owned())),
         [Filter::FlateDecode] => {
             let dict = stream.dict();
             let channels: u64 = match dict.get::<Name<'_>>(b"ColorSpace") {
@@ -132,21 +167,25 @@ fn page_picture(page: &hayro_syntax::page::Page<'_>) -> Option<GrayImage> {
                 return None;
             }
             let step = usize::try_from(channels).ok()?;
-            Some(GrayImage::from_fn(width, height, |x, y| {
-                let at = y as usize * row + x as usize * step;
-                let luma = if step == 1 {
-                    pixels[at]
-                } else {
-                    // ITU-R 601 weights, as the image crate greys a picture.
-                    let (r, g, b) = (
-                        u32::from(pixels[at]),
-                        u32::from(pixels[at + 1]),
-                        u32::from(pixels[at + 2]),
-                    );
-                    ((r * 299 + g * 587 + b * 114) / 1000) as u8
-                };
-                image::Luma([luma])
-            }))
+            Some(PagePicture::Gray(GrayImage::from_fn(
+                width,
+                height,
+                |x, y| {
+                    let at = y as usize * row + x as usize * step;
+                    let luma = if step == 1 {
+                        pixels[at]
+                    } else {
+                        // ITU-R 601 weights, as the image crate greys a picture.
+                        let (r, g, b) = (
+                            u32::from(pixels[at]),
+                            u32::from(pixels[at + 1]),
+                            u32::from(pixels[at + 2]),
+                        );
+                        ((r * 299 + g * 587 + b * 114) / 1000) as u8
+                    };
+                    image::Luma([luma])
+                },
+            )))
         }
         _ => None,
     }

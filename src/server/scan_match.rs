@@ -35,10 +35,20 @@ pub struct UploadChecks {
     pages: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
 }
 
+/// A check's turn: the uploader's own, one of the instance's, and its place in line, all
+/// given back when it is dropped.
+struct Turn {
+    /// The uploader's own, kept while their turn is held.
+    _owner: std::sync::Arc<Own>,
+    _own: tokio::sync::OwnedSemaphorePermit,
+    _all: tokio::sync::OwnedSemaphorePermit,
+    _in_line: InLine,
+}
+
 /// An uploader's turn and how many of their uploads are under way.
 #[derive(Debug)]
 struct Own {
-    turn: tokio::sync::Semaphore,
+    turn: std::sync::Arc<tokio::sync::Semaphore>,
     under_way: std::sync::atomic::AtomicUsize,
 }
 
@@ -109,7 +119,7 @@ impl UploadChecks {
         own.entry(uploader.to_owned())
             .or_insert_with(|| {
                 std::sync::Arc::new(Own {
-                    turn: tokio::sync::Semaphore::new(1),
+                    turn: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
                     under_way: std::sync::atomic::AtomicUsize::new(0),
                 })
             })
@@ -204,6 +214,64 @@ impl UploadChecks {
     /// check that runs out of time is killed; one that ends without a line (past its
     /// memory, crashed) is refused as costly. `Err` only when the program cannot be
     /// started.
+    /// A turn to run a check in a child for `uploader` (theirs and one of the instance's),
+    /// waited for in a bounded line; `None` (logged) when there is none to have soon.
+    async fn turn(&self, uploader: &str) -> Option<Turn> {
+        let config = &self.config;
+        let busy = |why: &str| {
+            tracing::warn!(at_once = config.at_once, uploader, "{why}: answered busy");
+            None
+        };
+        // A bounded line: past it the file is let go at once rather than held waiting.
+        let placed = self
+            .in_line
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let in_line = InLine(self.in_line.clone());
+        if placed >= self.most_waiting() {
+            return busy("too many uploads waiting for a check");
+        }
+        let wait = std::time::Duration::from_secs(config.wait_seconds);
+        let owner = self.own(uploader);
+        let turns = async {
+            let own = owner.turn.clone().acquire_owned().await;
+            let all = self.turns.clone().acquire_owned().await;
+            (own, all)
+        };
+        let Ok((Ok(own), Ok(all))) = tokio::time::timeout(wait, turns).await else {
+            return busy("no turn to check an upload");
+        };
+        Some(Turn {
+            _owner: owner,
+            _own: own,
+            _all: all,
+            _in_line: in_line,
+        })
+    }
+
+    /// The first page of a stored scanner's PDF as the picture it is (a JPEG's bytes, or a
+    /// PNG), taken out in a process of its own, in the reader's turn, within the preview's
+    /// patience; `None` when its page is no picture or it cannot be had now.
+    pub async fn pdf_picture(&self, reader: &str, data: Vec<u8>) -> Option<(Vec<u8>, bool)> {
+        let program = self.config.program.clone()?;
+        let _place = self.place(reader)?;
+        let taking = async {
+            let _turn = self.turn(reader).await?;
+            crate::upload_check::first_picture(
+                &program,
+                self.config.seconds,
+                self.config.memory_mb,
+                &data,
+            )
+            .await
+            .ok()
+            .flatten()
+        };
+        tokio::time::timeout(PREVIEW_WAIT, taking)
+            .await
+            .ok()
+            .flatten()
+    }
+
     async fn in_child(
         &self,
         program: &std::path::Path,
@@ -212,27 +280,8 @@ impl UploadChecks {
         codes: bool,
     ) -> std::io::Result<(Result<Inspected, FileProblem>, PdfCodes)> {
         let config = &self.config;
-        let busy = |why: &str| {
-            tracing::warn!(at_once = config.at_once, uploader, "{why}: answered busy");
-            Ok((Err(FileProblem::ChecksBusy), None))
-        };
-        // A bounded line: past it the file is let go at once rather than held waiting.
-        let placed = self
-            .in_line
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let _in_line = InLine(self.in_line.clone());
-        if placed >= self.most_waiting() {
-            return busy("too many uploads waiting for a check");
-        }
-        let wait = std::time::Duration::from_secs(config.wait_seconds);
-        let own = self.own(uploader);
-        let turns = async {
-            let own = own.turn.acquire().await;
-            let all = self.turns.acquire().await;
-            (own, all)
-        };
-        let Ok((Ok(_own), Ok(_turn))) = tokio::time::timeout(wait, turns).await else {
-            return busy("no turn to check an upload");
+        let Some(_turn) = self.turn(uploader).await else {
+            return Ok((Err(FileProblem::ChecksBusy), None));
         };
         match crate::upload_check::run(program, config.seconds, config.memory_mb, codes, data)
             .await?

@@ -453,6 +453,20 @@ async fn a_form_of_another_order_is_refused_naming_both(db: Db) {
         kept.scan_check.map(|c| c.outcome),
         Some(ScanOutcome::Matches)
     );
+    // And the reviewer sees its page, as a photo's, where a PDF could not be shown.
+    let reviewer =
+        ca_counter::api::Client::new(&checked.base_url(), &app.reviewer, Lang::En).expect("client");
+    let shown = reviewer
+        .attachment_preview(&kept.id, 300, 300)
+        .await
+        .expect("the page, shown");
+    let page = image::load_from_memory(&shown).expect("a picture");
+    assert!(
+        page.height() == 300 && page.width() < page.height(),
+        "{}x{}",
+        page.width(),
+        page.height()
+    );
     checked.shutdown().await.expect("stop");
     let mine = app
         .client(&app.clerk)

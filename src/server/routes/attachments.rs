@@ -364,8 +364,10 @@ pub struct PreviewQuery {
 
 /// An image attachment scaled down on the platform to fit `width`×`height` (keeping its
 /// proportions; never scaled up), so a reviewer on a slow link receives only the pixels
-/// their terminal can show. PNG for PNG scans, JPEG for photographs. A PDF has no
-/// preview: the answer (409 `no_preview`) gives its page count; download it instead.
+/// their terminal can show. PNG for PNG scans, JPEG for photographs. A scanner's PDF is
+/// shown by its first page, the picture it is (taken out in a process of its own); a PDF
+/// whose pages are drawn has no preview: the answer (409 `no_preview`) gives its page
+/// count; download it instead.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}/preview", params(("id" = String, Path), PreviewQuery),
     responses(
         (status = 200, description = "the scaled image: PNG for PNG scans, JPEG for photographs",
@@ -379,25 +381,24 @@ pub async fn preview(
     crate::server::extract::ApiQuery(query): crate::server::extract::ApiQuery<PreviewQuery>,
 ) -> Result<Response, ApiError> {
     let (row, data) = readable(&state, &caller, &id, "preview_attachment").await?;
-    if row.content_type == "application/pdf" {
-        // Read as an upload is (in a process of its own), never parsed here.
-        let pages = state
+    let (data, jpeg) = if row.content_type == "application/pdf" {
+        // A scanner's PDF: its first page is a picture, taken out in a process of its own
+        // (never parsed here) and shown as a photo is.
+        if let Some(picture) = state
             .uploads
-            .pdf_pages(&caller.operator.id, &id, data)
-            .await;
-        return Err(ApiError::Conflict {
-            code: "no_preview",
-            detail: match pages {
-                Some(pages) => Msg::with(T::ProblemPdfNoPreview, [pages.to_string()]),
-                None => Msg::new(T::ProblemPdfNoPreviewUncounted),
-            },
-            status: None,
-            version: None,
-        });
-    }
+            .pdf_picture(&caller.operator.id, data.clone())
+            .await
+        {
+            picture
+        } else {
+            return Err(no_preview(&state, &caller, &id, data).await);
+        }
+    } else {
+        let jpeg = row.content_type == "image/jpeg";
+        (data, jpeg)
+    };
     let width = query.width.unwrap_or(1024).clamp(16, 2048);
     let height = query.height.unwrap_or(1024).clamp(16, 2048);
-    let jpeg = row.content_type == "image/jpeg";
     // Decoding is memory- and CPU-heavy: two at a time per instance, the rest wait.
     let _turn = DECODES
         .acquire()
@@ -424,6 +425,21 @@ pub async fn preview(
         headers.insert("x-original-size", v);
     }
     Ok(response)
+}
+
+/// A PDF with no picture to show (its pages drawn, not scanned): said with its page count,
+/// read as an upload is (in a process of its own), never parsed here.
+async fn no_preview(state: &AppState, caller: &Caller, id: &str, data: Vec<u8>) -> ApiError {
+    let pages = state.uploads.pdf_pages(&caller.operator.id, id, data).await;
+    ApiError::Conflict {
+        code: "no_preview",
+        detail: match pages {
+            Some(pages) => Msg::with(T::ProblemPdfNoPreview, [pages.to_string()]),
+            None => Msg::new(T::ProblemPdfNoPreviewUncounted),
+        },
+        status: None,
+        version: None,
+    }
 }
 
 use crate::server::scan_match::{self, DECODES};
