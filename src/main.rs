@@ -96,7 +96,7 @@ enum Command {
         #[arg(long)]
         codes: bool,
         /// Answers a PDF's first page as the picture it is, for a preview.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "codes")]
         picture: bool,
     },
 }

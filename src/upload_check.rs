@@ -1,6 +1,8 @@
 //! A PDF is parsed only in a process of its own: `ca-counter check-upload`, the running
 //! program itself, bounded in time (killed past it) and memory (its allocator refuses past
-//! it, `main.rs`), its environment cleared, answering on one line. The platform runs it
+//! it, `main.rs`), its environment cleared, answering on one line (with `--codes`, the
+//! QR codes its scanned pages carry; with `--picture`, its first page's picture after the
+//! line instead). The platform runs it
 //! for every uploaded PDF (`server::scan_match::UploadChecks`, with its turns and fair
 //! shares); the counter for a file the clerk picks before it is sent (`tui::files`), so a
 //! crafted or merely enormous PDF never holds either process.
@@ -55,22 +57,32 @@ pub async fn run(
     })
 }
 
+/// A PDF's first page as a picture ([`first_picture`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picture {
+    /// The picture's bytes: a JPEG's (`true`) or a PNG's.
+    Taken(Vec<u8>, bool),
+    /// Its first page is no picture (drawn, not scanned).
+    NotOne,
+    /// The child ended without a readable answer (out of time or memory).
+    Failed,
+}
+
 /// The first page of the PDF `data` as a picture, taken out by `program check-upload
-/// --picture` within the same bounds: a JPEG's bytes (`true`) or a PNG's; `None` when its
-/// page is no picture, or the child said nothing readable. `Err` as for [`run`].
+/// --picture` within the same bounds. `Err` as for [`run`].
 pub async fn first_picture(
     program: &Path,
     seconds: u64,
     memory_mb: usize,
     data: &[u8],
-) -> std::io::Result<Option<(Vec<u8>, bool)>> {
+) -> std::io::Result<Picture> {
     let Ok(output) = in_child(program, seconds, memory_mb, Some(PICTURE_FLAG), data).await? else {
-        return Ok(None);
+        return Ok(Picture::Failed);
     };
     if !output.status.success() {
-        return Ok(None);
+        return Ok(Picture::Failed);
     }
-    Ok(parse_picture(&output.stdout))
+    Ok(parse_picture(output.stdout))
 }
 
 /// Runs `program check-upload` on `data`: its output, or how it ended without one.
@@ -133,21 +145,30 @@ fn picture_answer(picture: Option<&(Vec<u8>, bool)>) -> Vec<u8> {
     }
 }
 
-fn parse_picture(out: &[u8]) -> Option<(Vec<u8>, bool)> {
-    let end = out.iter().position(|b| *b == b'\n')?;
-    let line = std::str::from_utf8(&out[..end]).ok()?;
-    let mut words = line.split(' ');
-    if words.next()? != "picture" {
-        return None;
-    }
-    let jpeg = match words.next()? {
-        "jpeg" => true,
-        "png" => false,
-        _ => return None,
+fn parse_picture(mut out: Vec<u8>) -> Picture {
+    let Some(end) = out.iter().position(|b| *b == b'\n') else {
+        return Picture::Failed;
     };
-    let len: usize = words.next()?.parse().ok()?;
-    let bytes = &out[end + 1..];
-    (words.next().is_none() && bytes.len() == len).then(|| (bytes.to_vec(), jpeg))
+    let bytes = out.split_off(end + 1);
+    let Ok(line) = std::str::from_utf8(&out[..end]) else {
+        return Picture::Failed;
+    };
+    if line == "none" && bytes.is_empty() {
+        return Picture::NotOne;
+    }
+    let mut words = line.split(' ');
+    let jpeg = match (words.next(), words.next()) {
+        (Some("picture"), Some("jpeg")) => true,
+        (Some("picture"), Some("png")) => false,
+        _ => return Picture::Failed,
+    };
+    match (
+        words.next().and_then(|n| n.parse::<usize>().ok()),
+        words.next(),
+    ) {
+        (Some(len), None) if bytes.len() == len => Picture::Taken(bytes, jpeg),
+        _ => Picture::Failed,
+    }
 }
 
 /// The name the platform runs itself by to check an upload.
@@ -289,16 +310,23 @@ mod tests {
                 Some((Ok(pages), Some(read.clone())))
             );
         }
-        for picture in [
-            Some((vec![0xFF, 0xD8, b'\n', 0], true)),
-            Some((vec![1, 2], false)),
-            None,
+        for (picture, read) in [
+            (
+                Some((vec![0xFF, 0xD8, b'\n', 0], true)),
+                Picture::Taken(vec![0xFF, 0xD8, b'\n', 0], true),
+            ),
+            (Some((vec![1, 2], false)), Picture::Taken(vec![1, 2], false)),
+            (None, Picture::NotOne),
         ] {
-            assert_eq!(parse_picture(&picture_answer(picture.as_ref())), picture);
+            assert_eq!(parse_picture(picture_answer(picture.as_ref())), read);
         }
         let mut short = picture_answer(Some(&(vec![1, 2, 3], true)));
         short.pop();
-        assert_eq!(parse_picture(&short), None, "cut short");
+        assert_eq!(parse_picture(short), Picture::Failed, "cut short");
+        let mut long = picture_answer(Some(&(vec![1, 2, 3], true)));
+        long.push(4);
+        assert_eq!(parse_picture(long), Picture::Failed, "bytes after it");
+        assert_eq!(parse_picture(b"ok 3\n".to_vec()), Picture::Failed);
         for said in [
             "",
             "ok",

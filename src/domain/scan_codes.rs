@@ -120,13 +120,29 @@ pub fn pdf_first_picture(data: &[u8]) -> Option<(Vec<u8>, bool)> {
     }
 }
 
-/// The largest picture drawn on `page`, as it is stored: a JPEG's bytes, or 8-bit grey or
-/// RGB pixels deflated (greyed, within [`MAX_PIXELS`] and the decoded-bytes bound).
+/// The picture that is `page`, as it is stored: a JPEG's bytes, or 8-bit grey or RGB pixels
+/// deflated (greyed, within [`MAX_PIXELS`]; the inflating itself is bounded only by the
+/// check's process). Only a picture that stands for the whole page — its proportions the
+/// page's (turned or not), at least [`SCAN_DPI`] across it — as a scanner or a phone makes
+/// one: a logo or a pasted signature on a drawn document is not taken for the document.
+/// Of several, the largest that can be read.
 fn picture_of(page: &hayro_syntax::page::Page<'_>) -> Option<PagePicture> {
-    use hayro_syntax::Filter;
     use hayro_syntax::object::{Name, Stream};
+    let media = page.media_box();
+    let (page_w, page_h) = ((media.x1 - media.x0).abs(), (media.y1 - media.y0).abs());
+    if page_w < 1.0 || page_h < 1.0 {
+        return None;
+    }
+    let stands_for_page = |width: u32, height: u32| {
+        let (w, h) = (f64::from(width), f64::from(height));
+        let close = |a: f64, b: f64| (a - b).abs() <= 0.05 * b;
+        let upright = close(w / h, page_w / page_h);
+        let turned = close(h / w, page_w / page_h);
+        let across = if upright { page_w } else { page_h };
+        (upright || turned) && w / (across / 72.0) >= SCAN_DPI
+    };
     let objects = &page.resources().x_objects;
-    let mut largest: Option<(u64, u32, u32, Stream<'_>)> = None;
+    let mut pictures: Vec<(u64, u32, u32, Stream<'_>)> = Vec::new();
     for key in objects.keys() {
         let Some(stream) = objects.get::<Stream<'_>>(key.as_ref()) else {
             continue;
@@ -139,22 +155,65 @@ fn picture_of(page: &hayro_syntax::page::Page<'_>) -> Option<PagePicture> {
         else {
             continue;
         };
-        let area = u64::from(width) * u64::from(height);
-        if image && largest.as_ref().is_none_or(|(most, ..)| area > *most) {
-            largest = Some((area, width, height, stream));
+        if image && width > 0 && height > 0 && stands_for_page(width, height) {
+            pictures.push((u64::from(width) * u64::from(height), width, height, stream));
         }
     }
-    let (area, width, height, stream) = largest?;
+    pictures.sort_by_key(|(area, ..)| std::cmp::Reverse(*area));
+    pictures
+        .into_iter()
+        .find_map(|(area, width, height, stream)| stored_picture(&stream, area, width, height))
+}
+
+/// The least resolution across the page of a picture taken for a scan of it: a phone
+/// photo or the coarsest scanner setting clears it; a thumbnail or an icon does not.
+const SCAN_DPI: f64 = 100.0;
+
+/// `stream`'s picture when it is one this reads: a JPEG, or deflated 8-bit grey or RGB
+/// (also as an ICC profile of 1 or 3 components).
+fn stored_picture(
+    stream: &hayro_syntax::object::Stream<'_>,
+    area: u64,
+    width: u32,
+    height: u32,
+) -> Option<PagePicture> {
+    use hayro_syntax::Filter;
+    use hayro_syntax::object::{Array, Name};
+    let dict = stream.dict();
     match stream.filters().as_slice() {
         [Filter::DctDecode] => Some(PagePicture::Jpeg(stream.raw_data().into_owned())),
         [Filter::FlateDecode] => {
-            let dict = stream.dict();
+            let named = |n: &Name<'_>| -> Option<u64> {
+                match n.as_ref() {
+                    b"DeviceGray" | b"CalGray" => Some(1),
+                    b"DeviceRGB" | b"CalRGB" => Some(3),
+                    _ => None,
+                }
+            };
             let channels: u64 = match dict.get::<Name<'_>>(b"ColorSpace") {
-                Some(n) if n.as_ref() == b"DeviceGray" => 1,
-                Some(n) if n.as_ref() == b"DeviceRGB" => 3,
-                _ => return None,
+                Some(n) => named(&n)?,
+                // `[/ICCBased profile]`: its component count.
+                None => {
+                    use hayro_syntax::object::Object;
+                    let space = dict.get::<Array<'_>>(b"ColorSpace")?;
+                    let mut items = space.iter::<Object<'_>>();
+                    match (items.next()?, items.next()) {
+                        (Object::Name(n), Some(Object::Stream(profile)))
+                            if n.as_ref() == b"ICCBased" =>
+                        {
+                            match profile.dict().get::<u32>(b"N")? {
+                                1 => 1,
+                                3 => 3,
+                                _ => return None,
+                            }
+                        }
+                        (Object::Name(n), _) => named(&n)?,
+                        _ => return None,
+                    }
+                }
             };
             if dict.get::<u32>(b"BitsPerComponent") != Some(8)
+                || dict.contains_key(b"Decode")
                 || area > MAX_PIXELS
                 || area * channels > super::filetype::MAX_DECODED_BYTES
             {

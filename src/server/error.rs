@@ -60,6 +60,8 @@ pub enum ApiError {
     /// A body sent as something else than JSON to an operation that takes JSON (its
     /// Content-Type, as sent).
     NotJson(String),
+    /// A form operation sent another Content-Type (said back).
+    NotForm(String),
     /// A body sent to an upload as something else than `multipart/form-data` (its
     /// Content-Type, as sent).
     NotMultipart(String),
@@ -529,6 +531,12 @@ impl IntoResponse for ApiError {
                 code: "unsupported_media_type",
                 title: T::ProblemMediaTitle,
                 detail: Msg::with(T::ProblemNotJsonDetail, [sent]),
+                ..ProblemSpec::generic(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            },
+            ApiError::NotForm(sent) => ProblemSpec {
+                code: "unsupported_media_type",
+                title: T::ProblemMediaTitle,
+                detail: Msg::with(T::ProblemNotFormDetail, [sent]),
                 ..ProblemSpec::generic(StatusCode::UNSUPPORTED_MEDIA_TYPE)
             },
             ApiError::Unavailable => ProblemSpec::generic(StatusCode::SERVICE_UNAVAILABLE),

@@ -33,16 +33,29 @@ pub struct UploadChecks {
     /// Page counts of stored PDFs already read for a preview, by attachment: a reviewer
     /// paging back and forth (or a flood of previews) costs one check each.
     pages: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+    /// Stored PDFs whose first page is no picture (drawn, not scanned), by attachment.
+    pictureless: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
+
+/// A stored PDF's first page for a preview ([`UploadChecks::pdf_picture`]).
+#[derive(Debug)]
+pub enum PdfPicture {
+    /// The picture: a JPEG's bytes (`true`) or a PNG's.
+    Taken(Vec<u8>, bool),
+    /// No picture to show: its pages are drawn (or it could not be taken out).
+    NotOne,
+    /// No turn for it now: asked again shortly.
+    Busy,
 }
 
 /// A check's turn: the uploader's own, one of the instance's, and its place in line, all
 /// given back when it is dropped.
 struct Turn {
-    /// The uploader's own, kept while their turn is held.
-    _owner: std::sync::Arc<Own>,
     _own: tokio::sync::OwnedSemaphorePermit,
     _all: tokio::sync::OwnedSemaphorePermit,
     _in_line: InLine,
+    /// The uploader's own, kept while their turn is held (dropped last).
+    _owner: std::sync::Arc<Own>,
 }
 
 /// An uploader's turn and how many of their uploads are under way.
@@ -90,6 +103,7 @@ impl UploadChecks {
             in_line: std::sync::Arc::default(),
             own: std::sync::Arc::default(),
             pages: std::sync::Arc::default(),
+            pictureless: std::sync::Arc::default(),
         }
     }
 
@@ -250,26 +264,56 @@ impl UploadChecks {
 
     /// The first page of a stored scanner's PDF as the picture it is (a JPEG's bytes, or a
     /// PNG), taken out in a process of its own, in the reader's turn, within the preview's
-    /// patience; `None` when its page is no picture or it cannot be had now.
-    pub async fn pdf_picture(&self, reader: &str, data: Vec<u8>) -> Option<(Vec<u8>, bool)> {
-        let program = self.config.program.clone()?;
-        let _place = self.place(reader)?;
+    /// patience. One whose page is no picture is remembered as such (its preview then
+    /// costs no child again).
+    pub async fn pdf_picture(&self, reader: &str, attachment_id: &str, data: &[u8]) -> PdfPicture {
+        use crate::upload_check::Picture;
+        let Some(program) = self.config.program.clone() else {
+            return PdfPicture::NotOne;
+        };
+        if self.lock_pictureless().contains(attachment_id) {
+            return PdfPicture::NotOne;
+        }
+        let Some(_place) = self.place(reader) else {
+            return PdfPicture::Busy;
+        };
         let taking = async {
-            let _turn = self.turn(reader).await?;
-            crate::upload_check::first_picture(
+            let Some(_turn) = self.turn(reader).await else {
+                return PdfPicture::Busy;
+            };
+            match crate::upload_check::first_picture(
                 &program,
                 self.config.seconds,
                 self.config.memory_mb,
-                &data,
+                data,
             )
             .await
-            .ok()
-            .flatten()
+            {
+                Ok(Picture::Taken(bytes, jpeg)) => PdfPicture::Taken(bytes, jpeg),
+                Ok(Picture::NotOne) => {
+                    let mut known = self.lock_pictureless();
+                    if known.len() >= 10_000 {
+                        known.clear();
+                    }
+                    known.insert(attachment_id.to_owned());
+                    PdfPicture::NotOne
+                }
+                Ok(Picture::Failed) => PdfPicture::NotOne,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot start a preview's check: answered busy");
+                    PdfPicture::Busy
+                }
+            }
         };
         tokio::time::timeout(PREVIEW_WAIT, taking)
             .await
-            .ok()
-            .flatten()
+            .unwrap_or(PdfPicture::Busy)
+    }
+
+    fn lock_pictureless(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+        self.pictureless
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     async fn in_child(
@@ -283,10 +327,26 @@ impl UploadChecks {
         let Some(_turn) = self.turn(uploader).await else {
             return Ok((Err(FileProblem::ChecksBusy), None));
         };
-        match crate::upload_check::run(program, config.seconds, config.memory_mb, codes, data)
+        match crate::upload_check::run(program, config.seconds, config.memory_mb, false, data)
             .await?
         {
-            ChildRun::Judged(judged, codes) => Ok((judged, codes)),
+            // Its codes read in a run of their own: one that fails (a picture past the
+            // memory, out of time) leaves the file checked and its code unread, never
+            // refuses it.
+            ChildRun::Judged(Ok(inspected), _) if codes => {
+                let read =
+                    crate::upload_check::run(program, config.seconds, config.memory_mb, true, data)
+                        .await;
+                let codes = match read {
+                    Ok(ChildRun::Judged(_, codes)) => codes,
+                    other => {
+                        tracing::warn!(?other, "a PDF's codes could not be read: not checked");
+                        None
+                    }
+                };
+                Ok((Ok(inspected), codes))
+            }
+            ChildRun::Judged(judged, _) => Ok((judged, None)),
             ChildRun::OutOfTime => {
                 tracing::warn!(
                     seconds = config.seconds,

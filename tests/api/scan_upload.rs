@@ -467,6 +467,41 @@ async fn a_form_of_another_order_is_refused_naming_both(db: Db) {
         page.width(),
         page.height()
     );
+    // A PDF whose pages are drawn (no picture), or whose only picture is no page (a logo):
+    // not checked, as before, and no preview but its page count. A scanned page with no
+    // code on it: flagged as such.
+    let logo = GrayImage::from_pixel(200, 60, Luma([40]));
+    let blank = GrayImage::from_pixel(827, 1169, Luma([250]));
+    for (name, pdf, outcome) in [
+        (
+            "drawn.pdf",
+            crate::common::scan_pdf(2, 0),
+            ScanOutcome::NotChecked,
+        ),
+        (
+            "logo.pdf",
+            scanner_pdf(&logo, true),
+            ScanOutcome::NotChecked,
+        ),
+        ("blank.pdf", scanner_pdf(&blank, false), ScanOutcome::NoCode),
+    ] {
+        let kept = clerk
+            .upload_attachment(&mine.order_no, AttachmentKind::Correction, name, pdf)
+            .await
+            .expect(name);
+        assert_eq!(kept.scan_check.map(|c| c.outcome), Some(outcome), "{name}");
+        if outcome == ScanOutcome::NotChecked {
+            let refused = reviewer
+                .attachment_preview(&kept.id, 300, 300)
+                .await
+                .expect_err(name);
+            let problem = refused.problem().expect("a problem");
+            assert_eq!((problem.status, problem.code.as_str()), (409, "no_preview"));
+            if name == "drawn.pdf" {
+                assert!(problem.detail.contains("pages: 2"), "{problem:?}");
+            }
+        }
+    }
     checked.shutdown().await.expect("stop");
     let mine = app
         .client(&app.clerk)

@@ -384,14 +384,14 @@ pub async fn preview(
     let (data, jpeg) = if row.content_type == "application/pdf" {
         // A scanner's PDF: its first page is a picture, taken out in a process of its own
         // (never parsed here) and shown as a photo is.
-        if let Some(picture) = state
+        match state
             .uploads
-            .pdf_picture(&caller.operator.id, data.clone())
+            .pdf_picture(&caller.operator.id, &id, &data)
             .await
         {
-            picture
-        } else {
-            return Err(no_preview(&state, &caller, &id, data).await);
+            PdfPicture::Taken(bytes, jpeg) => (bytes, jpeg),
+            PdfPicture::NotOne => return Err(no_preview(&state, &caller, &id, data).await),
+            PdfPicture::Busy => return Err(checks_busy()),
         }
     } else {
         let jpeg = row.content_type == "image/jpeg";
@@ -399,11 +399,11 @@ pub async fn preview(
     };
     let width = query.width.unwrap_or(1024).clamp(16, 2048);
     let height = query.height.unwrap_or(1024).clamp(16, 2048);
-    // Decoding is memory- and CPU-heavy: two at a time per instance, the rest wait.
-    let _turn = DECODES
-        .acquire()
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    // Decoding is memory- and CPU-heavy: two at a time per instance, the rest wait — for
+    // as long as the counter's patience allows, then are asked to try again.
+    let Ok(Ok(_turn)) = tokio::time::timeout(PREVIEW_DECODE_WAIT, DECODES.acquire()).await else {
+        return Err(checks_busy());
+    };
     let scaled = tokio::task::spawn_blocking(move || scale(&data, width, height, jpeg))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -442,7 +442,11 @@ async fn no_preview(state: &AppState, caller: &Caller, id: &str, data: Vec<u8>) 
     }
 }
 
-use crate::server::scan_match::{self, DECODES};
+use crate::server::scan_match::{self, DECODES, PdfPicture};
+
+/// How long a preview waits for a turn to decode: within the counter's 12 s with a PDF's
+/// page taken out first.
+const PREVIEW_DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Decodes ([`crate::domain::decode_upright`]: no decompression bombs, turned the way the
 /// camera was held), scales to fit, encodes. Returns the bytes and the

@@ -280,7 +280,11 @@ pub(crate) fn wire(state: &AppState, payment: PaymentRow) -> Payment {
 /// refused.
 #[utoipa::path(post, path = "/api/v1/payments/alipay/notify", security(()),
     request_body(content_type = "application/x-www-form-urlencoded", description = "Alipay's notification parameters", content = std::collections::BTreeMap<String, String>),
-    responses((status = 200, description = "`success` or `failure`", content_type = "text/plain")))]
+    responses(
+        (status = 200, description = "`success` or `failure`", content_type = "text/plain"),
+        (status = 413, body = Problem, content_type = "application/problem+json", description = "a body over 64 KB"),
+        (status = 415, body = Problem, content_type = "application/problem+json", description = "not sent as a form"),
+    ))]
 pub async fn alipay_notify(
     State(state): State<AppState>,
     request: axum::extract::Request,
@@ -297,6 +301,21 @@ pub async fn alipay_notify(
         );
         response
     };
+    // A notification is a form, as Alipay posts it: anything else is said so, unread.
+    let sent = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    let essence = sent.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        let shown: String = sent
+            .chars()
+            .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .take(80)
+            .collect();
+        return Err(ApiError::NotForm(shown).into_response());
+    }
     let declared = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)

@@ -313,7 +313,7 @@ fn a_pdf_attachment_says_its_pages() {
     let problem = problem(
         "no_preview",
         409,
-        "PDF 文件（2 页）无法在终端中显示：请保存后在本机打开",
+        "这个 PDF（2 页）不是扫描图片，无法在终端中显示：请保存后在本机打开",
     );
     app.answer::<Review>(review::Answer::Preview {
         id: "pdf1".into(),
@@ -322,7 +322,7 @@ fn a_pdf_attachment_says_its_pages() {
         result: Err(Some(problem)),
     });
     let screen = render(&app, 80, 24);
-    assert!(screen.contains("PDF 文件（2"), "{screen}");
+    assert!(screen.contains("这个 PDF（2"), "{screen}");
     assert!(screen.contains("在本机打开"), "{screen}");
     let _: Option<ClientError> = None;
     let _ = OrderStatus::PendingReview;

@@ -575,11 +575,9 @@ fn back_at_the_project_step_the_choice_is_selected() {
     assert_eq!(newapp.project_sel, 0);
 }
 
-/// With the built-in cashier, the way to pay is named as what it is: a demo cashier, not
-/// Alipay — before the clerk tells the customer to open Alipay.
-/// A PDF of the signed form: its code is read neither here nor on the platform, so the
-/// clerk is told to look at the paper (another customer's form would pass); a picture's
-/// code is read and says nothing of the kind.
+/// A PDF of the signed form whose code could not be read (its pages drawn, not scanned):
+/// the clerk is told to look at the paper (another customer's form would pass); a
+/// picture's code is read and says nothing of the kind.
 #[test]
 fn a_pdf_scan_tells_the_clerk_its_code_is_not_checked() {
     for (lang, said) in [
@@ -610,6 +608,8 @@ fn a_pdf_scan_tells_the_clerk_its_code_is_not_checked() {
     }
 }
 
+/// With the built-in cashier, the way to pay is named as what it is: a demo cashier, not
+/// Alipay — before the clerk tells the customer to open Alipay.
 #[test]
 fn the_demo_cashier_is_not_offered_as_alipay() {
     let mut a = at(Lang::ZhCn, done(OrderStatus::PendingPayment, |_| {}));

@@ -568,8 +568,9 @@ fn scan(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
                     Line::from(format!("{} {}", view.glyphs().check, T::ScanCodeMatches.get(lang))).style(theme.success),
                 ),
                 CodeRead::NoCode => lines.push(Line::from(T::ScanCodeMissing.get(lang)).style(theme.warning)),
-                // A scanner's PDF: its code is not read here nor by the platform, so the
-                // clerk looks at the paper now (another customer's form would pass).
+                // A PDF whose code could not be read (its pages drawn, not scanned, or in a
+                // coding not read here): the clerk looks at the paper now (another
+                // customer's form would pass).
                 CodeRead::NotRead if scan.content_type == "application/pdf" => {
                     lines.push(Line::from(T::ScanPdfCodeUnread.get(lang)).style(theme.warning))
                 }
