@@ -166,8 +166,9 @@ fn picture_of(page: &hayro_syntax::page::Page<'_>) -> Option<PagePicture> {
 }
 
 /// The least resolution across the page of a picture taken for a scan of it: a phone
-/// photo or the coarsest scanner setting clears it; a thumbnail or an icon does not.
-const SCAN_DPI: f64 = 100.0;
+/// photo or the coarsest scanner setting (100 dpi, which rounding can bring a little
+/// under) clears it; a thumbnail or an icon does not.
+const SCAN_DPI: f64 = 90.0;
 
 /// `stream`'s picture when it is one this reads: a JPEG, or deflated 8-bit grey or RGB
 /// (also as an ICC profile of 1 or 3 components).
@@ -429,6 +430,53 @@ fn codes_in(image: &GrayImage) -> Vec<DocCode> {
 mod tests {
     use super::*;
     use crate::domain::{DocKind, DocSubject};
+
+    /// A one-page PDF of `media` points whose page draws a grey JPEG of `w`×`h`, as
+    /// Pillow and scanners write one (a cross-reference table the parser rebuilds).
+    fn picture_pdf(media: (&str, &str), w: u32, h: u32) -> Vec<u8> {
+        let mut jpeg = std::io::Cursor::new(Vec::new());
+        DynamicImage::ImageLuma8(GrayImage::from_pixel(w, h, image::Luma([200])))
+            .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let jpeg = jpeg.into_inner();
+        let mut out = b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\n\
+            2 0 obj<< /Type /Pages /Kids [3 0 R] /Count 1 >>endobj\n"
+            .to_vec();
+        out.extend_from_slice(
+            format!(
+                "3 0 obj<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {} {}] \
+                 /Resources << /XObject << /Im 4 0 R >> >> /Contents 5 0 R >>endobj\n\
+                 4 0 obj<< /Type /XObject /Subtype /Image /Width {w} /Height {h} \
+                 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+                media.0,
+                media.1,
+                jpeg.len()
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(&jpeg);
+        out.extend_from_slice(
+            b"\nendstream\nendobj\n5 0 obj<< /Length 8 >>\nstream\n/Im Do Q\nendstream\nendobj\n\
+              trailer<< /Root 1 0 R >>\n%%EOF\n",
+        );
+        out
+    }
+
+    /// A page's picture is taken for the scan of it when it is the page — its proportions,
+    /// at a scan's resolution (Pillow's 100 dpi page comes to 99.99) — not a logo on it.
+    #[test]
+    fn only_a_picture_that_is_its_page_is_taken_for_a_scan() {
+        let scan = picture_pdf(("595.44", "841.68"), 827, 1169);
+        assert!(pdf_first_picture(&scan).is_some_and(|(_, jpeg)| jpeg));
+        assert_eq!(pdf_page_codes(&scan), Some(Vec::new()), "read, no code");
+        let turned = picture_pdf(("841.68", "595.44"), 827, 1169);
+        assert!(pdf_first_picture(&turned).is_some(), "a page turned");
+        for (media, w, h) in [(("595", "842"), 200, 60), (("595", "842"), 300, 424)] {
+            let pdf = picture_pdf(media, w, h);
+            assert!(pdf_first_picture(&pdf).is_none(), "{w}x{h}");
+            assert_eq!(pdf_page_codes(&pdf), None, "{w}x{h}");
+        }
+    }
 
     #[test]
     fn a_file_the_platform_made_names_its_codes_in_its_metadata() {
