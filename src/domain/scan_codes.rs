@@ -123,8 +123,8 @@ pub fn pdf_first_picture(data: &[u8]) -> Option<(Vec<u8>, bool)> {
 /// The picture that is `page`, as it is stored: a JPEG's bytes, or 8-bit grey or RGB pixels
 /// deflated (greyed, within [`MAX_PIXELS`]; the inflating itself is bounded only by the
 /// check's process). Only a picture that stands for the whole page — its proportions the
-/// page's (turned or not), at least [`SCAN_DPI`] across it — as a scanner or a phone makes
-/// one: a logo or a pasted signature on a drawn document is not taken for the document.
+/// page's within a tenth, turned or not, at least [`SCAN_SHORTER_SIDE`] pixels across — as
+/// a scanner or a phone makes one: a logo or a pasted signature on a drawn document is not taken for the document.
 /// Of several, the largest that can be read.
 fn picture_of(page: &hayro_syntax::page::Page<'_>) -> Option<PagePicture> {
     use hayro_syntax::object::{Name, Stream};
@@ -135,11 +135,9 @@ fn picture_of(page: &hayro_syntax::page::Page<'_>) -> Option<PagePicture> {
     }
     let stands_for_page = |width: u32, height: u32| {
         let (w, h) = (f64::from(width), f64::from(height));
-        let close = |a: f64, b: f64| (a - b).abs() <= 0.05 * b;
-        let upright = close(w / h, page_w / page_h);
-        let turned = close(h / w, page_w / page_h);
-        let across = if upright { page_w } else { page_h };
-        (upright || turned) && w / (across / 72.0) >= SCAN_DPI
+        let close = |a: f64, b: f64| (a - b).abs() <= 0.10 * b;
+        let shaped = close(w / h, page_w / page_h) || close(h / w, page_w / page_h);
+        shaped && width.min(height) >= SCAN_SHORTER_SIDE
     };
     let objects = &page.resources().x_objects;
     let mut pictures: Vec<(u64, u32, u32, Stream<'_>)> = Vec::new();
@@ -165,10 +163,10 @@ fn picture_of(page: &hayro_syntax::page::Page<'_>) -> Option<PagePicture> {
         .find_map(|(area, width, height, stream)| stored_picture(&stream, area, width, height))
 }
 
-/// The least resolution across the page of a picture taken for a scan of it: a phone
-/// photo or the coarsest scanner setting (100 dpi, which rounding can bring a little
-/// under) clears it; a thumbnail or an icon does not.
-const SCAN_DPI: f64 = 90.0;
+/// The fewest pixels across a picture taken for a scan of its page: a phone photo, or A4
+/// at the coarsest scanner setting (100 dpi, 827 px), has more whatever resolution its PDF
+/// claims (a photo saved at 72 dpi fills the page too); a thumbnail or an icon does not.
+const SCAN_SHORTER_SIDE: u32 = 600;
 
 /// `stream`'s picture when it is one this reads: a JPEG, or deflated 8-bit grey or RGB
 /// (also as an ICC profile of 1 or 3 components).
@@ -181,8 +179,21 @@ fn stored_picture(
     use hayro_syntax::Filter;
     use hayro_syntax::object::{Array, Name};
     let dict = stream.dict();
+    // Inverted or remapped samples would be read (and shown) as a negative.
+    if dict.contains_key(b"Decode") {
+        return None;
+    }
     match stream.filters().as_slice() {
-        [Filter::DctDecode] => Some(PagePicture::Jpeg(stream.raw_data().into_owned())),
+        // Only one whose header reads: a larger JPEG that does not hides no smaller one.
+        [Filter::DctDecode] => {
+            let bytes = stream.raw_data().into_owned();
+            image::ImageReader::new(std::io::Cursor::new(&bytes))
+                .with_guessed_format()
+                .ok()?
+                .into_dimensions()
+                .ok()?;
+            Some(PagePicture::Jpeg(bytes))
+        }
         [Filter::FlateDecode] => {
             let named = |n: &Name<'_>| -> Option<u64> {
                 match n.as_ref() {
@@ -214,7 +225,6 @@ fn stored_picture(
                 }
             };
             if dict.get::<u32>(b"BitsPerComponent") != Some(8)
-                || dict.contains_key(b"Decode")
                 || area > MAX_PIXELS
                 || area * channels > super::filetype::MAX_DECODED_BYTES
             {
@@ -463,7 +473,8 @@ mod tests {
     }
 
     /// A page's picture is taken for the scan of it when it is the page — its proportions,
-    /// at a scan's resolution (Pillow's 100 dpi page comes to 99.99) — not a logo on it.
+    /// a scan's pixels, whatever resolution the PDF claims (Pillow's 100 dpi page, a phone
+    /// photo saved at 72 dpi, a 4:3 photo fitted to A4) — not a logo or a thumbnail on it.
     #[test]
     fn only_a_picture_that_is_its_page_is_taken_for_a_scan() {
         let scan = picture_pdf(("595.44", "841.68"), 827, 1169);
@@ -471,6 +482,10 @@ mod tests {
         assert_eq!(pdf_page_codes(&scan), Some(Vec::new()), "read, no code");
         let turned = picture_pdf(("841.68", "595.44"), 827, 1169);
         assert!(pdf_first_picture(&turned).is_some(), "a page turned");
+        let photo = picture_pdf(("756", "1008"), 756, 1008);
+        assert!(pdf_first_picture(&photo).is_some(), "a photo at 72 dpi");
+        let fitted = picture_pdf(("595", "842"), 900, 1200);
+        assert!(pdf_first_picture(&fitted).is_some(), "4:3 fitted to A4");
         for (media, w, h) in [(("595", "842"), 200, 60), (("595", "842"), 300, 424)] {
             let pdf = picture_pdf(media, w, h);
             assert!(pdf_first_picture(&pdf).is_none(), "{w}x{h}");

@@ -65,7 +65,7 @@ struct Own {
     under_way: std::sync::atomic::AtomicUsize,
 }
 
-/// How long a preview waits for a stored PDF's page count.
+/// How long a preview waits for a stored PDF's page count, or for its first page's picture.
 const PREVIEW_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Uploads of one uploader under way at once (read, then checked): more are answered
@@ -290,7 +290,8 @@ impl UploadChecks {
             .await
             {
                 Ok(Picture::Taken(bytes, jpeg)) => PdfPicture::Taken(bytes, jpeg),
-                Ok(Picture::NotOne) => {
+                // One whose picture kills the child would kill it again: remembered too.
+                Ok(Picture::NotOne | Picture::Failed) => {
                     let mut known = self.lock_pictureless();
                     if known.len() >= 10_000 {
                         known.clear();
@@ -298,7 +299,6 @@ impl UploadChecks {
                     known.insert(attachment_id.to_owned());
                     PdfPicture::NotOne
                 }
-                Ok(Picture::Failed) => PdfPicture::NotOne,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot start a preview's check: answered busy");
                     PdfPicture::Busy

@@ -314,6 +314,9 @@ pub async fn alipay_notify(
             .filter(|c| c.is_ascii_graphic() || *c == ' ')
             .take(80)
             .collect();
+        // Said in the log: a proxy rewriting the type would otherwise lose Alipay's
+        // notifications without a trace (Alipay keeps sending them).
+        tracing::warn!(content_type = %shown, "an Alipay notify not sent as a form: refused");
         return Err(ApiError::NotForm(shown).into_response());
     }
     let declared = request

@@ -313,7 +313,7 @@ fn a_pdf_attachment_says_its_pages() {
     let problem = problem(
         "no_preview",
         409,
-        "这个 PDF（2 页）不是扫描图片，无法在终端中显示：请保存后在本机打开",
+        "这个 PDF（2 页）的页面不是平台能读的图片（矢量文档、黑白传真编码或过大），无法在终端中显示：请保存后在本机打开",
     );
     app.answer::<Review>(review::Answer::Preview {
         id: "pdf1".into(),

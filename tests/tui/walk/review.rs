@@ -115,7 +115,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         result: Err(Some(problem(
             "no_preview",
             409,
-            "这个 PDF（2 页）不是扫描图片，无法在终端中显示：请保存后在本机打开",
+            "这个 PDF（2 页）的页面不是平台能读的图片（矢量文档、黑白传真编码或过大），无法在终端中显示：请保存后在本机打开",
         ))),
     });
     out.push(scene("attachment without a picture", a));
