@@ -27,10 +27,12 @@ pub enum ChildRun {
     NoAnswer(String),
 }
 
-/// `data` checked by `program check-upload`, within `seconds` and `memory_mb` (a PDF's
-/// pages read for QR codes too when `codes`): the file on its input, one line back. `Err`
-/// only when the program cannot be run (cannot be started, or 126/127: not executable,
-/// not found): the program's fault, not the file's.
+/// `data` checked by `program check-upload`, within `seconds` and `memory_mb`: the file on
+/// its input, one line back. With `codes`, a PDF that passed has its pages read for QR
+/// codes in a second run of their own: one that fails there (a picture past the memory,
+/// out of time) leaves the file checked and its codes unread, never refuses it. `Err` only
+/// when the program cannot be run (cannot be started, or 126/127: not executable, not
+/// found): the program's fault, not the file's.
 pub async fn run(
     program: &Path,
     seconds: u64,
@@ -38,15 +40,32 @@ pub async fn run(
     codes: bool,
     data: &[u8],
 ) -> std::io::Result<ChildRun> {
-    let output = match in_child(
-        program,
-        seconds,
-        memory_mb,
-        codes.then_some(CODES_FLAG),
-        data,
-    )
-    .await?
-    {
+    let checked = run_once(program, seconds, memory_mb, None, data).await?;
+    let ChildRun::Judged(Ok(inspected), _) = checked else {
+        return Ok(checked);
+    };
+    if !codes {
+        return Ok(ChildRun::Judged(Ok(inspected), None));
+    }
+    let read = match run_once(program, seconds, memory_mb, Some(CODES_FLAG), data).await {
+        Ok(ChildRun::Judged(_, read)) => read,
+        other => {
+            tracing::warn!(?other, "a PDF's codes could not be read: not checked");
+            None
+        }
+    };
+    Ok(ChildRun::Judged(Ok(inspected), read))
+}
+
+/// One run of the child, with `flag`: its answer line read.
+async fn run_once(
+    program: &Path,
+    seconds: u64,
+    memory_mb: usize,
+    flag: Option<&str>,
+    data: &[u8],
+) -> std::io::Result<ChildRun> {
+    let output = match in_child(program, seconds, memory_mb, flag, data).await? {
         Ok(output) => output,
         Err(ended) => return Ok(ended),
     };

@@ -213,18 +213,18 @@ pub fn parse_json<V: DeserializeOwned + serde::Serialize>(body: &JsonBody) -> Re
     parse_json_bytes(&body.bytes)
 }
 
+/// A header the caller sent, said back in a problem: printable ASCII only, and short.
+pub fn header_shown(sent: &str) -> String {
+    sent.chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .take(80)
+        .collect()
+}
+
 /// A body sent as another type than JSON (415).
 fn not_json(body: &JsonBody) -> Result<(), ApiError> {
     match &body.not_json {
-        Some(sent) => {
-            // Said back as sent, printable ASCII only and short (it is the caller's header).
-            let shown: String = sent
-                .chars()
-                .filter(|c| c.is_ascii_graphic() || *c == ' ')
-                .take(80)
-                .collect();
-            Err(ApiError::NotJson(shown))
-        }
+        Some(sent) => Err(ApiError::NotJson(header_shown(sent))),
         None => Ok(()),
     }
 }

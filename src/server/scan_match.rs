@@ -327,26 +327,10 @@ impl UploadChecks {
         let Some(_turn) = self.turn(uploader).await else {
             return Ok((Err(FileProblem::ChecksBusy), None));
         };
-        match crate::upload_check::run(program, config.seconds, config.memory_mb, false, data)
+        match crate::upload_check::run(program, config.seconds, config.memory_mb, codes, data)
             .await?
         {
-            // Its codes read in a run of their own: one that fails (a picture past the
-            // memory, out of time) leaves the file checked and its code unread, never
-            // refuses it.
-            ChildRun::Judged(Ok(inspected), _) if codes => {
-                let read =
-                    crate::upload_check::run(program, config.seconds, config.memory_mb, true, data)
-                        .await;
-                let codes = match read {
-                    Ok(ChildRun::Judged(_, codes)) => codes,
-                    other => {
-                        tracing::warn!(?other, "a PDF's codes could not be read: not checked");
-                        None
-                    }
-                };
-                Ok((Ok(inspected), codes))
-            }
-            ChildRun::Judged(judged, _) => Ok((judged, None)),
+            ChildRun::Judged(judged, codes) => Ok((judged, codes)),
             ChildRun::OutOfTime => {
                 tracing::warn!(
                     seconds = config.seconds,

@@ -217,26 +217,10 @@ async fn inspect(
     use crate::domain::{FileProblem as Refused, FileType};
     use crate::upload_check::ChildRun;
     if let (Some(program), Some(FileType::Pdf)) = (&checks.program, crate::domain::sniff(&bytes)) {
-        match crate::upload_check::run(program, checks.seconds, checks.memory_mb, false, &bytes)
+        match crate::upload_check::run(program, checks.seconds, checks.memory_mb, codes, &bytes)
             .await
         {
-            // Its codes in a run of their own, whose failure leaves them unread only.
-            Ok(ChildRun::Judged(Ok(inspected), _)) if codes => {
-                let read = crate::upload_check::run(
-                    program,
-                    checks.seconds,
-                    checks.memory_mb,
-                    true,
-                    &bytes,
-                )
-                .await;
-                let codes = match read {
-                    Ok(ChildRun::Judged(_, codes)) => codes,
-                    _ => None,
-                };
-                return (bytes, Ok(inspected), codes);
-            }
-            Ok(ChildRun::Judged(judged, _)) => return (bytes, judged, None),
+            Ok(ChildRun::Judged(judged, codes)) => return (bytes, judged, codes),
             Ok(ChildRun::OutOfTime | ChildRun::NoAnswer(_)) => {
                 return (bytes, Err(Refused::CostlyPdf), None);
             }

@@ -85,12 +85,7 @@ pub async fn upload(
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("nothing");
-        ApiError::NotMultipart(
-            sent.chars()
-                .filter(|c| c.is_ascii_graphic() || *c == ' ')
-                .take(80)
-                .collect(),
-        )
+        ApiError::NotMultipart(crate::server::extract::header_shown(sent))
     })?;
     let order = find_order(&state, &order_no).await?;
     if order.status()? == OrderStatus::Cancelled {

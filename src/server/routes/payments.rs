@@ -309,11 +309,7 @@ pub async fn alipay_notify(
         .unwrap_or_default();
     let essence = sent.split(';').next().unwrap_or_default().trim();
     if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        let shown: String = sent
-            .chars()
-            .filter(|c| c.is_ascii_graphic() || *c == ' ')
-            .take(80)
-            .collect();
+        let shown = crate::server::extract::header_shown(&sent);
         // Said in the log: a proxy rewriting the type would otherwise lose Alipay's
         // notifications without a trace (Alipay keeps sending them).
         tracing::warn!(content_type = %shown, "an Alipay notify not sent as a form: refused");
