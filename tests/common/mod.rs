@@ -120,6 +120,14 @@ impl TestApp {
 
     pub async fn spawn_with(db: Db, config: PlatformConfig) -> TestApp {
         ca_counter::api::install_tls_provider();
+        // `CA_COUNTER_TEST_LOG=info` (an env filter): what the platforms log, with each
+        // test's output, to see why a test failed.
+        if let Ok(filter) = std::env::var("CA_COUNTER_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let db = TestDb::create(db).await;
         seed_sandbox_key(&db.url).await;
         let platform = start(&db.url, config).await;

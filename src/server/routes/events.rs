@@ -36,6 +36,8 @@ const KEEP_ALIVE_EVERY: Duration = Duration::from_secs(5);
 /// How often a stream checks that its token is still valid, for revocations it cannot see
 /// as an event (made by another process on the same SQLite file before it woke).
 const REAUTH: Duration = Duration::from_secs(5);
+/// How soon a stream asks again when the database could not say.
+const REAUTH_RETRY: Duration = Duration::from_secs(1);
 
 /// The live stream. A fresh subscription first gets a `hello` event whose id is the
 /// newest event now; then one `order` (OrderEvent) or `realname` (RealnameEvent) event
@@ -170,7 +172,7 @@ impl Subscriber {
     async fn next(&mut self) -> Option<Bytes> {
         loop {
             if std::mem::take(&mut self.verify)
-                && !still_valid(&self.store, &self.token_hash, &self.operator_id).await
+                && still_valid(&self.store, &self.token_hash, &self.operator_id).await != Some(true)
             {
                 self.ended = true;
             }
@@ -216,10 +218,17 @@ impl Subscriber {
                     }
                 }
                 () = &mut self.reauth => {
-                    if !still_valid(&self.store, &self.token_hash, &self.operator_id).await {
-                        return None;
-                    }
-                    self.reauth.as_mut().reset(Instant::now() + REAUTH);
+                    let again = match still_valid(&self.store, &self.token_hash, &self.operator_id).await {
+                        Some(true) => REAUTH,
+                        Some(false) => return None,
+                        // The database cannot say now (busy, or down): the token was
+                        // valid when last asked, and a revocation reaches this stream as
+                        // an event anyway, so the stream goes on and asks again soon,
+                        // rather than every stream of the instance ending and coming
+                        // back at once to catch up.
+                        None => REAUTH_RETRY,
+                    };
+                    self.reauth.as_mut().reset(Instant::now() + again);
                 }
             }
         }
@@ -315,14 +324,14 @@ impl Subscriber {
     }
 }
 
-/// True while a stream's token is valid for its operator; a database that cannot say ends
-/// the stream too (the client reconnects and is asked again).
-async fn still_valid(store: &Store, token_hash: &str, operator_id: &str) -> bool {
+/// Whether a stream's token is still valid for its operator; `None` when the database
+/// cannot say.
+async fn still_valid(store: &Store, token_hash: &str, operator_id: &str) -> Option<bool> {
     match store.authenticate_hash(token_hash).await {
-        Ok(found) => found.is_some_and(|operator| operator.id == operator_id),
+        Ok(found) => Some(found.is_some_and(|operator| operator.id == operator_id)),
         Err(e) => {
-            tracing::warn!(error = %e, "event stream cannot check its token; closing it");
-            false
+            tracing::warn!(error = %e, "event stream cannot check its token now");
+            None
         }
     }
 }
