@@ -273,10 +273,19 @@ pub(crate) fn png(image: &GrayImage) -> Vec<u8> {
     out.into_inner()
 }
 
+/// `image` through one of `DynamicImage`'s own methods: their pixel loops are compiled
+/// with the image crate (optimised in a debug build too), where `imageops`' generic
+/// functions would be compiled here, unoptimised, and take seconds a picture.
+fn via_image(image: &GrayImage, f: impl FnOnce(DynamicImage) -> DynamicImage) -> GrayImage {
+    f(DynamicImage::ImageLuma8(image.clone())).into_luma8()
+}
+
 fn scaled(image: &GrayImage, factor: f32) -> GrayImage {
     let w = (image.width() as f32 * factor) as u32;
     let h = (image.height() as f32 * factor) as u32;
-    image::imageops::resize(image, w, h, image::imageops::FilterType::Triangle)
+    DynamicImage::ImageLuma8(image.clone())
+        .resize_exact(w, h, image::imageops::FilterType::Triangle)
+        .into_luma8()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -295,16 +304,16 @@ async fn photographed_forms_still_read_back_to_their_order() {
     let variants: Vec<(&str, Vec<u8>)> = vec![
         ("flat-bed scan", png(&page)),
         ("turned 7°", png(&turned(&page, 7.0))),
-        ("upside down", png(&image::imageops::rotate180(&page))),
-        ("sideways", png(&image::imageops::rotate90(&page))),
+        ("upside down", png(&via_image(&page, |p| p.rotate180()))),
+        ("sideways", png(&via_image(&page, |p| p.rotate90()))),
         ("scaled down to 60%", png(&scaled(&page, 0.6))),
-        ("blurred", png(&image::imageops::blur(&page, 1.2))),
+        ("blurred", png(&via_image(&page, |p| p.blur(1.2)))),
         ("perspective", png(&photographed)),
         ("JPEG quality 50", jpeg(&page, 50)),
         (
             "12-megapixel phone photo, JPEG 50",
             jpeg(
-                &image::imageops::fast_blur(&scaled(&photographed, 2.4), 1.5),
+                &via_image(&scaled(&photographed, 2.4), |p| p.fast_blur(1.5)),
                 50,
             ),
         ),
@@ -312,7 +321,7 @@ async fn photographed_forms_still_read_back_to_their_order() {
             "phone photo: perspective, turned, blurred, small, JPEG 50",
             jpeg(
                 &scaled(
-                    &image::imageops::blur(&turned(&photographed, -4.0), 1.0),
+                    &via_image(&turned(&photographed, -4.0), |p| p.blur(1.0)),
                     0.8,
                 ),
                 50,
