@@ -122,6 +122,12 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
     );
     let seen = clerk.realname_session(&session.id).await.expect("status");
     assert_eq!((seen.status, seen.attempts), (RealnameStatus::Pending, 0));
+    // The counter hears why the customer is stuck.
+    assert_eq!(seen.reason.as_deref(), Some("id_number_invalid"));
+    assert_eq!(
+        seen.reason_text.as_deref(),
+        Some("the ID number is not valid")
+    );
 
     let (status, html) = phone_post(&app, &url, " 张 三", "11010519491231002x", true).await;
     assert_eq!(status, 200);
@@ -202,10 +208,10 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
         assert_eq!(refused.status(), 403);
     }
 
-    // The counter hears: created, the success (the typo was no try; a failed try is heard
-    // in `five_wrong_tries_lock_the_code`).
+    // The counter hears: created, the mistyped ID number (said, and no try), the success
+    // (a failed try is heard in `five_wrong_tries_lock_the_code`).
     let mut statuses = Vec::new();
-    while statuses.len() < 2 {
+    while statuses.len() < 3 {
         match tokio::time::timeout(Duration::from_secs(5), events.next()).await {
             Ok(Some(Ok(ServerEvent::Realname(event)))) => {
                 assert_eq!(event.session_id, session.id);
@@ -216,7 +222,11 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
     }
     assert_eq!(
         statuses,
-        [(RealnameStatus::Pending, 0), (RealnameStatus::Verified, 0)]
+        [
+            (RealnameStatus::Pending, 0),
+            (RealnameStatus::Pending, 0),
+            (RealnameStatus::Verified, 0)
+        ]
     );
     app.finish().await;
 }

@@ -392,6 +392,21 @@ pub(super) async fn submit(
         check: None,
     };
     if problems.name.is_some() || problems.id_number.is_some() || problems.consent.is_some() {
+        // An ID number that cannot be one is said at the counter too (the clerk sees why
+        // the customer is stuck), still not a try.
+        if matches!(id_shape, Some(Err(_))) {
+            let mistyped = Attempt::Failed {
+                reason: "id_number_invalid".into(),
+                counts: false,
+            };
+            if let Err(e) = state
+                .store
+                .record_realname_attempt(&session, &mistyped, None)
+                .await
+            {
+                tracing::warn!(error = %e, "recording a mistyped ID number");
+            }
+        }
         return form(&ctx, &session, &typed, &problems);
     }
     // The name passes the person-name rule like any name typed at the counter.

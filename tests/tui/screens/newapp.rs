@@ -499,6 +499,88 @@ fn a_long_value_uses_the_row_and_says_it_is_cut() {
     );
 }
 
+/// A form with a message under each field is longer than 80×24 leaves room for: its
+/// last row says how many fields are scrolled away above and below, and goes when every
+/// field shows.
+#[test]
+fn a_form_longer_than_the_screen_says_what_is_above_and_below() {
+    let keys = [
+        "organization.name",
+        "organization.uscc",
+        "organization.legal_representative",
+        "mailing.recipient",
+        "mailing.phone",
+        "mailing.city",
+        "mailing.district",
+        "mailing.street",
+        "mailing.postal_code",
+    ];
+    let refused = |focus: &str, lang: Lang| {
+        let mut app = at_step(Step::Form, |draft| {
+            if let Some(choice) = &mut draft.choice {
+                choice.user_type = Some(UserType::Organization);
+            }
+        });
+        let mut problem = problem("validation_failed", 422, "资料有误");
+        if let ca_counter::api::ClientError::Problem(p) = &mut problem {
+            p.errors = keys
+                .iter()
+                .map(|key| ca_counter::api::FieldError {
+                    field: (*key).into(),
+                    message: "平台说：请填写".into(),
+                })
+                .collect();
+        }
+        if let Some(sheet) = app.tab_mut::<NewApp>().and_then(|n| n.sheets.first_mut()) {
+            assert!(sheet.refused_fields(&problem, lang).is_some());
+            // (A refusal puts the caret on its first field.)
+            sheet.draft.focus = focus.into();
+        }
+        app
+    };
+    let top = render(&refused("organization.name", Lang::ZhCn), 80, 24);
+    assert!(
+        top.contains("下面还有") && !top.contains("上面还有"),
+        "{top}"
+    );
+    let bottom = render(&refused("mailing.postal_code", Lang::ZhCn), 80, 24);
+    assert!(
+        bottom.contains("上面还有") && !bottom.contains("下面还有"),
+        "{bottom}"
+    );
+    // The count is of the fields not shown.
+    let above: usize = bottom
+        .split("上面还有 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{bottom}"));
+    assert!(above > 0 && !bottom.contains("机构名称"), "{bottom}");
+    let mut middle = refused("mailing.street", Lang::ZhCn);
+    let both = render(&middle, 80, 24);
+    assert!(
+        both.contains("上面还有") && both.contains("下面还有"),
+        "{both}"
+    );
+    ctrl(&mut middle, 'l');
+    let english = render(&middle, 80, 24);
+    assert!(
+        english.contains("more field(s) above (↑)") && english.contains("more field(s) below (↓)"),
+        "{english}"
+    );
+    // Without the messages it fits: no word about scrolling.
+    let fits = at_step(Step::Form, |draft| {
+        if let Some(choice) = &mut draft.choice {
+            choice.user_type = Some(UserType::Organization);
+        }
+    });
+    let fits = render(&fits, 80, 24);
+    assert!(
+        !fits.contains("上面还有") && !fits.contains("下面还有"),
+        "{fits}"
+    );
+}
+
 /// The last look before an organisation's order is made: the legal representative is
 /// there to check, and a long value goes on under its value, the labels a column.
 #[test]

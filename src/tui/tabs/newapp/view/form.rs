@@ -38,18 +38,26 @@ pub fn draw(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         .iter()
         .map(|s| field_rows(view, sheet, s.key, body.width, col))
         .collect();
+    // A form longer than the screen keeps its last row to say what is scrolled away.
+    let overflows = heights.iter().sum::<u16>() > body.height;
+    let fields = Rect {
+        height: body.height.saturating_sub(u16::from(overflows)),
+        ..body
+    };
     // The first field shown: the fewest scrolled away that keep the caret's field whole.
     let focus = specs.iter().position(|s| s.key == sheet.draft.focus).unwrap_or(0);
     let mut first = 0;
-    while first < focus && heights[first..=focus].iter().sum::<u16>() > body.height {
+    while first < focus && heights[first..=focus].iter().sum::<u16>() > fields.height {
         first += 1;
     }
-    let mut y = body.y;
+    let mut y = fields.y;
+    let mut shown = 0;
     for (spec, rows) in specs.iter().zip(&heights).skip(first) {
-        if y + rows > body.bottom() {
+        if y + rows > fields.bottom() {
             break;
         }
-        let room = Rect::new(body.x, y, body.width, body.bottom() - y);
+        shown += 1;
+        let room = Rect::new(fields.x, y, fields.width, fields.bottom() - y);
         let label = spec.label.get(lang);
         if spec.kind == fields::Kind::Locked {
             paint::line(
@@ -80,4 +88,29 @@ pub fn draw(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
             );
         }
     }
+    if overflows {
+        more(frame, view, first, specs.len() - first - shown, fields.bottom(), body);
+    }
+}
+
+/// The form's last row, when fields are scrolled away: how many above and below, and the
+/// keys that reach them.
+fn more(frame: &mut Frame, view: &View, above: usize, below: usize, y: u16, body: Rect) {
+    if y >= body.bottom() {
+        return;
+    }
+    let lang = view.lang;
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(T::FieldsMoreAbove.fill(lang, &[&above.to_string()]));
+    }
+    if below > 0 {
+        parts.push(T::FieldsMoreBelow.fill(lang, &[&below.to_string()]));
+    }
+    let text = parts.join(" · ");
+    paint::line(
+        frame,
+        Rect::new(body.x, y, body.width, 1),
+        Line::from(Span::styled(text, view.theme.dim)),
+    );
 }
