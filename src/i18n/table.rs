@@ -247,6 +247,7 @@ web_texts! { messaging_texts;
     ProblemPdfNoPreviewUncounted => "PDF 文件无法在终端中显示：请保存后在本机打开", "a PDF cannot be shown in the terminal: save it and open it locally";
     ProblemPdfNoPreview => "这个 PDF（{0} 页）的页面不是平台能读的图片（矢量文档、黑白传真编码或过大），无法在终端中显示：请保存后在本机打开", "this PDF's pages (pages: {0}) are not pictures the platform can read (drawn, black-and-white fax coding, or too large) and cannot be shown in the terminal: save it and open it locally";
     ProblemUnreadableImage => "图片无法读取（文件可能已损坏）", "the image cannot be read (the file may be damaged)";
+    PreviewRetrying => "平台正忙，图片稍后自动再取…", "the platform is busy: the picture is asked for again in a moment…";
     ProblemNotReturned => "订单 {0} 没有被退回补正", "order {0} was not returned for correction";
     ProblemNotInReview => "订单 {0} 不在待审核（现在是“{1}”）", "order {0} is not awaiting review (it is \"{1}\" now)";
     ProblemClaimRequired => "请先领取订单 {0} 再审核（在审核队列中打开即领取）", "claim order {0} before deciding it (opening it in the review queue claims it)";

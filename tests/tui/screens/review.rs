@@ -329,6 +329,69 @@ fn a_pdf_attachment_says_its_pages() {
     let _: Option<Popup> = None;
 }
 
+/// The platform too busy to take the picture out (503): the pane says it will look again,
+/// and a few seconds later it asks again by itself; the picture then shows.
+#[test]
+fn a_preview_the_platform_was_busy_for_is_asked_again() {
+    let mut app = review_screen(Lang::ZhCn);
+    let mut order = app
+        .tab::<Review>()
+        .and_then(|r| r.screen.as_ref())
+        .and_then(|s| s.order.clone())
+        .expect("order");
+    order.attachments[0].id = "a2".into();
+    app.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((order, history())),
+    });
+    app.take_jobs();
+    let _ = render(&app, 80, 24);
+    let previews = |app: &mut ca_counter::tui::app::App| {
+        sent::<review::Request>(&app.take_jobs())
+            .into_iter()
+            .filter(|r| matches!(r, review::Request::Preview { .. }))
+            .count()
+    };
+    assert_eq!(previews(&mut app), 1);
+    let busy = || {
+        Err(Some(problem(
+            "checks_busy",
+            503,
+            "正在检查的上传文件太多，请稍等片刻再传（文件本身没有问题）",
+        )))
+    };
+    app.answer::<Review>(review::Answer::Preview {
+        id: "a2".into(),
+        width: 400,
+        height: 400,
+        result: busy(),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("稍后自动再取"), "{screen}");
+    assert_eq!(previews(&mut app), 0, "not at once");
+    let at = |s: i64| NOW + time::Duration::seconds(s);
+    app.on_tick(at(1));
+    assert_eq!(previews(&mut app), 0, "not within the wait");
+    app.on_tick(at(4));
+    assert_eq!(previews(&mut app), 1, "asked again");
+    app.on_tick(at(8));
+    assert_eq!(previews(&mut app), 0, "once while it is on its way");
+    app.answer::<Review>(review::Answer::Preview {
+        id: "a2".into(),
+        width: 400,
+        height: 400,
+        result: Ok(scan(400, 200)),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(
+        !screen.contains("稍后自动再取") && screen.contains('▀'),
+        "{screen}"
+    );
+    app.on_tick(at(20));
+    assert_eq!(previews(&mut app), 0, "nothing more once shown");
+}
+
 /// Approving an order that has no scan of its signed application form: the confirmation
 /// says so before the reviewer decides; with the scan, nothing is added.
 #[test]

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::keys::{Cmd, Pan};
 use super::messages::{Answer, Request, SaveError};
 use super::popup::{Checklist, Popup, Step};
-use crate::api::{ActionRequest, Attachment, HistoryEntry, Order};
+use crate::api::{ActionRequest, Attachment, ClientError, HistoryEntry, Order};
 use crate::domain::{Action, ApprovalGap, OrderStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::component::Ctx;
@@ -29,6 +29,18 @@ const RENEW_SECONDS: i64 = 300;
 
 /// After a renewal failed for want of the network, the next try, in seconds.
 const RETRY_SECONDS: i64 = 20;
+/// How soon a preview the platform was busy for is asked again, and how many times.
+const PREVIEW_RETRY_SECONDS: i64 = 3;
+const PREVIEW_RETRIES: u32 = 20;
+
+/// An answer that may be different in a moment: the platform busy (503) or not reached.
+fn passing(error: &ClientError) -> bool {
+    match error {
+        ClientError::Problem(problem) => problem.status == 503,
+        ClientError::Network(_) => true,
+        _ => false,
+    }
+}
 
 /// The reviewer's hold on the open order.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +91,9 @@ pub struct Screen {
     pub picture_note: Option<Text>,
     /// A preview is on its way.
     pub fetching: bool,
+    /// The platform was busy or out of reach when asked for the preview: when it is asked
+    /// again, and how many times it was.
+    pub picture_retry: Option<(OffsetDateTime, u32)>,
     /// The popup.
     pub popup: Option<Popup>,
     /// A decision is on its way.
@@ -116,6 +131,7 @@ impl Screen {
             picture: None,
             picture_note: None,
             fetching: false,
+            picture_retry: None,
             popup: None,
             deciding: false,
             renewed: now,
@@ -204,6 +220,7 @@ impl Screen {
         self.centre = (0.5, 0.5);
         self.picture_note = None;
         self.fetching = false;
+        self.picture_retry = None;
     }
 
     /// Closes the popup; reasons being written are kept for the next `r`.
@@ -412,9 +429,19 @@ impl Screen {
         true
     }
 
-    /// Every second: the claim renewed while the reviewer works.
+    /// Every second: the claim renewed while the reviewer works; a preview the platform
+    /// was too busy for asked again.
     pub fn tick(&mut self, ctx: &mut Ctx<Request>) {
         let now = ctx.now;
+        if let Some((due, _)) = self.picture_retry
+            && now >= due
+            && !self.fetching
+            && let (Some(attachment), Some((width, height))) = (self.current(), self.wanted())
+        {
+            let id = attachment.id.clone();
+            self.fetching = true;
+            ctx.ask(Request::Preview { id, width, height });
+        }
         if self.held()
             && self.active
             && (now - self.renewed).whole_seconds()
@@ -597,14 +624,34 @@ impl Screen {
                 }
                 match result {
                     Ok(image) => {
+                        self.picture_note = None;
+                        self.picture_retry = None;
                         self.picture = Some(Picture {
                             attachment_id: id,
                             image,
                             asked: (width, height),
                         })
                     }
-                    Err(Some(e)) => self.picture_note = Some(describe(&e, lang)),
-                    Err(None) => self.picture_note = Some(T::ProblemUnreadableImage.into()),
+                    // Busy (every check turn taken) or out of reach: asked again in a
+                    // few seconds, a while, rather than the note staying until the
+                    // reviewer moves.
+                    Err(Some(e))
+                        if passing(&e)
+                            && self.picture_retry.is_none_or(|(_, n)| n < PREVIEW_RETRIES) =>
+                    {
+                        let tries = self.picture_retry.map_or(1, |(_, n)| n + 1);
+                        self.picture_retry =
+                            Some((now + time::Duration::seconds(PREVIEW_RETRY_SECONDS), tries));
+                        self.picture_note = Some(T::PreviewRetrying.into());
+                    }
+                    Err(Some(e)) => {
+                        self.picture_retry = None;
+                        self.picture_note = Some(describe(&e, lang));
+                    }
+                    Err(None) => {
+                        self.picture_retry = None;
+                        self.picture_note = Some(T::ProblemUnreadableImage.into());
+                    }
                 }
                 None
             }
