@@ -539,6 +539,8 @@ web_texts! { messaging_texts;
     OrderMoreAbove => "上面还有 {0} 行（↑）", "{0} more above (↑)";
     FieldsMoreAbove => "上面还有 {0} 栏（↑）", "{0} more field(s) above (↑)";
     FieldsMoreBelow => "下面还有 {0} 栏（↓）", "{0} more field(s) below (↓)";
+    FieldsMoreAboveWrong => "上面还有 {0} 栏，{1} 栏待改（↑）", "{0} more field(s) above, {1} to correct (↑)";
+    FieldsMoreBelowWrong => "下面还有 {0} 栏，{1} 栏待改（↓）", "{0} more field(s) below, {1} to correct (↓)";
     CmdTakeOver => "接手审核（管理员，记入历史）", "take the review over (administrators; recorded)";
     ReasonTooLong => "原因最多 {0} 个字", "a reason is at most {0} characters";
     CmdSaveAttachment => "保存附件", "save the attachment";

@@ -565,8 +565,19 @@ fn a_form_longer_than_the_screen_says_what_is_above_and_below() {
     ctrl(&mut middle, 'l');
     let english = render(&middle, 80, 24);
     assert!(
-        english.contains("more field(s) above (↑)") && english.contains("more field(s) below (↓)"),
+        english.contains("more field(s) above, ") && english.contains("more field(s) below, "),
         "{english}"
+    );
+    // Every field scrolled away has a message: the row says how many are to correct.
+    let below: usize = top
+        .split("下面还有 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{top}"));
+    assert!(
+        top.contains(&format!("下面还有 {below} 栏，{below} 栏待改（↓）")),
+        "{top}"
     );
     // Without the messages it fits: no word about scrolling.
     let fits = at_step(Step::Form, |draft| {

@@ -89,28 +89,46 @@ pub fn draw(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         }
     }
     if overflows {
-        more(frame, view, first, specs.len() - first - shown, fields.bottom(), body);
+        let wrong = |specs: &[fields::Spec]| {
+            specs
+                .iter()
+                .filter(|s| sheet.errors.contains_key(s.key))
+                .count()
+        };
+        let (above, rest) = specs.split_at(first.min(specs.len()));
+        let below = rest.get(shown..).unwrap_or_default();
+        let hidden = [(above.len(), wrong(above)), (below.len(), wrong(below))];
+        more(frame, view, hidden, fields.bottom(), body);
     }
 }
 
-/// The form's last row, when fields are scrolled away: how many above and below, and the
-/// keys that reach them.
-fn more(frame: &mut Frame, view: &View, above: usize, below: usize, y: u16, body: Rect) {
+/// The form's last row, when fields are scrolled away: how many above and below (each
+/// with how many of them have a message), and the keys that reach them.
+fn more(frame: &mut Frame, view: &View, hidden: [(usize, usize); 2], y: u16, body: Rect) {
     if y >= body.bottom() {
         return;
     }
     let lang = view.lang;
+    let [(above, above_wrong), (below, below_wrong)] = hidden;
     let mut parts = Vec::new();
-    if above > 0 {
-        parts.push(T::FieldsMoreAbove.fill(lang, &[&above.to_string()]));
+    let mut style = view.theme.dim;
+    for (count, wrong, plain, with_wrong) in [
+        (above, above_wrong, T::FieldsMoreAbove, T::FieldsMoreAboveWrong),
+        (below, below_wrong, T::FieldsMoreBelow, T::FieldsMoreBelowWrong),
+    ] {
+        if count == 0 {
+            continue;
+        }
+        if wrong == 0 {
+            parts.push(plain.fill(lang, &[&count.to_string()]));
+        } else {
+            style = view.theme.error;
+            parts.push(with_wrong.fill(lang, &[&count.to_string(), &wrong.to_string()]));
+        }
     }
-    if below > 0 {
-        parts.push(T::FieldsMoreBelow.fill(lang, &[&below.to_string()]));
-    }
-    let text = parts.join(" · ");
     paint::line(
         frame,
         Rect::new(body.x, y, body.width, 1),
-        Line::from(Span::styled(text, view.theme.dim)),
+        Line::from(Span::styled(parts.join(" · "), style)),
     );
 }
