@@ -575,6 +575,7 @@ web_texts! { messaging_texts;
     TimeLeft => "剩余时间", "time left";
     TriesUsed => "已尝试 {0}/{1} 次", "tries {0}/{1}";
     LastTryFailed => "上次失败：{0}", "last try failed: {0}";
+    RealnameIdTypo => "客户在手机上输入的身份证号不成立（位数、日期或末位校验码），不计次数：请客户核对后重输", "the ID number typed on the phone cannot be one (its length, date or check character); no try spent: ask the customer to check it and type it again";
     RealnameLockedHint => "错误次数过多，二维码已锁定：按 r 生成新的二维码（必要时按 e 修改姓名）。", "Too many failed tries; the code is locked: press r for a fresh code (e to correct the name).";
     RealnameSupersededHint => "这个二维码已被新的替换：按 r 生成新的二维码。", "This code was replaced: press r for a fresh one.";
     RealnameExpiredHint => "二维码已过期：按 r 生成新的二维码。", "The code has expired: press r for a fresh one.";

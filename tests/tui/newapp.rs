@@ -229,10 +229,14 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     tui.wait_text("新客户：输入姓名", WAIT);
     tui.send("张三\r");
 
-    // 2. The real-name code; the customer's phone gets it wrong once (another name than
-    // the counter's: a try that fails), then right.
+    // 2. The real-name code; the customer's phone mistypes the ID number (refused on the
+    // phone, no try, and the clerk is told), gets it wrong once (another name than the
+    // counter's: a try that fails), then right.
     tui.wait_text("请客户用手机扫描右侧二维码", WAIT);
     let url = tui.wait_url(&app.base, "/m/realname/", WAIT);
+    let typo = phone(&app, &url, "张三", "110101199003077757").await;
+    assert!(typo.contains("校验码"), "{typo}");
+    tui.wait_text("不计次数", WAIT);
     let wrong = phone(&app, &url, "李四", "11010519491231002X").await;
     assert!(wrong.contains("姓名与柜台登记的不一致"), "{wrong}");
     tui.wait_text("上次失败：", WAIT);

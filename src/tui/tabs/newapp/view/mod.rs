@@ -336,7 +336,10 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         if session.at_provider {
             lines.push(Line::from(Span::styled(T::RealnameAtProvider.get(lang), theme.accent)));
         }
-        if let Some(reason) = &session.reason {
+        if session.reason_code.as_deref() == Some("id_number_invalid") {
+            // Refused on the phone before anything was asked: no try spent.
+            lines.push(Line::from(Span::styled(T::RealnameIdTypo.get(lang), theme.error)));
+        } else if let Some(reason) = &session.reason {
             lines.push(Line::from(Span::styled(T::LastTryFailed.fill(lang, &[reason]), theme.error)));
         }
         if session.reason_code.as_deref() == Some("name_mismatch") {
