@@ -110,7 +110,7 @@ macro_rules! web_texts {
             WebStepReview => "确认提交", "Check and submit";
             WebRealnameIntroNoFace => "办理证书需先确认您的身份：填写姓名和身份证号，核对通过后继续。", "First we confirm who you are: type your name and ID number; once they check out, you go on.";
             WebCorrectionNoCode => "⚠ 没有认出申请表右上角的二维码：如果这是重新签字的申请表，请确认拍的是整页，看不清的话可以再传一张清楚的；其他材料（如身份证复印件）没有二维码，不必理会。", "⚠ No QR code of a form was found: if this is the form signed again, check that the photo shows the whole page and send a clearer one if it is unclear; other papers (an ID copy) have no code, and need nothing more.";
-            WebScanNoCode => "⚠ 没有认出申请表右上角的二维码：请确认上传的是签字后的整页申请表，看不清的话可以重新拍一张。", "⚠ The QR code at the top right of the form was not found: check that this is the whole signed form, and take the photo again if it is unclear.";
+            WebScanNoCode => "⚠ 没有认出申请表右上角的二维码：请确认上传的是签字后的整页申请表，看不清的话可以重新拍一张。照样提交也可以，审核人员会看图核对；若不是签字的申请表，订单会被退回补正，寄出也会随之推迟。", "⚠ The QR code at the top right of the form was not found: check that this is the whole signed form, and take the photo again if it is unclear. You may still send it: a reviewer checks the picture; if it is not the signed form, the order is returned for correction and mailing is delayed.";
             WebRealnameIntro => "办理证书需先确认您的身份：填写姓名和身份证号后进行刷脸核验。", "First we confirm who you are: type your name and ID number, then do a face check.";
             WebRealnameStart => "开始实名认证", "Start the identity check";
             WebRealnameShowCode => "用手机扫码实名", "Verify on your phone";

@@ -417,6 +417,12 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     assert_eq!(to, format!("/orders/{no}?done=voucher"));
     let told = browser.get(&to).await;
     assert!(told.html.contains("转账凭证已上传"), "{}", told.html);
+    // "We text you", on a platform whose texts are only logged: said that none will come.
+    assert!(
+        told.html.contains("短信只记入日志，不会真正发出"),
+        "{}",
+        told.html
+    );
     // Waiting for review: by when the certificate is mailed, as promised.
     assert!(told.html.contains("按承诺，证书最迟于"), "{}", told.html);
     let order = app
@@ -2336,6 +2342,16 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
     .await;
     let shown = pc.get("/apply?step=realname").await;
     let token = code_token(&shown.html);
+    // A phone that shows the computer's pages cannot scan its own screen: the address is
+    // a link too.
+    assert!(
+        shown
+            .html
+            .contains(&format!("href=\"{}/m/realname/{token}\"", app.base))
+            && shown.html.contains("点此在本机继续实名认证"),
+        "{}",
+        shown.html
+    );
     let asked = finished_on_phone(&mut pc, &hidden(&shown.html, "version")).await;
     assert!(
         asked.html.contains("还没有收到手机上的认证结果"),

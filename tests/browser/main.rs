@@ -388,6 +388,8 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
         "{told}"
     );
     assert!(told.contains("演示"), "{told}");
+    // Its number is the platform's own, and the page says so.
+    assert!(told.contains("演示发票：号码由本平台自行编号"), "{told}");
     keep("invoice-phone-received.png", &page.screenshot().await);
     page.close().await;
 

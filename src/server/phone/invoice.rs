@@ -92,6 +92,10 @@ async fn finished(
             };
             html! {
                 h1.ok { "✓ " (ctx.t(T::PageInvoiceIssued)) }
+                // Numbered by the platform itself: no tax authority has seen it.
+                @if state.demo.invoices {
+                    p.demo role="note" { (ctx.t(T::PageInvoiceDemo)) }
+                }
                 dl {
                     dt { (ctx.t(T::PageInvoiceNo)) } dd { (number) }
                     dt { (ctx.t(T::PageInvoiceBuyer)) } dd { (buyer) }

@@ -136,7 +136,13 @@ fn finished(
 }
 
 /// The form, with what was typed and what is wrong.
-fn form(ctx: &Ctx, session: &RealnameRow, typed: &RealnameForm, problems: &Problems) -> Response {
+fn form(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &RealnameRow,
+    typed: &RealnameForm,
+    problems: &Problems,
+) -> Response {
     let left = (MAX_ATTEMPTS - session.attempts).max(0);
     // A verification the customer started on their own platform is not at a counter.
     let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
@@ -174,6 +180,11 @@ fn form(ctx: &Ctx, session: &RealnameRow, typed: &RealnameForm, problems: &Probl
                     (ctx.t(if online { T::PageRealnameCheckNameOnline } else { T::PageRealnameCheckName }))
                     " " b { (crate::domain::mask_name(&session.expected_name)) }
                 }
+            }
+            // The built-in check is a stand-in: said before anything is typed, not only
+            // after it passed.
+            @if state.demo.identity {
+                p.demo role="note" { (ctx.t(T::PageRealnameDemoForm)) }
             }
             @if let Some(check) = &problems.check {
                 p.bad role="alert" { (check) }
@@ -238,6 +249,7 @@ pub(super) async fn page_for(
     match session.status_at(now_ms()) {
         RealnameStatus::Pending if session.certify_id.is_some() => go_on(&ctx, &session),
         RealnameStatus::Pending => form(
+            &state,
             &ctx,
             &session,
             &RealnameForm::default(),
@@ -282,6 +294,7 @@ fn page_of(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Response {
     match session.status_at(now_ms()) {
         RealnameStatus::Pending if session.certify_id.is_some() => go_on(ctx, session),
         RealnameStatus::Pending => form(
+            state,
             ctx,
             session,
             &RealnameForm::default(),
@@ -364,7 +377,7 @@ pub(super) async fn submit(
     }
     // The language switch: the same form in the other language, as typed.
     if typed.keep.as_deref() == Some("lang") {
-        return form(&ctx, &session, &typed, &Problems::default());
+        return form(&state, &ctx, &session, &typed, &Problems::default());
     }
     // Blank fields, no consent, a name that is not a name or an ID number that cannot be
     // one (its length, its date, its check character) are not a try: nothing was asked of
@@ -407,11 +420,11 @@ pub(super) async fn submit(
                 tracing::warn!(error = %e, "recording a mistyped ID number");
             }
         }
-        return form(&ctx, &session, &typed, &problems);
+        return form(&state, &ctx, &session, &typed, &problems);
     }
     // The name passes the person-name rule like any name typed at the counter.
     let Some(Ok(name)) = name else {
-        return form(&ctx, &session, &typed, &problems);
+        return form(&state, &ctx, &session, &typed, &problems);
     };
     let claim = Claim {
         expected_name: session.expected_name.clone(),
@@ -502,7 +515,7 @@ pub(super) async fn submit(
         RealnameStatus::Pending => {
             // Everything typed stays: a phone keyboard makes 18 digits costly to retype.
             let problems = Problems::of_reason(&ctx, updated.last_error.as_deref());
-            form(&ctx, &updated, &typed, &problems)
+            form(&state, &ctx, &updated, &typed, &problems)
         }
         // Decided: the page that says so is the code's own address, so Back and reload
         // show it again rather than ask to send the form twice.

@@ -658,10 +658,12 @@ async fn next_step(
         NextStep::AwaitReview => html! {
             p { (ctx.t(T::WebNothingToDo)) }
             p { (promise(state, ctx, row)) }
+            (sms_demo(state, ctx))
         },
         NextStep::AwaitShipment => html! {
             p { (ctx.t(T::WebAwaitShipment)) }
             p { (promise(state, ctx, row)) }
+            (sms_demo(state, ctx))
         },
         NextStep::AwaitInvoice => html! {
             // "E-mailed" only when mail is sent: the demo outbox keeps it.
@@ -900,6 +902,15 @@ pub async fn pay_page(
             p { a.button href=(format!("{order_page}?paid=1")) { (ctx.t(T::WebPaidDone)) } }
         },
     )
+}
+
+/// Under a promise of text messages, when texts are only logged: none will come.
+fn sms_demo(state: &AppState, ctx: &Ctx) -> Markup {
+    html! {
+        @if state.demo.sms {
+            p.demo role="note" { (ctx.t(T::WebSmsDemo)) }
+        }
+    }
 }
 
 /// What the order's page says when a step was sent from a page the order has left: in

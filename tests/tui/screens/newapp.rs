@@ -385,6 +385,53 @@ fn once_verified_the_clerk_is_on_the_project_step_without_a_key() {
     assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Terms));
 }
 
+/// More projects than the list has rows: its last row says how many are below (and that
+/// typing finds one), or above once the clerk has gone down; a product's price stays
+/// under its own name in English too.
+#[test]
+fn a_long_project_list_says_how_many_more_and_prices_stay_with_their_product() {
+    let mut app = at_step(Step::Project, |_| {});
+    let project = |i: usize| Project {
+        id: format!("p{i}"),
+        code: format!("c{i}"),
+        name: format!("第{}号公共资源交易系统", crate::common::han(i)),
+        region: "湖南省".into(),
+        initials: "ggzyjyxt".into(),
+        products: vec![Product {
+            id: format!("k{i}"),
+            code: format!("o{i}"),
+            name: "机构证书（1年）".into(),
+            user_type: UserType::Organization,
+            validity_years: 1,
+            price_fen: 40_000,
+        }],
+    };
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        newapp.projects = (1..=30).map(project).collect();
+        newapp.project_sel = 0;
+    }
+    let top = render(&app, 80, 24);
+    assert!(
+        top.contains("下面还有") && top.contains("或输入字查找"),
+        "{top}"
+    );
+    for _ in 0..29 {
+        key(&mut app, KeyCode::Down);
+    }
+    let bottom = render(&app, 80, 24);
+    assert!(
+        bottom.contains("上面还有") && bottom.contains("第三〇号"),
+        "{bottom}"
+    );
+    ctrl(&mut app, 'l');
+    let english = render(&app, 80, 24);
+    let price_row = english
+        .lines()
+        .find(|l| l.contains("¥400.00"))
+        .unwrap_or_else(|| panic!("{english}"));
+    assert!(price_row.contains("organisation"), "{english}");
+}
+
 #[test]
 fn city_and_district_must_be_place_names() {
     let mut app = at_step(Step::Form, |draft| {

@@ -824,6 +824,9 @@ pub async fn code_page(
             p { (ctx.t(T::WebRealnameScan)) }
             img.qr src=(qr_data_uri(&url)) alt=(ctx.t(T::WebRealnameQrAlt));
             p.small { (url) }
+            // Already on the phone (a phone that shows the computer's pages, a narrow
+            // window): the code cannot be scanned, the address can be followed.
+            p { a href=(url) { (ctx.t(T::WebRealnameOpenHere)) } }
             p.hint { (ctx.fill(T::WebRealnameCodeValid, &[&minutes])) }
             form method="post" action="/apply" {
                 (version(view))

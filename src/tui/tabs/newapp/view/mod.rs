@@ -433,7 +433,9 @@ fn project(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area:
     if newapp.projects.is_empty() {
         paint::wrapped(frame, left, vec![Line::from(T::NoProjects.get(lang)).style(theme.dim)]);
     }
-    let visible = left.height as usize;
+    // A list longer than its pane keeps its last row to say how many more there are.
+    let longer = newapp.projects.len() > usize::from(left.height);
+    let visible = usize::from(left.height).saturating_sub(usize::from(longer));
     let offset = newapp.project_sel.saturating_sub(visible.saturating_sub(1));
     let ellipsis = view.glyphs().ellipsis;
     let rows: Vec<Line> = newapp
@@ -454,16 +456,28 @@ fn project(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area:
         })
         .collect();
     paint::lines(frame, left, rows);
+    if longer && left.height > 0 {
+        let below = newapp.projects.len().saturating_sub(offset + visible);
+        let hint = if below > 0 {
+            T::HelpMoreBelow.fill(lang, &[&below.to_string()])
+        } else {
+            T::HelpMoreAbove.fill(lang, &[&offset.to_string()])
+        };
+        let row = Rect::new(left.x, left.bottom() - 1, left.width, 1);
+        paint::line(frame, row, Line::from(Span::styled(hint, theme.dim)));
+    }
     if let Some(project) = newapp.projects.get(newapp.project_sel) {
         let heading = if newapp.product_sel.is_some() { T::PickProduct } else { T::ProductsOf };
         let mut lines = vec![Line::from(Span::styled(heading.get(lang), theme.label))];
         for (i, product) in project.products.iter().enumerate() {
             let style = if newapp.product_sel == Some(i) { theme.selection } else { theme.base };
             let dot = view.glyphs().dot;
+            // Its name, then for whom and its price under it, indented: a narrow pane
+            // wraps no price to where it reads as another line's.
+            lines.push(Line::from(format!(" {}", product.name)).style(style));
             lines.push(
                 Line::from(format!(
-                    " {}{dot}{}{dot}{}",
-                    product.name,
+                    "   {}{dot}{}",
                     product.user_type.label(lang),
                     Money::from_fen(product.price_fen).unwrap_or_default()
                 ))
