@@ -159,9 +159,48 @@ pub fn answerable_by_correction(reasons: &[String]) -> bool {
     })
 }
 
+/// A return's reason in `lang` when it is one of the checklist's (recorded in whatever
+/// language the reviewer's counter sent it), else as written: staff reading in English
+/// see the checklist's words in English, the customer's page the words sent.
+pub fn return_reason_in(reason: &str, lang: Lang) -> String {
+    let trimmed = reason.trim();
+    RETURN_REASONS
+        .iter()
+        .chain([T::ReasonOther].iter())
+        .find(|t| Lang::ALL.iter().any(|l| t.get(*l) == trimmed))
+        .map_or_else(|| trimmed.to_owned(), |t| t.get(lang).to_owned())
+}
+
+/// A return's reasons as recorded (joined with `；`), each in `lang` by
+/// [`return_reason_in`], joined as `lang` joins a list.
+pub fn return_reasons_in(recorded: &str, lang: Lang) -> String {
+    recorded
+        .split('；')
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| return_reason_in(r, lang))
+        .collect::<Vec<_>>()
+        .join(T::ReasonsJoin.get(lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checklist_reasons_read_in_the_readers_language_and_typed_ones_as_typed() {
+        assert_eq!(
+            return_reasons_in("申请表缺少签字；印章模糊 2 处", Lang::En),
+            "the form is not signed; 印章模糊 2 处"
+        );
+        assert_eq!(
+            return_reasons_in("the form is not signed；Stamp is blurred", Lang::ZhCn),
+            "申请表缺少签字；Stamp is blurred"
+        );
+        assert_eq!(
+            return_reason_in(" 缺少单位公章 ", Lang::En),
+            "the organisation's stamp is missing"
+        );
+    }
 
     #[test]
     fn a_corrections_record_reads_back_its_fields_and_why() {

@@ -469,6 +469,7 @@ web_texts! { messaging_texts;
     ReasonNoSignedForm => "没有签字申请表的扫描件", "no scan of the signed application form was sent";
     ReasonNotVerified => "申请人未通过实名认证", "the applicant has not passed the real-name check";
     ReasonOther => "其他", "other";
+    ReasonsJoin => "；", "; ";
     ReturnOtherNeeded => "请写明“其他”原因", "write what the other reason is";
     ReturnPickOne => "请至少选择一项原因", "pick at least one reason";
     ReturnTitle => "退回补正：勾选全部原因（数字或空格勾选；按 {0} 后直接输入其他原因；Enter 退回，Esc 返回）", "Return for correction: tick every reason (a digit or Space ticks; {0} then type the other reason; Enter returns, Esc goes back)";

@@ -1224,3 +1224,39 @@ fn a_form_whose_action_the_order_no_longer_allows_is_closed_and_said() {
         sent::<orders::Request>(&jobs)
     );
 }
+
+/// An order returned with the checklist's reasons (sent in Chinese, for the customer),
+/// read by a clerk whose counter is in English: the checklist's words in English, a reason
+/// typed by the reviewer as typed, on the order and in its history.
+#[test]
+fn a_return_reads_in_the_counters_language() {
+    let mut returned = order();
+    returned.status = OrderStatus::Rejected;
+    returned.rejection_reasons = vec!["申请表缺少签字".into(), "印章模糊".into()];
+    let mut app = opened(Lang::En, returned.clone());
+    let mut steps = history();
+    let mut reject = steps[0].clone();
+    reject.id = 99;
+    reject.action = "reject".into();
+    reject.reason = Some("申请表缺少签字；印章模糊".into());
+    steps.push(reject);
+    app.answer::<Orders>(orders::Answer::Detail {
+        order_no: returned.order_no.to_string(),
+        result: Ok((returned, steps)),
+    });
+    key(&mut app, KeyCode::Char('G'));
+    let screen = render(&app, 80, 24);
+    assert!(
+        !screen.contains("申请表缺少签字") && screen.contains("印章模糊"),
+        "{screen}"
+    );
+    let top = {
+        key(&mut app, KeyCode::Char('g'));
+        render(&app, 80, 24)
+    };
+    assert!(
+        top.contains("the form is not signed; 印章模糊")
+            || screen.contains("the form is not signed; 印章模糊"),
+        "{top}\n{screen}"
+    );
+}

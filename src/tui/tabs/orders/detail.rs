@@ -204,7 +204,15 @@ pub fn lines<'a>(
     if !order.rejection_reasons.is_empty() {
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", T::FieldRejection.get(lang)), theme.label),
-            Span::styled(order.rejection_reasons.join("；"), theme.error),
+            Span::styled(
+                order
+                    .rejection_reasons
+                    .iter()
+                    .map(|r| crate::domain::return_reason_in(r, lang))
+                    .collect::<Vec<_>>()
+                    .join(T::ReasonsJoin.get(lang)),
+                theme.error,
+            ),
         ]));
     }
     // The mailroom's reveal is the phone and the address; the ID number stays masked.
@@ -386,6 +394,8 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
             file_names(id)
         }
         "invoice_request" => crate::tui::format::requested_via(reason, lang),
+        // The checklist's reasons in the reader's language, typed ones as typed.
+        "reject" => crate::domain::return_reasons_in(reason, lang),
         // `mailing.street,mailing.postal_code 客户来电`: what changed in words, then why.
         "edit_details" => {
             let (fields, why) = crate::domain::read_edit_record(reason);

@@ -313,7 +313,8 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             .iter()
             .rev()
             .find(|h| h.action == "reject")
-            .and_then(|h| h.reason.clone())
+            .and_then(|h| h.reason.as_deref())
+            .map(|r| crate::domain::return_reasons_in(r, lang))
             .unwrap_or_default();
         lines.push(Line::from(Span::styled(
             T::PreviousReturn.fill(lang, &[&last]),
