@@ -1032,3 +1032,32 @@ fn the_newest_file_opens_first_even_in_the_same_second() {
     assert!(screen.contains("附件 2/2：签字申请表"), "{screen}");
     assert!(!screen.contains("退回后补交"), "{screen}");
 }
+
+/// A queue whose orders shown have no mark: the empty 标记 column gives its room to the
+/// customer and the project, which are not cut short for nothing; one mark brings it back.
+#[test]
+fn an_unmarked_queue_gives_the_marks_room_to_names() {
+    let queue = |items: Vec<ca_counter::api::ReviewItem>| {
+        let mut app = review_app(Lang::ZhCn);
+        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+        app.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items,
+                promise_working_days: 2,
+            }),
+        });
+        render(&app, 80, 24)
+    };
+    let mut plain = review_item(3, "欧阳娜娜娜", 2, ca_counter::domain::Deadline::Ok);
+    plain.order.project_name = "湖南省湘潭市公共资源交易系统".into();
+    let screen = queue(vec![plain.clone()]);
+    assert!(
+        screen.contains("欧阳娜娜娜") && screen.contains("湘潭市公共资源交易"),
+        "{screen}"
+    );
+    let mut marked = plain;
+    marked.resubmissions = 1;
+    let screen = queue(vec![marked]);
+    assert!(screen.contains("补正件"), "{screen}");
+}

@@ -79,26 +79,38 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     }
     let body = table_area.height.saturating_sub(1) as usize;
     let offset = review.queue.scroll(body, None);
-    let columns = [
-        Column::new(T::ColOrderNo.get(lang), 16),
-        Column::new(T::ColCustomer.get(lang), 8),
-        Column::new(T::ColProject.get(lang), 12),
-        Column::new(T::ColWaited.get(lang), 9),
-        Column::new(T::ColMarks.get(lang), 14).grow(),
-        Column::new(T::ColReviewer.get(lang), 8),
-    ];
     let selected = review.queue.selected_index();
-    let rows = items
+    let shown: Vec<(usize, &ReviewItem, Marks)> = items
         .iter()
         .enumerate()
         .skip(offset)
         .take(body)
-        .map(|(i, item)| queue_row(item, i == selected, view))
+        .map(|(i, item)| (i, item, marks(item, view)))
+        .collect();
+    // Marks take the room left over when a row shown has one; else the customer and the
+    // project have it (an empty column cut them short).
+    let marked = shown.iter().any(|(_, _, m)| !m.0.is_empty());
+    let marks_column = Column::new(T::ColMarks.get(lang), if marked { 14 } else { 4 });
+    let project_column = Column::new(T::ColProject.get(lang), 12);
+    let columns = [
+        Column::new(T::ColOrderNo.get(lang), 16),
+        Column::new(T::ColCustomer.get(lang), if marked { 8 } else { 12 }),
+        if marked { project_column } else { project_column.grow() },
+        Column::new(T::ColWaited.get(lang), 9),
+        if marked { marks_column.grow() } else { marks_column },
+        Column::new(T::ColReviewer.get(lang), 8),
+    ];
+    let rows = shown
+        .into_iter()
+        .map(|(i, item, marks)| queue_row(item, marks, i == selected, view))
         .collect();
     table::draw(frame, table_area, &columns, theme.header, rows, view.glyphs().ellipsis);
 }
 
-fn queue_row(item: &ReviewItem, selected: bool, view: &View) -> Row {
+/// A queue row's marks, and their style (the deadline's).
+struct Marks(Vec<&'static str>, ratatui::style::Style);
+
+fn marks(item: &ReviewItem, view: &View) -> Marks {
     let (lang, theme) = (view.lang, view.theme);
     let mut marks = Vec::new();
     let mark_style = match item.deadline {
@@ -126,6 +138,12 @@ fn queue_row(item: &ReviewItem, selected: bool, view: &View) -> Row {
     }
     // What keeps it from approval, before it is opened.
     marks.extend(item.gaps.iter().map(|gap| gap.mark().get(lang)));
+    Marks(marks, mark_style)
+}
+
+fn queue_row(item: &ReviewItem, marks: Marks, selected: bool, view: &View) -> Row {
+    let (lang, theme) = (view.lang, view.theme);
+    let Marks(marks, mark_style) = marks;
     let base = if selected { theme.selection } else { theme.base };
     let pick = |style| if selected { theme.selection } else { style };
     Row {
