@@ -289,10 +289,17 @@ fn status_line(frame: &mut Frame, app: &App, area: Rect) {
         + read_only.as_ref().map_or(0, |m| m.width() + bar_width)
         + demo.as_ref().map_or(0, |m| m.width() + 2 + bar_width);
     let width = usize::from(area.width);
-    let last = (must + bar_width + last.width() < width).then_some(last);
-    let used = must + last.as_ref().map_or(0, |l| bar_width + l.width() + 1);
-    let room = width.saturating_sub(used + bar_width + 1);
-    let server = app.server_label.text_within(app.lang, room, g.ellipsis);
+    // Both, the server's name as short as it must be; else the server's name alone (which
+    // platform a clerk is on matters more than when it last said something).
+    let server_within = |used: usize| {
+        let room = width.saturating_sub(used + bar_width + 1);
+        app.server_label.text_within(app.lang, room, g.ellipsis)
+    };
+    let with_last = must + bar_width + last.width() + 1;
+    let (server, last) = match server_within(with_last) {
+        Some(server) if with_last < width => (Some(server), Some(last)),
+        _ => (server_within(must), None),
+    };
     let sep = Span::styled(g.bar, bar);
     let mut spans = Vec::new();
     match server {

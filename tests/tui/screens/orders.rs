@@ -148,6 +148,17 @@ fn a_narrow_status_line_drops_the_platforms_address_not_half_its_name() {
             "{screen}"
         );
     }
+    // A demo platform's mark and a longer operator: the time of the last update gives way
+    // before the platform's name does.
+    for (lang, name) in [(Lang::ZhCn, "内置平台"), (Lang::En, "embedded platform")] {
+        let mut app = app(lang);
+        platform_demo(&mut app, vec![ca_counter::api::DemoPart::Identity]);
+        app.server_label = ServerLabel::Embedded("127.0.0.1:44025".into());
+        app.last_event = Some(time::OffsetDateTime::now_utc());
+        let screen = render(&app, 80, 24);
+        let status = screen.lines().nth(22).unwrap_or_default();
+        assert!(status.contains(name), "{screen}");
+    }
     let remote = ServerLabel::Remote("https://ca-platform.example.cn/counter".into());
     assert_eq!(
         remote.text_within(Lang::ZhCn, 30, "…").as_deref(),
