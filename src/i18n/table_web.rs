@@ -74,6 +74,9 @@ macro_rules! web_texts {
             WebCodeLabel => "验证码", "Code";
             WebCodeHint => "短信中的 6 位数字", "The 6 digits in the text message";
             WebSignIn => "登录", "Sign in";
+            WebOtherNumber => "手机号填错了？换一个号码", "Wrong number? Use another one";
+            WebSmsDemo => "演示平台：短信只记入日志，不会真正发出，请回到本页查看进度。", "Demo platform: text messages are only logged, never sent; come back to this page to follow the order.";
+            WebRealnameOpenHere => "正在用手机看这一页？点此在本机继续实名认证", "Reading this on your phone? Continue the verification here";
             WebResendCode => "重新发送验证码", "Send a new code";
             WebDemoCode => "演示环境不发送真实短信，本次验证码为 {0}。", "Demo: no real text is sent; the code is {0}.";
             WebCodeTooSoon => "这次没有发送新的验证码：一分钟内只能发送一次，请于 {0} 后再试。5 分钟内收到且还没用过的验证码仍可输入。", "No new code was sent this time: codes go at most once a minute, try again after {0}. A code received in the last 5 minutes and not yet used still works.";

@@ -204,6 +204,9 @@ fn code_page_markup(
             }
             div.actions { button.secondary type="submit" { (ctx.t(T::WebResendCode)) } }
         }
+        // A mistyped number: back to the number, not only by the browser's Back.
+        @let again: String = form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish();
+        p { a href=(format!("/login?{again}")) { (ctx.t(T::WebOtherNumber)) } }
     }
 }
 

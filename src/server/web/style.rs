@@ -22,7 +22,7 @@ button.switch{min-height:44px;padding:0;border:0;background:none;color:#0b57d0;f
 .site{font-weight:bold;text-decoration:none;color:#1a1a1a}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 footer{display:flex;flex-wrap:wrap;gap:0 1.5rem;max-width:40rem;margin:0 auto;padding:1rem;color:#4a4a4a;border-top:1px solid #d0d0d0}
-footer .contact{display:inline-block}footer .contact a{white-space:nowrap}
+footer .contact{display:inline-block;min-height:44px;line-height:44px}footer .contact a{white-space:nowrap}
 h1{font-size:1.4rem;line-height:1.3}
 h2{font-size:1.15rem}
 .demo{flex-basis:calc(100% + 2rem);margin:0 -1rem -.5rem;padding:.5rem 1rem;background:#fff4ce;color:#3d2c00;border-top:1px solid #b45309}
