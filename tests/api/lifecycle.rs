@@ -355,8 +355,9 @@ async fn every_transition_not_in_the_table_is_refused_and_changes_nothing(db: Db
 async fn two_reviewers_approving_at_the_same_moment_get_one_winner(db: Db) {
     let app = TestApp::spawn(db).await;
     // Each reviewer opens the order (claims it) and approves at once, as fast as they can:
-    // 100 rounds, exactly one decision each, the other told clearly why not.
-    for round in 0..100 {
+    // as many rounds as the payment races, exactly one decision each, the other told
+    // clearly why not.
+    for round in 0..crate::races::ROUNDS {
         let order = app
             .submit(&format!("客户{}", crate::common::han(round)))
             .await;

@@ -135,6 +135,9 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
         seen.reason_text.as_deref(),
         Some("the ID number is not valid")
     );
+    // Told once: the same typo again writes nothing more (no second event below).
+    let (_, again) = phone_post(&app, &url, "张三", "110101199003077757", true).await;
+    assert!(again.contains("校验码"), "{again}");
 
     let (status, html) = phone_post(&app, &url, " 张 三", "11010519491231002x", true).await;
     assert_eq!(status, 200);

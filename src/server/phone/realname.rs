@@ -406,8 +406,11 @@ pub(super) async fn submit(
     };
     if problems.name.is_some() || problems.id_number.is_some() || problems.consent.is_some() {
         // An ID number that cannot be one is said at the counter too (the clerk sees why
-        // the customer is stuck), still not a try.
-        if matches!(id_shape, Some(Err(_))) {
+        // the customer is stuck), still not a try; once, not at every typo (each is a
+        // write and an event to every counter).
+        if matches!(id_shape, Some(Err(_)))
+            && session.last_error.as_deref() != Some("id_number_invalid")
+        {
             let mistyped = Attempt::Failed {
                 reason: "id_number_invalid".into(),
                 counts: false,

@@ -84,6 +84,31 @@ fn text_typed_after_ticking_other_is_sent_as_its_reason() {
     assert_eq!(decided, Some(vec!["印章模糊".to_owned()]));
 }
 
+/// An "other" reason longer than its row is shown whole under the list, to be read over
+/// before it goes to the customer; a short one is not repeated.
+#[test]
+fn a_long_other_reason_is_shown_whole_before_it_is_sent() {
+    let mut app = review_screen(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('r'));
+    key(&mut app, KeyCode::Char('9'));
+    typed(&mut app, "印章模糊");
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("其他原因全文"), "{screen}");
+    let long =
+        "营业执照复印件上的公章与申请表上的公章不是同一枚，请核对后重新盖章并上传清晰的扫描件";
+    typed(&mut app, &format!("；{long}"));
+    let screen = render(&app, 80, 24);
+    let whole: String = screen
+        .lines()
+        .skip_while(|l| !l.contains("其他原因全文"))
+        .map(|l| l.trim_matches(|c| c == ' ' || c == '│'))
+        .collect();
+    assert!(
+        whole.contains("印章模糊；营业执照复印件上的公章") && whole.contains("清晰的扫描件"),
+        "{screen}"
+    );
+}
+
 /// A decision on its way says so at once, in place of what the line said before (the last
 /// order's "approved" had stayed up through a slow link, read as this one's).
 #[test]

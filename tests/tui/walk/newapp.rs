@@ -235,6 +235,16 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         "real-name code",
         at(lang, realname("pending", Some("姓名与柜台登记的不一致"))),
     ));
+    out.push(scene(
+        "real-name code, ID number mistyped on the phone",
+        at(lang, |d: &mut Draft| {
+            realname("pending", Some("身份证号不正确"))(d);
+            if let Some(r) = d.realname.as_mut() {
+                r.reason_code = Some("id_number_invalid".into());
+                r.attempts = 0;
+            }
+        }),
+    ));
     let mut a = at(lang, realname("pending", None));
     a.shared.embedded = true;
     out.push(scene("real-name code, embedded platform", a));

@@ -673,6 +673,15 @@ fn checklist(list: &Checklist, frame: &mut Frame, area: Rect, view: &View) {
         intro.push(Line::from(T::ReturnGapsTicked.get(lang)).style(theme.warning));
     }
     let mut tail = Vec::new();
+    // "Other" typed longer than its row shows: the whole of it under the list, to be read
+    // over before it is sent to the customer.
+    let other = list.other.text();
+    let other_room = text_width.saturating_sub(
+        unicode_width::UnicodeWidthStr::width(REASONS[OTHER].get(lang)) as u16 + 8,
+    );
+    if unicode_width::UnicodeWidthStr::width(other.as_str()) as u16 >= other_room {
+        tail.push(Line::from(T::ReturnOtherWhole.fill(lang, &[&other])).style(theme.dim));
+    }
     if let Some(error) = &list.error {
         tail.push(Line::from(format!("! {}", error.get(lang))).style(theme.error));
     }
