@@ -147,35 +147,40 @@ pub const RETURN_REASONS: [T; 8] = {
     ]
 };
 
+/// How a return's reasons are joined into one record (its history row, its texts).
+pub const REASON_SEPARATOR: &str = "；";
+
+/// The checklist's reason (or "other") `text` is, in whichever language it was recorded.
+pub fn checklist_reason(text: &str) -> Option<T> {
+    let text = text.trim();
+    RETURN_REASONS
+        .iter()
+        .chain([T::ReasonOther].iter())
+        .copied()
+        .find(|t| Lang::ALL.iter().any(|lang| t.get(*lang) == text))
+}
+
 /// Whether a return for `reasons` (as recorded, in the reviewer's language) may be answered
 /// by correcting the order's details alone, without a new file: only when no reason is one
 /// of the checklist's, which each ask for a document.
 pub fn answerable_by_correction(reasons: &[String]) -> bool {
-    !reasons.iter().any(|reason| {
-        let reason = reason.trim();
-        DOCUMENT_REASONS
-            .iter()
-            .any(|t| Lang::ALL.iter().any(|lang| t.get(*lang) == reason))
-    })
+    !reasons
+        .iter()
+        .any(|reason| checklist_reason(reason).is_some_and(|t| DOCUMENT_REASONS.contains(&t)))
 }
 
 /// A return's reason in `lang` when it is one of the checklist's (recorded in whatever
 /// language the reviewer's counter sent it), else as written: staff reading in English
 /// see the checklist's words in English, the customer's page the words sent.
 pub fn return_reason_in(reason: &str, lang: Lang) -> String {
-    let trimmed = reason.trim();
-    RETURN_REASONS
-        .iter()
-        .chain([T::ReasonOther].iter())
-        .find(|t| Lang::ALL.iter().any(|l| t.get(*l) == trimmed))
-        .map_or_else(|| trimmed.to_owned(), |t| t.get(lang).to_owned())
+    checklist_reason(reason).map_or_else(|| reason.trim().to_owned(), |t| t.get(lang).to_owned())
 }
 
-/// A return's reasons as recorded (joined with `；`), each in `lang` by
+/// A return's reasons as recorded (joined with [`REASON_SEPARATOR`]), each in `lang` by
 /// [`return_reason_in`], joined as `lang` joins a list.
 pub fn return_reasons_in(recorded: &str, lang: Lang) -> String {
     recorded
-        .split('；')
+        .split(REASON_SEPARATOR)
         .filter(|r| !r.trim().is_empty())
         .map(|r| return_reason_in(r, lang))
         .collect::<Vec<_>>()

@@ -74,7 +74,6 @@ macro_rules! web_texts {
             WebCodeLabel => "验证码", "Code";
             WebCodeHint => "短信中的 6 位数字", "The 6 digits in the text message";
             WebSignIn => "登录", "Sign in";
-            WebOtherNumber => "手机号填错了？换一个号码", "Wrong number? Use another one";
             WebSmsDemo => "演示平台：短信只记入日志，不会真正发出，请回到本页查看进度。", "Demo platform: text messages are only logged, never sent; come back to this page to follow the order.";
             WebRealnameOpenHere => "正在用手机看这一页？点此在本机继续实名认证", "Reading this on your phone? Continue the verification here";
             WebResendCode => "重新发送验证码", "Send a new code";

@@ -138,6 +138,11 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
     // Told once: the same typo again writes nothing more (no second event below).
     let (_, again) = phone_post(&app, &url, "张三", "110101199003077757", true).await;
     assert!(again.contains("校验码"), "{again}");
+    // Mended but sent without the consent ticked: the counter no longer says typo.
+    let (_, mended) = phone_post(&app, &url, "张三", "11010519491231002X", false).await;
+    assert!(mended.contains("请勾选同意"), "{mended}");
+    let seen = clerk.realname_session(&session.id).await.expect("status");
+    assert_eq!((seen.attempts, seen.reason), (0, None));
 
     let (status, html) = phone_post(&app, &url, " 张 三", "11010519491231002x", true).await;
     assert_eq!(status, 200);
@@ -218,10 +223,10 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
         assert_eq!(refused.status(), 403);
     }
 
-    // The counter hears: created, the mistyped ID number (said, and no try), the success
-    // (a failed try is heard in `five_wrong_tries_lock_the_code`).
+    // The counter hears: created, the mistyped ID number (said, and no try), the typo
+    // mended, the success (a failed try is heard in `five_wrong_tries_lock_the_code`).
     let mut statuses = Vec::new();
-    while statuses.len() < 3 {
+    while statuses.len() < 4 {
         match tokio::time::timeout(Duration::from_secs(5), events.next()).await {
             Ok(Some(Ok(ServerEvent::Realname(event)))) => {
                 assert_eq!(event.session_id, session.id);
@@ -233,6 +238,7 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
     assert_eq!(
         statuses,
         [
+            (RealnameStatus::Pending, 0),
             (RealnameStatus::Pending, 0),
             (RealnameStatus::Pending, 0),
             (RealnameStatus::Verified, 0)

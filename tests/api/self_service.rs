@@ -139,7 +139,7 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     assert!(!again.html.contains("本次验证码为"), "{}", again.html);
     // A mistyped number is mended from the code's page, not only by Back.
     assert!(
-        again.html.contains("href=\"/login?next=") && again.html.contains("换一个号码"),
+        again.html.contains("href=\"/login?next=") && again.html.contains("用其他手机号登录"),
         "{}",
         again.html
     );

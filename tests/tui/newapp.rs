@@ -236,7 +236,7 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     let url = tui.wait_url(&app.base, "/m/realname/", WAIT);
     let typo = phone(&app, &url, "张三", "110101199003077757").await;
     assert!(typo.contains("校验码"), "{typo}");
-    tui.wait_text("请客户核对后重输", WAIT);
+    tui.wait_text("不计次数", WAIT);
     let wrong = phone(&app, &url, "李四", "11010519491231002X").await;
     assert!(wrong.contains("姓名与柜台登记的不一致"), "{wrong}");
     tui.wait_text("上次失败：", WAIT);

@@ -57,6 +57,7 @@ async fn finished(
     let invoice = state.store.invoice_for(&row.id).await.ok().flatten();
     let body = match (&row.invoice_no, invoice) {
         (Some(number), Some(invoice)) => {
+            let invoice_by_builtin = invoice.provider == "builtin";
             let issued =
                 serde_json::from_str::<crate::domain::InvoiceRequest>(&invoice.request_json).ok();
             let email = issued
@@ -92,8 +93,9 @@ async fn finished(
             };
             html! {
                 h1.ok { "✓ " (ctx.t(T::PageInvoiceIssued)) }
-                // Numbered by the platform itself: no tax authority has seen it.
-                @if state.demo.invoices {
+                // Numbered by the platform itself: no tax authority has seen it (as the
+                // invoice was issued, whatever the platform is set to now).
+                @if invoice_by_builtin {
                     p.demo role="note" { (ctx.t(T::PageInvoiceDemo)) }
                 }
                 dl {

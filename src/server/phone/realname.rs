@@ -406,22 +406,18 @@ pub(super) async fn submit(
     };
     if problems.name.is_some() || problems.id_number.is_some() || problems.consent.is_some() {
         // An ID number that cannot be one is said at the counter too (the clerk sees why
-        // the customer is stuck), still not a try; once, not at every typo (each is a
-        // write and an event to every counter).
-        if matches!(id_shape, Some(Err(_)))
-            && session.last_error.as_deref() != Some("id_number_invalid")
+        // the customer is stuck), still not a try; and unsaid once one that can be is
+        // typed. Written only when it changes (each write is an event to every counter).
+        let typo = match &id_shape {
+            Some(Err(_)) => Some(true),
+            Some(Ok(_)) => Some(false),
+            None => None,
+        };
+        if let Some(typo) = typo
+            && (session.last_error.as_deref() == Some("id_number_invalid")) != typo
+            && let Err(e) = state.store.note_id_typo(&session.id, typo).await
         {
-            let mistyped = Attempt::Failed {
-                reason: "id_number_invalid".into(),
-                counts: false,
-            };
-            if let Err(e) = state
-                .store
-                .record_realname_attempt(&session, &mistyped, None)
-                .await
-            {
-                tracing::warn!(error = %e, "recording a mistyped ID number");
-            }
+            tracing::warn!(error = %e, "noting a mistyped ID number");
         }
         return form(&state, &ctx, &session, &typed, &problems);
     }

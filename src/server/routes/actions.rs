@@ -404,7 +404,7 @@ async fn customer_message(
             let reasons: Vec<String> = column("rejection_json")
                 .and_then(|json| serde_json::from_str(&json).ok())
                 .unwrap_or_default();
-            let reasons = reasons.join("；");
+            let reasons = reasons.join(crate::domain::REASON_SEPARATOR);
             // The text links to the notice on the phone: the customer may never have had
             // the paper.
             let token = state.store.notice_token(&order.id).await?;
@@ -585,7 +585,7 @@ async fn details(
             }
             let json = serde_json::to_string(&reasons).unwrap_or_default();
             (
-                Some(reasons.join("；")),
+                Some(reasons.join(crate::domain::REASON_SEPARATOR)),
                 vec![SetColumn::Text("rejection_json", Some(json))],
             )
         }

@@ -36,8 +36,8 @@ const KEEP_ALIVE_EVERY: Duration = Duration::from_secs(5);
 /// How often a stream checks that its token is still valid, for revocations it cannot see
 /// as an event (made by another process on the same SQLite file before it woke).
 const REAUTH: Duration = Duration::from_secs(5);
-/// How soon a stream asks again when the database could not say.
-const REAUTH_RETRY: Duration = Duration::from_secs(1);
+/// How long a stream goes on while the database cannot say whether its token is good.
+const REAUTH_GRACE: Duration = Duration::from_secs(30);
 
 /// The live stream. A fresh subscription first gets a `hello` event whose id is the
 /// newest event now; then one `order` (OrderEvent) or `realname` (RealnameEvent) event
@@ -108,6 +108,7 @@ pub async fn stream(
         catching_up,
         ended: false,
         verify: false,
+        unconfirmed_since: None,
         pending,
     };
     let body = futures_util::stream::unfold(stream, |mut stream| async move {
@@ -162,6 +163,8 @@ struct Subscriber {
     /// A revocation of this operator from before the stream opened was read while
     /// catching up: the token is asked about again (it was issued since, or not).
     verify: bool,
+    /// Since when the database could not say whether the token is still good.
+    unconfirmed_since: Option<Instant>,
     pending: VecDeque<Bytes>,
 }
 
@@ -218,17 +221,23 @@ impl Subscriber {
                     }
                 }
                 () = &mut self.reauth => {
-                    let again = match still_valid(&self.store, &self.token_hash, &self.operator_id).await {
-                        Some(true) => REAUTH,
+                    match still_valid(&self.store, &self.token_hash, &self.operator_id).await {
+                        Some(true) => self.unconfirmed_since = None,
                         Some(false) => return None,
-                        // The database cannot say now (busy, or down): the token was
-                        // valid when last asked, and a revocation reaches this stream as
-                        // an event anyway, so the stream goes on and asks again soon,
-                        // rather than every stream of the instance ending and coming
-                        // back at once to catch up.
-                        None => REAUTH_RETRY,
-                    };
-                    self.reauth.as_mut().reset(Instant::now() + again);
+                        // The database cannot say now (a busy pool, a blip): the token was
+                        // good when last asked, and a revocation made through the
+                        // platform reaches the stream as an event once the database
+                        // answers, so the stream goes on a while rather than every stream
+                        // of the instance ending and coming back at once to catch up.
+                        // Not for ever: unconfirmed for `REAUTH_GRACE`, it ends.
+                        None => {
+                            let since = *self.unconfirmed_since.get_or_insert_with(Instant::now);
+                            if since.elapsed() >= REAUTH_GRACE {
+                                return None;
+                            }
+                        }
+                    }
+                    self.reauth.as_mut().reset(Instant::now() + REAUTH);
                 }
             }
         }
@@ -330,7 +339,8 @@ async fn still_valid(store: &Store, token_hash: &str, operator_id: &str) -> Opti
     match store.authenticate_hash(token_hash).await {
         Ok(found) => Some(found.is_some_and(|operator| operator.id == operator_id)),
         Err(e) => {
-            tracing::warn!(error = %e, "event stream cannot check its token now");
+            // Every stream asks: the event reader says the database's trouble once.
+            tracing::debug!(error = %e, "event stream cannot check its token now");
             None
         }
     }

@@ -485,7 +485,7 @@ impl Store {
                             action: "reject",
                             from: Some("pending_review"),
                             to: "rejected",
-                            reason: Some(reasons.join("；")),
+                            reason: Some(reasons.join(crate::domain::REASON_SEPARATOR)),
                         });
                     }
                 }

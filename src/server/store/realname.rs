@@ -324,6 +324,34 @@ impl Store {
         self.realname(&session.id).await
     }
 
+    /// Notes on a pending session that the phone refused an ID number that cannot be one
+    /// (`typo`), or that the last one typed could be one: the counter is told why the
+    /// customer is stuck. No try is counted, a check in flight (`certify_id`) is left
+    /// alone, and nothing is written (no event) when the note is already so.
+    pub async fn note_id_typo(&self, session_id: &str, typo: bool) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let changed: Option<i64> = sqlx::query_scalar(if typo {
+            "UPDATE realname_sessions SET last_error = 'id_number_invalid' \
+             WHERE id = $1 AND status = 'pending' AND certify_id IS NULL AND expires_at > $2 \
+             AND COALESCE(last_error, '') <> 'id_number_invalid' RETURNING attempts"
+        } else {
+            "UPDATE realname_sessions SET last_error = NULL \
+             WHERE id = $1 AND status = 'pending' AND certify_id IS NULL AND expires_at > $2 \
+             AND last_error = 'id_number_invalid' RETURNING attempts"
+        })
+        .bind(session_id)
+        .bind(now_ms())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(attempts) = changed else {
+            tx.rollback().await?;
+            return Ok(());
+        };
+        let event = NewEvent::realname(session_id, RealnameStatus::Pending, attempts);
+        let event_id = insert_event(&mut tx, self.backend, event).await?;
+        self.commit_with_event(tx, event_id).await
+    }
+
     /// Records that the customer went on to an outside check (`certify_id`): the session
     /// stays pending while the phone is at the provider. `None` when the session moved on.
     #[allow(clippy::too_many_arguments)]

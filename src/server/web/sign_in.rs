@@ -148,6 +148,12 @@ fn demo_from(state: &AppState, phone: &Phone, sent: Option<&str>) -> Option<Stri
     genuine.then(|| code.to_owned())
 }
 
+/// The sign-in page for another number, going on to `next` afterwards.
+fn other_number(next: &str) -> String {
+    let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("/login?next={target}")
+}
+
 fn code_page_markup(
     state: &AppState,
     ctx: &Ctx,
@@ -205,8 +211,7 @@ fn code_page_markup(
             div.actions { button.secondary type="submit" { (ctx.t(T::WebResendCode)) } }
         }
         // A mistyped number: back to the number, not only by the browser's Back.
-        @let again: String = form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish();
-        p { a href=(format!("/login?{again}")) { (ctx.t(T::WebOtherNumber)) } }
+        p { a href=(other_number(next)) { (ctx.t(T::WebSignInOtherNumber)) } }
     }
 }
 
@@ -241,8 +246,7 @@ pub async fn code_page(
     });
     let phone = query.phone.as_deref().and_then(|p| Phone::parse(p).ok());
     let Some(phone) = phone.filter(|_| signed) else {
-        let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-        return page::see_other(&format!("/login?next={target}"));
+        return page::see_other(&other_number(&next));
     };
     // What the last step said: why no code was sent (a notice), or why the code typed
     // did not sign in (under the field).
@@ -262,7 +266,6 @@ pub async fn code_page(
     };
     // Locked: no code signs in until then, so none is asked for, and none sent again.
     if let (Some("locked"), Some(at)) = (query.said.as_deref(), query.at) {
-        let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
         let title = ctx.t(T::WebCodeLockedTitle);
         return page::page(
             &code_ctx(ctx),
@@ -271,7 +274,7 @@ pub async fn code_page(
             html! {
                 h1.bad { (title) }
                 p role="status" { (ctx.fill(T::WebCodeLockedNext, &[&until_clock(at), &ctx.hotline])) }
-                p { a.button href=(format!("/login?next={target}")) { (ctx.t(T::WebSignInOtherNumber)) } }
+                p { a.button href=(other_number(&next)) { (ctx.t(T::WebSignInOtherNumber)) } }
             },
         );
     }

@@ -296,9 +296,11 @@ fn status_line(frame: &mut Frame, app: &App, area: Rect) {
         app.server_label.text_within(app.lang, room, g.ellipsis)
     };
     let with_last = must + bar_width + last.width() + 1;
-    let (server, last) = match server_within(with_last) {
-        Some(server) if with_last < width => (Some(server), Some(last)),
-        _ => (server_within(must), None),
+    let (server, last) = match (server_within(with_last), server_within(must)) {
+        (Some(server), _) if with_last < width => (Some(server), Some(last)),
+        (_, Some(server)) => (Some(server), None),
+        // No room for even the platform's name: the time, if it fits.
+        (_, None) => (None, (with_last < width).then_some(last)),
     };
     let sep = Span::styled(g.bar, bar);
     let mut spans = Vec::new();

@@ -393,7 +393,7 @@ fn a_preview_the_platform_was_busy_for_is_asked_again() {
         result: busy(),
     });
     let screen = render(&app, 80, 24);
-    assert!(screen.contains("稍后自动再取"), "{screen}");
+    assert!(screen.contains("暂时取不到图片"), "{screen}");
     assert_eq!(previews(&mut app), 0, "not at once");
     let at = |s: i64| NOW + time::Duration::seconds(s);
     app.on_tick(at(1));
@@ -410,7 +410,7 @@ fn a_preview_the_platform_was_busy_for_is_asked_again() {
     });
     let screen = render(&app, 80, 24);
     assert!(
-        !screen.contains("稍后自动再取") && screen.contains('▀'),
+        !screen.contains("暂时取不到图片") && screen.contains('▀'),
         "{screen}"
     );
     app.on_tick(at(20));
