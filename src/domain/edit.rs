@@ -176,15 +176,23 @@ pub fn return_reason_in(reason: &str, lang: Lang) -> String {
     checklist_reason(reason).map_or_else(|| reason.trim().to_owned(), |t| t.get(lang).to_owned())
 }
 
-/// A return's reasons as recorded (joined with [`REASON_SEPARATOR`]), each in `lang` by
-/// [`return_reason_in`], joined as `lang` joins a list.
-pub fn return_reasons_in(recorded: &str, lang: Lang) -> String {
-    recorded
-        .split(REASON_SEPARATOR)
+/// A return's reasons, each in `lang` by [`return_reason_in`], joined as `lang` joins
+/// clauses.
+pub fn return_reasons_list_in<S: AsRef<str>>(reasons: &[S], lang: Lang) -> String {
+    reasons
+        .iter()
+        .map(AsRef::as_ref)
         .filter(|r| !r.trim().is_empty())
         .map(|r| return_reason_in(r, lang))
         .collect::<Vec<_>>()
-        .join(T::ReasonsJoin.get(lang))
+        .join(T::ClauseJoin.get(lang))
+}
+
+/// A return's reasons as recorded in one text (joined with [`REASON_SEPARATOR`]), in
+/// `lang` by [`return_reasons_list_in`].
+pub fn return_reasons_in(recorded: &str, lang: Lang) -> String {
+    let reasons: Vec<&str> = recorded.split(REASON_SEPARATOR).collect();
+    return_reasons_list_in(&reasons, lang)
 }
 
 #[cfg(test)]

@@ -469,7 +469,6 @@ web_texts! { messaging_texts;
     ReasonNoSignedForm => "没有签字申请表的扫描件", "no scan of the signed application form was sent";
     ReasonNotVerified => "申请人未通过实名认证", "the applicant has not passed the real-name check";
     ReasonOther => "其他", "other";
-    ReasonsJoin => "；", "; ";
     ReturnOtherNeeded => "请写明“其他”原因", "write what the other reason is";
     ReturnOtherWhole => "其他原因全文：{0}", "the other reason in full: {0}";
     ReturnPickOne => "请至少选择一项原因", "pick at least one reason";

@@ -205,12 +205,7 @@ pub fn lines<'a>(
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", T::FieldRejection.get(lang)), theme.label),
             Span::styled(
-                order
-                    .rejection_reasons
-                    .iter()
-                    .map(|r| crate::domain::return_reason_in(r, lang))
-                    .collect::<Vec<_>>()
-                    .join(T::ReasonsJoin.get(lang)),
+                crate::domain::return_reasons_list_in(&order.rejection_reasons, lang),
                 theme.error,
             ),
         ]));

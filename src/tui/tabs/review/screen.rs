@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::keys::{Cmd, Pan};
 use super::messages::{Answer, Request, SaveError};
 use super::popup::{Checklist, Popup, Step};
-use crate::api::{ActionRequest, Attachment, ClientError, HistoryEntry, Order};
+use crate::api::{ActionRequest, Attachment, HistoryEntry, Order};
 use crate::domain::{Action, ApprovalGap, OrderStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::component::Ctx;
@@ -33,14 +33,6 @@ const RETRY_SECONDS: i64 = 20;
 const PREVIEW_RETRY_SECONDS: i64 = 3;
 const PREVIEW_RETRIES: u32 = 20;
 
-/// An answer that may be different in a moment: the platform busy (503) or not reached.
-fn passing(error: &ClientError) -> bool {
-    match error {
-        ClientError::Problem(problem) => problem.status == 503,
-        ClientError::Network(_) => true,
-        _ => false,
-    }
-}
 
 /// The reviewer's hold on the open order.
 #[derive(Debug, Clone, PartialEq)]
@@ -636,7 +628,7 @@ impl Screen {
                     // few seconds, a while, rather than the note staying until the
                     // reviewer moves.
                     Err(Some(e))
-                        if passing(&e)
+                        if e.is_transient()
                             && self.picture_retry.is_none_or(|(_, n)| n < PREVIEW_RETRIES) =>
                     {
                         let tries = self.picture_retry.map_or(1, |(_, n)| n + 1);
