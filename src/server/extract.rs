@@ -171,37 +171,44 @@ impl FromRequest<AppState> for JsonBody {
             .get(header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .filter(|t| !is_json(t));
-        let too_large = || {
-            // Left unread: the connection cannot carry another request.
-            let mut response = ApiError::BodyTooLarge(limit).into_response();
-            response.headers_mut().insert(
-                header::CONNECTION,
-                axum::http::HeaderValue::from_static("close"),
-            );
-            response
-        };
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > limit as u64) {
-            return Err(too_large());
-        }
-        match axum::body::to_bytes(req.into_body(), limit).await {
-            Ok(bytes) => Ok(JsonBody { bytes, not_json }),
-            // Over the limit as it arrived (no length declared): the limit's own error
-            // (here, or the platform's body limit around every request) names itself so.
-            Err(e) if e.to_string().contains("length limit") => Err(too_large()),
-            // Cut off, or stalled past the body timeout.
-            Err(e) => {
-                tracing::info!(error = %e, "a JSON body could not be read");
-                Err(ApiError::BadRequest {
-                    code: "malformed_request",
-                    detail: Msg::new(T::ProblemBodyUnreadable),
-                }
-                .into_response())
+        let bytes = read_limited(req, limit).await?;
+        Ok(JsonBody { bytes, not_json })
+    }
+}
+
+/// A request's body, at most `limit` bytes: one declared or found larger is refused (413)
+/// unread, with `Connection: close` (the connection cannot carry another request); one cut
+/// off or stalled past the body timeout is a 400.
+pub async fn read_limited(req: Request, limit: usize) -> Result<Bytes, Response> {
+    let too_large = || {
+        let mut response = ApiError::BodyTooLarge(limit).into_response();
+        response.headers_mut().insert(
+            header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+        response
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    match axum::body::to_bytes(req.into_body(), limit).await {
+        Ok(bytes) => Ok(bytes),
+        // Over the limit as it arrived (no length declared): the limit's own error (here,
+        // or the platform's body limit around every request) names itself so.
+        Err(e) if e.to_string().contains("length limit") => Err(too_large()),
+        // Cut off, or stalled past the body timeout.
+        Err(e) => {
+            tracing::info!(error = %e, "a request body could not be read");
+            Err(ApiError::BadRequest {
+                code: "malformed_request",
+                detail: Msg::new(T::ProblemBodyUnreadable),
             }
+            .into_response())
         }
     }
 }

@@ -290,17 +290,6 @@ pub async fn alipay_notify(
     request: axum::extract::Request,
 ) -> Result<&'static str, axum::response::Response> {
     use axum::response::IntoResponse;
-    // Anyone may post here (no token): no more is read than a notification holds, a few
-    // kilobytes, not the ten megabytes an upload may be. One refused as too large is left
-    // unread, so its connection cannot carry another request.
-    let too_large = || {
-        let mut response = ApiError::BodyTooLarge(NOTIFY_LIMIT).into_response();
-        response.headers_mut().insert(
-            axum::http::header::CONNECTION,
-            axum::http::HeaderValue::from_static("close"),
-        );
-        response
-    };
     // A notification is a form, as Alipay posts it: anything else is said so, unread.
     let sent = request
         .headers()
@@ -315,25 +304,9 @@ pub async fn alipay_notify(
         tracing::warn!(content_type = %shown, "an Alipay notify not sent as a form: refused");
         return Err(ApiError::NotForm(shown).into_response());
     }
-    let declared = request
-        .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > NOTIFY_LIMIT as u64) {
-        return Err(too_large());
-    }
-    let bytes = match axum::body::to_bytes(request.into_body(), NOTIFY_LIMIT).await {
-        Ok(bytes) => bytes,
-        Err(e) if e.to_string().contains("length limit") => return Err(too_large()),
-        Err(_) => {
-            return Err(ApiError::BadRequest {
-                code: "malformed_request",
-                detail: Msg::new(T::ProblemBodyUnreadable),
-            }
-            .into_response());
-        }
-    };
+    // Anyone may post here (no token): no more is read than a notification holds, a few
+    // kilobytes, not the ten megabytes an upload may be.
+    let bytes = crate::server::extract::read_limited(request, NOTIFY_LIMIT).await?;
     let params: BTreeMap<String, String> = form_urlencoded::parse(&bytes).into_owned().collect();
     let Some(provider) = state.payments.clone().filter(|p| p.name() == "alipay") else {
         // Not Alipay's to answer here (another provider is configured): refused, and the
