@@ -408,12 +408,7 @@ pub(super) async fn submit(
         // An ID number that cannot be one is said at the counter too (the clerk sees why
         // the customer is stuck), still not a try; and unsaid once one that can be is
         // typed. Written only when it changes (each write is an event to every counter).
-        let typo = match &id_shape {
-            Some(Err(_)) => Some(true),
-            Some(Ok(_)) => Some(false),
-            None => None,
-        };
-        if let Some(typo) = typo
+        if let Some(typo) = id_shape.as_ref().map(Result::is_err)
             && (session.last_error.as_deref() == Some("id_number_invalid")) != typo
             && let Err(e) = state.store.note_id_typo(&session.id, typo).await
         {

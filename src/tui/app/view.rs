@@ -526,20 +526,8 @@ fn help(
     }
     // More than fit: the last row says how many are below (or above), so no command is
     // out of sight without a word.
-    let overflow = matches.len() > list.height as usize;
-    let visible = if overflow {
-        (list.height as usize).saturating_sub(1)
-    } else {
-        list.height as usize
-    };
-    let offset = selected.saturating_sub(visible.saturating_sub(1));
-    if overflow {
-        let below = matches.len().saturating_sub(offset + visible);
-        let text = if below > 0 {
-            T::HelpMoreBelow.fill(lang, &[&below.to_string()])
-        } else {
-            T::HelpMoreAbove.fill(lang, &[&offset.to_string()])
-        };
+    let (visible, offset, more) = paint::list_window(matches.len(), list.height, selected, lang);
+    if let Some(text) = more {
         paint::line(
             frame,
             Rect::new(list.x, list.bottom().saturating_sub(1), list.width, 1),

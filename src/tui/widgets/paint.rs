@@ -243,6 +243,31 @@ pub fn make_safe(buffer: &mut Buffer) {
     }
 }
 
+/// A list of `len` items shown in `rows` rows with the `selected` one in view: how many
+/// rows the items take, the first one shown, and — when they do not all fit, the last row
+/// kept for it — how many are below (or else above), in words, with the keys that reach
+/// them.
+pub fn list_window(
+    len: usize,
+    rows: u16,
+    selected: usize,
+    lang: crate::i18n::Lang,
+) -> (usize, usize, Option<String>) {
+    use crate::i18n::T;
+    let overflow = len > usize::from(rows);
+    let visible = usize::from(rows).saturating_sub(usize::from(overflow));
+    let offset = selected.saturating_sub(visible.saturating_sub(1));
+    let more = overflow.then(|| {
+        let below = len.saturating_sub(offset + visible);
+        if below > 0 {
+            T::HelpMoreBelow.fill(lang, &[&below.to_string()])
+        } else {
+            T::HelpMoreAbove.fill(lang, &[&offset.to_string()])
+        }
+    });
+    (visible, offset, more)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

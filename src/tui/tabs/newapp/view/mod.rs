@@ -434,9 +434,7 @@ fn project(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area:
         paint::wrapped(frame, left, vec![Line::from(T::NoProjects.get(lang)).style(theme.dim)]);
     }
     // A list longer than its pane keeps its last row to say how many more there are.
-    let longer = newapp.projects.len() > usize::from(left.height);
-    let visible = usize::from(left.height).saturating_sub(usize::from(longer));
-    let offset = newapp.project_sel.saturating_sub(visible.saturating_sub(1));
+    let (visible, offset, more) = paint::list_window(newapp.projects.len(), left.height, newapp.project_sel, lang);
     let ellipsis = view.glyphs().ellipsis;
     let rows: Vec<Line> = newapp
         .projects
@@ -456,13 +454,7 @@ fn project(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area:
         })
         .collect();
     paint::lines(frame, left, rows);
-    if longer && left.height > 0 {
-        let below = newapp.projects.len().saturating_sub(offset + visible);
-        let hint = if below > 0 {
-            T::HelpMoreBelow.fill(lang, &[&below.to_string()])
-        } else {
-            T::HelpMoreAbove.fill(lang, &[&offset.to_string()])
-        };
+    if let Some(hint) = more.filter(|_| left.height > 0) {
         let row = Rect::new(left.x, left.bottom() - 1, left.width, 1);
         paint::line(frame, row, Line::from(Span::styled(hint, theme.dim)));
     }
