@@ -95,9 +95,9 @@ enum Command {
         /// Reads a PDF's pages for our QR codes too (a scanner's pictures).
         #[arg(long)]
         codes: bool,
-        /// Answers a PDF's first page as the picture it is, for a preview.
-        #[arg(long, conflicts_with = "codes")]
-        picture: bool,
+        /// Answers a PDF's page (from 1) as the picture it is, for a preview.
+        #[arg(long, value_name = "PAGE", conflicts_with = "codes")]
+        picture: Option<usize>,
     },
 }
 

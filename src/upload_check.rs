@@ -1,7 +1,7 @@
 //! A PDF is parsed only in a process of its own: `ca-counter check-upload`, the running
 //! program itself, bounded in time (killed past it) and memory (its allocator refuses past
 //! it, `main.rs`), its environment cleared, answering on one line (with `--codes`, the
-//! QR codes its scanned pages carry; with `--picture`, its first page's picture after the
+//! QR codes its scanned pages carry; with `--picture <page>`, that page's picture after the
 //! line instead). The platform runs it
 //! for every uploaded PDF (`server::scan_match::UploadChecks`, with its turns and fair
 //! shares); the counter for a file the clerk picks before it is sent (`tui::files`), so a
@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use crate::domain::{DocCode, FileProblem, FileType, Inspected, pdf_first_picture, pdf_page_codes};
+use crate::domain::{DocCode, FileProblem, FileType, Inspected, pdf_page_codes, pdf_page_picture};
 
 /// The QR codes read from a PDF's pages when they are pictures (possibly none); `None`
 /// when no page is one (nothing could be read).
@@ -65,7 +65,7 @@ async fn run_once(
     flag: Option<&str>,
     data: &[u8],
 ) -> std::io::Result<ChildRun> {
-    let output = match in_child(program, seconds, memory_mb, flag, data).await? {
+    let output = match in_child(program, seconds, memory_mb, flag.as_slice(), data).await? {
         Ok(output) => output,
         Err(ended) => return Ok(ended),
     };
@@ -76,26 +76,30 @@ async fn run_once(
     })
 }
 
-/// A PDF's first page as a picture ([`first_picture`]).
+/// A PDF's page as a picture ([`page_picture`]), with the PDF's page count (0: not
+/// counted, the file not passing the check).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Picture {
-    /// The picture's bytes: a JPEG's (`true`) or a PNG's.
-    Taken(Vec<u8>, bool),
-    /// Its first page is no picture (drawn, not scanned).
-    NotOne,
+    /// The picture's bytes: a JPEG's (`true`) or a PNG's; the pages.
+    Taken(Vec<u8>, bool, usize),
+    /// That page is no picture (drawn, not scanned), or there is no such page; the pages.
+    NotOne(usize),
     /// The child ended without a readable answer (out of time or memory).
     Failed,
 }
 
-/// The first page of the PDF `data` as a picture, taken out by `program check-upload
-/// --picture` within the same bounds. `Err` as for [`run`].
-pub async fn first_picture(
+/// Page `page` (from 1) of the PDF `data` as a picture, taken out by `program check-upload
+/// --picture <page>` within the same bounds. `Err` as for [`run`].
+pub async fn page_picture(
     program: &Path,
     seconds: u64,
     memory_mb: usize,
     data: &[u8],
+    page: usize,
 ) -> std::io::Result<Picture> {
-    let Ok(output) = in_child(program, seconds, memory_mb, Some(PICTURE_FLAG), data).await? else {
+    let page = page.to_string();
+    let args = [PICTURE_FLAG, page.as_str()];
+    let Ok(output) = in_child(program, seconds, memory_mb, &args, data).await? else {
         return Ok(Picture::Failed);
     };
     if !output.status.success() {
@@ -104,12 +108,12 @@ pub async fn first_picture(
     Ok(parse_picture(output.stdout))
 }
 
-/// Runs `program check-upload` on `data`: its output, or how it ended without one.
+/// Runs `program check-upload <args>` on `data`: its output, or how it ended without one.
 async fn in_child(
     program: &Path,
     seconds: u64,
     memory_mb: usize,
-    flag: Option<&str>,
+    args: &[&str],
     data: &[u8],
 ) -> std::io::Result<Result<std::process::Output, ChildRun>> {
     use tokio::io::AsyncWriteExt;
@@ -120,7 +124,7 @@ async fn in_child(
         .arg(CHECK_SUBCOMMAND)
         .arg("--memory-mb")
         .arg(memory_mb.to_string())
-        .args(flag)
+        .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -151,16 +155,17 @@ async fn in_child(
     Ok(Ok(output))
 }
 
-/// `picture jpeg|png <len>` and the picture's bytes after the line, or `none`.
-fn picture_answer(picture: Option<&(Vec<u8>, bool)>) -> Vec<u8> {
+/// `picture jpeg|png <len> <pages>` and the picture's bytes after the line, or
+/// `none <pages>`.
+fn picture_answer(picture: Option<&(Vec<u8>, bool)>, pages: usize) -> Vec<u8> {
     match picture {
         Some((bytes, jpeg)) => {
             let kind = if *jpeg { "jpeg" } else { "png" };
-            let mut out = format!("picture {kind} {}\n", bytes.len()).into_bytes();
+            let mut out = format!("picture {kind} {} {pages}\n", bytes.len()).into_bytes();
             out.extend_from_slice(bytes);
             out
         }
-        None => b"none\n".to_vec(),
+        None => format!("none {pages}\n").into_bytes(),
     }
 }
 
@@ -172,20 +177,21 @@ fn parse_picture(mut out: Vec<u8>) -> Picture {
     let Ok(line) = std::str::from_utf8(&out[..end]) else {
         return Picture::Failed;
     };
-    if line == "none" && bytes.is_empty() {
-        return Picture::NotOne;
-    }
     let mut words = line.split(' ');
+    let number = |word: Option<&str>| word.and_then(|n| n.parse::<usize>().ok());
     let jpeg = match (words.next(), words.next()) {
+        (Some("none"), pages) => {
+            return match (number(pages), words.next()) {
+                (Some(pages), None) if bytes.is_empty() => Picture::NotOne(pages),
+                _ => Picture::Failed,
+            };
+        }
         (Some("picture"), Some("jpeg")) => true,
         (Some("picture"), Some("png")) => false,
         _ => return Picture::Failed,
     };
-    match (
-        words.next().and_then(|n| n.parse::<usize>().ok()),
-        words.next(),
-    ) {
-        (Some(len), None) if bytes.len() == len => Picture::Taken(bytes, jpeg),
+    match (number(words.next()), number(words.next()), words.next()) {
+        (Some(len), Some(pages), None) if bytes.len() == len => Picture::Taken(bytes, jpeg, pages),
         _ => Picture::Failed,
     }
 }
@@ -196,28 +202,33 @@ pub const CHECK_SUBCOMMAND: &str = "check-upload";
 /// The child's flag to read a PDF's pages for QR codes too.
 pub const CODES_FLAG: &str = "--codes";
 
-/// The child's flag to answer a PDF's first page as a picture instead.
+/// The child's flag to answer a PDF's page (its number after it, from 1) as a picture
+/// instead.
 pub const PICTURE_FLAG: &str = "--picture";
 
 /// The child's side of [`run`] (`ca-counter check-upload`): reads the file from its input
 /// and writes one line: `ok <pages>`, `ok <pages> codes[ <code>…]` when its pages are
 /// pictures whose QR codes were looked for (a scanner's PDF: [`pdf_page_codes`]), or
 /// `refused <why>`.
-pub fn check_from_stdin(read_codes: bool, picture: bool) -> std::process::ExitCode {
+pub fn check_from_stdin(read_codes: bool, picture: Option<usize>) -> std::process::ExitCode {
     use std::io::{Read, Write};
     let mut data = Vec::new();
     if std::io::stdin().lock().read_to_end(&mut data).is_err() {
         return std::process::ExitCode::FAILURE;
     }
-    if picture {
+    if let Some(page) = picture {
         // Only a PDF that passes the check is opened for its picture.
-        let taken = match crate::domain::inspect(&data) {
-            Ok(inspected) if inspected.kind == FileType::Pdf => pdf_first_picture(&data),
-            _ => None,
+        let (taken, pages) = match crate::domain::inspect(&data) {
+            Ok(inspected) if inspected.kind == FileType::Pdf => (
+                page.checked_sub(1)
+                    .and_then(|index| pdf_page_picture(&data, index)),
+                inspected.pages.unwrap_or(0),
+            ),
+            _ => (None, 0),
         };
         return match std::io::stdout()
             .lock()
-            .write_all(&picture_answer(taken.as_ref()))
+            .write_all(&picture_answer(taken.as_ref(), pages))
         {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(_) => std::process::ExitCode::FAILURE,
@@ -329,23 +340,41 @@ mod tests {
                 Some((Ok(pages), Some(read.clone())))
             );
         }
-        for (picture, read) in [
+        for (picture, pages, read) in [
             (
                 Some((vec![0xFF, 0xD8, b'\n', 0], true)),
-                Picture::Taken(vec![0xFF, 0xD8, b'\n', 0], true),
+                3,
+                Picture::Taken(vec![0xFF, 0xD8, b'\n', 0], true, 3),
             ),
-            (Some((vec![1, 2], false)), Picture::Taken(vec![1, 2], false)),
-            (None, Picture::NotOne),
+            (
+                Some((vec![1, 2], false)),
+                1,
+                Picture::Taken(vec![1, 2], false, 1),
+            ),
+            (None, 2, Picture::NotOne(2)),
+            (None, 0, Picture::NotOne(0)),
         ] {
-            assert_eq!(parse_picture(picture_answer(picture.as_ref())), read);
+            assert_eq!(parse_picture(picture_answer(picture.as_ref(), pages)), read);
         }
-        let mut short = picture_answer(Some(&(vec![1, 2, 3], true)));
+        let mut short = picture_answer(Some(&(vec![1, 2, 3], true)), 1);
         short.pop();
         assert_eq!(parse_picture(short), Picture::Failed, "cut short");
-        let mut long = picture_answer(Some(&(vec![1, 2, 3], true)));
+        let mut long = picture_answer(Some(&(vec![1, 2, 3], true)), 1);
         long.push(4);
         assert_eq!(parse_picture(long), Picture::Failed, "bytes after it");
-        assert_eq!(parse_picture(b"ok 3\n".to_vec()), Picture::Failed);
+        for said in [
+            "ok 3\n",
+            "none\n",
+            "none x\n",
+            "none 2 3\n",
+            "picture png 0\n",
+        ] {
+            assert_eq!(
+                parse_picture(said.as_bytes().to_vec()),
+                Picture::Failed,
+                "{said:?}"
+            );
+        }
         for said in [
             "",
             "ok",

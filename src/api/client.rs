@@ -93,6 +93,15 @@ pub struct PdfFile {
     pub unprintable: Vec<char>,
 }
 
+/// An attachment's preview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    /// The picture: PNG or JPEG.
+    pub bytes: Vec<u8>,
+    /// The pages of the file (`x-page-count`): a PDF's, 1 for an image.
+    pub pages: usize,
+}
+
 /// `U+2A6A5 U+2B81D` → the characters; anything else is skipped.
 fn parse_code_points(text: &str) -> Vec<char> {
     text.split_whitespace()
@@ -555,22 +564,37 @@ impl Client {
         .await
     }
 
-    /// `GET /attachments/{id}/preview`: an image attachment scaled to fit.
+    /// `GET /attachments/{id}/preview`: an image attachment, or a page of a scanned PDF
+    /// (from 1), scaled to fit.
     pub async fn attachment_preview(
         &self,
         id: &str,
+        page: usize,
         width: u32,
         height: u32,
-    ) -> Result<Vec<u8>, ClientError> {
+    ) -> Result<Preview, ClientError> {
         let response = self
             .request(Method::GET, &format!("/attachments/{id}/preview"))
-            .query(&[("width", width), ("height", height)])
+            .query(&[
+                ("width", width as usize),
+                ("height", height as usize),
+                ("page", page),
+            ])
             .send()
             .await?;
         let status = response.status();
+        let pages = response
+            .headers()
+            .get("x-page-count")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
         let bytes = response.bytes().await?;
         if status.is_success() {
-            Ok(bytes.to_vec())
+            Ok(Preview {
+                bytes: bytes.to_vec(),
+                pages,
+            })
         } else {
             Err(problem_of(status, &bytes))
         }

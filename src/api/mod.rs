@@ -7,7 +7,7 @@ mod types;
 
 pub use client::{
     COUNTS_EVENT_HEADER, Client, ClientError, Counts, EventStream, OrderQuery, PdfFile, PhonePage,
-    ServerEvent, UNPRINTABLE_HEADER, install_tls_provider, submit_phone_form,
+    Preview, ServerEvent, UNPRINTABLE_HEADER, install_tls_provider, submit_phone_form,
 };
 pub use types::*;
 

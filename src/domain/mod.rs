@@ -54,7 +54,7 @@ pub use province::{
 };
 pub use role::{Permission, Role, RoleSet};
 pub use scan_codes::{
-    Scanned, decode_upright, generated_codes, pdf_first_picture, pdf_page_codes, read_codes,
+    Scanned, decode_upright, generated_codes, pdf_page_codes, pdf_page_picture, read_codes,
 };
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{

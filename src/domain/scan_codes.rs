@@ -102,13 +102,13 @@ fn page_picture(page: &hayro_syntax::page::Page<'_>) -> Option<GrayImage> {
     }
 }
 
-/// The first page of a scanner's PDF as a picture, to be shown where a PDF cannot be:
-/// the JPEG it holds as it is (`true`), or its deflated pixels as a grey PNG (`false`);
-/// `None` when the page is no such picture. It parses the PDF: run only where that is
-/// bounded (the upload check's own process).
-pub fn pdf_first_picture(data: &[u8]) -> Option<(Vec<u8>, bool)> {
+/// A page of a scanner's PDF (`index` from 0) as a picture, to be shown where a PDF cannot
+/// be: the JPEG it holds as it is (`true`), or its deflated pixels as a grey PNG (`false`);
+/// `None` when there is no such page or it is no such picture. It parses the PDF: run only
+/// where that is bounded (the upload check's own process).
+pub fn pdf_page_picture(data: &[u8], index: usize) -> Option<(Vec<u8>, bool)> {
     let pdf = hayro_syntax::Pdf::new(data.to_vec()).ok()?;
-    match picture_of(pdf.pages().first()?)? {
+    match picture_of(pdf.pages().get(index)?)? {
         PagePicture::Jpeg(bytes) => Some((bytes, true)),
         PagePicture::Gray(image) => {
             let mut out = std::io::Cursor::new(Vec::new());
@@ -478,17 +478,18 @@ mod tests {
     #[test]
     fn only_a_picture_that_is_its_page_is_taken_for_a_scan() {
         let scan = picture_pdf(("595.44", "841.68"), 827, 1169);
-        assert!(pdf_first_picture(&scan).is_some_and(|(_, jpeg)| jpeg));
+        assert!(pdf_page_picture(&scan, 0).is_some_and(|(_, jpeg)| jpeg));
+        assert!(pdf_page_picture(&scan, 1).is_none(), "no second page");
         assert_eq!(pdf_page_codes(&scan), Some(Vec::new()), "read, no code");
         let turned = picture_pdf(("841.68", "595.44"), 827, 1169);
-        assert!(pdf_first_picture(&turned).is_some(), "a page turned");
+        assert!(pdf_page_picture(&turned, 0).is_some(), "a page turned");
         let photo = picture_pdf(("756", "1008"), 756, 1008);
-        assert!(pdf_first_picture(&photo).is_some(), "a photo at 72 dpi");
+        assert!(pdf_page_picture(&photo, 0).is_some(), "a photo at 72 dpi");
         let fitted = picture_pdf(("595", "842"), 900, 1200);
-        assert!(pdf_first_picture(&fitted).is_some(), "4:3 fitted to A4");
+        assert!(pdf_page_picture(&fitted, 0).is_some(), "4:3 fitted to A4");
         for (media, w, h) in [(("595", "842"), 200, 60), (("595", "842"), 300, 424)] {
             let pdf = picture_pdf(media, w, h);
-            assert!(pdf_first_picture(&pdf).is_none(), "{w}x{h}");
+            assert!(pdf_page_picture(&pdf, 0).is_none(), "{w}x{h}");
             assert_eq!(pdf_page_codes(&pdf), None, "{w}x{h}");
         }
     }

@@ -30,20 +30,20 @@ pub struct UploadChecks {
     /// at most [`PER_UPLOADER`] uploads of theirs under way, so that one person sending
     /// crafted files takes one of the turns and none of the others' places in line.
     own: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Own>>>>,
-    /// Page counts of stored PDFs already read for a preview, by attachment: a reviewer
+    /// Stored PDFs' pages that are no picture (drawn, not scanned, or killing the check),
+    /// by attachment and page, with the PDF's page count when it was read: a reviewer
     /// paging back and forth (or a flood of previews) costs one check each.
-    pages: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
-    /// Stored PDFs whose first page is no picture (drawn, not scanned), by attachment.
-    pictureless: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    pictureless: std::sync::Arc<std::sync::Mutex<Pictureless>>,
 }
 
-/// A stored PDF's first page for a preview ([`UploadChecks::pdf_picture`]).
+/// A stored PDF's page for a preview ([`UploadChecks::pdf_picture`]).
 #[derive(Debug)]
 pub enum PdfPicture {
-    /// The picture: a JPEG's bytes (`true`) or a PNG's.
-    Taken(Vec<u8>, bool),
-    /// No picture to show: its pages are drawn (or it could not be taken out).
-    NotOne,
+    /// The picture: a JPEG's bytes (`true`) or a PNG's; the PDF's pages.
+    Taken(Vec<u8>, bool, usize),
+    /// No picture to show: the page is drawn, or past the last (or could not be taken
+    /// out); the PDF's pages when they were counted.
+    NotOne(Option<usize>),
     /// No turn for it now: asked again shortly.
     Busy,
 }
@@ -65,7 +65,10 @@ struct Own {
     under_way: std::sync::atomic::AtomicUsize,
 }
 
-/// How long a preview waits for a stored PDF's page count, or for its first page's picture.
+/// Pages of stored PDFs that are no picture, by attachment and page: their page count.
+type Pictureless = std::collections::HashMap<(String, usize), Option<usize>>;
+
+/// How long a preview waits for a stored PDF's page's picture.
 const PREVIEW_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Uploads of one uploader under way at once (read, then checked): more are answered
@@ -102,7 +105,6 @@ impl UploadChecks {
             turns: std::sync::Arc::new(tokio::sync::Semaphore::new(config.at_once.max(1))),
             in_line: std::sync::Arc::default(),
             own: std::sync::Arc::default(),
-            pages: std::sync::Arc::default(),
             pictureless: std::sync::Arc::default(),
         }
     }
@@ -183,47 +185,6 @@ impl UploadChecks {
         (data, judged, None)
     }
 
-    /// A stored PDF's page count, read as an upload is (in a process of its own); `None`
-    /// when it cannot be read now.
-    pub async fn pdf_pages(
-        &self,
-        reader: &str,
-        attachment_id: &str,
-        data: Vec<u8>,
-    ) -> Option<usize> {
-        let known = self
-            .pages
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(attachment_id)
-            .copied();
-        if known.is_some() {
-            return known;
-        }
-        let place = self.place(reader)?;
-        // A preview answers within the counter's patience: a check that cannot have its
-        // turn soon says no count (and is killed when let go).
-        // Its pages only: its codes were read when it was uploaded.
-        let pages = tokio::time::timeout(PREVIEW_WAIT, self.inspect_reading(reader, data, false))
-            .await
-            .ok()
-            .and_then(|(_, judged, _)| judged.ok())
-            .and_then(|i| i.pages);
-        drop(place);
-        if let Some(pages) = pages {
-            let mut known = self
-                .pages
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            // Kept for a province's reviewers' day; forgotten all at once past it.
-            if known.len() >= 10_000 {
-                known.clear();
-            }
-            known.insert(attachment_id.to_owned(), pages);
-        }
-        pages
-    }
-
     /// `data` checked by `program check-upload`: the file on its input, one line back. A
     /// check that runs out of time is killed; one that ends without a line (past its
     /// memory, crashed) is refused as costly. `Err` only when the program cannot be
@@ -262,17 +223,27 @@ impl UploadChecks {
         })
     }
 
-    /// The first page of a stored scanner's PDF as the picture it is (a JPEG's bytes, or a
-    /// PNG), taken out in a process of its own, in the reader's turn, within the preview's
-    /// patience. One whose page is no picture is remembered as such (its preview then
-    /// costs no child again).
-    pub async fn pdf_picture(&self, reader: &str, attachment_id: &str, data: &[u8]) -> PdfPicture {
+    /// Page `page` (from 1) of a stored scanner's PDF as the picture it is (a JPEG's
+    /// bytes, or a PNG), taken out in a process of its own, in the reader's turn, within
+    /// the preview's patience. A page that is no picture is remembered as such (its
+    /// preview then costs no child again).
+    pub async fn pdf_picture(
+        &self,
+        reader: &str,
+        attachment_id: &str,
+        data: &[u8],
+        page: usize,
+    ) -> PdfPicture {
         use crate::upload_check::Picture;
         let Some(program) = self.config.program.clone() else {
-            return PdfPicture::NotOne;
+            // No program to take a picture out (tests, benches: `serve` has one): its pages
+            // counted as its upload's were.
+            let pages = in_process(data.to_vec()).await.1.ok().and_then(|i| i.pages);
+            return PdfPicture::NotOne(pages);
         };
-        if self.lock_pictureless().contains(attachment_id) {
-            return PdfPicture::NotOne;
+        let key = (attachment_id.to_owned(), page);
+        if let Some(pages) = self.lock_pictureless().get(&key) {
+            return PdfPicture::NotOne(*pages);
         }
         let Some(_place) = self.place(reader) else {
             return PdfPicture::Busy;
@@ -281,36 +252,40 @@ impl UploadChecks {
             let Some(_turn) = self.turn(reader).await else {
                 return PdfPicture::Busy;
             };
-            match crate::upload_check::first_picture(
+            let taken = crate::upload_check::page_picture(
                 &program,
                 self.config.seconds,
                 self.config.memory_mb,
                 data,
+                page,
             )
-            .await
-            {
-                Ok(Picture::Taken(bytes, jpeg)) => PdfPicture::Taken(bytes, jpeg),
-                // One whose picture kills the child would kill it again: remembered too.
-                Ok(Picture::NotOne | Picture::Failed) => {
-                    let mut known = self.lock_pictureless();
-                    if known.len() >= 10_000 {
-                        known.clear();
-                    }
-                    known.insert(attachment_id.to_owned());
-                    PdfPicture::NotOne
+            .await;
+            let pages = match taken {
+                Ok(Picture::Taken(bytes, jpeg, pages)) => {
+                    return PdfPicture::Taken(bytes, jpeg, pages);
                 }
+                Ok(Picture::NotOne(pages)) => (pages > 0).then_some(pages),
+                // One whose picture kills the child would kill it again: remembered too.
+                Ok(Picture::Failed) => None,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot start a preview's check: answered busy");
-                    PdfPicture::Busy
+                    return PdfPicture::Busy;
                 }
+            };
+            let mut known = self.lock_pictureless();
+            // Kept for a province's reviewers' day; forgotten all at once past it.
+            if known.len() >= 10_000 {
+                known.clear();
             }
+            known.insert(key, pages);
+            PdfPicture::NotOne(pages)
         };
         tokio::time::timeout(PREVIEW_WAIT, taking)
             .await
             .unwrap_or(PdfPicture::Busy)
     }
 
-    fn lock_pictureless(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+    fn lock_pictureless(&self) -> std::sync::MutexGuard<'_, Pictureless> {
         self.pictureless
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

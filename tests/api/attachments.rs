@@ -428,7 +428,7 @@ async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_rec
             let downloaded = client.attachment(&attachment.id).await;
             let image = attachment.content_type.starts_with("image/");
             let previewed = if image {
-                Some(client.attachment_preview(&attachment.id, 64, 64).await)
+                Some(client.attachment_preview(&attachment.id, 1, 64, 64).await)
             } else {
                 None
             };
@@ -468,7 +468,7 @@ async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_rec
         .expect("an image");
     for size in [128, 256, 512] {
         reviewer
-            .attachment_preview(&scan.id, size, size)
+            .attachment_preview(&scan.id, 1, size, size)
             .await
             .expect("zoomed");
     }

@@ -581,9 +581,11 @@ async fn scans_are_scaled_on_the_platform_and_pdfs_say_their_pages(db: Db) {
         .expect("upload");
     let reviewer = app.client(&app.reviewer);
     let small = reviewer
-        .attachment_preview(&scan.id, 160, 96)
+        .attachment_preview(&scan.id, 1, 160, 96)
         .await
         .expect("preview");
+    assert_eq!(small.pages, 1, "an image is one page");
+    let small = small.bytes;
     let decoded = image::load_from_memory(&small).expect("a png");
     assert_eq!(
         (decoded.width(), decoded.height()),
@@ -600,18 +602,21 @@ async fn scans_are_scaled_on_the_platform_and_pdfs_say_their_pages(db: Db) {
     assert!(rgb.get_pixel(150, 40)[2] > 150, "blue on the right");
     // Never scaled up.
     let whole = reviewer
-        .attachment_preview(&scan.id, 2048, 2048)
+        .attachment_preview(&scan.id, 1, 2048, 2048)
         .await
         .expect("preview");
-    let decoded = image::load_from_memory(&whole).expect("a png");
+    let decoded = image::load_from_memory(&whole.bytes).expect("a png");
     assert_eq!((decoded.width(), decoded.height()), (1600, 800));
+    // An image has no second page.
+    let (status, code_, _) = code(reviewer.attachment_preview(&scan.id, 2, 160, 96).await);
+    assert_eq!((status, code_.as_str()), (422, "validation_failed"));
 
     let pdf = crate::common::scan_pdf(2, 0);
     let form = clerk
         .upload_attachment(&order.order_no, AttachmentKind::SignedForm, "scan.pdf", pdf)
         .await
         .expect("upload pdf");
-    let (status, code_, detail) = code(reviewer.attachment_preview(&form.id, 160, 96).await);
+    let (status, code_, detail) = code(reviewer.attachment_preview(&form.id, 1, 160, 96).await);
     assert_eq!((status, code_.as_str()), (409, "no_preview"));
     assert!(detail.contains('2'), "{detail}");
     app.finish().await;

@@ -210,59 +210,57 @@ fn jpeg(image: &GrayImage, quality: u8) -> Vec<u8> {
 /// A scanner's PDF of `page`: one A4 page that is the picture, stored as scanners store it
 /// (the JPEG's own bytes, `/DCTDecode`), or as grey pixels deflated when `deflated`.
 pub(crate) fn scanner_pdf(page: &GrayImage, deflated: bool) -> Vec<u8> {
+    scanner_pdf_of(&[page], deflated)
+}
+
+/// A scanner's PDF of `pages`, one picture each (see [`scanner_pdf`]).
+pub(crate) fn scanner_pdf_of(pages: &[&GrayImage], deflated: bool) -> Vec<u8> {
     use std::io::Write;
-    let (w, h) = (page.width(), page.height());
-    let (filter, data) = if deflated {
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        z.write_all(page.as_raw()).expect("deflate");
-        ("/FlateDecode", z.finish().expect("deflate"))
-    } else {
-        ("/DCTDecode", jpeg(page, 85))
-    };
-    let content = b"q 595 0 0 842 0 0 cm /Im0 Do Q".to_vec();
+    let kids: Vec<String> = (0..pages.len())
+        .map(|i| format!("{} 0 R", 3 + 3 * i))
+        .collect();
     let mut objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
-          /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>"
-            .to_vec(),
-    ];
-    let mut image = format!(
-        "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray \
-         /BitsPerComponent 8 /Filter {filter} /Length {} >>\nstream\n",
-        data.len()
-    )
-    .into_bytes();
-    image.extend_from_slice(&data);
-    image.extend_from_slice(b"\nendstream");
-    objects.push(image);
-    let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
-    stream.extend_from_slice(&content);
-    stream.extend_from_slice(b"\nendstream");
-    objects.push(stream);
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(object);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
         format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            pages.len()
         )
-        .as_bytes(),
-    );
-    out
+        .into_bytes(),
+    ];
+    for (i, page) in pages.iter().enumerate() {
+        let (w, h) = (page.width(), page.height());
+        let (filter, data) = if deflated {
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            z.write_all(page.as_raw()).expect("deflate");
+            ("/FlateDecode", z.finish().expect("deflate"))
+        } else {
+            ("/DCTDecode", jpeg(page, 85))
+        };
+        let (image_at, content_at) = (4 + 3 * i, 5 + 3 * i);
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+                 /Resources << /XObject << /Im0 {image_at} 0 R >> >> /Contents {content_at} 0 R >>"
+            )
+            .into_bytes(),
+        );
+        let mut image = format!(
+            "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray \
+             /BitsPerComponent 8 /Filter {filter} /Length {} >>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
+        image.extend_from_slice(&data);
+        image.extend_from_slice(b"\nendstream");
+        objects.push(image);
+        let content = b"q 595 0 0 842 0 0 cm /Im0 Do Q";
+        let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+        stream.extend_from_slice(content);
+        stream.extend_from_slice(b"\nendstream");
+        objects.push(stream);
+    }
+    crate::common::pdf_objects(b"%PDF-1.4\n".to_vec(), &objects)
 }
 
 pub(crate) fn png(image: &GrayImage) -> Vec<u8> {
@@ -555,16 +553,47 @@ async fn scanned_pdfs_are_read_and_shown(app: &TestApp, mine: &Order, theirs: &O
     let reviewer =
         ca_counter::api::Client::new(&checked.base_url(), &app.reviewer, Lang::En).expect("client");
     let shown = reviewer
-        .attachment_preview(&kept.id, 300, 300)
+        .attachment_preview(&kept.id, 1, 300, 300)
         .await
         .expect("the page, shown");
-    let page = image::load_from_memory(&shown).expect("a picture");
+    assert_eq!(shown.pages, 1);
+    let page = image::load_from_memory(&shown.bytes).expect("a picture");
     assert!(
         page.height() == 300 && page.width() < page.height(),
         "{}x{}",
         page.width(),
         page.height()
     );
+    // A scan of several pages (the form, then an ID card's copy and a licence, the last
+    // scanned across): each page shown on its own, the count said; none past the last.
+    let across = GrayImage::from_pixel(1169, 827, Luma([200]));
+    let three = clerk
+        .upload_attachment(
+            &mine.order_no,
+            AttachmentKind::Other,
+            "pages.pdf",
+            scanner_pdf_of(&[&mine_page, &mine_page, &across], false),
+        )
+        .await
+        .expect("three pages");
+    for (page, landscape) in [(1, false), (2, false), (3, true)] {
+        let shown = reviewer
+            .attachment_preview(&three.id, page, 300, 300)
+            .await
+            .unwrap_or_else(|e| panic!("page {page}: {e:?}"));
+        assert_eq!(shown.pages, 3, "page {page}");
+        let picture = image::load_from_memory(&shown.bytes).expect("a picture");
+        assert_eq!(picture.width() > picture.height(), landscape, "page {page}");
+    }
+    for page in [0, 4] {
+        let refused = reviewer
+            .attachment_preview(&three.id, page, 300, 300)
+            .await
+            .expect_err("no such page");
+        let problem = refused.problem().expect("a problem");
+        assert_eq!(problem.status, 422, "{problem:?}");
+        assert_eq!(problem.errors[0].field, "page", "{problem:?}");
+    }
     // A PDF whose pages are drawn (no picture), or whose only picture is no page (a logo):
     // not checked, as before, and no preview but its page count. A scanned page with no
     // code on it: flagged as such.
@@ -590,7 +619,7 @@ async fn scanned_pdfs_are_read_and_shown(app: &TestApp, mine: &Order, theirs: &O
         assert_eq!(kept.scan_check.map(|c| c.outcome), Some(outcome), "{name}");
         if outcome == ScanOutcome::NotChecked {
             let refused = reviewer
-                .attachment_preview(&kept.id, 300, 300)
+                .attachment_preview(&kept.id, 1, 300, 300)
                 .await
                 .expect_err(name);
             let problem = refused.problem().expect("a problem");

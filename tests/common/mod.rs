@@ -579,10 +579,19 @@ fn pdf_with_catalog(catalog: &str, pages: usize, padding: usize) -> Vec<u8> {
         pdf.extend_from_slice(&[b'%'; 63]);
         pdf.push(b'\n');
     }
+    let objects: Vec<Vec<u8>> = objects.into_iter().map(String::into_bytes).collect();
+    pdf_objects(pdf, &objects)
+}
+
+/// `pdf` (its header written) with `objects` numbered from 1 after it, the first the
+/// catalog, then the cross-reference table and the trailer.
+pub fn pdf_objects(mut pdf: Vec<u8>, objects: &[Vec<u8>]) -> Vec<u8> {
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
         offsets.push(pdf.len());
-        pdf.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).bytes());
+        pdf.extend(format!("{} 0 obj\n", i + 1).bytes());
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
     }
     let xref = pdf.len();
     pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());

@@ -497,9 +497,10 @@ pub fn review_screen_of(lang: Lang, order: Order) -> App {
     });
     app.answer::<Review>(review::Answer::Preview {
         id: "a1".into(),
+        page: 0,
         width: 400,
         height: 400,
-        result: Ok(scan(400, 200)),
+        result: Ok((scan(400, 200), 1)),
     });
     app.take_jobs();
     app

@@ -355,18 +355,28 @@ pub struct PreviewQuery {
     /// Largest height in pixels: 16–2048, a value outside taken as the nearest; 1024 by
     /// default.
     height: Option<u32>,
+    /// The page of a PDF to show, from 1 (the default); an image has one. How many there
+    /// are is said in `x-page-count`.
+    #[param(minimum = 1)]
+    page: Option<usize>,
 }
 
 /// An image attachment scaled down on the platform to fit `width`×`height` (keeping its
 /// proportions; never scaled up), so a reviewer on a slow link receives only the pixels
 /// their terminal can show. PNG for PNG scans, JPEG for photographs. A scanner's PDF is
-/// shown by its first page, the picture it is (taken out in a process of its own); a PDF
-/// whose pages are drawn has no preview: the answer (409 `no_preview`) gives its page
-/// count; download it instead.
+/// shown a page at a time (`page`), each the picture it is (taken out in a process of its
+/// own), `x-page-count` saying how many pages it has; a page that is drawn has no preview:
+/// the answer (409 `no_preview`) gives the page count; download it instead. A page past
+/// the last is refused (422, on the field `page`).
 #[utoipa::path(get, path = "/api/v1/attachments/{id}/preview", params(("id" = String, Path), PreviewQuery),
     responses(
         (status = 200, description = "the scaled image: PNG for PNG scans, JPEG for photographs",
-            content(("image/png"), ("image/jpeg"))),
+            content(("image/png"), ("image/jpeg")),
+            headers(
+                ("x-page-count" = u32, description = "the pages of the file: a PDF's, 1 for an image"),
+                ("x-original-size" = String, description = "the picture's own width and height, `WxH`"),
+            )),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn preview(
@@ -375,22 +385,31 @@ pub async fn preview(
     Path(id): Path<String>,
     crate::server::extract::ApiQuery(query): crate::server::extract::ApiQuery<PreviewQuery>,
 ) -> Result<Response, ApiError> {
+    let page = query.page.unwrap_or(1);
+    if page == 0 {
+        return Err(no_such_page(page, None));
+    }
     let (row, data) = readable(&state, &caller, &id, "preview_attachment").await?;
-    let (data, jpeg) = if row.content_type == "application/pdf" {
-        // A scanner's PDF: its first page is a picture, taken out in a process of its own
+    let (data, jpeg, pages) = if row.content_type == "application/pdf" {
+        // A scanner's PDF: each page is a picture, taken out in a process of its own
         // (never parsed here) and shown as a photo is.
         match state
             .uploads
-            .pdf_picture(&caller.operator.id, &id, &data)
+            .pdf_picture(&caller.operator.id, &id, &data, page)
             .await
         {
-            PdfPicture::Taken(bytes, jpeg) => (bytes, jpeg),
-            PdfPicture::NotOne => return Err(no_preview(&state, &caller, &id, data).await),
+            PdfPicture::Taken(bytes, jpeg, pages) => (bytes, jpeg, pages),
+            PdfPicture::NotOne(Some(pages)) if page > pages => {
+                return Err(no_such_page(page, Some(pages)));
+            }
+            PdfPicture::NotOne(pages) => return Err(no_preview(pages)),
             PdfPicture::Busy => return Err(checks_busy()),
         }
+    } else if page > 1 {
+        return Err(no_such_page(page, Some(1)));
     } else {
         let jpeg = row.content_type == "image/jpeg";
-        (data, jpeg)
+        (data, jpeg, 1)
     };
     let width = query.width.unwrap_or(1024).clamp(16, 2048);
     let height = query.height.unwrap_or(1024).clamp(16, 2048);
@@ -419,13 +438,22 @@ pub async fn preview(
     if let Ok(v) = HeaderValue::from_str(&format!("{}x{}", original.0, original.1)) {
         headers.insert("x-original-size", v);
     }
+    headers.insert("x-page-count", HeaderValue::from(pages));
     Ok(response)
 }
 
-/// A PDF with no picture to show (its pages drawn, not scanned): said with its page count,
-/// read as an upload is (in a process of its own), never parsed here.
-async fn no_preview(state: &AppState, caller: &Caller, id: &str, data: Vec<u8>) -> ApiError {
-    let pages = state.uploads.pdf_pages(&caller.operator.id, id, data).await;
+/// A page asked for that the file does not have (`pages`, when known).
+fn no_such_page(page: usize, pages: Option<usize>) -> ApiError {
+    let msg = match pages {
+        Some(pages) => Msg::with(T::ProblemNoSuchPage, [page.to_string(), pages.to_string()]),
+        None => Msg::new(T::ProblemPagesFromOne),
+    };
+    ApiError::Validation(vec![("page".to_owned(), msg)])
+}
+
+/// A PDF page with no picture to show (drawn, not scanned), said with the PDF's page count
+/// (read in the check's own process, never parsed here) when it was read.
+fn no_preview(pages: Option<usize>) -> ApiError {
     ApiError::Conflict {
         code: "no_preview",
         detail: match pages {

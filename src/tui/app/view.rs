@@ -526,7 +526,13 @@ fn help(
     }
     // More than fit: the last row says how many are below (or above), so no command is
     // out of sight without a word.
-    let (visible, offset, more) = paint::list_window(matches.len(), list.height, selected, lang);
+    let (visible, offset, more) = paint::list_window(
+        matches.len(),
+        list.height,
+        selected,
+        lang,
+        paint::LIST_WORDS,
+    );
     if let Some(text) = more {
         paint::line(
             frame,

@@ -243,29 +243,61 @@ pub fn make_safe(buffer: &mut Buffer) {
     }
 }
 
-/// A list of `len` items shown in `rows` rows with the `selected` one in view: how many
-/// rows the items take, the first one shown, and — when they do not all fit, the last row
-/// kept for it — how many are below (or else above), in words, with the keys that reach
-/// them.
+/// A list of `len` items of one row each shown in `rows` rows with the `selected` one in
+/// view: how many items are shown, the first one shown, and — when they do not all fit,
+/// the last row kept for it — how many are below (or else above), in words (`words`:
+/// below, above; [`LIST_WORDS`] name the keys that reach them).
 pub fn list_window(
     len: usize,
     rows: u16,
     selected: usize,
     lang: crate::i18n::Lang,
+    words: (crate::i18n::T, crate::i18n::T),
 ) -> (usize, usize, Option<String>) {
-    use crate::i18n::T;
-    let overflow = len > usize::from(rows);
-    let visible = usize::from(rows).saturating_sub(usize::from(overflow));
-    let offset = selected.saturating_sub(visible.saturating_sub(1));
-    let more = overflow.then(|| {
-        let below = len.saturating_sub(offset + visible);
-        if below > 0 {
-            T::HelpMoreBelow.fill(lang, &[&below.to_string()])
-        } else {
-            T::HelpMoreAbove.fill(lang, &[&offset.to_string()])
+    list_window_of(&vec![1; len], rows, selected, lang, words)
+}
+
+/// The words a list's last row says more with: below (↓, or type to find) and above (↑).
+pub const LIST_WORDS: (crate::i18n::T, crate::i18n::T) =
+    (crate::i18n::T::HelpMoreBelow, crate::i18n::T::HelpMoreAbove);
+
+/// [`list_window`] for items `heights` rows tall each (a name that wraps, a line under it).
+pub fn list_window_of(
+    heights: &[u16],
+    rows: u16,
+    selected: usize,
+    lang: crate::i18n::Lang,
+    (below_words, above_words): (crate::i18n::T, crate::i18n::T),
+) -> (usize, usize, Option<String>) {
+    let sum = |items: &[u16]| items.iter().map(|h| usize::from(*h)).sum::<usize>();
+    if sum(heights) <= usize::from(rows) {
+        return (heights.len(), 0, None);
+    }
+    let room = usize::from(rows).saturating_sub(1);
+    let selected = selected.min(heights.len().saturating_sub(1));
+    // The first shown: the latest that still has the selected one in sight.
+    let mut offset = 0;
+    while offset < selected && sum(&heights[offset..=selected]) > room {
+        offset += 1;
+    }
+    let mut visible = 0;
+    let mut used = 0;
+    for height in &heights[offset..] {
+        used += usize::from(*height);
+        if used > room {
+            break;
         }
-    });
-    (visible, offset, more)
+        visible += 1;
+    }
+    // One taller than the room is shown as far as it goes, not left out.
+    let visible = visible.max(1).min(heights.len() - offset);
+    let below = heights.len().saturating_sub(offset + visible);
+    let more = if below > 0 {
+        below_words.fill(lang, &[&below.to_string()])
+    } else {
+        above_words.fill(lang, &[&offset.to_string()])
+    };
+    (visible, offset, Some(more))
 }
 
 #[cfg(test)]
@@ -288,6 +320,35 @@ mod tests {
         next.set_string(0, 0, "─".repeat(12), Style::default());
         let sent: Vec<u16> = shown.diff(&next).iter().map(|(x, _, _)| *x).collect();
         assert_eq!(sent, (2..10).collect::<Vec<u16>>());
+    }
+
+    /// Items of one row and of several: the selected one always in sight, the last row
+    /// saying how many are out of it.
+    #[test]
+    fn a_list_window_keeps_the_selected_item_in_sight() {
+        use crate::i18n::Lang;
+        assert_eq!(list_window(3, 5, 2, Lang::En, LIST_WORDS), (3, 0, None));
+        let (visible, offset, more) = list_window(10, 5, 0, Lang::En, LIST_WORDS);
+        assert_eq!((visible, offset), (4, 0));
+        assert!(more.is_some_and(|m| m.contains("6 more below")));
+        let (visible, offset, more) = list_window(10, 5, 9, Lang::En, LIST_WORDS);
+        assert_eq!((visible, offset), (4, 6));
+        assert!(more.is_some_and(|m| m.contains("6 more above")));
+        // Two rows each, one of three: seven rows hold two and the word.
+        let heights = [2, 3, 2, 2, 2];
+        assert_eq!(list_window_of(&heights, 7, 0, Lang::En, LIST_WORDS).0, 2);
+        for selected in 0..heights.len() {
+            let (visible, offset, _) = list_window_of(&heights, 7, selected, Lang::En, LIST_WORDS);
+            assert!((offset..offset + visible).contains(&selected), "{selected}");
+            let used: u16 = heights[offset..offset + visible].iter().sum();
+            assert!(used <= 6, "{selected}: {used} rows");
+        }
+        // An item taller than the room is still the one shown.
+        assert_eq!(list_window_of(&[9, 1], 4, 0, Lang::En, LIST_WORDS).0, 1);
+        assert_eq!(
+            list_window_of(&[], 4, 0, Lang::En, LIST_WORDS),
+            (0, 0, None)
+        );
     }
 
     #[test]

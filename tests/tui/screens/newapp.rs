@@ -432,6 +432,58 @@ fn a_long_project_list_says_how_many_more_and_prices_stay_with_their_product() {
     assert!(price_row.contains("organisation"), "{english}");
 }
 
+/// A project selling many terms (a product for each year, for a person and for an
+/// organisation): the product chosen stays in sight down to the last, a name that ends in
+/// what tells it apart is never cut, and the last row says how many more there are.
+#[test]
+fn a_project_of_many_products_keeps_the_chosen_one_in_sight() {
+    let mut app = at_step(Step::Project, |_| {});
+    let product = |i: usize| Product {
+        id: format!("k{i}"),
+        code: format!("o{i}"),
+        name: format!(
+            "机构数字证书（含 USB Key 介质，标准版）有效期{}年",
+            crate::common::han(i)
+        ),
+        user_type: UserType::Organization,
+        validity_years: i as i64,
+        price_fen: 10_000 * i as i64,
+    };
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        newapp.projects = vec![Project {
+            id: "p1".into(),
+            code: "c1".into(),
+            name: "公共资源交易系统".into(),
+            region: "湖南省".into(),
+            initials: "ggzyjyxt".into(),
+            products: (1..=12).map(product).collect(),
+        }];
+        newapp.project_sel = 0;
+    }
+    key(&mut app, KeyCode::Enter);
+    let top = render(&app, 80, 24);
+    assert!(top.contains("个产品（↓）"), "{top}");
+    for i in 2..=12 {
+        key(&mut app, KeyCode::Down);
+        let screen = render(&app, 80, 24);
+        let price = ca_counter::domain::Money::from_fen(10_000 * i as i64)
+            .expect("price")
+            .to_string();
+        assert!(
+            screen.contains(&price),
+            "product {i} out of sight:\n{screen}"
+        );
+    }
+    let bottom = render(&app, 80, 24);
+    assert!(
+        bottom.contains("个产品（↑）") && bottom.contains("一二年"),
+        "{bottom}"
+    );
+    ctrl(&mut app, 'l');
+    let english = render(&app, 80, 24);
+    assert!(english.contains("more products above"), "{english}");
+}
+
 #[test]
 fn city_and_district_must_be_place_names() {
     let mut app = at_step(Step::Form, |draft| {

@@ -342,6 +342,7 @@ fn a_pdf_attachment_says_its_pages() {
     );
     app.answer::<Review>(review::Answer::Preview {
         id: "pdf1".into(),
+        page: 0,
         width: 400,
         height: 400,
         result: Err(Some(problem)),
@@ -352,6 +353,90 @@ fn a_pdf_attachment_says_its_pages() {
     let _: Option<ClientError> = None;
     let _ = OrderStatus::PendingReview;
     let _: Option<Popup> = None;
+}
+
+/// A scanner's PDF of three pages (a form, an ID card, a licence): the heading says which
+/// page is shown, `}` asks for the next and `{` for the one before, the footer offers the
+/// next until the last; an answer for a page left behind is not shown on another.
+#[test]
+fn a_scanned_pdf_of_several_pages_is_read_page_by_page() {
+    for lang in [Lang::ZhCn, Lang::En] {
+        let mut app = review_screen(lang);
+        let mut order = app
+            .tab::<Review>()
+            .and_then(|r| r.screen.as_ref())
+            .and_then(|s| s.order.clone())
+            .expect("order");
+        order.attachments[0].id = "pdf3".into();
+        order.attachments[0].content_type = "application/pdf".into();
+        app.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: None,
+            order: Ok((order, history())),
+        });
+        let _ = render(&app, 80, 24);
+        let asked = |app: &mut ca_counter::tui::app::App| -> Vec<usize> {
+            sent::<review::Request>(&app.take_jobs())
+                .into_iter()
+                .filter_map(|r| match r {
+                    review::Request::Preview { id, page, .. } if id == "pdf3" => Some(page),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(asked(&mut app), [0], "its first page first");
+        let page = |page: usize| review::Answer::Preview {
+            id: "pdf3".into(),
+            page,
+            width: 400,
+            height: 400,
+            result: Ok((scan(400, 200), 3)),
+        };
+        app.answer::<Review>(page(0));
+        let (first, next, prev) = match lang {
+            Lang::ZhCn => ("第 1/3 页", "下一页", "上一页"),
+            Lang::En => ("page 1/3", "next", "previous"),
+        };
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(first), "{screen}");
+        assert!(
+            screen.contains(&format!("}} {next}")),
+            "the keys are said:\n{screen}"
+        );
+        key(&mut app, KeyCode::Char('{'));
+        assert!(asked(&mut app).is_empty(), "nothing before the first page");
+        key(&mut app, KeyCode::Char('}'));
+        let _ = render(&app, 80, 24);
+        assert_eq!(asked(&mut app), [1]);
+        // The first page's answer, late: not taken for the second.
+        app.answer::<Review>(page(0));
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains('▀'), "{screen}");
+        app.answer::<Review>(page(1));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(&first.replace('1', "2")), "{screen}");
+        assert!(screen.contains('▀'), "{screen}");
+        key(&mut app, KeyCode::Char('}'));
+        let _ = render(&app, 80, 24);
+        assert_eq!(asked(&mut app), [2]);
+        app.answer::<Review>(page(2));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(&first.replace('1', "3")), "{screen}");
+        if lang == Lang::ZhCn {
+            // Where the footer has room, it offers the way back from the last page.
+            let footer = screen.lines().last().unwrap_or_default().to_owned();
+            assert!(footer.contains(&format!("{{ {prev}")), "{footer}");
+            assert!(
+                !footer.contains(next),
+                "no next page after the last: {footer}"
+            );
+        }
+        key(&mut app, KeyCode::Char('}'));
+        assert!(asked(&mut app).is_empty(), "nothing after the last page");
+        key(&mut app, KeyCode::Char('{'));
+        let _ = render(&app, 80, 24);
+        assert_eq!(asked(&mut app), [1], "back a page");
+    }
 }
 
 /// The platform too busy to take the picture out (503): the pane says it will look again,
@@ -388,6 +473,7 @@ fn a_preview_the_platform_was_busy_for_is_asked_again() {
     };
     app.answer::<Review>(review::Answer::Preview {
         id: "a2".into(),
+        page: 0,
         width: 400,
         height: 400,
         result: busy(),
@@ -404,9 +490,10 @@ fn a_preview_the_platform_was_busy_for_is_asked_again() {
     assert_eq!(previews(&mut app), 0, "once while it is on its way");
     app.answer::<Review>(review::Answer::Preview {
         id: "a2".into(),
+        page: 0,
         width: 400,
         height: 400,
-        result: Ok(scan(400, 200)),
+        result: Ok((scan(400, 200), 1)),
     });
     let screen = render(&app, 80, 24);
     assert!(
@@ -714,9 +801,10 @@ fn an_order_decided_while_looked_on_keeps_its_scan_and_drops_the_claim_line() {
     let (mut app, held) = opened_while_held_by_another(Lang::ZhCn);
     app.answer::<Review>(review::Answer::Preview {
         id: "a1".into(),
+        page: 0,
         width: 400,
         height: 400,
-        result: Ok(scan(400, 200)),
+        result: Ok((scan(400, 200), 1)),
     });
     app.take_jobs();
     let mut done = held;

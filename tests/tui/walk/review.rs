@@ -110,6 +110,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     let mut a = review_screen(lang);
     a.answer::<Review>(review::Answer::Preview {
         id: "a1".into(),
+        page: 0,
         width: 10,
         height: 10,
         result: Err(Some(problem(
@@ -119,6 +120,24 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         ))),
     });
     out.push(scene("attachment without a picture", a));
+    // A scanner's PDF of three pages, on its second.
+    let mut a = review_screen(lang);
+    a.answer::<Review>(review::Answer::Preview {
+        id: "a1".into(),
+        page: 0,
+        width: 400,
+        height: 400,
+        result: Ok((scan(400, 200), 3)),
+    });
+    key(&mut a, KeyCode::Char('}'));
+    a.answer::<Review>(review::Answer::Preview {
+        id: "a1".into(),
+        page: 1,
+        width: 400,
+        height: 400,
+        result: Ok((scan(400, 200), 3)),
+    });
+    out.push(scene("scan of three pages, the second", a));
     let mut a = review_screen(lang);
     key(&mut a, KeyCode::Char('a'));
     key(&mut a, KeyCode::Enter);

@@ -42,6 +42,10 @@ pub enum Cmd {
     NextAttachment,
     /// The previous attachment.
     PrevAttachment,
+    /// The attachment's next page (a scanner's PDF).
+    NextPage,
+    /// Its previous page.
+    PrevPage,
     /// Zoom in.
     ZoomIn,
     /// Zoom out.
@@ -156,6 +160,20 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
     // Zooming, panning and saving are about an attachment: not offered without one.
     if screen.attachments().is_empty() {
         return out;
+    }
+    // A scanner's PDF of several pages: the next while there is one, then back.
+    if screen.pages > 1 {
+        let last = screen.page + 1 >= screen.pages;
+        out.push(
+            Binding::new(&[Key::ch('}')], Cmd::NextPage, t(T::CmdNextPage))
+                .short(t(T::HintNextPage))
+                .footer_if(!last),
+        );
+        out.push(
+            Binding::new(&[Key::ch('{')], Cmd::PrevPage, t(T::CmdPrevPage))
+                .short(t(T::HintPrevPage))
+                .footer_if(last),
+        );
     }
     let zoomed = screen.zoom > 1;
     out.push(Binding::new(&[Key::ch('+'), Key::ch('=')], Cmd::ZoomIn, t(T::CmdZoomIn)).footer());

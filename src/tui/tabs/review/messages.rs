@@ -49,10 +49,12 @@ pub enum Request {
         /// Version and reasons.
         body: ActionRequest,
     },
-    /// An image attachment scaled to fit.
+    /// An image attachment, or a page of a scanned PDF, scaled to fit.
     Preview {
         /// The attachment.
         id: String,
+        /// The page, from 0.
+        page: usize,
         /// Largest width, pixels.
         width: u32,
         /// Largest height, pixels.
@@ -115,12 +117,15 @@ pub enum Answer {
     Preview {
         /// The attachment.
         id: String,
+        /// The page, from 0.
+        page: usize,
         /// The width asked for.
         width: u32,
         /// The height asked for.
         height: u32,
-        /// The pixels, or why not (`None`: what came cannot be read as an image).
-        result: Result<image::RgbImage, Option<ClientError>>,
+        /// The pixels and the file's pages, or why not (`None`: what came cannot be read
+        /// as an image).
+        result: Result<(image::RgbImage, usize), Option<ClientError>>,
     },
     /// Answer to [`Request::Save`].
     Saved(Result<PathBuf, SaveError>),
@@ -189,10 +194,17 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                     result,
                 }
             }
-            Request::Preview { id, width, height } => {
-                let result = match client.attachment_preview(&id, width, height).await {
-                    Ok(bytes) => tokio::task::spawn_blocking(move || {
-                        image::load_from_memory(&bytes).map(|i| i.to_rgb8()).ok()
+            Request::Preview {
+                id,
+                page,
+                width,
+                height,
+            } => {
+                let result = match client.attachment_preview(&id, page + 1, width, height).await {
+                    Ok(preview) => tokio::task::spawn_blocking(move || {
+                        image::load_from_memory(&preview.bytes)
+                            .map(|i| (i.to_rgb8(), preview.pages))
+                            .ok()
                     })
                     .await
                     .ok()
@@ -202,6 +214,7 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 };
                 Answer::Preview {
                     id,
+                    page,
                     width,
                     height,
                     result,

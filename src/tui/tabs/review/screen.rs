@@ -54,6 +54,8 @@ pub enum Hold {
 pub struct Picture {
     /// Which attachment.
     pub attachment_id: String,
+    /// Which of its pages (from 0).
+    pub page: usize,
     /// The pixels.
     pub image: RgbImage,
     /// The largest size asked for (the platform never scales up).
@@ -73,6 +75,10 @@ pub struct Screen {
     pub hold: Hold,
     /// The attachment shown (index into [`Screen::attachments`]).
     pub attachment: usize,
+    /// Its page shown (a scanner's PDF), from 0.
+    pub page: usize,
+    /// Its pages, as the platform said with its first preview (1 until then).
+    pub pages: usize,
     /// 1 = the whole image; 2 = twice as large, …
     pub zoom: u8,
     /// The centre of the view, as fractions of the image (0–1).
@@ -118,6 +124,8 @@ impl Screen {
             history: Vec::new(),
             hold: if claim { Hold::Claiming } else { Hold::Watching },
             attachment: 0,
+            page: 0,
+            pages: 1,
             zoom: 1,
             centre: (0.5, 0.5),
             picture: None,
@@ -205,9 +213,17 @@ impl Screen {
         Some((w, h))
     }
 
-    /// Shows the attachment at `self.attachment` from the top (fetched after the next
-    /// frame; a PDF is asked for like an image: the platform answers with its page count).
+    /// Shows the attachment at `self.attachment` from its first page (fetched after the
+    /// next frame; a PDF is asked for like an image: the platform answers with its page
+    /// count).
     fn show_attachment(&mut self) {
+        self.page = 0;
+        self.pages = 1;
+        self.show_page();
+    }
+
+    /// Shows the page at `self.page`, whole.
+    fn show_page(&mut self) {
         self.zoom = 1;
         self.centre = (0.5, 0.5);
         self.picture_note = None;
@@ -287,6 +303,17 @@ impl Screen {
                         (self.attachment + count - 1) % count
                     };
                     self.show_attachment();
+                }
+            }
+            Cmd::NextPage | Cmd::PrevPage => {
+                let page = if cmd == Cmd::NextPage {
+                    self.page + 1
+                } else {
+                    self.page.wrapping_sub(1)
+                };
+                if page < self.pages {
+                    self.page = page;
+                    self.show_page();
                 }
             }
             Cmd::Facts(down) => {
@@ -432,7 +459,12 @@ impl Screen {
         {
             let id = attachment.id.clone();
             self.fetching = true;
-            ctx.ask(Request::Preview { id, width, height });
+            ctx.ask(Request::Preview {
+                id,
+                page: self.page,
+                width,
+                height,
+            });
         }
         if self.held()
             && self.active
@@ -458,6 +490,7 @@ impl Screen {
         let id = attachment.id.clone();
         let enough = self.picture.as_ref().is_some_and(|p| {
             p.attachment_id == id
+                && p.page == self.page
                 && (p.asked.0 >= wanted.0 || p.image.width() < p.asked.0)
                 && (p.asked.1 >= wanted.1 || p.image.height() < p.asked.1)
         });
@@ -465,6 +498,7 @@ impl Screen {
             self.fetching = true;
             ctx.ask(Request::Preview {
                 id,
+                page: self.page,
                 width: wanted.0,
                 height: wanted.1,
             });
@@ -606,20 +640,24 @@ impl Screen {
             }
             Answer::Preview {
                 id,
+                page,
                 width,
                 height,
                 result,
             } => {
                 self.fetching = false;
-                if self.current().map(|a| a.id.as_str()) != Some(id.as_str()) {
+                if self.current().map(|a| a.id.as_str()) != Some(id.as_str()) || page != self.page
+                {
                     return None;
                 }
                 match result {
-                    Ok(image) => {
+                    Ok((image, pages)) => {
                         self.picture_note = None;
                         self.picture_retry = None;
+                        self.pages = pages.max(1);
                         self.picture = Some(Picture {
                             attachment_id: id,
+                            page,
                             image,
                             asked: (width, height),
                         })

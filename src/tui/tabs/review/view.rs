@@ -453,6 +453,12 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     if let Some(said) = screen.current().and_then(|c| c.also_on_said(lang)) {
         notes.push(Line::from(Span::styled(said, theme.warning)));
     }
+    // A scanner's PDF of several pages: which one and the keys to turn, first, on a row
+    // of its own (the footer has no room left for them in English).
+    if screen.pages > 1 {
+        let page = T::PageOf.fill(lang, &[&(screen.page + 1).to_string(), &screen.pages.to_string()]);
+        notes.insert(0, Line::from(Span::styled(page, theme.label)));
+    }
     // Wrapped, never cut: on a narrow screen a verdict takes two rows.
     let note_rows = paint::height(&notes, area.width);
     let [title, notes_area, room] = Layout::vertical([
@@ -513,7 +519,7 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
         paint::wrapped(frame, room, vec![Line::from(note.get(lang)).style(theme.warning)]);
         return;
     }
-    let Some(shown) = screen.picture.as_ref().filter(|p| p.attachment_id == current.id) else {
+    let Some(shown) = screen.picture.as_ref().filter(|p| p.attachment_id == current.id && p.page == screen.page) else {
         paint::line(frame, room, Line::from(T::PictureLoading.get(lang)).style(theme.dim));
         return;
     };
@@ -523,7 +529,7 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     }
     let view_image = crop(&shown.image, screen.zoom, screen.centre);
     let (w, h) = picture::fit(view_image.width(), view_image.height(), (room.width, room.height));
-    let key = (current.id.clone(), shown.asked, screen.zoom, screen.centre, w, h);
+    let key = ((current.id.clone(), shown.page), shown.asked, screen.zoom, screen.centre, w, h);
     let fitted = CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some((k, image)) = cache.as_ref()
@@ -550,7 +556,8 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     picture::render(&fitted, target, frame.buffer_mut(), mode);
 }
 
-type CacheKey = (String, (u32, u32), u8, (f32, f32), u32, u32);
+/// The picture (attachment and page), the size asked for, the zoom and centre, the cells.
+type CacheKey = ((String, usize), (u32, u32), u8, (f32, f32), u32, u32);
 
 thread_local! {
     /// The last picture fitted for half blocks (fitting is the costly part of a frame).
@@ -583,7 +590,7 @@ pub fn draw_graphics(screen: &Screen, frame: &mut Frame, view: &View) {
     let Some(current) = screen.current() else {
         return;
     };
-    let Some(shown) = screen.picture.as_ref().filter(|p| p.attachment_id == current.id) else {
+    let Some(shown) = screen.picture.as_ref().filter(|p| p.attachment_id == current.id && p.page == screen.page) else {
         return;
     };
     let (room, _) = screen.picture_cells.get();
@@ -593,7 +600,7 @@ pub fn draw_graphics(screen: &Screen, frame: &mut Frame, view: &View) {
     }
     let view_image = crop(&shown.image, screen.zoom, screen.centre);
     let key = (
-        current.id.clone(),
+        (current.id.clone(), shown.page),
         shown.asked,
         screen.zoom,
         screen.centre,

@@ -434,7 +434,7 @@ fn project(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area:
         paint::wrapped(frame, left, vec![Line::from(T::NoProjects.get(lang)).style(theme.dim)]);
     }
     // A list longer than its pane keeps its last row to say how many more there are.
-    let (visible, offset, more) = paint::list_window(newapp.projects.len(), left.height, newapp.project_sel, lang);
+    let (visible, offset, more) = paint::list_window(newapp.projects.len(), left.height, newapp.project_sel, lang, paint::LIST_WORDS);
     let ellipsis = view.glyphs().ellipsis;
     let rows: Vec<Line> = newapp
         .projects
@@ -460,23 +460,41 @@ fn project(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area:
     }
     if let Some(project) = newapp.projects.get(newapp.project_sel) {
         let heading = if newapp.product_sel.is_some() { T::PickProduct } else { T::ProductsOf };
-        let mut lines = vec![Line::from(Span::styled(heading.get(lang), theme.label))];
-        for (i, product) in project.products.iter().enumerate() {
-            let style = if newapp.product_sel == Some(i) { theme.selection } else { theme.base };
-            let dot = view.glyphs().dot;
-            // Its name, then for whom and its price under it, indented: a narrow pane
-            // wraps no price to where it reads as another line's.
-            lines.push(Line::from(format!(" {}", product.name)).style(style));
-            lines.push(
-                Line::from(format!(
-                    "   {}{dot}{}",
-                    product.user_type.label(lang),
-                    Money::from_fen(product.price_fen).unwrap_or_default()
-                ))
-                .style(style),
-            );
+        let used = paint::wrapped(frame, right, vec![Line::from(Span::styled(heading.get(lang), theme.label))]);
+        let list = Rect::new(right.x, right.y + used, right.width, right.height.saturating_sub(used));
+        let dot = view.glyphs().dot;
+        // Its name (wrapped whole: products often differ only at its end), then for whom
+        // and its price under it, indented: a narrow pane wraps no price to where it reads
+        // as another line's.
+        let products: Vec<[Line; 2]> = project
+            .products
+            .iter()
+            .enumerate()
+            .map(|(i, product)| {
+                let style = if newapp.product_sel == Some(i) { theme.selection } else { theme.base };
+                [
+                    Line::from(format!(" {}", product.name)).style(style),
+                    Line::from(format!(
+                        "   {}{dot}{}",
+                        product.user_type.label(lang),
+                        Money::from_fen(product.price_fen).unwrap_or_default()
+                    ))
+                    .style(style),
+                ]
+            })
+            .collect();
+        let heights: Vec<u16> = products.iter().map(|lines| paint::height(lines, list.width)).collect();
+        // More than fit (a catalogue of many terms): the chosen one stays in sight and the
+        // last row says how many more there are.
+        let words = (T::ProductsMoreBelow, T::ProductsMoreAbove);
+        let selected = newapp.product_sel.unwrap_or(0);
+        let (visible, offset, more) = paint::list_window_of(&heights, list.height, selected, lang, words);
+        let lines: Vec<Line> = products.into_iter().skip(offset).take(visible).flatten().collect();
+        let rows = paint::wrapped(frame, list, lines);
+        if let Some(hint) = more.filter(|_| rows < list.height) {
+            let row = Rect::new(list.x, list.y + rows, list.width, 1);
+            paint::line(frame, row, Line::from(Span::styled(hint, theme.dim)));
         }
-        paint::wrapped(frame, right, lines);
     }
 }
 
