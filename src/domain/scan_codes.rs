@@ -281,19 +281,15 @@ fn decode_gray(data: &[u8]) -> Option<GrayImage> {
 /// the platform.
 pub fn decode_upright(data: &[u8]) -> Option<DynamicImage> {
     use image::ImageDecoder;
-    let reader = || {
-        image::ImageReader::new(std::io::Cursor::new(data))
-            .with_guessed_format()
-            .ok()
-    };
-    let (w, h) = reader()?.into_dimensions().ok()?;
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+    if too_large_to_decode(picture_size(data)?) {
         return None;
     }
-    let mut reader = reader()?;
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .ok()?;
     let mut limits = image::Limits::default();
-    limits.max_image_width = Some(16_000);
-    limits.max_image_height = Some(16_000);
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(160 * 1024 * 1024);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().ok()?;
@@ -303,6 +299,25 @@ pub fn decode_upright(data: &[u8]) -> Option<DynamicImage> {
         image.apply_orientation(orientation);
     }
     Some(image)
+}
+
+/// The longest side [`decode_upright`] decodes.
+const MAX_SIDE: u32 = 16_000;
+
+/// A picture's width and height, read from its header without decoding it; `None` when it
+/// is no picture this reads.
+pub fn picture_size(data: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
+/// Whether a picture of this size is more than [`decode_upright`] decodes: past
+/// [`MAX_PIXELS`] or 16,000 px a side.
+pub fn too_large_to_decode((w, h): (u32, u32)) -> bool {
+    u64::from(w) * u64::from(h) > MAX_PIXELS || w > MAX_SIDE || h > MAX_SIDE
 }
 
 /// The longer side a page is brought to first: a whole A4 page photographed or scanned

@@ -31,6 +31,14 @@ pub enum ApiError {
     },
     /// The thing asked for does not exist.
     NotFound(Msg),
+    /// An attachment's page with no picture to show (`no_preview`, 409): why, and the
+    /// file's pages when they were counted.
+    NoPreview {
+        /// Why.
+        detail: Msg,
+        /// The file's pages.
+        pages: Option<usize>,
+    },
     /// The order (or another resource) is not in a state that allows this.
     Conflict {
         /// Stable code.
@@ -140,6 +148,7 @@ pub struct ProblemSpec {
     errors: Vec<(String, Msg)>,
     current_status: Option<OrderStatus>,
     current_version: Option<i64>,
+    page_count: Option<usize>,
 }
 
 impl ProblemSpec {
@@ -197,6 +206,7 @@ impl ProblemSpec {
             errors: Vec::new(),
             current_status: None,
             current_version: None,
+            page_count: None,
         }
     }
 
@@ -226,6 +236,7 @@ impl ProblemSpec {
             request_id: Some(request_id.to_owned()),
             current_status: self.current_status,
             current_version: self.current_version,
+            page_count: self.page_count,
         }
     }
 }
@@ -381,12 +392,13 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
     (
         "no_preview",
         409,
-        "a PDF of several pages, which has no preview: download it",
+        "an attachment's page that is no picture the platform reads (drawn, a fax coding, \
+         too large): download it; `page_count` gives its pages when counted",
     ),
     (
         "unreadable_image",
         409,
-        "an image that cannot be read for a preview",
+        "an image that cannot be read for a preview (damaged)",
     ),
     (
         "payload_too_large",
@@ -432,7 +444,8 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
         "checks_busy",
         503,
         "every check of uploaded PDFs stayed taken for as long as an upload waits for one \
-         ([platform.upload_check]): nothing is wrong with the file, send it again shortly",
+         ([platform.upload_check]), or a preview found no turn to take its picture out or \
+         decode it soon: nothing is wrong with the file, send or ask again shortly",
     ),
     (
         "storage_full",
@@ -462,6 +475,7 @@ impl IntoResponse for ApiError {
                 errors,
                 current_status: None,
                 current_version: None,
+                page_count: None,
             },
             ApiError::Unauthorized => ProblemSpec::generic(StatusCode::UNAUTHORIZED),
             ApiError::Forbidden { code, detail } => ProblemSpec {
@@ -477,6 +491,13 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(detail) => ProblemSpec {
                 detail,
                 ..ProblemSpec::generic(StatusCode::NOT_FOUND)
+            },
+            ApiError::NoPreview { detail, pages } => ProblemSpec {
+                code: "no_preview",
+                title: T::ProblemConflictStateTitle,
+                detail,
+                page_count: pages,
+                ..ProblemSpec::generic(StatusCode::CONFLICT)
             },
             ApiError::Conflict {
                 code,

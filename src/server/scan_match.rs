@@ -48,6 +48,15 @@ pub enum PdfPicture {
     Busy,
 }
 
+/// A preview's turn to decode ([`UploadChecks::preview_turn`]), given back when dropped.
+#[derive(Debug)]
+pub struct PreviewTurn {
+    _all: tokio::sync::SemaphorePermit<'static>,
+    _own: tokio::sync::OwnedSemaphorePermit,
+    /// The reader's own, kept while their turn is held (dropped last).
+    _owner: std::sync::Arc<Own>,
+}
+
 /// A check's turn: the uploader's own, one of the instance's, and its place in line, all
 /// given back when it is dropped.
 struct Turn {
@@ -123,6 +132,31 @@ impl UploadChecks {
     /// How many uploads may hold or wait for a turn at once (each holds its file).
     fn most_waiting(&self) -> usize {
         self.config.at_once.max(1) * 8
+    }
+
+    /// A turn to decode a preview's picture for `reader`: their own turn (one at a time,
+    /// the one their uploads' checks take too), then one of the instance's [`DECODES`],
+    /// waited for within `wait`; `None`: busy. Moved into the decoding itself, so a
+    /// preview given up on (its caller gone) still holds its turn until the decode ends.
+    pub async fn preview_turn(
+        &self,
+        reader: &str,
+        wait: std::time::Duration,
+    ) -> Option<PreviewTurn> {
+        let owner = self.own(reader);
+        let turns = async {
+            let own = owner.turn.clone().acquire_owned().await;
+            let all = DECODES.acquire().await;
+            (own, all)
+        };
+        let Ok((Ok(own), Ok(all))) = tokio::time::timeout(wait, turns).await else {
+            return None;
+        };
+        Some(PreviewTurn {
+            _all: all,
+            _own: own,
+            _owner: owner,
+        })
     }
 
     /// `uploader`'s own, made when first asked and dropped when nobody holds it.
@@ -225,8 +259,8 @@ impl UploadChecks {
 
     /// Page `page` (from 1) of a stored scanner's PDF as the picture it is (a JPEG's
     /// bytes, or a PNG), taken out in a process of its own, in the reader's turn, within
-    /// the preview's patience. A page that is no picture is remembered as such (its
-    /// preview then costs no child again).
+    /// the preview's patience; the caller holds the reader's [`Place`]. A page that is no
+    /// picture is remembered as such (its preview then costs no child again).
     pub async fn pdf_picture(
         &self,
         reader: &str,
@@ -245,9 +279,6 @@ impl UploadChecks {
         if let Some(pages) = self.lock_pictureless().get(&key) {
             return PdfPicture::NotOne(*pages);
         }
-        let Some(_place) = self.place(reader) else {
-            return PdfPicture::Busy;
-        };
         let taking = async {
             let Some(_turn) = self.turn(reader).await else {
                 return PdfPicture::Busy;
@@ -540,6 +571,29 @@ pub async fn check_upload(
 mod tests {
     use super::*;
     use crate::domain::DocKind;
+
+    /// One reader's previews decode one at a time: a second waits for their first (and
+    /// is answered busy past its wait), while another reader's goes ahead.
+    #[tokio::test]
+    async fn a_readers_previews_take_one_decode_turn_at_a_time() {
+        let checks = UploadChecks::new(&UploadCheckConfig::default());
+        let wait = std::time::Duration::from_millis(100);
+        let first = checks.preview_turn("flood", wait).await;
+        assert!(first.is_some());
+        assert!(
+            checks.preview_turn("flood", wait).await.is_none(),
+            "theirs is taken"
+        );
+        let other = checks
+            .preview_turn("reviewer", std::time::Duration::from_secs(5))
+            .await;
+        assert!(other.is_some(), "another reader's is not");
+        drop(first);
+        assert!(
+            checks.preview_turn("flood", wait).await.is_some(),
+            "given back"
+        );
+    }
 
     fn code(subject: DocSubject, page: u32, pages: u32) -> DocCode {
         DocCode {

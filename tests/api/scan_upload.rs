@@ -216,6 +216,25 @@ pub(crate) fn scanner_pdf(page: &GrayImage, deflated: bool) -> Vec<u8> {
 /// A scanner's PDF of `pages`, one picture each (see [`scanner_pdf`]).
 pub(crate) fn scanner_pdf_of(pages: &[&GrayImage], deflated: bool) -> Vec<u8> {
     use std::io::Write;
+    let pictures: Vec<(&str, Vec<u8>, u32, u32)> = pages
+        .iter()
+        .map(|page| {
+            if deflated {
+                let mut z =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                z.write_all(page.as_raw()).expect("deflate");
+                let data = z.finish().expect("deflate");
+                ("/FlateDecode", data, page.width(), page.height())
+            } else {
+                ("/DCTDecode", jpeg(page, 85), page.width(), page.height())
+            }
+        })
+        .collect();
+    pdf_of_pictures(&pictures)
+}
+
+/// A PDF of A4 pages, each one grey picture: its filter, its bytes, its width and height.
+fn pdf_of_pictures(pages: &[(&str, Vec<u8>, u32, u32)]) -> Vec<u8> {
     let kids: Vec<String> = (0..pages.len())
         .map(|i| format!("{} 0 R", 3 + 3 * i))
         .collect();
@@ -228,15 +247,7 @@ pub(crate) fn scanner_pdf_of(pages: &[&GrayImage], deflated: bool) -> Vec<u8> {
         )
         .into_bytes(),
     ];
-    for (i, page) in pages.iter().enumerate() {
-        let (w, h) = (page.width(), page.height());
-        let (filter, data) = if deflated {
-            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-            z.write_all(page.as_raw()).expect("deflate");
-            ("/FlateDecode", z.finish().expect("deflate"))
-        } else {
-            ("/DCTDecode", jpeg(page, 85))
-        };
+    for (i, (filter, data, w, h)) in pages.iter().enumerate() {
         let (image_at, content_at) = (4 + 3 * i, 5 + 3 * i);
         objects.push(
             format!(
@@ -251,7 +262,7 @@ pub(crate) fn scanner_pdf_of(pages: &[&GrayImage], deflated: bool) -> Vec<u8> {
             data.len()
         )
         .into_bytes();
-        image.extend_from_slice(&data);
+        image.extend_from_slice(data);
         image.extend_from_slice(b"\nendstream");
         objects.push(image);
         let content = b"q 595 0 0 842 0 0 cm /Im0 Do Q";
@@ -594,6 +605,40 @@ async fn scanned_pdfs_are_read_and_shown(app: &TestApp, mine: &Order, theirs: &O
         assert_eq!(problem.status, 422, "{problem:?}");
         assert_eq!(problem.errors[0].field, "page", "{problem:?}");
     }
+    // A page whose picture is larger than the platform decodes (its header says 6000 ×
+    // 8485): said so with its size and the page count, not called damaged; the first
+    // page still shown.
+    let mut big = jpeg(&GrayImage::from_pixel(100, 141, Luma([180])), 85);
+    let sof = big
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline JPEG");
+    big[sof + 5..sof + 7].copy_from_slice(&8485u16.to_be_bytes());
+    big[sof + 7..sof + 9].copy_from_slice(&6000u16.to_be_bytes());
+    let small = jpeg(&mine_page, 85);
+    let (w, h) = (mine_page.width(), mine_page.height());
+    let large = clerk
+        .upload_attachment(
+            &mine.order_no,
+            AttachmentKind::Other,
+            "large.pdf",
+            pdf_of_pictures(&[("/DCTDecode", small, w, h), ("/DCTDecode", big, 6000, 8485)]),
+        )
+        .await
+        .expect("a large page");
+    let first = reviewer
+        .attachment_preview(&large.id, 1, 300, 300)
+        .await
+        .expect("the first page");
+    assert_eq!(first.pages, 2);
+    let refused = reviewer
+        .attachment_preview(&large.id, 2, 300, 300)
+        .await
+        .expect_err("too large");
+    let problem = refused.problem().expect("a problem");
+    assert_eq!((problem.status, problem.code.as_str()), (409, "no_preview"));
+    assert_eq!(problem.page_count, Some(2), "{problem:?}");
+    assert!(problem.detail.contains("6000×8485"), "{problem:?}");
     // A PDF whose pages are drawn (no picture), or whose only picture is no page (a logo):
     // not checked, as before, and no preview but its page count. A scanned page with no
     // code on it: flagged as such.
@@ -625,7 +670,9 @@ async fn scanned_pdfs_are_read_and_shown(app: &TestApp, mine: &Order, theirs: &O
             let problem = refused.problem().expect("a problem");
             assert_eq!((problem.status, problem.code.as_str()), (409, "no_preview"));
             if name == "drawn.pdf" {
-                assert!(problem.detail.contains("pages: 2"), "{problem:?}");
+                // Of two pages, the first is said, and how many there are.
+                assert!(problem.detail.contains("page 1 of"), "{problem:?}");
+                assert_eq!(problem.page_count, Some(2), "{problem:?}");
             }
         }
     }

@@ -220,6 +220,7 @@ pub fn problem(code: &str, status: u16, detail: &str) -> ClientError {
         request_id: None,
         current_status: None,
         current_version: None,
+        page_count: None,
     }))
 }
 

@@ -179,6 +179,10 @@ pub struct Problem {
     /// For conflicts: the order's version now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// For `no_preview`: the attachment's pages, when they were counted (the other pages
+    /// may have a preview).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<usize>,
 }
 
 /// A warning on a field: accepted, but worth a second look.

@@ -389,6 +389,11 @@ pub async fn preview(
     if page == 0 {
         return Err(no_such_page(page, None));
     }
+    // Two previews of one reader's under way at once (each holds its file): more are
+    // answered busy before the file is read, so one person's flood holds no one else's.
+    let Some(_place) = state.uploads.place(&caller.operator.id) else {
+        return Err(previews_busy());
+    };
     let (row, data) = readable(&state, &caller, &id, "preview_attachment").await?;
     let (data, jpeg, pages) = if row.content_type == "application/pdf" {
         // A scanner's PDF: each page is a picture, taken out in a process of its own
@@ -402,8 +407,8 @@ pub async fn preview(
             PdfPicture::NotOne(Some(pages)) if page > pages => {
                 return Err(no_such_page(page, Some(pages)));
             }
-            PdfPicture::NotOne(pages) => return Err(no_preview(pages)),
-            PdfPicture::Busy => return Err(checks_busy()),
+            PdfPicture::NotOne(pages) => return Err(no_preview(page, pages)),
+            PdfPicture::Busy => return Err(previews_busy()),
         }
     } else if page > 1 {
         return Err(no_such_page(page, Some(1)));
@@ -413,21 +418,49 @@ pub async fn preview(
     };
     let width = query.width.unwrap_or(1024).clamp(16, 2048);
     let height = query.height.unwrap_or(1024).clamp(16, 2048);
-    // Decoding is memory- and CPU-heavy: two at a time per instance, the rest wait — for
-    // as long as the counter's patience allows, then are asked to try again.
-    let Ok(Ok(_turn)) = tokio::time::timeout(PREVIEW_DECODE_WAIT, DECODES.acquire()).await else {
-        return Err(checks_busy());
-    };
-    let scaled = tokio::task::spawn_blocking(move || scale(&data, width, height, jpeg))
+    // Decoding is memory- and CPU-heavy: two at a time per instance and one per reader,
+    // the rest wait — for as long as the counter's patience allows, then are asked to try
+    // again. The turn goes with the decode: a reader who gives up frees it only when it
+    // ends.
+    let Some(turn) = state
+        .uploads
+        .preview_turn(&caller.operator.id, PREVIEW_DECODE_WAIT)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let Some((bytes, original)) = scaled else {
-        return Err(ApiError::Conflict {
-            code: "unreadable_image",
-            detail: Msg::new(T::ProblemUnreadableImage),
-            status: None,
-            version: None,
-        });
+    else {
+        return Err(previews_busy());
+    };
+    let scaled = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        scale(&data, width, height, jpeg)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (bytes, original) = match scaled {
+        Ok(scaled) => scaled,
+        // A scanner's page past what is decoded here (an image upload that large is
+        // refused): not damaged, only too large to show.
+        Err(Some((w, h))) => {
+            return Err(ApiError::NoPreview {
+                detail: Msg::with(
+                    T::ProblemPictureTooLargeToShow,
+                    [
+                        page.to_string(),
+                        pages.to_string(),
+                        w.to_string(),
+                        h.to_string(),
+                    ],
+                ),
+                pages: Some(pages),
+            });
+        }
+        Err(None) => {
+            return Err(ApiError::Conflict {
+                code: "unreadable_image",
+                detail: Msg::new(T::ProblemUnreadableImage),
+                status: None,
+                version: None,
+            });
+        }
     };
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
@@ -452,30 +485,52 @@ fn no_such_page(page: usize, pages: Option<usize>) -> ApiError {
 }
 
 /// A PDF page with no picture to show (drawn, not scanned), said with the PDF's page count
-/// (read in the check's own process, never parsed here) when it was read.
-fn no_preview(pages: Option<usize>) -> ApiError {
-    ApiError::Conflict {
-        code: "no_preview",
+/// (read in the check's own process, never parsed here) when it was read: of a PDF of
+/// several pages, that page only (the others may be pictures).
+fn no_preview(page: usize, pages: Option<usize>) -> ApiError {
+    ApiError::NoPreview {
         detail: match pages {
+            Some(pages) if pages > 1 => Msg::with(
+                T::ProblemPdfPageNoPreview,
+                [page.to_string(), pages.to_string()],
+            ),
             Some(pages) => Msg::with(T::ProblemPdfNoPreview, [pages.to_string()]),
             None => Msg::new(T::ProblemPdfNoPreviewUncounted),
         },
-        status: None,
-        version: None,
+        pages,
     }
 }
 
-use crate::server::scan_match::{self, DECODES, PdfPicture};
+/// No turn to take a picture out or decode it soon: asked again shortly (the file is
+/// fine).
+fn previews_busy() -> ApiError {
+    ApiError::Missing {
+        code: "checks_busy",
+        detail: Msg::new(T::ErrPreviewsBusy),
+    }
+}
+
+use crate::server::scan_match::{self, PdfPicture};
 
 /// How long a preview waits for a turn to decode: within the counter's 12 s with a PDF's
 /// page taken out first.
 const PREVIEW_DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Decodes ([`crate::domain::decode_upright`]: no decompression bombs, turned the way the
-/// camera was held), scales to fit, encodes. Returns the bytes and the
-/// original size, or `None` when the image cannot be read.
-fn scale(data: &[u8], width: u32, height: u32, jpeg: bool) -> Option<(Vec<u8>, (u32, u32))> {
-    let image = crate::domain::decode_upright(data)?;
+/// camera was held), scales to fit, encodes. Returns the bytes and the original size; or
+/// its size when it is too large to decode here, `None` when it cannot be read.
+fn scale(
+    data: &[u8],
+    width: u32,
+    height: u32,
+    jpeg: bool,
+) -> Result<(Vec<u8>, (u32, u32)), Option<(u32, u32)>> {
+    if let Some(size) = crate::domain::picture_size(data)
+        && crate::domain::too_large_to_decode(size)
+    {
+        return Err(Some(size));
+    }
+    let image = crate::domain::decode_upright(data).ok_or(None)?;
     let original = (image.width(), image.height());
     let image = if image.width() > width || image.height() > height {
         image.resize(width, height, image::imageops::FilterType::Triangle)
@@ -485,11 +540,16 @@ fn scale(data: &[u8], width: u32, height: u32, jpeg: bool) -> Option<(Vec<u8>, (
     let mut out = std::io::Cursor::new(Vec::new());
     if jpeg {
         let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
-        image.to_rgb8().write_with_encoder(encoder).ok()?;
+        image
+            .to_rgb8()
+            .write_with_encoder(encoder)
+            .map_err(|_| None)?;
     } else {
-        image.write_to(&mut out, image::ImageFormat::Png).ok()?;
+        image
+            .write_to(&mut out, image::ImageFormat::Png)
+            .map_err(|_| None)?;
     }
-    Some((out.into_inner(), original))
+    Ok((out.into_inner(), original))
 }
 
 #[cfg(test)]

@@ -422,6 +422,10 @@ fn a_scanned_pdf_of_several_pages_is_read_page_by_page() {
         app.answer::<Review>(page(2));
         let screen = render(&app, 80, 24);
         assert!(screen.contains(&first.replace('1', "3")), "{screen}");
+        assert!(
+            screen.contains(&format!("{{ {prev}")) && !screen.contains(&format!("}} {next}")),
+            "the last page offers no next one:\n{screen}"
+        );
         if lang == Lang::ZhCn {
             // Where the footer has room, it offers the way back from the last page.
             let footer = screen.lines().last().unwrap_or_default().to_owned();
@@ -437,6 +441,55 @@ fn a_scanned_pdf_of_several_pages_is_read_page_by_page() {
         let _ = render(&app, 80, 24);
         assert_eq!(asked(&mut app), [1], "back a page");
     }
+}
+
+/// A PDF whose first page is drawn but whose others are scans: the platform's refusal of
+/// that page says how many there are, and the others can still be turned to.
+#[test]
+fn a_drawn_page_leaves_the_scanned_ones_in_reach() {
+    let mut app = review_screen(Lang::ZhCn);
+    let mut order = app
+        .tab::<Review>()
+        .and_then(|r| r.screen.as_ref())
+        .and_then(|s| s.order.clone())
+        .expect("order");
+    order.attachments[0].id = "mixed".into();
+    order.attachments[0].content_type = "application/pdf".into();
+    app.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((order, history())),
+    });
+    let _ = render(&app, 80, 24);
+    app.take_jobs();
+    let mut refused = problem(
+        "no_preview",
+        409,
+        "这个 PDF 的第 1 页（共 2 页）不是平台能读的图片（矢量文档、黑白传真编码或过大），无法在终端中显示：看其他页，或保存后在本机打开",
+    );
+    if let ClientError::Problem(p) = &mut refused {
+        p.page_count = Some(2);
+    }
+    app.answer::<Review>(review::Answer::Preview {
+        id: "mixed".into(),
+        page: 0,
+        width: 400,
+        height: 400,
+        result: Err(Some(refused)),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("第 1/2 页（} 下一页）"), "{screen}");
+    assert!(screen.contains("看其他页"), "{screen}");
+    key(&mut app, KeyCode::Char('}'));
+    let _ = render(&app, 80, 24);
+    let pages: Vec<usize> = sent::<review::Request>(&app.take_jobs())
+        .into_iter()
+        .filter_map(|r| match r {
+            review::Request::Preview { page, .. } => Some(page),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pages, [1], "its second page asked for");
 }
 
 /// The platform too busy to take the picture out (503): the pane says it will look again,

@@ -676,6 +676,10 @@ impl Screen {
                     }
                     Err(Some(e)) => {
                         self.picture_retry = None;
+                        // A page that is no picture: the others may be (it says how many).
+                        if let Some(pages) = e.problem().and_then(|p| p.page_count) {
+                            self.pages = pages.max(1);
+                        }
                         self.picture_note = Some(describe(&e, lang));
                     }
                     Err(None) => {
