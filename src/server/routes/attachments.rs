@@ -516,6 +516,9 @@ use crate::server::scan_match::{self, PdfPicture};
 /// page taken out first.
 const PREVIEW_DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// A picture's width and height, in pixels.
+type Size = (u32, u32);
+
 /// Decodes ([`crate::domain::decode_upright`]: no decompression bombs, turned the way the
 /// camera was held), scales to fit, encodes. Returns the bytes and the original size; or
 /// its size when it is too large to decode here, `None` when it cannot be read.
@@ -524,7 +527,7 @@ fn scale(
     width: u32,
     height: u32,
     jpeg: bool,
-) -> Result<(Vec<u8>, (u32, u32)), Option<(u32, u32)>> {
+) -> Result<(Vec<u8>, Size), Option<Size>> {
     if let Some(size) = crate::domain::picture_size(data)
         && crate::domain::too_large_to_decode(size)
     {
