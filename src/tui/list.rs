@@ -13,6 +13,11 @@ use super::text::Text;
 use crate::domain::OrderStatus;
 use crate::i18n::{Lang, T};
 
+/// The words a list of orders says on its last row what is out of sight with: below,
+/// above, and both.
+const ROW_WORDS: crate::tui::widgets::paint::MoreWords =
+    (T::RowsMoreBelow, T::RowsMoreAbove, T::RowsMoreBoth);
+
 /// A row that knows which order it is.
 pub trait Keyed {
     /// Its key (the order number).
@@ -285,6 +290,25 @@ impl<T: Keyed> Rows<T> {
         offset = offset.min(self.items.len().saturating_sub(rows.max(1)));
         self.offset.set(offset);
         offset
+    }
+
+    /// For the view: `rows` for the items; when they do not all fit, the last row is kept
+    /// to say how many are out of sight ([`Self::scroll`] for the rest). Returns the first
+    /// item drawn, how many are drawn, and the words for the last row.
+    pub fn window(
+        &self,
+        rows: usize,
+        cursor: Option<usize>,
+        lang: Lang,
+    ) -> (usize, usize, Option<String>) {
+        if self.items.len() <= rows {
+            return (self.scroll(rows, cursor), rows, None);
+        }
+        let rows = rows.saturating_sub(1).max(1);
+        let offset = self.scroll(rows, cursor);
+        let below = self.items.len().saturating_sub(offset + rows);
+        let words = crate::tui::widgets::paint::more_words(offset, below, ROW_WORDS, lang);
+        (offset, rows, words)
     }
 
     /// The first row drawn last time.

@@ -243,23 +243,47 @@ pub fn make_safe(buffer: &mut Buffer) {
     }
 }
 
+/// The words a list's last row says what is out of sight with: how many below, how many
+/// above, and both (`{0}` above, `{1}` below), each with the keys that reach them.
+pub type MoreWords = (crate::i18n::T, crate::i18n::T, crate::i18n::T);
+
+/// What a list's last row says of `above` and `below` items out of sight; `None` when
+/// none is.
+pub fn more_words(
+    above: usize,
+    below: usize,
+    (below_words, above_words, both_words): MoreWords,
+    lang: crate::i18n::Lang,
+) -> Option<String> {
+    match (above, below) {
+        (0, 0) => None,
+        (0, below) => Some(below_words.fill(lang, &[&below.to_string()])),
+        (above, 0) => Some(above_words.fill(lang, &[&above.to_string()])),
+        (above, below) => Some(both_words.fill(lang, &[&above.to_string(), &below.to_string()])),
+    }
+}
+
 /// A list of `len` items of one row each shown in `rows` rows with the `selected` one in
 /// view: how many items are shown, the first one shown, and — when they do not all fit,
-/// the last row kept for it — how many are below (or else above), in words (`words`:
-/// below, above; [`LIST_WORDS`] name the keys that reach them).
+/// the last row kept for it — how many are out of sight, in `words` ([`LIST_WORDS`] name
+/// the keys that reach them).
 pub fn list_window(
     len: usize,
     rows: u16,
     selected: usize,
     lang: crate::i18n::Lang,
-    words: (crate::i18n::T, crate::i18n::T),
+    words: MoreWords,
 ) -> (usize, usize, Option<String>) {
     list_window_of(&vec![1; len], rows, selected, lang, words)
 }
 
-/// The words a list's last row says more with: below (↓, or type to find) and above (↑).
-pub const LIST_WORDS: (crate::i18n::T, crate::i18n::T) =
-    (crate::i18n::T::HelpMoreBelow, crate::i18n::T::HelpMoreAbove);
+/// The words of a list one can type into to find: below (↓, or type to find), above (↑),
+/// both.
+pub const LIST_WORDS: MoreWords = (
+    crate::i18n::T::HelpMoreBelow,
+    crate::i18n::T::HelpMoreAbove,
+    crate::i18n::T::HelpMoreBoth,
+);
 
 /// [`list_window`] for items `heights` rows tall each (a name that wraps, a line under it).
 pub fn list_window_of(
@@ -267,7 +291,7 @@ pub fn list_window_of(
     rows: u16,
     selected: usize,
     lang: crate::i18n::Lang,
-    (below_words, above_words): (crate::i18n::T, crate::i18n::T),
+    words: MoreWords,
 ) -> (usize, usize, Option<String>) {
     let sum = |items: &[u16]| items.iter().map(|h| usize::from(*h)).sum::<usize>();
     if sum(heights) <= usize::from(rows) {
@@ -292,12 +316,7 @@ pub fn list_window_of(
     // One taller than the room is shown as far as it goes, not left out.
     let visible = visible.max(1).min(heights.len() - offset);
     let below = heights.len().saturating_sub(offset + visible);
-    let more = if below > 0 {
-        below_words.fill(lang, &[&below.to_string()])
-    } else {
-        above_words.fill(lang, &[&offset.to_string()])
-    };
-    (visible, offset, Some(more))
+    (visible, offset, more_words(offset, below, words, lang))
 }
 
 #[cfg(test)]
@@ -334,6 +353,14 @@ mod tests {
         let (visible, offset, more) = list_window(10, 5, 9, Lang::En, LIST_WORDS);
         assert_eq!((visible, offset), (4, 6));
         assert!(more.is_some_and(|m| m.contains("6 more above")));
+        // In the middle: both, so nothing is out of sight without a word.
+        let (visible, offset, more) = list_window(10, 5, 5, Lang::En, LIST_WORDS);
+        assert_eq!((visible, offset), (4, 2));
+        assert!(
+            more.as_deref()
+                .is_some_and(|m| m.contains("2 above") && m.contains("4 more below")),
+            "{more:?}"
+        );
         // Two rows each, one of three: seven rows hold two and the word.
         let heights = [2, 3, 2, 2, 2];
         assert_eq!(list_window_of(&heights, 7, 0, Lang::En, LIST_WORDS).0, 2);

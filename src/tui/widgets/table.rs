@@ -131,6 +131,22 @@ pub fn draw(
     }
 }
 
+/// Under `rows` rows drawn by [`draw`] in `area`: what is out of sight, in words
+/// ([`crate::tui::list::Rows::window`]).
+pub fn draw_more(frame: &mut Frame, area: Rect, rows: usize, more: Option<String>, style: Style) {
+    let Some(more) = more else {
+        return;
+    };
+    let y = area.y.saturating_add(1).saturating_add(rows as u16);
+    if y < area.bottom() {
+        paint::line(
+            frame,
+            Rect::new(area.x, y, area.width, 1),
+            Line::from(Span::styled(more, style)),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1123,6 +1123,68 @@ fn a_voucher_sent_for_another_order_too_is_said_beside_it() {
     }
 }
 
+/// A queue longer than the screen says on its last row how many orders are out of sight,
+/// both ways while the selection is in the middle; an overdue order whose file was sent for
+/// another order too and whose scan is unmatched shows the file mark first, not cut off
+/// behind the deadline the waited column already says in red.
+#[test]
+fn a_long_queue_says_what_is_out_of_sight_and_the_telling_marks_come_first() {
+    for lang in [Lang::ZhCn, Lang::En] {
+        let mut app = app(lang);
+        operator(&mut app, "赵审核", Role::Reviewer);
+        app.show_tab::<Review>();
+        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+        let mut first = review_item(1, "张三", 40, ca_counter::domain::Deadline::Overdue);
+        first.file_elsewhere = true;
+        first.scan_check = crate::fixtures::order().attachments[0].scan_check.clone();
+        if let Some(check) = &mut first.scan_check {
+            check.outcome = ca_counter::api::ScanOutcome::NoCode;
+        }
+        let mut items = vec![first];
+        items.extend((2..=30).map(|i| {
+            review_item(
+                i,
+                &format!("客户{}", crate::common::han(i)),
+                2,
+                ca_counter::domain::Deadline::Ok,
+            )
+        }));
+        app.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items,
+                promise_working_days: 2,
+            }),
+        });
+        let (file, below, both, above) = match lang {
+            Lang::ZhCn => ("文件重复", "下面还有", "上面", "上面还有"),
+            Lang::En => ("file reused", "more below", "above,", "more above"),
+        };
+        let top = render(&app, 80, 24);
+        let row = top.lines().find(|l| l.contains("张三")).unwrap_or_default();
+        assert!(row.contains(file), "{top}");
+        let last = top.lines().rev().nth(2).unwrap_or_default();
+        assert!(
+            last.contains(below),
+            "the row above the status line:\n{top}"
+        );
+        for _ in 0..20 {
+            key(&mut app, KeyCode::Down);
+        }
+        let middle = render(&app, 80, 24);
+        assert!(middle.contains(both) && middle.contains(below), "{middle}");
+        key(&mut app, KeyCode::End);
+        let bottom = render(&app, 80, 24);
+        assert!(
+            bottom.contains(above) && bottom.contains("HN20261128000030"),
+            "{bottom}"
+        );
+        crate::walk::check::screen("long queue", &app)
+            .into_iter()
+            .for_each(|p| panic!("{p}"));
+    }
+}
+
 /// The queue with `marked` (张三's order) above an unmarked one (李四's), drawn at 80×24:
 /// the two rows and the whole screen.
 fn queue_rows(lang: Lang, marked: ca_counter::api::ReviewItem) -> (String, String, String) {

@@ -73,7 +73,7 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
         return;
     }
     let body = table_area.height.saturating_sub(1) as usize;
-    let offset = invoicing.queue.scroll(body, None);
+    let (offset, body, more) = invoicing.queue.window(body, None, lang);
     let columns = [
         Column::new(T::ColOrderNo.get(lang), 16),
         Column::new(T::ColCustomer.get(lang), 8),
@@ -90,6 +90,7 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
         .map(|(i, item)| row(item, i == selected, view))
         .collect();
     table::draw(frame, table_area, &columns, theme.header, rows, view.glyphs().ellipsis);
+    table::draw_more(frame, table_area, body, more, theme.dim);
 }
 
 fn row(item: &InvoicingItem, selected: bool, view: &View) -> Row {

@@ -194,7 +194,7 @@ fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, short: bool, vie
         .and_then(|i| items.iter().position(|x| x.order.order_no == i.order.order_no));
     let cursor = current.unwrap_or(mailing.queue.selected_index());
     let body = area.height.saturating_sub(1) as usize;
-    let offset = mailing.queue.scroll(body, Some(cursor));
+    let (offset, body, more) = mailing.queue.window(body, Some(cursor), view.lang);
     let columns = columns(view);
     let address_width = usize::from(table::widths(&columns, area.width)[4]);
     let rows = items
@@ -205,6 +205,7 @@ fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, short: bool, vie
         .map(|(i, item)| row(mailing, item, i == cursor, address_width, short, view))
         .collect();
     table::draw(frame, area, &columns, theme.header, rows, view.glyphs().ellipsis);
+    table::draw_more(frame, area, body, more, theme.dim);
 }
 
 /// A parcel's row; its address fitted to `address_width` columns after its marks, which

@@ -44,7 +44,7 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
     paint::wrapped(frame, summary_area, vec![summary]);
     let (lang, theme) = (view.lang, view.theme);
     let body = table_area.height.saturating_sub(1) as usize;
-    let offset = orders.rows.scroll(body, None);
+    let (offset, body, more) = orders.rows.window(body, None, lang);
     if orders.rows.is_empty() {
         let text = if let Some(error) = &orders.fetch.error {
             Line::from(error.get(lang)).style(theme.error)
@@ -129,6 +129,7 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
         rows,
         view.glyphs().ellipsis,
     );
+    table::draw_more(frame, table_area, body, more, theme.dim);
 }
 
 /// The mark after the number of an order submitted online (explained in the summary line).

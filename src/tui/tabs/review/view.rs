@@ -78,7 +78,7 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
         return;
     }
     let body = table_area.height.saturating_sub(1) as usize;
-    let offset = review.queue.scroll(body, None);
+    let (offset, body, more) = review.queue.window(body, None, lang);
     let selected = review.queue.selected_index();
     let shown: Vec<(usize, &ReviewItem, Marks)> = items
         .iter()
@@ -90,6 +90,8 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     // Marks take the room left over when a row shown has one; else the customer and the
     // project have it (an empty column cut them short).
     let marked = shown.iter().any(|(_, _, m)| !m.0.is_empty());
+    // Nobody's name to show: the reviewer column keeps only its title's width.
+    let claimed = shown.iter().any(|(_, item, _)| item.claim.is_some());
     let marks_column = Column::new(T::ColMarks.get(lang), if marked { 14 } else { 4 });
     let project_column = Column::new(T::ColProject.get(lang), 12);
     let columns = [
@@ -98,21 +100,37 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
         if marked { project_column } else { project_column.grow() },
         Column::new(T::ColWaited.get(lang), 9),
         if marked { marks_column.grow() } else { marks_column },
-        Column::new(T::ColReviewer.get(lang), 8),
+        Column::new(T::ColReviewer.get(lang), if claimed { 8 } else { 0 }),
     ];
     let rows = shown
         .into_iter()
         .map(|(i, item, marks)| queue_row(item, marks, i == selected, view))
         .collect();
     table::draw(frame, table_area, &columns, theme.header, rows, view.glyphs().ellipsis);
+    table::draw_more(frame, table_area, body, more, theme.dim);
 }
 
 /// A queue row's marks, and their style (the deadline's).
 struct Marks(Vec<&'static str>, ratatui::style::Style);
 
+/// Most telling first, as a narrow column cuts the last: what keeps it from approval, a
+/// file sent for another order too, a scan not matched, then who and how often, and the
+/// deadline last (the waited column says it too, in the same colour).
 fn marks(item: &ReviewItem, view: &View) -> Marks {
     let (lang, theme) = (view.lang, view.theme);
-    let mut marks = Vec::new();
+    let mut marks: Vec<&'static str> = item.gaps.iter().map(|gap| gap.mark().get(lang)).collect();
+    if item.file_elsewhere {
+        marks.push(T::QueueFileElsewhere.get(lang));
+    }
+    if item.scan_check.as_ref().is_some_and(|c| !c.is_ok()) {
+        marks.push(T::QueueScanUnchecked.get(lang));
+    }
+    if item.own {
+        marks.push(T::OwnOrder.get(lang));
+    }
+    if item.resubmissions > 0 {
+        marks.push(T::Resubmitted.get(lang));
+    }
     let mark_style = match item.deadline {
         Deadline::Overdue => {
             marks.push(T::DeadlineOverdue.get(lang));
@@ -124,20 +142,6 @@ fn marks(item: &ReviewItem, view: &View) -> Marks {
         }
         Deadline::Ok => theme.dim,
     };
-    if item.resubmissions > 0 {
-        marks.push(T::Resubmitted.get(lang));
-    }
-    if item.own {
-        marks.push(T::OwnOrder.get(lang));
-    }
-    if item.scan_check.as_ref().is_some_and(|c| !c.is_ok()) {
-        marks.push(T::QueueScanUnchecked.get(lang));
-    }
-    if item.file_elsewhere {
-        marks.push(T::QueueFileElsewhere.get(lang));
-    }
-    // What keeps it from approval, before it is opened.
-    marks.extend(item.gaps.iter().map(|gap| gap.mark().get(lang)));
     Marks(marks, mark_style)
 }
 

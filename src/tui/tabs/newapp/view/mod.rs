@@ -486,7 +486,7 @@ fn project(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area:
         let heights: Vec<u16> = products.iter().map(|lines| paint::height(lines, list.width)).collect();
         // More than fit (a catalogue of many terms): the chosen one stays in sight and the
         // last row says how many more there are.
-        let words = (T::ProductsMoreBelow, T::ProductsMoreAbove);
+        let words = (T::ProductsMoreBelow, T::ProductsMoreAbove, T::ProductsMoreBoth);
         let selected = newapp.product_sel.unwrap_or(0);
         let (visible, offset, more) = paint::list_window_of(&heights, list.height, selected, lang, words);
         let lines: Vec<Line> = products.into_iter().skip(offset).take(visible).flatten().collect();
