@@ -830,7 +830,7 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     );
     // Its code named the application (there is no order yet).
     let page = browser.get("/apply").await;
-    assert!(page.html.contains("扫描件与申请 SQ"), "{}", page.html);
+    assert!(page.html.contains("二维码相符：申请 SQ"), "{}", page.html);
 
     // Another certificate chosen after all: the paper names the old one, so its scan goes
     // too, and the terms, the form and the print come again.

@@ -198,7 +198,7 @@ impl ScanCheck {
     }
 
     /// The line a reviewer reads about `order_no`'s scan, in `lang`: e.g.
-    /// `扫描件与订单 HN20261128000001 第 1/1 页一致 ✓`, or a warning starting with ⚠.
+    /// `二维码相符：订单 HN20261128000001，共 1 页，页页齐全 ✓`, or a warning starting with ⚠.
     pub fn describe(&self, order_no: &str, lang: crate::i18n::Lang) -> String {
         use crate::i18n::T;
         let pages = self.pages.unwrap_or(1).to_string();
@@ -210,12 +210,11 @@ impl ScanCheck {
             .join("、");
         match self.outcome {
             // Before the order exists, what the code names is the application.
+            // Every page read: how many there are (a page number here read as the one shown).
             ScanOutcome::Matches if self.is_ok() && !order_no.starts_with("HN") => {
-                T::ScanMatchesApplication.fill(lang, &[order_no, &format!("{read}/{pages}")])
+                T::ScanMatchesApplication.fill(lang, &[order_no, &pages])
             }
-            ScanOutcome::Matches if self.is_ok() => {
-                T::ScanMatches.fill(lang, &[order_no, &format!("{read}/{pages}")])
-            }
+            ScanOutcome::Matches if self.is_ok() => T::ScanMatches.fill(lang, &[order_no, &pages]),
             ScanOutcome::Matches if !order_no.starts_with("HN") => {
                 T::ScanPagesMissingApplication.fill(lang, &[order_no, &read, &pages])
             }
