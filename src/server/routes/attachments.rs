@@ -67,8 +67,9 @@ fn checks_busy() -> ApiError {
     responses(
         (status = 201, body = Attachment),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "`order_cancelled`: the order is cancelled; `transfer_not_chosen`: a voucher for an order still waiting to be paid online (choose bank transfer first)."),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json", description = "`payload_too_large`: the file is over `max_upload_bytes` (the detail says the limit)"),
+        (status = 415, body = Problem, content_type = "application/problem+json", description = "`unsupported_media_type`: not a JPEG, PNG or PDF, whatever its name says"),
+        (status = 503, body = Problem, content_type = "application/problem+json", description = "`checks_busy`: no turn to check the file soon (send it again shortly; nothing is wrong with it); `unavailable`: the database is away"),
     ))]
 pub async fn upload(
     State(state): State<AppState>,
@@ -376,8 +377,9 @@ pub struct PreviewQuery {
                 ("x-page-count" = u32, description = "the pages of the file: a PDF's, 1 for an image"),
                 ("x-original-size" = String, description = "the picture's own width and height, `WxH`"),
             )),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`page` past the file's last page, or below 1 (`validation_failed`, on `page`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`no_preview`: the page is no picture the platform reads (drawn, a fax coding, too large; `page_count` gives the pages); `unreadable_image`: the image is damaged", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`checks_busy`: no turn to take the page out or decode it soon (ask again shortly); `unavailable`: the database is away", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn preview(
     State(state): State<AppState>,

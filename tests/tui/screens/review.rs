@@ -197,6 +197,41 @@ fn without_colour_the_scan_is_drawn_in_shades() {
     );
 }
 
+/// A portrait page zoomed in fills the pane's width, not the narrow box the whole page
+/// fitted; at the closest zoom the footer stops offering to zoom in.
+#[test]
+fn a_zoomed_page_fills_the_pane() {
+    let mut app = review_screen(Lang::ZhCn);
+    app.answer::<Review>(review::Answer::Preview {
+        id: "a1".into(),
+        page: 0,
+        width: 400,
+        height: 800,
+        result: Ok((scan(200, 400), 1)),
+    });
+    let widest = |app: &ca_counter::tui::app::App| {
+        render(app, 80, 24)
+            .lines()
+            .map(|l| l.chars().filter(|c| *c == '▀').count())
+            .max()
+            .unwrap_or(0)
+    };
+    let whole = widest(&app);
+    assert!(whole > 0, "{}", render(&app, 80, 24));
+    key(&mut app, KeyCode::Char('+'));
+    let zoomed = widest(&app);
+    assert!(
+        zoomed > whole * 3 / 2,
+        "{whole} columns whole, {zoomed} zoomed"
+    );
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Char('+'));
+    }
+    let screen = render(&app, 80, 24);
+    let footer = screen.lines().last().unwrap_or_default();
+    assert!(!footer.contains("+ "), "{footer}");
+}
+
 #[test]
 fn read_only_shows_the_review_and_offers_no_decision() {
     let mut app = review_screen(Lang::ZhCn);

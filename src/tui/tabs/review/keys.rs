@@ -176,7 +176,11 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
         );
     }
     let zoomed = screen.zoom > 1;
-    out.push(Binding::new(&[Key::ch('+'), Key::ch('=')], Cmd::ZoomIn, t(T::CmdZoomIn)).footer());
+    // Offered while there is closer to go.
+    out.push(
+        Binding::new(&[Key::ch('+'), Key::ch('=')], Cmd::ZoomIn, t(T::CmdZoomIn))
+            .footer_if(screen.zoom < super::screen::MAX_ZOOM),
+    );
     out.push(Binding::new(&[Key::ch('-')], Cmd::ZoomOut, t(T::CmdZoomOut)).footer_if(zoomed));
     out.push(Binding::new(&[Key::ch('0')], Cmd::ZoomFit, t(T::CmdZoomFit)));
     for (keys, pan, footer) in [

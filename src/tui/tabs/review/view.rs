@@ -538,7 +538,9 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
         // Drawn after the screen is made safe (the protocol writes escape sequences).
         return;
     }
-    let view_image = crop(&shown.image, screen.zoom, screen.centre);
+    // Half blocks: a pixel a column, two a row.
+    let room_pixels = (u32::from(room.width), u32::from(room.height) * 2);
+    let view_image = crop(&shown.image, screen.zoom, screen.centre, room_pixels);
     let (w, h) = picture::fit(view_image.width(), view_image.height(), (room.width, room.height));
     let key = ((current.id.clone(), shown.page), shown.asked, screen.zoom, screen.centre, w, h);
     let fitted = CACHE.with(|cache| {
@@ -578,13 +580,18 @@ thread_local! {
         const { RefCell::new(None) };
 }
 
-/// The part of the image the zoom and centre show.
-fn crop(image: &RgbImage, zoom: u8, centre: (f32, f32)) -> RgbImage {
+/// The part of the image the zoom and centre show in a room of `room` pixels (its cells
+/// times a cell's pixels): at zoom `z`, `z` times the scale that fits the whole image, so a
+/// zoomed page fills the room's width as well as its height where the page reaches.
+fn crop(image: &RgbImage, zoom: u8, centre: (f32, f32), room: (u32, u32)) -> RgbImage {
     let (w, h) = (image.width(), image.height());
-    if zoom <= 1 || w == 0 || h == 0 {
+    if zoom <= 1 || w == 0 || h == 0 || room.0 == 0 || room.1 == 0 {
         return image.clone();
     }
-    let (cw, ch) = ((w / u32::from(zoom)).max(1), (h / u32::from(zoom)).max(1));
+    let fit = (room.0 as f32 / w as f32).min(room.1 as f32 / h as f32);
+    let scale = fit * f32::from(zoom);
+    let cw = ((room.0 as f32 / scale) as u32).clamp(1, w);
+    let ch = ((room.1 as f32 / scale) as u32).clamp(1, h);
     let x = ((centre.0 * w as f32) as u32).saturating_sub(cw / 2).min(w - cw);
     let y = ((centre.1 * h as f32) as u32).saturating_sub(ch / 2).min(h - ch);
     image::imageops::crop_imm(image, x, y, cw, ch).to_image()
@@ -609,7 +616,12 @@ pub fn draw_graphics(screen: &Screen, frame: &mut Frame, view: &View) {
     if room.is_empty() {
         return;
     }
-    let view_image = crop(&shown.image, screen.zoom, screen.centre);
+    let font = picker.font_size();
+    let room_pixels = (
+        u32::from(room.width) * u32::from(font.width),
+        u32::from(room.height) * u32::from(font.height),
+    );
+    let view_image = crop(&shown.image, screen.zoom, screen.centre, room_pixels);
     let key = (
         (current.id.clone(), shown.page),
         shown.asked,
