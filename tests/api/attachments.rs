@@ -359,6 +359,22 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
             "{name}: {problem:?}"
         );
     }
+    // An empty file (a scanner that wrote nothing): said to be empty, not missing.
+    let refused = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "e.png",
+            Vec::new(),
+        )
+        .await
+        .expect_err("empty");
+    let problem = refused.problem().expect("problem");
+    assert_eq!(problem.errors[0].field, "file", "{problem:?}");
+    assert!(
+        problem.errors[0].message.contains("empty (0 bytes)"),
+        "{problem:?}"
+    );
     // A voucher for an order waiting to be paid online: refused, naming what to do first.
     let refused = clerk
         .upload_attachment(

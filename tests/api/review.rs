@@ -607,9 +607,28 @@ async fn scans_are_scaled_on_the_platform_and_pdfs_say_their_pages(db: Db) {
         .expect("preview");
     let decoded = image::load_from_memory(&whole.bytes).expect("a png");
     assert_eq!((decoded.width(), decoded.height()), (1600, 800));
-    // An image has no second page.
+    // An image has no second page; a page below the first is said to be one.
     let (status, code_, _) = code(reviewer.attachment_preview(&scan.id, 2, 160, 96).await);
     assert_eq!((status, code_.as_str()), (422, "validation_failed"));
+    for page in ["0", "-1"] {
+        let response = app
+            .http
+            .get(app.url(&format!(
+                "/api/v1/attachments/{}/preview?page={page}",
+                scan.id
+            )))
+            .bearer_auth(&app.reviewer)
+            .header("accept-language", "en")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 422, "{page}");
+        let problem: ca_counter::api::Problem = response.json().await.expect("problem");
+        assert_eq!(
+            problem.errors[0].message, "pages are numbered from 1",
+            "{page}"
+        );
+    }
 
     let pdf = crate::common::scan_pdf(2, 0);
     let form = clerk

@@ -174,8 +174,12 @@ pub async fn upload(
             version: Some(order.version),
         });
     }
-    let Some((filename, data)) = file.filter(|(_, d)| !d.is_empty()) else {
-        return Err(ApiError::field("file", T::ErrRequired));
+    let (filename, data) = match file {
+        Some((_, data)) if data.is_empty() => {
+            return Err(ApiError::field("file", T::ErrEmptyFile));
+        }
+        Some(file) => file,
+        None => return Err(ApiError::field("file", T::ErrRequired)),
     };
     // Judged by content, and read far enough to know it is what it claims.
     let (data, inspected, pdf_codes) = state.uploads.inspect(&caller.operator.id, data).await;
@@ -359,7 +363,7 @@ pub struct PreviewQuery {
     /// The page of a PDF to show, from 1 (the default); an image has one. How many there
     /// are is said in `x-page-count`.
     #[param(minimum = 1)]
-    page: Option<usize>,
+    page: Option<i64>,
 }
 
 /// An image attachment scaled down on the platform to fit `width`×`height` (keeping its
@@ -387,10 +391,13 @@ pub async fn preview(
     Path(id): Path<String>,
     crate::server::extract::ApiQuery(query): crate::server::extract::ApiQuery<PreviewQuery>,
 ) -> Result<Response, ApiError> {
-    let page = query.page.unwrap_or(1);
-    if page == 0 {
-        return Err(no_such_page(page, None));
-    }
+    // Below 1 (0, -1): said so, as a page past the last is.
+    let Some(page) = usize::try_from(query.page.unwrap_or(1))
+        .ok()
+        .filter(|page| *page > 0)
+    else {
+        return Err(no_such_page(0, None));
+    };
     // Two previews of one reader's under way at once (each holds its file): more are
     // answered busy before the file is read, so one person's flood holds no one else's.
     let Some(_place) = state.uploads.place(&caller.operator.id) else {

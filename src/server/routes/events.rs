@@ -121,7 +121,8 @@ pub async fn stream(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/event-stream; charset=utf-8"),
             ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            // As every answer: kept by no cache or proxy (no-store covers no-cache).
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         Body::from_stream(body),
     )

@@ -158,7 +158,7 @@ pub fn with_etag(order: Order) -> Response {
 #[utoipa::path(post, operation_id = "create_order", path = "/api/v1/orders", request_body = NewOrder,
     params(("Idempotency-Key" = String, Header, description = "Unique per submission of this operator, e.g. the draft id")),
     responses(
-        (status = 201, body = Order, headers(("Location" = String, description = "The new order's address"), ("ETag" = String, description = "Its version, for If-Match"))),
+        (status = 201, body = Order, headers(("Location" = String, description = "The new order's address"), ("ETag" = String, description = "Its version, for If-Match"), ("idempotent-replayed" = String, description = "`true` when this is the saved answer to an earlier request with the same key (nothing new was made); absent otherwise"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
