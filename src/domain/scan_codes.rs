@@ -302,7 +302,7 @@ pub fn decode_upright(data: &[u8]) -> Option<DynamicImage> {
 }
 
 /// The longest side [`decode_upright`] decodes.
-const MAX_SIDE: u32 = 16_000;
+pub const MAX_SIDE: u32 = 16_000;
 
 /// A picture's width and height, read from its header without decoding it; `None` when it
 /// is no picture this reads.

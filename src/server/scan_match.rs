@@ -34,6 +34,9 @@ pub struct UploadChecks {
     /// by attachment and page, with the PDF's page count when it was read: a reviewer
     /// paging back and forth (or a flood of previews) costs one check each.
     pictureless: std::sync::Arc<std::sync::Mutex<Pictureless>>,
+    /// Stored PDFs' page counts, by attachment, as a preview's check read them: a page
+    /// past the last is refused without a check.
+    page_counts: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
 }
 
 /// A stored PDF's page for a preview ([`UploadChecks::pdf_picture`]).
@@ -115,6 +118,7 @@ impl UploadChecks {
             in_line: std::sync::Arc::default(),
             own: std::sync::Arc::default(),
             pictureless: std::sync::Arc::default(),
+            page_counts: std::sync::Arc::default(),
         }
     }
 
@@ -279,6 +283,10 @@ impl UploadChecks {
         if let Some(pages) = self.lock_pictureless().get(&key) {
             return PdfPicture::NotOne(*pages);
         }
+        let counted = self.lock_page_counts().get(attachment_id).copied();
+        if let Some(pages) = counted.filter(|pages| page > *pages) {
+            return PdfPicture::NotOne(Some(pages));
+        }
         let taking = async {
             let Some(_turn) = self.turn(reader).await else {
                 return PdfPicture::Busy;
@@ -293,9 +301,17 @@ impl UploadChecks {
             .await;
             let pages = match taken {
                 Ok(Picture::Taken(bytes, jpeg, pages)) => {
+                    self.count_pages(attachment_id, pages);
                     return PdfPicture::Taken(bytes, jpeg, pages);
                 }
-                Ok(Picture::NotOne(pages)) => (pages > 0).then_some(pages),
+                Ok(Picture::NotOne(pages)) => {
+                    self.count_pages(attachment_id, pages);
+                    if page > pages && pages > 0 {
+                        // Past the last: known now from its count, not a page to remember.
+                        return PdfPicture::NotOne(Some(pages));
+                    }
+                    (pages > 0).then_some(pages)
+                }
                 // One whose picture kills the child would kill it again: remembered too.
                 Ok(Picture::Failed) => None,
                 Err(e) => {
@@ -314,6 +330,27 @@ impl UploadChecks {
         tokio::time::timeout(PREVIEW_WAIT, taking)
             .await
             .unwrap_or(PdfPicture::Busy)
+    }
+
+    /// Remembers `pages` (when counted) as the attachment's page count.
+    fn count_pages(&self, attachment_id: &str, pages: usize) {
+        if pages == 0 {
+            return;
+        }
+        let mut counts = self.lock_page_counts();
+        // Kept for a province's reviewers' day; forgotten all at once past it.
+        if counts.len() >= 10_000 {
+            counts.clear();
+        }
+        counts.insert(attachment_id.to_owned(), pages);
+    }
+
+    fn lock_page_counts(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, usize>> {
+        self.page_counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn lock_pictureless(&self) -> std::sync::MutexGuard<'_, Pictureless> {

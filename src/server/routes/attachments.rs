@@ -446,8 +446,9 @@ pub async fn preview(
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let (bytes, original) = match scaled {
         Ok(scaled) => scaled,
-        // A scanner's page past what is decoded here (an image upload that large is
-        // refused): not damaged, only too large to show.
+        // A picture past what is decoded here (a scanner's page; an image upload of more
+        // pixels is refused, one longer than decoded is not): not damaged, only too large
+        // to show.
         Err(Some((w, h))) => {
             return Err(ApiError::NoPreview {
                 detail: Msg::with(
@@ -457,6 +458,8 @@ pub async fn preview(
                         pages.to_string(),
                         w.to_string(),
                         h.to_string(),
+                        (crate::domain::MAX_PIXELS / 1_000_000).to_string(),
+                        crate::domain::MAX_SIDE.to_string(),
                     ],
                 ),
                 pages: Some(pages),

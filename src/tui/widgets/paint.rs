@@ -298,6 +298,10 @@ pub fn list_window_of(
         return (heights.len(), 0, None);
     }
     let room = usize::from(rows).saturating_sub(1);
+    if room == 0 {
+        // One row: it says how many there are.
+        return (0, 0, more_words(0, heights.len(), words, lang));
+    }
     let selected = selected.min(heights.len().saturating_sub(1));
     // The first shown: the latest that still has the selected one in sight.
     let mut offset = 0;
@@ -376,6 +380,9 @@ mod tests {
             list_window_of(&[], 4, 0, Lang::En, LIST_WORDS),
             (0, 0, None)
         );
+        let (visible, _, more) = list_window(5, 1, 2, Lang::En, LIST_WORDS);
+        assert_eq!(visible, 0, "one row: only the word");
+        assert!(more.is_some_and(|m| m.contains("5 more below")));
     }
 
     #[test]

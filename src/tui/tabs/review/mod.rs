@@ -301,11 +301,20 @@ impl Component for Review {
                         screen.order = Some(order);
                         self.queue.remove(&order_no);
                         self.next(ctx);
+                        // The next order opened is claimed: said, with how to give it back,
+                        // so no one walks away holding it unawares.
+                        let opened = self
+                            .screen
+                            .as_ref()
+                            .map(|s| s.order_no.clone())
+                            .filter(|no| *no != order_no)
+                            .map(|no| T::ReviewNextOpened.fill(lang, &[&no]));
                         let more = self
                             .notice
                             .take()
                             .filter(|n| n.tone != crate::tui::text::Tone::Working)
-                            .map(|n| n.text.get(lang));
+                            .map(|n| n.text.get(lang))
+                            .or(opened);
                         let text = done.fill(lang, &[&order_no]);
                         let text = match more {
                             Some(more) => format!("{text} {more}"),

@@ -49,6 +49,20 @@ pub enum Hold {
     Watching,
 }
 
+/// How much of a picture of `size` pixels a room of `room` pixels shows at `zoom`, as
+/// fractions of its width and height (1: all of it): `zoom` times the scale that fits the
+/// whole picture, so a zoomed page fills the room's width as well as its height where the
+/// page reaches. The view draws that much; panning moves by it.
+pub fn view_fraction(size: (u32, u32), zoom: u8, room: (u32, u32)) -> (f32, f32) {
+    let (w, h) = (size.0 as f32, size.1 as f32);
+    let (rw, rh) = (room.0 as f32, room.1 as f32);
+    if zoom <= 1 || w <= 0.0 || h <= 0.0 || rw <= 0.0 || rh <= 0.0 {
+        return (1.0, 1.0);
+    }
+    let scale = (rw / w).min(rh / h) * f32::from(zoom);
+    ((rw / scale / w).min(1.0), (rh / scale / h).min(1.0))
+}
+
 /// A scan as received: scaled on the platform to what the screen can show.
 #[derive(Debug, Clone)]
 pub struct Picture {
@@ -222,12 +236,13 @@ impl Screen {
         self.show_page();
     }
 
-    /// Shows the page at `self.page`, whole.
+    /// Shows the page at `self.page`, whole. A preview still on its way stays so (its
+    /// answer, for another page, is let go, and the page shown is asked for then): one at
+    /// a time, however fast the pages are turned.
     fn show_page(&mut self) {
         self.zoom = 1;
         self.centre = (0.5, 0.5);
         self.picture_note = None;
-        self.fetching = false;
         self.picture_retry = None;
     }
 
@@ -338,18 +353,22 @@ impl Screen {
                 }
             }
             Cmd::Pan(pan) if self.zoom > 1 => {
-                // A quarter of the view per press.
-                let step = 0.25 / f32::from(self.zoom);
-                let half = 0.5 / f32::from(self.zoom);
+                // A quarter of the view per press, the view as the picture is drawn.
+                let (room, (cw, ch)) = self.picture_cells.get();
+                let room = (u32::from(room.width) * cw, u32::from(room.height) * ch);
+                let (fx, fy) = self.picture.as_ref().map_or(
+                    (1.0 / f32::from(self.zoom), 1.0 / f32::from(self.zoom)),
+                    |p| view_fraction((p.image.width(), p.image.height()), self.zoom, room),
+                );
                 let (x, y) = &mut self.centre;
                 match pan {
-                    Pan::Left => *x -= step,
-                    Pan::Right => *x += step,
-                    Pan::Up => *y -= step,
-                    Pan::Down => *y += step,
+                    Pan::Left => *x -= 0.25 * fx,
+                    Pan::Right => *x += 0.25 * fx,
+                    Pan::Up => *y -= 0.25 * fy,
+                    Pan::Down => *y += 0.25 * fy,
                 }
-                *x = x.clamp(half, 1.0 - half);
-                *y = y.clamp(half, 1.0 - half);
+                *x = x.clamp(0.5 * fx, 1.0 - 0.5 * fx);
+                *y = y.clamp(0.5 * fy, 1.0 - 0.5 * fy);
             }
             _ => {}
         }

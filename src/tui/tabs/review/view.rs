@@ -581,17 +581,15 @@ thread_local! {
 }
 
 /// The part of the image the zoom and centre show in a room of `room` pixels (its cells
-/// times a cell's pixels): at zoom `z`, `z` times the scale that fits the whole image, so a
-/// zoomed page fills the room's width as well as its height where the page reaches.
+/// times a cell's pixels): [`super::screen::view_fraction`] of it.
 fn crop(image: &RgbImage, zoom: u8, centre: (f32, f32), room: (u32, u32)) -> RgbImage {
     let (w, h) = (image.width(), image.height());
     if zoom <= 1 || w == 0 || h == 0 || room.0 == 0 || room.1 == 0 {
         return image.clone();
     }
-    let fit = (room.0 as f32 / w as f32).min(room.1 as f32 / h as f32);
-    let scale = fit * f32::from(zoom);
-    let cw = ((room.0 as f32 / scale) as u32).clamp(1, w);
-    let ch = ((room.1 as f32 / scale) as u32).clamp(1, h);
+    let (fx, fy) = super::screen::view_fraction((w, h), zoom, room);
+    let cw = ((fx * w as f32) as u32).clamp(1, w);
+    let ch = ((fy * h as f32) as u32).clamp(1, h);
     let x = ((centre.0 * w as f32) as u32).saturating_sub(cw / 2).min(w - cw);
     let y = ((centre.1 * h as f32) as u32).saturating_sub(ch / 2).min(h - ch);
     image::imageops::crop_imm(image, x, y, cw, ch).to_image()
