@@ -371,23 +371,29 @@ fn read_only_and_own_orders_are_opened_without_a_claim() {
     assert!(!screen.contains("接手"), "{screen}");
 }
 
-/// A PDF scan is asked for too: the platform's answer (its page count, save it) is shown
-/// where the picture would be.
-#[test]
-fn a_pdf_attachment_says_its_pages() {
-    let mut app = review_screen(Lang::ZhCn);
+/// The review screen with its attachment a PDF named `id` (nothing fetched for it yet).
+fn review_pdf(lang: Lang, id: &str) -> ca_counter::tui::app::App {
+    let mut app = review_screen(lang);
     let mut order = app
         .tab::<Review>()
         .and_then(|r| r.screen.as_ref())
         .and_then(|s| s.order.clone())
         .expect("order");
-    order.attachments[0].id = "pdf1".into();
+    order.attachments[0].id = id.into();
     order.attachments[0].content_type = "application/pdf".into();
     app.answer::<Review>(review::Answer::Opened {
         order_no: "HN20261128000003".into(),
         claim: None,
         order: Ok((order, history())),
     });
+    app
+}
+
+/// A PDF scan is asked for too: the platform's answer (its page count, save it) is shown
+/// where the picture would be.
+#[test]
+fn a_pdf_attachment_says_its_pages() {
+    let mut app = review_pdf(Lang::ZhCn, "pdf1");
     let _ = render(&app, 80, 24);
     let asked = sent::<review::Request>(&app.take_jobs())
         .into_iter()
@@ -419,19 +425,7 @@ fn a_pdf_attachment_says_its_pages() {
 #[test]
 fn a_scanned_pdf_of_several_pages_is_read_page_by_page() {
     for lang in [Lang::ZhCn, Lang::En] {
-        let mut app = review_screen(lang);
-        let mut order = app
-            .tab::<Review>()
-            .and_then(|r| r.screen.as_ref())
-            .and_then(|s| s.order.clone())
-            .expect("order");
-        order.attachments[0].id = "pdf3".into();
-        order.attachments[0].content_type = "application/pdf".into();
-        app.answer::<Review>(review::Answer::Opened {
-            order_no: "HN20261128000003".into(),
-            claim: None,
-            order: Ok((order, history())),
-        });
+        let mut app = review_pdf(lang, "pdf3");
         let _ = render(&app, 80, 24);
         let asked = |app: &mut ca_counter::tui::app::App| -> Vec<usize> {
             sent::<review::Request>(&app.take_jobs())
@@ -504,19 +498,7 @@ fn a_scanned_pdf_of_several_pages_is_read_page_by_page() {
 /// that page says how many there are, and the others can still be turned to.
 #[test]
 fn a_drawn_page_leaves_the_scanned_ones_in_reach() {
-    let mut app = review_screen(Lang::ZhCn);
-    let mut order = app
-        .tab::<Review>()
-        .and_then(|r| r.screen.as_ref())
-        .and_then(|s| s.order.clone())
-        .expect("order");
-    order.attachments[0].id = "mixed".into();
-    order.attachments[0].content_type = "application/pdf".into();
-    app.answer::<Review>(review::Answer::Opened {
-        order_no: "HN20261128000003".into(),
-        claim: None,
-        order: Ok((order, history())),
-    });
+    let mut app = review_pdf(Lang::ZhCn, "mixed");
     let _ = render(&app, 80, 24);
     app.take_jobs();
     let mut refused = problem(
