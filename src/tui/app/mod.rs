@@ -138,6 +138,19 @@ impl ServerLabel {
         }
     }
 
+    /// What says which platform it is, whole: the embedded platform's name and address, a
+    /// remote one's host (without the scheme or path). The status line keeps it before the
+    /// time of the last update.
+    pub fn whole(&self, lang: Lang) -> String {
+        match self {
+            ServerLabel::Embedded(_) => self.text(lang),
+            ServerLabel::Remote(url) => {
+                let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+                host.split('/').next().unwrap_or(host).to_owned()
+            }
+        }
+    }
+
     /// The words shown in `width` columns, giving way in whole parts: the embedded
     /// platform keeps its name without the address (which platform a clerk is on matters
     /// more than its port); a remote one keeps its host without the scheme or path, and
@@ -153,9 +166,9 @@ impl ServerLabel {
                 let name = T::EmbeddedPlatform.get(lang);
                 (name.width() <= width).then(|| name.to_owned())
             }
-            ServerLabel::Remote(url) => {
-                let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-                let host = host.split('/').next().unwrap_or(host);
+            ServerLabel::Remote(_) => {
+                let host = self.whole(lang);
+                let host = host.as_str();
                 if host.width() <= width {
                     Some(host.to_owned())
                 } else {

@@ -296,15 +296,16 @@ fn status_line(frame: &mut Frame, app: &App, area: Rect) {
         app.server_label.text_within(app.lang, room, g.ellipsis)
     };
     let with_last = must + bar_width + last.width() + 1;
-    // The embedded platform's address (the README sends people to it for the API) before
-    // the time; the time before a shortened name (a remote platform's host is its name).
-    let whole = |server: &String| {
-        matches!(app.server_label, super::ServerLabel::Embedded(_))
-            && *server == app.server_label.text(app.lang)
-    };
+    // Which platform, whole (the embedded one's address, which the README sends people to
+    // for the API; a remote one's host), before the time; the time before a name cut short.
+    let whole = app.server_label.whole(app.lang);
+    let fits = |used: usize| width.saturating_sub(used + bar_width + 1) >= whole.width();
     let (server, last) = match (server_within(with_last), server_within(must)) {
-        (Some(server), _) if with_last < width && whole(&server) => (Some(server), Some(last)),
-        (_, Some(server)) if whole(&server) => (Some(server), None),
+        (Some(server), _) if with_last < width && server.width() >= whole.width() => {
+            (Some(server), Some(last))
+        }
+        _ if with_last < width && fits(with_last) => (Some(whole), Some(last)),
+        _ if fits(must) => (Some(whole), None),
         (Some(server), _) if with_last < width => (Some(server), Some(last)),
         (_, Some(server)) => (Some(server), None),
         // No room for even the platform's name: the time, if it fits.

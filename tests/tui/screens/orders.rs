@@ -161,6 +161,15 @@ fn a_narrow_status_line_keeps_the_platforms_address_before_the_time_and_never_ha
         let status = screen.lines().nth(22).unwrap_or_default();
         assert!(status.contains(name), "{screen}");
     }
+    // A remote platform with a long operator's name in Chinese: its host whole, the time
+    // gives way (the port was cut: "127.0.0.1:42…").
+    let mut app = app(Lang::ZhCn);
+    platform_demo(&mut app, vec![ca_counter::api::DemoPart::Identity]);
+    app.server_label = ServerLabel::Remote("http://127.0.0.1:42983".into());
+    app.last_event = Some(time::OffsetDateTime::now_utc());
+    let screen = render(&app, 80, 24);
+    let status = screen.lines().nth(22).unwrap_or_default();
+    assert!(status.contains("127.0.0.1:42983"), "{screen}");
     let remote = ServerLabel::Remote("https://ca-platform.example.cn/counter".into());
     assert_eq!(
         remote.text_within(Lang::ZhCn, 30, "…").as_deref(),

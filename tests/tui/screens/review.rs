@@ -352,6 +352,24 @@ fn read_only_and_own_orders_are_opened_without_a_claim() {
         screen.contains("本人受理或送审过材料的订单，须由其他审核人审核"),
         "{screen}"
     );
+    // The order loaded, the platform offering this reviewer no decision on it: `a` and
+    // `r` say why on the message line rather than nothing.
+    let mut order = crate::fixtures::order();
+    order.allowed_actions.clear();
+    app.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((order, history())),
+    });
+    for pressed in ['a', 'r'] {
+        key(&mut app, KeyCode::Char(pressed));
+        let screen = render(&app, 80, 24);
+        assert_eq!(
+            screen.matches("须由其他审核人审核").count(),
+            2,
+            "{pressed}: the header and the message line:\n{screen}"
+        );
+    }
     // An administrator's own order: nothing to take over either.
     let mut app = review_app(Lang::ZhCn);
     operator(&mut app, "钱管理", Role::Admin);
@@ -491,6 +509,45 @@ fn a_scanned_pdf_of_several_pages_is_read_page_by_page() {
         key(&mut app, KeyCode::Char('{'));
         let _ = render(&app, 80, 24);
         assert_eq!(asked(&mut app), [1], "back a page");
+    }
+}
+
+/// Over a slow link keys arrive together: pages turned before the platform has said how
+/// many there are are not lost, and are brought within the pages once it says.
+#[test]
+fn pages_turned_before_the_count_is_known_are_kept() {
+    for (pages, turns, lands) in [(3, 2, 2), (2, 3, 1)] {
+        let mut app = review_pdf(Lang::ZhCn, "ahead");
+        let _ = render(&app, 80, 24);
+        app.take_jobs();
+        for _ in 0..turns {
+            key(&mut app, KeyCode::Char('}'));
+        }
+        let _ = render(&app, 80, 24);
+        assert!(
+            sent::<review::Request>(&app.take_jobs()).is_empty(),
+            "the first page's preview is still on its way"
+        );
+        app.answer::<Review>(review::Answer::Preview {
+            id: "ahead".into(),
+            page: 0,
+            width: 400,
+            height: 400,
+            result: Ok((scan(400, 200), pages)),
+        });
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains(&format!("第 {}/{pages} 页", lands + 1)),
+            "{turns} turns of {pages} pages:\n{screen}"
+        );
+        let asked: Vec<usize> = sent::<review::Request>(&app.take_jobs())
+            .into_iter()
+            .filter_map(|r| match r {
+                review::Request::Preview { page, .. } => Some(page),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(asked, [lands]);
     }
 }
 

@@ -99,13 +99,16 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
     ];
     // A decision this reviewer may make but not now (another holds the order, they
     // submitted it, the claim is being asked for): the key says why instead of nothing.
+    // An order of their own waiting for review is not theirs to decide whatever the
+    // platform lists for them: the key says so too.
     let not_now = |action: Action| {
         env.shared.permits(Permission::Act(action))
             && !screen.held()
-            && screen
-                .order
-                .as_ref()
-                .is_some_and(|o| o.allowed_actions.contains(&action))
+            && screen.order.as_ref().is_some_and(|o| {
+                o.allowed_actions.contains(&action)
+                    || (matches!(screen.hold, Hold::Own)
+                        && o.status == crate::domain::OrderStatus::PendingReview)
+            })
     };
     for (action, key, cmd, name) in [
         (Action::Approve, 'a', Cmd::Approve, T::CmdReviewApprove),
@@ -161,18 +164,23 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
     if screen.attachments().is_empty() {
         return out;
     }
-    // A scanner's PDF of several pages: the next while there is one, then back.
-    if screen.pages > 1 {
-        let last = screen.page + 1 >= screen.pages;
+    // A scanner's PDF of several pages: the next while there is one, then back. Before
+    // its count is known (a PDF just opened) the keys work already, off the footer.
+    let pdf = screen
+        .current()
+        .is_some_and(|a| a.content_type == "application/pdf");
+    if pdf && screen.pages.is_none_or(|n| n > 1) {
+        let pages = screen.pages.unwrap_or(0);
+        let last = screen.page + 1 >= pages;
         out.push(
             Binding::new(&[Key::ch('}')], Cmd::NextPage, t(T::CmdNextPage))
                 .short(t(T::HintNextPage))
-                .footer_if(!last),
+                .footer_if(pages > 1 && !last),
         );
         out.push(
             Binding::new(&[Key::ch('{')], Cmd::PrevPage, t(T::CmdPrevPage))
                 .short(t(T::HintPrevPage))
-                .footer_if(last),
+                .footer_if(pages > 1 && last),
         );
     }
     let zoomed = screen.zoom > 1;
@@ -189,7 +197,11 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
         ([Key::code(KeyCode::Up), Key::ch('k')], Pan::Up, false),
         ([Key::code(KeyCode::Down), Key::ch('j')], Pan::Down, false),
     ] {
-        out.push(Binding::new(&keys, Cmd::Pan(pan), t(T::CmdPan)).footer_if(footer));
+        out.push(
+            Binding::new(&keys, Cmd::Pan(pan), t(T::CmdPan))
+                .short(t(T::HintPan))
+                .footer_if(footer),
+        );
     }
     out.push(Binding::new(&[Key::ch('s')], Cmd::Save, t(T::CmdSaveAttachment)).footer());
     out

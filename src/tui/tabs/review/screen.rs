@@ -23,6 +23,9 @@ use crate::tui::widgets::path::{complete, expand_home};
 /// How far one can zoom in.
 pub const MAX_ZOOM: u8 = 8;
 
+/// How far a PDF's pages may be turned before the platform has said how many it has.
+const MAX_PAGES_AHEAD: usize = 100;
+
 /// The longest between renewals of an open order's claim, in seconds (sooner when the
 /// lease is short: at half of it).
 const RENEW_SECONDS: i64 = 300;
@@ -91,8 +94,9 @@ pub struct Screen {
     pub attachment: usize,
     /// Its page shown (a scanner's PDF), from 0.
     pub page: usize,
-    /// Its pages, as the platform said with its first preview (1 until then).
-    pub pages: usize,
+    /// Its pages, as the platform said with its first preview (`None` until then: a PDF's
+    /// pages may be turned before, and the page is brought within them when it says).
+    pub pages: Option<usize>,
     /// 1 = the whole image; 2 = twice as large, …
     pub zoom: u8,
     /// The centre of the view, as fractions of the image (0–1).
@@ -139,7 +143,7 @@ impl Screen {
             hold: if claim { Hold::Claiming } else { Hold::Watching },
             attachment: 0,
             page: 0,
-            pages: 1,
+            pages: None,
             zoom: 1,
             centre: (0.5, 0.5),
             picture: None,
@@ -232,7 +236,7 @@ impl Screen {
     /// count).
     fn show_attachment(&mut self) {
         self.page = 0;
-        self.pages = 1;
+        self.pages = None;
         self.show_page();
     }
 
@@ -326,7 +330,9 @@ impl Screen {
                 } else {
                     self.page.wrapping_sub(1)
                 };
-                if page < self.pages {
+                // Before the count is known (keys typed ahead, over a slow link) a turn is
+                // taken on trust, and brought within the pages once they are said.
+                if page < self.pages.unwrap_or(MAX_PAGES_AHEAD) {
                     self.page = page;
                     self.show_page();
                 }
@@ -665,15 +671,31 @@ impl Screen {
                 result,
             } => {
                 self.fetching = false;
-                if self.current().map(|a| a.id.as_str()) != Some(id.as_str()) || page != self.page
-                {
+                if self.current().map(|a| a.id.as_str()) != Some(id.as_str()) {
+                    return None;
+                }
+                // Any page's answer says how many the file has: a page turned to on trust
+                // before is brought within them (the one shown is then asked for).
+                let told = match &result {
+                    Ok((_, pages)) => Some(*pages),
+                    Err(Some(e)) => e.problem().and_then(|p| p.page_count),
+                    Err(None) => None,
+                };
+                if let Some(pages) = told {
+                    let pages = pages.max(1);
+                    self.pages = Some(pages);
+                    if self.page >= pages {
+                        self.page = pages - 1;
+                        self.show_page();
+                    }
+                }
+                if page != self.page {
                     return None;
                 }
                 match result {
-                    Ok((image, pages)) => {
+                    Ok((image, _)) => {
                         self.picture_note = None;
                         self.picture_retry = None;
-                        self.pages = pages.max(1);
                         self.picture = Some(Picture {
                             attachment_id: id,
                             page,
@@ -695,10 +717,6 @@ impl Screen {
                     }
                     Err(Some(e)) => {
                         self.picture_retry = None;
-                        // A page that is no picture: the others may be (it says how many).
-                        if let Some(pages) = e.problem().and_then(|p| p.page_count) {
-                            self.pages = pages.max(1);
-                        }
                         self.picture_note = Some(describe(&e, lang));
                     }
                     Err(None) => {

@@ -459,15 +459,15 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     }
     // A scanner's PDF of several pages: which one and the keys to turn, first, on a row
     // of its own (the footer has no room left for them in English).
-    if screen.pages > 1 {
+    if let Some(pages) = screen.pages.filter(|n| *n > 1) {
         // The keys that turn from here: no "next" on the last page, no "previous" on the
         // first.
-        let text = match (screen.page == 0, screen.page + 1 >= screen.pages) {
+        let text = match (screen.page == 0, screen.page + 1 >= pages) {
             (true, _) => T::PageOfFirst,
             (false, true) => T::PageOfLast,
             (false, false) => T::PageOf,
         };
-        let page = text.fill(lang, &[&(screen.page + 1).to_string(), &screen.pages.to_string()]);
+        let page = text.fill(lang, &[&(screen.page + 1).to_string(), &pages.to_string()]);
         notes.insert(0, Line::from(Span::styled(page, theme.label)));
     }
     // Wrapped, never cut: on a narrow screen a verdict takes two rows.
