@@ -220,6 +220,29 @@ fn the_next_order_opened_after_a_decision_is_said_to_be_held() {
     );
 }
 
+/// Approving says again what any attachment warns of, also one the reviewer has not
+/// turned to: here an older scan whose QR code was not read.
+#[test]
+fn the_approval_asks_with_every_attachments_warning() {
+    let mut order = crate::fixtures::order();
+    let mut older = order.attachments[0].clone();
+    older.id = "a0".into();
+    older.uploaded_at = "2026-11-28T07:30:00Z".into();
+    if let Some(check) = &mut older.scan_check {
+        check.outcome = ca_counter::api::ScanOutcome::NoCode;
+    }
+    order.attachments.push(older);
+    let mut app = review_screen_of(Lang::ZhCn, order);
+    let warning = "扫描件上未读到订单二维码";
+    assert!(
+        !render(&app, 80, 24).contains(warning),
+        "not on the scan shown"
+    );
+    key(&mut app, KeyCode::Char('a'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains(warning), "{screen}");
+}
+
 /// A portrait page zoomed in fills the pane's width, not the narrow box the whole page
 /// fitted; at the closest zoom the footer stops offering to zoom in.
 #[test]

@@ -660,6 +660,23 @@ fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, vie
                     ApprovalGap::NotTheApplicant => Line::from(T::ApproveRealnameDiffers.get(lang)).style(theme.error),
                 });
             }
+            // What the attachments warn of, said again before the decision: the reviewer
+            // may not have turned to each (a scan whose code was not read, a file sent for
+            // another order too).
+            let mut warnings: Vec<String> = Vec::new();
+            for attachment in screen.attachments() {
+                let check = attachment.scan_check.as_ref().filter(|c| !c.is_ok());
+                let said = check
+                    .map(|c| c.describe(&screen.order_no, lang))
+                    .into_iter()
+                    .chain(attachment.also_on_said(lang));
+                for said in said {
+                    if !warnings.contains(&said) {
+                        warnings.push(said);
+                    }
+                }
+            }
+            lines.extend(warnings.into_iter().map(|w| Line::from(w).style(theme.warning)));
             let width = 60.min(area.width);
             let rows = paint::height(&lines, width - 4);
             let rect = popup::centered(area, width, rows + 2);
