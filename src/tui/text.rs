@@ -446,9 +446,29 @@ pub fn rows(text: &str, width: usize) -> u16 {
     wrap(text, width).len().min(u16::MAX as usize) as u16
 }
 
+/// Two sentences one after the other: a space after a Western full stop, none after a
+/// Chinese one (。！？), which carries its own.
+pub fn sentences(first: &str, second: &str) -> String {
+    let sep = if first.ends_with(['。', '！', '？', '）']) {
+        ""
+    } else {
+        " "
+    };
+    format!("{first}{sep}{second}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chinese_full_stop_takes_no_space_after_it() {
+        assert_eq!(
+            sentences("已审核通过。", "已打开下一单。"),
+            "已审核通过。已打开下一单。"
+        );
+        assert_eq!(sentences("approved.", "The next."), "approved. The next.");
+    }
 
     /// A line filled to its last column and followed by spaces (a label's gap before the
     /// next) takes one row, not a second empty one; an empty paragraph keeps its row.

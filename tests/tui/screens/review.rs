@@ -215,7 +215,7 @@ fn the_next_order_opened_after_a_decision_is_said_to_be_held() {
     });
     let screen = render(&app, 80, 24);
     assert!(
-        screen.contains("已打开下一单 HN20261128000007") && screen.contains("Esc 交还"),
+        screen.contains("已审核通过。已打开下一单 HN20261128000007") && screen.contains("Esc 交还"),
         "{screen}"
     );
 }
