@@ -54,8 +54,8 @@ pub use province::{
 };
 pub use role::{Permission, Role, RoleSet};
 pub use scan_codes::{
-    MAX_SIDE, Scanned, decode_upright, generated_codes, pdf_page_codes, pdf_page_picture,
-    picture_size, read_codes, too_large_to_decode,
+    MAX_SIDE, Scanned, decode_upright, decode_upright_or_size, generated_codes, pdf_page_codes,
+    pdf_page_picture, read_codes,
 };
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{

@@ -280,45 +280,41 @@ fn decode_gray(data: &[u8]) -> Option<GrayImage> {
 /// `None` when it cannot be read. The one decoding of scans: code reading here, previews on
 /// the platform.
 pub fn decode_upright(data: &[u8]) -> Option<DynamicImage> {
+    decode_upright_or_size(data).ok()
+}
+
+/// [`decode_upright`], saying why not: `Err(Some(size))` for a picture larger than it
+/// decodes (its width and height), `Err(None)` for one it cannot read.
+pub fn decode_upright_or_size(data: &[u8]) -> Result<DynamicImage, Option<(u32, u32)>> {
     use image::ImageDecoder;
-    if too_large_to_decode(picture_size(data)?) {
-        return None;
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(data))
+            .with_guessed_format()
+            .ok()
+    };
+    let (w, h) = reader()
+        .and_then(|r| r.into_dimensions().ok())
+        .ok_or(None)?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS || w > MAX_SIDE || h > MAX_SIDE {
+        return Err(Some((w, h)));
     }
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
-        .with_guessed_format()
-        .ok()?;
+    let mut reader = reader().ok_or(None)?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(160 * 1024 * 1024);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().ok()?;
+    let mut decoder = reader.into_decoder().map_err(|_| None)?;
     let orientation = decoder.orientation().ok();
-    let mut image = DynamicImage::from_decoder(decoder).ok()?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| None)?;
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
-    Some(image)
+    Ok(image)
 }
 
 /// The longest side [`decode_upright`] decodes.
 pub const MAX_SIDE: u32 = 16_000;
-
-/// A picture's width and height, read from its header without decoding it; `None` when it
-/// is no picture this reads.
-pub fn picture_size(data: &[u8]) -> Option<(u32, u32)> {
-    image::ImageReader::new(std::io::Cursor::new(data))
-        .with_guessed_format()
-        .ok()?
-        .into_dimensions()
-        .ok()
-}
-
-/// Whether a picture of this size is more than [`decode_upright`] decodes: past
-/// [`MAX_PIXELS`] or 16,000 px a side.
-pub fn too_large_to_decode((w, h): (u32, u32)) -> bool {
-    u64::from(w) * u64::from(h) > MAX_PIXELS || w > MAX_SIDE || h > MAX_SIDE
-}
 
 /// The longer side a page is brought to first: a whole A4 page photographed or scanned
 /// then has its code's modules (0.8 mm) about six pixels wide, which the detector reads

@@ -31,12 +31,12 @@ pub struct UploadChecks {
     /// crafted files takes one of the turns and none of the others' places in line.
     own: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Own>>>>,
     /// Stored PDFs' pages that are no picture (drawn, not scanned, or killing the check),
-    /// by attachment and page, with the PDF's page count when it was read: a reviewer
-    /// paging back and forth (or a flood of previews) costs one check each.
-    pictureless: std::sync::Arc<std::sync::Mutex<Pictureless>>,
+    /// by attachment and page: a reviewer paging back and forth (or a flood of previews)
+    /// costs one check each.
+    pictureless: Remembered<(String, usize), ()>,
     /// Stored PDFs' page counts, by attachment, as a preview's check read them: a page
     /// past the last is refused without a check.
-    page_counts: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+    page_counts: Remembered<String, usize>,
 }
 
 /// A stored PDF's page for a preview ([`UploadChecks::pdf_picture`]).
@@ -44,9 +44,11 @@ pub struct UploadChecks {
 pub enum PdfPicture {
     /// The picture: a JPEG's bytes (`true`) or a PNG's; the PDF's pages.
     Taken(Vec<u8>, bool, usize),
-    /// No picture to show: the page is drawn, or past the last (or could not be taken
-    /// out); the PDF's pages when they were counted.
+    /// No picture to show: the page is drawn (or could not be taken out); the PDF's pages
+    /// when they were counted.
     NotOne(Option<usize>),
+    /// The PDF has only these pages.
+    NoSuchPage(usize),
     /// No turn for it now: asked again shortly.
     Busy,
 }
@@ -77,9 +79,6 @@ struct Own {
     under_way: std::sync::atomic::AtomicUsize,
 }
 
-/// Pages of stored PDFs that are no picture, by attachment and page: their page count.
-type Pictureless = std::collections::HashMap<(String, usize), Option<usize>>;
-
 /// How long a preview waits for a stored PDF's page's picture.
 const PREVIEW_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -107,6 +106,25 @@ impl Drop for InLine {
     fn drop(&mut self) {
         self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
+}
+
+/// What previews remember of stored PDFs, kept for a province's reviewers' day and
+/// forgotten all at once past 10,000 entries.
+type Remembered<K, V> = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<K, V>>>;
+
+fn lock<K, V>(
+    map: &Remembered<K, V>,
+) -> std::sync::MutexGuard<'_, std::collections::HashMap<K, V>> {
+    map.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn remember<K: std::hash::Hash + Eq, V>(map: &Remembered<K, V>, key: K, value: V) {
+    let mut map = lock(map);
+    if map.len() >= 10_000 {
+        map.clear();
+    }
+    map.insert(key, value);
 }
 
 impl UploadChecks {
@@ -191,20 +209,10 @@ impl UploadChecks {
         uploader: &str,
         data: Vec<u8>,
     ) -> (Vec<u8>, Result<Inspected, FileProblem>, PdfCodes) {
-        self.inspect_reading(uploader, data, true).await
-    }
-
-    /// [`UploadChecks::inspect`]; a PDF's pages read for QR codes when `codes`.
-    async fn inspect_reading(
-        &self,
-        uploader: &str,
-        data: Vec<u8>,
-        codes: bool,
-    ) -> (Vec<u8>, Result<Inspected, FileProblem>, PdfCodes) {
         if let (Some(program), Some(FileType::Pdf)) =
             (&self.config.program, crate::domain::sniff(&data))
         {
-            let (judged, codes) = match self.in_child(program, uploader, &data, codes).await {
+            let (judged, codes) = match self.in_child(program, uploader, &data).await {
                 Ok(judged) => judged,
                 Err(e) => {
                     // The process table full, the program gone: refused for now, never
@@ -279,13 +287,13 @@ impl UploadChecks {
             let pages = in_process(data.to_vec()).await.1.ok().and_then(|i| i.pages);
             return PdfPicture::NotOne(pages);
         };
-        let key = (attachment_id.to_owned(), page);
-        if let Some(pages) = self.lock_pictureless().get(&key) {
-            return PdfPicture::NotOne(*pages);
-        }
-        let counted = self.lock_page_counts().get(attachment_id).copied();
+        let counted = lock(&self.page_counts).get(attachment_id).copied();
         if let Some(pages) = counted.filter(|pages| page > *pages) {
-            return PdfPicture::NotOne(Some(pages));
+            return PdfPicture::NoSuchPage(pages);
+        }
+        let key = (attachment_id.to_owned(), page);
+        if lock(&self.pictureless).contains_key(&key) {
+            return PdfPicture::NotOne(counted);
         }
         let taking = async {
             let Some(_turn) = self.turn(reader).await else {
@@ -300,63 +308,31 @@ impl UploadChecks {
             )
             .await;
             let pages = match taken {
-                Ok(Picture::Taken(bytes, jpeg, pages)) => {
-                    self.count_pages(attachment_id, pages);
-                    return PdfPicture::Taken(bytes, jpeg, pages);
+                Ok(Picture::Taken(_, _, pages) | Picture::NotOne(pages)) if pages > 0 => {
+                    remember(&self.page_counts, attachment_id.to_owned(), pages);
+                    Some(pages)
                 }
-                Ok(Picture::NotOne(pages)) => {
-                    self.count_pages(attachment_id, pages);
-                    if page > pages && pages > 0 {
-                        // Past the last: known now from its count, not a page to remember.
-                        return PdfPicture::NotOne(Some(pages));
-                    }
-                    (pages > 0).then_some(pages)
-                }
-                // One whose picture kills the child would kill it again: remembered too.
-                Ok(Picture::Failed) => None,
+                Ok(_) => None,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot start a preview's check: answered busy");
                     return PdfPicture::Busy;
                 }
             };
-            let mut known = self.lock_pictureless();
-            // Kept for a province's reviewers' day; forgotten all at once past it.
-            if known.len() >= 10_000 {
-                known.clear();
+            match taken {
+                Ok(Picture::Taken(bytes, jpeg, pages)) => PdfPicture::Taken(bytes, jpeg, pages),
+                Ok(Picture::NotOne(pages)) if pages > 0 && page > pages => {
+                    PdfPicture::NoSuchPage(pages)
+                }
+                // No picture, or one that kills the child (it would again): remembered.
+                _ => {
+                    remember(&self.pictureless, key, ());
+                    PdfPicture::NotOne(pages)
+                }
             }
-            known.insert(key, pages);
-            PdfPicture::NotOne(pages)
         };
         tokio::time::timeout(PREVIEW_WAIT, taking)
             .await
             .unwrap_or(PdfPicture::Busy)
-    }
-
-    /// Remembers `pages` (when counted) as the attachment's page count.
-    fn count_pages(&self, attachment_id: &str, pages: usize) {
-        if pages == 0 {
-            return;
-        }
-        let mut counts = self.lock_page_counts();
-        // Kept for a province's reviewers' day; forgotten all at once past it.
-        if counts.len() >= 10_000 {
-            counts.clear();
-        }
-        counts.insert(attachment_id.to_owned(), pages);
-    }
-
-    fn lock_page_counts(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, usize>> {
-        self.page_counts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn lock_pictureless(&self) -> std::sync::MutexGuard<'_, Pictureless> {
-        self.pictureless
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     async fn in_child(
@@ -364,13 +340,13 @@ impl UploadChecks {
         program: &std::path::Path,
         uploader: &str,
         data: &[u8],
-        codes: bool,
     ) -> std::io::Result<(Result<Inspected, FileProblem>, PdfCodes)> {
         let config = &self.config;
         let Some(_turn) = self.turn(uploader).await else {
             return Ok((Err(FileProblem::ChecksBusy), None));
         };
-        match crate::upload_check::run(program, config.seconds, config.memory_mb, codes, data)
+        // A PDF that passes has its pages read for our codes too.
+        match crate::upload_check::run(program, config.seconds, config.memory_mb, true, data)
             .await?
         {
             ChildRun::Judged(judged, codes) => Ok((judged, codes)),

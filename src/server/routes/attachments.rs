@@ -413,9 +413,7 @@ pub async fn preview(
             .await
         {
             PdfPicture::Taken(bytes, jpeg, pages) => (bytes, jpeg, pages),
-            PdfPicture::NotOne(Some(pages)) if page > pages => {
-                return Err(no_such_page(page, Some(pages)));
-            }
+            PdfPicture::NoSuchPage(pages) => return Err(no_such_page(page, Some(pages))),
             PdfPicture::NotOne(pages) => return Err(no_preview(page, pages)),
             PdfPicture::Busy => return Err(previews_busy()),
         }
@@ -531,7 +529,7 @@ const PREVIEW_DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(
 /// A picture's width and height, in pixels.
 type Size = (u32, u32);
 
-/// Decodes ([`crate::domain::decode_upright`]: no decompression bombs, turned the way the
+/// Decodes ([`crate::domain::decode_upright_or_size`]: no decompression bombs, turned the way the
 /// camera was held), scales to fit, encodes. Returns the bytes and the original size; or
 /// its size when it is too large to decode here, `None` when it cannot be read.
 fn scale(
@@ -540,12 +538,7 @@ fn scale(
     height: u32,
     jpeg: bool,
 ) -> Result<(Vec<u8>, Size), Option<Size>> {
-    if let Some(size) = crate::domain::picture_size(data)
-        && crate::domain::too_large_to_decode(size)
-    {
-        return Err(Some(size));
-    }
-    let image = crate::domain::decode_upright(data).ok_or(None)?;
+    let image = crate::domain::decode_upright_or_size(data)?;
     let original = (image.width(), image.height());
     let image = if image.width() > width || image.height() > height {
         image.resize(width, height, image::imageops::FilterType::Triangle)

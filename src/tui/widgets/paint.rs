@@ -303,10 +303,13 @@ pub fn list_window_of(
         return (0, 0, more_words(0, heights.len(), words, lang));
     }
     let selected = selected.min(heights.len().saturating_sub(1));
-    // The first shown: the latest that still has the selected one in sight.
-    let mut offset = 0;
-    while offset < selected && sum(&heights[offset..=selected]) > room {
-        offset += 1;
+    // The first shown: the earliest from which the selected one is still in sight, found
+    // walking back from it.
+    let mut offset = selected;
+    let mut used = usize::from(heights[selected]);
+    while offset > 0 && used + usize::from(heights[offset - 1]) <= room {
+        offset -= 1;
+        used += usize::from(heights[offset]);
     }
     let mut visible = 0;
     let mut used = 0;

@@ -541,7 +541,11 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
     // Half blocks: a pixel a column, two a row.
     let room_pixels = (u32::from(room.width), u32::from(room.height) * 2);
     let view_image = crop(&shown.image, screen.zoom, screen.centre, room_pixels);
-    let (w, h) = picture::fit(view_image.width(), view_image.height(), (room.width, room.height));
+    let (w, h) = picture::fit(
+        image::GenericImageView::width(&*view_image),
+        image::GenericImageView::height(&*view_image),
+        (room.width, room.height),
+    );
     let key = ((current.id.clone(), shown.page), shown.asked, screen.zoom, screen.centre, w, h);
     let fitted = CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -551,7 +555,7 @@ fn attachment(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             return image.clone();
         }
         let image = image::imageops::resize(
-            &view_image,
+            &*view_image,
             w.max(1),
             h.max(1),
             image::imageops::FilterType::Triangle,
@@ -581,18 +585,24 @@ thread_local! {
 }
 
 /// The part of the image the zoom and centre show in a room of `room` pixels (its cells
-/// times a cell's pixels): [`super::screen::view_fraction`] of it.
-fn crop(image: &RgbImage, zoom: u8, centre: (f32, f32), room: (u32, u32)) -> RgbImage {
+/// times a cell's pixels): [`super::screen::view_fraction`] of it, as a view of the image
+/// (nothing copied: a frame that finds the picture drawn already costs nothing).
+fn crop(
+    image: &RgbImage,
+    zoom: u8,
+    centre: (f32, f32),
+    room: (u32, u32),
+) -> image::SubImage<&RgbImage> {
     let (w, h) = (image.width(), image.height());
     if zoom <= 1 || w == 0 || h == 0 || room.0 == 0 || room.1 == 0 {
-        return image.clone();
+        return image::imageops::crop_imm(image, 0, 0, w, h);
     }
     let (fx, fy) = super::screen::view_fraction((w, h), zoom, room);
     let cw = ((fx * w as f32) as u32).clamp(1, w);
     let ch = ((fy * h as f32) as u32).clamp(1, h);
     let x = ((centre.0 * w as f32) as u32).saturating_sub(cw / 2).min(w - cw);
     let y = ((centre.1 * h as f32) as u32).saturating_sub(ch / 2).min(h - ch);
-    image::imageops::crop_imm(image, x, y, cw, ch).to_image()
+    image::imageops::crop_imm(image, x, y, cw, ch)
 }
 
 /// The picture through a terminal graphics protocol (kitty, sixel, iTerm2).
@@ -632,7 +642,7 @@ pub fn draw_graphics(screen: &Screen, frame: &mut Frame, view: &View) {
         let mut cache = cache.borrow_mut();
         if cache.as_ref().is_none_or(|(k, _)| *k != key) {
             let made = picker.new_protocol(
-                image::DynamicImage::ImageRgb8(view_image),
+                image::DynamicImage::ImageRgb8(view_image.to_image()),
                 room.into(),
                 ratatui_image::Resize::Fit(None),
             );
