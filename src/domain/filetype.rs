@@ -40,6 +40,12 @@ pub fn sniff(data: &[u8]) -> Option<FileType> {
 /// would take the platform's memory to decode.
 pub const MAX_PIXELS: u64 = 40_000_000;
 
+/// The fewest pixels an uploaded image may have on its shorter side: fewer (a thumbnail, an
+/// icon, a corner cut out of a screenshot) and no reviewer can read a form or a voucher
+/// off it, and the customer would pay for an order only to have it returned. A form
+/// scanned at 50 dpi, or a phone's screenshot of a transfer, has more.
+pub const MIN_SIDE: u32 = 300;
+
 /// What an accepted file turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Inspected {
@@ -64,6 +70,8 @@ pub enum FileProblem {
     Unreadable(FileType),
     /// An image with more pixels than [`MAX_PIXELS`].
     TooManyPixels(u32, u32),
+    /// An image with fewer than [`MIN_SIDE`] pixels on its shorter side: width and height.
+    TooFewPixels(u32, u32),
     /// An image within [`MAX_PIXELS`] whose pixels take more than [`MAX_DECODED_BYTES`]
     /// decoded (16 bits a channel, an alpha channel): width and height.
     TooDeepPixels(u32, u32),
@@ -117,6 +125,9 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
             }
             if pixels.saturating_mul(depth) > MAX_DECODED_BYTES {
                 return Err(FileProblem::TooDeepPixels(width, height));
+            }
+            if width.min(height) < MIN_SIDE {
+                return Err(FileProblem::TooFewPixels(width, height));
             }
             // Cut off in sending (a dropped upload, a copy stopped short): its header reads,
             // its picture does not, and a reviewer would find half a voucher.

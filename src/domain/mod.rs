@@ -36,7 +36,9 @@ pub use edit::{
     check_order_field, edit_record, read_edit_record, return_reason_in, return_reasons_in,
     return_reasons_list_in,
 };
-pub use filetype::{FileProblem, FileType, Inspected, MAX_PIXELS, image_size, inspect, sniff};
+pub use filetype::{
+    FileProblem, FileType, Inspected, MAX_PIXELS, MIN_SIDE, image_size, inspect, sniff,
+};
 pub use id_number::IdNumber;
 pub use invoice::{
     BuyerKind, FieldMessages, INVOICE_LINE_MAX, InvoiceKind, InvoiceRequest, InvoiceRequestInput,

@@ -113,6 +113,8 @@ pub enum FileProblem {
     TooManyPixels(u32, u32),
     /// An image whose pixels take too much memory decoded (width, height).
     TooDeepPixels(u32, u32),
+    /// An image too small to read (width, height).
+    TooFewPixels(u32, u32),
     /// Bigger than the platform takes (size, limit).
     TooLarge(u64, u64),
     /// Empty.
@@ -179,6 +181,7 @@ async fn check_reading(
         }),
         Refused::TooManyPixels(width, height) => FileProblem::TooManyPixels(width, height),
         Refused::TooDeepPixels(width, height) => FileProblem::TooDeepPixels(width, height),
+        Refused::TooFewPixels(width, height) => FileProblem::TooFewPixels(width, height),
     })?;
     let detail = match (inspected.pages, inspected.pixels) {
         (None, Some((width, height))) => format!("{width}×{height} px"),
@@ -318,6 +321,14 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         FileProblem::TooDeepPixels(width, height) => {
             Text::with(T::ErrTooDeepPixels, [width.to_string(), height.to_string()])
         }
+        FileProblem::TooFewPixels(width, height) => Text::with(
+            T::ErrTooFewPixels,
+            [
+                width.to_string(),
+                height.to_string(),
+                crate::domain::MIN_SIDE.to_string(),
+            ],
+        ),
         FileProblem::Empty => Text::with(T::NewScanEmpty, [shown]),
         FileProblem::OtherPaper(found, reference) => {
             Text::with(T::NewScanOtherPaper, [found.clone(), reference.clone()])

@@ -17,7 +17,7 @@ on_both_databases!(
 );
 
 fn png() -> Vec<u8> {
-    crate::common::scan_png(120, 170)
+    crate::common::scan_png(600, 850)
 }
 
 async fn a_scan_is_stored_with_its_hash_and_returned_intact(db: Db) {
@@ -375,13 +375,42 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
         problem.errors[0].message.contains("empty (0 bytes)"),
         "{problem:?}"
     );
+    // A thumbnail of the signed form (a phone's gallery sends one): too small to read, said
+    // with its size; so is a voucher cut down to a strip.
+    for (kind, name, bytes) in [
+        (
+            AttachmentKind::SignedForm,
+            "thumb.jpg",
+            crate::common::voucher_jpeg(60, 85),
+        ),
+        (
+            AttachmentKind::SignedForm,
+            "strip.png",
+            crate::common::scan_png(1240, 299),
+        ),
+    ] {
+        let refused = clerk
+            .upload_attachment(&order.order_no, kind, name, bytes)
+            .await
+            .expect_err(name);
+        let problem = refused.problem().expect("problem");
+        assert_eq!(
+            (problem.status, problem.errors[0].field.as_str()),
+            (422, "file")
+        );
+        assert!(
+            problem.errors[0].message.contains("too small to read")
+                && problem.errors[0].message.contains("at least 300"),
+            "{name}: {problem:?}"
+        );
+    }
     // A voucher for an order waiting to be paid online: refused, naming what to do first.
     let refused = clerk
         .upload_attachment(
             &order.order_no,
             AttachmentKind::Voucher,
             "voucher.jpg",
-            crate::common::voucher_jpeg(64, 48),
+            crate::common::voucher_jpeg(448, 336),
         )
         .await
         .expect_err("no transfer chosen");
@@ -413,12 +442,16 @@ async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_rec
     let mut uploaded = Vec::new();
     for (kind, name, bytes) in [
         (AttachmentKind::ApplicationForm, "form.pdf", scan_pdf(1, 0)),
-        (AttachmentKind::SignedForm, "signed.png", scan_png(80, 110)),
-        (AttachmentKind::Voucher, "voucher.jpg", voucher_jpeg(90, 60)),
+        (AttachmentKind::SignedForm, "signed.png", scan_png(400, 550)),
+        (
+            AttachmentKind::Voucher,
+            "voucher.jpg",
+            voucher_jpeg(630, 420),
+        ),
         (
             AttachmentKind::Correction,
             "corrected.png",
-            scan_png(81, 111),
+            scan_png(405, 555),
         ),
         (AttachmentKind::Other, "other.pdf", scan_pdf(2, 0)),
     ] {

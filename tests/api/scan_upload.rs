@@ -508,7 +508,7 @@ async fn a_blank_page_or_a_pdf_is_accepted_and_flagged(db: Db) {
             &order.order_no,
             AttachmentKind::Voucher,
             "voucher.png",
-            png(&GrayImage::from_pixel(40, 40, Luma([200]))),
+            png(&GrayImage::from_pixel(300, 300, Luma([200]))),
         )
         .await
         .expect("accepted");

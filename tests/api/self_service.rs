@@ -547,7 +547,7 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         .upload_named(
             &format!("/orders/{no}/correction"),
             &version,
-            &scan_png(124, 175),
+            &scan_png(620, 875),
             "image/png",
             b"a\x1b[31mb.png",
         )
@@ -556,6 +556,26 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         odd.html.contains("文件名里有特殊字符") && !odd.html.contains("请选择要上传的文件"),
         "{}",
         odd.html
+    );
+    // A thumbnail from the phone's gallery: refused as too small to read, with its size.
+    let thumb = browser
+        .upload(
+            &format!("/orders/{no}/correction"),
+            &version,
+            crate::common::voucher_jpeg(60, 85),
+            "image/jpeg",
+        )
+        .await;
+    assert_eq!(
+        thumb.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        thumb.html
+    );
+    assert!(
+        thumb.html.contains("照片太小（60×85 像素") && thumb.html.contains("短边至少 300 像素"),
+        "{}",
+        thumb.html
     );
     // Another order's form, photographed: refused on the phone, both numbers named, and
     // the order stays returned.

@@ -209,6 +209,19 @@ pub async fn upload(
                 Msg::with(T::ErrTooManyPixels, [width.to_string(), height.to_string()]),
             ));
         }
+        Err(FileProblem::TooFewPixels(width, height)) => {
+            return Err(ApiError::field(
+                "file",
+                Msg::with(
+                    T::ErrTooFewPixels,
+                    [
+                        width.to_string(),
+                        height.to_string(),
+                        crate::domain::MIN_SIDE.to_string(),
+                    ],
+                ),
+            ));
+        }
     };
     // A correction that is the very file the order was returned over corrects nothing.
     if kind == AttachmentKind::Correction

@@ -948,6 +948,14 @@ pub async fn read_upload(
         crate::domain::FileProblem::TooDeepPixels(w, h) => {
             T::ErrTooDeepPixels.fill(lang, &[&w.to_string(), &h.to_string()])
         }
+        crate::domain::FileProblem::TooFewPixels(w, h) => T::WebTooFewPixels.fill(
+            lang,
+            &[
+                &w.to_string(),
+                &h.to_string(),
+                &crate::domain::MIN_SIDE.to_string(),
+            ],
+        ),
     })?;
     Ok(Upload {
         version,
