@@ -274,6 +274,13 @@ impl Action {
         matches!(self, Action::UploadVoucher | Action::Resubmit)
     }
 
+    /// True for actions that cannot be undone (an order cancelled for good; a red-letter
+    /// invoice issued to the tax platform and sent to the buyer): asked once more before
+    /// they are sent, so that keys meant for something else never take one.
+    pub fn is_irreversible(self) -> bool {
+        matches!(self, Action::Cancel | Action::ReverseInvoice)
+    }
+
     /// True for actions only a payment provider may perform.
     pub fn is_provider_only(self) -> bool {
         matches!(self, Action::Pay)

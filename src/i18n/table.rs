@@ -803,6 +803,8 @@ web_texts! { messaging_texts;
     HelpNoMatch => "没有匹配的操作", "no matching command";
     HelpHint => "输入以查找 · ↑↓ 选择 · Enter 执行 · Esc 关闭", "type to find · ↑↓ select · Enter run · Esc close";
     ConfirmAction => "确定要对订单 {1} “{0}”吗？", "{0} order {1}?";
+    ConfirmIrreversible => "“{0}”订单 {1} 后不能撤销：确定吗？", "{0} order {1} cannot be undone: are you sure?";
+    ConfirmIrreversibleHint => "再按 Enter 确定 · Esc 返回修改", "Enter again to confirm · Esc to change it";
     ConfirmHint => "Enter 或 y 确定 · Esc 返回", "Enter or y to confirm · Esc to go back";
     FormHint => "Tab/↓ 下一栏 · Enter 提交 · Esc 返回", "Tab/↓ next field · Enter submit · Esc back";
     FormOrderChanged => "订单在此期间有了变化：请核对后再提交（填写的内容已保留）", "the order changed meanwhile: check before sending (what you typed is kept)";

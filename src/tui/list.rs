@@ -348,6 +348,11 @@ pub struct Fetch {
     /// The platform refused the question itself (e.g. a search too broad): asking again
     /// would get the same answer, so it is not retried until the question changes.
     pub refused: bool,
+    // The number of the question that last changed what is asked (a search typed, a
+    // filter picked), and of the latest question answered: while the first is newer, the
+    // rows shown answer an earlier question.
+    question: u64,
+    answered: u64,
 }
 
 /// What to do with an answer.
@@ -376,6 +381,8 @@ impl Fetch {
             loaded: false,
             error: None,
             refused: false,
+            question: 0,
+            answered: 0,
         }
     }
 
@@ -399,7 +406,15 @@ impl Fetch {
     /// A new question that makes any answer on its way obsolete (the query changed).
     pub fn restart(&mut self, now: OffsetDateTime) -> u64 {
         self.again = false;
-        self.send(now)
+        self.question = self.send(now);
+        self.question
+    }
+
+    /// Whether the rows shown answer the question as it stands: false from a new search or
+    /// filter until its answer (or its refusal) is in — an `Enter` typed ahead of it would
+    /// open a row of the previous answer.
+    pub fn answers_question(&self) -> bool {
+        self.answered >= self.question
     }
 
     fn send(&mut self, now: OffsetDateTime) -> u64 {
@@ -428,6 +443,7 @@ impl Fetch {
         self.asked = None;
         match result {
             Ok(()) => {
+                self.answered = seq;
                 self.loaded = true;
                 self.refused = false;
                 self.error = None;
@@ -468,6 +484,7 @@ impl Fetch {
             && !error.is_transient()
         {
             // Refused, not failed: say why, and do not ask the same again.
+            self.answered = seq;
             self.refused = true;
             self.failed_at = None;
             self.stale = false;

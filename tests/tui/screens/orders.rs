@@ -506,6 +506,58 @@ fn a_message_about_one_order_does_not_stay_on_another() {
     assert!(!render(&app, 80, 24).contains("服务器内部出错"));
 }
 
+/// A search and `Enter` sent in one burst (a support agent on a slow link): the `Enter`
+/// waits for the search's answer and opens its order, never a row of the list before.
+#[test]
+fn enter_typed_ahead_of_a_search_opens_what_the_search_found() {
+    for lang in Lang::ALL {
+        let mut app = app(lang);
+        let _ = app.take_jobs();
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "3457");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Enter);
+        let jobs = app.take_jobs();
+        assert!(
+            !sent::<orders::Request>(&jobs)
+                .iter()
+                .any(|r| matches!(r, orders::Request::Detail { .. })),
+            "{lang:?}: a row of the earlier list opened"
+        );
+        let screen = render(&app, 80, 24);
+        let working = match lang {
+            Lang::ZhCn => "正在处理",
+            _ => "working",
+        };
+        assert!(screen.contains(working), "{lang:?}: {screen}");
+        app.answer::<Orders>(orders::Answer::Page {
+            seq: app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0),
+            append: false,
+            result: Ok(ca_counter::api::OrderPage {
+                items: vec![summary(19, "赵敏", OrderStatus::PendingPayment, 5)],
+                next_cursor: None,
+                search_indexing: None,
+            }),
+        });
+        let jobs = app.take_jobs();
+        assert!(
+            sent::<orders::Request>(&jobs).iter().any(|r| matches!(r,
+                orders::Request::Detail { order_no, .. } if order_no == "HN20261128000019")),
+            "{lang:?}: the found order opens"
+        );
+        // Once answered, `Enter` opens at once again.
+        key(&mut app, KeyCode::Esc);
+        let _ = app.take_jobs();
+        key(&mut app, KeyCode::Enter);
+        assert!(
+            sent::<orders::Request>(&app.take_jobs())
+                .iter()
+                .any(|r| matches!(r, orders::Request::Detail { .. })),
+            "{lang:?}"
+        );
+    }
+}
+
 /// 1–3 digits end no phone or order number the search takes: the search stays open and
 /// asks for more, instead of sending it and answering "no orders".
 #[test]
@@ -1149,6 +1201,15 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
         insta::assert_snapshot!(format!("reverse_invoice_{}", lang_name(lang)), screen);
         typed(&mut app, "抬头少了有限二字");
         app.take_jobs();
+        // It cannot be undone: the first Enter asks once more, and sends nothing.
+        key(&mut app, KeyCode::Enter);
+        assert!(sent::<orders::Request>(&app.take_jobs()).is_empty());
+        let screen = render(&app, 80, 24);
+        let asked = match lang {
+            Lang::ZhCn => "“红冲发票”订单 HN20261128000003 后不能撤销：确定吗？",
+            _ => "reverse the invoice order HN20261128000003 cannot be undone",
+        };
+        assert!(screen.contains(asked), "{screen}");
         key(&mut app, KeyCode::Enter);
         let jobs = app.take_jobs();
         assert!(
@@ -1172,6 +1233,64 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
         screen.contains("“红冲发票”需要开票、管理员角色"),
         "{screen}"
     );
+}
+
+/// A search typed on an open order (its `Esc` lost, keys sent in one burst) searches from
+/// the list: the `H` of `HN…` never opens the invoice's reversal, and a burst that did reach
+/// a form that cannot be undone (its reason typed, one `Enter`) sends nothing.
+#[test]
+fn an_order_number_typed_on_an_invoiced_order_never_reverses_its_invoice() {
+    let mut order = order();
+    order.status = OrderStatus::Completed;
+    order.allowed_actions = vec![ca_counter::domain::Action::ReverseInvoice];
+    for lang in Lang::ALL {
+        let mut app = opened(lang, order.clone());
+        operator(&mut app, "孙财务", Role::Finance);
+        open_order(&mut app, order.clone());
+        app.take_jobs();
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "HN20261128000007");
+        key(&mut app, KeyCode::Enter);
+        let jobs = sent::<orders::Request>(&app.take_jobs());
+        assert!(
+            jobs.iter()
+                .any(|r| matches!(r, orders::Request::Page { query, .. }
+                if query.q.as_deref() == Some("HN20261128000007"))),
+            "{lang:?}: {jobs:?}"
+        );
+        assert!(
+            !jobs
+                .iter()
+                .any(|r| matches!(r, orders::Request::Act { .. })),
+            "{lang:?}: {jobs:?}"
+        );
+        assert!(
+            app.tab::<Orders>()
+                .is_some_and(|o| o.detail.is_none() && o.form.is_none())
+        );
+        // Without the `/`: the form opens, the rest is its reason, and one Enter asks.
+        let mut app = opened(lang, order.clone());
+        operator(&mut app, "孙财务", Role::Finance);
+        open_order(&mut app, order.clone());
+        app.take_jobs();
+        typed(&mut app, "HN20261128000007");
+        key(&mut app, KeyCode::Enter);
+        assert!(
+            sent::<orders::Request>(&app.take_jobs()).is_empty(),
+            "{lang:?}"
+        );
+        // Anything but Enter goes back to the form.
+        typed(&mut app, "x");
+        key(&mut app, KeyCode::Esc);
+        assert!(
+            app.tab::<Orders>().is_some_and(|o| o.form.is_none()),
+            "{lang:?}"
+        );
+        assert!(
+            sent::<orders::Request>(&app.take_jobs()).is_empty(),
+            "{lang:?}"
+        );
+    }
 }
 
 /// An action's form left open while the order moved on (a colleague reversed the invoice
@@ -1235,6 +1354,7 @@ fn a_form_whose_action_the_order_no_longer_allows_is_closed_and_said() {
     assert!(screen.contains("抬头错误"), "{screen}");
     assert!(screen.contains("订单在此期间有了变化"), "{screen}");
     app.take_jobs();
+    key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
     let jobs = app.take_jobs();
     assert!(

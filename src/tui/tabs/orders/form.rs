@@ -64,6 +64,8 @@ pub struct Form {
     pub focus: usize,
     /// Sent, waiting for the answer.
     pub submitting: bool,
+    /// Filled in for an action that cannot be undone, waiting for a second `Enter`.
+    pub confirming: bool,
     /// A message about no one field.
     pub error: Option<Text>,
 }
@@ -144,6 +146,7 @@ impl Form {
             fields,
             focus: 0,
             submitting: false,
+            confirming: false,
             error: None,
         }
     }
@@ -196,6 +199,7 @@ impl Form {
             fields,
             focus: 0,
             submitting: false,
+            confirming: false,
             error: None,
         }
     }
@@ -382,6 +386,17 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
             Outcome::Open(Box::new(form))
         };
     }
+    // An action that cannot be undone, asked once more: `Enter` sends it, `Esc` goes back
+    // to the form, anything else is typing again.
+    if form.confirming {
+        if key.code == KeyCode::Enter {
+            return submit(form, env);
+        }
+        form.confirming = false;
+        if key.code == KeyCode::Esc {
+            return Outcome::Open(Box::new(form));
+        }
+    }
     let last = form.fields.len().saturating_sub(1);
     let on_file = form.fields.get(form.focus).is_some_and(|f| f.key == "file");
     let ctrl = key
@@ -472,6 +487,13 @@ fn submit(mut form: Form, env: &Env) -> Outcome {
             .unwrap_or(0);
         return Outcome::Open(Box::new(form));
     }
+    if let FormKind::Act(action) = form.kind
+        && action.is_irreversible()
+        && !std::mem::replace(&mut form.confirming, true)
+    {
+        return Outcome::Open(Box::new(form));
+    }
+    form.confirming = false;
     let order_no = form.order_no.clone();
     let request = match form.kind {
         FormKind::Edit => Request::Update {

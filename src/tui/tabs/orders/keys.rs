@@ -215,6 +215,9 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
                 Binding::new(&[Key::ch('e')], Cmd::TrackingStep, t(T::CmdTrackingStep)).footer(),
             );
         }
+        // Looking for another order from this one: back to the list, searching (a key
+        // typed for the search must not land on the order's own keys: `H` of `HN…`).
+        out.push(Binding::new(&[Key::ch('/')], Cmd::Search, t(T::CmdSearch)));
         out.extend(motion_bindings(Cmd::Move, lang, true));
         return out;
     }

@@ -107,6 +107,9 @@ pub struct Orders {
     /// A search for a mobile number that found no order: who has it, where they stand on
     /// their own platform, how the number's sign-in stands.
     pub caller: Option<messages::CallerCard>,
+    /// `Enter` was pressed before the answer to a new search was in (keys typed ahead, a
+    /// slow link): the answer's selected order opens once it is, not a row of the last one.
+    pub open_on_answer: bool,
 }
 
 impl Default for Orders {
@@ -129,6 +132,7 @@ impl Default for Orders {
             search: None,
             notice: None,
             caller: None,
+            open_on_answer: false,
         }
     }
 }
@@ -154,6 +158,7 @@ impl Orders {
         let seq = self.fetch.restart(ctx.now);
         self.more = false;
         self.caller = None;
+        self.open_on_answer = false;
         ctx.ask(Request::Page {
             seq,
             query: self.query(None),
@@ -475,7 +480,10 @@ impl Component for Orders {
                 self.maybe_load_more(ctx);
             }
             Cmd::Open => {
-                if let Some(no) = self.rows.selected_key() {
+                if !self.fetch.answers_question() {
+                    self.open_on_answer = true;
+                    self.notice = Some(Notice::working());
+                } else if let Some(no) = self.rows.selected_key() {
                     self.open(ctx, &no);
                 }
             }
@@ -484,7 +492,10 @@ impl Component for Orders {
                 self.notice = None;
             }
             // Empty: the next search is most often for the next caller, not a refinement.
-            Cmd::Search => self.search = Some(Input::new("")),
+            Cmd::Search => {
+                self.detail = None;
+                self.search = Some(Input::new(""));
+            }
             Cmd::ClearSearch => {
                 self.query.clear();
                 self.status = None;
@@ -731,8 +742,8 @@ impl Component for Orders {
                     }
                     return;
                 }
-                let refused = seq == self.fetch.seq()
-                    && result.as_ref().is_err_and(|e| !e.is_transient());
+                let current = seq == self.fetch.seq();
+                let refused = current && result.as_ref().is_err_and(|e| !e.is_transient());
                 let (page, again) = self.fetch.take(seq, result, lang, ctx.now);
                 if refused {
                     // The question itself was refused (a search too broad): the rows of
@@ -757,6 +768,18 @@ impl Component for Orders {
                     self.rows.replace(page.items);
                     self.next_cursor = page.next_cursor;
                     self.search_indexing = page.search_indexing;
+                }
+                // `Enter` typed ahead of this answer: its order now (none when the answer
+                // failed or found nothing: the list says which).
+                if current && std::mem::take(&mut self.open_on_answer) {
+                    if self.notice == Some(Notice::working()) {
+                        self.notice = None;
+                    }
+                    if self.fetch.answers_question()
+                        && let Some(no) = self.rows.selected_key()
+                    {
+                        self.open(ctx, &no);
+                    }
                 }
                 if let Some(seq) = again {
                     ctx.ask(Request::Page {

@@ -351,8 +351,18 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
             Line::from(format!("! {}", error.get(lang))).style(theme.error),
         ));
     }
+    if form.confirming
+        && let super::FormKind::Act(action) = form.kind
+    {
+        rows.push(FormRow::Text(
+            Line::from(T::ConfirmIrreversible.fill(lang, &[action.label(lang), &form.order_no]))
+                .style(theme.warning),
+        ));
+    }
     let hint = if form.submitting {
         T::FormSubmitting
+    } else if form.confirming {
+        T::ConfirmIrreversibleHint
     } else if form.fields.is_empty() {
         T::ConfirmHint
     } else if form.fields.iter().any(|f| f.key == "file") {
