@@ -984,6 +984,8 @@ web_texts! { messaging_texts;
     PageNotFoundNext => "链接不存在、已过期，或已被新的链接替换。在柜台时，请工作人员重新出示二维码；不在柜台时，请致电客服热线 {0}。", "It does not exist, has expired, or was replaced by a newer one. At the counter, ask the clerk to show a new code; elsewhere, call the hotline {0}.";
     PageUnavailable => "系统正忙", "The service is busy";
     PageUnavailableNext => "请稍等片刻后刷新本页，您填写的内容不会重复提交。", "Please wait a moment and reload this page; nothing you sent will be applied twice.";
+    PageStaleForm => "这个页面已过期，没有提交", "This page had expired and was not sent";
+    PageStaleFormNext => "您在别处重新登录过（或退出过），这个页面是之前打开的，什么都没有改变。请返回后刷新页面，再重新操作。", "You signed in again (or out) elsewhere since this page was opened; nothing was changed. Go back, reload the page and do it again.";
     PageForeignForm => "此表单只能在本页提交", "This form can only be sent from its own page";
     PageForeignFormNext => "请求来自其他网站，已拒绝，什么都没有改变。请重新扫描柜台的二维码，或打开短信中的链接。", "The request came from another website and was refused; nothing was changed. Scan the counter's code again, or open the link in your text message.";
     PageFileTooLarge => "文件太大", "The file is too large";

@@ -1529,6 +1529,59 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     assert!(!again.html.contains("已填回"), "{}", again.html);
     assert!(!again.html.contains("桐梓坡路"), "{}", again.html);
 
+    // A tab left open on the form while the customer signed out and in again: its form
+    // carries the earlier sign-in's token. Not taken, but not lost: given back on its page.
+    {
+        let earlier = browser.token();
+        let version = hidden(&again.html, "version");
+        browser.post("/logout", &[]).await;
+        a_code_may_go_again(&app, &phone).await;
+        sign_in(&mut browser, &phone).await;
+        assert_ne!(browser.token(), earlier, "a new token at sign-in");
+        let mut stale: Vec<(&str, &str)> = vec![("form_token", &earlier)];
+        stale.extend(typed.iter().filter(|(k, _)| *k != "version").copied());
+        stale.push(("version", &version));
+        let sent = browser.post("/apply", &stale).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+        let back = browser.followed(sent).await;
+        assert!(back.html.contains("已填回"), "{}", back.html);
+        assert_eq!(
+            input_value(&back.html, "street"),
+            "桐梓坡路 88 号 3 栋 1204"
+        );
+        let saved: String =
+            sqlx::query_scalar("SELECT data_json FROM customer_drafts WHERE id = $1")
+                .bind(&draft)
+                .fetch_one(app.store().pool())
+                .await
+                .expect("the draft");
+        assert!(!saved.contains("桐梓坡路"), "not taken: {saved}");
+        // A short form of such a page (nothing much typed): said to have expired, not
+        // to come from another website.
+        let stale_out = browser
+            .post("/logout", &[("form_token", earlier.as_str())])
+            .await;
+        assert_eq!(stale_out.status, StatusCode::FORBIDDEN);
+        assert!(
+            stale_out.html.contains("这个页面已过期") && !stale_out.html.contains("其他网站"),
+            "{}",
+            stale_out.html
+        );
+        // Without the browser's word that it is our page's: refused as before.
+        let bare = reqwest::Client::new()
+            .post(format!("{}/apply", app.base))
+            .header(reqwest::header::COOKIE, browser.cookie_header())
+            .form(&[("form_token", earlier.as_str()), ("action", "form")])
+            .send()
+            .await
+            .expect("a post");
+        assert_eq!(bare.status(), StatusCode::FORBIDDEN);
+        let bare = bare.text().await.expect("its page");
+        assert!(bare.contains("其他网站"), "{bare}");
+        a_code_may_go_again(&app, &phone).await;
+    }
+    let again = browser.get("/apply").await;
+
     // Signed out in another tab of this browser, then the form sent from this one: kept
     // too (the sign-out's token names whose it is).
     {

@@ -134,8 +134,28 @@ pub async fn forms(State(state): State<AppState>, request: Request, next: Next) 
     let path = request.uri().path().to_owned();
     let browser = posted.then(|| token.clone());
     let mut response = if posted {
+        let headers = request.headers().clone();
         match checked(&state, request, cookie_token.as_deref()).await {
             Ok(request) => FORM_TOKEN.scope(token, next.run(request)).await,
+            // A long form of a page left open while the customer signed in again: what it
+            // held is given back on its page, to be checked and sent again.
+            Err(Refused {
+                why: "stale",
+                body: Some(body),
+                path,
+                lang,
+            }) => match super::session::keep_stale_form(&state, &headers, &path, &body).await {
+                Some(kept) => kept,
+                None => refused_page(
+                    &state,
+                    Refused {
+                        lang,
+                        path,
+                        why: "stale",
+                        body: None,
+                    },
+                ),
+            },
             Err(refused) => refused_page(&state, refused),
         }
     } else {
@@ -303,6 +323,9 @@ struct Refused {
     lang: Lang,
     path: String,
     why: &'static str,
+    /// A form of our own page whose token is of an earlier sign-in (`why` "stale"), as
+    /// sent: kept for the customer where its page can give it back.
+    body: Option<axum::body::Bytes>,
 }
 
 /// Whether the post's `Origin` (or, without one, its `Referer`) names another site than
@@ -354,15 +377,26 @@ async fn checked(
         lang,
         path: path.clone(),
         why,
+        body: None,
     };
-    let foreign = request
+    let fetch_site = request
         .headers()
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let foreign = fetch_site
+        .as_deref()
         .is_some_and(|s| s != "same-origin" && s != "none");
     if foreign || from_elsewhere(state, request.headers()) {
         return Err(refuse("site"));
     }
+    // The browser says the form is one of our pages': a token that does not match is an
+    // earlier sign-in's (a tab left open while the customer signed in again), not a forgery.
+    let why_not = if fetch_site.as_deref() == Some("same-origin") {
+        "stale"
+    } else {
+        "token"
+    };
     let matches =
         |sent: Option<String>| matches!((cookie_token, sent), (Some(c), Some(s)) if c == s);
     let multipart = request
@@ -380,7 +414,7 @@ async fn checked(
         return if matches(sent) {
             Ok(request)
         } else {
-            Err(refuse("token"))
+            Err(refuse(why_not))
         };
     }
     let (parts, body) = request.into_parts();
@@ -391,7 +425,10 @@ async fn checked(
         .find(|(name, _)| name == FORM_FIELD)
         .map(|(_, value)| value.into_owned());
     if !matches(sent) {
-        return Err(refuse("token"));
+        return Err(Refused {
+            body: Some(bytes),
+            ..refuse(why_not)
+        });
     }
     Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
@@ -498,6 +535,12 @@ fn refused_page(state: &AppState, refused: Refused) -> Response {
             StatusCode::PAYLOAD_TOO_LARGE,
             T::PageFormTooLong,
             T::PageFormTooLongNext,
+        )
+    } else if refused.why == "stale" {
+        (
+            StatusCode::FORBIDDEN,
+            T::PageStaleForm,
+            T::PageStaleFormNext,
         )
     } else {
         (

@@ -248,6 +248,51 @@ impl FromRequest<AppState> for FormPost {
     }
 }
 
+/// A long form sent from one of our pages with the form token of an earlier sign-in (the
+/// tab was left open while the customer signed out and in again): not taken — its token
+/// does not match — but not lost either. What it held is kept for the customer now signed
+/// in, as for a form sent after its sign-in ended ([`FormPost`]), and the browser is sent
+/// to the form's page, which gives it back to be checked and sent again. `None` when it
+/// is not such a form, or nobody is signed in.
+pub(crate) async fn keep_stale_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    body: &[u8],
+) -> Option<Response> {
+    if !stashable(path, body) {
+        return None;
+    }
+    let session = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty())?;
+    let owner = match state.store.session(&session).await {
+        Ok(live) => live?.customer_id,
+        Err(e) => {
+            tracing::warn!(error = %e, "owner of a session");
+            return None;
+        }
+    };
+    let kept: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(body).filter(|(k, _)| k != FORM_FIELD))
+        .finish();
+    let token = match state.store.stash_form(&owner, path, &kept).await {
+        Ok(token) => token,
+        Err(e) => {
+            tracing::warn!(error = %e, "keeping a form of an earlier sign-in");
+            return None;
+        }
+    };
+    let mut response = page::see_other(&page_of_form(path));
+    let cookie = format!(
+        "{STASH_COOKIE}={token}; Max-Age={}; SameSite=Lax{}",
+        STASH_MS / 1000,
+        super::guard::cookie_attributes(state)
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Some(response)
+}
+
 /// The form stashed for `who` on `path` in this browser ([`FormPost`]), as it was sent;
 /// given once. The page that shows it drops its cookie ([`forget_stash`]); a page that
 /// finds none leaves the cookie alone (someone else signed in on this browser first: the
