@@ -1008,6 +1008,8 @@ web_texts! { messaging_texts;
     PageRealnameTitle => "实名认证", "Identity check";
     PageRealnameIntro => "您正在{0}柜台办理数字证书。请本人填写下面的信息完成实名认证。", "You are applying for a digital certificate at the {0} counter. Please fill in your own details below to confirm your identity.";
     PageRealnameCheckName => "柜台登记的姓名：", "Name registered at the counter:";
+    PageRealnameAccount => "这次实名认证属于手机号", "This verification is for the account of mobile";
+    PageRealnameAccountNotYours => "。不是您的手机号，请不要填写（别人发来的二维码或链接可能把您的身份认证到他的账号上）。", ". If that is not your number, do not fill this in (a code or link someone sent you could verify your identity into their account).";
     PageRealnameIntroOnline => "您正在{0}网上办理数字证书。请本人填写下面的信息完成实名认证。", "You are applying online for a digital certificate from {0}. Please fill in your own details below to confirm your identity.";
     PageRealnameCheckNameOnline => "您登记的姓名：", "The name you registered:";
     PageRealnameName => "姓名（与身份证一致）", "Full name (as on your ID card)";

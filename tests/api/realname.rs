@@ -87,6 +87,13 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
         !html.contains("张三"),
         "the full registered name is not shown on the phone"
     );
+    // Whose account it verifies, masked: a link sent by someone else says it is theirs.
+    let masked = ca_counter::domain::mask_phone(&customer.phone);
+    assert!(
+        html.contains(&format!("这次实名认证属于手机号 <b>{masked}</b>"))
+            && !html.contains(&customer.phone),
+        "{html}"
+    );
 
     // No consent: not a try.
     let (_, html) = phone_post(&app, &url, "张三", "11010519491231002X", false).await;

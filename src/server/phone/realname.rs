@@ -175,6 +175,12 @@ fn form(
             } @else {
                 p { (ctx.fill(T::PageRealnameIntro, &[&ctx.ca_name])) }
             }
+            @if let Some(phone) = &session.customer_phone {
+                p.who {
+                    (ctx.t(T::PageRealnameAccount)) " " b { (crate::domain::mask_phone(phone)) }
+                    (ctx.t(T::PageRealnameAccountNotYours))
+                }
+            }
             @if !session.expected_name.trim().is_empty() {
                 p.who {
                     (ctx.t(if online { T::PageRealnameCheckNameOnline } else { T::PageRealnameCheckName }))

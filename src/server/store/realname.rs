@@ -46,6 +46,9 @@ pub struct RealnameRow {
     pub claimed_id_number: Option<String>,
     /// When it was last asked about.
     pub checked_at: Option<i64>,
+    /// The mobile number of the customer it verifies (their account's): the phone's page
+    /// says whose account it is, masked, so that nobody verifies into someone else's.
+    pub customer_phone: Option<String>,
 }
 
 /// The facts of one finished check.
@@ -118,7 +121,9 @@ pub enum Attempt {
 
 const SELECT: &str = "SELECT id, customer_id, expected_name, status, attempts, last_error, verified_name, \
     verified_id_number, created_by, created_at, expires_at, finished_at, provider, certify_id, \
-    outer_order_no, certify_url, claimed_name, claimed_id_number, checked_at FROM realname_sessions";
+    outer_order_no, certify_url, claimed_name, claimed_id_number, checked_at, \
+    (SELECT c.phone FROM customers c WHERE c.id = realname_sessions.customer_id) AS customer_phone \
+    FROM realname_sessions";
 
 /// Writes a check's facts (append-only).
 async fn insert_check(
