@@ -355,7 +355,7 @@ fn a_shipped_order_shows_its_tracking_newest_first() {
             shipped_at: "2026-11-28T08:00:00Z".into(),
         });
         app.take_jobs();
-        open_order(&mut app, shipped);
+        open_order(&mut app, shipped.clone());
         let jobs = app.take_jobs();
         assert!(
             sent::<orders::Request>(&jobs)
@@ -398,6 +398,32 @@ fn a_shipped_order_shows_its_tracking_newest_first() {
             "{screen}"
         );
         insta::assert_snapshot!(format!("detail_tracking_{}", lang_name(lang)), screen);
+        // The parcel came back: its tracking goes with it.
+        let mut returned = shipped.clone();
+        returned.status = OrderStatus::PendingShipment;
+        returned.version += 1;
+        returned.shipment = None;
+        open_order(&mut app, returned.clone());
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains("SF1234567890123"), "{lang:?}: {screen}");
+        assert!(!screen.contains("投递员正在派件"), "{lang:?}: {screen}");
+        // Mailed again under another number: asked about anew, the old one's steps not
+        // shown under the new number meanwhile.
+        let mut again = shipped.clone();
+        again.version += 2;
+        if let Some(shipment) = again.shipment.as_mut() {
+            shipment.tracking_no = "SF1400000000033".into();
+        }
+        app.take_jobs();
+        open_order(&mut app, again);
+        assert!(
+            sent::<orders::Request>(&app.take_jobs())
+                .iter()
+                .any(|r| matches!(r, orders::Request::Tracking { .. })),
+            "{lang:?}"
+        );
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains("投递员正在派件"), "{lang:?}: {screen}");
     }
 }
 

@@ -810,6 +810,18 @@ impl Component for Orders {
                 detail.loading = false;
                 match result {
                     Ok((order, history)) => {
+                        // Where a parcel is, of the parcel the order has now: a returned
+                        // one's goes with it, and a parcel mailed again is asked about anew.
+                        let other_parcel = match (&order.shipment, &detail.tracking) {
+                            (None, _) => true,
+                            (Some(shipment), Some(Ok(tracking))) => {
+                                tracking.tracking_no != shipment.tracking_no
+                            }
+                            _ => false,
+                        };
+                        if other_parcel {
+                            detail.tracking = None;
+                        }
                         // Mailed orders show where the parcel is (cached on the platform:
                         // asking again is cheap).
                         if order.shipment.is_some() && detail.tracking.is_none() {
