@@ -208,7 +208,7 @@ macro_rules! web_texts {
 
             // My orders.
             WebMyOrders => "我的订单", "My orders";
-            WebApplicationBegun => "您有一份尚未提交的申请，填写的内容都已保存。", "You have an application not yet submitted; what you typed is saved.";
+            WebApplicationBegun => "您有一份尚未提交的申请，已保存到您最后一次点“下一步”时。", "You have an application not yet submitted, saved as it was when you last pressed Next.";
             WebApplyContinue => "继续填写申请", "Go on with the application";
             WebNoOrders => "您还没有订单。", "You have no orders yet.";
             WebOrderTitle => "订单 {0}", "Order {0}";

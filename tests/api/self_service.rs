@@ -188,6 +188,17 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
     let product = app.product(ca_counter::domain::UserType::Individual).await;
     let form = choose(&mut browser, &product).await;
     assert!(form.html.contains("name=\"street\""), "{}", form.html);
+    // The home page puts the order waiting to be paid before the application begun beside
+    // it, and says honestly what of that application is kept.
+    let home = browser.get("/").await;
+    let waiting = home.html.find(&order_no).expect("the order");
+    let begun = home.html.find("继续填写申请").expect("the application");
+    assert!(waiting < begun, "{}", home.html);
+    assert!(
+        home.html.contains("已保存到您最后一次点“下一步”时"),
+        "{}",
+        home.html
+    );
     let first = clerk.order(&order_no, true).await.expect("order");
     assert_eq!(input_value(&form.html, "street"), first.mailing.street);
     // The first order's address corrected meanwhile (the customer called): nothing was
