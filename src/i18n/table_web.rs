@@ -79,11 +79,11 @@ macro_rules! web_texts {
             WebResendCode => "重新发送验证码", "Send a new code";
             WebDemoCode => "演示环境不发送真实短信，本次验证码为 {0}。", "Demo: no real text is sent; the code is {0}.";
             WebCodeTooSoon => "这次没有发送新的验证码：一分钟内只能发送一次，请于 {0} 后再试。5 分钟内收到且还没用过的验证码仍可输入。", "No new code was sent this time: codes go at most once a minute, try again after {0}. A code received in the last 5 minutes and not yet used still works.";
-            WebCodeDailyLimit => "该号码今天获取验证码的次数已达上限，请明天再试或拨打客服电话。", "This number has had today's codes; try again tomorrow or call the hotline.";
+            WebCodeDailyLimit => "该号码今天获取验证码的次数已达上限（不是您本人要了这么多次，可能是别人在用您的号码试）。请明天再试，或拨打客服电话 {0}，客服核对身份后可以给您发送验证码。", "This number has had all of today's codes (if you did not ask for them all, someone else may have been trying your number). Try again tomorrow, or call {0}: once they have checked who you are, they can send you a code.";
             WebCodeAddressLimit => "从这个网络请求的验证码过多，请于 {0} 后再试；急办请拨打客服电话 {1}。", "Too many codes have been asked for from this network: try again after {0}, or call {1} if it is urgent.";
-            WebCodeLocked => "验证码错误次数过多，该号码已锁定至 {0}。", "Too many wrong codes: this number is locked until {0}.";
+            WebCodeLocked => "这个号码的验证码被输错太多次（不一定是您输的），已锁定至 {0}。", "Wrong codes were typed for this number too often (not necessarily by you): it is locked until {0}.";
             WebCodeLockedTitle => "这个号码暂时不能登录", "This number cannot sign in for now";
-            WebCodeLockedNext => "验证码错误次数过多，该号码已锁定至 {0}，在此之前任何验证码都不能登录。请到时再来；急需办理请致电 {1}。", "Too many wrong codes: this number is locked until {0}, and no code signs in before then. Come back then, or call {1} if it is urgent.";
+            WebCodeLockedNext => "这个号码的验证码被输错太多次（不一定是您输的，别人也可能在试您的号码），已锁定至 {0}，在此之前任何验证码都不能登录。请到时再来；急需办理请致电 {1}。", "Wrong codes were typed for this number too often (not necessarily by you: someone else may have been trying it): it is locked until {0}, and no code signs in before then. Come back then, or call {1} if it is urgent.";
             WebSignInOtherNumber => "用其他手机号登录", "Sign in with another number";
             WebCodeShape => "验证码是 6 位数字", "The code is 6 digits";
             WebCodeWrong => "验证码不正确，还可尝试 {0} 次", "That code is not right. Tries left: {0}";

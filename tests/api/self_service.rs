@@ -2042,6 +2042,8 @@ async fn a_locked_number_asking_again_is_told_so_and_shown_no_code(db: Db) {
         locked.contains("已锁定至") && locked.contains("400-"),
         "{locked}"
     );
+    // Whoever typed them: the owner of the number may not have.
+    assert!(locked.contains("不一定是您输的"), "{locked}");
     for gone in ["name=\"code\"", "重新发送", "本次验证码为"] {
         assert!(!locked.contains(gone), "{gone}: {locked}");
     }

@@ -254,7 +254,7 @@ pub async fn code_page(
         (Some("soon"), Some(at), _) => {
             (Some(ctx.fill(T::WebCodeTooSoon, &[&until_clock(at)])), None)
         }
-        (Some("daily"), _, _) => (Some(ctx.t(T::WebCodeDailyLimit).to_owned()), None),
+        (Some("daily"), _, _) => (Some(ctx.fill(T::WebCodeDailyLimit, &[&ctx.hotline])), None),
         (Some("wrong"), _, Some(left)) => {
             (None, Some(ctx.fill(T::WebCodeWrong, &[&left.to_string()])))
         }
