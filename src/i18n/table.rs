@@ -502,6 +502,7 @@ web_texts! { messaging_texts;
     ReviewWatchingOnly => "只读查看：这一单现在不能由你审核", "read only: you cannot decide this order now";
     ReviewWatching => "只读查看", "read-only";
     MailWatching => "只读查看：寄出由邮寄岗操作", "read-only: the mailroom ships";
+    InvoiceWatching => "只读查看：发票由开票岗开具", "read-only: finance invoices";
     QueueEmpty => "没有待审核的订单。", "nothing waiting for review.";
     DeadlineSoon => "将超时", "soon";
     DeadlineOverdue => "已超时", "overdue";

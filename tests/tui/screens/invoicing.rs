@@ -207,3 +207,21 @@ fn open_second_as_an_organisations_special_invoice(app: &mut ca_counter::tui::ap
     ctrl(app, 'u');
     typed(app, "湖南某某建设有限公司");
 }
+
+/// Support sees what waits in 开票 and is told that finance invoices: Enter and `d`
+/// doing nothing are not a mystery (as in 邮寄).
+#[test]
+fn support_is_told_the_invoice_list_is_finances() {
+    for (lang, said) in [
+        (Lang::ZhCn, "只读查看：发票由开票岗开具"),
+        (Lang::En, "read-only: finance invoices"),
+    ] {
+        let mut app = invoice_app(lang);
+        assert!(!render(&app, 80, 24).contains(said), "finance is not told");
+        operator(&mut app, "周客服", ca_counter::domain::Role::Support);
+        key(&mut app, KeyCode::Enter);
+        assert!(app.tab::<Invoicing>().is_some_and(|i| i.form.is_none()));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(said), "{screen}");
+    }
+}
