@@ -438,7 +438,7 @@ fn form(
             Asked::Not => {}
         }
         (form::summary(ctx, &listed))
-        form #invoice-form method="post" novalidate {
+        form #invoice-form method="post" action=(super::form_action(ctx)) novalidate {
             (form::token(ctx))
             (choices(ctx, "buyer_kind", T::FieldInvBuyerKind, &[
                 (BuyerKind::Individual.as_str(), T::OptBuyerIndividual),

@@ -194,6 +194,17 @@ fn foreign_form(ctx: &Ctx, path: &str, why: &str) -> Response {
 }
 
 /// The hotline as a link a phone can dial.
+/// A form's `action`: this page's own path, without its query or fragment. A form with
+/// none posts to the page's whole address, `#error-summary-title` of a refusal included,
+/// and the page the post leads to would keep it in its address.
+pub(super) fn form_action(ctx: &Ctx) -> String {
+    ctx.here
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 pub(super) fn hotline_link(ctx: &Ctx) -> Markup {
     let dial: String = ctx.hotline.chars().filter(char::is_ascii_digit).collect();
     html! {

@@ -80,7 +80,7 @@ pub(super) async fn cashier(
             }
             p.hint { (ctx.fill(T::PagePayUntil, &[&crate::server::error::china_clock(payment.expires_at)])) }
             // No action: the post goes back to this address, `?return=` included.
-            form method="post" {
+            form method="post" action=(super::form_action(&ctx)) {
                 (form::token(&ctx))
                 div.actions { button type="submit" { (ctx.t(T::PagePayButton)) } }
             }

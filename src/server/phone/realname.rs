@@ -196,7 +196,7 @@ fn form(
                 p.bad role="alert" { (check) }
             }
             (form::summary(ctx, &listed))
-            form #realname-form method="post" novalidate {
+            form #realname-form method="post" action=(super::form_action(ctx)) novalidate {
                 (form::token(ctx))
                 (form::field(&Field {
                     name: "name",
