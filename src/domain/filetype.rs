@@ -1117,13 +1117,13 @@ mod tests {
     /// one with a camera's own data after its end, are not.
     #[test]
     fn an_image_cut_short_is_unreadable() {
-        let png = real_png(40, 30);
+        let png = real_png(400, 300);
         assert_eq!(
             inspect(&png[..100]),
             Err(FileProblem::Unreadable(FileType::Png))
         );
         let mut jpeg = std::io::Cursor::new(Vec::new());
-        image::RgbImage::from_pixel(64, 48, image::Rgb([200, 30, 30]))
+        image::RgbImage::from_pixel(640, 480, image::Rgb([200, 30, 30]))
             .write_to(&mut jpeg, image::ImageFormat::Jpeg)
             .unwrap_or_default();
         let jpeg = jpeg.into_inner();
@@ -1143,15 +1143,25 @@ mod tests {
 
     #[test]
     fn images_must_decode_their_header_within_the_pixel_limit() {
-        let png = real_png(40, 30);
+        let png = real_png(400, 300);
         assert_eq!(
             inspect(&png),
             Ok(Inspected {
                 kind: FileType::Png,
-                pixels: Some((40, 30)),
+                pixels: Some((400, 300)),
                 pages: None
             })
         );
+        // A thumbnail: too small to read, with its size; the shorter side is what counts.
+        assert_eq!(
+            inspect(&real_png(60, 85)),
+            Err(FileProblem::TooFewPixels(60, 85))
+        );
+        assert_eq!(
+            inspect(&real_png(2000, MIN_SIDE - 1)),
+            Err(FileProblem::TooFewPixels(2000, MIN_SIDE - 1))
+        );
+        assert!(inspect(&real_png(MIN_SIDE, MIN_SIDE)).is_ok());
         // Twelve bytes that start like a JPEG, and a PNG signature over garbage.
         assert_eq!(
             inspect(b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01"),
