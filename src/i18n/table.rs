@@ -111,7 +111,7 @@ web_texts! { messaging_texts;
     ErrUsccLength => "统一社会信用代码应为 18 位，现在是 {0} 位", "a unified social credit code has 18 characters; this one has {0}";
     ErrUsccChar => "统一社会信用代码第 {0} 位“{1}”不是合法字符（不使用 I、O、S、V、Z）", "character {0} (\"{1}\") is not allowed in a unified social credit code (I, O, S, V and Z are never used)";
     ErrUsccCheck => "统一社会信用代码有误：末位校验码与前 17 位对不上，请逐位核对营业执照", "the credit code does not add up: its last character does not match the first 17; check every character against the licence";
-    ErrPhone => "手机号应为 11 位、以 1 开头的中国大陆手机号码", "a mobile number is 11 digits starting with 1 (mainland China)";
+    ErrPhone => "手机号应为中国大陆的 11 位手机号码（1 开头，第二位是 3–9）", "a mobile number is a mainland China one of 11 digits (1, then 3–9, then 9 more)";
     ErrRecipientPhone => "请填写手机号，或带区号的固定电话（如 0731-85172903）", "a mobile number, or a landline with its area code (e.g. 0731-85172903)";
     ErrPostalCode => "邮政编码应为 6 位数字", "a postal code is 6 digits";
 

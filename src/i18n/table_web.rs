@@ -160,7 +160,7 @@ macro_rules! web_texts {
             WebDistrict => "区县", "District";
             WebStreet => "详细地址", "Street address";
             WebPostalCode => "邮政编码", "Postal code";
-            WebNoPrinter => "家里没有打印机？把申请表发到手机上，到打印店或复印店打印即可；也可以到任一受理点办理，或拨打 {0} 咨询。", "No printer at home? Send the form to your phone and have it printed at a print or copy shop, or apply at any of our counters; questions: {0}.";
+            WebNoPrinter => "家里没有打印机？把申请表（PDF 文件）发给打印店或复印店打印即可（微信、QQ 都能发）；也可以到任一受理点办理，或拨打 {0} 咨询。", "No printer at home? Send the form (a PDF file) to a print or copy shop and have it printed there (by chat or e-mail), or apply at any of our counters; questions: {0}.";
             WebPrintIntroIndividual => "请下载申请表，打印后签字，再拍照或扫描上传。", "Download the application form, print it, sign it, then upload a photo or scan of it.";
             WebPrintIntro => "请下载申请表，打印后签字（机构加盖公章），再拍照或扫描上传。", "Download the application form, print it, sign it (organisations: add the seal), then photograph or scan it.";
             WebDownloadForm => "下载申请表（PDF）", "Download the form (PDF)";

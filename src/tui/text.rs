@@ -449,12 +449,25 @@ pub fn rows(text: &str, width: usize) -> u16 {
 /// Two sentences one after the other: a space after a Western full stop, none after a
 /// Chinese one (。！？), which carries its own.
 pub fn sentences(first: &str, second: &str) -> String {
-    let sep = if first.ends_with(['。', '！', '？', '）']) {
+    let first = first.trim_end();
+    let sep = if first.ends_with(['。', '！', '？', '）', '；']) {
         ""
-    } else {
+    } else if first.ends_with(['.', '!', '?', ';']) {
         " "
+    } else if first.chars().next_back().is_some_and(|c| !c.is_ascii()) {
+        // A message without its full stop (a field's, said as a clause): given one.
+        "。"
+    } else {
+        ". "
     };
-    format!("{first}{sep}{second}")
+    // An English sentence after a full stop starts with a capital.
+    let mut second = second.chars();
+    let head: String = match second.next() {
+        Some(c) if sep.ends_with(' ') => c.to_uppercase().collect(),
+        Some(c) => c.to_string(),
+        None => String::new(),
+    };
+    format!("{first}{sep}{head}{}", second.as_str())
 }
 
 #[cfg(test)]
@@ -468,6 +481,15 @@ mod tests {
             "已审核通过。已打开下一单。"
         );
         assert_eq!(sentences("approved.", "The next."), "approved. The next.");
+        // A clause (a field's message) is ended before the next sentence.
+        assert_eq!(
+            sentences("或 12 位数字", "已暂停：排队的 2 个单号"),
+            "或 12 位数字。已暂停：排队的 2 个单号"
+        );
+        assert_eq!(
+            sentences("or 12 digits", "paused: the 2 numbers"),
+            "or 12 digits. Paused: the 2 numbers"
+        );
     }
 
     /// A line filled to its last column and followed by spaces (a label's gap before the

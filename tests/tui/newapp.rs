@@ -220,7 +220,7 @@ async fn a_walk_in_goes_from_mobile_number_to_submitted_order() {
     tui.send("138a");
     tui.wait_text("手机号只能输入数字", WAIT);
     tui.send("1234567\r");
-    tui.wait_text("手机号应为 11 位", WAIT);
+    tui.wait_text("手机号应为中国大陆的 11 位手机号码", WAIT);
     tui.send("8\r");
     tui.wait_text("新客户：输入姓名", WAIT);
     tui.send("张三\r");

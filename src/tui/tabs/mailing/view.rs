@@ -299,9 +299,11 @@ fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
         .style(theme.dim),
         // Paused after a refusal: what was refused, and whose the numbers held are.
         (None, Some(error)) if scan.paused => Line::from(format!(
-            "! {} {}",
-            error.get(lang),
-            T::MailPaused.fill(lang, &[&scan.queued_numbers().len().to_string()])
+            "! {}",
+            crate::tui::text::sentences(
+                &error.get(lang),
+                &T::MailPaused.fill(lang, &[&scan.queued_numbers().len().to_string()])
+            )
         ))
         .style(theme.error),
         // Refused or unanswered, with numbers queued for the parcels after: said too.
