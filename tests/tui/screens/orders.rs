@@ -1421,3 +1421,31 @@ fn a_return_reads_in_the_counters_language() {
         "on the order and in its history:\n{screen}"
     );
 }
+
+/// The invoice's PDF, kept on the order when finance issues it, is not said to have been
+/// uploaded by them; a scan the clerk attached still is.
+#[test]
+fn the_invoice_kept_on_issuing_is_not_called_an_upload() {
+    for (lang, kept, uploaded) in [
+        (Lang::ZhCn, "发票存档", "上传附件"),
+        (Lang::En, "invoice kept", "attachment uploaded"),
+    ] {
+        let mut app = opened(lang, order());
+        let mut told = history();
+        let mut last = told.last().cloned().expect("history");
+        last.id += 1;
+        last.action = "attach".into();
+        last.from_status = None;
+        last.to_status = None;
+        last.reason = Some("invoice 发票-26430000000000000009.pdf".into());
+        told.push(last);
+        app.answer::<Orders>(orders::Answer::Detail {
+            order_no: "HN20261128000003".into(),
+            result: Ok((order(), told)),
+        });
+        let screen = render(&app, 120, 60);
+        assert_eq!(screen.matches(kept).count(), 1, "{screen}");
+        // The signed form's row in the fixture's history is still an upload.
+        assert_eq!(screen.matches(uploaded).count(), 1, "{screen}");
+    }
+}

@@ -444,7 +444,18 @@ fn history_line<'a>(entry: &HistoryEntry, order: &Order, view: &View) -> Line<'a
     let mut spans = vec![
         Span::styled(format!("{}  ", format::datetime(&entry.at)), theme.dim),
         Span::styled(format!("{actor}  "), theme.label),
-        Span::styled(action_label(&entry.action, lang), theme.accent),
+        Span::styled(
+            // The invoice's PDF is kept on the order by issuing it: nobody uploaded it.
+            if entry.action == "attach"
+                && entry.reason.as_deref().is_some_and(|r| {
+                    r.split_whitespace().next() == Some(AttachmentKind::Invoice.as_str())
+                }) {
+                T::HistoryInvoiceKept.get(lang).to_owned()
+            } else {
+                action_label(&entry.action, lang)
+            },
+            theme.accent,
+        ),
     ];
     if entry.to_status.is_some() {
         let from = entry
