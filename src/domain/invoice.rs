@@ -309,8 +309,20 @@ fn phone(input: &str) -> Result<String, InvalidValue> {
     let shape_ok = body
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'));
-    let digits = body.chars().filter(char::is_ascii_digit).count();
-    if shape_ok && (7..=20).contains(&digits) {
+    let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+    // A mobile (with or without +86); a landline with its area code (010, 020–029 have
+    // three digits, the others four) and 7 or 8 digits; or the 7 or 8 digits alone.
+    let local_ok = |local: &str| (7..=8).contains(&local.len());
+    let number_ok = match digits.as_bytes() {
+        [b'8', b'6', b'1', ..] if trimmed.starts_with('+') || digits.len() == 13 => {
+            digits.len() == 13
+        }
+        [b'1', ..] => digits.len() == 11,
+        [b'0', b'1' | b'2', ..] => local_ok(&digits[3..]),
+        [b'0', ..] => digits.len() > 4 && local_ok(&digits[4..]),
+        _ => local_ok(&digits),
+    };
+    if shape_ok && number_ok {
         Ok(trimmed.to_owned())
     } else {
         Err(T::ErrInvoicePhone.into())
@@ -774,11 +786,17 @@ mod tests {
             "+86 138 1234 5678",
             "13812345678",
             "8517290",
+            "010-12345678",
+            "8613812345678",
         ] {
             assert!(phone(good).is_ok(), "{good}");
         }
         for bad in [
             "851729",
+            // An area code and too few digits after it.
+            "0731-8888",
+            "010-123456",
+            "1381234567",
             "0731-85172903 转 8001",
             "1-2-3",
             "+",

@@ -137,7 +137,7 @@ web_texts! { messaging_texts;
     ErrTaxNumberLength => "税号应为 18 位统一社会信用代码（旧版税号为 15 或 20 位），现在是 {0} 位", "a tax number is the 18-character unified social credit code (15 or 20 characters for old ones); this one has {0}";
     ErrTaxNumberChars => "税号只能包含字母和数字", "a tax number has only letters and digits";
     WarnTaxNumberLegacy => "旧版税号（15/20 位），请核对", "an old tax number (15 or 20 characters); please double-check it";
-    ErrInvoicePhone => "电话应为座机或手机号码（7–20 位数字，可带区号、空格、横线和括号）", "a phone number is a landline or mobile number (7–20 digits; area code, spaces, dashes and brackets allowed)";
+    ErrInvoicePhone => "电话应为手机号码，或座机号码（区号加 7–8 位号码，如 0731-85172903；可带空格、横线和括号）", "a phone number is a mobile number, or a landline (area code and 7–8 digits, e.g. 0731-85172903; spaces, dashes and brackets allowed)";
     ErrBankAccount => "银行账号应为 8–30 位数字", "a bank account number is 8–30 digits";
 
     ErrEmail => "邮箱地址格式不对（例如 name@example.com）", "not an email address (like name@example.com)";
