@@ -148,7 +148,7 @@ macro_rules! web_texts {
             WebNext => "下一步", "Next";
             WebApplicant => "申请人", "Applicant";
             WebHandler => "经办人", "Person handling the application";
-            WebEmailOptional => "电子邮箱（选填）", "E-mail (optional)";
+            WebEmailOptional => "电子邮箱（选填）", "Email (optional)";
             WebOrgName => "机构名称", "Organisation name";
             WebOrgUscc => "统一社会信用代码", "Unified social credit code";
             WebOrgLegal => "法定代表人", "Legal representative";

@@ -832,9 +832,34 @@ pub fn china_clock(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// [`china_clock`] of `ms`, with its date when that is not the day of `now_ms` in China
+/// (a time just past midnight read before it would be a day early).
+pub fn china_clock_on(ms: i64, now_ms: i64) -> String {
+    let day = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            .map(|t| t.to_offset(crate::domain::CHINA).date())
+            .ok()
+    };
+    if day(ms) == day(now_ms) {
+        china_clock(ms)
+    } else {
+        crate::server::present::china_datetime(ms)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_on_another_day_in_china_says_its_date() {
+        // 2026-12-06 16:32 UTC is 2026-12-07 00:32 in China; 15 minutes on, the same day.
+        let now = 1_796_574_720_000;
+        assert_eq!(china_clock_on(now + 15 * 60_000, now), "00:47");
+        // 23:50 in China, and 20 minutes on: past midnight, so with its date.
+        let late = now - 42 * 60_000;
+        assert_eq!(china_clock_on(late + 20 * 60_000, late), "2026-12-07 00:10");
+    }
 
     /// Every code the platform's source gives a problem is in the documented list, and
     /// each generic status's too: a new code cannot be added unseen by integrators.

@@ -319,7 +319,9 @@ const TEXT_FIELDS: [(&str, T, &str, &str, &str, usize); 7] = [
     ),
     (
         "tax_number",
-        T::FieldInvTaxNumber,
+        // Which buyers must give one is said on the label: the page has no script to
+        // mark it required when 单位 is chosen.
+        T::FieldInvTaxNumberWhose,
         "text",
         "off",
         "text",
