@@ -584,7 +584,7 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         thumb.html
     );
     assert!(
-        thumb.html.contains("照片太小（60×85 像素") && thumb.html.contains("短边至少 300 像素"),
+        thumb.html.contains("图片太小（60×85 像素") && thumb.html.contains("短边至少 300 像素"),
         "{}",
         thumb.html
     );
@@ -1589,6 +1589,30 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
         assert_eq!(bare.status(), StatusCode::FORBIDDEN);
         let bare = bare.text().await.expect("its page");
         assert!(bare.contains("其他网站"), "{bare}");
+        // A browser that sends no Sec-Fetch-Site but an Origin naming this site (older
+        // Safari, some WebViews): our own page's too, given back.
+        let older = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .post(format!("{}/apply", app.base))
+            .header(reqwest::header::COOKIE, browser.cookie_header())
+            .header(reqwest::header::ORIGIN, app.base.as_str())
+            .form(&stale)
+            .send()
+            .await
+            .expect("a post");
+        assert_eq!(older.status(), StatusCode::SEE_OTHER);
+        assert!(
+            older
+                .headers()
+                .get_all(reqwest::header::SET_COOKIE)
+                .iter()
+                .any(|c| c.to_str().is_ok_and(|c| c.starts_with("cac_stash="))),
+            "{:?}",
+            older.headers()
+        );
+        browser.get("/apply").await;
         a_code_may_go_again(&app, &phone).await;
     }
     let again = browser.get("/apply").await;

@@ -50,8 +50,8 @@ async fn an_order_made_elsewhere_appears_live_and_can_be_found_opened_and_cancel
     tui.wait_text("! 必填", WAIT);
     tui.send("客户改日再来\r");
     // It cannot be undone: asked once more.
-    tui.wait_text("后不能撤销：确定吗？", WAIT);
-    tui.send("\r");
+    tui.wait_text("后不能撤销，确定吗？", WAIT);
+    tui.send("y");
     tui.wait_text(&format!("订单 {} · 已取消", other.order_no), WAIT);
     tui.wait_text("客户改日再来", WAIT);
     let stored = app

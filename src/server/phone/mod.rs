@@ -194,15 +194,12 @@ fn foreign_form(ctx: &Ctx, path: &str, why: &str) -> Response {
 }
 
 /// The hotline as a link a phone can dial.
-/// A form's `action`: this page's own path, without its query or fragment. A form with
-/// none posts to the page's whole address, `#error-summary-title` of a refusal included,
-/// and the page the post leads to would keep it in its address.
+/// A form's `action`: this page's own address (its path and query: the cashier's
+/// `?return=` goes with the post), never its fragment. A form with no action posts to
+/// the address the browser shows, a refusal's `#error-summary-title` included, and the
+/// page the post leads to keeps that fragment in its address.
 pub(super) fn form_action(ctx: &Ctx) -> String {
-    ctx.here
-        .split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    ctx.here.split('#').next().unwrap_or_default().to_owned()
 }
 
 pub(super) fn hotline_link(ctx: &Ctx) -> Markup {

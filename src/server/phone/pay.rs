@@ -79,7 +79,7 @@ pub(super) async fn cashier(
                 dt { (ctx.t(T::PageAmount)) } dd.amount { (amount) }
             }
             p.hint { (ctx.fill(T::PagePayUntil, &[&crate::server::error::china_clock_on(payment.expires_at, crate::server::store::now_ms())])) }
-            // No action: the post goes back to this address, `?return=` included.
+            // Back to this address, `?return=` included.
             form method="post" action=(super::form_action(&ctx)) {
                 (form::token(&ctx))
                 div.actions { button type="submit" { (ctx.t(T::PagePayButton)) } }

@@ -176,7 +176,7 @@ fn form(
                 p { (ctx.fill(T::PageRealnameIntro, &[&ctx.ca_name])) }
             }
             @if let Some(phone) = &session.customer_phone {
-                p.who {
+                p.account {
                     (ctx.t(T::PageRealnameAccount)) " " b { (crate::domain::mask_phone(phone)) }
                     (ctx.t(T::PageRealnameAccountNotYours))
                 }

@@ -105,8 +105,12 @@ async fn list_page(state: &AppState, who: &SignedIn) -> Response {
             .is_some_and(|draft| draft.product_id.is_some()),
         Err(e) => return failed(ctx, e.into()),
     };
+    // An order waiting for the customer keeps the page's one big button (its step).
+    let waiting = orders.iter().any(|row| next_of(row).is_customers_turn());
     let apply = html! {
-        @if begun {
+        @if begun && waiting {
+            p { (ctx.t(T::WebApplicationBegun)) " " a href="/apply" { (ctx.t(T::WebApplyContinue)) } }
+        } @else if begun {
             p { (ctx.t(T::WebApplicationBegun)) }
             p { a.button href="/apply" { (ctx.t(T::WebApplyContinue)) } }
         } @else {
@@ -144,7 +148,6 @@ async fn list_page(state: &AppState, who: &SignedIn) -> Response {
     // An order waiting for the customer (to pay, to correct) comes before an application
     // begun beside it: a second application for the same certificate is most often one
     // begun by mistake, and the order is what was paid or is to be paid.
-    let waiting = orders.iter().any(|row| next_of(row).is_customers_turn());
     let body = html! {
         h1 { (ctx.t(T::WebMyOrders)) }
         @if waiting { (listed) (apply) } @else { (apply) (listed) }

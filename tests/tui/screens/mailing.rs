@@ -628,3 +628,29 @@ fn marks_that_would_hide_the_address_are_shortened_and_explained() {
         assert!(!wide.contains(legend), "{wide}");
     }
 }
+
+/// Paused after the platform refused a number, the clerk switches language: the refusal's
+/// words (the platform's, in the other language) go, but the scan still says it is paused
+/// — a number typed then is held, not sent without a word.
+#[test]
+fn a_paused_scan_stays_said_paused_after_a_language_switch() {
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    for number in ["EA123456785CN", "EA123456784CN", "LX314159268CN"] {
+        typed(&mut app, number);
+        key(&mut app, KeyCode::Enter);
+    }
+    app.take_jobs();
+    app.answer::<Mailing>(shipped("HN20261128000001", "ems", "EA123456785CN"));
+    typed(&mut app, "1234567890123");
+    key(&mut app, KeyCode::Enter);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("已暂停"), "{screen}");
+    ctrl(&mut app, 'l');
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("aused"), "{screen}");
+    typed(&mut app, "1234567890123");
+    key(&mut app, KeyCode::Enter);
+    assert!(ships(&app.take_jobs()).is_empty(), "held while paused");
+    assert!(render(&app, 80, 24).contains("aused"));
+}

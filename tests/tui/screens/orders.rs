@@ -1227,16 +1227,18 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
         insta::assert_snapshot!(format!("reverse_invoice_{}", lang_name(lang)), screen);
         typed(&mut app, "抬头少了有限二字");
         app.take_jobs();
-        // It cannot be undone: the first Enter asks once more, and sends nothing.
+        // It cannot be undone: Enter asks once more and sends nothing, nor does a second
+        // Enter (a double tap, keys typed ahead); `y` does.
+        key(&mut app, KeyCode::Enter);
         key(&mut app, KeyCode::Enter);
         assert!(sent::<orders::Request>(&app.take_jobs()).is_empty());
         let screen = render(&app, 80, 24);
         let asked = match lang {
-            Lang::ZhCn => "“红冲发票”订单 HN20261128000003 后不能撤销：确定吗？",
-            _ => "reverse the invoice order HN20261128000003 cannot be undone",
+            Lang::ZhCn => "订单 HN20261128000003：“红冲发票”后不能撤销，确定吗？",
+            _ => "Order HN20261128000003: “reverse the invoice” cannot be",
         };
         assert!(screen.contains(asked), "{screen}");
-        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('y'));
         let jobs = app.take_jobs();
         assert!(
             sent::<orders::Request>(&jobs).iter().any(|r| matches!(
@@ -1305,12 +1307,19 @@ fn an_order_number_typed_on_an_invoiced_order_never_reverses_its_invoice() {
             sent::<orders::Request>(&app.take_jobs()).is_empty(),
             "{lang:?}"
         );
-        // Anything but Enter goes back to the form.
+        // Anything but y goes back to the form.
         typed(&mut app, "x");
         key(&mut app, KeyCode::Esc);
         assert!(
             app.tab::<Orders>().is_some_and(|o| o.form.is_none()),
             "{lang:?}"
+        );
+        // What the stray keys typed is not kept for the next reversal.
+        key(&mut app, KeyCode::Char('H'));
+        let form = form_of(&app);
+        assert!(
+            form.fields.iter().all(|f| f.input.text().is_empty()),
+            "{lang:?}: {form:?}"
         );
         assert!(
             sent::<orders::Request>(&app.take_jobs()).is_empty(),
@@ -1381,7 +1390,7 @@ fn a_form_whose_action_the_order_no_longer_allows_is_closed_and_said() {
     assert!(screen.contains("订单在此期间有了变化"), "{screen}");
     app.take_jobs();
     key(&mut app, KeyCode::Enter);
-    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('y'));
     let jobs = app.take_jobs();
     assert!(
         sent::<orders::Request>(&jobs).iter().any(|r| matches!(

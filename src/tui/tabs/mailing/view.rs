@@ -314,6 +314,13 @@ fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
         ))
         .style(theme.error),
         (None, Some(error)) => Line::from(format!("! {}", error.get(lang))).style(theme.error),
+        // Paused, the refusal's words gone with a language switch: still paused, said so
+        // (a number typed now is held, not sent).
+        (None, None) if scan.paused => Line::from(format!(
+            "! {}",
+            T::MailPaused.fill(lang, &[&scan.queued_numbers().len().to_string()])
+        ))
+        .style(theme.error),
         (None, None) => Line::from(T::MailScanHint.get(lang)).style(theme.dim),
     }
 }

@@ -386,22 +386,25 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
             Outcome::Open(Box::new(form))
         };
     }
-    // An action that cannot be undone, asked once more: `Enter` sends it, `Esc` goes back
-    // to the form, anything else is typing again.
+    let ctrl = key
+        .modifiers
+        .contains(crossterm::event::KeyModifiers::CONTROL);
+    // An action that cannot be undone, asked once more: `y` sends it — not `Enter`, which
+    // a double tap or keys typed ahead send twice —, `Esc` goes back to the form, `Enter`
+    // changes nothing, anything else is typing again.
     if form.confirming {
-        if key.code == KeyCode::Enter {
-            return submit(form, env);
-        }
-        form.confirming = false;
-        if key.code == KeyCode::Esc {
-            return Outcome::Open(Box::new(form));
+        match key.code {
+            KeyCode::Char('y' | 'Y') if !ctrl => return submit(form, env),
+            KeyCode::Enter => return Outcome::Open(Box::new(form)),
+            KeyCode::Esc => {
+                form.confirming = false;
+                return Outcome::Open(Box::new(form));
+            }
+            _ => form.confirming = false,
         }
     }
     let last = form.fields.len().saturating_sub(1);
     let on_file = form.fields.get(form.focus).is_some_and(|f| f.key == "file");
-    let ctrl = key
-        .modifiers
-        .contains(crossterm::event::KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Esc => return Outcome::Closed(Box::new(form)),
         KeyCode::Char('r') if ctrl && form.kind == FormKind::Edit => form.reset(),

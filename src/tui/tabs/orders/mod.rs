@@ -679,7 +679,11 @@ impl Component for Orders {
                 form::Outcome::Open(form) => self.form = Some(*form),
                 form::Outcome::Closed(form) => {
                     // One sent and waiting is not kept: opened again it would be sent twice.
-                    if form.has_typing() && !form.submitting {
+                    // Nor is the reason of one that cannot be undone: what stray keys typed
+                    // into it must not go out with the next one.
+                    let irreversible =
+                        matches!(form.kind, FormKind::Act(action) if action.is_irreversible());
+                    if form.has_typing() && !form.submitting && !irreversible {
                         self.left_form = Some(*form);
                     }
                 }
