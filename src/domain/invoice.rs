@@ -310,18 +310,17 @@ fn phone(input: &str) -> Result<String, InvalidValue> {
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'));
     let digits: String = body.chars().filter(char::is_ascii_digit).collect();
-    // A mobile (with or without +86); a landline with its area code (010, 020–029 have
-    // three digits, the others four) and 7 or 8 digits; or the 7 or 8 digits alone.
-    let local_ok = |local: &str| (7..=8).contains(&local.len());
-    let number_ok = match digits.as_bytes() {
-        [b'8', b'6', b'1', ..] if trimmed.starts_with('+') || digits.len() == 13 => {
-            digits.len() == 13
-        }
-        [b'1', ..] => digits.len() == 11,
-        [b'0', b'1' | b'2', ..] => local_ok(&digits[3..]),
-        [b'0', ..] => digits.len() > 4 && local_ok(&digits[4..]),
-        _ => local_ok(&digits),
-    };
+    // A mobile, or a landline with its area code and 7–8 digits (an extension after `-`),
+    // by the rule a recipient's phone is read with; from abroad, +86 and the area code
+    // without its 0; a 400/800 service number; or the 7–8 digits alone, as a company in
+    // the same city writes them.
+    let number_ok = crate::domain::RecipientPhone::parse(body).is_ok()
+        || digits.strip_prefix("86").is_some_and(|rest| {
+            trimmed.starts_with('+')
+                && crate::domain::RecipientPhone::parse(&format!("0{rest}")).is_ok()
+        })
+        || (digits.len() == 10 && (digits.starts_with("400") || digits.starts_with("800")))
+        || (!digits.starts_with(['0', '1']) && (7..=8).contains(&digits.len()));
     if shape_ok && number_ok {
         Ok(trimmed.to_owned())
     } else {
@@ -787,16 +786,19 @@ mod tests {
             "13812345678",
             "8517290",
             "010-12345678",
-            "8613812345678",
+            "0731-85172903-801",
+            "400-880-8888",
+            "+86 731 8517 2903",
         ] {
             assert!(phone(good).is_ok(), "{good}");
         }
         for bad in [
             "851729",
-            // An area code and too few digits after it.
+            // An area code and too few digits after it; a mobile's impossible second digit.
             "0731-8888",
             "010-123456",
             "1381234567",
+            "12345678901",
             "0731-85172903 转 8001",
             "1-2-3",
             "+",

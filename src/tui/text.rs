@@ -448,13 +448,14 @@ pub fn rows(text: &str, width: usize) -> u16 {
 
 /// Two sentences one after the other: a space after a Western full stop, none after a
 /// Chinese one (。！？), which carries its own.
-pub fn sentences(first: &str, second: &str) -> String {
+pub fn sentences(lang: Lang, first: &str, second: &str) -> String {
     let first = first.trim_end();
+    let chinese = lang == Lang::ZhCn;
     let sep = if first.ends_with(['。', '！', '？', '）', '；']) {
         ""
     } else if first.ends_with(['.', '!', '?', ';']) {
         " "
-    } else if first.chars().next_back().is_some_and(|c| !c.is_ascii()) {
+    } else if chinese {
         // A message without its full stop (a field's, said as a clause): given one.
         "。"
     } else {
@@ -477,17 +478,20 @@ mod tests {
     #[test]
     fn a_chinese_full_stop_takes_no_space_after_it() {
         assert_eq!(
-            sentences("已审核通过。", "已打开下一单。"),
+            sentences(Lang::ZhCn, "已审核通过。", "已打开下一单。"),
             "已审核通过。已打开下一单。"
         );
-        assert_eq!(sentences("approved.", "The next."), "approved. The next.");
+        assert_eq!(
+            sentences(Lang::En, "approved.", "The next."),
+            "approved. The next."
+        );
         // A clause (a field's message) is ended before the next sentence.
         assert_eq!(
-            sentences("或 12 位数字", "已暂停：排队的 2 个单号"),
+            sentences(Lang::ZhCn, "或 12 位数字", "已暂停：排队的 2 个单号"),
             "或 12 位数字。已暂停：排队的 2 个单号"
         );
         assert_eq!(
-            sentences("or 12 digits", "paused: the 2 numbers"),
+            sentences(Lang::En, "or 12 digits", "paused: the 2 numbers"),
             "or 12 digits. Paused: the 2 numbers"
         );
     }

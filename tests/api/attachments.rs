@@ -376,7 +376,7 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
         "{problem:?}"
     );
     // A thumbnail of the signed form (a phone's gallery sends one): too small to read, said
-    // with its size; so is a voucher cut down to a strip.
+    // with its size; so is a strip cut out of a page (its shorter side counts).
     for (kind, name, bytes) in [
         (
             AttachmentKind::SignedForm,

@@ -193,7 +193,6 @@ fn foreign_form(ctx: &Ctx, path: &str, why: &str) -> Response {
     )
 }
 
-/// The hotline as a link a phone can dial.
 /// A form's `action`: this page's own address (its path and query: the cashier's
 /// `?return=` goes with the post), never its fragment. A form with no action posts to
 /// the address the browser shows, a refusal's `#error-summary-title` included, and the
@@ -202,6 +201,7 @@ pub(super) fn form_action(ctx: &Ctx) -> String {
     ctx.here.split('#').next().unwrap_or_default().to_owned()
 }
 
+/// The hotline as a link a phone can dial.
 pub(super) fn hotline_link(ctx: &Ctx) -> Markup {
     let dial: String = ctx.hotline.chars().filter(char::is_ascii_digit).collect();
     html! {

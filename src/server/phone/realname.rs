@@ -135,6 +135,14 @@ fn finished(
     )
 }
 
+/// The real-name form's `action`: the code's own page, also when the form is drawn again
+/// at the address the provider sends the customer back to (`…/return`, which takes no
+/// post).
+fn form_action(ctx: &Ctx) -> String {
+    let path = ctx.here.split(['?', '#']).next().unwrap_or_default();
+    path.strip_suffix("/return").unwrap_or(path).to_owned()
+}
+
 /// The form, with what was typed and what is wrong.
 fn form(
     state: &AppState,
@@ -196,7 +204,7 @@ fn form(
                 p.bad role="alert" { (check) }
             }
             (form::summary(ctx, &listed))
-            form #realname-form method="post" action=(super::form_action(ctx)) novalidate {
+            form #realname-form method="post" action=(form_action(ctx)) novalidate {
                 (form::token(ctx))
                 (form::field(&Field {
                     name: "name",

@@ -390,21 +390,15 @@ async fn checked(
     if foreign || from_elsewhere(state, request.headers()) {
         return Err(refuse("site"));
     }
-    // The browser says the form is one of our pages' (`Sec-Fetch-Site`, or, from one that
-    // does not send it, an `Origin` naming this site — neither can a page set): a token
-    // that does not match is an earlier sign-in's (a tab left open while the customer
-    // signed in again), not a forgery.
-    let origin_ours = request
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|origin| origin != "null");
-    let why_not =
-        if fetch_site.as_deref() == Some("same-origin") || (fetch_site.is_none() && origin_ours) {
-            "stale"
-        } else {
-            "token"
-        };
+    // The browser says the form is one of our pages' (`Sec-Fetch-Site`, which no page can
+    // set; our pages' own posts carry `Origin: null`, which says nothing): a token that
+    // does not match is an earlier sign-in's (a tab left open while the customer signed in
+    // again), not a forgery.
+    let why_not = if fetch_site.as_deref() == Some("same-origin") {
+        "stale"
+    } else {
+        "token"
+    };
     let matches =
         |sent: Option<String>| matches!((cookie_token, sent), (Some(c), Some(s)) if c == s);
     let multipart = request

@@ -271,6 +271,28 @@ pub(crate) async fn keep_stale_form(
             return None;
         }
     };
+    // Only the signed-in customer's own form: one typed by somebody else who signed out
+    // on this browser (a shared computer) is not given to the next customer.
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let theirs = match segments.as_slice() {
+        ["apply"] => {
+            let sent = form_urlencoded::parse(body)
+                .find(|(k, _)| k == "draft")
+                .map(|(_, v)| v.into_owned());
+            match state.store.draft_of(&owner).await {
+                Ok(Some(draft)) => sent.as_deref() == Some(draft.id.as_str()),
+                _ => false,
+            }
+        }
+        ["orders", no, "edit"] => matches!(
+            state.store.order_by_no(no).await,
+            Ok(Some(order)) if order.customer_id == owner
+        ),
+        _ => false,
+    };
+    if !theirs {
+        return None;
+    }
     let kept: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(form_urlencoded::parse(body).filter(|(k, _)| k != FORM_FIELD))
         .finish();

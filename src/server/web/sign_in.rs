@@ -586,7 +586,12 @@ pub async fn check_code(
 /// The minute from which something refused until `ms` is allowed, as "try after HH:MM"
 /// reads it: rounded up, so that trying at that minute works.
 fn until_clock(ms: i64) -> String {
-    crate::server::error::china_clock((ms + 59_999) / 60_000 * 60_000)
+    until_clock_on(ms, crate::server::store::now_ms())
+}
+
+/// [`until_clock`] read at `now_ms`: a time on another day (past midnight) with its date.
+fn until_clock_on(ms: i64, now_ms: i64) -> String {
+    crate::server::error::china_clock_on((ms + 59_999) / 60_000 * 60_000, now_ms)
 }
 
 fn phone_page_again(ctx: &Ctx, next: &str) -> Response {
@@ -606,8 +611,14 @@ mod tests {
     fn try_after_names_a_minute_when_it_works() {
         // 16:04:27 China time reads 16:05; 16:05:00 stays 16:05.
         let at = |h: i64, m: i64, s: i64| ((h - 8) * 3600 + m * 60 + s) * 1000;
-        assert_eq!(until_clock(at(16, 4, 27)), "16:05");
-        assert_eq!(until_clock(at(16, 5, 0)), "16:05");
+        let now = at(16, 0, 0);
+        assert_eq!(until_clock_on(at(16, 4, 27), now), "16:05");
+        assert_eq!(until_clock_on(at(16, 5, 0), now), "16:05");
+        // Locked at 23:50 until 00:05: the next day's date said.
+        assert_eq!(
+            until_clock_on(at(24, 4, 27), at(23, 50, 0)),
+            "1970-01-02 00:05"
+        );
     }
 
     #[test]

@@ -301,6 +301,7 @@ fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
         (None, Some(error)) if scan.paused => Line::from(format!(
             "! {}",
             crate::tui::text::sentences(
+                lang,
                 &error.get(lang),
                 &T::MailPaused.fill(lang, &[&scan.queued_numbers().len().to_string()])
             )

@@ -158,7 +158,9 @@ impl Orders {
         let seq = self.fetch.restart(ctx.now);
         self.more = false;
         self.caller = None;
-        self.open_on_answer = false;
+        if std::mem::take(&mut self.open_on_answer) && self.notice == Some(Notice::working()) {
+            self.notice = None;
+        }
         ctx.ask(Request::Page {
             seq,
             query: self.query(None),
@@ -495,6 +497,11 @@ impl Component for Orders {
             Cmd::Search => {
                 self.detail = None;
                 self.search = Some(Input::new(""));
+                // A new search: an Enter typed ahead of the last one's answer is dropped.
+                if std::mem::take(&mut self.open_on_answer) && self.notice == Some(Notice::working())
+                {
+                    self.notice = None;
+                }
             }
             Cmd::ClearSearch => {
                 self.query.clear();
@@ -779,6 +786,9 @@ impl Component for Orders {
                     if self.notice == Some(Notice::working()) {
                         self.notice = None;
                     }
+                    // The answer's first order: what the clerk would have seen at the top
+                    // (not a row kept selected from the list before).
+                    self.rows.select_index(0);
                     if self.fetch.answers_question()
                         && let Some(no) = self.rows.selected_key()
                     {

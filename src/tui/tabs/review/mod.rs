@@ -317,7 +317,7 @@ impl Component for Review {
                             .or(opened);
                         let text = done.fill(lang, &[&order_no]);
                         let text = match more {
-                            Some(more) => crate::tui::text::sentences(&text, &more),
+                            Some(more) => crate::tui::text::sentences(lang, &text, &more),
                             None => text,
                         };
                         self.notice = Some(Notice::done(crate::tui::text::Text::platform(
