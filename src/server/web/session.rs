@@ -224,28 +224,49 @@ impl FromRequest<AppState> for FormPost {
                 return Err(unavailable(&ctx));
             }
         };
-        // The form token is the browser's, and a new one is given at sign-in: not kept.
-        let kept: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form_urlencoded::parse(&body).filter(|(k, _)| k != FORM_FIELD))
-            .finish();
-        let token = match state.store.stash_form(&owner, &path, &kept).await {
+        let token = match stash(state, &owner, &path, &body).await {
             Ok(token) => token,
             Err(e) => {
                 tracing::warn!(error = %e, "keeping a form sent after its sign-in ended");
                 return Err(unavailable(&ctx));
             }
         };
-        let mut response = sign_in_again(&page_of_form(&path), true, true);
-        let cookie = format!(
-            "{STASH_COOKIE}={token}; Max-Age={}; SameSite=Lax{}",
-            STASH_MS / 1000,
-            super::guard::cookie_attributes(state)
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-        Err(response)
+        Err(with_stash(
+            state,
+            sign_in_again(&page_of_form(&path), true, true),
+            &token,
+        ))
     }
+}
+
+/// Keeps the form `body` posted to `path` for `owner` ([`Store::stash_form`]), without its
+/// form token (the browser's, and a new one is given at sign-in); returns the stash's
+/// token.
+///
+/// [`Store::stash_form`]: crate::server::store::Store::stash_form
+async fn stash(
+    state: &AppState,
+    owner: &str,
+    path: &str,
+    body: &[u8],
+) -> crate::server::store::StoreResult<String> {
+    let kept: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(body).filter(|(k, _)| k != FORM_FIELD))
+        .finish();
+    state.store.stash_form(owner, path, &kept).await
+}
+
+/// `response` with the cookie that gives the stash `token` back to this browser.
+fn with_stash(state: &AppState, mut response: Response, token: &str) -> Response {
+    let cookie = format!(
+        "{STASH_COOKIE}={token}; Max-Age={}; SameSite=Lax{}",
+        STASH_MS / 1000,
+        super::guard::cookie_attributes(state)
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// A long form sent from one of our pages with the form token of an earlier sign-in (the
@@ -293,26 +314,17 @@ pub(crate) async fn keep_stale_form(
     if !theirs {
         return None;
     }
-    let kept: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form_urlencoded::parse(body).filter(|(k, _)| k != FORM_FIELD))
-        .finish();
-    let token = match state.store.stash_form(&owner, path, &kept).await {
-        Ok(token) => token,
+    match stash(state, &owner, path, body).await {
+        Ok(token) => Some(with_stash(
+            state,
+            page::see_other(&page_of_form(path)),
+            &token,
+        )),
         Err(e) => {
             tracing::warn!(error = %e, "keeping a form of an earlier sign-in");
-            return None;
+            None
         }
-    };
-    let mut response = page::see_other(&page_of_form(path));
-    let cookie = format!(
-        "{STASH_COOKIE}={token}; Max-Age={}; SameSite=Lax{}",
-        STASH_MS / 1000,
-        super::guard::cookie_attributes(state)
-    );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
     }
-    Some(response)
 }
 
 /// The form stashed for `who` on `path` in this browser ([`FormPost`]), as it was sent;
