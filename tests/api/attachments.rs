@@ -17,7 +17,7 @@ on_both_databases!(
 );
 
 fn png() -> Vec<u8> {
-    crate::common::scan_png(600, 850)
+    crate::common::scan_png(303, 395)
 }
 
 async fn a_scan_is_stored_with_its_hash_and_returned_intact(db: Db) {
@@ -410,7 +410,7 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
             &order.order_no,
             AttachmentKind::Voucher,
             "voucher.jpg",
-            crate::common::voucher_jpeg(448, 336),
+            crate::common::voucher_jpeg(392, 336),
         )
         .await
         .expect_err("no transfer chosen");
@@ -442,16 +442,16 @@ async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_rec
     let mut uploaded = Vec::new();
     for (kind, name, bytes) in [
         (AttachmentKind::ApplicationForm, "form.pdf", scan_pdf(1, 0)),
-        (AttachmentKind::SignedForm, "signed.png", scan_png(400, 550)),
+        (AttachmentKind::SignedForm, "signed.png", scan_png(300, 392)),
         (
             AttachmentKind::Voucher,
             "voucher.jpg",
-            voucher_jpeg(630, 420),
+            voucher_jpeg(396, 340),
         ),
         (
             AttachmentKind::Correction,
             "corrected.png",
-            scan_png(405, 555),
+            scan_png(301, 393),
         ),
         (AttachmentKind::Other, "other.pdf", scan_pdf(2, 0)),
     ] {

@@ -548,7 +548,7 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
         }
     };
     let signed_again =
-        clerk_upload("signed-again.jpg", crate::common::voucher_jpeg(448, 336)).await;
+        clerk_upload("signed-again.jpg", crate::common::voucher_jpeg(392, 336)).await;
     let now = clerk.order(&order.order_no, false).await.expect("order");
     let again = clerk
         .update_order(

@@ -396,7 +396,7 @@ async fn a_transfer_is_paid_on_the_receipt_only_once_review_has_checked_it(db: D
         )
         .await;
     let order = app
-        .send_voucher(&order, crate::common::voucher_jpeg(448, 336))
+        .send_voucher(&order, crate::common::voucher_jpeg(392, 336))
         .await;
     let text = receipt(order.order_no.to_string()).await;
     assert!(
@@ -420,7 +420,7 @@ async fn a_transfer_is_paid_on_the_receipt_only_once_review_has_checked_it(db: D
             &order.order_no,
             AttachmentKind::Correction,
             "voucher-again.jpg",
-            crate::common::voucher_jpeg(448, 350),
+            crate::common::voucher_jpeg(393, 350),
         )
         .await
         .expect("correction");

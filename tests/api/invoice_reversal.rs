@@ -699,7 +699,7 @@ async fn an_invoices_mail_is_claimed_by_one_attempt_only(db: Db) {
             &order.order_no,
             ca_counter::api::AttachmentKind::Other,
             "scan.png",
-            crate::common::scan_png(600, 850),
+            crate::common::scan_png(303, 395),
         )
         .await
         .expect("uploaded");

@@ -199,7 +199,7 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
             &b.order_no,
             AttachmentKind::Voucher,
             "voucher.jpg",
-            crate::common::voucher_jpeg(448, 336),
+            crate::common::voucher_jpeg(392, 336),
         )
         .await
         .expect("voucher upload");
@@ -244,7 +244,7 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
             AttachmentKind::Correction,
             "signed-again.jpg",
             // Scanned anew: the very voucher sent before the return is no correction.
-            crate::common::voucher_jpeg(448, 350),
+            crate::common::voucher_jpeg(393, 350),
         )
         .await
         .expect("correction upload");
@@ -480,7 +480,7 @@ async fn a_reviewer_cannot_decide_an_order_whose_voucher_they_sent(db: Db) {
             &order.order_no,
             AttachmentKind::Voucher,
             "voucher.jpg",
-            crate::common::voucher_jpeg(448, 336),
+            crate::common::voucher_jpeg(392, 336),
         )
         .await
         .expect("voucher");

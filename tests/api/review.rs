@@ -37,7 +37,7 @@ async fn a_file_added_under_review_makes_a_decision_on_an_earlier_read_stale(db:
             &unpaid.order_no,
             AttachmentKind::Other,
             "id-card.jpg",
-            crate::common::voucher_jpeg(448, 308),
+            crate::common::voucher_jpeg(390, 308),
         )
         .await
         .expect("upload before review");
@@ -52,7 +52,7 @@ async fn a_file_added_under_review_makes_a_decision_on_an_earlier_read_stale(db:
             &order.order_no,
             AttachmentKind::SignedForm,
             "signed.png",
-            crate::common::scan_png(300, 420),
+            crate::common::scan_png(300, 390),
         )
         .await
         .expect("scan");
@@ -64,7 +64,7 @@ async fn a_file_added_under_review_makes_a_decision_on_an_earlier_read_stale(db:
             &order.order_no,
             AttachmentKind::SignedForm,
             "signed-again.png",
-            crate::common::scan_png(300, 450),
+            crate::common::scan_png(300, 391),
         )
         .await
         .expect("another scan");
@@ -93,9 +93,9 @@ async fn one_voucher_sent_for_two_orders_is_said_to_their_reviewer(db: Db) {
     let clerk = app.client(&app.clerk);
     let mut sent = Vec::new();
     for (name, voucher) in [
-        ("张三", crate::common::voucher_jpeg(448, 336)),
-        ("李四", crate::common::voucher_jpeg(448, 336)),
-        ("王五", crate::common::voucher_jpeg(448, 364)),
+        ("张三", crate::common::voucher_jpeg(392, 336)),
+        ("李四", crate::common::voucher_jpeg(392, 336)),
+        ("王五", crate::common::voucher_jpeg(394, 364)),
     ] {
         let order = app.submit(name).await;
         let order = app
@@ -113,7 +113,7 @@ async fn one_voucher_sent_for_two_orders_is_said_to_their_reviewer(db: Db) {
                     &order.order_no,
                     AttachmentKind::Other,
                     "again.jpg",
-                    crate::common::voucher_jpeg(448, 300 + sent.len() as u32),
+                    crate::common::voucher_jpeg(397, 300 + sent.len() as u32),
                 )
                 .await
                 .expect("other upload");
@@ -518,7 +518,7 @@ async fn a_returned_order_lists_every_reason_and_comes_back_marked(db: Db) {
             &order.order_no,
             AttachmentKind::Correction,
             "corrected.png",
-            crate::common::scan_png(500, 700),
+            crate::common::scan_png(302, 394),
         )
         .await
         .expect("upload");
@@ -838,7 +838,7 @@ async fn an_order_is_approved_only_with_its_applicant_verified_and_its_form_sign
             &order.order_no,
             AttachmentKind::SignedForm,
             "signed.png",
-            crate::common::scan_png(300, 420),
+            crate::common::scan_png(300, 390),
         )
         .await
         .expect("scan");

@@ -558,7 +558,7 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         .upload_named(
             &format!("/orders/{no}/correction"),
             &version,
-            &scan_png(620, 875),
+            &scan_png(304, 396),
             "image/png",
             b"a\x1b[31mb.png",
         )

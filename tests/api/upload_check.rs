@@ -76,7 +76,7 @@ async fn the_real_checker_answers_for_each_pdf_and_pictures_stay_in_the_platform
             &order.order_no,
             AttachmentKind::Other,
             "scan.png",
-            crate::common::scan_png(600, 850),
+            crate::common::scan_png(303, 395),
         )
         .await
         .expect("a picture is taken");
@@ -289,7 +289,7 @@ async fn a_check_that_cannot_start_is_busy_never_parsed_in_the_platform() {
             &order.order_no,
             AttachmentKind::Other,
             "scan.png",
-            crate::common::scan_png(600, 850),
+            crate::common::scan_png(303, 395),
         )
         .await
         .expect("a picture is taken");

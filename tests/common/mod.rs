@@ -425,7 +425,7 @@ impl TestApp {
                     &order.order_no,
                     AttachmentKind::SignedForm,
                     "signed.png",
-                    scan_png(300, 420),
+                    scan_png(300, 390),
                 )
                 .await
                 .expect("the signed form");
