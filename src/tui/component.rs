@@ -201,6 +201,19 @@ impl View<'_> {
         Line::from(text).style(style)
     }
 
+    /// A queue's lead for an operator who may not take its action (only the mailroom
+    /// ships, only finance invoices): `said` ("只读查看：…") first, so that keys that do
+    /// nothing are not a mystery; nothing for one who may.
+    pub fn watching_only(
+        &self,
+        action: crate::domain::Action,
+        said: crate::i18n::T,
+    ) -> Option<ratatui::text::Span<'static>> {
+        (!self.shared.permits(Permission::Act(action))).then(|| {
+            ratatui::text::Span::styled(format!("{}  ", said.get(self.lang)), self.theme.warning)
+        })
+    }
+
     /// For a queue that lists `listed` of the orders in `status`, oldest first, from an
     /// answer that held `fetched`: when that answer was full ([`crate::api::QUEUE_LIMIT`])
     /// and the platform holds more, a line saying how many in all — `共 5652 单，这里列出最早的

@@ -29,18 +29,11 @@ pub fn draw(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) {
 fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) {
     let (lang, theme) = (view.lang, view.theme);
     let items = invoicing.queue.items();
-    let mut spans = Vec::new();
-    // Anyone who sees orders sees what waits here; only finance invoices: said first, so
-    // that Enter and d doing nothing is not a mystery (as in 邮寄).
-    if !view
-        .shared
-        .permits(crate::domain::Permission::Act(crate::domain::Action::IssueInvoice))
-    {
-        spans.push(Span::styled(
-            format!("{}  ", T::InvoiceWatching.get(lang)),
-            theme.warning,
-        ));
-    }
+    // Anyone who sees orders sees what waits here; only finance invoices (as in 邮寄).
+    let mut spans: Vec<Span> = view
+        .watching_only(crate::domain::Action::IssueInvoice, T::InvoiceWatching)
+        .into_iter()
+        .collect();
     if invoicing.fetch.loaded {
         // A request kept from an invoice reversed since is not a new one.
         let asked = items

@@ -42,18 +42,11 @@ pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
 
 fn summary_line<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
     let (lang, theme) = (view.lang, view.theme);
-    let mut spans = Vec::new();
-    // Anyone who sees orders sees what waits here; only the mailroom ships: said first,
-    // so a key that does nothing is not a mystery.
-    if !view
-        .shared
-        .permits(crate::domain::Permission::Act(crate::domain::Action::Ship))
-    {
-        spans.push(Span::styled(
-            format!("{}  ", T::MailWatching.get(lang)),
-            theme.warning,
-        ));
-    }
+    // Anyone who sees orders sees what waits here; only the mailroom ships.
+    let mut spans: Vec<Span> = view
+        .watching_only(crate::domain::Action::Ship, T::MailWatching)
+        .into_iter()
+        .collect();
     if mailing.fetch.loaded {
         let items = mailing.queue.items();
         let overdue = items.iter().filter(|i| i.deadline == Deadline::Overdue).count();
