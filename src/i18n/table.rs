@@ -1071,6 +1071,7 @@ web_texts! { messaging_texts;
     CmdMailUseQueued => "排队的单号从本件起依次使用", "use the queued numbers from this parcel on";
     HintMailUseQueued => "从本件起用排队单号", "queued from this one";
     MailPaused => "已暂停：排队的 {0} 个单号都没有寄出。刚才是重扫本件的，按 Ctrl-S（拒绝后扫的第一个给本件，其余依次给后面的件）；都是后面几件的，按 Ctrl-N 跳过本件；都不对，按 Esc 结束重来", "paused: the {0} numbers queued were not sent. If this parcel was scanned again, Ctrl-S (the first scanned after the refusal is this one's, the rest go on in turn); if they are all the next parcels', Ctrl-N skips this one; otherwise Esc stops";
+    MailPausedOne => "已暂停：排队的 1 个单号没有寄出。它是重扫本件的，按 Ctrl-S 给本件；是下一件的，按 Ctrl-N 跳过本件；都不对，按 Esc 结束重来", "paused: the number queued was not sent. If it is this parcel's (scanned again), Ctrl-S gives it to this one; if it is the next parcel's, Ctrl-N skips this one; otherwise Esc stops";
     MailUnused => "没有使用的单号：{0}（这些件请重新扫描）", "numbers not used: {0} (scan those parcels again)";
     MailWaiting => "（另有 {0} 个单号排队）", "({0} more queued)";
     MailSummary => "待邮寄 {0} 单（已超时 {1}），已勾选 {2}", "{0} to mail ({1} overdue), {2} ticked";

@@ -279,6 +279,10 @@ fn numbers_scanned_after_a_refused_one_never_land_on_its_order() {
     typed(&mut app, "EA123456785CN");
     key(&mut app, KeyCode::Enter);
     assert!(ships(&app.take_jobs()).is_empty());
+    // One number held is said as one, not as "all of them".
+    let screen = render(&app, 200, 30);
+    assert!(screen.contains("排队的 1 个单号没有寄出"), "{screen}");
+    assert!(!screen.contains("都没有寄出"), "{screen}");
     ctrl(&mut app, 's');
     assert_eq!(
         ships(&app.take_jobs()),

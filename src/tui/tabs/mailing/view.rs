@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use super::{Mailing, Scan};
 use crate::api::MailingItem;
 use crate::domain::{Deadline, OrderStatus};
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
 use crate::tui::component::View;
 use crate::tui::widgets::table::{self, Column, Row};
 use crate::tui::widgets::input::Input;
@@ -296,7 +296,7 @@ fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
             crate::tui::text::sentences(
                 lang,
                 &error.get(lang),
-                &T::MailPaused.fill(lang, &[&scan.queued_numbers().len().to_string()])
+                &paused(lang, scan.queued_numbers().len())
             )
         ))
         .style(theme.error),
@@ -312,10 +312,19 @@ fn scan_message<'a>(scan: &Scan, view: &View) -> Line<'a> {
         // (a number typed now is held, not sent).
         (None, None) if scan.paused => Line::from(format!(
             "! {}",
-            T::MailPaused.fill(lang, &[&scan.queued_numbers().len().to_string()])
+            paused(lang, scan.queued_numbers().len())
         ))
         .style(theme.error),
         (None, None) => Line::from(T::MailScanHint.get(lang)).style(theme.dim),
+    }
+}
+
+/// What a paused scan holds, and the keys that say whose it is: one number is "it", not
+/// "all of them".
+fn paused(lang: Lang, queued: usize) -> String {
+    match queued {
+        1 => T::MailPausedOne.get(lang).to_owned(),
+        n => T::MailPaused.fill(lang, &[&n.to_string()]),
     }
 }
 
