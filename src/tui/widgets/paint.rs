@@ -144,6 +144,32 @@ pub fn wrap_line(line: &Line, width: u16) -> Vec<Line<'static>> {
     out
 }
 
+/// `head` then `rest`, wrapped at `width` with a hanging indent: the rows after the first
+/// start under `rest`, not under `head` (a history row's time stays alone in its column,
+/// and what wraps never reads as a row of its own). Without room for the indent and a
+/// dozen columns beside it, wrapped as one line.
+pub fn hanging(head: Span<'static>, rest: Line<'static>, width: u16) -> Vec<Line<'static>> {
+    let indent = crate::tui::text::width(&head.content) as u16;
+    if width < indent + 12 {
+        let mut spans = vec![head];
+        spans.extend(rest.spans);
+        return wrap_line(&Line::from(spans).style(rest.style), width);
+    }
+    wrap_line(&rest, width - indent)
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let lead = match i {
+                0 => head.clone(),
+                _ => Span::raw(" ".repeat(usize::from(indent))),
+            };
+            let mut spans = vec![lead];
+            spans.extend(row.spans);
+            Line::from(spans)
+        })
+        .collect()
+}
+
 /// Rows `lines` take wrapped at `width`.
 pub fn height(lines: &[Line], width: u16) -> u16 {
     lines
@@ -386,6 +412,37 @@ mod tests {
         let (visible, _, more) = list_window(5, 1, 2, Lang::En, LIST_WORDS);
         assert_eq!(visible, 0, "one row: only the word");
         assert!(more.is_some_and(|m| m.contains("5 more below")));
+    }
+
+    #[test]
+    fn a_hanging_line_wraps_under_its_rest() {
+        let head = Span::raw("2026-12-07 03:13  ");
+        let rest =
+            Line::from("demo-clerk  实名认证  内置演示核验（仅校验号码与姓名） ✓ 2026-12-07 03:13");
+        let rows: Vec<String> = hanging(head.clone(), rest.clone(), 60)
+            .iter()
+            .map(plain)
+            .collect();
+        assert!(rows.len() > 1, "{rows:?}");
+        assert!(
+            rows[0].starts_with("2026-12-07 03:13  demo-clerk"),
+            "{rows:?}"
+        );
+        for row in &rows[1..] {
+            assert!(row.starts_with(&" ".repeat(18)), "{rows:?}");
+            assert!(!row.trim().is_empty(), "{rows:?}");
+        }
+        assert!(
+            rows.iter().all(|r| crate::tui::text::width(r) <= 60),
+            "{rows:?}"
+        );
+        // Too narrow for the indent: one line wrapped, nothing lost.
+        let narrow: String = hanging(head, rest, 24)
+            .iter()
+            .map(plain)
+            .collect::<Vec<_>>()
+            .join("");
+        assert!(narrow.contains("内置演示核验"), "{narrow}");
     }
 
     #[test]

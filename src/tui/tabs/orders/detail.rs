@@ -14,6 +14,7 @@ use crate::i18n::{Lang, T};
 use crate::tui::component::{Env, View};
 use crate::tui::format;
 use crate::tui::text::Text;
+use crate::tui::widgets::paint;
 use crate::tui::theme::Theme;
 
 fn pair<'a>(theme: &Theme, label: T, value: impl Into<String>, lang: Lang) -> Vec<Span<'a>> {
@@ -270,13 +271,14 @@ pub fn lines<'a>(
     }
     if let Some(tracking) = &detail.tracking {
         lines.push(Line::default());
-        lines.extend(tracking_lines(tracking, view));
+        lines.extend(tracking_lines(tracking, view, width));
     }
     lines.push(Line::default());
     lines.push(section(view, T::SectionTimeline));
     // Newest first: what happened last is what the caller asks about.
     for entry in detail.history.iter().rev() {
-        lines.push(history_line(entry, order, view));
+        let (time, rest) = history_line(entry, order, view);
+        lines.extend(paint::hanging(time, rest, width));
     }
     lines.push(Line::default());
     lines.push(section(view, T::SectionAttachments));
@@ -284,8 +286,8 @@ pub fn lines<'a>(
         lines.push(Line::from(T::NoAttachments.get(lang)).style(theme.dim));
     }
     for attachment in &order.attachments {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} ", attachment.kind.label(lang)), theme.label),
+        let kind = Span::styled(format!("{} ", attachment.kind.label(lang)), theme.label);
+        let rest = Line::from(vec![
             Span::styled(attachment.filename.clone(), theme.base),
             Span::styled(
                 format!(
@@ -301,9 +303,13 @@ pub fn lines<'a>(
                 ),
                 theme.dim,
             ),
-        ]));
+        ]);
+        // What is said of the file goes under its name too.
+        let under = Span::raw(" ".repeat(crate::tui::text::width(&kind.content)));
+        lines.extend(paint::hanging(kind, rest, width));
         if let Some(said) = attachment.also_on_said(lang) {
-            lines.push(Line::from(said).style(theme.warning));
+            let said = Line::from(Span::styled(said, theme.warning));
+            lines.extend(paint::hanging(under, said, width));
         }
     }
     lines
@@ -434,15 +440,20 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
     })
 }
 
-fn history_line<'a>(entry: &HistoryEntry, order: &Order, view: &View) -> Line<'a> {
+/// A history row: its time, and the rest (what wraps goes under the rest).
+fn history_line(
+    entry: &HistoryEntry,
+    order: &Order,
+    view: &View,
+) -> (Span<'static>, Line<'static>) {
     let (theme, lang) = (view.theme, view.lang);
     let label = |s: Option<OrderStatus>| {
         s.map(|s| s.short_text().get(lang).to_owned())
             .unwrap_or_default()
     };
     let actor = format::actor(entry.actor.id.as_deref(), &entry.actor.name, lang);
+    let time = Span::styled(format!("{}  ", format::datetime(&entry.at)), theme.dim);
     let mut spans = vec![
-        Span::styled(format!("{}  ", format::datetime(&entry.at)), theme.dim),
         Span::styled(format!("{actor}  "), theme.label),
         Span::styled(
             // The invoice's PDF is kept on the order by issuing it: nobody uploaded it.
@@ -470,12 +481,16 @@ fn history_line<'a>(entry: &HistoryEntry, order: &Order, view: &View) -> Line<'a
     if let Some(reason) = reason(entry, order, view) {
         spans.push(Span::styled(format!("  {reason}"), theme.dim));
     }
-    Line::from(spans)
+    (time, Line::from(spans))
 }
 
 /// The parcel's timeline, newest first, with the provider's state and, when the last
 /// question failed, why (the events are then the last known ones).
-fn tracking_lines<'a>(tracking: &Result<Tracking, Text>, view: &View) -> Vec<Line<'a>> {
+fn tracking_lines(
+    tracking: &Result<Tracking, Text>,
+    view: &View,
+    width: u16,
+) -> Vec<Line<'static>> {
     let (lang, theme) = (view.lang, view.theme);
     let label = |state: &str| {
         TrackingState::parse(state)
@@ -516,12 +531,13 @@ fn tracking_lines<'a>(tracking: &Result<Tracking, Text>, view: &View) -> Vec<Lin
         lines.push(Line::from(T::TrackingNone.get(lang)).style(theme.dim));
     }
     for event in tracking.events.iter().take(10) {
-        let mut spans = vec![Span::styled(format!("{}  ", event.time), theme.dim)];
+        let time = Span::styled(format!("{}  ", event.time), theme.dim);
+        let mut spans = Vec::new();
         if let Some(state) = &event.state {
             spans.push(Span::styled(format!("{}  ", label(state)), theme.label));
         }
         spans.push(Span::styled(event.context.clone(), theme.base));
-        lines.push(Line::from(spans));
+        lines.extend(paint::hanging(time, Line::from(spans), width));
     }
     if tracking.events.len() > 10 {
         lines.push(
