@@ -448,6 +448,14 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
          decode it soon: nothing is wrong with the file, send or ask again shortly",
     ),
     (
+        "too_many_connections",
+        503,
+        "the connection was refused before a request was read: the platform holds as many \
+         connections as it serves (`[platform.http] max_open_connections`), or this client \
+         address holds its share (`max_connections_per_client`) — the detail says which; \
+         retry after `Retry-After` seconds",
+    ),
+    (
         "storage_full",
         507,
         "the database's disk is full: nothing can be written until space is freed",
@@ -882,12 +890,19 @@ mod tests {
         );
         let documented = |code: &str| PROBLEM_CODES.iter().any(|(c, _, _)| *c == code);
         let mut found = 0;
+        // `code: "…"` in a struct, `"code": "…"` in a body written as JSON.
+        fn written(text: &str) -> Vec<usize> {
+            text.match_indices("code: \"")
+                .filter(|(at, _)| {
+                    !text[..*at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+                .map(|(at, _)| at + 7)
+                .chain(text.match_indices("\"code\": \"").map(|(at, _)| at + 9))
+                .collect()
+        }
         for text in &texts {
-            for (at, _) in text.match_indices("code: \"") {
-                if text[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
-                    continue;
-                }
-                let rest = &text[at + 7..];
+            for start in written(text) {
+                let rest = &text[start..];
                 let code: String = rest
                     .chars()
                     .take_while(|c| c.is_ascii_lowercase() || *c == '_')

@@ -22,25 +22,74 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::config::HttpConfig;
 
-/// What a connection over the limit is told, whatever it asked.
-fn busy() -> Vec<u8> {
+/// Which limit a connection was refused by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Over {
+    /// `max_open_connections`: the platform holds as many as it serves.
+    Platform,
+    /// `max_connections_per_client`: this client address holds its share.
+    Client,
+}
+
+/// What a connection over a limit is told, whatever it asked: which limit, and a request
+/// id as every problem carries.
+fn busy(over: Over, request_id: &str) -> Vec<u8> {
     use crate::i18n::{Lang, T};
     // Said before any request is read, so in both languages.
     let both = |t: T| format!("{} / {}", t.get(Lang::ZhCn), t.get(Lang::En));
+    let detail = match over {
+        Over::Platform => T::ProblemBusyDetail,
+        Over::Client => T::ProblemBusyClientDetail,
+    };
     let body = serde_json::json!({
         "type": "https://ca-counter.invalid/problems/too-many-connections",
         "title": both(T::ProblemBusyTitle),
         "status": 503,
         "code": "too_many_connections",
-        "detail": both(T::ProblemBusyDetail),
+        "detail": both(detail),
+        "request_id": request_id,
     })
     .to_string();
     format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\n\
-         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+         retry-after: 1\r\nx-request-id: {request_id}\r\nconnection: close\r\n\
+         content-length: {}\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()
+}
+
+/// Refused connections, said in the log at most once every ten seconds (a client
+/// hammering the limit must not fill the disk): how many since, and the last one's id.
+struct Refusals {
+    since_said: std::sync::atomic::AtomicU64,
+    last_said: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl Refusals {
+    fn note(&self, over: Over, peer: IpAddr, request_id: &str) {
+        use std::sync::atomic::Ordering;
+        let count = self.since_said.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut last = self
+            .last_said
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if last.is_some_and(|at| at.elapsed() < Duration::from_secs(10)) {
+            return;
+        }
+        *last = Some(std::time::Instant::now());
+        self.since_said.store(0, Ordering::Relaxed);
+        tracing::warn!(
+            limit = match over {
+                Over::Platform => "max_open_connections",
+                Over::Client => "max_connections_per_client",
+            },
+            %peer,
+            request_id,
+            refused = count,
+            "connections refused (503 too_many_connections) since the last such line"
+        );
+    }
 }
 
 /// The connections each client address holds now.
@@ -119,6 +168,10 @@ pub async fn serve(
         limit: config.max_connections_per_client.max(1),
         open: std::sync::Mutex::new(std::collections::HashMap::new()),
     });
+    let refusals = Refusals {
+        since_said: std::sync::atomic::AtomicU64::new(0),
+        last_said: std::sync::Mutex::new(None),
+    };
     let graceful = GracefulShutdown::new();
     loop {
         let accepted = tokio::select! {
@@ -141,15 +194,25 @@ pub async fn serve(
         } else {
             per_client.take(client_network(peer.ip())).map(Some)
         };
-        let (Ok(permit), Some(client_slot)) = (open.clone().try_acquire_owned(), client_slot)
-        else {
-            tokio::spawn(async move {
-                let mut stream = stream;
-                let _ =
-                    tokio::time::timeout(Duration::from_secs(2), stream.write_all(&busy())).await;
-                let _ = stream.shutdown().await;
-            });
-            continue;
+        let over = match (open.clone().try_acquire_owned(), client_slot) {
+            (Ok(permit), Some(client_slot)) => Ok((permit, client_slot)),
+            (_, None) => Err(Over::Client),
+            (Err(_), Some(_)) => Err(Over::Platform),
+        };
+        let (permit, client_slot) = match over {
+            Ok(taken) => taken,
+            Err(over) => {
+                let request_id = super::store::new_id();
+                refusals.note(over, peer.ip(), &request_id);
+                tokio::spawn(async move {
+                    let mut stream = stream;
+                    let answer = busy(over, &request_id);
+                    let _ = tokio::time::timeout(Duration::from_secs(2), stream.write_all(&answer))
+                        .await;
+                    let _ = stream.shutdown().await;
+                });
+                continue;
+            }
         };
         let app = app.clone();
         let trusted = trusted.clone();

@@ -139,7 +139,12 @@ pub fn new_order(
             let (whole, passed) = organization(&mut errors, o);
             (whole, Some(passed))
         }
-        // An individual order carries no organisation, whatever was sent.
+        // An organisation sent for an individual's product is refused, not dropped: the
+        // caller meant an organisation's certificate, or sent what does not belong.
+        (Some(UserType::Individual), Some(_)) => {
+            errors.add("organization", T::ErrOrganizationForIndividual);
+            (None, None)
+        }
         _ => (None, None),
     };
 

@@ -98,6 +98,10 @@ async fn a_connection_over_the_limit_is_told_503_at_once() {
         head.contains(&format!("content-length: {}", body.len())),
         "{answer}"
     );
+    // A problem like every other: its request id, in the body and the header.
+    let problem: serde_json::Value = serde_json::from_str(body).expect("problem JSON");
+    let id = problem["request_id"].as_str().expect("request_id");
+    assert!(head.contains(&format!("x-request-id: {id}")), "{answer}");
     app.finish().await;
 }
 
@@ -115,6 +119,11 @@ async fn one_client_cannot_hold_every_connection() {
     let answer = one_more(&app).await;
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     assert!(answer.contains("too_many_connections"), "{answer}");
+    // Said as this client's share, not as the platform full (it is not).
+    assert!(
+        answer.contains("这个地址已占满") && !answer.contains("平台的连接数已满"),
+        "{answer}"
+    );
     drop(held);
     let started = Instant::now();
     loop {

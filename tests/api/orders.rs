@@ -293,9 +293,19 @@ async fn organisation_orders_need_a_valid_credit_code(db: Db) {
             .expect_err("bad uscc"),
     );
     assert_eq!(problem.errors[0].field, "organization.uscc");
-    body.organization = None;
+    let organisation = body.organization.take();
     let problem = problem_of(client.create_order("org-3", &body).await);
     assert_eq!(problem.errors[0].field, "organization");
+    // An organisation sent with an individual's product is refused, not dropped.
+    let mut individual = app.new_order_body("李四").await;
+    individual.organization = organisation;
+    let problem = problem_of(client.create_order("org-4", &individual).await);
+    assert_eq!(problem.errors.len(), 1, "{problem:?}");
+    assert_eq!(problem.errors[0].field, "organization");
+    assert!(
+        problem.errors[0].message.contains("individual"),
+        "{problem:?}"
+    );
     app.finish().await;
 }
 

@@ -79,7 +79,8 @@ pub struct NewOrder {
     pub product_id: String,
     /// The applicant.
     pub applicant: Applicant,
-    /// The organisation, for organisation products.
+    /// The organisation: required for an organisation's product, refused (`422` on
+    /// `organization`) for an individual's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
     /// Mailing address.
