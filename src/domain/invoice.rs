@@ -93,8 +93,9 @@ impl InvoiceKind {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct InvoiceRequestInput {
-    /// `individual` or `organisation`.
-    #[schema(required = true, pattern = "^(individual|organisation)$", value_type = String)]
+    /// `individual` or `organisation` (`organization`, as an order's `user_type` spells
+    /// it, is taken too; answers say `organisation`).
+    #[schema(required = true, pattern = "^(individual|organisation|organization)$", value_type = String)]
     pub buyer_kind: Option<String>,
     /// `normal` or `special`.
     #[schema(required = true, pattern = "^(normal|special)$", value_type = String)]

@@ -113,6 +113,20 @@ impl ApiError {
     pub fn field(field: &str, error: impl Into<Msg>) -> ApiError {
         ApiError::Validation(vec![(field.to_owned(), error.into())])
     }
+
+    /// This error of a part of the body sent under `part`: each bad field named by its
+    /// path from the body's top (`request.tax_number`); any other error as it is.
+    pub fn under(self, part: &str) -> ApiError {
+        match self {
+            ApiError::Validation(errors) => ApiError::Validation(
+                errors
+                    .into_iter()
+                    .map(|(field, msg)| (format!("{part}.{field}"), msg))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
 }
 
 impl From<StoreError> for ApiError {

@@ -393,6 +393,21 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
     special.bank = "中国银行长沙分行".into();
     special.account = "6222 0000 1111 2222".into();
     let current = finance.order(&order.order_no, false).await.expect("order");
+    // Sent with the issue, a request's bad fields are named by their path in its body.
+    let mut wrong = special.clone();
+    wrong.tax_number = "91110000600037341A".into();
+    let refused = problem(
+        finance
+            .issue_invoice(
+                &order.order_no,
+                &IssueInvoice {
+                    version: Some(current.version),
+                    request: Some(wrong),
+                },
+            )
+            .await,
+    );
+    assert_eq!(fields(&refused), ["request.tax_number"], "{refused:?}");
     let done = finance
         .issue_invoice(
             &order.order_no,

@@ -132,7 +132,8 @@ pub struct IssueInvoice {
     )]
     #[schema(required = true, minimum = 1, value_type = i64)]
     pub version: Option<i64>,
-    /// The request to issue; the customer's saved request when absent.
+    /// The request to issue; the customer's saved request when absent. A `422` names its
+    /// bad fields by their path in this body (`request.tax_number`).
     pub request: Option<crate::domain::InvoiceRequestInput>,
 }
 

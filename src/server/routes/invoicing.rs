@@ -281,7 +281,7 @@ pub async fn issue(
     let checked = body
         .request
         .as_ref()
-        .map(|input| check(&state, input))
+        .map(|input| check(&state, input).map_err(|e| e.under("request")))
         .transpose()?;
     let json = |request: &InvoiceRequest| {
         serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))

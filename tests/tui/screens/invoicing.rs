@@ -86,6 +86,26 @@ fn finance_fills_the_invoice_form_with_errors_next_to_fields() {
         assert_eq!(request.invoice_kind.as_deref(), Some("special"));
         assert_eq!(request.tax_number, "91110000600037341L");
         assert_eq!(request.account, "6222 0000 1111 2222");
+        // Refused by the platform, which names the request's fields by their path in the
+        // body (`request.tax_number`): the message goes beside the form's field.
+        let mut refused = problem("validation_failed", 422, "有 1 处输入需要修改");
+        if let ca_counter::api::ClientError::Problem(p) = &mut refused {
+            p.errors.push(ca_counter::api::FieldError {
+                field: "request.tax_number".into(),
+                message: "这是本机构（销售方）自己的税号".into(),
+            });
+        }
+        app.answer::<Invoicing>(invoicing::Answer::Issued {
+            order_no: "HN20261128000007".into(),
+            result: Err(refused),
+        });
+        assert!(
+            app.tab::<Invoicing>()
+                .and_then(|i| i.form.as_ref())
+                .and_then(|f| f.error("tax_number"))
+                .is_some(),
+            "the platform's message beside the tax number"
+        );
     }
 }
 

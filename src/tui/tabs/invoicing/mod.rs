@@ -279,10 +279,15 @@ impl Invoicing {
                 });
             }
             Err(ClientError::Problem(problem)) if !problem.errors.is_empty() => {
+                // The request's fields are named from the body's top (`request.…`); the
+                // form's by their own names.
                 let errors = problem
                     .errors
                     .iter()
-                    .map(|e| (e.field.clone(), e.message.clone()))
+                    .map(|e| {
+                        let field = e.field.strip_prefix("request.").unwrap_or(&e.field);
+                        (field.to_owned(), e.message.clone())
+                    })
                     .collect();
                 form.refused(errors, lang);
             }
