@@ -327,6 +327,14 @@ fn read_body<V: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<Len
             detail: Msg::new(T::ProblemBodyNotObject),
         });
     }
+    // Nested past any body of this API: said so at once. (Deeper than serde's own limit,
+    // a body would otherwise be read in part and answered with some of its fields only.)
+    if nesting(bytes) > MAX_NESTING {
+        return Err(ApiError::BadRequest {
+            code: "malformed_request",
+            detail: Msg::with(T::ProblemBodyTooDeep, [MAX_NESTING.to_string()]),
+        });
+    }
     let (mut errors, value) = match read_json(bytes)? {
         Lenient::Fits(value) => (Vec::new(), value),
         Lenient::Unfit(unfit) => (unfit.errors, unfit.stand_in),
@@ -358,6 +366,38 @@ fn read_body<V: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<Len
         },
     };
     Ok(Lenient::Unfit(Unfit { errors, stand_in }))
+}
+
+/// How deep a body may nest objects and arrays: a few levels are all any request of this
+/// API has; well below serde_json's own limit (128).
+const MAX_NESTING: usize = 32;
+
+/// How deep `bytes` nest objects and arrays, brackets inside strings not counted (whatever
+/// the bytes are: not JSON is said by the parser after).
+fn nesting(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Empties every string holding a NUL.
@@ -832,6 +872,35 @@ mod tests {
             ApiError::Validation(errors) => errors.into_iter().map(|(f, _)| f).collect(),
             other => panic!("a field problem: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_body_nested_past_any_request_is_said_so_whatever_its_depth() {
+        #[derive(Debug, serde::Deserialize, serde::Serialize)]
+        struct Customer {
+            phone: String,
+            name: String,
+        }
+        let nested =
+            |levels: usize| format!("{}1{}", r#"{"a":"#.repeat(levels), "}".repeat(levels));
+        // At, just below and far past serde's own limit: one answer, not some fields.
+        for levels in [33, 127, 128, 1000] {
+            match parse_json_bytes::<Customer>(nested(levels).as_bytes()) {
+                Err(ApiError::BadRequest { code, detail }) => {
+                    assert_eq!(code, "malformed_request");
+                    assert!(detail.render(Lang::En).contains("32 levels"), "{levels}");
+                }
+                other => panic!("{levels} levels: {other:?}"),
+            }
+        }
+        // Brackets inside a string are text, not nesting; a request's own depth is read.
+        let fine = format!(r#"{{"phone":"{}","name":"[[[{{"}}"#, "{".repeat(100));
+        assert_eq!(nesting(fine.as_bytes()), 1);
+        assert_eq!(nesting(br#"{"orders":[{"mailing":{"street":"a\"]"}}]}"#), 4);
+        assert!(
+            fields(parse_json_bytes::<Customer>(nested(32).as_bytes()).expect_err("unfit"))
+                .contains(&"a".to_owned())
+        );
     }
 
     #[test]
