@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use super::AppState;
 use super::error::{ApiError, RequestContext};
 use super::store::{Actor, Operator};
-use crate::domain::Permission;
+use crate::domain::{Permission, Role};
 use crate::i18n::{Lang, Msg, T};
 
 /// The operator making the request, with the request's language and id.
@@ -32,33 +32,26 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// `Ok` when one of the caller's roles grants `permission`, else a 403.
+    /// `Ok` when one of the caller's roles grants `permission`, else a 403 naming the
+    /// caller's roles and the roles that grant it (whom to ask).
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
         if self.operator.roles.permits(permission) {
-            Ok(())
-        } else {
-            Err(self.forbidden())
+            return Ok(());
         }
-    }
-
-    /// The 403 for this caller, naming their roles.
-    pub fn forbidden(&self) -> ApiError {
         // The roles by their names in the caller's language (客服, not `support`).
         let lang = self.ctx.lang;
-        let roles: Vec<&str> = self
-            .operator
-            .roles
-            .roles()
-            .iter()
-            .map(|r| r.label(lang))
-            .collect();
-        ApiError::Forbidden {
+        let named = |roles: &mut dyn Iterator<Item = Role>| {
+            roles
+                .map(|r| r.label(lang))
+                .collect::<Vec<_>>()
+                .join(T::ListJoin.get(lang))
+        };
+        let theirs = named(&mut self.operator.roles.roles().iter().copied());
+        let granting = named(&mut Role::ALL.into_iter().filter(|r| r.permits(permission)));
+        Err(ApiError::Forbidden {
             code: "forbidden",
-            detail: Msg::with(
-                T::ProblemForbiddenDetail,
-                [roles.join(T::ListJoin.get(lang))],
-            ),
-        }
+            detail: Msg::with(T::ProblemForbiddenDetail, [theirs, granting]),
+        })
     }
 
     /// The caller as an audit actor.

@@ -421,6 +421,11 @@ async fn a_clerk_calling_approve_is_forbidden(db: Db) {
     assert_eq!(refused.status, 403);
     assert_eq!(refused.code, "forbidden");
     assert!(refused.detail.contains("clerk"), "{refused:?}");
+    // And whom to ask: the roles that may.
+    assert!(
+        refused.detail.contains("it is for: reviewer, admin"),
+        "{refused:?}"
+    );
     let after = app
         .client(&app.clerk)
         .order(&order.order_no, false)
