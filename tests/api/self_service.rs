@@ -2724,6 +2724,14 @@ async fn a_support_agent_sees_where_a_caller_with_no_order_is_stuck(db: Db) {
         )
         .await;
     let online = support.customer_online(&customer.id).await.expect("online");
+    // The verification as the session's own answer gives it: how it was checked.
+    let realname = online.realname.as_ref().expect("the verification");
+    assert_eq!(
+        realname.provider.as_deref(),
+        Some("builtin"),
+        "{realname:?}"
+    );
+    assert!(realname.transaction_id.is_some(), "{realname:?}");
     let application = online.application.expect("the application");
     assert_eq!(application.step, "terms");
     assert!(application.product.is_some(), "{application:?}");

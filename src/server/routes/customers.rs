@@ -197,14 +197,14 @@ pub async fn online(
         Some(row) => Some(crate::server::web::apply::standing(&state, &customer, row, lang).await?),
         None => None,
     };
-    let now = crate::server::store::now_ms();
+    let realname = match &standing.realname {
+        Some(row) => Some(super::realname::described(&state, row, lang, false).await?),
+        None => None,
+    };
     Ok(Json(CustomerOnline {
         last_seen_at: standing.last_seen_at.map(present::rfc3339),
         application,
-        realname: standing
-            .realname
-            .as_ref()
-            .map(|row| present::realname(row, now, lang, false)),
+        realname,
     }))
 }
 

@@ -7,12 +7,12 @@ use axum::http::{StatusCode, header};
 
 use crate::api::{Customer, CustomerUpdate, NewRealnameSession, Problem, RealnameSession};
 use crate::domain::Permission;
-use crate::i18n::{Msg, T};
+use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::{Caller, JsonBody, parse_json, parse_json_checked};
 use crate::server::present;
-use crate::server::store::now_ms;
+use crate::server::store::{RealnameRow, now_ms};
 
 /// Opens a verification for a customer and returns the URL to show as a QR code. A
 /// pending earlier code for the same customer stops working.
@@ -85,7 +85,20 @@ pub async fn get(
             .operator
             .roles
             .permits(Permission::RevealPersonalData);
-    let mut session = present::realname(&row, now_ms(), caller.ctx.lang, reveal);
+    Ok(Json(
+        described(&state, &row, caller.ctx.lang, reveal).await?,
+    ))
+}
+
+/// A verification session as every answer gives it: with the check that passed (its
+/// provider and transaction) and the other names its ID number was seen under (masked).
+pub(super) async fn described(
+    state: &AppState,
+    row: &RealnameRow,
+    lang: Lang,
+    reveal: bool,
+) -> Result<RealnameSession, ApiError> {
+    let mut session = present::realname(row, now_ms(), lang, reveal);
     if let (Some(name), Some(id_number)) = (&row.verified_name, &row.verified_id_number) {
         if let Some(check) = state.store.passed_check(&row.customer_id).await? {
             session.provider = Some(check.provider);
@@ -100,7 +113,7 @@ pub async fn get(
             .map(|n| crate::domain::mask_name(n))
             .collect();
     }
-    Ok(Json(session))
+    Ok(session)
 }
 
 /// 409 for a change to a verified customer's identity: the verified name and ID number
