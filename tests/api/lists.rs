@@ -188,6 +188,11 @@ async fn bad_list_parameters_are_named(db: Db) {
     let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["status", "limit", "cursor", "from"]);
     assert!(problem.errors[0].message.contains("pending_payment"));
+    // The date sent is said as sent, and the shape asked for as such.
+    assert_eq!(
+        problem.errors[3].message,
+        "“yesterday” is not a date: write YYYY-MM-DD, e.g. 2026-12-01"
+    );
     // A date at the end of the calendar is refused, not a crash.
     for to in ["9999-12-31", "%2B9999-12-31"] {
         let response = app

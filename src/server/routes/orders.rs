@@ -628,8 +628,9 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
         Some(id) if uuid::Uuid::try_parse(id).is_ok_and(|u| u.hyphenated().to_string() == id) => {
             Some(id.to_owned())
         }
-        Some(_) => {
-            errors.add("project", Msg::with(T::ErrInvalidValue, ["project id"]));
+        Some(sent) => {
+            let shown = crate::server::extract::header_shown(sent);
+            errors.add("project", Msg::with(T::ErrProjectIdShape, [shown]));
             None
         }
     };
@@ -681,7 +682,8 @@ fn date_ms(date: Option<&str>, field: &str, add_days: i64, errors: &mut Errors) 
     match parsed {
         Some(start) => Some((start.unix_timestamp_nanos() / 1_000_000) as i64),
         None => {
-            errors.add(field, Msg::with(T::ErrInvalidValue, ["YYYY-MM-DD"]));
+            let shown = crate::server::extract::header_shown(text);
+            errors.add(field, Msg::with(T::ErrDateShape, [shown]));
             None
         }
     }
