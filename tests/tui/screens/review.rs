@@ -296,6 +296,29 @@ fn read_only_shows_the_review_and_offers_no_decision() {
     );
 }
 
+/// The approval asks "Enter 确认": only Enter confirms. A stray `y` (the key that confirms
+/// a reversal elsewhere) or `a` pressed twice released a certificate whose warnings the
+/// reviewer meant to read again.
+#[test]
+fn only_enter_confirms_an_approval() {
+    let decided = |app: &mut ca_counter::tui::app::App| {
+        sent::<review::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, review::Request::Decide { .. }))
+    };
+    let mut app = review_screen(Lang::ZhCn);
+    app.take_jobs();
+    key(&mut app, KeyCode::Char('a'));
+    for stray in ['y', 'Y', 'a', 'x'] {
+        key(&mut app, KeyCode::Char(stray));
+        assert!(!decided(&mut app), "{stray} sent the approval");
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Enter 确认"), "{stray}: {screen}");
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(decided(&mut app), "Enter approves");
+}
+
 fn renewals(app: &mut ca_counter::tui::app::App) -> usize {
     sent::<review::Request>(&app.take_jobs())
         .iter()

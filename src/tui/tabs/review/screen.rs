@@ -397,8 +397,10 @@ impl Screen {
                 KeyCode::Esc | KeyCode::Char('n') => {}
                 _ => self.popup = Some(Popup::Approve),
             },
+            // Enter alone, as the popup says: a stray `y` (the key that confirms a
+            // reversal) or `a` pressed twice does not release a certificate.
             Popup::Approve => match key.code {
-                KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('a') => {
+                KeyCode::Enter => {
                     self.deciding = true;
                     ctx.ask(Request::Decide {
                         order_no: self.order_no.clone(),
