@@ -21,6 +21,10 @@ pub const FIELDS: [(&str, T); 7] = [
     ("account", T::FieldInvAccount),
 ];
 
+/// The text fields that belong to the buyer (indices into [`FIELDS`]): all but the
+/// e-mail, which is whoever receives the invoice.
+const BUYER_FIELDS: [usize; 6] = [0, 1, 3, 4, 5, 6];
+
 /// Rows of the form: the two choices, then the text fields.
 pub const ROWS: usize = 2 + FIELDS.len();
 
@@ -47,9 +51,10 @@ pub struct InvoiceForm {
     pub reversed: Option<crate::api::ReissueNote>,
     /// Individual or organisation.
     pub buyer_kind: BuyerKind,
-    /// The buyer's name and tax number for the other kind, put aside when the kind was
-    /// switched: switching back brings them back.
-    pub other_buyer: Option<(String, String)>,
+    /// The buyer's fields for the other kind ([`BUYER_FIELDS`]: name, tax number,
+    /// address, phone, bank, account), put aside when the kind was switched: switching
+    /// back brings them back.
+    pub other_buyer: Option<Vec<String>>,
     /// 普票 or 专票.
     pub invoice_kind: InvoiceKind,
     /// The text fields, as [`FIELDS`].
@@ -295,27 +300,35 @@ impl InvoiceForm {
         false
     }
 
-    /// 个人 ⇄ 单位. A person's name is no company's, nor a company's a person's: switching
-    /// to 单位 from the customer's own name (or none) puts it and its tax number aside and
-    /// brings back the company's typed before, if any (else empty fields, to be typed);
-    /// switching to 个人 from a company's puts that aside and brings back the person's
-    /// (at first the customer's name, no tax number). A name typed for the new kind before
-    /// switching stays where it is.
+    /// 个人 ⇄ 单位. A person's name is no company's, nor a company's details a person's:
+    /// switching to 单位 from the customer's own name (or none) puts the buyer's fields
+    /// ([`BUYER_FIELDS`]) aside and brings back the company's typed before, if any (else
+    /// empty fields, to be typed); switching to 个人 from a company's — its name, credit
+    /// code, address, phone, bank or account — puts them all aside and brings back the
+    /// person's (at first the customer's name and nothing else: a company's bank account
+    /// printed on a person's invoice was a second wrong invoice). A name typed for the new
+    /// kind before switching stays where it is.
     fn switch_buyer_kind(&mut self) {
-        let name = self.fields[0].text().trim().to_owned();
+        let text = |form: &Self, i: usize| form.fields[i].text().trim().to_owned();
+        let name = text(self, 0);
         let customer = self.customer_name.trim();
+        let blank = || vec![String::new(); BUYER_FIELDS.len()];
         let (to, swap, default) = match self.buyer_kind {
             BuyerKind::Individual => (
                 BuyerKind::Organisation,
                 name.is_empty() || name == customer,
-                (String::new(), String::new()),
+                blank(),
             ),
-            // A company's name or its credit code: neither is a person's.
-            BuyerKind::Organisation => (
-                BuyerKind::Individual,
-                name != customer || !self.fields[1].text().trim().is_empty(),
-                (self.customer_name.clone(), String::new()),
-            ),
+            // A company's name or any of its details: none is a person's.
+            BuyerKind::Organisation => {
+                let mut person = blank();
+                person[0] = self.customer_name.clone();
+                (
+                    BuyerKind::Individual,
+                    name != customer || BUYER_FIELDS[1..].iter().any(|&i| !text(self, i).is_empty()),
+                    person,
+                )
+            }
         };
         self.buyer_kind = to;
         // A special invoice is an organisation's alone: a person's is a general one.
@@ -326,12 +339,11 @@ impl InvoiceForm {
         if !swap {
             return;
         }
-        let (new_name, new_tax) = self.other_buyer.take().unwrap_or(default);
-        let tax = self.fields[1].text();
-        self.other_buyer = Some((self.fields[0].text(), tax));
-        self.fields[0] = Input::new(&new_name);
-        self.fields[1] = Input::new(&new_tax);
-        for name in ["buyer_name", "tax_number"] {
+        let back = self.other_buyer.take().unwrap_or(default);
+        self.other_buyer = Some(BUYER_FIELDS.iter().map(|&i| self.fields[i].text()).collect());
+        for (&i, value) in BUYER_FIELDS.iter().zip(back) {
+            self.fields[i] = Input::new(&value);
+            let name = FIELDS[i].0;
             self.errors.retain(|(f, _)| f != name);
             self.warnings.retain(|(f, _)| f != name);
         }
@@ -462,6 +474,46 @@ mod tests {
         press(&mut form, KeyCode::Left);
         assert_eq!(form.buyer_kind, BuyerKind::Individual);
         assert_eq!(form.invoice_kind, InvoiceKind::Normal);
+    }
+
+    /// A 专票 reversed because the buyer was a person: switched to 个人, the company's
+    /// address, phone, bank and account go aside with its name (they were printed on the
+    /// person's invoice), and come back with it.
+    #[test]
+    fn a_companys_details_go_aside_with_its_name() {
+        let mut form = InvoiceForm::new(&item());
+        form.focus = 0;
+        press(&mut form, KeyCode::Right);
+        let company = [
+            "湘潭示例科技有限公司",
+            "91430300MA4L000000",
+            "lisi@example.com",
+            "湖南省湘潭市岳塘区示例路1号",
+            "0731-5555666",
+            "中国银行湘潭分行",
+            "6222000011112222",
+        ];
+        for (i, text) in company.iter().enumerate() {
+            form.focus = 2 + i;
+            type_in(&mut form, text);
+        }
+        form.focus = 0;
+        press(&mut form, KeyCode::Left);
+        let person = form.input();
+        assert_eq!(person.buyer_name, "李四");
+        assert_eq!(person.email, "lisi@example.com", "the e-mail is whoever receives it");
+        for field in [
+            &person.tax_number,
+            &person.address,
+            &person.phone,
+            &person.bank,
+            &person.account,
+        ] {
+            assert_eq!(field, "", "{person:?}");
+        }
+        press(&mut form, KeyCode::Right);
+        let back: Vec<String> = form.fields.iter().map(Input::text).collect();
+        assert_eq!(back, company);
     }
 
     #[test]
