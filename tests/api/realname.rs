@@ -71,8 +71,10 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
     let page = app.http.get(&url).send().await.expect("page");
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
-    // The built-in check says it is a demo before anything is typed.
+    // The built-in check says it is a demo before anything is typed, and what it compares
+    // the name with: the one the counter typed.
     let demo = html.find("演示核验：").unwrap_or_else(|| panic!("{html}"));
+    assert!(html.contains("姓名是否与上面写的一致"), "{html}");
     assert!(
         html.find("name=\"id_number\"")
             .is_some_and(|field| demo < field),

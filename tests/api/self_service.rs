@@ -2699,6 +2699,13 @@ async fn a_support_agent_sees_where_a_caller_with_no_order_is_stuck(db: Db) {
 
     // Verified, a certificate chosen, and the terms sent unticked: the agent reads what
     // the customer's page says.
+    // On their own, nobody typed a name to compare with: the demo says it checks none.
+    let page = browser.get(&realname).await;
+    assert!(
+        page.html.contains("姓名和号码是否属于同一人不核对") && !page.html.contains("上面写的"),
+        "{}",
+        page.html
+    );
     let verified = verify_on_phone(&app, &app.url(&realname), "王小明", "11010519491231002X").await;
     assert!(verified.contains("实名认证成功"), "{verified}");
     let product = app.product(ca_counter::domain::UserType::Individual).await;

@@ -197,8 +197,15 @@ fn form(
             }
             // The built-in check is a stand-in: said before anything is typed, not only
             // after it passed.
+            // What it compares the name with: the one the counter typed, or nothing.
             @if state.demo.identity {
-                p.demo role="note" { (ctx.t(T::PageRealnameDemoForm)) }
+                p.demo role="note" {
+                    (ctx.t(if session.expected_name.trim().is_empty() {
+                        T::PageRealnameDemoFormNoName
+                    } else {
+                        T::PageRealnameDemoForm
+                    }))
+                }
             }
             @if let Some(check) = &problems.check {
                 p.bad role="alert" { (check) }
