@@ -45,14 +45,17 @@ async fn every_state_of_every_phone_page_passes_axe() {
         .run(
             "const e = document.getElementById('consent-error').getBoundingClientRect(); \
              const b = document.getElementById('consent').getBoundingClientRect(); \
-             return [e.bottom <= b.top + 1, e.width > 200]",
+             const l = document.querySelector('label[for=consent]').getBoundingClientRect(); \
+             return [e.bottom <= b.top + 1, e.width > 200, \
+                     l.left >= b.right && l.top < b.bottom && b.top < l.bottom]",
             serde_json::json!([]),
         )
         .await;
+    // …and its words beside the box, wrapping there, not on a line of their own under it.
     assert_eq!(
         placed,
-        serde_json::json!([true, true]),
-        "the consent's message"
+        serde_json::json!([true, true, true]),
+        "the consent's message, the box and its words"
     );
     page.type_into("#name", "张三").await;
     page.type_into("#id_number", "110105194912310021").await;

@@ -46,6 +46,7 @@ fieldset{border:1px solid #6b6b6b;border-radius:.35rem;padding:.5rem 1rem}
 .sessions form{margin-top:.4rem}
 .choice input{width:1.6rem;height:1.6rem;flex:none;margin:0}
 .choice label{font-weight:normal;margin:0;display:inline-flex;align-items:center;min-height:44px}
+.choice>label{flex:1 1 0;min-width:0}
 button,.button{display:inline-block;min-height:44px;min-width:44px;padding:.6rem 1.1rem;font-size:1rem;font-weight:600;line-height:1.5;border:2px solid #0b57d0;border-radius:.35rem;background:#0b57d0;color:#fff;text-decoration:none;text-align:center;cursor:pointer}
 button.secondary,.button.secondary{background:#fff;color:#0b57d0}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin:1.25rem 0}
