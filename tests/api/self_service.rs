@@ -2280,6 +2280,16 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
     let print = browser.get("/apply?step=print").await;
     assert_ne!(reference(&print.html), before);
     assert!(print.html.contains("请重新打印"), "{}", print.html);
+
+    // Changed back, and checked so: the form says again what the first paper says, and
+    // that paper's reference comes back — the paper printed, signed and stamped is this
+    // application's again, not "the form printed before your change".
+    let form = browser.get("/apply?step=form").await;
+    let undone = fields("麓山南路 1 号", hidden(&form.html, "version"));
+    let borrowed: Vec<(&str, &str)> = undone.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post("/apply", &borrowed).await;
+    let print = browser.get("/apply?step=print").await;
+    assert_eq!(reference(&print.html), before, "{}", print.html);
     app.finish().await;
 }
 

@@ -52,6 +52,10 @@ pub struct Draft {
     /// References this application had before (the latest few): a scan of a form printed
     /// under one is this customer's own earlier printout, said so.
     pub superseded: Vec<String>,
+    /// What the paper of each of those references said (the latest few): a change put
+    /// back to what an earlier paper says brings that paper's reference back, so the
+    /// paper already signed and stamped is this application's again.
+    pub earlier: Vec<EarlierPaper>,
     /// A step's form the platform refused, as it was sent.
     pub refused: Option<Box<Refused>>,
     /// The form as last checked and found right: what a printed paper says.
@@ -96,6 +100,18 @@ impl Refused {
             && crate::server::store::now_ms().saturating_sub(row.updated_at)
                 > UPLOAD_REFUSAL_SHOWN_MS
     }
+}
+
+/// A paper this application had before: its reference and what it said.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EarlierPaper {
+    /// Its reference (`SQ…`).
+    pub reference: String,
+    /// The certificate it was for.
+    pub product_id: Option<String>,
+    /// The form it printed.
+    pub fields: Fields,
 }
 
 /// The form's fields as typed (names as in [`NewOrder`]).
@@ -602,9 +618,14 @@ pub async fn save(
             // a change put back as it was is no change.
             let on_paper = draft.checked.as_deref().unwrap_or(&draft.fields);
             let checked_now = next.form_done && get("action") == "form" && get("keep").is_empty();
-            let reprint = printed
-                && ((checked_now && next.fields != *on_paper)
-                    || next.product_id != draft.product_id);
+            let changed =
+                (checked_now && next.fields != *on_paper) || next.product_id != draft.product_id;
+            // Back to what an earlier paper says: that paper's reference comes back.
+            let paper_back = changed
+                && next.earlier.iter().any(|paper| {
+                    paper.product_id == next.product_id && paper.fields == next.fields
+                });
+            let reprint = (printed && changed) || paper_back;
             if checked_now {
                 next.checked = Some(Box::new(next.fields.clone()));
             }
@@ -612,10 +633,30 @@ pub async fn save(
                 next.step = next.step.min(Step::Print);
                 // A new reference for the new paper: the old printout's code names the old
                 // one, so a scan of it is refused rather than taken as this one's (and said
-                // to be the customer's own earlier printout).
-                let old = std::mem::replace(&mut next.reference, new_reference());
+                // to be the customer's own earlier printout). Unless the form is back to
+                // what an earlier paper says: that paper's reference comes back with it
+                // (a legal representative's signature and a seal are not asked for twice
+                // over a change undone).
+                next.earlier.insert(
+                    0,
+                    EarlierPaper {
+                        reference: next.reference.clone(),
+                        product_id: draft.product_id.clone(),
+                        fields: on_paper.clone(),
+                    },
+                );
+                let back = next.earlier.iter().position(|paper| {
+                    paper.product_id == next.product_id && paper.fields == next.fields
+                });
+                let reference = match back {
+                    Some(at) => next.earlier.remove(at).reference,
+                    None => new_reference(),
+                };
+                let old = std::mem::replace(&mut next.reference, reference);
+                next.superseded.retain(|r| *r != next.reference);
                 next.superseded.insert(0, old);
                 next.superseded.truncate(5);
+                next.earlier.truncate(5);
             }
             let json = match serde_json::to_string(&next) {
                 Ok(json) => json,
