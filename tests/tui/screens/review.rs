@@ -1282,6 +1282,7 @@ fn a_long_queue_says_what_is_out_of_sight_and_the_telling_marks_come_first() {
         if let Some(check) = &mut first.scan_check {
             check.outcome = ca_counter::api::ScanOutcome::NoCode;
         }
+        first.resubmissions = 1;
         let mut items = vec![first];
         items.extend((2..=30).map(|i| {
             review_item(
@@ -1302,9 +1303,28 @@ fn a_long_queue_says_what_is_out_of_sight_and_the_telling_marks_come_first() {
             Lang::ZhCn => ("文件重复", "下面还有", "上面", "上面还有"),
             Lang::En => ("file reused", "more below", "above,", "more above"),
         };
+        // Too many to fit whole at 80 columns (a resubmission's 补正件 was cut): each
+        // mark one character, in the same order, said above the list; whole when wide.
+        let (short, means) = match lang {
+            Lang::ZhCn => (
+                "[重核补超]",
+                "重=文件重复，核=扫描件待核，补=补正件，超=已超时",
+            ),
+            Lang::En => (
+                "[FUCO]",
+                "F = file reused, U = scan unchecked, C = corrected, O = overdue",
+            ),
+        };
         let top = render(&app, 80, 24);
         let row = top.lines().find(|l| l.contains("张三")).unwrap_or_default();
-        assert!(row.contains(file), "{top}");
+        assert!(row.contains(short), "{top}");
+        assert!(top.contains(means), "{top}");
+        let wide = render(&app, 200, 30);
+        let row = wide
+            .lines()
+            .find(|l| l.contains("张三"))
+            .unwrap_or_default();
+        assert!(row.contains(file) && !wide.contains(means), "{wide}");
         let last = top.lines().rev().nth(2).unwrap_or_default();
         assert!(
             last.contains(below),

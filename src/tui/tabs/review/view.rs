@@ -61,6 +61,11 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
         let queue = &review.queue;
         summary.extend(view.listed_of(OrderStatus::PendingReview, queue.len(), queue.fetched()));
     }
+    // Marks that would not fit their column whole are one character each, said above.
+    let short = short_marks(items, area.width, view);
+    if short {
+        summary.push(legend(items, view));
+    }
     let summary_rows = paint::height(&summary, area.width).max(1);
     let [summary_area, table_area] =
         Layout::vertical([Constraint::Length(summary_rows), Constraint::Min(1)]).areas(area);
@@ -92,52 +97,72 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     let marked = shown.iter().any(|(_, _, m)| !m.0.is_empty());
     // Nobody's name to show: the reviewer column keeps only its title's width.
     let claimed = shown.iter().any(|(_, item, _)| item.claim.is_some());
+    let columns = columns(marked, claimed, lang);
+    let rows = shown
+        .into_iter()
+        .map(|(i, item, marks)| queue_row(item, marks, short, i == selected, view))
+        .collect();
+    table::draw(frame, table_area, &columns, theme.header, rows, view.glyphs().ellipsis);
+    table::draw_more(frame, table_area, body, more, theme.dim);
+}
+
+/// The queue's columns: marks take the room left over when a row shown has one; else
+/// the customer and the project have it.
+fn columns(marked: bool, claimed: bool, lang: Lang) -> [Column; 6] {
     let marks_column = Column::new(T::ColMarks.get(lang), if marked { 14 } else { 4 });
     let project_column = Column::new(T::ColProject.get(lang), 12);
-    let columns = [
+    [
         Column::new(T::ColOrderNo.get(lang), 16),
         Column::new(T::ColCustomer.get(lang), if marked { 8 } else { 12 }),
         if marked { project_column } else { project_column.grow() },
         Column::new(T::ColWaited.get(lang), 9),
         if marked { marks_column.grow() } else { marks_column },
         Column::new(T::ColReviewer.get(lang), if claimed { 8 } else { 0 }),
-    ];
-    let rows = shown
-        .into_iter()
-        .map(|(i, item, marks)| queue_row(item, marks, i == selected, view))
-        .collect();
-    table::draw(frame, table_area, &columns, theme.header, rows, view.glyphs().ellipsis);
-    table::draw_more(frame, table_area, body, more, theme.dim);
+    ]
 }
 
-/// A queue row's marks, and their style (the deadline's).
-struct Marks(Vec<&'static str>, ratatui::style::Style);
+/// Every mark a queue row may carry, whole and as one character, most telling first (a
+/// narrow column cuts the last): what keeps it from approval, a file sent for another
+/// order too, a scan not matched, then who and how often, and the deadline last (the
+/// waited column says it too, in the same colour).
+const MARKS: [(T, T); 9] = [
+    (T::GapMarkNotVerified, T::GapShortNotVerified),
+    (T::GapMarkNotTheApplicant, T::GapShortNotTheApplicant),
+    (T::GapMarkNoSignedForm, T::GapShortNoSignedForm),
+    (T::QueueFileElsewhere, T::QueueFileElsewhereShort),
+    (T::QueueScanUnchecked, T::QueueScanUncheckedShort),
+    (T::OwnOrder, T::OwnOrderShort),
+    (T::Resubmitted, T::ResubmittedShort),
+    (T::DeadlineSoon, T::DeadlineSoonShort),
+    (T::DeadlineOverdue, T::DeadlineOverdueShort),
+];
 
-/// Most telling first, as a narrow column cuts the last: what keeps it from approval, a
-/// file sent for another order too, a scan not matched, then who and how often, and the
-/// deadline last (the waited column says it too, in the same colour).
+/// A queue row's marks (their whole words, as in [`MARKS`]), and their style (the
+/// deadline's).
+struct Marks(Vec<T>, ratatui::style::Style);
+
 fn marks(item: &ReviewItem, view: &View) -> Marks {
-    let (lang, theme) = (view.lang, view.theme);
-    let mut marks: Vec<&'static str> = item.gaps.iter().map(|gap| gap.mark().get(lang)).collect();
+    let theme = view.theme;
+    let mut marks: Vec<T> = item.gaps.iter().map(|gap| gap.mark()).collect();
     if item.file_elsewhere {
-        marks.push(T::QueueFileElsewhere.get(lang));
+        marks.push(T::QueueFileElsewhere);
     }
     if item.scan_check.as_ref().is_some_and(|c| !c.is_ok()) {
-        marks.push(T::QueueScanUnchecked.get(lang));
+        marks.push(T::QueueScanUnchecked);
     }
     if item.own {
-        marks.push(T::OwnOrder.get(lang));
+        marks.push(T::OwnOrder);
     }
     if item.resubmissions > 0 {
-        marks.push(T::Resubmitted.get(lang));
+        marks.push(T::Resubmitted);
     }
     let mark_style = match item.deadline {
         Deadline::Overdue => {
-            marks.push(T::DeadlineOverdue.get(lang));
+            marks.push(T::DeadlineOverdue);
             theme.error
         }
         Deadline::Soon => {
-            marks.push(T::DeadlineSoon.get(lang));
+            marks.push(T::DeadlineSoon);
             theme.warning
         }
         Deadline::Ok => theme.dim,
@@ -145,7 +170,49 @@ fn marks(item: &ReviewItem, view: &View) -> Marks {
     Marks(marks, mark_style)
 }
 
-fn queue_row(item: &ReviewItem, marks: Marks, selected: bool, view: &View) -> Row {
+/// `marks` as a row shows them: whole words, or one character each (`[未补超]`).
+fn marks_text(marks: &[T], short: bool, lang: Lang) -> String {
+    if !short {
+        let words: Vec<&str> = marks.iter().map(|m| m.get(lang)).collect();
+        return words.join(T::MarksJoin.get(lang));
+    }
+    let one = |mark: &T| {
+        MARKS
+            .iter()
+            .find(|(whole, _)| whole == mark)
+            .map_or("", |(_, one)| one.get(lang))
+    };
+    match marks.iter().map(one).collect::<String>() {
+        text if text.is_empty() => text,
+        text => format!("[{text}]"),
+    }
+}
+
+/// True when, at this width, a listed order's marks whole would not fit their column (a
+/// corrected resubmission's 补正件 was cut behind 文件重复 at 80 columns): then each mark
+/// is one character, explained above the list.
+fn short_marks(items: &[ReviewItem], width: u16, view: &View) -> bool {
+    let claimed = items.iter().any(|item| item.claim.is_some());
+    let room = usize::from(table::widths(&columns(true, claimed, view.lang), width)[4]);
+    items.iter().any(|item| {
+        crate::tui::text::width(&marks_text(&marks(item, view).0, false, view.lang)) > room
+    })
+}
+
+/// What the one-character marks mean, those listed only.
+fn legend<'a>(items: &[ReviewItem], view: &View) -> Line<'a> {
+    let lang = view.lang;
+    let listed: Vec<T> = items.iter().flat_map(|item| marks(item, view).0).collect();
+    let parts: Vec<String> = MARKS
+        .iter()
+        .filter(|(whole, _)| listed.contains(whole))
+        .map(|(whole, one)| T::MailMarkMeans.fill(lang, &[one.get(lang), whole.get(lang)]))
+        .collect();
+    let sep = if lang == Lang::ZhCn { "，" } else { ", " };
+    Line::from(T::QueueMarksLegend.fill(lang, &[&parts.join(sep)])).style(view.theme.dim)
+}
+
+fn queue_row(item: &ReviewItem, marks: Marks, short: bool, selected: bool, view: &View) -> Row {
     let (lang, theme) = (view.lang, view.theme);
     let Marks(marks, mark_style) = marks;
     let base = if selected { theme.selection } else { theme.base };
@@ -159,7 +226,7 @@ fn queue_row(item: &ReviewItem, marks: Marks, selected: bool, view: &View) -> Ro
                 crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
                 pick(mark_style),
             ),
-            (marks.join(T::MarksJoin.get(lang)), pick(mark_style)),
+            (marks_text(&marks, short, lang), pick(mark_style)),
             (
                 item.claim.as_ref().map(|c| c.by.name.clone()).unwrap_or_default(),
                 pick(theme.accent),
