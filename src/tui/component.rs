@@ -345,6 +345,11 @@ pub trait Component: 'static {
     fn focus(&self) -> Focus {
         Focus::Free
     }
+    /// A device types into it now (a barcode scanner, at 邮寄): what is typed into the help
+    /// and matches nothing there was the device's, and is handed over, not dropped.
+    fn scanning(&self) -> bool {
+        false
+    }
     /// Its key bindings now.
     fn bindings(&self, env: &Env) -> Vec<Binding<Self::Cmd>>;
     /// Runs a command (from a key or the help).
@@ -464,6 +469,8 @@ pub trait Tab {
     fn read_only_usable(&self) -> bool;
     /// See [`Component::focus`].
     fn focus(&self) -> Focus;
+    /// See [`Component::scanning`].
+    fn scanning(&self) -> bool;
     /// See [`Component::bindings`].
     fn bindings(&self, env: &Env) -> Vec<Binding<AnyCmd>>;
     /// See [`Component::start`].
@@ -549,6 +556,9 @@ impl<C: Component> Tab for Slot<C> {
     }
     fn focus(&self) -> Focus {
         self.0.focus()
+    }
+    fn scanning(&self) -> bool {
+        self.0.scanning()
     }
     fn bindings(&self, env: &Env) -> Vec<Binding<AnyCmd>> {
         self.0

@@ -2,7 +2,7 @@
 //! find a command — a key, a word, or a `:` command — Enter runs it), the `:` command
 //! line, and the halt after a form was pulled from under the operator's fingers.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::App;
 use crate::domain::OrderNo;
@@ -160,6 +160,17 @@ impl App {
                                     self.absorb(i, out);
                                 }
                             }
+                        } else if self.allowed(self.shown)
+                            && self.tabs[self.shown].scanning()
+                            && !filter.text().trim().is_empty()
+                        {
+                            // Matching nothing while a scanner types into the tab below:
+                            // the scanner's number, fired whatever was on screen. It goes
+                            // where it was meant to, with its Enter, not into the air.
+                            for c in filter.text().chars() {
+                                self.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+                            }
+                            self.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
                         }
                         return;
                     }

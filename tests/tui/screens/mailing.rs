@@ -658,3 +658,28 @@ fn a_paused_scan_stays_said_paused_after_a_language_switch() {
     assert!(ships(&app.take_jobs()).is_empty(), "held while paused");
     assert!(render(&app, 80, 24).contains("aused"));
 }
+
+/// A scanner fires whatever is on screen: a number scanned while the help is open (F12
+/// pressed a moment before) matches nothing there and goes to the parcel, with its Enter,
+/// instead of closing the help and being lost.
+#[test]
+fn a_number_scanned_into_the_help_goes_to_the_parcel() {
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    key(&mut app, KeyCode::F(12));
+    assert!(app.overlay().is_some(), "the help is open");
+    typed(&mut app, "EA123456785CN");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.overlay().is_none(), "the help closed");
+    assert_eq!(
+        ships(&app.take_jobs()),
+        [("HN20261128000001".into(), "EA123456785CN".into())]
+    );
+    // Not scanning, a search that finds nothing closes the help as before, nothing sent.
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::F(12));
+    typed(&mut app, "EA123456785CN");
+    key(&mut app, KeyCode::Enter);
+    assert!(ships(&app.take_jobs()).is_empty());
+}

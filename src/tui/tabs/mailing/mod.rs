@@ -655,6 +655,10 @@ impl Component for Mailing {
         }
     }
 
+    fn scanning(&self) -> bool {
+        self.scan.is_some()
+    }
+
     fn bindings(&self, env: &Env) -> Vec<Binding<Cmd>> {
         keys::bindings(self, env)
     }
