@@ -519,6 +519,7 @@ web_texts! { messaging_texts;
     ReviewWatching => "只读查看", "read-only";
     MailWatching => "只读查看：寄出由邮寄岗操作", "read-only: the mailroom ships";
     InvoiceWatching => "只读查看：发票由开票岗开具", "read-only: finance invoices";
+    ReviewQueueWatching => "只读查看：审核由审核岗操作", "read-only: reviewers decide";
     QueueEmpty => "没有待审核的订单。", "nothing waiting for review.";
     DeadlineSoon => "将超时", "soon";
     DeadlineOverdue => "已超时", "overdue";

@@ -1450,3 +1450,32 @@ fn an_unmarked_queue_gives_the_marks_room_to_names() {
     let screen = queue(vec![marked]);
     assert!(screen.contains("补正件"), "{screen}");
 }
+
+/// Finance (or support) in 审核队列 is told that reviewers decide, as 邮寄 and 开票 tell
+/// those who do not ship or invoice; a reviewer is not.
+#[test]
+fn a_role_that_does_not_review_is_told_the_queue_is_read_only() {
+    for (lang, said) in [
+        (Lang::ZhCn, "只读查看：审核由审核岗操作"),
+        (Lang::En, "read-only: reviewers decide"),
+    ] {
+        let (_, _, screen) = queue_rows(
+            lang,
+            review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok),
+        );
+        assert!(!screen.contains(said), "a reviewer is not told: {screen}");
+        let mut app = app(lang);
+        operator(&mut app, "钱财务", Role::Finance);
+        app.show_tab::<Review>();
+        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+        app.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items: vec![review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok)],
+                promise_working_days: 2,
+            }),
+        });
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(said), "{screen}");
+    }
+}

@@ -32,7 +32,11 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     let (lang, theme) = (view.lang, view.theme);
     let items = review.queue.items();
     let count = |d: Deadline| items.iter().filter(|i| i.deadline == d).count();
-    let mut summary = Vec::new();
+    // Anyone who sees orders sees what waits here; only reviewers decide.
+    let mut summary: Vec<Span> = view
+        .watching_only(crate::domain::Action::Approve, T::ReviewQueueWatching)
+        .into_iter()
+        .collect();
     if review.fetch.loaded {
         let (waiting, of_listed) = view.queue_counts(
             OrderStatus::PendingReview,
