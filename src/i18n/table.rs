@@ -1092,6 +1092,7 @@ web_texts! { messaging_texts;
     MailUnused => "没有使用的单号：{0}（这些件请重新扫描）", "numbers not used: {0} (scan those parcels again)";
     MailWaiting => "（另有 {0} 个单号排队）", "({0} more queued)";
     MailSummary => "待邮寄 {0} 单（已超时 {1}），已勾选 {2}", "{0} to mail ({1} overdue), {2} ticked";
+    MailSummaryScanning => "待邮寄 {0} 单（已超时 {1}），本批第 {2}/{3} 件", "{0} to mail ({1} overdue), parcel {2} of {3} in this batch";
     MailCarrier => "承运商", "Carrier";
     MailEmpty => "没有待邮寄的订单", "nothing to mail";
     MailScanTitle => "扫描单号（第 {0}/{1} 单）", "Scan the tracking number ({0} of {1})";

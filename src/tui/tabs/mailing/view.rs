@@ -56,15 +56,23 @@ fn summary_line<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
             mailing.queue.fetched(),
             &[overdue],
         );
-        // While scanning, the batch is what is ticked (all listed, when none was).
-        let ticked = match &mailing.scan {
-            Some(scan) => scan.batch.len(),
-            None => mailing.ticked.len(),
+        // While scanning, where the batch stands (the ticks went with the parcels sent).
+        let said = match &mailing.scan {
+            Some(scan) => T::MailSummaryScanning.fill(
+                lang,
+                &[
+                    &waiting,
+                    &of_listed[0],
+                    &(scan.at + 1).min(scan.batch.len()).to_string(),
+                    &scan.batch.len().to_string(),
+                ],
+            ),
+            None => T::MailSummary.fill(
+                lang,
+                &[&waiting, &of_listed[0], &mailing.ticked.len().to_string()],
+            ),
         };
-        spans.push(Span::styled(
-            T::MailSummary.fill(lang, &[&waiting, &of_listed[0], &ticked.to_string()]),
-            theme.dim,
-        ));
+        spans.push(Span::styled(said, theme.dim));
         if let Some(carrier) = mailing.chosen_carrier() {
             spans.push(Span::styled(format!("  {} ", T::MailCarrier.get(lang)), theme.label));
             spans.push(Span::styled(
