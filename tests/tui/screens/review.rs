@@ -1479,3 +1479,34 @@ fn a_role_that_does_not_review_is_told_the_queue_is_read_only() {
         assert!(screen.contains(said), "{screen}");
     }
 }
+
+/// An administrator takes over the order a reviewer holds: the header says who has it,
+/// and the line that said it was the reviewer's ("由你审核") goes.
+#[test]
+fn a_review_taken_over_drops_the_line_that_said_it_was_yours() {
+    let mut app = review_screen(Lang::ZhCn);
+    if let Some(review) = app.tab_mut::<Review>() {
+        review.notice = Some(ca_counter::tui::text::Notice::done(
+            ca_counter::tui::text::Text::plain(
+                "已打开下一单 HN20261128000003，由你审核（Esc 交还队列）。",
+            ),
+        ));
+    }
+    assert!(render(&app, 80, 24).contains("由你审核"));
+    let mut order = crate::fixtures::order();
+    order.claim = Some(ca_counter::api::Claim {
+        by: ca_counter::api::Actor {
+            id: Some("o9".into()),
+            name: "local-admin".into(),
+        },
+        expires_at: "2026-11-28T08:30:00Z".into(),
+    });
+    app.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((order, crate::fixtures::history())),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("已由 local-admin 接手审核"), "{screen}");
+    assert!(!screen.contains("由你审核"), "{screen}");
+}

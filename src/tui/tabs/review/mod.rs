@@ -360,8 +360,13 @@ impl Component for Review {
                     let in_review =
                         |s: &screen::Screen| s.order.as_ref().map(|o| o.status == OrderStatus::PendingReview);
                     let was_in_review = in_review(screen);
+                    let was_held = screen.held();
                     if let Some(notice) = screen.answer(ctx, other) {
                         self.notice = Some(notice);
+                    } else if was_held && !screen.held() {
+                        // Taken over, or decided, by someone else: the header says so, and
+                        // a line saying the order is this reviewer's ("由你审核") no longer is.
+                        self.notice = None;
                     } else if (screen.held()
                         || (was_in_review == Some(true) && in_review(screen) == Some(false)))
                         && self.notice.as_ref().is_some_and(|n| {
