@@ -261,7 +261,7 @@ web_texts! { messaging_texts;
     RealnameUnavailable => "认证服务暂时不可用", "the verification service is unavailable";
     SystemAutoClose => "系统自动关闭", "closed by the platform";
     AutoCloseReason => "超过 {0} 小时未支付，订单自动关闭", "unpaid for more than {0} hours; closed automatically";
-    ProblemClaimedByOther => "订单 {0} 正由 {1} 审核（领取至 {2}）", "order {0} is being reviewed by {1} (claimed until {2})";
+    ProblemClaimedByOther => "订单 {0} 正由 {1} 审核（领取至 {2}）", "order {0} is being reviewed by {1} (claimed until {2}, China time)";
     ProblemPdfNoPreviewUncounted => "PDF 文件无法在终端中显示：请保存后在本机打开", "a PDF cannot be shown in the terminal: save it and open it locally";
     ProblemNoSuchPage => "没有第 {0} 页：这个文件共 {1} 页", "there is no page {0}: the file has {1} page(s)";
     ProblemPagesFromOne => "页码从 1 开始", "pages are numbered from 1";

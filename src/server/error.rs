@@ -827,7 +827,7 @@ pub fn claim_conflict(
                 [
                     Arg::from(order_no),
                     Arg::Plain(name),
-                    Arg::Plain(china_clock(until)),
+                    Arg::Plain(china_clock_on(until, crate::server::store::now_ms())),
                 ],
             ),
         ),
