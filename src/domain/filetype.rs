@@ -23,6 +23,52 @@ impl FileType {
     }
 }
 
+impl FileType {
+    /// The name endings files of this type go by, the usual one first.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FileType::Jpeg => &["jpg", "jpeg", "jpe", "jfif"],
+            FileType::Png => &["png"],
+            FileType::Pdf => &["pdf"],
+        }
+    }
+}
+
+/// An uploaded file's name as it is shown (to a reviewer, in a history, on a phone) and
+/// never used as a path: its last path part, without control, direction or the characters
+/// no file system allows in a name (`<>:"|?*`), at most 100 characters; `fallback` when
+/// nothing is left. Once the content is known (`kind`), a name that ends otherwise gets
+/// the type's ending added — a JPEG sent as `…gpj.exe` is shown as `…gpj.exe.jpg`, not as
+/// a program.
+pub fn shown_file_name(name: Option<&str>, kind: Option<FileType>, fallback: &str) -> String {
+    let base = name
+        .unwrap_or_default()
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default();
+    let unsafe_char = |c: &char| {
+        super::is_unsafe_for_terminal(*c)
+            || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+            || "<>:\"|?*".contains(*c)
+    };
+    let clean: String = base.chars().filter(|c| !unsafe_char(c)).take(100).collect();
+    let clean = match clean.trim() {
+        "" => fallback.to_owned(),
+        name => name.to_owned(),
+    };
+    let Some(kind) = kind else {
+        return clean;
+    };
+    let ending = clean
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    if ending.is_some_and(|ext| kind.extensions().contains(&ext.as_str())) {
+        clean
+    } else {
+        format!("{clean}.{}", kind.extensions()[0])
+    }
+}
+
 /// The type of a file by its first bytes, if it is one we accept.
 pub fn sniff(data: &[u8]) -> Option<FileType> {
     if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -1095,6 +1141,48 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_is_shown_clean_and_ending_as_what_it_is() {
+        let jpeg = Some(FileType::Jpeg);
+        assert_eq!(
+            shown_file_name(Some("../../etc/passwd"), None, "upload"),
+            "passwd"
+        );
+        assert_eq!(
+            shown_file_name(Some("C:\\scans\\申请表.jpg"), jpeg, "upload"),
+            "申请表.jpg"
+        );
+        assert_eq!(
+            shown_file_name(Some("a\u{0}b\nc.png"), None, "upload"),
+            "abc.png"
+        );
+        assert_eq!(
+            shown_file_name(Some("scan\u{202E}gpj.exe"), jpeg, "upload"),
+            "scangpj.exe.jpg"
+        );
+        assert_eq!(
+            shown_file_name(
+                Some("../../etc/passwd<script>alert(1)</script>\u{202E}gpj.exe"),
+                jpeg,
+                "upload"
+            ),
+            "scriptgpj.exe.jpg"
+        );
+        assert_eq!(
+            shown_file_name(Some("IMG_0001.JPEG"), jpeg, "scan"),
+            "IMG_0001.JPEG"
+        );
+        assert_eq!(
+            shown_file_name(Some("合同"), Some(FileType::Pdf), "scan"),
+            "合同.pdf"
+        );
+        assert_eq!(
+            shown_file_name(Some(" /// "), Some(FileType::Png), "scan"),
+            "scan.png"
+        );
+        assert_eq!(shown_file_name(None, None, "upload"), "upload");
+    }
 
     #[test]
     fn types_come_from_content_not_names() {

@@ -37,7 +37,8 @@ pub use edit::{
     return_reasons_list_in,
 };
 pub use filetype::{
-    FileProblem, FileType, Inspected, MAX_PIXELS, MIN_SIDE, image_size, inspect, sniff,
+    FileProblem, FileType, Inspected, MAX_PIXELS, MIN_SIDE, image_size, inspect, shown_file_name,
+    sniff,
 };
 pub use id_number::IdNumber;
 pub use invoice::{

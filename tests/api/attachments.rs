@@ -59,8 +59,33 @@ async fn a_scan_is_stored_with_its_hash_and_returned_intact(db: Db) {
         again.id, attachment.id,
         "a retried upload is not stored twice"
     );
+    // Said so: 200 with the attachment as it was, not 201 for a creation that did not
+    // happen; a new file is 201, and shown ending as what it is (a PNG named as a
+    // program is not shown as one).
+    let send = |name: &'static str, bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().text("kind", "other").part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name),
+        );
+        app.http
+            .post(app.url(&format!("/api/v1/orders/{}/attachments", order.order_no)))
+            .bearer_auth(&app.clerk)
+            .multipart(form)
+            .send()
+    };
+    let other = crate::common::scan_png(300, 390);
+    let first = send("x<script>\u{202E}gpj.exe", other.clone())
+        .await
+        .expect("send");
+    assert_eq!(first.status(), 201);
+    let stored: ca_counter::api::Attachment = first.json().await.expect("json");
+    assert_eq!(stored.filename, "xscriptgpj.exe.png");
+    let retried = send("again.png", other).await.expect("send");
+    assert_eq!(retried.status(), 200);
+    let kept: ca_counter::api::Attachment = retried.json().await.expect("json");
+    assert_eq!((kept.id, kept.filename), (stored.id, stored.filename));
     let order = clerk.order(&order.order_no, false).await.expect("order");
-    assert_eq!(order.attachments.len(), 1);
+    assert_eq!(order.attachments.len(), 2);
 
     let history = clerk.history(&order.order_no).await.expect("history");
     assert!(history.iter().any(|h| h.action == "attach"));

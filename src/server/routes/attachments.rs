@@ -17,28 +17,6 @@ use crate::server::store::{AttachmentRow, NewAttachment};
 
 use super::orders::find_order;
 
-/// A name fit for display: the last path component, printable, at most 100 characters.
-fn display_name(name: Option<&str>) -> String {
-    let base = name
-        .unwrap_or_default()
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default();
-    // Control characters, and invisible format characters that reorder text (a name
-    // like "gpj.exe" shown as "exe.jpg"), are dropped.
-    let invisible = |c: &char| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
-    };
-    let clean: String = base.chars().filter(|c| !invisible(c)).take(100).collect();
-
-    if clean.trim().is_empty() {
-        "upload".into()
-    } else {
-        clean.trim().to_owned()
-    }
-}
-
 /// The multipart form of an upload: these two fields and no others.
 #[derive(utoipa::ToSchema, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,7 +43,8 @@ fn checks_busy() -> ApiError {
 #[utoipa::path(post, path = "/api/v1/orders/{order_no}/attachments", params(("order_no" = String, Path)),
     request_body(content_type = "multipart/form-data", content = UploadForm),
     responses(
-        (status = 201, body = Attachment),
+        (status = 201, body = Attachment, description = "stored"),
+        (status = 200, body = Attachment, description = "the same bytes were attached to this order as this kind before (a retry after a lost answer): that attachment, unchanged — the name sent now is not kept"),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "`order_cancelled`: the order is cancelled; `transfer_not_chosen`: a voucher for an order still waiting to be paid online (choose bank transfer first)."),
         (status = 413, body = Problem, content_type = "application/problem+json", description = "`payload_too_large`: the file is over `max_upload_bytes` (the detail says the limit)"),
         (status = 415, body = Problem, content_type = "application/problem+json", description = "`unsupported_media_type`: not a JPEG, PNG or PDF, whatever its name says"),
@@ -129,7 +108,7 @@ pub async fn upload(
             }
             Some("kind") => kind = Some(field.text().await.map_err(broken)?),
             Some("file") => {
-                let name = display_name(field.file_name());
+                let name = crate::domain::shown_file_name(field.file_name(), None, "upload");
                 let mut data = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(broken)? {
                     if data.len() + chunk.len() > limit {
@@ -183,8 +162,8 @@ pub async fn upload(
     };
     // Judged by content, and read far enough to know it is what it claims.
     let (data, inspected, pdf_codes) = state.uploads.inspect(&caller.operator.id, data).await;
-    let content_type = match inspected {
-        Ok(inspected) => inspected.kind.mime(),
+    let kind_found = match inspected {
+        Ok(inspected) => inspected.kind,
         Err(FileProblem::NotAScan) => return Err(ApiError::UnsupportedType),
         Err(FileProblem::ActivePdf) => return Err(ApiError::field("file", T::ErrActivePdf)),
         Err(FileProblem::LockedPdf) => return Err(ApiError::field("file", T::ErrLockedPdf)),
@@ -223,6 +202,9 @@ pub async fn upload(
             ));
         }
     };
+    let content_type = kind_found.mime();
+    // Shown ending as what it is (a JPEG named `….exe` is not shown as a program).
+    let filename = crate::domain::shown_file_name(Some(&filename), Some(kind_found), "upload");
     // A correction that is the very file the order was returned over corrects nothing.
     if kind == AttachmentKind::Correction
         && let Some(earlier) = state.store.sent_before_return(&order, &data).await?
@@ -247,7 +229,7 @@ pub async fn upload(
         uploaded_by: caller.operator.id.clone(),
         scan_json,
     };
-    let id = state
+    let (id, stored_now) = state
         .store
         .attach(
             &order,
@@ -264,7 +246,13 @@ pub async fn upload(
         .ok_or_else(|| ApiError::Internal("attachment vanished after insert".into()))?;
     let attachment = present::attachment(&row, &order)
         .ok_or_else(|| ApiError::Internal("attachment kind".into()))?;
-    Ok((StatusCode::CREATED, Json(attachment)))
+    // The same bytes sent before as this kind (a retry): that attachment, not a new one.
+    let status = if stored_now {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(attachment)))
 }
 
 /// `JPEG`, `PNG`, `PDF`.
@@ -571,19 +559,4 @@ fn scale(
             .map_err(|_| None)?;
     }
     Ok((out.into_inner(), original))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn user_file_names_are_display_only_and_cleaned() {
-        assert_eq!(display_name(Some("../../etc/passwd")), "passwd");
-        assert_eq!(display_name(Some("C:\\scans\\申请表.jpg")), "申请表.jpg");
-        assert_eq!(display_name(Some("a\u{0}b\nc.png")), "abc.png");
-        assert_eq!(display_name(Some("scan\u{202E}gpj.exe")), "scangpj.exe");
-
-        assert_eq!(display_name(None), "upload");
-    }
 }

@@ -50,17 +50,17 @@ const SELECT: &str = "SELECT a.id, a.order_id, o.order_no, a.kind, a.content_typ
     JOIN orders o ON o.id = a.order_id JOIN operators op ON op.id = a.uploaded_by";
 
 impl Store {
-    /// Stores an attachment; returns its id.
-    /// Stores an attachment of `order` with its audit row and event, in one transaction.
-    /// The same bytes uploaded again as the same kind (a retry after a lost answer) are
-    /// not stored twice: the first upload's id comes back.
+    /// Stores an attachment of `order` with its audit row and event, in one transaction;
+    /// returns its id, and whether it was stored now. The same bytes uploaded again as the
+    /// same kind (a retry after a lost answer) are not stored twice: the first upload's id
+    /// comes back, with `false`.
     pub async fn attach(
         &self,
         order: &OrderRow,
         attachment: NewAttachment,
         actor: &Actor,
         request_id: Option<&str>,
-    ) -> StoreResult<String> {
+    ) -> StoreResult<(String, bool)> {
         let sha256 = hex::encode(Sha256::digest(&attachment.data));
         let mut tx = self.begin_write().await?;
         let existing: Option<String> = sqlx::query_scalar(
@@ -73,7 +73,7 @@ impl Store {
         .await?;
         if let Some(id) = existing {
             tx.rollback().await?;
-            return Ok(id);
+            return Ok((id, false));
         }
         // A file added while the order waits for a decision changes what is decided on:
         // its version moves (the order's row first, the lock order), so a decision sent
@@ -89,7 +89,7 @@ impl Store {
         let id = insert_attachment_in(&mut tx, attachment, &sha256).await?;
         self.commit_attached(tx, order, actor, &reason, request_id)
             .await?;
-        Ok(id)
+        Ok((id, true))
     }
 }
 

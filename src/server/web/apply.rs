@@ -941,16 +941,7 @@ pub async fn read_upload(
         match field.name() {
             Some("version") => version = field.text().await.ok().and_then(|v| v.parse().ok()),
             Some("scan") => {
-                let name: String = field
-                    .file_name()
-                    .unwrap_or("scan")
-                    .rsplit(['/', '\\'])
-                    .next()
-                    .unwrap_or("scan")
-                    .chars()
-                    .filter(|c| !crate::domain::is_unsafe_for_terminal(*c))
-                    .take(100)
-                    .collect();
+                let name = crate::domain::shown_file_name(field.file_name(), None, "scan");
                 let mut data = Vec::new();
                 loop {
                     match field.chunk().await {
@@ -1002,7 +993,7 @@ pub async fn read_upload(
         version,
         data,
         content_type: inspected.kind.mime(),
-        filename,
+        filename: crate::domain::shown_file_name(Some(&filename), Some(inspected.kind), "scan"),
         pdf_codes,
     })
 }

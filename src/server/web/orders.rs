@@ -1268,7 +1268,7 @@ async fn upload(
         scan_json,
     };
     let id = match state.store.attach(&row, attachment, &actor, None).await {
-        Ok(id) => id,
+        Ok((id, _)) => id,
         Err(e) => return failed(ctx, e.into()),
     };
     // A correction may be one of several files asked for: it is kept, and the order goes
