@@ -419,7 +419,8 @@ pub struct HistoryEntry {
 /// client needs to keep its per-status counts and its list row without asking back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OrderEvent {
-    /// Event id: consecutive, one order for every client; resume after it with
+    /// Event id: increasing, in commit order, one order for every client (an id a stream
+    /// skips is an event it does not carry, not a loss); resume after it with
     /// `Last-Event-ID`.
     pub id: i64,
     /// The order.

@@ -38,8 +38,8 @@ pub struct CustomerQuery {
 /// Adds a customer; a mobile number already known is `409 customer_exists`.
 #[utoipa::path(post, operation_id = "create_customer", path = "/api/v1/customers", request_body = NewCustomer, responses(
     (status = 201, body = Customer),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "`customer_exists`: a customer with this mobile number is known (find it with `GET /customers?phone=`)"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed`: every bad field named at once"),
 ))]
 pub async fn create(
     State(state): State<AppState>,
