@@ -680,20 +680,55 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
         .await
         .expect("order");
     assert!(unchanged.invoice_request.is_none());
-    // A good request shows up for finance, first in the queue.
+    // A good request is shown back to be checked first: nothing kept yet, and what was
+    // typed rides along to the two buttons.
     let _other = shipped(&app, "李四", "1234567890123").await;
-    let good = ca_counter::api::submit_phone_form(
-        &app.http,
-        &link,
-        &[
-            ("buyer_kind", "individual"),
-            ("invoice_kind", "normal"),
-            ("buyer_name", "张三"),
-            ("email", "zhang@example.com"),
-        ],
-    )
-    .await
-    .expect("post");
+    let typed = [
+        ("buyer_kind", "individual"),
+        ("invoice_kind", "normal"),
+        ("buyer_name", "张三"),
+        ("email", "zhang@example.com"),
+    ];
+    let check = ca_counter::api::submit_phone_form(&app.http, &link, &typed)
+        .await
+        .expect("post");
+    assert_eq!(check.status(), 200);
+    let html = check.text().await.expect("html");
+    assert!(
+        html.contains("请核对开票信息")
+            && html.contains("zhang@example.com")
+            && html.contains("确认提交")
+            && html.contains("返回修改"),
+        "{html}"
+    );
+    let unchanged = app
+        .client(&app.finance)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert!(
+        unchanged.invoice_request.is_none(),
+        "nothing kept before it is confirmed"
+    );
+    // "返回修改": the form again as typed.
+    let mut edit = typed.to_vec();
+    edit.push(("edit", "yes"));
+    let back = ca_counter::api::submit_phone_form(&app.http, &link, &edit)
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        back.contains("id=\"invoice-form\"") && back.contains("zhang@example.com"),
+        "{back}"
+    );
+    // Confirmed, it shows up for finance, first in the queue.
+    let mut confirmed = typed.to_vec();
+    confirmed.push(("confirm", "yes"));
+    let good = ca_counter::api::submit_phone_form(&app.http, &link, &confirmed)
+        .await
+        .expect("post");
     assert_eq!(good.status(), 200);
     let html = good.text().await.expect("html");
     assert!(
@@ -848,6 +883,7 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
             ("invoice_kind", "normal"),
             ("buyer_name", "王五"),
             ("email", "wang@example.com"),
+            ("confirm", "yes"),
         ],
     )
     .await

@@ -378,6 +378,29 @@ async fn a_phone_asks_for_a_special_invoice_and_fixes_a_mistyped_credit_code() {
     page.type_into("#bank", "中国银行长沙分行").await;
     page.type_into("#account", "6222 0000 1111 2222").await;
     page.click("main button[type=submit]").await;
+    // Shown back to be checked before anything is issued (an invoice cannot be changed,
+    // only reversed): the name, the tax number as the invoice prints it, the bank.
+    page.wait_heading("请核对开票信息").await;
+    let shown = page.text("dl").await;
+    for printed in [
+        "湖南某某建设有限公司",
+        "91110000600037341L",
+        "中国银行长沙分行",
+        "增值税专用发票",
+    ] {
+        assert!(shown.contains(printed), "{printed} in {shown}");
+    }
+    keep("invoice-phone-check.png", &page.screenshot().await);
+    // "返回修改" goes back to the form as typed; sent again, checked again; confirmed.
+    page.click("main form:not(#invoice-check) button").await;
+    page.wait_heading("申请电子发票").await;
+    assert_eq!(
+        page.property("#bank", "value").await,
+        json!("中国银行长沙分行")
+    );
+    page.click("main button[type=submit]").await;
+    page.wait_heading("请核对开票信息").await;
+    page.click("#invoice-check button").await;
     // Issued at once, as the CA's flow has the customer issue their own: its number and
     // buyer on the page, and where it would be mailed — said to be the demo's outbox,
     // which sends nothing.

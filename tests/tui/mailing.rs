@@ -122,6 +122,7 @@ async fn a_day_of_mailing_and_invoicing_ends_with_every_order_completed() {
             ("invoice_kind", "normal"),
             ("buyer_name", "王五"),
             ("email", "wangwu@example.com"),
+            ("confirm", "yes"),
         ],
     )
     .await

@@ -227,6 +227,11 @@ pub(super) async fn submit(
             if saved { Asked::Saved } else { Asked::Not },
         );
     }
+    let said = |name: &str| form_urlencoded::parse(&body).any(|(n, v)| n == name && v == "yes");
+    // "返回修改" on the check page: the form again as typed, nothing checked or saved.
+    if said("edit") {
+        return form(&ctx, &token, &row, &input, &[], Asked::Not);
+    }
     let request = match crate::domain::validate_invoice_request(&input) {
         Ok((request, _warnings)) => request,
         Err(errors) => return form(&ctx, &token, &row, &input, &errors, Asked::Not),
@@ -258,6 +263,11 @@ pub(super) async fn submit(
             &said,
             Asked::Reversed(&note.invoice_no),
         );
+    }
+    // Right as typed: shown back to be checked before anything is kept or issued — an
+    // invoice issued cannot be changed, only reversed (红冲) and issued anew.
+    if !said("confirm") {
+        return check_page(&state, &ctx, &token, &row, &input);
     }
     // The history is written in the platform's language, whatever the customer reads.
     let actor = Actor::System(
@@ -304,6 +314,99 @@ pub(super) async fn submit(
             p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
         },
     )
+}
+
+/// The request as it will be issued, to check: each field the invoice prints, and two
+/// buttons — issue (or send to finance), or back to the form as typed. What was typed
+/// rides along in hidden fields (the pages work without script).
+fn check_page(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    row: &OrderRow,
+    input: &InvoiceRequestInput,
+) -> Response {
+    let amount = Money::from_fen(row.amount_fen)
+        .unwrap_or_default()
+        .to_string();
+    let buyer_kind = match input.buyer_kind.as_deref().and_then(BuyerKind::parse) {
+        Some(BuyerKind::Organisation) => T::OptBuyerOrganisation,
+        _ => T::OptBuyerIndividual,
+    };
+    let invoice_kind = match input.invoice_kind.as_deref() {
+        Some(kind) if kind == InvoiceKind::Special.as_str() => T::OptInvoiceSpecial,
+        _ => T::OptInvoiceNormal,
+    };
+    let typed: Vec<(&str, &str)> = [
+        (
+            "buyer_kind",
+            input.buyer_kind.as_deref().unwrap_or_default(),
+        ),
+        (
+            "invoice_kind",
+            input.invoice_kind.as_deref().unwrap_or_default(),
+        ),
+        ("buyer_name", input.buyer_name.as_str()),
+        ("tax_number", input.tax_number.as_str()),
+        ("email", input.email.as_str()),
+        ("address", input.address.as_str()),
+        ("phone", input.phone.as_str()),
+        ("bank", input.bank.as_str()),
+        ("account", input.account.as_str()),
+    ]
+    .into_iter()
+    .collect();
+    let shown = |name: &str| -> &str {
+        typed
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.trim())
+    };
+    let hidden = html! {
+        (form::token(ctx))
+        @for (name, value) in &typed {
+            input type="hidden" name=(name) value=(value);
+        }
+    };
+    let issue_now = state.config.invoice.auto_issue;
+    let title = ctx.t(T::PageInvoiceCheckTitle);
+    let body = html! {
+        h1 { (title) }
+        dl {
+            dt { (ctx.t(T::PageOrder)) } dd { (row.order_no) }
+            dt { (ctx.t(T::PageAmount)) } dd { (amount) }
+            dt { (ctx.t(T::FieldInvBuyerKind)) } dd { (ctx.t(buyer_kind)) }
+            dt { (ctx.t(T::FieldInvKind)) } dd { (ctx.t(invoice_kind)) }
+            @for f in &TEXT_FIELDS {
+                @if !shown(f.0).is_empty() {
+                    // Said as what it is, not with the form's note on who must give it.
+                    dt { (ctx.t(if f.0 == "tax_number" { T::FieldInvTaxNumber } else { f.1 })) }
+                    dd { (shown(f.0)) }
+                }
+            }
+        }
+        p.bad role="note" {
+            (ctx.t(if issue_now { T::PageInvoiceCheckIssueNow } else { T::PageInvoiceCheckToFinance }))
+        }
+        div.actions {
+            form #invoice-check method="post" action=(super::form_action(ctx)) {
+                (hidden)
+                input type="hidden" name="confirm" value="yes";
+                button type="submit" {
+                    (ctx.t(if issue_now { T::PageInvoiceCheckIssue } else { T::PageInvoiceCheckSend }))
+                }
+            }
+            form method="post" action=(super::form_action(ctx)) {
+                (hidden)
+                input type="hidden" name="edit" value="yes";
+                button.secondary type="submit" { (ctx.t(T::PageInvoiceCheckEdit)) }
+            }
+        }
+    };
+    // The language switch takes what was typed back to the form, in the other language.
+    let mut ctx = ctx.clone();
+    ctx.switch_form = Some(("invoice-check", format!("/m/invoice/{token}")));
+    page(&ctx, StatusCode::OK, title, body)
 }
 
 /// The text fields of the form, in page order: name, label, kind, `autocomplete`,
