@@ -64,6 +64,7 @@ web_texts! { messaging_texts;
     HintReturnParcel => "客户会在订单页看到这个原因", "The customer reads this reason on their order page";
     ActionNote => "备注", "note";
     ActionAttach => "上传附件", "attachment uploaded";
+    ActionWithdrawAttachment => "撤回未提交的补正材料", "withdrew a correction not yet sent";
     HistoryInvoiceKept => "发票存档", "invoice kept";
     ActionPrint => "打印", "printed";
     ActionDownloadAttachment => "下载附件", "downloaded an attachment";

@@ -238,7 +238,9 @@ pub fn history(row: &HistoryRow) -> HistoryEntry {
         to_status: row.to_status.as_deref().and_then(OrderStatus::parse),
         // An upload's row names its file (see `attachment`).
         reason: match row.action.as_str() {
-            "attach" => row.reason.as_deref().map(crate::domain::mask_numbers_in),
+            "attach" | "withdraw_attachment" => {
+                row.reason.as_deref().map(crate::domain::mask_numbers_in)
+            }
             _ => row.reason.clone(),
         },
         request_id: row.request_id.clone(),

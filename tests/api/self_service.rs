@@ -677,7 +677,7 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         same.html
     );
     assert!(
-        same.html.contains("与退回前提交的“photo”完全相同"),
+        same.html.contains("与退回前提交的“photo.jpg”完全相同"),
         "{}",
         same.html
     );
@@ -690,6 +690,40 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         )
         .await;
     assert_eq!(slip.status, StatusCode::SEE_OTHER, "{}", slip.html);
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(page.html.contains("已上传 2 份补正材料"), "{}", page.html);
+    // A wrong photo sent as well: taken back before sending (nobody has reviewed it), the
+    // history saying so; the other two stay.
+    let wrong = browser
+        .upload(
+            &format!("/orders/{no}/correction"),
+            &version,
+            voucher_jpeg(700, 500),
+            "image/jpeg",
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::SEE_OTHER, "{}", wrong.html);
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(page.html.contains("已上传 3 份补正材料"), "{}", page.html);
+    let withdraw = page
+        .html
+        .split("action=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|action| action.ends_with("/withdraw"))
+        .last()
+        .expect("a way to take a file back")
+        .to_owned();
+    let taken = browser.post(&withdraw, &[("version", &version)]).await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.html);
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(page.html.contains("已上传 2 份补正材料"), "{}", page.html);
+    let history = app.client(&app.clerk).history(&no).await.expect("history");
+    assert!(
+        history.iter().any(|h| h.action == "withdraw_attachment"),
+        "{history:?}"
+    );
+    // Taken back twice (a second tap): nothing else goes.
+    browser.post(&withdraw, &[("version", &version)]).await;
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(page.html.contains("已上传 2 份补正材料"), "{}", page.html);
     let sent = browser

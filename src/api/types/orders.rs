@@ -403,7 +403,8 @@ pub struct HistoryEntry {
     pub at: String,
     /// Who.
     pub actor: Actor,
-    /// `submit`, an action name, `note`, `attach`, `reveal`, or a payment event.
+    /// `submit`, an action name, `note`, `attach` (`withdraw_attachment`: a correction
+    /// the customer took back before sending it), `reveal`, or a payment event.
     pub action: String,
     /// Status before, for transitions.
     pub from_status: Option<OrderStatus>,

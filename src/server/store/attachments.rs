@@ -94,6 +94,69 @@ impl Store {
 }
 
 impl Store {
+    /// Takes back a correction the customer uploaded on their phone to `order` since its
+    /// return (`returned_at`) and has not sent to review yet — the wrong page, a blurred
+    /// photo: the file is deleted (nobody has reviewed it) and the history says it was
+    /// withdrawn, with its name. Its name, or `None` when it is not such a file or the
+    /// order no longer waits for its correction (sent meanwhile from another tab).
+    pub async fn withdraw_correction(
+        &self,
+        order: &OrderRow,
+        attachment_id: &str,
+        returned_at: i64,
+        actor: &Actor,
+    ) -> StoreResult<Option<String>> {
+        let mut tx = self.begin_write().await?;
+        // The order first (the lock order), while it still waits for its correction.
+        let waiting: Option<String> = sqlx::query_scalar(match self.backend {
+            super::Backend::Postgres => {
+                "SELECT id FROM orders WHERE id = $1 AND status = $2 FOR UPDATE"
+            }
+            super::Backend::Sqlite => "SELECT id FROM orders WHERE id = $1 AND status = $2",
+        })
+        .bind(&order.id)
+        .bind(crate::domain::OrderStatus::Rejected.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if waiting.is_none() {
+            return Ok(None);
+        }
+        let filename: Option<String> = sqlx::query_scalar(
+            "DELETE FROM attachments WHERE id = $1 AND order_id = $2 AND kind = $3 \
+             AND uploaded_by = $4 AND uploaded_at >= $5 RETURNING filename",
+        )
+        .bind(attachment_id)
+        .bind(&order.id)
+        .bind(crate::api::AttachmentKind::Correction.as_str())
+        .bind(super::self_service::ONLINE_OPERATOR_ID)
+        .bind(returned_at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(filename) = filename else {
+            return Ok(None);
+        };
+        let reason = format!(
+            "{} {filename}",
+            crate::api::AttachmentKind::Correction.as_str()
+        );
+        let (_, event_id) = self
+            .record_in(
+                &mut tx,
+                order,
+                actor,
+                "withdraw_attachment",
+                Some(&reason),
+                None,
+                Some("attachment"),
+            )
+            .await?;
+        match event_id {
+            Some(event_id) => self.commit_with_event(tx, event_id).await?,
+            None => tx.commit().await?,
+        }
+        Ok(Some(filename))
+    }
+
     /// Writes the history line of a file kept in `tx` (`reason`: its kind and name) and
     /// commits, with its event.
     async fn commit_attached(

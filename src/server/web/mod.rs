@@ -76,6 +76,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             axum::routing::post(orders::upload_correction),
         )
         .route(
+            "/orders/{order_no}/correction/{id}/withdraw",
+            axum::routing::post(orders::withdraw_correction),
+        )
+        .route(
             "/orders/{order_no}/resubmit",
             axum::routing::post(orders::resubmit),
         )

@@ -622,6 +622,18 @@ async fn next_step(
                         @let check = crate::server::scan_match::kept(file.scan_json.as_deref(), row);
                         li {
                             (file.filename) " · " (crate::server::paper::date_time_in(ctx.lang, file.uploaded_at))
+                            // The wrong file, taken back before it is sent (only what this
+                            // phone uploaded: the counter's are the counter's).
+                            @if file.uploaded_by == crate::server::store::self_service::ONLINE_OPERATOR_ID {
+                                form.inline method="post" action=(format!("{base}/correction/{}/withdraw", file.id)) {
+                                    (super::form::token(ctx))
+                                    input type="hidden" name="version" value=(row.version);
+                                    button.secondary type="submit"
+                                        aria-label=(ctx.fill(T::WebCorrectionWithdrawNamed, &[&file.filename])) {
+                                        (ctx.t(T::WebCorrectionWithdraw))
+                                    }
+                                }
+                            }
                             // What the form's code says, as at the application's scan step:
                             // a photo with no code of ours is not ticked off as the form.
                             @if let Some(check) = &check {
@@ -736,6 +748,48 @@ async fn corrections_since(
         .into_iter()
         .filter(|a| a.kind == AttachmentKind::Correction.as_str() && a.uploaded_at >= returned_at)
         .collect())
+}
+
+/// `POST /orders/{order_no}/correction/{id}/withdraw`: a correction uploaded on this
+/// phone since the return, not sent yet (the wrong page, a blurred photo), taken back.
+pub async fn withdraw_correction(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path((order_no, id)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    // From a page left behind: the order as it is now.
+    if form.version != Some(row.version) {
+        return order_page(
+            &state,
+            &who,
+            &row,
+            StatusCode::OK,
+            &[],
+            Some(moved_on(&row)),
+        )
+        .await;
+    }
+    let since = match state.store.since_return(&row).await {
+        Ok(since) => since,
+        Err(e) => return failed(ctx, e.into()),
+    };
+    let actor = customer_actor(&who.customer.phone);
+    match state
+        .store
+        .withdraw_correction(&row, &id, since.at, &actor)
+        .await
+    {
+        // Gone, or never one of this phone's (a second tap): the page as it is now says
+        // which files are in.
+        Ok(_) => page::see_other(&format!("/orders/{}#resubmit", row.order_no)),
+        Err(e) => failed(ctx, e.into()),
+    }
 }
 
 /// `POST /orders/{order_no}/resubmit`: every correction uploaded since the return is in;

@@ -70,6 +70,7 @@ dd.status{justify-self:start}
 .terms{max-height:18rem;overflow:auto;border:1px solid #d0d0d0;padding:.5rem .75rem;white-space:pre-wrap}
 .qr{display:block;width:14rem;max-width:100%;height:auto;image-rendering:pixelated;border:8px solid #fff;outline:1px solid #d0d0d0}
 .small{font-size:.95rem;color:#4a4a4a}
+form.inline{display:inline-block;margin:.3rem 0 .3rem .6rem;vertical-align:middle}
 table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #d0d0d0;padding:.4rem;text-align:left;vertical-align:top}
 "#;

@@ -321,6 +321,7 @@ fn action_label(action: &str, lang: Lang) -> String {
         "submit" => T::ActionSubmit,
         "note" => T::ActionNote,
         "attach" => T::ActionAttach,
+        "withdraw_attachment" => T::ActionWithdrawAttachment,
         "reveal" => T::ActionReveal,
         "download_attachment" => T::ActionDownloadAttachment,
         "preview_attachment" => T::ActionPreviewAttachment,
@@ -370,7 +371,7 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
             .join(T::ListJoin.get(lang))
     };
     Some(match entry.action.as_str() {
-        "attach" => {
+        "attach" | "withdraw_attachment" => {
             let (kind, name) = first_rest();
             match AttachmentKind::parse(kind) {
                 Some(kind) => format!("{} {name}", kind.label(lang)),
