@@ -308,6 +308,10 @@ pub enum Signal {
     /// keys (`d` declining the next order's invoice, Enter opening its form). No tab takes
     /// it.
     Interrupted(Notice),
+    /// Why it was interrupted, said better now that it is known (its event arrived after
+    /// the form closed): replaces the words of the interruption still on screen; nothing
+    /// once the operator has read it and gone on. No tab takes it.
+    Reworded(Notice),
 }
 
 /// A component: a tab with its state, keys, requests and view.

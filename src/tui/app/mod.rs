@@ -351,6 +351,15 @@ impl App {
                 }
                 continue;
             }
+            if let Signal::Reworded(better) = signal {
+                if i == self.shown
+                    && let Some(Overlay::Halt { notice }) = self.overlay.as_mut()
+                {
+                    *notice = better;
+                    self.dirty = true;
+                }
+                continue;
+            }
             self.deliver(&signal, Some(i));
         }
     }

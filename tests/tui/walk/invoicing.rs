@@ -274,6 +274,62 @@ fn an_order_invoiced_elsewhere_while_its_form_is_open_closes_it_and_is_said() {
     }
 }
 
+/// The queue without the order arrives before its event (the invoice issued by a
+/// colleague): the form closes with the ways it could have gone, and the event, when it
+/// comes, says which — in the box still on screen too.
+#[test]
+fn an_order_that_left_before_its_event_is_said_once_the_event_comes() {
+    let mut a = invoice_app(Lang::ZhCn);
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Enter);
+    let seq = a
+        .tab_mut::<Invoicing>()
+        .map(|t| t.fetch.restart(NOW))
+        .unwrap_or(0);
+    a.answer::<Invoicing>(invoicing::Answer::Queue {
+        seq,
+        result: Ok(ca_counter::api::InvoicingQueue {
+            items: vec![invoicing_item(6, "张三", true)],
+        }),
+    });
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("或同事已开票"), "{screen}");
+    a.on_msg(ca_counter::tui::net::Msg::Event(
+        ca_counter::api::OrderEvent {
+            id: 9_001,
+            order_no: no("HN20261128000007"),
+            kind: "transition".into(),
+            action: Some("issue_invoice".into()),
+            status: ca_counter::domain::OrderStatus::Completed,
+            from: Some(ca_counter::domain::OrderStatus::PendingInvoice),
+            version: 5,
+            at: "2026-11-28T08:00:00Z".into(),
+            order: None,
+        },
+    ));
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains("刚被办理了“开具发票”") && !screen.contains("或同事已开票"),
+        "{screen}"
+    );
+    // Read and gone on: a later event of that order brings no box back.
+    key(&mut a, KeyCode::Esc);
+    a.on_msg(ca_counter::tui::net::Msg::Event(
+        ca_counter::api::OrderEvent {
+            id: 9_002,
+            order_no: no("HN20261128000007"),
+            kind: "transition".into(),
+            action: Some("reverse_invoice".into()),
+            status: ca_counter::domain::OrderStatus::PendingInvoice,
+            from: Some(ca_counter::domain::OrderStatus::Completed),
+            version: 6,
+            at: "2026-11-28T08:05:00Z".into(),
+            order: None,
+        },
+    ));
+    assert!(a.overlay().is_none());
+}
+
 /// `d` on an order whose customer asked for an invoice warns, and asks why in words
 /// rather than offering the stock "does not want one" with one Enter.
 #[test]

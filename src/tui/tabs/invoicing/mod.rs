@@ -75,6 +75,9 @@ pub struct Invoicing {
     /// What was last done to the open form's order, as its event said (issued, declined):
     /// said when the form closes for it.
     moved: Option<(String, Action)>,
+    /// The order whose form closed before its event said what happened to it ("已不在待开
+    /// 票列表：…或…"): the event, when it comes, says which.
+    left_unsaid: Option<String>,
 }
 
 /// How many closed forms are kept.
@@ -91,6 +94,7 @@ impl Default for Invoicing {
             decline: None,
             left_decline: None,
             moved: None,
+            left_unsaid: None,
             refetch: false,
         }
     }
@@ -205,7 +209,10 @@ impl Invoicing {
                     T::InvoiceLeftQueueFor,
                     [Arg::Plain(order_no), Arg::Text(action.text())],
                 ),
-                _ => Text::with(T::InvoiceLeftQueue, [order_no]),
+                _ => {
+                    self.left_unsaid = Some(order_no.clone());
+                    Text::with(T::InvoiceLeftQueue, [order_no])
+                }
             });
             ctx.signal(Signal::Interrupted(notice.clone()));
             self.notice = Some(notice);
@@ -540,6 +547,26 @@ impl Component for Invoicing {
     }
 
     fn live(&mut self, ctx: &mut Ctx<Request>, event: &Live) {
+        // The event of an order whose form closed unsaid: what was done, in place of the
+        // ways it could have gone.
+        if let Live::Order(event) = event
+            && self.left_unsaid.as_deref() == Some(event.order_no.as_str())
+            && let Some(action) = event.action.as_deref().and_then(Action::parse)
+        {
+            self.left_unsaid = None;
+            let said = Notice::warning(Text::with(
+                T::InvoiceLeftQueueFor,
+                [Arg::Plain(event.order_no.to_string()), Arg::Text(action.text())],
+            ));
+            if self
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text.msg.text == T::InvoiceLeftQueue)
+            {
+                ctx.signal(Signal::Reworded(said.clone()));
+                self.notice = Some(said);
+            }
+        }
         if let Live::Order(event) = event
             && let Some(form) = &self.form
             && form.order_no == event.order_no.as_str()

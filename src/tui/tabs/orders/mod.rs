@@ -1126,7 +1126,7 @@ impl Component for Orders {
                 self.reload(ctx);
                 true
             }
-            Signal::CollectPayment(_) | Signal::Interrupted(_) => false,
+            Signal::CollectPayment(_) | Signal::Interrupted(_) | Signal::Reworded(_) => false,
         }
     }
 
