@@ -2324,6 +2324,16 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
     browser.post("/apply", &borrowed).await;
     let print = browser.get("/apply?step=print").await;
     assert_eq!(reference(&print.html), before, "{}", print.html);
+    assert!(!print.html.contains("请重新打印"), "{}", print.html);
+    // And a change after that is a change to that paper: a new reference again, never the
+    // first paper's standing for what it does not say.
+    let form = browser.get("/apply?step=form").await;
+    let third = fields("麓山南路 3 号", hidden(&form.html, "version"));
+    let borrowed: Vec<(&str, &str)> = third.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post("/apply", &borrowed).await;
+    let print = browser.get("/apply?step=print").await;
+    assert_ne!(reference(&print.html), before, "{}", print.html);
+    assert!(print.html.contains("请重新打印"), "{}", print.html);
     app.finish().await;
 }
 

@@ -620,15 +620,26 @@ pub async fn save(
             let checked_now = next.form_done && get("action") == "form" && get("keep").is_empty();
             let changed =
                 (checked_now && next.fields != *on_paper) || next.product_id != draft.product_id;
-            // Back to what an earlier paper says: that paper's reference comes back.
-            let paper_back = changed
-                && next.earlier.iter().any(|paper| {
-                    paper.product_id == next.product_id && paper.fields == next.fields
-                });
-            let reprint = (printed && changed) || paper_back;
+            // What the form says now: as just checked, else as last checked (what is typed
+            // and kept unchecked says nothing a paper does).
+            let says: Fields = if checked_now {
+                next.fields.clone()
+            } else {
+                next.checked.as_deref().unwrap_or(&next.fields).clone()
+            };
+            // Back to what an earlier paper (printed) says: that paper's reference returns.
+            let back = changed
+                .then(|| {
+                    next.earlier.iter().position(|paper| {
+                        paper.product_id == next.product_id && paper.fields == says
+                    })
+                })
+                .flatten();
+            let reprint = (printed && changed) || back.is_some();
             if checked_now {
                 next.checked = Some(Box::new(next.fields.clone()));
             }
+            let mut restored = None;
             if reprint {
                 next.step = next.step.min(Step::Print);
                 // A new reference for the new paper: the old printout's code names the old
@@ -636,27 +647,31 @@ pub async fn save(
                 // to be the customer's own earlier printout). Unless the form is back to
                 // what an earlier paper says: that paper's reference comes back with it
                 // (a legal representative's signature and a seal are not asked for twice
-                // over a change undone).
-                next.earlier.insert(
-                    0,
-                    EarlierPaper {
-                        reference: next.reference.clone(),
-                        product_id: draft.product_id.clone(),
-                        fields: on_paper.clone(),
-                    },
-                );
-                let back = next.earlier.iter().position(|paper| {
-                    paper.product_id == next.product_id && paper.fields == next.fields
-                });
+                // over a change undone), printed as it was.
                 let reference = match back {
-                    Some(at) => next.earlier.remove(at).reference,
+                    Some(at) => {
+                        let paper = next.earlier.remove(at);
+                        restored = Some(paper.reference.clone());
+                        paper.reference
+                    }
                     None => new_reference(),
                 };
+                // The paper going, if it exists, is kept for a change back to it.
+                if printed {
+                    next.earlier.insert(
+                        0,
+                        EarlierPaper {
+                            reference: next.reference.clone(),
+                            product_id: draft.product_id.clone(),
+                            fields: on_paper.clone(),
+                        },
+                    );
+                    next.earlier.truncate(5);
+                }
                 let old = std::mem::replace(&mut next.reference, reference);
                 next.superseded.retain(|r| *r != next.reference);
                 next.superseded.insert(0, old);
                 next.superseded.truncate(5);
-                next.earlier.truncate(5);
             }
             let json = match serde_json::to_string(&next) {
                 Ok(json) => json,
@@ -670,7 +685,16 @@ pub async fn save(
                 // The next step at an address of its own (the page asking for it shows the
                 // furthest the application allows, if that is earlier; the print step says
                 // when the paper must be printed again).
-                Ok(Some(_)) => page::see_other(&then.address()),
+                Ok(Some(_)) => {
+                    // The paper that came back was printed: the print step says nothing of
+                    // printing again, and a change after this one asks for a new paper.
+                    if let Some(reference) = &restored
+                        && let Err(e) = state.store.draft_printed(&who.customer.id, reference).await
+                    {
+                        return failed(ctx, e.into());
+                    }
+                    page::see_other(&then.address())
+                }
                 Ok(None) => page::see_other("/apply?moved=1"),
                 Err(e) => failed(ctx, e.into()),
             }
