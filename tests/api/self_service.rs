@@ -722,10 +722,26 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         history.iter().any(|h| h.action == "withdraw_attachment"),
         "{history:?}"
     );
-    // Taken back twice (a second tap): nothing else goes.
+    // Taken back twice (a second tap), or another file taken back from that page: nothing
+    // else goes (the order moved on with the first).
     browser.post(&withdraw, &[("version", &version)]).await;
+    let other = page
+        .html
+        .split("action=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|action| action.ends_with("/withdraw"))
+        .expect("the first file's")
+        .to_owned();
+    browser.post(&other, &[("version", &version)]).await;
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(page.html.contains("已上传 2 份补正材料"), "{}", page.html);
+    // A resubmission from the page before the withdrawal (another tab) would list the
+    // file taken back: refused as stale. From the page now, it goes.
+    let stale = browser
+        .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
+        .await;
+    assert_eq!(stale.status, StatusCode::OK, "{}", stale.html);
+    let version = hidden(&page.html, "version");
     let sent = browser
         .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
         .await;

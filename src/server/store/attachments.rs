@@ -94,11 +94,12 @@ impl Store {
 }
 
 impl Store {
-    /// Takes back a correction the customer uploaded on their phone to `order` since its
-    /// return (`returned_at`) and has not sent to review yet — the wrong page, a blurred
-    /// photo: the file is deleted (nobody has reviewed it) and the history says it was
-    /// withdrawn, with its name. Its name, or `None` when it is not such a file or the
-    /// order no longer waits for its correction (sent meanwhile from another tab).
+    /// Takes back a correction the customer uploaded on their phone to `order` (as read,
+    /// its version) since its return (`returned_at`) and has not sent to review yet — the
+    /// wrong page, a blurred photo: the file is deleted (nobody has reviewed it), the
+    /// order's version moves on and the history says it was withdrawn, with its name. Its
+    /// name, or `None` when it is not such a file or the order changed meanwhile (sent
+    /// from another tab, returned again): then nothing changes.
     pub async fn withdraw_correction(
         &self,
         order: &OrderRow,
@@ -107,18 +108,22 @@ impl Store {
         actor: &Actor,
     ) -> StoreResult<Option<String>> {
         let mut tx = self.begin_write().await?;
-        // The order first (the lock order), while it still waits for its correction.
-        let waiting: Option<String> = sqlx::query_scalar(match self.backend {
-            super::Backend::Postgres => {
-                "SELECT id FROM orders WHERE id = $1 AND status = $2 FOR UPDATE"
-            }
-            super::Backend::Sqlite => "SELECT id FROM orders WHERE id = $1 AND status = $2",
-        })
+        // The order first (the lock order), still waiting for this correction as the page
+        // saw it: its version moves on, so a resubmission that listed its files before
+        // (another tab) is refused as stale rather than sent with a file no longer there,
+        // and `returned_at` is still its last return's.
+        self.lock_order(&mut tx, &order.id).await?;
+        let waiting = sqlx::query(
+            "UPDATE orders SET version = version + 1 \
+             WHERE id = $1 AND status = $2 AND version = $3",
+        )
         .bind(&order.id)
         .bind(crate::domain::OrderStatus::Rejected.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        if waiting.is_none() {
+        .bind(order.version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if waiting == 0 {
             return Ok(None);
         }
         let filename: Option<String> = sqlx::query_scalar(
@@ -133,6 +138,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(filename) = filename else {
+            // Dropping `tx` rolls the version back.
             return Ok(None);
         };
         let reason = format!(
