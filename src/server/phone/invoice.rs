@@ -228,12 +228,22 @@ pub(super) async fn submit(
         );
     }
     let said = |name: &str| form_urlencoded::parse(&body).any(|(n, v)| n == name && v == "yes");
-    // "返回修改" on the check page: the form again as typed, nothing checked or saved.
+    // "返回修改" on the check page: the form again as typed, nothing checked or saved (and
+    // what the form says of a request kept before, as when it was opened).
     if said("edit") {
-        return form(&ctx, &token, &row, &input, &[], Asked::Not);
+        let reversed = match state.store.reversed_pending(&[row.id.as_str()]).await {
+            Ok(mut found) => found.remove(&row.id).map(|note| note.invoice_no),
+            Err(_) => None,
+        };
+        let asked = match (&reversed, row.invoice_request_json.is_some()) {
+            (Some(number), _) => Asked::Reversed(number),
+            (None, true) => Asked::Saved,
+            (None, false) => Asked::Not,
+        };
+        return form(&ctx, &token, &row, &input, &[], asked);
     }
-    let request = match crate::domain::validate_invoice_request(&input) {
-        Ok((request, _warnings)) => request,
+    let (request, warnings) = match crate::domain::validate_invoice_request(&input) {
+        Ok(valid) => valid,
         Err(errors) => return form(&ctx, &token, &row, &input, &errors, Asked::Not),
     };
     let unprintable = crate::server::routes::invoicing::not_for_print(&state, &request);
@@ -267,7 +277,7 @@ pub(super) async fn submit(
     // Right as typed: shown back to be checked before anything is kept or issued — an
     // invoice issued cannot be changed, only reversed (红冲) and issued anew.
     if !said("confirm") {
-        return check_page(&state, &ctx, &token, &row, &input);
+        return check_page(&state, &ctx, &token, &row, &input, &request, &warnings);
     }
     // The history is written in the platform's language, whatever the customer reads.
     let actor = Actor::System(
@@ -325,17 +335,39 @@ fn check_page(
     token: &str,
     row: &OrderRow,
     input: &InvoiceRequestInput,
+    request: &crate::domain::InvoiceRequest,
+    warnings: &crate::domain::FieldMessages,
 ) -> Response {
     let amount = Money::from_fen(row.amount_fen)
         .unwrap_or_default()
         .to_string();
-    let buyer_kind = match input.buyer_kind.as_deref().and_then(BuyerKind::parse) {
-        Some(BuyerKind::Organisation) => T::OptBuyerOrganisation,
-        _ => T::OptBuyerIndividual,
+    let buyer_kind = match request.buyer_kind {
+        BuyerKind::Organisation => T::OptBuyerOrganisation,
+        BuyerKind::Individual => T::OptBuyerIndividual,
     };
-    let invoice_kind = match input.invoice_kind.as_deref() {
-        Some(kind) if kind == InvoiceKind::Special.as_str() => T::OptInvoiceSpecial,
-        _ => T::OptInvoiceNormal,
+    let invoice_kind = match request.invoice_kind {
+        InvoiceKind::Special => T::OptInvoiceSpecial,
+        InvoiceKind::Normal => T::OptInvoiceNormal,
+    };
+    // As the invoice will print it (the tax number in capitals, without spaces…), not as
+    // typed; each with what is worth a second look.
+    let printed: Vec<(&str, String)> = [
+        ("buyer_name", Some(request.buyer_name.clone())),
+        ("tax_number", request.tax_number.clone()),
+        ("email", Some(request.email.as_str().to_owned())),
+        ("address", request.address.clone()),
+        ("phone", request.phone.clone()),
+        ("bank", request.bank.clone()),
+        ("account", request.account.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.filter(|v| !v.trim().is_empty()).map(|v| (name, v)))
+    .collect();
+    let warning_of = |field: &str| -> Option<String> {
+        warnings
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.render(ctx.lang))
     };
     let typed: Vec<(&str, &str)> = [
         (
@@ -356,12 +388,6 @@ fn check_page(
     ]
     .into_iter()
     .collect();
-    let shown = |name: &str| -> &str {
-        typed
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, v)| v.trim())
-    };
     let hidden = html! {
         (form::token(ctx))
         @for (name, value) in &typed {
@@ -378,10 +404,15 @@ fn check_page(
             dt { (ctx.t(T::FieldInvBuyerKind)) } dd { (ctx.t(buyer_kind)) }
             dt { (ctx.t(T::FieldInvKind)) } dd { (ctx.t(invoice_kind)) }
             @for f in &TEXT_FIELDS {
-                @if !shown(f.0).is_empty() {
+                @if let Some((_, value)) = printed.iter().find(|(name, _)| *name == f.0) {
                     // Said as what it is, not with the form's note on who must give it.
                     dt { (ctx.t(if f.0 == "tax_number" { T::FieldInvTaxNumber } else { f.1 })) }
-                    dd { (shown(f.0)) }
+                    dd {
+                        (value)
+                        @if let Some(warning) = warning_of(f.0) {
+                            br; span.bad { (warning) }
+                        }
+                    }
                 }
             }
         }
