@@ -156,6 +156,7 @@ web_texts! { messaging_texts;
     ErrListedTwice => "{0} 重复出现", "{0} is listed twice";
     ErrInvalidValue => "值不对：{0}", "invalid value: {0}";
     ErrDateShape => "“{0}”不是日期：应写作 YYYY-MM-DD，如 2026-12-01", "“{0}” is not a date: write YYYY-MM-DD, e.g. 2026-12-01";
+    ErrDateOutOfRange => "“{0}”不在可查的日期范围内（1900 至 2999 年）", "“{0}” is outside the dates that can be asked for (1900 to 2999)";
     ErrProjectIdShape => "“{0}”不是项目的 id（见 GET /api/v1/projects）", "“{0}” is not a project id (see GET /api/v1/projects)";
     ErrUploadMalformed => "上传的内容不完整或格式不对（传输中断？）：请重新上传", "the upload arrived incomplete or malformed (cut off on the way?): send it again";
     ErrStackedMarks => "一个字上叠了太多符号：请按证件或营业执照上的写法填写", "too many marks stacked on one letter: write it as on the ID or the business licence";

@@ -203,6 +203,14 @@ async fn bad_list_parameters_are_named(db: Db) {
             .await
             .expect("send");
         assert_eq!(response.status(), 422, "to={to}");
+        let problem: Problem = response.json().await.expect("json");
+        // A date, out of range: said so, not "not a date".
+        assert!(
+            problem.errors[0].message.contains("9999-12-31")
+                && problem.errors[0].message.contains("2999")
+                && !problem.errors[0].message.contains("YYYY-MM-DD"),
+            "{problem:?}"
+        );
     }
     // An empty name inside a list of statuses, and a project that is not in the catalog,
     // are named rather than read as "no filter" or "no orders".

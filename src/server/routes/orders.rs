@@ -629,7 +629,11 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
             Some(id.to_owned())
         }
         Some(sent) => {
-            let shown = crate::server::extract::header_shown(sent);
+            let shown: String = sent
+                .chars()
+                .filter(|c| !crate::domain::is_unsafe_for_terminal(*c))
+                .take(40)
+                .collect();
             errors.add("project", Msg::with(T::ErrProjectIdShape, [shown]));
             None
         }
@@ -671,19 +675,27 @@ fn date_ms(date: Option<&str>, field: &str, add_days: i64, errors: &mut Errors) 
     let text = date?.trim();
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let parsed = time::Date::parse(text, format)
-        .ok()
+    // Said back as sent (a date typed in Chinese too), without what a terminal would act on.
+    let shown: String = text
+        .chars()
+        .filter(|c| !crate::domain::is_unsafe_for_terminal(*c))
+        .take(40)
+        .collect();
+    let Ok(day) = time::Date::parse(text, format) else {
+        errors.add(field, Msg::with(T::ErrDateShape, [shown]));
+        return None;
+    };
+    let start = Some(day)
         .filter(|day| (1900..=2999).contains(&day.year()))
         .and_then(|day| {
             day.midnight()
                 .assume_offset(china)
                 .checked_add(time::Duration::days(add_days))
         });
-    match parsed {
+    match start {
         Some(start) => Some((start.unix_timestamp_nanos() / 1_000_000) as i64),
         None => {
-            let shown = crate::server::extract::header_shown(text);
-            errors.add(field, Msg::with(T::ErrDateShape, [shown]));
+            errors.add(field, Msg::with(T::ErrDateOutOfRange, [shown]));
             None
         }
     }
