@@ -82,6 +82,12 @@ pub struct HelpEntry {
     pub target: Target,
 }
 
+/// What a barcode scanner types: one run of 8 to 30 letters and digits (a parcel number),
+/// not words a person typed to find a command.
+fn looks_scanned(text: &str) -> bool {
+    (8..=30).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 impl App {
     /// The commands the help offers for `filter`: matched by key, by word, or by `:`
     /// command.
@@ -162,7 +168,7 @@ impl App {
                             }
                         } else if self.allowed(self.shown)
                             && self.tabs[self.shown].scanning()
-                            && !filter.text().trim().is_empty()
+                            && looks_scanned(&filter.text())
                         {
                             // Matching nothing while a scanner types into the tab below:
                             // the scanner's number, fired whatever was on screen. It goes

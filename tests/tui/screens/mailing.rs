@@ -676,6 +676,14 @@ fn a_number_scanned_into_the_help_goes_to_the_parcel() {
         ships(&app.take_jobs()),
         [("HN20261128000001".into(), "EA123456785CN".into())]
     );
+    // Words a person typed to find a command, matching nothing, are not a parcel number.
+    let mut app = mail_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    key(&mut app, KeyCode::F(12));
+    typed(&mut app, "跳过 本件");
+    key(&mut app, KeyCode::Enter);
+    assert!(ships(&app.take_jobs()).is_empty());
     // Not scanning, a search that finds nothing closes the help as before, nothing sent.
     let mut app = mail_app(Lang::ZhCn);
     key(&mut app, KeyCode::F(12));

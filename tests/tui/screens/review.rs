@@ -1501,6 +1501,7 @@ fn a_review_taken_over_drops_the_line_that_said_it_was_yours() {
         },
         expires_at: "2026-11-28T08:30:00Z".into(),
     });
+    let taken = order.clone();
     app.answer::<Review>(review::Answer::Opened {
         order_no: "HN20261128000003".into(),
         claim: None,
@@ -1509,4 +1510,19 @@ fn a_review_taken_over_drops_the_line_that_said_it_was_yours() {
     let screen = render(&app, 80, 24);
     assert!(screen.contains("已由 local-admin 接手审核"), "{screen}");
     assert!(!screen.contains("由你审核"), "{screen}");
+
+    // A refusal just said (a decision refused as held by another) stays said.
+    let mut app = review_screen(Lang::ZhCn);
+    if let Some(review) = app.tab_mut::<Review>() {
+        review.notice = Some(ca_counter::tui::text::Notice::error(
+            ca_counter::tui::text::Text::plain("订单 HN20261128000003 正由 local-admin 审核"),
+        ));
+    }
+    app.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: None,
+        order: Ok((taken, crate::fixtures::history())),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("正由 local-admin 审核"), "{screen}");
 }

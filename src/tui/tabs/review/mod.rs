@@ -363,9 +363,16 @@ impl Component for Review {
                     let was_held = screen.held();
                     if let Some(notice) = screen.answer(ctx, other) {
                         self.notice = Some(notice);
-                    } else if was_held && !screen.held() {
+                    } else if was_held
+                        && !screen.held()
+                        && self
+                            .notice
+                            .as_ref()
+                            .is_some_and(|n| n.tone == crate::tui::text::Tone::Done)
+                    {
                         // Taken over, or decided, by someone else: the header says so, and
-                        // a line saying the order is this reviewer's ("由你审核") no longer is.
+                        // the line saying the next order is this reviewer's ("已打开下一单
+                        // …，由你审核") no longer is. A refusal's words stay.
                         self.notice = None;
                     } else if (screen.held()
                         || (was_in_review == Some(true) && in_review(screen) == Some(false)))
