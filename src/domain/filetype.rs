@@ -47,9 +47,7 @@ pub fn shown_file_name(name: Option<&str>, kind: Option<FileType>, fallback: &st
         .next()
         .unwrap_or_default();
     let unsafe_char = |c: &char| {
-        super::is_unsafe_for_terminal(*c)
-            || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
-            || "<>:\"|?*".contains(*c)
+        super::is_unsafe_for_terminal(*c) || super::is_invisible(*c) || "<>:\"|?*".contains(*c)
     };
     let clean: String = base.chars().filter(|c| !unsafe_char(c)).take(100).collect();
     let clean = match clean.trim() {
