@@ -715,6 +715,10 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         .to_owned();
     let taken = browser.post(&withdraw, &[("version", &version)]).await;
     assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.html);
+    let said = browser
+        .get(taken.location.as_deref().expect("to the order"))
+        .await;
+    assert!(said.html.contains("已删除这份补正材料"), "{}", said.html);
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(page.html.contains("已上传 2 份补正材料"), "{}", page.html);
     let history = app.client(&app.clerk).history(&no).await.expect("history");
@@ -746,6 +750,9 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    // Sent: a file can no longer be taken back, and the page says so.
+    let late = browser.post(&other, &[("version", &version)]).await;
+    assert!(late.html.contains("不能再删除"), "{}", late.html);
     let order = app
         .client(&app.clerk)
         .order(&no, true)

@@ -329,6 +329,7 @@ pub async fn page(
         _ => match (opened.done.as_deref(), row.status().ok()) {
             (Some("submitted"), Some(OrderStatus::PendingPayment)) => Some(T::WebJustSubmitted),
             (Some("cancelled"), Some(OrderStatus::Cancelled)) => Some(T::WebCancelled),
+            (Some("withdrawn"), Some(OrderStatus::Rejected)) => Some(T::WebCorrectionWithdrawn),
             (Some("voucher" | "resubmit"), Some(OrderStatus::PendingReview)) => {
                 Some(if opened.done.as_deref() == Some("voucher") {
                     T::WebVoucherIn
@@ -750,6 +751,21 @@ async fn corrections_since(
         .collect())
 }
 
+/// For a form sent from a page left behind (or a second tap), whose order has moved on
+/// since (`seen` is not its version): the order's page as it is now, saying so — nothing
+/// for the customer to fix. `None` when the page was the order's as it is.
+async fn left_behind(
+    state: &AppState,
+    who: &SignedIn,
+    row: &OrderRow,
+    seen: Option<i64>,
+) -> Option<Response> {
+    if seen == Some(row.version) {
+        return None;
+    }
+    Some(order_page(state, who, row, StatusCode::OK, &[], Some(moved_on(row))).await)
+}
+
 /// `POST /orders/{order_no}/correction/{id}/withdraw`: a correction uploaded on this
 /// phone since the return, not sent yet (the wrong page, a blurred photo), taken back.
 pub async fn withdraw_correction(
@@ -763,17 +779,26 @@ pub async fn withdraw_correction(
         Ok(row) => row,
         Err(page) => return page,
     };
-    // From a page left behind: the order as it is now.
-    if form.version != Some(row.version) {
-        return order_page(
+    let page_now = format!("/orders/{}#resubmit", row.order_no);
+    // Sent for review meanwhile (another tab): too late, said so.
+    let too_late = || async {
+        order_page(
             &state,
             &who,
             &row,
             StatusCode::OK,
             &[],
-            Some(moved_on(&row)),
+            Some(T::WebCorrectionWithdrawTooLate),
         )
-        .await;
+        .await
+    };
+    if row.status().ok() != Some(OrderStatus::Rejected) {
+        return too_late().await;
+    }
+    // From a page left behind (another file taken back since, a second tap): the page as
+    // it is now lists what is in.
+    if form.version != Some(row.version) {
+        return page::see_other(&page_now);
     }
     let since = match state.store.since_return(&row).await {
         Ok(since) => since,
@@ -785,9 +810,11 @@ pub async fn withdraw_correction(
         .withdraw_correction(&row, &id, since.at, &actor)
         .await
     {
-        // Gone, or never one of this phone's (a second tap): the page as it is now says
-        // which files are in.
-        Ok(_) => page::see_other(&format!("/orders/{}#resubmit", row.order_no)),
+        Ok(Some(_)) => {
+            page::see_other(&format!("/orders/{}?done=withdrawn#resubmit", row.order_no))
+        }
+        // Not one of this phone's corrections, or the order moved on under it.
+        Ok(None) => page::see_other(&page_now),
         Err(e) => failed(ctx, e.into()),
     }
 }
@@ -824,18 +851,8 @@ pub async fn resubmit(
             .await
         }
     };
-    // From a page left behind (or a second tap): nothing for the customer to fix, the
-    // order as it is now.
-    if form.version != Some(row.version) {
-        return order_page(
-            &state,
-            &who,
-            &row,
-            StatusCode::OK,
-            &[],
-            Some(moved_on(&row)),
-        )
-        .await;
+    if let Some(now) = left_behind(&state, &who, &row, form.version).await {
+        return now;
     }
     let since = match state.store.since_return(&row).await {
         Ok(since) => since,
