@@ -57,6 +57,9 @@ pub struct InvoiceForm {
     pub other_buyer: Option<Vec<String>>,
     /// 普票 or 专票.
     pub invoice_kind: InvoiceKind,
+    /// The company's 专票, set aside when the buyer was switched to a person: switching
+    /// back brings it back.
+    pub special_aside: bool,
     /// The text fields, as [`FIELDS`].
     pub fields: Vec<Input>,
     /// The row with the caret.
@@ -120,6 +123,7 @@ impl InvoiceForm {
             buyer_kind,
             other_buyer: None,
             invoice_kind,
+            special_aside: false,
             fields,
             focus: 2,
             errors: Vec::new(),
@@ -275,6 +279,8 @@ impl InvoiceForm {
                         InvoiceKind::Normal => InvoiceKind::Special,
                         InvoiceKind::Special => InvoiceKind::Normal,
                     };
+                    // Chosen by hand: nothing set aside comes back over it.
+                    self.special_aside = false;
                 }
                 self.confirming = false;
                 self.errors
@@ -331,10 +337,15 @@ impl InvoiceForm {
             }
         };
         self.buyer_kind = to;
-        // A special invoice is an organisation's alone: a person's is a general one.
+        // A special invoice is an organisation's alone: a person's is a general one, and
+        // the company's 专票 comes back with the company (arrow keys bumped ← → must not
+        // turn a company's 专票 into a 普票 unseen).
         if to == BuyerKind::Individual && self.invoice_kind == InvoiceKind::Special {
             self.invoice_kind = InvoiceKind::Normal;
+            self.special_aside = true;
             self.errors.retain(|(f, _)| f != "invoice_kind");
+        } else if to == BuyerKind::Organisation && std::mem::take(&mut self.special_aside) {
+            self.invoice_kind = InvoiceKind::Special;
         }
         if !swap {
             return;
@@ -514,6 +525,15 @@ mod tests {
         press(&mut form, KeyCode::Right);
         let back: Vec<String> = form.fields.iter().map(Input::text).collect();
         assert_eq!(back, company);
+        // The company's 专票 goes aside with it and comes back with it.
+        form.focus = 1;
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.invoice_kind, InvoiceKind::Special);
+        form.focus = 0;
+        press(&mut form, KeyCode::Left);
+        assert_eq!(form.invoice_kind, InvoiceKind::Normal);
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.invoice_kind, InvoiceKind::Special);
     }
 
     #[test]
