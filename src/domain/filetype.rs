@@ -50,9 +50,10 @@ pub fn shown_file_name(name: Option<&str>, kind: Option<FileType>, fallback: &st
         super::is_unsafe_for_terminal(*c) || super::is_invisible(*c) || "<>:\"|?*".contains(*c)
     };
     let clean: String = base.chars().filter(|c| !unsafe_char(c)).take(100).collect();
-    let clean = match clean.trim() {
+    // Dots and spaces at either end name nothing (`..`, ` .png`).
+    let clean = match clean.trim_matches(|c: char| c == '.' || c.is_whitespace()) {
         "" => fallback.to_owned(),
-        name => name.to_owned(),
+        _ => clean.trim().trim_end_matches('.').to_owned(),
     };
     let Some(kind) = kind else {
         return clean;
@@ -1180,6 +1181,14 @@ mod tests {
             "scan.png"
         );
         assert_eq!(shown_file_name(None, None, "upload"), "upload");
+        assert_eq!(
+            shown_file_name(Some(".."), Some(FileType::Png), "upload"),
+            "upload.png"
+        );
+        assert_eq!(
+            shown_file_name(Some("scan."), Some(FileType::Png), "upload"),
+            "scan.png"
+        );
     }
 
     #[test]

@@ -35,7 +35,13 @@ impl Caller {
     /// `Ok` when one of the caller's roles grants `permission`, else a 403 naming the
     /// caller's roles and the roles that grant it (whom to ask).
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
-        if self.operator.roles.permits(permission) {
+        self.require_any(&[permission])
+    }
+
+    /// `Ok` when one of the caller's roles grants one of `permissions`, else a 403 naming
+    /// the roles that grant any of them.
+    pub fn require_any(&self, permissions: &[Permission]) -> Result<(), ApiError> {
+        if permissions.iter().any(|p| self.operator.roles.permits(*p)) {
             return Ok(());
         }
         // The roles by their names in the caller's language (客服, not `support`).
@@ -47,7 +53,11 @@ impl Caller {
                 .join(T::ListJoin.get(lang))
         };
         let theirs = named(&mut self.operator.roles.roles().iter().copied());
-        let granting = named(&mut Role::ALL.into_iter().filter(|r| r.permits(permission)));
+        let granting = named(
+            &mut Role::ALL
+                .into_iter()
+                .filter(|r| permissions.iter().any(|p| r.permits(*p))),
+        );
         Err(ApiError::Forbidden {
             code: "forbidden",
             detail: Msg::with(T::ProblemForbiddenDetail, [theirs, granting]),

@@ -420,6 +420,15 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
         .expect("issued");
     assert_eq!(done.status, OrderStatus::Completed);
     let invoice = done.invoice.as_ref().expect("invoice");
+    // Its PDF is finance's to read; another role is told whom to ask, finance named.
+    let kept = done
+        .attachments
+        .iter()
+        .find(|a| a.kind == ca_counter::api::AttachmentKind::Invoice)
+        .expect("the invoice's PDF on the order");
+    let refused = problem(app.client(&app.support).attachment(&kept.id).await);
+    assert_eq!(refused.status, 403);
+    assert!(refused.detail.contains("finance"), "{refused:?}");
     assert_eq!(invoice.invoice_no.len(), 20);
     assert!(invoice.invoice_no.chars().all(|c| c.is_ascii_digit()));
     assert_eq!(

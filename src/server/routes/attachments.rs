@@ -276,12 +276,14 @@ async fn readable(
     caller.require(Permission::ViewOrders)?;
     let not_found = || ApiError::NotFound(Msg::new(T::ProblemAttachmentNotFound));
     let row = state.store.attachment(id).await?.ok_or_else(not_found)?;
-    let for_finance = AttachmentKind::parse(&row.kind).is_some_and(AttachmentKind::for_finance)
-        && caller
-            .operator
-            .roles
-            .permits(Permission::Act(Action::IssueInvoice));
-    if !for_finance {
+    // Finance's files (invoices…) are finance's to read too: a refusal names every role
+    // that may.
+    if AttachmentKind::parse(&row.kind).is_some_and(AttachmentKind::for_finance) {
+        caller.require_any(&[
+            Permission::Act(Action::IssueInvoice),
+            Permission::RevealPersonalData,
+        ])?;
+    } else {
         caller.require(Permission::RevealPersonalData)?;
     }
     let data = state
