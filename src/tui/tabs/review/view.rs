@@ -121,7 +121,7 @@ fn columns(marked: bool, claimed: bool, lang: Lang) -> [Column; 6] {
         if marked { project_column } else { project_column.grow() },
         Column::new(T::ColWaited.get(lang), 9),
         if marked { marks_column.grow() } else { marks_column },
-        Column::new(T::ColReviewer.get(lang), if claimed { 8 } else { 0 }),
+        Column::new(T::ColReviewer.get(lang), if claimed { 12 } else { 0 }),
     ]
 }
 
