@@ -170,6 +170,38 @@ pub fn hanging(head: Span<'static>, rest: Line<'static>, width: u16) -> Vec<Line
         .collect()
 }
 
+/// `head` then `units` joined by `sep`, in lines of at most `width` columns that break only
+/// between units (a legend's "补=补正件" is never split across two rows); a unit wider
+/// than a line is wrapped on its own.
+pub fn units(
+    head: &str,
+    units: &[String],
+    sep: &str,
+    width: u16,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let width = usize::from(width.max(1));
+    let w = crate::tui::text::width;
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = head.to_owned();
+    for (i, unit) in units.iter().enumerate() {
+        let piece = if i + 1 < units.len() {
+            format!("{unit}{sep}")
+        } else {
+            unit.clone()
+        };
+        if !row.is_empty() && w(&row) + w(piece.trim_end()) > width {
+            rows.push(std::mem::take(&mut row).trim_end().to_owned());
+        }
+        row.push_str(&piece);
+    }
+    rows.push(row);
+    rows.iter()
+        .flat_map(|r| wrap(r, width))
+        .map(|r| Line::from(Span::styled(r, style)))
+        .collect()
+}
+
 /// Rows `lines` take wrapped at `width`.
 pub fn height(lines: &[Line], width: u16) -> u16 {
     lines
@@ -412,6 +444,33 @@ mod tests {
         let (visible, _, more) = list_window(5, 1, 2, Lang::En, LIST_WORDS);
         assert_eq!(visible, 0, "one row: only the word");
         assert!(more.is_some_and(|m| m.contains("5 more below")));
+    }
+
+    #[test]
+    fn units_break_only_between_themselves() {
+        let parts: Vec<String> = ["重=文件重复", "核=扫描件待核", "补=补正件", "超=已超时"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rows: Vec<String> = units("标记：", &parts, "，", 30, Style::default())
+            .iter()
+            .map(plain)
+            .collect();
+        assert!(rows.len() > 1, "{rows:?}");
+        for row in &rows {
+            assert!(crate::tui::text::width(row) <= 30, "{rows:?}");
+        }
+        let whole = rows.join("");
+        assert_eq!(
+            whole,
+            "标记：重=文件重复，核=扫描件待核，补=补正件，超=已超时"
+        );
+        for part in &parts {
+            assert!(
+                rows.iter().any(|r| r.contains(part.as_str())),
+                "{part} split: {rows:?}"
+            );
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub fn draw(mailing: &Mailing, frame: &mut Frame, area: Rect, view: &View) {
     }
     let short = short_marks(mailing, area.width, view);
     if short {
-        summary.push(legend(mailing, view));
+        summary.extend(legend(mailing, area.width, view));
     }
     let summary_rows = paint::height(&summary, area.width).max(1);
     let scan_rows = mailing.scan.as_ref().map_or(0, |s| scan_height(s, area.width, view));
@@ -149,8 +149,9 @@ fn short_marks(mailing: &Mailing, width: u16, view: &View) -> bool {
         .any(|item| crate::tui::text::width(&marks(item, false, view)) * 2 > room)
 }
 
-/// What the one-character marks mean, those listed only.
-fn legend<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
+/// What the one-character marks mean, those listed only, in rows of `width` that never
+/// split a mark from its meaning.
+fn legend(mailing: &Mailing, width: u16, view: &View) -> Vec<Line<'static>> {
     let lang = view.lang;
     let mut listed = [false; 4];
     for item in mailing.queue.items() {
@@ -170,7 +171,8 @@ fn legend<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
         })
         .collect();
     let sep = if lang == crate::i18n::Lang::ZhCn { "，" } else { ", " };
-    Line::from(T::MailMarksLegend.fill(lang, &[&parts.join(sep)])).style(view.theme.dim)
+    let head = T::MailMarksLegend.fill(lang, &[""]);
+    paint::units(&head, &parts, sep, width, view.theme.dim)
 }
 
 fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, short: bool, view: &View) {

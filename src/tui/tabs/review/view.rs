@@ -68,7 +68,7 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     // Marks that would not fit their column whole are one character each, said above.
     let short = short_marks(items, area.width, view);
     if short {
-        summary.push(legend(items, view));
+        summary.extend(legend(items, area.width, view));
     }
     let summary_rows = paint::height(&summary, area.width).max(1);
     let [summary_area, table_area] =
@@ -203,8 +203,9 @@ fn short_marks(items: &[ReviewItem], width: u16, view: &View) -> bool {
     })
 }
 
-/// What the one-character marks mean, those listed only.
-fn legend<'a>(items: &[ReviewItem], view: &View) -> Line<'a> {
+/// What the one-character marks mean, those listed only, in rows of `width` that never
+/// split a mark from its meaning.
+fn legend(items: &[ReviewItem], width: u16, view: &View) -> Vec<Line<'static>> {
     let lang = view.lang;
     let listed: Vec<T> = items.iter().flat_map(|item| marks(item, view).0).collect();
     let parts: Vec<String> = MARKS
@@ -213,7 +214,8 @@ fn legend<'a>(items: &[ReviewItem], view: &View) -> Line<'a> {
         .map(|(whole, one)| T::MailMarkMeans.fill(lang, &[one.get(lang), whole.get(lang)]))
         .collect();
     let sep = if lang == Lang::ZhCn { "，" } else { ", " };
-    Line::from(T::QueueMarksLegend.fill(lang, &[&parts.join(sep)])).style(view.theme.dim)
+    let head = T::QueueMarksLegend.fill(lang, &[""]);
+    paint::units(&head, &parts, sep, width, view.theme.dim)
 }
 
 fn queue_row(item: &ReviewItem, marks: Marks, short: bool, selected: bool, view: &View) -> Row {
