@@ -64,7 +64,7 @@ pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_s
 pub use text::{
     Lines, RequiredText, has_web_address, human_text, is_bidi_control, is_invisible,
     is_unsafe_for_terminal, lines_pattern, normalize_width, one_line_pattern, organisation_name,
-    person_name, place_name, printed_line,
+    person_name, place_name, printed_line, said_back,
 };
 pub use tracking::{TrackingFormat, TrackingNo, is_valid_s10, s10_check_digit};
 pub use tracking_state::TrackingState;

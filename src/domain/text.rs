@@ -146,6 +146,15 @@ pub fn is_unsafe_for_terminal(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 
+/// What a caller sent, said back in a message: without what a terminal would act on
+/// ([`is_unsafe_for_terminal`]), at most `max` characters.
+pub fn said_back(sent: &str, max: usize) -> String {
+    sent.chars()
+        .filter(|c| !is_unsafe_for_terminal(*c))
+        .take(max)
+        .collect()
+}
+
 /// Applies the rule to `input`: at most `max` characters as sent, line ends unified,
 /// controls and direction characters refused, NFC, trimmed (also of invisible characters at
 /// either end). Blank input gives an empty string — whether a field may be blank is the

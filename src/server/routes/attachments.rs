@@ -120,12 +120,7 @@ pub async fn upload(
             }
             // The form has two fields; anything else is a client that means something else.
             other => {
-                let name: String = other
-                    .unwrap_or_default()
-                    .chars()
-                    .filter(|c| !crate::domain::is_unsafe_for_terminal(*c))
-                    .take(40)
-                    .collect();
+                let name = crate::domain::said_back(other.unwrap_or_default(), 40);
                 return Err(ApiError::field(&name, T::ErrUnexpectedField));
             }
         }

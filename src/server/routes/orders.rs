@@ -629,11 +629,7 @@ fn list_query(query: &OrderQuery) -> Result<ListQuery, ApiError> {
             Some(id.to_owned())
         }
         Some(sent) => {
-            let shown: String = sent
-                .chars()
-                .filter(|c| !crate::domain::is_unsafe_for_terminal(*c))
-                .take(40)
-                .collect();
+            let shown = crate::domain::said_back(sent, 40);
             errors.add("project", Msg::with(T::ErrProjectIdShape, [shown]));
             None
         }
@@ -676,11 +672,7 @@ fn date_ms(date: Option<&str>, field: &str, add_days: i64, errors: &mut Errors) 
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
     // Said back as sent (a date typed in Chinese too), without what a terminal would act on.
-    let shown: String = text
-        .chars()
-        .filter(|c| !crate::domain::is_unsafe_for_terminal(*c))
-        .take(40)
-        .collect();
+    let shown = crate::domain::said_back(text, 40);
     let Ok(day) = time::Date::parse(text, format) else {
         errors.add(field, Msg::with(T::ErrDateShape, [shown]));
         return None;
