@@ -163,38 +163,37 @@ pub(super) async fn form_page(
         Some(request) => crate::domain::InvoiceRequestInput::from(&request),
         None => crate::server::invoicing::suggested(&row),
     };
-    let saved = row.invoice_request_json.is_some();
-    // Back after its invoice was reversed (红冲): said, so the request kept is looked at
-    // again rather than taken as done.
-    let reversed = match state.store.reversed_pending(&[row.id.as_str()]).await {
-        Ok(mut found) => found.remove(&row.id).map(|note| note.invoice_no),
-        Err(e) => {
-            tracing::error!(error = %e, "invoice page");
-            None
+    let asked = asked_before(&state, &row).await;
+    form(&ctx, &token, &row, &input, &[], asked)
+}
+
+/// What the form says, when it opens, of a request made before: the invoice issued for it
+/// reversed (红冲: to be looked at again rather than taken as done), or a request kept.
+async fn asked_before(state: &AppState, row: &OrderRow) -> Asked {
+    match state.store.reversed_pending(&[row.id.as_str()]).await {
+        Ok(mut found) => {
+            if let Some(note) = found.remove(&row.id) {
+                return Asked::Reversed(note.invoice_no);
+            }
         }
-    };
-    if let Some(number) = reversed {
-        return form(&ctx, &token, &row, &input, &[], Asked::Reversed(&number));
+        Err(e) => tracing::error!(error = %e, "invoice page"),
     }
-    form(
-        &ctx,
-        &token,
-        &row,
-        &input,
-        &[],
-        if saved { Asked::Saved } else { Asked::Not },
-    )
+    if row.invoice_request_json.is_some() {
+        Asked::Saved
+    } else {
+        Asked::Not
+    }
 }
 
 /// What the form says of a request made before.
-#[derive(Clone, Copy)]
-enum Asked<'a> {
+#[derive(Clone)]
+enum Asked {
     /// None was.
     Not,
     /// One is kept and may be changed.
     Saved,
     /// The invoice issued for it was reversed (its number): to be looked at again.
-    Reversed(&'a str),
+    Reversed(String),
 }
 
 /// `POST /m/invoice/{token}`: the request, or — from the language switch (`keep=lang`) —
@@ -216,30 +215,13 @@ pub(super) async fn submit(
     if row.status().ok() != Some(OrderStatus::PendingInvoice) {
         return finished(&state, &ctx, &row, Some(&input)).await;
     }
-    if form_urlencoded::parse(&body).any(|(name, value)| name == "keep" && value == "lang") {
-        let saved = row.invoice_request_json.is_some();
-        return form(
-            &ctx,
-            &token,
-            &row,
-            &input,
-            &[],
-            if saved { Asked::Saved } else { Asked::Not },
-        );
-    }
-    let said = |name: &str| form_urlencoded::parse(&body).any(|(n, v)| n == name && v == "yes");
-    // "返回修改" on the check page: the form again as typed, nothing checked or saved (and
-    // what the form says of a request kept before, as when it was opened).
-    if said("edit") {
-        let reversed = match state.store.reversed_pending(&[row.id.as_str()]).await {
-            Ok(mut found) => found.remove(&row.id).map(|note| note.invoice_no),
-            Err(_) => None,
-        };
-        let asked = match (&reversed, row.invoice_request_json.is_some()) {
-            (Some(number), _) => Asked::Reversed(number),
-            (None, true) => Asked::Saved,
-            (None, false) => Asked::Not,
-        };
+    let said = |name: &str, value: &str| {
+        form_urlencoded::parse(&body).any(|(n, v)| n == name && v == value)
+    };
+    // The language switch, or "返回修改" on the check page: the form again as typed, nothing
+    // checked or saved, saying of a request made before what it said when it opened.
+    if said("keep", "lang") || said("edit", "yes") {
+        let asked = asked_before(&state, &row).await;
         return form(&ctx, &token, &row, &input, &[], asked);
     }
     let (request, warnings) = match crate::domain::validate_invoice_request(&input) {
@@ -271,12 +253,12 @@ pub(super) async fn submit(
             &row,
             &input,
             &said,
-            Asked::Reversed(&note.invoice_no),
+            Asked::Reversed(note.invoice_no.clone()),
         );
     }
     // Right as typed: shown back to be checked before anything is kept or issued — an
     // invoice issued cannot be changed, only reversed (红冲) and issued anew.
-    if !said("confirm") {
+    if !said("confirm", "yes") {
         return check_page(&state, &ctx, &token, &row, &input, &request, &warnings);
     }
     // The history is written in the platform's language, whatever the customer reads.
@@ -369,7 +351,7 @@ fn check_page(
             .find(|(f, _)| *f == field)
             .map(|(_, m)| m.render(ctx.lang))
     };
-    let typed: Vec<(&str, &str)> = [
+    let typed: [(&str, &str); 9] = [
         (
             "buyer_kind",
             input.buyer_kind.as_deref().unwrap_or_default(),
@@ -385,9 +367,7 @@ fn check_page(
         ("phone", input.phone.as_str()),
         ("bank", input.bank.as_str()),
         ("account", input.account.as_str()),
-    ]
-    .into_iter()
-    .collect();
+    ];
     let hidden = html! {
         (form::token(ctx))
         @for (name, value) in &typed {
@@ -504,7 +484,7 @@ fn form(
     row: &OrderRow,
     input: &InvoiceRequestInput,
     errors: &[(&'static str, Msg)],
-    asked: Asked<'_>,
+    asked: Asked,
 ) -> Response {
     let error_of = |field: &str| -> Option<String> {
         let all: Vec<String> = errors
@@ -570,7 +550,7 @@ fn form(
         }
         @match asked {
             Asked::Saved => { p.ok { (ctx.t(T::PageInvoiceAlreadyAsked)) } }
-            Asked::Reversed(number) => { p.bad role="status" { (ctx.fill(T::PageInvoiceReversed, &[number])) } }
+            Asked::Reversed(number) => { p.bad role="status" { (ctx.fill(T::PageInvoiceReversed, &[number.as_str()])) } }
             Asked::Not => {}
         }
         (form::summary(ctx, &listed))
