@@ -202,6 +202,24 @@ pub fn units(
         .collect()
 }
 
+/// A list's legend for its one-character marks: `head` (`标记：{0}`), then each listed
+/// mark's `(one, whole)` as "补=补正件", in rows of `width` that never split one.
+pub fn marks_legend(
+    head: crate::i18n::T,
+    means: &[(&str, &str)],
+    width: u16,
+    lang: crate::i18n::Lang,
+    style: Style,
+) -> Vec<Line<'static>> {
+    use crate::i18n::{Lang, T};
+    let parts: Vec<String> = means
+        .iter()
+        .map(|(one, whole)| T::MailMarkMeans.fill(lang, &[one, whole]))
+        .collect();
+    let sep = if lang == Lang::ZhCn { "，" } else { ", " };
+    units(&head.fill(lang, &[""]), &parts, sep, width, style)
+}
+
 /// Rows `lines` take wrapped at `width`.
 pub fn height(lines: &[Line], width: u16) -> u16 {
     lines

@@ -159,7 +159,7 @@ fn legend(mailing: &Mailing, width: u16, view: &View) -> Vec<Line<'static>> {
             *seen |= on;
         }
     }
-    let parts: Vec<String> = MARKS
+    let means: Vec<(&str, &str)> = MARKS
         .iter()
         .zip(listed)
         .filter(|(_, on)| *on)
@@ -167,12 +167,10 @@ fn legend(mailing: &Mailing, width: u16, view: &View) -> Vec<Line<'static>> {
             let full = full
                 .get(lang)
                 .trim_matches(|c: char| matches!(c, ' ' | '·' | '【' | '】' | '[' | ']'));
-            T::MailMarkMeans.fill(lang, &[one.get(lang), full])
+            (one.get(lang), full)
         })
         .collect();
-    let sep = if lang == crate::i18n::Lang::ZhCn { "，" } else { ", " };
-    let head = T::MailMarksLegend.fill(lang, &[""]);
-    paint::units(&head, &parts, sep, width, view.theme.dim)
+    paint::marks_legend(T::MailMarksLegend, &means, width, lang, view.theme.dim)
 }
 
 fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, short: bool, view: &View) {

@@ -65,10 +65,12 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
         let queue = &review.queue;
         summary.extend(view.listed_of(OrderStatus::PendingReview, queue.len(), queue.fetched()));
     }
-    // Marks that would not fit their column whole are one character each, said above.
-    let short = short_marks(items, area.width, view);
+    // Each order's marks, once a drawing; those that would not fit their column whole are
+    // one character each, said above.
+    let all_marks: Vec<Marks> = items.iter().map(|item| marks(item, view)).collect();
+    let short = short_marks(items, &all_marks, area.width, lang);
     if short {
-        summary.extend(legend(items, area.width, view));
+        summary.extend(legend(&all_marks, area.width, view));
     }
     let summary_rows = paint::height(&summary, area.width).max(1);
     let [summary_area, table_area] =
@@ -89,12 +91,13 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     let body = table_area.height.saturating_sub(1) as usize;
     let (offset, body, more) = review.queue.window(body, None, lang);
     let selected = review.queue.selected_index();
-    let shown: Vec<(usize, &ReviewItem, Marks)> = items
+    let shown: Vec<(usize, &ReviewItem, &Marks)> = items
         .iter()
+        .zip(&all_marks)
         .enumerate()
         .skip(offset)
         .take(body)
-        .map(|(i, item)| (i, item, marks(item, view)))
+        .map(|(i, (item, marks))| (i, item, marks))
         .collect();
     // Marks take the room left over when a row shown has one; else the customer and the
     // project have it (an empty column cut them short).
@@ -195,32 +198,29 @@ fn marks_text(marks: &[T], short: bool, lang: Lang) -> String {
 /// True when, at this width, a listed order's marks whole would not fit their column (a
 /// corrected resubmission's 补正件 was cut behind 文件重复 at 80 columns): then each mark
 /// is one character, explained above the list.
-fn short_marks(items: &[ReviewItem], width: u16, view: &View) -> bool {
+fn short_marks(items: &[ReviewItem], all_marks: &[Marks], width: u16, lang: Lang) -> bool {
     let claimed = items.iter().any(|item| item.claim.is_some());
-    let room = usize::from(table::widths(&columns(true, claimed, view.lang), width)[4]);
-    items.iter().any(|item| {
-        crate::tui::text::width(&marks_text(&marks(item, view).0, false, view.lang)) > room
-    })
-}
-
-/// What the one-character marks mean, those listed only, in rows of `width` that never
-/// split a mark from its meaning.
-fn legend(items: &[ReviewItem], width: u16, view: &View) -> Vec<Line<'static>> {
-    let lang = view.lang;
-    let listed: Vec<T> = items.iter().flat_map(|item| marks(item, view).0).collect();
-    let parts: Vec<String> = MARKS
+    let room = usize::from(table::widths(&columns(true, claimed, lang), width)[4]);
+    all_marks
         .iter()
-        .filter(|(whole, _)| listed.contains(whole))
-        .map(|(whole, one)| T::MailMarkMeans.fill(lang, &[one.get(lang), whole.get(lang)]))
-        .collect();
-    let sep = if lang == Lang::ZhCn { "，" } else { ", " };
-    let head = T::QueueMarksLegend.fill(lang, &[""]);
-    paint::units(&head, &parts, sep, width, view.theme.dim)
+        .any(|m| crate::tui::text::width(&marks_text(&m.0, false, lang)) > room)
 }
 
-fn queue_row(item: &ReviewItem, marks: Marks, short: bool, selected: bool, view: &View) -> Row {
+/// What the one-character marks mean, those listed only.
+fn legend(all_marks: &[Marks], width: u16, view: &View) -> Vec<Line<'static>> {
+    let lang = view.lang;
+    let means: Vec<(&str, &str)> = MARKS
+        .iter()
+        .filter(|(whole, _)| all_marks.iter().any(|m| m.0.contains(whole)))
+        .map(|(whole, one)| (one.get(lang), whole.get(lang)))
+        .collect();
+    paint::marks_legend(T::QueueMarksLegend, &means, width, lang, view.theme.dim)
+}
+
+fn queue_row(item: &ReviewItem, marks: &Marks, short: bool, selected: bool, view: &View) -> Row {
     let (lang, theme) = (view.lang, view.theme);
     let Marks(marks, mark_style) = marks;
+    let mark_style = *mark_style;
     let base = if selected { theme.selection } else { theme.base };
     let pick = |style| if selected { theme.selection } else { style };
     Row {
@@ -232,7 +232,7 @@ fn queue_row(item: &ReviewItem, marks: Marks, short: bool, selected: bool, view:
                 crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
                 pick(mark_style),
             ),
-            (marks_text(&marks, short, lang), pick(mark_style)),
+            (marks_text(marks, short, lang), pick(mark_style)),
             (
                 item.claim.as_ref().map(|c| c.by.name.clone()).unwrap_or_default(),
                 pick(theme.accent),
