@@ -1,6 +1,7 @@
 //! 开票: the list, the form in every state, the confirmation, declining, the outcome.
 
 use ca_counter::api::{ClientError, FieldError, InvoiceInfo};
+use ca_counter::domain::OrderStatus;
 use ca_counter::i18n::Lang;
 use ca_counter::tui::tabs::invoicing::{self, Invoicing};
 use crossterm::event::KeyCode;
@@ -198,18 +199,12 @@ fn an_order_invoiced_elsewhere_while_its_form_is_open_closes_it_and_is_said() {
         ctrl(&mut a, 'u');
         typed(&mut a, "长沙测试科技有限公司");
         // Its event first (a colleague declined it), then the queue without it.
-        a.on_msg(ca_counter::tui::net::Msg::Event(
-            ca_counter::api::OrderEvent {
-                id: 9_000,
-                order_no: no("HN20261128000007"),
-                kind: "transition".into(),
-                action: Some("decline_invoice".into()),
-                status: ca_counter::domain::OrderStatus::Completed,
-                from: Some(ca_counter::domain::OrderStatus::PendingInvoice),
-                version: 5,
-                at: "2026-11-28T08:00:00Z".into(),
-                order: None,
-            },
+        a.on_msg(transition(
+            9_000,
+            "HN20261128000007",
+            "decline_invoice",
+            (OrderStatus::PendingInvoice, OrderStatus::Completed),
+            5,
         ));
         let seq = a
             .tab_mut::<Invoicing>()
@@ -274,6 +269,27 @@ fn an_order_invoiced_elsewhere_while_its_form_is_open_closes_it_and_is_said() {
     }
 }
 
+/// A platform event: `action` moved order `order_no` `from` → `to`, to `version`.
+fn transition(
+    id: i64,
+    order_no: &str,
+    action: &str,
+    (from, to): (OrderStatus, OrderStatus),
+    version: i64,
+) -> ca_counter::tui::net::Msg {
+    ca_counter::tui::net::Msg::Event(ca_counter::api::OrderEvent {
+        id,
+        order_no: no(order_no),
+        kind: "transition".into(),
+        action: Some(action.into()),
+        status: to,
+        from: Some(from),
+        version,
+        at: "2026-11-28T08:00:00Z".into(),
+        order: None,
+    })
+}
+
 /// The queue without the order arrives before its event (the invoice issued by a
 /// colleague): the form closes with the ways it could have gone, and the event, when it
 /// comes, says which — in the box still on screen too.
@@ -294,18 +310,12 @@ fn an_order_that_left_before_its_event_is_said_once_the_event_comes() {
     });
     let screen = render(&a, 80, 24);
     assert!(screen.contains("或同事已开票"), "{screen}");
-    a.on_msg(ca_counter::tui::net::Msg::Event(
-        ca_counter::api::OrderEvent {
-            id: 9_001,
-            order_no: no("HN20261128000007"),
-            kind: "transition".into(),
-            action: Some("issue_invoice".into()),
-            status: ca_counter::domain::OrderStatus::Completed,
-            from: Some(ca_counter::domain::OrderStatus::PendingInvoice),
-            version: 5,
-            at: "2026-11-28T08:00:00Z".into(),
-            order: None,
-        },
+    a.on_msg(transition(
+        9_001,
+        "HN20261128000007",
+        "issue_invoice",
+        (OrderStatus::PendingInvoice, OrderStatus::Completed),
+        5,
     ));
     let screen = render(&a, 80, 24);
     assert!(
@@ -314,18 +324,12 @@ fn an_order_that_left_before_its_event_is_said_once_the_event_comes() {
     );
     // Read and gone on: a later event of that order brings no box back.
     key(&mut a, KeyCode::Esc);
-    a.on_msg(ca_counter::tui::net::Msg::Event(
-        ca_counter::api::OrderEvent {
-            id: 9_002,
-            order_no: no("HN20261128000007"),
-            kind: "transition".into(),
-            action: Some("reverse_invoice".into()),
-            status: ca_counter::domain::OrderStatus::PendingInvoice,
-            from: Some(ca_counter::domain::OrderStatus::Completed),
-            version: 6,
-            at: "2026-11-28T08:05:00Z".into(),
-            order: None,
-        },
+    a.on_msg(transition(
+        9_002,
+        "HN20261128000007",
+        "reverse_invoice",
+        (OrderStatus::Completed, OrderStatus::PendingInvoice),
+        6,
     ));
     assert!(a.overlay().is_none());
 }
