@@ -781,19 +781,9 @@ pub async fn withdraw_correction(
     };
     let page_now = format!("/orders/{}#resubmit", row.order_no);
     // Sent for review meanwhile (another tab): too late, said so.
-    let too_late = || async {
-        order_page(
-            &state,
-            &who,
-            &row,
-            StatusCode::OK,
-            &[],
-            Some(T::WebCorrectionWithdrawTooLate),
-        )
-        .await
-    };
     if row.status().ok() != Some(OrderStatus::Rejected) {
-        return too_late().await;
+        let late = Some(T::WebCorrectionWithdrawTooLate);
+        return order_page(&state, &who, &row, StatusCode::OK, &[], late).await;
     }
     // From a page left behind (another file taken back since, a second tap): the page as
     // it is now lists what is in.
