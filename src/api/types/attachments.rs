@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::orders::Actor;
+use crate::domain::{Action, Permission};
 
 /// What an attachment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -79,13 +80,20 @@ impl AttachmentKind {
         )
     }
 
-    /// Whether those who issue invoices may read it without the permission to reveal
-    /// personal data: the e-invoice, which finance makes and sends. Every attachment shows
-    /// personal data (an individual's invoice names their ID number as the buyer's tax
-    /// number, a special one their bank account), so every other kind needs that
-    /// permission, and every read is recorded in the order's history.
-    pub fn for_finance(self) -> bool {
-        matches!(self, AttachmentKind::Invoice)
+    /// The permissions any one of which opens a file of this kind (its preview, a
+    /// download): the one rule the platform enforces and the counter's keys follow.
+    /// Every attachment shows personal data (an individual's invoice names their ID
+    /// number as the buyer's tax number, a special one their bank account), so each needs
+    /// the permission to reveal it — but the e-invoice, which finance makes and sends, is
+    /// finance's to read too. Every read is recorded in the order's history.
+    pub fn opened_with(self) -> &'static [Permission] {
+        match self {
+            AttachmentKind::Invoice => &[
+                Permission::Act(Action::IssueInvoice),
+                Permission::RevealPersonalData,
+            ],
+            _ => &[Permission::RevealPersonalData],
+        }
     }
 
     /// Parses the wire name.

@@ -1526,3 +1526,29 @@ fn a_review_taken_over_drops_the_line_that_said_it_was_yours() {
     let screen = render(&app, 80, 24);
     assert!(screen.contains("正由 local-admin 审核"), "{screen}");
 }
+
+/// Finance looking at an order in the queue: an ID scan is not finance's to open, so the
+/// footer offers neither zooming nor saving it and `s` saves nothing (the picture says
+/// who may open it); a reviewer on the same screen is offered both.
+#[test]
+fn finance_is_not_offered_to_zoom_or_save_a_scan_it_may_not_open() {
+    for (lang, save, zoom) in [
+        (Lang::ZhCn, "保存附件", "放大"),
+        (Lang::En, "save the attachment", "zoom in"),
+    ] {
+        // Wide enough for the whole footer.
+        let mut app = review_screen(lang);
+        let screen = render(&app, 200, 30);
+        assert!(screen.contains(save) && screen.contains(zoom), "{screen}");
+        operator(&mut app, "钱财务", Role::Finance);
+        let screen = render(&app, 200, 30);
+        assert!(!screen.contains(save), "{screen}");
+        assert!(!screen.contains(zoom), "{screen}");
+        typed(&mut app, "s+");
+        let screen = app.tab::<Review>().and_then(|r| r.screen.as_ref());
+        assert!(
+            screen.is_some_and(|s| s.popup.is_none() && s.zoom == 1),
+            "nothing opened or zoomed"
+        );
+    }
+}

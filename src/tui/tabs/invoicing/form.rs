@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::InvoicingItem;
-use crate::domain::{BuyerKind, InvoiceKind, InvoiceRequestInput, Money};
+use crate::domain::{BuyerKind, InvoiceKind, InvoiceRequestInput, Money, UserType};
 use crate::i18n::{Lang, T};
 use crate::tui::text::Text;
 use crate::tui::widgets::input::Input;
@@ -37,8 +37,11 @@ pub struct InvoiceForm {
     pub version: i64,
     /// Its amount in fen.
     pub amount_fen: i64,
-    /// The customer.
+    /// The customer (a company's name on an organisation's order).
     pub customer_name: String,
+    /// The name a person's invoice starts with: the customer's on a person's order; none
+    /// on an organisation's (its customer is the company, no person's name).
+    pub person_name: String,
     /// How the order was paid (the demo cashier's and the example account's take no money).
     pub payment_method: Option<String>,
     /// Where the request came from (`phone`, `counter`), if one was made.
@@ -116,6 +119,10 @@ impl InvoiceForm {
             version: item.order.version,
             amount_fen: item.order.amount_fen,
             customer_name: item.order.customer_name.clone(),
+            person_name: match item.user_type {
+                UserType::Individual => item.order.customer_name.clone(),
+                UserType::Organization => String::new(),
+            },
             payment_method: item.order.payment_method.clone(),
             via: item.request.as_ref().map(|r| r.via.clone()),
             source: source_of(item),
@@ -311,13 +318,14 @@ impl InvoiceForm {
     /// ([`BUYER_FIELDS`]) aside and brings back the company's typed before, if any (else
     /// empty fields, to be typed); switching to 个人 from a company's — its name, credit
     /// code, address, phone, bank or account — puts them all aside and brings back the
-    /// person's (at first the customer's name and nothing else: a company's bank account
-    /// printed on a person's invoice was a second wrong invoice). A name typed for the new
+    /// person's (at first the customer's name and nothing else — none on an organisation's
+    /// order, whose customer is the company: a company's bank account printed on a
+    /// person's invoice was a second wrong invoice). A name typed for the new
     /// kind before switching stays where it is.
     fn switch_buyer_kind(&mut self) {
         let text = |form: &Self, i: usize| form.fields[i].text().trim().to_owned();
         let name = text(self, 0);
-        let customer = self.customer_name.trim();
+        let customer = self.person_name.trim();
         let blank = || vec![String::new(); BUYER_FIELDS.len()];
         let (to, swap, default) = match self.buyer_kind {
             BuyerKind::Individual => (
@@ -328,7 +336,7 @@ impl InvoiceForm {
             // A company's name or any of its details: none is a person's.
             BuyerKind::Organisation => {
                 let mut person = blank();
-                person[0] = self.customer_name.clone();
+                person[0] = self.person_name.clone();
                 (
                     BuyerKind::Individual,
                     name != customer || BUYER_FIELDS[1..].iter().any(|&i| !text(self, i).is_empty()),
@@ -400,7 +408,7 @@ pub fn kind_label(kind: InvoiceKind) -> T {
 mod tests {
     use super::*;
     use crate::api::OrderSummary;
-    use crate::domain::{OrderStatus, UserType};
+    use crate::domain::OrderStatus;
 
     fn item() -> InvoicingItem {
         InvoicingItem {
@@ -485,6 +493,32 @@ mod tests {
         press(&mut form, KeyCode::Left);
         assert_eq!(form.buyer_kind, BuyerKind::Individual);
         assert_eq!(form.invoice_kind, InvoiceKind::Normal);
+    }
+
+    /// An organisation's order switched to 个人: the person's name is not the company's
+    /// (its customer), it is to be typed; back to 单位 the company comes back.
+    #[test]
+    fn an_organisations_order_switched_to_a_person_has_no_persons_name_yet() {
+        let mut org = item();
+        org.user_type = UserType::Organization;
+        org.order.customer_name = "湘潭示例科技有限公司".into();
+        org.suggested = InvoiceRequestInput {
+            buyer_kind: Some(BuyerKind::Organisation.as_str().into()),
+            buyer_name: "湘潭示例科技有限公司".into(),
+            tax_number: "91430300MA4L000000".into(),
+            email: "lisi@example.com".into(),
+            ..Default::default()
+        };
+        let mut form = InvoiceForm::new(&org);
+        assert_eq!(form.buyer_kind, BuyerKind::Organisation);
+        form.focus = 0;
+        press(&mut form, KeyCode::Left);
+        assert_eq!(form.buyer_kind, BuyerKind::Individual);
+        assert_eq!(form.fields[0].text(), "", "the company's name is no person's");
+        assert_eq!(form.fields[1].text(), "");
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.fields[0].text(), "湘潭示例科技有限公司");
+        assert_eq!(form.fields[1].text(), "91430300MA4L000000");
     }
 
     /// A 专票 reversed because the buyer was a person: switched to 个人, the company's

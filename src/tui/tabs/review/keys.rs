@@ -160,8 +160,14 @@ pub fn bindings(review: &Review, env: &Env) -> Vec<Binding<Cmd>> {
             t(T::CmdPrevAttachment),
         ));
     }
-    // Zooming, panning and saving are about an attachment: not offered without one.
-    if screen.attachments().is_empty() {
+    // Zooming, panning and saving are about an attachment: not offered without one, nor
+    // for one the operator may not open (finance in the queue, looking at an ID scan: the
+    // picture says who may).
+    let roles = env.shared.roles();
+    let openable = screen.current().is_some_and(|a| {
+        a.kind.opened_with().iter().any(|&p| roles.permits(p))
+    });
+    if !openable {
         return out;
     }
     // A scanner's PDF of several pages: the next while there is one, then back. Before
