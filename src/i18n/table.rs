@@ -414,6 +414,7 @@ web_texts! { messaging_texts;
     ErrReasonWebAddress => "退回原因会以短信发给客户：不能含网址（客户只应打开本平台短信里自带的链接）", "return reasons are texted to the customer: no web address (customers should open only the link the platform's own message carries)";
     ErrUnknownField => "本接口没有这个字段（字段名见 openapi.json 中本接口的请求体）", "this operation takes no such field (its body's fields are in openapi.json)";
     ErrUnknownParameter => "本接口没有这个参数（可用的有：{0}）", "this operation takes no such parameter (it takes: {0})";
+    ErrNoParameters => "本接口不带查询参数", "this operation takes no query parameters";
     ErrRepeatedParameter => "只能给一次；要给多个值请用逗号分隔（如 status=a,b）", "give it once; several values go in one, separated by commas (status=a,b)";
     ErrDuplicateKey => "出现了两次，只能给一次", "appears twice: give it once";
     ErrPersonName => "姓名只能是文字，可含空格和 ·-.'，不能有数字、符号、表情或看不见的字符", "a name holds letters, with spaces and · - . ' only: no digits, symbols, emoji or invisible characters";

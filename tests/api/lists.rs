@@ -263,6 +263,60 @@ async fn bad_list_parameters_are_named(db: Db) {
         .await
         .expect("a known project");
     assert!(page.items.is_empty());
+    // Every operation refuses a query parameter it does not take, naming it — one that
+    // takes none says so (a queue "filtered" by `status=` was the whole queue).
+    for (path, token, field, message) in [
+        (
+            "/api/v1/invoicing?status=requested",
+            &app.finance,
+            "status",
+            "this operation takes no query parameters",
+        ),
+        (
+            "/api/v1/review-queue?limit=5",
+            &app.reviewer,
+            "limit",
+            "this operation takes no query parameters",
+        ),
+        (
+            "/api/v1/orders/counts?status=paid",
+            &app.clerk,
+            "status",
+            "this operation takes no query parameters",
+        ),
+        (
+            "/api/v1/orders?q=x&stauts=paid",
+            &app.clerk,
+            "stauts",
+            "this operation takes no such parameter (it takes: ",
+        ),
+    ] {
+        let response = app
+            .http
+            .get(app.url(path))
+            .bearer_auth(token)
+            .header("Accept-Language", "en")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 422, "{path}");
+        let problem: Problem = response.json().await.expect("json");
+        assert_eq!(problem.errors.len(), 1, "{path}: {problem:?}");
+        assert_eq!(problem.errors[0].field, field, "{path}");
+        assert!(
+            problem.errors[0].message.starts_with(message),
+            "{path}: {problem:?}"
+        );
+    }
+    // What an operation documents it takes, it takes.
+    let response = app
+        .http
+        .get(app.url("/api/v1/orders/HN20261128000001?reveal=true"))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 404);
     app.finish().await;
 }
 

@@ -85,6 +85,20 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     openapi::complete(&mut openapi);
+    // A query parameter the operation does not take is refused, named, on every operation
+    // alike (`/invoicing?status=…` answered the whole queue, unfiltered, as if obeyed).
+    let takes = std::sync::Arc::new(openapi::query_parameters(&openapi));
+    let api = api.route_layer(middleware::from_fn(
+        move |request: axum::extract::Request, next: middleware::Next| {
+            let refused = unknown_parameter(&takes, &request);
+            async move {
+                match refused {
+                    Some(problem) => problem.into_response(),
+                    None => next.run(request).await,
+                }
+            }
+        },
+    ));
     let openapi_json = std::sync::Arc::new(openapi.to_pretty_json().unwrap_or_default());
     api.route(
         "/api/v1/openapi.json",
@@ -199,4 +213,23 @@ async fn refuse_control_paths(
     } else {
         super::web::no_such_page(&state, &request)
     }
+}
+
+/// The problem with `request`'s query string when it names a parameter its operation (by
+/// method and path template, [`openapi::query_parameters`]) does not take.
+fn unknown_parameter(
+    takes: &openapi::QueryParameters,
+    request: &axum::extract::Request,
+) -> Option<ApiError> {
+    let query = request.uri().query().filter(|q| !q.is_empty())?;
+    let path = request.extensions().get::<axum::extract::MatchedPath>()?;
+    let taken = takes.get(&(request.method().clone(), path.as_str().to_owned()))?;
+    let (key, _) = form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| !taken.iter().any(|name| name == key))?;
+    let key: String = key.chars().filter(|c| !c.is_control()).collect();
+    Some(if taken.is_empty() {
+        ApiError::field(&key, T::ErrNoParameters)
+    } else {
+        ApiError::field(&key, Msg::with(T::ErrUnknownParameter, [taken.join(", ")]))
+    })
 }

@@ -58,7 +58,7 @@ const PROBLEMS: &[(&str, &str)] = &[
     ),
     (
         "422",
-        "Bad input: `errors` names each field and what is wrong with it",
+        "Bad input: `errors` names each field and what is wrong with it (a query parameter the operation does not take, by its name)",
     ),
     (
         "428",
@@ -113,6 +113,38 @@ fn no_null_default_when_required(schema: &mut RefOr<utoipa::openapi::schema::Sch
             field.default = None;
         }
     }
+}
+
+/// The query parameters each operation takes, by method and path template (as the router
+/// matched it): what the document says, and so all the platform reads.
+pub(super) type QueryParameters =
+    std::collections::HashMap<(axum::http::Method, String), Vec<String>>;
+
+/// [`QueryParameters`] of the document.
+pub(super) fn query_parameters(openapi: &utoipa::openapi::OpenApi) -> QueryParameters {
+    use axum::http::Method;
+    let mut takes = QueryParameters::new();
+    for (path, item) in &openapi.paths.paths {
+        for (method, operation) in [
+            (Method::GET, &item.get),
+            (Method::PUT, &item.put),
+            (Method::POST, &item.post),
+            (Method::DELETE, &item.delete),
+            (Method::PATCH, &item.patch),
+        ] {
+            let Some(operation) = operation else { continue };
+            let names = item
+                .parameters
+                .iter()
+                .chain(&operation.parameters)
+                .flatten()
+                .filter(|p| matches!(p.parameter_in, ParameterIn::Query))
+                .map(|p| p.name.clone())
+                .collect();
+            takes.insert((method, path.clone()), names);
+        }
+    }
+    takes
 }
 
 fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
@@ -189,7 +221,8 @@ fn add_problems(operation: &mut Operation) {
         .request_body
         .as_ref()
         .is_some_and(|b| b.content.contains_key("application/json"));
-    let mut statuses = vec!["500", "503"];
+    // Any operation refuses a query parameter it does not take (422).
+    let mut statuses = vec!["422", "500", "503"];
     if !public {
         statuses.extend(["401", "403"]);
     }
@@ -197,7 +230,7 @@ fn add_problems(operation: &mut Operation) {
         statuses.push("404");
     }
     if has_input {
-        statuses.extend(["400", "422"]);
+        statuses.push("400");
     }
     if operation.request_body.is_some() {
         statuses.push("413");
