@@ -111,6 +111,9 @@ pub enum FileProblem {
     /// it, forms that send data): a scan has none, and a reviewer opens it on their own
     /// machine.
     ActivePdf,
+    /// A picture with a PDF inside it (appended after the picture's end): opened by its
+    /// content, it is the PDF — no camera or scanner writes one.
+    CarriesPdf,
     /// It starts like one but cannot be read (truncated, corrupt, a fake).
     Unreadable(FileType),
     /// An image with more pixels than [`MAX_PIXELS`].
@@ -179,6 +182,14 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
             if !ends_whole(kind, data) {
                 return Err(FileProblem::Unreadable(kind));
             }
+            // A PDF carried inside the picture (appended after its end, or in a comment): a
+            // viewer that goes by content opens the PDF, scripts and all, and no camera or
+            // scanner writes one there.
+            if let Some(at) = find(data, b"%PDF-")
+                && carries_pdf(&data[at..])
+            {
+                return Err(FileProblem::CarriesPdf);
+            }
             Ok(Inspected {
                 kind,
                 pixels: Some((width, height)),
@@ -186,6 +197,14 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
             })
         }
     }
+}
+
+/// Whether bytes found inside a picture after `%PDF-` are a PDF: they hold an object
+/// (`endobj`) and their syntax reads as a PDF's ([`pdf_bounds`], the bounded reading; the
+/// parser is never run on them here) — bytes that only happen to read `%PDF-` inside a
+/// photo's compressed data do not.
+fn carries_pdf(tail: &[u8]) -> bool {
+    contains(tail, b"endobj") && !matches!(pdf_bounds(tail), Err(FileProblem::Unreadable(_)))
 }
 
 /// Whether an image runs to its end: a PNG to its `IEND` chunk, a JPEG to its end-of-image
@@ -1234,6 +1253,35 @@ mod tests {
         let mut motion = jpeg.clone();
         motion.extend(std::iter::repeat_n(0x11u8, 400 * 1024));
         assert!(inspect(&motion).is_ok());
+    }
+
+    /// A picture with a PDF appended is refused, a scripted one or not; bytes that merely
+    /// read `%PDF-` are no PDF.
+    #[test]
+    fn a_picture_carrying_a_pdf_is_refused() {
+        let mut jpeg = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(640, 480, image::Rgb([200, 30, 30]))
+            .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+            .unwrap_or_default();
+        let jpeg = jpeg.into_inner();
+        let active = pdf_of(
+            "<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+            &[],
+        );
+        assert_eq!(inspect(&active), Err(FileProblem::ActivePdf));
+        let mut polyglot = jpeg.clone();
+        polyglot.extend_from_slice(&active);
+        assert_eq!(inspect(&polyglot), Err(FileProblem::CarriesPdf));
+        let png = real_png(400, 300);
+        let mut polyglot = png.clone();
+        polyglot.extend_from_slice(&active);
+        assert_eq!(inspect(&polyglot), Err(FileProblem::CarriesPdf));
+        let mut inert = jpeg.clone();
+        inert.extend_from_slice(&pdf_of("<< /Type /Catalog /Pages 2 0 R >>", &[]));
+        assert_eq!(inspect(&inert), Err(FileProblem::CarriesPdf));
+        let mut chance = jpeg.clone();
+        chance.extend_from_slice(b"%PDF-\x11\x22 camera bytes");
+        assert!(inspect(&chance).is_ok());
     }
 
     #[test]

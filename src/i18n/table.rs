@@ -427,6 +427,7 @@ web_texts! { messaging_texts;
     ErrLockedPdf => "这个 PDF 设有密码或权限保护，无法检查：请去掉保护后另存为 PDF（或“打印为 PDF”），也可以拍照或截图上传图片", "this PDF is locked with a password or permissions and cannot be checked: save it again without the lock (or \"print to PDF\"), or upload a photo or screenshot instead";
     ErrUnusualPdf => "这个 PDF 的写法少见（编码方式或改存次数），无法检查：请用扫描仪重新扫描，或“打印为 PDF”另存后再传，也可以拍照上传", "this PDF is written in an unusual way (its encoding, or how many times it was saved over) and cannot be checked: scan it again, or \"print to PDF\" and upload that, or upload a photo";
     ErrActivePdf => "这个 PDF 会在打开时执行操作（脚本、启动程序或内嵌文件），不能作为扫描件：请上传扫描或拍照得到的图片或 PDF", "this PDF does things when opened (scripts, launching programs, files inside): it cannot be taken as a scan — upload an image or a PDF from a scanner or camera";
+    ErrCarriesPdf => "这张图片里夹带了一个 PDF 文件，不能作为扫描件：请上传相机或扫描仪直接得到的图片", "this picture carries a PDF file inside it: it cannot be taken as a scan — upload the picture as the camera or scanner made it";
     ErrPostalNowhere => "邮政编码 {0} 不存在（内地的邮政编码没有这样开头的）：请核对", "postal code {0} does not exist (no mainland postal code begins with these digits): check it";
     ErrPostalProvince => "邮政编码 {0} 属于{1}，与所填省份（{2}）不符：请核对省份和邮政编码", "postal code {0} is in {1}, not in the province given ({2}): check both";
     ErrProvince => "「{0}」不是中国大陆的省、自治区或直辖市：请填写如 湖南省（也可只写 湖南 或 Hunan）；港澳台地区无法邮寄", "“{0}” is not a province of mainland China: write one like 湖南省 (湖南, or Hunan, will do); Hong Kong, Macau and Taiwan cannot be mailed to";

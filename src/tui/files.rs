@@ -99,6 +99,8 @@ pub enum FileProblem {
     NotAScan,
     /// A PDF that does things when opened (scripts, programs, files inside).
     ActivePdf,
+    /// A picture with a PDF inside it.
+    CarriesPdf,
     /// The platform's: locked with a password or permissions.
     LockedPdf,
     /// The platform's: written in a way that cannot be checked.
@@ -169,6 +171,7 @@ async fn check_reading(
     let inspected = judged.map_err(|refused| match refused {
         Refused::NotAScan => FileProblem::NotAScan,
         Refused::ActivePdf => FileProblem::ActivePdf,
+        Refused::CarriesPdf => FileProblem::CarriesPdf,
         Refused::LockedPdf => FileProblem::LockedPdf,
         Refused::UnusualPdf => FileProblem::UnusualPdf,
         Refused::CostlyPdf => FileProblem::CostlyPdf,
@@ -310,6 +313,7 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         FileProblem::Io(_) => Text::with(T::FileUnreadable, [shown]),
         FileProblem::NotAScan => T::ProblemUnsupportedTypeDetail.into(),
         FileProblem::ActivePdf => T::ErrActivePdf.into(),
+        FileProblem::CarriesPdf => T::ErrCarriesPdf.into(),
         FileProblem::LockedPdf => T::ErrLockedPdf.into(),
         FileProblem::UnusualPdf => T::ErrUnusualPdf.into(),
         FileProblem::CostlyPdf => T::ErrCostlyPdf.into(),

@@ -161,6 +161,7 @@ pub async fn upload(
         Ok(inspected) => inspected.kind,
         Err(FileProblem::NotAScan) => return Err(ApiError::UnsupportedType),
         Err(FileProblem::ActivePdf) => return Err(ApiError::field("file", T::ErrActivePdf)),
+        Err(FileProblem::CarriesPdf) => return Err(ApiError::field("file", T::ErrCarriesPdf)),
         Err(FileProblem::LockedPdf) => return Err(ApiError::field("file", T::ErrLockedPdf)),
         Err(FileProblem::UnusualPdf) => return Err(ApiError::field("file", T::ErrUnusualPdf)),
         Err(FileProblem::CostlyPdf) => return Err(ApiError::field("file", T::ErrCostlyPdf)),

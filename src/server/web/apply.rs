@@ -994,6 +994,7 @@ pub async fn read_upload(
         crate::domain::FileProblem::NotAScan => T::WebNotAScan.get(lang).to_owned(),
         crate::domain::FileProblem::Unreadable(_) => T::WebScanUnreadable.get(lang).to_owned(),
         crate::domain::FileProblem::ActivePdf => T::ErrActivePdf.get(lang).to_owned(),
+        crate::domain::FileProblem::CarriesPdf => T::ErrCarriesPdf.get(lang).to_owned(),
         crate::domain::FileProblem::LockedPdf => T::ErrLockedPdf.get(lang).to_owned(),
         crate::domain::FileProblem::UnusualPdf => T::ErrUnusualPdf.get(lang).to_owned(),
         crate::domain::FileProblem::CostlyPdf => T::ErrCostlyPdf.get(lang).to_owned(),
