@@ -37,6 +37,8 @@ struct DatabaseArgs {
     #[arg(
         long,
         env = "CA_COUNTER_DATABASE_URL",
+        // The URL may carry a password: `--help` names the variable, never its value.
+        hide_env_values = true,
         value_name = "URL",
         global = true
     )]
@@ -286,6 +288,22 @@ async fn run(cli: Cli) -> Result<()> {
         Some(Command::Restored { database }) => {
             eprintln!("database {}", redact(&database_url(&config, &database)));
             let store = open_store(&config, &database).await?;
+            // Revoking every token under serving instances would sign every counter out
+            // mid-work (and run twice, move the numbers on twice): only with all stopped.
+            let serving = store.serving_instances().await?;
+            if serving > 0 {
+                return Err(eyre!(
+                    "{} serving this database now: stop every instance (`ca-counter serve`, and \
+                     any counter running its own embedded platform on it) first, then run \
+                     `restored` again. Nothing was changed",
+                    match (store.backend(), serving) {
+                        (ca_counter::server::store::Backend::Sqlite, _) =>
+                            "a platform is".to_owned(),
+                        (_, 1) => "1 platform instance is".to_owned(),
+                        (_, n) => format!("{n} platform instances are"),
+                    }
+                ));
+            }
             let store = store.acting_as(&command_runner());
             let issued = store.after_restore().await?;
             println!(

@@ -99,6 +99,8 @@ pub struct Platform {
     server: JoinHandle<std::io::Result<()>>,
     listener: Option<JoinHandle<()>>,
     jobs: Vec<JoinHandle<()>>,
+    /// On SQLite, the database file held as served (`restored` refuses meanwhile).
+    _serving: Option<std::fs::File>,
 }
 
 /// The providers a platform is started with, made from its settings.
@@ -369,6 +371,7 @@ impl Platform {
             },
         )
         .await?;
+        let serving = store.hold_serving();
         // Orders written behind the platform's back are counted before anyone is served;
         // their search terms follow beside the clerks (`index_job`).
         store.notice_unindexed_orders().await?;
@@ -472,6 +475,7 @@ impl Platform {
             server,
             listener: pg_listener,
             jobs,
+            _serving: serving,
         })
     }
 

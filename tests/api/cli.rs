@@ -630,6 +630,44 @@ fn a_request_logs_with_its_id() {
     assert!(stop(child).success());
 }
 
+/// `restored` run by mistake against a platform that is serving — it would sign every
+/// counter out mid-work — is refused, changing nothing; once the platform stops, it runs.
+#[test]
+fn restored_is_refused_while_a_platform_serves_the_database() {
+    let env = Env::new();
+    let (ok, stdout, stderr) = env.run(&["operator", "add", "--name", "王柜员", "--role", "clerk"]);
+    assert!(ok, "{stderr}");
+    let token = stdout.lines().last().expect("token").to_owned();
+    let (child, base) = env.serve(&[]);
+    let (ok, stdout, stderr) = env.run(&["restored"]);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains("a platform is serving this database now")
+            && stderr.contains("Nothing was changed"),
+        "{stderr}"
+    );
+    assert_eq!(get(&format!("{base}/api/v1/me"), Some(&token)).0, 200);
+    assert!(stop(child).success());
+    let (ok, _, stderr) = env.run(&["restored"]);
+    assert!(ok, "{stderr}");
+}
+
+/// `--help` names the database's variable, never its value (a URL may carry a password).
+#[test]
+fn help_does_not_print_the_database_password() {
+    let output = Command::new(BIN)
+        .args(["serve", "--help"])
+        .env(
+            "CA_COUNTER_DATABASE_URL",
+            "postgres://postgres:S3cretPW@127.0.0.1/x",
+        )
+        .output()
+        .expect("run");
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("CA_COUNTER_DATABASE_URL"), "{help}");
+    assert!(!help.contains("S3cretPW"), "{help}");
+}
+
 /// After a backup is restored: `restored` moves today's order numbers past those given
 /// since (customers hold receipts with them), revokes every token (one revoked since the
 /// backup works again otherwise) and prints each operator's new one, which works.

@@ -18,6 +18,7 @@ pub async fn listen_postgres(url: String, hub: EventHub, mut shutdown: watch::Re
         let listener = async {
             let mut listener = PgListener::connect(&url).await?;
             listener.listen(CHANNEL).await?;
+            mark_serving(&mut listener).await?;
             Ok::<_, sqlx::Error>(listener)
         };
         let mut listener = tokio::select! {
@@ -45,8 +46,15 @@ pub async fn listen_postgres(url: String, hub: EventHub, mut shutdown: watch::Re
                         Ok(seq) => hub.notified(seq),
                         Err(_) => hub.poke(),
                     },
-                    // The connection dropped; sqlx reconnects on the next call.
-                    Ok(None) => hub.poke(),
+                    // The connection dropped, and the mark with it: taken again on a
+                    // new one (sqlx reconnects on the next call, listening again).
+                    Ok(None) => {
+                        hub.poke();
+                        if let Err(e) = mark_serving(&mut listener).await {
+                            tracing::warn!(error = %e, "event listener lost its connection");
+                            break;
+                        }
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "event listener lost its connection");
                         break;
@@ -56,4 +64,17 @@ pub async fn listen_postgres(url: String, hub: EventHub, mut shutdown: watch::Re
             }
         }
     }
+}
+
+/// The advisory lock every serving instance holds shared, on its listener's connection, for
+/// as long as that connection lives: `restored` counts its holders and refuses while there
+/// are any ([`crate::server::store::Store::serving_instances`]).
+pub const SERVING_LOCK: i64 = 0x6361_636F;
+
+async fn mark_serving(listener: &mut PgListener) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_lock_shared($1)")
+        .bind(SERVING_LOCK)
+        .execute(listener)
+        .await
+        .map(drop)
 }

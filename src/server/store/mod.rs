@@ -65,7 +65,7 @@ pub use realname::{Attempt, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, RealnameRo
 pub use review::{ApprovalFacts, Claimed};
 pub use sms::{SmsDone, SmsRow};
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -523,6 +523,52 @@ impl Store {
     /// The database URL (for the PostgreSQL listener).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The SQLite database's file (`None` on PostgreSQL, or in memory).
+    fn sqlite_file(&self) -> Option<PathBuf> {
+        let rest = self.url.strip_prefix("sqlite://")?;
+        let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+        (path != ":memory:" && !path.is_empty()).then(|| PathBuf::from(path))
+    }
+
+    /// On SQLite, the database file locked shared for as long as the returned file is kept
+    /// open: what a serving platform holds, and `restored` looks for. (`flock`, which
+    /// SQLite's own locks do not touch.) On PostgreSQL each instance's event listener holds
+    /// the same mark instead ([`crate::server::events::SERVING_LOCK`]).
+    pub fn hold_serving(&self) -> Option<std::fs::File> {
+        let file = std::fs::File::open(self.sqlite_file()?).ok()?;
+        file.lock_shared().ok()?;
+        Some(file)
+    }
+
+    /// How many platform instances serve this database now (on SQLite, 1 when any does):
+    /// `restored` refuses while there are any.
+    pub async fn serving_instances(&self) -> StoreResult<i64> {
+        match self.backend {
+            Backend::Sqlite => {
+                let Some(path) = self.sqlite_file() else {
+                    return Ok(0);
+                };
+                // A file that cannot be opened is no database anyone serves.
+                let Ok(file) = std::fs::File::open(&path) else {
+                    return Ok(0);
+                };
+                Ok(i64::from(matches!(
+                    file.try_lock(),
+                    Err(std::fs::TryLockError::WouldBlock)
+                )))
+            }
+            Backend::Postgres => Ok(sqlx::query_scalar(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_locks l JOIN pg_database d \
+                 ON d.oid = l.database WHERE d.datname = current_database() \
+                 AND l.locktype = 'advisory' AND l.classid = 0 AND l.objid = $1 \
+                 AND l.objsubid = 1 AND l.granted",
+            )
+            .bind(crate::server::events::SERVING_LOCK)
+            .fetch_one(&self.pool)
+            .await?),
+        }
     }
 
     /// What wakes this instance's event reader.
