@@ -18,7 +18,29 @@ on_both_databases!(
     five_hundred_subscribers_each_get_a_burst_once_in_order,
     a_subscriber_that_stops_reading_is_dropped_and_the_others_go_on,
     an_event_after_a_quiet_spell_goes_at_once_and_a_burst_goes_in_one_write,
+    a_serving_instance_is_seen_by_restored,
 );
+
+/// A serving instance marks the database as served (its event listener's advisory lock on
+/// PostgreSQL, a shared lock on the SQLite file), which `restored` looks for before it
+/// revokes every token; another store opened on it, as `restored` opens one, sees it.
+async fn a_serving_instance_is_seen_by_restored(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let other = ca_counter::server::store::Store::open(app.store().url(), 1)
+        .await
+        .expect("open");
+    let mut serving = 0;
+    // The listener takes its mark as it connects, beside the platform's start.
+    for _ in 0..100 {
+        serving = other.serving_instances().await.expect("count");
+        if serving > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(serving >= 1, "{db:?}");
+    app.finish().await;
+}
 
 const SUBSCRIBERS: usize = 500;
 const RESUMING: usize = 50;
