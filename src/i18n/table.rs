@@ -746,7 +746,7 @@ web_texts! { messaging_texts;
     CallerRealnameExpired => "实名认证：上次的认证码已失效，请客户在网页上重新发起。", "Real-name check: the last code lapsed; the customer starts a new one on their page. ";
     CallerRealname => "实名认证：已失败 {0} 次，还可试 {1} 次。", "Real-name check: {0} failed, {1} left. ";
     NoMatchingOrders => "没有符合条件的订单（Esc 清除查找和筛选）", "no orders match (Esc clears search and filter)";
-    NoMatchingOrdersPhoneTail => "没有符合条件的订单。查找还没有订单的客户，请输入完整的 11 位手机号（Esc 清除查找）", "no orders match. To find a customer with no order yet, type the whole 11-digit number (Esc clears the search)";
+    NoMatchingOrdersPhoneTail => "没有手机号以此结尾的订单（4–10 位数字按手机尾号查找）。订单号请输入后 12 位以上，如 261207000003；还没有订单的客户，请输入完整的 11 位手机号。Esc 清除查找", "no order's phone ends so (4–10 digits are a phone's tail). For an order number type its last 12 digits or more, e.g. 261207000003; for a customer with no order yet, the whole 11-digit number. Esc clears the search";
     ColOrderNo => "订单号", "Order";
     ColCustomer => "客户", "Customer";
     ColPhone => "手机", "Phone";

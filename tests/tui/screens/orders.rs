@@ -1471,3 +1471,27 @@ fn the_invoice_kept_on_issuing_is_not_called_an_upload() {
         assert_eq!(screen.matches(uploaded).count(), 1, "{screen}");
     }
 }
+
+/// Digits that find no phone's tail (a caller reading out the end of an order number) are
+/// told how digits are read and how an order number is found, whole at 80×24.
+#[test]
+fn digits_that_find_no_phone_say_how_to_find_an_order_number() {
+    for (lang, said) in [(Lang::ZhCn, "261207000003"), (Lang::En, "261207000003")] {
+        let mut app = app(lang);
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "000003");
+        key(&mut app, KeyCode::Enter);
+        app.answer::<Orders>(orders::Answer::Page {
+            seq: app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0),
+            append: false,
+            result: Ok(ca_counter::api::OrderPage {
+                items: vec![],
+                next_cursor: None,
+                search_indexing: None,
+            }),
+        });
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(said), "{screen}");
+        assert!(screen.contains("Esc"), "the whole message: {screen}");
+    }
+}
