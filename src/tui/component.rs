@@ -173,6 +173,9 @@ pub struct View<'a> {
     pub shared: &'a Shared,
     /// The orders per status, as the tab bar shows them.
     pub(crate) counts: &'a super::counts::StatusCounts,
+    /// The frame's own message, for a tab that keeps every row ([`Component::keeps_rows`])
+    /// to draw where it has room.
+    pub beside: Option<&'a Notice>,
 }
 
 impl View<'_> {
@@ -395,6 +398,11 @@ pub trait Component: 'static {
     fn notice(&self) -> Option<&Notice> {
         None
     }
+    /// True while every row of its area is needed (a QR code at 80×24): the frame's own
+    /// message then takes no row under it but is given to it ([`View::beside`]) to draw.
+    fn keeps_rows(&self) -> bool {
+        false
+    }
     /// Draws it into `area`.
     fn draw(&self, frame: &mut Frame, area: Rect, view: &View);
     /// Draws what writes terminal escape sequences on purpose (graphics protocols), after
@@ -507,6 +515,8 @@ pub trait Tab {
     fn fullscreen(&self) -> bool;
     /// See [`Component::notice`].
     fn notice(&self) -> Option<&Notice>;
+    /// See [`Component::keeps_rows`].
+    fn keeps_rows(&self) -> bool;
     /// See [`Component::draw`].
     fn draw(&self, frame: &mut Frame, area: Rect, view: &View);
     /// See [`Component::draw_after`].
@@ -621,6 +631,9 @@ impl<C: Component> Tab for Slot<C> {
     }
     fn notice(&self) -> Option<&Notice> {
         self.0.notice()
+    }
+    fn keeps_rows(&self) -> bool {
+        self.0.keeps_rows()
     }
     fn draw(&self, frame: &mut Frame, area: Rect, view: &View) {
         self.0.draw(frame, area, view)

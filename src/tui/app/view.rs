@@ -42,7 +42,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
         paint::make_safe(frame.buffer_mut());
         return;
     }
-    let message = app.message();
+    // A tab that needs every row (a QR code at 80×24) is given the frame's own message to
+    // draw beside what it shows, rather than losing a row to it (the code gave way to
+    // "no room for the code" under a refused token's message).
+    let keeps_rows = shown.is_some_and(|t| t.keeps_rows() && app.allowed(app.shown));
+    let mut view = view;
+    let message = if keeps_rows {
+        view.beside = app.notice.as_ref().filter(|n| !n.text.stale_in(app.lang));
+        None
+    } else {
+        app.message()
+    };
     let message_lines: Vec<Line> = message
         .map(|n| vec![view.notice_line(n)])
         .unwrap_or_default();
@@ -102,6 +112,7 @@ impl App {
             graphics: self.graphics.as_ref(),
             shared: &self.shared,
             counts: &self.counts,
+            beside: None,
         }
     }
 

@@ -291,8 +291,13 @@ fn a_voucher_uploaded_says_it_goes_to_review_not_that_money_arrived() {
 
 /// A clerk at the real-name step with a code on screen.
 fn realname_app(lang: Lang) -> ca_counter::tui::app::App {
+    realname_app_until(lang, NOW + time::Duration::minutes(10))
+}
+
+/// [`realname_app`] with the code live until `expires` (whether it is live is judged by
+/// the wall clock).
+fn realname_app_until(lang: Lang, expires: time::OffsetDateTime) -> ca_counter::tui::app::App {
     let mut app = app(lang);
-    let expires = NOW + time::Duration::minutes(10);
     if let Some(newapp) = app.tab_mut::<NewApp>() {
         *newapp = NewApp::with_drafts(vec![Draft {
             id: draft_id("01a22342-0000-7000-8000-000000000001"),
@@ -756,4 +761,47 @@ fn at_step(step: Step, edit: impl FnOnce(&mut Draft)) -> ca_counter::tui::app::A
         *newapp = NewApp::with_drafts(vec![draft]);
     }
     app
+}
+
+/// The platform refusing the counter's token while a code is on screen: the code stays
+/// whole at 80×24 (it gave way to "no room for the code"), and the refusal is said once,
+/// beside it.
+#[test]
+fn a_refused_token_leaves_the_code_on_screen_and_is_said_once() {
+    for lang in Lang::ALL {
+        let live = time::OffsetDateTime::now_utc() + time::Duration::minutes(10);
+        let mut app = realname_app_until(lang, live);
+        let before = render(&app, 80, 24);
+        assert!(before.contains("▀") || before.contains("█"), "a code: {before}");
+        let refused = || problem("unauthorized", 401, "missing or invalid access token");
+        // A fresh code asked for (`r`), refused, and the frame's own check refused too.
+        app.answer::<NewApp>(newapp::Answer::Realname {
+            draft: draft_id("01a22342-0000-7000-8000-000000000001"),
+            result: Err(refused()),
+        });
+        app.frame_answer(ca_counter::tui::app::FrameAnswer::Me(Err(refused())));
+        let screen = render(&app, 80, 24);
+        let told = ca_counter::tui::text::describe(
+            &problem("unauthorized", 401, "missing or invalid access token"),
+            lang,
+        )
+        .get(lang);
+        let first: String = told.chars().take(6).collect();
+        assert_eq!(
+            screen.matches(first.as_str()).count(),
+            1,
+            "{first}: {screen}"
+        );
+        assert!(
+            !screen.contains("放不下二维码") && !screen.contains("no room for the code"),
+            "{screen}"
+        );
+        // The code's rows are as they were.
+        let code = |s: &str| {
+            s.lines()
+                .filter(|l| l.contains("█") || l.contains("▀"))
+                .count()
+        };
+        assert_eq!(code(&screen), code(&before), "{screen}");
+    }
 }

@@ -694,6 +694,10 @@ impl Component for NewApp {
         self.enlarged && self.sheet().and_then(Sheet::live_code).is_some()
     }
 
+    fn keeps_rows(&self) -> bool {
+        !self.enlarged && self.sheet().and_then(Sheet::live_code).is_some()
+    }
+
     fn draw(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, view: &View) {
         view::draw(self, frame, area, view);
     }

@@ -15,6 +15,7 @@ use super::sheet::{Sheet, expired};
 use crate::domain::{Money, mask_phone};
 use crate::i18n::T;
 use crate::tui::component::View;
+use crate::tui::text::Notice;
 use crate::tui::files::CodeRead;
 use crate::tui::widgets::qr::Qr;
 use crate::tui::widgets::{paint, popup};
@@ -69,28 +70,39 @@ pub fn draw(newapp: &NewApp, frame: &mut Frame, area: Rect, view: &View) {
             draw_qr(frame, view, qr.as_ref(), right);
             // The message goes under the instructions, beside the code, not under the
             // screen (where it would take the code's rows).
-            match newapp.message() {
-                Some(notice) => {
-                    // Under the instructions, at their indent (the message line's own
-                    // leading space would indent its first row twice).
-                    let mut line = view.notice_line(notice);
-                    if let Some(first) = line.spans.first_mut() {
-                        first.content = first.content.trim_start().to_owned().into();
-                    }
-                    let lines = vec![line];
-                    let inner = left.width.saturating_sub(2);
-                    let rows = paint::height(&lines, inner).min(left.height / 2);
-                    let [rest, message] =
-                        Layout::vertical([Constraint::Min(1), Constraint::Length(rows)])
-                            .areas(left);
-                    paint::wrapped(
-                        frame,
-                        Rect::new(message.x + 1, message.y, inner, message.height),
-                        lines,
-                    );
-                    rest
-                }
-                None => left,
+            // The frame's own message too (a refused token), said once when both say it.
+            let mut notices: Vec<&Notice> = view.beside.into_iter().collect();
+            if let Some(own) = newapp.message()
+                && !notices.iter().any(|n| n.text.get(view.lang) == own.text.get(view.lang))
+            {
+                notices.push(own);
+            }
+            if notices.is_empty() {
+                left
+            } else {
+                // Under the instructions, at their indent (the message line's own
+                // leading space would indent its first row twice).
+                let lines: Vec<Line> = notices
+                    .into_iter()
+                    .map(|notice| {
+                        let mut line = view.notice_line(notice);
+                        if let Some(first) = line.spans.first_mut() {
+                            first.content = first.content.trim_start().to_owned().into();
+                        }
+                        line
+                    })
+                    .collect();
+                let inner = left.width.saturating_sub(2);
+                let rows = paint::height(&lines, inner).min(left.height / 2);
+                let [rest, message] =
+                    Layout::vertical([Constraint::Min(1), Constraint::Length(rows)])
+                        .areas(left);
+                paint::wrapped(
+                    frame,
+                    Rect::new(message.x + 1, message.y, inner, message.height),
+                    lines,
+                );
+                rest
             }
         }
         None => body,
