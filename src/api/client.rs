@@ -116,7 +116,8 @@ fn parse_code_points(text: &str) -> Vec<char> {
 pub struct Client {
     http: reqwest::Client,
     base: String,
-    token: String,
+    /// Shared by every clone: a token replaced ([`Client::set_token`]) is sent by all.
+    token: std::sync::Arc<std::sync::RwLock<String>>,
     lang: Lang,
 }
 
@@ -145,7 +146,7 @@ impl Client {
         Client {
             http,
             base: base_url.trim_end_matches('/').to_owned(),
-            token: token.to_owned(),
+            token: std::sync::Arc::new(std::sync::RwLock::new(token.to_owned())),
             lang,
         }
     }
@@ -153,6 +154,19 @@ impl Client {
     /// The platform's base URL.
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// The operator's token, as sent.
+    pub fn token(&self) -> String {
+        self.token.read().map(|t| t.clone()).unwrap_or_default()
+    }
+
+    /// Sends `token` from now on, from this client and every clone of it (a token the
+    /// administrator replaced, written to the token file).
+    pub fn set_token(&self, token: &str) {
+        if let Ok(mut held) = self.token.write() {
+            token.clone_into(&mut held);
+        }
     }
 
     /// Changes the language of the platform's messages.
@@ -163,7 +177,7 @@ impl Client {
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.http
             .request(method, format!("{}{API_PREFIX}{path}", self.base))
-            .bearer_auth(&self.token)
+            .bearer_auth(self.token())
             .header(header::ACCEPT_LANGUAGE, self.lang.tag())
             // A platform that takes this long is not answering (a hung instance, a stalled
             // proxy): the screen says so rather than show "loading…" for half a minute.
@@ -681,7 +695,7 @@ impl Client {
         let mut request = self
             .http
             .get(format!("{}{API_PREFIX}/events", self.base))
-            .bearer_auth(&self.token)
+            .bearer_auth(self.token())
             .header(header::ACCEPT, "text/event-stream");
         if let Some(id) = last_event_id {
             request = request.header("Last-Event-ID", id.to_string());

@@ -42,7 +42,12 @@ pub fn log_file() -> PathBuf {
 
 /// The platform to talk to, decided before the terminal is taken over.
 enum Target {
-    Remote { url: String, token: String },
+    Remote {
+        url: String,
+        token: String,
+        /// Where the token was read from, when a file: read again while the counter runs.
+        file: Option<PathBuf>,
+    },
     Embedded,
 }
 
@@ -50,14 +55,18 @@ fn target(config: &Config) -> Result<Target> {
     let Some(url) = config.server.url.clone().filter(|u| !u.trim().is_empty()) else {
         return Ok(Target::Embedded);
     };
+    let mut file = None;
     let token = match std::env::var(TOKEN_ENV)
         .ok()
         .filter(|t| !t.trim().is_empty())
     {
         Some(token) => token,
         None => match (&config.server.token_file, &config.server.token) {
-            (Some(path), _) => std::fs::read_to_string(path)
-                .wrap_err_with(|| format!("cannot read the token file {}", path.display()))?,
+            (Some(path), _) => {
+                file = Some(path.clone());
+                std::fs::read_to_string(path)
+                    .wrap_err_with(|| format!("cannot read the token file {}", path.display()))?
+            }
             (None, Some(token)) => token.clone(),
             (None, None) => {
                 return Err(eyre!(
@@ -70,7 +79,31 @@ fn target(config: &Config) -> Result<Target> {
     Ok(Target::Remote {
         url,
         token: token.trim().to_owned(),
+        file,
     })
+}
+
+/// How often the token file is read again.
+const TOKEN_FILE_CHECK: Duration = Duration::from_secs(3);
+
+/// Reads the token file again every few seconds for as long as the counter runs: a token
+/// the administrator replaced (or one revoked, then a new one issued), written into the
+/// file, is sent from then on — the counter, told "signed out", is back within seconds
+/// without a restart, the draft on screen kept.
+fn watch_token_file(client: Client, path: PathBuf) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(TOKEN_FILE_CHECK).await;
+            let Ok(text) = tokio::fs::read_to_string(&path).await else {
+                continue;
+            };
+            let token = text.trim();
+            if !token.is_empty() && token != client.token() {
+                tracing::info!(file = %path.display(), "the token file changed: using its token");
+                client.set_token(token);
+            }
+        }
+    });
 }
 
 /// Runs the TUI until the operator leaves.
@@ -84,12 +117,12 @@ pub async fn run(config: Config) -> Result<()> {
     let _log_guard = init_logging(&log)?;
     terminal::install_hooks(config.ui.mouse, &log)?;
 
-    let (platform, base, token) = match target {
-        Target::Remote { url, token } => (None, url, token),
+    let (platform, base, token, token_file) = match target {
+        Target::Remote { url, token, file } => (None, url, token, file),
         Target::Embedded => {
             let (platform, token) = embedded::start(&config).await?;
             let base = platform.base_url();
-            (Some(platform), base, token)
+            (Some(platform), base, token, None)
         }
     };
     let label = match &platform {
@@ -97,6 +130,9 @@ pub async fn run(config: Config) -> Result<()> {
         None => ServerLabel::Remote(base.clone()),
     };
     let client = Client::new(&base, &token, config.ui.lang)?;
+    if let Some(path) = token_file {
+        watch_token_file(client.clone(), path);
+    }
 
     let init = tabs::Init {
         data_dir: Some(data_dir()),

@@ -16,7 +16,22 @@ on_both_databases!(
     revealing_personal_data_is_a_permission_and_is_audited,
     a_caller_who_may_not_is_told_so_before_anything_they_sent_is_read,
     the_request_id_in_an_orders_history_is_the_platforms_own,
+    a_replaced_token_set_on_a_client_is_sent_by_every_clone,
 );
+
+/// The counter reads its token file again and sets a replaced token on its client: every
+/// clone of it (each tab's, the event stream's) sends the new one from then on.
+async fn a_replaced_token_set_on_a_client_is_sent_by_every_clone(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client("cac_not-a-token");
+    let clone = client.clone();
+    let refused = clone.me().await.expect_err("refused");
+    assert_eq!(refused.problem().map(|p| p.status), Some(401));
+    client.set_token(&app.clerk);
+    assert!(clone.me().await.is_ok());
+    assert_eq!(clone.token(), app.clerk);
+    app.finish().await;
+}
 
 async fn health_and_openapi_need_no_token(db: Db) {
     let app = TestApp::spawn(db).await;

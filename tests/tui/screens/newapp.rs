@@ -772,7 +772,10 @@ fn a_refused_token_leaves_the_code_on_screen_and_is_said_once() {
         let live = time::OffsetDateTime::now_utc() + time::Duration::minutes(10);
         let mut app = realname_app_until(lang, live);
         let before = render(&app, 80, 24);
-        assert!(before.contains("▀") || before.contains("█"), "a code: {before}");
+        assert!(
+            before.contains("▀") || before.contains("█"),
+            "a code: {before}"
+        );
         let refused = || problem("unauthorized", 401, "missing or invalid access token");
         // A fresh code asked for (`r`), refused, and the frame's own check refused too.
         app.answer::<NewApp>(newapp::Answer::Realname {
