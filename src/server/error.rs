@@ -618,6 +618,33 @@ pub fn human_bytes(bytes: usize) -> String {
     }
 }
 
+/// What the request's log line says of who asked and why they were refused, filled in by
+/// the [`super::extract::Caller`] extractor on the way: an operator's name and id, or why a
+/// token was not taken (none sent, no such token, one revoked or replaced, its operator
+/// disabled) — what an operator reading the log asks when a counter "stopped working".
+#[derive(Debug, Clone, Default)]
+pub struct LogFacts(std::sync::Arc<std::sync::Mutex<(String, String)>>);
+
+impl LogFacts {
+    /// The operator who asked.
+    pub fn operator(&self, who: String) {
+        if let Ok(mut facts) = self.0.lock() {
+            facts.0 = who;
+        }
+    }
+
+    /// Why the token was not taken.
+    pub fn refused(&self, why: String) {
+        if let Ok(mut facts) = self.0.lock() {
+            facts.1 = why;
+        }
+    }
+
+    fn taken(&self) -> (String, String) {
+        self.0.lock().map(|f| f.clone()).unwrap_or_default()
+    }
+}
+
 /// Per-request context: the caller's language and the request id.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
@@ -666,6 +693,8 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         lang,
         request_id: request_id.clone(),
     });
+    let facts = LogFacts::default();
+    request.extensions_mut().insert(facts.clone());
     let started = std::time::Instant::now();
     // Whatever the request logs on its way (a failure's ERROR line) carries its id, as the
     // problem the client is shown does: found by the id a clerk reads out.
@@ -686,6 +715,7 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let spec = response.extensions_mut().remove::<ProblemSpec>();
+    let code = spec.as_ref().map_or("", |s| s.code);
     if spec.is_some()
         || (status.as_u16() >= 400 && !is_problem && !is_page && !path.starts_with("/m/"))
     {
@@ -748,10 +778,12 @@ pub async fn render_problems(mut request: Request, next: Next) -> Response {
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
     }
+    let (operator, refused) = facts.taken();
     tracing::info!(
         target: "ca_counter::request",
-        %method, path = %logged_path, status = response.status().as_u16(),
-        ms = started.elapsed().as_millis() as u64, client, request_id, client_request_id,
+        %method, path = %logged_path, status = response.status().as_u16(), code,
+        ms = started.elapsed().as_millis() as u64, client, operator, refused, request_id,
+        client_request_id,
         "request"
     );
     response

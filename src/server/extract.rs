@@ -91,7 +91,12 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
+        let facts = parts
+            .extensions
+            .get::<super::error::LogFacts>()
+            .cloned()
+            .unwrap_or_default();
+        let Some(token) = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -101,13 +106,16 @@ impl FromRequestParts<AppState> for Caller {
             })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
+        else {
+            facts.refused("no token sent".into());
+            return Err(ApiError::Unauthorized);
+        };
         let token_hash = super::store::hash_token(token);
-        let operator = state
-            .store
-            .authenticate_hash(&token_hash)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        let Some(operator) = state.store.authenticate_hash(&token_hash).await? else {
+            facts.refused(state.store.why_refused(&token_hash).await?);
+            return Err(ApiError::Unauthorized);
+        };
+        facts.operator(format!("{} ({})", operator.name, operator.id));
         Ok(Caller {
             operator,
             ctx: context(parts),

@@ -627,6 +627,48 @@ fn a_request_logs_with_its_id() {
         assert!(Instant::now() < deadline, "no line: {said:#?}");
         std::thread::sleep(Duration::from_millis(50));
     }
+    // Each request's line says whose it was, and a refusal's code and why: a token
+    // revoked is told apart from one mistyped or none at all.
+    let (ok, _, stderr) = env.run(&["operator", "token", "张柜员", "--replace"]);
+    assert!(ok, "{stderr}");
+    // Another process revoked it: the platform learns within seconds.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while get(&format!("{base}/api/v1/me"), Some(&token)).0 != 401 {
+        assert!(Instant::now() < deadline, "the replaced token still works");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(get(&format!("{base}/api/v1/me"), Some("cac_typo")).0, 401);
+    assert_eq!(get(&format!("{base}/api/v1/me"), None).0, 401);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let said = env.said.lock().map(|s| s.clone()).unwrap_or_default();
+        let refusals: Vec<&String> = said
+            .iter()
+            .filter(|l| l.contains("/api/v1/me") && l.contains("status=401"))
+            .collect();
+        if refusals.len() >= 3 {
+            let refusals = &refusals[refusals.len() - 3..];
+            assert!(
+                refusals.iter().all(|l| l.contains("code=\"unauthorized\"")),
+                "{refusals:#?}"
+            );
+            assert!(
+                refusals[0].contains("a revoked token of 张柜员"),
+                "{refusals:#?}"
+            );
+            assert!(refusals[1].contains("no such token"), "{refusals:#?}");
+            assert!(refusals[2].contains("no token sent"), "{refusals:#?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no lines: {said:#?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let said = env.said.lock().map(|s| s.clone()).unwrap_or_default();
+    assert!(
+        said.iter()
+            .any(|l| l.contains("path=/api/v1/customers") && l.contains("operator=\"张柜员")),
+        "{said:#?}"
+    );
     assert!(stop(child).success());
 }
 

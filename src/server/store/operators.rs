@@ -550,6 +550,26 @@ impl Store {
         Ok(operator)
     }
 
+    /// Why a token [`Store::authenticate_hash`] did not take was refused, for the log: no
+    /// such token, one revoked (replaced, or its operator's tokens all revoked), or its
+    /// operator disabled — each naming whose it was.
+    pub async fn why_refused(&self, token_hash: &str) -> StoreResult<String> {
+        let found: Option<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT o.name, o.id, t.revoked_at, o.disabled_at \
+             FROM operator_tokens t JOIN operators o ON o.id = t.operator_id \
+             WHERE t.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match found {
+            None => "no such token".into(),
+            Some((name, id, _, Some(_))) => format!("operator {name} ({id}) is disabled"),
+            Some((name, id, Some(_), _)) => format!("a revoked token of {name} ({id})"),
+            Some((name, id, _, _)) => format!("a token of {name} ({id}), not taken"),
+        })
+    }
+
     /// Forgets what this instance remembers of `operator_id`'s tokens: they were revoked
     /// (here, or by another instance or process, as the event reader read).
     pub fn forget_operator(&self, operator_id: &str) {
