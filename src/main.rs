@@ -50,7 +50,7 @@ enum Command {
     /// Run the platform server.
     Serve {
         /// Address to listen on, e.g. 0.0.0.0:8080 (overrides the config).
-        #[arg(long, value_name = "ADDR")]
+        #[arg(long, value_name = "ADDR", value_parser = config::parse_listen)]
         listen: Option<SocketAddr>,
         #[command(flatten)]
         database: DatabaseArgs,
@@ -389,12 +389,14 @@ async fn run(cli: Cli) -> Result<()> {
             let made = ca_counter::demo::orders(&config.platform, &url, count.min(500))
                 .await
                 .wrap_err_with(|| format!("demo orders in {}", redact(&url)))?;
-            println!(
-                "{} demo orders are waiting to be mailed (待邮寄), {} … {}",
-                made.len(),
-                made.first().map(String::as_str).unwrap_or("-"),
-                made.last().map(String::as_str).unwrap_or("-")
-            );
+            match made.as_slice() {
+                [] => println!("no demo orders were made"),
+                [one] => println!("1 demo order is waiting to be mailed (待邮寄), {one}"),
+                [first, .., last] => println!(
+                    "{} demo orders are waiting to be mailed (待邮寄), {first} … {last}",
+                    made.len()
+                ),
+            }
             Ok(())
         }
         Some(Command::Catalog {
@@ -540,10 +542,15 @@ async fn serve(
         } else {
             "is this machine only"
         };
+        // Set already (to this machine's own address): said as what is wrong with it.
+        let fix = if config.platform.public_base_url.is_some() {
+            "change [platform] public_base_url, which names it, to the address phones reach"
+        } else {
+            "set [platform] public_base_url to the address phones reach"
+        };
         eprintln!(
             "warning: {host} {what} — QR codes and text messages will send phones to an \
-             address they cannot open; set [platform] public_base_url to the address phones \
-             reach (every instance the same)"
+             address they cannot open; {fix} (every instance the same)"
         );
     }
     // Every built-in stand-in says it is one, on the first screen an operator reads.

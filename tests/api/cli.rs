@@ -335,6 +335,24 @@ fn a_bad_config_file_is_refused_naming_file_line_and_key() {
     assert!(stderr.contains("max_uplod_bytes"), "{stderr}");
 }
 
+/// A listen address written as a host name is refused saying what is wanted, in the file
+/// and on the command line.
+#[test]
+fn a_listen_address_by_host_name_says_what_is_wanted() {
+    let env = Env::new();
+    let path = env.dir.path().join("listen.toml");
+    std::fs::write(&path, "[platform]\nlisten = \"localhost:18401\"\n").expect("write");
+    let (ok, _, stderr) = env.run(&["serve", "--config", path.to_str().expect("utf-8 path")]);
+    assert!(!ok);
+    assert!(
+        stderr.contains(":2:") && stderr.contains("127.0.0.1:8080"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = env.run(&["serve", "--listen", "localhost:99"]);
+    assert!(!ok);
+    assert!(stderr.contains("is not an IP address and port"), "{stderr}");
+}
+
 /// What an operator gets wrong when setting a platform up is said once, in words, and
 /// changes nothing: no password in a message, no tables made in a database the program then
 /// refuses, no operator name that forges a row of `operator list`.

@@ -137,11 +137,20 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
         again.html
     );
     assert!(!again.html.contains("本次验证码为"), "{}", again.html);
-    // A mistyped number is mended from the code's page, not only by Back.
+    // A mistyped number is mended from the code's page, not only by Back — the number
+    // typed back in its field, one digit to correct rather than eleven to type again.
     assert!(
         again.html.contains("href=\"/login?next=") && again.html.contains("用其他手机号登录"),
         "{}",
         again.html
+    );
+    let other = format!("/login?next=%2F&amp;phone={phone}");
+    assert!(again.html.contains(&other), "{}", again.html);
+    let form = browser.get(&other.replace("&amp;", "&")).await;
+    assert!(
+        form.html.contains(&format!("value=\"{phone}\"")),
+        "{}",
+        form.html
     );
     // Nor is a code said to have been sent.
     assert!(!again.html.contains("验证码已发送至"), "{}", again.html);

@@ -39,6 +39,9 @@ fn local(next: Option<&str>) -> String {
 #[derive(Debug, Deserialize)]
 pub struct Next {
     next: Option<String>,
+    /// The number typed before ("use another number" from the code page): shown again in
+    /// the field, to correct one digit rather than type all eleven.
+    phone: Option<String>,
     ended: Option<String>,
     kept: Option<String>,
     /// Just signed out.
@@ -107,7 +110,15 @@ pub async fn phone_page(visit: Visit, Query(query): Query<Next>) -> Response {
         return page::see_other(&next);
     }
     let ctx = &visit.ctx;
-    let form = phone_form(ctx, "", &next, None);
+    let typed: String = query
+        .phone
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-'))
+        .take(20)
+        .collect();
+    let form = phone_form(ctx, &typed, &next, None);
     let ended = match (&query.ended, &query.kept) {
         (_, Some(_)) => Some(T::WebSessionEndedKept),
         (Some(_), None) => Some(T::WebSessionEnded),
@@ -149,9 +160,13 @@ fn demo_from(state: &AppState, phone: &Phone, sent: Option<&str>) -> Option<Stri
 }
 
 /// The sign-in page for another number, going on to `next` afterwards.
-fn other_number(next: &str) -> String {
+/// The number form again, with the number typed before in it.
+fn other_number(next: &str, phone: Option<&Phone>) -> String {
     let target: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-    format!("/login?next={target}")
+    match phone {
+        Some(phone) => format!("/login?next={target}&phone={}", phone.as_str()),
+        None => format!("/login?next={target}"),
+    }
 }
 
 fn code_page_markup(
@@ -211,7 +226,7 @@ fn code_page_markup(
             div.actions { button.secondary type="submit" { (ctx.t(T::WebResendCode)) } }
         }
         // A mistyped number: back to the number, not only by the browser's Back.
-        p { a href=(other_number(next)) { (ctx.t(T::WebSignInOtherNumber)) } }
+        p { a href=(other_number(next, Some(phone))) { (ctx.t(T::WebSignInOtherNumber)) } }
     }
 }
 
@@ -246,7 +261,7 @@ pub async fn code_page(
     });
     let phone = query.phone.as_deref().and_then(|p| Phone::parse(p).ok());
     let Some(phone) = phone.filter(|_| signed) else {
-        return page::see_other(&other_number(&next));
+        return page::see_other(&other_number(&next, None));
     };
     // What the last step said: why no code was sent (a notice), or why the code typed
     // did not sign in (under the field).
@@ -274,7 +289,7 @@ pub async fn code_page(
             html! {
                 h1.bad { (title) }
                 p role="status" { (ctx.fill(T::WebCodeLockedNext, &[&until_clock(at), &ctx.hotline])) }
-                p { a.button href=(other_number(&next)) { (ctx.t(T::WebSignInOtherNumber)) } }
+                p { a.button href=(other_number(&next, Some(&phone))) { (ctx.t(T::WebSignInOtherNumber)) } }
             },
         );
     }
