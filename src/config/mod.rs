@@ -1006,6 +1006,23 @@ pub fn default_database_url() -> String {
     format!("sqlite://{}", data_dir().join("ca-counter.db").display())
 }
 
+/// An IP address and port to listen on, as `[platform] listen` and `serve --listen` take
+/// it: a host name or a port out of range is refused saying what is wanted.
+pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "“{text}” is not an IP address and port: write e.g. 127.0.0.1:8080 (this machine \
+             only) or 0.0.0.0:8080 (every interface); a host name such as localhost is not \
+             taken, and a port is 1–65535"
+        )
+    })
+}
+
+fn listen_address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_listen(&text).map_err(serde::de::Error::custom)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1183,21 +1200,4 @@ mod tests {
         assert!(error.starts_with("c.toml:3:"), "{error}");
         assert!(error.contains("max_upload_bytes"), "{error}");
     }
-}
-
-/// An IP address and port to listen on, as `[platform] listen` and `serve --listen` take
-/// it: a host name or a port out of range is refused saying what is wanted.
-pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
-    text.trim().parse().map_err(|_| {
-        format!(
-            "“{text}” is not an IP address and port: write e.g. 127.0.0.1:8080 (this machine \
-             only) or 0.0.0.0:8080 (every interface); a host name such as localhost is not \
-             taken, and a port is 1–65535"
-        )
-    })
-}
-
-fn listen_address<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_listen(&text).map_err(serde::de::Error::custom)
 }
