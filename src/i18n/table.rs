@@ -1243,7 +1243,7 @@ web_texts! { messaging_texts;
     PageInvoiceSpecialHint => "以下四项仅专用发票必填（专票仅限单位）：", "The four fields below are required for a special VAT invoice (organisations only):";
     PageInvoiceSubmit => "下一步：核对开票信息", "Next: check the details";
     PageInvoiceCheckTitle => "请核对开票信息", "Check the invoice details";
-    PageInvoiceCheckIssueNow => "确认后立即开具。发票开具后不能修改，有误只能红冲后重开，请逐项核对名称、税号和银行账号。", "Once you confirm, the invoice is issued at once. An invoice issued cannot be changed — a mistake means reversing it and issuing anew — so check the name, the tax number and the bank account one by one.";
+    PageInvoiceCheckIssueNow => "确认后立即开具。发票开具后不能修改，有误只能红冲后重开，请逐项核对上面的信息。", "Once you confirm, the invoice is issued at once. An invoice issued cannot be changed — a mistake means reversing it and issuing anew — so check each line above.";
     PageInvoiceCheckToFinance => "确认后交财务开具。开具前您还可以通过短信里的链接修改。", "Once you confirm, finance issues it. Until then you can still change it through the link in your text message.";
     PageInvoiceCheckIssue => "确认开具", "Issue the invoice";
     PageInvoiceCheckSend => "确认提交", "Send the request";
