@@ -510,6 +510,7 @@ web_texts! { messaging_texts;
     SaveTitle => "Tab 补全路径，Enter 保存，Esc 返回", "Tab completes the path, Enter saves, Esc goes back";
     AttachmentSaved => "已保存到 {0}", "saved to {0}";
     NothingMoreToReview => "队列中没有其他可领取的订单", "nothing else in the queue to take";
+    ReviewMoreArrived => "队列中又有可领取的订单了", "the queue has an order to take again";
     ClaimTakenBy => "已由 {0} 接手审核", "{0} has taken this review over";
     ClaimHeldBy => "{0} 正在审核（领取至 {1}）", "{0} is reviewing it (held until {1})";
     ReviewApproved => "订单 {0} 已审核通过。", "order {0} approved.";

@@ -1552,3 +1552,42 @@ fn finance_is_not_offered_to_zoom_or_save_a_scan_it_may_not_open() {
         );
     }
 }
+
+/// "Nothing else to take", said after a decision, gives way when the queue has an order to
+/// take again (a correction sent back): the rest of the message stays.
+#[test]
+fn nothing_more_to_take_gives_way_when_an_order_arrives() {
+    for (lang, nothing, more) in [
+        (
+            Lang::ZhCn,
+            "队列中没有其他可领取的订单",
+            "队列中又有可领取的订单了",
+        ),
+        (
+            Lang::En,
+            "nothing else in the queue to take",
+            "the queue has an order to take again",
+        ),
+    ] {
+        let mut app = app(lang);
+        app.show_tab::<Review>();
+        let done = format!("HN20261128000003 done. {nothing}");
+        if let Some(review) = app.tab_mut::<Review>() {
+            review.notice = Some(ca_counter::tui::text::Notice::done(
+                ca_counter::tui::text::Text::plain(&done),
+            ));
+        }
+        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+        app.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items: vec![review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok)],
+                promise_working_days: 2,
+            }),
+        });
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(more), "{screen}");
+        assert!(!screen.contains(nothing), "{screen}");
+        assert!(screen.contains("HN20261128000003 done."), "{screen}");
+    }
+}

@@ -138,6 +138,31 @@ impl Review {
     }
 }
 
+impl Review {
+    /// "Nothing else to take", still on screen when the queue has one to take again (a
+    /// correction sent back, a new order): said so in its place, the rest of the message
+    /// (what was just done, the demo text's warning) kept.
+    fn more_arrived(&mut self, shared: &crate::tui::component::Shared, lang: crate::i18n::Lang) {
+        let decides = shared.permits(Permission::Act(Action::Approve));
+        let takeable = self
+            .queue
+            .items()
+            .iter()
+            .any(|i| i.claim.is_none() && !(i.own && decides));
+        let nothing = T::NothingMoreToReview.get(lang);
+        let Some(notice) = self.notice.as_mut().filter(|_| takeable) else {
+            return;
+        };
+        let text = notice.text.get(lang);
+        if text.contains(nothing) {
+            notice.text = crate::tui::text::Text::platform(
+                text.replace(nothing, T::ReviewMoreArrived.get(lang)),
+                lang,
+            );
+        }
+    }
+}
+
 impl Component for Review {
     type Cmd = Cmd;
     type Request = Request;
@@ -271,6 +296,7 @@ impl Component for Review {
                 if let Some(queue) = queue {
                     self.promise_days = queue.promise_working_days;
                     self.queue.replace(queue.items);
+                    self.more_arrived(ctx.shared, lang);
                 }
                 if let Some(seq) = again {
                     ctx.ask(Request::Queue { seq });
