@@ -1142,6 +1142,7 @@ web_texts! { messaging_texts;
     // Mailing and invoicing (platform).
     KindInvoice => "电子发票", "e-invoice";
     ErrOwnTaxNumber => "这是本机构（销售方）自己的税号，请填买方的税号", "this is the CA's own (the seller's) tax number: enter the buyer's";
+    ErrOwnCreditCode => "这是本机构（CA）自己的统一社会信用代码，请填申请单位的代码（见其营业执照）", "this is the CA's own unified social credit code: enter the applying organisation's (on its business licence)";
     ErrUsccForIndividual => "这是单位的统一社会信用代码：开给单位请把抬头类型选为“单位”；开给个人可不填税号", "this is an organisation's credit code: for an organisation choose it as the buyer type; for a person the tax number may be left empty";
     ProblemReversalUnderWay => "订单 {0} 的发票正由 {1} 红冲，请稍后刷新再看", "order {0}'s invoice is being reversed by {1}: refresh in a moment and look";
     ProblemNoInvoice => "订单 {0} 没有开出的发票可红冲（未开票，或客户不要发票）", "order {0} has no issued invoice to reverse (not invoiced, or the invoice was declined)";

@@ -91,6 +91,7 @@ pub fn new_order(
     customer_found: bool,
     product: Option<&ProductRow>,
     fonts: &crate::server::pdf::Fonts,
+    own_code: &str,
 ) -> Result<ValidOrder, ApiError> {
     let mut errors = Errors::default();
 
@@ -136,7 +137,7 @@ pub fn new_order(
             (None, None)
         }
         (Some(UserType::Organization), Some(o)) => {
-            let (whole, passed) = organization(&mut errors, o);
+            let (whole, passed) = organization(&mut errors, o, own_code);
             (whole, Some(passed))
         }
         // An organisation sent for an individual's product is refused, not dropped: the
@@ -215,11 +216,24 @@ pub fn new_order(
 /// An organisation, checked: whole when every field passed; and, either way, the fields
 /// that passed (the others empty), to be asked whether they print — so one refusal names
 /// every bad field at once.
-fn organization(errors: &mut Errors, o: &Organization) -> (Option<Organization>, Organization) {
+fn organization(
+    errors: &mut Errors,
+    o: &Organization,
+    own_code: &str,
+) -> (Option<Organization>, Organization) {
     let mut field = |path: &str, value: &str| errors.check(path, check_order_field(path, value));
     let name = field("organization.name", &o.name);
     let uscc = field("organization.uscc", &o.uscc);
     let legal = field("organization.legal_representative", &o.legal_representative);
+    // The CA's own credit code (printed as the seller's on every invoice, copied from one):
+    // an application made out to the CA itself.
+    let uscc = uscc.filter(|code| {
+        let own = !own_code.trim().is_empty() && code.eq_ignore_ascii_case(own_code.trim());
+        if own {
+            errors.add("organization.uscc", T::ErrOwnCreditCode);
+        }
+        !own
+    });
     let passed = Organization {
         name: name.clone().unwrap_or_default(),
         uscc: String::new(),
@@ -319,6 +333,7 @@ pub fn order_update(
     body: &OrderUpdate,
     user_type: UserType,
     fonts: &crate::server::pdf::Fonts,
+    own_code: &str,
 ) -> Result<ValidUpdate, ApiError> {
     let mut errors = Errors::default();
     if body.applicant.is_some() {
@@ -333,7 +348,7 @@ pub fn order_update(
             (None, None)
         }
         (Some(o), UserType::Organization) => {
-            let (whole, passed) = organization(&mut errors, o);
+            let (whole, passed) = organization(&mut errors, o, own_code);
             (whole, Some(passed))
         }
         (None, _) => (None, None),

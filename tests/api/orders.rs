@@ -293,6 +293,17 @@ async fn organisation_orders_need_a_valid_credit_code(db: Db) {
             .expect_err("bad uscc"),
     );
     assert_eq!(problem.errors[0].field, "organization.uscc");
+    // The CA's own code (the seller's on every invoice, copied from one) is no applicant's.
+    if let Some(org) = body.organization.as_mut() {
+        org.uscc = ca_counter::config::PlatformConfig::default()
+            .invoice
+            .seller_tax_number
+            .to_lowercase();
+    }
+    let problem = problem_of(client.create_order("org-2b", &body).await);
+    assert_eq!(problem.errors.len(), 1, "{problem:?}");
+    assert_eq!(problem.errors[0].field, "organization.uscc");
+    assert!(problem.errors[0].message.contains("CA"), "{problem:?}");
     let organisation = body.organization.take();
     let problem = problem_of(client.create_order("org-3", &body).await);
     assert_eq!(problem.errors[0].field, "organization");

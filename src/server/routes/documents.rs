@@ -76,7 +76,13 @@ pub async fn preview_form(
     }
     let customer = state.store.customer(&order.customer_id).await?;
     let product = state.store.product(&order.product_id).await?;
-    let valid = validate::new_order(&order, customer.is_some(), product.as_ref(), &state.fonts)?;
+    let valid = validate::new_order(
+        &order,
+        customer.is_some(),
+        product.as_ref(),
+        &state.fonts,
+        &state.config.invoice.seller_tax_number,
+    )?;
     let product =
         product.ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;
     let data = FormData::unsubmitted(&valid, product, caller.operator.name.clone())

@@ -207,6 +207,7 @@ pub async fn create(
                 inputs.customer_exists,
                 inputs.product.as_ref(),
                 &state.fonts,
+                &state.config.invoice.seller_tax_number,
             );
             return Err(unfit.refused(checked));
         }
@@ -223,6 +224,7 @@ pub async fn create(
         inputs.customer_exists,
         inputs.product.as_ref(),
         &state.fonts,
+        &state.config.invoice.seller_tax_number,
     ) {
         Ok(valid) => valid,
         // A retry of a submission that went through gets its answer even if the catalog
@@ -436,7 +438,12 @@ pub async fn correct(
     };
     let user_type = UserType::parse(&row.user_type)
         .ok_or_else(|| ApiError::Internal(format!("user type {}", row.user_type)))?;
-    let valid = validate::order_update(update, user_type, &state.fonts)?;
+    let valid = validate::order_update(
+        update,
+        user_type,
+        &state.fonts,
+        &state.config.invoice.seller_tax_number,
+    )?;
     let address_sms = valid
         .mailing
         .as_ref()

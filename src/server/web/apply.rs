@@ -807,7 +807,13 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
             .ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;
         let user_type = UserType::parse(&product.user_type).unwrap_or(UserType::Individual);
         let order = new_order(&who.customer, &draft, identity.as_ref(), user_type);
-        let valid = crate::server::validate::new_order(&order, true, Some(&product), &state.fonts)?;
+        let valid = crate::server::validate::new_order(
+            &order,
+            true,
+            Some(&product),
+            &state.fonts,
+            &state.config.invoice.seller_tax_number,
+        )?;
         let mut data =
             // The paper is Chinese whatever the page's language, its taker's name too.
             FormData::unsubmitted(
@@ -1171,8 +1177,13 @@ async fn submit_draft(
         .and_then(|p| UserType::parse(&p.user_type))
         .unwrap_or(UserType::Individual);
     let order = new_order(customer, &draft, identity.as_ref(), user_type);
-    let mut valid =
-        crate::server::validate::new_order(&order, true, product.as_ref(), &state.fonts)?;
+    let mut valid = crate::server::validate::new_order(
+        &order,
+        true,
+        product.as_ref(),
+        &state.fonts,
+        &state.config.invoice.seller_tax_number,
+    )?;
     valid.channel = crate::domain::Channel::Online;
     valid.terms_version = Some(state.config.terms_version.clone());
     let actor = super::orders::customer_actor(&customer.phone);

@@ -762,7 +762,13 @@ pub async fn form_problems(
         .and_then(|p| UserType::parse(&p.user_type))
         .unwrap_or(UserType::Individual);
     let order = new_order(customer, draft, identity, user_type);
-    match crate::server::validate::new_order(&order, true, product.as_ref(), &state.fonts) {
+    match crate::server::validate::new_order(
+        &order,
+        true,
+        product.as_ref(),
+        &state.fonts,
+        &state.config.invoice.seller_tax_number,
+    ) {
         Ok(valid) => Ok(Ok(normalised(draft.fields.clone(), &valid))),
         Err(ApiError::Validation(problems)) => Ok(Err(problems
             .iter()
