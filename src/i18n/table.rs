@@ -1029,6 +1029,7 @@ web_texts! { messaging_texts;
     PagePayDoneNext => "在柜台办理的，工作人员会继续为您办理；在电脑上申请的，回到电脑上查看订单即可；在这部手机上申请的，点下方“我的订单”。审核、寄出的进度都可在“我的订单”中查看。", "At a counter, the clerk carries on from here; applying on a computer, go back to your order there; applying on this phone, tap My orders below. Follow the review and the parcel under My orders.";
     PagePayMyOrders => "我的订单", "My orders";
     PageRealnameTitle => "实名认证", "Identity check";
+    PageRealnameLastTry => "上次提交没有通过：{0}。请重新填写。", "The last try did not pass: {0}. Fill the form in again.";
     PageRealnameIntro => "您正在{0}柜台办理数字证书。请本人填写下面的信息完成实名认证。", "You are applying for a digital certificate at the {0} counter. Please fill in your own details below to confirm your identity.";
     PageRealnameCheckName => "柜台登记的姓名：", "Name registered at the counter:";
     PageRealnameAccount => "这次实名认证属于手机号", "This verification is for the account of mobile";

@@ -144,6 +144,12 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
         seen.reason_text.as_deref(),
         Some("the ID number is not valid")
     );
+    // The link opened again (another phone, a reload) shows an empty form: the last try's
+    // refusal is said of the try, above it, not by its empty fields.
+    let fresh = app.http.get(&url).send().await.expect("get");
+    let fresh = fresh.text().await.expect("page");
+    assert!(fresh.contains("上次提交没有通过"), "{fresh}");
+    assert!(!fresh.contains("处需要修改"), "{fresh}");
     // Told once: the same typo again writes nothing more (no second event below).
     let (_, again) = phone_post(&app, &url, "张三", "110101199003077757", true).await;
     assert!(again.contains("校验码"), "{again}");

@@ -49,6 +49,21 @@ struct Problems {
 }
 
 impl Problems {
+    /// The last try's refusal, on a form shown afresh (opened again, or back from the
+    /// provider) with its fields empty: said of the try, above the form — not by an empty
+    /// field, as if what is there now were wrong.
+    fn last_try(ctx: &Ctx, code: Option<&str>) -> Problems {
+        Problems {
+            check: code.map(|code| {
+                ctx.fill(
+                    T::PageRealnameLastTry,
+                    &[ctx.t(crate::server::identity::reason_text(Some(code)))],
+                )
+            }),
+            ..Problems::default()
+        }
+    }
+
     /// The problem a provider's reason code names, by the field it is about.
     fn of_reason(ctx: &Ctx, code: Option<&str>) -> Problems {
         let text = Some(ctx.t(crate::server::identity::reason_text(code)).to_owned());
@@ -274,10 +289,7 @@ pub(super) async fn page_for(
             &ctx,
             &session,
             &RealnameForm::default(),
-            &match session.last_error.as_deref() {
-                Some(code) => Problems::of_reason(&ctx, Some(code)),
-                None => Problems::default(),
-            },
+            &Problems::last_try(&ctx, session.last_error.as_deref()),
         ),
         other => finished(&state, &ctx, other, &session),
     }
@@ -319,7 +331,7 @@ fn page_of(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Response {
             ctx,
             session,
             &RealnameForm::default(),
-            &Problems::of_reason(ctx, session.last_error.as_deref()),
+            &Problems::last_try(ctx, session.last_error.as_deref()),
         ),
         other => finished(state, ctx, other, session),
     }
