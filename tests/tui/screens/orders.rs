@@ -1495,3 +1495,39 @@ fn digits_that_find_no_phone_say_how_to_find_an_order_number() {
         assert!(screen.contains("Esc"), "the whole message: {screen}");
     }
 }
+
+/// A payment link texted from an open order (`L`) is in its history at once: the order is
+/// read again (no order event says a text went), as it is after a note.
+#[test]
+fn a_payment_link_sent_reads_the_open_order_again() {
+    let mut app = app(Lang::ZhCn);
+    app.answer::<Orders>(orders::Answer::Page {
+        seq: app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0),
+        append: false,
+        result: Ok(ca_counter::api::OrderPage {
+            items: vec![summary(3, "王五", OrderStatus::PendingPayment, 20)],
+            next_cursor: None,
+            search_indexing: None,
+        }),
+    });
+    key(&mut app, KeyCode::Enter);
+    let order = order();
+    let order_no = order.order_no.to_string();
+    open_order(&mut app, order);
+    app.take_jobs();
+    app.answer::<Orders>(orders::Answer::Reminded {
+        order_no: order_no.clone(),
+        payment_link: true,
+        result: Ok(ca_counter::api::Reminder {
+            outcome: "queued".into(),
+            retry_at: None,
+        }),
+    });
+    let asked: Vec<orders::Request> = sent(&app.take_jobs());
+    assert!(
+        asked
+            .iter()
+            .any(|r| matches!(r, orders::Request::Detail { order_no: no, .. } if *no == order_no)),
+        "{asked:?}"
+    );
+}

@@ -1037,6 +1037,15 @@ impl Component for Orders {
                 Ok(reminder) => {
                     let demo = ctx.env.shared.demo(crate::api::DemoPart::Sms);
                     self.notice = Some(reminded(&reminder, payment_link, demo));
+                    // The text is in the order's history now (no order event says so): the
+                    // order open shows it, as a note added does.
+                    if let Some(detail) = self.detail.as_ref().filter(|d| d.order_no == order_no)
+                    {
+                        ctx.ask(Request::Detail {
+                            order_no: detail.order_no.clone(),
+                            reveal: false,
+                        });
+                    }
                     // A caller's card counts the codes sent: asked again with this one.
                     if self.caller.is_some()
                         && let Some(phone) = self.searched_phone()
