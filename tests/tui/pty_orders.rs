@@ -340,6 +340,9 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     tui.send(&format!("{locked}\r"));
     tui.wait_text("还没有登录成功过", WAIT);
     tui.wait_text("验证码输错次数过多，已锁定至", WAIT);
+    // No customer behind the number: K says how the customer gets a code (it did nothing).
+    tui.send("K");
+    tui.wait_text("柜台无法代发验证码", WAIT);
     // Its last four digits find no order, and say the whole number finds the customer.
     tui.send("/");
     tui.wait_text("/ 查找", WAIT);

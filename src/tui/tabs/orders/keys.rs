@@ -259,12 +259,15 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
                 .footer(),
         );
     }
-    if orders.caller.as_ref().is_some_and(|c| c.customer.is_some())
+    if let Some(caller) = orders.caller.as_ref()
         && orders.rows.is_empty()
         && env.shared.permits(Permission::TextCustomers)
     {
+        // A number with no customer yet takes no code from the counter: `K` says how the
+        // customer gets one (a key that did nothing left the agent guessing).
         out.push(
-            Binding::new(&[Key::ch('K')], Cmd::CallerLoginCode, t(T::CmdSendLoginCode)).footer(),
+            Binding::new(&[Key::ch('K')], Cmd::CallerLoginCode, t(T::CmdSendLoginCode))
+                .footer_if(caller.customer.is_some()),
         );
     }
     out.extend(motion_bindings(Cmd::Move, lang, true));

@@ -553,15 +553,17 @@ impl Component for Orders {
                 }
             }
             Cmd::TrackingStep => self.open_form(ctx, FormKind::TrackingStep),
-            Cmd::CallerLoginCode => {
-                if let Some((customer, _)) = self.caller.as_ref().and_then(|c| c.customer.as_ref()) {
+            Cmd::CallerLoginCode => match self.caller.as_ref().map(|c| c.customer.as_ref()) {
+                Some(Some((customer, _))) => {
                     self.notice = Some(Notice::working());
                     ctx.ask(Request::SendLoginCode {
                         order_no: String::new(),
                         customer_id: customer.id.clone(),
                     });
                 }
-            }
+                Some(None) => self.notice = Some(Notice::info(T::CallerNoCustomerForCode)),
+                None => {}
+            },
             Cmd::SendPaymentLink | Cmd::SendLoginCode => {
                 if let Some(order) = self.detail.as_ref().and_then(|d| d.order.as_ref()) {
                     let order_no = order.order_no.to_string();
