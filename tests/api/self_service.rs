@@ -467,7 +467,11 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
             &order,
             Action::Reject,
             ActionRequest {
-                reasons: vec!["签名不清晰".into(), "缺少身份证复印件".into()],
+                reasons: vec![
+                    "签名不清晰".into(),
+                    "缺少身份证复印件".into(),
+                    "申请表扫描件不清晰".into(),
+                ],
                 ..Default::default()
             },
         )
@@ -505,6 +509,13 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         .expect("html");
     assert!(
         english.contains("Please correct by 20") && !english.contains("日（星期"),
+        "{english}"
+    );
+    // The checklist's reason in English; the reviewer's own words as written.
+    assert!(
+        english.contains("the form's scan cannot be read")
+            && !english.contains("申请表扫描件不清晰")
+            && english.contains("签名不清晰"),
         "{english}"
     );
     // The order's own form, to print again and sign: its code names the order.

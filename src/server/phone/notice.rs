@@ -84,7 +84,9 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
                 dt { (ctx.t(T::DocProduct)) } dd { (row.project_name) " · " (row.product_name) }
             }
             h2 { (ctx.fill(T::PageNoticeReasons, &[&reasons.len().to_string()])) }
-            ol { @for reason in &reasons { li { (reason) } } }
+            // The checklist's reasons in the page's language (a reviewer's own words as
+            // written).
+            ol { @for reason in &reasons { li { (crate::domain::return_reason_in(reason, ctx.lang)) } } }
             h2 { (ctx.t(T::DocDeadlineHeading)) }
             p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
             h2 { (ctx.t(T::DocByPhoneHeading)) }

@@ -611,7 +611,9 @@ async fn next_step(
                 .map(|(_, _, message)| message.as_str());
             html! {
                 h3 { (ctx.fill(T::PageNoticeReasons, &[&reasons.len().to_string()])) }
-                ol.reasons { @for reason in &reasons { li { (reason) } } }
+                // The checklist's reasons in the page's language (a reviewer's own words as
+                // written).
+                ol.reasons { @for reason in &reasons { li { (crate::domain::return_reason_in(reason, ctx.lang)) } } }
                 p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
                 p { a href=(format!("{base}/notice.pdf")) download { (ctx.t(T::WebNoticeDownload)) } }
                 p { (ctx.t(T::WebCorrectIntro)) }
