@@ -622,3 +622,33 @@ fn realname_session_answers_deserialize_for_the_tui() {
         "the URL is only in the answer that created the code"
     );
 }
+
+/// After a restart the counter opens on the draft worked on last — the customer's, not a
+/// new draft opened after it and left empty.
+#[test]
+fn a_restart_opens_the_customers_draft_not_an_empty_one_opened_after_it() {
+    let mut app = App::new(
+        Lang::ZhCn,
+        theme::load("default", None, false).expect("theme"),
+        "https://ca-platform.internal".into(),
+        time::OffsetDateTime::now_utc(),
+        tabs::all(&Init::default()),
+    );
+    let typed = Draft {
+        id: draft("01a22342-0000-7000-8000-000000000001"),
+        phone: "13812345678".into(),
+        updated_at: 1_000,
+        ..Draft::default()
+    };
+    let empty = Draft {
+        id: draft("01a22342-0000-7000-8000-000000000002"),
+        updated_at: 2_000,
+        ..Draft::default()
+    };
+    set_drafts(&mut app, vec![typed, empty]);
+    let current = app
+        .tab::<NewApp>()
+        .and_then(|n| n.sheet())
+        .map(|s| s.draft.phone.clone());
+    assert_eq!(current.as_deref(), Some("13812345678"));
+}

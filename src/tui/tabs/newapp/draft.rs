@@ -207,6 +207,11 @@ impl Draft {
         self.fields.get(key).map(String::as_str).unwrap_or("")
     }
 
+    /// Nothing typed in it yet (a new draft opened and left).
+    pub fn untouched(&self) -> bool {
+        self.phone.trim().is_empty() && self.customer.is_none()
+    }
+
     /// A short label for the draft switcher: the customer's name or phone.
     pub fn label(&self) -> String {
         match (&self.customer, self.phone.trim()) {

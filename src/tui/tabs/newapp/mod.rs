@@ -79,7 +79,9 @@ impl NewApp {
             .or_else(|| sheet.busy().then_some(&*WORKING))
     }
 
-    /// The tab with `drafts` (or one blank draft), back on the one worked on last.
+    /// The tab with `drafts` (or one blank draft), back on the one worked on last — one
+    /// with something in it before a new one opened and left empty (Ctrl-N, then back to
+    /// the customer's with Ctrl-O, opened an empty screen after a restart).
     pub fn with_drafts(drafts: Vec<Draft>) -> NewApp {
         let mut sheets: Vec<Sheet> = drafts.into_iter().map(Sheet::new).collect();
         if sheets.is_empty() {
@@ -88,7 +90,7 @@ impl NewApp {
         let current = sheets
             .iter()
             .enumerate()
-            .max_by_key(|(_, s)| s.draft.updated_at)
+            .max_by_key(|(_, s)| (!s.draft.untouched(), s.draft.updated_at))
             .map(|(i, _)| i)
             .unwrap_or(0);
         NewApp {
