@@ -529,7 +529,7 @@ web_texts! { messaging_texts;
     DeadlineSoon => "将超时", "soon";
     DeadlineOverdue => "已超时", "overdue";
     Resubmitted => "补正件", "corrected";
-    OwnOrder => "本人受理", "yours";
+    OwnOrder => "本人受理", "your intake";
     MarksJoin => " ", ", ";
     ListJoin => "、", ", ";
     ClauseJoin => "；", "; ";

@@ -808,3 +808,28 @@ fn a_refused_token_leaves_the_code_on_screen_and_is_said_once() {
         assert_eq!(code(&screen), code(&before), "{screen}");
     }
 }
+
+/// `p 改扫码` on the transfer screen: once the order is back to paying online, the code is
+/// asked for at once (it went back to the choice of how to pay, and `p` again).
+#[test]
+fn back_from_a_transfer_to_paying_online_opens_the_code() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingVoucher);
+    app.answer::<NewApp>(newapp::Answer::Acted {
+        draft: draft_id(PAYING_DRAFT),
+        result: Ok({
+            let mut o = order();
+            o.order_no = no("HN20261128000006");
+            o.status = OrderStatus::PendingPayment;
+            o.version = 3;
+            o
+        }),
+    });
+    let asked: Vec<newapp::Request> = sent(&app.take_jobs());
+    assert!(
+        asked.iter().any(
+            |r| matches!(r, newapp::Request::OpenPayment { order_no, .. }
+            if order_no == "HN20261128000006")
+        ),
+        "{asked:?}"
+    );
+}

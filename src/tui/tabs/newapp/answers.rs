@@ -6,7 +6,7 @@ use super::draft::{CustomerInfo, PaymentInfo, RealnameInfo, Step};
 use super::messages::{Answer, Request, SubmitError};
 use super::sheet::{Sheet, Waiting};
 use crate::api::{ClientError, Customer, RealnameSession, RealnameStatus};
-use crate::domain::DraftId;
+use crate::domain::{DraftId, OrderStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::component::Ctx;
 use crate::tui::files::{ActFailure, problem_text};
@@ -233,10 +233,20 @@ impl NewApp {
                 sheet.done(Waiting::Step);
                 match result {
                     Ok(order) => {
+                        let was_transfer = sheet.draft.by_transfer
+                            || sheet.draft.order_status == Some(OrderStatus::PendingVoucher);
                         sheet.order_moved(order.status, order.version);
                         sheet.voucher_open = false;
                         sheet.errors.remove("voucher_path");
                         sheet.notice = None;
+                        // Back from a transfer to paying online (`p`): the code at once, as
+                        // the key says, not the choice of how to pay again.
+                        if was_transfer && order.status == OrderStatus::PendingPayment {
+                            ctx.ask(Request::OpenPayment {
+                                draft: draft.clone(),
+                                order_no: order.order_no.to_string(),
+                            });
+                        }
                     }
                     Err(ActFailure::File(path, problem)) => {
                         sheet
