@@ -199,12 +199,15 @@ pub fn inspect(data: &[u8]) -> Result<Inspected, FileProblem> {
     }
 }
 
-/// Whether bytes found inside a picture after `%PDF-` are a PDF: they hold an object
-/// (`endobj`) and their syntax reads as a PDF's ([`pdf_bounds`], the bounded reading; the
-/// parser is never run on them here) — bytes that only happen to read `%PDF-` inside a
-/// photo's compressed data do not.
+/// Whether bytes found inside a picture after its first `%PDF-` hold a PDF's objects
+/// (`endobj`, `startxref`, `trailer`), well formed or not: a lenient viewer opens a broken
+/// one too. One pass over the bytes, nothing parsed — a picture is checked in the platform
+/// itself, not in the bounded process PDFs are — and bytes that only happen to read
+/// `%PDF-` inside a photo's compressed data hold none of them.
 fn carries_pdf(tail: &[u8]) -> bool {
-    contains(tail, b"endobj") && !matches!(pdf_bounds(tail), Err(FileProblem::Unreadable(_)))
+    [&b"endobj"[..], b"startxref", b"trailer"]
+        .iter()
+        .any(|word| contains(tail, word))
 }
 
 /// Whether an image runs to its end: a PNG to its `IEND` chunk, a JPEG to its end-of-image
@@ -1282,6 +1285,25 @@ mod tests {
         let mut chance = jpeg.clone();
         chance.extend_from_slice(b"%PDF-\x11\x22 camera bytes");
         assert!(inspect(&chance).is_ok());
+        // Broken (a page tree no parser accepts) or behind a decoy `%PDF-` earlier on: the
+        // PDF a lenient viewer opens is still carried.
+        let mut broken = jpeg.clone();
+        broken.extend_from_slice(b"%PDF-1.7\n1 0 obj << /Kids [3 0 R 3 0 R] /OpenAction << /S /JavaScript /JS (x) >> >> endobj\n");
+        assert_eq!(inspect(&broken), Err(FileProblem::CarriesPdf));
+        let mut decoy = jpeg.clone();
+        decoy.extend_from_slice(b"%PDF- decoy");
+        decoy.extend_from_slice(&active);
+        assert_eq!(inspect(&decoy), Err(FileProblem::CarriesPdf));
+        // Built to make a syntax reading slow: refused in one pass.
+        let mut slow = jpeg.clone();
+        slow.extend_from_slice(b"%PDF-1.7\n");
+        for _ in 0..200_000 {
+            slow.extend_from_slice(b">>stream");
+        }
+        slow.extend_from_slice(b"endobj");
+        let started = std::time::Instant::now();
+        assert_eq!(inspect(&slow), Err(FileProblem::CarriesPdf));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]
