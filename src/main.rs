@@ -287,23 +287,14 @@ async fn run(cli: Cli) -> Result<()> {
         Some(Command::CheckUpload { .. }) => Ok(()),
         Some(Command::Restored { database }) => {
             eprintln!("database {}", redact(&database_url(&config, &database)));
-            let store = open_store(&config, &database).await?;
             // Revoking every token under serving instances would sign every counter out
-            // mid-work (and run twice, move the numbers on twice): only with all stopped.
-            let serving = store.serving_instances().await?;
-            if serving > 0 {
-                return Err(eyre!(
-                    "{} serving this database now: stop every instance (`ca-counter serve`, and \
-                     any counter running its own embedded platform on it) first, then run \
-                     `restored` again. Nothing was changed",
-                    match (store.backend(), serving) {
-                        (ca_counter::server::store::Backend::Sqlite, _) =>
-                            "a platform is".to_owned(),
-                        (_, 1) => "1 platform instance is".to_owned(),
-                        (_, n) => format!("{n} platform instances are"),
-                    }
-                ));
-            }
+            // mid-work (and run twice, move the numbers on twice): only with all stopped —
+            // checked before the database is opened (and migrated), and held meanwhile.
+            let url = database_url(&config, &database);
+            let _restoring = ca_counter::server::store::Store::restoring(&url)
+                .await
+                .map_err(|e| eyre!(e))?;
+            let store = open_store(&config, &database).await?;
             let store = store.acting_as(&command_runner());
             let issued = store.after_restore().await?;
             println!(

@@ -371,7 +371,7 @@ impl Platform {
             },
         )
         .await?;
-        let serving = store.hold_serving();
+        let serving = store.hold_serving().map_err(StartError::Config)?;
         // Orders written behind the platform's back are counted before anyone is served;
         // their search terms follow beside the clerks (`index_job`).
         store.notice_unindexed_orders().await?;

@@ -39,6 +39,15 @@ async fn a_serving_instance_is_seen_by_restored(db: Db) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(serving >= 1, "{db:?}");
+    // `restored` is refused, before it opens anything.
+    let refused = ca_counter::server::store::Store::restoring(app.store().url()).await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.contains("serving this database")),
+        "{db:?}: {:?}",
+        refused.err()
+    );
     app.finish().await;
 }
 

@@ -67,13 +67,14 @@ pub async fn listen_postgres(url: String, hub: EventHub, mut shutdown: watch::Re
 }
 
 /// The advisory lock every serving instance holds shared, on its listener's connection, for
-/// as long as that connection lives: `restored` counts its holders and refuses while there
-/// are any ([`crate::server::store::Store::serving_instances`]).
-pub const SERVING_LOCK: i64 = 0x6361_636F;
+/// as long as that connection lives, keyed by this and its schema (platforms may share a
+/// database in schemas of their own): `restored` takes it exclusively, refused while any
+/// instance holds it ([`crate::server::store::Store::restoring`]).
+pub const SERVING_LOCK: i32 = 0x6361_636F;
 
 async fn mark_serving(listener: &mut PgListener) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_lock_shared($1)")
-        .bind(SERVING_LOCK)
+    sqlx::query("SELECT pg_advisory_lock_shared(CAST($1 AS INTEGER), hashtext(current_schema()))")
+        .bind(i64::from(SERVING_LOCK))
         .execute(listener)
         .await
         .map(drop)

@@ -525,50 +525,87 @@ impl Store {
         &self.url
     }
 
-    /// The SQLite database's file (`None` on PostgreSQL, or in memory).
-    fn sqlite_file(&self) -> Option<PathBuf> {
-        let rest = self.url.strip_prefix("sqlite://")?;
-        let path = rest.split_once('?').map_or(rest, |(path, _)| path);
-        (path != ":memory:" && !path.is_empty()).then(|| PathBuf::from(path))
+    /// While kept, marks this SQLite database as served (`None` on PostgreSQL, where each
+    /// instance's event listener holds the mark: [`crate::server::events::SERVING_LOCK`]):
+    /// a shared lock on the file beside it ([`serving_file`]; never on the database file,
+    /// whose closing would drop SQLite's own locks). `Err` while `restored` holds it.
+    pub fn hold_serving(&self) -> Result<Option<std::fs::File>, String> {
+        let Some(path) = serving_file(&self.url) else {
+            return Ok(None);
+        };
+        let Ok(file) = open_mark(&path) else {
+            // No mark can be kept (a read-only directory): served unmarked.
+            return Ok(None);
+        };
+        match file.try_lock_shared() {
+            Ok(()) => Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+                "`ca-counter restored` is running on this database ({}): start again when it \
+                 has finished",
+                path.display()
+            )),
+            Err(std::fs::TryLockError::Error(_)) => Ok(None),
+        }
     }
 
-    /// On SQLite, the database file locked shared for as long as the returned file is kept
-    /// open: what a serving platform holds, and `restored` looks for. (`flock`, which
-    /// SQLite's own locks do not touch.) On PostgreSQL each instance's event listener holds
-    /// the same mark instead ([`crate::server::events::SERVING_LOCK`]).
-    pub fn hold_serving(&self) -> Option<std::fs::File> {
-        let file = std::fs::File::open(self.sqlite_file()?).ok()?;
-        file.lock_shared().ok()?;
-        Some(file)
-    }
-
-    /// How many platform instances serve this database now (on SQLite, 1 when any does):
-    /// `restored` refuses while there are any.
+    /// How many platform instances serve this database now (on SQLite, 1 when any does).
     pub async fn serving_instances(&self) -> StoreResult<i64> {
         match self.backend {
-            Backend::Sqlite => {
-                let Some(path) = self.sqlite_file() else {
-                    return Ok(0);
-                };
-                // A file that cannot be opened is no database anyone serves.
-                let Ok(file) = std::fs::File::open(&path) else {
-                    return Ok(0);
-                };
-                Ok(i64::from(matches!(
-                    file.try_lock(),
-                    Err(std::fs::TryLockError::WouldBlock)
-                )))
-            }
-            Backend::Postgres => Ok(sqlx::query_scalar(
-                "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_locks l JOIN pg_database d \
-                 ON d.oid = l.database WHERE d.datname = current_database() \
-                 AND l.locktype = 'advisory' AND l.classid = 0 AND l.objid = $1 \
-                 AND l.objsubid = 1 AND l.granted",
-            )
-            .bind(crate::server::events::SERVING_LOCK)
-            .fetch_one(&self.pool)
-            .await?),
+            Backend::Sqlite => Ok(serving_file(&self.url)
+                .and_then(|path| open_mark(&path).ok())
+                .map_or(0, |file| {
+                    i64::from(matches!(
+                        file.try_lock(),
+                        Err(std::fs::TryLockError::WouldBlock)
+                    ))
+                })),
+            Backend::Postgres => Ok(sqlx::query_scalar(SERVING_COUNT)
+                .bind(i64::from(crate::server::events::SERVING_LOCK))
+                .fetch_one(&self.pool)
+                .await?),
         }
+    }
+
+    /// For `restored`, before the database is opened (and migrated): refused while any
+    /// instance serves it; else a mark held until the returned guard is dropped, which
+    /// keeps an instance from starting meanwhile (on PostgreSQL its listener waits for it).
+    pub async fn restoring(url: &str) -> Result<Restoring, String> {
+        if url.starts_with("sqlite:") {
+            let prepared = prepare_sqlite_url(url).map_err(|e| e.to_string())?;
+            let Some(path) = serving_file(&prepared) else {
+                return Ok(Restoring(None));
+            };
+            let file = open_mark(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            return match file.try_lock() {
+                Ok(()) => Ok(Restoring(Some(RestoringMark::File(file)))),
+                Err(std::fs::TryLockError::WouldBlock) => Err(serving_refusal("a platform is")),
+                Err(std::fs::TryLockError::Error(e)) => Err(format!("{}: {e}", path.display())),
+            };
+        }
+        use sqlx::Connection;
+        let mut connection = sqlx::PgConnection::connect(&prepare_postgres_url(url))
+            .await
+            .map_err(|e| e.to_string())?;
+        let key = i64::from(crate::server::events::SERVING_LOCK);
+        let taken: bool = sqlx::query_scalar(
+            "SELECT pg_try_advisory_lock(CAST($1 AS INTEGER), hashtext(current_schema()))",
+        )
+        .bind(key)
+        .fetch_one(&mut connection)
+        .await
+        .map_err(|e| e.to_string())?;
+        if taken {
+            return Ok(Restoring(Some(RestoringMark::Postgres(connection))));
+        }
+        let serving: i64 = sqlx::query_scalar(SERVING_COUNT)
+            .bind(key)
+            .fetch_one(&mut connection)
+            .await
+            .map_err(|e| e.to_string())?;
+        Err(serving_refusal(&match serving {
+            0 | 1 => "1 platform instance is".to_owned(),
+            n => format!("{n} platform instances are"),
+        }))
     }
 
     /// What wakes this instance's event reader.
@@ -741,6 +778,48 @@ fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
         query.push_str("mode=rwc");
     }
     Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// The instances serving a PostgreSQL database's schema: those holding the serving mark
+/// (its two-key advisory lock, keyed by the schema: platforms may share a database in
+/// schemas of their own).
+const SERVING_COUNT: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_locks l JOIN pg_database d \
+     ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' \
+     AND l.classid = CAST(CAST($1 AS INTEGER) AS OID) \
+     AND l.objid = CAST(hashtext(current_schema()) AS OID) AND l.objsubid = 2 AND l.granted \
+     AND l.pid <> pg_backend_pid()";
+
+/// Held by `restored` while it runs ([`Store::restoring`]).
+pub struct Restoring(#[allow(dead_code)] Option<RestoringMark>);
+
+enum RestoringMark {
+    File(#[allow(dead_code)] std::fs::File),
+    Postgres(#[allow(dead_code)] sqlx::PgConnection),
+}
+
+fn serving_refusal(who: &str) -> String {
+    format!(
+        "{who} serving this database now: stop every instance (`ca-counter serve`, and any \
+         counter running its own embedded platform on it) first, then run `restored` again. \
+         Nothing was changed"
+    )
+}
+
+/// The file beside a SQLite database that serving instances lock shared and `restored`
+/// exclusively (`None` on PostgreSQL, or in memory).
+fn serving_file(prepared_url: &str) -> Option<PathBuf> {
+    let rest = prepared_url.strip_prefix("sqlite://")?;
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    (path != ":memory:" && !path.is_empty()).then(|| PathBuf::from(format!("{path}.serving")))
+}
+
+/// Opens (making it, only its owner's) the serving mark's file.
+fn open_mark(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 /// A directory (and those above it) only its owner may enter.
