@@ -112,7 +112,14 @@ impl FromRequestParts<AppState> for Caller {
         };
         let token_hash = super::store::hash_token(token);
         let Some(operator) = state.store.authenticate_hash(&token_hash).await? else {
-            facts.refused(state.store.why_refused(&token_hash).await?);
+            // Best effort: the refusal stands whatever the log can say of it.
+            facts.refused(
+                state
+                    .store
+                    .why_refused(&token_hash)
+                    .await
+                    .unwrap_or_else(|e| format!("unknown ({e})")),
+            );
             return Err(ApiError::Unauthorized);
         };
         facts.operator(format!("{} ({})", operator.name, operator.id));

@@ -212,6 +212,20 @@ pub fn new_order(
     })
 }
 
+/// Whether `code` is the CA's own tax number / credit code (`seller`, as configured), read
+/// as either is written: blanks anywhere, any case. The one comparison an invoice's buyer
+/// and an application's organisation are refused by.
+pub(crate) fn is_seller_code(seller: &str, code: &str) -> bool {
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase()
+    };
+    let seller = squeeze(seller);
+    !seller.is_empty() && squeeze(code) == seller
+}
+
 /// An organisation's details, checked (`None` when a field is bad: recorded in `errors`).
 /// An organisation, checked: whole when every field passed; and, either way, the fields
 /// that passed (the others empty), to be asked whether they print — so one refusal names
@@ -228,7 +242,7 @@ fn organization(
     // The CA's own credit code (printed as the seller's on every invoice, copied from one):
     // an application made out to the CA itself.
     let uscc = uscc.filter(|code| {
-        let own = !own_code.trim().is_empty() && code.eq_ignore_ascii_case(own_code.trim());
+        let own = is_seller_code(own_code, code);
         if own {
             errors.add("organization.uscc", T::ErrOwnCreditCode);
         }

@@ -148,14 +148,9 @@ pub(crate) fn not_for_print(
 
 /// Whether `tax_number` is the CA's own (the seller's), however spaced or cased.
 fn is_own_tax_number(state: &AppState, tax_number: Option<&str>) -> bool {
-    let squeeze = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_uppercase()
-    };
-    let seller = squeeze(&state.config.invoice.seller_tax_number);
-    !seller.is_empty() && tax_number.is_some_and(|number| squeeze(number) == seller)
+    tax_number.is_some_and(|number| {
+        crate::server::validate::is_seller_code(&state.config.invoice.seller_tax_number, number)
+    })
 }
 
 /// The fields of an invoice request printed on the invoice that hold a character no font

@@ -85,8 +85,8 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_owned();
     openapi::complete(&mut openapi);
-    // A query parameter the operation does not take is refused, named, on every operation
-    // alike (`/invoicing?status=…` answered the whole queue, unfiltered, as if obeyed).
+    // A query parameter a read does not take is refused, named, on every one alike
+    // (`/invoicing?status=…` answered the whole queue, unfiltered, as if obeyed).
     let takes = std::sync::Arc::new(openapi::query_parameters(&openapi));
     let api = api.route_layer(middleware::from_fn(
         move |request: axum::extract::Request, next: middleware::Next| {
@@ -221,9 +221,15 @@ fn unknown_parameter(
     takes: &openapi::QueryParameters,
     request: &axum::extract::Request,
 ) -> Option<ApiError> {
+    // What is read (a list filtered by a misspelt parameter answered unfiltered); a post's
+    // address is its own (a provider's callback may carry a tag of ours).
+    let method = match *request.method() {
+        axum::http::Method::GET | axum::http::Method::HEAD => axum::http::Method::GET,
+        _ => return None,
+    };
     let query = request.uri().query().filter(|q| !q.is_empty())?;
     let path = request.extensions().get::<axum::extract::MatchedPath>()?;
-    let taken = takes.get(&(request.method().clone(), path.as_str().to_owned()))?;
+    let taken = takes.get(&(method, path.as_str().to_owned()))?;
     let (key, _) = form_urlencoded::parse(query.as_bytes())
         .find(|(key, _)| !taken.iter().any(|name| name == key))?;
     let key: String = key.chars().filter(|c| !c.is_control()).collect();

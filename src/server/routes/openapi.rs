@@ -82,6 +82,10 @@ pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
             shape_parameters(operation);
             add_problems(operation);
         }
+        // A read refuses a query parameter it does not take (422), with or without any.
+        if let Some(get) = item.get.as_mut() {
+            add_status(get, "422");
+        }
     }
     if let Some(components) = openapi.components.as_mut() {
         for schema in components.schemas.values_mut() {
@@ -221,8 +225,7 @@ fn add_problems(operation: &mut Operation) {
         .request_body
         .as_ref()
         .is_some_and(|b| b.content.contains_key("application/json"));
-    // Any operation refuses a query parameter it does not take (422).
-    let mut statuses = vec!["422", "500", "503"];
+    let mut statuses = vec!["500", "503"];
     if !public {
         statuses.extend(["401", "403"]);
     }
@@ -230,7 +233,7 @@ fn add_problems(operation: &mut Operation) {
         statuses.push("404");
     }
     if has_input {
-        statuses.push("400");
+        statuses.extend(["400", "422"]);
     }
     if operation.request_body.is_some() {
         statuses.push("413");
@@ -242,26 +245,31 @@ fn add_problems(operation: &mut Operation) {
         statuses.extend(["409", "428"]);
     }
     for status in statuses {
-        if operation.responses.responses.contains_key(status) {
-            continue;
-        }
-        let description = PROBLEMS
-            .iter()
-            .find(|(s, _)| *s == status)
-            .map(|(_, d)| *d)
-            .unwrap_or("A problem");
-        let response = ResponseBuilder::new()
-            .description(description)
-            .content(
-                crate::server::error::PROBLEM_JSON,
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
-                    .build(),
-            )
-            .build();
-        operation
-            .responses
-            .responses
-            .insert(status.to_owned(), RefOr::T(response));
+        add_status(operation, status);
     }
+}
+
+/// The problem answer `status` on `operation`, unless it has its own.
+fn add_status(operation: &mut Operation, status: &str) {
+    if operation.responses.responses.contains_key(status) {
+        return;
+    }
+    let description = PROBLEMS
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map(|(_, d)| *d)
+        .unwrap_or("A problem");
+    let response = ResponseBuilder::new()
+        .description(description)
+        .content(
+            crate::server::error::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    operation
+        .responses
+        .responses
+        .insert(status.to_owned(), RefOr::T(response));
 }
