@@ -1569,6 +1569,28 @@ fn nothing_more_to_take_gives_way_when_an_order_arrives() {
             "the queue has an order to take again",
         ),
     ] {
+        // An order skipped with `n` and given back, listed again, is none arrived.
+        let mut skipped = app(lang);
+        skipped.show_tab::<Review>();
+        if let Some(review) = skipped.tab_mut::<Review>() {
+            review.notice = Some(ca_counter::tui::text::Notice::info(
+                ca_counter::tui::text::Text::plain(nothing),
+            ));
+            review.nothing_among = Some(vec!["HN20261128000003".into()]);
+        }
+        let seq = skipped.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+        skipped.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items: vec![review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok)],
+                promise_working_days: 2,
+            }),
+        });
+        let screen = render(&skipped, 80, 24);
+        assert!(
+            screen.contains(nothing) && !screen.contains(more),
+            "{screen}"
+        );
         let mut app = app(lang);
         app.show_tab::<Review>();
         let done = format!("HN20261128000003 done. {nothing}");

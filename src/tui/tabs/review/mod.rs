@@ -46,6 +46,9 @@ pub struct Review {
     pub screen: Option<Screen>,
     /// A message for the reviewer.
     pub notice: Option<Notice>,
+    /// When "nothing else to take" was said: the orders there were then (one skipped with
+    /// `n`, given back and listed again, is no order arrived).
+    pub nothing_among: Option<Vec<String>>,
 }
 
 impl Default for Review {
@@ -56,8 +59,15 @@ impl Default for Review {
             promise_days: 0,
             screen: None,
             notice: None,
+            nothing_among: None,
         }
     }
+}
+
+/// Whether `item` is one this reviewer may take: nobody holds it, and it is not one they
+/// may not decide (their own intake, for those who decide).
+fn takeable(item: &ReviewItem, decides: bool) -> bool {
+    item.claim.is_none() && !(item.own && decides)
 }
 
 impl Review {
@@ -122,15 +132,17 @@ impl Review {
             .iter()
             .skip(start)
             .chain(items.iter().take(start))
-            .find(|i| {
-                Some(i.order.order_no.as_str()) != current.as_deref()
-                    && i.claim.is_none()
-                    && !(i.own && decides)
-            })
+            .find(|i| Some(i.order.order_no.as_str()) != current.as_deref() && takeable(i, decides))
             .map(|i| i.order.order_no.to_string());
         match next {
             Some(order_no) => self.open(ctx, &order_no),
             None => {
+                self.nothing_among = Some(
+                    items
+                        .iter()
+                        .map(|i| i.order.order_no.to_string())
+                        .collect(),
+                );
                 self.close(ctx);
                 self.notice = Some(Notice::info(T::NothingMoreToReview));
             }
@@ -144,13 +156,12 @@ impl Review {
     /// (what was just done, the demo text's warning) kept.
     fn more_arrived(&mut self, shared: &crate::tui::component::Shared, lang: crate::i18n::Lang) {
         let decides = shared.permits(Permission::Act(Action::Approve));
-        let takeable = self
-            .queue
-            .items()
-            .iter()
-            .any(|i| i.claim.is_none() && !(i.own && decides));
+        let known = self.nothing_among.as_deref().unwrap_or_default();
+        let arrived = self.queue.items().iter().any(|i| {
+            takeable(i, decides) && !known.iter().any(|no| no == i.order.order_no.as_str())
+        });
         let nothing = T::NothingMoreToReview.get(lang);
-        let Some(notice) = self.notice.as_mut().filter(|_| takeable) else {
+        let Some(notice) = self.notice.as_mut().filter(|_| arrived) else {
             return;
         };
         let text = notice.text.get(lang);
