@@ -161,6 +161,11 @@ impl Client {
         self.token.read().map(|t| t.clone()).unwrap_or_default()
     }
 
+    /// A client of the same platform, sharing its connections, with `token` of its own.
+    pub fn with_token(&self, token: &str) -> Client {
+        Client::with_http(self.http.clone(), &self.base, token, self.lang)
+    }
+
     /// Sends `token` from now on, from this client and every clone of it (a token the
     /// administrator replaced, written to the token file).
     pub fn set_token(&self, token: &str) {

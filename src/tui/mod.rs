@@ -89,21 +89,65 @@ const TOKEN_FILE_CHECK: Duration = Duration::from_secs(3);
 /// Reads the token file again every few seconds for as long as the counter runs: a token
 /// the administrator replaced (or one revoked, then a new one issued), written into the
 /// file, is sent from then on — the counter, told "signed out", is back within seconds
-/// without a restart, the draft on screen kept.
+/// without a restart, the draft on screen kept. Only the same operator's
+/// ([`adopt_token`]): another's would act under a name the screen does not show.
 fn watch_token_file(client: Client, path: PathBuf) {
     tokio::spawn(async move {
+        let mut operator = client.me().await.ok().map(|me| me.id);
+        let mut refused = String::new();
         loop {
             tokio::time::sleep(TOKEN_FILE_CHECK).await;
             let Ok(text) = tokio::fs::read_to_string(&path).await else {
                 continue;
             };
             let token = text.trim();
-            if !token.is_empty() && token != client.token() {
-                tracing::info!(file = %path.display(), "the token file changed: using its token");
-                client.set_token(token);
+            if token.is_empty() || token == client.token() || token == refused {
+                continue;
+            }
+            match adopt_token(&client, token, &mut operator).await {
+                Adopted::Yes => {
+                    tracing::info!(file = %path.display(), "the token file changed: using its token");
+                }
+                Adopted::Another(name) => {
+                    refused = token.to_owned();
+                    tracing::warn!(
+                        file = %path.display(),
+                        operator = %name,
+                        "the token file holds another operator's token: not used (restart the counter to work as them)"
+                    );
+                }
+                Adopted::NotYet => {}
             }
         }
     });
+}
+
+/// What became of a token read from the token file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Adopted {
+    /// Sent from now on.
+    Yes,
+    /// Another operator's (named): not used.
+    Another(String),
+    /// Not accepted by the platform (yet: a file half written, a token not issued yet).
+    NotYet,
+}
+
+/// Uses `token` on `client` if the platform takes it as the same operator `operator` is
+/// (the one the counter has been working as; learned now if not known yet).
+pub async fn adopt_token(client: &Client, token: &str, operator: &mut Option<String>) -> Adopted {
+    if operator.is_none() {
+        *operator = client.me().await.ok().map(|me| me.id);
+    }
+    match client.with_token(token).me().await {
+        Ok(me) if operator.as_deref().is_none_or(|id| id == me.id) => {
+            client.set_token(token);
+            *operator = Some(me.id);
+            Adopted::Yes
+        }
+        Ok(me) => Adopted::Another(me.name),
+        Err(_) => Adopted::NotYet,
+    }
 }
 
 /// Runs the TUI until the operator leaves.

@@ -30,6 +30,30 @@ async fn a_replaced_token_set_on_a_client_is_sent_by_every_clone(db: Db) {
     client.set_token(&app.clerk);
     assert!(clone.me().await.is_ok());
     assert_eq!(clone.token(), app.clerk);
+    // What the counter does with a token read from its file: another token of the same
+    // operator is used; another operator's is not (actions would be recorded under a
+    // name the screen does not show); one the platform does not take, not yet.
+    let mut operator = None;
+    let fresh = app
+        .store()
+        .issue_token("clerk-li")
+        .await
+        .expect("store")
+        .expect("a token");
+    assert_eq!(
+        ca_counter::tui::adopt_token(&client, &fresh, &mut operator).await,
+        ca_counter::tui::Adopted::Yes
+    );
+    assert_eq!(client.token(), fresh);
+    assert!(matches!(
+        ca_counter::tui::adopt_token(&client, &app.reviewer, &mut operator).await,
+        ca_counter::tui::Adopted::Another(_)
+    ));
+    assert_eq!(
+        ca_counter::tui::adopt_token(&client, "cac_half-written", &mut operator).await,
+        ca_counter::tui::Adopted::NotYet
+    );
+    assert_eq!(clone.token(), fresh, "still the clerk's");
     app.finish().await;
 }
 
