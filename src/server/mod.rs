@@ -84,6 +84,9 @@ pub enum StartError {
     /// A setting that cannot work.
     #[error("configuration: {0}")]
     Config(String),
+    /// Not now: `restored` runs on the database, or its listener cannot be reached.
+    #[error("{0}")]
+    NotNow(String),
     /// The demo catalog.
     #[error("demo catalog: {0}")]
     Catalog(#[from] catalog::CatalogError),
@@ -371,7 +374,7 @@ impl Platform {
             },
         )
         .await?;
-        let serving = store.hold_serving().map_err(StartError::Config)?;
+        let serving = store.hold_serving().map_err(StartError::NotNow)?;
         // Orders written behind the platform's back are counted before anyone is served;
         // their search terms follow beside the clerks (`index_job`).
         store.notice_unindexed_orders().await?;
@@ -388,13 +391,22 @@ impl Platform {
         let public_base = config.public_base_url(addr);
         let (shutdown, shutdown_rx) = watch::channel(false);
         let feed = events::Feed::new(config.http.event_backlog, store.last_event_id().await?);
-        let pg_listener = (store.backend() == Backend::Postgres).then(|| {
-            tokio::spawn(events::listen_postgres(
-                store.url().to_owned(),
-                store.hub().clone(),
-                shutdown_rx.clone(),
-            ))
-        });
+        // On PostgreSQL the listener holds this instance's serving mark: taken before
+        // anything is served, refused while `restored` runs.
+        let pg_listener = match store.backend() {
+            Backend::Postgres => {
+                let first = events::first_listener(store.url())
+                    .await
+                    .map_err(StartError::NotNow)?;
+                Some(tokio::spawn(events::listen_postgres(
+                    store.url().to_owned(),
+                    store.hub().clone(),
+                    shutdown_rx.clone(),
+                    first,
+                )))
+            }
+            Backend::Sqlite => None,
+        };
         let (payments, sandbox) = payment_provider(&config, &store, &public_base).await?;
         let mut jobs = vec![tokio::spawn(events::reader(
             store.clone(),

@@ -94,14 +94,15 @@ const TOKEN_FILE_CHECK: Duration = Duration::from_secs(3);
 fn watch_token_file(client: Client, path: PathBuf) {
     tokio::spawn(async move {
         let mut operator = client.me().await.ok().map(|me| me.id);
-        let mut refused = String::new();
+        // A token tried and not used is not tried again until the file changes.
+        let mut tried = String::new();
         loop {
             tokio::time::sleep(TOKEN_FILE_CHECK).await;
             let Ok(text) = tokio::fs::read_to_string(&path).await else {
                 continue;
             };
             let token = text.trim();
-            if token.is_empty() || token == client.token() || token == refused {
+            if token.is_empty() || token == client.token() || token == tried {
                 continue;
             }
             match adopt_token(&client, token, &mut operator).await {
@@ -109,14 +110,21 @@ fn watch_token_file(client: Client, path: PathBuf) {
                     tracing::info!(file = %path.display(), "the token file changed: using its token");
                 }
                 Adopted::Another(name) => {
-                    refused = token.to_owned();
+                    tried = token.to_owned();
                     tracing::warn!(
                         file = %path.display(),
                         operator = %name,
                         "the token file holds another operator's token: not used (restart the counter to work as them)"
                     );
                 }
-                Adopted::NotYet => {}
+                Adopted::NotYet => tried = token.to_owned(),
+                Adopted::Unknown => {
+                    tracing::warn!(
+                        "the token file changed, but who this counter works as is not known \
+                         (its own token refused): restart the counter"
+                    );
+                    tried = token.to_owned();
+                }
             }
         }
     });
@@ -129,20 +137,26 @@ pub enum Adopted {
     Yes,
     /// Another operator's (named): not used.
     Another(String),
-    /// Not accepted by the platform (yet: a file half written, a token not issued yet).
+    /// Not accepted by the platform (a file half written, a token mistyped).
     NotYet,
+    /// Not used: who this counter works as is not known (its own token was refused before
+    /// the platform said), so whose the new one is cannot be compared.
+    Unknown,
 }
 
 /// Uses `token` on `client` if the platform takes it as the same operator `operator` is
-/// (the one the counter has been working as; learned now if not known yet).
+/// (the one the counter has been working as; asked now with its own token if not known
+/// yet — and none is used while it cannot be known).
 pub async fn adopt_token(client: &Client, token: &str, operator: &mut Option<String>) -> Adopted {
     if operator.is_none() {
         *operator = client.me().await.ok().map(|me| me.id);
     }
+    let Some(id) = operator.as_deref() else {
+        return Adopted::Unknown;
+    };
     match client.with_token(token).me().await {
-        Ok(me) if operator.as_deref().is_none_or(|id| id == me.id) => {
+        Ok(me) if me.id == id => {
             client.set_token(token);
-            *operator = Some(me.id);
             Adopted::Yes
         }
         Ok(me) => Adopted::Another(me.name),

@@ -54,6 +54,15 @@ async fn a_replaced_token_set_on_a_client_is_sent_by_every_clone(db: Db) {
         ca_counter::tui::Adopted::NotYet
     );
     assert_eq!(clone.token(), fresh, "still the clerk's");
+    // Whose counter it is unknown (its own token refused before the platform said): none
+    // is used.
+    let stranger = app.client("cac_refused");
+    let mut unknown = None;
+    assert_eq!(
+        ca_counter::tui::adopt_token(&stranger, &app.reviewer, &mut unknown).await,
+        ca_counter::tui::Adopted::Unknown
+    );
+    assert_eq!(stranger.token(), "cac_refused");
     app.finish().await;
 }
 

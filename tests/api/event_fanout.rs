@@ -19,7 +19,47 @@ on_both_databases!(
     a_subscriber_that_stops_reading_is_dropped_and_the_others_go_on,
     an_event_after_a_quiet_spell_goes_at_once_and_a_burst_goes_in_one_write,
     a_serving_instance_is_seen_by_restored,
+    an_instance_does_not_start_while_restored_runs,
 );
+
+/// While `restored` holds the database (before it opens it), an instance does not start —
+/// on PostgreSQL too, where its listener holds the mark; once `restored` has finished, it
+/// does.
+async fn an_instance_does_not_start_while_restored_runs(db: Db) {
+    let test_db = crate::common::TestDb::create(db).await;
+    ca_counter::server::store::Store::open(&test_db.url, 2)
+        .await
+        .expect("made")
+        .close()
+        .await;
+    let restoring = ca_counter::server::store::Store::restoring(&test_db.url)
+        .await
+        .expect("nothing serves it");
+    let bind = || tokio::net::TcpListener::bind("127.0.0.1:0");
+    let refused = ca_counter::server::Platform::start(
+        PlatformConfig::default(),
+        &test_db.url,
+        bind().await.expect("bind"),
+    )
+    .await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("restored` is running")),
+        "{db:?}: {:?}",
+        refused.err()
+    );
+    drop(restoring);
+    let platform = ca_counter::server::Platform::start(
+        PlatformConfig::default(),
+        &test_db.url,
+        bind().await.expect("bind"),
+    )
+    .await
+    .expect("starts once restored has finished");
+    platform.shutdown().await.expect("stops");
+    test_db.drop_database().await;
+}
 
 /// A serving instance marks the database as served (its event listener's advisory lock on
 /// PostgreSQL, a shared lock on the SQLite file), which `restored` looks for before it

@@ -9,33 +9,70 @@ use tokio::sync::watch;
 
 use super::{CHANNEL, EventHub};
 
-/// Listens for `NOTIFY ca_counter_events` on PostgreSQL until `shutdown`, reconnecting with
-/// backoff; every notification of a number this instance has not read (and every
-/// reconnection) wakes the reader.
-pub async fn listen_postgres(url: String, hub: EventHub, mut shutdown: watch::Receiver<bool>) {
+/// The listener an instance starts with, connected, listening and holding the serving mark
+/// — before the instance serves anything: `Err` when `restored` holds the mark (it runs on
+/// this database now), or the database cannot be reached.
+pub async fn first_listener(url: &str) -> Result<PgListener, String> {
+    let mut listener = PgListener::connect(url).await.map_err(|e| e.to_string())?;
+    listener.listen(CHANNEL).await.map_err(|e| e.to_string())?;
+    match try_mark(&mut listener).await {
+        Ok(true) => Ok(listener),
+        Ok(false) => Err(
+            "`ca-counter restored` is running on this database: start again when it has finished"
+                .into(),
+        ),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Listens for `NOTIFY ca_counter_events` on PostgreSQL until `shutdown`, starting with
+/// `first` ([`first_listener`]) and reconnecting with backoff; every notification of a
+/// number this instance has not read (and every reconnection) wakes the reader.
+pub async fn listen_postgres(
+    url: String,
+    hub: EventHub,
+    mut shutdown: watch::Receiver<bool>,
+    first: PgListener,
+) {
     let mut backoff = Duration::from_millis(200);
+    let mut first = Some(first);
     loop {
-        let listener = async {
+        let connect = async {
             let mut listener = PgListener::connect(&url).await?;
             listener.listen(CHANNEL).await?;
-            mark_serving(&mut listener).await?;
             Ok::<_, sqlx::Error>(listener)
         };
-        let mut listener = tokio::select! {
-            result = listener => match result {
-                Ok(listener) => listener,
+        // The first holds the mark already; a new connection takes it again.
+        let marked = first.is_some();
+        let connected = match first.take() {
+            Some(listener) => Ok(listener),
+            None => tokio::select! {
+                result = connect => result,
+                _ = shutdown.changed() => return,
+            },
+        };
+        let mut listener = match connected {
+            Ok(listener) => listener,
+            Err(e) => {
+                tracing::warn!(error = %e, "event listener cannot connect; retrying");
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = shutdown.changed() => return,
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+                continue;
+            }
+        };
+        if !marked {
+            match keep_mark(&mut listener, &mut shutdown).await {
+                Ok(true) => {}
+                Ok(false) => return,
                 Err(e) => {
-                    tracing::warn!(error = %e, "event listener cannot connect; retrying");
-                    tokio::select! {
-                        _ = tokio::time::sleep(backoff) => {}
-                        _ = shutdown.changed() => return,
-                    }
-                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                    tracing::warn!(error = %e, "event listener lost its connection");
                     continue;
                 }
-            },
-            _ = shutdown.changed() => return,
-        };
+            }
+        }
         backoff = Duration::from_millis(200);
         // Anything numbered while we were not listening is in the table: look again.
         hub.poke();
@@ -50,9 +87,13 @@ pub async fn listen_postgres(url: String, hub: EventHub, mut shutdown: watch::Re
                     // new one (sqlx reconnects on the next call, listening again).
                     Ok(None) => {
                         hub.poke();
-                        if let Err(e) = mark_serving(&mut listener).await {
-                            tracing::warn!(error = %e, "event listener lost its connection");
-                            break;
+                        match keep_mark(&mut listener, &mut shutdown).await {
+                            Ok(true) => {}
+                            Ok(false) => return,
+                            Err(e) => {
+                                tracing::warn!(error = %e, "event listener lost its connection");
+                                break;
+                            }
                         }
                     }
                     Err(e) => {
@@ -72,10 +113,34 @@ pub async fn listen_postgres(url: String, hub: EventHub, mut shutdown: watch::Re
 /// instance holds it ([`crate::server::store::Store::restoring`]).
 pub const SERVING_LOCK: i32 = 0x6361_636F;
 
-async fn mark_serving(listener: &mut PgListener) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_lock_shared(CAST($1 AS INTEGER), hashtext(current_schema()))")
-        .bind(i64::from(SERVING_LOCK))
-        .execute(listener)
-        .await
-        .map(drop)
+/// Takes the serving mark shared, without waiting: `false` while `restored` holds it.
+async fn try_mark(listener: &mut PgListener) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT pg_try_advisory_lock_shared(CAST($1 AS INTEGER), hashtext(current_schema()))",
+    )
+    .bind(i64::from(SERVING_LOCK))
+    .fetch_one(listener)
+    .await
+}
+
+/// Takes the mark again on a new connection (a dropped one dropped it), trying every second
+/// while `restored` holds it, never past `shutdown`: `Ok(false)` when shut down.
+async fn keep_mark(
+    listener: &mut PgListener,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Result<bool, sqlx::Error> {
+    let mut said = false;
+    loop {
+        if try_mark(listener).await? {
+            return Ok(true);
+        }
+        if !said {
+            tracing::warn!("`ca-counter restored` holds this database: live updates wait for it");
+            said = true;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return Ok(false),
+        }
+    }
 }

@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use axum::body::Bytes;
 use tokio::sync::{Notify, broadcast};
 
-pub use listen::{SERVING_LOCK, listen_postgres};
+pub use listen::{SERVING_LOCK, first_listener, listen_postgres};
 pub use reader::run as reader;
 
 use super::present::{self, StreamEvent};

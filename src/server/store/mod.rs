@@ -533,8 +533,13 @@ impl Store {
         let Some(path) = serving_file(&self.url) else {
             return Ok(None);
         };
-        let Ok(file) = open_mark(&path) else {
-            // No mark can be kept (a read-only directory): served unmarked.
+        // Made by another user (`restored` run as root): read-only is enough for a lock.
+        let Ok(file) = open_mark(&path).or_else(|_| std::fs::File::open(&path)) else {
+            tracing::warn!(
+                file = %path.display(),
+                "cannot keep the serving mark beside the database: `restored` will not see \
+                 this instance"
+            );
             return Ok(None);
         };
         match file.try_lock_shared() {
@@ -544,7 +549,14 @@ impl Store {
                  has finished",
                 path.display()
             )),
-            Err(std::fs::TryLockError::Error(_)) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => {
+                tracing::warn!(
+                    file = %path.display(), error = %e,
+                    "cannot lock the serving mark beside the database: `restored` will not \
+                     see this instance"
+                );
+                Ok(None)
+            }
         }
     }
 
@@ -571,11 +583,19 @@ impl Store {
     /// keeps an instance from starting meanwhile (on PostgreSQL its listener waits for it).
     pub async fn restoring(url: &str) -> Result<Restoring, String> {
         if url.starts_with("sqlite:") {
-            let prepared = prepare_sqlite_url(url).map_err(|e| e.to_string())?;
-            let Some(path) = serving_file(&prepared) else {
+            // Not opened (nor made, were the path wrong) before the check.
+            let rest = url.trim_start_matches("sqlite:");
+            let rest = rest.strip_prefix("//").unwrap_or(rest);
+            let Some(path) = serving_file(&format!("sqlite://{rest}")) else {
                 return Ok(Restoring(None));
             };
-            let file = open_mark(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let database = path.with_extension("");
+            if !database.is_file() {
+                return Err(format!("there is no database at {}", database.display()));
+            }
+            let file = open_mark(&path)
+                .or_else(|_| std::fs::File::open(&path))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
             return match file.try_lock() {
                 Ok(()) => Ok(Restoring(Some(RestoringMark::File(file)))),
                 Err(std::fs::TryLockError::WouldBlock) => Err(serving_refusal("a platform is")),
@@ -603,7 +623,9 @@ impl Store {
             .await
             .map_err(|e| e.to_string())?;
         Err(serving_refusal(&match serving {
-            0 | 1 => "1 platform instance is".to_owned(),
+            // Gone between the two questions, or another `restored` holds it.
+            0 => "a platform instance (or another `restored`) is".to_owned(),
+            1 => "1 platform instance is".to_owned(),
             n => format!("{n} platform instances are"),
         }))
     }
@@ -809,16 +831,22 @@ fn serving_refusal(who: &str) -> String {
 /// exclusively (`None` on PostgreSQL, or in memory).
 fn serving_file(prepared_url: &str) -> Option<PathBuf> {
     let rest = prepared_url.strip_prefix("sqlite://")?;
-    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
-    (path != ":memory:" && !path.is_empty()).then(|| PathBuf::from(format!("{path}.serving")))
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    // In memory, or read only: no database others could restore under it.
+    let unmarked = query
+        .split('&')
+        .any(|p| p == "mode=memory" || p == "mode=ro");
+    (path != ":memory:" && !path.is_empty() && !unmarked)
+        .then(|| PathBuf::from(format!("{path}.serving")))
 }
 
-/// Opens (making it, only its owner's) the serving mark's file.
+/// Opens (making it) the serving mark's file: empty, readable by all (an instance run as
+/// another user than `restored` locks it read-only).
 fn open_mark(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
     options.open(path)
 }
 

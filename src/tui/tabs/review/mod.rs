@@ -137,10 +137,12 @@ impl Review {
         match next {
             Some(order_no) => self.open(ctx, &order_no),
             None => {
+                // The order skipped (still listed: `n`, given back), not one decided.
                 self.nothing_among = Some(
-                    items
+                    current
                         .iter()
-                        .map(|i| i.order.order_no.to_string())
+                        .filter(|no| items.iter().any(|i| i.order.order_no.as_str() == no.as_str()))
+                        .cloned()
                         .collect(),
                 );
                 self.close(ctx);
@@ -156,6 +158,11 @@ impl Review {
     /// (what was just done, the demo text's warning) kept.
     fn more_arrived(&mut self, shared: &crate::tui::component::Shared, lang: crate::i18n::Lang) {
         let decides = shared.permits(Permission::Act(Action::Approve));
+        // One that left the queue and comes back (a correction) is an arrival.
+        let queue = self.queue.items();
+        if let Some(known) = self.nothing_among.as_mut() {
+            known.retain(|no| queue.iter().any(|i| i.order.order_no.as_str() == no.as_str()));
+        }
         let known = self.nothing_among.as_deref().unwrap_or_default();
         let arrived = self.queue.items().iter().any(|i| {
             takeable(i, decides) && !known.iter().any(|no| no == i.order.order_no.as_str())
