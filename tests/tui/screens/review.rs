@@ -1348,21 +1348,29 @@ fn a_long_queue_says_what_is_out_of_sight_and_the_telling_marks_come_first() {
 
 /// The queue with `marked` (张三's order) above an unmarked one (李四's), drawn at 80×24:
 /// the two rows and the whole screen.
-fn queue_rows(lang: Lang, marked: ca_counter::api::ReviewItem) -> (String, String, String) {
-    let mut app = app(lang);
-    operator(&mut app, "赵审核", Role::Reviewer);
-    app.show_tab::<Review>();
+/// The platform answers the review queue the tab asked for with `items`.
+fn queue_answered(app: &mut ca_counter::tui::app::App, items: Vec<ca_counter::api::ReviewItem>) {
     let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
     app.answer::<Review>(review::Answer::Queue {
         seq,
         result: Ok(ca_counter::api::ReviewQueue {
-            items: vec![
-                marked,
-                review_item(4, "李四", 2, ca_counter::domain::Deadline::Ok),
-            ],
+            items,
             promise_working_days: 2,
         }),
     });
+}
+
+fn queue_rows(lang: Lang, marked: ca_counter::api::ReviewItem) -> (String, String, String) {
+    let mut app = app(lang);
+    operator(&mut app, "赵审核", Role::Reviewer);
+    app.show_tab::<Review>();
+    queue_answered(
+        &mut app,
+        vec![
+            marked,
+            review_item(4, "李四", 2, ca_counter::domain::Deadline::Ok),
+        ],
+    );
     let screen = render(&app, 80, 24);
     let row = |name: &str| {
         screen
@@ -1467,14 +1475,10 @@ fn a_role_that_does_not_review_is_told_the_queue_is_read_only() {
         let mut app = app(lang);
         operator(&mut app, "钱财务", Role::Finance);
         app.show_tab::<Review>();
-        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
-        app.answer::<Review>(review::Answer::Queue {
-            seq,
-            result: Ok(ca_counter::api::ReviewQueue {
-                items: vec![review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok)],
-                promise_working_days: 2,
-            }),
-        });
+        queue_answered(
+            &mut app,
+            vec![review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok)],
+        );
         let screen = render(&app, 80, 24);
         assert!(screen.contains(said), "{screen}");
     }
@@ -1578,14 +1582,10 @@ fn nothing_more_to_take_gives_way_when_an_order_arrives() {
             ));
             review.nothing_among = Some(vec!["HN20261128000003".into()]);
         }
-        let seq = skipped.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
-        skipped.answer::<Review>(review::Answer::Queue {
-            seq,
-            result: Ok(ca_counter::api::ReviewQueue {
-                items: vec![review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok)],
-                promise_working_days: 2,
-            }),
-        });
+        queue_answered(
+            &mut skipped,
+            vec![review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok)],
+        );
         let screen = render(&skipped, 80, 24);
         assert!(
             screen.contains(nothing) && !screen.contains(more),
@@ -1599,14 +1599,10 @@ fn nothing_more_to_take_gives_way_when_an_order_arrives() {
                 ca_counter::tui::text::Text::plain(&done),
             ));
         }
-        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
-        app.answer::<Review>(review::Answer::Queue {
-            seq,
-            result: Ok(ca_counter::api::ReviewQueue {
-                items: vec![review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok)],
-                promise_working_days: 2,
-            }),
-        });
+        queue_answered(
+            &mut app,
+            vec![review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok)],
+        );
         let screen = render(&app, 80, 24);
         assert!(screen.contains(more), "{screen}");
         assert!(!screen.contains(nothing), "{screen}");
