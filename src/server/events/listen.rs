@@ -83,18 +83,11 @@ pub async fn listen_postgres(
                         Ok(seq) => hub.notified(seq),
                         Err(_) => hub.poke(),
                     },
-                    // The connection dropped, and the mark with it: taken again on a
-                    // new one (sqlx reconnects on the next call, listening again).
+                    // The connection dropped, and the mark with it: a new one listens
+                    // and takes it again (above).
                     Ok(None) => {
-                        hub.poke();
-                        match keep_mark(&mut listener, &mut shutdown).await {
-                            Ok(true) => {}
-                            Ok(false) => return,
-                            Err(e) => {
-                                tracing::warn!(error = %e, "event listener lost its connection");
-                                break;
-                            }
-                        }
+                        tracing::warn!("event listener lost its connection");
+                        break;
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "event listener lost its connection");

@@ -560,24 +560,6 @@ impl Store {
         }
     }
 
-    /// How many platform instances serve this database now (on SQLite, 1 when any does).
-    pub async fn serving_instances(&self) -> StoreResult<i64> {
-        match self.backend {
-            Backend::Sqlite => Ok(serving_file(&self.url)
-                .and_then(|path| open_mark(&path).ok())
-                .map_or(0, |file| {
-                    i64::from(matches!(
-                        file.try_lock(),
-                        Err(std::fs::TryLockError::WouldBlock)
-                    ))
-                })),
-            Backend::Postgres => Ok(sqlx::query_scalar(SERVING_COUNT)
-                .bind(i64::from(crate::server::events::SERVING_LOCK))
-                .fetch_one(&self.pool)
-                .await?),
-        }
-    }
-
     /// For `restored`, before the database is opened (and migrated): refused while any
     /// instance serves it; else a mark held until the returned guard is dropped, which
     /// keeps an instance from starting meanwhile (on PostgreSQL its listener waits for it).
