@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let keeps_rows = shown.is_some_and(|t| t.keeps_rows() && app.allowed(app.shown));
     let mut view = view;
     let message = if keeps_rows {
-        view.beside = app.notice.as_ref().filter(|n| !n.text.stale_in(app.lang));
+        view.beside = app.own_message();
         None
     } else {
         app.message()
@@ -128,6 +128,11 @@ impl App {
             .as_ref()
             .or(tab)
             .filter(|n| !n.text.stale_in(self.lang))
+    }
+
+    /// The frame's own message (not a tab's), as [`App::message`] shows it.
+    fn own_message(&self) -> Option<&Notice> {
+        self.notice.as_ref().filter(|n| !n.text.stale_in(self.lang))
     }
 }
 
