@@ -41,6 +41,7 @@ macro_rules! web_texts {
             // The counter's view of online orders.
             FieldChannel => "渠道", "Channel";
             FieldCustomerNext => "客户下一步", "Customer's next step";
+            FieldMailedBy => "承诺最迟寄出", "Promised to be mailed by";
             CmdOnlineOnly => "只看线上提交的订单 / 全部", "only orders submitted online / all";
             OnlineMarkLegend => "线上提交", "submitted online";
 

@@ -145,6 +145,7 @@ pub fn order(
         invoice_no: row.invoice_no.clone(),
         invoice: None,
         reversed_invoices: Vec::new(),
+        mailed_by: None,
         invoice_request: None,
         submitted_by: WireActor {
             id: Some(row.submitted_by.clone()),

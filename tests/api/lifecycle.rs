@@ -854,6 +854,8 @@ async fn support_may_add_notes_but_change_nothing(db: Db) {
         .await
         .expect("support reads orders");
     assert!(seen.allowed_actions.is_empty());
+    // Not paid: nothing promised yet.
+    assert_eq!(seen.mailed_by, None);
     let note = support
         .add_note(&order.order_no, "客户来电询问进度")
         .await
@@ -865,6 +867,20 @@ async fn support_may_add_notes_but_change_nothing(db: Db) {
             .await,
     );
     assert_eq!(refused.status, 403);
+    // Paid: the date the customer's page promises, for the agent the customer calls.
+    app.pay(&order).await;
+    let seen = support
+        .order(&order.order_no, false)
+        .await
+        .expect("support reads orders");
+    assert_eq!(seen.status, OrderStatus::PendingReview);
+    let at = |t: &str| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|e| panic!("{t}: {e}"))
+    };
+    let by = at(seen.mailed_by.as_deref().expect("a promise once paid"));
+    let paid = at(seen.paid_at.as_deref().expect("paid"));
+    assert!(by - paid >= time::Duration::hours(8), "{by} after {paid}");
     let body = app.new_order_body("王五").await;
     let refused = support
         .create_order("k", &body)

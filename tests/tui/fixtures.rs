@@ -116,6 +116,7 @@ pub fn order() -> Order {
         invoice_no: None,
         invoice: None,
         reversed_invoices: Vec::new(),
+        mailed_by: None,
         invoice_request: None,
         submitted_by: actor("李柜员"),
         created_at: "2026-11-28T07:30:00Z".into(),

@@ -206,6 +206,11 @@ pub struct Order {
     pub rejection_reasons: Vec<String>,
     /// Shipment, once mailed.
     pub shipment: Option<Shipment>,
+    /// By when the CA promises to mail the certificate (RFC 3339), while the order waits
+    /// for review or shipment: the promise in working days from payment
+    /// (`[platform.review]`), the date the customer's own order page gives.
+    #[serde(default)]
+    pub mailed_by: Option<String>,
     /// Invoice number, once invoiced.
     pub invoice_no: Option<String>,
     /// The invoice, once issued (not one reversed).

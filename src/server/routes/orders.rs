@@ -59,6 +59,16 @@ pub(super) async fn full_order(
         order.allowed_actions.retain(|a| !a.is_review_decision());
     }
     order.trade_no = state.store.paid_trade_no(&row.id).await?;
+    // The promise the customer's page gives, for whoever answers the customer's call.
+    if matches!(
+        order.status,
+        crate::domain::OrderStatus::PendingReview | crate::domain::OrderStatus::PendingShipment
+    ) {
+        let by = crate::server::paper::promised_by(state, row.paid_at);
+        order.mailed_by = by
+            .format(&time::format_description::well_known::Rfc3339)
+            .ok();
+    }
     // Tax, bank and contact details: for those who issue invoices, or revealed (audited).
     if order.revealed
         || caller

@@ -1531,3 +1531,117 @@ fn a_payment_link_sent_reads_the_open_order_again() {
         "{asked:?}"
     );
 }
+
+/// A support agent asked "when will it come?" reads on the order the date the customer's
+/// own page promises; an organisation's labels are never broken from themselves or their
+/// values at 80 columns ("Legal" / "rep."), in either language.
+#[test]
+fn support_reads_the_promised_mailing_date_and_no_label_is_broken() {
+    for lang in Lang::ALL {
+        let mut order = order();
+        order.mailed_by = Some("2026-12-02T09:00:00Z".into());
+        order.user_type = ca_counter::domain::UserType::Organization;
+        order.organization = Some(ca_counter::api::Organization {
+            name: "湖南某某建设工程咨询有限公司".into(),
+            uscc: "91430100MA4L16XX7Q".into(),
+            legal_representative: "欧阳娜娜".into(),
+        });
+        let mut app = app(lang);
+        operator(&mut app, "周客服", Role::Support);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        open_order(&mut app, order);
+        let screen = render(&app, 80, 24);
+        let (promised, legal, credit) = if lang == Lang::ZhCn {
+            (
+                "承诺最迟寄出 2026-12-02 17:00",
+                "法定代表人 欧阳娜娜",
+                "统一社会信用代码 91430100MA4L16XX7Q",
+            )
+        } else {
+            (
+                "Promised to be mailed by 2026-12-02 17:00",
+                "Legal rep. 欧阳娜娜",
+                "Credit code 91430100MA4L16XX7Q",
+            )
+        };
+        for shown in [promised, legal, credit] {
+            assert!(screen.contains(shown), "{shown}:\n{screen}");
+        }
+        // An order not waiting for review or shipment promises nothing.
+        let mut done = self::order();
+        done.status = OrderStatus::Completed;
+        open_order(&mut app, done);
+        let screen = render(&app, 80, 24);
+        assert!(
+            !screen.contains(&promised[..promised.len() - 17]),
+            "{screen}"
+        );
+    }
+}
+
+/// The search is said as what this operator may search by: by ID number only for those
+/// who may see ID numbers (the platform refuses it to the rest).
+#[test]
+fn the_search_offers_the_id_number_only_to_who_may_search_by_it() {
+    for (role, offered) in [(Role::Reviewer, true), (Role::Support, false)] {
+        let mut app = app(Lang::En);
+        operator(&mut app, "someone", role);
+        key(&mut app, KeyCode::Char('?'));
+        typed(&mut app, "search");
+        let screen = render(&app, 120, 30);
+        assert!(
+            screen.contains("search (order number, phone, name"),
+            "{screen}"
+        );
+        assert_eq!(
+            screen.contains("ID number, invoice"),
+            offered,
+            "{role:?}:\n{screen}"
+        );
+    }
+}
+
+/// A correction's field is checked by its rule when it is left, the message beside it at
+/// once — not after the whole address was typed and `Enter` pressed; the rest kept.
+#[test]
+fn a_correction_field_is_checked_when_it_is_left() {
+    for lang in Lang::ALL {
+        let mut app = opened(lang, correctable(true));
+        key(&mut app, KeyCode::Char('e'));
+        app.take_jobs();
+        // To the postal code (the seventh field): two digits taken off, then on.
+        for _ in 0..6 {
+            key(&mut app, KeyCode::Down);
+        }
+        key(&mut app, KeyCode::End);
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Down);
+        assert!(app.take_jobs().is_empty(), "nothing sent");
+        let form = form_of(&app);
+        let postal = form
+            .fields
+            .iter()
+            .find(|f| f.key == "mailing.postal_code")
+            .expect("the postal code");
+        assert_eq!(postal.input.text(), "4100");
+        let screen = render(&app, 80, 24);
+        let said = if lang == Lang::ZhCn {
+            "邮政编码应为 6 位数字"
+        } else {
+            "a postal code is 6 digits"
+        };
+        assert!(screen.contains(said), "{screen}");
+        // A field left unchanged is not judged (what the order says stands).
+        assert!(
+            form.fields
+                .iter()
+                .filter(|f| f.key != "mailing.postal_code")
+                .all(|f| f.error.is_none()),
+            "{:?}",
+            form.fields
+        );
+    }
+}

@@ -17,12 +17,53 @@ use crate::tui::text::Text;
 use crate::tui::widgets::paint;
 use crate::tui::theme::Theme;
 
+/// What ends each label and value on a row of them.
+const GAP: &str = "   ";
+
 fn pair<'a>(theme: &Theme, label: T, value: impl Into<String>, lang: Lang) -> Vec<Span<'a>> {
     vec![
         Span::styled(format!("{} ", label.get(lang)), theme.label),
         Span::styled(value.into(), theme.base),
-        Span::raw("   "),
+        Span::raw(GAP),
     ]
+}
+
+/// A row of labels and values ([`pair`]s, each ended by [`GAP`]) as rows of `width`: a row
+/// ends before a pair that would not fit, so that no label is broken from itself or from
+/// its value ("Legal" / "rep."); a pair longer than a row is wrapped on its own.
+fn packed<'a>(spans: Vec<Span<'a>>, width: u16) -> Vec<Line<'a>> {
+    let width = usize::from(width);
+    let mut rows = Vec::new();
+    let mut row: Vec<Span<'a>> = Vec::new();
+    let mut used = 0;
+    let mut pair: Vec<Span<'a>> = Vec::new();
+    let mut flush = |pair: &mut Vec<Span<'a>>, row: &mut Vec<Span<'a>>, used: &mut usize| {
+        let shown: usize = pair
+            .iter()
+            .filter(|s| s.content != GAP)
+            .map(Span::width)
+            .sum();
+        if *used > 0 && *used + shown > width {
+            rows.push(Line::from(std::mem::take(row)));
+            *used = 0;
+        }
+        *used += pair.iter().map(Span::width).sum::<usize>();
+        row.append(pair);
+    };
+    for span in spans {
+        let end = span.content == GAP;
+        pair.push(span);
+        if end {
+            flush(&mut pair, &mut row, &mut used);
+        }
+    }
+    if !pair.is_empty() {
+        flush(&mut pair, &mut row, &mut used);
+    }
+    if !row.is_empty() {
+        rows.push(Line::from(row));
+    }
+    rows
 }
 
 fn section<'a>(view: &View, title: T) -> Line<'a> {
@@ -51,14 +92,14 @@ pub fn lines<'a>(
             order.status.short_text().get(lang).to_owned(),
             theme.status(order.status).patch(Style::default()),
         ),
-        Span::raw("   "),
+        Span::raw(GAP),
     ];
     first.extend(pair(theme, T::FieldAmount, format::money(order.amount_fen), lang));
     first.extend(pair(theme, T::FieldUserType, order.user_type.label(lang), lang));
     if order.channel == crate::domain::Channel::Online {
         first.extend(pair(theme, T::FieldChannel, order.channel.label(lang), lang));
     }
-    lines.push(Line::from(first));
+    lines.extend(packed(first, width));
     // What the customer sees as their next step on their own platform: the same rule, so
     // a support agent on the phone says what the caller's screen says.
     let next = crate::domain::NextStep::of(
@@ -66,8 +107,16 @@ pub fn lines<'a>(
         order.invoice_request.is_some(),
         order.invoice_no.is_some(),
     );
+    let mut next_line = Vec::new();
     if order.channel == crate::domain::Channel::Online || next.is_customers_turn() {
-        lines.push(Line::from(pair(theme, T::FieldCustomerNext, next.label(lang), lang)));
+        next_line.extend(pair(theme, T::FieldCustomerNext, next.label(lang), lang));
+    }
+    // "When will it come?": the date the customer's own page promises.
+    if let Some(by) = &order.mailed_by {
+        next_line.extend(pair(theme, T::FieldMailedBy, format::datetime(by), lang));
+    }
+    if !next_line.is_empty() {
+        lines.extend(packed(next_line, width));
     }
     lines.push(Line::from(pair(
         theme,
@@ -79,7 +128,7 @@ pub fn lines<'a>(
     let mut applicant = pair(theme, order.user_type.person_label(), a.name.clone(), lang);
     applicant.extend(pair(theme, T::FieldIdNumber, a.id_number.clone(), lang));
     applicant.extend(pair(theme, T::FieldPhone, a.phone.clone(), lang));
-    lines.push(Line::from(applicant));
+    lines.extend(packed(applicant, width));
     if let Some(email) = &a.email {
         lines.push(Line::from(pair(theme, T::FieldEmail, email.clone(), lang)));
     }
@@ -87,7 +136,7 @@ pub fn lines<'a>(
         let mut spans = pair(theme, T::FieldOrganization, org.name.clone(), lang);
         spans.extend(pair(theme, T::FieldUscc, org.uscc.clone(), lang));
         spans.extend(pair(theme, T::FieldLegalRep, org.legal_representative.clone(), lang));
-        lines.push(Line::from(spans));
+        lines.extend(packed(spans, width));
     }
     let m = &order.mailing;
     lines.push(Line::from(pair(
@@ -135,7 +184,7 @@ pub fn lines<'a>(
         ));
     }
     if !money.is_empty() {
-        lines.push(Line::from(money));
+        lines.extend(packed(money, width));
     }
     // The invoice on a line of its own: wrapped after a payment and a parcel, its label
     // had ended one line and its number begun the next.
@@ -201,7 +250,7 @@ pub fn lines<'a>(
     if let Some(note) = &order.note {
         submitted.extend(pair(theme, T::FieldNote, note.clone(), lang));
     }
-    lines.push(Line::from(submitted));
+    lines.extend(packed(submitted, width));
     if !order.rejection_reasons.is_empty() {
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", T::FieldRejection.get(lang)), theme.label),
