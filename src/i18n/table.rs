@@ -323,6 +323,7 @@ web_texts! { messaging_texts;
     CmdOpen => "打开订单", "open order";
     CmdBack => "返回列表", "back to the list";
     CmdSearch => "查找（订单号、手机号、姓名、身份证号、发票号码、运单号）", "search (order number, phone, name, ID number, invoice or tracking number)";
+    CmdSearchNoId => "查找（订单号、手机号、姓名、发票号码、运单号）", "search (order number, phone, name, invoice or tracking number)";
     CmdClearSearch => "清除查找和筛选", "clear search and filter";
     CmdCommandLine => "命令行（:order 订单号、:phone 手机号、:theme、:lang、:q）", "command line (:order NO, :phone NUMBER, :theme, :lang, :q)";
     CmdHelp => "帮助", "help";
@@ -431,6 +432,7 @@ web_texts! { messaging_texts;
     ErrPostalNowhere => "邮政编码 {0} 不存在（内地的邮政编码没有这样开头的）：请核对", "postal code {0} does not exist (no mainland postal code begins with these digits): check it";
     ErrPostalProvince => "邮政编码 {0} 属于{1}，与所填省份（{2}）不符：请核对省份和邮政编码", "postal code {0} is in {1}, not in the province given ({2}): check both";
     ErrProvince => "「{0}」不是中国大陆的省、自治区或直辖市：请填写如 湖南省（也可只写 湖南 或 Hunan）；港澳台地区无法邮寄", "“{0}” is not a province of mainland China: write one like 湖南省 (湖南, or Hunan, will do); Hong Kong, Macau and Taiwan cannot be mailed to";
+    ErrPlaceNameChar => "地名中不能有“{0}”（可用汉字、字母、数字、空格和 ·-、()）", "a place name cannot hold “{0}” (letters, digits, spaces and ·-() only)";
     ErrPlaceName => "请填写地名（如 长沙市、岳麓区），不能只有符号或数字", "a place name (like Changsha) — not only symbols or digits";
 
     // TUI: the 新申请 tab.

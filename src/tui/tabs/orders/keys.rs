@@ -137,6 +137,11 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
         };
         out.push(('i', Cmd::PrintInvoice, label.get(lang).to_owned()));
     }
+    // A note, on any order (what the caller said, why it waits): listed with the rest, so
+    // an order with nothing else to do does not read as one nothing can be added to.
+    if env.shared.permits(Permission::AddNotes) {
+        out.push(('n', Cmd::Note, T::CmdNote.get(lang).to_owned()));
+    }
     // A caller on the phone: the link to pay, or a fresh login code (both texted and
     // recorded; the code is never shown here) — listed with the rest, so the agent sees
     // what a key sends before pressing it.
@@ -173,6 +178,9 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             if cmd == Cmd::Edit {
                 binding = binding.short(t(T::HintEditOrder));
             }
+            if cmd == Cmd::Note {
+                binding = binding.short(t(T::HintNote));
+            }
             // Texts are for a caller on the phone: listed on the order, not in the footer
             // the counter's everyday keys need.
             // Nor is printing the form again, now and then.
@@ -190,13 +198,6 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             });
         }
         let order = detail.order.as_ref();
-        if !env.shared.read_only && env.shared.permits(Permission::AddNotes) && order.is_some() {
-            out.push(
-                Binding::new(&[Key::ch('n')], Cmd::Note, t(T::CmdNote))
-                    .short(t(T::HintNote))
-                    .footer(),
-            );
-        }
         let may_reveal = env.shared.me.as_ref().is_some_and(|m| m.may_reveal)
             && order.is_some_and(|o| !o.revealed);
         if may_reveal {
@@ -217,7 +218,7 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
         }
         // Looking for another order from this one: back to the list, searching (a key
         // typed for the search must not land on the order's own keys: `H` of `HN…`).
-        out.push(Binding::new(&[Key::ch('/')], Cmd::Search, t(T::CmdSearch)));
+        out.push(Binding::new(&[Key::ch('/')], Cmd::Search, t(search_label(env))));
         out.extend(motion_bindings(Cmd::Move, lang, true));
         return out;
     }
@@ -230,7 +231,7 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
             .footer_if(listed),
     );
     out.push(
-        Binding::new(&[Key::ch('/')], Cmd::Search, t(T::CmdSearch))
+        Binding::new(&[Key::ch('/')], Cmd::Search, t(search_label(env)))
             .short(t(T::HintSearch))
             .footer(),
     );
@@ -272,4 +273,14 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
     }
     out.extend(motion_bindings(Cmd::Move, lang, true));
     out
+}
+
+/// What `/` finds, as said to this operator: by ID number only for those who may see
+/// ID numbers (the platform refuses the search to anyone else).
+fn search_label(env: &Env) -> T {
+    if env.shared.permits(Permission::RevealPersonalData) {
+        T::CmdSearch
+    } else {
+        T::CmdSearchNoId
+    }
 }
