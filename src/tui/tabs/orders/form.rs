@@ -417,9 +417,18 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
                 field.error = None;
             }
         }
-        KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1).min(last),
-        KeyCode::BackTab | KeyCode::Up => form.focus = form.focus.saturating_sub(1),
-        KeyCode::Enter if form.focus < last => form.focus += 1,
+        KeyCode::Tab | KeyCode::Down => {
+            let to = (form.focus + 1).min(last);
+            form.focus = left(&mut form, to);
+        }
+        KeyCode::BackTab | KeyCode::Up => {
+            let to = form.focus.saturating_sub(1);
+            form.focus = left(&mut form, to);
+        }
+        KeyCode::Enter if form.focus < last => {
+            let to = form.focus + 1;
+            form.focus = left(&mut form, to);
+        }
         KeyCode::Enter => return submit(form, env),
         KeyCode::Char('y') if form.fields.is_empty() => return submit(form, env),
         _ => {
@@ -430,6 +439,20 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
         }
     }
     Outcome::Open(Box::new(form))
+}
+
+/// The focused field is left for `to`: a correction's field changed there is checked by
+/// its rule at once (a postal code of four digits is said by the field, not after the
+/// whole address was typed and `Enter` pressed). Returns `to`.
+fn left(form: &mut Form, to: usize) -> usize {
+    if form.kind == FormKind::Edit
+        && to != form.focus
+        && let Some(field) = form.fields.get_mut(form.focus)
+        && field.input.text().trim() != field.initial.trim()
+    {
+        field.error = own_check(field.key, &field.input.text());
+    }
+    to
 }
 
 /// Pasted text into the focused field.
