@@ -366,6 +366,16 @@ fn stacks_marks(text: &str) -> bool {
 /// functions' ranges (`api::schemas::place`).
 pub fn place_name(input: &str) -> Result<String, InvalidValue> {
     let text = RequiredText::<30>::parse(input)?.into_inner();
+    // The character that does not belong named (`zs@example`: the `@`), rather than
+    // "not only symbols or digits" for a name that has letters.
+    if let Some(c) = text.chars().find(|c| !is_place_char(*c))
+        && text.chars().any(is_place_letter)
+        && !c.is_whitespace()
+        && !super::is_invisible(c)
+        && !super::is_unsafe_for_terminal(c)
+    {
+        return Err(Msg::with(T::ErrPlaceNameChar, [c.to_string()]).into());
+    }
     if !text.chars().all(is_place_char) || !text.chars().any(is_place_letter) {
         return Err(T::ErrPlaceName.into());
     }
@@ -623,5 +633,14 @@ mod tests {
         assert_eq!(code(place_name("!!@@")), Some(T::ErrPlaceName));
         assert_eq!(code(place_name("123")), Some(T::ErrPlaceName));
         assert_eq!(code(place_name("")), Some(T::ErrRequired));
+        // A name with letters and a character that does not belong: that character named.
+        let at = place_name("zs@example").unwrap_err();
+        assert_eq!(at.0.text, T::ErrPlaceNameChar);
+        assert!(at.render(crate::i18n::Lang::ZhCn).contains("“@”"), "{at}");
+        // An invisible one is not shown between quotes.
+        assert!(!matches!(
+            code(place_name("长沙\u{200B}市")),
+            Some(T::ErrPlaceNameChar) | None
+        ));
     }
 }
