@@ -437,8 +437,31 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         if !line.trim_end().is_empty() || out.len() == began {
             out.push(line.trim_end().to_owned());
         }
+        no_widow(&mut out[began..], width);
     }
     out
+}
+
+/// One Chinese character alone on a paragraph's last row ("…12 位以" / "上"): the character
+/// before it goes down with it, when that one may start a row.
+fn no_widow(rows: &mut [String], width: usize) {
+    let [.., before, last] = rows else {
+        return;
+    };
+    let mut chars = last.chars();
+    let alone = chars.next().is_some_and(breaks_anywhere) && chars.all(no_line_start);
+    let Some(moved) = before.chars().last() else {
+        return;
+    };
+    if alone
+        && before.chars().count() > 1
+        && breaks_anywhere(moved)
+        && !no_line_start(moved)
+        && last.width() + moved.width().unwrap_or(0) <= width
+    {
+        before.pop();
+        last.insert(0, moved);
+    }
 }
 
 /// Rows `text` takes wrapped at `width`.
@@ -576,6 +599,19 @@ mod tests {
         assert_eq!(wrap("a\n\nb", 5), ["a", "", "b"]);
         assert_eq!(wrap("", 5), [""]);
         assert_eq!(wrap(" ! an error", 6), [" ! an", "error"]);
+    }
+
+    #[test]
+    fn one_chinese_character_is_never_left_alone_on_the_last_row() {
+        assert_eq!(
+            wrap("订单号请输入后 12 位以上", 23),
+            ["订单号请输入后 12 位", "以上"]
+        );
+        // With its closing mark, too; not when the one before may not start a row.
+        assert_eq!(wrap("请核对后再试。", 12), ["请核对后", "再试。"]);
+        assert_eq!(wrap("请核对后再，试", 12), ["请核对后再，", "试"]);
+        // Nor from a row of one character, or a paragraph of one row.
+        assert_eq!(wrap("张三", 4), ["张三"]);
     }
 
     #[test]
