@@ -43,8 +43,21 @@ const STREETS: [&str; 6] = [
     "岳麓大道 218 号",
 ];
 
-/// The (valid, well-known test) ID number every demo applicant gives.
-const DEMO_ID_NUMBER: &str = "11010519491231002X";
+/// A demo applicant's own ID number, made up but valid (长沙, born 1960–1999): one per
+/// customer, so that the review screen does not see one number given under a dozen
+/// names. Falls back to a well-known test number if the digits ever make no valid one.
+fn demo_id_number(n: u64) -> String {
+    let first17 = format!(
+        "430104{:04}{:02}{:02}{:03}",
+        1960 + n % 40,
+        1 + (n / 40) % 12,
+        1 + (n / 480) % 28,
+        (n / 13_440) % 1000
+    );
+    crate::domain::IdNumber::complete(&first17)
+        .map(|id| id.as_str().to_owned())
+        .unwrap_or_else(|| "11010519491231002X".to_owned())
+}
 
 /// The stand-in for a demo order's signed form: a blank A4-shaped page with a few grey
 /// rules, no signature — the review screen's scan check says it carries no order code,
@@ -64,25 +77,36 @@ fn blank_scan() -> Result<Vec<u8>, DemoError> {
     Ok(out.into_inner())
 }
 
-/// A demo operator's token: the operator is made if missing.
+/// The operators the demo orders are made by: made if missing, enabled for the run and
+/// disabled after it ([`orders`]).
+const DEMO_OPERATORS: [(&str, &str); 2] = [("demo-clerk", "clerk"), ("demo-reviewer", "reviewer")];
+
+/// A demo operator's token: the operator is made if missing, enabled again if a run before
+/// disabled it.
 async fn token(store: &Store, name: &str, roles: &str) -> Result<String, DemoError> {
     let roles = RoleSet::parse(roles).map_err(|bad| DemoError::Other(bad.to_string()))?;
     match store.add_operator(name, &roles).await {
         Ok((_, token)) => Ok(token),
-        Err(e) if e.is_unique_violation() => store
-            .issue_token(name)
-            .await?
-            .ok_or_else(|| DemoError::Other(format!("the operator {name} was revoked"))),
+        Err(e) if e.is_unique_violation() => match store.issue_token(name).await? {
+            Some(token) => Ok(token),
+            None => store.restore_operator(name).await?.ok_or_else(|| {
+                DemoError::Other(format!("the operator {name} could not be enabled"))
+            }),
+        },
         Err(e) => Err(e.into()),
     }
 }
 
 /// Makes `count` orders waiting to be mailed in the database at `database_url`, through
-/// the API of an in-process platform (sandbox payments). Returns their numbers.
+/// the API of an in-process platform (sandbox payments), by the demo operators, the
+/// operator log naming `acting` (who ran it) for what is done to them. They are disabled
+/// again afterwards, their tokens revoked: on a shared database nobody is left signed in
+/// as a demo clerk. Returns the orders' numbers.
 pub async fn orders(
     config: &PlatformConfig,
     database_url: &str,
     count: usize,
+    acting: &str,
 ) -> Result<Vec<String>, DemoError> {
     crate::api::install_tls_provider();
     let mut config = config.clone();
@@ -94,24 +118,29 @@ pub async fn orders(
         .await
         .map_err(|e| DemoError::Other(e.to_string()))?;
     let platform = Platform::start(config, database_url, listener).await?;
-    let made = make(&platform, count).await;
+    let store = platform.store().acting_as(acting);
+    let made = make(&platform, &store, count).await;
+    // Whatever became of the orders: the operators go back to disabled.
+    let mut disabled = Ok(());
+    for (name, _) in DEMO_OPERATORS {
+        if let Err(e) = store.revoke_operator(name).await {
+            disabled = Err(e);
+        }
+    }
     let stopped = platform.shutdown().await;
     let made = made?;
+    disabled?;
     stopped.map_err(|e| DemoError::Other(e.to_string()))?;
     Ok(made)
 }
 
-async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoError> {
-    let store = platform.store();
+async fn make(platform: &Platform, store: &Store, count: usize) -> Result<Vec<String>, DemoError> {
     let base = platform.base_url();
-    let clerk = Client::new(
-        &base,
-        &token(store, "demo-clerk", "clerk").await?,
-        Lang::ZhCn,
-    )?;
+    let [(clerk, clerk_roles), (reviewer, reviewer_roles)] = DEMO_OPERATORS;
+    let clerk = Client::new(&base, &token(store, clerk, clerk_roles).await?, Lang::ZhCn)?;
     let reviewer = Client::new(
         &base,
-        &token(store, "demo-reviewer", "reviewer").await?,
+        &token(store, reviewer, reviewer_roles).await?,
         Lang::ZhCn,
     )?;
     let projects = clerk.projects("").await?;
@@ -133,6 +162,7 @@ async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoErro
     let mut made = Vec::with_capacity(count);
     for i in 0..count {
         let name = NAMES[i % NAMES.len()];
+        let id_number = demo_id_number(seed.wrapping_add(i as u64 * 7_919));
         let phone = format!("139{:08}", (seed + i as u64 * 7_919) % 100_000_000);
         let customer = clerk
             .create_customer(&NewCustomer {
@@ -147,7 +177,7 @@ async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoErro
             .ok_or_else(|| DemoError::Other("the real-name session has no page".into()))?;
         let form = [
             ("name", name),
-            ("id_number", DEMO_ID_NUMBER),
+            ("id_number", id_number.as_str()),
             ("consent", "yes"),
         ];
         let verified = crate::api::submit_phone_form(&http, &url, &form)
@@ -165,7 +195,7 @@ async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoErro
             product_id: product.id.clone(),
             applicant: Applicant {
                 name: name.into(),
-                id_number: DEMO_ID_NUMBER.into(),
+                id_number: id_number.clone(),
                 phone: phone.clone(),
                 email: Some(format!("demo{}@example.com", i + 1)),
             },
@@ -219,4 +249,21 @@ async fn make(platform: &Platform, count: usize) -> Result<Vec<String>, DemoErro
         made.push(order.order_no.to_string());
     }
     Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_demo_customer_has_a_valid_id_number_of_their_own() {
+        let numbers: std::collections::HashSet<String> = (0..500u64)
+            .map(|i| demo_id_number(1_765_000_000_000 + i * 7_919))
+            .collect();
+        assert_eq!(numbers.len(), 500);
+        for number in &numbers {
+            assert!(crate::domain::IdNumber::parse(number).is_ok(), "{number}");
+            assert!(number.starts_with("430104"), "{number}");
+        }
+    }
 }

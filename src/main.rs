@@ -295,7 +295,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .map_err(|e| eyre!(e))?;
             let store = open_store(&config, &database).await?;
-            let store = store.acting_as(&command_runner());
+            let store = store.acting_as(&command_runner("restored"));
             let issued = store.after_restore().await?;
             println!(
                 "today's order numbers moved on by {}, this year's invoice numbers by {}; \
@@ -314,7 +314,7 @@ async fn run(cli: Cli) -> Result<()> {
             eprintln!("database {}", redact(&database_url(&config, &database)));
             let store = open_store(&config, &database).await?;
             // The operator log names who ran the command.
-            let store = store.acting_as(&command_runner());
+            let store = store.acting_as(&command_runner("operator"));
             operator(&store, command).await
         }
         Some(Command::Demo {
@@ -377,9 +377,14 @@ async fn run(cli: Cli) -> Result<()> {
             database,
         }) => {
             let url = database_url(&config, &database);
-            let made = ca_counter::demo::orders(&config.platform, &url, count.min(500))
-                .await
-                .wrap_err_with(|| format!("demo orders in {}", redact(&url)))?;
+            let made = ca_counter::demo::orders(
+                &config.platform,
+                &url,
+                count.min(500),
+                &command_runner("demo orders"),
+            )
+            .await
+            .wrap_err_with(|| format!("demo orders in {}", redact(&url)))?;
             match made.as_slice() {
                 [] => println!("no demo orders were made"),
                 [one] => println!("1 demo order is waiting to be mailed (待邮寄), {one}"),
@@ -763,10 +768,11 @@ async fn no_active_operator(store: &Store, name: &str) -> color_eyre::eyre::Repo
     }
 }
 
-/// Who runs this command, as the operator log names them: the system user and host. The
-/// user is the process's own (its uid, named from `/etc/passwd`), not `$USER`, which the
-/// caller sets as they like (and systemd and containers leave unset).
-fn command_runner() -> String {
+/// Who runs this command, as the operator log names them: the system user and host, and
+/// the `command` (`operator`, `demo orders`). The user is the process's own (its uid,
+/// named from `/etc/passwd`), not `$USER`, which the caller sets as they like (and
+/// systemd and containers leave unset).
+fn command_runner(command: &str) -> String {
     let user = system_user().unwrap_or_else(|| "unknown".into());
     let host = std::fs::read_to_string("/etc/hostname")
         .ok()
@@ -774,7 +780,7 @@ fn command_runner() -> String {
         .filter(|h| !h.is_empty())
         .or_else(|| std::env::var("HOSTNAME").ok())
         .unwrap_or_else(|| "localhost".into());
-    format!("{user}@{host} (ca-counter operator)")
+    format!("{user}@{host} (ca-counter {command})")
 }
 
 /// The name (and uid) of the user this process runs as.

@@ -589,23 +589,42 @@ fn demo_orders_wait_to_be_mailed() {
     assert!(ok, "{stdout}\n{stderr}");
     let (ok, list, _) = env.run(&["operator", "list"]);
     assert!(ok);
+    // Disabled after each run, their tokens revoked: nobody stays signed in as them.
+    for name in ["demo-clerk", "demo-reviewer"] {
+        let line = list
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} listed: {list}"));
+        assert!(line.contains("revoked"), "{list}");
+        assert!(line.split_whitespace().any(|w| w == "0"), "{list}");
+    }
+    // The operator log names who ran the command, as the command it was.
+    let (ok, log, _) = env.run(&["operator", "log"]);
+    assert!(ok);
     assert!(
-        list.contains("demo-clerk") && list.contains("demo-reviewer"),
-        "{list}"
+        log.lines()
+            .filter(|l| l.contains("demo-clerk"))
+            .all(|l| l.contains("(ca-counter demo orders)")),
+        "{log}"
     );
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let waiting: i64 = runtime.block_on(async {
+    let waiting = runtime.block_on(async {
         let store = ca_counter::server::store::Store::open(&env.url, 1)
             .await
             .expect("open");
-        let n = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE status = 'pending_shipment'")
-            .fetch_one(store.pool())
-            .await
-            .expect("count");
+        let n: (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT id_number) FROM orders WHERE status = 'pending_shipment'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
         store.close().await;
         n
     });
-    assert_eq!(waiting, 3);
+    assert_eq!(waiting.0, 3);
+    // Each demo customer with an ID number of their own: the review screen would see one
+    // number given under every demo name.
+    assert_eq!(waiting.1, 3, "distinct ID numbers");
 }
 
 /// What a request logs on its way carries its id, as the problem its client is shown does:
