@@ -338,6 +338,12 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
         page.html
     );
     assert!(page.html.contains("抬头少了"), "{}", page.html);
+    // The invoice to download was numbered by the platform itself: said beside its link.
+    assert!(
+        page.html.contains("演示发票：号码由本平台自行编号"),
+        "{}",
+        page.html
+    );
     // Each link says which invoice it fetches (several reversals would read alike).
     for link in [
         format!("下载红字发票 {}（PDF）", reversed.red_invoice_no),

@@ -671,15 +671,24 @@ async fn next_step(
                 p { a.button href=(format!("/m/invoice/{token}")) { (ctx.t(T::WebInvoiceAsk)) } }
             }
         },
-        NextStep::DownloadInvoice => html! {
-            // By its number: an order whose invoice was reversed lists others below.
-            p { a.button href=(format!("{base}/invoice.pdf")) {
-                @match &row.invoice_no {
-                    Some(number) => (ctx.fill(T::WebInvoiceDownloadNo, &[number])),
-                    None => (ctx.t(T::WebInvoiceDownload)),
-                }
-            } }
-        },
+        NextStep::DownloadInvoice => {
+            // Numbered by the platform itself: said beside the link, not only on the
+            // paper (as the invoice was issued, whatever the platform is set to now).
+            let builtin =
+                state.store.invoices_of(&row.id).await?.iter().any(|i| {
+                    Some(&i.invoice_no) == row.invoice_no.as_ref() && i.provider == "builtin"
+                });
+            html! {
+                // By its number: an order whose invoice was reversed lists others below.
+                p { a.button href=(format!("{base}/invoice.pdf")) {
+                    @match &row.invoice_no {
+                        Some(number) => (ctx.fill(T::WebInvoiceDownloadNo, &[number])),
+                        None => (ctx.t(T::WebInvoiceDownload)),
+                    }
+                } }
+                @if builtin { p.demo role="note" { (ctx.t(T::PageInvoiceDemo)) } }
+            }
+        }
         // Nothing for the customer to do: what is happening, and how they will hear.
         // Paid and waiting: by when the certificate is mailed, as the CA promises it.
         NextStep::AwaitReview => html! {
