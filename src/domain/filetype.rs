@@ -39,10 +39,16 @@ impl FileType {
 /// no file system allows in a name (`<>:"|?*`), at most 100 characters; `fallback` when
 /// nothing is left. Once the content is known (`kind`), a name that ends otherwise gets
 /// the type's ending added — a JPEG sent as `…gpj.exe` is shown as `…gpj.exe.jpg`, not as
-/// a program.
+/// a program. A browser sends `"`, a line feed and a carriage return in a name as `%22`,
+/// `%0A` and `%0D` (the HTML standard's form encoding): those go as the characters would,
+/// not shown as codes (`报告%22终版%22.png`).
 pub fn shown_file_name(name: Option<&str>, kind: Option<FileType>, fallback: &str) -> String {
-    let base = name
+    let name = name
         .unwrap_or_default()
+        .replace("%22", "")
+        .replace("%0A", "")
+        .replace("%0D", "");
+    let base = name
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or_default();
@@ -1211,6 +1217,11 @@ mod tests {
             "scan.png"
         );
         assert_eq!(shown_file_name(None, None, "upload"), "upload");
+        // As a browser sends `报告"终版".png`.
+        assert_eq!(
+            shown_file_name(Some("报告%22终版%22.png"), None, "upload"),
+            "报告终版.png"
+        );
         assert_eq!(
             shown_file_name(Some(".."), Some(FileType::Png), "upload"),
             "upload.png"
