@@ -48,10 +48,7 @@ pub fn shown_file_name(name: Option<&str>, kind: Option<FileType>, fallback: &st
         .replace("%22", "")
         .replace("%0A", "")
         .replace("%0D", "");
-    let base = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default();
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let unsafe_char = |c: &char| {
         super::is_unsafe_for_terminal(*c) || super::is_invisible(*c) || "<>:\"|?*".contains(*c)
     };

@@ -123,6 +123,10 @@ impl FromRequestParts<AppState> for Caller {
             return Err(ApiError::Unauthorized);
         };
         facts.operator(format!("{} ({})", operator.name, operator.id));
+        // A query parameter the read does not take: refused now that the token is taken.
+        if let Some(unknown) = parts.extensions.get::<super::routes::UnknownParameter>() {
+            return Err(unknown.problem());
+        }
         Ok(Caller {
             operator,
             ctx: context(parts),

@@ -308,6 +308,47 @@ async fn bad_list_parameters_are_named(db: Db) {
             "{path}: {problem:?}"
         );
     }
+    // On every read the document lists: refused once the token is taken — without one,
+    // a 401 first, as for any other request (an integrator's sign-in handling must see
+    // it); public reads (health, the document) refuse it at once.
+    let document: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let paths = document["paths"].as_object().expect("paths");
+    let mut reads = 0;
+    for (template, item) in paths {
+        let Some(get) = item.get("get") else { continue };
+        let public = get["security"].as_array().is_some_and(|s| {
+            s.iter()
+                .all(|r| r.as_object().is_some_and(|o| o.is_empty()))
+        });
+        let path = template
+            .replace("{order_no}", "HN20261128000001")
+            .replace("{id}", "0193a5b2-0000-7000-8000-000000000001")
+            .replace("{invoice_no}", "26430000000000000001");
+        assert!(!path.contains('{'), "a path parameter to fill: {template}");
+        let url = app.url(&format!("{path}?zz_not_taken=1"));
+        let signed_in = app
+            .http
+            .get(&url)
+            .bearer_auth(&app.clerk)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(signed_in.status(), 422, "{template}");
+        if !public {
+            let anonymous = app.http.get(&url).send().await.expect("send");
+            assert_eq!(anonymous.status(), 401, "{template} without a token");
+        }
+        reads += 1;
+    }
+    assert!(reads >= 15, "{reads} reads in the document");
     // HEAD is read as GET; a post's own address may carry a tag (a provider's callback).
     let head = app
         .http

@@ -93,7 +93,14 @@ pub fn router(state: AppState) -> Router {
             let refused = unknown_parameter(&takes, &request);
             async move {
                 match refused {
-                    Some(problem) => problem.into_response(),
+                    // Said once the token is taken (a 401 first, as for any other request
+                    // without one): the `Caller` extractor answers it.
+                    Some((unknown, false)) => {
+                        let mut request = request;
+                        request.extensions_mut().insert(unknown);
+                        next.run(request).await
+                    }
+                    Some((unknown, true)) => unknown.problem().into_response(),
                     None => next.run(request).await,
                 }
             }
@@ -215,12 +222,35 @@ async fn refuse_control_paths(
     }
 }
 
-/// The problem with `request`'s query string when it names a parameter its operation (by
-/// method and path template, [`openapi::query_parameters`]) does not take.
+/// A query parameter the request's operation does not take: refused, named
+/// ([`unknown_parameter`]), with what it takes.
+#[derive(Debug, Clone)]
+pub(crate) struct UnknownParameter {
+    key: String,
+    taken: Vec<String>,
+}
+
+impl UnknownParameter {
+    /// The refusal (422), the parameter named.
+    pub(crate) fn problem(&self) -> ApiError {
+        if self.taken.is_empty() {
+            ApiError::field(&self.key, T::ErrNoParameters)
+        } else {
+            ApiError::field(
+                &self.key,
+                Msg::with(T::ErrUnknownParameter, [self.taken.join(", ")]),
+            )
+        }
+    }
+}
+
+/// The parameter in `request`'s query string that its operation (by method and path
+/// template, [`openapi::query_parameters`]) does not take, and whether the operation is
+/// answered without a token.
 fn unknown_parameter(
     takes: &openapi::QueryParameters,
     request: &axum::extract::Request,
-) -> Option<ApiError> {
+) -> Option<(UnknownParameter, bool)> {
     // What is read (a list filtered by a misspelt parameter answered unfiltered); a post's
     // address is its own (a provider's callback may carry a tag of ours).
     let method = match *request.method() {
@@ -231,11 +261,13 @@ fn unknown_parameter(
     let path = request.extensions().get::<axum::extract::MatchedPath>()?;
     let taken = takes.get(&(method, path.as_str().to_owned()))?;
     let (key, _) = form_urlencoded::parse(query.as_bytes())
-        .find(|(key, _)| !taken.iter().any(|name| name == key))?;
+        .find(|(key, _)| !taken.names.iter().any(|name| name == key))?;
     let key: String = key.chars().filter(|c| !c.is_control()).collect();
-    Some(if taken.is_empty() {
-        ApiError::field(&key, T::ErrNoParameters)
-    } else {
-        ApiError::field(&key, Msg::with(T::ErrUnknownParameter, [taken.join(", ")]))
-    })
+    Some((
+        UnknownParameter {
+            key,
+            taken: taken.names.clone(),
+        },
+        taken.public,
+    ))
 }

@@ -121,8 +121,15 @@ fn no_null_default_when_required(schema: &mut RefOr<utoipa::openapi::schema::Sch
 
 /// The query parameters each operation takes, by method and path template (as the router
 /// matched it): what the document says, and so all the platform reads.
-pub(super) type QueryParameters =
-    std::collections::HashMap<(axum::http::Method, String), Vec<String>>;
+pub(super) type QueryParameters = std::collections::HashMap<(axum::http::Method, String), Takes>;
+
+/// What one operation takes in its query string.
+pub(super) struct Takes {
+    /// The parameters' names.
+    pub names: Vec<String>,
+    /// Answered without a token (health, this document): no 401 to come first.
+    pub public: bool,
+}
 
 /// [`QueryParameters`] of the document.
 pub(super) fn query_parameters(openapi: &utoipa::openapi::OpenApi) -> QueryParameters {
@@ -145,7 +152,11 @@ pub(super) fn query_parameters(openapi: &utoipa::openapi::OpenApi) -> QueryParam
                 .filter(|p| matches!(p.parameter_in, ParameterIn::Query))
                 .map(|p| p.name.clone())
                 .collect();
-            takes.insert((method, path.clone()), names);
+            let public = operation
+                .security
+                .as_ref()
+                .is_some_and(|s| s.iter().all(|r| r == &Default::default()));
+            takes.insert((method, path.clone()), Takes { names, public });
         }
     }
     takes
