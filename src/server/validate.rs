@@ -91,8 +91,9 @@ pub fn new_order(
     customer_found: bool,
     product: Option<&ProductRow>,
     fonts: &crate::server::pdf::Fonts,
-    own_code: &str,
+    config: &crate::config::PlatformConfig,
 ) -> Result<ValidOrder, ApiError> {
+    let own_code = config.invoice.seller_tax_number.as_str();
     let mut errors = Errors::default();
 
     // An id not written as ids are (an upper-case UUID, a number) is said to be so, not
@@ -165,6 +166,19 @@ pub fn new_order(
             optional_text::<32>(body.terms_version.as_deref()),
         )
         .flatten();
+    // The terms accepted are the ones in force (`GET /terms`): an order must not record
+    // the acceptance of terms that never existed, or of ones replaced since they were read.
+    if let Some(accepted) = &terms_version
+        && *accepted != config.terms_version
+    {
+        errors.add(
+            "terms_version",
+            Msg::with(
+                T::ErrTermsVersion,
+                [accepted.clone(), config.terms_version.clone()],
+            ),
+        );
+    }
     printable(
         &mut errors,
         fonts,

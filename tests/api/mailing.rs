@@ -570,6 +570,11 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
         (refused.status, refused.code.as_str()),
         (409, "invoice_issued")
     );
+    // Said as what it is: a second invoice refused (not "cannot be declined").
+    assert!(
+        refused.detail.contains("no second invoice") && refused.detail.contains("reverse"),
+        "{refused:?}"
+    );
     let mail = app.client(&app.admin).mail_messages().await.expect("mail");
     assert_eq!(mail.len(), 1, "one invoice, one e-mail");
     // Invoice numbers are never typed in through the generic action.

@@ -8,6 +8,7 @@ use crate::common::{Db, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
+    an_order_records_only_the_terms_in_force,
     invalid_id_number_is_refused_naming_the_field_and_nothing_is_stored,
     every_bad_field_is_named_at_once_in_the_callers_language,
     the_same_idempotency_key_twice_makes_one_order,
@@ -1089,5 +1090,40 @@ async fn a_returning_customers_next_form_starts_from_their_last_order(db: Db) {
         last.mailing.phone, body.mailing.phone,
         "in full, for the form"
     );
+    app.finish().await;
+}
+
+/// The terms an order says were accepted are the ones in force (`GET /terms`): a version
+/// that never existed, or was replaced, is refused on its field and nothing is kept.
+async fn an_order_records_only_the_terms_in_force(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let current = clerk.terms().await.expect("terms").version;
+    let mut body = app.new_order_body("张三").await;
+    body.terms_version = Some("1999-01".into());
+    let refused = clerk
+        .create_order("terms-1", &body)
+        .await
+        .expect_err("an unknown version");
+    let problem = refused.problem().expect("a problem");
+    assert_eq!(problem.status, 422, "{problem:?}");
+    assert_eq!(problem.errors.len(), 1, "{problem:?}");
+    assert_eq!(problem.errors[0].field, "terms_version");
+    assert!(
+        problem.errors[0].message.contains("1999-01")
+            && problem.errors[0].message.contains(&current),
+        "{problem:?}"
+    );
+    let page = clerk
+        .orders(&ca_counter::api::OrderQuery::default())
+        .await
+        .expect("orders");
+    assert!(page.items.is_empty(), "nothing kept: {:?}", page.items);
+    body.terms_version = Some(current.clone());
+    let order = clerk
+        .create_order("terms-2", &body)
+        .await
+        .expect("the terms in force");
+    assert_eq!(order.terms_version.as_deref(), Some(current.as_str()));
     app.finish().await;
 }

@@ -602,6 +602,8 @@ async fn a_verified_identity_is_never_replaced_by_a_second_check(db: Db) {
                 (409, "customer_verified"),
                 "{problem:?}"
             );
+            // Said as a check not needed (not as a rename refused).
+            assert!(problem.detail.contains("no second check is needed"), "{problem:?}");
         }
         Ok(session) => panic!("a second check opened: {session:?}"),
     }

@@ -81,7 +81,7 @@ pub async fn preview_form(
         customer.is_some(),
         product.as_ref(),
         &state.fonts,
-        &state.config.invoice.seller_tax_number,
+        &state.config,
     )?;
     let product =
         product.ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;

@@ -295,7 +295,7 @@ pub async fn issue(
         // Another buyer for an order invoiced already: not a second invoice.
         return Err(ApiError::Conflict {
             code: "invoice_issued",
-            detail: Msg::with(T::ProblemInvoiceIssued, [row.order_no.as_str()]),
+            detail: Msg::with(T::ProblemInvoiceIssuedOther, [row.order_no.as_str()]),
             status: row.status().ok(),
             version: Some(row.version),
         });

@@ -65,9 +65,9 @@ pub(super) async fn full_order(
         crate::domain::OrderStatus::PendingReview | crate::domain::OrderStatus::PendingShipment
     ) {
         let by = crate::server::paper::promised_by(state, row.paid_at);
-        order.mailed_by = by
-            .format(&time::format_description::well_known::Rfc3339)
-            .ok();
+        // In UTC, as every other time the API gives.
+        let ms = i64::try_from(by.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
+        order.mailed_by = Some(present::rfc3339(ms));
     }
     // Tax, bank and contact details: for those who issue invoices, or revealed (audited).
     if order.revealed
@@ -217,7 +217,7 @@ pub async fn create(
                 inputs.customer_exists,
                 inputs.product.as_ref(),
                 &state.fonts,
-                &state.config.invoice.seller_tax_number,
+                &state.config,
             );
             return Err(unfit.refused(checked));
         }
@@ -234,7 +234,7 @@ pub async fn create(
         inputs.customer_exists,
         inputs.product.as_ref(),
         &state.fonts,
-        &state.config.invoice.seller_tax_number,
+        &state.config,
     ) {
         Ok(valid) => valid,
         // A retry of a submission that went through gets its answer even if the catalog

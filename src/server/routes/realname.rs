@@ -46,7 +46,12 @@ pub async fn create(
     // under the orders already made (an order paid and waiting for review would no longer
     // match its applicant).
     if customer.realname_verified_at.is_some() {
-        return Err(customer_verified());
+        return Err(ApiError::Conflict {
+            code: "customer_verified",
+            detail: Msg::new(T::ProblemCustomerVerifiedCheck),
+            status: None,
+            version: None,
+        });
     }
     let valid_ms = state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
     let (row, token) = state

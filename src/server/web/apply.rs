@@ -812,7 +812,7 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
             true,
             Some(&product),
             &state.fonts,
-            &state.config.invoice.seller_tax_number,
+            &state.config,
         )?;
         let mut data =
             // The paper is Chinese whatever the page's language, its taker's name too.
@@ -1182,7 +1182,7 @@ async fn submit_draft(
         true,
         product.as_ref(),
         &state.fonts,
-        &state.config.invoice.seller_tax_number,
+        &state.config,
     )?;
     valid.channel = crate::domain::Channel::Online;
     valid.terms_version = Some(state.config.terms_version.clone());

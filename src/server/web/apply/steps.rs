@@ -767,7 +767,7 @@ pub async fn form_problems(
         true,
         product.as_ref(),
         &state.fonts,
-        &state.config.invoice.seller_tax_number,
+        &state.config,
     ) {
         Ok(valid) => Ok(Ok(normalised(draft.fields.clone(), &valid))),
         Err(ApiError::Validation(problems)) => Ok(Err(problems

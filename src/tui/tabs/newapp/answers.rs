@@ -192,7 +192,15 @@ impl NewApp {
                     return;
                 };
                 sheet.done(Waiting::Step);
+                // The terms changed on the platform since they were read: read again.
+                let terms_changed = matches!(&result, Err(SubmitError::Order(e))
+                    if e.problem().is_some_and(|p| p.errors.iter().any(|f| f.field == "terms_version")));
                 submitted(sheet, result, lang);
+                if terms_changed {
+                    self.terms = None;
+                    self.terms_scroll = 0;
+                    ctx.ask(Request::Terms);
+                }
             }
             Answer::PaymentOpened { draft, result } => {
                 let Some(sheet) = self.by_id(&draft) else {
@@ -308,6 +316,16 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
             sheet.draft.order_status = Some(order.status);
             sheet.draft.step = Step::Done;
             sheet.notice = None;
+        }
+        Err(SubmitError::Order(e))
+            if e.problem()
+                .is_some_and(|p| p.errors.iter().any(|f| f.field == "terms_version")) =>
+        {
+            // The terms in force are not the ones the customer accepted: back to them,
+            // to be read and accepted again (the form is kept).
+            sheet.draft.terms_accepted = None;
+            sheet.draft.step = Step::Terms;
+            sheet.notice = Some(Notice::warning(T::NewTermsChanged));
         }
         Err(SubmitError::Order(e)) => {
             // Field errors go back to the form, next to their fields.
