@@ -275,10 +275,14 @@ impl Action {
     }
 
     /// True for actions that cannot be undone (an order cancelled for good; a red-letter
-    /// invoice issued to the tax platform and sent to the buyer): asked once more before
-    /// they are sent, so that keys meant for something else never take one.
+    /// invoice issued to the tax platform and sent to the buyer; an order completed with
+    /// no invoice, which none can be issued for afterwards): asked once more before they
+    /// are sent, so that keys meant for something else never take one.
     pub fn is_irreversible(self) -> bool {
-        matches!(self, Action::Cancel | Action::ReverseInvoice)
+        matches!(
+            self,
+            Action::Cancel | Action::ReverseInvoice | Action::DeclineInvoice
+        )
     }
 
     /// True for actions only a payment provider may perform.

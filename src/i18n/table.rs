@@ -1137,7 +1137,7 @@ web_texts! { messaging_texts;
     InvoiceFromOrder => "已按订单信息预填，核对后按 Enter 逐项确认，Ctrl-S 开具", "prefilled from the order; check, Enter through the fields, Ctrl-S to issue";
     InvoiceDeclineTitle => "客户不要发票 · {0}", "No invoice · {0}";
     InvoiceDeclineNote => "备注（记入订单历史）", "Note (kept in the order's history)";
-    InvoiceDeclineHint => "Enter 确认并完成订单，Esc 返回", "Enter completes the order, Esc goes back";
+    InvoiceDeclineHint => "Enter 完成订单（之后按 y 确定），Esc 返回", "Enter completes the order (then y to confirm), Esc goes back";
     InvoiceDeclinedNote => "客户不需要发票", "customer does not want an invoice";
     InvoiceDeclineAsked => "⚠ 客户已申请开票（{0}）：确认客户不要发票后再完成订单", "⚠ The customer asked for an invoice ({0}): complete the order without one only once they say so";
     InvoiceDeclineWhy => "客户已申请开票：请写明为何不开（如“客户来电取消”）", "the customer asked for an invoice: say why none is issued (e.g. \"the customer called to cancel\")";

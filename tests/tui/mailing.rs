@@ -165,6 +165,8 @@ async fn a_day_of_mailing_and_invoicing_ends_with_every_order_completed() {
     finance.send("d");
     finance.wait_text(&format!("客户不要发票 · {}", b.order_no), WAIT);
     finance.send("\r");
+    finance.wait_text("按 y 确定", WAIT);
+    finance.send("y");
     finance.wait_text(&format!("✓ {} 已完成（客户不要发票）", b.order_no), WAIT);
     finance.wait_text("没有待开票的订单", WAIT);
     finance.send("q");

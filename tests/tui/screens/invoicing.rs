@@ -123,7 +123,17 @@ fn declining_asks_for_a_note_and_sends_it() {
     let screen = render(&app, 80, 24);
     assert!(screen.contains("客户来电"), "{screen}");
     typed(&mut app, "说不要了");
+    // An order completed with no invoice gets none later: asked once more, `y` sends it
+    // (a second Enter does not), nothing sent before.
     key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert!(sent::<invoicing::Request>(&app.take_jobs()).is_empty());
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("后不能撤销") && screen.contains("按 y 确定"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char('y'));
     let jobs = app.take_jobs();
     let requests = sent::<invoicing::Request>(&jobs);
     let Some(invoicing::Request::Decline { order_no, body }) = requests.first() else {

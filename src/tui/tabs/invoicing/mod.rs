@@ -49,6 +49,8 @@ pub struct Decline {
     pub error: Option<Text>,
     /// The customer asked for an invoice (where from): declining needs a reason.
     pub asked: Option<String>,
+    /// Filled in, waiting for `y`: an order completed with no invoice gets none later.
+    pub confirming: bool,
 }
 
 /// The state of the 开票 tab.
@@ -160,6 +162,36 @@ impl Invoicing {
         let Some(decline) = &mut self.decline else {
             return;
         };
+        // Asked once more, as every action that cannot be undone: `y` sends it — not
+        // `Enter`, which a double tap sends twice —, `Esc` goes back to the note, `Enter`
+        // changes nothing, anything else is typing again.
+        if decline.confirming && !decline.sending {
+            let ctrl = key
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL);
+            match key.code {
+                KeyCode::Char('y' | 'Y') if !ctrl => {
+                    decline.confirming = false;
+                    decline.sending = true;
+                    decline.error = None;
+                    ctx.ask(Request::Decline {
+                        order_no: decline.order_no.clone(),
+                        body: ActionRequest {
+                            version: Some(decline.version),
+                            reason: Some(decline.input.text()),
+                            ..ActionRequest::default()
+                        },
+                    });
+                    return;
+                }
+                KeyCode::Enter => return,
+                KeyCode::Esc => {
+                    decline.confirming = false;
+                    return;
+                }
+                _ => decline.confirming = false,
+            }
+        }
         match key.code {
             KeyCode::Esc if decline.sending => {}
             KeyCode::Esc => {
@@ -172,16 +204,8 @@ impl Invoicing {
                 decline.error = Some(T::InvoiceDeclineWhy.into());
             }
             KeyCode::Enter if !decline.sending => {
-                decline.sending = true;
+                decline.confirming = true;
                 decline.error = None;
-                ctx.ask(Request::Decline {
-                    order_no: decline.order_no.clone(),
-                    body: ActionRequest {
-                        version: Some(decline.version),
-                        reason: Some(decline.input.text()),
-                        ..ActionRequest::default()
-                    },
-                });
             }
             _ => {
                 decline.input.key(key);
@@ -429,6 +453,7 @@ impl Component for Invoicing {
                         sending: false,
                         error: None,
                         asked,
+                        confirming: false,
                     });
                 }
             }

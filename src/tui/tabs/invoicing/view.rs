@@ -323,7 +323,19 @@ fn draw_decline(decline: &Decline, frame: &mut Frame, area: Rect, view: &View) {
     if let Some(error) = &decline.error {
         tail.push(Line::from(format!("! {}", error.get(lang))).style(theme.error));
     }
-    tail.push(Line::from(T::InvoiceDeclineHint.get(lang)).style(theme.dim));
+    if decline.confirming {
+        let action = crate::domain::Action::DeclineInvoice.label(lang);
+        tail.push(
+            Line::from(T::ConfirmIrreversible.fill(lang, &[action, &decline.order_no]))
+                .style(theme.warning),
+        );
+    }
+    let hint = if decline.confirming {
+        T::ConfirmIrreversibleHint
+    } else {
+        T::InvoiceDeclineHint
+    };
+    tail.push(Line::from(hint.get(lang)).style(theme.dim));
     let rows = paint::height(&lines, width - 4) + 1 + paint::height(&tail, width - 4);
     let rect = popup::centered(area, width, rows + 2);
     let title = T::InvoiceDeclineTitle.fill(lang, &[&decline.order_no]);
