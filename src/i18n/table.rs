@@ -387,6 +387,8 @@ web_texts! { messaging_texts;
     Verbatim => "{0}", "{0}";
     // Each sentence ends in its own stop; Chinese puts no space after 。.
     TwoSentences => "{0}{1}", "{0} {1}";
+    Suffixed => "{0}{1}", "{0}{1}";
+    ActedReturnedDemoSms => "（短信为演示，客户收不到退回通知：请另行告知客户）", " (texts are a demo: the customer gets no notice of the return, so tell them another way)";
     TypedAndWhy => "{0} — {1}", "{0} — {1}";
     PathChoices => "可选：{0}", "choices: {0}";
     ReadOnlyMark => "只读", "read-only";
@@ -1049,6 +1051,7 @@ web_texts! { messaging_texts;
     PageRealnameFillBoth => "请填写姓名和身份证号", "Please fill in your name and ID number";
     PageRealnameNeedConsent => "请勾选同意后再提交", "Please tick the consent box";
     PageRealnameDone => "实名认证成功", "Identity confirmed";
+    PageInvoiceDemoAhead => "演示平台：这里开出的是演示发票，号码由本平台自行编号，未经税务机关开具，不能报销或入账。", "Demo platform: the invoice issued here is a demo, numbered by this platform, not by the tax authority; it cannot be claimed or booked.";
     PageInvoiceDemo => "演示发票：号码由本平台自行编号，未经税务机关开具，不能报销或入账。", "Demo invoice: its number was given by this platform, not by the tax authority; it cannot be claimed or booked.";
     PageRealnameDemoForm => "演示核验：本平台的实名核验是演示，只检查身份证号的位数、出生日期和校验位，以及姓名是否与上面写的一致，不核对公安数据。", "Demo check: this platform's identity check is a demo; it only checks the ID number's length, birth date and check digit, and that the name is the one given above, and consults no official records.";
     PageRealnameDemoFormNoName => "演示核验：本平台的实名核验是演示，只检查身份证号的位数、出生日期和校验位，姓名和号码是否属于同一人不核对，也不核对公安数据。", "Demo check: this platform's identity check is a demo; it only checks the ID number's length, birth date and check digit, not whether the name and the number belong to one person, and consults no official records.";

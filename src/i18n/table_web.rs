@@ -78,6 +78,8 @@ macro_rules! web_texts {
             WebSmsDemo => "演示平台：短信只记入日志，不会真正发出，请回到本页查看进度。", "Demo platform: text messages are only logged, never sent; come back to this page to follow the order.";
             WebRealnameOpenHere => "正在用手机看这一页？点此在本机继续实名认证", "Reading this on your phone? Continue the verification here";
             WebResendCode => "重新发送验证码", "Send a new code";
+            WebDemoBank => "演示：这是示例收款账户，请勿向其转账。", "Demo: this is an example account. Do not transfer money to it.";
+            WebDemoNoText => "演示环境：不发送真实短信，验证码会显示在下一页。", "Demo: no real text is sent; the code is shown on the next page.";
             WebDemoCode => "演示环境不发送真实短信，本次验证码为 {0}。", "Demo: no real text is sent; the code is {0}.";
             WebCodeTooSoon => "这次没有发送新的验证码：一分钟内只能发送一次，请于 {0} 后再试。5 分钟内收到且还没用过的验证码仍可输入。", "No new code was sent this time: codes go at most once a minute, try again after {0}. A code received in the last 5 minutes and not yet used still works.";
             WebCodeDailyLimit => "该号码今天获取验证码的次数已达上限（不是您本人要了这么多次，可能是别人在用您的号码试）。请明天再试，或拨打客服电话 {0}，客服核对身份后可以给您发送验证码。", "This number has had all of today's codes (if you did not ask for them all, someone else may have been trying your number). Try again tomorrow, or call {0}: once they have checked who you are, they can send you a code.";

@@ -75,6 +75,15 @@ async fn the_default_platform_names_its_demo_parts_to_clients_and_on_phone_pages
         .fetch_one(app.store().pool())
         .await
         .expect("invoice token");
+    // Before it is asked for, not only once issued: the invoice will be a demo.
+    let form = app.html(&app.url(&format!("/m/invoice/{token}"))).await;
+    assert!(form.contains("这里开出的是演示发票"), "{form}");
+    // The sign-in page says no text is sent before the number is given.
+    let login = app.html(&app.url("/login")).await;
+    assert!(
+        login.contains("不发送真实短信，验证码会显示在下一页"),
+        "{login}"
+    );
     let finance = app.client(&app.finance);
     let current = finance.order(&order.order_no, false).await.expect("order");
     finance

@@ -603,7 +603,10 @@ async fn a_verified_identity_is_never_replaced_by_a_second_check(db: Db) {
                 "{problem:?}"
             );
             // Said as a check not needed (not as a rename refused).
-            assert!(problem.detail.contains("no second check is needed"), "{problem:?}");
+            assert!(
+                problem.detail.contains("no second check is needed"),
+                "{problem:?}"
+            );
         }
         Ok(session) => panic!("a second check opened: {session:?}"),
     }

@@ -390,6 +390,12 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     );
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(page.html.contains("转账附言"), "{}", page.html);
+    // The example account said so beside it, in the page's language.
+    assert!(
+        page.html.contains("这是示例收款账户，请勿向其转账"),
+        "{}",
+        page.html
+    );
     // Not transferred after all: back to paying online (the order waits for payment
     // again), then the transfer once more.
     assert!(

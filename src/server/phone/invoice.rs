@@ -164,7 +164,15 @@ pub(super) async fn form_page(
         None => crate::server::invoicing::suggested(&row),
     };
     let asked = asked_before(&state, &row).await;
-    form(&ctx, &token, &row, &input, &[], asked)
+    form(
+        &ctx,
+        state.demo.invoice_mark().is_some(),
+        &token,
+        &row,
+        &input,
+        &[],
+        asked,
+    )
 }
 
 /// What the form says, when it opens, of a request made before: the invoice issued for it
@@ -222,15 +230,41 @@ pub(super) async fn submit(
     // checked or saved, saying of a request made before what it said when it opened.
     if said("keep", "lang") || said("edit", "yes") {
         let asked = asked_before(&state, &row).await;
-        return form(&ctx, &token, &row, &input, &[], asked);
+        return form(
+            &ctx,
+            state.demo.invoice_mark().is_some(),
+            &token,
+            &row,
+            &input,
+            &[],
+            asked,
+        );
     }
     let (request, warnings) = match crate::domain::validate_invoice_request(&input) {
         Ok(valid) => valid,
-        Err(errors) => return form(&ctx, &token, &row, &input, &errors, Asked::Not),
+        Err(errors) => {
+            return form(
+                &ctx,
+                state.demo.invoice_mark().is_some(),
+                &token,
+                &row,
+                &input,
+                &errors,
+                Asked::Not,
+            );
+        }
     };
     let unprintable = crate::server::routes::invoicing::not_for_print(&state, &request);
     if !unprintable.is_empty() {
-        return form(&ctx, &token, &row, &input, &unprintable, Asked::Not);
+        return form(
+            &ctx,
+            state.demo.invoice_mark().is_some(),
+            &token,
+            &row,
+            &input,
+            &unprintable,
+            Asked::Not,
+        );
     }
     let Ok(json) = serde_json::to_string(&request) else {
         return unavailable(&ctx);
@@ -249,6 +283,7 @@ pub(super) async fn submit(
         )];
         return form(
             &ctx,
+            state.demo.invoice_mark().is_some(),
             &token,
             &row,
             &input,
@@ -399,6 +434,9 @@ fn check_page(
         p.bad role="note" {
             (ctx.t(if issue_now { T::PageInvoiceCheckIssueNow } else { T::PageInvoiceCheckToFinance }))
         }
+        @if state.demo.invoice_mark().is_some() {
+            p.demo role="note" { (ctx.t(T::PageInvoiceDemoAhead)) }
+        }
         div.actions {
             form #invoice-check method="post" action=(super::form_action(ctx)) {
                 (hidden)
@@ -478,8 +516,10 @@ fn choices(
 
 /// The form, with `errors` next to their fields and listed at the top; everything typed
 /// is shown again.
+#[allow(clippy::too_many_arguments)]
 fn form(
     ctx: &Ctx,
+    demo: bool,
     token: &str,
     row: &OrderRow,
     input: &InvoiceRequestInput,
@@ -548,6 +588,8 @@ fn form(
             dt { (ctx.t(T::PageProduct)) } dd { (row.project_name) " " (row.product_name) }
             dt { (ctx.t(T::PageAmount)) } dd { (amount) }
         }
+        // Said before anything is asked for, not only once it is issued.
+        @if demo { p.demo role="note" { (ctx.t(T::PageInvoiceDemoAhead)) } }
         @match asked {
             Asked::Saved => { p.ok { (ctx.t(T::PageInvoiceAlreadyAsked)) } }
             Asked::Reversed(number) => { p.bad role="status" { (ctx.fill(T::PageInvoiceReversed, &[number.as_str()])) } }

@@ -448,6 +448,7 @@ fn plain_ctx(state: &AppState, lang: Lang, path: String) -> Ctx {
         here: path,
         signed_in: None,
         demo: state.demo.customer_names(lang).map(str::to_owned).collect(),
+        demo_sms: state.demo.sms,
         form_token: String::new(),
         switch_form: None,
         upload_mb: (state.config.max_upload_bytes / (1024 * 1024)).max(1),

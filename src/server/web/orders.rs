@@ -560,6 +560,9 @@ async fn next_step(
                 @if organisation { p { strong { (ctx.t(T::WebTransferFromOrganisation)) } } }
                 p.hint { (ctx.t(T::WebTransferChecked)) }
                 @if let Some(closes) = &closes { p.hint { (closes) } }
+                // The example account of the configuration: said in the page's language
+                // beside it (its name says so in Chinese only), so nobody sends money there.
+                @if state.demo.bank { p.demo role="note" { (ctx.t(T::WebDemoBank)) } }
                 dl {
                     dt { (ctx.t(T::WebBankAccountName)) } dd { (bank.account_name) }
                     dt { (ctx.t(T::WebBankName)) } dd { (bank.bank) }

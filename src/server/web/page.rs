@@ -26,6 +26,8 @@ pub struct Ctx {
     pub signed_in: Option<String>,
     /// The names of the built-in stand-ins in use, if any: shown so nothing passes for real.
     pub demo: Vec<String>,
+    /// Texts are only logged (the built-in stand-in): a page that promises one says so.
+    pub demo_sms: bool,
     /// The page's form token (see `web::forms`).
     pub form_token: String,
     /// A form whose typed values the language switch sends along (its id and action), so

@@ -68,6 +68,7 @@ pub fn context(parts: &Parts, state: &AppState) -> Ctx {
         here: here(parts),
         signed_in: None,
         demo: state.demo.customer_names(lang).map(str::to_owned).collect(),
+        demo_sms: state.demo.sms,
         form_token: FORM_TOKEN.try_with(Clone::clone).unwrap_or_default(),
         switch_form: None,
         upload_mb: (state.config.max_upload_bytes / (1024 * 1024)).max(1),

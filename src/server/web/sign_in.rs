@@ -82,6 +82,8 @@ fn phone_form(ctx: &Ctx, typed: &str, next: &str, error: Option<&str>) -> maud::
     html! {
         h1 { (ctx.t(T::WebSignInTitle)) }
         p { (ctx.t(T::WebSignInIntro)) }
+        // No text is sent by the demo: said before the number is given, not after.
+        @if ctx.demo_sms { p.demo role="note" { (ctx.t(T::WebDemoNoText)) } }
         (form::summary(ctx, &errors))
         form method="post" action="/login" novalidate {
             (form::token(ctx))

@@ -1645,3 +1645,74 @@ fn a_correction_field_is_checked_when_it_is_left() {
         );
     }
 }
+
+/// The built-in stand-ins said where the clerk reads the outcome: a red-letter invoice's
+/// number carries the demo mark as the invoice's own does, and shipping or returning from
+/// the order view says the customer's text was only logged (as the 邮寄 and 审核 tabs do).
+#[test]
+fn the_order_view_says_what_the_demo_did_not_do() {
+    use ca_counter::api::DemoPart;
+    for lang in Lang::ALL {
+        let mut order = order();
+        order.status = OrderStatus::PendingInvoice;
+        order.reversed_invoices = vec![ca_counter::api::ReversedInvoice {
+            invoice_no: "26430000000000000009".into(),
+            buyer_name: "湖南某某建设有限公司".into(),
+            total_fen: 20_000,
+            attachment_id: None,
+            red_invoice_no: "26430000000000000010".into(),
+            confirmation_no: None,
+            red_attachment_id: None,
+            reason: Some("抬头错误".into()),
+            reversed_at: "2026-11-28T08:00:00Z".into(),
+        }];
+        let mut app = opened(lang, order.clone());
+        platform_demo(&mut app, vec![DemoPart::Invoices, DemoPart::Sms]);
+        open_order(&mut app, order.clone());
+        let screen = render(&app, 120, 40);
+        let mark = if lang == Lang::ZhCn {
+            "26430000000000000010（演示，非税务发票）"
+        } else {
+            "26430000000000000010 (demo, not a tax invoice)"
+        };
+        assert!(screen.contains(mark), "{screen}");
+        for (action, said) in [
+            (
+                ca_counter::domain::Action::Ship,
+                if lang == Lang::ZhCn {
+                    "短信为演示，客户收不到寄出通知"
+                } else {
+                    "the customer gets no notice of it"
+                },
+            ),
+            (
+                ca_counter::domain::Action::Reject,
+                if lang == Lang::ZhCn {
+                    "短信为演示，客户收不到退回通知"
+                } else {
+                    "the customer gets no notice of the return"
+                },
+            ),
+        ] {
+            app.answer::<Orders>(orders::Answer::Acted {
+                order_no: order.order_no.to_string(),
+                action,
+                result: Ok(order.clone()),
+            });
+            let screen = render(&app, 120, 40);
+            assert!(screen.contains(said), "{action:?}:\n{screen}");
+        }
+        // With real texts, nothing of the kind.
+        platform_demo(&mut app, vec![]);
+        app.answer::<Orders>(orders::Answer::Acted {
+            order_no: order.order_no.to_string(),
+            action: ca_counter::domain::Action::Ship,
+            result: Ok(order.clone()),
+        });
+        let screen = render(&app, 120, 40);
+        assert!(
+            !screen.contains("短信为演示") && !screen.contains("texts are a demo"),
+            "{screen}"
+        );
+    }
+}

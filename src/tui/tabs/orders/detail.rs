@@ -217,7 +217,13 @@ pub fn lines<'a>(
         }
         (None, None) => {}
     }
-    // Invoices reversed (红冲), each with the red-letter invoice that cancelled it.
+    // Invoices reversed (红冲), each with the red-letter invoice that cancelled it: both
+    // numbers the built-in sequence's, said so as the invoice's own is.
+    let invoice_mark = if view.shared.demo(DemoPart::Invoices) {
+        T::DemoInvoiceMark.get(lang)
+    } else {
+        ""
+    };
     for reversed in &order.reversed_invoices {
         lines.push(Line::from(pair(
             theme,
@@ -227,7 +233,7 @@ pub fn lines<'a>(
                 &[
                     &reversed.invoice_no,
                     &reversed.buyer_name,
-                    &reversed.red_invoice_no,
+                    &format!("{}{invoice_mark}", reversed.red_invoice_no),
                 ],
             ),
             lang,

@@ -938,7 +938,24 @@ impl Component for Orders {
                 action,
                 result,
             } => match result {
-                Ok(order) => self.finish(ctx, &order_no, Some(order), action_done(action)),
+                Ok(order) => {
+                    self.finish(ctx, &order_no, Some(order), action_done(action));
+                    // The text the customer is sent is only logged by the demo: said, as
+                    // the 邮寄 and 审核 tabs say it (the clerk tells the customer).
+                    let demo_sms = match action {
+                        Action::Ship => Some(T::MailShippedDemoSms),
+                        Action::Reject => Some(T::ActedReturnedDemoSms),
+                        _ => None,
+                    }
+                    .filter(|_| ctx.env.shared.demo(crate::api::DemoPart::Sms));
+                    if let (Some(note), Some(notice)) = (demo_sms, self.notice.as_mut()) {
+                        notice.text = crate::tui::text::compose(
+                            T::Suffixed,
+                            &[&notice.text, &Text::from(note)],
+                            lang,
+                        );
+                    }
+                }
                 Err(failure) => match self.form.as_mut().filter(|f| f.order_no == order_no) {
                     Some(form) => form::refused(form, &failure, lang),
                     None => {
