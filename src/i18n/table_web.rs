@@ -25,6 +25,7 @@ macro_rules! web_texts {
             WebPhonePayClosedNext => "本次支付没有生效，没有扣款。请向柜台工作人员或客服电话要一个新的支付码。", "This payment did not go through and nothing was charged. Ask the clerk at the counter or the hotline for a new payment code.";
 
             // What a support agent sends a caller.
+            ProblemTransferChosen => "订单 {0} 已选择银行转账付款：要扫码支付，请先改回在线支付", "order {0} is to be paid by bank transfer: to pay by QR code, choose online payment first";
             ProblemNotAwaitingPayment => "订单 {0} 当前为“{1}”，无需支付", "order {0} is {1}: there is nothing to pay";
             SmsPaymentLink => "【{0}】您的数字证书订单 {1} 待支付 {2} 元，请打开 {3} 登录后支付。", "[{0}] Your certificate order {1} awaits payment of ¥{2}: open {3} and sign in to pay.";
             SmsKindPaymentLink => "支付提醒", "payment reminder";

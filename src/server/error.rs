@@ -352,6 +352,11 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
         "a payment, reminder or slip for an order that waits for no money",
     ),
     (
+        "transfer_chosen",
+        409,
+        "a payment code for an order whose customer chose to pay by bank transfer",
+    ),
+    (
         "payment_in_progress",
         409,
         "another payment of the order is being opened",

@@ -20,6 +20,7 @@ on_both_databases!(
     actions_ask_for_what_they_need,
     payment_is_confirmed_by_the_provider_not_by_hand,
     support_may_add_notes_but_change_nothing,
+    a_payment_code_refused_says_why,
 );
 
 fn problem(result: Result<Order, ClientError>) -> Problem {
@@ -887,5 +888,51 @@ async fn support_may_add_notes_but_change_nothing(db: Db) {
         .await
         .expect_err("support cannot submit");
     assert_eq!(refused.problem().map(|p| p.status), Some(403));
+    app.finish().await;
+}
+
+/// A payment code asked for an order that cannot take one says why, in a code an
+/// integrator can act on: the customer chose a transfer (choose online payment first), or
+/// the order waits for no money.
+async fn a_payment_code_refused_says_why(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("张三").await;
+    let order = app
+        .act(
+            &app.clerk,
+            &order,
+            Action::ChooseBankTransfer,
+            ActionRequest::default(),
+        )
+        .await;
+    let refused = clerk
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect_err("a transfer was chosen");
+    let problem = refused.problem().expect("a problem");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (409, "transfer_chosen"),
+        "{problem:?}"
+    );
+    assert!(
+        problem.detail.contains("choose online payment first"),
+        "{problem:?}"
+    );
+    let order = app
+        .act(&app.clerk, &order, Action::Cancel, reason("客户放弃"))
+        .await;
+    let refused = clerk
+        .create_payment(&order.order_no, "qr")
+        .await
+        .expect_err("cancelled");
+    let problem = refused.problem().expect("a problem");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (409, "not_awaiting_payment"),
+        "{problem:?}"
+    );
+    assert!(problem.detail.contains("nothing to pay"), "{problem:?}");
     app.finish().await;
 }

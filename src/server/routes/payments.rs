@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::api::{NewPayment, Payment, Problem};
-use crate::domain::{Action, Money, Permission, next_status};
+use crate::domain::{Action, Money, OrderStatus, Permission, next_status};
 use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
@@ -31,7 +31,7 @@ use super::orders::find_order;
     responses(
         (status = 201, body = Payment),
         (status = 200, description = "the live code opened earlier", body = Payment),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`code` says why: `invalid_transition` (the order cannot be paid now: its `current_status` and `current_version` are in the problem), `qr_payment_off` (this platform takes bank transfers only), `payment_in_progress` (another request is opening this order's code this moment: ask again in a second, and get that code)"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`code` says why: `not_awaiting_payment` (the order waits for no money: paid, cancelled or completed; its `current_status` and `current_version` are in the problem), `transfer_chosen` (the customer chose to pay by bank transfer: `choose_online_payment` first), `qr_payment_off` (this platform takes bank transfers only), `payment_in_progress` (another request is opening this order's code this moment: ask again in a second, and get that code)"),
         (status = 503, body = Problem, content_type = "application/problem+json", description = "`payment_provider_unavailable`: the provider did not answer; nothing was opened"),
     ))]
 pub async fn create(
@@ -68,25 +68,25 @@ fn provider_of(state: &AppState) -> Result<crate::server::payments::SharedProvid
     })
 }
 
-/// Refuses unless the transition table lets `order` be paid now.
+/// Refuses unless the transition table lets `order` be paid now: one paid, cancelled or
+/// completed waits for no money (`not_awaiting_payment`); one whose customer chose to pay
+/// by transfer is told how to take a code instead (`transfer_chosen`).
 fn payable(order: &OrderRow) -> Result<(), ApiError> {
     let status = order.status()?;
-    if next_status(Action::Pay, status).is_none() {
-        return Err(ApiError::Conflict {
-            code: "invalid_transition",
-            detail: Msg::with(
-                T::ProblemInvalidTransition,
-                [
-                    Arg::from(&order.order_no),
-                    Arg::Text(status.text()),
-                    Arg::Text(Action::Pay.text()),
-                ],
-            ),
-            status: Some(status),
-            version: Some(order.version),
-        });
+    if next_status(Action::Pay, status).is_some() {
+        return Ok(());
     }
-    Ok(())
+    let (code, text) = if status == OrderStatus::PendingVoucher {
+        ("transfer_chosen", T::ProblemTransferChosen)
+    } else {
+        ("not_awaiting_payment", T::ProblemNotAwaitingPayment)
+    };
+    Err(ApiError::Conflict {
+        code,
+        detail: Msg::with(text, [Arg::from(&order.order_no), Arg::Text(status.text())]),
+        status: Some(status),
+        version: Some(order.version),
+    })
 }
 
 /// Opens (or finds the live) payment attempt of `order`: `(true, new)` or `(false, live)`.

@@ -1027,7 +1027,10 @@ async fn not_now(
     let moved_on = matches!(
         &error,
         ApiError::Conflict {
-            code: "invalid_transition" | "not_awaiting_payment" | "version_conflict",
+            code: "invalid_transition"
+                | "not_awaiting_payment"
+                | "transfer_chosen"
+                | "version_conflict",
             ..
         }
     );
