@@ -77,6 +77,19 @@ const PROBLEMS: &[(&str, &str)] = &[
 /// Completes every operation of `openapi` with its problem answers and the shapes of its
 /// path parameters and headers.
 pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
+    // Posts that take no body as an empty one (every field of theirs optional, the
+    // version as `If-Match`): their body is not required, as generated clients must know.
+    for path in OPTIONAL_BODIES {
+        if let Some(body) = openapi
+            .paths
+            .paths
+            .get_mut(path)
+            .and_then(|item| item.post.as_mut())
+            .and_then(|post| post.request_body.as_mut())
+        {
+            body.required = Some(utoipa::openapi::Required::False);
+        }
+    }
     for item in openapi.paths.paths.values_mut() {
         for operation in operations(item) {
             shape_parameters(operation);
@@ -101,6 +114,13 @@ pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
         }
     }
 }
+
+/// The posts whose handlers read no body as an empty one.
+const OPTIONAL_BODIES: [&str; 3] = [
+    "/api/v1/orders/{order_no}/actions/{action}",
+    "/api/v1/orders/{order_no}/claim",
+    "/api/v1/orders/{order_no}/invoice",
+];
 
 /// A field a body must carry has no default; one that serde fills when it is left out
 /// (`#[serde(default)]`, an `Option`) is written `"default": null`, which a string's
