@@ -15,6 +15,7 @@ use crate::common::{Db, TestApp, scan_png, unique_phone, voucher_jpeg};
 use crate::on_both_databases;
 
 on_both_databases!(
+    an_order_returned_unverified_is_verified_from_the_phone,
     a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online,
     a_transfer_and_a_correction_are_done_from_the_phone,
     login_codes_are_limited_per_minute_per_day_and_by_wrong_tries,
@@ -3160,4 +3161,71 @@ async fn choose(browser: &mut Browser, product: &str) -> crate::common::customer
             .await;
     }
     browser.get("/apply?step=form").await
+}
+
+/// An order returned because its customer never passed the real-name check: the check is
+/// done from the order's own page on the phone (it was a dead end — nothing on the page led
+/// to it, and the order went back to review unverified, to be returned again).
+async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let order = app.pay(&order).await;
+    let reviewer = app.client(&app.reviewer);
+    reviewer.claim(&order.order_no, false).await.expect("claim");
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["申请人未通过实名认证".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(order.status, OrderStatus::Rejected);
+    let no = order.order_no.to_string();
+    let phone = owner_phone(&app, &no).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(page.html.contains("您还没有完成实名认证"), "{}", page.html);
+    assert!(
+        page.html
+            .contains(&format!("action=\"/orders/{no}/verify\"")),
+        "{}",
+        page.html
+    );
+    // Sent back unverified: refused beside the button, the order stays returned.
+    let version = hidden(&page.html, "version");
+    let early = browser
+        .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
+        .await;
+    assert_eq!(
+        early.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        early.html
+    );
+    assert!(early.html.contains("请先完成实名认证"), "{}", early.html);
+    // The check, from the order: the customer's own code and its page.
+    let started = browser.post(&format!("/orders/{no}/verify"), &[]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.html);
+    let at = started.location.clone().expect("to the check");
+    assert!(at.starts_with("/m/realname/"), "{at}");
+    let done = verify_on_phone(&app, &app.url(&at), "张三", "11010519491231002X").await;
+    assert!(
+        done.contains("href=\"/\""),
+        "a way back to the orders: {done}"
+    );
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(!page.html.contains("您还没有完成实名认证"), "{}", page.html);
+    let customer = app
+        .client(&app.clerk)
+        .order(&no, false)
+        .await
+        .expect("order")
+        .realname;
+    assert!(customer.is_some(), "verified");
+    app.finish().await;
 }

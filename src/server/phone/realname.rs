@@ -142,6 +142,8 @@ fn finished(
                 // Begun on a PC (its code scanned with this phone): the way on is there.
                 @if class == Some("ok") { p { (ctx.t(T::PageRealnameBackToPc)) } }
                 p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
+                // Or to a returned order that waited for the check.
+                p { a href="/" { (ctx.t(T::WebMyOrders)) } }
             } @else {
                 p { (ctx.t(T::PageRealnameBackToCounter)) }
                 @if class == Some("bad") { (hotline_link(ctx)) }

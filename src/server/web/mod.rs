@@ -83,6 +83,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/orders/{order_no}/resubmit",
             axum::routing::post(orders::resubmit),
         )
+        .route(
+            "/orders/{order_no}/verify",
+            axum::routing::post(orders::verify),
+        )
         .route("/orders/{order_no}/edit", get(edit::page).post(edit::save))
         .route("/orders/{order_no}/invoice.pdf", get(orders::invoice_pdf))
         .route(

@@ -364,7 +364,8 @@ async fn order_page(
 ) -> Response {
     let ctx = &who.ctx;
     let next = next_of(row);
-    let step = match next_step(state, ctx, row, next, errors).await {
+    let verified = who.customer.realname_verified_at.is_some();
+    let step = match next_step(state, ctx, row, next, errors, verified).await {
         Ok(step) => step,
         Err(e) => return failed(ctx, e),
     };
@@ -521,6 +522,7 @@ async fn next_step(
     row: &OrderRow,
     next: NextStep,
     errors: &[(String, String, String)],
+    verified: bool,
 ) -> Result<Markup, ApiError> {
     let base = format!("/orders/{}", row.order_no);
     // An unpaid order is cancelled by itself after `unpaid_close_hours`: said while it waits.
@@ -618,6 +620,17 @@ async fn next_step(
                 // written).
                 ol.reasons { @for reason in &reasons { li { (crate::domain::return_reason_in(reason, ctx.lang)) } } }
                 p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
+                // Not verified (returned for it, or never done): the check is done here, on
+                // the customer's own phone — it was a dead end, the order sent back unverified.
+                @if !verified {
+                    div.field.invalid #verify {
+                        p { strong { (ctx.t(T::WebCorrectVerifyFirst)) } }
+                        form method="post" action=(format!("{base}/verify")) {
+                            (super::form::token(ctx))
+                            div.actions { button type="submit" { (ctx.t(T::WebRealnameStart)) } }
+                        }
+                    }
+                }
                 p { a href=(format!("{base}/notice.pdf")) download { (ctx.t(T::WebNoticeDownload)) } }
                 p { (ctx.t(T::WebCorrectIntro)) }
                 p { (ctx.t(T::WebCorrectDetails)) }
@@ -823,6 +836,40 @@ pub async fn withdraw_correction(
     }
 }
 
+/// `POST /orders/{order_no}/verify`: the real-name check of a customer whose returned order
+/// waits for it — a code of the customer's own, and its page (the phone's form, or the
+/// provider's). Verified already, or the order not returned: back to the order.
+pub async fn verify(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(order_no): Path<String>,
+) -> Response {
+    let ctx = &who.ctx;
+    let row = match own_order(&state, &who, &order_no).await {
+        Ok(row) => row,
+        Err(page) => return page,
+    };
+    if who.customer.realname_verified_at.is_some()
+        || row.status().ok() != Some(OrderStatus::Rejected)
+    {
+        return page::see_other(&format!("/orders/{}", row.order_no));
+    }
+    let valid_ms = state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
+    match state
+        .store
+        .create_realname_session(
+            &who.customer.id,
+            &who.customer.name,
+            crate::server::store::self_service::ONLINE_OPERATOR_ID,
+            valid_ms,
+        )
+        .await
+    {
+        Ok((_, token)) => page::see_other(&format!("/m/realname/{token}")),
+        Err(e) => failed(ctx, e.into()),
+    }
+}
+
 /// `POST /orders/{order_no}/resubmit`: every correction uploaded since the return is in;
 /// the order goes back to review with them.
 pub async fn resubmit(
@@ -866,6 +913,10 @@ pub async fn resubmit(
         Ok(uploaded) => uploaded,
         Err(e) => return failed(ctx, e),
     };
+    // Back to review unverified, it could only be returned again for the same reason.
+    if who.customer.realname_verified_at.is_none() {
+        return refused(ctx.t(T::WebCorrectVerifyFirst).to_owned()).await;
+    }
     let corrected = crate::server::routes::actions::may_resubmit_without_file(&row, &since);
     // Nothing uploaded is fine when a return about the address alone was answered by
     // correcting it (`actions::may_resubmit_without_file`).
