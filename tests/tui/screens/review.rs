@@ -241,6 +241,37 @@ fn the_approval_asks_with_every_attachments_warning() {
     key(&mut app, KeyCode::Char('a'));
     let screen = render(&app, 80, 24);
     assert!(screen.contains(warning), "{screen}");
+    // Named by the attachment it is about, as the pane heads it.
+    assert!(screen.contains("附件 2/2：签字申请表"), "{screen}");
+}
+
+/// A form printed before the organisation was corrected warns of nothing once a newer
+/// scan of the corrected form matches: the warning made reviewers return a right order.
+/// Without a newer one that matches, it still warns, naming its attachment.
+#[test]
+fn an_outdated_form_answered_by_a_newer_scan_warns_of_nothing() {
+    let mut order = crate::fixtures::order();
+    let mut older = order.attachments[0].clone();
+    older.id = "a0".into();
+    older.uploaded_at = "2026-11-28T07:30:00Z".into();
+    if let Some(check) = &mut older.scan_check {
+        check.outcome = ca_counter::api::ScanOutcome::Outdated;
+    }
+    order.attachments[0].kind = ca_counter::api::AttachmentKind::Correction;
+    order.attachments.push(older.clone());
+    let mut app = review_screen_of(Lang::ZhCn, order.clone());
+    key(&mut app, KeyCode::Char('a'));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("修改前打印"), "{screen}");
+    // The newer one not read: the older's warning stands, named.
+    if let Some(check) = &mut order.attachments[0].scan_check {
+        check.outcome = ca_counter::api::ScanOutcome::NoCode;
+    }
+    let mut app = review_screen_of(Lang::ZhCn, order);
+    key(&mut app, KeyCode::Char('a'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("附件 2/2：签字申请表"), "{screen}");
+    assert!(screen.contains("修改前打印"), "{screen}");
 }
 
 /// A portrait page zoomed in fills the pane's width, not the narrow box the whole page

@@ -746,11 +746,34 @@ fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, vie
             // What the attachments warn of, said again before the decision: the reviewer
             // may not have turned to each (a scan whose code was not read, a file sent for
             // another order too).
+            // Each scan's warning names its attachment as the pane heads it (附件 2/2：签字
+            // 申请表): a warning of the first scan read as one of the correction. A form
+            // printed before the organisation was corrected, answered by a newer scan that
+            // matches, warns of nothing any more.
+            let attachments = screen.attachments();
+            let answered = |at: usize| {
+                attachments[..at].iter().any(|newer| {
+                    newer.kind.carries_signed_form() && newer.scan_check.as_ref().is_some_and(|c| c.is_ok())
+                })
+            };
             let mut warnings: Vec<String> = Vec::new();
-            for attachment in screen.attachments() {
-                let check = attachment.scan_check.as_ref().filter(|c| !c.is_ok());
+            for (at, attachment) in attachments.iter().enumerate() {
+                let check = attachment
+                    .scan_check
+                    .as_ref()
+                    .filter(|c| !c.is_ok())
+                    .filter(|c| !(c.outcome == crate::api::ScanOutcome::Outdated && answered(at)));
                 let said = check
-                    .map(|c| c.describe(&screen.order_no, lang))
+                    .map(|c| {
+                        T::AttachmentOf.fill(
+                            lang,
+                            &[
+                                &(at + 1).to_string(),
+                                &attachments.len().to_string(),
+                                &format!("{} {}", attachment.kind.label(lang), c.describe(&screen.order_no, lang)),
+                            ],
+                        )
+                    })
                     .into_iter()
                     .chain(attachment.also_on_said(lang));
                 for said in said {
