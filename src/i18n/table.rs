@@ -506,6 +506,8 @@ web_texts! { messaging_texts;
     ReasonOther => "其他", "other";
     ReturnOtherNeeded => "请写明“其他”原因", "write what the other reason is";
     ReturnOtherWhole => "其他原因全文：{0}", "the other reason in full: {0}";
+    ReturnStampIndividual => "个人订单没有单位公章可补：请选择其他原因", "a person's order has no organisation's stamp to add: pick another reason";
+    ReturnOrganisationsOnly => "（仅单位订单）", " (organisations only)";
     ReturnPickOne => "请至少选择一项原因", "pick at least one reason";
     ReturnTitle => "退回补正：勾选全部原因（数字或空格勾选；按 {0} 后直接输入其他原因；Enter 退回，Esc 返回）", "Return for correction: tick every reason (a digit or Space ticks; {0} then type the other reason; Enter returns, Esc goes back)";
     ReturnGapsTicked => "已勾选这一单审核通过所缺的项", "what this order lacks for approval is ticked";

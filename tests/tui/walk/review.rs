@@ -76,7 +76,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     out.push(scene("popup approve", a));
     let mut a = review_screen(lang);
     key(&mut a, KeyCode::Char('r'));
-    key(&mut a, KeyCode::Char('2'));
+    key(&mut a, KeyCode::Char('1'));
     key(&mut a, KeyCode::Char('9'));
     typed(
         &mut a,
@@ -172,7 +172,7 @@ fn every_review_screen_and_popup_is_whole_at_80_by_24() {
 fn reasons_closed_with_esc_come_back_with_r() {
     let mut a = review_screen(Lang::ZhCn);
     key(&mut a, KeyCode::Char('r'));
-    key(&mut a, KeyCode::Char('2'));
+    key(&mut a, KeyCode::Char('1'));
     key(&mut a, KeyCode::Char('9'));
     typed(&mut a, "印章不清晰");
     key(&mut a, KeyCode::Esc);

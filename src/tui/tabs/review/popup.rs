@@ -52,6 +52,8 @@ pub struct Checklist {
     pub error: Option<Text>,
     /// Some reasons were ticked for the reviewer: what the order lacks for approval.
     pub gaps_ticked: bool,
+    /// A person's order: no organisation's stamp to ask for.
+    pub individual: bool,
 }
 
 impl Default for Checklist {
@@ -62,9 +64,14 @@ impl Default for Checklist {
             other: Input::new(""),
             error: None,
             gaps_ticked: false,
+            individual: false,
         }
     }
 }
+
+/// The row of "the organisation's stamp is missing": not for a person's order.
+pub const STAMP: usize = 1;
+const _: () = assert!(matches!(REASONS[STAMP], T::ReasonStampMissing));
 
 /// What a key did to the checklist.
 pub enum Step {
@@ -96,6 +103,17 @@ impl Checklist {
     /// A key. On the "other" row letters and digits type its text (and tick it); elsewhere
     /// digits tick a reason, the last digit moves to "other" ready to type.
     pub fn key(&mut self, key: KeyEvent) -> Step {
+        let step = self.key_inner(key);
+        // A person has no organisation's stamp: told so, not ticked (it would ask the
+        // customer for a stamp they cannot have).
+        if self.individual && self.checked[STAMP] {
+            self.checked[STAMP] = false;
+            self.error = Some(T::ReturnStampIndividual.into());
+        }
+        step
+    }
+
+    fn key_inner(&mut self, key: KeyEvent) -> Step {
         let on_other = self.cursor == OTHER;
         match key.code {
             KeyCode::Esc => return Step::Closed,
@@ -189,6 +207,23 @@ mod tests {
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_persons_order_is_not_returned_for_an_organisations_stamp() {
+        let mut list = Checklist {
+            individual: true,
+            ..Checklist::default()
+        };
+        list.key(key(KeyCode::Char('2')));
+        assert!(!list.checked[STAMP]);
+        assert_eq!(list.error, Some(T::ReturnStampIndividual.into()));
+        list.cursor = STAMP;
+        list.key(key(KeyCode::Char(' ')));
+        assert!(!list.checked[STAMP]);
+        let mut organisation = Checklist::default();
+        organisation.key(key(KeyCode::Char('2')));
+        assert!(organisation.checked[STAMP]);
     }
 
     #[test]

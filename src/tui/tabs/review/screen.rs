@@ -301,6 +301,10 @@ impl Screen {
                     .take()
                     .unwrap_or_else(|| Checklist::for_gaps(&self.gaps()));
                 list.error = None;
+                list.individual = self
+                    .order
+                    .as_ref()
+                    .is_some_and(|o| o.user_type == crate::domain::UserType::Individual);
                 self.popup = Some(Popup::Return(list));
             }
             Cmd::Save => {
