@@ -791,6 +791,7 @@ web_texts! { messaging_texts;
     FieldEmail => "邮箱", "Email";
     FieldOrganization => "机构", "Organisation";
     FieldUscc => "统一社会信用代码", "Credit code";
+    FieldUsccShort => "信用代码", "Credit code";
     FieldLegalRep => "法定代表人", "Legal rep.";
     FieldMailing => "邮寄", "Mail to";
     FieldPayment => "支付", "Payment";

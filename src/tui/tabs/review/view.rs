@@ -318,7 +318,9 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
         pair(T::FieldPhone, order.applicant.phone.clone()),
     ];
     if let Some(org) = &order.organization {
-        lines.push(pair(T::FieldOrganization, format!("{} {}", org.name, org.uscc)));
+        lines.push(pair(T::FieldOrganization, org.name.clone()));
+        // Labelled, short (the column is narrow): a bare number read as part of the name.
+        lines.push(pair(T::FieldUsccShort, org.uscc.clone()));
         // The authorisation on the form is signed by the legal representative: checked
         // against the scan like the rest.
         lines.push(pair(T::FieldLegalRep, org.legal_representative.clone()));
