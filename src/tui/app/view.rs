@@ -513,13 +513,38 @@ fn help(
         let width = usize::from(inner.width.max(1));
         (text.width().div_ceil(width) + 1).min(6) as u16
     });
-    let [find, list, demo_area, hint] = Layout::vertical([
+    // The selected command's words whole under the list when its row cuts them (the
+    // command line's list of commands, the themes' names at 80 columns).
+    let matches = app.help_entries(&filter.text());
+    let key_width = matches
+        .iter()
+        .map(|m| m.keys.width())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 20);
+    let room = usize::from(inner.width).saturating_sub(key_width + 3);
+    let whole = matches
+        .get(selected)
+        .filter(|entry| entry.label.width() > room)
+        .map(|entry| format!("{}  {}", entry.keys, entry.label));
+    let whole_rows = whole.as_deref().map_or(0, |text| {
+        crate::tui::text::rows(text, usize::from(inner.width.max(1))).min(3)
+    });
+    let [find, list, whole_area, demo_area, hint] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
+        Constraint::Length(whole_rows),
         Constraint::Length(demo_rows),
         Constraint::Length(1),
     ])
     .areas(inner);
+    if let Some(text) = whole {
+        paint::wrapped(
+            frame,
+            whole_area,
+            vec![Line::from(text).style(app.theme.accent)],
+        );
+    }
     if let Some(text) = demo_text {
         paint::wrapped(
             frame,
@@ -541,7 +566,6 @@ fn help(
         true,
         "…",
     );
-    let matches = app.help_entries(&filter.text());
     if matches.is_empty() {
         paint::line(
             frame,
@@ -565,12 +589,6 @@ fn help(
             Line::from(format!(" {text}")).style(app.theme.dim),
         );
     }
-    let key_width = matches
-        .iter()
-        .map(|m| m.keys.width())
-        .max()
-        .unwrap_or(0)
-        .clamp(8, 20);
     for (row, (i, entry)) in matches
         .iter()
         .enumerate()

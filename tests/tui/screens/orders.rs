@@ -95,6 +95,22 @@ fn help_finds_commands_by_words_and_command_line_commands() {
     assert_eq!(app.theme.name, "mono");
 }
 
+/// A command whose words its row cuts at 80 columns is read whole under the list once
+/// selected (the themes' names, the command line's commands).
+#[test]
+fn help_shows_the_selected_commands_words_whole() {
+    for (lang, find, whole) in [
+        (Lang::En, "switch theme", "mono)"),
+        (Lang::ZhCn, "命令行", ":lang、:q）"),
+    ] {
+        let mut app = app(lang);
+        key(&mut app, KeyCode::Char('?'));
+        typed(&mut app, find);
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(whole), "{screen}");
+    }
+}
+
 /// The whole help, taller than the screen: its last row says how many commands are below,
 /// and once the selection reaches the end, how many are above.
 #[test]
