@@ -358,7 +358,16 @@ impl InvoiceForm {
         if !swap {
             return;
         }
-        let back = self.other_buyer.take().unwrap_or(default);
+        let mut back = self.other_buyer.take().unwrap_or(default);
+        // A credit code typed on a person's invoice is what made the form say "switch to
+        // 单位": it goes with the switch (into the company's empty field), not retyped.
+        let typed_code = text(self, 1);
+        if to == BuyerKind::Organisation
+            && crate::domain::Uscc::parse(&typed_code).is_ok()
+            && back[1].trim().is_empty()
+        {
+            back[1] = typed_code;
+        }
         self.other_buyer = Some(BUYER_FIELDS.iter().map(|&i| self.fields[i].text()).collect());
         for (&i, value) in BUYER_FIELDS.iter().zip(back) {
             self.fields[i] = Input::new(&value);
@@ -493,6 +502,27 @@ mod tests {
         press(&mut form, KeyCode::Left);
         assert_eq!(form.buyer_kind, BuyerKind::Individual);
         assert_eq!(form.invoice_kind, InvoiceKind::Normal);
+    }
+
+    /// A credit code typed on a person's invoice (the form then says to switch to 单位)
+    /// goes with the switch, not to be typed again.
+    #[test]
+    fn a_credit_code_typed_for_a_person_goes_with_the_switch_to_a_company() {
+        let mut form = InvoiceForm::new(&item());
+        form.focus = 3;
+        type_in(&mut form, "91110000600037341L");
+        form.focus = 0;
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.buyer_kind, BuyerKind::Organisation);
+        assert_eq!(form.fields[1].text(), "91110000600037341L");
+        assert_eq!(form.fields[0].text(), "", "the person's name stays the person's");
+        // Something that is no credit code stays with the person.
+        let mut form = InvoiceForm::new(&item());
+        form.focus = 3;
+        type_in(&mut form, "12345");
+        form.focus = 0;
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.fields[1].text(), "");
     }
 
     /// An organisation's order switched to 个人: the person's name is not the company's
