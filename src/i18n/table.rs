@@ -99,7 +99,7 @@ web_texts! { messaging_texts;
     WebNotAScan => "只接受 JPEG、PNG 照片或 PDF。iPhone 的 HEIC 照片：截图后上传截图，或在相机设置的“格式”中选“兼容性最佳”", "only JPEG or PNG photos or PDF are accepted. An iPhone's HEIC photo: upload a screenshot of it, or choose \"Most Compatible\" under Camera > Formats";
     ErrTooDeepPixels => "图片解码后过大（{0}×{1} 像素，每个像素的位数很高，如 16 位或带透明通道）：请另存为普通的 8 位 JPEG 或 PNG，或降低分辨率", "the image takes too much memory decoded ({0}×{1} pixels, each of many bits: 16 bits a channel, or transparency): save it as an ordinary 8-bit JPEG or PNG, or at a lower resolution";
     ErrTooFewPixels => "图片太小（{0}×{1} 像素，短边至少 {2} 像素），看不清字：请按原大扫描或拍照后再传，不要传缩略图", "the image is too small to read ({0}×{1} pixels; at least {2} on its shorter side): scan or photograph it at full size, not a thumbnail";
-    WebTooFewPixels => "图片太小（{0}×{1} 像素，短边至少 {2} 像素），看不清字：请上传原图——纸张请整张拍照，手机银行的凭证请上传完整截图，不要传缩略图或裁下的一小块", "the picture is too small to read ({0}×{1} pixels; at least {2} on its shorter side): upload the original — a photo of the whole sheet of paper, or the banking app's whole screenshot — not a thumbnail or a piece cut out";
+    WebTooFewPixels => "图片太小（{0}×{1} 像素，短边至少 {2} 像素），看不清字：请上传原图——把签好字的申请表整张拍下来，不要传缩略图或裁下的一小块", "the picture is too small to read ({0}×{1} pixels; at least {2} on its shorter side): upload the original — a photo of the whole signed form — not a thumbnail or a piece cut out";
     ErrTooManyPixels => "图片太大（{0}×{1} 像素，最多 4000 万像素）：请降低扫描分辨率", "the image is too large ({0}×{1} pixels, at most 40 million): scan at a lower resolution";
     ErrUnexpectedField => "不认识的字段：只接受 kind 和 file", "an unknown field: only kind and file are taken";
     ErrTooLong => "不能超过 {0} 个字", "must be at most {0} characters";
