@@ -629,6 +629,7 @@ async fn actions_ask_for_what_they_need(db: Db) {
         (serde_json::json!({"reason": "x", "version": -1}), None),
         (serde_json::json!({"reason": "x", "version": 0}), None),
         (serde_json::json!({"reason": "x"}), Some("W/\"-1\"")),
+        (serde_json::json!({"reason": "x"}), Some("*")),
         // Two versions that disagree: which one is meant cannot be told.
         (
             serde_json::json!({"reason": "x", "version": 1}),
@@ -652,6 +653,12 @@ async fn actions_ask_for_what_they_need(db: Db) {
         let answer: serde_json::Value = response.json().await.expect("problem");
         let field = &answer["errors"][0]["field"];
         assert!(field == "version" || field == "If-Match", "{answer}");
+        // Said as what a version is (its ETag), not "invalid value".
+        let message = answer["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("ETag") || message.contains("disagree") || message.contains("不一致"),
+            "{answer}"
+        );
     }
     // Cancel without a reason.
     let refused = problem(

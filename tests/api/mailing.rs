@@ -1417,6 +1417,13 @@ async fn a_parcel_back_after_its_invoice_is_mailed_again_under_that_invoice(db: 
             .any(|i| i.order.order_no == order.order_no && i.returned.is_some())
     );
     let link = invoice_link(&app, &order.order_no).await;
+    // While the parcel is back, the link still shows the invoice issued (it said "ask for
+    // an invoice once it is mailed again", with no way to the one issued).
+    let page = app.html(&link).await;
+    assert!(
+        page.contains(&invoice_no) && page.contains("/invoice.pdf"),
+        "{page}"
+    );
     let again = mailroom
         .act(
             &order.order_no,
@@ -1427,6 +1434,19 @@ async fn a_parcel_back_after_its_invoice_is_mailed_again_under_that_invoice(db: 
         .expect("mailed again");
     assert_eq!(again.status, OrderStatus::Completed);
     assert_eq!(again.invoice_no.as_deref(), Some(invoice_no.as_str()));
+    // The text for the second parcel says the invoice is issued, not to ask for one.
+    let sms = app.client(&app.admin).sms_messages().await.expect("sms");
+    let texts: Vec<&str> = sms
+        .iter()
+        .filter(|m| m.order_no.as_deref() == Some(order.order_no.as_str()))
+        .map(|m| m.body.as_str())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("EA314159268CN")
+            && t.contains("发票已开具")
+            && !t.contains("填写开票信息")),
+        "{texts:?}"
+    );
     // The link the customer had still gives them their invoice.
     let page = app.html(&link).await;
     assert!(page.contains(&invoice_no), "{page}");

@@ -353,8 +353,11 @@ async fn a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_
 
 async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     let app = TestApp::spawn(db).await;
-    // An order made at the counter for this number shows on the customer's platform.
+    // An order made at the counter for this number shows on the customer's platform (its
+    // customer verified there, as one sent back to review must be).
     let counter = app.submit("孙七").await;
+    app.verify_customer(&counter.customer_id, "孙七", "11010519491231002X")
+        .await;
     let phone = owner_phone(&app, counter.order_no.as_str()).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &phone).await;
@@ -1538,6 +1541,17 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     sign_in(&mut browser, &phone).await;
     let form = to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
     assert!(form.contains("已按您上次的订单"), "{form}");
+    // In English, the address is asked for in Chinese (the courier's), said above it.
+    assert!(!form.contains("Write the address in Chinese"), "{form}");
+    let english = browser.get("/apply?step=form&lang=en").await;
+    assert!(
+        english
+            .html
+            .contains("Write the address in Chinese characters"),
+        "{}",
+        english.html
+    );
+    browser.get("/apply?step=form&lang=zh-CN").await;
 
     // The form is filled in on a page left open while the sign-in ran out, then sent.
     sign_in_ends(&app, &phone).await;

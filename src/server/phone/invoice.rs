@@ -45,8 +45,9 @@ async fn finished(
     typed: Option<&InvoiceRequestInput>,
 ) -> Response {
     // The parcel came back: nothing to invoice until it is mailed again (the link works
-    // again then); what was typed is not kept.
-    if row.status().ok() == Some(OrderStatus::PendingShipment) {
+    // again then); what was typed is not kept. An invoice issued before stays to be read
+    // and downloaded (below).
+    if row.status().ok() == Some(OrderStatus::PendingShipment) && row.invoice_no.is_none() {
         let body = html! {
             h1 { (ctx.t(T::PageInvoiceParcelReturned)) }
             p { (ctx.fill(T::PageInvoiceParcelReturnedNext, &[&ctx.hotline])) }

@@ -433,7 +433,15 @@ async fn customer_message(
             let link = column("invoice_token")
                 .map(|token| format!("{}/m/invoice/{token}", state.public_base))
                 .unwrap_or_default();
-            let body = T::SmsShipped.fill(
+            // Mailed again after the courier brought it back, its invoice issued before:
+            // the link shows that invoice, not a request for one. (A provider's template
+            // is the CA's own wording: the same link leads to the invoice.)
+            let text = if order.invoice_no.is_some() {
+                T::SmsShippedInvoiced
+            } else {
+                T::SmsShipped
+            };
+            let body = text.fill(
                 Lang::ZhCn,
                 &[ca, &order.order_no, &carrier, &tracking, &link, hotline],
             );
@@ -470,7 +478,7 @@ pub(super) fn version_seen(body: Option<i64>, headers: &HeaderMap) -> Result<i64
             let shown = v.to_string();
             Err(ApiError::field(
                 "version",
-                Msg::with(T::ErrInvalidValue, [shown]),
+                Msg::with(T::ErrVersionValue, [shown]),
             ))
         }
         Some(v) => Ok(v),
@@ -490,7 +498,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         .ok()
         .filter(|v| *v >= 1)
         .map(Some)
-        .ok_or_else(|| ApiError::field("If-Match", Msg::with(T::ErrInvalidValue, [text])))
+        .ok_or_else(|| ApiError::field("If-Match", Msg::with(T::ErrVersionValue, [text])))
 }
 
 /// Checks what the action needs and returns the audit reason and the columns it sets.

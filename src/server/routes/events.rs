@@ -60,7 +60,7 @@ pub async fn stream(
         {
             None | Some("") => None,
             Some(text) => Some(text.parse::<i64>().ok().filter(|id| *id >= 0).ok_or_else(
-                || ApiError::field("Last-Event-ID", Msg::with(T::ErrInvalidValue, [text])),
+                || ApiError::field("Last-Event-ID", Msg::with(T::ErrEventIdValue, [text])),
             )?),
         };
     // Subscribed before anything is read: whatever is published from now on comes through.

@@ -374,7 +374,7 @@ pub async fn add_step(
                     }
                 }
                 Err(_) => {
-                    errors.add("at", Msg::with(T::ErrInvalidValue, [text]));
+                    errors.add("at", Msg::with(T::ErrTimeValue, [text]));
                     None
                 }
             }

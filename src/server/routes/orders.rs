@@ -442,7 +442,7 @@ pub async fn correct(
             let shown = other.map(|v| v.to_string()).unwrap_or_default();
             return Err(ApiError::field(
                 "version",
-                Msg::with(T::ErrInvalidValue, [shown]),
+                Msg::with(T::ErrVersionValue, [shown]),
             ));
         }
     };

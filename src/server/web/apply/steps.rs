@@ -532,6 +532,9 @@ async fn form_step(
             }
             fieldset {
                 legend { (ctx.t(T::WebMailing)) }
+                // On the English pages: the courier reads Chinese (an address in pinyin was
+                // returned by the reviewer, a round trip lost).
+                @if ctx.lang == crate::i18n::Lang::En { p.hint { (ctx.t(T::WebMailingInChinese)) } }
                 (form::fields(ctx, &form::MAILING, value, errors))
             }
             div.actions { button type="submit" { (ctx.t(T::WebNext)) } }
