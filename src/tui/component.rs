@@ -303,6 +303,9 @@ pub enum Signal {
     OpenOrder(String),
     /// Take payment for this order at the counter.
     CollectPayment(Box<Order>),
+    /// Decide this order under review where it is reviewed: beside its scans, with the
+    /// return checklist (from 待办订单, `a` and `x` went to a free-text form of their own).
+    ReviewOrder(String),
     /// Find orders by this phone number (or its last digits).
     FindPhone(String),
     /// A form the operator had open was closed or refilled by someone else's change (a

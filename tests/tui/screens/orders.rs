@@ -63,19 +63,38 @@ fn order_detail_with_actions_timeline_and_attachments() {
     }
 }
 
+/// A review decision pressed in 待办订单 (`a`, `x`) is taken in the 审核 tab, beside the
+/// order's scans and with the checklist of reasons the customer reads — one way to approve
+/// or return, not a free-text form of its own that ticked nothing the order lacked.
 #[test]
-fn reject_popup_keeps_what_was_typed_next_to_the_error() {
-    let mut app = app(Lang::ZhCn);
-    key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::Enter);
-    open_order(&mut app, order());
-    key(&mut app, KeyCode::Char('x'));
-    key(&mut app, KeyCode::Enter);
-    let screen = render(&app, 80, 24);
-    assert!(screen.contains("必填"), "{screen}");
-    app.on_paste("签名缺失；转账金额不符");
-    insta::assert_snapshot!("reject_popup_zh", render(&app, 80, 24));
+fn a_review_decision_from_the_orders_tab_goes_to_the_review_screen() {
+    for (key_pressed, lang, said) in [
+        ('x', Lang::ZhCn, "在审核页审核"),
+        ('a', Lang::En, "Reviewed here, beside its scans"),
+    ] {
+        let mut app = app(lang);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        open_order(&mut app, order());
+        app.take_jobs();
+        key(&mut app, KeyCode::Char(key_pressed));
+        assert!(
+            app.tab::<Orders>().is_some_and(|o| o.form.is_none()),
+            "no form of its own"
+        );
+        let jobs = app.take_jobs();
+        assert!(
+            sent::<ca_counter::tui::tabs::review::Request>(&jobs)
+                .iter()
+                .any(|r| matches!(r,
+                ca_counter::tui::tabs::review::Request::Open { order_no, claim: true, .. }
+                    if order_no == "HN20261128000003")),
+            "opened for review"
+        );
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(said), "{screen}");
+    }
 }
 
 #[test]

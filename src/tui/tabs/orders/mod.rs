@@ -530,6 +530,22 @@ impl Component for Orders {
                     });
                 }
             }
+            // A review decision is taken where orders are reviewed (the scans beside it, the
+            // checklist of reasons the customer reads): one way to approve or return.
+            Cmd::Act(action)
+                if action.is_review_decision()
+                    && let Some(order_no) = self
+                        .detail
+                        .as_ref()
+                        .filter(|d| {
+                            d.order
+                                .as_ref()
+                                .is_some_and(|o| o.status == OrderStatus::PendingReview)
+                        })
+                        .map(|d| d.order_no.clone()) =>
+            {
+                ctx.signal(Signal::ReviewOrder(order_no));
+            }
             Cmd::Act(action) => self.open_form(ctx, FormKind::Act(action)),
             Cmd::Note => self.open_form(ctx, FormKind::Note),
             Cmd::Edit => {
@@ -1154,7 +1170,10 @@ impl Component for Orders {
                 self.reload(ctx);
                 true
             }
-            Signal::CollectPayment(_) | Signal::Interrupted(_) | Signal::Reworded(_) => false,
+            Signal::CollectPayment(_)
+            | Signal::ReviewOrder(_)
+            | Signal::Interrupted(_)
+            | Signal::Reworded(_) => false,
         }
     }
 

@@ -19,7 +19,7 @@ pub use screen::{Hold, Picture, Screen};
 use crate::api::{DemoPart, ReviewItem};
 use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet};
 use crate::i18n::T;
-use crate::tui::component::{Component, Ctx, Env, Live, View};
+use crate::tui::component::{Component, Ctx, Env, Live, Signal, View};
 use crate::tui::keys::{Binding, Focus};
 use crate::tui::list::{Fetch, Rows};
 use crate::tui::net::Net;
@@ -482,6 +482,17 @@ impl Component for Review {
         }
         if let Some(seq) = self.fetch.live(event, ctx.now, ctx.shown) {
             ctx.ask(Request::Queue { seq });
+        }
+    }
+
+    fn signal(&mut self, ctx: &mut Ctx<Request>, signal: &Signal) -> bool {
+        match signal {
+            Signal::ReviewOrder(order_no) => {
+                self.open(ctx, order_no);
+                self.notice = Some(Notice::info(T::ReviewHereFromOrders));
+                true
+            }
+            _ => false,
         }
     }
 
