@@ -1640,3 +1640,58 @@ fn nothing_more_to_take_gives_way_when_an_order_arrives() {
         assert!(screen.contains("HN20261128000003 done."), "{screen}");
     }
 }
+
+/// After a decision the oldest order nobody holds is opened next (the queue's promise):
+/// an older one above the decided one was skipped until the list wrapped. One skipped with
+/// `n` is passed over while others wait.
+#[test]
+fn after_a_decision_the_oldest_free_order_is_next_and_a_skipped_one_waits() {
+    let opened = |app: &ca_counter::tui::app::App| {
+        app.tab::<Review>()
+            .and_then(|r| r.screen.as_ref())
+            .map(|s| s.order_no.clone())
+            .unwrap_or_default()
+    };
+    let decided = |app: &mut ca_counter::tui::app::App, order_no: &str| {
+        let mut approved = crate::fixtures::order();
+        approved.order_no = no(order_no);
+        approved.status = OrderStatus::PendingShipment;
+        app.answer::<Review>(review::Answer::Decided {
+            order_no: order_no.into(),
+            action: ca_counter::domain::Action::Approve,
+            result: Ok(approved),
+        });
+    };
+    let queue = |app: &mut ca_counter::tui::app::App, numbers: &[u32]| {
+        let seq = app.tab::<Review>().map(|r| r.fetch.seq()).unwrap_or(0);
+        app.answer::<Review>(review::Answer::Queue {
+            seq,
+            result: Ok(ca_counter::api::ReviewQueue {
+                items: numbers
+                    .iter()
+                    .map(|n| review_item(*n, "张三", 20, ca_counter::domain::Deadline::Ok))
+                    .collect(),
+                promise_working_days: 2,
+            }),
+        });
+    };
+    let mut app = review_app(Lang::ZhCn);
+    queue(&mut app, &[1, 2, 3, 4]);
+    // The third taken first (selected by hand), then decided: the first is next, not the
+    // fourth.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(opened(&app), "HN20261128000003");
+    decided(&mut app, "HN20261128000003");
+    assert_eq!(opened(&app), "HN20261128000001");
+    // The first skipped: the second; that one decided: the fourth, the skipped first
+    // passed over while another waits.
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(opened(&app), "HN20261128000002");
+    decided(&mut app, "HN20261128000002");
+    assert_eq!(opened(&app), "HN20261128000004");
+    // The last decided: the skipped one, all that is left.
+    decided(&mut app, "HN20261128000004");
+    assert_eq!(opened(&app), "HN20261128000001");
+}

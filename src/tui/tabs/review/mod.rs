@@ -49,6 +49,9 @@ pub struct Review {
     /// When "nothing else to take" was said: the orders there were then (one skipped with
     /// `n`, given back and listed again, is no order arrived).
     pub nothing_among: Option<Vec<String>>,
+    /// Orders skipped with `n` this session: passed over after a decision while others
+    /// wait, so that "the oldest next" does not bring the one just skipped straight back.
+    pub skipped: Vec<String>,
 }
 
 impl Default for Review {
@@ -60,6 +63,7 @@ impl Default for Review {
             screen: None,
             notice: None,
             nothing_among: None,
+            skipped: Vec::new(),
         }
     }
 }
@@ -118,21 +122,42 @@ impl Review {
         }
     }
 
-    /// The next order in the queue that nobody else is reviewing.
-    fn next(&mut self, ctx: &mut Ctx<Request>) {
+    /// The next order in the queue that nobody else is reviewing: after one decided, the
+    /// oldest (the queue's promise: oldest payment first — an older one given back
+    /// meanwhile was skipped until the list wrapped); after one skipped (`n`), the one
+    /// after it.
+    fn next(&mut self, ctx: &mut Ctx<Request>, decided: bool) {
         let current = self.screen.as_ref().map(|s| s.order_no.clone());
         let items = self.queue.items();
-        let start = current
-            .as_deref()
-            .and_then(|no| items.iter().position(|i| i.order.order_no == no))
-            .map(|i| i + 1)
-            .unwrap_or(self.queue.selected_index());
+        let start = if decided {
+            0
+        } else {
+            current
+                .as_deref()
+                .and_then(|no| items.iter().position(|i| i.order.order_no == no))
+                .map(|i| i + 1)
+                .unwrap_or(self.queue.selected_index())
+        };
         let decides = ctx.shared.permits(Permission::Act(Action::Approve));
-        let next = items
-            .iter()
-            .skip(start)
-            .chain(items.iter().take(start))
-            .find(|i| Some(i.order.order_no.as_str()) != current.as_deref() && takeable(i, decides))
+        if !decided && let Some(no) = &current {
+            self.skipped.retain(|s| s != no);
+            self.skipped.push(no.clone());
+            // A day's skips at most, the oldest forgotten first.
+            if self.skipped.len() > 200 {
+                self.skipped.remove(0);
+            }
+        }
+        let skipped = &self.skipped;
+        let candidates = || {
+            items
+                .iter()
+                .skip(start)
+                .chain(items.iter().take(start))
+                .filter(|i| Some(i.order.order_no.as_str()) != current.as_deref() && takeable(i, decides))
+        };
+        let next = candidates()
+            .find(|i| !decided || !skipped.iter().any(|no| no == i.order.order_no.as_str()))
+            .or_else(|| candidates().next())
             .map(|i| i.order.order_no.to_string());
         match next {
             Some(order_no) => self.open(ctx, &order_no),
@@ -247,7 +272,7 @@ impl Component for Review {
                     self.notice = None;
                 }
             }
-            Cmd::Next => self.next(ctx),
+            Cmd::Next => self.next(ctx, false),
             // The order again, its personal data in full (the platform records who looked):
             // a corrected address read before it is approved.
             Cmd::Reveal => {
@@ -344,7 +369,7 @@ impl Component for Review {
                         screen.last_return = None;
                         screen.order = Some(order);
                         self.queue.remove(&order_no);
-                        self.next(ctx);
+                        self.next(ctx, true);
                         // The next order opened is claimed: said, with how to give it back,
                         // so no one walks away holding it unawares.
                         let opened = self
