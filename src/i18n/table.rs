@@ -305,7 +305,7 @@ web_texts! { messaging_texts;
     TabReview => "审核队列", "Review";
     TabMailing => "邮寄", "Mail";
     TabInvoicing => "开票", "Invoice";
-    TabNotForRole => "你的角色（{0}）不能使用“{1}”", "your role ({0}) cannot use \"{1}\"";
+    TabNotForRole => "你的角色（{0}）不能使用“{1}”", "Your role ({0}) cannot use \"{1}\"";
     EditNotForRoleSelfService => "{0}；客户可登录网上平台，在自己的订单页修改收件信息（寄出前）", "{0}; the customer may change the address themselves on their order page online (until it is mailed)";
     ActionNotForRole => "“{0}”需要{1}角色，你的角色（{2}）不能办理", "\"{0}\" needs the role {1}; your role ({2}) cannot do it";
     AboutNewApp => "柜台受理新申请：按手机号找到或新建客户，屏幕上显示实名认证二维码，选择项目和产品，填写申请表，打印签字，上传签字扫描件，提交后收款。", "Walk-in applications: find or create the customer by mobile number, show the real-name QR code, pick project and product, fill in the form, print it for signing, upload the signed scan, submit, take payment.";

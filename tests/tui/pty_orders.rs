@@ -101,7 +101,7 @@ async fn english_help_finds_and_runs_a_command() {
     tui.send("4");
     tui.wait_text("nothing to mail", WAIT);
     tui.send("\x1bOP"); // F1
-    tui.wait_text("your role (support) cannot use \"New\"", WAIT);
+    tui.wait_text("Your role (support) cannot use \"New\"", WAIT);
     tui.send("\x1bOQ"); // F2
     tui.send(":q\r");
     assert!(tui.wait_exit(WAIT));

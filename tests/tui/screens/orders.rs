@@ -506,6 +506,22 @@ fn the_mailroom_types_a_tracking_event_by_its_name() {
     app.answer::<Orders>(manual_tracking());
     app.take_jobs();
     key(&mut app, KeyCode::Char('e'));
+    // Passed over blank with Enter: the state says it is required there and then.
+    key(&mut app, KeyCode::Enter);
+    let form = app
+        .tab::<Orders>()
+        .and_then(|o| o.form.clone())
+        .expect("form");
+    assert_eq!(
+        form.fields
+            .iter()
+            .find(|f| f.key == "state")
+            .and_then(|f| f.error.clone()),
+        Some(ca_counter::tui::text::Text::from(
+            ca_counter::i18n::T::ErrRequired
+        ))
+    );
+    key(&mut app, KeyCode::Up);
     typed(&mut app, "签收");
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "本人签收");

@@ -443,14 +443,20 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
 
 /// The focused field is left for `to`: a correction's field changed there is checked by
 /// its rule at once (a postal code of four digits is said by the field, not after the
-/// whole address was typed and `Enter` pressed). Returns `to`.
+/// whole address was typed and `Enter` pressed); another form's required field passed over
+/// blank going on says it is required. Returns `to`.
 fn left(form: &mut Form, to: usize) -> usize {
-    if form.kind == FormKind::Edit
-        && to != form.focus
+    let edit = form.kind == FormKind::Edit;
+    if to != form.focus
         && let Some(field) = form.fields.get_mut(form.focus)
-        && field.input.text().trim() != field.initial.trim()
     {
-        field.error = own_check(field.key, &field.input.text());
+        if edit && field.input.text().trim() != field.initial.trim() {
+            field.error = own_check(field.key, &field.input.text());
+        } else if !edit && to > form.focus && field.required && field.input.is_blank() {
+            // Passed over going on, a field that must be filled says so there (the
+            // tracking event's state went by with Enter and "必填" came only on sending).
+            field.error = Some(T::ErrRequired.into());
+        }
     }
     to
 }
