@@ -1695,3 +1695,29 @@ fn after_a_decision_the_oldest_free_order_is_next_and_a_skipped_one_waits() {
     decided(&mut app, "HN20261128000004");
     assert_eq!(opened(&app), "HN20261128000001");
 }
+
+/// An attachment never turned to on the screen (one that arrived while the order was open,
+/// or passed over) is named before approving; once looked at, it is not.
+#[test]
+fn approving_names_an_attachment_not_looked_at() {
+    let mut order = crate::fixtures::order();
+    let mut other = order.attachments[0].clone();
+    other.id = "a0".into();
+    other.kind = ca_counter::api::AttachmentKind::Other;
+    other.scan_check = None;
+    other.uploaded_at = "2026-11-28T07:30:00Z".into();
+    order.attachments.push(other);
+    let mut app = review_screen_of(Lang::ZhCn, order);
+    key(&mut app, KeyCode::Char('a'));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("附件 2/2：其他附件 ⚠ 你还没看过"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char(']'));
+    key(&mut app, KeyCode::Char('['));
+    key(&mut app, KeyCode::Char('a'));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("你还没看过"), "{screen}");
+}

@@ -131,6 +131,9 @@ pub struct Screen {
     pub facts_scroll: u16,
     /// Rows the facts pane has and rows its facts take (set by the view).
     pub facts_geometry: Cell<(u16, u16)>,
+    /// The attachments turned to on this screen (by id): one arrived meanwhile, or never
+    /// turned to, is named before approving.
+    pub seen: Vec<String>,
 }
 
 impl Screen {
@@ -159,6 +162,7 @@ impl Screen {
             picture_cells: Cell::new((ratatui::layout::Rect::default(), (1, 2))),
             facts_scroll: 0,
             facts_geometry: Cell::new((0, 0)),
+            seen: Vec::new(),
         }
     }
 
@@ -235,6 +239,11 @@ impl Screen {
     /// next frame; a PDF is asked for like an image: the platform answers with its page
     /// count).
     fn show_attachment(&mut self) {
+        if let Some(id) = self.current().map(|a| a.id.clone())
+            && !self.seen.contains(&id)
+        {
+            self.seen.push(id);
+        }
         self.page = 0;
         self.pages = None;
         self.show_page();

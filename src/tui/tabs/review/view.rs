@@ -777,7 +777,18 @@ fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, vie
                         )
                     })
                     .into_iter()
-                    .chain(attachment.also_on_said(lang));
+                    .chain(attachment.also_on_said(lang))
+                    // Never turned to on this screen (arrived meanwhile, or passed over).
+                    .chain((!screen.seen.contains(&attachment.id)).then(|| {
+                        T::AttachmentOf.fill(
+                            lang,
+                            &[
+                                &(at + 1).to_string(),
+                                &attachments.len().to_string(),
+                                &format!("{} {}", attachment.kind.label(lang), T::ApproveNotSeen.get(lang)),
+                            ],
+                        )
+                    }));
                 for said in said {
                     if !warnings.contains(&said) {
                         warnings.push(said);
