@@ -509,6 +509,8 @@ web_texts! { messaging_texts;
     ReasonOther => "其他", "other";
     ReturnOtherNeeded => "请写明“其他”原因", "write what the other reason is";
     ReturnOtherWhole => "其他原因全文：{0}", "the other reason in full: {0}";
+    PageRealnameBackToOrder => "回到订单 {0}，提交审核", "Back to order {0}, to send it for review";
+    ClaimTakenUp => "上一位审核人交还了这一单，现在由你审核（Esc 交还）", "The reviewer before you gave it back: you are reviewing it now (Esc gives it back)";
     ApproveNotSeen => "⚠ 你还没看过（] 翻到它）", "⚠ not looked at yet (] turns to it)";
     ReviewHereFromOrders => "在审核页审核：对照扫描件，a 审核通过，r 退回补正（勾选原因）", "Reviewed here, beside its scans: a approves, r returns it (tick the reasons)";
     ReturnStampIndividual => "个人订单没有单位公章可补：请选择其他原因", "a person's order has no organisation's stamp to add: pick another reason";

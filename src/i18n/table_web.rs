@@ -80,6 +80,8 @@ macro_rules! web_texts {
             WebRealnameOpenHere => "正在用手机看这一页？点此在本机继续实名认证", "Reading this on your phone? Continue the verification here";
             WebResendCode => "重新发送验证码", "Send a new code";
             WebMailingInChinese => "请用中文填写地址，快递员按中文投递。", "Write the address in Chinese characters, as the courier reads it (e.g. 长沙市 岳麓区 麓山南路 932 号): an address in pinyin may not arrive.";
+            WebResubmitVerified => "实名认证已完成，无需上传材料：现在可以直接提交审核。", "The identity check is done, nothing to upload: send the order for review now.";
+            WebVerifiedNow => "已完成实名认证", "identity check done";
             WebCorrectVerifyFirst => "您还没有完成实名认证：请先完成实名认证，再提交审核。", "You have not passed the real-name check yet: complete it first, then send the order back for review.";
             WebDemoBank => "演示：这是示例收款账户，请勿向其转账。", "Demo: this is an example account. Do not transfer money to it.";
             WebDemoNoText => "演示环境：不发送真实短信，验证码会显示在下一页。", "Demo: no real text is sent; the code is shown on the next page.";

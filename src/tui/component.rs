@@ -213,6 +213,14 @@ impl View<'_> {
         said: crate::i18n::T,
     ) -> Option<ratatui::text::Span<'static>> {
         (!self.shared.permits(Permission::Act(action))).then(|| {
+            // A reviewer in read-only mode is told it is the mode, not that reviewers
+            // decide (they are one).
+            let said =
+                if self.shared.read_only && self.shared.roles().permits(Permission::Act(action)) {
+                    crate::i18n::T::ReadOnlyNoActions
+                } else {
+                    said
+                };
             ratatui::text::Span::styled(format!("{}  ", said.get(self.lang)), self.theme.warning)
         })
     }

@@ -3228,18 +3228,30 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
     let at = started.location.clone().expect("to the check");
     assert!(at.starts_with("/m/realname/"), "{at}");
     let done = verify_on_phone(&app, &app.url(&at), "张三", "11010519491231002X").await;
+    // Back to the order that waited, not into a new application.
     assert!(
-        done.contains("href=\"/\""),
-        "a way back to the orders: {done}"
+        done.contains(&format!("href=\"/orders/{no}\"")) && !done.contains("href=\"/apply\""),
+        "{done}"
     );
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(!page.html.contains("您还没有完成实名认证"), "{}", page.html);
-    let customer = app
+    // The reason answered is said so, and nothing is to be uploaded for it: sent as it is.
+    assert!(
+        page.html.contains("已完成实名认证") && page.html.contains("无需上传材料"),
+        "{}",
+        page.html
+    );
+    let version = hidden(&page.html, "version");
+    let sent = browser
+        .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    let order = app
         .client(&app.clerk)
         .order(&no, false)
         .await
-        .expect("order")
-        .realname;
-    assert!(customer.is_some(), "verified");
+        .expect("order");
+    assert!(order.realname.is_some(), "verified");
+    assert_eq!(order.status, OrderStatus::PendingReview);
     app.finish().await;
 }

@@ -102,12 +102,39 @@ fn go_on(ctx: &Ctx, session: &RealnameRow) -> Response {
     )
 }
 
-/// The page for a code in any state but pending.
-fn finished(
+/// The page for a code in any state but pending: for a check the customer began online,
+/// the way back to their order returned for it, if one waits.
+async fn finished(
     state: &AppState,
     ctx: &Ctx,
     status: RealnameStatus,
     session: &RealnameRow,
+) -> Response {
+    let returned = if session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID {
+        state
+            .store
+            .orders_of_customer(&session.customer_id, 20)
+            .await
+            .ok()
+            .and_then(|orders| {
+                orders
+                    .into_iter()
+                    .find(|o| o.status().ok() == Some(crate::domain::OrderStatus::Rejected))
+            })
+            .map(|o| o.order_no)
+    } else {
+        None
+    };
+    finished_page(state, ctx, status, session, returned.as_deref())
+}
+
+/// [`finished`]'s page; `returned`, the customer's order returned and waiting.
+fn finished_page(
+    state: &AppState,
+    ctx: &Ctx,
+    status: RealnameStatus,
+    session: &RealnameRow,
+    returned: Option<&str>,
 ) -> Response {
     // A session the customer started on their own platform leads back to their application.
     let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
@@ -140,9 +167,14 @@ fn finished(
             }
             @if online {
                 // Begun on a PC (its code scanned with this phone): the way on is there.
-                @if class == Some("ok") { p { (ctx.t(T::PageRealnameBackToPc)) } }
-                p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
-                // Or to a returned order that waited for the check.
+                // A returned order waits for the check: back to it, to send it for review
+                // (not into a new application, to be paid twice).
+                @if let Some(order_no) = returned.filter(|_| class == Some("ok")) {
+                    p { a.button href=(format!("/orders/{order_no}")) { (ctx.fill(T::PageRealnameBackToOrder, &[order_no])) } }
+                } @else {
+                    @if class == Some("ok") { p { (ctx.t(T::PageRealnameBackToPc)) } }
+                    p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
+                }
                 p { a href="/" { (ctx.t(T::WebMyOrders)) } }
             } @else {
                 p { (ctx.t(T::PageRealnameBackToCounter)) }
@@ -293,7 +325,7 @@ pub(super) async fn page_for(
             &RealnameForm::default(),
             &Problems::last_try(&ctx, session.last_error.as_deref()),
         ),
-        other => finished(&state, &ctx, other, &session),
+        other => finished(&state, &ctx, other, &session).await,
     }
 }
 
@@ -319,13 +351,13 @@ pub(super) async fn returned(
         }
     }
     match state.store.realname(&session.id).await {
-        Ok(Some(now)) => page_of(&state, &ctx, &now),
+        Ok(Some(now)) => page_of(&state, &ctx, &now).await,
         _ => gone(&ctx),
     }
 }
 
 /// Where a session stands, as its page.
-fn page_of(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Response {
+async fn page_of(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Response {
     match session.status_at(now_ms()) {
         RealnameStatus::Pending if session.certify_id.is_some() => go_on(ctx, session),
         RealnameStatus::Pending => form(
@@ -335,7 +367,7 @@ fn page_of(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Response {
             &RealnameForm::default(),
             &Problems::last_try(ctx, session.last_error.as_deref()),
         ),
-        other => finished(state, ctx, other, session),
+        other => finished(state, ctx, other, session).await,
     }
 }
 
@@ -370,7 +402,7 @@ async fn begin_check(
     {
         Ok(Some(going)) => go_on(ctx, &going),
         Ok(None) => match state.store.realname(&session.id).await {
-            Ok(Some(now)) => page_of(state, ctx, &now),
+            Ok(Some(now)) => page_of(state, ctx, &now).await,
             _ => gone(ctx),
         },
         Err(e) => {
@@ -408,7 +440,7 @@ pub(super) async fn submit(
     };
     let status = session.status_at(now_ms());
     if status != RealnameStatus::Pending {
-        return finished(&state, &ctx, status, &session);
+        return finished(&state, &ctx, status, &session).await;
     }
     // The language switch: the same form in the other language, as typed.
     if typed.keep.as_deref() == Some("lang") {
@@ -532,7 +564,7 @@ pub(super) async fn submit(
         Ok(Some(updated)) => updated,
         // Another try (or the clock) moved the session on: show where it stands.
         Ok(None) => match state.store.realname(&session.id).await {
-            Ok(Some(now)) => return finished(&state, &ctx, now.status_at(now_ms()), &now),
+            Ok(Some(now)) => return finished(&state, &ctx, now.status_at(now_ms()), &now).await,
             _ => return gone(&ctx),
         },
         Err(e) => {

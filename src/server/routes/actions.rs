@@ -773,15 +773,28 @@ fn is_blank(value: Option<&str>) -> bool {
 /// address was corrected since the return (`since`), nothing printed on the signed form was
 /// (an organisation's corrected details need the form signed again), and no reason it was
 /// returned for asks for a document (`domain::answerable_by_correction`).
-pub(crate) fn may_resubmit_without_file(order: &OrderRow, since: &SinceReturn) -> bool {
+/// A return for the real-name check alone is answered by passing it (`verified`: the
+/// customer is verified now); one that also named the check is not answered until then.
+pub(crate) fn may_resubmit_without_file(
+    order: &OrderRow,
+    since: &SinceReturn,
+    verified: bool,
+) -> bool {
     let reasons: Vec<String> = order
         .rejection_json
         .as_deref()
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or_default();
-    crate::domain::answerable_by_correction(&reasons)
-        && !since.corrected.is_empty()
-        && since.corrected.iter().all(|f| f.starts_with("mailing."))
+    let check = |r: &String| crate::domain::checklist_reason(r) == Some(T::ReasonNotVerified);
+    if !crate::domain::answerable_by_correction(&reasons)
+        || (reasons.iter().any(check) && !verified)
+    {
+        return false;
+    }
+    let only_the_check = !reasons.is_empty() && reasons.iter().all(check);
+    only_the_check
+        || (!since.corrected.is_empty()
+            && since.corrected.iter().all(|f| f.starts_with("mailing.")))
 }
 
 /// A voucher must be an uploaded voucher of this order; corrected materials must be
@@ -797,7 +810,15 @@ async fn check_attachments(
         // A return about the address alone, answered by correcting it, needs no file;
         // otherwise the corrected materials are needed.
         if action == Action::Resubmit
-            && may_resubmit_without_file(order, &state.store.since_return(order).await?)
+            && may_resubmit_without_file(
+                order,
+                &state.store.since_return(order).await?,
+                state
+                    .store
+                    .verified_identity(&order.customer_id)
+                    .await?
+                    .is_some(),
+            )
         {
             return Ok(());
         }

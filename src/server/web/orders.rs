@@ -600,11 +600,18 @@ async fn next_step(
             // Each file asked for is uploaded on its own (a re-signed form, a transfer
             // slip…); the order goes back to review when the customer says they are all in.
             let uploaded = corrections_since(state, row, returned_at).await?;
-            let corrected = crate::server::routes::actions::may_resubmit_without_file(row, &since);
+            let corrected =
+                crate::server::routes::actions::may_resubmit_without_file(row, &since, verified);
+            let only_the_check = !reasons.is_empty()
+                && reasons
+                    .iter()
+                    .all(|r| crate::domain::checklist_reason(r) == Some(T::ReasonNotVerified));
             // A return about the details alone is answered by correcting them: said before
             // the customer prints and signs for nothing, and after they did correct them.
             let by_editing = crate::domain::answerable_by_correction(&reasons);
             let resubmit_hint = match (uploaded.is_empty(), corrected, by_editing) {
+                // Returned for the check alone, and passed: nothing more to do but send it.
+                (true, true, _) if only_the_check => T::WebResubmitVerified,
                 (false, _, _) => T::WebResubmitWhenAll,
                 (true, true, _) => T::WebResubmitCorrected,
                 (true, false, true) => T::WebResubmitByEditing,
@@ -618,7 +625,13 @@ async fn next_step(
                 h3 { (ctx.fill(T::PageNoticeReasons, &[&reasons.len().to_string()])) }
                 // The checklist's reasons in the page's language (a reviewer's own words as
                 // written).
-                ol.reasons { @for reason in &reasons { li { (crate::domain::return_reason_in(reason, ctx.lang)) } } }
+                ol.reasons { @for reason in &reasons { li {
+                    (crate::domain::return_reason_in(reason, ctx.lang))
+                    // Passed since: said by the reason it answers.
+                    @if verified && crate::domain::checklist_reason(reason) == Some(T::ReasonNotVerified) {
+                        " " span.ok { "✓ " (ctx.t(T::WebVerifiedNow)) }
+                    }
+                } } }
                 p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
                 // Not verified (returned for it, or never done): the check is done here, on
                 // the customer's own phone — it was a dead end, the order sent back unverified.
@@ -917,7 +930,11 @@ pub async fn resubmit(
     if who.customer.realname_verified_at.is_none() {
         return refused(ctx.t(T::WebCorrectVerifyFirst).to_owned()).await;
     }
-    let corrected = crate::server::routes::actions::may_resubmit_without_file(&row, &since);
+    let corrected = crate::server::routes::actions::may_resubmit_without_file(
+        &row,
+        &since,
+        who.customer.realname_verified_at.is_some(),
+    );
     // Nothing uploaded is fine when a return about the address alone was answered by
     // correcting it (`actions::may_resubmit_without_file`).
     if uploaded.is_empty() && !corrected {

@@ -255,3 +255,46 @@ fn support_is_told_the_invoice_list_is_finances() {
         assert!(screen.contains(said), "{screen}");
     }
 }
+
+/// "Invoice issued" goes from the message line once that invoice is reversed (in 待办订单,
+/// or by a colleague): it no longer stands.
+#[test]
+fn the_issued_message_goes_when_the_invoice_is_reversed() {
+    let mut app = invoice_app(Lang::ZhCn);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.tab::<Invoicing>().is_some_and(|i| {
+        i.form
+            .as_ref()
+            .is_some_and(|f| f.order_no == "HN20261128000006")
+    }));
+    let mut issued = crate::fixtures::order();
+    issued.order_no = no("HN20261128000006");
+    issued.status = ca_counter::domain::OrderStatus::Completed;
+    issued.invoice_no = Some("26430000000000000007".into());
+    app.answer::<Invoicing>(invoicing::Answer::Issued {
+        order_no: "HN20261128000006".into(),
+        result: Ok(issued),
+    });
+    assert!(render(&app, 80, 24).contains("发票已开具"));
+    // Another order's event changes nothing.
+    let reversed = |n: &str| ca_counter::api::OrderEvent {
+        id: 77,
+        order_no: no(n),
+        kind: "transition".into(),
+        action: Some("reverse_invoice".into()),
+        status: ca_counter::domain::OrderStatus::PendingInvoice,
+        from: Some(ca_counter::domain::OrderStatus::Completed),
+        version: 9,
+        at: "2026-11-28T08:00:00Z".into(),
+        order: None,
+    };
+    app.on_msg(ca_counter::tui::net::Msg::Event(reversed(
+        "HN20261128000001",
+    )));
+    assert!(render(&app, 80, 24).contains("发票已开具"));
+    app.on_msg(ca_counter::tui::net::Msg::Event(reversed(
+        "HN20261128000006",
+    )));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("发票已开具"), "{screen}");
+}

@@ -214,6 +214,9 @@ fn a_claim_let_go_by_another_reviewer_is_taken_up_by_the_one_watching() {
             .any(|r| matches!(r, review::Request::Open { claim: true, .. })),
         "{asked:?}"
     );
+    // Said: someone only looking knows they hold it now.
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("现在由你审核"), "{screen}");
 }
 
 /// A transfer into the example account is marked as money that never came in on the

@@ -608,6 +608,19 @@ impl Component for Invoicing {
             // Its form closed meanwhile: what was done to it says nothing of the next.
             self.moved = None;
         }
+        // "Invoice issued" for an invoice reversed since (in 待办订单, or by a colleague):
+        // no longer true, it goes.
+        if let Live::Order(event) = event
+            && event.action.as_deref() == Some(Action::ReverseInvoice.as_str())
+            && self.notice.as_ref().is_some_and(|n| {
+                matches!(
+                    n.text.msg.text,
+                    T::InvoiceIssuedNotice | T::InvoiceKeptNotice | T::InvoiceMailWaiting
+                ) && matches!(n.text.msg.args.first(), Some(Arg::Plain(no)) if no == event.order_no.as_str())
+            })
+        {
+            self.notice = None;
+        }
         if matches!(event, Live::Resumed) {
             crate::tui::text::forget_offline(&mut self.notice);
         }

@@ -576,6 +576,7 @@ impl Screen {
                 }
                 match order {
                     Ok((order, history)) => {
+                        let mut taken_up = false;
                         if self.held() {
                             let me = ctx.shared.me.as_ref().map(|m| m.id.as_str());
                             if order.status != OrderStatus::PendingReview {
@@ -622,7 +623,9 @@ impl Screen {
                             && order.allowed_actions.contains(&Action::Approve)
                         {
                             // The other reviewer let it go while this one was looking at
-                            // it: claimed now, as opening it would have.
+                            // it: claimed now, as opening it would have — and said, so that
+                            // someone only looking knows they hold it now.
+                            taken_up = true;
                             self.hold = Hold::Claiming;
                             ctx.ask(Request::Open {
                                 order_no: self.order_no.clone(),
@@ -648,7 +651,7 @@ impl Screen {
                                 self.show_attachment();
                             }
                         }
-                        None
+                        taken_up.then(|| Notice::info(T::ClaimTakenUp))
                     }
                     Err(e) => Some(Notice::error(describe(&e, lang))),
                 }
