@@ -391,6 +391,22 @@ async fn bad_list_parameters_are_named(db: Db) {
         .await
         .expect("send");
     assert_eq!(response.status(), 404);
+    // A number of thousands of characters is not said back whole.
+    let long = "H".repeat(5000);
+    let response = app
+        .http
+        .get(app.url(&format!("/api/v1/orders/{long}")))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 404);
+    let problem: Problem = response.json().await.expect("json");
+    assert!(
+        problem.detail.chars().count() < 200,
+        "{}",
+        problem.detail.len()
+    );
     app.finish().await;
 }
 

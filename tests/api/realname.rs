@@ -10,6 +10,7 @@ use crate::common::{Db, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
+    a_second_form_with_another_identity_is_told_it_was_not_used,
     a_customer_verifies_on_their_phone_and_the_counter_hears_of_it,
     five_wrong_tries_lock_the_code,
     used_expired_and_replaced_codes_get_a_clear_page,
@@ -629,5 +630,54 @@ async fn a_verified_identity_is_never_replaced_by_a_second_check(db: Db) {
     let seen = clerk.realname_session(&stale.id).await.expect("status");
     assert_eq!(seen.status, RealnameStatus::Superseded);
     assert_eq!(seen.verified_id_number, None);
+    app.finish().await;
+}
+
+/// The same code's form sent again from a second tab with another ID number (a typo
+/// "corrected") after the first verified: told that what it typed was not used, and what
+/// stands — not "✓ confirmed" over an identity thrown away. The same form again is the
+/// confirmation.
+async fn a_second_form_with_another_identity_is_told_it_was_not_used(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let customer = app.customer("王五").await;
+    let session = app
+        .client(&app.clerk)
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let url = session.url.expect("url");
+    // Two tabs on the code, both open before either sends.
+    let open = || async {
+        ca_counter::api::PhonePage::open(&app.http, &url)
+            .await
+            .expect("the page")
+    };
+    let (first_tab, second_tab, third_tab) = (open().await, open().await, open().await);
+    let send = |tab: ca_counter::api::PhonePage, id_number: &'static str| {
+        let http = app.http.clone();
+        async move {
+            let form = [
+                ("name", "王五"),
+                ("id_number", id_number),
+                ("consent", "yes"),
+            ];
+            let answer = tab.submit(&http, &form).await.expect("post");
+            (answer.status().as_u16(), answer.text().await.expect("page"))
+        }
+    };
+    let (status, first) = send(first_tab, "430104197007071112").await;
+    assert_eq!(status, 200, "{first}");
+    assert!(first.contains("实名认证成功"), "{first}");
+    let (status, second) = send(second_tab, "11010519491231002X").await;
+    assert_eq!(status, 409, "{second}");
+    assert!(
+        second.contains("本次填写的没有采用")
+            && second.contains("4301")
+            && !second.contains("实名认证成功"),
+        "{second}"
+    );
+    let (status, again) = send(third_tab, "430104197007071112").await;
+    assert_eq!(status, 200, "{again}");
+    assert!(again.contains("实名认证成功"), "{again}");
     app.finish().await;
 }

@@ -15,6 +15,7 @@ use crate::common::{Db, TestApp, scan_png, unique_phone, voucher_jpeg};
 use crate::on_both_databases;
 
 on_both_databases!(
+    a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done,
     an_order_returned_unverified_is_verified_from_the_phone,
     a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online,
     a_transfer_and_a_correction_are_done_from_the_phone,
@@ -3253,5 +3254,41 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
         .expect("order");
     assert!(order.realname.is_some(), "verified");
     assert_eq!(order.status, OrderStatus::PendingReview);
+    app.finish().await;
+}
+
+/// A cancel confirmed on a page left open while the order was paid at the counter and went
+/// to review: said not to have been done, and why — not "in review: its material is sent",
+/// which the customer read as their cancel gone through.
+async fn a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let no = order.order_no.to_string();
+    let phone = owner_phone(&app, &no).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let asked = browser.get(&format!("/orders/{no}/cancel")).await;
+    let version = hidden(&asked.html, "version");
+    let order = app
+        .act(
+            &app.clerk,
+            &order,
+            Action::ChooseBankTransfer,
+            ActionRequest::default(),
+        )
+        .await;
+    let order = app.send_voucher(&order, voucher_jpeg(800, 600)).await;
+    assert_eq!(order.status, OrderStatus::PendingReview);
+    let late = browser
+        .post(&format!("/orders/{no}/cancel"), &[("version", &version)])
+        .await;
+    assert!(late.html.contains("这一步没有办理"), "{}", late.html);
+    assert!(!late.html.contains("材料已提交"), "{}", late.html);
+    let now = app
+        .client(&app.clerk)
+        .order(&no, false)
+        .await
+        .expect("order");
+    assert_eq!(now.status, OrderStatus::PendingReview);
     app.finish().await;
 }

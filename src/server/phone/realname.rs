@@ -427,6 +427,56 @@ fn checking(ctx: &Ctx) -> Response {
     )
 }
 
+/// A form sent to a code another try settled first (a second tab or phone): when that
+/// verified another name or ID number than this form's, said so — the identity verified
+/// stands, and this form's was not used (a corrected typo read "✓ confirmed" and was
+/// thrown away) — else the code's page as it stands.
+async fn answered_before(
+    state: &AppState,
+    ctx: &Ctx,
+    status: RealnameStatus,
+    session: &RealnameRow,
+    typed: &RealnameForm,
+) -> Response {
+    let squeeze = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase()
+    };
+    let differs = |verified: &Option<String>, typed: &str| {
+        !typed.trim().is_empty()
+            && verified
+                .as_deref()
+                .is_some_and(|v| squeeze(v) != squeeze(typed))
+    };
+    if status == RealnameStatus::Verified
+        && (differs(&session.verified_id_number, &typed.id_number)
+            || differs(&session.verified_name, &typed.name))
+    {
+        let shown = session
+            .verified_id_number
+            .as_deref()
+            .map(crate::domain::mask_id_number)
+            .unwrap_or_default();
+        let name = session
+            .verified_name
+            .as_deref()
+            .map(crate::domain::mask_name)
+            .unwrap_or_default();
+        return page(
+            ctx,
+            StatusCode::CONFLICT,
+            ctx.t(T::PageRealnameTitle),
+            html! {
+                h1.bad { (ctx.t(T::PageRealnameOtherVerified)) }
+                p role="status" { (ctx.fill(T::PageRealnameOtherVerifiedWhy, &[&name, &shown, &ctx.hotline])) }
+            },
+        );
+    }
+    finished(state, ctx, status, session).await
+}
+
 /// `POST /m/realname/{token}`
 pub(super) async fn submit(
     State(state): State<AppState>,
@@ -440,7 +490,7 @@ pub(super) async fn submit(
     };
     let status = session.status_at(now_ms());
     if status != RealnameStatus::Pending {
-        return finished(&state, &ctx, status, &session).await;
+        return answered_before(&state, &ctx, status, &session, &typed).await;
     }
     // The language switch: the same form in the other language, as typed.
     if typed.keep.as_deref() == Some("lang") {
@@ -564,7 +614,9 @@ pub(super) async fn submit(
         Ok(Some(updated)) => updated,
         // Another try (or the clock) moved the session on: show where it stands.
         Ok(None) => match state.store.realname(&session.id).await {
-            Ok(Some(now)) => return finished(&state, &ctx, now.status_at(now_ms()), &now).await,
+            Ok(Some(now)) => {
+                return answered_before(&state, &ctx, now.status_at(now_ms()), &now, &typed).await;
+            }
             _ => return gone(&ctx),
         },
         Err(e) => {

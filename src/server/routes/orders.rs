@@ -26,7 +26,13 @@ use crate::server::{present, validate};
 
 /// Finds an order by a number as typed; 404 for a malformed or unknown number.
 pub(super) async fn find_order(state: &AppState, order_no: &str) -> Result<OrderRow, ApiError> {
-    let not_found = || ApiError::NotFound(Msg::with(T::ProblemOrderNotFound, [order_no]));
+    // Said back cut short: a number of thousands of characters is not echoed whole.
+    let not_found = || {
+        ApiError::NotFound(Msg::with(
+            T::ProblemOrderNotFound,
+            [crate::domain::said_back(order_no, 40)],
+        ))
+    };
     let parsed = OrderNo::parse(order_no).map_err(|_| not_found())?;
     state
         .store

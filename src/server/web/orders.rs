@@ -1120,15 +1120,16 @@ async fn not_now(
         Err(e) => return failed(ctx, e.into()),
     };
     if moved_on {
-        return order_page(
-            state,
-            who,
-            &row,
-            StatusCode::OK,
-            &[],
-            Some(self::moved_on(&row)),
-        )
-        .await;
+        // "In review: its material is sent" answers a second tap on sending material; a
+        // cancel, a payment or a transfer confirmed on a page left behind was not done,
+        // said so (a cancel read as done by a customer whose order went on to review).
+        let said = if field == "next-step" && row.status().ok() == Some(OrderStatus::PendingReview)
+        {
+            T::WebNotDoneInReview
+        } else {
+            self::moved_on(&row)
+        };
+        return order_page(state, who, &row, StatusCode::OK, &[], Some(said)).await;
     }
     let errors = vec![(
         field.to_owned(),

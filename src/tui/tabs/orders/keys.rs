@@ -116,8 +116,12 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
         out.push(('f', Cmd::PrintForm, T::ActionPrintForm.get(lang).to_owned()));
     }
     // The receipt as the order stands (paid since the first one was printed, lost): for
-    // those who take customers' applications, as the counter prints it after submitting.
-    if env.shared.permits(Permission::CreateOrders) && order.status != OrderStatus::Cancelled {
+    // those who take customers' applications, as the counter prints it after submitting,
+    // and for support, to whom a caller says they lost it (printed masked, as the platform
+    // makes it for them).
+    if (env.shared.permits(Permission::CreateOrders) || env.shared.permits(Permission::TextCustomers))
+        && order.status != OrderStatus::Cancelled
+    {
         out.push(('r', Cmd::PrintReceipt, T::ActionPrintReceipt.get(lang).to_owned()));
     }
     // The e-invoice issued for it, again (a customer who lost the e-mail, finance's file):
