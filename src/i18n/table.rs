@@ -1029,6 +1029,7 @@ web_texts! { messaging_texts;
     PageStaleForm => "这个页面已过期，没有提交", "This page had expired and was not sent";
     PageStaleFormNext => "您在别处重新登录过（或退出过），这个页面是之前打开的，什么都没有改变。请返回后刷新页面，再重新操作。", "You signed in again (or out) elsewhere since this page was opened; nothing was changed. Go back, reload the page and do it again.";
     PageForeignForm => "此表单只能在本页提交", "This form can only be sent from its own page";
+    PageForeignFormNextOwn => "请求来自其他网站，已拒绝，什么都没有改变。请打开本平台的页面重新操作。", "The request came from another website and was refused; nothing was changed. Open this platform's page and do it again there.";
     PageForeignFormNext => "请求来自其他网站，已拒绝，什么都没有改变。请重新扫描柜台的二维码，或打开短信中的链接。", "The request came from another website and was refused; nothing was changed. Scan the counter's code again, or open the link in your text message.";
     PageFileTooLarge => "文件太大", "The file is too large";
     PageFileTooLargeNext => "上传的照片或文件不能超过 {0} MB，什么都没有改变。请返回上一页，重新拍一张或选一张较小的照片再上传。", "A photo or file can be at most {0} MB; nothing was changed. Go back, take the photo again or choose a smaller one, and upload it.";

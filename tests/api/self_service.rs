@@ -1713,6 +1713,11 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
         assert_eq!(bare.status(), StatusCode::FORBIDDEN);
         let bare = bare.text().await.expect("its page");
         assert!(bare.contains("其他网站"), "{bare}");
+        // The customer's own pages: no counter's code to scan again.
+        assert!(
+            bare.contains("请打开本平台的页面重新操作") && !bare.contains("柜台的二维码"),
+            "{bare}"
+        );
         a_code_may_go_again(&app, &phone).await;
     }
     let again = browser.get("/apply").await;

@@ -546,10 +546,12 @@ fn refused_page(state: &AppState, refused: Refused) -> Response {
             T::PageStaleFormNext,
         )
     } else {
+        // The customer's own pages (signed in, or signing in): no counter's code to scan
+        // again (that is the phone links' advice).
         (
             StatusCode::FORBIDDEN,
             T::PageForeignForm,
-            T::PageForeignFormNext,
+            T::PageForeignFormNextOwn,
         )
     };
     page::message(
