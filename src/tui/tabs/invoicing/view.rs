@@ -34,6 +34,16 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
         .watching_only(crate::domain::Action::IssueInvoice, T::InvoiceWatching)
         .into_iter()
         .collect();
+    // The platform holds more than it listed: the line under says how many in all, and
+    // this one counts the listed only (it read "待开票 500 单" over "共 1078 单").
+    let listed = invoicing
+        .fetch
+        .loaded
+        .then(|| {
+            let queue = &invoicing.queue;
+            view.listed_of(OrderStatus::PendingInvoice, queue.len(), queue.fetched())
+        })
+        .flatten();
     if invoicing.fetch.loaded {
         // A request kept from an invoice reversed since is not a new one.
         let asked = items
@@ -41,8 +51,13 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
             .filter(|i| i.request.is_some() && i.reversed.is_none())
             .count();
         let reissues = items.iter().filter(|i| i.reversed.is_some()).count();
+        let summary = if listed.is_none() {
+            T::InvoiceSummary
+        } else {
+            T::InvoiceSummaryListed
+        };
         spans.push(Span::styled(
-            T::InvoiceSummary.fill(lang, &[&items.len().to_string(), &asked.to_string()]),
+            summary.fill(lang, &[&items.len().to_string(), &asked.to_string()]),
             theme.dim,
         ));
         if reissues > 0 {
@@ -56,10 +71,7 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
         spans.push(Span::styled(format!("  {stale}"), theme.warning));
     }
     let mut summary = vec![Line::from(spans)];
-    if invoicing.fetch.loaded {
-        let queue = &invoicing.queue;
-        summary.extend(view.listed_of(OrderStatus::PendingInvoice, queue.len(), queue.fetched()));
-    }
+    summary.extend(listed);
     let rows = paint::height(&summary, area.width).max(1);
     let [summary_area, table_area] =
         Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
