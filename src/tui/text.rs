@@ -453,7 +453,10 @@ fn no_widow(rows: &mut [String], width: usize) {
     let Some(moved) = before.chars().last() else {
         return;
     };
+    // Nor when what would end the row above may not end one (`…（` / `见下）`).
+    let ends_open = before.chars().rev().nth(1).is_some_and(no_line_end);
     if alone
+        && !ends_open
         && before.chars().count() > 1
         && breaks_anywhere(moved)
         && !no_line_start(moved)
@@ -610,6 +613,8 @@ mod tests {
         // With its closing mark, too; not when the one before may not start a row.
         assert_eq!(wrap("请核对后再试。", 12), ["请核对后", "再试。"]);
         assert_eq!(wrap("请核对后再，试", 12), ["请核对后再，", "试"]);
+        // Nor when the row above would end on an opening mark.
+        assert_eq!(wrap("请核对后（见下）", 12), ["请核对后（见", "下）"]);
         // Nor from a row of one character, or a paragraph of one row.
         assert_eq!(wrap("张三", 4), ["张三"]);
     }

@@ -454,23 +454,15 @@ async fn answered_before(
         && (differs(&session.verified_id_number, &typed.id_number)
             || differs(&session.verified_name, &typed.name))
     {
-        let shown = session
-            .verified_id_number
-            .as_deref()
-            .map(crate::domain::mask_id_number)
-            .unwrap_or_default();
-        let name = session
-            .verified_name
-            .as_deref()
-            .map(crate::domain::mask_name)
-            .unwrap_or_default();
         return page(
             ctx,
             StatusCode::CONFLICT,
             ctx.t(T::PageRealnameTitle),
             html! {
                 h1.bad { (ctx.t(T::PageRealnameOtherVerified)) }
-                p role="status" { (ctx.fill(T::PageRealnameOtherVerifiedWhy, &[&name, &shown, &ctx.hotline])) }
+                // Nothing of the identity verified is said back: whoever holds the link may
+                // post any name.
+                p role="status" { (ctx.fill(T::PageRealnameOtherVerifiedWhy, &[&ctx.hotline])) }
             },
         );
     }

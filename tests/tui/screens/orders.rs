@@ -1778,3 +1778,41 @@ fn the_order_view_says_what_the_demo_did_not_do() {
         );
     }
 }
+
+/// A review in progress is not thrown away by a decision pressed in 待办订单: the same order
+/// is only shown (not given back and claimed again); another is refused with a word while
+/// one is held (a checklist half typed stays).
+#[test]
+fn a_review_in_progress_is_kept_when_待办订单_asks_for_another() {
+    let mut app = app(Lang::ZhCn);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    open_order(&mut app, order());
+    key(&mut app, KeyCode::Char('x'));
+    app.take_jobs();
+    // Back to 待办订单, the same order: shown again, nothing asked of the platform.
+    app.show_tab::<Orders>();
+    key(&mut app, KeyCode::Char('x'));
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<ca_counter::tui::tabs::review::Request>(&jobs).is_empty(),
+        "nothing given back or claimed again"
+    );
+    // Another order: refused with a word, the one held kept.
+    app.show_tab::<Orders>();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let mut other = order();
+    other.order_no = no("HN20261128000002");
+    open_order(&mut app, other);
+    key(&mut app, KeyCode::Char('a'));
+    let jobs = app.take_jobs();
+    assert!(
+        sent::<ca_counter::tui::tabs::review::Request>(&jobs).is_empty(),
+        "the held order not given back"
+    );
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("你正在审核 HN20261128000003"), "{screen}");
+}

@@ -187,25 +187,54 @@ fn reasons_closed_with_esc_come_back_with_r() {
 /// (as opening it would have) instead of showing their claim for ever.
 #[test]
 fn a_claim_let_go_by_another_reviewer_is_taken_up_by_the_one_watching() {
-    let mut a = review_app(Lang::ZhCn);
-    key(&mut a, KeyCode::Enter);
-    a.answer::<Review>(review::Answer::Opened {
-        order_no: "HN20261128000003".into(),
-        claim: Some(Err(problem(
-            "claimed_by_other",
-            409,
-            "订单 HN20261128000003 正由 钱审核 审核（领取至 2026-11-28 16:10）",
-        ))),
-        order: Ok((order(), history())),
-    });
-    a.take_jobs();
-    let mut free = order();
-    free.claim = None;
-    a.answer::<Review>(review::Answer::Opened {
-        order_no: "HN20261128000003".into(),
-        claim: None,
-        order: Ok((free, history())),
-    });
+    // Watching an order 钱审核 holds, then the order read again with no claim on it.
+    let watching = || {
+        let mut a = review_app(Lang::ZhCn);
+        key(&mut a, KeyCode::Enter);
+        a.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: Some(Err(problem(
+                "claimed_by_other",
+                409,
+                "订单 HN20261128000003 正由 钱审核 审核（领取至 2026-11-28 16:10）",
+            ))),
+            order: Ok((order(), history())),
+        });
+        a.take_jobs();
+        let mut free = order();
+        free.claim = None;
+        a.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: None,
+            order: Ok((free, history())),
+        });
+        a
+    };
+    let claimed = |a: &mut ca_counter::tui::app::App, won: bool| {
+        let claim = if won {
+            Ok(ca_counter::api::Claim {
+                by: ca_counter::api::Actor {
+                    id: Some("o1".into()),
+                    name: "赵审核".into(),
+                },
+                expires_at: "2026-11-28T08:15:00Z".into(),
+            })
+        } else {
+            Err(problem(
+                "claimed_by_other",
+                409,
+                "订单 HN20261128000003 正由 孙审核 审核",
+            ))
+        };
+        let mut free = order();
+        free.claim = None;
+        a.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: Some(claim),
+            order: Ok((free, history())),
+        });
+    };
+    let mut a = watching();
     let jobs = a.take_jobs();
     let asked = sent::<review::Request>(&jobs);
     assert!(
@@ -214,9 +243,17 @@ fn a_claim_let_go_by_another_reviewer_is_taken_up_by_the_one_watching() {
             .any(|r| matches!(r, review::Request::Open { claim: true, .. })),
         "{asked:?}"
     );
-    // Said: someone only looking knows they hold it now.
+    // Said once the claim is theirs (another reviewer may win it): someone only looking
+    // knows they hold it now.
+    assert!(!render(&a, 80, 24).contains("现在由你审核"));
+    claimed(&mut a, true);
     let screen = render(&a, 80, 24);
     assert!(screen.contains("现在由你审核"), "{screen}");
+    // Lost to another reviewer: nothing of the kind.
+    let mut b = watching();
+    claimed(&mut b, false);
+    let screen = render(&b, 80, 24);
+    assert!(!screen.contains("现在由你审核"), "{screen}");
 }
 
 /// A transfer into the example account is marked as money that never came in on the

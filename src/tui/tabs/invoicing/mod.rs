@@ -615,7 +615,10 @@ impl Component for Invoicing {
             && self.notice.as_ref().is_some_and(|n| {
                 matches!(
                     n.text.msg.text,
-                    T::InvoiceIssuedNotice | T::InvoiceKeptNotice | T::InvoiceMailWaiting
+                    T::InvoiceIssuedNotice
+                        | T::InvoiceKeptNotice
+                        | T::InvoiceMailWaiting
+                        | T::InvoiceMailFailed
                 ) && matches!(n.text.msg.args.first(), Some(Arg::Plain(no)) if no == event.order_no.as_str())
             })
         {

@@ -23,7 +23,7 @@ use crate::tui::component::{Component, Ctx, Env, Live, Signal, View};
 use crate::tui::keys::{Binding, Focus};
 use crate::tui::list::{Fetch, Rows};
 use crate::tui::net::Net;
-use crate::tui::text::{Notice, describe};
+use crate::tui::text::{Notice, Text, describe};
 
 /// How often the queue is fetched again while shown (ages move with the clock).
 const REFRESH_SECONDS: i64 = 60;
@@ -513,8 +513,22 @@ impl Component for Review {
     fn signal(&mut self, ctx: &mut Ctx<Request>, signal: &Signal) -> bool {
         match signal {
             Signal::ReviewOrder(order_no) => {
-                self.open(ctx, order_no);
-                self.notice = Some(Notice::info(T::ReviewHereFromOrders));
+                match self.held_order().map(str::to_owned) {
+                    // On screen already: shown, nothing given back or claimed again.
+                    Some(held) if held == *order_no => {}
+                    // Another order held here (a checklist half typed, perhaps): kept, and
+                    // said — it is not given back behind the reviewer's back.
+                    Some(held) => {
+                        self.notice = Some(Notice::warning(Text::with(
+                            T::ReviewBusyWith,
+                            [held, order_no.clone()],
+                        )));
+                    }
+                    None => {
+                        self.open(ctx, order_no);
+                        self.notice = Some(Notice::info(T::ReviewHereFromOrders));
+                    }
+                }
                 true
             }
             _ => false,

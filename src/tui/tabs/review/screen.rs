@@ -134,6 +134,9 @@ pub struct Screen {
     /// The attachments turned to on this screen (by id): one arrived meanwhile, or never
     /// turned to, is named before approving.
     pub seen: Vec<String>,
+    /// The claim was asked for because the reviewer holding it let it go: said when it
+    /// comes.
+    pub taking_up: bool,
 }
 
 impl Screen {
@@ -163,6 +166,7 @@ impl Screen {
             facts_scroll: 0,
             facts_geometry: Cell::new((0, 0)),
             seen: Vec::new(),
+            taking_up: false,
         }
     }
 
@@ -562,6 +566,16 @@ impl Screen {
                     return None;
                 }
                 let reload = claim.is_none();
+                // Taken up from another reviewer (below, on a reload): said once the claim is
+                // this reviewer's, not when asked (another may win it).
+                let taken_up = match &claim {
+                    Some(Ok(_)) => std::mem::take(&mut self.taking_up),
+                    Some(Err(_)) => {
+                        self.taking_up = false;
+                        false
+                    }
+                    None => false,
+                };
                 match claim {
                     Some(Ok(claim)) => {
                         if let Some(until) = crate::tui::format::parse_time(&claim.expires_at) {
@@ -576,7 +590,6 @@ impl Screen {
                 }
                 match order {
                     Ok((order, history)) => {
-                        let mut taken_up = false;
                         if self.held() {
                             let me = ctx.shared.me.as_ref().map(|m| m.id.as_str());
                             if order.status != OrderStatus::PendingReview {
@@ -625,7 +638,7 @@ impl Screen {
                             // The other reviewer let it go while this one was looking at
                             // it: claimed now, as opening it would have — and said, so that
                             // someone only looking knows they hold it now.
-                            taken_up = true;
+                            self.taking_up = true;
                             self.hold = Hold::Claiming;
                             ctx.ask(Request::Open {
                                 order_no: self.order_no.clone(),
