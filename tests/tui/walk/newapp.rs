@@ -785,3 +785,50 @@ fn a_second_application_for_a_product_under_way_is_said() {
     let screen = render(&a, 80, 24);
     assert!(!screen.contains("HN20261128000009"), "{screen}");
 }
+
+/// The platform's terms changed under the draft (a new version put in force): the form's
+/// print refused for `terms_version` goes back to the terms, asked for again, to be read and
+/// accepted again — not a bare error the clerk cannot act on; what was typed is kept, and a
+/// field the platform named with it keeps its message.
+#[test]
+fn terms_changed_under_a_draft_go_back_to_the_terms() {
+    let scan = |d: &mut Draft| {
+        d.step = Step::Scan;
+        d.customer = Some(customer(true));
+        d.choice = Some(choice(UserType::Individual));
+        d.terms_accepted = Some("2026-11".into());
+    };
+    let mut a = at(Lang::ZhCn, scan);
+    ctrl(&mut a, 'p');
+    a.take_jobs();
+    let mut refusal = problem("validation_failed", 422, "有 2 处输入需要修改");
+    if let ca_counter::api::ClientError::Problem(p) = &mut refusal {
+        p.errors = vec![
+            ca_counter::api::FieldError {
+                field: "terms_version".into(),
+                message: "条款版本 2026-11 不是现行版本（2026-12）".into(),
+            },
+            ca_counter::api::FieldError {
+                field: "mailing.street".into(),
+                message: "“😀”无法打印在申请表上".into(),
+            },
+        ];
+    }
+    a.answer::<NewApp>(newapp::Answer::Printed {
+        draft: draft_id(DRAFT),
+        result: Err(ca_counter::tui::print::PrintError::Platform(refusal)),
+    });
+    let jobs = a.take_jobs();
+    assert!(
+        sent::<newapp::Request>(&jobs)
+            .iter()
+            .any(|r| matches!(r, newapp::Request::Terms)),
+        "the terms asked for again"
+    );
+    let sheet = a.tab::<NewApp>().and_then(|n| n.sheet()).expect("a sheet");
+    assert_eq!(sheet.draft.step, Step::Terms);
+    assert_eq!(sheet.draft.terms_accepted, None);
+    assert!(sheet.errors.contains_key("mailing.street"));
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("申请条款已更新"), "{screen}");
+}

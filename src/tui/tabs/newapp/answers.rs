@@ -146,6 +146,15 @@ impl NewApp {
                     return;
                 };
                 sheet.done(Waiting::Print);
+                // The terms changed under the draft: read again (the form is kept).
+                if let Err(crate::tui::print::PrintError::Platform(e)) = &result
+                    && sheet.terms_changed(e, lang)
+                {
+                    self.terms = None;
+                    self.terms_scroll = 0;
+                    ctx.ask(Request::Terms);
+                    return;
+                }
                 // The form refused for its fields (a character the form cannot print, found
                 // only by the platform's fonts): back to the form, each message by its
                 // field, as a submission refused for them is.
@@ -193,9 +202,11 @@ impl NewApp {
                 };
                 sheet.done(Waiting::Step);
                 // The terms changed on the platform since they were read: read again.
-                let terms_changed = matches!(&result, Err(SubmitError::Order(e))
-                    if e.problem().is_some_and(|p| p.errors.iter().any(|f| f.field == "terms_version")));
-                submitted(sheet, result, lang);
+                let terms_changed =
+                    matches!(&result, Err(SubmitError::Order(e)) if sheet.terms_changed(e, lang));
+                if !terms_changed {
+                    submitted(sheet, result, lang);
+                }
                 if terms_changed {
                     self.terms = None;
                     self.terms_scroll = 0;
@@ -316,16 +327,6 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
             sheet.draft.order_status = Some(order.status);
             sheet.draft.step = Step::Done;
             sheet.notice = None;
-        }
-        Err(SubmitError::Order(e))
-            if e.problem()
-                .is_some_and(|p| p.errors.iter().any(|f| f.field == "terms_version")) =>
-        {
-            // The terms in force are not the ones the customer accepted: back to them,
-            // to be read and accepted again (the form is kept).
-            sheet.draft.terms_accepted = None;
-            sheet.draft.step = Step::Terms;
-            sheet.notice = Some(Notice::warning(T::NewTermsChanged));
         }
         Err(SubmitError::Order(e)) => {
             // Field errors go back to the form, next to their fields.

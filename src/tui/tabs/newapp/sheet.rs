@@ -63,6 +63,29 @@ impl Sheet {
         sheet
     }
 
+    /// The platform refused the terms the customer accepted (they changed since): back to
+    /// the terms, to be read and accepted again; the other fields it named keep their
+    /// messages beside them, and the form its typing. True when it was so.
+    pub fn terms_changed(&mut self, error: &ClientError, lang: Lang) -> bool {
+        let Some(problem) = error
+            .problem()
+            .filter(|p| p.errors.iter().any(|f| f.field == "terms_version"))
+        else {
+            return false;
+        };
+        let specs = self.specs();
+        for f in &problem.errors {
+            if specs.iter().any(|s| s.key == f.field) {
+                self.errors
+                    .insert(f.field.clone(), Text::platform(f.message.clone(), lang));
+            }
+        }
+        self.draft.terms_accepted = None;
+        self.draft.step = Step::Terms;
+        self.notice = Some(Notice::warning(T::NewTermsChanged));
+        true
+    }
+
     /// The platform refused the form naming its fields: each message goes beside its
     /// field, and the step's message only counts them. `None` when the refusal names
     /// something that is not on the form (said in full by the caller).
