@@ -3228,7 +3228,25 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
         early.html
     );
     assert!(early.html.contains("请先完成实名认证"), "{}", early.html);
-    // The check, from the order: the customer's own code and its page.
+    // On a computer: a code to scan with the phone (a provider's face check runs in its
+    // app there), and the way back to the order.
+    let mut computer = Browser::with_agent(
+        &app,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    );
+    a_code_may_go_again(&app, &phone).await;
+    sign_in(&mut computer, &phone).await;
+    computer.get(&format!("/orders/{no}")).await;
+    let shown = computer.post(&format!("/orders/{no}/verify"), &[]).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert!(
+        shown.html.contains("class=\"qr\"")
+            && shown.html.contains("/m/realname/")
+            && shown.html.contains(&format!("href=\"/orders/{no}\"")),
+        "{}",
+        shown.html
+    );
+    // The check, from the order on the phone: the customer's own code and its page.
     let started = browser.post(&format!("/orders/{no}/verify"), &[]).await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.html);
     let at = started.location.clone().expect("to the check");
@@ -3236,7 +3254,8 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
     let done = verify_on_phone(&app, &app.url(&at), "张三", "11010519491231002X").await;
     // Back to the order that waited, not into a new application.
     assert!(
-        done.contains(&format!("href=\"/orders/{no}\"")) && !done.contains("href=\"/apply\""),
+        done.contains(&format!("class=\"button\" href=\"/orders/{no}\""))
+            && !done.contains("class=\"button\" href=\"/apply\""),
         "{done}"
     );
     let page = browser.get(&format!("/orders/{no}")).await;

@@ -117,9 +117,18 @@ async fn finished(
             .await
             .ok()
             .and_then(|orders| {
-                orders
-                    .into_iter()
-                    .find(|o| o.status().ok() == Some(crate::domain::OrderStatus::Rejected))
+                // Returned for this very check: the order that waits for it.
+                orders.into_iter().find(|o| {
+                    o.status().ok() == Some(crate::domain::OrderStatus::Rejected)
+                        && o.rejection_json
+                            .as_deref()
+                            .and_then(|json| serde_json::from_str::<Vec<String>>(json).ok())
+                            .is_some_and(|reasons| {
+                                reasons.iter().any(|r| {
+                                    crate::domain::checklist_reason(r) == Some(T::ReasonNotVerified)
+                                })
+                            })
+                })
             })
             .map(|o| o.order_no)
     } else {
@@ -171,6 +180,9 @@ fn finished_page(
                 // (not into a new application, to be paid twice).
                 @if let Some(order_no) = returned.filter(|_| class == Some("ok")) {
                     p { a.button href=(format!("/orders/{order_no}")) { (ctx.fill(T::PageRealnameBackToOrder, &[order_no])) } }
+                    // Begun for an application after all (on a computer, on this phone).
+                    p { (ctx.t(T::PageRealnameBackToPc)) }
+                    p { a href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
                 } @else {
                     @if class == Some("ok") { p { (ctx.t(T::PageRealnameBackToPc)) } }
                     p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }

@@ -855,6 +855,7 @@ pub async fn withdraw_correction(
 pub async fn verify(
     State(state): State<AppState>,
     who: SignedIn,
+    headers: HeaderMap,
     Path(order_no): Path<String>,
 ) -> Response {
     let ctx = &who.ctx;
@@ -878,7 +879,26 @@ pub async fn verify(
         )
         .await
     {
-        Ok((_, token)) => page::see_other(&format!("/m/realname/{token}")),
+        // On a phone, its page; on a computer, a code for the phone (a provider's face
+        // check runs in its app on the phone), as the application's check does.
+        Ok((_, token)) if is_phone(&headers) => page::see_other(&format!("/m/realname/{token}")),
+        Ok((_, token)) => {
+            let url = format!("{}/m/realname/{token}", state.public_base);
+            let title = ctx.t(T::WebStepRealname);
+            page::page(
+                ctx,
+                StatusCode::OK,
+                title,
+                html! {
+                    h1 { (title) }
+                    p { (ctx.t(T::WebRealnameScan)) }
+                    img.qr src=(apply::qr_data_uri(&url)) alt=(ctx.t(T::WebRealnameQrAlt));
+                    p.small { (url) }
+                    p { a href=(url) { (ctx.t(T::WebRealnameOpenHere)) } }
+                    p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
+                },
+            )
+        }
         Err(e) => failed(ctx, e.into()),
     }
 }
