@@ -43,12 +43,14 @@ const STREETS: [&str; 6] = [
     "岳麓大道 218 号",
 ];
 
-/// A demo applicant's own ID number, made up but valid (长沙, born 1960–1999): one per
+/// A demo applicant's own ID number, made up but valid in form (born 1960–1999): one per
 /// customer, so that the review screen does not see one number given under a dozen
-/// names. Falls back to a well-known test number if the digits ever make no valid one.
+/// names. Its region, 湖南 4399, is no city's: no resident holds it (a search of a shared
+/// database by a real person's number finds no demo order). Falls back to a well-known
+/// test number if the digits ever make no valid one.
 fn demo_id_number(n: u64) -> String {
     let first17 = format!(
-        "430104{:04}{:02}{:02}{:03}",
+        "439900{:04}{:02}{:02}{:03}",
         1960 + n % 40,
         1 + (n / 40) % 12,
         1 + (n / 480) % 28,
@@ -81,20 +83,53 @@ fn blank_scan() -> Result<Vec<u8>, DemoError> {
 /// disabled after it ([`orders`]).
 const DEMO_OPERATORS: [(&str, &str); 2] = [("demo-clerk", "clerk"), ("demo-reviewer", "reviewer")];
 
-/// A demo operator's token: the operator is made if missing, enabled again if a run before
-/// disabled it.
+/// What the operator log says a demo run was: `… (ca-counter demo orders)`.
+const DEMO_RUN_MARK: &str = "(ca-counter demo orders)";
+
+/// A demo operator's token: the operator is made if missing, or used again if it is one
+/// (the roles a demo run gives it; enabled again only if a demo run disabled it). An
+/// operator of that name that is someone's — other roles, or disabled by an
+/// administrator — is not taken over: refused, nothing changed.
 async fn token(store: &Store, name: &str, roles: &str) -> Result<String, DemoError> {
     let roles = RoleSet::parse(roles).map_err(|bad| DemoError::Other(bad.to_string()))?;
     match store.add_operator(name, &roles).await {
-        Ok((_, token)) => Ok(token),
-        Err(e) if e.is_unique_violation() => match store.issue_token(name).await? {
-            Some(token) => Ok(token),
-            None => store.restore_operator(name).await?.ok_or_else(|| {
-                DemoError::Other(format!("the operator {name} could not be enabled"))
-            }),
-        },
-        Err(e) => Err(e.into()),
+        Ok((_, token)) => return Ok(token),
+        Err(e) if e.is_unique_violation() => {}
+        Err(e) => return Err(e.into()),
     }
+    let existing = store
+        .list_operators()
+        .await?
+        .into_iter()
+        .find(|o| o.operator.name == name)
+        .ok_or_else(|| DemoError::Other(format!("the operator {name} could not be read")))?;
+    if existing.operator.roles != roles {
+        return Err(DemoError::Other(format!(
+            "an operator named {name} exists with the roles {}: it is not a demo operator, and              is not used or changed; no demo orders were made (rename it, or use a database              of the demo's own)",
+            existing.operator.roles.to_list()
+        )));
+    }
+    if existing.disabled_at.is_none() {
+        return store
+            .issue_token(name)
+            .await?
+            .ok_or_else(|| DemoError::Other(format!("the operator {name} could not be used")));
+    }
+    // Disabled: by a demo run (enabled again), or by an administrator (left so).
+    let last = store
+        .operator_log(10_000)
+        .await?
+        .into_iter()
+        .find(|line| line.operator_name == name);
+    if !last.is_some_and(|line| line.action == "revoke" && line.by_whom.ends_with(DEMO_RUN_MARK)) {
+        return Err(DemoError::Other(format!(
+            "the operator {name} was disabled by an administrator, not by a demo run: it is              not enabled again; no demo orders were made"
+        )));
+    }
+    store
+        .restore_operator(name)
+        .await?
+        .ok_or_else(|| DemoError::Other(format!("the operator {name} could not be enabled")))
 }
 
 /// Makes `count` orders waiting to be mailed in the database at `database_url`, through
@@ -119,10 +154,32 @@ pub async fn orders(
         .map_err(|e| DemoError::Other(e.to_string()))?;
     let platform = Platform::start(config, database_url, listener).await?;
     let store = platform.store().acting_as(acting);
-    let made = make(&platform, &store, count).await;
-    // Whatever became of the orders: the operators go back to disabled.
+    // The operators this run made or enabled: those it disables again, whatever became of
+    // the orders (one it refused to take over is left as it was).
+    let mut used: Vec<&str> = Vec::new();
+    let mut tokens = Vec::new();
+    let mut refused = None;
+    for (name, roles) in DEMO_OPERATORS {
+        match token(&store, name, roles).await {
+            Ok(token) => {
+                used.push(name);
+                tokens.push(token);
+            }
+            Err(e) => {
+                refused = Some(e);
+                break;
+            }
+        }
+    }
+    let made = match (refused, tokens.as_slice()) {
+        (Some(e), _) => Err(e),
+        (None, [clerk, reviewer]) => make(&platform, clerk, reviewer, count).await,
+        (None, _) => Err(DemoError::Other(
+            "the demo operators could not be made".into(),
+        )),
+    };
     let mut disabled = Ok(());
-    for (name, _) in DEMO_OPERATORS {
+    for name in used {
         if let Err(e) = store.revoke_operator(name).await {
             disabled = Err(e);
         }
@@ -134,15 +191,16 @@ pub async fn orders(
     Ok(made)
 }
 
-async fn make(platform: &Platform, store: &Store, count: usize) -> Result<Vec<String>, DemoError> {
+/// The orders, made by the clerk and approved by the reviewer holding these tokens.
+async fn make(
+    platform: &Platform,
+    clerk: &str,
+    reviewer: &str,
+    count: usize,
+) -> Result<Vec<String>, DemoError> {
     let base = platform.base_url();
-    let [(clerk, clerk_roles), (reviewer, reviewer_roles)] = DEMO_OPERATORS;
-    let clerk = Client::new(&base, &token(store, clerk, clerk_roles).await?, Lang::ZhCn)?;
-    let reviewer = Client::new(
-        &base,
-        &token(store, reviewer, reviewer_roles).await?,
-        Lang::ZhCn,
-    )?;
+    let clerk = Client::new(&base, clerk, Lang::ZhCn)?;
+    let reviewer = Client::new(&base, reviewer, Lang::ZhCn)?;
     let projects = clerk.projects("").await?;
     let products: Vec<_> = projects
         .iter()
@@ -263,7 +321,7 @@ mod tests {
         assert_eq!(numbers.len(), 500);
         for number in &numbers {
             assert!(crate::domain::IdNumber::parse(number).is_ok(), "{number}");
-            assert!(number.starts_with("430104"), "{number}");
+            assert!(number.starts_with("439900"), "{number}");
         }
     }
 }

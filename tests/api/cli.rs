@@ -622,6 +622,31 @@ fn demo_orders_wait_to_be_mailed() {
         n
     });
     assert_eq!(waiting.0, 3);
+    // An operator of the demo's name that is someone's (other roles) is not taken over:
+    // refused, left as it was.
+    let other = Env::new();
+    let (ok, _, stderr) = other.run(&[
+        "operator",
+        "add",
+        "--name",
+        "demo-clerk",
+        "--role",
+        "support",
+    ]);
+    assert!(ok, "{stderr}");
+    let (ok, stdout, stderr) = other.run(&["demo", "orders", "--count", "1"]);
+    assert!(!ok, "{stdout}");
+    assert!(stderr.contains("is not a demo operator"), "{stderr}");
+    let (_, list, _) = other.run(&["operator", "list"]);
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("demo-clerk"))
+        .unwrap_or_else(|| panic!("{list}"));
+    assert!(
+        line.contains("support") && line.contains("active"),
+        "{list}"
+    );
+    assert!(!list.contains("demo-reviewer"), "nothing made: {list}");
     // Each demo customer with an ID number of their own: the review screen would see one
     // number given under every demo name.
     assert_eq!(waiting.1, 3, "distinct ID numbers");
