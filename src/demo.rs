@@ -83,13 +83,15 @@ fn blank_scan() -> Result<Vec<u8>, DemoError> {
 /// disabled after it ([`orders`]).
 const DEMO_OPERATORS: [(&str, &str); 2] = [("demo-clerk", "clerk"), ("demo-reviewer", "reviewer")];
 
-/// What the operator log says a demo run was: `… (ca-counter demo orders)`.
-const DEMO_RUN_MARK: &str = "(ca-counter demo orders)";
+/// The command that makes demo orders, as `ca-counter` names it: the operator log's
+/// `… (ca-counter demo orders)` (`main` names who runs it so) is how a demo run's own
+/// changes are told from an administrator's.
+pub const DEMO_COMMAND: &str = "demo orders";
 
-/// A demo operator's token: the operator is made if missing, or used again if it is one
-/// (the roles a demo run gives it; enabled again only if a demo run disabled it). An
-/// operator of that name that is someone's — other roles, or disabled by an
-/// administrator — is not taken over: refused, nothing changed.
+/// A demo operator's token: the operator is made if missing, or enabled again if a demo
+/// run disabled it (with the roles a demo run gives it). One of that name that is
+/// someone's — other roles, enabled (in use, or by a demo run under way), or disabled by
+/// an administrator — is not taken over: refused, nothing changed.
 async fn token(store: &Store, name: &str, roles: &str) -> Result<String, DemoError> {
     let roles = RoleSet::parse(roles).map_err(|bad| DemoError::Other(bad.to_string()))?;
     match store.add_operator(name, &roles).await {
@@ -105,25 +107,29 @@ async fn token(store: &Store, name: &str, roles: &str) -> Result<String, DemoErr
         .ok_or_else(|| DemoError::Other(format!("the operator {name} could not be read")))?;
     if existing.operator.roles != roles {
         return Err(DemoError::Other(format!(
-            "an operator named {name} exists with the roles {}: it is not a demo operator, and              is not used or changed; no demo orders were made (rename it, or use a database              of the demo's own)",
+            "an operator named {name} exists with the roles {}: it is not a demo operator, and \
+             is not used or changed; no demo orders were made (rename it, or use a database \
+             of the demo's own)",
             existing.operator.roles.to_list()
         )));
     }
     if existing.disabled_at.is_none() {
-        return store
-            .issue_token(name)
-            .await?
-            .ok_or_else(|| DemoError::Other(format!("the operator {name} could not be used")));
+        return Err(DemoError::Other(format!(
+            "the operator {name} is enabled: someone uses it, or another demo run is under \
+             way; it is not used or changed, and no demo orders were made"
+        )));
     }
     // Disabled: by a demo run (enabled again), or by an administrator (left so).
+    let mark = format!("(ca-counter {DEMO_COMMAND})");
     let last = store
         .operator_log(10_000)
         .await?
         .into_iter()
         .find(|line| line.operator_name == name);
-    if !last.is_some_and(|line| line.action == "revoke" && line.by_whom.ends_with(DEMO_RUN_MARK)) {
+    if !last.is_some_and(|line| line.action == "revoke" && line.by_whom.ends_with(&mark)) {
         return Err(DemoError::Other(format!(
-            "the operator {name} was disabled by an administrator, not by a demo run: it is              not enabled again; no demo orders were made"
+            "the operator {name} was disabled by an administrator, not by a demo run: it is \
+             not enabled again; no demo orders were made"
         )));
     }
     store

@@ -381,7 +381,7 @@ async fn run(cli: Cli) -> Result<()> {
                 &config.platform,
                 &url,
                 count.min(500),
-                &command_runner("demo orders"),
+                &command_runner(ca_counter::demo::DEMO_COMMAND),
             )
             .await
             .wrap_err_with(|| format!("demo orders in {}", redact(&url)))?;

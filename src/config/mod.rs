@@ -657,6 +657,12 @@ impl Default for BankConfig {
 }
 
 impl PlatformConfig {
+    /// How long a real-name code is good for, in ms (`realname_minutes`, between a minute
+    /// and a day): the counter's, the application's and a returned order's alike.
+    pub fn realname_valid_ms(&self) -> i64 {
+        self.realname_minutes.clamp(1, 24 * 60) * 60_000
+    }
+
     /// The public base URL, without a trailing slash; `http://<listen>` when unset.
     pub fn public_base_url(&self, bound: SocketAddr) -> String {
         match &self.public_base_url {

@@ -169,6 +169,15 @@ pub fn answerable_by_correction(reasons: &[String]) -> bool {
         .any(|reason| checklist_reason(reason).is_some_and(|t| DOCUMENT_REASONS.contains(&t)))
 }
 
+/// Whether a return for `reasons` asked for the real-name check alone: answered by passing
+/// it, with nothing to upload.
+pub fn only_the_check(reasons: &[String]) -> bool {
+    !reasons.is_empty()
+        && reasons
+            .iter()
+            .all(|r| checklist_reason(r) == Some(T::ReasonNotVerified))
+}
+
 /// A return's reason in `lang` when it is one of the checklist's (recorded in whatever
 /// language the reviewer's counter sent it), else as written: staff reading in English
 /// see the checklist's words in English, the customer's page the words sent.

@@ -647,6 +647,25 @@ fn demo_orders_wait_to_be_mailed() {
         "{list}"
     );
     assert!(!list.contains("demo-reviewer"), "nothing made: {list}");
+    // A demo operator an administrator enabled (in use by someone now) is not taken over
+    // and disabled under them; one an administrator disabled is not enabled again.
+    let (ok, _, stderr) = env.run(&["operator", "restore", "demo-clerk"]);
+    assert!(ok, "{stderr}");
+    let (ok, stdout, stderr) = env.run(&["demo", "orders", "--count", "1"]);
+    assert!(!ok, "{stdout}");
+    assert!(stderr.contains("is enabled"), "{stderr}");
+    let (_, list, _) = env.run(&["operator", "list"]);
+    assert!(
+        list.lines()
+            .find(|l| l.starts_with("demo-clerk"))
+            .is_some_and(|l| l.contains("active")),
+        "{list}"
+    );
+    let (ok, _, stderr) = env.run(&["operator", "revoke", "demo-clerk"]);
+    assert!(ok, "{stderr}");
+    let (ok, stdout, stderr) = env.run(&["demo", "orders", "--count", "1"]);
+    assert!(!ok, "{stdout}");
+    assert!(stderr.contains("disabled by an administrator"), "{stderr}");
     // Each demo customer with an ID number of their own: the review screen would see one
     // number given under every demo name.
     assert_eq!(waiting.1, 3, "distinct ID numbers");

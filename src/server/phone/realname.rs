@@ -180,8 +180,9 @@ fn finished_page(
                 // (not into a new application, to be paid twice).
                 @if let Some(order_no) = returned.filter(|_| class == Some("ok")) {
                     p { a.button href=(format!("/orders/{order_no}")) { (ctx.fill(T::PageRealnameBackToOrder, &[order_no])) } }
-                    // Begun for an application after all (on a computer, on this phone).
-                    p { (ctx.t(T::PageRealnameBackToPc)) }
+                    // Begun on a computer (its code scanned with this phone): the way on is
+                    // there; or for an application after all.
+                    p { (ctx.t(T::PageRealnameBackToPcOrder)) }
                     p { a href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
                 } @else {
                     @if class == Some("ok") { p { (ctx.t(T::PageRealnameBackToPc)) } }
@@ -439,42 +440,26 @@ fn checking(ctx: &Ctx) -> Response {
     )
 }
 
-/// A form sent to a code another try settled first (a second tab or phone): when that
-/// verified another name or ID number than this form's, said so — the identity verified
-/// stands, and this form's was not used (a corrected typo read "✓ confirmed" and was
-/// thrown away) — else the code's page as it stands.
+/// A form sent to a code another try settled first (a second tab or phone, a second tap):
+/// nothing of it is checked or used, and one page says so whatever it held — its
+/// identity is not compared with the one verified (the answer would tell whoever holds
+/// the link whether a guess is it). Unsettled but not pending (locked, expired): the
+/// code's page as it stands.
 async fn answered_before(
     state: &AppState,
     ctx: &Ctx,
     status: RealnameStatus,
     session: &RealnameRow,
-    typed: &RealnameForm,
 ) -> Response {
-    let squeeze = |s: &str| {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_uppercase()
-    };
-    let differs = |verified: &Option<String>, typed: &str| {
-        !typed.trim().is_empty()
-            && verified
-                .as_deref()
-                .is_some_and(|v| squeeze(v) != squeeze(typed))
-    };
-    if status == RealnameStatus::Verified
-        && (differs(&session.verified_id_number, &typed.id_number)
-            || differs(&session.verified_name, &typed.name))
-    {
+    if status == RealnameStatus::Verified {
         return page(
             ctx,
-            StatusCode::CONFLICT,
+            StatusCode::OK,
             ctx.t(T::PageRealnameTitle),
             html! {
-                h1.bad { (ctx.t(T::PageRealnameOtherVerified)) }
-                // Nothing of the identity verified is said back: whoever holds the link may
-                // post any name.
-                p role="status" { (ctx.fill(T::PageRealnameOtherVerifiedWhy, &[&ctx.hotline])) }
+                h1 { (ctx.t(T::PageRealnameAlreadyDone)) }
+                p role="status" { (ctx.fill(T::PageRealnameAlreadyDoneWhy, &[&ctx.hotline])) }
+                p { a href="/" { (ctx.t(T::WebMyOrders)) } }
             },
         );
     }
@@ -494,7 +479,7 @@ pub(super) async fn submit(
     };
     let status = session.status_at(now_ms());
     if status != RealnameStatus::Pending {
-        return answered_before(&state, &ctx, status, &session, &typed).await;
+        return answered_before(&state, &ctx, status, &session).await;
     }
     // The language switch: the same form in the other language, as typed.
     if typed.keep.as_deref() == Some("lang") {
@@ -619,7 +604,7 @@ pub(super) async fn submit(
         // Another try (or the clock) moved the session on: show where it stands.
         Ok(None) => match state.store.realname(&session.id).await {
             Ok(Some(now)) => {
-                return answered_before(&state, &ctx, now.status_at(now_ms()), &now, &typed).await;
+                return answered_before(&state, &ctx, now.status_at(now_ms()), &now).await;
             }
             _ => return gone(&ctx),
         },

@@ -791,8 +791,7 @@ pub(crate) fn may_resubmit_without_file(
     {
         return false;
     }
-    let only_the_check = !reasons.is_empty() && reasons.iter().all(check);
-    only_the_check
+    crate::domain::only_the_check(&reasons)
         || (!since.corrected.is_empty()
             && since.corrected.iter().all(|f| f.starts_with("mailing.")))
 }

@@ -53,7 +53,7 @@ pub async fn create(
             version: None,
         });
     }
-    let valid_ms = state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
+    let valid_ms = state.config.realname_valid_ms();
     let (row, token) = state
         .store
         .create_realname_session(&customer.id, &customer.name, &caller.operator.id, valid_ms)

@@ -602,10 +602,7 @@ async fn next_step(
             let uploaded = corrections_since(state, row, returned_at).await?;
             let corrected =
                 crate::server::routes::actions::may_resubmit_without_file(row, &since, verified);
-            let only_the_check = !reasons.is_empty()
-                && reasons
-                    .iter()
-                    .all(|r| crate::domain::checklist_reason(r) == Some(T::ReasonNotVerified));
+            let only_the_check = crate::domain::only_the_check(&reasons);
             // A return about the details alone is answered by correcting them: said before
             // the customer prints and signs for nothing, and after they did correct them.
             let by_editing = crate::domain::answerable_by_correction(&reasons);
@@ -868,7 +865,7 @@ pub async fn verify(
     {
         return page::see_other(&format!("/orders/{}", row.order_no));
     }
-    let valid_ms = state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
+    let valid_ms = state.config.realname_valid_ms();
     match state
         .store
         .create_realname_session(

@@ -907,7 +907,7 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             Ok(Outcome::Go("/apply".into()))
         }
         "realname" => {
-            let valid_ms = view.state.config.realname_minutes.clamp(1, 24 * 60) * 60_000;
+            let valid_ms = view.state.config.realname_valid_ms();
             let (_, token) = view
                 .state
                 .store

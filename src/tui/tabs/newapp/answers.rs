@@ -146,8 +146,10 @@ impl NewApp {
                     return;
                 };
                 sheet.done(Waiting::Print);
-                // The terms changed under the draft: read again (the form is kept).
+                // The terms changed under the draft: read again (the form is kept). Not
+                // for a draft submitted meanwhile (its order stands).
                 if let Err(crate::tui::print::PrintError::Platform(e)) = &result
+                    && matches!(sheet.draft.step, Step::Form | Step::Scan | Step::Submit)
                     && sheet.terms_changed(e, lang)
                 {
                     self.terms = None;
