@@ -77,8 +77,8 @@ const PROBLEMS: &[(&str, &str)] = &[
 /// Completes every operation of `openapi` with its problem answers and the shapes of its
 /// path parameters and headers.
 pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
-    // Posts that take no body as an empty one (every field of theirs optional, the
-    // version as `If-Match`): their body is not required, as generated clients must know.
+    // Posts that take no body as an empty one (every field of theirs optional): their
+    // body is not required, as generated clients must know.
     for path in OPTIONAL_BODIES {
         if let Some(body) = openapi
             .paths
@@ -115,12 +115,11 @@ pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-/// The posts whose handlers read no body as an empty one.
-const OPTIONAL_BODIES: [&str; 3] = [
-    "/api/v1/orders/{order_no}/actions/{action}",
-    "/api/v1/orders/{order_no}/claim",
-    "/api/v1/orders/{order_no}/invoice",
-];
+/// The posts whose handlers read no body as an empty one, and need nothing else: a claim.
+/// (An action and issuing an invoice take no body too when the version comes as
+/// `If-Match`; without either they answer 428, so their body stays documented as
+/// required — a client sending none is one that knows `If-Match`.)
+const OPTIONAL_BODIES: [&str; 1] = ["/api/v1/orders/{order_no}/claim"];
 
 /// A field a body must carry has no default; one that serde fills when it is left out
 /// (`#[serde(default)]`, an `Option`) is written `"default": null`, which a string's
