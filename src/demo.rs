@@ -116,7 +116,9 @@ async fn token(store: &Store, name: &str, roles: &str) -> Result<String, DemoErr
     if existing.disabled_at.is_none() {
         return Err(DemoError::Other(format!(
             "the operator {name} is enabled: someone uses it, or another demo run is under \
-             way; it is not used or changed, and no demo orders were made"
+             way; it is not used or changed, and no demo orders were made (left enabled by a \
+             version before demo runs disabled it? `ca-counter operator revoke {name}`, then \
+             run this again)"
         )));
     }
     // Disabled: by a demo run (enabled again), or by an administrator (left so).
