@@ -169,13 +169,20 @@ pub fn answerable_by_correction(reasons: &[String]) -> bool {
         .any(|reason| checklist_reason(reason).is_some_and(|t| DOCUMENT_REASONS.contains(&t)))
 }
 
+/// Whether `reason` (as recorded) is the checklist's "the real-name check was not passed".
+pub fn is_the_check(reason: &str) -> bool {
+    checklist_reason(reason) == Some(T::ReasonNotVerified)
+}
+
+/// Whether a return for `reasons` asked for the real-name check (among others or not).
+pub fn asks_for_the_check(reasons: &[String]) -> bool {
+    reasons.iter().any(|r| is_the_check(r))
+}
+
 /// Whether a return for `reasons` asked for the real-name check alone: answered by passing
 /// it, with nothing to upload.
 pub fn only_the_check(reasons: &[String]) -> bool {
-    !reasons.is_empty()
-        && reasons
-            .iter()
-            .all(|r| checklist_reason(r) == Some(T::ReasonNotVerified))
+    !reasons.is_empty() && reasons.iter().all(|r| is_the_check(r))
 }
 
 /// A return's reason in `lang` when it is one of the checklist's (recorded in whatever

@@ -50,11 +50,7 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
             },
         );
     }
-    let reasons: Vec<String> = row
-        .rejection_json
-        .as_deref()
-        .and_then(|json| serde_json::from_str(json).ok())
-        .unwrap_or_default();
+    let reasons = row.return_reasons();
     let returned_at = match state.store.returned_at(&row).await {
         Ok(at) => at,
         Err(e) => {

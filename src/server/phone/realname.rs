@@ -120,14 +120,7 @@ async fn finished(
                 // Returned for this very check: the order that waits for it.
                 orders.into_iter().find(|o| {
                     o.status().ok() == Some(crate::domain::OrderStatus::Rejected)
-                        && o.rejection_json
-                            .as_deref()
-                            .and_then(|json| serde_json::from_str::<Vec<String>>(json).ok())
-                            .is_some_and(|reasons| {
-                                reasons.iter().any(|r| {
-                                    crate::domain::checklist_reason(r) == Some(T::ReasonNotVerified)
-                                })
-                            })
+                        && crate::domain::asks_for_the_check(&o.return_reasons())
                 })
             })
             .map(|o| o.order_no)

@@ -780,14 +780,9 @@ pub(crate) fn may_resubmit_without_file(
     since: &SinceReturn,
     verified: bool,
 ) -> bool {
-    let reasons: Vec<String> = order
-        .rejection_json
-        .as_deref()
-        .and_then(|json| serde_json::from_str(json).ok())
-        .unwrap_or_default();
-    let check = |r: &String| crate::domain::checklist_reason(r) == Some(T::ReasonNotVerified);
+    let reasons = order.return_reasons();
     if !crate::domain::answerable_by_correction(&reasons)
-        || (reasons.iter().any(check) && !verified)
+        || (crate::domain::asks_for_the_check(&reasons) && !verified)
     {
         return false;
     }

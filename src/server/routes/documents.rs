@@ -273,11 +273,7 @@ pub async fn correction_notice(
 /// The correction notice of `row`, or 409 when it is not returned.
 pub(crate) async fn notice_pdf(state: &AppState, row: &OrderRow) -> Result<pdf::Pdf, ApiError> {
     let status = row.status()?;
-    let reasons: Vec<String> = row
-        .rejection_json
-        .as_deref()
-        .and_then(|json| serde_json::from_str(json).ok())
-        .unwrap_or_default();
+    let reasons = row.return_reasons();
     if status != crate::domain::OrderStatus::Rejected || reasons.is_empty() {
         return Err(ApiError::Conflict {
             code: "not_returned",

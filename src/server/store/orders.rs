@@ -235,6 +235,15 @@ pub struct OrderRow {
 }
 
 impl OrderRow {
+    /// The reasons of its latest return, as recorded (none when it was not returned, or
+    /// what was kept cannot be read).
+    pub fn return_reasons(&self) -> Vec<String> {
+        self.rejection_json
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default()
+    }
+
     /// The reviewer holding the order now, with when the hold ends (a lapsed claim holds
     /// nothing).
     pub fn live_claim(&self, now: i64) -> Option<(&str, &str, i64)> {

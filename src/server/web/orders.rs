@@ -586,11 +586,7 @@ async fn next_step(
             }
         }
         NextStep::Correct => {
-            let reasons: Vec<String> = row
-                .rejection_json
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-                .unwrap_or_default();
+            let reasons = row.return_reasons();
             let since = state.store.since_return(row).await?;
             let returned_at = since.at;
             let deadline = crate::server::paper::date_in(
@@ -625,7 +621,7 @@ async fn next_step(
                 ol.reasons { @for reason in &reasons { li {
                     (crate::domain::return_reason_in(reason, ctx.lang))
                     // Passed since: said by the reason it answers.
-                    @if verified && crate::domain::checklist_reason(reason) == Some(T::ReasonNotVerified) {
+                    @if verified && crate::domain::is_the_check(reason) {
                         " " span.ok { "✓ " (ctx.t(T::WebVerifiedNow)) }
                     }
                 } } }
@@ -888,10 +884,7 @@ pub async fn verify(
                 title,
                 html! {
                     h1 { (title) }
-                    p { (ctx.t(T::WebRealnameScan)) }
-                    img.qr src=(apply::qr_data_uri(&url)) alt=(ctx.t(T::WebRealnameQrAlt));
-                    p.small { (url) }
-                    p { a href=(url) { (ctx.t(T::WebRealnameOpenHere)) } }
+                    (apply::realname_code(ctx, &url))
                     p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
                 },
             )

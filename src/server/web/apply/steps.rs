@@ -830,12 +830,7 @@ pub async fn code_page(
         html! {
             h2 { (ctx.t(T::WebStepRealname)) }
             @if let Some(said) = said { p.bad role="status" { (said) } }
-            p { (ctx.t(T::WebRealnameScan)) }
-            img.qr src=(qr_data_uri(&url)) alt=(ctx.t(T::WebRealnameQrAlt));
-            p.small { (url) }
-            // Already on the phone (a phone that shows the computer's pages, a narrow
-            // window): the code cannot be scanned, the address can be followed.
-            p { a href=(url) { (ctx.t(T::WebRealnameOpenHere)) } }
+            (realname_code(ctx, &url))
             p.hint { (ctx.fill(T::WebRealnameCodeValid, &[&minutes])) }
             form method="post" action="/apply" {
                 (version(view))
@@ -992,6 +987,19 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             Ok(Outcome::Saved(next, Step::Scan))
         }
         _ => Ok(Outcome::Go("/apply".into())),
+    }
+}
+
+/// A real-name code for a phone, shown on a computer: what to do, the code, its address,
+/// and the address to follow for whoever is on a phone already (a phone that shows the
+/// computer's pages, a narrow window: the code cannot be scanned). The application's
+/// check and a returned order's show the same.
+pub fn realname_code(ctx: &Ctx, url: &str) -> maud::Markup {
+    html! {
+        p { (ctx.t(T::WebRealnameScan)) }
+        img.qr src=(qr_data_uri(url)) alt=(ctx.t(T::WebRealnameQrAlt));
+        p.small { (url) }
+        p { a href=(url) { (ctx.t(T::WebRealnameOpenHere)) } }
     }
 }
 
