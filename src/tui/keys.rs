@@ -307,6 +307,32 @@ pub fn action_key(action: crate::domain::Action) -> char {
     }
 }
 
+/// What a key does to a form asked once more before an action that cannot be undone (an
+/// order cancelled, an invoice reversed or declined): `y` sends it — not `Enter`, which a
+/// double tap or keys typed ahead send twice —, `Esc` goes back to the form, `Enter`
+/// changes nothing, anything else is typing again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// `y`: send it.
+    Send,
+    /// `Enter`: nothing.
+    Stay,
+    /// `Esc`: back to the form, not asked any more.
+    Back,
+    /// Anything else: typing again (not asked any more); the key goes to the form.
+    Typing,
+}
+
+/// [`Confirm`] of `key`.
+pub fn confirm(key: KeyEvent) -> Confirm {
+    match key.code {
+        KeyCode::Char('y' | 'Y') if !key.modifiers.contains(KeyModifiers::CONTROL) => Confirm::Send,
+        KeyCode::Enter => Confirm::Stay,
+        KeyCode::Esc => Confirm::Back,
+        _ => Confirm::Typing,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -162,15 +162,12 @@ impl Invoicing {
         let Some(decline) = &mut self.decline else {
             return;
         };
-        // Asked once more, as every action that cannot be undone: `y` sends it — not
-        // `Enter`, which a double tap sends twice —, `Esc` goes back to the note, `Enter`
-        // changes nothing, anything else is typing again.
+        // Asked once more, as every action that cannot be undone
+        // ([`crate::tui::keys::confirm`]).
         if decline.confirming && !decline.sending {
-            let ctrl = key
-                .modifiers
-                .contains(crossterm::event::KeyModifiers::CONTROL);
-            match key.code {
-                KeyCode::Char('y' | 'Y') if !ctrl => {
+            use crate::tui::keys::Confirm;
+            match crate::tui::keys::confirm(key) {
+                Confirm::Send => {
                     decline.confirming = false;
                     decline.sending = true;
                     decline.error = None;
@@ -184,12 +181,12 @@ impl Invoicing {
                     });
                     return;
                 }
-                KeyCode::Enter => return,
-                KeyCode::Esc => {
+                Confirm::Stay => return,
+                Confirm::Back => {
                     decline.confirming = false;
                     return;
                 }
-                _ => decline.confirming = false,
+                Confirm::Typing => decline.confirming = false,
             }
         }
         match key.code {

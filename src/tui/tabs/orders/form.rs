@@ -389,18 +389,17 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
     let ctrl = key
         .modifiers
         .contains(crossterm::event::KeyModifiers::CONTROL);
-    // An action that cannot be undone, asked once more: `y` sends it — not `Enter`, which
-    // a double tap or keys typed ahead send twice —, `Esc` goes back to the form, `Enter`
-    // changes nothing, anything else is typing again.
+    // An action that cannot be undone, asked once more ([`crate::tui::keys::confirm`]).
     if form.confirming {
-        match key.code {
-            KeyCode::Char('y' | 'Y') if !ctrl => return submit(form, env),
-            KeyCode::Enter => return Outcome::Open(Box::new(form)),
-            KeyCode::Esc => {
+        use crate::tui::keys::Confirm;
+        match crate::tui::keys::confirm(key) {
+            Confirm::Send => return submit(form, env),
+            Confirm::Stay => return Outcome::Open(Box::new(form)),
+            Confirm::Back => {
                 form.confirming = false;
                 return Outcome::Open(Box::new(form));
             }
-            _ => form.confirming = false,
+            Confirm::Typing => form.confirming = false,
         }
     }
     let last = form.fields.len().saturating_sub(1);

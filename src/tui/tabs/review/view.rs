@@ -765,30 +765,26 @@ fn draw_popup(screen: &Screen, popup: &Popup, frame: &mut Frame, area: Rect, vie
                     .as_ref()
                     .filter(|c| !c.is_ok())
                     .filter(|c| !(c.outcome == crate::api::ScanOutcome::Outdated && answered(at)));
+                // Said of its attachment as the pane heads it: `附件 2/2：签字申请表 ⚠ …`.
+                let of_it = |what: String| {
+                    T::AttachmentOf.fill(
+                        lang,
+                        &[
+                            &(at + 1).to_string(),
+                            &attachments.len().to_string(),
+                            &format!("{} {what}", attachment.kind.label(lang)),
+                        ],
+                    )
+                };
                 let said = check
-                    .map(|c| {
-                        T::AttachmentOf.fill(
-                            lang,
-                            &[
-                                &(at + 1).to_string(),
-                                &attachments.len().to_string(),
-                                &format!("{} {}", attachment.kind.label(lang), c.describe(&screen.order_no, lang)),
-                            ],
-                        )
-                    })
+                    .map(|c| of_it(c.describe(&screen.order_no, lang)))
                     .into_iter()
                     .chain(attachment.also_on_said(lang))
                     // Never turned to on this screen (arrived meanwhile, or passed over).
-                    .chain((!screen.seen.contains(&attachment.id)).then(|| {
-                        T::AttachmentOf.fill(
-                            lang,
-                            &[
-                                &(at + 1).to_string(),
-                                &attachments.len().to_string(),
-                                &format!("{} {}", attachment.kind.label(lang), T::ApproveNotSeen.get(lang)),
-                            ],
-                        )
-                    }));
+                    .chain(
+                        (!screen.seen.contains(&attachment.id))
+                            .then(|| of_it(T::ApproveNotSeen.get(lang).to_owned())),
+                    );
                 for said in said {
                     if !warnings.contains(&said) {
                         warnings.push(said);
