@@ -62,15 +62,40 @@ fn optional(value: Option<&str>, lines: Lines, max: usize) -> Result<Option<Stri
 }
 
 /// A new customer: a mobile number and a name.
-pub fn new_customer(body: &NewCustomer) -> Result<(Phone, String), ApiError> {
+pub fn new_customer(
+    body: &NewCustomer,
+    fonts: &crate::server::pdf::Fonts,
+) -> Result<(Phone, String), ApiError> {
     let mut errors = Errors::default();
     let phone = errors.check("phone", Phone::parse(&body.phone));
-    let name = errors.check("name", person_name(&body.name));
+    let name = errors.check("name", printable_person_name(fonts, &body.name));
     errors.finish()?;
     match (phone, name) {
         (Some(phone), Some(name)) => Ok((phone, name)),
         _ => Err(ApiError::Internal("validation lost a value".into())),
     }
+}
+
+/// A customer's name (given at the counter, or verified by the real-name check): a
+/// person's name that the documents can print, as every order of theirs will have to —
+/// one the fonts cannot draw is refused here, where it is typed, not on each order after.
+pub(crate) fn printable_person_name(
+    fonts: &crate::server::pdf::Fonts,
+    input: &str,
+) -> Result<String, InvalidValue> {
+    let name = person_name(input)?;
+    match unprintable(fonts, &name) {
+        None => Ok(name),
+        Some(refusal) => Err(refusal.into()),
+    }
+}
+
+/// What is said of `text` when some of its characters cannot be printed on the
+/// application form, naming them.
+fn unprintable(fonts: &crate::server::pdf::Fonts, text: &str) -> Option<Msg> {
+    let missing = fonts.unprintable(text);
+    (!missing.is_empty())
+        .then(|| Msg::with(T::ErrUnprintable, [missing.iter().collect::<String>()]))
 }
 
 /// What is wrong with an `id` nothing was found under: its form when it is not one of
@@ -335,10 +360,8 @@ fn printable(
         ]);
     }
     for (field, text) in printed {
-        let missing = fonts.unprintable(text);
-        if !missing.is_empty() {
-            let shown: String = missing.iter().collect();
-            errors.add(field, Msg::with(T::ErrUnprintable, [shown]));
+        if let Some(refusal) = unprintable(fonts, text) {
+            errors.add(field, refusal);
         }
     }
 }

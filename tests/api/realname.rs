@@ -19,6 +19,7 @@ on_both_databases!(
     a_new_verification_says_where_it_stands,
     phone_forms_naming_another_site_are_refused,
     a_verified_identity_is_never_replaced_by_a_second_check,
+    a_name_the_documents_cannot_print_is_refused_where_it_is_typed,
 );
 
 /// Plays the customer's phone: fills the form and posts it as a browser would.
@@ -691,5 +692,58 @@ async fn a_second_form_with_another_identity_is_told_it_was_not_used(db: Db) {
             .to_owned()
     };
     assert_eq!(body(&second), body(&again));
+    app.finish().await;
+}
+
+/// A name no font here can draw would be refused on every order of the customer's (the
+/// application form prints it): it is refused where it is typed instead — a new customer,
+/// a correction, the real-name form on the phone — naming the characters, nothing kept,
+/// no try spent.
+async fn a_name_the_documents_cannot_print_is_refused_where_it_is_typed(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let arabic = "محمد علي";
+    let refused = clerk
+        .create_customer(&ca_counter::api::NewCustomer {
+            phone: crate::common::unique_phone(),
+            name: arabic.into(),
+        })
+        .await
+        .expect_err("unprintable");
+    let p = refused.problem().cloned().expect("problem");
+    assert_eq!(p.status, 422);
+    assert_eq!(p.errors.len(), 1, "{p:?}");
+    assert_eq!(p.errors[0].field, "name");
+    assert!(
+        p.errors[0]
+            .message
+            .contains("cannot be printed on the application form")
+            && p.errors[0].message.contains('م'),
+        "{p:?}"
+    );
+
+    let customer = app.customer("张三").await;
+    let refused = clerk
+        .rename_customer(&customer.id, arabic)
+        .await
+        .expect_err("unprintable");
+    let p = refused.problem().cloned().expect("problem");
+    assert_eq!(
+        (p.status, p.errors[0].field.as_str()),
+        (422, "name"),
+        "{p:?}"
+    );
+    let session = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    assert_eq!(session.masked_name, "*三", "the name was kept");
+
+    let url = session.url.clone().expect("url");
+    let (_, html) = phone_post(&app, &url, arabic, "11010519491231002X", true).await;
+    assert!(html.contains("无法打印在申请表上"), "{html}");
+    let now = clerk.realname_session(&session.id).await.expect("session");
+    assert_eq!(now.status, RealnameStatus::Pending);
+    assert_eq!(now.attempts, 0, "no try spent");
     app.finish().await;
 }

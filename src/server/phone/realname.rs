@@ -482,7 +482,8 @@ pub(super) async fn submit(
     // one (its length, its date, its check character) are not a try: nothing was asked of
     // the provider. Every problem is named at once, each by its field.
     let missing = |blank: bool, text: T| blank.then(|| ctx.t(text).to_owned());
-    let name = (!typed.name.trim().is_empty()).then(|| crate::domain::person_name(&typed.name));
+    let name = (!typed.name.trim().is_empty())
+        .then(|| crate::server::validate::printable_person_name(&state.fonts, &typed.name));
     let id_shape = (!typed.id_number.trim().is_empty())
         .then(|| crate::domain::IdNumber::parse(&typed.id_number));
     let problems = Problems {

@@ -47,7 +47,9 @@ pub async fn create(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<Customer>), ApiError> {
     caller.require(Permission::ManageCustomers)?;
-    let (_, (phone, name)) = parse_json_checked(&body, validate::new_customer)?;
+    let (_, (phone, name)) = parse_json_checked(&body, |body: &NewCustomer| {
+        validate::new_customer(body, &state.fonts)
+    })?;
     match state
         .store
         .add_customer(&phone, &name, &caller.operator.id)

@@ -149,7 +149,8 @@ pub async fn rename_customer(
 ) -> Result<Json<Customer>, ApiError> {
     caller.require(Permission::ManageCustomers)?;
     let (_, name) = parse_json_checked(&body, |body: &CustomerUpdate| {
-        crate::domain::person_name(&body.name).map_err(|e| ApiError::field("name", e))
+        crate::server::validate::printable_person_name(&state.fonts, &body.name)
+            .map_err(|e| ApiError::field("name", e))
     })?;
     let customer = super::customers::find_customer(&state, &id).await?;
     if !state
