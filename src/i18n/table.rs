@@ -183,6 +183,7 @@ web_texts! { messaging_texts;
     ProblemNotMultipartDetail => "上传文件请以 multipart/form-data 发送 kind 与 file 两栏（收到的是 {0}）", "an upload is sent as multipart/form-data with the fields kind and file (it came as {0})";
     ProblemQueryUnreadable => "查询参数无法读取：% 后须为两位十六进制数，且解码后为 UTF-8", "the query cannot be read: a % must be followed by two hex digits, and the decoded bytes be UTF-8";
     ProblemTransferNotChosen => "订单 {0} 还没有选择银行转账：先选择转账（choose_bank_transfer），再上传转账凭证", "order {0} has not chosen to pay by bank transfer: choose it (choose_bank_transfer), then upload the voucher";
+    ProblemPaymentConfirmed => "订单 {0} 已通过审核，付款已确认，不再需要转账凭证", "order {0} has passed review with its payment confirmed: no voucher is needed any more";
     ProblemBodyAfterJson => "请求体在 JSON 值之后还有内容（第 {0} 行第 {1} 列）：一个请求只能带一个 JSON 对象", "the body goes on after its JSON value (line {0}, column {1}): a request carries one JSON object";
     ProblemBodyTooDeep => "请求体嵌套超过 {0} 层，接口的请求不会这么深：请按接口文档发送", "the body is nested more than {0} levels deep, which no request of this API is: send the fields the API documents";
     ProblemBodyNotObject => "请求体应为 JSON 对象，字段见接口文档", "the body must be a JSON object with the fields the API documents";

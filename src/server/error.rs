@@ -368,6 +368,11 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
         "a voucher for an order waiting to be paid online",
     ),
     (
+        "payment_confirmed",
+        409,
+        "a voucher for an order past review, its payment confirmed",
+    ),
+    (
         "invoice_issued",
         409,
         "the order's invoice is issued already",

@@ -447,6 +447,35 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
     );
     let order = clerk.order(&order.order_no, false).await.expect("order");
     assert!(order.attachments.is_empty(), "nothing was stored");
+    // Nor for an order past review, its payment confirmed: a voucher there would read as
+    // proof of a second payment.
+    let approved = crate::mailing::approved(&app, "李四").await;
+    let before = clerk.order(&approved.order_no, false).await.expect("order");
+    let refused = clerk
+        .upload_attachment(
+            &approved.order_no,
+            AttachmentKind::Voucher,
+            "voucher.jpg",
+            crate::common::voucher_jpeg(392, 336),
+        )
+        .await
+        .expect_err("payment confirmed");
+    let problem = refused.problem().expect("problem");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (409, "payment_confirmed"),
+        "{problem:?}"
+    );
+    assert!(
+        problem.detail.contains("no voucher is needed"),
+        "{problem:?}"
+    );
+    let after = clerk.order(&approved.order_no, false).await.expect("order");
+    assert_eq!(
+        after.attachments.len(),
+        before.attachments.len(),
+        "nothing was stored"
+    );
     app.finish().await;
 }
 
