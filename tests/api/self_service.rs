@@ -17,6 +17,7 @@ use crate::on_both_databases;
 on_both_databases!(
     a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done,
     an_order_returned_unverified_is_verified_from_the_phone,
+    the_tries_a_customer_makes_alone_are_capped_a_day,
     a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online,
     a_transfer_and_a_correction_are_done_from_the_phone,
     login_codes_are_limited_per_minute_per_day_and_by_wrong_tries,
@@ -3314,5 +3315,115 @@ async fn a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done(
         .await
         .expect("order");
     assert_eq!(now.status, OrderStatus::PendingReview);
+    app.finish().await;
+}
+
+/// A code locks after five wrong tries, and the customer may open another on their own —
+/// but not without end: after ten tries in 24 hours neither the application nor a returned
+/// order opens a new one (each try asks the paid provider, and guesses at an ID number);
+/// the counter still can, with the customer and their ID card in front of it.
+async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let order = app.pay(&order).await;
+    app.client(&app.reviewer)
+        .claim(&order.order_no, false)
+        .await
+        .expect("claim");
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["申请人未通过实名认证".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    let no = order.order_no.to_string();
+    let phone = owner_phone(&app, &no).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let wrong_tries = |url: String| {
+        let app = &app;
+        async move {
+            for _ in 0..5 {
+                PhonePage::open(&app.http, &url)
+                    .await
+                    .expect("verification page")
+                    .submit(
+                        &app.http,
+                        &[
+                            ("name", "李四"),
+                            ("id_number", "11010519491231002X"),
+                            ("consent", "yes"),
+                        ],
+                    )
+                    .await
+                    .expect("a wrong try");
+            }
+        }
+    };
+    // Five wrong tries on a code from the application, five on one from the order.
+    let page = browser.get("/apply").await;
+    let version_before = hidden(&page.html, "version");
+    let started = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "realname"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    wrong_tries(app.url(&started.location.expect("a code"))).await;
+    let from_order = browser.post(&format!("/orders/{no}/verify"), &[]).await;
+    wrong_tries(app.url(&from_order.location.expect("a code"))).await;
+    // Spent: the step says so in place of its button; a page left open from before that
+    // asks anyway opens no code and comes back to it; a returned order opens none either.
+    let said = browser.get("/apply").await;
+    assert!(
+        said.html.contains("24 小时内已试了 10 次实名认证")
+            && !said.html.contains("value=\"realname\""),
+        "{}",
+        said.html
+    );
+    let refused = browser
+        .post(
+            "/apply",
+            &[("action", "realname"), ("version", &version_before)],
+        )
+        .await;
+    assert_eq!(refused.location.as_deref(), Some("/apply?step=realname"));
+    let refused = browser.post(&format!("/orders/{no}/verify"), &[]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.html.contains("携带身份证到柜台办理"),
+        "{}",
+        refused.html
+    );
+    let sessions: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM realname_sessions WHERE created_by = '00000000-0000-7000-8000-0000000c0de1'")
+            .fetch_one(app.store().pool())
+            .await
+            .expect("sessions");
+    assert_eq!(sessions, 2, "no third code was opened");
+    // The counter still opens one.
+    let customer = app
+        .client(&app.clerk)
+        .find_customer(&phone)
+        .await
+        .expect("find")
+        .expect("customer");
+    app.client(&app.clerk)
+        .create_realname_session(&customer.id)
+        .await
+        .expect("the counter's code");
     app.finish().await;
 }

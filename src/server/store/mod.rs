@@ -61,7 +61,9 @@ pub use orders::{
     Transition, TransitionError, ValidOrder,
 };
 pub use payments::{Confirmed, Opened, PaymentRow};
-pub use realname::{Attempt, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, RealnameRow};
+pub use realname::{
+    Attempt, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, ONLINE_TRIES_A_DAY, RealnameRow,
+};
 pub use review::{ApprovalFacts, Claimed};
 pub use sms::{SmsDone, SmsRow};
 

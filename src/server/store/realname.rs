@@ -17,6 +17,13 @@ use crate::api::RealnameStatus;
 /// Tries before a session locks.
 pub const MAX_ATTEMPTS: i64 = 5;
 
+/// Tries a customer may spend on their own in 24 hours, over every code they open: a
+/// code locks after [`MAX_ATTEMPTS`], and a new one would otherwise give as many again
+/// without end — each try a question to the provider, paid for, and a guess at someone's
+/// ID number. The counter, with the customer and their ID card in front of it, is not
+/// held to it.
+pub const ONLINE_TRIES_A_DAY: i64 = 2 * MAX_ATTEMPTS;
+
 /// A stored session.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RealnameRow {
@@ -154,6 +161,20 @@ async fn insert_check(
 }
 
 impl Store {
+    /// The tries spent in the last 24 hours on the codes `customer_id` opened on their own
+    /// pages (see [`ONLINE_TRIES_A_DAY`]).
+    pub async fn online_realname_tries(&self, customer_id: &str) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM realname_sessions \
+             WHERE customer_id = $1 AND created_by = $2 AND created_at >= $3",
+        )
+        .bind(customer_id)
+        .bind(super::self_service::ONLINE_OPERATOR_ID)
+        .bind(now_ms() - 24 * 3_600_000)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// Opens a session for a customer, replacing any pending one (its code stops working).
     /// Returns the session and its token (shown once, stored hashed).
     pub async fn create_realname_session(

@@ -861,6 +861,14 @@ pub async fn verify(
     {
         return page::see_other(&format!("/orders/{}", row.order_no));
     }
+    match apply::realname_tries_spent(ctx, &state, &who.customer.id).await {
+        Ok(None) => {}
+        Ok(Some(said)) => {
+            let title = ctx.t(T::WebStepRealname);
+            return page::message(ctx, StatusCode::TOO_MANY_REQUESTS, title, &said);
+        }
+        Err(e) => return failed(ctx, e),
+    }
     let valid_ms = state.config.realname_valid_ms();
     match state
         .store

@@ -15,7 +15,7 @@ use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::store::self_service::DraftRow;
 use crate::server::store::self_service::ONLINE_OPERATOR_ID;
-use crate::server::store::{CustomerRow, MAX_ATTEMPTS};
+use crate::server::store::{CustomerRow, MAX_ATTEMPTS, ONLINE_TRIES_A_DAY};
 
 /// A step of the application, in order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -205,19 +205,26 @@ pub async fn body(
                 p { a.button href=(Step::Project.address()) { (ctx.t(T::PageRealnameBackToApply)) } }
             }
         }
-        Step::Realname => html! {
-            h2 { (ctx.t(T::WebStepRealname)) }
-            // A face check only where the provider does one (Alipay's); the built-in demo
-            // check reads the name and ID number alone.
-            p { (ctx.t(if view.state.identity.name() == "alipay" { T::WebRealnameIntro } else { T::WebRealnameIntroNoFace })) }
-            form method="post" action="/apply" {
-                (version(view))
-                input type="hidden" name="action" value="realname";
-                div.actions { button type="submit" {
-                    @if view.phone_browser { (ctx.t(T::WebRealnameStart)) } @else { (ctx.t(T::WebRealnameShowCode)) }
-                } }
+        Step::Realname => {
+            let spent = realname_tries_spent(ctx, view.state, &view.customer.id).await?;
+            html! {
+                h2 { (ctx.t(T::WebStepRealname)) }
+                // A face check only where the provider does one (Alipay's); the built-in
+                // demo check reads the name and ID number alone.
+                p { (ctx.t(if view.state.identity.name() == "alipay" { T::WebRealnameIntro } else { T::WebRealnameIntroNoFace })) }
+                @if let Some(said) = spent {
+                    p.bad role="status" { (said) }
+                } @else {
+                    form method="post" action="/apply" {
+                        (version(view))
+                        input type="hidden" name="action" value="realname";
+                        div.actions { button type="submit" {
+                            @if view.phone_browser { (ctx.t(T::WebRealnameStart)) } @else { (ctx.t(T::WebRealnameShowCode)) }
+                        } }
+                    }
+                }
             }
-        },
+        }
         Step::Project => {
             // The most used first; a phone page lists a few, and the search finds the rest.
             let mut projects = view.state.store.search_projects(q.trim()).await?;
@@ -902,6 +909,13 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             Ok(Outcome::Go("/apply".into()))
         }
         "realname" => {
+            // Spent: the step says so, in place of the way to a new code.
+            if realname_tries_spent(ctx, view.state, &view.customer.id)
+                .await?
+                .is_some()
+            {
+                return Ok(Outcome::Go(Step::Realname.address()));
+            }
             let valid_ms = view.state.config.realname_valid_ms();
             let (_, token) = view
                 .state
@@ -988,6 +1002,18 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
         }
         _ => Ok(Outcome::Go("/apply".into())),
     }
+}
+
+/// What the customer is told when the tries they may make on their own are spent
+/// ([`ONLINE_TRIES_A_DAY`]): no new code is opened for them, here or from a returned order.
+pub async fn realname_tries_spent(
+    ctx: &Ctx,
+    state: &AppState,
+    customer_id: &str,
+) -> Result<Option<String>, ApiError> {
+    let tries = state.store.online_realname_tries(customer_id).await?;
+    Ok((tries >= ONLINE_TRIES_A_DAY)
+        .then(|| ctx.fill(T::WebRealnameTriesSpent, &[&tries.to_string()])))
 }
 
 /// A real-name code for a phone, shown on a computer: what to do, the code, its address,
