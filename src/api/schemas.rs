@@ -35,7 +35,8 @@ pub fn name() -> Object {
         "A person's name: letters of any script, with spaces and · - . ' only — no digits, \
          symbols, emoji or invisible characters (422 names the field; a space between two \
          Chinese characters is dropped, and a keyboard's dot between a name's parts — `•`, \
-         `・` — is kept as the ID card's `·`)",
+         `・` — is kept as the ID card's `·`); a character the application form's fonts \
+         cannot print is refused too, named in the message",
     )
     .build()
 }

@@ -84,18 +84,18 @@ pub(crate) fn printable_person_name(
     input: &str,
 ) -> Result<String, InvalidValue> {
     let name = person_name(input)?;
-    match unprintable(fonts, &name) {
+    // Not "write it another way": it is the name on their ID card, and the check compares.
+    match unprintable(fonts, &name, T::ErrUnprintableName) {
         None => Ok(name),
         Some(refusal) => Err(refusal.into()),
     }
 }
 
-/// What is said of `text` when some of its characters cannot be printed on the
+/// What is said (`said`) of `text` when some of its characters cannot be printed on the
 /// application form, naming them.
-fn unprintable(fonts: &crate::server::pdf::Fonts, text: &str) -> Option<Msg> {
+fn unprintable(fonts: &crate::server::pdf::Fonts, text: &str, said: T) -> Option<Msg> {
     let missing = fonts.unprintable(text);
-    (!missing.is_empty())
-        .then(|| Msg::with(T::ErrUnprintable, [missing.iter().collect::<String>()]))
+    (!missing.is_empty()).then(|| Msg::with(said, [missing.iter().collect::<String>()]))
 }
 
 /// What is wrong with an `id` nothing was found under: its form when it is not one of
@@ -360,7 +360,7 @@ fn printable(
         ]);
     }
     for (field, text) in printed {
-        if let Some(refusal) = unprintable(fonts, text) {
+        if let Some(refusal) = unprintable(fonts, text, T::ErrUnprintable) {
             errors.add(field, refusal);
         }
     }

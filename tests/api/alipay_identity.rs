@@ -16,6 +16,7 @@ on_both_databases!(
     a_failed_face_check_is_a_try_with_its_reason,
     an_abandoned_face_check_ends_with_its_reason_when_the_code_runs_out,
     a_tampered_answer_is_refused,
+    a_form_sent_again_during_a_face_check_begins_no_second_one,
 );
 
 async fn spawn(db: Db) -> (TestApp, Gateway) {
@@ -290,5 +291,52 @@ async fn a_tampered_answer_is_refused(db: Db) {
         "an answer that fails its signature is no answer, and not the customer's try"
     );
     assert_eq!(seen.reason.as_deref(), Some("provider_unavailable"));
+    app.finish().await;
+}
+
+/// The form sent again from a tab left open while the face check is under way: the way
+/// on to that check, not a second one asked of Alipay (each is paid for, and would be a
+/// try nobody counted).
+async fn a_form_sent_again_during_a_face_check_begins_no_second_one(db: Db) {
+    let (app, gateway) = spawn(db).await;
+    let customer = app.customer("张三").await;
+    let created = app
+        .client(&app.clerk)
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let url = created.url.as_deref().expect("url");
+    // A second tab with the form open all along.
+    let open = ca_counter::api::PhonePage::open(&app.http, url)
+        .await
+        .expect("page");
+    let first = type_on_phone(&app, url).await;
+    assert!(first.contains("打开支付宝刷脸"), "{first}");
+    let again = open
+        .submit(
+            &app.http,
+            &[
+                ("name", "张三"),
+                ("id_number", "11010519491231002X"),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("page");
+    assert!(again.contains("打开支付宝刷脸"), "{again}");
+    assert_eq!(
+        link(&again, "open-browser"),
+        link(&first, "open-browser"),
+        "the same check"
+    );
+    let begun = gateway
+        .calls()
+        .iter()
+        .filter(|c| *c == "alipay.user.certify.open.initialize")
+        .count();
+    assert_eq!(begun, 1, "{:?}", gateway.calls());
     app.finish().await;
 }

@@ -2,6 +2,7 @@
 
 use ca_counter::api::{AttachmentKind, Problem};
 use ca_counter::config::PlatformConfig;
+use ca_counter::domain::OrderStatus;
 
 use crate::common::{Db, TestApp};
 use crate::on_both_databases;
@@ -450,32 +451,54 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
     // Nor for an order past review, its payment confirmed: a voucher there would read as
     // proof of a second payment.
     let approved = crate::mailing::approved(&app, "李四").await;
-    let before = clerk.order(&approved.order_no, false).await.expect("order");
-    let refused = clerk
+    let shipped = crate::mailing::shipped(&app, "王五", "EA123456785CN").await;
+    assert_eq!(shipped.status, OrderStatus::PendingInvoice);
+    for past_review in [&approved, &shipped] {
+        let before = clerk
+            .order(&past_review.order_no, false)
+            .await
+            .expect("order");
+        let refused = clerk
+            .upload_attachment(
+                &past_review.order_no,
+                AttachmentKind::Voucher,
+                "voucher.jpg",
+                crate::common::voucher_jpeg(392, 336),
+            )
+            .await
+            .expect_err("payment confirmed");
+        let problem = refused.problem().expect("problem");
+        assert_eq!(
+            (problem.status, problem.code.as_str()),
+            (409, "payment_confirmed"),
+            "{problem:?}"
+        );
+        assert!(
+            problem.detail.contains("no voucher is needed"),
+            "{problem:?}"
+        );
+        let after = clerk
+            .order(&past_review.order_no, false)
+            .await
+            .expect("order");
+        assert_eq!(
+            after.attachments.len(),
+            before.attachments.len(),
+            "nothing was stored"
+        );
+    }
+    // In review, a voucher is still taken (a clearer copy the reviewer asked for).
+    let in_review = app.pay(&app.submit("赵六").await).await;
+    assert_eq!(in_review.status, OrderStatus::PendingReview);
+    clerk
         .upload_attachment(
-            &approved.order_no,
+            &in_review.order_no,
             AttachmentKind::Voucher,
             "voucher.jpg",
             crate::common::voucher_jpeg(392, 336),
         )
         .await
-        .expect_err("payment confirmed");
-    let problem = refused.problem().expect("problem");
-    assert_eq!(
-        (problem.status, problem.code.as_str()),
-        (409, "payment_confirmed"),
-        "{problem:?}"
-    );
-    assert!(
-        problem.detail.contains("no voucher is needed"),
-        "{problem:?}"
-    );
-    let after = clerk.order(&approved.order_no, false).await.expect("order");
-    assert_eq!(
-        after.attachments.len(),
-        before.attachments.len(),
-        "nothing was stored"
-    );
+        .expect("a voucher in review");
     app.finish().await;
 }
 

@@ -717,7 +717,7 @@ async fn a_name_the_documents_cannot_print_is_refused_where_it_is_typed(db: Db) 
     assert!(
         p.errors[0]
             .message
-            .contains("cannot be printed on the application form")
+            .contains("in the name cannot be printed on the application form")
             && p.errors[0].message.contains('م'),
         "{p:?}"
     );
@@ -741,7 +741,10 @@ async fn a_name_the_documents_cannot_print_is_refused_where_it_is_typed(db: Db) 
 
     let url = session.url.clone().expect("url");
     let (_, html) = phone_post(&app, &url, arabic, "11010519491231002X", true).await;
-    assert!(html.contains("无法打印在申请表上"), "{html}");
+    assert!(
+        html.contains("姓名中的“محدعلي”无法打印在申请表上"),
+        "{html}"
+    );
     let now = clerk.realname_session(&session.id).await.expect("session");
     assert_eq!(now.status, RealnameStatus::Pending);
     assert_eq!(now.attempts, 0, "no try spent");

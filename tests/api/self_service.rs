@@ -18,6 +18,8 @@ on_both_databases!(
     a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done,
     an_order_returned_unverified_is_verified_from_the_phone,
     the_tries_a_customer_makes_alone_are_capped_a_day,
+    terms_that_changed_after_they_were_accepted_are_asked_again,
+    a_file_for_a_step_the_order_cannot_take_is_not_kept,
     a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online,
     a_transfer_and_a_correction_are_done_from_the_phone,
     login_codes_are_limited_per_minute_per_day_and_by_wrong_tries,
@@ -3319,9 +3321,11 @@ async fn a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done(
 }
 
 /// A code locks after five wrong tries, and the customer may open another on their own —
-/// but not without end: after ten tries in 24 hours neither the application nor a returned
-/// order opens a new one (each try asks the paid provider, and guesses at an ID number);
-/// the counter still can, with the customer and their ID card in front of it.
+/// but not without end: ten tries in 24 hours over every code they open, counted when the
+/// provider would be asked (a code opened before the last tries keeps none over); then
+/// neither the application (on a phone or on a computer showing a code) nor a returned
+/// order offers a new one, each saying why (each try asks the paid provider, and guesses
+/// at an ID number). The counter still can, with the customer and their ID card there.
 async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = app.submit("张三").await;
@@ -3345,30 +3349,36 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
     let phone = owner_phone(&app, &no).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &phone).await;
-    let wrong_tries = |url: String| {
+    let mut computer = Browser::with_agent(
+        &app,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    );
+    a_code_may_go_again(&app, &phone).await;
+    sign_in(&mut computer, &phone).await;
+    let wrong = |url: String| {
         let app = &app;
         async move {
-            for _ in 0..5 {
-                PhonePage::open(&app.http, &url)
-                    .await
-                    .expect("verification page")
-                    .submit(
-                        &app.http,
-                        &[
-                            ("name", "李四"),
-                            ("id_number", "11010519491231002X"),
-                            ("consent", "yes"),
-                        ],
-                    )
-                    .await
-                    .expect("a wrong try");
-            }
+            PhonePage::open(&app.http, &url)
+                .await
+                .expect("verification page")
+                .submit(
+                    &app.http,
+                    &[
+                        ("name", "李四"),
+                        ("id_number", "11010519491231002X"),
+                        ("consent", "yes"),
+                    ],
+                )
+                .await
+                .expect("a try")
+                .text()
+                .await
+                .expect("page")
         }
     };
-    // Five wrong tries on a code from the application, five on one from the order.
-    let page = browser.get("/apply").await;
-    let version_before = hidden(&page.html, "version");
-    let started = browser
+    // Four wrong tries on a code shown on the computer.
+    let page = computer.get("/apply").await;
+    computer
         .post(
             "/apply",
             &[
@@ -3377,11 +3387,47 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
             ],
         )
         .await;
-    wrong_tries(app.url(&started.location.expect("a code"))).await;
+    let shown = computer.get("/apply?step=realname").await;
+    let at = shown.html.find("/m/realname/").expect("the code's address");
+    let token: String = shown.html[at + "/m/realname/".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    for _ in 0..4 {
+        wrong(app.url(&format!("/m/realname/{token}"))).await;
+    }
+    // Four on one from the returned order, on the phone.
     let from_order = browser.post(&format!("/orders/{no}/verify"), &[]).await;
-    wrong_tries(app.url(&from_order.location.expect("a code"))).await;
-    // Spent: the step says so in place of its button; a page left open from before that
-    // asks anyway opens no code and comes back to it; a returned order opens none either.
+    let url = app.url(&from_order.location.expect("a code"));
+    for _ in 0..4 {
+        wrong(url.clone()).await;
+    }
+    // A third code, from the application: two more tries, then the provider is not asked.
+    let page = browser.get("/apply").await;
+    let version_before = hidden(&page.html, "version");
+    let third = browser
+        .post(
+            "/apply",
+            &[("action", "realname"), ("version", &version_before)],
+        )
+        .await;
+    let url = app.url(&third.location.expect("a third code"));
+    for _ in 0..2 {
+        wrong(url.clone()).await;
+    }
+    let refused = wrong(url.clone()).await;
+    assert!(
+        refused.contains("24 小时内已试了 10 次实名认证"),
+        "{refused}"
+    );
+    let tries: Vec<i64> =
+        sqlx::query_scalar("SELECT attempts FROM realname_sessions ORDER BY created_at")
+            .fetch_all(app.store().pool())
+            .await
+            .expect("tries");
+    assert_eq!(tries, [4, 4, 2], "the eleventh was not a try");
+    // The application's step on the phone says so in place of its button; a page left
+    // open from before that asks anyway opens no code and comes back to it.
     let said = browser.get("/apply").await;
     assert!(
         said.html.contains("24 小时内已试了 10 次实名认证")
@@ -3389,13 +3435,32 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
         "{}",
         said.html
     );
-    let refused = browser
+    let again = browser
         .post(
             "/apply",
             &[("action", "realname"), ("version", &version_before)],
         )
         .await;
-    assert_eq!(refused.location.as_deref(), Some("/apply?step=realname"));
+    assert_eq!(again.location.as_deref(), Some("/apply?step=realname"));
+    // The computer, whose code was replaced since: the same, not a way to a new code.
+    let shown = computer.get("/apply?step=realname").await;
+    assert!(
+        shown.html.contains("24 小时内已试了 10 次实名认证")
+            && !shown.html.contains("value=\"realname\""),
+        "{}",
+        shown.html
+    );
+    // The returned order: said in place of its button; a post anyway is refused, with the
+    // way back to the order.
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(
+        page.html.contains("24 小时内已试了 10 次实名认证")
+            && !page
+                .html
+                .contains(&format!("action=\"/orders/{no}/verify\"")),
+        "{}",
+        page.html
+    );
     let refused = browser.post(&format!("/orders/{no}/verify"), &[]).await;
     assert_eq!(
         refused.status,
@@ -3404,16 +3469,16 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
         refused.html
     );
     assert!(
-        refused.html.contains("携带身份证到柜台办理"),
+        refused.html.contains("携带身份证到柜台办理")
+            && refused.html.contains(&format!("href=\"/orders/{no}\"")),
         "{}",
         refused.html
     );
-    let sessions: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM realname_sessions WHERE created_by = '00000000-0000-7000-8000-0000000c0de1'")
-            .fetch_one(app.store().pool())
-            .await
-            .expect("sessions");
-    assert_eq!(sessions, 2, "no third code was opened");
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM realname_sessions")
+        .fetch_one(app.store().pool())
+        .await
+        .expect("sessions");
+    assert_eq!(sessions, 3, "no fourth code was opened");
     // The counter still opens one.
     let customer = app
         .client(&app.clerk)
@@ -3425,5 +3490,113 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
         .create_realname_session(&customer.id)
         .await
         .expect("the counter's code");
+    app.finish().await;
+}
+
+/// Terms accepted on the phone, then replaced by a new version before the application was
+/// sent: the application goes back to them, saying they changed, and records the version
+/// accepted again — never one the customer did not see.
+async fn terms_that_changed_after_they_were_accepted_are_asked_again(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let earlier = app.submit("王小明").await;
+    let phone = owner_phone(&app, earlier.order_no.as_str()).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
+    let in_force = ca_counter::config::PlatformConfig::default().terms_version;
+    let draft_json = || async {
+        sqlx::query_scalar::<_, String>("SELECT data_json FROM customer_drafts")
+            .fetch_one(app.store().pool())
+            .await
+            .expect("draft")
+    };
+    let accepted = format!("\"terms_version\":\"{in_force}\"");
+    assert!(
+        draft_json().await.contains(&accepted),
+        "the version accepted is kept"
+    );
+    // The terms the customer accepted are replaced (as a new version put in force does).
+    sqlx::query("UPDATE customer_drafts SET data_json = REPLACE(data_json, $1, $2)")
+        .bind(&accepted)
+        .bind("\"terms_version\":\"2020-01\"")
+        .execute(app.store().pool())
+        .await
+        .expect("an older version");
+    for asked in ["/apply", "/apply?step=form"] {
+        let page = browser.get(asked).await;
+        assert!(
+            page.html.contains("服务协议已更新") && page.html.contains("value=\"terms\""),
+            "{asked}: {}",
+            page.html
+        );
+    }
+    let page = browser.get("/apply").await;
+    let went = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "terms"),
+                ("accept", "yes"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    assert_eq!(went.location.as_deref(), Some("/apply?step=form"));
+    assert!(
+        draft_json().await.contains(&accepted),
+        "accepted again in force"
+    );
+    let form = browser.get("/apply").await;
+    assert!(!form.html.contains("服务协议已更新"), "{}", form.html);
+    app.finish().await;
+}
+
+/// A voucher or a correction posted to an order whose page offers neither (a crafted post,
+/// or a page from long ago with the order's current version) is refused by the transition
+/// table and not kept: a voucher on an order past review would read as proof of a second
+/// payment, a correction on one not returned as a change asked for.
+async fn a_file_for_a_step_the_order_cannot_take_is_not_kept(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = crate::mailing::approved(&app, "张三").await;
+    let no = order.order_no.to_string();
+    let phone = owner_phone(&app, &no).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let clerk = app.client(&app.clerk);
+    let before = clerk.order(&no, false).await.expect("order");
+    for (path, data) in [
+        ("voucher", voucher_jpeg(800, 600)),
+        ("correction", scan_png(1240, 1754)),
+    ] {
+        let sent = browser
+            .upload(
+                &format!("/orders/{no}/{path}"),
+                &before.version.to_string(),
+                data,
+                if path == "voucher" {
+                    "image/jpeg"
+                } else {
+                    "image/png"
+                },
+            )
+            .await;
+        assert_eq!(
+            sent.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            sent.html
+        );
+        assert!(sent.html.contains("没有上传"), "{path}: {}", sent.html);
+    }
+    let after = clerk.order(&no, false).await.expect("order");
+    assert_eq!(
+        after.attachments.len(),
+        before.attachments.len(),
+        "nothing kept"
+    );
+    assert_eq!(
+        (after.status, after.version),
+        (before.status, before.version)
+    );
     app.finish().await;
 }

@@ -474,6 +474,11 @@ pub(super) async fn submit(
     if status != RealnameStatus::Pending {
         return answered_before(&state, &ctx, status, &session).await;
     }
+    // A check in flight at the provider (the form sent again from a tab left open): the
+    // way on to it, not a second check begun (each one asked of the provider is paid for).
+    if session.certify_id.is_some() {
+        return go_on(&ctx, &session);
+    }
     // The language switch: the same form in the other language, as typed.
     if typed.keep.as_deref() == Some("lang") {
         return form(&state, &ctx, &session, &typed, &Problems::default());
@@ -520,6 +525,23 @@ pub(super) async fn submit(
     let Some(Ok(name)) = name else {
         return form(&state, &ctx, &session, &typed, &problems);
     };
+    // A code the customer opened on their own asks the provider only while their tries
+    // for the day are not spent (several codes opened before may still be open).
+    if session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID {
+        match crate::server::web::apply::realname_tries_spent(&ctx, &state, &session.customer_id)
+            .await
+        {
+            Ok(None) => {}
+            Ok(Some(said)) => {
+                let problems = Problems {
+                    check: Some(said),
+                    ..problems
+                };
+                return form(&state, &ctx, &session, &typed, &problems);
+            }
+            Err(_) => return unavailable(&ctx),
+        }
+    }
     let claim = Claim {
         expected_name: session.expected_name.clone(),
         name,

@@ -39,7 +39,7 @@ pub struct CustomerQuery {
 #[utoipa::path(post, operation_id = "create_customer", path = "/api/v1/customers", request_body = NewCustomer, responses(
     (status = 201, body = Customer),
     (status = 409, body = Problem, content_type = "application/problem+json", description = "`customer_exists`: a customer with this mobile number is known (find it with `GET /customers?phone=`)"),
-    (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed`: every bad field named at once"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed`: every bad field named at once (a name with characters the application form cannot print names them: every order of the customer's would be refused)"),
 ))]
 pub async fn create(
     State(state): State<AppState>,

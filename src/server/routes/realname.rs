@@ -138,8 +138,8 @@ fn customer_verified() -> ApiError {
     responses(
         (status = 200, body = Customer),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`customer_verified`: the customer passed the real-name check; the verified name stands"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed`: the name is not a person's name, or holds characters the application form cannot print (named)"),
     ))]
 pub async fn rename_customer(
     State(state): State<AppState>,

@@ -162,10 +162,13 @@ async fn insert_check(
 
 impl Store {
     /// The tries spent in the last 24 hours on the codes `customer_id` opened on their own
-    /// pages (see [`ONLINE_TRIES_A_DAY`]).
+    /// pages (see [`ONLINE_TRIES_A_DAY`]): the tries answered, and each check sent on to
+    /// the provider and not answered yet (in flight, or left so by a newer code) — a
+    /// failed one is counted once answered, when its `certify_id` is cleared.
     pub async fn online_realname_tries(&self, customer_id: &str) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM realname_sessions \
+            "SELECT CAST(COALESCE(SUM(attempts + CASE WHEN certify_id IS NULL THEN 0 ELSE 1 END), 0) \
+             AS BIGINT) FROM realname_sessions \
              WHERE customer_id = $1 AND created_by = $2 AND created_at >= $3",
         )
         .bind(customer_id)

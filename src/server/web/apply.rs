@@ -41,8 +41,11 @@ pub struct Draft {
     pub reference: String,
     /// The chosen certificate.
     pub product_id: Option<String>,
-    /// The terms were read and accepted.
+    /// The terms were read and accepted — in force as [`Draft::read`] reads it: accepted
+    /// in the version in force.
     pub terms_accepted: bool,
+    /// The version of the terms accepted: the one the order records.
+    pub terms_version: Option<String>,
     /// The form as typed.
     pub fields: Fields,
     /// The form passed its checks as it stands.
@@ -193,11 +196,32 @@ fn blank_fields(customer: &CustomerRow) -> Fields {
     }
 }
 
+impl Draft {
+    /// A draft as kept (`json`), read against the terms in force: terms accepted in
+    /// another version — they changed since — are not accepted any more, so the
+    /// application goes back to them (and the order never records a version the customer
+    /// did not accept). Unreadable: a fresh one.
+    pub fn read(json: &str, terms_in_force: &str) -> Draft {
+        let mut draft: Draft = serde_json::from_str(json).unwrap_or_default();
+        if draft.terms_version.as_deref() != Some(terms_in_force) {
+            draft.terms_accepted = false;
+        }
+        draft
+    }
+
+    /// The terms were accepted in a version that is no longer in force.
+    pub fn terms_changed(&self, terms_in_force: &str) -> bool {
+        self.terms_version
+            .as_deref()
+            .is_some_and(|accepted| accepted != terms_in_force)
+    }
+}
+
 /// The customer's draft, begun if there is none.
 async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow, Draft), ApiError> {
     let blank = blank_fields(customer);
     if let Some(row) = state.store.draft_of(&customer.id).await? {
-        let draft = serde_json::from_str(&row.data_json).unwrap_or_default();
+        let draft = Draft::read(&row.data_json, &state.config.terms_version);
         return Ok((row, draft));
     }
     let mut draft = Draft {
@@ -222,7 +246,6 @@ async fn draft_of(state: &AppState, customer: &CustomerRow) -> Result<(DraftRow,
         .draft_of(&customer.id)
         .await?
         .ok_or_else(|| ApiError::Internal("draft vanished after saving".into()))?;
-    let draft = serde_json::from_str(&row.data_json).unwrap_or(draft);
     Ok((row, draft))
 }
 
@@ -1115,7 +1138,9 @@ pub async fn submit(
         .find(|(k, _)| k == "draft")
         .map(|(_, v)| v.into_owned());
     match submit_draft(&state, &who.customer, version).await {
-        Ok(order_no) => page::see_other(&format!("/orders/{order_no}?done=submitted")),
+        Ok(Some(order_no)) => page::see_other(&format!("/orders/{order_no}?done=submitted")),
+        // The terms changed since they were accepted: back to them, the change said there.
+        Ok(None) => page::see_other("/apply?step=terms"),
         Err(ApiError::Validation(_)) => page::see_other("/apply?step=form"),
         Err(ApiError::Conflict { .. }) => {
             // A page from before this application became an order (the back button): the
@@ -1154,11 +1179,13 @@ async fn submitted_as(
         .map(|order| order.order_no))
 }
 
+/// The order the draft became, or `None` when its terms are not accepted in the version
+/// in force (they changed since: see [`Draft::read`]).
 async fn submit_draft(
     state: &AppState,
     customer: &CustomerRow,
     version: Option<i64>,
-) -> Result<String, ApiError> {
+) -> Result<Option<String>, ApiError> {
     let (row, draft) = draft_of(state, customer).await?;
     if version != Some(row.version) {
         return Err(ApiError::Conflict {
@@ -1185,7 +1212,11 @@ async fn submit_draft(
         &state.config,
     )?;
     valid.channel = crate::domain::Channel::Online;
-    valid.terms_version = Some(state.config.terms_version.clone());
+    // The version the customer accepted (the one in force: see `Draft::read`).
+    if !draft.terms_accepted {
+        return Ok(None);
+    }
+    valid.terms_version = draft.terms_version.clone();
     let actor = super::orders::customer_actor(&customer.phone);
     let key = crate::server::store::IdempotencyKey {
         operator_id: ONLINE_OPERATOR_ID,
@@ -1238,7 +1269,7 @@ async fn submit_draft(
             .await?;
     }
     state.store.drop_draft(&customer.id, &row.id).await?;
-    Ok(order_no)
+    Ok(Some(order_no))
 }
 
 /// The page for a failure: busy database, or a defect (logged, never shown).
@@ -1272,7 +1303,7 @@ pub async fn standing(
     draft_row: &DraftRow,
     lang: crate::i18n::Lang,
 ) -> Result<crate::api::OnlineApplication, ApiError> {
-    let draft: Draft = serde_json::from_str(&draft_row.data_json).unwrap_or_default();
+    let draft = Draft::read(&draft_row.data_json, &state.config.terms_version);
     let is_verified = customer.realname_verified_at.is_some();
     let step = steps::current(&draft, is_verified, draft_row.scan_type.is_some(), None);
     let product = match &draft.product_id {

@@ -100,9 +100,11 @@ async fn list_page(state: &AppState, who: &SignedIn) -> Response {
     };
     // An application begun and not submitted is offered to go on with, not as a new one.
     let begun = match state.store.draft_of(&who.customer.id).await {
-        Ok(draft) => draft
-            .and_then(|row| serde_json::from_str::<apply::Draft>(&row.data_json).ok())
-            .is_some_and(|draft| draft.product_id.is_some()),
+        Ok(draft) => draft.is_some_and(|row| {
+            apply::Draft::read(&row.data_json, &state.config.terms_version)
+                .product_id
+                .is_some()
+        }),
         Err(e) => return failed(ctx, e.into()),
     };
     // An order waiting for the customer keeps the page's one big button (its step).
@@ -527,6 +529,12 @@ async fn next_step(
     let base = format!("/orders/{}", row.order_no);
     // An unpaid order is cancelled by itself after `unpaid_close_hours`: said while it waits.
     let closes = unpaid_closes(state, ctx, row);
+    // Returned unverified, with the day's tries spent: said in place of the way to a code.
+    let spent = if !verified && next == NextStep::Correct {
+        apply::realname_tries_spent(ctx, state, &row.customer_id).await?
+    } else {
+        None
+    };
     Ok(match next {
         NextStep::Pay => html! {
             @if let Some(closes) = &closes { p.hint { (closes) } }
@@ -631,9 +639,13 @@ async fn next_step(
                 @if !verified {
                     div.field.invalid #verify {
                         p { strong { (ctx.t(T::WebCorrectVerifyFirst)) } }
-                        form method="post" action=(format!("{base}/verify")) {
-                            (super::form::token(ctx))
-                            div.actions { button type="submit" { (ctx.t(T::WebRealnameStart)) } }
+                        @if let Some(said) = &spent {
+                            p.bad role="status" { (said) }
+                        } @else {
+                            form method="post" action=(format!("{base}/verify")) {
+                                (super::form::token(ctx))
+                                div.actions { button type="submit" { (ctx.t(T::WebRealnameStart)) } }
+                            }
                         }
                     }
                 }
@@ -865,7 +877,12 @@ pub async fn verify(
         Ok(None) => {}
         Ok(Some(said)) => {
             let title = ctx.t(T::WebStepRealname);
-            return page::message(ctx, StatusCode::TOO_MANY_REQUESTS, title, &said);
+            let back = html! {
+                h1 { (title) }
+                p.bad role="status" { (said) }
+                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
+            };
+            return page::page(ctx, StatusCode::TOO_MANY_REQUESTS, title, back);
         }
         Err(e) => return failed(ctx, e),
     }
@@ -1388,6 +1405,20 @@ async fn upload(
     // old version.
     if received.version != Some(row.version) {
         // Named, so that the customer knows the file is not on the order.
+        let said = ctx.fill(
+            T::WebFileNotTaken,
+            &[&received.filename, ctx.t(T::WebOrderMovedOn)],
+        );
+        return refused(said).await;
+    }
+    // Nor is a file for a step the transition table does not allow the order now (a
+    // crafted post: its page offers none): a voucher on an order past review would read
+    // as proof of a second payment, a correction on one not returned as a change asked for.
+    let allowed = row
+        .status()
+        .ok()
+        .is_some_and(|status| crate::domain::next_status(action, status).is_some());
+    if !allowed {
         let said = ctx.fill(
             T::WebFileNotTaken,
             &[&received.filename, ctx.t(T::WebOrderMovedOn)],

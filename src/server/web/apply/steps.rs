@@ -339,6 +339,10 @@ pub async fn body(
                     p { a href="/apply?step=project" { (ctx.t(T::WebChangeProduct)) } }
                 }
                 (same_product_open(view).await?)
+                // Accepted before, in a version since replaced: said, above the new text.
+                @if view.draft.terms_changed(&view.state.config.terms_version) {
+                    p.bad role="status" { (ctx.t(T::WebTermsChanged)) }
+                }
                 div.terms tabindex="0" role="region" aria-label=(ctx.t(T::WebStepTerms)) { (text) }
                 (form::summary(ctx, errors))
                 form method="post" action="/apply" {
@@ -816,7 +820,14 @@ pub async fn code_page(
     };
     let now = crate::server::store::now_ms();
     let status = session.status_at(now);
-    let inner = if status == RealnameStatus::Pending {
+    // The tries for the day spent: said in place of the code and of any way to a new one.
+    let spent = realname_tries_spent(ctx, view.state, &view.customer.id).await?;
+    let inner = if let Some(said) = spent {
+        html! {
+            h2 { (ctx.t(T::WebStepRealname)) }
+            p.bad role="status" { (said) }
+        }
+    } else if status == RealnameStatus::Pending {
         let said = match (asked, session.attempts) {
             (false, _) => None,
             (true, 0) => Some(ctx.t(T::WebRealnameNotYet).to_owned()),
@@ -963,6 +974,7 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
                 });
             }
             next.terms_accepted = true;
+            next.terms_version = Some(view.state.config.terms_version.clone());
             next.step = next.step.max(Step::Form);
             Ok(Outcome::Saved(next, Step::Form))
         }
