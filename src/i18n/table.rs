@@ -165,7 +165,7 @@ web_texts! { messaging_texts;
     ErrStackedMarks => "一个字上叠了太多符号：请按证件或营业执照上的写法填写", "too many marks stacked on one letter: write it as on the ID or the business licence";
     ErrUnprintableInvoice => "“{0}”无法打印在发票上；请换一种写法", "\"{0}\" cannot be printed on the invoice: write it another way";
     ErrUnprintable => "“{0}”无法打印在申请表上；请换一种写法，确需此字的请联系客服", "\"{0}\" cannot be printed on the application form: write it another way, or if it must be this character, ask the hotline";
-    ErrUnprintableName => "姓名中的“{0}”无法打印在申请表上，暂时不能办理；请联系客服", "\"{0}\" in the name cannot be printed on the application form, so it cannot be taken yet: contact the hotline";
+    ErrUnprintableName => "姓名中的“{0}”无法打印在申请表上，暂时无法受理；请联系 CA 客服增补这个字", "\"{0}\" in the name cannot be printed on the application form, so it cannot be accepted yet: ask the CA's support to add the character";
     ErrDateRangeReversed => "结束日期不能早于开始日期（{0}）", "the end date cannot be before the start date ({0})";
     ErrVersionsDisagree => "与请求体中的 version（{0}）不一致，无法判断以哪个为准", "disagrees with the version in the body ({0}); which one is meant cannot be told";
     ErrExpectedText => "应为文本（带引号的字符串）", "must be text (a quoted string)";

@@ -360,7 +360,14 @@ fn printable(
         ]);
     }
     for (field, text) in printed {
-        if let Some(refusal) = unprintable(fonts, text, T::ErrUnprintable) {
+        // A person's name is the one on their papers: not to be written another way.
+        let said = match field {
+            "applicant.name" | "organization.legal_representative" | "mailing.recipient" => {
+                T::ErrUnprintableName
+            }
+            _ => T::ErrUnprintable,
+        };
+        if let Some(refusal) = unprintable(fonts, text, said) {
             errors.add(field, refusal);
         }
     }

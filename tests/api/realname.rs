@@ -20,6 +20,7 @@ on_both_databases!(
     phone_forms_naming_another_site_are_refused,
     a_verified_identity_is_never_replaced_by_a_second_check,
     a_name_the_documents_cannot_print_is_refused_where_it_is_typed,
+    a_customers_own_tries_count_every_question_to_the_provider,
 );
 
 /// Plays the customer's phone: fills the form and posts it as a browser would.
@@ -749,4 +750,79 @@ async fn a_name_the_documents_cannot_print_is_refused_where_it_is_typed(db: Db) 
     assert_eq!(now.status, RealnameStatus::Pending);
     assert_eq!(now.attempts, 0, "no try spent");
     app.finish().await;
+}
+
+/// The tries a customer spends on their own codes in a day count every question to the
+/// provider: tries answered, a face check in flight (which also keeps them from being told
+/// they are spent: it may pass), one left in flight by a newer code, one abandoned until
+/// its code ran out; not the counter's codes, nor those older than a day.
+async fn a_customers_own_tries_count_every_question_to_the_provider(db: Db) {
+    use ca_counter::server::store::self_service::ONLINE_OPERATOR_ID;
+    let app = TestApp::spawn(db).await;
+    let store = app.store();
+    let customer = app.customer("张三").await;
+    let clerk = app.client(&app.clerk).me().await.expect("me").id;
+    let tries = || store.online_realname_tries(&customer.id);
+    assert_eq!(tries().await.expect("tries"), (0, false));
+    // Four answered on a code of their own; four on the counter's (not counted).
+    let first = open_code(&app, &customer.id, ONLINE_OPERATOR_ID).await;
+    set(
+        &app,
+        "UPDATE realname_sessions SET attempts = 4 WHERE id = $1",
+        &first,
+    )
+    .await;
+    let counter = open_code(&app, &customer.id, &clerk).await;
+    set(
+        &app,
+        "UPDATE realname_sessions SET attempts = 4 WHERE id = $1",
+        &counter,
+    )
+    .await;
+    assert_eq!(tries().await.expect("tries"), (4, false));
+    // A face check in flight: a try, and in flight.
+    let second = open_code(&app, &customer.id, ONLINE_OPERATOR_ID).await;
+    set(
+        &app,
+        "UPDATE realname_sessions SET certify_id = 'c-1', certify_url = 'https://x' WHERE id = $1",
+        &second,
+    )
+    .await;
+    assert_eq!(tries().await.expect("tries"), (5, true));
+    // Left in flight by a newer code (superseded): still a try, no longer in flight.
+    let third = open_code(&app, &customer.id, ONLINE_OPERATOR_ID).await;
+    assert_eq!(tries().await.expect("tries"), (5, false));
+    // Abandoned at the provider until the code ran out: a try.
+    set(
+        &app,
+        "UPDATE realname_sessions SET status = 'expired', last_error = 'face_abandoned' WHERE id = $1",
+        &third,
+    )
+    .await;
+    assert_eq!(tries().await.expect("tries"), (6, false));
+    // A day later none of them counts.
+    sqlx::query("UPDATE realname_sessions SET created_at = created_at - 86400001")
+        .execute(store.pool())
+        .await
+        .expect("a day earlier");
+    assert_eq!(tries().await.expect("tries"), (0, false));
+    app.finish().await;
+}
+
+/// Opens a real-name code for `customer_id` as `by` would; its session's id.
+async fn open_code(app: &TestApp, customer_id: &str, by: &str) -> String {
+    app.store()
+        .create_realname_session(customer_id, "张三", by, 600_000)
+        .await
+        .expect("session")
+        .0
+        .id
+}
+
+async fn set(app: &TestApp, sql: &str, id: &str) {
+    sqlx::query(sql)
+        .bind(id)
+        .execute(app.store().pool())
+        .await
+        .expect("update");
 }

@@ -3412,14 +3412,32 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
         )
         .await;
     let url = app.url(&third.location.expect("a third code"));
+    let left_open = PhonePage::open(&app.http, &url).await.expect("page");
     for _ in 0..2 {
         wrong(url.clone()).await;
     }
-    let refused = wrong(url.clone()).await;
+    let page = app.http.get(&url).send().await.expect("page");
+    assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+    let said = page.text().await.expect("page");
     assert!(
-        refused.contains("24 小时内已试了 10 次实名认证"),
-        "{refused}"
+        said.contains("24 小时内已试了 10 次实名认证") && !said.contains("name=\"id_number\""),
+        "the code's page says so, without the form: {said}"
     );
+    // The form left open in another tab since before, sent anyway: not a try.
+    let sent = left_open
+        .submit(
+            &app.http,
+            &[
+                ("name", "李四"),
+                ("id_number", "11010519491231002X"),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+        .expect("post");
+    assert_eq!(sent.status(), StatusCode::TOO_MANY_REQUESTS);
+    let said = sent.text().await.expect("page");
+    assert!(said.contains("24 小时内已试了 10 次实名认证"), "{said}");
     let tries: Vec<i64> =
         sqlx::query_scalar("SELECT attempts FROM realname_sessions ORDER BY created_at")
             .fetch_all(app.store().pool())
@@ -3548,6 +3566,16 @@ async fn terms_that_changed_after_they_were_accepted_are_asked_again(db: Db) {
     );
     let form = browser.get("/apply").await;
     assert!(!form.html.contains("服务协议已更新"), "{}", form.html);
+    // A draft kept before the version was (accepted, no version): taken as accepted in
+    // the version in force, as it was submitted before — the customer is not sent back.
+    sqlx::query("UPDATE customer_drafts SET data_json = REPLACE(data_json, $1, $2)")
+        .bind(&accepted)
+        .bind("\"terms_version\":null")
+        .execute(app.store().pool())
+        .await
+        .expect("a draft from before");
+    let form = browser.get("/apply").await;
+    assert!(form.html.contains("id=\"apply-form\""), "{}", form.html);
     app.finish().await;
 }
 
@@ -3597,6 +3625,34 @@ async fn a_file_for_a_step_the_order_cannot_take_is_not_kept(db: Db) {
     assert_eq!(
         (after.status, after.version),
         (before.status, before.version)
+    );
+    // An order in review takes a voucher at the counter (a clearer copy), but its page
+    // offers none: a voucher posted there anyway is not kept either.
+    let in_review = app.pay(&app.submit("李四").await).await;
+    let no = in_review.order_no.to_string();
+    let phone = owner_phone(&app, &no).await;
+    let mut browser = Browser::new(&app);
+    a_code_may_go_again(&app, &phone).await;
+    sign_in(&mut browser, &phone).await;
+    let sent = browser
+        .upload(
+            &format!("/orders/{no}/voucher"),
+            &in_review.version.to_string(),
+            voucher_jpeg(800, 600),
+            "image/jpeg",
+        )
+        .await;
+    assert_eq!(
+        sent.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        sent.html
+    );
+    let after = clerk.order(&no, false).await.expect("order");
+    assert!(
+        after.attachments.is_empty(),
+        "nothing kept: {:?}",
+        after.attachments
     );
     app.finish().await;
 }

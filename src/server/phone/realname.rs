@@ -198,6 +198,34 @@ fn form_action(ctx: &Ctx) -> String {
     path.strip_suffix("/return").unwrap_or(path).to_owned()
 }
 
+/// For a code the customer opened on their own, once their tries for the day are spent:
+/// the page that says so (no form: the provider is not asked again today).
+async fn spent(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Option<Response> {
+    if session.created_by != crate::server::store::self_service::ONLINE_OPERATOR_ID {
+        return None;
+    }
+    let said =
+        match crate::server::web::apply::realname_tries_spent(ctx, state, &session.customer_id)
+            .await
+        {
+            Ok(said) => said?,
+            Err(e) => {
+                tracing::error!(error = ?e, "reading a customer's real-name tries");
+                return Some(unavailable(ctx));
+            }
+        };
+    Some(page(
+        ctx,
+        StatusCode::TOO_MANY_REQUESTS,
+        ctx.t(T::PageRealnameTitle),
+        html! {
+            h1 { (ctx.t(T::PageRealnameTitle)) }
+            p.bad role="status" { (said) }
+            p { a href="/" { (ctx.t(T::WebMyOrders)) } }
+        },
+    ))
+}
+
 /// The form, with what was typed and what is wrong.
 fn form(
     state: &AppState,
@@ -324,6 +352,7 @@ pub(super) async fn page_for(
     };
     match session.status_at(now_ms()) {
         RealnameStatus::Pending if session.certify_id.is_some() => go_on(&ctx, &session),
+        RealnameStatus::Pending if let Some(page) = spent(&state, &ctx, &session).await => page,
         RealnameStatus::Pending => form(
             &state,
             &ctx,
@@ -526,21 +555,9 @@ pub(super) async fn submit(
         return form(&state, &ctx, &session, &typed, &problems);
     };
     // A code the customer opened on their own asks the provider only while their tries
-    // for the day are not spent (several codes opened before may still be open).
-    if session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID {
-        match crate::server::web::apply::realname_tries_spent(&ctx, &state, &session.customer_id)
-            .await
-        {
-            Ok(None) => {}
-            Ok(Some(said)) => {
-                let problems = Problems {
-                    check: Some(said),
-                    ..problems
-                };
-                return form(&state, &ctx, &session, &typed, &problems);
-            }
-            Err(_) => return unavailable(&ctx),
-        }
+    // for the day are not spent (a code opened before the last tries may have some left).
+    if let Some(page) = spent(&state, &ctx, &session).await {
+        return page;
     }
     let claim = Claim {
         expected_name: session.expected_name.clone(),

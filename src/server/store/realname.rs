@@ -162,20 +162,27 @@ async fn insert_check(
 
 impl Store {
     /// The tries spent in the last 24 hours on the codes `customer_id` opened on their own
-    /// pages (see [`ONLINE_TRIES_A_DAY`]): the tries answered, and each check sent on to
-    /// the provider and not answered yet (in flight, or left so by a newer code) — a
-    /// failed one is counted once answered, when its `certify_id` is cleared.
-    pub async fn online_realname_tries(&self, customer_id: &str) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(attempts + CASE WHEN certify_id IS NULL THEN 0 ELSE 1 END), 0) \
-             AS BIGINT) FROM realname_sessions \
-             WHERE customer_id = $1 AND created_by = $2 AND created_at >= $3",
+    /// pages (see [`ONLINE_TRIES_A_DAY`]) — the tries answered, each check sent on to the
+    /// provider and not answered yet (in flight, or left so by a newer code), and each one
+    /// abandoned there until its code ran out (a failed one is counted once answered, when
+    /// its `certify_id` is cleared) — and whether a check is in flight now (it may still
+    /// pass: the customer is not told their tries are spent while it may).
+    pub async fn online_realname_tries(&self, customer_id: &str) -> StoreResult<(i64, bool)> {
+        let (tries, in_flight): (i64, i64) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(attempts + CASE WHEN certify_id IS NOT NULL \
+             OR last_error = $4 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(MAX(CASE WHEN status = 'pending' AND certify_id IS NOT NULL \
+             AND expires_at > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM realname_sessions WHERE customer_id = $1 AND created_by = $2 AND created_at >= $3",
         )
         .bind(customer_id)
         .bind(super::self_service::ONLINE_OPERATOR_ID)
         .bind(now_ms() - 24 * 3_600_000)
+        .bind(crate::server::identity::checks::FACE_ABANDONED)
+        .bind(now_ms())
         .fetch_one(&self.pool)
-        .await?)
+        .await?;
+        Ok((tries, in_flight > 0))
     }
 
     /// Opens a session for a customer, replacing any pending one (its code stops working).

@@ -203,8 +203,14 @@ impl Draft {
     /// did not accept). Unreadable: a fresh one.
     pub fn read(json: &str, terms_in_force: &str) -> Draft {
         let mut draft: Draft = serde_json::from_str(json).unwrap_or_default();
-        if draft.terms_version.as_deref() != Some(terms_in_force) {
-            draft.terms_accepted = false;
+        match draft.terms_version.as_deref() {
+            // Accepted before the version was kept (those drafts were submitted with the
+            // version in force, as now): taken as accepted in it.
+            None if draft.terms_accepted => {
+                draft.terms_version = Some(terms_in_force.to_owned());
+            }
+            Some(accepted) if accepted != terms_in_force => draft.terms_accepted = false,
+            _ => {}
         }
         draft
     }

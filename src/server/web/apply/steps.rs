@@ -1018,13 +1018,14 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
 
 /// What the customer is told when the tries they may make on their own are spent
 /// ([`ONLINE_TRIES_A_DAY`]): no new code is opened for them, here or from a returned order.
+/// Nothing while a check at the provider is in flight: it may still pass.
 pub async fn realname_tries_spent(
     ctx: &Ctx,
     state: &AppState,
     customer_id: &str,
 ) -> Result<Option<String>, ApiError> {
-    let tries = state.store.online_realname_tries(customer_id).await?;
-    Ok((tries >= ONLINE_TRIES_A_DAY)
+    let (tries, in_flight) = state.store.online_realname_tries(customer_id).await?;
+    Ok((tries >= ONLINE_TRIES_A_DAY && !in_flight)
         .then(|| ctx.fill(T::WebRealnameTriesSpent, &[&tries.to_string()])))
 }
 
