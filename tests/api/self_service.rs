@@ -3497,13 +3497,23 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
         .await
         .expect("sessions");
     assert_eq!(sessions, 3, "no fourth code was opened");
-    // The counter still opens one.
+    // Support, on the phone with them, reads why and what to tell them.
     let customer = app
         .client(&app.clerk)
         .find_customer(&phone)
         .await
         .expect("find")
         .expect("customer");
+    let online = app
+        .client(&app.support)
+        .customer_online(&customer.id)
+        .await
+        .expect("online");
+    assert_eq!(
+        (online.realname_tries_today, online.realname_tries_spent),
+        (10, true)
+    );
+    // The counter still opens one.
     app.client(&app.clerk)
         .create_realname_session(&customer.id)
         .await

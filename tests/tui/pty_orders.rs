@@ -274,6 +274,30 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     let mut browser = crate::common::customer::Browser::new(&app);
     crate::common::customer::sign_in(&mut browser, &phone).await;
     browser.get("/apply").await;
+    // Their real-name tries for the day spent on two codes of their own.
+    let customer = app
+        .client(&app.clerk)
+        .find_customer(&phone)
+        .await
+        .expect("find")
+        .expect("a customer once signed in");
+    for _ in 0..2 {
+        let (session, _) = app
+            .store()
+            .create_realname_session(
+                &customer.id,
+                "",
+                ca_counter::server::store::self_service::ONLINE_OPERATOR_ID,
+                600_000,
+            )
+            .await
+            .expect("a code of their own");
+        sqlx::query("UPDATE realname_sessions SET attempts = 5, status = 'locked' WHERE id = $1")
+            .bind(&session.id)
+            .execute(app.store().pool())
+            .await
+            .expect("five tries");
+    }
 
     let mut tui = start(&app, &app.support, dir.path(), "zh-CN");
     tui.wait_text("● 在线", WAIT);
@@ -294,6 +318,8 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
         "{}",
         tui.screen()
     );
+    // Why the phone will not let them try again, and what to tell them.
+    tui.wait_text("今天不能再发起", WAIT);
     tui.wait_text("K 短信发送登录验证码", WAIT);
     // Signed in a moment ago: one code a minute.
     tui.send("K");
@@ -361,6 +387,7 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     }
     // What the card offers is in the footer in English too (it was pushed off the line).
     tui.wait_text("K text a login code", WAIT);
+    tui.wait_text("tried 10 times", WAIT);
     tui.send("q");
     assert!(tui.wait_exit(WAIT), "quits cleanly");
     app.finish().await;

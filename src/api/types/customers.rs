@@ -113,6 +113,14 @@ pub struct CustomerOnline {
     /// Their latest real-name verification (at the counter or from their phone), masked.
     #[serde(default)]
     pub realname: Option<super::RealnameSession>,
+    /// Tries spent in the last 24 hours on the real-name codes they opened on their own
+    /// pages (each a question to the provider; a face check counts once).
+    #[serde(default)]
+    pub realname_tries_today: i64,
+    /// Those tries are spent (ten in 24 hours): their pages open no new code until the
+    /// oldest counted is a day old; the counter still can.
+    #[serde(default)]
+    pub realname_tries_spent: bool,
 }
 
 /// A customer's application in progress on their own platform.

@@ -501,6 +501,10 @@ fn caller_lines<'a>(card: &super::messages::CallerCard, view: &View) -> Vec<Line
     if let Some(realname) = online.realname.as_ref().filter(|_| !customer.realname_verified) {
         use crate::api::RealnameStatus;
         let mut text = match realname.status {
+            // No new code on their pages today: what to tell them instead.
+            _ if online.realname_tries_spent => {
+                T::CallerRealnameSpent.fill(lang, &[&online.realname_tries_today.to_string()])
+            }
             RealnameStatus::Locked => T::CallerRealnameLocked.get(lang).to_owned(),
             RealnameStatus::Expired | RealnameStatus::Superseded => {
                 T::CallerRealnameExpired.get(lang).to_owned()
