@@ -766,6 +766,7 @@ web_texts! { messaging_texts;
     CallerNoApplication => "还没有在网上开始申请", "no application started online";
     CallerRealnameStarted => "实名认证：已发起，客户还没有完成。", "Real-name check: started, not finished by the customer. ";
     CallerRealnameLocked => "实名认证：失败 5 次已锁定，请客户在网页上重新发起。", "Real-name check: locked after 5 failed tries; the customer starts a new one on their page. ";
+    CallerRealnameLockedName => "实名认证：失败 5 次已锁定——身份证上的姓名与柜台登记的不一致，重试也不会通过；请客户带身份证到柜台更正登记的姓名。", "Real-name check: locked after 5 failed tries — the name on the ID card differs from the registered one, so trying again will not pass; the customer brings their ID card to a counter to have the registered name corrected. ";
     CallerRealnameSpent => "实名认证：客户 24 小时内在网页上已试 {0} 次，今天不能再发起；请客户 24 小时后再试，或带身份证到柜台办理（柜台可发起）。", "Real-name check: the customer tried {0} times on their pages in 24 hours and cannot start another today; they try again after 24 hours, or bring their ID card to a counter (which can start one). ";
     CallerRealnameExpired => "实名认证：上次的认证码已失效，请客户在网页上重新发起。", "Real-name check: the last code lapsed; the customer starts a new one on their page. ";
     CallerRealname => "实名认证：已失败 {0} 次，还可试 {1} 次。", "Real-name check: {0} failed, {1} left. ";

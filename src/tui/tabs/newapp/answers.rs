@@ -371,8 +371,20 @@ fn customer_info(customer: &Customer) -> CustomerInfo {
     }
 }
 
-/// Applies a verification's state; true when it just became verified.
+/// Applies a verification's state; true when it just became verified. A reading of a code
+/// since replaced (asked for before the new one came: a correction of the name opens a
+/// new code) is not this draft's any more: it would show the new code as replaced.
 fn apply_realname(sheet: &mut Sheet, session: &RealnameSession) -> bool {
+    // Only a code just opened carries its address; a reading never does.
+    let stale = session.url.is_none()
+        && sheet
+            .draft
+            .realname
+            .as_ref()
+            .is_some_and(|current| current.session_id != session.id);
+    if stale {
+        return false;
+    }
     let url = session
         .url
         .clone()
@@ -434,5 +446,44 @@ fn conflict(sheet: &mut Sheet, error: &ClientError) {
         && let (Some(status), Some(version)) = (problem.current_status, problem.current_version)
     {
         sheet.order_moved(status, version);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::RealnameStatus;
+
+    fn session(id: &str, status: RealnameStatus, url: Option<&str>) -> RealnameSession {
+        serde_json::from_value(serde_json::json!({
+            "id": id,
+            "customer_id": "c",
+            "status": status.as_str(),
+            "url": url,
+            "masked_name": "*三",
+            "expires_at": "2026-12-07T10:00:00Z",
+            "attempts": 0,
+            "attempts_left": 5,
+        }))
+        .expect("a session")
+    }
+
+    /// The name corrected twice: the first code's reading, asked before the second code
+    /// came and answered after, leaves the second code shown (it showed "replaced").
+    #[test]
+    fn a_late_reading_of_a_replaced_code_leaves_the_new_code() {
+        let mut sheet = Sheet::new(super::super::draft::Draft::new());
+        apply_realname(&mut sheet, &session("old", RealnameStatus::Pending, Some("https://x/old")));
+        apply_realname(&mut sheet, &session("new", RealnameStatus::Pending, Some("https://x/new")));
+        apply_realname(&mut sheet, &session("old", RealnameStatus::Superseded, None));
+        let shown = sheet.draft.realname.as_ref().expect("a code");
+        assert_eq!(
+            (shown.session_id.as_str(), shown.status.as_str(), shown.url.as_str()),
+            ("new", "pending", "https://x/new")
+        );
+        // The current code's own reading is taken.
+        apply_realname(&mut sheet, &session("new", RealnameStatus::Locked, None));
+        let shown = sheet.draft.realname.as_ref().expect("a code");
+        assert_eq!((shown.status.as_str(), shown.url.as_str()), ("locked", "https://x/new"));
     }
 }

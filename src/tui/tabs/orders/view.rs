@@ -505,6 +505,11 @@ fn caller_lines<'a>(card: &super::messages::CallerCard, view: &View) -> Vec<Line
             _ if online.realname_tries_spent => {
                 T::CallerRealnameSpent.fill(lang, &[&online.realname_tries_today.to_string()])
             }
+            // Locked over a name that is not the registered one: a new code would fail the
+            // same way; the registered name is corrected at a counter.
+            RealnameStatus::Locked if realname.reason.as_deref() == Some("name_mismatch") => {
+                T::CallerRealnameLockedName.get(lang).to_owned()
+            }
             RealnameStatus::Locked => T::CallerRealnameLocked.get(lang).to_owned(),
             RealnameStatus::Expired | RealnameStatus::Superseded => {
                 T::CallerRealnameExpired.get(lang).to_owned()
