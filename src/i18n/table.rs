@@ -266,6 +266,7 @@ web_texts! { messaging_texts;
     ProblemCustomerVerified => "客户已完成实名认证，姓名以认证结果为准，不能再改", "the customer is verified; the verified name stands and cannot be changed";
     RealnameIdInvalid => "身份证号不正确", "the ID number is not valid";
     RealnameNameMismatch => "姓名与柜台登记的不一致", "the name differs from the one registered at the counter";
+    RealnameOrderIdMismatch => "身份证号与订单上申请人的不一致", "the ID number differs from the order's applicant's";
     RealnameUnavailable => "认证服务暂时不可用", "the verification service is unavailable";
     SystemAutoClose => "系统自动关闭", "closed by the platform";
     AutoCloseReason => "超过 {0} 小时未支付，订单自动关闭", "unpaid for more than {0} hours; closed automatically";

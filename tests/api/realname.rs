@@ -617,7 +617,7 @@ async fn a_verified_identity_is_never_replaced_by_a_second_check(db: Db) {
     let clerk_id = clerk.me().await.expect("me").id;
     let (stale, token) = app
         .store()
-        .create_realname_session(&customer.id, "刘八", &clerk_id, 600_000)
+        .create_realname_session(&customer.id, "刘八", None, &clerk_id, 600_000)
         .await
         .expect("a session made directly");
     let url = format!("{}/m/realname/{token}", app.base);
@@ -812,7 +812,7 @@ async fn a_customers_own_tries_count_every_question_to_the_provider(db: Db) {
 /// Opens a real-name code for `customer_id` as `by` would; its session's id.
 async fn open_code(app: &TestApp, customer_id: &str, by: &str) -> String {
     app.store()
-        .create_realname_session(customer_id, "张三", by, 600_000)
+        .create_realname_session(customer_id, "张三", None, by, 600_000)
         .await
         .expect("session")
         .0

@@ -20,6 +20,7 @@ on_both_databases!(
     the_tries_a_customer_makes_alone_are_capped_a_day,
     terms_that_changed_after_they_were_accepted_are_asked_again,
     a_file_for_a_step_the_order_cannot_take_is_not_kept,
+    a_check_from_a_returned_order_takes_only_its_applicants_id_number,
     a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online,
     a_transfer_and_a_correction_are_done_from_the_phone,
     login_codes_are_limited_per_minute_per_day_and_by_wrong_tries,
@@ -3664,5 +3665,83 @@ async fn a_file_for_a_step_the_order_cannot_take_is_not_kept(db: Db) {
         "nothing kept: {:?}",
         after.attachments
     );
+    app.finish().await;
+}
+
+/// The real-name check begun from an order returned for it verifies the order's applicant
+/// only: another person's ID number is refused there as a try (verified, they would leave
+/// the order never approvable, and a verified identity is never replaced); the
+/// applicant's own passes.
+async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.pay(&app.submit("张三").await).await;
+    app.client(&app.reviewer)
+        .claim(&order.order_no, false)
+        .await
+        .expect("claim");
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["申请人未通过实名认证".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    let no = order.order_no.to_string();
+    let full = app
+        .client(&app.admin)
+        .order(&no, true)
+        .await
+        .expect("order");
+    let phone = owner_phone(&app, &no).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let code = browser.post(&format!("/orders/{no}/verify"), &[]).await;
+    let url = app.url(&code.location.expect("a code"));
+    let other = if full.applicant.id_number == "430104199003074569" {
+        "11010519491231002X"
+    } else {
+        "430104199003074569"
+    };
+    let page = PhonePage::open(&app.http, &url)
+        .await
+        .expect("page")
+        .submit(
+            &app.http,
+            &[("name", "张三"), ("id_number", other), ("consent", "yes")],
+        )
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("身份证号与订单上申请人的不一致"), "{page}");
+    let customer = app
+        .client(&app.clerk)
+        .find_customer(&phone)
+        .await
+        .expect("find")
+        .expect("customer");
+    assert!(!customer.realname_verified, "someone else was not verified");
+    let page = PhonePage::open(&app.http, &url)
+        .await
+        .expect("page")
+        .submit(
+            &app.http,
+            &[
+                ("name", "张三"),
+                ("id_number", full.applicant.id_number.as_str()),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("实名认证成功"), "{page}");
     app.finish().await;
 }

@@ -287,6 +287,7 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
             .create_realname_session(
                 &customer.id,
                 "",
+                None,
                 ca_counter::server::store::self_service::ONLINE_OPERATOR_ID,
                 600_000,
             )

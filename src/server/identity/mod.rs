@@ -104,6 +104,7 @@ pub fn reason_text(code: Option<&str>) -> crate::i18n::T {
     match code {
         Some("id_number_invalid") => T::RealnameIdInvalid,
         Some("name_mismatch") => T::RealnameNameMismatch,
+        Some("order_id_mismatch") => T::RealnameOrderIdMismatch,
         Some(checks::FACE_FAILED) => T::RealnameFaceFailed,
         Some(checks::FACE_ABANDONED) => T::RealnameFaceAbandoned,
         _ => T::RealnameUnavailable,

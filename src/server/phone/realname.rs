@@ -567,6 +567,19 @@ pub(super) async fn submit(
     let provider = state.identity.name();
     let started = match precheck(&claim) {
         Err(reason) => Ok(Started::Decided(Verdict::Refused { reason })),
+        // Opened from a returned order: the ID number is its applicant's, or the check
+        // would verify someone the order can never be approved for (a try, as a name
+        // that is not the registered one is).
+        Ok(id_number)
+            if session
+                .expected_id_hash
+                .as_deref()
+                .is_some_and(|expected| state.store.id_hash(id_number.as_str()) != expected) =>
+        {
+            Ok(Started::Decided(Verdict::Refused {
+                reason: "order_id_mismatch",
+            }))
+        }
         Ok(id_number) => {
             let request = CheckRequest {
                 outer_order_no: uuid::Uuid::now_v7().simple().to_string(),

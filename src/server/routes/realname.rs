@@ -56,7 +56,13 @@ pub async fn create(
     let valid_ms = state.config.realname_valid_ms();
     let (row, token) = state
         .store
-        .create_realname_session(&customer.id, &customer.name, &caller.operator.id, valid_ms)
+        .create_realname_session(
+            &customer.id,
+            &customer.name,
+            None,
+            &caller.operator.id,
+            valid_ms,
+        )
         .await?;
     let mut session = present::realname(&row, now_ms(), caller.ctx.lang, true);
     session.url = Some(format!("{}/m/realname/{token}", state.public_base));

@@ -53,6 +53,9 @@ pub struct RealnameRow {
     pub claimed_id_number: Option<String>,
     /// When it was last asked about.
     pub checked_at: Option<i64>,
+    /// Opened from a returned order: the keyed hash of its applicant's ID number, which
+    /// the number typed must match.
+    pub expected_id_hash: Option<String>,
     /// The mobile number of the customer it verifies (their account's): the phone's page
     /// says whose account it is, masked, so that nobody verifies into someone else's.
     pub customer_phone: Option<String>,
@@ -128,7 +131,7 @@ pub enum Attempt {
 
 const SELECT: &str = "SELECT id, customer_id, expected_name, status, attempts, last_error, verified_name, \
     verified_id_number, created_by, created_at, expires_at, finished_at, provider, certify_id, \
-    outer_order_no, certify_url, claimed_name, claimed_id_number, checked_at, \
+    outer_order_no, certify_url, claimed_name, claimed_id_number, checked_at, expected_id_hash, \
     (SELECT c.phone FROM customers c WHERE c.id = realname_sessions.customer_id) AS customer_phone \
     FROM realname_sessions";
 
@@ -185,12 +188,14 @@ impl Store {
         Ok((tries, in_flight > 0))
     }
 
-    /// Opens a session for a customer, replacing any pending one (its code stops working).
+    /// Opens a session for a customer, replacing any pending one (its code stops working);
+    /// with `expected_id`, the ID number typed must be that one (an order's applicant's).
     /// Returns the session and its token (shown once, stored hashed).
     pub async fn create_realname_session(
         &self,
         customer_id: &str,
         expected_name: &str,
+        expected_id: Option<&str>,
         operator_id: &str,
         valid_ms: i64,
     ) -> StoreResult<(RealnameRow, String)> {
@@ -214,7 +219,7 @@ impl Store {
         }
         sqlx::query(
             "INSERT INTO realname_sessions (id, token_hash, customer_id, expected_name, status, created_by, \
-             created_at, expires_at) VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7)",
+             created_at, expires_at, expected_id_hash) VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8)",
         )
         .bind(&id)
         .bind(hash_token(&token))
@@ -223,6 +228,7 @@ impl Store {
         .bind(operator_id)
         .bind(now)
         .bind(now + valid_ms)
+        .bind(expected_id.map(|number| self.id_hash(number)))
         .execute(&mut *tx)
         .await?;
         let event_id = insert_event(

@@ -892,6 +892,8 @@ pub async fn verify(
         .create_realname_session(
             &who.customer.id,
             &who.customer.name,
+            // The order's applicant: verifying anyone else would leave it unapprovable.
+            Some(&row.id_number),
             crate::server::store::self_service::ONLINE_OPERATOR_ID,
             valid_ms,
         )

@@ -934,6 +934,7 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
                 .create_realname_session(
                     &view.customer.id,
                     &view.customer.name,
+                    None,
                     ONLINE_OPERATOR_ID,
                     valid_ms,
                 )
