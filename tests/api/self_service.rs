@@ -3192,22 +3192,7 @@ async fn choose(browser: &mut Browser, product: &str) -> crate::common::customer
 /// to it, and the order went back to review unverified, to be returned again).
 async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
     let app = TestApp::spawn(db).await;
-    let order = app.submit("张三").await;
-    let order = app.pay(&order).await;
-    let reviewer = app.client(&app.reviewer);
-    reviewer.claim(&order.order_no, false).await.expect("claim");
-    let order = app
-        .act(
-            &app.reviewer,
-            &order,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["申请人未通过实名认证".into()],
-                ..Default::default()
-            },
-        )
-        .await;
-    assert_eq!(order.status, OrderStatus::Rejected);
+    let order = returned_unverified(&app).await;
     let no = order.order_no.to_string();
     let phone = owner_phone(&app, &no).await;
     let mut browser = Browser::new(&app);
@@ -3329,23 +3314,7 @@ async fn a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done(
 /// at an ID number). The counter still can, with the customer and their ID card there.
 async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
     let app = TestApp::spawn(db).await;
-    let order = app.submit("张三").await;
-    let order = app.pay(&order).await;
-    app.client(&app.reviewer)
-        .claim(&order.order_no, false)
-        .await
-        .expect("claim");
-    let order = app
-        .act(
-            &app.reviewer,
-            &order,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["申请人未通过实名认证".into()],
-                ..Default::default()
-            },
-        )
-        .await;
+    let order = returned_unverified(&app).await;
     let no = order.order_no.to_string();
     let phone = owner_phone(&app, &no).await;
     let mut browser = Browser::new(&app);
@@ -3674,22 +3643,7 @@ async fn a_file_for_a_step_the_order_cannot_take_is_not_kept(db: Db) {
 /// applicant's own passes.
 async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: Db) {
     let app = TestApp::spawn(db).await;
-    let order = app.pay(&app.submit("张三").await).await;
-    app.client(&app.reviewer)
-        .claim(&order.order_no, false)
-        .await
-        .expect("claim");
-    let order = app
-        .act(
-            &app.reviewer,
-            &order,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["申请人未通过实名认证".into()],
-                ..Default::default()
-            },
-        )
-        .await;
+    let order = returned_unverified(&app).await;
     let no = order.order_no.to_string();
     let full = app
         .client(&app.admin)
@@ -3744,4 +3698,27 @@ async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: D
         .expect("page");
     assert!(page.contains("实名认证成功"), "{page}");
     app.finish().await;
+}
+
+/// An order for 张三, paid, then returned because its customer never passed the real-name
+/// check.
+async fn returned_unverified(app: &TestApp) -> ca_counter::api::Order {
+    let order = app.pay(&app.submit("张三").await).await;
+    app.client(&app.reviewer)
+        .claim(&order.order_no, false)
+        .await
+        .expect("claim");
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["申请人未通过实名认证".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(order.status, OrderStatus::Rejected);
+    order
 }
