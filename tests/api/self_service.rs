@@ -3383,6 +3383,12 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
         .await;
     let url = app.url(&third.location.expect("a third code"));
     let left_open = PhonePage::open(&app.http, &url).await.expect("page");
+    // What is left of the day's, not the code's five.
+    assert!(
+        left_open.html.contains("还可以尝试 2 次"),
+        "{}",
+        left_open.html
+    );
     for _ in 0..2 {
         wrong(url.clone()).await;
     }

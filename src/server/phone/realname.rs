@@ -227,16 +227,26 @@ async fn spent(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Option<Res
 }
 
 /// The form, with what was typed and what is wrong.
-fn form(
+async fn form(
     state: &AppState,
     ctx: &Ctx,
     session: &RealnameRow,
     typed: &RealnameForm,
     problems: &Problems,
 ) -> Response {
-    let left = (MAX_ATTEMPTS - session.attempts).max(0);
+    let mut left = (MAX_ATTEMPTS - session.attempts).max(0);
     // A verification the customer started on their own platform is not at a counter.
     let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
+    // On a code of their own, what is left of the day's tries too (a new code after eight
+    // has two, not five).
+    if online
+        && let Ok((tries, _)) = state
+            .store
+            .online_realname_tries(&session.customer_id)
+            .await
+    {
+        left = left.min((crate::server::store::ONLINE_TRIES_A_DAY - tries).max(0));
+    }
     let listed: Vec<(String, String, String)> = [
         ("name", T::PageRealnameName, &problems.name),
         ("id_number", T::PageRealnameIdNumber, &problems.id_number),
@@ -353,13 +363,16 @@ pub(super) async fn page_for(
     match session.status_at(now_ms()) {
         RealnameStatus::Pending if session.certify_id.is_some() => go_on(&ctx, &session),
         RealnameStatus::Pending if let Some(page) = spent(&state, &ctx, &session).await => page,
-        RealnameStatus::Pending => form(
-            &state,
-            &ctx,
-            &session,
-            &RealnameForm::default(),
-            &Problems::last_try(&ctx, session.last_error.as_deref()),
-        ),
+        RealnameStatus::Pending => {
+            form(
+                &state,
+                &ctx,
+                &session,
+                &RealnameForm::default(),
+                &Problems::last_try(&ctx, session.last_error.as_deref()),
+            )
+            .await
+        }
         other => finished(&state, &ctx, other, &session).await,
     }
 }
@@ -395,13 +408,17 @@ pub(super) async fn returned(
 async fn page_of(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Response {
     match session.status_at(now_ms()) {
         RealnameStatus::Pending if session.certify_id.is_some() => go_on(ctx, session),
-        RealnameStatus::Pending => form(
-            state,
-            ctx,
-            session,
-            &RealnameForm::default(),
-            &Problems::last_try(ctx, session.last_error.as_deref()),
-        ),
+        RealnameStatus::Pending if let Some(page) = spent(state, ctx, session).await => page,
+        RealnameStatus::Pending => {
+            form(
+                state,
+                ctx,
+                session,
+                &RealnameForm::default(),
+                &Problems::last_try(ctx, session.last_error.as_deref()),
+            )
+            .await
+        }
         other => finished(state, ctx, other, session).await,
     }
 }
@@ -510,7 +527,7 @@ pub(super) async fn submit(
     }
     // The language switch: the same form in the other language, as typed.
     if typed.keep.as_deref() == Some("lang") {
-        return form(&state, &ctx, &session, &typed, &Problems::default());
+        return form(&state, &ctx, &session, &typed, &Problems::default()).await;
     }
     // Blank fields, no consent, a name that is not a name or an ID number that cannot be
     // one (its length, its date, its check character) are not a try: nothing was asked of
@@ -548,11 +565,11 @@ pub(super) async fn submit(
         {
             tracing::warn!(error = %e, "noting a mistyped ID number");
         }
-        return form(&state, &ctx, &session, &typed, &problems);
+        return form(&state, &ctx, &session, &typed, &problems).await;
     }
     // The name passes the person-name rule like any name typed at the counter.
     let Some(Ok(name)) = name else {
-        return form(&state, &ctx, &session, &typed, &problems);
+        return form(&state, &ctx, &session, &typed, &problems).await;
     };
     // A code the customer opened on their own asks the provider only while their tries
     // for the day are not spent (a code opened before the last tries may have some left).
@@ -663,7 +680,7 @@ pub(super) async fn submit(
         RealnameStatus::Pending => {
             // Everything typed stays: a phone keyboard makes 18 digits costly to retype.
             let problems = Problems::of_reason(&ctx, updated.last_error.as_deref());
-            form(&state, &ctx, &updated, &typed, &problems)
+            form(&state, &ctx, &updated, &typed, &problems).await
         }
         // Decided: the page that says so is the code's own address, so Back and reload
         // show it again rather than ask to send the form twice.
