@@ -1077,6 +1077,7 @@ web_texts! { messaging_texts;
     PageRealnameDemoFormNoName => "演示核验：本平台的实名核验是演示，只检查身份证号的位数、出生日期和校验位，姓名和号码是否属于同一人不核对，也不核对公安数据。", "Demo check: this platform's identity check is a demo; it only checks the ID number's length, birth date and check digit, not whether the name and the number belong to one person, and consults no official records.";
     PageRealnameDemoDone => "演示核验：本平台的实名核验是演示，没有真正核对公安数据，本页不是实名凭证。", "Demo check: this platform's identity check is a demo; no official records were consulted, and this page is no proof of identity.";
     PageRealnameLocked => "错误次数过多，此二维码已锁定", "Too many failed tries; this code is locked";
+    PageRealnameLockedOnline => "错误次数过多，这次认证已锁定", "Too many failed tries; this check is locked";
     PageRealnameExpired => "二维码已过期", "This code has expired";
     PageRealnameSuperseded => "此二维码已失效（柜台已生成新的二维码）", "This code is no longer valid (the counter issued a new one)";
     PageRealnameExpiredOnline => "此二维码已过有效时间：请在电脑上重新显示二维码再扫描", "This code's time ran out: show a new one on your computer and scan it";

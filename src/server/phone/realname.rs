@@ -142,6 +142,10 @@ fn finished_page(
     let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
     let (code, class, text) = match status {
         RealnameStatus::Verified => (StatusCode::OK, Some("ok"), T::PageRealnameDone),
+        // On their own phone there was no code to scan: the check is what locked.
+        RealnameStatus::Locked if online => {
+            (StatusCode::GONE, Some("bad"), T::PageRealnameLockedOnline)
+        }
         RealnameStatus::Locked => (StatusCode::GONE, Some("bad"), T::PageRealnameLocked),
         RealnameStatus::Expired if online => {
             (StatusCode::GONE, Some("bad"), T::PageRealnameExpiredOnline)
