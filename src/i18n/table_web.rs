@@ -136,6 +136,7 @@ macro_rules! web_texts {
             WebRealnameTriedNotYet => "手机上已尝试 {0} 次，还没有通过：{1}。还可尝试 {2} 次，请在手机上核对后再试。", "Tried {0} time(s) on your phone, not yet confirmed: {1}. {2} more tries; check what you typed on the phone and try again.";
             WebRealnameCodeLocked => "尝试次数已用完，这个二维码已失效。请重新显示二维码再试，或携带身份证到柜台办理。", "No tries are left on this code; it no longer works. Show a new code and try again, or bring your ID card to the counter.";
             WebRealnameTriesSpent => "24 小时内已试了 {0} 次实名认证，为保护您的身份，暂不能再试。请 24 小时后再试，或携带身份证到柜台办理。", "{0} identity checks were tried in the last 24 hours: to protect your identity, no more can be tried for now. Try again after 24 hours, or bring your ID card to the counter.";
+            WebVerifyNotApplicant => "这个订单的申请人（{0}）不是本账号登记的客户，不能在这里替其实名认证：请申请人本人携带身份证到柜台办理。", "The applicant of this order ({0}) is not the customer registered on this account, so the check cannot be done for them here: the applicant brings their ID card to a counter.";
             WebTermsChanged => "服务协议已更新：请阅读下面的新协议，同意后再继续（订单记录您同意的版本）。", "The terms of service have changed: read the new terms below and accept them to go on (the order records the version you accepted).";
             WebRealnameCodeGone => "这个二维码已失效（超过有效时间，或已显示了新的二维码）。请重新显示二维码。", "This code no longer works (its time ran out, or a newer code was shown). Show a new code.";
             WebRealnameAlready => "您已通过实名认证：{0}。", "Your identity is confirmed: {0}.";

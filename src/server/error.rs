@@ -372,6 +372,7 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
         409,
         "a voucher for an order past review, its payment confirmed",
     ),
+    ("paid_online", 409, "a voucher for an order paid online"),
     (
         "invoice_issued",
         409,

@@ -95,7 +95,10 @@ pub(crate) fn printable_person_name(
 /// application form, naming them.
 fn unprintable(fonts: &crate::server::pdf::Fonts, text: &str, said: T) -> Option<Msg> {
     let missing = fonts.unprintable(text);
-    (!missing.is_empty()).then(|| Msg::with(said, [missing.iter().collect::<String>()]))
+    // Each character apart: run together, letters of a joined script (Arabic) would be
+    // drawn as one word that is not the name.
+    let named: Vec<String> = missing.iter().map(char::to_string).collect();
+    (!missing.is_empty()).then(|| Msg::with(said, [named.join("、")]))
 }
 
 /// What is wrong with an `id` nothing was found under: its form when it is not one of

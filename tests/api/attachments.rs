@@ -487,15 +487,43 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
             "nothing was stored"
         );
     }
-    // In review, a voucher is still taken (a clearer copy the reviewer asked for).
+    // Paid online, in review: no transfer to prove either.
     let in_review = app.pay(&app.submit("赵六").await).await;
     assert_eq!(in_review.status, OrderStatus::PendingReview);
-    clerk
+    let refused = clerk
         .upload_attachment(
             &in_review.order_no,
             AttachmentKind::Voucher,
             "voucher.jpg",
             crate::common::voucher_jpeg(392, 336),
+        )
+        .await
+        .expect_err("paid online");
+    let problem = refused.problem().expect("problem");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (409, "paid_online"),
+        "{problem:?}"
+    );
+    // Paid by transfer and in review, a voucher is still taken (a clearer copy).
+    let by_transfer = app
+        .act(
+            &app.clerk,
+            &app.submit("孙七").await,
+            ca_counter::domain::Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    let in_review = app
+        .send_voucher(&by_transfer, crate::common::voucher_jpeg(392, 336))
+        .await;
+    assert_eq!(in_review.status, OrderStatus::PendingReview);
+    clerk
+        .upload_attachment(
+            &in_review.order_no,
+            AttachmentKind::Voucher,
+            "clearer.jpg",
+            crate::common::voucher_jpeg(400, 340),
         )
         .await
         .expect("a voucher in review");

@@ -21,6 +21,7 @@ on_both_databases!(
     terms_that_changed_after_they_were_accepted_are_asked_again,
     a_file_for_a_step_the_order_cannot_take_is_not_kept,
     a_check_from_a_returned_order_takes_only_its_applicants_id_number,
+    a_returned_order_of_someone_else_on_the_account_is_not_checked_there,
     a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online,
     a_transfer_and_a_correction_are_done_from_the_phone,
     login_codes_are_limited_per_minute_per_day_and_by_wrong_tries,
@@ -3727,4 +3728,57 @@ async fn returned_unverified(app: &TestApp) -> ca_counter::api::Order {
         .await;
     assert_eq!(order.status, OrderStatus::Rejected);
     order
+}
+
+/// An order on this account whose applicant is someone else (a family member's, made at a
+/// counter) returned for the real-name check: the phone's check verifies the account's
+/// person, never the applicant, so the page says the applicant comes to a counter and
+/// offers no check (it bound the account to another person's ID number, and the order
+/// came back again).
+async fn a_returned_order_of_someone_else_on_the_account_is_not_checked_there(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut body = app.new_order_body("冯一").await;
+    body.applicant.name = "陈二".into();
+    let clerk = app.client(&app.clerk);
+    let order = clerk
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("order");
+    let order = app.pay(&order).await;
+    app.client(&app.reviewer)
+        .claim(&order.order_no, false)
+        .await
+        .expect("claim");
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["申请人未通过实名认证".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    let no = order.order_no.to_string();
+    let phone = owner_phone(&app, &no).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let page = browser.get(&format!("/orders/{no}")).await;
+    assert!(
+        page.html.contains("不是本账号登记的客户")
+            && !page
+                .html
+                .contains(&format!("action=\"/orders/{no}/verify\"")),
+        "{}",
+        page.html
+    );
+    let refused = browser.post(&format!("/orders/{no}/verify"), &[]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.html);
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM realname_sessions")
+        .fetch_one(app.store().pool())
+        .await
+        .expect("sessions");
+    assert_eq!(sessions, 0, "no code was opened");
+    app.finish().await;
 }

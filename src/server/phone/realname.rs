@@ -166,6 +166,11 @@ fn finished_page(
         ctx.t(T::PageRealnameTitle),
         html! {
             h1 class=[class] { @if class == Some("ok") { "✓ " } (ctx.t(text)) }
+            // Locked over a name that is not the registered one: a new code would fail the
+            // same way.
+            @if status == RealnameStatus::Locked && session.last_error.as_deref() == Some("name_mismatch") {
+                p.bad { (ctx.t(T::PageRealnameLockedName)) }
+            }
             // The built-in check is a stand-in: a screenshot of this page must not pass for
             // a real verification.
             @if class == Some("ok") && state.demo.identity {

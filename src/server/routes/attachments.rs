@@ -45,7 +45,7 @@ fn checks_busy() -> ApiError {
     responses(
         (status = 201, body = Attachment, description = "stored"),
         (status = 200, body = Attachment, description = "the same bytes were attached to this order as this kind before (a retry after a lost answer): that attachment, unchanged — the name sent now is not kept"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`order_cancelled`: the order is cancelled; `transfer_not_chosen`: a voucher for an order still waiting to be paid online (choose bank transfer first); `payment_confirmed`: a voucher for an order past review, its payment confirmed (waiting to be mailed, mailed, or completed)."),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`order_cancelled`: the order is cancelled; `transfer_not_chosen`: a voucher for an order still waiting to be paid online (choose bank transfer first); `payment_confirmed`: a voucher for an order past review, its payment confirmed (waiting to be mailed, mailed, or completed); `paid_online`: a voucher for an order paid online."),
         (status = 413, body = Problem, content_type = "application/problem+json", description = "`payload_too_large`: the file is over `max_upload_bytes` (the detail says the limit)"),
         (status = 415, body = Problem, content_type = "application/problem+json", description = "`unsupported_media_type`: not a JPEG, PNG or PDF, whatever its name says"),
         (status = 503, body = Problem, content_type = "application/problem+json", description = "`checks_busy`: no turn to check the file soon (send it again shortly; nothing is wrong with it); `unavailable`: the database is away"),
@@ -143,11 +143,17 @@ pub async fn upload(
     // And one for an order past review, its payment confirmed, would sit on it as proof
     // of a second payment.
     let status = order.status()?;
+    // Paid online (a returned order it was): no transfer to prove.
+    let paid_online = order
+        .payment_method
+        .as_deref()
+        .is_some_and(|method| method != "bank_transfer");
     let refused = match status {
         OrderStatus::PendingPayment => Some(("transfer_not_chosen", T::ProblemTransferNotChosen)),
         OrderStatus::PendingShipment | OrderStatus::PendingInvoice | OrderStatus::Completed => {
             Some(("payment_confirmed", T::ProblemPaymentConfirmed))
         }
+        _ if paid_online => Some(("paid_online", T::ProblemPaidOnline)),
         _ => None,
     };
     if kind == AttachmentKind::Voucher

@@ -531,7 +531,10 @@ async fn next_step(
     let closes = unpaid_closes(state, ctx, row);
     // Returned unverified, with the day's tries spent: said in place of the way to a code.
     let spent = if !verified && next == NextStep::Correct {
-        apply::realname_tries_spent(ctx, state, &row.customer_id).await?
+        match not_the_applicant(state, ctx, row).await? {
+            Some(said) => Some(said),
+            None => apply::realname_tries_spent(ctx, state, &row.customer_id).await?,
+        }
     } else {
         None
     };
@@ -873,6 +876,21 @@ pub async fn verify(
     {
         return page::see_other(&format!("/orders/{}", row.order_no));
     }
+    // Someone else's application on this account: checked here, it would bind the
+    // account to another person and still leave the order unapprovable.
+    match not_the_applicant(&state, ctx, &row).await {
+        Ok(None) => {}
+        Ok(Some(said)) => {
+            let title = ctx.t(T::WebStepRealname);
+            let back = html! {
+                h1 { (title) }
+                p.bad role="status" { (said) }
+                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
+            };
+            return page::page(ctx, StatusCode::CONFLICT, title, back);
+        }
+        Err(e) => return failed(ctx, e),
+    }
     match apply::realname_tries_spent(ctx, &state, &who.customer.id).await {
         Ok(None) => {}
         Ok(Some(said)) => {
@@ -918,6 +936,27 @@ pub async fn verify(
         }
         Err(e) => failed(ctx, e.into()),
     }
+}
+
+/// What the customer is told when the order's applicant is not the person registered on
+/// this account: the check on their phone verifies the account's person, never the
+/// applicant, so it is done by the applicant at a counter.
+async fn not_the_applicant(
+    state: &AppState,
+    ctx: &Ctx,
+    row: &OrderRow,
+) -> Result<Option<String>, ApiError> {
+    let Some(customer) = state.store.customer(&row.customer_id).await? else {
+        return Ok(None);
+    };
+    let same = customer.name.trim().is_empty()
+        || crate::server::identity::same_name(&row.applicant_name, &customer.name);
+    Ok((!same).then(|| {
+        ctx.fill(
+            T::WebVerifyNotApplicant,
+            &[&crate::domain::mask_name(&row.applicant_name)],
+        )
+    }))
 }
 
 /// `POST /orders/{order_no}/resubmit`: every correction uploaded since the return is in;

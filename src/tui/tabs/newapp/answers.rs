@@ -117,12 +117,19 @@ impl NewApp {
                         }
                     }
                     Err(e) => {
-                        let key = if sheet.renaming || sheet.asking_name {
-                            "new_name"
+                        let (key, field) = if sheet.renaming || sheet.asking_name {
+                            ("new_name", "name")
                         } else {
-                            "phone"
+                            ("phone", "phone")
                         };
-                        sheet.errors.insert(key.into(), describe(&e, lang));
+                        // The platform's words for that field, beside it (not the whole
+                        // problem, its field's API name and all).
+                        let said = e
+                            .problem()
+                            .and_then(|p| p.errors.iter().find(|f| f.field == field))
+                            .map(|f| crate::tui::text::Text::platform(f.message.clone(), lang))
+                            .unwrap_or_else(|| describe(&e, lang));
+                        sheet.errors.insert(key.into(), said);
                     }
                 }
             }

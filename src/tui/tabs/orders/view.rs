@@ -501,14 +501,16 @@ fn caller_lines<'a>(card: &super::messages::CallerCard, view: &View) -> Vec<Line
     if let Some(realname) = online.realname.as_ref().filter(|_| !customer.realname_verified) {
         use crate::api::RealnameStatus;
         let mut text = match realname.status {
+            // Failing over a name that is not the registered one: trying again (today or
+            // tomorrow) fails the same way; the registered name is corrected at a counter.
+            RealnameStatus::Locked | RealnameStatus::Superseded | RealnameStatus::Expired
+                if realname.reason.as_deref() == Some("name_mismatch") =>
+            {
+                T::CallerRealnameLockedName.get(lang).to_owned()
+            }
             // No new code on their pages today: what to tell them instead.
             _ if online.realname_tries_spent => {
                 T::CallerRealnameSpent.fill(lang, &[&online.realname_tries_today.to_string()])
-            }
-            // Locked over a name that is not the registered one: a new code would fail the
-            // same way; the registered name is corrected at a counter.
-            RealnameStatus::Locked if realname.reason.as_deref() == Some("name_mismatch") => {
-                T::CallerRealnameLockedName.get(lang).to_owned()
             }
             RealnameStatus::Locked => T::CallerRealnameLocked.get(lang).to_owned(),
             RealnameStatus::Expired | RealnameStatus::Superseded => {
