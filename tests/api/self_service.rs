@@ -3710,7 +3710,15 @@ async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: D
 /// An order for 张三, paid, then returned because its customer never passed the real-name
 /// check.
 async fn returned_unverified(app: &TestApp) -> ca_counter::api::Order {
-    let order = app.pay(&app.submit("张三").await).await;
+    returned_for_the_check(app, app.submit("张三").await).await
+}
+
+/// `order`, paid, then returned because its customer never passed the real-name check.
+async fn returned_for_the_check(
+    app: &TestApp,
+    order: ca_counter::api::Order,
+) -> ca_counter::api::Order {
+    let order = app.pay(&order).await;
     app.client(&app.reviewer)
         .claim(&order.order_no, false)
         .await
@@ -3744,22 +3752,7 @@ async fn a_returned_order_of_someone_else_on_the_account_is_not_checked_there(db
         .create_order(&uuid::Uuid::now_v7().to_string(), &body)
         .await
         .expect("order");
-    let order = app.pay(&order).await;
-    app.client(&app.reviewer)
-        .claim(&order.order_no, false)
-        .await
-        .expect("claim");
-    let order = app
-        .act(
-            &app.reviewer,
-            &order,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["申请人未通过实名认证".into()],
-                ..Default::default()
-            },
-        )
-        .await;
+    let order = returned_for_the_check(&app, order).await;
     let no = order.order_no.to_string();
     let phone = owner_phone(&app, &no).await;
     let mut browser = Browser::new(&app);

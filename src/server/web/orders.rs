@@ -876,33 +876,25 @@ pub async fn verify(
     {
         return page::see_other(&format!("/orders/{}", row.order_no));
     }
-    // Someone else's application on this account: checked here, it would bind the
-    // account to another person and still leave the order unapprovable.
-    match not_the_applicant(&state, ctx, &row).await {
-        Ok(None) => {}
-        Ok(Some(said)) => {
-            let title = ctx.t(T::WebStepRealname);
-            let back = html! {
-                h1 { (title) }
-                p.bad role="status" { (said) }
-                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
-            };
-            return page::page(ctx, StatusCode::CONFLICT, title, back);
-        }
+    // Someone else's application on this account (checked here, it would bind the
+    // account to another person and still leave the order unapprovable), or the day's
+    // tries spent: said, with the way back to the order.
+    let refused = match not_the_applicant(&state, ctx, &row).await {
+        Ok(Some(said)) => Some((StatusCode::CONFLICT, said)),
+        Ok(None) => match apply::realname_tries_spent(ctx, &state, &who.customer.id).await {
+            Ok(said) => said.map(|said| (StatusCode::TOO_MANY_REQUESTS, said)),
+            Err(e) => return failed(ctx, e),
+        },
         Err(e) => return failed(ctx, e),
-    }
-    match apply::realname_tries_spent(ctx, &state, &who.customer.id).await {
-        Ok(None) => {}
-        Ok(Some(said)) => {
-            let title = ctx.t(T::WebStepRealname);
-            let back = html! {
-                h1 { (title) }
-                p.bad role="status" { (said) }
-                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
-            };
-            return page::page(ctx, StatusCode::TOO_MANY_REQUESTS, title, back);
-        }
-        Err(e) => return failed(ctx, e),
+    };
+    if let Some((status, said)) = refused {
+        let title = ctx.t(T::WebStepRealname);
+        let back = html! {
+            h1 { (title) }
+            p.bad role="status" { (said) }
+            p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
+        };
+        return page::page(ctx, status, title, back);
     }
     let valid_ms = state.config.realname_valid_ms();
     match state
