@@ -3680,6 +3680,16 @@ async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: D
         .await
         .expect("page");
     assert!(page.contains("身份证号与订单上申请人的不一致"), "{page}");
+    let tries: Vec<(i64, String)> =
+        sqlx::query_as("SELECT attempts, status FROM realname_sessions")
+            .fetch_all(app.store().pool())
+            .await
+            .expect("tries");
+    assert_eq!(
+        tries,
+        [(1, "pending".to_owned())],
+        "a try, the code still open"
+    );
     let customer = app
         .client(&app.clerk)
         .find_customer(&phone)

@@ -74,7 +74,8 @@ pub struct RealnameSession {
     /// Tries left before the code locks.
     pub attempts_left: i64,
     /// Why the last try failed, or why the session ended: `id_number_invalid`,
-    /// `name_mismatch`, `provider_unavailable`, `face_failed`, `face_abandoned`.
+    /// `name_mismatch`, `order_id_mismatch` (begun from a returned order: not its applicant's),
+    /// `provider_unavailable`, `face_failed`, `face_abandoned`.
     pub reason: Option<String>,
     /// The same, in the operator's language.
     pub reason_text: Option<String>,

@@ -68,7 +68,7 @@ impl Problems {
     fn of_reason(ctx: &Ctx, code: Option<&str>) -> Problems {
         let text = Some(ctx.t(crate::server::identity::reason_text(code)).to_owned());
         match code {
-            Some("id_number_invalid") => Problems {
+            Some("id_number_invalid" | "order_id_mismatch") => Problems {
                 id_number: text,
                 ..Problems::default()
             },
@@ -686,6 +686,8 @@ pub(super) async fn submit(
         }
     };
     match updated.status_at(now_ms()) {
+        // That try was the day's last: said, not a form that could not be sent.
+        RealnameStatus::Pending if let Some(page) = spent(&state, &ctx, &updated).await => page,
         RealnameStatus::Pending => {
             // Everything typed stays: a phone keyboard makes 18 digits costly to retype.
             let problems = Problems::of_reason(&ctx, updated.last_error.as_deref());

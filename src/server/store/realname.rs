@@ -228,7 +228,14 @@ impl Store {
         .bind(operator_id)
         .bind(now)
         .bind(now + valid_ms)
-        .bind(expected_id.map(|number| self.id_hash(number)))
+        // Hashed as a typed number is (`IdNumber::parse`: an imported order's lower-case
+        // `x` is the same number).
+        .bind(expected_id.map(|number| {
+            let number = crate::domain::IdNumber::parse(number)
+                .map(|n| n.as_str().to_owned())
+                .unwrap_or_else(|_| number.trim().to_ascii_uppercase());
+            self.id_hash(&number)
+        }))
         .execute(&mut *tx)
         .await?;
         let event_id = insert_event(

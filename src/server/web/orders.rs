@@ -901,7 +901,12 @@ pub async fn verify(
         .store
         .create_realname_session(
             &who.customer.id,
-            &who.customer.name,
+            // The order's applicant (an account without a registered name: theirs).
+            if who.customer.name.trim().is_empty() {
+                &row.applicant_name
+            } else {
+                &who.customer.name
+            },
             // The order's applicant: verifying anyone else would leave it unapprovable.
             Some(&row.id_number),
             crate::server::store::self_service::ONLINE_OPERATOR_ID,

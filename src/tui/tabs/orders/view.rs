@@ -503,9 +503,7 @@ fn caller_lines<'a>(card: &super::messages::CallerCard, view: &View) -> Vec<Line
         let mut text = match realname.status {
             // Failing over a name that is not the registered one: trying again (today or
             // tomorrow) fails the same way; the registered name is corrected at a counter.
-            RealnameStatus::Locked | RealnameStatus::Superseded | RealnameStatus::Expired
-                if realname.reason.as_deref() == Some("name_mismatch") =>
-            {
+            RealnameStatus::Locked if realname.reason.as_deref() == Some("name_mismatch") => {
                 T::CallerRealnameLockedName.get(lang).to_owned()
             }
             // No new code on their pages today: what to tell them instead.
