@@ -342,34 +342,31 @@ fn printable(
     organization: Option<&Organization>,
     mailing: Option<&MailingAddress>,
 ) {
+    // A person's name is the one on their papers: said as a name's, not to be written
+    // another way.
+    let (person, other) = (T::ErrUnprintableName, T::ErrUnprintable);
     let mut printed = Vec::new();
     if let Some(name) = applicant_name {
-        printed.push(("applicant.name", name));
+        printed.push(("applicant.name", name, person));
     }
     if let Some(o) = organization {
-        printed.push(("organization.name", o.name.as_str()));
+        printed.push(("organization.name", o.name.as_str(), other));
         printed.push((
             "organization.legal_representative",
             o.legal_representative.as_str(),
+            person,
         ));
     }
     if let Some(m) = mailing {
         printed.extend([
-            ("mailing.recipient", m.recipient.as_str()),
-            ("mailing.province", m.province.as_str()),
-            ("mailing.city", m.city.as_str()),
-            ("mailing.district", m.district.as_str()),
-            ("mailing.street", m.street.as_str()),
+            ("mailing.recipient", m.recipient.as_str(), person),
+            ("mailing.province", m.province.as_str(), other),
+            ("mailing.city", m.city.as_str(), other),
+            ("mailing.district", m.district.as_str(), other),
+            ("mailing.street", m.street.as_str(), other),
         ]);
     }
-    for (field, text) in printed {
-        // A person's name is the one on their papers: not to be written another way.
-        let said = match field {
-            "applicant.name" | "organization.legal_representative" | "mailing.recipient" => {
-                T::ErrUnprintableName
-            }
-            _ => T::ErrUnprintable,
-        };
+    for (field, text, said) in printed {
         if let Some(refusal) = unprintable(fonts, text, said) {
             errors.add(field, refusal);
         }

@@ -19,7 +19,7 @@ use crate::i18n::T;
 use crate::server::AppState;
 use crate::server::identity::checks::{self, Settled};
 use crate::server::identity::{CheckRequest, Claim, Started, Verdict, alipay::app_link, precheck};
-use crate::server::store::{Attempt, MAX_ATTEMPTS, NewCheck, RealnameRow, now_ms};
+use crate::server::store::{Attempt, DayTries, MAX_ATTEMPTS, NewCheck, RealnameRow, now_ms};
 use crate::server::web::form::{self, Field};
 use crate::server::web::page::{Ctx, page};
 
@@ -110,7 +110,7 @@ async fn finished(
     status: RealnameStatus,
     session: &RealnameRow,
 ) -> Response {
-    let returned = if session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID {
+    let returned = if session.is_customers_own() {
         state
             .store
             .orders_of_customer(&session.customer_id, 20)
@@ -139,7 +139,7 @@ fn finished_page(
     returned: Option<&str>,
 ) -> Response {
     // A session the customer started on their own platform leads back to their application.
-    let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
+    let online = session.is_customers_own();
     let (code, class, text) = match status {
         RealnameStatus::Verified => (StatusCode::OK, Some("ok"), T::PageRealnameDone),
         // On their own phone there was no code to scan: the check is what locked.
@@ -207,22 +207,33 @@ fn form_action(ctx: &Ctx) -> String {
     path.strip_suffix("/return").unwrap_or(path).to_owned()
 }
 
-/// For a code the customer opened on their own, once their tries for the day are spent:
-/// the page that says so (no form: the provider is not asked again today).
-async fn spent(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Option<Response> {
-    if session.created_by != crate::server::store::self_service::ONLINE_OPERATOR_ID {
-        return None;
+/// The customer's tries for the day, for a code of their own (a counter's is not held to
+/// them); or the page that says the platform cannot read them now.
+async fn today(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &RealnameRow,
+) -> Result<Option<DayTries>, Response> {
+    if !session.is_customers_own() {
+        return Ok(None);
     }
-    let said =
-        match crate::server::web::apply::realname_tries_spent(ctx, state, &session.customer_id)
-            .await
-        {
-            Ok(said) => said?,
-            Err(e) => {
-                tracing::error!(error = ?e, "reading a customer's real-name tries");
-                return Some(unavailable(ctx));
-            }
-        };
+    match state
+        .store
+        .online_realname_tries(&session.customer_id)
+        .await
+    {
+        Ok(day) => Ok(Some(day)),
+        Err(e) => {
+            tracing::error!(error = ?e, "reading a customer's real-name tries");
+            Err(unavailable(ctx))
+        }
+    }
+}
+
+/// Once the customer's tries for the day are spent: the page that says so (no form: the
+/// provider is not asked again today).
+fn spent_page(ctx: &Ctx, day: Option<DayTries>) -> Option<Response> {
+    let said = crate::server::web::apply::tries_spent_said(ctx, day?)?;
     Some(page(
         ctx,
         StatusCode::TOO_MANY_REQUESTS,
@@ -235,27 +246,44 @@ async fn spent(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Option<Res
     ))
 }
 
-/// The form, with what was typed and what is wrong.
-async fn form(
+/// A pending code's page as opened afresh: the form (the last try's refusal said above
+/// it), or the day's tries spent.
+async fn fresh_form(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Response {
+    let day = match today(state, ctx, session).await {
+        Ok(day) => day,
+        Err(page) => return page,
+    };
+    if let Some(page) = spent_page(ctx, day) {
+        return page;
+    }
+    let problems = Problems::last_try(ctx, session.last_error.as_deref());
+    form(
+        state,
+        ctx,
+        session,
+        &RealnameForm::default(),
+        &problems,
+        day,
+    )
+}
+
+/// The form, with what was typed and what is wrong; `day`, the customer's tries for the
+/// day on a code of their own.
+fn form(
     state: &AppState,
     ctx: &Ctx,
     session: &RealnameRow,
     typed: &RealnameForm,
     problems: &Problems,
+    day: Option<DayTries>,
 ) -> Response {
-    let mut left = (MAX_ATTEMPTS - session.attempts).max(0);
-    // A verification the customer started on their own platform is not at a counter.
-    let online = session.created_by == crate::server::store::self_service::ONLINE_OPERATOR_ID;
     // On a code of their own, what is left of the day's tries too (a new code after eight
     // has two, not five).
-    if online
-        && let Ok((tries, _)) = state
-            .store
-            .online_realname_tries(&session.customer_id)
-            .await
-    {
-        left = left.min((crate::server::store::ONLINE_TRIES_A_DAY - tries).max(0));
-    }
+    let left = (MAX_ATTEMPTS - session.attempts)
+        .max(0)
+        .min(day.map_or(MAX_ATTEMPTS, DayTries::left));
+    // A verification the customer started on their own platform is not at a counter.
+    let online = session.is_customers_own();
     let listed: Vec<(String, String, String)> = [
         ("name", T::PageRealnameName, &problems.name),
         ("id_number", T::PageRealnameIdNumber, &problems.id_number),
@@ -371,17 +399,7 @@ pub(super) async fn page_for(
     };
     match session.status_at(now_ms()) {
         RealnameStatus::Pending if session.certify_id.is_some() => go_on(&ctx, &session),
-        RealnameStatus::Pending if let Some(page) = spent(&state, &ctx, &session).await => page,
-        RealnameStatus::Pending => {
-            form(
-                &state,
-                &ctx,
-                &session,
-                &RealnameForm::default(),
-                &Problems::last_try(&ctx, session.last_error.as_deref()),
-            )
-            .await
-        }
+        RealnameStatus::Pending => fresh_form(&state, &ctx, &session).await,
         other => finished(&state, &ctx, other, &session).await,
     }
 }
@@ -417,17 +435,7 @@ pub(super) async fn returned(
 async fn page_of(state: &AppState, ctx: &Ctx, session: &RealnameRow) -> Response {
     match session.status_at(now_ms()) {
         RealnameStatus::Pending if session.certify_id.is_some() => go_on(ctx, session),
-        RealnameStatus::Pending if let Some(page) = spent(state, ctx, session).await => page,
-        RealnameStatus::Pending => {
-            form(
-                state,
-                ctx,
-                session,
-                &RealnameForm::default(),
-                &Problems::last_try(ctx, session.last_error.as_deref()),
-            )
-            .await
-        }
+        RealnameStatus::Pending => fresh_form(state, ctx, session).await,
         other => finished(state, ctx, other, session).await,
     }
 }
@@ -534,9 +542,13 @@ pub(super) async fn submit(
     if session.certify_id.is_some() {
         return go_on(&ctx, &session);
     }
+    let day = match today(&state, &ctx, &session).await {
+        Ok(day) => day,
+        Err(page) => return page,
+    };
     // The language switch: the same form in the other language, as typed.
     if typed.keep.as_deref() == Some("lang") {
-        return form(&state, &ctx, &session, &typed, &Problems::default()).await;
+        return form(&state, &ctx, &session, &typed, &Problems::default(), day);
     }
     // Blank fields, no consent, a name that is not a name or an ID number that cannot be
     // one (its length, its date, its check character) are not a try: nothing was asked of
@@ -574,15 +586,15 @@ pub(super) async fn submit(
         {
             tracing::warn!(error = %e, "noting a mistyped ID number");
         }
-        return form(&state, &ctx, &session, &typed, &problems).await;
+        return form(&state, &ctx, &session, &typed, &problems, day);
     }
     // The name passes the person-name rule like any name typed at the counter.
     let Some(Ok(name)) = name else {
-        return form(&state, &ctx, &session, &typed, &problems).await;
+        return form(&state, &ctx, &session, &typed, &problems, day);
     };
     // A code the customer opened on their own asks the provider only while their tries
     // for the day are not spent (a code opened before the last tries may have some left).
-    if let Some(page) = spent(&state, &ctx, &session).await {
+    if let Some(page) = spent_page(&ctx, day) {
         return page;
     }
     let claim = Claim {
@@ -686,12 +698,19 @@ pub(super) async fn submit(
         }
     };
     match updated.status_at(now_ms()) {
-        // That try was the day's last: said, not a form that could not be sent.
-        RealnameStatus::Pending if let Some(page) = spent(&state, &ctx, &updated).await => page,
         RealnameStatus::Pending => {
+            // The day's tries as they are after this one.
+            let day = match today(&state, &ctx, &updated).await {
+                Ok(day) => day,
+                Err(page) => return page,
+            };
+            // That try was the day's last: said, not a form that could not be sent.
+            if let Some(page) = spent_page(&ctx, day) {
+                return page;
+            }
             // Everything typed stays: a phone keyboard makes 18 digits costly to retype.
             let problems = Problems::of_reason(&ctx, updated.last_error.as_deref());
-            form(&state, &ctx, &updated, &typed, &problems).await
+            form(&state, &ctx, &updated, &typed, &problems, day)
         }
         // Decided: the page that says so is the code's own address, so Back and reload
         // show it again rather than ask to send the form twice.

@@ -203,13 +203,13 @@ pub async fn online(
         Some(row) => Some(super::realname::described(&state, row, lang, false).await?),
         None => None,
     };
-    let (tries, in_flight) = state.store.online_realname_tries(&customer.id).await?;
+    let day = state.store.online_realname_tries(&customer.id).await?;
     Ok(Json(CustomerOnline {
         last_seen_at: standing.last_seen_at.map(present::rfc3339),
         application,
         realname,
-        realname_tries_today: tries,
-        realname_tries_spent: tries >= crate::server::store::ONLINE_TRIES_A_DAY && !in_flight,
+        realname_tries_today: day.tries,
+        realname_tries_spent: day.spent(),
     }))
 }
 

@@ -62,7 +62,7 @@ pub use orders::{
 };
 pub use payments::{Confirmed, Opened, PaymentRow};
 pub use realname::{
-    Attempt, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, ONLINE_TRIES_A_DAY, RealnameRow,
+    Attempt, DayTries, IdentityCheckRow, MAX_ATTEMPTS, NewCheck, ONLINE_TRIES_A_DAY, RealnameRow,
 };
 pub use review::{ApprovalFacts, Claimed};
 pub use sms::{SmsDone, SmsRow};

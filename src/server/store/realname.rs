@@ -24,6 +24,29 @@ pub const MAX_ATTEMPTS: i64 = 5;
 /// held to it.
 pub const ONLINE_TRIES_A_DAY: i64 = 2 * MAX_ATTEMPTS;
 
+/// A customer's real-name tries over the last 24 hours on the codes they opened on their
+/// own pages ([`Store::online_realname_tries`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayTries {
+    /// Tries spent (each a question to the provider).
+    pub tries: i64,
+    /// A check at the provider is in flight now: it may still pass.
+    pub in_flight: bool,
+}
+
+impl DayTries {
+    /// Spent: no new code, no question to the provider — unless a check in flight may
+    /// still pass (the customer is not told their tries are spent while it may).
+    pub fn spent(self) -> bool {
+        self.tries >= ONLINE_TRIES_A_DAY && !self.in_flight
+    }
+
+    /// Tries left of the day's.
+    pub fn left(self) -> i64 {
+        (ONLINE_TRIES_A_DAY - self.tries).max(0)
+    }
+}
+
 /// A stored session.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RealnameRow {
@@ -100,6 +123,12 @@ pub struct NewCheck<'a> {
 }
 
 impl RealnameRow {
+    /// Opened by the customer on their own pages (not at a counter): held to the day's
+    /// tries ([`ONLINE_TRIES_A_DAY`]).
+    pub fn is_customers_own(&self) -> bool {
+        self.created_by == super::self_service::ONLINE_OPERATOR_ID
+    }
+
     /// Where it stands at `now` (a pending session past its time is expired).
     pub fn status_at(&self, now: i64) -> RealnameStatus {
         match RealnameStatus::parse(&self.status) {
@@ -168,9 +197,8 @@ impl Store {
     /// pages (see [`ONLINE_TRIES_A_DAY`]) — the tries answered, each check sent on to the
     /// provider and not answered yet (in flight, or left so by a newer code), and each one
     /// abandoned there until its code ran out (a failed one is counted once answered, when
-    /// its `certify_id` is cleared) — and whether a check is in flight now (it may still
-    /// pass: the customer is not told their tries are spent while it may).
-    pub async fn online_realname_tries(&self, customer_id: &str) -> StoreResult<(i64, bool)> {
+    /// its `certify_id` is cleared) — and whether a check is in flight now.
+    pub async fn online_realname_tries(&self, customer_id: &str) -> StoreResult<DayTries> {
         let (tries, in_flight): (i64, i64) = sqlx::query_as(
             "SELECT CAST(COALESCE(SUM(attempts + CASE WHEN certify_id IS NOT NULL \
              OR last_error = $4 THEN 1 ELSE 0 END), 0) AS BIGINT), \
@@ -185,7 +213,10 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&self.pool)
         .await?;
-        Ok((tries, in_flight > 0))
+        Ok(DayTries {
+            tries,
+            in_flight: in_flight > 0,
+        })
     }
 
     /// Opens a session for a customer, replacing any pending one (its code stops working);

@@ -31,7 +31,9 @@ use crate::server::store::{CustomerRow, NewAttachment};
 
 mod steps;
 
-pub use steps::{Step, field_of, qr_data_uri, realname_code, realname_tries_spent};
+pub use steps::{
+    Step, field_of, qr_data_uri, realname_code, realname_tries_spent, tries_spent_said,
+};
 
 /// What a customer has chosen and typed so far.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

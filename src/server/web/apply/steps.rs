@@ -15,7 +15,7 @@ use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::store::self_service::DraftRow;
 use crate::server::store::self_service::ONLINE_OPERATOR_ID;
-use crate::server::store::{CustomerRow, MAX_ATTEMPTS, ONLINE_TRIES_A_DAY};
+use crate::server::store::{CustomerRow, DayTries, MAX_ATTEMPTS};
 
 /// A step of the application, in order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -1018,16 +1018,22 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
 }
 
 /// What the customer is told when the tries they may make on their own are spent
-/// ([`ONLINE_TRIES_A_DAY`]): no new code is opened for them, here or from a returned order.
-/// Nothing while a check at the provider is in flight: it may still pass.
+/// ([`ONLINE_TRIES_A_DAY`](crate::server::store::ONLINE_TRIES_A_DAY)): no new code is opened for them, here or from a returned order.
 pub async fn realname_tries_spent(
     ctx: &Ctx,
     state: &AppState,
     customer_id: &str,
 ) -> Result<Option<String>, ApiError> {
-    let (tries, in_flight) = state.store.online_realname_tries(customer_id).await?;
-    Ok((tries >= ONLINE_TRIES_A_DAY && !in_flight)
-        .then(|| ctx.fill(T::WebRealnameTriesSpent, &[&tries.to_string()])))
+    Ok(tries_spent_said(
+        ctx,
+        state.store.online_realname_tries(customer_id).await?,
+    ))
+}
+
+/// What is said of `day` when its tries are spent.
+pub fn tries_spent_said(ctx: &Ctx, day: DayTries) -> Option<String> {
+    day.spent()
+        .then(|| ctx.fill(T::WebRealnameTriesSpent, &[&day.tries.to_string()]))
 }
 
 /// A real-name code for a phone, shown on a computer: what to do, the code, its address,
