@@ -766,7 +766,12 @@ async fn a_customers_own_tries_count_every_question_to_the_provider(db: Db) {
     let store = app.store();
     let customer = app.customer("张三").await;
     let clerk = app.client(&app.clerk).me().await.expect("me").id;
-    let tries = || store.online_realname_tries(&customer.id);
+    let tries = || async {
+        store
+            .online_realname_tries(&customer.id)
+            .await
+            .map(|day| (day.tries, day.in_flight))
+    };
     assert_eq!(tries().await.expect("tries"), (0, false));
     // Four answered on a code of their own; four on the counter's (not counted).
     let first = open_code(&app, &customer.id, ONLINE_OPERATOR_ID).await;

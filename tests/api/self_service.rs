@@ -3328,24 +3328,7 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
     sign_in(&mut computer, &phone).await;
     let wrong = |url: String| {
         let app = &app;
-        async move {
-            PhonePage::open(&app.http, &url)
-                .await
-                .expect("verification page")
-                .submit(
-                    &app.http,
-                    &[
-                        ("name", "李四"),
-                        ("id_number", "11010519491231002X"),
-                        ("consent", "yes"),
-                    ],
-                )
-                .await
-                .expect("a try")
-                .text()
-                .await
-                .expect("page")
-        }
+        async move { verify_on_phone(app, &url, "李四", "11010519491231002X").await }
     };
     // Four wrong tries on a code shown on the computer.
     let page = computer.get("/apply").await;
@@ -3667,18 +3650,7 @@ async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: D
     } else {
         "430104199003074569"
     };
-    let page = PhonePage::open(&app.http, &url)
-        .await
-        .expect("page")
-        .submit(
-            &app.http,
-            &[("name", "张三"), ("id_number", other), ("consent", "yes")],
-        )
-        .await
-        .expect("post")
-        .text()
-        .await
-        .expect("page");
+    let page = verify_on_phone(&app, &url, "张三", other).await;
     assert!(page.contains("身份证号与订单上申请人的不一致"), "{page}");
     let tries: Vec<(i64, String)> =
         sqlx::query_as("SELECT attempts, status FROM realname_sessions")
@@ -3697,22 +3669,7 @@ async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: D
         .expect("find")
         .expect("customer");
     assert!(!customer.realname_verified, "someone else was not verified");
-    let page = PhonePage::open(&app.http, &url)
-        .await
-        .expect("page")
-        .submit(
-            &app.http,
-            &[
-                ("name", "张三"),
-                ("id_number", full.applicant.id_number.as_str()),
-                ("consent", "yes"),
-            ],
-        )
-        .await
-        .expect("post")
-        .text()
-        .await
-        .expect("page");
+    let page = verify_on_phone(&app, &url, "张三", &full.applicant.id_number).await;
     assert!(page.contains("实名认证成功"), "{page}");
     app.finish().await;
 }
