@@ -344,7 +344,7 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
     (
         "not_returned",
         409,
-        "a correction notice for an order that is not returned",
+        "a correction notice, or a correction uploaded, for an order that is not returned",
     ),
     (
         "not_awaiting_payment",

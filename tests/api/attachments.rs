@@ -505,6 +505,29 @@ async fn a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused(db: Db) {
         (409, "paid_online"),
         "{problem:?}"
     );
+    // Nor is a correction for an order not returned: in review, it would pass for the
+    // signed form the reviewer approves on.
+    let refused = clerk
+        .upload_attachment(
+            &in_review.order_no,
+            AttachmentKind::Correction,
+            "corrected.png",
+            crate::common::scan_png(303, 395),
+        )
+        .await
+        .expect_err("not returned");
+    let problem = refused.problem().expect("problem");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (409, "not_returned"),
+        "{problem:?}"
+    );
+    assert!(problem.detail.contains("was not returned"), "{problem:?}");
+    let after = clerk
+        .order(&in_review.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(after.attachments.len(), in_review.attachments.len());
     // Paid by transfer and in review, a voucher is still taken (a clearer copy).
     let by_transfer = app
         .act(
@@ -534,13 +557,29 @@ async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_rec
     use crate::common::{scan_pdf, scan_png, voucher_jpeg};
     let app = TestApp::spawn(db).await;
     let order = app.submit("张三").await;
-    // Paid by transfer, so that it takes a voucher.
+    // Paid by transfer, so that it takes a voucher, and returned, so that it takes a
+    // correction.
     let order = app
         .act(
             &app.clerk,
             &order,
             ca_counter::domain::Action::ChooseBankTransfer,
             Default::default(),
+        )
+        .await;
+    let order = app
+        .send_voucher(&order, crate::common::voucher_jpeg(390, 338))
+        .await;
+    let returned = ca_counter::api::ActionRequest {
+        reasons: vec!["签名缺失".into()],
+        ..Default::default()
+    };
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            ca_counter::domain::Action::Reject,
+            returned,
         )
         .await;
     let clerk = app.client(&app.clerk);

@@ -487,7 +487,7 @@ async fn a_blank_page_or_a_pdf_is_accepted_and_flagged(db: Db) {
     assert!(check.describe(&order.order_no, Lang::ZhCn).starts_with('⚠'));
     let pdf = crate::common::scan_pdf(1, 0);
     let attachment = clerk
-        .upload_attachment(&order.order_no, AttachmentKind::Correction, "scan.pdf", pdf)
+        .upload_attachment(&order.order_no, AttachmentKind::SignedForm, "scan.pdf", pdf)
         .await
         .expect("accepted");
     assert_eq!(
@@ -658,7 +658,7 @@ async fn scanned_pdfs_are_read_and_shown(app: &TestApp, mine: &Order, theirs: &O
         ("blank.pdf", scanner_pdf(&blank, false), ScanOutcome::NoCode),
     ] {
         let kept = clerk
-            .upload_attachment(&mine.order_no, AttachmentKind::Correction, name, pdf)
+            .upload_attachment(&mine.order_no, AttachmentKind::SignedForm, name, pdf)
             .await
             .expect(name);
         assert_eq!(kept.scan_check.map(|c| c.outcome), Some(outcome), "{name}");

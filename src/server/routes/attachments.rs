@@ -45,7 +45,7 @@ fn checks_busy() -> ApiError {
     responses(
         (status = 201, body = Attachment, description = "stored"),
         (status = 200, body = Attachment, description = "the same bytes were attached to this order as this kind before (a retry after a lost answer): that attachment, unchanged — the name sent now is not kept"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`order_cancelled`: the order is cancelled; `transfer_not_chosen`: a voucher for an order still waiting to be paid online (choose bank transfer first); `payment_confirmed`: a voucher for an order past review, its payment confirmed (waiting to be mailed, mailed, or completed); `paid_online`: a voucher for an order paid online."),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`order_cancelled`: the order is cancelled; `transfer_not_chosen`: a voucher for an order still waiting to be paid online (choose bank transfer first); `payment_confirmed`: a voucher for an order past review, its payment confirmed (waiting to be mailed, mailed, or completed); `paid_online`: a voucher for an order paid online; `not_returned`: a correction for an order not returned (a signed form is `signed_form`)."),
         (status = 413, body = Problem, content_type = "application/problem+json", description = "`payload_too_large`: the file is over `max_upload_bytes` (the detail says the limit)"),
         (status = 415, body = Problem, content_type = "application/problem+json", description = "`unsupported_media_type`: not a JPEG, PNG or PDF, whatever its name says"),
         (status = 503, body = Problem, content_type = "application/problem+json", description = "`checks_busy`: no turn to check the file soon (send it again shortly; nothing is wrong with it); `unavailable`: the database is away"),
@@ -162,6 +162,16 @@ pub async fn upload(
         return Err(ApiError::Conflict {
             code,
             detail: Msg::with(text, [order.order_no.as_str()]),
+            status: Some(status),
+            version: Some(order.version),
+        });
+    }
+    // A correction answers a return: on an order not returned it corrects nothing, and on
+    // one in review it would pass for the signed form the reviewer approves on.
+    if kind == AttachmentKind::Correction && status != OrderStatus::Rejected {
+        return Err(ApiError::Conflict {
+            code: "not_returned",
+            detail: Msg::with(T::ProblemNotReturned, [order.order_no.as_str()]),
             status: Some(status),
             version: Some(order.version),
         });
