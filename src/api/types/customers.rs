@@ -153,7 +153,8 @@ pub struct SignInStanding {
     /// When the last code was sent (RFC 3339).
     #[serde(default)]
     pub last_code_at: Option<String>,
-    /// Wrong codes typed since the last one was sent (five lock the number).
+    /// Wrong codes typed since the last one was sent (five lock the number; while it is
+    /// locked, the five that locked it).
     pub wrong_tries: i64,
     /// Locked until then (RFC 3339): no code signs in before, and none is sent.
     #[serde(default)]

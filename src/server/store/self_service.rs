@@ -136,7 +136,7 @@ pub struct SignInStanding {
     pub codes_today: i64,
     /// When the last code was sent (unix ms).
     pub last_code_at: Option<i64>,
-    /// Wrong codes typed since it was sent.
+    /// Wrong codes typed since it was sent; while locked, the ones that locked it.
     pub wrong_tries: i64,
     /// Locked until then (unix ms), when locked now.
     pub locked_until: Option<i64>,
@@ -184,16 +184,25 @@ impl Store {
         let now = now_ms();
         Ok(match row {
             None => SignInStanding::default(),
-            Some(row) => SignInStanding {
-                codes_today: if row.day == china_day(now) {
-                    row.sent_today
-                } else {
-                    0
-                },
-                last_code_at: row.sent_at,
-                wrong_tries: row.wrong,
-                locked_until: row.locked_until.filter(|until| *until > now),
-            },
+            Some(row) => {
+                let locked_until = row.locked_until.filter(|until| *until > now);
+                SignInStanding {
+                    codes_today: if row.day == china_day(now) {
+                        row.sent_today
+                    } else {
+                        0
+                    },
+                    last_code_at: row.sent_at,
+                    // Locked: the wrong tries that locked it (the count starts again at
+                    // the lock, which is not "none wrong").
+                    wrong_tries: if locked_until.is_some() {
+                        WRONG_CODES
+                    } else {
+                        row.wrong
+                    },
+                    locked_until,
+                }
+            }
         })
     }
 
