@@ -47,6 +47,7 @@ fn realname_app(theme_name: &str, no_color: bool, url: &str) -> App {
                 phone: "13812345678".into(),
                 verified: false,
                 order_count: 0,
+                earlier_check: None,
             }),
             realname: Some(RealnameInfo {
                 session_id: "s".into(),

@@ -310,6 +310,7 @@ fn realname_app_until(lang: Lang, expires: time::OffsetDateTime) -> ca_counter::
                 phone: "13812345678".into(),
                 verified: false,
                 order_count: 0,
+                earlier_check: None,
             }),
             realname: Some(RealnameInfo {
                 session_id: "s".into(),
@@ -388,6 +389,102 @@ fn once_verified_the_clerk_is_on_the_project_step_without_a_key() {
     }
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Terms));
+}
+
+/// A session as the platform answers it for the customer "c": `status` after `attempts`
+/// tries, the last refused for `reason` (its code and words).
+fn session(status: RealnameStatus, attempts: i64, reason: Option<(&str, &str)>) -> RealnameSession {
+    RealnameSession {
+        id: "s".into(),
+        customer_id: "c".into(),
+        status,
+        url: Some("http://192.168.100.200:8080/m/realname/AbCdEfGhIjKlMnOpQrStUv".into()),
+        masked_name: "*三".into(),
+        expires_at: stamp(NOW + time::Duration::minutes(10)),
+        attempts,
+        attempts_left: 5 - attempts,
+        reason: reason.map(|(code, _)| code.into()),
+        reason_text: reason.map(|(_, text)| text.into()),
+        verified_name: None,
+        verified_id_number: None,
+        verified_at: None,
+        at_provider: false,
+        provider: Some("builtin".into()),
+        transaction_id: None,
+        other_names: vec![],
+    }
+}
+
+/// A customer whose last check (five tries on their own phone) locked over a name that
+/// is not the registered one: found at the counter, the real-name step says so — and how
+/// to correct the name — before a code that would fail the same way is scanned; once this
+/// visit has tried, it is not said any more. A last check that passed, or that failed for
+/// no stated reason, says nothing.
+#[test]
+fn a_customers_earlier_check_that_failed_over_the_name_is_said_at_the_step() {
+    for lang in Lang::ALL {
+        let found = |last: Option<RealnameSession>| {
+            let mut app = app(lang);
+            if let Some(newapp) = app.tab_mut::<NewApp>() {
+                *newapp = NewApp::with_drafts(vec![Draft {
+                    id: draft_id("01a22342-0000-7000-8000-000000000001"),
+                    reference: "SQ7F3K9QAB".into(),
+                    step: Step::Customer,
+                    phone: "13812345678".into(),
+                    ..Draft::default()
+                }]);
+            }
+            app.show_tab::<NewApp>();
+            key(&mut app, KeyCode::Enter);
+            app.answer::<NewApp>(newapp::Answer::CustomerFound {
+                draft: draft_id("01a22342-0000-7000-8000-000000000001"),
+                result: Ok(Some((
+                    ca_counter::api::Customer {
+                        id: "c".into(),
+                        phone: "13812345678".into(),
+                        name: "张三".into(),
+                        realname_verified: false,
+                        created_at: stamp(NOW),
+                        order_count: 0,
+                    },
+                    None,
+                    last,
+                ))),
+            });
+            app
+        };
+        // The start of the line, which fits a row whole.
+        let said = match lang {
+            Lang::ZhCn => "此前的实名认证未通过：填写的姓名",
+            Lang::En => "An earlier real-name check failed: the name",
+        };
+        let mut app = found(Some(session(
+            RealnameStatus::Locked,
+            5,
+            Some(("name_mismatch", "姓名与柜台登记的不一致")),
+        )));
+        assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Realname));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains(said), "{screen}");
+        // This visit's code, tried once: the earlier check is not what stands now.
+        let mut tried = session(
+            RealnameStatus::Pending,
+            1,
+            Some(("name_mismatch", "姓名与柜台登记的不一致")),
+        );
+        tried.id = "s2".into();
+        app.answer::<NewApp>(newapp::Answer::Realname {
+            draft: draft_id("01a22342-0000-7000-8000-000000000001"),
+            result: Ok(tried),
+        });
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains(said), "{screen}");
+        for last in [None, Some(session(RealnameStatus::Expired, 0, None))] {
+            let app = found(last);
+            let screen = render(&app, 80, 24);
+            assert!(!screen.contains(said), "{screen}");
+        }
+    }
 }
 
 /// More projects than the list has rows: its last row says how many are below (and that

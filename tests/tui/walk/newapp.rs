@@ -6,7 +6,7 @@ use ca_counter::i18n::Lang;
 use ca_counter::tui::app::{App, FrameAnswer};
 use ca_counter::tui::files::{CodeRead, FileInfo, FileProblem};
 use ca_counter::tui::tabs::newapp::draft::{
-    Choice, CustomerInfo, Draft, PaymentInfo, RealnameInfo, Step,
+    Choice, CustomerInfo, Draft, EarlierCheck, PaymentInfo, RealnameInfo, Step,
 };
 use ca_counter::tui::tabs::newapp::{self, NewApp};
 use crossterm::event::KeyCode;
@@ -23,6 +23,7 @@ fn customer(verified: bool) -> CustomerInfo {
         phone: "13912345678".into(),
         verified,
         order_count: 2,
+        earlier_check: None,
     }
 }
 
@@ -235,6 +236,25 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         "real-name code",
         at(lang, realname("pending", Some("姓名与柜台登记的不一致"))),
     ));
+    for (name, reason, locked) in [
+        ("over the name", Some("name_mismatch"), true),
+        ("locked", Some("face_failed"), true),
+        ("not locked", Some("face_failed"), false),
+    ] {
+        out.push(scene(
+            &format!("real-name code, an earlier check failed {name}"),
+            at(lang, |d: &mut Draft| {
+                realname("pending", None)(d);
+                if let Some(customer) = d.customer.as_mut() {
+                    customer.earlier_check = Some(EarlierCheck {
+                        reason: reason.map(str::to_owned),
+                        text: "人脸比对未通过（请在光线充足处正对镜头重试）".into(),
+                        locked,
+                    });
+                }
+            }),
+        ));
+    }
     out.push(scene(
         "real-name code, ID number mistyped on the phone",
         at(lang, |d: &mut Draft| {

@@ -2,7 +2,7 @@
 //! shown: the clerk may have moved on).
 
 use super::NewApp;
-use super::draft::{CustomerInfo, PaymentInfo, RealnameInfo, Step};
+use super::draft::{CustomerInfo, EarlierCheck, PaymentInfo, RealnameInfo, Step};
 use super::messages::{Answer, Request, SubmitError};
 use super::sheet::{Sheet, Waiting};
 use crate::api::{ClientError, Customer, RealnameSession, RealnameStatus};
@@ -70,8 +70,11 @@ impl NewApp {
                 };
                 sheet.done(Waiting::Step);
                 match result {
-                    Ok(Some((customer, identity))) => {
-                        sheet.draft.customer = Some(customer_info(&customer));
+                    Ok(Some((customer, identity, last_check))) => {
+                        sheet.draft.customer = Some(CustomerInfo {
+                            earlier_check: earlier_check(last_check),
+                            ..customer_info(&customer)
+                        });
                         sheet.asking_name = false;
                         sheet.notice = None;
                         let verified = customer.realname_verified;
@@ -375,7 +378,20 @@ fn customer_info(customer: &Customer) -> CustomerInfo {
         phone: customer.phone.clone(),
         verified: customer.realname_verified,
         order_count: customer.order_count,
+        earlier_check: None,
     }
+}
+
+/// How `last`, a customer's latest real-name check, failed — none when it did not (or has
+/// not yet).
+fn earlier_check(last: Option<RealnameSession>) -> Option<EarlierCheck> {
+    let last = last?;
+    let text = last.reason_text.filter(|text| !text.trim().is_empty())?;
+    (last.status != RealnameStatus::Verified).then(|| EarlierCheck {
+        reason: last.reason,
+        text,
+        locked: last.status == RealnameStatus::Locked,
+    })
 }
 
 /// Applies a verification's state; true when it just became verified. A reading of a code

@@ -67,6 +67,22 @@ pub struct CustomerInfo {
     pub verified: bool,
     /// Earlier orders.
     pub order_count: i64,
+    /// How the customer's last real-name check ended, when it failed and they are not
+    /// verified (tried on their own phone, or at a counter before): the clerk hears it
+    /// before opening a code that may fail the same way.
+    #[serde(default)]
+    pub earlier_check: Option<EarlierCheck>,
+}
+
+/// A customer's last real-name check that did not pass.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EarlierCheck {
+    /// The platform's reason code (`name_mismatch`…), when it gave one.
+    pub reason: Option<String>,
+    /// The platform's words for it.
+    pub text: String,
+    /// It locked (five wrong tries).
+    pub locked: bool,
 }
 
 /// The real-name verification of this draft.

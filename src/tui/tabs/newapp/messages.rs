@@ -160,6 +160,10 @@ pub enum SubmitError {
     Upload(String, ClientError),
 }
 
+/// A customer found: with the identity their verification established when verified,
+/// else their latest real-name check (how it ended, if it did).
+pub type Found = (Customer, Option<VerifiedIdentity>, Option<RealnameSession>);
+
 /// What came back.
 #[derive(Debug)]
 pub enum Answer {
@@ -168,8 +172,8 @@ pub enum Answer {
         /// The draft.
         draft: DraftId,
         /// The customer, if known, with the identity their verification established
-        /// when they were verified.
-        result: Result<Option<(Customer, Option<VerifiedIdentity>)>, ClientError>,
+        /// when they were verified, or else their latest real-name check.
+        result: Result<Option<Found>, ClientError>,
     },
     /// Answer to [`Request::CreateCustomer`] and [`Request::RenameCustomer`].
     CustomerSaved {
@@ -279,12 +283,19 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
             Request::FindCustomer { draft, phone } => {
                 // A customer verified before: their name and ID number come from that
                 // verification, for the form (nobody types them again).
+                // One not verified: how their last check ended, if it failed (on their own
+                // phone, say); the step goes on without it when it cannot be read.
                 let result = match client.find_customer(&phone).await {
                     Ok(Some(customer)) if customer.realname_verified => client
                         .customer_identity(&customer.id)
                         .await
-                        .map(|identity| Some((customer, Some(identity)))),
-                    Ok(found) => Ok(found.map(|customer| (customer, None))),
+                        .map(|identity| Some((customer, Some(identity), None))),
+                    Ok(Some(customer)) => {
+                        let online = client.customer_online(&customer.id).await;
+                        let last = online.ok().and_then(|online| online.realname);
+                        Ok(Some((customer, None, last)))
+                    }
+                    Ok(None) => Ok(None),
                     Err(e) => Err(e),
                 };
                 Answer::CustomerFound { draft, result }

@@ -253,6 +253,7 @@ impl NewApp {
                 phone: order.applicant.phone.clone(),
                 verified: true,
                 order_count: 0,
+                earlier_check: None,
             });
             draft.choice = Some(Choice {
                 project_id: order.project_id.clone(),

@@ -317,6 +317,20 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         }
     );
     let mut lines = vec![Line::from(Span::styled(who, theme.label)), Line::default()];
+    // Their last check failed (on their own phone, say), and this visit has not tried yet:
+    // said before a code that may fail the same way — over the name, corrected first.
+    let untried = draft.realname.as_ref().is_none_or(|r| r.attempts == 0);
+    if let Some(earlier) = customer.earlier_check.as_ref().filter(|_| untried && !customer.verified) {
+        let said = if earlier.reason.as_deref() == Some("name_mismatch") {
+            T::RealnameEarlierName.get(lang).to_owned()
+        } else if earlier.locked {
+            T::RealnameEarlierLocked.fill(lang, &[&earlier.text])
+        } else {
+            T::RealnameEarlier.fill(lang, &[&earlier.text])
+        };
+        lines.push(Line::from(Span::styled(said, theme.warning)));
+        lines.push(Line::default());
+    }
     if customer.verified {
         let id = draft.realname.as_ref().and_then(|r| r.verified_id_number.clone()).unwrap_or_default();
         lines.push(Line::from(Span::styled(
