@@ -13,6 +13,7 @@ on_both_databases!(
     a_second_form_with_another_identity_is_told_it_was_not_used,
     a_customer_verifies_on_their_phone_and_the_counter_hears_of_it,
     five_wrong_tries_lock_the_code,
+    tries_sent_at_once_each_say_where_the_code_stands,
     used_expired_and_replaced_codes_get_a_clear_page,
     the_clerk_can_correct_the_name_until_verified,
     one_id_number_under_two_names_is_flagged_to_clerk_and_reviewer,
@@ -262,6 +263,42 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
             (RealnameStatus::Verified, 0)
         ]
     );
+    app.finish().await;
+}
+
+/// Wrong tries sent at once from one form (a double tap, a slow network's resend): each
+/// answer says what became of the code — the refusal beside the name, or the lock — never a
+/// page with nothing on it (a post that crossed another is answered with that one's
+/// answer, and is no try of its own).
+async fn tries_sent_at_once_each_say_where_the_code_stands(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let customer = app.customer("张三").await;
+    let clerk = app.client(&app.clerk);
+    let session = clerk
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let url = session.url.expect("url");
+    let open = ca_counter::api::PhonePage::open(&app.http, &url)
+        .await
+        .expect("page");
+    let form = [
+        ("name", "李四"),
+        ("id_number", "11010519491231002X"),
+        ("consent", "yes"),
+    ];
+    let answers =
+        futures_util::future::join_all((0..8).map(|_| open.submit(&app.http, &form))).await;
+    for answer in answers {
+        let html = answer.expect("post").text().await.expect("page");
+        assert!(
+            html.contains("姓名与柜台登记的不一致") || html.contains("已锁定"),
+            "{html}"
+        );
+    }
+    let seen = clerk.realname_session(&session.id).await.expect("status");
+    assert!((1..=5).contains(&seen.attempts), "{seen:?}");
+    assert_eq!(seen.status == RealnameStatus::Locked, seen.attempts == 5);
     app.finish().await;
 }
 

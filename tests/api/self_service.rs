@@ -18,6 +18,7 @@ on_both_databases!(
     a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done,
     an_order_returned_unverified_is_verified_from_the_phone,
     the_tries_a_customer_makes_alone_are_capped_a_day,
+    a_code_locked_over_the_name_offers_no_new_one,
     terms_that_changed_after_they_were_accepted_are_asked_again,
     a_file_for_a_step_the_order_cannot_take_is_not_kept,
     a_check_from_a_returned_order_takes_only_its_applicants_id_number,
@@ -2188,6 +2189,8 @@ async fn a_locked_number_asking_again_is_told_so_and_shown_no_code(db: Db) {
     let standing = support.sign_in_standing(&phone).await.expect("standing");
     assert_eq!(standing.codes_today, 1, "{standing:?}");
     assert!(standing.locked_until.is_some(), "{standing:?}");
+    // The wrong codes that locked it, not "none wrong" beside the lock.
+    assert_eq!(standing.wrong_tries, 5, "{standing:?}");
     assert!(support.find_customer(&phone).await.expect("find").is_none());
     let nobody = support
         .sign_in_standing(&unique_phone())
@@ -2529,7 +2532,7 @@ async fn the_pcs_verification_code_is_never_kept_to_be_shown_again(db: Db) {
     let again = pc.get("/apply?step=realname").await;
     assert_eq!(code_token(&again.html), token);
     // Its time run out: the PC says so, with the way to a new one (not the step's start as
-    // if none had been shown); the phone says to show a new one on the computer.
+    // if none had been shown); the phone says to start again from the application.
     sqlx::query("UPDATE realname_sessions SET expires_at = 1")
         .execute(app.store().pool())
         .await
@@ -2540,7 +2543,7 @@ async fn the_pcs_verification_code_is_never_kept_to_be_shown_again(db: Db) {
         .await
         .expect("the phone");
     assert!(
-        phone.html.contains("请在电脑上重新显示二维码"),
+        phone.html.contains("请回到申请页面重新开始实名认证"),
         "{}",
         phone.html
     );
@@ -2665,7 +2668,7 @@ async fn i_finished_on_my_phone_says_where_the_check_stands(db: Db) {
         .await
         .expect("old code");
     assert!(
-        old.html.contains("请扫描电脑上显示的新二维码"),
+        old.html.contains("请使用最新的二维码或链接"),
         "{}",
         old.html
     );
@@ -3206,7 +3209,17 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
         "{}",
         page.html
     );
-    // Sent back unverified: refused beside the button, the order stays returned.
+    // No way to send it back unverified (it would come back for the same reason); a post
+    // from a page left open is refused where the button would be, the order stays
+    // returned.
+    assert!(
+        !page
+            .html
+            .contains(&format!("action=\"/orders/{no}/resubmit\""))
+            && page.html.contains("实名认证通过后，这里会出现"),
+        "{}",
+        page.html
+    );
     let version = hidden(&page.html, "version");
     let early = browser
         .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
@@ -3252,7 +3265,11 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
     assert!(!page.html.contains("您还没有完成实名认证"), "{}", page.html);
     // The reason answered is said so, and nothing is to be uploaded for it: sent as it is.
     assert!(
-        page.html.contains("已完成实名认证") && page.html.contains("无需上传材料"),
+        page.html.contains("已完成实名认证")
+            && page.html.contains("无需上传材料")
+            && page
+                .html
+                .contains(&format!("action=\"/orders/{no}/resubmit\"")),
         "{}",
         page.html
     );
@@ -3304,6 +3321,43 @@ async fn a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done(
         .await
         .expect("order");
     assert_eq!(now.status, OrderStatus::PendingReview);
+    app.finish().await;
+}
+
+/// A code the customer opened locks over a name that is not the one registered at the
+/// counter: its page says a new code would fail the same way and offers none — the
+/// hotline and their orders instead (a new code from it spent five more of the day's tries
+/// on the same refusal).
+async fn a_code_locked_over_the_name_offers_no_new_one(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = returned_unverified(&app).await;
+    let phone = owner_phone(&app, order.order_no.as_ref()).await;
+    let mut browser = Browser::new(&app);
+    sign_in(&mut browser, &phone).await;
+    let page = browser.get("/apply").await;
+    let opened = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "realname"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let url = app.url(&opened.location.expect("a code"));
+    for _ in 0..5 {
+        verify_on_phone(&app, &url, "李四", "11010519491231002X").await;
+    }
+    let page = app.http.get(&url).send().await.expect("page");
+    assert_eq!(page.status(), StatusCode::GONE);
+    let html = page.text().await.expect("page");
+    assert!(
+        html.contains("再试也不会通过")
+            && !html.contains("href=\"/apply\"")
+            && html.contains("href=\"tel:")
+            && html.contains("href=\"/\""),
+        "{html}"
+    );
     app.finish().await;
 }
 
@@ -3629,8 +3683,8 @@ async fn a_file_for_a_step_the_order_cannot_take_is_not_kept(db: Db) {
 
 /// The real-name check begun from an order returned for it verifies the order's applicant
 /// only: another person's ID number is refused there as a try (verified, they would leave
-/// the order never approvable, and a verified identity is never replaced); the
-/// applicant's own passes.
+/// the order never approvable, and a verified identity is never replaced), and on a code
+/// from the application while the order waits; the applicant's own passes.
 async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = returned_unverified(&app).await;
@@ -3669,6 +3723,21 @@ async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: D
         .expect("find")
         .expect("customer");
     assert!(!customer.realname_verified, "someone else was not verified");
+    // Nor does a code from the application (which replaces the order's) take another
+    // person while the order waits for its applicant.
+    let page = browser.get("/apply").await;
+    let opened = browser
+        .post(
+            "/apply",
+            &[
+                ("action", "realname"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let url = app.url(&opened.location.expect("a code"));
+    let page = verify_on_phone(&app, &url, "张三", other).await;
+    assert!(page.contains("身份证号与订单上申请人的不一致"), "{page}");
     let page = verify_on_phone(&app, &url, "张三", &full.applicant.id_number).await;
     assert!(page.contains("实名认证成功"), "{page}");
     app.finish().await;

@@ -140,6 +140,10 @@ fn finished_page(
 ) -> Response {
     // A session the customer started on their own platform leads back to their application.
     let online = session.is_customers_own();
+    // Locked over a name that is not the registered one: a new code would fail the same
+    // way, so none is offered; the registered name is corrected at a counter.
+    let locked_over_name =
+        status == RealnameStatus::Locked && session.last_error.as_deref() == Some("name_mismatch");
     let (code, class, text) = match status {
         RealnameStatus::Verified => (StatusCode::OK, Some("ok"), T::PageRealnameDone),
         // On their own phone there was no code to scan: the check is what locked.
@@ -168,7 +172,7 @@ fn finished_page(
             h1 class=[class] { @if class == Some("ok") { "✓ " } (ctx.t(text)) }
             // Locked over a name that is not the registered one: a new code would fail the
             // same way.
-            @if status == RealnameStatus::Locked && session.last_error.as_deref() == Some("name_mismatch") {
+            @if locked_over_name {
                 p.bad { (ctx.t(T::PageRealnameLockedName)) }
             }
             // The built-in check is a stand-in: a screenshot of this page must not pass for
@@ -186,6 +190,8 @@ fn finished_page(
                     // there; or for an application after all.
                     p { (ctx.t(T::PageRealnameBackToPcOrder)) }
                     p { a href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
+                } @else if locked_over_name {
+                    (hotline_link(ctx))
                 } @else {
                     @if class == Some("ok") { p { (ctx.t(T::PageRealnameBackToPc)) } }
                     p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
@@ -522,6 +528,31 @@ async fn answered_before(
     finished(state, ctx, status, session).await
 }
 
+/// The page after a try that left the code open: its refusal beside the field it is about,
+/// with everything typed kept (a phone keyboard makes 18 digits costly to retype); the
+/// way on to a check in flight; or, that try the day's last, the page that says so — not a
+/// form that could not be sent.
+async fn still_open(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &RealnameRow,
+    typed: &RealnameForm,
+) -> Response {
+    if session.certify_id.is_some() {
+        return go_on(ctx, session);
+    }
+    // The day's tries as they are after it.
+    let day = match today(state, ctx, session).await {
+        Ok(day) => day,
+        Err(page) => return page,
+    };
+    if let Some(page) = spent_page(ctx, day) {
+        return page;
+    }
+    let problems = Problems::of_reason(ctx, session.last_error.as_deref());
+    form(state, ctx, session, typed, &problems, day)
+}
+
 /// `POST /m/realname/{token}`
 pub(super) async fn submit(
     State(state): State<AppState>,
@@ -685,8 +716,12 @@ pub(super) async fn submit(
         .await
     {
         Ok(Some(updated)) => updated,
-        // Another try (or the clock) moved the session on: show where it stands.
+        // Another try (or the clock) moved the session on: show where it stands — still
+        // open (a second tap on this form, the first answered), the first's answer.
         Ok(None) => match state.store.realname(&session.id).await {
+            Ok(Some(now)) if now.status_at(now_ms()) == RealnameStatus::Pending => {
+                return still_open(&state, &ctx, &now, &typed).await;
+            }
             Ok(Some(now)) => {
                 return answered_before(&state, &ctx, now.status_at(now_ms()), &now).await;
             }
@@ -698,20 +733,7 @@ pub(super) async fn submit(
         }
     };
     match updated.status_at(now_ms()) {
-        RealnameStatus::Pending => {
-            // The day's tries as they are after this one.
-            let day = match today(&state, &ctx, &updated).await {
-                Ok(day) => day,
-                Err(page) => return page,
-            };
-            // That try was the day's last: said, not a form that could not be sent.
-            if let Some(page) = spent_page(&ctx, day) {
-                return page;
-            }
-            // Everything typed stays: a phone keyboard makes 18 digits costly to retype.
-            let problems = Problems::of_reason(&ctx, updated.last_error.as_deref());
-            form(&state, &ctx, &updated, &typed, &problems, day)
-        }
+        RealnameStatus::Pending => still_open(&state, &ctx, &updated, &typed).await,
         // Decided: the page that says so is the code's own address, so Back and reload
         // show it again rather than ask to send the form twice.
         _ => crate::server::web::page::see_other(&format!("/m/realname/{token}")),

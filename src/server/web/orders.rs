@@ -22,7 +22,7 @@ use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::routes::actions::{Performer, perform};
 use crate::server::store::self_service::ONLINE_OPERATOR_ID;
-use crate::server::store::{Actor, NewAttachment, OrderRow};
+use crate::server::store::{Actor, CustomerRow, NewAttachment, OrderRow};
 
 /// The most orders listed (a customer with more sees the newest).
 const LIST_LIMIT: i64 = 100;
@@ -691,14 +691,23 @@ async fn next_step(
                 }
                 (upload_form(ctx, &format!("{base}/correction"), row,
                     if uploaded.is_empty() { T::WebCorrectionLabel } else { T::WebCorrectionMore }, errors))
-                form method="post" action=(format!("{base}/resubmit")) {
-                    (super::form::token(ctx))
-                    input type="hidden" name="version" value=(row.version);
+                // Unverified, it would only come back for the same reason: no button until
+                // the check passes (a post from a page left open is refused, said here).
+                @if verified {
+                    form method="post" action=(format!("{base}/resubmit")) {
+                        (super::form::token(ctx))
+                        input type="hidden" name="version" value=(row.version);
+                        div.field.invalid[resubmit_error.is_some()] #resubmit {
+                            p.hint { (ctx.t(resubmit_hint)) }
+                            @if let Some(error) = resubmit_error { p.field-error { (error) } }
+                        }
+                        div.actions { button type="submit" { (ctx.t(T::WebResubmit)) } }
+                    }
+                } @else {
                     div.field.invalid[resubmit_error.is_some()] #resubmit {
-                        p.hint { (ctx.t(resubmit_hint)) }
+                        p.hint { (ctx.t(T::WebResubmitAfterCheck)) }
                         @if let Some(error) = resubmit_error { p.field-error { (error) } }
                     }
-                    div.actions { button type="submit" { (ctx.t(T::WebResubmit)) } }
                 }
             }
         }
@@ -956,6 +965,23 @@ async fn not_the_applicant(
     }))
 }
 
+/// The customer's order returned for the real-name check whose applicant is the account's
+/// person (its registered name, or an account without one): a check the customer begins
+/// anywhere is that applicant's — anyone else verified would leave the order never
+/// approvable, and a verified identity is never replaced.
+pub(crate) async fn returned_for_the_check(
+    state: &AppState,
+    customer: &CustomerRow,
+) -> Result<Option<OrderRow>, ApiError> {
+    let orders = state.store.orders_of_customer(&customer.id, 20).await?;
+    Ok(orders.into_iter().find(|o| {
+        o.status().ok() == Some(OrderStatus::Rejected)
+            && crate::domain::asks_for_the_check(&o.return_reasons())
+            && (customer.name.trim().is_empty()
+                || crate::server::identity::same_name(&o.applicant_name, &customer.name))
+    }))
+}
+
 /// `POST /orders/{order_no}/resubmit`: every correction uploaded since the return is in;
 /// the order goes back to review with them.
 pub async fn resubmit(
@@ -1105,9 +1131,8 @@ pub async fn pay_page(
         Ok(None) => return page::see_other(&format!("{order_page}?expired=1")),
         Err(e) => return failed(ctx, e.into()),
     };
-    let minutes = ((payment.expires_at - crate::server::store::now_ms()) / 60_000)
-        .max(1)
-        .to_string();
+    let minutes =
+        crate::server::web::page::minutes_left(payment.expires_at - crate::server::store::now_ms());
     let amount = Money::from_fen(payment.amount_fen)
         .unwrap_or_default()
         .to_string();

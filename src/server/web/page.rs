@@ -181,6 +181,12 @@ pub fn see_other(to: &str) -> Response {
     response
 }
 
+/// The whole minutes a code is good for, `ms` before it lapses, as a page says it: rounded
+/// up (a 10-minute code just shown is good for 10, not 9), and at least 1.
+pub fn minutes_left(ms: i64) -> String {
+    ((ms.max(0) + 59_999) / 60_000).max(1).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +203,14 @@ mod tests {
             with_lang("/m/invoice/t0?answer=OiPk&lang=zh-CN", Lang::En),
             "/m/invoice/t0?lang=en"
         );
+    }
+
+    #[test]
+    fn minutes_left_round_up_and_never_say_none() {
+        assert_eq!(minutes_left(600_000 - 150), "10");
+        assert_eq!(minutes_left(600_000), "10");
+        assert_eq!(minutes_left(60_001), "2");
+        assert_eq!(minutes_left(1), "1");
+        assert_eq!(minutes_left(-5), "1");
     }
 }

@@ -844,7 +844,7 @@ pub async fn code_page(
             }
         };
         let url = format!("{}/m/realname/{token}", view.state.public_base);
-        let minutes = ((session.expires_at - now) / 60_000).max(1).to_string();
+        let minutes = crate::server::web::page::minutes_left(session.expires_at - now);
         html! {
             h2 { (ctx.t(T::WebStepRealname)) }
             @if let Some(said) = said { p.bad role="status" { (said) } }
@@ -927,14 +927,26 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
             {
                 return Ok(Outcome::Go(Step::Realname.address()));
             }
+            // An order returned for the check waits for its applicant: this code takes
+            // them only, as the order's own does (it replaces that one).
+            let waiting =
+                crate::server::web::orders::returned_for_the_check(view.state, view.customer)
+                    .await?;
+            let (expected_name, expected_id) = match &waiting {
+                Some(row) if view.customer.name.trim().is_empty() => {
+                    (row.applicant_name.as_str(), Some(row.id_number.as_str()))
+                }
+                Some(row) => (view.customer.name.as_str(), Some(row.id_number.as_str())),
+                None => (view.customer.name.as_str(), None),
+            };
             let valid_ms = view.state.config.realname_valid_ms();
             let (_, token) = view
                 .state
                 .store
                 .create_realname_session(
                     &view.customer.id,
-                    &view.customer.name,
-                    None,
+                    expected_name,
+                    expected_id,
                     ONLINE_OPERATOR_ID,
                     valid_ms,
                 )
