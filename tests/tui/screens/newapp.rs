@@ -4,7 +4,7 @@
 use ca_counter::api::{
     ActionRequest, Health, OrderEvent, Product, Project, RealnameSession, RealnameStatus,
 };
-use ca_counter::domain::{OrderStatus, UserType};
+use ca_counter::domain::{DraftId, OrderStatus, UserType};
 use ca_counter::i18n::Lang;
 use ca_counter::tui::files::{ActFailure, FileProblem};
 use ca_counter::tui::net::Msg;
@@ -221,6 +221,45 @@ fn a_draft_not_shown_follows_its_order_and_is_saved() {
             .iter()
             .any(|r| matches!(r, newapp::Request::SaveDraft(d) if d.id == draft_id(PAYING_DRAFT)))
     );
+}
+
+/// Ctrl-N with an empty draft open goes back to it rather than opening another: they
+/// piled up, one per press, each a name in the draft bar and a file on disk back after
+/// every restart. Empty drafts found on disk beside another are deleted as the tab starts.
+#[test]
+fn empty_drafts_do_not_pile_up() {
+    let mut pressed = submitted(Lang::ZhCn, OrderStatus::PendingPayment);
+    ctrl(&mut pressed, 'n');
+    ctrl(&mut pressed, 'n');
+    ctrl(&mut pressed, 'o');
+    ctrl(&mut pressed, 'n');
+    let tab = pressed.tab::<NewApp>().expect("tab");
+    assert_eq!(tab.sheets.len(), 2);
+    assert!(tab.sheet().is_some_and(|s| s.draft.untouched()));
+    let empty = |n: u128, at: i64| Draft {
+        id: draft_id(&format!("01a22342-0000-7000-8000-{n:012}")),
+        reference: format!("SQ7F3K9Q{n:02}"),
+        updated_at: at,
+        ..Draft::default()
+    };
+    let kept = empty(11, 30);
+    let mut app = app(Lang::ZhCn);
+    if let Some(newapp) = app.tab_mut::<NewApp>() {
+        *newapp = NewApp::with_drafts(vec![empty(10, 20), kept.clone(), empty(12, 10)]);
+        assert_eq!(newapp.sheets.len(), 1);
+        assert_eq!(newapp.sheets[0].draft.id, kept.id);
+    }
+    app.take_jobs();
+    app.start();
+    let deleted: Vec<DraftId> = sent::<newapp::Request>(&app.take_jobs())
+        .into_iter()
+        .filter_map(|r| match r {
+            newapp::Request::DeleteDraft(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deleted.len(), 2, "{deleted:?}");
+    assert!(!deleted.contains(&kept.id));
 }
 
 #[test]

@@ -225,7 +225,10 @@ impl Draft {
 
     /// Nothing typed in it yet (a new draft opened and left).
     pub fn untouched(&self) -> bool {
-        self.phone.trim().is_empty() && self.customer.is_none()
+        self.phone.trim().is_empty()
+            && self.customer.is_none()
+            && self.order_no.is_none()
+            && self.choice.is_none()
     }
 
     /// A short label for the draft switcher: the customer's name or phone.

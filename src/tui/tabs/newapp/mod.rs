@@ -67,6 +67,8 @@ pub struct NewApp {
     pub discard_armed: bool,
     /// The CA's bank account, for transfers.
     pub bank: Option<BankAccount>,
+    /// Empty drafts found on disk beside another empty one: deleted once the tab starts.
+    stale_drafts: Vec<DraftId>,
 }
 
 impl NewApp {
@@ -83,6 +85,16 @@ impl NewApp {
     /// with something in it before a new one opened and left empty (Ctrl-N, then back to
     /// the customer's with Ctrl-O, opened an empty screen after a restart).
     pub fn with_drafts(drafts: Vec<Draft>) -> NewApp {
+        // One empty draft is enough (the newest): the others, opened and left by Ctrl-N
+        // before it went back to an empty one, are deleted.
+        let newest_empty = drafts
+            .iter()
+            .filter(|d| d.untouched())
+            .max_by_key(|d| d.updated_at)
+            .map(|d| d.id.clone());
+        let (drafts, stale): (Vec<Draft>, Vec<Draft>) = drafts
+            .into_iter()
+            .partition(|d| !d.untouched() || Some(&d.id) == newest_empty.as_ref());
         let mut sheets: Vec<Sheet> = drafts.into_iter().map(Sheet::new).collect();
         if sheets.is_empty() {
             sheets.push(Sheet::new(Draft::new()));
@@ -96,6 +108,7 @@ impl NewApp {
         NewApp {
             sheets,
             current,
+            stale_drafts: stale.into_iter().map(|d| d.id).collect(),
             ..NewApp::default()
         }
     }
@@ -147,6 +160,12 @@ impl NewApp {
 
     /// A blank draft, shown.
     fn new_draft(&mut self, ctx: &mut Ctx<Request>) {
+        // One empty draft at a time: Ctrl-N with one open goes back to it.
+        if let Some(empty) = self.sheets.iter().position(|s| s.draft.untouched()) {
+            self.current = empty;
+            self.enlarged = false;
+            return;
+        }
         self.sheets.push(Sheet::new(Draft::new()));
         self.current = self.sheets.len() - 1;
         self.enlarged = false;
@@ -185,6 +204,9 @@ impl NewApp {
         ctx.ask(Request::Terms);
         ctx.ask(Request::BankAccount);
         self.search_projects(ctx);
+        for stale in std::mem::take(&mut self.stale_drafts) {
+            ctx.ask(Request::DeleteDraft(stale));
+        }
         for sheet in &self.sheets {
             // Drafts waiting on the phone pick up where the verification stands now.
             if let Some(realname) = sheet.draft.realname.as_ref().filter(|r| r.status == "pending")
