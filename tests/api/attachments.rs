@@ -15,6 +15,7 @@ on_both_databases!(
     a_fake_jpeg_a_garbage_pdf_and_a_pixel_bomb_are_refused,
     personal_attachments_follow_the_reveal_permission_and_every_look_is_recorded,
     a_file_named_after_a_phone_and_an_id_number_shows_them_masked,
+    a_file_judged_for_a_status_the_order_has_left_is_not_kept,
 );
 
 fn png() -> Vec<u8> {
@@ -729,5 +730,91 @@ async fn a_file_named_after_a_phone_and_an_id_number_shows_them_masked(db: Db) {
         "{json}"
     );
     assert!(json.contains("138****5678"), "{json}");
+    app.finish().await;
+}
+
+/// A file is judged for the order's status as read (a correction for a returned order);
+/// one whose order moved on meanwhile (sent back to review from a phone while a clerk's
+/// scan was checked) is not kept: the store compares the status in the transaction that
+/// would keep it.
+async fn a_file_judged_for_a_status_the_order_has_left_is_not_kept(db: Db) {
+    use ca_counter::server::store::{Actor, Attached, NewAttachment};
+    let app = TestApp::spawn(db).await;
+    let order = app.pay(&app.submit("张三").await).await;
+    let returned = ca_counter::api::ActionRequest {
+        reasons: vec!["签名缺失".into()],
+        ..Default::default()
+    };
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            ca_counter::domain::Action::Reject,
+            returned,
+        )
+        .await;
+    assert_eq!(order.status, OrderStatus::Rejected);
+    let read = app
+        .store()
+        .order_by_no(order.order_no.as_str())
+        .await
+        .expect("db")
+        .expect("order");
+    let clerk = app.client(&app.clerk);
+    let corrected = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "signed-again.png",
+            crate::common::scan_png(304, 396),
+        )
+        .await
+        .expect("a correction");
+    let now = clerk.order(&order.order_no, false).await.expect("order");
+    let resubmitted = ca_counter::api::ActionRequest {
+        attachment_ids: vec![corrected.id],
+        ..Default::default()
+    };
+    let now = app
+        .act(
+            &app.clerk,
+            &now,
+            ca_counter::domain::Action::Resubmit,
+            resubmitted,
+        )
+        .await;
+    assert_eq!(now.status, OrderStatus::PendingReview);
+    let before = clerk.order(&order.order_no, false).await.expect("order");
+    let late = app
+        .store()
+        .attach(
+            &read,
+            NewAttachment {
+                order_id: read.id.clone(),
+                kind: "correction".into(),
+                content_type: "image/png".into(),
+                filename: "late.png".into(),
+                data: crate::common::scan_png(305, 397),
+                uploaded_by: "op-clerk".into(),
+                scan_json: None,
+            },
+            &Actor::System("test".into()),
+            None,
+        )
+        .await
+        .expect("db");
+    assert!(
+        matches!(
+            late,
+            Attached::Moved {
+                status: OrderStatus::PendingReview,
+                ..
+            }
+        ),
+        "{late:?}"
+    );
+    let after = clerk.order(&order.order_no, false).await.expect("order");
+    assert_eq!(after.attachments.len(), before.attachments.len());
+    assert_eq!(after.version, before.version);
     app.finish().await;
 }

@@ -110,20 +110,23 @@ async fn finished(
     status: RealnameStatus,
     session: &RealnameRow,
 ) -> Response {
+    // The order that waits for this very check: its applicant the account's person, as
+    // the check from the application is bound to (not someone else's order on it).
     let returned = if session.is_customers_own() {
-        state
+        let customer = state
             .store
-            .orders_of_customer(&session.customer_id, 20)
+            .customer(&session.customer_id)
             .await
             .ok()
-            .and_then(|orders| {
-                // Returned for this very check: the order that waits for it.
-                orders.into_iter().find(|o| {
-                    o.status().ok() == Some(crate::domain::OrderStatus::Rejected)
-                        && crate::domain::asks_for_the_check(&o.return_reasons())
-                })
-            })
-            .map(|o| o.order_no)
+            .flatten();
+        match customer {
+            Some(customer) => crate::server::web::orders::returned_for_the_check(state, &customer)
+                .await
+                .ok()
+                .flatten()
+                .map(|o| o.order_no),
+            None => None,
+        }
     } else {
         None
     };
@@ -140,10 +143,7 @@ fn finished_page(
 ) -> Response {
     // A session the customer started on their own platform leads back to their application.
     let online = session.is_customers_own();
-    // Locked over a name that is not the registered one: a new code would fail the same
-    // way, so none is offered; the registered name is corrected at a counter.
-    let locked_over_name =
-        status == RealnameStatus::Locked && session.last_error.as_deref() == Some("name_mismatch");
+    let locked_over_name = session.locked_over_the_name();
     let (code, class, text) = match status {
         RealnameStatus::Verified => (StatusCode::OK, Some("ok"), T::PageRealnameDone),
         // On their own phone there was no code to scan: the check is what locked.

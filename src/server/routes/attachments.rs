@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Response};
 
 use crate::api::{Attachment, AttachmentKind, Problem};
 use crate::domain::{FileProblem, FileType, OrderStatus, Permission};
-use crate::i18n::{Msg, T};
+use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::Caller;
 use crate::server::present;
-use crate::server::store::{AttachmentRow, NewAttachment};
+use crate::server::store::{Attached, AttachmentRow, NewAttachment};
 
 use super::orders::find_order;
 
@@ -253,7 +253,7 @@ pub async fn upload(
         uploaded_by: caller.operator.id.clone(),
         scan_json,
     };
-    let (id, stored_now) = state
+    let (id, stored_now) = match state
         .store
         .attach(
             &order,
@@ -261,7 +261,26 @@ pub async fn upload(
             &caller.actor(),
             Some(&caller.ctx.request_id),
         )
-        .await?;
+        .await?
+    {
+        Attached::Stored(id, stored_now) => (id, stored_now),
+        // Judged for the status as read; it moved meanwhile: nothing kept.
+        Attached::Moved { status, version } => {
+            return Err(ApiError::Conflict {
+                code: "version_conflict",
+                detail: Msg::with(
+                    T::ProblemVersionConflict,
+                    [
+                        Arg::from(order.order_no.as_str()),
+                        Arg::Plain(version.to_string()),
+                        Arg::Text(status.text()),
+                    ],
+                ),
+                status: Some(status),
+                version: Some(version),
+            });
+        }
+    };
 
     let row = state
         .store

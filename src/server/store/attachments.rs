@@ -60,7 +60,7 @@ impl Store {
         attachment: NewAttachment,
         actor: &Actor,
         request_id: Option<&str>,
-    ) -> StoreResult<(String, bool)> {
+    ) -> StoreResult<Attached> {
         let sha256 = hex::encode(Sha256::digest(&attachment.data));
         let mut tx = self.begin_write().await?;
         let existing: Option<String> = sqlx::query_scalar(
@@ -73,7 +73,31 @@ impl Store {
         .await?;
         if let Some(id) = existing {
             tx.rollback().await?;
-            return Ok((id, false));
+            return Ok(Attached::Stored(id, false));
+        }
+        // The file was judged for the order's status as read (a correction for a returned
+        // order, a voucher for one not past review): one that moved meanwhile (sent back
+        // to review from a phone while a clerk's scan was checked) keeps nothing.
+        self.lock_order(&mut tx, &order.id).await?;
+        let now: Option<(String, i64)> =
+            sqlx::query_as("SELECT status, version FROM orders WHERE id = $1")
+                .bind(&order.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match now {
+            Some((status, _)) if status == order.status => {}
+            Some((status, version)) => {
+                tx.rollback().await?;
+                return Ok(Attached::Moved {
+                    status: crate::domain::OrderStatus::parse(&status)
+                        .ok_or_else(|| super::StoreError::Corrupt(format!("status {status}")))?,
+                    version,
+                });
+            }
+            None => {
+                tx.rollback().await?;
+                return Err(super::StoreError::Db(sqlx::Error::RowNotFound));
+            }
         }
         // A file added while the order waits for a decision changes what is decided on:
         // its version moves (the order's row first, the lock order), so a decision sent
@@ -89,8 +113,23 @@ impl Store {
         let id = insert_attachment_in(&mut tx, attachment, &sha256).await?;
         self.commit_attached(tx, order, actor, &reason, request_id)
             .await?;
-        Ok((id, true))
+        Ok(Attached::Stored(id, true))
     }
+}
+
+/// What became of a file sent to [`Store::attach`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attached {
+    /// Kept (its id), or the same bytes of the same kind found kept before (`false`: a
+    /// retry).
+    Stored(String, bool),
+    /// Not kept: the order's status moved on since it was read.
+    Moved {
+        /// Status now.
+        status: crate::domain::OrderStatus,
+        /// Version now.
+        version: i64,
+    },
 }
 
 impl Store {

@@ -43,7 +43,7 @@ pub mod search;
 pub mod self_service;
 mod sms;
 
-pub use attachments::{AttachmentRow, NewAttachment};
+pub use attachments::{Attached, AttachmentRow, NewAttachment};
 pub use catalog::{CatalogCounts, ProductRow};
 pub use customers::{CustomerRow, LastDetailsRow};
 pub use edit::{EDIT_ACTION, Edit, Edited, SinceReturn};

@@ -129,6 +129,14 @@ impl RealnameRow {
         self.created_by == super::self_service::ONLINE_OPERATOR_ID
     }
 
+    /// Locked with its last try refused over a name that is not the registered one: a new
+    /// code would fail the same way, so none is offered — the registered name is
+    /// corrected at a counter.
+    pub fn locked_over_the_name(&self) -> bool {
+        RealnameStatus::parse(&self.status) == Some(RealnameStatus::Locked)
+            && self.last_error.as_deref() == Some("name_mismatch")
+    }
+
     /// Where it stands at `now` (a pending session past its time is expired).
     pub fn status_at(&self, now: i64) -> RealnameStatus {
         match RealnameStatus::parse(&self.status) {

@@ -27,7 +27,7 @@ use crate::server::paper::{self, FormData};
 use crate::server::pdf;
 use crate::server::store::self_service::DraftRow;
 use crate::server::store::self_service::ONLINE_OPERATOR_ID;
-use crate::server::store::{CustomerRow, NewAttachment};
+use crate::server::store::{Attached, CustomerRow, NewAttachment};
 
 mod steps;
 
@@ -1271,10 +1271,14 @@ async fn submit_draft(
             uploaded_by: ONLINE_OPERATOR_ID.into(),
             scan_json: row.scan_json.clone(),
         };
-        state
+        // Just made, the order cannot have moved on unless staff acted on it already.
+        if let Attached::Moved { status, .. } = state
             .store
             .attach(&order_row, attachment, &actor, None)
-            .await?;
+            .await?
+        {
+            tracing::warn!(order_no = %order_no, %status, "signed form not kept: the order moved on");
+        }
     }
     state.store.drop_draft(&customer.id, &row.id).await?;
     Ok(Some(order_no))

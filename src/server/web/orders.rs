@@ -22,7 +22,7 @@ use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::routes::actions::{Performer, perform};
 use crate::server::store::self_service::ONLINE_OPERATOR_ID;
-use crate::server::store::{Actor, CustomerRow, NewAttachment, OrderRow};
+use crate::server::store::{Actor, Attached, CustomerRow, NewAttachment, OrderRow};
 
 /// The most orders listed (a customer with more sees the newest).
 const LIST_LIMIT: i64 = 100;
@@ -969,17 +969,26 @@ async fn not_the_applicant(
 /// person (its registered name, or an account without one): a check the customer begins
 /// anywhere is that applicant's — anyone else verified would leave the order never
 /// approvable, and a verified identity is never replaced.
+///
+/// Only while its correction deadline has not passed: an order left returned for good
+/// does not bind the account's checks for ever (a counter can still verify and correct).
 pub(crate) async fn returned_for_the_check(
     state: &AppState,
     customer: &CustomerRow,
 ) -> Result<Option<OrderRow>, ApiError> {
     let orders = state.store.orders_of_customer(&customer.id, 20).await?;
-    Ok(orders.into_iter().find(|o| {
+    let Some(waiting) = orders.into_iter().find(|o| {
         o.status().ok() == Some(OrderStatus::Rejected)
             && crate::domain::asks_for_the_check(&o.return_reasons())
             && (customer.name.trim().is_empty()
                 || crate::server::identity::same_name(&o.applicant_name, &customer.name))
-    }))
+    }) else {
+        return Ok(None);
+    };
+    let since = state.store.since_return(&waiting).await?;
+    let deadline = crate::server::paper::correction_deadline(state, since.at);
+    let open = deadline.unix_timestamp() * 1000 > crate::server::store::now_ms();
+    Ok(open.then_some(waiting))
 }
 
 /// `POST /orders/{order_no}/resubmit`: every correction uploaded since the return is in;
@@ -1517,6 +1526,7 @@ async fn upload(
         }
     };
     let actor = customer_actor(&who.customer.phone);
+    let filename = received.filename.clone();
     let attachment = NewAttachment {
         order_id: row.id.clone(),
         kind: kind.as_str().into(),
@@ -1527,7 +1537,12 @@ async fn upload(
         scan_json,
     };
     let id = match state.store.attach(&row, attachment, &actor, None).await {
-        Ok((id, _)) => id,
+        Ok(Attached::Stored(id, _)) => id,
+        // The order moved on while the file was checked (sent from another tab): not kept.
+        Ok(Attached::Moved { .. }) => {
+            let said = ctx.fill(T::WebFileNotTaken, &[&filename, ctx.t(T::WebOrderMovedOn)]);
+            return refused(said).await;
+        }
         Err(e) => return failed(ctx, e.into()),
     };
     // A correction may be one of several files asked for: it is kept, and the order goes

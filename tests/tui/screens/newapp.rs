@@ -497,6 +497,11 @@ fn a_customers_earlier_check_that_failed_over_the_name_is_said_at_the_step() {
             Lang::ZhCn => "此前的实名认证未通过：填写的姓名",
             Lang::En => "An earlier real-name check failed: the name",
         };
+        // The start of any of the earlier check's lines.
+        let any = match lang {
+            Lang::ZhCn => "此前的实名认证",
+            Lang::En => "An earlier real-name check",
+        };
         let mut app = found(Some(session(
             RealnameStatus::Locked,
             5,
@@ -517,11 +522,29 @@ fn a_customers_earlier_check_that_failed_over_the_name_is_said_at_the_step() {
             result: Ok(tried),
         });
         let screen = render(&app, 80, 24);
-        assert!(!screen.contains(said), "{screen}");
-        for last in [None, Some(session(RealnameStatus::Expired, 0, None))] {
+        assert!(!screen.contains(any), "{screen}");
+        // Nor on a fresh code of this visit (after a lock, `r`).
+        let mut fresh = session(RealnameStatus::Pending, 0, None);
+        fresh.id = "s3".into();
+        app.answer::<NewApp>(newapp::Answer::Realname {
+            draft: draft_id("01a22342-0000-7000-8000-000000000001"),
+            result: Ok(fresh),
+        });
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains(any), "{screen}");
+        for last in [
+            None,
+            Some(session(RealnameStatus::Expired, 0, None)),
+            // A refusal that spent no try says nothing of the customer.
+            Some(session(
+                RealnameStatus::Pending,
+                0,
+                Some(("provider_unavailable", "实名认证服务暂不可用")),
+            )),
+        ] {
             let app = found(last);
             let screen = render(&app, 80, 24);
-            assert!(!screen.contains(said), "{screen}");
+            assert!(!screen.contains(any), "{screen}");
         }
     }
 }

@@ -386,6 +386,14 @@ fn customer_info(customer: &Customer) -> CustomerInfo {
 /// not yet).
 fn earlier_check(last: Option<RealnameSession>) -> Option<EarlierCheck> {
     let last = last?;
+    // Reasons that spent no try say nothing of the customer (a mistyped ID number, the
+    // provider out of reach).
+    if matches!(
+        last.reason.as_deref(),
+        Some("id_number_invalid" | "provider_unavailable")
+    ) {
+        return None;
+    }
     let text = last.reason_text.filter(|text| !text.trim().is_empty())?;
     (last.status != RealnameStatus::Verified).then(|| EarlierCheck {
         reason: last.reason,
@@ -433,6 +441,13 @@ fn apply_realname(sheet: &mut Sheet, session: &RealnameSession) -> bool {
         at_provider: session.at_provider,
         other_names: session.other_names.clone(),
     });
+    // This visit has tried (or the check is over): its own outcome stands now, the check
+    // before this visit is not said again (not even on the fresh code after a lock).
+    if (session.attempts > 0 || session.status != RealnameStatus::Pending)
+        && let Some(customer) = sheet.draft.customer.as_mut()
+    {
+        customer.earlier_check = None;
+    }
     if session.status == RealnameStatus::Verified
         && let Some(customer) = sheet.draft.customer.as_mut()
     {

@@ -317,10 +317,10 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         }
     );
     let mut lines = vec![Line::from(Span::styled(who, theme.label)), Line::default()];
-    // Their last check failed (on their own phone, say), and this visit has not tried yet:
-    // said before a code that may fail the same way — over the name, corrected first.
-    let untried = draft.realname.as_ref().is_none_or(|r| r.attempts == 0);
-    if let Some(earlier) = customer.earlier_check.as_ref().filter(|_| untried && !customer.verified) {
+    // Their last check failed (on their own phone, say), and this visit has not tried yet
+    // (a try clears it): said before a code that may fail the same way — over the name,
+    // corrected first.
+    if let Some(earlier) = customer.earlier_check.as_ref().filter(|_| !customer.verified) {
         let said = if earlier.reason.as_deref() == Some("name_mismatch") {
             T::RealnameEarlierName.get(lang).to_owned()
         } else if earlier.locked {
