@@ -795,11 +795,12 @@ async fn a_file_judged_for_a_status_the_order_has_left_is_not_kept(db: Db) {
                 content_type: "image/png".into(),
                 filename: "late.png".into(),
                 data: crate::common::scan_png(305, 397),
-                uploaded_by: "op-clerk".into(),
+                uploaded_by: ca_counter::server::store::self_service::ONLINE_OPERATOR_ID.into(),
                 scan_json: None,
             },
             &Actor::System("test".into()),
             None,
+            Some(&|status| status == OrderStatus::Rejected),
         )
         .await
         .expect("db");
@@ -816,5 +817,26 @@ async fn a_file_judged_for_a_status_the_order_has_left_is_not_kept(db: Db) {
     let after = clerk.order(&order.order_no, false).await.expect("order");
     assert_eq!(after.attachments.len(), before.attachments.len());
     assert_eq!(after.version, before.version);
+    // A file judged by no status (another scan) is kept whatever the order did.
+    let other = app
+        .store()
+        .attach(
+            &read,
+            NewAttachment {
+                order_id: read.id.clone(),
+                kind: "other".into(),
+                content_type: "image/png".into(),
+                filename: "other.png".into(),
+                data: crate::common::scan_png(306, 398),
+                uploaded_by: ca_counter::server::store::self_service::ONLINE_OPERATOR_ID.into(),
+                scan_json: None,
+            },
+            &Actor::System("test".into()),
+            None,
+            None,
+        )
+        .await
+        .expect("db");
+    assert!(matches!(other, Attached::Stored(_, true)), "{other:?}");
     app.finish().await;
 }

@@ -434,8 +434,7 @@ async fn a_returned_organisation_is_corrected_and_found_by_its_new_name(db: Db) 
     let form_scan = clerk
         .upload_attachment(
             &order.order_no,
-            // Sent as a "correction" while unpaid (nothing had been returned yet).
-            AttachmentKind::Correction,
+            AttachmentKind::SignedForm,
             "signed-form.png",
             crate::common::scan_png(620, 877),
         )

@@ -22,7 +22,6 @@ on_both_databases!(
     terms_that_changed_after_they_were_accepted_are_asked_again,
     a_file_for_a_step_the_order_cannot_take_is_not_kept,
     a_check_from_a_returned_order_takes_only_its_applicants_id_number,
-    a_returned_order_past_its_deadline_binds_no_check_of_the_application,
     a_returned_order_of_someone_else_on_the_account_is_not_checked_there,
     a_customer_applies_from_home_pays_on_the_phone_and_the_counter_sees_it_online,
     a_transfer_and_a_correction_are_done_from_the_phone,
@@ -3748,54 +3747,6 @@ async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: D
     let page = verify_on_phone(&app, &url, "张三", other).await;
     assert!(page.contains("身份证号与订单上申请人的不一致"), "{page}");
     let page = verify_on_phone(&app, &url, "张三", &full.applicant.id_number).await;
-    assert!(page.contains("实名认证成功"), "{page}");
-    app.finish().await;
-}
-
-/// An order returned for the check and left past its correction deadline binds the
-/// application's check no more (it would, for ever: a returned order never closes).
-async fn a_returned_order_past_its_deadline_binds_no_check_of_the_application(db: Db) {
-    let app = TestApp::spawn(db).await;
-    let order = returned_unverified(&app).await;
-    let no = order.order_no.to_string();
-    let full = app
-        .client(&app.admin)
-        .order(&no, true)
-        .await
-        .expect("order");
-    // Returned 40 days ago: the audit trail's guard lifted in this test's own database
-    // (one statement per database's syntax; the other's fails and is ignored).
-    for lift in [
-        "DROP TRIGGER IF EXISTS order_history_no_update",
-        "DROP TRIGGER IF EXISTS order_history_no_change ON order_history",
-    ] {
-        let _ = sqlx::query(lift).execute(app.store().pool()).await;
-    }
-    sqlx::query("UPDATE order_history SET at = at - $1 WHERE action = 'reject'")
-        .bind(40_i64 * 86_400_000)
-        .execute(app.store().pool())
-        .await
-        .expect("the clock");
-    let phone = owner_phone(&app, &no).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
-    let page = browser.get("/apply").await;
-    let opened = browser
-        .post(
-            "/apply",
-            &[
-                ("action", "realname"),
-                ("version", &hidden(&page.html, "version")),
-            ],
-        )
-        .await;
-    let url = app.url(&opened.location.expect("a code"));
-    let other = if full.applicant.id_number == "430104199003074569" {
-        "11010519491231002X"
-    } else {
-        "430104199003074569"
-    };
-    let page = verify_on_phone(&app, &url, "张三", other).await;
     assert!(page.contains("实名认证成功"), "{page}");
     app.finish().await;
 }

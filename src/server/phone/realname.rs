@@ -110,40 +110,49 @@ async fn finished(
     status: RealnameStatus,
     session: &RealnameRow,
 ) -> Response {
+    let customer = state
+        .store
+        .customer(&session.customer_id)
+        .await
+        .ok()
+        .flatten();
     // The order that waits for this very check: its applicant the account's person, as
     // the check from the application is bound to (not someone else's order on it).
-    let returned = if session.is_customers_own() {
-        let customer = state
-            .store
-            .customer(&session.customer_id)
+    let returned = match customer.as_ref().filter(|_| session.is_customers_own()) {
+        Some(customer) => crate::server::web::orders::returned_for_the_check(state, customer)
             .await
             .ok()
-            .flatten();
-        match customer {
-            Some(customer) => crate::server::web::orders::returned_for_the_check(state, &customer)
-                .await
-                .ok()
-                .flatten()
-                .map(|o| o.order_no),
-            None => None,
-        }
-    } else {
-        None
+            .flatten()
+            .map(|o| o.order_no),
+        None => None,
     };
-    finished_page(state, ctx, status, session, returned.as_deref())
+    // Locked over the name while it is still the registered one (corrected since, a new
+    // code would pass).
+    let locked_over_name = customer
+        .as_ref()
+        .is_some_and(|customer| session.locked_over_the_name(&customer.name));
+    finished_page(
+        state,
+        ctx,
+        status,
+        session,
+        returned.as_deref(),
+        locked_over_name,
+    )
 }
 
-/// [`finished`]'s page; `returned`, the customer's order returned and waiting.
+/// [`finished`]'s page; `returned`, the customer's order returned and waiting;
+/// `locked_over_name`, whether a new code would fail the same way.
 fn finished_page(
     state: &AppState,
     ctx: &Ctx,
     status: RealnameStatus,
     session: &RealnameRow,
     returned: Option<&str>,
+    locked_over_name: bool,
 ) -> Response {
     // A session the customer started on their own platform leads back to their application.
     let online = session.is_customers_own();
-    let locked_over_name = session.locked_over_the_name();
     let (code, class, text) = match status {
         RealnameStatus::Verified => (StatusCode::OK, Some("ok"), T::PageRealnameDone),
         // On their own phone there was no code to scan: the check is what locked.

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::api::{Attachment, AttachmentKind, Problem};
 use crate::domain::{FileProblem, FileType, OrderStatus, Permission};
-use crate::i18n::{Arg, Msg, T};
+use crate::i18n::{Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::extract::Caller;
@@ -138,43 +138,22 @@ pub async fn upload(
             .filter(uploadable)
             .ok_or_else(|| ApiError::field("kind", Msg::with(T::ErrOneOf, [kinds.join(", ")])))?,
     };
-    // A transfer voucher for an order whose customer has not chosen to pay by transfer
-    // would sit on it as proof of a payment nobody expects.
-    // And one for an order past review, its payment confirmed, would sit on it as proof
-    // of a second payment.
     let status = order.status()?;
     // Paid online (a returned order it was): no transfer to prove.
     let paid_online = order
         .payment_method
         .as_deref()
         .is_some_and(|method| method != "bank_transfer");
-    let refused = match status {
-        OrderStatus::PendingPayment => Some(("transfer_not_chosen", T::ProblemTransferNotChosen)),
-        OrderStatus::PendingShipment | OrderStatus::PendingInvoice | OrderStatus::Completed => {
-            Some(("payment_confirmed", T::ProblemPaymentConfirmed))
-        }
-        _ if paid_online => Some(("paid_online", T::ProblemPaidOnline)),
-        _ => None,
-    };
-    if kind == AttachmentKind::Voucher
-        && let Some((code, text)) = refused
-    {
-        return Err(ApiError::Conflict {
+    let refused = |status: OrderStatus, version: i64| {
+        refusal(kind, status, paid_online).map(|(code, text)| ApiError::Conflict {
             code,
             detail: Msg::with(text, [order.order_no.as_str()]),
             status: Some(status),
-            version: Some(order.version),
-        });
-    }
-    // A correction answers a return: on an order not returned it corrects nothing, and on
-    // one in review it would pass for the signed form the reviewer approves on.
-    if kind == AttachmentKind::Correction && status != OrderStatus::Rejected {
-        return Err(ApiError::Conflict {
-            code: "not_returned",
-            detail: Msg::with(T::ProblemNotReturned, [order.order_no.as_str()]),
-            status: Some(status),
-            version: Some(order.version),
-        });
+            version: Some(version),
+        })
+    };
+    if let Some(refused) = refused(status, order.version) {
+        return Err(refused);
     }
     let (filename, data) = match file {
         Some((_, data)) if data.is_empty() => {
@@ -253,6 +232,9 @@ pub async fn upload(
         uploaded_by: caller.operator.id.clone(),
         scan_json,
     };
+    // The rule asked again as the file is kept: the order may have moved meanwhile.
+    let still = move |status: OrderStatus| refusal(kind, status, paid_online).is_none();
+    let judged = matches!(kind, AttachmentKind::Voucher | AttachmentKind::Correction);
     let (id, stored_now) = match state
         .store
         .attach(
@@ -260,25 +242,15 @@ pub async fn upload(
             attachment,
             &caller.actor(),
             Some(&caller.ctx.request_id),
+            judged.then_some(&still as _),
         )
         .await?
     {
         Attached::Stored(id, stored_now) => (id, stored_now),
-        // Judged for the status as read; it moved meanwhile: nothing kept.
+        // It moved where the file is no longer taken: refused as for that status.
         Attached::Moved { status, version } => {
-            return Err(ApiError::Conflict {
-                code: "version_conflict",
-                detail: Msg::with(
-                    T::ProblemVersionConflict,
-                    [
-                        Arg::from(order.order_no.as_str()),
-                        Arg::Plain(version.to_string()),
-                        Arg::Text(status.text()),
-                    ],
-                ),
-                status: Some(status),
-                version: Some(version),
-            });
+            return Err(refused(status, version)
+                .unwrap_or_else(|| ApiError::Internal("moved, yet taken".into())));
         }
     };
 
@@ -296,6 +268,34 @@ pub async fn upload(
         StatusCode::OK
     };
     Ok((status, Json(attachment)))
+}
+
+/// Why an order in `status` takes no file of `kind` now (its problem code and words), or
+/// `None`. A voucher: not before the customer chose to pay by transfer (proof of a payment
+/// nobody expects), not once review confirmed the payment (proof of a second one), never
+/// for an order paid online. A correction: only for a returned order (on one in review it
+/// would pass for the signed form the reviewer approves on).
+fn refusal(
+    kind: AttachmentKind,
+    status: OrderStatus,
+    paid_online: bool,
+) -> Option<(&'static str, T)> {
+    match kind {
+        AttachmentKind::Voucher => match status {
+            OrderStatus::PendingPayment => {
+                Some(("transfer_not_chosen", T::ProblemTransferNotChosen))
+            }
+            OrderStatus::PendingShipment | OrderStatus::PendingInvoice | OrderStatus::Completed => {
+                Some(("payment_confirmed", T::ProblemPaymentConfirmed))
+            }
+            _ if paid_online => Some(("paid_online", T::ProblemPaidOnline)),
+            _ => None,
+        },
+        AttachmentKind::Correction if status != OrderStatus::Rejected => {
+            Some(("not_returned", T::ProblemNotReturned))
+        }
+        _ => None,
+    }
 }
 
 /// `JPEG`, `PNG`, `PDF`.

@@ -54,15 +54,24 @@ impl Store {
     /// returns its id, and whether it was stored now. The same bytes uploaded again as the
     /// same kind (a retry after a lost answer) are not stored twice: the first upload's id
     /// comes back, with `false`.
+    ///
+    /// `still`: for a file judged by the order's status (a voucher, a correction), that
+    /// rule, asked again of the status in the transaction that keeps it — an order that
+    /// moved meanwhile where the file is no longer taken keeps nothing
+    /// ([`Attached::Moved`]).
     pub async fn attach(
         &self,
         order: &OrderRow,
         attachment: NewAttachment,
         actor: &Actor,
         request_id: Option<&str>,
+        still: Option<&(dyn Fn(crate::domain::OrderStatus) -> bool + Send + Sync)>,
     ) -> StoreResult<Attached> {
         let sha256 = hex::encode(Sha256::digest(&attachment.data));
         let mut tx = self.begin_write().await?;
+        // The order's row first (the lock order): two uploads of the same file at once
+        // then find one another.
+        self.lock_order(&mut tx, &order.id).await?;
         let existing: Option<String> = sqlx::query_scalar(
             "SELECT id FROM attachments WHERE order_id = $1 AND kind = $2 AND sha256 = $3",
         )
@@ -75,28 +84,21 @@ impl Store {
             tx.rollback().await?;
             return Ok(Attached::Stored(id, false));
         }
-        // The file was judged for the order's status as read (a correction for a returned
-        // order, a voucher for one not past review): one that moved meanwhile (sent back
-        // to review from a phone while a clerk's scan was checked) keeps nothing.
-        self.lock_order(&mut tx, &order.id).await?;
-        let now: Option<(String, i64)> =
-            sqlx::query_as("SELECT status, version FROM orders WHERE id = $1")
-                .bind(&order.id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match now {
-            Some((status, _)) if status == order.status => {}
-            Some((status, version)) => {
+        // Judged for the order's status as read (a correction for a returned order, a
+        // voucher for one not past review): one that moved meanwhile where the file is no
+        // longer taken (sent back to review from a phone while a clerk's scan was
+        // checked) keeps nothing.
+        if let Some(still) = still {
+            let (status, version): (String, i64) =
+                sqlx::query_as("SELECT status, version FROM orders WHERE id = $1")
+                    .bind(&order.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let status = crate::domain::OrderStatus::parse(&status)
+                .ok_or_else(|| super::StoreError::Corrupt(format!("status {status}")))?;
+            if !still(status) {
                 tx.rollback().await?;
-                return Ok(Attached::Moved {
-                    status: crate::domain::OrderStatus::parse(&status)
-                        .ok_or_else(|| super::StoreError::Corrupt(format!("status {status}")))?,
-                    version,
-                });
-            }
-            None => {
-                tx.rollback().await?;
-                return Err(super::StoreError::Db(sqlx::Error::RowNotFound));
+                return Ok(Attached::Moved { status, version });
             }
         }
         // A file added while the order waits for a decision changes what is decided on:

@@ -129,12 +129,13 @@ impl RealnameRow {
         self.created_by == super::self_service::ONLINE_OPERATOR_ID
     }
 
-    /// Locked with its last try refused over a name that is not the registered one: a new
-    /// code would fail the same way, so none is offered — the registered name is
-    /// corrected at a counter.
-    pub fn locked_over_the_name(&self) -> bool {
+    /// Locked with its last try refused over a name that is not the registered one, which
+    /// is `registered` still: a new code would fail the same way, so none is offered — the
+    /// registered name is corrected at a counter (once it is, a new code may pass).
+    pub fn locked_over_the_name(&self, registered: &str) -> bool {
         RealnameStatus::parse(&self.status) == Some(RealnameStatus::Locked)
             && self.last_error.as_deref() == Some("name_mismatch")
+            && crate::server::identity::same_name(&self.expected_name, registered)
     }
 
     /// Where it stands at `now` (a pending session past its time is expired).

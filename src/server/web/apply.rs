@@ -27,7 +27,7 @@ use crate::server::paper::{self, FormData};
 use crate::server::pdf;
 use crate::server::store::self_service::DraftRow;
 use crate::server::store::self_service::ONLINE_OPERATOR_ID;
-use crate::server::store::{Attached, CustomerRow, NewAttachment};
+use crate::server::store::{CustomerRow, NewAttachment};
 
 mod steps;
 
@@ -1271,14 +1271,11 @@ async fn submit_draft(
             uploaded_by: ONLINE_OPERATOR_ID.into(),
             scan_json: row.scan_json.clone(),
         };
-        // Just made, the order cannot have moved on unless staff acted on it already.
-        if let Attached::Moved { status, .. } = state
+        // The signed form is taken in any status: kept whatever happened to the order.
+        state
             .store
-            .attach(&order_row, attachment, &actor, None)
-            .await?
-        {
-            tracing::warn!(order_no = %order_no, %status, "signed form not kept: the order moved on");
-        }
+            .attach(&order_row, attachment, &actor, None, None)
+            .await?;
     }
     state.store.drop_draft(&customer.id, &row.id).await?;
     Ok(Some(order_no))

@@ -968,27 +968,20 @@ async fn not_the_applicant(
 /// The customer's order returned for the real-name check whose applicant is the account's
 /// person (its registered name, or an account without one): a check the customer begins
 /// anywhere is that applicant's — anyone else verified would leave the order never
-/// approvable, and a verified identity is never replaced.
-///
-/// Only while its correction deadline has not passed: an order left returned for good
-/// does not bind the account's checks for ever (a counter can still verify and correct).
+/// approvable, and a verified identity is never replaced. For as long as it stays
+/// returned (it is never closed by itself): one whose ID number is wrong is corrected, and
+/// its customer verified, at a counter.
 pub(crate) async fn returned_for_the_check(
     state: &AppState,
     customer: &CustomerRow,
 ) -> Result<Option<OrderRow>, ApiError> {
     let orders = state.store.orders_of_customer(&customer.id, 20).await?;
-    let Some(waiting) = orders.into_iter().find(|o| {
+    Ok(orders.into_iter().find(|o| {
         o.status().ok() == Some(OrderStatus::Rejected)
             && crate::domain::asks_for_the_check(&o.return_reasons())
             && (customer.name.trim().is_empty()
                 || crate::server::identity::same_name(&o.applicant_name, &customer.name))
-    }) else {
-        return Ok(None);
-    };
-    let since = state.store.since_return(&waiting).await?;
-    let deadline = crate::server::paper::correction_deadline(state, since.at);
-    let open = deadline.unix_timestamp() * 1000 > crate::server::store::now_ms();
-    Ok(open.then_some(waiting))
+    }))
 }
 
 /// `POST /orders/{order_no}/resubmit`: every correction uploaded since the return is in;
@@ -1536,12 +1529,32 @@ async fn upload(
         uploaded_by: ONLINE_OPERATOR_ID.into(),
         scan_json,
     };
-    let id = match state.store.attach(&row, attachment, &actor, None).await {
+    // The step asked again as the file is kept: the order may have moved meanwhile.
+    let still = move |status| crate::domain::next_status(action, status).is_some();
+    let id = match state
+        .store
+        .attach(&row, attachment, &actor, None, Some(&still))
+        .await
+    {
         Ok(Attached::Stored(id, _)) => id,
-        // The order moved on while the file was checked (sent from another tab): not kept.
+        // The order moved on while the file was checked (sent from another tab): not
+        // kept, said on the order as it is now.
         Ok(Attached::Moved { .. }) => {
             let said = ctx.fill(T::WebFileNotTaken, &[&filename, ctx.t(T::WebOrderMovedOn)]);
-            return refused(said).await;
+            let now = match own_order(state, who, order_no).await {
+                Ok(now) => now,
+                Err(page) => return page,
+            };
+            let errors = vec![("scan".to_owned(), ctx.t(label).to_owned(), said)];
+            return order_page(
+                state,
+                who,
+                &now,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &errors,
+                None,
+            )
+            .await;
         }
         Err(e) => return failed(ctx, e.into()),
     };

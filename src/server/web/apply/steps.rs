@@ -862,12 +862,14 @@ pub async fn code_page(
                 div.actions { button.secondary type="submit" { (ctx.t(T::WebRealnameNewCode)) } }
             }
         }
-    } else if session.locked_over_the_name() {
+    } else if session.locked_over_the_name(&view.customer.name) {
         // A new code would fail the same way: none offered, as on the phone.
         html! {
             h2 { (ctx.t(T::WebStepRealname)) }
             p.bad role="status" { (ctx.t(T::PageRealnameLockedOnline)) }
             p.bad { (ctx.t(T::PageRealnameLockedName)) }
+            p { (ctx.t(T::PageNoticeCall)) " " (view.state.config.hotline) }
+            p { a href="/" { (ctx.t(T::WebMyOrders)) } }
         }
     } else {
         let said = match status {

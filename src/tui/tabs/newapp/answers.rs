@@ -386,12 +386,9 @@ fn customer_info(customer: &Customer) -> CustomerInfo {
 /// not yet).
 fn earlier_check(last: Option<RealnameSession>) -> Option<EarlierCheck> {
     let last = last?;
-    // Reasons that spent no try say nothing of the customer (a mistyped ID number, the
-    // provider out of reach).
-    if matches!(
-        last.reason.as_deref(),
-        Some("id_number_invalid" | "provider_unavailable")
-    ) {
+    // A check with no try spent (a mistyped ID number, the provider out of reach) says
+    // nothing of the customer.
+    if last.attempts == 0 {
         return None;
     }
     let text = last.reason_text.filter(|text| !text.trim().is_empty())?;
@@ -441,10 +438,15 @@ fn apply_realname(sheet: &mut Sheet, session: &RealnameSession) -> bool {
         at_provider: session.at_provider,
         other_names: session.other_names.clone(),
     });
-    // This visit has tried (or the check is over): its own outcome stands now, the check
-    // before this visit is not said again (not even on the fresh code after a lock).
-    if (session.attempts > 0 || session.status != RealnameStatus::Pending)
-        && let Some(customer) = sheet.draft.customer.as_mut()
+    // This visit has tried (or its check passed or locked): its own outcome stands now, the
+    // check before this visit is not said again (not even on the fresh code after a
+    // lock). A code that lapsed or was replaced unscanned tried nothing.
+    let tried = session.attempts > 0
+        || matches!(
+            session.status,
+            RealnameStatus::Verified | RealnameStatus::Locked
+        );
+    if tried && let Some(customer) = sheet.draft.customer.as_mut()
     {
         customer.earlier_check = None;
     }
