@@ -713,6 +713,8 @@ web_texts! { messaging_texts;
     PrintRefused => "打印机 {0} 没有接受：{1}；文件已保存在 {2}，可从那里打印", "the printer {0} did not take it: {1}; the file is saved at {2} to print from there";
     NewSubmittedNoScan => "订单 {0} 已创建，但扫描件未上传：{1}。修正后再按 Enter（不会重复下单）。", "order {0} exists but the scan was not uploaded: {1}. Fix it and press Enter again (no second order).";
     NewScanEmpty => "{0} 是空文件", "{0} is empty";
+    NewScanEarlierPrint => "这是本申请修改前打印的申请表（{0}），与现在的申请不符：请按 Ctrl-P 重新打印，顾客签字后再扫描", "This is the form printed for this application before it changed ({0}); it no longer matches: press Ctrl-P to print it again, have the customer sign, and scan that";
+    NewScanCheckAgain => "申请内容在扫描件核对后有改动：请按 Ctrl-P 重新打印，顾客签字后再扫描核对", "The application changed after its scan was checked: press Ctrl-P to print it again, have the customer sign, and check that scan";
     NewScanOtherPaper => "这份扫描件上的二维码是 {0} 的，不是本申请（{1}）的申请表；请扫描为本申请打印、顾客已签字的那份", "The QR code on this scan is {0}'s, not this application's ({1}): scan the form printed for this application and signed by the customer";
     ScanCodeMatches => "二维码与本申请相符", "QR code matches this application";
     ScanCodeMissing => "未读到二维码，审核员将人工核对", "no QR code read; the reviewer will compare it by eye";

@@ -922,6 +922,61 @@ fn at_step(step: Step, edit: impl FnOnce(&mut Draft)) -> ca_counter::tui::app::A
     app
 }
 
+/// The form printed, then the application changed (another product): it takes a new
+/// reference, the signed paper's scan is said to be this application's earlier printout
+/// (to print again, not "another application's"), and `Enter` to submit with the scan
+/// no longer checked goes back to the scan step, saying why — the order is not made with
+/// a paper that says another product and price.
+#[test]
+fn the_paper_printed_before_a_change_is_not_taken_for_the_application() {
+    let mut app = at_step(Step::Submit, |d| {
+        d.scan_path = "/tmp/signed.png".into();
+        d.scan = Some(ca_counter::tui::files::FileInfo::default());
+        d.printed_now();
+    });
+    let first = app
+        .tab::<NewApp>()
+        .and_then(NewApp::sheet)
+        .map(|s| s.draft.reference.clone())
+        .expect("a draft");
+    if let Some(sheet) = app
+        .tab_mut::<NewApp>()
+        .and_then(|tab| tab.sheets.first_mut())
+    {
+        if let Some(choice) = sheet.draft.choice.as_mut() {
+            choice.product_id = "k3".into();
+            choice.price_fen = 50_000;
+        }
+        sheet.sync();
+    }
+    let now = app
+        .tab::<NewApp>()
+        .and_then(NewApp::sheet)
+        .map(|s| s.draft.reference.clone())
+        .expect("a draft");
+    assert_ne!(now, first);
+    app.take_jobs();
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        !sent::<newapp::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, newapp::Request::Submit { .. }))
+    );
+    assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Scan));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("申请内容在扫描件核对后有改动"), "{screen}");
+    app.answer::<NewApp>(newapp::Answer::ScanChecked {
+        draft: draft_id(PAYING_DRAFT),
+        path: "/tmp/signed.png".into(),
+        result: Err(FileProblem::OtherPaper(first.clone(), now.clone())),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("这是本申请修改前打印的申请表") && screen.contains(&first),
+        "{screen}"
+    );
+}
+
 /// The platform refusing the counter's token while a code is on screen: the code stays
 /// whole at 80×24 (it gave way to "no room for the code"), and the refusal is said once,
 /// beside it.

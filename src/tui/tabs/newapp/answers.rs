@@ -9,7 +9,7 @@ use crate::api::{ClientError, Customer, RealnameSession, RealnameStatus};
 use crate::domain::{DraftId, OrderStatus};
 use crate::i18n::{Lang, T};
 use crate::tui::component::Ctx;
-use crate::tui::files::{ActFailure, problem_text};
+use crate::tui::files::{ActFailure, FileProblem, problem_text};
 use crate::tui::print::printed_notice;
 use crate::tui::text::{Notice, Text, compose, describe};
 
@@ -202,9 +202,16 @@ impl NewApp {
                     }
                     Err(problem) => {
                         sheet.draft.scan = None;
-                        sheet
-                            .errors
-                            .insert("scan_path".into(), problem_text(&problem, &path));
+                        // This application's own paper, printed before it changed.
+                        let said = match &problem {
+                            FileProblem::OtherPaper(found, _)
+                                if sheet.draft.printed_before(found) =>
+                            {
+                                Text::with(T::NewScanEarlierPrint, [found.clone()])
+                            }
+                            _ => problem_text(&problem, &path),
+                        };
+                        sheet.errors.insert("scan_path".into(), said);
                     }
                 }
             }

@@ -203,11 +203,97 @@ pub struct Draft {
     /// form until the draft is submitted, so the clerk checks them with the customer.
     #[serde(default)]
     pub filled_from: Option<String>,
+    /// What the form printed under `reference` says (a digest of the order it printed),
+    /// once printed: a change after it gives the application a new reference.
+    #[serde(default)]
+    pub printed: Option<String>,
+    /// The papers printed before under other references (the latest few), each with what
+    /// it says: a scan of one is this application's earlier printout, said so; a change put
+    /// back to what one says brings its reference back (its paper signed already).
+    #[serde(default)]
+    pub earlier: Vec<EarlierPaper>,
     /// Last change (unix ms).
     pub updated_at: i64,
 }
 
+/// A form printed for a draft under a reference it has left.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EarlierPaper {
+    /// Its reference.
+    pub reference: String,
+    /// What it says ([`Draft::paper_says`]).
+    pub says: String,
+}
+
 impl Draft {
+    /// What a form printed now would say: a digest of the order the draft adds up to (not
+    /// its reference, which the paper carries in its code).
+    pub fn paper_says(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut order = super::fields::new_order(self);
+        order.application_ref = None;
+        order.terms_version = None;
+        let json = serde_json::to_vec(&order).unwrap_or_default();
+        hex::encode(&Sha256::digest(&json)[..12])
+    }
+
+    /// A form was printed as the draft stands.
+    pub fn printed_now(&mut self) {
+        self.printed = Some(self.paper_says());
+    }
+
+    /// Keeps the reference with what the paper says: printed, then changed (another
+    /// product, an address, the organisation), the application takes a new reference — the
+    /// paper printed before names the old one in its code, so its scan is refused here and
+    /// by the platform rather than sent as this application's form (the counter's own
+    /// version of the customer pages' rule); changed back to what an earlier paper says,
+    /// that paper's reference returns. True when the reference changed (a scan checked
+    /// before is checked again).
+    pub fn follow_paper(&mut self) -> bool {
+        if self.printed.is_none() && self.earlier.is_empty() {
+            return false;
+        }
+        let says = self.paper_says();
+        if self.printed.as_deref() == Some(says.as_str()) {
+            return false;
+        }
+        let back = self
+            .earlier
+            .iter()
+            .position(|paper| paper.says == says)
+            .map(|at| self.earlier.remove(at));
+        if self.printed.is_none() && back.is_none() {
+            // Nothing printed under this reference, nor a paper that says this.
+            return false;
+        }
+        if let Some(printed) = self.printed.take() {
+            self.earlier.insert(
+                0,
+                EarlierPaper {
+                    reference: self.reference.clone(),
+                    says: printed,
+                },
+            );
+        }
+        match back {
+            Some(paper) => {
+                self.reference = paper.reference;
+                self.printed = Some(says);
+            }
+            None => self.reference = reference(&DraftId::new()),
+        }
+        self.earlier.truncate(5);
+        self.scan = None;
+        true
+    }
+
+    /// Whether `reference` is one this application printed its form under before.
+    pub fn printed_before(&self, reference: &str) -> bool {
+        self.earlier
+            .iter()
+            .any(|paper| paper.reference.eq_ignore_ascii_case(reference))
+    }
+
     /// A blank draft.
     pub fn new() -> Draft {
         let id = DraftId::new();
@@ -298,6 +384,59 @@ pub fn delete(dir: &Path, id: &DraftId) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Printed, then changed (another product, another address), the application takes a
+    /// new reference — the paper printed before is its earlier printout, and a scan checked
+    /// against the old one is checked again —; changed back to what that paper says, its
+    /// reference returns (its signature still good). Nothing printed, nothing moves.
+    #[test]
+    fn a_change_after_printing_gives_a_new_reference_and_undone_the_old_one() {
+        let mut draft = Draft::new();
+        draft.choice = Some(Choice {
+            product_id: "k1".into(),
+            user_type: Some(UserType::Individual),
+            price_fen: 20_000,
+            ..Choice::default()
+        });
+        draft
+            .fields
+            .insert("mailing.street".into(), "麓山南路 932 号".into());
+        let first = draft.reference.clone();
+        draft
+            .fields
+            .insert("mailing.street".into(), "韶山路 88 号".into());
+        assert!(!draft.follow_paper(), "nothing printed yet");
+        assert_eq!(draft.reference, first);
+        draft.printed_now();
+        assert!(!draft.follow_paper(), "unchanged since printed");
+        draft.scan = Some(crate::tui::files::FileInfo::default());
+        if let Some(choice) = draft.choice.as_mut() {
+            choice.product_id = "k3".into();
+            choice.price_fen = 50_000;
+        }
+        assert!(draft.follow_paper());
+        let second = draft.reference.clone();
+        assert_ne!(second, first);
+        assert!(draft.printed_before(&first) && !draft.printed_before(&second));
+        assert!(draft.scan.is_none(), "a scan of the old paper is checked again");
+        // Not printed under the new reference: further changes keep it.
+        draft
+            .fields
+            .insert("mailing.street".into(), "韶山路 90 号".into());
+        assert!(!draft.follow_paper());
+        assert_eq!(draft.reference, second);
+        // Back to what the first paper says: its reference again.
+        draft
+            .fields
+            .insert("mailing.street".into(), "韶山路 88 号".into());
+        if let Some(choice) = draft.choice.as_mut() {
+            choice.product_id = "k1".into();
+            choice.price_fen = 20_000;
+        }
+        assert!(draft.follow_paper());
+        assert_eq!(draft.reference, first);
+        assert!(!draft.follow_paper());
+    }
 
     #[test]
     fn drafts_round_trip_through_the_data_directory() {

@@ -475,6 +475,7 @@ impl NewApp {
             }
         } else if matches!(sheet.draft.step, Step::Scan | Step::Submit | Step::Form) && !receipt {
             sheet.sync();
+            sheet.draft.printed_now();
             Request::PrintForm {
                 draft,
                 order: Box::new(fields::new_order(&sheet.draft)),

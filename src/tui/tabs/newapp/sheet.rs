@@ -256,6 +256,7 @@ impl Sheet {
         if !fields.is_empty() {
             d.fields = fields;
         }
+        d.follow_paper();
     }
 
     /// Individual or organisation, once a product is chosen.

@@ -548,6 +548,17 @@ impl NewApp {
             return false;
         };
         sheet.sync();
+        // The application changed since its scan was checked (a new reference: the signed
+        // paper says what it no longer does): the scan is checked again first.
+        if sheet.draft.scan.is_none() {
+            self.go(ctx, Step::Scan);
+            if let Some(sheet) = self.sheet_mut() {
+                sheet
+                    .errors
+                    .insert("scan_path".into(), T::NewScanCheckAgain.into());
+            }
+            return true;
+        }
         sheet.wait(Waiting::Step);
         sheet.notice = None;
         ctx.ask(Request::Submit {
