@@ -323,9 +323,9 @@ async fn five_wrong_tries_lock_the_code(db: Db) {
                 "try {attempt}: {html}"
             );
         } else {
-            // Over the name: a new code would fail the same way, said so.
+            // Over the name: which name is registered, and what to do.
             assert!(
-                html.contains("已锁定") && html.contains("再试也不会通过"),
+                html.contains("已锁定") && html.contains("请按身份证上的姓名填写"),
                 "try {attempt}: {html}"
             );
         }
@@ -714,7 +714,7 @@ async fn a_second_form_with_another_identity_is_told_it_was_not_used(db: Db) {
     let (status, second) = send(second_tab, "11010519491231002X").await;
     assert_eq!(status, 200, "{second}");
     assert!(
-        second.contains("本次提交的内容没有再核验")
+        second.contains("这次提交的内容没有再核验")
             && !second.contains("4301")
             && !second.contains("1112")
             && !second.contains("实名认证成功"),

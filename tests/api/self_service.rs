@@ -18,7 +18,7 @@ on_both_databases!(
     a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done,
     an_order_returned_unverified_is_verified_from_the_phone,
     the_tries_a_customer_makes_alone_are_capped_a_day,
-    a_code_locked_over_the_name_offers_no_new_one,
+    a_code_locked_over_the_name_says_which_name_is_registered,
     terms_that_changed_after_they_were_accepted_are_asked_again,
     a_file_for_a_step_the_order_cannot_take_is_not_kept,
     a_check_from_a_returned_order_takes_only_its_applicants_id_number,
@@ -3321,13 +3321,16 @@ async fn a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done(
 }
 
 /// A code the customer opened locks over a name that is not the one registered at the
-/// counter: its page says a new code would fail the same way and offers none — the
-/// hotline and their orders instead (a new code from it spent five more of the day's tries
-/// on the same refusal) —, and so does the computer that showed it.
-async fn a_code_locked_over_the_name_offers_no_new_one(db: Db) {
+/// counter: its page names the registered name (masked) and says to give the ID card's
+/// name, or to have the registered one corrected at a counter when the card says
+/// otherwise — with the hotline, and the way on to the order that waits for the check;
+/// the computer that showed it says the same beside its new-code button. Once the day's
+/// tries are spent, a locked code's page says so and offers no way to a new code.
+async fn a_code_locked_over_the_name_says_which_name_is_registered(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = returned_unverified(&app).await;
-    let phone = owner_phone(&app, order.order_no.as_ref()).await;
+    let no = order.order_no.to_string();
+    let phone = owner_phone(&app, &no).await;
     // A code shown on a computer, scanned with the phone.
     let mut computer = Browser::with_agent(
         &app,
@@ -3353,18 +3356,41 @@ async fn a_code_locked_over_the_name_offers_no_new_one(db: Db) {
     assert_eq!(page.status(), StatusCode::GONE);
     let html = page.text().await.expect("page");
     assert!(
-        html.contains("再试也不会通过")
-            && !html.contains("href=\"/apply\"")
+        html.contains("（*三）不一致")
+            && html.contains("请按身份证上的姓名填写")
             && html.contains("href=\"tel:")
-            && html.contains("href=\"/\""),
+            && html.contains(&format!("href=\"/orders/{no}\"")),
         "{html}"
     );
-    // The computer that showed it says the same, without a way to a new code.
     let shown = computer.get("/apply?step=realname").await;
     assert!(
-        shown.html.contains("再试也不会通过") && !shown.html.contains("value=\"realname\""),
+        shown.html.contains("请按身份证上的姓名填写") && shown.html.contains("value=\"realname\""),
         "{}",
         shown.html
+    );
+    // Five more on a code from the order: the day's ten spent.
+    let mut browser = Browser::new(&app);
+    a_code_may_go_again(&app, &phone).await;
+    sign_in(&mut browser, &phone).await;
+    let from_order = browser.post(&format!("/orders/{no}/verify"), &[]).await;
+    let url = app.url(&from_order.location.expect("a code"));
+    for _ in 0..5 {
+        verify_on_phone(&app, &url, "李四", "11010519491231002X").await;
+    }
+    let html = app
+        .http
+        .get(&url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        html.contains("24 小时内已试了 10 次实名认证")
+            && !html.contains("class=\"button\" href=\"/apply\"")
+            && !html.contains(&format!("class=\"button\" href=\"/orders/{no}\"")),
+        "{html}"
     );
     app.finish().await;
 }

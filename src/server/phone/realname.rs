@@ -103,7 +103,7 @@ fn go_on(ctx: &Ctx, session: &RealnameRow) -> Response {
 }
 
 /// The page for a code in any state but pending: for a check the customer began online,
-/// the way back to their order returned for it, if one waits.
+/// the way back to their order returned for it, if one waits; the day's tries, once spent.
 async fn finished(
     state: &AppState,
     ctx: &Ctx,
@@ -116,9 +116,10 @@ async fn finished(
         .await
         .ok()
         .flatten();
+    let own = customer.as_ref().filter(|_| session.is_customers_own());
     // The order that waits for this very check: its applicant the account's person, as
     // the check from the application is bound to (not someone else's order on it).
-    let returned = match customer.as_ref().filter(|_| session.is_customers_own()) {
+    let returned = match own {
         Some(customer) => crate::server::web::orders::returned_for_the_check(state, customer)
             .await
             .ok()
@@ -126,30 +127,43 @@ async fn finished(
             .map(|o| o.order_no),
         None => None,
     };
-    // Locked over the name while it is still the registered one (corrected since, a new
-    // code would pass).
-    let locked_over_name = customer
-        .as_ref()
-        .is_some_and(|customer| session.locked_over_the_name(&customer.name));
-    finished_page(
-        state,
-        ctx,
-        status,
-        session,
-        returned.as_deref(),
-        locked_over_name,
-    )
+    // Not passed, and the day's tries spent: no way to a new code today, said.
+    let spent = match own.filter(|_| status != RealnameStatus::Verified) {
+        Some(customer) => match state.store.online_realname_tries(&customer.id).await {
+            Ok(day) => crate::server::web::apply::tries_spent_said(ctx, day),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    let around = Around {
+        returned: returned.as_deref(),
+        // Locked over the name while it is still the registered one.
+        locked_over_name: customer
+            .as_ref()
+            .is_some_and(|customer| session.locked_over_the_name(&customer.name)),
+        spent,
+    };
+    finished_page(state, ctx, status, session, &around)
 }
 
-/// [`finished`]'s page; `returned`, the customer's order returned and waiting;
-/// `locked_over_name`, whether a new code would fail the same way.
+/// What a finished code's page says beside its state.
+#[derive(Debug, Default)]
+struct Around<'a> {
+    /// The customer's order returned and waiting for this check.
+    returned: Option<&'a str>,
+    /// Locked over a name that is not the registered one (which it still is).
+    locked_over_name: bool,
+    /// The day's tries spent, in words.
+    spent: Option<String>,
+}
+
+/// [`finished`]'s page.
 fn finished_page(
     state: &AppState,
     ctx: &Ctx,
     status: RealnameStatus,
     session: &RealnameRow,
-    returned: Option<&str>,
-    locked_over_name: bool,
+    around: &Around<'_>,
 ) -> Response {
     // A session the customer started on their own platform leads back to their application.
     let online = session.is_customers_own();
@@ -173,16 +187,23 @@ fn finished_page(
         RealnameStatus::Superseded => (StatusCode::GONE, Some("bad"), T::PageRealnameSuperseded),
         RealnameStatus::Pending => (StatusCode::OK, None, T::PageRealnameTitle),
     };
+    // Why it locked: the last try's refusal.
+    let why = (status == RealnameStatus::Locked && !around.locked_over_name)
+        .then_some(session.last_error.as_deref())
+        .flatten()
+        .map(|code| ctx.t(crate::server::identity::reason_text(Some(code))));
     page(
         ctx,
         code,
         ctx.t(T::PageRealnameTitle),
         html! {
             h1 class=[class] { @if class == Some("ok") { "✓ " } (ctx.t(text)) }
-            // Locked over a name that is not the registered one: a new code would fail the
-            // same way.
-            @if locked_over_name {
-                p.bad { (ctx.t(T::PageRealnameLockedName)) }
+            // Locked over a name that is not the registered one: which name is, and where
+            // it is corrected when the ID card says otherwise.
+            @if around.locked_over_name {
+                p.bad { (ctx.fill(T::PageRealnameLockedName, &[&crate::domain::mask_name(&session.expected_name)])) }
+            } @else if let Some(why) = why {
+                p.bad { (ctx.fill(T::PageRealnameLockedWhy, &[why])) }
             }
             // The built-in check is a stand-in: a screenshot of this page must not pass for
             // a real verification.
@@ -190,20 +211,31 @@ fn finished_page(
                 p.demo role="note" { (ctx.t(T::PageRealnameDemoDone)) }
             }
             @if online {
-                // Begun on a PC (its code scanned with this phone): the way on is there.
-                // A returned order waits for the check: back to it, to send it for review
-                // (not into a new application, to be paid twice).
-                @if let Some(order_no) = returned.filter(|_| class == Some("ok")) {
-                    p { a.button href=(format!("/orders/{order_no}")) { (ctx.fill(T::PageRealnameBackToOrder, &[order_no])) } }
-                    // Begun on a computer (its code scanned with this phone): the way on is
-                    // there; or for an application after all.
-                    p { (ctx.t(T::PageRealnameBackToPcOrder)) }
-                    p { a href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
-                } @else if locked_over_name {
-                    (hotline_link(ctx))
+                @if class == Some("ok") {
+                    // A returned order waits for the check: back to it, to send it for
+                    // review (not into a new application, to be paid twice).
+                    @if let Some(order_no) = around.returned {
+                        p { a.button href=(format!("/orders/{order_no}")) { (ctx.fill(T::PageRealnameBackToOrder, &[order_no])) } }
+                        // Begun on a computer (its code scanned with this phone): the way
+                        // on is there; or for an application after all.
+                        p { (ctx.t(T::PageRealnameBackToPcOrder)) }
+                        p { a href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
+                    } @else {
+                        p { (ctx.t(T::PageRealnameBackToPc)) }
+                        p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
+                    }
                 } @else {
-                    @if class == Some("ok") { p { (ctx.t(T::PageRealnameBackToPc)) } }
-                    p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
+                    // The day's tries spent: said, with no way to a code that cannot be
+                    // tried; else a new check from the order that waits for it, or from
+                    // the application.
+                    @if let Some(said) = &around.spent {
+                        p.bad role="status" { (said) }
+                    } @else if let Some(order_no) = around.returned {
+                        p { a.button href=(format!("/orders/{order_no}")) { (ctx.fill(T::PageRealnameToOrder, &[order_no])) } }
+                    } @else {
+                        p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
+                    }
+                    @if status == RealnameStatus::Locked { (hotline_link(ctx)) }
                 }
                 p { a href="/" { (ctx.t(T::WebMyOrders)) } }
             } @else {

@@ -236,6 +236,16 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         "real-name code",
         at(lang, realname("pending", Some("姓名与柜台登记的不一致"))),
     ));
+    out.push(scene(
+        "real-name code locked over the name",
+        at(lang, |d: &mut Draft| {
+            realname("locked", Some("姓名与柜台登记的不一致"))(d);
+            if let Some(r) = d.realname.as_mut() {
+                r.reason_code = Some("name_mismatch".into());
+                r.attempts = 5;
+            }
+        }),
+    ));
     for (name, reason, locked) in [
         ("over the name", Some("name_mismatch"), true),
         ("locked", Some("face_failed"), true),

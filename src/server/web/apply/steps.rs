@@ -862,23 +862,20 @@ pub async fn code_page(
                 div.actions { button.secondary type="submit" { (ctx.t(T::WebRealnameNewCode)) } }
             }
         }
-    } else if session.locked_over_the_name(&view.customer.name) {
-        // A new code would fail the same way: none offered, as on the phone.
-        html! {
-            h2 { (ctx.t(T::WebStepRealname)) }
-            p.bad role="status" { (ctx.t(T::PageRealnameLockedOnline)) }
-            p.bad { (ctx.t(T::PageRealnameLockedName)) }
-            p { (ctx.t(T::PageNoticeCall)) " " (view.state.config.hotline) }
-            p { a href="/" { (ctx.t(T::WebMyOrders)) } }
-        }
     } else {
         let said = match status {
             RealnameStatus::Locked => T::WebRealnameCodeLocked,
             _ => T::WebRealnameCodeGone,
         };
+        // Locked over a name that is not the registered one: which name is, and where it
+        // is corrected when the ID card says otherwise.
+        let over_name = session.locked_over_the_name(&view.customer.name);
         html! {
             h2 { (ctx.t(T::WebStepRealname)) }
             p.bad role="status" { (ctx.t(said)) }
+            @if over_name {
+                p.bad { (ctx.fill(T::PageRealnameLockedName, &[&crate::domain::mask_name(&session.expected_name)])) }
+            }
             form method="post" action="/apply" {
                 (version(view))
                 input type="hidden" name="action" value="realname";

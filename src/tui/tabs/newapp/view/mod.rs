@@ -373,6 +373,10 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         }
     } else {
         let text = match session.status.as_str() {
+            // Over the name: the ID card first, the registered name corrected with `e`.
+            "locked" if session.reason_code.as_deref() == Some("name_mismatch") => {
+                T::RealnameLockedNameHint
+            }
             "locked" => T::RealnameLockedHint,
             "superseded" => T::RealnameSupersededHint,
             _ => T::RealnameExpiredHint,
