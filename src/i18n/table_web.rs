@@ -11,6 +11,7 @@ macro_rules! web_texts {
             NextPay => "请支付", "pay";
             NextUploadVoucher => "转账后上传凭证", "transfer and upload the voucher";
             NextAwaitReview => "等待审核（无需操作）", "being reviewed (nothing to do)";
+            NextVerifyAndSend => "完成实名认证，然后提交审核", "pass the real-name check, then send it for review";
             NextCorrect => "按告知书补正后重新上传", "correct and upload again";
             NextAwaitShipment => "等待邮寄（无需操作）", "being prepared for mailing (nothing to do)";
             NextRequestInvoice => "已邮寄，可申请发票", "mailed; ask for the invoice";
@@ -239,6 +240,7 @@ macro_rules! web_texts {
             WebOrderNotFound => "没有这个订单", "No such order";
             WebOrderNotFoundNext => "该订单不存在或不属于当前登录的手机号，请回到首页查看您的订单。", "This order does not exist or is not yours; see your orders from the start page.";
             WebNotDoneInReview => "这一步没有办理：订单已付款并在审核中，已不能在线取消或再付款。如需取消或退款，请致电客服。", "That step was not taken: the order is paid and in review, so it can no longer be cancelled or paid online. To cancel it or for a refund, call us.";
+            WebFileNotNow => "订单现在的状态不需要这份材料，下面是订单的最新情况。", "the order does not take this file in its present state; here is where it stands.";
             WebOrderMovedOn => "订单状态已变化，已为您显示最新状态。", "The order has moved on; its latest state is shown.";
             WebReceiptDownload => "下载受理回执（可打印保存；付款后即为付款凭证）", "Download the acceptance receipt (to print or keep; once paid, it is your proof of payment)";
             WebNoticeDownload => "下载一次性告知书（PDF）", "Download the correction notice (PDF)";

@@ -3197,8 +3197,23 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
     let phone = owner_phone(&app, &no).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &phone).await;
+    // Returned for the check alone: the next step is the check, nothing to print, sign
+    // or upload — on the list and on the order's page.
+    let list = browser.get("/").await;
+    assert!(
+        list.html.contains("完成实名认证，然后提交审核") && !list.html.contains("按告知书补正"),
+        "{}",
+        list.html
+    );
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(page.html.contains("您还没有完成实名认证"), "{}", page.html);
+    assert!(
+        page.html.contains("完成实名认证，然后提交审核")
+            && !page.html.contains("id=\"scan\"")
+            && !page.html.contains("form.pdf"),
+        "{}",
+        page.html
+    );
     assert!(
         page.html
             .contains(&format!("action=\"/orders/{no}/verify\"")),
@@ -3216,7 +3231,8 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
         "{}",
         page.html
     );
-    let version = hidden(&page.html, "version");
+    // (The page has no form with the version now: the order's, as a page left open had.)
+    let version = order.version.to_string();
     let early = browser
         .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
         .await;
@@ -3672,7 +3688,12 @@ async fn a_file_for_a_step_the_order_cannot_take_is_not_kept(db: Db) {
             "{path}: {}",
             sent.html
         );
-        assert!(sent.html.contains("没有上传"), "{path}: {}", sent.html);
+        // Said as what it is: not a file this order takes now (nothing moved).
+        assert!(
+            sent.html.contains("没有上传") && sent.html.contains("订单现在的状态不需要这份材料"),
+            "{path}: {}",
+            sent.html
+        );
     }
     let after = clerk.order(&no, false).await.expect("order");
     assert_eq!(

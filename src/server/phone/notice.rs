@@ -86,12 +86,20 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
             h2 { (ctx.t(T::DocDeadlineHeading)) }
             p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
             h2 { (ctx.t(T::DocByPhoneHeading)) }
-            // The quickest way first: the customer uploads it on their own order page
-            // (signing in with a code texted to the phone the order gave).
-            p { (ctx.t(T::PageNoticeOnline)) }
-            p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeUploadHere)) } }
-            // An individual signs; an organisation signs and stamps.
-            p { (ctx.fill(if row.user_type == "organization" { T::PageNoticeHow } else { T::PageNoticeHowPerson }, &[&ctx.hotline])) }
+            @if crate::domain::only_the_check(&reasons) {
+                // Returned for the check alone: it is done on the order's page, nothing to
+                // upload; or at a counter with the ID card.
+                p { (ctx.t(T::PageNoticeOnlineCheck)) }
+                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeCheckHere)) } }
+                p { (ctx.t(T::PageNoticeCheckAtCounter)) }
+            } @else {
+                // The quickest way first: the customer uploads it on their own order page
+                // (signing in with a code texted to the phone the order gave).
+                p { (ctx.t(T::PageNoticeOnline)) }
+                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeUploadHere)) } }
+                // An individual signs; an organisation signs and stamps.
+                p { (ctx.fill(if row.user_type == "organization" { T::PageNoticeHow } else { T::PageNoticeHowPerson }, &[&ctx.hotline])) }
+            }
             (hotline_link(ctx))
         },
     )

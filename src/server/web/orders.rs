@@ -82,6 +82,16 @@ fn next_of(row: &OrderRow) -> NextStep {
     )
 }
 
+/// The next step in words: for an order returned for the real-name check alone, the
+/// check and sending it back (nothing to upload), not "correct and upload again".
+fn next_label(ctx: &Ctx, row: &OrderRow, next: NextStep) -> &'static str {
+    if next == NextStep::Correct && crate::domain::only_the_check(&row.return_reasons()) {
+        ctx.t(T::NextVerifyAndSend)
+    } else {
+        next.label(ctx.lang)
+    }
+}
+
 fn status_label(ctx: &Ctx, row: &OrderRow) -> &'static str {
     row.status()
         .map(|s| s.customer_label(ctx.lang))
@@ -138,7 +148,7 @@ async fn list_page(state: &AppState, who: &SignedIn) -> Response {
                             // looked like a button and did nothing).
                             @if next.is_customers_turn() {
                                 " — " a href=(format!("/orders/{}#next-step", row.order_no)) {
-                                    strong { (next.label(ctx.lang)) }
+                                    strong { (next_label(ctx, row, next)) }
                                 }
                             }
                         }
@@ -445,7 +455,7 @@ async fn order_page(
         (super::edit::link(ctx, row))
         p { a href=(format!("/orders/{}/receipt.pdf", row.order_no)) download { (ctx.t(T::WebReceiptDownload)) } }
         section aria-labelledby="next-step" {
-            h2 #next-step { (ctx.t(T::WebNextStep)) " " (next.label(ctx.lang)) }
+            h2 #next-step { (ctx.t(T::WebNextStep)) " " (next_label(ctx, row, next)) }
             (step)
         }
         @if let Some(tracking) = tracking {
@@ -653,9 +663,12 @@ async fn next_step(
                     }
                 }
                 p { a href=(format!("{base}/notice.pdf")) download { (ctx.t(T::WebNoticeDownload)) } }
-                p { (ctx.t(T::WebCorrectIntro)) }
-                p { (ctx.t(T::WebCorrectDetails)) }
-                p { a href=(format!("{base}/form.pdf")) download { (ctx.t(T::WebFormAgain)) } }
+                // Returned for the check alone: nothing to print, sign or upload.
+                @if !only_the_check {
+                    p { (ctx.t(T::WebCorrectIntro)) }
+                    p { (ctx.t(T::WebCorrectDetails)) }
+                    p { a href=(format!("{base}/form.pdf")) download { (ctx.t(T::WebFormAgain)) } }
+                }
                 @if !uploaded.is_empty() {
                     h3 { (ctx.fill(T::WebCorrectionsIn, &[&uploaded.len().to_string()])) }
                     ul.uploaded { @for file in &uploaded {
@@ -689,8 +702,10 @@ async fn next_step(
                         }
                     } }
                 }
-                (upload_form(ctx, &format!("{base}/correction"), row,
-                    if uploaded.is_empty() { T::WebCorrectionLabel } else { T::WebCorrectionMore }, errors))
+                @if !only_the_check || !uploaded.is_empty() {
+                    (upload_form(ctx, &format!("{base}/correction"), row,
+                        if uploaded.is_empty() { T::WebCorrectionLabel } else { T::WebCorrectionMore }, errors))
+                }
                 // Unverified, it would only come back for the same reason: no button until
                 // the check passes (a post from a page left open is refused, said here).
                 @if verified {
@@ -1486,7 +1501,7 @@ async fn upload(
     if !allowed {
         let said = ctx.fill(
             T::WebFileNotTaken,
-            &[&received.filename, ctx.t(T::WebOrderMovedOn)],
+            &[&received.filename, ctx.t(T::WebFileNotNow)],
         );
         return refused(said).await;
     }
