@@ -299,6 +299,14 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
             .await
             .expect("five tries");
     }
+    // Their sign-in locked too (five wrong codes).
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    sqlx::query("UPDATE login_codes SET locked_until = $1, wrong = 0 WHERE phone = $2")
+        .bind(now_ms + 15 * 60_000)
+        .bind(&phone)
+        .execute(app.store().pool())
+        .await
+        .expect("locked");
 
     let mut tui = start(&app, &app.support, dir.path(), "zh-CN");
     tui.wait_text("● 在线", WAIT);
@@ -321,6 +329,15 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     );
     // Why the phone will not let them try again, and what to tell them.
     tui.wait_text("今天不能再发起", WAIT);
+    // The lock: the wrong codes that made it (not 0), and that K lifts it for a customer.
+    tui.wait_for("the lock said with what lifts it", WAIT, |s| {
+        let flat: String = s
+            .lines()
+            .flat_map(|l| l.chars())
+            .filter(|c| !c.is_whitespace() && *c != '│')
+            .collect();
+        flat.contains("验证码输错5次，已锁定至") && flat.contains("按K发送验证码可解除锁定")
+    });
     tui.wait_text("K 短信发送登录验证码", WAIT);
     // Signed in a moment ago: one code a minute.
     tui.send("K");
@@ -366,7 +383,7 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     tui.wait_text("/ 查找", WAIT);
     tui.send(&format!("{locked}\r"));
     tui.wait_text("还没有登录成功过", WAIT);
-    tui.wait_text("验证码输错次数过多，已锁定至", WAIT);
+    tui.wait_text("验证码输错 5 次，已锁定至", WAIT);
     // No customer behind the number: K says how the customer gets a code (it did nothing).
     tui.send("K");
     tui.wait_text("柜台无法代发验证码", WAIT);

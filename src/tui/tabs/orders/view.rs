@@ -447,7 +447,7 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
 /// so a support agent on the phone knows what the caller sees.
 fn caller_lines<'a>(card: &super::messages::CallerCard, view: &View) -> Vec<Line<'a>> {
     let (lang, theme) = (view.lang, view.theme);
-    let sign_in = sign_in_lines(&card.sign_in, view);
+    let sign_in = sign_in_lines(&card.sign_in, card.customer.is_some(), view);
     let Some((customer, online)) = &card.customer else {
         // Nobody has the number yet; one who asked for codes and never got in is said so.
         if sign_in.is_empty() {
@@ -531,7 +531,11 @@ fn caller_lines<'a>(card: &super::messages::CallerCard, view: &View) -> Vec<Line
 
 /// How the number's sign-in stands, when there is something to say: locked (until when),
 /// or codes sent today and wrong ones typed since.
-fn sign_in_lines<'a>(sign_in: &crate::api::SignInStanding, view: &View) -> Vec<Line<'a>> {
+fn sign_in_lines<'a>(
+    sign_in: &crate::api::SignInStanding,
+    customer: bool,
+    view: &View,
+) -> Vec<Line<'a>> {
     let (lang, theme) = (view.lang, view.theme);
     let clock = |at: &str| {
         format::parse_time(at)
@@ -547,8 +551,22 @@ fn sign_in_lines<'a>(sign_in: &crate::api::SignInStanding, view: &View) -> Vec<L
                 format::clock(up)[..5].to_owned()
             })
             .unwrap_or_default();
+        // A customer's lock is lifted by a code support texts (`K`); a number that is
+        // nobody's gets no code from the counter.
+        let text = if customer {
+            T::CallerSignInLocked
+        } else {
+            T::CallerSignInLockedNobody
+        };
         return vec![Line::from(Span::styled(
-            T::CallerSignInLocked.fill(lang, &[&over]),
+            text.fill(
+                lang,
+                &[
+                    &over,
+                    &sign_in.wrong_tries.to_string(),
+                    &sign_in.codes_today.to_string(),
+                ],
+            ),
             theme.error,
         ))];
     }
