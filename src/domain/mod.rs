@@ -17,6 +17,7 @@ mod order_no;
 #[cfg(test)]
 mod properties;
 mod province;
+mod realname;
 mod role;
 mod scan_codes;
 mod status;
@@ -55,6 +56,7 @@ pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};
 pub use province::{
     PROVINCES, postal_code_in, province, province_names, province_of_postal_code, without_province,
 };
+pub use realname::{FACE_ABANDONED, FACE_FAILED, realname_reason};
 pub use role::{Permission, Role, RoleSet};
 pub use scan_codes::{
     MAX_SIDE, Scanned, decode_upright, decode_upright_or_size, generated_codes, pdf_page_codes,

@@ -497,6 +497,15 @@ pub fn sentences(lang: Lang, first: &str, second: &str) -> String {
     format!("{first}{sep}{head}{}", second.as_str())
 }
 
+/// A real-name check's reason in `lang`: the words of its `code` when this build knows it
+/// (the platform's `said` were in the language the counter asked in, which `Ctrl-L` may
+/// since have changed), else the platform's own words.
+pub fn realname_reason(code: Option<&str>, said: Option<&str>, lang: Lang) -> Option<String> {
+    code.and_then(crate::domain::realname_reason)
+        .map(|text| text.get(lang).to_owned())
+        .or_else(|| said.map(str::to_owned))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

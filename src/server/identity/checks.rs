@@ -11,10 +11,7 @@ use tokio::sync::watch;
 use super::{Checked, IdentityProvider};
 use crate::server::store::{Attempt, NewCheck, RealnameRow, Store, StoreError, now_ms};
 
-/// Why a check did not pass when the customer came back from it.
-pub const FACE_FAILED: &str = "face_failed";
-/// Why a session ended with a check the customer never finished.
-pub const FACE_ABANDONED: &str = "face_abandoned";
+pub use crate::domain::{FACE_ABANDONED, FACE_FAILED};
 
 /// What asking about a check did.
 #[derive(Debug, Clone, PartialEq, Eq)]

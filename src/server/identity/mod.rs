@@ -99,16 +99,10 @@ pub trait IdentityProvider: Send + Sync {
 }
 
 /// A reason code's words.
+/// (One the platform does not know reads as the service being unavailable.)
 pub fn reason_text(code: Option<&str>) -> crate::i18n::T {
-    use crate::i18n::T;
-    match code {
-        Some("id_number_invalid") => T::RealnameIdInvalid,
-        Some("name_mismatch") => T::RealnameNameMismatch,
-        Some("order_id_mismatch") => T::RealnameOrderIdMismatch,
-        Some(checks::FACE_FAILED) => T::RealnameFaceFailed,
-        Some(checks::FACE_ABANDONED) => T::RealnameFaceAbandoned,
-        _ => T::RealnameUnavailable,
-    }
+    code.and_then(crate::domain::realname_reason)
+        .unwrap_or(crate::i18n::T::RealnameUnavailable)
 }
 
 /// The checks every claim passes before any provider is asked: the ID number is valid

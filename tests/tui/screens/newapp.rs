@@ -549,6 +549,37 @@ fn a_customers_earlier_check_that_failed_over_the_name_is_said_at_the_step() {
     }
 }
 
+/// The last try's reason, read while the counter was in Chinese, reads in English after
+/// `Ctrl-L` (it stayed in the platform's Chinese words), and back.
+#[test]
+fn a_reason_read_in_one_language_is_said_in_the_other_after_ctrl_l() {
+    let mut app = realname_app(Lang::ZhCn);
+    let mut tried = session(
+        RealnameStatus::Pending,
+        1,
+        Some(("name_mismatch", "姓名与柜台登记的不一致")),
+    );
+    tried.url = None;
+    tried.expires_at = stamp(time::OffsetDateTime::now_utc() + time::Duration::minutes(10));
+    app.answer::<NewApp>(newapp::Answer::Realname {
+        draft: draft_id("01a22342-0000-7000-8000-000000000001"),
+        result: Ok(tried),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("上次失败：姓名与柜台登记的不一致"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'l');
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Last try failed: the name differs from")
+            && screen.contains("registered at the counter")
+            && !screen.contains("姓名与柜台登记"),
+        "{screen}"
+    );
+}
+
 /// More projects than the list has rows: its last row says how many are below (and that
 /// typing finds one), or above once the clerk has gone down; a product's price stays
 /// under its own name in English too.

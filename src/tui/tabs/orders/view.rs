@@ -520,8 +520,12 @@ fn caller_lines<'a>(card: &super::messages::CallerCard, view: &View) -> Vec<Line
                 &[&realname.attempts.to_string(), &realname.attempts_left.to_string()],
             ),
         };
-        if let Some(reason) = &realname.reason_text {
-            text.push_str(&T::LastTryFailed.fill(lang, &[reason]));
+        if let Some(reason) = crate::tui::text::realname_reason(
+            realname.reason.as_deref(),
+            realname.reason_text.as_deref(),
+            lang,
+        ) {
+            text.push_str(&T::LastTryFailed.fill(lang, &[&reason]));
         }
         lines.push(Line::from(Span::styled(text, theme.warning)));
     }

@@ -323,10 +323,18 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
     if let Some(earlier) = customer.earlier_check.as_ref().filter(|_| !customer.verified) {
         let said = if earlier.reason.as_deref() == Some("name_mismatch") {
             T::RealnameEarlierName.get(lang).to_owned()
-        } else if earlier.locked {
-            T::RealnameEarlierLocked.fill(lang, &[&earlier.text])
         } else {
-            T::RealnameEarlier.fill(lang, &[&earlier.text])
+            let why = crate::tui::text::realname_reason(
+                earlier.reason.as_deref(),
+                Some(&earlier.text),
+                lang,
+            )
+            .unwrap_or_default();
+            if earlier.locked {
+                T::RealnameEarlierLocked.fill(lang, &[&why])
+            } else {
+                T::RealnameEarlier.fill(lang, &[&why])
+            }
         };
         lines.push(Line::from(Span::styled(said, theme.warning)));
         lines.push(Line::default());
@@ -346,6 +354,12 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         paint::wrapped(frame, area, lines);
         return;
     };
+    // The reason in the counter's language now (it may have switched since it was read).
+    let reason = crate::tui::text::realname_reason(
+        session.reason_code.as_deref(),
+        session.reason.as_deref(),
+        lang,
+    );
     if session.status == "pending" && !expired(&session.expires_at) {
         for text in [T::RealnameStep1, T::RealnameStep2, T::RealnameStep3] {
             lines.push(Line::from(text.get(lang)));
@@ -365,8 +379,8 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         if session.reason_code.as_deref() == Some("id_number_invalid") {
             // Refused on the phone before anything was asked: no try spent.
             lines.push(Line::from(Span::styled(T::RealnameIdTypo.get(lang), theme.error)));
-        } else if let Some(reason) = &session.reason {
-            lines.push(Line::from(Span::styled(T::LastTryFailed.fill(lang, &[reason]), theme.error)));
+        } else if let Some(reason) = reason {
+            lines.push(Line::from(Span::styled(T::LastTryFailed.fill(lang, &[&reason]), theme.error)));
         }
         if session.reason_code.as_deref() == Some("name_mismatch") {
             lines.push(Line::from(Span::styled(T::NameMismatchHint.get(lang), theme.dim)));
@@ -383,9 +397,9 @@ fn realname(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         };
         lines.push(Line::from(Span::styled(text.get(lang), theme.warning)));
         // Why it ended, when the platform says (a face check never finished in Alipay).
-        if let Some(reason) = &session.reason {
+        if let Some(reason) = reason {
             lines.push(Line::from(Span::styled(
-                T::RealnameEndedBecause.fill(lang, &[reason]),
+                T::RealnameEndedBecause.fill(lang, &[&reason]),
                 theme.error,
             )));
         }
