@@ -11,6 +11,7 @@ macro_rules! web_texts {
             NextPay => "请支付", "pay";
             NextUploadVoucher => "转账后上传凭证", "transfer and upload the voucher";
             NextAwaitReview => "等待审核（无需操作）", "being reviewed (nothing to do)";
+            NextSendForReview => "提交审核", "send it for review";
             NextVerifyAndSend => "完成实名认证，然后提交审核", "pass the real-name check, then send it for review";
             NextCorrect => "按告知书补正后重新上传", "correct and upload again";
             NextAwaitShipment => "等待邮寄（无需操作）", "being prepared for mailing (nothing to do)";

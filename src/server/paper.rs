@@ -657,8 +657,11 @@ pub fn notice(
             ),
             (
                 T::DocByPhoneHeading.get(ZH).to_owned(),
-                // An individual signs; an organisation signs and stamps.
-                if row.user_type == "organization" {
+                // Returned for the real-name check alone: the check, nothing to upload.
+                // Else an individual signs; an organisation signs and stamps.
+                if crate::domain::only_the_check(reasons) {
+                    T::DocByPhoneTextCheck.fill(ZH, &[hotline])
+                } else if row.user_type == "organization" {
                     T::DocByPhoneText.fill(ZH, &[hotline])
                 } else {
                     T::DocByPhoneTextPerson.fill(ZH, &[hotline])

@@ -593,6 +593,43 @@ async fn a_mailed_orders_receipt_says_when_it_went_not_a_promise() {
     app.finish().await;
 }
 
+/// A return for the real-name check alone: its notice asks for the check on the order's
+/// page (or at a counter with the ID card), not for materials to sign and upload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_notice_for_the_check_alone_asks_for_the_check_not_uploads() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = app.pay(&app.submit("张三").await).await;
+    let order = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["申请人未通过实名认证".to_owned()],
+                ..Default::default()
+            },
+        )
+        .await;
+    let notice = get(
+        &app,
+        &app.clerk,
+        &format!("/api/v1/orders/{}/correction-notice", order.order_no),
+    )
+    .await;
+    let text = text_of("paper_notice_check.pdf", &notice);
+    assert_has(
+        &text,
+        &[
+            "完成实名认证后提交审核",
+            "无需上传材料",
+            "携带身份证到受理点",
+        ],
+    );
+    let squeezed: String = text.split_whitespace().collect();
+    assert!(!squeezed.contains("上传补正材料"), "{text}");
+    app.finish().await;
+}
+
 /// Every QR code on the pages of `name` rasterised at `dpi`, as a phone reading the paper
 /// would get them (any payload, not only the platform's own codes).
 fn payloads_of(name: &str, dpi: u32) -> Vec<String> {

@@ -3275,6 +3275,12 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
     );
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(!page.html.contains("您还没有完成实名认证"), "{}", page.html);
+    // Passed: the next step is sending it back, not the check.
+    assert!(
+        !page.html.contains("完成实名认证，然后提交审核"),
+        "{}",
+        page.html
+    );
     // The reason answered is said so, and nothing is to be uploaded for it: sent as it is.
     assert!(
         page.html.contains("已完成实名认证")
@@ -3372,7 +3378,7 @@ async fn a_code_locked_over_the_name_says_which_name_is_registered(db: Db) {
     assert_eq!(page.status(), StatusCode::GONE);
     let html = page.text().await.expect("page");
     assert!(
-        html.contains("（*三）不一致")
+        html.contains("登记的姓名（*三）不一致")
             && html.contains("请按身份证上的姓名填写")
             && html.contains("href=\"tel:")
             && html.contains(&format!("href=\"/orders/{no}\"")),

@@ -83,12 +83,18 @@ fn next_of(row: &OrderRow) -> NextStep {
 }
 
 /// The next step in words: for an order returned for the real-name check alone, the
-/// check and sending it back (nothing to upload), not "correct and upload again".
-fn next_label(ctx: &Ctx, row: &OrderRow, next: NextStep) -> &'static str {
-    if next == NextStep::Correct && crate::domain::only_the_check(&row.return_reasons()) {
-        ctx.t(T::NextVerifyAndSend)
-    } else {
-        next.label(ctx.lang)
+/// check and sending it back (nothing to upload; once `verified`, sending it back), not
+/// "correct and upload again".
+fn next_label(ctx: &Ctx, row: &OrderRow, next: NextStep, verified: bool) -> &'static str {
+    match next {
+        NextStep::Correct if crate::domain::only_the_check(&row.return_reasons()) => {
+            ctx.t(if verified {
+                T::NextSendForReview
+            } else {
+                T::NextVerifyAndSend
+            })
+        }
+        _ => next.label(ctx.lang),
     }
 }
 
@@ -148,7 +154,7 @@ async fn list_page(state: &AppState, who: &SignedIn) -> Response {
                             // looked like a button and did nothing).
                             @if next.is_customers_turn() {
                                 " — " a href=(format!("/orders/{}#next-step", row.order_no)) {
-                                    strong { (next_label(ctx, row, next)) }
+                                    strong { (next_label(ctx, row, next, who.customer.realname_verified_at.is_some())) }
                                 }
                             }
                         }
@@ -455,7 +461,7 @@ async fn order_page(
         (super::edit::link(ctx, row))
         p { a href=(format!("/orders/{}/receipt.pdf", row.order_no)) download { (ctx.t(T::WebReceiptDownload)) } }
         section aria-labelledby="next-step" {
-            h2 #next-step { (ctx.t(T::WebNextStep)) " " (next_label(ctx, row, next)) }
+            h2 #next-step { (ctx.t(T::WebNextStep)) " " (next_label(ctx, row, next, verified)) }
             (step)
         }
         @if let Some(tracking) = tracking {

@@ -963,7 +963,8 @@ fn the_paper_printed_before_a_change_is_not_taken_for_the_application() {
     let mut app = at_step(Step::Submit, |d| {
         d.scan_path = "/tmp/signed.png".into();
         d.scan = Some(ca_counter::tui::files::FileInfo::default());
-        d.printed_now();
+        let reference = d.reference.clone();
+        d.printed_as(&reference, d.paper_says());
     });
     let first = app
         .tab::<NewApp>()
@@ -1006,6 +1007,44 @@ fn the_paper_printed_before_a_change_is_not_taken_for_the_application() {
         screen.contains("这是本申请修改前打印的申请表") && screen.contains(&first),
         "{screen}"
     );
+}
+
+/// The draft counts as printed once the form is printed or saved, not when it is asked
+/// for: a print the platform refused leaves no paper, and a change after it keeps the
+/// reference.
+#[test]
+fn a_form_counts_as_printed_once_it_is() {
+    let mut app = at_step(Step::Scan, |_| {});
+    let printed = |app: &ca_counter::tui::app::App| {
+        app.tab::<NewApp>()
+            .and_then(NewApp::sheet)
+            .and_then(|s| s.draft.printed.clone())
+    };
+    ctrl(&mut app, 'p');
+    assert!(
+        sent::<newapp::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, newapp::Request::PrintForm { .. }))
+    );
+    assert_eq!(printed(&app), None, "asked, not printed");
+    app.answer::<NewApp>(newapp::Answer::Printed {
+        draft: draft_id(PAYING_DRAFT),
+        result: Err(ca_counter::tui::print::PrintError::Save(
+            "/nowhere/form.pdf".into(),
+            std::io::ErrorKind::PermissionDenied,
+        )),
+    });
+    assert_eq!(printed(&app), None, "nothing saved");
+    ctrl(&mut app, 'p');
+    app.take_jobs();
+    app.answer::<NewApp>(newapp::Answer::Printed {
+        draft: draft_id(PAYING_DRAFT),
+        result: Ok(ca_counter::tui::print::Printed {
+            to: ca_counter::tui::print::PrintedTo::Saved("/tmp/SQ-申请表.pdf".into()),
+            unprintable: vec![],
+        }),
+    });
+    assert!(printed(&app).is_some());
 }
 
 /// The platform refusing the counter's token while a code is on screen: the code stays

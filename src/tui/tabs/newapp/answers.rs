@@ -156,6 +156,18 @@ impl NewApp {
                     return;
                 };
                 sheet.done(Waiting::Print);
+                // The form printed, or saved (to print, or where a print command failed):
+                // the paper that may now exist says what the draft said when it was asked
+                // for. Refused by the platform or not saved, there is none.
+                let paper = matches!(
+                    &result,
+                    Ok(_) | Err(crate::tui::print::PrintError::Command(..))
+                );
+                if let Some((reference, says)) = sheet.form_printing.take()
+                    && paper
+                {
+                    sheet.draft.printed_as(&reference, says);
+                }
                 // The terms changed under the draft: read again (the form is kept). Not
                 // for a draft submitted meanwhile (its order stands).
                 if let Err(crate::tui::print::PrintError::Platform(e)) = &result
@@ -358,6 +370,7 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
             }
         }
         Err(SubmitError::Scan(order_no, problem)) => {
+            sheet.draft.order_made = Some(order_no.clone());
             let path = std::path::PathBuf::from(sheet.draft.scan_path.clone());
             let why = problem_text(&problem, &path);
             sheet.notice = Some(Notice::error(compose(
@@ -367,6 +380,7 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
             )));
         }
         Err(SubmitError::Upload(order_no, e)) => {
+            sheet.draft.order_made = Some(order_no.clone());
             // The platform's word on the file alone (it names the field `file`).
             let why = crate::tui::text::field_message(&e, lang).unwrap_or_else(|| describe(&e, lang));
             sheet.notice = Some(Notice::error(compose(

@@ -212,6 +212,10 @@ pub struct Draft {
     /// back to what one says brings its reference back (its paper signed already).
     #[serde(default)]
     pub earlier: Vec<EarlierPaper>,
+    /// The order the platform made of the draft although its scan did not go with it
+    /// (to be sent again with Enter): its reference is the order's, and stays.
+    #[serde(default)]
+    pub order_made: Option<String>,
     /// Last change (unix ms).
     pub updated_at: i64,
 }
@@ -228,18 +232,37 @@ pub struct EarlierPaper {
 impl Draft {
     /// What a form printed now would say: a digest of the order the draft adds up to (not
     /// its reference, which the paper carries in its code).
+    ///
+    /// Each field as the platform prints it (a province short or in pinyin is printed in
+    /// full: leaving the field after printing changes nothing on paper), and the product
+    /// as the form names it: its name, term and price.
     pub fn paper_says(&self) -> String {
         use sha2::{Digest, Sha256};
-        let mut order = super::fields::new_order(self);
+        let mut shown = self.clone();
+        if let Some(user_type) = self.choice.as_ref().and_then(|c| c.user_type) {
+            for spec in super::fields::specs(user_type) {
+                if let Some(value) = shown.fields.get_mut(spec.key)
+                    && let Some(kept) = super::fields::kept(spec.kind, value.trim())
+                {
+                    *value = kept;
+                }
+            }
+        }
+        let mut order = super::fields::new_order(&shown);
         order.application_ref = None;
         order.terms_version = None;
-        let json = serde_json::to_vec(&order).unwrap_or_default();
+        let choice = self.choice.clone().unwrap_or_default();
+        let product = (choice.product_name, choice.validity_years, choice.price_fen);
+        let json = serde_json::to_vec(&(order, product)).unwrap_or_default();
         hex::encode(&Sha256::digest(&json)[..12])
     }
 
-    /// A form was printed as the draft stands.
-    pub fn printed_now(&mut self) {
-        self.printed = Some(self.paper_says());
+    /// A form was printed under `reference`, saying `says` ([`Draft::paper_says`] when it
+    /// was asked for): kept while the reference is still the draft's.
+    pub fn printed_as(&mut self, reference: &str, says: String) {
+        if self.reference == reference {
+            self.printed = Some(says);
+        }
     }
 
     /// Keeps the reference with what the paper says: printed, then changed (another
@@ -250,7 +273,8 @@ impl Draft {
     /// that paper's reference returns. True when the reference changed (a scan checked
     /// before is checked again).
     pub fn follow_paper(&mut self) -> bool {
-        if self.printed.is_none() && self.earlier.is_empty() {
+        // The order exists under this reference: its paper is that order's.
+        if self.order_made.is_some() || (self.printed.is_none() && self.earlier.is_empty()) {
             return false;
         }
         let says = self.paper_says();
@@ -407,7 +431,8 @@ mod tests {
             .insert("mailing.street".into(), "韶山路 88 号".into());
         assert!(!draft.follow_paper(), "nothing printed yet");
         assert_eq!(draft.reference, first);
-        draft.printed_now();
+        let reference = draft.reference.clone();
+        draft.printed_as(&reference, draft.paper_says());
         assert!(!draft.follow_paper(), "unchanged since printed");
         draft.scan = Some(crate::tui::files::FileInfo::default());
         if let Some(choice) = draft.choice.as_mut() {

@@ -157,7 +157,10 @@ pub fn prefill(draft: &mut Draft) {
         .clone()
         .unwrap_or(customer.name.clone());
     let organisation = draft.choice.as_ref().and_then(|c| c.user_type) == Some(UserType::Organization);
-    if let Some(last) = draft.last_order.clone() {
+    // Printed already: the form is what the paper says; a field the clerk emptied since
+    // stays empty (filled again, it would differ from the paper without anyone's doing).
+    let printed = draft.printed.is_some() || !draft.earlier.is_empty();
+    if let Some(last) = draft.last_order.clone().filter(|_| !printed) {
         let m = &last.mailing;
         let mut from_last = vec![
             ("mailing.recipient", m.recipient.as_str()),
@@ -190,7 +193,7 @@ pub fn prefill(draft: &mut Draft) {
     }
     let mut set = |key: &str, value: &str, overwrite: bool| {
         let entry = draft.fields.entry(key.to_owned()).or_default();
-        if overwrite || entry.trim().is_empty() {
+        if overwrite || (entry.trim().is_empty() && !printed) {
             *entry = value.to_owned();
         }
     };

@@ -475,7 +475,7 @@ impl NewApp {
             }
         } else if matches!(sheet.draft.step, Step::Scan | Step::Submit | Step::Form) && !receipt {
             sheet.sync();
-            sheet.draft.printed_now();
+            sheet.form_printing = Some((sheet.draft.reference.clone(), sheet.draft.paper_says()));
             Request::PrintForm {
                 draft,
                 order: Box::new(fields::new_order(&sheet.draft)),

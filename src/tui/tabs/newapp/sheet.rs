@@ -46,6 +46,9 @@ pub struct Sheet {
     pub renaming: bool,
     /// Typing the path of a transfer voucher.
     pub voucher_open: bool,
+    /// The application form asked to print: under which reference, saying what
+    /// ([`super::draft::Draft::paper_says`]); the draft counts as printed once it is.
+    pub form_printing: Option<(String, String)>,
 }
 
 impl Sheet {

@@ -955,7 +955,26 @@ impl Component for Orders {
                 result,
             } => match result {
                 Ok(order) => {
+                    // The correction just sent carries no order code the platform could
+                    // read: the clerk hears it now (the reviewer checks it by eye), not
+                    // only the reviewer later.
+                    let unread = action == Action::Resubmit
+                        && order
+                            .attachments
+                            .iter()
+                            .filter(|a| a.kind == crate::api::AttachmentKind::Correction)
+                            .max_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at))
+                            .and_then(|a| a.scan_check.as_ref())
+                            .is_some_and(|c| c.outcome == crate::api::ScanOutcome::NoCode);
                     self.finish(ctx, &order_no, Some(order), action_done(action));
+                    if let (true, Some(notice)) = (unread, self.notice.as_mut()) {
+                        notice.text = crate::tui::text::compose(
+                            T::Suffixed,
+                            &[&notice.text, &Text::from(T::ActedCorrectionNoCode)],
+                            lang,
+                        );
+                        notice.tone = crate::tui::text::Tone::Warning;
+                    }
                     // The text the customer is sent is only logged by the demo: said, as
                     // the 邮寄 and 审核 tabs say it (the clerk tells the customer).
                     let demo_sms = match action {
