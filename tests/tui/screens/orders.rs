@@ -985,6 +985,45 @@ fn a_returned_organisation_corrected_at_the_counter_is_told_to_print_the_form_ag
     );
 }
 
+/// A correction sent back with `s` on which the platform read no order code: the clerk
+/// hears it at once, as a warning (the reviewer checks it by eye), not only "resubmitted";
+/// one whose code was read is a plain "resubmitted".
+#[test]
+fn a_correction_without_a_readable_code_is_said_to_the_clerk_as_it_goes() {
+    for (outcome, warned) in [
+        (ca_counter::api::ScanOutcome::NoCode, true),
+        (ca_counter::api::ScanOutcome::Matches, false),
+    ] {
+        let mut returned = correctable(true);
+        returned.status = OrderStatus::Rejected;
+        returned.allowed_actions = vec![ca_counter::domain::Action::Resubmit];
+        let mut app = opened(Lang::ZhCn, returned.clone());
+        let mut sent_back = returned;
+        sent_back.status = OrderStatus::PendingReview;
+        sent_back.version += 1;
+        let mut correction = order().attachments.remove(0);
+        correction.id = "a2".into();
+        correction.kind = ca_counter::api::AttachmentKind::Correction;
+        correction.uploaded_at = "2026-11-29T08:00:00Z".into();
+        if let Some(check) = correction.scan_check.as_mut() {
+            check.outcome = outcome;
+        }
+        sent_back.attachments.push(correction);
+        app.answer::<Orders>(orders::Answer::Acted {
+            order_no: sent_back.order_no.to_string(),
+            action: ca_counter::domain::Action::Resubmit,
+            result: Ok(sent_back),
+        });
+        let screen = render(&app, 80, 24);
+        let flat: String = screen.split_whitespace().collect();
+        assert_eq!(
+            flat.contains("补正件上没有读到订单的二维码") && flat.contains("二维码完整"),
+            warned,
+            "{screen}"
+        );
+    }
+}
+
 #[test]
 fn a_correction_refused_because_the_order_changed_keeps_what_was_typed_and_takes_the_rest() {
     let mut app = opened(Lang::ZhCn, correctable(true));
