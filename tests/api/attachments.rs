@@ -571,18 +571,7 @@ async fn personal_attachments_follow_the_reveal_permission_and_every_look_is_rec
     let order = app
         .send_voucher(&order, crate::common::voucher_jpeg(390, 338))
         .await;
-    let returned = ca_counter::api::ActionRequest {
-        reasons: vec!["签名缺失".into()],
-        ..Default::default()
-    };
-    let order = app
-        .act(
-            &app.reviewer,
-            &order,
-            ca_counter::domain::Action::Reject,
-            returned,
-        )
-        .await;
+    let order = app.returned(&order, &["签名缺失"]).await;
     let clerk = app.client(&app.clerk);
     let mut uploaded = Vec::new();
     for (kind, name, bytes) in [
@@ -741,18 +730,7 @@ async fn a_file_judged_for_a_status_the_order_has_left_is_not_kept(db: Db) {
     use ca_counter::server::store::{Actor, Attached, NewAttachment};
     let app = TestApp::spawn(db).await;
     let order = app.pay(&app.submit("张三").await).await;
-    let returned = ca_counter::api::ActionRequest {
-        reasons: vec!["签名缺失".into()],
-        ..Default::default()
-    };
-    let order = app
-        .act(
-            &app.reviewer,
-            &order,
-            ca_counter::domain::Action::Reject,
-            returned,
-        )
-        .await;
+    let order = app.returned(&order, &["签名缺失"]).await;
     assert_eq!(order.status, OrderStatus::Rejected);
     let read = app
         .store()

@@ -599,17 +599,7 @@ async fn a_mailed_orders_receipt_says_when_it_went_not_a_promise() {
 async fn a_notice_for_the_check_alone_asks_for_the_check_not_uploads() {
     let app = TestApp::spawn(Db::Sqlite).await;
     let order = app.pay(&app.submit("张三").await).await;
-    let order = app
-        .act(
-            &app.reviewer,
-            &order,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["申请人未通过实名认证".to_owned()],
-                ..Default::default()
-            },
-        )
-        .await;
+    let order = app.returned(&order, &["申请人未通过实名认证"]).await;
     let notice = get(
         &app,
         &app.clerk,

@@ -2559,6 +2559,23 @@ fn pc_browser(app: &TestApp) -> Browser {
     )
 }
 
+/// The address of a new real-name code `computer` (signed in) shows at the application's
+/// step, as the phone that scans it opens it.
+async fn code_shown(app: &TestApp, computer: &mut Browser) -> String {
+    let page = computer.get("/apply").await;
+    computer
+        .post(
+            "/apply",
+            &[
+                ("action", "realname"),
+                ("version", &hidden(&page.html, "version")),
+            ],
+        )
+        .await;
+    let shown = computer.get("/apply?step=realname").await;
+    app.url(&format!("/m/realname/{}", code_token(&shown.html)))
+}
+
 /// The bearer token of the code a PC's page shows (its address is printed under it).
 fn code_token(html: &str) -> String {
     html.split("/m/realname/")
@@ -3354,23 +3371,9 @@ async fn a_code_locked_over_the_name_says_which_name_is_registered(db: Db) {
     let no = order.order_no.to_string();
     let phone = owner_phone(&app, &no).await;
     // A code shown on a computer, scanned with the phone.
-    let mut computer = Browser::with_agent(
-        &app,
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
-    );
+    let mut computer = pc_browser(&app);
     sign_in(&mut computer, &phone).await;
-    let page = computer.get("/apply").await;
-    computer
-        .post(
-            "/apply",
-            &[
-                ("action", "realname"),
-                ("version", &hidden(&page.html, "version")),
-            ],
-        )
-        .await;
-    let shown = computer.get("/apply?step=realname").await;
-    let url = app.url(&format!("/m/realname/{}", code_token(&shown.html)));
+    let url = code_shown(&app, &mut computer).await;
     for _ in 0..5 {
         verify_on_phone(&app, &url, "李四", "11010519491231002X").await;
     }
@@ -3430,10 +3433,7 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
     let phone = owner_phone(&app, &no).await;
     let mut browser = Browser::new(&app);
     sign_in(&mut browser, &phone).await;
-    let mut computer = Browser::with_agent(
-        &app,
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
-    );
+    let mut computer = pc_browser(&app);
     a_code_may_go_again(&app, &phone).await;
     sign_in(&mut computer, &phone).await;
     let wrong = |url: String| {
@@ -3441,24 +3441,9 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
         async move { verify_on_phone(app, &url, "李四", "11010519491231002X").await }
     };
     // Four wrong tries on a code shown on the computer.
-    let page = computer.get("/apply").await;
-    computer
-        .post(
-            "/apply",
-            &[
-                ("action", "realname"),
-                ("version", &hidden(&page.html, "version")),
-            ],
-        )
-        .await;
-    let shown = computer.get("/apply?step=realname").await;
-    let at = shown.html.find("/m/realname/").expect("the code's address");
-    let token: String = shown.html[at + "/m/realname/".len()..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let url = code_shown(&app, &mut computer).await;
     for _ in 0..4 {
-        wrong(app.url(&format!("/m/realname/{token}"))).await;
+        wrong(url.clone()).await;
     }
     // Four on one from the returned order, on the phone.
     let from_order = browser.post(&format!("/orders/{no}/verify"), &[]).await;

@@ -311,6 +311,20 @@ impl TestApp {
         .await
     }
 
+    /// `order` returned by the reviewer for `reasons` (claimed first).
+    pub async fn returned(&self, order: &Order, reasons: &[&str]) -> Order {
+        self.act(
+            &self.reviewer,
+            order,
+            Action::Reject,
+            ca_counter::api::ActionRequest {
+                reasons: reasons.iter().map(|r| (*r).to_owned()).collect(),
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
     /// Pays an order through the sandbox cashier, as the customer's phone would.
     pub async fn pay(&self, order: &Order) -> Order {
         let payment = self
