@@ -278,6 +278,7 @@ async fn make(
             note: Some("演示订单".into()),
             application_ref: None,
             terms_version: None,
+            amount_fen: None,
         };
         let order = clerk
             .create_order(&uuid::Uuid::now_v7().to_string(), &body)

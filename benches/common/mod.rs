@@ -202,5 +202,6 @@ pub async fn order_body(client: &Client, phone: &str) -> NewOrder {
         note: None,
         application_ref: None,
         terms_version: None,
+        amount_fen: None,
     }
 }

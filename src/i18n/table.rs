@@ -434,6 +434,7 @@ web_texts! { messaging_texts;
     ErrPaymentCursor => "不是这份付款列表中的编号：请从列表开头重新读取", "not the id of a payment on this list: read the list again from its start";
     ErrCostlyPdf => "这个 PDF 检查时超出了平台给每个文件的时间或内存（内容远多于一份扫描件）：请分成几个较小的文件，或“打印为 PDF”另存后再传，也可以拍照上传", "checking this PDF took more time or memory than the platform gives one file (far more inside than a scan): split it into smaller files, or \"print to PDF\" and upload that, or upload a photo";
     FileCannotCheck => "这个 PDF 现在无法在本机检查（检查程序没能启动）：请稍后再选一次，或拍照、扫描成图片再上传", "this PDF cannot be checked here now (its checker did not start): pick it again shortly, or send a photo or an image scan of it";
+    ErrPriceChanged => "产品价格已变为 {0}（签字的申请表上是 {1}）：请重新选择产品，重新打印申请表给客户签字", "the product's price is now {0} (the signed form says {1}): choose the product again and print the form again for the customer to sign";
     ErrEmptyFile => "文件是空的（0 字节）：请重新扫描或选择文件", "the file is empty (0 bytes): scan it again or choose another";
     ErrChecksBusy => "正在检查的上传文件太多，请稍等片刻再传（文件本身没有问题）", "too many uploads are being checked right now: send it again in a moment (nothing is wrong with the file)";
     ErrLockedPdf => "这个 PDF 设有密码或权限保护，无法检查：请去掉保护后另存为 PDF（或“打印为 PDF”），也可以拍照或截图上传图片", "this PDF is locked with a password or permissions and cannot be checked: save it again without the lock (or \"print to PDF\"), or upload a photo or screenshot instead";

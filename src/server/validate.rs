@@ -4,7 +4,7 @@
 use crate::api::{Applicant, MailingAddress, NewCustomer, NewOrder, OrderUpdate, Organization};
 use crate::domain::person_name;
 use crate::domain::{
-    Email, IdNumber, InvalidValue, Lines, Phone, UserType, check_order_field, human_text,
+    Email, IdNumber, InvalidValue, Lines, Money, Phone, UserType, check_order_field, human_text,
 };
 use crate::i18n::{Msg, T};
 
@@ -149,6 +149,20 @@ pub fn new_order(
         }
     };
 
+    // The price the signed form shows is the one charged, or nothing is: a price changed
+    // since the form was printed is said, with both, for the form to be printed again.
+    if let (Some(agreed), Some(product)) = (body.amount_fen, product)
+        && agreed != product.price_fen
+    {
+        let money = |fen: i64| Money::from_fen(fen).unwrap_or_default().to_string();
+        errors.add(
+            "amount_fen",
+            Msg::with(
+                T::ErrPriceChanged,
+                [money(product.price_fen), money(agreed)],
+            ),
+        );
+    }
     let a = &body.applicant;
     let name = errors.check("applicant.name", person_name(&a.name));
     let id_number = errors.check("applicant.id_number", IdNumber::parse(&a.id_number));

@@ -75,6 +75,7 @@ fn body(customer_id: &str, product_id: &str, phone: &str, key: &str) -> NewOrder
         note: Some(key.into()),
         application_ref: None,
         terms_version: None,
+        amount_fen: None,
     }
 }
 

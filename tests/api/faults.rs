@@ -141,6 +141,7 @@ async fn try_order(
         note: Some("磁盘测试".repeat(100)),
         application_ref: None,
         terms_version: None,
+        amount_fen: None,
     };
     let response = http
         .post(format!("{base}/api/v1/orders"))

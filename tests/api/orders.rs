@@ -10,6 +10,7 @@ use crate::on_both_databases;
 on_both_databases!(
     an_order_records_only_the_terms_in_force,
     invalid_id_number_is_refused_naming_the_field_and_nothing_is_stored,
+    an_order_is_not_made_at_a_price_other_than_the_signed_forms,
     every_bad_field_is_named_at_once_in_the_callers_language,
     the_same_idempotency_key_twice_makes_one_order,
     concurrent_retries_with_one_key_make_one_order,
@@ -30,6 +31,51 @@ fn problem(e: ClientError) -> Problem {
     e.problem()
         .cloned()
         .unwrap_or_else(|| panic!("expected a problem document, got {e}"))
+}
+
+/// The amount the signed form shows, sent with the order, is the one charged or the order
+/// is not made: a price changed since the form was printed is refused on `amount_fen`,
+/// naming both, and nothing is stored; the key stays free for the order at the new price
+/// (the form printed again). The form itself is not printed at a stale price either.
+async fn an_order_is_not_made_at_a_price_other_than_the_signed_forms(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut body = app.new_order_body("张三").await;
+    let price: i64 = sqlx::query_scalar("SELECT price_fen FROM products WHERE id = $1")
+        .bind(&body.product_id)
+        .fetch_one(app.store().pool())
+        .await
+        .expect("price");
+    body.amount_fen = Some(price - 5_000);
+    body.application_ref = Some("SQPRICE2345".into());
+    let clerk = app.client(&app.clerk);
+    for refused in [
+        clerk.create_order("priced-1", &body).await.err(),
+        clerk.application_form(&body).await.err(),
+    ] {
+        let problem = refused.and_then(|e| e.problem().cloned()).expect("refused");
+        assert_eq!(problem.status, 422, "{problem:?}");
+        let said = problem
+            .errors
+            .iter()
+            .find(|f| f.field == "amount_fen")
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        let money = |fen: i64| {
+            ca_counter::domain::Money::from_fen(fen)
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(
+            said.contains(&money(price)) && said.contains(&money(price - 5_000)),
+            "{problem:?}"
+        );
+    }
+    let page = clerk.orders(&Default::default()).await.expect("list");
+    assert!(page.items.is_empty(), "nothing stored");
+    body.amount_fen = Some(price);
+    let made = clerk.create_order("priced-1", &body).await.expect("made");
+    assert_eq!(made.amount_fen, price);
+    app.finish().await;
 }
 
 async fn invalid_id_number_is_refused_naming_the_field_and_nothing_is_stored(db: Db) {

@@ -257,6 +257,7 @@ impl TestApp {
             note: None,
             application_ref: None,
             terms_version: None,
+            amount_fen: None,
         }
     }
 

@@ -97,6 +97,11 @@ pub struct NewOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(schema_with = crate::api::schemas::optional_reference)]
     pub terms_version: Option<String>,
+    /// The amount in fen the customer agreed to, as the form they signed shows it:
+    /// refused (`422` on `amount_fen`, naming the price now) when the product's price is
+    /// another now — changed since the form was printed. Optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_fen: Option<i64>,
 }
 
 /// The applicant as an order shows it: masked (`1101**********002X`, `138****5678`) unless

@@ -821,6 +821,9 @@ pub fn new_order(
         note: None,
         application_ref: Some(draft.reference.clone()),
         terms_version: None,
+        // (The form the customer printed is priced when it is printed; the paper's price
+        // is not kept with the draft, so it is not asked for here.)
+        amount_fen: None,
     }
 }
 

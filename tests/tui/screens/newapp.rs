@@ -1009,6 +1009,45 @@ fn the_paper_printed_before_a_change_is_not_taken_for_the_application() {
     );
 }
 
+/// The product's price changed since the clerk chose it (and printed the form with it):
+/// the platform refuses the order on `amount_fen`, and the draft goes back to choosing
+/// the product, the platform's words said — not "1 entry to correct" on a form with
+/// nothing to correct.
+#[test]
+fn a_price_changed_since_the_form_was_printed_sends_the_draft_back_to_the_product() {
+    let mut app = at_step(Step::Submit, |d| {
+        d.scan_path = "/tmp/signed.png".into();
+        d.scan = Some(ca_counter::tui::files::FileInfo::default());
+    });
+    key(&mut app, KeyCode::Enter);
+    let submit = sent::<newapp::Request>(&app.take_jobs())
+        .into_iter()
+        .find_map(|r| match r {
+            newapp::Request::Submit { order, .. } => Some(order),
+            _ => None,
+        })
+        .expect("a submission");
+    assert!(
+        submit.amount_fen.is_some(),
+        "the price the paper shows is sent"
+    );
+    let mut refused = problem("validation_failed", 422, "资料有误");
+    if let ca_counter::api::ClientError::Problem(p) = &mut refused {
+        p.errors = vec![ca_counter::api::FieldError {
+            field: "amount_fen".into(),
+            message: "产品价格已变为 ¥250.00（签字的申请表上是 ¥200.00）：请重新选择产品，重新打印申请表给客户签字".into(),
+        }];
+    }
+    app.answer::<NewApp>(newapp::Answer::Submitted {
+        draft: draft_id(PAYING_DRAFT),
+        result: Err(newapp::messages::SubmitError::Order(refused)),
+    });
+    assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Project));
+    let screen = render(&app, 80, 24);
+    let flat: String = screen.split_whitespace().collect();
+    assert!(flat.contains("产品价格已变为¥250.00"), "{screen}");
+}
+
 /// The draft counts as printed once the form is printed or saved, not when it is asked
 /// for: a print the platform refused leaves no paper, and a change after it keeps the
 /// reference.

@@ -168,6 +168,14 @@ impl NewApp {
                 {
                     sheet.draft.printed_as(&reference, says);
                 }
+                // The product's price changed since it was chosen: chosen again first.
+                if let Err(crate::tui::print::PrintError::Platform(e)) = &result
+                    && matches!(sheet.draft.step, Step::Form | Step::Scan | Step::Submit)
+                    && let Some(said) = price_changed(e, lang)
+                {
+                    self.choose_product_again(ctx, &draft, said);
+                    return;
+                }
                 // The terms changed under the draft: read again (the form is kept). Not
                 // for a draft submitted meanwhile (its order stands).
                 if let Err(crate::tui::print::PrintError::Platform(e)) = &result
@@ -232,6 +240,14 @@ impl NewApp {
                     return;
                 };
                 sheet.done(Waiting::Step);
+                // The product's price changed since it was chosen (and the form printed
+                // with it): chosen again, the form printed again.
+                if let Err(SubmitError::Order(e)) = &result
+                    && let Some(said) = price_changed(e, lang)
+                {
+                    self.choose_product_again(ctx, &draft, said);
+                    return;
+                }
                 // The terms changed on the platform since they were read: read again.
                 let terms_changed =
                     matches!(&result, Err(SubmitError::Order(e)) if sheet.terms_changed(e, lang));
@@ -390,6 +406,32 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
             )));
         }
     }
+}
+
+impl NewApp {
+    /// Back to the product step of `draft`, saying `said` (the price changed): the draft
+    /// shown goes there as the clerk would; another draft waits there.
+    fn choose_product_again(&mut self, ctx: &mut Ctx<Request>, draft: &DraftId, said: Text) {
+        if self.sheet().is_some_and(|s| s.draft.id == *draft) {
+            self.go(ctx, Step::Project);
+        } else if let Some(sheet) = self.by_id(draft) {
+            sheet.draft.step = Step::Project;
+        }
+        if let Some(sheet) = self.by_id(draft) {
+            sheet.notice = Some(Notice::error(said));
+        }
+    }
+}
+
+/// The platform's word that the product's price is not the one the draft (and its printed
+/// form) says, if that is what `error` says.
+fn price_changed(error: &ClientError, lang: Lang) -> Option<Text> {
+    error
+        .problem()?
+        .errors
+        .iter()
+        .find(|f| f.field == "amount_fen")
+        .map(|f| Text::platform(f.message.clone(), lang))
 }
 
 fn customer_info(customer: &Customer) -> CustomerInfo {

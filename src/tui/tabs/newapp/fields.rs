@@ -244,6 +244,8 @@ pub fn new_order(draft: &Draft) -> NewOrder {
         note: None,
         application_ref: Some(draft.reference.clone()),
         terms_version: draft.terms_accepted.clone(),
+        // The price the printed form shows (the product's when it was chosen).
+        amount_fen: draft.choice.as_ref().map(|c| c.price_fen),
     }
 }
 
