@@ -1048,6 +1048,55 @@ fn a_price_changed_since_the_form_was_printed_sends_the_draft_back_to_the_produc
     assert!(flat.contains("产品价格已变为¥250.00"), "{screen}");
 }
 
+/// The scan read again as the order is about to be made, and found another paper (saved
+/// over the checked one): no order, back to the scan with why. The order made but its
+/// scan refused by the platform: no "✓" stays, and `Esc` does not lead back into what
+/// the order already says — only its signed form is still to send.
+#[test]
+fn a_scan_changed_or_refused_at_submission_leaves_the_draft_at_its_scan() {
+    let mut app = at_step(Step::Submit, |d| {
+        d.scan_path = "/tmp/signed.png".into();
+        d.scan = Some(ca_counter::tui::files::FileInfo::default());
+    });
+    app.answer::<NewApp>(newapp::Answer::Submitted {
+        draft: draft_id(PAYING_DRAFT),
+        result: Err(newapp::messages::SubmitError::ScanChanged(
+            FileProblem::OtherPaper("SQOTHER2345".into(), "SQ7F3K9QAB".into()),
+        )),
+    });
+    assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Scan));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("扫描件在核对之后变了，没有下单"),
+        "{screen}"
+    );
+    let mut app = at_step(Step::Submit, |d| {
+        d.scan_path = "/tmp/signed.png".into();
+        d.scan = Some(ca_counter::tui::files::FileInfo::default());
+    });
+    app.answer::<NewApp>(newapp::Answer::Submitted {
+        draft: draft_id(PAYING_DRAFT),
+        result: Err(newapp::messages::SubmitError::Upload(
+            "HN20261128000009".into(),
+            problem("validation_failed", 422, "扫描件不符"),
+        )),
+    });
+    let scan = app
+        .tab::<NewApp>()
+        .and_then(NewApp::sheet)
+        .map(|s| s.draft.scan.is_some());
+    assert_eq!(scan, Some(false), "no ✓ beside a refused scan");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Scan));
+    let screen = render(&app, 80, 24);
+    let flat: String = screen.split_whitespace().collect();
+    assert!(
+        flat.contains("订单HN20261128000009已经创建，内容不能再改"),
+        "{screen}"
+    );
+}
+
 /// The draft counts as printed once the form is printed or saved, not when it is asked
 /// for: a print the platform refused leaves no paper, and a change after it keeps the
 /// reference.

@@ -385,8 +385,24 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
                 None => sheet.notice = Some(Notice::error(describe(&e, lang))),
             }
         }
+        Err(SubmitError::ScanChanged(problem)) => {
+            // Back to the scan, its problem by its field (this application's own earlier
+            // printout said so), no order made.
+            let path = std::path::PathBuf::from(sheet.draft.scan_path.clone());
+            sheet.draft.scan = None;
+            sheet.draft.step = Step::Scan;
+            let said = match &problem {
+                FileProblem::OtherPaper(found, _) if sheet.draft.printed_before(found) => {
+                    Text::with(T::NewScanEarlierPrint, [found.clone()])
+                }
+                _ => problem_text(&problem, &path),
+            };
+            sheet.errors.insert("scan_path".into(), said);
+            sheet.notice = Some(Notice::error(T::NewScanChangedSinceChecked));
+        }
         Err(SubmitError::Scan(order_no, problem)) => {
             sheet.draft.order_made = Some(order_no.clone());
+            sheet.draft.scan = None;
             let path = std::path::PathBuf::from(sheet.draft.scan_path.clone());
             let why = problem_text(&problem, &path);
             sheet.notice = Some(Notice::error(compose(
@@ -397,6 +413,8 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
         }
         Err(SubmitError::Upload(order_no, e)) => {
             sheet.draft.order_made = Some(order_no.clone());
+            // Refused by the platform: no "✓ matches" stays beside it.
+            sheet.draft.scan = None;
             // The platform's word on the file alone (it names the field `file`).
             let why = crate::tui::text::field_message(&e, lang).unwrap_or_else(|| describe(&e, lang));
             sheet.notice = Some(Notice::error(compose(

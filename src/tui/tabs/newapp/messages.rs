@@ -154,6 +154,9 @@ pub enum Request {
 pub enum SubmitError {
     /// The order was not created.
     Order(ClientError),
+    /// The scan, read again as the order was about to be made, is not this application's
+    /// signed form (the file changed since it was checked): no order was made.
+    ScanChanged(FileProblem),
     /// The order exists but the scan did not arrive; submitting again finishes it.
     Scan(String, FileProblem),
     /// The order exists but the scan upload failed.
@@ -431,6 +434,13 @@ async fn submit(
     scan: &std::path::Path,
 ) -> Result<Order, SubmitError> {
     let client = &net.client;
+    // The file as it is now (a scanner writing the same name again, another paper saved
+    // over the checked one): read again before the order is made, as it was checked.
+    if let Some(reference) = order.application_ref.as_deref() {
+        files::check_signed_form(scan, 0, reference, &net.checks)
+            .await
+            .map_err(SubmitError::ScanChanged)?;
+    }
     let created = client
         .create_order(draft.as_str(), order)
         .await

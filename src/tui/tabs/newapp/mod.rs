@@ -24,7 +24,7 @@ use crate::i18n::T;
 use crate::tui::component::{Component, Ctx, Env, Live, Signal, View};
 use crate::tui::keys::{Binding, Focus};
 use crate::tui::net::Net;
-use crate::tui::text::Notice;
+use crate::tui::text::{Notice, Text};
 use draft::{Choice, Draft, Step};
 
 /// "Working…", while the platform answers a step.
@@ -525,6 +525,18 @@ impl NewApp {
         if let Some(sheet) = self.sheet_mut() {
             if step == Step::Realname && sheet.renaming {
                 sheet.renaming = false;
+                return true;
+            }
+            // The order exists already (made, its scan refused): what it says stands;
+            // only its signed form is still to send, from here.
+            if let Some(order_no) = sheet.draft.order_made.clone()
+                && matches!(step, Step::Scan | Step::Submit)
+            {
+                sheet.draft.step = Step::Scan;
+                sheet.notice = Some(Notice::warning(Text::with(
+                    T::NewOrderMadeOnlyScan,
+                    [order_no],
+                )));
                 return true;
             }
             sheet.draft.step = step.previous();
