@@ -518,6 +518,7 @@ web_texts! { messaging_texts;
     PageRealnameAlreadyDone => "这次实名认证已经完成", "This identity check is done already";
     PageRealnameAlreadyDoneWhy => "这次提交的内容没有再核验，也没有采用：认证以先完成的那次为准（例如连按了两下，或在另一个页面已经完成）。如那次填写有误，请致电客服 {0}。", "What was sent this time was neither checked nor used: the check finished first stands (a double tap, say, or another page that finished it). If that one was wrong, call us on {0}.";
     PageRealnameBackToPcOrder => "在电脑上办理的：回到电脑，点“返回我的订单”，即可提交审核。", "Begun on a computer: go back to it and press “Back to my order” to send the order for review.";
+    PageRealnameAgainOnPc => "在电脑上申请的，请回到电脑上重新显示二维码，再用手机扫描。", "Applying on a computer? Show a new code there and scan it with this phone.";
     PageRealnameToOrder => "回到订单 {0}", "Back to order {0}";
     PageRealnameBackToOrder => "回到订单 {0}，提交审核", "Back to order {0}, to send it for review";
     ClaimTakenUp => "上一位审核人交还了这一单，现在由你审核（Esc 交还）", "The reviewer before you gave it back: you are reviewing it now (Esc gives it back)";

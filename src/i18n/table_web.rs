@@ -269,8 +269,8 @@ macro_rules! web_texts {
             WebEditMailing => "修改收件信息", "Change the mailing address";
             WebEditOrderAll => "修改订单资料（单位信息、收件信息）", "Correct the order (organisation, mailing address)";
             WebEditTitle => "修改订单 {0}", "Correct order {0}";
-            WebEditIntroHandler => "改正后保存即可，订单的其他内容不变。经办人姓名和身份证号已经实名认证，不能修改。", "Save the corrections; nothing else about the order changes. The handler's name and ID number were verified and cannot be changed.";
-            WebEditIntro => "改正后保存即可，订单的其他内容不变。申请人姓名和身份证号已经实名认证，不能修改。", "Save the corrections; nothing else about the order changes. The applicant's name and ID number were verified and cannot be changed.";
+            WebEditIntroHandler => "改正后保存即可，订单的其他内容不变。经办人姓名和身份证号在这里不能修改（须与实名认证的一致）。", "Save the corrections; nothing else about the order changes. The handler's name and ID number cannot be changed here (they must be the ones the real-name check verifies).";
+            WebEditIntro => "改正后保存即可，订单的其他内容不变。申请人姓名和身份证号在这里不能修改（须与实名认证的一致）。", "Save the corrections; nothing else about the order changes. The applicant's name and ID number cannot be changed here (they must be the ones the real-name check verifies).";
             WebEditBeforeMailing => "证书即将寄出：请尽快保存，寄出后就不能再改收件信息了。", "The certificate is about to be mailed: save soon, as the address cannot change once it has gone.";
             WebEditOrgReprint => "单位信息印在申请表上：修改后请重新打印申请表，签字盖章后作为补正材料上传。", "The organisation's details are printed on the application form: after changing them, print the form again, sign and stamp it, and upload it as a correction.";
             WebEditSave => "保存修改", "Save the corrections";

@@ -446,6 +446,17 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{slip}"
     );
     let version = hidden(&page.html, "version");
+    // Meanwhile the counter corrects the address (the order's version moves, not its
+    // step): the voucher chosen on the page left open is still taken.
+    let waiting = app
+        .client(&app.clerk)
+        .order(&no, true)
+        .await
+        .expect("order");
+    correct_mailing(&app.client(&app.clerk), &waiting, |m| {
+        m.street = "麓山南路 933 号".into();
+    })
+    .await;
     let uploaded = browser
         .upload(
             &format!("/orders/{no}/voucher"),

@@ -60,6 +60,17 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
     };
     let deadline = correction_deadline(state, returned_at);
     let deadline = date_in(ctx.lang, deadline);
+    // Returned for the check alone, the customer's tries for the day spent: said in place
+    // of the way to a check that cannot be tried today.
+    let only_the_check = crate::domain::only_the_check(&reasons);
+    let spent = if only_the_check {
+        crate::server::web::apply::realname_tries_spent(ctx, state, &row.customer_id)
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
     page(
         ctx,
         StatusCode::OK,
@@ -86,11 +97,15 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
             h2 { (ctx.t(T::DocDeadlineHeading)) }
             p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
             h2 { (ctx.t(T::DocByPhoneHeading)) }
-            @if crate::domain::only_the_check(&reasons) {
+            @if only_the_check {
                 // Returned for the check alone: it is done on the order's page, nothing to
                 // upload; or at a counter with the ID card.
-                p { (ctx.t(T::PageNoticeOnlineCheck)) }
-                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeCheckHere)) } }
+                @if let Some(said) = &spent {
+                    p.bad role="status" { (said) }
+                } @else {
+                    p { (ctx.t(T::PageNoticeOnlineCheck)) }
+                    p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeCheckHere)) } }
+                }
                 p { (ctx.t(T::PageNoticeCheckAtCounter)) }
             } @else {
                 // The quickest way first: the customer uploads it on their own order page

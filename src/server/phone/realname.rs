@@ -230,10 +230,16 @@ fn finished_page(
                     // the application.
                     @if let Some(said) = &around.spent {
                         p.bad role="status" { (said) }
+                        @if let Some(order_no) = around.returned {
+                            p { a href=(format!("/orders/{order_no}")) { (ctx.fill(T::PageRealnameToOrder, &[order_no])) } }
+                        }
                     } @else if let Some(order_no) = around.returned {
                         p { a.button href=(format!("/orders/{order_no}")) { (ctx.fill(T::PageRealnameToOrder, &[order_no])) } }
                     } @else {
                         p { a.button href="/apply" { (ctx.t(T::PageRealnameBackToApply)) } }
+                        // Begun on a computer (its code scanned with this phone): a new
+                        // code is shown there.
+                        p.small { (ctx.t(T::PageRealnameAgainOnPc)) }
                     }
                     @if status == RealnameStatus::Locked { (hotline_link(ctx)) }
                 }

@@ -1488,8 +1488,10 @@ async fn upload(
         Err(message) => return refused(message).await,
     };
     // Without the version its form was made from, an upload is as stale as one with an
-    // old version.
-    if received.version != Some(row.version) {
+    // old version. With an older one it is judged by the step the order is at now (an
+    // address corrected in another tab moves the version, not the step): the file was
+    // chosen now, for a step the order still takes.
+    if received.version.is_none_or(|version| version > row.version) {
         // Named, so that the customer knows the file is not on the order.
         let said = ctx.fill(
             T::WebFileNotTaken,
