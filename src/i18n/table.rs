@@ -721,6 +721,7 @@ web_texts! { messaging_texts;
     NewScanEarlierPrint => "这是本申请修改前打印的申请表（{0}），与现在的申请不符：请按 Ctrl-P 重新打印，顾客签字后再扫描", "This is the form printed for this application before it changed ({0}); it no longer matches: press Ctrl-P to print it again, have the customer sign, and scan that";
     NewScanChangedSinceChecked => "扫描件在核对之后变了，没有下单：请核对扫描件", "The scan changed after it was checked; no order was made: check the scan";
     NewOrderMadeOnlyScan => "订单 {0} 已经创建，内容不能再改：只需上传它的签字申请表后按 Enter（申请表可按 Ctrl-P 重新打印）", "Order {0} exists already and its details cannot change here: only upload its signed form and press Enter (Ctrl-P prints the form again)";
+    NewScanChangedOrderMade => "扫描件在核对之后变了，没有上传：请核对扫描件", "The scan changed after it was checked and was not sent: check the scan";
     NewScanCheckAgain => "申请内容在扫描件核对后有改动：请按 Ctrl-P 重新打印，顾客签字后再扫描核对", "The application changed after its scan was checked: press Ctrl-P to print it again, have the customer sign, and check that scan";
     NewScanOtherPaper => "这份扫描件上的二维码是 {0} 的，不是本申请（{1}）的申请表；请扫描为本申请打印、顾客已签字的那份", "The QR code on this scan is {0}'s, not this application's ({1}): scan the form printed for this application and signed by the customer";
     ScanCodeMatches => "二维码与本申请相符", "QR code matches this application";

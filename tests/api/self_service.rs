@@ -3305,7 +3305,7 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
     assert!(!page.html.contains("您还没有完成实名认证"), "{}", page.html);
     // Passed: the next step is sending it back, not the check.
     assert!(
-        !page.html.contains("完成实名认证，然后提交审核"),
+        !page.html.contains("完成实名认证，然后提交审核") && page.html.contains(" 提交审核</h2>"),
         "{}",
         page.html
     );

@@ -202,7 +202,7 @@ pub(super) fn form_action(ctx: &Ctx) -> String {
 }
 
 /// The hotline as a link a phone can dial.
-pub(super) fn hotline_link(ctx: &Ctx) -> Markup {
+pub(crate) fn hotline_link(ctx: &Ctx) -> Markup {
     let dial: String = ctx.hotline.chars().filter(char::is_ascii_digit).collect();
     html! {
         p { (ctx.t(T::PageNoticeCall)) " " a href=(format!("tel:{dial}")) { (ctx.hotline) } }

@@ -63,7 +63,12 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
     // Returned for the check alone, the customer's tries for the day spent: said in place
     // of the way to a check that cannot be tried today.
     let only_the_check = crate::domain::only_the_check(&reasons);
-    let spent = if only_the_check {
+    // (Verified since — at a counter, or on a try that counted —: nothing is spent for it.)
+    let verified = match state.store.customer(&row.customer_id).await {
+        Ok(customer) => customer.is_some_and(|c| c.realname_verified_at.is_some()),
+        Err(_) => false,
+    };
+    let spent = if only_the_check && !verified {
         crate::server::web::apply::realname_tries_spent(ctx, state, &row.customer_id)
             .await
             .ok()
@@ -102,6 +107,7 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
                 // upload; or at a counter with the ID card.
                 @if let Some(said) = &spent {
                     p.bad role="status" { (said) }
+                    p { a href=(format!("/orders/{}", row.order_no)) { (ctx.fill(T::PageRealnameToOrder, &[&row.order_no])) } }
                 } @else {
                     p { (ctx.t(T::PageNoticeOnlineCheck)) }
                     p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeCheckHere)) } }

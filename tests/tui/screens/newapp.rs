@@ -1086,6 +1086,17 @@ fn a_scan_changed_or_refused_at_submission_leaves_the_draft_at_its_scan() {
         .and_then(NewApp::sheet)
         .map(|s| s.draft.scan.is_some());
     assert_eq!(scan, Some(false), "no ✓ beside a refused scan");
+    assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Scan));
+    // Enter there checks the scan again (to send it), not "print and sign again".
+    app.take_jobs();
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        sent::<newapp::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, newapp::Request::CheckScan { .. }))
+    );
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("申请内容在扫描件核对后有改动"), "{screen}");
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.tab::<NewApp>().map(NewApp::step), Some(Step::Scan));

@@ -987,17 +987,24 @@ fn a_returned_organisation_corrected_at_the_counter_is_told_to_print_the_form_ag
 
 /// A correction sent back with `s` on which the platform read no order code: the clerk
 /// hears it at once, as a warning (the reviewer checks it by eye), not only "resubmitted";
-/// one whose code was read is a plain "resubmitted".
+/// one whose code was read, or a resubmission with no file, is a plain "resubmitted".
 #[test]
 fn a_correction_without_a_readable_code_is_said_to_the_clerk_as_it_goes() {
-    for (outcome, warned) in [
-        (ca_counter::api::ScanOutcome::NoCode, true),
-        (ca_counter::api::ScanOutcome::Matches, false),
+    for (outcome, with_file, warned) in [
+        (ca_counter::api::ScanOutcome::NoCode, true, true),
+        (ca_counter::api::ScanOutcome::Matches, true, false),
+        // Sent back without a file: the newest correction is an earlier round's.
+        (ca_counter::api::ScanOutcome::NoCode, false, false),
     ] {
         let mut returned = correctable(true);
         returned.status = OrderStatus::Rejected;
         returned.allowed_actions = vec![ca_counter::domain::Action::Resubmit];
         let mut app = opened(Lang::ZhCn, returned.clone());
+        // `s`, the corrected scan's path typed.
+        key(&mut app, KeyCode::Char('s'));
+        if with_file {
+            typed(&mut app, "/tmp/corrected.png");
+        }
         let mut sent_back = returned;
         sent_back.status = OrderStatus::PendingReview;
         sent_back.version += 1;

@@ -875,7 +875,7 @@ pub async fn code_page(
             p.bad role="status" { (ctx.t(said)) }
             @if over_name {
                 p.bad { (ctx.fill(T::PageRealnameLockedName, &[&crate::domain::mask_name(&session.expected_name)])) }
-                p { (ctx.t(T::PageNoticeCall)) " " (view.state.config.hotline) }
+                (crate::server::phone::hotline_link(ctx))
             }
             form method="post" action="/apply" {
                 (version(view))

@@ -387,7 +387,7 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
         }
         Err(SubmitError::ScanChanged(problem)) => {
             // Back to the scan, its problem by its field (this application's own earlier
-            // printout said so), no order made.
+            // printout said so); nothing sent (an order made before stays as it was).
             let path = std::path::PathBuf::from(sheet.draft.scan_path.clone());
             sheet.draft.scan = None;
             sheet.draft.step = Step::Scan;
@@ -398,11 +398,21 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
                 _ => problem_text(&problem, &path),
             };
             sheet.errors.insert("scan_path".into(), said);
-            sheet.notice = Some(Notice::error(T::NewScanChangedSinceChecked));
+            // Another paper than the one checked: said so (a file that could not be read
+            // or checked now says why by its field alone).
+            sheet.notice = matches!(problem, FileProblem::OtherPaper(..)).then(|| {
+                Notice::error(if sheet.draft.order_made.is_some() {
+                    T::NewScanChangedOrderMade
+                } else {
+                    T::NewScanChangedSinceChecked
+                })
+            });
         }
         Err(SubmitError::Scan(order_no, problem)) => {
             sheet.draft.order_made = Some(order_no.clone());
             sheet.draft.scan = None;
+            // Back to the scan: Enter there checks it again, then sends it.
+            sheet.draft.step = Step::Scan;
             let path = std::path::PathBuf::from(sheet.draft.scan_path.clone());
             let why = problem_text(&problem, &path);
             sheet.notice = Some(Notice::error(compose(
@@ -413,8 +423,10 @@ fn submitted(sheet: &mut Sheet, result: Result<crate::api::Order, SubmitError>, 
         }
         Err(SubmitError::Upload(order_no, e)) => {
             sheet.draft.order_made = Some(order_no.clone());
-            // Refused by the platform: no "✓ matches" stays beside it.
+            // Not sent (refused by the platform, or it could not be reached): no "✓"
+            // stays beside it, and Enter at the scan checks it again, then sends it.
             sheet.draft.scan = None;
+            sheet.draft.step = Step::Scan;
             // The platform's word on the file alone (it names the field `file`).
             let why = crate::tui::text::field_message(&e, lang).unwrap_or_else(|| describe(&e, lang));
             sheet.notice = Some(Notice::error(compose(

@@ -220,6 +220,10 @@ pub struct Draft {
     pub updated_at: i64,
 }
 
+/// How [`Draft::paper_says`] digests begin: another beginning is another way of reading
+/// the paper (a change to what it reads changes this).
+const PAPER_DIGEST: &str = "p1:";
+
 /// A form printed for a draft under a reference it has left.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EarlierPaper {
@@ -254,7 +258,7 @@ impl Draft {
         let choice = self.choice.clone().unwrap_or_default();
         let product = (choice.product_name, choice.validity_years, choice.price_fen);
         let json = serde_json::to_vec(&(order, product)).unwrap_or_default();
-        hex::encode(&Sha256::digest(&json)[..12])
+        format!("{PAPER_DIGEST}{}", hex::encode(&Sha256::digest(&json)[..12]))
     }
 
     /// A form was printed under `reference`, saying `says` ([`Draft::paper_says`] when it
@@ -279,6 +283,16 @@ impl Draft {
         }
         let says = self.paper_says();
         if self.printed.as_deref() == Some(says.as_str()) {
+            return false;
+        }
+        // A digest of another form (a draft printed by a build that read the paper
+        // otherwise): read again as it stands, not taken for a change.
+        if self
+            .printed
+            .as_deref()
+            .is_some_and(|printed| !printed.starts_with(PAPER_DIGEST))
+        {
+            self.printed = Some(says);
             return false;
         }
         let back = self

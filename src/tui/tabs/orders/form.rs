@@ -313,6 +313,11 @@ impl Form {
         self.fields.iter().any(|f| f.key.starts_with(prefix))
     }
 
+    /// Whether the form sends a file with its action (its path typed).
+    pub(super) fn sends_a_file(&self) -> bool {
+        self.value("file").is_some()
+    }
+
     fn value(&self, key: &str) -> Option<String> {
         self.fields
             .iter()

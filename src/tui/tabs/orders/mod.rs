@@ -955,10 +955,17 @@ impl Component for Orders {
                 result,
             } => match result {
                 Ok(order) => {
-                    // The correction just sent carries no order code the platform could
-                    // read: the clerk hears it now (the reviewer checks it by eye), not
-                    // only the reviewer later.
+                    // The correction just sent (a file with this resubmission, the newest
+                    // correction) carries no order code the platform could read: the
+                    // clerk hears it now (the reviewer checks it by eye), not only the
+                    // reviewer later.
+                    let sent_a_file = self
+                        .form
+                        .as_ref()
+                        .filter(|f| f.order_no == order_no)
+                        .is_some_and(form::Form::sends_a_file);
                     let unread = action == Action::Resubmit
+                        && sent_a_file
                         && order
                             .attachments
                             .iter()
