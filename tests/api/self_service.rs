@@ -2761,6 +2761,15 @@ async fn the_demo_cashiers_code_on_a_pc_says_it_is_the_demo(db: Db) {
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
     );
     sign_in(&mut pc, &owner_phone(&app, order.order_no.as_str()).await).await;
+    // The code's address before any code was shown (typed, kept from another visit): the
+    // order's page, not "the code ran out".
+    let none_yet = pc
+        .get_once(&format!("/orders/{}/pay", order.order_no))
+        .await;
+    assert_eq!(
+        none_yet.location.as_deref(),
+        Some(format!("/orders/{}#next-step", order.order_no).as_str())
+    );
     let shown = pc
         .post_follow(&format!("/orders/{}/pay", order.order_no), &[])
         .await;

@@ -177,6 +177,17 @@ impl Store {
         .await?)
     }
 
+    /// Whether the order was ever shown a payment code (one may have run out since).
+    pub async fn had_payment_code(&self, order_id: &str) -> StoreResult<bool> {
+        Ok(sqlx::query_scalar::<_, i32>(
+            "SELECT 1 FROM payments WHERE order_id = $1 AND qr_code IS NOT NULL LIMIT 1",
+        )
+        .bind(order_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
+    }
+
     /// The payment whose cashier token is `token`.
     pub async fn payment_by_token(&self, token: &str) -> StoreResult<Option<PaymentRow>> {
         self.payment_by("p.token", token).await

@@ -1151,7 +1151,15 @@ pub async fn pay_page(
     }
     let payment = match state.store.open_payment(&row.id).await {
         Ok(Some(payment)) => payment,
-        Ok(None) => return page::see_other(&format!("{order_page}?expired=1")),
+        // Its code run out: the order's page says so. None was ever shown (an address
+        // typed or kept from another visit): the order's page, without a word of one.
+        Ok(None) => {
+            return match state.store.had_payment_code(&row.id).await {
+                Ok(true) => page::see_other(&format!("{order_page}?expired=1")),
+                Ok(false) => page::see_other(&format!("{order_page}#next-step")),
+                Err(e) => failed(ctx, e.into()),
+            };
+        }
         Err(e) => return failed(ctx, e.into()),
     };
     let minutes =
