@@ -279,7 +279,7 @@ macro_rules! web_texts {
             WebJustSubmitted => "申请已提交，订单号见上方；接下来要做什么，见下方“下一步”。", "Your application is submitted: its order number is above, and what to do next is under “Next step” below.";
             WebSignedOut => "已退出登录。", "You are signed out.";
             WebVoucherIn => "转账凭证已上传，订单进入审核：核对到账后通过。需要补正材料、证书寄出时，会短信通知您。", "The transfer voucher is in and the order is in review: it is approved once the transfer is seen. We text you if anything needs correcting and when the certificate is mailed.";
-            WebResubmitted => "补正材料已提交审核。如仍需补正，或证书寄出时，会短信通知您。", "The corrections are sent for review. We text you if anything more is needed, and when the certificate is mailed.";
+            WebResubmitted => "订单已重新提交审核。如仍需补正，或证书寄出时，会短信通知您。", "The order is sent back for review. We text you if anything more is needed, and when the certificate is mailed.";
             WebEditSaved => "已保存修改。", "The corrections are saved.";
             WebEditUnchanged => "内容与原来相同，没有修改。", "Nothing was different, so nothing changed.";
             WebEditSavedReprint => "已保存修改。单位信息变了：请在下面下载申请表重新打印，签字盖章后作为补正材料上传。", "The corrections are saved. The organisation's details changed: download the form below, print it again, sign and stamp it, and upload it as a correction.";

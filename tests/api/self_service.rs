@@ -3333,6 +3333,13 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
         .post(&format!("/orders/{no}/resubmit"), &[("version", &version)])
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+    // Said as what happened: the order sent back (no "corrections" were sent).
+    let told = browser.get(&sent.location.expect("to the order")).await;
+    assert!(
+        told.html.contains("订单已重新提交审核") && !told.html.contains("补正材料已提交审核"),
+        "{}",
+        told.html
+    );
     let order = app
         .client(&app.clerk)
         .order(&no, false)
