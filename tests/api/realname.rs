@@ -24,6 +24,26 @@ on_both_databases!(
     a_customers_own_tries_count_every_question_to_the_provider,
 );
 
+/// A customer registered at the counter as `name`, and the real-name code a clerk opened
+/// for them, with the address it opens.
+async fn counter_code(
+    app: &TestApp,
+    name: &str,
+) -> (
+    ca_counter::api::Customer,
+    ca_counter::api::RealnameSession,
+    String,
+) {
+    let customer = app.customer(name).await;
+    let session = app
+        .client(&app.clerk)
+        .create_realname_session(&customer.id)
+        .await
+        .expect("session");
+    let url = session.url.clone().expect("url");
+    (customer, session, url)
+}
+
 /// Plays the customer's phone: fills the form and posts it as a browser would.
 async fn phone_post(
     app: &TestApp,
@@ -272,13 +292,8 @@ async fn a_customer_verifies_on_their_phone_and_the_counter_hears_of_it(db: Db) 
 /// answer, and is no try of its own).
 async fn tries_sent_at_once_each_say_where_the_code_stands(db: Db) {
     let app = TestApp::spawn(db).await;
-    let customer = app.customer("张三").await;
     let clerk = app.client(&app.clerk);
-    let session = clerk
-        .create_realname_session(&customer.id)
-        .await
-        .expect("session");
-    let url = session.url.expect("url");
+    let (_, session, url) = counter_code(&app, "张三").await;
     let open = ca_counter::api::PhonePage::open(&app.http, &url)
         .await
         .expect("page");
@@ -304,13 +319,8 @@ async fn tries_sent_at_once_each_say_where_the_code_stands(db: Db) {
 
 async fn five_wrong_tries_lock_the_code(db: Db) {
     let app = TestApp::spawn(db).await;
-    let customer = app.customer("张三").await;
     let clerk = app.client(&app.clerk);
-    let session = clerk
-        .create_realname_session(&customer.id)
-        .await
-        .expect("session");
-    let url = session.url.expect("url");
+    let (customer, session, url) = counter_code(&app, "张三").await;
     // A second phone with the form open all along.
     let open = ca_counter::api::PhonePage::open(&app.http, &url)
         .await

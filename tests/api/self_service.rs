@@ -9,7 +9,8 @@ use reqwest::StatusCode;
 use reqwest::header;
 
 use crate::common::customer::{
-    Browser, apply, correct_mailing, hidden, input_value, owner_phone, sign_in, verify_on_phone,
+    Browser, apply, correct_mailing, hidden, input_value, owner_phone, sign_in, signed_in_owner,
+    verify_on_phone,
 };
 use crate::common::{Db, TestApp, scan_png, unique_phone, voucher_jpeg};
 use crate::on_both_databases;
@@ -365,9 +366,7 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     let counter = app.submit("孙七").await;
     app.verify_customer(&counter.customer_id, "孙七", "11010519491231002X")
         .await;
-    let phone = owner_phone(&app, counter.order_no.as_str()).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (_, mut browser) = signed_in_owner(&app, counter.order_no.as_str()).await;
     let no = counter.order_no.as_str().to_owned();
     let mine = browser.get("/").await;
     assert!(mine.html.contains(&no), "{}", mine.html);
@@ -1266,9 +1265,7 @@ async fn a_customer_corrects_the_address_without_undoing_the_counters_change(db:
     let clerk = app.client(&app.clerk);
     let order = app.submit("周八").await;
     let no = order.order_no.to_string();
-    let phone = owner_phone(&app, &no).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (phone, mut browser) = signed_in_owner(&app, &no).await;
     let page = browser.get(&format!("/orders/{no}")).await;
     let edit = format!("/orders/{no}/edit");
     assert!(
@@ -1554,9 +1551,7 @@ async fn a_form_sent_after_the_sign_in_ended_is_given_back_to_its_customer(db: D
     let app = TestApp::spawn(db).await;
     // A customer with an earlier order: the new form starts from it.
     let earlier = app.submit("王小明").await;
-    let phone = owner_phone(&app, earlier.order_no.as_str()).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (phone, mut browser) = signed_in_owner(&app, earlier.order_no.as_str()).await;
     let form = to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
     assert!(form.contains("已按您上次的订单"), "{form}");
     // In English, the address is asked for in Chinese (the courier's), said above it.
@@ -3231,9 +3226,7 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = returned_unverified(&app).await;
     let no = order.order_no.to_string();
-    let phone = owner_phone(&app, &no).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (phone, mut browser) = signed_in_owner(&app, &no).await;
     // Returned for the check alone: the next step is the check, nothing to print, sign
     // or upload — on the list and on the order's page.
     let list = browser.get("/").await;
@@ -3357,9 +3350,7 @@ async fn a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done(
     let app = TestApp::spawn(db).await;
     let order = app.submit("张三").await;
     let no = order.order_no.to_string();
-    let phone = owner_phone(&app, &no).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (_, mut browser) = signed_in_owner(&app, &no).await;
     let asked = browser.get(&format!("/orders/{no}/cancel")).await;
     let version = hidden(&asked.html, "version");
     let order = app
@@ -3457,9 +3448,7 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = returned_unverified(&app).await;
     let no = order.order_no.to_string();
-    let phone = owner_phone(&app, &no).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (phone, mut browser) = signed_in_owner(&app, &no).await;
     let mut computer = pc_browser(&app);
     a_code_may_go_again(&app, &phone).await;
     sign_in(&mut computer, &phone).await;
@@ -3609,9 +3598,7 @@ async fn the_tries_a_customer_makes_alone_are_capped_a_day(db: Db) {
 async fn terms_that_changed_after_they_were_accepted_are_asked_again(db: Db) {
     let app = TestApp::spawn(db).await;
     let earlier = app.submit("王小明").await;
-    let phone = owner_phone(&app, earlier.order_no.as_str()).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (_, mut browser) = signed_in_owner(&app, earlier.order_no.as_str()).await;
     to_the_form(&app, &mut browser, "王小明", "11010519491231002X").await;
     let in_force = ca_counter::config::PlatformConfig::default().terms_version;
     let draft_json = || async {
@@ -3679,9 +3666,7 @@ async fn a_file_for_a_step_the_order_cannot_take_is_not_kept(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = crate::mailing::approved(&app, "张三").await;
     let no = order.order_no.to_string();
-    let phone = owner_phone(&app, &no).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (_, mut browser) = signed_in_owner(&app, &no).await;
     let clerk = app.client(&app.clerk);
     let before = clerk.order(&no, false).await.expect("order");
     for (path, data) in [
@@ -3767,9 +3752,7 @@ async fn a_check_from_a_returned_order_takes_only_its_applicants_id_number(db: D
         .order(&no, true)
         .await
         .expect("order");
-    let phone = owner_phone(&app, &no).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (phone, mut browser) = signed_in_owner(&app, &no).await;
     let code = browser.post(&format!("/orders/{no}/verify"), &[]).await;
     let url = app.url(&code.location.expect("a code"));
     let other = if full.applicant.id_number == "430104199003074569" {
@@ -3863,9 +3846,7 @@ async fn a_returned_order_of_someone_else_on_the_account_is_not_checked_there(db
         .expect("order");
     let order = returned_for_the_check(&app, order).await;
     let no = order.order_no.to_string();
-    let phone = owner_phone(&app, &no).await;
-    let mut browser = Browser::new(&app);
-    sign_in(&mut browser, &phone).await;
+    let (_, mut browser) = signed_in_owner(&app, &no).await;
     let page = browser.get(&format!("/orders/{no}")).await;
     assert!(
         page.html.contains("不是本账号登记的客户")

@@ -292,6 +292,14 @@ pub async fn owner_phone(app: &TestApp, order_no: &str) -> String {
         .phone
 }
 
+/// The mobile number of `order_no`'s applicant, and a phone's browser signed in with it.
+pub async fn signed_in_owner(app: &TestApp, order_no: &str) -> (String, Browser) {
+    let phone = owner_phone(app, order_no).await;
+    let mut browser = Browser::new(app);
+    sign_in(&mut browser, &phone).await;
+    (phone, browser)
+}
+
 /// Signs in with the demo code shown on the page (the `log` SMS provider sends nothing).
 pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
     browser.get("/login").await;
