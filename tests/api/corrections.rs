@@ -932,17 +932,7 @@ async fn the_very_file_an_order_was_returned_over_is_no_correction(db: Db) {
         .await
         .expect("the signed form");
     let order = app.pay(&order).await;
-    let order = app
-        .act(
-            &app.reviewer,
-            &order,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["申请表签字不清晰".into()],
-                ..Default::default()
-            },
-        )
-        .await;
+    let order = app.returned(&order, &["申请表签字不清晰"]).await;
     let refused = clerk
         .upload_attachment(
             &order.order_no,

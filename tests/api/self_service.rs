@@ -3810,21 +3810,8 @@ async fn returned_for_the_check(
     app: &TestApp,
     order: ca_counter::api::Order,
 ) -> ca_counter::api::Order {
-    let order = app.pay(&order).await;
-    app.client(&app.reviewer)
-        .claim(&order.order_no, false)
-        .await
-        .expect("claim");
     let order = app
-        .act(
-            &app.reviewer,
-            &order,
-            Action::Reject,
-            ActionRequest {
-                reasons: vec!["申请人未通过实名认证".into()],
-                ..Default::default()
-            },
-        )
+        .returned(&app.pay(&order).await, &["申请人未通过实名认证"])
         .await;
     assert_eq!(order.status, OrderStatus::Rejected);
     order
