@@ -79,11 +79,41 @@ impl NextStep {
     pub fn label(self, lang: Lang) -> &'static str {
         self.text().get(lang)
     }
+
+    /// What says it for an order returned for `reasons`, its customer `verified` or not: a
+    /// return for the real-name check alone is the check and sending it back — nothing to
+    /// upload —, once verified the sending back; any other step as [`NextStep::text`].
+    pub fn text_after_return(self, reasons: &[String], verified: bool) -> T {
+        match self {
+            NextStep::Correct if super::only_the_check(reasons) && verified => T::NextSendForReview,
+            NextStep::Correct if super::only_the_check(reasons) => T::NextVerifyAndSend,
+            other => other.text(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_return_for_the_check_alone_asks_for_the_check_then_the_sending_back() {
+        let check = vec!["申请人未通过实名认证".to_owned()];
+        let more = vec!["申请人未通过实名认证".to_owned(), "申请表未签字".to_owned()];
+        assert_eq!(
+            NextStep::Correct.text_after_return(&check, false),
+            T::NextVerifyAndSend
+        );
+        assert_eq!(
+            NextStep::Correct.text_after_return(&check, true),
+            T::NextSendForReview
+        );
+        assert_eq!(
+            NextStep::Correct.text_after_return(&more, false),
+            T::NextCorrect
+        );
+        assert_eq!(NextStep::Pay.text_after_return(&check, false), T::NextPay);
+    }
 
     #[test]
     fn every_status_has_one_next_step_and_waiting_is_not_the_customers_turn() {

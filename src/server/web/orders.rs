@@ -82,20 +82,9 @@ fn next_of(row: &OrderRow) -> NextStep {
     )
 }
 
-/// The next step in words: for an order returned for the real-name check alone, the
-/// check and sending it back (nothing to upload; once `verified`, sending it back), not
-/// "correct and upload again".
+/// The next step in words ([`NextStep::text_after_return`]).
 fn next_label(ctx: &Ctx, row: &OrderRow, next: NextStep, verified: bool) -> &'static str {
-    match next {
-        NextStep::Correct if crate::domain::only_the_check(&row.return_reasons()) => {
-            ctx.t(if verified {
-                T::NextSendForReview
-            } else {
-                T::NextVerifyAndSend
-            })
-        }
-        _ => next.label(ctx.lang),
-    }
+    ctx.t(next.text_after_return(&row.return_reasons(), verified))
 }
 
 fn status_label(ctx: &Ctx, row: &OrderRow) -> &'static str {

@@ -109,7 +109,8 @@ pub fn lines<'a>(
     );
     let mut next_line = Vec::new();
     if order.channel == crate::domain::Channel::Online || next.is_customers_turn() {
-        next_line.extend(pair(theme, T::FieldCustomerNext, next.label(lang), lang));
+        let said = next.text_after_return(&order.rejection_reasons, order.realname.is_some());
+        next_line.extend(pair(theme, T::FieldCustomerNext, said.get(lang), lang));
     }
     // "When will it come?": the date the customer's own page promises.
     if let Some(by) = &order.mailed_by {
