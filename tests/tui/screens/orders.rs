@@ -985,6 +985,25 @@ fn a_returned_organisation_corrected_at_the_counter_is_told_to_print_the_form_ag
     );
 }
 
+/// An order returned for the real-name check alone: the counter's view gives the
+/// customer's next step as their own page does — the check, then sending it back — not
+/// "correct and upload again".
+#[test]
+fn a_return_for_the_check_alone_is_the_check_in_the_customers_next_step() {
+    let mut returned = correctable(true);
+    returned.status = OrderStatus::Rejected;
+    returned.channel = ca_counter::domain::Channel::Online;
+    returned.rejection_reasons = vec!["申请人未通过实名认证".into()];
+    returned.realname = None;
+    let app = opened(Lang::ZhCn, returned);
+    let screen = render(&app, 80, 24);
+    let flat: String = screen.split_whitespace().collect();
+    assert!(
+        flat.contains("完成实名认证，然后提交审核") && !flat.contains("按告知书补正"),
+        "{screen}"
+    );
+}
+
 /// A correction sent back with `s` on which the platform read no order code: the clerk
 /// hears it at once, as a warning (the reviewer checks it by eye), not only "resubmitted";
 /// one whose code was read, or a resubmission with no file, is a plain "resubmitted".
