@@ -263,6 +263,61 @@ async fn a_search_too_broad_asks_the_clerk_to_type_more() {
     app.finish().await;
 }
 
+/// A caller with orders whose code "does not work": their number lists their orders and,
+/// under them, that their sign-in is locked with what lifts it (only a number with no
+/// order said so); `K` texts a code and the line follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_caller_with_orders_is_told_under_them_that_their_sign_in_is_locked() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let body = app.new_order_body("张三").await;
+    let phone = body.applicant.phone.clone();
+    let order = app
+        .client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("create order");
+    let mut browser = crate::common::customer::Browser::new(&app);
+    crate::common::customer::sign_in(&mut browser, &phone).await;
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    sqlx::query("UPDATE login_codes SET locked_until = $1, wrong = 0 WHERE phone = $2")
+        .bind(now_ms + 15 * 60_000)
+        .bind(&phone)
+        .execute(app.store().pool())
+        .await
+        .expect("locked");
+    let mut tui = start(&app, &app.support, dir.path(), "zh-CN");
+    tui.wait_text("● 在线", WAIT);
+    tui.wait_text(order.order_no.as_str(), WAIT);
+    tui.send("/");
+    tui.wait_text("/ 查找", WAIT);
+    tui.send(&format!("{phone}\r"));
+    tui.wait_text("已锁定至", WAIT);
+    assert!(
+        tui.screen().contains(order.order_no.as_str()),
+        "{}",
+        tui.screen()
+    );
+    tui.wait_text("K 短信发送登录验证码", WAIT);
+    // Signed in a moment ago: one code a minute; a minute later the agent's goes, and
+    // the line under the list says the codes sent, the lock lifted.
+    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 120000")
+        .execute(app.store().pool())
+        .await
+        .expect("a minute later");
+    tui.send("K");
+    tui.wait_text("今天已发送验证码 2 条", WAIT);
+    assert!(!tui.screen().contains("已锁定至"), "{}", tui.screen());
+    assert!(
+        tui.screen().contains(order.order_no.as_str()),
+        "{}",
+        tui.screen()
+    );
+    tui.send("q");
+    assert!(tui.wait_exit(WAIT), "quits cleanly");
+    app.finish().await;
+}
+
 /// A caller with no order yet: their number, searched for by a support agent, says who they
 /// are and where their own application is stuck — in Chinese and in English, nothing cut
 /// at 80×24 — and K texts them a login code, said to reach nobody while texts are a demo.

@@ -265,14 +265,16 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
         );
     }
     if let Some(caller) = orders.caller.as_ref()
-        && orders.rows.is_empty()
         && env.shared.permits(Permission::TextCustomers)
     {
         // A number with no customer yet takes no code from the counter: `K` says how the
-        // customer gets one (a key that did nothing left the agent guessing).
+        // customer gets one (a key that did nothing left the agent guessing). Beside a
+        // caller's orders it is in the footer while their sign-in is locked (the line
+        // under the list says `K` lifts it).
+        let offered = orders.rows.is_empty() || caller.sign_in.locked_until.is_some();
         out.push(
             Binding::new(&[Key::ch('K')], Cmd::CallerLoginCode, t(T::CmdSendLoginCode))
-                .footer_if(caller.customer.is_some()),
+                .footer_if(caller.customer.is_some() && offered),
         );
     }
     out.extend(motion_bindings(Cmd::Move, lang, true));

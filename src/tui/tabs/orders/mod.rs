@@ -782,11 +782,11 @@ impl Component for Orders {
                     self.search_indexing = None;
                 }
                 if let Some(page) = page {
-                    // A mobile number with no order: a caller who has none yet (stuck at
-                    // the start of an application on their phone) — who they are and
-                    // where they stand is asked for.
-                    if page.items.is_empty()
-                        && let Some(phone) = self.searched_phone()
+                    // A mobile number: who has it and how its sign-in stands are asked
+                    // for — the card of a caller with no order yet (stuck at the start of
+                    // an application on their phone), and beside a caller's orders the
+                    // lock that keeps them off their own pages.
+                    if let Some(phone) = self.searched_phone()
                         && ctx.env.shared.permits(Permission::ViewOrders)
                     {
                         ctx.ask(Request::Caller {
@@ -1083,9 +1083,12 @@ impl Component for Orders {
             }
             Answer::PrintedNotice(result) => self.notice = Some(printed_notice(&result, lang)),
             Answer::Caller { seq, result } => {
-                if seq == self.fetch.seq() && self.rows.is_empty() {
+                if seq == self.fetch.seq() {
                     match result {
                         Ok(found) => self.caller = Some(found),
+                        // Beside the orders found, the card is only an addition: the
+                        // list answered.
+                        Err(_) if !self.rows.is_empty() => {}
                         Err(e) => self.notice = Some(Notice::error(describe(&e, lang))),
                     }
                 }

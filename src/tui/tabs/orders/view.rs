@@ -43,6 +43,18 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
         Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
     paint::wrapped(frame, summary_area, vec![summary]);
     let (lang, theme) = (view.lang, view.theme);
+    // A caller's orders found by their number: how its sign-in stands (locked, wrong
+    // codes) under the list, for the agent told "the code does not work".
+    let sign_in = match &orders.caller {
+        Some(caller) if !orders.rows.is_empty() => {
+            sign_in_lines(&caller.sign_in, caller.customer.is_some(), view)
+        }
+        _ => Vec::new(),
+    };
+    let below = paint::height(&sign_in, table_area.width).min(table_area.height / 2);
+    let [table_area, sign_in_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(below)]).areas(table_area);
+    paint::wrapped(frame, sign_in_area, sign_in);
     let body = table_area.height.saturating_sub(1) as usize;
     let (offset, body, more) = orders.rows.window(body, None, lang);
     if orders.rows.is_empty() {
