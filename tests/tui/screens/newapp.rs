@@ -1193,26 +1193,56 @@ fn a_refused_token_leaves_the_code_on_screen_and_is_said_once() {
 }
 
 /// `p 改扫码` on the transfer screen: once the order is back to paying online, the code is
-/// asked for at once (it went back to the choice of how to pay, and `p` again).
+/// asked for at once (it went back to the choice of how to pay, and `p` again) — also when
+/// the order's own event comes before the platform's answer (it said only that the order
+/// awaits payment).
 #[test]
 fn back_from_a_transfer_to_paying_online_opens_the_code() {
-    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingVoucher);
-    app.answer::<NewApp>(newapp::Answer::Acted {
-        draft: draft_id(PAYING_DRAFT),
-        result: Ok({
-            let mut o = order();
-            o.order_no = no("HN20261128000006");
-            o.status = OrderStatus::PendingPayment;
-            o.version = 3;
-            o
-        }),
-    });
-    let asked: Vec<newapp::Request> = sent(&app.take_jobs());
-    assert!(
-        asked.iter().any(
-            |r| matches!(r, newapp::Request::OpenPayment { order_no, .. }
-            if order_no == "HN20261128000006")
-        ),
-        "{asked:?}"
-    );
+    for event_first in [false, true] {
+        let mut app = submitted(Lang::ZhCn, OrderStatus::PendingVoucher);
+        app.take_jobs();
+        key(&mut app, KeyCode::Char('p'));
+        let asked: Vec<newapp::Request> = sent(&app.take_jobs());
+        assert!(
+            asked.iter().any(|r| matches!(
+                r,
+                newapp::Request::Act {
+                    action: ca_counter::domain::Action::ChooseOnlinePayment,
+                    ..
+                }
+            )),
+            "{asked:?}"
+        );
+        let mut o = order();
+        o.order_no = no("HN20261128000006");
+        o.status = OrderStatus::PendingPayment;
+        o.version = 3;
+        if event_first {
+            app.on_msg(ca_counter::tui::net::Msg::Event(
+                ca_counter::api::OrderEvent {
+                    id: COUNTS_AS_OF + 1,
+                    order_no: o.order_no.clone(),
+                    kind: "transition".into(),
+                    action: Some("choose_online_payment".into()),
+                    status: OrderStatus::PendingPayment,
+                    from: Some(OrderStatus::PendingVoucher),
+                    version: 3,
+                    at: "2026-11-28T08:00:00Z".into(),
+                    order: None,
+                },
+            ));
+        }
+        app.answer::<NewApp>(newapp::Answer::Acted {
+            draft: draft_id(PAYING_DRAFT),
+            result: Ok(o),
+        });
+        let asked: Vec<newapp::Request> = sent(&app.take_jobs());
+        assert!(
+            asked.iter().any(
+                |r| matches!(r, newapp::Request::OpenPayment { order_no, .. }
+                if order_no == "HN20261128000006")
+            ),
+            "event first: {event_first}: {asked:?}"
+        );
+    }
 }

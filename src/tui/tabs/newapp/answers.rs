@@ -297,17 +297,17 @@ impl NewApp {
                     return;
                 };
                 sheet.done(Waiting::Step);
+                let online_asked = std::mem::take(&mut sheet.online_asked);
                 match result {
                     Ok(order) => {
-                        let was_transfer = sheet.draft.by_transfer
-                            || sheet.draft.order_status == Some(OrderStatus::PendingVoucher);
                         sheet.order_moved(order.status, order.version);
                         sheet.voucher_open = false;
                         sheet.errors.remove("voucher_path");
                         sheet.notice = None;
                         // Back from a transfer to paying online (`p`): the code at once, as
-                        // the key says, not the choice of how to pay again.
-                        if was_transfer && order.status == OrderStatus::PendingPayment {
+                        // the key says, not the choice of how to pay again — also when the
+                        // order's event came before this answer.
+                        if online_asked && order.status == OrderStatus::PendingPayment {
                             ctx.ask(Request::OpenPayment {
                                 draft: draft.clone(),
                                 order_no: order.order_no.to_string(),

@@ -376,6 +376,7 @@ impl NewApp {
                 let Some((sheet, order_no)) = self.paying_at(Paying::Transfer) else {
                     return false;
                 };
+                sheet.online_asked = true;
                 ctx.ask(sheet.act(order_no, Action::ChooseOnlinePayment, None));
                 true
             }

@@ -49,6 +49,9 @@ pub struct Sheet {
     /// The application form asked to print: under which reference, saying what
     /// ([`super::draft::Draft::paper_says`]); the draft counts as printed once it is.
     pub form_printing: Option<(String, String)>,
+    /// `p` pressed on a transfer: the payment code is opened when the platform answers
+    /// (the order's own event may come first and say only that it awaits payment).
+    pub online_asked: bool,
 }
 
 impl Sheet {
