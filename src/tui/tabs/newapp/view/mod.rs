@@ -149,13 +149,15 @@ fn draft_line(frame: &mut Frame, view: &View, newapp: &NewApp, area: Rect) {
         spans.push(Span::styled(format!("{}  ", T::DiscardConfirm.get(lang)), theme.warning));
     }
     let mut names = Vec::new();
-    for (i, sheet) in newapp.sheets.iter().enumerate() {
+    let drafts: Vec<_> = newapp.sheets.iter().map(|s| &s.draft).collect();
+    let labels = super::draft::labels(&drafts);
+    for (i, label) in labels.into_iter().enumerate() {
         let (style, mark) = if i == newapp.current {
             (theme.accent, view.glyphs().current)
         } else {
             (theme.dim, " ")
         };
-        names.push(Span::styled(format!("{mark}{} ", sheet.draft.label()), style));
+        names.push(Span::styled(format!("{mark}{label} "), style));
     }
     spans.extend(names);
     if let Some(sheet) = newapp.sheet() {
