@@ -241,6 +241,7 @@ macro_rules! web_texts {
             WebOrderNotFound => "没有这个订单", "No such order";
             WebOrderNotFoundNext => "该订单不存在或不属于当前登录的手机号，请回到首页查看您的订单。", "This order does not exist or is not yours; see your orders from the start page.";
             WebNotDoneInReview => "这一步没有办理：订单已付款并在审核中，已不能在线取消或再付款。如需取消或退款，请致电客服。", "That step was not taken: the order is paid and in review, so it can no longer be cancelled or paid online. To cancel it or for a refund, call us.";
+            WebReturnedAgain => "这一页打开之后，订单送审后又被退回了一次，请按下面新的退回原因补正。", "the order was sent for review and returned again since that page was opened; correct it as the new reasons below say.";
             WebFileNotNow => "订单现在的状态不需要这份材料，下面是订单的最新情况。", "the order does not take this file in its present state; here is where it stands.";
             WebOrderMovedOn => "订单状态已变化，已为您显示最新状态。", "The order has moved on; its latest state is shown.";
             WebReceiptDownload => "下载受理回执（可打印保存；付款后即为付款凭证）", "Download the acceptance receipt (to print or keep; once paid, it is your proof of payment)";

@@ -22,6 +22,7 @@ on_both_databases!(
     two_corrections_from_the_same_version_one_wins,
     a_return_answered_by_correcting_the_address_goes_back_to_review_without_a_file,
     the_very_file_an_order_was_returned_over_is_no_correction,
+    a_correction_from_the_page_of_an_earlier_return_is_not_taken,
 );
 
 fn refusal(result: Result<Order, ClientError>) -> Problem {
@@ -971,5 +972,78 @@ async fn the_very_file_an_order_was_returned_over_is_no_correction(db: Db) {
         .await
         .expect("a retry");
     assert_eq!(first.id, retried.id);
+    app.finish().await;
+}
+
+/// A customer's page of the first return, left open while the order went back to review
+/// and was returned again: a correction chosen there is not taken into the second return
+/// (its reasons may be others), said so with the new page; the new page's is taken.
+async fn a_correction_from_the_page_of_an_earlier_return_is_not_taken(db: Db) {
+    use crate::common::customer::{hidden, signed_in_owner};
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("张三").await;
+    let order = app.pay(&order).await;
+    let order = app.returned(&order, &["申请表签字不清晰"]).await;
+    let no = order.order_no.to_string();
+    let (_, mut browser) = signed_in_owner(&app, &no).await;
+    let first = browser.get(&format!("/orders/{no}")).await;
+    let (version, round) = (hidden(&first.html, "version"), hidden(&first.html, "round"));
+    // The counter sends a correction, the reviewer returns the order again.
+    let correction = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "rescanned.png",
+            crate::common::scan_png(620, 880),
+        )
+        .await
+        .expect("a correction");
+    let order = clerk
+        .act(
+            &order.order_no,
+            Action::Resubmit,
+            &ActionRequest {
+                version: Some(order.version),
+                attachment_ids: vec![correction.id],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("back to review");
+    let order = app.returned(&order, &["缺少营业执照复印件"]).await;
+    assert_eq!(order.status, OrderStatus::Rejected);
+    let path = format!("/orders/{no}/correction");
+    let stale = browser
+        .upload_with(
+            &path,
+            &[("version", &version), ("round", &round)],
+            crate::common::scan_png(1240, 1754),
+            "image/png",
+        )
+        .await;
+    assert_eq!(stale.status, 422, "{}", stale.html);
+    assert!(
+        stale.html.contains("又被退回了一次") && stale.html.contains("缺少营业执照复印件"),
+        "{}",
+        stale.html
+    );
+    let kept = clerk.order(&no, false).await.expect("order");
+    assert_eq!(kept.attachments.len(), order.attachments.len());
+    let second = browser.get(&format!("/orders/{no}")).await;
+    let (version, round_now) = (
+        hidden(&second.html, "version"),
+        hidden(&second.html, "round"),
+    );
+    assert_ne!(round_now, round);
+    let taken = browser
+        .upload_with(
+            &path,
+            &[("version", &version), ("round", &round_now)],
+            crate::common::scan_png(1240, 1754),
+            "image/png",
+        )
+        .await;
+    assert_eq!(taken.status, 303, "{}", taken.html);
     app.finish().await;
 }

@@ -242,13 +242,27 @@ impl Browser {
     }
 
     pub async fn upload(&mut self, path: &str, version: &str, data: Vec<u8>, mime: &str) -> Answer {
+        self.upload_with(path, &[("version", version)], data, mime)
+            .await
+    }
+
+    /// An upload sending `fields` (the page's hidden ones) with the file.
+    pub async fn upload_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        data: Vec<u8>,
+        mime: &str,
+    ) -> Answer {
         let part = reqwest::multipart::Part::bytes(data)
             .file_name("photo")
             .mime_str(mime)
             .expect("mime");
-        let form = reqwest::multipart::Form::new()
-            .text("version", version.to_owned())
-            .part("scan", part);
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text((*name).to_owned(), (*value).to_owned());
+        }
+        let form = form.part("scan", part);
         let response = self
             .http
             .post(format!("{}{path}?form_token={}", self.base, self.token()))

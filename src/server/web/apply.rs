@@ -968,6 +968,8 @@ pub async fn upload_scan(
 pub struct Upload {
     /// The page's draft version.
     pub version: Option<i64>,
+    /// A returned order's page: the return it was made for (its time, `round`).
+    pub round: Option<i64>,
     /// The file.
     pub data: Vec<u8>,
     /// `image/jpeg`, `image/png`, `application/pdf`.
@@ -993,6 +995,7 @@ pub async fn read_upload(
         return Err(T::ErrChecksBusy.get(lang).to_owned());
     };
     let mut version = None;
+    let mut round = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
         let mut field = match multipart.next_field().await {
@@ -1004,6 +1007,7 @@ pub async fn read_upload(
         };
         match field.name() {
             Some("version") => version = field.text().await.ok().and_then(|v| v.parse().ok()),
+            Some("round") => round = field.text().await.ok().and_then(|v| v.parse().ok()),
             Some("scan") => {
                 let name = crate::domain::shown_file_name(field.file_name(), None, "scan");
                 let mut data = Vec::new();
@@ -1056,6 +1060,7 @@ pub async fn read_upload(
     })?;
     Ok(Upload {
         version,
+        round,
         data,
         content_type: inspected.kind.mime(),
         filename: crate::domain::shown_file_name(Some(&filename), Some(inspected.kind), "scan"),

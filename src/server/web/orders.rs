@@ -589,7 +589,7 @@ async fn next_step(
                     dt { (ctx.t(T::WebTransferReference)) } dd.order-no { (row.order_no) }
                 }
                 p { a href=(format!("{base}/slip.pdf")) download { (ctx.t(T::WebSlipDownload)) } }
-                (upload_form(ctx, &format!("{base}/voucher"), row, T::WebVoucherLabel, errors))
+                (upload_form(ctx, &format!("{base}/voucher"), row, None, T::WebVoucherLabel, errors))
                 // Not transferred after all: back to paying online.
                 @if state.payments.is_some() {
                     form method="post" action=(format!("{base}/online")) {
@@ -698,7 +698,7 @@ async fn next_step(
                     } }
                 }
                 @if !only_the_check || !uploaded.is_empty() {
-                    (upload_form(ctx, &format!("{base}/correction"), row,
+                    (upload_form(ctx, &format!("{base}/correction"), row, Some(returned_at),
                         if uploaded.is_empty() { T::WebCorrectionLabel } else { T::WebCorrectionMore }, errors))
                 }
                 // Unverified, it would only come back for the same reason: no button until
@@ -1067,10 +1067,13 @@ pub async fn resubmit(
     .await
 }
 
+/// An upload's form; `round`, a correction's: the return it answers (see
+/// [`upload`]).
 fn upload_form(
     ctx: &Ctx,
     action: &str,
     row: &OrderRow,
+    round: Option<i64>,
     label: T,
     errors: &[(String, String, String)],
 ) -> Markup {
@@ -1082,6 +1085,7 @@ fn upload_form(
     html! {
         form method="post" action=(action) enctype="multipart/form-data" {
             input type="hidden" name="version" value=(row.version);
+            @if let Some(round) = round { input type="hidden" name="round" value=(round); }
             div.field.invalid[error.is_some()] {
                 label for="scan" { (ctx.t(label)) }
                 p.hint id="scan-hint" { (ctx.fill(T::WebScanHint, &[&ctx.upload_mb.to_string()])) }
@@ -1509,6 +1513,23 @@ async fn upload(
             &[&received.filename, ctx.t(T::WebFileNotNow)],
         );
         return refused(said).await;
+    }
+    // A correction chosen on the page of an earlier return (the order sent back and
+    // returned again since, maybe for other reasons): not taken into this one unseen.
+    if kind == AttachmentKind::Correction
+        && let Some(round) = received.round
+    {
+        match state.store.returned_at(&row).await {
+            Ok(at) if at != round => {
+                let said = ctx.fill(
+                    T::WebFileNotTaken,
+                    &[&received.filename, ctx.t(T::WebReturnedAgain)],
+                );
+                return refused(said).await;
+            }
+            Ok(_) => {}
+            Err(e) => return failed(ctx, e.into()),
+        }
     }
     // A correction that is the very file the order was returned over (the same signed
     // form sent again) corrects nothing: said now, not found out at the next review.
