@@ -298,6 +298,8 @@ macro_rules! web_texts {
             WebCorrectionWithdrawTooLate => "补正材料已提交审核，不能再删除。如果传错了文件，请拨打页面下方的客服电话。", "The corrections have been sent for review and can no longer be removed. If a wrong file went with them, call the number at the foot of this page.";
             WebResubmitAfterCheck => "实名认证通过后，这里会出现“补正材料已传齐，提交审核”按钮。", "Once the real-name check passes, the button to send the order back for review appears here.";
             WebResubmit => "补正材料已传齐，提交审核", "All corrections are in: send for review";
+            WebResubmitCheckOnly => "提交审核", "Send for review";
+            WebResubmitAfterCheckOnly => "实名认证通过后，这里会出现“提交审核”按钮。", "Once the real-name check passes, the button to send the order for review appears here.";
             WebResubmitFirst => "先上传补正材料（每份一次，可分多次上传），全部传齐后再提交审核。", "Upload the corrections first (one file at a time, as many as asked for), then send them for review.";
             WebResubmitWhenAll => "以上原因要求的材料都已上传后，请按下面的按钮提交审核；提交后不能再补充。", "When everything the reasons ask for is uploaded, press the button below to send it for review; nothing can be added after that.";
             WebResubmitCorrected => "您已在线改正了订单资料。退回原因只涉及这些资料的，可以直接提交审核；还要求其他材料（如重新签字的申请表）的，请先在上面上传。", "You corrected the order's details online. If the reasons ask only for that, send it for review now; if they ask for anything else (such as the form signed again), upload it above first.";

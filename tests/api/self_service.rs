@@ -3257,7 +3257,10 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
         !page
             .html
             .contains(&format!("action=\"/orders/{no}/resubmit\""))
-            && page.html.contains("实名认证通过后，这里会出现"),
+            && page
+                .html
+                .contains("实名认证通过后，这里会出现“提交审核”按钮")
+            && !page.html.contains("补正材料已传齐"),
         "{}",
         page.html
     );
@@ -3317,7 +3320,10 @@ async fn an_order_returned_unverified_is_verified_from_the_phone(db: Db) {
             && page.html.contains("无需上传材料")
             && page
                 .html
-                .contains(&format!("action=\"/orders/{no}/resubmit\"")),
+                .contains(&format!("action=\"/orders/{no}/resubmit\""))
+            // Nothing was asked to upload: no "all corrections are in" on its button.
+            && page.html.contains(">提交审核</button>")
+            && !page.html.contains("补正材料已传齐"),
         "{}",
         page.html
     );

@@ -711,11 +711,15 @@ async fn next_step(
                             p.hint { (ctx.t(resubmit_hint)) }
                             @if let Some(error) = resubmit_error { p.field-error { (error) } }
                         }
-                        div.actions { button type="submit" { (ctx.t(T::WebResubmit)) } }
+                        // Returned for the check alone, nothing uploaded: no corrections
+                        // to say are all in.
+                        div.actions { button type="submit" {
+                            (ctx.t(if only_the_check && uploaded.is_empty() { T::WebResubmitCheckOnly } else { T::WebResubmit }))
+                        } }
                     }
                 } @else {
                     div.field.invalid[resubmit_error.is_some()] #resubmit {
-                        p.hint { (ctx.t(T::WebResubmitAfterCheck)) }
+                        p.hint { (ctx.t(if only_the_check && uploaded.is_empty() { T::WebResubmitAfterCheckOnly } else { T::WebResubmitAfterCheck })) }
                         @if let Some(error) = resubmit_error { p.field-error { (error) } }
                     }
                 }
