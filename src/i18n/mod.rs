@@ -163,6 +163,9 @@ impl From<T> for Msg {
     }
 }
 
+/// Fills a template's `{0}`, `{1}`… with `args`. `{0|file|files}` is the word for the
+/// number in `{0}`: the first after one, the second after any other (English's plural;
+/// Chinese needs none).
 fn fill(template: &str, args: &[&str]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
@@ -170,7 +173,7 @@ fn fill(template: &str, args: &[&str]) -> String {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
         match after.find('}') {
-            Some(end) => match after[..end].parse::<usize>().ok().and_then(|i| args.get(i)) {
+            Some(end) => match placeholder(&after[..end], args) {
                 Some(value) => {
                     out.push_str(value);
                     rest = &after[end + 1..];
@@ -188,6 +191,21 @@ fn fill(template: &str, args: &[&str]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// What a placeholder's inside (`0`, or `0|one|other`) stands for, if `args` has it.
+fn placeholder<'a>(inside: &'a str, args: &[&'a str]) -> Option<&'a str> {
+    let mut parts = inside.split('|');
+    let value = parts
+        .next()?
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| args.get(i))?;
+    match (parts.next(), parts.next(), parts.next()) {
+        (None, _, _) => Some(value),
+        (Some(one), Some(other), None) => Some(if value.trim() == "1" { one } else { other }),
+        _ => None,
+    }
 }
 
 /// A payment method's code as people read it (`bank_transfer` → 银行转账), on screens and
@@ -225,6 +243,10 @@ mod tests {
         assert_eq!(fill("a {0} b {1}", &["x", "y"]), "a x b y");
         assert_eq!(fill("{1}{0}", &["x", "y"]), "yx");
         assert_eq!(fill("{2} {", &["x"]), "{2} {");
+        assert_eq!(fill("{0} {0|file|files}", &["1"]), "1 file");
+        assert_eq!(fill("{0} {0|file|files}", &["0"]), "0 files");
+        assert_eq!(fill("{0} {0|file|files}", &["12"]), "12 files");
+        assert_eq!(fill("{1|is|are}", &["x"]), "{1|is|are}");
     }
 
     #[test]

@@ -132,10 +132,10 @@ macro_rules! web_texts {
             PagePayBackToOrder => "返回我的订单", "Back to my order";
             PageRealnameBackToApply => "继续申请", "Go on with the application";
             WebRealnameDone => "我已在手机上完成", "I finished on my phone";
-            WebRealnameCodeValid => "二维码 {0} 分钟内有效。", "The code is good for {0} more minute(s).";
+            WebRealnameCodeValid => "二维码 {0} 分钟内有效。", "The code is good for {0} more {0|minute|minutes}.";
             WebRealnameNewCode => "换一个二维码", "Show a new code";
             WebRealnameNotYet => "还没有收到手机上的认证结果。", "No result from your phone yet.";
-            WebRealnameTriedNotYet => "手机上已尝试 {0} 次，还没有通过：{1}。还可尝试 {2} 次，请在手机上核对后再试。", "Tried {0} time(s) on your phone, not yet confirmed: {1}. {2} more tries; check what you typed on the phone and try again.";
+            WebRealnameTriedNotYet => "手机上已尝试 {0} 次，还没有通过：{1}。还可尝试 {2} 次，请在手机上核对后再试。", "Tried {0} {0|time|times} on your phone, not yet confirmed: {1}. {2} more tries; check what you typed on the phone and try again.";
             WebRealnameCodeLocked => "尝试次数已用完，这个二维码已失效。请重新显示二维码再试，或携带身份证到柜台办理。", "No tries are left on this code; it no longer works. Show a new code and try again, or bring your ID card to the counter.";
             WebRealnameTriesSpent => "24 小时内已试了 {0} 次实名认证，为保护您的身份，暂不能再试。请 24 小时后再试，或携带身份证到柜台办理。", "{0} identity checks were tried in the last 24 hours: to protect your identity, no more can be tried for now. Try again after 24 hours, or bring your ID card to the counter.";
             WebVerifyNotApplicant => "这个订单的申请人（{0}）不是本账号登记的客户，不能在这里替其实名认证：请申请人本人携带身份证到柜台办理。", "The applicant of this order ({0}) is not the customer registered on this account, so the check cannot be done for them here: the applicant brings their ID card to a counter.";
@@ -291,7 +291,7 @@ macro_rules! web_texts {
             WebCorrectIntro => "请按以上原因准备补正材料——重新打印签字的申请表，或银行转账回单等——拍照或扫描后在下面上传，无需再到柜台。", "Prepare what the reasons above ask for — the application form printed and signed again, a bank transfer slip, or the like — and upload a photo or scan of it below; no need to come back to the counter.";
             WebCorrectionLabel => "补正材料（申请表、转账回单等）", "The corrections (the form, a transfer slip…)";
             WebCorrectionMore => "还有其他补正材料？再上传一份", "Anything else asked for? Upload another file";
-            WebCorrectionsIn => "已上传 {0} 份补正材料", "{0} correction file(s) uploaded";
+            WebCorrectionsIn => "已上传 {0} 份补正材料", "{0} correction {0|file|files} uploaded";
             WebCorrectionWithdraw => "删除这份", "Remove it";
             WebCorrectionWithdrawNamed => "删除这份：{0}（还没有提交审核）", "Remove it: {0} (not sent for review yet)";
             WebCorrectionWithdrawn => "已删除这份补正材料，它不会交给审核。", "The file was removed: it will not go for review.";

@@ -2947,7 +2947,7 @@ async fn a_support_agent_sees_where_a_caller_with_no_order_is_stuck(db: Db) {
     assert_eq!(application.step, "form");
     let refused = application.refused.expect("the form's refusal");
     assert!(
-        refused.starts_with("the form the customer sent has 1 field(s) to correct")
+        refused.starts_with("the form the customer sent has 1 field to correct")
             && refused.contains("Postal code: "),
         "{refused}"
     );
