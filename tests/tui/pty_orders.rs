@@ -13,6 +13,17 @@ fn start(app: &TestApp, token: &str, dir: &std::path::Path, lang: &str) -> Tui {
     Tui::connect(&app.base, token, dir, lang, 80, 24)
 }
 
+/// The sign-in of `phone` locked for a quarter of an hour, as five wrong codes lock it.
+async fn lock_sign_in(app: &TestApp, phone: &str) {
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    sqlx::query("UPDATE login_codes SET locked_until = $1, wrong = 0 WHERE phone = $2")
+        .bind(now_ms + 15 * 60_000)
+        .bind(phone)
+        .execute(app.store().pool())
+        .await
+        .expect("locked");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_order_made_elsewhere_appears_live_and_can_be_found_opened_and_cancelled() {
     let app = TestApp::spawn(Db::Sqlite).await;
@@ -279,13 +290,7 @@ async fn a_caller_with_orders_is_told_under_them_that_their_sign_in_is_locked() 
         .expect("create order");
     let mut browser = crate::common::customer::Browser::new(&app);
     crate::common::customer::sign_in(&mut browser, &phone).await;
-    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
-    sqlx::query("UPDATE login_codes SET locked_until = $1, wrong = 0 WHERE phone = $2")
-        .bind(now_ms + 15 * 60_000)
-        .bind(&phone)
-        .execute(app.store().pool())
-        .await
-        .expect("locked");
+    lock_sign_in(&app, &phone).await;
     let mut tui = start(&app, &app.support, dir.path(), "zh-CN");
     tui.wait_text("● 在线", WAIT);
     tui.wait_text(order.order_no.as_str(), WAIT);
@@ -355,13 +360,7 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
             .expect("five tries");
     }
     // Their sign-in locked too (five wrong codes).
-    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
-    sqlx::query("UPDATE login_codes SET locked_until = $1, wrong = 0 WHERE phone = $2")
-        .bind(now_ms + 15 * 60_000)
-        .bind(&phone)
-        .execute(app.store().pool())
-        .await
-        .expect("locked");
+    lock_sign_in(&app, &phone).await;
 
     let mut tui = start(&app, &app.support, dir.path(), "zh-CN");
     tui.wait_text("● 在线", WAIT);
