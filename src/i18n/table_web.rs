@@ -241,6 +241,7 @@ macro_rules! web_texts {
             WebOrderNotFound => "没有这个订单", "No such order";
             WebOrderNotFoundNext => "该订单不存在或不属于当前登录的手机号，请回到首页查看您的订单。", "This order does not exist or is not yours; see your orders from the start page.";
             WebNotDoneInReview => "这一步没有办理：订单已付款并在审核中，已不能在线取消或再付款。如需取消或退款，请致电客服。", "That step was not taken: the order is paid and in review, so it can no longer be cancelled or paid online. To cancel it or for a refund, call us.";
+            WebRepriced => "您打印申请表之后，这个证书的价格调整为 {0}，订单将按新价格办理：请重新下载打印申请表（上面是新价格），签字后重新上传。之前打印的申请表不能再用。", "The price of this certificate changed to {0} after you printed the form, and the order will be at the new price: download and print the form again (it shows the new price), sign it and upload it again. The form printed before can no longer be used.";
             WebReturnedAgain => "这一页打开之后，订单送审后又被退回了一次，请按下面新的退回原因补正。", "the order was sent for review and returned again since that page was opened; correct it as the new reasons below say.";
             WebFileNotNow => "订单现在的状态不需要这份材料，下面是订单的最新情况。", "the order does not take this file in its present state; here is where it stands.";
             WebOrderMovedOn => "订单状态已变化，已为您显示最新状态。", "The order has moved on; its latest state is shown.";

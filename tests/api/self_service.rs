@@ -16,6 +16,7 @@ use crate::common::{Db, TestApp, scan_png, unique_phone, voucher_jpeg};
 use crate::on_both_databases;
 
 on_both_databases!(
+    a_price_changed_after_printing_sends_the_application_back_to_print,
     a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done,
     an_order_returned_unverified_is_verified_from_the_phone,
     the_tries_a_customer_makes_alone_are_capped_a_day,
@@ -3856,5 +3857,87 @@ async fn a_returned_order_of_someone_else_on_the_account_is_not_checked_there(db
         .await
         .expect("sessions");
     assert_eq!(sessions, 0, "no code was opened");
+    app.finish().await;
+}
+
+/// The catalog's price changed after the customer printed and signed their form: sending
+/// it makes no order at the new price on a paper showing the old — the application goes
+/// back to printing, said with the price now; the old paper's scan is refused; printed,
+/// signed and sent again, the order is made at the price its paper shows.
+async fn a_price_changed_after_printing_sends_the_application_back_to_print(db: Db) {
+    use crate::common::customer::{apply_to_review, printed_again, printed_form, scan_the_print};
+    let app = TestApp::spawn(db).await;
+    let mut browser = Browser::new(&app);
+    let phone = unique_phone();
+    sign_in(&mut browser, &phone).await;
+    apply_to_review(&app, &mut browser, "王小明", "11010519491231002X").await;
+    let old_paper = printed_form(&browser).await;
+    let page = browser.get("/apply").await;
+    let (version, draft) = (hidden(&page.html, "version"), hidden(&page.html, "draft"));
+    sqlx::query("UPDATE products SET price_fen = price_fen + 5000")
+        .execute(app.store().pool())
+        .await
+        .expect("a new price list");
+    let sent = browser
+        .post("/apply/submit", &[("version", &version), ("draft", &draft)])
+        .await;
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/apply?step=print&repriced=1"),
+        "{}",
+        sent.html
+    );
+    let customer = app
+        .client(&app.clerk)
+        .find_customer(&phone)
+        .await
+        .expect("find")
+        .expect("the customer");
+    let orders = app
+        .client(&app.clerk)
+        .orders(&OrderQuery {
+            q: Some(phone.clone()),
+            ..Default::default()
+        })
+        .await
+        .expect("orders");
+    assert!(orders.items.is_empty(), "{:?}", orders.items);
+    let told = browser.get("/apply?step=print&repriced=1").await;
+    assert!(
+        told.html.contains("价格调整为 ¥") && told.html.contains("之前打印的申请表不能再用"),
+        "{}",
+        told.html
+    );
+    let version = printed_again(&mut browser).await;
+    let stale = browser
+        .upload("/apply/scan", &version, old_paper, "image/png")
+        .await;
+    let stale = browser.followed(stale).await;
+    assert!(stale.html.contains("修改内容之前打印"), "{}", stale.html);
+    let version = hidden(&stale.html, "version");
+    scan_the_print(&mut browser, &version).await;
+    let page = browser.get("/apply").await;
+    let (version, draft) = (hidden(&page.html, "version"), hidden(&page.html, "draft"));
+    let sent = browser
+        .post("/apply/submit", &[("version", &version), ("draft", &draft)])
+        .await;
+    let went = sent.location.expect("to the order");
+    let no = went
+        .trim_start_matches("/orders/")
+        .trim_end_matches("?done=submitted")
+        .to_owned();
+    let order = app
+        .client(&app.clerk)
+        .order(&no, false)
+        .await
+        .expect("the order");
+    let product = app
+        .store()
+        .product(&order.product_id)
+        .await
+        .expect("db")
+        .expect("the product");
+    assert_eq!(order.amount_fen, product.price_fen);
+    assert_eq!(order.customer_id, customer.id);
     app.finish().await;
 }

@@ -433,7 +433,7 @@ pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
 /// Applies from home to a submitted order; returns its number.
 /// On the print step (its form to download), marks it printed; the scan is asked for.
 /// The version to upload with.
-async fn printed_again(browser: &mut Browser) -> String {
+pub async fn printed_again(browser: &mut Browser) -> String {
     let page = browser.get("/apply").await;
     assert!(
         page.html.contains("/apply/form.pdf"),
@@ -453,7 +453,7 @@ async fn printed_again(browser: &mut Browser) -> String {
 }
 
 /// The form as printed now, scanned and uploaded: taken.
-async fn scan_the_print(browser: &mut Browser, version: &str) {
+pub async fn scan_the_print(browser: &mut Browser, version: &str) {
     let paper = printed_form(browser).await;
     let scanned = browser
         .upload("/apply/scan", version, paper, "image/png")
@@ -476,7 +476,7 @@ fn scan_taken(scanned: &Answer) {
 
 /// The application form as `/apply/form.pdf` gives it now, printed and scanned at 120 dpi
 /// (pdftoppm), as a PNG.
-async fn printed_form(browser: &Browser) -> Vec<u8> {
+pub async fn printed_form(browser: &Browser) -> Vec<u8> {
     super::scanned(&form_pdf(browser).await)
 }
 
@@ -496,6 +496,13 @@ async fn form_pdf(browser: &Browser) -> Vec<u8> {
 }
 
 pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: &str) -> String {
+    apply_to_review(app, browser, name, id_number).await;
+    submit_twice(browser).await
+}
+
+/// An application made on the phone, from the real-name check to its signed scan, every
+/// step's refusals tried on the way: at the review step, to send.
+pub async fn apply_to_review(app: &TestApp, browser: &mut Browser, name: &str, id_number: &str) {
     let page = browser.get("/apply").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
     let version = hidden(&page.html, "version");
@@ -907,9 +914,13 @@ pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: 
     );
     let version = printed_again(browser).await;
     scan_the_print(browser, &version).await;
+}
 
-    // Submit — twice, as an impatient thumb would: one order. What is submitted is shown
-    // first: the e-mail, the recipient, the address and the postal code each readable.
+/// Sends the application at its review step — twice, as an impatient thumb would: one
+/// order, its number.
+async fn submit_twice(browser: &mut Browser) -> String {
+    // What is submitted is shown first: the e-mail, the recipient, the address and the
+    // postal code each readable.
     let page = browser.get("/apply").await;
     assert!(
         page.html.contains("<dd>wang@example.com</dd>")

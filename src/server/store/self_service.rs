@@ -100,6 +100,8 @@ pub struct DraftRow {
     pub scan_json: Option<String>,
     /// The reference whose form was last downloaded to print.
     pub printed_ref: Option<String>,
+    /// The price that form showed (fen).
+    pub printed_amount_fen: Option<i64>,
     /// When it last changed (unix ms).
     pub updated_at: i64,
 }
@@ -520,7 +522,8 @@ impl Store {
     /// The customer's application in progress.
     pub async fn draft_of(&self, customer_id: &str) -> StoreResult<Option<DraftRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, version, data_json, scan_type, scan_name, scan_json, printed_ref, updated_at \
+            "SELECT id, version, data_json, scan_type, scan_name, scan_json, printed_ref, \
+             printed_amount_fen, updated_at \
              FROM customer_drafts \
              WHERE customer_id = $1",
         )
@@ -529,14 +532,24 @@ impl Store {
         .await?)
     }
 
-    /// Notes that the form of `reference` was downloaded to print (the draft's version
-    /// stays: see migration 0016).
-    pub async fn draft_printed(&self, customer_id: &str, reference: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE customer_drafts SET printed_ref = $1 WHERE customer_id = $2")
-            .bind(reference)
-            .bind(customer_id)
-            .execute(&self.pool)
-            .await?;
+    /// Notes that the form of `reference` was downloaded to print, showing `amount_fen`
+    /// (`None`: not known — an earlier paper's, come back). The draft's version stays: see
+    /// migration 0016.
+    pub async fn draft_printed(
+        &self,
+        customer_id: &str,
+        reference: &str,
+        amount_fen: Option<i64>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE customer_drafts SET printed_ref = $1, printed_amount_fen = $2 \
+             WHERE customer_id = $3",
+        )
+        .bind(reference)
+        .bind(amount_fen)
+        .bind(customer_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -117,6 +117,8 @@ pub struct EarlierPaper {
     pub product_id: Option<String>,
     /// The form it printed.
     pub fields: Fields,
+    /// The price it showed, when known (fen).
+    pub amount_fen: Option<i64>,
 }
 
 /// The form's fields as typed (names as in [`NewOrder`]).
@@ -375,6 +377,9 @@ pub struct Look {
     /// The application the address was given for (the review step's): Back to it once it
     /// has become an order leads to that order, not to a new, blank application.
     draft: Option<String>,
+    /// Sent for review after the product's price changed since the form was printed: the
+    /// print step says so, with the price now.
+    repriced: Option<String>,
 }
 
 /// The cookie holding the bearer token of the verification whose code a PC shows (the
@@ -516,6 +521,19 @@ pub async fn page(
         html! { p.bad role="status" { (ctx.t(T::WebFormRestored)) } (body) }
     } else if look.moved.is_some() {
         html! { p.bad role="status" { (ctx.t(T::WebDraftMovedOn)) } (body) }
+    } else if look.repriced.is_some() && step == Step::Print {
+        let product = match draft.product_id.as_deref() {
+            Some(id) => match state.store.product(id).await {
+                Ok(product) => product,
+                Err(e) => return failed(ctx, e.into()),
+            },
+            None => None,
+        };
+        let price = product
+            .and_then(|p| crate::domain::Money::from_fen(p.price_fen))
+            .map(|m| m.to_string())
+            .unwrap_or_default();
+        html! { p.bad role="status" { (ctx.fill(T::WebRepriced, &[&price])) } (body) }
     } else if step == Step::Print
         && !draft.superseded.is_empty()
         && row.printed_ref.as_deref() != Some(draft.reference.as_str())
@@ -682,7 +700,7 @@ pub async fn save(
                 let reference = match back {
                     Some(at) => {
                         let paper = next.earlier.remove(at);
-                        restored = Some(paper.reference.clone());
+                        restored = Some((paper.reference.clone(), paper.amount_fen));
                         paper.reference
                     }
                     None => new_reference(),
@@ -695,6 +713,9 @@ pub async fn save(
                             reference: next.reference.clone(),
                             product_id: draft.product_id.clone(),
                             fields: on_paper.clone(),
+                            amount_fen: row.printed_amount_fen.filter(|_| {
+                                row.printed_ref.as_deref() == Some(draft.reference.as_str())
+                            }),
                         },
                     );
                     next.earlier.truncate(5);
@@ -719,8 +740,11 @@ pub async fn save(
                 Ok(Some(_)) => {
                     // The paper that came back was printed: the print step says nothing of
                     // printing again, and a change after this one asks for a new paper.
-                    if let Some(reference) = &restored
-                        && let Err(e) = state.store.draft_printed(&who.customer.id, reference).await
+                    if let Some((reference, amount_fen)) = &restored
+                        && let Err(e) = state
+                            .store
+                            .draft_printed(&who.customer.id, reference, *amount_fen)
+                            .await
                     {
                         return failed(ctx, e.into());
                     }
@@ -821,8 +845,7 @@ pub fn new_order(
         note: None,
         application_ref: Some(draft.reference.clone()),
         terms_version: None,
-        // (The form the customer printed is priced when it is printed; the paper's price
-        // is not kept with the draft, so it is not asked for here.)
+        // The price the printed form showed, when one was printed: set by the submission.
         amount_fen: None,
     }
 }
@@ -840,6 +863,7 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
             .await?
             .ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;
         let user_type = UserType::parse(&product.user_type).unwrap_or(UserType::Individual);
+        let price_fen = product.price_fen;
         let order = new_order(&who.customer, &draft, identity.as_ref(), user_type);
         let valid = crate::server::validate::new_order(
             &order,
@@ -863,10 +887,12 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        if row.printed_ref.as_deref() != Some(draft.reference.as_str()) {
+        if row.printed_ref.as_deref() != Some(draft.reference.as_str())
+            || row.printed_amount_fen != Some(price_fen)
+        {
             state
                 .store
-                .draft_printed(&who.customer.id, &draft.reference)
+                .draft_printed(&who.customer.id, &draft.reference, Some(price_fen))
                 .await?;
         }
         Ok::<_, ApiError>((draft.reference, printed))
@@ -1154,9 +1180,12 @@ pub async fn submit(
         .find(|(k, _)| k == "draft")
         .map(|(_, v)| v.into_owned());
     match submit_draft(&state, &who.customer, version).await {
-        Ok(Some(order_no)) => page::see_other(&format!("/orders/{order_no}?done=submitted")),
+        Ok(Submitted::Order(order_no)) => {
+            page::see_other(&format!("/orders/{order_no}?done=submitted"))
+        }
         // The terms changed since they were accepted: back to them, the change said there.
-        Ok(None) => page::see_other("/apply?step=terms"),
+        Ok(Submitted::TermsChanged) => page::see_other("/apply?step=terms"),
+        Ok(Submitted::Repriced) => page::see_other("/apply?step=print&repriced=1"),
         Err(ApiError::Validation(_)) => page::see_other("/apply?step=form"),
         Err(ApiError::Conflict { .. }) => {
             // A page from before this application became an order (the back button): the
@@ -1195,13 +1224,24 @@ async fn submitted_as(
         .map(|order| order.order_no))
 }
 
-/// The order the draft became, or `None` when its terms are not accepted in the version
-/// in force (they changed since: see [`Draft::read`]).
+/// What sending an application for review came to.
+enum Submitted {
+    /// The order it became (its number).
+    Order(String),
+    /// Not sent: its terms are not accepted in the version in force (they changed since:
+    /// see [`Draft::read`]).
+    TermsChanged,
+    /// Not sent: the product's price changed since the form was printed; the application
+    /// is back at printing it.
+    Repriced,
+}
+
+/// Sends the customer's application for review as an order.
 async fn submit_draft(
     state: &AppState,
     customer: &CustomerRow,
     version: Option<i64>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Submitted, ApiError> {
     let (row, draft) = draft_of(state, customer).await?;
     if version != Some(row.version) {
         return Err(ApiError::Conflict {
@@ -1219,7 +1259,38 @@ async fn submit_draft(
         .as_ref()
         .and_then(|p| UserType::parse(&p.user_type))
         .unwrap_or(UserType::Individual);
-    let order = new_order(customer, &draft, identity.as_ref(), user_type);
+    // The price the signed form shows is the one charged: changed in the catalog since it
+    // was printed, the application goes back to printing (under a new reference, so that
+    // the old paper's scan, dropped, is not taken again), said there with the price now.
+    let printed_at = row
+        .printed_amount_fen
+        .filter(|_| row.printed_ref.as_deref() == Some(draft.reference.as_str()));
+    if let (Some(printed), Some(product)) = (printed_at, product.as_ref())
+        && printed != product.price_fen
+    {
+        let mut next = draft.clone();
+        next.step = next.step.min(Step::Print);
+        let old = std::mem::replace(&mut next.reference, new_reference());
+        next.superseded.retain(|r| *r != next.reference);
+        next.superseded.insert(0, old);
+        next.superseded.truncate(5);
+        let json = serde_json::to_string(&next).map_err(|e| ApiError::Internal(e.to_string()))?;
+        return match state
+            .store
+            .save_draft(&customer.id, Some(row.version), &json, true)
+            .await?
+        {
+            Some(_) => Ok(Submitted::Repriced),
+            None => Err(ApiError::Conflict {
+                code: "draft_moved_on",
+                detail: crate::i18n::Msg::new(T::WebDraftMovedOn),
+                status: None,
+                version: None,
+            }),
+        };
+    }
+    let mut order = new_order(customer, &draft, identity.as_ref(), user_type);
+    order.amount_fen = printed_at;
     let mut valid = crate::server::validate::new_order(
         &order,
         true,
@@ -1230,7 +1301,7 @@ async fn submit_draft(
     valid.channel = crate::domain::Channel::Online;
     // The version the customer accepted (the one in force: see `Draft::read`).
     if !draft.terms_accepted {
-        return Ok(None);
+        return Ok(Submitted::TermsChanged);
     }
     valid.terms_version = draft.terms_version.clone();
     let actor = super::orders::customer_actor(&customer.phone);
@@ -1286,7 +1357,7 @@ async fn submit_draft(
             .await?;
     }
     state.store.drop_draft(&customer.id, &row.id).await?;
-    Ok(Some(order_no))
+    Ok(Submitted::Order(order_no))
 }
 
 /// The page for a failure: busy database, or a defect (logged, never shown).
