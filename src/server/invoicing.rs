@@ -202,19 +202,40 @@ pub async fn issue(
     // moment gets the first one's).
     let issued: InvoiceRequest =
         serde_json::from_str(&invoice.request_json).unwrap_or_else(|_| request.clone());
+    // Issued already for another request — one whose issuing lost its order's version to
+    // this caller's change of the request (finance issuing as the customer's own request
+    // was being issued): that invoice is the order's, recorded with the request it was
+    // issued for and by its issuer, and this caller is told theirs was not issued.
+    let another = invoice.request_json != request_json;
     let (pdf_bytes, attachment_id, _) =
         kept_pdf(state, row, &invoice, &issued, actor, request_id).await?;
+    let mut set = vec![SetColumn::Text(
+        "invoice_no",
+        Some(invoice.invoice_no.clone()),
+    )];
+    if another {
+        set.push(SetColumn::Text(
+            "invoice_request_json",
+            Some(invoice.request_json.clone()),
+        ));
+    }
     let step = Transition {
         sms: None,
         action: Action::IssueInvoice,
         expected_version: Some(version.unwrap_or(row.version)),
-        actor: actor.clone(),
+        actor: if another {
+            Actor::System(
+                invoice
+                    .issued_by
+                    .clone()
+                    .unwrap_or_else(|| config.issuer.clone()),
+            )
+        } else {
+            actor.clone()
+        },
         reason: Some(invoice.invoice_no.clone()),
         request_id: request_id.map(str::to_owned),
-        set: vec![SetColumn::Text(
-            "invoice_no",
-            Some(invoice.invoice_no.clone()),
-        )],
+        set,
         claimed_by: None,
     };
     // Attaching the PDF wrote an audit row but did not change the version.
@@ -249,6 +270,14 @@ pub async fn issue(
         &attachment_id,
     )
     .await;
+    if another {
+        return Err(ApiError::Conflict {
+            code: "invoice_issued",
+            detail: Msg::with(T::ProblemInvoiceIssuedOther, [row.order_no.as_str()]),
+            status: updated.status().ok(),
+            version: Some(updated.version),
+        });
+    }
     Ok(updated)
 }
 

@@ -23,6 +23,7 @@ on_both_databases!(
     an_invoices_mail_is_claimed_by_one_attempt_only,
     a_waiting_mail_of_an_invoice_reversed_since_is_given_up,
     a_reversal_cut_short_is_finished_by_the_platform,
+    an_invoice_issued_for_the_customers_request_first_is_the_orders,
 );
 
 fn problem(result: Result<impl std::fmt::Debug, ClientError>) -> ca_counter::api::Problem {
@@ -977,5 +978,87 @@ async fn a_reversal_cut_short_is_finished_by_the_platform(db: Db) {
     );
     assert_eq!(other_now.invoice_no, other_done.invoice_no);
     restarted.shutdown().await.expect("stop");
+    app.finish().await;
+}
+
+/// The customer's own request was being issued (the invoice made, the order not yet
+/// completed) when finance changed the request and issued: the invoice made is the
+/// order's — completed with it, its request kept as the one issued, the history naming
+/// its issuer — and finance is told theirs was not issued (it answered 200 with the
+/// customer's invoice, the order saying finance's request).
+async fn an_invoice_issued_for_the_customers_request_first_is_the_orders(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let (theirs, _) = ca_counter::domain::validate_invoice_request(&InvoiceRequestInput {
+        buyer_kind: Some("individual".into()),
+        invoice_kind: Some("normal".into()),
+        buyer_name: "张三".into(),
+        email: "zs@example.com".into(),
+        ..Default::default()
+    })
+    .expect("the customer's request");
+    let json = serde_json::to_string(&theirs).expect("json");
+    let row = app
+        .store()
+        .order_by_no(order.order_no.as_str())
+        .await
+        .expect("db")
+        .expect("the order");
+    let made = app
+        .store()
+        .builtin_invoice(
+            &ca_counter::server::store::NewInvoice {
+                order_id: &row.id,
+                invoice_kind: "normal",
+                request_json: &json,
+                net_fen: 18_868,
+                tax_fen: 1_132,
+                total_fen: 20_000,
+                issued_by: "平台开票",
+                seller_json: "{}",
+            },
+            "4300",
+        )
+        .await
+        .expect("the customer's invoice, made");
+    let refused = problem(
+        app.client(&app.finance)
+            .issue_invoice(
+                &order.order_no,
+                &IssueInvoice {
+                    version: Some(order.version),
+                    request: Some(organisation("王五建设公司", "91110000600037341L")),
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.code, "invoice_issued", "{refused:?}");
+    assert_eq!(refused.status, 409);
+    let now = app
+        .client(&app.admin)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(now.status, OrderStatus::Completed);
+    let invoice = now.invoice.clone().expect("the invoice");
+    assert_eq!(invoice.invoice_no, made.invoice_no);
+    assert_eq!(
+        now.invoice_request
+            .as_ref()
+            .map(|r| r.request.buyer_name.as_str()),
+        Some("张三"),
+        "{now:?}"
+    );
+    let history = app
+        .client(&app.admin)
+        .history(&order.order_no)
+        .await
+        .expect("history");
+    let issued = history
+        .iter()
+        .rfind(|h| h.action == "issue_invoice")
+        .expect("issued");
+    let (_, finance_name) = finance_operator(&app).await;
+    assert_ne!(issued.actor.name, finance_name, "{history:?}");
     app.finish().await;
 }
