@@ -1068,6 +1068,8 @@ web_texts! { messaging_texts;
     PagePayUntil => "请在 {0} 前完成支付，过时请回订单页重新发起。", "Pay before {0}; after that, start again from your order's page.";
     PagePayButton => "确认支付", "Pay";
     PagePayDone => "支付成功", "Paid";
+    PagePayRefundTitle => "订单已取消，这笔款将退回", "The order was cancelled: this payment will be refunded";
+    PagePayRefundNext => "您付款时，这个订单已被取消。这笔款已记录，将原路退回，您无需再操作；如有疑问请联系客服。", "The order was cancelled as you paid. The payment is recorded and will be refunded the way it came; there is nothing more for you to do. Call us with any question.";
     PagePayDemoPaid => "演示收银台：没有真正扣款，本页不是付款凭证。", "Demo cashier: no money was taken, and this page is no proof of payment.";
     PagePayDoneNext => "在柜台办理的，工作人员会继续为您办理；在电脑上申请的，回到电脑上查看订单即可；在这部手机上申请的，点下方“我的订单”。审核、寄出的进度都可在“我的订单”中查看。", "At a counter, the clerk carries on from here; applying on a computer, go back to your order there; applying on this phone, tap My orders below. Follow the review and the parcel under My orders.";
     PagePayMyOrders => "我的订单", "My orders";

@@ -8,7 +8,10 @@ use ca_counter::domain::OrderStatus;
 use crate::common::{Db, TestApp};
 use crate::on_both_databases;
 
-on_both_databases!(cancel_racing_the_sandbox_cashier_has_one_outcome_every_round);
+on_both_databases!(
+    cancel_racing_the_sandbox_cashier_has_one_outcome_every_round,
+    paid_as_the_order_was_cancelled_the_cashier_says_the_money_goes_back,
+);
 
 /// Rounds per race. The issue that found the deadlock ran 100; 50 on each database keep
 /// the suite inside CI's eight minutes on a two-core machine (each round is a real race
@@ -110,5 +113,40 @@ async fn cancel_racing_the_sandbox_cashier_has_one_outcome_every_round(db: Db) {
         let paid = paid.expect("pay").status().as_u16();
         one_outcome(&app, &order, paid, cancelled).await;
     }
+    app.finish().await;
+}
+
+/// The cashier's button pressed as the clerk cancelled, the cancel first: the payment is
+/// recorded and kept for a refund, and the cashier says so — it said "nothing was charged"
+/// beside a payment recorded as received.
+async fn paid_as_the_order_was_cancelled_the_cashier_says_the_money_goes_back(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let payment = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "sandbox")
+        .await
+        .expect("payment");
+    let page = PhonePage::open(&app.http, &payment.pay_url)
+        .await
+        .expect("cashier");
+    assert!(cancel(&app, &order).await < 300);
+    // The cashier had read its payment as open just before the cancel closed it.
+    sqlx::query("UPDATE payments SET status = 'pending' WHERE id = $1")
+        .bind(&payment.id)
+        .execute(app.store().pool())
+        .await
+        .expect("the race's window");
+    // (Followed to the cashier's own address, as a browser would.)
+    let paid = page.submit(&app.http, &[]).await.expect("pay");
+    assert_eq!(paid.status().as_u16(), 200);
+    assert_eq!(payment_status(&app, &order).await, "refund_needed");
+    let told = paid.text().await.expect("html");
+    assert!(
+        told.contains("这笔款将退回")
+            && told.contains("没有真正扣款")
+            && !told.contains("没有扣款。"),
+        "{told}"
+    );
     app.finish().await;
 }

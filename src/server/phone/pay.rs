@@ -26,6 +26,7 @@ async fn live_payment(
     }
     match state.store.payment_by_token(token).await {
         Ok(Some(p)) if p.status == "paid" => Err(paid(ctx, back)),
+        Ok(Some(p)) if p.status == "refund_needed" => Err(refund_needed(ctx, back)),
         Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => Ok(p),
         Ok(_) => Err(gone(ctx)),
         Err(e) => {
@@ -118,9 +119,13 @@ pub(super) async fn pay(
     match notify::process(&state.store, sandbox.as_ref(), &params).await {
         // Paid: the cashier's own address says so from now on (Back and reload show it,
         // never "send the form again?").
-        Ok(Outcome::Paid | Outcome::Repeat) => crate::server::web::page::see_other(
-            uri.path_and_query().map_or(uri.path(), |p| p.as_str()),
-        ),
+        // Paid as the order was cancelled: the money is kept for a refund, said at the
+        // same address (it said nothing was charged).
+        Ok(Outcome::Paid | Outcome::Repeat | Outcome::RefundNeeded) => {
+            crate::server::web::page::see_other(
+                uri.path_and_query().map_or(uri.path(), |p| p.as_str()),
+            )
+        }
         Ok(other) => {
             tracing::warn!(?other, order = %payment.order_no, "sandbox payment not applied");
             let title = ctx.t(T::ProblemPaymentClosed);
@@ -140,6 +145,27 @@ pub(super) async fn pay(
             unavailable(&ctx)
         }
     }
+}
+
+/// Paid for an order cancelled meanwhile: the money is recorded and goes back.
+fn refund_needed(ctx: &Ctx, back: Option<&str>) -> Response {
+    let title = ctx.t(T::PagePayRefundTitle);
+    page(
+        ctx,
+        StatusCode::OK,
+        title,
+        html! {
+            h1.bad { (title) }
+            p { (ctx.t(T::PagePayRefundNext)) }
+            p.demo role="note" { (ctx.t(T::PagePayDemoPaid)) }
+            (hotline_link(ctx))
+            @if let Some(url) = back {
+                p { a href=(url) { (ctx.t(T::PagePayBackToOrder)) } }
+            } @else {
+                p { a href="/" { (ctx.t(T::PagePayMyOrders)) } }
+            }
+        },
+    )
 }
 
 /// Paid: back to the order on the customer's platform, or back to the counter.
