@@ -169,6 +169,7 @@ web_texts! { messaging_texts;
     ErrDateRangeReversed => "结束日期不能早于开始日期（{0}）", "the end date cannot be before the start date ({0})";
     ErrVersionsDisagree => "与请求体中的 version（{0}）不一致，无法判断以哪个为准", "disagrees with the version in the body ({0}); which one is meant cannot be told";
     ErrExpectedText => "应为文本（带引号的字符串）", "must be text (a quoted string)";
+    ErrAmountPositive => "金额应大于 0（以分计，如 20000 表示 ¥200.00）", "must be more than 0 (in fen: 20000 is ¥200.00)";
     ErrExpectedWholeNumber => "应为整数，且在允许的范围内", "must be a whole number within range";
     ErrExpectedBoolean => "应为 true 或 false", "must be true or false";
     ErrExpectedList => "应为列表", "must be a list";

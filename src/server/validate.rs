@@ -151,7 +151,10 @@ pub fn new_order(
 
     // The price the signed form shows is the one charged, or nothing is: a price changed
     // since the form was printed is said, with both, for the form to be printed again.
-    if let (Some(agreed), Some(product)) = (body.amount_fen, product)
+    if body.amount_fen.is_some_and(|agreed| agreed <= 0) {
+        // No form shows a price of nothing or less: not "the price changed".
+        errors.add("amount_fen", T::ErrAmountPositive);
+    } else if let (Some(agreed), Some(product)) = (body.amount_fen, product)
         && agreed != product.price_fen
     {
         let money = |fen: i64| Money::from_fen(fen).unwrap_or_default().to_string();

@@ -70,6 +70,26 @@ async fn an_order_is_not_made_at_a_price_other_than_the_signed_forms(db: Db) {
             "{problem:?}"
         );
     }
+    // No form shows nothing or less: a plain refusal, not "the price changed to".
+    for nothing in [0, -20_000] {
+        body.amount_fen = Some(nothing);
+        let problem = clerk
+            .create_order(&format!("priced-{nothing}"), &body)
+            .await
+            .err()
+            .and_then(|e| e.problem().cloned())
+            .expect("refused");
+        let said = &problem
+            .errors
+            .iter()
+            .find(|f| f.field == "amount_fen")
+            .expect("on amount_fen")
+            .message;
+        assert!(
+            said.contains("must be more than 0") && !said.contains("price is now"),
+            "{problem:?}"
+        );
+    }
     let page = clerk.orders(&Default::default()).await.expect("list");
     assert!(page.items.is_empty(), "nothing stored");
     body.amount_fen = Some(price);

@@ -101,6 +101,7 @@ pub struct NewOrder {
     /// refused (`422` on `amount_fen`, naming the price now) when the product's price is
     /// another now — changed since the form was printed. Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1)]
     pub amount_fen: Option<i64>,
 }
 
