@@ -161,7 +161,7 @@ web_texts! { messaging_texts;
     ErrDateShape => "“{0}”不是日期：应写作 YYYY-MM-DD，如 2026-12-01", "“{0}” is not a date: write YYYY-MM-DD, e.g. 2026-12-01";
     ErrDateOutOfRange => "“{0}”不在可查的日期范围内（1900 至 2999 年）", "“{0}” is outside the dates that can be asked for (1900 to 2999)";
     ErrProjectIdShape => "“{0}”不是项目的 id（见 GET /api/v1/projects）", "“{0}” is not a project id (see GET /api/v1/projects)";
-    ErrUploadMalformed => "上传的内容不完整或格式不对（传输中断？）：请重新上传", "the upload arrived incomplete or malformed (cut off on the way?): send it again";
+    ErrUploadMalformed => "上传的内容没能完整读取：请重新上传；若仍不行，可能是文件名里有控制字符等特殊字符，请改用简单的文件名（如“申请表.jpg”）", "the upload could not be read whole: send it again; if that fails, a control or other unusual character in the file's name may be the cause — use a simple name (such as form.jpg)";
     ErrStackedMarks => "一个字上叠了太多符号：请按证件或营业执照上的写法填写", "too many marks stacked on one letter: write it as on the ID or the business licence";
     ErrUnprintableInvoice => "“{0}”无法打印在发票上；请换一种写法", "\"{0}\" cannot be printed on the invoice: write it another way";
     ErrUnprintable => "“{0}”无法打印在申请表上；请换一种写法，确需此字的请联系客服", "\"{0}\" cannot be printed on the application form: write it another way, or if it must be this character, ask the hotline";
