@@ -357,12 +357,20 @@ pub fn form(state: &AppState, data: &FormData) -> ApplicationForm {
     }
 }
 
+/// Where the promise to mail an order counts from (unix ms): its payment, or — sent back
+/// for review after a return — the correction, as the terms say. `None` before payment.
+pub fn promise_start(row: &OrderRow) -> Option<i64> {
+    row.paid_at
+        .map(|paid| row.resubmitted_at.map_or(paid, |again| again.max(paid)))
+}
+
 /// When the certificate will be mailed at the latest: the promise counted in working days
-/// (`[platform.review]`) from payment, or from now for an order not yet paid.
-pub fn promised_by(state: &AppState, paid_at: Option<i64>) -> OffsetDateTime {
+/// (`[platform.review]`) from `start` ([`promise_start`]), or from now for an order not yet
+/// paid.
+pub fn promised_by(state: &AppState, start: Option<i64>) -> OffsetDateTime {
     let review = &state.config.review;
     let calendar = review.calendar();
-    let from = paid_at
+    let from = start
         .map(china)
         .unwrap_or_else(|| OffsetDateTime::now_utc().to_offset(CHINA));
     let minutes = review.promise_working_days.max(1) * calendar.minutes_per_day();
@@ -406,7 +414,7 @@ pub fn receipt(
         .to_string();
     let accepted = super::present::china_datetime(row.created_at);
     let days = state.config.review.promise_working_days.max(1).to_string();
-    let by = chinese_date(promised_by(state, row.paid_at));
+    let by = chinese_date(promised_by(state, promise_start(row)));
     // What the receipt promises depends on where the order stands: a date counted from
     // payment; from the correction for an order returned; the day it went for one mailed;
     // nothing for one cancelled.

@@ -12,6 +12,7 @@ use crate::on_both_databases;
 
 on_both_databases!(
     the_queue_lists_paid_orders_oldest_first_against_the_promise,
+    the_promise_counts_from_the_correction_after_a_return,
     a_claim_holds_an_order_for_one_reviewer_until_released_or_lapsed,
     an_admin_takes_over_a_claim_and_it_is_recorded,
     a_returned_order_lists_every_reason_and_comes_back_marked,
@@ -892,5 +893,68 @@ async fn an_order_is_approved_only_with_its_applicant_verified_and_its_form_sign
         .await
         .expect("order");
     assert_eq!(seen.applicant.email.as_deref(), Some("z***@example.com"));
+    app.finish().await;
+}
+
+/// An order paid two months ago, returned and corrected today: the promise to mail it
+/// counts from the correction, as the terms say — the date support reads out and the
+/// queue's waiting time (it said two months overdue, the date long past).
+async fn the_promise_counts_from_the_correction_after_a_return(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let clerk = app.client(&app.clerk);
+    let order = app.submit("张三").await;
+    let order = app.pay(&order).await;
+    let long_ago = time::OffsetDateTime::now_utc().unix_timestamp() * 1000 - 60 * 86_400_000;
+    sqlx::query("UPDATE orders SET paid_at = $1 WHERE order_no = $2")
+        .bind(long_ago)
+        .bind(order.order_no.as_str())
+        .execute(app.store().pool())
+        .await
+        .expect("paid two months ago");
+    let paid_long_ago = clerk.order(&order.order_no, false).await.expect("order");
+    let overdue = paid_long_ago.mailed_by.clone().expect("a promise");
+    let order = app.returned(&paid_long_ago, &["申请表签字不清晰"]).await;
+    let correction = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::Correction,
+            "rescanned.png",
+            crate::common::scan_png(620, 880),
+        )
+        .await
+        .expect("a correction");
+    let order = clerk
+        .act(
+            &order.order_no,
+            Action::Resubmit,
+            &ActionRequest {
+                version: Some(order.version),
+                attachment_ids: vec![correction.id],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("back to review");
+    let promised = order.mailed_by.clone().expect("a promise");
+    let now = time::OffsetDateTime::now_utc();
+    let promised_at =
+        time::OffsetDateTime::parse(&promised, &time::format_description::well_known::Rfc3339)
+            .expect("rfc 3339");
+    assert!(
+        promised_at > now,
+        "{promised} (before the correction: {overdue})"
+    );
+    let queue = app
+        .client(&app.reviewer)
+        .review_queue()
+        .await
+        .expect("queue");
+    let item = queue
+        .items
+        .iter()
+        .find(|i| i.order.order_no == order.order_no)
+        .expect("queued");
+    assert!(item.waited_minutes < 60, "{item:?}");
+    assert_ne!(item.deadline, Deadline::Overdue, "{item:?}");
     app.finish().await;
 }

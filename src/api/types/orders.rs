@@ -213,7 +213,8 @@ pub struct Order {
     /// Shipment, once mailed.
     pub shipment: Option<Shipment>,
     /// By when the CA promises to mail the certificate (RFC 3339), while the order waits
-    /// for review or shipment: the promise in working days from payment
+    /// for review or shipment: the promise in working days from payment (from the
+    /// correction, for an order sent back after a return)
     /// (`[platform.review]`), the date the customer's own order page gives.
     #[serde(default)]
     pub mailed_by: Option<String>,

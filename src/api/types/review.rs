@@ -94,7 +94,8 @@ pub struct ReviewItem {
     pub order: OrderSummary,
     /// When it was paid (or its voucher handed in), RFC 3339.
     pub paid_at: Option<String>,
-    /// Working minutes since then.
+    /// Working minutes since then — since the correction, for an order sent back after a
+    /// return (the promise counts from it).
     pub waited_minutes: i64,
     /// Working minutes the promise allows.
     pub promised_minutes: i64,

@@ -603,6 +603,8 @@ async fn details(
                 vec![
                     SetColumn::Text("rejection_json", None),
                     SetColumn::Int("resubmissions", Some(order.resubmissions + 1)),
+                    // The promise counts from here (see `paper::promise_start`).
+                    SetColumn::Int("resubmitted_at", Some(now_ms())),
                 ]
             } else {
                 // The transfer counts as paid when its voucher is in.

@@ -70,7 +70,7 @@ pub(super) async fn full_order(
         order.status,
         crate::domain::OrderStatus::PendingReview | crate::domain::OrderStatus::PendingShipment
     ) {
-        let by = crate::server::paper::promised_by(state, row.paid_at);
+        let by = crate::server::paper::promised_by(state, crate::server::paper::promise_start(row));
         // In UTC, as every other time the API gives.
         let ms = i64::try_from(by.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
         order.mailed_by = Some(present::rfc3339(ms));

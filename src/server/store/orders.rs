@@ -179,6 +179,7 @@ impl ValidOrder {
             claimed_by_name: None,
             claim_expires_at: None,
             resubmissions: 0,
+            resubmitted_at: None,
             created_at: inserted.created_at,
             updated_at: inserted.created_at,
             channel: self.channel.as_str().to_owned(),
@@ -228,6 +229,8 @@ pub struct OrderRow {
     pub claimed_by_name: Option<String>,
     pub claim_expires_at: Option<i64>,
     pub resubmissions: i64,
+    /// When it was last sent back for review after a return (unix ms).
+    pub resubmitted_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
     /// `counter` or `online`.
@@ -273,8 +276,8 @@ macro_rules! order_columns {
          o.organization_json, o.mailing_json, o.note, o.application_ref, o.terms_version, o.payment_method, o.paid_at, o.rejection_json, \
          o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.invoice_token, o.invoice_request_json, \
          o.invoice_requested_at, o.invoice_requested_via, o.submitted_by, op.name AS submitted_by_name, \
-         o.claimed_by, o.claimed_by_name, o.claim_expires_at, o.resubmissions, o.created_at, o.updated_at, \
-         o.channel"
+         o.claimed_by, o.claimed_by_name, o.claim_expires_at, o.resubmissions, o.resubmitted_at, \
+         o.created_at, o.updated_at, o.channel"
     };
 }
 pub(super) use order_columns;

@@ -515,7 +515,7 @@ async fn order_page(
 /// The form or the words of the order's next step.
 /// "Mailed by …": the promise (`[platform.review]`, working days from payment).
 fn promise(state: &AppState, ctx: &Ctx, row: &OrderRow) -> String {
-    let by = crate::server::paper::promised_by(state, row.paid_at);
+    let by = crate::server::paper::promised_by(state, crate::server::paper::promise_start(row));
     let date = crate::server::paper::date_in(ctx.lang, by);
     ctx.fill(
         T::WebMailedBy,
