@@ -147,6 +147,17 @@ pub const RETURN_REASONS: [T; 8] = {
     ]
 };
 
+/// Whether the checklist's `reason` can be asked of an order: the organisation's stamp only
+/// of an organisation's (`organisation`), a voucher's only of one paid by bank transfer
+/// (`by_transfer`) — a customer who paid online has no voucher to send again.
+pub fn reason_applies(reason: T, organisation: bool, by_transfer: bool) -> bool {
+    match reason {
+        T::ReasonStampMissing => organisation,
+        T::ReasonVoucherAmount | T::ReasonVoucherUnreadable => by_transfer,
+        _ => true,
+    }
+}
+
 /// How a return's reasons are joined into one record (its history row, its texts).
 pub const REASON_SEPARATOR: &str = "；";
 

@@ -13,6 +13,7 @@ use crate::on_both_databases;
 on_both_databases!(
     the_queue_lists_paid_orders_oldest_first_against_the_promise,
     the_promise_counts_from_the_correction_after_a_return,
+    a_return_asks_only_for_what_the_order_can_answer,
     a_claim_holds_an_order_for_one_reviewer_until_released_or_lapsed,
     an_admin_takes_over_a_claim_and_it_is_recorded,
     a_returned_order_lists_every_reason_and_comes_back_marked,
@@ -956,5 +957,65 @@ async fn the_promise_counts_from_the_correction_after_a_return(db: Db) {
         .expect("queued");
     assert!(item.waited_minutes < 60, "{item:?}");
     assert_ne!(item.deadline, Deadline::Overdue, "{item:?}");
+    app.finish().await;
+}
+
+/// A person's order paid online is not returned for an organisation's stamp nor for its
+/// voucher (the customer was asked for a voucher of a transfer never made): refused on
+/// the reason, nothing changed; an order paid by transfer is returned for its voucher.
+async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let reviewer = app.client(&app.reviewer);
+    let online = paid(&app, "张三").await;
+    reviewer
+        .claim(&online.order_no, false)
+        .await
+        .expect("claim");
+    for reason in ["转账凭证金额不符", "缺少单位公章"] {
+        let refused = reviewer
+            .act(
+                &online.order_no,
+                Action::Reject,
+                &ActionRequest {
+                    version: Some(online.version),
+                    reasons: vec!["申请表签字不清晰".into(), reason.into()],
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect_err("not for this order");
+        let problem = refused.problem().cloned().expect("a problem");
+        assert_eq!(problem.status, 422, "{problem:?}");
+        assert!(
+            problem.errors.iter().any(|e| e.field == "reasons[1]"),
+            "{problem:?}"
+        );
+    }
+    let still = reviewer
+        .order(&online.order_no, false)
+        .await
+        .expect("order");
+    assert_eq!(
+        (still.status, still.version),
+        (OrderStatus::PendingReview, online.version)
+    );
+    let order = app.submit("李四").await;
+    let order = app
+        .client(&app.clerk)
+        .act(
+            &order.order_no,
+            Action::ChooseBankTransfer,
+            &ActionRequest {
+                version: Some(order.version),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("by transfer");
+    let order = app
+        .send_voucher(&order, crate::common::voucher_jpeg(800, 600))
+        .await;
+    let returned = app.returned(&order, &["转账凭证金额不符"]).await;
+    assert_eq!(returned.status, OrderStatus::Rejected);
     app.finish().await;
 }

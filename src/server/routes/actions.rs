@@ -579,6 +579,22 @@ async fn details(
                     Ok(Some(text)) if crate::domain::has_web_address(&text) => {
                         errors.add(&format!("reasons[{i}]"), T::ErrReasonWebAddress);
                     }
+                    // A checklist reason the order cannot answer: the customer would be
+                    // asked for a stamp or a voucher they cannot have.
+                    Ok(Some(text))
+                        if crate::domain::checklist_reason(&text).is_some_and(|reason| {
+                            !crate::domain::reason_applies(
+                                reason,
+                                order.user_type == crate::domain::UserType::Organization.as_str(),
+                                order.payment_method.as_deref() == Some("bank_transfer"),
+                            )
+                        }) =>
+                    {
+                        errors.add(
+                            &format!("reasons[{i}]"),
+                            Msg::with(T::ErrReasonNotForOrder, [text]),
+                        );
+                    }
                     Ok(Some(text)) => reasons.push(text),
                     Ok(None) => errors.add(&format!("reasons[{i}]"), T::ErrRequired),
                     Err(e) => errors.add(&format!("reasons[{i}]"), e),

@@ -1456,6 +1456,7 @@ mod tests {
             scan_name: None,
             scan_json: None,
             printed_ref: None,
+            printed_amount_fen: None,
             updated_at: crate::server::store::now_ms() - ago_ms,
         }
     }

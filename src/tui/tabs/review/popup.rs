@@ -54,6 +54,8 @@ pub struct Checklist {
     pub gaps_ticked: bool,
     /// A person's order: no organisation's stamp to ask for.
     pub individual: bool,
+    /// Not paid by bank transfer: no voucher to ask for again.
+    pub not_by_transfer: bool,
 }
 
 impl Default for Checklist {
@@ -65,6 +67,7 @@ impl Default for Checklist {
             error: None,
             gaps_ticked: false,
             individual: false,
+            not_by_transfer: false,
         }
     }
 }
@@ -100,15 +103,43 @@ impl Checklist {
         list
     }
 
+    /// Whether reason `i` can be asked of this order ([`crate::domain::reason_applies`]).
+    pub fn applies(&self, i: usize) -> bool {
+        REASONS.get(i).is_none_or(|reason| {
+            crate::domain::reason_applies(*reason, !self.individual, !self.not_by_transfer)
+        })
+    }
+
+    /// What reason `i` is marked with when it cannot be asked of this order.
+    pub fn not_for_this(&self, i: usize) -> Option<T> {
+        if self.applies(i) {
+            return None;
+        }
+        Some(if i == STAMP {
+            T::ReturnOrganisationsOnly
+        } else {
+            T::ReturnTransferOnly
+        })
+    }
+
     /// A key. On the "other" row letters and digits type its text (and tick it); elsewhere
     /// digits tick a reason, the last digit moves to "other" ready to type.
     pub fn key(&mut self, key: KeyEvent) -> Step {
         let step = self.key_inner(key);
-        // A person has no organisation's stamp: told so, not ticked (it would ask the
-        // customer for a stamp they cannot have).
-        if self.individual && self.checked[STAMP] {
-            self.checked[STAMP] = false;
-            self.error = Some(T::ReturnStampIndividual.into());
+        // A person has no organisation's stamp, an order paid online no voucher: told so,
+        // not ticked (it would ask the customer for what they cannot have).
+        for i in 0..OTHER {
+            if self.checked[i] && !self.applies(i) {
+                self.checked[i] = false;
+                self.error = Some(
+                    if i == STAMP {
+                        T::ReturnStampIndividual
+                    } else {
+                        T::ReturnVoucherNotTransfer
+                    }
+                    .into(),
+                );
+            }
         }
         step
     }
@@ -207,6 +238,27 @@ mod tests {
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    /// An order paid online has no voucher: its two reasons are not ticked, said so, and
+    /// marked on their rows; paid by transfer they are ticked.
+    #[test]
+    fn an_order_paid_online_is_not_returned_for_a_voucher() {
+        let voucher = |t: T| REASONS.iter().position(|r| *r == t).expect("on the list");
+        for reason in [T::ReasonVoucherAmount, T::ReasonVoucherUnreadable] {
+            let i = voucher(reason);
+            let mut online = Checklist {
+                not_by_transfer: true,
+                ..Checklist::default()
+            };
+            online.key(key(KeyCode::Char(char::from(b'1' + i as u8))));
+            assert!(!online.checked[i]);
+            assert_eq!(online.error, Some(T::ReturnVoucherNotTransfer.into()));
+            assert_eq!(online.not_for_this(i), Some(T::ReturnTransferOnly));
+            let mut transfer = Checklist::default();
+            transfer.key(key(KeyCode::Char(char::from(b'1' + i as u8))));
+            assert!(transfer.checked[i] && transfer.error.is_none());
+        }
     }
 
     #[test]

@@ -318,6 +318,10 @@ impl Screen {
                     .order
                     .as_ref()
                     .is_some_and(|o| o.user_type == crate::domain::UserType::Individual);
+                list.not_by_transfer = self
+                    .order
+                    .as_ref()
+                    .is_some_and(|o| o.payment_method.as_deref() != Some("bank_transfer"));
                 self.popup = Some(Popup::Return(list));
             }
             Cmd::Save => {

@@ -860,10 +860,9 @@ fn checklist(list: &Checklist, frame: &mut Frame, area: Rect, view: &View) {
         let row = Rect::new(inner.x, y, inner.width, 1);
         let label = format!("{} {tick} {}", i + 1, reason.get(lang));
         // Kept in its place (the digits stay the same on every order), said not to apply.
-        let (label, style) = if i == super::popup::STAMP && list.individual {
-            (format!("{label}{}", T::ReturnOrganisationsOnly.get(lang)), theme.dim)
-        } else {
-            (label, style)
+        let (label, style) = match list.not_for_this(i) {
+            Some(only) => (format!("{label}{}", only.get(lang)), theme.dim),
+            None => (label, style),
         };
         if i == OTHER {
             // "Other" is typed on its own row, right after its label.
