@@ -13,6 +13,7 @@ use crate::documents::pdf_text;
 use crate::on_both_databases;
 
 on_both_databases!(
+    signed_out_everywhere_the_texts_invoice_link_opens_nothing,
     the_mailroom_ships_by_carrier_and_number_and_the_customer_is_told,
     labels_print_for_the_chosen_orders_with_full_addresses,
     finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order,
@@ -1510,6 +1511,46 @@ async fn a_parcel_back_after_its_invoice_is_mailed_again_under_that_invoice(db: 
     assert_eq!(
         history.last().map(|h| h.action.as_str()),
         Some("decline_invoice")
+    );
+    app.finish().await;
+}
+
+/// The shipping text's invoice link opens without signing in: once the customer signs out
+/// everywhere (a phone lost), it no longer does — neither the form nor the invoice — and
+/// their order page links the new one.
+async fn signed_out_everywhere_the_texts_invoice_link_opens_nothing(db: Db) {
+    use crate::common::customer::signed_in_owner;
+    let app = TestApp::spawn(db).await;
+    let order = shipped(&app, "张三", "EA123456785CN").await;
+    let link = invoice_link(&app, &order.order_no).await;
+    let open = app.http.get(&link).send().await.expect("page");
+    assert_eq!(open.status(), 200);
+    let (_, mut browser) = signed_in_owner(&app, order.order_no.as_str()).await;
+    browser.get("/account").await;
+    let out = browser
+        .post("/account/sessions/end", &[("session", "all")])
+        .await;
+    assert_eq!(out.status, 303, "{}", out.html);
+    for address in [link.clone(), format!("{link}/invoice.pdf")] {
+        let page = app.http.get(&address).send().await.expect("page");
+        let status = page.status();
+        let html = page.text().await.unwrap_or_default();
+        assert!(
+            status == 404 || status == 410 || !html.contains("zhangsan@example.com"),
+            "{address}: {status} {html}"
+        );
+        assert!(!html.contains(order.order_no.as_str()), "{address}: {html}");
+    }
+    let phone = crate::common::customer::owner_phone(&app, order.order_no.as_str()).await;
+    crate::common::customer::a_code_may_go_again(&app, &phone).await;
+    let mut browser = crate::common::customer::Browser::new(&app);
+    crate::common::customer::sign_in(&mut browser, &phone).await;
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    let old = link.rsplit('/').next().expect("token").to_owned();
+    assert!(
+        page.html.contains("href=\"/m/invoice/") && !page.html.contains(&old),
+        "{}",
+        page.html
     );
     app.finish().await;
 }

@@ -9,8 +9,8 @@ use reqwest::StatusCode;
 use reqwest::header;
 
 use crate::common::customer::{
-    Browser, apply, correct_mailing, hidden, input_value, owner_phone, sign_in, signed_in_owner,
-    verify_on_phone,
+    Browser, a_code_may_go_again, apply, correct_mailing, hidden, input_value, owner_phone,
+    sign_in, signed_in_owner, verify_on_phone,
 };
 use crate::common::{Db, TestApp, scan_png, unique_phone, voucher_jpeg};
 use crate::on_both_databases;
@@ -1491,15 +1491,6 @@ async fn sign_in_ends(app: &TestApp, phone: &str) {
     .await
     .expect("the clock");
     a_code_may_go_again(app, phone).await;
-}
-
-/// Lets the customer with `phone` ask for a new sign-in code at once (one goes a minute).
-async fn a_code_may_go_again(app: &TestApp, phone: &str) {
-    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
-        .bind(phone)
-        .execute(app.store().pool())
-        .await
-        .expect("the clock");
 }
 
 /// The customer, signed in, through real-name, the certificate and the terms to the

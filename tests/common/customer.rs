@@ -314,6 +314,15 @@ pub async fn signed_in_owner(app: &TestApp, order_no: &str) -> (String, Browser)
     (phone, browser)
 }
 
+/// Lets the customer with `phone` ask for a new sign-in code at once (one goes a minute).
+pub async fn a_code_may_go_again(app: &TestApp, phone: &str) {
+    sqlx::query("UPDATE login_codes SET sent_at = sent_at - 61000 WHERE phone = $1")
+        .bind(phone)
+        .execute(app.store().pool())
+        .await
+        .expect("the clock");
+}
+
 /// Signs in with the demo code shown on the page (the `log` SMS provider sends nothing).
 pub async fn sign_in(browser: &mut Browser, typed_phone: &str) {
     browser.get("/login").await;

@@ -432,6 +432,27 @@ impl Store {
         .await?)
     }
 
+    /// New addresses for the invoice links the customer's texts carry (`/m/invoice/…`,
+    /// which open without signing in): signed out everywhere — a phone lost —, the links
+    /// in its texts no longer choose, issue or download an invoice. Their order pages
+    /// link the new ones.
+    pub async fn renew_invoice_links(&self, customer_id: &str) -> StoreResult<()> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM orders WHERE customer_id = $1 AND invoice_token IS NOT NULL",
+        )
+        .bind(customer_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for id in ids {
+            sqlx::query("UPDATE orders SET invoice_token = $1 WHERE id = $2")
+                .bind(new_token())
+                .bind(&id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Ends one of a customer's sessions (or all of them, `None`); false if none was live.
     pub async fn end_sessions(&self, customer_id: &str, id: Option<&str>) -> StoreResult<bool> {
         let ended = match id {

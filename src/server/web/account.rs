@@ -143,7 +143,15 @@ pub async fn end_session(
     Form(form): Form<EndSession>,
 ) -> Response {
     let which = (form.session != "all").then_some(form.session.as_str());
-    match state.store.end_sessions(&who.customer.id, which).await {
+    let ended = async {
+        state.store.end_sessions(&who.customer.id, which).await?;
+        // Everywhere: the texts' invoice links too (they open without signing in).
+        if which.is_none() {
+            state.store.renew_invoice_links(&who.customer.id).await?;
+        }
+        Ok::<_, crate::server::store::StoreError>(())
+    };
+    match ended.await {
         Ok(_) if which.is_none() => signed_out(&state, &headers),
         Ok(_) => page::see_other("/account"),
         Err(e) => {
