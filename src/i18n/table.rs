@@ -1197,6 +1197,7 @@ web_texts! { messaging_texts;
     // Mailing and invoicing (platform).
     KindInvoice => "电子发票", "e-invoice";
     ErrOwnTaxNumber => "这是本机构（销售方）自己的税号，请填买方的税号", "this is the CA's own (the seller's) tax number: enter the buyer's";
+    CallerNoCustomerLocked => "这个号码还没有客户记录，柜台无法代发验证码；它的登录已锁定至 {0}：请客户 {0} 之后在手机登录页输入这个号码，点“发送验证码”", "this number has no customer yet, so the counter cannot text a code; its sign-in is locked until {0}: after {0} the customer types the number on the phone's sign-in page and taps “Send the code”";
     CallerNoCustomerForCode => "这个号码还没有客户记录，柜台无法代发验证码：请客户在手机登录页输入这个号码，点“发送验证码”（每分钟一条）", "this number has no customer yet, so the counter cannot text a code: the customer types the number on the phone's sign-in page and taps “Send the code” (one a minute)";
     ErrOwnCreditCode => "这是本机构（CA）自己的统一社会信用代码，请填申请单位的代码（见其营业执照）", "this is the CA's own unified social credit code: enter the applying organisation's (on its business licence)";
     ErrUsccForIndividual => "这是单位的统一社会信用代码：开给单位请把抬头类型选为“单位”；开给个人可不填税号", "this is an organisation's credit code: for an organisation choose it as the buyer type; for a person the tax number may be left empty";

@@ -77,6 +77,12 @@ pub fn clock(time: OffsetDateTime) -> String {
     format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
 }
 
+/// The minute `at` (RFC 3339) is over by, `16:38`, as the customer's pages say when a
+/// lock ends: rounded up, so that at the minute shown it is over.
+pub fn over_by(at: &str) -> Option<String> {
+    parse_time(at).map(|t| clock(t + time::Duration::seconds(59))[..5].to_owned())
+}
+
 /// `¥1,234.00`
 pub fn money(fen: i64) -> String {
     Money::from_fen(fen)

@@ -438,9 +438,14 @@ async fn a_caller_with_no_order_is_found_by_number_with_where_they_are_stuck() {
     tui.send(&format!("{locked}\r"));
     tui.wait_text("还没有登录成功过", WAIT);
     tui.wait_text("验证码输错 5 次，已锁定至", WAIT);
-    // No customer behind the number: K says how the customer gets a code (it did nothing).
+    // No customer behind the number: K says how the customer gets a code (it did nothing)
+    // — once the lock is over (it sent them to a page that refuses them until then).
     tui.send("K");
     tui.wait_text("柜台无法代发验证码", WAIT);
+    tui.wait_for("when the customer may ask for a code", WAIT, |s| {
+        let flat: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        flat.contains("之后在手机登录页输入这个号码")
+    });
     // Its last four digits find no order, and say the whole number finds the customer.
     tui.send("/");
     tui.wait_text("/ 查找", WAIT);

@@ -577,7 +577,18 @@ impl Component for Orders {
                         customer_id: customer.id.clone(),
                     });
                 }
-                Some(None) => self.notice = Some(Notice::info(T::CallerNoCustomerForCode)),
+                // Locked: the sign-in page gives no code before the lock is over either.
+                Some(None) => {
+                    let until = self
+                        .caller
+                        .as_ref()
+                        .and_then(|c| c.sign_in.locked_until.as_deref())
+                        .and_then(crate::tui::format::over_by);
+                    self.notice = Some(Notice::info(match until {
+                        Some(until) => Text::with(T::CallerNoCustomerLocked, [until]),
+                        None => Text::from(T::CallerNoCustomerForCode),
+                    }));
+                }
                 None => {}
             },
             Cmd::SendPaymentLink | Cmd::SendLoginCode => {

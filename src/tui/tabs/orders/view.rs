@@ -559,14 +559,8 @@ fn sign_in_lines<'a>(
             .unwrap_or_default()
     };
     if let Some(until) = &sign_in.locked_until {
-        // The minute it is over, as the customer's page says it (rounded up: at the
-        // minute shown it is no longer locked).
-        let over = format::parse_time(until)
-            .map(|t| {
-                let up = t + time::Duration::seconds(59);
-                format::clock(up)[..5].to_owned()
-            })
-            .unwrap_or_default();
+        // The minute it is over, as the customer's page says it.
+        let over = format::over_by(until).unwrap_or_default();
         // A customer's lock is lifted by a code support texts (`K`); a number that is
         // nobody's gets no code from the counter.
         let text = if customer {
