@@ -1296,7 +1296,7 @@ web_texts! { messaging_texts;
     PageInvoiceChangeNotApplied => "您刚提交的开票信息没有生效：发票在此之前已按上面的抬头开具。如需更正，请致电 {0}。", "What you just sent was not applied: the invoice had already been issued to the name above. To have it corrected, call {0}.";
     PageInvoiceEmail => "已发送至", "Sent to";
     PageInvoiceClosed => "本订单的开票已结束", "Invoicing for this order is closed";
-    PageInvoiceCallUs => "如需发票，请致电 {0}。", "For an invoice, call {0}.";
+    PageInvoiceCallUs => "这笔订单已确认不开发票，订单已办结；如有疑问，请致电 {0}。", "This order was closed without an invoice (none was wanted). Questions: call {0}.";
     PageInvoiceReceived => "开票信息已提交", "Your request has been received";
     PageInvoiceReceivedOutbox => "开具后电子发票会出现在订单页面上，可以下载。本平台为演示：邮件只存于平台发件箱，不会真正发到 {0}。", "Once issued, the invoice is on your order's page to download. This platform is a demo: mail is only kept in its outbox and does not reach {0}.";
     PageInvoiceReceivedText => "我们开具后会把电子发票发送到 {0}。", "We will e-mail the invoice to {0} once it is issued.";

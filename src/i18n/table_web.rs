@@ -234,7 +234,7 @@ macro_rules! web_texts {
             WebAwaitInvoiceOutbox => "证书已寄出；发票正在开具，开好后可在本页下载（本平台为演示：不会真正发邮件）。目前无需您操作。", "The certificate is on its way, and the invoice is being issued: once it is, you can download it here (this platform is a demo: no e-mail is really sent). Nothing to do for now.";
             WebAwaitInvoice => "证书已寄出；发票正在开具，开好后会发到您填写的邮箱，也可在本页下载。目前无需您操作。", "The certificate is on its way, and the invoice is being issued: once it is, it is e-mailed to the address you gave, and you can download it here. Nothing to do for now.";
             WebAllDone => "订单已完成，无需其他操作。", "The order is complete; nothing more to do.";
-            WebNoInvoiceCall => "本订单未开具发票；如需发票，请致电 {0}。", "No invoice was issued for this order; if you need one, call {0}.";
+            WebNoInvoiceCall => "这笔订单已确认不开发票；如有疑问，请致电 {0}。", "This order was closed without an invoice (none was wanted). Questions: call {0}.";
             WebCancelledWhy => "取消原因：{0}", "Why it was cancelled: {0}";
             WebInvoiceChange => "修改开票信息", "Change the invoice details";
             WebCancelledNothing => "订单已取消，无需其他操作。", "The order was cancelled; nothing more to do.";
