@@ -862,3 +862,44 @@ fn terms_changed_under_a_draft_go_back_to_the_terms() {
     let screen = render(&a, 80, 24);
     assert!(screen.contains("申请条款已更新"), "{screen}");
 }
+
+/// Ctrl-O to a draft at the project step: its own search is asked, the list of the draft
+/// left is not shown under this one's search text nor chosen from (Enter took the other
+/// draft's first project), and no product is half chosen.
+#[test]
+fn another_draft_shown_asks_its_own_project_search() {
+    let mut a = at(Lang::ZhCn, |d| {
+        d.step = Step::Project;
+        d.customer = Some(customer(true));
+        d.project_query = "zz".into();
+    });
+    let mut other = Draft {
+        id: draft_id("01a22342-0000-7000-8000-000000000009"),
+        reference: "SQ7F3K9QXY".into(),
+        step: Step::Project,
+        customer: Some(customer(true)),
+        project_query: "cs".into(),
+        ..Draft::default()
+    };
+    other.phone = "13900000000".into();
+    if let Some(newapp) = a.tab_mut::<NewApp>() {
+        newapp.sheets.push(newapp::sheet::Sheet::new(other));
+        newapp.product_sel = Some(0);
+    }
+    a.take_jobs();
+    ctrl(&mut a, 'o');
+    let asked = sent::<newapp::Request>(&a.take_jobs());
+    assert!(
+        asked
+            .iter()
+            .any(|r| matches!(r, newapp::Request::Projects { query, .. } if query == "cs")),
+        "{asked:?}"
+    );
+    let newapp = a.tab_mut::<NewApp>().expect("the tab");
+    assert!(newapp.projects.is_empty() && newapp.product_sel.is_none());
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains("cs") && !screen.contains("湘潭市公共资源交易系统"),
+        "{screen}"
+    );
+}

@@ -57,6 +57,7 @@ impl NewApp {
                 match result {
                     Ok(projects) => self.projects_found(projects),
                     Err(e) => {
+                        self.projects_loading = false;
                         if let Some(sheet) = self.sheet_mut() {
                             sheet.notice = Some(Notice::error(describe(&e, lang)));
                         }

@@ -57,6 +57,8 @@ pub struct NewApp {
     pub project_sel: usize,
     /// Choosing a product of the selected project (its index), or still the project.
     pub product_sel: Option<usize>,
+    /// The list was emptied for another draft's search, its answer not in yet.
+    pub projects_loading: bool,
     projects_seq: u64,
     /// The next project list selects the draft's chosen project and product (back at the
     /// project step to change it, the cursor starts where the choice is).
@@ -158,17 +160,33 @@ impl NewApp {
         }
     }
 
+    /// Another draft is shown: what the tab holds for the draft shown (the project list
+    /// and its cursor, the enlarged code, the terms' scroll) is its own — the list found
+    /// for the last draft's search, under this one's search text, chose its project.
+    fn draft_shown(&mut self, ctx: &mut Ctx<Request>) {
+        self.enlarged = false;
+        self.terms_scroll = 0;
+        self.product_sel = None;
+        self.project_sel = 0;
+        self.projects.clear();
+        self.projects_loading = true;
+        if self.step() == Step::Project {
+            self.reselect = true;
+            self.search_projects(ctx);
+        }
+    }
+
     /// A blank draft, shown.
     fn new_draft(&mut self, ctx: &mut Ctx<Request>) {
         // One empty draft at a time: Ctrl-N with one open goes back to it.
         if let Some(empty) = self.sheets.iter().position(|s| s.draft.untouched()) {
             self.current = empty;
-            self.enlarged = false;
+            self.draft_shown(ctx);
             return;
         }
         self.sheets.push(Sheet::new(Draft::new()));
         self.current = self.sheets.len() - 1;
-        self.enlarged = false;
+        self.draft_shown(ctx);
         self.save(ctx);
     }
 
@@ -188,7 +206,7 @@ impl NewApp {
             self.new_draft(ctx);
         }
         self.current = self.current.min(self.sheets.len().saturating_sub(1));
-        self.enlarged = false;
+        self.draft_shown(ctx);
     }
 
     /// The clerk pressed something that waits for the platform: say so (never silently
@@ -339,7 +357,7 @@ impl NewApp {
             Cmd::NextDraft => {
                 if !self.sheets.is_empty() {
                     self.current = (self.current + 1) % self.sheets.len();
-                    self.enlarged = false;
+                    self.draft_shown(ctx);
                 }
                 false
             }

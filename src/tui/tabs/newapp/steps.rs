@@ -246,6 +246,7 @@ impl NewApp {
     /// just entered, else where it was (within the list).
     pub(super) fn projects_found(&mut self, projects: Vec<Project>) {
         self.projects = projects;
+        self.projects_loading = false;
         self.project_sel = self.project_sel.min(self.projects.len().saturating_sub(1));
         if std::mem::take(&mut self.reselect) {
             self.select_choice();

@@ -477,7 +477,8 @@ fn project(frame: &mut Frame, view: &View, newapp: &NewApp, sheet: &Sheet, area:
     ])
     .areas(lists);
     if newapp.projects.is_empty() {
-        paint::wrapped(frame, left, vec![Line::from(T::NoProjects.get(lang)).style(theme.dim)]);
+        let said = if newapp.projects_loading { T::Loading } else { T::NoProjects };
+        paint::wrapped(frame, left, vec![Line::from(said.get(lang)).style(theme.dim)]);
     }
     // A list longer than its pane keeps its last row to say how many more there are.
     let (visible, offset, more) = paint::list_window(newapp.projects.len(), left.height, newapp.project_sel, lang, paint::LIST_WORDS);
