@@ -903,3 +903,39 @@ fn another_draft_shown_asks_its_own_project_search() {
         "{screen}"
     );
 }
+
+/// The payment code enlarged (`z`) when the customer pays: the full screen goes with the
+/// code, and the keys the paid screen offers work at once (they did nothing until Esc).
+#[test]
+fn paid_while_the_code_was_enlarged_the_keys_work() {
+    let mut a = at(Lang::ZhCn, |d| {
+        done(OrderStatus::PendingPayment, |d| {
+            d.payment = Some(PaymentInfo {
+                url: "http://127.0.0.1:41265/m/pay/AbCdEfGhIjKlMnOpQrStUv".into(),
+                amount_fen: 30_000,
+                expires_at: stamp(time::OffsetDateTime::now_utc() + time::Duration::minutes(15)),
+                demo: true,
+            });
+        })(d)
+    });
+    key(&mut a, KeyCode::Char('z'));
+    assert!(a.tab_mut::<NewApp>().is_some_and(|n| n.enlarged_now()));
+    a.on_msg(ca_counter::tui::net::Msg::Event(
+        ca_counter::api::OrderEvent {
+            id: COUNTS_AS_OF + 1,
+            order_no: no("HN20261128000006"),
+            kind: "transition".into(),
+            action: Some("pay".into()),
+            status: OrderStatus::PendingReview,
+            from: Some(OrderStatus::PendingPayment),
+            version: 3,
+            at: "2026-11-28T08:00:00Z".into(),
+            order: None,
+        },
+    ));
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("n 下一位"), "{screen}");
+    key(&mut a, KeyCode::Char('n'));
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("输入客户的手机号"), "{screen}");
+}

@@ -70,7 +70,7 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
             .short(t(T::HintPrevStep))
             .footer_if(esc_shown),
     ];
-    if newapp.enlarged {
+    if newapp.enlarged_now() {
         out.push(Binding::new(&[Key::ch('z')], Cmd::Enlarge, t(T::CmdEnlarge)).footer());
         return out;
     }
@@ -104,10 +104,11 @@ pub fn bindings(newapp: &NewApp, env: &Env) -> Vec<Binding<Cmd>> {
                         .short(t(T::HintFreshCode))
                         .footer(),
                 );
+                // Only a live code is enlarged (a locked or lapsed one is not shown).
                 out.push(
                     Binding::new(&[Key::ch('z')], Cmd::Enlarge, t(T::CmdEnlarge))
                         .short(t(T::HintEnlarge))
-                        .footer(),
+                        .footer_if(sheet.live_code().is_some()),
                 );
                 out.push(
                     Binding::new(&[Key::ch('e')], Cmd::EditName, t(T::CmdEditName))

@@ -176,6 +176,12 @@ impl NewApp {
         }
     }
 
+    /// The code is shown full-screen now: enlarged, and still live (paid or verified
+    /// meanwhile, it is gone, and so is the full screen that held the keys).
+    pub fn enlarged_now(&self) -> bool {
+        self.enlarged && self.sheet().and_then(Sheet::live_code).is_some()
+    }
+
     /// A blank draft, shown.
     fn new_draft(&mut self, ctx: &mut Ctx<Request>) {
         // One empty draft at a time: Ctrl-N with one open goes back to it.
@@ -600,7 +606,7 @@ impl Component for NewApp {
     }
 
     fn focus(&self) -> Focus {
-        if self.sheet().and_then(Sheet::focused_key).is_some() && !self.enlarged {
+        if self.sheet().and_then(Sheet::focused_key).is_some() && !self.enlarged_now() {
             Focus::Field
         } else {
             Focus::Letters
@@ -741,14 +747,14 @@ impl Component for NewApp {
     /// the rows the code needs at 80×24, and the customer about to scan sees no code.
     fn notice(&self) -> Option<&Notice> {
         let sheet = self.sheet()?;
-        if !self.enlarged && sheet.live_code().is_some() {
+        if !self.enlarged_now() && sheet.live_code().is_some() {
             return None;
         }
         self.message()
     }
 
     fn fullscreen(&self) -> bool {
-        self.enlarged && self.sheet().and_then(Sheet::live_code).is_some()
+        self.enlarged_now()
     }
 
     fn keeps_rows(&self) -> bool {
