@@ -214,3 +214,30 @@ fn a_queue_that_fails_to_load_is_retried_and_says_so() {
         "{screen}"
     );
 }
+
+/// Started while the platform was out of reach: once the link is up, the platform's facts
+/// are asked for (the status line lacked 演示 until Ctrl-R) and "cannot reach the platform"
+/// goes.
+#[test]
+fn started_offline_the_platforms_facts_come_with_the_link() {
+    use ca_counter::tui::app::{FrameAnswer, FrameRequest};
+    let mut app = bare(Lang::ZhCn);
+    app.on_msg(Msg::Answer {
+        to: ca_counter::tui::net::Route::Frame,
+        answer: Box::new(FrameAnswer::Me(Err(network_error()))),
+    });
+    for attempt in 1..=4 {
+        app.on_msg(Msg::Reconnecting {
+            attempt,
+            reason: "refused".into(),
+        });
+    }
+    assert!(render(&app, 80, 24).contains("连不上平台"));
+    app.take_jobs();
+    app.on_msg(Msg::Online);
+    let asked = sent::<FrameRequest>(&app.take_jobs());
+    assert!(asked.contains(&FrameRequest::Health), "{asked:?}");
+    assert!(asked.contains(&FrameRequest::Carriers), "{asked:?}");
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("连不上平台"), "{screen}");
+}

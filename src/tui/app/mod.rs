@@ -665,12 +665,22 @@ impl App {
             }
             Msg::Online => {
                 self.link_lost = None;
+                // "Cannot reach the platform" (who we are, asked at start) is so no longer.
+                crate::tui::text::forget_offline(&mut self.notice);
                 let was_down = !matches!(self.conn, Conn::Connecting | Conn::Online);
                 self.conn = Conn::Online;
                 // Back after a drop: the operator's roles may have changed meanwhile (the
                 // platform ends their stream when they do).
                 if self.shared.me.is_none() || was_down {
                     self.frame_ask(FrameRequest::Me);
+                }
+                // Started while the platform was out of reach: its facts (which parts are
+                // demos, the carriers) are asked for now — the status line lacked 演示.
+                if was_down && self.shared.platform.is_none() {
+                    self.frame_ask(FrameRequest::Health);
+                }
+                if was_down && self.shared.carriers.is_empty() {
+                    self.frame_ask(FrameRequest::Carriers);
                 }
                 if was_down {
                     // Whatever happened while we were away: the stream resumes, but lists
