@@ -939,3 +939,50 @@ fn paid_while_the_code_was_enlarged_the_keys_work() {
     let screen = render(&a, 80, 24);
     assert!(screen.contains("输入客户的手机号"), "{screen}");
 }
+
+/// "Already has an order for the same product" said, then `t` switches the certificate to
+/// an organisation's: the warning goes (it stayed, naming a product no longer chosen) and
+/// the customer's orders are asked about again for the new one.
+#[test]
+fn the_same_product_warning_follows_the_product_switched_to() {
+    let mut a = at(Lang::ZhCn, |d| {
+        d.step = Step::Terms;
+        d.customer = Some(customer(true));
+        d.phone = "13912345678".into();
+        d.choice = Some(Choice {
+            project_id: "p1".into(),
+            project_name: "湘潭市公共资源交易系统".into(),
+            product_id: "k1".into(),
+            product_name: "个人证书（1年）".into(),
+            user_type: Some(UserType::Individual),
+            validity_years: 1,
+            price_fen: 20_000,
+        });
+    });
+    a.answer::<NewApp>(newapp::Answer::OpenOrders {
+        draft: draft_id(DRAFT),
+        result: Ok(vec![ca_counter::api::OrderSummary {
+            project_name: "湘潭市公共资源交易系统".into(),
+            product_name: "个人证书（1年）".into(),
+            ..summary(3, "欧阳娜娜", OrderStatus::PendingReview, 5)
+        }]),
+    });
+    assert!(render(&a, 80, 24).contains("同一产品尚未办完"));
+    if let Some(newapp) = a.tab_mut::<NewApp>() {
+        newapp.projects = projects();
+    }
+    a.take_jobs();
+    key(&mut a, KeyCode::Char('t'));
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains("机构证书") && !screen.contains("同一产品尚未办完"),
+        "{screen}"
+    );
+    let asked = sent::<newapp::Request>(&a.take_jobs());
+    assert!(
+        asked
+            .iter()
+            .any(|r| matches!(r, newapp::Request::OpenOrders { .. })),
+        "{asked:?}"
+    );
+}

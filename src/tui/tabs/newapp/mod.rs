@@ -448,7 +448,7 @@ impl NewApp {
                 true
             }
             Cmd::ToggleUserType => {
-                self.toggle_user_type();
+                self.toggle_user_type(ctx);
                 true
             }
             Cmd::OpenOrder | Cmd::BlankForm => {

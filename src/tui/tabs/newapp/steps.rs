@@ -288,15 +288,7 @@ impl NewApp {
                 validity_years: product.validity_years,
                 price_fen: product.price_fen,
             });
-            // A customer with orders: one for the same product still under way is said
-            // before a second is made (a walk-in who came back to ask about the first).
-            // By the number typed (the one the platform shows may be masked).
-            if sheet.draft.customer.as_ref().is_some_and(|c| c.order_count > 0) {
-                ctx.ask(Request::OpenOrders {
-                    draft: sheet.draft.id.clone(),
-                    phone: sheet.draft.phone.clone(),
-                });
-            }
+            same_product_asked(ctx, sheet);
         }
         self.go(ctx, Step::Terms);
     }
@@ -362,7 +354,7 @@ impl NewApp {
 
     /// Switches individual ⇄ organisation: the product of the other kind with the same
     /// validity in the same project (or the nearest).
-    pub(super) fn toggle_user_type(&mut self) {
+    pub(super) fn toggle_user_type(&mut self, ctx: &mut Ctx<Request>) {
         let Some(choice) = self.sheet().and_then(|s| s.draft.choice.clone()) else {
             return;
         };
@@ -388,6 +380,7 @@ impl NewApp {
                 price_fen: product.price_fen,
                 ..choice
             });
+            same_product_asked(ctx, sheet);
         }
     }
 
@@ -630,5 +623,25 @@ fn address_together(sheet: &mut Sheet) {
             sheet.field_corrected(POSTAL);
         }
         None => {}
+    }
+}
+
+/// A customer with orders: one for the same product (as the draft now has it) still under
+/// way is said before a second is made — a walk-in who came back to ask about the first.
+/// What was said of the product chosen before goes. By the number typed (the one the
+/// platform shows may be masked).
+fn same_product_asked(ctx: &mut Ctx<Request>, sheet: &mut Sheet) {
+    if sheet
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.msg.text == T::NewSameProductOpen)
+    {
+        sheet.notice = None;
+    }
+    if sheet.draft.customer.as_ref().is_some_and(|c| c.order_count > 0) {
+        ctx.ask(Request::OpenOrders {
+            draft: sheet.draft.id.clone(),
+            phone: sheet.draft.phone.clone(),
+        });
     }
 }
