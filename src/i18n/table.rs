@@ -457,6 +457,7 @@ web_texts! { messaging_texts;
     CmdDiscardDraft => "丢弃当前草稿（按两次）", "discard this draft (press twice)";
     CmdPrintForm => "打印申请表", "print the application form";
     CmdPayOnline => "改用支付宝付款", "pay by Alipay instead";
+    NewPostalDigitsOnly => "邮政编码只能输入数字（6 位）", "a postal code is digits only (6 of them)";
     NewPhoneDigitsOnly => "手机号只能输入数字", "a mobile number is digits only";
     NewFieldsToCorrect => "有 {0} 处需要修改，说明在各栏旁边", "{0} to correct: each says why beside it";
     CmdFormNextField => "下一栏（最后一栏按 Enter 检查后进入签字扫描）", "next field (Enter on the last one checks the form and goes on to the scan)";

@@ -986,3 +986,21 @@ fn the_same_product_warning_follows_the_product_switched_to() {
         "{asked:?}"
     );
 }
+
+/// A postal code takes digits only, said at once (an e-mail typed on after Tab from the
+/// last field went into it: "410012abc@example.com").
+#[test]
+fn a_postal_code_takes_only_digits() {
+    let mut a = at(
+        Lang::ZhCn,
+        form(UserType::Individual, "mailing.postal_code"),
+    );
+    typed(&mut a, "4100a");
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("邮政编码只能输入数字"), "{screen}");
+    let draft = a
+        .tab_mut::<NewApp>()
+        .and_then(|n| n.sheet().map(|s| s.text("mailing.postal_code")))
+        .expect("the draft");
+    assert_eq!(draft, "4100");
+}

@@ -139,6 +139,11 @@ pub fn phone_char(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, ' ' | '　' | '-' | '+')
 }
 
+/// Whether `c` may be typed into a postal code: digits (full-width too) and spaces.
+pub fn postal_code_char(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, ' ' | '　')
+}
+
 /// Whether `c` may be typed into a recipient's number: a mobile's characters, and a
 /// landline's brackets and 转 (an extension).
 pub fn recipient_phone_char(c: char) -> bool {

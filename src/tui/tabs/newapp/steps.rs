@@ -469,12 +469,18 @@ impl NewApp {
                             && match s.kind {
                                 fields::Kind::Phone => !fields::phone_char(c),
                                 fields::Kind::RecipientPhone => !fields::recipient_phone_char(c),
+                                fields::Kind::PostalCode => !fields::postal_code_char(c),
                                 _ => false,
                             }
                     }) =>
             {
                 let focus = sheet.draft.focus.clone();
-                sheet.errors.insert(focus, T::NewPhoneDigitsOnly.into());
+                let said = if focus == "mailing.postal_code" {
+                    T::NewPostalDigitsOnly
+                } else {
+                    T::NewPhoneDigitsOnly
+                };
+                sheet.errors.insert(focus, said.into());
             }
             _ => return self.type_into(key),
         }
