@@ -63,6 +63,7 @@ web_texts! { messaging_texts;
     InvoiceReissueTag => "重开·", "reissue · ";
     HintReturnParcel => "客户会在订单页看到这个原因", "The customer reads this reason on their order page";
     ActionNote => "备注", "note";
+    ReviewNote => "备注（{0}，{1}）：{2}", "Note ({0}, {1}): {2}";
     ActionAttach => "上传附件", "attachment uploaded";
     ActionWithdrawAttachment => "撤回未提交的补正材料", "withdrew a correction not yet sent";
     HistoryInvoiceKept => "发票存档", "invoice kept";

@@ -1721,3 +1721,39 @@ fn approving_names_an_attachment_not_looked_at() {
     let screen = render(&app, 80, 24);
     assert!(!screen.contains("你还没看过"), "{screen}");
 }
+
+/// A note support added ("send it to the company's address") is read by the reviewer
+/// beside the order, at the top, in both languages, whole at 80×24 (it never reached them).
+#[test]
+fn a_note_on_the_order_is_read_before_deciding() {
+    for lang in Lang::ALL {
+        let mut app = review_app(lang);
+        key(&mut app, KeyCode::Enter);
+        let mut history = history();
+        history.push(ca_counter::api::HistoryEntry {
+            id: 5,
+            at: "2026-11-28T07:50:00Z".into(),
+            actor: ca_counter::api::Actor {
+                id: Some("o2".into()),
+                name: "钱客服".into(),
+            },
+            action: "note".into(),
+            from_status: None,
+            to_status: None,
+            reason: Some("客户要求寄到公司地址".into()),
+            request_id: None,
+        });
+        app.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: None,
+            order: Ok((order(), history)),
+        });
+        let (screen, problems) = crate::walk::check::draw(&app, 80, 24);
+        assert!(problems.is_empty(), "{problems:?}\n{screen}");
+        let drawn = crate::walk::check::drawn_texts(&app, 80, 24).join("");
+        assert!(
+            drawn.contains("钱客服") && drawn.contains("客户要求寄到公司地址"),
+            "{screen}"
+        );
+    }
+}

@@ -479,6 +479,22 @@ fn facts(screen: &Screen, frame: &mut Frame, area: Rect, view: &View) {
             )));
         }
     }
+    // Notes staff added (what the caller asked support, why it waits), newest first,
+    // read before deciding: beside the order on support's screen, never here before.
+    for note in screen.history.iter().rev().filter(|h| h.action == "note") {
+        let who = format::actor(note.actor.id.as_deref(), &note.actor.name, lang);
+        lines.push(Line::from(Span::styled(
+            T::ReviewNote.fill(
+                lang,
+                &[
+                    &who,
+                    &format::datetime(&note.at),
+                    note.reason.as_deref().unwrap_or_default(),
+                ],
+            ),
+            theme.warning,
+        )));
+    }
     let resubmission = lines.split_off(resubmitted_from);
     lines.splice(0..0, resubmission);
     // Wrapped here, so paging moves by screen rows and never cuts a line. Taller than the
