@@ -11,6 +11,7 @@ use crate::on_both_databases;
 on_both_databases!(
     cancel_racing_the_sandbox_cashier_has_one_outcome_every_round,
     paid_as_the_order_was_cancelled_the_cashier_says_the_money_goes_back,
+    the_cashier_of_a_cancelled_order_says_so_with_the_way_to_it,
 );
 
 /// Rounds per race. The issue that found the deadlock ran 100; 50 on each database keep
@@ -148,5 +149,33 @@ async fn paid_as_the_order_was_cancelled_the_cashier_says_the_money_goes_back(db
             && !told.contains("没有扣款。"),
         "{told}"
     );
+    app.finish().await;
+}
+
+/// The cashier left open while the order was cancelled: its page says the order was
+/// cancelled and nothing is charged, with the way to the order (it said the link did not
+/// exist and to ask at a counter — to a customer paying from home).
+async fn the_cashier_of_a_cancelled_order_says_so_with_the_way_to_it(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let payment = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "sandbox")
+        .await
+        .expect("payment");
+    let page = PhonePage::open(&app.http, &payment.pay_url)
+        .await
+        .expect("cashier");
+    assert!(cancel(&app, &order).await < 300);
+    let pressed = page.submit(&app.http, &[]).await.expect("pay");
+    assert_eq!(pressed.status().as_u16(), 410);
+    let html = pressed.text().await.expect("html");
+    assert!(
+        html.contains(&format!("订单 {} 已取消", order.order_no))
+            && html.contains(&format!("href=\"/orders/{}\"", order.order_no))
+            && !html.contains("柜台"),
+        "{html}"
+    );
+    assert_eq!(payment_status(&app, &order).await, "closed");
     app.finish().await;
 }

@@ -28,7 +28,16 @@ async fn live_payment(
         Ok(Some(p)) if p.status == "paid" => Err(paid(ctx, back)),
         Ok(Some(p)) if p.status == "refund_needed" => Err(refund_needed(ctx, back)),
         Ok(Some(p)) if p.status == "pending" && p.expires_at > now_ms() => Ok(p),
-        Ok(_) => Err(gone(ctx)),
+        // Closed (the order cancelled, another code made) or lapsed: said as what it is,
+        // with the way to the order — not "this link does not exist, ask at a counter".
+        Ok(Some(p)) => {
+            let cancelled = matches!(
+                state.store.order_by_no(&p.order_no).await,
+                Ok(Some(order)) if order.status().ok() == Some(crate::domain::OrderStatus::Cancelled)
+            );
+            Err(closed(ctx, &p.order_no, cancelled, back))
+        }
+        Ok(None) => Err(gone(ctx)),
         Err(e) => {
             tracing::error!(error = %e, "cashier page");
             Err(unavailable(ctx))
@@ -145,6 +154,27 @@ pub(super) async fn pay(
             unavailable(&ctx)
         }
     }
+}
+
+/// A payment closed or lapsed: nothing charged, and where the order is.
+fn closed(ctx: &Ctx, order_no: &str, cancelled: bool, back: Option<&str>) -> Response {
+    let title = ctx.t(T::PagePayClosedTitle);
+    let order = back.map_or_else(|| format!("/orders/{order_no}"), str::to_owned);
+    page(
+        ctx,
+        StatusCode::GONE,
+        title,
+        html! {
+            h1.bad { (title) }
+            @if cancelled {
+                p { (ctx.fill(T::PagePayClosedCancelled, &[order_no])) }
+            } @else {
+                p { (ctx.t(T::PagePayClosedLapsed)) }
+            }
+            p { a.button href=(order) { (ctx.t(T::PagePayClosedOrder)) } }
+            (hotline_link(ctx))
+        },
+    )
 }
 
 /// Paid for an order cancelled meanwhile: the money is recorded and goes back.
