@@ -17,6 +17,7 @@ use crate::on_both_databases;
 
 on_both_databases!(
     a_price_changed_after_printing_sends_the_application_back_to_print,
+    a_code_that_ran_out_is_not_shown_again,
     a_cancel_confirmed_after_the_order_went_to_review_says_it_was_not_done,
     an_order_returned_unverified_is_verified_from_the_phone,
     the_tries_a_customer_makes_alone_are_capped_a_day,
@@ -3934,5 +3935,38 @@ async fn a_price_changed_after_printing_sends_the_application_back_to_print(db: 
         .expect("the product");
     assert_eq!(order.amount_fen, product.price_fen);
     assert_eq!(order.customer_id, customer.id);
+    app.finish().await;
+}
+
+/// A code typed after it ran out: the page says so and shows no code (the demo's page
+/// showed the dead code above "the code has expired", offering what it then refused).
+async fn a_code_that_ran_out_is_not_shown_again(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut browser = Browser::new(&app);
+    let phone = unique_phone();
+    browser.get("/login").await;
+    let sent = browser.post_follow("/login", &[("phone", &phone)]).await;
+    let code: String = sent
+        .html
+        .split_once("本次验证码为 ")
+        .map(|(_, rest)| rest.chars().take(6).collect())
+        .expect("the demo's code");
+    let demo = hidden(&sent.html, "demo");
+    sqlx::query("UPDATE login_codes SET expires_at = expires_at - 600000 WHERE phone = $1")
+        .bind(&phone)
+        .execute(app.store().pool())
+        .await
+        .expect("six minutes on");
+    let late = browser
+        .post_follow(
+            "/login/code",
+            &[("phone", &phone), ("code", &code), ("demo", &demo)],
+        )
+        .await;
+    assert!(
+        late.html.contains("验证码已过期") && !late.html.contains("本次验证码为"),
+        "{}",
+        late.html
+    );
     app.finish().await;
 }

@@ -295,9 +295,13 @@ pub async fn code_page(
             },
         );
     }
-    // Only the demo's built-in SMS log shows a code on the page.
+    // Only the demo's built-in SMS log shows a code on the page — not one that ran out
+    // (shown above "the code has expired", it offered a code the page then refused).
     let demo_code = query.demo.filter(|d| {
-        state.sms.name() == "log" && d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit())
+        state.sms.name() == "log"
+            && d.len() == 6
+            && d.bytes().all(|b| b.is_ascii_digit())
+            && query.said.as_deref() != Some("expired")
     });
     page::page(
         &code_ctx(ctx),
