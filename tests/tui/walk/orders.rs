@@ -581,6 +581,16 @@ fn an_action_key_of_another_role_says_whose_it_is() {
         assert!(screen.contains(words), "{pressed}: {screen}");
         assert_eq!(a.take_jobs().len(), 0, "nothing asked of the platform");
     }
+    // Taking payment on an unpaid order (it did nothing at all).
+    let mut o = order();
+    o.status = OrderStatus::PendingPayment;
+    o.allowed_actions = vec![];
+    let mut a = opened(Lang::ZhCn, o);
+    operator(&mut a, "周客服", Role::Support);
+    a.take_jobs();
+    key(&mut a, KeyCode::Char('p'));
+    let screen: String = render(&a, 80, 24).split_whitespace().collect();
+    assert!(screen.contains("“收款”需要柜台受理"), "{screen}");
 }
 
 /// An organisation's person is its handler (经办人), as on its form; an invoice from the

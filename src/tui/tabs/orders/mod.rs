@@ -399,6 +399,16 @@ impl Orders {
             {
                 (T::ActionPrintForm.get(lang).to_owned(), Permission::RevealPersonalData)
             }
+            // Taking the payment is the counter's (support texts the link to pay, `L`).
+            (None, 'p')
+                if matches!(
+                    order.status,
+                    crate::domain::OrderStatus::PendingPayment
+                        | crate::domain::OrderStatus::PendingVoucher
+                ) && !shared.permits(Permission::CreateOrders) =>
+            {
+                (T::ActionCollect.get(lang).to_owned(), Permission::CreateOrders)
+            }
             _ => return false,
         };
         let whose: Vec<Role> = Role::ALL
