@@ -615,3 +615,39 @@ fn an_organisations_order_names_its_handler_and_a_demo_invoice_says_so() {
         "{screen}"
     );
 }
+
+/// A mailed order open while the mailroom types in a tracking step: read again (its event),
+/// the parcel is asked for again too — the block said "no tracking events yet" beside the
+/// history naming the step.
+#[test]
+fn a_mailed_order_read_again_asks_where_its_parcel_is() {
+    let o = invoiced_organisation();
+    let mut a = opened(Lang::ZhCn, o.clone());
+    a.answer::<Orders>(orders::Answer::Tracking {
+        order_no: "HN20261128000003".into(),
+        result: Ok(Tracking {
+            carrier: "shunfeng".into(),
+            carrier_name: "顺丰".into(),
+            tracking_no: "SF1234567890123".into(),
+            provider: "manual".into(),
+            state: None,
+            events: Vec::new(),
+            fetched_at: None,
+            checked_at: None,
+            error: None,
+            next_check_at: None,
+        }),
+    });
+    a.take_jobs();
+    a.answer::<Orders>(orders::Answer::Detail {
+        order_no: o.order_no.to_string(),
+        result: Ok((o, history())),
+    });
+    let asked = sent::<orders::Request>(&a.take_jobs());
+    assert!(
+        asked
+            .iter()
+            .any(|r| matches!(r, orders::Request::Tracking { .. })),
+        "{asked:?}"
+    );
+}

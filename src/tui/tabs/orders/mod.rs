@@ -876,8 +876,10 @@ impl Component for Orders {
                             detail.tracking = None;
                         }
                         // Mailed orders show where the parcel is (cached on the platform:
-                        // asking again is cheap).
-                        if order.shipment.is_some() && detail.tracking.is_none() {
+                        // asking again is cheap) — again whenever the order is read again
+                        // (a step the mailroom typed in changed the order: the block said
+                        // "no tracking events yet" beside the history naming it).
+                        if order.shipment.is_some() {
                             ctx.ask(Request::Tracking {
                                 order_no: order.order_no.to_string(),
                             });
