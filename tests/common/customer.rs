@@ -615,6 +615,42 @@ pub async fn apply_to_review(app: &TestApp, browser: &mut Browser, name: &str, i
     );
     let unticked = browser.followed(unticked).await;
     assert!(unticked.html.contains("accept-error"), "{}", unticked.html);
+    // Ticked, then the language switch: the terms in the other language, still ticked
+    // (a plain link lost the tick), and back.
+    for lang in ["en", "zh-CN"] {
+        let page = browser.get("/apply?step=terms").await;
+        assert!(
+            page.html.contains("form=\"terms-form\"") && page.html.contains("id=\"terms-form\""),
+            "{}",
+            page.html
+        );
+        let version = hidden(&page.html, "version");
+        let switched = browser
+            .post(
+                &format!("/apply?lang={lang}"),
+                &[
+                    ("action", "terms"),
+                    ("accept", "yes"),
+                    ("keep", "lang"),
+                    ("version", &version),
+                ],
+            )
+            .await;
+        assert_eq!(
+            switched.location.as_deref(),
+            Some("/apply?step=terms"),
+            "{}",
+            switched.html
+        );
+        let page = browser.get("/apply?step=terms").await;
+        assert!(
+            page.html.contains(&format!("lang=\"{lang}\""))
+                && page.html.contains("name=\"accept\" value=\"yes\" checked"),
+            "{}",
+            page.html
+        );
+    }
+    let unticked = browser.get("/apply?step=terms").await;
     let version = hidden(&unticked.html, "version");
     let ticked = browser
         .post(

@@ -563,6 +563,10 @@ fn switching(ctx: &page::Ctx, step: Step) -> page::Ctx {
     if step == Step::Form {
         ctx.switch_form = Some(("apply-form", "/apply".into()));
     }
+    // The terms' tick too (a plain link lost it).
+    if step == Step::Terms {
+        ctx.switch_form = Some(("terms-form", "/apply".into()));
+    }
     ctx
 }
 

@@ -345,7 +345,7 @@ pub async fn body(
                 }
                 div.terms tabindex="0" role="region" aria-label=(ctx.t(T::WebStepTerms)) { (text) }
                 (form::summary(ctx, errors))
-                form method="post" action="/apply" {
+                form #terms-form method="post" action="/apply" {
                     (version(view))
                     input type="hidden" name="action" value="terms";
                     (form::checkbox("accept", ctx.t(T::WebAcceptTerms), view.draft.terms_accepted, error_of("accept")))
@@ -984,6 +984,15 @@ pub async fn handle(view: &View<'_>, posted: &Posted) -> Result<Outcome, ApiErro
                 }
                 None => Ok(Outcome::Go("/apply?step=project".into())),
             }
+        }
+        // The language switch pressed on the terms: the tick is kept (the customer ticked
+        // it: consent given), the terms shown again in the other language.
+        "terms" if get("keep") == "lang" => {
+            if get("accept") == "yes" {
+                next.terms_accepted = true;
+                next.terms_version = Some(view.state.config.terms_version.clone());
+            }
+            Ok(Outcome::Saved(next, Step::Terms))
         }
         "terms" => {
             if get("accept") != "yes" {
