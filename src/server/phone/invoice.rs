@@ -121,7 +121,8 @@ async fn finished(
             p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
         },
     };
-    page(ctx, StatusCode::OK, ctx.t(T::PageInvoiceTitle), body)
+    // Issued or closed, the page no longer asks for one.
+    page(ctx, StatusCode::OK, ctx.t(T::PageInvoiceDoneTitle), body)
 }
 
 /// `GET /m/invoice/{token}/invoice.pdf`: the issued invoice, to whoever holds the link the
