@@ -832,13 +832,14 @@ async fn payment_is_confirmed_by_the_provider_not_by_hand(db: Db) {
         .send()
         .await
         .expect("cashier page");
+    // Gone, and said why: the order was cancelled.
     assert_eq!(
         page.status(),
-        404,
+        410,
         "a cancelled order's QR code no longer works"
     );
     let pay = open_page.submit(&app.http, &[]).await.expect("pay");
-    assert_eq!(pay.status(), 404);
+    assert_eq!(pay.status(), 410);
     let after = clerk.order(&open.order_no, false).await.expect("order");
     assert_eq!(after.status, OrderStatus::Cancelled);
 

@@ -3868,12 +3868,34 @@ async fn a_price_changed_after_printing_sends_the_application_back_to_print(db: 
     sign_in(&mut browser, &phone).await;
     apply_to_review(&app, &mut browser, "王小明", "11010519491231002X").await;
     let old_paper = printed_form(&browser).await;
+    let new_prices = async || {
+        sqlx::query("UPDATE products SET price_fen = price_fen + 5000")
+            .execute(app.store().pool())
+            .await
+            .expect("a new price list");
+    };
+    // The form downloaded again after the price changed: not the same reference at a new
+    // price (the signed paper's scan would still match it) — back to printing.
+    new_prices().await;
+    let again = browser.get_once("/apply/form.pdf").await;
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/apply?step=print&repriced=1"),
+        "{}",
+        again.html
+    );
+    let version = printed_again(&mut browser).await;
+    let stale = browser
+        .upload("/apply/scan", &version, old_paper.clone(), "image/png")
+        .await;
+    let stale = browser.followed(stale).await;
+    let version = hidden(&stale.html, "version");
+    scan_the_print(&mut browser, &version).await;
+    let old_paper = printed_form(&browser).await;
     let page = browser.get("/apply").await;
     let (version, draft) = (hidden(&page.html, "version"), hidden(&page.html, "draft"));
-    sqlx::query("UPDATE products SET price_fen = price_fen + 5000")
-        .execute(app.store().pool())
-        .await
-        .expect("a new price list");
+    // Sent for review after the price changed again.
+    new_prices().await;
     let sent = browser
         .post("/apply/submit", &[("version", &version), ("draft", &draft)])
         .await;

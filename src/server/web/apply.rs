@@ -868,6 +868,16 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
             .ok_or_else(|| ApiError::field("product_id", T::ProblemProductNotFound))?;
         let user_type = UserType::parse(&product.user_type).unwrap_or(UserType::Individual);
         let price_fen = product.price_fen;
+        // Printed under this reference at another price: a new paper is a new reference
+        // (the same reference at two prices, the signed one's scan would still match).
+        if row.printed_ref.as_deref() == Some(draft.reference.as_str())
+            && row
+                .printed_amount_fen
+                .is_some_and(|printed| printed != price_fen)
+        {
+            reprinted(&state, &who.customer.id, &row, &draft).await?;
+            return Ok(None);
+        }
         let order = new_order(&who.customer, &draft, identity.as_ref(), user_type);
         let valid = crate::server::validate::new_order(
             &order,
@@ -899,10 +909,12 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
                 .draft_printed(&who.customer.id, &draft.reference, Some(price_fen))
                 .await?;
         }
-        Ok::<_, ApiError>((draft.reference, printed))
+        Ok::<_, ApiError>(Some((draft.reference, printed)))
     };
     match built.await {
-        Ok((reference, printed)) => pdf_download(printed.bytes, &reference),
+        Ok(Some((reference, printed))) => pdf_download(printed.bytes, &reference),
+        // Repriced: the print step says so, and prints under the new reference.
+        Ok(None) => page::see_other("/apply?step=print&repriced=1"),
         Err(ApiError::Validation(_)) => page::see_other("/apply?step=form"),
         Err(e) => failed(ctx, e),
     }
@@ -1240,6 +1252,38 @@ enum Submitted {
     Repriced,
 }
 
+/// The product's price changed since the form was printed under the application's
+/// reference: back to printing it, under a new reference — the old paper's scan dropped,
+/// and refused if sent again as the customer's earlier printout. `Conflict` when the
+/// application moved on meanwhile (another tab).
+async fn reprinted(
+    state: &AppState,
+    customer_id: &str,
+    row: &DraftRow,
+    draft: &Draft,
+) -> Result<(), ApiError> {
+    let mut next = draft.clone();
+    next.step = next.step.min(Step::Print);
+    let old = std::mem::replace(&mut next.reference, new_reference());
+    next.superseded.retain(|r| *r != next.reference);
+    next.superseded.insert(0, old);
+    next.superseded.truncate(5);
+    let json = serde_json::to_string(&next).map_err(|e| ApiError::Internal(e.to_string()))?;
+    match state
+        .store
+        .save_draft(customer_id, Some(row.version), &json, true)
+        .await?
+    {
+        Some(_) => Ok(()),
+        None => Err(ApiError::Conflict {
+            code: "draft_moved_on",
+            detail: crate::i18n::Msg::new(T::WebDraftMovedOn),
+            status: None,
+            version: None,
+        }),
+    }
+}
+
 /// Sends the customer's application for review as an order.
 async fn submit_draft(
     state: &AppState,
@@ -1272,26 +1316,9 @@ async fn submit_draft(
     if let (Some(printed), Some(product)) = (printed_at, product.as_ref())
         && printed != product.price_fen
     {
-        let mut next = draft.clone();
-        next.step = next.step.min(Step::Print);
-        let old = std::mem::replace(&mut next.reference, new_reference());
-        next.superseded.retain(|r| *r != next.reference);
-        next.superseded.insert(0, old);
-        next.superseded.truncate(5);
-        let json = serde_json::to_string(&next).map_err(|e| ApiError::Internal(e.to_string()))?;
-        return match state
-            .store
-            .save_draft(&customer.id, Some(row.version), &json, true)
-            .await?
-        {
-            Some(_) => Ok(Submitted::Repriced),
-            None => Err(ApiError::Conflict {
-                code: "draft_moved_on",
-                detail: crate::i18n::Msg::new(T::WebDraftMovedOn),
-                status: None,
-                version: None,
-            }),
-        };
+        return reprinted(state, &customer.id, &row, &draft)
+            .await
+            .map(|()| Submitted::Repriced);
     }
     let mut order = new_order(customer, &draft, identity.as_ref(), user_type);
     order.amount_fen = printed_at;
