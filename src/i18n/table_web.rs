@@ -190,7 +190,7 @@ macro_rules! web_texts {
             WebUploadBroken => "上传中断，请重试", "The upload broke off; try again";
             WebUploadMalformed => "文件没能完整读取：请重新上传；若仍不行，可能是文件名里有特殊字符，请把文件改成简单的名字（如“申请表.jpg”）再传", "The file could not be read whole: upload it again; if that fails, an unusual character in its name may be the cause — rename it simply (such as form.jpg) and upload it again";
             WebScanAlready => "已上传签字的申请表：{0}。如需更换，请重新选择文件上传。", "The signed form is uploaded: {0}. To replace it, choose another file.";
-            WebScanEarlierPrintout => "这是您修改内容之前打印的申请表（{0}），与现在填写的不符，未保存：请下载新的申请表，打印、签字后上传。", "This is the form you printed before changing it ({0}); it no longer matches and was not stored. Download the new form, print it, sign it and upload that.";
+            WebScanEarlierPrintout => "这是本申请之前打印的申请表（{0}），之后内容或价格有变化，与现在的申请不符，未保存：请下载新的申请表，打印、签字后上传。", "This is a form printed earlier for this application ({0}); its details or price have changed since, so it no longer matches and was not stored. Download the new form, print it, sign it and upload that.";
             WebScanOtherOrder => "这份扫描件不是本订单（{0}）的材料，未保存：请上传本订单的材料", "This scan is not this order's ({0}); it was not stored. Upload this order's own papers";
             WebScanOtherApplication => "这张申请表不是本申请（{1}）的，未保存：请上传本申请的申请表", "This form is not this application's ({1}); it was not stored. Upload this application's form";
             WebChangeForm => "修改填写的信息", "Change the form";
