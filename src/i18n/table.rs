@@ -1296,6 +1296,7 @@ web_texts! { messaging_texts;
     PageNoticeHow => "也可以签字、盖章后拍照或扫描，致电 {0}，工作人员会接收并代为上传；或邮寄、送交受理点。收到后订单重新进入审核。", "Or sign and stamp them, photograph or scan them and call {0}: staff take them in and upload them for you; or post or bring them to the counter. The order then goes back to review.";
     PageNoticeCall => "服务热线：", "Hotline:";
     PageInvoiceTitle => "申请电子发票", "Request an e-invoice";
+    PageInvoiceSeeOrder => "开票情况以订单页为准；如有疑问，请致电 {0}。", "Where the invoice stands is on the order's page; questions: call {0}.";
     PageInvoiceDoneTitle => "电子发票", "E-invoice";
     PageInvoiceIssued => "发票已开具", "Your invoice has been issued";
     PageInvoiceNo => "发票号码", "Invoice number";

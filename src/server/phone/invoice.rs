@@ -115,11 +115,21 @@ async fn finished(
                 p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
             }
         }
-        _ => html! {
-            h1 { (ctx.t(T::PageInvoiceClosed)) }
-            p { (ctx.fill(T::PageInvoiceCallUs, &[&ctx.hotline])) }
-            p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
-        },
+        // Closed without an invoice (declined); else (read while another change was made,
+        // an invoice reversed) the order's page says where its invoice stands.
+        _ => {
+            let declined = row.status().ok() == Some(OrderStatus::Completed)
+                && row.invoice_no.is_none();
+            html! {
+                h1 { (ctx.t(if declined { T::PageInvoiceClosed } else { T::PageInvoiceDoneTitle })) }
+                @if declined {
+                    p { (ctx.fill(T::PageInvoiceCallUs, &[&ctx.hotline])) }
+                } @else {
+                    p { (ctx.fill(T::PageInvoiceSeeOrder, &[&ctx.hotline])) }
+                }
+                p { a href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PagePayBackToOrder)) } }
+            }
+        }
     };
     // Issued or closed, the page no longer asks for one.
     page(ctx, StatusCode::OK, ctx.t(T::PageInvoiceDoneTitle), body)
@@ -323,6 +333,17 @@ pub(super) async fn submit(
         };
         match crate::server::invoicing::issue(&state, &fresh, None, &request, &actor, None).await {
             Ok(done) => return finished(&state, &ctx, &done, None).await,
+            // Issued meanwhile for another request (finance's): the invoice as it is, and
+            // that this one was not applied — not "received, to be e-mailed to you".
+            Err(crate::server::error::ApiError::Conflict {
+                code: "invoice_issued",
+                ..
+            }) => {
+                if let Ok(Some(now)) = state.store.order_by_no(&row.order_no).await {
+                    return finished(&state, &ctx, &now, Some(&input)).await;
+                }
+                return unavailable(&ctx);
+            }
             // Kept for finance to issue by hand: the request is saved.
             Err(e) => tracing::warn!(order = %row.order_no, error = ?e, "automatic invoice"),
         }
