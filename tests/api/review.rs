@@ -957,6 +957,22 @@ async fn the_promise_counts_from_the_correction_after_a_return(db: Db) {
         .expect("queued");
     assert!(item.waited_minutes < 60, "{item:?}");
     assert_ne!(item.deadline, Deadline::Overdue, "{item:?}");
+    // Approved, the mailroom's queue counts from the correction too.
+    let approved = app
+        .act(&app.reviewer, &order, Action::Approve, approve(&order))
+        .await;
+    assert_eq!(approved.status, OrderStatus::PendingShipment);
+    let mailing = app
+        .client(&app.mailroom)
+        .mailing_queue()
+        .await
+        .expect("mailing queue");
+    let item = mailing
+        .items
+        .iter()
+        .find(|i| i.order.order_no == order.order_no)
+        .expect("to be mailed");
+    assert!(item.waited_minutes < 60, "{item:?}");
     app.finish().await;
 }
 

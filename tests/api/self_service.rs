@@ -3931,7 +3931,11 @@ async fn a_price_changed_after_printing_sends_the_application_back_to_print(db: 
         .upload("/apply/scan", &version, old_paper, "image/png")
         .await;
     let stale = browser.followed(stale).await;
-    assert!(stale.html.contains("本申请之前打印的申请表（"), "{}", stale.html);
+    assert!(
+        stale.html.contains("本申请之前打印的申请表（"),
+        "{}",
+        stale.html
+    );
     let version = hidden(&stale.html, "version");
     scan_the_print(&mut browser, &version).await;
     let page = browser.get("/apply").await;

@@ -889,7 +889,11 @@ pub async fn apply_to_review(app: &TestApp, browser: &mut Browser, name: &str, i
         .upload("/apply/scan", &version, old_paper, "image/png")
         .await;
     let stale = browser.followed(stale).await;
-    assert!(stale.html.contains("本申请之前打印的申请表（"), "{}", stale.html);
+    assert!(
+        stale.html.contains("本申请之前打印的申请表（"),
+        "{}",
+        stale.html
+    );
     let version = hidden(&stale.html, "version");
     scan_the_print(browser, &version).await;
     // What the refusal said goes once a scan is taken: Back to the scan step says nothing

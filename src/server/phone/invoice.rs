@@ -118,8 +118,8 @@ async fn finished(
         // Closed without an invoice (declined); else (read while another change was made,
         // an invoice reversed) the order's page says where its invoice stands.
         _ => {
-            let declined = row.status().ok() == Some(OrderStatus::Completed)
-                && row.invoice_no.is_none();
+            let declined =
+                row.status().ok() == Some(OrderStatus::Completed) && row.invoice_no.is_none();
             html! {
                 h1 { (ctx.t(if declined { T::PageInvoiceClosed } else { T::PageInvoiceDoneTitle })) }
                 @if declined {

@@ -54,7 +54,8 @@ pub async fn queue(
         .iter()
         .filter_map(|row| {
             let mailing: MailingAddress = serde_json::from_str(&row.mailing_json).ok()?;
-            let paid = row.paid_at.unwrap_or(row.updated_at);
+            // Waiting since the payment, or the correction sent back after a return.
+            let paid = crate::server::paper::promise_start(row).unwrap_or(row.updated_at);
             let paid_time =
                 time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(paid) * 1_000_000)
                     .ok()?;
