@@ -1004,3 +1004,40 @@ fn a_postal_code_takes_only_digits() {
         .expect("the draft");
     assert_eq!(draft, "4100");
 }
+
+/// Ctrl-O to a draft at the terms: its projects are asked for (`t` switches among the
+/// chosen project's products), and `t` before they are in says so (it did nothing).
+#[test]
+fn another_draft_at_the_terms_can_switch_its_certificate() {
+    let mut a = at(Lang::ZhCn, |d| {
+        d.step = Step::Terms;
+        d.customer = Some(customer(true));
+        d.choice = Some(choice(UserType::Individual));
+    });
+    let other = Draft {
+        id: draft_id("01a22342-0000-7000-8000-000000000009"),
+        reference: "SQ7F3K9QXY".into(),
+        step: Step::Terms,
+        customer: Some(customer(true)),
+        choice: Some(choice(UserType::Individual)),
+        ..Draft::default()
+    };
+    if let Some(newapp) = a.tab_mut::<NewApp>() {
+        newapp.sheets.push(newapp::sheet::Sheet::new(other));
+    }
+    a.take_jobs();
+    ctrl(&mut a, 'o');
+    let asked = sent::<newapp::Request>(&a.take_jobs());
+    assert!(
+        asked
+            .iter()
+            .any(|r| matches!(r, newapp::Request::Projects { .. })),
+        "{asked:?}"
+    );
+    key(&mut a, KeyCode::Char('t'));
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains(ca_counter::i18n::T::StillWaiting.get(Lang::ZhCn)),
+        "{screen}"
+    );
+}

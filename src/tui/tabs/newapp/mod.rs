@@ -170,9 +170,14 @@ impl NewApp {
         self.project_sel = 0;
         self.projects.clear();
         self.projects_loading = true;
-        if self.step() == Step::Project {
-            self.reselect = true;
-            self.search_projects(ctx);
+        match self.step() {
+            Step::Project => {
+                self.reselect = true;
+                self.search_projects(ctx);
+            }
+            // `t` there switches the certificate among the chosen project's products.
+            Step::Terms => self.search_projects(ctx),
+            _ => {}
         }
     }
 

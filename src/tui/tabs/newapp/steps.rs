@@ -360,6 +360,10 @@ impl NewApp {
         };
         let Some(project) = self.projects.iter().find(|p| p.id == choice.project_id).cloned()
         else {
+            // Its products not in yet (another draft was just shown): said, not ignored.
+            if let Some(sheet) = self.sheet_mut() {
+                sheet.notice = Some(Notice::info(T::StillWaiting));
+            }
             return;
         };
         let other = match choice.user_type {
