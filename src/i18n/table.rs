@@ -1080,6 +1080,7 @@ web_texts! { messaging_texts;
     PagePayDoneNext => "在柜台办理的，工作人员会继续为您办理；在电脑上申请的，回到电脑上查看订单即可；在这部手机上申请的，点下方“我的订单”。审核、寄出的进度都可在“我的订单”中查看。", "At a counter, the clerk carries on from here; applying on a computer, go back to your order there; applying on this phone, tap My orders below. Follow the review and the parcel under My orders.";
     PagePayClosedTitle => "这笔支付已关闭", "This payment is closed";
     PagePayClosedCancelled => "订单 {0} 已取消，这笔支付不会扣款。", "Order {0} was cancelled: nothing will be charged for it.";
+    PagePayClosedPaid => "订单 {0} 已经付款，这个支付码不会再扣款。", "Order {0} is paid already: this code takes no more money.";
     PagePayClosedLapsed => "这个支付码已失效，没有扣款。请回到订单重新付款；在柜台时，请工作人员重新出示二维码。", "This payment code no longer works, and nothing was charged. Pay again from the order; at a counter, ask the clerk for a new code.";
     PagePayClosedOrder => "查看订单", "See the order";
     PagePayMyOrders => "我的订单", "My orders";

@@ -12,6 +12,7 @@ on_both_databases!(
     cancel_racing_the_sandbox_cashier_has_one_outcome_every_round,
     paid_as_the_order_was_cancelled_the_cashier_says_the_money_goes_back,
     the_cashier_of_a_cancelled_order_says_so_with_the_way_to_it,
+    an_old_code_of_an_order_paid_with_another_says_it_is_paid,
 );
 
 /// Rounds per race. The issue that found the deadlock ran 100; 50 on each database keep
@@ -177,5 +178,37 @@ async fn the_cashier_of_a_cancelled_order_says_so_with_the_way_to_it(db: Db) {
         "{html}"
     );
     assert_eq!(payment_status(&app, &order).await, "closed");
+    app.finish().await;
+}
+
+/// A code replaced by another, the order paid with the new one: the old code's page says
+/// the order is paid (it said nothing was charged and to pay again from the order).
+async fn an_old_code_of_an_order_paid_with_another_says_it_is_paid(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let order = app.submit("张三").await;
+    let old = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "sandbox")
+        .await
+        .expect("payment");
+    sqlx::query("UPDATE payments SET status = 'closed' WHERE id = $1")
+        .bind(&old.id)
+        .execute(app.store().pool())
+        .await
+        .expect("replaced");
+    let paid = app.pay(&order).await;
+    assert_eq!(paid.status, OrderStatus::PendingReview);
+    let page = app
+        .http
+        .get(&old.pay_url)
+        .send()
+        .await
+        .expect("the old code");
+    assert_eq!(page.status().as_u16(), 410);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("已经付款") && !html.contains("重新付款"),
+        "{html}"
+    );
     app.finish().await;
 }

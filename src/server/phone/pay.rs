@@ -31,11 +31,14 @@ async fn live_payment(
         // Closed (the order cancelled, another code made) or lapsed: said as what it is,
         // with the way to the order — not "this link does not exist, ask at a counter".
         Ok(Some(p)) => {
-            let cancelled = matches!(
-                state.store.order_by_no(&p.order_no).await,
-                Ok(Some(order)) if order.status().ok() == Some(crate::domain::OrderStatus::Cancelled)
-            );
-            Err(closed(ctx, &p.order_no, cancelled, back))
+            let order = state.store.order_by_no(&p.order_no).await.ok().flatten();
+            let why = match order.as_ref().and_then(|o| o.status().ok()) {
+                Some(crate::domain::OrderStatus::Cancelled) => Closed::Cancelled,
+                // Paid with another code (a new one made at the counter): not "pay again".
+                _ if order.as_ref().is_some_and(|o| o.paid_at.is_some()) => Closed::Paid,
+                _ => Closed::Lapsed,
+            };
+            Err(closed(ctx, &p.order_no, why, back))
         }
         Ok(None) => Err(gone(ctx)),
         Err(e) => {
@@ -156,8 +159,19 @@ pub(super) async fn pay(
     }
 }
 
-/// A payment closed or lapsed: nothing charged, and where the order is.
-fn closed(ctx: &Ctx, order_no: &str, cancelled: bool, back: Option<&str>) -> Response {
+/// Why a payment code takes no more money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closed {
+    /// Its order was cancelled.
+    Cancelled,
+    /// Its order was paid (with another code, or by transfer).
+    Paid,
+    /// It ran out, or another code replaced it.
+    Lapsed,
+}
+
+/// A payment closed or lapsed: nothing charged by it, and where the order is.
+fn closed(ctx: &Ctx, order_no: &str, why: Closed, back: Option<&str>) -> Response {
     let title = ctx.t(T::PagePayClosedTitle);
     let order = back.map_or_else(|| format!("/orders/{order_no}"), str::to_owned);
     page(
@@ -166,10 +180,10 @@ fn closed(ctx: &Ctx, order_no: &str, cancelled: bool, back: Option<&str>) -> Res
         title,
         html! {
             h1.bad { (title) }
-            @if cancelled {
-                p { (ctx.fill(T::PagePayClosedCancelled, &[order_no])) }
-            } @else {
-                p { (ctx.t(T::PagePayClosedLapsed)) }
+            @match why {
+                Closed::Cancelled => p { (ctx.fill(T::PagePayClosedCancelled, &[order_no])) },
+                Closed::Paid => p { (ctx.fill(T::PagePayClosedPaid, &[order_no])) },
+                Closed::Lapsed => p { (ctx.t(T::PagePayClosedLapsed)) },
             }
             p { a.button href=(order) { (ctx.t(T::PagePayClosedOrder)) } }
             (hotline_link(ctx))
