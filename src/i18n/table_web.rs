@@ -135,7 +135,7 @@ macro_rules! web_texts {
             WebRealnameCodeValid => "二维码 {0} 分钟内有效。", "The code is good for {0} more {0|minute|minutes}.";
             WebRealnameNewCode => "换一个二维码", "Show a new code";
             WebRealnameNotYet => "还没有收到手机上的认证结果。", "No result from your phone yet.";
-            WebRealnameTriedNotYet => "手机上已尝试 {0} 次，还没有通过：{1}。还可尝试 {2} 次，请在手机上核对后再试。", "Tried {0} {0|time|times} on your phone, not yet confirmed: {1}. {2} more tries; check what you typed on the phone and try again.";
+            WebRealnameTriedNotYet => "手机上已尝试 {0} 次，还没有通过：{1}。还可尝试 {2} 次，请在手机上核对后再试。", "Tried {0} {0|time|times} on your phone, not yet confirmed: {1}. {2} more {2|try|tries}; check what you typed on the phone and try again.";
             WebRealnameCodeLocked => "尝试次数已用完，这个二维码已失效。请重新显示二维码再试，或携带身份证到柜台办理。", "No tries are left on this code; it no longer works. Show a new code and try again, or bring your ID card to the counter.";
             WebRealnameTriesSpent => "24 小时内已试了 {0} 次实名认证，为保护您的身份，暂不能再试。请 24 小时后再试，或携带身份证到柜台办理。", "{0} identity checks were tried in the last 24 hours: to protect your identity, no more can be tried for now. Try again after 24 hours, or bring your ID card to the counter.";
             WebVerifyNotApplicant => "这个订单的申请人（{0}）不是本账号登记的客户，不能在这里替其实名认证：请申请人本人携带身份证到柜台办理。", "The applicant of this order ({0}) is not the customer registered on this account, so the check cannot be done for them here: the applicant brings their ID card to a counter.";
