@@ -258,6 +258,11 @@ mod tests {
             for i in 0..4 {
                 let p = format!("{{{i}}}");
                 assert_eq!(zh.contains(&p), en.contains(&p), "{text:?} placeholder {p}");
+                // A plural's word picks by an argument the text is given.
+                let plural = format!("{{{i}|");
+                if en.contains(&plural) {
+                    assert!(zh.contains(&p), "{text:?}: {plural} names no argument");
+                }
             }
         }
     }
