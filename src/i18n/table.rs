@@ -199,7 +199,7 @@ web_texts! { messaging_texts;
     ProblemUnauthorizedTitle => "未登录", "Not authenticated";
     ProblemUnauthorizedDetail => "缺少或无效的访问令牌（Authorization: Bearer …）", "missing or invalid access token (Authorization: Bearer …)";
     ProblemForbiddenTitle => "无权操作", "Not allowed";
-    ProblemForbiddenDetail => "角色 {0} 不能执行此操作；可以执行的角色：{1}", "this is for: {1} (you are: {0})";
+    ProblemForbiddenDetail => "角色 {0} 不能执行此操作；可以执行的角色：{1}", "your role may not do this ({0}); it is for: {1}";
     ProblemTakeoverAdminOnly => "只有管理员可以接管别人领取的审核；不带 takeover 可以领取无人领取的订单", "only an administrator may take over another reviewer's claim; without takeover you may claim an order nobody holds";
     ProblemSelfReviewTitle => "不能审核自己提交的订单", "Cannot review your own order";
     ProblemSelfReviewDetail => "订单 {0} 是你提交的，须由其他审核员审核", "you submitted order {0}; another reviewer must review it";

@@ -196,7 +196,7 @@ macro_rules! web_texts {
             WebChangeForm => "修改填写的信息", "Change the form";
             WebChangeScan => "重新上传扫描件", "Upload the scan again";
             WebSubmit => "确认提交", "Submit";
-            WebReprintAfterChange => "您修改了申请表上的内容，之前打印的申请表已不再适用：请重新打印、签字后再上传。", "You changed what the application form says, so the form printed before no longer matches: print it again, sign it and upload it.";
+            WebReprintAfterChange => "申请表上的内容或价格有变化，之前打印的申请表已不再适用：请重新打印、签字后再上传。", "What the application form says (its details or price) has changed, so the form printed before no longer matches: print it again, sign it and upload it.";
             WebAlreadySubmitted => "您的申请已提交为本订单（只提交了一次）；接下来要做什么，见下方“下一步”。", "Your application is submitted as this order (once only); what to do next is under “Next step” below.";
             WebInReviewAlready => "订单已在审核中：材料已提交（再点一次不会重复提交）。需要补正、证书寄出时，会短信通知您。", "The order is in review: its material is sent (another tap sends nothing more). We text you if anything needs correcting and when the certificate is mailed.";
             WebFormAgain => "下载本订单的申请表（重新打印、签字）", "Download this order's application form (to print and sign again)";

@@ -333,16 +333,17 @@ pub(super) async fn submit(
         };
         match crate::server::invoicing::issue(&state, &fresh, None, &request, &actor, None).await {
             Ok(done) => return finished(&state, &ctx, &done, None).await,
-            // Issued meanwhile for another request (finance's): the invoice as it is, and
-            // that this one was not applied — not "received, to be e-mailed to you".
-            Err(crate::server::error::ApiError::Conflict {
-                code: "invoice_issued",
-                ..
-            }) => {
-                if let Ok(Some(now)) = state.store.order_by_no(&row.order_no).await {
-                    return finished(&state, &ctx, &now, Some(&input)).await;
+            // Finance went first (issued for its own request, or declined): the order as
+            // it is now, and that this request was not applied — not "received, to be
+            // e-mailed to you". Still waiting for an invoice: kept for finance (below).
+            Err(crate::server::error::ApiError::Conflict { .. }) => {
+                match state.store.order_by_no(&row.order_no).await {
+                    Ok(Some(now)) if now.status().ok() != Some(OrderStatus::PendingInvoice) => {
+                        return finished(&state, &ctx, &now, Some(&input)).await;
+                    }
+                    Ok(_) => {}
+                    Err(_) => return unavailable(&ctx),
                 }
-                return unavailable(&ctx);
             }
             // Kept for finance to issue by hand: the request is saved.
             Err(e) => tracing::warn!(order = %row.order_no, error = ?e, "automatic invoice"),

@@ -915,6 +915,8 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
         Ok(Some((reference, printed))) => pdf_download(printed.bytes, &reference),
         // Repriced: the print step says so, and prints under the new reference.
         Ok(None) => page::see_other("/apply?step=print&repriced=1"),
+        // Repriced by another request at the same moment (another tab).
+        Err(ApiError::Conflict { .. }) => page::see_other("/apply?moved=1"),
         Err(ApiError::Validation(_)) => page::see_other("/apply?step=form"),
         Err(e) => failed(ctx, e),
     }

@@ -1040,4 +1040,13 @@ fn another_draft_at_the_terms_can_switch_its_certificate() {
         screen.contains(ca_counter::i18n::T::StillWaiting.get(Lang::ZhCn)),
         "{screen}"
     );
+    // And asked for again (a draft shown at the form, then Esc to the terms, had none
+    // asked: `t` said "still waiting" for ever).
+    let asked = sent::<newapp::Request>(&a.take_jobs());
+    assert!(
+        asked
+            .iter()
+            .any(|r| matches!(r, newapp::Request::Projects { .. })),
+        "{asked:?}"
+    );
 }

@@ -360,7 +360,9 @@ impl NewApp {
         };
         let Some(project) = self.projects.iter().find(|p| p.id == choice.project_id).cloned()
         else {
-            // Its products not in yet (another draft was just shown): said, not ignored.
+            // Its products not in (another draft was just shown, a search failed): asked
+            // for, and said — `t` again once they are in.
+            self.search_projects(ctx);
             if let Some(sheet) = self.sheet_mut() {
                 sheet.notice = Some(Notice::info(T::StillWaiting));
             }
