@@ -1050,3 +1050,41 @@ fn another_draft_at_the_terms_can_switch_its_certificate() {
         "{asked:?}"
     );
 }
+
+/// Seven drafts do not fit the draft bar: it says which one this is, of how many, with
+/// its reference (cut from the end, the current draft's mark and reference went off it).
+#[test]
+fn many_drafts_say_which_one_is_shown() {
+    let mut a = at(Lang::ZhCn, |d| d.customer = Some(customer(true)));
+    if let Some(newapp) = a.tab_mut::<NewApp>() {
+        for (i, name) in [
+            "司马相如",
+            "诸葛孔明",
+            "上官婉儿",
+            "Alexander Hamilton",
+            "欧阳修",
+            "慕容复",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut d = Draft {
+                id: draft_id(&format!("01a22342-0000-7000-8000-00000000001{i}")),
+                reference: format!("SQ7F3K9QA{i}"),
+                ..Draft::default()
+            };
+            d.customer = Some(CustomerInfo {
+                name: (*name).into(),
+                phone: format!("1390000000{i}"),
+                ..customer(true)
+            });
+            newapp.sheets.push(newapp::sheet::Sheet::new(d));
+        }
+        newapp.current = 6;
+    }
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains("7/7") && screen.contains("慕容复") && screen.contains("SQ7F3K9QA5"),
+        "{screen}"
+    );
+}

@@ -151,7 +151,7 @@ fn draft_line(frame: &mut Frame, view: &View, newapp: &NewApp, area: Rect) {
     let mut names = Vec::new();
     let drafts: Vec<_> = newapp.sheets.iter().map(|s| &s.draft).collect();
     let labels = super::draft::labels(&drafts);
-    for (i, label) in labels.into_iter().enumerate() {
+    for (i, label) in labels.iter().enumerate() {
         let (style, mark) = if i == newapp.current {
             (theme.accent, view.glyphs().current)
         } else {
@@ -169,9 +169,36 @@ fn draft_line(frame: &mut Frame, view: &View, newapp: &NewApp, area: Rect) {
     let line = Line::from(spans);
     let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
     if text.width() > usize::from(area.width) {
-        // Many drafts: the names give way (Ctrl-O goes through them all).
-        let cut = crate::tui::text::fit(&text, usize::from(area.width), view.glyphs().ellipsis);
-        paint::line(frame, area, Line::from(cut).style(theme.dim));
+        // Many drafts: the others' names give way to which one this is, of how many, and
+        // its reference (cut from the end, the current one's mark went off the line).
+        let current = labels.get(newapp.current).cloned().unwrap_or_default();
+        let mut short = vec![Span::styled(format!(" {} ", T::DraftsLabel.get(lang)), theme.label)];
+        if newapp.discard_armed {
+            short.push(Span::styled(format!("{}  ", T::DiscardConfirm.get(lang)), theme.warning));
+        }
+        short.push(Span::styled(
+            format!(
+                "{}/{} {}{current} ",
+                newapp.current + 1,
+                newapp.sheets.len(),
+                view.glyphs().current
+            ),
+            theme.accent,
+        ));
+        if let Some(sheet) = newapp.sheet() {
+            short.push(Span::styled(
+                format!(" {} {}", T::ReferenceLabel.get(lang), sheet.draft.reference),
+                theme.dim,
+            ));
+        }
+        let short = Line::from(short);
+        let text: String = short.spans.iter().map(|s| s.content.as_ref()).collect();
+        if text.width() > usize::from(area.width) {
+            let cut = crate::tui::text::fit(&text, usize::from(area.width), view.glyphs().ellipsis);
+            paint::line(frame, area, Line::from(cut).style(theme.accent));
+        } else {
+            paint::line(frame, area, short);
+        }
     } else {
         paint::line(frame, area, line);
     }
