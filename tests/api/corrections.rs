@@ -990,27 +990,7 @@ async fn a_correction_from_the_page_of_an_earlier_return_is_not_taken(db: Db) {
     let first = browser.get(&format!("/orders/{no}")).await;
     let (version, round) = (hidden(&first.html, "version"), hidden(&first.html, "round"));
     // The counter sends a correction, the reviewer returns the order again.
-    let correction = clerk
-        .upload_attachment(
-            &order.order_no,
-            AttachmentKind::Correction,
-            "rescanned.png",
-            crate::common::scan_png(620, 880),
-        )
-        .await
-        .expect("a correction");
-    let order = clerk
-        .act(
-            &order.order_no,
-            Action::Resubmit,
-            &ActionRequest {
-                version: Some(order.version),
-                attachment_ids: vec![correction.id],
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("back to review");
+    let order = app.resubmitted(&order).await;
     let order = app.returned(&order, &["缺少营业执照复印件"]).await;
     assert_eq!(order.status, OrderStatus::Rejected);
     let path = format!("/orders/{no}/correction");

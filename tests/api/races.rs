@@ -77,6 +77,20 @@ pub async fn one_outcome(app: &TestApp, order: &Order, pay_status: u16, cancel_s
     }
 }
 
+/// An order for 张三 with its sandbox payment, the cashier open on the customer's phone.
+async fn cashier_open(app: &TestApp) -> (Order, ca_counter::api::Payment, PhonePage) {
+    let order = app.submit("张三").await;
+    let payment = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "sandbox")
+        .await
+        .expect("payment");
+    let page = PhonePage::open(&app.http, &payment.pay_url)
+        .await
+        .expect("cashier");
+    (order, payment, page)
+}
+
 /// Cancels `order` as a clerk; the HTTP status.
 pub async fn cancel(app: &TestApp, order: &Order) -> u16 {
     app.http
@@ -123,15 +137,7 @@ async fn cancel_racing_the_sandbox_cashier_has_one_outcome_every_round(db: Db) {
 /// beside a payment recorded as received.
 async fn paid_as_the_order_was_cancelled_the_cashier_says_the_money_goes_back(db: Db) {
     let app = TestApp::spawn(db).await;
-    let order = app.submit("张三").await;
-    let payment = app
-        .client(&app.clerk)
-        .create_payment(&order.order_no, "sandbox")
-        .await
-        .expect("payment");
-    let page = PhonePage::open(&app.http, &payment.pay_url)
-        .await
-        .expect("cashier");
+    let (order, payment, page) = cashier_open(&app).await;
     assert!(cancel(&app, &order).await < 300);
     // The cashier had read its payment as open just before the cancel closed it.
     sqlx::query("UPDATE payments SET status = 'pending' WHERE id = $1")
@@ -158,15 +164,7 @@ async fn paid_as_the_order_was_cancelled_the_cashier_says_the_money_goes_back(db
 /// exist and to ask at a counter — to a customer paying from home).
 async fn the_cashier_of_a_cancelled_order_says_so_with_the_way_to_it(db: Db) {
     let app = TestApp::spawn(db).await;
-    let order = app.submit("张三").await;
-    let payment = app
-        .client(&app.clerk)
-        .create_payment(&order.order_no, "sandbox")
-        .await
-        .expect("payment");
-    let page = PhonePage::open(&app.http, &payment.pay_url)
-        .await
-        .expect("cashier");
+    let (order, _, page) = cashier_open(&app).await;
     assert!(cancel(&app, &order).await < 300);
     let pressed = page.submit(&app.http, &[]).await.expect("pay");
     assert_eq!(pressed.status().as_u16(), 410);

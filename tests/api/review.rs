@@ -915,27 +915,7 @@ async fn the_promise_counts_from_the_correction_after_a_return(db: Db) {
     let paid_long_ago = clerk.order(&order.order_no, false).await.expect("order");
     let overdue = paid_long_ago.mailed_by.clone().expect("a promise");
     let order = app.returned(&paid_long_ago, &["申请表签字不清晰"]).await;
-    let correction = clerk
-        .upload_attachment(
-            &order.order_no,
-            AttachmentKind::Correction,
-            "rescanned.png",
-            crate::common::scan_png(620, 880),
-        )
-        .await
-        .expect("a correction");
-    let order = clerk
-        .act(
-            &order.order_no,
-            Action::Resubmit,
-            &ActionRequest {
-                version: Some(order.version),
-                attachment_ids: vec![correction.id],
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("back to review");
+    let order = app.resubmitted(&order).await;
     let promised = order.mailed_by.clone().expect("a promise");
     let now = time::OffsetDateTime::now_utc();
     let promised_at =

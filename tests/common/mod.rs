@@ -326,6 +326,33 @@ impl TestApp {
         .await
     }
 
+    /// Sends a returned order back to review as the counter does: a rescanned form as its
+    /// correction, then `resubmit`.
+    pub async fn resubmitted(&self, order: &Order) -> Order {
+        let clerk = self.client(&self.clerk);
+        let correction = clerk
+            .upload_attachment(
+                &order.order_no,
+                ca_counter::api::AttachmentKind::Correction,
+                "rescanned.png",
+                scan_png(620, 880),
+            )
+            .await
+            .expect("a correction");
+        clerk
+            .act(
+                &order.order_no,
+                Action::Resubmit,
+                &ca_counter::api::ActionRequest {
+                    version: Some(order.version),
+                    attachment_ids: vec![correction.id],
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("back to review")
+    }
+
     /// Pays an order through the sandbox cashier, as the customer's phone would.
     pub async fn pay(&self, order: &Order) -> Order {
         let payment = self

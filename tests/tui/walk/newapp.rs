@@ -863,6 +863,22 @@ fn terms_changed_under_a_draft_go_back_to_the_terms() {
     assert!(screen.contains("申请条款已更新"), "{screen}");
 }
 
+/// A second draft beside the one shown (a verified customer's, as `edit` makes it); what
+/// was asked until then is taken.
+fn with_second_draft(a: &mut App, edit: impl FnOnce(&mut Draft)) {
+    let mut other = Draft {
+        id: draft_id("01a22342-0000-7000-8000-000000000009"),
+        reference: "SQ7F3K9QXY".into(),
+        customer: Some(customer(true)),
+        ..Draft::default()
+    };
+    edit(&mut other);
+    if let Some(newapp) = a.tab_mut::<NewApp>() {
+        newapp.sheets.push(newapp::sheet::Sheet::new(other));
+    }
+    a.take_jobs();
+}
+
 /// Ctrl-O to a draft at the project step: its own search is asked, the list of the draft
 /// left is not shown under this one's search text nor chosen from (Enter took the other
 /// draft's first project), and no product is half chosen.
@@ -873,20 +889,14 @@ fn another_draft_shown_asks_its_own_project_search() {
         d.customer = Some(customer(true));
         d.project_query = "zz".into();
     });
-    let mut other = Draft {
-        id: draft_id("01a22342-0000-7000-8000-000000000009"),
-        reference: "SQ7F3K9QXY".into(),
-        step: Step::Project,
-        customer: Some(customer(true)),
-        project_query: "cs".into(),
-        ..Draft::default()
-    };
-    other.phone = "13900000000".into();
+    with_second_draft(&mut a, |d| {
+        d.step = Step::Project;
+        d.project_query = "cs".into();
+        d.phone = "13900000000".into();
+    });
     if let Some(newapp) = a.tab_mut::<NewApp>() {
-        newapp.sheets.push(newapp::sheet::Sheet::new(other));
         newapp.product_sel = Some(0);
     }
-    a.take_jobs();
     ctrl(&mut a, 'o');
     let asked = sent::<newapp::Request>(&a.take_jobs());
     assert!(
@@ -1014,18 +1024,10 @@ fn another_draft_at_the_terms_can_switch_its_certificate() {
         d.customer = Some(customer(true));
         d.choice = Some(choice(UserType::Individual));
     });
-    let other = Draft {
-        id: draft_id("01a22342-0000-7000-8000-000000000009"),
-        reference: "SQ7F3K9QXY".into(),
-        step: Step::Terms,
-        customer: Some(customer(true)),
-        choice: Some(choice(UserType::Individual)),
-        ..Draft::default()
-    };
-    if let Some(newapp) = a.tab_mut::<NewApp>() {
-        newapp.sheets.push(newapp::sheet::Sheet::new(other));
-    }
-    a.take_jobs();
+    with_second_draft(&mut a, |d| {
+        d.step = Step::Terms;
+        d.choice = Some(choice(UserType::Individual));
+    });
     ctrl(&mut a, 'o');
     let asked = sent::<newapp::Request>(&a.take_jobs());
     assert!(
