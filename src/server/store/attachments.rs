@@ -358,13 +358,23 @@ impl Store {
         order: &OrderRow,
         data: &[u8],
     ) -> StoreResult<Option<String>> {
+        let returned_at = self.returned_at(order).await?;
+        self.sent_before(order, data, returned_at).await
+    }
+
+    /// [`Store::sent_before_return`] with when the order was returned already read.
+    pub async fn sent_before(
+        &self,
+        order: &OrderRow,
+        data: &[u8],
+        returned_at: i64,
+    ) -> StoreResult<Option<String>> {
         let sha256 = hex::encode(Sha256::digest(data));
-        let since = self.since_return(order).await?;
         Ok(self
             .attachments_of(&order.id)
             .await?
             .into_iter()
-            .find(|a| a.sha256 == sha256 && a.uploaded_at < since.at)
+            .find(|a| a.sha256 == sha256 && a.uploaded_at < returned_at)
             .map(|a| a.filename))
     }
 }

@@ -106,6 +106,15 @@ pub struct DraftRow {
     pub updated_at: i64,
 }
 
+impl DraftRow {
+    /// The price the form of `reference` was printed at, when that paper was the last
+    /// printed and its price noted.
+    pub fn printed_price(&self, reference: &str) -> Option<i64> {
+        self.printed_amount_fen
+            .filter(|_| self.printed_ref.as_deref() == Some(reference))
+    }
+}
+
 /// A code's stored form (a code is only six digits: the pepper is the row's own number so
 /// two rows never share a hash).
 fn hash_code(phone: &str, code: &str) -> String {

@@ -717,9 +717,7 @@ pub async fn save(
                             reference: next.reference.clone(),
                             product_id: draft.product_id.clone(),
                             fields: on_paper.clone(),
-                            amount_fen: row.printed_amount_fen.filter(|_| {
-                                row.printed_ref.as_deref() == Some(draft.reference.as_str())
-                            }),
+                            amount_fen: row.printed_price(&draft.reference),
                         },
                     );
                     next.earlier.truncate(5);
@@ -870,10 +868,9 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
         let price_fen = product.price_fen;
         // Printed under this reference at another price: a new paper is a new reference
         // (the same reference at two prices, the signed one's scan would still match).
-        if row.printed_ref.as_deref() == Some(draft.reference.as_str())
-            && row
-                .printed_amount_fen
-                .is_some_and(|printed| printed != price_fen)
+        if row
+            .printed_price(&draft.reference)
+            .is_some_and(|printed| printed != price_fen)
         {
             reprinted(&state, &who.customer.id, &row, &draft).await?;
             return Ok(None);
@@ -901,9 +898,7 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        if row.printed_ref.as_deref() != Some(draft.reference.as_str())
-            || row.printed_amount_fen != Some(price_fen)
-        {
+        if row.printed_price(&draft.reference) != Some(price_fen) {
             state
                 .store
                 .draft_printed(&who.customer.id, &draft.reference, Some(price_fen))
@@ -1312,9 +1307,7 @@ async fn submit_draft(
     // The price the signed form shows is the one charged: changed in the catalog since it
     // was printed, the application goes back to printing (under a new reference, so that
     // the old paper's scan, dropped, is not taken again), said there with the price now.
-    let printed_at = row
-        .printed_amount_fen
-        .filter(|_| row.printed_ref.as_deref() == Some(draft.reference.as_str()));
+    let printed_at = row.printed_price(&draft.reference);
     if let (Some(printed), Some(product)) = (printed_at, product.as_ref())
         && printed != product.price_fen
     {

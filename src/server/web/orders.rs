@@ -615,6 +615,9 @@ async fn next_step(
             let corrected =
                 crate::server::routes::actions::may_resubmit_without_file(row, &since, verified);
             let only_the_check = crate::domain::only_the_check(&reasons);
+            // Returned for the check alone, nothing uploaded: no corrections to say are
+            // all in.
+            let check_alone = only_the_check && uploaded.is_empty();
             // A return about the details alone is answered by correcting them: said before
             // the customer prints and signs for nothing, and after they did correct them.
             let by_editing = crate::domain::answerable_by_correction(&reasons);
@@ -711,15 +714,13 @@ async fn next_step(
                             p.hint { (ctx.t(resubmit_hint)) }
                             @if let Some(error) = resubmit_error { p.field-error { (error) } }
                         }
-                        // Returned for the check alone, nothing uploaded: no corrections
-                        // to say are all in.
                         div.actions { button type="submit" {
-                            (ctx.t(if only_the_check && uploaded.is_empty() { T::WebResubmitCheckOnly } else { T::WebResubmit }))
+                            (ctx.t(if check_alone { T::WebResubmitCheckOnly } else { T::WebResubmit }))
                         } }
                     }
                 } @else {
                     div.field.invalid[resubmit_error.is_some()] #resubmit {
-                        p.hint { (ctx.t(if only_the_check && uploaded.is_empty() { T::WebResubmitAfterCheckOnly } else { T::WebResubmitAfterCheck })) }
+                        p.hint { (ctx.t(if check_alone { T::WebResubmitAfterCheckOnly } else { T::WebResubmitAfterCheck })) }
                         @if let Some(error) = resubmit_error { p.field-error { (error) } }
                     }
                 }
@@ -1518,29 +1519,30 @@ async fn upload(
         );
         return refused(said).await;
     }
-    // A correction chosen on the page of an earlier return (the order sent back and
-    // returned again since, maybe for other reasons): not taken into this one unseen.
-    if kind == AttachmentKind::Correction
-        && let Some(round) = received.round
-    {
-        match state.store.returned_at(&row).await {
-            Ok(at) if at != round => {
-                let said = ctx.fill(
-                    T::WebFileNotTaken,
-                    &[&received.filename, ctx.t(T::WebReturnedAgain)],
-                );
-                return refused(said).await;
-            }
-            Ok(_) => {}
+    if kind == AttachmentKind::Correction {
+        // When the order was returned (one read of its history for both checks below).
+        let returned_at = match state.store.returned_at(&row).await {
+            Ok(at) => at,
             Err(e) => return failed(ctx, e.into()),
+        };
+        // A correction chosen on the page of an earlier return (the order sent back and
+        // returned again since, maybe for other reasons): not taken into this one unseen.
+        if received.round.is_some_and(|round| round != returned_at) {
+            let said = ctx.fill(
+                T::WebFileNotTaken,
+                &[&received.filename, ctx.t(T::WebReturnedAgain)],
+            );
+            return refused(said).await;
         }
-    }
-    // A correction that is the very file the order was returned over (the same signed
-    // form sent again) corrects nothing: said now, not found out at the next review.
-    if kind == AttachmentKind::Correction
-        && let Ok(Some(earlier)) = state.store.sent_before_return(&row, &received.data).await
-    {
-        return refused(ctx.fill(T::WebSameFileAsReturned, &[&earlier])).await;
+        // The very file the order was returned over (the same signed form sent again)
+        // corrects nothing: said now, not found out at the next review.
+        if let Ok(Some(earlier)) = state
+            .store
+            .sent_before(&row, &received.data, returned_at)
+            .await
+        {
+            return refused(ctx.fill(T::WebSameFileAsReturned, &[&earlier])).await;
+        }
     }
     let scan_json = match crate::server::scan_match::check_upload(
         kind,

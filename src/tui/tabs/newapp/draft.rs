@@ -373,13 +373,7 @@ pub fn labels(drafts: &[&Draft]) -> Vec<String> {
         let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
         chars[chars.len().saturating_sub(4)..].iter().collect()
     };
-    let named: Vec<String> = drafts
-        .iter()
-        .map(|d| match &d.customer {
-            Some(c) => c.name.clone(),
-            None => d.label(),
-        })
-        .collect();
+    let named: Vec<String> = drafts.iter().map(|d| d.label()).collect();
     let with_phone: Vec<String> = drafts
         .iter()
         .zip(&named)

@@ -144,6 +144,17 @@ pub fn postal_code_char(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, ' ' | '　')
 }
 
+/// What a number field of `kind` says to `c`, a character no number of its kind is
+/// written with (said at once, not typed); `None` when it takes it.
+pub fn refused_char(kind: Kind, c: char) -> Option<T> {
+    match kind {
+        Kind::Phone if !phone_char(c) => Some(T::NewPhoneDigitsOnly),
+        Kind::RecipientPhone if !recipient_phone_char(c) => Some(T::NewPhoneDigitsOnly),
+        Kind::PostalCode if !postal_code_char(c) => Some(T::NewPostalDigitsOnly),
+        _ => None,
+    }
+}
+
 /// Whether `c` may be typed into a recipient's number: a mobile's characters, and a
 /// landline's brackets and 转 (an extension).
 pub fn recipient_phone_char(c: char) -> bool {

@@ -470,22 +470,12 @@ impl NewApp {
             // A number field takes only what a number is written with, said at once.
             KeyCode::Char(c)
                 if !key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
-                    && specs.iter().any(|s| {
-                        s.key == sheet.draft.focus
-                            && match s.kind {
-                                fields::Kind::Phone => !fields::phone_char(c),
-                                fields::Kind::RecipientPhone => !fields::recipient_phone_char(c),
-                                fields::Kind::PostalCode => !fields::postal_code_char(c),
-                                _ => false,
-                            }
-                    }) =>
+                    && let Some(said) = specs
+                        .iter()
+                        .find(|s| s.key == sheet.draft.focus)
+                        .and_then(|s| fields::refused_char(s.kind, c)) =>
             {
                 let focus = sheet.draft.focus.clone();
-                let said = if focus == "mailing.postal_code" {
-                    T::NewPostalDigitsOnly
-                } else {
-                    T::NewPhoneDigitsOnly
-                };
                 sheet.errors.insert(focus, said.into());
             }
             _ => return self.type_into(key),

@@ -112,13 +112,19 @@ impl Checklist {
 
     /// What reason `i` is marked with when it cannot be asked of this order.
     pub fn not_for_this(&self, i: usize) -> Option<T> {
+        self.why_not(i).map(|(mark, _)| mark)
+    }
+
+    /// Reason `i` cannot be asked of this order: its mark on the list, and what a press
+    /// of it is told.
+    fn why_not(&self, i: usize) -> Option<(T, T)> {
         if self.applies(i) {
             return None;
         }
         Some(if i == STAMP {
-            T::ReturnOrganisationsOnly
+            (T::ReturnOrganisationsOnly, T::ReturnStampIndividual)
         } else {
-            T::ReturnTransferOnly
+            (T::ReturnTransferOnly, T::ReturnVoucherNotTransfer)
         })
     }
 
@@ -129,16 +135,9 @@ impl Checklist {
         // A person has no organisation's stamp, an order paid online no voucher: told so,
         // not ticked (it would ask the customer for what they cannot have).
         for i in 0..OTHER {
-            if self.checked[i] && !self.applies(i) {
+            if let Some((_, refused)) = self.why_not(i).filter(|_| self.checked[i]) {
                 self.checked[i] = false;
-                self.error = Some(
-                    if i == STAMP {
-                        T::ReturnStampIndividual
-                    } else {
-                        T::ReturnVoucherNotTransfer
-                    }
-                    .into(),
-                );
+                self.error = Some(refused.into());
             }
         }
         step

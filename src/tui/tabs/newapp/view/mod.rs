@@ -143,64 +143,59 @@ fn step_bar(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
 fn draft_line(frame: &mut Frame, view: &View, newapp: &NewApp, area: Rect) {
     let lang = view.lang;
     let theme = view.theme;
-    let mut spans = vec![Span::styled(format!(" {} ", T::DraftsLabel.get(lang)), theme.label)];
-    if newapp.discard_armed {
-        // The question comes first: it must be seen whatever else the line holds.
-        spans.push(Span::styled(format!("{}  ", T::DiscardConfirm.get(lang)), theme.warning));
-    }
-    let mut names = Vec::new();
     let drafts: Vec<_> = newapp.sheets.iter().map(|s| &s.draft).collect();
     let labels = super::draft::labels(&drafts);
-    for (i, label) in labels.iter().enumerate() {
-        let (style, mark) = if i == newapp.current {
-            (theme.accent, view.glyphs().current)
-        } else {
-            (theme.dim, " ")
-        };
-        names.push(Span::styled(format!("{mark}{label} "), style));
-    }
-    spans.extend(names);
-    if let Some(sheet) = newapp.sheet() {
-        spans.push(Span::styled(
-            format!(" {} {}", T::ReferenceLabel.get(lang), sheet.draft.reference),
-            theme.dim,
-        ));
-    }
-    let line = Line::from(spans);
-    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-    if text.width() > usize::from(area.width) {
-        // Many drafts: the others' names give way to which one this is, of how many, and
-        // its reference (cut from the end, the current one's mark went off the line).
-        let current = labels.get(newapp.current).cloned().unwrap_or_default();
-        let mut short = vec![Span::styled(format!(" {} ", T::DraftsLabel.get(lang)), theme.label)];
+    let current = view.glyphs().current;
+    // The drafts by name, the current one marked; when they do not fit, which one this
+    // is, of how many (cut from the end, the current one's mark went off the line).
+    let every: Vec<Span> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            if i == newapp.current {
+                Span::styled(format!("{current}{label} "), theme.accent)
+            } else {
+                Span::styled(format!(" {label} "), theme.dim)
+            }
+        })
+        .collect();
+    let one = vec![Span::styled(
+        format!(
+            "{}/{} {current}{} ",
+            newapp.current + 1,
+            newapp.sheets.len(),
+            labels.get(newapp.current).map_or("", String::as_str)
+        ),
+        theme.accent,
+    )];
+    let line = |names: Vec<Span<'static>>| {
+        let mut spans = vec![Span::styled(format!(" {} ", T::DraftsLabel.get(lang)), theme.label)];
         if newapp.discard_armed {
-            short.push(Span::styled(format!("{}  ", T::DiscardConfirm.get(lang)), theme.warning));
+            // The question comes first: it must be seen whatever else the line holds.
+            spans.push(Span::styled(format!("{}  ", T::DiscardConfirm.get(lang)), theme.warning));
         }
-        short.push(Span::styled(
-            format!(
-                "{}/{} {}{current} ",
-                newapp.current + 1,
-                newapp.sheets.len(),
-                view.glyphs().current
-            ),
-            theme.accent,
-        ));
+        spans.extend(names);
         if let Some(sheet) = newapp.sheet() {
-            short.push(Span::styled(
+            spans.push(Span::styled(
                 format!(" {} {}", T::ReferenceLabel.get(lang), sheet.draft.reference),
                 theme.dim,
             ));
         }
-        let short = Line::from(short);
-        let text: String = short.spans.iter().map(|s| s.content.as_ref()).collect();
-        if text.width() > usize::from(area.width) {
-            let cut = crate::tui::text::fit(&text, usize::from(area.width), view.glyphs().ellipsis);
-            paint::line(frame, area, Line::from(cut).style(theme.accent));
-        } else {
-            paint::line(frame, area, short);
-        }
+        Line::from(spans)
+    };
+    let fits = |line: &Line| line.width() <= usize::from(area.width);
+    let whole = line(every);
+    if fits(&whole) {
+        paint::line(frame, area, whole);
+        return;
+    }
+    let short = line(one);
+    if fits(&short) {
+        paint::line(frame, area, short);
     } else {
-        paint::line(frame, area, line);
+        let text: String = short.spans.iter().map(|s| s.content.as_ref()).collect();
+        let cut = crate::tui::text::fit(&text, usize::from(area.width), view.glyphs().ellipsis);
+        paint::line(frame, area, Line::from(cut).style(theme.accent));
     }
 }
 
