@@ -311,6 +311,14 @@ fn fold_spaces(text: &str) -> String {
     name
 }
 
+/// A name as a search reads it: widths folded, the dots of a name written as the ID card
+/// writes them and spaces folded as [`person_name`] and [`organisation_name`] store them,
+/// so `冯 小刚` finds 冯小刚 and `阿卜杜•热合曼` finds 阿卜杜·热合曼. Lower-cased: names are
+/// found whatever their letters' case.
+pub fn name_as_searched(typed: &str) -> String {
+    fold_spaces(name_dots(&normalize_width(typed)).trim()).to_lowercase()
+}
+
 /// An organisation's registered name as typed: a [`printed_line`] of at most `MAX`
 /// characters with its spaces folded as a person's name's are (`湘潭市　岳塘区…` →
 /// `湘潭市岳塘区…`), so it prints and is found as registered.
@@ -546,6 +554,21 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_name_is_searched_as_it_is_stored() {
+        for (typed, stored) in [
+            ("冯 小刚", "冯小刚"),
+            ("  冯\u{3000}小刚 ", "冯小刚"),
+            ("阿卜杜•热合曼", "阿卜杜·热合曼"),
+            ("ＬＩ  Na", "li na"),
+            ("湘潭市 岳塘区", "湘潭市岳塘区"),
+        ] {
+            assert_eq!(name_as_searched(typed), stored, "{typed}");
+        }
+        let stored = person_name("冯 小刚").unwrap_or_default();
+        assert_eq!(name_as_searched("冯 小刚"), stored);
     }
 
     #[test]

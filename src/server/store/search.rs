@@ -208,7 +208,7 @@ pub fn key(typed: &str, search_key: &[u8]) -> Key {
             orders: Vec::new(),
         };
     }
-    let text: Vec<char> = typed.to_lowercase().chars().collect();
+    let text: Vec<char> = crate::domain::name_as_searched(typed).chars().collect();
     if text.len() <= MAX_GRAM {
         return Key::Term {
             term: name_term(&text),
@@ -774,6 +774,21 @@ mod tests {
             Key::Term {
                 term: "nzha".into(),
                 verify: Some(Verify::Name("zhang".into()))
+            }
+        );
+        // Typed as a name is stored: `冯 小刚` is 冯小刚, a phone's dot is the ID card's.
+        assert_eq!(
+            key("冯 小刚", KEY),
+            Key::Term {
+                term: "n冯小刚".into(),
+                verify: None
+            }
+        );
+        assert_eq!(
+            key("阿卜杜•热合曼", KEY),
+            Key::Term {
+                term: "n阿卜杜".into(),
+                verify: Some(Verify::Name("阿卜杜·热合曼".into()))
             }
         );
         let Key::IdHash(hash) = key("11010519491231002X", KEY) else {
