@@ -914,6 +914,9 @@ async fn the_promise_counts_from_the_correction_after_a_return(db: Db) {
         .expect("paid two months ago");
     let paid_long_ago = clerk.order(&order.order_no, false).await.expect("order");
     let overdue = paid_long_ago.mailed_by.clone().expect("a promise");
+    // Paid yesterday and never returned: it has waited longer than the correction.
+    let yesterday = paid(&app, "李四").await;
+    paid_ago(&app, &yesterday, 1).await;
     let order = app.returned(&paid_long_ago, &["申请表签字不清晰"]).await;
     let order = app.resubmitted(&order).await;
     let promised = order.mailed_by.clone().expect("a promise");
@@ -937,11 +940,31 @@ async fn the_promise_counts_from_the_correction_after_a_return(db: Db) {
         .expect("queued");
     assert!(item.waited_minutes < 60, "{item:?}");
     assert_ne!(item.deadline, Deadline::Overdue, "{item:?}");
-    // Approved, the mailroom's queue counts from the correction too.
+    // Listed as it waits: the one paid yesterday first (it was listed by payment, the
+    // correction of today first as paid two months ago).
+    let listed = |items: Vec<&str>| items == [yesterday.order_no.as_str(), order.order_no.as_str()];
+    let numbers: Vec<&str> = queue
+        .items
+        .iter()
+        .map(|i| i.order.order_no.as_str())
+        .collect();
+    assert!(listed(numbers.clone()), "{numbers:?}");
+    // Approved, the mailroom's queue counts from the correction too, and lists so.
     let approved = app
         .act(&app.reviewer, &order, Action::Approve, approve(&order))
         .await;
     assert_eq!(approved.status, OrderStatus::PendingShipment);
+    let yesterday = clerk
+        .order(&yesterday.order_no, false)
+        .await
+        .expect("order");
+    app.act(
+        &app.reviewer,
+        &yesterday,
+        Action::Approve,
+        approve(&yesterday),
+    )
+    .await;
     let mailing = app
         .client(&app.mailroom)
         .mailing_queue()
@@ -953,6 +976,12 @@ async fn the_promise_counts_from_the_correction_after_a_return(db: Db) {
         .find(|i| i.order.order_no == order.order_no)
         .expect("to be mailed");
     assert!(item.waited_minutes < 60, "{item:?}");
+    let numbers: Vec<&str> = mailing
+        .items
+        .iter()
+        .map(|i| i.order.order_no.as_str())
+        .collect();
+    assert!(listed(numbers.clone()), "{numbers:?}");
     app.finish().await;
 }
 

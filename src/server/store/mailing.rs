@@ -173,12 +173,13 @@ const INVOICE_COLUMNS: &str = "order_id, invoice_no, invoice_kind, request_json,
     reversed_by, issuer_id, seller_json";
 
 impl Store {
-    /// Orders in `status`, oldest first by `paid_at` (mailing) or `shipped_at` (invoicing).
+    /// Orders in `status`, the longest waiting first: by `shipped_at` (invoicing), else as
+    /// the promise counts (from the payment, or a correction after a return).
     pub async fn queue(&self, status: OrderStatus, limit: i64) -> StoreResult<Vec<OrderRow>> {
         let order = if status == OrderStatus::PendingInvoice {
             "COALESCE(o.shipped_at, o.updated_at)"
         } else {
-            "COALESCE(o.paid_at, o.updated_at)"
+            "COALESCE(o.resubmitted_at, o.paid_at, o.updated_at)"
         };
         Ok(sqlx::query_as(&format!(
             "{SELECT_ORDER} WHERE o.status = $1 ORDER BY {order}, o.order_no LIMIT $2"

@@ -11,9 +11,10 @@ use super::{Store, StoreError, StoreResult, now_ms};
 use crate::api::AttachmentKind;
 use crate::domain::OrderStatus;
 
-/// The review queue's condition and order, as the partial index `orders_review` holds it.
-pub const REVIEW_QUEUE: &str =
-    "o.status = 'pending_review' ORDER BY COALESCE(o.paid_at, o.updated_at), o.order_no";
+/// The review queue's condition and order — the longest waiting first, counted as
+/// [`crate::server::paper::promise_start`] counts — as the partial index `orders_review`
+/// holds it (migration 0032).
+pub const REVIEW_QUEUE: &str = "o.status = 'pending_review' ORDER BY COALESCE(o.resubmitted_at, o.paid_at, o.updated_at), o.order_no";
 
 /// What asking for a claim came to.
 #[derive(Debug, Clone)]
@@ -222,8 +223,8 @@ impl Store {
         Ok(true)
     }
 
-    /// Orders waiting for review, oldest payment first: read in that order from the
-    /// partial index `orders_review` (migration 0014), which holds only these orders. The
+    /// Orders waiting for review, the longest waiting first: read in that order from the
+    /// partial index `orders_review` (migration 0032), which holds only these orders. The
     /// status is written into the statement, not bound: a plan made for any status (a
     /// generic plan) could not use an index of one.
     pub async fn review_queue(&self, limit: i64) -> StoreResult<Vec<OrderRow>> {
