@@ -68,7 +68,7 @@ pub fn summary(no: u32, name: &str, status: OrderStatus, minutes_ago: i64) -> Or
     }
 }
 
-fn actor(name: &str) -> Actor {
+pub fn actor(name: &str) -> Actor {
     Actor {
         id: Some("o1".into()),
         name: name.into(),

@@ -1722,6 +1722,44 @@ fn approving_names_an_attachment_not_looked_at() {
     assert!(!screen.contains("你还没看过"), "{screen}");
 }
 
+/// A file this reviewer opened in an earlier round (the order returned, corrected, back)
+/// is not "not looked at yet": the order's history records the look. Another reviewer's
+/// look is theirs.
+#[test]
+fn a_file_looked_at_in_an_earlier_round_is_not_named_unseen() {
+    for (who, named) in [("o1", false), ("o7", true)] {
+        let mut order = crate::fixtures::order();
+        let mut other = order.attachments[0].clone();
+        other.id = "a0".into();
+        other.kind = ca_counter::api::AttachmentKind::Other;
+        other.scan_check = None;
+        other.uploaded_at = "2026-11-28T07:30:00Z".into();
+        order.attachments.push(other);
+        let mut history = crate::fixtures::history();
+        let mut look = history[0].clone();
+        look.id = 99;
+        look.actor.id = Some(who.into());
+        look.action = "preview_attachment".into();
+        look.from_status = None;
+        look.to_status = None;
+        look.reason = Some("other a0".into());
+        history.push(look);
+        let mut app = crate::fixtures::review_app(Lang::ZhCn);
+        key(&mut app, KeyCode::Enter);
+        app.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: Some(Ok(ca_counter::api::Claim {
+                by: crate::fixtures::actor("赵审核"),
+                expires_at: "2026-11-28T08:15:00Z".into(),
+            })),
+            order: Ok((order, history)),
+        });
+        key(&mut app, KeyCode::Char('a'));
+        let screen = render(&app, 80, 24);
+        assert_eq!(screen.contains("你还没看过"), named, "{who}: {screen}");
+    }
+}
+
 /// A note support added ("send it to the company's address") is read by the reviewer
 /// beside the order, at the top, in both languages, whole at 80×24 (it never reached them).
 #[test]

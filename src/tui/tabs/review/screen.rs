@@ -655,6 +655,16 @@ impl Screen {
                         // it, and opening another would record them viewing what they never
                         // asked to see.
                         let shown = self.current().map(|a| a.id.clone());
+                        // What this reviewer looked at before, in an earlier round or on
+                        // another screen, as the order's history records it: not said to
+                        // be "not looked at yet".
+                        if let Some(me) = ctx.shared.me.as_ref() {
+                            for id in viewed_by(&history, &me.id) {
+                                if !self.seen.contains(&id) {
+                                    self.seen.push(id);
+                                }
+                            }
+                        }
                         self.order = Some(order);
                         self.history = history;
                         let now_at = shown
@@ -801,4 +811,18 @@ fn save_name(order_no: &str, attachment: &Attachment) -> String {
         _ => "pdf",
     };
     format!("{order_no}-{}.{extension}", attachment.kind.as_str())
+}
+
+/// The attachments `operator` opened on an order, as its history records each look
+/// (`preview_attachment` / `download_attachment`, reason `kind id`).
+fn viewed_by<'a>(
+    history: &'a [crate::api::HistoryEntry],
+    operator: &'a str,
+) -> impl Iterator<Item = String> + 'a {
+    history
+        .iter()
+        .filter(|h| matches!(h.action.as_str(), "preview_attachment" | "download_attachment"))
+        .filter(move |h| h.actor.id.as_deref() == Some(operator))
+        .filter_map(|h| h.reason.as_deref()?.split_whitespace().nth(1))
+        .map(str::to_owned)
 }
