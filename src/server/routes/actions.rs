@@ -694,16 +694,10 @@ async fn details(
                     SetColumn::Text("carrier", Some(code.to_owned())),
                     SetColumn::Text("tracking_no", Some(tracking)),
                     SetColumn::Int("shipped_at", Some(now_ms())),
-                    // Mailed again after a return: the link the customer has goes on working.
-                    SetColumn::Text(
-                        "invoice_token",
-                        Some(
-                            order
-                                .invoice_token
-                                .clone()
-                                .unwrap_or_else(crate::server::store::new_token),
-                        ),
-                    ),
+                    // Mailed again after a return: the link the customer has goes on
+                    // working — the one the order holds as this is written, so a "sign out
+                    // everywhere" meanwhile is not undone by an old copy of it.
+                    SetColumn::TextIfEmpty("invoice_token", crate::server::store::new_token()),
                 ],
             )
         }

@@ -319,6 +319,9 @@ pub enum SetColumn {
     Text(&'static str, Option<String>),
     /// An integer column.
     Int(&'static str, Option<i64>),
+    /// A text column set only where it is empty: what the row holds when the statement runs
+    /// is kept (read earlier and written back, a change made in between would be undone).
+    TextIfEmpty(&'static str, String),
 }
 
 /// One step along the transition table.
@@ -770,10 +773,15 @@ impl Store {
         let mut sql =
             String::from("UPDATE orders SET status = $1, version = version + 1, updated_at = $2");
         for (i, column) in step.set.iter().enumerate() {
-            let name = match column {
-                SetColumn::Text(name, _) | SetColumn::Int(name, _) => name,
-            };
-            sql.push_str(&format!(", {name} = ${}", i + 3));
+            let at = i + 3;
+            match column {
+                SetColumn::Text(name, _) | SetColumn::Int(name, _) => {
+                    sql.push_str(&format!(", {name} = ${at}"));
+                }
+                SetColumn::TextIfEmpty(name, _) => {
+                    sql.push_str(&format!(", {name} = COALESCE({name}, ${at})"));
+                }
+            }
         }
         // Leaving review ends any claim on the order.
         if status == OrderStatus::PendingReview {
@@ -805,6 +813,7 @@ impl Store {
         for column in &step.set {
             query = match column {
                 SetColumn::Text(_, value) => query.bind(value.clone()),
+                SetColumn::TextIfEmpty(_, value) => query.bind(value.clone()),
                 SetColumn::Int(_, value) => query.bind(*value),
             };
         }
