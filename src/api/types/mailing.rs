@@ -73,7 +73,8 @@ pub struct MailingItem {
     pub returned: Option<String>,
 }
 
-/// `GET /api/v1/mailing`: orders in 待邮寄, oldest payment first.
+/// `GET /api/v1/mailing`: orders in 待邮寄, the longest waiting first (since payment, or
+/// since the correction after a return).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MailingQueue {
     /// Oldest payment first.

@@ -28,7 +28,8 @@ use super::orders::find_order;
 /// The most orders on one mailing list.
 const LABELS_LIMIT: usize = 200;
 
-/// Orders waiting to be mailed, oldest payment first, with recipient, phone and address
+/// Orders waiting to be mailed, the longest waiting first (since payment, or since the
+/// correction for an order sent back after a return), with recipient, phone and address
 /// (in full for those who ship, masked for everyone else) and the time against the
 /// promise.
 #[utoipa::path(get, operation_id = "mailing_queue", path = "/api/v1/mailing", responses((status = 200, body = MailingQueue)))]

@@ -16,7 +16,8 @@ use crate::server::store::{Claimed, OrderRow, now_ms};
 
 use super::orders::find_order;
 
-/// Orders waiting for review, oldest payment first, each with its working time against
+/// Orders waiting for review, the longest waiting first (since payment, or since the
+/// correction for an order sent back after a return), each with its working time against
 /// the promise and who is reviewing it now.
 #[utoipa::path(get, operation_id = "review_queue", path = "/api/v1/review-queue", responses((status = 200, body = ReviewQueue)))]
 pub async fn queue(
