@@ -180,7 +180,11 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
                     }
                 })
                 .collect();
+            // One field refused: its name and why say it all ("有 1 处输入需要修改" before
+            // them only repeated the count).
+            let one = fields.len() == 1 && problem.code == "validation_failed";
             let text = match (fields.is_empty(), lang) {
+                _ if one => fields.concat(),
                 (true, _) => problem.detail.clone(),
                 (false, Lang::ZhCn) => format!("{}（{}）", problem.detail, fields.join("；")),
                 (false, Lang::En) => format!("{} ({})", problem.detail, fields.join("; ")),
@@ -509,6 +513,43 @@ pub fn realname_reason(code: Option<&str>, said: Option<&str>, lang: Lang) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A refusal of one field says the field and why, not "1 field needs correcting" too;
+    /// of several, how many and each.
+    #[test]
+    fn a_refusal_says_its_fields() {
+        let refusal = |fields: &[(&str, &str)]| {
+            ClientError::Problem(Box::new(crate::api::Problem {
+                type_uri: "about:blank".into(),
+                title: "invalid".into(),
+                status: 422,
+                detail: format!("Some entries need correcting ({})", fields.len()),
+                code: "validation_failed".into(),
+                errors: fields
+                    .iter()
+                    .map(|(field, message)| crate::api::FieldError {
+                        field: (*field).into(),
+                        message: (*message).into(),
+                    })
+                    .collect(),
+                request_id: None,
+                current_status: None,
+                current_version: None,
+                page_count: None,
+            }))
+        };
+        let one = describe(&refusal(&[("file", "not a picture")]), Lang::En).get(Lang::En);
+        assert_eq!(one, "File: not a picture");
+        let two = describe(
+            &refusal(&[("file", "not a picture"), ("reason", "too long")]),
+            Lang::En,
+        )
+        .get(Lang::En);
+        assert_eq!(
+            two,
+            "Some entries need correcting (2) (File: not a picture; Reason: too long)"
+        );
+    }
 
     #[test]
     fn a_chinese_full_stop_takes_no_space_after_it() {

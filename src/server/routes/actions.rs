@@ -394,6 +394,7 @@ async fn customer_message(
     let column = |name: &str| {
         set.iter().find_map(|c| match c {
             SetColumn::Text(n, value) if *n == name => value.clone(),
+            SetColumn::TextIfEmpty(n, value) if *n == name => Some(value.clone()),
             _ => None,
         })
     };
@@ -695,9 +696,16 @@ async fn details(
                     SetColumn::Text("tracking_no", Some(tracking)),
                     SetColumn::Int("shipped_at", Some(now_ms())),
                     // Mailed again after a return: the link the customer has goes on
-                    // working — the one the order holds as this is written, so a "sign out
-                    // everywhere" meanwhile is not undone by an old copy of it.
-                    SetColumn::TextIfEmpty("invoice_token", crate::server::store::new_token()),
+                    // working. The order keeps the one it holds as this is written, so a
+                    // "sign out everywhere" meanwhile is not undone by the copy read here
+                    // (the text then carries that retired link; the order page, the new).
+                    SetColumn::TextIfEmpty(
+                        "invoice_token",
+                        order
+                            .invoice_token
+                            .clone()
+                            .unwrap_or_else(crate::server::store::new_token),
+                    ),
                 ],
             )
         }
