@@ -20,9 +20,15 @@ pub struct Column {
     pub width: u16,
     /// It takes the room left over.
     pub grow: bool,
+    /// Columns more it may take on a wide screen, once the growing column has
+    /// [`ROOMY`] (a customer's name, cut at 80 columns, shown whole at 200).
+    pub widen: u16,
     /// Values aligned right (amounts).
     pub right: bool,
 }
+
+/// How wide the growing column gets before columns that [`Column::widen`] take more.
+pub const ROOMY: u16 = 40;
 
 impl Column {
     /// A column of `width` (at least as wide as its title).
@@ -31,8 +37,15 @@ impl Column {
             header: header.to_owned(),
             width,
             grow: false,
+            widen: 0,
             right: false,
         }
+    }
+
+    /// Takes up to `more` columns more on a wide screen (see [`ROOMY`]).
+    pub fn widen(mut self, more: u16) -> Column {
+        self.widen = more;
+        self
     }
 
     /// Takes the room left over.
@@ -66,7 +79,28 @@ pub fn widths(columns: &[Column], total: u16) -> Vec<u16> {
     let used: u16 = out.iter().sum::<u16>() + gaps;
     if let Some(i) = columns.iter().position(|c| c.grow) {
         if used < total {
-            out[i] += total - used;
+            // The growing column first, up to ROOMY; then the columns that widen, up to
+            // theirs; the rest to the growing column again.
+            let mut spare = total - used;
+            let first = spare.min(ROOMY.saturating_sub(out[i]));
+            out[i] += first;
+            spare -= first;
+            // A column at a time, so that each that widens gets its share.
+            let mut given = vec![0; columns.len()];
+            while spare > 0 {
+                let before = spare;
+                for (j, column) in columns.iter().enumerate() {
+                    if spare > 0 && given[j] < column.widen {
+                        given[j] += 1;
+                        out[j] += 1;
+                        spare -= 1;
+                    }
+                }
+                if spare == before {
+                    break;
+                }
+            }
+            out[i] += spare;
         } else {
             // Too wide: the growing column gives way, down to its title.
             let floor = width(&columns[i].header) as u16;
@@ -160,5 +194,29 @@ mod tests {
         ];
         assert_eq!(widths(&columns, 40), vec![9, 19, 10]);
         assert_eq!(widths(&columns, 20), vec![9, 7, 10]);
+    }
+
+    /// On a wide screen a column that widens takes its share once the growing one is
+    /// roomy.
+    #[test]
+    fn a_wide_screen_widens_the_columns_that_may() {
+        let columns = [
+            Column::new("No.", 16),
+            Column::new("Customer", 8).widen(16),
+            Column::new("Project", 12).grow(),
+        ];
+        assert_eq!(widths(&columns, 60), vec![16, 8, 34]);
+        assert_eq!(widths(&columns, 80), vec![16, 22, ROOMY]);
+        let two = [
+            Column::new("No.", 16),
+            Column::new("Customer", 8).widen(4),
+            Column::new("Project", 12).widen(24),
+            Column::new("Marks", 4).grow(),
+        ];
+        // The growing column first; then shared a column at a time, the one with less
+        // to take stopping first.
+        assert_eq!(widths(&two, 80), vec![16, 9, 12, ROOMY]);
+        assert_eq!(widths(&two, 120), vec![16, 12, 36, ROOMY + 13]);
+        assert_eq!(widths(&columns, 200), vec![16, 24, 158]);
     }
 }

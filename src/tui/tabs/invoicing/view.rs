@@ -92,7 +92,7 @@ fn draw_list(invoicing: &Invoicing, frame: &mut Frame, area: Rect, view: &View) 
     let (offset, body, more) = invoicing.queue.window(body, None, lang);
     let columns = [
         Column::new(T::ColOrderNo.get(lang), 16),
-        Column::new(T::ColCustomer.get(lang), 8),
+        Column::new(T::ColCustomer.get(lang), 8).widen(16),
         Column::new(T::ColAmount.get(lang), 10).right(),
         Column::new(T::ColShipped.get(lang), 10),
         Column::new(T::ColInvoiceRequest.get(lang), 10).grow(),

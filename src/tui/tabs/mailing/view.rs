@@ -93,7 +93,7 @@ fn columns(view: &View) -> [Column; 6] {
     [
         Column::new(T::ColTick.get(lang), 3),
         Column::new(T::ColOrderNo.get(lang), 16),
-        Column::new(T::ColRecipient.get(lang), 8),
+        Column::new(T::ColRecipient.get(lang), 8).widen(8),
         Column::new(T::ColPhone.get(lang), 11),
         Column::new(T::ColAddress.get(lang), 10).grow(),
         Column::new(T::ColWaited.get(lang), 9),

@@ -88,7 +88,7 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
     let columns = [
         // An order the customer submitted online carries a mark after its number.
         Column::new(T::ColOrderNo.get(lang), 17),
-        Column::new(T::ColCustomer.get(lang), 8),
+        Column::new(T::ColCustomer.get(lang), 8).widen(16),
         Column::new(T::ColPhone.get(lang), 11),
         Column::new(T::ColProject.get(lang), 6).grow(),
         // Every status word fits whole, in either language.
