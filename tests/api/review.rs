@@ -336,6 +336,9 @@ async fn an_admin_takes_over_a_claim_and_it_is_recorded(db: Db) {
         detail.contains("only an administrator may take over"),
         "{detail}"
     );
+    // Asked of their own claim, "take over" is refused to no reviewer: it renews it.
+    let own = zhao.claim(&order.order_no, true).await.expect("their own");
+    assert_eq!(own.by.name, "reviewer-zhao");
     let taken = admin.claim(&order.order_no, true).await.expect("takeover");
     assert_eq!(taken.by.name, "admin");
     let history = admin.history(&order.order_no).await.expect("history");

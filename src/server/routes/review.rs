@@ -105,15 +105,24 @@ pub async fn take(
     } else {
         parse_json(&body)?
     };
-    // Taking over another reviewer's claim is an administrator's: said so, not that the
-    // reviewer may not claim at all.
-    if request.takeover && !caller.operator.roles.permits(Permission::Administer) {
+    let row = find_order(&state, &order_no).await?;
+    // Taking over another reviewer's live claim is an administrator's: said so, not that
+    // the reviewer may not claim at all. Asked of an order nobody else holds (their own
+    // claim, one lapsed), it is a claim like any other.
+    let admin = caller.operator.roles.permits(Permission::Administer);
+    let held_by_other = row
+        .claimed_by
+        .as_ref()
+        .is_some_and(|id| *id != caller.operator.id)
+        && row
+            .claim_expires_at
+            .is_some_and(|until| until > crate::server::store::now_ms());
+    if request.takeover && !admin && held_by_other {
         return Err(ApiError::Forbidden {
             code: "forbidden",
             detail: Msg::new(T::ProblemTakeoverAdminOnly),
         });
     }
-    let row = find_order(&state, &order_no).await?;
     not_their_own(&state, &row, &caller.operator.id).await?;
     let lease = state.config.review.claim_minutes.max(1) * 60_000;
     let outcome = state
@@ -123,7 +132,7 @@ pub async fn take(
             &caller.operator.id,
             &caller.operator.name,
             lease,
-            request.takeover,
+            request.takeover && admin,
             Some(&caller.ctx.request_id),
         )
         .await?;
