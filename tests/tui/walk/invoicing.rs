@@ -355,4 +355,16 @@ fn declining_an_invoice_the_customer_asked_for_needs_a_reason() {
     key(&mut a, KeyCode::Down);
     key(&mut a, KeyCode::Char('d'));
     assert!(render(&a, 80, 24).contains("客户不需要发票"));
+    // What finance types replaces it (it was typed after it), and is what is sent.
+    typed(&mut a, "单位已有发票");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('y'));
+    let reasons: Vec<Option<String>> = sent::<invoicing::Request>(&a.take_jobs())
+        .into_iter()
+        .filter_map(|r| match r {
+            invoicing::Request::Decline { body, .. } => Some(body.reason),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reasons, [Some("单位已有发票".to_owned())]);
 }

@@ -51,6 +51,25 @@ pub struct Decline {
     pub asked: Option<String>,
     /// Filled in, waiting for `y`: an order completed with no invoice gets none later.
     pub confirming: bool,
+    /// The note is still the stock phrase it opened with: what finance types replaces it
+    /// (it was typed after it: "客户不需要发票客户电话说明…").
+    pub stock: bool,
+}
+
+impl Decline {
+    /// Before an edit: the stock phrase goes when typing or pasting starts; moving the
+    /// caret keeps it, to be edited.
+    fn edit(&mut self, key: Option<&KeyEvent>) {
+        if !std::mem::take(&mut self.stock) {
+            return;
+        }
+        let replaces = key.is_none_or(|k| {
+            matches!(k.code, KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete)
+        });
+        if replaces {
+            self.input.set_text("");
+        }
+    }
 }
 
 /// The state of the 开票 tab.
@@ -205,6 +224,7 @@ impl Invoicing {
                 decline.error = None;
             }
             _ => {
+                decline.edit(Some(&key));
                 decline.input.key(key);
             }
         }
@@ -449,6 +469,7 @@ impl Component for Invoicing {
                         input: Input::new(&note),
                         sending: false,
                         error: None,
+                        stock: !note.is_empty(),
                         asked,
                         confirming: false,
                     });
@@ -502,6 +523,7 @@ impl Component for Invoicing {
 
     fn paste(&mut self, _ctx: &mut Ctx<Request>, text: &str) -> bool {
         if let Some(decline) = &mut self.decline {
+            decline.edit(None);
             decline.input.paste(text);
         } else if let Some(form) = &mut self.form {
             form.paste(text);

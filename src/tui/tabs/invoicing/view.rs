@@ -354,7 +354,13 @@ fn draw_decline(decline: &Decline, frame: &mut Frame, area: Rect, view: &View) {
     let inner = popup::open(frame, rect, view.theme, view.ascii, title).inner(Margin::new(1, 0));
     let mut y = inner.y + paint::wrapped(frame, inner, std::mem::take(&mut lines));
     let field = Rect::new(inner.x, y, inner.width, 1);
-    decline.input.render(frame, field, theme.input_focus, !decline.sending, view.glyphs().ellipsis);
+    // The stock phrase is shown as what typing replaces.
+    let style = if decline.stock {
+        theme.input_focus.patch(theme.dim)
+    } else {
+        theme.input_focus
+    };
+    decline.input.render(frame, field, style, !decline.sending, view.glyphs().ellipsis);
     y += 1;
     paint::wrapped(frame, Rect::new(inner.x, y, inner.width, inner.bottom().saturating_sub(y)), tail);
 }
