@@ -241,6 +241,13 @@ impl<T: Keyed> Rows<T> {
         self.selected = index.min(self.items.len().saturating_sub(1));
     }
 
+    /// Back to the first row, as a list first shown: the answer to a new question.
+    pub fn to_top(&mut self) {
+        self.selected = 0;
+        self.moved = false;
+        self.offset.set(0);
+    }
+
     fn reselect(&mut self, key: Option<String>) {
         if !self.moved {
             self.selected = 0;

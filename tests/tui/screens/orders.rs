@@ -648,6 +648,41 @@ fn enter_typed_ahead_of_a_search_opens_what_the_search_found() {
     }
 }
 
+/// A search made with the cursor at the bottom of the list (`G`) shows its answer from
+/// its first, newest row — it opened at the bottom of its results, the newest hidden
+/// above. A refresh of the same question keeps the cursor where it is.
+#[test]
+fn a_new_search_shows_its_answer_from_the_top() {
+    let mut app = app(Lang::ZhCn);
+    key(&mut app, KeyCode::Char('G'));
+    let at_bottom = app.tab::<Orders>().map(|o| o.rows.selected_index());
+    assert_ne!(at_bottom, Some(0));
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "张伟");
+    key(&mut app, KeyCode::Enter);
+    let answer = |app: &ca_counter::tui::app::App| orders::Answer::Page {
+        seq: app.tab::<Orders>().map(|o| o.fetch.seq()).unwrap_or(0),
+        append: false,
+        result: Ok(ca_counter::api::OrderPage {
+            items: (1..=30)
+                .map(|n| summary(n, "张伟", OrderStatus::PendingPayment, n.into()))
+                .collect(),
+            next_cursor: None,
+            search_indexing: None,
+        }),
+    };
+    let page = answer(&app);
+    app.answer::<Orders>(page);
+    assert_eq!(app.tab::<Orders>().map(|o| o.rows.selected_index()), Some(0));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("HN20261128000001"), "{screen}");
+    // Moved down, then the same question answered again (a live refresh): it stays.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    app.answer::<Orders>(answer(&app));
+    assert_eq!(app.tab::<Orders>().map(|o| o.rows.selected_index()), Some(2));
+}
+
 /// 1–3 digits end no phone or order number the search takes: the search stays open and
 /// asks for more, instead of sending it and answering "no orders".
 #[test]

@@ -110,6 +110,10 @@ pub struct Orders {
     /// `Enter` was pressed before the answer to a new search was in (keys typed ahead, a
     /// slow link): the answer's selected order opens once it is, not a row of the last one.
     pub open_on_answer: bool,
+    /// The list was asked a new question by the clerk (a search, a filter, the order):
+    /// its answer is shown from its first row, not from where the last answer's cursor
+    /// was (a search after `G` opened at the bottom of its results).
+    pub top_on_answer: bool,
 }
 
 impl Default for Orders {
@@ -133,6 +137,7 @@ impl Default for Orders {
             notice: None,
             caller: None,
             open_on_answer: false,
+            top_on_answer: false,
         }
     }
 }
@@ -166,6 +171,13 @@ impl Orders {
             query: self.query(None),
             append: false,
         });
+    }
+
+    /// Asks the list a new question of the clerk's: [`Orders::reload`], its answer shown
+    /// from the top.
+    fn ask_anew(&mut self, ctx: &mut Ctx<Request>) {
+        self.top_on_answer = true;
+        self.reload(ctx);
     }
 
     /// Fetches the next page when the selection nears the end of what is loaded.
@@ -517,19 +529,19 @@ impl Component for Orders {
                 self.query.clear();
                 self.status = None;
                 self.online_only = false;
-                self.reload(ctx);
+                self.ask_anew(ctx);
             }
             Cmd::ToggleOnline => {
                 self.online_only = !self.online_only;
-                self.reload(ctx);
+                self.ask_anew(ctx);
             }
             Cmd::Filter(status) => {
                 self.status = status;
-                self.reload(ctx);
+                self.ask_anew(ctx);
             }
             Cmd::ToggleSort => {
                 self.oldest_first = !self.oldest_first;
-                self.reload(ctx);
+                self.ask_anew(ctx);
             }
             Cmd::Reveal => {
                 if let Some(detail) = &mut self.detail {
@@ -711,7 +723,7 @@ impl Component for Orders {
                     self.notice = None;
                     self.query = typed;
                     self.detail = None;
-                    self.reload(ctx);
+                    self.ask_anew(ctx);
                 }
                 _ => {
                     input.key(key);
@@ -816,6 +828,9 @@ impl Component for Orders {
                         });
                     }
                     self.rows.replace(page.items);
+                    if current && std::mem::take(&mut self.top_on_answer) {
+                        self.rows.to_top();
+                    }
                     self.next_cursor = page.next_cursor;
                     self.search_indexing = page.search_indexing;
                 }
@@ -1219,7 +1234,7 @@ impl Component for Orders {
                 self.detail = None;
                 self.status = None;
                 self.query = digits.clone();
-                self.reload(ctx);
+                self.ask_anew(ctx);
                 true
             }
             Signal::CollectPayment(_)
