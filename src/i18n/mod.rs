@@ -81,6 +81,31 @@ impl T {
     pub fn fill(self, lang: Lang, args: &[&str]) -> String {
         fill(self.get(lang), args)
     }
+
+    /// `stored` — the platform's own words, kept in Chinese in a history (a reason the
+    /// platform gave) — in `lang`, when it is this entry (with at most one `{0}`, whose
+    /// value is kept); `None` when it is not (words someone typed, shown as typed).
+    pub fn reworded(self, stored: &str, lang: Lang) -> Option<String> {
+        let zh = self.get(Lang::ZhCn);
+        match zh.split_once("{0}") {
+            None => (stored == zh).then(|| self.get(lang).to_owned()),
+            Some((before, after)) if !after.contains('{') => {
+                let value = stored.strip_prefix(before)?.strip_suffix(after)?;
+                (!value.is_empty()).then(|| self.fill(lang, &[value]))
+            }
+            Some(_) => None,
+        }
+    }
+}
+
+/// An order's cancellation reason as kept in its history, in `lang`: the platform's own
+/// (the customer's cancel on their phone, the close of an order left unpaid) reworded, a
+/// clerk's as typed.
+pub fn cancel_reason_in(stored: &str, lang: Lang) -> String {
+    [T::WebCancelReason, T::AutoCloseReason]
+        .iter()
+        .find_map(|t| t.reworded(stored, lang))
+        .unwrap_or_else(|| stored.to_owned())
 }
 
 /// A value for a placeholder: plain text, or another table entry rendered in the same
@@ -222,6 +247,23 @@ pub fn payment_method(code: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_platforms_own_words_are_reworded_and_typed_ones_are_not() {
+        assert_eq!(
+            T::WebCancelReason
+                .reworded("客户在手机上取消", Lang::En)
+                .as_deref(),
+            Some("cancelled by the customer on their phone")
+        );
+        let closed = T::AutoCloseReason.fill(Lang::ZhCn, &["24"]);
+        assert_eq!(
+            T::AutoCloseReason.reworded(&closed, Lang::En).as_deref(),
+            Some("unpaid for more than 24 hours; closed automatically")
+        );
+        assert_eq!(T::WebCancelReason.reworded("客户改主意了", Lang::En), None);
+        assert_eq!(T::AutoCloseReason.reworded("超过", Lang::En), None);
+    }
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {

@@ -782,7 +782,9 @@ async fn next_step(
                 .rev()
                 .find(|h| h.action == "cancel")
                 .and_then(|h| h.reason.clone())
-                .filter(|r| !r.trim().is_empty());
+                .filter(|r| !r.trim().is_empty())
+                // The platform's own reasons in the page's language; a clerk's as typed.
+                .map(|r| crate::i18n::cancel_reason_in(&r, ctx.lang));
             html! {
                 @if let Some(why) = why { p { (ctx.fill(T::WebCancelledWhy, &[&why])) } }
                 p { (ctx.t(T::WebCancelledNothing)) }

@@ -673,14 +673,20 @@ fn a_new_search_shows_its_answer_from_the_top() {
     };
     let page = answer(&app);
     app.answer::<Orders>(page);
-    assert_eq!(app.tab::<Orders>().map(|o| o.rows.selected_index()), Some(0));
+    assert_eq!(
+        app.tab::<Orders>().map(|o| o.rows.selected_index()),
+        Some(0)
+    );
     let screen = render(&app, 80, 24);
     assert!(screen.contains("HN20261128000001"), "{screen}");
     // Moved down, then the same question answered again (a live refresh): it stays.
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Down);
     app.answer::<Orders>(answer(&app));
-    assert_eq!(app.tab::<Orders>().map(|o| o.rows.selected_index()), Some(2));
+    assert_eq!(
+        app.tab::<Orders>().map(|o| o.rows.selected_index()),
+        Some(2)
+    );
 }
 
 /// 1–3 digits end no phone or order number the search takes: the search stays open and

@@ -454,6 +454,8 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
         "invoice_request" => crate::tui::format::requested_via(reason, lang),
         // The checklist's reasons in the reader's language, typed ones as typed.
         "reject" => crate::domain::return_reasons_in(reason, lang),
+        // The platform's own reasons in the reader's language, a clerk's as typed.
+        "cancel" => crate::i18n::cancel_reason_in(reason, lang),
         // `mailing.street,mailing.postal_code 客户来电`: what changed in words, then why.
         "edit_details" => {
             let (fields, why) = crate::domain::read_edit_record(reason);
