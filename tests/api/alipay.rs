@@ -21,7 +21,36 @@ on_both_databases!(
     cancel_racing_a_notify_has_one_outcome_every_round,
     a_customer_pays_on_the_phone_in_alipays_mobile_cashier,
     a_qr_code_asked_beside_the_mobile_cashier_closes_the_cashier_first,
+    alipay_out_of_reach_is_said_in_words_without_its_address,
 );
+
+/// Alipay out of reach: the clerk is told in words what to do (try again, or a transfer),
+/// not the library's error with the gateway's address; that is the log's.
+async fn alipay_out_of_reach_is_said_in_words_without_its_address(db: Db) {
+    let (app, _gateway) = spawn(db, |config| {
+        if let Some(alipay) = config.alipay.as_mut() {
+            alipay.gateway = "https://127.0.0.1:1/gateway.do".into();
+        }
+    })
+    .await;
+    let order = app.submit("张三").await;
+    let Err(ca_counter::api::ClientError::Problem(problem)) = app
+        .client(&app.clerk)
+        .create_payment(&order.order_no, "qr")
+        .await
+    else {
+        panic!("a problem");
+    };
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (503, "payment_provider_unavailable")
+    );
+    for technical in ["127.0.0.1", "gateway.do", "error sending", "unreachable"] {
+        assert!(!problem.detail.contains(technical), "{}", problem.detail);
+    }
+    assert!(problem.detail.contains("bank transfer"), "{}", problem.detail);
+    app.finish().await;
+}
 
 async fn spawn(db: Db, tune: impl FnOnce(&mut PlatformConfig)) -> (TestApp, Gateway) {
     let gateway = Gateway::start().await;

@@ -121,9 +121,11 @@ async fn attempt(
             // close it (paid meanwhile, or unreachable), no second attempt is opened.
             Opened::Uncoded(open) => {
                 if let Err(e) = provider.close(&open.out_trade_no).await {
+                    // Its words (an address, a library's) are the operator's, in the log.
+                    tracing::warn!(order = %order.order_no, why = %e, "payment provider: close");
                     return Err(ApiError::Missing {
                         code: "payment_provider_unavailable",
-                        detail: Msg::with(T::ProblemProviderUnavailable, [e.to_string()]),
+                        detail: Msg::new(T::ProblemProviderUnavailable),
                     });
                 }
                 state
@@ -201,9 +203,10 @@ pub(crate) async fn open_qr(
                 .store
                 .close_payment(&payment, provider.name(), &e.to_string())
                 .await?;
+            tracing::warn!(order = %order.order_no, why = %e, "payment provider: precreate");
             Err(ApiError::Missing {
                 code: "payment_provider_unavailable",
-                detail: Msg::with(T::ProblemProviderUnavailable, [e.to_string()]),
+                detail: Msg::new(T::ProblemProviderUnavailable),
             })
         }
     }
