@@ -328,6 +328,34 @@ fn a_voucher_uploaded_says_it_goes_to_review_not_that_money_arrived() {
     assert!(!screen.contains("付款已登记"), "{screen}");
 }
 
+/// A voucher already sent for another order is said as it is uploaded, the customer
+/// still at the counter (it was said only in the order view, rows down, and in review).
+#[test]
+fn a_voucher_sent_for_another_order_too_is_said_at_upload() {
+    let mut app = submitted(Lang::ZhCn, OrderStatus::PendingVoucher);
+    key(&mut app, KeyCode::Char('u'));
+    typed(&mut app, "/tmp/v.png");
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    let mut order = order();
+    order.order_no = no("HN20261128000006");
+    order.status = OrderStatus::PendingReview;
+    order.version = 5;
+    let mut voucher = order.attachments[0].clone();
+    voucher.id = "v1".into();
+    voucher.kind = ca_counter::api::AttachmentKind::Voucher;
+    voucher.scan_check = None;
+    voucher.also_on = vec!["HN20261128000002".into()];
+    order.attachments.push(voucher);
+    app.answer::<NewApp>(newapp::Answer::Acted {
+        draft: draft_id(PAYING_DRAFT),
+        result: Ok(order),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("HN20261128000002"), "{screen}");
+    assert!(screen.contains("转账凭证已上传"), "{screen}");
+}
+
 /// A clerk at the real-name step with a code on screen.
 fn realname_app(lang: Lang) -> ca_counter::tui::app::App {
     realname_app_until(lang, NOW + time::Duration::minutes(10))

@@ -305,6 +305,18 @@ impl NewApp {
                         sheet.voucher_open = false;
                         sheet.errors.remove("voucher_path");
                         sheet.notice = None;
+                        // A voucher already sent for another order: said now, with the
+                        // customer still here (the order view and the review queue said
+                        // it later, where the clerk scrolled).
+                        if let Some(said) = order
+                            .attachments
+                            .iter()
+                            .filter(|a| a.kind == crate::api::AttachmentKind::Voucher)
+                            .max_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at))
+                            .and_then(|a| a.also_on_said(lang))
+                        {
+                            sheet.notice = Some(Notice::warning(Text::plain(said)));
+                        }
                         // Back from a transfer to paying online (`p`): the code at once, as
                         // the key says, not the choice of how to pay again — also when the
                         // order's event came before this answer.
