@@ -18,6 +18,9 @@ pub struct Text {
     /// Set when part of it is the platform's own wording, in this language: after a
     /// language switch it is stale and no longer shown.
     pub worded_in: Option<Lang>,
+    /// It says a passing trouble (the platform out of reach, its database busy or away):
+    /// not to be read once the platform answers again ([`forget_offline`]).
+    pub passing: bool,
 }
 
 impl Text {
@@ -26,6 +29,7 @@ impl Text {
         Text {
             msg: Msg::with(text, args),
             worded_in: None,
+            passing: false,
         }
     }
 
@@ -34,6 +38,7 @@ impl Text {
         Text {
             msg: Msg::with(T::Verbatim, [text.into()]),
             worded_in: None,
+            passing: false,
         }
     }
 
@@ -42,6 +47,7 @@ impl Text {
         Text {
             msg: Msg::with(T::Verbatim, [text.into()]),
             worded_in: Some(lang),
+            passing: false,
         }
     }
 
@@ -67,6 +73,7 @@ impl From<T> for Text {
         Text {
             msg: Msg::new(text),
             worded_in: None,
+            passing: false,
         }
     }
 }
@@ -76,6 +83,7 @@ impl From<Msg> for Text {
         Text {
             msg,
             worded_in: None,
+            passing: false,
         }
     }
 }
@@ -189,7 +197,10 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
                 (false, Lang::ZhCn) => format!("{}（{}）", problem.detail, fields.join("；")),
                 (false, Lang::En) => format!("{} ({})", problem.detail, fields.join("; ")),
             };
-            Text::platform(text, lang)
+            let mut text = Text::platform(text, lang);
+            // The database busy or away (503): over once the platform answers again.
+            text.passing = problem.status == 503;
+            text
         }
         // Not connected (or never built): nothing went. Connected and no answer (it timed out, the link
         // dropped on the way back): it may have gone through, and the operator is not told
@@ -229,13 +240,14 @@ pub fn drop_stale(text: &mut Option<Text>, lang: Lang) {
     }
 }
 
-/// Drops `notice` when it says the platform cannot be reached: called when the link comes
-/// back, so the message line does not say "cannot reach the platform" beside ● 在线 (what
-/// was typed is still in its form, to send again).
+/// Drops `notice` when it says the platform cannot be reached or its database is busy or
+/// away: called when the link comes back or a list is read again, so the message line does
+/// not say "cannot reach the platform" beside ● 在线, nor "the database is unavailable"
+/// minutes after it is back (what was typed is still in its form, to send again).
 pub fn forget_offline(notice: &mut Option<Notice>) {
     if notice
         .as_ref()
-        .is_some_and(|n| n.text.msg.text == T::ErrOfflineKept)
+        .is_some_and(|n| n.text.msg.text == T::ErrOfflineKept || n.text.passing)
     {
         *notice = None;
     }
@@ -538,6 +550,19 @@ mod tests {
                 page_count: None,
             }))
         };
+        // A refusal stays said; the database away (503) is forgotten once the platform
+        // answers again.
+        let mut notice = Some(Notice::error(describe(&refusal(&[("file", "x")]), Lang::En)));
+        forget_offline(&mut notice);
+        assert!(notice.is_some());
+        let mut away = refusal(&[]);
+        if let ClientError::Problem(p) = &mut away {
+            p.status = 503;
+            p.code = "unavailable".into();
+        }
+        let mut notice = Some(Notice::error(describe(&away, Lang::En)));
+        forget_offline(&mut notice);
+        assert!(notice.is_none());
         let one = describe(&refusal(&[("file", "not a picture")]), Lang::En).get(Lang::En);
         assert_eq!(one, "File: not a picture");
         let two = describe(

@@ -539,6 +539,8 @@ impl Component for Invoicing {
             Answer::Queue { seq, result } => {
                 let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
                 if let Some(queue) = queue {
+                    // Read again: a passing trouble said before is over.
+                    crate::tui::text::forget_offline(&mut self.notice);
                     self.queue.replace(queue.items);
                     self.follow_open_form(ctx);
                 }

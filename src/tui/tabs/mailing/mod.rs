@@ -759,6 +759,8 @@ impl Component for Mailing {
             Answer::Queue { seq, result } => {
                 let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
                 if let Some(queue) = queue {
+                    // Read again: a passing trouble said before is over.
+                    crate::tui::text::forget_offline(&mut self.notice);
                     let carrier = self.chosen_carrier().map(|c| c.code.clone());
                     self.carriers = queue.carriers;
                     self.carrier = carrier

@@ -815,6 +815,8 @@ impl Component for Orders {
                     self.search_indexing = None;
                 }
                 if let Some(page) = page {
+                    // Read again: a passing trouble said before is over.
+                    crate::tui::text::forget_offline(&mut self.notice);
                     // A mobile number: who has it and how its sign-in stands are asked
                     // for — the card of a caller with no order yet (stuck at the start of
                     // an application on their phone), and beside a caller's orders the

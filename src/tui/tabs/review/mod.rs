@@ -337,6 +337,8 @@ impl Component for Review {
             Answer::Queue { seq, result } => {
                 let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
                 if let Some(queue) = queue {
+                    // Read again: a passing trouble said before is over.
+                    crate::tui::text::forget_offline(&mut self.notice);
                     self.promise_days = queue.promise_working_days;
                     self.queue.replace(queue.items);
                     self.more_arrived(ctx.shared, lang);
