@@ -672,14 +672,15 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     let html = page.text().await.expect("html");
     assert!(html.contains(order.order_no.as_str()), "{html}");
     assert!(html.contains("zhangsan@example.com"), "{html}");
-    // A bad e-mail and 专票 for a person: both answered on the page, nothing kept.
+    // A bad e-mail, 专票 for a person and a name the invoice cannot print: all answered on
+    // the page at once (the name was said only once the rest was right), nothing kept.
     let bad = ca_counter::api::submit_phone_form(
         &app.http,
         &link,
         &[
             ("buyer_kind", "individual"),
             ("invoice_kind", "special"),
-            ("buyer_name", "张三"),
+            ("buyer_name", "张三😀"),
             ("email", "not-an-email"),
         ],
     )
@@ -689,6 +690,7 @@ async fn the_customer_asks_for_an_invoice_on_the_phone(db: Db) {
     let html = bad.text().await.expect("html");
     assert!(html.contains("invoice_kind-error"), "{html}");
     assert!(html.contains("email-error"), "{html}");
+    assert!(html.contains("buyer_name-error"), "{html}");
     let unchanged = app
         .client(&app.finance)
         .order(&order.order_no, false)

@@ -252,7 +252,9 @@ pub(super) async fn submit(
             asked,
         );
     }
-    let (request, warnings) = match crate::domain::validate_invoice_request(&input) {
+    // Every refusal at once, as the counter's form has them (a character the invoice
+    // cannot print was said only after the rest was right).
+    let (request, warnings) = match crate::server::routes::invoicing::checked(&state, &input) {
         Ok(valid) => valid,
         Err(errors) => {
             return form(
@@ -266,18 +268,6 @@ pub(super) async fn submit(
             );
         }
     };
-    let unprintable = crate::server::routes::invoicing::not_for_print(&state, &request);
-    if !unprintable.is_empty() {
-        return form(
-            &ctx,
-            state.demo.invoice_mark().is_some(),
-            &token,
-            &row,
-            &input,
-            &unprintable,
-            Asked::Not,
-        );
-    }
     let Ok(json) = serde_json::to_string(&request) else {
         return unavailable(&ctx);
     };

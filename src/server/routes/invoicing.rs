@@ -86,14 +86,22 @@ pub(crate) fn check(
     state: &AppState,
     input: &InvoiceRequestInput,
 ) -> Result<(InvoiceRequest, crate::domain::FieldMessages), ApiError> {
-    let to_api = |errors: Vec<(&'static str, Msg)>| {
+    checked(state, input).map_err(|errors| {
         ApiError::Validation(
             errors
                 .into_iter()
                 .map(|(field, msg)| (field.to_owned(), msg))
                 .collect(),
         )
-    };
+    })
+}
+
+/// [`check`] for a page: every field's refusal at once (the counter's and the customer's
+/// forms alike), or the request with its warnings.
+pub(crate) fn checked(
+    state: &AppState,
+    input: &InvoiceRequestInput,
+) -> Result<(InvoiceRequest, crate::domain::FieldMessages), crate::domain::FieldMessages> {
     let (request, warnings) = match crate::domain::validate_invoice_request(input) {
         Ok(valid) => valid,
         Err(mut errors) => {
@@ -123,19 +131,19 @@ pub(crate) fn check(
                     errors.push((field, message));
                 }
             }
-            return Err(to_api(errors));
+            return Err(errors);
         }
     };
     let refused = not_for_print(state, &request);
     if !refused.is_empty() {
-        return Err(to_api(refused));
+        return Err(refused);
     }
     Ok((request, warnings))
 }
 
 /// What a valid request still may not be issued with: a character no font here prints,
 /// and the CA's own tax number on the buyer's side (a paste from the seller's line).
-pub(crate) fn not_for_print(
+fn not_for_print(
     state: &AppState,
     request: &InvoiceRequest,
 ) -> Vec<(&'static str, Msg)> {
