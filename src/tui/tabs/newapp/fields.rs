@@ -129,6 +129,20 @@ pub fn kept(kind: Kind, value: &str) -> Option<String> {
             .ok()
             .map(String::from)
             .filter(|kept| kept != value),
+        // Full-width digits and a lower-case code as they print (４１１１００ → 411100): the
+        // clerk reads back what the paper will say.
+        Kind::PostalCode => PostalCode::parse(value)
+            .ok()
+            .map(|code| code.as_str().to_owned())
+            .filter(|kept| kept != value),
+        Kind::Uscc => Uscc::parse(value)
+            .ok()
+            .map(|code| code.as_str().to_owned())
+            .filter(|kept| kept != value),
+        Kind::Phone => Phone::parse(value)
+            .ok()
+            .map(|phone| phone.as_str().to_owned())
+            .filter(|kept| kept != value),
         _ => None,
     }
 }
@@ -301,6 +315,14 @@ mod tests {
         assert_eq!(check(Kind::Province, "Hunan"), None);
         assert_eq!(kept(Kind::Province, "湖南").as_deref(), Some("湖南省"));
         assert_eq!(kept(Kind::Province, "湖南省"), None);
+        // Read back as printed: full-width digits, a lower-case credit code.
+        assert_eq!(kept(Kind::PostalCode, "４１１１００").as_deref(), Some("411100"));
+        assert_eq!(kept(Kind::PostalCode, "411100"), None);
+        assert_eq!(
+            kept(Kind::Uscc, "91430100ma4l1234xl").map(|k| k == k.to_uppercase()),
+            Some(true)
+        );
+        assert_eq!(kept(Kind::Phone, "１３８ 1234 5678").as_deref(), Some("13812345678"));
         assert_eq!(kept(Kind::Place, "长沙"), None);
         // The province and the postal code agree, or the postal code says why not.
         assert_eq!(check_address("湖南", "410005"), None);
