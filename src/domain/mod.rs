@@ -55,7 +55,8 @@ pub use money::{Money, paid_without_money};
 pub use next_step::NextStep;
 pub use order_no::{OrderNo, PREFIX as ORDER_PREFIX};
 pub use province::{
-    PROVINCES, postal_code_in, province, province_names, province_of_postal_code, without_province,
+    PROVINCES, postal_code_in, province, province_names, province_of_postal_code, street_alone,
+    without_province,
 };
 pub use realname::{FACE_ABANDONED, FACE_FAILED, realname_reason};
 pub use role::{Permission, Role, RoleSet};

@@ -143,6 +143,23 @@ pub fn without_province(name: &str) -> &str {
         .unwrap_or(name)
 }
 
+/// A street typed with its region before it (a whole address pasted into the street:
+/// `湖南省湘潭市岳塘区 建设北路 18 号`) without the parts the address's own fields say —
+/// the paper prints them before the street, so they came out twice. `None` when it
+/// begins with none of them (or would be left empty).
+pub fn street_alone(street: &str, province: &str, city: &str, district: &str) -> Option<String> {
+    let full = self::province(province).unwrap_or_else(|_| province.trim().to_owned());
+    let mut rest = normalize_width(street).trim_start().to_owned();
+    let mut cut = false;
+    for part in [full.as_str(), city.trim(), district.trim()] {
+        if let Some(after) = rest.strip_prefix(part).filter(|_| !part.is_empty()) {
+            rest = after.trim_start().to_owned();
+            cut = true;
+        }
+    }
+    (cut && !rest.trim().is_empty()).then_some(rest)
+}
+
 /// Every way [`province`] takes a division's name as it is written (full, short, pinyin),
 /// each once: the contract lists them.
 pub fn province_names() -> impl Iterator<Item = &'static str> {
@@ -202,6 +219,29 @@ pub fn province(input: &str) -> Result<String, InvalidValue> {
 
 #[cfg(test)]
 mod tests {
+    use super::street_alone;
+
+    #[test]
+    fn a_street_pasted_with_its_region_keeps_only_the_street() {
+        let alone = |street| street_alone(street, "湖南", "湘潭市", "岳塘区");
+        assert_eq!(
+            alone("湖南省湘潭市岳塘区 建设北路 18 号").as_deref(),
+            Some("建设北路 18 号")
+        );
+        assert_eq!(
+            alone("岳塘区建设北路 18 号").as_deref(),
+            Some("建设北路 18 号")
+        );
+        assert_eq!(alone("建设北路 18 号"), None);
+        // Nothing but the region: kept as typed (the field says what is missing).
+        assert_eq!(alone("湖南省湘潭市岳塘区"), None);
+        // Another city's name is the street's own.
+        assert_eq!(
+            street_alone("长沙市路 1 号", "湖南省", "湘潭市", "岳塘区"),
+            None
+        );
+    }
+
     #[test]
     fn a_projects_province_is_dropped_where_room_is_short() {
         assert_eq!(super::without_province("湖南省政府采购网"), "政府采购网");

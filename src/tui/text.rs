@@ -552,7 +552,10 @@ mod tests {
         };
         // A refusal stays said; the database away (503) is forgotten once the platform
         // answers again.
-        let mut notice = Some(Notice::error(describe(&refusal(&[("file", "x")]), Lang::En)));
+        let mut notice = Some(Notice::error(describe(
+            &refusal(&[("file", "x")]),
+            Lang::En,
+        )));
         forget_offline(&mut notice);
         assert!(notice.is_some());
         let mut away = refusal(&[]);

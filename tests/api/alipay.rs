@@ -48,7 +48,11 @@ async fn alipay_out_of_reach_is_said_in_words_without_its_address(db: Db) {
     for technical in ["127.0.0.1", "gateway.do", "error sending", "unreachable"] {
         assert!(!problem.detail.contains(technical), "{}", problem.detail);
     }
-    assert!(problem.detail.contains("bank transfer"), "{}", problem.detail);
+    assert!(
+        problem.detail.contains("bank transfer"),
+        "{}",
+        problem.detail
+    );
     app.finish().await;
 }
 

@@ -143,10 +143,7 @@ pub(crate) fn checked(
 
 /// What a valid request still may not be issued with: a character no font here prints,
 /// and the CA's own tax number on the buyer's side (a paste from the seller's line).
-fn not_for_print(
-    state: &AppState,
-    request: &InvoiceRequest,
-) -> Vec<(&'static str, Msg)> {
+fn not_for_print(state: &AppState, request: &InvoiceRequest) -> Vec<(&'static str, Msg)> {
     let mut refused = unprintable(&state.fonts, request);
     if is_own_tax_number(state, request.tax_number.as_deref()) {
         refused.push(("tax_number", Msg::new(T::ErrOwnTaxNumber)));

@@ -718,6 +718,42 @@ fn city_and_district_must_be_place_names() {
     assert!(screen.contains("请填写地名"), "{screen}");
 }
 
+/// A whole address pasted into the street loses, as the field is left, the province, city
+/// and district the form's own fields hold (the paper printed them twice); a postal code
+/// typed full-width reads back as it prints.
+#[test]
+fn a_street_pasted_whole_keeps_the_street_and_a_postal_code_reads_as_printed() {
+    let mut app = at_step(Step::Form, |draft| {
+        for (key, value) in [
+            ("mailing.province", "湖南省"),
+            ("mailing.city", "湘潭市"),
+            ("mailing.district", "岳塘区"),
+        ] {
+            draft.fields.insert(key.into(), value.into());
+        }
+        draft.focus = "mailing.street".into();
+    });
+    ctrl(&mut app, 'u');
+    typed(&mut app, "湖南省湘潭市岳塘区 建设北路 18 号");
+    key(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 'u');
+    typed(&mut app, "４１１１００");
+    key(&mut app, KeyCode::BackTab);
+    let fields = app
+        .tab::<NewApp>()
+        .and_then(|n| n.sheets.first())
+        .map(|s| s.draft.fields.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        fields.get("mailing.street").map(String::as_str),
+        Some("建设北路 18 号")
+    );
+    assert_eq!(
+        fields.get("mailing.postal_code").map(String::as_str),
+        Some("411100")
+    );
+}
+
 /// A postal code of another province than the one typed: said under the postal code as it
 /// is left, and the form does not go on to the scan until it agrees.
 #[test]

@@ -420,6 +420,18 @@ impl NewApp {
                         if let Some(kept) = fields::kept(spec.kind, &value) {
                             sheet.set_text(spec.key, &kept);
                         }
+                        // A whole address pasted into the street: the province, city and
+                        // district its own fields hold go (the paper printed them twice).
+                        if spec.key == "mailing.street"
+                            && let Some(alone) = crate::domain::street_alone(
+                                &value,
+                                &sheet.text("mailing.province"),
+                                &sheet.text("mailing.city"),
+                                &sheet.text("mailing.district"),
+                            )
+                        {
+                            sheet.set_text(spec.key, &alone);
+                        }
                         sheet.field_corrected(spec.key);
                     }
                 }
