@@ -326,6 +326,9 @@ pub enum Signal {
     /// the form closed): replaces the words of the interruption still on screen; nothing
     /// once the operator has read it and gone on. No tab takes it.
     Reworded(Notice),
+    /// What a signal brought this tab to (an order opened with `:order` from 开票) was
+    /// closed: the frame shows the tab it came from again. No tab takes it.
+    Return,
 }
 
 /// A component: a tab with its state, keys, requests and view.

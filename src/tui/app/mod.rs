@@ -112,6 +112,9 @@ pub struct App {
     tabs: Vec<Box<dyn Tab>>,
     shown: usize,
     navigated: bool,
+    /// The tab a signal was shown from, and the tab it brought up: [`Signal::Return`]
+    /// from the second goes back to the first. Any other change of tab forgets it.
+    came_from: Option<(usize, usize)>,
     overlay: Option<Overlay>,
     notice: Option<Notice>,
     jobs: Vec<Job>,
@@ -214,6 +217,7 @@ impl App {
             tabs,
             shown: 0,
             navigated: false,
+            came_from: None,
             overlay: None,
             notice: None,
             jobs: Vec::new(),
@@ -351,6 +355,15 @@ impl App {
                 }
                 continue;
             }
+            if let Signal::Return = signal {
+                if let Some((from, to)) = self.came_from.take()
+                    && to == i
+                    && i == self.shown
+                {
+                    self.go_tab(from);
+                }
+                continue;
+            }
             if let Signal::Reworded(better) = signal {
                 if i == self.shown
                     && let Some(Overlay::Halt { notice }) = self.overlay.as_mut()
@@ -374,7 +387,9 @@ impl App {
             let (taken, out) = call!(self, i, signal, signal);
             self.absorb(i, out);
             if taken {
+                let from = self.shown;
                 self.go_tab(i);
+                self.came_from = (from != i).then_some((from, i));
                 return;
             }
         }
@@ -385,6 +400,7 @@ impl App {
             return;
         }
         self.navigated = true;
+        self.came_from = None;
         self.show(i);
     }
 

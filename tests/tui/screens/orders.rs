@@ -551,6 +551,28 @@ fn the_command_line_finds_a_phone_by_its_last_digits() {
     );
 }
 
+/// An order opened with `:order` from another tab (finance at 开票) closes back to that
+/// tab, not to 待办订单; one opened from the list closes to the list.
+#[test]
+fn an_order_opened_from_another_tab_closes_back_to_it() {
+    let mut finance = invoice_app(Lang::ZhCn);
+    let invoicing = finance.shown();
+    key(&mut finance, KeyCode::Char(':'));
+    typed(&mut finance, "order HN20261128000003");
+    key(&mut finance, KeyCode::Enter);
+    assert_ne!(finance.shown(), invoicing);
+    open_order(&mut finance, order());
+    key(&mut finance, KeyCode::Esc);
+    assert_eq!(finance.shown(), invoicing, "{}", render(&finance, 80, 24));
+    // From the list: Esc stays in the list.
+    let mut clerk = app(Lang::ZhCn);
+    let list = clerk.shown();
+    key(&mut clerk, KeyCode::Enter);
+    open_order(&mut clerk, order());
+    key(&mut clerk, KeyCode::Esc);
+    assert_eq!(clerk.shown(), list);
+}
+
 #[test]
 fn a_message_about_one_order_does_not_stay_on_another() {
     let mut app = app(Lang::ZhCn);

@@ -114,6 +114,9 @@ pub struct Orders {
     /// its answer is shown from its first row, not from where the last answer's cursor
     /// was (a search after `G` opened at the bottom of its results).
     pub top_on_answer: bool,
+    /// The order on screen was opened from another tab (`:order`, a signal): closing it
+    /// goes back there.
+    pub opened_elsewhere: bool,
 }
 
 impl Default for Orders {
@@ -138,6 +141,7 @@ impl Default for Orders {
             caller: None,
             open_on_answer: false,
             top_on_answer: false,
+            opened_elsewhere: false,
         }
     }
 }
@@ -504,6 +508,7 @@ impl Component for Orders {
                 self.maybe_load_more(ctx);
             }
             Cmd::Open => {
+                self.opened_elsewhere = false;
                 if !self.fetch.answers_question() {
                     self.open_on_answer = true;
                     self.notice = Some(Notice::working());
@@ -512,12 +517,16 @@ impl Component for Orders {
                 }
             }
             Cmd::Back => {
-                self.detail = None;
+                // Opened from another tab (`:order`): back there, where the operator was.
+                if self.detail.take().is_some() && std::mem::take(&mut self.opened_elsewhere) {
+                    ctx.signal(Signal::Return);
+                }
                 self.notice = None;
             }
             // Empty: the next search is most often for the next caller, not a refinement.
             Cmd::Search => {
                 self.detail = None;
+                self.opened_elsewhere = false;
                 self.search = Some(Input::new(""));
                 // A new search: an Enter typed ahead of the last one's answer is dropped.
                 if std::mem::take(&mut self.open_on_answer) && self.notice == Some(Notice::working())
@@ -1230,6 +1239,7 @@ impl Component for Orders {
         match signal {
             Signal::OpenOrder(order_no) => {
                 self.open(ctx, order_no);
+                self.opened_elsewhere = true;
                 true
             }
             Signal::FindPhone(digits) => {
@@ -1242,7 +1252,8 @@ impl Component for Orders {
             Signal::CollectPayment(_)
             | Signal::ReviewOrder(_)
             | Signal::Interrupted(_)
-            | Signal::Reworded(_) => false,
+            | Signal::Reworded(_)
+            | Signal::Return => false,
         }
     }
 
