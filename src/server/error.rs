@@ -137,7 +137,12 @@ impl From<StoreError> for ApiError {
                 ApiError::Unavailable
             }
             Trouble::StorageFull => {
-                tracing::error!(error = %e, "the database's disk is full");
+                e.note_if_full();
+                tracing::error!(
+                    error = %e,
+                    "the database cannot grow: its disk is full, or a quota or file-size limit \
+                     is reached; free space (the platform is not ready until writes go through)"
+                );
                 ApiError::StorageFull
             }
             Trouble::Bug => ApiError::Internal(e.to_string()),

@@ -218,11 +218,27 @@ impl StoreError {
         }
     }
 
+    /// Says the database refused a write for want of room (see [`Store::probe`]).
+    pub fn note_if_full(&self) {
+        if self.kind() == Trouble::StorageFull {
+            FULL_AT.store(now_ms(), std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
     /// True when the database is unreachable, busy or full (worth a 503 and a retry).
     pub fn is_unavailable(&self) -> bool {
         self.kind() != Trouble::Bug
     }
 }
+
+/// When (unix ms) a write last failed for want of room, 0 if never: the readiness probe's
+/// own write (one row rewritten in place) still goes through on a full disk, while every
+/// order, which needs new room, fails.
+static FULL_AT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// How long after a write failed for want of room the platform says it is not ready
+/// (short: once space is freed it is ready again within seconds).
+const FULL_FOR_MS: i64 = 5_000;
 
 /// The kinds of database trouble a request can meet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,10 +252,13 @@ pub enum Trouble {
     Bug,
 }
 
-/// SQLite's `SQLITE_FULL` (primary code 13, also in extended codes), PostgreSQL's
-/// `disk_full` (53100), or either's words for it.
+/// SQLite's `SQLITE_FULL` (primary code 13, also in extended codes) or its failed write
+/// to the file (`SQLITE_IOERR_WRITE`, 778: a quota or a file-size limit reached, a disk
+/// that takes nothing more), PostgreSQL's `disk_full` (53100), or either's words for it.
 fn is_storage_full(code: &str, message: &str) -> bool {
-    let sqlite_full = code.parse::<i64>().is_ok_and(|c| c & 0xFF == 13);
+    let sqlite_full = code
+        .parse::<i64>()
+        .is_ok_and(|c| c & 0xFF == 13 || c == 778);
     sqlite_full
         || code == "53100"
         || message.contains("database or disk is full")
@@ -684,6 +703,12 @@ impl Store {
     /// Whether the database answers and takes a write now (the readiness check): one
     /// committed update of a one-row table, within `budget`.
     pub async fn probe(&self, budget: Duration) -> Result<(), Trouble> {
+        // A write refused for want of room lately: not ready, whatever the probe's own
+        // write (which takes no new room) does.
+        let full_at = FULL_AT.load(std::sync::atomic::Ordering::Relaxed);
+        if full_at > 0 && now_ms() - full_at < FULL_FOR_MS {
+            return Err(Trouble::StorageFull);
+        }
         let write = async {
             let mut tx = self.begin_write().await?;
             sqlx::query("UPDATE health_probe SET checked_at = $1 WHERE id = 1")
@@ -906,6 +931,18 @@ fn prepare_postgres_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A write the disk has no room for is "storage full" (507, said in words), not a
+    /// defect (500): SQLite's full and its failed write (a quota, a file-size limit),
+    /// PostgreSQL's disk_full.
+    #[test]
+    fn a_write_without_room_is_storage_full() {
+        for code in ["13", "778", "53100"] {
+            assert!(is_storage_full(code, ""), "{code}");
+        }
+        assert!(!is_storage_full("5", "database is locked"));
+        assert!(!is_storage_full("2067", "UNIQUE constraint failed"));
+    }
 
     #[test]
     fn the_start_up_log_names_where_the_database_is_without_its_password() {
