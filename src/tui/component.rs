@@ -440,8 +440,9 @@ fn run_erased<C: Component>(request: Erased, net: &Net) -> Option<BoxFuture<'sta
 /// What the tabs are made from.
 #[derive(Debug, Clone, Default)]
 pub struct Init {
-    /// Where drafts of new applications are kept (`None`: none loaded, none written).
-    pub data_dir: Option<std::path::PathBuf>,
+    /// Where drafts of new applications are kept, this platform's folder
+    /// (`newapp::draft::dir`; `None`: none loaded).
+    pub drafts: Option<std::path::PathBuf>,
 }
 
 /// A component as a tab for the frame.

@@ -11,6 +11,18 @@ use crate::domain::Action;
 use crate::i18n::T;
 use crate::upload_check::PdfCodes;
 
+/// Creates `dir` and its parents, readable by this user only.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 /// Writes `bytes` to `path` readable by this user only (0600 on Unix), making its
 /// directory (0700) when missing: drafts, prints and saved scans hold names, ID numbers
 /// and addresses, and a counter PC may have several users.
@@ -20,14 +32,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty() && !d.exists())
     {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(dir)?;
+        create_private_dir(dir)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);

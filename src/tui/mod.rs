@@ -192,8 +192,15 @@ pub async fn run(config: Config) -> Result<()> {
         watch_token_file(client.clone(), path);
     }
 
+    // Drafts are this platform's own: another platform's customers are not offered.
+    let platform_key = if platform.is_some() {
+        "embedded".to_owned()
+    } else {
+        base.clone()
+    };
+    let drafts = tabs::newapp::draft::settle(&data_dir(), &platform_key);
     let init = tabs::Init {
-        data_dir: Some(data_dir()),
+        drafts: Some(drafts.clone()),
     };
     let mut app = App::new(
         config.ui.lang,
@@ -213,14 +220,19 @@ pub async fn run(config: Config) -> Result<()> {
         .filter(|p| !p.trim().is_empty());
     app.colors = ColorMode::detect(no_color);
     app.ascii = config.ui.ascii_borders;
-    let result = event_loop(&mut app, client, &config).await;
+    let result = event_loop(&mut app, client, &config, drafts).await;
     if let Some(platform) = platform {
         let _ = tokio::time::timeout(Duration::from_secs(5), platform.shutdown()).await;
     }
     result
 }
 
-async fn event_loop(app: &mut App, client: Client, config: &Config) -> Result<()> {
+async fn event_loop(
+    app: &mut App,
+    client: Client,
+    config: &Config,
+    drafts: std::path::PathBuf,
+) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     net::events::spawn(client.clone(), tx.clone(), net::events::QUIET);
     let mut net = net::Net::new(
@@ -230,6 +242,7 @@ async fn event_loop(app: &mut App, client: Client, config: &Config) -> Result<()
         config.print.clone(),
         config.platform.upload_check.clone(),
     );
+    net.drafts = drafts;
     app.start();
     let mut terminal = terminal::Terminal::enter(config.ui.mouse)?;
     if let Ok((width, height)) = crossterm::terminal::size() {

@@ -499,20 +499,22 @@ async fn a_draft_survives_a_killed_terminal() {
     tui.send("\x0e"); // Ctrl-N
     tui.wait_text("▸—", WAIT);
     tui.send("13900001111");
-    // Every change is on disk as it is typed.
+    // Every change is on disk as it is typed, in this platform's folder of drafts.
     let drafts = dir.path().join("drafts");
+    let on_disk = || {
+        std::fs::read_dir(&drafts)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .flat_map(|platform| std::fs::read_dir(platform.path()).into_iter().flatten())
+            .filter_map(Result::ok)
+            // The draft itself, not the temporary file it is renamed from: a kill
+            // between the write and the rename keeps the previous draft.
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("13900001111")))
+    };
     let started = std::time::Instant::now();
-    while !std::fs::read_dir(&drafts)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                // The draft itself, not the temporary file it is renamed from: a kill
-                // between the write and the rename keeps the previous draft.
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-                .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("13900001111")))
-        })
-        .unwrap_or(false)
-    {
+    while !on_disk() {
         assert!(
             started.elapsed() < WAIT,
             "the typed number never reached the draft file"

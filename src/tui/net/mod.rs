@@ -52,8 +52,11 @@ pub struct Net {
     pub client: Client,
     /// Answers.
     pub tx: UnboundedSender<Msg>,
-    /// The data directory (drafts, prints).
+    /// The data directory (prints, saved files).
     pub data_dir: PathBuf,
+    /// This platform's drafts (`newapp::draft::dir`; by default the data directory's
+    /// `drafts/`).
+    pub drafts: PathBuf,
     /// Printer settings.
     pub print: PrintConfig,
     /// How a file the clerk picks is checked before it is sent (a PDF in a process of its
@@ -90,6 +93,7 @@ impl Net {
         Net {
             client,
             tx,
+            drafts: data_dir.join("drafts"),
             data_dir,
             print,
             checks,

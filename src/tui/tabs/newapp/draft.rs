@@ -417,9 +417,43 @@ fn reference(id: &DraftId) -> String {
     out
 }
 
-/// Where drafts live.
-pub fn dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("drafts")
+/// Where drafts live: a folder per platform (`platform`: its address, or `embedded`), so a
+/// counter that signs in to another platform (a training one, the province's) is not
+/// offered drafts holding the first one's customers and checks.
+pub fn dir(data_dir: &Path, platform: &str) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let folder = if platform == "embedded" {
+        platform.to_owned()
+    } else {
+        let said = platform.trim().trim_end_matches('/').to_lowercase();
+        let hash = Sha256::digest(said.as_bytes());
+        let hex: String = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        format!("platform-{hex}")
+    };
+    data_dir.join("drafts").join(folder)
+}
+
+/// [`dir`] for `platform`, with the drafts an older version kept for every platform at
+/// once (straight under `drafts/`) moved into it: they were made on the platform this
+/// counter uses now, most likely, and are not lost.
+pub fn settle(data_dir: &Path, platform: &str) -> PathBuf {
+    let dir = dir(data_dir, platform);
+    let old = data_dir.join("drafts");
+    if let Ok(entries) = std::fs::read_dir(&old) {
+        let drafts: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        if !drafts.is_empty() && crate::tui::files::create_private_dir(&dir).is_ok() {
+            for path in drafts {
+                if let Some(name) = path.file_name() {
+                    let _ = std::fs::rename(&path, dir.join(name));
+                }
+            }
+        }
+    }
+    dir
 }
 
 /// Loads every draft, oldest first; unreadable files are skipped (and kept).
@@ -458,6 +492,28 @@ pub fn delete(dir: &Path, id: &DraftId) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each platform its own drafts (a counter signed in to a training platform is not
+    /// offered the province's customers); drafts an older version kept for all are moved
+    /// to the platform used now, not lost.
+    #[test]
+    fn drafts_are_kept_per_platform_and_older_ones_move_in() {
+        let data = tempfile::tempdir().expect("temp dir");
+        let province = dir(data.path(), "https://ca.example.cn/");
+        assert_eq!(province, dir(data.path(), "https://CA.example.cn"));
+        assert_ne!(province, dir(data.path(), "http://127.0.0.1:8090"));
+        assert_ne!(province, dir(data.path(), "embedded"));
+        let old = data.path().join("drafts");
+        std::fs::create_dir_all(&old).expect("old drafts");
+        std::fs::write(old.join("a.json"), b"{}").expect("a draft");
+        let settled = settle(data.path(), "https://ca.example.cn");
+        assert_eq!(settled, province);
+        assert!(province.join("a.json").is_file());
+        assert!(!old.join("a.json").exists());
+        // The other platform starts with none.
+        let other = settle(data.path(), "http://127.0.0.1:8090");
+        assert!(std::fs::read_dir(&other).map_or(true, |mut d| d.next().is_none()));
+    }
 
     /// Printed, then changed (another product, another address), the application takes a
     /// new reference — the paper printed before is its earlier printout, and a scan checked

@@ -260,7 +260,7 @@ pub enum Answer {
 
 /// Runs a request.
 pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
-    let dir = draft::dir(&net.data_dir);
+    let dir = net.drafts.clone();
     match request {
         // Draft writes go one after another: a later save is never overtaken.
         Request::SaveDraft(draft) => {

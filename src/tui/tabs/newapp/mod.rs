@@ -33,9 +33,9 @@ static WORKING: std::sync::LazyLock<Notice> = std::sync::LazyLock::new(Notice::w
 /// The tab as the frame holds it, with the drafts found on disk.
 pub fn tab(init: &crate::tui::component::Init) -> Box<dyn crate::tui::component::Tab> {
     let drafts = init
-        .data_dir
+        .drafts
         .as_deref()
-        .map(|dir| draft::load_all(&draft::dir(dir)))
+        .map(draft::load_all)
         .unwrap_or_default();
     crate::tui::component::tab(NewApp::with_drafts(drafts))
 }
