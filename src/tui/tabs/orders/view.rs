@@ -470,10 +470,13 @@ fn caller_lines<'a>(card: &super::messages::CallerCard, view: &View) -> Vec<Line
         return lines;
     };
     let when = |at: &str| format::datetime(at);
+    let nameless = customer.name.trim().is_empty();
+    // Before a full-width bracket no space (it has its own): `客户（还没有姓名）`.
+    let gap = if nameless && lang == crate::i18n::Lang::ZhCn { "" } else { " " };
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{} ", T::CallerNoOrder.get(lang)), theme.dim),
+        Span::styled(format!("{}{gap}", T::CallerNoOrder.get(lang)), theme.dim),
         // A customer who signed in online and never gave a name has none yet.
-        if customer.name.trim().is_empty() {
+        if nameless {
             Span::styled(T::CallerNoName.get(lang), theme.dim)
         } else {
             Span::styled(customer.name.clone(), theme.title)
