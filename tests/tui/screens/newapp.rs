@@ -707,6 +707,35 @@ fn a_project_of_many_products_keeps_the_chosen_one_in_sight() {
     assert!(english.contains("more products above"), "{english}");
 }
 
+/// The field being typed into is marked by its label in reverse video, not by colour
+/// alone (an e-mail went into the city of a clerk typing without looking up).
+#[test]
+fn the_field_typed_into_is_marked_without_colour() {
+    let app = at_step(Step::Form, |draft| {
+        draft.focus = "mailing.city".into();
+    });
+    let terminal = terminal(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let label_at = |label: &str| {
+        (0..24).find_map(|y| {
+            let row: String = (0..80).map(|x| buffer[(x, y)].symbol()).collect();
+            let x = row.find(label)?;
+            // The label's first column (cells before it are one byte each: spaces).
+            (row[..x].chars().all(|c| c == ' ')).then_some((x as u16, y))
+        })
+    };
+    let reversed = |at: (u16, u16)| {
+        buffer[at]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    };
+    let city = label_at("市 ").expect("the city's label");
+    // (A wide character's second cell reads as a space.)
+    let district = label_at("区 /县").expect("the district's label");
+    assert!(reversed(city));
+    assert!(!reversed(district));
+}
+
 #[test]
 fn city_and_district_must_be_place_names() {
     let mut app = at_step(Step::Form, |draft| {
