@@ -246,6 +246,7 @@ macro_rules! web_texts {
             WebFileNotNow => "订单现在的状态不需要这份材料，下面是订单的最新情况。", "the order does not take this file in its present state; here is where it stands.";
             WebOrderMovedOn => "订单状态已变化，已为您显示最新状态。", "The order has moved on; its latest state is shown.";
             WebReceiptDownload => "下载受理回执（可打印保存；付款后即为付款凭证）", "Download the acceptance receipt (to print or keep; once paid, it is your proof of payment)";
+            WebReceiptDownloadCancelled => "下载受理回执（记有订单取消）", "Download the acceptance receipt (it records the cancellation)";
             WebNoticeDownload => "下载一次性告知书（PDF）", "Download the correction notice (PDF)";
             WebSlipDownload => "下载转账付款说明（带去银行或发给出纳）", "Download the transfer slip (for the bank, or your cashier)";
             WebFileNotTaken => "“{0}”没有上传：{1}", "\"{0}\" was not uploaded: {1}";

@@ -1943,6 +1943,12 @@ async fn a_cancelled_or_uninvoiced_order_says_so_on_the_customers_page(db: Db) {
         "{}",
         page.html
     );
+    // Its receipt is offered as what it is, not as proof of a payment to come.
+    assert!(
+        page.html.contains("记有订单取消") && !page.html.contains("付款后即为付款凭证"),
+        "{}",
+        page.html
+    );
 
     // Mailed, and finance closes it without an invoice: the page does not say "nothing
     // more" alone — it says no invoice came, and whom to call for one.

@@ -448,7 +448,9 @@ async fn order_page(
             }
         }
         (super::edit::link(ctx, row))
-        p { a href=(format!("/orders/{}/receipt.pdf", row.order_no)) download { (ctx.t(T::WebReceiptDownload)) } }
+        // A cancelled order's receipt is no proof of a payment to come.
+        @let receipt = if next == NextStep::Cancelled { T::WebReceiptDownloadCancelled } else { T::WebReceiptDownload };
+        p { a href=(format!("/orders/{}/receipt.pdf", row.order_no)) download { (ctx.t(receipt)) } }
         section aria-labelledby="next-step" {
             h2 #next-step { (ctx.t(T::WebNextStep)) " " (next_label(ctx, row, next, verified)) }
             (step)
