@@ -214,6 +214,15 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
     }
 }
 
+/// [`describe`] for something only being read (an order opened): out of reach is said
+/// plainly — "what you typed is kept" is for forms, and nothing was typed.
+pub fn describe_reading(error: &ClientError, lang: Lang) -> Text {
+    match error {
+        ClientError::Network(_) => T::ErrOffline.into(),
+        other => describe(other, lang),
+    }
+}
+
 /// The label the forms give the field the platform names by its path: an order's own
 /// fields as [`crate::tui::format::order_field`] names them, and the others a refusal
 /// may name.

@@ -984,7 +984,7 @@ impl Component for Orders {
                         }
                     }
                     Err(e) => {
-                        detail.error = Some(describe(&e, lang));
+                        detail.error = Some(crate::tui::text::describe_reading(&e, lang));
                         if self.edit_after_reveal.take().is_some() {
                             self.notice = None;
                         }
