@@ -168,6 +168,21 @@ impl From<&InvoiceRequest> for InvoiceRequestInput {
 /// Messages about fields, named as in [`InvoiceRequestInput`] (`"tax_number"`…).
 pub type FieldMessages = Vec<(&'static str, Msg)>;
 
+/// Whether `code` is the CA's own tax number / credit code (`seller`, as configured), read
+/// as either is written: blanks anywhere, any case. The one comparison an invoice's buyer
+/// and an application's organisation are refused by (on the platform, and by the
+/// counter's forms as a field is left).
+pub fn is_seller_code(seller: &str, code: &str) -> bool {
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase()
+    };
+    let seller = squeeze(seller);
+    !seller.is_empty() && squeeze(code) == seller
+}
+
 /// Checks a request: the request and the warnings worth a second look, or every bad field
 /// at once.
 pub fn validate(

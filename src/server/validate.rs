@@ -271,19 +271,7 @@ pub fn new_order(
     })
 }
 
-/// Whether `code` is the CA's own tax number / credit code (`seller`, as configured), read
-/// as either is written: blanks anywhere, any case. The one comparison an invoice's buyer
-/// and an application's organisation are refused by.
-pub(crate) fn is_seller_code(seller: &str, code: &str) -> bool {
-    let squeeze = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_uppercase()
-    };
-    let seller = squeeze(seller);
-    !seller.is_empty() && squeeze(code) == seller
-}
+pub(crate) use crate::domain::is_seller_code;
 
 /// An organisation's details, checked (`None` when a field is bad: recorded in `errors`).
 /// An organisation, checked: whole when every field passed; and, either way, the fields

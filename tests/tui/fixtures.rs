@@ -642,6 +642,9 @@ pub fn network_error() -> ca_counter::api::ClientError {
     ca_counter::api::ClientError::Network(error)
 }
 
+/// The CA's own tax number in the fixtures' platform health.
+pub const SELLER: &str = "91430100MA4L00000F";
+
 /// The platform tells `app` it runs these built-in stand-ins (its health, as at start).
 pub fn platform_demo(app: &mut App, parts: Vec<ca_counter::api::DemoPart>) {
     app.frame_answer(FrameAnswer::Health(Ok(ca_counter::api::Health {
@@ -652,5 +655,6 @@ pub fn platform_demo(app: &mut App, parts: Vec<ca_counter::api::DemoPart>) {
         public_base_url: String::new(),
         qr_payment: true,
         demo_parts: parts,
+        seller_tax_number: SELLER.into(),
     })));
 }

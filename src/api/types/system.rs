@@ -27,6 +27,10 @@ pub struct Health {
     /// service, and clients say so.
     #[serde(default)]
     pub demo_parts: Vec<DemoPart>,
+    /// The CA's own tax number (printed as the seller on every invoice): a counter's form
+    /// refuses it as a buyer's or an applicant organisation's as the field is left.
+    #[serde(default)]
+    pub seller_tax_number: String,
 }
 
 /// A built-in stand-in in place of a real service.

@@ -21,6 +21,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         public_base_url: state.public_base.to_string(),
         qr_payment: state.payments.is_some(),
         demo_parts: state.demo.list(),
+        seller_tax_number: state.config.invoice.seller_tax_number.clone(),
     })
 }
 

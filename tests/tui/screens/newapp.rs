@@ -23,6 +23,7 @@ fn health(qr_payment: bool) -> Health {
         public_base_url: "http://192.168.1.20:8080".into(),
         qr_payment,
         demo_parts: vec![],
+        seller_tax_number: SELLER.into(),
     }
 }
 
@@ -734,6 +735,24 @@ fn the_field_typed_into_is_marked_without_colour() {
     let district = label_at("区 /县").expect("the district's label");
     assert!(reversed(city));
     assert!(!reversed(district));
+}
+
+/// The CA's own credit code typed as the applicant organisation's is refused as the field
+/// is left, as the platform would refuse the order.
+#[test]
+fn the_cas_own_credit_code_is_refused_as_the_field_is_left() {
+    let mut app = at_step(Step::Form, |draft| {
+        if let Some(choice) = &mut draft.choice {
+            choice.user_type = Some(UserType::Organization);
+        }
+        draft.focus = "organization.uscc".into();
+    });
+    app.frame_answer(ca_counter::tui::app::FrameAnswer::Health(Ok(health(true))));
+    ctrl(&mut app, 'u');
+    typed(&mut app, SELLER);
+    key(&mut app, KeyCode::Tab);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("本机构（CA）自己的"), "{screen}");
 }
 
 #[test]

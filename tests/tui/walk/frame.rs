@@ -34,6 +34,7 @@ fn demo_health() -> Health {
             DemoPart::Seller,
             DemoPart::Bank,
         ],
+        seller_tax_number: SELLER.into(),
     }
 }
 

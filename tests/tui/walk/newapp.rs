@@ -485,6 +485,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
         public_base_url: String::new(),
         qr_payment: false,
         demo_parts: vec![],
+        seller_tax_number: SELLER.into(),
     })));
     out.push(scene("pay: no QR payment", a));
     out.push(scene(

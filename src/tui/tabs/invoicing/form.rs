@@ -75,6 +75,9 @@ pub struct InvoiceForm {
     pub confirming: bool,
     /// On its way.
     pub sending: bool,
+    /// The CA's own tax number (the platform's, once known): refused as the buyer's as
+    /// the field is left, not only once issuing is confirmed.
+    pub seller: String,
 }
 
 /// The customer's request of `item` as the platform sent it, to tell whether it changed.
@@ -137,7 +140,21 @@ impl InvoiceForm {
             warnings: Vec::new(),
             confirming: false,
             sending: false,
+            seller: String::new(),
         }
+    }
+
+    /// The form knowing the CA's own tax number (`seller`, from the platform).
+    pub fn with_seller(mut self, seller: &str) -> InvoiceForm {
+        self.seller = seller.to_owned();
+        self
+    }
+
+    /// The buyer's tax number refused as the seller's own, as the platform refuses it.
+    fn own_number(&self) -> Option<(String, Text)> {
+        let typed = self.input().tax_number;
+        crate::domain::is_seller_code(&self.seller, &typed)
+            .then(|| ("tax_number".to_owned(), Text::from(T::ErrOwnTaxNumber)))
     }
 
     /// True when the order came back after its invoice was reversed and the form names
@@ -211,6 +228,12 @@ impl InvoiceForm {
         for (f, m) in errors.into_iter().filter(|(f, _)| *f == field) {
             self.errors.push((f.to_owned(), Text::from(m)));
         }
+        if field == "tax_number"
+            && !self.errors.iter().any(|(f, _)| f == field)
+            && let Some(own) = self.own_number()
+        {
+            self.errors.push(own);
+        }
         for (f, m) in warnings.into_iter().filter(|(f, _)| *f == field) {
             self.warnings.push((f.to_owned(), Text::from(m)));
         }
@@ -226,8 +249,9 @@ impl InvoiceForm {
 
     /// Checks every field as the platform will; true when it may be issued.
     pub fn check(&mut self) -> bool {
+        let own = self.own_number();
         match crate::domain::validate_invoice_request(&self.input()) {
-            Ok((_, warnings)) => {
+            Ok((_, warnings)) if own.is_none() => {
                 self.errors.clear();
                 self.warnings = warnings
                     .into_iter()
@@ -235,11 +259,18 @@ impl InvoiceForm {
                     .collect();
                 true
             }
-            Err(errors) => {
-                self.errors = errors
+            checked => {
+                self.errors = checked
+                    .err()
+                    .unwrap_or_default()
                     .into_iter()
                     .map(|(f, m)| (f.to_owned(), Text::from(m)))
                     .collect();
+                if let Some(own) = own
+                    && !self.errors.iter().any(|(f, _)| *f == own.0)
+                {
+                    self.errors.push(own);
+                }
                 // The caret goes to the first bad field.
                 if let Some(row) = self.errors.iter().find_map(|(f, _)| row_of(f)) {
                     self.focus = row;
@@ -461,6 +492,21 @@ mod tests {
         form.key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
         assert!(form.error("email").is_some(), "checked on leaving");
         assert!(form.error("address").is_none(), "only the field left");
+    }
+
+    /// The CA's own tax number as the buyer's is refused as the field is left (it was
+    /// said only after issuing was confirmed), however it is spaced or cased.
+    #[test]
+    fn the_sellers_own_number_is_refused_as_the_field_is_left() {
+        let mut form = InvoiceForm::new(&item()).with_seller("91430100MA4L00000F");
+        form.buyer_kind = BuyerKind::Organisation;
+        form.focus = row_of("tax_number").unwrap_or(3);
+        form.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        type_in(&mut form, "91430100 ma4l00000f");
+        press(&mut form, KeyCode::Down);
+        let said = form.error("tax_number").map(|t| t.get(Lang::ZhCn));
+        assert_eq!(said.as_deref(), Some(T::ErrOwnTaxNumber.get(Lang::ZhCn)));
+        assert!(!form.check(), "not issued");
     }
 
     fn press(form: &mut InvoiceForm, code: KeyCode) {

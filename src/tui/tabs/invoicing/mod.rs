@@ -264,7 +264,7 @@ impl Invoicing {
             return;
         }
         let order_no = form.order_no.clone();
-        *form = InvoiceForm::new(item);
+        *form = InvoiceForm::new(item).with_seller(&seller_of(ctx.env.shared));
         let notice = Notice::warning(Text::with(T::InvoiceRequestArrived, [order_no]));
         ctx.signal(Signal::Interrupted(notice.clone()));
         self.notice = Some(notice);
@@ -416,6 +416,7 @@ impl Component for Invoicing {
                         // Kept while nothing the customer asked changed: goes on as typed.
                         Some(mut kept) if kept.source == source_of(item) => {
                             kept.version = item.order.version;
+                            kept.seller = seller_of(ctx.env.shared);
                             kept
                         }
                         // The customer asked (or asked again) meanwhile: their request wins,
@@ -425,9 +426,9 @@ impl Component for Invoicing {
                                 T::InvoiceRequestArrived,
                                 [order_no.clone()],
                             )));
-                            InvoiceForm::new(item)
+                            InvoiceForm::new(item).with_seller(&seller_of(ctx.env.shared))
                         }
-                        None => InvoiceForm::new(item),
+                        None => InvoiceForm::new(item).with_seller(&seller_of(ctx.env.shared)),
                     });
                 }
             }
@@ -679,4 +680,13 @@ impl Component for Invoicing {
     fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
         messages::run(request, net)
     }
+}
+
+/// The CA's own tax number, as the platform said it (empty until it has).
+fn seller_of(shared: &crate::tui::component::Shared) -> String {
+    shared
+        .platform
+        .as_ref()
+        .map(|h| h.seller_tax_number.clone())
+        .unwrap_or_default()
 }

@@ -391,6 +391,13 @@ impl NewApp {
     }
 
     pub(super) fn form_key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
+        // The CA's own credit code, refused as the applicant's as the platform refuses it.
+        let seller = ctx
+            .shared
+            .platform
+            .as_ref()
+            .map(|h| h.seller_tax_number.clone())
+            .unwrap_or_default();
         let Some(sheet) = self.sheet_mut() else {
             return false;
         };
@@ -412,9 +419,16 @@ impl NewApp {
                 if !forward && value.trim().is_empty() {
                     return;
                 }
+                let own = spec.kind == fields::Kind::Uscc
+                    && crate::domain::is_seller_code(&seller, &value);
                 match fields::check(spec.kind, &value) {
                     Some(error) => {
                         sheet.errors.insert(spec.key.to_owned(), error);
+                    }
+                    None if own => {
+                        sheet
+                            .errors
+                            .insert(spec.key.to_owned(), T::ErrOwnCreditCode.into());
                     }
                     None => {
                         if let Some(kept) = fields::kept(spec.kind, &value) {
