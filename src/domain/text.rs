@@ -311,12 +311,14 @@ fn fold_spaces(text: &str) -> String {
     name
 }
 
-/// A name as a search reads it: widths folded, the dots of a name written as the ID card
-/// writes them and spaces folded as [`person_name`] and [`organisation_name`] store them,
-/// so `冯 小刚` finds 冯小刚 and `阿卜杜•热合曼` finds 阿卜杜·热合曼. Lower-cased: names are
-/// found whatever their letters' case.
+/// A name as a search reads it: its spaces folded as [`person_name`] and
+/// [`organisation_name`] store them, so `冯 小刚` finds 冯小刚, and a phone keyboard's dot
+/// as the ID card writes it, so `阿卜杜•热合曼` finds 阿卜杜·热合曼. Nothing else is
+/// folded: an organisation's name keeps its full-width brackets and digits as typed, and
+/// a search pasted from its licence must find them. Lower-cased: names are found
+/// whatever their letters' case.
 pub fn name_as_searched(typed: &str) -> String {
-    fold_spaces(name_dots(&normalize_width(typed)).trim()).to_lowercase()
+    fold_spaces(name_dots(typed).trim()).to_lowercase()
 }
 
 /// An organisation's registered name as typed: a [`printed_line`] of at most `MAX`
@@ -562,8 +564,10 @@ mod tests {
             ("冯 小刚", "冯小刚"),
             ("  冯\u{3000}小刚 ", "冯小刚"),
             ("阿卜杜•热合曼", "阿卜杜·热合曼"),
-            ("ＬＩ  Na", "li na"),
+            ("LI  Na", "li na"),
             ("湘潭市 岳塘区", "湘潭市岳塘区"),
+            // As an organisation's name is stored: full-width brackets kept.
+            ("华为技术（湖南）有限公司", "华为技术（湖南）有限公司"),
         ] {
             assert_eq!(name_as_searched(typed), stored, "{typed}");
         }

@@ -187,6 +187,27 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
             "{refused:?}"
         );
     }
+    // A name typed with a space between its characters (冯 小刚) is the name; an
+    // organisation's full-width brackets stay as it is registered (pasted from its
+    // licence, it is found).
+    let feng = app.submit("冯小刚").await.order_no.to_string();
+    assert_eq!(numbers(&app, "冯 小刚").await, vec![feng.clone()]);
+    let mut bracketed = app.new_org_order_body("王五").await;
+    if let Some(o) = bracketed.organization.as_mut() {
+        o.name = "华为技术（湖南）有限公司".into();
+    }
+    let huawei = app
+        .client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &bracketed)
+        .await
+        .expect("org order")
+        .order_no
+        .to_string();
+    assert_eq!(
+        numbers(&app, "华为技术（湖南）").await,
+        vec![huawei.clone()]
+    );
+    assert_eq!(numbers(&app, "（湖南）").await, vec![huawei.clone()]);
     app.finish().await;
 }
 
