@@ -198,8 +198,14 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
                 (false, Lang::En) => format!("{} ({})", problem.detail, fields.join("; ")),
             };
             let mut text = Text::platform(text, lang);
-            // The database busy or away (503): over once the platform answers again.
-            text.passing = problem.status == 503;
+            // The database busy or away: over once the platform answers again. (Not a
+            // provider's failure — the invoice not issued — which a list read says
+            // nothing of.)
+            text.passing = problem.status == 503
+                && matches!(
+                    problem.code.as_str(),
+                    "unavailable" | "too_many_connections"
+                );
             text
         }
         // Not connected (or never built): nothing went. Connected and no answer (it timed out, the link
@@ -575,6 +581,13 @@ mod tests {
         let mut notice = Some(Notice::error(describe(&away, Lang::En)));
         forget_offline(&mut notice);
         assert!(notice.is_none());
+        // The invoice provider's failure is no passing trouble of the platform's.
+        if let ClientError::Problem(p) = &mut away {
+            p.code = "invoice_provider_failed".into();
+        }
+        let mut notice = Some(Notice::error(describe(&away, Lang::En)));
+        forget_offline(&mut notice);
+        assert!(notice.is_some());
         let one = describe(&refusal(&[("file", "not a picture")]), Lang::En).get(Lang::En);
         assert_eq!(one, "File: not a picture");
         let two = describe(
