@@ -198,7 +198,7 @@ pub async fn run(config: Config) -> Result<()> {
     } else {
         base.clone()
     };
-    let drafts = tabs::newapp::draft::settle(&data_dir(), &platform_key);
+    let drafts = tabs::newapp::draft::dir(&data_dir(), &platform_key);
     let init = tabs::Init {
         drafts: Some(drafts.clone()),
     };

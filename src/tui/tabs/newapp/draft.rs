@@ -221,8 +221,9 @@ pub struct Draft {
 }
 
 /// How [`Draft::paper_says`] digests begin: another beginning is another way of reading
-/// the paper (a change to what it reads changes this).
-const PAPER_DIGEST: &str = "p1:";
+/// the paper (a change to what it reads changes this; p2: a postal code, credit code
+/// and mobile number read as printed).
+const PAPER_DIGEST: &str = "p2:";
 
 /// A form printed for a draft under a reference it has left.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -433,27 +434,28 @@ pub fn dir(data_dir: &Path, platform: &str) -> PathBuf {
     data_dir.join("drafts").join(folder)
 }
 
-/// [`dir`] for `platform`, with the drafts an older version kept for every platform at
-/// once (straight under `drafts/`) moved into it: they were made on the platform this
-/// counter uses now, most likely, and are not lost.
-pub fn settle(data_dir: &Path, platform: &str) -> PathBuf {
-    let dir = dir(data_dir, platform);
-    let old = data_dir.join("drafts");
-    if let Ok(entries) = std::fs::read_dir(&old) {
-        let drafts: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        if !drafts.is_empty() && crate::tui::files::create_private_dir(&dir).is_ok() {
-            for path in drafts {
-                if let Some(name) = path.file_name() {
-                    let _ = std::fs::rename(&path, dir.join(name));
-                }
+/// Where an older version kept every platform's drafts at once (`drafts/` itself), for a
+/// platform's folder `dir`: they are offered on every platform, as they were, and leave it
+/// for the platform's own folder once saved again there — moved only by use, so none is
+/// lost to a first start against a mistyped address or a training platform.
+fn shared(dir: &Path) -> Option<PathBuf> {
+    let parent = dir.parent()?;
+    (parent.file_name()? == "drafts").then(|| parent.to_owned())
+}
+
+/// The drafts of a platform's folder `dir`, with those kept for every platform by an older
+/// version ([`shared`]), oldest first.
+pub fn load_here(dir: &Path) -> Vec<Draft> {
+    let mut drafts = load_all(dir);
+    if let Some(shared) = shared(dir) {
+        for draft in load_all(&shared) {
+            if !drafts.iter().any(|d| d.id == draft.id) {
+                drafts.push(draft);
             }
         }
+        drafts.sort_by(|a, b| a.id.cmp(&b.id));
     }
-    dir
+    drafts
 }
 
 /// Loads every draft, oldest first; unreadable files are skipped (and kept).
@@ -478,11 +480,24 @@ pub fn save(dir: &Path, draft: &Draft) -> std::io::Result<()> {
     let temp = dir.join(format!(".{}.tmp", draft.id));
     let bytes = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
     crate::tui::files::write_private(&temp, &bytes)?;
-    std::fs::rename(&temp, &path)
+    std::fs::rename(&temp, &path)?;
+    // Saved in its platform's folder: the copy an older version kept for all goes.
+    if let Some(shared) = shared(dir) {
+        delete_in(&shared, &draft.id)?;
+    }
+    Ok(())
 }
 
-/// Removes a draft.
+/// Removes a draft (and any copy an older version kept for every platform).
 pub fn delete(dir: &Path, id: &DraftId) -> std::io::Result<()> {
+    delete_in(dir, id)?;
+    match shared(dir) {
+        Some(shared) => delete_in(&shared, id),
+        None => Ok(()),
+    }
+}
+
+fn delete_in(dir: &Path, id: &DraftId) -> std::io::Result<()> {
     match std::fs::remove_file(dir.join(format!("{id}.json"))) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
@@ -503,16 +518,23 @@ mod tests {
         assert_eq!(province, dir(data.path(), "https://CA.example.cn"));
         assert_ne!(province, dir(data.path(), "http://127.0.0.1:8090"));
         assert_ne!(province, dir(data.path(), "embedded"));
-        let old = data.path().join("drafts");
-        std::fs::create_dir_all(&old).expect("old drafts");
-        std::fs::write(old.join("a.json"), b"{}").expect("a draft");
-        let settled = settle(data.path(), "https://ca.example.cn");
-        assert_eq!(settled, province);
-        assert!(province.join("a.json").is_file());
-        assert!(!old.join("a.json").exists());
-        // The other platform starts with none.
-        let other = settle(data.path(), "http://127.0.0.1:8090");
-        assert!(std::fs::read_dir(&other).map_or(true, |mut d| d.next().is_none()));
+        let training = dir(data.path(), "http://127.0.0.1:8090");
+        // One kept by an older version for all: offered on each platform.
+        let mut old = Draft::new();
+        old.fields.insert("phone".into(), "13900001111".into());
+        let shared = data.path().join("drafts");
+        save(&shared, &old).expect("an older version's draft");
+        assert_eq!(load_here(&province).len(), 1);
+        assert_eq!(load_here(&training).len(), 1);
+        // Saved on one platform: it is that platform's now, and no longer the other's.
+        save(&province, &old).expect("saved again");
+        assert_eq!(load_here(&province).len(), 1);
+        assert!(load_here(&training).is_empty());
+        // A draft of one platform is not offered on another.
+        save(&training, &Draft::new()).expect("a training draft");
+        assert_eq!(load_here(&province).len(), 1);
+        delete(&province, &old.id).expect("deleted");
+        assert!(load_here(&province).is_empty());
     }
 
     /// Printed, then changed (another product, another address), the application takes a
