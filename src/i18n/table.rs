@@ -288,7 +288,7 @@ web_texts! { messaging_texts;
     ProblemClaimRequired => "请先领取订单 {0} 再审核（在审核队列中打开即领取）", "claim order {0} before deciding it (opening it in the review queue claims it)";
     ProblemPaymentInProgress => "正在生成这个订单的收款码，请稍候再试", "this order's payment code is being made; try again in a moment";
     ProblemNoQrPayment => "没有配置扫码支付（[platform] payment_provider），请用银行转账", "QR payment is not set up ([platform] payment_provider); use bank transfer";
-    ProblemProviderUnavailable => "支付渠道暂时连不上，请稍后再试，或改用银行转账", "the payment provider cannot be reached just now: try again shortly, or take a bank transfer";
+    ProblemProviderUnavailable => "支付渠道暂时连不上，请稍后再试，或改用银行转账付款", "the payment provider cannot be reached just now: try again shortly, or pay by bank transfer";
     ProblemOrderCancelled => "订单 {0} 已取消，不能再上传附件", "order {0} is cancelled; nothing more can be attached";
     ProblemTooMany => "最多 {0} 个", "at most {0}";
     ProblemPaymentClosed =>

@@ -140,8 +140,9 @@ impl From<StoreError> for ApiError {
                 e.note_if_full();
                 tracing::error!(
                     error = %e,
-                    "the database cannot grow: its disk is full, or a quota or file-size limit \
-                     is reached; free space (the platform is not ready until writes go through)"
+                    "the database cannot write: its disk is full, a quota or file-size limit \
+                     is reached, or (SQLite's write error) the disk fails; free space or look at \
+                     the disk (the platform says it is not ready meanwhile)"
                 );
                 ApiError::StorageFull
             }

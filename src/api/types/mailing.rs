@@ -77,7 +77,7 @@ pub struct MailingItem {
 /// since the correction after a return).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MailingQueue {
-    /// Oldest payment first.
+    /// The longest waiting first (since payment, or the correction after a return).
     pub items: Vec<MailingItem>,
     /// The promise: mailed within this many working days of payment.
     pub promise_working_days: i64,

@@ -127,7 +127,7 @@ pub struct ReviewItem {
 /// `GET /api/v1/review-queue`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ReviewQueue {
-    /// Oldest payment first.
+    /// The longest waiting first (since payment, or the correction after a return).
     pub items: Vec<ReviewItem>,
     /// The promise: mailed within this many working days of payment.
     #[serde(default)]

@@ -179,7 +179,7 @@ impl Store {
         let order = if status == OrderStatus::PendingInvoice {
             "COALESCE(o.shipped_at, o.updated_at)"
         } else {
-            "COALESCE(o.resubmitted_at, o.paid_at, o.updated_at)"
+            waiting_since!()
         };
         Ok(sqlx::query_as(&format!(
             "{SELECT_ORDER} WHERE o.status = $1 ORDER BY {order}, o.order_no LIMIT $2"

@@ -22,6 +22,16 @@
 //! SQLite every writer holds the database's write lock from `BEGIN IMMEDIATE`, which orders
 //! them all; the rule matters on PostgreSQL, and is kept on both.
 
+/// Since when an order in the review or mailing queue has waited, in SQL over `o`: its
+/// payment, or — sent back after a return — its correction (a correction always follows
+/// the payment, so the later of the two is the first set). The queues' one order, as
+/// `paper::promise_start` counts the promise; migration 0032 indexes it.
+macro_rules! waiting_since {
+    () => {
+        "COALESCE(o.resubmitted_at, o.paid_at, o.updated_at)"
+    };
+}
+
 mod attachments;
 mod catalog;
 mod customers;
@@ -256,13 +266,18 @@ pub enum Trouble {
 /// to the file (`SQLITE_IOERR_WRITE`, 778: a quota or a file-size limit reached, a disk
 /// that takes nothing more), PostgreSQL's `disk_full` (53100), or either's words for it.
 fn is_storage_full(code: &str, message: &str) -> bool {
-    let sqlite_full = code
-        .parse::<i64>()
-        .is_ok_and(|c| c & 0xFF == 13 || c == 778);
+    let sqlite_full = sqlite_code(code).is_some_and(|c| c & 0xFF == 13 || c == 778);
     sqlite_full
         || code == "53100"
         || message.contains("database or disk is full")
         || message.contains("No space left on device")
+}
+
+/// A SQLite result code (primary or extended: at most four digits), not a PostgreSQL
+/// SQLSTATE (always five characters, often digits only: 40001, 57014, 53300 — read as
+/// SQLite's, they were never found retryable and answered 500).
+fn sqlite_code(code: &str) -> Option<i64> {
+    (code.len() < 5).then(|| code.parse::<i64>().ok()).flatten()
 }
 
 /// Errors worth a retry: SQLite busy or locked (5, 6); PostgreSQL connection exceptions
@@ -270,7 +285,7 @@ fn is_storage_full(code: &str, message: &str) -> bool {
 /// starting (57P01–57P03) —, too many connections (53300), a statement or lock wait cut by
 /// its timeout (57014, 55P03), serialization failures and deadlocks (40001, 40P01).
 fn is_transient(code: &str) -> bool {
-    if let Ok(sqlite) = code.parse::<i64>() {
+    if let Some(sqlite) = sqlite_code(code) {
         return matches!(sqlite & 0xFF, 5 | 6);
     }
     code.starts_with("08")
@@ -942,6 +957,21 @@ mod tests {
         }
         assert!(!is_storage_full("5", "database is locked"));
         assert!(!is_storage_full("2067", "UNIQUE constraint failed"));
+    }
+
+    /// PostgreSQL's all-digit SQLSTATEs are read as PostgreSQL's: a serialization failure,
+    /// a statement cut by its timeout, too many connections are worth a retry (503), not a
+    /// defect (500); SQLite's busy and locked too, and nothing else of either.
+    #[test]
+    fn retryable_errors_of_both_databases_are_told_apart() {
+        for code in [
+            "40001", "40P01", "57014", "53300", "08006", "5", "6", "261", "517",
+        ] {
+            assert!(is_transient(code), "{code}");
+        }
+        for code in ["23505", "22001", "1", "2067", "13"] {
+            assert!(!is_transient(code), "{code}");
+        }
     }
 
     #[test]

@@ -14,7 +14,11 @@ use crate::domain::OrderStatus;
 /// The review queue's condition and order — the longest waiting first, counted as
 /// [`crate::server::paper::promise_start`] counts — as the partial index `orders_review`
 /// holds it (migration 0032).
-pub const REVIEW_QUEUE: &str = "o.status = 'pending_review' ORDER BY COALESCE(o.resubmitted_at, o.paid_at, o.updated_at), o.order_no";
+pub const REVIEW_QUEUE: &str = concat!(
+    "o.status = 'pending_review' ORDER BY ",
+    waiting_since!(),
+    ", o.order_no"
+);
 
 /// What asking for a claim came to.
 #[derive(Debug, Clone)]

@@ -63,8 +63,14 @@ impl Decline {
         if !std::mem::take(&mut self.stock) {
             return;
         }
+        // A character typed (not Ctrl-A or Ctrl-E, which move the caret), Backspace,
+        // Delete, or a paste.
         let replaces = key.is_none_or(|k| {
-            matches!(k.code, KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete)
+            let typed = matches!(k.code, KeyCode::Char(_))
+                && !k.modifiers.intersects(
+                    crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+                );
+            typed || matches!(k.code, KeyCode::Backspace | KeyCode::Delete)
         });
         if replaces {
             self.input.set_text("");

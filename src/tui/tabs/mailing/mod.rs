@@ -1,4 +1,4 @@
-//! The 邮寄 tab: orders in 待邮寄 (oldest payment first, against the promise), shipped one
+//! The 邮寄 tab: orders in 待邮寄 (the longest waiting first, against the promise), shipped one
 //! after another by typing or scanning tracking numbers. A barcode scanner types the
 //! number and Enter: scan, next order, scan. Ticked orders make a batch with one carrier;
 //! with none ticked, the batch runs down the list from the selected order. The mailing
@@ -126,7 +126,7 @@ impl Scan {
 /// The state of the 邮寄 tab.
 #[derive(Debug)]
 pub struct Mailing {
-    /// Orders waiting, oldest payment first.
+    /// Orders waiting, the longest waiting first.
     pub queue: Rows<MailingItem>,
     /// Keeping them live.
     pub fetch: Fetch,

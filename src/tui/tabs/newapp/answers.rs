@@ -308,14 +308,18 @@ impl NewApp {
                         // A voucher already sent for another order: said now, with the
                         // customer still here (the order view and the review queue said
                         // it later, where the clerk scrolled).
-                        if let Some(said) = order
+                        if let Some(voucher) = order
                             .attachments
                             .iter()
                             .filter(|a| a.kind == crate::api::AttachmentKind::Voucher)
                             .max_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at))
-                            .and_then(|a| a.also_on_said(lang))
+                            .filter(|a| !a.also_on.is_empty())
                         {
-                            sheet.notice = Some(Notice::warning(Text::plain(said)));
+                            // Worded again on a language switch (order numbers read alike).
+                            sheet.notice = Some(Notice::warning(Text::with(
+                                T::VoucherAlsoOn,
+                                [voucher.also_on.join(" ")],
+                            )));
                         }
                         // Back from a transfer to paying online (`p`): the code at once, as
                         // the key says, not the choice of how to pay again — also when the

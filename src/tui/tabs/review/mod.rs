@@ -1,4 +1,4 @@
-//! The 审核队列 tab: the queue (oldest payment first, against the promise), and the review
+//! The 审核队列 tab: the queue (the longest waiting first, against the promise), and the review
 //! screen — the order beside its scans, claimed while open and renewed while the reviewer
 //! works, decided by keyboard: approve, return with reasons from a checklist, next.
 
@@ -123,7 +123,7 @@ impl Review {
     }
 
     /// The next order in the queue that nobody else is reviewing: after one decided, the
-    /// oldest (the queue's promise: oldest payment first — an older one given back
+    /// longest waiting (the queue's order — an older one given back
     /// meanwhile was skipped until the list wrapped); after one skipped (`n`), the one
     /// after it.
     fn next(&mut self, ctx: &mut Ctx<Request>, decided: bool) {

@@ -117,10 +117,12 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
 /// the customer and the project have it.
 fn columns(marked: bool, claimed: bool, lang: Lang) -> [Column; 6] {
     let marks_column = Column::new(T::ColMarks.get(lang), if marked { 14 } else { 4 });
-    let project_column = Column::new(T::ColProject.get(lang), 12).widen(24);
+    // With marks shown, the room left over is theirs (a wide screen shows them whole).
+    let widen = |more: u16| if marked { 0 } else { more };
+    let project_column = Column::new(T::ColProject.get(lang), 12).widen(widen(24));
     [
         Column::new(T::ColOrderNo.get(lang), 16),
-        Column::new(T::ColCustomer.get(lang), if marked { 8 } else { 12 }).widen(12),
+        Column::new(T::ColCustomer.get(lang), if marked { 8 } else { 12 }).widen(widen(12)),
         if marked { project_column } else { project_column.grow() },
         Column::new(T::ColWaited.get(lang), 9),
         if marked { marks_column.grow() } else { marks_column },
