@@ -173,8 +173,10 @@ pub type FieldMessages = Vec<(&'static str, Msg)>;
 /// and an application's organisation are refused by (on the platform, and by the
 /// counter's forms as a field is left).
 pub fn is_seller_code(seller: &str, code: &str) -> bool {
+    // Full-width as a Chinese input method types it (９１４３…) read as the code it is.
     let squeeze = |s: &str| -> String {
-        s.chars()
+        super::normalize_width(s)
+            .chars()
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_uppercase()

@@ -151,14 +151,21 @@ pub fn street_alone(street: &str, province: &str, city: &str, district: &str) ->
     let full = self::province(province).unwrap_or_else(|_| province.trim().to_owned());
     let mut rest = normalize_width(street).trim_start().to_owned();
     let mut cut = false;
-    // Only a division's whole name (湘潭市, 岳塘区): a city or district typed without its
-    // suffix may begin the street's own name (岳麓 of 岳麓大道).
-    let whole = |part: &str| part.ends_with(['省', '市', '区', '县', '州', '盟', '旗']);
+    // Only a division's whole name (湘潭市, 岳塘区; 长沙 typed, 长沙市 pasted): a city or
+    // district typed without its suffix may begin the street's own name (岳麓 of 岳麓大道).
+    const SUFFIXES: [char; 7] = ['省', '市', '区', '县', '州', '盟', '旗'];
     for part in [full.as_str(), city.trim(), district.trim()] {
-        if let Some(after) = rest
+        let named = rest
             .strip_prefix(part)
-            .filter(|_| !part.is_empty() && whole(part))
-        {
+            .filter(|_| !part.is_empty())
+            .and_then(|after| {
+                if part.ends_with(SUFFIXES) {
+                    Some(after)
+                } else {
+                    after.strip_prefix(SUFFIXES)
+                }
+            });
+        if let Some(after) = named {
             rest = after.trim_start().to_owned();
             cut = true;
         }
@@ -241,10 +248,15 @@ mod tests {
         assert_eq!(alone("建设北路 18 号"), None);
         // Nothing but the region: kept as typed (the field says what is missing).
         assert_eq!(alone("湖南省湘潭市岳塘区"), None);
-        // A district typed without its suffix is the start of the street's own name.
+        // A district typed without its suffix is the start of the street's own name…
         assert_eq!(
             street_alone("岳麓大道 18 号", "湖南省", "长沙市", "岳麓"),
             None
+        );
+        // …unless the street names it whole.
+        assert_eq!(
+            street_alone("湖南省长沙市岳麓区岳麓大道18号", "湖南", "长沙", "岳麓").as_deref(),
+            Some("岳麓大道18号")
         );
         // Another city's name is the street's own.
         assert_eq!(

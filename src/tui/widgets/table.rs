@@ -20,6 +20,9 @@ pub struct Column {
     pub width: u16,
     /// It takes the room left over.
     pub grow: bool,
+    /// Growing, how wide it gets before columns that [`Column::widen`] take more (by
+    /// default [`ROOMY`]): its values' own width, when it is known.
+    pub grow_to: Option<u16>,
     /// Columns more it may take on a wide screen, once the growing column has
     /// [`ROOMY`] (a customer's name, cut at 80 columns, shown whole at 200).
     pub widen: u16,
@@ -27,7 +30,8 @@ pub struct Column {
     pub right: bool,
 }
 
-/// How wide the growing column gets before columns that [`Column::widen`] take more.
+/// How wide the growing column gets before columns that [`Column::widen`] take more,
+/// unless it says ([`Column::grow_to`]).
 pub const ROOMY: u16 = 40;
 
 impl Column {
@@ -37,9 +41,16 @@ impl Column {
             header: header.to_owned(),
             width,
             grow: false,
+            grow_to: None,
             widen: 0,
             right: false,
         }
+    }
+
+    /// Growing, gets `width` before the columns that widen take more (see [`ROOMY`]).
+    pub fn grow_to(mut self, width: u16) -> Column {
+        self.grow_to = Some(width);
+        self
     }
 
     /// Takes up to `more` columns more on a wide screen (see [`ROOMY`]).
@@ -82,7 +93,8 @@ pub fn widths(columns: &[Column], total: u16) -> Vec<u16> {
             // The growing column first, up to ROOMY; then the columns that widen, up to
             // theirs; the rest to the growing column again.
             let mut spare = total - used;
-            let first = spare.min(ROOMY.saturating_sub(out[i]));
+            let roomy = columns[i].grow_to.unwrap_or(ROOMY);
+            let first = spare.min(roomy.saturating_sub(out[i]));
             out[i] += first;
             spare -= first;
             // A column at a time, so that each that widens gets its share.

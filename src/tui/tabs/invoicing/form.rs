@@ -507,6 +507,12 @@ mod tests {
         let said = form.error("tax_number").map(|t| t.get(Lang::ZhCn));
         assert_eq!(said.as_deref(), Some(T::ErrOwnTaxNumber.get(Lang::ZhCn)));
         assert!(!form.check(), "not issued");
+        // Typed full-width, as a Chinese input method may, it is the same number.
+        let wide: String = "91430100MA4L00000F"
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c))
+            .collect();
+        assert!(crate::domain::is_seller_code("91430100MA4L00000F", &wide));
     }
 
     fn press(form: &mut InvoiceForm, code: KeyCode) {

@@ -270,7 +270,7 @@ impl Invoicing {
             return;
         }
         let order_no = form.order_no.clone();
-        *form = InvoiceForm::new(item).with_seller(&seller_of(ctx.env.shared));
+        *form = InvoiceForm::new(item).with_seller(&seller_of(ctx.shared));
         let notice = Notice::warning(Text::with(T::InvoiceRequestArrived, [order_no]));
         ctx.signal(Signal::Interrupted(notice.clone()));
         self.notice = Some(notice);
@@ -422,7 +422,7 @@ impl Component for Invoicing {
                         // Kept while nothing the customer asked changed: goes on as typed.
                         Some(mut kept) if kept.source == source_of(item) => {
                             kept.version = item.order.version;
-                            kept.seller = seller_of(ctx.env.shared);
+                            kept.seller = seller_of(ctx.shared);
                             kept
                         }
                         // The customer asked (or asked again) meanwhile: their request wins,
@@ -432,9 +432,9 @@ impl Component for Invoicing {
                                 T::InvoiceRequestArrived,
                                 [order_no.clone()],
                             )));
-                            InvoiceForm::new(item).with_seller(&seller_of(ctx.env.shared))
+                            InvoiceForm::new(item).with_seller(&seller_of(ctx.shared))
                         }
-                        None => InvoiceForm::new(item).with_seller(&seller_of(ctx.env.shared)),
+                        None => InvoiceForm::new(item).with_seller(&seller_of(ctx.shared)),
                     });
                 }
             }
@@ -654,6 +654,14 @@ impl Component for Invoicing {
         }
         if matches!(event, Live::Resumed) {
             crate::tui::text::forget_offline(&mut self.notice);
+        }
+        // The platform's facts arrived (after a form opened, on a reconnect): its forms
+        // know the CA's own tax number from now on.
+        if matches!(event, Live::Platform) {
+            let seller = seller_of(ctx.shared);
+            for form in self.form.iter_mut().chain(self.kept.iter_mut()) {
+                form.seller.clone_from(&seller);
+            }
         }
         if matches!(event, Live::Language) {
             // The platform's words under a field go, as the message line's do.

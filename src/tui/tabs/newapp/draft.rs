@@ -218,6 +218,10 @@ pub struct Draft {
     pub order_made: Option<String>,
     /// Last change (unix ms).
     pub updated_at: i64,
+    /// Kept by an older version for every platform at once (`drafts/` itself): saved back
+    /// there, so it stays offered on each and no first start takes it for one platform.
+    #[serde(skip)]
+    pub shared: bool,
 }
 
 /// How [`Draft::paper_says`] digests begin: another beginning is another way of reading
@@ -435,9 +439,9 @@ pub fn dir(data_dir: &Path, platform: &str) -> PathBuf {
 }
 
 /// Where an older version kept every platform's drafts at once (`drafts/` itself), for a
-/// platform's folder `dir`: they are offered on every platform, as they were, and leave it
-/// for the platform's own folder once saved again there — moved only by use, so none is
-/// lost to a first start against a mistyped address or a training platform.
+/// platform's folder `dir`: those drafts stay there, offered on every platform as they
+/// were (moving them to the platform of the first start would lose them to a mistyped
+/// address or a training platform); new drafts are each platform's own.
 fn shared(dir: &Path) -> Option<PathBuf> {
     let parent = dir.parent()?;
     (parent.file_name()? == "drafts").then(|| parent.to_owned())
@@ -448,8 +452,9 @@ fn shared(dir: &Path) -> Option<PathBuf> {
 pub fn load_here(dir: &Path) -> Vec<Draft> {
     let mut drafts = load_all(dir);
     if let Some(shared) = shared(dir) {
-        for draft in load_all(&shared) {
+        for mut draft in load_all(&shared) {
             if !drafts.iter().any(|d| d.id == draft.id) {
+                draft.shared = true;
                 drafts.push(draft);
             }
         }
@@ -476,16 +481,13 @@ pub fn load_all(dir: &Path) -> Vec<Draft> {
 /// Saves a draft atomically (write, sync, rename), so a crash leaves the old or the new
 /// version, never half of one.
 pub fn save(dir: &Path, draft: &Draft) -> std::io::Result<()> {
+    let shared = shared(dir).filter(|_| draft.shared);
+    let dir = shared.as_deref().unwrap_or(dir);
     let path = dir.join(format!("{}.json", draft.id));
     let temp = dir.join(format!(".{}.tmp", draft.id));
     let bytes = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
     crate::tui::files::write_private(&temp, &bytes)?;
-    std::fs::rename(&temp, &path)?;
-    // Saved in its platform's folder: the copy an older version kept for all goes.
-    if let Some(shared) = shared(dir) {
-        delete_in(&shared, &draft.id)?;
-    }
-    Ok(())
+    std::fs::rename(&temp, &path)
 }
 
 /// Removes a draft (and any copy an older version kept for every platform).
@@ -512,27 +514,29 @@ mod tests {
     /// offered the province's customers); drafts an older version kept for all are moved
     /// to the platform used now, not lost.
     #[test]
-    fn drafts_are_kept_per_platform_and_older_ones_move_in() {
+    fn drafts_are_kept_per_platform_and_older_ones_stay_offered_on_each() {
         let data = tempfile::tempdir().expect("temp dir");
         let province = dir(data.path(), "https://ca.example.cn/");
         assert_eq!(province, dir(data.path(), "https://CA.example.cn"));
         assert_ne!(province, dir(data.path(), "http://127.0.0.1:8090"));
         assert_ne!(province, dir(data.path(), "embedded"));
         let training = dir(data.path(), "http://127.0.0.1:8090");
-        // One kept by an older version for all: offered on each platform.
+        // One kept by an older version for all: offered on each platform, and saved
+        // where it is, whichever platform saved it (a first start against a training
+        // platform does not take it).
         let mut old = Draft::new();
         old.fields.insert("phone".into(), "13900001111".into());
         let shared = data.path().join("drafts");
         save(&shared, &old).expect("an older version's draft");
+        let loaded = load_here(&training);
+        assert_eq!(loaded.len(), 1);
+        save(&training, &loaded[0]).expect("saved again on the training platform");
         assert_eq!(load_here(&province).len(), 1);
         assert_eq!(load_here(&training).len(), 1);
-        // Saved on one platform: it is that platform's now, and no longer the other's.
-        save(&province, &old).expect("saved again");
-        assert_eq!(load_here(&province).len(), 1);
-        assert!(load_here(&training).is_empty());
         // A draft of one platform is not offered on another.
         save(&training, &Draft::new()).expect("a training draft");
         assert_eq!(load_here(&province).len(), 1);
+        assert_eq!(load_here(&training).len(), 2);
         delete(&province, &old.id).expect("deleted");
         assert!(load_here(&province).is_empty());
     }

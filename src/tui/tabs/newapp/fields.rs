@@ -107,6 +107,16 @@ pub fn check(kind: Kind, value: &str) -> Option<Text> {
     result.err().map(Text::from)
 }
 
+/// [`check`], and the CA's own credit code (`seller`, as the platform says it) refused as
+/// an applicant organisation's, as the platform refuses it: one check for a field left and
+/// for the form's last Enter.
+pub fn check_with_seller(kind: Kind, value: &str, seller: &str) -> Option<Text> {
+    check(kind, value).or_else(|| {
+        (kind == Kind::Uscc && crate::domain::is_seller_code(seller, value))
+            .then(|| T::ErrOwnCreditCode.into())
+    })
+}
+
 /// What is wrong with the address as a whole: a postal code of another province than the
 /// one typed (`domain::postal_code_in`), said on the postal code; `None` when the two
 /// agree or either is not yet a valid value of its own.

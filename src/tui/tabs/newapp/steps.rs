@@ -419,16 +419,9 @@ impl NewApp {
                 if !forward && value.trim().is_empty() {
                     return;
                 }
-                let own = spec.kind == fields::Kind::Uscc
-                    && crate::domain::is_seller_code(&seller, &value);
-                match fields::check(spec.kind, &value) {
+                match fields::check_with_seller(spec.kind, &value, &seller) {
                     Some(error) => {
                         sheet.errors.insert(spec.key.to_owned(), error);
-                    }
-                    None if own => {
-                        sheet
-                            .errors
-                            .insert(spec.key.to_owned(), T::ErrOwnCreditCode.into());
                     }
                     None => {
                         if let Some(kept) = fields::kept(spec.kind, &value) {
@@ -476,7 +469,8 @@ impl NewApp {
                 // The last field: check everything, go on only when all is well.
                 sheet.errors.clear();
                 for spec in &specs {
-                    if let Some(error) = fields::check(spec.kind, &sheet.text(spec.key)) {
+                    let value = sheet.text(spec.key);
+                    if let Some(error) = fields::check_with_seller(spec.kind, &value, &seller) {
                         sheet.errors.insert(spec.key.to_owned(), error);
                     }
                 }

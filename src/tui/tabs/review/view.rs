@@ -104,7 +104,7 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     let marked = shown.iter().any(|(_, _, m)| !m.0.is_empty());
     // Nobody's name to show: the reviewer column keeps only its title's width.
     let claimed = shown.iter().any(|(_, item, _)| item.claim.is_some());
-    let columns = columns(marked, claimed, lang);
+    let columns = columns(marked, claimed, whole_marks(&all_marks, lang), lang);
     let rows = shown
         .into_iter()
         .map(|(i, item, marks)| queue_row(item, marks, short, i == selected, view))
@@ -115,14 +115,15 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
 
 /// The queue's columns: marks take the room left over when a row shown has one; else
 /// the customer and the project have it.
-fn columns(marked: bool, claimed: bool, lang: Lang) -> [Column; 6] {
-    let marks_column = Column::new(T::ColMarks.get(lang), if marked { 14 } else { 4 });
-    // With marks shown, the room left over is theirs (a wide screen shows them whole).
-    let widen = |more: u16| if marked { 0 } else { more };
-    let project_column = Column::new(T::ColProject.get(lang), 12).widen(widen(24));
+fn columns(marked: bool, claimed: bool, whole_marks: u16, lang: Lang) -> [Column; 6] {
+    // With marks shown, the room left over is theirs up to the widest marks whole; then a
+    // wide screen gives the customer and the project theirs.
+    let marks_column =
+        Column::new(T::ColMarks.get(lang), if marked { 14 } else { 4 }).grow_to(whole_marks);
+    let project_column = Column::new(T::ColProject.get(lang), 12).widen(24);
     [
         Column::new(T::ColOrderNo.get(lang), 16),
-        Column::new(T::ColCustomer.get(lang), if marked { 8 } else { 12 }).widen(widen(12)),
+        Column::new(T::ColCustomer.get(lang), if marked { 8 } else { 12 }).widen(12),
         if marked { project_column } else { project_column.grow() },
         Column::new(T::ColWaited.get(lang), 9),
         if marked { marks_column.grow() } else { marks_column },
@@ -200,9 +201,21 @@ fn marks_text(marks: &[T], short: bool, lang: Lang) -> String {
 /// True when, at this width, a listed order's marks whole would not fit their column (a
 /// corrected resubmission's 补正件 was cut behind 文件重复 at 80 columns): then each mark
 /// is one character, explained above the list.
+/// The widest of the queue's marks, each written whole.
+fn whole_marks(all_marks: &[Marks], lang: Lang) -> u16 {
+    all_marks
+        .iter()
+        .map(|m| crate::tui::text::width(&marks_text(&m.0, false, lang)))
+        .max()
+        .unwrap_or(0)
+        .try_into()
+        .unwrap_or(u16::MAX)
+}
+
 fn short_marks(items: &[ReviewItem], all_marks: &[Marks], width: u16, lang: Lang) -> bool {
     let claimed = items.iter().any(|item| item.claim.is_some());
-    let room = usize::from(table::widths(&columns(true, claimed, lang), width)[4]);
+    let whole = whole_marks(all_marks, lang);
+    let room = usize::from(table::widths(&columns(true, claimed, whole, lang), width)[4]);
     all_marks
         .iter()
         .any(|m| crate::tui::text::width(&marks_text(&m.0, false, lang)) > room)
