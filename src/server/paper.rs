@@ -357,6 +357,17 @@ pub fn form(state: &AppState, data: &FormData) -> ApplicationForm {
     }
 }
 
+/// What a return's notice says of the money past its deadline (on paper, on the page): an
+/// order paid by transfer was returned before review found the transfer in the account,
+/// so it is not called paid.
+pub fn deadline_text(row: &OrderRow) -> (T, T) {
+    if row.payment_method.as_deref() == Some("bank_transfer") {
+        (T::DocDeadlineTextTransfer, T::PageNoticeDeadlineTransfer)
+    } else {
+        (T::DocDeadlineText, T::PageNoticeDeadline)
+    }
+}
+
 /// Where the promise to mail an order counts from (unix ms): its payment, or — sent back
 /// for review after a return — the correction, as the terms say. `None` before payment.
 pub fn promise_start(row: &OrderRow) -> Option<i64> {
@@ -661,7 +672,10 @@ pub fn notice(
         sections: vec![
             (
                 T::DocDeadlineHeading.get(ZH).to_owned(),
-                T::DocDeadlineText.fill(ZH, &[&chinese_date(deadline), &days.to_string(), hotline]),
+                deadline_text(row).0.fill(
+                    ZH,
+                    &[&chinese_date(deadline), &days.to_string(), hotline],
+                ),
             ),
             (
                 T::DocByPhoneHeading.get(ZH).to_owned(),

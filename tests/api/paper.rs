@@ -514,6 +514,8 @@ async fn the_return_sms_links_to_the_notice_on_the_phone() {
     assert!(!html.contains("盖章"), "{html}");
     assert!(!html.contains("<script"), "no JavaScript");
     assert!(html.len() < 30_000);
+    // Paid online: past the deadline what was paid stays on the order.
+    assert!(html.contains("已付的款项仍记在本订单上"), "{html}");
     // A person's name is masked on a page a link opens.
     assert!(html.contains("<dd>*三</dd>"), "{html}");
     // Escaped: a reason is text, never markup.
@@ -557,6 +559,41 @@ async fn the_return_sms_links_to_the_notice_on_the_phone() {
         .await
         .expect("send");
     assert_eq!(unknown.status(), 404);
+    // Paid by transfer and returned before review found it in the account: the money is
+    // not called paid past the deadline.
+    let by_transfer = app
+        .act(
+            &app.clerk,
+            &app.submit("孙七").await,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    let in_review = app
+        .send_voucher(&by_transfer, crate::common::voucher_jpeg(392, 336))
+        .await;
+    returned(&app, &in_review).await;
+    let messages = app.client(&app.admin).sms_messages().await.expect("sms");
+    let link = messages
+        .iter()
+        .filter(|m| m.order_no.as_deref() == Some(in_review.order_no.as_str()))
+        .find_map(|m| {
+            m.body
+                .split_whitespace()
+                .find_map(|w| w.find("http").map(|i| w[i..].to_owned()))
+        })
+        .expect("the transfer order's notice link");
+    let html = app
+        .http
+        .get(&link)
+        .send()
+        .await
+        .expect("notice page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("款项经核对到账后记在本订单上"), "{html}");
+    assert!(!html.contains("已付的款项"), "{html}");
     app.finish().await;
 }
 

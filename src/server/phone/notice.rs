@@ -100,7 +100,7 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
             // written).
             ol { @for reason in &reasons { li { (crate::domain::return_reason_in(reason, ctx.lang)) } } }
             h2 { (ctx.t(T::DocDeadlineHeading)) }
-            p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
+            p { (ctx.fill(crate::server::paper::deadline_text(&row).1, &[&deadline])) }
             h2 { (ctx.t(T::DocByPhoneHeading)) }
             @if only_the_check {
                 // Returned for the check alone: it is done on the order's page, nothing to

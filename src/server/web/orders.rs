@@ -646,7 +646,7 @@ async fn next_step(
                         " " span.ok { "✓ " (ctx.t(T::WebVerifiedNow)) }
                     }
                 } } }
-                p { (ctx.fill(T::PageNoticeDeadline, &[&deadline])) }
+                p { (ctx.fill(crate::server::paper::deadline_text(row).1, &[&deadline])) }
                 // Not verified (returned for it, or never done): the check is done here, on
                 // the customer's own phone — it was a dead end, the order sent back unverified.
                 @if !verified {
