@@ -377,6 +377,15 @@ pub fn required_field(field: &str, buyer: BuyerKind, kind: InvoiceKind) -> bool 
     }
 }
 
+/// A buyer's tax number as the invoice keeps and prints it (blanks out, full-width and
+/// lower case read as the code: `91430300ma4t1234xe` → `91430300MA4T1234XE`); `None` when
+/// it is not one for `buyer`.
+pub fn tax_number_kept(buyer: BuyerKind, input: &str) -> Option<String> {
+    tax_number(Some(buyer), input)
+        .ok()
+        .and_then(|(kept, _)| kept)
+}
+
 fn tax_number(
     buyer: Option<BuyerKind>,
     input: &str,

@@ -45,7 +45,7 @@ pub use filetype::{
 pub use id_number::IdNumber;
 pub use invoice::{
     BuyerKind, FieldMessages, INVOICE_LINE_MAX, InvoiceKind, InvoiceRequest, InvoiceRequestInput,
-    is_seller_code, required_field as invoice_field_required, same_buyer,
+    is_seller_code, required_field as invoice_field_required, same_buyer, tax_number_kept,
     validate as validate_invoice_request,
 };
 pub use mask::{

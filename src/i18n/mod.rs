@@ -102,7 +102,26 @@ impl T {
 /// (the customer's cancel on their phone, the close of an order left unpaid) reworded, a
 /// clerk's as typed.
 pub fn cancel_reason_in(stored: &str, lang: Lang) -> String {
-    [T::WebCancelReason, T::AutoCloseReason]
+    reworded_in(stored, lang, &[T::WebCancelReason, T::AutoCloseReason])
+}
+
+/// Why a payment attempt was closed, as kept in the order's history, in `lang` (the
+/// platform's own words; anything else as kept).
+pub fn payment_close_reason_in(stored: &str, lang: Lang) -> String {
+    reworded_in(
+        stored,
+        lang,
+        &[
+            T::PaymentClosedExpired,
+            T::PaymentClosedForQr,
+            T::PaymentClosedUnreachable,
+        ],
+    )
+}
+
+/// `stored` in `lang` when it is one of `stock` ([`T::reworded`]), else as kept.
+fn reworded_in(stored: &str, lang: Lang, stock: &[T]) -> String {
+    stock
         .iter()
         .find_map(|t| t.reworded(stored, lang))
         .unwrap_or_else(|| stored.to_owned())

@@ -132,6 +132,15 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e.kind() {
+            Trouble::Unavailable if e.schema_missing() => {
+                tracing::error!(
+                    error = %e,
+                    "the database no longer holds ca-counter's tables (dropped and made again, \
+                     or another database under its name): restore the backup, or restart the \
+                     platform to set the database up anew"
+                );
+                ApiError::Unavailable
+            }
             Trouble::Unavailable => {
                 tracing::warn!(error = %e, "database unavailable");
                 ApiError::Unavailable

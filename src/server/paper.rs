@@ -672,10 +672,9 @@ pub fn notice(
         sections: vec![
             (
                 T::DocDeadlineHeading.get(ZH).to_owned(),
-                deadline_text(row).0.fill(
-                    ZH,
-                    &[&chinese_date(deadline), &days.to_string(), hotline],
-                ),
+                deadline_text(row)
+                    .0
+                    .fill(ZH, &[&chinese_date(deadline), &days.to_string(), hotline]),
             ),
             (
                 T::DocByPhoneHeading.get(ZH).to_owned(),

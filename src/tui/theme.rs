@@ -56,6 +56,17 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// A form field's label: the one being typed into in reverse video as well as the
+    /// accent, so a clerk typing without looking up sees where the keys go (a colour alone
+    /// was missed, and an e-mail went into the city) — in every form alike.
+    pub fn field_label(&self, focused: bool) -> Style {
+        if focused {
+            self.accent.add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            self.label
+        }
+    }
+
     /// The style of a status label.
     pub fn status(&self, status: OrderStatus) -> Style {
         let index = OrderStatus::ALL

@@ -48,6 +48,21 @@ async fn alipay_out_of_reach_is_said_in_words_without_its_address(db: Db) {
     for technical in ["127.0.0.1", "gateway.do", "error sending", "unreachable"] {
         assert!(!problem.detail.contains(technical), "{}", problem.detail);
     }
+    // The order's history says it in words too (the clerk reads it under the order).
+    let closed: Vec<String> = history_actions(&app, &order)
+        .await
+        .into_iter()
+        .filter(|(action, _)| action == "payment_closed")
+        .filter_map(|(_, reason)| reason)
+        .collect();
+    assert!(!closed.is_empty());
+    for reason in &closed {
+        assert!(reason.contains("支付渠道连不上"), "{reason}");
+        assert!(
+            !reason.contains("127.0.0.1") && !reason.contains("error"),
+            "{reason}"
+        );
+    }
     assert!(
         problem.detail.contains("bank transfer"),
         "{}",

@@ -88,7 +88,11 @@ pub async fn check_payments(
                             .payment_event(Some(&payment.id), "close", "ok", "expired", None)
                             .await?;
                         store
-                            .close_payment(&payment, provider.name(), "QR code expired")
+                            .close_payment(
+                                &payment,
+                                provider.name(),
+                                T::PaymentClosedExpired.get(Lang::ZhCn),
+                            )
                             .await?;
                     }
                     Err(e) => {

@@ -134,7 +134,11 @@ async fn attempt(
                     .await?;
                 state
                     .store
-                    .close_payment(&open, provider.name(), "closed for a QR code")
+                    .close_payment(
+                        &open,
+                        provider.name(),
+                        T::PaymentClosedForQr.get(crate::i18n::Lang::ZhCn),
+                    )
                     .await?;
             }
         }
@@ -201,7 +205,13 @@ pub(crate) async fn open_qr(
                 .await?;
             state
                 .store
-                .close_payment(&payment, provider.name(), &e.to_string())
+                // The order's history in words; the provider's own, with its address,
+                // stay in the payment's events and the log.
+                .close_payment(
+                    &payment,
+                    provider.name(),
+                    T::PaymentClosedUnreachable.get(crate::i18n::Lang::ZhCn),
+                )
                 .await?;
             tracing::warn!(order = %order.order_no, why = %e, "payment provider: precreate");
             Err(ApiError::Missing {

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 
-use crate::api::{Health, Me, Readiness, TransitionInfo};
+use crate::api::{Health, Me, Problem, Readiness, TransitionInfo};
 use crate::domain::{Permission, TRANSITIONS};
 use crate::server::AppState;
 use crate::server::error::ApiError;
@@ -26,9 +26,14 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
 }
 
 /// Readiness: the database answers and a write goes through (a load balancer sends
-/// clients elsewhere while this is 503). `/health` says only that the process answers.
+/// clients elsewhere while this is not 200: 503 with the database away, 507 with its disk
+/// full). `/health` says only that the process answers.
 #[utoipa::path(get, path = "/api/v1/health/ready", security(()),
-    responses((status = 200, body = Readiness)))]
+    responses(
+        (status = 200, body = Readiness),
+        (status = 503, body = Problem, content_type = "application/problem+json", description = "the database is away or overloaded"),
+        (status = 507, body = Problem, content_type = "application/problem+json", description = "the database's disk is full: nothing can be written"),
+    ))]
 pub async fn ready(State(state): State<AppState>) -> Result<Json<Readiness>, ApiError> {
     match state.store.probe(std::time::Duration::from_secs(3)).await {
         Ok(()) => Ok(Json(Readiness {

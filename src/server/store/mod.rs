@@ -218,7 +218,10 @@ impl StoreError {
                 let message = db.message();
                 if is_storage_full(&code, message) {
                     Trouble::StorageFull
-                } else if is_transient(&code) || refuses_connections(&code, message) {
+                } else if is_transient(&code)
+                    || refuses_connections(&code, message)
+                    || is_schema_missing(&code)
+                {
                     Trouble::Unavailable
                 } else {
                     Trouble::Bug
@@ -226,6 +229,14 @@ impl StoreError {
             }
             _ => Trouble::Bug,
         }
+    }
+
+    /// True when the database no longer holds the platform's tables or functions (dropped
+    /// and made again under the platform, another database under its name): nothing the
+    /// request did, and nothing a retry mends — an operator restores or restarts.
+    pub fn schema_missing(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(db))
+            if is_schema_missing(&db.code().unwrap_or_default()))
     }
 
     /// Says the database refused a write for want of room (see [`Store::probe`]).
@@ -293,6 +304,12 @@ fn is_transient(code: &str) -> bool {
             code,
             "57P01" | "57P02" | "57P03" | "53300" | "57014" | "55P03" | "40001" | "40P01"
         )
+}
+
+/// PostgreSQL's undefined table or function (42P01, 42883): the platform's own tables and
+/// functions, which its migrations made, are gone from the database it is connected to.
+fn is_schema_missing(code: &str) -> bool {
+    matches!(code, "42P01" | "42883")
 }
 
 /// The database refusing this instance a connection: not accepting any (an operator's
@@ -972,6 +989,10 @@ mod tests {
         for code in ["23505", "22001", "1", "2067", "13"] {
             assert!(!is_transient(code), "{code}");
         }
+        // The platform's tables gone (the database dropped and made again): unavailable,
+        // said to the operator as such, not a defect.
+        assert!(is_schema_missing("42P01") && is_schema_missing("42883"));
+        assert!(!is_schema_missing("42601"));
     }
 
     #[test]

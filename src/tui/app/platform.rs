@@ -62,10 +62,15 @@ impl App {
         match answer {
             FrameAnswer::Me(Ok(me)) => {
                 self.shared.me = Some(me);
+                // Answered: "the database is unavailable" said by an earlier ask is over.
+                crate::tui::text::forget_offline(&mut self.notice);
                 self.go_home();
             }
             FrameAnswer::Me(Err(e)) => self.notice = Some(Notice::error(describe(&e, self.lang))),
             FrameAnswer::Counts(result) => {
+                if result.is_ok() {
+                    crate::tui::text::forget_offline(&mut self.notice);
+                }
                 if self.counts.answer(result.ok()) {
                     self.frame_ask(FrameRequest::Counts);
                 }

@@ -228,11 +228,20 @@ impl InvoiceForm {
         for (f, m) in errors.into_iter().filter(|(f, _)| *f == field) {
             self.errors.push((f.to_owned(), Text::from(m)));
         }
-        if field == "tax_number"
-            && !self.errors.iter().any(|(f, _)| f == field)
-            && let Some(own) = self.own_number()
-        {
-            self.errors.push(own);
+        if field == "tax_number" && !self.errors.iter().any(|(f, _)| f == field) {
+            // Read back as printed (a lower-case or spaced code in capitals), as the
+            // application form's credit code is.
+            let typed = self.input().tax_number;
+            if let Some(kept) = crate::domain::tax_number_kept(self.buyer_kind, &typed)
+                && kept != typed
+                && let Some(at) = FIELDS.iter().position(|(f, _)| *f == field)
+                && let Some(input) = self.fields.get_mut(at)
+            {
+                input.set_text(&kept);
+            }
+            if let Some(own) = self.own_number() {
+                self.errors.push(own);
+            }
         }
         for (f, m) in warnings.into_iter().filter(|(f, _)| *f == field) {
             self.warnings.push((f.to_owned(), Text::from(m)));
@@ -506,6 +515,8 @@ mod tests {
         press(&mut form, KeyCode::Down);
         let said = form.error("tax_number").map(|t| t.get(Lang::ZhCn));
         assert_eq!(said.as_deref(), Some(T::ErrOwnTaxNumber.get(Lang::ZhCn)));
+        // Read back as printed once left.
+        assert_eq!(form.input().tax_number, "91430100MA4L00000F");
         assert!(!form.check(), "not issued");
         // Typed full-width, as a Chinese input method may, it is the same number.
         let wide: String = "91430100MA4L00000F"

@@ -178,7 +178,7 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         .unwrap_or(16) as u16;
     // The focused field's label is marked as on the counter's form (the accent), not only
     // its cursor: a reviewer on a slow link or a mono theme finds it at a glance.
-    let label_style = |focused: bool| if focused { theme.accent } else { theme.label };
+    let label_style = |focused: bool| theme.field_label(focused);
     let choice = |row: usize, label: T, options: [(T, bool); 2]| {
         let focused = form.focus == row && !form.sending;
         let text = label.get(lang);

@@ -491,7 +491,14 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
             None if reason.contains('-') && !reason.contains(' ') => file_names(reason),
             None => reason.to_owned(),
         },
-        "pay" | "payment_created" | "payment_closed" | "payment_query" => {
+        "payment_closed" => {
+            // `HN…-b645 收款码已过期`: the attempt, then why in the reader's words.
+            let (attempt, why) = first_rest();
+            format!("{attempt} {}", crate::i18n::payment_close_reason_in(why, lang))
+                .trim()
+                .to_owned()
+        }
+        "pay" | "payment_created" | "payment_query" => {
             let (method, rest) = first_rest();
             format!("{} {rest}", format::payment_method(method, lang)).trim().to_owned()
         }

@@ -330,7 +330,7 @@ fn form_popup(frame: &mut Frame, area: Rect, view: &View, form: &Form) {
     }
     for (i, field) in form.fields.iter().enumerate() {
         let focus = i == form.focus && !form.submitting;
-        let style = if focus { theme.accent } else { theme.label };
+        let style = theme.field_label(focus);
         let label = label_of(field);
         if compact {
             let pad = label_width.saturating_sub(label.width());

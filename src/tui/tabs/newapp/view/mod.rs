@@ -222,14 +222,7 @@ pub(super) fn field_row(
     }
     let theme = view.theme;
     let label_col = label_col.min(area.width);
-    // The field being typed into is marked by its label in reverse video as well as its
-    // colour: a clerk typing without looking up sees where the keys go (a colour alone
-    // was missed, and an e-mail went into the city).
-    let style = if focus {
-        theme.accent.add_modifier(ratatui::style::Modifier::REVERSED)
-    } else {
-        theme.label
-    };
+    let style = theme.field_label(focus);
     paint::line(frame, Rect::new(area.x, area.y, label_col, 1), Line::from(Span::styled(label.to_owned(), style)));
     // 48 columns, or as many as a longer value needs (a long organisation name, a street)
     // while the row has them; what still does not fit ends with an ellipsis.
