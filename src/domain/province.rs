@@ -155,14 +155,18 @@ pub fn street_alone(street: &str, province: &str, city: &str, district: &str) ->
     // district typed without its suffix may begin the street's own name (岳麓 of 岳麓大道).
     const SUFFIXES: [char; 7] = ['省', '市', '区', '县', '州', '盟', '旗'];
     for part in [full.as_str(), city.trim(), district.trim()] {
+        // Typed without its suffix, a name is cut with one only after a division before it
+        // was (a region pasted whole): `雨花` of 雨花市场路 is the street's.
         let named = rest
             .strip_prefix(part)
             .filter(|_| !part.is_empty())
             .and_then(|after| {
                 if part.ends_with(SUFFIXES) {
                     Some(after)
-                } else {
+                } else if cut {
                     after.strip_prefix(SUFFIXES)
+                } else {
+                    None
                 }
             });
         if let Some(after) = named {
@@ -251,6 +255,11 @@ mod tests {
         // A district typed without its suffix is the start of the street's own name…
         assert_eq!(
             street_alone("岳麓大道 18 号", "湖南省", "长沙市", "岳麓"),
+            None
+        );
+        // …or of a market's (雨花市场路: no region pasted before it)…
+        assert_eq!(
+            street_alone("雨花市场路 3 号", "湖南省", "长沙市", "雨花"),
             None
         );
         // …unless the street names it whole.

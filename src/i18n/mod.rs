@@ -108,6 +108,17 @@ pub fn cancel_reason_in(stored: &str, lang: Lang) -> String {
 /// Why a payment attempt was closed, as kept in the order's history, in `lang` (the
 /// platform's own words; anything else as kept).
 pub fn payment_close_reason_in(stored: &str, lang: Lang) -> String {
+    // Kept by earlier versions in English, and a provider's own words (an address, a
+    // library's error): said as what they were.
+    let earlier = match stored.trim() {
+        "QR code expired" => Some(T::PaymentClosedExpired),
+        "closed for a QR code" => Some(T::PaymentClosedForQr),
+        s if s.starts_with("payment provider") => Some(T::PaymentClosedUnreachable),
+        _ => None,
+    };
+    if let Some(said) = earlier {
+        return said.get(lang).to_owned();
+    }
     reworded_in(
         stored,
         lang,
@@ -281,6 +292,18 @@ mod tests {
             Some("unpaid for more than 24 hours; closed automatically")
         );
         assert_eq!(T::WebCancelReason.reworded("客户改主意了", Lang::En), None);
+        // A payment attempt's close, kept in Chinese now and in English (or as a library's
+        // error with an address) by earlier versions: in the reader's words either way.
+        assert_eq!(
+            payment_close_reason_in("收款码已过期", Lang::En),
+            "the payment code expired"
+        );
+        assert_eq!(
+            payment_close_reason_in("QR code expired", Lang::ZhCn),
+            "收款码已过期"
+        );
+        let raw = "payment provider unreachable: error sending request for url (https://x/)";
+        assert!(!payment_close_reason_in(raw, Lang::ZhCn).contains("https"));
         assert_eq!(T::AutoCloseReason.reworded("超过", Lang::En), None);
     }
 

@@ -132,15 +132,6 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e.kind() {
-            Trouble::Unavailable if e.schema_missing() => {
-                tracing::error!(
-                    error = %e,
-                    "the database no longer holds ca-counter's tables (dropped and made again, \
-                     or another database under its name): restore the backup, or restart the \
-                     platform to set the database up anew"
-                );
-                ApiError::Unavailable
-            }
             Trouble::Unavailable => {
                 tracing::warn!(error = %e, "database unavailable");
                 ApiError::Unavailable
@@ -154,6 +145,15 @@ impl From<StoreError> for ApiError {
                      the disk (the platform says it is not ready meanwhile)"
                 );
                 ApiError::StorageFull
+            }
+            Trouble::Bug if e.schema_missing() => {
+                tracing::error!(
+                    error = %e,
+                    "the database lacks a table or function ca-counter made: if its database was \
+                     dropped and made again (or another put under its name), restore the backup \
+                     or restart the platform to set it up; otherwise this is a defect to report"
+                );
+                ApiError::Internal(e.to_string())
             }
             Trouble::Bug => ApiError::Internal(e.to_string()),
         }

@@ -198,7 +198,17 @@ pub async fn run(config: Config) -> Result<()> {
     } else {
         base.clone()
     };
-    let drafts = tabs::newapp::draft::dir(&data_dir(), &platform_key);
+    // Drafts an older version kept for every platform move into this one's folder once
+    // it has accepted this counter's token (not on a first start against a mistyped
+    // address, or a platform that is down: they wait on disk for the next start).
+    let accepted = tokio::time::timeout(Duration::from_secs(3), client.me())
+        .await
+        .is_ok_and(|me| me.is_ok());
+    let drafts = if accepted {
+        tabs::newapp::draft::settle(&data_dir(), &platform_key)
+    } else {
+        tabs::newapp::draft::dir(&data_dir(), &platform_key)
+    };
     let init = tabs::Init {
         drafts: Some(drafts.clone()),
     };

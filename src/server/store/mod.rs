@@ -218,10 +218,7 @@ impl StoreError {
                 let message = db.message();
                 if is_storage_full(&code, message) {
                     Trouble::StorageFull
-                } else if is_transient(&code)
-                    || refuses_connections(&code, message)
-                    || is_schema_missing(&code)
-                {
+                } else if is_transient(&code) || refuses_connections(&code, message) {
                     Trouble::Unavailable
                 } else {
                     Trouble::Bug
@@ -231,9 +228,10 @@ impl StoreError {
         }
     }
 
-    /// True when the database no longer holds the platform's tables or functions (dropped
-    /// and made again under the platform, another database under its name): nothing the
-    /// request did, and nothing a retry mends — an operator restores or restarts.
+    /// True when PostgreSQL names a table or function it does not have: the platform's own
+    /// gone from its database (dropped and made again under it) — or a defect (a name
+    /// mistyped in a statement). Still a 500 (a 503 would hide the defect and send clients
+    /// retrying); the operator's log line says what to look at.
     pub fn schema_missing(&self) -> bool {
         matches!(self, StoreError::Db(sqlx::Error::Database(db))
             if is_schema_missing(&db.code().unwrap_or_default()))
@@ -989,8 +987,7 @@ mod tests {
         for code in ["23505", "22001", "1", "2067", "13"] {
             assert!(!is_transient(code), "{code}");
         }
-        // The platform's tables gone (the database dropped and made again): unavailable,
-        // said to the operator as such, not a defect.
+        // A table or function PostgreSQL does not have: told apart for the operator's log.
         assert!(is_schema_missing("42P01") && is_schema_missing("42883"));
         assert!(!is_schema_missing("42601"));
     }

@@ -218,10 +218,6 @@ pub struct Draft {
     pub order_made: Option<String>,
     /// Last change (unix ms).
     pub updated_at: i64,
-    /// Kept by an older version for every platform at once (`drafts/` itself): saved back
-    /// there, so it stays offered on each and no first start takes it for one platform.
-    #[serde(skip)]
-    pub shared: bool,
 }
 
 /// How [`Draft::paper_says`] digests begin: another beginning is another way of reading
@@ -438,29 +434,33 @@ pub fn dir(data_dir: &Path, platform: &str) -> PathBuf {
     data_dir.join("drafts").join(folder)
 }
 
-/// Where an older version kept every platform's drafts at once (`drafts/` itself), for a
-/// platform's folder `dir`: those drafts stay there, offered on every platform as they
-/// were (moving them to the platform of the first start would lose them to a mistyped
-/// address or a training platform); new drafts are each platform's own.
-fn shared(dir: &Path) -> Option<PathBuf> {
-    let parent = dir.parent()?;
-    (parent.file_name()? == "drafts").then(|| parent.to_owned())
-}
-
-/// The drafts of a platform's folder `dir`, with those kept for every platform by an older
-/// version ([`shared`]), oldest first.
-pub fn load_here(dir: &Path) -> Vec<Draft> {
-    let mut drafts = load_all(dir);
-    if let Some(shared) = shared(dir) {
-        for mut draft in load_all(&shared) {
-            if !drafts.iter().any(|d| d.id == draft.id) {
-                draft.shared = true;
-                drafts.push(draft);
+/// [`dir`] for `platform`, with the drafts an older version kept for every platform at
+/// once (straight under `drafts/`) moved into it. Called only once the platform has
+/// accepted this counter's token: a first start against a mistyped address or a platform
+/// that is down moves nothing (the drafts wait on disk for the next start), and none is
+/// ever offered on two platforms (a submitted one would act on the other's order).
+pub fn settle(data_dir: &Path, platform: &str) -> PathBuf {
+    let dir = dir(data_dir, platform);
+    let old = data_dir.join("drafts");
+    let drafts: Vec<PathBuf> = std::fs::read_dir(&old)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    if !drafts.is_empty() && crate::tui::files::create_private_dir(&dir).is_ok() {
+        for path in drafts {
+            if let Some(name) = path.file_name() {
+                let moved = dir.join(name);
+                // One saved here already (by this version) is the newer.
+                if !moved.exists() {
+                    let _ = std::fs::rename(&path, moved);
+                }
             }
         }
-        drafts.sort_by(|a, b| a.id.cmp(&b.id));
     }
-    drafts
+    dir
 }
 
 /// Loads every draft, oldest first; unreadable files are skipped (and kept).
@@ -481,8 +481,6 @@ pub fn load_all(dir: &Path) -> Vec<Draft> {
 /// Saves a draft atomically (write, sync, rename), so a crash leaves the old or the new
 /// version, never half of one.
 pub fn save(dir: &Path, draft: &Draft) -> std::io::Result<()> {
-    let shared = shared(dir).filter(|_| draft.shared);
-    let dir = shared.as_deref().unwrap_or(dir);
     let path = dir.join(format!("{}.json", draft.id));
     let temp = dir.join(format!(".{}.tmp", draft.id));
     let bytes = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
@@ -490,16 +488,8 @@ pub fn save(dir: &Path, draft: &Draft) -> std::io::Result<()> {
     std::fs::rename(&temp, &path)
 }
 
-/// Removes a draft (and any copy an older version kept for every platform).
+/// Removes a draft.
 pub fn delete(dir: &Path, id: &DraftId) -> std::io::Result<()> {
-    delete_in(dir, id)?;
-    match shared(dir) {
-        Some(shared) => delete_in(&shared, id),
-        None => Ok(()),
-    }
-}
-
-fn delete_in(dir: &Path, id: &DraftId) -> std::io::Result<()> {
     match std::fs::remove_file(dir.join(format!("{id}.json"))) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
@@ -511,34 +501,28 @@ mod tests {
     use super::*;
 
     /// Each platform its own drafts (a counter signed in to a training platform is not
-    /// offered the province's customers); drafts an older version kept for all are moved
-    /// to the platform used now, not lost.
+    /// offered the production one's customers); drafts an older version kept for all move
+    /// into the platform whose start settles them, not lost and not offered on two.
     #[test]
-    fn drafts_are_kept_per_platform_and_older_ones_stay_offered_on_each() {
+    fn drafts_are_kept_per_platform_and_older_ones_settle_once() {
         let data = tempfile::tempdir().expect("temp dir");
         let province = dir(data.path(), "https://ca.example.cn/");
         assert_eq!(province, dir(data.path(), "https://CA.example.cn"));
         assert_ne!(province, dir(data.path(), "http://127.0.0.1:8090"));
         assert_ne!(province, dir(data.path(), "embedded"));
-        let training = dir(data.path(), "http://127.0.0.1:8090");
-        // One kept by an older version for all: offered on each platform, and saved
-        // where it is, whichever platform saved it (a first start against a training
-        // platform does not take it).
         let mut old = Draft::new();
         old.fields.insert("phone".into(), "13900001111".into());
         let shared = data.path().join("drafts");
         save(&shared, &old).expect("an older version's draft");
-        let loaded = load_here(&training);
-        assert_eq!(loaded.len(), 1);
-        save(&training, &loaded[0]).expect("saved again on the training platform");
-        assert_eq!(load_here(&province).len(), 1);
-        assert_eq!(load_here(&training).len(), 1);
-        // A draft of one platform is not offered on another.
-        save(&training, &Draft::new()).expect("a training draft");
-        assert_eq!(load_here(&province).len(), 1);
-        assert_eq!(load_here(&training).len(), 2);
+        let settled = settle(data.path(), "https://ca.example.cn");
+        assert_eq!(settled, province);
+        assert_eq!(load_all(&province).len(), 1);
+        assert!(load_all(&shared).is_empty());
+        // The other platform starts with none.
+        let training = settle(data.path(), "http://127.0.0.1:8090");
+        assert!(load_all(&training).is_empty());
         delete(&province, &old.id).expect("deleted");
-        assert!(load_here(&province).is_empty());
+        assert!(load_all(&province).is_empty());
     }
 
     /// Printed, then changed (another product, another address), the application takes a

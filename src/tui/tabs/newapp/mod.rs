@@ -35,7 +35,7 @@ pub fn tab(init: &crate::tui::component::Init) -> Box<dyn crate::tui::component:
     let drafts = init
         .drafts
         .as_deref()
-        .map(draft::load_here)
+        .map(draft::load_all)
         .unwrap_or_default();
     crate::tui::component::tab(NewApp::with_drafts(drafts))
 }

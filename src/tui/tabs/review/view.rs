@@ -198,9 +198,6 @@ fn marks_text(marks: &[T], short: bool, lang: Lang) -> String {
     }
 }
 
-/// True when, at this width, a listed order's marks whole would not fit their column (a
-/// corrected resubmission's 补正件 was cut behind 文件重复 at 80 columns): then each mark
-/// is one character, explained above the list.
 /// The widest of the queue's marks, each written whole.
 fn whole_marks(all_marks: &[Marks], lang: Lang) -> u16 {
     all_marks
@@ -212,6 +209,9 @@ fn whole_marks(all_marks: &[Marks], lang: Lang) -> u16 {
         .unwrap_or(u16::MAX)
 }
 
+/// True when, at this width, a listed order's marks whole would not fit their column (a
+/// corrected resubmission's 补正件 was cut behind 文件重复 at 80 columns): then each mark
+/// is one character, explained above the list.
 fn short_marks(items: &[ReviewItem], all_marks: &[Marks], width: u16, lang: Lang) -> bool {
     let claimed = items.iter().any(|item| item.claim.is_some());
     let whole = whole_marks(all_marks, lang);
