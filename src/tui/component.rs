@@ -41,6 +41,14 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The CA's own tax number / credit code, as the platform said it (empty until it has):
+    /// the counter's forms refuse it as a buyer's or an applicant's as a field is left.
+    pub fn seller_tax_number(&self) -> &str {
+        self.platform
+            .as_ref()
+            .map_or("", |h| h.seller_tax_number.as_str())
+    }
+
     /// The operator's roles (none until known).
     pub fn roles(&self) -> RoleSet {
         self.me

@@ -471,6 +471,28 @@ async fn the_organisation_form_speaks_for_it_and_has_the_authorisation() {
     app.finish().await;
 }
 
+/// The page the notice link in the return's text for `order` opens.
+async fn notice_page(app: &TestApp, order: &Order) -> String {
+    let messages = app.client(&app.admin).sms_messages().await.expect("sms");
+    let link = messages
+        .iter()
+        .filter(|m| m.order_no.as_deref() == Some(order.order_no.as_str()))
+        .find_map(|m| {
+            m.body
+                .split_whitespace()
+                .find_map(|w| w.find("http").map(|i| w[i..].to_owned()))
+        })
+        .expect("the order's notice link");
+    app.http
+        .get(&link)
+        .send()
+        .await
+        .expect("notice page")
+        .text()
+        .await
+        .expect("html")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_return_sms_links_to_the_notice_on_the_phone() {
     let app = TestApp::spawn(Db::Sqlite).await;
@@ -530,27 +552,7 @@ async fn the_return_sms_links_to_the_notice_on_the_phone() {
         .expect("order");
     let org = app.pay(&org).await;
     returned(&app, &org).await;
-    let messages = app.client(&app.admin).sms_messages().await.expect("sms");
-    let link = messages
-        .iter()
-        .filter(|m| m.order_no.as_deref() == Some(org.order_no.as_str()))
-        .flat_map(|m| {
-            m.body
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-        .find_map(|w| w.find("http").map(|i| w[i..].to_owned()))
-        .expect("the organisation's notice link");
-    let html = app
-        .http
-        .get(&link)
-        .send()
-        .await
-        .expect("notice page")
-        .text()
-        .await
-        .expect("html");
+    let html = notice_page(&app, &org).await;
     assert!(html.contains("<dd>湖南某某建设有限公司</dd>"), "{html}");
     let unknown = app
         .http
@@ -573,25 +575,7 @@ async fn the_return_sms_links_to_the_notice_on_the_phone() {
         .send_voucher(&by_transfer, crate::common::voucher_jpeg(392, 336))
         .await;
     returned(&app, &in_review).await;
-    let messages = app.client(&app.admin).sms_messages().await.expect("sms");
-    let link = messages
-        .iter()
-        .filter(|m| m.order_no.as_deref() == Some(in_review.order_no.as_str()))
-        .find_map(|m| {
-            m.body
-                .split_whitespace()
-                .find_map(|w| w.find("http").map(|i| w[i..].to_owned()))
-        })
-        .expect("the transfer order's notice link");
-    let html = app
-        .http
-        .get(&link)
-        .send()
-        .await
-        .expect("notice page")
-        .text()
-        .await
-        .expect("html");
+    let html = notice_page(&app, &in_review).await;
     assert!(html.contains("款项经核对到账后记在本订单上"), "{html}");
     assert!(!html.contains("已付的款项"), "{html}");
     app.finish().await;

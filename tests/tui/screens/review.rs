@@ -1700,14 +1700,7 @@ fn after_a_decision_the_oldest_free_order_is_next_and_a_skipped_one_waits() {
 /// or passed over) is named before approving; once looked at, it is not.
 #[test]
 fn approving_names_an_attachment_not_looked_at() {
-    let mut order = crate::fixtures::order();
-    let mut other = order.attachments[0].clone();
-    other.id = "a0".into();
-    other.kind = ca_counter::api::AttachmentKind::Other;
-    other.scan_check = None;
-    other.uploaded_at = "2026-11-28T07:30:00Z".into();
-    order.attachments.push(other);
-    let mut app = review_screen_of(Lang::ZhCn, order);
+    let mut app = review_screen_of(Lang::ZhCn, with_other_file());
     key(&mut app, KeyCode::Char('a'));
     let screen = render(&app, 80, 24);
     assert!(
@@ -1722,19 +1715,25 @@ fn approving_names_an_attachment_not_looked_at() {
     assert!(!screen.contains("你还没看过"), "{screen}");
 }
 
+/// The order fixture with a second file ("a0", other), uploaded after the signed form.
+fn with_other_file() -> ca_counter::api::Order {
+    let mut order = crate::fixtures::order();
+    let mut other = order.attachments[0].clone();
+    other.id = "a0".into();
+    other.kind = ca_counter::api::AttachmentKind::Other;
+    other.scan_check = None;
+    other.uploaded_at = "2026-11-28T07:30:00Z".into();
+    order.attachments.push(other);
+    order
+}
+
 /// A file this reviewer opened in an earlier round (the order returned, corrected, back)
 /// is not "not looked at yet": the order's history records the look. Another reviewer's
 /// look is theirs.
 #[test]
 fn a_file_looked_at_in_an_earlier_round_is_not_named_unseen() {
     for (who, named) in [("o1", false), ("o7", true)] {
-        let mut order = crate::fixtures::order();
-        let mut other = order.attachments[0].clone();
-        other.id = "a0".into();
-        other.kind = ca_counter::api::AttachmentKind::Other;
-        other.scan_check = None;
-        other.uploaded_at = "2026-11-28T07:30:00Z".into();
-        order.attachments.push(other);
+        let order = with_other_file();
         let mut history = crate::fixtures::history();
         let mut look = history[0].clone();
         look.id = 99;

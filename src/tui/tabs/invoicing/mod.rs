@@ -270,7 +270,7 @@ impl Invoicing {
             return;
         }
         let order_no = form.order_no.clone();
-        *form = InvoiceForm::new(item).with_seller(&seller_of(ctx.shared));
+        *form = InvoiceForm::new(item).with_seller(ctx.shared.seller_tax_number());
         let notice = Notice::warning(Text::with(T::InvoiceRequestArrived, [order_no]));
         ctx.signal(Signal::Interrupted(notice.clone()));
         self.notice = Some(notice);
@@ -422,7 +422,7 @@ impl Component for Invoicing {
                         // Kept while nothing the customer asked changed: goes on as typed.
                         Some(mut kept) if kept.source == source_of(item) => {
                             kept.version = item.order.version;
-                            kept.seller = seller_of(ctx.shared);
+                            kept.seller = ctx.shared.seller_tax_number().to_owned();
                             kept
                         }
                         // The customer asked (or asked again) meanwhile: their request wins,
@@ -432,9 +432,9 @@ impl Component for Invoicing {
                                 T::InvoiceRequestArrived,
                                 [order_no.clone()],
                             )));
-                            InvoiceForm::new(item).with_seller(&seller_of(ctx.shared))
+                            InvoiceForm::new(item).with_seller(ctx.shared.seller_tax_number())
                         }
-                        None => InvoiceForm::new(item).with_seller(&seller_of(ctx.shared)),
+                        None => InvoiceForm::new(item).with_seller(ctx.shared.seller_tax_number()),
                     });
                 }
             }
@@ -658,7 +658,7 @@ impl Component for Invoicing {
         // The platform's facts arrived (after a form opened, on a reconnect): its forms
         // know the CA's own tax number from now on.
         if matches!(event, Live::Platform) {
-            let seller = seller_of(ctx.shared);
+            let seller = ctx.shared.seller_tax_number().to_owned();
             for form in self.form.iter_mut().chain(self.kept.iter_mut()) {
                 form.seller.clone_from(&seller);
             }
@@ -694,13 +694,4 @@ impl Component for Invoicing {
     fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
         messages::run(request, net)
     }
-}
-
-/// The CA's own tax number, as the platform said it (empty until it has).
-fn seller_of(shared: &crate::tui::component::Shared) -> String {
-    shared
-        .platform
-        .as_ref()
-        .map(|h| h.seller_tax_number.clone())
-        .unwrap_or_default()
 }

@@ -392,12 +392,7 @@ impl NewApp {
 
     pub(super) fn form_key(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
         // The CA's own credit code, refused as the applicant's as the platform refuses it.
-        let seller = ctx
-            .shared
-            .platform
-            .as_ref()
-            .map(|h| h.seller_tax_number.clone())
-            .unwrap_or_default();
+        let seller = ctx.shared.seller_tax_number().to_owned();
         let Some(sheet) = self.sheet_mut() else {
             return false;
         };
