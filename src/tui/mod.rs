@@ -201,10 +201,11 @@ pub async fn run(config: Config) -> Result<()> {
     // Drafts an older version kept for every platform move into this one's folder once
     // it has accepted this counter's token (not on a first start against a mistyped
     // address, or a platform that is down: they wait on disk for the next start).
-    let accepted = tokio::time::timeout(Duration::from_secs(3), client.me())
+    let me = tokio::time::timeout(Duration::from_secs(3), client.me())
         .await
-        .is_ok_and(|me| me.is_ok());
-    let drafts = if accepted {
+        .ok()
+        .and_then(Result::ok);
+    let drafts = if me.is_some() {
         tabs::newapp::draft::settle(&data_dir(), &platform_key)
     } else {
         tabs::newapp::draft::dir(&data_dir(), &platform_key)
@@ -221,6 +222,8 @@ pub async fn run(config: Config) -> Result<()> {
     );
     app.theme_dir = theme_dir;
     app.no_color = no_color;
+    // The operator, as the start-up learnt: the frame does not ask again.
+    app.shared.me = me;
     app.shared.read_only = config.ui.read_only;
     app.shared.embedded = platform.is_some();
     app.shared.printer = config

@@ -229,7 +229,10 @@ impl App {
 
     /// Asks for who we are, the platform's facts, the counts, and each tab's first data.
     pub fn start(&mut self) {
-        self.frame_ask(FrameRequest::Me);
+        // Known already when the start-up asked (to settle the drafts): not asked twice.
+        if self.shared.me.is_none() {
+            self.frame_ask(FrameRequest::Me);
+        }
         self.frame_ask(FrameRequest::Health);
         self.frame_ask(FrameRequest::Carriers);
         self.request_counts();
@@ -244,6 +247,9 @@ impl App {
             self.shown = first;
         }
         self.show(self.shown);
+        if self.shared.me.is_some() {
+            self.go_home();
+        }
     }
 
     /// The terminal's size (keys are ignored while it is too small to lay out).
