@@ -1793,6 +1793,42 @@ fn the_search_offers_the_id_number_only_to_who_may_search_by_it() {
     }
 }
 
+/// A whole address pasted into a correction's street keeps only the street as it is left,
+/// as in the new application's form (the paper printed the region twice).
+#[test]
+fn a_correction_street_pasted_whole_keeps_only_the_street() {
+    let mut app = opened(Lang::ZhCn, correctable(true));
+    key(&mut app, KeyCode::Char('e'));
+    app.take_jobs();
+    let form = form_of(&app);
+    let value = |key: &str| {
+        form.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.input.text())
+            .unwrap_or_default()
+    };
+    let pasted = format!(
+        "{}{}{}建设北路 18 号",
+        value("mailing.province"),
+        value("mailing.city"),
+        value("mailing.district")
+    );
+    // To the street (the sixth field).
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Down);
+    }
+    ctrl(&mut app, 'u');
+    typed(&mut app, &pasted);
+    key(&mut app, KeyCode::Down);
+    let street = form_of(&app)
+        .fields
+        .iter()
+        .find(|f| f.key == "mailing.street")
+        .map(|f| f.input.text());
+    assert_eq!(street.as_deref(), Some("建设北路 18 号"), "{pasted}");
+}
+
 /// A correction's field is checked by its rule when it is left, the message beside it at
 /// once — not after the whole address was typed and `Enter` pressed; the rest kept.
 #[test]

@@ -451,11 +451,32 @@ pub fn key(mut form: Form, key: KeyEvent, env: &Env) -> Outcome {
 /// blank going on says it is required. Returns `to`.
 fn left(form: &mut Form, to: usize) -> usize {
     let edit = form.kind == FormKind::Edit;
+    let region = |key: &str| {
+        form.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.input.text())
+            .unwrap_or_default()
+    };
+    let (province, city, district) = (
+        region("mailing.province"),
+        region("mailing.city"),
+        region("mailing.district"),
+    );
     if to != form.focus
         && let Some(field) = form.fields.get_mut(form.focus)
     {
         if edit && field.input.text().trim() != field.initial.trim() {
             field.error = own_check(field.key, &field.input.text());
+            // A whole address pasted into the street keeps only the street, as in the
+            // new application's form (the paper printed the region twice).
+            if field.error.is_none()
+                && field.key == "mailing.street"
+                && let Some(alone) =
+                    crate::domain::street_alone(&field.input.text(), &province, &city, &district)
+            {
+                field.input.set_text(&alone);
+            }
         } else if !edit && to > form.focus && field.required && field.input.is_blank() {
             // Passed over going on, a field that must be filled says so there (the
             // tracking event's state went by with Enter and "必填" came only on sending).
