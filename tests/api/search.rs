@@ -189,7 +189,8 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
     }
     // A name typed with a space between its characters (冯 小刚) is the name; an
     // organisation's full-width brackets stay as it is registered (pasted from its
-    // licence, it is found).
+    // licence, it is found), and brackets typed on an ASCII keyboard find it too, as
+    // full-width ones find a name registered with ASCII brackets.
     let feng = app.submit("冯小刚").await.order_no.to_string();
     assert_eq!(numbers(&app, "冯 小刚").await, vec![feng.clone()]);
     let mut bracketed = app.new_org_order_body("王五").await;
@@ -208,6 +209,24 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
         vec![huawei.clone()]
     );
     assert_eq!(numbers(&app, "（湖南）").await, vec![huawei.clone()]);
+    for typed in ["华为技术(湖南)", "(湖南)有限", "技术(湖", "湖南)"] {
+        assert_eq!(numbers(&app, typed).await, vec![huawei.clone()], "{typed}");
+    }
+    let mut ascii = app.new_org_order_body("赵六").await;
+    if let Some(o) = ascii.organization.as_mut() {
+        o.name = "中联重科(长沙)分公司".into();
+    }
+    let zoomlion = app
+        .client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &ascii)
+        .await
+        .expect("org order")
+        .order_no
+        .to_string();
+    assert_eq!(numbers(&app, "重科（长沙）").await, vec![zoomlion.clone()]);
+    // A bracket stands for a bracket, not for any character.
+    assert!(numbers(&app, "华为技术(湖北)").await.is_empty());
+    assert!(numbers(&app, "技术湖南").await.is_empty());
     app.finish().await;
 }
 

@@ -9,11 +9,7 @@ use super::idempotency::{Answered, IdempotencyKey, SavedResponse, key_insert};
 
 use super::params::Params;
 use super::search::{self, Key, Verify};
-use super::{
-    Backend, Store, StoreError, StoreResult,
-    catalog::{PRODUCTS_ON_SALE, escape_like},
-    new_id, now_ms,
-};
+use super::{Backend, Store, StoreError, StoreResult, catalog::PRODUCTS_ON_SALE, new_id, now_ms};
 use crate::domain::{
     Action, IdNumber, ORDER_PREFIX, OrderNo, OrderStatus, Phone, UserType, next_status,
 };
@@ -1250,12 +1246,13 @@ impl Store {
                 conditions.push(format!("o.phone LIKE {}", binds.add(format!("%{digits}"))))
             }
             Some(Verify::Name(text)) => {
-                let like = format!("%{}%", escape_like(text));
+                let like = search::name_pattern(text);
                 let a = binds.add(like.clone());
                 let b = binds.add(like);
+                let [applicant, display] =
+                    ["o.applicant_name", "o.display_name"].map(search::name_as_searched_sql);
                 conditions.push(format!(
-                    "(LOWER(o.applicant_name) LIKE {a} ESCAPE '!' \
-                     OR LOWER(o.display_name) LIKE {b} ESCAPE '!')"
+                    "({applicant} LIKE {a} ESCAPE '!' OR {display} LIKE {b} ESCAPE '!')"
                 ));
             }
         }
