@@ -223,7 +223,7 @@ pub fn search() -> Object {
         Some(format!("{blank}|{pattern}")),
         0,
         100,
-        "Search text: order number, phone or its last digits, name, exact ID number, invoice or tracking number",
+        "Search text: one line, at most 100 characters; blank lists all (what it is matched against is the parameter's own description)",
     )
     .build()
 }

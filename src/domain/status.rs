@@ -261,6 +261,18 @@ impl Action {
         }
     }
 
+    /// The fields of its request body the action takes besides `version` (an audit note
+    /// in `reason` for all but a return, whose words are its `reasons`). Another one sent
+    /// is refused on its field, not dropped without a word.
+    pub fn takes(self) -> &'static [&'static str] {
+        match self {
+            Action::Reject => &["reasons"],
+            Action::UploadVoucher | Action::Resubmit => &["reason", "attachment_ids"],
+            Action::Ship => &["reason", "carrier", "tracking_no"],
+            _ => &["reason"],
+        }
+    }
+
     /// True for the review's decisions, which the operator who submitted the order may
     /// not take.
     pub fn is_review_decision(self) -> bool {

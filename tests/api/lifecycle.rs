@@ -340,6 +340,16 @@ async fn every_transition_not_in_the_table_is_refused_and_changes_nothing(db: Db
                 ..Default::default()
             };
             let refused = problem(admin.act(&current.order_no, action, &request).await);
+            if action == Action::IssueInvoice {
+                // Never an action to post, whatever the status: not "not now".
+                assert_eq!(
+                    (refused.status, refused.code.as_str()),
+                    (400, "issue_through_invoice"),
+                    "from {}",
+                    current.status
+                );
+                continue;
+            }
             assert_eq!(refused.status, 409, "{action} from {}", current.status);
             assert_eq!(refused.code, "invalid_transition");
             assert_eq!(refused.current_status, Some(current.status));
@@ -676,6 +686,56 @@ async fn actions_ask_for_what_they_need(db: Db) {
     assert_eq!(
         (refused.status, refused.errors[0].field.as_str()),
         (422, "reason")
+    );
+    // A field the action does not take is named, not dropped: a carrier on a cancel, an
+    // invoice number anywhere; and nothing changes.
+    let refused = problem(
+        app.client(&app.clerk)
+            .act(
+                no,
+                Action::Cancel,
+                &ActionRequest {
+                    version: Some(1),
+                    reason: Some("客户不要了".into()),
+                    carrier: Some("ems".into()),
+                    invoice_no: Some("12345678".into()),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    let fields: Vec<&str> = refused.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        (refused.status, fields),
+        (422, vec!["carrier", "invoice_no"])
+    );
+    assert!(
+        refused.errors[0].message.contains("cancel")
+            && refused.errors[0].message.contains("reason"),
+        "{refused:?}"
+    );
+    let unchanged = app
+        .client(&app.clerk)
+        .order(no, false)
+        .await
+        .expect("order");
+    assert_eq!((unchanged.status, unchanged.version), (order.status, 1));
+    // Never posted as an action, whatever the order's status.
+    let refused = problem(
+        app.client(&app.finance)
+            .act(
+                no,
+                Action::IssueInvoice,
+                &ActionRequest {
+                    version: Some(1),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (400, "issue_through_invoice")
     );
     // Unknown action.
     let response = app

@@ -371,15 +371,19 @@ pub struct ActionRequest {
     )]
     #[schema(required = true, minimum = 1, value_type = i64)]
     pub version: Option<i64>,
-    /// Free-text reason (cancel) or note (decline invoice).
+    /// Free text: the reason (required for `cancel`, `return_parcel`, `reverse_invoice`),
+    /// the note (`decline_invoice`), or an audit note for the others. Not taken by
+    /// `reject`, whose words are `reasons`; a field the action does not take is `422` on
+    /// that field (`carrier` on a `cancel`), never dropped without a word.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(schema_with = crate::api::schemas::optional_reason)]
     pub reason: Option<String>,
-    /// Reasons for returning an order for correction.
+    /// Reasons for returning an order for correction (`reject` only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(inline, schema_with = crate::api::schemas::reasons)]
     pub reasons: Vec<String>,
-    /// Attachments the action is about (voucher, corrected materials).
+    /// Attachments the action is about (`upload_voucher`: the voucher; `resubmit`: the
+    /// corrected materials); not taken by other actions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(schema_with = crate::api::schemas::ids)]
     pub attachment_ids: Vec<String>,

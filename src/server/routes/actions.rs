@@ -61,6 +61,14 @@ pub async fn act(
     };
     let version = version_seen(request.version, &headers)?;
     let row = find_order(&state, &order_no).await?;
+    // Invoices come from the invoice provider with their PDF, never typed in: said so
+    // whatever the order's status (not "not now" to come back later).
+    if action == Action::IssueInvoice {
+        return Err(ApiError::BadRequest {
+            code: "issue_through_invoice",
+            detail: Msg::with(T::ProblemIssueThroughInvoice, [row.order_no.as_str()]),
+        });
+    }
     if action.is_review_decision() {
         super::review::not_their_own(&state, &row, &caller.operator.id).await?;
     }
@@ -510,6 +518,31 @@ async fn details(
     request: &ActionRequest,
 ) -> Result<(Option<String>, Vec<SetColumn>), ApiError> {
     let mut errors = Errors::default();
+    // A field another action takes is named, not dropped (a `carrier` on a cancel).
+    let sent = [
+        ("reason", request.reason.is_some()),
+        ("reasons", !request.reasons.is_empty()),
+        ("attachment_ids", !request.attachment_ids.is_empty()),
+        ("carrier", request.carrier.is_some()),
+        ("tracking_no", request.tracking_no.is_some()),
+        ("invoice_no", request.invoice_no.is_some()),
+    ];
+    for (field, _) in sent
+        .iter()
+        .filter(|(field, sent)| *sent && !action.takes().contains(field))
+    {
+        let takes = ["version"].iter().chain(action.takes()).copied();
+        errors.add(
+            field,
+            Msg::with(
+                T::ErrNotTakenByAction,
+                [
+                    action.as_str().to_owned(),
+                    takes.collect::<Vec<_>>().join(", "),
+                ],
+            ),
+        );
+    }
     let reason = errors
         .check("reason", optional_lines::<500>(request.reason.as_deref()))
         .flatten();

@@ -16,7 +16,8 @@ use crate::server::extract::{ApiQuery, Caller};
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectQuery {
-    /// Part of the name, region, code or pinyin initials; empty lists all.
+    /// Part of a project's name, region or code, or its pinyin initials (`xt` finds
+    /// 湘潭…); empty lists all. Not an order search: order numbers find nothing here.
     #[serde(default)]
     #[param(schema_with = crate::api::schemas::search)]
     q: String,

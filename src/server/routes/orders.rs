@@ -174,7 +174,7 @@ pub fn with_etag(order: Order) -> Response {
 #[utoipa::path(post, operation_id = "create_order", path = "/api/v1/orders", request_body = NewOrder,
     params(("Idempotency-Key" = String, Header, description = "Unique per submission of this operator, e.g. the draft id")),
     responses(
-        (status = 201, body = Order, headers(("Location" = String, description = "The new order's address"), ("ETag" = String, description = "Its version, for If-Match"), ("idempotent-replayed" = String, description = "`true` when this is the saved answer to an earlier request with the same key (nothing new was made); absent otherwise"))),
+        (status = 201, body = Order, headers(("Location" = String, description = "The new order's address"), ("ETag" = String, description = "Its version, for If-Match"), ("idempotent-replayed" = String, description = "`true` when this is the saved answer to an earlier request with the same key (nothing new was made; its body and ETag are the order as it was then: GET the order before acting on it); absent otherwise"))),
         (status = 400, body = Problem, content_type = "application/problem+json", description = "`idempotency_key_missing` or `idempotency_key_invalid` (the header), `malformed_request` (the body is not a JSON object of fields)"),
         (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed`: every bad field named at once (`applicant.id_number`, `organization` …); the same `Idempotency-Key` sent before with another body is named as the field `Idempotency-Key` (a key is one submission: send a new key for another). Nothing is made."),
     ))]
