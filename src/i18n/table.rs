@@ -1193,7 +1193,7 @@ web_texts! { messaging_texts;
     InvoiceFormTitle => "开票 {0} · {1} · {2}", "Invoice {0} · {1} · {2}";
     InvoiceToggleHint => "← → 切换", "← → to change";
     InvoiceSending => "正在开具…", "issuing…";
-    InvoiceConfirm => "开具 {0} 的{1}给“{2}”？再按 Enter 确认，Esc 返回修改", "Issue a {1} of {0} to \"{2}\"? Enter again to confirm, Esc to edit";
+    InvoiceConfirm => "开具 {0} 的{1}给“{2}”？按 y 确定开具，Esc 返回修改", "Issue a {1} of {0} to \"{2}\"? y to issue, Esc to edit";
     InvoiceFromRequest => "已按客户申请（{0}）填好，核对后按 Enter 逐项确认，Ctrl-S 开具", "filled from the customer's request ({0}); check, Enter through the fields, Ctrl-S to issue";
     InvoiceFromOrder => "已按订单信息预填，核对后按 Enter 逐项确认，Ctrl-S 开具", "prefilled from the order; check, Enter through the fields, Ctrl-S to issue";
     InvoiceDeclineTitle => "客户不要发票 · {0}", "No invoice · {0}";

@@ -139,8 +139,23 @@ async fn a_day_of_mailing_and_invoicing_ends_with_every_order_completed() {
     finance.wait_text("已按客户申请（手机申请）填好", WAIT);
     assert!(finance.screen().contains("wangwu@example.com"));
     finance.send("\x13"); // Ctrl-S
-    finance.wait_text("再按 Enter 确认", WAIT);
+    finance.wait_text("按 y 确定开具", WAIT);
+    // A tax record only a red-letter invoice undoes: a second Enter (or Ctrl-S) does not
+    // issue it.
     finance.send("\r");
+    finance.send("\x13");
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(
+        finance.screen().contains("按 y 确定开具"),
+        "{}",
+        finance.screen()
+    );
+    assert!(
+        !finance.screen().contains("发票已开具"),
+        "{}",
+        finance.screen()
+    );
+    finance.send("y");
     finance.wait_text(&format!("✓ {} 发票已开具", c.order_no), WAIT);
     // The built-in numbering is no tax authority's: the notice says so (however wrapped).
     let joined: String = finance.screen().split_whitespace().collect();
@@ -156,8 +171,8 @@ async fn a_day_of_mailing_and_invoicing_ends_with_every_order_completed() {
     finance.wait_text(&format!("开票 {}", a.order_no), WAIT);
     finance.wait_text("zhangsan@example.com", WAIT);
     finance.send("\x13");
-    finance.wait_text("再按 Enter 确认", WAIT);
-    finance.send("\r");
+    finance.wait_text("按 y 确定开具", WAIT);
+    finance.send("y");
     finance.wait_text(&format!("✓ {} 发票已开具", a.order_no), WAIT);
     finance.wait_text("待开票 1 单", WAIT);
 

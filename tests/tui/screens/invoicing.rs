@@ -75,7 +75,11 @@ fn finance_fills_the_invoice_form_with_errors_next_to_fields() {
         };
         let screen = render(&app, 80, 24);
         assert!(screen.contains(kind), "{screen}");
+        // Not issued by a second Enter or Ctrl-S (a double tap): `y` answers.
         key(&mut app, KeyCode::Enter);
+        ctrl(&mut app, 's');
+        assert!(app.take_jobs().is_empty(), "y issues, not Enter");
+        key(&mut app, KeyCode::Char('y'));
         let jobs = app.take_jobs();
         let requests = sent::<invoicing::Request>(&jobs);
         let Some(invoicing::Request::Issue { order_no, body }) = requests.first() else {

@@ -258,6 +258,8 @@ impl InvoiceForm {
 
     /// Checks every field as the platform will; true when it may be issued.
     pub fn check(&mut self) -> bool {
+        // The field the caret is on reads back as it will print, as if left.
+        self.leave();
         let own = self.own_number();
         match crate::domain::validate_invoice_request(&self.input()) {
             Ok((_, warnings)) if own.is_none() => {
@@ -300,15 +302,28 @@ impl InvoiceForm {
         }
     }
 
-    /// A key no binding took. Returns true when Enter on the last row (or on the
-    /// confirmation) asks to issue.
+    /// A key no binding took. Returns true when Enter on the last row asks to issue, or
+    /// `y` answers the question asked then ([`crate::tui::keys::confirm`]: a second
+    /// `Enter` changes nothing, any other key is typing again).
     pub fn key(&mut self, key: KeyEvent) -> bool {
         if self.sending {
             return false;
         }
+        if self.confirming {
+            use crate::tui::keys::Confirm;
+            match crate::tui::keys::confirm(key) {
+                Confirm::Send => return true,
+                Confirm::Stay => return false,
+                Confirm::Back => {
+                    self.confirming = false;
+                    return false;
+                }
+                Confirm::Typing => self.confirming = false,
+            }
+        }
         match key.code {
             KeyCode::Enter => {
-                if self.focus + 1 < ROWS && !self.confirming {
+                if self.focus + 1 < ROWS {
                     self.move_to(self.focus + 1);
                 } else {
                     return true;

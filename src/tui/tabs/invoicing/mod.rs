@@ -128,7 +128,10 @@ impl Default for Invoicing {
 }
 
 impl Invoicing {
-    fn issue(&mut self, ctx: &mut Ctx<Request>) {
+    /// Checks the form and asks once more; `confirmed` (the `y` to that question, see
+    /// [`InvoiceForm::key`]) issues it. An invoice is a tax record that only a red-letter
+    /// one undoes: not issued by an `Enter` (or `Ctrl-S`) pressed twice.
+    fn issue(&mut self, ctx: &mut Ctx<Request>, confirmed: bool) {
         let Some(form) = &mut self.form else {
             return;
         };
@@ -152,6 +155,9 @@ impl Invoicing {
         }
         if !form.confirming {
             form.confirming = true;
+            return;
+        }
+        if !confirmed {
             return;
         }
         form.sending = true;
@@ -482,7 +488,7 @@ impl Component for Invoicing {
                     });
                 }
             }
-            Cmd::Issue => self.issue(ctx),
+            Cmd::Issue => self.issue(ctx, false),
             Cmd::Back => {
                 if let Some(form) = &mut self.form {
                     if form.sending {
@@ -515,8 +521,9 @@ impl Component for Invoicing {
         let Some(form) = &mut self.form else {
             return false;
         };
+        let confirmed = form.confirming;
         if form.key(key) {
-            self.issue(ctx);
+            self.issue(ctx, confirmed);
         } else if self
             .notice
             .as_ref()
