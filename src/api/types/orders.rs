@@ -466,6 +466,18 @@ pub struct OrderEvent {
     pub order: Option<Box<OrderSummary>>,
 }
 
+impl Order {
+    /// The other orders its newest transfer voucher is also on (empty when none is): said
+    /// as it is uploaded, with the customer still at the counter.
+    pub fn voucher_also_on(&self) -> &[String] {
+        self.attachments
+            .iter()
+            .filter(|a| a.kind == super::AttachmentKind::Voucher)
+            .max_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at))
+            .map_or(&[], |a| a.also_on.as_slice())
+    }
+}
+
 impl OrderEvent {
     /// What the event does to the per-status counts: one order leaves the first status
     /// (none for a new order) and enters the second; `None` when the counts stay.

@@ -1332,6 +1332,37 @@ fn a_voucher_on_another_order_too_is_said_in_the_order_view() {
     }
 }
 
+/// A voucher uploaded with `u` in 待办订单 that another order carries too is said as it
+/// goes in, the customer still at the counter (it was said only rows down in the view).
+#[test]
+fn a_voucher_sent_for_another_order_too_is_said_at_upload_from_the_order_view() {
+    let mut waiting = order();
+    waiting.status = OrderStatus::PendingVoucher;
+    waiting.allowed_actions = vec![ca_counter::domain::Action::UploadVoucher];
+    let mut app = opened(Lang::ZhCn, waiting.clone());
+    key(&mut app, KeyCode::Char('u'));
+    typed(&mut app, "/tmp/v.png");
+    let mut sent = waiting;
+    sent.status = OrderStatus::PendingReview;
+    sent.version += 1;
+    let mut voucher = sent.attachments[0].clone();
+    voucher.id = "v1".into();
+    voucher.kind = ca_counter::api::AttachmentKind::Voucher;
+    voucher.scan_check = None;
+    voucher.also_on = vec!["HN20261128000002".into()];
+    sent.attachments.push(voucher);
+    app.answer::<Orders>(orders::Answer::Acted {
+        order_no: sent.order_no.to_string(),
+        action: ca_counter::domain::Action::UploadVoucher,
+        result: Ok(sent),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("⚠ 这张转账凭证也附在订单 HN20261128000002"),
+        "{screen}"
+    );
+}
+
 /// The receipt of an order opened in 待办订单 (paid since the counter printed the first,
 /// or lost): `r` prints it as it stands; support, who takes no applications, is not offered it.
 #[test]

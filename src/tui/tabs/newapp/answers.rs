@@ -308,17 +308,12 @@ impl NewApp {
                         // A voucher already sent for another order: said now, with the
                         // customer still here (the order view and the review queue said
                         // it later, where the clerk scrolled).
-                        if let Some(voucher) = order
-                            .attachments
-                            .iter()
-                            .filter(|a| a.kind == crate::api::AttachmentKind::Voucher)
-                            .max_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at))
-                            .filter(|a| !a.also_on.is_empty())
-                        {
+                        let also_on = order.voucher_also_on();
+                        if !also_on.is_empty() {
                             // Worded again on a language switch (order numbers read alike).
                             sheet.notice = Some(Notice::warning(Text::with(
                                 T::VoucherAlsoOn,
-                                [voucher.also_on.join(" ")],
+                                [also_on.join(" ")],
                             )));
                         }
                         // Back from a transfer to paying online (`p`): the code at once, as

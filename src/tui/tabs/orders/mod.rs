@@ -1022,7 +1022,17 @@ impl Component for Orders {
                             .max_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at))
                             .and_then(|a| a.scan_check.as_ref())
                             .is_some_and(|c| c.outcome == crate::api::ScanOutcome::NoCode);
+                    // A voucher already sent for another order: said now, with the
+                    // customer still at the counter (as the new application says it).
+                    let also_on = (action == Action::UploadVoucher)
+                        .then(|| order.voucher_also_on().join(" "))
+                        .filter(|numbers| !numbers.is_empty());
                     self.finish(ctx, &order_no, Some(order), action_done(action));
+                    if let Some(numbers) = also_on {
+                        // In the new application's words (the view shows it 待审核).
+                        self.notice =
+                            Some(Notice::warning(Text::with(T::VoucherAlsoOn, [numbers])));
+                    }
                     if let (true, Some(notice)) = (unread, self.notice.as_mut()) {
                         notice.text = crate::tui::text::compose(
                             T::Suffixed,
