@@ -802,6 +802,42 @@ fn a_street_pasted_whole_keeps_the_street_and_a_postal_code_reads_as_printed() {
     );
 }
 
+/// Enter on the last field (the postal code) leaves it as any other: typed full-width, the
+/// form goes on to the scan with it as it prints (the summary showed ４１１１００).
+#[test]
+fn enter_on_the_last_field_reads_it_back_as_printed() {
+    let mut app = at_step(Step::Form, |draft| {
+        for (key, value) in [
+            ("applicant.name", "王五"),
+            ("applicant.id_number", "11010519491231002X"),
+            ("applicant.phone", "13812345678"),
+            ("mailing.recipient", "王五"),
+            ("mailing.phone", "13812345678"),
+            ("mailing.province", "湖南省"),
+            ("mailing.city", "长沙市"),
+            ("mailing.district", "岳麓区"),
+            ("mailing.street", "麓山南路 1 号"),
+        ] {
+            draft.fields.insert(key.into(), value.into());
+        }
+        draft.focus = "mailing.postal_code".into();
+    });
+    ctrl(&mut app, 'u');
+    typed(&mut app, "４１０００５");
+    key(&mut app, KeyCode::Enter);
+    let draft = app
+        .tab::<NewApp>()
+        .and_then(|n| n.sheets.first())
+        .map(|s| s.draft.clone())
+        .expect("a draft");
+    let screen = render(&app, 80, 24);
+    assert_eq!(draft.step, Step::Scan, "{screen} {:?}", draft.fields);
+    assert_eq!(
+        draft.fields.get("mailing.postal_code").map(String::as_str),
+        Some("410005")
+    );
+}
+
 /// A postal code of another province than the one typed: said under the postal code as it
 /// is left, and the form does not go on to the scan until it agrees.
 #[test]

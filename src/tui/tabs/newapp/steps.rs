@@ -461,12 +461,22 @@ impl NewApp {
                 sheet.draft.focus = editable[at + 1].key.to_owned();
             }
             KeyCode::Enter => {
-                // The last field: check everything, go on only when all is well.
+                // The last field: left as any other, then everything checked, and every
+                // field shown as it will print (one restored after a crash was never
+                // left); go on only when all is well.
+                leave(sheet, true);
                 sheet.errors.clear();
                 for spec in &specs {
                     let value = sheet.text(spec.key);
-                    if let Some(error) = fields::check_with_seller(spec.kind, &value, &seller) {
-                        sheet.errors.insert(spec.key.to_owned(), error);
+                    match fields::check_with_seller(spec.kind, &value, &seller) {
+                        Some(error) => {
+                            sheet.errors.insert(spec.key.to_owned(), error);
+                        }
+                        None => {
+                            if let Some(kept) = fields::kept(spec.kind, &value) {
+                                sheet.set_text(spec.key, &kept);
+                            }
+                        }
                     }
                 }
                 address_together(sheet);
