@@ -103,7 +103,7 @@ pub fn check_order_field(path: &str, value: &str) -> Result<String, super::Inval
         "mailing.phone" => RecipientPhone::parse(value).map(String::from),
         "mailing.province" => super::province(value),
         "mailing.city" | "mailing.district" => super::place_name(value),
-        "mailing.street" => super::printed_line::<200>(value),
+        "mailing.street" => super::street(value),
         "mailing.postal_code" => PostalCode::parse(value).map(String::from),
         _ => Ok(value.to_owned()),
     }

@@ -67,9 +67,9 @@ pub use scan_codes::{
 };
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{
-    Lines, RequiredText, has_web_address, human_text, is_bidi_control, is_invisible,
-    is_unsafe_for_terminal, lines_pattern, name_as_searched, normalize_width, one_line_pattern,
-    organisation_name, person_name, place_name, printed_line, said_back,
+    Lines, RequiredText, ascii_alphanumerics, has_web_address, human_text, is_bidi_control,
+    is_invisible, is_unsafe_for_terminal, lines_pattern, name_as_searched, normalize_width,
+    one_line_pattern, organisation_name, person_name, place_name, printed_line, said_back, street,
 };
 pub use tracking::{TrackingFormat, TrackingNo, is_valid_s10, s10_check_digit};
 pub use tracking_state::TrackingState;

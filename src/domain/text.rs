@@ -370,6 +370,35 @@ fn stacks_marks(text: &str) -> bool {
     })
 }
 
+/// A street as it prints on the form and the parcel's label: a [`printed_line`] with
+/// full-width digits and Latin letters in ASCII and its spaces (ideographic ones too) one
+/// at a time (`人民路１２号　３栋` → `人民路12号 3栋`), as a phone keyboard's full-width
+/// mode types them; its punctuation (`（东门）`, `，`) stays as written.
+pub fn street(input: &str) -> Result<String, InvalidValue> {
+    let text = ascii_alphanumerics(&printed_line::<200>(input)?);
+    let mut street = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if !(c == ' ' && street.ends_with(' ')) {
+            street.push(c);
+        }
+    }
+    Ok(street)
+}
+
+/// `text` with its full-width digits and Latin letters in ASCII (`１２号`, `ｘｔ` → `12号`,
+/// `xt`), its other characters — punctuation, brackets — as written.
+pub fn ascii_alphanumerics(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect()
+}
+
 /// A province, city or district as typed for an address: human text made of
 /// [`is_place_char`] characters with at least one letter, at most 30 characters — so
 /// `!!@@` never reaches a mailing label. The contract's pattern is built from the same two

@@ -25,6 +25,15 @@ async fn projects_are_found_by_pinyin_initials_and_prefix_matches_come_first(db:
     );
     let by_name = clerk.projects("湘潭").await.expect("search");
     assert_eq!(by_name.len(), 1);
+    // As a phone keyboard in full-width mode types it, or with a space.
+    for typed in ["ｘｔ", "ＸＴ", "湘 潭", "湘　潭"] {
+        let found = clerk.projects(typed).await.expect("search");
+        assert_eq!(
+            found.first().map(|p| p.name.as_str()),
+            Some("湘潭市公共资源交易系统"),
+            "{typed}"
+        );
+    }
     assert!(by_name[0].products.len() >= 2);
     assert!(
         by_name[0]

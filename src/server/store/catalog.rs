@@ -152,7 +152,9 @@ impl Store {
     /// empty): those whose name or initials start with it first, then the most-ordered,
     /// then catalog order; each with its active products.
     pub async fn search_projects(&self, query: &str) -> StoreResult<Vec<Project>> {
-        let escaped = escape_like(&query.trim().to_lowercase());
+        // As a phone keyboard types it: `ｘｔ` is xt, `湘 潭` is 湘潭.
+        let query = crate::domain::name_as_searched(&crate::domain::ascii_alphanumerics(query));
+        let escaped = escape_like(&query);
         let pattern = format!("%{escaped}%");
         let prefix = format!("{escaped}%");
         let projects: Vec<ProjectRecord> = sqlx::query_as(

@@ -222,8 +222,8 @@ pub struct Draft {
 
 /// How [`Draft::paper_says`] digests begin: another beginning is another way of reading
 /// the paper (a change to what it reads changes this; p2: a postal code, credit code
-/// and mobile number read as printed).
-const PAPER_DIGEST: &str = "p2:";
+/// and mobile number read as printed; p3: the street too).
+const PAPER_DIGEST: &str = "p3:";
 
 /// A form printed for a draft under a reference it has left.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

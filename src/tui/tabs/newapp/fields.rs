@@ -31,6 +31,8 @@ pub enum Kind {
     Uscc,
     /// A city or district.
     Place,
+    /// A street (`domain::street`), kept as it prints.
+    Street,
     /// A province of mainland China (`domain::province`), kept in full.
     Province,
 }
@@ -56,7 +58,7 @@ const MAILING: [Spec; 7] = [
     spec("mailing.province", T::FormProvince, Kind::Province),
     spec("mailing.city", T::FormCity, Kind::Place),
     spec("mailing.district", T::FormDistrict, Kind::Place),
-    spec("mailing.street", T::FormStreet, Kind::Text(200)),
+    spec("mailing.street", T::FormStreet, Kind::Street),
     spec("mailing.postal_code", T::FormPostalCode, Kind::PostalCode),
 ];
 
@@ -102,6 +104,7 @@ pub fn check(kind: Kind, value: &str) -> Option<Text> {
         Kind::PostalCode => PostalCode::parse(value).map(|_| ()),
         Kind::Uscc => Uscc::parse(value).map(|_| ()),
         Kind::Place => PlaceName::parse(value).map(|_| ()),
+        Kind::Street => crate::domain::street(value).map(|_| ()),
         Kind::Province => crate::domain::province(value).map(|_| ()),
     };
     result.err().map(Text::from)
@@ -152,6 +155,9 @@ pub fn kept(kind: Kind, value: &str) -> Option<String> {
         Kind::Phone => Phone::parse(value)
             .ok()
             .map(|phone| phone.as_str().to_owned())
+            .filter(|kept| kept != value),
+        Kind::Street => crate::domain::street(value)
+            .ok()
             .filter(|kept| kept != value),
         _ => None,
     }
@@ -334,6 +340,11 @@ mod tests {
         );
         assert_eq!(kept(Kind::Phone, "１３８ 1234 5678").as_deref(), Some("13812345678"));
         assert_eq!(kept(Kind::Place, "长沙"), None);
+        assert_eq!(
+            kept(Kind::Street, "人民路１２号　　３栋（东门）").as_deref(),
+            Some("人民路12号 3栋（东门）")
+        );
+        assert_eq!(kept(Kind::Street, "麓山南路 932 号"), None);
         // The province and the postal code agree, or the postal code says why not.
         assert_eq!(check_address("湖南", "410005"), None);
         assert!(

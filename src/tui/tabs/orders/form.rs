@@ -470,12 +470,15 @@ fn left(form: &mut Form, to: usize) -> usize {
             field.error = own_check(field.key, &field.input.text());
             // A whole address pasted into the street keeps only the street, as in the
             // new application's form (the paper printed the region twice).
-            if field.error.is_none()
-                && field.key == "mailing.street"
-                && let Some(alone) =
-                    crate::domain::street_alone(&field.input.text(), &province, &city, &district)
-            {
-                field.input.set_text(&alone);
+            if field.error.is_none() && field.key == "mailing.street" {
+                let typed = field.input.text();
+                let alone = crate::domain::street_alone(&typed, &province, &city, &district)
+                    .unwrap_or_else(|| typed.clone());
+                // And as it prints (full-width digits in ASCII), as in the new application.
+                let kept = crate::domain::street(&alone).unwrap_or(alone);
+                if kept != typed {
+                    field.input.set_text(&kept);
+                }
             }
         } else if !edit && to > form.focus && field.required && field.input.is_blank() {
             // Passed over going on, a field that must be filled says so there (the
