@@ -20,7 +20,17 @@ impl Input {
         let mut area = TextArea::new(vec![text.to_owned()]);
         area.move_cursor(ratatui_textarea::CursorMove::End);
         area.set_cursor_line_style(Style::default());
+        area.set_selection_style(Style::default().add_modifier(ratatui::style::Modifier::REVERSED));
         Input { area }
+    }
+
+    /// Marks the whole text, so that what is typed or pasted next replaces it (a field
+    /// brought back as it was left: a new file's path is not glued to the old one); a key
+    /// that moves the caret keeps it instead.
+    pub fn select_all(&mut self) {
+        if !self.is_blank() {
+            self.area.select_all();
+        }
     }
 
     /// The text.
@@ -38,6 +48,14 @@ impl Input {
     /// Ctrl-W the word before; none of them inserts a line break.
     pub fn key(&mut self, key: KeyEvent) -> bool {
         use ratatui_textarea::CursorMove;
+        // Only typing and deleting take a marked text; anything else keeps it.
+        let edits = matches!(
+            key.code,
+            KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete
+        ) && !key.modifiers.contains(KeyModifiers::CONTROL);
+        if !edits {
+            self.area.cancel_selection();
+        }
         if key.modifiers.contains(KeyModifiers::CONTROL) {
             match key.code {
                 KeyCode::Char('a') => self.area.move_cursor(CursorMove::Head),
@@ -123,6 +141,24 @@ impl Input {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_marked_text_is_replaced_by_typing_and_kept_by_moving() {
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        let mut input = Input::new("/tmp/old.png");
+        input.select_all();
+        input.key(key(KeyCode::Char('/')));
+        assert_eq!(input.text(), "/");
+        let mut input = Input::new("/tmp/old.png");
+        input.select_all();
+        input.paste("/tmp/new.png");
+        assert_eq!(input.text(), "/tmp/new.png");
+        let mut input = Input::new("/tmp/old.png");
+        input.select_all();
+        input.key(key(KeyCode::Left));
+        input.key(key(KeyCode::Char('x')));
+        assert_eq!(input.text(), "/tmp/old.pnxg");
+    }
 
     #[test]
     fn a_long_field_without_the_cursor_shows_its_start() {

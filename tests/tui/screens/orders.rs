@@ -1332,6 +1332,29 @@ fn a_voucher_on_another_order_too_is_said_in_the_order_view() {
     }
 }
 
+/// A popup closed with Esc and opened again keeps what was typed, marked: a new path typed
+/// replaces it (it was glued to the old one: `…/old.jpg/tmp/new.jpg`), a caret moved
+/// keeps it to be edited.
+#[test]
+fn a_path_typed_into_a_popup_opened_again_replaces_the_one_left() {
+    let mut returned = correctable(true);
+    returned.status = OrderStatus::Rejected;
+    returned.allowed_actions = vec![ca_counter::domain::Action::Resubmit];
+    let mut app = opened(Lang::ZhCn, returned);
+    key(&mut app, KeyCode::Char('s'));
+    typed(&mut app, "/tmp/old.jpg");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/old.jpg");
+    typed(&mut app, "/tmp/new.jpg");
+    assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/new.jpg");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::End);
+    typed(&mut app, "2");
+    assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/new.jpg2");
+}
+
 /// A voucher uploaded with `u` in 待办订单 that another order carries too is said as it
 /// goes in, the customer still at the counter (it was said only rows down in the view).
 #[test]

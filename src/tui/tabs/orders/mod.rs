@@ -250,6 +250,10 @@ impl Orders {
             } else if kind == FormKind::Edit {
                 // A correction reopened is said to be the one left, with the way back.
                 left.error = Some(Text::from(T::EditResumed));
+            } else if let Some(field) = left.fields.get_mut(left.focus) {
+                // An action's form brought back: what it holds is marked, so a new path
+                // or reason typed replaces it rather than being glued to it.
+                field.input.select_all();
             }
             left.version = order.version;
             self.form = Some(left);

@@ -637,8 +637,13 @@ fn scan(frame: &mut Frame, view: &View, sheet: &Sheet, area: Rect) {
         Some(name) => T::PrinterIs.fill(lang, &[name]),
         None => T::NoPrinter.get(lang).to_owned(),
     };
+    let step1 = if sheet.user_type() == Some(crate::domain::UserType::Organization) {
+        T::ScanStep1Organisation
+    } else {
+        T::ScanStep1
+    };
     let lines = vec![
-        Line::from(T::ScanStep1.get(lang)),
+        Line::from(step1.get(lang)),
         Line::from(Span::styled(format!("   {printer}"), theme.dim)),
         Line::from(T::ScanStep2.get(lang)),
     ];
