@@ -104,6 +104,9 @@ pub struct Platform {
     jobs: Vec<JoinHandle<()>>,
     /// On SQLite, the database file held as served (`restored` refuses meanwhile).
     _serving: Option<std::fs::File>,
+    /// On PostgreSQL, this instance as it says it serves the database (`restored` refuses
+    /// meanwhile, also while its listener reconnects).
+    instance: Option<store::ServingInstance>,
 }
 
 /// The providers a platform is started with, made from its settings.
@@ -407,6 +410,16 @@ impl Platform {
             }
             Backend::Sqlite => None,
         };
+        // Said alive every few seconds as well: the mark drops while the listener
+        // reconnects, and `restored` must not run then either.
+        let instance = match store.backend() {
+            Backend::Postgres => {
+                let me = store::ServingInstance::this(&addr.to_string());
+                store.serving_beat(&me).await?;
+                Some(me)
+            }
+            Backend::Sqlite => None,
+        };
         let (payments, sandbox) = payment_provider(&config, &store, &public_base).await?;
         let mut jobs = vec![tokio::spawn(events::reader(
             store.clone(),
@@ -466,6 +479,13 @@ impl Platform {
             state.clone(),
             shutdown_rx.clone(),
         )));
+        if let Some(me) = &instance {
+            jobs.push(tokio::spawn(serving_beats(
+                store.clone(),
+                me.clone(),
+                shutdown_rx.clone(),
+            )));
+        }
         let http = state.config.http.clone();
         let app = routes::router(state);
         let server = tokio::spawn(async move {
@@ -488,6 +508,7 @@ impl Platform {
             listener: pg_listener,
             jobs,
             _serving: serving,
+            instance,
         })
     }
 
@@ -540,7 +561,30 @@ impl Platform {
         for job in self.jobs {
             let _ = job.await;
         }
+        // Nothing is served any more: `restored` need not wait for the word to age.
+        if let Some(me) = &self.instance
+            && let Err(e) = self.store.serving_gone(me).await
+        {
+            tracing::warn!(error = %e, "could not say this instance stopped serving");
+        }
         self.store.close().await;
         result
+    }
+}
+
+/// Says `me` serves the database every [`store::SERVING_BEAT`] until `shutdown`.
+async fn serving_beats(
+    store: Store,
+    me: store::ServingInstance,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(store::SERVING_BEAT) => {}
+            _ = shutdown.changed() => return,
+        }
+        if let Err(e) = store.serving_beat(&me).await {
+            tracing::debug!(error = %e, "saying this instance serves the database");
+        }
     }
 }

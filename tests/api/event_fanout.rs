@@ -77,6 +77,72 @@ async fn a_serving_instance_is_seen_by_restored(db: Db) {
     app.finish().await;
 }
 
+/// On PostgreSQL the serving mark is an advisory lock on the listener's connection, which
+/// a database blip drops until the listener has reconnected: `restored` is refused then
+/// too, by the instance's own word that it serves (migration 0033), and runs once that
+/// word has aged (an instance killed rather than stopped) or the instance has stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL suite NOT RUN: set CA_COUNTER_TEST_PG=postgres://postgres@127.0.0.1:5432/postgres"
+)]
+async fn restored_is_refused_while_an_instance_reconnects_to_postgres() {
+    use ca_counter::server::store::Store;
+    let app = TestApp::spawn(Db::Postgres).await;
+    let url = app.store().url().to_owned();
+    // Only this instance's listener is cut (the test's schema keys its mark), again and
+    // again, `restored` asked right after each cut.
+    let cut = format!(
+        "SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' \
+         AND l.classid = CAST({} AS OID) AND l.objid = CAST(hashtext(current_schema()) AS OID) \
+         AND l.objsubid = 2 AND l.granted",
+        ca_counter::server::events::SERVING_LOCK
+    );
+    for round in 0..10 {
+        sqlx::query(&cut)
+            .execute(app.store().pool())
+            .await
+            .expect("cut the listener");
+        let refused = Store::restoring(&url).await;
+        assert!(
+            refused.as_ref().is_err_and(
+                |e| e.contains("serving this database") && e.contains("Nothing was changed")
+            ),
+            "round {round}: {:?}",
+            refused.err()
+        );
+        tokio::time::sleep(Duration::from_millis(50 * round)).await;
+    }
+    app.finish().await;
+    // An instance's word alone (its mark gone: killed, or reconnecting) refuses, naming it.
+    let test_db = crate::common::TestDb::create(Db::Postgres).await;
+    let store = Store::open(&test_db.url, 2).await.expect("made");
+    let me = ca_counter::server::store::ServingInstance::this("127.0.0.1:8080");
+    store.serving_beat(&me).await.expect("said");
+    let refused = Store::restoring(&test_db.url).await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.contains("1 platform instance said it was serving")
+                && e.contains("127.0.0.1:8080")
+                && e.contains(&format!("pid {}", std::process::id()))),
+        "{:?}",
+        refused.err()
+    );
+    // Its word aged: `restored` runs.
+    sqlx::query("UPDATE serving_instances SET seen_at = seen_at - 60000")
+        .execute(store.pool())
+        .await
+        .expect("aged");
+    drop(Store::restoring(&test_db.url).await.expect("runs"));
+    // Said stopped: `restored` runs at once.
+    store.serving_beat(&me).await.expect("said");
+    store.serving_gone(&me).await.expect("gone");
+    drop(Store::restoring(&test_db.url).await.expect("runs"));
+    store.close().await;
+    test_db.drop_database().await;
+}
+
 const SUBSCRIBERS: usize = 500;
 const RESUMING: usize = 50;
 const WRITERS: usize = 8;

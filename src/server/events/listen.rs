@@ -36,6 +36,8 @@ pub async fn listen_postgres(
 ) {
     let mut backoff = Duration::from_millis(200);
     let mut first = Some(first);
+    // Since when it has been lost, to say when it is back and after how long.
+    let mut lost: Option<std::time::Instant> = None;
     loop {
         let connect = async {
             let mut listener = PgListener::connect(&url).await?;
@@ -69,11 +71,18 @@ pub async fn listen_postgres(
                 Ok(false) => return,
                 Err(e) => {
                     tracing::warn!(error = %e, "event listener lost its connection");
+                    lost.get_or_insert_with(std::time::Instant::now);
                     continue;
                 }
             }
         }
         backoff = Duration::from_millis(200);
+        if let Some(since) = lost.take() {
+            tracing::info!(
+                down_ms = since.elapsed().as_millis() as u64,
+                "event listener connected again"
+            );
+        }
         // Anything numbered while we were not listening is in the table: look again.
         hub.poke();
         loop {
@@ -87,10 +96,12 @@ pub async fn listen_postgres(
                     // and takes it again (above).
                     Ok(None) => {
                         tracing::warn!("event listener lost its connection");
+                        lost = Some(std::time::Instant::now());
                         break;
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "event listener lost its connection");
+                        lost = Some(std::time::Instant::now());
                         break;
                     }
                 },

@@ -648,6 +648,9 @@ impl Store {
         .await
         .map_err(|e| e.to_string())?;
         if taken {
+            if let Some(refusal) = lately_serving(&mut connection).await? {
+                return Err(refusal);
+            }
             return Ok(Restoring(Some(RestoringMark::Postgres(connection))));
         }
         let serving: i64 = sqlx::query_scalar(SERVING_COUNT)
@@ -849,6 +852,123 @@ const SERVING_COUNT: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_locks l JOI
      AND l.classid = CAST(CAST($1 AS INTEGER) AS OID) \
      AND l.objid = CAST(hashtext(current_schema()) AS OID) AND l.objsubid = 2 AND l.granted \
      AND l.pid <> pg_backend_pid()";
+
+/// How often a serving instance on PostgreSQL says it is alive ([`Store::serving_beat`]).
+pub const SERVING_BEAT: Duration = Duration::from_secs(5);
+
+/// How long after its last word an instance counts as serving for `restored`: its serving
+/// mark drops while its listener reconnects (a database blip), its word does not.
+const SERVING_FRESH_MS: i64 = 20_000;
+
+/// A serving instance as `restored` names it.
+#[derive(Debug, Clone)]
+pub struct ServingInstance {
+    /// Unique for the life of the process.
+    pub id: String,
+    /// The machine it runs on.
+    pub host: String,
+    /// Its process id.
+    pub pid: i64,
+    /// The address it listens on.
+    pub listen: String,
+}
+
+impl ServingInstance {
+    /// This process, listening on `listen`.
+    pub fn this(listen: &str) -> ServingInstance {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_default();
+        ServingInstance {
+            id: new_id(),
+            host,
+            pid: i64::from(std::process::id()),
+            listen: listen.to_owned(),
+        }
+    }
+}
+
+impl Store {
+    /// Says `me` serves this database now (PostgreSQL; see migration 0033).
+    pub async fn serving_beat(&self, me: &ServingInstance) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO serving_instances (id, host, pid, listen, seen_at) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at",
+        )
+        .bind(&me.id)
+        .bind(&me.host)
+        .bind(me.pid)
+        .bind(&me.listen)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// `me` has stopped serving: `restored` need not wait for its word to age.
+    pub async fn serving_gone(&self, me: &ServingInstance) -> StoreResult<()> {
+        sqlx::query("DELETE FROM serving_instances WHERE id = $1")
+            .bind(&me.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The instances that said lately they serve the database `connection` is on (none before
+/// migration 0033 made the table): one whose listener is reconnecting holds no mark.
+async fn lately_serving(connection: &mut sqlx::PgConnection) -> Result<Option<String>, String> {
+    let table: bool = sqlx::query_scalar("SELECT to_regclass('serving_instances') IS NOT NULL")
+        .fetch_one(&mut *connection)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !table {
+        return Ok(None);
+    }
+    let now = now_ms();
+    let rows: Vec<(String, i64, String, i64)> = sqlx::query_as(
+        "SELECT host, pid, listen, seen_at FROM serving_instances WHERE seen_at > $1 \
+         ORDER BY seen_at DESC",
+    )
+    .bind(now - SERVING_FRESH_MS)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|e| e.to_string())?;
+    let Some(newest) = rows.first().map(|row| row.3) else {
+        return Ok(None);
+    };
+    let named: Vec<String> = rows
+        .iter()
+        .map(|(host, pid, listen, seen)| {
+            format!(
+                "{listen} (host {host}, pid {pid}, {} s ago)",
+                (now - seen).max(0) / 1000
+            )
+        })
+        .collect();
+    Ok(Some(format!(
+        "{} said {} serving this database in the last {} s: {}. Stop every instance first; \
+         one that was killed rather than stopped counts for {} s after its last word, so \
+         run `restored` again after {} s. Nothing was changed",
+        if rows.len() == 1 {
+            "1 platform instance".to_owned()
+        } else {
+            format!("{} platform instances", rows.len())
+        },
+        if rows.len() == 1 {
+            "it was"
+        } else {
+            "they were"
+        },
+        SERVING_FRESH_MS / 1000,
+        named.join("; "),
+        SERVING_FRESH_MS / 1000,
+        ((SERVING_FRESH_MS - (now - newest)).max(0) + 999) / 1000,
+    )))
+}
 
 /// Held by `restored` while it runs ([`Store::restoring`]).
 pub struct Restoring(#[allow(dead_code)] Option<RestoringMark>);
