@@ -812,5 +812,13 @@ async fn demo_orders_load_twice_into_one_database(db: Db) {
     .await
     .expect("tokens");
     assert_eq!(live, 0);
+    // Nor is it enabled (`restored` gives every enabled operator a new token).
+    let enabled: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM operators WHERE name = 'demo-loader' AND disabled_at IS NULL",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("operators");
+    assert_eq!(enabled, 0);
     app.finish().await;
 }

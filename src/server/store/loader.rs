@@ -355,23 +355,23 @@ impl Store {
     }
 
     /// The operator the demo orders are submitted by. It writes rows, never calls the API:
-    /// no token of it stays valid (one was left live in every platform a loader had run on).
+    /// it is left disabled, its tokens revoked (one was left live in every platform a
+    /// loader had run on, and `restored` gave an enabled one a new token).
     async fn loader_operator(&self) -> StoreResult<String> {
-        let id = match self.operator_by_name("demo-loader").await? {
-            Some(operator) => operator.id,
+        // Disabled by an earlier load: the same operator.
+        let known: Option<String> =
+            sqlx::query_scalar("SELECT id FROM operators WHERE name = 'demo-loader'")
+                .fetch_optional(&self.pool)
+                .await?;
+        let id = match known {
+            Some(id) => id,
             None => {
                 let roles = RoleSet::parse("clerk")
                     .map_err(|_| StoreError::Corrupt("the clerk role is unknown".into()))?;
                 self.add_operator("demo-loader", &roles).await?.0.id
             }
         };
-        sqlx::query(
-            "UPDATE operator_tokens SET revoked_at = $1 WHERE operator_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now_ms())
-        .bind(&id)
-        .execute(&self.pool)
-        .await?;
+        self.revoke_operator("demo-loader").await?;
         Ok(id)
     }
 
