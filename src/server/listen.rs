@@ -278,6 +278,38 @@ pub fn raise_open_file_limit() -> Option<u64> {
     }
 }
 
+/// A write past this process's file-size limit (`ulimit -f`, systemd's `LimitFSIZE=`) is
+/// refused (`EFBIG`) — which the database takes as a full disk, answered 507 — rather than
+/// ending the process without a word, as the kernel's `SIGXFSZ` does by default; each is
+/// said in the log with what to do. Once per process (needs a Tokio runtime).
+pub fn survive_file_size_limit() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        #[cfg(any(target_os = "linux", target_os = "macos"))]
+        {
+            // SIGXFSZ on Linux and macOS.
+            const SIGXFSZ: i32 = 25;
+            use tokio::signal::unix::{SignalKind, signal};
+            match signal(SignalKind::from_raw(SIGXFSZ)) {
+                Ok(mut signal) => {
+                    tokio::spawn(async move {
+                        while signal.recv().await.is_some() {
+                            tracing::error!(
+                                "a write went past this process's file-size limit and was \
+                                 refused (ulimit -f; LimitFSIZE= for systemd): raise the limit"
+                            );
+                        }
+                    });
+                }
+                Err(e) => tracing::warn!(
+                    error = %e,
+                    "a write past the file-size limit (ulimit -f) would stop this process"
+                ),
+            }
+        }
+    });
+}
+
 /// The address a request came from (a request extension).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);

@@ -340,6 +340,7 @@ impl Platform {
             mail,
             logistics,
         } = providers(&config)?;
+        listen::survive_file_size_limit();
         if let Some(limit) = listen::raise_open_file_limit() {
             let wanted = config.http.max_open_connections as u64 + 256;
             if limit < wanted {

@@ -49,8 +49,27 @@ impl Env {
     fn serve(&self, extra: &[&str]) -> (Child, String) {
         let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
         args.extend_from_slice(extra);
-        let mut child = self
-            .command(&args)
+        self.serve_with(self.command(&args))
+    }
+
+    /// [`Env::serve`] with the files it writes limited to `kib` KiB each (`ulimit -f`).
+    fn serve_limited(&self, kib: u64) -> (Child, String) {
+        let mut command = self.command(&[]);
+        let mut limited = Command::new("sh");
+        limited
+            .args(["-c", &format!("ulimit -f {kib} && exec \"$0\" \"$@\"")])
+            .args([BIN, "serve", "--listen", "127.0.0.1:0"])
+            .envs(
+                command
+                    .get_envs()
+                    .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+            );
+        command.env_clear();
+        self.serve_with(limited)
+    }
+
+    fn serve_with(&self, mut command: Command) -> (Child, String) {
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -73,9 +92,10 @@ impl Env {
                 }
             }
         });
-        let base = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("serve announces its address");
+        let Ok(base) = rx.recv_timeout(Duration::from_secs(30)) else {
+            let said = self.said.lock().map(|s| s.join("\n")).unwrap_or_default();
+            panic!("serve did not announce its address: {said}");
+        };
         (child, base)
     }
 }
@@ -773,6 +793,58 @@ fn restored_is_refused_while_a_platform_serves_the_database() {
     assert!(stop(child).success());
     let (ok, _, stderr) = env.run(&["restored"]);
     assert!(ok, "{stderr}");
+}
+
+/// A platform whose files may not grow past a size (`ulimit -f`, systemd's LimitFSIZE=):
+/// a write past it is answered 507 storage_full, said in the log with what to do, and the
+/// process goes on — the kernel's SIGXFSZ ended it without a word.
+#[test]
+fn a_write_past_the_file_size_limit_is_a_full_disk_not_the_end_of_the_platform() {
+    let env = Env::new();
+    let (ok, stdout, stderr) = env.run(&["operator", "add", "--name", "王柜员", "--role", "clerk"]);
+    assert!(ok, "{stderr}");
+    let token = stdout.lines().last().expect("token").to_owned();
+    // Served once as usual (its catalog loaded), then with a little room above its files.
+    let (child, _) = env.serve(&[]);
+    assert!(stop(child).success());
+    let size: u64 = std::fs::read_dir(env.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("platform.db"))
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .max()
+        .unwrap_or_default();
+    let (mut child, base) = env.serve_limited(size / 1024 + 300);
+    let mut answers = Vec::new();
+    for i in 0..2000 {
+        let output = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"])
+            .args(["-H", &format!("Authorization: Bearer {token}")])
+            .args(["-H", "Content-Type: application/json"])
+            .args(["-d", &format!(r#"{{"phone":"139{i:08}","name":"张三"}}"#)])
+            .arg(format!("{base}/api/v1/customers"))
+            .output()
+            .expect("curl");
+        let code = String::from_utf8_lossy(&output.stdout).into_owned();
+        answers.push(code.clone());
+        if code != "201" {
+            break;
+        }
+    }
+    assert_eq!(
+        answers.last().map(String::as_str),
+        Some("507"),
+        "{answers:?}"
+    );
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the platform ended"
+    );
+    assert_eq!(get(&format!("{base}/api/v1/me"), Some(&token)).0, 200);
+    let said = env.said.lock().map(|s| s.join("\n")).unwrap_or_default();
+    assert!(said.contains("file-size limit"), "{said}");
+    assert!(stop(child).success());
 }
 
 /// `--help` names the database's variable, never its value (a URL may carry a password).
