@@ -1251,6 +1251,68 @@ fn a_decision_on_an_order_held_by_another_says_why_not() {
     assert!(!screen.contains("这一单现在不能由你审核"), "{screen}");
 }
 
+/// An order whose claim could not be asked for (the platform out of reach) and is taken up
+/// once it answers again is not said to have been given back by "the reviewer before you":
+/// nobody else had it. Given back by another, it is.
+#[test]
+fn an_order_taken_up_after_the_platform_was_out_of_reach_is_not_called_given_back() {
+    for (refused, said, not_said) in [
+        (
+            network_error(),
+            "这一单现在由你审核",
+            "上一位审核人交还了这一单",
+        ),
+        (
+            problem(
+                "claimed_by_other",
+                409,
+                "订单 HN20261128000003 正由 钱审核 审核（领取至 2026-11-28 16:10）",
+            ),
+            "上一位审核人交还了这一单",
+            "\u{0}",
+        ),
+    ] {
+        let mut a = review_app(Lang::ZhCn);
+        key(&mut a, KeyCode::Enter);
+        a.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: Some(Err(refused)),
+            order: Ok((order(), history())),
+        });
+        a.take_jobs();
+        // Read again (an event): nobody holds it, so it is taken up…
+        let mut unheld = order();
+        unheld.claim = None;
+        a.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: None,
+            order: Ok((unheld, history())),
+        });
+        assert!(
+            sent::<review::Request>(&a.take_jobs())
+                .iter()
+                .any(|r| matches!(r, review::Request::Open { claim: true, .. })),
+            "taken up"
+        );
+        // …and once the claim is this reviewer's, that is said.
+        a.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000003".into(),
+            claim: Some(Ok(ca_counter::api::Claim {
+                by: ca_counter::api::Actor {
+                    id: Some("o1".into()),
+                    name: "赵审核".into(),
+                },
+                expires_at: "2026-11-28T08:15:00Z".into(),
+            })),
+            order: Ok((order(), history())),
+        });
+        let screen = render(&a, 80, 24);
+        let flat: String = screen.split_whitespace().collect();
+        assert!(flat.contains(said), "{screen}");
+        assert!(!flat.contains(not_said), "{screen}");
+    }
+}
+
 /// One transfer voucher sent for two orders: beside the voucher, the other order, whole,
 /// in both languages, with nothing else on the screen cut; the queue marks it.
 #[test]

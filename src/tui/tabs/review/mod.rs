@@ -401,6 +401,7 @@ impl Component for Review {
                         match e.problem() {
                             Some(problem) if problem.status == 409 => {
                                 if problem.code == "claimed_by_other" {
+                                    screen.other_held = true;
                                     screen.hold = Hold::Refused(crate::tui::text::Text::platform(
                                         problem.detail.clone(),
                                         lang,

@@ -137,6 +137,9 @@ pub struct Screen {
     /// The claim was asked for because the reviewer holding it let it go: said when it
     /// comes.
     pub taking_up: bool,
+    /// The hold was refused because another reviewer held the order (not the platform out
+    /// of reach): taken up, it is said to be theirs given back.
+    pub other_held: bool,
 }
 
 impl Screen {
@@ -167,6 +170,7 @@ impl Screen {
             facts_geometry: Cell::new((0, 0)),
             seen: Vec::new(),
             taking_up: false,
+            other_held: false,
         }
     }
 
@@ -588,7 +592,11 @@ impl Screen {
                         self.hold = Hold::Held(claim.expires_at);
                         self.renewed = now;
                     }
-                    Some(Err(e)) => self.hold = Hold::Refused(describe(&e, lang)),
+                    Some(Err(e)) => {
+                        self.other_held =
+                            e.problem().is_some_and(|p| p.code == "claimed_by_other");
+                        self.hold = Hold::Refused(describe(&e, lang));
+                    }
                     // A reload: the hold stands unless the order says otherwise.
                     None => {}
                 }
@@ -601,6 +609,7 @@ impl Screen {
                             } else if let Some(other) =
                                 order.claim.as_ref().filter(|c| c.by.id.as_deref() != me)
                             {
+                                self.other_held = true;
                                 self.hold = Hold::Refused(Text::with(
                                     T::ClaimTakenBy,
                                     [other.by.name.clone()],
@@ -629,6 +638,7 @@ impl Screen {
                                 .map(crate::tui::format::china)
                                 .map(|t| format!("{:02}:{:02}", t.hour(), t.minute()))
                                 .unwrap_or_default();
+                            self.other_held = true;
                             self.hold = Hold::Refused(Text::with(
                                 T::ClaimHeldBy,
                                 [other.by.name.clone(), until],
@@ -678,7 +688,14 @@ impl Screen {
                                 self.show_attachment();
                             }
                         }
-                        taken_up.then(|| Notice::info(T::ClaimTakenUp))
+                        // Given back by another reviewer, or only out of reach a while.
+                        taken_up.then(|| {
+                            Notice::info(if std::mem::take(&mut self.other_held) {
+                                T::ClaimTakenUp
+                            } else {
+                                T::ClaimTakenAgain
+                            })
+                        })
                     }
                     Err(e) => Some(Notice::error(describe(&e, lang))),
                 }
@@ -698,6 +715,8 @@ impl Screen {
                     // Only the platform saying no loses the claim; a network blip is tried
                     // again soon.
                     Err(e) if e.problem().is_some() => {
+                        self.other_held =
+                            e.problem().is_some_and(|p| p.code == "claimed_by_other");
                         self.hold = Hold::Refused(describe(&e, lang));
                         self.close_popup();
                     }
