@@ -1520,6 +1520,50 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
     );
 }
 
+/// Support on the phone: `e` on a mailed order says the address can no longer change (not
+/// "the customer may change it online", which their page no longer offers), `c` on an
+/// unpaid one that the customer may cancel it themselves, and a key the order's status
+/// rules out (`e` or `c` on a completed order) says so instead of nothing.
+#[test]
+fn support_is_told_what_the_caller_can_do_and_why_a_key_does_nothing_now() {
+    let said = |order: ca_counter::api::Order, k: char| {
+        let mut app = opened(Lang::ZhCn, order.clone());
+        operator(&mut app, "钱客服", Role::Support);
+        open_order(&mut app, order);
+        key(&mut app, KeyCode::Char(k));
+        // The whole message, as the message line wraps it.
+        app.tab::<Orders>()
+            .and_then(|o| o.notice.as_ref())
+            .map(|n| n.text.get(Lang::ZhCn))
+            .unwrap_or_default()
+    };
+    let mut mailed = order();
+    mailed.status = OrderStatus::PendingInvoice;
+    mailed.allowed_actions = vec![];
+    mailed.shipment = Some(Shipment {
+        carrier: "ems".into(),
+        tracking_no: "EA223456712CN".into(),
+        shipped_at: "2026-11-28T08:00:00Z".into(),
+    });
+    let screen = said(mailed, 'e');
+    assert!(screen.contains("证书已寄出，收件信息不能再改"), "{screen}");
+    assert!(!screen.contains("在自己的订单页修改"), "{screen}");
+    let mut unpaid = order();
+    unpaid.status = OrderStatus::PendingPayment;
+    unpaid.allowed_actions = vec![];
+    let screen = said(unpaid.clone(), 'e');
+    assert!(screen.contains("在自己的订单页修改收件信息"), "{screen}");
+    let screen = said(unpaid, 'c');
+    assert!(screen.contains("不需要了：取消这笔订单"), "{screen}");
+    let mut completed = order();
+    completed.status = OrderStatus::Completed;
+    completed.allowed_actions = vec![];
+    let screen = said(completed.clone(), 'e');
+    assert!(screen.contains("不能再修改"), "{screen}");
+    let screen = said(completed, 'c');
+    assert!(screen.contains("当前是“已完成”，不能"), "{screen}");
+}
+
 /// A search typed on an open order (its `Esc` lost, keys sent in one burst) searches from
 /// the list: the `H` of `HN…` never opens the invoice's reversal, and a burst that did reach
 /// a form that cannot be undone (its reason typed, one `Enter`) sends nothing.

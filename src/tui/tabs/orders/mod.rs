@@ -380,7 +380,8 @@ impl Orders {
 
     /// The key of an action the open order's status has, pressed by an operator whose roles
     /// may not do it: says whose it is, rather than nothing (a support agent pressing `a`
-    /// learns that approving is the reviewer's).
+    /// learns that approving is the reviewer's), and what the caller may do themselves; an
+    /// action's key the order's status rules out says that.
     fn not_for_role(&mut self, ctx: &mut Ctx<Request>, key: KeyEvent) -> bool {
         let crossterm::event::KeyCode::Char(c) = key.code else {
             return false;
@@ -404,7 +405,35 @@ impl Orders {
         // full, printing its form.
         let (label, permission) = match (action, c) {
             (Some(action), _) => (action.label(lang).to_owned(), Permission::Act(action)),
-            (None, 'e') if !order.status.is_final() && !shared.permits(Permission::EditOrders) => {
+            // Completed or cancelled: nothing to correct, whoever asks (it said nothing).
+            (None, 'e') if order.status.is_final() => {
+                self.notice = Some(Notice::warning(Text::with(
+                    T::EditFinalOrder,
+                    [order.status.short_text().get(lang).to_owned()],
+                )));
+                return true;
+            }
+            // An action's key where the lifecycle does not allow it now (`c` on a completed
+            // order): said as the platform would say it, not ignored.
+            (None, c)
+                if let Some(refused) = Action::ALL.into_iter().find(|&a| {
+                    a != Action::IssueInvoice
+                        && !a.is_provider_only()
+                        && keys::action_key(a) == c
+                        && crate::domain::next_status(a, order.status).is_none()
+                }) =>
+            {
+                self.notice = Some(Notice::warning(Text::with(
+                    T::ProblemInvalidTransition,
+                    [
+                        order.order_no.to_string(),
+                        order.status.short_text().get(lang).to_owned(),
+                        refused.label(lang).to_owned(),
+                    ],
+                )));
+                return true;
+            }
+            (None, 'e') if !shared.permits(Permission::EditOrders) => {
                 (T::CmdEditOrder.get(lang).to_owned(), Permission::EditOrders)
             }
             (None, 'R')
@@ -443,9 +472,18 @@ impl Orders {
                 crate::tui::component::role_names(&me.roles, lang),
             ],
         );
-        // An address the caller wants changed: they may change it on their own order page.
+        // An address the caller wants changed: they may change it on their own order page
+        // until it is mailed; mailed, it comes back first. An order they no longer want:
+        // they may cancel it there as well, while the table lets it be cancelled.
         if permission == Permission::EditOrders {
-            text = Text::with(T::EditNotForRoleSelfService, [text.get(lang)]);
+            let said = if order.shipment.is_some() {
+                T::EditNotForRoleMailed
+            } else {
+                T::EditNotForRoleSelfService
+            };
+            text = Text::with(said, [text.get(lang)]);
+        } else if permission == Permission::Act(Action::Cancel) {
+            text = Text::with(T::CancelNotForRoleSelfService, [text.get(lang)]);
         }
         // Role names are worded now: after a language switch the notice is not shown.
         text.worded_in = Some(lang);
