@@ -1251,6 +1251,17 @@ fn a_decision_on_an_order_held_by_another_says_why_not() {
     assert!(!screen.contains("这一单现在不能由你审核"), "{screen}");
 }
 
+/// A claim that lapses while the queue is on screen goes from the reviewer column with the
+/// clock (nothing tells the queue it lapsed: it stayed until a refresh).
+#[test]
+fn a_lapsed_claim_leaves_the_queue_with_the_clock() {
+    let mut app = review_app(Lang::ZhCn);
+    assert!(render(&app, 80, 24).contains("钱审核"));
+    app.on_tick(NOW + time::Duration::minutes(11));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("钱审核"), "{screen}");
+}
+
 /// An order whose claim could not be asked for (the platform out of reach) and is taken up
 /// once it answers again is not said to have been given back by "the reviewer before you":
 /// nobody else had it. Given back by another, it is.

@@ -68,7 +68,7 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     // Each order's marks, once a drawing; those that would not fit their column whole are
     // one character each, said above.
     let all_marks: Vec<Marks> = items.iter().map(|item| marks(item, view)).collect();
-    let short = short_marks(items, &all_marks, area.width, lang);
+    let short = short_marks(items, &all_marks, area.width, view);
     if short {
         summary.extend(legend(&all_marks, area.width, view));
     }
@@ -103,7 +103,9 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     // project have it (an empty column cut them short).
     let marked = shown.iter().any(|(_, _, m)| !m.0.is_empty());
     // Nobody's name to show: the reviewer column keeps only its title's width.
-    let claimed = shown.iter().any(|(_, item, _)| item.claim.is_some());
+    let claimed = shown
+        .iter()
+        .any(|(_, item, _)| live_claim(item, view.now).is_some());
     let columns = columns(marked, claimed, whole_marks(&all_marks, lang), lang);
     let rows = shown
         .into_iter()
@@ -212,8 +214,9 @@ fn whole_marks(all_marks: &[Marks], lang: Lang) -> u16 {
 /// True when, at this width, a listed order's marks whole would not fit their column (a
 /// corrected resubmission's 补正件 was cut behind 文件重复 at 80 columns): then each mark
 /// is one character, explained above the list.
-fn short_marks(items: &[ReviewItem], all_marks: &[Marks], width: u16, lang: Lang) -> bool {
-    let claimed = items.iter().any(|item| item.claim.is_some());
+fn short_marks(items: &[ReviewItem], all_marks: &[Marks], width: u16, view: &View) -> bool {
+    let lang = view.lang;
+    let claimed = items.iter().any(|item| live_claim(item, view.now).is_some());
     let whole = whole_marks(all_marks, lang);
     let room = usize::from(table::widths(&columns(true, claimed, whole, lang), width)[4]);
     all_marks
@@ -230,6 +233,14 @@ fn legend(all_marks: &[Marks], width: u16, view: &View) -> Vec<Line<'static>> {
         .map(|(whole, one)| (one.get(lang), whole.get(lang)))
         .collect();
     paint::marks_legend(T::QueueMarksLegend, &means, width, lang, view.theme.dim)
+}
+
+/// The claim on `item` while it holds at `now`: one that lapsed since the queue was read
+/// goes from the reviewer column at once (nothing tells the queue it lapsed).
+fn live_claim(item: &ReviewItem, now: time::OffsetDateTime) -> Option<&crate::api::Claim> {
+    item.claim.as_ref().filter(|claim| {
+        crate::tui::format::parse_time(&claim.expires_at).is_none_or(|until| until > now)
+    })
 }
 
 fn queue_row(item: &ReviewItem, marks: &Marks, short: bool, selected: bool, view: &View) -> Row {
@@ -249,7 +260,9 @@ fn queue_row(item: &ReviewItem, marks: &Marks, short: bool, selected: bool, view
             ),
             (marks_text(marks, short, lang), pick(mark_style)),
             (
-                item.claim.as_ref().map(|c| c.by.name.clone()).unwrap_or_default(),
+                live_claim(item, view.now)
+                    .map(|c| c.by.name.clone())
+                    .unwrap_or_default(),
                 pick(theme.accent),
             ),
         ],
