@@ -499,6 +499,10 @@ fn the_mailroom_types_a_tracking_event_by_its_name() {
     open_order(&mut app, shipped);
     app.answer::<Orders>(manual_tracking());
     app.take_jobs();
+    // Typed in by hand: the order view says it does not update by itself (support was
+    // told only on `t`).
+    let screen = render(&app, 120, 60);
+    assert!(screen.contains("由邮寄岗人工录入，不会自动更新"), "{screen}");
     // `t` on a parcel typed in by hand says how it changes (nothing outside to ask).
     key(&mut app, KeyCode::Char('t'));
     let screen = render(&app, 80, 24);

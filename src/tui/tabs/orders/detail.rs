@@ -596,6 +596,11 @@ fn tracking_lines(
     if tracking.events.is_empty() {
         lines.push(Line::from(T::TrackingNone.get(lang)).style(theme.dim));
     }
+    // Typed in by the mailroom: said here, for the agent asked "where is my parcel" (the
+    // customer's page says it too), not only once `t` is pressed.
+    if tracking.provider == "manual" {
+        lines.push(Line::from(T::TrackingManualNote.get(lang)).style(theme.dim));
+    }
     for event in tracking.events.iter().take(10) {
         let time = Span::styled(format!("{}  ", event.time), theme.dim);
         let mut spans = Vec::new();
