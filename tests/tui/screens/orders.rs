@@ -94,6 +94,22 @@ fn a_review_decision_from_the_orders_tab_goes_to_the_review_screen() {
         );
         let screen = render(&app, 80, 24);
         assert!(screen.contains(said), "{screen}");
+        // Esc closes the review screen and goes back to the order it came from.
+        key(&mut app, KeyCode::Esc);
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("HN20261128000003"), "{screen}");
+        assert!(
+            app.tab::<Orders>().is_some_and(|o| o.detail.is_some()),
+            "back on the order: {screen}"
+        );
+        assert!(
+            screen.contains(if lang == Lang::ZhCn {
+                "┌ 订单 HN"
+            } else {
+                "┌ Order HN"
+            }),
+            "{screen}"
+        );
     }
 }
 
@@ -502,7 +518,10 @@ fn the_mailroom_types_a_tracking_event_by_its_name() {
     // Typed in by hand: the order view says it does not update by itself (support was
     // told only on `t`).
     let screen = render(&app, 120, 60);
-    assert!(screen.contains("由邮寄岗人工录入，不会自动更新"), "{screen}");
+    assert!(
+        screen.contains("由邮寄岗人工录入，不会自动更新"),
+        "{screen}"
+    );
     // `t` on a parcel typed in by hand says how it changes (nothing outside to ask).
     key(&mut app, KeyCode::Char('t'));
     let screen = render(&app, 80, 24);

@@ -52,6 +52,9 @@ pub struct Review {
     /// Orders skipped with `n` this session: passed over after a decision while others
     /// wait, so that "the oldest next" does not bring the one just skipped straight back.
     pub skipped: Vec<String>,
+    /// The screen was opened from another tab (`a` or `x` on an order in 待办订单): `Esc`
+    /// goes back there, where the operator was.
+    opened_elsewhere: bool,
 }
 
 impl Default for Review {
@@ -64,6 +67,7 @@ impl Default for Review {
             notice: None,
             nothing_among: None,
             skipped: Vec::new(),
+            opened_elsewhere: false,
         }
     }
 }
@@ -94,6 +98,8 @@ impl Review {
     pub fn open(&mut self, ctx: &mut Ctx<Request>, order_no: &str) {
         self.close(ctx);
         self.notice = None;
+        // Opened here (from the queue, `n`): Esc stays in this tab.
+        self.opened_elsewhere = false;
         let own = self.queue.find(order_no).is_some_and(|i| i.own);
         let reviews = ctx.shared.permits(Permission::Act(Action::Approve));
         let claim = reviews && !own;
@@ -268,8 +274,13 @@ impl Component for Review {
             Cmd::Back => {
                 if !self.screen.as_ref().is_some_and(|s| s.deciding) {
                     // The decision on its way says where things stand; until then, stay.
+                    let was_open = self.screen.is_some();
                     self.close(ctx);
                     self.notice = None;
+                    // Opened from the order's view: back there.
+                    if was_open && std::mem::take(&mut self.opened_elsewhere) {
+                        ctx.signal(Signal::Return);
+                    }
                 }
             }
             Cmd::Next => self.next(ctx, false),
@@ -529,6 +540,7 @@ impl Component for Review {
                     }
                     None => {
                         self.open(ctx, order_no);
+                        self.opened_elsewhere = true;
                         self.notice = Some(Notice::info(T::ReviewHereFromOrders));
                     }
                 }
