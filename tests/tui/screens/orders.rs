@@ -113,6 +113,46 @@ fn a_review_decision_from_the_orders_tab_goes_to_the_review_screen() {
     }
 }
 
+/// An order that could not be read for a passing reason (the database busy a moment, the
+/// platform out of reach) is read again by itself: the view did not leave "数据库忙或不可用"
+/// on screen until `Ctrl-R`. A refusal (not found) is not asked again.
+#[test]
+fn an_order_not_read_for_a_passing_reason_is_read_again_by_itself() {
+    let mut app = app(Lang::ZhCn);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    app.take_jobs();
+    app.answer::<Orders>(orders::Answer::Detail {
+        order_no: "HN20261128000003".into(),
+        result: Err(problem(
+            "database_unavailable",
+            503,
+            "数据库忙或不可用，请稍后重试",
+        )),
+    });
+    let asked = |app: &mut ca_counter::tui::app::App| {
+        sent::<orders::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, orders::Request::Detail { order_no, .. } if order_no == "HN20261128000003"))
+    };
+    app.on_tick(NOW + time::Duration::seconds(2));
+    assert!(!asked(&mut app), "not at once");
+    app.on_tick(NOW + time::Duration::seconds(6));
+    assert!(asked(&mut app), "read again");
+    open_order(&mut app, order());
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("数据库忙"), "{screen}");
+    assert!(screen.contains("┌ 订单 HN20261128000003"), "{screen}");
+    // Not found: said, and not asked again.
+    app.answer::<Orders>(orders::Answer::Detail {
+        order_no: "HN20261128000003".into(),
+        result: Err(problem("not_found", 404, "没有这个订单")),
+    });
+    app.on_tick(NOW + time::Duration::seconds(30));
+    assert!(!asked(&mut app), "a refusal is not asked again");
+}
+
 #[test]
 fn help_finds_commands_by_words_and_command_line_commands() {
     let mut app = app(Lang::En);

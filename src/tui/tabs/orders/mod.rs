@@ -36,6 +36,9 @@ pub fn tab(_init: &crate::tui::component::Init) -> Box<dyn crate::tui::component
     crate::tui::component::tab(Orders::default())
 }
 
+/// Seconds before an order that could not be read for a passing reason is read again.
+const DETAIL_RETRY_SECONDS: i64 = 5;
+
 /// An open order.
 #[derive(Debug, Default)]
 pub struct Detail {
@@ -53,6 +56,9 @@ pub struct Detail {
     pub scroll: u16,
     /// Where the parcel is (mailed orders), or why that is not known.
     pub tracking: Option<Result<Tracking, Text>>,
+    /// When to read it again by itself: the platform was out of reach or busy a moment
+    /// (a database blip), and the view is not left saying so until `Ctrl-R`.
+    pub retry_at: Option<time::OffsetDateTime>,
     /// Rows the view has and lines it drew (for paging and the end of scrolling).
     pub(crate) geometry: std::cell::Cell<(u16, u16)>,
 }
@@ -1019,6 +1025,7 @@ impl Component for Orders {
                         detail.order = Some(order);
                         detail.history = history;
                         detail.error = None;
+                        detail.retry_at = None;
                         if edit {
                             self.edit_after_reveal = None;
                             self.notice = None;
@@ -1027,6 +1034,9 @@ impl Component for Orders {
                     }
                     Err(e) => {
                         detail.error = Some(crate::tui::text::describe_reading(&e, lang));
+                        detail.retry_at = e
+                            .is_transient()
+                            .then(|| ctx.now + time::Duration::seconds(DETAIL_RETRY_SECONDS));
                         if self.edit_after_reveal.take().is_some() {
                             self.notice = None;
                         }
@@ -1310,6 +1320,17 @@ impl Component for Orders {
     }
 
     fn tick(&mut self, ctx: &mut Ctx<Request>) {
+        if let Some(detail) = self.detail.as_mut()
+            && !detail.loading
+            && detail.retry_at.is_some_and(|at| at <= ctx.now)
+        {
+            detail.retry_at = None;
+            detail.loading = true;
+            ctx.ask(Request::Detail {
+                order_no: detail.order_no.clone(),
+                reveal: false,
+            });
+        }
         if let Some(seq) = self.fetch.tick(ctx.now, ctx.shown) {
             ctx.ask(Request::Page {
                 seq,
