@@ -23,7 +23,72 @@ on_both_databases!(
     a_return_answered_by_correcting_the_address_goes_back_to_review_without_a_file,
     the_very_file_an_order_was_returned_over_is_no_correction,
     a_correction_from_the_page_of_an_earlier_return_is_not_taken,
+    a_street_is_kept_as_it_prints_and_an_older_one_is_no_change,
 );
+
+/// A street is kept as it prints — full-width digits in ASCII, spaces one at a time — when
+/// an order is made; an order saved before that rule, its street as typed then, is not said
+/// to have a changed street when a correction sends it back as it is (no new version, no
+/// text to the customer), and a real change to it still is one.
+async fn a_street_is_kept_as_it_prints_and_an_older_one_is_no_change(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let mut body = app.new_order_body("张三").await;
+    body.mailing.street = "人民路１２号　　３栋".into();
+    let made = app
+        .client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("made");
+    let admin = app.client(&app.admin);
+    let order = admin.order(&made.order_no, true).await.expect("order");
+    assert_eq!(order.mailing.street, "人民路12号 3栋");
+    // As an earlier version kept it.
+    sqlx::query(
+        "UPDATE orders SET mailing_json = REPLACE(mailing_json, $1, $2) WHERE order_no = $3",
+    )
+    .bind("人民路12号 3栋")
+    .bind("人民路１２号　３栋")
+    .bind(made.order_no.to_string())
+    .execute(app.store().pool())
+    .await
+    .expect("as kept before");
+    let order = admin.order(&made.order_no, true).await.expect("order");
+    assert_eq!(order.mailing.street, "人民路１２号　３栋");
+    let same = app
+        .client(&app.clerk)
+        .update_order(
+            &order.order_no,
+            &OrderUpdate {
+                version: Some(order.version),
+                mailing: Some(order.mailing.clone()),
+                reason: Some("核对".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("answered");
+    assert_eq!(same.version, order.version, "nothing changed");
+    let moved = app
+        .client(&app.clerk)
+        .update_order(
+            &order.order_no,
+            &OrderUpdate {
+                version: Some(order.version),
+                mailing: Some(MailingAddress {
+                    street: "人民路１４号".into(),
+                    ..order.mailing.clone()
+                }),
+                reason: Some("客户来电".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected");
+    assert_eq!(moved.version, order.version + 1);
+    let order = admin.order(&made.order_no, true).await.expect("order");
+    assert_eq!(order.mailing.street, "人民路14号");
+    app.finish().await;
+}
 
 fn refusal(result: Result<Order, ClientError>) -> Problem {
     match result {

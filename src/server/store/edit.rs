@@ -83,9 +83,16 @@ fn mailing_changes(old: &MailingAddress, new: &MailingAddress) -> Vec<&'static s
         ("mailing.postal_code", &old.postal_code, &new.postal_code),
     ]
     .into_iter()
-    .filter(|(_, a, b)| a != b)
+    .filter(|(field, a, b)| differs(field, a, b))
     .map(|(field, ..)| field)
     .collect()
+}
+
+/// Whether `new` (as the platform keeps it, checked) differs from `old` as stored, read by
+/// the same rule: an order saved before a rule read a field otherwise (a street with
+/// full-width digits, kept as typed then) is not said to have changed when nobody changed it.
+fn differs(field: &str, old: &str, new: &str) -> bool {
+    crate::domain::check_order_field(field, old).map_or(old != new, |kept| kept != new)
 }
 
 fn organization_changes(old: &Organization, new: &Organization) -> Vec<&'static str> {
@@ -99,7 +106,7 @@ fn organization_changes(old: &Organization, new: &Organization) -> Vec<&'static 
         ),
     ]
     .into_iter()
-    .filter(|(_, a, b)| a != b)
+    .filter(|(field, a, b)| differs(field, a, b))
     .map(|(field, ..)| field)
     .collect()
 }
