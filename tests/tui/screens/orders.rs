@@ -1416,6 +1416,14 @@ fn a_path_typed_into_a_popup_opened_again_replaces_the_one_left() {
     key(&mut app, KeyCode::End);
     typed(&mut app, "2");
     assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/new.jpg2");
+    // Words typed into a popup (a note) are kept to go on typing, not marked.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "客户下午");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "再来");
+    assert_eq!(form_of(&app).fields[0].input.text(), "客户下午再来");
 }
 
 /// A voucher uploaded with `u` in 待办订单 that another order carries too is said as it

@@ -256,9 +256,11 @@ impl Orders {
             } else if kind == FormKind::Edit {
                 // A correction reopened is said to be the one left, with the way back.
                 left.error = Some(Text::from(T::EditResumed));
-            } else if let Some(field) = left.fields.get_mut(left.focus) {
-                // An action's form brought back: what it holds is marked, so a new path
-                // or reason typed replaces it rather than being glued to it.
+            } else if let Some(field) = left.fields.get_mut(left.focus).filter(|f| f.key == "file")
+            {
+                // A file's path brought back is marked, so a new path typed or pasted
+                // replaces it rather than being glued to it (words typed — a reason, a note
+                // — are kept to go on typing).
                 field.input.select_all();
             }
             left.version = order.version;
