@@ -266,6 +266,11 @@ fn causes(error: &color_eyre::eyre::Report) -> String {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    // A command writing the database (a million demo orders, `restored`) past a file-size
+    // limit stops with the database's error, not killed without a word.
+    if cli.command.is_some() {
+        ca_counter::server::listen::survive_file_size_limit();
+    }
     let (mut config, config_path) = Config::discover(cli.config.as_deref())?;
     config.ui.read_only |= cli.read_only;
     // Uploaded PDFs are checked by this very program, each in a process of its own (the

@@ -285,15 +285,30 @@ pub fn raise_open_file_limit() -> Option<u64> {
 pub fn survive_file_size_limit() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        #[cfg(any(target_os = "linux", target_os = "macos"))]
+        #[cfg(all(
+            any(target_os = "linux", target_os = "macos"),
+            any(
+                target_arch = "x86_64",
+                target_arch = "aarch64",
+                target_arch = "x86",
+                target_arch = "arm"
+            )
+        ))]
         {
-            // SIGXFSZ on Linux and macOS.
+            // SIGXFSZ on Linux and macOS on these machines (MIPS numbers it otherwise).
             const SIGXFSZ: i32 = 25;
             use tokio::signal::unix::{SignalKind, signal};
             match signal(SignalKind::from_raw(SIGXFSZ)) {
                 Ok(mut signal) => {
                     tokio::spawn(async move {
+                        // Said at most once a minute: the log itself may be the file that
+                        // reached the limit, and each line would raise the signal again.
+                        let mut said: Option<std::time::Instant> = None;
                         while signal.recv().await.is_some() {
+                            if said.is_some_and(|at| at.elapsed() < Duration::from_secs(60)) {
+                                continue;
+                            }
+                            said = Some(std::time::Instant::now());
                             tracing::error!(
                                 "a write went past this process's file-size limit and was \
                                  refused (ulimit -f; LimitFSIZE= for systemd): raise the limit"
