@@ -856,6 +856,9 @@ const SERVING_COUNT: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_locks l JOI
 /// How often a serving instance on PostgreSQL says it is alive ([`Store::serving_beat`]).
 pub const SERVING_BEAT: Duration = Duration::from_secs(5);
 
+/// Now, by PostgreSQL's clock, in unix milliseconds (the serving instances' words).
+const DB_NOW_MS: &str = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+
 /// How long after its last word an instance counts as serving for `restored`: its serving
 /// mark drops while its listener reconnects (a database blip), its word does not.
 const SERVING_FRESH_MS: i64 = 20_000;
@@ -891,18 +894,24 @@ impl ServingInstance {
 }
 
 impl Store {
-    /// Says `me` serves this database now (PostgreSQL; see migration 0033).
+    /// Says `me` serves this database now (PostgreSQL; see migration 0033), by the
+    /// database's clock — the one `restored` reads it by, whatever machine each runs on —
+    /// and forgets instances silent for ten minutes (killed, never stopped).
     pub async fn serving_beat(&self, me: &ServingInstance) -> StoreResult<()> {
-        sqlx::query(
+        sqlx::query(&format!(
             "INSERT INTO serving_instances (id, host, pid, listen, seen_at) \
-             VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at",
-        )
+             VALUES ($1, $2, $3, $4, {DB_NOW_MS}) \
+             ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at"
+        ))
         .bind(&me.id)
         .bind(&me.host)
         .bind(me.pid)
         .bind(&me.listen)
-        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        sqlx::query(&format!(
+            "DELETE FROM serving_instances WHERE seen_at < {DB_NOW_MS} - 600000"
+        ))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -928,24 +937,24 @@ async fn lately_serving(connection: &mut sqlx::PgConnection) -> Result<Option<St
     if !table {
         return Ok(None);
     }
-    let now = now_ms();
-    let rows: Vec<(String, i64, String, i64)> = sqlx::query_as(
-        "SELECT host, pid, listen, seen_at FROM serving_instances WHERE seen_at > $1 \
-         ORDER BY seen_at DESC",
-    )
-    .bind(now - SERVING_FRESH_MS)
+    // Ages by the database's clock, as the instances' words were written.
+    let rows: Vec<(String, i64, String, i64)> = sqlx::query_as(&format!(
+        "SELECT host, pid, listen, {DB_NOW_MS} - seen_at AS ago FROM serving_instances \
+         WHERE seen_at > {DB_NOW_MS} - $1 ORDER BY seen_at DESC"
+    ))
+    .bind(SERVING_FRESH_MS)
     .fetch_all(&mut *connection)
     .await
     .map_err(|e| e.to_string())?;
-    let Some(newest) = rows.first().map(|row| row.3) else {
+    let Some(newest_ago) = rows.first().map(|row| row.3.max(0)) else {
         return Ok(None);
     };
     let named: Vec<String> = rows
         .iter()
-        .map(|(host, pid, listen, seen)| {
+        .map(|(host, pid, listen, ago)| {
             format!(
                 "{listen} (host {host}, pid {pid}, {} s ago)",
-                (now - seen).max(0) / 1000
+                ago.max(&0) / 1000
             )
         })
         .collect();
@@ -966,7 +975,7 @@ async fn lately_serving(connection: &mut sqlx::PgConnection) -> Result<Option<St
         SERVING_FRESH_MS / 1000,
         named.join("; "),
         SERVING_FRESH_MS / 1000,
-        ((SERVING_FRESH_MS - (now - newest)).max(0) + 999) / 1000,
+        ((SERVING_FRESH_MS - newest_ago).max(0) + 999) / 1000,
     )))
 }
 
