@@ -58,7 +58,7 @@ pub fn street() -> Object {
         Some(one_line_pattern()),
         1,
         200,
-        "One line of text: no control or direction characters, something visible",
+        "One line of text: no control or direction characters, something visible; kept as it prints (full-width digits and Latin letters in ASCII, spaces one at a time: `人民路１２号　３栋` is kept as `人民路12号 3栋`)",
     )
     .build()
 }

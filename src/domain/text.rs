@@ -451,6 +451,24 @@ pub fn has_web_address(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn a_street_is_kept_as_it_prints() {
+        use super::street;
+        assert_eq!(
+            street("人民路１２号　　３栋（东门）").as_deref(),
+            Ok("人民路12号 3栋（东门）")
+        );
+        assert_eq!(
+            street(" 麓山南路 932 号 ").as_deref(),
+            Ok("麓山南路 932 号")
+        );
+        assert_eq!(
+            street("Ｒｅｎｍｉｎ Ｒｏａｄ").as_deref(),
+            Ok("Renmin Road")
+        );
+        assert!(street("　").is_err());
+        assert!(street("人民路\u{200B}12号").is_ok_and(|s| s == "人民路12号"));
+    }
+    #[test]
     fn web_addresses_are_found_in_words_to_customers() {
         for with in [
             "请访问 http://evil.example/login 重新上传",

@@ -737,6 +737,16 @@ async fn actions_ask_for_what_they_need(db: Db) {
         (refused.status, refused.code.as_str()),
         (400, "issue_through_invoice")
     );
+    // Without a version too: not "send the version" for an action that is never posted.
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{no}/actions/issue_invoice")))
+        .bearer_auth(&app.finance)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 400);
     // Unknown action.
     let response = app
         .http

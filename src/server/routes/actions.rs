@@ -32,6 +32,7 @@ use super::orders::{find_order, full_order, with_etag};
     request_body = ActionRequest,
     responses(
         (status = 200, body = Order, headers(("ETag" = String, description = "The order's new version, `\"4\"`"))),
+        (status = 400, body = Problem, content_type = "application/problem+json", description = "`issue_through_invoice`: `issue_invoice` is never posted as an action, whatever the order's status or the body; invoices are issued through `POST /api/v1/orders/{order_no}/invoice`"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "`forbidden` (your roles may not take this action), `provider_only` (`pay`: only the payment provider's notification pays an order) or `self_review` (a review decision on an order you submitted, or whose voucher or corrections you supplied)"),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "`version_conflict` (the order changed since the `version` sent) or `invalid_transition` (the action is not allowed from its status now); two requests racing may get either, and both carry the order's `current_status` and `current_version`: reload it and look. A review decision without this reviewer's claim: `claim_required`, or `claimed_by_other` naming who holds it. An approval of an order whose customer was not verified by the real-name check as its applicant, or that has no scan of the signed form: `not_ready_for_approval`, naming what is missing. A shipment whose label was printed before an address correction: `relabel_needed`. `reverse_invoice` on an order with no invoice issued (it was declined): `no_invoice`."),
         (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed`: what the action needs is missing or malformed (a reason, the carrier and number, the files), each field named in `errors`; or `If-Match` disagreeing with `version`"),
@@ -59,16 +60,21 @@ pub async fn act(
     } else {
         parse_json(&body)?
     };
-    let version = version_seen(request.version, &headers)?;
-    let row = find_order(&state, &order_no).await?;
     // Invoices come from the invoice provider with their PDF, never typed in: said so
-    // whatever the order's status (not "not now" to come back later).
+    // whatever the order's status or the body (not "not now" to come back later).
     if action == Action::IssueInvoice {
         return Err(ApiError::BadRequest {
             code: "issue_through_invoice",
-            detail: Msg::with(T::ProblemIssueThroughInvoice, [row.order_no.as_str()]),
+            detail: Msg::with(
+                T::ProblemIssueThroughInvoice,
+                [crate::domain::OrderNo::parse(&order_no)
+                    .map(String::from)
+                    .unwrap_or_default()],
+            ),
         });
     }
+    let version = version_seen(request.version, &headers)?;
+    let row = find_order(&state, &order_no).await?;
     if action.is_review_decision() {
         super::review::not_their_own(&state, &row, &caller.operator.id).await?;
     }

@@ -1452,7 +1452,7 @@ fn a_voucher_sent_for_another_order_too_is_said_at_upload_from_the_order_view() 
     });
     let screen = render(&app, 80, 24);
     assert!(
-        screen.contains("⚠ 这张转账凭证也附在订单 HN20261128000002"),
+        screen.contains("⚠ 转账凭证已上传；这张凭证也附在订单 HN20261128000002"),
         "{screen}"
     );
 }
@@ -1616,9 +1616,20 @@ fn support_is_told_what_the_caller_can_do_and_why_a_key_does_nothing_now() {
         tracking_no: "EA223456712CN".into(),
         shipped_at: "2026-11-28T08:00:00Z".into(),
     });
-    let screen = said(mailed, 'e');
+    let screen = said(mailed.clone(), 'e');
     assert!(screen.contains("证书已寄出，收件信息不能再改"), "{screen}");
     assert!(!screen.contains("在自己的订单页修改"), "{screen}");
+    // A clerk, who may correct orders, is told the same (nothing was said).
+    let mut app = opened(Lang::ZhCn, mailed.clone());
+    operator(&mut app, "李柜员", Role::Clerk);
+    open_order(&mut app, mailed);
+    key(&mut app, KeyCode::Char('e'));
+    let told = app
+        .tab::<Orders>()
+        .and_then(|o| o.notice.as_ref())
+        .map(|n| n.text.get(Lang::ZhCn))
+        .unwrap_or_default();
+    assert!(told.starts_with("证书已寄出"), "{told}");
     let mut unpaid = order();
     unpaid.status = OrderStatus::PendingPayment;
     unpaid.allowed_actions = vec![];

@@ -419,21 +419,7 @@ impl NewApp {
                         sheet.errors.insert(spec.key.to_owned(), error);
                     }
                     None => {
-                        if let Some(kept) = fields::kept(spec.kind, &value) {
-                            sheet.set_text(spec.key, &kept);
-                        }
-                        // A whole address pasted into the street: the province, city and
-                        // district its own fields hold go (the paper printed them twice).
-                        if spec.key == "mailing.street"
-                            && let Some(alone) = crate::domain::street_alone(
-                                &value,
-                                &sheet.text("mailing.province"),
-                                &sheet.text("mailing.city"),
-                                &sheet.text("mailing.district"),
-                            )
-                        {
-                            sheet.set_text(spec.key, &alone);
-                        }
+                        kept_as_printed(sheet, spec);
                         sheet.field_corrected(spec.key);
                     }
                 }
@@ -472,11 +458,7 @@ impl NewApp {
                         Some(error) => {
                             sheet.errors.insert(spec.key.to_owned(), error);
                         }
-                        None => {
-                            if let Some(kept) = fields::kept(spec.kind, &value) {
-                                sheet.set_text(spec.key, &kept);
-                            }
-                        }
+                        None => kept_as_printed(sheet, spec),
                     }
                 }
                 address_together(sheet);
@@ -670,5 +652,24 @@ fn same_product_asked(ctx: &mut Ctx<Request>, sheet: &mut Sheet) {
             draft: sheet.draft.id.clone(),
             phone: sheet.draft.phone.clone(),
         });
+    }
+}
+
+/// A field the platform will keep otherwise, shown so (湖南 → 湖南省, ４１１１００ → 411100);
+/// a whole address pasted into the street keeps the street alone (the province, city and
+/// district its own fields hold went onto the paper twice).
+fn kept_as_printed(sheet: &mut Sheet, spec: &fields::Spec) {
+    if let Some(kept) = fields::kept(spec.kind, &sheet.text(spec.key)) {
+        sheet.set_text(spec.key, &kept);
+    }
+    if spec.key == "mailing.street"
+        && let Some(alone) = crate::domain::street_alone(
+            &sheet.text(spec.key),
+            &sheet.text("mailing.province"),
+            &sheet.text("mailing.city"),
+            &sheet.text("mailing.district"),
+        )
+    {
+        sheet.set_text(spec.key, &alone);
     }
 }

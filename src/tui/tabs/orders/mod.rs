@@ -441,6 +441,15 @@ impl Orders {
                 )));
                 return true;
             }
+            // Mailed, nothing left to correct (a clerk, who may correct): why not.
+            (None, 'e')
+                if shared.permits(Permission::EditOrders)
+                    && order.editable.is_empty()
+                    && order.shipment.is_some() =>
+            {
+                self.notice = Some(Notice::warning(Text::from(T::EditMailed)));
+                return true;
+            }
             (None, 'e') if !shared.permits(Permission::EditOrders) => {
                 (T::CmdEditOrder.get(lang).to_owned(), Permission::EditOrders)
             }
@@ -1083,9 +1092,11 @@ impl Component for Orders {
                         .filter(|numbers| !numbers.is_empty());
                     self.finish(ctx, &order_no, Some(order), action_done(action));
                     if let Some(numbers) = also_on {
-                        // In the new application's words (the view shows it 待审核).
-                        self.notice =
-                            Some(Notice::warning(Text::with(T::VoucherAlsoOn, [numbers])));
+                        // Uploaded, and what the reviewer will check: both said.
+                        self.notice = Some(Notice::warning(Text::with(
+                            T::VoucherUploadedAlsoOn,
+                            [numbers],
+                        )));
                     }
                     if let (true, Some(notice)) = (unread, self.notice.as_mut()) {
                         notice.text = crate::tui::text::compose(

@@ -593,8 +593,10 @@ impl Screen {
                         self.renewed = now;
                     }
                     Some(Err(e)) => {
-                        self.other_held =
-                            e.problem().is_some_and(|p| p.code == "claimed_by_other");
+                        // A network error says nothing of who holds it: what was known stays.
+                        if let Some(problem) = e.problem() {
+                            self.other_held = problem.code == "claimed_by_other";
+                        }
                         self.hold = Hold::Refused(describe(&e, lang));
                     }
                     // A reload: the hold stands unless the order says otherwise.
