@@ -209,7 +209,13 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
         vec![huawei.clone()]
     );
     assert_eq!(numbers(&app, "（湖南）").await, vec![huawei.clone()]);
-    for typed in ["华为技术(湖南)", "(湖南)有限", "技术(湖", "湖南)"] {
+    for typed in [
+        "华为技术(湖南)",
+        "(湖南)有限",
+        "技术(湖",
+        "湖南)",
+        "华为技术 (湖南)",
+    ] {
         assert_eq!(numbers(&app, typed).await, vec![huawei.clone()], "{typed}");
     }
     let mut ascii = app.new_org_order_body("赵六").await;

@@ -14,7 +14,7 @@
 //! | 4–10 digits | the end of a mobile (phones only, never order numbers) | the term `p` + its last 4 digits in `order_terms`, then the rest checked on the row |
 //! | anything else, 1–3 characters | part of a name | the term `n` + the text in `order_terms` |
 //! | anything else, longer | part of a name | the term of its first 3 characters, then the whole text checked on the row (`LIKE`) |
-//! | a name with brackets, `(` `)` or `（` `）` | the same, either kind of bracket | the term of its first 3 characters without one, then the whole text checked on the row (`LIKE`, a bracket matching either) |
+//! | a name with brackets, `(` `)` or `（` `）` | the same, either kind of bracket | as any name: terms and text hold brackets ASCII with no space beside them (`fold_brackets`), and the row's name is read so in the `LIKE` |
 //!
 //! `order_terms (term, order_no)` is an n-gram table written with the order: every 1-, 2-
 //! and 3-character piece of the applicant's name and of the organisation's name (their first
@@ -209,71 +209,78 @@ pub fn key(typed: &str, search_key: &[u8]) -> Key {
             orders: Vec::new(),
         };
     }
-    let text: Vec<char> = crate::domain::name_as_searched(typed).chars().collect();
-    // The term is taken from a piece without brackets, which are typed either way (see
-    // `name_pattern`); the whole text is then checked on the row.
-    let piece = term_piece(&text);
+    // Brackets as the index holds them (`fold_brackets`).
+    let text: Vec<char> = fold_brackets(&crate::domain::name_as_searched(typed))
+        .chars()
+        .collect();
+    if text.len() <= MAX_GRAM {
+        return Key::Term {
+            term: name_term(&text),
+            verify: None,
+        };
+    }
     Key::Term {
-        term: name_term(piece),
-        verify: (piece.len() < text.len()).then(|| Verify::Name(text.into_iter().collect())),
+        term: name_term(&text[..MAX_GRAM]),
+        verify: Some(Verify::Name(text.into_iter().collect())),
     }
 }
 
 /// A bracket, typed either way: an organisation registered as `华为技术（湖南）有限公司`
 /// is found by `华为技术(湖南)` typed on an ASCII keyboard, and one registered with ASCII
-/// brackets by full-width ones (both sides compared with ASCII ones, [`name_pattern`]).
+/// brackets by full-width ones.
 fn is_bracket(c: char) -> bool {
     matches!(c, '(' | ')' | '（' | '）')
 }
 
-/// The characters of `text` an n-gram term is made of: its first [`MAX_GRAM`], or — when
-/// brackets are among them — the first [`MAX_GRAM`] of its longest piece without brackets
-/// (the first of the longest), so the term is one the order was given whichever brackets
-/// it was registered with. Text of brackets alone is its own term.
-fn term_piece(text: &[char]) -> &[char] {
-    let pieces = text.split(|c| is_bracket(*c));
-    let piece = pieces
-        .clone()
-        .find(|piece| piece.len() >= MAX_GRAM)
-        .or_else(|| {
-            pieces.reduce(|best, piece| {
-                if piece.len() > best.len() {
-                    piece
-                } else {
-                    best
-                }
-            })
-        })
-        .filter(|piece| !piece.is_empty())
-        .unwrap_or(text);
-    &piece[..piece.len().min(MAX_GRAM)]
-}
-
-/// The `LIKE` pattern (escaped with `!`) a row's name, as [`name_as_searched_sql`] reads it,
-/// must match to contain `text`: its brackets ASCII, as that reads the row's.
-pub fn name_pattern(text: &str) -> String {
-    let folded: String = text
-        .chars()
-        .map(|c| match c {
+/// A name's brackets as its terms and a search hold them: ASCII, with no space beside
+/// them (`华为技术 （湖南）` and `华为技术(湖南)` are one name); the index's terms of a
+/// name are made of this (migration 0034 gave them to orders made before).
+pub fn fold_brackets(name: &str) -> String {
+    let mut folded = String::with_capacity(name.len());
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = match c {
             '（' => '(',
             '）' => ')',
             c => c,
-        })
-        .collect();
-    format!("%{}%", super::catalog::escape_like(&folded))
+        };
+        if is_bracket(c) {
+            while folded.ends_with(char::is_whitespace) {
+                folded.pop();
+            }
+            folded.push(c);
+            while chars.next_if(|next| next.is_whitespace()).is_some() {}
+            continue;
+        }
+        folded.push(c);
+    }
+    folded
+}
+
+/// The `LIKE` pattern (escaped with `!`) a row's name, as [`name_as_searched_sql`] reads it,
+/// must match to contain `text` ([`fold_brackets`] already).
+pub fn name_pattern(text: &str) -> String {
+    format!("%{}%", super::catalog::escape_like(text))
 }
 
 /// A row's name (the SQL of its column) as a name search compares it: lower-cased, its
-/// full-width brackets ASCII (see [`is_bracket`]).
+/// brackets as [`fold_brackets`] leaves them (a single space beside one goes).
 pub fn name_as_searched_sql(column: &str) -> String {
-    format!("REPLACE(REPLACE(LOWER({column}), '（', '('), '）', ')')")
+    let mut sql = format!("REPLACE(REPLACE(LOWER({column}), '（', '('), '）', ')')");
+    for (from, to) in [(" (", "("), ("( ", "("), (" )", ")"), (") ", ")")] {
+        sql = format!("REPLACE({sql}, '{from}', '{to}')");
+    }
+    sql
 }
 
 /// The terms an order is found by: the n-grams of its names and its phone's tail.
 pub fn terms(applicant_name: &str, display_name: &str, phone: &str) -> Vec<String> {
     let mut terms = std::collections::BTreeSet::new();
     for name in [applicant_name, display_name] {
-        let chars: Vec<char> = name.to_lowercase().chars().take(GRAM_CHARS).collect();
+        let chars: Vec<char> = fold_brackets(&name.to_lowercase())
+            .chars()
+            .take(GRAM_CHARS)
+            .collect();
         for size in 1..=MAX_GRAM {
             for gram in chars.windows(size) {
                 if gram.iter().all(|c| c.is_whitespace()) {
@@ -839,24 +846,31 @@ mod tests {
                 verify: Some(Verify::Name("阿卜杜·热合曼".into()))
             }
         );
-        // Brackets are typed either way: the term is a piece without one.
-        for (typed, term) in [
-            ("华为技术(湖南)", "n华为技"),
-            ("(湖南)", "n湖南"),
-            ("湖南）有限", "n湖南"),
-            ("技术(湖", "n技术"),
+        // Brackets are typed either way, a space beside one or not: held ASCII.
+        for (typed, term, verify) in [
+            ("华为技术(湖南)", "n华为技", Some("华为技术(湖南)")),
+            ("（湖南）", "n(湖南", Some("(湖南)")),
+            (
+                "华为技术 （湖南） 有限",
+                "n华为技",
+                Some("华为技术(湖南)有限"),
+            ),
+            ("湖南）", "n湖南)", None),
         ] {
             assert_eq!(
                 key(typed, KEY),
                 Key::Term {
                     term: term.into(),
-                    verify: Some(Verify::Name(typed.into()))
+                    verify: verify.map(|v| Verify::Name(v.into()))
                 },
                 "{typed}"
             );
         }
-        assert_eq!(name_pattern("华为技术（湖南)"), "%华为技术(湖南)%");
-        assert_eq!(name_pattern("50%（a_!）"), "%50!%(a!_!!)%");
+        let org = terms("张伟", "华为技术（湖南）有限公司", "13812345678");
+        for part in ["n(湖南", "n南)有", "n华为技"] {
+            assert!(org.contains(&part.to_owned()), "{part} in {org:?}");
+        }
+        assert_eq!(name_pattern("50%(a_!)"), "%50!%(a!_!!)%");
         let Key::IdHash(hash) = key("11010519491231002X", KEY) else {
             panic!("an ID number is read as its hash");
         };
