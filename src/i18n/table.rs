@@ -532,6 +532,8 @@ web_texts! { messaging_texts;
     PageRealnameAgainOnPc => "在电脑上申请的，请回到电脑上重新显示二维码，再用手机扫描。", "Applying on a computer? Show a new code there and scan it with this phone.";
     PageRealnameToOrder => "回到订单 {0}", "Back to order {0}";
     PageRealnameBackToOrder => "回到订单 {0}，提交审核", "Back to order {0}, to send it for review";
+    ReleaseFailed => "{0} 没能交还（连不上平台）：平台恢复后会自动交还", "{0} could not be given back (the platform is out of reach): it will be once the platform answers";
+    ReleasedLate => "{0} 已交还，其他审核人可以审核了", "{0} is given back: other reviewers may take it";
     ClaimTakenAgain => "这一单现在由你审核（Esc 交还）", "You are reviewing this order now (Esc gives it back)";
     ClaimTakenUp => "上一位审核人交还了这一单，现在由你审核（Esc 交还）", "The reviewer before you gave it back: you are reviewing it now (Esc gives it back)";
     ApproveNotSeen => "⚠ 你还没看过（] 翻到它）", "⚠ not looked at yet (] turns to it)";

@@ -1251,6 +1251,57 @@ fn a_decision_on_an_order_held_by_another_says_why_not() {
     assert!(!screen.contains("这一单现在不能由你审核"), "{screen}");
 }
 
+/// An order given back while the platform is out of reach is said not to be, and given
+/// back once the platform answers (colleagues saw it held for the rest of the claim).
+#[test]
+fn a_claim_given_back_while_the_platform_is_out_of_reach_is_given_back_later() {
+    let mut a = review_app(Lang::ZhCn);
+    key(&mut a, KeyCode::Enter);
+    a.answer::<Review>(review::Answer::Opened {
+        order_no: "HN20261128000003".into(),
+        claim: Some(Ok(ca_counter::api::Claim {
+            by: ca_counter::api::Actor {
+                id: Some("o1".into()),
+                name: "赵审核".into(),
+            },
+            expires_at: "2026-11-28T08:15:00Z".into(),
+        })),
+        order: Ok((order(), history())),
+    });
+    a.take_jobs();
+    key(&mut a, KeyCode::Esc);
+    let released = |a: &mut ca_counter::tui::app::App| {
+        sent::<review::Request>(&a.take_jobs())
+            .iter()
+            .any(|r| matches!(r, review::Request::Release { order_no } if order_no == "HN20261128000003"))
+    };
+    assert!(released(&mut a), "given back");
+    a.answer::<Review>(review::Answer::Released {
+        order_no: "HN20261128000003".into(),
+        result: Err(network_error()),
+    });
+    let notice = a
+        .tab::<Review>()
+        .and_then(|r| r.notice.as_ref())
+        .map(|n| n.text.get(Lang::ZhCn))
+        .unwrap_or_default();
+    assert!(notice.contains("没能交还"), "{notice}");
+    a.on_tick(NOW + time::Duration::seconds(6));
+    assert!(released(&mut a), "given back again");
+    a.answer::<Review>(review::Answer::Released {
+        order_no: "HN20261128000003".into(),
+        result: Ok(()),
+    });
+    let notice = a
+        .tab::<Review>()
+        .and_then(|r| r.notice.as_ref())
+        .map(|n| n.text.get(Lang::ZhCn))
+        .unwrap_or_default();
+    assert!(notice.contains("已交还"), "{notice}");
+    a.on_tick(NOW + time::Duration::seconds(20));
+    assert!(!released(&mut a), "once is enough");
+}
+
 /// A claim that lapses while the queue is on screen goes from the reviewer column with the
 /// clock (nothing tells the queue it lapsed: it stayed until a refresh).
 #[test]

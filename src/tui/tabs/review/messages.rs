@@ -129,8 +129,13 @@ pub enum Answer {
     },
     /// Answer to [`Request::Save`].
     Saved(Result<PathBuf, SaveError>),
-    /// A claim was given up (nothing to show).
-    Released,
+    /// A claim was given up, or why not.
+    Released {
+        /// The order.
+        order_no: String,
+        /// Given back, or why not.
+        result: Result<(), ClientError>,
+    },
 }
 
 /// Runs a request.
@@ -173,10 +178,11 @@ pub fn run(request: Request, net: &Net) -> Option<BoxFuture<'static, Answer>> {
                 order_no,
             },
             Request::Release { order_no } => {
-                if let Err(e) = client.release(&order_no).await {
+                let result = client.release(&order_no).await.map(|_| ());
+                if let Err(e) = &result {
                     tracing::warn!(order = %order_no, error = %e, "giving a claim up");
                 }
-                Answer::Released
+                Answer::Released { order_no, result }
             }
             Request::Decide {
                 order_no,

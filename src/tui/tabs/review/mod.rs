@@ -55,7 +55,14 @@ pub struct Review {
     /// The screen was opened from another tab (`a` or `x` on an order in 待办订单): `Esc`
     /// goes back there, where the operator was.
     opened_elsewhere: bool,
+    /// Orders given back while the platform was out of reach: given back again once it
+    /// answers (a colleague saw them held for the rest of the claim), and when.
+    unreleased: Vec<String>,
+    release_again_at: Option<time::OffsetDateTime>,
 }
+
+/// Seconds before a claim that could not be given back is given back again.
+const RELEASE_AGAIN_SECONDS: i64 = 5;
 
 impl Default for Review {
     fn default() -> Self {
@@ -68,6 +75,8 @@ impl Default for Review {
             nothing_among: None,
             skipped: Vec::new(),
             opened_elsewhere: false,
+            unreleased: Vec::new(),
+            release_again_at: None,
         }
     }
 }
@@ -100,6 +109,8 @@ impl Review {
         self.notice = None;
         // Opened here (from the queue, `n`): Esc stays in this tab.
         self.opened_elsewhere = false;
+        // Taken up again: not given back behind the reviewer's back.
+        self.unreleased.retain(|n| n != order_no);
         let own = self.queue.find(order_no).is_some_and(|i| i.own);
         let reviews = ctx.shared.permits(Permission::Act(Action::Approve));
         let claim = reviews && !own;
@@ -345,6 +356,31 @@ impl Component for Review {
     fn answer(&mut self, ctx: &mut Ctx<Request>, answer: Answer) {
         let lang = ctx.lang;
         match answer {
+            Answer::Released { order_no, result } => {
+                match result {
+                    Ok(()) => {
+                        if self.unreleased.contains(&order_no) {
+                            self.unreleased.retain(|n| *n != order_no);
+                            self.notice =
+                                Some(Notice::info(Text::with(T::ReleasedLate, [order_no])));
+                        }
+                    }
+                    // Out of reach: said, and given back once the platform answers.
+                    Err(e) if e.is_transient() => {
+                        if !self.unreleased.contains(&order_no) {
+                            self.notice = Some(Notice::warning(Text::with(
+                                T::ReleaseFailed,
+                                [order_no.clone()],
+                            )));
+                            self.unreleased.push(order_no);
+                        }
+                        self.release_again_at =
+                            Some(ctx.now + time::Duration::seconds(RELEASE_AGAIN_SECONDS));
+                    }
+                    // Held no more (lapsed, taken over): nothing left to give back.
+                    Err(_) => self.unreleased.retain(|n| *n != order_no),
+                }
+            }
             Answer::Queue { seq, result } => {
                 let (queue, again) = self.fetch.take(seq, result, lang, ctx.now);
                 if let Some(queue) = queue {
@@ -553,6 +589,14 @@ impl Component for Review {
     fn tick(&mut self, ctx: &mut Ctx<Request>) {
         if let Some(seq) = self.fetch.tick(ctx.now, ctx.shown) {
             ctx.ask(Request::Queue { seq });
+        }
+        if self.release_again_at.is_some_and(|at| at <= ctx.now) {
+            self.release_again_at = None;
+            for order_no in &self.unreleased {
+                ctx.ask(Request::Release {
+                    order_no: order_no.clone(),
+                });
+            }
         }
         // The claim is renewed whatever tab is shown, while the reviewer works on it.
         if let Some(screen) = &mut self.screen {

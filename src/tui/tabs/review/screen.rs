@@ -819,7 +819,7 @@ impl Screen {
                     }
                 }
             }
-            Answer::Queue { .. } | Answer::Decided { .. } | Answer::Released => None,
+            Answer::Queue { .. } | Answer::Decided { .. } | Answer::Released { .. } => None,
         }
     }
 }
