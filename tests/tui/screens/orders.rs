@@ -1403,7 +1403,7 @@ fn a_path_typed_into_a_popup_opened_again_replaces_the_one_left() {
     let mut returned = correctable(true);
     returned.status = OrderStatus::Rejected;
     returned.allowed_actions = vec![ca_counter::domain::Action::Resubmit];
-    let mut app = opened(Lang::ZhCn, returned);
+    let mut app = opened(Lang::ZhCn, returned.clone());
     key(&mut app, KeyCode::Char('s'));
     typed(&mut app, "/tmp/old.jpg");
     key(&mut app, KeyCode::Esc);
@@ -1411,11 +1411,20 @@ fn a_path_typed_into_a_popup_opened_again_replaces_the_one_left() {
     assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/old.jpg");
     typed(&mut app, "/tmp/new.jpg");
     assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/new.jpg");
+    // The order changed meanwhile (the address corrected): the form made again keeps the
+    // path, marked the same.
+    key(&mut app, KeyCode::Esc);
+    let mut corrected = returned.clone();
+    corrected.version += 1;
+    open_order(&mut app, corrected);
+    key(&mut app, KeyCode::Char('s'));
+    typed(&mut app, "/tmp/v3.jpg");
+    assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/v3.jpg");
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('s'));
     key(&mut app, KeyCode::End);
     typed(&mut app, "2");
-    assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/new.jpg2");
+    assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/v3.jpg2");
     // Words typed into a popup (a note) are kept to go on typing, not marked.
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('n'));

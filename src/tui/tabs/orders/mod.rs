@@ -281,6 +281,10 @@ impl Orders {
         for field in &mut form.fields {
             if let Some((_, text)) = typed.iter().find(|(key, _)| *key == field.key) {
                 field.input = crate::tui::widgets::input::Input::new(text);
+                // A file's path kept is marked, as when the form comes back unchanged.
+                if field.key == "file" {
+                    field.input.select_all();
+                }
             }
         }
         if changed {
