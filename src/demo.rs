@@ -140,6 +140,41 @@ async fn token(store: &Store, name: &str, roles: &str) -> Result<String, DemoErr
         .ok_or_else(|| DemoError::Other(format!("the operator {name} could not be enabled")))
 }
 
+/// Ctrl-C or SIGTERM, listened for from when it is made (before any demo operator is
+/// enabled): a signal before it is awaited is not missed.
+struct Stop {
+    #[cfg(unix)]
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Stop {
+    fn listen() -> Stop {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Stop {
+                signals: signal(SignalKind::interrupt())
+                    .and_then(|int| Ok((int, signal(SignalKind::terminate())?)))
+                    .ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Stop {}
+    }
+
+    async fn stopped(&mut self) {
+        #[cfg(unix)]
+        if let Some((int, term)) = self.signals.as_mut() {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+        std::future::pending::<()>().await
+    }
+}
+
 /// Makes `count` orders waiting to be mailed in the database at `database_url`, through
 /// the API of an in-process platform (sandbox payments), by the demo operators, the
 /// operator log naming `acting` (who ran it) for what is done to them. They are disabled
@@ -152,6 +187,7 @@ pub async fn orders(
     acting: &str,
 ) -> Result<Vec<String>, DemoError> {
     crate::api::install_tls_provider();
+    let mut stop = Stop::listen();
     let mut config = config.clone();
     // Demo money and demo identity checks only, on a loopback port nobody else sees.
     config.payment_provider = crate::config::PaymentProvider::Sandbox;
@@ -181,7 +217,16 @@ pub async fn orders(
     }
     let made = match (refused, tokens.as_slice()) {
         (Some(e), _) => Err(e),
-        (None, [clerk, reviewer]) => make(&platform, clerk, reviewer, count).await,
+        // Stopped half way (Ctrl-C, SIGTERM): the operators are disabled all the same
+        // (left enabled, `restored` gave them fresh tokens).
+        (None, [clerk, reviewer]) => tokio::select! {
+            made = make(&platform, clerk, reviewer, count) => made,
+            _ = stop.stopped() => Err(DemoError::Other(
+                "stopped before it was done: the orders made so far stay; the demo \
+                 operators are disabled again"
+                    .into(),
+            )),
+        },
         (None, _) => Err(DemoError::Other(
             "the demo operators could not be made".into(),
         )),

@@ -595,6 +595,54 @@ fn serve_loads_the_demo_catalog_into_a_fresh_database() {
     assert!(en.contains("demo catalog"), "{said}");
 }
 
+/// `demo orders` stopped half way (SIGTERM, Ctrl-C) disables its operators all the same:
+/// left enabled with live tokens, `restored` gave them fresh ones.
+#[test]
+fn demo_orders_stopped_half_way_leave_no_demo_operator_enabled() {
+    let env = Env::new();
+    let mut child = env
+        .command(&["demo", "orders", "--count", "200"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn demo orders");
+    // Under way: its operators are made and enabled.
+    let started = Instant::now();
+    loop {
+        let (_, list, _) = env.run(&["operator", "list"]);
+        if list
+            .lines()
+            .any(|l| l.starts_with("demo-clerk") && l.contains("active"))
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never under way: {list}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = stop(child_as(&mut child));
+    assert!(!status.success(), "a run stopped half way is no success");
+    let (ok, list, _) = env.run(&["operator", "list"]);
+    assert!(ok);
+    for name in ["demo-clerk", "demo-reviewer"] {
+        let line = list
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} listed: {list}"));
+        assert!(line.contains("revoked"), "{list}");
+    }
+}
+
+/// The child itself (stop takes it by value).
+fn child_as(child: &mut Child) -> Child {
+    std::mem::replace(
+        child,
+        Command::new("true").spawn().expect("a stand-in process"),
+    )
+}
+
 #[test]
 fn demo_orders_wait_to_be_mailed() {
     let env = Env::new();
