@@ -375,22 +375,15 @@ fn stacks_marks(text: &str) -> bool {
 /// at a time (`人民路１２号　３栋` → `人民路12号 3栋`), as a phone keyboard's full-width
 /// mode types them; its punctuation (`（东门）`, `，`) stays as written.
 pub fn street(input: &str) -> Result<String, InvalidValue> {
-    address_line::<200>(input)
-}
-
-/// A line of an address or a bank's name as it prints (the street's rule, [`street`]): a
-/// [`printed_line`] of at most `MAX` characters, its full-width digits and Latin letters
-/// in ASCII, its spaces one at a time.
-pub fn address_line<const MAX: usize>(input: &str) -> Result<String, InvalidValue> {
-    let text = ascii_alphanumerics(&printed_line::<MAX>(input)?);
-    let mut line = String::with_capacity(text.len());
+    let text = ascii_alphanumerics(&printed_line::<200>(input)?);
+    let mut street = String::with_capacity(text.len());
     for c in text.chars() {
         let c = if c.is_whitespace() { ' ' } else { c };
-        if !(c == ' ' && line.ends_with(' ')) {
-            line.push(c);
+        if !(c == ' ' && street.ends_with(' ')) {
+            street.push(c);
         }
     }
-    Ok(line)
+    Ok(street)
 }
 
 /// `text` with its full-width digits and Latin letters in ASCII (`１２号`, `ｘｔ` → `12号`,
