@@ -141,7 +141,8 @@ async fn token(store: &Store, name: &str, roles: &str) -> Result<String, DemoErr
 }
 
 /// Ctrl-C or SIGTERM, listened for from when it is made (before any demo operator is
-/// enabled): a signal before it is awaited is not missed.
+/// enabled): a signal before it is awaited is not missed. Once made, the signals no longer
+/// end the process: the run disables its operators and returns.
 struct Stop {
     #[cfg(unix)]
     signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
@@ -187,7 +188,6 @@ pub async fn orders(
     acting: &str,
 ) -> Result<Vec<String>, DemoError> {
     crate::api::install_tls_provider();
-    let mut stop = Stop::listen();
     let mut config = config.clone();
     // Demo money and demo identity checks only, on a loopback port nobody else sees.
     config.payment_provider = crate::config::PaymentProvider::Sandbox;
@@ -197,6 +197,9 @@ pub async fn orders(
         .await
         .map_err(|e| DemoError::Other(e.to_string()))?;
     let platform = Platform::start(config, database_url, listener).await?;
+    // From here (no demo operator is enabled yet) a signal stops the run and disables
+    // them; before, it ends the process as usual (a start that hangs can be stopped).
+    let mut stop = Stop::listen();
     let store = platform.store().acting_as(acting);
     // The operators this run made or enabled: those it disables again, whatever became of
     // the orders (one it refused to take over is left as it was).

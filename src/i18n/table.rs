@@ -1190,7 +1190,7 @@ web_texts! { messaging_texts;
     TrackingFailed => "查询失败：{0}（显示最近一次的结果）", "the tracking service failed: {0} (showing the last known state)";
     TrackingNone => "暂无物流信息", "no tracking events yet";
     TrackingMore => "……还有 {0} 条更早的记录", "… {0} earlier events";
-    SearchIndexing => "导入的订单正在建立搜索索引（{0}%），部分订单暂时搜不到", "imported orders are still being indexed ({0}%): some cannot be found yet";
+    SearchIndexing => "部分订单正在建立搜索索引（{0}%），暂时搜不到", "some orders are still being indexed ({0}%): they cannot be found yet";
     QueueListedOfAll => "共 {1} 单，这里列出最早的 {0} 单", "{1} in all; the oldest {0} are listed here";
     InvoiceSummaryListed => "列出的 {0} 单中，客户已申请 {1} 单", "of the {0} listed, {1} asked for by the customer";
     InvoiceSummary => "待开票 {0} 单，其中客户已申请 {1} 单", "{0} to invoice, {1} asked for by the customer";

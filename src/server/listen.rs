@@ -287,15 +287,15 @@ pub fn survive_file_size_limit() {
     ONCE.call_once(|| {
         #[cfg(all(
             any(target_os = "linux", target_os = "macos"),
-            any(
-                target_arch = "x86_64",
-                target_arch = "aarch64",
-                target_arch = "x86",
-                target_arch = "arm"
-            )
+            not(any(
+                target_arch = "mips",
+                target_arch = "mips64",
+                target_arch = "mips32r6",
+                target_arch = "mips64r6"
+            ))
         ))]
         {
-            // SIGXFSZ on Linux and macOS on these machines (MIPS numbers it otherwise).
+            // SIGXFSZ on Linux and macOS (MIPS numbers it otherwise).
             const SIGXFSZ: i32 = 25;
             use tokio::signal::unix::{SignalKind, signal};
             match signal(SignalKind::from_raw(SIGXFSZ)) {

@@ -600,10 +600,13 @@ fn serve_loads_the_demo_catalog_into_a_fresh_database() {
 #[test]
 fn demo_orders_stopped_half_way_leave_no_demo_operator_enabled() {
     let env = Env::new();
+    // The database made first, so the listing below never migrates beside the run.
+    let (ok, _, stderr) = env.run(&["operator", "list"]);
+    assert!(ok, "{stderr}");
     let mut child = env
         .command(&["demo", "orders", "--count", "200"])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn demo orders");
     // Under way: its operators are made and enabled.
@@ -616,8 +619,15 @@ fn demo_orders_stopped_half_way_leave_no_demo_operator_enabled() {
         {
             break;
         }
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut said = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut stderr, &mut said);
+            }
+            panic!("ended before it was under way ({status}): {said}");
+        }
         assert!(
-            started.elapsed() < Duration::from_secs(30),
+            started.elapsed() < Duration::from_secs(90),
             "never under way: {list}"
         );
         std::thread::sleep(Duration::from_millis(100));

@@ -266,9 +266,15 @@ pub fn name_pattern(text: &str) -> String {
 /// A row's name (the SQL of its column) as a name search compares it: lower-cased, its
 /// brackets as [`fold_brackets`] leaves them (a single space beside one goes).
 pub fn name_as_searched_sql(column: &str) -> String {
-    let mut sql = format!("REPLACE(REPLACE(LOWER({column}), '（', '('), '）', ')')");
-    for (from, to) in [(" (", "("), ("( ", "("), (" )", ")"), (") ", ")")] {
-        sql = format!("REPLACE({sql}, '{from}', '{to}')");
+    // Ideographic spaces as spaces first (a name imported as typed), and the spaces beside
+    // a bracket taken twice: two of them go too.
+    let mut sql = format!(
+        "REPLACE(REPLACE(REPLACE(LOWER({column}), '（', '('), '）', ')'), '\u{3000}', ' ')"
+    );
+    for _ in 0..2 {
+        for (from, to) in [(" (", "("), ("( ", "("), (" )", ")"), (") ", ")")] {
+            sql = format!("REPLACE({sql}, '{from}', '{to}')");
+        }
     }
     sql
 }
@@ -458,7 +464,7 @@ impl Store {
             self.unindexed.noticed(waiting as u64);
             tracing::warn!(
                 orders = waiting,
-                "orders without search terms (written outside the platform) were counted; \
+                "orders without search terms (imported, or given new terms by an upgrade) were counted; \
                  their terms are made in the background, and searches say so until they are"
             );
         }

@@ -818,8 +818,8 @@ fn a_search_answered_while_imported_orders_are_indexed_says_some_cannot_be_found
             total: 1_000_000,
         };
         let notice = match lang {
-            Lang::ZhCn => "导入的订单正在建立搜索索引（45%），部分订单暂时搜不到",
-            _ => "imported orders are still being indexed (45%): some cannot be found yet",
+            Lang::ZhCn => "部分订单正在建立搜索索引（45%），暂时搜不到",
+            _ => "some orders are still being indexed (45%): they cannot be found yet",
         };
         let answer = search_page(&app, Some(indexing));
         app.answer::<Orders>(answer);

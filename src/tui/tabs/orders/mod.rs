@@ -1049,8 +1049,10 @@ impl Component for Orders {
                     }
                     Err(e) => {
                         detail.error = Some(crate::tui::text::describe_reading(&e, lang));
-                        detail.retry_at = e
-                            .is_transient()
+                        // Out of reach or busy a moment, not a defect (a 500 stays said).
+                        let passing = matches!(e, crate::api::ClientError::Network(_))
+                            || e.problem().is_some_and(|p| p.status == 503);
+                        detail.retry_at = passing
                             .then(|| ctx.now + time::Duration::seconds(DETAIL_RETRY_SECONDS));
                         if self.edit_after_reveal.take().is_some() {
                             self.notice = None;

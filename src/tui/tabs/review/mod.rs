@@ -365,6 +365,8 @@ impl Component for Review {
                                 Some(Notice::info(Text::with(T::ReleasedLate, [order_no])));
                         }
                     }
+                    // Taken up again meanwhile: theirs, not given back behind their back.
+                    Err(_) if self.held_order() == Some(order_no.as_str()) => {}
                     // Out of reach: said, and given back once the platform answers.
                     Err(e) if e.is_transient() => {
                         if !self.unreleased.contains(&order_no) {
@@ -565,7 +567,7 @@ impl Component for Review {
             Signal::ReviewOrder(order_no) => {
                 match self.held_order().map(str::to_owned) {
                     // On screen already: shown, nothing given back or claimed again.
-                    Some(held) if held == *order_no => {}
+                    Some(held) if held == *order_no => self.opened_elsewhere = true,
                     // Another order held here (a checklist half typed, perhaps): kept, and
                     // said — it is not given back behind the reviewer's back.
                     Some(held) => {
@@ -592,6 +594,18 @@ impl Component for Review {
         }
         if self.release_again_at.is_some_and(|at| at <= ctx.now) {
             self.release_again_at = None;
+            // Not one taken up again, nor one the queue shows someone else holding now (an
+            // administrator's give-back would free their claim).
+            let me = ctx.shared.me.as_ref().map(|m| m.id.clone());
+            let held = self.held_order().map(str::to_owned);
+            let queue = &self.queue;
+            self.unreleased.retain(|n| {
+                Some(n) != held.as_ref()
+                    && queue
+                        .find(n)
+                        .and_then(|item| item.claim.as_ref())
+                        .is_none_or(|c| c.by.id == me)
+            });
             for order_no in &self.unreleased {
                 ctx.ask(Request::Release {
                     order_no: order_no.clone(),
