@@ -230,6 +230,22 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
         .order_no
         .to_string();
     assert_eq!(numbers(&app, "重科（长沙）").await, vec![zoomlion.clone()]);
+    // Registered with a space beside its brackets (kept: a bracket is no Chinese
+    // character): found without them, and with them.
+    let mut spaced = app.new_org_order_body("孙七").await;
+    if let Some(o) = spaced.organization.as_mut() {
+        o.name = "长沙 （示范） 科技有限公司".into();
+    }
+    let demo = app
+        .client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &spaced)
+        .await
+        .expect("org order")
+        .order_no
+        .to_string();
+    for typed in ["长沙(示范)科技", "长沙 （示范） 科技", "(示范)科技有限"] {
+        assert_eq!(numbers(&app, typed).await, vec![demo.clone()], "{typed}");
+    }
     // A bracket stands for a bracket, not for any character.
     assert!(numbers(&app, "华为技术(湖北)").await.is_empty());
     assert!(numbers(&app, "技术湖南").await.is_empty());

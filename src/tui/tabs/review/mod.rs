@@ -81,10 +81,23 @@ impl Default for Review {
     }
 }
 
-/// Whether `item` is one this reviewer may take: nobody holds it, and it is not one they
-/// may not decide (their own intake, for those who decide).
-fn takeable(item: &ReviewItem, decides: bool) -> bool {
-    item.claim.is_none() && !(item.own && decides)
+/// Whether `item` is one this reviewer may take: nobody holds it (at `now`, when known: a
+/// claim that lapsed since the queue was read holds nothing), and it is not one they may
+/// not decide (their own intake, for those who decide).
+fn takeable(item: &ReviewItem, decides: bool, now: Option<time::OffsetDateTime>) -> bool {
+    let held = match now {
+        Some(now) => live_claim(item, now).is_some(),
+        None => item.claim.is_some(),
+    };
+    !(held || item.own && decides)
+}
+
+/// The claim on `item` while it holds at `now`: one that lapsed since the queue was read
+/// holds nothing (nothing tells the queue it lapsed).
+pub(super) fn live_claim(item: &ReviewItem, now: time::OffsetDateTime) -> Option<&crate::api::Claim> {
+    item.claim.as_ref().filter(|claim| {
+        crate::tui::format::parse_time(&claim.expires_at).is_none_or(|until| until > now)
+    })
 }
 
 impl Review {
@@ -144,6 +157,7 @@ impl Review {
     /// meanwhile was skipped until the list wrapped); after one skipped (`n`), the one
     /// after it.
     fn next(&mut self, ctx: &mut Ctx<Request>, decided: bool) {
+        let now = ctx.now;
         let current = self.screen.as_ref().map(|s| s.order_no.clone());
         let items = self.queue.items();
         let start = if decided {
@@ -170,7 +184,10 @@ impl Review {
                 .iter()
                 .skip(start)
                 .chain(items.iter().take(start))
-                .filter(|i| Some(i.order.order_no.as_str()) != current.as_deref() && takeable(i, decides))
+                .filter(|i| {
+                    Some(i.order.order_no.as_str()) != current.as_deref()
+                        && takeable(i, decides, Some(now))
+                })
         };
         let next = candidates()
             .find(|i| !decided || !skipped.iter().any(|no| no == i.order.order_no.as_str()))
@@ -207,7 +224,7 @@ impl Review {
         }
         let known = self.nothing_among.as_deref().unwrap_or_default();
         let arrived = self.queue.items().iter().any(|i| {
-            takeable(i, decides) && !known.iter().any(|no| no == i.order.order_no.as_str())
+            takeable(i, decides, None) && !known.iter().any(|no| no == i.order.order_no.as_str())
         });
         let nothing = T::NothingMoreToReview.get(lang);
         let Some(notice) = self.notice.as_mut().filter(|_| arrived) else {

@@ -1,6 +1,7 @@
 //! Drawing the 审核队列 tab: the queue against the promise, and one order beside its scan
 //! (half blocks drawn here; terminal graphics drawn after the screen is made safe).
 
+use super::live_claim;
 use std::cell::RefCell;
 
 use image::RgbImage;
@@ -233,14 +234,6 @@ fn legend(all_marks: &[Marks], width: u16, view: &View) -> Vec<Line<'static>> {
         .map(|(whole, one)| (one.get(lang), whole.get(lang)))
         .collect();
     paint::marks_legend(T::QueueMarksLegend, &means, width, lang, view.theme.dim)
-}
-
-/// The claim on `item` while it holds at `now`: one that lapsed since the queue was read
-/// goes from the reviewer column at once (nothing tells the queue it lapsed).
-fn live_claim(item: &ReviewItem, now: time::OffsetDateTime) -> Option<&crate::api::Claim> {
-    item.claim.as_ref().filter(|claim| {
-        crate::tui::format::parse_time(&claim.expires_at).is_none_or(|until| until > now)
-    })
 }
 
 fn queue_row(item: &ReviewItem, marks: &Marks, short: bool, selected: bool, view: &View) -> Row {
