@@ -193,17 +193,7 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
     // full-width ones find a name registered with ASCII brackets.
     let feng = app.submit("冯小刚").await.order_no.to_string();
     assert_eq!(numbers(&app, "冯 小刚").await, vec![feng.clone()]);
-    let mut bracketed = app.new_org_order_body("王五").await;
-    if let Some(o) = bracketed.organization.as_mut() {
-        o.name = "华为技术（湖南）有限公司".into();
-    }
-    let huawei = app
-        .client(&app.clerk)
-        .create_order(&uuid::Uuid::now_v7().to_string(), &bracketed)
-        .await
-        .expect("org order")
-        .order_no
-        .to_string();
+    let huawei = org_order_named(&app, "王五", "华为技术（湖南）有限公司").await;
     assert_eq!(
         numbers(&app, "华为技术（湖南）").await,
         vec![huawei.clone()]
@@ -218,31 +208,11 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
     ] {
         assert_eq!(numbers(&app, typed).await, vec![huawei.clone()], "{typed}");
     }
-    let mut ascii = app.new_org_order_body("赵六").await;
-    if let Some(o) = ascii.organization.as_mut() {
-        o.name = "中联重科(长沙)分公司".into();
-    }
-    let zoomlion = app
-        .client(&app.clerk)
-        .create_order(&uuid::Uuid::now_v7().to_string(), &ascii)
-        .await
-        .expect("org order")
-        .order_no
-        .to_string();
+    let zoomlion = org_order_named(&app, "赵六", "中联重科(长沙)分公司").await;
     assert_eq!(numbers(&app, "重科（长沙）").await, vec![zoomlion.clone()]);
     // Registered with a space beside its brackets (kept: a bracket is no Chinese
     // character): found without them, and with them.
-    let mut spaced = app.new_org_order_body("孙七").await;
-    if let Some(o) = spaced.organization.as_mut() {
-        o.name = "长沙 （示范） 科技有限公司".into();
-    }
-    let demo = app
-        .client(&app.clerk)
-        .create_order(&uuid::Uuid::now_v7().to_string(), &spaced)
-        .await
-        .expect("org order")
-        .order_no
-        .to_string();
+    let demo = org_order_named(&app, "孙七", "长沙 （示范） 科技有限公司").await;
     for typed in ["长沙(示范)科技", "长沙 （示范） 科技", "(示范)科技有限"] {
         assert_eq!(numbers(&app, typed).await, vec![demo.clone()], "{typed}");
     }
@@ -250,6 +220,21 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
     assert!(numbers(&app, "华为技术(湖北)").await.is_empty());
     assert!(numbers(&app, "技术湖南").await.is_empty());
     app.finish().await;
+}
+
+/// An organisation's order made for `person`, the organisation registered as `name`: its
+/// number.
+async fn org_order_named(app: &TestApp, person: &str, name: &str) -> String {
+    let mut body = app.new_org_order_body(person).await;
+    if let Some(o) = body.organization.as_mut() {
+        o.name = name.into();
+    }
+    app.client(&app.clerk)
+        .create_order(&uuid::Uuid::now_v7().to_string(), &body)
+        .await
+        .expect("org order")
+        .order_no
+        .to_string()
 }
 
 async fn a_search_pages_newest_first_through_its_filters_without_gaps(db: Db) {
