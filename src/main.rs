@@ -782,12 +782,7 @@ async fn no_active_operator(store: &Store, name: &str) -> color_eyre::eyre::Repo
 /// systemd and containers leave unset).
 fn command_runner(command: &str) -> String {
     let user = system_user().unwrap_or_else(|| "unknown".into());
-    let host = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_else(|| "localhost".into());
+    let host = ca_counter::server::listen::host_name();
     format!("{user}@{host} (ca-counter {command})")
 }
 

@@ -278,6 +278,17 @@ pub fn raise_open_file_limit() -> Option<u64> {
     }
 }
 
+/// This machine's name, as the operator log and `restored` name where something ran:
+/// `/etc/hostname`, else `$HOSTNAME`, else `localhost`.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".into())
+}
+
 /// A write past this process's file-size limit (`ulimit -f`, systemd's `LimitFSIZE=`) is
 /// refused (`EFBIG`) — which the database takes as a full disk, answered 507 — rather than
 /// ending the process without a word, as the kernel's `SIGXFSZ` does by default; each is

@@ -879,14 +879,9 @@ pub struct ServingInstance {
 impl ServingInstance {
     /// This process, listening on `listen`.
     pub fn this(listen: &str) -> ServingInstance {
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .ok()
-            .or_else(|| std::env::var("HOSTNAME").ok())
-            .map(|h| h.trim().to_owned())
-            .unwrap_or_default();
         ServingInstance {
             id: new_id(),
-            host,
+            host: crate::server::listen::host_name(),
             pid: i64::from(std::process::id()),
             listen: listen.to_owned(),
         }
