@@ -416,6 +416,7 @@ impl Platform {
         let instance = match store.backend() {
             Backend::Postgres => {
                 let me = store::ServingInstance::this(&addr.to_string());
+                store.forget_silent_instances().await?;
                 store.serving_beat(&me).await?;
                 Some(me)
             }

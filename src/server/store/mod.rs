@@ -890,8 +890,7 @@ impl ServingInstance {
 
 impl Store {
     /// Says `me` serves this database now (PostgreSQL; see migration 0033), by the
-    /// database's clock — the one `restored` reads it by, whatever machine each runs on —
-    /// and forgets instances silent for ten minutes (killed, never stopped).
+    /// database's clock — the one `restored` reads it by, whatever machine each runs on.
     pub async fn serving_beat(&self, me: &ServingInstance) -> StoreResult<()> {
         sqlx::query(&format!(
             "INSERT INTO serving_instances (id, host, pid, listen, seen_at) \
@@ -904,6 +903,12 @@ impl Store {
         .bind(&me.listen)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Forgets instances silent for ten minutes (killed, never stopped): once, as an
+    /// instance starts.
+    pub async fn forget_silent_instances(&self) -> StoreResult<()> {
         sqlx::query(&format!(
             "DELETE FROM serving_instances WHERE seen_at < {DB_NOW_MS} - 600000"
         ))
