@@ -9,7 +9,11 @@ use super::idempotency::{Answered, IdempotencyKey, SavedResponse, key_insert};
 
 use super::params::Params;
 use super::search::{self, Key, Verify};
-use super::{Backend, Store, StoreError, StoreResult, catalog::PRODUCTS_ON_SALE, new_id, now_ms};
+use super::{
+    Backend, Store, StoreError, StoreResult,
+    catalog::{PRODUCTS_ON_SALE, escape_like},
+    new_id, now_ms,
+};
 use crate::domain::{
     Action, IdNumber, ORDER_PREFIX, OrderNo, OrderStatus, Phone, UserType, next_status,
 };
@@ -1246,7 +1250,8 @@ impl Store {
                 conditions.push(format!("o.phone LIKE {}", binds.add(format!("%{digits}"))))
             }
             Some(Verify::Name(text)) => {
-                let like = search::name_pattern(text);
+                // The text is folded as the row's name is read (`fold_brackets`).
+                let like = format!("%{}%", escape_like(text));
                 let a = binds.add(like.clone());
                 let b = binds.add(like);
                 let [applicant, display] =

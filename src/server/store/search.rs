@@ -257,12 +257,6 @@ pub fn fold_brackets(name: &str) -> String {
     folded
 }
 
-/// The `LIKE` pattern (escaped with `!`) a row's name, as [`name_as_searched_sql`] reads it,
-/// must match to contain `text` ([`fold_brackets`] already).
-pub fn name_pattern(text: &str) -> String {
-    format!("%{}%", super::catalog::escape_like(text))
-}
-
 /// A row's name (the SQL of its column) as a name search compares it: lower-cased, its
 /// brackets as [`fold_brackets`] leaves them (a single space beside one goes).
 pub fn name_as_searched_sql(column: &str) -> String {
@@ -876,7 +870,6 @@ mod tests {
         for part in ["n(湖南", "n南)有", "n华为技"] {
             assert!(org.contains(&part.to_owned()), "{part} in {org:?}");
         }
-        assert_eq!(name_pattern("50%(a_!)"), "%50!%(a!_!!)%");
         let Key::IdHash(hash) = key("11010519491231002X", KEY) else {
             panic!("an ID number is read as its hash");
         };
