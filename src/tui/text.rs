@@ -221,10 +221,15 @@ pub fn describe(error: &ClientError, lang: Lang) -> Text {
 }
 
 /// [`describe`] for something only being read (an order opened): out of reach is said
-/// plainly — "what you typed is kept" is for forms, and nothing was typed.
+/// plainly — "what you typed is kept" is for forms, and nothing was typed — and is a
+/// passing trouble, as the database busy or away is.
 pub fn describe_reading(error: &ClientError, lang: Lang) -> Text {
     match error {
-        ClientError::Network(_) => T::ErrOffline.into(),
+        ClientError::Network(_) => {
+            let mut text = Text::from(T::ErrOffline);
+            text.passing = true;
+            text
+        }
         other => describe(other, lang),
     }
 }

@@ -125,11 +125,7 @@ fn an_order_not_read_for_a_passing_reason_is_read_again_by_itself() {
     app.take_jobs();
     app.answer::<Orders>(orders::Answer::Detail {
         order_no: "HN20261128000003".into(),
-        result: Err(problem(
-            "database_unavailable",
-            503,
-            "数据库忙或不可用，请稍后重试",
-        )),
+        result: Err(problem("unavailable", 503, "数据库忙或不可用，请稍后重试")),
     });
     let asked = |app: &mut ca_counter::tui::app::App| {
         sent::<orders::Request>(&app.take_jobs())

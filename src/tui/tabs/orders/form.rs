@@ -71,6 +71,15 @@ pub struct Form {
 }
 
 impl Form {
+    /// A file's path kept from before (the form brought back) is marked, so a new path
+    /// typed or pasted replaces it rather than being glued to it; words typed (a reason,
+    /// a note) are kept to go on typing.
+    pub fn mark_kept_path(&mut self) {
+        if let Some(field) = self.fields.iter_mut().find(|f| f.key == "file") {
+            field.input.select_all();
+        }
+    }
+
     /// True when anything was typed into it: a field differs from what it started with
     /// (blank, or what the order says on a correction form).
     pub fn has_typing(&self) -> bool {

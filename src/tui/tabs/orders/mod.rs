@@ -256,12 +256,8 @@ impl Orders {
             } else if kind == FormKind::Edit {
                 // A correction reopened is said to be the one left, with the way back.
                 left.error = Some(Text::from(T::EditResumed));
-            } else if let Some(field) = left.fields.get_mut(left.focus).filter(|f| f.key == "file")
-            {
-                // A file's path brought back is marked, so a new path typed or pasted
-                // replaces it rather than being glued to it (words typed — a reason, a note
-                // — are kept to go on typing).
-                field.input.select_all();
+            } else {
+                left.mark_kept_path();
             }
             left.version = order.version;
             self.form = Some(left);
@@ -281,14 +277,11 @@ impl Orders {
         for field in &mut form.fields {
             if let Some((_, text)) = typed.iter().find(|(key, _)| *key == field.key) {
                 field.input = crate::tui::widgets::input::Input::new(text);
-                // A file's path kept is marked, as when the form comes back unchanged.
-                if field.key == "file" {
-                    field.input.select_all();
-                }
             }
         }
         if changed {
             form.error = Some(Text::from(T::FormOrderChanged));
+            form.mark_kept_path();
         }
         // A reversal names the invoice it cancels: its number, buyer and amount.
         if kind == FormKind::Act(Action::ReverseInvoice)
@@ -1048,12 +1041,12 @@ impl Component for Orders {
                         }
                     }
                     Err(e) => {
-                        detail.error = Some(crate::tui::text::describe_reading(&e, lang));
+                        let error = crate::tui::text::describe_reading(&e, lang);
                         // Out of reach or busy a moment, not a defect (a 500 stays said).
-                        let passing = matches!(e, crate::api::ClientError::Network(_))
-                            || e.problem().is_some_and(|p| p.status == 503);
-                        detail.retry_at = passing
+                        detail.retry_at = error
+                            .passing
                             .then(|| ctx.now + time::Duration::seconds(DETAIL_RETRY_SECONDS));
+                        detail.error = Some(error);
                         if self.edit_after_reveal.take().is_some() {
                             self.notice = None;
                         }
