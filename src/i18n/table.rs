@@ -1075,6 +1075,7 @@ web_texts! { messaging_texts;
     PageForeignFormNextOwn => "请求来自其他网站，已拒绝，什么都没有改变。请打开本平台的页面重新操作。", "The request came from another website and was refused; nothing was changed. Open this platform's page and do it again there.";
     PageForeignFormNext => "请求来自其他网站，已拒绝，什么都没有改变。请重新扫描柜台的二维码，或打开短信中的链接。", "The request came from another website and was refused; nothing was changed. Scan the counter's code again, or open the link in your text message.";
     PageFileTooLarge => "文件太大", "The file is too large";
+    WebFileTooLargeField => "这个文件超过了 {0}，没有上传。请重新拍一张或选一张较小的照片（或 PDF）再上传。", "This file is over {0} and was not uploaded. Take the photo again or choose a smaller one (or a PDF), and upload it.";
     PageFileTooLargeNext => "上传的照片或文件不能超过 {0} MB，什么都没有改变。请返回上一页，重新拍一张或选一张较小的照片再上传。", "A photo or file can be at most {0} MB; nothing was changed. Go back, take the photo again or choose a smaller one, and upload it.";
     PageFormTooLong => "填写的内容太长", "What was typed is too long";
     PageFormTooLongNext => "表单超过了允许的长度，什么都没有改变。请返回，缩短后再提交。", "The form is longer than allowed; nothing was changed. Go back, shorten it and send it again.";

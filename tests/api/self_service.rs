@@ -447,6 +447,18 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
         "{slip}"
     );
     let version = hidden(&page.html, "version");
+    // Back from a voucher over the upload limit (refused before anything read it): the
+    // limit said beside the voucher's field, the form there to choose a smaller one.
+    let too_large = browser.get(&format!("/orders/{no}?too_large=1")).await.html;
+    let field = too_large
+        .split("id=\"scan-error\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no error beside the field: {too_large}"));
+    assert!(
+        field.starts_with(">这个文件超过了")
+            && too_large.contains(&format!("action=\"/orders/{no}/voucher")),
+        "{too_large}"
+    );
     // Meanwhile the counter corrects the address (the order's version moves, not its
     // step): the voucher chosen on the page left open is still taken.
     let waiting = app
@@ -2342,13 +2354,13 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
     // Back from the page refusing a photo over the limit (refused before anything read
     // it): the limit said beside the upload.
     let back = browser.get("/apply?step=scan&too_large=1").await;
-    assert!(back.html.contains("上传不能超过"), "{}", back.html);
+    assert!(back.html.contains("这个文件超过了"), "{}", back.html);
     assert!(
         !browser
             .get("/apply?step=scan")
             .await
             .html
-            .contains("上传不能超过")
+            .contains("这个文件超过了")
     );
 
     // A street changed while switching language, then put back as it was: no change to

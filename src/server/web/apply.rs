@@ -487,7 +487,7 @@ pub async fn page(
         _ if look.too_large.is_some() && step == Step::Scan => vec![(
             "scan".to_owned(),
             ctx.t(T::WebScanLabel).to_owned(),
-            T::ProblemTooLargeDetail.fill(
+            T::WebFileTooLargeField.fill(
                 ctx.lang,
                 &[&crate::server::error::human_bytes(
                     state.config.max_upload_bytes,
@@ -1054,7 +1054,7 @@ pub async fn read_upload(
                     match field.chunk().await {
                         Ok(Some(chunk)) => {
                             if data.len() + chunk.len() > limit {
-                                return Err(T::ProblemTooLargeDetail
+                                return Err(T::WebFileTooLargeField
                                     .fill(lang, &[&crate::server::error::human_bytes(limit)]));
                             }
                             data.extend_from_slice(&chunk);

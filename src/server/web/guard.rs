@@ -490,13 +490,22 @@ fn not_a_page(state: &AppState, lang: Lang, path: String, status: StatusCode) ->
 /// the customer's addresses (a photo of the signed form, a voucher): a page that says
 /// how large a file may be, with the way back to the page it came from.
 pub fn too_large_page(state: &AppState, lang: Lang, path: String, limit_bytes: usize) -> Response {
-    let back = match path.rsplit_once('/') {
-        Some(("/apply", _)) => "/apply?step=scan&too_large=1".to_owned(),
+    // An upload of the application's scan, a voucher or a correction goes back to its own
+    // form, the limit said beside the file field (the page it was chosen on, not a page of
+    // its own at the address posted to, which a reload would post again).
+    let upload_form = match path.rsplit_once('/') {
+        Some(("/apply", "scan")) => Some("/apply?step=scan&too_large=1".to_owned()),
         Some((order, "voucher" | "correction")) if order.starts_with("/orders/") => {
-            order.to_owned()
+            Some(format!("{order}?too_large=1#scan"))
         }
-        _ => "/".to_owned(),
+        _ => None,
     };
+    if let Some(form) = upload_form {
+        let mut response = super::page::see_other(&form);
+        add_security_headers(&mut response, false);
+        return response;
+    }
+    let back = "/".to_owned();
     // Its language switch leads to the page it came from (the address posted to is no
     // page of its own).
     let ctx = plain_ctx(state, lang, back.clone());

@@ -195,6 +195,9 @@ pub struct Opened {
     paid: Option<String>,
     /// A PC's payment code ran out: said so, with the way to a new one.
     expired: Option<String>,
+    /// Back from a voucher or a correction over the upload limit (refused before anything
+    /// read it): the limit said beside the file field.
+    too_large: Option<String>,
 }
 
 /// `GET /orders/{order_no}/form.pdf`: the order's application form, to print again, sign
@@ -357,7 +360,24 @@ pub async fn page(
             _ => None,
         },
     };
-    order_page(&state, &who, &row, StatusCode::OK, &[], notice).await
+    let errors = match opened.too_large {
+        Some(_) => {
+            let ctx = &who.ctx;
+            let label = if row.status().ok() == Some(OrderStatus::Rejected) {
+                T::WebCorrectionLabel
+            } else {
+                T::WebVoucherLabel
+            };
+            let limit = crate::server::error::human_bytes(state.config.max_upload_bytes);
+            vec![(
+                "scan".to_owned(),
+                ctx.t(label).to_owned(),
+                T::WebFileTooLargeField.fill(ctx.lang, &[&limit]),
+            )]
+        }
+        None => Vec::new(),
+    };
+    order_page(&state, &who, &row, StatusCode::OK, &errors, notice).await
 }
 
 /// What a page shows about the order, then its next step (with `errors` of a form sent).
