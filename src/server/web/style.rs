@@ -28,6 +28,7 @@ h2{font-size:1.15rem}
 .demo{flex-basis:calc(100% + 2rem);margin:0 -1rem -.5rem;padding:.5rem 1rem;background:#fff4ce;color:#3d2c00;border-top:1px solid #b45309}
 .demo summary{padding:.55rem 0;cursor:pointer}
 .demo p{margin:.25rem 0 0}
+main .demo{margin:1rem -1rem;border-bottom:1px solid #b45309}
 .ok{color:#0a6b2c}
 .bad{color:#b42318}
 .hint{margin:.1rem 0;color:#4a4a4a;font-size:.95rem}
