@@ -316,7 +316,38 @@ fn optional(
 pub const INVOICE_LINE_MAX: usize = 100;
 
 fn text(input: &str) -> Result<String, InvalidValue> {
-    crate::domain::text::printed_line::<INVOICE_LINE_MAX>(input)
+    // Printed on a tax invoice as an office writes it, whatever a phone keyboard typed
+    // (`芙蓉路１２号　３栋` → `芙蓉路12号 3栋`), as the mailing street is.
+    crate::domain::text::address_line::<INVOICE_LINE_MAX>(input)
+}
+
+impl InvoiceRequest {
+    /// The request as it prints today: a request kept before its address and bank were
+    /// folded ([`crate::domain::text::folded_line`]; kept as typed) reads as one checked now.
+    #[must_use]
+    pub fn as_printed(&self) -> InvoiceRequest {
+        let fold = |line: &Option<String>| line.as_deref().map(crate::domain::text::folded_line);
+        InvoiceRequest {
+            address: fold(&self.address),
+            bank: fold(&self.bank),
+            ..self.clone()
+        }
+    }
+}
+
+/// Whether two kept requests (their JSON) ask for the same invoice: compared as they print
+/// ([`InvoiceRequest::as_printed`]), so that a request kept as typed before the rule equals
+/// itself checked again now — a reversed invoice's request sent again unchanged is still
+/// the same buyer, a retry is still the same invoice. Text that is no request compares as
+/// text.
+pub fn same_request(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<InvoiceRequest>(a),
+        serde_json::from_str::<InvoiceRequest>(b),
+    ) {
+        (Ok(a), Ok(b)) => a.as_printed() == b.as_printed(),
+        _ => a == b,
+    }
 }
 
 /// A landline or mobile number: `0731-85172903`, `(0731) 8517 2903`, `+86 138…`.
@@ -617,6 +648,54 @@ mod tests {
         assert_eq!(request.account.as_deref(), Some("601382000123456789"));
         assert_eq!(request.phone.as_deref(), Some("0731-85172903"));
         assert_eq!(request.bank.as_deref(), Some("中国银行长沙麓谷支行"));
+    }
+
+    #[test]
+    fn an_address_and_a_bank_print_as_an_office_writes_them() {
+        let input = InvoiceRequestInput {
+            address: "湖南省湘潭市岳塘区芙蓉路１２号　３栋".into(),
+            bank: "中国建设银行　　湘潭分行".into(),
+            ..company_special()
+        };
+        let checked = validate(&input);
+        let Ok((request, _)) = checked else {
+            panic!("refused: {checked:?}");
+        };
+        assert_eq!(
+            request.address.as_deref(),
+            Some("湖南省湘潭市岳塘区芙蓉路12号 3栋")
+        );
+        assert_eq!(request.bank.as_deref(), Some("中国建设银行 湘潭分行"));
+    }
+
+    #[test]
+    fn a_request_kept_as_typed_is_the_same_request_checked_again() {
+        let typed = InvoiceRequestInput {
+            address: "湖南省湘潭市岳塘区芙蓉路１２号　３栋".into(),
+            bank: "中国建设银行　　湘潭分行".into(),
+            ..company_special()
+        };
+        let Ok((now, _)) = validate(&typed) else {
+            panic!("refused");
+        };
+        // As a request was kept before the rule: its address and bank as typed.
+        let before = InvoiceRequest {
+            address: Some(typed.address.clone()),
+            bank: Some(typed.bank.clone()),
+            ..now.clone()
+        };
+        let json = |r: &InvoiceRequest| serde_json::to_string(r).unwrap_or_default();
+        assert_ne!(json(&before), json(&now));
+        assert!(same_request(&json(&before), &json(&now)));
+        assert_eq!(before.as_printed(), now);
+        // Another bank is another request, however it is written.
+        let other = InvoiceRequest {
+            bank: Some("中国银行湘潭分行".into()),
+            ..now.clone()
+        };
+        assert!(!same_request(&json(&before), &json(&other)));
+        // Text that is no request compares as text.
+        assert!(same_request("x", "x") && !same_request("x", &json(&now)));
     }
 
     #[test]

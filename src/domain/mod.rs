@@ -45,8 +45,8 @@ pub use filetype::{
 pub use id_number::IdNumber;
 pub use invoice::{
     BuyerKind, FieldMessages, INVOICE_LINE_MAX, InvoiceKind, InvoiceRequest, InvoiceRequestInput,
-    is_seller_code, required_field as invoice_field_required, same_buyer, tax_number_kept,
-    validate as validate_invoice_request,
+    is_seller_code, required_field as invoice_field_required, same_buyer,
+    same_request as same_invoice_request, tax_number_kept, validate as validate_invoice_request,
 };
 pub use mask::{
     address, mask_address, mask_email, mask_id_number, mask_name, mask_numbers_in, mask_phone,

@@ -171,6 +171,9 @@ pub async fn issue(
     let config = &state.config.invoice;
     let seller = Seller::configured(config);
     let (net, tax) = split_tax(row.amount_fen, seller.tax_rate_percent);
+    // Issued as it prints today, a request kept as typed before its address was folded
+    // included (the customer's own, sent before the rule).
+    let request = &request.as_printed();
     let request_json =
         serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))?;
     let seller_json =
@@ -206,7 +209,7 @@ pub async fn issue(
     // this caller's change of the request (finance issuing as the customer's own request
     // was being issued): that invoice is the order's, recorded with the request it was
     // issued for and by its issuer, and this caller is told theirs was not issued.
-    let another = invoice.request_json != request_json;
+    let another = !crate::domain::same_invoice_request(&invoice.request_json, &request_json);
     let (pdf_bytes, attachment_id, _) =
         kept_pdf(state, row, &invoice, &issued, actor, request_id).await?;
     let mut set = vec![SetColumn::Text(

@@ -389,7 +389,8 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
         "湖南某某建设有限公司",
         "91110000600037341L",
     );
-    special.address = "长沙市岳麓区麓山南路 1 号".into();
+    // Typed in a phone keyboard's full-width mode: printed as an office writes it.
+    special.address = "长沙市岳麓区麓山南路１号　　３栋".into();
     special.phone = "0731-88880000".into();
     special.bank = "中国银行长沙分行".into();
     special.account = "6222 0000 1111 2222".into();
@@ -454,6 +455,7 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
         invoice.invoice_no.as_str(),
         capital.as_str(),
         "中国银行长沙分行",
+        "麓山南路1号 3栋",
     ] {
         assert!(text.contains(expected), "{expected} in:\n{text}");
     }

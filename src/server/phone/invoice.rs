@@ -277,7 +277,7 @@ pub(super) async fn submit(
     if let Ok(mut found) = state.store.reversed_pending(&[row.id.as_str()]).await
         && let Some(note) = found.remove(&row.id)
         && let Ok(Some(reversed)) = state.store.invoice_by_no(&note.invoice_no).await
-        && reversed.request_json == json
+        && crate::domain::same_invoice_request(&reversed.request_json, &json)
     {
         let said = [(
             "buyer_name",

@@ -292,7 +292,9 @@ pub async fn issue(
     {
         let same = match &checked {
             None => true,
-            Some((request, _)) => json(request)? == invoice.request_json,
+            Some((request, _)) => {
+                crate::domain::same_invoice_request(&json(request)?, &invoice.request_json)
+            }
         };
         if same {
             return Ok(with_etag(full_order(&state, &row, &caller, false).await?));
@@ -324,7 +326,11 @@ pub async fn issue(
         // Unchanged from the customer's own request, it stays theirs.
         Some((request, _)) => {
             let via = match (&row.invoice_request_json, &row.invoice_requested_via) {
-                (Some(saved), Some(via)) if *saved == json(&request)? => via.clone(),
+                (Some(saved), Some(via))
+                    if crate::domain::same_invoice_request(saved, &json(&request)?) =>
+                {
+                    via.clone()
+                }
                 _ => "counter".to_owned(),
             };
             (request, via)
