@@ -301,15 +301,17 @@ async fn run(cli: Cli) -> Result<()> {
                 .map_err(|e| eyre!(e))?;
             let store = open_store(&config, &database).await?;
             let store = store.acting_as(&command_runner("restored"));
-            let issued = store.after_restore().await?;
+            let restored = store.after_restore().await?;
             println!(
-                "today's order numbers moved on by {}, this year's invoice numbers by {}; \
-                 every earlier token is revoked. Each operator's new token (hand each to its \
-                 owner only):",
+                "today's next order follows {} (at least {} past the backup's), this year's \
+                 next invoice number follows sequence {} (at least {} past); every earlier \
+                 token is revoked. Each operator's new token (hand each to its owner only):",
+                restored.orders_after,
                 ca_counter::server::store::RESTORE_ORDER_MARGIN,
+                restored.invoices_after,
                 ca_counter::server::store::RESTORE_INVOICE_MARGIN
             );
-            for (name, token) in issued {
+            for (name, token) in restored.tokens {
                 println!("{name}\t{token}");
             }
             Ok(())

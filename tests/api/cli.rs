@@ -930,8 +930,26 @@ fn restored_moves_the_numbers_on_and_replaces_every_token() {
     let (ok, stdout, stderr) = env.run(&["operator", "add", "--name", "王柜员", "--role", "clerk"]);
     assert!(ok, "{stderr}");
     let old = stdout.lines().last().expect("token").to_owned();
+    // The backup (the platform stopped: its files are the database).
+    let backup = tempfile::tempdir().expect("backup dir");
+    let database_files = |dir: &std::path::Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir)
+            .expect("dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("platform.db"))
+            })
+            .collect()
+    };
+    for file in database_files(env.dir.path()) {
+        let name = file.file_name().expect("name");
+        std::fs::copy(&file, backup.path().join(name)).expect("copy");
+    }
     let (ok, stdout, stderr) = env.run(&["restored"]);
     assert!(ok, "{stderr}");
+    assert!(stdout.contains("today's next order follows HN"), "{stdout}");
     let new = stdout
         .lines()
         .find_map(|l| l.strip_prefix("王柜员\t"))
@@ -951,4 +969,27 @@ fn restored_moves_the_numbers_on_and_replaces_every_token() {
         .expect("an order number");
     let seq: u32 = number[10..].parse().expect("its number of the day");
     assert!(seq > 10_000, "{number}");
+    // The same backup restored again later the same day (it knows nothing of the numbers
+    // the first restore led to): the next order is numbered past them, not given again.
+    let first = number.to_owned();
+    std::thread::sleep(Duration::from_millis(1100));
+    for file in database_files(env.dir.path()) {
+        std::fs::remove_file(file).expect("remove");
+    }
+    for file in database_files(backup.path()) {
+        let name = file.file_name().expect("name");
+        std::fs::copy(&file, env.dir.path().join(name)).expect("copy back");
+    }
+    let (ok, restored, stderr) = env.run(&["restored"]);
+    assert!(ok, "{stderr}");
+    let (ok, stdout, stderr) = env.run(&["demo", "orders", "--count", "1"]);
+    assert!(ok, "{stderr}");
+    let second = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("HN"))
+        .expect("an order number");
+    assert!(
+        second[..10] != first[..10] || second > first.as_str(),
+        "{second} after {first}; restored said: {restored}"
+    );
 }

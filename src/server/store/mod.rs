@@ -64,7 +64,7 @@ pub use mailing::{
     NewRedInvoice, TrackingEventRow, TrackingRow,
 };
 pub use operators::{
-    Operator, OperatorSummary, RESTORE_INVOICE_MARGIN, RESTORE_ORDER_MARGIN, hash_token,
+    Operator, OperatorSummary, RESTORE_INVOICE_MARGIN, RESTORE_ORDER_MARGIN, Restored, hash_token,
 };
 pub use orders::{
     Actor, HistoryRow, Inserted, ListQuery, OrderInputs, OrderRow, Page, SetColumn, Sort,

@@ -50,6 +50,32 @@ pub const RESTORE_ORDER_MARGIN: i64 = 10_000;
 /// How far [`Store::after_restore`] moves this year's invoice numbers on.
 pub const RESTORE_INVOICE_MARGIN: i64 = 100_000;
 
+/// Numbers [`Store::after_restore`] leaves room for per second of the day (orders) or the
+/// year (invoices) since the last restore: the same backup restored twice puts the
+/// numbers past those the first restore led to, given out in between (the backup itself
+/// cannot know of them). Ten a second is more than a province gives out; a day's
+/// 86,400 seconds stay within an order number's six digits.
+pub const RESTORE_ROOM_PER_SECOND: i64 = 10;
+
+/// What [`Store::after_restore`] did.
+#[derive(Debug)]
+pub struct Restored {
+    /// Today's order number that new orders follow (`HN…`).
+    pub orders_after: String,
+    /// This year's invoice sequence number that new invoices follow.
+    pub invoices_after: i64,
+    /// Each active operator's name and new token.
+    pub tokens: Vec<(String, String)>,
+}
+
+/// The counter a restore leaves: `last` moved on by `margin`, and at least `margin` plus
+/// [`RESTORE_ROOM_PER_SECOND`] for each of the `seconds` since the day (or year) began — so
+/// that a second restore of the same backup later the same day passes whatever the first
+/// one's numbers reached meanwhile.
+fn restored_counter(last: i64, margin: i64, seconds: i64) -> i64 {
+    (last + margin).max(margin + seconds.max(0) * RESTORE_ROOM_PER_SECOND)
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -362,56 +388,79 @@ impl Store {
 
     /// Brings a database restored from a backup past what was given out since the backup:
     /// today's order numbers move on by [`RESTORE_ORDER_MARGIN`] and this year's invoice
-    /// numbers by [`RESTORE_INVOICE_MARGIN`] (customers hold papers with those given since,
-    /// which would be given again), and every token is revoked, those revoked since the
-    /// backup among them, each active operator getting one new token. One transaction: run
-    /// with every instance stopped. Returns each active operator's name and new token.
-    pub async fn after_restore(&self) -> StoreResult<Vec<(String, String)>> {
+    /// numbers by [`RESTORE_INVOICE_MARGIN`], and at least to a floor that grows with the
+    /// time of day (year), [`restored_counter`] (customers hold papers with those given
+    /// since, which would be given again — also after a second restore of the same
+    /// backup), and every token is revoked, those revoked since the backup among them,
+    /// each active operator getting one new token. One transaction: run with every
+    /// instance stopped.
+    pub async fn after_restore(&self) -> StoreResult<Restored> {
         let now = now_ms();
-        let today = time::OffsetDateTime::now_utc()
-            .to_offset(crate::domain::CHINA)
-            .date();
+        let local = time::OffsetDateTime::now_utc().to_offset(crate::domain::CHINA);
+        let today = local.date();
         let day = format!(
             "{:04}{:02}{:02}",
             today.year(),
             u8::from(today.month()),
             today.day()
         );
+        let of_day = i64::from(local.time().hour()) * 3600
+            + i64::from(local.time().minute()) * 60
+            + i64::from(local.time().second());
+        let of_year = i64::from(today.ordinal() - 1) * 86_400 + of_day;
         let operators: Vec<(String, String)> = sqlx::query_as(
             "SELECT id, name FROM operators WHERE disabled_at IS NULL ORDER BY name",
         )
         .fetch_all(&self.pool)
         .await?;
         let mut tx = self.begin_write().await?;
+        let orders_last: Option<i64> =
+            sqlx::query_scalar("SELECT last FROM order_counters WHERE day = $1")
+                .bind(&day)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let orders_after = restored_counter(orders_last.unwrap_or(0), RESTORE_ORDER_MARGIN, of_day);
         sqlx::query(
             "INSERT INTO order_counters (day, last) VALUES ($1, $2) \
-             ON CONFLICT (day) DO UPDATE SET last = order_counters.last + $2",
+             ON CONFLICT (day) DO UPDATE SET last = $2",
         )
         .bind(&day)
-        .bind(RESTORE_ORDER_MARGIN)
+        .bind(orders_after)
         .execute(&mut *tx)
         .await?;
+        let year = i64::from(today.year());
+        let invoices_last: Option<i64> =
+            sqlx::query_scalar("SELECT last FROM invoice_counters WHERE year = $1")
+                .bind(year)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let invoices_after =
+            restored_counter(invoices_last.unwrap_or(0), RESTORE_INVOICE_MARGIN, of_year);
         sqlx::query(
             "INSERT INTO invoice_counters (year, last) VALUES ($1, $2) \
-             ON CONFLICT (year) DO UPDATE SET last = invoice_counters.last + $2",
+             ON CONFLICT (year) DO UPDATE SET last = $2",
         )
-        .bind(i64::from(today.year()))
-        .bind(RESTORE_INVOICE_MARGIN)
+        .bind(year)
+        .bind(invoices_after)
         .execute(&mut *tx)
         .await?;
         sqlx::query("UPDATE operator_tokens SET revoked_at = $1 WHERE revoked_at IS NULL")
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        let mut issued = Vec::with_capacity(operators.len());
+        let mut tokens = Vec::with_capacity(operators.len());
         for (id, name) in operators {
             let token = new_token();
             insert_token(&mut *tx, &token, &id).await?;
             log_change(&mut tx, &self.acting, &id, &name, "restored", None).await?;
-            issued.push((name, token));
+            tokens.push((name, token));
         }
         tx.commit().await?;
-        Ok(issued)
+        Ok(Restored {
+            orders_after: format!("HN{day}{orders_after:06}"),
+            invoices_after,
+            tokens,
+        })
     }
 
     /// Revokes every token of the active operator `name` and issues one new one (a token
@@ -587,6 +636,24 @@ mod tests {
             name: id.into(),
             roles: RoleSet::parse("clerk").expect("roles"),
         }
+    }
+
+    #[test]
+    fn a_second_restore_of_the_same_backup_passes_the_numbers_the_first_led_to() {
+        // The backup's day had 120 orders; restored at 09:00.
+        let first = restored_counter(120, RESTORE_ORDER_MARGIN, 9 * 3600);
+        assert!(first >= 120 + RESTORE_ORDER_MARGIN);
+        // 300 orders given out in the next 10 minutes, then the same backup restored again.
+        let given = first + 300;
+        let second = restored_counter(120, RESTORE_ORDER_MARGIN, 9 * 3600 + 600);
+        assert!(second > given, "{second} after {given}");
+        // A backup with more orders than the floor: moved on by the margin as before.
+        assert_eq!(
+            restored_counter(500_000, RESTORE_ORDER_MARGIN, 60),
+            500_000 + RESTORE_ORDER_MARGIN
+        );
+        // The day's last second still leaves room in an order number's six digits.
+        assert!(restored_counter(0, RESTORE_ORDER_MARGIN, 86_399) < 900_000);
     }
 
     #[test]
