@@ -68,6 +68,15 @@ impl TrackingState {
         }
     }
 
+    /// The parcel is on its way back to the CA, or back already (退回, 退签, 拒签): it
+    /// goes out again only once the mailroom records its return.
+    pub fn coming_back(self) -> bool {
+        matches!(
+            self,
+            TrackingState::Returning | TrackingState::Refused | TrackingState::Rejected
+        )
+    }
+
     /// Parses the wire name.
     pub fn parse(name: &str) -> Option<TrackingState> {
         TrackingState::ALL.into_iter().find(|s| s.as_str() == name)

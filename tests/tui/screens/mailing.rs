@@ -102,16 +102,16 @@ fn support_sees_the_mailing_queue_without_shipping_keys() {
             carriers: carriers(),
         }),
     });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("138****5678"), "{screen}");
+    assert!(!screen.contains("扫描单号寄出"), "{screen}");
+    // And is told so, above the list; Enter shows the order (walk::mailing).
+    assert!(screen.contains("只读查看：寄出由邮寄岗操作"), "{screen}");
     key(&mut app, KeyCode::Enter);
     assert!(
         app.tab::<Mailing>().is_some_and(|m| m.scan.is_none()),
         "support does not ship"
     );
-    let screen = render(&app, 80, 24);
-    assert!(screen.contains("138****5678"), "{screen}");
-    assert!(!screen.contains("扫描单号寄出"), "{screen}");
-    // And is told so, above the list: Enter doing nothing is not a mystery.
-    assert!(screen.contains("只读查看：寄出由邮寄岗操作"), "{screen}");
 }
 
 #[test]

@@ -368,3 +368,59 @@ fn declining_an_invoice_the_customer_asked_for_needs_a_reason() {
         .collect();
     assert_eq!(reasons, [Some("单位已有发票".to_owned())]);
 }
+
+/// A form finance left for the list and opened again says it is as they left it, not
+/// "prefilled from the order" over what they typed.
+#[test]
+fn a_form_opened_again_says_it_is_as_it_was_left() {
+    for lang in Lang::ALL {
+        let mut a = invoice_app(lang);
+        key(&mut a, KeyCode::Down);
+        key(&mut a, KeyCode::Enter);
+        let prefilled = match lang {
+            Lang::ZhCn => "已按订单信息预填",
+            Lang::En => "prefilled from the order",
+        };
+        assert!(render(&a, 80, 24).contains(prefilled));
+        ctrl(&mut a, 'u');
+        typed(&mut a, "长沙测试科技有限公司");
+        key(&mut a, KeyCode::Esc);
+        key(&mut a, KeyCode::Enter);
+        let screen = render(&a, 80, 24);
+        let resumed = match lang {
+            Lang::ZhCn => "上次离开时填写的内容",
+            Lang::En => "as you left it",
+        };
+        assert!(
+            screen.contains("长沙测试科技有限公司")
+                && screen.contains(resumed)
+                && !screen.contains(prefilled),
+            "{screen}"
+        );
+    }
+}
+
+/// Support sees 开票 read-only: Enter on an order shows it (it did nothing).
+#[test]
+fn enter_shows_the_order_to_whoever_may_not_issue() {
+    let mut a = invoice_app(Lang::ZhCn);
+    operator(&mut a, "钱客服", ca_counter::domain::Role::Support);
+    a.show_tab::<Invoicing>();
+    a.take_jobs();
+    let footer = render(&a, 80, 24);
+    assert!(footer.contains("Enter 打开"), "{footer}");
+    key(&mut a, KeyCode::Enter);
+    assert!(
+        a.tab::<Invoicing>().is_some_and(|t| t.form.is_none()),
+        "no invoice form for support"
+    );
+    let opened = sent::<ca_counter::tui::tabs::orders::Request>(&a.take_jobs());
+    assert!(
+        opened.iter().any(|r| matches!(
+            r,
+            ca_counter::tui::tabs::orders::Request::Detail { order_no, .. }
+                if order_no.as_str() == "HN20261128000006"
+        )),
+        "{opened:?}"
+    );
+}

@@ -259,3 +259,23 @@ fn a_note_on_a_parcel_is_read_where_it_is_packed() {
     let screen = render(&a, 80, 24);
     assert!(screen.contains("客户要求寄到公司前台"), "{screen}");
 }
+
+/// Support sees 邮寄 read-only: Enter on an order shows it (it did nothing).
+#[test]
+fn enter_shows_the_order_to_whoever_may_not_ship() {
+    let mut a = mail_app(Lang::ZhCn);
+    operator(&mut a, "钱客服", ca_counter::domain::Role::Support);
+    a.show_tab::<Mailing>();
+    a.take_jobs();
+    key(&mut a, KeyCode::Enter);
+    assert!(a.tab::<Mailing>().is_some_and(|m| m.scan.is_none()));
+    let opened = sent::<ca_counter::tui::tabs::orders::Request>(&a.take_jobs());
+    assert!(
+        opened.iter().any(|r| matches!(
+            r,
+            ca_counter::tui::tabs::orders::Request::Detail { order_no, .. }
+                if order_no.as_str() == "HN20261128000001"
+        )),
+        "{opened:?}"
+    );
+}

@@ -651,3 +651,41 @@ fn a_mailed_order_read_again_asks_where_its_parcel_is() {
         "{asked:?}"
     );
 }
+
+/// The mailroom types in that the parcel is on its way back (退回): told that `B` records
+/// its return once it is here — the event alone lets no one re-address it.
+#[test]
+fn a_tracking_event_of_a_parcel_coming_back_points_to_b() {
+    for (state, points) in [("returning", true), ("in_transit", false)] {
+        let o = invoiced_organisation();
+        let mut a = opened(Lang::ZhCn, o);
+        operator(&mut a, "吴邮寄", ca_counter::domain::Role::Mailroom);
+        a.answer::<Orders>(orders::Answer::TrackingStepAdded {
+            order_no: "HN20261128000003".into(),
+            result: Ok(Tracking {
+                carrier: "ems".into(),
+                carrier_name: "EMS".into(),
+                tracking_no: "EA123456785CN".into(),
+                provider: "manual".into(),
+                state: Some(state.into()),
+                events: vec![TrackingStep {
+                    time: "2026-11-29 08:00:00".into(),
+                    context: "收件人地址不详，退回寄件人".into(),
+                    location: None,
+                    state: Some(state.into()),
+                }],
+                fetched_at: None,
+                checked_at: None,
+                error: None,
+                next_check_at: None,
+            }),
+        });
+        let said = a
+            .tab::<Orders>()
+            .and_then(|o| o.notice.as_ref())
+            .map(|n| n.text.get(Lang::ZhCn))
+            .unwrap_or_default();
+        assert_eq!(said.contains("请按 B 登记退回"), points, "{state}: {said}");
+        assert!(said.contains("HN20261128000003"), "{said}");
+    }
+}

@@ -75,6 +75,9 @@ pub struct InvoiceForm {
     pub confirming: bool,
     /// On its way.
     pub sending: bool,
+    /// Opened again as the operator left it (kept when they went back to the list): what
+    /// it says is theirs, no longer what the order or the request prefilled.
+    pub resumed: bool,
     /// The CA's own tax number (the platform's, once known): refused as the buyer's as
     /// the field is left, not only once issuing is confirmed.
     pub seller: String,
@@ -140,6 +143,7 @@ impl InvoiceForm {
             warnings: Vec::new(),
             confirming: false,
             sending: false,
+            resumed: false,
             seller: String::new(),
         }
     }

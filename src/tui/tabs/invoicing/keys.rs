@@ -17,6 +17,8 @@ pub enum Cmd {
     Move(Motion),
     /// Open the invoice form for the selected order.
     Open,
+    /// Show the selected order (to whoever may not issue: support, read-only).
+    View,
     /// The customer wants no invoice (asks for a note, then completes the order).
     Decline,
     /// Check and issue (asks to confirm).
@@ -49,6 +51,12 @@ pub fn bindings(invoicing: &Invoicing, env: &Env) -> Vec<Binding<Cmd>> {
     if env.shared.permits(Permission::Act(Action::IssueInvoice)) && !invoicing.queue.is_empty() {
         out.push(Binding::new(&[Key::code(KeyCode::Enter)], Cmd::Open, t(T::CmdInvoiceOpen)).footer());
         out.push(Binding::new(&[Key::ch('d')], Cmd::Decline, t(T::CmdInvoiceDecline)).footer());
+    } else if !invoicing.queue.is_empty() {
+        out.push(
+            Binding::new(&[Key::code(KeyCode::Enter)], Cmd::View, t(T::CmdOpen))
+                .short(t(T::HintOpen))
+                .footer(),
+        );
     }
     out.extend(motion_bindings(Cmd::Move, env.lang, true));
     out

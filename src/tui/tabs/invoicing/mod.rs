@@ -416,6 +416,11 @@ impl Component for Invoicing {
         let may = ctx.shared.permits(Permission::Act(Action::IssueInvoice));
         match cmd {
             Cmd::Move(motion) => self.queue.go(motion),
+            Cmd::View => {
+                if let Some(item) = self.queue.selected() {
+                    ctx.signal(Signal::OpenOrder(item.order.order_no.to_string()));
+                }
+            }
             Cmd::Open => {
                 if may && let Some(item) = self.queue.selected() {
                     let order_no = item.order.order_no.to_string();
@@ -428,6 +433,7 @@ impl Component for Invoicing {
                         // Kept while nothing the customer asked changed: goes on as typed.
                         Some(mut kept) if kept.source == source_of(item) => {
                             kept.version = item.order.version;
+                            kept.resumed = true;
                             kept.seller = ctx.shared.seller_tax_number().to_owned();
                             kept
                         }

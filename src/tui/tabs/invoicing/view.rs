@@ -308,6 +308,9 @@ fn draw_form(form: &InvoiceForm, frame: &mut Frame, area: Rect, view: &View) {
         // Back after its invoice was reversed: which, and what was wrong.
         let why = reversed.reason.as_deref().unwrap_or_default();
         Line::from(T::InvoiceReissue.fill(lang, &[&reversed.invoice_no, why])).style(theme.warning)
+    } else if form.resumed {
+        // Not "prefilled": what it says is what the operator typed before going back.
+        Line::from(T::InvoiceResumed.get(lang)).style(theme.dim)
     } else if let Some(via) = &form.via {
         let via = crate::tui::format::requested_via(via, lang);
         Line::from(T::InvoiceFromRequest.fill(lang, &[&via])).style(theme.dim)

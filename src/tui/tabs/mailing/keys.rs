@@ -31,6 +31,8 @@ pub enum Cmd {
     Labels,
     /// A scan paused after a refusal: the numbers queued go from the parcel that is up on.
     UseQueued,
+    /// Show the selected order (to whoever may not ship: support, read-only).
+    View,
 }
 
 /// The bindings of the tab in its present state.
@@ -81,6 +83,12 @@ pub fn bindings(mailing: &Mailing, env: &Env) -> Vec<Binding<Cmd>> {
         out.push(
             Binding::new(&[Key::ch('A')], Cmd::ToggleAll, t(T::CmdMailToggleAll))
                 .short(t(T::HintMailToggleAll))
+                .footer(),
+        );
+    } else if !mailing.queue.is_empty() {
+        out.push(
+            Binding::new(&[Key::code(KeyCode::Enter)], Cmd::View, t(T::CmdOpen))
+                .short(t(T::HintOpen))
                 .footer(),
         );
     }

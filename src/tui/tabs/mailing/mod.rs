@@ -17,7 +17,7 @@ pub use messages::{Answer, Request};
 use crate::api::{ActionRequest, Carrier, ClientError, MailingItem, Order};
 use crate::domain::{Action, OrderStatus, Permission, Role, RoleSet, TrackingNo};
 use crate::i18n::{Lang, T};
-use crate::tui::component::{Component, Ctx, Env, Live, View};
+use crate::tui::component::{Component, Ctx, Env, Live, Signal, View};
 use crate::tui::keys::{Binding, Focus};
 use crate::tui::list::{Fetch, Rows};
 use crate::tui::net::Net;
@@ -669,6 +669,13 @@ impl Component for Mailing {
             Cmd::Move(motion) => {
                 if self.scan.is_none() {
                     self.queue.go(motion);
+                }
+            }
+            Cmd::View => {
+                if self.scan.is_none()
+                    && let Some(no) = self.queue.selected_key()
+                {
+                    ctx.signal(Signal::OpenOrder(no));
                 }
             }
             Cmd::Toggle => {

@@ -1191,11 +1191,28 @@ impl Component for Orders {
             },
             Answer::TrackingStepAdded { order_no, result } => match result {
                 Ok(tracking) => {
+                    // The parcel on its way back (退回, 退签, 拒签): the return is recorded
+                    // by `B` once it is here — the event alone lets no one re-address it.
+                    let coming_back = tracking
+                        .state
+                        .as_deref()
+                        .and_then(crate::domain::TrackingState::parse)
+                        .is_some_and(crate::domain::TrackingState::coming_back);
                     if let Some(detail) = self.detail.as_mut().filter(|d| d.order_no == order_no)
                     {
                         detail.tracking = Some(Ok(tracking));
                     }
                     self.finish(ctx, &order_no, None, T::TrackingStepAdded.into());
+                    if coming_back
+                        && ctx
+                            .shared
+                            .permits(Permission::Act(Action::ReturnParcel))
+                    {
+                        self.notice = Some(Notice::warning(Text::with(
+                            T::TrackingComingBack,
+                            [order_no.clone()],
+                        )));
+                    }
                 }
                 Err(e) => self.refused(&order_no, &e, lang),
             },
