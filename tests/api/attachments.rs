@@ -290,7 +290,7 @@ async fn a_chunked_body_over_the_limit_is_refused_as_too_large(db: Db) {
         assert_eq!(header("location"), Some(back), "{path}");
         assert_eq!(header("connection").as_deref(), Some("close"), "{path}");
     }
-    // Any other address of the customer's pages: a page in their words.
+    // Any other form of the customer's pages: a page in their words, the form too long.
     let response = browser
         .post(app.url("/apply/submit"))
         .header(
@@ -303,7 +303,7 @@ async fn a_chunked_body_over_the_limit_is_refused_as_too_large(db: Db) {
         .expect("send");
     assert_eq!(response.status(), 413);
     let html = response.text().await.expect("page");
-    assert!(html.contains("文件太大"), "{html}");
+    assert!(html.contains("填写的内容太长"), "{html}");
     app.finish().await;
 }
 

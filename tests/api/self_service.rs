@@ -484,6 +484,9 @@ async fn a_transfer_and_a_correction_are_done_from_the_phone(db: Db) {
     assert_eq!(to, format!("/orders/{no}?done=voucher"));
     let told = browser.get(&to).await;
     assert!(told.html.contains("转账凭证已上传"), "{}", told.html);
+    // A link kept from the refused upload says nothing once the order takes no file.
+    let stale = browser.get(&format!("/orders/{no}?too_large=1")).await.html;
+    assert!(!stale.contains("这个文件超过了"), "{stale}");
     // "We text you", on a platform whose texts are only logged: said that none will come.
     assert!(
         told.html.contains("短信只记入日志，不会真正发出"),

@@ -178,7 +178,7 @@ pub fn router(state: AppState) -> Router {
                 response
             } else if let Some((told, uri)) = customer_page {
                 let lang = super::web::request_lang(&told, uri.query());
-                super::web::too_large_page(&state, lang, uri.path().to_owned(), upload_limit)
+                super::web::too_large_page(&state, lang, uri.path())
             } else if upload {
                 ApiError::TooLarge(upload_limit).into_response()
             } else {

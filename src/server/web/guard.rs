@@ -487,12 +487,11 @@ fn not_a_page(state: &AppState, lang: Lang, path: String, status: StatusCode) ->
 }
 
 /// A body over the platform's limit, refused before any handler read it, sent to one of
-/// the customer's addresses (a photo of the signed form, a voucher): a page that says
-/// how large a file may be, with the way back to the page it came from.
-pub fn too_large_page(state: &AppState, lang: Lang, path: String, limit_bytes: usize) -> Response {
-    // An upload of the application's scan, a voucher or a correction goes back to its own
-    // form, the limit said beside the file field (the page it was chosen on, not a page of
-    // its own at the address posted to, which a reload would post again).
+/// the customer's addresses. An upload (the application's scan, a voucher, a correction)
+/// goes back to its own form, the limit said beside the file field — the page it was
+/// chosen on, not a page of its own at the address posted to, which a reload would post
+/// again. Any other form: a page saying it was too long.
+pub fn too_large_page(state: &AppState, lang: Lang, path: &str) -> Response {
     let upload_form = match path.rsplit_once('/') {
         Some(("/apply", "scan")) => Some("/apply?step=scan&too_large=1".to_owned()),
         Some((order, "voucher" | "correction")) if order.starts_with("/orders/") => {
@@ -500,27 +499,11 @@ pub fn too_large_page(state: &AppState, lang: Lang, path: String, limit_bytes: u
         }
         _ => None,
     };
-    if let Some(form) = upload_form {
-        let mut response = super::page::see_other(&form);
-        add_security_headers(&mut response, false);
-        return response;
-    }
-    let back = "/".to_owned();
-    // Its language switch leads to the page it came from (the address posted to is no
-    // page of its own).
-    let ctx = plain_ctx(state, lang, back.clone());
-    let limit_mb = (limit_bytes / (1024 * 1024)).max(1).to_string();
-    let title = T::PageFileTooLarge.get(lang);
-    let mut response = page::page(
-        &ctx,
-        StatusCode::PAYLOAD_TOO_LARGE,
-        title,
-        maud::html! {
-            h1.bad { (title) }
-            p { (T::PageFileTooLargeNext.fill(lang, &[&limit_mb])) }
-            p { a.button href=(back) { (T::WebBackToPage.get(lang)) } }
-        },
-    );
+    let mut response = match upload_form {
+        Some(form) => super::page::see_other(&form),
+        // Its language switch leads home: the address posted to is no page.
+        None => not_a_page(state, lang, "/".to_owned(), StatusCode::PAYLOAD_TOO_LARGE),
+    };
     add_security_headers(&mut response, false);
     response
 }

@@ -360,14 +360,20 @@ pub async fn page(
             _ => None,
         },
     };
-    let errors = match opened.too_large {
-        Some(_) => {
+    // Said only while the order still takes a file (a link kept from then says nothing
+    // on an order that has moved on).
+    let status = row.status().ok();
+    let takes = |action| status.is_some_and(|s| crate::domain::next_status(action, s).is_some());
+    let upload = if takes(Action::UploadVoucher) {
+        Some(T::WebVoucherLabel)
+    } else if takes(Action::Resubmit) {
+        Some(T::WebCorrectionLabel)
+    } else {
+        None
+    };
+    let errors = match (opened.too_large, upload) {
+        (Some(_), Some(label)) => {
             let ctx = &who.ctx;
-            let label = if row.status().ok() == Some(OrderStatus::Rejected) {
-                T::WebCorrectionLabel
-            } else {
-                T::WebVoucherLabel
-            };
             let limit = crate::server::error::human_bytes(state.config.max_upload_bytes);
             vec![(
                 "scan".to_owned(),
@@ -375,7 +381,7 @@ pub async fn page(
                 T::WebFileTooLargeField.fill(ctx.lang, &[&limit]),
             )]
         }
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     order_page(&state, &who, &row, StatusCode::OK, &errors, notice).await
 }
