@@ -279,7 +279,7 @@ pub fn validate(
         bank,
         account,
     };
-    Ok((request, report.warnings))
+    Ok((request.as_printed(), report.warnings))
 }
 
 #[derive(Default)]
@@ -316,14 +316,15 @@ fn optional(
 pub const INVOICE_LINE_MAX: usize = 100;
 
 fn text(input: &str) -> Result<String, InvalidValue> {
-    // Printed on a tax invoice as an office writes it, whatever a phone keyboard typed
-    // (`芙蓉路１２号　３栋` → `芙蓉路12号 3栋`), as the mailing street is.
-    crate::domain::text::address_line::<INVOICE_LINE_MAX>(input)
+    crate::domain::text::printed_line::<INVOICE_LINE_MAX>(input)
 }
 
 impl InvoiceRequest {
-    /// The request as it prints today: a request kept before its address and bank were
-    /// folded ([`crate::domain::text::folded_line`]; kept as typed) reads as one checked now.
+    /// The request as it prints: its address and bank as an office writes them, whatever
+    /// a phone keyboard typed (`芙蓉路１２号　３栋` → `芙蓉路12号 3栋`, the street's rule,
+    /// [`crate::domain::text::folded_line`]). [`validate`] answers a request so; one kept
+    /// before the rule (as typed) reads through it as one checked now — the one place
+    /// that says which fields fold.
     #[must_use]
     pub fn as_printed(&self) -> InvoiceRequest {
         let fold = |line: &Option<String>| line.as_deref().map(crate::domain::text::folded_line);

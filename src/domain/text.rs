@@ -375,18 +375,12 @@ fn stacks_marks(text: &str) -> bool {
 /// at a time (`人民路１２号　３栋` → `人民路12号 3栋`), as a phone keyboard's full-width
 /// mode types them; its punctuation (`（东门）`, `，`) stays as written.
 pub fn street(input: &str) -> Result<String, InvalidValue> {
-    address_line::<200>(input)
+    Ok(folded_line(&printed_line::<200>(input)?))
 }
 
-/// A line of an address or a bank's name as it prints (the street's rule, [`street`]): a
-/// [`printed_line`] of at most `MAX` characters, [`folded_line`].
-pub fn address_line<const MAX: usize>(input: &str) -> Result<String, InvalidValue> {
-    Ok(folded_line(&printed_line::<MAX>(input)?))
-}
-
-/// `text` as an office writes a line of an address: its full-width digits and Latin
-/// letters in ASCII, its spaces (ideographic ones too) one at a time. For a line checked
-/// already, or kept before the rule (as typed): it only folds.
+/// `text` as an office writes a line of an address ([`street`], an invoice buyer's address
+/// and bank): its full-width digits and Latin letters in ASCII, its spaces (ideographic
+/// ones too) one at a time. It only folds: the line is checked by [`printed_line`].
 pub fn folded_line(text: &str) -> String {
     let text = ascii_alphanumerics(text);
     let mut line = String::with_capacity(text.len());

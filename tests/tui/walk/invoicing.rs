@@ -424,3 +424,35 @@ fn enter_shows_the_order_to_whoever_may_not_issue() {
         "{opened:?}"
     );
 }
+
+/// A customer's request kept as typed before its address was folded, sent again unchanged
+/// (now folded): the same request — the open form stays, nothing said to have arrived.
+#[test]
+fn a_request_kept_as_typed_sent_again_unchanged_is_not_a_new_one() {
+    let with_address = |address: &str| {
+        let mut item = invoicing_item(6, "张三", true);
+        if let Some(view) = item.request.as_mut() {
+            view.request.address = Some(address.into());
+        }
+        item
+    };
+    let mut a = invoice_app_with(Lang::ZhCn, vec![with_address("芙蓉路１２号　　３栋")]);
+    key(&mut a, KeyCode::Enter);
+    ctrl(&mut a, 'u');
+    typed(&mut a, "张三（个人）测试");
+    let seq = a
+        .tab_mut::<Invoicing>()
+        .map(|t| t.fetch.restart(NOW))
+        .unwrap_or(0);
+    a.answer::<Invoicing>(invoicing::Answer::Queue {
+        seq,
+        result: Ok(ca_counter::api::InvoicingQueue {
+            items: vec![with_address("芙蓉路12号 3栋")],
+        }),
+    });
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains("张三（个人）测试") && !screen.contains("刚提交"),
+        "{screen}"
+    );
+}

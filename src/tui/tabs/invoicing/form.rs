@@ -90,6 +90,17 @@ pub fn source_of(item: &InvoicingItem) -> Option<String> {
         .and_then(|r| serde_json::to_string(&r.request).ok())
 }
 
+/// Whether a form filled from `source` is still the customer's request of `item`: the same
+/// request, compared as it prints (one kept as typed before its address was folded, sent
+/// again unchanged, is not a new request).
+pub fn same_source(source: Option<&str>, item: &InvoicingItem) -> bool {
+    match (source, source_of(item).as_deref()) {
+        (Some(a), Some(b)) => crate::domain::same_invoice_request(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 impl InvoiceForm {
     /// The form for `item`: the customer's request, else what the order suggests.
     pub fn new(item: &InvoicingItem) -> InvoiceForm {

@@ -12,7 +12,7 @@ mod view;
 use crossterm::event::{KeyCode, KeyEvent};
 use futures_util::future::BoxFuture;
 
-pub use form::{FIELDS, InvoiceForm, ROWS, kind_label, source_of};
+pub use form::{FIELDS, InvoiceForm, ROWS, kind_label, same_source, source_of};
 pub use keys::Cmd;
 pub use messages::{Answer, Request};
 
@@ -271,7 +271,7 @@ impl Invoicing {
             self.notice = Some(notice);
             return;
         };
-        if form.source == source_of(item) {
+        if same_source(form.source.as_deref(), item) {
             form.version = item.order.version;
             return;
         }
@@ -431,9 +431,10 @@ impl Component for Invoicing {
                         .map(|i| self.kept.remove(i));
                     self.form = Some(match kept {
                         // Kept while nothing the customer asked changed: goes on as typed.
-                        Some(mut kept) if kept.source == source_of(item) => {
+                        Some(mut kept) if same_source(kept.source.as_deref(), item) => {
                             kept.version = item.order.version;
-                            kept.resumed = true;
+                            // Said only when it holds what the operator typed.
+                            kept.resumed = kept.input() != InvoiceForm::new(item).input();
                             kept.seller = ctx.shared.seller_tax_number().to_owned();
                             kept
                         }

@@ -146,7 +146,7 @@ fn row(item: &InvoicingItem, selected: bool, view: &View) -> Row {
     Row {
         cells: vec![
             (item.order.order_no.to_string(), base),
-            (item.order.customer_name.clone(), base),
+            (crate::domain::without_province(&item.order.customer_name).to_owned(), base),
             (format::money(item.order.amount_fen), base),
             (
                 item.shipped_at
