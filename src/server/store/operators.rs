@@ -68,6 +68,13 @@ pub struct Restored {
     pub tokens: Vec<(String, String)>,
 }
 
+/// The seconds since `local`'s day began, and since its year began.
+fn seconds_into(local: time::OffsetDateTime) -> (i64, i64) {
+    let of_day =
+        i64::from(local.hour()) * 3600 + i64::from(local.minute()) * 60 + i64::from(local.second());
+    (of_day, i64::from(local.ordinal() - 1) * 86_400 + of_day)
+}
+
 /// The counter a restore leaves: `last` moved on by `margin`, and at least `margin` plus
 /// [`RESTORE_ROOM_PER_SECOND`] for each of the `seconds` since the day (or year) began — so
 /// that a second restore of the same backup later the same day passes whatever the first
@@ -404,10 +411,7 @@ impl Store {
             u8::from(today.month()),
             today.day()
         );
-        let of_day = i64::from(local.time().hour()) * 3600
-            + i64::from(local.time().minute()) * 60
-            + i64::from(local.time().second());
-        let of_year = i64::from(today.ordinal() - 1) * 86_400 + of_day;
+        let (of_day, of_year) = seconds_into(local);
         let operators: Vec<(String, String)> = sqlx::query_as(
             "SELECT id, name FROM operators WHERE disabled_at IS NULL ORDER BY name",
         )
@@ -654,6 +658,17 @@ mod tests {
         );
         // The day's last second still leaves room in an order number's six digits.
         assert!(restored_counter(0, RESTORE_ORDER_MARGIN, 86_399) < 900_000);
+        // Seconds into the day and the year, as the floors count them (China time).
+        let at = time::macros::datetime!(2026-02-01 00:00:10 +08:00);
+        assert_eq!(seconds_into(at), (10, 31 * 86_400 + 10));
+        let at = time::macros::datetime!(2026-12-31 23:59:59 +08:00);
+        assert_eq!(seconds_into(at), (86_399, 364 * 86_400 + 86_399));
+        // Restored again an hour later in the year: the invoices' floor passes what an
+        // hour could issue at ten a second.
+        let year = 200 * 86_400;
+        let first = restored_counter(5_000, RESTORE_INVOICE_MARGIN, year);
+        let second = restored_counter(5_000, RESTORE_INVOICE_MARGIN, year + 3600);
+        assert!(second >= first + 3600 * RESTORE_ROOM_PER_SECOND);
     }
 
     #[test]
