@@ -689,3 +689,32 @@ fn a_tracking_event_of_a_parcel_coming_back_points_to_b() {
         assert!(said.contains("HN20261128000003"), "{said}");
     }
 }
+
+/// On one province's platform many organisations are named after it: the list's narrow
+/// customer column shows what tells them apart (湘潭市某某…), not `湖南省…` for all.
+#[test]
+fn an_organisation_named_after_its_province_is_told_apart_in_the_list() {
+    let mut a = app(Lang::ZhCn);
+    page(
+        &mut a,
+        vec![
+            summary(
+                7,
+                "湖南省湘潭市某某科技有限公司",
+                OrderStatus::PendingReview,
+                5,
+            ),
+            summary(
+                6,
+                "湖南省长沙市某某建设有限公司",
+                OrderStatus::PendingReview,
+                9,
+            ),
+        ],
+    );
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains("湘潭市") && screen.contains("长沙市") && !screen.contains("湖南省"),
+        "{screen}"
+    );
+}

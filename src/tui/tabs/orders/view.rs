@@ -122,7 +122,9 @@ fn draw_list(orders: &Orders, frame: &mut Frame, area: Rect, view: &View) {
                         },
                         style,
                     ),
-                    (order.customer_name.clone(), style),
+                    // An organisation named after its province (湖南省…) shows what tells
+                    // it apart in the narrow column, as a project does; its view says it whole.
+                    (crate::domain::without_province(&order.customer_name).to_owned(), style),
                     (order.phone.clone(), style),
                     (crate::domain::without_province(&order.project_name).to_owned(), style),
                     (order.status.short_text().get(lang).to_owned(), status_style),

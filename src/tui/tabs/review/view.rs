@@ -245,7 +245,7 @@ fn queue_row(item: &ReviewItem, marks: &Marks, short: bool, selected: bool, view
     Row {
         cells: vec![
             (item.order.order_no.to_string(), base),
-            (item.order.customer_name.clone(), base),
+            (crate::domain::without_province(&item.order.customer_name).to_owned(), base),
             (crate::domain::without_province(&item.order.project_name).to_owned(), base),
             (
                 crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
