@@ -18,6 +18,7 @@ on_both_databases!(
     the_plans_of_search_statements_use_the_index_even_when_generic,
     loaded_and_older_orders_are_searchable_and_the_platform_carries_on_after_them,
     demo_orders_load_twice_into_one_database,
+    bracketed_names_are_given_their_terms_again_by_migration_0034,
 );
 
 /// A clerk's search (support may not look a person up by ID number).
@@ -219,6 +220,55 @@ async fn every_kind_of_text_finds_its_orders_and_only_them(db: Db) {
     // A bracket stands for a bracket, not for any character.
     assert!(numbers(&app, "华为技术(湖北)").await.is_empty());
     assert!(numbers(&app, "技术湖南").await.is_empty());
+    app.finish().await;
+}
+
+/// Migration 0034 (terms hold brackets ASCII): the orders whose names hold a bracket, and
+/// only those, are handed to the indexing job, which gives them the terms that find them
+/// typed either way.
+async fn bracketed_names_are_given_their_terms_again_by_migration_0034(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let store = app.store().clone();
+    let huawei = org_order_named(&app, "王五", "华为技术（湖南）有限公司").await;
+    let plain = app.submit("赵六").await.order_no.to_string();
+    // As before the migration: its terms made by the earlier rule (none that find it
+    // with ASCII brackets; here none at all).
+    sqlx::query("DELETE FROM order_terms WHERE order_no = $1")
+        .bind(&huawei)
+        .execute(store.pool())
+        .await
+        .expect("forget its terms");
+    assert!(numbers(&app, "华为技术(湖南)").await.is_empty());
+    let migration = match store.backend() {
+        ca_counter::server::store::Backend::Sqlite => {
+            include_str!("../../src/server/store/migrations/sqlite/0034_brackets_either_way.sql")
+        }
+        ca_counter::server::store::Backend::Postgres => {
+            include_str!("../../src/server/store/migrations/postgres/0034_brackets_either_way.sql")
+        }
+    };
+    sqlx::raw_sql(migration)
+        .execute(store.pool())
+        .await
+        .expect("migration 0034");
+    let marked: Vec<String> =
+        sqlx::query_scalar("SELECT order_no FROM orders WHERE id_hash IS NULL")
+            .fetch_all(store.pool())
+            .await
+            .expect("marked");
+    assert_eq!(marked, vec![huawei.clone()], "{plain} is not marked");
+    let url = app.db.as_ref().expect("db").url.clone();
+    let reopened = Store::open(&url, 2).await.expect("reopen");
+    assert_eq!(reopened.notice_unindexed_orders().await.expect("notice"), 1);
+    assert_eq!(
+        reopened.index_unsearchable_orders().await.expect("index"),
+        1
+    );
+    reopened.close().await;
+    for typed in ["华为技术(湖南)", "华为技术（湖南）", "(湖南)有限"] {
+        assert_eq!(numbers(&app, typed).await, vec![huawei.clone()], "{typed}");
+    }
+    assert_eq!(numbers(&app, "赵六").await, vec![plain]);
     app.finish().await;
 }
 
