@@ -194,6 +194,11 @@ pub struct SmsTemplates {
     /// `${address}`. Required: the warning that a certificate's address was changed.
     #[serde(default)]
     pub address_changed: String,
+    /// The parcel came back (the mailroom recorded its return), to the customer:
+    /// `${order_no}`, `${reason}`, `${link}`. Optional (added after the others): without
+    /// it the platform says at start that customers are not texted about a return.
+    #[serde(default)]
+    pub parcel_returned: String,
 }
 
 #[cfg(test)]

@@ -1254,6 +1254,17 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
             .await,
     );
     assert_eq!(refused.status, 403);
+    // The reason is texted to the customer in the CA's name: no web address in it.
+    let linked = ActionRequest {
+        reason: Some("地址不详，请到 www.example.com 改址".into()),
+        ..why.clone()
+    };
+    let refused = problem(
+        mailroom
+            .act(&order.order_no, Action::ReturnParcel, &linked)
+            .await,
+    );
+    assert_eq!(fields(&refused), ["reason"]);
     let back = mailroom
         .act(&order.order_no, Action::ReturnParcel, &why)
         .await
@@ -1268,6 +1279,21 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
     assert_eq!(
         entry.reason.as_deref(),
         Some("地址不详，无法投递 (EMS EA123456785CN)")
+    );
+    // The customer is texted why, with the way to their order's page to check the address.
+    let texts = app.client(&app.admin).sms_messages().await.expect("texts");
+    let text = texts
+        .iter()
+        .find(|m| m.kind.as_deref() == Some("parcel_returned"))
+        .unwrap_or_else(|| panic!("no text of the return: {texts:#?}"));
+    assert_eq!(text.order_no.as_deref(), Some(order.order_no.as_str()));
+    assert!(
+        text.body.contains("被快递退回：地址不详，无法投递")
+            && text
+                .body
+                .contains(&format!("/orders/{} 核对收件地址", order.order_no)),
+        "{}",
+        text.body
     );
     // Out of finance's list, in the mailroom's; the SMS's invoice link no longer works.
     let invoicing = app

@@ -42,6 +42,7 @@ fn config(gateway: &SmsGateway, dir: &std::path::Path, secret: &str) -> Platform
             login_code: "SMS_100000003".into(),
             payment_link: "SMS_100000004".into(),
             address_changed: "SMS_100000005".into(),
+            parcel_returned: "SMS_100000006".into(),
         },
     });
     config

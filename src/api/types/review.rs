@@ -67,7 +67,7 @@ pub struct SmsMessage {
     pub detail: Option<String>,
     /// When it was written (RFC 3339).
     pub created_at: String,
-    /// `returned`, `shipped`, `login_code`, `payment_link`, `address_changed`.
+    /// `returned`, `shipped`, `login_code`, `payment_link`, `address_changed`, `parcel_returned`.
     #[serde(default)]
     pub kind: Option<String>,
     /// Tries so far.

@@ -273,7 +273,7 @@ pub async fn perform(
             }
         };
     }
-    let message = customer_message(state, row, action, &set).await?;
+    let message = customer_message(state, row, action, &set, reason.as_deref()).await?;
     let texted = message.is_some();
     let step = Transition {
         sms: message.map(|m| (state.sms.name(), m)),
@@ -397,13 +397,16 @@ async fn invoiced_before_return(state: &AppState, shipped: OrderRow) -> OrderRow
 }
 
 /// The text message an action sends the customer, if any: returned for correction (every
-/// reason, with the link to the notice on the phone) or mailed (carrier, number, and the
-/// link to ask for an invoice). It is written into the outbox with the transition.
+/// reason, with the link to the notice on the phone), mailed (carrier, number, and the
+/// link to ask for an invoice), or its parcel back from the courier (why, with the link to
+/// the order's page to check the address). It is written into the outbox with the
+/// transition.
 async fn customer_message(
     state: &AppState,
     order: &OrderRow,
     action: Action,
     set: &[SetColumn],
+    reason: Option<&str>,
 ) -> Result<Option<NewSms>, ApiError> {
     let column = |name: &str| {
         set.iter().find_map(|c| match c {
@@ -468,6 +471,25 @@ async fn customer_message(
                     ("order_no", &order.order_no),
                     ("carrier", &carrier),
                     ("tracking_no", &tracking),
+                    ("link", &link),
+                ],
+            ))
+        }
+        // The courier brought it back: the customer checks the address on their page
+        // before it goes again (a provider without the template sends nothing: said at
+        // the platform's start).
+        Action::ReturnParcel if state.sms.sends(SmsKind::ParcelReturned) => {
+            let reason = reason.unwrap_or_default();
+            let link = format!("{}/orders/{}", state.public_base, order.order_no);
+            let body = T::SmsParcelReturned
+                .fill(Lang::ZhCn, &[ca, &order.order_no, reason, &link, hotline]);
+            Some(sms::message(
+                SmsKind::ParcelReturned,
+                &order.phone,
+                body,
+                &[
+                    ("order_no", &order.order_no),
+                    ("reason", reason),
                     ("link", &link),
                 ],
             ))
@@ -565,6 +587,13 @@ async fn details(
         Action::ReturnParcel => {
             if reason.is_none() && is_blank(request.reason.as_deref()) {
                 errors.add("reason", T::ErrReasonRequired);
+            }
+            // Texted to the customer in the CA's name: no link but the platform's.
+            if reason
+                .as_deref()
+                .is_some_and(crate::domain::has_web_address)
+            {
+                errors.add("reason", T::ErrReasonWebAddress);
             }
             let shipped = match (&order.carrier, &order.tracking_no) {
                 (Some(code), Some(number)) => {

@@ -189,6 +189,12 @@ impl AliyunSms {
             .timeout(Duration::from_secs(15))
             .build()
             .map_err(|e| e.to_string())?;
+        if t.parcel_returned.trim().is_empty() {
+            tracing::warn!(
+                "[platform.sms.aliyun] templates has no parcel_returned: customers are not \
+                 texted when their parcel comes back (see config.example.toml)"
+            );
+        }
         Ok(AliyunSms {
             http,
             endpoint,
@@ -207,6 +213,7 @@ impl AliyunSms {
             SmsKind::LoginCode => &self.templates.login_code,
             SmsKind::PaymentLink => &self.templates.payment_link,
             SmsKind::AddressChanged => &self.templates.address_changed,
+            SmsKind::ParcelReturned => &self.templates.parcel_returned,
         }
     }
 }
@@ -226,6 +233,10 @@ fn worth_retrying(code: &str) -> bool {
 impl SmsProvider for AliyunSms {
     fn name(&self) -> &'static str {
         "aliyun"
+    }
+
+    fn sends(&self, kind: SmsKind) -> bool {
+        !self.template(kind).trim().is_empty()
     }
 
     fn send<'a>(&'a self, message: &'a Outgoing) -> BoxFuture<'a, Result<Delivered, NotSent>> {
@@ -332,13 +343,42 @@ mod tests {
                 login_code: "SMS_3".into(),
                 payment_link: String::new(),
                 address_changed: " ".into(),
+                parcel_returned: String::new(),
             },
         };
         let refused = AliyunSms::new(&config).err().unwrap_or_default();
         assert!(
-            refused.contains("payment_link, address_changed") && !refused.contains("login_code"),
+            refused.contains("payment_link, address_changed")
+                && !refused.contains("login_code")
+                && !refused.contains("parcel_returned"),
             "{refused}"
         );
+    }
+
+    /// The text of a returned parcel came after the others: a gateway without its template
+    /// starts, and does not send that kind (it is not written, rather than failing).
+    #[test]
+    fn a_gateway_without_the_returned_parcels_template_sends_every_other_kind() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, "s3cret\n").unwrap_or_else(|e| panic!("{e}"));
+        let config = AliyunSmsConfig {
+            endpoint: "http://127.0.0.1:9".into(),
+            access_key_id: "LTAI".into(),
+            access_key_secret_file: secret,
+            sign_name: "湖南CA".into(),
+            templates: crate::config::SmsTemplates {
+                returned: "SMS_1".into(),
+                shipped: "SMS_2".into(),
+                login_code: "SMS_3".into(),
+                payment_link: "SMS_4".into(),
+                address_changed: "SMS_5".into(),
+                parcel_returned: String::new(),
+            },
+        };
+        let gateway = AliyunSms::new(&config).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!gateway.sends(SmsKind::ParcelReturned));
+        assert!(gateway.sends(SmsKind::Shipped) && gateway.sends(SmsKind::AddressChanged));
     }
 
     /// A secret file made and never filled is named at start.
@@ -358,6 +398,7 @@ mod tests {
                 login_code: "SMS_3".into(),
                 payment_link: "SMS_4".into(),
                 address_changed: "SMS_5".into(),
+                parcel_returned: "SMS_6".into(),
             },
         };
         let refused = AliyunSms::new(&config).err().unwrap_or_default();

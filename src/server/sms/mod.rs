@@ -30,6 +30,9 @@ pub enum SmsKind {
     /// applicant, so that a change they did not ask for is caught before the certificate
     /// goes elsewhere: `order_no`, `address` (the region, the street masked).
     AddressChanged,
+    /// The courier brought the parcel back (the mailroom recorded it): to the customer, so
+    /// that they check the address before it goes again: `order_no`, `reason`, `link`.
+    ParcelReturned,
 }
 
 impl SmsKind {
@@ -41,6 +44,7 @@ impl SmsKind {
             SmsKind::LoginCode => "login_code",
             SmsKind::PaymentLink => "payment_link",
             SmsKind::AddressChanged => "address_changed",
+            SmsKind::ParcelReturned => "parcel_returned",
         }
     }
 
@@ -52,6 +56,7 @@ impl SmsKind {
             SmsKind::LoginCode,
             SmsKind::PaymentLink,
             SmsKind::AddressChanged,
+            SmsKind::ParcelReturned,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)
@@ -117,6 +122,11 @@ pub enum NotSent {
 pub trait SmsProvider: Send + Sync {
     /// The provider's name, recorded with each message.
     fn name(&self) -> &'static str;
+    /// Whether it sends messages of `kind` (a gateway sends only the kinds it has a
+    /// template for; a message it cannot send is not written).
+    fn sends(&self, _kind: SmsKind) -> bool {
+        true
+    }
     /// Hands `message` to the gateway.
     fn send<'a>(&'a self, message: &'a Outgoing) -> BoxFuture<'a, Result<Delivered, NotSent>>;
 }

@@ -1110,6 +1110,7 @@ impl Component for Orders {
                     let demo_sms = match action {
                         Action::Ship => Some(T::MailShippedDemoSms),
                         Action::Reject => Some(T::ActedReturnedDemoSms),
+                        Action::ReturnParcel => Some(T::ActedParcelBackDemoSms),
                         _ => None,
                     }
                     .filter(|_| ctx.env.shared.demo(crate::api::DemoPart::Sms));
