@@ -300,6 +300,21 @@ async fn a_customer_goes_from_login_to_completed_on_the_phone_alone() {
     page.wait_for("#scan").await;
     check(&page, &axe, "web-10-scan").await;
     let dir = tempfile::tempdir().expect("temp dir");
+    // First a phone's photo over the limit (12 MB): the browser is answered (a browser cut
+    // off while still sending shows "connection reset", never the answer), back at the
+    // upload with the limit said beside it.
+    let huge = dir.path().join("IMG_20261207_huge.jpg");
+    std::fs::write(&huge, vec![0x5a_u8; 12 * 1024 * 1024]).expect("a large photo");
+    page.type_into("#scan", &huge.display().to_string()).await;
+    page.click("main form button[type=submit]").await;
+    page.wait_for("#scan-error").await;
+    let said = page.text("#scan-error").await;
+    assert!(said.contains("这个文件超过了 10 MB"), "{said}");
+    assert!(
+        page.url().await.contains("/apply?step=scan"),
+        "{}",
+        page.url().await
+    );
     let scan = dir.path().join("signed-form.png");
     std::fs::write(&scan, scan_png(1240, 1754)).expect("scan file");
     page.type_into("#scan", &scan.display().to_string()).await;

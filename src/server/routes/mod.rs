@@ -31,6 +31,37 @@ use crate::i18n::{Msg, T};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+/// The most of a customer's upload over the limit that is read (and dropped) so that their
+/// browser gets the answer: a phone's largest photos, with room; past it the connection is
+/// cut.
+fn drain_at_most(upload_limit: usize) -> u64 {
+    (upload_limit as u64)
+        .saturating_mul(4)
+        .max(64 * 1024 * 1024)
+}
+
+/// The declared length of `request`'s body.
+fn content_length(request: &axum::extract::Request) -> Option<u64> {
+    request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Reads `body` to its end, keeping nothing; false if it failed or stalled for `idle`.
+async fn drain(body: axum::body::Body, idle: std::time::Duration) -> bool {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    loop {
+        match tokio::time::timeout(idle, stream.next()).await {
+            Ok(Some(Ok(_))) => {}
+            Ok(None) => return true,
+            Ok(Some(Err(_))) | Err(_) => return false,
+        }
+    }
+}
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
@@ -146,6 +177,28 @@ pub fn router(state: AppState) -> Router {
         move |State(state): State<AppState>,
               request: axum::extract::Request,
               next: middleware::Next| async move {
+            // A customer's photo over the limit, sent from their phone's page: read to its
+            // end and dropped before it is answered — a browser answered and cut off while
+            // still sending shows "connection reset" (and sends it again), never the
+            // answer, which leads back to the upload's form, the limit said beside it.
+            if request.method() == axum::http::Method::POST
+                && super::web::upload_form(request.uri().path()).is_some()
+                && let Some(length) = content_length(&request)
+                && length > (upload_limit + 64 * 1024) as u64
+            {
+                let path = request.uri().path().to_owned();
+                let drained = length <= drain_at_most(upload_limit)
+                    && drain(request.into_body(), body_idle).await;
+                let mut response =
+                    super::web::too_large_page(&state, crate::i18n::Lang::ZhCn, &path);
+                if !drained {
+                    response.headers_mut().insert(
+                        axum::http::header::CONNECTION,
+                        axum::http::HeaderValue::from_static("close"),
+                    );
+                }
+                return response;
+            }
             // A customer's page is answered in their language: what tells it is kept (cheap
             // clones) and read only if the body is refused.
             let customer_page = (!request.uri().path().starts_with("/api/")).then(|| {

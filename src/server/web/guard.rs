@@ -486,20 +486,31 @@ fn not_a_page(state: &AppState, lang: Lang, path: String, status: StatusCode) ->
     page::message(&ctx, status, title.get(lang), next.get(lang))
 }
 
+/// Where a customer's upload posted to `path` (the application's scan, a voucher, a
+/// correction) goes back to when its file is over the limit: its own form, the limit said
+/// beside the file field. `None` for any other address.
+pub fn upload_form(path: &str) -> Option<String> {
+    match path.rsplit_once('/') {
+        Some(("/apply", "scan")) => Some("/apply?step=scan&too_large=1".to_owned()),
+        // Only an order number is led back to (a path made up is no order's page).
+        Some((order, "voucher" | "correction"))
+            if order
+                .strip_prefix("/orders/")
+                .is_some_and(|no| crate::domain::OrderNo::parse(no).is_ok()) =>
+        {
+            Some(format!("{order}?too_large=1#scan"))
+        }
+        _ => None,
+    }
+}
+
 /// A body over the platform's limit, refused before any handler read it, sent to one of
 /// the customer's addresses. An upload (the application's scan, a voucher, a correction)
 /// goes back to its own form, the limit said beside the file field — the page it was
 /// chosen on, not a page of its own at the address posted to, which a reload would post
 /// again. Any other form: a page saying it was too long.
 pub fn too_large_page(state: &AppState, lang: Lang, path: &str) -> Response {
-    let upload_form = match path.rsplit_once('/') {
-        Some(("/apply", "scan")) => Some("/apply?step=scan&too_large=1".to_owned()),
-        Some((order, "voucher" | "correction")) if order.starts_with("/orders/") => {
-            Some(format!("{order}?too_large=1#scan"))
-        }
-        _ => None,
-    };
-    let mut response = match upload_form {
+    let mut response = match upload_form(path) {
         Some(form) => super::page::see_other(&form),
         // Its language switch leads home: the address posted to is no page.
         None => not_a_page(state, lang, "/".to_owned(), StatusCode::PAYLOAD_TOO_LARGE),

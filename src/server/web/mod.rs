@@ -10,7 +10,7 @@ mod edit;
 pub(crate) mod form;
 pub(crate) mod guard;
 
-pub use guard::{no_such_page, request_lang, too_large_page};
+pub use guard::{no_such_page, request_lang, too_large_page, upload_form};
 pub(crate) mod orders;
 pub(crate) mod page;
 mod session;
