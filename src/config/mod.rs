@@ -213,6 +213,10 @@ pub struct HttpConfig {
     pub header_timeout_seconds: u64,
     /// A request body that sends nothing for this many seconds is cut.
     pub body_idle_timeout_seconds: u64,
+    /// After `body_idle_timeout_seconds`, a request body must have come at least this fast
+    /// on average (bytes a second), or it is cut: a body trickled a few bytes at a time
+    /// cannot hold a connection (8 KiB/s lets a 10 MB photo take twenty minutes).
+    pub body_min_bytes_per_second: u64,
     /// Connections served at once; above this, new ones are answered 503 at once. Each
     /// counter holds about two (its event stream and its requests).
     pub max_open_connections: usize,
@@ -239,6 +243,7 @@ impl Default for HttpConfig {
         HttpConfig {
             header_timeout_seconds: 15,
             body_idle_timeout_seconds: 30,
+            body_min_bytes_per_second: 8 * 1024,
             max_open_connections: 4096,
             max_connections_per_client: 256,
             event_backlog: 1024,
@@ -805,6 +810,12 @@ impl Config {
             http,
             "body_idle_timeout_seconds",
             p.http.body_idle_timeout_seconds.into(),
+            1,
+        );
+        at_least(
+            http,
+            "body_min_bytes_per_second",
+            p.http.body_min_bytes_per_second.into(),
             1,
         );
         at_least(

@@ -181,3 +181,51 @@ async fn an_event_stream_outlives_the_timeouts() {
     }
     app.finish().await;
 }
+
+/// A body trickled a few bytes at a time (each within the idle timeout) held its
+/// connection for ever: 4,096 of them took every connection the platform had. Once its
+/// first seconds are over, a body must keep a pace, or it is cut.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_trickled_a_byte_at_a_time_is_cut() {
+    let config = PlatformConfig {
+        http: HttpConfig {
+            body_idle_timeout_seconds: 2,
+            body_min_bytes_per_second: 1000,
+            ..HttpConfig::default()
+        },
+        ..PlatformConfig::default()
+    };
+    let app = TestApp::spawn_with(Db::Sqlite, config).await;
+    let socket = connect_idle(&app, 1).await.remove(0);
+    let (mut reader, mut writer) = socket.into_split();
+    let trickle = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        let head = "POST /login HTTP/1.1\r\nHost: localhost\r\n\
+                    Content-Type: application/x-www-form-urlencoded\r\n\
+                    Content-Length: 100000\r\n\r\n";
+        if writer.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        // One byte a second: never idle for the 2 s the idle timeout allows.
+        for _ in 0..20 {
+            if writer.write_all(b"a").await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), reader.read_to_end(&mut answer)).await;
+    assert!(
+        read.is_ok(),
+        "the trickled body still held its connection after 10 s"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    trickle.abort();
+    app.finish().await;
+}
