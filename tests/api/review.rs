@@ -999,7 +999,8 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
         .claim(&online.order_no, false)
         .await
         .expect("claim");
-    for reason in ["转账凭证金额不符", "缺少单位公章"] {
+    // Nor for what the correction notice cannot print (it came out as `[U+FDFD]`).
+    for reason in ["转账凭证金额不符", "缺少单位公章", "请补充\u{FDFD}说明"] {
         let refused = reviewer
             .act(
                 &online.order_no,

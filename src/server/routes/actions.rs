@@ -648,6 +648,20 @@ async fn details(
                     Ok(Some(text)) if crate::domain::has_web_address(&text) => {
                         errors.add(&format!("reasons[{i}]"), T::ErrReasonWebAddress);
                     }
+                    // Printed on the correction notice the customer is given: a character
+                    // no font here draws would come out as its code point, `[U+FDFD]`.
+                    Ok(Some(text)) if !state.fonts.unprintable(&text).is_empty() => {
+                        let missing: Vec<String> = state
+                            .fonts
+                            .unprintable(&text)
+                            .iter()
+                            .map(char::to_string)
+                            .collect();
+                        errors.add(
+                            &format!("reasons[{i}]"),
+                            Msg::with(T::ErrUnprintableNotice, [missing.join("、")]),
+                        );
+                    }
                     // A checklist reason the order cannot answer: the customer would be
                     // asked for a stamp or a voucher they cannot have.
                     Ok(Some(text))
