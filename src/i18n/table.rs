@@ -165,7 +165,7 @@ web_texts! { messaging_texts;
     ErrUploadMalformed => "上传的内容没能完整读取：请重新上传；若仍不行，可能是文件名里有控制字符等特殊字符，请改用简单的文件名（如“申请表.jpg”）", "the upload could not be read whole: send it again; if that fails, a control or other unusual character in the file's name may be the cause — use a simple name (such as form.jpg)";
     ErrStackedMarks => "一个字上叠了太多符号：请按证件或营业执照上的写法填写", "too many marks stacked on one letter: write it as on the ID or the business licence";
     ErrUnprintableInvoice => "“{0}”无法打印在发票上；请换一种写法", "\"{0}\" cannot be printed on the invoice: write it another way";
-    ErrUnprintableNotice => "“{0}”无法打印在补正告知书上；请换一种写法", "\"{0}\" cannot be printed on the correction notice: write it another way";
+    ErrUnprintableNotice => "“{0}”无法打印在补正材料一次性告知书上；请换一种写法", "\"{0}\" cannot be printed on the correction notice: write it another way";
     ErrUnprintable => "“{0}”无法打印在申请表上；请换一种写法，确需此字的请联系客服", "\"{0}\" cannot be printed on the application form: write it another way, or if it must be this character, ask the hotline";
     ErrUnprintableName => "姓名中的“{0}”无法打印在申请表上，暂时无法受理；请联系 CA 客服把它们加入字库", "\"{0}\" in the name cannot be printed on the application form, so it cannot be accepted yet: ask the CA's support to add them to the fonts";
     ErrDateRangeReversed => "结束日期不能早于开始日期（{0}）", "the end date cannot be before the start date ({0})";

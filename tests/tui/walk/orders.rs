@@ -718,3 +718,33 @@ fn an_organisation_named_after_its_province_is_told_apart_in_the_list() {
         "{screen}"
     );
 }
+
+/// The customer printed the correction notice or the transfer slip on their phone: the
+/// timeline names the paper, not its code (`correction_notice`).
+#[test]
+fn a_paper_printed_online_is_named_in_the_timeline() {
+    let o = order();
+    let mut a = opened(Lang::ZhCn, o.clone());
+    let mut history = history();
+    for (id, paper) in [(90, "correction_notice"), (91, "transfer_slip")] {
+        let mut entry = history[0].clone();
+        entry.id = id;
+        entry.action = "print".into();
+        entry.from_status = None;
+        entry.to_status = None;
+        entry.reason = Some(paper.into());
+        history.push(entry);
+    }
+    a.answer::<Orders>(orders::Answer::Detail {
+        order_no: o.order_no.to_string(),
+        result: Ok((o, history)),
+    });
+    key(&mut a, KeyCode::Char('G'));
+    let screen = render(&a, 120, 60);
+    assert!(
+        screen.contains("补正材料一次性告知书")
+            && screen.contains("银行转账付款说明")
+            && !screen.contains("correction_notice"),
+        "{screen}"
+    );
+}

@@ -436,6 +436,8 @@ fn reason(entry: &HistoryEntry, order: &Order, view: &View) -> Option<String> {
         }
         "print" if reason == "application_form" => T::KindApplicationForm.get(lang).to_owned(),
         "print" if reason == "receipt" => T::KindReceipt.get(lang).to_owned(),
+        "print" if reason == "correction_notice" => T::DocCorrectionTitle.get(lang).to_owned(),
+        "print" if reason == "transfer_slip" => T::DocTransferTitle.get(lang).to_owned(),
         // `alipay 2109b5e6… 2026-12-03T02:21:00Z`: who verified, the check's id, when.
         "realname" => {
             let mut parts = reason.split_whitespace();
