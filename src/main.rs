@@ -301,16 +301,41 @@ async fn run(cli: Cli) -> Result<()> {
                 .map_err(|e| eyre!(e))?;
             let store = open_store(&config, &database).await?;
             let store = store.acting_as(&command_runner("restored"));
-            let restored = store.after_restore().await?;
+            // A database with nothing in it was not restored into: revoking nothing and
+            // printing no token would read as done.
+            if !store.holds_anything().await? {
+                return Err(eyre!(
+                    "{} holds no order and no operator's token: restore the backup into it first \
+                     (README, Backups), and run `restored` on the database the platform \
+                     will serve. Nothing was changed.",
+                    redact(&url)
+                ));
+            }
+            let restored = store.after_restore().await.map_err(|e| {
+                eyre!("restored could not finish: {e}. Nothing was changed; run it again.")
+            })?;
             println!(
-                "today's next order follows {} (at least {} past the backup's), this year's \
-                 next invoice number follows sequence {} (at least {} past); every earlier \
-                 token is revoked. Each operator's new token (hand each to its owner only):",
+                "today's next order follows {} (at least {} past the backup's, and ten a \
+                 second since midnight: a second restore of the same backup today does not \
+                 give its numbers again while fewer than ten orders a second were made), \
+                 this year's next invoice number follows sequence {} (at least {} past); \
+                 every earlier token is revoked. Each operator's new token (hand each to its \
+                 owner only):",
                 restored.orders_after,
                 ca_counter::server::store::RESTORE_ORDER_MARGIN,
                 restored.invoices_after,
                 ca_counter::server::store::RESTORE_INVOICE_MARGIN
             );
+            if restored.orders_capped {
+                eprintln!(
+                    "WARNING: today's order numbers could not move on by the whole {} (an \
+                     order number has six digits for the day's): new orders follow {}. Was \
+                     `restored` run several times today? Orders given numbers after the \
+                     backup may share them with new ones until midnight.",
+                    ca_counter::server::store::RESTORE_ORDER_MARGIN,
+                    restored.orders_after
+                );
+            }
             for (name, token) in restored.tokens {
                 println!("{name}\t{token}");
             }

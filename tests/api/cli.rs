@@ -921,6 +921,23 @@ fn help_does_not_print_the_database_password() {
     assert!(!help.contains("S3cretPW"), "{help}");
 }
 
+/// `restored` on a database nothing was restored into (a `pg_restore` forgotten or
+/// failed) refuses, saying so, rather than revoking nothing and printing no token as done.
+#[test]
+fn restored_refuses_a_database_nothing_was_restored_into() {
+    let env = Env::new();
+    // The database made, empty (an operator command makes it).
+    let (ok, _, stderr) = env.run(&["operator", "list"]);
+    assert!(ok, "{stderr}");
+    let (ok, stdout, stderr) = env.run(&["restored"]);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains("holds no order and no operator's token")
+            && stderr.contains("Nothing was changed"),
+        "{stderr}"
+    );
+}
+
 /// After a backup is restored: `restored` moves today's order numbers past those given
 /// since (customers hold receipts with them), revokes every token (one revoked since the
 /// backup works again otherwise) and prints each operator's new one, which works.

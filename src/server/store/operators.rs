@@ -62,6 +62,8 @@ pub const RESTORE_ROOM_PER_SECOND: i64 = 10;
 pub struct Restored {
     /// Today's order number that new orders follow (`HN…`).
     pub orders_after: String,
+    /// The day's numbers could not move on by the whole margin ([`RESTORE_ORDER_CAP`]).
+    pub orders_capped: bool,
     /// This year's invoice sequence number that new invoices follow.
     pub invoices_after: i64,
     /// Each active operator's name and new token.
@@ -81,6 +83,22 @@ fn seconds_into(local: time::OffsetDateTime) -> (i64, i64) {
 /// one's numbers reached meanwhile.
 fn restored_counter(last: i64, margin: i64, seconds: i64) -> i64 {
     (last + margin).max(margin + seconds.max(0) * RESTORE_ROOM_PER_SECOND)
+}
+
+/// The furthest a restore moves today's order numbers: an order number has six digits for
+/// the day's, and this leaves the rest of the day 9,999 (run again and again on one
+/// database, `restored` moved them past 999,999, and every order after failed).
+pub const RESTORE_ORDER_CAP: i64 = 990_000;
+
+/// Today's order counter after a restore: [`restored_counter`], but never past
+/// [`RESTORE_ORDER_CAP`] (nor back); `true` when the cap cut the margin short.
+fn restored_order_counter(last: i64, seconds: i64) -> (i64, bool) {
+    let wanted = restored_counter(last, RESTORE_ORDER_MARGIN, seconds);
+    if wanted <= RESTORE_ORDER_CAP {
+        (wanted, false)
+    } else {
+        (last.max(RESTORE_ORDER_CAP), true)
+    }
 }
 
 fn new_token() -> String {
@@ -393,6 +411,18 @@ impl Store {
         Ok(Some(token))
     }
 
+    /// Whether the database holds any order or any operator's token (a fresh one holds only
+    /// the platform's own operators, which have none): one that holds neither was not
+    /// restored into (a `pg_restore` forgotten or failed), and `restored` refuses it.
+    pub async fn holds_anything(&self) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) FROM operator_tokens UNION ALL SELECT 1 FROM orders LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Brings a database restored from a backup past what was given out since the backup:
     /// today's order numbers move on by [`RESTORE_ORDER_MARGIN`] and this year's invoice
     /// numbers by [`RESTORE_INVOICE_MARGIN`], and at least to a floor that grows with the
@@ -423,7 +453,8 @@ impl Store {
                 .bind(&day)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let orders_after = restored_counter(orders_last.unwrap_or(0), RESTORE_ORDER_MARGIN, of_day);
+        let (orders_after, orders_capped) =
+            restored_order_counter(orders_last.unwrap_or(0), of_day);
         sqlx::query(
             "INSERT INTO order_counters (day, last) VALUES ($1, $2) \
              ON CONFLICT (day) DO UPDATE SET last = $2",
@@ -462,6 +493,7 @@ impl Store {
         tx.commit().await?;
         Ok(Restored {
             orders_after: format!("HN{day}{orders_after:06}"),
+            orders_capped,
             invoices_after,
             tokens,
         })
@@ -658,6 +690,10 @@ mod tests {
         );
         // The day's last second still leaves room in an order number's six digits.
         assert!(restored_counter(0, RESTORE_ORDER_MARGIN, 86_399) < 900_000);
+        // Run again and again on one database: never past the cap, never back.
+        assert_eq!(restored_order_counter(120, 3600), (46_000, false));
+        assert_eq!(restored_order_counter(985_000, 3600), (990_000, true));
+        assert_eq!(restored_order_counter(995_000, 3600), (995_000, true));
         // Seconds into the day and the year, as the floors count them (China time).
         let at = time::macros::datetime!(2026-02-01 00:00:10 +08:00);
         assert_eq!(seconds_into(at), (10, 31 * 86_400 + 10));
