@@ -543,7 +543,7 @@ fn an_action_key_of_another_role_says_whose_it_is() {
         ),
         (
             Lang::En,
-            "\"approve\" needs the role reviewer, admin; your role (support)",
+            "\"approve\" is for these roles: reviewer, admin; yours (support)",
         ),
     ] {
         let mut o = order();

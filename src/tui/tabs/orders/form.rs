@@ -117,7 +117,12 @@ impl Form {
                     .filter(|s| **s != TrackingState::Unknown)
                     .map(|s| s.label().get(lang))
                     .collect();
-                state.hint = Some(Text::plain(names.join(" ")));
+                // Each choice apart (run together with spaces, the English ones read as
+                // one sentence).
+                state.hint = Some(Text::plain(names.join(match lang {
+                    crate::i18n::Lang::ZhCn => "、",
+                    crate::i18n::Lang::En => " / ",
+                })));
                 vec![state, field("context", T::FieldTrackingContext, true)]
             }
             FormKind::Act(action) => match action.needs() {

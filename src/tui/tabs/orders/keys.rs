@@ -141,6 +141,20 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
         };
         out.push(('i', Cmd::PrintInvoice, label.get(lang).to_owned()));
     }
+    // Where its parcel is, asked again; and a step of a parcel whose tracking the mailroom
+    // types in (nothing outside to ask) — listed, so the mailroom finds it (it was only in
+    // the footer, which an English one had no room for).
+    if order.shipment.is_some() {
+        out.push(('t', Cmd::Tracking, T::CmdTracking.get(lang).to_owned()));
+    }
+    let manual = orders
+        .detail
+        .as_ref()
+        .is_some_and(super::Detail::tracking_is_manual);
+    if manual && order.editable.is_empty() && env.shared.permits(Permission::Act(Action::Ship))
+    {
+        out.push(('e', Cmd::TrackingStep, T::CmdTrackingStep.get(lang).to_owned()));
+    }
     // A note, on any order (what the caller said, why it waits): listed with the rest, so
     // an order with nothing else to do does not read as one nothing can be added to.
     if env.shared.permits(Permission::AddNotes) {
@@ -211,14 +225,10 @@ pub fn bindings(orders: &Orders, env: &Env) -> Vec<Binding<Cmd>> {
                     .footer(),
             );
         }
-        if order.is_some_and(|o| o.shipment.is_some()) {
+        // Where the parcel is: a read, for a read-only session too (the order's actions,
+        // where it is listed, are none there).
+        if env.shared.read_only && order.is_some_and(|o| o.shipment.is_some()) {
             out.push(Binding::new(&[Key::ch('t')], Cmd::Tracking, t(T::CmdTracking)).footer());
-        }
-        let manual = detail.tracking_is_manual();
-        if manual && !env.shared.read_only && env.shared.permits(Permission::Act(Action::Ship)) {
-            out.push(
-                Binding::new(&[Key::ch('e')], Cmd::TrackingStep, t(T::CmdTrackingStep)).footer(),
-            );
         }
         // Looking for another order from this one: back to the list, searching (a key
         // typed for the search must not land on the order's own keys: `H` of `HN…`).
