@@ -616,17 +616,17 @@ fn marks_that_would_hide_the_address_are_shortened_and_explained() {
         });
         let screen = render(&app, 80, 24);
         let (marks, legend) = if lang == Lang::ZhCn {
-            ("[退改注]湖南", "退=退回，改=改址，注=有备注")
+            ("[退改注]长沙", "退=退回，改=改址，注=有备注")
         } else {
-            ("[BLN]湖南", "B = returned, L = relabel, N = note")
+            ("[BLN]长沙", "B = returned, L = relabel, N = note")
         };
         assert!(screen.contains(marks), "{screen}");
         assert!(screen.contains(legend), "{screen}");
         let wide = render(&app, 200, 30);
         let whole = if lang == Lang::ZhCn {
-            "退回·改址·【有备注】湖南"
+            "退回·改址·【有备注】长沙"
         } else {
-            "returned · relabel · [note] 湖南"
+            "returned · relabel · [note] 长沙"
         };
         assert!(wide.contains(whole), "{wide}");
         assert!(!wide.contains(legend), "{wide}");

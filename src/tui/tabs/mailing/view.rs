@@ -255,8 +255,13 @@ fn row(
             {
                 let marks = marks(item, short, view);
                 let room = address_width.saturating_sub(crate::tui::text::width(&marks));
-                let address =
-                    crate::tui::text::fit_middle(&item.address, room, view.glyphs().ellipsis);
+                // Without the province every parcel of the platform shares (it took the
+                // room the house number needed: `湖南省…23 号 湖南大学`).
+                let address = crate::tui::text::fit_middle(
+                    crate::domain::without_province(&item.address),
+                    room,
+                    view.glyphs().ellipsis,
+                );
                 if marks.is_empty() {
                     (address, base)
                 } else {
