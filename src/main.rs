@@ -305,9 +305,10 @@ async fn run(cli: Cli) -> Result<()> {
             // printing no token would read as done.
             if !store.holds_anything().await? {
                 return Err(eyre!(
-                    "{} holds no order and no operator's token: restore the backup into it first \
-                     (README, Backups), and run `restored` on the database the platform \
-                     will serve. Nothing was changed.",
+                    "{} holds no order and no operator's token: nothing was restored into it. \
+                     Drop it and create it again (it has the platform's tables, which a \
+                     restore into it would collide with), restore the backup into it \
+                     (README, Backups), then run `restored` on it.",
                     redact(&url)
                 ));
             }

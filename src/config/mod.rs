@@ -215,7 +215,8 @@ pub struct HttpConfig {
     pub body_idle_timeout_seconds: u64,
     /// After `body_idle_timeout_seconds`, a request body must have come at least this fast
     /// on average (bytes a second), or it is cut: a body trickled a few bytes at a time
-    /// cannot hold a connection (8 KiB/s lets a 10 MB photo take twenty minutes).
+    /// cannot hold a connection (2 KiB/s, a weak rural uplink's, lets a 10 MB photo take
+    /// eighty minutes).
     pub body_min_bytes_per_second: u64,
     /// Connections served at once; above this, new ones are answered 503 at once. Each
     /// counter holds about two (its event stream and its requests).
@@ -243,7 +244,7 @@ impl Default for HttpConfig {
         HttpConfig {
             header_timeout_seconds: 15,
             body_idle_timeout_seconds: 30,
-            body_min_bytes_per_second: 8 * 1024,
+            body_min_bytes_per_second: 2 * 1024,
             max_open_connections: 4096,
             max_connections_per_client: 256,
             event_backlog: 1024,

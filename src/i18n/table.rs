@@ -61,7 +61,7 @@ web_texts! { messaging_texts;
     FieldReversedInvoice => "已红冲", "Reversed";
     ReversedInvoiceLine => "{0} {1} → 红字 {2}", "{0} {1} → red-letter {2}";
     InvoiceReissueTag => "重开·", "reissue · ";
-    HintReturnParcel => "客户会收到短信并在订单页看到这个原因", "The customer is texted this reason and reads it on their order page";
+    HintReturnParcel => "客户会在订单页看到这个原因（短信开通时也会收到短信）", "The customer reads this reason on their order page (and is texted it where texts are sent)";
     ActionNote => "备注", "note";
     ReviewNote => "备注（{0}，{1}）：{2}", "Note ({0}, {1}): {2}";
     ActionAttach => "上传附件", "attachment uploaded";

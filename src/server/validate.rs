@@ -92,8 +92,8 @@ pub(crate) fn printable_person_name(
 }
 
 /// What is said (`said`) of `text` when some of its characters cannot be printed on the
-/// application form, naming them.
-fn unprintable(fonts: &crate::server::pdf::Fonts, text: &str, said: T) -> Option<Msg> {
+/// application form (or the paper `said` names), naming them.
+pub(crate) fn unprintable(fonts: &crate::server::pdf::Fonts, text: &str, said: T) -> Option<Msg> {
     let missing = fonts.unprintable(text);
     // Each character apart: run together, letters of a joined script (Arabic) would be
     // drawn as one word that is not the name.

@@ -926,14 +926,26 @@ fn help_does_not_print_the_database_password() {
 #[test]
 fn restored_refuses_a_database_nothing_was_restored_into() {
     let env = Env::new();
-    // The database made, empty (an operator command makes it).
+    // A database file made and nothing restored into it: refused before anything is made
+    // in it (tables made first would collide with a restore into it after).
+    let file = env.dir.path().join("platform.db");
+    std::fs::write(&file, b"").expect("an empty file");
+    let (ok, stdout, stderr) = env.run(&["restored"]);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains("holds no platform data") && stderr.contains("Nothing was changed"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::metadata(&file).map(|m| m.len()).ok(), Some(0));
+    // Tables made (an operator command makes them), no order and no operator's token:
+    // said what to do.
     let (ok, _, stderr) = env.run(&["operator", "list"]);
     assert!(ok, "{stderr}");
     let (ok, stdout, stderr) = env.run(&["restored"]);
     assert!(!ok, "{stdout}");
     assert!(
         stderr.contains("holds no order and no operator's token")
-            && stderr.contains("Nothing was changed"),
+            && stderr.contains("Drop it and create it again"),
         "{stderr}"
     );
 }

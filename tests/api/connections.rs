@@ -229,3 +229,51 @@ async fn a_body_trickled_a_byte_at_a_time_is_cut() {
     trickle.abort();
     app.finish().await;
 }
+
+/// The same over HTTP/2 (cleartext, as the platform serves it), where a body need not say
+/// its length: told by the body itself, it is paced too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_trickled_over_http2_without_a_length_is_cut() {
+    let config = PlatformConfig {
+        http: HttpConfig {
+            body_idle_timeout_seconds: 2,
+            body_min_bytes_per_second: 1000,
+            ..HttpConfig::default()
+        },
+        ..PlatformConfig::default()
+    };
+    let app = TestApp::spawn_with(Db::Sqlite, config).await;
+    let client = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .expect("client");
+    // One byte a second, no length said.
+    let trickle = futures_util::stream::unfold(0_u32, |sent| async move {
+        if sent >= 20 {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Some((Ok::<_, std::io::Error>(vec![b'a']), sent + 1))
+    });
+    let started = Instant::now();
+    let answer = tokio::time::timeout(
+        Duration::from_secs(10),
+        client
+            .post(app.url("/api/v1/customers"))
+            .bearer_auth(&app.clerk)
+            .header("content-type", "application/json")
+            .body(reqwest::Body::wrap_stream(trickle))
+            .send(),
+    )
+    .await;
+    assert!(
+        answer.is_ok(),
+        "the trickled body still held its stream after 10 s"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    app.finish().await;
+}

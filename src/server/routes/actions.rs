@@ -650,17 +650,14 @@ async fn details(
                     }
                     // Printed on the correction notice the customer is given: a character
                     // no font here draws would come out as its code point, `[U+FDFD]`.
-                    Ok(Some(text)) if !state.fonts.unprintable(&text).is_empty() => {
-                        let missing: Vec<String> = state
-                            .fonts
-                            .unprintable(&text)
-                            .iter()
-                            .map(char::to_string)
-                            .collect();
-                        errors.add(
-                            &format!("reasons[{i}]"),
-                            Msg::with(T::ErrUnprintableNotice, [missing.join("、")]),
-                        );
+                    Ok(Some(text))
+                        if let Some(refusal) = crate::server::validate::unprintable(
+                            &state.fonts,
+                            &text,
+                            T::ErrUnprintableNotice,
+                        ) =>
+                    {
+                        errors.add(&format!("reasons[{i}]"), refusal);
                     }
                     // A checklist reason the order cannot answer: the customer would be
                     // asked for a stamp or a voucher they cannot have.

@@ -626,6 +626,9 @@ impl Store {
             if !database.is_file() {
                 return Err(format!("there is no database at {}", database.display()));
             }
+            if !sqlite_has_orders(&database).await? {
+                return Err(never_restored_into(&database.display().to_string()));
+            }
             let file = open_mark(&path)
                 .or_else(|_| std::fs::File::open(&path))
                 .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -648,6 +651,13 @@ impl Store {
         .await
         .map_err(|e| e.to_string())?;
         if taken {
+            let has_orders: bool = sqlx::query_scalar("SELECT to_regclass('orders') IS NOT NULL")
+                .fetch_one(&mut connection)
+                .await
+                .map_err(|e| e.to_string())?;
+            if !has_orders {
+                return Err(never_restored_into("this database"));
+            }
             if let Some(refusal) = lately_serving(&mut connection).await? {
                 return Err(refusal);
             }
@@ -1085,6 +1095,38 @@ fn prepare_postgres_url(url: &str) -> String {
     }
     let and = if query.is_empty() { "" } else { "&" };
     format!("{base}?{query}{and}sslmode=disable")
+}
+
+/// `restored` on a database without the platform's tables: nothing was restored into it
+/// (a `pg_restore` forgotten or failed, the wrong database named). Refused before anything
+/// is made in it — migrating it first would make tables a restore into it then collides
+/// with.
+fn never_restored_into(database: &str) -> String {
+    format!(
+        "{database} holds no platform data: restore the backup into it first (README, \
+         Backups), and run `restored` on the database the platform will serve. Nothing was \
+         changed."
+    )
+}
+
+/// Whether the SQLite file at `path` has the platform's orders table (opened read-only:
+/// nothing is made in it).
+async fn sqlite_has_orders(path: &std::path::Path) -> Result<bool, String> {
+    use sqlx::Connection;
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true);
+    let mut connection = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let found: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'orders'",
+    )
+    .fetch_one(&mut connection)
+    .await
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    let _ = connection.close().await;
+    Ok(found > 0)
 }
 
 #[cfg(test)]

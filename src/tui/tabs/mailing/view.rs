@@ -198,12 +198,27 @@ fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, short: bool, vie
     let (offset, body, more) = mailing.queue.window(body, Some(cursor), view.lang);
     let columns = columns(view);
     let address_width = usize::from(table::widths(&columns, area.width)[4]);
+    // The province every parcel listed shares goes (the platform's own, as a rule): it
+    // took the room the house number needed. One parcel for elsewhere keeps them all.
+    let province_of = |item: &MailingItem| {
+        let rest = crate::domain::without_province(&item.address);
+        item.address[..item.address.len() - rest.len()].to_owned()
+    };
+    let shared = items.first().map(province_of).filter(|first| {
+        !first.is_empty() && items.iter().all(|item| province_of(item) == *first)
+    });
     let rows = items
         .iter()
         .enumerate()
         .skip(offset)
         .take(body)
-        .map(|(i, item)| row(mailing, item, i == cursor, address_width, short, view))
+        .map(|(i, item)| {
+            let address = match &shared {
+                Some(_) => crate::domain::without_province(&item.address),
+                None => item.address.as_str(),
+            };
+            row(mailing, item, address, i == cursor, address_width, short, view)
+        })
         .collect();
     table::draw(frame, area, &columns, theme.header, rows, view.glyphs().ellipsis);
     table::draw_more(frame, area, body, more, theme.dim);
@@ -211,9 +226,11 @@ fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, short: bool, vie
 
 /// A parcel's row; its address fitted to `address_width` columns after its marks, which
 /// are never cut (the address is, in its middle: its street tells parcels apart).
+#[allow(clippy::too_many_arguments)]
 fn row(
     mailing: &Mailing,
     item: &MailingItem,
+    address: &str,
     selected: bool,
     address_width: usize,
     short: bool,
@@ -255,13 +272,7 @@ fn row(
             {
                 let marks = marks(item, short, view);
                 let room = address_width.saturating_sub(crate::tui::text::width(&marks));
-                // Without the province every parcel of the platform shares (it took the
-                // room the house number needed: `湖南省…23 号 湖南大学`).
-                let address = crate::tui::text::fit_middle(
-                    crate::domain::without_province(&item.address),
-                    room,
-                    view.glyphs().ellipsis,
-                );
+                let address = crate::tui::text::fit_middle(address, room, view.glyphs().ellipsis);
                 if marks.is_empty() {
                     (address, base)
                 } else {
