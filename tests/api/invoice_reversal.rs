@@ -382,6 +382,28 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
     ))
     .await;
     assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+    // The parcel comes back after it was invoiced: while it is mailed again, the invoice
+    // stays on the customer's page to download (it went, with the order's step).
+    let now = app
+        .client(&app.mailroom)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    app.client(&app.mailroom)
+        .act(
+            &order.order_no,
+            Action::ReturnParcel,
+            &reason(&now, "收件人拒收"),
+        )
+        .await
+        .expect("returned");
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    assert!(
+        page.html
+            .contains(&format!("下载发票 {}（PDF）", new.invoice_no)),
+        "{}",
+        page.html
+    );
     app.finish().await;
 }
 

@@ -760,24 +760,7 @@ async fn next_step(
                 p { a.button href=(format!("/m/invoice/{token}")) { (ctx.t(T::WebInvoiceAsk)) } }
             }
         },
-        NextStep::DownloadInvoice => {
-            // Numbered by the platform itself: said beside the link, not only on the
-            // paper (as the invoice was issued, whatever the platform is set to now).
-            let builtin =
-                state.store.invoices_of(&row.id).await?.iter().any(|i| {
-                    Some(&i.invoice_no) == row.invoice_no.as_ref() && i.provider == "builtin"
-                });
-            html! {
-                // By its number: an order whose invoice was reversed lists others below.
-                p { a.button href=(format!("{base}/invoice.pdf")) {
-                    @match &row.invoice_no {
-                        Some(number) => (ctx.fill(T::WebInvoiceDownloadNo, &[number])),
-                        None => (ctx.t(T::WebInvoiceDownload)),
-                    }
-                } }
-                @if builtin { p.demo role="note" { (ctx.t(T::PageInvoiceDemo)) } }
-            }
-        }
+        NextStep::DownloadInvoice => download_invoice(state, ctx, row).await?,
         // Nothing for the customer to do: what is happening, and how they will hear.
         // Paid and waiting: by when the certificate is mailed, as the CA promises it.
         NextStep::AwaitReview => html! {
@@ -785,11 +768,20 @@ async fn next_step(
             p { (promise(state, ctx, row)) }
             (sms_demo(state, ctx))
         },
-        NextStep::AwaitShipment => html! {
-            p { (ctx.t(T::WebAwaitShipment)) }
-            p { (promise(state, ctx, row)) }
-            (sms_demo(state, ctx))
-        },
+        NextStep::AwaitShipment => {
+            // Mailed again after the courier brought it back, invoiced before: the invoice
+            // stays theirs to download meanwhile (a company needs it for its books).
+            let invoice = match row.invoice_no {
+                Some(_) => Some(download_invoice(state, ctx, row).await?),
+                None => None,
+            };
+            html! {
+                p { (ctx.t(T::WebAwaitShipment)) }
+                p { (promise(state, ctx, row)) }
+                (sms_demo(state, ctx))
+                @if let Some(invoice) = invoice { (invoice) }
+            }
+        }
         NextStep::AwaitInvoice => html! {
             // "E-mailed" only when mail is sent: the demo outbox keeps it.
             p { (ctx.t(if state.mail.name() == "outbox" { T::WebAwaitInvoiceOutbox } else { T::WebAwaitInvoice })) }
@@ -823,6 +815,28 @@ async fn next_step(
 
 /// The carrier's name in the page's language (its configured English name, when it has
 /// one), else the name the platform gave.
+/// The way to the order's issued invoice, by its number; said when the platform numbered
+/// it itself (as the invoice was issued, whatever the platform is set to now).
+async fn download_invoice(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Result<Markup, ApiError> {
+    let base = format!("/orders/{}", row.order_no);
+    let builtin = state
+        .store
+        .invoices_of(&row.id)
+        .await?
+        .iter()
+        .any(|i| Some(&i.invoice_no) == row.invoice_no.as_ref() && i.provider == "builtin");
+    Ok(html! {
+        // By its number: an order whose invoice was reversed lists others below.
+        p { a.button href=(format!("{base}/invoice.pdf")) {
+            @match &row.invoice_no {
+                Some(number) => (ctx.fill(T::WebInvoiceDownloadNo, &[number])),
+                None => (ctx.t(T::WebInvoiceDownload)),
+            }
+        } }
+        @if builtin { p.demo role="note" { (ctx.t(T::PageInvoiceDemo)) } }
+    })
+}
+
 fn carrier_in(state: &AppState, ctx: &Ctx, code: &str, given: &str) -> String {
     match (ctx.lang, state.config.mailing.carrier(code)) {
         (crate::i18n::Lang::En, Some(c)) if !c.name_en.is_empty() => c.name_en.clone(),
