@@ -70,6 +70,7 @@ pub use text::{
     Lines, RequiredText, ascii_alphanumerics, has_web_address, human_text, is_bidi_control,
     is_invisible, is_unsafe_for_terminal, lines_pattern, name_as_searched, normalize_width,
     one_line_pattern, organisation_name, person_name, place_name, printed_line, said_back, street,
+    texted_line,
 };
 pub use tracking::{TrackingFormat, TrackingNo, is_valid_s10, s10_check_digit};
 pub use tracking_state::TrackingState;

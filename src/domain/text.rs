@@ -437,8 +437,24 @@ pub fn has_web_address(text: &str) -> bool {
         "com", "cn", "net", "org", "top", "xyz", "cc", "io", "me", "info", "vip", "club", "site",
         "online", "shop", "link",
     ];
-    let text = normalize_width(text).to_lowercase().replace('。', ".");
-    if text.contains("://") || text.contains("www.") {
+    // Read as a phone shows it: what shows nothing (`evil\u{200B}.com`) is not there.
+    let text: String = normalize_width(text)
+        .to_lowercase()
+        .replace(['。', '．'], ".")
+        .chars()
+        .filter(|c| !is_invisible(*c) && !is_bidi_control(*c))
+        .collect();
+    if text.contains("://") || text.contains(":/") || text.contains("www.") {
+        return true;
+    }
+    // A numeric address (`1.2.3.4:8080/pay`): four numbers joined by dots.
+    let numeric = text
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|run| {
+            let parts: Vec<&str> = run.split('.').collect();
+            parts.len() >= 4 && parts.iter().take(4).all(|p| !p.is_empty() && p.len() <= 3)
+        });
+    if numeric {
         return true;
     }
     let is_host = |c: char| c.is_ascii_alphanumeric() || c == '-';
@@ -455,8 +471,52 @@ pub fn has_web_address(text: &str) -> bool {
     })
 }
 
+/// Words sent to a customer's phone in the CA's name (a return's reason, texted): one line
+/// of at most `max` characters with nothing inside it that shows nothing (a zero-width
+/// character splitting a link reads as the link), at least one letter or digit, and no
+/// web address ([`has_web_address`]). A line break would start what reads as a second
+/// message from the CA.
+pub fn texted_line(text: &str, max: usize) -> Result<(), InvalidValue> {
+    if text.chars().count() > max {
+        return Err(Msg::with(T::ErrTooLong, [max.to_string()]).into());
+    }
+    if text.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+        return Err(T::ErrTextedOneLine.into());
+    }
+    if text.chars().any(|c| is_invisible(c) || is_bidi_control(c)) {
+        return Err(T::ErrTextedInvisible.into());
+    }
+    if !text.chars().any(char::is_alphanumeric) {
+        return Err(T::ErrInvisibleOnly.into());
+    }
+    if has_web_address(text) {
+        return Err(T::ErrReasonWebAddress.into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn words_texted_to_a_customer_are_one_visible_line_without_a_link() {
+        use super::texted_line;
+        assert!(texted_line("地址不详，无法投递", 100).is_ok());
+        for refused in [
+            "请访问 1.2.3.4:8080/pay 补交",
+            "evil\u{200B}.com/pay",
+            "evil\u{2060}.com/pay",
+            "https:/\u{200B}/evil.example/pay",
+            "退回\n\n【湖南CA】请加QQ 123456 办理",
+            "\u{301}",
+            "ｗｗｗ．example．com",
+        ] {
+            assert!(texted_line(refused, 100).is_err(), "{refused:?}");
+        }
+        assert!(texted_line(&"地".repeat(101), 100).is_err());
+        // A number with dots is not an address.
+        assert!(texted_line("第 3.5 号仓库，电话 0731-1234567", 100).is_ok());
+    }
+
     #[test]
     fn a_street_is_kept_as_it_prints() {
         use super::street;

@@ -396,6 +396,12 @@ async fn invoiced_before_return(state: &AppState, shipped: OrderRow) -> OrderRow
     }
 }
 
+/// The most characters of the reason a returned parcel's text carries.
+const RETURNED_PARCEL_REASON_MAX: usize = 100;
+
+/// The most characters of one reason an order is returned for.
+const REJECT_REASON_MAX: usize = 200;
+
 /// The text message an action sends the customer, if any: returned for correction (every
 /// reason, with the link to the notice on the phone), mailed (carrier, number, and the
 /// link to ask for an invoice), or its parcel back from the courier (why, with the link to
@@ -588,12 +594,13 @@ async fn details(
             if reason.is_none() && is_blank(request.reason.as_deref()) {
                 errors.add("reason", T::ErrReasonRequired);
             }
-            // Texted to the customer in the CA's name: no link but the platform's.
-            if reason
+            // Texted to the customer in the CA's name: one short visible line, no link but
+            // the platform's.
+            if let Some(Err(e)) = reason
                 .as_deref()
-                .is_some_and(crate::domain::has_web_address)
+                .map(|r| crate::domain::texted_line(r, RETURNED_PARCEL_REASON_MAX))
             {
-                errors.add("reason", T::ErrReasonWebAddress);
+                errors.add("reason", e);
             }
             let shipped = match (&order.carrier, &order.tracking_no) {
                 (Some(code), Some(number)) => {
@@ -644,9 +651,12 @@ async fn details(
             let mut reasons = Vec::new();
             for (i, text) in request.reasons.iter().enumerate() {
                 match optional_text::<200>(Some(text)) {
-                    // Texted to the customer in the CA's name: no link but the platform's.
-                    Ok(Some(text)) if crate::domain::has_web_address(&text) => {
-                        errors.add(&format!("reasons[{i}]"), T::ErrReasonWebAddress);
+                    // Texted to the customer in the CA's name: one visible line, no link
+                    // but the platform's.
+                    Ok(Some(text))
+                        if let Err(e) = crate::domain::texted_line(&text, REJECT_REASON_MAX) =>
+                    {
+                        errors.add(&format!("reasons[{i}]"), e);
                     }
                     // Printed on the correction notice the customer is given: a character
                     // no font here draws would come out as its code point, `[U+FDFD]`.

@@ -88,17 +88,28 @@ fn paced(body: axum::body::Body, grace: std::time::Duration, min_rate: u64) -> a
     axum::body::Body::from_stream(pieces)
 }
 
-/// Reads `body` to its end, keeping nothing; false if it failed or stalled for `idle`.
+/// The longest an upload over the limit is read for nothing: a phone's photo comes in
+/// well within it; one trickled to hold the connection (its pace kept just above the
+/// least) is answered, and cut, at its end.
+const DRAIN_FOR_AT_MOST: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Reads `body` to its end, keeping nothing; false if it failed, stalled for `idle`, or
+/// took longer than [`DRAIN_FOR_AT_MOST`].
 async fn drain(body: axum::body::Body, idle: std::time::Duration) -> bool {
     use futures_util::StreamExt;
     let mut stream = body.into_data_stream();
-    loop {
-        match tokio::time::timeout(idle, stream.next()).await {
-            Ok(Some(Ok(_))) => {}
-            Ok(None) => return true,
-            Ok(Some(Err(_))) | Err(_) => return false,
+    let read = async {
+        loop {
+            match tokio::time::timeout(idle, stream.next()).await {
+                Ok(Some(Ok(_))) => {}
+                Ok(None) => return true,
+                Ok(Some(Err(_))) | Err(_) => return false,
+            }
         }
-    }
+    };
+    tokio::time::timeout(DRAIN_FOR_AT_MOST, read)
+        .await
+        .unwrap_or(false)
 }
 
 /// The whole HTTP application.
