@@ -306,9 +306,10 @@ async fn run(cli: Cli) -> Result<()> {
             if !store.holds_anything().await? {
                 return Err(eyre!(
                     "{} holds no order and no operator's token: nothing was restored into it. \
-                     Drop it and create it again (it has the platform's tables, which a \
-                     restore into it would collide with), restore the backup into it \
-                     (README, Backups), then run `restored` on it.",
+                     Restore the backup as README, Backups says (PostgreSQL: drop it and \
+                     create it again first — it has the platform's tables, which a restore \
+                     into it would collide with; SQLite: copy the backup over it), then run \
+                     `restored` on it.",
                     redact(&url)
                 ));
             }

@@ -435,6 +435,7 @@ web_texts! { messaging_texts;
     VoucherInReview => "转账凭证已上传（{0}），订单进入待审核：审核员核对到账后通过。", "voucher uploaded ({0}): the order goes to review, where the transfer is checked.";
     LoopbackWarningRemote => "⚠ 手机无法访问这个地址（本机回环）：请平台管理员把 public_base_url 设为手机能访问的地址。", "⚠ Phones cannot reach this address (loopback): ask the platform's admin to set public_base_url.";
     ErrTextedOneLine => "会以短信发给客户：只能写一行", "this is texted to the customer: one line only";
+    ErrTextedNoWords => "会以短信发给客户：请用文字写出原因", "this is texted to the customer: write the reason in words";
     ErrTextedInvisible => "会以短信发给客户：不能含看不见的字符（零宽空格、方向控制符等）", "this is texted to the customer: no invisible characters (zero-width spaces, direction marks)";
     ErrReasonWebAddress => "退回原因会以短信发给客户：不能含网址（客户只应打开本平台短信里自带的链接）", "return reasons are texted to the customer: no web address (customers should open only the link the platform's own message carries)";
     ErrUnknownField => "本接口没有这个字段（字段名见 openapi.json 中本接口的请求体）", "this operation takes no such field (its body's fields are in openapi.json)";

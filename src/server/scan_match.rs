@@ -425,12 +425,15 @@ pub async fn scan(data: Vec<u8>, content_type: &str, pdf_codes: PdfCodes) -> Sca
     }
 }
 
-/// How long an upload waits for a turn to have its codes read.
-const WAIT_FOR_TURN: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long an upload waits for a turn to have its codes read: as long as it waits for
+/// its file check (`[platform.upload_check] wait_seconds`' default) — at 10 s, a busy
+/// moment (the api suite's uploads side by side on two cores) kept a signed form unread,
+/// and an old printout of it was taken as the signed form.
+const WAIT_FOR_TURN: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How long an upload waits for its codes to be read (the reading gives up between its
 /// attempts after 6 s; one attempt on a picture of noise can run far longer).
-const DECODE_LIMIT: std::time::Duration = std::time::Duration::from_secs(8);
+const DECODE_LIMIT: std::time::Duration = std::time::Duration::from_secs(12);
 
 /// The check of a scan for the order `order_no` (whose form was printed as
 /// `application_ref` before it existed, and whose organisation's form is now at

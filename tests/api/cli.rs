@@ -945,7 +945,7 @@ fn restored_refuses_a_database_nothing_was_restored_into() {
     assert!(!ok, "{stdout}");
     assert!(
         stderr.contains("holds no order and no operator's token")
-            && stderr.contains("Drop it and create it again"),
+            && stderr.contains("SQLite: copy the backup over it"),
         "{stderr}"
     );
 }

@@ -88,10 +88,10 @@ fn paced(body: axum::body::Body, grace: std::time::Duration, min_rate: u64) -> a
     axum::body::Body::from_stream(pieces)
 }
 
-/// The longest an upload over the limit is read for nothing: a phone's photo comes in
-/// well within it; one trickled to hold the connection (its pace kept just above the
-/// least) is answered, and cut, at its end.
-const DRAIN_FOR_AT_MOST: std::time::Duration = std::time::Duration::from_secs(60);
+/// The longest an upload over the limit is read for nothing: a phone's 15 MB photo over
+/// a weak uplink (512 kbit/s) comes in within it; one trickled to hold the connection (its
+/// pace kept just above the least) is answered, and cut, at its end.
+const DRAIN_FOR_AT_MOST: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Reads `body` to its end, keeping nothing; false if it failed, stalled for `idle`, or
 /// took longer than [`DRAIN_FOR_AT_MOST`].

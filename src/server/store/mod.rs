@@ -651,10 +651,14 @@ impl Store {
         .await
         .map_err(|e| e.to_string())?;
         if taken {
-            let has_orders: bool = sqlx::query_scalar("SELECT to_regclass('orders') IS NOT NULL")
-                .fetch_one(&mut connection)
-                .await
-                .map_err(|e| e.to_string())?;
+            // In this schema, as the lock and the migrations are (not anywhere on the
+            // search path).
+            let has_orders: bool = sqlx::query_scalar(
+                "SELECT to_regclass(quote_ident(current_schema()) || '.orders') IS NOT NULL",
+            )
+            .fetch_one(&mut connection)
+            .await
+            .map_err(|e| e.to_string())?;
             if !has_orders {
                 return Err(never_restored_into("this database"));
             }

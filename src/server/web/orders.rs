@@ -813,8 +813,6 @@ async fn next_step(
     })
 }
 
-/// The carrier's name in the page's language (its configured English name, when it has
-/// one), else the name the platform gave.
 /// The way to the order's issued invoice, by its number; said when the platform numbered
 /// it itself (as the invoice was issued, whatever the platform is set to now).
 async fn download_invoice(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Result<Markup, ApiError> {
@@ -837,6 +835,8 @@ async fn download_invoice(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Result
     })
 }
 
+/// The carrier's name in the page's language (its configured English name, when it has
+/// one), else the name the platform gave.
 fn carrier_in(state: &AppState, ctx: &Ctx, code: &str, given: &str) -> String {
     match (ctx.lang, state.config.mailing.carrier(code)) {
         (crate::i18n::Lang::En, Some(c)) if !c.name_en.is_empty() => c.name_en.clone(),
