@@ -182,20 +182,24 @@ async fn an_event_stream_outlives_the_timeouts() {
     app.finish().await;
 }
 
-/// A body trickled a few bytes at a time (each within the idle timeout) held its
-/// connection for ever: 4,096 of them took every connection the platform had. Once its
-/// first seconds are over, a body must keep a pace, or it is cut.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_body_trickled_a_byte_at_a_time_is_cut() {
-    let config = PlatformConfig {
+/// A body must come at 1,000 bytes a second once its first 2 s are over.
+fn paced() -> PlatformConfig {
+    PlatformConfig {
         http: HttpConfig {
             body_idle_timeout_seconds: 2,
             body_min_bytes_per_second: 1000,
             ..HttpConfig::default()
         },
         ..PlatformConfig::default()
-    };
-    let app = TestApp::spawn_with(Db::Sqlite, config).await;
+    }
+}
+
+/// A body trickled a few bytes at a time (each within the idle timeout) held its
+/// connection for ever: 4,096 of them took every connection the platform had. Once its
+/// first seconds are over, a body must keep a pace, or it is cut.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_trickled_a_byte_at_a_time_is_cut() {
+    let app = TestApp::spawn_with(Db::Sqlite, paced()).await;
     let socket = connect_idle(&app, 1).await.remove(0);
     let (mut reader, mut writer) = socket.into_split();
     let trickle = tokio::spawn(async move {
@@ -234,15 +238,7 @@ async fn a_body_trickled_a_byte_at_a_time_is_cut() {
 /// its length: told by the body itself, it is paced too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_trickled_over_http2_without_a_length_is_cut() {
-    let config = PlatformConfig {
-        http: HttpConfig {
-            body_idle_timeout_seconds: 2,
-            body_min_bytes_per_second: 1000,
-            ..HttpConfig::default()
-        },
-        ..PlatformConfig::default()
-    };
-    let app = TestApp::spawn_with(Db::Sqlite, config).await;
+    let app = TestApp::spawn_with(Db::Sqlite, paced()).await;
     let client = reqwest::Client::builder()
         .http2_prior_knowledge()
         .build()

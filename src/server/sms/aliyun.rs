@@ -355,17 +355,13 @@ mod tests {
         );
     }
 
-    /// The text of a returned parcel came after the others: a gateway without its template
-    /// starts, and does not send that kind (it is not written, rather than failing).
-    #[test]
-    fn a_gateway_without_the_returned_parcels_template_sends_every_other_kind() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let secret = dir.path().join("secret");
-        std::fs::write(&secret, "s3cret\n").unwrap_or_else(|e| panic!("{e}"));
-        let config = AliyunSmsConfig {
+    /// A gateway's settings with every required template, its secret in `secret_file`, and
+    /// `parcel_returned` as given.
+    fn configured(secret_file: std::path::PathBuf, parcel_returned: &str) -> AliyunSmsConfig {
+        AliyunSmsConfig {
             endpoint: "http://127.0.0.1:9".into(),
             access_key_id: "LTAI".into(),
-            access_key_secret_file: secret,
+            access_key_secret_file: secret_file,
             sign_name: "湖南CA".into(),
             templates: crate::config::SmsTemplates {
                 returned: "SMS_1".into(),
@@ -373,9 +369,19 @@ mod tests {
                 login_code: "SMS_3".into(),
                 payment_link: "SMS_4".into(),
                 address_changed: "SMS_5".into(),
-                parcel_returned: String::new(),
+                parcel_returned: parcel_returned.into(),
             },
-        };
+        }
+    }
+
+    /// The text of a returned parcel came after the others: a gateway without its template
+    /// starts, and does not send that kind (it is not written, rather than failing).
+    #[test]
+    fn a_gateway_without_the_returned_parcels_template_sends_every_other_kind() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, "s3cret\n").unwrap_or_else(|e| panic!("{e}"));
+        let config = configured(secret, "");
         let gateway = AliyunSms::new(&config).unwrap_or_else(|e| panic!("{e}"));
         assert!(!gateway.sends(SmsKind::ParcelReturned));
         assert!(gateway.sends(SmsKind::Shipped) && gateway.sends(SmsKind::AddressChanged));
@@ -387,20 +393,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let secret = dir.path().join("secret");
         std::fs::write(&secret, "   \n").unwrap_or_else(|e| panic!("{e}"));
-        let config = AliyunSmsConfig {
-            endpoint: "http://127.0.0.1:9".into(),
-            access_key_id: "LTAI".into(),
-            access_key_secret_file: secret,
-            sign_name: "湖南CA".into(),
-            templates: crate::config::SmsTemplates {
-                returned: "SMS_1".into(),
-                shipped: "SMS_2".into(),
-                login_code: "SMS_3".into(),
-                payment_link: "SMS_4".into(),
-                address_changed: "SMS_5".into(),
-                parcel_returned: "SMS_6".into(),
-            },
-        };
+        let config = configured(secret, "SMS_6");
         let refused = AliyunSms::new(&config).err().unwrap_or_default();
         assert!(refused.contains("is empty"), "{refused}");
     }
