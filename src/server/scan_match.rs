@@ -14,8 +14,9 @@ use crate::domain::{FileProblem, FileType, Inspected};
 pub use crate::domain::{Scanned, read_codes};
 use crate::upload_check::{ChildRun, PdfCodes};
 
-/// Decodes at once, per instance, shared with the previews of `routes/attachments.rs`.
-pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// Decodes at once, per instance ([`UploadChecks::decodes`]): the codes read from an
+/// upload and the previews of `routes/attachments.rs` take the same turns.
+const DECODES: usize = 2;
 
 /// The platform's checks of uploaded files: its configuration and its turns (a few at
 /// once per instance, sized by [`UploadCheckConfig::at_once`]).
@@ -23,6 +24,10 @@ pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2
 pub struct UploadChecks {
     config: UploadCheckConfig,
     turns: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The instance's [`DECODES`] turns to decode a picture (an upload's codes, a
+    /// preview), off the async workers. Held by the instance, not the process: the api
+    /// suite's platforms, each one instance, run side by side in one process.
+    decodes: std::sync::Arc<tokio::sync::Semaphore>,
     /// Uploads holding a turn or waiting for one, each holding its file in memory: past
     /// [`UploadChecks::most_waiting`] a new one is answered busy at once.
     in_line: std::sync::Arc<std::sync::atomic::AtomicUsize>,
@@ -56,7 +61,7 @@ pub enum PdfPicture {
 /// A preview's turn to decode ([`UploadChecks::preview_turn`]), given back when dropped.
 #[derive(Debug)]
 pub struct PreviewTurn {
-    _all: tokio::sync::SemaphorePermit<'static>,
+    _all: tokio::sync::OwnedSemaphorePermit,
     _own: tokio::sync::OwnedSemaphorePermit,
     /// The reader's own, kept while their turn is held (dropped last).
     _owner: std::sync::Arc<Own>,
@@ -133,6 +138,7 @@ impl UploadChecks {
         UploadChecks {
             config: config.clone(),
             turns: std::sync::Arc::new(tokio::sync::Semaphore::new(config.at_once.max(1))),
+            decodes: std::sync::Arc::new(tokio::sync::Semaphore::new(DECODES)),
             in_line: std::sync::Arc::default(),
             own: std::sync::Arc::default(),
             pictureless: std::sync::Arc::default(),
@@ -168,7 +174,7 @@ impl UploadChecks {
         let owner = self.own(reader);
         let turns = async {
             let own = owner.turn.clone().acquire_owned().await;
-            let all = DECODES.acquire().await;
+            let all = self.decodes.clone().acquire_owned().await;
             (own, all)
         };
         let Ok((Ok(own), Ok(all))) = tokio::time::timeout(wait, turns).await else {
@@ -389,38 +395,42 @@ async fn in_process(data: Vec<u8>) -> (Vec<u8>, Result<Inspected, FileProblem>) 
     }
 }
 
-/// Reads the codes of an upload of `content_type` (off the async workers, two at a time).
-pub async fn scan(data: Vec<u8>, content_type: &str, pdf_codes: PdfCodes) -> Scanned {
-    if content_type == "application/pdf" {
-        let generated = crate::domain::generated_codes(&data);
-        return match pdf_codes {
-            _ if !generated.is_empty() => Scanned::Generated(generated),
-            // A scanner's PDF: its pages are pictures, read in the upload's check.
-            Some(codes) => Scanned::Codes(codes),
-            None => Scanned::Pdf,
+impl UploadChecks {
+    /// Reads the codes of an upload of `content_type` (off the async workers, two at a time).
+    pub async fn scan(&self, data: Vec<u8>, content_type: &str, pdf_codes: PdfCodes) -> Scanned {
+        if content_type == "application/pdf" {
+            let generated = crate::domain::generated_codes(&data);
+            return match pdf_codes {
+                _ if !generated.is_empty() => Scanned::Generated(generated),
+                // A scanner's PDF: its pages are pictures, read in the upload's check.
+                Some(codes) => Scanned::Codes(codes),
+                None => Scanned::Pdf,
+            };
+        }
+        // A picture that keeps the detector busy (noise: candidates without end) must not hold
+        // everyone's uploads: waited for so long, then the file goes on unread (the reviewer
+        // reads it by eye). The turn goes with the decode, and is given back only when it ends,
+        // so no more than two run however many give up on them.
+        let Ok(Ok(turn)) =
+            tokio::time::timeout(WAIT_FOR_TURN, self.decodes.clone().acquire_owned()).await
+        else {
+            tracing::warn!("no turn to read an upload's codes: kept unread");
+            return Scanned::Unreadable;
         };
-    }
-    // A picture that keeps the detector busy (noise: candidates without end) must not hold
-    // everyone's uploads: waited for so long, then the file goes on unread (the reviewer
-    // reads it by eye). The turn goes with the decode, and is given back only when it ends,
-    // so no more than two run however many give up on them.
-    let Ok(Ok(turn)) = tokio::time::timeout(WAIT_FOR_TURN, DECODES.acquire()).await else {
-        tracing::warn!("no turn to read an upload's codes: kept unread");
-        return Scanned::Unreadable;
-    };
-    let decoding = tokio::task::spawn_blocking(move || {
-        let _turn = turn;
-        read_codes(&data)
-    });
-    match tokio::time::timeout(DECODE_LIMIT, decoding).await {
-        Ok(Ok(scanned)) => scanned,
-        Ok(Err(_)) => Scanned::Unreadable,
-        Err(_) => {
-            tracing::warn!(
-                seconds = DECODE_LIMIT.as_secs(),
-                "an upload's codes not read in time: kept unread"
-            );
-            Scanned::Unreadable
+        let decoding = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            read_codes(&data)
+        });
+        match tokio::time::timeout(DECODE_LIMIT, decoding).await {
+            Ok(Ok(scanned)) => scanned,
+            Ok(Err(_)) => Scanned::Unreadable,
+            Err(_) => {
+                tracing::warn!(
+                    seconds = DECODE_LIMIT.as_secs(),
+                    "an upload's codes not read in time: kept unread"
+                );
+                Scanned::Unreadable
+            }
         }
     }
 }
@@ -542,6 +552,7 @@ impl Refused {
 /// slip carries none of our codes; any other file is refused as a form or a correction
 /// would be, and its check not kept.
 pub async fn check_upload(
+    checks: &UploadChecks,
     kind: crate::api::AttachmentKind,
     data: &[u8],
     content_type: &str,
@@ -550,7 +561,7 @@ pub async fn check_upload(
 ) -> Result<Option<String>, Refused> {
     use crate::api::AttachmentKind as K;
     match kind {
-        K::Voucher => match scan(data.to_vec(), content_type, pdf_codes).await {
+        K::Voucher => match checks.scan(data.to_vec(), content_type, pdf_codes).await {
             Scanned::Codes(codes) | Scanned::Generated(codes) if !codes.is_empty() => {
                 Err(Refused::OurPaper(codes[0].subject.number().to_owned()))
             }
@@ -562,7 +573,7 @@ pub async fn check_upload(
         // is kept for a signed form or a correction only — an ID copy is not expected to
         // carry a code.
         K::SignedForm | K::Correction | K::ApplicationForm | K::Other => {
-            let scanned = scan(data.to_vec(), content_type, pdf_codes).await;
+            let scanned = checks.scan(data.to_vec(), content_type, pdf_codes).await;
             let edition = crate::server::paper::edition_of(order);
             let checked = check(
                 &scanned,

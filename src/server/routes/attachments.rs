@@ -220,9 +220,10 @@ pub async fn upload(
     // A signed form or a correction carries its order's QR code: a form of another order
     // is refused before anything is stored; no code is allowed, and flagged. A voucher
     // that is one of our own papers is refused.
-    let scan_json = scan_match::check_upload(kind, &data, content_type, pdf_codes, &order)
-        .await
-        .map_err(|refused| ApiError::field("file", refused.message(&order.order_no)))?;
+    let scan_json =
+        scan_match::check_upload(&state.uploads, kind, &data, content_type, pdf_codes, &order)
+            .await
+            .map_err(|refused| ApiError::field("file", refused.message(&order.order_no)))?;
     let attachment = NewAttachment {
         order_id: order.id.clone(),
         kind: kind.as_str().into(),

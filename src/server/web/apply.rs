@@ -947,12 +947,14 @@ pub async fn upload_scan(
         if received.version != Some(row.version) {
             return Ok(Err(ctx.t(T::WebDraftMovedOn).to_owned()));
         }
-        let scanned = crate::server::scan_match::scan(
-            received.data.clone(),
-            received.content_type,
-            received.pdf_codes.clone(),
-        )
-        .await;
+        let scanned = state
+            .uploads
+            .scan(
+                received.data.clone(),
+                received.content_type,
+                received.pdf_codes.clone(),
+            )
+            .await;
         // The form printed for this application carries its reference: another's is refused.
         // (Its edition is the form's, as the reference is: a changed form gets a new one.)
         let check =

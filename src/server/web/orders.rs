@@ -1589,6 +1589,7 @@ async fn upload(
         }
     }
     let scan_json = match crate::server::scan_match::check_upload(
+        &state.uploads,
         kind,
         &received.data,
         received.content_type,
