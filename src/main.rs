@@ -345,7 +345,26 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Operator { command, database }) => {
             // Said first: a token made in another database than the platform's is no use.
-            eprintln!("database {}", redact(&database_url(&config, &database)));
+            let url = database_url(&config, &database);
+            eprintln!("database {}", redact(&url));
+            // A path typed wrong would otherwise be a new, empty database: an operator
+            // added there signs in nowhere, and the others are "not found".
+            if let Some(path) = ca_counter::server::store::missing_sqlite_file(&url) {
+                if !matches!(command, OperatorCommand::Add { .. }) {
+                    return Err(eyre!(
+                        "there is no database at {}: is the path right (--database, \
+                         CA_COUNTER_DATABASE_URL, [platform] database_url in the config)? \
+                         Nothing was made there.",
+                        path.display()
+                    ));
+                }
+                eprintln!(
+                    "note: there was no database at {} yet; a new one is made there for this \
+                     operator. If the platform's database is elsewhere, this token will not \
+                     sign in to it: check the path (--database, CA_COUNTER_DATABASE_URL).",
+                    path.display()
+                );
+            }
             let store = open_store(&config, &database).await?;
             // The operator log names who ran the command.
             let store = store.acting_as(&command_runner("operator"));

@@ -479,13 +479,16 @@ fn an_operators_mistakes_are_said_plainly_and_change_nothing() {
     ]);
     assert!(!ok);
     assert!(stderr.contains("--into-shared-database"), "{stderr}");
-    // An operator command says which database it works on.
+    // An operator command says which database it works on (here none yet: refused, and
+    // none made).
     let (ok, _, stderr) = env.run(&["operator", "list"]);
-    assert!(ok);
+    assert!(!ok);
     assert!(
-        stderr.contains(&format!("database {}", env.url)),
+        stderr.contains(&format!("database {}", env.url))
+            && stderr.contains("there is no database at"),
         "{stderr}"
     );
+    assert!(!env.dir.path().join("platform.db").exists(), "{stderr}");
     // A name with a line break would print as a second row.
     let (ok, _, stderr) = env.run(&[
         "operator",
@@ -601,7 +604,7 @@ fn serve_loads_the_demo_catalog_into_a_fresh_database() {
 fn demo_orders_stopped_half_way_leave_no_demo_operator_enabled() {
     let env = Env::new();
     // The database made first, so the listing below never migrates beside the run.
-    let (ok, _, stderr) = env.run(&["operator", "list"]);
+    let (ok, _, stderr) = env.run(&["operator", "add", "--name", "admin", "--role", "admin"]);
     assert!(ok, "{stderr}");
     let mut child = env
         .command(&["demo", "orders", "--count", "200"])
@@ -1020,5 +1023,53 @@ fn restored_moves_the_numbers_on_and_replaces_every_token() {
     assert!(
         follows[..10] != first[..10] || follows >= first.as_str(),
         "follows {follows}, after {first} was given"
+    );
+}
+
+/// A database path typed wrong is not taken for a new, empty platform: `operator list`
+/// (or token, revoke…) there says no database is there and makes none; `operator add`
+/// makes one, saying so (the first operator of a platform not yet started).
+#[test]
+fn an_operator_command_on_a_path_with_no_database_says_so() {
+    let env = Env::new();
+    let typo = env.dir.path().join("platfrom.db");
+    let mut list = env.command(&["operator", "list"]);
+    list.env(
+        "CA_COUNTER_DATABASE_URL",
+        format!("sqlite://{}", typo.display()),
+    );
+    let output = list.output().expect("run ca-counter");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("there is no database at") && stderr.contains("platfrom.db"),
+        "{stderr}"
+    );
+    assert!(!typo.exists(), "nothing made at the path typed wrong");
+
+    let mut add = env.command(&["operator", "add", "--name", "admin", "--role", "admin"]);
+    add.env(
+        "CA_COUNTER_DATABASE_URL",
+        format!("sqlite://{}", typo.display()),
+    );
+    let output = add.output().expect("run ca-counter");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("no database at") && stderr.contains("a new one is made"),
+        "{stderr}"
+    );
+    assert!(typo.is_file());
+    // Once there, nothing more is said.
+    let mut again = env.command(&["operator", "list"]);
+    again.env(
+        "CA_COUNTER_DATABASE_URL",
+        format!("sqlite://{}", typo.display()),
+    );
+    let output = again.output().expect("run ca-counter");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !stderr.contains("no database"),
+        "{stderr}"
     );
 }

@@ -149,6 +149,14 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
+    /// The SQLite database file could not be created.
+    #[error("cannot create the database file {path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Stored data did not parse (a bug or a hand-edited row).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
@@ -841,7 +849,7 @@ fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
             })?;
         }
         if !file.exists() {
-            private_file(file).map_err(|source| StoreError::Directory {
+            private_file(file).map_err(|source| StoreError::File {
                 path: file.display().to_string(),
                 source,
             })?;
@@ -1007,6 +1015,16 @@ fn serving_refusal(who: &str) -> String {
          counter running its own embedded platform on it) first, then run `restored` again. \
          Nothing was changed"
     )
+}
+
+/// The SQLite file `url` names when there is none there yet (`None` on PostgreSQL, in
+/// memory, or when it exists): the operator commands tell a path typed wrong from the
+/// platform's database before they make a new, empty one.
+pub fn missing_sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = serving_file(&format!("sqlite://{rest}"))?.with_extension("");
+    (!path.exists()).then_some(path)
 }
 
 /// The file beside a SQLite database that serving instances lock shared and `restored`
