@@ -108,9 +108,9 @@ async fn english_help_finds_and_runs_a_command() {
     // Support agents see the review queue and the mailroom's list (read-only) but do not
     // take applications.
     tui.send("3");
-    tui.wait_text("nothing waiting for review", WAIT);
+    tui.wait_text("Nothing waiting for review", WAIT);
     tui.send("4");
-    tui.wait_text("nothing to mail", WAIT);
+    tui.wait_text("Nothing to mail", WAIT);
     tui.send("\x1bOP"); // F1
     tui.wait_text("Your role (support) cannot use \"New\"", WAIT);
     tui.send("\x1bOQ"); // F2
