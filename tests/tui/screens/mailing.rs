@@ -105,6 +105,24 @@ fn support_sees_the_mailing_queue_without_shipping_keys() {
     let screen = render(&app, 80, 24);
     assert!(screen.contains("138****5678"), "{screen}");
     assert!(!screen.contains("扫描单号寄出"), "{screen}");
+    // No tick box to tick: the row starts with its order number.
+    assert!(!screen.contains("[ ]"), "{screen}");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("HN20261128000001"))
+        .unwrap_or_else(|| panic!("the parcel's row: {screen}"));
+    assert!(
+        row.trim_start_matches(['"', '│', '|', ' '])
+            .starts_with("HN20261128000001"),
+        "{screen}"
+    );
+    // Nor a count of ticks, nor a carrier to ship with.
+    assert!(
+        screen.contains("待邮寄 1 单（已超时 1）")
+            && !screen.contains("已勾选")
+            && !screen.contains("承运商"),
+        "{screen}"
+    );
     // And is told so, above the list; Enter shows the order (walk::mailing).
     assert!(screen.contains("只读查看：寄出由邮寄岗操作"), "{screen}");
     key(&mut app, KeyCode::Enter);

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::{Mailing, Scan};
 use crate::api::MailingItem;
-use crate::domain::{Deadline, OrderStatus};
+use crate::domain::{Action, Deadline, OrderStatus, Permission};
 use crate::i18n::{Lang, T};
 use crate::tui::component::View;
 use crate::tui::widgets::table::{self, Column, Row};
@@ -67,13 +67,15 @@ fn summary_line<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
                     &scan.batch.len().to_string(),
                 ],
             ),
-            None => T::MailSummary.fill(
+            None if ticks(view) => T::MailSummary.fill(
                 lang,
                 &[&waiting, &of_listed[0], &mailing.ticked.len().to_string()],
             ),
+            // Nothing to tick, nor a carrier to choose, for those who only look.
+            None => T::MailSummaryWatching.fill(lang, &[&waiting, &of_listed[0]]),
         };
         spans.push(Span::styled(said, theme.dim));
-        if let Some(carrier) = mailing.chosen_carrier() {
+        if let Some(carrier) = mailing.chosen_carrier().filter(|_| ticks(view)) {
             spans.push(Span::styled(format!("  {} ", T::MailCarrier.get(lang)), theme.label));
             spans.push(Span::styled(
                 Mailing::carrier_name(carrier, lang).to_owned(),
@@ -88,16 +90,32 @@ fn summary_line<'a>(mailing: &Mailing, view: &View) -> Line<'a> {
 }
 
 /// The columns of the list.
-fn columns(view: &View) -> [Column; 6] {
+/// The table's columns: the tick box only for those who mail (support, reviewers and
+/// read-only sessions look at the queue; a box they cannot tick reads as a task).
+fn columns(view: &View) -> Vec<Column> {
     let lang = view.lang;
+    let ticks = ticks(view);
     [
-        Column::new(T::ColTick.get(lang), 3),
-        Column::new(T::ColOrderNo.get(lang), 16),
-        Column::new(T::ColRecipient.get(lang), 8).widen(8),
-        Column::new(T::ColPhone.get(lang), 11),
-        Column::new(T::ColAddress.get(lang), 10).grow(),
-        Column::new(T::ColWaited.get(lang), 9),
+        ticks.then(|| Column::new(T::ColTick.get(lang), 3)),
+        Some(Column::new(T::ColOrderNo.get(lang), 16)),
+        Some(Column::new(T::ColRecipient.get(lang), 8).widen(8)),
+        Some(Column::new(T::ColPhone.get(lang), 11)),
+        Some(Column::new(T::ColAddress.get(lang), 10).grow()),
+        Some(Column::new(T::ColWaited.get(lang), 9)),
     ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Whether the viewer ticks parcels into a batch (may ship).
+fn ticks(view: &View) -> bool {
+    view.shared.permits(Permission::Act(Action::Ship))
+}
+
+/// The address's column in [`columns`].
+fn address_column(view: &View) -> usize {
+    if ticks(view) { 4 } else { 3 }
 }
 
 /// The marks that may be put before a parcel's address, whole and as one character, in
@@ -141,7 +159,7 @@ fn marks(item: &MailingItem, short: bool, view: &View) -> String {
 /// address's room (at 80 columns a demo parcel come back with a note left none): then each
 /// mark is one character, explained above the list.
 fn short_marks(mailing: &Mailing, width: u16, view: &View) -> bool {
-    let room = usize::from(table::widths(&columns(view), width)[4]);
+    let room = usize::from(table::widths(&columns(view), width)[address_column(view)]);
     mailing
         .queue
         .items()
@@ -197,7 +215,7 @@ fn draw_table(mailing: &Mailing, frame: &mut Frame, area: Rect, short: bool, vie
     let body = area.height.saturating_sub(1) as usize;
     let (offset, body, more) = mailing.queue.window(body, Some(cursor), view.lang);
     let columns = columns(view);
-    let address_width = usize::from(table::widths(&columns, area.width)[4]);
+    let address_width = usize::from(table::widths(&columns, area.width)[address_column(view)]);
     // The province every parcel listed shares goes (the platform's own, as a rule): it
     // took the room the house number needed. One parcel for elsewhere keeps them all.
     let province_of = |item: &MailingItem| {
@@ -262,14 +280,14 @@ fn row(
     let base = if selected { theme.selection } else { theme.base };
     let pick = |style| if selected { theme.selection } else { style };
     Row {
-        cells: vec![
-            (mark, pick(theme.accent)),
-            (no.to_owned(), base),
-            (item.recipient.clone(), base),
-            (item.phone.clone(), base),
+        cells: [
+            ticks(view).then(|| (mark, pick(theme.accent))),
+            Some((no.to_owned(), base)),
+            Some((item.recipient.clone(), base)),
+            Some((item.phone.clone(), base)),
             // Before the address, what to know before packing, each its own mark
             // ([`marks_of`]).
-            {
+            Some({
                 let marks = marks(item, short, view);
                 let room = address_width.saturating_sub(crate::tui::text::width(&marks));
                 let address = crate::tui::text::fit_middle(address, room, view.glyphs().ellipsis);
@@ -278,12 +296,15 @@ fn row(
                 } else {
                     (format!("{marks}{address}"), pick(theme.warning))
                 }
-            },
-            (
+            }),
+            Some((
                 crate::tui::format::waited_of(item.waited_minutes, item.promised_minutes),
                 pick(deadline_style),
-            ),
-        ],
+            )),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         style: base,
     }
 }
