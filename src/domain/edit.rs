@@ -185,6 +185,17 @@ pub fn is_the_check(reason: &str) -> bool {
     checklist_reason(reason) == Some(T::ReasonNotVerified)
 }
 
+/// Whether a return for `reasons` asked for the bank transfer's voucher again (its amount
+/// wrong, or unreadable): the customer needs the account and the amount again.
+pub fn asks_for_a_voucher(reasons: &[String]) -> bool {
+    reasons.iter().any(|r| {
+        matches!(
+            checklist_reason(r),
+            Some(T::ReasonVoucherAmount | T::ReasonVoucherUnreadable)
+        )
+    })
+}
+
 /// Whether a return for `reasons` asked for the real-name check (among others or not).
 pub fn asks_for_the_check(reasons: &[String]) -> bool {
     reasons.iter().any(|r| is_the_check(r))

@@ -1048,5 +1048,27 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
         .await;
     let returned = app.returned(&order, &["转账凭证金额不符"]).await;
     assert_eq!(returned.status, OrderStatus::Rejected);
+    // The customer's page gives the amount and the account again beside the reason: the
+    // step that showed them is behind them, and "the amount is wrong" alone says not what
+    // is right.
+    let account = app
+        .client(&app.clerk)
+        .bank_account()
+        .await
+        .expect("bank account");
+    let (_, mut browser) =
+        crate::common::customer::signed_in_owner(&app, order.order_no.as_str()).await;
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    let amount = ca_counter::domain::Money::from_fen(returned.amount_fen)
+        .expect("amount")
+        .to_string();
+    assert!(
+        page.html.contains("转账凭证金额不符")
+            && page.html.contains("新的凭证上须是这个金额")
+            && page.html.contains(&account.account_no)
+            && page.html.contains(&amount),
+        "{}",
+        page.html
+    );
     app.finish().await;
 }

@@ -540,7 +540,27 @@ async fn order_page(
     page::page(ctx, status, &row.order_no, body)
 }
 
-/// The form or the words of the order's next step.
+/// Where and how much to transfer for `row`: the platform's account (said to be the
+/// configuration's example when it is), the amount and the order number as the reference.
+fn transfer_details(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Markup {
+    let bank = &state.config.bank;
+    let amount = Money::from_fen(row.amount_fen)
+        .unwrap_or_default()
+        .to_string();
+    html! {
+        // The example account of the configuration: said in the page's language beside it
+        // (its name says so in Chinese only), so nobody sends money there.
+        @if state.demo.bank { p.demo role="note" { (ctx.t(T::WebDemoBank)) } }
+        dl {
+            dt { (ctx.t(T::WebBankAccountName)) } dd { (bank.account_name) }
+            dt { (ctx.t(T::WebBankName)) } dd { (bank.bank) }
+            dt { (ctx.t(T::WebBankAccountNo)) } dd.order-no { (bank.account_no) }
+            dt { (ctx.t(T::PageAmount)) } dd { (amount) }
+            dt { (ctx.t(T::WebTransferReference)) } dd.order-no { (row.order_no) }
+        }
+    }
+}
+
 /// "Mailed by …": the promise (`[platform.review]`, working days from payment).
 fn promise(state: &AppState, ctx: &Ctx, row: &OrderRow) -> String {
     let by = crate::server::paper::promised_by(state, crate::server::paper::promise_start(row));
@@ -551,6 +571,7 @@ fn promise(state: &AppState, ctx: &Ctx, row: &OrderRow) -> String {
     )
 }
 
+/// The form or the words of the order's next step.
 async fn next_step(
     state: &AppState,
     ctx: &Ctx,
@@ -594,10 +615,6 @@ async fn next_step(
             p { a href=(format!("{base}/cancel")) { (ctx.t(T::WebCancelLink)) } }
         },
         NextStep::UploadVoucher => {
-            let bank = &state.config.bank;
-            let amount = Money::from_fen(row.amount_fen)
-                .unwrap_or_default()
-                .to_string();
             // An organisation pays from its own account (as the printed slip says): a
             // transfer from someone's personal account is not the organisation's payment.
             let organisation = UserType::parse(&row.user_type) == Some(UserType::Organization);
@@ -606,16 +623,7 @@ async fn next_step(
                 @if organisation { p { strong { (ctx.t(T::WebTransferFromOrganisation)) } } }
                 p.hint { (ctx.t(T::WebTransferChecked)) }
                 @if let Some(closes) = &closes { p.hint { (closes) } }
-                // The example account of the configuration: said in the page's language
-                // beside it (its name says so in Chinese only), so nobody sends money there.
-                @if state.demo.bank { p.demo role="note" { (ctx.t(T::WebDemoBank)) } }
-                dl {
-                    dt { (ctx.t(T::WebBankAccountName)) } dd { (bank.account_name) }
-                    dt { (ctx.t(T::WebBankName)) } dd { (bank.bank) }
-                    dt { (ctx.t(T::WebBankAccountNo)) } dd.order-no { (bank.account_no) }
-                    dt { (ctx.t(T::PageAmount)) } dd { (amount) }
-                    dt { (ctx.t(T::WebTransferReference)) } dd.order-no { (row.order_no) }
-                }
+                (transfer_details(state, ctx, row))
                 p { a href=(format!("{base}/slip.pdf")) download { (ctx.t(T::WebSlipDownload)) } }
                 (upload_form(ctx, &format!("{base}/voucher"), row, None, T::WebVoucherLabel, errors))
                 // Not transferred after all: back to paying online.
@@ -673,6 +681,12 @@ async fn next_step(
                     }
                 } } }
                 p { (ctx.fill(crate::server::paper::deadline_text(row).1, &[&deadline])) }
+                // The voucher asked for again (its amount wrong, say): the amount and the
+                // account, which only the step before showed.
+                @if crate::domain::asks_for_a_voucher(&reasons) {
+                    p { (ctx.t(T::WebTransferAgainIntro)) }
+                    (transfer_details(state, ctx, row))
+                }
                 // Not verified (returned for it, or never done): the check is done here, on
                 // the customer's own phone — it was a dead end, the order sent back unverified.
                 @if !verified {
