@@ -1329,18 +1329,16 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
         "{returned_page}"
     );
     // The customer's own page says it came back, and why.
-    {
-        use crate::common::customer::{Browser, owner_phone, sign_in};
-        let phone = owner_phone(&app, order.order_no.as_str()).await;
-        let mut browser = Browser::new(&app);
-        sign_in(&mut browser, &phone).await;
-        let page = browser.get(&format!("/orders/{}", order.order_no)).await;
-        assert!(
-            page.html.contains("被快递退回") && page.html.contains("地址不详，无法投递"),
-            "{}",
-            page.html
-        );
-    }
+    let (_, mut browser) =
+        crate::common::customer::signed_in_owner(&app, order.order_no.as_str()).await;
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    assert!(
+        page.html.contains("被快递退回")
+            && page.html.contains("地址不详，无法投递")
+            && page.html.contains("请先在下方修改"),
+        "{}",
+        page.html
+    );
     // The returned parcel's number still finds the order, and is never put on a new label:
     // not this order's, not another's.
     let found = mailroom
@@ -1385,6 +1383,34 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
         .await
         .expect("order");
     assert!(!seen.editable.is_empty(), "{:?}", seen.editable);
+    let full = app
+        .client(&app.clerk)
+        .order(&order.order_no, true)
+        .await
+        .expect("order");
+    let back = app
+        .client(&app.clerk)
+        .update_order(
+            &order.order_no,
+            &ca_counter::api::OrderUpdate {
+                version: Some(full.version),
+                mailing: Some(ca_counter::api::MailingAddress {
+                    street: "人民路14号".into(),
+                    ..full.mailing.clone()
+                }),
+                reason: Some("客户来电".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("corrected");
+    // The customer's page no longer asks them to check it.
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    assert!(
+        page.html.contains("收件地址已改正") && !page.html.contains("请先在下方修改"),
+        "{}",
+        page.html
+    );
     let again = mailroom
         .act(
             &order.order_no,

@@ -406,12 +406,24 @@ async fn order_page(
     // the customer checks the address (it is open to correction until it goes).
     let returned = if row.status().ok() == Some(OrderStatus::PendingShipment) {
         match state.store.history(&row.id).await {
-            Ok(history) => history
-                .iter()
-                .rev()
-                .find(|h| matches!(h.action.as_str(), "return_parcel" | "ship"))
-                .filter(|h| h.action == "return_parcel")
-                .map(|h| h.reason.clone().unwrap_or_default()),
+            Ok(history) => {
+                // The last return (not shipped since), and whether the address was
+                // corrected after it: then the page no longer asks to check it.
+                let last = history
+                    .iter()
+                    .rposition(|h| matches!(h.action.as_str(), "return_parcel" | "ship"))
+                    .filter(|&i| history[i].action == "return_parcel");
+                last.map(|i| {
+                    let corrected = history[i + 1..].iter().any(|h| {
+                        h.action == crate::server::store::EDIT_ACTION
+                            && crate::domain::read_edit_record(h.reason.as_deref().unwrap_or(""))
+                                .0
+                                .iter()
+                                .any(|field| field.starts_with("mailing."))
+                    });
+                    (history[i].reason.clone().unwrap_or_default(), corrected)
+                })
+            }
             Err(e) => return failed(ctx, e.into()),
         }
     } else {
@@ -446,8 +458,10 @@ async fn order_page(
         @if let Some(notice) = notice {
             p.ok role="status" { (ctx.t(notice)) }
         }
-        @if let Some(why) = &returned {
-            p.bad role="status" { (ctx.fill(T::WebParcelReturned, &[why])) }
+        @if let Some((why, corrected)) = &returned {
+            p.bad role="status" {
+                (ctx.fill(if *corrected { T::WebParcelReturnedCorrected } else { T::WebParcelReturned }, &[why]))
+            }
         }
         (super::form::summary(ctx, errors))
         dl {
