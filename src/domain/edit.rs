@@ -196,6 +196,20 @@ pub fn asks_for_a_voucher(reasons: &[String]) -> bool {
     })
 }
 
+/// Whether a return for `reasons` may have asked for the form again: a reason other than
+/// the voucher's or the real-name check's (a reviewer's own words may ask for anything).
+/// A file sent for a return that did not is not expected to carry the form's code. (No
+/// reasons known: it may have.)
+pub fn may_ask_for_the_form(reasons: &[String]) -> bool {
+    reasons.is_empty()
+        || reasons.iter().any(|r| {
+            !matches!(
+                checklist_reason(r),
+                Some(T::ReasonVoucherAmount | T::ReasonVoucherUnreadable | T::ReasonNotVerified)
+            )
+        })
+}
+
 /// Whether a return for `reasons` asked for the real-name check (among others or not).
 pub fn asks_for_the_check(reasons: &[String]) -> bool {
     reasons.iter().any(|r| is_the_check(r))

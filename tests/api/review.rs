@@ -1070,5 +1070,23 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
         "{}",
         page.html
     );
+    // The new voucher, sent from the phone, is not said to lack a form's code (a bank's
+    // slip carries none).
+    let version = crate::common::customer::hidden(&page.html, "version");
+    let sent = browser
+        .upload(
+            &format!("/orders/{}/correction", order.order_no),
+            &version,
+            crate::common::voucher_jpeg(900, 640),
+            "image/jpeg",
+        )
+        .await;
+    assert_eq!(sent.status, reqwest::StatusCode::SEE_OTHER, "{}", sent.html);
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    assert!(
+        page.html.contains("已上传 1 份补正材料") && !page.html.contains("二维码"),
+        "{}",
+        page.html
+    );
     app.finish().await;
 }

@@ -743,7 +743,11 @@ async fn next_step(
                             }
                             // What the form's code says, as at the application's scan step:
                             // a photo with no code of ours is not ticked off as the form.
-                            @if let Some(check) = &check {
+                            // (A voucher asked for alone carries none: nothing said.)
+                            @if let Some(check) = check.as_ref().filter(|c| {
+                                c.outcome != crate::api::ScanOutcome::NoCode
+                                    || crate::domain::may_ask_for_the_form(&reasons)
+                            }) {
                                 br;
                                 @if check.outcome == crate::api::ScanOutcome::NoCode {
                                     span { (ctx.t(T::WebCorrectionNoCode)) }
