@@ -263,7 +263,7 @@ macro_rules! web_texts {
             WebPaidDone => "我已付款，查看订单", "I have paid: see the order";
             WebTransferFromOrganisation => "请从本单位的对公账户转出；个人账户转入的款项不能作为单位付款。", "Transfer from the organisation's own bank account: money from a personal account is not the organisation's payment.";
             WebTransferChecked => "凭证上传后订单转入审核：审核员核对款项到账后办理，订单页会写明证书最迟寄出的日期。", "Once the voucher is uploaded the order goes to review: the reviewer checks the money arrived, and the order's page says by when the certificate is mailed.";
-            WebTransferAgainIntro => "转账信息如下：新的凭证上须是这个金额、转入这个账户，附言为订单号。", "The transfer's details: the new voucher must show this amount, paid to this account, with the order number as the reference.";
+            WebTransferAgainIntro => "订单金额与收款账户如下。转账少于订单金额的，请补转差额（附言同样填写订单号），再上传每一笔转账的凭证；如有疑问请致电客服。", "The order's amount and the account to pay are below. If less was transferred, transfer the rest (with the order number as the reference too), then upload the voucher of every transfer; questions: call us.";
             WebTransferIntro => "请向以下账户转账，附言填写订单号，转账后上传凭证（截图或回单照片）。", "Transfer to this account with the order number as the reference, then upload the voucher (a screenshot or a photo of the slip).";
             WebBankAccountName => "户名", "Account name";
             WebBankName => "开户行", "Bank";

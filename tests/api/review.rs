@@ -1064,7 +1064,8 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
         .to_string();
     assert!(
         page.html.contains("转账凭证金额不符")
-            && page.html.contains("新的凭证上须是这个金额")
+            && page.html.contains("请补转差额")
+            && !page.html.contains("form.pdf")
             && page.html.contains(&account.account_no)
             && page.html.contains(&amount),
         "{}",
@@ -1087,6 +1088,50 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
         page.html.contains("已上传 1 份补正材料") && !page.html.contains("二维码"),
         "{}",
         page.html
+    );
+    // Sent back, the transfer counts as paid from then: the receipt's date is the new
+    // voucher's, not the refused one's (an hour back here).
+    sqlx::query("UPDATE orders SET paid_at = paid_at - 3600000 WHERE order_no = $1")
+        .bind(order.order_no.to_string())
+        .execute(app.store().pool())
+        .await
+        .expect("an hour back");
+    let before = app
+        .client(&app.clerk)
+        .order(&order.order_no, false)
+        .await
+        .expect("order")
+        .paid_at;
+    // (Sent by the counter: this customer has not passed the check the phone asks for.)
+    let seen = app
+        .client(&app.clerk)
+        .order(&order.order_no, false)
+        .await
+        .expect("order");
+    let voucher = seen
+        .attachments
+        .iter()
+        .find(|a| a.kind == ca_counter::api::AttachmentKind::Correction)
+        .map(|a| a.id.clone())
+        .expect("the new voucher");
+    let resubmitted = app
+        .client(&app.clerk)
+        .act(
+            &order.order_no,
+            Action::Resubmit,
+            &ActionRequest {
+                version: Some(seen.version),
+                attachment_ids: vec![voucher],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("sent back");
+    assert_eq!(resubmitted.status, OrderStatus::PendingReview);
+    assert!(
+        resubmitted.paid_at.is_some() && resubmitted.paid_at > before,
+        "{before:?} → {:?}",
+        resubmitted.paid_at
     );
     app.finish().await;
 }

@@ -706,12 +706,22 @@ async fn details(
         Action::UploadVoucher | Action::Resubmit => {
             check_attachments(state, order, action, &request.attachment_ids, &mut errors).await?;
             let set = if action == Action::Resubmit {
-                vec![
+                let mut set = vec![
                     SetColumn::Text("rejection_json", None),
                     SetColumn::Int("resubmissions", Some(order.resubmissions + 1)),
                     // The promise counts from here (see `paper::promise_start`).
                     SetColumn::Int("resubmitted_at", Some(now_ms())),
-                ]
+                ];
+                // Returned for its voucher (the amount short, say), a transfer counts as
+                // paid when the voucher that answers it is in: the receipt's date is that
+                // one's, not the refused one's.
+                if order.payment_method.as_deref() == Some("bank_transfer")
+                    && crate::domain::asks_for_a_voucher(&order.return_reasons())
+                    && !request.attachment_ids.is_empty()
+                {
+                    set.push(SetColumn::Int("paid_at", Some(now_ms())));
+                }
+                set
             } else {
                 // The transfer counts as paid when its voucher is in.
                 vec![SetColumn::Int("paid_at", Some(now_ms()))]

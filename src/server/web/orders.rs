@@ -720,8 +720,12 @@ async fn next_step(
                 // Returned for the check alone: nothing to print, sign or upload.
                 @if !only_the_check {
                     p { (ctx.t(T::WebCorrectIntro)) }
-                    p { (ctx.t(T::WebCorrectDetails)) }
-                    p { a href=(format!("{base}/form.pdf")) download { (ctx.t(T::WebFormAgain)) } }
+                    // The form again only when the return may ask for it (not for a
+                    // voucher alone).
+                    @if crate::domain::may_ask_for_the_form(&reasons) {
+                        p { (ctx.t(T::WebCorrectDetails)) }
+                        p { a href=(format!("{base}/form.pdf")) download { (ctx.t(T::WebFormAgain)) } }
+                    }
                 }
                 @if !uploaded.is_empty() {
                     h3 { (ctx.fill(T::WebCorrectionsIn, &[&uploaded.len().to_string()])) }
