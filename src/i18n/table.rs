@@ -1253,6 +1253,7 @@ web_texts! { messaging_texts;
     ErrTrackingNoTaken => "单号 {0} 已用于另一订单，请核对是否重复扫描", "tracking number {0} is already on another order; was it scanned twice?";
     ErrTrackingInFuture => "时间不能晚于现在", "the time cannot be in the future";
     ErrTrackingBeforeShipped => "时间不能早于寄出时间（{0}）", "the time cannot be before the parcel was shipped ({0})";
+    ErrInvoiceReissueUnsaid => "发票 {0} 正是按这份申请开具并已红冲：重新开具请在 request 中写明要开的抬头（与原来相同也请明确提交）", "invoice {0} was issued from this very request and reversed: to issue anew, send the buyer in `request` (the same one too, if it was right after all)";
     ErrInvoiceRequestMissing => "客户尚未提交开票信息，请填写后开具", "the customer has not asked for an invoice yet; fill in the request first";
     ErrTrackingNoUsed => "单号 {0} 已用于订单 {1}，请核对是否重复扫描", "tracking number {0} is already on order {1}; was it scanned twice?";
     SmsShippedInvoiced => "【{0}】您的数字证书（订单 {1}）已由{2}重新寄出，运单号 {3}。发票已开具，可打开 {4} 查看和下载。客服电话 {5}。", "[{0}] Your certificate (order {1}) was sent again by {2}, tracking number {3}. Your invoice was issued: see it at {4}. Hotline {5}.";

@@ -287,6 +287,25 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
     let still = finance.order(&order.order_no, false).await.expect("order");
     assert_eq!(still.status, OrderStatus::PendingInvoice);
 
+    // Issued with no request, the one kept is the very one reversed: refused on
+    // `request`, naming the invoice (the buyer is said, even the same one).
+    let unsaid = problem(
+        finance
+            .issue_invoice(
+                &order.order_no,
+                &IssueInvoice {
+                    version: Some(back.version),
+                    request: None,
+                },
+            )
+            .await,
+    );
+    let named: Vec<&str> = unsaid.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(named, ["request"], "{unsaid:?}");
+    assert!(
+        unsaid.errors[0].message.contains(&blue.invoice_no),
+        "{unsaid:?}"
+    );
     // Issued anew, to the right title: a third number, the order 已完成 again.
     let again = finance
         .issue_invoice(

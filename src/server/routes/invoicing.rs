@@ -336,7 +336,23 @@ pub async fn issue(
             (request, via)
         }
         None => match request_view(&row) {
-            Some(view) => (view.request, view.via),
+            Some(view) => {
+                // Reissued after a reversal, the buyer is said: the saved request is the
+                // one just reversed when nobody corrected it, and issuing it again
+                // unasked would make a second tax record of the same mistake.
+                let saved = json(&view.request)?;
+                let invoices = state.store.invoices_of(&row.id).await?;
+                if let Some(reversed) = invoices.iter().find(|i| {
+                    i.reversed_by.is_some()
+                        && crate::domain::same_invoice_request(&i.request_json, &saved)
+                }) {
+                    return Err(ApiError::field(
+                        "request",
+                        Msg::with(T::ErrInvoiceReissueUnsaid, [reversed.invoice_no.as_str()]),
+                    ));
+                }
+                (view.request, view.via)
+            }
             None => return Err(ApiError::field("request", T::ErrInvoiceRequestMissing)),
         },
     };
