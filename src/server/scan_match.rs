@@ -587,7 +587,13 @@ pub async fn check_upload(
             {
                 return Err(Refused::Unsigned);
             }
-            Ok(matches!(kind, K::SignedForm | K::Correction)
+            // A correction for a return that asked for no form (a voucher alone) is not
+            // expected to carry its code: a bank's slip without one is not flagged to the
+            // customer, the counter or the reviewer.
+            let unasked = kind == K::Correction
+                && checked.outcome == ScanOutcome::NoCode
+                && !crate::domain::may_ask_for_the_form(&order.return_reasons());
+            Ok((matches!(kind, K::SignedForm | K::Correction) && !unasked)
                 .then(|| serde_json::to_string(&checked).ok())
                 .flatten())
         }

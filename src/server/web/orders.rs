@@ -747,11 +747,7 @@ async fn next_step(
                             }
                             // What the form's code says, as at the application's scan step:
                             // a photo with no code of ours is not ticked off as the form.
-                            // (A voucher asked for alone carries none: nothing said.)
-                            @if let Some(check) = check.as_ref().filter(|c| {
-                                c.outcome != crate::api::ScanOutcome::NoCode
-                                    || crate::domain::may_ask_for_the_form(&reasons)
-                            }) {
+                            @if let Some(check) = &check {
                                 br;
                                 @if check.outcome == crate::api::ScanOutcome::NoCode {
                                     span { (ctx.t(T::WebCorrectionNoCode)) }

@@ -1131,28 +1131,14 @@ fn a_return_for_the_check_alone_is_the_check_in_the_customers_next_step() {
 /// one whose code was read, or a resubmission with no file, is a plain "resubmitted".
 #[test]
 fn a_correction_without_a_readable_code_is_said_to_the_clerk_as_it_goes() {
-    for (outcome, with_file, reasons, warned) in [
-        (ca_counter::api::ScanOutcome::NoCode, true, vec![], true),
-        (
-            ca_counter::api::ScanOutcome::NoCode,
-            true,
-            vec!["申请表缺少签字"],
-            true,
-        ),
-        (ca_counter::api::ScanOutcome::Matches, true, vec![], false),
+    for (outcome, with_file, warned) in [
+        (ca_counter::api::ScanOutcome::NoCode, true, true),
+        (ca_counter::api::ScanOutcome::Matches, true, false),
         // Sent back without a file: the newest correction is an earlier round's.
-        (ca_counter::api::ScanOutcome::NoCode, false, vec![], false),
-        // A voucher asked for alone: a bank's slip carries no code.
-        (
-            ca_counter::api::ScanOutcome::NoCode,
-            true,
-            vec!["转账凭证金额不符"],
-            false,
-        ),
+        (ca_counter::api::ScanOutcome::NoCode, false, false),
     ] {
         let mut returned = correctable(true);
         returned.status = OrderStatus::Rejected;
-        returned.rejection_reasons = reasons.iter().map(|r| r.to_string()).collect();
         returned.allowed_actions = vec![ca_counter::domain::Action::Resubmit];
         let mut app = opened(Lang::ZhCn, returned.clone());
         // `s`, the corrected scan's path typed.

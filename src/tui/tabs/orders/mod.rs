@@ -1075,10 +1075,8 @@ impl Component for Orders {
                         .as_ref()
                         .filter(|f| f.order_no == order_no)
                         .is_some_and(form::Form::sends_a_file);
-                    // (A voucher asked for alone carries none: nothing said.)
                     let unread = action == Action::Resubmit
                         && sent_a_file
-                        && crate::domain::may_ask_for_the_form(&order.rejection_reasons)
                         && order
                             .attachments
                             .iter()
