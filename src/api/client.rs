@@ -747,11 +747,11 @@ impl Client {
 pub struct OrderQuery {
     /// Comma-separated statuses, e.g. `pending_review,rejected`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[param(schema_with = super::schemas::statuses)]
+    #[param(value_type = super::schemas::StatusesParam, inline)]
     pub status: Option<String>,
     /// Project id (of the catalog, on sale or not: an unknown one is 422).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[param(schema_with = super::schemas::id)]
+    #[param(value_type = super::schemas::IdParam, inline)]
     pub project: Option<String>,
     /// `counter` or `online`: only orders that came this way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -761,15 +761,18 @@ pub struct OrderQuery {
     /// digits), exact ID number, the 20 digits of its invoice, the tracking number of its
     /// parcel, or part of a name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[param(schema_with = super::schemas::search)]
+    #[param(value_type = super::schemas::SearchParam, inline)]
     pub q: Option<String>,
-    /// Created on or after this date (YYYY-MM-DD, China time).
+    /// Created on or after this day (YYYY-MM-DD): a calendar day in China time (UTC+8),
+    /// from its 00:00 — `created_at` is given in UTC, so an order created at
+    /// `2026-12-07T18:26Z` is one of 2026-12-08's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[param(schema_with = super::schemas::date)]
+    #[param(value_type = super::schemas::DateParam, inline)]
     pub from: Option<String>,
-    /// Created on or before this date (YYYY-MM-DD, China time); not before `from`.
+    /// Created on or before this day (YYYY-MM-DD, China time as `from`), the whole day
+    /// included; not before `from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[param(schema_with = super::schemas::date)]
+    #[param(value_type = super::schemas::DateParam, inline)]
     pub to: Option<String>,
     /// `newest` (default) or `oldest`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -777,7 +780,7 @@ pub struct OrderQuery {
     pub sort: Option<String>,
     /// From `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[param(schema_with = super::schemas::order_no)]
+    #[param(value_type = super::schemas::OrderNoParam, inline)]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]

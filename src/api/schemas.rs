@@ -330,3 +330,49 @@ pub fn order_nos() -> utoipa::openapi::schema::Array {
         .max_items(Some(200))
         .build()
 }
+
+/// The states staff may type for a parcel tracked by hand.
+pub fn tracking_states() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "The state the parcel is in after it (`collected`, `in_transit`, `delivering`, \
+             `delivered`, `returning`, …)",
+        ))
+        .enum_values(Some(
+            crate::domain::TrackingState::typed().map(crate::domain::TrackingState::as_str),
+        ))
+        .build()
+}
+
+/// A query parameter's schema from one of the functions above, as a type for
+/// `#[param(value_type = …, inline)]`: utoipa drops a parameter's description (its doc
+/// comment) when its schema is given with `schema_with`, and a generated client then
+/// documents `from` and `q` with nothing at all.
+macro_rules! param_schema {
+    ($(#[$doc:meta] $name:ident = $schema:ident;)*) => {$(
+        #[$doc]
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::Schema::Object($schema()).into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    )*};
+}
+
+param_schema! {
+    /// [`date`] as a parameter's type.
+    DateParam = date;
+    /// [`id`] as a parameter's type.
+    IdParam = id;
+    /// [`order_no`] as a parameter's type.
+    OrderNoParam = order_no;
+    /// [`search`] as a parameter's type.
+    SearchParam = search;
+    /// [`statuses`] as a parameter's type.
+    StatusesParam = statuses;
+}

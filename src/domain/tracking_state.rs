@@ -51,6 +51,13 @@ impl TrackingState {
         TrackingState::Unknown,
     ];
 
+    /// The states staff may type for a parcel tracked by hand (all but `unknown`).
+    pub fn typed() -> impl Iterator<Item = TrackingState> {
+        TrackingState::ALL
+            .into_iter()
+            .filter(|s| *s != TrackingState::Unknown)
+    }
+
     /// The stable wire and database name, e.g. `in_transit`.
     pub fn as_str(self) -> &'static str {
         match self {

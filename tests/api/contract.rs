@@ -62,6 +62,14 @@ async fn the_served_contract_is_one_a_generated_client_can_use() {
                 parameter["schema"].is_object(),
                 "{what}: {name} has no schema"
             );
+            // What it means, for the client generated from it (a parameter whose schema
+            // was given by a function lost its doc: `from`, `q` said nothing).
+            assert!(
+                parameter["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.trim().is_empty()),
+                "{what}: {name} has no description"
+            );
         }
         let public = operation["security"].as_array().is_some_and(|s| {
             s.iter()

@@ -135,8 +135,9 @@ pub struct Tracking {
 /// `POST /api/v1/orders/{order_no}/tracking`: an event typed by staff.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewTrackingStep {
-    /// `collected`, `in_transit`, `delivering`, `delivered`, `returning`, …
-    #[schema(pattern = "^[a-z_]{1,32}$")]
+    /// The state the parcel is in after it (`collected`, `in_transit`, `delivering`,
+    /// `delivered`, `returning`, …).
+    #[schema(schema_with = crate::api::schemas::tracking_states)]
     pub state: String,
     /// What happened.
     #[schema(schema_with = crate::api::schemas::short_line)]

@@ -19,7 +19,7 @@ pub struct ProjectQuery {
     /// Part of a project's name, region or code, or its pinyin initials (`xt` finds
     /// 湘潭…); empty lists all. Not an order search: order numbers find nothing here.
     #[serde(default)]
-    #[param(schema_with = crate::api::schemas::search)]
+    #[param(value_type = crate::api::schemas::SearchParam, inline)]
     q: String,
 }
 

@@ -333,11 +333,7 @@ pub async fn add_step(
         });
     }
     let mut errors = Errors::default();
-    let manual_states: Vec<&str> = TrackingState::ALL
-        .iter()
-        .filter(|s| **s != TrackingState::Unknown)
-        .map(|s| s.as_str())
-        .collect();
+    let manual_states: Vec<&str> = TrackingState::typed().map(TrackingState::as_str).collect();
     let tracking_state =
         TrackingState::parse(request.state.trim()).filter(|s| *s != TrackingState::Unknown);
     if tracking_state.is_none() {

@@ -208,6 +208,23 @@ fn shape_parameters(operation: &mut Operation) {
         if let Some(schema) = schema {
             parameter.schema = Some(RefOr::T(schema.into()));
         }
+        // Said once for every operation that names them in its path or headers.
+        let said = match (&parameter.parameter_in, parameter.name.as_str()) {
+            (ParameterIn::Path, "order_no") => Some("The order's number (`HN…`)"),
+            (ParameterIn::Path, "id") => Some("The record's id, as a list or an order gave it"),
+            (ParameterIn::Path, "action") => Some(
+                "The action to take (`GET /api/v1/transitions` says from which statuses, and \
+                 what each needs)",
+            ),
+            (ParameterIn::Header, "If-Match") => Some(
+                "The order's `ETag` as last read, in place of `version` in the body (a stale \
+                 one is `409`)",
+            ),
+            _ => None,
+        };
+        if let (None, Some(said)) = (&parameter.description, said) {
+            parameter.description = Some(said.to_owned());
+        }
     }
 }
 
