@@ -134,7 +134,15 @@ async fn walk_the_table(app: &TestApp) -> (Vec<Order>, HashSet<(Action, OrderSta
             &a.order_no,
             &ca_counter::api::IssueInvoice {
                 version: Some(a.version),
-                request: None,
+                // To the right name (issued with none, the reversed request is refused:
+                // invoice_reversal).
+                request: Some(ca_counter::domain::InvoiceRequestInput {
+                    buyer_kind: Some("individual".into()),
+                    invoice_kind: Some("normal".into()),
+                    buyer_name: "张三".into(),
+                    email: "jia@example.com".into(),
+                    ..Default::default()
+                }),
             },
         )
         .await
@@ -780,6 +788,63 @@ async fn actions_ask_for_what_they_need(db: Db) {
             .await,
     );
     assert_eq!(refused.errors[0].field, "attachment_ids[0]");
+    // Another order's voucher, or this order's file that is no voucher: said as such.
+    let other = app
+        .act(
+            &app.clerk,
+            &app.submit("王五").await,
+            Action::ChooseBankTransfer,
+            Default::default(),
+        )
+        .await;
+    let theirs = app
+        .client(&app.clerk)
+        .upload_attachment(
+            &other.order_no,
+            ca_counter::api::AttachmentKind::Voucher,
+            "voucher.jpg",
+            crate::common::voucher_jpeg(800, 600),
+        )
+        .await
+        .expect("their voucher");
+    let own = app
+        .client(&app.clerk)
+        .upload_attachment(
+            no,
+            ca_counter::api::AttachmentKind::Other,
+            "id-copy.jpg",
+            crate::common::voucher_jpeg(820, 600),
+        )
+        .await
+        .expect("an ID copy");
+    let refused = problem(
+        app.client(&app.clerk)
+            .act(
+                no,
+                Action::UploadVoucher,
+                &ActionRequest {
+                    version: Some(order.version),
+                    attachment_ids: vec![theirs.id.clone(), own.id.clone()],
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    let said: Vec<(&str, &str)> = refused
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(
+        said[0].0 == "attachment_ids[0]"
+            && said[0].1.contains(&format!("is not one of order {no}'s")),
+        "{said:?}"
+    );
+    assert!(
+        said[1].0 == "attachment_ids[1]" && said[1].1.contains("is not a voucher"),
+        "{said:?}"
+    );
     // Reject needs reasons; ship needs carrier and number.
     let paid = app.pay(&app.submit("李四").await).await;
     let refused = problem(

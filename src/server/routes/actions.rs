@@ -956,13 +956,22 @@ async fn check_attachments(
             errors.add(&field, T::ProblemAttachmentNotFound);
             continue;
         };
+        // Not the order's, said as such (another order is not named: the caller sent its
+        // file's id, and knows it).
         if attachment.order_id != order.id {
-            errors.add(&field, Msg::with(T::ErrInvalidValue, [id.as_str()]));
+            let said = Msg::with(
+                T::ProblemAttachmentOfAnother,
+                [id.as_str(), order.order_no.as_str()],
+            );
+            errors.add(&field, said);
             continue;
         }
         match returned_at {
             None if attachment.kind != "voucher" => {
-                errors.add(&field, Msg::with(T::ErrInvalidValue, [id.as_str()]));
+                errors.add(
+                    &field,
+                    Msg::with(T::ProblemAttachmentNotVoucher, [id.as_str()]),
+                );
             }
             // The same bytes as a file sent before the return are that file (kept once).
             Some(returned_at) if attachment.uploaded_at < returned_at => {

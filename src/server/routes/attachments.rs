@@ -499,7 +499,6 @@ pub async fn preview(
                         pages.to_string(),
                         w.to_string(),
                         h.to_string(),
-                        (crate::domain::MAX_PIXELS / 1_000_000).to_string(),
                         crate::domain::MAX_SIDE.to_string(),
                     ],
                 ),
