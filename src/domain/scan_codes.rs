@@ -269,6 +269,43 @@ pub fn read_codes(data: &[u8]) -> Scanned {
     }
 }
 
+/// Whether the picture `data` is as good as blank: all but 1% of its pixels at each end
+/// within [`BLANK_SPREAD`] levels of grey of each other — a white page, a photo of the
+/// table, a screen captured dark. A bank's slip or a screenshot of one carries text well
+/// past that; a picture that cannot be decoded is not said to be blank.
+pub fn blank_picture(data: &[u8]) -> bool {
+    decode_gray(data).is_some_and(|image| is_blank(&image))
+}
+
+/// How far apart (levels of grey) the darkest and the lightest of a picture's pixels — 1%
+/// left out at each end, for noise and dust — are at most in a blank one.
+const BLANK_SPREAD: usize = 24;
+
+fn is_blank(image: &GrayImage) -> bool {
+    let mut counts = [0_u64; 256];
+    for pixel in image.pixels() {
+        counts[usize::from(pixel.0[0])] += 1;
+    }
+    let total: u64 = counts.iter().sum();
+    let edge = total / 100;
+    // The level past which 1% of the pixels lie, from either end.
+    let level = |levels: &[usize]| {
+        let mut seen = 0;
+        levels
+            .iter()
+            .copied()
+            .find(|&level| {
+                seen += counts[level];
+                seen > edge
+            })
+            .unwrap_or(0)
+    };
+    let up: Vec<usize> = (0..256).collect();
+    let down: Vec<usize> = (0..256).rev().collect();
+    let (dark, light) = (level(&up), level(&down));
+    light.saturating_sub(dark) <= BLANK_SPREAD
+}
+
 /// The image in grey, turned the way the camera was held; `None` when it cannot be read
 /// or is larger than [`MAX_PIXELS`].
 fn decode_gray(data: &[u8]) -> Option<GrayImage> {
@@ -449,6 +486,29 @@ fn codes_in(image: &GrayImage) -> Vec<DocCode> {
 
 #[cfg(test)]
 mod tests {
+
+    /// A white page, a grey one with a little noise, are blank; a page with a line of
+    /// text, a gradient, are not.
+    #[test]
+    fn a_picture_with_nothing_on_it_is_blank() {
+        use image::Luma;
+        let white = GrayImage::from_pixel(400, 600, Luma([252]));
+        assert!(is_blank(&white));
+        let noisy =
+            GrayImage::from_fn(400, 600, |x, y| Luma([180 + ((x * 7 + y * 13) % 11) as u8]));
+        assert!(is_blank(&noisy));
+        let text = GrayImage::from_fn(400, 600, |x, y| {
+            Luma([if (100..112).contains(&y) && x % 9 < 5 {
+                20
+            } else {
+                250
+            }])
+        });
+        assert!(!is_blank(&text));
+        let gradient = GrayImage::from_fn(400, 600, |x, _| Luma([(x % 256) as u8]));
+        assert!(!is_blank(&gradient));
+    }
+
     use super::*;
     use crate::domain::{DocKind, DocSubject};
 

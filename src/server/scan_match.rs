@@ -435,6 +435,30 @@ impl UploadChecks {
     }
 }
 
+impl UploadChecks {
+    /// Whether the picture uploaded as `content_type` is as good as blank
+    /// ([`crate::domain::blank_picture`]): decoded off the async workers in one of the
+    /// instance's decode turns; not said of a PDF, nor when no turn came in time.
+    pub async fn blank(&self, data: Vec<u8>, content_type: &str) -> bool {
+        if content_type == "application/pdf" {
+            return false;
+        }
+        let Ok(Ok(turn)) =
+            tokio::time::timeout(WAIT_FOR_TURN, self.decodes.clone().acquire_owned()).await
+        else {
+            return false;
+        };
+        let deciding = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            crate::domain::blank_picture(&data)
+        });
+        matches!(
+            tokio::time::timeout(DECODE_LIMIT, deciding).await,
+            Ok(Ok(true))
+        )
+    }
+}
+
 /// How long an upload waits for a turn to have its codes read: as long as it waits for
 /// its file check (`[platform.upload_check] wait_seconds`' default) — at 10 s, a busy
 /// moment (the api suite's uploads side by side on two cores) kept a signed form unread,
@@ -529,6 +553,8 @@ pub enum Refused {
     OldForm,
     /// The platform's own PDF file sent as the signed paper: nothing on it is signed.
     Unsigned,
+    /// A voucher or a correction that is a blank picture: nothing on it to check.
+    Blank,
 }
 
 impl Refused {
@@ -542,6 +568,7 @@ impl Refused {
             Refused::OurPaper(found) => Msg::with(T::ProblemVoucherIsOurPaper, [found.as_str()]),
             Refused::OldForm => Msg::new(T::ProblemScanOldForm),
             Refused::Unsigned => Msg::new(T::ProblemScanUnsigned),
+            Refused::Blank => Msg::new(T::ProblemBlankPicture),
         }
     }
 }
@@ -560,6 +587,12 @@ pub async fn check_upload(
     order: &crate::server::store::OrderRow,
 ) -> Result<Option<String>, Refused> {
     use crate::api::AttachmentKind as K;
+    // A voucher or a correction is read by a person: a blank picture (a white page, the
+    // camera on the table) is nothing to send on, and the one who sent it is told now.
+    if matches!(kind, K::Voucher | K::Correction) && checks.blank(data.to_vec(), content_type).await
+    {
+        return Err(Refused::Blank);
+    }
     match kind {
         K::Voucher => match checks.scan(data.to_vec(), content_type, pdf_codes).await {
             Scanned::Codes(codes) | Scanned::Generated(codes) if !codes.is_empty() => {

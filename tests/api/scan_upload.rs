@@ -507,12 +507,39 @@ async fn a_blank_page_or_a_pdf_is_accepted_and_flagged(db: Db) {
         .upload_attachment(
             &order.order_no,
             AttachmentKind::Voucher,
-            "voucher.png",
-            png(&GrayImage::from_pixel(300, 300, Luma([200]))),
+            "voucher.jpg",
+            crate::common::voucher_jpeg(300, 300),
         )
         .await
         .expect("accepted");
     assert!(voucher.scan_check.is_none());
+    // But a blank one is nothing a reviewer can check: refused on the file, said why
+    // (a white page, grey with a camera's noise).
+    let noisy = GrayImage::from_fn(600, 800, |x, y| Luma([196 + ((x * 7 + y * 13) % 9) as u8]));
+    for blank in [
+        png(&GrayImage::from_pixel(300, 300, Luma([200]))),
+        jpeg(&noisy, 80),
+    ] {
+        let refused = clerk
+            .upload_attachment(
+                &order.order_no,
+                AttachmentKind::Voucher,
+                "voucher.png",
+                blank,
+            )
+            .await
+            .expect_err("refused");
+        let ca_counter::api::ClientError::Problem(problem) = refused else {
+            panic!("{refused:?}");
+        };
+        assert!(
+            problem
+                .errors
+                .iter()
+                .any(|e| e.field == "file" && e.message.contains("all but blank")),
+            "{problem:?}"
+        );
+    }
     app.finish().await;
 }
 
