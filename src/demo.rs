@@ -185,6 +185,7 @@ pub async fn orders(
     config: &PlatformConfig,
     database_url: &str,
     count: usize,
+    for_review: bool,
     acting: &str,
 ) -> Result<Vec<String>, DemoError> {
     crate::api::install_tls_provider();
@@ -223,7 +224,7 @@ pub async fn orders(
         // Stopped half way (Ctrl-C, SIGTERM): the operators are disabled all the same
         // (left enabled, `restored` gave them fresh tokens).
         (None, [clerk, reviewer]) => tokio::select! {
-            made = make(&platform, clerk, reviewer, count) => made,
+            made = make(&platform, clerk, reviewer, count, for_review) => made,
             _ = stop.stopped() => Err(DemoError::Other(
                 "stopped before it was done: the orders made so far stay; the demo \
                  operators are disabled again"
@@ -247,12 +248,14 @@ pub async fn orders(
     Ok(made)
 }
 
-/// The orders, made by the clerk and approved by the reviewer holding these tokens.
+/// The orders, made by the clerk and approved by the reviewer holding these tokens (left
+/// waiting for review when `for_review`).
 async fn make(
     platform: &Platform,
     clerk: &str,
     reviewer: &str,
     count: usize,
+    for_review: bool,
 ) -> Result<Vec<String>, DemoError> {
     let base = platform.base_url();
     let clerk = Client::new(&base, clerk, Lang::ZhCn)?;
@@ -348,6 +351,10 @@ async fn make(
                 "the sandbox cashier answered {}",
                 paid.status()
             )));
+        }
+        if for_review {
+            made.push(order.order_no.to_string());
+            continue;
         }
         let order = reviewer.order(&order.order_no, false).await?;
         reviewer.claim(&order.order_no, false).await?;

@@ -153,7 +153,8 @@ enum OperatorCommand {
 #[derive(Debug, Subcommand)]
 enum DemoCommand {
     /// Walk-in orders taken through the real API to 待邮寄 (submitted by `demo-clerk`, paid
-    /// at the sandbox cashier, approved by `demo-reviewer`), for the 邮寄 and 开票 tabs; with
+    /// at the sandbox cashier, approved by `demo-reviewer`), for the 邮寄 and 开票 tabs (with
+    /// `--for-review`, left in the 审核队列 before approval); with
     /// `--fast`, a province's worth written straight into the tables (three years of made-up
     /// orders in every status, a customer for every five), for trying the platform at scale.
     Orders {
@@ -170,6 +171,10 @@ enum DemoCommand {
         /// counters, and made-up orders would wait in real queues among real ones.
         #[arg(long)]
         into_shared_database: bool,
+        /// Leave them waiting in the 审核队列 (paid, their scan uploaded, not approved), for
+        /// a reviewer to practise on.
+        #[arg(long, conflicts_with = "fast")]
+        for_review: bool,
     },
 }
 
@@ -429,7 +434,9 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Demo {
-            command: DemoCommand::Orders { count, .. },
+            command: DemoCommand::Orders {
+                count, for_review, ..
+            },
             database,
         }) => {
             let url = database_url(&config, &database);
@@ -437,15 +444,21 @@ async fn run(cli: Cli) -> Result<()> {
                 &config.platform,
                 &url,
                 count.min(500),
+                for_review,
                 &command_runner(ca_counter::demo::DEMO_COMMAND),
             )
             .await
             .wrap_err_with(|| format!("demo orders in {}", redact(&url)))?;
+            let waiting = if for_review {
+                "to be reviewed (待审核)"
+            } else {
+                "to be mailed (待邮寄)"
+            };
             match made.as_slice() {
                 [] => println!("no demo orders were made"),
-                [one] => println!("1 demo order is waiting to be mailed (待邮寄), {one}"),
+                [one] => println!("1 demo order is waiting {waiting}, {one}"),
                 [first, .., last] => println!(
-                    "{} demo orders are waiting to be mailed (待邮寄), {first} … {last}",
+                    "{} demo orders are waiting {waiting}, {first} … {last}",
                     made.len()
                 ),
             }

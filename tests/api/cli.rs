@@ -665,9 +665,14 @@ fn demo_orders_wait_to_be_mailed() {
         stdout.contains("2 demo orders are waiting to be mailed"),
         "{stdout}"
     );
-    // Run again: the demo operators are reused, one more order.
-    let (ok, stdout, stderr) = env.run(&["demo", "orders", "--count", "1"]);
+    // Run again: the demo operators are reused, one more order — left for a reviewer to
+    // practise on.
+    let (ok, stdout, stderr) = env.run(&["demo", "orders", "--count", "1", "--for-review"]);
     assert!(ok, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 demo order is waiting to be reviewed"),
+        "{stdout}"
+    );
     let (ok, list, _) = env.run(&["operator", "list"]);
     assert!(ok);
     // Disabled after each run, their tokens revoked: nobody stays signed in as them.
@@ -693,8 +698,10 @@ fn demo_orders_wait_to_be_mailed() {
         let store = ca_counter::server::store::Store::open(&env.url, 1)
             .await
             .expect("open");
-        let n: (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(DISTINCT id_number) FROM orders WHERE status = 'pending_shipment'",
+        let n: (i64, i64, i64) = sqlx::query_as(
+            "SELECT SUM(CASE WHEN status = 'pending_shipment' THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN status = 'pending_review' THEN 1 ELSE 0 END), \
+             COUNT(DISTINCT id_number) FROM orders",
         )
         .fetch_one(store.pool())
         .await
@@ -702,7 +709,7 @@ fn demo_orders_wait_to_be_mailed() {
         store.close().await;
         n
     });
-    assert_eq!(waiting.0, 3);
+    assert_eq!((waiting.0, waiting.1), (2, 1));
     // An operator of the demo's name that is someone's (other roles) is not taken over:
     // refused, left as it was.
     let other = Env::new();
@@ -749,7 +756,7 @@ fn demo_orders_wait_to_be_mailed() {
     assert!(stderr.contains("disabled by an administrator"), "{stderr}");
     // Each demo customer with an ID number of their own: the review screen would see one
     // number given under every demo name.
-    assert_eq!(waiting.1, 3, "distinct ID numbers");
+    assert_eq!(waiting.2, 3, "distinct ID numbers");
 }
 
 /// What a request logs on its way carries its id, as the problem its client is shown does:
