@@ -491,17 +491,22 @@ pub async fn printed_form(browser: &Browser) -> Vec<u8> {
 
 /// The application form's PDF file as `/apply/form.pdf` gives it now.
 async fn form_pdf(browser: &Browser) -> Vec<u8> {
-    browser
+    let response = browser
         .http
         .get(format!("{}/apply/form.pdf", browser.base))
         .header(header::COOKIE, browser.cookie_header())
         .send()
         .await
-        .expect("form")
-        .bytes()
-        .await
-        .expect("pdf")
-        .to_vec()
+        .expect("form");
+    // Named as what it is among a phone's downloads, not by its reference alone.
+    let named = response
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(named.contains("-application-form.pdf"), "{named}");
+    response.bytes().await.expect("pdf").to_vec()
 }
 
 pub async fn apply(app: &TestApp, browser: &mut Browser, name: &str, id_number: &str) -> String {

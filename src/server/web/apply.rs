@@ -907,7 +907,9 @@ pub async fn form_pdf(State(state): State<AppState>, who: SignedIn) -> Response 
         Ok::<_, ApiError>(Some((draft.reference, printed)))
     };
     match built.await {
-        Ok(Some((reference, printed))) => pdf_download(printed.bytes, &reference),
+        Ok(Some((reference, printed))) => {
+            pdf_download(printed.bytes, &format!("{reference}-application-form"))
+        }
         // Repriced: the print step says so, and prints under the new reference.
         Ok(None) => page::see_other("/apply?step=print&repriced=1"),
         // Repriced by another request at the same moment (another tab).

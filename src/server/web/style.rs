@@ -53,7 +53,7 @@ button.secondary,.button.secondary{background:#fff;color:#0b57d0}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin:1.25rem 0}
 .actions form{margin:0}
 .error-summary{border:3px solid #b42318;border-radius:.35rem;padding:.25rem 1rem;margin:1rem 0}
-.error-summary h2{color:#b42318;margin:.5rem 0}
+.error-summary h2{color:#b42318;margin:.5rem 0;scroll-margin-top:1.5rem}
 dl{display:grid;grid-template-columns:fit-content(38%) minmax(0,1fr);gap:.3rem 1rem}
 dt{color:#4a4a4a}
 dd{margin:0;overflow-wrap:anywhere}
