@@ -834,6 +834,19 @@ pub fn transition_error(
         TransitionError::NotFound => {
             ApiError::NotFound(Msg::with(T::ProblemOrderNotFound, [order_no]))
         }
+        // An invoiced order whose parcel came back waits to be mailed again: its invoice
+        // is reversed once it is (said, rather than "cannot" alone).
+        TransitionError::NotAllowed { status, version }
+            if action == crate::domain::Action::ReverseInvoice
+                && status == crate::domain::OrderStatus::PendingShipment =>
+        {
+            ApiError::Conflict {
+                code: "invalid_transition",
+                detail: Msg::with(T::ProblemReverseWhileMailing, [order_no]),
+                status: Some(status),
+                version: Some(version),
+            }
+        }
         TransitionError::NotAllowed { status, version } => ApiError::Conflict {
             code: "invalid_transition",
             detail: Msg::with(

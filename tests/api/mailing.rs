@@ -1469,6 +1469,22 @@ async fn a_parcel_back_after_its_invoice_is_mailed_again_under_that_invoice(db: 
     assert_eq!(back.status, OrderStatus::PendingShipment);
     assert!(back.shipment.is_none());
     assert_eq!(back.invoice_no.as_deref(), Some(invoice_no.as_str()));
+    // Its invoice is reversed once it is mailed again: said so to finance.
+    let refused = problem(
+        finance
+            .act(
+                &order.order_no,
+                Action::ReverseInvoice,
+                &ActionRequest {
+                    version: Some(back.version),
+                    reason: Some("抬头错误".into()),
+                    ..Default::default()
+                },
+            )
+            .await,
+    );
+    assert_eq!(refused.code, "invalid_transition", "{refused:?}");
+    assert!(refused.detail.contains("once it is mailed"), "{refused:?}");
     let queue = mailroom.mailing_queue().await.expect("queue");
     assert!(
         queue
