@@ -532,8 +532,17 @@ impl App {
             return;
         }
         if usable {
-            let (_, out) = call!(self, i, key, key);
+            let (used, out) = call!(self, i, key, key);
             self.absorb(i, out);
+            // `/` where nothing is searched (a queue): where it is, rather than nothing.
+            if !used
+                && key.code == KeyCode::Char('/')
+                && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+                && self.focus() == Focus::Free
+                && self.notice.is_none()
+            {
+                self.notice = Some(Notice::info(T::SearchInOrders));
+            }
         }
     }
 

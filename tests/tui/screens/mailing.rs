@@ -123,6 +123,14 @@ fn support_sees_the_mailing_queue_without_shipping_keys() {
             && !screen.contains("承运商"),
         "{screen}"
     );
+    // `/` searches nothing here: where it does is said (it did nothing at all).
+    key(&mut app, KeyCode::Char('/'));
+    let said = render(&app, 80, 24);
+    let flat: String = said
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '"')
+        .collect();
+    assert!(flat.contains("这里不能查找：按2到“待办订单”"), "{said}");
     // And is told so, above the list; Enter shows the order (walk::mailing).
     assert!(screen.contains("只读查看：寄出由邮寄岗操作"), "{screen}");
     key(&mut app, KeyCode::Enter);
