@@ -1046,8 +1046,12 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
     let order = app
         .send_voucher(&order, crate::common::voucher_jpeg(800, 600))
         .await;
-    let returned = app.returned(&order, &["转账凭证金额不符"]).await;
+    // (The same reason twice is one.)
+    let returned = app
+        .returned(&order, &["转账凭证金额不符", "转账凭证金额不符"])
+        .await;
     assert_eq!(returned.status, OrderStatus::Rejected);
+    assert_eq!(returned.rejection_reasons, ["转账凭证金额不符"]);
     // The customer's page gives the amount and the account again beside the reason: the
     // step that showed them is behind them, and "the amount is wrong" alone says not what
     // is right.

@@ -685,6 +685,8 @@ async fn details(
                             Msg::with(T::ErrReasonNotForOrder, [text]),
                         );
                     }
+                    // The same reason twice is one (the notice would list it twice).
+                    Ok(Some(text)) if reasons.contains(&text) => {}
                     Ok(Some(text)) => reasons.push(text),
                     Ok(None) => errors.add(&format!("reasons[{i}]"), T::ErrRequired),
                     Err(e) => errors.add(&format!("reasons[{i}]"), e),
