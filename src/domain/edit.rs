@@ -196,6 +196,13 @@ pub fn asks_for_a_voucher(reasons: &[String]) -> bool {
     })
 }
 
+/// Whether a return for `reasons` said the voucher's amount was wrong (more to transfer).
+pub fn asks_for_the_amount(reasons: &[String]) -> bool {
+    reasons
+        .iter()
+        .any(|r| checklist_reason(r) == Some(T::ReasonVoucherAmount))
+}
+
 /// Whether a return for `reasons` may have asked for the form again: a reason other than
 /// the voucher's or the real-name check's (a reviewer's own words may ask for anything).
 /// A file sent for a return that did not is not expected to carry the form's code. (No

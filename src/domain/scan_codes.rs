@@ -263,23 +263,42 @@ fn stored_picture(
 
 /// Decodes an image (JPEG or PNG) and reads every one of our codes on it.
 pub fn read_codes(data: &[u8]) -> Scanned {
-    match decode_gray(data) {
-        Some(image) => Scanned::Codes(find_codes(&image, Instant::now() + BUDGET)),
-        None => Scanned::Unreadable,
-    }
+    read_picture(data).0
 }
 
-/// Whether the picture `data` is as good as blank: all but 1% of its pixels at each end
-/// within [`BLANK_SPREAD`] levels of grey of each other — a white page, a photo of the
-/// table, a screen captured dark. A bank's slip or a screenshot of one carries text well
-/// past that; a picture that cannot be decoded is not said to be blank.
+/// Whether the picture `data` is as good as blank ([`read_picture`]'s second answer).
 pub fn blank_picture(data: &[u8]) -> bool {
-    decode_gray(data).is_some_and(|image| is_blank(&image))
+    read_picture(data).1
 }
 
-/// How far apart (levels of grey) the darkest and the lightest of a picture's pixels — 1%
-/// left out at each end, for noise and dust — are at most in a blank one.
-const BLANK_SPREAD: usize = 24;
+/// The codes of the picture `data` ([`read_codes`]), and whether it is as good as blank —
+/// a white page, a photo of the table, a screen captured dark — from one decoding: less
+/// of it than [`blank_ink`] says stands out from its background (its commonest level of
+/// grey) by more than [`INK_CONTRAST`] levels. A bank's slip scanned small on a white A4
+/// page still has thousands of such pixels; a picture that cannot be decoded is not said
+/// to be blank. A blank picture is not searched for codes (it has none).
+pub fn read_picture(data: &[u8]) -> (Scanned, bool) {
+    let Some(image) = decode_gray(data) else {
+        return (Scanned::Unreadable, false);
+    };
+    if is_blank(&image) {
+        return (Scanned::Codes(Vec::new()), true);
+    }
+    (
+        Scanned::Codes(find_codes(&image, Instant::now() + BUDGET)),
+        false,
+    )
+}
+
+/// How far (levels of grey) from the background a pixel is ink: past a scanner's or a
+/// camera's noise, and a page's shading.
+const INK_CONTRAST: usize = 48;
+
+/// The least ink (pixels) a picture of `total` pixels that is not blank has: one in
+/// 5,000, and at least 64 — a dozen characters of 9-point text at 300 dpi on an A4 page.
+fn blank_ink(total: u64) -> u64 {
+    (total / 5_000).max(64)
+}
 
 fn is_blank(image: &GrayImage) -> bool {
     let mut counts = [0_u64; 256];
@@ -287,29 +306,30 @@ fn is_blank(image: &GrayImage) -> bool {
         counts[usize::from(pixel.0[0])] += 1;
     }
     let total: u64 = counts.iter().sum();
-    let edge = total / 100;
-    // The level past which 1% of the pixels lie, from either end.
-    let level = |levels: &[usize]| {
-        let mut seen = 0;
-        levels
-            .iter()
-            .copied()
-            .find(|&level| {
-                seen += counts[level];
-                seen > edge
-            })
-            .unwrap_or(0)
-    };
-    let up: Vec<usize> = (0..256).collect();
-    let down: Vec<usize> = (0..256).rev().collect();
-    let (dark, light) = (level(&up), level(&down));
-    light.saturating_sub(dark) <= BLANK_SPREAD
+    let background = (0..256).max_by_key(|&level| counts[level]).unwrap_or(255);
+    let ink: u64 = (0..256)
+        .filter(|&level: &usize| level.abs_diff(background) > INK_CONTRAST)
+        .map(|level| counts[level])
+        .sum();
+    ink < blank_ink(total)
 }
 
 /// The image in grey, turned the way the camera was held; `None` when it cannot be read
 /// or is larger than [`MAX_PIXELS`].
 fn decode_gray(data: &[u8]) -> Option<GrayImage> {
-    decode_upright(data).map(DynamicImage::into_luma8)
+    decode_upright(data).map(|image| {
+        if image.color().has_alpha() {
+            // On white, as a viewer shows it: a transparent background is no black page.
+            let with_alpha = image.into_luma_alpha8();
+            GrayImage::from_fn(with_alpha.width(), with_alpha.height(), |x, y| {
+                let [level, alpha] = with_alpha.get_pixel(x, y).0;
+                let (level, alpha) = (u16::from(level), u16::from(alpha));
+                image::Luma([((level * alpha + 255 * (255 - alpha)) / 255) as u8])
+            })
+        } else {
+            image.into_luma8()
+        }
+    })
 }
 
 /// An uploaded image decoded safely — refusing decompression bombs (at most [`MAX_PIXELS`],
@@ -505,6 +525,25 @@ mod tests {
             }])
         });
         assert!(!is_blank(&text));
+        // A small slip scanned on a whole A4 page at 300 dpi: six short lines of ink, a
+        // fraction of a percent of the page, is no blank page.
+        let slip = GrayImage::from_fn(2480, 3508, |x, y| {
+            let line = (300..1200).contains(&x) && (400..700).contains(&y) && (y / 8) % 6 == 0;
+            Luma([if line && x % 4 < 2 { 30 } else { 248 }])
+        });
+        assert!(!is_blank(&slip));
+        // Black text on a transparent background is text on white, as it is shown.
+        let mut clear = image::RgbaImage::from_pixel(300, 300, image::Rgba([0, 0, 0, 0]));
+        for x in 20..280 {
+            for y in (40..260).step_by(20) {
+                clear.put_pixel(x, y, image::Rgba([0, 0, 0, 255]));
+            }
+        }
+        let mut png = std::io::Cursor::new(Vec::new());
+        DynamicImage::ImageRgba8(clear)
+            .write_to(&mut png, image::ImageFormat::Png)
+            .expect("png");
+        assert!(!blank_picture(png.get_ref()));
         let gradient = GrayImage::from_fn(400, 600, |x, _| Luma([(x % 256) as u8]));
         assert!(!is_blank(&gradient));
     }

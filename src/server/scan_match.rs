@@ -398,14 +398,26 @@ async fn in_process(data: Vec<u8>) -> (Vec<u8>, Result<Inspected, FileProblem>) 
 impl UploadChecks {
     /// Reads the codes of an upload of `content_type` (off the async workers, two at a time).
     pub async fn scan(&self, data: Vec<u8>, content_type: &str, pdf_codes: PdfCodes) -> Scanned {
+        self.scan_picture(data, content_type, pdf_codes).await.0
+    }
+
+    /// [`UploadChecks::scan`], and whether the picture is as good as blank
+    /// ([`crate::domain::read_picture`]; never said of a PDF, nor of a picture not read).
+    pub async fn scan_picture(
+        &self,
+        data: Vec<u8>,
+        content_type: &str,
+        pdf_codes: PdfCodes,
+    ) -> (Scanned, bool) {
         if content_type == "application/pdf" {
             let generated = crate::domain::generated_codes(&data);
-            return match pdf_codes {
+            let scanned = match pdf_codes {
                 _ if !generated.is_empty() => Scanned::Generated(generated),
                 // A scanner's PDF: its pages are pictures, read in the upload's check.
                 Some(codes) => Scanned::Codes(codes),
                 None => Scanned::Pdf,
             };
+            return (scanned, false);
         }
         // A picture that keeps the detector busy (noise: candidates without end) must not hold
         // everyone's uploads: waited for so long, then the file goes on unread (the reviewer
@@ -415,47 +427,23 @@ impl UploadChecks {
             tokio::time::timeout(WAIT_FOR_TURN, self.decodes.clone().acquire_owned()).await
         else {
             tracing::warn!("no turn to read an upload's codes: kept unread");
-            return Scanned::Unreadable;
+            return (Scanned::Unreadable, false);
         };
         let decoding = tokio::task::spawn_blocking(move || {
             let _turn = turn;
-            read_codes(&data)
+            crate::domain::read_picture(&data)
         });
         match tokio::time::timeout(DECODE_LIMIT, decoding).await {
-            Ok(Ok(scanned)) => scanned,
-            Ok(Err(_)) => Scanned::Unreadable,
+            Ok(Ok(read)) => read,
+            Ok(Err(_)) => (Scanned::Unreadable, false),
             Err(_) => {
                 tracing::warn!(
                     seconds = DECODE_LIMIT.as_secs(),
                     "an upload's codes not read in time: kept unread"
                 );
-                Scanned::Unreadable
+                (Scanned::Unreadable, false)
             }
         }
-    }
-}
-
-impl UploadChecks {
-    /// Whether the picture uploaded as `content_type` is as good as blank
-    /// ([`crate::domain::blank_picture`]): decoded off the async workers in one of the
-    /// instance's decode turns; not said of a PDF, nor when no turn came in time.
-    pub async fn blank(&self, data: Vec<u8>, content_type: &str) -> bool {
-        if content_type == "application/pdf" {
-            return false;
-        }
-        let Ok(Ok(turn)) =
-            tokio::time::timeout(WAIT_FOR_TURN, self.decodes.clone().acquire_owned()).await
-        else {
-            return false;
-        };
-        let deciding = tokio::task::spawn_blocking(move || {
-            let _turn = turn;
-            crate::domain::blank_picture(&data)
-        });
-        matches!(
-            tokio::time::timeout(DECODE_LIMIT, deciding).await,
-            Ok(Ok(true))
-        )
     }
 }
 
@@ -587,50 +575,46 @@ pub async fn check_upload(
     order: &crate::server::store::OrderRow,
 ) -> Result<Option<String>, Refused> {
     use crate::api::AttachmentKind as K;
+    // A correction for a return that asked only for the voucher is a voucher: checked as
+    // one (none of our papers), and no form's check kept for it.
+    let a_voucher = kind == K::Voucher
+        || (kind == K::Correction && !crate::domain::may_ask_for_the_form(&order.return_reasons()));
+    if kind == K::Invoice {
+        return Ok(None);
+    }
+    let (scanned, blank) = checks
+        .scan_picture(data.to_vec(), content_type, pdf_codes)
+        .await;
     // A voucher or a correction is read by a person: a blank picture (a white page, the
     // camera on the table) is nothing to send on, and the one who sent it is told now.
-    if matches!(kind, K::Voucher | K::Correction) && checks.blank(data.to_vec(), content_type).await
-    {
+    if blank && matches!(kind, K::Voucher | K::Correction) {
         return Err(Refused::Blank);
     }
-    match kind {
-        K::Voucher => match checks.scan(data.to_vec(), content_type, pdf_codes).await {
+    if a_voucher {
+        return match scanned {
             Scanned::Codes(codes) | Scanned::Generated(codes) if !codes.is_empty() => {
                 Err(Refused::OurPaper(codes[0].subject.number().to_owned()))
             }
             _ => Ok(None),
-        },
-        K::Invoice => Ok(None),
-        // Any other file may still be one of our papers, sent under another name: the
-        // same refusals (another order's, a form printed before a correction). Its check
-        // is kept for a signed form or a correction only — an ID copy is not expected to
-        // carry a code.
-        K::SignedForm | K::Correction | K::ApplicationForm | K::Other => {
-            let scanned = checks.scan(data.to_vec(), content_type, pdf_codes).await;
-            let edition = crate::server::paper::edition_of(order);
-            let checked = check(
-                &scanned,
-                &order.order_no,
-                order.application_ref.as_deref(),
-                edition.as_deref(),
-            )?;
-            // The file as the platform made it is no scan of the signed paper.
-            if matches!(kind, K::SignedForm | K::Correction)
-                && matches!(scanned, Scanned::Generated(_))
-            {
-                return Err(Refused::Unsigned);
-            }
-            // A correction for a return that asked for no form (a voucher alone) is not
-            // expected to carry its code: a bank's slip without one is not flagged to the
-            // customer, the counter or the reviewer.
-            let unasked = kind == K::Correction
-                && checked.outcome == ScanOutcome::NoCode
-                && !crate::domain::may_ask_for_the_form(&order.return_reasons());
-            Ok((matches!(kind, K::SignedForm | K::Correction) && !unasked)
-                .then(|| serde_json::to_string(&checked).ok())
-                .flatten())
-        }
+        };
     }
+    // Any other file may still be one of our papers, sent under another name: the same
+    // refusals (another order's, a form printed before a correction). Its check is kept
+    // for a signed form or a correction only — an ID copy is not expected to carry a code.
+    let edition = crate::server::paper::edition_of(order);
+    let checked = check(
+        &scanned,
+        &order.order_no,
+        order.application_ref.as_deref(),
+        edition.as_deref(),
+    )?;
+    // The file as the platform made it is no scan of the signed paper.
+    if matches!(kind, K::SignedForm | K::Correction) && matches!(scanned, Scanned::Generated(_)) {
+        return Err(Refused::Unsigned);
+    }
+    Ok(matches!(kind, K::SignedForm | K::Correction)
+        .then(|| serde_json::to_string(&checked).ok())
+        .flatten())
 }
 
 #[cfg(test)]

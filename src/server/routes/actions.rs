@@ -714,11 +714,12 @@ async fn details(
                     // The promise counts from here (see `paper::promise_start`).
                     SetColumn::Int("resubmitted_at", Some(now_ms())),
                 ];
-                // Returned for its voucher (the amount short, say), a transfer counts as
-                // paid when the voucher that answers it is in: the receipt's date is that
-                // one's, not the refused one's.
+                // Returned for its voucher's amount (short: more was transferred since), a
+                // transfer counts as paid when the voucher that answers it is in: the
+                // receipt's date is that one's, not the refused one's. (An unreadable
+                // voucher's transfer is the same one: its date stands.)
                 if order.payment_method.as_deref() == Some("bank_transfer")
-                    && crate::domain::asks_for_a_voucher(&order.return_reasons())
+                    && crate::domain::asks_for_the_amount(&order.return_reasons())
                     && !request.attachment_ids.is_empty()
                 {
                     set.push(SetColumn::Int("paid_at", Some(now_ms())));
