@@ -341,11 +341,16 @@ pub async fn issue(
                 // one just reversed when nobody corrected it, and issuing it again
                 // unasked would make a second tax record of the same mistake.
                 let saved = json(&view.request)?;
+                // The latest reversed only: a buyer reversed earlier may be the right
+                // one after all, asked for again since (as the phone allows).
                 let invoices = state.store.invoices_of(&row.id).await?;
-                if let Some(reversed) = invoices.iter().find(|i| {
-                    i.reversed_by.is_some()
-                        && crate::domain::same_invoice_request(&i.request_json, &saved)
-                }) {
+                let latest = invoices
+                    .iter()
+                    .filter(|i| i.reversed_by.is_some())
+                    .max_by_key(|i| i.issued_at);
+                if let Some(reversed) =
+                    latest.filter(|i| crate::domain::same_invoice_request(&i.request_json, &saved))
+                {
                     return Err(ApiError::field(
                         "request",
                         Msg::with(T::ErrInvoiceReissueUnsaid, [reversed.invoice_no.as_str()]),
