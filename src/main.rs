@@ -354,26 +354,45 @@ async fn run(cli: Cli) -> Result<()> {
             eprintln!("database {}", redact(&url));
             // A path typed wrong would otherwise be a new, empty database: an operator
             // added there signs in nowhere, and the others are "not found".
-            if let Some(path) = ca_counter::server::store::missing_sqlite_file(&url) {
-                if !matches!(command, OperatorCommand::Add { .. }) {
-                    return Err(eyre!(
-                        "there is no database at {}: is the path right (--database, \
-                         CA_COUNTER_DATABASE_URL, [platform] database_url in the config)? \
-                         Nothing was made there.",
-                        path.display()
-                    ));
-                }
-                eprintln!(
-                    "note: there was no database at {} yet; a new one is made there for this \
-                     operator. If the platform's database is elsewhere, this token will not \
-                     sign in to it: check the path (--database, CA_COUNTER_DATABASE_URL).",
+            let made_here = ca_counter::server::store::missing_sqlite_file(&url);
+            if let Some(path) = &made_here
+                && !matches!(command, OperatorCommand::Add { .. })
+            {
+                return Err(eyre!(
+                    "there is no database at {}: is the path right (--database-url, \
+                     CA_COUNTER_DATABASE_URL, [platform] database_url in the config)? \
+                     Nothing was made there.",
                     path.display()
-                );
+                ));
             }
-            let store = open_store(&config, &database).await?;
-            // The operator log names who ran the command.
-            let store = store.acting_as(&command_runner("operator"));
-            operator(&store, command).await
+            let done = async {
+                let store = open_store(&config, &database).await?;
+                // The operator log names who ran the command.
+                let store = store.acting_as(&command_runner("operator"));
+                let done = operator(&store, command).await;
+                store.close().await;
+                done
+            }
+            .await;
+            if let Some(path) = &made_here {
+                if done.is_ok() {
+                    eprintln!(
+                        "note: there was no database at {} yet; a new one was made there for \
+                         this operator. If the platform's database is elsewhere, this token \
+                         will not sign in to it: check the path (--database-url, \
+                         CA_COUNTER_DATABASE_URL).",
+                        path.display()
+                    );
+                } else {
+                    // Refused (a name or a role wrong): nothing is left at the path either.
+                    for leftover in ["", "-wal", "-shm", ".serving"] {
+                        let mut file = path.clone().into_os_string();
+                        file.push(leftover);
+                        let _ = std::fs::remove_file(file);
+                    }
+                }
+            }
+            done
         }
         Some(Command::Demo {
             command:

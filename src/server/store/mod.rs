@@ -1023,8 +1023,11 @@ fn serving_refusal(who: &str) -> String {
 pub fn missing_sqlite_file(url: &str) -> Option<PathBuf> {
     let rest = url.strip_prefix("sqlite:")?;
     let rest = rest.strip_prefix("//").unwrap_or(rest);
-    let path = serving_file(&format!("sqlite://{rest}"))?.with_extension("");
-    (!path.exists()).then_some(path)
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory =
+        path == ":memory:" || path.is_empty() || query.split('&').any(|p| p == "mode=memory");
+    let path = PathBuf::from(path);
+    (!in_memory && !path.exists()).then_some(path)
 }
 
 /// The file beside a SQLite database that serving instances lock shared and `restored`
