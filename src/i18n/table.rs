@@ -1061,6 +1061,7 @@ web_texts! { messaging_texts;
     VoucherUploadedAlsoOn => "⚠ 转账凭证已上传；这张凭证也附在订单 {0} 上：请核对这笔转账是否付清了每一单", "⚠ voucher uploaded; it is also on order {0}: check that the transfer pays for each";
     VoucherAlsoOn => "⚠ 这张转账凭证也附在订单 {0} 上：请核对这笔转账是否付清了每一单", "⚠ this transfer voucher is also on order {0}: check that the transfer pays for each";
     ScanMatches => "二维码相符：订单 {0}，共 {1} 页，页页齐全 ✓", "QR code matches order {0}: {1} of {1} {1|page|pages} ✓";
+    WebVoucherIsOurPaper => "这是本平台打印的单据，不是银行转账凭证：请上传银行的转账回单或转账成功的截图", "this is one of our own papers, not a bank transfer voucher: upload the bank's slip or a screenshot of the transfer";
     ProblemVoucherIsOurPaper => "这是本平台打印的单据（{0}），不是银行转账凭证：请上传银行的转账回单或转账成功的截图", "this is one of our own papers ({0}), not a bank transfer voucher: upload the bank's slip or a screenshot of the transfer";
     ScanMatchesApplication => "二维码相符：申请 {0}，共 {1} 页，页页齐全 ✓", "QR code matches application {0}: {1} of {1} {1|page|pages} ✓";
     ScanPagesMissing => "⚠ 扫描件属于订单 {0}，但只读到第 {1} 页（共 {2} 页），请核对是否缺页", "⚠ Scan belongs to order {0} but only page {1} of {2} was read: check for missing pages";

@@ -186,7 +186,7 @@ macro_rules! web_texts {
             WebUpload => "上传", "Upload";
             WebScanMissing => "请选择要上传的文件", "Choose a file to upload";
             WebScanUnreadable => "文件无法读取，请重新拍照或换一个文件", "The file cannot be read; take the photo again or choose another file";
-            WebParcelReturnedCorrected => "您的证书包裹被快递退回：{0}。收件地址已改正，我们会按下方地址重新寄出，无需操作。", "Your certificate's parcel came back from the courier: {0}. The address has been corrected; it will be mailed again to the address below, nothing to do.";
+            WebParcelReturnedCorrected => "您的证书包裹被快递退回：{0}。收件信息已改正，我们会按下方的收件信息重新寄出，无需操作。", "Your certificate's parcel came back from the courier: {0}. The delivery details have been corrected; it will be mailed again as below, nothing to do.";
             WebParcelReturned => "您的证书包裹被快递退回：{0}。我们会重新寄出；收件地址如有误，请先在下方修改。", "Your certificate's parcel came back from the courier: {0}. It will be mailed again; if the address is wrong, correct it below first.";
             WebUploadBroken => "上传中断，请重试", "The upload broke off; try again";
             WebUploadMalformed => "文件没能完整读取：请重新上传；若仍不行，可能是文件名里有特殊字符，请把文件改成简单的名字（如“申请表.jpg”）再传", "The file could not be read whole: upload it again; if that fails, an unusual character in its name may be the cause — rename it simply (such as form.jpg) and upload it again";

@@ -1407,7 +1407,7 @@ async fn a_parcel_the_courier_brings_back_is_mailed_again(db: Db) {
     // The customer's page no longer asks them to check it.
     let page = browser.get(&format!("/orders/{}", order.order_no)).await;
     assert!(
-        page.html.contains("收件地址已改正") && !page.html.contains("请先在下方修改"),
+        page.html.contains("收件信息已改正") && !page.html.contains("请先在下方修改"),
         "{}",
         page.html
     );

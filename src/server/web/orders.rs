@@ -561,7 +561,11 @@ fn transfer_details(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Markup {
     let amount = Money::from_fen(row.amount_fen)
         .unwrap_or_default()
         .to_string();
+    // An organisation pays from its own account (as the printed slip says): a transfer
+    // from someone's personal account is not the organisation's payment.
+    let organisation = UserType::parse(&row.user_type) == Some(UserType::Organization);
     html! {
+        @if organisation { p { strong { (ctx.t(T::WebTransferFromOrganisation)) } } }
         // The example account of the configuration: said in the page's language beside it
         // (its name says so in Chinese only), so nobody sends money there.
         @if state.demo.bank { p.demo role="note" { (ctx.t(T::WebDemoBank)) } }
@@ -629,12 +633,8 @@ async fn next_step(
             p { a href=(format!("{base}/cancel")) { (ctx.t(T::WebCancelLink)) } }
         },
         NextStep::UploadVoucher => {
-            // An organisation pays from its own account (as the printed slip says): a
-            // transfer from someone's personal account is not the organisation's payment.
-            let organisation = UserType::parse(&row.user_type) == Some(UserType::Organization);
             html! {
                 p { (ctx.t(T::WebTransferIntro)) }
-                @if organisation { p { strong { (ctx.t(T::WebTransferFromOrganisation)) } } }
                 p.hint { (ctx.t(T::WebTransferChecked)) }
                 @if let Some(closes) = &closes { p.hint { (closes) } }
                 (transfer_details(state, ctx, row))
@@ -1636,6 +1636,10 @@ async fn upload(
             let said = match why {
                 crate::server::scan_match::Refused::OtherOrder(_) => {
                     ctx.fill(T::WebScanOtherOrder, &[&row.order_no])
+                }
+                // Nor which paper of ours it is (it may be another order's).
+                crate::server::scan_match::Refused::OurPaper(_) => {
+                    ctx.t(T::WebVoucherIsOurPaper).to_owned()
                 }
                 other => other.message(&row.order_no).render(ctx.lang),
             };

@@ -92,7 +92,8 @@ pub fn bindings(mailing: &Mailing, env: &Env) -> Vec<Binding<Cmd>> {
                 .footer(),
         );
     }
-    // Space ticks here; it does not page.
-    out.extend(motion_bindings(Cmd::Move, env.lang, false));
+    // Space ticks here for the mailroom; for those who only look it pages, as in lists.
+    let ships = env.shared.permits(Permission::Act(Action::Ship));
+    out.extend(motion_bindings(Cmd::Move, env.lang, !ships));
     out
 }
