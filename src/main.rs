@@ -374,23 +374,17 @@ async fn run(cli: Cli) -> Result<()> {
                 done
             }
             .await;
-            if let Some(path) = &made_here {
-                if done.is_ok() {
-                    eprintln!(
-                        "note: there was no database at {} yet; a new one was made there for \
-                         this operator. If the platform's database is elsewhere, this token \
-                         will not sign in to it: check the path (--database-url, \
-                         CA_COUNTER_DATABASE_URL).",
-                        path.display()
-                    );
-                } else {
-                    // Refused (a name or a role wrong): nothing is left at the path either.
-                    for leftover in ["", "-wal", "-shm", ".serving"] {
-                        let mut file = path.clone().into_os_string();
-                        file.push(leftover);
-                        let _ = std::fs::remove_file(file);
-                    }
-                }
+            // (Nothing is removed when it was refused: another process may have made the
+            // database there meanwhile — a platform's first start.)
+            if let Some(path) = &made_here
+                && done.is_ok()
+            {
+                eprintln!(
+                    "note: there was no database at {} yet; a new one was made there for this \
+                     operator. If the platform's database is elsewhere, this token will not \
+                     sign in to it: check the path (--database-url, CA_COUNTER_DATABASE_URL).",
+                    path.display()
+                );
             }
             done
         }

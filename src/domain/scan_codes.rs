@@ -274,9 +274,10 @@ pub fn blank_picture(data: &[u8]) -> bool {
 /// The codes of the picture `data` ([`read_codes`]), and whether it is as good as blank —
 /// a white page, a photo of the table, a screen captured dark — from one decoding: less
 /// of it than [`blank_ink`] says stands out from its background (its commonest level of
-/// grey) by more than [`INK_CONTRAST`] levels. A bank's slip scanned small on a white A4
-/// page still has thousands of such pixels; a picture that cannot be decoded is not said
-/// to be blank. A blank picture is not searched for codes (it has none).
+/// grey) by more than [`INK_CONTRAST`] levels (a scan's noise is a few). A bank's slip
+/// scanned small on a white A4 page still has thousands of such pixels; a picture that
+/// cannot be decoded is not said to be blank. A blank picture is not searched for codes
+/// (it has none).
 pub fn read_picture(data: &[u8]) -> (Scanned, bool) {
     let Some(image) = decode_gray(data) else {
         return (Scanned::Unreadable, false);
@@ -292,12 +293,14 @@ pub fn read_picture(data: &[u8]) -> (Scanned, bool) {
 
 /// How far (levels of grey) from the background a pixel is ink: past a scanner's or a
 /// camera's noise, and a page's shading.
-const INK_CONTRAST: usize = 48;
+const INK_CONTRAST: usize = 32;
 
 /// The least ink (pixels) a picture of `total` pixels that is not blank has: one in
-/// 5,000, and at least 64 — a dozen characters of 9-point text at 300 dpi on an A4 page.
+/// 20,000, and at least 64 — a few characters of 9-point text at 300 dpi on an A4 page (a
+/// faint thermal receipt photographed small must pass: refused, a customer is stuck; let
+/// through, a reviewer looks once).
 fn blank_ink(total: u64) -> u64 {
-    (total / 5_000).max(64)
+    (total / 20_000).max(64)
 }
 
 fn is_blank(image: &GrayImage) -> bool {

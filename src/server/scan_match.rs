@@ -577,8 +577,11 @@ pub async fn check_upload(
     use crate::api::AttachmentKind as K;
     // A correction for a return that asked only for the voucher is a voucher: checked as
     // one (none of our papers), and no form's check kept for it.
+    let reasons = order.return_reasons();
     let a_voucher = kind == K::Voucher
-        || (kind == K::Correction && !crate::domain::may_ask_for_the_form(&order.return_reasons()));
+        || (kind == K::Correction
+            && crate::domain::asks_for_a_voucher(&reasons)
+            && !crate::domain::may_ask_for_the_form(&reasons));
     if kind == K::Invoice {
         return Ok(None);
     }

@@ -348,9 +348,21 @@ pub async fn issue(
                     .iter()
                     .filter(|i| i.reversed_by.is_some())
                     .max_by_key(|i| i.issued_at);
-                if let Some(reversed) =
-                    latest.filter(|i| crate::domain::same_invoice_request(&i.request_json, &saved))
-                {
+                // Asked for again since the reversal (the customer confirmed the same
+                // buyer on the phone): theirs to ask.
+                let reversed_at = |blue: &crate::server::store::InvoiceRow| {
+                    invoices
+                        .iter()
+                        .find(|red| blue.reversed_by.as_deref() == Some(red.invoice_no.as_str()))
+                        .map_or(blue.issued_at, |red| red.issued_at)
+                };
+                let asked_since = |blue: &crate::server::store::InvoiceRow| {
+                    row.invoice_requested_at
+                        .is_some_and(|asked| asked > reversed_at(blue))
+                };
+                if let Some(reversed) = latest.filter(|i| {
+                    crate::domain::same_invoice_request(&i.request_json, &saved) && !asked_since(i)
+                }) {
                     return Err(ApiError::field(
                         "request",
                         Msg::with(T::ErrInvoiceReissueUnsaid, [reversed.invoice_no.as_str()]),
