@@ -63,11 +63,14 @@ fn demo_id_number(n: u64) -> String {
 
 /// The stand-in for a demo order's signed form: a blank A4-shaped page with a few grey
 /// rules, no signature — the review screen's scan check says it carries no order code,
-/// as it should of a page nobody signed.
-fn blank_scan() -> Result<Vec<u8>, DemoError> {
+/// as it should of a page nobody signed. `serial` marks its top corner (a scanner's page
+/// count, say), so each order's file is its own: one file on every demo order was "file
+/// reused" to the reviewer practising on them.
+fn blank_scan(serial: u64) -> Result<Vec<u8>, DemoError> {
     let (width, height) = (420, 594);
-    let page = image::GrayImage::from_fn(width, height, |_, y| {
-        if y > 60 && y % 48 == 0 {
+    let page = image::GrayImage::from_fn(width, height, |x, y| {
+        let bit = (20..84).contains(&x) && (20..24).contains(&y) && serial >> (x - 20) & 1 == 1;
+        if bit || (y > 60 && y % 48 == 0) {
             image::Luma([170])
         } else {
             image::Luma([250])
@@ -339,7 +342,7 @@ async fn make(
                 &order.order_no,
                 AttachmentKind::SignedForm,
                 "演示扫描件（无签字）.png",
-                blank_scan()?,
+                blank_scan(seed.wrapping_add(i as u64))?,
             )
             .await?;
         let payment = clerk.create_payment(&order.order_no, "sandbox").await?;

@@ -579,7 +579,7 @@ web_texts! { messaging_texts;
     MailWatching => "只读查看：寄出由邮寄岗操作", "read-only: the mailroom ships";
     InvoiceWatching => "只读查看：发票由开票岗开具", "read-only: finance invoices";
     ReviewQueueWatching => "只读查看：审核由审核岗操作", "read-only: reviewers decide";
-    SearchInOrders => "这里不能查找：按 2 到“待办订单”，再按 / 按姓名、手机号或订单号查找", "nothing is searched here: press 2 for Orders, then / to find by name, mobile or order number";
+    SearchInOrders => "这里不能查找：按 2 到“待办订单”，再按 / 按姓名、手机号或订单号查找", "no search here: press 2 for Orders, then /";
     QueueEmpty => "没有待审核的订单。", "Nothing waiting for review.";
     DeadlineSoon => "将超时", "soon";
     DeadlineOverdue => "已超时", "overdue";
