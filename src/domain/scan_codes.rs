@@ -266,11 +266,6 @@ pub fn read_codes(data: &[u8]) -> Scanned {
     read_picture(data).0
 }
 
-/// Whether the picture `data` is as good as blank ([`read_picture`]'s second answer).
-pub fn blank_picture(data: &[u8]) -> bool {
-    read_picture(data).1
-}
-
 /// The codes of the picture `data` ([`read_codes`]), and whether it is as good as blank —
 /// a white page, a photo of the table, a screen captured dark — from one decoding: less
 /// of it than [`blank_ink`] says stands out from its background (its commonest level of
@@ -546,7 +541,7 @@ mod tests {
         DynamicImage::ImageRgba8(clear)
             .write_to(&mut png, image::ImageFormat::Png)
             .expect("png");
-        assert!(!blank_picture(png.get_ref()));
+        assert!(!read_picture(png.get_ref()).1);
         let gradient = GrayImage::from_fn(400, 600, |x, _| Luma([(x % 256) as u8]));
         assert!(!is_blank(&gradient));
     }
