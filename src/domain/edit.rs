@@ -217,6 +217,12 @@ pub fn may_ask_for_the_form(reasons: &[String]) -> bool {
         })
 }
 
+/// Whether a return for `reasons` asked for the transfer's voucher and for no paper of
+/// ours (the real-name check aside): answered by a voucher, with no form to sign again.
+pub fn answered_by_a_voucher(reasons: &[String]) -> bool {
+    asks_for_a_voucher(reasons) && !may_ask_for_the_form(reasons)
+}
+
 /// Whether a return for `reasons` asked for the real-name check (among others or not).
 pub fn asks_for_the_check(reasons: &[String]) -> bool {
     reasons.iter().any(|r| is_the_check(r))

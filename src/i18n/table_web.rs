@@ -292,6 +292,7 @@ macro_rules! web_texts {
             WebEditChangedToo => "这一栏刚被改为“{0}”；下面保留的是您填的，请确认", "this was just changed to “{0}”; what you typed is kept below, check it";
             WebBackToOrder => "返回订单", "Back to the order";
             WebUnpaidCloses => "未付款的订单将于 {0} 自动取消。", "If unpaid, this order is cancelled by itself at {0}.";
+            WebCorrectVoucherIntro => "请在下面上传转账凭证：拍照或截图均可，金额、账号和附言要看得清；补转过的，每一笔的凭证都请上传。无需再到柜台。", "Upload the transfer's voucher below: a photo or a screenshot, with the amount, the account and the reference legible; if you transferred the rest since, upload the voucher of every transfer. No need to come back to the counter.";
             WebCorrectIntro => "请按以上原因准备补正材料——重新打印签字的申请表，或银行转账回单等——拍照或扫描后在下面上传，无需再到柜台。", "Prepare what the reasons above ask for — the application form printed and signed again, a bank transfer slip, or the like — and upload a photo or scan of it below; no need to come back to the counter.";
             WebCorrectionLabel => "补正材料（申请表、转账回单等）", "The corrections (the form, a transfer slip…)";
             WebCorrectionMore => "还有其他补正材料？再上传一份", "Anything else asked for? Upload another file";

@@ -680,8 +680,16 @@ pub fn notice(
                 T::DocByPhoneHeading.get(ZH).to_owned(),
                 // Returned for the real-name check alone: the check, nothing to upload.
                 // Else an individual signs; an organisation signs and stamps.
+                // Returned for the transfer's voucher (and perhaps the check): a voucher
+                // to send, nothing to sign.
                 if crate::domain::only_the_check(reasons) {
                     T::DocByPhoneTextCheck.fill(ZH, &[hotline])
+                } else if crate::domain::answered_by_a_voucher(reasons) {
+                    let mut text = T::DocByPhoneTextVoucher.fill(ZH, &[hotline]);
+                    if crate::domain::asks_for_the_check(reasons) {
+                        text.push_str(T::DocByPhoneCheckToo.get(ZH));
+                    }
+                    text
                 } else if row.user_type == "organization" {
                     T::DocByPhoneText.fill(ZH, &[hotline])
                 } else {

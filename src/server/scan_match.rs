@@ -579,9 +579,7 @@ pub async fn check_upload(
     // one (none of our papers), and no form's check kept for it.
     let reasons = order.return_reasons();
     let a_voucher = kind == K::Voucher
-        || (kind == K::Correction
-            && crate::domain::asks_for_a_voucher(&reasons)
-            && !crate::domain::may_ask_for_the_form(&reasons));
+        || (kind == K::Correction && crate::domain::answered_by_a_voucher(&reasons));
     if kind == K::Invoice {
         return Ok(None);
     }

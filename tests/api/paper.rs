@@ -641,6 +641,52 @@ async fn a_notice_for_the_check_alone_asks_for_the_check_not_uploads() {
     app.finish().await;
 }
 
+/// A return for the transfer's voucher alone: its notice (paper and phone page) asks for
+/// the voucher, with the account on the order's page, and for no form to sign again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_notice_for_the_voucher_asks_for_the_voucher_not_a_signature() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let order = app.submit("李四").await;
+    let order = app
+        .client(&app.clerk)
+        .act(
+            &order.order_no,
+            Action::ChooseBankTransfer,
+            &ActionRequest {
+                version: Some(order.version),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("by transfer");
+    let order = app
+        .send_voucher(&order, crate::common::voucher_jpeg(800, 600))
+        .await;
+    let order = app.returned(&order, &["转账凭证金额不符"]).await;
+    let notice = get(
+        &app,
+        &app.clerk,
+        &format!("/api/v1/orders/{}/correction-notice", order.order_no),
+    )
+    .await;
+    let text = text_of("paper_notice_voucher.pdf", &notice);
+    let squeezed: String = text.split_whitespace().collect();
+    for said in [
+        "上传清晰完整的转账凭证",
+        "补转差额",
+        "无需重新打印或签字",
+    ] {
+        assert!(squeezed.contains(said), "{said}: {text}");
+    }
+    assert!(!squeezed.contains("签字后拍照"), "{text}");
+    assert!(!squeezed.contains("上传补正材料"), "{text}");
+    let page = notice_page(&app, &order).await;
+    assert!(page.contains("上传转账凭证"), "{page}");
+    assert!(page.contains("申请表无需重新打印或签字"), "{page}");
+    assert!(!page.contains("签字后拍照"), "{page}");
+    app.finish().await;
+}
+
 /// Every QR code on the pages of `name` rasterised at `dpi`, as a phone reading the paper
 /// would get them (any payload, not only the platform's own codes).
 fn payloads_of(name: &str, dpi: u32) -> Vec<String> {

@@ -1070,6 +1070,8 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
         page.html.contains("转账凭证金额不符")
             && page.html.contains("请补转差额")
             && !page.html.contains("form.pdf")
+            && page.html.contains("请在下面上传转账凭证")
+            && !page.html.contains("重新打印签字的申请表")
             && page.html.contains(&account.account_no)
             && page.html.contains(&amount),
         "{}",

@@ -113,6 +113,15 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
                     p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeCheckHere)) } }
                 }
                 p { (ctx.t(T::PageNoticeCheckAtCounter)) }
+            } @else if crate::domain::answered_by_a_voucher(&reasons) {
+                // Returned for the transfer's voucher: the voucher to upload, nothing to
+                // print or sign.
+                p { (ctx.t(T::PageNoticeOnlineVoucher)) }
+                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeUploadHere)) } }
+                p { (ctx.fill(T::PageNoticeHowVoucher, &[&ctx.hotline])) }
+                @if crate::domain::asks_for_the_check(&reasons) {
+                    p { (ctx.t(T::DocByPhoneCheckToo)) }
+                }
             } @else {
                 // The quickest way first: the customer uploads it on their own order page
                 // (signing in with a code texted to the phone the order gave).

@@ -718,7 +718,9 @@ async fn next_step(
                 }
                 p { a href=(format!("{base}/notice.pdf")) download { (ctx.t(T::WebNoticeDownload)) } }
                 // Returned for the check alone: nothing to print, sign or upload.
-                @if !only_the_check {
+                @if crate::domain::answered_by_a_voucher(&reasons) {
+                    p { (ctx.t(T::WebCorrectVoucherIntro)) }
+                } @else if !only_the_check {
                     p { (ctx.t(T::WebCorrectIntro)) }
                     // The form again only when the return may ask for it (not for a
                     // voucher alone).
