@@ -350,9 +350,12 @@ pub async fn reverse(
                 &red.invoice_no,
                 &state.config.hotline,
                 &state.config.ca_name,
+                // Written as the red invoice attached writes its total (¥-200.00).
                 &format!(
-                    "-{}",
-                    Money::from_fen(red.total_fen.abs()).unwrap_or_default()
+                    "¥-{}",
+                    Money::from_fen(red.total_fen.abs())
+                        .unwrap_or_default()
+                        .yuan_string()
                 ),
             ],
         );

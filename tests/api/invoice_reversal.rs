@@ -189,7 +189,7 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
         .expect("money")
         .yuan_string();
     for expected in [
-        format!("-{total}"),
+        format!("¥-{total}"),
         "（负数）".to_owned(),
         format!("被红冲蓝字数电发票号码：{}", blue.invoice_no),
         format!("红字发票信息确认单编号：{confirmation}"),
@@ -216,7 +216,13 @@ async fn a_wrong_invoice_is_reversed_by_a_red_one_and_issued_anew(db: Db) {
         "{}",
         red_mail.body
     );
-    let minus = format!("-{}", Money::from_fen(order.amount_fen).expect("money"));
+    // Written as the attached red invoice writes its total.
+    let minus = format!(
+        "¥-{}",
+        Money::from_fen(order.amount_fen)
+            .expect("money")
+            .yuan_string()
+    );
     assert!(
         red_mail.body.contains(&minus),
         "{minus} in {}",
@@ -1034,6 +1040,7 @@ async fn an_invoice_issued_for_the_customers_request_first_is_the_orders(db: Db)
         buyer_kind: Some("individual".into()),
         invoice_kind: Some("normal".into()),
         buyer_name: "张三".into(),
+        tax_number: "11010519491231002X".into(),
         email: "zs@example.com".into(),
         ..Default::default()
     })
@@ -1083,6 +1090,11 @@ async fn an_invoice_issued_for_the_customers_request_first_is_the_orders(db: Db)
     assert_eq!(now.status, OrderStatus::Completed);
     let invoice = now.invoice.clone().expect("the invoice");
     assert_eq!(invoice.invoice_no, made.invoice_no);
+    // A person's tax number (their ID number) is said masked.
+    assert_eq!(
+        invoice.buyer_tax_number.as_deref(),
+        Some("1101**********002X")
+    );
     assert_eq!(
         now.invoice_request
             .as_ref()

@@ -438,6 +438,11 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
         Some(invoice.invoice_no.as_str())
     );
     assert_eq!(invoice.total_fen, order.amount_fen);
+    // An organisation's tax number is said in full beside its name.
+    assert_eq!(
+        invoice.buyer_tax_number.as_deref(),
+        Some("91110000600037341L")
+    );
     assert_eq!(invoice.net_fen + invoice.tax_fen, invoice.total_fen);
     assert_eq!(invoice.invoice_kind, "special");
     let pdf_id = invoice.attachment_id.clone().expect("the PDF");

@@ -29,6 +29,11 @@ pub struct InvoiceInfo {
     pub invoice_kind: String,
     /// Buyer.
     pub buyer_name: String,
+    /// The buyer's tax number as printed on the invoice: an organisation's in full (a
+    /// registration anyone may look up), an individual's masked (it may be their ID
+    /// number). None when the invoice carries none.
+    #[serde(default)]
+    pub buyer_tax_number: Option<String>,
     /// Amount before tax, in fen.
     pub net_fen: i64,
     /// Tax, in fen.

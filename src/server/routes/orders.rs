@@ -103,6 +103,13 @@ pub(super) async fn full_order(
                 .as_ref()
                 .map(|r| r.buyer_name.clone())
                 .unwrap_or_default(),
+            buyer_tax_number: request.as_ref().and_then(|r| {
+                let number = r.tax_number.as_deref()?;
+                Some(match r.buyer_kind {
+                    crate::domain::BuyerKind::Organisation => number.to_owned(),
+                    crate::domain::BuyerKind::Individual => crate::domain::mask_id_number(number),
+                })
+            }),
             net_fen: invoice.net_fen,
             tax_fen: invoice.tax_fen,
             total_fen: invoice.total_fen,

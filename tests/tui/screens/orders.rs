@@ -1514,6 +1514,7 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
         invoice_no: "26430000000000000009".into(),
         invoice_kind: "normal".into(),
         buyer_name: "湖南某某建设有限公司".into(),
+        buyer_tax_number: Some("91430100MA4L000000".into()),
         net_fen: 18_868,
         tax_fen: 1_132,
         total_fen: 20_000,
@@ -1554,6 +1555,11 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
         let screen = render(&app, 120, 40);
         assert!(screen.contains(offered), "{screen}");
         assert!(screen.contains(listed), "{screen}");
+        // The buyer's tax number beside the buyer (an organisation's, in full).
+        assert!(
+            screen.contains("湖南某某建设有限公司 91430100MA4L000000"),
+            "{screen}"
+        );
         key(&mut app, KeyCode::Char('H'));
         let screen = render(&app, 80, 24);
         assert!(screen.contains(said), "{screen}");

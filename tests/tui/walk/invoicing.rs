@@ -38,6 +38,7 @@ fn issued(lang: Lang, mail_status: &str, detail: Option<&str>) -> ca_counter::tu
         invoice_no: "26430000000000000042".into(),
         invoice_kind: "normal".into(),
         buyer_name: "张三（个人）".into(),
+        buyer_tax_number: None,
         net_fen: 18_868,
         tax_fen: 1_132,
         total_fen: 20_000,

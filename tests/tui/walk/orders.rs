@@ -106,6 +106,7 @@ fn invoiced_organisation() -> ca_counter::api::Order {
         invoice_no: "26430000000000000042".into(),
         invoice_kind: "special".into(),
         buyer_name: "湖南某某建设工程有限公司长沙分公司".into(),
+        buyer_tax_number: None,
         net_fen: 18_868,
         tax_fen: 1_132,
         total_fen: 20_000,

@@ -204,9 +204,16 @@ pub fn lines<'a>(
                 theme,
                 T::FieldInvoice,
                 format!(
-                    "{}{mark} {kind} {} {} {}",
+                    "{}{mark} {kind} {}{} {} {}",
                     invoice.invoice_no,
                     invoice.buyer_name,
+                    // The buyer's tax number beside the name: what a buyer calling
+                    // about a wrong invoice names first.
+                    invoice
+                        .buyer_tax_number
+                        .as_deref()
+                        .map(|n| format!(" {n}"))
+                        .unwrap_or_default(),
                     format::money(invoice.total_fen),
                     invoice.email
                 ),
