@@ -377,12 +377,12 @@ fn breaks_anywhere(c: char) -> bool {
 
 /// Characters that must not start a line (closing punctuation).
 fn no_line_start(c: char) -> bool {
-    "，。、；：！？）》」』】,.;:!?)".contains(c)
+    "，。、；：！？）》」』】”’〉,.;:!?)".contains(c)
 }
 
 /// Characters that must not end a line (opening punctuation): they go with what follows.
 fn no_line_end(c: char) -> bool {
-    "（《「『【“‘(".contains(c)
+    "（《「『【“‘〈(".contains(c)
 }
 
 /// Breaks `text` into lines of at most `width` columns: English between words (a word
@@ -729,6 +729,17 @@ mod tests {
         let lines = wrap("请核对是否输错，谢谢", 7);
         assert!(lines.iter().all(|l| !l.starts_with('，')), "{lines:?}");
         assert!(lines.iter().all(|l| l.width() <= 8), "{lines:?}");
+        // A closing quote neither (a confirm line: 订单 X：“红冲发票”后不能撤销).
+        for width in 6..30 {
+            let lines = wrap(
+                "订单 HN20261128000003：“红冲发票”后不能撤销，确定吗？",
+                width,
+            );
+            assert!(
+                lines.iter().all(|l| !l.starts_with('”')),
+                "{width}: {lines:?}"
+            );
+        }
     }
 
     #[test]

@@ -424,10 +424,12 @@ fn footer_line(frame: &mut Frame, app: &App, area: Rect) {
         .unwrap_or(0);
     let mut spans = Vec::new();
     let mut used = 0;
+    // In order of importance; one that does not fit leaves its room to a shorter one after
+    // it (a screen's last keys — zoom, save — are not lost to one long label).
     for (key, label) in hints {
         let cost = key.width() + label.width() + 3;
         if used + cost + reserve > width {
-            break;
+            continue;
         }
         used += cost;
         spans.push(Span::styled(format!(" {key} "), theme.footer_key));

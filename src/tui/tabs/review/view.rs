@@ -100,13 +100,14 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
         .take(body)
         .map(|(i, (item, marks))| (i, item, marks))
         .collect();
-    // Marks take the room left over when a row shown has one; else the customer and the
-    // project have it (an empty column cut them short).
-    let marked = shown.iter().any(|(_, _, m)| !m.0.is_empty());
+    // Marks take the room left over when an order of the queue has one; else the customer
+    // and the project have it (an empty column cut them short). Judged on the whole queue,
+    // not the rows shown: the columns stay put while the reviewer scrolls.
+    let marked = all_marks.iter().any(|m| !m.0.is_empty());
     // Nobody's name to show: the reviewer column keeps only its title's width.
-    let claimed = shown
+    let claimed = items
         .iter()
-        .any(|(_, item, _)| live_claim(item, view.now).is_some());
+        .any(|item| live_claim(item, view.now).is_some());
     let columns = columns(marked, claimed, whole_marks(&all_marks, lang), lang);
     let rows = shown
         .into_iter()
