@@ -151,7 +151,10 @@ pub struct BankAccount {
 /// One bad field of a request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {
-    /// The field, as a dotted path (`applicant.id_number`).
+    /// The field, as a path into the request: members joined by dots, a list's item by
+    /// its index in brackets (`applicant.id_number`, `reasons[0]`,
+    /// `attachment_ids[1]`); a query or path parameter, or a header, by its name
+    /// (`from`, `If-Match`).
     pub field: String,
     /// What is wrong, in the operator's language.
     pub message: String,
