@@ -38,6 +38,18 @@ async fn the_served_contract_is_one_a_generated_client_can_use() {
         .expect("json");
     let all = operations(&doc);
     assert!(all.len() >= 40, "{} operations", all.len());
+    // A JSON body's unknown field is refused (422): the bodies and what they hold say
+    // `additionalProperties: false`; an answer's shape leaves room for new fields.
+    let schema = |name: &str| &doc["components"]["schemas"][name];
+    for body in ["NewOrder", "MailingAddress", "ActionRequest", "NewNote"] {
+        assert_eq!(
+            schema(body)["additionalProperties"],
+            false,
+            "{body}: {}",
+            schema(body)
+        );
+    }
+    assert!(schema("Order")["additionalProperties"].is_null());
     // Each operation's id is its own: a generator names a method by it.
     let mut ids = std::collections::BTreeMap::new();
     for (method, path, operation) in &all {

@@ -100,9 +100,23 @@ pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
             add_status(get, "422");
         }
     }
+    let bodies = json_body_schemas(openapi);
     if let Some(components) = openapi.components.as_mut() {
         for schema in components.schemas.values_mut() {
             no_null_default_when_required(schema);
+        }
+        // A JSON body's field the platform does not take is refused (422 names it), at any
+        // depth: the document says so, or a client would think extra fields harmless.
+        for name in &bodies {
+            if let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(object))) =
+                components.schemas.get_mut(name)
+                && !object.properties.is_empty()
+                && object.additional_properties.is_none()
+            {
+                object.additional_properties = Some(Box::new(
+                    utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+                ));
+            }
         }
         // Every code a problem may carry, listed where its field is described.
         if let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(problem))) =
@@ -113,6 +127,58 @@ pub(super) fn complete(openapi: &mut utoipa::openapi::OpenApi) {
             code.description = Some(crate::server::error::problem_codes_described());
         }
     }
+}
+
+/// The component schemas a JSON request body is made of: those the bodies name, and
+/// every schema those name in turn.
+fn json_body_schemas(openapi: &utoipa::openapi::OpenApi) -> std::collections::BTreeSet<String> {
+    fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    match (key.as_str(), value) {
+                        ("$ref", serde_json::Value::String(target)) => {
+                            if let Some(name) = target.strip_prefix("#/components/schemas/") {
+                                out.push(name.to_owned());
+                            }
+                        }
+                        _ => refs(value, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut waiting = Vec::new();
+    for item in openapi.paths.paths.values() {
+        for operation in [&item.post, &item.put, &item.patch, &item.delete]
+            .into_iter()
+            .flatten()
+        {
+            let Some(body) = &operation.request_body else {
+                continue;
+            };
+            if let Some(content) = body.content.get("application/json")
+                && let Ok(schema) = serde_json::to_value(&content.schema)
+            {
+                refs(&schema, &mut waiting);
+            }
+        }
+    }
+    let schemas = openapi.components.as_ref().map(|c| &c.schemas);
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = waiting.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = schemas.and_then(|s| s.get(&name))
+            && let Ok(value) = serde_json::to_value(schema)
+        {
+            refs(&value, &mut waiting);
+        }
+    }
+    seen
 }
 
 /// The posts whose handlers read no body as an empty one, and need nothing else: a claim.
