@@ -88,6 +88,15 @@ async fn the_served_contract_is_one_a_generated_client_can_use() {
                 .all(|r| r.as_object().is_some_and(|o| o.is_empty()))
         });
         let responses = operation["responses"].as_object().expect("responses");
+        // Every answer says what it is (60 said nothing).
+        for (status, response) in responses {
+            assert!(
+                response["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.trim().is_empty()),
+                "{what}: {status} has no description"
+            );
+        }
         let documented = |status: &str| responses.contains_key(status);
         for status in ["500", "503"] {
             assert!(documented(status), "{what}: {status} undocumented");

@@ -360,6 +360,28 @@ fn add_problems(operation: &mut Operation) {
     for status in statuses {
         add_status(operation, status);
     }
+    // An answer a handler declared without words gets the words its status has.
+    for (status, response) in operation.responses.responses.iter_mut() {
+        if let RefOr::T(response) = response
+            && response.description.trim().is_empty()
+        {
+            response.description = status_words(status).to_owned();
+        }
+    }
+}
+
+/// What an answer of `status` means, where its operation says no more.
+fn status_words(status: &str) -> &'static str {
+    match status {
+        "200" => "Done: the answer is below",
+        "201" => "Made: the answer is what was made",
+        "202" => "Taken: it goes on in the background, and the answer says how it stands",
+        "204" => "Done: nothing to answer",
+        _ => PROBLEMS
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or("A problem: `detail` says what", |(_, d)| *d),
+    }
 }
 
 /// The problem answer `status` on `operation`, unless it has its own.
@@ -367,13 +389,8 @@ fn add_status(operation: &mut Operation, status: &str) {
     if operation.responses.responses.contains_key(status) {
         return;
     }
-    let description = PROBLEMS
-        .iter()
-        .find(|(s, _)| *s == status)
-        .map(|(_, d)| *d)
-        .unwrap_or("A problem");
     let response = ResponseBuilder::new()
-        .description(description)
+        .description(status_words(status))
         .content(
             crate::server::error::PROBLEM_JSON,
             ContentBuilder::new()
