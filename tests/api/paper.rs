@@ -671,11 +671,8 @@ async fn a_notice_for_the_voucher_asks_for_the_voucher_not_a_signature() {
     .await;
     let text = text_of("paper_notice_voucher.pdf", &notice);
     let squeezed: String = text.split_whitespace().collect();
-    for said in [
-        "上传清晰完整的转账凭证",
-        "补转差额",
-        "无需重新打印或签字",
-    ] {
+    for said in ["上传清晰完整的转账凭证", "补转差额", "无需重新打印或签字"]
+    {
         assert!(squeezed.contains(said), "{said}: {text}");
     }
     assert!(!squeezed.contains("签字后拍照"), "{text}");

@@ -41,7 +41,7 @@ fn the_review_screen_shows_the_order_beside_its_scan() {
     let screen = render(&app, 120, 40);
     // The reviewer sees that the scan is this order's own form.
     assert!(
-        screen.contains("二维码相符：订单 HN20261128000003，共 1 页，页页齐全 ✓"),
+        screen.contains("二维码相符：订单 HN20261128000003 的申请表共 1 页，页页齐全 ✓"),
         "{screen}"
     );
     insta::assert_snapshot!("review_screen_120x40_zh", screen);
