@@ -271,19 +271,39 @@ pub fn read_codes(data: &[u8]) -> Scanned {
 /// of it than [`blank_ink`] says stands out from its background (its commonest level of
 /// grey) by more than [`INK_CONTRAST`] levels (a scan's noise is a few). A bank's slip
 /// scanned small on a white A4 page still has thousands of such pixels; a picture that
-/// cannot be decoded is not said to be blank. A blank picture is not searched for codes
-/// (it has none).
+/// cannot be decoded is not said to be blank. A picture with transparency is judged on
+/// white, as a viewer shows it, and then on black (white text exported on a transparent
+/// background). A blank picture is not searched for codes (it has none).
 pub fn read_picture(data: &[u8]) -> (Scanned, bool) {
-    let Some(image) = decode_gray(data) else {
+    let Some(image) = decode_upright(data) else {
         return (Scanned::Unreadable, false);
     };
-    if is_blank(&image) {
-        return (Scanned::Codes(Vec::new()), true);
+    let read = |gray: &GrayImage| {
+        (
+            Scanned::Codes(find_codes(gray, Instant::now() + BUDGET)),
+            false,
+        )
+    };
+    if !image.color().has_alpha() {
+        let gray = image.into_luma8();
+        return if is_blank(&gray) {
+            (Scanned::Codes(Vec::new()), true)
+        } else {
+            read(&gray)
+        };
     }
-    (
-        Scanned::Codes(find_codes(&image, Instant::now() + BUDGET)),
-        false,
-    )
+    let with_alpha = image.into_luma_alpha8();
+    let on_white = flattened(&with_alpha, 255);
+    if !is_blank(&on_white) {
+        return read(&on_white);
+    }
+    // Light drawing on a transparent background (a dark-mode app's export): on black, as
+    // that app shows it.
+    let on_black = flattened(&with_alpha, 0);
+    if !is_blank(&on_black) {
+        return read(&on_black);
+    }
+    (Scanned::Codes(Vec::new()), true)
 }
 
 /// How far (levels of grey) from the background a pixel is ink: past a scanner's or a
@@ -318,15 +338,20 @@ fn decode_gray(data: &[u8]) -> Option<GrayImage> {
     decode_upright(data).map(|image| {
         if image.color().has_alpha() {
             // On white, as a viewer shows it: a transparent background is no black page.
-            let with_alpha = image.into_luma_alpha8();
-            GrayImage::from_fn(with_alpha.width(), with_alpha.height(), |x, y| {
-                let [level, alpha] = with_alpha.get_pixel(x, y).0;
-                let (level, alpha) = (u16::from(level), u16::from(alpha));
-                image::Luma([((level * alpha + 255 * (255 - alpha)) / 255) as u8])
-            })
+            flattened(&image.into_luma_alpha8(), 255)
         } else {
             image.into_luma8()
         }
+    })
+}
+
+/// `image` laid on a background of grey `under` (255 white, 0 black).
+fn flattened(image: &image::GrayAlphaImage, under: u8) -> GrayImage {
+    let under = u16::from(under);
+    GrayImage::from_fn(image.width(), image.height(), |x, y| {
+        let [level, alpha] = image.get_pixel(x, y).0;
+        let (level, alpha) = (u16::from(level), u16::from(alpha));
+        image::Luma([((level * alpha + under * (255 - alpha)) / 255) as u8])
     })
 }
 
@@ -542,6 +567,28 @@ mod tests {
             .write_to(&mut png, image::ImageFormat::Png)
             .expect("png");
         assert!(!read_picture(png.get_ref()).1);
+        // White text on a transparent background (a dark-mode app's export) is text too;
+        // a wholly transparent picture is blank.
+        let mut light = image::RgbaImage::from_pixel(300, 300, image::Rgba([0, 0, 0, 0]));
+        for x in 20..280 {
+            for y in (40..260).step_by(20) {
+                light.put_pixel(x, y, image::Rgba([255, 255, 255, 255]));
+            }
+        }
+        let mut png = std::io::Cursor::new(Vec::new());
+        DynamicImage::ImageRgba8(light)
+            .write_to(&mut png, image::ImageFormat::Png)
+            .expect("png");
+        assert!(!read_picture(png.get_ref()).1);
+        let mut png = std::io::Cursor::new(Vec::new());
+        DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            300,
+            300,
+            image::Rgba([9, 9, 9, 0]),
+        ))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("png");
+        assert!(read_picture(png.get_ref()).1);
         let gradient = GrayImage::from_fn(400, 600, |x, _| Luma([(x % 256) as u8]));
         assert!(!is_blank(&gradient));
     }
