@@ -802,8 +802,48 @@ impl<V: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<V> {
     }
 }
 
-/// Parses a query string, naming the parameter that does not fit.
+/// Parses a query string, naming every parameter that does not fit.
 pub fn parse_query<V: DeserializeOwned>(raw: &str) -> Result<V, ApiError> {
+    match read_query(raw)? {
+        (Some(value), errors) if errors.is_empty() => Ok(value),
+        (_, errors) => Err(ApiError::Validation(errors)),
+    }
+}
+
+/// [`parse_query`] with the operation's own checks (`check`, of the parameters alone):
+/// the query and what `check` made of it, or every parameter that does not fit and every
+/// one `check` refuses (of the others), at once.
+pub fn parse_query_checked<V: DeserializeOwned, W>(
+    raw: &str,
+    check: impl Fn(&V) -> Result<W, ApiError>,
+) -> Result<(V, W), ApiError> {
+    match read_query(raw)? {
+        (Some(value), errors) if errors.is_empty() => {
+            let checked = check(&value)?;
+            Ok((value, checked))
+        }
+        (Some(stand_in), errors) => {
+            let mut errors = errors;
+            if let Err(ApiError::Validation(more)) = check(&stand_in) {
+                for (field, message) in more {
+                    if !errors.iter().any(|(named, _)| *named == field) {
+                        errors.push((field, message));
+                    }
+                }
+            }
+            Err(ApiError::Validation(errors))
+        }
+        (None, errors) => Err(ApiError::Validation(errors)),
+    }
+}
+
+/// Fields named with what is wrong with each.
+type FieldErrors = Vec<(String, Msg)>;
+
+/// A query read with every parameter that does not fit set aside and named: the rest
+/// read (`None` when even that cannot be: a parameter missing), and the names. `Err` for
+/// a query that cannot be read at all.
+fn read_query<V: DeserializeOwned>(raw: &str) -> Result<(Option<V>, FieldErrors), ApiError> {
     // A `%` not followed by two hex digits, or bytes that are not UTF-8 once decoded: the
     // query cannot be read as sent (it was searched for as typed, and found nothing).
     if !readable_query(raw) {
@@ -812,42 +852,85 @@ pub fn parse_query<V: DeserializeOwned>(raw: &str) -> Result<V, ApiError> {
             detail: Msg::new(T::ProblemQueryUnreadable),
         });
     }
+    // Every parameter that does not fit is named at once: each is set aside as it is
+    // found and the rest read again.
+    let mut errors: Vec<(String, Msg)> = Vec::new();
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect();
     // No parameter of this API holds a control or direction character (PostgreSQL
     // refuses NUL; a search for one would match nothing or everything).
-    for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
+    pairs.retain(|(key, value)| {
         let problem = if value.chars().any(char::is_control) {
-            Some(T::ErrControlChars)
+            T::ErrControlChars
         } else if value.chars().any(crate::domain::is_bidi_control) {
-            Some(T::ErrBidiChars)
+            T::ErrBidiChars
         } else {
-            None
+            return true;
         };
-        if let Some(problem) = problem {
-            let key: String = key.chars().filter(|c| !c.is_control()).collect();
-            return Err(ApiError::field(&key, problem));
-        }
-    }
-    // A parameter given twice (`status=a&status=b`): named, with how to give several values.
+        let key: String = key.chars().filter(|c| !c.is_control()).collect();
+        errors.push((key, Msg::new(problem)));
+        false
+    });
+    // A parameter given twice (`status=a&status=b`): named once, with how to give several
+    // values.
     let mut seen = std::collections::HashSet::new();
-    for (key, _) in form_urlencoded::parse(raw.as_bytes()) {
-        if !seen.insert(key.clone()) {
-            return Err(ApiError::field(&key, T::ErrRepeatedParameter));
+    pairs.retain(|(key, _)| {
+        if seen.insert(key.clone()) {
+            return true;
         }
-    }
-    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        if !errors.iter().any(|(named, _)| named == key) {
+            errors.push((key.clone(), Msg::new(T::ErrRepeatedParameter)));
+        }
+        false
+    });
+    let said = |errors: Vec<(String, Msg)>, other: ApiError| {
+        if errors.is_empty() {
+            other
+        } else {
+            ApiError::Validation(errors)
+        }
+    };
+    // A query names at most a dozen parameters; the bound keeps a hostile one cheap.
+    for _ in 0..32 {
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+        let e = match serde_path_to_error::deserialize::<_, V>(deserializer) {
+            Ok(value) => return Ok((Some(value), errors)),
+            Err(e) => e,
+        };
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         // A parameter the operation does not take (`limt=5`, `stauts=`): named, with the
         // ones it takes — not ignored, which answered the whole list unfiltered.
-        if let Some(rest) = message.strip_prefix("unknown field `")
+        let (name, problem) = if let Some(rest) = message.strip_prefix("unknown field `")
             && let Some((name, expected)) = rest.split_once('`')
         {
             let takes: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-            return ApiError::field(name, Msg::with(T::ErrUnknownParameter, [takes.join(", ")]));
+            (
+                name.to_owned(),
+                Msg::with(T::ErrUnknownParameter, [takes.join(", ")]),
+            )
+        } else {
+            match data_problem(&path, &message) {
+                ApiError::Validation(mut found) if !found.is_empty() => found.remove(0),
+                other => return Err(said(errors, other)),
+            }
+        };
+        let before = pairs.len();
+        pairs.retain(|(key, _)| *key != name);
+        if !errors.iter().any(|(named, _)| *named == name) {
+            errors.push((name, problem));
         }
-        data_problem(&path, &message)
-    })
+        // Nothing to set aside (a parameter missing): the rest cannot be read past it.
+        if pairs.len() == before {
+            break;
+        }
+    }
+    Ok((None, errors))
 }
 
 /// Whether `raw` decodes: every `%` followed by two hex digits, and the bytes UTF-8.
@@ -970,6 +1053,20 @@ mod tests {
             other => panic!("a field problem: {other:?}"),
         }
         assert!(parse_query::<crate::api::OrderQuery>("status=completed&limit=5").is_ok());
+    }
+
+    /// Every parameter that does not fit is named at once, as a body's fields are: a
+    /// misspelt one beside a bad number, one given twice and one with a control
+    /// character.
+    #[test]
+    fn every_bad_parameter_is_named_at_once() {
+        let refused = parse_query::<crate::api::OrderQuery>(
+            "limit=abc&status=zzz&stauts=x&q=a%00b&status=completed",
+        )
+        .expect_err("refused");
+        let mut named = fields(refused);
+        named.sort();
+        assert_eq!(named, ["limit", "q", "status", "stauts"]);
     }
 
     /// A query whose encoding cannot be read is refused, not searched for as typed.

@@ -308,6 +308,24 @@ async fn bad_list_parameters_are_named(db: Db) {
             "{path}: {problem:?}"
         );
     }
+    // Every bad parameter of a list at once: one that does not parse, one the operation
+    // does not take, and those the list refuses of the rest.
+    let response = app
+        .http
+        .get(app.url("/api/v1/orders?limit=abc&stauts=paid&status=bogus&sort=up&cursor=x"))
+        .bearer_auth(&app.clerk)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 422);
+    let problem: Problem = response.json().await.expect("json");
+    let mut named: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        ["cursor", "limit", "sort", "status", "stauts"],
+        "{problem:?}"
+    );
     // On every read the document lists: refused once the token is taken — without one,
     // a 401 first, as for any other request (an integrator's sign-in handling must see
     // it); public reads (health, the document) refuse it at once.

@@ -1,7 +1,7 @@
 //! Orders: submission (idempotent), lookup, lists, counts, the audit trail and notes.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -567,9 +567,14 @@ fn address_changed_sms(
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(query): ApiQuery<OrderQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<OrderPage>, ApiError> {
     caller.require(Permission::ViewOrders)?;
+    // Every bad parameter at once: those that do not parse and those the list refuses.
+    let (query, list) = crate::server::extract::parse_query_checked(
+        raw.as_deref().unwrap_or_default(),
+        list_query,
+    )?;
     // An ID number finds a person's name and orders: for those who may see ID numbers,
     // not a lookup for roles that reveal nothing (support, the mailroom, finance).
     if query
@@ -579,7 +584,6 @@ pub async fn list(
     {
         caller.require(Permission::RevealPersonalData)?;
     }
-    let list = list_query(&query)?;
     if let Some(project) = &list.project_id
         && !state.store.project_exists(project).await?
     {
