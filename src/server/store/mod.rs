@@ -182,14 +182,14 @@ fn speaks_other_protocol(error: &sqlx::Error) -> bool {
 /// manager may make `/`), or PostgreSQL's `host:port/database` (never its user or
 /// password).
 pub fn location(url: &str) -> String {
-    if let Some(rest) = url.strip_prefix("sqlite:") {
-        let rest = rest.strip_prefix("//").unwrap_or(rest);
-        let path = rest.split('?').next().unwrap_or_default();
-        if path == ":memory:" {
-            return path.to_owned();
-        }
-        return std::path::absolute(path)
-            .map_or_else(|_| path.to_owned(), |p| p.display().to_string());
+    if let Some(sqlite) = SqliteUrl::read(url) {
+        return match sqlite.file {
+            Some(path) => std::path::absolute(&path)
+                .unwrap_or(path)
+                .display()
+                .to_string(),
+            None => ":memory:".to_owned(),
+        };
     }
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
@@ -625,9 +625,7 @@ impl Store {
     pub async fn restoring(url: &str) -> Result<Restoring, String> {
         if url.starts_with("sqlite:") {
             // Not opened (nor made, were the path wrong) before the check.
-            let rest = url.trim_start_matches("sqlite:");
-            let rest = rest.strip_prefix("//").unwrap_or(rest);
-            let Some(path) = serving_file(&format!("sqlite://{rest}")) else {
+            let Some(path) = serving_file(url) else {
                 return Ok(Restoring(None));
             };
             let database = path.with_extension("");
@@ -828,13 +826,11 @@ async fn search_pool(
 /// Only the data directory is made when missing (0700): a database elsewhere whose
 /// directory does not exist is a typo more often than not, and would start empty.
 fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
-    let rest = url.trim_start_matches("sqlite:");
-    let rest = rest.strip_prefix("//").unwrap_or(rest);
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let mut query = query.to_owned();
-    let read_only = query.split('&').any(|p| p.starts_with("mode=ro"));
-    if path != ":memory:" && !read_only {
-        let file = Path::new(path);
+    let Some(sqlite) = SqliteUrl::read(url) else {
+        return Ok(url.to_owned());
+    };
+    let mut query = sqlite.query.to_owned();
+    if let Some(file) = sqlite.file.as_deref().filter(|_| !sqlite.read_only()) {
         if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty())
             && !parent.is_dir()
         {
@@ -863,7 +859,7 @@ fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
         }
         query.push_str("mode=rwc");
     }
-    Ok(format!("sqlite://{path}?{query}"))
+    Ok(format!("sqlite://{}?{query}", sqlite.written))
 }
 
 /// The instances serving a PostgreSQL database's schema: those holding the serving mark
@@ -1021,26 +1017,63 @@ fn serving_refusal(who: &str) -> String {
 /// memory, or when it exists): the operator commands tell a path typed wrong from the
 /// platform's database before they make a new, empty one.
 pub fn missing_sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite:")?;
-    let rest = rest.strip_prefix("//").unwrap_or(rest);
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let in_memory =
-        path == ":memory:" || path.is_empty() || query.split('&').any(|p| p == "mode=memory");
-    let path = PathBuf::from(path);
-    (!in_memory && !path.exists()).then_some(path)
+    SqliteUrl::read(url)?.file.filter(|path| !path.exists())
 }
 
 /// The file beside a SQLite database that serving instances lock shared and `restored`
 /// exclusively (`None` on PostgreSQL, or in memory).
-fn serving_file(prepared_url: &str) -> Option<PathBuf> {
-    let rest = prepared_url.strip_prefix("sqlite://")?;
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    // In memory, or read only: no database others could restore under it.
-    let unmarked = query
-        .split('&')
-        .any(|p| p == "mode=memory" || p == "mode=ro");
-    (path != ":memory:" && !path.is_empty() && !unmarked)
-        .then(|| PathBuf::from(format!("{path}.serving")))
+fn serving_file(url: &str) -> Option<PathBuf> {
+    let sqlite = SqliteUrl::read(url)?;
+    // Read only: no database others could restore under it.
+    if sqlite.read_only() {
+        return None;
+    }
+    sqlite.file.map(|path| {
+        let mut mark = path.into_os_string();
+        mark.push(".serving");
+        PathBuf::from(mark)
+    })
+}
+
+/// A SQLite database URL (`sqlite://path?query`, `sqlite:path`) read as sqlx reads it: the
+/// one place its file is found, for the platform, the operator commands and `restored`
+/// alike (a path written `my%20db.db` is the file `my db.db`).
+struct SqliteUrl<'a> {
+    /// The path as written in the URL.
+    written: &'a str,
+    /// The file, percent-decoded as sqlx opens it; `None` in memory.
+    file: Option<PathBuf>,
+    /// What follows `?`.
+    query: &'a str,
+}
+
+impl<'a> SqliteUrl<'a> {
+    /// `None` for a URL that is not SQLite's.
+    fn read(url: &'a str) -> Option<Self> {
+        let rest = url.strip_prefix("sqlite:")?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let (written, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let in_memory = written.is_empty()
+            || written == ":memory:"
+            || query.split('&').any(|p| p == "mode=memory");
+        let file = (!in_memory).then(|| {
+            PathBuf::from(
+                percent_encoding::percent_decode_str(written)
+                    .decode_utf8_lossy()
+                    .as_ref(),
+            )
+        });
+        Some(SqliteUrl {
+            written,
+            file,
+            query,
+        })
+    }
+
+    /// Opened read-only (`mode=ro`).
+    fn read_only(&self) -> bool {
+        self.query.split('&').any(|p| p == "mode=ro")
+    }
 }
 
 /// Opens (making it) the serving mark's file: empty, readable by all (an instance run as
@@ -1300,10 +1333,24 @@ mod tests {
             let mode = std::fs::metadata(dir.join("x.db")).map(|m| m.permissions().mode());
             assert_eq!(mode.map(|m| m & 0o777).ok(), Some(0o600));
         }
+        // A path written percent-encoded is the file sqlx opens, decoded: that is the one
+        // made for its owner, found missing or not, and marked while served (a stray
+        // empty `my%20db.db` was made beside the real one, which got the default mode).
+        let url = format!("sqlite://{}/my%20db.db", dir.display());
+        assert_eq!(missing_sqlite_file(&url), Some(dir.join("my db.db")));
+        prepare_sqlite_url(&url).unwrap_or_default();
+        assert!(dir.join("my db.db").is_file());
+        assert!(!dir.join("my%20db.db").exists());
+        assert_eq!(missing_sqlite_file(&url), None);
+        assert_eq!(serving_file(&url), Some(dir.join("my db.db.serving")));
+        assert_eq!(location(&url), format!("{}/my db.db", dir.display()));
         let _ = std::fs::remove_dir_all(dir);
         assert_eq!(
             prepare_sqlite_url("sqlite:x.db?mode=ro").unwrap_or_default(),
             "sqlite://x.db?mode=ro"
         );
+        assert_eq!(serving_file("sqlite://x.db?mode=ro"), None);
+        assert_eq!(missing_sqlite_file("sqlite::memory:"), None);
+        assert_eq!(missing_sqlite_file("sqlite://x.db?mode=memory"), None);
     }
 }
