@@ -380,8 +380,7 @@ pub fn reversed_invoices(
     invoices
         .iter()
         .filter_map(|blue| {
-            let red_no = blue.reversed_by.as_deref()?;
-            let red = invoices.iter().find(|i| i.invoice_no == red_no)?;
+            let red = blue.red_in(invoices)?;
             let request: Option<crate::domain::InvoiceRequest> =
                 serde_json::from_str(&blue.request_json).ok();
             Some(crate::api::ReversedInvoice {

@@ -344,16 +344,11 @@ pub async fn issue(
                 // The latest reversed only: a buyer reversed earlier may be the right
                 // one after all, asked for again since (as the phone allows).
                 let invoices = state.store.invoices_of(&row.id).await?;
-                let latest = invoices
-                    .iter()
-                    .filter(|i| i.reversed_by.is_some())
-                    .max_by_key(|i| i.issued_at);
+                let latest = crate::server::store::InvoiceRow::latest_reversed(&invoices);
                 // Asked for again since the reversal (the customer confirmed the same
                 // buyer on the phone): theirs to ask.
                 let reversed_at = |blue: &crate::server::store::InvoiceRow| {
-                    invoices
-                        .iter()
-                        .find(|red| blue.reversed_by.as_deref() == Some(red.invoice_no.as_str()))
+                    blue.red_in(&invoices)
                         .map_or(blue.issued_at, |red| red.issued_at)
                 };
                 let asked_since = |blue: &crate::server::store::InvoiceRow| {

@@ -59,6 +59,22 @@ pub struct SinceReturn {
     pub corrected: Vec<String>,
 }
 
+/// The fields the corrections among `history` changed (`mailing.street`, each once, in
+/// the order first corrected): what a customer or clerk fixed after a return or a parcel
+/// that came back.
+pub fn corrected_in(history: &[super::HistoryRow]) -> Vec<String> {
+    let mut corrected: Vec<String> = Vec::new();
+    for h in history.iter().filter(|h| h.action == EDIT_ACTION) {
+        let (named, _) = crate::domain::read_edit_record(h.reason.as_deref().unwrap_or_default());
+        for field in named {
+            if !corrected.iter().any(|f| f == field) {
+                corrected.push(field.to_owned());
+            }
+        }
+    }
+    corrected
+}
+
 /// What a correction did.
 #[derive(Debug, Clone)]
 pub struct Edited {
@@ -118,17 +134,8 @@ impl Store {
     pub async fn since_return(&self, row: &OrderRow) -> StoreResult<SinceReturn> {
         let history = self.history(&row.id).await?;
         let last_return = history.iter().rposition(|h| h.action == "reject");
-        let mut corrected: Vec<String> = Vec::new();
         let since = last_return.map_or(history.len(), |i| i + 1);
-        for h in history[since..].iter().filter(|h| h.action == EDIT_ACTION) {
-            let (named, _) =
-                crate::domain::read_edit_record(h.reason.as_deref().unwrap_or_default());
-            for field in named {
-                if !corrected.iter().any(|f| f == field) {
-                    corrected.push(field.to_owned());
-                }
-            }
-        }
+        let corrected = corrected_in(&history[since..]);
         Ok(SinceReturn {
             at: last_return.map_or(row.updated_at, |i| history[i].at),
             corrected,

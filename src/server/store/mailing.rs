@@ -61,6 +61,21 @@ impl InvoiceRow {
     pub fn is_red(&self) -> bool {
         self.reverses.is_some()
     }
+
+    /// Among an order's `invoices`, the red-letter invoice that reversed this one.
+    pub fn red_in<'a>(&self, invoices: &'a [InvoiceRow]) -> Option<&'a InvoiceRow> {
+        let red_no = self.reversed_by.as_deref()?;
+        invoices.iter().find(|i| i.invoice_no == red_no)
+    }
+
+    /// Of an order's `invoices`, the blue invoice reversed last (by when it was issued,
+    /// as finance's queue orders them).
+    pub fn latest_reversed(invoices: &[InvoiceRow]) -> Option<&InvoiceRow> {
+        invoices
+            .iter()
+            .filter(|i| i.reversed_by.is_some())
+            .max_by_key(|i| i.issued_at)
+    }
 }
 
 /// A blue invoice to cancel with a red one, as the provider is asked: the blue invoice is

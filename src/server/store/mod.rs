@@ -56,7 +56,7 @@ mod sms;
 pub use attachments::{Attached, AttachmentRow, NewAttachment};
 pub use catalog::{CatalogCounts, ProductRow};
 pub use customers::{CustomerRow, LastDetailsRow};
-pub use edit::{EDIT_ACTION, Edit, Edited, SinceReturn};
+pub use edit::{EDIT_ACTION, Edit, Edited, SinceReturn, corrected_in};
 pub use events::EventRow;
 pub use idempotency::{Answered, IdempotencyKey, SavedResponse};
 pub use mailing::{

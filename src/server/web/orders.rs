@@ -414,13 +414,9 @@ async fn order_page(
                     .rposition(|h| matches!(h.action.as_str(), "return_parcel" | "ship"))
                     .filter(|&i| history[i].action == "return_parcel");
                 last.map(|i| {
-                    let corrected = history[i + 1..].iter().any(|h| {
-                        h.action == crate::server::store::EDIT_ACTION
-                            && crate::domain::read_edit_record(h.reason.as_deref().unwrap_or(""))
-                                .0
-                                .iter()
-                                .any(|field| field.starts_with("mailing."))
-                    });
+                    let corrected = crate::server::store::corrected_in(&history[i + 1..])
+                        .iter()
+                        .any(|field| field.starts_with("mailing."));
                     (history[i].reason.clone().unwrap_or_default(), corrected)
                 })
             }
