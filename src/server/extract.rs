@@ -748,10 +748,13 @@ fn expected(message: &str) -> Expected {
         Expected::Boolean
     } else if expected.contains("string") || expected.contains("char") {
         Expected::Text
-    } else if ["integer", "i64", "i32", "u64", "u32", "u16", "u8", "usize"]
+    } else if ["integer", "i64", "i32", "u64", "u32", "u16", "u8", "usize", "number"]
         .iter()
         .any(|k| expected.contains(k))
         || message.contains("too large")
+        // `json_integer`'s own words for 3.5 where a whole number goes (every number of
+        // this API is one).
+        || message.ends_with("is not an integer")
     {
         Expected::WholeNumber
     } else if expected.contains("sequence") {
@@ -1053,6 +1056,24 @@ mod tests {
             other => panic!("a field problem: {other:?}"),
         }
         assert!(parse_query::<crate::api::OrderQuery>("status=completed&limit=5").is_ok());
+    }
+
+    /// A version sent as text is said to be a whole number, and the other fields are
+    /// still read (it hid them all, as "格式不对").
+    #[test]
+    fn a_version_sent_as_text_hides_no_other_field() {
+        let refused = parse_json_bytes::<crate::api::ActionRequest>(
+            r#"{"version": "one", "reasons": [5], "zz": 1}"#.as_bytes(),
+        )
+        .expect_err("refused");
+        let ApiError::Validation(errors) = refused else {
+            panic!("a field problem: {refused:?}");
+        };
+        let mut named: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        named.sort_unstable();
+        assert_eq!(named, ["reasons[0]", "version", "zz"]);
+        let said = errors[0].1.render(crate::i18n::Lang::ZhCn);
+        assert!(said.contains("整数"), "{said}");
     }
 
     /// Every parameter that does not fit is named at once, as a body's fields are: a

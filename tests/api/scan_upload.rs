@@ -370,7 +370,10 @@ async fn a_photographed_signed_form_finds_its_order(db: Db) {
     assert!(check.is_ok());
     assert_eq!(
         check.describe(&order.order_no, Lang::ZhCn),
-        format!("二维码相符：订单 {} 的申请表共 1 页，页页齐全 ✓", order.order_no)
+        format!(
+            "二维码相符：订单 {} 的申请表共 1 页，页页齐全 ✓",
+            order.order_no
+        )
     );
     // The reviewer's view of the order carries the check with the attachment.
     let seen = app

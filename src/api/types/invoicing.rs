@@ -129,7 +129,9 @@ pub struct InvoicingQueue {
 /// `POST /api/v1/orders/{order_no}/invoice`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct IssueInvoice {
-    /// The version you saw (or send the ETag back as `If-Match`).
+    /// The version you saw. Required here, so that a client generated from this document
+    /// always says which version it saw; the server also takes the `ETag` sent back as
+    /// `If-Match` in its place (`428` without either).
     #[serde(
         default,
         deserialize_with = "super::json_integer::optional",

@@ -363,7 +363,9 @@ pub struct StatusCount {
 /// [`ActionNeeds`]) plus the version the person saw.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ActionRequest {
-    /// The order version the person acted on (or send `If-Match`).
+    /// The order version the person acted on. Required here, so that a client generated
+    /// from this document always says which version it saw; the server also takes the
+    /// `ETag` sent back as `If-Match` in its place (`428` without either).
     #[serde(
         default,
         deserialize_with = "super::json_integer::optional",
