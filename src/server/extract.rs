@@ -278,6 +278,35 @@ pub enum Lenient<V> {
     Unfit(Unfit<V>),
 }
 
+impl<V> Lenient<V> {
+    /// The body, or its stand-in when it does not fit: for checks that must look things up
+    /// first (a customer, orders) before [`Lenient::check`] says everything at once.
+    pub fn value(&self) -> &V {
+        match self {
+            Lenient::Fits(value) => value,
+            Lenient::Unfit(unfit) => &unfit.stand_in,
+        }
+    }
+
+    /// The body and what the operation's own `check` made of it; or, when it does not
+    /// fit, every field that does not and every one `check` refuses of the rest, at once.
+    pub fn check<W>(
+        self,
+        check: impl FnOnce(&V) -> Result<W, ApiError>,
+    ) -> Result<(V, W), ApiError> {
+        match self {
+            Lenient::Fits(value) => {
+                let checked = check(&value)?;
+                Ok((value, checked))
+            }
+            Lenient::Unfit(unfit) => {
+                let checked = check(&unfit.stand_in);
+                Err(unfit.refused(checked))
+            }
+        }
+    }
+}
+
 /// A body whose fields do not fit, for the operation to refuse after its own checks.
 pub struct Unfit<V> {
     errors: Vec<(String, Msg)>,
@@ -328,16 +357,7 @@ pub fn parse_json_checked<V: DeserializeOwned + serde::Serialize, W>(
     body: &JsonBody,
     check: impl Fn(&V) -> Result<W, ApiError>,
 ) -> Result<(V, W), ApiError> {
-    match parse_json_lenient(body)? {
-        Lenient::Fits(value) => {
-            let checked = check(&value)?;
-            Ok((value, checked))
-        }
-        Lenient::Unfit(unfit) => {
-            let checked = check(&unfit.stand_in);
-            Err(unfit.refused(checked))
-        }
-    }
+    parse_json_lenient(body)?.check(check)
 }
 
 fn read_body<V: DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<Lenient<V>, ApiError> {

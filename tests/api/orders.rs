@@ -199,6 +199,41 @@ async fn every_bad_field_is_named_at_once_in_the_callers_language(db: Db) {
     assert_eq!(response.status(), 422);
     let problem: Problem = response.json().await.expect("json");
     assert_eq!(problem.errors[0].field, "customer_id");
+
+    // Elsewhere too: a field the operation does not take hides no other (a note's empty
+    // text, a customer that does not exist, an order that cannot be labelled).
+    let order = app.submit("李四").await;
+    for (path, body, named) in [
+        (
+            format!("/api/v1/orders/{}/notes", order.order_no),
+            json!({"text": "", "x": 1}),
+            vec!["text", "x"],
+        ),
+        (
+            "/api/v1/realname-sessions".to_owned(),
+            json!({"customer_id": "nobody", "y": 1}),
+            vec!["customer_id", "y"],
+        ),
+        (
+            "/api/v1/documents/mailing-labels".to_owned(),
+            json!({"order_nos": [order.order_no.as_str(), "HN20261208999999", 5], "z": 1}),
+            vec!["order_nos[0]", "order_nos[1]", "order_nos[2]", "z"],
+        ),
+    ] {
+        let response = app
+            .http
+            .post(app.url(&path))
+            .bearer_auth(&app.admin)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 422, "{path}");
+        let problem: Problem = response.json().await.expect("json");
+        let mut fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(fields, named, "{path}: {problem:?}");
+    }
     app.finish().await;
 }
 

@@ -15,7 +15,7 @@ use crate::domain::{Action, Deadline, OrderStatus, Permission, mask_phone};
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, JsonBody, parse_json};
+use crate::server::extract::{Caller, JsonBody};
 use crate::server::logistics::TrackingState;
 use crate::server::pdf::{self, MailingCaptions, MailingLabel, MailingSheet};
 use crate::server::present::{china_datetime, rfc3339, summary};
@@ -128,48 +128,11 @@ pub async fn labels(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     caller.require(Permission::Act(Action::Ship))?;
-    let request: LabelsRequest = parse_json(&body)?;
-    if request.order_nos.is_empty() {
-        return Err(ApiError::field("order_nos", T::ErrRequired));
-    }
-    if request.order_nos.len() > LABELS_LIMIT {
-        return Err(ApiError::field(
-            "order_nos",
-            Msg::with(T::ProblemTooMany, [LABELS_LIMIT.to_string()]),
-        ));
-    }
-    let mut rows = Vec::with_capacity(request.order_nos.len());
-    let mut errors = Errors::default();
-    let mut seen = std::collections::HashSet::new();
-    for (i, order_no) in request.order_nos.iter().enumerate() {
-        // One parcel, one label: a number listed twice is a mistake in the list.
-        if !seen.insert(order_no.trim()) {
-            errors.add(
-                &format!("order_nos[{i}]"),
-                Msg::with(T::ErrListedTwice, [order_no.trim()]),
-            );
-            continue;
-        }
-        match state.store.order_by_no(order_no.trim()).await? {
-            Some(row)
-                if matches!(
-                    row.status(),
-                    Ok(OrderStatus::PendingShipment | OrderStatus::PendingInvoice)
-                ) =>
-            {
-                rows.push(row)
-            }
-            Some(row) => errors.add(
-                &format!("order_nos[{i}]"),
-                Msg::with(T::ProblemNotForMailing, [row.order_no.as_str()]),
-            ),
-            None => errors.add(
-                &format!("order_nos[{i}]"),
-                Msg::with(T::ProblemOrderNotFound, [order_no.as_str()]),
-            ),
-        }
-    }
-    errors.finish()?;
+    // Every bad field at once: one that does not fit, and the orders that cannot be
+    // labelled among the rest.
+    let request = crate::server::extract::parse_json_lenient::<LabelsRequest>(&body)?;
+    let found = labelled(&state, request.value()).await;
+    let (_, rows) = request.check(|_| found)?;
     let zh = Lang::ZhCn;
     // Printed again after an address correction: said on the label, so the mailroom tells
     // it from the stale one it replaces.
@@ -274,6 +237,56 @@ pub async fn labels(
     Ok(pdf_response(printed, &name))
 }
 
+/// The orders `request` lists, each waiting to be mailed; or each one that cannot be
+/// labelled, named.
+async fn labelled(
+    state: &AppState,
+    request: &LabelsRequest,
+) -> Result<Vec<crate::server::store::OrderRow>, ApiError> {
+    if request.order_nos.is_empty() {
+        return Err(ApiError::field("order_nos", T::ErrRequired));
+    }
+    if request.order_nos.len() > LABELS_LIMIT {
+        return Err(ApiError::field(
+            "order_nos",
+            Msg::with(T::ProblemTooMany, [LABELS_LIMIT.to_string()]),
+        ));
+    }
+    let mut rows = Vec::with_capacity(request.order_nos.len());
+    let mut errors = Errors::default();
+    let mut seen = std::collections::HashSet::new();
+    for (i, order_no) in request.order_nos.iter().enumerate() {
+        // One parcel, one label: a number listed twice is a mistake in the list.
+        if !seen.insert(order_no.trim()) {
+            errors.add(
+                &format!("order_nos[{i}]"),
+                Msg::with(T::ErrListedTwice, [order_no.trim()]),
+            );
+            continue;
+        }
+        match state.store.order_by_no(order_no.trim()).await? {
+            Some(row)
+                if matches!(
+                    row.status(),
+                    Ok(OrderStatus::PendingShipment | OrderStatus::PendingInvoice)
+                ) =>
+            {
+                rows.push(row)
+            }
+            Some(row) => errors.add(
+                &format!("order_nos[{i}]"),
+                Msg::with(T::ProblemNotForMailing, [row.order_no.as_str()]),
+            ),
+            None => errors.add(
+                &format!("order_nos[{i}]"),
+                Msg::with(T::ProblemOrderNotFound, [order_no.as_str()]),
+            ),
+        }
+    }
+    errors.finish()?;
+    Ok(rows)
+}
+
 /// Where the parcel is: the provider's timeline, newest first, cached (one number is asked
 /// at most every 30 minutes); when the provider fails, the last known state and why.
 #[utoipa::path(get, path = "/api/v1/orders/{order_no}/tracking", params(("order_no" = String, Path)),
@@ -314,7 +327,9 @@ pub async fn add_step(
     ApiError,
 > {
     caller.require(Permission::Act(Action::Ship))?;
-    let request: NewTrackingStep = parse_json(&body)?;
+    // Every bad field at once: those that do not fit, and what the checks below refuse of
+    // the rest (once the order is known: a step goes after its parcel was handed over).
+    let request = crate::server::extract::parse_json_lenient::<NewTrackingStep>(&body)?;
     let row = find_order(&state, &order_no).await?;
     if row.tracking_no.is_none() {
         return Err(ApiError::Conflict {
@@ -332,6 +347,34 @@ pub async fn add_step(
             version: None,
         });
     }
+    let (_, (tracking_state, context, at)) =
+        request.check(|request| tracking_step(&row, request))?;
+    state
+        .store
+        .add_tracking_event(
+            &row,
+            &caller.actor(),
+            at,
+            tracking_state.as_str(),
+            &context,
+            Some(&caller.ctx.request_id),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            header::LOCATION,
+            format!("/api/v1/orders/{}/tracking", row.order_no),
+        )],
+        Json(crate::server::tracking::tracking(&state, &row).await?),
+    ))
+}
+
+/// A tracking step typed for `row`'s parcel, checked: its state, what happened and when.
+fn tracking_step(
+    row: &crate::server::store::OrderRow,
+    request: &NewTrackingStep,
+) -> Result<(TrackingState, String, i64), ApiError> {
     let mut errors = Errors::default();
     let manual_states: Vec<&str> = TrackingState::typed().map(TrackingState::as_str).collect();
     let tracking_state =
@@ -382,25 +425,7 @@ pub async fn add_step(
     let (Some(tracking_state), Some(context), Some(at)) = (tracking_state, context, at) else {
         return Err(ApiError::Internal("validation lost a value".into()));
     };
-    state
-        .store
-        .add_tracking_event(
-            &row,
-            &caller.actor(),
-            at,
-            tracking_state.as_str(),
-            &context,
-            Some(&caller.ctx.request_id),
-        )
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        [(
-            header::LOCATION,
-            format!("/api/v1/orders/{}/tracking", row.order_no),
-        )],
-        Json(crate::server::tracking::tracking(&state, &row).await?),
-    ))
+    Ok((tracking_state, context, at))
 }
 
 /// What a parcel's label says when a stand-in had a hand in its order: paid only at the

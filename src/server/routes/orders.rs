@@ -776,11 +776,12 @@ pub async fn add_note(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<HistoryEntry>), ApiError> {
     caller.require(Permission::AddNotes)?;
-    let note: NewNote = parse_json(&body)?;
+    let (_, text) = crate::server::extract::parse_json_checked(&body, |note: &NewNote| {
+        optional_lines::<1000>(Some(&note.text))
+            .map_err(|e| ApiError::field("text", e))?
+            .ok_or_else(|| ApiError::field("text", T::ErrRequired))
+    })?;
     let row = find_order(&state, &order_no).await?;
-    let text = optional_lines::<1000>(Some(&note.text))
-        .map_err(|e| ApiError::field("text", e))?
-        .ok_or_else(|| ApiError::field("text", T::ErrRequired))?;
     let entry = state
         .store
         .record(

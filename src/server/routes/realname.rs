@@ -10,7 +10,7 @@ use crate::domain::Permission;
 use crate::i18n::{Lang, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, JsonBody, parse_json, parse_json_checked};
+use crate::server::extract::{Caller, JsonBody, parse_json_checked};
 use crate::server::present;
 use crate::server::store::{RealnameRow, now_ms};
 
@@ -36,12 +36,12 @@ pub async fn create(
     ApiError,
 > {
     caller.require(Permission::ManageCustomers)?;
-    let body: NewRealnameSession = parse_json(&body)?;
-    let customer = state
-        .store
-        .customer(&body.customer_id)
-        .await?
-        .ok_or_else(|| ApiError::field("customer_id", T::ProblemCustomerNotFound))?;
+    // Every bad field at once: an unknown field beside a customer that does not exist.
+    let body = crate::server::extract::parse_json_lenient::<NewRealnameSession>(&body)?;
+    let found = state.store.customer(&body.value().customer_id).await?;
+    let (_, customer) = body.check(|_| {
+        found.ok_or_else(|| ApiError::field("customer_id", T::ProblemCustomerNotFound))
+    })?;
     // A verified customer's name and ID number stand: a second check would replace them
     // under the orders already made (an order paid and waiting for review would no longer
     // match its applicant).
