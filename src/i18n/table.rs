@@ -46,7 +46,7 @@ web_texts! { messaging_texts;
     ActionChooseOnlinePayment => "改用在线支付", "pay online instead";
     ActionUploadVoucher => "上传转账凭证", "upload transfer voucher";
     ActionApprove => "审核通过", "approve";
-    ActionReject => "驳回", "return for correction";
+    ActionReject => "退回补正", "return for correction";
     ActionResubmit => "重新提交", "resubmit";
     ActionShip => "邮寄", "mark shipped";
     ActionIssueInvoice => "开具发票", "issue invoice";

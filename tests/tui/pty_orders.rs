@@ -165,7 +165,7 @@ async fn a_platform_restart_is_ridden_out_and_nothing_is_missed() {
     // Start typing a note, then the platform goes away.
     tui.send("\r");
     tui.wait_text("可执行操作", WAIT);
-    tui.send("n");
+    tui.send("N");
     tui.wait_text("备注 *", WAIT);
     tui.send("客户下午再来");
     let platform = app.platform.take().expect("running");

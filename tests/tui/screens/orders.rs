@@ -1423,10 +1423,10 @@ fn a_path_typed_into_a_popup_opened_again_replaces_the_one_left() {
     assert_eq!(form_of(&app).fields[0].input.text(), "/tmp/v3.jpg2");
     // Words typed into a popup (a note) are kept to go on typing, not marked.
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('N'));
     typed(&mut app, "客户下午");
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('N'));
     typed(&mut app, "再来");
     assert_eq!(form_of(&app).fields[0].input.text(), "客户下午再来");
 }

@@ -344,7 +344,7 @@ fn scenes(lang: Lang) -> Vec<Scene> {
     o.allowed_actions = vec![Action::DeclineInvoice];
     out.push(scene("popup no invoice", with_popup(lang, o, 'd')));
     let noting = || {
-        let mut a = with_popup(lang, order(), 'n');
+        let mut a = with_popup(lang, order(), 'N');
         typed(&mut a, "客户来电询问进度");
         key(&mut a, KeyCode::Enter);
         a
@@ -523,12 +523,12 @@ fn every_orders_screen_and_popup_is_whole_at_80_by_24() {
 
 /// A note closed with Esc opens again as it was left, on the same order.
 #[test]
-fn a_note_closed_with_esc_comes_back_with_n() {
-    let mut a = with_popup(Lang::ZhCn, order(), 'n');
+fn a_note_closed_with_esc_comes_back_with_shift_n() {
+    let mut a = with_popup(Lang::ZhCn, order(), 'N');
     typed(&mut a, "已致电客户，等待回传");
     key(&mut a, KeyCode::Esc);
     assert!(!render(&a, 80, 24).contains("等待回传"), "closed");
-    key(&mut a, KeyCode::Char('n'));
+    key(&mut a, KeyCode::Char('N'));
     let screen = render(&a, 80, 24);
     assert!(screen.contains("已致电客户，等待回传"), "{screen}");
 }

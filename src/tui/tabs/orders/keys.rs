@@ -156,9 +156,12 @@ pub fn order_actions(orders: &Orders, env: &Env) -> Vec<(char, Cmd, String)> {
         out.push(('e', Cmd::TrackingStep, T::CmdTrackingStep.get(lang).to_owned()));
     }
     // A note, on any order (what the caller said, why it waits): listed with the rest, so
-    // an order with nothing else to do does not read as one nothing can be added to.
+    // an order with nothing else to do does not read as one nothing can be added to. `N`,
+    // not `n`: `n` is "next" a screen away (the next customer, the next order to review),
+    // and a note kept on one Enter is on the order for good (a next customer's mobile
+    // number was saved as the last one's note).
     if env.shared.permits(Permission::AddNotes) {
-        out.push(('n', Cmd::Note, T::CmdNote.get(lang).to_owned()));
+        out.push(('N', Cmd::Note, T::CmdNote.get(lang).to_owned()));
     }
     // A caller on the phone: the link to pay, or a fresh login code (both texted and
     // recorded; the code is never shown here) — listed with the rest, so the agent sees
