@@ -1515,6 +1515,39 @@ fn queue_answered(app: &mut ca_counter::tui::app::App, items: Vec<ca_counter::ap
     });
 }
 
+/// The queue's columns stay put when another reviewer claims an order or gives it back:
+/// the list moved under every reviewer's eyes as the reviewer column came and went.
+#[test]
+fn the_queues_columns_stay_put_as_orders_are_claimed() {
+    for lang in [Lang::ZhCn, Lang::En] {
+        let free = review_item(3, "张三", 2, ca_counter::domain::Deadline::Ok);
+        let mut held = free.clone();
+        held.claim = Some(ca_counter::api::Claim {
+            by: ca_counter::api::Actor {
+                id: Some("someone-else".into()),
+                name: "钱审核".into(),
+            },
+            expires_at: "2999-01-01T00:00:00Z".into(),
+        });
+        let (free_row, _, free_screen) = queue_rows(lang, free);
+        let (held_row, _, held_screen) = queue_rows(lang, held);
+        assert!(held_row.contains("钱审核"), "{held_screen}");
+        // The line above the first row: the column titles.
+        let header = |screen: &str| {
+            let lines: Vec<&str> = screen.lines().collect();
+            let first = lines
+                .iter()
+                .position(|l| l.contains("HN20261128000003"))
+                .unwrap_or_default();
+            lines[first.saturating_sub(1)].to_owned()
+        };
+        assert_eq!(header(&free_screen), header(&held_screen));
+        // The row's own text up to the marks is where it was.
+        let cut = |row: &str| row.chars().take(40).collect::<String>();
+        assert_eq!(cut(&free_row), cut(&held_row));
+    }
+}
+
 fn queue_rows(lang: Lang, marked: ca_counter::api::ReviewItem) -> (String, String, String) {
     let mut app = app(lang);
     operator(&mut app, "赵审核", Role::Reviewer);

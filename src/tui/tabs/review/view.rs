@@ -69,7 +69,7 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     // Each order's marks, once a drawing; those that would not fit their column whole are
     // one character each, said above.
     let all_marks: Vec<Marks> = items.iter().map(|item| marks(item, view)).collect();
-    let short = short_marks(items, &all_marks, area.width, view);
+    let short = short_marks(&all_marks, area.width, view);
     if short {
         summary.extend(legend(&all_marks, area.width, view));
     }
@@ -104,11 +104,7 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
     // and the project have it (an empty column cut them short). Judged on the whole queue,
     // not the rows shown: the columns stay put while the reviewer scrolls.
     let marked = all_marks.iter().any(|m| !m.0.is_empty());
-    // Nobody's name to show: the reviewer column keeps only its title's width.
-    let claimed = items
-        .iter()
-        .any(|item| live_claim(item, view.now).is_some());
-    let columns = columns(marked, claimed, whole_marks(&all_marks, lang), lang);
+    let columns = columns(marked, whole_marks(&all_marks, lang), lang);
     let rows = shown
         .into_iter()
         .map(|(i, item, marks)| queue_row(item, marks, short, i == selected, view))
@@ -118,8 +114,10 @@ fn draw_queue(review: &Review, frame: &mut Frame, area: Rect, view: &View) {
 }
 
 /// The queue's columns: marks take the room left over when a row shown has one; else
-/// the customer and the project have it.
-fn columns(marked: bool, claimed: bool, whole_marks: u16, lang: Lang) -> [Column; 6] {
+/// the customer and the project have it. The reviewer's column keeps its width whoever
+/// holds what: it came and went as reviewers claimed and gave back orders, and the whole
+/// list moved under the others' eyes.
+fn columns(marked: bool, whole_marks: u16, lang: Lang) -> [Column; 6] {
     // With marks shown, the room left over is theirs up to the widest marks whole; then a
     // wide screen gives the customer and the project theirs.
     let marks_column =
@@ -131,7 +129,7 @@ fn columns(marked: bool, claimed: bool, whole_marks: u16, lang: Lang) -> [Column
         if marked { project_column } else { project_column.grow() },
         Column::new(T::ColWaited.get(lang), 9),
         if marked { marks_column.grow() } else { marks_column },
-        Column::new(T::ColReviewer.get(lang), if claimed { 12 } else { 0 }),
+        Column::new(T::ColReviewer.get(lang), 8),
     ]
 }
 
@@ -216,11 +214,10 @@ fn whole_marks(all_marks: &[Marks], lang: Lang) -> u16 {
 /// True when, at this width, a listed order's marks whole would not fit their column (a
 /// corrected resubmission's 补正件 was cut behind 文件重复 at 80 columns): then each mark
 /// is one character, explained above the list.
-fn short_marks(items: &[ReviewItem], all_marks: &[Marks], width: u16, view: &View) -> bool {
+fn short_marks(all_marks: &[Marks], width: u16, view: &View) -> bool {
     let lang = view.lang;
-    let claimed = items.iter().any(|item| live_claim(item, view.now).is_some());
     let whole = whole_marks(all_marks, lang);
-    let room = usize::from(table::widths(&columns(true, claimed, whole, lang), width)[4]);
+    let room = usize::from(table::widths(&columns(true, whole, lang), width)[4]);
     all_marks
         .iter()
         .any(|m| crate::tui::text::width(&marks_text(&m.0, false, lang)) > room)
