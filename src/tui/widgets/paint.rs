@@ -466,7 +466,7 @@ mod tests {
 
     #[test]
     fn units_break_only_between_themselves() {
-        let parts: Vec<String> = ["重=文件重复", "核=扫描件待核", "补=补正件", "超=已超时"]
+        let parts: Vec<String> = ["重=文件重复", "疑=扫描件存疑", "补=补正件", "超=已超时"]
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -481,7 +481,7 @@ mod tests {
         let whole = rows.join("");
         assert_eq!(
             whole,
-            "标记：重=文件重复，核=扫描件待核，补=补正件，超=已超时"
+            "标记：重=文件重复，疑=扫描件存疑，补=补正件，超=已超时"
         );
         for part in &parts {
             assert!(

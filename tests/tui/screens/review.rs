@@ -1462,12 +1462,12 @@ fn a_long_queue_says_what_is_out_of_sight_and_the_telling_marks_come_first() {
         // mark one character, in the same order, said above the list; whole when wide.
         let (short, means) = match lang {
             Lang::ZhCn => (
-                "[重核补超]",
-                "重=文件重复，核=扫描件待核，补=补正件，超=已超时",
+                "[重疑补超]",
+                "重=文件重复，疑=扫描件存疑，补=补正件，超=已超时",
             ),
             Lang::En => (
-                "[FUCO]",
-                "F = file reused, U = scan unchecked, C = corrected, O = overdue",
+                "[FQCO]",
+                "F = file reused, Q = scan flagged, C = corrected, O = overdue",
             ),
         };
         let top = render(&app, 80, 24);
