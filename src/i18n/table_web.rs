@@ -251,6 +251,7 @@ macro_rules! web_texts {
             WebNoticeDownload => "下载一次性告知书（PDF）", "Download the correction notice (PDF)";
             WebSlipDownload => "下载转账付款说明（带去银行或发给出纳）", "Download the transfer slip (for the bank, or your cashier)";
             WebFileNotTaken => "“{0}”没有上传：{1}", "\"{0}\" was not uploaded: {1}";
+            WebSameVoucherAsReturned => "这张凭证（“{0}”）退回前已经提交过，仍在订单上，不必再传：请上传补转那一笔的凭证；如是因看不清被退回，请重新拍一张清楚的。", "This voucher (\"{0}\") was sent before the return and stays with the order; no need to send it again: upload the voucher of the transfer that makes up the rest, or, if it was returned as unreadable, a clear new photo of it.";
             WebSameFileAsReturned => "这个文件与退回前提交的“{0}”完全相同。请按上面的退回原因修改后，重新拍照或扫描再上传。", "This file is the very one sent before the order was returned (\"{0}\"). Put right what the reasons above say, then photograph or scan it again.";
             WebPayAlipay => "支付宝支付", "Pay with Alipay";
             WebPayDemoCashier => "在线支付（演示收银台，不扣款）", "Pay online (demo cashier: nothing is charged)";
@@ -263,7 +264,7 @@ macro_rules! web_texts {
             WebPaidDone => "我已付款，查看订单", "I have paid: see the order";
             WebTransferFromOrganisation => "请从本单位的对公账户转出；个人账户转入的款项不能作为单位付款。", "Transfer from the organisation's own bank account: money from a personal account is not the organisation's payment.";
             WebTransferChecked => "凭证上传后订单转入审核：审核员核对款项到账后办理，订单页会写明证书最迟寄出的日期。", "Once the voucher is uploaded the order goes to review: the reviewer checks the money arrived, and the order's page says by when the certificate is mailed.";
-            WebTransferAgainIntro => "订单金额与收款账户如下。转账少于订单金额的，请补转差额（附言同样填写订单号），再上传每一笔转账的凭证；如有疑问请致电客服。", "The order's amount and the account to pay are below. If less was transferred, transfer the rest (with the order number as the reference too), then upload the voucher of every transfer; questions: call us.";
+            WebTransferAgainIntro => "订单金额与收款账户如下。转账少于订单金额的，请补转差额（附言同样填写订单号），再上传补转那一笔的凭证：退回前已提交的凭证仍在订单上，不必再传。如有疑问请致电客服。", "The order's amount and the account to pay are below. If less was transferred, transfer the rest (with the order number as the reference too), then upload the voucher of that transfer: the vouchers sent before the return stay with the order and need not be sent again. Questions: call us.";
             WebTransferIntro => "请向以下账户转账，附言填写订单号，转账后上传凭证（截图或回单照片）。", "Transfer to this account with the order number as the reference, then upload the voucher (a screenshot or a photo of the slip).";
             WebBankAccountName => "户名", "Account name";
             WebBankName => "开户行", "Bank";
@@ -292,7 +293,7 @@ macro_rules! web_texts {
             WebEditChangedToo => "这一栏刚被改为“{0}”；下面保留的是您填的，请确认", "this was just changed to “{0}”; what you typed is kept below, check it";
             WebBackToOrder => "返回订单", "Back to the order";
             WebUnpaidCloses => "未付款的订单将于 {0} 自动取消。", "If unpaid, this order is cancelled by itself at {0}.";
-            WebCorrectVoucherIntro => "请在下面上传转账凭证：拍照或截图均可，金额、账号和附言要看得清；补转过的，每一笔的凭证都请上传。无需再到柜台。", "Upload the transfer's voucher below: a photo or a screenshot, with the amount, the account and the reference legible; if you transferred the rest since, upload the voucher of every transfer. No need to come back to the counter.";
+            WebCorrectVoucherIntro => "请在下面上传转账凭证：拍照或截图均可，金额、账号和附言要看得清。补转了差额的，上传补转那一笔的凭证即可；看不清被退回的，请重新拍一张清楚的。无需再到柜台。", "Upload the transfer's voucher below: a photo or a screenshot, with the amount, the account and the reference legible. If you transferred the rest, the voucher of that transfer is enough; if it was returned as unreadable, take a clear photo again. No need to come back to the counter.";
             WebCorrectIntro => "请按以上原因准备补正材料——重新打印签字的申请表，或银行转账回单等——拍照或扫描后在下面上传，无需再到柜台。", "Prepare what the reasons above ask for — the application form printed and signed again, a bank transfer slip, or the like — and upload a photo or scan of it below; no need to come back to the counter.";
             WebCorrectionLabel => "补正材料（申请表、转账回单等）", "The corrections (the form, a transfer slip…)";
             WebCorrectionMore => "还有其他补正材料？再上传一份", "Anything else asked for? Upload another file";

@@ -1072,13 +1072,31 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
             && !page.html.contains("form.pdf")
             && page.html.contains("请在下面上传转账凭证")
             && !page.html.contains("重新打印签字的申请表")
+            && !page.html.contains("补正材料（申请表、转账回单等）")
             && page.html.contains(&account.account_no)
             && page.html.contains(&amount),
         "{}",
         page.html
     );
+    // The voucher sent before the return, sent again as the page's words might be read:
+    // said to be on the order already (not "correct it and photograph it again").
+    let version = crate::common::customer::hidden(&page.html, "version");
+    let again = browser
+        .upload(
+            &format!("/orders/{}/correction", order.order_no),
+            &version,
+            crate::common::voucher_jpeg(800, 600),
+            "image/jpeg",
+        )
+        .await;
+    assert!(
+        again.html.contains("仍在订单上") && !again.html.contains("修改后，重新拍照"),
+        "{}",
+        again.html
+    );
     // The new voucher, sent from the phone, is not said to lack a form's code (a bank's
     // slip carries none).
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
     let version = crate::common::customer::hidden(&page.html, "version");
     let sent = browser
         .upload(

@@ -212,10 +212,13 @@ pub async fn upload(
     if kind == AttachmentKind::Correction
         && let Some(earlier) = state.store.sent_before_return(&order, &data).await?
     {
-        return Err(ApiError::field(
-            "file",
-            Msg::with(T::ErrSameFileAsReturned, [earlier]),
-        ));
+        // A voucher sent again for a return over the voucher: it is on the order.
+        let said = if crate::domain::answered_by_a_voucher(&order.return_reasons()) {
+            T::ErrSameVoucherAsReturned
+        } else {
+            T::ErrSameFileAsReturned
+        };
+        return Err(ApiError::field("file", Msg::with(said, [earlier])));
     }
     // A signed form or a correction carries its order's QR code: a form of another order
     // is refused before anything is stored; no code is allowed, and flagged. A voucher

@@ -367,7 +367,7 @@ pub async fn page(
     let upload = if takes(Action::UploadVoucher) {
         Some(T::WebVoucherLabel)
     } else if takes(Action::Resubmit) {
-        Some(T::WebCorrectionLabel)
+        Some(correction_label(&row))
     } else {
         None
     };
@@ -760,7 +760,7 @@ async fn next_step(
                 }
                 @if !only_the_check || !uploaded.is_empty() {
                     (upload_form(ctx, &format!("{base}/correction"), row, Some(returned_at),
-                        if uploaded.is_empty() { T::WebCorrectionLabel } else { T::WebCorrectionMore }, errors))
+                        if uploaded.is_empty() { correction_label(row) } else { T::WebCorrectionMore }, errors))
                 }
                 // Unverified, it would only come back for the same reason: no button until
                 // the check passes (a post from a page left open is refused, said here).
@@ -1548,7 +1548,7 @@ async fn upload(
     // The name the field has on the page, for the summary of what to fix.
     let label = match kind {
         AttachmentKind::Voucher => T::WebVoucherLabel,
-        AttachmentKind::Correction => T::WebCorrectionLabel,
+        AttachmentKind::Correction => correction_label(&row),
         _ => T::WebScanLabel,
     };
     let refused = |message: String| async move {
@@ -1615,7 +1615,13 @@ async fn upload(
             .sent_before(&row, &received.data, returned_at)
             .await
         {
-            return refused(ctx.fill(T::WebSameFileAsReturned, &[&earlier])).await;
+            // A voucher sent again for a return over the voucher: it is on the order.
+            let said = if crate::domain::answered_by_a_voucher(&row.return_reasons()) {
+                T::WebSameVoucherAsReturned
+            } else {
+                T::WebSameFileAsReturned
+            };
+            return refused(ctx.fill(said, &[&earlier])).await;
         }
     }
     let scan_json = match crate::server::scan_match::check_upload(
@@ -1786,5 +1792,16 @@ pub async fn invoice_pdf(
             ctx.t(T::WebInvoiceNotYetNext),
         ),
         Err(e) => failed(ctx, ApiError::from(e)),
+    }
+}
+
+/// What a returned order's upload field is called: the transfer's voucher when that is
+/// all the return asked for (a form was named beside it: "申请表、转账回单等"), else the
+/// corrections.
+fn correction_label(row: &OrderRow) -> T {
+    if crate::domain::answered_by_a_voucher(&row.return_reasons()) {
+        T::WebVoucherLabel
+    } else {
+        T::WebCorrectionLabel
     }
 }
