@@ -241,6 +241,7 @@ web_texts! { messaging_texts;
     ProblemCustomerNotVerified => "这个客户还没有通过实名认证", "this customer has not passed the identity check";
     ProblemProductNotFound => "没有这个产品", "there is no such product";
     ProblemAttachmentNotFound => "没有这个附件", "there is no such attachment";
+    ProblemBlankForm => "这张图片几乎是空白的，看不出申请表：请把签字后的申请表整页拍清楚（或扫描）后再上传", "this picture is all but blank — no form can be seen on it: photograph (or scan) the whole signed form clearly and upload it again";
     ProblemBlankPicture => "这张图片几乎是空白的，看不出任何内容：请重新拍照或截图（转账凭证须看得清金额、账户和日期）后再上传", "this picture is all but blank — nothing on it can be read: take the photo or screenshot again (a voucher must show the amount, the account and the date) and upload it";
     ProblemAttachmentOfAnother => "附件 {0} 不是订单 {1} 的：请先把文件上传到这个订单，再用它的附件编号", "attachment {0} is not one of order {1}'s: upload the file to this order first, then send its attachment id";
     ProblemAttachmentNotVoucher => "附件 {0} 不是转账凭证：请以 kind=voucher 上传凭证，再用它的附件编号", "attachment {0} is not a voucher: upload the voucher with kind=voucher, then send its attachment id";

@@ -543,6 +543,9 @@ pub enum Refused {
     Unsigned,
     /// A voucher or a correction that is a blank picture: nothing on it to check.
     Blank,
+    /// A signed form that is a blank picture: no form on it (a customer who sent one was
+    /// only told its code could not be read, and paid before it came back).
+    BlankForm,
 }
 
 impl Refused {
@@ -557,6 +560,7 @@ impl Refused {
             Refused::OldForm => Msg::new(T::ProblemScanOldForm),
             Refused::Unsigned => Msg::new(T::ProblemScanUnsigned),
             Refused::Blank => Msg::new(T::ProblemBlankPicture),
+            Refused::BlankForm => Msg::new(T::ProblemBlankForm),
         }
     }
 }
@@ -586,10 +590,14 @@ pub async fn check_upload(
     let (scanned, blank) = checks
         .scan_picture(data.to_vec(), content_type, pdf_codes)
         .await;
-    // A voucher or a correction is read by a person: a blank picture (a white page, the
-    // camera on the table) is nothing to send on, and the one who sent it is told now.
+    // A voucher, a signed form or a correction is read by a person: a blank picture (a
+    // white page, the camera on the table) is nothing to send on, and the one who sent it
+    // is told now.
     if blank && matches!(kind, K::Voucher | K::Correction) {
         return Err(Refused::Blank);
+    }
+    if blank && kind == K::SignedForm {
+        return Err(Refused::BlankForm);
     }
     if a_voucher {
         return match scanned {

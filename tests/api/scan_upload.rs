@@ -16,7 +16,7 @@ use crate::pdf_documents::{artifact, rasterise};
 on_both_databases!(
     a_photographed_signed_form_finds_its_order,
     a_form_of_another_order_is_refused_naming_both,
-    a_blank_page_or_a_pdf_is_accepted_and_flagged,
+    a_page_without_its_code_or_a_pdf_is_accepted_and_flagged_and_a_blank_one_refused,
 );
 
 /// At the counter, the signed form's code is read before the order is made: the form
@@ -471,17 +471,37 @@ async fn a_form_of_another_order_is_refused_naming_both(db: Db) {
     app.finish().await;
 }
 
-async fn a_blank_page_or_a_pdf_is_accepted_and_flagged(db: Db) {
+async fn a_page_without_its_code_or_a_pdf_is_accepted_and_flagged_and_a_blank_one_refused(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = app.submit("张三").await;
     let clerk = app.client(&app.clerk);
+    // A white page is no form: refused on the file, said why (a customer told only that
+    // its code could not be read paid, and had it returned).
     let blank = png(&GrayImage::from_pixel(827, 1169, Luma([250])));
-    let attachment = clerk
+    let refused = clerk
         .upload_attachment(
             &order.order_no,
             AttachmentKind::SignedForm,
             "blank.png",
             blank,
+        )
+        .await
+        .expect_err("a blank form");
+    let problem = refused.problem().expect("a problem");
+    assert!(
+        problem
+            .errors
+            .iter()
+            .any(|e| e.field == "file" && e.message.contains("no form can be seen")),
+        "{problem:?}"
+    );
+    // A page with something on it but no code of ours: taken, and flagged.
+    let attachment = clerk
+        .upload_attachment(
+            &order.order_no,
+            AttachmentKind::SignedForm,
+            "page.png",
+            crate::common::scan_png(827, 1169),
         )
         .await
         .expect("accepted");
