@@ -250,6 +250,7 @@ web_texts! { messaging_texts;
     ProblemConflictTitle => "订单已被改动", "Order changed";
     ProblemConflictStateTitle => "当前状态下无法这样做", "Not possible in the current state";
     ProblemReverseWhileMailing => "订单 {0} 正待邮寄（包裹退回后待重新寄出）：重新寄出后才能红冲发票", "order {0} is waiting to be mailed (again, after its parcel came back): its invoice can be reversed once it is mailed";
+    ProblemRequestNotWaiting => "订单 {0} 当前是“{1}”，不再等待开票：开票信息不能再保存或修改（已开具的发票可红冲后重开）", "order {0} ({1}) no longer waits for its invoice: its invoice request cannot be saved or changed now (an issued invoice can be reversed and issued anew)";
     ProblemInvalidTransition => "订单 {0} 当前是“{1}”，不能“{2}”", "order {0} ({1}): \"{2}\" cannot be done now";
     ProblemVersionConflict => "订单 {0} 刚刚有了改动（现为“{2}”），请看最新内容后再试", "order {0} has just changed (it is now {2}); look at it as it is now and try again";
     ProblemCustomerExists => "手机号 {0} 已有客户", "a customer with phone {0} already exists";

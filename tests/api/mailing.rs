@@ -443,6 +443,26 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
         invoice.buyer_tax_number.as_deref(),
         Some("91110000600037341L")
     );
+    // Invoiced, its request is no longer kept or changed: said as that (it said the
+    // invoice "cannot be issued").
+    let refused = problem(
+        finance
+            .save_invoice_request(
+                &order.order_no,
+                &request(
+                    "organisation",
+                    "normal",
+                    "长沙某某商行",
+                    "91110000600037341L",
+                ),
+            )
+            .await,
+    );
+    assert_eq!(refused.status, 409);
+    assert!(
+        refused.detail.contains("no longer waits for its invoice"),
+        "{refused:?}"
+    );
     assert_eq!(invoice.net_fen + invoice.tax_fen, invoice.total_fen);
     assert_eq!(invoice.invoice_kind, "special");
     let pdf_id = invoice.attachment_id.clone().expect("the PDF");

@@ -220,7 +220,21 @@ pub async fn save_request(
         )
         .await?
     {
-        return Err(not_waiting(&state, &row.order_no).await?);
+        // Said as what was asked: keeping the request, not issuing.
+        let row = find_order(&state, &row.order_no).await?;
+        let status = row.status()?;
+        return Err(ApiError::Conflict {
+            code: "invalid_transition",
+            detail: Msg::with(
+                T::ProblemRequestNotWaiting,
+                [
+                    crate::i18n::Arg::from(row.order_no.as_str()),
+                    crate::i18n::Arg::Text(status.text()),
+                ],
+            ),
+            status: Some(status),
+            version: Some(row.version),
+        });
     }
     let row = find_order(&state, &order_no).await?;
     let view = request_view(&row).ok_or_else(|| ApiError::Internal("request lost".into()))?;
