@@ -410,6 +410,7 @@ web_texts! { messaging_texts;
     Suffixed => "{0}{1}", "{0}{1}";
     ActedCorrectionNoCode => "⚠ 补正件上没有读到订单的二维码：审核员会人工核对；若是重新签字的申请表，请确认扫描清晰、二维码完整。", "⚠ no order QR code was read on the correction: the reviewer checks it by eye; if it is the form signed again, make sure the scan is sharp and the code whole.";
     ActedParcelBackDemoSms => "（短信为演示，客户收不到包裹退回的通知：请另行告知客户核对收件地址）", " (texts are a demo: the customer is not told the parcel came back, so ask them another way to check the address)";
+    ActedReversedIssueIn => "。订单回到待开票，请到“5 开票”重新开具", "; the order waits for its invoice again: issue it anew in 5 Invoicing";
     ActedReturnedDemoSms => "（短信为演示，客户收不到退回通知：请另行告知客户）", " (texts are a demo: the customer gets no notice of the return, so tell them another way)";
     TypedAndWhy => "{0} — {1}", "{0} — {1}";
     PathChoices => "可选：{0}", "choices: {0}";

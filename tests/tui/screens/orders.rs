@@ -1588,6 +1588,21 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
             "{:?}",
             sent::<orders::Request>(&jobs)
         );
+        // Reversed: said where the new invoice is issued (this view offers no way to).
+        let mut reversed = order.clone();
+        reversed.status = OrderStatus::PendingInvoice;
+        reversed.version += 1;
+        app.answer::<Orders>(orders::Answer::Acted {
+            order_no: reversed.order_no.to_string(),
+            action: ca_counter::domain::Action::ReverseInvoice,
+            result: Ok(reversed),
+        });
+        let flat: String = render(&app, 80, 24).split_whitespace().collect();
+        let told = match lang {
+            Lang::ZhCn => "请到“5开票”重新开具",
+            _ => "issueitanewin5Invoicing",
+        };
+        assert!(flat.contains(told), "{flat}");
     }
     // The clerk (whom the platform does not offer it) pressing it is told whose it is.
     order.allowed_actions.clear();

@@ -1121,6 +1121,15 @@ impl Component for Orders {
                             lang,
                         );
                     }
+                    // Reversed, the order waits for its new invoice: said where that is
+                    // issued (this view offers no way to issue it).
+                    if let (Action::ReverseInvoice, Some(notice)) = (action, self.notice.as_mut()) {
+                        notice.text = crate::tui::text::compose(
+                            T::Suffixed,
+                            &[&notice.text, &Text::from(T::ActedReversedIssueIn)],
+                            lang,
+                        );
+                    }
                 }
                 Err(failure) => match self.form.as_mut().filter(|f| f.order_no == order_no) {
                     Some(form) => form::refused(form, &failure, lang),
