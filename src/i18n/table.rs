@@ -1221,6 +1221,7 @@ web_texts! { messaging_texts;
     InvoiceFormTitle => "开票 {0} · {1} · {2}", "Invoice {0} · {1} · {2}";
     InvoiceToggleHint => "← → 切换", "← → to change";
     InvoiceSending => "正在开具…", "issuing…";
+    CmdInvoiceConfirm => "确定开具", "issue it";
     InvoiceConfirm => "开具 {0} 的{1}给“{2}”？按 y 确定开具，Esc 返回修改", "Issue a {1} of {0} to \"{2}\"? y to issue, Esc to edit";
     InvoiceFromRequest => "已按客户申请（{0}）填好，核对后按 Enter 逐项确认，Ctrl-S 开具", "filled from the customer's request ({0}); check, Enter through the fields, Ctrl-S to issue";
     InvoiceResumed => "这是你上次离开时填写的内容，核对后按 Enter 逐项确认，Ctrl-S 开具", "as you left it; check, Enter through the fields, Ctrl-S to issue";

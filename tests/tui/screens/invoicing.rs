@@ -75,6 +75,17 @@ fn finance_fills_the_invoice_form_with_errors_next_to_fields() {
         };
         let screen = render(&app, 80, 24);
         assert!(screen.contains(kind), "{screen}");
+        // The footer says the answer asked for, not Ctrl-S.
+        let footer = screen.lines().last().unwrap_or_default();
+        let answer = if lang == Lang::En {
+            "y issue it"
+        } else {
+            "y 确定开具"
+        };
+        assert!(
+            footer.contains(answer) && !footer.contains("Ctrl-S"),
+            "{footer}"
+        );
         // Not issued by a second Enter or Ctrl-S (a double tap): `y` answers.
         key(&mut app, KeyCode::Enter);
         ctrl(&mut app, 's');

@@ -23,6 +23,8 @@ pub enum Cmd {
     Decline,
     /// Check and issue (asks to confirm).
     Issue,
+    /// Issue, the question answered (`y`).
+    ConfirmIssue,
     /// Back (from the confirmation, the form or the popup).
     Back,
 }
@@ -35,6 +37,19 @@ pub fn bindings(invoicing: &Invoicing, env: &Env) -> Vec<Binding<Cmd>> {
         return Vec::new();
     }
     if let Some(form) = &invoicing.form {
+        // Asked once more: the footer says the answer the question asks for (it said
+        // Ctrl-S, while `y` issues).
+        if form.confirming && !form.sending {
+            return vec![
+                Binding::new(&[Key::ch('y')], Cmd::ConfirmIssue, t(T::CmdInvoiceConfirm))
+                    .footer(),
+                Binding::new(&[Key::code(KeyCode::Esc)], Cmd::Back, t(T::CmdBack))
+                    .short(t(T::HintBack))
+                    .footer(),
+                // A second Ctrl-S (a double tap) asks still; it does not issue.
+                Binding::new(&[Key::ctrl('s')], Cmd::Issue, t(T::CmdInvoiceIssue)),
+            ];
+        }
         let mut out = vec![
             Binding::new(&[Key::code(KeyCode::Esc)], Cmd::Back, t(T::CmdBack))
                 .short(t(T::HintBack))

@@ -496,6 +496,7 @@ impl Component for Invoicing {
                 }
             }
             Cmd::Issue => self.issue(ctx, false),
+            Cmd::ConfirmIssue => self.issue(ctx, true),
             Cmd::Back => {
                 if let Some(form) = &mut self.form {
                     if form.sending {
