@@ -566,6 +566,18 @@ async fn finance_pages_through_payments_with_what_reconciles_them(db: Db) {
     assert_eq!(refused.status(), 422);
     let problem: Problem = refused.json().await.expect("problem");
     assert_eq!(problem.errors[0].field, "after", "{problem:?}");
+    // Every bad parameter at once (they came one a round).
+    let refused = app
+        .http
+        .get(app.url("/api/v1/payments?status=bad&after=!!&limit=0"))
+        .bearer_auth(&app.finance)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(refused.status(), 422);
+    let problem: Problem = refused.json().await.expect("problem");
+    let named: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(named, ["status", "limit", "after"], "{problem:?}");
     let refused = page("&limit=0".into()).await;
     assert_eq!(refused.status(), 422);
     let problem: Problem = refused.json().await.expect("problem");

@@ -15,11 +15,12 @@ use crate::domain::{Action, Money, OrderStatus, Permission, next_status};
 use crate::i18n::{Arg, Msg, T};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::extract::{Caller, JsonBody, parse_json, parse_query};
+use crate::server::extract::{Caller, JsonBody, parse_json};
 use crate::server::payments::Charge;
 use crate::server::payments::notify;
 use crate::server::present::rfc3339;
 use crate::server::store::{Actor, Opened, OrderRow, PaymentRow};
+use crate::server::validate::Errors;
 
 use super::orders::find_order;
 
@@ -364,6 +365,40 @@ pub struct PaymentQuery {
     limit: Option<i64>,
 }
 
+/// The payment list's parameters checked, each bad one named: its page size.
+fn checked(query: &PaymentQuery) -> Result<i64, ApiError> {
+    let mut errors = Errors::default();
+    if !matches!(
+        query.status.as_str(),
+        "refund_needed" | "pending" | "paid" | "closed"
+    ) {
+        errors.add(
+            "status",
+            Msg::with(T::ErrOneOf, ["refund_needed, pending, paid, closed"]),
+        );
+    }
+    let limit = query.limit.unwrap_or(500);
+    if !(1..=500).contains(&limit) {
+        errors.add("limit", Msg::with(T::ErrBetween, ["1", "500"]));
+    }
+    if let Some(after) = query
+        .after
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        let shaped = after.len() <= 64
+            && after
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !shaped {
+            errors.add("after", T::ErrPaymentCursor);
+        }
+    }
+    errors.finish()?;
+    Ok(limit)
+}
+
 /// Payments in a status, oldest first by when they were opened, a page at a time (`after`
 /// the last one's `id`): finance looks here for refunds to make, and reconciles against the
 /// provider's statement by `out_trade_no` and `trade_no`. A page is what the list holds when
@@ -383,39 +418,18 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<Payment>>, ApiError> {
     caller.require(Permission::Act(Action::IssueInvoice))?;
-    let query: PaymentQuery = parse_query(query.as_deref().unwrap_or_default())?;
-    if !matches!(
-        query.status.as_str(),
-        "refund_needed" | "pending" | "paid" | "closed"
-    ) {
-        return Err(ApiError::field(
-            "status",
-            Msg::with(T::ErrOneOf, ["refund_needed, pending, paid, closed"]),
-        ));
-    }
-    let limit = query.limit.unwrap_or(500);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::field(
-            "limit",
-            Msg::with(T::ErrBetween, ["1", "500"]),
-        ));
-    }
+    // Every bad parameter at once.
+    let (query, limit) =
+        crate::server::extract::parse_query_checked(query.as_deref().unwrap_or_default(), checked)?;
     let after = query
         .after
         .as_deref()
         .map(str::trim)
         .filter(|a| !a.is_empty());
     // A cursor that names no payment is said, not answered with an empty page a client
-    // would take for the end of the list: 422 when it cannot be an id, 404 when no
+    // would take for the end of the list: 422 when it cannot be an id (above), 404 when no
     // payment has it.
     if let Some(after) = after {
-        let shaped = after.len() <= 64
-            && after
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !shaped {
-            return Err(ApiError::field("after", T::ErrPaymentCursor));
-        }
         if !state.store.payment_exists(after).await? {
             return Err(ApiError::NotFound(Msg::new(T::ErrPaymentCursor)));
         }
