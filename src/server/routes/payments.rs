@@ -429,10 +429,10 @@ pub async fn list(
     // A cursor that names no payment is said, not answered with an empty page a client
     // would take for the end of the list: 422 when it cannot be an id (above), 404 when no
     // payment has it.
-    if let Some(after) = after {
-        if !state.store.payment_exists(after).await? {
-            return Err(ApiError::NotFound(Msg::new(T::ErrPaymentCursor)));
-        }
+    if let Some(after) = after
+        && !state.store.payment_exists(after).await?
+    {
+        return Err(ApiError::NotFound(Msg::new(T::ErrPaymentCursor)));
     }
     let rows = state.store.payments_in(&query.status, after, limit).await?;
     Ok(Json(
