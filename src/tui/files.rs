@@ -132,6 +132,9 @@ pub enum FileProblem {
     /// The platform's own PDF of the form (a print saved to a file), not a scan of the
     /// signed paper.
     Unsigned,
+    /// A picture as good as blank (a white page): no form on it, as the platform would
+    /// refuse it after the order was made.
+    Blank,
 }
 
 /// Reads and checks a file: there, not empty, within `limit` (0: no limit known), JPEG,
@@ -261,7 +264,7 @@ async fn inspect(
 }
 
 /// [`check`], and for the signed form of application `reference`: its QR code read as the
-/// platform will read it on upload (`domain::read_codes`; a scanner's PDF, whose pages are
+/// platform will read it on upload (`domain::read_picture`, a blank picture refused; a scanner's PDF, whose pages are
 /// pictures, in the checker's process), so the form of another application is refused
 /// here, before the order is made, not after. A PDF drawn, not scanned, is not read.
 pub async fn check_signed_form(
@@ -283,9 +286,14 @@ pub async fn check_signed_form(
             None => return Ok(info),
         }
     } else {
-        tokio::task::spawn_blocking(move || crate::domain::read_codes(&bytes))
-            .await
-            .unwrap_or(Scanned::Unreadable)
+        let (scanned, blank) =
+            tokio::task::spawn_blocking(move || crate::domain::read_picture(&bytes))
+                .await
+                .unwrap_or((Scanned::Unreadable, false));
+        if blank {
+            return Err(FileProblem::Blank);
+        }
+        scanned
     };
     if let Scanned::Codes(codes) = scanned {
         let ours = |subject: &DocSubject| matches!(subject, DocSubject::Application(r) if r.eq_ignore_ascii_case(reference));
@@ -343,6 +351,7 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
             Text::with(T::NewScanOtherPaper, [found.clone(), reference.clone()])
         }
         FileProblem::Unsigned => T::NewScanUnsigned.into(),
+        FileProblem::Blank => T::NewScanBlank.into(),
         FileProblem::TooLarge(size, limit) => {
             Text::with(T::NewScanTooLarge, [mb(*size), mb(*limit)])
         }
@@ -443,6 +452,23 @@ mod tests {
                 .await
                 .err(),
             Some(FileProblem::Io(std::io::ErrorKind::IsADirectory))
+        );
+    }
+
+    /// A white page chosen as the signed scan is refused before the order is made (the
+    /// platform refuses it on upload: the order was made, then its scan refused).
+    #[tokio::test]
+    async fn a_blank_signed_scan_is_refused_before_the_order() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let white = dir.path().join("white.png");
+        image::GrayImage::from_pixel(827, 1169, image::Luma([250]))
+            .save(&white)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            check_signed_form(&white, 0, "SQ7F3K9QAB", &UploadCheckConfig::default())
+                .await
+                .err(),
+            Some(FileProblem::Blank)
         );
     }
 }

@@ -555,10 +555,13 @@ async fn a_returned_order_lists_every_reason_and_comes_back_marked(db: Db) {
     app.finish().await;
 }
 
-/// A real PNG, `width`×`height`, left half red, right half blue.
+/// A real PNG, `width`×`height`, left half red, right half blue, a black rule across its
+/// top (something on it: two flat colours alone are as good as blank in grey).
 fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, _| {
-        if x < width / 2 {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        if y < height / 20 {
+            image::Rgb([0, 0, 0])
+        } else if x < width / 2 {
             image::Rgb([220, 20, 20])
         } else {
             image::Rgb([20, 20, 220])

@@ -2346,6 +2346,30 @@ async fn back_from_a_step_shows_the_step_before_and_going_on_loses_nothing(db: D
         )
         .await;
     assert_eq!(printed.location.as_deref(), Some("/apply?step=scan"));
+    // A white page sent as the signed form: refused, said why (taken with "no code read",
+    // the customer paid and had it returned).
+    let scan = browser.get("/apply?step=scan").await;
+    let white = {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::GrayImage::from_pixel(827, 1169, image::Luma([250]))
+            .write_to(&mut out, image::ImageFormat::Png)
+            .expect("png");
+        out.into_inner()
+    };
+    let blank = browser
+        .upload(
+            "/apply/scan",
+            &hidden(&scan.html, "version"),
+            white,
+            "image/png",
+        )
+        .await;
+    // Said on the scan step it goes back to.
+    let said = match blank.location.as_deref() {
+        Some(to) => browser.get(to).await.html,
+        None => blank.html,
+    };
+    assert!(said.contains("看不出申请表"), "{said}");
 
     // Back to the terms from the scan step and on again: the application is still at the
     // scan, not asked to print the paper once more.

@@ -949,14 +949,18 @@ pub async fn upload_scan(
         if received.version != Some(row.version) {
             return Ok(Err(ctx.t(T::WebDraftMovedOn).to_owned()));
         }
-        let scanned = state
+        let (scanned, blank) = state
             .uploads
-            .scan(
+            .scan_picture(
                 received.data.clone(),
                 received.content_type,
                 received.pdf_codes.clone(),
             )
             .await;
+        // A white page is no form (the upload after the order would refuse it too).
+        if blank {
+            return Ok(Err(ctx.t(T::ProblemBlankForm).to_owned()));
+        }
         // The form printed for this application carries its reference: another's is refused.
         // (Its edition is the form's, as the reference is: a changed form gets a new one.)
         let check =
