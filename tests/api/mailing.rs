@@ -460,7 +460,7 @@ async fn finance_issues_an_invoice_that_is_stored_mailed_and_completes_the_order
     );
     assert_eq!(refused.status, 409);
     assert!(
-        refused.detail.contains("no longer waits for its invoice"),
+        refused.detail.contains("is not waiting for its invoice"),
         "{refused:?}"
     );
     assert_eq!(invoice.net_fen + invoice.tax_fen, invoice.total_fen);

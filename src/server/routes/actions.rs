@@ -577,9 +577,14 @@ async fn details(
             ),
         );
     }
-    let reason = errors
-        .check("reason", optional_lines::<500>(request.reason.as_deref()))
-        .flatten();
+    // Checked only where the action takes it (one not taken is named once, above).
+    let reason = if action.takes().contains(&"reason") {
+        errors
+            .check("reason", optional_lines::<500>(request.reason.as_deref()))
+            .flatten()
+    } else {
+        None
+    };
     let outcome = match action {
         Action::Cancel => {
             if reason.is_none() && is_blank(request.reason.as_deref()) {

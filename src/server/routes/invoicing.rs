@@ -220,9 +220,20 @@ pub async fn save_request(
         )
         .await?
     {
-        // Said as what was asked: keeping the request, not issuing.
+        // Said as what was asked: keeping the request, not issuing. Still waiting, it was
+        // changed meanwhile (another save): a version conflict, to read again and retry.
         let row = find_order(&state, &row.order_no).await?;
         let status = row.status()?;
+        if status == OrderStatus::PendingInvoice {
+            return Err(crate::server::error::transition_error(
+                &row.order_no,
+                Action::IssueInvoice,
+                crate::server::store::TransitionError::Conflict {
+                    status,
+                    version: row.version,
+                },
+            ));
+        }
         return Err(ApiError::Conflict {
             code: "invalid_transition",
             detail: Msg::with(

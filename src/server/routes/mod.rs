@@ -371,6 +371,8 @@ impl UnknownParameter {
 
 /// The reads whose handlers name an unknown query parameter with every other that does
 /// not fit (`parse_query_checked` of a query type that denies unknown fields).
+/// (Not the payments list: finance's alone, an unknown parameter there is refused to
+/// anyone with a token, before whether they may read it, as on every other read.)
 const NAMES_EVERY_PARAMETER: [&str; 1] = ["/api/v1/orders"];
 
 /// The parameter in `request`'s query string that its operation (by method and path

@@ -1600,7 +1600,7 @@ fn finance_reverses_an_invoice_from_the_order_and_the_form_says_what_follows() {
         let flat: String = render(&app, 80, 24).split_whitespace().collect();
         let told = match lang {
             Lang::ZhCn => "请到“5开票”重新开具",
-            _ => "issueitanewin5Invoicing",
+            _ => "issueitanewin5Invoice",
         };
         assert!(flat.contains(told), "{flat}");
     }
