@@ -1025,6 +1025,28 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
             "{problem:?}"
         );
     }
+    // A field not taken is named once, not also judged (a reject's over-long `reason`
+    // was named twice: not taken, and too long).
+    let refused = reviewer
+        .act(
+            &online.order_no,
+            Action::Reject,
+            &ActionRequest {
+                version: Some(online.version),
+                reasons: vec!["申请表签字不清晰".into()],
+                reason: Some("很".repeat(600)),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("reason is not taken");
+    let problem = refused.problem().cloned().expect("a problem");
+    let named = problem
+        .errors
+        .iter()
+        .filter(|e| e.field == "reason")
+        .count();
+    assert_eq!(named, 1, "{problem:?}");
     let still = reviewer
         .order(&online.order_no, false)
         .await
