@@ -75,10 +75,20 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
             "SQ7F3K9QAB".into()
         ))
     );
+    // A white page is refused here, as the platform would refuse it after the order.
     let blank = dir.path().join("blank.png");
     std::fs::write(&blank, png(&GrayImage::from_pixel(800, 1100, Luma([255])))).expect("blank");
     assert_eq!(
         check_signed_form(&blank, 0, "SQ7F3K9QAB", &checks)
+            .await
+            .map(|i| i.code),
+        Err(FileProblem::Blank)
+    );
+    // A page with something on it but no code: taken, said so.
+    let plain = dir.path().join("page.png");
+    std::fs::write(&plain, crate::common::scan_png(800, 1100)).expect("page");
+    assert_eq!(
+        check_signed_form(&plain, 0, "SQ7F3K9QAB", &checks)
             .await
             .map(|i| i.code),
         Ok(CodeRead::NoCode)
