@@ -872,7 +872,7 @@ web_texts! { messaging_texts;
     DemoInvoiceMark => "（演示，非税务发票）", " (demo, not a tax invoice)";
     DemoUnpaidMark => "【演示·未实际收款】", "[demo: no real money collected] ";
     DemoUnpaidTag => "演示·", "demo · ";
-    ErrSameVoucherAsReturned => "这张凭证（“{0}”）退回前已提交，仍在订单上：请上传补转那一笔的凭证，或看不清的凭证重新拍的清楚照片", "this voucher (\"{0}\") was sent before the return and stays with the order: upload the voucher of the transfer that makes up the rest, or a clear new photo of an unreadable one";
+    ErrSameVoucherAsReturned => "这张凭证（“{0}”）退回前已提交，仍在订单上：请上传补转那一笔的凭证，或为看不清的凭证重新拍一张清楚的照片", "this voucher (\"{0}\") was sent before the return and stays with the order: upload the voucher of the transfer that makes up the rest, or a clear new photo of an unreadable one";
     ErrSameFileAsReturned => "与退回前提交的“{0}”是同一个文件：请按退回原因更正后重新扫描", "the very file sent before the return (\"{0}\"): correct what the reasons say, then scan again";
     MailNoteMark => "【有备注】", "[note] ";
     DemoUnpaidShort => "演", "D";

@@ -891,8 +891,7 @@ fn read_query<V: DeserializeOwned>(raw: &str) -> Result<(Option<V>, FieldErrors)
         } else {
             return true;
         };
-        let key: String = key.chars().filter(|c| !c.is_control()).collect();
-        errors.push((key, Msg::new(problem)));
+        errors.push((shown_name(key), Msg::new(problem)));
         false
     });
     // A parameter given twice (`status=a&status=b`): named once, with how to give several
@@ -902,8 +901,9 @@ fn read_query<V: DeserializeOwned>(raw: &str) -> Result<(Option<V>, FieldErrors)
         if seen.insert(key.clone()) {
             return true;
         }
-        if !errors.iter().any(|(named, _)| named == key) {
-            errors.push((key.clone(), Msg::new(T::ErrRepeatedParameter)));
+        let shown = shown_name(key);
+        if !errors.iter().any(|(named, _)| *named == shown) {
+            errors.push((shown, Msg::new(T::ErrRepeatedParameter)));
         }
         false
     });
@@ -945,8 +945,7 @@ fn read_query<V: DeserializeOwned>(raw: &str) -> Result<(Option<V>, FieldErrors)
         };
         let before = pairs.len();
         pairs.retain(|(key, _)| *key != name);
-        // Named as sent, without what would reach a terminal as a control sequence.
-        let name: String = name.chars().filter(|c| !c.is_control()).collect();
+        let name = shown_name(&name);
         if !errors.iter().any(|(named, _)| *named == name) {
             errors.push((name, problem));
         }
@@ -956,6 +955,15 @@ fn read_query<V: DeserializeOwned>(raw: &str) -> Result<(Option<V>, FieldErrors)
         }
     }
     Ok((None, errors))
+}
+
+/// A parameter's name as sent, said back in a problem: without control or direction
+/// characters (what would reach a terminal or a log as a sequence, or turn the text
+/// around).
+fn shown_name(key: &str) -> String {
+    key.chars()
+        .filter(|c| !c.is_control() && !crate::domain::is_bidi_control(*c))
+        .collect()
 }
 
 /// Whether `raw` decodes: every `%` followed by two hex digits, and the bytes UTF-8.
@@ -1104,12 +1112,12 @@ mod tests {
     #[test]
     fn every_bad_parameter_is_named_at_once() {
         let refused = parse_query::<crate::api::OrderQuery>(
-            "limit=abc&status=zzz&stauts=x&q=a%00b&status=completed&%1B[31m=1",
+            "limit=abc&status=zzz&stauts=x&q=a%00b&status=completed&%1B[31m=1&%1B[2Jx=1&%1B[2Jx=2",
         )
         .expect_err("refused");
         let mut named = fields(refused);
         named.sort();
-        assert_eq!(named, ["[31m", "limit", "q", "status", "stauts"]);
+        assert_eq!(named, ["[2Jx", "[31m", "limit", "q", "status", "stauts"]);
     }
 
     /// A query whose encoding cannot be read is refused, not searched for as typed.
