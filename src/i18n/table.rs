@@ -353,6 +353,7 @@ web_texts! { messaging_texts;
     CmdSort => "切换排序（最新/最早在前）", "sort newest / oldest first";
     CmdRefresh => "全部刷新", "refresh everything";
     CmdReveal => "显示完整个人信息（会记录）", "show personal data in full (audited)";
+    NoteIsCapitalN => "n 在这里没有用：添加备注请按 N（大写）；接待下一位客户请按 F1 回到新申请", "n does nothing here: N (capital) adds a note; F1 goes back to New for the next customer";
     CmdNote => "添加备注", "add a note";
     CmdEditOrder => "修改订单资料", "correct the order";
     MailRelabel => "打印面单后地址改过了，面单上是旧地址：请重新打印此单的面单再寄", "the address was corrected after its label was printed, so the label is wrong: print its label again before mailing";

@@ -531,6 +531,13 @@ fn a_note_closed_with_esc_comes_back_with_shift_n() {
     key(&mut a, KeyCode::Char('N'));
     let screen = render(&a, 80, 24);
     assert!(screen.contains("已致电客户，等待回传"), "{screen}");
+    // `n` (next, a screen away) opens no note: it says where the note and the next
+    // customer are.
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('n'));
+    let flat: String = render(&a, 80, 24).split_whitespace().collect();
+    assert!(flat.contains("添加备注请按N（大写）"), "{flat}");
+    assert!(!flat.contains("备注*"), "{flat}");
 }
 
 /// A support agent pressing an action key their role lacks is told whose it is, rather than

@@ -410,6 +410,12 @@ impl Orders {
         // full, printing its form.
         let (label, permission) = match (action, c) {
             (Some(action), _) => (action.label(lang).to_owned(), Permission::Act(action)),
+            // `n` is "next" elsewhere (the next customer, the next order to review): a note
+            // is `N` here, and the next customer is in 新申请 — said, not nothing.
+            (None, 'n') => {
+                self.notice = Some(Notice::warning(Text::from(T::NoteIsCapitalN)));
+                return true;
+            }
             // Completed or cancelled: nothing to correct, whoever asks (it said nothing).
             (None, 'e') if order.status.is_final() => {
                 self.notice = Some(Notice::warning(Text::with(
