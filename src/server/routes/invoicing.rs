@@ -225,14 +225,7 @@ pub async fn save_request(
         let row = find_order(&state, &row.order_no).await?;
         let status = row.status()?;
         if status == OrderStatus::PendingInvoice {
-            return Err(crate::server::error::transition_error(
-                &row.order_no,
-                Action::IssueInvoice,
-                crate::server::store::TransitionError::Conflict {
-                    status,
-                    version: row.version,
-                },
-            ));
+            return Err(changed(&row, status));
         }
         return Err(ApiError::Conflict {
             code: "invalid_transition",
@@ -262,17 +255,28 @@ pub async fn save_request(
     }))
 }
 
-/// 409 for an order that no longer waits for its invoice.
-async fn not_waiting(state: &AppState, order_no: &str) -> Result<ApiError, ApiError> {
-    let row = find_order(state, order_no).await?;
-    Ok(crate::server::error::transition_error(
+/// 409 for an order that does not wait for its invoice (`status`, as just read).
+fn not_waiting(row: &crate::server::store::OrderRow, status: OrderStatus) -> ApiError {
+    crate::server::error::transition_error(
         &row.order_no,
         Action::IssueInvoice,
         crate::server::store::TransitionError::NotAllowed {
-            status: row.status()?,
+            status,
             version: row.version,
         },
-    ))
+    )
+}
+
+/// 409 for an order changed since the version the caller saw (`status`, as just read).
+fn changed(row: &crate::server::store::OrderRow, status: OrderStatus) -> ApiError {
+    crate::server::error::transition_error(
+        &row.order_no,
+        Action::IssueInvoice,
+        crate::server::store::TransitionError::Conflict {
+            status,
+            version: row.version,
+        },
+    )
 }
 
 /// Issues the invoice: the number from the invoice provider, the e-invoice PDF kept on the
@@ -335,17 +339,10 @@ pub async fn issue(
     // "Not now" before "fix these fields".
     let status = row.status()?;
     if status != OrderStatus::PendingInvoice {
-        return Err(not_waiting(&state, &row.order_no).await?);
+        return Err(not_waiting(&row, status));
     }
     if version != row.version {
-        return Err(crate::server::error::transition_error(
-            &row.order_no,
-            Action::IssueInvoice,
-            crate::server::store::TransitionError::Conflict {
-                status,
-                version: row.version,
-            },
-        ));
+        return Err(changed(&row, status));
     }
     let (request, via) = match checked {
         // Unchanged from the customer's own request, it stays theirs.
@@ -408,14 +405,7 @@ pub async fn issue(
         .await?
     {
         let now = find_order(&state, &order_no).await?;
-        return Err(crate::server::error::transition_error(
-            &now.order_no,
-            Action::IssueInvoice,
-            crate::server::store::TransitionError::Conflict {
-                status: now.status()?,
-                version: now.version,
-            },
-        ));
+        return Err(changed(&now, now.status()?));
     }
     let row = find_order(&state, &order_no).await?;
     let updated = invoicing::issue(
