@@ -1331,6 +1331,7 @@ web_texts! { messaging_texts;
     PageNoticeOnlineCheck => "最快的办法：用订单预留的手机号登录本平台，在订单页完成实名认证后提交审核，无需上传材料，也无需再到柜台。", "Quickest: sign in here with the order's mobile number, pass the real-name check on the order's page and send it for review; nothing to upload, no need to come to the counter.";
     PageNoticeCheckHere => "登录并完成实名认证", "Sign in and pass the real-name check";
     PageNoticeCheckAtCounter => "也可以携带身份证到受理点，由工作人员为您认证。认证通过、订单重新提交后进入审核。", "Or bring your ID card to a counter, where staff run the check with you. Once it passes and the order is sent again, it goes back to review.";
+    PageNoticeUploadVoucher => "登录并上传转账凭证", "Sign in and upload the voucher";
     PageNoticeUploadHere => "登录并上传补正材料", "Sign in and upload the corrections";
     PageNoticeOnlineVoucher => "最快的办法：用订单预留的手机号登录本平台，在订单页查看收款账户和订单金额，上传转账凭证（拍照或截图均可），无需再到柜台。申请表无需重新打印或签字。", "Quickest: sign in here with the order's mobile number, see the account and the order's amount on the order's page and upload the transfer's voucher (a photo or a screenshot); no need to come to the counter. The application form need not be printed or signed again.";
     PageNoticeHowVoucher => "也可以致电 {0}，工作人员会接收凭证并代为上传；或送交受理点。收到后订单重新进入审核。", "Or call {0}: staff take the voucher in and upload it for you; or bring it to the counter. The order then goes back to review.";

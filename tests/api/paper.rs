@@ -678,7 +678,7 @@ async fn a_notice_for_the_voucher_asks_for_the_voucher_not_a_signature() {
     assert!(!squeezed.contains("签字后拍照"), "{text}");
     assert!(!squeezed.contains("上传补正材料"), "{text}");
     let page = notice_page(&app, &order).await;
-    assert!(page.contains("上传转账凭证"), "{page}");
+    assert!(page.contains("登录并上传转账凭证"), "{page}");
     assert!(page.contains("申请表无需重新打印或签字"), "{page}");
     assert!(!page.contains("签字后拍照"), "{page}");
     app.finish().await;

@@ -117,7 +117,7 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
                 // Returned for the transfer's voucher: the voucher to upload, nothing to
                 // print or sign.
                 p { (ctx.t(T::PageNoticeOnlineVoucher)) }
-                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeUploadHere)) } }
+                p { a.button href=(format!("/orders/{}", row.order_no)) { (ctx.t(T::PageNoticeUploadVoucher)) } }
                 p { (ctx.fill(T::PageNoticeHowVoucher, &[&ctx.hotline])) }
                 @if crate::domain::asks_for_the_check(&reasons) {
                     p { (ctx.t(T::DocByPhoneCheckToo)) }
