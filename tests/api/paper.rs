@@ -647,18 +647,7 @@ async fn a_notice_for_the_check_alone_asks_for_the_check_not_uploads() {
 async fn a_notice_for_the_voucher_asks_for_the_voucher_not_a_signature() {
     let app = TestApp::spawn(Db::Sqlite).await;
     let order = app.submit("李四").await;
-    let order = app
-        .client(&app.clerk)
-        .act(
-            &order.order_no,
-            Action::ChooseBankTransfer,
-            &ActionRequest {
-                version: Some(order.version),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("by transfer");
+    let order = app.by_transfer(&order).await;
     let order = app
         .send_voucher(&order, crate::common::voucher_jpeg(800, 600))
         .await;

@@ -1056,18 +1056,7 @@ async fn a_return_asks_only_for_what_the_order_can_answer(db: Db) {
         (OrderStatus::PendingReview, online.version)
     );
     let order = app.submit("李四").await;
-    let order = app
-        .client(&app.clerk)
-        .act(
-            &order.order_no,
-            Action::ChooseBankTransfer,
-            &ActionRequest {
-                version: Some(order.version),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("by transfer");
+    let order = app.by_transfer(&order).await;
     let order = app
         .send_voucher(&order, crate::common::voucher_jpeg(800, 600))
         .await;

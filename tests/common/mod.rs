@@ -312,6 +312,21 @@ impl TestApp {
         .await
     }
 
+    /// `order` put to bank transfer by the counter: it waits for the transfer's voucher.
+    pub async fn by_transfer(&self, order: &Order) -> Order {
+        self.client(&self.clerk)
+            .act(
+                &order.order_no,
+                Action::ChooseBankTransfer,
+                &ActionRequest {
+                    version: Some(order.version),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("by transfer")
+    }
+
     /// `order` returned by the reviewer for `reasons` (claimed first).
     pub async fn returned(&self, order: &Order, reasons: &[&str]) -> Order {
         self.act(
