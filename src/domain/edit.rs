@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::status::{OrderStatus, UserType};
+use super::{InvalidValue, Money};
+use crate::i18n::Msg;
 use crate::i18n::{Lang, T};
 
 /// A part of an order that may be corrected after submission.
@@ -201,6 +203,56 @@ pub fn asks_for_the_amount(reasons: &[String]) -> bool {
     reasons
         .iter()
         .any(|r| checklist_reason(r) == Some(T::ReasonVoucherAmount))
+}
+
+/// What is left to transfer on an order returned for its voucher's amount (fen): the
+/// order's `amount_fen` less what its vouchers showed in all, when the reviewer said it
+/// (`voucher_total_fen`). None when the return did not ask for the amount, or said no total.
+pub fn still_to_transfer(
+    reasons: &[String],
+    amount_fen: i64,
+    voucher_total_fen: Option<i64>,
+) -> Option<Money> {
+    let total = voucher_total_fen?;
+    if !asks_for_the_amount(reasons) || !(1..amount_fen).contains(&total) {
+        return None;
+    }
+    Money::from_fen(amount_fen - total)
+}
+
+/// [`still_to_transfer`] as every page, paper and screen says it, in `lang`: the rest, with
+/// the order's amount and what the vouchers showed.
+pub fn still_to_transfer_said(
+    reasons: &[String],
+    amount_fen: i64,
+    voucher_total_fen: Option<i64>,
+    lang: Lang,
+) -> Option<String> {
+    let rest = still_to_transfer(reasons, amount_fen, voucher_total_fen)?;
+    let amount = Money::from_fen(amount_fen).unwrap_or_default();
+    let shown = Money::from_fen(voucher_total_fen.unwrap_or_default()).unwrap_or_default();
+    Some(T::DocStillToTransferValue.fill(
+        lang,
+        &[&rest.to_string(), &amount.to_string(), &shown.to_string()],
+    ))
+}
+
+/// Whether `total_fen` may be said as what an order's vouchers showed in all, on a return
+/// for `reasons` of an order of `amount_fen`: only with the reason "the voucher's amount is
+/// wrong", and only short of the amount (a short transfer is the one with a rest to send).
+pub fn check_voucher_total(
+    reasons: &[String],
+    amount_fen: i64,
+    total_fen: i64,
+) -> Result<(), InvalidValue> {
+    if !asks_for_the_amount(reasons) {
+        return Err(Msg::with(T::ErrVoucherTotalWithoutReason, [T::ReasonVoucherAmount]).into());
+    }
+    if !(1..amount_fen).contains(&total_fen) {
+        let amount = Money::from_fen(amount_fen).unwrap_or_default().to_string();
+        return Err(Msg::with(T::ErrVoucherTotalRange, [amount]).into());
+    }
+    Ok(())
 }
 
 /// Whether a return for `reasons` may have asked for the form again: a reason other than

@@ -266,7 +266,7 @@ impl Action {
     /// is refused on its field, not dropped without a word.
     pub fn takes(self) -> &'static [&'static str] {
         match self {
-            Action::Reject => &["reasons"],
+            Action::Reject => &["reasons", "voucher_total_fen"],
             Action::UploadVoucher | Action::Resubmit => &["reason", "attachment_ids"],
             Action::Ship => &["reason", "carrier", "tracking_no"],
             _ => &["reason"],

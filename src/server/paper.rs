@@ -623,6 +623,14 @@ pub fn correction_deadline(state: &AppState, returned_at: i64) -> OffsetDateTime
     deadline
 }
 
+/// What a return for the transfer's amount asks to be transferred still, in `lang`: the
+/// rest, with the order's amount and what the vouchers showed (the reviewer's total), as
+/// the notice, its phone page and the order page say it. None when the return did not say
+/// a total.
+pub fn still_to_transfer(row: &OrderRow, reasons: &[String], lang: Lang) -> Option<String> {
+    crate::domain::still_to_transfer_said(reasons, row.amount_fen, row.voucher_total_fen, lang)
+}
+
 /// The correction notice of a returned order: `returned` is the history's return, `round`
 /// how many times the order was returned, `link` the notice's phone page.
 pub fn notice(
@@ -668,7 +676,11 @@ pub fn notice(
                 super::present::china_datetime(returned_at),
             ),
             line(T::DocReviewer, reviewer.clone()),
-        ],
+        ]
+        .into_iter()
+        // Short: the rest to transfer, not the whole amount again.
+        .chain(still_to_transfer(row, reasons, ZH).map(|rest| line(T::DocStillToTransfer, rest)))
+        .collect(),
         sections: vec![
             (
                 T::DocDeadlineHeading.get(ZH).to_owned(),

@@ -134,6 +134,7 @@ pub fn order(
         payment_method: row.payment_method.clone(),
         paid_at: row.paid_at.map(rfc3339),
         rejection_reasons,
+        voucher_total_fen: row.voucher_total_fen,
         shipment: match (&row.carrier, &row.tracking_no, row.shipped_at) {
             (Some(carrier), Some(tracking_no), Some(at)) => Some(Shipment {
                 carrier: carrier.clone(),

@@ -24,7 +24,174 @@ on_both_databases!(
     an_order_is_approved_only_with_its_applicant_verified_and_its_form_signed,
     one_voucher_sent_for_two_orders_is_said_to_their_reviewer,
     a_file_added_under_review_makes_a_decision_on_an_earlier_read_stale,
+    a_short_transfer_is_told_the_rest_to_transfer,
 );
+
+/// A return for the voucher's amount may say what the vouchers showed in all: the customer
+/// is then told the rest (¥100.00 of a ¥400.00 order), not the whole amount again — in the
+/// text, on the printed notice, its phone page and the order's page. Said without that
+/// reason, or not short of the amount, or with another action, it is refused by name, with
+/// the rest of what was wrong, and changes nothing; the order sent back forgets it.
+async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let reviewer = app.client(&app.reviewer);
+    let order = app.submit("李四").await;
+    let order = app.by_transfer(&order).await;
+    let order = app
+        .send_voucher(&order, crate::common::voucher_jpeg(800, 600))
+        .await;
+    reviewer.claim(&order.order_no, false).await.expect("claim");
+    let amount = order.amount_fen;
+    let refuse = |reasons: Vec<String>, total: i64| {
+        let reviewer = &reviewer;
+        let order = &order;
+        async move {
+            let refused = reviewer
+                .act(
+                    &order.order_no,
+                    Action::Reject,
+                    &ActionRequest {
+                        version: Some(order.version),
+                        reasons,
+                        voucher_total_fen: Some(total),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .expect_err("refused");
+            refused.problem().cloned().expect("a problem")
+        }
+    };
+    // Not with the amount's reason: named, beside the reason that is wrong itself.
+    let problem = refuse(vec!["申请表签字不清晰".into(), "缺少单位公章".into()], 100).await;
+    let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(problem.status, 422, "{problem:?}");
+    assert!(fields.contains(&"voucher_total_fen"), "{problem:?}");
+    assert!(
+        problem
+            .errors
+            .iter()
+            .any(|e| e.message.contains("the voucher's amount is wrong")),
+        "{problem:?}"
+    );
+    // Not short of the amount (nothing to add), or nothing at all.
+    for total in [amount, amount + 1, 0] {
+        let problem = refuse(vec!["转账凭证金额不符".into()], total).await;
+        let said = problem
+            .errors
+            .iter()
+            .find(|e| e.field == "voucher_total_fen")
+            .unwrap_or_else(|| panic!("{total}: {problem:?}"));
+        let price = ca_counter::domain::Money::from_fen(amount)
+            .expect("amount")
+            .to_string();
+        assert!(said.message.contains(&price), "{said:?}");
+    }
+    let still = reviewer.order(&order.order_no, false).await.expect("order");
+    assert_eq!(
+        (still.status, still.version, still.voucher_total_fen),
+        (OrderStatus::PendingReview, order.version, None)
+    );
+    // Short by ¥100.00.
+    let returned = app
+        .act(
+            &app.reviewer,
+            &order,
+            Action::Reject,
+            ActionRequest {
+                reasons: vec!["转账凭证金额不符".into()],
+                voucher_total_fen: Some(amount - 10_000),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(returned.voucher_total_fen, Some(amount - 10_000));
+    let money = |fen: i64| {
+        ca_counter::domain::Money::from_fen(fen)
+            .expect("fen")
+            .to_string()
+    };
+    let texts = app.client(&app.admin).sms_messages().await.expect("sms");
+    let text = texts
+        .iter()
+        .find(|m| m.kind.as_deref() == Some("returned"))
+        .expect("the return's text");
+    assert!(
+        text.body.contains(&format!("还需补转 {}", money(10_000))),
+        "{}",
+        text.body
+    );
+    let notice = app
+        .client(&app.clerk)
+        .correction_notice(order.order_no.as_str())
+        .await
+        .expect("the notice");
+    let paper: String = pdf_text(&notice.bytes).split_whitespace().collect();
+    let said = format!(
+        "还需补转：{}（订单金额{}，转账凭证所示已转{}）",
+        money(10_000),
+        money(amount),
+        money(amount - 10_000)
+    );
+    assert!(paper.contains(&said), "{said}: {paper}");
+    let (_, mut browser) =
+        crate::common::customer::signed_in_owner(&app, order.order_no.as_str()).await;
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    assert!(
+        page.html.contains("您转账的金额少于订单金额")
+            && page.html.contains(&money(10_000))
+            && page.html.contains("还需补转"),
+        "{}",
+        page.html
+    );
+    // The text's link: the notice on the phone.
+    let link = text
+        .body
+        .split_whitespace()
+        .find_map(|w| w.find("http").map(|i| w[i..].to_owned()))
+        .expect("the notice's link");
+    let phone = app
+        .http
+        .get(&link)
+        .send()
+        .await
+        .expect("notice page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        phone.contains("还需补转") && phone.contains(&money(10_000)),
+        "{phone}"
+    );
+    // Another action does not take it (said beside what else is wrong), and changes
+    // nothing.
+    let refused = app
+        .client(&app.clerk)
+        .act(
+            &order.order_no,
+            Action::Resubmit,
+            &ActionRequest {
+                version: Some(returned.version),
+                voucher_total_fen: Some(100),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("not taken");
+    let problem = refused.problem().cloned().expect("a problem");
+    assert!(
+        problem.status == 422
+            && problem
+                .errors
+                .iter()
+                .any(|e| e.field == "voucher_total_fen"),
+        "{problem:?}"
+    );
+    // Sent back, the total is the last return's no more.
+    let back = app.resubmitted(&returned).await;
+    assert_eq!(back.voucher_total_fen, None);
+    app.finish().await;
+}
 
 /// The version is what a decision is taken on: a file attached while the order waits for
 /// review moves it, so a reviewer who read the order before cannot approve files they never

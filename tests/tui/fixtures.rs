@@ -112,6 +112,7 @@ pub fn order() -> Order {
         payment_method: Some("sandbox".into()),
         paid_at: Some("2026-11-28T07:40:00Z".into()),
         rejection_reasons: vec![],
+        voucher_total_fen: None,
         shipment: None,
         invoice_no: None,
         invoice: None,

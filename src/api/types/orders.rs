@@ -210,6 +210,10 @@ pub struct Order {
     pub paid_at: Option<String>,
     /// Reasons of the latest return for correction.
     pub rejection_reasons: Vec<String>,
+    /// Returned for the transfer's amount (转账凭证金额不符): what its vouchers showed in all
+    /// (fen), when the reviewer said; the customer is asked for `amount_fen` less this.
+    /// Null otherwise, and once the order is sent back for review.
+    pub voucher_total_fen: Option<i64>,
     /// Shipment, once mailed.
     pub shipment: Option<Shipment>,
     /// By when the CA promises to mail the certificate (RFC 3339), while the order waits
@@ -384,6 +388,16 @@ pub struct ActionRequest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(inline, schema_with = crate::api::schemas::reasons)]
     pub reasons: Vec<String>,
+    /// `reject` with the reason 转账凭证金额不符 only: what the order's vouchers show in all
+    /// (fen), more than 0 and less than its `amount_fen`; the customer is then told the
+    /// rest to transfer instead of the whole amount again. Optional.
+    #[serde(
+        default,
+        deserialize_with = "super::json_integer::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(minimum = 1, value_type = Option<i64>)]
+    pub voucher_total_fen: Option<i64>,
     /// Attachments the action is about (`upload_voucher`: the voucher; `resubmit`: the
     /// corrected materials); not taken by other actions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

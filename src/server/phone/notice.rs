@@ -94,6 +94,10 @@ async fn notice(state: &AppState, ctx: &Ctx, token: &str) -> Response {
                     }
                 }
                 dt { (ctx.t(T::DocProduct)) } dd { (row.project_name) " · " (row.product_name) }
+                // Short: the rest to transfer, not the whole amount again.
+                @if let Some(rest) = crate::server::paper::still_to_transfer(&row, &reasons, ctx.lang) {
+                    dt { (ctx.t(T::DocStillToTransfer)) } dd { strong { (rest) } }
+                }
             }
             h2 { (ctx.fill(T::PageNoticeReasons, &[&reasons.len().to_string()])) }
             // The checklist's reasons in the page's language (a reviewer's own words as

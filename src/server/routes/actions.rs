@@ -428,7 +428,16 @@ async fn customer_message(
             let reasons: Vec<String> = column("rejection_json")
                 .and_then(|json| serde_json::from_str(&json).ok())
                 .unwrap_or_default();
-            let reasons = reasons.join(crate::domain::REASON_SEPARATOR);
+            let total = set.iter().find_map(|c| match c {
+                SetColumn::Int("voucher_total_fen", total) => *total,
+                _ => None,
+            });
+            let rest = crate::domain::still_to_transfer(&reasons, order.amount_fen, total);
+            let mut reasons = reasons.join(crate::domain::REASON_SEPARATOR);
+            // Short: the rest to transfer, not the whole amount again.
+            if let Some(rest) = rest {
+                reasons.push_str(&T::SmsStillToTransfer.fill(Lang::ZhCn, &[&rest.to_string()]));
+            }
             // The text links to the notice on the phone: the customer may never have had
             // the paper.
             let token = state.store.notice_token(&order.id).await?;
@@ -556,6 +565,7 @@ async fn details(
     let sent = [
         ("reason", request.reason.is_some()),
         ("reasons", !request.reasons.is_empty()),
+        ("voucher_total_fen", request.voucher_total_fen.is_some()),
         ("attachment_ids", !request.attachment_ids.is_empty()),
         ("carrier", request.carrier.is_some()),
         ("tracking_no", request.tracking_no.is_some()),
@@ -704,10 +714,21 @@ async fn details(
                 let most = MAX_REASONS.to_string();
                 errors.add("reasons", Msg::with(T::ProblemTooMany, [most]));
             }
+            // What the vouchers showed in all, on a return for the amount: the customer is
+            // asked for the rest. Every return sets it (none said: none kept).
+            if let Some(total) = request.voucher_total_fen
+                && let Err(e) =
+                    crate::domain::check_voucher_total(&reasons, order.amount_fen, total)
+            {
+                errors.add("voucher_total_fen", e);
+            }
             let json = serde_json::to_string(&reasons).unwrap_or_default();
             (
                 Some(reasons.join(crate::domain::REASON_SEPARATOR)),
-                vec![SetColumn::Text("rejection_json", Some(json))],
+                vec![
+                    SetColumn::Text("rejection_json", Some(json)),
+                    SetColumn::Int("voucher_total_fen", request.voucher_total_fen),
+                ],
             )
         }
         Action::UploadVoucher | Action::Resubmit => {
@@ -715,6 +736,7 @@ async fn details(
             let set = if action == Action::Resubmit {
                 let mut set = vec![
                     SetColumn::Text("rejection_json", None),
+                    SetColumn::Int("voucher_total_fen", None),
                     SetColumn::Int("resubmissions", Some(order.resubmissions + 1)),
                     // The promise counts from here (see `paper::promise_start`).
                     SetColumn::Int("resubmitted_at", Some(now_ms())),

@@ -165,6 +165,7 @@ impl ValidOrder {
             payment_method: None,
             paid_at: None,
             rejection_json: None,
+            voucher_total_fen: None,
             carrier: None,
             tracking_no: None,
             shipped_at: None,
@@ -215,6 +216,9 @@ pub struct OrderRow {
     pub payment_method: Option<String>,
     pub paid_at: Option<i64>,
     pub rejection_json: Option<String>,
+    /// Returned for the transfer's amount: what its vouchers showed in all, when the
+    /// reviewer said (fen).
+    pub voucher_total_fen: Option<i64>,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
     pub shipped_at: Option<i64>,
@@ -273,7 +277,7 @@ macro_rules! order_columns {
         "o.id, o.order_no, o.status, o.version, o.user_type, o.customer_id, \
          o.product_id, o.project_id, pj.name AS project_name, pr.name AS product_name, pr.validity_years, \
          o.amount_fen, o.applicant_name, o.display_name, o.phone, o.id_number, o.applicant_json, \
-         o.organization_json, o.mailing_json, o.note, o.application_ref, o.terms_version, o.payment_method, o.paid_at, o.rejection_json, \
+         o.organization_json, o.mailing_json, o.note, o.application_ref, o.terms_version, o.payment_method, o.paid_at, o.rejection_json, o.voucher_total_fen, \
          o.carrier, o.tracking_no, o.shipped_at, o.invoice_no, o.invoice_token, o.invoice_request_json, \
          o.invoice_requested_at, o.invoice_requested_via, o.submitted_by, op.name AS submitted_by_name, \
          o.claimed_by, o.claimed_by_name, o.claim_expires_at, o.resubmissions, o.resubmitted_at, \

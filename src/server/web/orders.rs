@@ -552,7 +552,7 @@ async fn order_page(
 
 /// Where and how much to transfer for `row`: the platform's account (said to be the
 /// configuration's example when it is), the amount and the order number as the reference.
-fn transfer_details(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Markup {
+fn transfer_details(state: &AppState, ctx: &Ctx, row: &OrderRow, rest: Option<&str>) -> Markup {
     let bank = &state.config.bank;
     let amount = Money::from_fen(row.amount_fen)
         .unwrap_or_default()
@@ -569,7 +569,12 @@ fn transfer_details(state: &AppState, ctx: &Ctx, row: &OrderRow) -> Markup {
             dt { (ctx.t(T::WebBankAccountName)) } dd { (bank.account_name) }
             dt { (ctx.t(T::WebBankName)) } dd { (bank.bank) }
             dt { (ctx.t(T::WebBankAccountNo)) } dd.order-no { (bank.account_no) }
-            dt { (ctx.t(T::PageAmount)) } dd { (amount) }
+            // Returned short: the rest to transfer, said beside the order's amount.
+            @if let Some(rest) = rest {
+                dt { (ctx.t(T::DocStillToTransfer)) } dd { strong { (rest) } }
+            } @else {
+                dt { (ctx.t(T::PageAmount)) } dd { (amount) }
+            }
             dt { (ctx.t(T::WebTransferReference)) } dd.order-no { (row.order_no) }
         }
     }
@@ -633,7 +638,7 @@ async fn next_step(
                 p { (ctx.t(T::WebTransferIntro)) }
                 p.hint { (ctx.t(T::WebTransferChecked)) }
                 @if let Some(closes) = &closes { p.hint { (closes) } }
-                (transfer_details(state, ctx, row))
+                (transfer_details(state, ctx, row, None))
                 p { a href=(format!("{base}/slip.pdf")) download { (ctx.t(T::WebSlipDownload)) } }
                 (upload_form(ctx, &format!("{base}/voucher"), row, None, T::WebVoucherLabel, errors))
                 // Not transferred after all: back to paying online.
@@ -694,8 +699,13 @@ async fn next_step(
                 // The voucher asked for again (its amount wrong, say): the amount and the
                 // account, which only the step before showed.
                 @if crate::domain::asks_for_a_voucher(&reasons) {
-                    p { (ctx.t(T::WebTransferAgainIntro)) }
-                    (transfer_details(state, ctx, row))
+                    @let rest = crate::server::paper::still_to_transfer(row, &reasons, ctx.lang);
+                    @if rest.is_some() {
+                        p { (ctx.t(T::WebTransferRestIntro)) }
+                    } @else {
+                        p { (ctx.t(T::WebTransferAgainIntro)) }
+                    }
+                    (transfer_details(state, ctx, row, rest.as_deref()))
                 }
                 // Not verified (returned for it, or never done): the check is done here, on
                 // the customer's own phone — it was a dead end, the order sent back unverified.

@@ -55,6 +55,49 @@ fn the_review_screen_shows_the_order_beside_its_scan() {
     insta::assert_snapshot!("review_return_popup_zh", screen);
 }
 
+/// Ticking "the voucher's amount is wrong" on an order paid by transfer opens a row under
+/// it for what the vouchers showed in all: whole at 80×24 in both languages, inside the
+/// popup's borders, and sent with the return in fen.
+#[test]
+fn the_vouchers_total_is_typed_under_its_reason_and_sent() {
+    for (lang, label) in [
+        (Lang::ZhCn, "凭证所示共转（元，选填）：150"),
+        (Lang::En, "the vouchers' total (yuan, optional): 150"),
+    ] {
+        let mut order = order();
+        order.payment_method = Some("bank_transfer".into());
+        let mut app = review_screen_of(lang, order);
+        key(&mut app, KeyCode::Char('r'));
+        key(&mut app, KeyCode::Char('5'));
+        key(&mut app, KeyCode::Down);
+        typed(&mut app, "150");
+        let screen = render(&app, 80, 24);
+        let row = screen
+            .lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("{label}:\n{screen}"));
+        // Inside the popup: its border on either side.
+        assert_eq!(row.matches('│').count(), 2, "{row}\n{screen}");
+        insta::assert_snapshot!(format!("review_return_total_{}", lang_name(lang)), screen);
+        key(&mut app, KeyCode::Enter);
+        let jobs = app.take_jobs();
+        let decided = sent::<review::Request>(&jobs)
+            .into_iter()
+            .find_map(|r| match r {
+                review::Request::Decide { body, .. } => {
+                    Some((body.reasons, body.voucher_total_fen))
+                }
+                _ => None,
+            });
+        let (reasons, total) = decided.expect("a return sent");
+        assert!(
+            reasons.contains(&"转账凭证金额不符".to_owned()),
+            "{reasons:?}"
+        );
+        assert_eq!(total, Some(15_000));
+    }
+}
+
 #[test]
 fn one_id_number_under_another_name_is_flagged_to_the_reviewer() {
     for (lang, words) in [(Lang::ZhCn, "其他姓名"), (Lang::En, "another name")] {

@@ -273,6 +273,18 @@ pub fn lines<'a>(
                 theme.error,
             ),
         ]));
+        // Returned short: the rest the customer was asked to transfer.
+        if let Some(rest) = crate::domain::still_to_transfer_said(
+            &order.rejection_reasons,
+            order.amount_fen,
+            order.voucher_total_fen,
+            lang,
+        ) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", T::DocStillToTransfer.get(lang)), theme.label),
+                Span::raw(rest),
+            ]));
+        }
     }
     // The mailroom's reveal is the phone and the address; the ID number stays masked.
     let id_too = view

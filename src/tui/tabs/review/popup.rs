@@ -21,8 +21,9 @@ pub const OTHER: usize = REASONS.len() - 1;
 /// The longest reason the platform takes, in characters.
 const MAX_REASON_CHARS: usize = 200;
 
-/// A popup over the review screen.
+/// A popup over the review screen (one at a time: its size is no matter).
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Popup {
     /// "Approve HN…?"
     Approve,
@@ -56,6 +57,11 @@ pub struct Checklist {
     pub individual: bool,
     /// Not paid by bank transfer: no voucher to ask for again.
     pub not_by_transfer: bool,
+    /// What the vouchers show in all (yuan, as typed): on its own row under "the voucher's
+    /// amount is wrong" while that is ticked, so the customer is told the rest to transfer.
+    pub total: Input,
+    /// The order's amount (fen): the total said must be short of it.
+    pub amount_fen: i64,
 }
 
 impl Default for Checklist {
@@ -68,6 +74,8 @@ impl Default for Checklist {
             gaps_ticked: false,
             individual: false,
             not_by_transfer: false,
+            total: Input::new(""),
+            amount_fen: 0,
         }
     }
 }
@@ -76,14 +84,21 @@ impl Default for Checklist {
 pub const STAMP: usize = 1;
 const _: () = assert!(matches!(REASONS[STAMP], T::ReasonStampMissing));
 
+/// The row of "the voucher's amount is wrong", under which its total is typed.
+pub const AMOUNT: usize = 4;
+const _: () = assert!(matches!(REASONS[AMOUNT], T::ReasonVoucherAmount));
+
+/// The cursor's place on the row of the vouchers' total (after the reasons' rows).
+pub const TOTAL: usize = REASONS.len();
+
 /// What a key did to the checklist.
 pub enum Step {
     /// Still open.
     Open,
     /// Closed (Esc).
     Closed,
-    /// Return with these reasons.
-    Send(Vec<String>),
+    /// Return with these reasons, and what the vouchers showed in all (fen) when said.
+    Send(Vec<String>, Option<i64>),
 }
 
 impl Checklist {
@@ -101,6 +116,30 @@ impl Checklist {
             }
         }
         list
+    }
+
+    /// Whether the vouchers' total has its row: under "the voucher's amount is wrong",
+    /// while that is ticked.
+    pub fn total_shown(&self) -> bool {
+        self.checked[AMOUNT]
+    }
+
+    /// The rows in the order shown, by cursor place: the reasons, with the total's row
+    /// under the voucher's amount while it is shown.
+    pub fn rows(&self) -> Vec<usize> {
+        let mut rows: Vec<usize> = (0..REASONS.len()).collect();
+        if self.total_shown() {
+            rows.insert(AMOUNT + 1, TOTAL);
+        }
+        rows
+    }
+
+    /// Moves the cursor `by` rows as shown (up when negative), stopping at either end.
+    fn move_cursor(&mut self, by: isize) {
+        let rows = self.rows();
+        let at = rows.iter().position(|r| *r == self.cursor).unwrap_or(0);
+        let to = at.saturating_add_signed(by).min(rows.len() - 1);
+        self.cursor = rows[to];
     }
 
     /// Whether reason `i` can be asked of this order ([`crate::domain::reason_applies`]).
@@ -140,6 +179,11 @@ impl Checklist {
                 self.error = Some(refused.into());
             }
         }
+        // The total's row goes with its reason (what was typed in it stays, for a tick
+        // again); the cursor does not stay on a row not shown.
+        if self.cursor == TOTAL && !self.total_shown() {
+            self.cursor = AMOUNT;
+        }
         step
     }
 
@@ -148,10 +192,27 @@ impl Checklist {
         match key.code {
             KeyCode::Esc => return Step::Closed,
             KeyCode::Enter => return self.submit(),
-            KeyCode::Up | KeyCode::BackTab => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Tab => self.cursor = (self.cursor + 1).min(OTHER),
+            KeyCode::Up | KeyCode::BackTab => self.move_cursor(-1),
+            KeyCode::Down | KeyCode::Tab => self.move_cursor(1),
+            // On the total's row an amount is typed: digits, its point, a ¥.
+            KeyCode::Char(c)
+                if self.cursor == TOTAL
+                    && (c.is_ascii_digit() || matches!(c, '.' | ',' | '¥' | '￥'))
+                    && key.modifiers.difference(crossterm::event::KeyModifiers::SHIFT).is_empty() =>
+            {
+                self.total.key(key);
+                self.error = None;
+            }
+            KeyCode::Backspace | KeyCode::Delete | KeyCode::Left | KeyCode::Right | KeyCode::Home
+            | KeyCode::End
+                if self.cursor == TOTAL =>
+            {
+                self.total.key(key);
+                self.error = None;
+            }
             // On "other", Space ticks it, then types (a reviewer writing the reason starts
             // with a space as often as not); Backspace on its empty text unticks it.
+            KeyCode::Char(' ') if self.cursor == TOTAL => {}
             KeyCode::Char(' ') if !on_other || !self.checked[OTHER] => {
                 self.checked[self.cursor] = !self.checked[self.cursor];
                 self.error = None;
@@ -198,8 +259,12 @@ impl Checklist {
         Step::Open
     }
 
-    /// Pasted text goes to "other".
+    /// Pasted text goes to "other", or to the total on its row.
     pub fn paste(&mut self, text: &str) {
+        if self.cursor == TOTAL {
+            self.total.paste(text.trim());
+            return;
+        }
         self.cursor = OTHER;
         self.other.paste(text);
         self.checked[OTHER] = true;
@@ -226,7 +291,25 @@ impl Checklist {
             self.error = Some(T::ReturnPickOne.into());
             return Step::Open;
         }
-        Step::Send(reasons)
+        // The vouchers' total, when said, by the platform's own rule.
+        let typed = self.total.text();
+        let total = if self.total_shown() && !typed.trim().is_empty() {
+            let checked = crate::domain::Money::parse_yuan(&typed).and_then(|total| {
+                crate::domain::check_voucher_total(&reasons, self.amount_fen, total.fen())
+                    .map(|()| total.fen())
+            });
+            match checked {
+                Ok(fen) => Some(fen),
+                Err(e) => {
+                    self.error = Some(e.into());
+                    self.cursor = TOTAL;
+                    return Step::Open;
+                }
+            }
+        } else {
+            None
+        };
+        Step::Send(reasons, total)
     }
 }
 
@@ -260,6 +343,56 @@ mod tests {
         }
     }
 
+    /// Ticking "the voucher's amount is wrong" opens a row under it for what the vouchers
+    /// showed in all: typed there, checked by the platform's rule (short of the order's
+    /// amount), sent in fen; unticked, it is neither shown nor sent.
+    #[test]
+    fn the_vouchers_total_is_typed_under_its_reason() {
+        let mut list = Checklist {
+            amount_fen: 40_000,
+            ..Checklist::default()
+        };
+        assert!(!list.rows().contains(&TOTAL));
+        list.key(key(KeyCode::Char('5')));
+        assert!(list.checked[AMOUNT]);
+        assert_eq!(list.rows()[AMOUNT + 1], TOTAL);
+        list.key(key(KeyCode::Down));
+        assert_eq!(list.cursor, TOTAL);
+        // Digits type the amount here (they tick reasons elsewhere).
+        for c in "400".chars() {
+            list.key(key(KeyCode::Char(c)));
+        }
+        assert!(matches!(list.key(key(KeyCode::Enter)), Step::Open));
+        assert!(list.error.is_some(), "not short of ¥400.00");
+        assert_eq!(list.cursor, TOTAL);
+        list.key(key(KeyCode::Backspace));
+        list.key(key(KeyCode::Backspace));
+        list.key(key(KeyCode::Char('.')));
+        list.key(key(KeyCode::Char('5')));
+        match list.key(key(KeyCode::Enter)) {
+            Step::Send(reasons, total) => {
+                assert_eq!(reasons, ["转账凭证金额不符"]);
+                assert_eq!(total, Some(450));
+            }
+            _ => panic!("sent"),
+        }
+        // Down from the total goes on to the next reason; unticked, its row goes and the
+        // total is not sent.
+        list.cursor = TOTAL;
+        list.key(key(KeyCode::Down));
+        assert_eq!(list.cursor, AMOUNT + 1);
+        list.key(key(KeyCode::Char('5')));
+        list.key(key(KeyCode::Char('1')));
+        assert!(!list.rows().contains(&TOTAL));
+        match list.key(key(KeyCode::Enter)) {
+            Step::Send(reasons, total) => {
+                assert_eq!(reasons, ["申请表缺少签字"]);
+                assert_eq!(total, None);
+            }
+            _ => panic!("sent"),
+        }
+    }
+
     #[test]
     fn a_persons_order_is_not_returned_for_an_organisations_stamp() {
         let mut list = Checklist {
@@ -286,7 +419,7 @@ mod tests {
             list.key(key(KeyCode::Char(c)));
         }
         match list.key(key(KeyCode::Enter)) {
-            Step::Send(reasons) => assert_eq!(reasons, ["申请表缺少签字", "印章模糊 2 处"]),
+            Step::Send(reasons, None) => assert_eq!(reasons, ["申请表缺少签字", "印章模糊 2 处"]),
             _ => panic!("sent"),
         }
     }
@@ -301,7 +434,7 @@ mod tests {
             list.key(key(KeyCode::Char(c)));
         }
         match list.key(key(KeyCode::Enter)) {
-            Step::Send(reasons) => assert_eq!(reasons, ["印章模糊"]),
+            Step::Send(reasons, None) => assert_eq!(reasons, ["印章模糊"]),
             _ => panic!("sent"),
         }
         let mut list = Checklist::default();

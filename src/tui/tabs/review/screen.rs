@@ -326,6 +326,7 @@ impl Screen {
                     .order
                     .as_ref()
                     .is_some_and(|o| o.payment_method.as_deref() != Some("bank_transfer"));
+                list.amount_fen = self.order.as_ref().map_or(0, |o| o.amount_fen);
                 self.popup = Some(Popup::Return(list));
             }
             Cmd::Save => {
@@ -442,7 +443,7 @@ impl Screen {
             Popup::Return(mut list) => match list.key(key) {
                 Step::Open => self.popup = Some(Popup::Return(list)),
                 Step::Closed => self.last_return = Some(list),
-                Step::Send(reasons) => {
+                Step::Send(reasons, voucher_total_fen) => {
                     self.deciding = true;
                     list.error = None;
                     self.last_return = Some(list);
@@ -452,6 +453,7 @@ impl Screen {
                         body: ActionRequest {
                             version,
                             reasons,
+                            voucher_total_fen,
                             ..Default::default()
                         },
                     });

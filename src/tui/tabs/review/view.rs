@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
 
-use super::popup::{Checklist, OTHER, Popup, REASONS};
+use super::popup::{Checklist, OTHER, Popup, REASONS, TOTAL};
 use super::screen::{Hold, Screen};
 use super::Review;
 use crate::api::ReviewItem;
@@ -880,19 +880,33 @@ fn checklist(list: &Checklist, frame: &mut Frame, area: Rect, view: &View) {
     if let Some(error) = &list.error {
         tail.push(Line::from(format!("! {}", error.get(lang))).style(theme.error));
     }
-    let rows = paint::height(&intro, text_width) + REASONS.len() as u16 + paint::height(&tail, text_width);
+    let shown = list.rows();
+    let rows = paint::height(&intro, text_width) + shown.len() as u16 + paint::height(&tail, text_width);
     let rect = popup::centered(area, width, rows + 2);
     let inner = popup::open(frame, rect, view.theme, view.ascii, T::CmdReviewReturn.get(lang).to_owned())
         .inner(Margin::new(1, 0));
     let mut y = inner.y + paint::wrapped(frame, inner, intro);
-    for (i, reason) in REASONS.iter().enumerate() {
-        let tick = if list.checked[i] { "[x]" } else { "[ ]" };
+    let colon = if lang == Lang::ZhCn { "：" } else { ": " };
+    for i in shown {
         let style = if i == list.cursor {
             theme.selection
         } else {
             theme.popup
         };
         let row = Rect::new(inner.x, y, inner.width, 1);
+        // The vouchers' total, typed on its own row under their amount's reason.
+        let Some(reason) = REASONS.get(i) else {
+            let label = format!("      {}{colon}", T::ReturnVoucherTotal.get(lang));
+            let w = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
+            paint::line(frame, row, Line::from(Span::styled(label, style)));
+            let field = Rect::new(row.x + w, y, row.width.saturating_sub(w), 1);
+            let focus = list.cursor == TOTAL;
+            let input_style = if focus { theme.input_focus } else { theme.input };
+            list.total.render(frame, field, input_style, focus, view.glyphs().ellipsis);
+            y += 1;
+            continue;
+        };
+        let tick = if list.checked[i] { "[x]" } else { "[ ]" };
         let label = format!("{} {tick} {}", i + 1, reason.get(lang));
         // Kept in its place (the digits stay the same on every order), said not to apply.
         let (label, style) = match list.not_for_this(i) {
@@ -901,7 +915,6 @@ fn checklist(list: &Checklist, frame: &mut Frame, area: Rect, view: &View) {
         };
         if i == OTHER {
             // "Other" is typed on its own row, right after its label.
-            let colon = if lang == Lang::ZhCn { "：" } else { ": " };
             let label = format!("{label}{colon}");
             let w = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
             paint::line(frame, row, Line::from(Span::styled(label, style)));
