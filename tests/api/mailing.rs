@@ -159,7 +159,10 @@ async fn the_mailroom_ships_by_carrier_and_number_and_the_customer_is_told(db: D
         .act(
             &first.order_no,
             Action::Ship,
-            &ship(&first, "ems", " ea 123456785 cn "),
+            &ActionRequest {
+                reason: Some("客户要求周末送达".into()),
+                ..ship(&first, "ems", " ea 123456785 cn ")
+            },
         )
         .await
         .expect("ship");
@@ -167,6 +170,20 @@ async fn the_mailroom_ships_by_carrier_and_number_and_the_customer_is_told(db: D
     let shipment = sent.shipment.as_ref().expect("shipment");
     assert_eq!(shipment.tracking_no, "EA123456785CN");
     assert_eq!(shipment.carrier, "ems");
+    // What was said with it is kept in the history, after the carrier and the number.
+    let history = app
+        .client(&app.admin)
+        .history(&first.order_no)
+        .await
+        .expect("history");
+    let shipped = history
+        .iter()
+        .find(|h| h.action == "ship")
+        .expect("the shipment in the history");
+    assert_eq!(
+        shipped.reason.as_deref(),
+        Some("ems EA123456785CN 客户要求周末送达")
+    );
 
     // The same number typed again for the next order.
     let refused = problem(

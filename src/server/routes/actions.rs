@@ -818,8 +818,13 @@ async fn details(
                 );
             }
             let tracking = tracking.map(|t| t.as_str().to_owned()).unwrap_or_default();
+            // The carrier and the number, then what was said with them (kept, not dropped).
+            let said = match &reason {
+                Some(reason) => format!("{code} {tracking} {reason}"),
+                None => format!("{code} {tracking}"),
+            };
             (
-                Some(format!("{code} {tracking}")),
+                Some(said),
                 vec![
                     SetColumn::Text("carrier", Some(code.to_owned())),
                     SetColumn::Text("tracking_no", Some(tracking)),
