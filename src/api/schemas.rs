@@ -8,7 +8,7 @@
 use utoipa::openapi::schema::{KnownFormat, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{Object, ObjectBuilder};
 
-use crate::domain::{lines_pattern, one_line_pattern};
+use crate::domain::{lines_pattern, one_line_pattern, optional_lines_pattern};
 
 fn string(pattern: Option<String>, min: usize, max: usize, description: &str) -> ObjectBuilder {
     ObjectBuilder::new()
@@ -94,10 +94,11 @@ pub fn place() -> Object {
 /// Optional free text of several lines (a note, a reason), at most `max` characters.
 pub fn lines(max: usize) -> Object {
     nullable(string(
-        Some(lines_pattern()),
-        1,
+        Some(optional_lines_pattern()),
+        0,
         max,
-        "Text of one or more lines: no control or direction characters, something visible",
+        "Text of one or more lines: no control or direction characters; blank (spaces and line \
+         breaks only) is taken as not given",
     ))
 }
 

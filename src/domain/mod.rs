@@ -70,8 +70,8 @@ pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_s
 pub use text::{
     Lines, RequiredText, ascii_alphanumerics, has_web_address, human_text, is_bidi_control,
     is_invisible, is_unsafe_for_terminal, lines_pattern, name_as_searched, normalize_width,
-    one_line_pattern, organisation_name, person_name, place_name, printed_line, said_back, street,
-    texted_line,
+    one_line_pattern, optional_lines_pattern, organisation_name, person_name, place_name,
+    printed_line, said_back, street, texted_line,
 };
 pub use tracking::{TrackingFormat, TrackingNo, is_valid_s10, s10_check_digit};
 pub use tracking_state::TrackingState;

@@ -126,6 +126,17 @@ pub fn lines_pattern() -> String {
     format!("^[^{class}]*[^{class}\\s{blank}][^{class}]*$")
 }
 
+/// The pattern of an optional [`lines_pattern`] text: as it, or blank (spaces and line
+/// breaks only), which the platform takes as not given.
+pub fn optional_lines_pattern() -> String {
+    let many = lines_pattern();
+    let body = many
+        .strip_prefix('^')
+        .and_then(|p| p.strip_suffix('$'))
+        .unwrap_or(&many);
+    format!("^(?:{body}|[ \\r\\n]*)$")
+}
+
 /// `\u0000-\u001F\u007F-\u009F…`: ranges of BMP characters as a regex class body.
 fn regex_ranges(ranges: &[(char, char)]) -> String {
     ranges
@@ -790,6 +801,36 @@ mod tests {
             many.contains("\\u0000-\\u0009\\u000B-\\u000C\\u000E-\\u001F"),
             "{many}"
         );
+        // Optional: the same, or blank — as the rule takes blank (nothing given).
+        let optional = optional_lines_pattern();
+        assert!(
+            !optional.starts_with("^(?:^") && optional.ends_with("|[ \\r\\n]*)$"),
+            "{optional}"
+        );
+        assert!(optional.contains(&many[1..many.len() - 1]), "{optional}");
+        assert_eq!(human_text(" \r\n ", Lines::Many, 9), Ok(String::new()));
+        // Read as a client validating against the schema reads them: blank is allowed only
+        // where the rule takes it as nothing given, and never a control character.
+        let optional = regex::Regex::new(&optional).expect("a pattern");
+        let many = regex::Regex::new(&many).expect("a pattern");
+        for (text, either, optional_only) in [
+            ("备注\n第二行", true, false),
+            ("", false, true),
+            ("   ", false, true),
+            (" \r\n ", false, true),
+            ("\t", false, false),
+            ("a\u{1}b", false, false),
+            ("\u{200B}", false, false),
+        ] {
+            assert_eq!(many.is_match(text), either, "{text:?}");
+            assert_eq!(optional.is_match(text), either || optional_only, "{text:?}");
+            let taken = human_text(text, Lines::Many, 50);
+            assert_eq!(
+                either || optional_only,
+                taken.is_ok_and(|t| t.is_empty() != either),
+                "{text:?}"
+            );
+        }
         assert_eq!(
             code(human_text("a\u{2028}b", Lines::One, 9)),
             Some(T::ErrControlChars)
