@@ -74,8 +74,8 @@ async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
             .any(|e| e.message.contains("the voucher's amount is wrong")),
         "{problem:?}"
     );
-    // Not short of the amount (nothing to add), or nothing at all.
-    for total in [amount, amount + 1, 0] {
+    // Not short of the amount (nothing to add), or nothing at all, or less.
+    for total in [amount, amount + 1, 0, -100, i64::MAX] {
         let problem = refuse(vec!["转账凭证金额不符".into()], total).await;
         let said = problem
             .errors
@@ -86,6 +86,28 @@ async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
             .expect("amount")
             .to_string();
         assert!(said.message.contains(&price), "{said:?}");
+    }
+    // Text, or a fraction of a fen: said as what it must be, beside the rest. (`null` is
+    // not given: the order is returned with no total, below.)
+    for total in [serde_json::json!("300"), serde_json::json!(1.5)] {
+        let response = app
+            .http
+            .post(app.url(&format!("/api/v1/orders/{}/actions/reject", order.order_no)))
+            .bearer_auth(&app.reviewer)
+            .json(&serde_json::json!({
+                "version": order.version,
+                "reasons": ["转账凭证金额不符"],
+                "voucher_total_fen": total,
+            }))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 422, "{total}");
+        let answer: serde_json::Value = response.json().await.expect("problem");
+        assert_eq!(
+            answer["errors"][0]["field"], "voucher_total_fen",
+            "{answer}"
+        );
     }
     let still = reviewer.order(&order.order_no, false).await.expect("order");
     assert_eq!(
@@ -106,6 +128,24 @@ async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
         )
         .await;
     assert_eq!(returned.voucher_total_fen, Some(amount - 10_000));
+    // The history keeps it beside the reason: the order forgets it when sent back, and its
+    // next reviewer reads what the customer was asked for there.
+    let history = reviewer.history(&order.order_no).await.expect("history");
+    let recorded = history
+        .iter()
+        .rev()
+        .find(|h| h.action == "reject")
+        .and_then(|h| h.reason.clone())
+        .unwrap_or_default();
+    assert!(
+        recorded.starts_with("转账凭证金额不符；还需补转：")
+            && recorded.contains(
+                &ca_counter::domain::Money::from_fen(10_000)
+                    .expect("fen")
+                    .to_string()
+            ),
+        "{recorded}"
+    );
     let money = |fen: i64| {
         ca_counter::domain::Money::from_fen(fen)
             .expect("fen")
@@ -190,6 +230,32 @@ async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
     // Sent back, the total is the last return's no more.
     let back = app.resubmitted(&returned).await;
     assert_eq!(back.voucher_total_fen, None);
+    // Returned again with no total (`null`): the page asks for the amount as before.
+    reviewer.claim(&back.order_no, false).await.expect("claim");
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{}/actions/reject", order.order_no)))
+        .bearer_auth(&app.reviewer)
+        .json(&serde_json::json!({
+            "version": back.version,
+            "reasons": ["转账凭证金额不符"],
+            "voucher_total_fen": null,
+        }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    let again = reviewer.order(&order.order_no, false).await.expect("order");
+    assert_eq!(
+        (again.status, again.voucher_total_fen),
+        (OrderStatus::Rejected, None)
+    );
+    let page = browser.get(&format!("/orders/{}", order.order_no)).await;
+    assert!(
+        page.html.contains("请补转差额") && !page.html.contains("还需补转"),
+        "{}",
+        page.html
+    );
     app.finish().await;
 }
 

@@ -563,7 +563,8 @@ async fn details(
     let mut errors = Errors::default();
     // A field another action takes is named, not dropped (a `carrier` on a cancel).
     let sent = [
-        ("reason", request.reason.is_some()),
+        // Blank is as not given (as the schema says).
+        ("reason", !is_blank(request.reason.as_deref())),
         ("reasons", !request.reasons.is_empty()),
         ("voucher_total_fen", request.voucher_total_fen.is_some()),
         ("attachment_ids", !request.attachment_ids.is_empty()),
@@ -723,8 +724,19 @@ async fn details(
                 errors.add("voucher_total_fen", e);
             }
             let json = serde_json::to_string(&reasons).unwrap_or_default();
+            // The history keeps the rest the customer was asked for beside the reasons
+            // (the order forgets it when sent back; its next reviewer reads it here).
+            let mut recorded = reasons.clone();
+            if let Some(rest) = crate::domain::still_to_transfer_said(
+                &reasons,
+                order.amount_fen,
+                request.voucher_total_fen,
+                Lang::ZhCn,
+            ) {
+                recorded.push(format!("{}：{rest}", T::DocStillToTransfer.get(Lang::ZhCn)));
+            }
             (
-                Some(reasons.join(crate::domain::REASON_SEPARATOR)),
+                Some(recorded.join(crate::domain::REASON_SEPARATOR)),
                 vec![
                     SetColumn::Text("rejection_json", Some(json)),
                     SetColumn::Int("voucher_total_fen", request.voucher_total_fen),

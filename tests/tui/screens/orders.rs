@@ -63,6 +63,40 @@ fn order_detail_with_actions_timeline_and_attachments() {
     }
 }
 
+/// An order returned short says beside its reasons the rest the customer was asked to
+/// transfer, whole at 80×24 in both languages.
+#[test]
+fn an_order_returned_short_says_the_rest_to_transfer() {
+    for (lang, said) in [
+        (
+            Lang::ZhCn,
+            "还需补转 ¥50.00（订单金额 ¥200.00，转账凭证所示已转 ¥150.00）",
+        ),
+        (
+            Lang::En,
+            "Still to transfer ¥50.00 (the order's ¥200.00, less the ¥150.00",
+        ),
+    ] {
+        let mut app = app(lang);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Enter);
+        let mut returned = order();
+        returned.status = ca_counter::domain::OrderStatus::Rejected;
+        returned.payment_method = Some("bank_transfer".into());
+        returned.rejection_reasons = vec!["转账凭证金额不符".into()];
+        returned.voucher_total_fen = Some(15_000);
+        open_order(&mut app, returned);
+        let screen = render(&app, 80, 24);
+        let squeezed: String = screen
+            .lines()
+            .map(|l| l.trim_matches(|c| c == ' ' || c == '│'))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(squeezed.contains(said), "{said}:\n{screen}");
+    }
+}
+
 /// A review decision pressed in 待办订单 (`a`, `x`) is taken in the 审核 tab, beside the
 /// order's scans and with the checklist of reasons the customer reads — one way to approve
 /// or return, not a free-text form of its own that ticked nothing the order lacked.

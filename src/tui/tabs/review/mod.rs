@@ -481,8 +481,13 @@ impl Component for Review {
                                 });
                             }
                             Some(problem) if problem.status == 422 && action == Action::Reject => {
-                                // Bad reasons: back to the checklist with what was typed.
+                                // Bad reasons: back to the checklist with what was typed
+                                // (on the total's row, when it was the total).
+                                let total = problem.errors.iter().any(|e| e.field == "voucher_total_fen");
                                 screen.popup = screen.last_return.take().map(|mut list| {
+                                    if total && list.total_shown() {
+                                        list.cursor = popup::TOTAL;
+                                    }
                                     list.error = Some(message.clone());
                                     Popup::Return(list)
                                 });

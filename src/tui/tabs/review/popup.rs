@@ -194,14 +194,18 @@ impl Checklist {
             KeyCode::Enter => return self.submit(),
             KeyCode::Up | KeyCode::BackTab => self.move_cursor(-1),
             KeyCode::Down | KeyCode::Tab => self.move_cursor(1),
-            // On the total's row an amount is typed: digits, its point, a ¥.
-            KeyCode::Char(c)
-                if self.cursor == TOTAL
-                    && (c.is_ascii_digit() || matches!(c, '.' | ',' | '¥' | '￥'))
-                    && key.modifiers.difference(crossterm::event::KeyModifiers::SHIFT).is_empty() =>
-            {
-                self.total.key(key);
-                self.error = None;
+            // On the total's row an amount is typed: digits (full-width too, from an input
+            // method), its point, a ¥; 元 after it is what the label says already. Nothing
+            // else goes anywhere — not to "other", where it would reach the customer as a
+            // reason.
+            KeyCode::Char(c) if self.cursor == TOTAL => {
+                let c = crate::domain::normalize_width(&c.to_string());
+                if c.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '¥' | '￥')) {
+                    self.total.paste(&c);
+                    self.error = None;
+                } else if c != "元" {
+                    self.error = Some(T::ReturnTotalDigits.into());
+                }
             }
             KeyCode::Backspace | KeyCode::Delete | KeyCode::Left | KeyCode::Right | KeyCode::Home
             | KeyCode::End
@@ -263,6 +267,7 @@ impl Checklist {
     pub fn paste(&mut self, text: &str) {
         if self.cursor == TOTAL {
             self.total.paste(text.trim());
+            self.error = None;
             return;
         }
         self.cursor = OTHER;
@@ -376,6 +381,33 @@ mod tests {
             }
             _ => panic!("sent"),
         }
+        // Typed with an input method (full-width), with 元 after it: the amount. Anything
+        // else stays off the row and out of "other" (it would reach the customer as a
+        // reason): said.
+        list.total = Input::new("");
+        list.cursor = TOTAL;
+        for c in "１２０．５元".chars() {
+            list.key(key(KeyCode::Char(c)));
+        }
+        assert_eq!(list.total.text(), "120.5");
+        assert_eq!(list.error, None);
+        for c in "rmb,-".chars() {
+            list.key(key(KeyCode::Char(c)));
+        }
+        assert_eq!(list.error, Some(T::ReturnTotalDigits.into()));
+        assert_eq!((list.cursor, list.total.text()), (TOTAL, "120.5".to_owned()));
+        assert!(!list.checked[OTHER] && list.other.text().is_empty());
+        match list.key(key(KeyCode::Enter)) {
+            Step::Send(reasons, total) => {
+                assert_eq!(reasons, ["转账凭证金额不符"]);
+                assert_eq!(total, Some(12_050));
+            }
+            _ => panic!("sent"),
+        }
+        // Up from the next reason comes back onto it.
+        list.cursor = AMOUNT + 1;
+        list.key(key(KeyCode::Up));
+        assert_eq!(list.cursor, TOTAL);
         // Down from the total goes on to the next reason; unticked, its row goes and the
         // total is not sent.
         list.cursor = TOTAL;
