@@ -9,11 +9,13 @@
 
 use std::path::Path;
 
-use crate::domain::{DocCode, FileProblem, FileType, Inspected, pdf_page_codes, pdf_page_picture};
+use crate::domain::{
+    DocCode, FileProblem, FileType, Inspected, PdfPages, pdf_page_codes, pdf_page_picture,
+};
 
 /// The QR codes read from a PDF's pages when they are pictures (possibly none); `None`
 /// when no page is one (nothing could be read).
-pub type PdfCodes = Option<Vec<DocCode>>;
+pub type PdfCodes = Option<PdfPages>;
 
 /// How a check in a child went.
 #[derive(Debug)]
@@ -208,8 +210,8 @@ pub const PICTURE_FLAG: &str = "--picture";
 
 /// The child's side of [`run`] (`ca-counter check-upload`): reads the file from its input
 /// and writes one line: `ok <pages>`, `ok <pages> codes[ <code>…]` when its pages are
-/// pictures whose QR codes were looked for (a scanner's PDF: [`pdf_page_codes`]), or
-/// `refused <why>`.
+/// pictures whose QR codes were looked for (a scanner's PDF: [`pdf_page_codes`]),
+/// `ok <pages> blank` when they are pictures as good as blank, or `refused <why>`.
 pub fn check_from_stdin(read_codes: bool, picture: Option<usize>) -> std::process::ExitCode {
     use std::io::{Read, Write};
     let mut data = Vec::new();
@@ -239,7 +241,7 @@ pub fn check_from_stdin(read_codes: bool, picture: Option<usize>) -> std::proces
         Ok(inspected) if read_codes && inspected.kind == FileType::Pdf => pdf_page_codes(&data),
         _ => None,
     };
-    let line = answer_line(&judged, codes.as_deref());
+    let line = answer_line(&judged, codes.as_ref());
     match writeln!(std::io::stdout().lock(), "{line}") {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(_) => std::process::ExitCode::FAILURE,
@@ -257,16 +259,20 @@ const REFUSALS: [(FileProblem, &str); 6] = [
     (FileProblem::CostlyPdf, "costly"),
 ];
 
-fn answer_line(judged: &Result<Inspected, FileProblem>, codes: Option<&[DocCode]>) -> String {
+fn answer_line(judged: &Result<Inspected, FileProblem>, codes: Option<&PdfPages>) -> String {
     match judged {
         Ok(inspected) => {
             let mut line = format!("ok {}", inspected.pages.unwrap_or(0));
-            if let Some(codes) = codes {
-                line.push_str(" codes");
-                for code in codes {
-                    line.push(' ');
-                    line.push_str(&code.payload());
+            match codes {
+                Some(PdfPages::Codes(codes)) => {
+                    line.push_str(" codes");
+                    for code in codes {
+                        line.push(' ');
+                        line.push_str(&code.payload());
+                    }
                 }
+                Some(PdfPages::Blank) => line.push_str(" blank"),
+                None => {}
             }
             line
         }
@@ -288,7 +294,10 @@ fn parse_answer(line: &str) -> Option<(Result<Inspected, FileProblem>, PdfCodes)
             let pages: usize = words.next()?.parse().ok()?;
             let codes = match words.next() {
                 None => None,
-                Some("codes") => Some(words.map(DocCode::parse).collect::<Option<Vec<_>>>()?),
+                Some("codes") => Some(PdfPages::Codes(
+                    words.map(DocCode::parse).collect::<Option<Vec<_>>>()?,
+                )),
+                Some("blank") if words.next().is_none() => Some(PdfPages::Blank),
                 Some(_) => return None,
             };
             (pages > 0).then_some((
@@ -329,12 +338,17 @@ mod tests {
             parse_answer(&answer_line(&Ok(pages), None)),
             Some((Ok(pages), None))
         );
-        // A scanner's PDF: the codes on its pages, or none read on its pictures.
+        // A scanner's PDF: the codes on its pages, none read on its pictures, or pictures
+        // as good as blank.
         let codes = vec![
             DocCode::parse("CAC:F:O:HN20261206000001:1/2").expect("code"),
             DocCode::parse("CAC:F:A:SQ7F3K9QAB:2/2:AB12").expect("code"),
         ];
-        for read in [codes, Vec::new()] {
+        for read in [
+            PdfPages::Codes(codes),
+            PdfPages::Codes(Vec::new()),
+            PdfPages::Blank,
+        ] {
             assert_eq!(
                 parse_answer(&answer_line(&Ok(pages), Some(&read))),
                 Some((Ok(pages), Some(read.clone())))
@@ -383,6 +397,7 @@ mod tests {
             "ok three",
             "ok 3 pages",
             "ok 3 codes not-a-code",
+            "ok 3 blank CAC:F:O:HN20261206000001:1/2",
             "refused",
             "refused fine",
             "yes 3",

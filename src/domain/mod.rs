@@ -63,8 +63,8 @@ pub use province::{
 pub use realname::{FACE_ABANDONED, FACE_FAILED, realname_reason};
 pub use role::{Permission, Role, RoleSet};
 pub use scan_codes::{
-    MAX_SIDE, Scanned, decode_upright, decode_upright_or_size, generated_codes, pdf_page_codes,
-    pdf_page_picture, read_codes, read_picture,
+    MAX_SIDE, PdfPages, Scanned, decode_upright, decode_upright_or_size, generated_codes,
+    pdf_page_codes, pdf_page_picture, read_codes, read_picture,
 };
 pub use status::{Action, ActionNeeds, OrderStatus, TRANSITIONS, UserType, next_status};
 pub use text::{

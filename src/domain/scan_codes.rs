@@ -56,22 +56,37 @@ pub fn generated_codes(data: &[u8]) -> Vec<DocCode> {
 /// The most pages of a PDF looked at for a code: a form has one or two, each coded.
 const PDF_PAGES_READ: usize = 2;
 
+/// What the pictures of a scanner's PDF hold ([`pdf_page_codes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PdfPages {
+    /// Our codes on its first pages (none, perhaps).
+    Codes(Vec<DocCode>),
+    /// Every page is a picture as good as blank (a sheet fed face down): nothing on it.
+    Blank,
+}
+
 /// Our codes on a scanner's PDF: each of its first pages is a picture — a JPEG, as
 /// scanners and phones write them, or 8-bit grey or colour pixels deflated — read as a
-/// photo is, within the one budget. `None` when no page is such a picture (a document
-/// drawn, not scanned; a fax's black-and-white coding): nothing could be read. It parses
-/// the PDF: run only where that is bounded (the upload check's own process, after
-/// `inspect` measured the file).
-pub fn pdf_page_codes(data: &[u8]) -> Option<Vec<DocCode>> {
+/// photo is, within the one budget; [`PdfPages::Blank`] when it has no more pages than
+/// are read and each is a picture as good as blank (as [`read_picture`] judges one).
+/// `None` when no page is such a picture (a document drawn, not scanned; a fax's
+/// black-and-white coding): nothing could be read. It parses the PDF: run only where that
+/// is bounded (the upload check's own process, after `inspect` measured the file).
+pub fn pdf_page_codes(data: &[u8]) -> Option<PdfPages> {
     let pdf = hayro_syntax::Pdf::new(data.to_vec()).ok()?;
     let deadline = Instant::now() + BUDGET;
-    let mut read_any = false;
+    let pages = pdf.pages();
+    let (mut read, mut blank) = (0, 0);
     let mut found: Vec<DocCode> = Vec::new();
-    for page in pdf.pages().iter().take(PDF_PAGES_READ) {
+    for page in pages.iter().take(PDF_PAGES_READ) {
         let Some(picture) = page_picture(page) else {
             continue;
         };
-        read_any = true;
+        read += 1;
+        if is_blank(&picture) {
+            blank += 1;
+            continue;
+        }
         for code in find_codes(&picture, deadline) {
             if !found.contains(&code) {
                 found.push(code);
@@ -82,7 +97,14 @@ pub fn pdf_page_codes(data: &[u8]) -> Option<Vec<DocCode>> {
             break;
         }
     }
-    read_any.then_some(found)
+    if read == 0 {
+        return None;
+    }
+    Some(if blank == pages.len() {
+        PdfPages::Blank
+    } else {
+        PdfPages::Codes(found)
+    })
 }
 
 /// The picture a scanned page is.
@@ -599,8 +621,18 @@ mod tests {
     /// A one-page PDF of `media` points whose page draws a grey JPEG of `w`×`h`, as
     /// Pillow and scanners write one (a cross-reference table the parser rebuilds).
     fn picture_pdf(media: (&str, &str), w: u32, h: u32) -> Vec<u8> {
+        // A page with lines of ink on it.
+        let page = GrayImage::from_fn(w, h, |_, y| {
+            image::Luma([if y % 40 < 3 { 20 } else { 235 }])
+        });
+        pdf_of(media, &page)
+    }
+
+    /// A PDF of one page that is `picture`, as a JPEG.
+    fn pdf_of(media: (&str, &str), picture: &GrayImage) -> Vec<u8> {
+        let (w, h) = picture.dimensions();
         let mut jpeg = std::io::Cursor::new(Vec::new());
-        DynamicImage::ImageLuma8(GrayImage::from_pixel(w, h, image::Luma([200])))
+        DynamicImage::ImageLuma8(picture.clone())
             .write_to(&mut jpeg, image::ImageFormat::Jpeg)
             .unwrap_or_else(|e| panic!("{e}"));
         let jpeg = jpeg.into_inner();
@@ -635,7 +667,15 @@ mod tests {
         let scan = picture_pdf(("595.44", "841.68"), 827, 1169);
         assert!(pdf_page_picture(&scan, 0).is_some_and(|(_, jpeg)| jpeg));
         assert!(pdf_page_picture(&scan, 1).is_none(), "no second page");
-        assert_eq!(pdf_page_codes(&scan), Some(Vec::new()), "read, no code");
+        assert_eq!(
+            pdf_page_codes(&scan),
+            Some(PdfPages::Codes(Vec::new())),
+            "read, no code"
+        );
+        // A sheet fed face down: a white page, scanned.
+        let white = GrayImage::from_pixel(827, 1169, image::Luma([247]));
+        let blank = pdf_of(("595.44", "841.68"), &white);
+        assert_eq!(pdf_page_codes(&blank), Some(PdfPages::Blank));
         let turned = picture_pdf(("841.68", "595.44"), 827, 1169);
         assert!(pdf_page_picture(&turned, 0).is_some(), "a page turned");
         let photo = picture_pdf(("756", "1008"), 756, 1008);

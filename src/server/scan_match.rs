@@ -9,6 +9,7 @@
 
 use crate::api::{ScanCheck, ScanOutcome};
 use crate::config::UploadCheckConfig;
+use crate::domain::PdfPages;
 use crate::domain::{DocCode, DocKind, DocSubject};
 use crate::domain::{FileProblem, FileType, Inspected};
 pub use crate::domain::{Scanned, read_codes};
@@ -402,7 +403,8 @@ impl UploadChecks {
     }
 
     /// [`UploadChecks::scan`], and whether the picture is as good as blank
-    /// ([`crate::domain::read_picture`]; never said of a PDF, nor of a picture not read).
+    /// ([`crate::domain::read_picture`]; of a PDF, when its pages are pictures as good as
+    /// blank — [`crate::domain::pdf_page_codes`]; never of a picture not read).
     pub async fn scan_picture(
         &self,
         data: Vec<u8>,
@@ -411,13 +413,13 @@ impl UploadChecks {
     ) -> (Scanned, bool) {
         if content_type == "application/pdf" {
             let generated = crate::domain::generated_codes(&data);
-            let scanned = match pdf_codes {
-                _ if !generated.is_empty() => Scanned::Generated(generated),
+            return match pdf_codes {
+                _ if !generated.is_empty() => (Scanned::Generated(generated), false),
                 // A scanner's PDF: its pages are pictures, read in the upload's check.
-                Some(codes) => Scanned::Codes(codes),
-                None => Scanned::Pdf,
+                Some(PdfPages::Codes(codes)) => (Scanned::Codes(codes), false),
+                Some(PdfPages::Blank) => (Scanned::Codes(Vec::new()), true),
+                None => (Scanned::Pdf, false),
             };
-            return (scanned, false);
         }
         // A picture that keeps the detector busy (noise: candidates without end) must not hold
         // everyone's uploads: waited for so long, then the file goes on unread (the reviewer

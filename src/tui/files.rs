@@ -282,7 +282,9 @@ pub async fn check_signed_form(
             return Err(FileProblem::Unsigned);
         }
         match pdf_codes {
-            Some(codes) => Scanned::Codes(codes),
+            Some(crate::domain::PdfPages::Codes(codes)) => Scanned::Codes(codes),
+            // A white page scanned (a sheet fed face down): no form on it.
+            Some(crate::domain::PdfPages::Blank) => return Err(FileProblem::Blank),
             None => return Ok(info),
         }
     } else {

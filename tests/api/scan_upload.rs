@@ -84,6 +84,16 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
             .map(|i| i.code),
         Err(FileProblem::Blank)
     );
+    // Scanned face down, as a PDF: the same.
+    let blank_pdf = dir.path().join("blank.pdf");
+    let white = GrayImage::from_pixel(827, 1169, Luma([250]));
+    std::fs::write(&blank_pdf, scanner_pdf(&white, false)).expect("blank pdf");
+    assert_eq!(
+        check_signed_form(&blank_pdf, 0, "SQ7F3K9QAB", &checks)
+            .await
+            .map(|i| i.code),
+        Err(FileProblem::Blank)
+    );
     // A page with something on it but no code: taken, said so.
     let plain = dir.path().join("page.png");
     std::fs::write(&plain, crate::common::scan_png(800, 1100)).expect("page");
@@ -703,7 +713,9 @@ async fn scanned_pdfs_are_read_and_shown(app: &TestApp, mine: &Order, theirs: &O
     // not checked, as before, and no preview but its page count. A scanned page with no
     // code on it: flagged as such.
     let logo = GrayImage::from_pixel(200, 60, Luma([40]));
-    let blank = GrayImage::from_pixel(827, 1169, Luma([250]));
+    let page = image::load_from_memory(&crate::common::scan_png(827, 1169))
+        .expect("a page")
+        .into_luma8();
     for (name, pdf, outcome) in [
         (
             "drawn.pdf",
@@ -715,7 +727,7 @@ async fn scanned_pdfs_are_read_and_shown(app: &TestApp, mine: &Order, theirs: &O
             scanner_pdf(&logo, true),
             ScanOutcome::NotChecked,
         ),
-        ("blank.pdf", scanner_pdf(&blank, false), ScanOutcome::NoCode),
+        ("page.pdf", scanner_pdf(&page, false), ScanOutcome::NoCode),
     ] {
         let kept = clerk
             .upload_attachment(&mine.order_no, AttachmentKind::SignedForm, name, pdf)
@@ -735,6 +747,27 @@ async fn scanned_pdfs_are_read_and_shown(app: &TestApp, mine: &Order, theirs: &O
                 assert_eq!(problem.page_count, Some(2), "{problem:?}");
             }
         }
+    }
+    // A white page scanned (a sheet fed face down): no form on it, refused, said why.
+    let blank = GrayImage::from_pixel(827, 1169, Luma([250]));
+    for deflated in [false, true] {
+        let refused = clerk
+            .upload_attachment(
+                &mine.order_no,
+                AttachmentKind::SignedForm,
+                "blank.pdf",
+                scanner_pdf(&blank, deflated),
+            )
+            .await
+            .expect_err("a blank scan");
+        let problem = refused.problem().expect("a problem");
+        assert!(
+            problem
+                .errors
+                .iter()
+                .any(|e| e.field == "file" && e.message.contains("all but blank")),
+            "{problem:?}"
+        );
     }
     checked.shutdown().await.expect("stop");
 }
