@@ -237,6 +237,33 @@ pub fn still_to_transfer_said(
     ))
 }
 
+#[cfg(test)]
+mod rest_tests {
+    use super::*;
+
+    /// The rest recorded in a return's history reads in the reader's language.
+    #[test]
+    fn the_recorded_rest_reads_in_either_language() {
+        let reasons = vec![T::ReasonVoucherAmount.get(Lang::ZhCn).to_owned()];
+        let recorded = recorded_rest(&reasons, 120_000, Some(100_050)).expect("short");
+        assert_eq!(
+            return_reason_in(&recorded, Lang::ZhCn),
+            recorded,
+            "Chinese as recorded"
+        );
+        assert_eq!(
+            return_reason_in(&recorded, Lang::En),
+            "Still to transfer: ¥199.50 (the order's ¥1,200.00, less the ¥1,000.50 its vouchers show)"
+        );
+        // A reviewer's own words that only start so stay as written.
+        assert_eq!(
+            return_reason_in("还需补转：问客服", Lang::En),
+            "还需补转：问客服"
+        );
+        assert_eq!(recorded_rest(&reasons, 120_000, None), None);
+    }
+}
+
 /// Whether `total_fen` may be said as what an order's vouchers showed in all, on a return
 /// for `reasons` of an order of `amount_fen`: only with the reason "the voucher's amount is
 /// wrong", and only short of the amount (a short transfer is the one with a rest to send).
@@ -290,7 +317,53 @@ pub fn only_the_check(reasons: &[String]) -> bool {
 /// language the reviewer's counter sent it), else as written: staff reading in English
 /// see the checklist's words in English, the customer's page the words sent.
 pub fn return_reason_in(reason: &str, lang: Lang) -> String {
+    if let Some(rest) = recorded_rest_in(reason, lang) {
+        return rest;
+    }
     checklist_reason(reason).map_or_else(|| reason.trim().to_owned(), |t| t.get(lang).to_owned())
+}
+
+/// The rest to transfer as a return's history records it beside its reasons (the order
+/// forgets it when sent back): [`still_to_transfer_said`] under its label, in Chinese.
+pub fn recorded_rest(
+    reasons: &[String],
+    amount_fen: i64,
+    voucher_total_fen: Option<i64>,
+) -> Option<String> {
+    let said = still_to_transfer_said(reasons, amount_fen, voucher_total_fen, Lang::ZhCn)?;
+    Some(format!("{}：{said}", T::DocStillToTransfer.get(Lang::ZhCn)))
+}
+
+/// A [`recorded_rest`] said again in `lang` (its three amounts read back); `None` for any
+/// other text.
+fn recorded_rest_in(recorded: &str, lang: Lang) -> Option<String> {
+    let said = recorded
+        .trim()
+        .strip_prefix(T::DocStillToTransfer.get(Lang::ZhCn))?
+        .strip_prefix('：')?;
+    let amounts: Vec<Money> = said
+        .split('¥')
+        .skip(1)
+        .map(|s| {
+            let figure: String = s
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+                .collect();
+            Money::parse_yuan(&figure).ok()
+        })
+        .collect::<Option<_>>()?;
+    let [rest, amount, shown] = amounts.as_slice() else {
+        return None;
+    };
+    let colon = if lang == Lang::ZhCn { "：" } else { ": " };
+    Some(format!(
+        "{}{colon}{}",
+        T::DocStillToTransfer.get(lang),
+        T::DocStillToTransferValue.fill(
+            lang,
+            &[&rest.to_string(), &amount.to_string(), &shown.to_string()]
+        )
+    ))
 }
 
 /// A return's reasons, each in `lang` by [`return_reason_in`], joined as `lang` joins

@@ -36,8 +36,9 @@ pub use edit::{
     DOCUMENT_REASONS, OrderPart, REASON_SEPARATOR, RETURN_REASONS, answerable_by_correction,
     answered_by_a_voucher, asks_for_a_voucher, asks_for_the_amount, asks_for_the_check,
     check_order_field, check_voucher_total, checklist_reason, edit_record, is_the_check,
-    may_ask_for_the_form, only_the_check, read_edit_record, reason_applies, return_reason_in,
-    return_reasons_in, return_reasons_list_in, still_to_transfer, still_to_transfer_said,
+    may_ask_for_the_form, only_the_check, read_edit_record, reason_applies, recorded_rest,
+    return_reason_in, return_reasons_in, return_reasons_list_in, still_to_transfer,
+    still_to_transfer_said,
 };
 pub use filetype::{
     FileProblem, FileType, Inspected, MAX_PIXELS, MIN_SIDE, image_size, inspect, shown_file_name,

@@ -134,7 +134,11 @@ pub fn optional_lines_pattern() -> String {
         .strip_prefix('^')
         .and_then(|p| p.strip_suffix('$'))
         .unwrap_or(&many);
-    format!("^(?:{body}|[ \\r\\n]*)$")
+    // Spaces of every kind and line breaks: what the rule trims to nothing (tabs and the
+    // other controls are refused, not trimmed).
+    format!(
+        "^(?:{body}|[ \\r\\n\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*)$"
+    )
 }
 
 /// `\u0000-\u001F\u007F-\u009F…`: ranges of BMP characters as a regex class body.
@@ -189,7 +193,12 @@ pub fn human_text(input: &str, lines: Lines, max: usize) -> Result<String, Inval
             continue;
         }
         if c.is_control() || in_ranges(c, LINE_SEPARATORS) {
-            return Err(T::ErrControlChars.into());
+            // Where lines are taken, the message does not name line breaks among them.
+            return Err(match lines {
+                Lines::One => T::ErrControlChars,
+                Lines::Many => T::ErrControlCharsLines,
+            }
+            .into());
         }
         if is_bidi_control(c) {
             return Err(T::ErrBidiChars.into());
@@ -689,7 +698,7 @@ mod tests {
             );
             assert_eq!(
                 code(human_text(bad, Lines::Many, 50)),
-                Some(T::ErrControlChars),
+                Some(T::ErrControlCharsLines),
                 "{bad:?}"
             );
         }
@@ -804,7 +813,7 @@ mod tests {
         // Optional: the same, or blank — as the rule takes blank (nothing given).
         let optional = optional_lines_pattern();
         assert!(
-            !optional.starts_with("^(?:^") && optional.ends_with("|[ \\r\\n]*)$"),
+            !optional.starts_with("^(?:^") && optional.ends_with("\\u3000]*)$"),
             "{optional}"
         );
         assert!(optional.contains(&many[1..many.len() - 1]), "{optional}");
@@ -818,6 +827,7 @@ mod tests {
             ("", false, true),
             ("   ", false, true),
             (" \r\n ", false, true),
+            ("\u{3000}\u{A0}\u{2002}", false, true),
             ("\t", false, false),
             ("a\u{1}b", false, false),
             ("\u{200B}", false, false),

@@ -92,6 +92,7 @@ web_texts! { messaging_texts;
 
     // Validation of values a person typed.
     ErrRequired => "必填", "required";
+    ErrControlCharsLines => "不能含有控制字符（制表符、终端控制码等；换行可以）", "must not contain control characters (tabs, terminal codes; line breaks are fine)";
     ErrControlChars => "不能含有控制字符（换行、制表符、终端控制码等）", "must not contain control characters (line breaks, tabs, terminal codes)";
     ErrBidiChars => "不能含有改变文字方向的隐藏字符", "must not contain hidden characters that change the direction of text";
     ErrInvisibleOnly => "只有看不见的字符，请输入文字", "contains only invisible characters; type the text";
@@ -556,9 +557,9 @@ web_texts! { messaging_texts;
     ReturnOrganisationsOnly => "（仅单位订单）", " (organisations only)";
     ReturnVoucherNotTransfer => "这笔订单不是银行转账付款，没有转账凭证可补：请选择其他原因", "this order was not paid by bank transfer: there is no voucher to send again; pick another reason";
     ReturnTransferOnly => "（仅银行转账）", " (bank transfer only)";
-    ReturnTotalDigits => "这一行只填金额，例如 300 或 300.50", "only an amount on this row, as 300 or 300.50";
+    ReturnTotalDigits => "这一行只填金额：数字和小数点（元）", "only an amount on this row: digits and a point (yuan)";
     ReturnVoucherTotal => "凭证所示共转（元，选填）", "the vouchers' total (yuan, optional)";
-    ErrVoucherTotalWithoutReason => "只在退回原因含“{0}”时填写凭证金额", "say the vouchers' total only with the reason \"{0}\"";
+    ErrVoucherTotalWithoutReason => "凭证金额只随退回原因“{0}”（勾选项原文，单独一条）一起填写", "say the vouchers' total only with the checklist's reason \"{0}\" (word for word, a reason of its own)";
     ErrVoucherTotalRange => "凭证金额应大于 0、少于订单金额 {0}：转少了才需补转差额", "the vouchers' total must be more than 0 and less than the order's amount, {0}: only a short transfer leaves a rest to transfer";
     ErrReasonNotForOrder => "“{0}”不适用于这笔订单（个人订单没有单位公章；不是银行转账付款的订单没有转账凭证）", "\"{0}\" does not apply to this order (a person's order has no organisation's stamp; one not paid by bank transfer has no voucher)";
     ReturnPickOne => "请至少选择一项原因", "pick at least one reason";

@@ -680,6 +680,22 @@ pub fn notice(
         .into_iter()
         // Short: the rest to transfer, not the whole amount again.
         .chain(still_to_transfer(row, reasons, ZH).map(|rest| line(T::DocStillToTransfer, rest)))
+        // The voucher asked for again: where the transfer goes, for a customer with only
+        // the paper.
+        .chain(
+            crate::domain::asks_for_a_voucher(reasons)
+                .then(|| {
+                    let bank = &state.config.bank;
+                    [
+                        line(T::DocAccountName, bank.account_name.clone()),
+                        line(T::DocBank, bank.bank.clone()),
+                        line(T::DocAccountNo, bank.account_no.clone()),
+                        line(T::DocTransferReference, row.order_no.clone()),
+                    ]
+                })
+                .into_iter()
+                .flatten(),
+        )
         .collect(),
         sections: vec![
             (

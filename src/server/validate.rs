@@ -27,6 +27,11 @@ impl Errors {
         }
     }
 
+    /// Whether `field` is named already (a value refused is not also said to be missing).
+    pub fn named(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| f == field)
+    }
+
     /// Records an error against `field`.
     pub fn add(&mut self, field: &str, message: impl Into<Msg>) {
         self.0.push((field.to_owned(), message.into()));

@@ -632,6 +632,22 @@ async fn actions_ask_for_what_they_need(db: Db) {
     let app = TestApp::spawn(db).await;
     let order = app.submit("张三").await;
     let no = &order.order_no;
+    // A reason that is only a tab is named once, for what it holds — not also as missing.
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/orders/{no}/actions/cancel")))
+        .bearer_auth(&app.clerk)
+        .json(&serde_json::json!({"reason": "\t", "version": order.version}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 422);
+    let answer: serde_json::Value = response.json().await.expect("problem");
+    let named: Vec<&serde_json::Value> = answer["errors"]
+        .as_array()
+        .map(|a| a.iter().filter(|e| e["field"] == "reason").collect())
+        .unwrap_or_default();
+    assert_eq!(named.len(), 1, "{answer}");
     // No version at all.
     let response = app
         .http

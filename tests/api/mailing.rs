@@ -185,6 +185,13 @@ async fn the_mailroom_ships_by_carrier_and_number_and_the_customer_is_told(db: D
         Some("ems EA123456785CN 客户要求周末送达")
     );
 
+    // An unknown carrier and a number that is none for any: both named in one answer.
+    let refused = problem(
+        mailroom
+            .act(&second.order_no, Action::Ship, &ship(&second, "nope", "!!"))
+            .await,
+    );
+    assert_eq!(fields(&refused), ["carrier", "tracking_no"], "{refused:?}");
     // The same number typed again for the next order.
     let refused = problem(
         mailroom

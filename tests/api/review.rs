@@ -62,6 +62,29 @@ async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
             refused.problem().cloned().expect("a problem")
         }
     };
+    // On an order paid online the amount's reason is refused, and said once: not also the
+    // total "without its reason".
+    let online = paid(&app, "王五").await;
+    reviewer
+        .claim(&online.order_no, false)
+        .await
+        .expect("claim");
+    let refused = reviewer
+        .act(
+            &online.order_no,
+            Action::Reject,
+            &ActionRequest {
+                version: Some(online.version),
+                reasons: vec!["转账凭证金额不符".into()],
+                voucher_total_fen: Some(100),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("not for this order");
+    let problem = refused.problem().cloned().expect("a problem");
+    let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["reasons[0]"], "{problem:?}");
     // Not with the amount's reason: named, beside the reason that is wrong itself.
     let problem = refuse(vec!["申请表签字不清晰".into(), "缺少单位公章".into()], 100).await;
     let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
@@ -174,6 +197,16 @@ async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
         money(amount - 10_000)
     );
     assert!(paper.contains(&said), "{said}: {paper}");
+    // And where to send it, for a customer with only the paper.
+    let account = app
+        .client(&app.clerk)
+        .bank_account()
+        .await
+        .expect("bank account");
+    let reference = format!("转账附言：{}", order.order_no);
+    for given in [account.account_no.replace(' ', ""), reference] {
+        assert!(paper.contains(&given), "{given}: {paper}");
+    }
     let (_, mut browser) =
         crate::common::customer::signed_in_owner(&app, order.order_no.as_str()).await;
     let page = browser.get(&format!("/orders/{}", order.order_no)).await;

@@ -598,7 +598,7 @@ async fn details(
     };
     let outcome = match action {
         Action::Cancel => {
-            if reason.is_none() && is_blank(request.reason.as_deref()) {
+            if reason.is_none() && is_blank(request.reason.as_deref()) && !errors.named("reason") {
                 errors.add("reason", T::ErrReasonRequired);
             }
             (reason, vec![])
@@ -607,7 +607,7 @@ async fn details(
         // shipment and the link to ask for an invoice go (a parcel not received is not
         // invoiced), the address is open to correction, a new number comes with it.
         Action::ReturnParcel => {
-            if reason.is_none() && is_blank(request.reason.as_deref()) {
+            if reason.is_none() && is_blank(request.reason.as_deref()) && !errors.named("reason") {
                 errors.add("reason", T::ErrReasonRequired);
             }
             // Texted to the customer in the CA's name: one short visible line, no link but
@@ -658,7 +658,7 @@ async fn details(
                     version: Some(order.version),
                 });
             }
-            if reason.is_none() && is_blank(request.reason.as_deref()) {
+            if reason.is_none() && is_blank(request.reason.as_deref()) && !errors.named("reason") {
                 errors.add("reason", T::ErrReasonRequired);
             }
             (reason, crate::server::invoicing::reversal_columns())
@@ -717,7 +717,12 @@ async fn details(
             }
             // What the vouchers showed in all, on a return for the amount: the customer is
             // asked for the rest. Every return sets it (none said: none kept).
+            // (The amount's reason sent and refused — an order paid online — is named on
+            // itself, not again here.)
+            let refused_amount = !crate::domain::asks_for_the_amount(&reasons)
+                && crate::domain::asks_for_the_amount(&request.reasons);
             if let Some(total) = request.voucher_total_fen
+                && !refused_amount
                 && let Err(e) =
                     crate::domain::check_voucher_total(&reasons, order.amount_fen, total)
             {
@@ -727,14 +732,11 @@ async fn details(
             // The history keeps the rest the customer was asked for beside the reasons
             // (the order forgets it when sent back; its next reviewer reads it here).
             let mut recorded = reasons.clone();
-            if let Some(rest) = crate::domain::still_to_transfer_said(
+            recorded.extend(crate::domain::recorded_rest(
                 &reasons,
                 order.amount_fen,
                 request.voucher_total_fen,
-                Lang::ZhCn,
-            ) {
-                recorded.push(format!("{}：{rest}", T::DocStillToTransfer.get(Lang::ZhCn)));
-            }
+            ));
             (
                 Some(recorded.join(crate::domain::REASON_SEPARATOR)),
                 vec![
@@ -809,6 +811,10 @@ async fn details(
             let typed = request.tracking_no.as_deref().unwrap_or_default();
             if carrier.is_none() && typed.trim().is_empty() {
                 errors.add("tracking_no", T::ErrRequired);
+            } else if carrier.is_none() {
+                // Judged by the loosest rule meanwhile, so it is named with the carrier, not
+                // a round later (the carrier's own format is checked once it is known).
+                errors.check("tracking_no", TrackingNo::try_from(typed.to_owned()));
             }
             let tracking = carrier.and_then(|c| {
                 errors.check("tracking_no", TrackingNo::parse(c.format, &c.name, typed))

@@ -198,15 +198,7 @@ impl Checklist {
             // method), its point, a ¥; 元 after it is what the label says already. Nothing
             // else goes anywhere — not to "other", where it would reach the customer as a
             // reason.
-            KeyCode::Char(c) if self.cursor == TOTAL => {
-                let c = crate::domain::normalize_width(&c.to_string());
-                if c.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '¥' | '￥')) {
-                    self.total.paste(&c);
-                    self.error = None;
-                } else if c != "元" {
-                    self.error = Some(T::ReturnTotalDigits.into());
-                }
-            }
+            KeyCode::Char(c) if self.cursor == TOTAL => self.type_total(&c.to_string()),
             KeyCode::Backspace | KeyCode::Delete | KeyCode::Left | KeyCode::Right | KeyCode::Home
             | KeyCode::End
                 if self.cursor == TOTAL =>
@@ -266,13 +258,29 @@ impl Checklist {
     /// Pasted text goes to "other", or to the total on its row.
     pub fn paste(&mut self, text: &str) {
         if self.cursor == TOTAL {
-            self.total.paste(text.trim());
-            self.error = None;
+            self.type_total(text.trim());
             return;
         }
         self.cursor = OTHER;
         self.other.paste(text);
         self.checked[OTHER] = true;
+    }
+
+    /// `text` typed or pasted on the total's row: digits (full-width too, from an input
+    /// method or a copied slip), its point, a ¥; 元 is what the label says already. Text
+    /// with anything else is not taken — not sent to "other", where it would reach the
+    /// customer as a reason — and said.
+    fn type_total(&mut self, text: &str) {
+        let folded = crate::domain::normalize_width(text).replace('元', "");
+        if folded
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '¥' | '￥'))
+        {
+            self.total.paste(&folded);
+            self.error = None;
+        } else {
+            self.error = Some(T::ReturnTotalDigits.into());
+        }
     }
 
     fn submit(&mut self) -> Step {
@@ -391,6 +399,10 @@ mod tests {
         }
         assert_eq!(list.total.text(), "120.5");
         assert_eq!(list.error, None);
+        // Pasted off a slip, the same.
+        list.total = Input::new("");
+        list.paste("１２０．５元 ");
+        assert_eq!((list.total.text(), list.error.clone()), ("120.5".to_owned(), None));
         for c in "rmb,-".chars() {
             list.key(key(KeyCode::Char(c)));
         }
