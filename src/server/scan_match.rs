@@ -543,11 +543,13 @@ pub enum Refused {
     OldForm,
     /// The platform's own PDF file sent as the signed paper: nothing on it is signed.
     Unsigned,
-    /// A voucher or a correction that is a blank picture: nothing on it to check.
-    Blank,
-    /// A signed form that is a blank picture: no form on it (a customer who sent one was
-    /// only told its code could not be read, and paid before it came back).
-    BlankForm,
+    /// A voucher or a correction that is a blank picture (`pdf`: a scanner's PDF of blank
+    /// pages): nothing on it to check.
+    Blank { pdf: bool },
+    /// A signed form that is a blank picture (`pdf`: a scanner's PDF of blank pages): no
+    /// form on it (a customer who sent one was only told its code could not be read, and
+    /// paid before it came back).
+    BlankForm { pdf: bool },
 }
 
 impl Refused {
@@ -561,8 +563,12 @@ impl Refused {
             Refused::OurPaper(found) => Msg::with(T::ProblemVoucherIsOurPaper, [found.as_str()]),
             Refused::OldForm => Msg::new(T::ProblemScanOldForm),
             Refused::Unsigned => Msg::new(T::ProblemScanUnsigned),
-            Refused::Blank => Msg::new(T::ProblemBlankPicture),
-            Refused::BlankForm => Msg::new(T::ProblemBlankForm),
+            // A scanner's blank pages: the sheet the wrong way round, more likely than a
+            // photo of nothing.
+            Refused::Blank { pdf: false } => Msg::new(T::ProblemBlankPicture),
+            Refused::Blank { pdf: true } => Msg::new(T::ProblemBlankPdf),
+            Refused::BlankForm { pdf: false } => Msg::new(T::ProblemBlankForm),
+            Refused::BlankForm { pdf: true } => Msg::new(T::ProblemBlankFormPdf),
         }
     }
 }
@@ -592,14 +598,15 @@ pub async fn check_upload(
     let (scanned, blank) = checks
         .scan_picture(data.to_vec(), content_type, pdf_codes)
         .await;
+    let pdf = content_type == "application/pdf";
     // A voucher, a signed form or a correction is read by a person: a blank picture (a
     // white page, the camera on the table) is nothing to send on, and the one who sent it
     // is told now.
     if blank && matches!(kind, K::Voucher | K::Correction) {
-        return Err(Refused::Blank);
+        return Err(Refused::Blank { pdf });
     }
     if blank && kind == K::SignedForm {
-        return Err(Refused::BlankForm);
+        return Err(Refused::BlankForm { pdf });
     }
     if a_voucher {
         return match scanned {

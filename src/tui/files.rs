@@ -135,6 +135,8 @@ pub enum FileProblem {
     /// A picture as good as blank (a white page): no form on it, as the platform would
     /// refuse it after the order was made.
     Blank,
+    /// A scanner's PDF whose pages are blank: the sheet fed the wrong way round.
+    BlankPdf,
 }
 
 /// Reads and checks a file: there, not empty, within `limit` (0: no limit known), JPEG,
@@ -284,7 +286,7 @@ pub async fn check_signed_form(
         match pdf_codes {
             Some(crate::domain::PdfPages::Codes(codes)) => Scanned::Codes(codes),
             // A white page scanned (a sheet fed face down): no form on it.
-            Some(crate::domain::PdfPages::Blank) => return Err(FileProblem::Blank),
+            Some(crate::domain::PdfPages::Blank) => return Err(FileProblem::BlankPdf),
             None => return Ok(info),
         }
     } else {
@@ -354,6 +356,7 @@ pub fn problem_text(problem: &FileProblem, path: &Path) -> Text {
         }
         FileProblem::Unsigned => T::NewScanUnsigned.into(),
         FileProblem::Blank => T::NewScanBlank.into(),
+        FileProblem::BlankPdf => T::NewScanBlankPdf.into(),
         FileProblem::TooLarge(size, limit) => {
             Text::with(T::NewScanTooLarge, [mb(*size), mb(*limit)])
         }

@@ -92,7 +92,7 @@ async fn the_counter_reads_the_signed_forms_code_before_the_order_is_made() {
         check_signed_form(&blank_pdf, 0, "SQ7F3K9QAB", &checks)
             .await
             .map(|i| i.code),
-        Err(FileProblem::Blank)
+        Err(FileProblem::BlankPdf)
     );
     // A page with something on it but no code: taken, said so.
     let plain = dir.path().join("page.png");
@@ -765,7 +765,7 @@ async fn scanned_pdfs_are_read_and_shown(app: &TestApp, mine: &Order, theirs: &O
             problem
                 .errors
                 .iter()
-                .any(|e| e.field == "file" && e.message.contains("all but blank")),
+                .any(|e| e.field == "file" && e.message.contains("wrong way round")),
             "{problem:?}"
         );
     }

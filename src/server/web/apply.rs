@@ -959,7 +959,9 @@ pub async fn upload_scan(
             .await;
         // A white page is no form (the upload after the order would refuse it too).
         if blank {
-            return Ok(Err(ctx.t(T::ProblemBlankForm).to_owned()));
+            let pdf = received.content_type == "application/pdf";
+            let said = crate::server::scan_match::Refused::BlankForm { pdf }.message("");
+            return Ok(Err(said.render(ctx.lang)));
         }
         // The form printed for this application carries its reference: another's is refused.
         // (Its edition is the form's, as the reference is: a changed form gets a new one.)
