@@ -188,9 +188,11 @@ fn code_page_markup(
     html! {
         h1 { (ctx.t(T::WebCodeTitle)) }
         // A notice says why no code went this time: then none is said to have been sent.
+        // On a demo platform no text goes at all: the code below is the one, not one
+        // said to have been sent.
         @if let Some(notice) = notice {
             p.bad role="status" { (notice) }
-        } @else {
+        } @else if demo_code.is_none() {
             p { (ctx.fill(T::WebCodeSent, &[&mask_phone(phone.as_str())])) }
         }
         @if let Some(code) = demo_code {
