@@ -579,6 +579,7 @@ web_texts! { messaging_texts;
     ClaimTakenBy => "已由 {0} 接手审核", "{0} has taken this review over";
     ClaimHeldBy => "{0} 正在审核（领取至 {1}）", "{0} is reviewing it (held until {1})";
     ReviewApproved => "订单 {0} 已审核通过。", "order {0} approved.";
+    ReviewGivenBackUntouched => "订单 {0} 审完上一单后自动打开，{1} 分钟没有操作，已交还队列；按 Enter 可再打开。", "Order {0}, opened after your last decision, was not touched for {1} minutes and is back in the queue; Enter opens it again.";
     ReviewNextOpened => "已打开下一单 {0}，由你审核（Esc 交还队列）。", "The next order, {0}, is open and held by you (Esc gives it back).";
     ReviewReturned => "订单 {0} 已退回补正（客户将收到短信）。", "order {0} returned for correction (the customer is sent an SMS).";
     ReviewReturnedDemoSms => "订单 {0} 已退回补正。短信为演示，只记入日志，客户收不到：请另行告知客户。", "order {0} returned for correction. Text messages are a demo, only logged: the customer gets none, so tell them another way.";

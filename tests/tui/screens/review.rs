@@ -263,6 +263,59 @@ fn the_next_order_opened_after_a_decision_is_said_to_be_held() {
     );
 }
 
+/// The order opened by itself after a decision is given back when no key is pressed on it
+/// for three minutes (the reviewer walked away after their last decision), and said; one
+/// the reviewer works on is kept.
+#[test]
+fn the_next_order_untouched_for_three_minutes_is_given_back() {
+    for touched in [false, true] {
+        let mut app = review_screen(Lang::ZhCn);
+        let mut approved = app
+            .tab::<Review>()
+            .and_then(|r| r.screen.as_ref())
+            .and_then(|s| s.order.clone())
+            .expect("order");
+        approved.status = OrderStatus::PendingShipment;
+        app.answer::<Review>(review::Answer::Decided {
+            order_no: "HN20261128000003".into(),
+            action: ca_counter::domain::Action::Approve,
+            result: Ok(approved),
+        });
+        let mut next = crate::fixtures::order();
+        next.order_no = no("HN20261128000007");
+        app.answer::<Review>(review::Answer::Opened {
+            order_no: "HN20261128000007".into(),
+            claim: Some(Ok(ca_counter::api::Claim {
+                by: actor("钱审核"),
+                expires_at: "2026-11-28T08:15:00Z".into(),
+            })),
+            order: Ok((next, history())),
+        });
+        app.take_jobs();
+        let at = |s: i64| NOW + time::Duration::seconds(s);
+        app.on_tick(at(170));
+        if touched {
+            key(&mut app, KeyCode::Char('+'));
+        }
+        app.on_tick(at(181));
+        let released = sent::<review::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, review::Request::Release { order_no } if order_no == "HN20261128000007"));
+        let held = app
+            .tab::<Review>()
+            .and_then(Review::held_order)
+            .map(str::to_owned);
+        let screen = render(&app, 80, 24);
+        if touched {
+            assert!(!released, "worked on: kept");
+            assert_eq!(held.as_deref(), Some("HN20261128000007"));
+        } else {
+            assert!(released && held.is_none(), "{screen}");
+            assert!(screen.contains("3 分钟没有操作，已交还队列"), "{screen}");
+        }
+    }
+}
+
 /// Approving says again what any attachment warns of, also one the reviewer has not
 /// turned to: here an older scan whose QR code was not read.
 #[test]

@@ -194,7 +194,12 @@ impl Review {
             .or_else(|| candidates().next())
             .map(|i| i.order.order_no.to_string());
         match next {
-            Some(order_no) => self.open(ctx, &order_no),
+            Some(order_no) => {
+                self.open(ctx, &order_no);
+                if decided && let Some(screen) = &mut self.screen {
+                    screen.opened_by_itself = Some(now);
+                }
+            }
             None => {
                 // The order skipped (still listed: `n`, given back), not one decided.
                 self.nothing_among = Some(
@@ -287,6 +292,7 @@ impl Component for Review {
         if let Some(screen) = &mut self.screen {
             // The reviewer is at work on the open order: its claim is renewed.
             screen.active = true;
+            screen.opened_by_itself = None;
         }
         match cmd {
             Cmd::Move(motion) => {
@@ -351,6 +357,7 @@ impl Component for Review {
             return false;
         };
         screen.active = true;
+        screen.opened_by_itself = None;
         let before = screen.deciding;
         let used = screen.popup_key(ctx, key);
         // A decision on its way says so at once: the last order's "approved" (or nothing)
@@ -633,6 +640,22 @@ impl Component for Review {
                     order_no: order_no.clone(),
                 });
             }
+        }
+        // An order opened by itself after a decision, never touched: the reviewer has
+        // walked away; given back (as Esc does) so a colleague can take it, and said.
+        if let Some(order_no) = self
+            .screen
+            .as_ref()
+            .filter(|s| s.untouched(ctx.now))
+            .map(|s| s.order_no.clone())
+        {
+            self.close(ctx);
+            self.queue.select(&order_no);
+            let minutes = (screen::UNTOUCHED_SECONDS / 60).to_string();
+            self.notice = Some(Notice::info(crate::tui::text::Text::with(
+                T::ReviewGivenBackUntouched,
+                [order_no, minutes],
+            )));
         }
         // The claim is renewed whatever tab is shown, while the reviewer works on it.
         if let Some(screen) = &mut self.screen {

@@ -140,7 +140,14 @@ pub struct Screen {
     /// The hold was refused because another reviewer held the order (not the platform out
     /// of reach): taken up, it is said to be theirs given back.
     pub other_held: bool,
+    /// Opened by itself after a decision (when), and no key pressed on it since: given
+    /// back after [`UNTOUCHED_SECONDS`], so a reviewer who walked away after their last
+    /// decision does not hold the next order for a whole claim.
+    pub opened_by_itself: Option<OffsetDateTime>,
 }
+
+/// How long an order opened by itself after a decision is held with no key pressed on it.
+pub const UNTOUCHED_SECONDS: i64 = 180;
 
 impl Screen {
     /// An order being opened (claimed when `claim`).
@@ -171,6 +178,7 @@ impl Screen {
             seen: Vec::new(),
             taking_up: false,
             other_held: false,
+            opened_by_itself: None,
         }
     }
 
@@ -504,6 +512,15 @@ impl Screen {
 
     /// Every second: the claim renewed while the reviewer works; a preview the platform
     /// was too busy for asked again.
+    /// Whether this order, opened by itself after a decision and held, has had no key
+    /// pressed on it for [`UNTOUCHED_SECONDS`]: to be given back.
+    pub fn untouched(&self, now: OffsetDateTime) -> bool {
+        matches!(self.hold, Hold::Held(_))
+            && self
+                .opened_by_itself
+                .is_some_and(|at| (now - at).whole_seconds() >= UNTOUCHED_SECONDS)
+    }
+
     pub fn tick(&mut self, ctx: &mut Ctx<Request>) {
         let now = ctx.now;
         if let Some((due, _)) = self.picture_retry
