@@ -260,6 +260,8 @@ mod rest_tests {
             return_reason_in("还需补转：问客服", Lang::En),
             "还需补转：问客服"
         );
+        let own = "还需补转：¥50，订单¥200已转¥150，周五前";
+        assert_eq!(return_reason_in(own, Lang::En), own);
         assert_eq!(recorded_rest(&reasons, 120_000, None), None);
     }
 }
@@ -355,14 +357,22 @@ fn recorded_rest_in(recorded: &str, lang: Lang) -> Option<String> {
     let [rest, amount, shown] = amounts.as_slice() else {
         return None;
     };
+    // Only the platform's own record (a reviewer's words that start the same are theirs):
+    // it is what it says in Chinese, word for word.
+    let again = |lang: Lang| {
+        T::DocStillToTransferValue.fill(
+            lang,
+            &[&rest.to_string(), &amount.to_string(), &shown.to_string()],
+        )
+    };
+    if again(Lang::ZhCn) != said {
+        return None;
+    }
     let colon = if lang == Lang::ZhCn { "：" } else { ": " };
     Some(format!(
         "{}{colon}{}",
         T::DocStillToTransfer.get(lang),
-        T::DocStillToTransferValue.fill(
-            lang,
-            &[&rest.to_string(), &amount.to_string(), &shown.to_string()]
-        )
+        again(lang)
     ))
 }
 

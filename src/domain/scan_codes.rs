@@ -83,7 +83,7 @@ pub fn pdf_page_codes(data: &[u8]) -> Option<PdfPages> {
             continue;
         };
         read += 1;
-        if is_blank(&picture) {
+        if is_blank(&picture) && only_a_picture(page) {
             blank += 1;
             continue;
         }
@@ -105,6 +105,21 @@ pub fn pdf_page_codes(data: &[u8]) -> Option<PdfPages> {
     } else {
         PdfPages::Codes(found)
     })
+}
+
+/// Whether `page` is nothing but its one picture, drawn: no other image (a "compact" scan
+/// keeps the ink in a layer of its own over a pale background), no font (text, an OCR
+/// layer), and a content stream that only places the picture. Only then is a blank
+/// picture a blank page.
+fn only_a_picture(page: &hayro_syntax::page::Page<'_>) -> bool {
+    /// Longer than `q w 0 0 h 0 0 cm /Im0 Do Q` needs: more is drawn there.
+    const PLACING_ONLY: usize = 200;
+    let resources = page.resources();
+    resources.x_objects.keys().count() == 1
+        && resources.fonts.keys().count() == 0
+        && page
+            .page_stream()
+            .is_some_and(|stream| stream.len() <= PLACING_ONLY)
 }
 
 /// The picture a scanned page is.
@@ -625,11 +640,14 @@ mod tests {
         let page = GrayImage::from_fn(w, h, |_, y| {
             image::Luma([if y % 40 < 3 { 20 } else { 235 }])
         });
-        pdf_of(media, &page)
+        pdf_of(media, &page, ONLY_THE_PICTURE)
     }
 
-    /// A PDF of one page that is `picture`, as a JPEG.
-    fn pdf_of(media: (&str, &str), picture: &GrayImage) -> Vec<u8> {
+    /// A page's resources with its picture alone.
+    const ONLY_THE_PICTURE: &str = "/XObject << /Im 4 0 R >>";
+
+    /// A PDF of one page that is `picture`, as a JPEG (`/Im`), with `resources`.
+    fn pdf_of(media: (&str, &str), picture: &GrayImage, resources: &str) -> Vec<u8> {
         let (w, h) = picture.dimensions();
         let mut jpeg = std::io::Cursor::new(Vec::new());
         DynamicImage::ImageLuma8(picture.clone())
@@ -642,7 +660,7 @@ mod tests {
         out.extend_from_slice(
             format!(
                 "3 0 obj<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {} {}] \
-                 /Resources << /XObject << /Im 4 0 R >> >> /Contents 5 0 R >>endobj\n\
+                 /Resources << {resources} >> /Contents 5 0 R >>endobj\n\
                  4 0 obj<< /Type /XObject /Subtype /Image /Width {w} /Height {h} \
                  /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
                 media.0,
@@ -674,8 +692,21 @@ mod tests {
         );
         // A sheet fed face down: a white page, scanned.
         let white = GrayImage::from_pixel(827, 1169, image::Luma([247]));
-        let blank = pdf_of(("595.44", "841.68"), &white);
+        let blank = pdf_of(("595.44", "841.68"), &white, ONLY_THE_PICTURE);
         assert_eq!(pdf_page_codes(&blank), Some(PdfPages::Blank));
+        // A pale picture under text (a font) or beside another layer (a "compact" scan's
+        // ink): the page is not blank, whatever its picture is.
+        for more in [
+            "/XObject << /Im 4 0 R >> /Font << /F1 6 0 R >>",
+            "/XObject << /Im 4 0 R /Ink 6 0 R >>",
+        ] {
+            let drawn = pdf_of(("595.44", "841.68"), &white, more);
+            assert_eq!(
+                pdf_page_codes(&drawn),
+                Some(PdfPages::Codes(Vec::new())),
+                "{more}"
+            );
+        }
         let turned = picture_pdf(("841.68", "595.44"), 827, 1169);
         assert!(pdf_page_picture(&turned, 0).is_some(), "a page turned");
         let photo = picture_pdf(("756", "1008"), 756, 1008);

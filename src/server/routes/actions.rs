@@ -563,8 +563,9 @@ async fn details(
     let mut errors = Errors::default();
     // A field another action takes is named, not dropped (a `carrier` on a cancel).
     let sent = [
-        // Blank is as not given (as the schema says).
-        ("reason", !is_blank(request.reason.as_deref())),
+        // Blank is as not given (as the schema says: spaces and line breaks; a tab is a
+        // control character, refused, not blank).
+        ("reason", !says_nothing(request.reason.as_deref())),
         ("reasons", !request.reasons.is_empty()),
         ("voucher_total_fen", request.voucher_total_fen.is_some()),
         ("attachment_ids", !request.attachment_ids.is_empty()),
@@ -937,6 +938,15 @@ async fn approvable(state: &AppState, order: &OrderRow) -> Result<(), ApiError> 
 
 /// True when the value was absent or blank (so "required" is the right message, not a
 /// second one on top of "too long").
+/// Whether text is blank as the schema's optional text says it (spaces of any kind and
+/// line breaks; a tab or another control character is something, to be refused).
+fn says_nothing(value: Option<&str>) -> bool {
+    value.is_none_or(|v| {
+        v.chars()
+            .all(|c| matches!(c, '\n' | '\r') || (c.is_whitespace() && !c.is_control()))
+    })
+}
+
 fn is_blank(value: Option<&str>) -> bool {
     value.is_none_or(|v| v.trim().is_empty())
 }

@@ -192,7 +192,7 @@ fn code_page_markup(
         // said to have been sent.
         @if let Some(notice) = notice {
             p.bad role="status" { (notice) }
-        } @else if demo_code.is_none() {
+        } @else if demo_code.is_none() && !state.demo.sms {
             p { (ctx.fill(T::WebCodeSent, &[&mask_phone(phone.as_str())])) }
         }
         @if let Some(code) = demo_code {

@@ -294,6 +294,10 @@ fn the_next_order_untouched_for_three_minutes_is_given_back() {
         app.take_jobs();
         let at = |s: i64| NOW + time::Duration::seconds(s);
         app.on_tick(at(170));
+        let early = sent::<review::Request>(&app.take_jobs())
+            .iter()
+            .any(|r| matches!(r, review::Request::Release { .. }));
+        assert!(!early, "not before three minutes");
         if touched {
             key(&mut app, KeyCode::Char('+'));
         }

@@ -596,7 +596,13 @@ impl Component for Review {
             Signal::ReviewOrder(order_no) => {
                 match self.held_order().map(str::to_owned) {
                     // On screen already: shown, nothing given back or claimed again.
-                    Some(held) if held == *order_no => self.opened_elsewhere = true,
+                    // (Chosen now: the reviewer's own, not one opened by itself.)
+                    Some(held) if held == *order_no => {
+                        self.opened_elsewhere = true;
+                        if let Some(screen) = &mut self.screen {
+                            screen.opened_by_itself = None;
+                        }
+                    }
                     // Another order held here (a checklist half typed, perhaps): kept, and
                     // said — it is not given back behind the reviewer's back.
                     Some(held) => {

@@ -267,14 +267,15 @@ impl Checklist {
     }
 
     /// `text` typed or pasted on the total's row: digits (full-width too, from an input
-    /// method or a copied slip), its point, a ¥; 元 is what the label says already. Text
+    /// method or a copied slip), its point, thousands' commas (`¥1,000.00`), a ¥; 元 is
+    /// what the label says already. Text
     /// with anything else is not taken — not sent to "other", where it would reach the
     /// customer as a reason — and said.
     fn type_total(&mut self, text: &str) {
         let folded = crate::domain::normalize_width(text).replace('元', "");
         if folded
             .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '¥' | '￥'))
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '¥' | '￥'))
         {
             self.total.paste(&folded);
             self.error = None;
@@ -403,7 +404,7 @@ mod tests {
         list.total = Input::new("");
         list.paste("１２０．５元 ");
         assert_eq!((list.total.text(), list.error.clone()), ("120.5".to_owned(), None));
-        for c in "rmb,-".chars() {
+        for c in "rmb-".chars() {
             list.key(key(KeyCode::Char(c)));
         }
         assert_eq!(list.error, Some(T::ReturnTotalDigits.into()));

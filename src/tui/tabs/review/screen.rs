@@ -510,8 +510,6 @@ impl Screen {
         true
     }
 
-    /// Every second: the claim renewed while the reviewer works; a preview the platform
-    /// was too busy for asked again.
     /// Whether this order, opened by itself after a decision and held, has had no key
     /// pressed on it for [`UNTOUCHED_SECONDS`]: to be given back.
     pub fn untouched(&self, now: OffsetDateTime) -> bool {
@@ -521,6 +519,8 @@ impl Screen {
                 .is_some_and(|at| (now - at).whole_seconds() >= UNTOUCHED_SECONDS)
     }
 
+    /// Every second: the claim renewed while the reviewer works; a preview the platform
+    /// was too busy for asked again.
     pub fn tick(&mut self, ctx: &mut Ctx<Request>) {
         let now = ctx.now;
         if let Some((due, _)) = self.picture_retry
