@@ -113,18 +113,7 @@ async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
     // Text, or a fraction of a fen: said as what it must be, beside the rest. (`null` is
     // not given: the order is returned with no total, below.)
     for total in [serde_json::json!("300"), serde_json::json!(1.5)] {
-        let response = app
-            .http
-            .post(app.url(&format!("/api/v1/orders/{}/actions/reject", order.order_no)))
-            .bearer_auth(&app.reviewer)
-            .json(&serde_json::json!({
-                "version": order.version,
-                "reasons": ["转账凭证金额不符"],
-                "voucher_total_fen": total,
-            }))
-            .send()
-            .await
-            .expect("send");
+        let response = reject_for_the_amount(&app, &order, order.version, total.clone()).await;
         assert_eq!(response.status(), 422, "{total}");
         let answer: serde_json::Value = response.json().await.expect("problem");
         assert_eq!(
@@ -265,18 +254,7 @@ async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
     assert_eq!(back.voucher_total_fen, None);
     // Returned again with no total (`null`): the page asks for the amount as before.
     reviewer.claim(&back.order_no, false).await.expect("claim");
-    let response = app
-        .http
-        .post(app.url(&format!("/api/v1/orders/{}/actions/reject", order.order_no)))
-        .bearer_auth(&app.reviewer)
-        .json(&serde_json::json!({
-            "version": back.version,
-            "reasons": ["转账凭证金额不符"],
-            "voucher_total_fen": null,
-        }))
-        .send()
-        .await
-        .expect("send");
+    let response = reject_for_the_amount(&app, &order, back.version, serde_json::Value::Null).await;
     assert_eq!(response.status(), 200);
     let again = reviewer.order(&order.order_no, false).await.expect("order");
     assert_eq!(
@@ -290,6 +268,27 @@ async fn a_short_transfer_is_told_the_rest_to_transfer(db: Db) {
         page.html
     );
     app.finish().await;
+}
+
+/// `order` returned by the reviewer for its voucher's amount, at `version`, with `total`
+/// sent as it is (any JSON) for `voucher_total_fen`: the platform's raw answer.
+async fn reject_for_the_amount(
+    app: &TestApp,
+    order: &Order,
+    version: i64,
+    total: serde_json::Value,
+) -> reqwest::Response {
+    app.http
+        .post(app.url(&format!("/api/v1/orders/{}/actions/reject", order.order_no)))
+        .bearer_auth(&app.reviewer)
+        .json(&serde_json::json!({
+            "version": version,
+            "reasons": ["转账凭证金额不符"],
+            "voucher_total_fen": total,
+        }))
+        .send()
+        .await
+        .expect("send")
 }
 
 /// The version is what a decision is taken on: a file attached while the order waits for

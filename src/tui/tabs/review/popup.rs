@@ -208,7 +208,6 @@ impl Checklist {
             }
             // On "other", Space ticks it, then types (a reviewer writing the reason starts
             // with a space as often as not); Backspace on its empty text unticks it.
-            KeyCode::Char(' ') if self.cursor == TOTAL => {}
             KeyCode::Char(' ') if !on_other || !self.checked[OTHER] => {
                 self.checked[self.cursor] = !self.checked[self.cursor];
                 self.error = None;
